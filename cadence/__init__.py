@@ -1,0 +1,1 @@
+"""Content cadence: weekly video quotas per shop, alerts, the per-shop daemon."""

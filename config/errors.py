@@ -1,0 +1,55 @@
+"""The one error root every package's errors derive from, and the configuration errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AppError(Exception):
+    """An error the user can act on; the CLI prints its message and exits with `exit_code`."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(AppError):
+    """A configuration file that cannot be used, naming the file, the key and the problem."""
+
+    def __init__(self, path: Path | str, problems: list[str] | str) -> None:
+        if isinstance(problems, str):
+            problems = [problems]
+        self.path = str(path)
+        self.problems = problems
+        if len(problems) == 1:
+            message = f"{self.path}: {problems[0]}"
+        else:
+            lines = "\n".join(f"  - {p}" for p in problems)
+            message = f"{self.path}: {len(problems)} problems:\n{lines}"
+        super().__init__(message)
+
+
+class MissingSecret(AppError):
+    """A secret named in the configuration is not set in the environment."""
+
+    def __init__(self, variable: str, where: str) -> None:
+        self.variable = variable
+        super().__init__(
+            f"environment variable {variable} is not set (needed by {where}); "
+            f"export it before running this command"
+        )
+
+
+class NotBuilt(AppError):
+    """A command of the design that this version does not carry yet."""
+
+    def __init__(self, command: str, issue: int | None = None) -> None:
+        tracked = f" (tracked as issue #{issue})" if issue else ""
+        super().__init__(
+            f"`{command}` is not available in this version yet{tracked}; nothing was changed"
+        )

@@ -1,0 +1,1 @@
+"""Listing localization: translate listing text, caption images, review, publish."""

@@ -1,0 +1,268 @@
+"""The `localize` command: translate listings, caption images, review and publish them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from config.cli import ConfigOption, DbOption, JsonOption, invocation, main, new_app
+from config.errors import NotBuilt
+
+app = new_app(
+    "localize",
+    "Translate listings into the buyer's language, caption their images, review, publish.",
+)
+listings_app = new_app("listings", "Import listings written in Chinese.")
+glossary_app = new_app("glossary", "Terms never translated, or always translated one way.")
+memory_app = new_app("memory", "Translation memory: reuse what was translated before.")
+review_app = typer.Typer(
+    name="review",
+    help="The review queue: a terminal UI, or list/show/approve/reject for scripts.",
+    invoke_without_command=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(listings_app, name="listings")
+app.add_typer(glossary_app, name="glossary")
+app.add_typer(memory_app, name="memory")
+app.add_typer(review_app, name="review")
+
+ShopOption = Annotated[str | None, typer.Option("--shop", help="Shop id from the shops file.")]
+RequiredShop = Annotated[str, typer.Option("--shop", help="Shop id from the shops file.")]
+
+
+@app.command("image")
+def image(
+    ctx: typer.Context,
+    inputs: Annotated[list[Path], typer.Argument(help="Images to caption.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="A file for one input, a folder.")],
+    to: Annotated[str, typer.Option("--to", help="Target language, e.g. th, vi, en.")],
+    text: Annotated[str | None, typer.Option("--text", help="Source text to translate.")] = None,
+    caption: Annotated[str | None, typer.Option("--caption", help="Caption as is.")] = None,
+    replace_text: Annotated[
+        bool, typer.Option("--replace-text", help="Translate the text already on the image.")
+    ] = False,
+    shop: ShopOption = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", help="Worker processes.")] = None,
+    json_out: JsonOption = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Draw a caption in the buyer's language onto images."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize image", 5)
+
+
+@app.command("text")
+def text(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="Text to translate.")],
+    to: Annotated[str, typer.Option("--to", help="Target language.")],
+    from_: Annotated[str, typer.Option("--from", help="Source language.")] = "zh-CN",
+    shop: ShopOption = None,
+    json_out: JsonOption = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Translate one text (memory first, glossary protected, checked)."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize text", 4)
+
+
+@listings_app.command("import")
+def listings_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV or JSON of listings.")],
+    shop: RequiredShop,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import listings (product_id, sku, title, description, caption, images, ...)."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize listings import", 4)
+
+
+@glossary_app.command("add")
+def glossary_add(
+    ctx: typer.Context,
+    term: Annotated[str, typer.Argument(help="The term.")],
+    to: Annotated[str | None, typer.Option("--to", help="Language of --as.")] = None,
+    as_: Annotated[str | None, typer.Option("--as", help="Always translate as this.")] = None,
+    shop: ShopOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Add a term: without --as it is never translated."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize glossary add", 4)
+
+
+@glossary_app.command("list")
+def glossary_list(
+    ctx: typer.Context,
+    shop: ShopOption = None,
+    json_out: JsonOption = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """List glossary terms."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize glossary list", 4)
+
+
+@glossary_app.command("remove")
+def glossary_remove(
+    ctx: typer.Context,
+    term: Annotated[str, typer.Argument(help="The term.")],
+    to: Annotated[str | None, typer.Option("--to", help="Only this language's entry.")] = None,
+    shop: ShopOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Remove a glossary term."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize glossary remove", 4)
+
+
+@glossary_app.command("import")
+def glossary_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV: term, language, target.")],
+    shop: ShopOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import glossary terms from CSV."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize glossary import", 4)
+
+
+@memory_app.command("import")
+def memory_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A TMX 1.4 file.")],
+    shop: ShopOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import translation memory from TMX."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize memory import", 4)
+
+
+@memory_app.command("export")
+def memory_export(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The TMX file to write.")],
+    shop: ShopOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Export translation memory as TMX 1.4."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize memory export", 4)
+
+
+@app.command("run")
+def run_pending(
+    ctx: typer.Context,
+    shop: RequiredShop,
+    json_out: JsonOption = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Translate, caption and enqueue every pending listing of a shop."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize run", 4)
+
+
+@review_app.callback()
+def review(
+    ctx: typer.Context,
+    shop: ShopOption = None,
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Work through the review queue in the terminal."""
+    if ctx.invoked_subcommand is None:
+        invocation(ctx, config, db)
+        raise NotBuilt("localize review")
+
+
+@review_app.command("list")
+def review_list(
+    ctx: typer.Context,
+    shop: ShopOption = None,
+    state: Annotated[str | None, typer.Option("--state", help="Only items in this state.")] = None,
+    json_out: JsonOption = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """List items in the review queue."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize review list")
+
+
+@review_app.command("show")
+def review_show(
+    ctx: typer.Context,
+    item: Annotated[int, typer.Argument(help="Item id.")],
+    json_out: JsonOption = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Show one item with its findings."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize review show")
+
+
+@review_app.command("approve")
+def review_approve(
+    ctx: typer.Context,
+    item: Annotated[int, typer.Argument(help="Item id.")],
+    reviewer: Annotated[str, typer.Option("--reviewer", help="Your name.")],
+    override: Annotated[
+        str | None, typer.Option("--override", help="Approve despite errors, for this reason.")
+    ] = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Approve an item for publishing."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize review approve")
+
+
+@review_app.command("reject")
+def review_reject(
+    ctx: typer.Context,
+    item: Annotated[int, typer.Argument(help="Item id.")],
+    reviewer: Annotated[str, typer.Option("--reviewer", help="Your name.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why.")],
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Reject an item."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize review reject")
+
+
+@app.command("publish")
+def publish(
+    ctx: typer.Context,
+    shop: RequiredShop,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check, do not send.")] = False,
+    json_out: JsonOption = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Publish approved items to the shop."""
+    invocation(ctx, config, db)
+    raise NotBuilt("localize publish")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main(app))

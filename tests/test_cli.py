@@ -1,0 +1,106 @@
+"""Both programs: every command documented, shared options, errors mapped to exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+
+from cadence.cli import app as cadence_app
+from config.cli import Environment, ExitCode, config_path, db_url
+from localize.cli import app as localize_app
+
+DESIGN_COMMANDS = {
+    "cadence": [
+        "videos add",
+        "videos import",
+        "videos sync",
+        "status",
+        "history",
+        "check",
+        "alerts",
+        "daemon",
+    ],
+    "localize": [
+        "image",
+        "text",
+        "listings import",
+        "glossary add",
+        "glossary list",
+        "glossary remove",
+        "glossary import",
+        "memory import",
+        "memory export",
+        "run",
+        "review",
+        "review list",
+        "review show",
+        "review approve",
+        "review reject",
+        "publish",
+    ],
+}
+
+
+def commands(app: typer.Typer, prefix: str = "") -> dict[str, object]:
+    group = typer.main.get_command(app)
+    found: dict[str, object] = {}
+
+    def walk(cmd, path: str) -> None:  # type: ignore[no-untyped-def]
+        for name, sub in getattr(cmd, "commands", {}).items():
+            full = f"{path} {name}".strip()
+            found[full] = sub
+            walk(sub, full)
+
+    walk(group, prefix)
+    return found
+
+
+@pytest.mark.parametrize(("program", "app"), [("cadence", cadence_app), ("localize", localize_app)])
+def test_every_design_command_exists_with_help_text(program: str, app: typer.Typer) -> None:
+    found = commands(app)
+    for name in DESIGN_COMMANDS[program]:
+        assert name in found, f"{program} {name} is missing"
+    for name, cmd in found.items():
+        assert (cmd.help or "").strip(), f"{program} {name} has no help text"
+
+
+@pytest.mark.parametrize(("program", "app"), [("cadence", cadence_app), ("localize", localize_app)])
+def test_every_leaf_command_takes_config_and_db(program: str, app: typer.Typer) -> None:
+    for name, cmd in commands(app).items():
+        if getattr(cmd, "commands", None) and name != "review":
+            continue
+        opts = {o for p in cmd.params for o in getattr(p, "opts", [])}
+        assert {"--config", "--db"} <= opts, f"{program} {name} lacks --config/--db"
+
+
+def test_help_lists_the_commands(cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    result = cli("cadence", "--help")
+    printed = capsys.readouterr().out
+    assert result.code == ExitCode.OK
+    for name in ("videos", "status", "history", "check", "alerts", "daemon"):
+        assert name in printed
+
+
+def test_a_usage_error_exits_2_with_the_usage(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("cadence", "status", "--bogus")
+    assert result.code == ExitCode.BAD_INPUT
+    assert "Usage:" in result.err and "--bogus" in result.err
+
+
+def test_config_path_defaults(tmp_path: Path) -> None:
+    env = Environment(environ={}, cwd=tmp_path)
+    assert config_path(None, env) == tmp_path / "shops.toml"
+    env = Environment(environ={"SHOPBOT_CONFIG": "/etc/shopbot/shops.toml"}, cwd=tmp_path)
+    assert config_path(None, env) == Path("/etc/shopbot/shops.toml")
+    assert config_path(Path("x.toml"), env) == Path("x.toml")
+
+
+def test_db_url_defaults(tmp_path: Path) -> None:
+    env = Environment(environ={"SHOPBOT_HOME": str(tmp_path)})
+    assert db_url(None, env) == f"sqlite:///{tmp_path / 'shopbot.db'}"
+    env = Environment(environ={"SHOPBOT_HOME": str(tmp_path), "SHOPBOT_DB": "sqlite:///a.db"})
+    assert db_url(None, env) == "sqlite:///a.db"
+    assert db_url("postgresql://h/db", env) == "postgresql://h/db"
+    assert db_url(None, Environment(environ={})).endswith("shopbot.db")
