@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,12 +76,11 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Take transaction control from pysqlite so that BEGIN IMMEDIATE below is ours.
         dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.close()
+        _with_retry(dbapi_conn, f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        _with_retry(dbapi_conn, "PRAGMA foreign_keys=ON")
+        _with_retry(dbapi_conn, "PRAGMA synchronous=NORMAL")
+        if _with_retry(dbapi_conn, "PRAGMA journal_mode") != "wal":
+            _with_retry(dbapi_conn, "PRAGMA journal_mode=WAL")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -88,6 +89,25 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _with_retry(dbapi_conn: Any, sql: str) -> Any:
+    """Run a connect-time PRAGMA, waiting out a lock the busy handler does not cover.
+
+    Switching a new file to WAL needs an exclusive lock, and SQLite reports "database is
+    locked" at once (without the busy handler) while another process is creating the file.
+    """
+    delay, waited = 0.01, 0.0
+    while True:
+        try:
+            row = dbapi_conn.execute(sql).fetchone()
+            return row[0] if row else None
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or waited > SQLITE_BUSY_TIMEOUT_MS / 1000:
+                raise
+            time.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 0.5)
 
 
 def migrate(engine: Engine) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import traceback
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -37,7 +38,7 @@ def test_the_migrations_match_the_models(db_url: str) -> None:
 
 
 def test_processes_starting_together_migrate_once(db_url: str) -> None:
-    errors: list[BaseException] = []
+    errors: list[str] = []
 
     def start() -> None:
         try:
@@ -52,4 +53,4 @@ def test_processes_starting_together_migrate_once(db_url: str) -> None:
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
+    assert errors == [], errors[0]
