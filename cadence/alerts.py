@@ -1,0 +1,136 @@
+"""Alert decisions, pure: what to open, repeat, resolve or close, and when to send it.
+
+Habits from Alertmanager and PagerDuty: one alert per (shop, period, rule) is the dedup
+key; notify when the state changes; repeat a standing alert at most every
+`repeat_interval`; say "resolved" when the shop catches up; a higher severity supersedes a
+lower one. The store's alert rows are the memory: deciding twice at the same moment
+decides nothing new, which is what makes `cadence check` safe to re-run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from cadence.quota import DayStatus, WeekStatus
+
+BEHIND, AT_RISK, MISSED, NEW_SHOP_DAILY = "behind", "at_risk", "missed", "new_shop_daily"
+SEVERITY = {BEHIND: "warning", AT_RISK: "critical", MISSED: "warning", NEW_SHOP_DAILY: "warning"}
+STANDING = (BEHIND, AT_RISK)  # rules that stay firing and repeat; the others are notices
+
+
+class Action(StrEnum):
+    """What to do with an alert."""
+
+    OPEN = "open"  # start firing (or fire again after a resolve): notify
+    REPEAT = "repeat"  # still firing, repeat interval passed: notify
+    RESOLVE = "resolve"  # condition cleared: notify when anyone was told
+    CLOSE = "close"  # superseded or overtaken by the week's end: silent
+    NOTICE = "notice"  # a one-off (missed week, missed day): notify once, never repeats
+
+
+@dataclass(frozen=True)
+class AlertRecord:
+    """An alert as stored: the decision's memory."""
+
+    rule: str
+    period_start: date
+    state: str  # firing | resolved
+    last_notified_at: datetime | None = None
+    notifications: int = 0
+
+
+@dataclass(frozen=True)
+class AlertPolicy:
+    """How insistently to alert one shop."""
+
+    zone: ZoneInfo
+    repeat_interval: timedelta = timedelta(hours=24)
+    quiet: tuple[time, time] | None = None
+
+
+@dataclass(frozen=True)
+class AlertDecision:
+    """One thing to do to one alert; `notify` says whether a message goes out, and when."""
+
+    action: Action
+    rule: str
+    period_start: date
+    notify: bool
+    send_at: datetime
+
+    @property
+    def severity(self) -> str:
+        """warning or critical."""
+        return SEVERITY[self.rule]
+
+
+def decide(
+    current: WeekStatus,
+    alerts: Sequence[AlertRecord],
+    now: datetime,
+    policy: AlertPolicy,
+    *,
+    closed: WeekStatus | None = None,
+    day: DayStatus | None = None,
+) -> list[AlertDecision]:
+    """Decisions for a shop at `now`, given its current week, the week just closed and
+    (for a new shop) the day just ended, and the alerts already stored."""
+    send_at = release_time(now, policy)
+    by_key = {(a.period_start, a.rule): a for a in alerts}
+    decisions: list[AlertDecision] = []
+
+    def add(action: Action, rule: str, period: date, notify: bool) -> None:
+        decisions.append(AlertDecision(action, rule, period, notify, send_at))
+
+    if closed is not None:
+        period = closed.week.start
+        for rule in STANDING:
+            alert = by_key.get((period, rule))
+            if alert and alert.state == "firing":
+                if closed.counted >= closed.quota:
+                    add(Action.RESOLVE, rule, period, alert.notifications > 0)
+                else:
+                    add(Action.CLOSE, rule, period, False)
+        if closed.counted < closed.quota and (period, MISSED) not in by_key:
+            add(Action.NOTICE, MISSED, period, True)
+
+    period = current.week.start
+    wanted = AT_RISK if current.at_risk else BEHIND if current.state == "behind" else None
+    for rule in STANDING:
+        alert = by_key.get((period, rule))
+        if rule == wanted or alert is None or alert.state != "firing":
+            continue
+        if wanted is None:
+            add(Action.RESOLVE, rule, period, alert.notifications > 0)
+        else:
+            add(Action.CLOSE, rule, period, False)
+    if wanted is not None:
+        alert = by_key.get((period, wanted))
+        if alert is None or alert.state != "firing":
+            add(Action.OPEN, wanted, period, True)
+        elif (
+            alert.last_notified_at is None or now - alert.last_notified_at >= policy.repeat_interval
+        ):
+            add(Action.REPEAT, wanted, period, True)
+
+    if day is not None and not day.met and (day.day, NEW_SHOP_DAILY) not in by_key:
+        add(Action.NOTICE, NEW_SHOP_DAILY, day.day, True)
+    return decisions
+
+
+def release_time(now: datetime, policy: AlertPolicy) -> datetime:
+    """`now`, or the end of the shop's quiet hours when `now` falls inside them."""
+    if policy.quiet is None:
+        return now
+    start, end = policy.quiet
+    local = now.astimezone(policy.zone)
+    t = local.timetz().replace(tzinfo=None)
+    inside = (start <= t < end) if start < end else (t >= start or t < end)
+    if not inside or start == end:
+        return now
+    day = local.date() if t < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, policy.zone).astimezone(UTC).astimezone(policy.zone)

@@ -1,0 +1,150 @@
+"""Alert messages in the shop's language (zh or en): what is due by when, and what counted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from cadence.alerts import AT_RISK, BEHIND, MISSED, NEW_SHOP_DAILY, Action, AlertDecision
+from cadence.quota import DayStatus, WeekStatus, due_day, local_midnight
+
+_WEEKDAYS = {
+    "zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+}
+
+_TITLES = {
+    "zh": {
+        BEHIND: "【{shop}】本周带货视频进度落后",
+        AT_RISK: "【{shop}】本周带货视频目标有完不成的风险",
+        MISSED: "【{shop}】上周带货视频目标未完成",
+        NEW_SHOP_DAILY: "【{shop}】新店日更未完成",
+        "resolved": "【{shop}】已恢复：本周带货视频进度正常",
+    },
+    "en": {
+        BEHIND: "[{shop}] Behind on this week's product videos",
+        AT_RISK: "[{shop}] This week's video quota is at risk",
+        MISSED: "[{shop}] Last week's video quota was missed",
+        NEW_SHOP_DAILY: "[{shop}] New shop: yesterday's daily video missing",
+        "resolved": "[{shop}] Resolved: back on track with this week's videos",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A rendered alert, ready for the outbox."""
+
+    title: str
+    body: str
+
+
+def render(
+    decision: AlertDecision,
+    shop: str,
+    language: str,
+    *,
+    week: WeekStatus | None = None,
+    day: DayStatus | None = None,
+) -> Message:
+    """The message for a decision, with the figures of the week (or day) it is about."""
+    lang = language if language in _TITLES else "en"
+    key = "resolved" if decision.action is Action.RESOLVE else decision.rule
+    title = _TITLES[lang][key].format(shop=shop)
+    if decision.action is Action.REPEAT:
+        title += "（仍未解决）" if lang == "zh" else " (still open)"
+    if decision.rule == NEW_SHOP_DAILY and day is not None:
+        body = _day_body(lang, day)
+    elif week is not None:
+        body = _week_body(lang, week)
+    else:
+        body = ""
+    return Message(title=title, body=body)
+
+
+def _span(lang: str, start: date) -> str:
+    end = start + timedelta(days=6)
+    if lang == "zh":
+        return f"{start.month}月{start.day}日–{end.month}月{end.day}日"
+    return f"{start:%d %b}–{end:%d %b %Y}"
+
+
+def _deadline(lang: str, moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    last = moment - timedelta(minutes=1)  # the end of the local day before midnight
+    wd = _WEEKDAYS[lang][last.weekday()]
+    if lang == "zh":
+        return f"{wd} {last.month}月{last.day}日 {last:%H:%M}"
+    return f"{wd} {last:%d %b %H:%M}"
+
+
+def _week_body(lang: str, s: WeekStatus) -> str:
+    zone = s.week.zone.key
+    lines = []
+    if lang == "zh":
+        lines.append(
+            f"本周（{_span(lang, s.week.start)}，{zone}）：已发 {s.counted}/{s.quota} 条"
+            f"带购物车的原创短视频，截至目前应发 {s.due_by_now} 条。"
+        )
+        if s.due_by_now > s.counted:
+            lines.append(
+                f"已逾期 {s.due_by_now - s.counted} 条（第 {s.counted + 1} 条应在 "
+                f"{_deadline(lang, _due_at(s, s.counted + 1))} 前发布）。"
+            )
+        if s.remaining:
+            upcoming = _due_at(s, max(s.counted, s.due_by_now) + 1)
+            nxt = f"下一条截止：{_deadline(lang, upcoming)}；" if upcoming else ""
+            lines.append(f"{nxt}本周还差 {s.remaining} 条，剩余 {s.days_left} 天。")
+        lines.append("已计入：" + ("、".join(s.counted_ids) if s.counted_ids else "无"))
+        if s.excluded:
+            lines.append("未计入：" + "；".join(f"{v}（{_reason_zh(r)}）" for v, r in s.excluded))
+    else:
+        lines.append(
+            f"This week ({_span(lang, s.week.start)}, {zone}): {s.counted} of {s.quota} "
+            f"original product-linked videos posted; {s.due_by_now} due by now."
+        )
+        if s.due_by_now > s.counted:
+            lines.append(
+                f"{s.due_by_now - s.counted} overdue (video {s.counted + 1} was due by "
+                f"{_deadline(lang, _due_at(s, s.counted + 1))})."
+            )
+        if s.remaining:
+            upcoming = _due_at(s, max(s.counted, s.due_by_now) + 1)
+            nxt = f"Next due by {_deadline(lang, upcoming)}; " if upcoming else ""
+            lines.append(f"{nxt}{s.remaining} still owed with {s.days_left} day(s) left.")
+        lines.append("Counted: " + (", ".join(s.counted_ids) if s.counted_ids else "none"))
+        if s.excluded:
+            lines.append("Not counted: " + "; ".join(f"{v} ({r})" for v, r in s.excluded))
+    return "\n".join(lines)
+
+
+def _due_at(s: WeekStatus, k: int) -> datetime | None:
+    """When the k-th video of the week is due (local midnight ending its day)."""
+    if k > s.quota:
+        return None
+    return local_midnight(s.week.start + timedelta(days=due_day(k, s.quota)), s.week.zone)
+
+
+def _day_body(lang: str, d: DayStatus) -> str:
+    if lang == "zh":
+        return (
+            f"{d.day.month}月{d.day.day}日 发布 {d.counted}/{d.target} 条带货原创视频。"
+            "新店前 30 天没有日更的店铺大多在一个月内关店。"
+        )
+    return (
+        f"{d.day:%d %b}: {d.counted} of {d.target} product-linked original videos. "
+        "New shops without daily videos mostly close within 30 days."
+    )
+
+
+def _reason_zh(reason: str) -> str:
+    if reason == "no product link":
+        return "无购物车链接"
+    if reason == "marked not original":
+        return "非原创"
+    if reason.startswith("re-upload of"):
+        return "与 " + reason.split()[2] + " 封面相同，疑似重复上传"
+    if reason.startswith("not published"):
+        return "未发布"
+    return reason
