@@ -76,6 +76,8 @@ class TikTokSettings(_Strict):
     access_token_env: str
     shop_cipher: str
     timeout: float = Field(15.0, gt=0, le=600)
+    analytics_version: str = "202409"  # the path's version segment; newer ones exist
+    account_type: Literal["ALL", "SELF", "AFFILIATE"] | None = None  # sent only when set
 
     check_env_names = field_validator("app_key_env", "app_secret_env", "access_token_env")(
         _env_name
@@ -113,6 +115,7 @@ class ShopSettings(_Strict):
     translation: TranslationSettings = TranslationSettings()
     publish: PublishSettings = PublishSettings()
     tiktok: TikTokSettings | None = None
+    video_source: str | None = None  # default: "tiktok" when [shops.tiktok] is present
     schedule: ScheduleSettings = ScheduleSettings()
 
     @field_validator("id")

@@ -1,0 +1,153 @@
+"""`cadence daemon --shop S`: the shop's jobs on APScheduler, rebuilt from configuration.
+
+The job store is APScheduler's in-memory one, rebuilt at every start (a job store must never
+be shared between processes); the store is the truth, and every job is idempotent, so a
+late, repeated or interrupted run does no harm. Jobs never overlap themselves, missed runs
+are coalesced into one, and an exception in a job is logged and recorded, never fatal.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from config.cli import Environment
+from config.settings import Settings, ShopSettings
+from store.db import session_scope
+from store.models import JobRun
+
+log = logging.getLogger("cadence.daemon")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Daemon:
+    """One shop's scheduler."""
+
+    engine: Engine
+    settings: Settings
+    shop: ShopSettings
+    env: Environment
+    clock: Callable[[], datetime] = _utcnow
+    _stopping: threading.Event = field(default_factory=threading.Event)
+
+    def jobs(self) -> dict[str, tuple[Callable[[], str], int]]:
+        """Job name -> (function, interval in seconds), from the shop's configuration."""
+        schedule = self.shop.schedule
+        jobs: dict[str, tuple[Callable[[], str], int]] = {
+            "check": (self.check, schedule.check_minutes * 60),
+            "deliver": (self.deliver, schedule.deliver_seconds),
+        }
+        if self.shop.tiktok is not None or self.shop.video_source is not None:
+            jobs["sync"] = (self.sync, schedule.sync_minutes * 60)
+        return jobs
+
+    def check(self) -> str:
+        """Evaluate the week and decide alerts (delivery is its own job)."""
+        from cadence.service import evaluate_and_decide, register_shops
+
+        register_shops(self.engine, self.settings, [self.shop])
+        result = evaluate_and_decide(self.engine, self.settings, self.shop, self.clock())
+        s = result.status
+        decided = ", ".join(f"{d.action.value} {d.rule}" for d in result.decisions)
+        figures = f"{s.state.value} {s.counted}/{s.quota} ({s.due_by_now} due)"
+        return f"{figures}; {decided or 'no change'}"
+
+    def deliver(self) -> str:
+        """Send what the outbox holds for this shop."""
+        from cadence.outbox import deliver_due
+        from cadence.service import notifiers_for
+
+        summary = deliver_due(
+            self.engine,
+            notifiers=notifiers_for(self.settings, self.env, self.env.stdout),
+            now=self.clock(),
+            shop_id=self.shop.id,
+        )
+        for error in summary.errors:
+            log.warning("delivery failed: %s", error)
+        return (
+            f"delivered {summary.delivered}, retrying {summary.retrying}, failed {summary.failed}"
+        )
+
+    def sync(self) -> str:
+        """Fetch recent videos from the shop's source."""
+        from cadence.service import sync_videos
+
+        summary, skipped = sync_videos(
+            self.engine, self.settings, self.shop, self.env, self.clock()
+        )
+        return f"{summary.added} added, {summary.updated} updated, {len(skipped)} skipped"
+
+    def run_job(self, name: str, job: Callable[[], str]) -> None:
+        """Run one job, recording it; an exception is logged and stored, not raised."""
+        run = JobRun(shop_id=self.shop.id, job=name, started_at=self.clock())
+        try:
+            outcome = job()
+            run.ok = True
+            log.info("%s: %s", name, outcome)
+        except Exception as exc:  # a job must never take the daemon down
+            run.ok = False
+            run.error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
+            log.error("%s failed: %s", name, run.error)
+            log.debug("%s", traceback.format_exc())
+        run.finished_at = self.clock()
+        try:
+            with session_scope(self.engine) as session:
+                session.add(run)
+        except Exception as exc:  # the store being down is logged; the next run retries
+            log.error("could not record the %s run: %s", name, exc)
+
+    def run(self) -> None:
+        """Schedule the jobs and block until SIGTERM or SIGINT."""
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.jobstores.memory import MemoryJobStore
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        logging.basicConfig(
+            level=logging.INFO,
+            format=f"%(asctime)s %(levelname)s [{self.shop.id}] %(message)s",
+            stream=self.env.stderr,
+        )
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        scheduler = BlockingScheduler(
+            jobstores={"default": MemoryJobStore()},
+            executors={"default": ThreadPoolExecutor(max_workers=3)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+            timezone=UTC,
+        )
+        now = self.clock()
+        for name, (job, seconds) in self.jobs().items():
+            scheduler.add_job(
+                self.run_job,
+                "interval",
+                seconds=seconds,
+                args=(name, job),
+                id=name,
+                name=name,
+                next_run_time=now,
+            )
+
+        def stop(signum: int, _frame: object) -> None:
+            log.info("signal %s: stopping after running jobs finish", signum)
+            self._stopping.set()
+            scheduler.shutdown(wait=False)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        log.info(
+            "daemon started: jobs %s",
+            ", ".join(f"{n} every {s}s" for n, (_, s) in self.jobs().items()),
+        )
+        scheduler.start()
+        log.info("daemon stopped")

@@ -1,0 +1,183 @@
+"""The outbox: alert decisions become rows in the same transaction; a deliverer sends them.
+
+A message is leased before it is sent and recorded right after each target answers, so a
+process killed mid-delivery loses nothing: the lease runs out and the message is sent
+again. The only duplicates possible are from that window between a target accepting and
+the attempt being recorded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from cadence.alerts import Action, AlertDecision
+from cadence.messages import Message
+from cadence.notify import DeliveryError, Notifier
+from store.db import session_scope
+from store.models import Alert, AlertState, DeliveryAttempt, MessageState, OutboxMessage
+from store.queries import claim_due_messages, delivered_targets
+
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=2)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 30 s doubling to at most an hour (8 tries ≈ 2 hours)."""
+    return timedelta(seconds=min(30 * 2 ** max(0, attempts - 1), 3600))
+
+
+def dedup_key(shop_id: str, period: object, rule: str) -> str:
+    """The alert's identity: one per shop, period and rule."""
+    return f"{shop_id}:{period}:{rule}"
+
+
+def apply_decision(
+    session: Session,
+    *,
+    shop_id: str,
+    decision: AlertDecision,
+    message: Message | None,
+    now: datetime,
+    existing: Alert | None,
+) -> OutboxMessage | None:
+    """Write one decision: the alert row, and its outbox message when it notifies."""
+    alert = existing or Alert(
+        shop_id=shop_id,
+        period_start=decision.period_start,
+        rule=decision.rule,
+        severity=decision.severity,
+        opened_at=now,
+    )
+    if decision.action in (Action.OPEN, Action.REPEAT):
+        if alert.state != AlertState.FIRING or existing is None:
+            alert.opened_at = now
+            alert.resolved_at = None
+        alert.state = AlertState.FIRING
+    else:  # resolve, close and one-off notices end in resolved
+        alert.state = AlertState.RESOLVED
+        alert.resolved_at = now
+    outbox = None
+    if decision.notify and message is not None:
+        alert.notifications += 1
+        alert.last_notified_at = now
+    session.add(alert)
+    session.flush()
+    if decision.notify and message is not None:
+        kind = (
+            "resolved"
+            if decision.action is Action.RESOLVE
+            else ("repeat" if decision.action is Action.REPEAT else "firing")
+        )
+        outbox = OutboxMessage(
+            shop_id=shop_id,
+            alert_id=alert.id,
+            dedup_key=dedup_key(shop_id, decision.period_start, decision.rule),
+            sequence=alert.notifications,
+            kind=kind,
+            severity="info" if kind == "resolved" else decision.severity,
+            title=message.title,
+            body=message.body,
+            created_at=now,
+            next_attempt_at=decision.send_at,
+        )
+        session.add(outbox)
+        session.flush()
+    return outbox
+
+
+@dataclass
+class DeliverySummary:
+    """What one delivery pass did."""
+
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def deliver_due(
+    engine: Engine,
+    *,
+    notifiers: Callable[[str], Sequence[Notifier]],
+    now: datetime,
+    shop_id: str | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
+    lease: timedelta = LEASE,
+    limit: int = 50,
+) -> DeliverySummary:
+    """Send every due message (of one shop, or all) to its shop's targets."""
+    summary = DeliverySummary()
+    with session_scope(engine) as session:
+        claimed = [
+            m.id
+            for m in claim_due_messages(session, now=now, lease=lease, shop_id=shop_id, limit=limit)
+        ]
+    for message_id in claimed:
+        _deliver_one(engine, message_id, notifiers, now, max_attempts, summary)
+    return summary
+
+
+def _deliver_one(
+    engine: Engine,
+    message_id: int,
+    notifiers: Callable[[str], Sequence[Notifier]],
+    now: datetime,
+    max_attempts: int,
+    summary: DeliverySummary,
+) -> None:
+    with session_scope(engine) as session:
+        message = session.get(OutboxMessage, message_id)
+        assert message is not None
+        done = delivered_targets(session, message_id=message_id)
+    errors: list[str] = []
+    try:
+        targets = list(notifiers(message.shop_id))
+    except DeliveryError as exc:  # e.g. an alert URL whose variable is missing
+        targets, errors = [], [exc.message]
+    for notifier in targets:
+        if notifier.target in done:
+            continue
+        started = time.perf_counter()
+        error = None
+        try:
+            notifier.send(message.title, message.body, message.severity)
+        except DeliveryError as exc:
+            error = exc.problem
+            errors.append(exc.message)
+        with session_scope(engine) as session:  # recorded at once: narrows the duplicate window
+            session.add(
+                DeliveryAttempt(
+                    message_id=message_id,
+                    at=now,
+                    target=notifier.target,
+                    ok=error is None,
+                    error=error,
+                    duration_ms=int((time.perf_counter() - started) * 1000),
+                )
+            )
+    with session_scope(engine) as session:
+        message = session.get(OutboxMessage, message_id)
+        assert message is not None
+        message.claimed_until = None
+        message.attempts += 1
+        if not errors:
+            message.state = MessageState.DELIVERED
+            message.delivered_at = now
+            message.last_error = None
+            summary.delivered += 1
+        else:
+            message.last_error = "; ".join(errors)[:2000]
+            summary.errors.extend(errors)
+            if message.attempts >= max_attempts:
+                message.state = MessageState.FAILED
+                summary.failed += 1
+            else:
+                message.next_attempt_at = now + backoff(message.attempts)
+                summary.retrying += 1
+        session.add(message)

@@ -1,0 +1,275 @@
+"""What the commands and the daemon do, on the store: status, history, check, sync."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import IO
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from cadence.alerts import AlertDecision, AlertPolicy, AlertRecord, decide
+from cadence.messages import render
+from cadence.notify import ConsoleNotifier, DeliveryError, Notifier, notifier_for
+from cadence.outbox import DeliverySummary, apply_decision, deliver_due
+from cadence.quota import (
+    History,
+    QuotaRules,
+    VideoFacts,
+    WeekStatus,
+    evaluate_week,
+    history,
+    local_midnight,
+    new_shop_day,
+    previous_week,
+    week_of,
+)
+from cadence.videos import IngestSummary, ingest, numbered
+from config.cli import Environment
+from config.settings import Settings, ShopSettings
+from store.db import session_scope
+from store.models import Shop, Video
+from store.queries import alerts_since, sync_shops, videos_between
+
+
+def rules_for(settings: Settings, shop: ShopSettings) -> QuotaRules:
+    """The core's view of a shop's cadence settings."""
+    return QuotaRules(
+        shop=shop.id,
+        zone=settings.zone(shop),
+        quota=shop.weekly_quota,
+        week_start=shop.week_start_index,
+        require_product=shop.require_product,
+        require_original=shop.require_original,
+        opened_on=shop.opened_on,
+        new_shop_days=shop.new_shop_days,
+        new_shop_daily=shop.new_shop_daily,
+    )
+
+
+def policy_for(settings: Settings, shop: ShopSettings) -> AlertPolicy:
+    """The core's view of a shop's alerting settings."""
+    return AlertPolicy(
+        zone=settings.zone(shop),
+        repeat_interval=timedelta(hours=shop.repeat_interval_hours),
+        quiet=shop.quiet_window(),
+    )
+
+
+def register_shops(engine: Engine, settings: Settings, shops: Sequence[ShopSettings]) -> None:
+    """Make sure the store knows these shops as configured."""
+    with session_scope(engine) as session:
+        sync_shops(
+            session,
+            shops=[
+                {
+                    "id": s.id,
+                    "market": s.market,
+                    "timezone": settings.zone(s).key,
+                    "weekly_quota": s.weekly_quota,
+                    "opened_on": s.opened_on,
+                }
+                for s in shops
+            ],
+        )
+
+
+def facts(video: Video) -> VideoFacts:
+    """A stored video as the core sees it."""
+    return VideoFacts(
+        video_id=video.video_id,
+        posted_at=video.posted_at,
+        status=video.status,
+        has_product=bool(video.product_ids),
+        original=video.original,
+        duplicate_of=video.duplicate_of,
+        title=video.title,
+    )
+
+
+def statuses(
+    engine: Engine, settings: Settings, shops: Sequence[ShopSettings], now: datetime
+) -> list[WeekStatus]:
+    """Every shop's current week, from one query over all of them."""
+    rules = [rules_for(settings, s) for s in shops]
+    weeks = [week_of(now, r.zone, r.week_start) for r in rules]
+    if not weeks:
+        return []
+    with session_scope(engine) as session:
+        rows = videos_between(
+            session,
+            shop_ids=[r.shop for r in rules],
+            start=min(w.starts_at for w in weeks),
+            end=max(w.ends_at for w in weeks),
+        )
+    by_shop: dict[str, list[VideoFacts]] = defaultdict(list)
+    for row in rows:
+        by_shop[row.shop_id].append(facts(row))
+    return [
+        evaluate_week(r, by_shop[r.shop], now, week=w) for r, w in zip(rules, weeks, strict=True)
+    ]
+
+
+def shop_history(
+    engine: Engine, settings: Settings, shop: ShopSettings, now: datetime, weeks: int
+) -> History:
+    """Past weeks of one shop, met or missed, and its streak."""
+    rules = rules_for(settings, shop)
+    current = week_of(now, rules.zone, rules.week_start)
+    start = current.start - timedelta(days=7 * weeks)
+    with session_scope(engine) as session:
+        rows = videos_between(
+            session,
+            shop_ids=[shop.id],
+            start=local_midnight(start, rules.zone),
+            end=current.ends_at,
+        )
+    return history(rules, [facts(r) for r in rows], now, weeks=weeks)
+
+
+@dataclass
+class CheckResult:
+    """One shop's tick: where it stands, what was decided, what delivery did."""
+
+    status: WeekStatus
+    decisions: list[AlertDecision] = field(default_factory=list)
+    delivery: DeliverySummary = field(default_factory=DeliverySummary)
+
+
+def evaluate_and_decide(
+    engine: Engine, settings: Settings, shop: ShopSettings, now: datetime
+) -> CheckResult:
+    """Evaluate the shop's week, decide alerts, and write decisions with their messages
+    in one transaction (the outbox)."""
+    rules = rules_for(settings, shop)
+    policy = policy_for(settings, shop)
+    current_week = week_of(now, rules.zone, rules.week_start)
+    closed_week = previous_week(current_week)
+    with session_scope(engine) as session:
+        shop_row = _lock_shop(session, shop.id)
+        rows = videos_between(
+            session, shop_ids=[shop.id], start=closed_week.starts_at, end=current_week.ends_at
+        )
+        videos = [facts(r) for r in rows]
+        current = evaluate_week(rules, videos, now, week=current_week)
+        closed = None
+        if _tracked_during(session, shop_row, shop, closed_week.start, closed_week.ends_at):
+            closed = evaluate_week(rules, videos, closed_week.ends_at, week=closed_week)
+        day = new_shop_day(rules, videos, now)
+        stored = {
+            (a.period_start, a.rule): a
+            for a in alerts_since(
+                session, shop_id=shop.id, since=closed_week.start - timedelta(days=1)
+            )
+        }
+        records = [
+            AlertRecord(a.rule, a.period_start, a.state, a.last_notified_at, a.notifications)
+            for a in stored.values()
+        ]
+        decisions = decide(current, records, now, policy, closed=closed, day=day)
+        for d in decisions:
+            week_status = closed if closed and d.period_start == closed.week.start else current
+            message = render(d, shop.id, shop.alert_language, week=week_status, day=day)
+            apply_decision(
+                session,
+                shop_id=shop.id,
+                decision=d,
+                message=message,
+                now=now,
+                existing=stored.get((d.period_start, d.rule)),
+            )
+    return CheckResult(status=current, decisions=decisions)
+
+
+def _lock_shop(session: Session, shop_id: str) -> Shop:
+    """The shop's row, locked (PostgreSQL) so two checks of one shop take turns."""
+    row = session.exec(select(Shop).where(Shop.id == shop_id).with_for_update()).one()
+    return row
+
+
+def _tracked_during(
+    session: Session, shop_row: Shop, shop: ShopSettings, week_start: date, week_end: datetime
+) -> bool:
+    """Whether the bot knew the shop for the whole of a closed week, so that judging the
+    week is fair: never a 'missed' for a week before the shop was set up or opened."""
+    if shop.opened_on and shop.opened_on > week_start:
+        return False
+    if shop_row.created_at < week_end:
+        return True
+    first = session.exec(
+        select(Video.posted_at).where(Video.shop_id == shop.id).order_by(Video.posted_at)
+    ).first()
+    return first is not None and first < week_end
+
+
+def notifiers_for(
+    settings: Settings, env: Environment, console: IO[str], timeout: float = 10.0
+) -> Callable[[str], list[Notifier]]:
+    """Each shop's targets, secrets resolved from the environment; the console when none."""
+    cache: dict[str, list[Notifier]] = {}
+
+    def build(shop_id: str) -> list[Notifier]:
+        if shop_id not in cache:
+            shop = settings.shop(shop_id)
+            targets: list[Notifier] = []
+            for i, url in enumerate(shop.alert_urls):
+                if url.startswith("env:"):
+                    name = url[4:]
+                    value = env.environ.get(name)
+                    if not value:
+                        raise DeliveryError(
+                            f"alert_urls[{i}]",
+                            f"environment variable {name} is not set (shop {shop_id!r}); "
+                            "export it and the message will be retried",
+                        )
+                    url = value
+                targets.append(notifier_for(url, timeout=timeout))
+            cache[shop_id] = targets or [ConsoleNotifier(console)]
+        return cache[shop_id]
+
+    return build
+
+
+def check(
+    engine: Engine,
+    settings: Settings,
+    shops: Sequence[ShopSettings],
+    now: datetime,
+    notifiers: Callable[[str], Sequence[Notifier]],
+) -> list[CheckResult]:
+    """One daemon tick for these shops: evaluate, decide, deliver what is due."""
+    register_shops(engine, settings, shops)
+    results = [evaluate_and_decide(engine, settings, shop, now) for shop in shops]
+    for result in results:
+        result.delivery = deliver_due(
+            engine, notifiers=notifiers, now=now, shop_id=result.status.shop
+        )
+    return results
+
+
+def sync_videos(
+    engine: Engine,
+    settings: Settings,
+    shop: ShopSettings,
+    env: Environment,
+    now: datetime,
+    days: int = 14,
+) -> tuple[IngestSummary, list[str]]:
+    """Fetch the shop's recent videos from its configured source and store them."""
+    from cadence.sources import source_for
+
+    source = source_for(settings, shop, env)
+    register_shops(engine, settings, [shop])
+    today = now.astimezone(settings.zone(shop)).date()
+    records = list(source.fetch(today - timedelta(days=days), today + timedelta(days=1)))
+    summary = ingest(
+        engine,
+        shop_id=shop.id,
+        records=numbered(records),
+        source=source.name,
+        cover_threshold=shop.cover_hash_threshold,
+    )
+    return summary, list(getattr(source, "skipped", []))

@@ -1,0 +1,139 @@
+"""Small queries the jobs share; every function takes the session and keyword arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
+
+from store.models import Alert, DeliveryAttempt, MessageState, OutboxMessage, Shop, Video, utcnow
+
+
+def sync_shops(session: Session, *, shops: Iterable[dict[str, Any]]) -> int:
+    """Insert or update shop rows from configuration; returns how many changed.
+
+    Shops that left the configuration keep their rows: their history stays readable.
+    """
+    wanted = {s["id"]: s for s in shops}
+    if not wanted:
+        return 0
+    existing = {
+        row.id: row for row in session.exec(select(Shop).where(col(Shop.id).in_(list(wanted))))
+    }
+    changed = 0
+    for shop_id, values in wanted.items():
+        row = existing.get(shop_id)
+        if row is None:
+            session.add(Shop(**values))
+            changed += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.updated_at = utcnow()
+            session.add(row)
+            changed += 1
+    session.flush()
+    return changed
+
+
+def upsert_video(session: Session, *, shop_id: str, video_id: str, **values: Any) -> bool:
+    """Insert a video, or update the one with the same id; True when it is new."""
+    row = session.exec(
+        select(Video).where(Video.shop_id == shop_id, Video.video_id == video_id)
+    ).first()
+    if row is None:
+        session.add(Video(shop_id=shop_id, video_id=video_id, **values))
+        session.flush()
+        return True
+    for k, v in values.items():
+        setattr(row, k, v)
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    return False
+
+
+def videos_between(
+    session: Session, *, shop_ids: Sequence[str], start: datetime, end: datetime
+) -> list[Video]:
+    """Videos of these shops posted in [start, end)."""
+    if not shop_ids:
+        return []
+    return list(
+        session.exec(
+            select(Video).where(
+                col(Video.shop_id).in_(list(shop_ids)),
+                Video.posted_at >= start,
+                Video.posted_at < end,
+            )
+        )
+    )
+
+
+def earlier_covers(
+    session: Session, *, shop_id: str, before: datetime, exclude: str
+) -> list[tuple[str, str]]:
+    """(video id, cover hash) of the shop's videos posted before `before`."""
+    rows = session.exec(
+        select(Video.video_id, Video.cover_hash).where(
+            Video.shop_id == shop_id,
+            Video.posted_at < before,
+            Video.video_id != exclude,
+            col(Video.cover_hash).is_not(None),
+        )
+    )
+    return [(v, h) for v, h in rows if h]
+
+
+def alerts_since(session: Session, *, shop_id: str, since: date) -> list[Alert]:
+    """The shop's alerts for periods starting on or after `since`."""
+    return list(
+        session.exec(select(Alert).where(Alert.shop_id == shop_id, Alert.period_start >= since))
+    )
+
+
+def claim_due_messages(
+    session: Session,
+    *,
+    now: datetime,
+    lease: timedelta,
+    shop_id: str | None = None,
+    limit: int = 50,
+) -> list[OutboxMessage]:
+    """Pending messages whose time has come, leased to the caller until now + lease.
+
+    On PostgreSQL the rows are locked with SKIP LOCKED while the lease is written, so
+    two deliverers never take the same message; SQLite serialises writers anyway.
+    """
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.state == MessageState.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            or_(col(OutboxMessage.claimed_until).is_(None), OutboxMessage.claimed_until <= now),
+        )
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if shop_id is not None:
+        query = query.where(OutboxMessage.shop_id == shop_id)
+    rows = list(session.exec(query))
+    for row in rows:
+        row.claimed_until = now + lease
+        session.add(row)
+    session.flush()
+    return rows
+
+
+def delivered_targets(session: Session, *, message_id: int) -> set[str]:
+    """Targets that already accepted this message (so a retry does not send it twice)."""
+    rows = session.exec(
+        select(DeliveryAttempt.target).where(
+            and_(DeliveryAttempt.message_id == message_id, col(DeliveryAttempt.ok).is_(True))
+        )
+    )
+    return set(rows)
