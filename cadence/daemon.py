@@ -14,7 +14,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -73,6 +73,7 @@ class Daemon:
             notifiers=notifiers_for(self.settings, self.env, self.env.stdout),
             now=self.clock(),
             shop_id=self.shop.id,
+            lease=timedelta(seconds=self.shop.schedule.lease_seconds),
         )
         for error in summary.errors:
             log.warning("delivery failed: %s", error)

@@ -209,8 +209,11 @@ class AppriseNotifier:
         self.target = describe(url)
         if not self.apprise.add(url):
             raise DeliveryError(self.target, "Apprise does not understand this URL")
-        for server in self.apprise:
-            server.request_timeout = timeout  # type: ignore[attr-defined]
+        for server in self.apprise:  # Apprise's own knobs (URL ?rto=&cto=) win when given
+            if "rto=" not in url:
+                server.socket_read_timeout = timeout  # type: ignore[attr-defined]
+            if "cto=" not in url:
+                server.socket_connect_timeout = min(timeout, 4.0)  # type: ignore[attr-defined]
 
     def send(self, title: str, body: str, severity: str) -> None:
         """Notify through Apprise, keeping what it logged as the error."""

@@ -90,6 +90,7 @@ class ScheduleSettings(_Strict):
     sync_minutes: int = Field(60, ge=1)
     check_minutes: int = Field(15, ge=1)
     deliver_seconds: int = Field(30, ge=5)
+    lease_seconds: int = Field(120, ge=5)  # a delivery not recorded by then is retried
 
 
 class ShopSettings(_Strict):

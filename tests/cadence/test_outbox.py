@@ -1,0 +1,103 @@
+"""The outbox on a real store: one transaction with the decision, retries, leases, give-up."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from cadence.alerts import Action, AlertDecision
+from cadence.messages import Message
+from cadence.outbox import apply_decision, backoff, deliver_due
+from store.db import session_scope
+from store.models import Alert, DeliveryAttempt, OutboxMessage, Shop
+from tests.cadence.fakes import RecordingNotifier
+
+NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
+
+
+def enqueue(engine: Engine, rule: str = "behind", send_at: datetime = NOW) -> int:
+    with session_scope(engine) as s:
+        if s.get(Shop, "acme-th") is None:
+            s.add(Shop(id="acme-th", market="TH", timezone="Asia/Bangkok"))
+            s.flush()
+        decision = AlertDecision(Action.OPEN, rule, date(2026, 11, 23), True, send_at)
+        row = apply_decision(s, shop_id="acme-th", decision=decision,
+                             message=Message("title " + rule, "body"), now=NOW, existing=None)
+        assert row is not None
+        return row.id
+
+
+def message(engine: Engine, message_id: int) -> OutboxMessage:
+    with session_scope(engine) as s:
+        return s.get(OutboxMessage, message_id)
+
+
+def test_a_decision_and_its_message_are_written_together(engine: Engine) -> None:
+    mid = enqueue(engine)
+    with session_scope(engine) as s:
+        alert = s.exec(select(Alert)).one()
+        row = s.get(OutboxMessage, mid)
+    assert alert.state == "firing" and alert.notifications == 1 and alert.last_notified_at == NOW
+    assert row.alert_id == alert.id and row.dedup_key == "acme-th:2026-11-23:behind"
+    assert row.sequence == 1 and row.body.endswith("ref: acme-th:2026-11-23:behind#1")
+
+
+def test_delivered_once_and_recorded(engine: Engine) -> None:
+    mid = enqueue(engine)
+    team = RecordingNotifier()
+    summary = deliver_due(engine, notifiers=lambda shop: [team], now=NOW)
+    assert summary.delivered == 1 and len(team.sent) == 1
+    assert deliver_due(engine, notifiers=lambda shop: [team], now=NOW).delivered == 0
+    row = message(engine, mid)
+    assert row.state == "delivered" and row.delivered_at == NOW and row.attempts == 1
+
+
+def test_failures_back_off_then_give_up_visibly(engine: Engine) -> None:
+    mid = enqueue(engine)
+    team = RecordingNotifier(failures=100)
+    now = NOW
+    for attempt in range(1, 4):
+        summary = deliver_due(engine, notifiers=lambda shop: [team], now=now, max_attempts=3)
+        row = message(engine, mid)
+        assert row.attempts == attempt and "refused" in row.last_error
+        if attempt < 3:
+            assert summary.retrying == 1 and row.next_attempt_at == now + backoff(attempt)
+            # not due again before the backoff has passed
+            assert deliver_due(engine, notifiers=lambda s: [team], now=now + timedelta(seconds=1),
+                               max_attempts=3).retrying == 0
+            now = row.next_attempt_at
+    assert row.state == "failed" and summary.failed == 1
+    with session_scope(engine) as s:
+        assert len(s.exec(select(DeliveryAttempt)).all()) == 3
+
+
+def test_a_retry_skips_targets_that_already_took_the_message(engine: Engine) -> None:
+    enqueue(engine)
+    good, flaky = RecordingNotifier("recording://good"), RecordingNotifier("recording://flaky",
+                                                                          failures=1)
+    deliver_due(engine, notifiers=lambda shop: [good, flaky], now=NOW)
+    deliver_due(engine, notifiers=lambda shop: [good, flaky], now=NOW + timedelta(minutes=5))
+    assert len(good.sent) == 1 and len(flaky.sent) == 1
+
+
+def test_quiet_hours_hold_the_message(engine: Engine) -> None:
+    mid = enqueue(engine, send_at=NOW + timedelta(hours=6))
+    team = RecordingNotifier()
+    assert deliver_due(engine, notifiers=lambda shop: [team], now=NOW).delivered == 0
+    assert deliver_due(engine, notifiers=lambda s: [team], now=NOW + timedelta(hours=6)).delivered
+    assert message(engine, mid).state == "delivered"
+
+
+def test_a_leased_message_is_not_taken_twice_until_the_lease_runs_out(engine: Engine) -> None:
+    from store.queries import claim_due_messages
+
+    mid = enqueue(engine)
+    with session_scope(engine) as s:  # a deliverer claims it, then dies
+        assert [m.id for m in claim_due_messages(s, now=NOW, lease=timedelta(minutes=2))] == [mid]
+    team = RecordingNotifier()
+    assert deliver_due(engine, notifiers=lambda s: [team], now=NOW + timedelta(minutes=1)) \
+        .delivered == 0
+    assert deliver_due(engine, notifiers=lambda s: [team], now=NOW + timedelta(minutes=2)) \
+        .delivered == 1

@@ -1,0 +1,120 @@
+"""A local HTTP server for adapter tests: a handler per path, every request recorded."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Request:
+    """One request as the server saw it."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        """The body as JSON."""
+        return json.loads(self.body)
+
+
+@dataclass
+class Reply:
+    """What a route answers; `delay` holds the answer back (a slow server)."""
+
+    status: int = 200
+    body: bytes | str | dict[str, Any] | list[Any] = b""
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Route = Callable[[Request], Reply]
+
+
+@dataclass
+class Server:
+    """A running server: its base URL, routes you may change, and what it received."""
+
+    url: str
+    port: int
+    routes: dict[str, Route]
+    requests: list[Request]
+    received: threading.Condition
+
+
+@contextmanager
+def serve(routes: dict[str, Route]) -> Iterator[Server]:
+    """Run a ThreadingHTTPServer on 127.0.0.1 on a free port until the block ends."""
+    requests: list[Request] = []
+    received = threading.Condition()
+    stop = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _handle(self) -> None:
+            parts = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            req = Request(
+                method=self.command,
+                path=parts.path,
+                query={k: v[-1] for k, v in parse_qs(parts.query).items()},
+                headers={k.lower(): v for k, v in self.headers.items()},
+                body=self.rfile.read(length) if length else b"",
+            )
+            route = server.routes.get(parts.path)
+            reply = route(req) if route else Reply(404, {"error": "no route"})
+            if reply.delay:
+                stop.wait(reply.delay)  # a slow peer; released when the server stops
+            body = reply.body
+            if isinstance(body, (dict, list)):
+                body = json.dumps(body).encode()
+            elif isinstance(body, str):
+                body = body.encode()
+            try:
+                self.send_response(reply.status)
+                for k, v in reply.headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            with received:
+                requests.append(req)
+                received.notify_all()
+
+        do_GET = do_POST = do_PUT = _handle
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    port = httpd.server_address[1]
+    server = Server(url=f"http://127.0.0.1:{port}", port=port, routes=dict(routes),
+                    requests=requests, received=received)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        stop.set()
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def closed_port() -> int:
+    """A port nothing listens on."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
