@@ -242,11 +242,17 @@ def check(
 ) -> list[CheckResult]:
     """One daemon tick for these shops: evaluate, decide, deliver what is due."""
     register_shops(engine, settings, shops)
-    results = [evaluate_and_decide(engine, settings, shop, now) for shop in shops]
-    for result in results:
+    results = []
+    for shop in shops:
+        result = evaluate_and_decide(engine, settings, shop, now)
         result.delivery = deliver_due(
-            engine, notifiers=notifiers, now=now, shop_id=result.status.shop
+            engine,
+            notifiers=notifiers,
+            now=now,
+            shop_id=shop.id,
+            lease=timedelta(seconds=shop.schedule.lease_seconds),
         )
+        results.append(result)
     return results
 
 

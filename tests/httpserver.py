@@ -99,8 +99,13 @@ def serve(routes: dict[str, Route]) -> Iterator[Server]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     port = httpd.server_address[1]
-    server = Server(url=f"http://127.0.0.1:{port}", port=port, routes=dict(routes),
-                    requests=requests, received=received)
+    server = Server(
+        url=f"http://127.0.0.1:{port}",
+        port=port,
+        routes=dict(routes),
+        requests=requests,
+        received=received,
+    )
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:

@@ -33,8 +33,10 @@ def test_json_webhook_posts_apprise_json_payload() -> None:
 @pytest.mark.parametrize(
     ("reply", "expected"),
     [
-        (Reply(200, {"errcode": 310000, "errmsg": "keywords not in content"}),
-         "rejected with errcode 310000: keywords not in content"),
+        (
+            Reply(200, {"errcode": 310000, "errmsg": "keywords not in content"}),
+            "rejected with errcode 310000: keywords not in content",
+        ),
         (Reply(200, {"code": 9499, "msg": "Bad Request"}), "rejected with code 9499: Bad Request"),
         (Reply(500, "boom"), "HTTP 500: boom"),
         (Reply(429, "slow down"), "HTTP 429"),

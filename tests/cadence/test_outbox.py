@@ -23,8 +23,14 @@ def enqueue(engine: Engine, rule: str = "behind", send_at: datetime = NOW) -> in
             s.add(Shop(id="acme-th", market="TH", timezone="Asia/Bangkok"))
             s.flush()
         decision = AlertDecision(Action.OPEN, rule, date(2026, 11, 23), True, send_at)
-        row = apply_decision(s, shop_id="acme-th", decision=decision,
-                             message=Message("title " + rule, "body"), now=NOW, existing=None)
+        row = apply_decision(
+            s,
+            shop_id="acme-th",
+            decision=decision,
+            message=Message("title " + rule, "body"),
+            now=NOW,
+            existing=None,
+        )
         assert row is not None
         return row.id
 
@@ -65,8 +71,15 @@ def test_failures_back_off_then_give_up_visibly(engine: Engine) -> None:
         if attempt < 3:
             assert summary.retrying == 1 and row.next_attempt_at == now + backoff(attempt)
             # not due again before the backoff has passed
-            assert deliver_due(engine, notifiers=lambda s: [team], now=now + timedelta(seconds=1),
-                               max_attempts=3).retrying == 0
+            assert (
+                deliver_due(
+                    engine,
+                    notifiers=lambda s: [team],
+                    now=now + timedelta(seconds=1),
+                    max_attempts=3,
+                ).retrying
+                == 0
+            )
             now = row.next_attempt_at
     assert row.state == "failed" and summary.failed == 1
     with session_scope(engine) as s:
@@ -75,8 +88,10 @@ def test_failures_back_off_then_give_up_visibly(engine: Engine) -> None:
 
 def test_a_retry_skips_targets_that_already_took_the_message(engine: Engine) -> None:
     enqueue(engine)
-    good, flaky = RecordingNotifier("recording://good"), RecordingNotifier("recording://flaky",
-                                                                          failures=1)
+    good, flaky = (
+        RecordingNotifier("recording://good"),
+        RecordingNotifier("recording://flaky", failures=1),
+    )
     deliver_due(engine, notifiers=lambda shop: [good, flaky], now=NOW)
     deliver_due(engine, notifiers=lambda shop: [good, flaky], now=NOW + timedelta(minutes=5))
     assert len(good.sent) == 1 and len(flaky.sent) == 1
@@ -97,7 +112,11 @@ def test_a_leased_message_is_not_taken_twice_until_the_lease_runs_out(engine: En
     with session_scope(engine) as s:  # a deliverer claims it, then dies
         assert [m.id for m in claim_due_messages(s, now=NOW, lease=timedelta(minutes=2))] == [mid]
     team = RecordingNotifier()
-    assert deliver_due(engine, notifiers=lambda s: [team], now=NOW + timedelta(minutes=1)) \
-        .delivered == 0
-    assert deliver_due(engine, notifiers=lambda s: [team], now=NOW + timedelta(minutes=2)) \
-        .delivered == 1
+    assert (
+        deliver_due(engine, notifiers=lambda s: [team], now=NOW + timedelta(minutes=1)).delivered
+        == 0
+    )
+    assert (
+        deliver_due(engine, notifiers=lambda s: [team], now=NOW + timedelta(minutes=2)).delivered
+        == 1
+    )

@@ -1,0 +1,291 @@
+"""The cadence commands end to end: real files, a real store (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from tests.httpserver import Reply, serve
+
+CSV = """id,posted_at,products,title
+7301,2026-11-23T20:00:00+07:00,P1,保温杯开箱
+7302,2026-11-24T20:00:00+07:00,,没有挂车
+7303,2026-11-25 21:00:00,P1;P2,本地时间
+"""
+
+
+@pytest.fixture
+def shops(tmp_path: Path) -> Path:
+    path = tmp_path / "shops.toml"
+    path.write_text(
+        '[[shops]]\nid = "acme-th"\nmarket = "TH"\nalert_language = "en"\n'
+        '[[shops]]\nid = "acme-uk"\nmarket = "UK"\nweekly_quota = 4\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def run(cli, shops: Path, db_url: str):  # type: ignore[no-untyped-def]
+    def invoke(*args: str, environ: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+        return cli("cadence", *args, "--config", str(shops), "--db", db_url, environ=environ)
+
+    return invoke
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_import_then_status_counts_only_product_linked_videos(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("videos", "import", str(write(tmp_path, "v.csv", CSV)), "--shop", "acme-th")
+    assert result.code == 0, result.err
+    assert "3 added, 0 updated" in result.out
+    status = run("status", "--as-of", "2026-11-26T10:00+07:00", "--json")
+    assert status.code == 0
+    th, uk = json.loads(status.out)
+    assert th == th | {
+        "shop": "acme-th",
+        "week_start": "2026-11-23",
+        "timezone": "Asia/Bangkok",
+        "quota": 3,
+        "counted": 2,
+        "due_by_now": 1,
+        "state": "on_track",
+    }
+    assert th["excluded"] == [{"video": "7302", "reason": "no product link"}]
+    assert uk["shop"] == "acme-uk" and uk["counted"] == 0 and uk["state"] == "behind"
+
+
+def test_reimporting_updates_and_never_counts_twice(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, "v.csv", CSV)
+    run("videos", "import", str(path), "--shop", "acme-th")
+    path.write_text(CSV.replace(",,没有挂车", ",P9,补挂车"), encoding="utf-8")
+    again = run("videos", "import", str(path), "--shop", "acme-th")
+    assert "0 added, 3 updated" in again.out
+    [th] = json.loads(
+        run("status", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00", "--json").out
+    )
+    assert th["counted"] == 3 and th["state"] == "met"
+
+
+def test_bad_rows_are_reported_by_line_and_the_rest_imported(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "id,posted_at,products,title\n"
+        "a1,2026-11-23T20:00:00+07:00,P1,ok\n"
+        "a2,yesterday,P1,bad date\n"
+        ",2026-11-23T20:00:00+07:00,P1,no id\n"
+        "a1,2026-11-24T20:00:00+07:00,P1,repeat\n"
+        "a3,2026-11-24T20:00:00+07:00,P1,ok,extra\n"
+        "a4,2026-11-24T20:00:00+07:00,P1,ok\n"
+    )
+    path = write(tmp_path, "v.csv", text)
+    result = run("videos", "import", str(path), "--shop", "acme-th")
+    assert result.code == 1
+    assert f"{path}:3: posted_at 'yesterday' is not an ISO 8601 time" in result.err
+    assert f"{path}:4: id is empty" in result.err
+    assert f"{path}:5: video id 'a1' repeats line 2" in result.err
+    assert f"{path}:6: more fields than the header has columns" in result.err
+    assert "2 added, 0 updated, 0 re-uploads, 4 rows skipped" in result.out
+
+
+def test_a_csv_with_wrong_columns_is_refused_whole(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, "v.csv", "video,when\n1,2026-11-23\n")
+    result = run("videos", "import", str(path), "--shop", "acme-th")
+    assert result.code == 2
+    assert "missing column(s) id, posted_at, products, title" in result.err
+    assert "found: video, when" in result.err
+
+
+def test_a_gbk_csv_from_excel_is_read(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(CSV.encode("gb18030"))
+    assert run("videos", "import", str(path), "--shop", "acme-th").code == 0
+
+
+def cover(path: Path, shade: int, mark: bool = False) -> Path:
+    img = Image.new("RGB", (320, 320), (shade, 120, 200))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((40, 40, 200, 260), fill=(250, 250, 250))
+    draw.ellipse((150, 60, 300, 200), fill=(20, 20, 20))
+    if mark:
+        draw.text((10, 300), "re-upload", fill=(0, 0, 0))
+    img.save(path, quality=80)
+    return path
+
+
+def test_a_reupload_with_the_same_cover_does_not_fill_the_quota(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cover(tmp_path / "a.jpg", 10)
+    cover(tmp_path / "b.jpg", 12, mark=True)  # re-encoded, a caption added: same picture
+    other = Image.new("RGB", (320, 320), (240, 240, 240))
+    ImageDraw.Draw(other).polygon([(0, 320), (160, 0), (320, 320)], fill=(200, 30, 30))
+    other.save(tmp_path / "c.jpg")
+    path = write(
+        tmp_path,
+        "v.csv",
+        (
+            "id,posted_at,products,title,cover\n"
+            "v1,2026-11-23T20:00:00+07:00,P1,first,a.jpg\n"
+            "v2,2026-11-24T20:00:00+07:00,P1,again,b.jpg\n"
+            "v3,2026-11-25T20:00:00+07:00,P1,new,c.jpg\n"
+        ),
+    )
+    result = run("videos", "import", str(path), "--shop", "acme-th", "--json")
+    assert json.loads(result.out)["reuploads"] == [{"video": "v2", "duplicate_of": "v1"}]
+    [th] = json.loads(
+        run("status", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00", "--json").out
+    )
+    assert th["counted_videos"] == ["v1", "v3"]
+    assert th["excluded"] == [{"video": "v2", "reason": "re-upload of v1 (same cover)"}]
+
+
+def test_an_unreadable_cover_is_reported_and_the_row_skipped(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "bad.jpg").write_bytes(b"\xff\xd8\xff not really")
+    path = write(
+        tmp_path,
+        "v.csv",
+        "id,posted_at,products,title,cover\nv1,2026-11-23T20:00:00+07:00,P1,x,bad.jpg\n",
+    )
+    result = run("videos", "import", str(path), "--shop", "acme-th")
+    assert result.code == 1 and f"{path}:2: " in result.err and "bad.jpg" in result.err
+
+
+def test_videos_add_then_history(run) -> None:  # type: ignore[no-untyped-def]
+    for vid, when in [
+        ("a", "2026-11-10T09:00+07:00"),
+        ("b", "2026-11-11T09:00+07:00"),
+        ("c", "2026-11-12T09:00+07:00"),
+        ("d", "2026-11-17T09:00+07:00"),
+        ("e", "2026-11-24T09:00+07:00"),
+    ]:
+        assert run("videos", "add", "--shop", "acme-th", "--id", vid, "--posted-at", when).code == 0
+    added = run(
+        "videos",
+        "add",
+        "--shop",
+        "acme-th",
+        "--id",
+        "f",
+        "--posted-at",
+        "2026-11-24T10:00+07:00",
+        "--no-product",
+    )
+    assert "added video f of acme-th" in added.out
+    result = run(
+        "history",
+        "--shop",
+        "acme-th",
+        "--weeks",
+        "3",
+        "--as-of",
+        "2026-11-26T10:00+07:00",
+        "--json",
+    )
+    report = json.loads(result.out)
+    assert [(w["week_start"], w["counted"], w["result"]) for w in report["weeks"]] == [
+        ("2026-11-23", 1, "current"),
+        ("2026-11-16", 1, "missed"),
+        ("2026-11-09", 3, "met"),
+        ("2026-11-02", 0, "missed"),
+    ]
+    assert report["streak"] == 0
+
+
+def test_check_alerts_once_then_resolves(run, tmp_path: Path, shops: Path) -> None:  # type: ignore[no-untyped-def]
+    with serve({"/hook": lambda r: Reply(200, {"errcode": 0})}) as srv:
+        shops.write_text(
+            shops.read_text().replace(
+                'alert_language = "en"\n',
+                f'alert_language = "en"\nalert_urls = ["json://127.0.0.1:{srv.port}/hook"]\n',
+            )
+        )
+        first = run("check", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00")
+        assert first.code == 0, first.err
+        assert "acme-th: behind (0/3, 1 due); alerts: open behind; delivered 1" in first.err
+        again = run("check", "--shop", "acme-th", "--as-of", "2026-11-26T11:00+07:00")
+        assert "alerts: no change" in again.err and len(srv.requests) == 1
+        run(
+            "videos",
+            "add",
+            "--shop",
+            "acme-th",
+            "--id",
+            "v1",
+            "--posted-at",
+            "2026-11-26T11:30+07:00",
+        )
+        done = run("check", "--shop", "acme-th", "--as-of", "2026-11-26T12:00+07:00")
+        assert "alerts: resolve behind; delivered 1" in done.err
+        titles = [r.json()["title"] for r in srv.requests]
+    assert titles == [
+        "[acme-th] Behind on this week's product videos",
+        "[acme-th] Resolved: back on track with this week's videos",
+    ]
+    report = json.loads(run("alerts", "--shop", "acme-th", "--json").out)
+    [alert] = report
+    assert alert["rule"] == "behind" and alert["state"] == "resolved"
+    assert [m["kind"] for m in alert["messages"]] == ["firing", "resolved"]
+    assert all(m["state"] == "delivered" and m["deliveries"][0]["ok"] for m in alert["messages"])
+
+
+def test_a_rejected_delivery_is_retried_and_visible(run, shops: Path) -> None:  # type: ignore[no-untyped-def]
+    reply = Reply(200, {"errcode": 310000, "errmsg": "keywords not in content"})
+    with serve({"/hook": lambda r: reply}) as srv:
+        shops.write_text(
+            shops.read_text().replace(
+                'alert_language = "en"\n', 'alert_language = "en"\nalert_urls = ["env:TEAM_HOOK"]\n'
+            )
+        )
+        env = {"TEAM_HOOK": f"json://127.0.0.1:{srv.port}/hook"}
+        result = run("check", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00", environ=env)
+        assert result.code == 1
+        assert "errcode 310000: keywords not in content" in result.err
+        [alert] = json.loads(run("alerts", "--json").out)
+        [msg] = alert["messages"]
+        assert msg["state"] == "pending" and msg["attempts"] == 1
+        assert msg["next_attempt_at"] == "2026-11-26T03:00:30+00:00"  # 30 s later
+        reply.body = {"errcode": 0}
+        later = run("check", "--shop", "acme-th", "--as-of", "2026-11-26T10:01+07:00", environ=env)
+        assert later.code == 0 and "delivered 1" in later.err
+
+
+def test_a_missing_secret_names_the_variable_not_a_value(run, shops: Path) -> None:  # type: ignore[no-untyped-def]
+    shops.write_text(
+        shops.read_text().replace(
+            'alert_language = "en"\n', 'alert_language = "en"\nalert_urls = ["env:TEAM_HOOK"]\n'
+        )
+    )
+    result = run("check", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00")
+    assert result.code == 1
+    assert "environment variable TEAM_HOOK is not set (shop 'acme-th')" in result.err
+
+
+def test_no_alert_urls_means_the_console(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("check", "--shop", "acme-uk", "--as-of", "2026-11-26T10:00+00:00")
+    assert "[warning] 【acme-uk】本周带货视频进度落后" in result.out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["status", "--as-of", "tomorrow"], "--as-of 'tomorrow' is not an ISO 8601 time"),
+        (["status", "--as-of", "2026-11-26T10:00"], "has no UTC offset"),
+        (["status", "--shop", "acme-vn"], "no shop with id 'acme-vn'; shops here: acme-th"),
+        (["videos", "import", "nope.csv", "--shop", "acme-th"], "nope.csv: no such file"),
+        (["videos", "sync", "--shop", "acme-th"], "has no video source"),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_message(run, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(*args)
+    assert result.code == 2 and message in result.err
+
+
+def test_a_bad_config_file_exits_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, "shops.toml", '[[shops]]\nid = "x"\nmarket = "ZZ"\n')
+    result = cli("cadence", "status", "--config", str(path))
+    assert result.code == 2 and "shops[0].market (line 3)" in result.err
