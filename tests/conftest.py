@@ -108,3 +108,17 @@ def cli(home: Path, tmp_path: Path):
         return Result(code, out.getvalue(), err.getvalue())
 
     return invoke
+
+
+_SUMMARY: list[str] = []
+
+
+@pytest.fixture
+def summary_line():  # type: ignore[no-untyped-def]
+    """Lets a test put a figure in the run's closing summary (it is captured otherwise)."""
+    return _SUMMARY.append
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    for line in _SUMMARY:
+        terminalreporter.write_line(line)

@@ -1,0 +1,150 @@
+"""The daemon as a process: jobs run and are recorded, SIGTERM stops it, SIGKILL loses nothing."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlmodel import select
+
+from cadence.service import evaluate_and_decide, register_shops
+from config.settings import load
+from store.db import open_store, session_scope
+from store.models import JobRun, OutboxMessage, Shop, Video
+from tests.httpserver import Reply, Server, closed_port, serve
+
+DAEMON = [sys.executable, "-c", "from cadence.cli import run; run()", "daemon"]
+REF = re.compile(r"ref: (\S+)")
+
+
+def write_config(tmp_path: Path, hook_port: int, extra: str = "") -> Path:
+    path = tmp_path / "shops.toml"
+    path.write_text(
+        '[[shops]]\nid = "acme-th"\nmarket = "TH"\nalert_language = "en"\n'
+        f'alert_urls = ["json://127.0.0.1:{hook_port}/hook"]\n'
+        "[shops.schedule]\ndeliver_seconds = 5\ncheck_minutes = 60\nlease_seconds = 5\n" + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+def seed(db: str, config: Path, weeks: int) -> set[str]:
+    """Alerts for `weeks` past weeks, decided but not delivered; returns their refs."""
+    settings = load(config)
+    shop = settings.shops[0]
+    engine = open_store(db)
+    register_shops(engine, settings, [shop])
+    with session_scope(engine) as s:  # a video long ago: the shop was tracked all along
+        s.add(
+            Video(
+                shop_id=shop.id,
+                video_id="old",
+                posted_at=datetime.fromisoformat("2025-01-01T00:00+07:00"),
+            )
+        )
+    sunday = datetime.fromisoformat("2026-06-07T09:00+07:00")
+    for week in range(weeks):
+        evaluate_and_decide(engine, settings, shop, sunday + timedelta(weeks=week))
+    with session_scope(engine) as s:
+        refs = {REF.search(m.body).group(1) for m in s.exec(select(OutboxMessage))}
+    engine.dispose()
+    return refs
+
+
+def start(config: Path, db: str, tmp_path: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "SHOPBOT_HOME": str(tmp_path / "home")}
+    return subprocess.Popen(
+        [*DAEMON, "--shop", "acme-th", "--config", str(config), "--db", db],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def received_refs(srv: Server) -> list[str]:
+    with srv.received:  # re-entrant: also called inside wait_for
+        return [REF.search(r.json()["message"]).group(1) for r in srv.requests]
+
+
+def wait_for(srv: Server, predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    with srv.received:
+        return srv.received.wait_for(lambda: predicate(), timeout=timeout)
+
+
+def test_jobs_run_are_recorded_and_sigterm_stops_cleanly(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    with serve({"/hook": lambda r: Reply(200, {"errcode": 0})}) as srv:
+        tiktok = (
+            f'[shops.tiktok]\nbase_url = "http://127.0.0.1:{closed_port()}"\n'
+            'app_key_env = "K"\napp_secret_env = "S"\naccess_token_env = "T"\n'
+            'shop_cipher = "c"\ntimeout = 1\n'
+        )
+        config = write_config(tmp_path, srv.port, tiktok)
+        refs = seed(db, config, weeks=2)
+        proc = start(config, db, tmp_path)
+        try:
+            delivered = wait_for(srv, lambda: set(refs) <= set(received_refs(srv)), 30)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=30)
+        assert delivered, err
+    assert proc.returncode == 0, err
+    assert "daemon started: jobs check every 3600s, deliver every 5s, sync every 3600s" in err
+    assert "daemon stopped" in err
+    engine = open_store(db)
+    with session_scope(engine) as s:
+        runs = {r.job: r for r in s.exec(select(JobRun))}
+        assert s.get(Shop, "acme-th") is not None
+    assert runs["check"].ok and runs["deliver"].ok
+    assert runs["sync"].ok is False and "environment variable K is not set" in runs["sync"].error
+
+
+def test_sigkill_while_delivering_loses_no_alert(tmp_path: Path, summary_line) -> None:  # type: ignore[no-untyped-def]
+    seed_value = int(os.environ.get("SHOPBOT_CRASH_SEED", "20261129"))
+    rng = random.Random(seed_value)
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    # A slow team chat widens the window in which a kill lands mid-delivery.
+    with serve({"/hook": lambda r: Reply(200, {"errcode": 0}, delay=0.03)}) as srv:
+        config = write_config(tmp_path, srv.port)
+        refs = seed(db, config, weeks=20)
+        kills = 0
+        while kills < 20:
+            proc = start(config, db, tmp_path)
+            try:
+                proc.wait(timeout=rng.uniform(0.5, 1.5))
+                raise AssertionError(f"daemon exited by itself: {proc.stderr.read()}")
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(timeout=10)
+                proc.stderr.close()
+                kills += 1
+        proc = start(config, db, tmp_path)
+        try:
+            done = wait_for(srv, lambda: refs <= set(received_refs(srv)), 90)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=30)
+        counts = Counter(received_refs(srv))
+    lost = refs - set(counts)
+    duplicates = sum(n - 1 for n in counts.values())
+    summary_line(
+        f"crash test (seed {seed_value}): {kills} SIGKILLs while delivering, "
+        f"{len(refs)} alerts, {len(lost)} lost, {duplicates} duplicates"
+    )
+    assert done and not lost, err
+    # Each kill can catch at most one message between its sending and its recording.
+    assert duplicates <= kills
+    engine = open_store(db)
+    with session_scope(engine) as s:  # the daemon's own checks may have added some
+        rows = list(s.exec(select(OutboxMessage)))
+    assert {m.state for m in rows} == {"delivered"}
+    assert {REF.search(m.body).group(1) for m in rows} <= set(counts)
