@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
