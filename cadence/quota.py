@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 
@@ -63,12 +64,12 @@ class Week:
         """The first local date after the week."""
         return self.start + timedelta(days=7)
 
-    @property
+    @cached_property
     def starts_at(self) -> datetime:
         """Local midnight at the start, as an aware datetime."""
         return local_midnight(self.start, self.zone)
 
-    @property
+    @cached_property
     def ends_at(self) -> datetime:
         """Local midnight after the last day."""
         return local_midnight(self.end, self.zone)

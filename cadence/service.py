@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -77,8 +77,8 @@ def register_shops(engine: Engine, settings: Settings, shops: Sequence[ShopSetti
         )
 
 
-def facts(video: Video) -> VideoFacts:
-    """A stored video as the core sees it."""
+def facts(video: Any) -> VideoFacts:
+    """A stored video (a Video, or a row of store.queries.VIDEO_FACTS) as the core sees it."""
     return VideoFacts(
         video_id=video.video_id,
         posted_at=video.posted_at,

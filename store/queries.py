@@ -56,15 +56,30 @@ def upsert_video(session: Session, *, shop_id: str, video_id: str, **values: Any
     return False
 
 
+VIDEO_FACTS = (
+    Video.shop_id,
+    Video.video_id,
+    Video.posted_at,
+    Video.status,
+    Video.product_ids,
+    Video.original,
+    Video.duplicate_of,
+    Video.title,
+)
+
+
 def videos_between(
     session: Session, *, shop_ids: Sequence[str], start: datetime, end: datetime
-) -> list[Video]:
-    """Videos of these shops posted in [start, end)."""
+) -> list[Any]:
+    """Videos of these shops posted in [start, end), as rows of the VIDEO_FACTS columns.
+
+    Rows rather than ORM objects: `status` over a thousand shops reads thousands of them.
+    """
     if not shop_ids:
         return []
     return list(
         session.exec(
-            select(Video).where(
+            select(*VIDEO_FACTS).where(
                 col(Video.shop_id).in_(list(shop_ids)),
                 Video.posted_at >= start,
                 Video.posted_at < end,

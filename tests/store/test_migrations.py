@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from store.db import make_engine, migrate, open_store
+from store.db import HEAD_REVISION, current_revision, make_engine, migrate, open_store
 from store.models import metadata
 
 
@@ -20,11 +20,25 @@ def test_migrating_an_empty_database_creates_every_table(db_url: str) -> None:
     engine.dispose()
 
 
+def test_the_head_constant_is_alembics_head() -> None:
+    from pathlib import Path
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    import store.db
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(store.db.__file__).parent / "migrations"))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD_REVISION
+
+
 def test_migrating_twice_changes_nothing(db_url: str) -> None:
     engine = open_store(db_url)
     migrate(engine)
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0001"
+        assert MigrationContext.configure(conn).get_current_revision() == HEAD_REVISION
+    assert current_revision(engine) == HEAD_REVISION
     engine.dispose()
 
 
