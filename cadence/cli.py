@@ -312,11 +312,16 @@ def alerts(
             f" (notified {a['notifications']}x)"
         )
         for m in a["messages"]:
-            when = m["delivered_at"] or m["next_attempt_at"]
+            if m["state"] == "delivered":
+                when = f"delivered {m['delivered_at']}"
+            elif m["state"] == "pending":
+                when = f"next try {m['next_attempt_at']}"
+            else:
+                when = "gave up"
             error = f" — {m['last_error']}" if m["last_error"] else ""
             inv.env.out(
-                f"  #{m['id']} {m['kind']}: {m['state']} after {m['attempts']} "
-                f"attempt(s), {when}{error}"
+                f"  #{m['id']} {m['kind']}: {m['state']}, {m['attempts']} attempt(s), "
+                f"{when}{error}"
             )
 
 

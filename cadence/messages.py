@@ -79,43 +79,64 @@ def _deadline(lang: str, moment: datetime | None) -> str:
     return f"{wd} {last:%d %b %H:%M}"
 
 
+_WEEK_LINES = {
+    "zh": {
+        "summary": "本周（{span}，{zone}）：已发 {counted}/{quota} 条带购物车的原创短视频，"
+        "截至目前应发 {due} 条。",
+        "overdue": "已逾期 {overdue} 条（第 {k} 条应在 {deadline} 前发布）。",
+        "next": "下一条截止：{deadline}；",
+        "owed": "本周还差 {remaining} 条，剩余 {days} 天。",
+        "counted": "已计入：{videos}",
+        "excluded": "未计入：{videos}",
+        "none": "无",
+        "join": "、",
+        "join_excluded": "；",
+        "excluded_item": "{video}（{reason}）",
+    },
+    "en": {
+        "summary": "This week ({span}, {zone}): {counted} of {quota} original product-linked "
+        "videos posted; {due} due by now.",
+        "overdue": "{overdue} overdue (video {k} was due by {deadline}).",
+        "next": "Next due by {deadline}; ",
+        "owed": "{remaining} still owed with {days} day(s) left.",
+        "counted": "Counted: {videos}",
+        "excluded": "Not counted: {videos}",
+        "none": "none",
+        "join": ", ",
+        "join_excluded": "; ",
+        "excluded_item": "{video} ({reason})",
+    },
+}
+
+
 def _week_body(lang: str, s: WeekStatus) -> str:
-    zone = s.week.zone.key
-    lines = []
-    if lang == "zh":
-        lines.append(
-            f"本周（{_span(lang, s.week.start)}，{zone}）：已发 {s.counted}/{s.quota} 条"
-            f"带购物车的原创短视频，截至目前应发 {s.due_by_now} 条。"
+    t = _WEEK_LINES[lang]
+    lines = [
+        t["summary"].format(
+            span=_span(lang, s.week.start),
+            zone=s.week.zone.key,
+            counted=s.counted,
+            quota=s.quota,
+            due=s.due_by_now,
         )
-        if s.due_by_now > s.counted:
-            lines.append(
-                f"已逾期 {s.due_by_now - s.counted} 条（第 {s.counted + 1} 条应在 "
-                f"{_deadline(lang, _due_at(s, s.counted + 1))} 前发布）。"
-            )
-        if s.remaining:
-            upcoming = _due_at(s, max(s.counted, s.due_by_now) + 1)
-            nxt = f"下一条截止：{_deadline(lang, upcoming)}；" if upcoming else ""
-            lines.append(f"{nxt}本周还差 {s.remaining} 条，剩余 {s.days_left} 天。")
-        lines.append("已计入：" + ("、".join(s.counted_ids) if s.counted_ids else "无"))
-        if s.excluded:
-            lines.append("未计入：" + "；".join(f"{v}（{_reason_zh(r)}）" for v, r in s.excluded))
-    else:
+    ]
+    if s.due_by_now > s.counted:
         lines.append(
-            f"This week ({_span(lang, s.week.start)}, {zone}): {s.counted} of {s.quota} "
-            f"original product-linked videos posted; {s.due_by_now} due by now."
-        )
-        if s.due_by_now > s.counted:
-            lines.append(
-                f"{s.due_by_now - s.counted} overdue (video {s.counted + 1} was due by "
-                f"{_deadline(lang, _due_at(s, s.counted + 1))})."
+            t["overdue"].format(
+                overdue=s.due_by_now - s.counted,
+                k=s.counted + 1,
+                deadline=_deadline(lang, _due_at(s, s.counted + 1)),
             )
-        if s.remaining:
-            upcoming = _due_at(s, max(s.counted, s.due_by_now) + 1)
-            nxt = f"Next due by {_deadline(lang, upcoming)}; " if upcoming else ""
-            lines.append(f"{nxt}{s.remaining} still owed with {s.days_left} day(s) left.")
-        lines.append("Counted: " + (", ".join(s.counted_ids) if s.counted_ids else "none"))
-        if s.excluded:
-            lines.append("Not counted: " + "; ".join(f"{v} ({r})" for v, r in s.excluded))
+        )
+    if s.remaining:
+        upcoming = _due_at(s, max(s.counted, s.due_by_now) + 1)
+        nxt = t["next"].format(deadline=_deadline(lang, upcoming)) if upcoming else ""
+        lines.append(nxt + t["owed"].format(remaining=s.remaining, days=s.days_left))
+    lines.append(t["counted"].format(videos=t["join"].join(s.counted_ids) or t["none"]))
+    if s.excluded:
+        reason = _reason_zh if lang == "zh" else str
+        items = [t["excluded_item"].format(video=v, reason=reason(r)) for v, r in s.excluded]
+        lines.append(t["excluded"].format(videos=t["join_excluded"].join(items)))
     return "\n".join(lines)
 
 
