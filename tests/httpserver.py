@@ -69,6 +69,9 @@ def serve(routes: dict[str, Route]) -> Iterator[Server]:
                 headers={k.lower(): v for k, v in self.headers.items()},
                 body=self.rfile.read(length) if length else b"",
             )
+            with received:  # recorded before answering: the client may move on at once
+                requests.append(req)
+                received.notify_all()
             route = server.routes.get(parts.path)
             reply = route(req) if route else Reply(404, {"error": "no route"})
             if reply.delay:
@@ -87,9 +90,6 @@ def serve(routes: dict[str, Route]) -> Iterator[Server]:
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass
-            with received:
-                requests.append(req)
-                received.notify_all()
 
         do_GET = do_POST = do_PUT = _handle
 
