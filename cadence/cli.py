@@ -18,7 +18,7 @@ from config.cli import (
     main,
     new_app,
 )
-from config.errors import AppError
+from config.errors import BadInput
 
 app = new_app("cadence", "Keep each shop on its weekly cadence of product-linked videos.")
 videos_app = new_app("videos", "Record the videos a shop posted.")
@@ -30,10 +30,6 @@ AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", help="Evaluate at this moment (ISO 8601 with offset) instead of now."),
 ]
-
-
-class BadInput(AppError):
-    """A command-line value that cannot be used."""
 
 
 def parse_moment(option: str, text: str | None) -> datetime:

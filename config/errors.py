@@ -34,6 +34,10 @@ class ConfigError(AppError):
         super().__init__(message)
 
 
+class BadInput(AppError):
+    """A command-line value or input file that cannot be used."""
+
+
 class MissingSecret(AppError):
     """A secret named in the configuration is not set in the environment."""
 

@@ -7,8 +7,24 @@ from typing import Annotated
 
 import typer
 
-from config.cli import ConfigOption, DbOption, JsonOption, invocation, main, new_app
-from config.errors import NotBuilt
+from config.cli import (
+    ConfigOption,
+    DbOption,
+    ExitCode,
+    Invocation,
+    JsonOption,
+    invocation,
+    main,
+    new_app,
+)
+from config.errors import AppError, BadInput, NotBuilt
+
+
+class EngineFailed(AppError):
+    """The translation could not be made (the engine's error says why)."""
+
+    exit_code = 1
+
 
 app = new_app(
     "localize",
@@ -55,20 +71,83 @@ def image(
     raise NotBuilt("localize image", 5)
 
 
+def _store(inv: Invocation):  # type: ignore[no-untyped-def]
+    from store.db import open_store
+
+    return open_store(inv.db_url)
+
+
+def _scope(inv: Invocation, shop: str | None) -> str:
+    """A shop's scope (checked against the configuration), or '' for the shared one."""
+    if shop is None:
+        return ""
+    return inv.settings().shop(shop).id
+
+
 @app.command("text")
 def text(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="Text to translate.")],
     to: Annotated[str, typer.Option("--to", help="Target language.")],
     from_: Annotated[str, typer.Option("--from", help="Source language.")] = "zh-CN",
+    field: Annotated[
+        str, typer.Option("--field", help="Check it as a title, description or caption.")
+    ] = "caption",
     shop: ShopOption = None,
     json_out: JsonOption = False,
     config: ConfigOption = None,
     db: DbOption = None,
-) -> None:
+) -> int:
     """Translate one text (memory first, glossary protected, checked)."""
-    invocation(ctx, config, db)
-    raise NotBuilt("localize text", 4)
+    from config.markets import load_markets
+    from config.settings import TranslationSettings
+    from localize.text.checks import Limits, has_errors
+    from localize.text.service import (
+        SegmentTranslator,
+        engine_chain,
+        engine_codes,
+        load_terms,
+        translate_field,
+    )
+
+    if field not in ("title", "description", "caption"):
+        raise BadInput(f"--field {field!r}: use title, description or caption")
+    inv = invocation(ctx, config, db)
+    if shop:
+        settings = inv.settings()
+        shop_cfg = settings.shop(shop)
+        catalog, tsettings = settings.markets, shop_cfg.translation
+        market = catalog.market(shop_cfg.market)
+        limits = Limits(market.title_min, market.title_max, market.description_max)
+    else:  # no shop: the shared memory and glossary, Google, the widest title limits
+        catalog, tsettings, limits = load_markets(), TranslationSettings(), Limits(title_min=1)
+    store = _store(inv)
+    chain = engine_chain(tsettings, inv.env)
+    try:
+        translator = SegmentTranslator(
+            store=store,
+            chain=chain,
+            scope=shop or "",
+            source_lang=from_,
+            target_lang=to,
+            source_codes=engine_codes(catalog, from_, chain),
+            target_codes=engine_codes(catalog, to, chain),
+            terms=load_terms(store, scope=shop or "", language=to),
+            concurrency=tsettings.concurrency,
+        )
+        result = translate_field(translator, source, field_name=field, limits=limits)
+    finally:
+        chain.close()
+    if result.error:
+        raise EngineFailed(result.error)
+    if json_out:
+        inv.env.json({**result.as_dict(), "engine_calls": chain.calls})
+    else:
+        inv.env.out(result.translation)
+        inv.env.err(f"origin: {result.origin}")
+        for f in result.findings:
+            inv.env.err(f"{f.severity}: {f.code}: {f.message}")
+    return ExitCode.FAILURES if has_errors(result.findings) else ExitCode.OK
 
 
 @listings_app.command("import")
@@ -90,13 +169,26 @@ def glossary_add(
     term: Annotated[str, typer.Argument(help="The term.")],
     to: Annotated[str | None, typer.Option("--to", help="Language of --as.")] = None,
     as_: Annotated[str | None, typer.Option("--as", help="Always translate as this.")] = None,
+    pattern: Annotated[
+        bool, typer.Option("--pattern", help="TERM is a regular expression (e.g. SKUs).")
+    ] = False,
     shop: ShopOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
     """Add a term: without --as it is never translated."""
-    invocation(ctx, config, db)
-    raise NotBuilt("localize glossary add", 4)
+    from localize.text.terms import add_term
+
+    inv = invocation(ctx, config, db)
+    scope = _scope(inv, shop)
+    new = add_term(
+        _store(inv), scope=scope, term=term, language=to or "", target=as_, is_pattern=pattern
+    )
+    what = f"always {as_!r} in {to}" if as_ else "never translated" + (f" into {to}" if to else "")
+    inv.env.out(
+        f"{'added' if new else 'updated'} {term!r}: {what} "
+        f"({'shop ' + scope if scope else 'every shop'})"
+    )
 
 
 @glossary_app.command("list")
@@ -108,8 +200,32 @@ def glossary_list(
     db: DbOption = None,
 ) -> None:
     """List glossary terms."""
-    invocation(ctx, config, db)
-    raise NotBuilt("localize glossary list", 4)
+    from localize.text.terms import list_terms
+
+    inv = invocation(ctx, config, db)
+    rows = list_terms(_store(inv), scope=_scope(inv, shop) if shop else None)
+    if json_out:
+        inv.env.json(
+            [
+                {
+                    "shop": r.scope or None,
+                    "term": r.term,
+                    "language": r.language or None,
+                    "target": r.target,
+                    "pattern": r.is_pattern,
+                }
+                for r in rows
+            ]
+        )
+        return
+    for r in rows:
+        kind = (
+            f"-> {r.target!r} ({r.language})"
+            if r.target
+            else ("never translated" + (f" ({r.language})" if r.language else ""))
+        )
+        pattern = " [pattern]" if r.is_pattern else ""
+        inv.env.out(f"{r.scope or '*':<16} {r.term!r}{pattern} {kind}")
 
 
 @glossary_app.command("remove")
@@ -122,21 +238,39 @@ def glossary_remove(
     db: DbOption = None,
 ) -> None:
     """Remove a glossary term."""
-    invocation(ctx, config, db)
-    raise NotBuilt("localize glossary remove", 4)
+    from localize.text.terms import remove_term
+
+    inv = invocation(ctx, config, db)
+    n = remove_term(_store(inv), scope=_scope(inv, shop), term=term, language=to)
+    if not n:
+        raise BadInput(
+            f"no glossary entry {term!r}"
+            + (f" for {to}" if to else "")
+            + (f" in shop {shop}" if shop else " shared by every shop")
+        )
+    inv.env.out(f"removed {n} entr{'y' if n == 1 else 'ies'} for {term!r}")
 
 
 @glossary_app.command("import")
 def glossary_import(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV: term, language, target.")],
+    file: Annotated[Path, typer.Argument(help="CSV: term[, language, target, pattern].")],
     shop: ShopOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
-) -> None:
+) -> int:
     """Import glossary terms from CSV."""
-    invocation(ctx, config, db)
-    raise NotBuilt("localize glossary import", 4)
+    from localize.text.terms import import_csv
+
+    inv = invocation(ctx, config, db)
+    result = import_csv(_store(inv), file, scope=_scope(inv, shop))
+    for line, problem in result.problems:
+        inv.env.err(f"{file}:{line}: {problem}")
+    inv.env.out(
+        f"{file}: {result.added} added, {result.updated} updated, "
+        f"{len(result.problems)} rows skipped"
+    )
+    return ExitCode.FAILURES if result.problems else ExitCode.OK
 
 
 @memory_app.command("import")

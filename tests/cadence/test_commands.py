@@ -300,8 +300,13 @@ def test_a_bad_config_file_exits_2(cli, tmp_path: Path) -> None:  # type: ignore
         ("UK", ["2026-10-18T23:30+00:00"], "2026-10-25T23:30+00:00", 2, 1, "behind"),
         ("DE", ["2026-03-29T22:30+00:00"], "2026-03-30T00:30+02:00", 0, 1, "on_track"),
     ],
-    ids=["bkk-before-midnight", "bkk-midnight", "bkk-last-sunday", "london-dst-end",
-         "berlin-dst-start"],
+    ids=[
+        "bkk-before-midnight",
+        "bkk-midnight",
+        "bkk-last-sunday",
+        "london-dst-end",
+        "berlin-dst-start",
+    ],
 )
 def test_status_as_of_reproduces_the_quota_table(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path, db_url: str, market, posted, as_of, due, counted, state
@@ -309,7 +314,8 @@ def test_status_as_of_reproduces_the_quota_table(  # type: ignore[no-untyped-def
     config = write(tmp_path, "one.toml", f'[[shops]]\nid = "s"\nmarket = "{market}"\n')
     common = ("--config", str(config), "--db", db_url)
     for i, when in enumerate(posted):
-        cli("cadence", "videos", "add", "--shop", "s", "--id", f"v{i}", "--posted-at", when,
-            *common)
+        cli(
+            "cadence", "videos", "add", "--shop", "s", "--id", f"v{i}", "--posted-at", when, *common
+        )
     [row] = json.loads(cli("cadence", "status", "--as-of", as_of, "--json", *common).out)
     assert (row["due_by_now"], row["counted"], row["state"]) == (due, counted, state)

@@ -1,0 +1,1 @@
+"""Listing text: engines, translation memory, glossary protection, HTML, checks."""

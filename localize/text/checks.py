@@ -1,0 +1,202 @@
+"""Checks on a translation, pure: each finding has a code, a severity and a message.
+
+Errors block approval and publishing (whichever path the text came by); warnings are for
+the reviewer's eye. Limits come from the market (TikTok Shop Partner API 202309).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+ERROR, WARNING = "error", "warning"
+ALLOWED_TAGS = frozenset({"p", "img", "ul", "ol", "li", "br", "strong", "b", "i", "em", "u"})
+BLOCK_TAGS = frozenset({"p", "ul", "ol"})
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE | re.UNICODE)
+_END_PUNCT = set(".!?。！？…")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a check noticed."""
+
+    code: str
+    severity: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        """For --json and the store."""
+        return {"code": self.code, "severity": self.severity, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A market's text limits."""
+
+    title_min: int = 25
+    title_max: int = 255
+    description_max: int = 10000
+
+
+def has_errors(findings: Sequence[Finding]) -> bool:
+    """Whether anything blocks approval."""
+    return any(f.severity == ERROR for f in findings)
+
+
+def numbers(text: str) -> Counter[str]:
+    """The numbers in a text, thousands separators dropped."""
+    return Counter(n.replace(",", "") for n in _NUMBER.findall(text))
+
+
+def emoji(text: str) -> Counter[str]:
+    """The emoji (pictographs and symbols) in a text."""
+    return Counter(ch for ch in text if unicodedata.category(ch) == "So")
+
+
+def check(
+    source: str,
+    target: str,
+    *,
+    field: str,
+    target_lang: str,
+    kept: Sequence[str] = (),
+    limits: Limits = Limits(),
+) -> list[Finding]:
+    """Every check for one field ('title', 'description' or 'caption')."""
+    out: list[Finding] = []
+    src_plain, tgt_plain = (
+        (plain(source), plain(target)) if field == "description" else (source, target)
+    )
+    missing = numbers(src_plain) - numbers(tgt_plain)
+    if missing:
+        out.append(
+            Finding(
+                "numbers",
+                ERROR,
+                f"{field}: number(s) {', '.join(sorted(missing))} "
+                "of the source are missing or changed",
+            )
+        )
+    for term in kept:
+        if term not in target:
+            out.append(
+                Finding("protected_term", ERROR, f"{field}: protected term {term!r} is missing")
+            )
+    if not target_lang.startswith("zh") and _HAN.search(tgt_plain):
+        left = "".join(sorted(set(_HAN.findall(tgt_plain))))[:20]
+        severity = ERROR if field == "title" else WARNING
+        out.append(Finding("chinese_left", severity, f"{field}: Chinese left untranslated: {left}"))
+    if normalised(src_plain) == normalised(tgt_plain) and _HAN.search(src_plain):
+        out.append(Finding("identical", WARNING, f"{field}: the translation equals the source"))
+    for m in _WORD.finditer(tgt_plain):
+        out.append(Finding("duplicated_word", WARNING, f"{field}: {m.group(0)!r} repeats a word"))
+        break
+    if (source[:1].isspace(), source[-1:].isspace()) != (
+        target[:1].isspace(),
+        target[-1:].isspace(),
+    ):
+        out.append(Finding("whitespace", WARNING, f"{field}: leading/trailing spaces differ"))
+    src_end, tgt_end = src_plain.rstrip()[-1:], tgt_plain.rstrip()[-1:]
+    if (src_end in _END_PUNCT) != (tgt_end in _END_PUNCT):
+        out.append(
+            Finding(
+                "end_punctuation",
+                WARNING,
+                f"{field}: ends with {tgt_end!r} where the source ends with {src_end!r}",
+            )
+        )
+    lost = emoji(source) - emoji(target)
+    if lost:
+        out.append(Finding("emoji_lost", WARNING, f"{field}: emoji lost: {''.join(lost)}"))
+    if field == "title":
+        n = len(target)
+        if not limits.title_min <= n <= limits.title_max:
+            out.append(
+                Finding(
+                    "title_length",
+                    ERROR,
+                    f"title: {n} characters; the market takes "
+                    f"{limits.title_min}-{limits.title_max}",
+                )
+            )
+    if field == "description":
+        if len(target) > limits.description_max:
+            out.append(
+                Finding(
+                    "description_length",
+                    ERROR,
+                    f"description: {len(target)} characters; the limit is {limits.description_max}",
+                )
+            )
+        out.extend(tag_findings(target))
+    return out
+
+
+def normalised(text: str) -> str:
+    """Text compared loosely: case and spaces ignored."""
+    return " ".join(text.casefold().split())
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.bad: list[str] = []
+        self.nested: list[str] = []
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.bad.append(tag)
+        if tag in BLOCK_TAGS and any(t in BLOCK_TAGS for t in self.stack):
+            self.nested.append(tag)
+        if tag not in ("br", "img"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.stack:
+            while self.stack and self.stack.pop() != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def plain(html: str) -> str:
+    """The text of an HTML fragment."""
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.text)
+
+
+def tag_findings(html: str) -> list[Finding]:
+    """Tags TikTok Shop refuses in a description: unknown tags, nested blocks."""
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    out = []
+    if parser.bad:
+        out.append(
+            Finding(
+                "description_tags",
+                ERROR,
+                "description: tags not allowed: " + ", ".join(sorted(set(parser.bad))),
+            )
+        )
+    if parser.nested:
+        out.append(
+            Finding(
+                "description_nesting",
+                ERROR,
+                "description: nested block tags: " + ", ".join(sorted(set(parser.nested))),
+            )
+        )
+    return out

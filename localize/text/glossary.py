@@ -1,0 +1,88 @@
+"""Protected terms, pure: swapped for placeholders before text leaves the machine, put back
+exactly afterwards. Engines mangle brand names, SKUs and model numbers (case, spacing,
+transliteration); a placeholder they cannot mistake for a word comes back intact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# SKUs and model numbers: a letter run joined to digits (X1000, SKU-2231, A7-Pro, 3C).
+DEFAULT_PATTERNS = (r"\b[A-Za-z]{1,10}[-_]?\d+[A-Za-z0-9_-]*\b", r"\b\d+[A-Za-z]{1,3}\d+\b")
+
+_PLACEHOLDER = "ZXQ{}QXZ"
+_FIND = re.compile(r"z\s*x\s*q\s*(\d+)\s*q\s*x\s*z", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry: never translated (`target` None) or always `target`."""
+
+    term: str
+    target: str | None = None
+    is_pattern: bool = False
+
+
+@dataclass(frozen=True)
+class Protected:
+    """Text with placeholders, and what each placeholder stands for in the output."""
+
+    text: str
+    replacements: tuple[str, ...]
+    kept: tuple[str, ...]  # the do-not-translate terms found (for the check)
+
+
+def protect(
+    text: str, terms: Sequence[Term], patterns: Iterable[str] = DEFAULT_PATTERNS
+) -> Protected:
+    """Replace protected terms (longest first) and pattern matches with placeholders."""
+    spans: list[tuple[int, int, str, bool]] = []  # start, end, output, is do-not-translate
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e, _, _ in spans)
+
+    for term in sorted((t for t in terms if not t.is_pattern), key=lambda t: -len(t.term)):
+        if not term.term:
+            continue
+        for m in re.finditer(re.escape(term.term), text):
+            if free(m.start(), m.end()):
+                spans.append((m.start(), m.end(), term.target or m.group(0), term.target is None))
+    regexes = [t.term for t in terms if t.is_pattern] + list(patterns)
+    for pattern in regexes:
+        for m in re.finditer(pattern, text):
+            if m.group(0) and free(m.start(), m.end()):
+                spans.append((m.start(), m.end(), m.group(0), True))
+    spans.sort()
+    out, replacements, kept, pos = [], [], [], 0
+    for start, end, value, dnt in spans:
+        out.append(text[pos:start])
+        out.append(_PLACEHOLDER.format(len(replacements)))
+        replacements.append(value)
+        if dnt:
+            kept.append(value)
+        pos = end
+    out.append(text[pos:])
+    return Protected("".join(out), tuple(replacements), tuple(kept))
+
+
+def restore(translated: str, protected: Protected) -> tuple[str, list[int]]:
+    """Put the terms back; returns the text and the placeholders the engine lost."""
+    seen: set[int] = set()
+
+    def put(m: re.Match[str]) -> str:
+        i = int(m.group(1))
+        if i >= len(protected.replacements):
+            return m.group(0)
+        seen.add(i)
+        return protected.replacements[i]
+
+    text = _FIND.sub(put, translated)
+    lost = [i for i in range(len(protected.replacements)) if i not in seen]
+    return text, lost
+
+
+def has_words(protected_text: str) -> bool:
+    """Whether anything is left to translate once the placeholders are taken out."""
+    return any(ch.isalpha() for ch in _FIND.sub("", protected_text))

@@ -1,0 +1,83 @@
+"""Translation memory: an exact match on the normalised source is used without an engine.
+
+Entries are scoped to a shop, with '' the memory every shop shares; a human-approved entry
+wins over a machine one, and the shop's own over the shared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from sqlmodel import Session, col, select
+
+from store.models import Quality, TranslationMemory, utcnow
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """NFC, whitespace folded and trimmed: what counts as 'the same source'."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def source_key(text: str) -> str:
+    """The memory's key for a source text."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+def lookup(
+    session: Session, *, scope: str, source_lang: str, target_lang: str, text: str
+) -> TranslationMemory | None:
+    """The best entry for `text`: human before machine, the shop's before the shared."""
+    rows = session.exec(
+        select(TranslationMemory).where(
+            col(TranslationMemory.scope).in_([scope, ""]),
+            TranslationMemory.source_lang == source_lang,
+            TranslationMemory.target_lang == target_lang,
+            TranslationMemory.source_key == source_key(text),
+        )
+    ).all()
+    if not rows:
+        return None
+    return min(rows, key=lambda r: (r.quality != Quality.HUMAN, r.scope != scope))
+
+
+def remember(
+    session: Session,
+    *,
+    scope: str,
+    source_lang: str,
+    target_lang: str,
+    source: str,
+    target: str,
+    quality: str,
+    origin: str,
+) -> None:
+    """Store a translation, replacing the entry of the same scope and quality."""
+    key = source_key(source)
+    row = session.exec(
+        select(TranslationMemory).where(
+            TranslationMemory.scope == scope,
+            TranslationMemory.source_lang == source_lang,
+            TranslationMemory.target_lang == target_lang,
+            TranslationMemory.source_key == key,
+            TranslationMemory.quality == quality,
+        )
+    ).first()
+    if row is None:
+        row = TranslationMemory(
+            scope=scope,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            source_key=key,
+            source_text=normalise(source),
+            target_text=target,
+            quality=quality,
+            origin=origin,
+        )
+    else:
+        row.target_text, row.origin, row.updated_at = target, origin, utcnow()
+    session.add(row)
+    session.flush()

@@ -1,0 +1,217 @@
+"""Translating listing text: memory first, terms protected, engines in parallel, checked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from config.cli import Environment
+from config.markets import MarketCatalog
+from config.settings import TranslationSettings
+from localize.errors import EngineError
+from localize.text import checks, glossary, html, memory
+from localize.text.engines import EngineChain, ResilientEngine, build_engine
+from store.db import session_scope
+from store.models import GlossaryTerm, Quality
+
+
+class LanguageError(EngineError):
+    """A language the catalog or the engine does not know."""
+
+    exit_code = 2
+
+
+@dataclass
+class Segment:
+    """One piece of text translated: where it came from, or why it failed."""
+
+    text: str
+    origin: str  # "memory" or the engine's name
+    kept: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@dataclass
+class FieldResult:
+    """A listing field translated and checked."""
+
+    translation: str
+    origin: str
+    findings: list[checks.Finding]
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """For --json."""
+        return {
+            "translation": self.translation,
+            "origin": self.origin,
+            "findings": [f.as_dict() for f in self.findings],
+            "error": self.error,
+        }
+
+
+def engine_chain(settings: TranslationSettings, env: Environment) -> EngineChain:
+    """The shop's engine (and fallback), secrets read from the environment."""
+    names = [settings.engine] + ([settings.fallback] if settings.fallback else [])
+    engines = []
+    for name in names:
+        where = f"translation engine {name}"
+        api_key = env.secret(settings.api_key_env, where) if settings.api_key_env else None
+        secret = env.secret(settings.secret_key_env, where) if settings.secret_key_env else None
+        engines.append(
+            ResilientEngine(
+                build_engine(
+                    name,
+                    url=settings.url,
+                    api_key=api_key,
+                    secret_key=secret,
+                    region=settings.region,
+                ),
+                timeout=settings.timeout,
+                retries=settings.retries,
+                concurrency=settings.concurrency,
+            )
+        )
+    return EngineChain(engines)
+
+
+def engine_codes(catalog: MarketCatalog, language: str, chain: EngineChain) -> dict[str, str]:
+    """Each engine's code for `language`."""
+    entry = catalog.languages.get(language)
+    if entry is None:
+        raise LanguageError(
+            "-", f"unknown language {language!r}; known: {', '.join(catalog.languages)}"
+        )
+    codes = {}
+    for e in chain.engines:
+        code = entry.engine_code(e.name)
+        if code is None:
+            raise LanguageError(e.name, f"does not translate {entry.name} ({language})")
+        codes[e.name] = code
+    return codes
+
+
+def load_terms(engine: Engine, *, scope: str, language: str) -> list[glossary.Term]:
+    """The glossary for a shop (and the shared one) in one target language."""
+    with session_scope(engine) as session:
+        rows = session.exec(
+            select(GlossaryTerm).where(
+                col(GlossaryTerm.scope).in_([scope, ""]),
+                col(GlossaryTerm.language).in_([language, ""]),
+            )
+        ).all()
+    # A shop's own entry for a term wins over the shared one; a language's over ''.
+    best: dict[str, GlossaryTerm] = {}
+    for row in sorted(rows, key=lambda r: (r.scope == scope, r.language == language)):
+        best[row.term] = row
+    return [glossary.Term(r.term, r.target, r.is_pattern) for r in best.values()]
+
+
+@dataclass
+class SegmentTranslator:
+    """Translates many segments into one language: each unique segment once, from memory
+    when it can, the rest through the engines with bounded concurrency."""
+
+    store: Engine
+    chain: EngineChain
+    scope: str
+    source_lang: str
+    target_lang: str
+    source_codes: dict[str, str]
+    target_codes: dict[str, str]
+    terms: Sequence[glossary.Term] = ()
+    concurrency: int = 4
+    from_memory: int = field(default=0)
+
+    def translate_many(self, segments: Iterable[str]) -> dict[str, Segment]:
+        """Segment text -> its translation (keys are the segments as given)."""
+        wanted = {s for s in segments if s.strip()}
+        by_key: dict[str, list[str]] = {}
+        for s in wanted:
+            by_key.setdefault(memory.source_key(s), []).append(s)
+        results: dict[str, Segment] = {}
+        todo: list[str] = []
+        with session_scope(self.store) as session:
+            for variants in by_key.values():
+                first = variants[0]
+                hit = memory.lookup(
+                    session,
+                    scope=self.scope,
+                    source_lang=self.source_lang,
+                    target_lang=self.target_lang,
+                    text=first,
+                )
+                kept = glossary.protect(first, self.terms).kept
+                if hit is not None:
+                    self.from_memory += 1
+                    for v in variants:
+                        results[v] = Segment(hit.target_text, "memory", kept)
+                else:
+                    todo.append(first)
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            done = list(pool.map(self._engine, todo))
+        with session_scope(self.store) as session:
+            for source, segment in zip(todo, done, strict=True):
+                if segment.error is None:
+                    memory.remember(
+                        session,
+                        scope=self.scope,
+                        source_lang=self.source_lang,
+                        target_lang=self.target_lang,
+                        source=source,
+                        target=segment.text,
+                        quality=Quality.MACHINE,
+                        origin=segment.origin,
+                    )
+                for v in by_key[memory.source_key(source)]:
+                    results[v] = segment
+        return results
+
+    def _engine(self, source: str) -> Segment:
+        protected = glossary.protect(source, self.terms)
+        if not glossary.has_words(protected.text):
+            text, _ = glossary.restore(protected.text, protected)
+            return Segment(text, "glossary", protected.kept)
+        try:
+            raw, origin = self.chain.translate(protected.text, self.source_codes, self.target_codes)
+        except EngineError as exc:
+            return Segment("", self.chain.engines[0].name, protected.kept, exc.message)
+        text, _lost = glossary.restore(raw, protected)
+        return Segment(text, origin, protected.kept)
+
+
+def translate_field(
+    translator: SegmentTranslator, text: str, *, field_name: str, limits: checks.Limits
+) -> FieldResult:
+    """One listing field (title, description or caption) translated and checked."""
+    if field_name == "description":
+        fragment = html.split(text)
+        done = translator.translate_many(fragment.texts())
+        segments = [done[t] for t in fragment.texts()]
+        output = fragment.render(lambda t: done[t].text)
+        findings = []
+        if fragment.dropped:
+            findings.append(
+                checks.Finding(
+                    "description_tags_dropped",
+                    checks.WARNING,
+                    "description: tags TikTok Shop refuses were dropped: "
+                    + ", ".join(sorted(set(fragment.dropped))),
+                )
+            )
+    else:
+        segments = [translator.translate_many([text]).get(text, Segment(text, "none"))]
+        output, findings = segments[0].text, []
+    errors = [s.error for s in segments if s.error]
+    if errors:
+        return FieldResult("", segments[0].origin if segments else "none", [], errors[0])
+    kept = tuple(k for s in segments for k in s.kept)
+    origins = sorted({s.origin for s in segments}) or ["none"]
+    findings += checks.check(
+        text, output, field=field_name, target_lang=translator.target_lang, kept=kept, limits=limits
+    )
+    return FieldResult(output, "+".join(origins), findings)

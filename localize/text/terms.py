@@ -1,0 +1,156 @@
+"""The glossary in the store: add, list, remove, import from CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from config.errors import AppError
+from store.db import session_scope
+from store.models import AuditEvent, GlossaryTerm, utcnow
+
+
+class GlossaryError(AppError):
+    """A glossary entry or file that cannot be used."""
+
+
+@dataclass
+class ImportResult:
+    """What a glossary import did."""
+
+    added: int = 0
+    updated: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+def add_term(
+    engine: Engine,
+    *,
+    scope: str,
+    term: str,
+    language: str = "",
+    target: str | None = None,
+    is_pattern: bool = False,
+    actor: str = "cli",
+) -> bool:
+    """Add or replace an entry; True when it is new."""
+    term = term.strip()
+    if not term:
+        raise GlossaryError("the term is empty")
+    if len(term) > 200 or (target and len(target) > 200):
+        raise GlossaryError("terms and targets are at most 200 characters")
+    if target is not None and not language:
+        raise GlossaryError(
+            f"--as {target!r} needs --to LANG: a forced translation is per language"
+        )
+    if is_pattern:
+        try:
+            re.compile(term)
+        except re.error as exc:
+            raise GlossaryError(f"{term!r} is not a regular expression: {exc}") from None
+    with session_scope(engine) as session:
+        row = session.exec(
+            select(GlossaryTerm).where(
+                GlossaryTerm.scope == scope,
+                GlossaryTerm.term == term,
+                GlossaryTerm.language == language,
+            )
+        ).first()
+        new = row is None
+        row = row or GlossaryTerm(scope=scope, term=term, language=language)
+        row.target, row.is_pattern = target, is_pattern
+        session.add(row)
+        session.add(
+            AuditEvent(
+                at=utcnow(),
+                actor=actor,
+                shop_id=scope or None,
+                entity="glossary_term",
+                entity_id=term,
+                action="add" if new else "update",
+                detail={"language": language, "target": target},
+            )
+        )
+    return new
+
+
+def list_terms(engine: Engine, *, scope: str | None) -> list[GlossaryTerm]:
+    """Entries of one scope (a shop, '' for shared), or of every scope when None."""
+    with session_scope(engine) as session:
+        query = select(GlossaryTerm).order_by(
+            col(GlossaryTerm.scope), col(GlossaryTerm.term), col(GlossaryTerm.language)
+        )
+        if scope is not None:
+            query = query.where(GlossaryTerm.scope == scope)
+        return list(session.exec(query))
+
+
+def remove_term(
+    engine: Engine, *, scope: str, term: str, language: str | None, actor: str = "cli"
+) -> int:
+    """Remove an entry (every language's, unless one is named); how many went."""
+    with session_scope(engine) as session:
+        query = select(GlossaryTerm).where(GlossaryTerm.scope == scope, GlossaryTerm.term == term)
+        if language is not None:
+            query = query.where(GlossaryTerm.language == language)
+        rows = list(session.exec(query))
+        for row in rows:
+            session.delete(row)
+        if rows:
+            session.add(
+                AuditEvent(
+                    at=utcnow(),
+                    actor=actor,
+                    shop_id=scope or None,
+                    entity="glossary_term",
+                    entity_id=term,
+                    action="remove",
+                    detail={"language": language},
+                )
+            )
+    return len(rows)
+
+
+def import_csv(engine: Engine, path: Path, *, scope: str) -> ImportResult:
+    """Rows of `term[, language, target, pattern]`; bad rows reported by line."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise GlossaryError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise GlossaryError(f"{path}: not UTF-8; save it as CSV UTF-8") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if "term" not in header:
+        raise GlossaryError(
+            f"{path}: the header must have a 'term' column (optional: "
+            f"language, target, pattern); found: {', '.join(header) or 'nothing'}"
+        )
+    reader.fieldnames = header
+    result = ImportResult()
+    for row in reader:
+        line = reader.line_num
+        try:
+            new = add_term(
+                engine,
+                scope=scope,
+                term=(row.get("term") or ""),
+                language=(row.get("language") or "").strip(),
+                target=(row.get("target") or "").strip() or None,
+                is_pattern=(row.get("pattern") or "").strip().lower() in {"1", "true", "yes"},
+                actor="import",
+            )
+        except GlossaryError as exc:
+            result.problems.append((line, exc.message))
+            continue
+        if new:
+            result.added += 1
+        else:
+            result.updated += 1
+    return result

@@ -1,0 +1,86 @@
+"""Each check fires on a case made to trip it and stays quiet on a clean one."""
+
+from __future__ import annotations
+
+import pytest
+
+from localize.text.checks import Limits, check, has_errors
+
+CLEAN = {
+    "title": (
+        "ACME 不锈钢保温杯 500ml 12小时保温",
+        "ACME stainless steel vacuum cup 500ml, keeps hot 12 hours",
+    ),
+    "description": (
+        "<p>容量 500ml。</p><ul><li>保温 12 小时</li></ul>",
+        "<p>Capacity 500ml.</p><ul><li>Keeps hot for 12 hours</li></ul>",
+    ),
+    "caption": ("包邮 🎉", "Free shipping 🎉"),
+}
+
+
+@pytest.mark.parametrize("field", ["title", "description", "caption"])
+def test_a_clean_translation_has_no_findings(field: str) -> None:
+    source, target = CLEAN[field]
+    assert (
+        check(
+            source, target, field=field, target_lang="en", kept=["ACME"] if field == "title" else []
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "source", "target", "kept", "code", "severity"),
+    [
+        ("caption", "容量500ml", "Capacity 50ml", [], "numbers", "error"),
+        ("caption", "ACME 杯", "Acme cup", ["ACME"], "protected_term", "error"),
+        (
+            "title",
+            "不锈钢保温杯大容量户外运动水壶便携",
+            "Stainless 保温杯 large outdoor bottle",
+            [],
+            "chinese_left",
+            "error",
+        ),
+        ("caption", "保温杯好用", "Cup 好用", [], "chinese_left", "warning"),
+        ("caption", "保温杯", "保温杯", [], "identical", "warning"),
+        ("caption", "好杯子", "a good good cup", [], "duplicated_word", "warning"),
+        ("caption", "好杯子", " a good cup", [], "whitespace", "warning"),
+        ("caption", "好杯子！", "a good cup", [], "end_punctuation", "warning"),
+        ("caption", "包邮🎉", "Free shipping", [], "emoji_lost", "warning"),
+        ("title", "保温杯", "Vacuum cup", [], "title_length", "error"),
+        (
+            "description",
+            "<p>杯</p>",
+            "<p>" + "cup " * 2600 + "</p>",
+            [],
+            "description_length",
+            "error",
+        ),
+        ("description", "<p>杯</p>", "<div>cup</div>", [], "description_tags", "error"),
+        (
+            "description",
+            "<p>杯</p>",
+            "<p><ul><li>cup</li></ul></p>",
+            [],
+            "description_nesting",
+            "error",
+        ),
+    ],
+)
+def test_each_check_fires(field, source, target, kept, code, severity) -> None:  # type: ignore[no-untyped-def]
+    findings = check(
+        source, target, field=field, target_lang="en", kept=kept, limits=Limits(title_min=25)
+    )
+    assert (code, severity) in {(f.code, f.severity) for f in findings}, findings
+    assert has_errors(findings) == (severity == "error")
+
+
+def test_thousands_separators_and_units_do_not_trip_numbers() -> None:
+    assert check("重1,000g", "Weight 1000 g", field="caption", target_lang="en") == []
+
+
+def test_chinese_is_fine_when_translating_into_chinese() -> None:
+    findings = check("cup", "杯子", field="title", target_lang="zh-CN", limits=Limits(1, 255))
+    assert not [f for f in findings if f.code == "chinese_left"]

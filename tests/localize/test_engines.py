@@ -1,0 +1,138 @@
+"""Engine adapters against a local LibreTranslate: 429, 500, garbage, slow, silent."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from localize.errors import EngineError
+from localize.text.engines import EngineChain, ResilientEngine, build_engine, chunks
+from tests.httpserver import Reply, closed_port, serve
+from tests.localize.libre import libre
+
+
+def engine(url: str, **kw) -> ResilientEngine:  # type: ignore[no-untyped-def]
+    kw.setdefault("pause", lambda s: None)
+    return ResilientEngine(build_engine("libre", url=url, api_key="k"), **kw)
+
+
+def test_libre_speaks_the_wire_format() -> None:
+    with serve({"/translate": libre()}) as srv:
+        assert engine(srv.url).translate("保温杯 ACME", "zh", "th") == "กกก acme"
+        [req] = srv.requests
+    assert req.method == "POST"
+    assert {k: req.query[k] for k in ("q", "source", "target", "format", "api_key")} == {
+        "q": "保温杯 ACME",
+        "source": "zh",
+        "target": "th",
+        "format": "text",
+        "api_key": "k",
+    }
+
+
+def flaky(failures: int, reply: Reply):  # type: ignore[no-untyped-def]
+    calls = {"n": 0}
+    good = libre()
+
+    def route(req):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        return reply if calls["n"] <= failures else good(req)
+
+    return route
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [Reply(429, {"error": "Slowdown"}), Reply(500, "oops"), Reply(503, "")],
+    ids=["429", "500", "503"],
+)
+def test_429_and_5xx_are_retried(reply: Reply) -> None:
+    with serve({"/translate": flaky(2, reply)}) as srv:
+        e = engine(srv.url, retries=3)
+        assert e.translate("杯", "zh", "th") == "ก"
+        assert len(srv.requests) == 3 and e.calls == 3
+
+
+def test_giving_up_names_the_engine_and_the_cause() -> None:
+    with serve({"/translate": flaky(99, Reply(500, "oops"))}) as srv:
+        with pytest.raises(
+            EngineError,
+            match=r"translation engine libre: gave up after 3 "
+            r"tries: server answered ERR_INTERNAL_SERVER_ERROR",
+        ):
+            engine(srv.url, retries=2).translate("杯", "zh", "th")
+
+
+def test_malformed_json_is_an_error_not_retried() -> None:
+    with serve({"/translate": lambda r: Reply(200, "<html>proxy error</html>")}) as srv:
+        with pytest.raises(EngineError, match="answered something that is not a translation"):
+            engine(srv.url).translate("杯", "zh", "th")
+        assert len(srv.requests) == 1
+
+
+def test_a_refused_key_is_said_plainly() -> None:
+    with serve({"/translate": libre(api_key="other")}) as srv:
+        with pytest.raises(EngineError, match="the API key was refused"):
+            engine(srv.url).translate("杯", "zh", "th")
+
+
+@pytest.mark.parametrize("delay", [1.5, 60.0], ids=["slow", "never-answers"])
+def test_a_silent_engine_never_hangs_the_caller(delay: float) -> None:
+    with serve({"/translate": lambda r: Reply(200, {"translatedText": "x"}, delay=delay)}) as srv:
+        e = engine(srv.url, timeout=0.3, retries=1)
+        started = time.monotonic()
+        with pytest.raises(EngineError, match=r"gave up after 2 tries: no answer within 0.3 s"):
+            e.translate("杯", "zh", "th")
+        assert time.monotonic() - started < 1.5  # two tries of 0.3 s, not the server's delay
+        e.close()
+
+
+def test_a_down_engine_falls_back() -> None:
+    with serve({"/translate": libre()}) as srv:
+        down = engine(f"http://127.0.0.1:{closed_port()}", retries=1)
+        chain = EngineChain([down, engine(srv.url)])
+        text, origin = chain.translate("杯", {"libre": "zh"}, {"libre": "th"})
+    assert (text, origin) == ("ก", "libre")
+    assert "network error" in str(
+        pytest.raises(EngineError, down.translate, "杯", "zh", "th").value
+    )
+
+
+def test_concurrency_is_bounded() -> None:
+    import threading
+
+    in_flight, peak, lock = [0], [0], threading.Lock()
+
+    class Counting:
+        name, max_chars = "counting", 100
+
+        def translate(self, text: str, source: str, target: str) -> str:
+            with lock:
+                in_flight[0] += 1
+                peak[0] = max(peak[0], in_flight[0])
+            threading.Event().wait(0.02)
+            with lock:
+                in_flight[0] -= 1
+            return text
+
+    e = ResilientEngine(Counting(), concurrency=3)
+    threads = [threading.Thread(target=e.translate, args=(f"t{i}", "a", "b")) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak[0] == 3
+
+
+@pytest.mark.parametrize("limit", [20, 50, 499])
+def test_chunks_cut_at_sentence_ends_under_the_limit(limit: int) -> None:
+    text = (
+        "这款保温杯采用304不锈钢。保温12小时！适合办公室、户外和旅行使用？" * 12
+        + "A very long English sentence without any stop at all " * 6
+    )
+    pieces = chunks(text, limit)
+    assert "".join(pieces) == text
+    assert all(len(p) <= limit for p in pieces)
+    if limit >= 50:
+        assert all(p.endswith(("。", "！", "？", " ")) for p in pieces[:-1])

@@ -1,0 +1,114 @@
+"""`localize text` and `localize glossary` end to end: a real store, a local engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.httpserver import serve
+from tests.localize.libre import libre
+
+
+@pytest.fixture
+def engine_server():  # type: ignore[no-untyped-def]
+    with serve({"/translate": libre(api_key="k")}) as srv:
+        yield srv
+
+
+@pytest.fixture
+def run(cli, tmp_path: Path, db_url: str, engine_server):  # type: ignore[no-untyped-def]
+    config = tmp_path / "shops.toml"
+    config.write_text(
+        '[[shops]]\nid = "acme-th"\nmarket = "TH"\n[shops.translation]\nengine = "libre"\n'
+        f'url = "{engine_server.url}"\napi_key_env = "LIBRE_KEY"\nretries = 0\ntimeout = 5\n',
+        encoding="utf-8",
+    )
+
+    def invoke(*args: str, environ: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+        env = {"LIBRE_KEY": "k", **(environ or {})}
+        return cli("localize", *args, "--config", str(config), "--db", db_url, environ=env)
+
+    return invoke
+
+
+def test_translate_then_reuse_the_memory(run, engine_server) -> None:  # type: ignore[no-untyped-def]
+    first = run("text", "保温杯 500ml", "--to", "th", "--shop", "acme-th", "--json")
+    assert first.code == 0, first.err
+    doc = json.loads(first.out)
+    assert doc["translation"] == "กกก 500ml" and doc["origin"] == "libre"
+    assert doc["engine_calls"] == 1 and doc["findings"] == []
+    again = run("text", "  保温杯   500ml ", "--to", "th", "--shop", "acme-th", "--json")
+    doc = json.loads(again.out)
+    assert doc["origin"] == "memory" and doc["engine_calls"] == 0
+    assert len(engine_server.requests) == 1
+
+
+def test_glossary_terms_come_back_exactly(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("glossary", "add", "ACME", "--shop", "acme-th").code == 0
+    assert run("glossary", "add", "保温杯", "--to", "th", "--as", "แก้วเก็บความร้อน").code == 0
+    result = run("text", "ACME 保温杯 X200", "--to", "th", "--shop", "acme-th", "--json")
+    doc = json.loads(result.out)
+    assert doc["translation"] == "ACME แก้วเก็บความร้อน X200"
+    listed = json.loads(run("glossary", "list", "--json").out)
+    assert {(t["shop"], t["term"], t["target"]) for t in listed} == {
+        ("acme-th", "ACME", None),
+        (None, "保温杯", "แก้วเก็บความร้อน"),
+    }
+
+
+def test_a_title_that_breaks_the_rules_exits_1_with_findings(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("text", "保温杯", "--to", "th", "--shop", "acme-th", "--field", "title")
+    assert result.code == 1
+    assert "error: title_length: title: 3 characters; the market takes 25-255" in result.err
+
+
+def test_descriptions_keep_their_tags(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        "text",
+        "<p>保温杯</p><div>杯盖</div>",
+        "--to",
+        "th",
+        "--shop",
+        "acme-th",
+        "--field",
+        "description",
+        "--json",
+    )
+    doc = json.loads(result.out)
+    assert doc["translation"] == "<p>กกก</p>กก"
+    assert doc["findings"][0]["code"] == "description_tags_dropped"
+
+
+def test_an_engine_failure_is_one_clear_error(run, engine_server) -> None:  # type: ignore[no-untyped-def]
+    result = run("text", "杯", "--to", "th", "--shop", "acme-th", environ={"LIBRE_KEY": "bad"})
+    assert result.code == 1
+    assert result.err.strip() == ("error: translation engine libre: the API key was refused")
+
+
+def test_a_missing_key_names_the_variable(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("text", "杯", "--to", "th", "--shop", "acme-th", environ={"LIBRE_KEY": ""})
+    assert result.code == 2 and "environment variable LIBRE_KEY is not set" in result.err
+
+
+def test_an_unknown_language(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("text", "杯", "--to", "xx", "--shop", "acme-th")
+    assert result.code == 2 and "unknown language 'xx'" in result.err
+
+
+def test_glossary_import_and_remove(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "terms.csv"
+    path.write_text(
+        "term,language,target,pattern\nACME,,,\n杯,th,แก้ว,\n,,,\n杯盖,,ฝา,\n[,,,yes\n",
+        encoding="utf-8",
+    )
+    result = run("glossary", "import", str(path), "--shop", "acme-th")
+    assert result.code == 1
+    assert f"{path}:4: the term is empty" in result.err
+    assert f"{path}:5: --as 'ฝา' needs --to LANG" in result.err
+    assert f"{path}:6: '[' is not a regular expression" in result.err
+    assert "2 added, 0 updated, 3 rows skipped" in result.out
+    assert run("glossary", "remove", "ACME", "--shop", "acme-th").code == 0
+    missing = run("glossary", "remove", "ACME", "--shop", "acme-th")
+    assert missing.code == 2 and "no glossary entry 'ACME'" in missing.err
