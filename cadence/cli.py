@@ -316,8 +316,7 @@ def alerts(
                 when = "gave up"
             error = f" — {m['last_error']}" if m["last_error"] else ""
             inv.env.out(
-                f"  #{m['id']} {m['kind']}: {m['state']}, {m['attempts']} attempt(s), "
-                f"{when}{error}"
+                f"  #{m['id']} {m['kind']}: {m['state']}, {m['attempts']} attempt(s), {when}{error}"
             )
 
 

@@ -62,19 +62,7 @@ def policy_for(settings: Settings, shop: ShopSettings) -> AlertPolicy:
 def register_shops(engine: Engine, settings: Settings, shops: Sequence[ShopSettings]) -> None:
     """Make sure the store knows these shops as configured."""
     with session_scope(engine) as session:
-        sync_shops(
-            session,
-            shops=[
-                {
-                    "id": s.id,
-                    "market": s.market,
-                    "timezone": settings.zone(s).key,
-                    "weekly_quota": s.weekly_quota,
-                    "opened_on": s.opened_on,
-                }
-                for s in shops
-            ],
-        )
+        sync_shops(session, shops=[settings.shop_row(s) for s in shops])
 
 
 def facts(video: Any) -> VideoFacts:

@@ -232,6 +232,16 @@ class Settings:
         """The shop's timezone."""
         return shop.zone(self.markets)
 
+    def shop_row(self, shop: ShopSettings) -> dict[str, object]:
+        """The columns of the store's shop row for a configured shop."""
+        return {
+            "id": shop.id,
+            "market": shop.market,
+            "timezone": self.zone(shop).key,
+            "weekly_quota": shop.weekly_quota,
+            "opened_on": shop.opened_on,
+        }
+
 
 class _File(_Strict):
     markets: str | None = None

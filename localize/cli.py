@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 from config.cli import (
     ConfigOption,
     DbOption,
+    Environment,
     ExitCode,
     Invocation,
     JsonOption,
@@ -75,6 +77,36 @@ def _store(inv: Invocation):  # type: ignore[no-untyped-def]
     from store.db import open_store
 
     return open_store(inv.db_url)
+
+
+def _register(inv: Invocation, store, shop_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Make sure the store has the shop's row (listings refer to it)."""
+    from store.db import session_scope
+    from store.queries import sync_shops
+
+    settings = inv.settings()
+    with session_scope(store) as session:
+        sync_shops(session, shops=[settings.shop_row(settings.shop(shop_id))])
+
+
+@contextmanager
+def _progress(env: Environment):  # type: ignore[no-untyped-def]
+    """A progress bar on stderr when it is a terminal; otherwise nothing."""
+    if not env.stderr_is_terminal:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(file=env.stderr), transient=True) as bar:
+        tasks: dict[str, object] = {}
+
+        def update(lang: str, done: int, total: int) -> None:
+            if lang not in tasks:
+                tasks[lang] = bar.add_task(f"translating into {lang}", total=total)
+            bar.update(tasks[lang], completed=done)  # type: ignore[arg-type]
+
+        yield update
 
 
 def _scope(inv: Invocation, shop: str | None) -> str:
@@ -155,12 +187,31 @@ def listings_import(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV or JSON of listings.")],
     shop: RequiredShop,
+    json_out: JsonOption = False,
     config: ConfigOption = None,
     db: DbOption = None,
-) -> None:
+) -> int:
     """Import listings (product_id, sku, title, description, caption, images, ...)."""
-    invocation(ctx, config, db)
-    raise NotBuilt("localize listings import", 4)
+    from localize.listings import import_listings, read_listings
+
+    inv = invocation(ctx, config, db)
+    shop_id = _scope(inv, shop)
+    records, problems = read_listings(file)
+    store = _store(inv)
+    _register(inv, store, shop_id)
+    summary = import_listings(store, shop_id=shop_id, records=records)
+    summary.problems = problems
+    for where, problem in problems:
+        inv.env.err(f"{where}: {problem}")
+    if json_out:
+        inv.env.json(summary.as_dict())
+    else:
+        inv.env.out(
+            f"{file}: {summary.added} added, {summary.changed} changed, "
+            f"{summary.unchanged} unchanged, {len(problems)} skipped; "
+            f"{summary.stale} item(s) now stale"
+        )
+    return ExitCode.FAILURES if problems else ExitCode.OK
 
 
 @glossary_app.command("add")
@@ -277,13 +328,25 @@ def glossary_import(
 def memory_import(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A TMX 1.4 file.")],
+    machine: Annotated[
+        bool, typer.Option("--machine", help="Units without x-quality are machine output.")
+    ] = False,
     shop: ShopOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
     """Import translation memory from TMX."""
-    invocation(ctx, config, db)
-    raise NotBuilt("localize memory import", 4)
+    from localize.text.tmx import import_tmx
+
+    inv = invocation(ctx, config, db)
+    result = import_tmx(
+        _store(inv), file, scope=_scope(inv, shop), quality="machine" if machine else "human"
+    )
+    for line in result.skipped:
+        inv.env.err(f"{file}: {line}")
+    inv.env.out(
+        f"{file}: {result.stored} translation(s) stored, {len(result.skipped)} unit(s) skipped"
+    )
 
 
 @memory_app.command("export")
@@ -295,8 +358,11 @@ def memory_export(
     db: DbOption = None,
 ) -> None:
     """Export translation memory as TMX 1.4."""
-    invocation(ctx, config, db)
-    raise NotBuilt("localize memory export", 4)
+    from localize.text.tmx import export_tmx
+
+    inv = invocation(ctx, config, db)
+    n = export_tmx(_store(inv), file, scope=_scope(inv, shop))
+    inv.env.out(f"{file}: {n} translation(s) written")
 
 
 @app.command("run")
@@ -306,10 +372,29 @@ def run_pending(
     json_out: JsonOption = False,
     config: ConfigOption = None,
     db: DbOption = None,
-) -> None:
+) -> int:
     """Translate, caption and enqueue every pending listing of a shop."""
-    invocation(ctx, config, db)
-    raise NotBuilt("localize run", 4)
+    from localize.run import run_text
+
+    inv = invocation(ctx, config, db)
+    settings = inv.settings()
+    shop_cfg = settings.shop(shop)
+    store = _store(inv)
+    _register(inv, store, shop_cfg.id)
+    with _progress(inv.env) as progress:
+        summary = run_text(store, settings, shop_cfg, inv.env, progress=progress)
+    for error in summary.errors:
+        inv.env.err(f"failed: {error}")
+    if json_out:
+        inv.env.json(summary.as_dict())
+    else:
+        inv.env.out(
+            f"{shop_cfg.id}: {summary.translated} translated ({summary.with_errors} with "
+            f"errors for the reviewer), {summary.failed} failed; {summary.segments} segments, "
+            f"{summary.from_memory} from memory, {summary.engine_calls} engine calls"
+        )
+        inv.env.err("captions on images: not available in this version yet (issue #5)")
+    return ExitCode.FAILURES if summary.failed else ExitCode.OK
 
 
 @review_app.callback()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -126,6 +126,7 @@ class SegmentTranslator:
     terms: Sequence[glossary.Term] = ()
     concurrency: int = 4
     from_memory: int = field(default=0)
+    on_done: Callable[[int], None] | None = None  # called with segments finished, for progress
 
     def translate_many(self, segments: Iterable[str]) -> dict[str, Segment]:
         """Segment text -> its translation (keys are the segments as given)."""
@@ -152,8 +153,14 @@ class SegmentTranslator:
                         results[v] = Segment(hit.target_text, "memory", kept)
                 else:
                     todo.append(first)
+        if self.on_done and len(results):
+            self.on_done(len({memory.source_key(k) for k in results}))
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            done = list(pool.map(self._engine, todo))
+            done = []
+            for segment in pool.map(self._engine, todo):
+                done.append(segment)
+                if self.on_done:
+                    self.on_done(1)
         with session_scope(self.store) as session:
             for source, segment in zip(todo, done, strict=True):
                 if segment.error is None:
@@ -184,16 +191,30 @@ class SegmentTranslator:
         return Segment(text, origin, protected.kept)
 
 
-def translate_field(
-    translator: SegmentTranslator, text: str, *, field_name: str, limits: checks.Limits
+def field_segments(text: str, field_name: str) -> list[str]:
+    """The pieces of a field that go to memory and engines: a description's text nodes,
+    or the whole field."""
+    if field_name == "description":
+        return html.split(text).texts()
+    return [text] if text.strip() else []
+
+
+def assemble(
+    text: str,
+    field_name: str,
+    done: dict[str, Segment],
+    *,
+    target_lang: str,
+    limits: checks.Limits,
 ) -> FieldResult:
-    """One listing field (title, description or caption) translated and checked."""
+    """A field put together from its translated segments, and checked."""
+    if not text.strip():
+        return FieldResult(text, "none", [])
+    findings: list[checks.Finding] = []
     if field_name == "description":
         fragment = html.split(text)
-        done = translator.translate_many(fragment.texts())
         segments = [done[t] for t in fragment.texts()]
         output = fragment.render(lambda t: done[t].text)
-        findings = []
         if fragment.dropped:
             findings.append(
                 checks.Finding(
@@ -204,14 +225,22 @@ def translate_field(
                 )
             )
     else:
-        segments = [translator.translate_many([text]).get(text, Segment(text, "none"))]
-        output, findings = segments[0].text, []
+        segments = [done[text]]
+        output = segments[0].text
     errors = [s.error for s in segments if s.error]
     if errors:
-        return FieldResult("", segments[0].origin if segments else "none", [], errors[0])
+        return FieldResult("", segments[0].origin, [], errors[0])
     kept = tuple(k for s in segments for k in s.kept)
     origins = sorted({s.origin for s in segments}) or ["none"]
     findings += checks.check(
-        text, output, field=field_name, target_lang=translator.target_lang, kept=kept, limits=limits
+        text, output, field=field_name, target_lang=target_lang, kept=kept, limits=limits
     )
     return FieldResult(output, "+".join(origins), findings)
+
+
+def translate_field(
+    translator: SegmentTranslator, text: str, *, field_name: str, limits: checks.Limits
+) -> FieldResult:
+    """One listing field (title, description or caption) translated and checked."""
+    done = translator.translate_many(field_segments(text, field_name))
+    return assemble(text, field_name, done, target_lang=translator.target_lang, limits=limits)

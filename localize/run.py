@@ -1,0 +1,211 @@
+"""`localize run`: every listing of a shop in every target language, as localization items.
+
+Idempotent: an item exists once per (listing, language, source version); only pending and
+failed items are (re)translated, so a second run translates nothing and calls no engine.
+A failure leaves the item `failed` with its error, never half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from config.cli import Environment
+from config.settings import Settings, ShopSettings
+from localize.text.checks import Limits, has_errors
+from localize.text.service import (
+    SegmentTranslator,
+    assemble,
+    engine_chain,
+    engine_codes,
+    field_segments,
+    load_terms,
+)
+from store.db import session_scope
+from store.models import ItemState, Listing, LocalizationItem, utcnow
+
+FIELDS = ("title", "description", "caption")
+SOURCE_LANGUAGE = "zh-CN"
+
+
+@dataclass
+class RunSummary:
+    """What a run did."""
+
+    items_created: int = 0
+    translated: int = 0
+    failed: int = 0
+    with_errors: int = 0  # translated, but error-level findings wait for the reviewer
+    segments: int = 0
+    from_memory: int = 0
+    engine_calls: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """For --json."""
+        return {
+            k: getattr(self, k)
+            for k in (
+                "items_created",
+                "translated",
+                "failed",
+                "with_errors",
+                "segments",
+                "from_memory",
+                "engine_calls",
+                "errors",
+            )
+        }
+
+
+def ensure_items(store: Engine, *, shop_id: str, languages: list[str]) -> int:
+    """Create the pending items that do not exist yet; how many were created."""
+    created = 0
+    with session_scope(store) as session:
+        listings = session.exec(select(Listing).where(Listing.shop_id == shop_id)).all()
+        have = {
+            (i.listing_id, i.language, i.source_hash)
+            for i in session.exec(
+                select(LocalizationItem).where(LocalizationItem.shop_id == shop_id)
+            )
+        }
+        for listing in listings:
+            for lang in languages:
+                if (listing.id, lang, listing.source_hash) not in have:
+                    session.add(
+                        LocalizationItem(
+                            listing_id=listing.id,
+                            shop_id=shop_id,
+                            language=lang,
+                            source_hash=listing.source_hash,
+                        )
+                    )
+                    created += 1
+    return created
+
+
+def run_text(
+    store: Engine,
+    settings: Settings,
+    shop: ShopSettings,
+    env: Environment,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> RunSummary:
+    """Translate and check every pending or failed item of the shop."""
+    summary = RunSummary()
+    languages = shop.target_languages(settings.markets)
+    summary.items_created = ensure_items(store, shop_id=shop.id, languages=languages)
+    market = settings.markets.market(shop.market)
+    limits = Limits(market.title_min, market.title_max, market.description_max)
+    chain = engine_chain(shop.translation, env)
+    try:
+        source_codes = engine_codes(settings.markets, SOURCE_LANGUAGE, chain)
+        for lang in languages:
+            work = _open_items(store, shop.id, lang)
+            if not work:
+                continue
+            segments = [
+                s
+                for _, listing in work
+                for f in FIELDS
+                for s in field_segments(getattr(listing, f), f)
+            ]
+            unique = len(set(segments))
+            tick = _Ticker(progress, lang, unique)
+            translator = SegmentTranslator(
+                store=store,
+                chain=chain,
+                scope=shop.id,
+                source_lang=SOURCE_LANGUAGE,
+                target_lang=lang,
+                source_codes=source_codes,
+                target_codes=engine_codes(settings.markets, lang, chain),
+                terms=load_terms(store, scope=shop.id, language=lang),
+                concurrency=shop.translation.concurrency,
+                on_done=tick,
+            )
+            done = translator.translate_many(segments)
+            summary.segments += unique
+            summary.from_memory += translator.from_memory
+            _store_results(store, work, done, lang, limits, summary)
+    finally:
+        summary.engine_calls = chain.calls
+        chain.close()
+    return summary
+
+
+@dataclass
+class _Ticker:
+    """Counts finished segments of one language for the progress bar."""
+
+    report: Callable[[str, int, int], None] | None
+    lang: str
+    total: int
+    done: int = 0
+
+    def __call__(self, n: int) -> None:
+        self.done = min(self.total, self.done + n)
+        if self.report:
+            self.report(self.lang, self.done, self.total)
+
+
+def _open_items(store: Engine, shop_id: str, lang: str) -> list[tuple[int, Listing]]:
+    """(item id, listing) of the pending and failed items of the current source version."""
+    with session_scope(store) as session:
+        rows = session.exec(
+            select(LocalizationItem.id, Listing)
+            .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
+            .where(
+                LocalizationItem.shop_id == shop_id,
+                LocalizationItem.language == lang,
+                col(LocalizationItem.state).in_([ItemState.PENDING, ItemState.FAILED]),
+                col(LocalizationItem.source_hash) == col(Listing.source_hash),
+            )
+            .order_by(col(LocalizationItem.id))
+        ).all()
+    return [(item_id, listing) for item_id, listing in rows]
+
+
+def _store_results(
+    store: Engine,
+    work: list[tuple[int, Listing]],
+    done: dict[str, Any],
+    lang: str,
+    limits: Limits,
+    summary: RunSummary,
+) -> None:
+    with session_scope(store) as session:
+        for item_id, listing in work:
+            item = session.get(LocalizationItem, item_id)
+            if item is None or item.state not in (ItemState.PENDING, ItemState.FAILED):
+                continue  # someone else got there first
+            results = {
+                f: assemble(getattr(listing, f), f, done, target_lang=lang, limits=limits)
+                for f in FIELDS
+            }
+            errors = [f"{f}: {r.error}" for f, r in results.items() if r.error]
+            item.attempts += 1
+            item.version += 1
+            item.updated_at = utcnow()
+            if errors:
+                item.state = ItemState.FAILED
+                item.error = "; ".join(errors)[:2000]
+                summary.failed += 1
+                summary.errors.append(f"{listing.product_id} ({lang}): {item.error}")
+            else:
+                item.state = ItemState.TRANSLATED
+                item.error = None
+                item.title = results["title"].translation
+                item.description = results["description"].translation
+                item.caption = results["caption"].translation
+                item.origins = {f: r.origin for f, r in results.items()}
+                item.findings = [x.as_dict() for r in results.values() for x in r.findings]
+                summary.translated += 1
+                if has_errors([x for r in results.values() for x in r.findings]):
+                    summary.with_errors += 1
+            session.add(item)

@@ -1,0 +1,216 @@
+"""Listings import, `localize run` (text half) and TMX, end to end on a real store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from store.db import open_store, session_scope
+from store.models import AuditEvent, LocalizationItem, TranslationMemory
+from tests.httpserver import serve
+from tests.localize.libre import libre
+
+LISTINGS = """product_id,sku,title,description,caption,images,category,safety_report_date
+p1,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p><p>食品级 304 不锈钢。</p>,包邮,a.jpg;b.jpg,drinkware,
+p2,SKU-2,ACME 儿童水杯 350ml 防漏 吸管杯 幼儿园,<p>保温 12 小时。</p><script>x</script>,包邮,c.jpg,kids,2026-10-01
+"""
+
+
+@pytest.fixture
+def engine_server():  # type: ignore[no-untyped-def]
+    with serve({"/translate": libre(api_key="k")}) as srv:
+        yield srv
+
+
+@pytest.fixture
+def setup(cli, tmp_path: Path, db_url: str, engine_server):  # type: ignore[no-untyped-def]
+    config = tmp_path / "shops.toml"
+    config.write_text(
+        '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms", "en"]\n'
+        f'[shops.translation]\nengine = "libre"\nurl = "{engine_server.url}"\n'
+        'api_key_env = "LIBRE_KEY"\nretries = 0\n',
+        encoding="utf-8",
+    )
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return cli(
+            "localize", *args, "--config", str(config), "--db", db_url, environ={"LIBRE_KEY": "k"}
+        )
+
+    return run, db_url
+
+
+def items(db_url: str) -> list[LocalizationItem]:
+    with session_scope(open_store(db_url)) as s:
+        return list(s.exec(select(LocalizationItem).order_by(LocalizationItem.id)))
+
+
+def test_import_run_and_run_again(setup, tmp_path: Path, engine_server) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = setup
+    path = tmp_path / "listings.csv"
+    path.write_text(LISTINGS, encoding="utf-8")
+    imported = run("listings", "import", str(path), "--shop", "acme-my")
+    assert imported.code == 0, imported.err
+    assert "2 added, 0 changed" in imported.out
+    assert run("glossary", "add", "ACME", "--shop", "acme-my").code == 0
+    first = run("run", "--shop", "acme-my", "--json")
+    assert first.code == 0, first.err
+    summary = json.loads(first.out)
+    # 2 titles + 2 unique paragraphs (one repeats) + 1 caption (shared) = 5 per language:
+    # a repeated segment never reaches the engine twice
+    assert summary == summary | {
+        "items_created": 4,
+        "translated": 4,
+        "failed": 0,
+        "segments": 10,
+        "engine_calls": 10,
+    }
+    rows = items(db_url)
+    assert [(r.language, r.state) for r in rows] == [
+        ("ms", "translated"),
+        ("en", "translated"),
+        ("ms", "translated"),
+        ("en", "translated"),
+    ]
+    assert rows[0].title.startswith("ACME ") and "500ml" in rows[0].title
+    assert rows[0].description == "<p>กก 12 กก。</p><p>กกก 304 กกก。</p>"
+    assert "<script>" not in rows[2].description
+    assert rows[2].origins["title"] == "libre"
+    assert any(f["code"] == "description_tags_dropped" for f in rows[2].findings)
+    again = json.loads(run("run", "--shop", "acme-my", "--json").out)
+    assert again["translated"] == 0 and again["engine_calls"] == 0
+    assert len(engine_server.requests) == 10
+
+
+def test_a_changed_listing_gets_new_items_and_old_ones_go_stale(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = setup
+    path = tmp_path / "listings.csv"
+    path.write_text(LISTINGS, encoding="utf-8")
+    run("listings", "import", str(path), "--shop", "acme-my")
+    run("run", "--shop", "acme-my")
+    path.write_text(LISTINGS.replace("包邮,a.jpg", "新品包邮,a.jpg"), encoding="utf-8")
+    changed = run("listings", "import", str(path), "--shop", "acme-my")
+    assert "0 added, 1 changed, 1 unchanged, 0 skipped; 2 item(s) now stale" in changed.out
+    summary = json.loads(run("run", "--shop", "acme-my", "--json").out)
+    assert summary["items_created"] == 2 and summary["translated"] == 2
+    assert summary["from_memory"] == 3 * 2  # title and two paragraphs; the new caption is new
+    states = [r.state for r in items(db_url)]
+    assert states.count("stale") == 2 and states.count("translated") == 4
+    with session_scope(open_store(db_url)) as s:
+        assert len(s.exec(select(AuditEvent).where(AuditEvent.action == "stale")).all()) == 2
+
+
+def test_an_engine_failure_leaves_items_failed_then_retried(
+    setup,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    engine_server,
+) -> None:
+    run, db_url = setup
+    path = tmp_path / "listings.csv"
+    path.write_text(LISTINGS, encoding="utf-8")
+    run("listings", "import", str(path), "--shop", "acme-my")
+    engine_server.routes["/translate"] = libre(api_key="other")
+    failed = run("run", "--shop", "acme-my")
+    assert failed.code == 1 and "the API key was refused" in failed.err
+    assert {r.state for r in items(db_url)} == {"failed"}
+    assert all(r.title is None for r in items(db_url))
+    engine_server.routes["/translate"] = libre(api_key="k")
+    assert run("run", "--shop", "acme-my").code == 0
+    assert {r.state for r in items(db_url)} == {"translated"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("product_id,title,colour\np1,x,red\n", "unknown column(s) colour"),
+        ("sku,title\n1,x\n", "missing column(s) product_id"),
+        ('[{"product_id": "p1"', "not valid JSON"),
+        ('{"x": 1}', "expected a JSON list of listings"),
+    ],
+)
+def test_unusable_files_are_refused_whole(
+    setup,
+    tmp_path: Path,
+    content: str,  # type: ignore[no-untyped-def]
+    message: str,
+) -> None:
+    run, _ = setup
+    path = tmp_path / ("l.json" if content.lstrip()[:1] in "[{" else "l.csv")
+    path.write_text(content, encoding="utf-8")
+    result = run("listings", "import", str(path), "--shop", "acme-my")
+    assert result.code == 2 and message in result.err
+
+
+def test_bad_rows_are_reported_and_the_rest_imported(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, _ = setup
+    path = tmp_path / "l.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"product_id": "p1", "title": "杯", "images": ["a.jpg"]},
+                {"product_id": "", "title": "杯"},
+                {"product_id": "p3", "title": "杯", "safety_report_date": "soon"},
+                {"product_id": "p1", "title": "again"},
+                {"product_id": "p5", "title": "杯", "images": [f"{i}.jpg" for i in range(10)]},
+                {"product_id": "p6", "title": "杯", "colour": "red"},
+                "not an object",
+            ],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    result = run("listings", "import", str(path), "--shop", "acme-my")
+    assert result.code == 1
+    for where, problem in [
+        (1, "product_id is empty"),
+        (2, "safety_report_date 'soon'"),
+        (3, "product_id 'p1' repeats"),
+        (4, "10 images; TikTok Shop takes at most 9"),
+        (5, "unknown key(s) colour"),
+        (6, "not a JSON object"),
+    ]:
+        assert f"{path}: item {where}: {problem}" in result.err
+    assert "1 added" in result.out
+
+
+def test_tmx_round_trip(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = setup
+    tmx = tmp_path / "in.tmx"
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="zh-CN" '
+        'creationtool="x" creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" '
+        'datatype="plaintext"/><body>'
+        '<tu><tuv xml:lang="zh-CN"><seg>保温杯</seg></tuv><tuv xml:lang="ms"><seg>Cawan '
+        'termos</seg></tuv><tuv xml:lang="en"><seg>Vacuum <ph>&amp;</ph>cup</seg></tuv></tu>'
+        '<tu><tuv xml:lang="en"><seg>orphan</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    imported = run("memory", "import", str(tmx), "--shop", "acme-my")
+    assert "2 translation(s) stored, 1 unit(s) skipped" in imported.out
+    out = tmp_path / "out.tmx"
+    assert "2 translation(s) written" in run("memory", "export", str(out), "--shop", "acme-my").out
+    text = out.read_text(encoding="utf-8")
+    assert '<tmx version="1.4">' in text and "Cawan termos" in text and "Vacuum &amp;cup" in text
+    with session_scope(open_store(db_url)) as s:
+        rows = s.exec(select(TranslationMemory)).all()
+    assert {(r.target_lang, r.quality) for r in rows} == {("ms", "human"), ("en", "human")}
+    # the human entry now wins over the engine
+    result = run("text", "保温杯", "--to", "ms", "--shop", "acme-my", "--json")
+    assert json.loads(result.out)["translation"] == "Cawan termos"
+
+
+def test_a_hostile_tmx_is_refused(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, _ = setup
+    bomb = tmp_path / "bomb.tmx"
+    bomb.write_text(
+        '<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><tmx version="1.4"><header '
+        'srclang="zh-CN"/><body><tu><tuv xml:lang="zh-CN"><seg>&b;</seg></tuv>'
+        "</tu></body></tmx>",
+        encoding="utf-8",
+    )
+    result = run("memory", "import", str(bomb), "--shop", "acme-my")
+    assert result.code == 2 and "not a TMX file" in result.err
