@@ -13,10 +13,13 @@ from store.models import AuditEvent, LocalizationItem, TranslationMemory
 from tests.httpserver import serve
 from tests.localize.libre import libre
 
-LISTINGS = """product_id,sku,title,description,caption,images,category,safety_report_date
-p1,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p><p>食品级 304 不锈钢。</p>,包邮,a.jpg;b.jpg,drinkware,
-p2,SKU-2,ACME 儿童水杯 350ml 防漏 吸管杯 幼儿园,<p>保温 12 小时。</p><script>x</script>,包邮,c.jpg,kids,2026-10-01
-"""
+LISTINGS = (
+    "product_id,sku,title,description,caption,images,category,safety_report_date\n"
+    "p1,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,"
+    "<p>保温 12 小时。</p><p>食品级 304 不锈钢。</p>,包邮,a.jpg;b.jpg,drinkware,\n"
+    "p2,SKU-2,ACME 儿童水杯 350ml 防漏 吸管杯 幼儿园,"
+    "<p>保温 12 小时。</p><script>x</script>,包邮,c.jpg,kids,2026-10-01\n"
+)
 
 
 @pytest.fixture
