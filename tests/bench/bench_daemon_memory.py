@@ -3,7 +3,7 @@
 The daemon is started on a fresh store, left to run its first check and delivery, then
 measured while it waits for its next runs.
 
-Run: .venv/bin/python tests/bench/bench_daemon_memory.py
+Run from the project's root: .venv/bin/python -m tests.bench.bench_daemon_memory
 """
 
 from __future__ import annotations

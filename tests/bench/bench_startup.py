@@ -1,6 +1,6 @@
 """How long `cadence --help` takes against a bare `python -c pass` (goal: under 0.4 s).
 
-Run: .venv/bin/python tests/bench/bench_startup.py
+Run from the project's root: .venv/bin/python -m tests.bench.bench_startup
 """
 
 from __future__ import annotations

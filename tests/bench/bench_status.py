@@ -3,7 +3,7 @@
 Goal: under 1 s. Prints the command's wall time, the in-process evaluation, and their ratio
 to a bare count query over the same rows, all measured in this run.
 
-Run: .venv/bin/python tests/bench/bench_status.py
+Run from the project's root: .venv/bin/python -m tests.bench.bench_status
 """
 
 from __future__ import annotations
