@@ -43,15 +43,36 @@ class TranslationEngine(Protocol):
 
 @dataclass
 class DeepTranslatorEngine:
-    """Any deep-translator engine: `factory(source, target)` builds its translator."""
+    """Any deep-translator engine: `factory(source, target)` builds its translator.
+
+    A translator is built once per language pair (Microsoft's constructor fetches its
+    language list over the network). Codes the engine's server offers but deep-translator's
+    fixed lists lack (`extra_codes`) are set after building the translator with a pair it
+    knows: its `translate` sends whatever codes the instance holds.
+    """
 
     name: str
     factory: Callable[[str, str], Any]
     max_chars: int = 4999
+    extra_codes: frozenset[str] = frozenset()
+    _cache: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def translator(self, source: str, target: str) -> Any:
+        """The deep-translator object for a pair of this engine's codes."""
+        with self._lock:
+            if (source, target) not in self._cache:
+                if source in self.extra_codes or target in self.extra_codes:
+                    built = self.factory("zh", "en")
+                    built._source, built._target = source, target
+                else:
+                    built = self.factory(source, target)
+                self._cache[(source, target)] = built
+            return self._cache[(source, target)]
 
     def translate(self, text: str, source: str, target: str) -> str:
         """Call the deep-translator engine."""
-        result = self.factory(source, target).translate(text)
+        result = self.translator(source, target).translate(text)
         if not isinstance(result, str):
             raise ValueError(f"answered {type(result).__name__}, not text")
         return result
@@ -83,33 +104,27 @@ def build_engine(
         "baidu": lambda s, t: dt.BaiduTranslator(
             source=s, target=t, appid=api_key, appkey=secret_key
         ),
-        "libre": lambda s, t: _libre(s, t, api_key=api_key, url=url),
+        "libre": lambda s, t: dt.LibreTranslator(
+            source=s,
+            target=t,
+            api_key=api_key or "none",  # it demands a key, even for a self-hosted server
+            custom_url=_slash(url) if url else None,
+            use_free_api=not url,
+        ),
     }
     if name not in factories:
         raise EngineError(name, f"unknown engine; known: {', '.join(factories)}")
-    return DeepTranslatorEngine(name=name, factory=factories[name], max_chars=MAX_CHARS[name])
-
-
-# LibreTranslate (Argos) has offered these for years; deep-translator's fixed list lacks
-# them and would refuse Thai, Malay and Filipino before asking the server.
-LIBRE_EXTRA_LANGUAGES = {"thai": "th", "malay": "ms", "tagalog": "tl"}
-
-
-def _libre(source: str, target: str, *, api_key: str | None, url: str | None) -> Any:
-    from deep_translator import LibreTranslator
-    from deep_translator.base import BaseTranslator
-    from deep_translator.constants import BASE_URLS, LIBRE_LANGUAGES_TO_CODES
-
-    translator = LibreTranslator.__new__(LibreTranslator)
-    translator.api_key = api_key or "none"  # it demands a key, even for a self-hosted server
-    BaseTranslator.__init__(
-        translator,
-        base_url=_slash(url) if url else BASE_URLS["LIBRE_FREE"],
-        source=source,
-        target=target,
-        languages={**LIBRE_LANGUAGES_TO_CODES, **LIBRE_EXTRA_LANGUAGES},
+    return DeepTranslatorEngine(
+        name=name,
+        factory=factories[name],
+        max_chars=MAX_CHARS[name],
+        extra_codes=EXTRA_CODES.get(name, frozenset()),
     )
-    return translator
+
+
+# Codes the services offer that deep-translator's fixed lists lack: LibreTranslate (Argos)
+# has Thai, Malay and Tagalog; Baidu has Indonesian, Malay and Filipino.
+EXTRA_CODES = {"libre": frozenset({"th", "ms", "tl"}), "baidu": frozenset({"id", "may", "fil"})}
 
 
 def _slash(url: str) -> str:

@@ -136,3 +136,20 @@ def test_chunks_cut_at_sentence_ends_under_the_limit(limit: int) -> None:
     assert all(len(p) <= limit for p in pieces)
     if limit >= 50:
         assert all(p.endswith(("。", "！", "？", " ")) for p in pieces[:-1])
+
+
+@pytest.mark.parametrize("name", ["google", "mymemory", "deepl", "baidu", "libre"])
+def test_every_code_in_markets_toml_is_accepted_by_its_engine(name: str) -> None:
+    # Microsoft is left out: its constructor asks the service for its language list.
+    from config.markets import load_markets
+
+    catalog = load_markets()
+    e = build_engine(name, api_key="key", secret_key="secret", url="http://127.0.0.1:9/")
+    source = catalog.languages["zh-CN"].engine_code(name)
+    for language in catalog.languages.values():
+        code = language.engine_code(name)
+        if code is None or language.code == "zh-CN":
+            continue
+        translator = e.translator(source, code)  # raises when deep-translator refuses it
+        assert (translator._source, translator._target) == (source, code)
+        assert e.translator(source, code) is translator  # built once per pair
