@@ -67,10 +67,101 @@ def image(
     json_out: JsonOption = False,
     config: ConfigOption = None,
     db: DbOption = None,
-) -> None:
+) -> int:
     """Draw a caption in the buyer's language onto images."""
-    invocation(ctx, config, db)
-    raise NotBuilt("localize image", 5)
+    from localize.image.batch import plan, run_batch
+    from localize.image.render import validate_caption
+
+    if replace_text:
+        raise NotBuilt("localize image --replace-text")
+    if (text is None) == (caption is None):
+        raise BadInput("give exactly one of --text (to translate) or --caption (as is)")
+    if jobs is not None and jobs < 1:
+        raise BadInput("--jobs must be at least 1")
+    inv = invocation(ctx, config, db)
+    if text is not None:
+        caption = _translate_caption(inv, text, to, shop)
+    assert caption is not None
+    caption = validate_caption(caption, to)  # once, before any image is opened
+    if len(inputs) > 1:
+        out.mkdir(parents=True, exist_ok=True)
+    work = plan(inputs, out, caption, to)
+    with _progress(inv.env) as progress:
+        tick = (lambda done, total: progress("captioning", done, total)) if progress else None
+        result = run_batch(work, jobs, tick)
+    for failure in result.failed:
+        inv.env.err(f"failed: {failure['error']}")
+    for done in result.done:
+        for warning in done["warnings"]:  # type: ignore[attr-defined]
+            inv.env.err(f"warning: {done['input']}: {warning}")
+    if json_out:
+        inv.env.json({"caption": caption, "captioned": result.done, "failed": result.failed})
+    else:
+        for done in result.done:
+            inv.env.out(
+                f"{done['output']}  ({done['size']} px, {len(done['lines'])} line(s)"
+                f"{', truncated' if done['truncated'] else ''})"
+            )
+    inv.env.err(
+        f"{len(result.done)} captioned, {len(result.failed)} failed, {result.truncated} truncated"
+    )
+    return ExitCode.FAILURES if result.failed else ExitCode.OK
+
+
+def _translate_caption(inv: Invocation, source: str, to: str, shop: str | None) -> str:
+    """--text: the caption translated like `localize text` would."""
+    from localize.text.checks import has_errors
+
+    result, _ = _translate(inv, source, to=to, from_="zh-CN", shop=shop, field="caption")
+    for f in result.findings:
+        inv.env.err(f"{f.severity}: {f.code}: {f.message}")
+    if has_errors(result.findings):
+        raise EngineFailed("the translated caption has errors (above); fix it with --caption")
+    return result.translation
+
+
+def _translate(inv: Invocation, source: str, *, to: str, from_: str, shop: str | None, field: str):  # type: ignore[no-untyped-def]
+    """Translate one field as a shop would (or, without a shop, with the shared memory and
+    Google); returns the FieldResult and how many engine calls it took."""
+    from config.markets import load_markets
+    from config.settings import TranslationSettings
+    from localize.text.checks import Limits
+    from localize.text.service import (
+        SegmentTranslator,
+        engine_chain,
+        engine_codes,
+        load_terms,
+        translate_field,
+    )
+
+    if shop:
+        settings = inv.settings()
+        shop_cfg = settings.shop(shop)
+        catalog, tsettings = settings.markets, shop_cfg.translation
+        market = catalog.market(shop_cfg.market)
+        limits = Limits(market.title_min, market.title_max, market.description_max)
+    else:  # no shop: the shared memory and glossary, Google, the widest title limits
+        catalog, tsettings, limits = load_markets(), TranslationSettings(), Limits(title_min=1)
+    store = _store(inv)
+    chain = engine_chain(tsettings, inv.env)
+    try:
+        translator = SegmentTranslator(
+            store=store,
+            chain=chain,
+            scope=shop or "",
+            source_lang=from_,
+            target_lang=to,
+            source_codes=engine_codes(catalog, from_, chain),
+            target_codes=engine_codes(catalog, to, chain),
+            terms=load_terms(store, scope=shop or "", language=to),
+            concurrency=tsettings.concurrency,
+        )
+        result = translate_field(translator, source, field_name=field, limits=limits)
+    finally:
+        chain.close()
+    if result.error:
+        raise EngineFailed(result.error)
+    return result, chain.calls
 
 
 def _store(inv: Invocation):  # type: ignore[no-untyped-def]
@@ -131,49 +222,14 @@ def text(
     db: DbOption = None,
 ) -> int:
     """Translate one text (memory first, glossary protected, checked)."""
-    from config.markets import load_markets
-    from config.settings import TranslationSettings
-    from localize.text.checks import Limits, has_errors
-    from localize.text.service import (
-        SegmentTranslator,
-        engine_chain,
-        engine_codes,
-        load_terms,
-        translate_field,
-    )
+    from localize.text.checks import has_errors
 
     if field not in ("title", "description", "caption"):
         raise BadInput(f"--field {field!r}: use title, description or caption")
     inv = invocation(ctx, config, db)
-    if shop:
-        settings = inv.settings()
-        shop_cfg = settings.shop(shop)
-        catalog, tsettings = settings.markets, shop_cfg.translation
-        market = catalog.market(shop_cfg.market)
-        limits = Limits(market.title_min, market.title_max, market.description_max)
-    else:  # no shop: the shared memory and glossary, Google, the widest title limits
-        catalog, tsettings, limits = load_markets(), TranslationSettings(), Limits(title_min=1)
-    store = _store(inv)
-    chain = engine_chain(tsettings, inv.env)
-    try:
-        translator = SegmentTranslator(
-            store=store,
-            chain=chain,
-            scope=shop or "",
-            source_lang=from_,
-            target_lang=to,
-            source_codes=engine_codes(catalog, from_, chain),
-            target_codes=engine_codes(catalog, to, chain),
-            terms=load_terms(store, scope=shop or "", language=to),
-            concurrency=tsettings.concurrency,
-        )
-        result = translate_field(translator, source, field_name=field, limits=limits)
-    finally:
-        chain.close()
-    if result.error:
-        raise EngineFailed(result.error)
+    result, calls = _translate(inv, source, to=to, from_=from_, shop=shop, field=field)
     if json_out:
-        inv.env.json({**result.as_dict(), "engine_calls": chain.calls})
+        inv.env.json({**result.as_dict(), "engine_calls": calls})
     else:
         inv.env.out(result.translation)
         inv.env.err(f"origin: {result.origin}")

@@ -122,3 +122,17 @@ def summary_line():  # type: ignore[no-untyped-def]
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
     for line in _SUMMARY:
         terminalreporter.write_line(line)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-goldens",
+        action="store_true",
+        help="rewrite golden images from the current rendering",
+    )
+
+
+@pytest.fixture
+def regen_goldens(request: pytest.FixtureRequest) -> bool:
+    """Whether this run rewrites golden images instead of comparing with them."""
+    return bool(request.config.getoption("--regen-goldens"))

@@ -42,22 +42,33 @@ def listings(rng: random.Random) -> list[ListingRecord]:
         pool.append(s)
         return s
 
-    return [ListingRecord(product_id=f"p{i}", title=segment(), description=f"<p>{segment()}</p>")
-            for i in range(LISTINGS)]
+    return [
+        ListingRecord(product_id=f"p{i}", title=segment(), description=f"<p>{segment()}</p>")
+        for i in range(LISTINGS)
+    ]
 
 
 def main() -> None:
     """Build, run twice, print the figures."""
     rng = random.Random(11)
     records = listings(rng)
-    with serve({"/translate": lambda r: Reply(
-            200, {"translatedText": fake_translate(params(r)["q"])}, delay=LATENCY)}) as srv, \
-            tempfile.TemporaryDirectory() as tmp:
+    with (
+        serve(
+            {
+                "/translate": lambda r: Reply(
+                    200, {"translatedText": fake_translate(params(r)["q"])}, delay=LATENCY
+                )
+            }
+        ) as srv,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         config = Path(tmp) / "shops.toml"
         config.write_text(
             '[[shops]]\nid = "bench"\nmarket = "MY"\nlanguages = ["ms", "en"]\n'
             f'[shops.translation]\nengine = "libre"\nurl = "{srv.url}"\n'
-            f"concurrency = {CONCURRENCY}\ntimeout = 10\n", encoding="utf-8")
+            f"concurrency = {CONCURRENCY}\ntimeout = 10\n",
+            encoding="utf-8",
+        )
         settings = load(config)
         shop = settings.shops[0]
         store = open_store(f"sqlite:///{tmp}/store.db")
@@ -73,16 +84,24 @@ def main() -> None:
         expected_calls = unique * 2  # two languages, nothing in memory yet
         ideal = first.engine_calls / CONCURRENCY * LATENCY
         second = run_text(store, settings, shop, env)
-        print(f"segments: {len(segments)} per language, {unique} unique "
-              f"({1 - unique / len(segments):.0%} repeated)")
+        print(
+            f"segments: {len(segments)} per language, {unique} unique "
+            f"({1 - unique / len(segments):.0%} repeated)"
+        )
         equal = "met" if first.engine_calls == expected_calls else "MISSED"
-        print(f"engine calls: {first.engine_calls}; unique uncached segments x languages: "
-              f"{expected_calls}; goal equal: {equal}")
-        print(f"wall time: {wall:.1f} s; ideal {first.engine_calls} / {CONCURRENCY} x "
-              f"{LATENCY * 1000:.0f} ms = {ideal:.1f} s; ratio {wall / ideal:.2f}x; "
-              f"goal <= 1.25x: {'met' if wall / ideal <= 1.25 else 'MISSED'}")
-        print(f"second run: {second.engine_calls} engine calls, {second.translated} translated; "
-              f"goal 0 calls: {'met' if second.engine_calls == 0 else 'MISSED'}")
+        print(
+            f"engine calls: {first.engine_calls}; unique uncached segments x languages: "
+            f"{expected_calls}; goal equal: {equal}"
+        )
+        print(
+            f"wall time: {wall:.1f} s; ideal {first.engine_calls} / {CONCURRENCY} x "
+            f"{LATENCY * 1000:.0f} ms = {ideal:.1f} s; ratio {wall / ideal:.2f}x; "
+            f"goal <= 1.25x: {'met' if wall / ideal <= 1.25 else 'MISSED'}"
+        )
+        print(
+            f"second run: {second.engine_calls} engine calls, {second.translated} translated; "
+            f"goal 0 calls: {'met' if second.engine_calls == 0 else 'MISSED'}"
+        )
 
 
 if __name__ == "__main__":

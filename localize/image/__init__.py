@@ -1,0 +1,1 @@
+"""Captions on product images: fonts, fitting, rendering, safe input and output."""

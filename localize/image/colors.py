@@ -1,0 +1,59 @@
+"""Legible colours, pure: WCAG contrast between the caption and the band behind it.
+
+The band is drawn semi-opaque over the photo; its opacity is the least that keeps the
+contrast at least 4.5:1 even over the brightest (or darkest) pixel it covers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RGB = tuple[int, int, int]
+WHITE: RGB = (255, 255, 255)
+BLACK: RGB = (17, 17, 17)
+MIN_CONTRAST = 4.5
+
+
+def _channel(c: int) -> float:
+    v = c / 255
+    return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+
+def luminance(rgb: RGB) -> float:
+    """WCAG relative luminance."""
+    r, g, b = (_channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: RGB, b: RGB) -> float:
+    """WCAG contrast ratio, 1 to 21."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def blend(top: RGB, bottom: RGB, alpha: float) -> RGB:
+    """`top` at opacity `alpha` over `bottom`."""
+    return tuple(round(alpha * t + (1 - alpha) * u) for t, u in zip(top, bottom, strict=True))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Caption colours and the band's opacity, with the worst-case contrast they give."""
+
+    text: RGB
+    band: RGB
+    alpha: float
+    worst_contrast: float
+
+
+def choose(brightest: RGB, darkest: RGB) -> Palette:
+    """Light text on a dark band, or dark on light, whichever needs the lighter band."""
+    options = []
+    for text, band, worst in ((WHITE, BLACK, brightest), (BLACK, WHITE, darkest)):
+        for step in range(10, 21):  # opacity 0.50 .. 1.00
+            alpha = step / 20
+            ratio = contrast(text, blend(band, worst, alpha))
+            if ratio >= MIN_CONTRAST:
+                options.append(Palette(text, band, alpha, ratio))
+                break
+    return min(options, key=lambda p: (p.alpha, p.text != WHITE))

@@ -1,0 +1,124 @@
+"""Fitting a caption into a box, pure: the font size searched between a maximum and a
+minimum within a number of lines; past the minimum, truncated with an ellipsis and flagged.
+
+Text arrives as break units (words with their trailing space for Latin scripts, tokens from
+a Thai word segmenter for Thai); a line breaks only between units, and a unit wider than
+the box is split between grapheme clusters, never inside one. `measure(text, size)` is the
+width of text at a size: the caller's font, so this module needs no Pillow.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+Measure = Callable[[str, int], float]
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class FitSpec:
+    """Sizes and lines a caption may use."""
+
+    max_size: int = 72
+    min_size: int = 18
+    max_lines: int = 2
+    line_spacing: float = 1.25
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The chosen size and lines; `truncated` means the text did not fit at the minimum."""
+
+    size: int
+    lines: tuple[str, ...]
+    truncated: bool
+
+    def height(self, spec: FitSpec) -> int:
+        """Height of the lines at this size."""
+        return int(round(len(self.lines) * self.size * spec.line_spacing))
+
+
+def clusters(text: str) -> list[str]:
+    """Grapheme clusters, simply: a base character with the marks that follow it."""
+    out: list[str] = []
+    for ch in text:
+        if out and (unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch in "\u200d\ufe0f"):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def latin_units(text: str) -> list[str]:
+    """Words, each with the spaces that follow it."""
+    units: list[str] = []
+    for ch in text:
+        if units and (not units[-1][-1].isspace() or ch.isspace()):
+            units[-1] += ch
+        else:
+            units.append(ch)
+    return units
+
+
+def wrap(units: Sequence[str], width: float, size: int, measure: Measure) -> list[str]:
+    """Greedy lines no wider than `width` (a lone cluster wider than it still gets a line)."""
+    lines: list[str] = []
+    line = ""
+    for unit in units:
+        candidate = line + unit
+        if measure(candidate.rstrip(), size) <= width:
+            line = candidate
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+            line = ""
+        unit = unit.lstrip() if not line else unit
+        if measure(unit.rstrip(), size) <= width:
+            line = unit
+            continue
+        for cluster in clusters(unit):  # a unit wider than the box: split between clusters
+            if measure((line + cluster).rstrip(), size) <= width or not line:
+                line += cluster
+            else:
+                lines.append(line.rstrip())
+                line = cluster
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def fit(units: Sequence[str], measure: Measure, width: float, height: float, spec: FitSpec) -> Fit:
+    """The largest size whose wrapped lines fit the box, else the minimum, truncated."""
+
+    def fits(size: int) -> list[str] | None:
+        lines = wrap(units, width, size, measure)
+        if len(lines) <= spec.max_lines and len(lines) * size * spec.line_spacing <= height:
+            return lines
+        return None
+
+    lo, hi, best = spec.min_size, spec.max_size, None
+    while lo <= hi:  # the largest size that fits (fitting shrinks as the size grows)
+        mid = (lo + hi) // 2
+        lines = fits(mid)
+        if lines is not None:
+            best, lo = (mid, lines), mid + 1
+        else:
+            hi = mid - 1
+    if best is not None:
+        return Fit(best[0], tuple(best[1]), False)
+    return _truncate(units, measure, width, height, spec)
+
+
+def _truncate(
+    units: Sequence[str], measure: Measure, width: float, height: float, spec: FitSpec
+) -> Fit:
+    size = spec.min_size
+    room = max(1, min(spec.max_lines, int(height // (size * spec.line_spacing))))
+    lines = wrap(units, width, size, measure)[:room]
+    last = lines[-1] if lines else ""
+    while last and measure(last + ELLIPSIS, size) > width:
+        last = "".join(clusters(last)[:-1]).rstrip()
+    lines[-1:] = [last + ELLIPSIS]
+    return Fit(size, tuple(lines), True)

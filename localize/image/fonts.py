@@ -1,0 +1,112 @@
+"""Fonts shipped as dependencies (Noto, from PyPI), chosen per language, bold, checked for
+coverage before drawing: Pillow silently drops glyphs a font lacks."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from config.errors import AppError
+
+# language -> (fontpkg family, module carrying its files)
+FAMILIES = {
+    "th": ("Noto Sans Thai", "fontpkg_noto_sans_thai"),
+}
+DEFAULT_FAMILY = ("Noto Sans", "fontpkg_noto_sans")  # Latin, Vietnamese, Malay, Indonesian
+COMPLEX_SCRIPTS = {"th"}  # need shaping (Raqm) to place marks
+BOLD = 700
+
+
+class FontError(AppError):
+    """A caption that cannot be drawn with the fonts we have, or without Raqm."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    """The font file for a language."""
+
+    family: str
+    path: Path
+    language: str
+
+
+def font_for(language: str) -> FontChoice:
+    """The bundled font for a language's captions."""
+    import importlib
+
+    family, module = FAMILIES.get(language, DEFAULT_FAMILY)
+    root = Path(importlib.import_module(module).ROOT) / "files"
+    upright = sorted(p for p in root.glob("*.ttf") if "Italic" not in p.name)
+    if not upright:
+        raise FontError(f"the font package {module} has no upright font file")
+    return FontChoice(family, upright[0], language)
+
+
+@functools.lru_cache(maxsize=8)
+def coverage(path: Path) -> frozenset[int]:
+    """Code points the font has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def check_coverage(text: str, choice: FontChoice) -> None:
+    """Raise naming every character the font cannot draw."""
+    have = coverage(choice.path)
+    missing = sorted(
+        {
+            ch
+            for ch in text
+            if ord(ch) not in have and not ch.isspace() and ch not in "\u200b\u200c\u200d\ufe0f"
+        }
+    )
+    if missing:
+        named = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing[:10])
+        raise FontError(
+            f"the caption has characters {choice.family} cannot draw: {named}; "
+            "remove or replace them"
+        )
+
+
+def require_shaping(language: str) -> None:
+    """Complex scripts need Raqm; without it Thai marks collide. Say how to get it."""
+    if language not in COMPLEX_SCRIPTS:
+        return
+    from PIL import features
+
+    if not features.check("raqm"):
+        raise FontError(
+            f"drawing {language} text needs Pillow's Raqm layout, which needs the FriBiDi "
+            "library: install it (Debian/Ubuntu: apt-get install libfribidi0; macOS: brew "
+            "install fribidi) and run again"
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def load(path: Path, size: int):  # type: ignore[no-untyped-def]
+    """A Pillow font at a size, the variable font set to its bold instance."""
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(str(path), size, layout_engine=_engine())
+    try:
+        axes = font.get_variation_axes()
+    except OSError:  # not a variable font
+        return font
+    values = []
+    for axis in axes:
+        name = axis["name"].decode() if isinstance(axis["name"], bytes) else str(axis["name"])
+        values.append(
+            float(BOLD) if name.strip().lower() in ("weight", "wght") else float(axis["default"])
+        )
+    font.set_variation_by_axes(values)
+    return font
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from PIL import ImageFont, features
+
+    return ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC

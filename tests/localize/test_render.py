@@ -1,0 +1,227 @@
+"""Captions on images: goldens per script, exact probes, and every hostile input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+from localize.image.fit import clusters
+from localize.image.render import Layout, break_units, draw_caption
+from tests.localize.images import huge_png_header, photo, save
+
+GOLDEN = Path(__file__).parent / "golden"
+CAPTIONS = {
+    "latin": ("en", "Free shipping · Stainless steel vacuum cup 500 ml"),
+    "vietnamese": ("vi", "Miễn phí vận chuyển — Bình giữ nhiệt inox 500ml"),
+    "thai": ("th", "ส่งฟรีทั่วไทย แก้วเก็บความร้อนสแตนเลส 500ml เก็บความเย็นได้นาน"),
+}
+
+
+def assert_image_similar(
+    actual: Image.Image, expected: Image.Image, epsilon: float, where: Path
+) -> None:
+    """Same mode and size, mean pixel difference within epsilon (Pillow's helper)."""
+    assert actual.mode == expected.mode and actual.size == expected.size
+    diff = ImageStat.Stat(ImageChops.difference(actual, expected)).mean
+    if sum(diff) / len(diff) > epsilon:
+        actual.save(where.with_suffix(".actual.png"))
+        raise AssertionError(
+            f"{where.name}: mean difference {diff} > {epsilon}; "
+            f"see {where.with_suffix('.actual.png')}"
+        )
+
+
+@pytest.mark.parametrize("script", sorted(CAPTIONS))
+def test_golden_images_per_script(script: str, regen_goldens: bool, tmp_path: Path) -> None:
+    language, caption = CAPTIONS[script]
+    img = photo()
+    draw_caption(img, caption, language)
+    golden = GOLDEN / f"{script}.png"
+    if regen_goldens:
+        img.save(golden)
+    assert_image_similar(img, Image.open(golden).convert("RGB"), 1.5, tmp_path / golden.name)
+
+
+@pytest.mark.parametrize("script", sorted(CAPTIONS))
+def test_nothing_changes_outside_the_band_and_ink_stays_inside_the_margins(script: str) -> None:
+    language, caption = CAPTIONS[script]
+    original = photo((800, 600))
+    img = original.copy()
+    result = draw_caption(img, caption, language)
+    changed = ImageChops.difference(img, original).getbbox()
+    assert changed is not None
+    left, top, right, bottom = result.band
+    assert left <= changed[0] and top <= changed[1] and changed[2] <= right and changed[3] <= bottom
+    margin = round(min(img.size) * Layout().margin)
+    assert (left, img.width - right, img.height - bottom) == (margin, margin, margin)
+    assert result.contrast >= 4.5
+
+
+def test_a_long_thai_caption_wraps_at_word_boundaries_within_the_line_limit() -> None:
+    caption = (
+        "แก้วเก็บความร้อนสแตนเลสคุณภาพสูง เก็บความเย็นได้นานยี่สิบสี่ชั่วโมง "
+        "พกพาสะดวก เหมาะสำหรับการเดินทาง ทำงาน และออกกำลังกาย"
+    )
+    img = photo((600, 600))
+    result = draw_caption(img, caption, "th")
+    assert 1 < len(result.lines) <= 2
+    words = break_units(caption, "th")
+    ends, pos = set(), 0
+    for word in words:
+        pos += len(word)
+        ends.add(pos)
+    consumed = 0
+    for line in result.lines[:-1]:
+        consumed = caption.index(line, consumed) + len(line)
+        assert consumed in ends, f"line ends inside a word: {line!r}"
+    if not result.truncated:
+        assert "".join(result.lines).replace(" ", "") == caption.replace(" ", "")
+    for line in result.lines:
+        assert "".join(clusters(line)) == line
+
+
+def test_a_caption_that_cannot_fit_is_truncated_and_flagged() -> None:
+    img = photo((400, 400))
+    result = draw_caption(img, "Ultra durable " * 40, "en")
+    assert result.truncated and result.lines[-1].endswith("…")
+
+
+# ---- inputs, through the command line: message and no output file --------------------
+
+
+def run_image(cli, tmp_path: Path, src: Path, caption: str = "Free shipping", lang: str = "en"):  # type: ignore[no-untyped-def]
+    out = tmp_path / "out.jpg"
+    result = cli(
+        "localize", "image", str(src), "-o", str(out), "--to", lang, "--caption", caption, "--json"
+    )
+    return result, out
+
+
+def truncated_jpeg(p: Path) -> Path:
+    data = (save(photo(), p.with_suffix(".full.jpg"), quality=90)).read_bytes()
+    p.write_bytes(data[: len(data) // 2])
+    return p
+
+
+BAD = {
+    "truncated": (truncated_jpeg, "the image is truncated or damaged"),
+    "empty": (lambda p: (p.write_bytes(b""), p)[1], "the file is empty"),
+    "not-an-image": (
+        lambda p: (p.write_text("id,title\n1,x\n"), p)[1],
+        "not an image in a format we read",
+    ),
+    "unsupported-format": (
+        lambda p: save(photo((256, 256)), p.with_suffix(".ico"), format="ICO"),
+        "not an image in a format we read",
+    ),
+    "tiny": (
+        lambda p: save(photo((200, 400)), p.with_suffix(".png")),
+        "200x400 is too small: TikTok Shop needs at least 300x300",
+    ),
+    "bomb": (
+        lambda p: huge_png_header(p.with_suffix(".png"), 30000, 30000),
+        "too many pixels to open safely (decompression bomb guard)",
+    ),
+    "enormous": (
+        lambda p: huge_png_header(p.with_suffix(".png"), 9000, 9000),
+        "9000x9000 is too large to open safely (over 64 MP)",
+    ),
+    "missing": (lambda p: p.with_suffix(".nothere.jpg"), "no such file"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
+def test_each_bad_input_gets_its_message_and_no_output(cli, tmp_path: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    make, message = BAD[kind]
+    src = make(tmp_path / "in.jpg")
+    result, out = run_image(cli, tmp_path, src)
+    assert result.code == 1
+    assert f"{src}: {message}" in result.err
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out.jpg.*"))  # no temporary left behind
+
+
+def converted(cli, tmp_path: Path, src: Path) -> tuple[dict, Image.Image]:  # type: ignore[no-untyped-def]
+    result, out = run_image(cli, tmp_path, src)
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)["captioned"][0]
+    return doc, Image.open(out)
+
+
+def test_cmyk_with_its_profile_becomes_srgb(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = save(photo().convert("CMYK"), tmp_path / "cmyk.jpg", quality=90)
+    doc, out = converted(cli, tmp_path, src)
+    assert out.mode == "RGB" and doc["lines"] == ["Free shipping"]
+    top = ImageStat.Stat(out.crop((0, 0, 600, 100))).mean
+    ref = ImageStat.Stat(photo().crop((0, 0, 600, 100))).mean
+    assert max(abs(a - b) for a, b in zip(top, ref, strict=True)) < 12  # colours kept
+
+
+def test_sixteen_bit_palette_alpha_are_made_rgb(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sixteen = photo().convert("L").point(lambda v: v * 256, "I").convert("I;16")
+    for name, img in [
+        ("16bit.png", sixteen),
+        ("palette.png", photo().convert("P", palette=Image.Palette.ADAPTIVE)),
+        ("alpha.png", photo().convert("RGBA")),
+    ]:
+        doc, out = converted(cli, tmp_path, save(img, tmp_path / name))
+        assert out.mode == "RGB" and out.size == (600, 600), name
+
+
+def test_animated_images_give_their_first_frame_with_a_warning(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    frames = [photo(seed=s).convert("P") for s in (0, 80, 160)]
+    src = tmp_path / "anim.gif"
+    frames[0].save(src, save_all=True, append_images=frames[1:], duration=100)
+    result, out = run_image(cli, tmp_path, src)
+    assert result.code == 0 and "animated (3 frames): the first frame is used" in result.err
+
+
+def test_exif_orientation_is_applied(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    img = photo((800, 500))
+    exif = img.getexif()
+    exif[0x0112] = 6  # rotate 90° clockwise when shown
+    src = save(img, tmp_path / "rotated.jpg", exif=exif)
+    _, out = converted(cli, tmp_path, src)
+    assert out.size == (500, 800)
+
+
+def test_large_inputs_are_scaled_down_and_stay_under_5_mb(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = save(photo((5000, 3000)), tmp_path / "big.png")
+    doc, out = converted(cli, tmp_path, src)
+    assert out.size == (4000, 2400) and doc["bytes"] <= 5 * 1024 * 1024
+
+
+def test_a_caption_no_font_can_draw_is_refused_before_any_work(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = save(photo(), tmp_path / "p.jpg")
+    result, out = run_image(cli, tmp_path, src, caption="ส่งฟรี 🎉", lang="th")
+    assert result.code == 2
+    assert "'🎉' (U+1F389)" in result.err and not out.exists()
+
+
+def test_a_batch_goes_on_past_bad_files_and_exits_1(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    good = [save(photo(seed=s), tmp_path / f"p{s}.jpg") for s in range(3)]
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"nope")
+    out = tmp_path / "out"
+    result = cli(
+        "localize",
+        "image",
+        str(good[0]),
+        str(bad),
+        str(good[1]),
+        str(good[2]),
+        "-o",
+        str(out),
+        "--to",
+        "en",
+        "--caption",
+        "Free shipping",
+        "--jobs",
+        "2",
+    )
+    assert result.code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["p0.jpg", "p1.jpg", "p2.jpg"]
+    assert "3 captioned, 1 failed, 0 truncated" in result.err
