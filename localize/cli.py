@@ -425,11 +425,14 @@ def memory_export(
 def run_pending(
     ctx: typer.Context,
     shop: RequiredShop,
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Image workers.")] = None,
     json_out: JsonOption = False,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> int:
     """Translate, caption and enqueue every pending listing of a shop."""
+    from config.cli import data_dir
+    from localize.image.items import run_images
     from localize.run import run_text
 
     inv = invocation(ctx, config, db)
@@ -439,18 +442,33 @@ def run_pending(
     _register(inv, store, shop_cfg.id)
     with _progress(inv.env) as progress:
         summary = run_text(store, settings, shop_cfg, inv.env, progress=progress)
-    for error in summary.errors:
+        tick = (lambda done, total: progress("captioning", done, total)) if progress else None
+        images = run_images(
+            store, shop_cfg, data_dir(inv.env) / "images", workers=jobs, progress=tick
+        )
+    for error in summary.errors + images.errors:
         inv.env.err(f"failed: {error}")
     if json_out:
-        inv.env.json(summary.as_dict())
+        inv.env.json(
+            {
+                **summary.as_dict(),
+                "images": {
+                    "items": images.items,
+                    "captioned": images.images,
+                    "failed": images.failed,
+                    "truncated": images.truncated,
+                },
+            }
+        )
     else:
         inv.env.out(
             f"{shop_cfg.id}: {summary.translated} translated ({summary.with_errors} with "
             f"errors for the reviewer), {summary.failed} failed; {summary.segments} segments, "
-            f"{summary.from_memory} from memory, {summary.engine_calls} engine calls"
+            f"{summary.from_memory} from memory, {summary.engine_calls} engine calls; "
+            f"{images.images} image(s) captioned for {images.items} item(s), "
+            f"{images.failed} failed, {images.truncated} truncated"
         )
-        inv.env.err("captions on images: not available in this version yet (issue #5)")
-    return ExitCode.FAILURES if summary.failed else ExitCode.OK
+    return ExitCode.FAILURES if summary.failed or images.failed else ExitCode.OK
 
 
 @review_app.callback()

@@ -105,7 +105,7 @@ def read_listings(path: Path) -> tuple[list[tuple[str, ListingRecord]], list[tup
     records, problems, seen = [], [], {}
     for where, row in rows:
         try:
-            record = _record(row)
+            record = _record(row, path.parent.resolve())
         except ValueError as exc:
             problems.append((where, str(exc)))
             continue
@@ -163,7 +163,7 @@ def _json_rows(path: Path, text: str) -> list[tuple[str, dict[str, Any]]]:
     return rows
 
 
-def _record(row: dict[str, Any]) -> ListingRecord:
+def _record(row: dict[str, Any], base: Path) -> ListingRecord:
     if row.get("__extra__"):
         raise ValueError("more fields than the header has columns")
     if row.get("__not_object__"):
@@ -199,6 +199,8 @@ def _record(row: dict[str, Any]) -> ListingRecord:
         raise ValueError("images must be ';'-separated text or a list of text")
     if len(images) > 9:
         raise ValueError(f"{len(images)} images; TikTok Shop takes at most 9 main images")
+    # Local files are kept by absolute path, so later runs find them from anywhere.
+    images = tuple(i if "://" in i else str((base / i).resolve()) for i in images)
     report = text("safety_report_date", 10)
     try:
         report_date = date.fromisoformat(report) if report else None

@@ -41,7 +41,7 @@ def run_job(job: Job) -> tuple[bool, dict[str, object]]:
     try:
         return True, caption_file(job.src, job.out, job.caption, job.language, job.layout)
     except AppError as exc:
-        return False, {"input": str(job.src), "error": exc.message}
+        return False, {"input": str(job.src), "output": str(job.out), "error": exc.message}
     except Exception as exc:  # noqa: BLE001 - a Pillow bug on a hostile file: report, go on
         return False, {
             "input": str(job.src),
@@ -93,7 +93,7 @@ def run_batch(
             futures = [pool.submit(run_job, job) for job in jobs]
             for future in as_completed(futures):
                 record(*future.result())
-    order = {str(j.src): i for i, j in enumerate(jobs)}
-    result.done.sort(key=lambda d: order[str(d["input"])])
-    result.failed.sort(key=lambda d: order[d["input"]])
+    order = {str(j.out): i for i, j in enumerate(jobs)}
+    result.done.sort(key=lambda d: order[str(d["output"])])
+    result.failed.sort(key=lambda d: order[d["output"]])
     return result

@@ -56,7 +56,9 @@ def main() -> None:
         serve(
             {
                 "/translate": lambda r: Reply(
-                    200, {"translatedText": fake_translate(params(r)["q"])}, delay=LATENCY
+                    200,
+                    {"translatedText": fake_translate(params(r)["q"], params(r)["target"])},
+                    delay=LATENCY,
                 )
             }
         ) as srv,

@@ -1,8 +1,8 @@
 """A LibreTranslate-compatible `/translate` for tests: the real wire format, a fake language.
 
-The "translation" replaces each Chinese character with a Thai letter and lower-cases Latin
-letters, so a test can see what was translated, and an engine that changes case is
-simulated for free.
+The "translation" replaces each Chinese character with a letter of the target's script
+(Thai "ก", else "x") and lower-cases Latin letters, so a test can see what was translated,
+and an engine that changes case is simulated for free.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from tests.httpserver import Reply, Request
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def fake_translate(text: str) -> str:
+def fake_translate(text: str, target: str = "th") -> str:
     """What the fake engine answers for `text`."""
-    return _HAN.sub("ก", text).lower()
+    return _HAN.sub("ก" if target == "th" else "x", text).lower()
 
 
 def params(req: Request) -> dict[str, str]:
@@ -41,6 +41,6 @@ def libre(api_key: str = "k") -> object:
             return Reply(403, {"error": "Invalid API key"})
         if not p.get("q") or not p.get("source") or not p.get("target"):
             return Reply(400, {"error": "Invalid request: missing q, source or target"})
-        return Reply(200, {"translatedText": fake_translate(p["q"])})
+        return Reply(200, {"translatedText": fake_translate(p["q"], p["target"])})
 
     return route

@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlmodel import select
 
 from store.db import open_store, session_scope
 from store.models import AuditEvent, LocalizationItem, TranslationMemory
 from tests.httpserver import serve
+from tests.localize.images import photo
 from tests.localize.libre import libre
 
 LISTINGS = (
@@ -30,6 +32,8 @@ def engine_server():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def setup(cli, tmp_path: Path, db_url: str, engine_server):  # type: ignore[no-untyped-def]
+    for seed, name in enumerate(("a.jpg", "b.jpg", "c.jpg")):
+        photo(seed=seed * 40).save(tmp_path / name)
     config = tmp_path / "shops.toml"
     config.write_text(
         '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms", "en"]\n'
@@ -79,9 +83,16 @@ def test_import_run_and_run_again(setup, tmp_path: Path, engine_server) -> None:
         ("en", "translated"),
     ]
     assert rows[0].title.startswith("ACME ") and "500ml" in rows[0].title
-    assert rows[0].description == "<p>กก 12 กก。</p><p>กกก 304 กกก。</p>"
+    assert rows[0].description == "<p>xx 12 xx。</p><p>xxx 304 xxx。</p>"
     assert "<script>" not in rows[2].description
     assert rows[2].origins["title"] == "libre"
+    # main images: the first stays clean, the others carry the caption in the item's language
+    home = tmp_path / "home" / "images" / "acme-my"
+    assert rows[0].images == [str(tmp_path / "a.jpg"), str(home / "1" / "2-SKU-1-ms.jpg")]
+    assert rows[1].images[1] == str(home / "2" / "2-SKU-1-en.jpg")
+    assert Image.open(rows[0].images[1]).size == (600, 600)
+    assert rows[2].images == []  # p2 has one image only: nothing to caption
+    assert summary["images"] == {"items": 2, "captioned": 2, "failed": 0, "truncated": 0}
     assert any(f["code"] == "description_tags_dropped" for f in rows[2].findings)
     again = json.loads(run("run", "--shop", "acme-my", "--json").out)
     assert again["translated"] == 0 and again["engine_calls"] == 0
@@ -217,3 +228,33 @@ def test_a_hostile_tmx_is_refused(setup, tmp_path: Path) -> None:  # type: ignor
     )
     result = run("memory", "import", str(bomb), "--shop", "acme-my")
     assert result.code == 2 and "not a TMX file" in result.err
+
+
+def test_remote_images_are_fetched_and_a_bad_one_fails_the_item_whole(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    import io
+
+    from tests.httpserver import Reply, serve
+
+    buf = io.BytesIO()
+    photo(seed=99).save(buf, "JPEG")
+    run, db_url = setup
+    with serve({"/img/ok.jpg": lambda r: Reply(200, buf.getvalue()),
+                "/img/gone.jpg": lambda r: Reply(404, "")}) as cdn:
+        path = tmp_path / "l.json"
+        path.write_text(json.dumps([
+            {"product_id": "p1", "title": "保温杯", "caption": "包邮",
+             "images": ["a.jpg", f"{cdn.url}/img/ok.jpg"]},
+            {"product_id": "p2", "title": "水杯", "caption": "包邮",
+             "images": ["a.jpg", f"{cdn.url}/img/gone.jpg"]},
+        ], ensure_ascii=False), encoding="utf-8")
+        run("listings", "import", str(path), "--shop", "acme-my")
+        result = run("run", "--shop", "acme-my", "--jobs", "1")
+    assert result.code == 1 and "download answered HTTP 404" in result.err
+    by_product = {}
+    for row in items(db_url):
+        by_product.setdefault(row.listing_id, []).append(row)
+    ok, gone = by_product[1], by_product[2]
+    assert all(r.state == "translated" and Path(r.images[1]).exists() for r in ok)
+    assert all(r.state == "failed" and r.images == [] for r in gone)
