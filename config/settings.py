@@ -113,6 +113,8 @@ class ShopSettings(_Strict):
     quiet_hours: str | None = None
     languages: list[str] | None = None
     caption_images: Literal["all-but-first", "all", "none"] = "all-but-first"
+    caption_position: Literal["bottom", "top"] = "bottom"
+    caption_max_lines: int = Field(2, ge=1, le=4)
     translation: TranslationSettings = TranslationSettings()
     publish: PublishSettings = PublishSettings()
     tiktok: TikTokSettings | None = None

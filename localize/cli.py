@@ -63,6 +63,8 @@ def image(
         bool, typer.Option("--replace-text", help="Translate the text already on the image.")
     ] = False,
     shop: ShopOption = None,
+    position: Annotated[str, typer.Option("--position", help="bottom or top.")] = "bottom",
+    max_lines: Annotated[int, typer.Option("--max-lines", min=1, max=4, help="Lines.")] = 2,
     jobs: Annotated[int | None, typer.Option("--jobs", help="Worker processes.")] = None,
     json_out: JsonOption = False,
     config: ConfigOption = None,
@@ -70,7 +72,8 @@ def image(
 ) -> int:
     """Draw a caption in the buyer's language onto images."""
     from localize.image.batch import plan, run_batch
-    from localize.image.render import validate_caption
+    from localize.image.fit import FitSpec
+    from localize.image.render import Layout, validate_caption
 
     if replace_text:
         raise NotBuilt("localize image --replace-text")
@@ -85,7 +88,10 @@ def image(
     caption = validate_caption(caption, to)  # once, before any image is opened
     if len(inputs) > 1:
         out.mkdir(parents=True, exist_ok=True)
-    work = plan(inputs, out, caption, to)
+    if position not in ("bottom", "top"):
+        raise BadInput(f"--position {position!r}: use bottom or top")
+    layout = Layout(position=position, spec=FitSpec(max_lines=max_lines))
+    work = plan(inputs, out, caption, to, layout)
     with _progress(inv.env) as progress:
         tick = (lambda done, total: progress("captioning", done, total)) if progress else None
         result = run_batch(work, jobs, tick)

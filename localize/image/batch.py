@@ -49,10 +49,18 @@ def run_job(job: Job) -> tuple[bool, dict[str, object]]:
         }
 
 
-def plan(inputs: Sequence[Path], out: Path, caption: str, language: str) -> list[Job]:
+def plan(
+    inputs: Sequence[Path],
+    out: Path,
+    caption: str,
+    language: str,
+    layout: Layout | None = None,
+) -> list[Job]:
     """Where each input's output goes: OUT itself for one input, else files in folder OUT."""
+    layout = layout or Layout()
+    layout = layout or Layout()
     if len(inputs) == 1 and not out.is_dir():
-        return [Job(inputs[0], out, caption, language)]
+        return [Job(inputs[0], out, caption, language, layout)]
     used: set[str] = set()
     jobs = []
     for src in inputs:
@@ -66,7 +74,7 @@ def plan(inputs: Sequence[Path], out: Path, caption: str, language: str) -> list
         target = (out / name).resolve()
         if out.resolve() not in target.parents:
             raise ImageInputError(src, f"its output would leave {out}")
-        jobs.append(Job(src, target, caption, language))
+        jobs.append(Job(src, target, caption, language, layout))
     return jobs
 
 

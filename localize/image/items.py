@@ -14,7 +14,8 @@ from sqlmodel import col, select
 
 from config.settings import ShopSettings
 from localize.image.batch import Job, run_batch
-from localize.image.render import ImageInputError, safe_name
+from localize.image.fit import FitSpec
+from localize.image.render import ImageInputError, Layout, safe_name
 from store.db import session_scope
 from store.models import ItemState, Listing, LocalizationItem, utcnow
 
@@ -80,6 +81,7 @@ def run_images(
             )
             .order_by(col(LocalizationItem.id))
         ).all()
+    layout = Layout(position=shop.caption_position, spec=FitSpec(max_lines=shop.caption_max_lines))
     work: dict[int, list[str]] = {}
     jobs: list[Job] = []
     owners: dict[str, int] = {}
@@ -106,7 +108,7 @@ def run_images(
             out = folder / name
             planned[n] = str(out)
             owners[str(out)] = item.id
-            jobs.append(Job(src, out, item.caption or "", item.language))
+            jobs.append(Job(src, out, item.caption or "", item.language, layout))
         work[item.id] = planned
     try:
         result = run_batch(jobs, workers, progress)

@@ -73,13 +73,17 @@ def main() -> None:
         (root / "a").mkdir(), (root / "b").mkdir(), (root / "c").mkdir()
         base = bare(paths)
         mine = ours(paths, root / "a")
-        print(f"bare decode+encode: {base / COUNT * 1000:.1f} ms/image; captioning: "
-              f"{mine / COUNT * 1000:.1f} ms/image; ratio {mine / base:.2f}x; goal <= 1.3x: "
-              f"{'met' if mine / base <= 1.3 else 'MISSED'}")
+        print(
+            f"bare decode+encode: {base / COUNT * 1000:.1f} ms/image; captioning: "
+            f"{mine / COUNT * 1000:.1f} ms/image; ratio {mine / base:.2f}x; goal <= 1.3x: "
+            f"{'met' if mine / base <= 1.3 else 'MISSED'}"
+        )
         one = pooled(paths, root / "b", 1)
         two = pooled(paths, root / "c", 2)
-        print(f"1 job: {COUNT / one:.1f} images/s; 2 jobs: {COUNT / two:.1f} images/s; "
-              f"speed-up {one / two:.2f}x; goal >= 1.7x: {'met' if one / two >= 1.7 else 'MISSED'}")
+        print(
+            f"1 job: {COUNT / one:.1f} images/s; 2 jobs: {COUNT / two:.1f} images/s; "
+            f"speed-up {one / two:.2f}x; goal >= 1.7x: {'met' if one / two >= 1.7 else 'MISSED'}"
+        )
         exe = imagemagick()
         if exe is None:
             print("ImageMagick: not installed here; comparison skipped")
@@ -88,13 +92,34 @@ def main() -> None:
         font_file = next(Path(font).glob("*.ttf"))
         started = time.perf_counter()
         for i, path in enumerate(paths):
-            subprocess.run([exe, str(path), "-gravity", "south", "-fill", "white",
-                            "-undercolor", "#00000099", "-font", str(font_file),
-                            "-pointsize", "40", "-annotate", "+0+60", CAPTION,
-                            "-quality", "92", str(root / f"im{i}.jpg")], check=True)
+            subprocess.run(
+                [
+                    exe,
+                    str(path),
+                    "-gravity",
+                    "south",
+                    "-fill",
+                    "white",
+                    "-undercolor",
+                    "#00000099",
+                    "-font",
+                    str(font_file),
+                    "-pointsize",
+                    "40",
+                    "-annotate",
+                    "+0+60",
+                    CAPTION,
+                    "-quality",
+                    "92",
+                    str(root / f"im{i}.jpg"),
+                ],
+                check=True,
+            )
         im = time.perf_counter() - started
-        print(f"ImageMagick convert -annotate: {im / COUNT * 1000:.1f} ms/image; ours/IM "
-              f"{mine / im:.2f}x")
+        print(
+            f"ImageMagick convert -annotate: {im / COUNT * 1000:.1f} ms/image; ours/IM "
+            f"{mine / im:.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -225,3 +225,39 @@ def test_a_batch_goes_on_past_bad_files_and_exits_1(cli, tmp_path: Path) -> None
     assert result.code == 1
     assert sorted(p.name for p in out.iterdir()) == ["p0.jpg", "p1.jpg", "p2.jpg"]
     assert "3 captioned, 1 failed, 0 truncated" in result.err
+
+
+@pytest.mark.parametrize("sku", ["../../etc/passwd", "/abs/path", "..", "a/b\\c", "名字 1"])
+def test_names_from_skus_cannot_leave_the_folder(tmp_path: Path, sku: str) -> None:
+    from localize.image.render import inside, safe_name
+
+    name = safe_name(sku, ".jpg")
+    assert "/" not in name and "\\" not in name and not name.startswith(".")
+    assert inside(tmp_path, name).parent == tmp_path.resolve()
+
+
+def test_top_position_and_one_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = save(photo(), tmp_path / "p.jpg")
+    out = tmp_path / "o.png"
+    result = cli(
+        "localize",
+        "image",
+        str(src),
+        "-o",
+        str(out),
+        "--to",
+        "en",
+        "--caption",
+        "Free shipping on every order today",
+        "--position",
+        "top",
+        "--max-lines",
+        "1",
+        "--json",
+    )
+    doc = json.loads(result.out)["captioned"][0]
+    assert len(doc["lines"]) == 1
+    changed = ImageChops.difference(
+        Image.open(out).convert("RGB"), Image.open(src).convert("RGB")
+    ).getbbox()
+    assert changed[1] >= 30 and changed[3] < 300  # in the top part, below the margin

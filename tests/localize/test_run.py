@@ -240,15 +240,33 @@ def test_remote_images_are_fetched_and_a_bad_one_fails_the_item_whole(  # type: 
     buf = io.BytesIO()
     photo(seed=99).save(buf, "JPEG")
     run, db_url = setup
-    with serve({"/img/ok.jpg": lambda r: Reply(200, buf.getvalue()),
-                "/img/gone.jpg": lambda r: Reply(404, "")}) as cdn:
+    with serve(
+        {
+            "/img/ok.jpg": lambda r: Reply(200, buf.getvalue()),
+            "/img/gone.jpg": lambda r: Reply(404, ""),
+        }
+    ) as cdn:
         path = tmp_path / "l.json"
-        path.write_text(json.dumps([
-            {"product_id": "p1", "title": "保温杯", "caption": "包邮",
-             "images": ["a.jpg", f"{cdn.url}/img/ok.jpg"]},
-            {"product_id": "p2", "title": "水杯", "caption": "包邮",
-             "images": ["a.jpg", f"{cdn.url}/img/gone.jpg"]},
-        ], ensure_ascii=False), encoding="utf-8")
+        path.write_text(
+            json.dumps(
+                [
+                    {
+                        "product_id": "p1",
+                        "title": "保温杯",
+                        "caption": "包邮",
+                        "images": ["a.jpg", f"{cdn.url}/img/ok.jpg"],
+                    },
+                    {
+                        "product_id": "p2",
+                        "title": "水杯",
+                        "caption": "包邮",
+                        "images": ["a.jpg", f"{cdn.url}/img/gone.jpg"],
+                    },
+                ],
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
         run("listings", "import", str(path), "--shop", "acme-my")
         result = run("run", "--shop", "acme-my", "--jobs", "1")
     assert result.code == 1 and "download answered HTTP 404" in result.err
