@@ -9,6 +9,7 @@ down, smaller ones refused; written to a temporary file and renamed into place.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -99,7 +100,8 @@ def load_image(path: Path) -> tuple[object, list[str]]:
         if "truncated" in message or "broken" in message.lower():
             raise ImageInputError(path, "the image is truncated or damaged") from None
         raise ImageInputError(path, f"cannot be read: {message}") from None
-    img = ImageOps.exif_transpose(img)
+    if img.getexif().get(0x0112, 1) != 1:  # only rotated images pay for the copy
+        img = ImageOps.exif_transpose(img)
     return _to_rgb(img, notes), notes
 
 
@@ -157,6 +159,16 @@ def break_units(text: str, language: str) -> list[str]:
     return latin_units(text)
 
 
+@functools.lru_cache(maxsize=256)
+def _fit(caption: str, language: str, font: Path, width: int, height: int, spec: FitSpec) -> Fit:
+    """The fit for a caption in a box; a batch of same-sized photos computes it once."""
+
+    def measure(text: str, size: int) -> float:
+        return fonts.load(font, size).getlength(text)
+
+    return fit(break_units(caption, language), measure, width, height, spec)
+
+
 def validate_caption(caption: str, language: str) -> str:
     """The caption as it will be drawn (NFC, spaces folded), or FontError saying why not."""
     caption = unicodedata.normalize("NFC", " ".join(caption.split()))
@@ -192,10 +204,7 @@ def draw_caption(
         line_spacing=layout.spec.line_spacing,
     )
 
-    def measure(text: str, size: int) -> float:
-        return fonts.load(choice.path, size).getlength(text)
-
-    result: Fit = fit(break_units(caption, language), measure, box_w, box_h, spec)
+    result = _fit(caption, language, choice.path, box_w, box_h, spec)
     font = fonts.load(choice.path, result.size)
     # Shrink the band to the text it holds, anchored to its edge of the image.
     used = min(band_h, result.height(spec) + 2 * pad)
@@ -208,11 +217,9 @@ def draw_caption(
     lo, hi = region.getextrema()
     palette = colors.choose((hi, hi, hi), (lo, lo, lo))
     busy = ImageStat.Stat(region).stddev[0] > 48
-    overlay = Image.new(
-        "RGBA", (band[2] - band[0], band[3] - band[1]), (*palette.band, round(255 * palette.alpha))
-    )
+    under = img.crop(band)
     img.paste(
-        Image.alpha_composite(img.crop(band).convert("RGBA"), overlay).convert("RGB"), band[:2]
+        Image.blend(under, Image.new("RGB", under.size, palette.band), palette.alpha), band[:2]
     )
     draw = ImageDraw.Draw(img)
     line_h = result.size * spec.line_spacing
