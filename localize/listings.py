@@ -17,7 +17,8 @@ from sqlmodel import col, select
 
 from config.errors import BadInput
 from store.db import session_scope
-from store.models import AuditEvent, ItemState, Listing, LocalizationItem, utcnow
+from store.models import ItemState, Listing, LocalizationItem, utcnow
+from store.queries import audit
 
 COLUMNS = (
     "product_id",
@@ -279,16 +280,14 @@ def _mark_stale(session: Any, listing: Listing, actor: str) -> int:
     ).all()
     now = utcnow()
     for item in items:
-        session.add(
-            AuditEvent(
-                at=now,
-                actor=actor,
-                shop_id=listing.shop_id,
-                entity="localization_item",
-                entity_id=str(item.id),
-                action="stale",
-                detail={"from": item.state},
-            )
+        audit(
+            session,
+            actor=actor,
+            shop_id=listing.shop_id,
+            entity="localization_item",
+            entity_id=item.id,
+            action="stale",
+            detail={"from": item.state},
         )
         item.state = ItemState.STALE
         item.version += 1

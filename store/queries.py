@@ -9,7 +9,16 @@ from typing import Any
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from store.models import Alert, DeliveryAttempt, MessageState, OutboxMessage, Shop, Video, utcnow
+from store.models import (
+    Alert,
+    AuditEvent,
+    DeliveryAttempt,
+    MessageState,
+    OutboxMessage,
+    Shop,
+    Video,
+    utcnow,
+)
 
 
 def sync_shops(session: Session, *, shops: Iterable[dict[str, Any]]) -> int:
@@ -152,3 +161,27 @@ def delivered_targets(session: Session, *, message_id: int) -> set[str]:
         )
     )
     return set(rows)
+
+
+def audit(
+    session: Session,
+    *,
+    actor: str,
+    shop_id: str | None,
+    entity: str,
+    entity_id: object,
+    action: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Append to the audit trail, in the caller's transaction."""
+    session.add(
+        AuditEvent(
+            at=utcnow(),
+            actor=actor,
+            shop_id=shop_id or None,
+            entity=entity,
+            entity_id=str(entity_id),
+            action=action,
+            detail=detail or {},
+        )
+    )

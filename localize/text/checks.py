@@ -71,9 +71,9 @@ def check(
 ) -> list[Finding]:
     """Every check for one field ('title', 'description' or 'caption')."""
     out: list[Finding] = []
-    src_plain, tgt_plain = (
-        (plain(source), plain(target)) if field == "description" else (source, target)
-    )
+    parsed = _parse(target) if field == "description" else None
+    src_plain = plain(source) if parsed else source
+    tgt_plain = "".join(parsed.text) if parsed else target
     missing = numbers(src_plain) - numbers(tgt_plain)
     if missing:
         out.append(
@@ -135,7 +135,7 @@ def check(
                     f"description: {len(target)} characters; the limit is {limits.description_max}",
                 )
             )
-        out.extend(tag_findings(target))
+        out.extend(_tag_findings(parsed))  # type: ignore[arg-type]
     return out
 
 
@@ -169,19 +169,24 @@ class _Tags(HTMLParser):
         self.text.append(data)
 
 
-def plain(html: str) -> str:
-    """The text of an HTML fragment."""
+def _parse(html: str) -> _Tags:
     parser = _Tags()
     parser.feed(html)
     parser.close()
-    return "".join(parser.text)
+    return parser
+
+
+def plain(html: str) -> str:
+    """The text of an HTML fragment."""
+    return "".join(_parse(html).text)
 
 
 def tag_findings(html: str) -> list[Finding]:
     """Tags TikTok Shop refuses in a description: unknown tags, nested blocks."""
-    parser = _Tags()
-    parser.feed(html)
-    parser.close()
+    return _tag_findings(_parse(html))
+
+
+def _tag_findings(parser: _Tags) -> list[Finding]:
     out = []
     if parser.bad:
         out.append(

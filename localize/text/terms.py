@@ -13,7 +13,8 @@ from sqlmodel import col, select
 
 from config.errors import AppError
 from store.db import session_scope
-from store.models import AuditEvent, GlossaryTerm, utcnow
+from store.models import GlossaryTerm
+from store.queries import audit
 
 
 class GlossaryError(AppError):
@@ -66,16 +67,14 @@ def add_term(
         row = row or GlossaryTerm(scope=scope, term=term, language=language)
         row.target, row.is_pattern = target, is_pattern
         session.add(row)
-        session.add(
-            AuditEvent(
-                at=utcnow(),
-                actor=actor,
-                shop_id=scope or None,
-                entity="glossary_term",
-                entity_id=term,
-                action="add" if new else "update",
-                detail={"language": language, "target": target},
-            )
+        audit(
+            session,
+            actor=actor,
+            shop_id=scope,
+            entity="glossary_term",
+            entity_id=term,
+            action="add" if new else "update",
+            detail={"language": language, "target": target},
         )
     return new
 
@@ -103,16 +102,14 @@ def remove_term(
         for row in rows:
             session.delete(row)
         if rows:
-            session.add(
-                AuditEvent(
-                    at=utcnow(),
-                    actor=actor,
-                    shop_id=scope or None,
-                    entity="glossary_term",
-                    entity_id=term,
-                    action="remove",
-                    detail={"language": language},
-                )
+            audit(
+                session,
+                actor=actor,
+                shop_id=scope,
+                entity="glossary_term",
+                entity_id=term,
+                action="remove",
+                detail={"language": language},
             )
     return len(rows)
 
