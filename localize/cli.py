@@ -127,47 +127,23 @@ def _translate_caption(inv: Invocation, source: str, to: str, shop: str | None) 
 
 
 def _translate(inv: Invocation, source: str, *, to: str, from_: str, shop: str | None, field: str):  # type: ignore[no-untyped-def]
-    """Translate one field as a shop would (or, without a shop, with the shared memory and
-    Google); returns the FieldResult and how many engine calls it took."""
-    from config.markets import load_markets
-    from config.settings import TranslationSettings
-    from localize.text.checks import Limits
-    from localize.text.service import (
-        SegmentTranslator,
-        engine_chain,
-        engine_codes,
-        load_terms,
-        translate_field,
-    )
+    """Translate one field as the shop would (see translate_one)."""
+    from localize.text.service import translate_one
 
-    if shop:
-        settings = inv.settings()
-        shop_cfg = settings.shop(shop)
-        catalog, tsettings = settings.markets, shop_cfg.translation
-        market = catalog.market(shop_cfg.market)
-        limits = Limits(market.title_min, market.title_max, market.description_max)
-    else:  # no shop: the shared memory and glossary, Google, the widest title limits
-        catalog, tsettings, limits = load_markets(), TranslationSettings(), Limits(title_min=1)
-    store = _store(inv)
-    chain = engine_chain(tsettings, inv.env)
-    try:
-        translator = SegmentTranslator(
-            store=store,
-            chain=chain,
-            scope=shop or "",
-            source_lang=from_,
-            target_lang=to,
-            source_codes=engine_codes(catalog, from_, chain),
-            target_codes=engine_codes(catalog, to, chain),
-            terms=load_terms(store, scope=shop or "", language=to),
-            concurrency=tsettings.concurrency,
-        )
-        result = translate_field(translator, source, field_name=field, limits=limits)
-    finally:
-        chain.close()
+    settings = inv.settings() if shop else None
+    result, calls = translate_one(
+        _store(inv),
+        inv.env,
+        source,
+        to=to,
+        from_=from_,
+        field=field,
+        settings=settings,
+        shop=settings.shop(shop) if settings and shop else None,
+    )
     if result.error:
         raise EngineFailed(result.error)
-    return result, chain.calls
+    return result, calls
 
 
 def _store(inv: Invocation):  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from config.cli import Environment
 from config.markets import MarketCatalog
-from config.settings import TranslationSettings
+from config.settings import Settings, ShopSettings, TranslationSettings
 from localize.errors import EngineError
 from localize.text import checks, glossary, html, memory
 from localize.text.engines import EngineChain, ResilientEngine, build_engine
@@ -244,3 +244,45 @@ def translate_field(
     """One listing field (title, description or caption) translated and checked."""
     done = translator.translate_many(field_segments(text, field_name))
     return assemble(text, field_name, done, target_lang=translator.target_lang, limits=limits)
+
+
+def translate_one(
+    store: Engine,
+    env: Environment,
+    source: str,
+    *,
+    to: str,
+    from_: str,
+    field: str,
+    settings: Settings | None = None,
+    shop: ShopSettings | None = None,
+) -> tuple[FieldResult, int]:
+    """One text translated as `shop` would (its engine, memory, glossary, market limits), or
+    without a shop with the shared memory and glossary, Google and the widest title limits;
+    returns the result and the engine calls it took."""
+    if settings is not None and shop is not None:
+        catalog, tsettings = settings.markets, shop.translation
+        market = catalog.market(shop.market)
+        limits = checks.Limits(market.title_min, market.title_max, market.description_max)
+    else:
+        from config.markets import load_markets
+
+        catalog, tsettings, limits = load_markets(), TranslationSettings(), checks.Limits(1)
+    scope = shop.id if shop else ""
+    chain = engine_chain(tsettings, env)
+    try:
+        translator = SegmentTranslator(
+            store=store,
+            chain=chain,
+            scope=scope,
+            source_lang=from_,
+            target_lang=to,
+            source_codes=engine_codes(catalog, from_, chain),
+            target_codes=engine_codes(catalog, to, chain),
+            terms=load_terms(store, scope=scope, language=to),
+            concurrency=tsettings.concurrency,
+        )
+        result = translate_field(translator, source, field_name=field, limits=limits)
+    finally:
+        chain.close()
+    return result, chain.calls
