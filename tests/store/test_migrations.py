@@ -67,3 +67,28 @@ def test_processes_starting_together_migrate_once(db_url: str) -> None:
     for t in threads:
         t.join()
     assert errors == [], errors[0]
+
+
+def test_an_unreachable_database_is_one_clear_error_without_its_password() -> None:
+    import pytest
+
+    from store.db import StoreError
+    from tests.httpserver import closed_port
+
+    url = f"postgresql://shop:hunter2@127.0.0.1:{closed_port()}/shopbot"
+    with pytest.raises(StoreError) as info:
+        open_store(url)
+    message = str(info.value)
+    assert message.startswith("database postgresql://shop:***@127.0.0.1:")
+    assert "cannot open it" in message and "hunter2" not in message
+
+
+def test_a_url_that_is_not_a_database_is_refused() -> None:
+    import pytest
+
+    from store.db import StoreError
+
+    with pytest.raises(StoreError, match="only sqlite:// and postgresql:// databases"):
+        make_engine("mysql://x/y")
+    with pytest.raises(StoreError, match="not a database URL"):
+        make_engine("not a url")
