@@ -104,3 +104,12 @@ def test_db_url_defaults(tmp_path: Path) -> None:
     assert db_url(None, env) == "sqlite:///a.db"
     assert db_url("postgresql://h/db", env) == "postgresql://h/db"
     assert db_url(None, Environment(environ={})).endswith("shopbot.db")
+
+
+@pytest.mark.parametrize("args", [["review", "list"], ["publish", "--shop", "x"],
+                                  ["image", "a.jpg", "-o", "b.jpg", "--to", "th",
+                                   "--replace-text"]])
+def test_commands_not_built_yet_say_so_and_change_nothing(cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    result = cli("localize", *args)
+    assert result.code == 2
+    assert "is not available in this version yet; nothing was changed" in result.err
