@@ -93,6 +93,7 @@ def videos_add(
     record = VideoRecord(
         video_id=video_id,
         posted_at=moment,
+        # A hand-entered video names no product; the marker says "has a link" in the store.
         product_ids=("linked",) if product else (),
         title=title,
         original=original,
@@ -169,7 +170,7 @@ def videos_sync(
     inv = invocation(ctx, config, db)
     settings, [shop_cfg] = _shops(inv, shop)
     summary, skipped = sync_videos(
-        _store(inv), settings, shop_cfg, inv.env, parse_moment("--as-of", None), days=days
+        _store(inv), settings, shop_cfg, inv.env, datetime.now(UTC), days=days
     )
     for line in skipped:
         inv.env.err(f"skipped: {line}")
