@@ -106,9 +106,14 @@ def test_db_url_defaults(tmp_path: Path) -> None:
     assert db_url(None, Environment(environ={})).endswith("shopbot.db")
 
 
-@pytest.mark.parametrize("args", [["review", "list"], ["publish", "--shop", "x"],
-                                  ["image", "a.jpg", "-o", "b.jpg", "--to", "th",
-                                   "--replace-text"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["review", "list"],
+        ["publish", "--shop", "x"],
+        ["image", "a.jpg", "-o", "b.jpg", "--to", "th", "--replace-text"],
+    ],
+)
 def test_commands_not_built_yet_say_so_and_change_nothing(cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]
     result = cli("localize", *args)
     assert result.code == 2

@@ -120,3 +120,49 @@ def test_a_leased_message_is_not_taken_twice_until_the_lease_runs_out(engine: En
         deliver_due(engine, notifiers=lambda s: [team], now=NOW + timedelta(minutes=2)).delivered
         == 1
     )
+
+
+def test_two_deliverers_never_send_the_same_message(engine: Engine) -> None:
+    import threading
+
+    ids = [enqueue(engine, rule=rule) for rule in ("behind", "at_risk", "missed")]
+    with session_scope(engine) as s:  # more messages: repeats of the same alerts
+        for n in range(2, 8):
+            for mid in ids:
+                m = s.get(OutboxMessage, mid)
+                s.add(
+                    OutboxMessage(
+                        shop_id=m.shop_id,
+                        alert_id=m.alert_id,
+                        dedup_key=m.dedup_key,
+                        sequence=n,
+                        kind="repeat",
+                        title=f"{m.title} {n}",
+                        body="b",
+                        created_at=NOW,
+                        next_attempt_at=NOW,
+                    )
+                )
+    team = RecordingNotifier()
+    lock = threading.Lock()
+
+    class Locked:
+        target = team.target
+
+        def send(self, title: str, body: str, severity: str) -> None:
+            with lock:
+                team.send(title, body, severity)
+
+    workers = [
+        threading.Thread(
+            target=deliver_due,
+            kwargs={"engine": engine, "notifiers": lambda shop: [Locked()], "now": NOW},
+        )
+        for _ in range(2)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    titles = [t for t, _, _ in team.sent]
+    assert len(titles) == 21 and len(set(titles)) == 21
