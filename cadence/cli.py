@@ -19,6 +19,7 @@ from config.cli import (
     new_app,
 )
 from config.errors import BadInput
+from config.files import parse_iso
 
 app = new_app("cadence", "Keep each shop on its weekly cadence of product-linked videos.")
 videos_app = new_app("videos", "Record the videos a shop posted.")
@@ -36,11 +37,8 @@ def parse_moment(option: str, text: str | None) -> datetime:
     """--as-of and friends: an ISO 8601 moment with an offset; now when not given."""
     if text is None:
         return datetime.now(UTC)
-    value = text.strip()
-    if value.endswith("Z"):
-        value = value[:-1] + "+00:00"
     try:
-        moment = datetime.fromisoformat(value)
+        moment = parse_iso(text)
     except ValueError:
         raise BadInput(
             f"{option} {text!r} is not an ISO 8601 time, e.g. 2026-11-26T09:00+07:00"

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from cadence.covers import CoverError, cover_hash, nearest_duplicate
-from config.errors import AppError
+from config.errors import BadInput
+from config.files import parse_iso, read_text
 from store.db import session_scope
 from store.models import VideoStatus
 from store.queries import earlier_covers, upsert_video
@@ -27,13 +28,6 @@ REQUIRED_COLUMNS = ("id", "posted_at", "products", "title")
 OPTIONAL_COLUMNS = ("cover", "status", "original")
 _TRUE = {"1", "true", "yes", "y", "是"}
 _FALSE = {"0", "false", "no", "n", "否"}
-
-
-class InputError(AppError):
-    """A file that cannot be used at all (as opposed to a bad row, which is skipped)."""
-
-    def __init__(self, path: Path | str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -79,10 +73,7 @@ class IngestSummary:
 
 def parse_time(text: str, zone: ZoneInfo) -> datetime:
     """An ISO 8601 moment; without an offset it is read in the shop's timezone."""
-    value = text.strip()
-    if value.endswith("Z"):
-        value = value[:-1] + "+00:00"
-    moment = datetime.fromisoformat(value)
+    moment = parse_iso(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment
@@ -90,26 +81,13 @@ def parse_time(text: str, zone: ZoneInfo) -> datetime:
 
 def read_csv(path: Path, zone: ZoneInfo) -> tuple[list[tuple[int, VideoRecord]], list[RowProblem]]:
     """Rows of a videos CSV as (line, record), and the rows that could not be read."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read it: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:  # Excel on a Chinese Windows saves CSV as GB18030/GBK
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise InputError(path, "not UTF-8 or GB18030 text; save it as CSV UTF-8") from None
+    text = read_text(path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise InputError(
-            path,
-            f"missing column(s) {', '.join(missing)}; the header must name "
+        raise BadInput(
+            f"{path}: missing column(s) {', '.join(missing)}; the header must name "
             f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)}); "
             f"found: {', '.join(header) or 'nothing'}",
         )

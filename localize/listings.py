@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from config.errors import BadInput
+from config.files import read_text
 from store.db import session_scope
 from store.models import ItemState, Listing, LocalizationItem, utcnow
 from store.queries import audit
@@ -86,19 +87,7 @@ class ImportSummary:
 
 def read_listings(path: Path) -> tuple[list[tuple[str, ListingRecord]], list[tuple[str, str]]]:
     """(where, record) pairs from a CSV or JSON file, and the rows that could not be read."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot read it: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise BadInput(f"{path}: not UTF-8 or GB18030 text") from None
+    text = read_text(path)
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
         rows = _json_rows(path, text)
     else:

@@ -1,0 +1,34 @@
+"""Reading what sellers hand us: their exported files and the times written in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from config.errors import BadInput
+
+
+def read_text(path: Path) -> str:
+    """A seller's text file: UTF-8 (with or without BOM), else GB18030 as Excel on a
+    Chinese Windows saves CSV; BadInput naming the file otherwise."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read it: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise BadInput(f"{path}: not UTF-8 or GB18030 text; save it as CSV UTF-8") from None
+
+
+def parse_iso(text: str) -> datetime:
+    """An ISO 8601 time, 'Z' accepted; naive when it has no offset (ValueError if not ISO)."""
+    value = text.strip()
+    if value.endswith("Z"):
+        value = value[:-1] + "+00:00"
+    return datetime.fromisoformat(value)
