@@ -79,6 +79,26 @@ def wait_for(srv: Server, predicate, timeout: float) -> bool:  # type: ignore[no
         return srv.received.wait_for(lambda: predicate(), timeout=timeout)
 
 
+def pending(db: str) -> int:
+    """Outbox messages not yet recorded as delivered."""
+    engine = open_store(db)
+    try:
+        with session_scope(engine) as s:
+            return sum(1 for m in s.exec(select(OutboxMessage)) if m.state != "delivered")
+    finally:
+        engine.dispose()
+
+
+def wait_until(srv: Server, predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    """Check `predicate` each time the webhook is called (or every second), up to timeout."""
+    for _ in range(int(timeout)):
+        if predicate():
+            return True
+        with srv.received:
+            srv.received.wait(timeout=1.0)
+    return predicate()
+
+
 def test_jobs_run_are_recorded_and_sigterm_stops_cleanly(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'store.db'}"
     with serve({"/hook": lambda r: Reply(200, {"errcode": 0})}) as srv:
@@ -128,7 +148,11 @@ def test_sigkill_while_delivering_loses_no_alert(tmp_path: Path, summary_line) -
                 kills += 1
         proc = start(config, db, tmp_path)
         try:
-            done = wait_for(srv, lambda: refs <= set(received_refs(srv)), 90)
+            # Every alert arrived, and the store has recorded every delivery: a message sent
+            # by a killed daemon but not recorded is sent again once its lease runs out.
+            done = wait_for(srv, lambda: refs <= set(received_refs(srv)), 90) and wait_until(
+                srv, lambda: pending(db) == 0, 90
+            )
         finally:
             proc.send_signal(signal.SIGTERM)
             _, err = proc.communicate(timeout=30)
