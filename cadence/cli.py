@@ -168,7 +168,7 @@ def videos_sync(
     inv = invocation(ctx, config, db)
     settings, [shop_cfg] = _shops(inv, shop)
     summary, skipped = sync_videos(
-        _store(inv), settings, shop_cfg, inv.env, datetime.now(UTC), days=days
+        _store(inv), settings, shop_cfg, inv.env.secrets, inv.env.clock(), days=days
     )
     for line in skipped:
         inv.env.err(f"skipped: {line}")
@@ -262,7 +262,7 @@ def check(
     now = parse_moment("--as-of", as_of)
     settings, shops = _shops(inv, shop)
     results = run_check(
-        _store(inv), settings, shops, now, notifiers_for(settings, inv.env, inv.env.stdout)
+        _store(inv), settings, shops, now, notifiers_for(settings, inv.env.secrets, inv.env.stdout)
     )
     failed = False
     for r in results:
@@ -331,7 +331,15 @@ def daemon(
 
     inv = invocation(ctx, config, db)
     settings, [shop_cfg] = _shops(inv, shop)
-    Daemon(engine=_store(inv), settings=settings, shop=shop_cfg, env=inv.env).run()
+    Daemon(
+        engine=_store(inv),
+        settings=settings,
+        shop=shop_cfg,
+        secrets=inv.env.secrets,
+        console=inv.env.stdout,
+        log_stream=inv.env.stderr,
+        clock=inv.env.clock,
+    ).run()
 
 
 def run() -> None:

@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import logging
 import signal
-import threading
+import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
+from typing import IO
 
 from sqlalchemy import Engine
 
-from config.cli import Environment
+from config.runtime import Clock, Secrets, utcnow
 from config.settings import Settings, ShopSettings
 from store.db import session_scope
 from store.models import JobRun
 
 log = logging.getLogger("cadence.daemon")
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -37,9 +34,10 @@ class Daemon:
     engine: Engine
     settings: Settings
     shop: ShopSettings
-    env: Environment
-    clock: Callable[[], datetime] = _utcnow
-    _stopping: threading.Event = field(default_factory=threading.Event)
+    secrets: Secrets = field(default_factory=Secrets)
+    console: IO[str] = field(default_factory=lambda: sys.stdout)  # alerts without targets
+    log_stream: IO[str] = field(default_factory=lambda: sys.stderr)
+    clock: Clock = utcnow
 
     def jobs(self) -> dict[str, tuple[Callable[[], str], int]]:
         """Job name -> (function, interval in seconds), from the shop's configuration."""
@@ -70,7 +68,7 @@ class Daemon:
 
         summary = deliver_due(
             self.engine,
-            notifiers=notifiers_for(self.settings, self.env, self.env.stdout),
+            notifiers=notifiers_for(self.settings, self.secrets, self.console),
             now=self.clock(),
             shop_id=self.shop.id,
             lease=timedelta(seconds=self.shop.schedule.lease_seconds),
@@ -86,7 +84,7 @@ class Daemon:
         from cadence.service import sync_videos
 
         summary, skipped = sync_videos(
-            self.engine, self.settings, self.shop, self.env, self.clock()
+            self.engine, self.settings, self.shop, self.secrets, self.clock()
         )
         return f"{summary.added} added, {summary.updated} updated, {len(skipped)} skipped"
 
@@ -118,7 +116,7 @@ class Daemon:
         logging.basicConfig(
             level=logging.INFO,
             format=f"%(asctime)s %(levelname)s [{self.shop.id}] %(message)s",
-            stream=self.env.stderr,
+            stream=self.log_stream,
         )
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
         scheduler = BlockingScheduler(
@@ -141,7 +139,6 @@ class Daemon:
 
         def stop(signum: int, _frame: object) -> None:
             log.info("signal %s: stopping after running jobs finish", signum)
-            self._stopping.set()
             scheduler.shutdown(wait=False)
 
         signal.signal(signal.SIGTERM, stop)

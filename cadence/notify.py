@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import IO, Any, Protocol
 from urllib.parse import quote, urlsplit
 
-from config.errors import AppError
+from config.errors import AppError, ExitCode
 
 
 class DeliveryError(AppError):
     """A target did not accept a message."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILURES
 
     def __init__(self, target: str, problem: str) -> None:
         self.target = target

@@ -28,7 +28,7 @@ from cadence.quota import (
     week_of,
 )
 from cadence.videos import IngestSummary, ingest, numbered
-from config.cli import Environment
+from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 from store.db import session_scope
 from store.models import Shop, Video
@@ -194,7 +194,7 @@ def _tracked_during(
 
 
 def notifiers_for(
-    settings: Settings, env: Environment, console: IO[str], timeout: float = 10.0
+    settings: Settings, secrets: Secrets, console: IO[str], timeout: float = 10.0
 ) -> Callable[[str], list[Notifier]]:
     """Each shop's targets, secrets resolved from the environment; the console when none."""
     cache: dict[str, list[Notifier]] = {}
@@ -206,7 +206,7 @@ def notifiers_for(
             for i, url in enumerate(shop.alert_urls):
                 if url.startswith("env:"):
                     name = url[4:]
-                    value = env.environ.get(name)
+                    value = secrets.get(name)
                     if not value:
                         raise DeliveryError(
                             f"alert_urls[{i}]",
@@ -248,14 +248,14 @@ def sync_videos(
     engine: Engine,
     settings: Settings,
     shop: ShopSettings,
-    env: Environment,
+    secrets: Secrets,
     now: datetime,
     days: int = 14,
 ) -> tuple[IngestSummary, list[str]]:
     """Fetch the shop's recent videos from its configured source and store them."""
     from cadence.sources import source_for
 
-    source = source_for(settings, shop, env)
+    source = source_for(settings, shop, secrets)
     register_shops(engine, settings, [shop])
     today = now.astimezone(settings.zone(shop)).date()
     records = list(source.fetch(today - timedelta(days=days), today + timedelta(days=1)))

@@ -7,8 +7,8 @@ from datetime import date
 from typing import Protocol
 
 from cadence.videos import VideoRecord
-from config.cli import Environment
 from config.errors import AppError, ConfigError
+from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 
 
@@ -22,7 +22,7 @@ class VideoSource(Protocol):
         ...
 
 
-def _tiktok(settings: Settings, shop: ShopSettings, env: Environment) -> VideoSource:
+def _tiktok(settings: Settings, shop: ShopSettings, secrets: Secrets) -> VideoSource:
     from cadence.tiktok import PartnerClient, ShopVideosSource
 
     tt = shop.tiktok
@@ -35,9 +35,9 @@ def _tiktok(settings: Settings, shop: ShopSettings, env: Environment) -> VideoSo
     where = f"[shops.tiktok] of shop {shop.id!r}"
     client = PartnerClient(
         base_url=tt.base_url,
-        app_key=env.secret(tt.app_key_env, where),
-        app_secret=env.secret(tt.app_secret_env, where),
-        access_token=env.secret(tt.access_token_env, where),
+        app_key=secrets.require(tt.app_key_env, where),
+        app_secret=secrets.require(tt.app_secret_env, where),
+        access_token=secrets.require(tt.access_token_env, where),
         timeout=tt.timeout,
     )
     return ShopVideosSource(
@@ -49,8 +49,8 @@ def _tiktok(settings: Settings, shop: ShopSettings, env: Environment) -> VideoSo
     )
 
 
-# name -> factory(settings, shop, env); tests register fakes here.
-SOURCES: dict[str, Callable[[Settings, ShopSettings, Environment], VideoSource]] = {
+# name -> factory(settings, shop, secrets); tests register fakes here.
+SOURCES: dict[str, Callable[[Settings, ShopSettings, Secrets], VideoSource]] = {
     "tiktok": _tiktok,
 }
 
@@ -59,7 +59,7 @@ class NoSource(AppError):
     """The shop has no source to sync from."""
 
 
-def source_for(settings: Settings, shop: ShopSettings, env: Environment) -> VideoSource:
+def source_for(settings: Settings, shop: ShopSettings, secrets: Secrets) -> VideoSource:
     """The shop's configured source."""
     name = shop.video_source or ("tiktok" if shop.tiktok else None)
     if name is None:
@@ -72,4 +72,4 @@ def source_for(settings: Settings, shop: ShopSettings, env: Environment) -> Vide
             settings.path,
             f"shop {shop.id!r}: unknown video_source {name!r}; known: {', '.join(SOURCES)}",
         )
-    return SOURCES[name](settings, shop, env)
+    return SOURCES[name](settings, shop, secrets)

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from cadence.videos import VideoRecord, parse_time
-from config.errors import AppError
+from config.errors import AppError, ExitCode
 
 RETRYABLE_CODES = {36009002, 36009003}  # rate limited; internal error
 TOKEN_EXPIRED = 105002
@@ -24,7 +24,7 @@ BAD_SIGN = 106001
 class TikTokError(AppError):
     """The Partner API refused or failed a request."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILURES
 
     def __init__(
         self, path: str, problem: str, *, code: int | None = None, request_id: str | None = None

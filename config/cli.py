@@ -1,102 +1,25 @@
-"""What both command-line programs share: the environment, the common options, exit codes.
+"""What both command-line programs share: the common options, and the one place errors
+become exit codes.
 
-Commands receive an `Environment` (streams and variables) instead of reading `sys.*`, so
-tests run them in-process with their own streams. Errors become exit codes here, once.
+Commands receive an `Environment` (config.runtime: streams, variables, clock) instead of
+reading `sys.*`, so tests run them in-process with their own streams.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 import traceback
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import IntEnum
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from typer.exceptions import TyperException
 
-from config.errors import AppError, MissingSecret
+from config.errors import AppError, ExitCode
+from config.runtime import Environment, Invocation
 
-if TYPE_CHECKING:
-    from config.settings import Settings
-
-
-class ExitCode(IntEnum):
-    """Exit statuses every command uses."""
-
-    OK = 0
-    FAILURES = 1  # the job ran and found failures
-    BAD_INPUT = 2  # bad input or configuration
-    INTERNAL = 3  # a bug: the traceback is printed
-    INTERRUPTED = 130
-
-
-@dataclass
-class Environment:
-    """The streams and variables a command runs with."""
-
-    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
-    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
-    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
-    cwd: Path = field(default_factory=Path.cwd)
-
-    def out(self, text: str = "") -> None:
-        """Write a line of results to stdout."""
-        print(text, file=self.stdout)
-
-    def err(self, text: str) -> None:
-        """Write a message or progress line to stderr."""
-        print(text, file=self.stderr, flush=True)
-
-    def json(self, document: Any) -> None:
-        """Write one JSON document to stdout."""
-        json.dump(document, self.stdout, ensure_ascii=False, indent=2, default=str)
-        self.stdout.write("\n")
-
-    @property
-    def stderr_is_terminal(self) -> bool:
-        """Whether progress bars make sense on stderr."""
-        isatty = getattr(self.stderr, "isatty", None)
-        return bool(isatty and isatty())
-
-    def secret(self, variable: str, where: str) -> str:
-        """The value of a secret's environment variable, or MissingSecret."""
-        value = self.environ.get(variable)
-        if not value:
-            raise MissingSecret(variable, where)
-        return value
-
-
-def config_path(option: Path | None, env: Environment) -> Path:
-    """--config, else $SHOPBOT_CONFIG, else ./shops.toml."""
-    if option is not None:
-        return option
-    if env.environ.get("SHOPBOT_CONFIG"):
-        return Path(env.environ["SHOPBOT_CONFIG"])
-    return env.cwd / "shops.toml"
-
-
-def data_dir(env: Environment) -> Path:
-    """$SHOPBOT_HOME, else the platform's user data directory."""
-    if env.environ.get("SHOPBOT_HOME"):
-        return Path(env.environ["SHOPBOT_HOME"])
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("shopbot", appauthor=False))
-
-
-def db_url(option: str | None, env: Environment) -> str:
-    """--db, else $SHOPBOT_DB, else a SQLite file in the data directory."""
-    if option:
-        return option
-    if env.environ.get("SHOPBOT_DB"):
-        return env.environ["SHOPBOT_DB"]
-    return f"sqlite:///{data_dir(env) / 'shopbot.db'}"
-
+__all__ = ["Environment", "ExitCode", "Invocation", "invocation", "main", "new_app"]
 
 ConfigOption = Annotated[
     Path | None,
@@ -116,34 +39,6 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
-
-
-@dataclass
-class Invocation:
-    """One command's resolved options: where the configuration and the store are."""
-
-    env: Environment
-    config: Path | None = None
-    db: str | None = None
-    _settings: Settings | None = None
-
-    @property
-    def config_path(self) -> Path:
-        """The configuration file this command reads."""
-        return config_path(self.config, self.env)
-
-    @property
-    def db_url(self) -> str:
-        """The database this command opens."""
-        return db_url(self.db, self.env)
-
-    def settings(self) -> Settings:
-        """The loaded configuration (read once)."""
-        if self._settings is None:
-            from config.settings import load
-
-            self._settings = load(self.config_path)
-        return self._settings
 
 
 def invocation(ctx: typer.Context, config: Path | None, db: str | None) -> Invocation:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
 from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """Exit statuses every command uses."""
+
+    OK = 0
+    FAILURES = 1  # the job ran and found failures
+    BAD_INPUT = 2  # bad input or configuration
+    INTERNAL = 3  # a bug: the traceback is printed
+    INTERRUPTED = 130
 
 
 class AppError(Exception):
     """An error the user can act on; the CLI prints its message and exits with `exit_code`."""
 
-    exit_code = 2
+    exit_code: ExitCode = ExitCode.BAD_INPUT
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -25,7 +25,7 @@ from config.errors import AppError, BadInput, NotBuilt
 class EngineFailed(AppError):
     """The translation could not be made (the engine's error says why)."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILURES
 
 
 app = new_app(
@@ -133,7 +133,7 @@ def _translate(inv: Invocation, source: str, *, to: str, from_: str, shop: str |
     settings = inv.settings() if shop else None
     result, calls = translate_one(
         _store(inv),
-        inv.env,
+        inv.env.secrets,
         source,
         to=to,
         from_=from_,
@@ -413,7 +413,6 @@ def run_pending(
     db: DbOption = None,
 ) -> int:
     """Translate, caption and enqueue every pending listing of a shop."""
-    from config.cli import data_dir
     from localize.image.items import run_images
     from localize.run import run_text
 
@@ -423,10 +422,10 @@ def run_pending(
     store = _store(inv)
     _register(inv, store, shop_cfg.id)
     with _progress(inv.env) as progress:
-        summary = run_text(store, settings, shop_cfg, inv.env, progress=progress)
+        summary = run_text(store, settings, shop_cfg, inv.env.secrets, progress=progress)
         tick = (lambda done, total: progress("captioning", done, total)) if progress else None
         images = run_images(
-            store, shop_cfg, data_dir(inv.env) / "images", workers=jobs, progress=tick
+            store, shop_cfg, inv.data_dir / "images", workers=jobs, progress=tick
         )
     for error in summary.errors + images.errors:
         inv.env.err(f"failed: {error}")

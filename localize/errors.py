@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from config.errors import AppError
+from config.errors import AppError, ExitCode
 
 
 class EngineError(AppError):
     """A translation engine failed: which one, and what happened."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILURES
 
     def __init__(self, engine: str, problem: str) -> None:
         self.engine = engine

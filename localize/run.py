@@ -7,14 +7,13 @@ A failure leaves the item `failed` with its error, never half-written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from config.cli import Environment
+from config.runtime import Progress, Secrets
 from config.settings import Settings, ShopSettings
 from localize.text.checks import Limits, has_errors
 from localize.text.service import (
@@ -92,9 +91,9 @@ def run_text(
     store: Engine,
     settings: Settings,
     shop: ShopSettings,
-    env: Environment,
+    secrets: Secrets,
     *,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> RunSummary:
     """Translate and check every pending or failed item of the shop."""
     summary = RunSummary()
@@ -102,7 +101,7 @@ def run_text(
     summary.items_created = ensure_items(store, shop_id=shop.id, languages=languages)
     market = settings.markets.market(shop.market)
     limits = Limits(market.title_min, market.title_max, market.description_max)
-    chain = engine_chain(shop.translation, env)
+    chain = engine_chain(shop.translation, secrets)
     try:
         source_codes = engine_codes(settings.markets, SOURCE_LANGUAGE, chain)
         for lang in languages:
@@ -143,7 +142,7 @@ def run_text(
 class _Ticker:
     """Counts finished segments of one language for the progress bar."""
 
-    report: Callable[[str, int, int], None] | None
+    report: Progress | None
     lang: str
     total: int
     done: int = 0

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from config.cli import Environment
+from config.runtime import Environment
 from tests import pgserver
 
 BACKENDS = ["sqlite", "postgres"]

@@ -8,7 +8,8 @@ import pytest
 import typer
 
 from cadence.cli import app as cadence_app
-from config.cli import Environment, ExitCode, config_path, db_url
+from config.errors import ExitCode
+from config.runtime import Environment, config_path, db_url
 from localize.cli import app as localize_app
 
 DESIGN_COMMANDS = {

@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from config.errors import AppError
+from config.errors import AppError, ExitCode
 
 # language -> (fontpkg family, module carrying its files)
 FAMILIES = {
@@ -21,7 +21,7 @@ BOLD = 700
 class FontError(AppError):
     """A caption that cannot be drawn with the fonts we have, or without Raqm."""
 
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
 
 @dataclass(frozen=True)

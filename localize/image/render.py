@@ -19,7 +19,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from config.errors import AppError
+from config.errors import AppError, ExitCode
 from localize.image import colors, fonts
 from localize.image.fit import Fit, FitSpec, fit, latin_units
 
@@ -31,7 +31,7 @@ MIN_PX, MAX_PX, MAX_BYTES = 300, 4000, 5 * 1024 * 1024
 class ImageInputError(AppError):
     """An image that cannot be captioned: which file, and what is wrong with it."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILURES
 
     def __init__(self, path: Path | str, problem: str) -> None:
         self.path = str(path)

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from config.cli import Environment
+from config.errors import ExitCode
 from config.markets import MarketCatalog
+from config.runtime import Secrets
 from config.settings import Settings, ShopSettings, TranslationSettings
 from localize.errors import EngineError
 from localize.text import checks, glossary, html, memory
@@ -22,7 +23,7 @@ from store.models import GlossaryTerm, Quality
 class LanguageError(EngineError):
     """A language the catalog or the engine does not know."""
 
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
 
 @dataclass
@@ -54,14 +55,16 @@ class FieldResult:
         }
 
 
-def engine_chain(settings: TranslationSettings, env: Environment) -> EngineChain:
+def engine_chain(settings: TranslationSettings, secrets: Secrets) -> EngineChain:
     """The shop's engine (and fallback), secrets read from the environment."""
     names = [settings.engine] + ([settings.fallback] if settings.fallback else [])
     engines = []
     for name in names:
         where = f"translation engine {name}"
-        api_key = env.secret(settings.api_key_env, where) if settings.api_key_env else None
-        secret = env.secret(settings.secret_key_env, where) if settings.secret_key_env else None
+        api_key, secret = (
+            secrets.require(variable, where) if variable else None
+            for variable in (settings.api_key_env, settings.secret_key_env)
+        )
         engines.append(
             ResilientEngine(
                 build_engine(
@@ -248,7 +251,7 @@ def translate_field(
 
 def translate_one(
     store: Engine,
-    env: Environment,
+    secrets: Secrets,
     source: str,
     *,
     to: str,
@@ -269,7 +272,7 @@ def translate_one(
 
         catalog, tsettings, limits = load_markets(), TranslationSettings(), checks.Limits(1)
     scope = shop.id if shop else ""
-    chain = engine_chain(tsettings, env)
+    chain = engine_chain(tsettings, secrets)
     try:
         translator = SegmentTranslator(
             store=store,

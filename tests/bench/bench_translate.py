@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from config.cli import Environment
+from config.runtime import Environment
 from config.settings import load
 from localize.listings import ListingRecord, import_listings
 from localize.run import run_text
@@ -81,11 +81,11 @@ def main() -> None:
         unique = len(set(segments))
         env = Environment()
         started = time.perf_counter()
-        first = run_text(store, settings, shop, env)
+        first = run_text(store, settings, shop, env.secrets)
         wall = time.perf_counter() - started
         expected_calls = unique * 2  # two languages, nothing in memory yet
         ideal = first.engine_calls / CONCURRENCY * LATENCY
-        second = run_text(store, settings, shop, env)
+        second = run_text(store, settings, shop, env.secrets)
         print(
             f"segments: {len(segments)} per language, {unique} unique "
             f"({1 - unique / len(segments):.0%} repeated)"

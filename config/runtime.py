@@ -1,0 +1,143 @@
+"""What a front end hands the services: streams, variables, secrets, the clock, and where
+the configuration and the store are. No command-line framework is imported here, so the
+daemon, the services and a terminal UI can all run on it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from config.errors import MissingSecret
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+
+Clock = Callable[[], datetime]
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+def utcnow() -> datetime:
+    """The current time in UTC: the default clock."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Secrets by the name of the environment variable that holds them; never printed."""
+
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+
+    def get(self, variable: str) -> str | None:
+        """The variable's value, or None when it is unset or empty."""
+        return self.environ.get(variable) or None
+
+    def require(self, variable: str, where: str) -> str:
+        """The variable's value, or MissingSecret naming it and what needs it."""
+        value = self.get(variable)
+        if value is None:
+            raise MissingSecret(variable, where)
+        return value
+
+
+@dataclass
+class Environment:
+    """The streams, variables and clock a command runs with (tests swap them)."""
+
+    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
+    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    cwd: Path = field(default_factory=Path.cwd)
+    clock: Clock = utcnow
+
+    def out(self, text: str = "") -> None:
+        """Write a line of results to stdout."""
+        print(text, file=self.stdout)
+
+    def err(self, text: str) -> None:
+        """Write a message or progress line to stderr."""
+        print(text, file=self.stderr, flush=True)
+
+    def json(self, document: Any) -> None:
+        """Write one JSON document to stdout."""
+        json.dump(document, self.stdout, ensure_ascii=False, indent=2, default=str)
+        self.stdout.write("\n")
+
+    @property
+    def stderr_is_terminal(self) -> bool:
+        """Whether progress bars make sense on stderr."""
+        isatty = getattr(self.stderr, "isatty", None)
+        return bool(isatty and isatty())
+
+    @property
+    def secrets(self) -> Secrets:
+        """The secrets this environment's variables hold."""
+        return Secrets(self.environ)
+
+
+def config_path(option: Path | None, env: Environment) -> Path:
+    """--config, else $SHOPBOT_CONFIG, else ./shops.toml."""
+    if option is not None:
+        return option
+    if env.environ.get("SHOPBOT_CONFIG"):
+        return Path(env.environ["SHOPBOT_CONFIG"])
+    return env.cwd / "shops.toml"
+
+
+def data_dir(env: Environment) -> Path:
+    """$SHOPBOT_HOME, else the platform's user data directory."""
+    if env.environ.get("SHOPBOT_HOME"):
+        return Path(env.environ["SHOPBOT_HOME"])
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("shopbot", appauthor=False))
+
+
+def db_url(option: str | None, env: Environment) -> str:
+    """--db, else $SHOPBOT_DB, else a SQLite file in the data directory."""
+    if option:
+        return option
+    if env.environ.get("SHOPBOT_DB"):
+        return env.environ["SHOPBOT_DB"]
+    return f"sqlite:///{data_dir(env) / 'shopbot.db'}"
+
+
+@dataclass
+class Invocation:
+    """One command's resolved options: its environment, where the configuration and the
+    store are."""
+
+    env: Environment
+    config: Path | None = None
+    db: str | None = None
+    _settings: Settings | None = None
+
+    @property
+    def config_path(self) -> Path:
+        """The configuration file this command reads."""
+        return config_path(self.config, self.env)
+
+    @property
+    def db_url(self) -> str:
+        """The database this command opens."""
+        return db_url(self.db, self.env)
+
+    @property
+    def data_dir(self) -> Path:
+        """Where the store and generated files live by default."""
+        return data_dir(self.env)
+
+    def settings(self) -> Settings:
+        """The loaded configuration (read once)."""
+        if self._settings is None:
+            from config.settings import load
+
+            self._settings = load(self.config_path)
+        return self._settings
+
