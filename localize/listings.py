@@ -17,9 +17,9 @@ from sqlmodel import col, select
 
 from config.errors import BadInput
 from config.files import read_text
+from localize import lifecycle
 from store.db import session_scope
-from store.models import ItemState, Listing, LocalizationItem, utcnow
-from store.queries import audit
+from store.models import ItemState, Listing, utcnow
 
 COLUMNS = (
     "product_id",
@@ -32,14 +32,6 @@ COLUMNS = (
     "safety_report_date",
 )
 REQUIRED = ("product_id", "title")
-# Items of an older source that can no longer be approved or published as they are.
-STALE_FROM = (
-    ItemState.PENDING,
-    ItemState.TRANSLATED,
-    ItemState.APPROVED,
-    ItemState.FAILED,
-    ItemState.BLOCKED,
-)
 
 
 @dataclass(frozen=True)
@@ -260,26 +252,7 @@ def import_listings(
 
 
 def _mark_stale(session: Any, listing: Listing, actor: str) -> int:
-    items = session.exec(
-        select(LocalizationItem).where(
-            LocalizationItem.listing_id == listing.id,
-            LocalizationItem.source_hash == listing.source_hash,
-            col(LocalizationItem.state).in_([s.value for s in STALE_FROM]),
-        )
-    ).all()
-    now = utcnow()
+    items = lifecycle.of_listing(session, listing, lifecycle.STALE_FROM)
     for item in items:
-        audit(
-            session,
-            actor=actor,
-            shop_id=listing.shop_id,
-            entity="localization_item",
-            entity_id=item.id,
-            action="stale",
-            detail={"from": item.state},
-        )
-        item.state = ItemState.STALE
-        item.version += 1
-        item.updated_at = now
-        session.add(item)
+        lifecycle.change(session, item, ItemState.STALE, actor=actor, reason="the source changed")
     return len(items)

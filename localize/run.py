@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
 
 from config.runtime import Progress, Secrets
 from config.settings import Settings, ShopSettings
+from localize import lifecycle
 from localize.text.checks import Limits, has_errors
 from localize.text.service import (
     SegmentTranslator,
@@ -25,10 +25,11 @@ from localize.text.service import (
     load_terms,
 )
 from store.db import session_scope
-from store.models import ItemState, Listing, LocalizationItem, utcnow
+from store.models import ItemState, Listing, LocalizationItem
 
 FIELDS = ("title", "description", "caption")
 SOURCE_LANGUAGE = "zh-CN"
+ACTOR = "localize run"
 
 
 @dataclass
@@ -61,32 +62,6 @@ class RunSummary:
         }
 
 
-def ensure_items(store: Engine, *, shop_id: str, languages: list[str]) -> int:
-    """Create the pending items that do not exist yet; how many were created."""
-    created = 0
-    with session_scope(store) as session:
-        listings = session.exec(select(Listing).where(Listing.shop_id == shop_id)).all()
-        have = {
-            (i.listing_id, i.language, i.source_hash)
-            for i in session.exec(
-                select(LocalizationItem).where(LocalizationItem.shop_id == shop_id)
-            )
-        }
-        for listing in listings:
-            for lang in languages:
-                if (listing.id, lang, listing.source_hash) not in have:
-                    session.add(
-                        LocalizationItem(
-                            listing_id=listing.id,
-                            shop_id=shop_id,
-                            language=lang,
-                            source_hash=listing.source_hash,
-                        )
-                    )
-                    created += 1
-    return created
-
-
 def run_text(
     store: Engine,
     settings: Settings,
@@ -98,7 +73,10 @@ def run_text(
     """Translate and check every pending or failed item of the shop."""
     summary = RunSummary()
     languages = shop.target_languages(settings.markets)
-    summary.items_created = ensure_items(store, shop_id=shop.id, languages=languages)
+    with session_scope(store) as session:
+        summary.items_created = lifecycle.create_missing(
+            session, shop_id=shop.id, languages=languages
+        )
     market = settings.markets.market(shop.market)
     limits = Limits(market.title_min, market.title_max, market.description_max)
     chain = engine_chain(shop.translation, secrets)
@@ -153,58 +131,60 @@ class _Ticker:
             self.report(self.lang, self.done, self.total)
 
 
-def _open_items(store: Engine, shop_id: str, lang: str) -> list[tuple[int, Listing]]:
-    """(item id, listing) of the pending and failed items of the current source version."""
+def _open_items(store: Engine, shop_id: str, lang: str) -> list[tuple[LocalizationItem, Listing]]:
+    """The pending and failed items of the current source version, with their listings."""
     with session_scope(store) as session:
-        rows = session.exec(
-            select(LocalizationItem.id, Listing)
-            .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
-            .where(
-                LocalizationItem.shop_id == shop_id,
-                LocalizationItem.language == lang,
-                col(LocalizationItem.state).in_([ItemState.PENDING, ItemState.FAILED]),
-                col(LocalizationItem.source_hash) == col(Listing.source_hash),
-            )
-            .order_by(col(LocalizationItem.id))
-        ).all()
-    return [(item_id, listing) for item_id, listing in rows]
+        return lifecycle.with_listings(
+            session,
+            shop_id=shop_id,
+            states=lifecycle.TO_TRANSLATE,
+            language=lang,
+            current_source=True,
+        )
 
 
 def _store_results(
     store: Engine,
-    work: list[tuple[int, Listing]],
+    work: list[tuple[LocalizationItem, Listing]],
     done: dict[str, Any],
     lang: str,
     limits: Limits,
     summary: RunSummary,
 ) -> None:
     with session_scope(store) as session:
-        for item_id, listing in work:
-            item = session.get(LocalizationItem, item_id)
-            if item is None or item.state not in (ItemState.PENDING, ItemState.FAILED):
-                continue  # someone else got there first
+        for item, listing in work:
             results = {
                 f: assemble(getattr(listing, f), f, done, target_lang=lang, limits=limits)
                 for f in FIELDS
             }
             errors = [f"{f}: {r.error}" for f, r in results.items() if r.error]
-            item.attempts += 1
-            item.version += 1
-            item.updated_at = utcnow()
-            if errors:
-                item.state = ItemState.FAILED
-                item.error = "; ".join(errors)[:2000]
-                summary.failed += 1
-                summary.errors.append(f"{listing.product_id} ({lang}): {item.error}")
-            else:
-                item.state = ItemState.TRANSLATED
-                item.error = None
-                item.title = results["title"].translation
-                item.description = results["description"].translation
-                item.caption = results["caption"].translation
-                item.origins = {f: r.origin for f, r in results.items()}
-                item.findings = [x.as_dict() for r in results.values() for x in r.findings]
-                summary.translated += 1
-                if has_errors([x for r in results.values() for x in r.findings]):
-                    summary.with_errors += 1
-            session.add(item)
+            try:
+                if errors:
+                    error = "; ".join(errors)[:2000]
+                    lifecycle.change(
+                        session,
+                        item,
+                        ItemState.FAILED,
+                        actor=ACTOR,
+                        error=error,
+                        attempts=item.attempts + 1,
+                    )
+                    summary.failed += 1
+                    summary.errors.append(f"{listing.product_id} ({lang}): {error}")
+                    continue
+                lifecycle.change(
+                    session,
+                    item,
+                    ItemState.TRANSLATED,
+                    actor=ACTOR,
+                    error=None,
+                    attempts=item.attempts + 1,
+                    **{f: r.translation for f, r in results.items()},
+                    origins={f: r.origin for f, r in results.items()},
+                    findings=[x.as_dict() for r in results.values() for x in r.findings],
+                )
+            except lifecycle.ItemChanged:
+                continue  # someone else got there first: theirs stands
+            summary.translated += 1
+            if has_errors([x for r in results.values() for x in r.findings]):
+                summary.with_errors += 1

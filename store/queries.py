@@ -172,11 +172,12 @@ def audit(
     entity_id: object,
     action: str,
     detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> None:
     """Append to the audit trail, in the caller's transaction."""
     session.add(
         AuditEvent(
-            at=utcnow(),
+            at=at or utcnow(),
             actor=actor,
             shop_id=shop_id or None,
             entity=entity,

@@ -10,16 +10,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
 
 from config.settings import ShopSettings
+from localize import lifecycle
 from localize.image.batch import Job, run_batch
 from localize.image.fit import FitSpec
 from localize.image.render import ImageInputError, Layout, safe_name
 from store.db import session_scope
-from store.models import ItemState, Listing, LocalizationItem, utcnow
+from store.models import ItemState
 
 MAX_DOWNLOAD = 30 * 1024 * 1024
+ACTOR = "localize run"
+TRUNCATED = {
+    "code": "caption_truncated",
+    "severity": "warning",
+    "message": "caption: did not fit on the image and was cut with an ellipsis; shorten it",
+}
 
 
 @dataclass
@@ -73,14 +79,7 @@ def run_images(
     """Caption the images of every translated item that has none yet."""
     summary = ImageSummary()
     with session_scope(store) as session:
-        rows = session.exec(
-            select(LocalizationItem, Listing)
-            .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
-            .where(
-                LocalizationItem.shop_id == shop.id, LocalizationItem.state == ItemState.TRANSLATED
-            )
-            .order_by(col(LocalizationItem.id))
-        ).all()
+        rows = lifecycle.with_listings(session, shop_id=shop.id, states=[ItemState.TRANSLATED])
     layout = Layout(position=shop.caption_position, spec=FitSpec(max_lines=shop.caption_max_lines))
     work: dict[int, list[str]] = {}
     jobs: list[Job] = []
@@ -121,32 +120,32 @@ def run_images(
         truncated[owner] = truncated.get(owner, 0) + int(bool(done["truncated"]))
     for failed in result.failed:
         failures.setdefault(owners[failed["output"]], []).append(failed["error"])
+    items = {item.id: item for item, _ in rows}
     with session_scope(store) as session:
         for item_id, planned in work.items():
-            item = session.get(LocalizationItem, item_id)
-            if item is None or item.state != ItemState.TRANSLATED:
-                continue
-            item.version += 1
-            item.updated_at = utcnow()
-            if item_id in failures:
-                item.state = ItemState.FAILED
-                item.error = "images: " + "; ".join(failures[item_id])[:1900]
-                summary.failed += 1
-                summary.errors.append(f"item {item_id}: {item.error}")
-            else:
-                item.images = planned
-                summary.items += 1
-                summary.images += sum(1 for p in planned if p.startswith(str(root)))
+            item = items[item_id]
+            try:
+                if item_id in failures:
+                    error = "images: " + "; ".join(failures[item_id])[:1900]
+                    lifecycle.change(session, item, ItemState.FAILED, actor=ACTOR, error=error)
+                    summary.failed += 1
+                    summary.errors.append(f"item {item_id}: {error}")
+                    continue
+                findings = list(item.findings)
                 if truncated.get(item_id):
-                    summary.truncated += 1
-                    item.findings = [
-                        *item.findings,
-                        {
-                            "code": "caption_truncated",
-                            "severity": "warning",
-                            "message": "caption: did not fit on the image and was cut with an "
-                            "ellipsis; shorten it",
-                        },
-                    ]
-            session.add(item)
+                    findings.append(TRUNCATED)
+                lifecycle.change(
+                    session,
+                    item,
+                    ItemState.TRANSLATED,
+                    actor=ACTOR,
+                    images=planned,
+                    findings=findings,
+                )
+            except lifecycle.ItemChanged:
+                continue  # changed while its images were drawn: the next run sees it again
+            summary.items += 1
+            summary.images += sum(1 for p in planned if p.startswith(str(root)))
+            if truncated.get(item_id):
+                summary.truncated += 1
     return summary

@@ -1,0 +1,274 @@
+"""A localization item's life, in one place: which state changes are allowed, the one
+function every change goes through, and the queries over the queue.
+
+Every change is a conditional update (`WHERE id = ... AND version = ...`): a writer that
+read an older version loses and is told who changed the item and when, so two reviewers
+(or a reviewer and `localize run`) can never both win. Every change writes an audit entry
+with its actor and reason in the same transaction. Error-level findings block approval
+unless a person overrides them with a reason, which is recorded on the findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
+
+from config.errors import AppError, ExitCode
+from store.models import AuditEvent, ItemState, Listing, LocalizationItem, utcnow
+from store.queries import audit
+
+S = ItemState
+
+# from -> the states it may move to. Staying in a state (an edit, images added) is a
+# change too: it bumps the version and is audited, but only where the table allows it.
+TRANSITIONS: dict[ItemState, frozenset[ItemState]] = {
+    S.PENDING: frozenset({S.TRANSLATED, S.FAILED, S.STALE}),
+    S.FAILED: frozenset({S.TRANSLATED, S.FAILED, S.STALE}),
+    S.TRANSLATED: frozenset({S.TRANSLATED, S.APPROVED, S.REJECTED, S.FAILED, S.STALE}),
+    S.REJECTED: frozenset({S.TRANSLATED, S.STALE}),
+    S.APPROVED: frozenset({S.PUBLISHED, S.BLOCKED, S.TRANSLATED, S.STALE}),
+    S.BLOCKED: frozenset({S.APPROVED, S.BLOCKED, S.TRANSLATED, S.STALE}),
+    S.PUBLISHED: frozenset({S.PUBLISHED}),
+    S.STALE: frozenset(),
+}
+# Items whose source changed can no longer be approved or published as they are.
+STALE_FROM = frozenset(s for s, targets in TRANSITIONS.items() if S.STALE in targets)
+# What `localize run` (re)translates, and what waits for a reviewer.
+TO_TRANSLATE = (S.PENDING, S.FAILED)
+TO_REVIEW = (S.TRANSLATED, S.STALE)
+# Fields a change may write besides the state (the rest of the row is the item's identity).
+WRITABLE = frozenset(
+    {"title", "description", "caption", "origins", "findings", "images", "error", "attempts"}
+)
+TEXT_FIELDS = ("title", "description", "caption")
+ERROR = "error"
+
+
+class IllegalTransition(AppError):
+    """A state change the item's life does not allow."""
+
+    def __init__(self, item_id: int, current: str, wanted: str) -> None:
+        allowed = ", ".join(sorted(TRANSITIONS[ItemState(current)])) or "nothing (it is final)"
+        super().__init__(
+            f"item {item_id} is {current}; it cannot become {wanted} (from {current}: {allowed})"
+        )
+
+
+class ItemChanged(AppError):
+    """Someone else changed the item since it was read: this change lost, nothing written."""
+
+    exit_code = ExitCode.FAILURES
+
+    def __init__(self, item_id: int, read_version: int, now: ItemSnapshot | None) -> None:
+        if now is None:
+            message = f"item {item_id} no longer exists"
+        else:
+            by = f" by {now.actor} at {now.at:%Y-%m-%d %H:%M:%S} UTC" if now.actor else ""
+            message = (
+                f"item {item_id} was changed{by} (it is {now.state}, version {now.version}; "
+                f"you had version {read_version}); nothing was written — reload it and decide again"
+            )
+        super().__init__(message)
+
+
+class ApprovalBlocked(AppError):
+    """Error-level findings stand and nobody overrode them."""
+
+    exit_code = ExitCode.FAILURES
+
+    def __init__(self, item_id: int, errors: Sequence[dict[str, Any]]) -> None:
+        listed = "; ".join(f"{f.get('code')}: {f.get('message')}" for f in errors)
+        super().__init__(
+            f"item {item_id} has {len(errors)} error(s): {listed}. Edit the text until it is "
+            "clean, or approve with an override and its reason"
+        )
+
+
+@dataclass(frozen=True)
+class ItemSnapshot:
+    """Where an item stands now, and who last changed it."""
+
+    state: str
+    version: int
+    actor: str | None
+    at: datetime
+
+
+def open_errors(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Error-level findings nobody has overridden: these block approval and publishing."""
+    return [f for f in findings if f.get("severity") == ERROR and not f.get("overridden_by")]
+
+
+def overridden(findings: Iterable[dict[str, Any]], *, by: str, reason: str) -> list[dict[str, Any]]:
+    """The findings with every open error marked as overridden by `by` for `reason`."""
+    return [
+        {**f, "overridden_by": by, "override_reason": reason}
+        if f.get("severity") == ERROR and not f.get("overridden_by")
+        else dict(f)
+        for f in findings
+    ]
+
+
+def change(
+    session: Session,
+    item: LocalizationItem,
+    to: ItemState,
+    *,
+    actor: str,
+    reason: str = "",
+    override: str | None = None,
+    now: datetime | None = None,
+    **fields: Any,
+) -> LocalizationItem:
+    """Move `item` (as read, at its version) to `to`, writing `fields`; the only way any
+    item's state or content changes.
+
+    Raises IllegalTransition for a change the table forbids, ApprovalBlocked when approval
+    meets open errors without `override` (a reason), and ItemChanged when the item moved on
+    since it was read. On success `item` holds the new values and an audit entry is added.
+    """
+    assert item.id is not None
+    unknown = set(fields) - WRITABLE
+    if unknown:
+        raise ValueError(f"not writable through a change: {', '.join(sorted(unknown))}")
+    current = ItemState(item.state)
+    if to not in TRANSITIONS[current]:
+        raise IllegalTransition(item.id, current, to)
+    if to is ItemState.APPROVED:
+        findings = fields.get("findings", item.findings)
+        errors = open_errors(findings)
+        if errors and not (override and override.strip()):
+            raise ApprovalBlocked(item.id, errors)
+        if errors:
+            fields["findings"] = overridden(findings, by=actor, reason=override or "")
+    at = now or utcnow()  # the moment of writing, whatever moment was being evaluated
+    values = {**fields, "state": to.value, "version": item.version + 1, "updated_at": at}
+    result = session.execute(
+        update(LocalizationItem)
+        .where(col(LocalizationItem.id) == item.id, col(LocalizationItem.version) == item.version)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ItemChanged(item.id, item.version, snapshot(session, item.id))
+    detail: dict[str, Any] = {"from": current.value, "to": to.value, "version": item.version + 1}
+    if reason:
+        detail["reason"] = reason
+    if override and fields.get("findings") is not None and to is ItemState.APPROVED:
+        detail["override"] = override
+    for name in TEXT_FIELDS:
+        if name in fields and fields[name] != getattr(item, name):
+            detail.setdefault("text", {})[name] = {
+                "before": getattr(item, name),
+                "after": fields[name],
+            }
+    if "error" in fields and fields["error"]:
+        detail["error"] = fields["error"]
+    audit(
+        session,
+        actor=actor,
+        shop_id=item.shop_id,
+        entity="localization_item",
+        entity_id=item.id,
+        action=to.value if to is not current else "edit",
+        detail=detail,
+        at=at,
+    )
+    for name, value in values.items():  # the caller's copy, without a second UPDATE
+        set_committed_value(item, name, value)
+    return item
+
+
+def snapshot(session: Session, item_id: int) -> ItemSnapshot | None:
+    """The item's state and version now, and the actor and time of its last change."""
+    row = session.exec(
+        select(LocalizationItem.state, LocalizationItem.version, LocalizationItem.updated_at)
+        .where(LocalizationItem.id == item_id)
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:
+        return None
+    last = session.exec(
+        select(AuditEvent.actor, AuditEvent.at)
+        .where(AuditEvent.entity == "localization_item", AuditEvent.entity_id == str(item_id))
+        .order_by(col(AuditEvent.id).desc())
+        .limit(1)
+    ).first()
+    state, version, updated_at = row
+    return ItemSnapshot(state, version, last[0] if last else None, last[1] if last else updated_at)
+
+
+def create_missing(session: Session, *, shop_id: str, languages: Sequence[str]) -> int:
+    """A pending item for each listing's current source in each language that has none;
+    how many were created."""
+    listings = session.exec(
+        select(Listing.id, Listing.source_hash).where(Listing.shop_id == shop_id)
+    )
+    have = set(
+        session.exec(
+            select(
+                LocalizationItem.listing_id, LocalizationItem.language, LocalizationItem.source_hash
+            ).where(LocalizationItem.shop_id == shop_id)
+        )
+    )
+    created = 0
+    for listing_id, source_hash in listings.all():
+        for language in languages:
+            if (listing_id, language, source_hash) not in have:
+                session.add(
+                    LocalizationItem(
+                        listing_id=listing_id,
+                        shop_id=shop_id,
+                        language=language,
+                        source_hash=source_hash,
+                    )
+                )
+                created += 1
+    return created
+
+
+def with_listings(
+    session: Session,
+    *,
+    shop_id: str,
+    states: Sequence[ItemState],
+    language: str | None = None,
+    current_source: bool = False,
+) -> list[tuple[LocalizationItem, Listing]]:
+    """The shop's items in these states with their listings, oldest first; only those of
+    the listing's current source when `current_source`."""
+    query = (
+        select(LocalizationItem, Listing)
+        .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
+        .where(
+            LocalizationItem.shop_id == shop_id,
+            col(LocalizationItem.state).in_([s.value for s in states]),
+        )
+        .order_by(col(LocalizationItem.id))
+    )
+    if language is not None:
+        query = query.where(LocalizationItem.language == language)
+    if current_source:
+        query = query.where(col(LocalizationItem.source_hash) == col(Listing.source_hash))
+    return [(item, listing) for item, listing in session.exec(query).all()]
+
+
+def of_listing(
+    session: Session, listing: Listing, states: Iterable[ItemState]
+) -> list[LocalizationItem]:
+    """The items of a listing's current source version in these states."""
+    return list(
+        session.exec(
+            select(LocalizationItem).where(
+                LocalizationItem.listing_id == listing.id,
+                LocalizationItem.source_hash == listing.source_hash,
+                col(LocalizationItem.state).in_([s.value for s in states]),
+            )
+        ).all()
+    )
