@@ -11,13 +11,15 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
+
+from localize.text import html
 
 ERROR, WARNING = "error", "warning"
-ALLOWED_TAGS = frozenset({"p", "img", "ul", "ol", "li", "br", "strong", "b", "i", "em", "u"})
-BLOCK_TAGS = frozenset({"p", "ul", "ol"})
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = re.compile(f"[{_HAN_CHARS}]")
+# A run: Chinese characters, with the spaces, digits and Chinese punctuation between them.
+_HAN_RUN = re.compile(f"[{_HAN_CHARS}](?:[{_HAN_CHARS}\\s\\d，、。！？：；（）]*[{_HAN_CHARS}])?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE | re.UNICODE)
 _END_PUNCT = set(".!?。！？…")
@@ -71,9 +73,9 @@ def check(
 ) -> list[Finding]:
     """Every check for one field ('title', 'description' or 'caption')."""
     out: list[Finding] = []
-    parsed = _parse(target) if field == "description" else None
+    parsed = html.parse(target) if field == "description" else None
     src_plain = plain(source) if parsed else source
-    tgt_plain = "".join(parsed.text) if parsed else target
+    tgt_plain = parsed.text() if parsed else target
     missing = numbers(src_plain) - numbers(tgt_plain)
     if missing:
         out.append(
@@ -90,9 +92,13 @@ def check(
                 Finding("protected_term", ERROR, f"{field}: protected term {term!r} is missing")
             )
     if not target_lang.startswith("zh") and _HAN.search(tgt_plain):
-        left = "".join(sorted(set(_HAN.findall(tgt_plain))))[:20]
+        runs = han_runs(tgt_plain)
+        left = ", ".join(f"\u201c{r[:30]}\u201d" for r in runs[:5])
+        more = f" and {len(runs) - 5} more" if len(runs) > 5 else ""
         severity = ERROR if field == "title" else WARNING
-        out.append(Finding("chinese_left", severity, f"{field}: Chinese left untranslated: {left}"))
+        out.append(
+            Finding("chinese_left", severity, f"{field}: Chinese left untranslated: {left}{more}")
+        )
     if normalised(src_plain) == normalised(tgt_plain) and _HAN.search(src_plain):
         out.append(Finding("identical", WARNING, f"{field}: the translation equals the source"))
     for m in _WORD.finditer(tgt_plain):
@@ -135,7 +141,8 @@ def check(
                     f"description: {len(target)} characters; the limit is {limits.description_max}",
                 )
             )
-        out.extend(_tag_findings(parsed))  # type: ignore[arg-type]
+        assert parsed is not None
+        out.extend(_tag_findings(parsed))
     return out
 
 
@@ -144,64 +151,32 @@ def normalised(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.bad: list[str] = []
-        self.nested: list[str] = []
-        self.stack: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.bad.append(tag)
-        if tag in BLOCK_TAGS and any(t in BLOCK_TAGS for t in self.stack):
-            self.nested.append(tag)
-        if tag not in ("br", "img"):
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.stack:
-            while self.stack and self.stack.pop() != tag:
-                pass
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
+def plain(text: str) -> str:
+    """The text of an HTML fragment (scripts and styles are not text)."""
+    return html.parse(text).text()
 
 
-def _parse(html: str) -> _Tags:
-    parser = _Tags()
-    parser.feed(html)
-    parser.close()
-    return parser
-
-
-def plain(html: str) -> str:
-    """The text of an HTML fragment."""
-    return "".join(_parse(html).text)
-
-
-def tag_findings(html: str) -> list[Finding]:
-    """Tags TikTok Shop refuses in a description: unknown tags, nested blocks."""
-    return _tag_findings(_parse(html))
-
-
-def _tag_findings(parser: _Tags) -> list[Finding]:
+def _tag_findings(fragment: html.Fragment) -> list[Finding]:
     out = []
-    if parser.bad:
+    if fragment.refused:
         out.append(
             Finding(
                 "description_tags",
                 ERROR,
-                "description: tags not allowed: " + ", ".join(sorted(set(parser.bad))),
+                "description: tags not allowed: " + ", ".join(sorted(set(fragment.refused))),
             )
         )
-    if parser.nested:
+    if fragment.nested:
         out.append(
             Finding(
                 "description_nesting",
                 ERROR,
-                "description: nested block tags: " + ", ".join(sorted(set(parser.nested))),
+                "description: nested block tags: " + ", ".join(sorted(set(fragment.nested))),
             )
         )
     return out
+
+
+def han_runs(text: str) -> list[str]:
+    """The runs of Chinese characters in a text, as they stand, in order, each once."""
+    return list(dict.fromkeys(m.group(0) for m in _HAN_RUN.finditer(text)))

@@ -1,5 +1,6 @@
-"""Descriptions are HTML: only text nodes are translated, allowed tags are kept, the rest
-are dropped (their text kept) and reported."""
+"""Descriptions are HTML. One handling for them: nh3 (an allowlist sanitizer) keeps the tags
+TikTok Shop allows and drops the rest (their text kept; scripts and styles with their
+content); one parser splits a fragment into markup and text, for translation and checks."""
 
 from __future__ import annotations
 
@@ -8,22 +9,34 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from localize.text.checks import ALLOWED_TAGS
-
-_VOID = {"br", "img"}
-_DROP_WITH_CONTENT = {"script", "style", "template"}
+# TikTok Shop's description rules (Partner API 202309): these tags only, blocks not nested.
+ALLOWED_TAGS = frozenset({"p", "img", "ul", "ol", "li", "br", "strong", "b", "i", "em", "u"})
+BLOCK_TAGS = frozenset({"p", "ul", "ol"})
+_VOID = frozenset({"br", "img"})
+_DROP_WITH_CONTENT = frozenset({"script", "style", "template"})
 
 
 @dataclass
 class Fragment:
-    """An HTML fragment split into markup and text pieces."""
+    """An HTML fragment split into markup and text pieces, with the tags it used."""
 
     parts: list[tuple[str, str]] = field(default_factory=list)  # ("tag" | "text", value)
-    dropped: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # every tag opened, in order
+    nested: list[str] = field(default_factory=list)  # block tags opened inside a block
+    dropped: list[str] = field(default_factory=list)  # tags the sanitizer removed
 
     def texts(self) -> list[str]:
         """The text pieces that carry words, in order."""
         return [v for k, v in self.parts if k == "text" and v.strip()]
+
+    def text(self) -> str:
+        """The fragment's plain text (scripts and styles are not text)."""
+        return "".join(v for k, v in self.parts if k == "text")
+
+    @property
+    def refused(self) -> list[str]:
+        """Tags TikTok Shop does not take."""
+        return [t for t in self.tags if t not in ALLOWED_TAGS]
 
     def render(self, translate: Callable[[str], str]) -> str:
         """The fragment with each text piece passed through `translate`, escaped again."""
@@ -44,27 +57,31 @@ class _Splitter(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.fragment = Fragment()
+        self.open: list[str] = []
         self.skipping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.fragment.tags.append(tag)
         if tag in _DROP_WITH_CONTENT:
             self.skipping += 1
-        if tag not in ALLOWED_TAGS:
-            self.fragment.dropped.append(tag)
-            return
-        kept = ""
-        if tag == "img":
-            src = dict(attrs).get("src")
-            kept = f' src="{htmllib.escape(src)}"' if src else ""
-        self.fragment.parts.append(("tag", f"<{tag}{kept}>"))
+        if tag in BLOCK_TAGS and any(t in BLOCK_TAGS for t in self.open):
+            self.fragment.nested.append(tag)
+        if tag not in _VOID:
+            self.open.append(tag)
+        self.fragment.parts.append(("tag", self.get_starttag_text() or f"<{tag}>"))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
+        if tag not in _VOID and self.open and self.open[-1] == tag:
+            self.open.pop()
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _DROP_WITH_CONTENT:
             self.skipping = max(0, self.skipping - 1)
-        if tag in ALLOWED_TAGS and tag not in _VOID:
+        if tag in self.open:
+            while self.open and self.open.pop() != tag:
+                pass
+        if tag not in _VOID:
             self.fragment.parts.append(("tag", f"</{tag}>"))
 
     def handle_data(self, data: str) -> None:
@@ -72,9 +89,33 @@ class _Splitter(HTMLParser):
             self.fragment.parts.append(("text", data))
 
 
-def split(html: str) -> Fragment:
-    """Parse a description; attributes other than img src are dropped (TikTok ignores them)."""
+def parse(html: str) -> Fragment:
+    """A fragment as it stands, every tag kept (what the checks look at)."""
     parser = _Splitter()
     parser.feed(html)
     parser.close()
     return parser.fragment
+
+
+def sanitize(html: str) -> str:
+    """Only TikTok Shop's tags, only `img src` (http or https); other tags dropped with
+    their text kept, scripts and styles dropped with their content."""
+    import nh3
+
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={"img": {"src"}},
+        clean_content_tags=set(_DROP_WITH_CONTENT),
+        url_schemes={"http", "https"},
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def split(html: str) -> Fragment:
+    """A description made safe for TikTok Shop, split for translation; `dropped` names the
+    tags that were removed."""
+    fragment = parse(sanitize(html))
+    fragment.dropped = parse(html).refused
+    return fragment

@@ -84,3 +84,32 @@ def test_thousands_separators_and_units_do_not_trip_numbers() -> None:
 def test_chinese_is_fine_when_translating_into_chinese() -> None:
     findings = check("cup", "杯子", field="title", target_lang="zh-CN", limits=Limits(1, 255))
     assert not [f for f in findings if f.code == "chinese_left"]
+
+
+def test_numbers_in_scripts_and_styles_are_not_text() -> None:
+    """A source's <style> and <script> are removed from the description, so their numbers
+    are not owed by the translation (an error there would block approval for nothing)."""
+    source = "<style>.a{width:500px}</style><p>保温 12 小时</p><script>var n = 7;</script>"
+    findings = check(source, "<p>Keeps warm 12 hours</p>", field="description", target_lang="en")
+    assert [f.code for f in findings if f.code == "numbers"] == []
+    lost = check(source, "<p>Keeps warm for hours</p>", field="description", target_lang="en")
+    assert [f.message for f in lost if f.code == "numbers"] == [
+        "description: number(s) 12 of the source are missing or changed"
+    ]
+
+
+def test_chinese_left_quotes_the_untranslated_runs_as_they_stand() -> None:
+    [finding] = [
+        f
+        for f in check(
+            "不锈钢保温杯 大容量",
+            "Stainless 保温杯 large 户外 运动 bottle 保温杯",
+            field="title",
+            target_lang="en",
+        )
+        if f.code == "chinese_left"
+    ]
+    assert (
+        finding.message
+        == "title: Chinese left untranslated: \u201c保温杯\u201d, \u201c户外 运动\u201d"
+    )

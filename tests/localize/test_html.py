@@ -23,6 +23,16 @@ def test_other_tags_are_dropped_with_their_text_kept_and_scripts_removed() -> No
     fragment = split(
         '<div class="x"><span>杯</span><script>alert(1)</script><a href="http://spam">买</a></div>'
     )
-    assert fragment.texts() == ["杯", "买"]
+    # The text of dropped tags joins its neighbours: a sentence split by <span> reaches the
+    # engine whole.
+    assert fragment.texts() == ["杯买"]
     assert fragment.render(str.upper) == "杯买"
     assert sorted(set(fragment.dropped)) == ["a", "div", "script", "span"]
+
+
+def test_attributes_and_urls_are_cleaned() -> None:
+    fragment = split(
+        '<p onclick="x()">杯</p><img src="javascript:alert(1)"><img src="https://a/b.jpg">'
+    )
+    assert fragment.render(str) == '<p>杯</p><img><img src="https://a/b.jpg">'
+    assert fragment.dropped == []
