@@ -15,9 +15,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from cadence.quota import DayStatus, WeekStatus
+from cadence.quota import DayStatus, WeekState, WeekStatus
+from store.states import AlertRule, AlertState
 
-BEHIND, AT_RISK, MISSED, NEW_SHOP_DAILY = "behind", "at_risk", "missed", "new_shop_daily"
+BEHIND, AT_RISK, MISSED, NEW_SHOP_DAILY = (
+    AlertRule.BEHIND,
+    AlertRule.AT_RISK,
+    AlertRule.MISSED,
+    AlertRule.NEW_SHOP_DAILY,
+)
+FIRING = AlertState.FIRING
 SEVERITY = {BEHIND: "warning", AT_RISK: "critical", MISSED: "warning", NEW_SHOP_DAILY: "warning"}
 STANDING = (BEHIND, AT_RISK)  # rules that stay firing and repeat; the others are notices
 
@@ -38,7 +45,7 @@ class AlertRecord:
 
     rule: str
     period_start: date
-    state: str  # firing | resolved
+    state: str  # an AlertState
     last_notified_at: datetime | None = None
     notifications: int = 0
 
@@ -90,7 +97,7 @@ def decide(
         period = closed.week.start
         for rule in STANDING:
             alert = by_key.get((period, rule))
-            if alert and alert.state == "firing":
+            if alert and alert.state == FIRING:
                 if closed.counted >= closed.quota:
                     add(Action.RESOLVE, rule, period, alert.notifications > 0)
                 else:
@@ -99,10 +106,12 @@ def decide(
             add(Action.NOTICE, MISSED, period, True)
 
     period = current.week.start
-    wanted = AT_RISK if current.at_risk else BEHIND if current.state == "behind" else None
+    wanted = (
+        AT_RISK if current.at_risk else BEHIND if current.state == WeekState.BEHIND else None
+    )
     for rule in STANDING:
         alert = by_key.get((period, rule))
-        if rule == wanted or alert is None or alert.state != "firing":
+        if rule == wanted or alert is None or alert.state != FIRING:
             continue
         if wanted is None:
             add(Action.RESOLVE, rule, period, alert.notifications > 0)
@@ -110,7 +119,7 @@ def decide(
             add(Action.CLOSE, rule, period, False)
     if wanted is not None:
         alert = by_key.get((period, wanted))
-        if alert is None or alert.state != "firing":
+        if alert is None or alert.state != FIRING:
             add(Action.OPEN, wanted, period, True)
         elif (
             alert.last_notified_at is None or now - alert.last_notified_at >= policy.repeat_interval

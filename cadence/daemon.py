@@ -72,6 +72,7 @@ class Daemon:
             now=self.clock(),
             shop_id=self.shop.id,
             lease=timedelta(seconds=self.shop.schedule.lease_seconds),
+            clock=self.clock,
         )
         for error in summary.errors:
             log.warning("delivery failed: %s", error)

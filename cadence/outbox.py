@@ -19,12 +19,14 @@ from sqlmodel import Session
 from cadence.alerts import Action, AlertDecision
 from cadence.messages import Message
 from cadence.notify import DeliveryError, Notifier
+from config.runtime import Clock, utcnow
+from config.settings import ScheduleSettings
 from store.db import session_scope
 from store.models import Alert, AlertState, DeliveryAttempt, MessageState, OutboxMessage
 from store.queries import claim_due_messages, delivered_targets
 
 MAX_ATTEMPTS = 8
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(seconds=ScheduleSettings.model_fields["lease_seconds"].default)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -112,16 +114,21 @@ def deliver_due(
     max_attempts: int = MAX_ATTEMPTS,
     lease: timedelta = LEASE,
     limit: int = 100,
+    clock: Clock = utcnow,
 ) -> DeliverySummary:
     """Send every due message (of one shop, or all) to its shop's targets.
 
+    `now` decides what is due; each lease starts when its message is claimed (`clock`), so
+    the window for a duplicate is one message's send-to-record, however long the pass.
     Messages are claimed one at a time, so a deliverer that dies holds at most one lease,
     and several deliverers (PostgreSQL) share the queue.
     """
     summary = DeliverySummary()
     for _ in range(limit):
         with session_scope(engine) as session:
-            claimed = claim_due_messages(session, now=now, lease=lease, shop_id=shop_id, limit=1)
+            claimed = claim_due_messages(
+                session, now=now, lease=lease, shop_id=shop_id, limit=1, clock=clock
+            )
             if not claimed:
                 break
             message_id = claimed[0].id

@@ -14,6 +14,16 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Index, MetaData, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from store.states import (
+    AlertRule,
+    AlertState,
+    Decision,
+    ItemState,
+    MessageState,
+    PublishState,
+    Quality,
+    VideoStatus,
+)
 from store.types import UTCDateTime
 
 # Stable constraint names, so migrations can refer to them on every database.
@@ -35,76 +45,6 @@ def utcnow() -> datetime:
 def _one_of(column: str, values: type[StrEnum], name: str) -> CheckConstraint:
     allowed = ", ".join(f"'{v.value}'" for v in values)
     return CheckConstraint(f"{column} IN ({allowed})", name=name)
-
-
-class VideoStatus(StrEnum):
-    """Where a video stands on the platform; only published ones count."""
-
-    PUBLISHED = "published"
-    SCHEDULED = "scheduled"
-    FAILED = "failed"
-    DELETED = "deleted"
-
-
-class AlertRule(StrEnum):
-    """Why an alert fired."""
-
-    BEHIND = "behind"
-    AT_RISK = "at_risk"
-    MISSED = "missed"
-    NEW_SHOP_DAILY = "new_shop_daily"
-
-
-class AlertState(StrEnum):
-    """An alert is firing until the shop catches up or the week ends."""
-
-    FIRING = "firing"
-    RESOLVED = "resolved"
-
-
-class MessageState(StrEnum):
-    """Delivery state of an outbox message."""
-
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
-
-
-class ItemState(StrEnum):
-    """A localization item's life: see DESIGN.md."""
-
-    PENDING = "pending"
-    TRANSLATED = "translated"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    PUBLISHED = "published"
-    BLOCKED = "blocked"
-    FAILED = "failed"
-    STALE = "stale"
-
-
-class Quality(StrEnum):
-    """Who produced a translation-memory entry; human entries win."""
-
-    HUMAN = "human"
-    MACHINE = "machine"
-
-
-class Decision(StrEnum):
-    """What a reviewer did to an item."""
-
-    APPROVE = "approve"
-    REJECT = "reject"
-    OVERRIDE = "override"
-    EDIT = "edit"
-
-
-class PublishState(StrEnum):
-    """Outcome of one publish attempt."""
-
-    PUBLISHED = "published"
-    FAILED = "failed"
-    BLOCKED = "blocked"
 
 
 class Shop(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -126,18 +126,22 @@ def claim_due_messages(
     lease: timedelta,
     shop_id: str | None = None,
     limit: int = 50,
+    clock: Callable[[], datetime] = utcnow,
 ) -> list[OutboxMessage]:
-    """Pending messages whose time has come, leased to the caller until now + lease.
+    """Pending messages due by `now`, leased to the caller for `lease` from the moment of
+    claiming (read from `clock` now, not when the caller's pass began: a long pass must not
+    hand out leases that are already over).
 
     On PostgreSQL the rows are locked with SKIP LOCKED while the lease is written, so
     two deliverers never take the same message; SQLite serialises writers anyway.
     """
+    moment = clock()
     query = (
         select(OutboxMessage)
         .where(
             OutboxMessage.state == MessageState.PENDING,
             OutboxMessage.next_attempt_at <= now,
-            or_(col(OutboxMessage.claimed_until).is_(None), OutboxMessage.claimed_until <= now),
+            or_(col(OutboxMessage.claimed_until).is_(None), OutboxMessage.claimed_until <= moment),
         )
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
@@ -147,7 +151,7 @@ def claim_due_messages(
         query = query.where(OutboxMessage.shop_id == shop_id)
     rows = list(session.exec(query))
     for row in rows:
-        row.claimed_until = now + lease
+        row.claimed_until = moment + lease
         session.add(row)
     session.flush()
     return rows

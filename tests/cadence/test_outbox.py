@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
@@ -110,16 +112,17 @@ def test_a_leased_message_is_not_taken_twice_until_the_lease_runs_out(engine: En
 
     mid = enqueue(engine)
     with session_scope(engine) as s:  # a deliverer claims it, then dies
-        assert [m.id for m in claim_due_messages(s, now=NOW, lease=timedelta(minutes=2))] == [mid]
+        claimed = claim_due_messages(s, now=NOW, lease=timedelta(minutes=2), clock=lambda: NOW)
+        assert [m.id for m in claimed] == [mid]
     team = RecordingNotifier()
-    assert (
-        deliver_due(engine, notifiers=lambda s: [team], now=NOW + timedelta(minutes=1)).delivered
-        == 0
-    )
-    assert (
-        deliver_due(engine, notifiers=lambda s: [team], now=NOW + timedelta(minutes=2)).delivered
-        == 1
-    )
+
+    def deliver(after: timedelta) -> int:
+        moment = NOW + after
+        summary = deliver_due(engine, notifiers=lambda s: [team], now=moment, clock=lambda: moment)
+        return summary.delivered
+
+    assert deliver(timedelta(minutes=1)) == 0
+    assert deliver(timedelta(minutes=2)) == 1
 
 
 def test_two_deliverers_never_send_the_same_message(engine: Engine) -> None:
@@ -166,3 +169,61 @@ def test_two_deliverers_never_send_the_same_message(engine: Engine) -> None:
         w.join()
     titles = [t for t, _, _ in team.sent]
     assert len(titles) == 21 and len(set(titles)) == 21
+
+
+@dataclass
+class SlowTarget:
+    """A webhook that takes `seconds` per message (on a clock the test owns), during which a
+    second deliverer may start: `meanwhile(n)` runs before the n-th send returns."""
+
+    clock: list[datetime]
+    seconds: float
+    meanwhile: Callable[[int], None]
+    target: str = "slow://team"
+    sent: list[str] = field(default_factory=list)
+
+    def send(self, title: str, body: str, severity: str) -> None:
+        self.clock[0] += timedelta(seconds=self.seconds)
+        self.meanwhile(len(self.sent) + 1)
+        self.sent.append(body.rsplit("ref: ", 1)[1])
+
+
+def test_a_pass_longer_than_the_lease_hands_out_no_expired_claims(engine: Engine) -> None:
+    """16 messages to a target answering in 9 s: the pass lasts 144 s, past the 120 s lease.
+    A second deliverer starting 125 s in must find every claimed message still leased."""
+    with session_scope(engine) as s:
+        s.add(Shop(id="acme-th", market="TH", timezone="Asia/Bangkok"))
+        s.flush()
+        for n in range(16):
+            decision = AlertDecision(
+                Action.OPEN, "behind", date(2026, 1, 5) + timedelta(weeks=n), True, NOW
+            )
+            apply_decision(
+                s,
+                shop_id="acme-th",
+                decision=decision,
+                message=Message("t", "b"),
+                now=NOW,
+                existing=None,
+            )
+    clock = [NOW]
+    second: list[str] = []
+
+    def later(n: int) -> None:
+        if clock[0] - NOW >= timedelta(seconds=125) and not second:
+            other = SlowTarget(clock, 0, lambda n: None)
+            deliver_due(engine, notifiers=lambda s: [other], now=clock[0], clock=lambda: clock[0])
+            second.extend(other.sent or ["(none)"])
+
+    first = SlowTarget(clock, 9, later)
+    summary = deliver_due(
+        engine,
+        notifiers=lambda s: [first],
+        now=NOW,
+        lease=timedelta(seconds=120),
+        clock=lambda: clock[0],
+    )
+    sent = first.sent + [r for r in second if r != "(none)"]
+    assert len(sent) == 16 and len(set(sent)) == 16  # every message once, none twice
+    assert second and second != ["(none)"]  # the second deliverer did take the unclaimed rest
+    assert summary.delivered == len(first.sent)
