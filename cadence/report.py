@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from store.db import session_scope
+from store.db import read_scope
 from store.models import Alert, DeliveryAttempt, OutboxMessage
 
 
@@ -17,7 +17,7 @@ def alert_report(
     engine: Engine, *, shop_ids: Sequence[str] | None = None, limit: int = 100
 ) -> list[dict[str, Any]]:
     """The newest alerts, each with its messages and every delivery attempt."""
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         query = select(Alert).order_by(col(Alert.opened_at).desc(), col(Alert.id).desc())
         if shop_ids:
             query = query.where(col(Alert.shop_id).in_(list(shop_ids)))

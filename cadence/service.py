@@ -30,7 +30,7 @@ from cadence.quota import (
 from cadence.videos import IngestSummary, ingest, numbered
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
-from store.db import session_scope
+from store.db import read_scope, session_scope
 from store.models import Shop, Video
 from store.queries import alerts_since, sync_shops, videos_between
 
@@ -86,7 +86,7 @@ def statuses(
     weeks = [week_of(now, r.zone, r.week_start) for r in rules]
     if not weeks:
         return []
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         rows = videos_between(
             session,
             shop_ids=[r.shop for r in rules],
@@ -108,7 +108,7 @@ def shop_history(
     rules = rules_for(settings, shop)
     current = week_of(now, rules.zone, rules.week_start)
     start = current.start - timedelta(days=7 * weeks)
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         rows = videos_between(
             session,
             shop_ids=[shop.id],

@@ -24,7 +24,7 @@ from localize.text.service import (
     field_segments,
     load_terms,
 )
-from store.db import session_scope
+from store.db import read_scope, session_scope
 from store.models import ItemState, Listing, LocalizationItem
 
 FIELDS = ("title", "description", "caption")
@@ -133,7 +133,7 @@ class _Ticker:
 
 def _open_items(store: Engine, shop_id: str, lang: str) -> list[tuple[LocalizationItem, Listing]]:
     """The pending and failed items of the current source version, with their listings."""
-    with session_scope(store) as session:
+    with read_scope(store) as session:
         return lifecycle.with_listings(
             session,
             shop_id=shop_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -22,25 +23,35 @@ _MIGRATION_LOCK = 0x5B0B07  # pg_advisory_xact_lock key: one migrator at a time
 
 
 class StoreError(AppError):
-    """The database cannot be opened or migrated."""
+    """The database cannot be opened, migrated or written."""
 
     def __init__(self, url: str, problem: str) -> None:
         super().__init__(f"database {redact(url)}: {problem}")
 
 
+_SECRET_PARAMS = re.compile(r"(?i)([?&](?:password|passwd|pwd|sslpassword|secret|token)=)[^&]*")
+
+
 def redact(url: str) -> str:
-    """The URL with its password hidden, for messages and logs."""
+    """The URL with its passwords hidden (user part and query string), for messages."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        shown = make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return "<unparseable URL>"
+        shown = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    return _SECRET_PARAMS.sub(r"\1***", shown)
+
+
+_SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
 def normalise_url(url: str) -> str:
-    """Point bare postgres:// URLs at the psycopg 3 driver this project installs."""
+    """Point bare postgres:// URLs at the psycopg 3 driver this project installs; take a
+    plain path to a SQLite file (`data/shop.db`) as the sqlite:/// URL it means."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
+    if "://" not in url and url.strip() and (url.lower().endswith(_SQLITE_SUFFIXES) or "/" in url):
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
     return url
 
 
@@ -51,7 +62,9 @@ def make_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreError(
-            url, "not a database URL; use sqlite:///PATH or postgresql://..."
+            url,
+            "not a database URL or a path to a .db file; use sqlite:///PATH, a path such "
+            "as data/shop.db, or postgresql://USER@HOST/DB",
         ) from None
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
@@ -65,7 +78,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     if not database or database == ":memory:":
         kwargs["poolclass"] = StaticPool
         kwargs["connect_args"]["check_same_thread"] = False
-    else:
+    elif not database.startswith("file:"):  # a SQLite URI names its file itself
         try:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -84,9 +97,13 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # IMMEDIATE takes the write lock up front: a deferred transaction that later
-        # writes can fail with SQLITE_BUSY at once instead of waiting its turn.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer takes the write lock up front with IMMEDIATE: a deferred transaction
+        # that later writes can fail with SQLITE_BUSY at once instead of waiting its turn.
+        # A reader begins deferred: in WAL mode it never waits for a writer.
+        if conn.get_execution_options().get(_READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -117,7 +134,7 @@ HEAD_REVISION = "0001"
 def current_revision(engine: Engine) -> str | None:
     """The store's schema revision, or None for an empty database."""
     try:
-        with engine.connect() as conn:
+        with reader(engine).connect() as conn:
             return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     except (OperationalError, ProgrammingError):
         return None
@@ -130,6 +147,7 @@ def migrate(engine: Engine) -> None:
         return
     from alembic import command
     from alembic.config import Config
+    from alembic.util.exc import CommandError
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
@@ -137,11 +155,36 @@ def migrate(engine: Engine) -> None:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        try:
+            command.upgrade(cfg, "head")
+        except CommandError as exc:
+            if "Can't locate revision" not in str(exc):
+                raise
+            raise NewerStore(str(engine.url), current_revision(engine)) from None
+
+
+class NewerStore(StoreError):
+    """The store was written by a newer version of shopbot."""
+
+    def __init__(self, url: str, revision: str | None) -> None:
+        super().__init__(
+            url,
+            f"written by a newer shopbot (schema revision {revision}; this version knows up "
+            f"to {HEAD_REVISION}); upgrade shopbot, or point --db at another store",
+        )
 
 
 def open_store(url: str) -> Engine:
-    """Open the database at `url` and migrate it; errors become StoreError."""
+    """Open the database at `url` and migrate it; errors become StoreError.
+
+    An in-memory SQLite database is refused: everything a command wrote would be lost.
+    """
+    if _in_memory(normalise_url(url)):
+        raise StoreError(
+            url,
+            "an in-memory database keeps nothing after the command; give a file "
+            "(sqlite:///PATH or a path such as data/shop.db)",
+        )
     engine = make_engine(url)
     try:
         migrate(engine)
@@ -154,13 +197,53 @@ def open_store(url: str) -> Engine:
     return engine
 
 
+def _in_memory(url: str) -> bool:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return False
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+
+
+_READ_ONLY = "shopbot_read_only"
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine for reading only: on SQLite its transactions never take the write
+    lock, so a long import cannot make `status` wait (PostgreSQL readers never wait)."""
+    return engine.execution_options(**{_READ_ONLY: True})
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session whose work is committed on success and rolled back on error."""
+    """A session whose work is committed on success and rolled back on error; a database
+    that is read-only, locked too long or gone is a StoreError, not a traceback."""
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            raise StoreError(str(engine.url), _operational(exc)) from exc
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A session for reading (see `reader`); nothing it holds is written."""
+    with session_scope(reader(engine)) as session:
+        yield session
+
+
+def _operational(exc: OperationalError) -> str:
+    text = str(exc.orig)
+    if "readonly" in text or "read-only" in text:
+        return "it is read-only; check the file's permissions (and its folder's)"
+    if "locked" in text:
+        return (
+            f"another process held it locked for over {SQLITE_BUSY_TIMEOUT_MS // 1000} s; "
+            "try again when it has finished"
+        )
+    return f"it failed: {text.strip().splitlines()[0] if text.strip() else type(exc).__name__}"

@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from store.models import (
@@ -36,7 +38,15 @@ def sync_shops(session: Session, *, shops: Iterable[dict[str, Any]]) -> int:
     for shop_id, values in wanted.items():
         row = existing.get(shop_id)
         if row is None:
-            session.add(Shop(**values))
+            # Two processes may register the same shop at once: the second one's insert
+            # does nothing instead of failing on the primary key.
+            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            now = utcnow()
+            session.execute(
+                insert(Shop)
+                .values(**values, created_at=now, updated_at=now)
+                .on_conflict_do_nothing(index_elements=["id"])
+            )
             changed += 1
         elif any(getattr(row, k) != v for k, v in values.items()):
             for k, v in values.items():

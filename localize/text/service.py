@@ -16,7 +16,7 @@ from config.settings import Settings, ShopSettings, TranslationSettings
 from localize.errors import EngineError
 from localize.text import checks, glossary, html, memory
 from localize.text.engines import EngineChain, ResilientEngine, build_engine
-from store.db import session_scope
+from store.db import read_scope, session_scope
 from store.models import GlossaryTerm, Quality
 
 
@@ -100,7 +100,7 @@ def engine_codes(catalog: MarketCatalog, language: str, chain: EngineChain) -> d
 
 def load_terms(engine: Engine, *, scope: str, language: str) -> list[glossary.Term]:
     """The glossary for a shop (and the shared one) in one target language."""
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         rows = session.exec(
             select(GlossaryTerm).where(
                 col(GlossaryTerm.scope).in_([scope, ""]),
@@ -139,7 +139,7 @@ class SegmentTranslator:
             by_key.setdefault(memory.source_key(s), []).append(s)
         results: dict[str, Segment] = {}
         todo: list[str] = []
-        with session_scope(self.store) as session:
+        with read_scope(self.store) as session:
             for variants in by_key.values():
                 first = variants[0]
                 hit = memory.lookup(

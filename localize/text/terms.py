@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from config.errors import AppError
-from store.db import session_scope
+from store.db import read_scope, session_scope
 from store.models import GlossaryTerm
 from store.queries import audit
 
@@ -81,7 +81,7 @@ def add_term(
 
 def list_terms(engine: Engine, *, scope: str | None) -> list[GlossaryTerm]:
     """Entries of one scope (a shop, '' for shared), or of every scope when None."""
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         query = select(GlossaryTerm).order_by(
             col(GlossaryTerm.scope), col(GlossaryTerm.term), col(GlossaryTerm.language)
         )

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from config.errors import BadInput
 from localize.text import memory
-from store.db import session_scope
+from store.db import read_scope, session_scope
 from store.models import Quality, TranslationMemory
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -90,7 +90,7 @@ def import_tmx(
 
 def export_tmx(engine: Engine, path: Path, *, scope: str) -> int:
     """Write the scope's memory as TMX 1.4 (written to a temporary file, then renamed)."""
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         rows = session.exec(
             select(TranslationMemory)
             .where(TranslationMemory.scope == scope)

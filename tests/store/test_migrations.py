@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -92,3 +93,106 @@ def test_a_url_that_is_not_a_database_is_refused() -> None:
         make_engine("mysql://x/y")
     with pytest.raises(StoreError, match="not a database URL"):
         make_engine("not a url")
+
+
+def test_passwords_are_hidden_wherever_the_url_carries_them() -> None:
+    from store.db import redact
+
+    shown = redact("postgresql://shop:hunter2@db/x?sslpassword=s3cret&application_name=bot")
+    assert "hunter2" not in shown and "s3cret" not in shown
+    assert shown == "postgresql://shop:***@db/x?application_name=bot&sslpassword=***"
+    assert "hunter2" not in redact("not really://shop:hunter2@db x")
+
+
+def test_a_plain_path_is_a_sqlite_file_and_memory_is_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from store.db import StoreError, normalise_url
+
+    path = tmp_path / "data" / "shop.db"
+    engine = open_store(str(path))
+    assert path.exists() and engine.url.database == str(path)
+    engine.dispose()
+    assert normalise_url("data/shop.db").startswith("sqlite:////")
+    for url in ("sqlite://", "sqlite:///:memory:"):
+        with pytest.raises(StoreError, match="in-memory database keeps nothing"):
+            open_store(url)
+
+
+def test_a_store_from_a_newer_version_says_so(tmp_path: Path) -> None:
+    import pytest
+    from sqlalchemy import text
+
+    from store.db import StoreError
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    open_store(url).dispose()
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    with pytest.raises(StoreError, match="written by a newer shopbot .*0099.*upgrade shopbot"):
+        open_store(url)
+
+
+def test_a_read_only_store_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    import pytest
+
+    from store.db import StoreError, session_scope
+    from store.models import Shop
+
+    path = tmp_path / "ro.db"
+    open_store(f"sqlite:///{path}").dispose()
+    # Opened read-only (as a file without write permission is, for anyone but root).
+    engine = make_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    with pytest.raises(StoreError, match="it is read-only; check the file's permissions"):
+        with session_scope(engine) as s:
+            s.add(Shop(id="x", market="TH", timezone="Asia/Bangkok"))
+    engine.dispose()
+
+
+def test_readers_do_not_wait_for_a_writer(tmp_path: Path) -> None:
+    """A write transaction holds SQLite's lock; a read still answers at once."""
+    import time
+
+    from sqlmodel import select
+
+    from store.db import read_scope, session_scope
+    from store.models import Shop
+
+    engine = open_store(f"sqlite:///{tmp_path / 'busy.db'}")
+    with session_scope(engine) as s:
+        s.add(Shop(id="acme-th", market="TH", timezone="Asia/Bangkok"))
+    other = make_engine(f"sqlite:///{tmp_path / 'busy.db'}")
+    with session_scope(engine) as writing:
+        writing.add(Shop(id="acme-uk", market="UK", timezone="Europe/London"))
+        writing.flush()  # the write lock is held from BEGIN IMMEDIATE until commit
+        started = time.perf_counter()
+        with read_scope(other) as s:
+            assert [r.id for r in s.exec(select(Shop))] == ["acme-th"]
+        assert time.perf_counter() - started < 1.0
+    other.dispose()
+    engine.dispose()
+
+
+def test_two_processes_registering_one_shop_both_succeed(db_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlmodel import select
+
+    from store.db import session_scope
+    from store.models import Shop
+    from store.queries import sync_shops
+
+    engine = open_store(db_url)
+    row = {"id": "acme-th", "market": "TH", "timezone": "Asia/Bangkok", "weekly_quota": 3}
+
+    def register(_: int) -> int:
+        with session_scope(engine) as s:
+            return sync_shops(s, shops=[row])
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(register, range(8)))
+    with session_scope(engine) as s:
+        assert [r.id for r in s.exec(select(Shop))] == ["acme-th"]
+    engine.dispose()
