@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -24,6 +25,9 @@ class LanguageError(EngineError):
     """A language the catalog or the engine does not know."""
 
     exit_code = ExitCode.BAD_INPUT
+
+
+SAVE_EVERY, SAVE_SECONDS = 16, 1.0  # engine results stored at least this often
 
 
 @dataclass
@@ -158,14 +162,34 @@ class SegmentTranslator:
                     todo.append(first)
         if self.on_done and len(results):
             self.on_done(len({memory.source_key(k) for k in results}))
+        pending: list[tuple[str, Segment]] = []
+        saved_at = time.monotonic()
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            done = []
-            for segment in pool.map(self._engine, todo):
-                done.append(segment)
-                if self.on_done:
-                    self.on_done(1)
+            futures = {pool.submit(self._engine, source): source for source in todo}
+            running = set(futures)
+            while running:
+                finished, running = wait(running, SAVE_SECONDS, FIRST_COMPLETED)
+                for future in finished:
+                    source, segment = futures[future], future.result()
+                    for v in by_key[memory.source_key(source)]:
+                        results[v] = segment
+                    pending.append((source, segment))
+                    if self.on_done:
+                        self.on_done(1)
+                # Saved as they arrive, in small batches (and whenever the engines go
+                # quiet): a killed run loses only what was in flight.
+                if len(pending) >= SAVE_EVERY or time.monotonic() - saved_at >= SAVE_SECONDS:
+                    self._remember(pending)
+                    pending, saved_at = [], time.monotonic()
+        self._remember(pending)
+        return results
+
+    def _remember(self, done: Sequence[tuple[str, Segment]]) -> None:
+        """Store the engines' translations in the memory, in one short transaction."""
+        if not done:
+            return
         with session_scope(self.store) as session:
-            for source, segment in zip(todo, done, strict=True):
+            for source, segment in done:
                 if segment.error is None:
                     memory.remember(
                         session,
@@ -177,9 +201,6 @@ class SegmentTranslator:
                         quality=Quality.MACHINE,
                         origin=segment.origin,
                     )
-                for v in by_key[memory.source_key(source)]:
-                    results[v] = segment
-        return results
 
     def _engine(self, source: str) -> Segment:
         protected = glossary.protect(source, self.terms)
