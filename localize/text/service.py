@@ -15,7 +15,7 @@ from config.markets import MarketCatalog
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings, TranslationSettings
 from localize.errors import EngineError
-from localize.text import checks, glossary, html, memory
+from localize.text import checks, html, memory, protect
 from localize.text.engines import EngineChain, ResilientEngine, build_engine
 from store.db import read_scope, session_scope
 from store.models import GlossaryTerm, Quality
@@ -102,7 +102,7 @@ def engine_codes(catalog: MarketCatalog, language: str, chain: EngineChain) -> d
     return codes
 
 
-def load_terms(engine: Engine, *, scope: str, language: str) -> list[glossary.Term]:
+def load_terms(engine: Engine, *, scope: str, language: str) -> list[protect.Term]:
     """The glossary for a shop (and the shared one) in one target language."""
     with read_scope(engine) as session:
         rows = session.exec(
@@ -115,7 +115,7 @@ def load_terms(engine: Engine, *, scope: str, language: str) -> list[glossary.Te
     best: dict[str, GlossaryTerm] = {}
     for row in sorted(rows, key=lambda r: (r.scope == scope, r.language == language)):
         best[row.term] = row
-    return [glossary.Term(r.term, r.target, r.is_pattern) for r in best.values()]
+    return [protect.Term(r.term, r.target, r.is_pattern) for r in best.values()]
 
 
 @dataclass
@@ -130,7 +130,7 @@ class SegmentTranslator:
     target_lang: str
     source_codes: dict[str, str]
     target_codes: dict[str, str]
-    terms: Sequence[glossary.Term] = ()
+    terms: Sequence[protect.Term] = ()
     concurrency: int = 4
     from_memory: int = field(default=0)
     on_done: Callable[[int], None] | None = None  # called with segments finished, for progress
@@ -153,7 +153,7 @@ class SegmentTranslator:
                     target_lang=self.target_lang,
                     text=first,
                 )
-                kept = glossary.protect(first, self.terms).kept
+                kept = protect.protect(first, self.terms).kept
                 if hit is not None:
                     self.from_memory += 1
                     for v in variants:
@@ -203,15 +203,15 @@ class SegmentTranslator:
                     )
 
     def _engine(self, source: str) -> Segment:
-        protected = glossary.protect(source, self.terms)
-        if not glossary.has_words(protected.text):
-            text, _ = glossary.restore(protected.text, protected)
+        protected = protect.protect(source, self.terms)
+        if not protect.has_words(protected.text):
+            text, _ = protect.restore(protected.text, protected)
             return Segment(text, "glossary", protected.kept)
         try:
             raw, origin = self.chain.translate(protected.text, self.source_codes, self.target_codes)
         except EngineError as exc:
             return Segment("", self.chain.engines[0].name, protected.kept, exc.message)
-        text, _lost = glossary.restore(raw, protected)
+        text, _lost = protect.restore(raw, protected)
         return Segment(text, origin, protected.kept)
 
 

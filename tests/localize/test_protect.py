@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from localize.text.glossary import Term, has_words, protect, restore
+from localize.text.protect import Term, has_words, protect, restore
 from tests.localize.libre import fake_translate
 
 

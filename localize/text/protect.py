@@ -9,11 +9,59 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import regex
+
+from config.errors import AppError
+
 # SKUs and model numbers: a letter run joined to digits (X1000, SKU-2231, A7-Pro, 3C).
 DEFAULT_PATTERNS = (r"\b[A-Za-z]{1,10}[-_]?\d+[A-Za-z0-9_-]*\b", r"\b\d+[A-Za-z]{1,3}\d+\b")
 
+# A seller's pattern runs with a deadline per text: a catastrophic one cannot hang a command.
+PATTERN_SECONDS = 0.25
 _PLACEHOLDER = "ZXQ{}QXZ"
 _FIND = re.compile(r"z\s*x\s*q\s*(\d+)\s*q\s*x\s*z", re.IGNORECASE)
+
+
+class SlowPattern(AppError):
+    """A glossary pattern that backtracks without end on some text."""
+
+    def __init__(self, pattern: str, seconds: float) -> None:
+        super().__init__(
+            f"glossary pattern {pattern!r} took over {seconds:g} s on a text (it backtracks "
+            f"catastrophically, like (a|aa)+$); remove it (`localize glossary remove "
+            f"{pattern!r}`) and add a simpler one"
+        )
+
+
+def compile_pattern(pattern: str) -> regex.Pattern[str]:
+    """A seller's pattern compiled (regex.error when it is not a regular expression)."""
+    return _compiled(pattern)
+
+
+_CACHE: dict[str, regex.Pattern[str]] = {}
+
+
+def _compiled(pattern: str) -> regex.Pattern[str]:
+    if pattern not in _CACHE:
+        _CACHE[pattern] = regex.compile(pattern, regex.VERSION0)
+    return _CACHE[pattern]
+
+
+def find(pattern: str, text: str, seconds: float = PATTERN_SECONDS) -> list[regex.Match[str]]:
+    """Every match of a seller's pattern in `text`, or SlowPattern past the deadline."""
+    try:
+        return list(_compiled(pattern).finditer(text, timeout=seconds))
+    except TimeoutError:
+        raise SlowPattern(pattern, seconds) from None
+
+
+def screen(pattern: str, seconds: float = 0.05) -> None:
+    """SlowPattern when `pattern` backtracks catastrophically on text made of its own
+    characters followed by one that stops a match (how such patterns are caught)."""
+    alphabet = {ch for ch in pattern if ch.isalnum()} | {"a", "A", "1", " ", "-"}
+    for ch in sorted(alphabet):
+        for tail in ("!", "\x00", ch + "!"):
+            find(pattern, ch * 48 + tail, seconds)
 
 
 @dataclass(frozen=True)
@@ -51,7 +99,7 @@ def protect(
                 spans.append((m.start(), m.end(), term.target or m.group(0), term.target is None))
     regexes = [t.term for t in terms if t.is_pattern] + list(patterns)
     for pattern in regexes:
-        for m in re.finditer(pattern, text):
+        for m in find(pattern, text):
             if m.group(0) and free(m.start(), m.end()):
                 spans.append((m.start(), m.end(), m.group(0), True))
     spans.sort()
