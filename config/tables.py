@@ -267,9 +267,9 @@ def _fields(name: str, header: list[str], columns: Columns, word: str) -> list[s
         problems.append(f"missing {word[:-1]}(s) {', '.join(missing)}")
     if unknown and columns.others == "refuse":
         problems.append(f"unknown {word[:-1]}(s) {', '.join(header_name(h) for h in unknown)}")
-    for f in {f for f in fields if f is not None and fields.count(f) > 1}:
-        given = [h.strip() for h, g in zip(header, fields, strict=True) if g == f]
-        problems.append(f"{' and '.join(repr(h) for h in given)} are all {f}")
+    for f in sorted({f for f in fields if f is not None and fields.count(f) > 1}):
+        given = ", ".join(repr(h.strip()) for h, g in zip(header, fields, strict=True) if g == f)
+        problems.append(f"{given} all give {f}: name it once")
     if problems:
         found = ", ".join(header_name(h) for h in header if header_name(h)) or "nothing"
         raise BadInput(f"{name}: {'; '.join(problems)}; {columns.describe(word)}; found: {found}")
