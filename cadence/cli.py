@@ -59,9 +59,9 @@ def _shops(inv: Invocation, shop: str | None):  # type: ignore[no-untyped-def]
     return settings, ([settings.shop(shop)] if shop else list(settings.shops))
 
 
-def _report_problems(inv: Invocation, source: str, problems) -> None:  # type: ignore[no-untyped-def]
+def _report_problems(inv: Invocation, problems) -> None:  # type: ignore[no-untyped-def]
     for p in problems:
-        inv.env.err(f"{source}:{p.line}: {p.message}")
+        inv.env.err(str(p))
 
 
 @videos_app.command("add")
@@ -69,7 +69,14 @@ def videos_add(
     ctx: typer.Context,
     shop: RequiredShop,
     video_id: Annotated[str, typer.Option("--id", help="The platform's video id.")],
-    posted_at: Annotated[str, typer.Option("--posted-at", help="ISO 8601, with offset.")],
+    posted_at: Annotated[
+        str,
+        typer.Option(
+            "--posted-at",
+            help="ISO 8601 (2026-11-24T19:05+07:00), 2026-11-24 19:05 or 2026/11/24 19:05; "
+            "without an offset, the shop's time.",
+        ),
+    ],
     product: Annotated[
         bool, typer.Option("--product/--no-product", help="Has a product link.")
     ] = True,
@@ -86,8 +93,8 @@ def videos_add(
     settings, [shop_cfg] = _shops(inv, shop)
     try:
         moment = parse_time(posted_at, settings.zone(shop_cfg))
-    except ValueError:
-        raise BadInput(f"--posted-at {posted_at!r} is not an ISO 8601 time") from None
+    except ValueError as exc:
+        raise BadInput(f"--posted-at {exc}") from None
     record = VideoRecord(
         video_id=video_id,
         posted_at=moment,
@@ -128,6 +135,7 @@ def videos_import(
     """Import videos from a CSV the seller exported."""
     from cadence.service import register_shops
     from cadence.videos import ingest, read_csv
+    from config.tables import in_order
 
     inv = invocation(ctx, config, db)
     settings, [shop_cfg] = _shops(inv, shop)
@@ -141,9 +149,8 @@ def videos_import(
         source="csv",
         cover_threshold=shop_cfg.cover_hash_threshold,
     )
-    summary.problems[:0] = problems
-    summary.problems.sort(key=lambda p: p.line)
-    _report_problems(inv, str(file), summary.problems)
+    summary.problems = in_order([*problems, *summary.problems])
+    _report_problems(inv, summary.problems)
     if json_out:
         inv.env.json(summary.as_dict())
     else:
@@ -172,7 +179,7 @@ def videos_sync(
     )
     for line in skipped:
         inv.env.err(f"skipped: {line}")
-    _report_problems(inv, f"sync {shop_cfg.id}", summary.problems)
+    _report_problems(inv, summary.problems)
     inv.env.out(
         f"{shop_cfg.id}: {summary.added} added, {summary.updated} updated, "
         f"{len(summary.reuploads)} re-uploads"

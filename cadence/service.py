@@ -262,7 +262,7 @@ def sync_videos(
     summary = ingest(
         engine,
         shop_id=shop.id,
-        records=numbered(records),
+        records=numbered(records, f"sync {shop.id}"),
         source=source.name,
         cover_threshold=shop.cover_hash_threshold,
     )

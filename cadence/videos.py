@@ -7,8 +7,6 @@ the video as a re-upload, which does not fill a quota.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,14 +16,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from cadence.covers import CoverError, cover_hash, nearest_duplicate
-from config.errors import BadInput
-from config.files import parse_iso, read_text
+from config.files import parse_time
+from config.tables import Columns, Place, Row, RowProblem, read_table
 from store.db import session_scope
 from store.models import VideoStatus
 from store.queries import earlier_covers, upsert_video
 
-REQUIRED_COLUMNS = ("id", "posted_at", "products", "title")
-OPTIONAL_COLUMNS = ("cover", "status", "original")
+COLUMNS = Columns(
+    required=("id", "posted_at", "products", "title"),
+    optional=("cover", "status", "original"),
+    limits={"id": 128, "title": 2_200},
+    multiline=frozenset({"title"}),
+)
 _TRUE = {"1", "true", "yes", "y", "是"}
 _FALSE = {"0", "false", "no", "n", "否"}
 
@@ -45,14 +47,6 @@ class VideoRecord:
 
 
 @dataclass
-class RowProblem:
-    """A row that was skipped, and why."""
-
-    line: int
-    message: str
-
-
-@dataclass
 class IngestSummary:
     """What an ingest did."""
 
@@ -67,84 +61,45 @@ class IngestSummary:
             "added": self.added,
             "updated": self.updated,
             "reuploads": [{"video": v, "duplicate_of": d} for v, d in self.reuploads],
-            "problems": [{"line": p.line, "message": p.message} for p in self.problems],
+            "problems": [p.as_dict() for p in self.problems],
         }
 
 
-def parse_time(text: str, zone: ZoneInfo) -> datetime:
-    """An ISO 8601 moment; without an offset it is read in the shop's timezone."""
-    moment = parse_iso(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment
+def read_csv(
+    path: Path, zone: ZoneInfo
+) -> tuple[list[tuple[Place, VideoRecord]], list[RowProblem]]:
+    """Rows of a videos CSV as (place, record), and the rows that could not be read."""
+    table = read_table(path, COLUMNS)
+    return table.records(
+        lambda row: _record(row, zone, path.parent), key=lambda r: r.video_id, what="video id"
+    )
 
 
-def read_csv(path: Path, zone: ZoneInfo) -> tuple[list[tuple[int, VideoRecord]], list[RowProblem]]:
-    """Rows of a videos CSV as (line, record), and the rows that could not be read."""
-    text = read_text(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise BadInput(
-            f"{path}: missing column(s) {', '.join(missing)}; the header must name "
-            f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)}); "
-            f"found: {', '.join(header) or 'nothing'}",
-        )
-    reader.fieldnames = header
-    records: list[tuple[int, VideoRecord]] = []
-    problems: list[RowProblem] = []
-    seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            problems.append(RowProblem(line, "more fields than the header has columns"))
-            continue
-        try:
-            record = _record(row, zone, path.parent)
-        except ValueError as exc:
-            problems.append(RowProblem(line, str(exc)))
-            continue
-        if record.video_id in seen:
-            first = seen[record.video_id]
-            problems.append(RowProblem(line, f"video id {record.video_id!r} repeats line {first}"))
-            continue
-        seen[record.video_id] = line
-        records.append((line, record))
-    return records, problems
-
-
-def _record(row: dict[str, str | None], zone: ZoneInfo, base: Path) -> VideoRecord:
-    def cell(name: str) -> str:
-        return (row.get(name) or "").strip()
-
-    video_id = cell("id")
+def _record(row: Row, zone: ZoneInfo, base: Path) -> VideoRecord:
+    video_id = row.text("id")
     if not video_id:
         raise ValueError("id is empty")
-    if len(video_id) > 128:
-        raise ValueError("id is longer than 128 characters")
     try:
-        posted_at = parse_time(cell("posted_at"), zone)
-    except ValueError:
-        raise ValueError(
-            f"posted_at {cell('posted_at')!r} is not an ISO 8601 time "
-            "(e.g. 2026-11-24T19:05:00+07:00)"
-        ) from None
-    products = tuple(p.strip() for p in cell("products").replace(",", ";").split(";") if p.strip())
-    status = cell("status").lower() or VideoStatus.PUBLISHED
+        posted_at = parse_time(row.text("posted_at"), zone)
+    except ValueError as exc:
+        raise ValueError(f"posted_at {exc}") from None
+    products = tuple(
+        p.strip() for p in row.text("products").replace(",", ";").split(";") if p.strip()
+    )
+    status = row.text("status").lower() or VideoStatus.PUBLISHED
     if status not in {s.value for s in VideoStatus}:
         raise ValueError(
             f"status {status!r} is not one of {', '.join(s.value for s in VideoStatus)}"
         )
-    original_text = cell("original").lower()
+    original_text = row.text("original").lower()
     if original_text and original_text not in _TRUE | _FALSE:
-        raise ValueError(f"original {cell('original')!r} is not true or false")
-    cover = cell("cover")
+        raise ValueError(f"original {row.text('original')!r} is not true or false")
+    cover = row.text("cover")
     return VideoRecord(
         video_id=video_id,
         posted_at=posted_at,
         product_ids=products,
-        title=cell("title"),
+        title=row.text("title"),
         original=original_text not in _FALSE,
         status=status,
         cover_path=(base / cover) if cover else None,
@@ -155,23 +110,23 @@ def ingest(
     engine: Engine,
     *,
     shop_id: str,
-    records: Iterable[tuple[int, VideoRecord]],
+    records: Iterable[tuple[Place, VideoRecord]],
     source: str,
     cover_threshold: int,
 ) -> IngestSummary:
-    """Store records (line numbers for messages), one transaction per record.
+    """Store records (their places for messages), one transaction per record.
 
     A record that fails (an unreadable cover) is reported and the rest go on; what was
     stored before is never touched by a failed record.
     """
     summary = IngestSummary()
-    for line, record in records:
+    for place, record in records:
         try:
             digest = record.cover_hash
             if digest is None and record.cover_path is not None:
                 digest = cover_hash(record.cover_path)
         except CoverError as exc:
-            summary.problems.append(RowProblem(line, exc.message))
+            summary.problems.append(place.problem(exc.message))
             continue
         values: dict[str, object] = {
             "posted_at": record.posted_at,
@@ -201,6 +156,6 @@ def ingest(
     return summary
 
 
-def numbered(records: Sequence[VideoRecord]) -> list[tuple[int, VideoRecord]]:
-    """Records from a source without lines: numbered from 1 for messages."""
-    return list(enumerate(records, start=1))
+def numbered(records: Sequence[VideoRecord], origin: str) -> list[tuple[Place, VideoRecord]]:
+    """Records from a source without lines (`origin` names it): items numbered from 1."""
+    return [(Place(origin, item=i), r) for i, r in enumerate(records, start=1)]

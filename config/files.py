@@ -2,33 +2,177 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import errno
+import re
+import stat
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from config.errors import BadInput
 
+MAX_FILE_BYTES = 200 * 1024 * 1024
+SAVE_AS = "save it as CSV UTF-8"
+# Earlier or later than this is a typo, and near year 1 or 9999 converting to UTC or adding a
+# week overflows datetime.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+TIMES_ACCEPTED = (
+    "ISO 8601 (2026-11-24T19:05:00+07:00, Z for UTC), 2026-11-24 19:05[:00] or "
+    "2026/11/24 19:05[:00]; without an offset it is the shop's local time"
+)
+_SLASHED = re.compile(
+    r"(\d{4})/(\d{1,2})/(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?", re.ASCII
+)
+_BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Among single-byte encodings that read a file equally well, Excel on a Western Windows is
+# by far the likeliest writer of a seller's file.
+_PREFERRED_ON_A_TIE = "cp1252"
 
-def read_text(path: Path) -> str:
-    """A seller's text file: UTF-8 (with or without BOM), else GB18030 as Excel on a
-    Chinese Windows saves CSV; BadInput naming the file otherwise."""
+
+def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The content of a file the user named; BadInput naming the path when it is not a
+    readable regular file (missing, a folder, a device, unreadable, a name too long)."""
     try:
-        raw = path.read_bytes()
+        info = path.stat()
     except FileNotFoundError:
         raise BadInput(f"{path}: no such file") from None
     except OSError as exc:
-        raise BadInput(f"{path}: cannot read it: {exc.strerror}") from None
+        raise BadInput(f"{path}: {_os_problem(exc)}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise BadInput(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise BadInput(f"{path}: is not a regular file (a device, pipe or socket)")
+    if info.st_size > limit:
+        raise BadInput(f"{path}: {info.st_size:,} bytes; files of at most {limit:,} are read")
     try:
-        return raw.decode("utf-8-sig")
+        return path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"{path}: {_os_problem(exc)}") from None
+
+
+def _os_problem(exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the name is too long for this system"
+    if isinstance(exc, PermissionError):
+        return "cannot read it: permission denied"
+    return f"cannot read it: {exc.strerror or exc}"
+
+
+def read_text(path: Path) -> str:
+    """A seller's text file, its encoding detected: a BOM (UTF-8, UTF-16, UTF-32), else
+    UTF-8, else GB18030 (Excel on a Chinese Windows) when the bytes are Chinese text, else
+    what charset-normalizer finds; BadInput naming the file when it cannot tell."""
+    raw = read_bytes(path)
+    text = decode(raw)
+    if text is None:
+        if raw.startswith(b"PK\x03\x04"):
+            raise BadInput(f"{path}: is a workbook or other zip file, not text; {SAVE_AS}")
+        raise BadInput(f"{path}: cannot tell its encoding; {SAVE_AS}")
+    return text
+
+
+def decode(raw: bytes) -> str | None:
+    """The text of a file's bytes, or None when its encoding cannot be told with confidence."""
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec).removeprefix("\ufeff")
+            except UnicodeDecodeError:
+                return None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        try:
-            return raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise BadInput(f"{path}: not UTF-8 or GB18030 text; save it as CSV UTF-8") from None
+        pass
+    else:
+        return _unmarked_utf16(raw) or text
+    chinese = _as_chinese(raw)
+    if chinese is not None:
+        return chinese
+    return _detected(raw)
+
+
+def _unmarked_utf16(raw: bytes) -> str | None:
+    # ASCII saved as UTF-16 without a BOM is valid UTF-8 with a NUL after every character.
+    if len(raw) < 4 or len(raw) % 2:
+        return None
+    for codec, zeros in (("utf-16-le", raw[1::2]), ("utf-16-be", raw[0::2])):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _as_chinese(raw: bytes) -> str | None:
+    """GB18030 text whose characters are nearly all the common ones (GB2312's 6,763 hanzi,
+    punctuation, full-width forms): a Western file read as GB18030 is rare hanzi instead."""
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    wide = [c for c in text if ord(c) > 0x7F]
+    common = sum(1 for c in wide if _in_gb2312(c))
+    return text if wide and common >= 0.9 * len(wide) else None
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _detected(raw: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(raw))
+    if not matches:
+        return None
+    least = min(m.chaos for m in matches)
+    tied = [m for m in matches if m.chaos <= least + 0.01]
+    readings = {str(m) for m in tied}
+    if len(readings) == 1:
+        return readings.pop()
+    preferred = [m for m in tied if m.encoding == _PREFERRED_ON_A_TIE]
+    return str(preferred[0]) if preferred else None
 
 
 def parse_iso(text: str) -> datetime:
-    """An ISO 8601 time, 'Z' accepted; naive when it has no offset (ValueError if not ISO)."""
+    """An ISO 8601 time, 'Z' accepted; naive when it has no offset (ValueError if not ISO
+    or outside the years 1900-2999)."""
     value = text.strip()
-    if value.endswith("Z"):
+    if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
-    return datetime.fromisoformat(value)
+    return _in_range(datetime.fromisoformat(value))
+
+
+def parse_time(text: str, zone: tzinfo) -> datetime:
+    """A time as sellers' files write it (see TIMES_ACCEPTED), read in `zone` when it has no
+    offset; ValueError saying what is accepted otherwise."""
+    value = text.strip()
+    slashed = _SLASHED.fullmatch(value)
+    try:
+        if slashed:
+            moment = _in_range(datetime(*(int(part or 0) for part in slashed.groups())))
+        else:
+            moment = parse_iso(value)
+    except ValueError as exc:
+        if str(exc).startswith("the year"):
+            raise ValueError(f"{text!r}: {exc}") from None
+        raise ValueError(
+            f"{text!r} is not an ISO 8601 time nor YYYY/MM/DD HH:MM[:SS]; use {TIMES_ACCEPTED}"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def _in_range(moment: datetime) -> datetime:
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+    return moment

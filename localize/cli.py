@@ -239,8 +239,8 @@ def listings_import(
     _register(inv, store, shop_id)
     summary = import_listings(store, shop_id=shop_id, records=records)
     summary.problems = problems
-    for where, problem in problems:
-        inv.env.err(f"{where}: {problem}")
+    for problem in problems:
+        inv.env.err(str(problem))
     if json_out:
         inv.env.json(summary.as_dict())
     else:
@@ -353,8 +353,8 @@ def glossary_import(
 
     inv = invocation(ctx, config, db)
     result = import_csv(_store(inv), file, scope=_scope(inv, shop))
-    for line, problem in result.problems:
-        inv.env.err(f"{file}:{line}: {problem}")
+    for problem in result.problems:
+        inv.env.err(str(problem))
     inv.env.out(
         f"{file}: {result.added} added, {result.updated} updated, "
         f"{len(result.problems)} rows skipped"
@@ -380,8 +380,8 @@ def memory_import(
     result = import_tmx(
         _store(inv), file, scope=_scope(inv, shop), quality="machine" if machine else "human"
     )
-    for line in result.skipped:
-        inv.env.err(f"{file}: {line}")
+    for problem in result.skipped:
+        inv.env.err(str(problem))
     inv.env.out(
         f"{file}: {result.stored} translation(s) stored, {len(result.skipped)} unit(s) skipped"
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,9 +10,14 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from config.errors import AppError
+from config.tables import Columns, RowProblem, in_order, read_table
 from store.db import read_scope, session_scope
 from store.models import GlossaryTerm
 from store.queries import audit
+
+COLUMNS = Columns(
+    required=("term",), optional=("language", "target", "pattern"), limits={"language": 35}
+)
 
 
 class GlossaryError(AppError):
@@ -27,7 +30,7 @@ class ImportResult:
 
     added: int = 0
     updated: int = 0
-    problems: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
 
 
 def add_term(
@@ -116,38 +119,25 @@ def remove_term(
 
 def import_csv(engine: Engine, path: Path, *, scope: str) -> ImportResult:
     """Rows of `term[, language, target, pattern]`; bad rows reported by line."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise GlossaryError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise GlossaryError(f"{path}: not UTF-8; save it as CSV UTF-8") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    if "term" not in header:
-        raise GlossaryError(
-            f"{path}: the header must have a 'term' column (optional: "
-            f"language, target, pattern); found: {', '.join(header) or 'nothing'}"
-        )
-    reader.fieldnames = header
-    result = ImportResult()
-    for row in reader:
-        line = reader.line_num
+    table = read_table(path, COLUMNS)
+    result = ImportResult(problems=list(table.problems))
+    for row in table.rows:
         try:
             new = add_term(
                 engine,
                 scope=scope,
-                term=(row.get("term") or ""),
-                language=(row.get("language") or "").strip(),
-                target=(row.get("target") or "").strip() or None,
-                is_pattern=(row.get("pattern") or "").strip().lower() in {"1", "true", "yes"},
+                term=row.text("term"),
+                language=row.text("language"),
+                target=row.text("target") or None,
+                is_pattern=row.text("pattern").lower() in {"1", "true", "yes"},
                 actor="import",
             )
         except GlossaryError as exc:
-            result.problems.append((line, exc.message))
+            result.problems.append(row.place.problem(exc.message))
             continue
         if new:
             result.added += 1
         else:
             result.updated += 1
+    result.problems = in_order(result.problems)
     return result

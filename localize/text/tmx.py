@@ -12,6 +12,8 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from config.errors import BadInput
+from config.files import read_bytes
+from config.tables import Place, RowProblem
 from localize.text import memory
 from store.db import read_scope, session_scope
 from store.models import Quality, TranslationMemory
@@ -24,7 +26,7 @@ class TmxImport:
     """What an import did."""
 
     stored: int = 0
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[RowProblem] = field(default_factory=list)
 
 
 def _seg_text(seg: ET.Element) -> str:
@@ -39,10 +41,9 @@ def import_tmx(
     from defusedxml import ElementTree as SafeET  # untrusted XML: no entity bombs, no DTDs
     from defusedxml.common import DefusedXmlException
 
+    content = read_bytes(path)
     try:
-        root = SafeET.parse(path).getroot()
-    except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
+        root = SafeET.fromstring(content)
     except (ET.ParseError, DefusedXmlException) as exc:
         raise BadInput(f"{path}: not a TMX file: {exc}") from None
     if root.tag != "tmx":
@@ -65,7 +66,8 @@ def import_tmx(
                 (v for k, v in variants.items() if k.lower() == src.lower()), None
             )
             if not src or src == "*all*" or source is None:
-                result.skipped.append(f"tu {n}: no segment in the source language {src!r}")
+                place = Place(str(path), item=n, kind="tu")
+                result.skipped.append(place.problem(f"no segment in the source language {src!r}"))
                 continue
             props = {p.get("type"): (p.text or "") for p in tu.findall("prop")}
             tu_quality = props.get("x-quality")

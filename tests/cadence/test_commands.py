@@ -319,3 +319,90 @@ def test_status_as_of_reproduces_the_quota_table(  # type: ignore[no-untyped-def
         )
     [row] = json.loads(cli("cadence", "status", "--as-of", as_of, "--json", *common).out)
     assert (row["due_by_now"], row["counted"], row["state"]) == (due, counted, state)
+
+
+def test_a_quote_left_open_is_a_skipped_row_not_a_swallowed_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "id,posted_at,products,title\n"
+        "b1,2026-11-23T20:00:00+07:00,P1,ok\n"
+        'b2,2026-11-24T20:00:00+07:00,P1,"open quote\n'
+        "b3,2026-11-25T20:00:00+07:00,P1,swallowed\n"
+    )
+    path = write(tmp_path, "v.csv", text)
+    result = run("videos", "import", str(path), "--shop", "acme-th", "--json")
+    assert result.code == 1
+    assert f"{path}:3: a quoted field that starts on this row is never closed" in result.err
+    summary = json.loads(result.out)
+    assert summary["added"] == 1
+    assert (
+        summary["problems"][0] | {"line": 3, "file": str(path), "where": f"{path}:3"}
+        == (summary["problems"][0])
+    )
+
+
+def test_nul_bytes_and_overlong_ids_are_skipped_rows(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "id,posted_at,products,title\n"
+        "c1,2026-11-23T20:00:00+07:00,P1,nul\x00here\n"
+        f"{'c' * 129},2026-11-23T20:00:00+07:00,P1,long id\n"
+        "c3,2026/11/24 20:00,P1,slashes in the shop's time\n"
+    )
+    path = write(tmp_path, "v.csv", text)
+    result = run("videos", "import", str(path), "--shop", "acme-th")
+    assert result.code == 1
+    assert f"{path}:2: title contains a NUL character" in result.err
+    assert f"{path}:3: id is 129 characters; at most 128" in result.err
+    assert "1 added, 0 updated, 0 re-uploads, 2 rows skipped" in result.out
+    [th] = json.loads(
+        run("status", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00", "--json").out
+    )
+    assert th["counted_videos"] == ["c3"]
+
+
+def test_a_windows_1252_csv_is_read_as_such(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "v.csv"
+    path.write_bytes(
+        "id,posted_at,products,title\nw1,2026-11-23 20:00,P1,Crème brûlée naïve façade\n".encode(
+            "cp1252"
+        )
+    )
+    result = run("videos", "import", str(path), "--shop", "acme-th")
+    assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize(
+    ("posted_at", "message"),
+    [
+        ("0001-01-01T00:00+01:00", "the year must be between 1900 and 2999"),
+        ("9999-12-31T23:59-05:00", "the year must be between 1900 and 2999"),
+        ("next week", "2026/11/24 19:05"),
+    ],
+)
+def test_times_out_of_range_are_bad_input(run, posted_at: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("videos", "add", "--shop", "acme-th", "--id", "x", "--posted-at", posted_at)
+    assert result.code == 2 and message in result.err and "Traceback" not in result.err
+
+
+def test_videos_add_takes_and_documents_local_times(run, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run("videos", "add", "--help").code == 0
+    help_text = " ".join(capsys.readouterr().out.replace("│", " ").split())
+    assert "2026/11/24 19:05; without an offset, the shop's time" in help_text
+    result = run(
+        "videos", "add", "--shop", "acme-th", "--id", "s1", "--posted-at", "2026/11/24 19:05"
+    )
+    assert result.code == 0 and "posted 2026-11-24T19:05:00+07:00" in result.out
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda p: p.mkdir() or p, "is a folder, not a file"),
+        (lambda p: p.with_name("x" * 300 + ".csv"), "the name is too long"),
+        (lambda p: p.write_bytes("id\n保温カップ\n".encode("shift_jis")) and p, "cannot tell"),
+    ],
+    ids=["folder", "long-name", "unknown-encoding"],
+)
+def test_files_that_cannot_be_read_are_bad_input(run, tmp_path: Path, make, problem: str) -> None:  # type: ignore[no-untyped-def]
+    path = make(tmp_path / "in.csv")
+    result = run("videos", "import", str(path), "--shop", "acme-th")
+    assert result.code == 2 and f"{path}: " in result.err and problem in result.err

@@ -276,3 +276,73 @@ def test_remote_images_are_fetched_and_a_bad_one_fails_the_item_whole(  # type: 
     ok, gone = by_product[1], by_product[2]
     assert all(r.state == "translated" and Path(r.images[1]).exists() for r in ok)
     assert all(r.state == "failed" and r.images == [] for r in gone)
+
+
+def test_listing_values_of_the_wrong_json_type_are_refused(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, _ = setup
+    path = tmp_path / "l.json"
+    path.write_text(
+        json.dumps(
+            {
+                "listings": [
+                    {"product_id": True, "title": "杯"},
+                    {"product_id": 42, "title": "杯"},
+                    {"product_id": "p3", "title": {"zh": "杯"}},
+                    {"product_id": "p4", "title": "杯", "sku": "S\u00004"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = run("listings", "import", str(path), "--shop", "acme-my", "--json")
+    assert result.code == 1
+    assert f"{path}: item 0: product_id must be text, not true or false" in result.err
+    assert f"{path}: item 2: title must be text, not an object" in result.err
+    assert f"{path}: item 3: sku contains a NUL character" in result.err
+    summary = json.loads(result.out)
+    assert summary["added"] == 1
+    assert summary["problems"][0] == {
+        "where": f"{path}: item 0",
+        "problem": "product_id must be text, not true or false",
+        "message": "product_id must be text, not true or false",
+        "file": str(path),
+        "line": None,
+        "item": 0,
+    }
+
+
+def test_a_csv_listing_with_a_quote_left_open_is_reported(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, _ = setup
+    path = tmp_path / "l.csv"
+    path.write_text('product_id,title,description\np1,杯,"<p>open\np2,杯,fine\n', encoding="utf-8")
+    result = run("listings", "import", str(path), "--shop", "acme-my")
+    assert result.code == 1 and f"{path}:2: a quoted field that starts on this row" in result.err
+    assert "0 added, 0 changed, 0 unchanged, 1 skipped" in result.out
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("deep.json", "[" * 50_000 + "]" * 50_000, "nested too deeply"),
+        ("folder.json", None, "is a folder, not a file"),
+        ("utf16.csv", "product_id,title\np1,杯\n".encode("utf-16"), None),
+    ],
+)
+def test_listing_files_as_a_whole(setup, tmp_path: Path, name: str, content, message) -> None:  # type: ignore[no-untyped-def]
+    run, _ = setup
+    path = tmp_path / name
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+    result = run("listings", "import", str(path), "--shop", "acme-my")
+    if message is None:
+        assert result.code == 0 and "1 added" in result.out, result.err
+    else:
+        assert result.code == 2 and f"{path}: " in result.err and message in result.err
+
+
+def test_memory_import_of_a_folder_is_bad_input(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, _ = setup
+    result = run("memory", "import", str(tmp_path), "--shop", "acme-my")
+    assert result.code == 2 and f"{tmp_path}: is a folder, not a file" in result.err

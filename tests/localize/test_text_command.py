@@ -112,3 +112,23 @@ def test_glossary_import_and_remove(run, tmp_path: Path) -> None:  # type: ignor
     assert run("glossary", "remove", "ACME", "--shop", "acme-th").code == 0
     missing = run("glossary", "remove", "ACME", "--shop", "acme-th")
     assert missing.code == 2 and "no glossary entry 'ACME'" in missing.err
+
+
+def test_glossary_import_reads_a_gb18030_file_from_excel(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "terms.csv"
+    path.write_bytes("term,language,target\n保温杯,th,แก้วเก็บความร้อน\n杯盖,,\n".encode("gb18030"))
+    result = run("glossary", "import", str(path), "--shop", "acme-th")
+    assert result.code == 0, result.err
+    assert "2 added, 0 updated, 0 rows skipped" in result.out
+    listed = run("glossary", "list", "--shop", "acme-th")
+    assert "保温杯" in listed.out and "杯盖" in listed.out
+
+
+def test_glossary_rows_with_a_nul_or_a_stray_quote_are_skipped(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "terms.csv"
+    path.write_text('term\nACME\nbad\x00term\n"open\n', encoding="utf-8")
+    result = run("glossary", "import", str(path), "--shop", "acme-th")
+    assert result.code == 1
+    assert f"{path}:3: term contains a NUL character" in result.err
+    assert f"{path}:4: a quoted field that starts on this row is never closed" in result.err
+    assert "1 added, 0 updated, 2 rows skipped" in result.out

@@ -1,0 +1,354 @@
+"""The tables sellers hand us (CSV, or JSON lists of objects), read one way for every
+importer: the caller declares its columns, every row knows where it is in the file, and
+a row that cannot be used becomes one RowProblem while the rest go on."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from config.errors import BadInput
+from config.files import read_text
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 10_000  # characters in one field, unless the columns say otherwise
+NUL_MESSAGE = "contains a NUL character (byte 0), which cannot be stored; remove it"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a row is in a file: its first physical line (CSV), or its index in a list
+    (JSON items, counted from 0 as JSON tools count them), named `kind` ('item', 'tu')."""
+
+    file: str
+    line: int | None = None
+    item: int | None = None
+    kind: str = "item"
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"{self.file}:{self.line}"
+        if self.item is not None:
+            return f"{self.file}: {self.kind} {self.item}"
+        return self.file
+
+    @property
+    def spot(self) -> str:
+        """The place within its file, for messages such as 'repeats line 2'."""
+        if self.line is not None:
+            return f"line {self.line}"
+        return f"{self.kind} {self.item}" if self.item is not None else "the file"
+
+    def problem(self, message: str) -> RowProblem:
+        """This row was skipped, and why."""
+        return RowProblem(self, message)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row (or item, or unit) that was skipped, and why; str() is the line users see."""
+
+    place: Place
+    message: str
+
+    @property
+    def file(self) -> str:
+        """The file the row is in."""
+        return self.place.file
+
+    @property
+    def line(self) -> int | None:
+        """The row's first physical line, when the file has lines."""
+        return self.place.line
+
+    @property
+    def item(self) -> int | None:
+        """The item's index, when the file is a list of items."""
+        return self.place.item
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """For --json."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "item": self.item,
+            "where": str(self.place),
+            "message": self.message,
+        }
+
+
+def in_order(problems: Iterable[RowProblem]) -> list[RowProblem]:
+    """Problems in the order of the file (by line, else by item)."""
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.item or 0))
+
+
+def header_name(text: str) -> str:
+    """A column name as we compare it: without BOM and surrounding blanks, lower case."""
+    return text.replace("\ufeff", "").strip().lower()
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns (or JSON keys) an importer takes: required, optional, the other names
+    sellers' tools give them, what to do with others, and how long a field may be."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    aliases: Mapping[str, str] = field(default_factory=dict)  # their header -> our field
+    others: Literal["ignore", "refuse"] = "ignore"
+    limits: Mapping[str, int] = field(default_factory=dict)  # characters; else DEFAULT_LIMIT
+    multiline: frozenset[str] = frozenset()  # fields that may hold line breaks
+
+    @property
+    def known(self) -> tuple[str, ...]:
+        """Every field, required first."""
+        return self.required + self.optional
+
+    def field_for(self, header: str) -> str | None:
+        """Our field for one of their headers, or None when it is none of ours."""
+        name = header_name(header)
+        if name in self.known:
+            return name
+        aliases = {header_name(k): v for k, v in self.aliases.items()}
+        return aliases.get(name)
+
+    def limit(self, name: str) -> int:
+        """How many characters the field may hold."""
+        return self.limits.get(name, DEFAULT_LIMIT)
+
+    def describe(self, word: str = "columns") -> str:
+        """What the file must hold, for messages."""
+        optional = f" (optional: {', '.join(self.optional)})" if self.optional else ""
+        return f"the {word} are {', '.join(self.required)}{optional}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row's values by our field names, and where it is."""
+
+    place: Place
+    values: Mapping[str, Any]
+
+    def text(self, name: str) -> str:
+        """A field as text, stripped; '' when absent; ValueError for JSON that is not text
+        (an integer is taken as its digits, `true` is not)."""
+        value = self.values.get(name)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValueError(f"{name} must be text, not {_json_kind(value)}")
+        return str(value).strip()
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+@dataclass
+class Table:
+    """The rows of a file that could be read, and the problems of those that could not."""
+
+    file: str
+    rows: list[Row]
+    problems: list[RowProblem]
+
+    def records(
+        self,
+        build: Callable[[Row], T],
+        *,
+        key: Callable[[T], str] | None = None,
+        what: str = "",
+    ) -> tuple[list[tuple[Place, T]], list[RowProblem]]:
+        """Each row built into a record (a ValueError skips the row with its message);
+        with `key`, a record whose key repeats an earlier one's is skipped too."""
+        records: list[tuple[Place, T]] = []
+        problems = list(self.problems)
+        seen: dict[str, Place] = {}
+        for row in self.rows:
+            try:
+                record = build(row)
+            except ValueError as exc:
+                problems.append(row.place.problem(str(exc)))
+                continue
+            if key is not None:
+                value = key(record)
+                if value in seen:
+                    problems.append(
+                        row.place.problem(f"{what} {value!r} repeats {seen[value].spot}")
+                    )
+                    continue
+                seen[value] = row.place
+            records.append((row.place, record))
+        return records, in_order(problems)
+
+
+def read_table(path: Path, columns: Columns, *, json_key: str | None = None) -> Table:
+    """The rows of a CSV file, or with `json_key` also of a JSON list of objects (or
+    {json_key: [...]}); BadInput when the file as a whole cannot be used."""
+    text = read_text(path)
+    if json_key is not None and (
+        path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{"))
+    ):
+        return _json_table(str(path), text, columns, json_key)
+    return _csv_table(str(path), text, columns)
+
+
+def _csv_table(name: str, text: str, columns: Columns) -> Table:
+    # No field may be refused by the csv module itself: over-long ones are reported per row.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    records = _csv_records(text)
+    fields = _csv_header(name, records, columns)
+    table = Table(name, [], [])
+    for start, end, cells in records:
+        if isinstance(cells, csv.Error):
+            table.problems.append(Place(name, start).problem(_quote_problem(cells, start, end)))
+        elif cells and not (len(cells) == 1 and not cells[0].strip()):
+            _add(
+                table, Place(name, start), _csv_values(cells, fields, columns, start, end), columns
+            )
+    return table
+
+
+def _csv_records(text: str) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
+    """(first line, last line, fields or the quoting error) of each record."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells: list[str] | csv.Error = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            cells = exc
+        yield start, reader.line_num, cells
+
+
+def _quote_problem(error: csv.Error, start: int, end: int) -> str:
+    lines = f"lines {start}-{end}" if end > start else f"line {start}"
+    if "unexpected end of data" in str(error):
+        return (
+            f"a quoted field that starts on this row is never closed, so {lines} (to the end "
+            "of the file) were read as one field; close the quote"
+        )
+    return f"the quotes do not pair up ({error}); {lines} skipped; check the quotes"
+
+
+def _csv_header(
+    name: str, records: Iterator[tuple[int, int, list[str] | csv.Error]], columns: Columns
+) -> list[str | None]:
+    for start, _, cells in records:
+        if isinstance(cells, csv.Error):
+            raise BadInput(f"{name}:{start}: the header cannot be read: {cells}")
+        if any(c.strip() for c in cells):
+            return _fields(name, cells, columns, "columns")
+    raise BadInput(f"{name}: is empty; {columns.describe()}")
+
+
+def _fields(name: str, header: list[str], columns: Columns, word: str) -> list[str | None]:
+    """Our field for each of their columns (None: not ours); BadInput for a header that
+    lacks required columns, repeats one, or names others when those are refused."""
+    fields = [columns.field_for(h) if header_name(h) else None for h in header]
+    unknown = [h for h, f in zip(header, fields, strict=True) if f is None and header_name(h)]
+    missing = [c for c in columns.required if c not in fields]
+    problems = []
+    if missing:
+        problems.append(f"missing {word[:-1]}(s) {', '.join(missing)}")
+    if unknown and columns.others == "refuse":
+        problems.append(f"unknown {word[:-1]}(s) {', '.join(header_name(h) for h in unknown)}")
+    for f in sorted({f for f in fields if f is not None and fields.count(f) > 1}):
+        given = ", ".join(repr(h.strip()) for h, g in zip(header, fields, strict=True) if g == f)
+        problems.append(f"{given} all give {f}: name it once")
+    if problems:
+        found = ", ".join(header_name(h) for h in header if header_name(h)) or "nothing"
+        raise BadInput(f"{name}: {'; '.join(problems)}; {columns.describe(word)}; found: {found}")
+    return fields
+
+
+def _csv_values(
+    cells: list[str], fields: list[str | None], columns: Columns, start: int, end: int
+) -> dict[str, Any] | str:
+    """The row's values by field, or why the row cannot be used."""
+    if len(cells) > len(fields):
+        return (
+            f"more fields than the header has columns ({len(cells)} fields, "
+            f"{len(fields)} columns); a comma in a value needs the value in quotes"
+        )
+    values = {f: cell for f, cell in zip(fields, cells, strict=False) if f is not None}
+    for f, value in values.items():
+        if f not in columns.multiline and ("\n" in value or "\r" in value):
+            return (
+                f"{f} runs over lines {start}-{end}: a quote is probably not closed; "
+                f"lines {start}-{end} skipped"
+            )
+    return values
+
+
+def _add(table: Table, place: Place, values: dict[str, Any] | str, columns: Columns) -> None:
+    """Checks every importer wants (NUL, length) before the row goes to the importer."""
+    if isinstance(values, str):
+        table.problems.append(place.problem(values))
+        return
+    for f, value in values.items():
+        strings = value if isinstance(value, list) else [value]
+        if any(isinstance(s, str) and "\x00" in s for s in strings):
+            table.problems.append(place.problem(f"{f} {NUL_MESSAGE}"))
+            return
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            length = len(str(value))
+            if length > columns.limit(f):
+                table.problems.append(
+                    place.problem(f"{f} is {length:,} characters; at most {columns.limit(f):,}")
+                )
+                return
+    table.rows.append(Row(place, values))
+
+
+def _json_table(name: str, text: str, columns: Columns, key: str) -> Table:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(
+            f"{name}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise BadInput(f"{name}: JSON nested too deeply to be a list of {key}") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise BadInput(f"{name}: not usable JSON: {exc}") from None
+    if isinstance(data, dict) and isinstance(data.get(key), list):
+        data = data[key]
+    if not isinstance(data, list):
+        raise BadInput(f'{name}: expected a JSON list of {key} (or {{"{key}": [...]}})')
+    table = Table(name, [], [])
+    for i, item in enumerate(data):
+        place = Place(name, item=i)
+        values = _json_values(item, columns) if isinstance(item, dict) else "not a JSON object"
+        _add(table, place, values, columns)
+    return table
+
+
+def _json_values(item: dict[str, Any], columns: Columns) -> dict[str, Any] | str:
+    values: dict[str, Any] = {}
+    unknown = []
+    for k, v in item.items():
+        f = columns.field_for(k)
+        if f is None:
+            unknown.append(k)
+        elif f in values:
+            return f"{k!r} gives {f} a second time"
+        else:
+            values[f] = v
+    if unknown and columns.others == "refuse":
+        return f"unknown key(s) {', '.join(sorted(unknown))}; {columns.describe('keys')}"
+    return values

@@ -1,0 +1,163 @@
+"""Reading sellers' files: paths that are not files, encodings, and the times in them."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from config.errors import AppError, BadInput
+from config.files import decode, parse_iso, parse_time, read_bytes, read_text
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+CHINESE = "id,title\n1,保温杯开箱\n2,没有挂车，本地时间\n"
+
+
+def test_paths_that_are_not_readable_files_are_refused_by_name(tmp_path: Path) -> None:
+    cases = {
+        tmp_path / "missing.csv": "no such file",
+        tmp_path: "is a folder, not a file",
+        Path("/dev/null"): "not a regular file",
+        tmp_path / ("x" * 300 + ".csv"): "the name is too long",
+    }
+    for path, problem in cases.items():
+        with pytest.raises(BadInput) as caught:
+            read_bytes(path)
+        assert str(caught.value).startswith(f"{path}: ") and problem in str(caught.value)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "locked.csv"
+    path.write_text("id\n", encoding="utf-8")
+    path.chmod(0)
+    with pytest.raises(BadInput, match="permission denied"):
+        read_text(path)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        CHINESE.encode("utf-8"),
+        CHINESE.encode("utf-8-sig"),
+        CHINESE.encode("utf-16"),
+        b"\xfe\xff" + CHINESE.encode("utf-16-be"),
+        CHINESE.encode("utf-32"),
+        CHINESE.encode("gb18030"),
+        CHINESE.encode("gbk"),
+    ],
+    ids=["utf-8", "utf-8-bom", "utf-16", "utf-16-be", "utf-32", "gb18030", "gbk"],
+)
+def test_the_encodings_sellers_tools_write_are_read(raw: bytes) -> None:
+    assert decode(raw) == CHINESE
+
+
+def test_ascii_saved_as_utf16_without_a_bom_is_read() -> None:
+    assert decode("id,title\n1,cup\n".encode("utf-16-le")) == "id,title\n1,cup\n"
+
+
+def test_windows_1252_is_never_read_as_gb18030() -> None:
+    text = "id,title\n1,naïve Übergröße café\n2,Crème brûlée façade\n"
+    raw = text.encode("cp1252")
+    assert decode(raw) == text
+    short = "term\nnaïve\n".encode("cp1252")  # valid GB18030 too: 'na飗e'
+    assert decode(short) == "term\nnaïve\n"
+
+
+def test_a_file_whose_encoding_cannot_be_told_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "mystery.csv"
+    path.write_bytes("term\n保温カップ開封\n".encode("shift_jis"))
+    with pytest.raises(BadInput, match="cannot tell its encoding; save it as CSV UTF-8"):
+        read_text(path)
+    workbook = tmp_path / "videos.csv"
+    workbook.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
+    with pytest.raises(BadInput, match="workbook or other zip file"):
+        read_text(workbook)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=400))
+def test_any_bytes_are_text_or_a_clean_refusal(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "any.csv"
+    path.write_bytes(raw)
+    try:
+        assert isinstance(read_text(path), str)
+    except AppError as exc:
+        assert str(exc).startswith(f"{path}: ")
+
+
+@settings(max_examples=200)
+@given(
+    text=st.text(
+        st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=200
+    )
+)
+def test_utf8_text_reads_back_as_itself(text: str) -> None:
+    assume(not text.startswith("\ufeff"))  # that is a BOM, and dropped
+    assert decode(text.encode("utf-8")) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-24T19:05:00+07:00", datetime(2026, 11, 24, 19, 5, tzinfo=BANGKOK)),
+        ("2026-11-24T12:05:00Z", datetime(2026, 11, 24, 19, 5, tzinfo=BANGKOK)),
+        ("2026-11-24 19:05", datetime(2026, 11, 24, 19, 5, tzinfo=BANGKOK)),
+        ("2026/11/24 19:05", datetime(2026, 11, 24, 19, 5, tzinfo=BANGKOK)),
+        ("2026/11/24 19:05:30", datetime(2026, 11, 24, 19, 5, 30, tzinfo=BANGKOK)),
+        (" 2026/1/4 9:05 ", datetime(2026, 1, 4, 9, 5, tzinfo=BANGKOK)),
+        ("2026/11/24", datetime(2026, 11, 24, tzinfo=BANGKOK)),
+    ],
+)
+def test_the_times_sellers_files_hold(text: str, expected: datetime) -> None:
+    assert parse_time(text, BANGKOK) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("0001-01-01T00:00+01:00", "the year must be between 1900 and 2999"),
+        ("9999-12-31T23:59-05:00", "the year must be between 1900 and 2999"),
+        ("0001/01/01 00:00", "the year must be between 1900 and 2999"),
+        ("2026/13/01 10:00", "is not an ISO 8601 time nor YYYY/MM/DD HH:MM[:SS]"),
+        ("24/11/2026 19:05", "is not an ISO 8601 time nor YYYY/MM/DD HH:MM[:SS]"),
+        ("yesterday", "use ISO 8601 (2026-11-24T19:05:00+07:00, Z for UTC)"),
+    ],
+)
+def test_times_that_are_refused_say_what_is_accepted(text: str, problem: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_time(text, BANGKOK)
+    assert problem in str(caught.value) and repr(text) in str(caught.value)
+
+
+@settings(max_examples=500)
+@given(
+    text=st.one_of(
+        st.text(max_size=40),
+        st.from_regex(r"\A[0-9]{1,5}[-/][0-9]{1,2}[-/][0-9]{1,2}([ T][0-9:]{1,8})?\Z"),
+        st.datetimes(timezones=st.just(timezone(timedelta(hours=-23, minutes=-59)))).map(
+            datetime.isoformat
+        ),
+        st.datetimes(timezones=st.just(timezone(timedelta(hours=14)))).map(datetime.isoformat),
+    )
+)
+def test_any_time_text_is_a_moment_or_a_value_error(text: str) -> None:
+    try:
+        moment = parse_time(text, BANGKOK)
+    except ValueError:
+        return
+    assert moment.tzinfo is not None
+    moment.astimezone(UTC) + timedelta(days=14)  # weeks around it never overflow
+
+
+@given(text=st.text(max_size=40))
+def test_parse_iso_is_a_datetime_or_a_value_error(text: str) -> None:
+    try:
+        parse_iso(text)
+    except ValueError:
+        pass
