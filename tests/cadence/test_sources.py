@@ -1,32 +1,31 @@
-"""The Partner API client against a local server that checks signatures like TikTok's."""
+"""The VideoSource contract, run over every source: TikTok Shop's analytics against a local
+Partner API that checks signatures, and the fake source registered like any other."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
-from cadence.tiktok import PartnerClient, ShopVideosSource, TikTokError, sign
+from cadence.service import sync_videos
+from cadence.sources import SOURCES, VideoSource, source_for
+from cadence.videos import VideoRecord
+from config.runtime import Secrets
+from config.settings import Settings, parse
+from tests.cadence.fakes import FakeVideoSource
 from tests.httpserver import Reply, Request, serve
+from tests.tiktok.partner import KEY, SECRET, TOKEN, client, signed
+from tiktok import sign
 
-SECRET, KEY, TOKEN = "e59af819cc", "29a39d", "tok-123"
 PATH = "/analytics/202409/shop_videos/performance"
-
-
-def test_the_official_signing_vector() -> None:
-    query = {"app_key": "29a39d", "timestamp": "1623812664", "sign": "x", "access_token": "y"}
-    assert sign("e59af819cc", "/authorization/202309/shops", query) == (
-        "b596b73e0cc6de07ac26f036364178ab16b0a907af13d43f0a0cd2345f582dc8"
-    )
-
-
-def test_the_body_takes_part_in_the_signature() -> None:
-    query = {"app_key": "k", "timestamp": "1"}
-    assert sign("s", "/p", query, b'{"a":1}') != sign("s", "/p", query)
-
+START, END = date(2026, 11, 15), date(2026, 11, 30)
+NOW = datetime.fromisoformat("2026-11-29T12:00:00+07:00")  # sync's 14 days are START..END
+SHOP = '[[shops]]\nid = "acme-th"\nmarket = "TH"\n'
 
 VIDEOS = [
     {
@@ -39,101 +38,116 @@ VIDEOS = [
     }
     for i in range(1, 6)
 ]
+UNREADABLE = {"id": "v9", "video_post_time": "last tuesday"}
 
 
-def partner_api(pages: int = 2, fail_first: int = 0):  # type: ignore[no-untyped-def]
-    """Serves VIDEOS in `pages` pages; refuses bad signatures; 429s the first calls."""
-    calls = {"n": 0}
-
-    def route(req: Request) -> Reply:
-        calls["n"] += 1
-        if calls["n"] <= fail_first:
-            return Reply(429, {"code": 36009002, "message": "rate limited", "request_id": "r"})
-        expected = sign(SECRET, req.path, req.query)
-        if req.query.get("sign") != expected or req.query.get("app_key") != KEY:
-            return Reply(200, {"code": 106001, "message": "invalid sign", "request_id": "r1"})
-        if req.headers.get("x-tts-access-token") != TOKEN or "access_token" in req.query:
-            return Reply(200, {"code": 105002, "message": "token expired", "request_id": "r2"})
-        assert (
-            req.query["start_date_ge"] == "2026-11-15" and req.query["end_date_lt"] == "2026-11-30"
+def records() -> list[VideoRecord | str]:
+    """VIDEOS and UNREADABLE as the fake source holds them."""
+    return [
+        VideoRecord(
+            video_id=v["id"],
+            posted_at=datetime.fromisoformat(v["video_post_time"]),
+            product_ids=tuple(p["id"] for p in v["products"]),
+            title=v["title"],
         )
-        size = -(-len(VIDEOS) // pages)
+        for v in VIDEOS
+    ] + [str(UNREADABLE)]
+
+
+def partner_api(videos: list[Any], pages: int = 2) -> Callable[[Request], Reply]:
+    """Serves `videos` in `pages` pages behind TikTok's signature checks."""
+
+    def answer(req: Request) -> Reply:
+        assert (req.query["start_date_ge"], req.query["end_date_lt"]) == (
+            "2026-11-15",
+            "2026-11-30",
+        )
+        size = -(-len(videos) // pages)
         page = int(req.query.get("page_token") or 0)
-        chunk = VIDEOS[page * size : (page + 1) * size]
-        nxt = str(page + 1) if (page + 1) * size < len(VIDEOS) else ""
-        return Reply(
-            200,
-            {
-                "code": 0,
-                "message": "Success",
-                "request_id": "r3",
-                "data": {
-                    "videos": chunk,
-                    "next_page_token": nxt,
-                    "total_count": len(VIDEOS),
-                    "latest_available_date": "2026-11-28",
-                },
-            },
+        more = (page + 1) * size < len(videos)
+        data = {
+            "videos": videos[page * size : (page + 1) * size],
+            "next_page_token": str(page + 1) if more else "",
+            "total_count": len(videos),
+            "latest_available_date": "2026-11-28",
+        }
+        return Reply(200, {"code": 0, "message": "Success", "request_id": "r3", "data": data})
+
+    return signed(answer)
+
+
+@pytest.fixture(params=["tiktok", "fake"])
+def world(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Settings, Secrets]]:
+    """Settings and secrets whose shop syncs from each source, all serving the same videos."""
+    if request.param == "fake":
+        monkeypatch.setitem(
+            SOURCES, "fake", lambda s, shop, secrets: FakeVideoSource(records(), s.zone(shop))
         )
-
-    return route
-
-
-def client(url: str, secret: str = SECRET, retries: int = 3) -> PartnerClient:
-    return PartnerClient(
-        base_url=url,
-        app_key=KEY,
-        app_secret=secret,
-        access_token=TOKEN,
-        timeout=2,
-        retries=retries,
-        clock=lambda: 1764300000.0,
-        pause=lambda s: None,
-    )
+        yield parse(SHOP + 'video_source = "fake"\n', "shops.toml"), Secrets({})
+        return
+    with serve({PATH: partner_api(VIDEOS + [UNREADABLE])}) as srv:
+        table = (
+            f'[shops.tiktok]\nbase_url = "{srv.url}"\napp_key_env = "K"\n'
+            'app_secret_env = "S"\naccess_token_env = "T"\nshop_cipher = "ROW_x"\n'
+        )
+        yield parse(SHOP + table, "shops.toml"), Secrets({"K": KEY, "S": SECRET, "T": TOKEN})
 
 
-def fetch(url: str, **kw) -> list:  # type: ignore[no-untyped-def]
-    source = ShopVideosSource(
-        client=client(url, **kw), shop_cipher="ROW_x", zone=ZoneInfo("Asia/Bangkok")
-    )
-    return list(source.fetch(date(2026, 11, 15), date(2026, 11, 30)))
+def built(world: tuple[Settings, Secrets]) -> VideoSource:
+    settings, secrets = world
+    return source_for(settings, settings.shop("acme-th"), secrets)
 
 
-def test_pages_are_followed_and_products_mean_linked() -> None:
-    with serve({PATH: partner_api(pages=3)}) as srv:
-        records = fetch(srv.url)
+def test_the_registry_builds_a_source_that_carries_its_name(world, request) -> None:  # type: ignore[no-untyped-def]
+    source = built(world)
+    assert source.name == request.node.callspec.params["world"]
+    assert source.skipped == []
+
+
+def test_fetch_yields_the_window_with_product_links_in_the_shops_time(world) -> None:  # type: ignore[no-untyped-def]
+    got = list(built(world).fetch(START, END))
+    assert [r.video_id for r in got] == ["v1", "v2", "v3", "v4", "v5"]
+    assert [bool(r.product_ids) for r in got] == [True, False, True, False, True]
+    assert got[0].posted_at.isoformat() == "2026-11-21T12:00:00+07:00"
+    assert got[0].title == "video 1"
+
+
+def test_unreadable_items_are_skipped_with_a_reason_and_the_rest_goes_on(world) -> None:  # type: ignore[no-untyped-def]
+    source = built(world)
+    assert len(list(source.fetch(START, END))) == 5
+    [problem] = source.skipped
+    assert problem.startswith("unreadable video item:") and "v9" in problem
+
+
+def test_sync_stores_what_the_source_reports(world, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    settings, secrets = world
+    summary, skipped = sync_videos(engine, settings, settings.shop("acme-th"), secrets, NOW)
+    assert (summary.added, summary.updated) == (5, 0)
+    assert len(skipped) == 1 and "v9" in skipped[0]
+    again, _ = sync_videos(engine, settings, settings.shop("acme-th"), secrets, NOW)
+    assert (again.added, again.updated) == (0, 5)
+
+
+# TikTok Shop's own behaviour, beyond the contract.
+
+
+def test_tiktok_follows_every_page() -> None:
+    from zoneinfo import ZoneInfo
+
+    from cadence.sources.tiktok import ShopVideosSource
+
+    with serve({PATH: partner_api(VIDEOS, pages=3)}) as srv:
+        source = ShopVideosSource(
+            client=client(srv.url), shop_cipher="ROW_x", zone=ZoneInfo("Asia/Bangkok")
+        )
+        assert len(list(source.fetch(START, END))) == 5
         assert len(srv.requests) == 3
-    assert [r.video_id for r in records] == ["v1", "v2", "v3", "v4", "v5"]
-    assert [bool(r.product_ids) for r in records] == [True, False, True, False, True]
-    assert records[0].posted_at.isoformat() == "2026-11-21T12:00:00+07:00"
-
-
-def test_rate_limits_are_retried() -> None:
-    with serve({PATH: partner_api(pages=1, fail_first=2)}) as srv:
-        assert len(fetch(srv.url)) == 5
-        assert len(srv.requests) == 3
-
-
-def test_giving_up_says_how_often_and_why() -> None:
-    with serve({PATH: partner_api(pages=1, fail_first=99)}) as srv:
-        with pytest.raises(TikTokError, match="gave up after 3 tries: HTTP 429, code 36009002"):
-            fetch(srv.url, retries=2)
-
-
-def test_a_bad_signature_is_explained() -> None:
-    with serve({PATH: partner_api()}) as srv:
-        with pytest.raises(TikTokError, match="code 106001: bad signature; check the app secret"):
-            fetch(srv.url, secret="wrong")
-
-
-def test_garbage_is_an_error_not_a_crash() -> None:
-    with serve({PATH: lambda r: Reply(200, "<html>gateway</html>")}) as srv:
-        with pytest.raises(TikTokError, match="not JSON"):
-            fetch(srv.url)
 
 
 def test_sync_from_the_command_line(cli, tmp_path: Path, db_url: str) -> None:  # type: ignore[no-untyped-def]
-    with serve({PATH: partner_api(pages=2)}) as srv:
+    with serve({PATH: partner_api(VIDEOS)}) as srv:
         config = tmp_path / "shops.toml"
         config.write_text(
             f'[[shops]]\nid = "acme-th"\nmarket = "TH"\n[shops.tiktok]\nbase_url = "{srv.url}"\n'
