@@ -13,9 +13,9 @@ from config.errors import ExitCode
 from config.markets import MarketCatalog
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings, TranslationSettings
+from localize.engines import EngineChain, ResilientEngine, build_engine
 from localize.errors import EngineError
 from localize.text import checks, glossary, html, memory
-from localize.text.engines import EngineChain, ResilientEngine, build_engine
 from store.db import session_scope
 from store.models import GlossaryTerm, Quality
 
