@@ -38,20 +38,20 @@ class Family:
     secrets: tuple[str, ...]  # never part of the target
 
 
-def webhook_ok(req: object) -> Reply:
-    return Reply(200, "ok")
+def webhook(build: Callable[[Server, float], Notifier], rejected: str, secret: str) -> Family:
+    """A plain webhook at /hook: any 2xx is success, HTTP 500 the rejection."""
+    return Family(
+        "/hook", lambda r: Reply(200, "ok"), build, Reply(500, "boom"), rejected, (secret,)
+    )
 
 
 FAMILIES = {
-    "json-webhook": Family(
-        path="/hook",
-        route=webhook_ok,
-        build=lambda srv, t: JsonWebhookNotifier(
+    "json-webhook": webhook(
+        lambda srv, t: JsonWebhookNotifier(
             f"json://127.0.0.1:{srv.port}/hook?token=tokenx", timeout=t
         ),
-        rejection=Reply(500, "boom"),
         rejected="HTTP 500: boom",
-        secrets=("tokenx",),
+        secret="tokenx",
     ),
     "dingtalk": Family(
         path="/robot/send",
@@ -71,15 +71,10 @@ FAMILIES = {
         rejected="rejected with errcode 93000: invalid webhook url",
         secrets=("keyx",),
     ),
-    "apprise": Family(
-        path="/hook",
-        route=webhook_ok,
-        build=lambda srv, t: AppriseNotifier(
-            f"json://bot:PASSX@127.0.0.1:{srv.port}/hook", timeout=t
-        ),
-        rejection=Reply(500, "boom"),
+    "apprise": webhook(
+        lambda srv, t: AppriseNotifier(f"json://bot:PASSX@127.0.0.1:{srv.port}/hook", timeout=t),
         rejected="error=500",
-        secrets=("PASSX",),
+        secret="PASSX",
     ),
 }
 
