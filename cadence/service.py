@@ -266,4 +266,4 @@ def sync_videos(
         source=source.name,
         cover_threshold=shop.cover_hash_threshold,
     )
-    return summary, list(getattr(source, "skipped", []))
+    return summary, list(source.skipped)

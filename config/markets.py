@@ -8,10 +8,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from config.engines import ENGINES
 from config.errors import ConfigError
-
-# Engines the product knows; markets.toml spells each language for them.
-ENGINES = ("google", "deepl", "microsoft", "baidu", "libre", "mymemory")
 
 
 @dataclass(frozen=True)

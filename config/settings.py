@@ -20,8 +20,9 @@ from pydantic import (
     model_validator,
 )
 
+from config.engines import ENGINE_NAMES, EngineName
 from config.errors import ConfigError
-from config.markets import ENGINES, MarketCatalog, load_markets
+from config.markets import MarketCatalog, load_markets
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
@@ -47,7 +48,7 @@ def _env_name(value: str | None) -> str | None:
 class TranslationSettings(_Strict):
     """Which machine-translation engine a shop uses and how hard to push it."""
 
-    engine: Literal["google", "deepl", "microsoft", "baidu", "libre", "mymemory"] = "google"
+    engine: EngineName = "google"
     url: str | None = None
     api_key_env: str | None = None
     secret_key_env: str | None = None  # Baidu's appkey pairs with a secret
@@ -55,7 +56,7 @@ class TranslationSettings(_Strict):
     timeout: float = Field(10.0, gt=0, le=600)
     concurrency: int = Field(4, ge=1, le=64)
     retries: int = Field(3, ge=0, le=10)
-    fallback: Literal["google", "deepl", "microsoft", "baidu", "libre", "mymemory"] | None = None
+    fallback: EngineName | None = None
 
     check_env_names = field_validator("api_key_env", "secret_key_env")(_env_name)
 
@@ -184,7 +185,7 @@ class ShopSettings(_Strict):
         for engine in engines:
             for lang in self.target_languages(catalog):
                 if catalog.languages[lang].engine_code(engine) is None:
-                    offer = [e for e in ENGINES if catalog.languages[lang].engine_code(e)]
+                    offer = [e for e in ENGINE_NAMES if catalog.languages[lang].engine_code(e)]
                     raise ValueError(
                         f"translation: {engine} does not translate into "
                         f"{catalog.languages[lang].name} ({lang}); engines that do: "

@@ -29,11 +29,13 @@ class Request:
 
 @dataclass
 class Reply:
-    """What a route answers; `delay` holds the answer back (a slow server)."""
+    """What a route answers; `delay` holds the answer back (a slow server), `trickle` sends
+    the body one byte at a time with that pause between bytes (a server that never finishes)."""
 
     status: int = 200
     body: bytes | str | dict[str, Any] | list[Any] = b""
     delay: float = 0.0
+    trickle: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -87,7 +89,14 @@ def serve(routes: dict[str, Route]) -> Iterator[Server]:
                     self.send_header(k, v)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if reply.trickle:
+                    for i in range(len(body)):
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                        if stop.wait(reply.trickle):
+                            return
+                else:
+                    self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass
 

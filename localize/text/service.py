@@ -14,9 +14,9 @@ from config.errors import ExitCode
 from config.markets import MarketCatalog
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings, TranslationSettings
+from localize.engines import EngineChain, ResilientEngine, build_engine
 from localize.errors import EngineError
 from localize.text import checks, html, memory, protect
-from localize.text.engines import EngineChain, ResilientEngine, build_engine
 from store.db import read_scope, session_scope
 from store.models import GlossaryTerm, Quality
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from cadence.notify import DeliveryError
+from cadence.videos import VideoRecord
 
 
 @dataclass
@@ -21,3 +25,21 @@ class RecordingNotifier:
         if self.tries <= self.failures:
             raise DeliveryError(self.target, f"refused (try {self.tries})")
         self.sent.append((title, body, severity))
+
+
+@dataclass
+class FakeVideoSource:
+    """A VideoSource over a fixed list: records, and strings standing for unreadable items."""
+
+    items: list[VideoRecord | str]
+    zone: ZoneInfo
+    name: str = "fake"
+    skipped: list[str] = field(default_factory=list)
+
+    def fetch(self, start: date, end: date) -> Iterator[VideoRecord]:
+        """The records posted from `start` to before `end` in the shop's timezone."""
+        for item in self.items:
+            if isinstance(item, str):
+                self.skipped.append(f"unreadable video item: {item}")
+            elif start <= item.posted_at.astimezone(self.zone).date() < end:
+                yield item

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import io
 
 import pytest
@@ -19,6 +16,7 @@ from cadence.notify import (
     describe,
     notifier_for,
 )
+from tests.cadence.robots import dingtalk_robot, wecom_robot
 from tests.httpserver import Reply, closed_port, serve
 
 
@@ -68,21 +66,6 @@ def test_a_webhook_that_is_down() -> None:
         notifier.send("T", "B", "warning")
 
 
-def dingtalk_robot(secret: str, errcode: int = 0):  # type: ignore[no-untyped-def]
-    """Answers like DingTalk: verifies the signature, 200 with errcode either way."""
-
-    def route(req):  # type: ignore[no-untyped-def]
-        if req.query.get("access_token") != "tok":
-            return Reply(200, {"errcode": 300001, "errmsg": "token is not exist"})
-        stamp = req.query.get("timestamp", "")
-        mac = hmac.new(secret.encode(), f"{stamp}\n{secret}".encode(), hashlib.sha256).digest()
-        if req.query.get("sign") != base64.b64encode(mac).decode():
-            return Reply(200, {"errcode": 310000, "errmsg": "sign not match"})
-        return Reply(200, {"errcode": errcode, "errmsg": "ok" if not errcode else "too fast"})
-
-    return route
-
-
 def test_dingtalk_signs_and_reads_errcode() -> None:
     with serve({"/robot/send": dingtalk_robot("SEC")}) as srv:
         DingTalkNotifier("dingtalk://SEC@tok/13800000000", base_url=srv.url).send(
@@ -99,11 +82,7 @@ def test_dingtalk_signs_and_reads_errcode() -> None:
 
 
 def test_wecom_robot_reads_errcode() -> None:
-    def robot(req):  # type: ignore[no-untyped-def]
-        ok = req.query.get("key") == "k1"
-        return Reply(200, {"errcode": 0 if ok else 93000, "errmsg": "ok" if ok else "invalid"})
-
-    with serve({"/cgi-bin/webhook/send": robot}) as srv:
+    with serve({"/cgi-bin/webhook/send": wecom_robot("k1")}) as srv:
         WeComBotNotifier("wecombot://k1", base_url=srv.url).send("t", "b", "warning")
         assert srv.requests[-1].json()["msgtype"] == "markdown"
         with pytest.raises(DeliveryError, match="errcode 93000"):
@@ -131,6 +110,12 @@ def test_targets_are_described_without_secrets() -> None:
     assert "tok123" not in describe("dingtalk://SEC@tok123/1380")
     assert describe("json://127.0.0.1:8080/hook?token=abc").startswith("json://127.0.0.1:8080#")
     assert describe("json://h/a") != describe("json://h/b")
+
+
+def test_a_port_out_of_range_is_described_and_refused_when_sending() -> None:
+    assert describe("json://host:99999/x").startswith("json://host:99999#")
+    with pytest.raises(DeliveryError, match="request failed"):
+        notifier_for("json://host:99999/x").send("T", "B", "warning")
 
 
 def test_console_prints() -> None:

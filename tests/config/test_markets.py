@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from config.markets import ENGINES, load_markets
+from config.engines import ENGINES
+from config.markets import load_markets
 
 
 def test_every_required_market_is_there_with_usable_facts() -> None:

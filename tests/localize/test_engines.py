@@ -1,4 +1,5 @@
-"""Engine adapters against a local LibreTranslate: 429, 500, garbage, slow, silent."""
+"""Beyond the contract (test_engine_contract.py): LibreTranslate's wire format and refused
+keys, silence, fallback, bounded concurrency, chunking, and the registry against config."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import time
 
 import pytest
 
+from config.engines import ENGINES
+from localize.engines import FACTORIES, EngineChain, ResilientEngine, build_engine, chunks
 from localize.errors import EngineError
-from localize.text.engines import EngineChain, ResilientEngine, build_engine, chunks
 from tests.httpserver import Reply, closed_port, serve
 from tests.localize.libre import libre
 
@@ -29,46 +31,6 @@ def test_libre_speaks_the_wire_format() -> None:
         "format": "text",
         "api_key": "k",
     }
-
-
-def flaky(failures: int, reply: Reply):  # type: ignore[no-untyped-def]
-    calls = {"n": 0}
-    good = libre()
-
-    def route(req):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        return reply if calls["n"] <= failures else good(req)
-
-    return route
-
-
-@pytest.mark.parametrize(
-    "reply",
-    [Reply(429, {"error": "Slowdown"}), Reply(500, "oops"), Reply(503, "")],
-    ids=["429", "500", "503"],
-)
-def test_429_and_5xx_are_retried(reply: Reply) -> None:
-    with serve({"/translate": flaky(2, reply)}) as srv:
-        e = engine(srv.url, retries=3)
-        assert e.translate("杯", "zh", "th") == "ก"
-        assert len(srv.requests) == 3 and e.calls == 3
-
-
-def test_giving_up_names_the_engine_and_the_cause() -> None:
-    with serve({"/translate": flaky(99, Reply(500, "oops"))}) as srv:
-        with pytest.raises(
-            EngineError,
-            match=r"translation engine libre: gave up after 3 "
-            r"tries: server answered ERR_INTERNAL_SERVER_ERROR",
-        ):
-            engine(srv.url, retries=2).translate("杯", "zh", "th")
-
-
-def test_malformed_json_is_an_error_not_retried() -> None:
-    with serve({"/translate": lambda r: Reply(200, "<html>proxy error</html>")}) as srv:
-        with pytest.raises(EngineError, match="answered something that is not a translation"):
-            engine(srv.url).translate("杯", "zh", "th")
-        assert len(srv.requests) == 1
 
 
 def test_a_refused_key_is_said_plainly() -> None:
@@ -150,6 +112,17 @@ def test_every_code_in_markets_toml_is_accepted_by_its_engine(name: str) -> None
         code = language.engine_code(name)
         if code is None or language.code == "zh-CN":
             continue
-        translator = e.translator(source, code)  # raises when deep-translator refuses it
-        assert (translator._source, translator._target) == (source, code)
-        assert e.translator(source, code) is translator  # built once per pair
+        client = e.client(source, code)  # raises when deep-translator refuses it
+        assert (client._source, client._target) == (source, code)
+        assert e.client(source, code) is client  # built once per pair
+
+
+def test_the_registry_covers_exactly_the_engines_config_knows() -> None:
+    assert set(FACTORIES) == set(ENGINES)
+    for name, spec in ENGINES.items():
+        assert build_engine(name, api_key="key").max_chars == spec.max_chars
+
+
+def test_an_unknown_engine_names_the_known_ones() -> None:
+    with pytest.raises(EngineError, match="translation engine bing: unknown engine; known: google"):
+        build_engine("bing")

@@ -1,4 +1,5 @@
-"""Where videos come from: the `VideoSource` protocol and the registry of sources."""
+"""Where videos come from: the `VideoSource` protocol, the registry of sources by the name
+a shop's `video_source` gives, and `source_for`. One module per source."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Protocol
 
+from cadence.sources.tiktok import ShopVideosSource
 from cadence.videos import VideoRecord
 from config.errors import AppError, ConfigError
 from config.runtime import Secrets
@@ -16,42 +18,18 @@ class VideoSource(Protocol):
     """Reports the videos a shop posted between two shop-local dates."""
 
     name: str
+    skipped: list[str]  # what `fetch` could not read, each saying why; the rest goes on
 
     def fetch(self, start: date, end: date) -> Iterable[VideoRecord]:
         """Videos posted on `start` up to (not including) `end`."""
         ...
 
 
-def _tiktok(settings: Settings, shop: ShopSettings, secrets: Secrets) -> VideoSource:
-    from cadence.tiktok import PartnerClient, ShopVideosSource
-
-    tt = shop.tiktok
-    if tt is None:
-        raise ConfigError(
-            settings.path,
-            f"shop {shop.id!r} has no [shops.tiktok] table; add one to sync from TikTok Shop, "
-            "or use `cadence videos import` / `videos add`",
-        )
-    where = f"[shops.tiktok] of shop {shop.id!r}"
-    client = PartnerClient(
-        base_url=tt.base_url,
-        app_key=secrets.require(tt.app_key_env, where),
-        app_secret=secrets.require(tt.app_secret_env, where),
-        access_token=secrets.require(tt.access_token_env, where),
-        timeout=tt.timeout,
-    )
-    return ShopVideosSource(
-        client=client,
-        shop_cipher=tt.shop_cipher,
-        zone=settings.zone(shop),
-        version=tt.analytics_version,
-        account_type=tt.account_type,
-    )
-
+SourceFactory = Callable[[Settings, ShopSettings, Secrets], VideoSource]
 
 # name -> factory(settings, shop, secrets); tests register fakes here.
-SOURCES: dict[str, Callable[[Settings, ShopSettings, Secrets], VideoSource]] = {
-    "tiktok": _tiktok,
+SOURCES: dict[str, SourceFactory] = {
+    "tiktok": ShopVideosSource.from_settings,
 }
 
 

@@ -1,0 +1,83 @@
+"""What every notifier shares: DeliveryError, target names safe to store, and posting JSON
+over HTTP with the answer read the way the team chats mean it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from config.errors import AppError, ExitCode
+
+
+class DeliveryError(AppError):
+    """A target did not accept a message."""
+
+    exit_code = ExitCode.FAILURES
+
+    def __init__(self, target: str, problem: str) -> None:
+        self.target = target
+        self.problem = problem
+        super().__init__(f"{target}: {problem}")
+
+
+def describe(url: str) -> str:
+    """A target's name for logs and the store: scheme and (for webhooks) host, no secrets."""
+    parts = urlsplit(url)
+    digest = hashlib.sha256(url.encode()).hexdigest()[:8]
+    if parts.scheme in ("json", "jsons", "http", "https"):
+        try:
+            port = f":{parts.port}" if parts.port else ""
+        except ValueError:  # out of range: show it as written; sending will fail plainly
+            port = ":" + parts.netloc.rpartition(":")[2]
+        return f"{parts.scheme}://{parts.hostname}{port}#{digest}"
+    return f"{parts.scheme}://…#{digest}"
+
+
+def check_answer(target: str, status: int, content: bytes) -> None:
+    """Raise unless the answer is a success: 2xx, and no non-zero errcode/code in the body."""
+    if not 200 <= status < 300:
+        raise DeliveryError(target, f"HTTP {status}: {content[:200].decode('utf-8', 'replace')}")
+    try:
+        answer = json.loads(content) if content.strip() else None
+    except ValueError:
+        return  # a plain-text 200 is how generic webhooks say OK
+    if isinstance(answer, dict):
+        for key in ("errcode", "code", "StatusCode"):
+            value = answer.get(key)
+            if isinstance(value, int) and value != 0:
+                message = answer.get("errmsg") or answer.get("msg") or answer.get("message") or ""
+                raise DeliveryError(target, f"rejected with {key} {value}: {message}")
+
+
+@dataclass
+class HttpPoster:
+    """POSTs JSON with a timeout, turning every transport failure into DeliveryError."""
+
+    target: str
+    timeout: float
+
+    def post(self, url: str, payload: dict[str, Any]) -> None:
+        """POST and check the answer."""
+        import requests
+
+        try:
+            response = requests.post(
+                url,
+                data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+                headers={
+                    "Content-Type": "application/json; charset=utf-8",
+                    "User-Agent": "shopbot",
+                },
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            raise DeliveryError(self.target, f"no answer within {self.timeout:g} s") from None
+        except requests.ConnectionError:
+            raise DeliveryError(self.target, "cannot connect") from None
+        except requests.RequestException as exc:
+            raise DeliveryError(self.target, f"request failed ({type(exc).__name__})") from None
+        check_answer(self.target, response.status_code, response.content)

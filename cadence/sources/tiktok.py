@@ -1,0 +1,109 @@
+"""The shop's own videos from TikTok Shop's analytics, through the Partner API client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cadence.videos import VideoRecord, parse_time
+from config.errors import ConfigError
+from config.runtime import Secrets
+from config.settings import Settings, ShopSettings
+from tiktok import PartnerClient
+
+
+@dataclass
+class ShopVideosSource:
+    """The shop's own videos from `GET /analytics/{version}/shop_videos/performance`."""
+
+    client: PartnerClient
+    shop_cipher: str
+    zone: ZoneInfo
+    version: str = "202409"
+    account_type: str | None = None
+    page_size: int = 100
+    name: str = "tiktok"
+    skipped: list[str] = field(default_factory=list)  # items that could not be read
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, shop: ShopSettings, secrets: Secrets
+    ) -> ShopVideosSource:
+        """The source for a shop's `[shops.tiktok]` table, secrets read from `secrets`."""
+        tt = shop.tiktok
+        if tt is None:
+            raise ConfigError(
+                settings.path,
+                f"shop {shop.id!r} has no [shops.tiktok] table; add one to sync from TikTok "
+                "Shop, or use `cadence videos import` / `videos add`",
+            )
+        where = f"[shops.tiktok] of shop {shop.id!r}"
+        client = PartnerClient(
+            base_url=tt.base_url,
+            app_key=secrets.require(tt.app_key_env, where),
+            app_secret=secrets.require(tt.app_secret_env, where),
+            access_token=secrets.require(tt.access_token_env, where),
+            timeout=tt.timeout,
+        )
+        return cls(
+            client=client,
+            shop_cipher=tt.shop_cipher,
+            zone=settings.zone(shop),
+            version=tt.analytics_version,
+            account_type=tt.account_type,
+        )
+
+    @property
+    def path(self) -> str:
+        """The endpoint's path."""
+        return f"/analytics/{self.version}/shop_videos/performance"
+
+    def fetch(self, start: date, end: date) -> Iterator[VideoRecord]:
+        """Videos posted from `start` to before `end` (shop-local dates), page by page."""
+        token: str | None = None
+        seen_tokens: set[str] = set()
+        while True:
+            data = self.client.get(
+                self.path,
+                {
+                    "shop_cipher": self.shop_cipher,
+                    "start_date_ge": start.isoformat(),
+                    "end_date_lt": end.isoformat(),
+                    "page_size": self.page_size,
+                    "page_token": token,
+                    "account_type": self.account_type,
+                },
+            )
+            for item in data.get("videos") or []:
+                record = _record(item, self.zone) if isinstance(item, dict) else None
+                if record is None:
+                    self.skipped.append(f"unreadable video item: {str(item)[:120]}")
+                else:
+                    yield record
+            token = data.get("next_page_token") or None
+            if not token or token in seen_tokens:  # a repeated token would loop forever
+                return
+            seen_tokens.add(token)
+
+
+def _record(item: Mapping[str, Any], zone: ZoneInfo) -> VideoRecord | None:
+    video_id = str(item.get("id") or "").strip()
+    posted = item.get("video_post_time")
+    if not video_id or not isinstance(posted, str):
+        return None
+    try:
+        posted_at: datetime = parse_time(posted, zone)
+    except ValueError:
+        return None
+    products = tuple(
+        str(p.get("id")) for p in item.get("products") or [] if isinstance(p, dict) and p.get("id")
+    )
+    return VideoRecord(
+        video_id=video_id,
+        posted_at=posted_at,
+        product_ids=products,
+        title=str(item.get("title") or ""),
+    )

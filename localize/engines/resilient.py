@@ -1,0 +1,150 @@
+"""What deep-translator lacks around an engine: a timeout on every call, retries with
+backoff, bounded concurrency, chunking under the engine's limit, and a fallback.
+
+deep-translator's engines have no request timeout, no common exception base and no
+concurrency; every call here runs in a worker thread that the caller stops waiting for
+after `timeout` seconds, and every failure becomes one EngineError naming the engine.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from localize.engines.chunks import chunks
+from localize.errors import EngineError
+
+if TYPE_CHECKING:
+    from localize.engines import TranslationEngine
+
+
+_RETRYABLE_SERVER = {
+    "ERR_TOO_MANY_REQUESTS",
+    "ERR_INTERNAL_SERVER_ERROR",
+    "ERR_SERVICE_NOT_AVAIBLE",
+    "API server error",
+}
+
+
+def classify(exc: BaseException) -> tuple[bool, str]:
+    """(retry?, what happened) for whatever an engine raised."""
+    import requests
+    from deep_translator import exceptions as dx
+
+    if isinstance(exc, dx.TooManyRequests):
+        return True, "rate limited (429)"
+    if isinstance(exc, dx.ServerException):
+        message = str(exc.args[0]) if exc.args else "server error"
+        return message in _RETRYABLE_SERVER, f"server answered {message}"
+    if isinstance(exc, (dx.RequestError, requests.ConnectionError, requests.Timeout)):
+        return True, f"network error ({type(exc).__name__})"
+    if isinstance(exc, dx.AuthorizationException):
+        return False, "the API key was refused"
+    if isinstance(exc, dx.TranslationNotFound):
+        return False, "no translation in the answer"
+    if isinstance(exc, dx.NotValidLength):
+        return False, "text too long for the engine"
+    if isinstance(exc, (dx.LanguageNotSupportedException, dx.InvalidSourceOrTargetLanguage)):
+        return False, "language not supported by the engine"
+    if isinstance(exc, (ValueError, KeyError, TypeError)):
+        return False, f"answered something that is not a translation ({type(exc).__name__})"
+    return False, f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+@dataclass
+class ResilientEngine:
+    """An engine with a timeout per call, retries with backoff and a cap on calls in flight."""
+
+    translator: TranslationEngine
+    timeout: float = 10.0
+    retries: int = 3
+    concurrency: int = 4
+    pause: Callable[[float], None] = time.sleep
+    calls: int = 0  # engine calls made, for summaries and benchmarks
+    _slots: threading.BoundedSemaphore = field(init=False)
+    _pool: ThreadPoolExecutor = field(init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._slots = threading.BoundedSemaphore(self.concurrency)
+        # Extra workers: a call abandoned on timeout keeps its thread until it returns.
+        self._pool = ThreadPoolExecutor(
+            max_workers=self.concurrency * 2, thread_name_prefix=f"translator-{self.name}"
+        )
+
+    @property
+    def name(self) -> str:
+        """The engine's name."""
+        return self.translator.name
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        """Translate, chunked under the engine's limit, each chunk retried and timed out."""
+        return "".join(
+            self._one(chunk, source, target) for chunk in chunks(text, self.translator.max_chars)
+        )
+
+    def _one(self, text: str, source: str, target: str) -> str:
+        if not text.strip():
+            return text
+        last = "no attempt made"
+        for attempt in range(self.retries + 1):
+            with self._slots:
+                with self._lock:
+                    self.calls += 1
+                future = self._pool.submit(self.translator.translate, text, source, target)
+                try:
+                    return future.result(timeout=self.timeout)
+                except FutureTimeout:
+                    future.cancel()
+                    last, retry = f"no answer within {self.timeout:g} s", True
+                except Exception as exc:  # noqa: BLE001 - deep-translator has no common base
+                    retry, last = classify(exc)
+            if not retry:
+                raise EngineError(self.name, last)
+            if attempt < self.retries:
+                self.pause(min(0.5 * 2**attempt, 8.0))
+        raise EngineError(self.name, f"gave up after {self.retries + 1} tries: {last}")
+
+    def close(self) -> None:
+        """Stop the workers (without waiting for abandoned calls)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass
+class EngineChain:
+    """The shop's engine, then its fallback when the first one fails."""
+
+    engines: Sequence[ResilientEngine]
+
+    @property
+    def calls(self) -> int:
+        """Engine calls made by all engines."""
+        return sum(e.calls for e in self.engines)
+
+    def translate(
+        self, text: str, source: dict[str, str], target: dict[str, str]
+    ) -> tuple[str, str]:
+        """(translation, engine name); `source`/`target` map engine name to its code."""
+        errors: list[EngineError] = []
+        for translator in self.engines:
+            name = translator.name
+            try:
+                return translator.translate(text, source[name], target[name]), name
+            except EngineError as exc:
+                errors.append(exc)
+        if len(errors) == 1:
+            raise errors[0]
+        raise EngineError(
+            " then ".join(e.engine for e in errors),
+            "; ".join(f"{e.engine}: {e.problem}" for e in errors),
+        )
+
+    def close(self) -> None:
+        """Stop every engine's workers."""
+        for translator in self.engines:
+            translator.close()

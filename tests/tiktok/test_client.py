@@ -1,0 +1,120 @@
+"""The Partner API client against a local server that checks signatures like TikTok's."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.httpserver import Reply, Request, Route, serve
+from tests.tiktok.partner import client, signed, success
+from tiktok import TikTokError, sign
+
+PATH = "/product/202309/products/search"
+
+
+def test_the_official_signing_vector() -> None:
+    query = {"app_key": "29a39d", "timestamp": "1623812664", "sign": "x", "access_token": "y"}
+    assert sign("e59af819cc", "/authorization/202309/shops", query) == (
+        "b596b73e0cc6de07ac26f036364178ab16b0a907af13d43f0a0cd2345f582dc8"
+    )
+
+
+def test_the_body_takes_part_in_the_signature() -> None:
+    query = {"app_key": "k", "timestamp": "1"}
+    assert sign("s", "/p", query, b'{"a":1}') != sign("s", "/p", query)
+
+
+def echo(req: Request) -> Reply:
+    return success({"method": req.method, "query": req.query, "body": req.body.decode("latin-1")})
+
+
+def test_get_sends_the_params_signed_and_the_token_in_a_header() -> None:
+    with serve({PATH: signed(echo)}) as srv:
+        data = client(srv.url).get(PATH, {"shop_cipher": "ROW_x", "page_token": None})
+    assert data["method"] == "GET"
+    assert data["query"]["shop_cipher"] == "ROW_x" and "page_token" not in data["query"]
+
+
+def test_post_signs_the_json_body_exactly_as_sent() -> None:
+    with serve({PATH: signed(echo)}) as srv:
+        data = client(srv.url).post(PATH, {"shop_cipher": "ROW_x"}, {"title": "保温杯", "n": 1})
+        [req] = srv.requests
+    assert data["method"] == "POST" and req.json() == {"title": "保温杯", "n": 1}
+    assert req.headers["content-type"] == "application/json"
+
+
+def test_post_multipart_leaves_the_body_out_of_the_signature() -> None:
+    upload = "/product/202309/images/upload"
+    with serve({upload: signed(lambda r: success({"uri": "tos-img/1"}))}) as srv:
+        data = client(srv.url).post_multipart(
+            upload,
+            {"use_case": "MAIN_IMAGE"},
+            {"data": ("main.jpg", b"\xff\xd8jpeg", "image/jpeg")},
+        )
+        [req] = srv.requests
+    assert data == {"uri": "tos-img/1"}
+    assert req.headers["content-type"].startswith("multipart/form-data")
+    assert b'name="data"; filename="main.jpg"' in req.body and b"\xff\xd8jpeg" in req.body
+
+
+def rate_limited(times: int) -> Route:
+    calls = {"n": 0}
+
+    def route(req: Request) -> Reply:
+        calls["n"] += 1
+        if calls["n"] <= times:
+            return Reply(429, {"code": 36009002, "message": "rate limited", "request_id": "r"})
+        return success({"ok": True})
+
+    return signed(route)
+
+
+def test_rate_limits_are_retried() -> None:
+    with serve({PATH: rate_limited(2)}) as srv:
+        assert client(srv.url).get(PATH, {}) == {"ok": True}
+        assert len(srv.requests) == 3
+
+
+def test_giving_up_says_how_often_and_why() -> None:
+    with serve({PATH: rate_limited(99)}) as srv:
+        with pytest.raises(TikTokError, match="gave up after 3 tries: HTTP 429, code 36009002"):
+            client(srv.url, retries=2).get(PATH, {})
+
+
+def test_a_bad_signature_is_explained() -> None:
+    with serve({PATH: signed(echo)}) as srv:
+        with pytest.raises(TikTokError, match="code 106001: bad signature; check the app secret"):
+            client(srv.url, secret="wrong").get(PATH, {})
+
+
+def test_an_expired_token_is_explained() -> None:
+    expired = Reply(200, {"code": 105002, "message": "expired", "request_id": "r9"})
+    with serve({PATH: lambda r: expired}) as srv:
+        with pytest.raises(TikTokError, match=r"access token expired.*\(request_id r9\)"):
+            client(srv.url).get(PATH, {})
+
+
+def test_garbage_is_an_error_not_a_crash() -> None:
+    with serve({PATH: lambda r: Reply(200, "<html>gateway</html>")}) as srv:
+        with pytest.raises(TikTokError, match="not JSON"):
+            client(srv.url).get(PATH, {})
+
+
+def test_the_deadline_covers_the_whole_request_not_each_read() -> None:
+    # Every byte arrives well within a read timeout; the whole answer never does.
+    body = json.dumps({"code": 0, "data": {"pad": "x" * 200}})
+    with serve({PATH: lambda r: Reply(200, body, trickle=0.05)}) as srv:
+        started = time.monotonic()
+        with pytest.raises(TikTokError, match=r"gave up after 1 tries: no answer within 0.5 s"):
+            client(srv.url, timeout=0.5, retries=0).get(PATH, {})
+        assert time.monotonic() - started < 1.5
+
+
+def test_an_answer_past_the_size_cap_is_refused() -> None:
+    big = success({"pad": "x" * 5000})
+    with serve({PATH: lambda r: big}) as srv:
+        with pytest.raises(TikTokError, match="answer larger than 1000 bytes"):
+            client(srv.url, max_bytes=1000).get(PATH, {})
+        assert len(srv.requests) == 1

@@ -1,0 +1,200 @@
+"""Signed requests to the Partner API: GET, JSON POST and multipart POST, each with a
+whole-request deadline and a cap on the answer's size, retried on rate limits and 5xx."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from config.errors import AppError, ExitCode
+
+RETRYABLE_CODES = {36009002, 36009003}  # rate limited; internal error
+TOKEN_EXPIRED = 105002
+BAD_SIGN = 106001
+
+# (field name) -> (file name, content, content type), as a multipart upload sends it
+Files = Mapping[str, tuple[str, bytes, str]]
+
+
+class TikTokError(AppError):
+    """The Partner API refused or failed a request."""
+
+    exit_code = ExitCode.FAILURES
+
+    def __init__(
+        self, path: str, problem: str, *, code: int | None = None, request_id: str | None = None
+    ) -> None:
+        self.code = code
+        ref = f" (request_id {request_id})" if request_id else ""
+        super().__init__(f"TikTok Shop API {path}: {problem}{ref}")
+
+
+def sign(secret: str, path: str, query: Mapping[str, Any], body: bytes = b"") -> str:
+    """The `sign` parameter: HMAC-SHA256 over secret + path + sorted params + body + secret.
+
+    Every query parameter but `sign` and `access_token` takes part, sorted by key, as
+    `{key}{value}`; a multipart body does not (pass b"" for it).
+    """
+    params = "".join(f"{k}{query[k]}" for k in sorted(query) if k not in ("sign", "access_token"))
+    wrapped = f"{secret}{path}{params}".encode() + body + secret.encode()
+    return hmac.new(secret.encode(), wrapped, hashlib.sha256).hexdigest()
+
+
+class _Late(Exception):
+    """The deadline passed before the whole answer arrived."""
+
+
+class _TooLarge(Exception):
+    """The answer grew past the size cap."""
+
+
+@dataclass
+class PartnerClient:
+    """Signed requests to the Partner API, with retries on rate limits and 5xx.
+
+    `timeout` bounds each whole request (connecting, waiting, reading the body), not only
+    each read; `max_bytes` caps the answer.
+    """
+
+    base_url: str
+    app_key: str
+    app_secret: str
+    access_token: str
+    timeout: float = 15.0
+    retries: int = 3
+    max_bytes: int = 8 * 1024 * 1024
+    clock: Callable[[], float] = time.time
+    pause: Callable[[float], None] = time.sleep
+
+    def get(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """GET `path` with `params`; the response's `data`, or TikTokError."""
+        return self._call("GET", path, params)
+
+    def post(
+        self, path: str, params: Mapping[str, Any], json_body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """POST a JSON body (signed with the query); the response's `data`, or TikTokError."""
+        body = json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return self._call("POST", path, params, body=body)
+
+    def post_multipart(self, path: str, params: Mapping[str, Any], files: Files) -> dict[str, Any]:
+        """POST files as multipart/form-data (not part of the signature); the `data`."""
+        return self._call("POST", path, params, files=files)
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any],
+        *,
+        body: bytes | None = None,
+        files: Files | None = None,
+    ) -> dict[str, Any]:
+        last = "no attempt made"
+        for attempt in range(self.retries + 1):
+            query = {
+                **{k: v for k, v in params.items() if v is not None},
+                "app_key": self.app_key,
+                "timestamp": str(int(self.clock())),
+            }
+            query["sign"] = sign(self.app_secret, path, query, body or b"")
+            url = f"{self.base_url.rstrip('/')}{path}?{urlencode(query)}"
+            try:
+                status, content = self._send(method, url, body=body, files=files)
+            except _Late:
+                last = f"no answer within {self.timeout:g} s"
+            except _TooLarge:
+                raise TikTokError(path, f"answer larger than {self.max_bytes} bytes") from None
+            except OSError as exc:  # requests' exceptions are OSErrors
+                last = f"cannot connect ({type(exc).__name__})"
+            else:
+                payload = _json(content)
+                code = payload.get("code") if payload else None
+                if (
+                    status == 429
+                    or code in RETRYABLE_CODES
+                    or (status >= 500 and code in (None, 0))
+                ):
+                    last = f"HTTP {status}, code {code}"
+                elif payload is None:
+                    raise TikTokError(path, f"HTTP {status} with a body that is not JSON")
+                elif code != 0:
+                    raise TikTokError(
+                        path,
+                        _explain(code, payload.get("message", "")),
+                        code=code,
+                        request_id=payload.get("request_id"),
+                    )
+                else:
+                    data = payload.get("data")
+                    return data if isinstance(data, dict) else {}
+            if attempt < self.retries:
+                self.pause(min(2**attempt, 30))
+        raise TikTokError(path, f"gave up after {self.retries + 1} tries: {last}")
+
+    def _send(
+        self, method: str, url: str, *, body: bytes | None, files: Files | None
+    ) -> tuple[int, bytes]:
+        """(status, body) of one request, read in pieces until the deadline or the cap."""
+        import requests
+        from urllib3.exceptions import HTTPError, ReadTimeoutError
+
+        deadline = time.monotonic() + self.timeout
+        headers = {"x-tts-access-token": self.access_token}
+        if files is None:
+            headers["content-type"] = "application/json"
+        try:
+            response = requests.request(
+                method,
+                url,
+                headers=headers,
+                data=body,
+                files=files,
+                timeout=self.timeout,
+                stream=True,
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            raise _Late from None
+        with response:
+            content = bytearray()
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _Late
+                sock = getattr(response.raw.connection, "sock", None)
+                if sock is not None:  # a read may wait only for what is left of the deadline
+                    sock.settimeout(left)
+                try:
+                    block = response.raw.read1(65536)
+                except ReadTimeoutError:
+                    raise _Late from None
+                except HTTPError as exc:  # urllib3's, unwrapped when reading the raw stream
+                    raise requests.ConnectionError(str(exc)) from None
+                if not block:
+                    return response.status_code, bytes(content)
+                content += block
+                if len(content) > self.max_bytes:
+                    raise _TooLarge
+
+
+def _json(content: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(content)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _explain(code: int, message: str) -> str:
+    if code == TOKEN_EXPIRED:
+        return f"code {code}: the access token expired; refresh it and update its variable"
+    if code == BAD_SIGN:
+        return f"code {code}: bad signature; check the app secret's variable"
+    return f"code {code}: {message}"
