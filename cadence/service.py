@@ -30,6 +30,7 @@ from cadence.quota import (
 from cadence.videos import IngestSummary, ingest, numbered
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
+from config.tables import RowProblem
 from store.db import read_scope, session_scope
 from store.models import Shop, Video
 from store.queries import alerts_since, sync_shops, videos_between
@@ -251,7 +252,7 @@ def sync_videos(
     secrets: Secrets,
     now: datetime,
     days: int = 14,
-) -> tuple[IngestSummary, list[str]]:
+) -> tuple[IngestSummary, list[RowProblem]]:
     """Fetch the shop's recent videos from its configured source and store them."""
     from cadence.sources import source_for
 

@@ -12,13 +12,14 @@ from cadence.videos import VideoRecord
 from config.errors import AppError, ConfigError
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
+from config.tables import RowProblem
 
 
 class VideoSource(Protocol):
     """Reports the videos a shop posted between two shop-local dates."""
 
     name: str
-    skipped: list[str]  # what `fetch` could not read, each saying why; the rest goes on
+    skipped: list[RowProblem]  # what `fetch` could not read, and why; the rest goes on
 
     def fetch(self, start: date, end: date) -> Iterable[VideoRecord]:
         """Videos posted on `start` up to (not including) `end`."""

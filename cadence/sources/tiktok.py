@@ -12,6 +12,7 @@ from cadence.videos import VideoRecord, parse_time
 from config.errors import ConfigError
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
+from config.tables import Place, RowProblem
 from tiktok import PartnerClient
 
 
@@ -26,7 +27,7 @@ class ShopVideosSource:
     account_type: str | None = None
     page_size: int = 100
     name: str = "tiktok"
-    skipped: list[str] = field(default_factory=list)  # items that could not be read
+    skipped: list[RowProblem] = field(default_factory=list)  # items that could not be read
 
     @classmethod
     def from_settings(
@@ -80,7 +81,8 @@ class ShopVideosSource:
             for item in data.get("videos") or []:
                 record = _record(item, self.zone) if isinstance(item, dict) else None
                 if record is None:
-                    self.skipped.append(f"unreadable video item: {str(item)[:120]}")
+                    place = Place(f"{self.name} {self.path}", item=len(self.skipped), kind="video")
+                    self.skipped.append(place.problem(f"unreadable video item: {str(item)[:120]}"))
                 else:
                     yield record
             token = data.get("next_page_token") or None

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from cadence.notify import DeliveryError
 from cadence.videos import VideoRecord
+from config.tables import Place, RowProblem
 
 
 @dataclass
@@ -34,12 +35,13 @@ class FakeVideoSource:
     items: list[VideoRecord | str]
     zone: ZoneInfo
     name: str = "fake"
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[RowProblem] = field(default_factory=list)
 
     def fetch(self, start: date, end: date) -> Iterator[VideoRecord]:
         """The records posted from `start` to before `end` in the shop's timezone."""
         for item in self.items:
             if isinstance(item, str):
-                self.skipped.append(f"unreadable video item: {item}")
+                place = Place("fake", item=len(self.skipped), kind="video")
+                self.skipped.append(place.problem(f"unreadable video item: {item}"))
             elif start <= item.posted_at.astimezone(self.zone).date() < end:
                 yield item

@@ -118,14 +118,14 @@ def test_unreadable_items_are_skipped_with_a_reason_and_the_rest_goes_on(world) 
     source = built(world)
     assert len(list(source.fetch(START, END))) == 5
     [problem] = source.skipped
-    assert problem.startswith("unreadable video item:") and "v9" in problem
+    assert problem.message.startswith("unreadable video item:") and "v9" in str(problem)
 
 
 def test_sync_stores_what_the_source_reports(world, engine: Engine) -> None:  # type: ignore[no-untyped-def]
     settings, secrets = world
     summary, skipped = sync_videos(engine, settings, settings.shop("acme-th"), secrets, NOW)
     assert (summary.added, summary.updated) == (5, 0)
-    assert len(skipped) == 1 and "v9" in skipped[0]
+    assert len(skipped) == 1 and "v9" in str(skipped[0])
     again, _ = sync_videos(engine, settings, settings.shop("acme-th"), secrets, NOW)
     assert (again.added, again.updated) == (0, 5)
 
