@@ -7,6 +7,8 @@ reading `sys.*`, so tests run them in-process with their own streams.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -19,7 +21,7 @@ from typer.exceptions import TyperException
 from config.errors import AppError, ExitCode
 from config.runtime import Environment, Invocation
 
-__all__ = ["Environment", "ExitCode", "Invocation", "invocation", "main", "new_app"]
+__all__ = ["Environment", "ExitCode", "Invocation", "command", "invocation", "main", "new_app"]
 
 ConfigOption = Annotated[
     Path | None,
@@ -45,6 +47,41 @@ def invocation(ctx: typer.Context, config: Path | None, db: str | None) -> Invoc
     """The command's Invocation, from the environment main() put on the context."""
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     return Invocation(env=env, config=config, db=db)
+
+
+def command(app: typer.Typer, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `fn(inv, **options)` as command `name` of `app`, with the options every
+    command shares (--config, --db) added once here; `--json` (a `json_out` option) also
+    makes a failure print its error as JSON on stdout."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        own = list(inspect.signature(fn, eval_str=True).parameters.values())[1:]  # not inv
+        shared = [
+            inspect.Parameter(
+                "config", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ConfigOption
+            ),
+            inspect.Parameter(
+                "db", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DbOption
+            ),
+        ]
+        ctx = inspect.Parameter(
+            "ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
+        )
+
+        @functools.wraps(fn)
+        def run(ctx: typer.Context, config: Path | None, db: str | None, **options: Any) -> Any:
+            inv = invocation(ctx, config, db)
+            inv.env.json_errors = bool(options.get("json_out"))
+            return fn(inv, **options)
+
+        params = [ctx, *own, *shared]
+        run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in params}
+        del run.__wrapped__  # Typer must read the signature above, not fn's
+        app.command(name)(run)
+        return fn
+
+    return register
 
 
 def new_app(name: str, help_text: str) -> typer.Typer:
@@ -77,6 +114,8 @@ def main(
         )
     except AppError as exc:
         env.err(f"error: {exc.message}")
+        if env.json_errors:  # a script reading --json output learns why there is none
+            env.json({"error": exc.message, "exit_code": int(exc.exit_code)})
         return int(exc.exit_code)
     except typer.Exit as exc:
         return int(exc.exit_code)

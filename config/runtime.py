@@ -55,6 +55,7 @@ class Environment:
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     cwd: Path = field(default_factory=Path.cwd)
     clock: Clock = utcnow
+    json_errors: bool = False  # a --json command: errors are printed as JSON on stdout too
 
     def out(self, text: str = "") -> None:
         """Write a line of results to stdout."""
@@ -140,4 +141,3 @@ class Invocation:
 
             self._settings = load(self.config_path)
         return self._settings
-
