@@ -32,3 +32,22 @@ def parse_iso(text: str) -> datetime:
     if value.endswith("Z"):
         value = value[:-1] + "+00:00"
     return datetime.fromisoformat(value)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all (a temporary file beside it, renamed into place),
+    with the permissions the umask gives any new file."""
+    import os
+    import secrets
+
+    # Not mkstemp: its files are 0600, unreadable to a team sharing the folder. A fresh
+    # name opened with 0666 gets whatever the umask allows, like any other new file.
+    tmp = path.with_name(f".{path.name[:64]}.{secrets.token_hex(4)}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

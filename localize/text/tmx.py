@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -12,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from config.errors import BadInput
+from config.files import write_atomically
 from localize.text import memory
 from store.db import session_scope
 from store.models import Quality, TranslationMemory
@@ -124,12 +123,5 @@ def export_tmx(engine: Engine, path: Path, *, scope: str) -> int:
             tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
             ET.SubElement(tuv, "seg").text = text
     ET.indent(root)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            ET.ElementTree(root).write(f, encoding="utf-8", xml_declaration=True)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, ET.tostring(root, encoding="utf-8", xml_declaration=True))
     return len(rows)
