@@ -4,6 +4,7 @@ outcome for every file, so one bad file fails alone and the rest are done."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -94,11 +95,12 @@ def plan(
     existing folder, is always a folder; a missing one is made when the first file is
     written."""
     target = Path(out)
-    folder = str(out).endswith(("/", os.sep)) or target.is_dir()
+    existing = _existing(target)
+    folder = str(out).endswith(("/", os.sep)) or existing == "folder"
     if len(inputs) == 1 and not folder:
         output_format(target, rules)  # refused before any work, not JPEG under a .bmp name
         return [Job(inputs[0], target, operation)]
-    if target.exists() and not target.is_dir():
+    if existing == "file":
         raise BadInput(f"{target} is a file: {len(inputs)} image(s) need a folder to go into")
     used: set[str] = set()
     jobs = []
@@ -112,6 +114,14 @@ def plan(
         used.add(name)
         jobs.append(Job(src, (target / name).resolve(), operation))
     return jobs
+
+
+def _existing(path: Path) -> str | None:
+    """ "folder", "file", or None when nothing can be found there (writing will say why)."""
+    try:
+        return "folder" if stat.S_ISDIR(path.stat().st_mode) else "file"
+    except OSError:  # absent, a name over 255 bytes, a folder we may not enter
+        return None
 
 
 def run_batch(
