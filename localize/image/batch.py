@@ -117,7 +117,7 @@ def plan(
 
 
 def _existing(path: Path) -> str | None:
-    """ "folder", "file", or None when nothing can be found there (writing will say why)."""
+    """What stands at `path`: "folder", "file", or None when nothing can be seen there."""
     try:
         return "folder" if stat.S_ISDIR(path.stat().st_mode) else "file"
     except OSError:  # absent, a name over 255 bytes, a folder we may not enter
