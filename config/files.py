@@ -176,3 +176,22 @@ def _in_range(moment: datetime) -> datetime:
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
         raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
     return moment
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all (a temporary file beside it, renamed into place),
+    with the permissions the umask gives any new file."""
+    import os
+    import secrets
+
+    # Not mkstemp: its files are 0600, unreadable to a team sharing the folder. A fresh
+    # name opened with 0666 gets whatever the umask allows, like any other new file.
+    tmp = path.with_name(f".{path.name[:64]}.{secrets.token_hex(4)}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

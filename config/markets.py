@@ -11,6 +11,8 @@ from typing import Any
 from config.engines import ENGINES
 from config.errors import ConfigError
 
+DEFAULT_SCRIPT = "latin"
+
 
 @dataclass(frozen=True)
 class Language:
@@ -68,10 +70,17 @@ class MarketCatalog:
     path: str
     markets: dict[str, Market] = field(default_factory=dict)
     languages: dict[str, Language] = field(default_factory=dict)
+    default_images: ImageRules | None = None  # [defaults] images, when the file has all of it
 
     def market(self, code: str) -> Market:
         """The market with this code (KeyError when unknown)."""
         return self.markets[code]
+
+    def script(self, language: str) -> str:
+        """The script a language is written in; a language the file does not list is
+        taken as Latin, as a listed one without a `script` is."""
+        known = self.languages.get(language)
+        return known.script if known else DEFAULT_SCRIPT
 
 
 _MARKET_KEYS = {
@@ -118,7 +127,7 @@ def _catalog(shown: str, data: dict[str, Any]) -> MarketCatalog:
         languages[code] = Language(
             code=code,
             name=str(entry.get("name", code)),
-            script=str(entry.get("script", "latin")),
+            script=str(entry.get("script", DEFAULT_SCRIPT)),
             engines=engines,
         )
     defaults = data.get("defaults", {})
@@ -152,9 +161,19 @@ def _catalog(shown: str, data: dict[str, Any]) -> MarketCatalog:
             title_min=int(merged.get("title_min", 1)),
             title_max=int(merged.get("title_max", 255)),
             description_max=int(merged.get("description_max", 10000)),
-            images=ImageRules(**{**images, "formats": tuple(images["formats"])}),
+            images=_image_rules(images),
             epr_required=bool(merged.get("epr_required", False)),
         )
     if problems:
         raise ConfigError(shown, problems)
-    return MarketCatalog(path=shown, markets=markets, languages=languages)
+    shared = defaults.get("images", {})
+    default_images = (
+        _image_rules(shared) if isinstance(shared, dict) and _IMAGE_KEYS <= set(shared) else None
+    )
+    return MarketCatalog(
+        path=shown, markets=markets, languages=languages, default_images=default_images
+    )
+
+
+def _image_rules(images: dict[str, Any]) -> ImageRules:
+    return ImageRules(**{**images, "formats": tuple(images["formats"])})

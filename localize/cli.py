@@ -55,7 +55,12 @@ RequiredShop = Annotated[str, typer.Option("--shop", help="Shop id from the shop
 def image(
     ctx: typer.Context,
     inputs: Annotated[list[Path], typer.Argument(help="Images to caption.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="A file for one input, a folder.")],
+    out: Annotated[
+        str,
+        typer.Option(
+            "-o", "--out", help="A file for one input (.jpg or .png); a folder (ending in /)."
+        ),
+    ],
     to: Annotated[str, typer.Option("--to", help="Target language, e.g. th, vi, en.")],
     text: Annotated[str | None, typer.Option("--text", help="Source text to translate.")] = None,
     caption: Annotated[str | None, typer.Option("--caption", help="Caption as is.")] = None,
@@ -71,9 +76,9 @@ def image(
     db: DbOption = None,
 ) -> int:
     """Draw a caption in the buyer's language onto images."""
-    from localize.image.batch import plan, run_batch
     from localize.image.fit import FitSpec
-    from localize.image.render import Layout, validate_caption
+    from localize.image.pipeline import caption_images
+    from localize.image.render import Layout
 
     if replace_text:
         raise NotBuilt("localize image --replace-text")
@@ -81,34 +86,67 @@ def image(
         raise BadInput("give exactly one of --text (to translate) or --caption (as is)")
     if jobs is not None and jobs < 1:
         raise BadInput("--jobs must be at least 1")
+    if position not in ("bottom", "top"):
+        raise BadInput(f"--position {position!r}: use bottom or top")
     inv = invocation(ctx, config, db)
     if text is not None:
         caption = _translate_caption(inv, text, to, shop)
     assert caption is not None
-    caption = validate_caption(caption, to)  # once, before any image is opened
-    if len(inputs) > 1:
-        out.mkdir(parents=True, exist_ok=True)
-    if position not in ("bottom", "top"):
-        raise BadInput(f"--position {position!r}: use bottom or top")
-    layout = Layout(position=position, spec=FitSpec(max_lines=max_lines))
-    work = plan(inputs, out, caption, to, layout)
     with _progress(inv.env) as progress:
         tick = (lambda done, total: progress("captioning", done, total)) if progress else None
-        result = run_batch(work, jobs, tick)
+        captioned = caption_images(
+            inputs,
+            out,
+            caption=caption,
+            language=to,
+            settings=inv.settings() if shop else None,
+            shop=shop,
+            layout=Layout(position=position, spec=FitSpec(max_lines=max_lines)),
+            workers=jobs,
+            progress=tick,
+        )
+    return _show_images(inv.env, captioned, json_out)
+
+
+def _show_images(env: Environment, captioned, json_out: bool) -> int:  # type: ignore[no-untyped-def]
+    """`localize image`'s report: failures and warnings on stderr, the images written as
+    text or JSON on stdout, a count last; the exit code."""
+    result = captioned.result
     for failure in result.failed:
-        inv.env.err(f"failed: {failure['error']}")
+        env.err(f"failed: {failure.error}")
     for done in result.done:
-        for warning in done["warnings"]:  # type: ignore[attr-defined]
-            inv.env.err(f"warning: {done['input']}: {warning}")
+        for warning in done.warnings:
+            env.err(f"warning: {done.input}: {warning}")
     if json_out:
-        inv.env.json({"caption": caption, "captioned": result.done, "failed": result.failed})
+        env.json(
+            {
+                "caption": captioned.caption,
+                "captioned": [
+                    {
+                        "input": str(d.input),
+                        "output": str(d.output),
+                        "size": d.size,
+                        "lines": list(d.lines),
+                        "truncated": d.truncated,
+                        "contrast": d.contrast,
+                        "bytes": d.bytes,
+                        "warnings": list(d.warnings),
+                    }
+                    for d in result.done
+                ],
+                "failed": [
+                    {"input": str(f.input), "output": str(f.output), "error": f.error}
+                    for f in result.failed
+                ],
+            }
+        )
     else:
-        for done in result.done:
-            inv.env.out(
-                f"{done['output']}  ({done['size']} px, {len(done['lines'])} line(s)"
-                f"{', truncated' if done['truncated'] else ''})"
+        for d in result.done:
+            env.out(
+                f"{d.output}  ({d.size} px, {len(d.lines)} line(s)"
+                f"{', truncated' if d.truncated else ''})"
             )
-    inv.env.err(
+    env.err(
         f"{len(result.done)} captioned, {len(result.failed)} failed, {result.truncated} truncated"
     )
     return ExitCode.FAILURES if result.failed else ExitCode.OK
@@ -425,7 +463,7 @@ def run_pending(
         summary = run_text(store, settings, shop_cfg, inv.env.secrets, progress=progress)
         tick = (lambda done, total: progress("captioning", done, total)) if progress else None
         images = run_images(
-            store, shop_cfg, inv.data_dir / "images", workers=jobs, progress=tick
+            store, settings, shop_cfg, inv.data_dir / "images", workers=jobs, progress=tick
         )
     for error in summary.errors + images.errors:
         inv.env.err(f"failed: {error}")

@@ -1,81 +1,127 @@
-"""Captioning many images: a process pool, a progress callback, every failure kept apart."""
+"""Many images through one operation: a process pool, a progress callback, and a typed
+outcome for every file, so one bad file fails alone and the rest are done."""
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from config.errors import AppError
-from localize.image.render import ImageInputError, Layout, caption_file, safe_name
+from config.errors import AppError, BadInput
+from config.markets import ImageRules
+from localize.image.outputs import output_format, safe_name, suffix_for
 
 
-@dataclass
+@dataclass(frozen=True)
+class Done:
+    """An image written: from where to where, what was drawn, its size on disk, notes."""
+
+    input: Path
+    output: Path
+    size: int  # the caption's font size
+    lines: tuple[str, ...]
+    truncated: bool
+    contrast: float
+    bytes: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Failed:
+    """An image not written, and why (the error names the file)."""
+
+    input: Path
+    output: Path
+    error: str
+
+
+Outcome = Done | Failed
+
+
+class Operation(Protocol):
+    """What a batch does to one file: read `src`, write `out`, say what was done. It must
+    pickle (a module-level function or a dataclass) to run in worker processes."""
+
+    def __call__(self, src: Path, out: Path) -> Done:
+        """Do the work for one file; raise to fail it."""
+        ...
+
+
+@dataclass(frozen=True)
 class Job:
-    """One image to caption."""
+    """One file for an operation: its input and where its output goes."""
 
     src: Path
     out: Path
-    caption: str
-    language: str
-    layout: Layout = Layout()
+    operation: Operation
 
 
 @dataclass
 class BatchResult:
-    """Every image's outcome."""
+    """Every job's outcome, in the order of the jobs."""
 
-    done: list[dict[str, object]] = field(default_factory=list)
-    failed: list[dict[str, str]] = field(default_factory=list)
+    done: list[Done] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
 
     @property
     def truncated(self) -> int:
         """Captions that needed an ellipsis."""
-        return sum(1 for d in self.done if d["truncated"])
+        return sum(1 for d in self.done if d.truncated)
 
 
-def run_job(job: Job) -> tuple[bool, dict[str, object]]:
-    """(ok, result or error) for one job; never raises, so one bad file cannot stop a batch."""
+def run_job(job: Job) -> Outcome:
+    """The job's outcome; never raises, so one bad file cannot stop a batch."""
     try:
-        return True, caption_file(job.src, job.out, job.caption, job.language, job.layout)
+        return job.operation(job.src, job.out)
     except AppError as exc:
-        return False, {"input": str(job.src), "output": str(job.out), "error": exc.message}
+        return Failed(job.src, job.out, exc.message)
     except Exception as exc:  # noqa: BLE001 - a Pillow bug on a hostile file: report, go on
-        return False, {
-            "input": str(job.src),
-            "error": f"{job.src}: cannot be captioned ({type(exc).__name__}: {exc})",
-        }
+        return Failed(job.src, job.out, _unexpected(job, exc))
+
+
+def _unexpected(job: Job, exc: BaseException) -> str:
+    return f"{job.src}: cannot be processed ({type(exc).__name__}: {exc})"
 
 
 def plan(
-    inputs: Sequence[Path],
-    out: Path,
-    caption: str,
-    language: str,
-    layout: Layout | None = None,
+    inputs: Sequence[Path], out: Path | str, operation: Operation, rules: ImageRules
 ) -> list[Job]:
-    """Where each input's output goes: OUT itself for one input, else files in folder OUT."""
-    layout = layout or Layout()
-    layout = layout or Layout()
-    if len(inputs) == 1 and not out.is_dir():
-        return [Job(inputs[0], out, caption, language, layout)]
+    """Where each input's output goes: OUT itself for one input (its extension says the
+    format), else files named after the inputs in folder OUT. OUT ending in a slash, or an
+    existing folder, is always a folder; a missing one is made when the first file is
+    written."""
+    target = Path(out)
+    existing = _existing(target)
+    folder = str(out).endswith(("/", os.sep)) or existing == "folder"
+    if len(inputs) == 1 and not folder:
+        output_format(target, rules)  # refused before any work, not JPEG under a .bmp name
+        return [Job(inputs[0], target, operation)]
+    if existing == "file":
+        raise BadInput(f"{target} is a file: {len(inputs)} image(s) need a folder to go into")
     used: set[str] = set()
     jobs = []
     for src in inputs:
-        suffix = ".png" if src.suffix.lower() == ".png" else ".jpg"
+        suffix = suffix_for(src, rules)
         name = safe_name(src.stem, suffix)
         n = 2
         while name in used:
             name = safe_name(f"{src.stem}-{n}", suffix)
             n += 1
         used.add(name)
-        target = (out / name).resolve()
-        if out.resolve() not in target.parents:
-            raise ImageInputError(src, f"its output would leave {out}")
-        jobs.append(Job(src, target, caption, language, layout))
+        jobs.append(Job(src, (target / name).resolve(), operation))
     return jobs
+
+
+def _existing(path: Path) -> str | None:
+    """What stands at `path`: "folder", "file", or None when nothing can be seen there."""
+    try:
+        return "folder" if stat.S_ISDIR(path.stat().st_mode) else "file"
+    except OSError:  # absent, a name over 255 bytes, a folder we may not enter
+        return None
 
 
 def run_batch(
@@ -83,25 +129,38 @@ def run_batch(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> BatchResult:
-    """Caption every job, in a process pool when there is more than one worker and job."""
+    """Run every job, in a process pool when there is more than one worker and job."""
     workers = workers or os.cpu_count() or 1
-    result = BatchResult()
     total = len(jobs)
+    outcomes: list[Outcome | None] = [None] * total
+    finished = 0
 
-    def record(ok: bool, value: dict[str, object]) -> None:
-        (result.done if ok else result.failed).append(value)  # type: ignore[arg-type]
+    def record(index: int, outcome: Outcome) -> None:
+        nonlocal finished
+        outcomes[index] = outcome
+        finished += 1
         if progress:
-            progress(len(result.done) + len(result.failed), total)
+            progress(finished, total)
 
     if workers == 1 or total <= 1:
-        for job in jobs:
-            record(*run_job(job))
+        for i, job in enumerate(jobs):
+            record(i, run_job(job))
     else:
         with ProcessPoolExecutor(max_workers=min(workers, total)) as pool:
-            futures = [pool.submit(run_job, job) for job in jobs]
+            futures: dict[Future[Outcome], int] = {
+                pool.submit(run_job, job): i for i, job in enumerate(jobs)
+            }
             for future in as_completed(futures):
-                record(*future.result())
-    order = {str(j.out): i for i, j in enumerate(jobs)}
-    result.done.sort(key=lambda d: order[str(d["output"])])
-    result.failed.sort(key=lambda d: order[d["output"]])
+                i = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker died or the job won't pickle
+                    outcome = Failed(jobs[i].src, jobs[i].out, _unexpected(jobs[i], exc))
+                record(i, outcome)
+    result = BatchResult()
+    for outcome in outcomes:
+        if isinstance(outcome, Done):
+            result.done.append(outcome)
+        elif isinstance(outcome, Failed):
+            result.failed.append(outcome)
     return result

@@ -1,5 +1,6 @@
-"""Fonts shipped as dependencies (Noto, from PyPI), chosen per language, bold, checked for
-coverage before drawing: Pillow silently drops glyphs a font lacks."""
+"""Fonts shipped as dependencies (Noto, from PyPI), chosen per script (markets.toml says
+which script each language is written in), bold, checked for coverage before drawing:
+Pillow silently drops glyphs a font lacks."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from pathlib import Path
 
 from config.errors import AppError, ExitCode
 
-# language -> (fontpkg family, module carrying its files)
+# script -> (fontpkg family, module carrying its files)
 FAMILIES = {
-    "th": ("Noto Sans Thai", "fontpkg_noto_sans_thai"),
+    "thai": ("Noto Sans Thai", "fontpkg_noto_sans_thai"),
 }
-DEFAULT_FAMILY = ("Noto Sans", "fontpkg_noto_sans")  # Latin, Vietnamese, Malay, Indonesian
-COMPLEX_SCRIPTS = {"th"}  # need shaping (Raqm) to place marks
+DEFAULT_FAMILY = ("Noto Sans", "fontpkg_noto_sans")  # Latin: Vietnamese, Malay, Indonesian...
+COMPLEX_SCRIPTS = frozenset({"thai"})  # need shaping (Raqm) to place marks
 BOLD = 700
 
 
@@ -26,23 +27,23 @@ class FontError(AppError):
 
 @dataclass(frozen=True)
 class FontChoice:
-    """The font file for a language."""
+    """The font file for a script."""
 
     family: str
     path: Path
-    language: str
+    script: str
 
 
-def font_for(language: str) -> FontChoice:
-    """The bundled font for a language's captions."""
+def font_for(script: str) -> FontChoice:
+    """The bundled font for captions in a script."""
     import importlib
 
-    family, module = FAMILIES.get(language, DEFAULT_FAMILY)
+    family, module = FAMILIES.get(script, DEFAULT_FAMILY)
     root = Path(importlib.import_module(module).ROOT) / "files"
     upright = sorted(p for p in root.glob("*.ttf") if "Italic" not in p.name)
     if not upright:
         raise FontError(f"the font package {module} has no upright font file")
-    return FontChoice(family, upright[0], language)
+    return FontChoice(family, upright[0], script)
 
 
 @functools.lru_cache(maxsize=8)
@@ -72,15 +73,20 @@ def check_coverage(text: str, choice: FontChoice) -> None:
         )
 
 
-def require_shaping(language: str) -> None:
+def needs_shaping(script: str) -> bool:
+    """Whether text in this script must be laid out by Raqm (marks placed on their bases)."""
+    return script in COMPLEX_SCRIPTS
+
+
+def require_shaping(script: str) -> None:
     """Complex scripts need Raqm; without it Thai marks collide. Say how to get it."""
-    if language not in COMPLEX_SCRIPTS:
+    if not needs_shaping(script):
         return
     from PIL import features
 
     if not features.check("raqm"):
         raise FontError(
-            f"drawing {language} text needs Pillow's Raqm layout, which needs the FriBiDi "
+            f"drawing {script} text needs Pillow's Raqm layout, which needs the FriBiDi "
             "library: install it (Debian/Ubuntu: apt-get install libfribidi0; macOS: brew "
             "install fribidi) and run again"
         )

@@ -1,5 +1,10 @@
 """The image half of `localize run`: each translated item's main images captioned in its
-language and stored with the item for review."""
+language and stored with the item for review.
+
+Every finished image is recorded with its item, even when another image fails, so the
+next run does only what is missing. Downloads live in temporary files that are removed
+whatever happens.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,21 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 from sqlalchemy import Engine
 
-from config.settings import ShopSettings
+from config.settings import Settings, ShopSettings
 from localize import lifecycle
 from localize.image.batch import Job, run_batch
 from localize.image.fit import FitSpec
-from localize.image.render import ImageInputError, Layout, safe_name
+from localize.image.fonts import FontError
+from localize.image.inputs import ImageInputError
+from localize.image.outputs import safe_name
+from localize.image.pipeline import ImagePipeline
+from localize.image.render import Caption, Layout, validate_caption
 from store.db import session_scope
-from store.models import ItemState
+from store.models import ItemState, Listing, LocalizationItem
 
 MAX_DOWNLOAD = 30 * 1024 * 1024
 ACTOR = "localize run"
@@ -32,10 +42,21 @@ TRUNCATED = {
 class ImageSummary:
     """What the image half did."""
 
-    items: int = 0
-    images: int = 0
+    items: int = 0  # items whose images are all captioned now
+    images: int = 0  # images written by this run
     failed: int = 0
     truncated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _ItemWork:
+    """One item's images as this run leaves them: outputs where finished, else sources."""
+
+    item: LocalizationItem
+    images: list[str]
+    written: int = 0
+    truncated: bool = False
     errors: list[str] = field(default_factory=list)
 
 
@@ -46,106 +67,171 @@ def positions(count: int, which: str) -> list[int]:
     return list(range(count)) if which == "all" else list(range(1, count))
 
 
-def fetch(url: str, folder: Path, timeout: float = 20.0) -> Path:
-    """Download a remote image (bounded in time and size) into `folder`."""
+def fetch(url: str, folder: Path, timeout: float = 20.0, max_bytes: int = MAX_DOWNLOAD) -> Path:
+    """Download a remote image (bounded in time and size) into a temporary file in
+    `folder`; the file is removed again on every failure."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=folder, suffix=".download")
+    except OSError as exc:
+        raise ImageInputError(url, f"cannot store a download in {folder}: {exc.strerror}") from None
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            _download(url, f, timeout, max_bytes)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _download(url: str, f: IO[bytes], timeout: float, max_bytes: int) -> None:
     import requests
 
-    folder.mkdir(parents=True, exist_ok=True)
     try:
         with requests.get(url, timeout=timeout, stream=True) as response:
             if response.status_code != 200:
                 raise ImageInputError(url, f"download answered HTTP {response.status_code}")
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".download")
             size = 0
-            with os.fdopen(fd, "wb") as f:
-                for block in response.iter_content(65536):
-                    size += len(block)
-                    if size > MAX_DOWNLOAD:
-                        raise ImageInputError(url, "download is over 30 MB")
-                    f.write(block)
+            for block in response.iter_content(65536):
+                size += len(block)
+                if size > max_bytes:
+                    raise ImageInputError(url, f"download is over {max_bytes // 1024 // 1024} MB")
+                f.write(block)
     except requests.RequestException as exc:
         raise ImageInputError(url, f"cannot download it ({type(exc).__name__})") from None
-    return Path(tmp)
+    except OSError as exc:  # our side: a full disk
+        raise ImageInputError(url, f"cannot store the download: {exc.strerror or exc}") from None
 
 
 def run_images(
     store: Engine,
+    settings: Settings,
     shop: ShopSettings,
     root: Path,
     *,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImageSummary:
-    """Caption the images of every translated item that has none yet."""
-    summary = ImageSummary()
+    """Caption the missing images of every translated item, record what was finished."""
     with session_scope(store) as session:
         rows = lifecycle.with_listings(session, shop_id=shop.id, states=[ItemState.TRANSLATED])
+    rules = settings.markets.market(shop.market).images
     layout = Layout(position=shop.caption_position, spec=FitSpec(max_lines=shop.caption_max_lines))
-    work: dict[int, list[str]] = {}
+    downloads = root / shop.id / ".downloads"
+    fetched: list[Path] = []
+    work: list[_ItemWork] = []
     jobs: list[Job] = []
-    owners: dict[str, int] = {}
-    failures: dict[int, list[str]] = {}
-    downloads: list[Path] = []
-    for item, listing in rows:
-        chosen = positions(len(listing.images), shop.caption_images)
-        if item.images or not chosen or not (item.caption or "").strip():
-            continue
-        folder = root / shop.id / str(item.id)
-        planned = list(listing.images)
-        for n in chosen:
-            source = listing.images[n]
-            name = safe_name(f"{n + 1}-{listing.sku or listing.product_id}-{item.language}", ".jpg")
-            try:
-                if "://" in source:
-                    src = fetch(source, folder / ".downloads")
-                    downloads.append(src)
-                else:
-                    src = Path(source)
-            except ImageInputError as exc:
-                failures.setdefault(item.id, []).append(exc.message)
-                continue
-            out = folder / name
-            planned[n] = str(out)
-            owners[str(out)] = item.id
-            jobs.append(Job(src, out, item.caption or "", item.language, layout))
-        work[item.id] = planned
+    owners: dict[Path, tuple[_ItemWork, int]] = {}
     try:
+        for item, listing in rows:
+            missing = _missing(item, listing, shop, root)
+            if not missing:
+                continue
+            state = _ItemWork(item, _images_so_far(item, listing))
+            work.append(state)
+            script = settings.markets.script(item.language)
+            try:
+                caption = validate_caption(item.caption or "", script)
+            except FontError as exc:  # every image would fail alike: open none of them
+                state.errors.append(exc.message)
+                continue
+            operation = ImagePipeline(Caption(caption, item.language, script, layout), rules)
+            for n, out in missing:
+                try:
+                    src = _source(listing.images[n], downloads, fetched)
+                except ImageInputError as exc:
+                    state.errors.append(exc.message)
+                    continue
+                owners[out] = (state, n)
+                jobs.append(Job(src, out, operation))
         result = run_batch(jobs, workers, progress)
     finally:
-        for path in downloads:
+        for path in fetched:
             path.unlink(missing_ok=True)
-    truncated: dict[int, int] = {}
+        _remove_if_empty(downloads)
     for done in result.done:
-        owner = owners[str(done["output"])]
-        truncated[owner] = truncated.get(owner, 0) + int(bool(done["truncated"]))
+        state, n = owners[done.output]
+        state.images[n] = str(done.output)
+        state.written += 1
+        state.truncated = state.truncated or done.truncated
     for failed in result.failed:
-        failures.setdefault(owners[failed["output"]], []).append(failed["error"])
-    items = {item.id: item for item, _ in rows}
+        owners[failed.output][0].errors.append(failed.error)
+    return _record(store, work)
+
+
+def _expected(item: LocalizationItem, listing: Listing, root: Path, n: int) -> Path:
+    """Where image `n` of an item goes once captioned."""
+    name = safe_name(f"{n + 1}-{listing.sku or listing.product_id}-{item.language}", ".jpg")
+    return root / item.shop_id / str(item.id) / name
+
+
+def _missing(
+    item: LocalizationItem, listing: Listing, shop: ShopSettings, root: Path
+) -> list[tuple[int, Path]]:
+    """The positions still to caption, with their outputs: not recorded, or gone from disk."""
+    if not (item.caption or "").strip():
+        return []
+    wanted = [
+        (n, _expected(item, listing, root, n))
+        for n in positions(len(listing.images), shop.caption_images)
+    ]
+    have = item.images
+    return [
+        (n, out)
+        for n, out in wanted
+        if not (n < len(have) and have[n] == str(out) and out.is_file())
+    ]
+
+
+def _images_so_far(item: LocalizationItem, listing: Listing) -> list[str]:
+    """The item's images as recorded, or the listing's own before any was captioned."""
+    return list(item.images) if len(item.images) == len(listing.images) else list(listing.images)
+
+
+def _source(source: str, downloads: Path, fetched: list[Path]) -> Path:
+    """A local path for a listing image, downloading a remote one (kept in `fetched`)."""
+    if "://" not in source:
+        return Path(source)
+    path = fetch(source, downloads)
+    fetched.append(path)
+    return path
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:  # absent, or another run's downloads are in it
+        pass
+
+
+def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
+    """Store each item's images through the lifecycle: finished ones always, the item
+    failed with the errors when any image could not be made."""
+    summary = ImageSummary()
     with session_scope(store) as session:
-        for item_id, planned in work.items():
-            item = items[item_id]
+        for state in work:
+            item = state.item
+            fields: dict[str, Any] = {}
+            if state.written or item.images:
+                fields["images"] = state.images
+            if state.truncated and TRUNCATED not in item.findings:
+                fields["findings"] = [*item.findings, TRUNCATED]
+            error = "images: " + "; ".join(state.errors)[:1900] if state.errors else None
             try:
-                if item_id in failures:
-                    error = "images: " + "; ".join(failures[item_id])[:1900]
-                    lifecycle.change(session, item, ItemState.FAILED, actor=ACTOR, error=error)
-                    summary.failed += 1
-                    summary.errors.append(f"item {item_id}: {error}")
-                    continue
-                findings = list(item.findings)
-                if truncated.get(item_id):
-                    findings.append(TRUNCATED)
-                lifecycle.change(
-                    session,
-                    item,
-                    ItemState.TRANSLATED,
-                    actor=ACTOR,
-                    images=planned,
-                    findings=findings,
-                )
+                if error:
+                    lifecycle.change(
+                        session, item, ItemState.FAILED, actor=ACTOR, error=error, **fields
+                    )
+                else:
+                    lifecycle.change(session, item, ItemState.TRANSLATED, actor=ACTOR, **fields)
             except lifecycle.ItemChanged:
                 continue  # changed while its images were drawn: the next run sees it again
-            summary.items += 1
-            summary.images += sum(1 for p in planned if p.startswith(str(root)))
-            if truncated.get(item_id):
-                summary.truncated += 1
+            summary.images += state.written
+            summary.truncated += int(state.truncated)
+            if error:
+                summary.failed += 1
+                summary.errors.append(f"item {item.id}: {error}")
+            else:
+                summary.items += 1
     return summary

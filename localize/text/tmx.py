@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -12,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from config.errors import BadInput
-from config.files import read_bytes
+from config.files import read_bytes, write_atomically
 from config.tables import Place, RowProblem
 from localize.text import memory
 from store.db import read_scope, session_scope
@@ -126,12 +124,5 @@ def export_tmx(engine: Engine, path: Path, *, scope: str) -> int:
             tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
             ET.SubElement(tuv, "seg").text = text
     ET.indent(root)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            ET.ElementTree(root).write(f, encoding="utf-8", xml_declaration=True)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, ET.tostring(root, encoding="utf-8", xml_declaration=True))
     return len(rows)

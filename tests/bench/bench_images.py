@@ -16,12 +16,20 @@ from pathlib import Path
 
 from PIL import Image
 
+from config.markets import load_markets
 from localize.image.batch import plan, run_batch
-from localize.image.render import caption_file
+from localize.image.pipeline import ImagePipeline, image_rules
+from localize.image.render import Caption
 from tests.localize.images import photo
 
 COUNT, SIZE = 200, (1000, 1000)
 CAPTION, LANGUAGE = "ส่งฟรีทั่วไทย แก้วเก็บความร้อนสแตนเลส 500ml", "th"
+
+
+def captioning() -> ImagePipeline:
+    """The operation `localize image --caption` runs on each file, with the default rules."""
+    catalog = load_markets()
+    return ImagePipeline(Caption(CAPTION, LANGUAGE, catalog.script(LANGUAGE)), image_rules(catalog))
 
 
 def bare(paths: list[Path]) -> float:
@@ -36,16 +44,18 @@ def bare(paths: list[Path]) -> float:
 
 def ours(paths: list[Path], out: Path) -> float:
     """Caption each file in this process; seconds."""
-    caption_file(paths[0], out / "warm.jpg", CAPTION, LANGUAGE)  # fonts and pythainlp loaded
+    operation = captioning()
+    operation(paths[0], out / "warm.jpg")  # fonts and pythainlp loaded
     started = time.perf_counter()
     for i, path in enumerate(paths):
-        caption_file(path, out / f"{i}.jpg", CAPTION, LANGUAGE)
+        operation(path, out / f"{i}.jpg")
     return time.perf_counter() - started
 
 
 def pooled(paths: list[Path], out: Path, workers: int) -> float:
     """The command's batch path with `workers` processes; seconds."""
-    jobs = plan(paths, out, CAPTION, LANGUAGE)
+    operation = captioning()
+    jobs = plan(paths, out, operation, operation.rules)
     started = time.perf_counter()
     result = run_batch(jobs, workers)
     assert not result.failed, result.failed

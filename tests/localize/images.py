@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from pathlib import Path
@@ -25,17 +26,18 @@ def save(img: Image.Image, path: Path, **kw) -> Path:  # type: ignore[no-untyped
     return path
 
 
+def chunk(kind: bytes, data: bytes) -> bytes:
+    """One PNG chunk: length, type, data, CRC."""
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
+
+
 def huge_png_header(path: Path, width: int, height: int) -> Path:
     """A tiny file whose header claims an enormous image (a decompression bomb)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     path.write_bytes(
         b"\x89PNG\r\n\x1a\n"
@@ -43,4 +45,32 @@ def huge_png_header(path: Path, width: int, height: int) -> Path:
         + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
         + chunk(b"IEND", b"")
     )
+    return path
+
+
+def _png_parts() -> tuple[bytes, bytes, bytes]:
+    """A photo as PNG split around its one IDAT chunk: (before, idat data, after)."""
+    buf = io.BytesIO()
+    photo().save(buf, "PNG")
+    png = buf.getvalue()
+    start = png.index(b"IDAT") - 4
+    length = struct.unpack(">I", png[start : start + 4])[0]
+    return png[:start], png[start + 8 : start + 8 + length], png[start + 12 + length :]
+
+
+def png_with_corrupt_later_chunk(path: Path) -> Path:
+    """A PNG whose header and first image chunk are sound and whose second one is garbled:
+    it opens, and fails only while its pixels are decoded."""
+    before, data, after = _png_parts()
+    half = len(data) // 2
+    garbled = bytes(b ^ 0x5A if i % 7 == 0 else b for i, b in enumerate(data[half:]))
+    path.write_bytes(before + chunk(b"IDAT", data[:half]) + chunk(b"IDAT", garbled) + after)
+    return path
+
+
+def png_with_huge_ztxt(path: Path) -> Path:
+    """A PNG carrying a compressed text chunk that inflates to 50 MB (a metadata bomb)."""
+    before, data, after = _png_parts()
+    ztxt = chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(b"a" * 50_000_000))
+    path.write_bytes(before + ztxt + chunk(b"IDAT", data) + after)
     return path

@@ -346,3 +346,64 @@ def test_memory_import_of_a_folder_is_bad_input(setup, tmp_path: Path) -> None: 
     run, _ = setup
     result = run("memory", "import", str(tmp_path), "--shop", "acme-my")
     assert result.code == 2 and f"{tmp_path}: is a folder, not a file" in result.err
+
+
+def test_finished_images_are_kept_when_one_fails_and_a_rerun_does_only_the_rest(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    run, db_url = setup
+    (tmp_path / "d.jpg").write_bytes(b"not yet an image")
+    path = tmp_path / "l.json"
+    listing = {"product_id": "p1", "sku": "S1", "title": "保温杯", "caption": "包邮"}
+    path.write_text(
+        json.dumps([{**listing, "images": ["a.jpg", "b.jpg", "d.jpg"]}], ensure_ascii=False),
+        encoding="utf-8",
+    )
+    run("listings", "import", str(path), "--shop", "acme-my")
+    first = run("run", "--shop", "acme-my", "--jobs", "1", "--json")
+    assert first.code == 1 and "d.jpg: not an image in a format we read" in first.err
+    assert json.loads(first.out)["images"] == {
+        "items": 0,
+        "captioned": 2,
+        "failed": 2,
+        "truncated": 0,
+    }
+    home = tmp_path / "home" / "images" / "acme-my"
+    rows = items(db_url)
+    for row in rows:  # failed, with the image that was finished recorded
+        assert row.state == "failed"
+        done = home / str(row.id) / f"2-S1-{row.language}.jpg"
+        assert row.images == [str(tmp_path / "a.jpg"), str(done), str(tmp_path / "d.jpg")]
+    kept = {row.id: Path(row.images[1]).stat().st_mtime_ns for row in rows}
+
+    photo(seed=7).save(tmp_path / "d.jpg", "JPEG")  # the seller fixes the file
+    second = run("run", "--shop", "acme-my", "--jobs", "1", "--json")
+    assert second.code == 0, second.err
+    assert json.loads(second.out)["images"]["captioned"] == 2  # one per item, not three
+    for row in items(db_url):
+        assert row.state == "translated"
+        assert row.images[2] == str(home / str(row.id) / f"3-S1-{row.language}.jpg")
+        assert Path(row.images[2]).is_file()
+        assert Path(row.images[1]).stat().st_mtime_ns == kept[row.id]  # not drawn again
+    third = run("run", "--shop", "acme-my", "--json")
+    assert json.loads(third.out)["images"]["captioned"] == 0
+
+
+def test_a_download_over_the_cap_fails_its_item_and_leaves_no_temporary_file(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    from localize.image.items import MAX_DOWNLOAD
+    from tests.httpserver import Reply, serve
+
+    run, db_url = setup
+    with serve({"/huge.jpg": lambda r: Reply(200, b"\xff" * (MAX_DOWNLOAD + 1))}) as cdn:
+        path = tmp_path / "l.json"
+        listing = {"product_id": "p1", "title": "保温杯", "caption": "包邮"}
+        images = ["a.jpg", "b.jpg", f"{cdn.url}/huge.jpg"]
+        path.write_text(json.dumps([{**listing, "images": images}]), encoding="utf-8")
+        run("listings", "import", str(path), "--shop", "acme-my")
+        result = run("run", "--shop", "acme-my", "--jobs", "1")
+    assert result.code == 1 and "download is over 30 MB" in result.err
+    assert list((tmp_path / "home").rglob("*.download")) == []
+    assert not (tmp_path / "home" / "images" / "acme-my" / ".downloads").exists()
+    assert all(r.state == "failed" and Path(r.images[1]).is_file() for r in items(db_url))

@@ -1,0 +1,151 @@
+"""The input stage: whatever image a seller has, made a drawable 8-bit RGB picture that
+meets the market's image rules.
+
+Only the formats we read are opened; the decompression-bomb guard stays on; EXIF
+orientation is applied; CMYK goes to sRGB through its embedded profile; palette, alpha and
+16-bit images become 8-bit RGB; an animated image gives its first frame and a warning.
+Larger images are scaled down to the market's maximum, smaller ones refused.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from config.errors import AppError, ExitCode
+from config.markets import ImageRules
+
+READ_FORMATS = ["JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP"]
+MAX_INPUT_PIXELS = 64_000_000  # above this an image is refused, not just warned about
+
+
+class ImageInputError(AppError):
+    """An image that cannot be captioned: which file, and what is wrong with it."""
+
+    exit_code = ExitCode.FAILURES
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{path}: {problem}")
+
+
+@dataclass
+class Picture:
+    """A decoded RGB image to draw on, with notes on what was changed to get it."""
+
+    image: Any  # a PIL.Image.Image in RGB mode
+    notes: list[str] = field(default_factory=list)
+
+
+def load_image(path: Path) -> Picture:
+    """An RGB image ready to draw on, or ImageInputError naming the file and the problem."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    notes: list[str] = []
+    try:
+        if path.stat().st_size == 0:
+            raise ImageInputError(path, "the file is empty")
+    except FileNotFoundError:
+        raise ImageInputError(path, "no such file") from None
+    except OSError as exc:  # a name over 255 bytes, a folder we may not enter
+        raise ImageInputError(path, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(path, formats=READ_FORMATS)
+            if img.width * img.height > MAX_INPUT_PIXELS:
+                raise ImageInputError(
+                    path,
+                    f"{img.width}x{img.height} is too large to open "
+                    f"safely (over {MAX_INPUT_PIXELS // 1_000_000} MP)",
+                )
+            if getattr(img, "n_frames", 1) > 1:
+                notes.append(f"animated ({img.n_frames} frames): the first frame is used")
+            img.seek(0)
+            img.load()
+    except ImageInputError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageInputError(
+            path, "too many pixels to open safely (decompression bomb guard)"
+        ) from None
+    except UnidentifiedImageError:
+        raise ImageInputError(
+            path, f"not an image in a format we read ({', '.join(READ_FORMATS)})"
+        ) from None
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:  # what decoders raise
+        raise ImageInputError(path, _damage(exc)) from None
+    if img.getexif().get(0x0112, 1) != 1:  # only rotated images pay for the copy
+        img = ImageOps.exif_transpose(img)
+    return Picture(_to_rgb(img, notes), notes)
+
+
+def _damage(exc: BaseException) -> str:
+    message = str(exc)
+    if "truncated" in message.lower() or "broken" in message.lower():
+        return "the image is truncated or damaged"
+    if "too large" in message.lower():  # a metadata chunk that would inflate without end
+        return f"a part of the file is too large to read safely ({message})"
+    return f"cannot be read: {message or type(exc).__name__}"
+
+
+def _to_rgb(img: Any, notes: list[str]) -> Any:
+    from PIL import Image, ImageCms
+
+    if img.mode == "CMYK":
+        profile = img.info.get("icc_profile")
+        if profile:
+            try:
+                src = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+                return ImageCms.profileToProfile(
+                    img, src, ImageCms.createProfile("sRGB"), outputMode="RGB"
+                )
+            except (ImageCms.PyCMSError, OSError):
+                notes.append("CMYK with an unreadable colour profile: converted plainly")
+        return img.convert("RGB")
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        return img.point(lambda v: v / 256).convert("L").convert("RGB")
+    if img.mode == "F":
+        return img.convert("L").convert("RGB")
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        base = Image.new("RGB", rgba.size, (255, 255, 255))
+        base.paste(rgba, mask=rgba.getchannel("A"))
+        return base
+    return img.convert("RGB") if img.mode != "RGB" else img
+
+
+def fit_size(picture: Picture, path: Path, rules: ImageRules) -> Picture:
+    """Refuse images under the market's minimum side; scale down those over its maximum;
+    note an aspect the platform will crop (it may cut the caption off)."""
+    from PIL import Image
+
+    img = picture.image
+    w, h = img.size
+    if w < rules.min_px or h < rules.min_px:
+        raise ImageInputError(
+            path,
+            f"{w}x{h} is too small: TikTok Shop needs at least "
+            f"{rules.min_px}x{rules.min_px}; use a larger original",
+        )
+    if max(w, h) > rules.max_px:
+        scale = rules.max_px / max(w, h)
+        img = img.resize(
+            (max(rules.min_px, round(w * scale)), max(rules.min_px, round(h * scale))),
+            Image.Resampling.LANCZOS,
+        )
+    notes = list(picture.notes)
+    if not rules.min_aspect <= w / h <= rules.max_aspect:
+        notes.append(
+            f"{w}x{h} is outside the {rules.min_aspect:g}-{rules.max_aspect:g} aspect range: "
+            "TikTok Shop crops main images on upload, which may cut the caption"
+        )
+    return Picture(img, notes)
+
+
+def open_for_drawing(path: Path, rules: ImageRules) -> Picture:
+    """The whole input stage: read, validate, orient, make RGB, fit to the market's rules."""
+    return fit_size(load_image(path), path, rules)

@@ -1,0 +1,94 @@
+"""The output stage: an image encoded in the format its file name says, within the
+market's byte limit, written atomically; and file names that cannot leave their folder."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from config.errors import AppError, BadInput, ExitCode
+from config.files import write_atomically
+from config.markets import ImageRules
+
+# The formats we write, by the file name's extension (TikTok Shop takes JPEG and PNG).
+SUFFIX_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
+JPEG_QUALITIES = (92, 85, 78, 70, 60)
+PNG_LEVELS = (6, 9)
+
+
+class ImageOutputError(AppError):
+    """An image that could not be written: which file, and why."""
+
+    exit_code = ExitCode.FAILURES
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{path}: {problem}")
+
+
+def output_format(path: Path, rules: ImageRules) -> str:
+    """The format a file name asks for, or BadInput when the market does not take it."""
+    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt is None or fmt not in rules.formats:
+        usable = ", ".join(s for s, f in SUFFIX_FORMATS.items() if f in rules.formats)
+        raise BadInput(
+            f"{path}: cannot write {path.suffix or 'a file without an extension'}; "
+            f"name it with one of {usable}"
+        )
+    return fmt
+
+
+def suffix_for(src: Path, rules: ImageRules) -> str:
+    """The extension of an output named after its input: PNG stays PNG where allowed."""
+    if src.suffix.lower() == ".png" and "PNG" in rules.formats:
+        return ".png"
+    return ".jpg"
+
+
+def encode(img: Any, fmt: str, max_bytes: int, out: Path) -> bytes:
+    """The image in `fmt` within `max_bytes` (JPEG quality lowered as needed), or
+    ImageOutputError; never other bytes than the format its name promises."""
+    for setting in PNG_LEVELS if fmt == "PNG" else JPEG_QUALITIES:
+        buf = io.BytesIO()
+        if fmt == "PNG":
+            img.save(buf, "PNG", optimize=False, compress_level=setting)
+        else:
+            img.save(buf, "JPEG", quality=setting, optimize=True, progressive=True)
+        if buf.tell() <= max_bytes:
+            return buf.getvalue()
+    hint = "; write it as .jpg" if fmt == "PNG" else ""
+    raise ImageOutputError(
+        out, f"cannot be saved as {fmt} within {max_bytes / 1024 / 1024:g} MB{hint}"
+    )
+
+
+def save(img: Any, out: Path, rules: ImageRules) -> int:
+    """Write `img` to `out` atomically in the format its name says; the bytes written."""
+    data = encode(img, output_format(out, rules), rules.max_bytes, out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(out, data)
+    except (FileExistsError, NotADirectoryError):
+        raise ImageOutputError(out, f"{_file_above(out)} is a file, not a folder") from None
+    except OSError as exc:  # full disk, read-only folder, a name over 255 bytes
+        raise ImageOutputError(out, f"cannot be written: {exc.strerror or exc}") from None
+    return len(data)
+
+
+def _file_above(out: Path) -> Path:
+    """The existing file that stands where a folder of `out`'s path should be."""
+    for parent in reversed(out.parents):
+        if parent.exists() and not parent.is_dir():
+            return parent
+    return out.parent
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(name: str, suffix: str) -> str:
+    """A file name from a SKU or product id that cannot leave its folder."""
+    cleaned = _UNSAFE.sub("_", name).strip("._") or "image"
+    return cleaned[:100] + suffix

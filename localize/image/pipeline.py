@@ -1,0 +1,112 @@
+"""One image through its three stages: input (read, check, orient, RGB, fitted to the
+market's rules), drawing (a caption today; replacing the text already on it, issue #13,
+is another drawing), output (encoded within the market's byte limit, written atomically).
+And `localize image`'s service: that pipeline over a batch of files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from config.errors import ConfigError
+from config.markets import ImageRules, MarketCatalog
+from localize.image.batch import BatchResult, Done, plan, run_batch
+from localize.image.inputs import open_for_drawing
+from localize.image.outputs import save
+from localize.image.render import Caption, Layout, validate_caption
+
+if TYPE_CHECKING:  # settings bring pydantic; worker processes unpickling a job need none
+    from config.settings import Settings
+
+
+class Drawn(Protocol):
+    """What a drawing reports about what it drew."""
+
+    size: int
+    lines: tuple[str, ...]
+    truncated: bool
+    contrast: float
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What a reviewer should know about the drawing."""
+        ...
+
+
+class Drawing(Protocol):
+    """An operation drawn onto a fitted RGB image in place (it must pickle)."""
+
+    def draw(self, img: Any) -> Drawn:
+        """Draw on `img`; raise an AppError naming the problem when it cannot."""
+        ...
+
+
+@dataclass(frozen=True)
+class ImagePipeline:
+    """Input, drawing and output for one file: the operation a batch runs on each image."""
+
+    drawing: Drawing
+    rules: ImageRules
+
+    def __call__(self, src: Path, out: Path) -> Done:
+        """Read `src`, draw on it, write `out`; what was done."""
+        picture = open_for_drawing(src, self.rules)
+        drawn = self.drawing.draw(picture.image)
+        written = save(picture.image, out, self.rules)
+        return Done(
+            input=src,
+            output=out,
+            size=drawn.size,
+            lines=tuple(drawn.lines),
+            truncated=drawn.truncated,
+            contrast=round(drawn.contrast, 2),
+            bytes=written,
+            warnings=(*picture.notes, *drawn.warnings),
+        )
+
+
+def image_rules(catalog: MarketCatalog, market: str | None = None) -> ImageRules:
+    """A market's image rules; without a market, the markets file's default ones."""
+    if market is not None:
+        return catalog.market(market).images
+    if catalog.default_images is None:
+        raise ConfigError(catalog.path, "[defaults] images is missing or incomplete")
+    return catalog.default_images
+
+
+@dataclass(frozen=True)
+class CaptionedImages:
+    """What `localize image` did: the caption as drawn, and every image's outcome."""
+
+    caption: str
+    result: BatchResult
+
+
+def caption_images(
+    inputs: Sequence[Path],
+    out: Path | str,
+    *,
+    caption: str,
+    language: str,
+    settings: Settings | None = None,
+    shop: str | None = None,
+    layout: Layout | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CaptionedImages:
+    """Caption images into `out` (a file for one input, else a folder) to the shop's
+    market's rules, or the markets file's defaults without a shop; the caption is checked
+    once, before any image is opened."""
+    if settings is not None and shop is not None:
+        catalog, market = settings.markets, settings.shop(shop).market
+    else:
+        from config.markets import load_markets
+
+        catalog, market = load_markets(), None
+    script = catalog.script(language)
+    text = validate_caption(caption, script)
+    rules = image_rules(catalog, market)
+    operation = ImagePipeline(Caption(text, language, script, layout or Layout()), rules)
+    return CaptionedImages(text, run_batch(plan(inputs, out, operation, rules), workers, progress))

@@ -1,0 +1,253 @@
+"""Batches of images: one hostile file or one unwritable output fails alone with its
+reason, the rest are written and reported; where -o puts things; what the files look like
+on disk (format, permissions); the market's image rules applied."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from config.files import write_atomically
+from localize.image.batch import Done, Failed, Job, run_batch
+from localize.image.outputs import ImageOutputError, encode
+from tests.localize.images import (
+    photo,
+    png_with_corrupt_later_chunk,
+    png_with_huge_ztxt,
+    save,
+)
+
+CAPTION = ("--to", "en", "--caption", "Free shipping")
+
+
+def image(cli, *args: str):  # type: ignore[no-untyped-def]
+    return cli("localize", "image", *args, *CAPTION)
+
+
+def goods(tmp_path: Path, n: int = 2) -> list[Path]:
+    return [save(photo(seed=40 * s), tmp_path / f"good{s}.jpg") for s in range(n)]
+
+
+def long_name(tmp_path: Path) -> Path:
+    return tmp_path / ("x" * 300 + ".jpg")  # over the 255 bytes a file name may have
+
+
+HOSTILE = {
+    "corrupt-later-chunk": (
+        lambda p: png_with_corrupt_later_chunk(p / "later.png"),
+        "the image is truncated or damaged",
+    ),
+    "huge-ztxt": (
+        lambda p: png_with_huge_ztxt(p / "ztxt.png"),
+        "a part of the file is too large to read safely",
+    ),
+    "name-over-255-bytes": (long_name, "cannot be read: File name too long"),
+}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_a_hostile_file_fails_alone_and_the_rest_are_written(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, kind: str, jobs: str
+) -> None:
+    make, reason = HOSTILE[kind]
+    bad = make(tmp_path)
+    first, last = goods(tmp_path)
+    out = tmp_path / "out"
+    result = image(cli, str(first), str(bad), str(last), "-o", f"{out}/", "--jobs", jobs, "--json")
+    assert result.code == 1, result.err
+    doc = json.loads(result.out)
+    assert [Path(d["output"]).name for d in doc["captioned"]] == ["good0.jpg", "good1.jpg"]
+    assert all(Image.open(d["output"]).size == (600, 600) for d in doc["captioned"])
+    [failed] = doc["failed"]
+    assert failed["input"] == str(bad) and failed["output"]  # where it would have gone
+    assert failed["error"].startswith(f"{bad}: {reason}")
+    assert f"failed: {bad}: {reason}" in result.err
+    assert "2 captioned, 1 failed, 0 truncated" in result.err
+    assert sorted(p.name for p in out.iterdir()) == ["good0.jpg", "good1.jpg"]
+
+
+def test_an_output_below_an_existing_file_fails_that_image_alone(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    [src] = goods(tmp_path, 1)
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file, not a folder")
+    result = image(cli, str(src), "-o", str(blocker / "out.jpg"))
+    assert result.code == 1
+    assert f"failed: {blocker / 'out.jpg'}: {blocker} is a file, not a folder" in result.err
+    assert blocker.read_text() == "a file, not a folder"
+
+
+def test_several_inputs_into_an_existing_file_are_refused_before_any_work(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    srcs = goods(tmp_path)
+    blocker = tmp_path / "out.jpg"
+    blocker.write_bytes(b"keep me")
+    result = image(cli, *map(str, srcs), "-o", str(blocker))
+    assert result.code == 2
+    assert f"{blocker} is a file: 2 image(s) need a folder to go into" in result.err
+    assert blocker.read_bytes() == b"keep me"
+
+
+def test_an_output_name_over_255_bytes_fails_with_the_reason(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    [src] = goods(tmp_path, 1)
+    out = long_name(tmp_path)
+    result = image(cli, str(src), "-o", str(out))
+    assert result.code == 1 and "cannot be written: File name too long" in result.err
+    assert list(tmp_path.glob(".*.part")) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders anyway")
+def test_a_read_only_folder_fails_each_image_with_the_reason(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    srcs = goods(tmp_path)
+    out = tmp_path / "locked"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        result = image(cli, *map(str, srcs), "-o", str(out))
+    finally:
+        out.chmod(0o755)
+    assert result.code == 1 and result.err.count("Permission denied") == 2
+    assert list(out.iterdir()) == []
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 96 KiB tmpfs: room for one captioned photo, not three (root and mount needed)."""
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tiny tmpfs needs root; no other way to fill a disk safely")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_disk_fails_the_images_that_do_not_fit_and_leaves_no_partial_file(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, tiny_disk: Path
+) -> None:
+    srcs = [save(photo((900, 900), seed=s), tmp_path / f"p{s}.png") for s in range(3)]
+    result = image(cli, *map(str, srcs), "-o", str(tiny_disk), "--jobs", "1", "--json")
+    assert result.code == 1
+    doc = json.loads(result.out)
+    assert doc["failed"] and all("No space left on device" in f["error"] for f in doc["failed"])
+    assert len(doc["captioned"]) + len(doc["failed"]) == 3
+    written = sorted(tiny_disk.iterdir())
+    assert [p.name for p in written] == [Path(d["output"]).name for d in doc["captioned"]]
+    for path in written:  # whole files only: no temporary, nothing cut short
+        Image.open(path).load()
+
+
+# ---- -o: one file, its format from the extension; a folder ------------------------------
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("o.jpg", "JPEG"), ("o.JPEG", "JPEG"), ("o.png", "PNG")])
+def test_one_input_is_written_in_the_format_its_name_says(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, name: str, fmt: str
+) -> None:
+    src = save(photo(), tmp_path / "p.png")
+    out = tmp_path / "new" / "folder" / name  # missing parents are made
+    assert image(cli, str(src), "-o", str(out)).code == 0
+    assert Image.open(out).format == fmt
+
+
+@pytest.mark.parametrize("name", ["o.bmp", "o.webp", "o"])
+def test_an_extension_we_cannot_write_is_refused(cli, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    [src] = goods(tmp_path, 1)
+    result = image(cli, str(src), "-o", str(tmp_path / name))
+    assert result.code == 2
+    assert f"{tmp_path / name}: cannot write" in result.err
+    assert "name it with one of .jpg, .jpeg, .png" in result.err
+    assert not (tmp_path / name).exists()
+
+
+def test_a_path_ending_in_a_slash_is_a_folder_even_for_one_input(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = save(photo(), tmp_path / "shot.png")
+    result = image(cli, str(src), "-o", f"{tmp_path / 'made'}/")
+    assert result.code == 0, result.err
+    assert Image.open(tmp_path / "made" / "shot.png").format == "PNG"
+
+
+def test_files_get_the_umasks_permissions(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    [src] = goods(tmp_path, 1)
+    previous = os.umask(0o022)
+    try:
+        assert image(cli, str(src), "-o", str(tmp_path / "o.jpg")).code == 0
+        write_atomically(tmp_path / "export.tmx", b"<tmx/>")  # TMX export writes through it
+    finally:
+        os.umask(previous)
+    for name in ("o.jpg", "export.tmx"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
+
+
+def test_a_png_over_the_byte_limit_is_refused_not_written_as_jpeg(tmp_path: Path) -> None:
+    with pytest.raises(
+        ImageOutputError, match=r"cannot be saved as PNG within .*write it as \.jpg"
+    ):
+        encode(photo(), "PNG", 10_000, tmp_path / "o.png")
+    assert encode(photo(), "JPEG", 200_000, tmp_path / "o.jpg")[:2] == b"\xff\xd8"
+
+
+def test_the_shops_market_rules_are_the_ones_applied(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    markets = tmp_path / "markets.toml"
+    bundled = Path(__file__).parents[2] / "config" / "markets.toml"
+    text = bundled.read_text(encoding="utf-8")
+    markets.write_text(text.replace("min_px = 300", "min_px = 700"), encoding="utf-8")
+    config = tmp_path / "shops.toml"
+    config.write_text(f'markets = "{markets}"\n[[shops]]\nid = "acme-th"\nmarket = "TH"\n')
+    [src] = goods(tmp_path, 1)
+    out = tmp_path / "o.jpg"
+    with_shop = image(cli, str(src), "-o", str(out), "--shop", "acme-th", "--config", str(config))
+    assert with_shop.code == 1
+    assert "600x600 is too small: TikTok Shop needs at least 700x700" in with_shop.err
+    assert image(cli, str(src), "-o", str(out)).code == 0  # no shop: the bundled defaults
+
+
+# ---- the batch runs any picklable operation and returns typed outcomes ---------------
+
+
+@dataclass(frozen=True)
+class Copy:
+    """An operation that copies bytes, and breaks like a library bug on files named 'bug'."""
+
+    def __call__(self, src: Path, out: Path) -> Done:
+        if src.stem == "bug":
+            raise RuntimeError("a bug deep in a decoder")
+        out.write_bytes(src.read_bytes())
+        return Done(src, out, 0, (), False, 0.0, out.stat().st_size)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_any_operation_runs_and_every_outcome_is_typed(tmp_path: Path, workers: int) -> None:
+    names = ["a", "bug", "c"]
+    for name in names:
+        (tmp_path / f"{name}.in").write_bytes(name.encode())
+    jobs = [Job(tmp_path / f"{n}.in", tmp_path / f"{n}.out", Copy()) for n in names]
+    seen: list[tuple[int, int]] = []
+    result = run_batch(jobs, workers, lambda done, total: seen.append((done, total)))
+    assert [d.output.name for d in result.done] == ["a.out", "c.out"]
+    assert all(isinstance(d, Done) and d.bytes == 1 for d in result.done)
+    assert result.failed == [
+        Failed(
+            tmp_path / "bug.in",
+            tmp_path / "bug.out",
+            f"{tmp_path / 'bug.in'}: cannot be processed (RuntimeError: a bug deep in a decoder)",
+        )
+    ]
+    assert seen[-1] == (3, 3) and len(seen) == 3
