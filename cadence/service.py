@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Engine
@@ -27,13 +28,14 @@ from cadence.quota import (
     previous_week,
     week_of,
 )
-from cadence.videos import IngestSummary, ingest, numbered
+from cadence.videos import IngestSummary, VideoRecord, ingest, numbered, parse_time, read_csv
+from config.errors import BadInput
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
-from config.tables import RowProblem
+from config.tables import RowProblem, in_order
 from store.db import read_scope, session_scope
 from store.models import Shop, Video
-from store.queries import alerts_since, sync_shops, videos_between
+from store.queries import alerts_since, register_shops, videos_between
 
 
 def rules_for(settings: Settings, shop: ShopSettings) -> QuotaRules:
@@ -58,12 +60,6 @@ def policy_for(settings: Settings, shop: ShopSettings) -> AlertPolicy:
         repeat_interval=timedelta(hours=shop.repeat_interval_hours),
         quiet=shop.quiet_window(),
     )
-
-
-def register_shops(engine: Engine, settings: Settings, shops: Sequence[ShopSettings]) -> None:
-    """Make sure the store knows these shops as configured."""
-    with session_scope(engine) as session:
-        sync_shops(session, shops=[settings.shop_row(s) for s in shops])
 
 
 def facts(video: Any) -> VideoFacts:
@@ -268,3 +264,64 @@ def sync_videos(
         cover_threshold=shop.cover_hash_threshold,
     )
     return summary, list(source.skipped)
+
+
+def add_video(
+    engine: Engine,
+    settings: Settings,
+    shop: ShopSettings,
+    *,
+    video_id: str,
+    posted_at: str,
+    product: bool = True,
+    original: bool = True,
+    title: str = "",
+    cover: Path | None = None,
+) -> tuple[IngestSummary, datetime]:
+    """Record one video entered by hand; returns what was stored and when it was posted."""
+    video_id = video_id.strip()
+    if not video_id:
+        raise BadInput("--id is empty; give the platform's video id")
+    if len(video_id) > 128:
+        raise BadInput(f"--id is {len(video_id)} characters; a video id is at most 128")
+    try:
+        moment = parse_time(posted_at, settings.zone(shop))
+    except ValueError as exc:
+        raise BadInput(f"--posted-at {exc}") from None
+    record = VideoRecord(
+        video_id=video_id,
+        posted_at=moment,
+        # A hand-entered video names no product; the marker says "has a link" in the store.
+        product_ids=("linked",) if product else (),
+        title=title,
+        original=original,
+        cover_path=cover,
+    )
+    register_shops(engine, settings, [shop])
+    summary = ingest(
+        engine,
+        shop_id=shop.id,
+        records=numbered([record], "--cover" if cover else "video"),
+        source="manual",
+        cover_threshold=shop.cover_hash_threshold,
+    )
+    if summary.problems:
+        raise BadInput(summary.problems[0].message)
+    return summary, moment
+
+
+def import_videos(
+    engine: Engine, settings: Settings, shop: ShopSettings, path: Path
+) -> IngestSummary:
+    """Import a seller's videos file; every skipped row is in the summary's problems."""
+    records, problems = read_csv(path, settings.zone(shop))
+    register_shops(engine, settings, [shop])
+    summary = ingest(
+        engine,
+        shop_id=shop.id,
+        records=records,
+        source="csv",
+        cover_threshold=shop.cover_hash_threshold,
+    )
+    summary.problems = in_order([*problems, *summary.problems])
+    return summary

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import Engine, and_, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from store.db import session_scope
 from store.models import (
     Alert,
     AuditEvent,
@@ -21,6 +22,9 @@ from store.models import (
     Video,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    from config.settings import Settings, ShopSettings
 
 
 def sync_shops(session: Session, *, shops: Iterable[dict[str, Any]]) -> int:
@@ -200,3 +204,9 @@ def audit(
             detail=detail or {},
         )
     )
+
+
+def register_shops(engine: Engine, settings: Settings, shops: Iterable[ShopSettings]) -> None:
+    """Make sure the store knows these shops as configured (both programs call it first)."""
+    with session_scope(engine) as session:
+        sync_shops(session, shops=[settings.shop_row(s) for s in shops])

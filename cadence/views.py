@@ -1,0 +1,133 @@
+"""What the `cadence` commands print: each result as text rows, or as one JSON document.
+
+Results go to stdout; problems, notes and progress to stderr. Nothing here decides
+anything: a view takes what a service returned and shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
+    from datetime import datetime
+    from pathlib import Path
+
+    from cadence.quota import History, WeekStatus
+    from cadence.service import CheckResult
+    from cadence.videos import IngestSummary
+    from config.runtime import Environment
+    from config.tables import RowProblem
+
+
+def problems(env: Environment, found: Sequence[RowProblem]) -> None:
+    """Each skipped row on its own line: FILE:LINE: what is wrong."""
+    for problem in found:
+        env.err(str(problem))
+
+
+def video_added(
+    env: Environment, summary: IngestSummary, shop: str, video: str, at: datetime
+) -> None:
+    """One hand-entered video."""
+    verb = "added" if summary.added else "updated"
+    env.out(f"{verb} video {video} of {shop} posted {at.isoformat()}")
+    for video_id, original_id in summary.reuploads:
+        env.err(f"note: {video_id} has the same cover as {original_id}: it does not count")
+
+
+def imported(env: Environment, file: Path, summary: IngestSummary, as_json: bool) -> None:
+    """A videos file imported."""
+    problems(env, summary.problems)
+    if as_json:
+        env.json(summary.as_dict())
+        return
+    env.out(
+        f"{file}: {summary.added} added, {summary.updated} updated, "
+        f"{len(summary.reuploads)} re-uploads, {len(summary.problems)} rows skipped"
+    )
+
+
+def synced(
+    env: Environment, shop: str, summary: IngestSummary, skipped: Sequence[RowProblem]
+) -> None:
+    """A sync from the shop's video source."""
+    for problem in skipped:
+        env.err(f"skipped: {problem}")
+    problems(env, summary.problems)
+    env.out(
+        f"{shop}: {summary.added} added, {summary.updated} updated, "
+        f"{len(summary.reuploads)} re-uploads"
+    )
+
+
+def status_table(env: Environment, weeks: Sequence[WeekStatus], as_json: bool) -> None:
+    """Where each shop stands in its week."""
+    if as_json:
+        env.json([s.as_dict() for s in weeks])
+        return
+    env.out(
+        f"{'shop':<20} {'week':<10} {'timezone':<20} {'counted':>7} {'due':>4} {'quota':>5}  state"
+    )
+    for s in weeks:
+        flag = " (at risk)" if s.at_risk else ""
+        env.out(
+            f"{s.shop:<20} {s.week.start.isoformat():<10} {s.week.zone.key:<20} "
+            f"{s.counted:>7} {s.due_by_now:>4} {s.quota:>5}  {s.state.value}{flag}"
+        )
+
+
+def history(env: Environment, shop: str, zone: str, result: History, as_json: bool) -> None:
+    """Past weeks, met or missed, and the streak."""
+    rows = [
+        {"week_start": w.start.isoformat(), "counted": n, "quota": q, "result": v}
+        for w, n, q, v in result.weeks
+    ]
+    if as_json:
+        env.json({"shop": shop, "timezone": zone, "streak": result.streak, "weeks": rows})
+        return
+    for r in rows:
+        env.out(f"{r['week_start']}  {r['counted']:>3}/{r['quota']:<3} {r['result']}")
+    env.out(f"streak: {result.streak} week(s) met in a row")
+
+
+def checked(env: Environment, results: Sequence[CheckResult]) -> None:
+    """One tick per shop: its state, what was decided, what delivery did."""
+    for r in results:
+        s = r.status
+        decided = ", ".join(f"{d.action.value} {d.rule}" for d in r.decisions) or "no change"
+        env.err(
+            f"{s.shop}: {s.state.value} ({s.counted}/{s.quota}, {s.due_by_now} due); "
+            f"alerts: {decided}; delivered {r.delivery.delivered}, "
+            f"retrying {r.delivery.retrying}, failed {r.delivery.failed}"
+        )
+        for error in r.delivery.errors:
+            env.err(f"  delivery failed: {error}")
+
+
+def alerts(env: Environment, report: Sequence[dict[str, Any]], as_json: bool) -> None:
+    """Alerts with their messages and delivery attempts."""
+    if as_json:
+        env.json(report)
+        return
+    if not report:
+        env.out("no alerts")
+    for a in report:
+        env.out(
+            f"{a['shop']} {a['period_start']} {a['rule']} [{a['severity']}] {a['state']}"
+            f" (notified {a['notifications']}x)"
+        )
+        for m in a["messages"]:
+            env.out(
+                f"  #{m['id']} {m['kind']}: {m['state']}, {m['attempts']} attempt(s), {_when(m)}"
+            )
+
+
+def _when(message: dict[str, Any]) -> str:
+    if message["state"] == "delivered":
+        when = f"delivered {message['delivered_at']}"
+    elif message["state"] == "pending":
+        when = f"next try {message['next_attempt_at']}"
+    else:
+        when = "gave up"
+    return when + (f" — {message['last_error']}" if message["last_error"] else "")
