@@ -1,8 +1,10 @@
-"""The `localize` command: translate listings, caption images, review and publish them."""
+"""The `localize` command: translate listings, caption images, review and publish them.
+
+Each command is its options, one service call and one view (localize/views.py).
+"""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -11,22 +13,16 @@ import typer
 from config.cli import (
     ConfigOption,
     DbOption,
-    Environment,
     ExitCode,
     Invocation,
     JsonOption,
+    command,
     invocation,
     main,
     new_app,
 )
-from config.errors import AppError, BadInput, NotBuilt
-
-
-class EngineFailed(AppError):
-    """The translation could not be made (the engine's error says why)."""
-
-    exit_code = ExitCode.FAILURES
-
+from config.errors import BadInput, NotBuilt
+from localize import views
 
 app = new_app(
     "localize",
@@ -49,11 +45,40 @@ app.add_typer(review_app, name="review")
 
 ShopOption = Annotated[str | None, typer.Option("--shop", help="Shop id from the shops file.")]
 RequiredShop = Annotated[str, typer.Option("--shop", help="Shop id from the shops file.")]
+FIELDS = ("title", "description", "caption")
 
 
-@app.command("image")
+def _store(inv: Invocation):  # type: ignore[no-untyped-def]
+    from store.db import open_store
+
+    return open_store(inv.db_url)
+
+
+def _scope(inv: Invocation, shop: str | None) -> str:
+    """A shop's scope (checked against the configuration), or '' for the shared one."""
+    return "" if shop is None else inv.settings().shop(shop).id
+
+
+def _translate(inv: Invocation, source: str, *, to: str, from_: str, shop: str | None, field: str):  # type: ignore[no-untyped-def]
+    """Translate one field as the shop would, or with the shared memory and glossary."""
+    from localize.text.service import translate_one
+
+    settings = inv.settings() if shop else None
+    return translate_one(
+        _store(inv),
+        inv.env.secrets,
+        source,
+        to=to,
+        from_=from_,
+        field=field,
+        settings=settings,
+        shop=settings.shop(shop) if settings and shop else None,
+    )
+
+
+@command(app, "image")
 def image(
-    ctx: typer.Context,
+    inv: Invocation,
     inputs: Annotated[list[Path], typer.Argument(help="Images to caption.")],
     out: Annotated[
         str,
@@ -70,29 +95,30 @@ def image(
     shop: ShopOption = None,
     position: Annotated[str, typer.Option("--position", help="bottom or top.")] = "bottom",
     max_lines: Annotated[int, typer.Option("--max-lines", min=1, max=4, help="Lines.")] = 2,
-    jobs: Annotated[int | None, typer.Option("--jobs", help="Worker processes.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Worker processes.")] = None,
     json_out: JsonOption = False,
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> int:
     """Draw a caption in the buyer's language onto images."""
+    from localize.errors import EngineFailed
     from localize.image.fit import FitSpec
     from localize.image.pipeline import caption_images
     from localize.image.render import Layout
+    from localize.text.checks import has_errors
 
     if replace_text:
         raise NotBuilt("localize image --replace-text")
     if (text is None) == (caption is None):
         raise BadInput("give exactly one of --text (to translate) or --caption (as is)")
-    if jobs is not None and jobs < 1:
-        raise BadInput("--jobs must be at least 1")
     if position not in ("bottom", "top"):
         raise BadInput(f"--position {position!r}: use bottom or top")
-    inv = invocation(ctx, config, db)
-    if text is not None:
-        caption = _translate_caption(inv, text, to, shop)
+    if text is not None:  # translated like `localize text` would, and checked
+        result, _ = _translate(inv, text, to=to, from_="zh-CN", shop=shop, field="caption")
+        views.findings(inv.env, result.findings)
+        if has_errors(result.findings):
+            raise EngineFailed("the translated caption has errors (above); fix it with --caption")
+        caption = result.translation
     assert caption is not None
-    with _progress(inv.env) as progress:
+    with views.progress(inv.env) as progress:
         tick = (lambda done, total: progress("captioning", done, total)) if progress else None
         captioned = caption_images(
             inputs,
@@ -105,131 +131,13 @@ def image(
             workers=jobs,
             progress=tick,
         )
-    return _show_images(inv.env, captioned, json_out)
+    views.images(inv.env, captioned, json_out)
+    return ExitCode.FAILURES if captioned.result.failed else ExitCode.OK
 
 
-def _show_images(env: Environment, captioned, json_out: bool) -> int:  # type: ignore[no-untyped-def]
-    """`localize image`'s report: failures and warnings on stderr, the images written as
-    text or JSON on stdout, a count last; the exit code."""
-    result = captioned.result
-    for failure in result.failed:
-        env.err(f"failed: {failure.error}")
-    for done in result.done:
-        for warning in done.warnings:
-            env.err(f"warning: {done.input}: {warning}")
-    if json_out:
-        env.json(
-            {
-                "caption": captioned.caption,
-                "captioned": [
-                    {
-                        "input": str(d.input),
-                        "output": str(d.output),
-                        "size": d.size,
-                        "lines": list(d.lines),
-                        "truncated": d.truncated,
-                        "contrast": d.contrast,
-                        "bytes": d.bytes,
-                        "warnings": list(d.warnings),
-                    }
-                    for d in result.done
-                ],
-                "failed": [
-                    {"input": str(f.input), "output": str(f.output), "error": f.error}
-                    for f in result.failed
-                ],
-            }
-        )
-    else:
-        for d in result.done:
-            env.out(
-                f"{d.output}  ({d.size} px, {len(d.lines)} line(s)"
-                f"{', truncated' if d.truncated else ''})"
-            )
-    env.err(
-        f"{len(result.done)} captioned, {len(result.failed)} failed, {result.truncated} truncated"
-    )
-    return ExitCode.FAILURES if result.failed else ExitCode.OK
-
-
-def _translate_caption(inv: Invocation, source: str, to: str, shop: str | None) -> str:
-    """--text: the caption translated like `localize text` would."""
-    from localize.text.checks import has_errors
-
-    result, _ = _translate(inv, source, to=to, from_="zh-CN", shop=shop, field="caption")
-    for f in result.findings:
-        inv.env.err(f"{f.severity}: {f.code}: {f.message}")
-    if has_errors(result.findings):
-        raise EngineFailed("the translated caption has errors (above); fix it with --caption")
-    return result.translation
-
-
-def _translate(inv: Invocation, source: str, *, to: str, from_: str, shop: str | None, field: str):  # type: ignore[no-untyped-def]
-    """Translate one field as the shop would (see translate_one)."""
-    from localize.text.service import translate_one
-
-    settings = inv.settings() if shop else None
-    result, calls = translate_one(
-        _store(inv),
-        inv.env.secrets,
-        source,
-        to=to,
-        from_=from_,
-        field=field,
-        settings=settings,
-        shop=settings.shop(shop) if settings and shop else None,
-    )
-    if result.error:
-        raise EngineFailed(result.error)
-    return result, calls
-
-
-def _store(inv: Invocation):  # type: ignore[no-untyped-def]
-    from store.db import open_store
-
-    return open_store(inv.db_url)
-
-
-def _register(inv: Invocation, store, shop_id: str) -> None:  # type: ignore[no-untyped-def]
-    """Make sure the store has the shop's row (listings refer to it)."""
-    from store.db import session_scope
-    from store.queries import sync_shops
-
-    settings = inv.settings()
-    with session_scope(store) as session:
-        sync_shops(session, shops=[settings.shop_row(settings.shop(shop_id))])
-
-
-@contextmanager
-def _progress(env: Environment):  # type: ignore[no-untyped-def]
-    """A progress bar on stderr when it is a terminal; otherwise nothing."""
-    if not env.stderr_is_terminal:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(file=env.stderr), transient=True) as bar:
-        tasks: dict[str, object] = {}
-
-        def update(lang: str, done: int, total: int) -> None:
-            if lang not in tasks:
-                tasks[lang] = bar.add_task(f"translating into {lang}", total=total)
-            bar.update(tasks[lang], completed=done)  # type: ignore[arg-type]
-
-        yield update
-
-
-def _scope(inv: Invocation, shop: str | None) -> str:
-    """A shop's scope (checked against the configuration), or '' for the shared one."""
-    if shop is None:
-        return ""
-    return inv.settings().shop(shop).id
-
-
-@app.command("text")
+@command(app, "text")
 def text(
-    ctx: typer.Context,
+    inv: Invocation,
     source: Annotated[str, typer.Argument(help="Text to translate.")],
     to: Annotated[str, typer.Option("--to", help="Target language.")],
     from_: Annotated[str, typer.Option("--from", help="Source language.")] = "zh-CN",
@@ -238,61 +146,36 @@ def text(
     ] = "caption",
     shop: ShopOption = None,
     json_out: JsonOption = False,
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> int:
     """Translate one text (memory first, glossary protected, checked)."""
     from localize.text.checks import has_errors
 
-    if field not in ("title", "description", "caption"):
+    if field not in FIELDS:
         raise BadInput(f"--field {field!r}: use title, description or caption")
-    inv = invocation(ctx, config, db)
     result, calls = _translate(inv, source, to=to, from_=from_, shop=shop, field=field)
-    if json_out:
-        inv.env.json({**result.as_dict(), "engine_calls": calls})
-    else:
-        inv.env.out(result.translation)
-        inv.env.err(f"origin: {result.origin}")
-        for f in result.findings:
-            inv.env.err(f"{f.severity}: {f.code}: {f.message}")
+    views.translated(inv.env, result, calls, json_out)
     return ExitCode.FAILURES if has_errors(result.findings) else ExitCode.OK
 
 
-@listings_app.command("import")
+@command(listings_app, "import")
 def listings_import(
-    ctx: typer.Context,
+    inv: Invocation,
     file: Annotated[Path, typer.Argument(help="CSV or JSON of listings.")],
     shop: RequiredShop,
     json_out: JsonOption = False,
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> int:
     """Import listings (product_id, sku, title, description, caption, images, ...)."""
-    from localize.listings import import_listings, read_listings
+    from localize.listings import import_file
 
-    inv = invocation(ctx, config, db)
-    shop_id = _scope(inv, shop)
-    records, problems = read_listings(file)
-    store = _store(inv)
-    _register(inv, store, shop_id)
-    summary = import_listings(store, shop_id=shop_id, records=records)
-    summary.problems = problems
-    for problem in problems:
-        inv.env.err(str(problem))
-    if json_out:
-        inv.env.json(summary.as_dict())
-    else:
-        inv.env.out(
-            f"{file}: {summary.added} added, {summary.changed} changed, "
-            f"{summary.unchanged} unchanged, {len(problems)} skipped; "
-            f"{summary.stale} item(s) now stale"
-        )
-    return ExitCode.FAILURES if problems else ExitCode.OK
+    settings = inv.settings()
+    summary = import_file(_store(inv), settings, settings.shop(shop), file)
+    views.listings_imported(inv.env, file, summary, json_out)
+    return ExitCode.FAILURES if summary.problems else ExitCode.OK
 
 
-@glossary_app.command("add")
+@command(glossary_app, "add")
 def glossary_add(
-    ctx: typer.Context,
+    inv: Invocation,
     term: Annotated[str, typer.Argument(help="The term.")],
     to: Annotated[str | None, typer.Option("--to", help="Language of --as.")] = None,
     as_: Annotated[str | None, typer.Option("--as", help="Always translate as this.")] = None,
@@ -300,74 +183,37 @@ def glossary_add(
         bool, typer.Option("--pattern", help="TERM is a regular expression (e.g. SKUs).")
     ] = False,
     shop: ShopOption = None,
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> None:
     """Add a term: without --as it is never translated."""
-    from localize.text.terms import add_term
+    from localize.text.glossary import add_term
 
-    inv = invocation(ctx, config, db)
     scope = _scope(inv, shop)
     new = add_term(
         _store(inv), scope=scope, term=term, language=to or "", target=as_, is_pattern=pattern
     )
-    what = f"always {as_!r} in {to}" if as_ else "never translated" + (f" into {to}" if to else "")
-    inv.env.out(
-        f"{'added' if new else 'updated'} {term!r}: {what} "
-        f"({'shop ' + scope if scope else 'every shop'})"
+    views.term_added(inv.env, term, new, to, as_, scope)
+
+
+@command(glossary_app, "list")
+def glossary_list(inv: Invocation, shop: ShopOption = None, json_out: JsonOption = False) -> None:
+    """List glossary terms."""
+    from localize.text.glossary import list_terms
+
+    views.terms(
+        inv.env, list_terms(_store(inv), scope=_scope(inv, shop) if shop else None), json_out
     )
 
 
-@glossary_app.command("list")
-def glossary_list(
-    ctx: typer.Context,
-    shop: ShopOption = None,
-    json_out: JsonOption = False,
-    config: ConfigOption = None,
-    db: DbOption = None,
-) -> None:
-    """List glossary terms."""
-    from localize.text.terms import list_terms
-
-    inv = invocation(ctx, config, db)
-    rows = list_terms(_store(inv), scope=_scope(inv, shop) if shop else None)
-    if json_out:
-        inv.env.json(
-            [
-                {
-                    "shop": r.scope or None,
-                    "term": r.term,
-                    "language": r.language or None,
-                    "target": r.target,
-                    "pattern": r.is_pattern,
-                }
-                for r in rows
-            ]
-        )
-        return
-    for r in rows:
-        kind = (
-            f"-> {r.target!r} ({r.language})"
-            if r.target
-            else ("never translated" + (f" ({r.language})" if r.language else ""))
-        )
-        pattern = " [pattern]" if r.is_pattern else ""
-        inv.env.out(f"{r.scope or '*':<16} {r.term!r}{pattern} {kind}")
-
-
-@glossary_app.command("remove")
+@command(glossary_app, "remove")
 def glossary_remove(
-    ctx: typer.Context,
+    inv: Invocation,
     term: Annotated[str, typer.Argument(help="The term.")],
     to: Annotated[str | None, typer.Option("--to", help="Only this language's entry.")] = None,
     shop: ShopOption = None,
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> None:
     """Remove a glossary term."""
-    from localize.text.terms import remove_term
+    from localize.text.glossary import remove_term
 
-    inv = invocation(ctx, config, db)
     n = remove_term(_store(inv), scope=_scope(inv, shop), term=term, language=to)
     if not n:
         raise BadInput(
@@ -375,119 +221,76 @@ def glossary_remove(
             + (f" for {to}" if to else "")
             + (f" in shop {shop}" if shop else " shared by every shop")
         )
-    inv.env.out(f"removed {n} entr{'y' if n == 1 else 'ies'} for {term!r}")
+    views.terms_removed(inv.env, term, n)
 
 
-@glossary_app.command("import")
+@command(glossary_app, "import")
 def glossary_import(
-    ctx: typer.Context,
+    inv: Invocation,
     file: Annotated[Path, typer.Argument(help="CSV: term[, language, target, pattern].")],
     shop: ShopOption = None,
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> int:
     """Import glossary terms from CSV."""
-    from localize.text.terms import import_csv
+    from localize.text.glossary import import_csv
 
-    inv = invocation(ctx, config, db)
     result = import_csv(_store(inv), file, scope=_scope(inv, shop))
-    for problem in result.problems:
-        inv.env.err(str(problem))
-    inv.env.out(
-        f"{file}: {result.added} added, {result.updated} updated, "
-        f"{len(result.problems)} rows skipped"
-    )
+    views.terms_imported(inv.env, file, result)
     return ExitCode.FAILURES if result.problems else ExitCode.OK
 
 
-@memory_app.command("import")
+@command(memory_app, "import")
 def memory_import(
-    ctx: typer.Context,
+    inv: Invocation,
     file: Annotated[Path, typer.Argument(help="A TMX 1.4 file.")],
     machine: Annotated[
         bool, typer.Option("--machine", help="Units without x-quality are machine output.")
     ] = False,
     shop: ShopOption = None,
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> None:
     """Import translation memory from TMX."""
     from localize.text.tmx import import_tmx
 
-    inv = invocation(ctx, config, db)
-    result = import_tmx(
-        _store(inv), file, scope=_scope(inv, shop), quality="machine" if machine else "human"
-    )
-    for problem in result.skipped:
-        inv.env.err(str(problem))
-    inv.env.out(
-        f"{file}: {result.stored} translation(s) stored, {len(result.skipped)} unit(s) skipped"
-    )
+    quality = "machine" if machine else "human"
+    result = import_tmx(_store(inv), file, scope=_scope(inv, shop), quality=quality)
+    views.memory_imported(inv.env, file, result)
 
 
-@memory_app.command("export")
+@command(memory_app, "export")
 def memory_export(
-    ctx: typer.Context,
+    inv: Invocation,
     file: Annotated[Path, typer.Argument(help="The TMX file to write.")],
     shop: ShopOption = None,
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> None:
     """Export translation memory as TMX 1.4."""
     from localize.text.tmx import export_tmx
 
-    inv = invocation(ctx, config, db)
-    n = export_tmx(_store(inv), file, scope=_scope(inv, shop))
-    inv.env.out(f"{file}: {n} translation(s) written")
+    views.memory_exported(inv.env, file, export_tmx(_store(inv), file, scope=_scope(inv, shop)))
 
 
-@app.command("run")
+@command(app, "run")
 def run_pending(
-    ctx: typer.Context,
+    inv: Invocation,
     shop: RequiredShop,
     jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Image workers.")] = None,
     json_out: JsonOption = False,
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> int:
     """Translate, caption and enqueue every pending listing of a shop."""
-    from localize.image.items import run_images
-    from localize.run import run_text
+    from localize.run import run_shop
 
-    inv = invocation(ctx, config, db)
     settings = inv.settings()
     shop_cfg = settings.shop(shop)
-    store = _store(inv)
-    _register(inv, store, shop_cfg.id)
-    with _progress(inv.env) as progress:
-        summary = run_text(store, settings, shop_cfg, inv.env.secrets, progress=progress)
-        tick = (lambda done, total: progress("captioning", done, total)) if progress else None
-        images = run_images(
-            store, settings, shop_cfg, inv.data_dir / "images", workers=jobs, progress=tick
+    with views.progress(inv.env) as progress:
+        done = run_shop(
+            _store(inv),
+            settings,
+            shop_cfg,
+            inv.env.secrets,
+            inv.data_dir / "images",
+            workers=jobs,
+            progress=progress,
         )
-    for error in summary.errors + images.errors:
-        inv.env.err(f"failed: {error}")
-    if json_out:
-        inv.env.json(
-            {
-                **summary.as_dict(),
-                "images": {
-                    "items": images.items,
-                    "captioned": images.images,
-                    "failed": images.failed,
-                    "truncated": images.truncated,
-                },
-            }
-        )
-    else:
-        inv.env.out(
-            f"{shop_cfg.id}: {summary.translated} translated ({summary.with_errors} with "
-            f"errors for the reviewer), {summary.failed} failed; {summary.segments} segments, "
-            f"{summary.from_memory} from memory, {summary.engine_calls} engine calls; "
-            f"{images.images} image(s) captioned for {images.items} item(s), "
-            f"{images.failed} failed, {images.truncated} truncated"
-        )
-    return ExitCode.FAILURES if summary.failed or images.failed else ExitCode.OK
+    views.shop_run(inv.env, shop_cfg.id, done, json_out)
+    return ExitCode.FAILURES if done.failed else ExitCode.OK
 
 
 @review_app.callback()
@@ -504,74 +307,59 @@ def review(
         raise NotBuilt("localize review")
 
 
-@review_app.command("list")
+@command(review_app, "list")
 def review_list(
-    ctx: typer.Context,
+    inv: Invocation,
     shop: ShopOption = None,
     state: Annotated[str | None, typer.Option("--state", help="Only items in this state.")] = None,
     json_out: JsonOption = False,
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> None:
     """List items in the review queue."""
-    invocation(ctx, config, db)
     raise NotBuilt("localize review list")
 
 
-@review_app.command("show")
+@command(review_app, "show")
 def review_show(
-    ctx: typer.Context,
+    inv: Invocation,
     item: Annotated[int, typer.Argument(help="Item id.")],
     json_out: JsonOption = False,
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> None:
     """Show one item with its findings."""
-    invocation(ctx, config, db)
     raise NotBuilt("localize review show")
 
 
-@review_app.command("approve")
+@command(review_app, "approve")
 def review_approve(
-    ctx: typer.Context,
+    inv: Invocation,
     item: Annotated[int, typer.Argument(help="Item id.")],
     reviewer: Annotated[str, typer.Option("--reviewer", help="Your name.")],
     override: Annotated[
         str | None, typer.Option("--override", help="Approve despite errors, for this reason.")
     ] = None,
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> None:
     """Approve an item for publishing."""
-    invocation(ctx, config, db)
     raise NotBuilt("localize review approve")
 
 
-@review_app.command("reject")
+@command(review_app, "reject")
 def review_reject(
-    ctx: typer.Context,
+    inv: Invocation,
     item: Annotated[int, typer.Argument(help="Item id.")],
     reviewer: Annotated[str, typer.Option("--reviewer", help="Your name.")],
     reason: Annotated[str, typer.Option("--reason", help="Why.")],
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> None:
     """Reject an item."""
-    invocation(ctx, config, db)
     raise NotBuilt("localize review reject")
 
 
-@app.command("publish")
+@command(app, "publish")
 def publish(
-    ctx: typer.Context,
+    inv: Invocation,
     shop: RequiredShop,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check, do not send.")] = False,
     json_out: JsonOption = False,
-    config: ConfigOption = None,
-    db: DbOption = None,
 ) -> None:
     """Publish approved items to the shop."""
-    invocation(ctx, config, db)
     raise NotBuilt("localize publish")
 
 

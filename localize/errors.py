@@ -14,3 +14,9 @@ class EngineError(AppError):
         self.engine = engine
         self.problem = problem
         super().__init__(f"translation engine {engine}: {problem}")
+
+
+class EngineFailed(AppError):
+    """A text could not be translated (the engine's error, or the checks, say why)."""
+
+    exit_code = ExitCode.FAILURES

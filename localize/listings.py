@@ -13,10 +13,12 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from config.settings import Settings, ShopSettings
 from config.tables import Columns, Place, Row, RowProblem, read_table
 from localize import lifecycle
 from store.db import session_scope
 from store.models import ItemState, Listing, utcnow
+from store.queries import register_shops
 
 COLUMNS = Columns(
     required=("product_id", "title"),
@@ -182,3 +184,14 @@ def _mark_stale(session: Any, listing: Listing, actor: str) -> int:
     for item in items:
         lifecycle.change(session, item, ItemState.STALE, actor=actor, reason="the source changed")
     return len(items)
+
+
+def import_file(
+    engine: Engine, settings: Settings, shop: ShopSettings, path: Path
+) -> ImportSummary:
+    """Read a listings file and store what it holds; skipped rows are the summary's problems."""
+    records, problems = read_listings(path)
+    register_shops(engine, settings, [shop])
+    summary = import_listings(engine, shop_id=shop.id, records=records)
+    summary.problems = problems
+    return summary

@@ -8,6 +8,7 @@ A failure leaves the item `failed` with its error, never half-written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -15,6 +16,7 @@ from sqlalchemy import Engine
 from config.runtime import Progress, Secrets
 from config.settings import Settings, ShopSettings
 from localize import lifecycle
+from localize.image.items import ImageSummary, run_images
 from localize.text.checks import Limits, has_errors
 from localize.text.service import (
     SegmentTranslator,
@@ -26,6 +28,7 @@ from localize.text.service import (
 )
 from store.db import read_scope, session_scope
 from store.models import ItemState, Listing, LocalizationItem
+from store.queries import register_shops
 
 FIELDS = ("title", "description", "caption")
 SOURCE_LANGUAGE = "zh-CN"
@@ -188,3 +191,48 @@ def _store_results(
             summary.translated += 1
             if has_errors([x for r in results.values() for x in r.findings]):
                 summary.with_errors += 1
+
+
+@dataclass
+class ShopRun:
+    """What `localize run` did for a shop: the text half, then the image half."""
+
+    text: RunSummary
+    images: ImageSummary
+
+    @property
+    def failed(self) -> bool:
+        """Whether any item failed (it is kept, with its error, for the next run)."""
+        return bool(self.text.failed or self.images.failed)
+
+    def as_dict(self) -> dict[str, Any]:
+        """For --json."""
+        i = self.images
+        return {
+            **self.text.as_dict(),
+            "images": {
+                "items": i.items,
+                "captioned": i.images,
+                "failed": i.failed,
+                "truncated": i.truncated,
+            },
+        }
+
+
+def run_shop(
+    store: Engine,
+    settings: Settings,
+    shop: ShopSettings,
+    secrets: Secrets,
+    images_root: Path,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> ShopRun:
+    """Translate every pending item of the shop, then caption the images of the translated
+    ones; both halves are idempotent, so a re-run does only what is missing."""
+    register_shops(store, settings, [shop])
+    text = run_text(store, settings, shop, secrets, progress=progress)
+    tick = (lambda done, total: progress("captioning", done, total)) if progress else None
+    images = run_images(store, settings, shop, images_root, workers=workers, progress=tick)
+    return ShopRun(text, images)

@@ -15,7 +15,7 @@ from config.markets import MarketCatalog
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings, TranslationSettings
 from localize.engines import EngineChain, ResilientEngine, build_engine
-from localize.errors import EngineError
+from localize.errors import EngineError, EngineFailed
 from localize.text import checks, html, memory, protect
 from store.db import read_scope, session_scope
 from store.models import GlossaryTerm, Quality
@@ -309,4 +309,6 @@ def translate_one(
         result = translate_field(translator, source, field_name=field, limits=limits)
     finally:
         chain.close()
+    if result.error:
+        raise EngineFailed(result.error)
     return result, chain.calls

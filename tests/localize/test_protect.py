@@ -43,3 +43,20 @@ def test_longest_term_first_and_patterns() -> None:
     )
     assert p.replacements == ("Apple Watch", "Apple", "X100-Pro")
     assert not has_words("ZXQ0QXZ ZXQ1QXZ") and has_words("ZXQ0QXZ 杯")
+
+
+def test_a_catastrophic_pattern_is_refused_when_added_and_bounded_when_run(engine) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    import pytest
+
+    from localize.text.glossary import GlossaryError, add_term
+    from localize.text.protect import SlowPattern
+
+    with pytest.raises(GlossaryError, match=r"took over .* backtracks catastrophically"):
+        add_term(engine, scope="", term="(a|aa)+$", is_pattern=True)
+    assert add_term(engine, scope="", term=r"X\d{3,}", is_pattern=True)  # a sane one is kept
+    started = time.perf_counter()
+    with pytest.raises(SlowPattern, match=r"\(a\|aa\)\+\$"):
+        protect("a" * 40 + "b", [Term("(a|aa)+$", is_pattern=True)])
+    assert time.perf_counter() - started < 2  # bounded, where `re` would take minutes

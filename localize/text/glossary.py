@@ -1,16 +1,18 @@
-"""The glossary in the store: add, list, remove, import from CSV."""
+"""The glossary in the store: add, list, remove, import from CSV (terms are protected in
+text by localize.text.protect)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from config.errors import AppError
 from config.tables import Columns, RowProblem, in_order, read_table
+from localize.text import protect
 from store.db import read_scope, session_scope
 from store.models import GlossaryTerm
 from store.queries import audit
@@ -55,9 +57,13 @@ def add_term(
         )
     if is_pattern:
         try:
-            re.compile(term)
-        except re.error as exc:
+            protect.compile_pattern(term)
+        except regex.error as exc:
             raise GlossaryError(f"{term!r} is not a regular expression: {exc}") from None
+        try:
+            protect.screen(term)  # a catastrophic pattern is refused before it is stored
+        except protect.SlowPattern as exc:
+            raise GlossaryError(exc.message) from None
     with session_scope(engine) as session:
         row = session.exec(
             select(GlossaryTerm).where(

@@ -1,0 +1,206 @@
+"""What the `localize` commands print: each result as text, or as one JSON document.
+
+Results go to stdout; problems, findings, warnings and progress to stderr. A view shows
+what a service returned and decides nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
+    from config.runtime import Environment, Progress
+    from config.tables import RowProblem
+    from localize.image.pipeline import CaptionedImages
+    from localize.listings import ImportSummary
+    from localize.run import ShopRun
+    from localize.text.checks import Finding
+    from localize.text.glossary import ImportResult
+    from localize.text.service import FieldResult
+    from localize.text.tmx import TmxImport
+    from store.models import GlossaryTerm
+
+
+@contextmanager
+def progress(env: Environment) -> Iterator[Progress | None]:
+    """A progress bar on stderr when it is a terminal; otherwise nothing."""
+    if not env.stderr_is_terminal:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress as Bar
+
+    with Bar(console=Console(file=env.stderr), transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                label = what if what == "captioning" else f"translating into {what}"
+                tasks[what] = bar.add_task(label, total=total)
+            bar.update(tasks[what], completed=done)
+
+        yield update
+
+
+def problems(env: Environment, found: Sequence[RowProblem]) -> None:
+    """Each skipped row on its own line: FILE:LINE: what is wrong."""
+    for problem in found:
+        env.err(str(problem))
+
+
+def findings(env: Environment, found: Sequence[Finding]) -> None:
+    """The checks' findings, one per line."""
+    for f in found:
+        env.err(f"{f.severity}: {f.code}: {f.message}")
+
+
+def translated(env: Environment, result: FieldResult, calls: int, as_json: bool) -> None:
+    """One text translated: the translation on stdout, where it came from on stderr."""
+    if as_json:
+        env.json({**result.as_dict(), "engine_calls": calls})
+        return
+    env.out(result.translation)
+    env.err(f"origin: {result.origin}")
+    findings(env, result.findings)
+
+
+def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
+    """`localize image`: failures and warnings on stderr, the images written on stdout."""
+    result = captioned.result
+    for failure in result.failed:
+        env.err(f"failed: {failure.error}")
+    for done in result.done:
+        for warning in done.warnings:
+            env.err(f"warning: {done.input}: {warning}")
+    if as_json:
+        env.json(
+            {
+                "caption": captioned.caption,
+                "captioned": [
+                    {
+                        "input": str(d.input),
+                        "output": str(d.output),
+                        "size": d.size,
+                        "lines": list(d.lines),
+                        "truncated": d.truncated,
+                        "contrast": d.contrast,
+                        "bytes": d.bytes,
+                        "warnings": list(d.warnings),
+                    }
+                    for d in result.done
+                ],
+                "failed": [
+                    {"input": str(f.input), "output": str(f.output), "error": f.error}
+                    for f in result.failed
+                ],
+            }
+        )
+    else:
+        for d in result.done:
+            env.out(
+                f"{d.output}  ({d.size} px, {len(d.lines)} line(s)"
+                f"{', truncated' if d.truncated else ''})"
+            )
+    env.err(
+        f"{len(result.done)} captioned, {len(result.failed)} failed, {result.truncated} truncated"
+    )
+
+
+def listings_imported(env: Environment, file: Path, summary: ImportSummary, as_json: bool) -> None:
+    """A listings file imported."""
+    problems(env, summary.problems)
+    if as_json:
+        env.json(summary.as_dict())
+        return
+    env.out(
+        f"{file}: {summary.added} added, {summary.changed} changed, "
+        f"{summary.unchanged} unchanged, {len(summary.problems)} skipped; "
+        f"{summary.stale} item(s) now stale"
+    )
+
+
+def _scope(scope: str) -> str:
+    return f"shop {scope}" if scope else "every shop"
+
+
+def term_added(
+    env: Environment, term: str, new: bool, to: str | None, target: str | None, scope: str
+) -> None:
+    """One glossary entry added or replaced."""
+    what = (
+        f"always {target!r} in {to}"
+        if target
+        else "never translated" + (f" into {to}" if to else "")
+    )
+    env.out(f"{'added' if new else 'updated'} {term!r}: {what} ({_scope(scope)})")
+
+
+def terms(env: Environment, rows: Sequence[GlossaryTerm], as_json: bool) -> None:
+    """The glossary."""
+    if as_json:
+        env.json(
+            [
+                {
+                    "shop": r.scope or None,
+                    "term": r.term,
+                    "language": r.language or None,
+                    "target": r.target,
+                    "pattern": r.is_pattern,
+                }
+                for r in rows
+            ]
+        )
+        return
+    for r in rows:
+        kind = (
+            f"-> {r.target!r} ({r.language})"
+            if r.target
+            else ("never translated" + (f" ({r.language})" if r.language else ""))
+        )
+        pattern = " [pattern]" if r.is_pattern else ""
+        env.out(f"{r.scope or '*':<16} {r.term!r}{pattern} {kind}")
+
+
+def terms_removed(env: Environment, term: str, n: int) -> None:
+    """Glossary entries removed."""
+    env.out(f"removed {n} entr{'y' if n == 1 else 'ies'} for {term!r}")
+
+
+def terms_imported(env: Environment, file: Path, result: ImportResult) -> None:
+    """A glossary file imported."""
+    problems(env, result.problems)
+    env.out(
+        f"{file}: {result.added} added, {result.updated} updated, "
+        f"{len(result.problems)} rows skipped"
+    )
+
+
+def memory_imported(env: Environment, file: Path, result: TmxImport) -> None:
+    """A TMX file imported."""
+    problems(env, result.skipped)
+    env.out(f"{file}: {result.stored} translation(s) stored, {len(result.skipped)} unit(s) skipped")
+
+
+def memory_exported(env: Environment, file: Path, n: int) -> None:
+    """A TMX file written."""
+    env.out(f"{file}: {n} translation(s) written")
+
+
+def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
+    """`localize run`: every failure on stderr, the figures on stdout."""
+    for error in run.text.errors + run.images.errors:
+        env.err(f"failed: {error}")
+    if as_json:
+        env.json(run.as_dict())
+        return
+    t, i = run.text, run.images
+    env.out(
+        f"{shop}: {t.translated} translated ({t.with_errors} with "
+        f"errors for the reviewer), {t.failed} failed; {t.segments} segments, "
+        f"{t.from_memory} from memory, {t.engine_calls} engine calls; "
+        f"{i.images} image(s) captioned for {i.items} item(s), "
+        f"{i.failed} failed, {i.truncated} truncated"
+    )
