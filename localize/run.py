@@ -161,33 +161,28 @@ def _store_results(
                 for f in FIELDS
             }
             errors = [f"{f}: {r.error}" for f, r in results.items() if r.error]
-            try:
-                if errors:
-                    error = "; ".join(errors)[:2000]
-                    lifecycle.change(
-                        session,
-                        item,
-                        ItemState.FAILED,
-                        actor=ACTOR,
-                        error=error,
-                        attempts=item.attempts + 1,
-                    )
-                    summary.failed += 1
-                    summary.errors.append(f"{listing.product_id} ({lang}): {error}")
-                    continue
-                lifecycle.change(
-                    session,
-                    item,
-                    ItemState.TRANSLATED,
-                    actor=ACTOR,
-                    error=None,
-                    attempts=item.attempts + 1,
+            error = "; ".join(errors)[:2000] if errors else None
+            written = (
+                {"error": error}
+                if error
+                else {
+                    "error": None,
                     **{f: r.translation for f, r in results.items()},
-                    origins={f: r.origin for f, r in results.items()},
-                    findings=[x.as_dict() for r in results.values() for x in r.findings],
+                    "origins": {f: r.origin for f, r in results.items()},
+                    "findings": [x.as_dict() for r in results.values() for x in r.findings],
+                }
+            )
+            to = ItemState.FAILED if error else ItemState.TRANSLATED
+            try:
+                lifecycle.change(
+                    session, item, to, actor=ACTOR, attempts=item.attempts + 1, **written
                 )
             except lifecycle.ItemChanged:
                 continue  # someone else got there first: theirs stands
+            if error:
+                summary.failed += 1
+                summary.errors.append(f"{listing.product_id} ({lang}): {error}")
+                continue
             summary.translated += 1
             if has_errors([x for r in results.values() for x in r.findings]):
                 summary.with_errors += 1

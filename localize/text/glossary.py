@@ -8,7 +8,7 @@ from pathlib import Path
 
 import regex
 from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from config.errors import AppError
 from config.tables import Columns, RowProblem, in_order, read_table
@@ -76,15 +76,7 @@ def add_term(
         row = row or GlossaryTerm(scope=scope, term=term, language=language)
         row.target, row.is_pattern = target, is_pattern
         session.add(row)
-        audit(
-            session,
-            actor=actor,
-            shop_id=scope,
-            entity="glossary_term",
-            entity_id=term,
-            action="add" if new else "update",
-            detail={"language": language, "target": target},
-        )
+        _audit(session, actor, scope, term, "add" if new else "update", language, target)
     return new
 
 
@@ -111,16 +103,29 @@ def remove_term(
         for row in rows:
             session.delete(row)
         if rows:
-            audit(
-                session,
-                actor=actor,
-                shop_id=scope,
-                entity="glossary_term",
-                entity_id=term,
-                action="remove",
-                detail={"language": language},
-            )
+            _audit(session, actor, scope, term, "remove", language)
     return len(rows)
+
+
+def _audit(
+    session: Session,
+    actor: str,
+    scope: str,
+    term: str,
+    action: str,
+    language: str | None,
+    target: str | None = None,
+) -> None:
+    detail = {"language": language} | ({"target": target} if action != "remove" else {})
+    audit(
+        session,
+        actor=actor,
+        shop_id=scope,
+        entity="glossary_term",
+        entity_id=term,
+        action=action,
+        detail=detail,
+    )
 
 
 def import_csv(engine: Engine, path: Path, *, scope: str) -> ImportResult:
