@@ -307,15 +307,60 @@ def review(
         raise NotBuilt("localize review")
 
 
+def _reviewer(inv: Invocation, name: str | None) -> str:
+    """--reviewer, else the user's login name."""
+    import getpass
+
+    if name and name.strip():
+        return name.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        raise BadInput("who is reviewing? give --reviewer NAME") from None
+
+
+def _edits(values: list[str]) -> dict[str, str]:
+    """--set FIELD=TEXT options as {field: text}."""
+    edits: dict[str, str] = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or name.strip() not in FIELDS:
+            raise BadInput(
+                f"--set {value[:40]!r}: use --set FIELD=TEXT with FIELD one of {', '.join(FIELDS)}"
+            )
+        edits[name.strip()] = text
+    return edits
+
+
+def _settings_if_any(inv: Invocation):  # type: ignore[no-untyped-def]
+    """The configuration when there is one (its markets' limits check edits)."""
+    return inv.settings() if inv.config_path.is_file() else None
+
+
 @command(review_app, "list")
 def review_list(
     inv: Invocation,
     shop: ShopOption = None,
-    state: Annotated[str | None, typer.Option("--state", help="Only items in this state.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Only this language.")] = None,
+    state: Annotated[
+        str | None, typer.Option("--state", help="Only items in this state (default: waiting).")
+    ] = None,
     json_out: JsonOption = False,
 ) -> None:
     """List items in the review queue."""
-    raise NotBuilt("localize review list")
+    from localize.review import queue
+    from store.models import ItemState
+
+    states = None
+    if state is not None:
+        known = [s.value for s in ItemState]
+        if state not in known:
+            raise BadInput(f"--state {state!r}: use one of {', '.join(known)}")
+        states = [ItemState(state)]
+    entries = queue(
+        _store(inv), shop_id=_scope(inv, shop) or None, language=language, states=states
+    )
+    views.review_list(inv.env, entries, json_out)
 
 
 @command(review_app, "show")
@@ -324,32 +369,76 @@ def review_show(
     item: Annotated[int, typer.Argument(help="Item id.")],
     json_out: JsonOption = False,
 ) -> None:
-    """Show one item with its findings."""
-    raise NotBuilt("localize review show")
+    """Show one item: every field beside its source, findings, image paths."""
+    from localize.review import entry
+
+    views.review_item(inv.env, entry(_store(inv), item), json_out)
+
+
+@command(review_app, "history")
+def review_history(
+    inv: Invocation,
+    item: Annotated[int | None, typer.Argument(help="Item id (default: every item).")] = None,
+    shop: ShopOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Who decided what and when, with the text before and after."""
+    from localize.review import history
+
+    views.review_history(
+        inv.env, history(_store(inv), item, shop_id=_scope(inv, shop) or None), json_out
+    )
 
 
 @command(review_app, "approve")
 def review_approve(
     inv: Invocation,
     item: Annotated[int, typer.Argument(help="Item id.")],
-    reviewer: Annotated[str, typer.Option("--reviewer", help="Your name.")],
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="FIELD=TEXT: your translation of a field.")
+    ] = None,
     override: Annotated[
         str | None, typer.Option("--override", help="Approve despite errors, for this reason.")
     ] = None,
-) -> None:
+    version: Annotated[
+        int | None, typer.Option("--version", help="Only if the item is still at this version.")
+    ] = None,
+) -> int:
     """Approve an item for publishing."""
-    raise NotBuilt("localize review approve")
+    from localize.review import approve
+
+    outcome = approve(
+        _store(inv),
+        _settings_if_any(inv),
+        item,
+        reviewer=_reviewer(inv, reviewer),
+        edits=_edits(set_ or []),
+        override=override,
+        version=version,
+        images_root=inv.data_dir / "images",
+    )
+    views.decided(inv.env, outcome)
+    return ExitCode.FAILURES if outcome.notes else ExitCode.OK
 
 
 @command(review_app, "reject")
 def review_reject(
     inv: Invocation,
     item: Annotated[int, typer.Argument(help="Item id.")],
-    reviewer: Annotated[str, typer.Option("--reviewer", help="Your name.")],
     reason: Annotated[str, typer.Option("--reason", help="Why.")],
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
+    version: Annotated[
+        int | None, typer.Option("--version", help="Only if the item is still at this version.")
+    ] = None,
 ) -> None:
-    """Reject an item."""
-    raise NotBuilt("localize review reject")
+    """Reject an item, with the reason."""
+    from localize.review import reject
+
+    outcome = reject(
+        _store(inv), item, reviewer=_reviewer(inv, reviewer), reason=reason, version=version
+    )
+    views.decided(inv.env, outcome)
 
 
 @command(app, "publish")

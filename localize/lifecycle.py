@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from config.errors import AppError, ExitCode
 from store.models import AuditEvent, ItemState, Listing, LocalizationItem, utcnow
@@ -45,6 +45,7 @@ TO_REVIEW = (S.TRANSLATED, S.STALE)
 # Fields a change may write besides the state (the rest of the row is the item's identity).
 WRITABLE = frozenset(
     {"title", "description", "caption", "origins", "findings", "images", "error", "attempts"}
+    | {"claimed_by", "claimed_until"}  # a decision ends the reviewer's claim
 )
 TEXT_FIELDS = ("title", "description", "caption")
 ERROR = "error"
@@ -272,3 +273,15 @@ def of_listing(
             )
         ).all()
     )
+
+
+def count(session: Session, *, shop_id: str, states: Sequence[ItemState]) -> int:
+    """How many of the shop's items are in these states."""
+    return session.exec(
+        select(func.count())
+        .select_from(LocalizationItem)
+        .where(
+            LocalizationItem.shop_id == shop_id,
+            col(LocalizationItem.state).in_([s.value for s in states]),
+        )
+    ).one()

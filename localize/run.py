@@ -194,6 +194,7 @@ class ShopRun:
 
     text: RunSummary
     images: ImageSummary
+    waiting: int = 0  # items of the shop waiting for a reviewer
 
     @property
     def failed(self) -> bool:
@@ -205,6 +206,7 @@ class ShopRun:
         i = self.images
         return {
             **self.text.as_dict(),
+            "waiting_for_review": self.waiting,
             "images": {
                 "items": i.items,
                 "captioned": i.images,
@@ -230,4 +232,6 @@ def run_shop(
     text = run_text(store, settings, shop, secrets, progress=progress)
     tick = (lambda done, total: progress("captioning", done, total)) if progress else None
     images = run_images(store, settings, shop, images_root, workers=workers, progress=tick)
-    return ShopRun(text, images)
+    with read_scope(store) as session:
+        waiting = lifecycle.count(session, shop_id=shop.id, states=[ItemState.TRANSLATED])
+    return ShopRun(text, images, waiting)

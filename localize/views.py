@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
     from config.tables import RowProblem
     from localize.image.pipeline import CaptionedImages
     from localize.listings import ImportSummary
+    from localize.review import Entry, Outcome
     from localize.run import ShopRun
     from localize.text.checks import Finding
     from localize.text.glossary import ImportResult
@@ -203,4 +204,87 @@ def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
         f"{t.from_memory} from memory, {t.engine_calls} engine calls; "
         f"{i.images} image(s) captioned for {i.items} item(s), "
         f"{i.failed} failed, {i.truncated} truncated"
+    )
+    if run.waiting:
+        env.err(f"{run.waiting} item(s) wait for review: localize review --shop {shop}")
+
+
+def review_list(env: Environment, entries: Sequence[Entry], as_json: bool) -> None:
+    """The queue: one line per item."""
+    if as_json:
+        env.json([e.as_dict() for e in entries])
+        return
+    if not entries:
+        env.out("nothing waits for review")
+    for e in entries:
+        item = e.item
+        errors = len([f for f in item.findings if f.get("severity") == "error"])
+        flags = f"  {errors} error(s)" if errors else ""
+        held = f"  open with {item.claimed_by}" if item.claimed_by else ""
+        env.out(
+            f"{item.id:>6}  {item.shop_id:<16} {e.listing.product_id:<20} {item.language:<6} "
+            f"{item.state:<10} v{item.version}{flags}{held}"
+        )
+
+
+def review_item(env: Environment, e: Entry, as_json: bool) -> None:
+    """One item: each field's source beside its translation, findings, images."""
+    if as_json:
+        env.json(e.as_dict())
+        return
+    d = e.as_dict()
+    env.out(
+        f"item {d['id']} — {d['shop']} {d['product_id']} ({d['language']}), {d['state']}, "
+        f"version {d['version']}"
+    )
+    for name, texts in d["fields"].items():
+        env.out(f"\n[{name}]")
+        env.out(f"  source:      {texts['source'] or ''}")
+        env.out(f"  translation: {texts['translation'] or ''}")
+    if d["findings"]:
+        env.out("\n[findings]")
+        for f in d["findings"]:
+            overridden = f" (overridden by {f['overridden_by']})" if f.get("overridden_by") else ""
+            env.out(f"  {f['severity']}: {f['code']}: {f['message']}{overridden}")
+    if d["images"]:
+        env.out("\n[images]")
+        for n, image in enumerate(d["images"], start=1):
+            env.out(f"  {n}. {image['original']}")
+            if image["captioned"]:
+                env.out(f"     captioned: {image['captioned']}")
+    if d["error"]:
+        env.out(f"\n[error]\n  {d['error']}")
+
+
+def review_history(env: Environment, events: Sequence[dict[str, Any]], as_json: bool) -> None:
+    """Changes, newest first."""
+    if as_json:
+        env.json(list(events))
+        return
+    if not events:
+        env.out("no changes recorded")
+    for ev in events:
+        why = f" — {ev['reason']}" if ev.get("reason") else ""
+        override = f" (override: {ev['override']})" if ev.get("override") else ""
+        env.out(
+            f"{ev['at']:%Y-%m-%d %H:%M:%S}  item {ev['item']:<6} {ev['actor']:<16} "
+            f"{ev.get('from', '?')} -> {ev.get('to', '?')}{why}{override}"
+        )
+        for name, change in (ev.get("text") or {}).items():
+            env.out(f"    {name}: {change['before']!r} -> {change['after']!r}")
+
+
+def decided(env: Environment, outcome: Outcome) -> None:
+    """A reviewer's decision."""
+    for note in outcome.notes:
+        env.err(f"failed: {note}")
+    item = outcome.item
+    extra = []
+    if outcome.remembered:
+        extra.append(f"{outcome.remembered} segment(s) added to the memory")
+    if outcome.rerendered:
+        extra.append(f"{outcome.rerendered} image(s) drawn again")
+    env.out(
+        f"item {item.id}: {outcome.decision} ({item.state}, version {item.version})"
+        + (f"; {', '.join(extra)}" if extra else "")
     )

@@ -196,7 +196,9 @@ class LocalizationItem(SQLModel, table=True):
     images: list[str] = Field(default_factory=list, sa_type=JSON)
     error: str | None = Field(default=None, sa_type=Text)
     attempts: int = 0
-    version: int = 1  # bumped on every change: two reviewers cannot both win
+    version: int = 1  # bumped on every change: a writer of an older version loses
+    claimed_by: str | None = Field(default=None, max_length=100)  # a reviewer has it open
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

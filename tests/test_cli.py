@@ -110,7 +110,7 @@ def test_db_url_defaults(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ["review", "list"],
+        ["review"],
         ["publish", "--shop", "x"],
         ["image", "a.jpg", "-o", "b.jpg", "--to", "th", "--replace-text"],
     ],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -112,10 +112,15 @@ def run_images(
     *,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    only: Collection[int] | None = None,
+    redo: bool = False,
 ) -> ImageSummary:
-    """Caption the missing images of every translated item, record what was finished."""
+    """Caption the missing images of every translated item (of the items `only` names),
+    record what was finished; `redo` draws them all again (the caption was edited)."""
     with session_scope(store) as session:
         rows = lifecycle.with_listings(session, shop_id=shop.id, states=[ItemState.TRANSLATED])
+    if only is not None:
+        rows = [(item, listing) for item, listing in rows if item.id in only]
     rules = settings.markets.market(shop.market).images
     layout = Layout(position=shop.caption_position, spec=FitSpec(max_lines=shop.caption_max_lines))
     downloads = root / shop.id / ".downloads"
@@ -125,7 +130,7 @@ def run_images(
     owners: dict[Path, tuple[_ItemWork, int]] = {}
     try:
         for item, listing in rows:
-            missing = _missing(item, listing, shop, root)
+            missing = _missing(item, listing, shop, root, redo)
             if not missing:
                 continue
             state = _ItemWork(item, _images_so_far(item, listing))
@@ -167,16 +172,17 @@ def _expected(item: LocalizationItem, listing: Listing, root: Path, n: int) -> P
 
 
 def _missing(
-    item: LocalizationItem, listing: Listing, shop: ShopSettings, root: Path
+    item: LocalizationItem, listing: Listing, shop: ShopSettings, root: Path, redo: bool = False
 ) -> list[tuple[int, Path]]:
-    """The positions still to caption, with their outputs: not recorded, or gone from disk."""
+    """The positions still to caption, with their outputs: not recorded, or gone from disk
+    (every one when `redo`)."""
     if not (item.caption or "").strip():
         return []
     wanted = [
         (n, _expected(item, listing, root, n))
         for n in positions(len(listing.images), shop.caption_images)
     ]
-    have = item.images
+    have = [] if redo else item.images
     return [
         (n, out)
         for n, out in wanted

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from localize.text import html
 
@@ -45,6 +46,11 @@ class Limits:
     title_min: int = 25
     title_max: int = 255
     description_max: int = 10000
+
+
+def field_of(finding: Mapping[str, Any]) -> str:
+    """The field a stored finding is about: every message starts with it ('title: ...')."""
+    return str(finding.get("message", "")).split(":", 1)[0]
 
 
 def has_errors(findings: Sequence[Finding]) -> bool:

@@ -1,0 +1,492 @@
+"""The review queue: what waits for a person, claims so that reviewers do not step on each
+other, and decisions, each a change through the item lifecycle.
+
+A reviewer who opens an item claims it for a while (a lease read from the clock when it
+is taken); others are shown other items until it is decided, released or the lease runs
+out. A decision is conditional on the version the reviewer saw: a second decision on an
+item already decided fails, naming who decided it and when. Edits are checked again at
+once; an approved human edit goes into the translation memory as a human entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, or_, update
+from sqlmodel import Session, col, select
+
+from config.errors import AppError, BadInput, ExitCode
+from config.runtime import Clock, utcnow
+from config.settings import Settings
+from localize import lifecycle
+from localize.text import checks, html, memory, protect
+from localize.text.service import load_terms
+from store.db import read_scope, session_scope
+from store.models import (
+    AuditEvent,
+    Decision,
+    ItemState,
+    Listing,
+    LocalizationItem,
+    Quality,
+    ReviewDecision,
+)
+
+CLAIM = timedelta(minutes=15)
+FIELDS = ("title", "description", "caption")
+SOURCE_LANGUAGE = "zh-CN"
+
+
+class NoSuchItem(AppError):
+    """An item id that is not in the store."""
+
+    def __init__(self, item_id: int) -> None:
+        super().__init__(f"no item {item_id}; `localize review list` shows the queue")
+
+
+class AlreadyDecided(AppError):
+    """A decision on an item that someone has decided already."""
+
+    exit_code = ExitCode.FAILURES
+
+    def __init__(self, item_id: int, state: str, by: str | None, at: datetime | None) -> None:
+        who = f" by {by}" if by else ""
+        when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if at else ""
+        super().__init__(
+            f"item {item_id} was already {state}{who}{when}; nothing was changed"
+            + (" (its source changed: review the new version)" if state == "stale" else "")
+        )
+
+
+class ClaimedByOther(AppError):
+    """Another reviewer has the item open."""
+
+    exit_code = ExitCode.FAILURES
+
+    def __init__(self, item_id: int, by: str, until: datetime) -> None:
+        super().__init__(
+            f"item {item_id} is open with {by} until {until:%H:%M:%S} UTC; "
+            "take another item, or wait for their claim to run out"
+        )
+
+
+@dataclass
+class Entry:
+    """One item with its listing, as the queue shows it."""
+
+    item: LocalizationItem
+    listing: Listing
+    position: int = 0  # 1-based, among the items waiting in its language
+    waiting: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """For --json: every field side by side, findings, images, the claim."""
+        item, listing = self.item, self.listing
+        return {
+            "id": item.id,
+            "shop": item.shop_id,
+            "product_id": listing.product_id,
+            "sku": listing.sku,
+            "language": item.language,
+            "state": item.state,
+            "version": item.version,
+            "position": self.position,
+            "waiting": self.waiting,
+            "fields": {
+                f: {"source": getattr(listing, f), "translation": getattr(item, f)} for f in FIELDS
+            },
+            "findings": item.findings,
+            "open_errors": len(lifecycle.open_errors(item.findings)),
+            "images": [
+                {"original": original, "captioned": captioned if captioned != original else None}
+                for original, captioned in zip(
+                    listing.images, _padded(item.images, listing.images), strict=True
+                )
+            ],
+            "claimed_by": item.claimed_by,
+            "claimed_until": item.claimed_until,
+            "error": item.error,
+        }
+
+
+def _padded(images: Sequence[str], originals: Sequence[str]) -> list[str]:
+    return list(images) if len(images) == len(originals) else list(originals)
+
+
+@dataclass
+class Outcome:
+    """What a decision did."""
+
+    item: LocalizationItem
+    decision: str
+    remembered: int = 0  # human translations added to the memory
+    rerendered: int = 0  # images drawn again for an edited caption
+    notes: list[str] = field(default_factory=list)
+
+
+def _free(reviewer: str | None, now: datetime) -> Any:
+    """Items nobody else holds: unclaimed, claimed by `reviewer`, or a lease run out."""
+    conditions = [
+        col(LocalizationItem.claimed_by).is_(None),
+        col(LocalizationItem.claimed_until) <= now,
+    ]
+    if reviewer:
+        conditions.append(col(LocalizationItem.claimed_by) == reviewer)
+    return or_(*conditions)
+
+
+def queue(
+    store: Engine,
+    *,
+    shop_id: str | None = None,
+    language: str | None = None,
+    states: Sequence[ItemState] | None = None,
+    reviewer: str | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
+) -> list[Entry]:
+    """Items in these states (default: waiting for review), oldest first, with their
+    place in their language's queue; items another reviewer holds are left out when a
+    reviewer is named."""
+    now = now or utcnow()
+    with read_scope(store) as session:
+        query = (
+            select(LocalizationItem, Listing)
+            .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
+            .where(
+                col(LocalizationItem.state).in_([s.value for s in (states or lifecycle.TO_REVIEW)])
+            )
+            .order_by(col(LocalizationItem.id))
+        )
+        if shop_id:
+            query = query.where(LocalizationItem.shop_id == shop_id)
+        if language:
+            query = query.where(LocalizationItem.language == language)
+        if reviewer:
+            query = query.where(_free(reviewer, now))
+        if limit:
+            query = query.limit(limit)
+        rows = session.exec(query).all()
+    entries = [Entry(item, listing) for item, listing in rows]
+    counts: dict[str, int] = {}
+    for e in entries:
+        counts[e.item.language] = counts.get(e.item.language, 0) + 1
+        e.position = counts[e.item.language]
+    for e in entries:
+        e.waiting = counts[e.item.language]
+    return entries
+
+
+def entry(store: Engine, item_id: int) -> Entry:
+    """One item with its listing, or NoSuchItem."""
+    with read_scope(store) as session:
+        row = session.exec(
+            select(LocalizationItem, Listing)
+            .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
+            .where(LocalizationItem.id == item_id)
+        ).first()
+    if row is None:
+        raise NoSuchItem(item_id)
+    return Entry(*row)
+
+
+def claim(
+    store: Engine,
+    item_id: int,
+    *,
+    reviewer: str,
+    lease: timedelta = CLAIM,
+    clock: Clock = utcnow,
+) -> Entry:
+    """Hold an item for `reviewer` until the lease runs out (from now, as read now)."""
+    now = clock()
+    with session_scope(store) as session:
+        result = session.execute(
+            update(LocalizationItem)
+            .where(col(LocalizationItem.id) == item_id, _free(reviewer, now))
+            .values(claimed_by=reviewer, claimed_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+    found = entry(store, item_id)
+    if result.rowcount != 1:
+        assert found.item.claimed_by and found.item.claimed_until
+        raise ClaimedByOther(item_id, found.item.claimed_by, found.item.claimed_until)
+    return found
+
+
+def claim_next(
+    store: Engine,
+    *,
+    reviewer: str,
+    shop_id: str | None = None,
+    language: str | None = None,
+    skip: Sequence[int] = (),
+    lease: timedelta = CLAIM,
+    clock: Clock = utcnow,
+) -> Entry | None:
+    """The next translated item nobody else holds, claimed for `reviewer`; None when the
+    queue is empty (items in `skip` were passed over this session)."""
+    while True:
+        now = clock()
+        candidates = [
+            e
+            for e in queue(
+                store,
+                shop_id=shop_id,
+                language=language,
+                states=[ItemState.TRANSLATED],
+                reviewer=reviewer,
+                now=now,
+                limit=len(skip) + 20,
+            )
+            if e.item.id not in skip
+        ]
+        if not candidates:
+            return None
+        for candidate in candidates:
+            try:
+                taken = claim(store, candidate.item.id, reviewer=reviewer, lease=lease, clock=clock)
+            except ClaimedByOther:
+                continue  # another reviewer took it a moment ago
+            taken.position, taken.waiting = candidate.position, candidate.waiting
+            return taken
+
+
+def release(store: Engine, item_id: int, *, reviewer: str) -> None:
+    """Give back an item `reviewer` holds (skipped, or the reviewer quit)."""
+    with session_scope(store) as session:
+        session.execute(
+            update(LocalizationItem)
+            .where(
+                col(LocalizationItem.id) == item_id, col(LocalizationItem.claimed_by) == reviewer
+            )
+            .values(claimed_by=None, claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def recheck(
+    store: Engine, settings: Settings | None, entry: Entry, edits: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The item's findings with those of the edited fields made again for the new text."""
+    unknown = set(edits) - set(FIELDS)
+    if unknown:
+        raise BadInput(
+            f"cannot edit {', '.join(sorted(unknown))}; the fields are {', '.join(FIELDS)}"
+        )
+    item, listing = entry.item, entry.listing
+    limits = _limits(settings, item.shop_id)
+    terms = load_terms(store, scope=item.shop_id, language=item.language)
+    kept_findings = [f for f in item.findings if checks.field_of(f) not in edits]
+    for name, text in edits.items():
+        source = getattr(listing, name)
+        pieces = html.split(source).texts() if name == "description" else [source]
+        kept = tuple(k for piece in pieces for k in protect.protect(piece, terms).kept)
+        found = checks.check(
+            source, text, field=name, target_lang=item.language, kept=kept, limits=limits
+        )
+        kept_findings += [f.as_dict() for f in found]
+    return kept_findings
+
+
+def _limits(settings: Settings | None, shop_id: str) -> checks.Limits:
+    shop = next((s for s in settings.shops if s.id == shop_id), None) if settings else None
+    if settings is None or shop is None:
+        return checks.Limits()
+    market = settings.markets.market(shop.market)
+    return checks.Limits(market.title_min, market.title_max, market.description_max)
+
+
+def edit(
+    store: Engine,
+    settings: Settings | None,
+    item_id: int,
+    edits: Mapping[str, str],
+    *,
+    reviewer: str,
+    version: int | None = None,
+) -> Entry:
+    """Change the translation of some fields (checked again at once); the item stays in
+    review, a new version."""
+    current = _decidable(store, item_id, version)
+    findings = recheck(store, settings, current, edits)
+    with session_scope(store) as session:
+        lifecycle.change(
+            session,
+            current.item,
+            ItemState.TRANSLATED,
+            actor=reviewer,
+            reason="edited",
+            findings=findings,
+            **edits,
+        )
+        _decision(session, current.item, reviewer, Decision.EDIT, "")
+    return current
+
+
+def approve(
+    store: Engine,
+    settings: Settings | None,
+    item_id: int,
+    *,
+    reviewer: str,
+    edits: Mapping[str, str] | None = None,
+    override: str | None = None,
+    version: int | None = None,
+    images_root: Path | None = None,
+) -> Outcome:
+    """Approve an item (after `edits`, checked again); error-level findings block it unless
+    `override` gives the reason. An edited caption has its images drawn again first."""
+    current = _decidable(store, item_id, version)
+    outcome = Outcome(current.item, Decision.APPROVE)
+    if edits:
+        current = edit(store, settings, item_id, edits, reviewer=reviewer, version=version)
+        if "caption" in edits and images_root is not None and settings is not None:
+            outcome.rerendered = _rerender(store, settings, current, images_root, outcome)
+            current = entry(store, item_id)
+    overriding = bool(override and lifecycle.open_errors(current.item.findings))
+    decided = Decision.OVERRIDE if overriding else Decision.APPROVE
+    with session_scope(store) as session:
+        lifecycle.change(
+            session,
+            current.item,
+            ItemState.APPROVED,
+            actor=reviewer,
+            override=override,
+            claimed_by=None,
+            claimed_until=None,
+        )
+        _decision(session, current.item, reviewer, decided, override or "")
+        if edits:
+            outcome.remembered = _remember(session, current, edits)
+    outcome.item, outcome.decision = current.item, decided
+    return outcome
+
+
+def reject(
+    store: Engine, item_id: int, *, reviewer: str, reason: str, version: int | None = None
+) -> Outcome:
+    """Reject an item, for a reason (it goes back to be translated again)."""
+    if not reason.strip():
+        raise BadInput("a rejection needs a reason (--reason)")
+    current = _decidable(store, item_id, version)
+    with session_scope(store) as session:
+        lifecycle.change(
+            session,
+            current.item,
+            ItemState.REJECTED,
+            actor=reviewer,
+            reason=reason,
+            claimed_by=None,
+            claimed_until=None,
+        )
+        _decision(session, current.item, reviewer, Decision.REJECT, reason)
+    return Outcome(current.item, Decision.REJECT)
+
+
+def _decidable(store: Engine, item_id: int, version: int | None) -> Entry:
+    """The item as it stands, if it still waits for a decision (at `version`, if given)."""
+    current = entry(store, item_id)
+    item = current.item
+    if item.state != ItemState.TRANSLATED:
+        by, at = _last_decision(store, item_id)
+        raise AlreadyDecided(item_id, item.state, by, at)
+    if version is not None and version != item.version:
+        with read_scope(store) as session:
+            raise lifecycle.ItemChanged(item_id, version, lifecycle.snapshot(session, item_id))
+    return current
+
+
+def _last_decision(store: Engine, item_id: int) -> tuple[str | None, datetime | None]:
+    with read_scope(store) as session:
+        row = session.exec(
+            select(AuditEvent.actor, AuditEvent.at)
+            .where(AuditEvent.entity == "localization_item", AuditEvent.entity_id == str(item_id))
+            .order_by(col(AuditEvent.id).desc())
+            .limit(1)
+        ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _decision(
+    session: Session, item: LocalizationItem, reviewer: str, decision: str, reason: str
+) -> None:
+    session.add(
+        ReviewDecision(
+            item_id=item.id,
+            reviewer=reviewer,
+            decision=decision,
+            reason=reason,
+            item_version=item.version,
+            at=utcnow(),
+        )
+    )
+
+
+def _remember(session: Session, current: Entry, edits: Mapping[str, str]) -> int:
+    """Approved human edits into the memory, segment by segment where they line up."""
+    item, listing = current.item, current.listing
+    pairs: list[tuple[str, str]] = []
+    for name, text in edits.items():
+        source = getattr(listing, name)
+        if name == "description":
+            before, after = html.split(source).texts(), html.split(text).texts()
+            if len(before) == len(after):  # otherwise the reviewer restructured it
+                pairs += list(zip(before, after, strict=True))
+        elif source.strip() and text.strip():
+            pairs.append((source, text))
+    for source, target in pairs:
+        memory.remember(
+            session,
+            scope=item.shop_id,
+            source_lang=SOURCE_LANGUAGE,
+            target_lang=item.language,
+            source=source,
+            target=target.strip(),
+            quality=Quality.HUMAN,
+            origin="review",
+        )
+    return len(pairs)
+
+
+def _rerender(
+    store: Engine, settings: Settings, current: Entry, images_root: Path, outcome: Outcome
+) -> int:
+    """Draw the item's captioned images again for its new caption."""
+    from localize.image.items import run_images
+
+    shop = settings.shop(current.item.shop_id)
+    done = run_images(store, settings, shop, images_root, only=[current.item.id], redo=True)
+    outcome.notes += done.errors
+    return done.images
+
+
+def history(
+    store: Engine, item_id: int | None = None, *, shop_id: str | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Who changed what and when, newest first: every change of one item, or of a shop."""
+    with read_scope(store) as session:
+        query = select(AuditEvent).where(AuditEvent.entity == "localization_item")
+        if item_id is not None:
+            query = query.where(AuditEvent.entity_id == str(item_id))
+        if shop_id:
+            query = query.where(AuditEvent.shop_id == shop_id)
+        rows = session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit)).all()
+    return [
+        {
+            "item": int(r.entity_id),
+            "at": r.at,
+            "actor": r.actor,
+            "action": r.action,
+            **{
+                k: v
+                for k, v in r.detail.items()
+                if k in ("from", "to", "reason", "override", "text", "error")
+            },
+        }
+        for r in rows
+    ]

@@ -1,0 +1,240 @@
+"""The review queue from the command line: list, show, approve (edits, overrides), reject,
+history; claims; and two processes deciding the same items at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import func, select
+
+from localize import review
+from store.db import open_store, read_scope, session_scope
+from store.models import (
+    ItemState,
+    Listing,
+    LocalizationItem,
+    ReviewDecision,
+    Shop,
+    TranslationMemory,
+)
+from tests.localize.images import photo
+from tests.localize.test_run import engine_server, setup  # noqa: F401  (fixtures)
+
+LISTINGS = (
+    "product_id,sku,title,description,caption,images\n"
+    "p1,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,a.jpg;b.jpg\n"
+    "p2,SKU-2,短标题,,,\n"  # its translation is under the market's 25 characters: an error
+)
+
+
+@pytest.fixture
+def queued(setup, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
+    run, db_url = setup
+    for seed, name in enumerate(("a.jpg", "b.jpg")):
+        photo(seed=seed * 40).save(tmp_path / name)
+    (tmp_path / "listings.csv").write_text(LISTINGS, encoding="utf-8")
+    assert run("listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my").code == 0
+    done = run("run", "--shop", "acme-my")
+    assert done.code == 0, done.err
+    assert "4 item(s) wait for review: localize review --shop acme-my" in done.err
+    return run, db_url
+
+
+def listed(run) -> list[dict]:  # type: ignore[no-untyped-def]
+    result = run("review", "list", "--json")
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def test_list_and_show_give_every_field_findings_and_images(queued) -> None:  # type: ignore[no-untyped-def]
+    run, _ = queued
+    rows = listed(run)
+    assert [(r["product_id"], r["language"], r["state"]) for r in rows] == [
+        ("p1", "ms", "translated"),
+        ("p1", "en", "translated"),
+        ("p2", "ms", "translated"),
+        ("p2", "en", "translated"),
+    ]
+    assert [(r["position"], r["waiting"]) for r in rows] == [(1, 2), (1, 2), (2, 2), (2, 2)]
+    assert rows[2]["open_errors"] >= 1 and any(
+        f["code"] == "title_length" for f in rows[2]["findings"]
+    )
+    shown = json.loads(run("review", "show", str(rows[0]["id"]), "--json").out)
+    assert shown["fields"]["title"]["source"].startswith("ACME 不锈钢")
+    assert shown["fields"]["title"]["translation"].startswith("acme ")
+    assert shown["images"][0]["captioned"] is None  # the first image stays clean
+    assert Path(shown["images"][1]["captioned"]).is_file()
+    text = run("review", "show", str(rows[0]["id"])).out
+    assert "[title]" in text and "source:" in text and "captioned:" in text
+    missing = run("review", "show", "999999")
+    assert missing.code == 2 and "no item 999999" in missing.err
+
+
+def test_approve_once_then_a_second_decision_names_who_decided(queued) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    first = listed(run)[0]["id"]
+    ok = run("review", "approve", str(first), "--reviewer", "ploy")
+    assert ok.code == 0 and f"item {first}: approve (approved, version" in ok.out
+    again = run("review", "reject", str(first), "--reviewer", "nok", "--reason", "tone")
+    assert again.code == 1 and f"item {first} was already approved by ploy at" in again.err
+    with read_scope(open_store(db_url)) as s:
+        decisions = s.exec(select(ReviewDecision).where(ReviewDecision.item_id == first)).all()
+    assert [(d.reviewer, d.decision) for d in decisions] == [("ploy", "approve")]
+
+
+def test_errors_block_approval_until_edited_or_overridden(queued) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    short = [r for r in listed(run) if r["product_id"] == "p2"]
+    blocked = run("review", "approve", str(short[0]["id"]), "--reviewer", "ploy")
+    assert (
+        blocked.code == 1 and "error(s): title_length" in blocked.err and "override" in blocked.err
+    )
+    overridden = run(
+        "review",
+        "approve",
+        str(short[0]["id"]),
+        "--reviewer",
+        "ploy",
+        "--override",
+        "the brand wants the short name",
+    )
+    assert overridden.code == 0 and "override (approved" in overridden.out
+    title = "Tajuk yang cukup panjang untuk pasaran"
+    edited = run(
+        "review", "approve", str(short[1]["id"]), "--reviewer", "nok", "--set", f"title={title}"
+    )
+    assert edited.code == 0, edited.err
+    assert "1 segment(s) added to the memory" in edited.out
+    with read_scope(open_store(db_url)) as s:
+        item = s.get(LocalizationItem, short[1]["id"])
+        human = s.exec(select(TranslationMemory).where(TranslationMemory.quality == "human")).all()
+    assert item.title == title and not [f for f in item.findings if f["code"] == "title_length"]
+    assert [(m.source_text, m.target_text) for m in human] == [("短标题", title)]
+    history = json.loads(run("review", "history", str(short[1]["id"]), "--json").out)
+    assert [h["to"] for h in history][:2] == ["approved", "translated"]
+    assert history[1]["text"]["title"]["after"] == title
+    shown = run("review", "history", str(short[0]["id"])).out
+    assert "override: the brand wants the short name" in shown
+
+
+def test_an_edited_caption_redraws_its_images_before_approval(queued) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    first = listed(run)[0]
+    image = Path(first["images"][1]["captioned"])
+    before = image.read_bytes()
+    done = run(
+        "review", "approve", str(first["id"]), "--reviewer", "ploy", "--set", "caption=Percuma pos"
+    )
+    assert done.code == 0 and "1 image(s) drawn again" in done.out, done.out + done.err
+    assert image.read_bytes() != before
+    with read_scope(open_store(db_url)) as s:
+        assert s.get(LocalizationItem, first["id"]).state == ItemState.APPROVED
+
+
+def test_reject_needs_a_reason_and_bad_options_are_clear(queued) -> None:  # type: ignore[no-untyped-def]
+    run, _ = queued
+    first = str(listed(run)[0]["id"])
+    empty = run("review", "reject", first, "--reviewer", "ploy", "--reason", " ")
+    assert empty.code == 2 and "needs a reason" in empty.err
+    bad_set = run("review", "approve", first, "--reviewer", "ploy", "--set", "price=1")
+    assert bad_set.code == 2 and "--set FIELD=TEXT" in bad_set.err
+    bad_state = run("review", "list", "--state", "done")
+    assert bad_state.code == 2 and "use one of pending" in bad_state.err
+    stale = run("review", "approve", first, "--reviewer", "ploy", "--version", "1")
+    assert stale.code == 1 and "you had version 1" in stale.err
+    rejected = run("review", "reject", first, "--reviewer", "ploy", "--reason", "wrong tone")
+    assert rejected.code == 0 and "reject (rejected" in rejected.out
+
+
+def test_claims_keep_reviewers_apart_until_the_lease_runs_out(queued) -> None:  # type: ignore[no-untyped-def]
+    _, db_url = queued
+    store = open_store(db_url)
+    t0 = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+    a = review.claim_next(store, reviewer="ploy", clock=lambda: t0)
+    b = review.claim_next(store, reviewer="nok", clock=lambda: t0)
+    assert a and b and a.item.id != b.item.id
+    with pytest.raises(review.ClaimedByOther, match="is open with ploy"):
+        review.claim(store, a.item.id, reviewer="nok", clock=lambda: t0 + timedelta(minutes=14))
+    later = review.claim(store, a.item.id, reviewer="nok", clock=lambda: t0 + timedelta(minutes=15))
+    assert later.item.claimed_by == "nok"
+    review.release(store, b.item.id, reviewer="nok")
+    again = review.claim_next(store, reviewer="ploy", skip=[a.item.id], clock=lambda: t0)
+    assert again and again.item.id == b.item.id
+
+
+RACER = """
+import sys
+from localize import review
+from localize.lifecycle import ItemChanged
+from store.db import open_store
+store = open_store(sys.argv[1])
+won = lost = 0
+messages = set()
+for item_id in map(int, sys.argv[3].split(",")):
+    try:
+        review.approve(store, None, item_id, reviewer=sys.argv[2])
+        won += 1
+    except (review.AlreadyDecided, ItemChanged) as exc:
+        lost += 1
+        m = exc.message
+        messages.add("already approved" if "already approved by" in m else
+                     "changed" if "was changed by" in m else m)
+print(won, lost, sorted(messages))
+"""
+
+
+def test_two_processes_approving_the_same_500_items_decide_each_once(db_url: str) -> None:
+    store = open_store(db_url)
+    with session_scope(store) as s:
+        s.add(Shop(id="acme-th", market="TH", timezone="Asia/Bangkok"))
+        s.flush()
+        for n in range(500):
+            listing = Listing(
+                shop_id="acme-th", product_id=f"p{n}", title="保温杯", source_hash="h"
+            )
+            s.add(listing)
+            s.flush()
+            s.add(
+                LocalizationItem(
+                    listing_id=listing.id,
+                    shop_id="acme-th",
+                    language="th",
+                    source_hash="h",
+                    state=ItemState.TRANSLATED,
+                    title="แก้ว",
+                )
+            )
+    with read_scope(store) as s:
+        ids = ",".join(str(i) for i in s.exec(select(LocalizationItem.id)).all())
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, db_url, name, ids],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for name in ("ploy", "nok")
+    ]
+    outputs = [p.communicate(timeout=300) for p in racers]
+    assert all(p.returncode == 0 for p in racers), [err for _, err in outputs]
+    results = [out.split(" ", 2) for out, _ in outputs]
+    won = sum(int(r[0]) for r in results)
+    lost = sum(int(r[1]) for r in results)
+    assert (won, lost) == (500, 500)
+    for r in results:  # each loser was told the item was decided or changed, by whom
+        assert set(eval(r[2])) <= {"already approved", "changed"}  # noqa: S307
+    with read_scope(store) as s:
+        per_item = s.exec(
+            select(ReviewDecision.item_id, func.count()).group_by(ReviewDecision.item_id)
+        ).all()
+        states = set(s.exec(select(LocalizationItem.state)).all())
+    assert len(per_item) == 500 and {n for _, n in per_item} == {1}
+    assert states == {"approved"}
