@@ -66,6 +66,13 @@ class PublishSettings(_Strict):
 
     kind: Literal["export", "tiktok"] = "export"
     export_dir: str | None = None
+    # The shop's EPR registration for its market (WEEE, DEEE, UK packaging, ...): publish
+    # preflight asks for it where markets.toml says the market requires one.
+    epr_registration: str | None = None
+    # Listing categories that need a product safety report (CPSC, SGS) submitted this many
+    # days before going live; a category matches when it contains one of these words.
+    safety_categories: list[str] = ["cosmetic", "beauty", "skincare", "baby", "kid", "child", "toy"]
+    safety_report_days: int = Field(30, ge=0, le=365)
 
 
 class TikTokSettings(_Strict):

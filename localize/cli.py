@@ -447,9 +447,23 @@ def publish(
     shop: RequiredShop,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check, do not send.")] = False,
     json_out: JsonOption = False,
-) -> None:
-    """Publish approved items to the shop."""
-    raise NotBuilt("localize publish")
+) -> int:
+    """Publish approved items to the shop (preflight first; blocked items say why)."""
+    from localize.publish.service import publish_shop
+
+    settings = inv.settings()
+    shop_cfg = settings.shop(shop)
+    done = publish_shop(
+        _store(inv),
+        settings,
+        shop_cfg,
+        inv.env.secrets,
+        dry_run=dry_run,
+        downloads=inv.data_dir / "images" / shop_cfg.id / ".publish",
+        clock=inv.env.clock,
+    )
+    views.published(inv.env, shop_cfg.id, done, dry_run, json_out)
+    return ExitCode.FAILURES if done.failed or done.blocked else ExitCode.OK
 
 
 def run() -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
@@ -285,3 +285,32 @@ def count(session: Session, *, shop_id: str, states: Sequence[ItemState]) -> int
             col(LocalizationItem.state).in_([s.value for s in states]),
         )
     ).one()
+
+
+def claim(session: Session, item_id: int, *, holder: str, until: datetime, now: datetime) -> bool:
+    """Hold an item for `holder` until `until` (a reviewer, or a publisher at work); False
+    when someone else holds it and their claim has not run out."""
+    result = session.execute(
+        update(LocalizationItem)
+        .where(
+            col(LocalizationItem.id) == item_id,
+            or_(
+                col(LocalizationItem.claimed_by).is_(None),
+                col(LocalizationItem.claimed_by) == holder,
+                col(LocalizationItem.claimed_until) <= now,
+            ),
+        )
+        .values(claimed_by=holder, claimed_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def release(session: Session, item_id: int, *, holder: str) -> None:
+    """Give back an item `holder` holds."""
+    session.execute(
+        update(LocalizationItem)
+        .where(col(LocalizationItem.id) == item_id, col(LocalizationItem.claimed_by) == holder)
+        .values(claimed_by=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )

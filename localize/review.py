@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, or_, update
+from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 
 from config.errors import AppError, BadInput, ExitCode
@@ -205,14 +205,9 @@ def claim(
     """Hold an item for `reviewer` until the lease runs out (from now, as read now)."""
     now = clock()
     with session_scope(store) as session:
-        result = session.execute(
-            update(LocalizationItem)
-            .where(col(LocalizationItem.id) == item_id, _free(reviewer, now))
-            .values(claimed_by=reviewer, claimed_until=now + lease)
-            .execution_options(synchronize_session=False)
-        )
+        taken = lifecycle.claim(session, item_id, holder=reviewer, until=now + lease, now=now)
     found = entry(store, item_id)
-    if result.rowcount != 1:
+    if not taken:
         assert found.item.claimed_by and found.item.claimed_until
         raise ClaimedByOther(item_id, found.item.claimed_by, found.item.claimed_until)
     return found
@@ -259,14 +254,7 @@ def claim_next(
 def release(store: Engine, item_id: int, *, reviewer: str) -> None:
     """Give back an item `reviewer` holds (skipped, or the reviewer quit)."""
     with session_scope(store) as session:
-        session.execute(
-            update(LocalizationItem)
-            .where(
-                col(LocalizationItem.id) == item_id, col(LocalizationItem.claimed_by) == reviewer
-            )
-            .values(claimed_by=None, claimed_until=None)
-            .execution_options(synchronize_session=False)
-        )
+        lifecycle.release(session, item_id, holder=reviewer)
 
 
 def recheck(

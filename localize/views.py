@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
     from config.tables import RowProblem
     from localize.image.pipeline import CaptionedImages
     from localize.listings import ImportSummary
+    from localize.publish.service import PublishRun
     from localize.review import Entry, Outcome
     from localize.run import ShopRun
     from localize.text.checks import Finding
@@ -287,4 +288,28 @@ def decided(env: Environment, outcome: Outcome) -> None:
     env.out(
         f"item {item.id}: {outcome.decision} ({item.state}, version {item.version})"
         + (f"; {', '.join(extra)}" if extra else "")
+    )
+
+
+def published(env: Environment, shop: str, run: PublishRun, dry_run: bool, as_json: bool) -> None:
+    """A publish run: blocked and failed items on stderr with their reasons, the rest out."""
+    for b in run.blocked:
+        env.err(
+            f"blocked: item {b['id']} ({b['product_id']}, {b['language']}): "
+            + "; ".join(b["reasons"])
+        )
+    for f in run.failed:
+        env.err(f"failed: item {f['id']} ({f['product_id']}, {f['language']}): {f['error']}")
+    if as_json:
+        env.json(run.as_dict())
+        return
+    for p in run.published:
+        env.out(f"published item {p['id']} ({p['product_id']}, {p['language']}) -> {p['where']}")
+    for r in run.ready:
+        env.out(f"ready: item {r['id']} ({r['product_id']}, {r['language']})")
+    verb = "would publish" if dry_run else "published"
+    count = len(run.ready) if dry_run else len(run.published)
+    env.err(
+        f"{shop}: {verb} {count}, blocked {len(run.blocked)}, failed {len(run.failed)}"
+        + (f", {len(run.busy)} held by another publisher" if run.busy else "")
     )

@@ -111,7 +111,6 @@ def test_db_url_defaults(tmp_path: Path) -> None:
     "args",
     [
         ["review"],
-        ["publish", "--shop", "x"],
         ["image", "a.jpg", "-o", "b.jpg", "--to", "th", "--replace-text"],
     ],
 )

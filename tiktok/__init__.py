@@ -9,7 +9,16 @@ from tiktok.client import (
     TOKEN_EXPIRED,
     PartnerClient,
     TikTokError,
+    client_for,
     sign,
 )
 
-__all__ = ["BAD_SIGN", "RETRYABLE_CODES", "TOKEN_EXPIRED", "PartnerClient", "TikTokError", "sign"]
+__all__ = [
+    "BAD_SIGN",
+    "RETRYABLE_CODES",
+    "TOKEN_EXPIRED",
+    "PartnerClient",
+    "TikTokError",
+    "client_for",
+    "sign",
+]

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from config.errors import AppError, ExitCode
+from config.errors import AppError, ConfigError, ExitCode
+from config.runtime import Secrets
+from config.settings import Settings, ShopSettings
 
 RETRYABLE_CODES = {36009002, 36009003}  # rate limited; internal error
 TOKEN_EXPIRED = 105002
@@ -198,3 +200,21 @@ def _explain(code: int, message: str) -> str:
     if code == BAD_SIGN:
         return f"code {code}: bad signature; check the app secret's variable"
     return f"code {code}: {message}"
+
+
+def client_for(
+    settings: Settings, shop: ShopSettings, secrets: Secrets, purpose: str
+) -> PartnerClient:
+    """The Partner API client of a shop's `[shops.tiktok]` table, secrets read from
+    `secrets`; ConfigError saying what `purpose` needs when the shop has none."""
+    tt = shop.tiktok
+    if tt is None:
+        raise ConfigError(settings.path, f"shop {shop.id!r} has no [shops.tiktok] table; {purpose}")
+    where = f"[shops.tiktok] of shop {shop.id!r}"
+    return PartnerClient(
+        base_url=tt.base_url,
+        app_key=secrets.require(tt.app_key_env, where),
+        app_secret=secrets.require(tt.app_secret_env, where),
+        access_token=secrets.require(tt.access_token_env, where),
+        timeout=tt.timeout,
+    )

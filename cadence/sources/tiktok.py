@@ -9,11 +9,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cadence.videos import VideoRecord, parse_time
-from config.errors import ConfigError
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 from config.tables import Place, RowProblem
-from tiktok import PartnerClient
+from tiktok import PartnerClient, client_for
 
 
 @dataclass
@@ -34,21 +33,14 @@ class ShopVideosSource:
         cls, settings: Settings, shop: ShopSettings, secrets: Secrets
     ) -> ShopVideosSource:
         """The source for a shop's `[shops.tiktok]` table, secrets read from `secrets`."""
-        tt = shop.tiktok
-        if tt is None:
-            raise ConfigError(
-                settings.path,
-                f"shop {shop.id!r} has no [shops.tiktok] table; add one to sync from TikTok "
-                "Shop, or use `cadence videos import` / `videos add`",
-            )
-        where = f"[shops.tiktok] of shop {shop.id!r}"
-        client = PartnerClient(
-            base_url=tt.base_url,
-            app_key=secrets.require(tt.app_key_env, where),
-            app_secret=secrets.require(tt.app_secret_env, where),
-            access_token=secrets.require(tt.access_token_env, where),
-            timeout=tt.timeout,
+        client = client_for(
+            settings,
+            shop,
+            secrets,
+            "add one to sync from TikTok Shop, or use `cadence videos import` / `videos add`",
         )
+        tt = shop.tiktok
+        assert tt is not None
         return cls(
             client=client,
             shop_cipher=tt.shop_cipher,

@@ -1,0 +1,133 @@
+"""Publishers: approved items go out through TikTok Shop's API or as an export, once.
+
+A `Publisher` sends one item in steps (upload an image, edit the product, write a
+folder); each step it finishes is recorded in the store (`Steps`) before the next begins,
+so a run that died resumes where it stopped and sends nothing twice. The registry maps
+`[shops.publish] kind` to a factory; tests register fakes the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from config.errors import AppError, ExitCode
+from config.runtime import Secrets
+from config.settings import Settings, ShopSettings
+from store.db import read_scope, session_scope
+from store.models import PublishRecord, PublishState, utcnow
+
+
+class PublishError(AppError):
+    """A publisher could not send an item: which one, and why."""
+
+    exit_code = ExitCode.FAILURES
+
+
+@dataclass(frozen=True)
+class Work:
+    """One approved item, as a publisher sends it."""
+
+    item_id: int
+    shop_id: str
+    product_id: str
+    sku: str
+    language: str
+    title: str
+    description: str
+    images: tuple[Path, ...]  # main images in order, captioned where the shop wants it
+    content_hash: str  # identifies this version's text and images
+
+    @property
+    def name(self) -> str:
+        """A name for this item's version in folders and messages."""
+        return f"{self.product_id}-{self.language}-{self.content_hash[:8]}"
+
+
+@dataclass
+class Steps:
+    """The publish records of one item version: what was already sent, step by step."""
+
+    store: Engine
+    work: Work
+    kind: str
+    sent: list[str] = field(default_factory=list)  # steps this run performed
+
+    def _key(self, step: str) -> str:
+        return hashlib.sha256(f"{self.work.content_hash}\n{step}".encode()).hexdigest()
+
+    def done(self, step: str) -> str | None:
+        """The remote reference a finished step left, or None when it is still to do."""
+        with read_scope(self.store) as session:
+            row = session.exec(
+                select(PublishRecord.remote_ref).where(
+                    PublishRecord.item_id == self.work.item_id,
+                    PublishRecord.content_hash == self._key(step),
+                    PublishRecord.state == PublishState.PUBLISHED,
+                )
+            ).first()
+        return None if row is None else (row or "")
+
+    def record(self, step: str, remote_ref: str = "") -> None:
+        """Note a finished step at once (a second writer of the same step changes nothing)."""
+        self.sent.append(step)
+        try:
+            with session_scope(self.store) as session:
+                session.add(
+                    PublishRecord(
+                        item_id=self.work.item_id,
+                        shop_id=self.work.shop_id,
+                        kind=self.kind,
+                        content_hash=self._key(step),
+                        state=PublishState.PUBLISHED,
+                        remote_ref=remote_ref[:200] or None,
+                        detail=step[:2000],
+                        at=utcnow(),
+                    )
+                )
+        except IntegrityError:
+            pass  # already recorded: the step was done before
+
+
+class Publisher(Protocol):
+    """Sends one item, step by step, recording each finished step in `steps`."""
+
+    kind: str
+
+    def publish(self, work: Work, steps: Steps) -> str:
+        """Send the item (skipping steps already done); its reference where it went."""
+        ...
+
+
+PublisherFactory = Callable[[Settings, ShopSettings, Secrets], Publisher]
+
+
+def _export(settings: Settings, shop: ShopSettings, secrets: Secrets) -> Publisher:
+    from localize.publish.export import ExportPublisher
+
+    return ExportPublisher.from_settings(settings, shop)
+
+
+def _tiktok(settings: Settings, shop: ShopSettings, secrets: Secrets) -> Publisher:
+    from localize.publish.tiktok import TikTokPublisher
+
+    return TikTokPublisher.from_settings(settings, shop, secrets)
+
+
+# kind -> factory(settings, shop, secrets); tests register fakes here.
+PUBLISHERS: dict[str, PublisherFactory] = {"export": _export, "tiktok": _tiktok}
+
+
+def publisher_for(settings: Settings, shop: ShopSettings, secrets: Secrets) -> Publisher:
+    """The shop's configured publisher."""
+    kind = shop.publish.kind
+    if kind not in PUBLISHERS:
+        raise PublishError(f"shop {shop.id!r}: unknown publish kind {kind!r}")
+    return PUBLISHERS[kind](settings, shop, secrets)

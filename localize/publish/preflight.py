@@ -1,0 +1,188 @@
+"""Publish preflight, pure: may this item go out, and if not, every reason why.
+
+Run before every publish, whichever path the item came by. The rules are TikTok Shop's
+(Partner API 202309: title and description limits, main-image rules) and the seller-side
+compliance ones (EPR registration, product safety reports 30 days ahead, main images in
+the local language). It takes plain data and `now`; the caller gathers the facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from config.markets import ImageRules
+from localize.text import html
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    """What the publisher will send as one main image, as read from its file."""
+
+    path: str
+    format: str | None  # "JPEG", "PNG", ... ; None when the file cannot be read
+    width: int = 0
+    height: int = 0
+    size: int = 0  # bytes
+    captioned: bool = False  # drawn by us in the item's language
+    wanted_caption: bool = False  # the shop's caption_images says this one carries one
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An item as preflight sees it."""
+
+    state: str
+    title: str
+    description: str
+    open_errors: int  # error-level findings nobody overrode
+    category: str
+    safety_report_date: date | None
+    images: Sequence[ImageFacts]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the market and the shop require."""
+
+    title_min: int
+    title_max: int
+    description_max: int
+    images: ImageRules
+    epr_required: bool
+    epr_registration: str | None
+    safety_categories: Sequence[str]
+    safety_report_days: int = 30
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One thing that keeps an item from going out."""
+
+    code: str
+    message: str
+
+
+def preflight(candidate: Candidate, rules: Rules, now: datetime) -> list[Reason]:
+    """Every reason the item may not be published now; empty when it may."""
+    c = candidate
+    out: list[Reason] = []
+    if c.state != "approved":
+        out.append(Reason("not_approved", f"the item is {c.state}; only approved items go out"))
+    if c.open_errors:
+        out.append(
+            Reason(
+                "open_errors",
+                f"{c.open_errors} error-level finding(s) stand without an override",
+            )
+        )
+    n = len(c.title)
+    if not rules.title_min <= n <= rules.title_max:
+        out.append(
+            Reason(
+                "title_length",
+                f"title: {n} characters; the market takes {rules.title_min}-{rules.title_max}",
+            )
+        )
+    if _HAN.search(c.title):
+        out.append(Reason("title_chinese", "title: Chinese characters are not allowed"))
+    if len(c.description) > rules.description_max:
+        out.append(
+            Reason(
+                "description_length",
+                f"description: {len(c.description)} characters; the limit is "
+                f"{rules.description_max}",
+            )
+        )
+    fragment = html.parse(c.description)
+    if fragment.refused or fragment.nested:
+        tags = sorted(set(fragment.refused + fragment.nested))
+        out.append(Reason("description_tags", f"description: tags not allowed: {', '.join(tags)}"))
+    out += _image_reasons(c.images, rules.images)
+    if rules.epr_required and not (rules.epr_registration or "").strip():
+        out.append(
+            Reason(
+                "epr_missing",
+                "the market requires an EPR registration: set epr_registration in [shops.publish]",
+            )
+        )
+    out += _safety_reasons(c, rules, now)
+    return out
+
+
+def _image_reasons(images: Sequence[ImageFacts], rules: ImageRules) -> list[Reason]:
+    out: list[Reason] = []
+    if not rules.min_count <= len(images) <= rules.max_count:
+        out.append(
+            Reason(
+                "image_count",
+                f"{len(images)} main image(s); TikTok Shop takes "
+                f"{rules.min_count}-{rules.max_count}",
+            )
+        )
+    for n, image in enumerate(images, start=1):
+        where = f"image {n} ({image.path})"
+        if image.format is None:
+            out.append(Reason("image_unreadable", f"{where}: missing or not an image"))
+            continue
+        if image.format not in rules.formats:
+            out.append(
+                Reason(
+                    "image_format",
+                    f"{where}: {image.format}; the market takes {', '.join(rules.formats)}",
+                )
+            )
+        if image.size > rules.max_bytes:
+            out.append(
+                Reason(
+                    "image_bytes",
+                    f"{where}: {image.size} bytes; at most {rules.max_bytes}",
+                )
+            )
+        if not (
+            rules.min_px <= image.width <= rules.max_px
+            and rules.min_px <= image.height <= rules.max_px
+        ):
+            out.append(
+                Reason(
+                    "image_size",
+                    f"{where}: {image.width}x{image.height} px; the market takes "
+                    f"{rules.min_px}-{rules.max_px} px a side",
+                )
+            )
+        if image.wanted_caption and not image.captioned:
+            out.append(
+                Reason(
+                    "image_not_localized",
+                    f"{where}: carries no caption in the buyer's language yet (run `localize run`)",
+                )
+            )
+    return out
+
+
+def _safety_reasons(c: Candidate, rules: Rules, now: datetime) -> list[Reason]:
+    category = c.category.casefold()
+    if not any(word.casefold() in category for word in rules.safety_categories if word):
+        return []
+    if c.safety_report_date is None:
+        return [
+            Reason(
+                "safety_report_missing",
+                f"category {c.category!r} needs a product safety report (CPSC, SGS): add "
+                "safety_report_date to the listing",
+            )
+        ]
+    ready = c.safety_report_date + timedelta(days=rules.safety_report_days)
+    if ready > now.date():
+        return [
+            Reason(
+                "safety_report_recent",
+                f"the safety report of {c.safety_report_date} must be at least "
+                f"{rules.safety_report_days} days old; publish from {ready}",
+            )
+        ]
+    return []

@@ -1,0 +1,80 @@
+"""Publish preflight: every rule has a failing and a passing case."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from config.markets import load_markets
+from localize.publish.preflight import Candidate, ImageFacts, Rules, preflight
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+UK = load_markets().market("UK")
+IMAGE = ImageFacts("1.jpg", "JPEG", 800, 800, 200_000, captioned=True, wanted_caption=True)
+GOOD = Candidate(
+    state="approved",
+    title="Stainless steel vacuum flask 500 ml",
+    description="<p>Keeps drinks hot for 12 hours.</p>",
+    open_errors=0,
+    category="drinkware",
+    safety_report_date=None,
+    images=(replace(IMAGE, captioned=False, wanted_caption=False), IMAGE),
+)
+RULES = Rules(
+    title_min=1,
+    title_max=255,
+    description_max=10_000,
+    images=UK.images,
+    epr_required=True,
+    epr_registration="WEEE-123",
+    safety_categories=("cosmetic", "kid", "toy"),
+    safety_report_days=30,
+)
+
+CASES = {
+    "not_approved": {"state": "translated"},
+    "open_errors": {"open_errors": 2},
+    "title_length": {"title": ""},
+    "title_chinese": {"title": "Vacuum flask 保温杯"},
+    "description_length": {"description": "<p>" + "x" * 10_001 + "</p>"},
+    "description_tags": {"description": "<div>x</div>"},
+    "image_count": {"images": ()},
+    "image_unreadable": {"images": (replace(IMAGE, format=None),)},
+    "image_format": {"images": (replace(IMAGE, format="WEBP"),)},
+    "image_bytes": {"images": (replace(IMAGE, size=6_000_000),)},
+    "image_size": {"images": (replace(IMAGE, width=5000),)},
+    "image_not_localized": {"images": (replace(IMAGE, captioned=False),)},
+    "safety_report_missing": {"category": "Kids cups"},
+    "safety_report_recent": {"category": "cosmetics", "safety_report_date": date(2026, 11, 10)},
+}
+
+
+def test_a_good_item_passes() -> None:
+    assert preflight(GOOD, RULES, NOW) == []
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_each_rule_fails_its_case_alone(code: str) -> None:
+    reasons = preflight(replace(GOOD, **CASES[code]), RULES, NOW)
+    assert [r.code for r in reasons] == [code], reasons
+
+
+def test_epr_is_asked_for_only_where_the_market_requires_it() -> None:
+    missing = replace(RULES, epr_registration=" ")
+    assert [r.code for r in preflight(GOOD, missing, NOW)] == ["epr_missing"]
+    assert preflight(GOOD, replace(missing, epr_required=False), NOW) == []
+
+
+def test_a_safety_report_old_enough_passes_and_says_when_it_will() -> None:
+    ready = replace(GOOD, category="Toys", safety_report_date=date(2026, 10, 30))
+    assert preflight(ready, RULES, NOW) == []
+    [recent] = preflight(replace(ready, safety_report_date=date(2026, 10, 31)), RULES, NOW)
+    assert "publish from 2026-11-30" in recent.message
+
+
+def test_every_reason_is_given_at_once() -> None:
+    bad = replace(GOOD, state="translated", title="保温杯", open_errors=1, images=())
+    codes = {r.code for r in preflight(bad, replace(RULES, epr_registration=None), NOW)}
+    assert codes == {"not_approved", "title_chinese", "open_errors", "image_count", "epr_missing"}

@@ -1,0 +1,169 @@
+"""Publishing: only approved work goes out, once, through the export folder or the Partner
+API (a local server that checks signatures like TikTok's); blocked items say why."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from store.db import open_store, read_scope
+from store.models import LocalizationItem, PublishRecord
+from tests.httpserver import Reply, Request, serve
+from tests.localize.images import photo
+from tests.localize.libre import libre
+from tests.tiktok.partner import KEY, SECRET, TOKEN, signed, success
+
+LISTINGS = (
+    "product_id,sku,title,description,caption,images,category,safety_report_date\n"
+    "p1,=SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,"
+    "a.jpg;b.jpg,drinkware,\n"
+    "p2,SKU-2,ACME 儿童水杯 350ml 防漏 吸管杯 幼儿园,<p>防漏。</p>,包邮,c.jpg;a.jpg,kids,\n"
+)
+UPLOAD = "/product/202309/images/upload"
+EDIT = "/product/202309/products/p1/partial_edit"
+
+
+class Partner:
+    """The shop's side: uploads and edits, signed; `fail_edits` refuses that many edits (a
+    code that is not retried, so the run ends there like one that died)."""
+
+    def __init__(self) -> None:
+        self.uploads = 0
+        self.edits: list[dict] = []
+        self.fail_edits = 0
+
+    def routes(self) -> dict:
+        def upload(req: Request) -> Reply:
+            assert b'name="use_case"' in req.body and b"MAIN_IMAGE" in req.body
+            self.uploads += 1
+            return success({"uri": f"tos-img/{self.uploads}"})
+
+        def edit(req: Request) -> Reply:
+            if self.fail_edits:
+                self.fail_edits -= 1
+                return Reply(200, {"code": 12019005, "message": "product locked", "request_id": "x"})
+            self.edits.append(req.json())
+            return success({"product_id": "p1"})
+
+        return {UPLOAD: signed(upload), EDIT: signed(edit)}
+
+
+@pytest.fixture
+def shop(cli, tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
+    """A shop with translated, captioned items; `use(kind, partner_url)` writes its config."""
+    for seed, name in enumerate(("a.jpg", "b.jpg", "c.jpg")):
+        photo(seed=seed * 40).save(tmp_path / name)
+    (tmp_path / "listings.csv").write_text(LISTINGS, encoding="utf-8")
+    config = tmp_path / "shops.toml"
+    env = {"LIBRE_KEY": "k", "TT_KEY": KEY, "TT_SECRET": SECRET, "TT_TOKEN": TOKEN}
+
+    def use(kind: str, partner_url: str = "http://127.0.0.1:9", publish: str = "") -> None:
+        config.write_text(
+            '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
+            f'[shops.translation]\nengine = "libre"\nurl = "{engine_url}"\n'
+            'api_key_env = "LIBRE_KEY"\nretries = 0\n'
+            f'[shops.publish]\nkind = "{kind}"\nexport_dir = "export"\n{publish}'
+            f'[shops.tiktok]\nbase_url = "{partner_url}"\napp_key_env = "TT_KEY"\n'
+            'app_secret_env = "TT_SECRET"\naccess_token_env = "TT_TOKEN"\nshop_cipher = "ROW_1"\n'
+            "timeout = 2\n",
+            encoding="utf-8",
+        )
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return cli("localize", *args, "--config", str(config), "--db", db_url, environ=env)
+
+    with serve({"/translate": libre(api_key="k")}) as engine:
+        engine_url = engine.url
+        use("export")
+        assert (
+            run("listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my").code == 0
+        )
+        assert run("run", "--shop", "acme-my").code == 0
+    return run, use, db_url, tmp_path
+
+
+def items(db_url: str) -> list[LocalizationItem]:
+    with read_scope(open_store(db_url)) as s:
+        return list(s.exec(select(LocalizationItem).order_by(LocalizationItem.id)))
+
+
+def approve_all(run) -> None:  # type: ignore[no-untyped-def]
+    for row in json.loads(run("review", "list", "--json").out):
+        assert run("review", "approve", str(row["id"]), "--reviewer", "ploy").code == 0
+
+
+def test_only_approved_items_go_out_and_only_once(shop) -> None:  # type: ignore[no-untyped-def]
+    run, _, db_url, tmp_path = shop
+    nothing = run("publish", "--shop", "acme-my", "--json")
+    assert nothing.code == 0 and json.loads(nothing.out)["published"] == []
+    approve_all(run)
+    dry = json.loads(run("publish", "--shop", "acme-my", "--dry-run", "--json").out)
+    assert len(dry["ready"]) == 1 and len(dry["blocked"]) == 1  # p2 is a kids' product
+    assert {i.state for i in items(db_url)} == {"approved"}  # a dry run changes nothing
+    done = run("publish", "--shop", "acme-my")
+    assert done.code == 1  # p2 blocked
+    assert "blocked: item" in done.err and "needs a product safety report" in done.err
+    [p1, p2] = items(db_url)
+    assert (p1.state, p2.state) == ("published", "blocked")
+    assert "safety_report_date" in (p2.error or "")
+    folder = next((tmp_path / "export").iterdir())
+    listing = json.loads((folder / "listing.json").read_text(encoding="utf-8"))
+    assert listing["title"] == p1.title and listing["main_images"] == ["1.jpg", "2.jpg"]
+    assert (folder / "2.jpg").read_bytes() == Path(p1.images[1]).read_bytes()  # the captioned one
+    with open(folder / "listing.csv", encoding="utf-8-sig", newline="") as f:
+        row = next(csv.DictReader(f))
+    assert row["sku"] == "'=SKU-1"  # a formula-like cell is neutralised
+    again = run("publish", "--shop", "acme-my", "--json")
+    assert json.loads(again.out)["published"] == []
+    with read_scope(open_store(db_url)) as s:
+        assert len(s.exec(select(PublishRecord)).all()) == 1
+
+
+def test_a_blocked_item_goes_out_once_its_reasons_are_gone(shop) -> None:  # type: ignore[no-untyped-def]
+    run, use, db_url, _ = shop
+    approve_all(run)
+    run("publish", "--shop", "acme-my")
+    assert [i.state for i in items(db_url)] == ["published", "blocked"]
+    # the shop decides its kids' cups need no safety report: the item passes preflight now
+    use("export", publish='safety_categories = ["cosmetic"]\n')
+    result = run("publish", "--shop", "acme-my", "--json")
+    done = json.loads(result.out)
+    assert [p["product_id"] for p in done["published"]] == ["p2"], result.err
+    assert {i.state for i in items(db_url)} == {"published"}
+
+
+def test_tiktok_uploads_each_image_once_and_resumes_after_dying(shop) -> None:  # type: ignore[no-untyped-def]
+    run, use, db_url, _ = shop
+    partner = Partner()
+    partner.fail_edits = 1  # the edit fails: the run ends after the uploads
+    with serve(partner.routes()) as srv:
+        use("tiktok", srv.url)
+        approve_all(run)
+        first = run("publish", "--shop", "acme-my", "--json")
+        assert first.code == 1 and "code 12019005: product locked" in first.err
+        assert partner.uploads == 2 and partner.edits == []
+        assert items(db_url)[0].state == "approved"
+        second = run("publish", "--shop", "acme-my", "--json")
+        assert second.code == 1, second.err  # p2 is still blocked (no safety report)
+        assert partner.uploads == 2  # nothing uploaded twice
+        [edit] = partner.edits
+        assert edit["main_images"] == [{"uri": "tos-img/1"}, {"uri": "tos-img/2"}]
+        assert edit["title"] == items(db_url)[0].title
+        third = run("publish", "--shop", "acme-my", "--json")
+        assert json.loads(third.out)["published"] == [] and len(partner.edits) == 1
+
+
+def test_an_expired_token_is_a_clear_error_and_nothing_is_marked_sent(shop) -> None:  # type: ignore[no-untyped-def]
+    run, use, db_url, _ = shop
+    with serve({UPLOAD: lambda r: Reply(200, {"code": 105002, "message": "expired"})}) as srv:
+        use("tiktok", srv.url)
+        approve_all(run)
+        done = run("publish", "--shop", "acme-my")
+    assert done.code == 1 and "the access token expired; refresh it" in done.err
+    assert items(db_url)[0].state == "approved"
+    with read_scope(open_store(db_url)) as s:
+        assert s.exec(select(PublishRecord)).all() == []
