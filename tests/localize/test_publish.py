@@ -45,7 +45,8 @@ class Partner:
         def edit(req: Request) -> Reply:
             if self.fail_edits:
                 self.fail_edits -= 1
-                return Reply(200, {"code": 12019005, "message": "product locked", "request_id": "x"})
+                locked = {"code": 12019005, "message": "product locked", "request_id": "x"}
+                return Reply(200, locked)
             self.edits.append(req.json())
             return success({"product_id": "p1"})
 
