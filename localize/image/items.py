@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from config.settings import Settings, ShopSettings
+from config.urls import redact
 from localize import lifecycle
 from localize.image.batch import Job, run_batch
 from localize.image.fetch import ImageFetcher
@@ -120,8 +121,12 @@ def run_images(
         state.images[n] = str(done.output)
         state.written += 1
         state.truncated = state.truncated or done.truncated
-    for failed in result.failed:
-        owners[failed.output][0].errors.append(failed.error)
+    shown = {path: redact(url) for url, path in fetched.items() if isinstance(path, Path)}
+    for failed in result.failed:  # a download is named by its URL, not its temporary file
+        error = failed.error
+        if failed.input in shown:
+            error = error.replace(str(failed.input), shown[failed.input])
+        owners[failed.output][0].errors.append(error)
     return _record(store, work)
 
 
