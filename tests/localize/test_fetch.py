@@ -207,3 +207,9 @@ def test_fetch_all_downloads_a_repeated_url_once_and_reports_each_failure(
     assert isinstance(done[good], Path) and isinstance(done[gone], ImageInputError)
     assert [r.path for r in cdn.requests].count("/a.jpg") == 1
     assert [p.name for p in tmp_path.iterdir()] == [done[good].name]  # type: ignore[union-attr]
+
+
+def test_https_to_a_server_without_tls_fails_plainly(cdn: Server, tmp_path: Path) -> None:
+    url = f"https://127.0.0.1:{cdn.port}/a.jpg"  # the certificate is checked against the name
+    fetcher = ImageFetcher(allow_networks=LOOPBACK, seconds=2)
+    assert failure(fetcher, url, tmp_path) == f"{url}: {UNREACHABLE}"
