@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass
@@ -92,6 +93,59 @@ class TikTokSettings(_Strict):
     )
 
 
+_HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$")
+
+
+class ImageSettings(_Strict):
+    """Where a shop's listing images may come from, and how long and large a download may be."""
+
+    allow_hosts: list[str] = []  # named hosts allowed even on private addresses
+    allow_networks: list[str] = []  # e.g. "10.0.0.0/8": addresses allowed though private
+    folder: str | None = None  # local images may also lie below this folder
+    download_seconds: float = Field(20.0, gt=0, le=600)  # one whole download, redirects included
+    max_download_mb: int = Field(30, ge=1, le=500)
+    concurrency: int = Field(4, ge=1, le=32)  # downloads in flight
+
+    @field_validator("allow_hosts")
+    @classmethod
+    def _hosts(cls, value: list[str]) -> list[str]:
+        for i, host in enumerate(value):
+            if not _HOST.match(host):
+                raise ValueError(
+                    f"entry {i} is not a host name such as 'img.internal.example' "
+                    "(no scheme, port or path)"
+                )
+        return [host.lower().rstrip(".") for host in value]
+
+    @field_validator("allow_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for i, network in enumerate(value):
+            try:
+                ipaddress.ip_network(network)
+            except ValueError:
+                raise ValueError(
+                    f"entry {i} ({network!r}) is not a network such as '10.0.0.0/8' "
+                    "or an address such as '192.168.1.20'"
+                ) from None
+        return value
+
+    @field_validator("folder")
+    @classmethod
+    def _folder(cls, value: str | None) -> str | None:
+        if value is not None and not Path(value).expanduser().is_absolute():
+            raise ValueError("must be an absolute path, e.g. '/srv/images'")
+        return value
+
+    def networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        """The allowed networks, parsed."""
+        return [ipaddress.ip_network(n) for n in self.allow_networks]
+
+    def folder_path(self) -> Path | None:
+        """The configured images folder with symlinks resolved, or None."""
+        return Path(self.folder).expanduser().resolve() if self.folder else None
+
+
 class ScheduleSettings(_Strict):
     """How often the daemon runs each job."""
 
@@ -126,6 +180,7 @@ class ShopSettings(_Strict):
     translation: TranslationSettings = TranslationSettings()
     publish: PublishSettings = PublishSettings()
     tiktok: TikTokSettings | None = None
+    images: ImageSettings = ImageSettings()
     video_source: str | None = None  # default: "tiktok" when [shops.tiktok] is present
     schedule: ScheduleSettings = ScheduleSettings()
 

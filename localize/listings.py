@@ -15,6 +15,7 @@ from sqlmodel import col, select
 
 from config.settings import Settings, ShopSettings
 from config.tables import Columns, Place, Row, RowProblem, read_table
+from config.urls import redact
 from localize import lifecycle
 from store.db import session_scope
 from store.models import ItemState, Listing, utcnow
@@ -80,16 +81,38 @@ class ImportSummary:
         }
 
 
-def read_listings(path: Path) -> tuple[list[tuple[Place, ListingRecord]], list[RowProblem]]:
-    """(place, record) pairs from a CSV or JSON file, and the rows that could not be read."""
+def read_listings(
+    path: Path, images_folder: Path | None = None
+) -> tuple[list[tuple[Place, ListingRecord]], list[RowProblem]]:
+    """(place, record) pairs from a CSV or JSON file, and the rows that could not be read;
+    local images must lie below the file's folder or `images_folder`."""
     table = read_table(path, COLUMNS, json_key="listings")
     base = path.parent.resolve()
+    folders = [base] + ([images_folder.resolve()] if images_folder else [])
     return table.records(
-        lambda row: _record(row, base), key=lambda r: r.product_id, what="product_id"
+        lambda row: _record(row, base, folders), key=lambda r: r.product_id, what="product_id"
     )
 
 
-def _record(row: Row, base: Path) -> ListingRecord:
+def _image(value: str, base: Path, folders: list[Path]) -> str:
+    """A listing image as stored: an http(s) URL as written, a local file by its absolute
+    path (so later runs find it from anywhere), symlinks resolved; ValueError for others."""
+    if "://" in value:
+        scheme = value.split("://", 1)[0].lower()
+        if scheme not in ("http", "https"):
+            raise ValueError(f"image {redact(value)!r}: only http and https URLs are fetched")
+        return value
+    path = (base / value).resolve()
+    if not any(path.is_relative_to(folder) for folder in folders):
+        allowed = " or ".join(str(f) for f in folders)
+        raise ValueError(
+            f"image {value!r} is outside the folders images may come from ({allowed}); "
+            "move it there, or set [shops.images] folder in the configuration"
+        )
+    return str(path)
+
+
+def _record(row: Row, base: Path, folders: list[Path]) -> ListingRecord:
     product_id = row.text("product_id")
     if not product_id:
         raise ValueError("product_id is empty")
@@ -105,8 +128,7 @@ def _record(row: Row, base: Path) -> ListingRecord:
         raise ValueError("images must be ';'-separated text or a list of text")
     if len(images) > 9:
         raise ValueError(f"{len(images)} images; TikTok Shop takes at most 9 main images")
-    # Local files are kept by absolute path, so later runs find them from anywhere.
-    images = tuple(i if "://" in i else str((base / i).resolve()) for i in images)
+    images = tuple(_image(i, base, folders) for i in images)
     report = row.text("safety_report_date")
     try:
         report_date = date.fromisoformat(report) if report else None
@@ -190,7 +212,7 @@ def import_file(
     engine: Engine, settings: Settings, shop: ShopSettings, path: Path
 ) -> ImportSummary:
     """Read a listings file and store what it holds; skipped rows are the summary's problems."""
-    records, problems = read_listings(path)
+    records, problems = read_listings(path, shop.images.folder_path())
     register_shops(engine, settings, [shop])
     summary = import_listings(engine, shop_id=shop.id, records=records)
     summary.problems = problems

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from config.errors import AppError, ConfigError, ExitCode
+from config.http import Late, TooLarge, read_within
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 
@@ -46,14 +47,6 @@ def sign(secret: str, path: str, query: Mapping[str, Any], body: bytes = b"") ->
     params = "".join(f"{k}{query[k]}" for k in sorted(query) if k not in ("sign", "access_token"))
     wrapped = f"{secret}{path}{params}".encode() + body + secret.encode()
     return hmac.new(secret.encode(), wrapped, hashlib.sha256).hexdigest()
-
-
-class _Late(Exception):
-    """The deadline passed before the whole answer arrived."""
-
-
-class _TooLarge(Exception):
-    """The answer grew past the size cap."""
 
 
 @dataclass
@@ -109,9 +102,9 @@ class PartnerClient:
             url = f"{self.base_url.rstrip('/')}{path}?{urlencode(query)}"
             try:
                 status, content = self._send(method, url, body=body, files=files)
-            except _Late:
+            except Late:
                 last = f"no answer within {self.timeout:g} s"
-            except _TooLarge:
+            except TooLarge:
                 raise TikTokError(path, f"answer larger than {self.max_bytes} bytes") from None
             except OSError as exc:  # requests' exceptions are OSErrors
                 last = f"cannot connect ({type(exc).__name__})"
@@ -145,7 +138,6 @@ class PartnerClient:
     ) -> tuple[int, bytes]:
         """(status, body) of one request, read in pieces until the deadline or the cap."""
         import requests
-        from urllib3.exceptions import HTTPError, ReadTimeoutError
 
         deadline = time.monotonic() + self.timeout
         headers = {"x-tts-access-token": self.access_token}
@@ -163,27 +155,10 @@ class PartnerClient:
                 allow_redirects=False,
             )
         except requests.Timeout:
-            raise _Late from None
+            raise Late from None
         with response:
-            content = bytearray()
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise _Late
-                sock = getattr(response.raw.connection, "sock", None)
-                if sock is not None:  # a read may wait only for what is left of the deadline
-                    sock.settimeout(left)
-                try:
-                    block = response.raw.read1(65536)
-                except ReadTimeoutError:
-                    raise _Late from None
-                except HTTPError as exc:  # urllib3's, unwrapped when reading the raw stream
-                    raise requests.ConnectionError(str(exc)) from None
-                if not block:
-                    return response.status_code, bytes(content)
-                content += block
-                if len(content) > self.max_bytes:
-                    raise _TooLarge
+            content = b"".join(read_within(response.raw, deadline, self.max_bytes))
+            return response.status_code, content
 
 
 def _json(content: bytes) -> dict[str, Any] | None:

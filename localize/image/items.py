@@ -8,18 +8,18 @@ whatever happens.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import Engine
 
 from config.settings import Settings, ShopSettings
+from config.urls import redact
 from localize import lifecycle
 from localize.image.batch import Job, run_batch
+from localize.image.fetch import ImageFetcher
 from localize.image.fit import FitSpec
 from localize.image.fonts import FontError
 from localize.image.inputs import ImageInputError
@@ -29,7 +29,6 @@ from localize.image.render import Caption, Layout, validate_caption
 from store.db import session_scope
 from store.models import ItemState, Listing, LocalizationItem
 
-MAX_DOWNLOAD = 30 * 1024 * 1024
 ACTOR = "localize run"
 TRUNCATED = {
     "code": "caption_truncated",
@@ -67,43 +66,6 @@ def positions(count: int, which: str) -> list[int]:
     return list(range(count)) if which == "all" else list(range(1, count))
 
 
-def fetch(url: str, folder: Path, timeout: float = 20.0, max_bytes: int = MAX_DOWNLOAD) -> Path:
-    """Download a remote image (bounded in time and size) into a temporary file in
-    `folder`; the file is removed again on every failure."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=folder, suffix=".download")
-    except OSError as exc:
-        raise ImageInputError(url, f"cannot store a download in {folder}: {exc.strerror}") from None
-    path = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            _download(url, f, timeout, max_bytes)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _download(url: str, f: IO[bytes], timeout: float, max_bytes: int) -> None:
-    import requests
-
-    try:
-        with requests.get(url, timeout=timeout, stream=True) as response:
-            if response.status_code != 200:
-                raise ImageInputError(url, f"download answered HTTP {response.status_code}")
-            size = 0
-            for block in response.iter_content(65536):
-                size += len(block)
-                if size > max_bytes:
-                    raise ImageInputError(url, f"download is over {max_bytes // 1024 // 1024} MB")
-                f.write(block)
-    except requests.RequestException as exc:
-        raise ImageInputError(url, f"cannot download it ({type(exc).__name__})") from None
-    except OSError as exc:  # our side: a full disk
-        raise ImageInputError(url, f"cannot store the download: {exc.strerror or exc}") from None
-
-
 def run_images(
     store: Engine,
     settings: Settings,
@@ -124,44 +86,52 @@ def run_images(
     rules = settings.markets.market(shop.market).images
     layout = Layout(position=shop.caption_position, spec=FitSpec(max_lines=shop.caption_max_lines))
     downloads = root / shop.id / ".downloads"
-    fetched: list[Path] = []
     work: list[_ItemWork] = []
+    wanted: list[tuple[_ItemWork, int, Path, ImagePipeline, str]] = []
+    for item, listing in rows:
+        missing = _missing(item, listing, shop, root, redo)
+        if not missing:
+            continue
+        state = _ItemWork(item, _images_so_far(item, listing))
+        work.append(state)
+        script = settings.markets.script(item.language)
+        try:
+            caption = validate_caption(item.caption or "", script)
+        except FontError as exc:  # every image would fail alike: open none of them
+            state.errors.append(exc.message)
+            continue
+        operation = ImagePipeline(Caption(caption, item.language, script, layout), rules)
+        wanted += [(state, n, out, operation, listing.images[n]) for n, out in missing]
     jobs: list[Job] = []
     owners: dict[Path, tuple[_ItemWork, int]] = {}
+    fetched: dict[str, Path | ImageInputError] = {}
     try:
-        for item, listing in rows:
-            missing = _missing(item, listing, shop, root, redo)
-            if not missing:
+        fetcher = ImageFetcher.for_shop(shop.images)
+        fetched = fetcher.fetch_all([s for *_, s in wanted if "://" in s], downloads)
+        for state, n, out, operation, source in wanted:
+            src = fetched.get(source, Path(source))
+            if isinstance(src, ImageInputError):
+                state.errors.append(src.message)
                 continue
-            state = _ItemWork(item, _images_so_far(item, listing))
-            work.append(state)
-            script = settings.markets.script(item.language)
-            try:
-                caption = validate_caption(item.caption or "", script)
-            except FontError as exc:  # every image would fail alike: open none of them
-                state.errors.append(exc.message)
-                continue
-            operation = ImagePipeline(Caption(caption, item.language, script, layout), rules)
-            for n, out in missing:
-                try:
-                    src = _source(listing.images[n], downloads, fetched)
-                except ImageInputError as exc:
-                    state.errors.append(exc.message)
-                    continue
-                owners[out] = (state, n)
-                jobs.append(Job(src, out, operation))
+            owners[out] = (state, n)
+            jobs.append(Job(src, out, operation))
         result = run_batch(jobs, workers, progress)
     finally:
-        for path in fetched:
-            path.unlink(missing_ok=True)
+        for path in fetched.values():
+            if isinstance(path, Path):
+                path.unlink(missing_ok=True)
         _remove_if_empty(downloads)
     for done in result.done:
         state, n = owners[done.output]
         state.images[n] = str(done.output)
         state.written += 1
         state.truncated = state.truncated or done.truncated
-    for failed in result.failed:
-        owners[failed.output][0].errors.append(failed.error)
+    shown = {path: redact(url) for url, path in fetched.items() if isinstance(path, Path)}
+    for failed in result.failed:  # a download is named by its URL, not its temporary file
+        error = failed.error
+        if failed.input in shown:
+            error = error.replace(str(failed.input), shown[failed.input])
+        owners[failed.output][0].errors.append(error)
     return _record(store, work)
 
 
@@ -193,15 +163,6 @@ def _missing(
 def _images_so_far(item: LocalizationItem, listing: Listing) -> list[str]:
     """The item's images as recorded, or the listing's own before any was captioned."""
     return list(item.images) if len(item.images) == len(listing.images) else list(listing.images)
-
-
-def _source(source: str, downloads: Path, fetched: list[Path]) -> Path:
-    """A local path for a listing image, downloading a remote one (kept in `fetched`)."""
-    if "://" not in source:
-        return Path(source)
-    path = fetch(source, downloads)
-    fetched.append(path)
-    return path
 
 
 def _remove_if_empty(folder: Path) -> None:

@@ -20,8 +20,9 @@ from sqlalchemy import Engine
 from config.runtime import Clock, Secrets, utcnow
 from config.settings import Settings, ShopSettings
 from localize import lifecycle
+from localize.image.fetch import ImageFetcher
 from localize.image.inputs import ImageInputError
-from localize.image.items import fetch, positions
+from localize.image.items import positions
 from localize.publish import Publisher, PublishError, Steps, Work, publisher_for
 from localize.publish.preflight import Candidate, ImageFacts, Reason, Rules, preflight
 from store.db import read_scope, session_scope
@@ -93,10 +94,11 @@ def publish_shop(
         )
     holder = f"publish:{os.getpid()}"
     folder = downloads or Path(tempfile.gettempdir()) / "shopbot-publish"
+    fetcher = ImageFetcher.for_shop(shop.images)
     for item, listing in rows:
         fetched: list[Path] = []
         try:
-            images = _local_images(item, listing, folder, fetched)
+            images = _local_images(item, listing, fetcher, folder, fetched)
             reasons = preflight(_candidate(item, listing, shop, images), rules, now)
             summary = {"id": item.id, "product_id": listing.product_id, "language": item.language}
             if reasons:
@@ -171,7 +173,11 @@ def _block(store: Engine, item: LocalizationItem, reasons: list[Reason]) -> None
 
 
 def _local_images(
-    item: LocalizationItem, listing: Listing, folder: Path, fetched: list[Path]
+    item: LocalizationItem,
+    listing: Listing,
+    fetcher: ImageFetcher,
+    folder: Path,
+    fetched: list[Path],
 ) -> list[Path | None]:
     """Each main image as a local file (remote ones downloaded); None where it cannot be."""
     sources = list(item.images) if len(item.images) == len(listing.images) else listing.images
@@ -181,7 +187,7 @@ def _local_images(
             out.append(Path(source))
             continue
         try:
-            path = fetch(source, folder)
+            path = fetcher.fetch(source, folder)
         except ImageInputError:
             out.append(None)
             continue

@@ -181,3 +181,47 @@ def test_unknown_shop_lists_the_known_ones(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         settings.shop("acme-vn")
     assert "no shop with id 'acme-vn'; shops here: acme-th, acme-uk" in str(info.value)
+
+
+IMAGES = '[[shops]]\nid = "a"\nmarket = "TH"\n[shops.images]\n'
+
+
+def test_the_images_table_and_its_defaults(tmp_path: Path) -> None:
+    settings = load(
+        write(
+            tmp_path,
+            IMAGES + 'allow_hosts = ["IMG.Internal.Example."]\n'
+            'allow_networks = ["10.0.0.0/8", "192.168.1.20", "fd00::/8"]\n'
+            'folder = "/srv/images"\nmax_download_mb = 5\n',
+        )
+    )
+    images = settings.shops[0].images
+    assert images.allow_hosts == ["img.internal.example"]
+    assert [str(n) for n in images.networks()] == ["10.0.0.0/8", "192.168.1.20/32", "fd00::/8"]
+    assert images.max_download_mb == 5 and images.download_seconds == 20
+    assert images.concurrency == 4
+    default = load(write(tmp_path, '[[shops]]\nid = "a"\nmarket = "TH"\n')).shops[0].images
+    assert default.allow_hosts == [] and default.allow_networks == [] and default.folder is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            'allow_networks = ["10.0.0.0/8", "10.0.0.1/8"]',
+            "shops[0].images.allow_networks (line 5) [shop 'a']: entry 1 ('10.0.0.1/8') is not "
+            "a network such as '10.0.0.0/8'",
+        ),
+        (
+            'allow_hosts = ["http://img.example/"]',
+            "shops[0].images.allow_hosts (line 5) [shop 'a']: entry 0 is not a host name",
+        ),
+        ('folder = "images"', "shops[0].images.folder (line 5) [shop 'a']: must be an absolute"),
+        ("download_seconds = 0", "shops[0].images.download_seconds (line 5) [shop 'a']: Input"),
+        ("max_download_mb = 0", "shops[0].images.max_download_mb (line 5) [shop 'a']: Input"),
+        ("concurrency = 100", "shops[0].images.concurrency (line 5) [shop 'a']: Input"),
+        ("allow_host = []", "shops[0].images.allow_host (line 5) [shop 'a']: unknown key"),
+    ],
+)
+def test_images_table_mistakes_name_key_and_line(tmp_path: Path, line: str, expected: str) -> None:
+    assert expected in error_of(tmp_path, IMAGES + line + "\n")

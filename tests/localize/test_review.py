@@ -24,7 +24,6 @@ from store.models import (
     TranslationMemory,
 )
 from tests.localize.images import photo
-from tests.localize.test_run import engine_server, setup  # noqa: F401  (fixtures)
 
 LISTINGS = (
     "product_id,sku,title,description,caption,images\n"
@@ -34,7 +33,7 @@ LISTINGS = (
 
 
 @pytest.fixture
-def queued(setup, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
+def queued(setup, tmp_path: Path):  # type: ignore[no-untyped-def]
     run, db_url = setup
     for seed, name in enumerate(("a.jpg", "b.jpg")):
         photo(seed=seed * 40).save(tmp_path / name)

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from store.db import open_store, session_scope
 from store.models import AuditEvent, LocalizationItem, TranslationMemory
-from tests.httpserver import serve
+from tests.localize.conftest import allow_loopback
 from tests.localize.images import photo
 from tests.localize.libre import libre
 
@@ -22,32 +22,6 @@ LISTINGS = (
     "p2,SKU-2,ACME 儿童水杯 350ml 防漏 吸管杯 幼儿园,"
     "<p>保温 12 小时。</p><script>x</script>,包邮,c.jpg,kids,2026-10-01\n"
 )
-
-
-@pytest.fixture
-def engine_server():  # type: ignore[no-untyped-def]
-    with serve({"/translate": libre(api_key="k")}) as srv:
-        yield srv
-
-
-@pytest.fixture
-def setup(cli, tmp_path: Path, db_url: str, engine_server):  # type: ignore[no-untyped-def]
-    for seed, name in enumerate(("a.jpg", "b.jpg", "c.jpg")):
-        photo(seed=seed * 40).save(tmp_path / name)
-    config = tmp_path / "shops.toml"
-    config.write_text(
-        '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms", "en"]\n'
-        f'[shops.translation]\nengine = "libre"\nurl = "{engine_server.url}"\n'
-        'api_key_env = "LIBRE_KEY"\nretries = 0\n',
-        encoding="utf-8",
-    )
-
-    def run(*args: str):  # type: ignore[no-untyped-def]
-        return cli(
-            "localize", *args, "--config", str(config), "--db", db_url, environ={"LIBRE_KEY": "k"}
-        )
-
-    return run, db_url
 
 
 def items(db_url: str) -> list[LocalizationItem]:
@@ -240,6 +214,7 @@ def test_remote_images_are_fetched_and_a_bad_one_fails_the_item_whole(  # type: 
     buf = io.BytesIO()
     photo(seed=99).save(buf, "JPEG")
     run, db_url = setup
+    allow_loopback(tmp_path)
     with serve(
         {
             "/img/ok.jpg": lambda r: Reply(200, buf.getvalue()),
@@ -392,10 +367,11 @@ def test_finished_images_are_kept_when_one_fails_and_a_rerun_does_only_the_rest(
 def test_a_download_over_the_cap_fails_its_item_and_leaves_no_temporary_file(  # type: ignore[no-untyped-def]
     setup, tmp_path: Path
 ) -> None:
-    from localize.image.items import MAX_DOWNLOAD
+    from localize.image.fetch import MAX_DOWNLOAD
     from tests.httpserver import Reply, serve
 
     run, db_url = setup
+    allow_loopback(tmp_path)
     with serve({"/huge.jpg": lambda r: Reply(200, b"\xff" * (MAX_DOWNLOAD + 1))}) as cdn:
         path = tmp_path / "l.json"
         listing = {"product_id": "p1", "title": "保温杯", "caption": "包邮"}

@@ -7,15 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.httpserver import serve
-from tests.localize.libre import libre
-
-
-@pytest.fixture
-def engine_server():  # type: ignore[no-untyped-def]
-    with serve({"/translate": libre(api_key="k")}) as srv:
-        yield srv
-
 
 @pytest.fixture
 def run(cli, tmp_path: Path, db_url: str, engine_server):  # type: ignore[no-untyped-def]
