@@ -1,10 +1,12 @@
-"""What every notifier shares: DeliveryError, target names safe to store, and posting JSON
-over HTTP with the answer read the way the team chats mean it."""
+"""What every notifier shares: DeliveryError, target names safe to store, a stand-in for a
+target that cannot be built, and posting JSON over HTTP with the answer read the way the
+team chats mean it."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,8 +27,12 @@ class DeliveryError(AppError):
 
 def describe(url: str) -> str:
     """A target's name for logs and the store: scheme and (for webhooks) host, no secrets."""
-    parts = urlsplit(url)
     digest = hashlib.sha256(url.encode()).hexdigest()[:8]
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: name the scheme only
+        scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]{0,19}(?=:)", url)
+        return f"{scheme.group(0) if scheme else '?'}://…#{digest}"
     if parts.scheme in ("json", "jsons", "http", "https"):
         try:
             port = f":{parts.port}" if parts.port else ""
@@ -50,6 +56,19 @@ def check_answer(target: str, status: int, content: bytes) -> None:
             if isinstance(value, int) and value != 0:
                 message = answer.get("errmsg") or answer.get("msg") or answer.get("message") or ""
                 raise DeliveryError(target, f"rejected with {key} {value}: {message}")
+
+
+@dataclass
+class UnusableTarget:
+    """A target that could not be built (a missing variable, a URL nothing can send to):
+    every send fails alone with the reason, so the shop's other targets still deliver."""
+
+    target: str
+    problem: str
+
+    def send(self, title: str, body: str, severity: str) -> None:
+        """Fail, saying why this target cannot be used."""
+        raise DeliveryError(self.target, self.problem)
 
 
 @dataclass

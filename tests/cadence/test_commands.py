@@ -406,3 +406,45 @@ def test_files_that_cannot_be_read_are_bad_input(run, tmp_path: Path, make, prob
     path = make(tmp_path / "in.csv")
     result = run("videos", "import", str(path), "--shop", "acme-th")
     assert result.code == 2 and f"{path}: " in result.err and problem in result.err
+
+
+@pytest.mark.parametrize(
+    ("bad", "environ", "reason"),
+    [
+        ("env:TEAM_HOOK", {}, "environment variable TEAM_HOOK is not set (shop 'acme-th')"),
+        # read from the environment, so no check at load time could have refused them
+        ("env:BAD_HOOK", {"BAD_HOOK": "form://bot:SECRETX@127.0.0.1:99999/x"}, "ction error"),
+        ("env:BAD_HOOK", {"BAD_HOOK": "json://[::1/SECRETX"}, "not a usable URL"),
+        ("env:BAD_HOOK", {"BAD_HOOK": "nosuchscheme://SECRETX"}, "does not understand"),
+    ],
+    ids=["missing-variable", "apprise-port-99999", "unparseable", "unknown-scheme"],
+)
+def test_one_bad_target_fails_alone_and_the_others_deliver(  # type: ignore[no-untyped-def]
+    run, shops: Path, bad: str, environ: dict[str, str], reason: str
+) -> None:
+    with serve({"/hook": lambda r: Reply(200, {"errcode": 0})}) as srv:
+        shops.write_text(
+            shops.read_text().replace(
+                'alert_language = "en"\n',
+                f'alert_language = "en"\nalert_urls = ["{bad}", '
+                f'"json://127.0.0.1:{srv.port}/hook"]\n',
+            )
+        )
+        first = run(
+            "check", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00", environ=environ
+        )
+        assert first.code == 1, first.err
+        assert len(srv.requests) == 1 and reason in first.err
+        [alert] = json.loads(run("alerts", "--json").out)
+        [msg] = alert["messages"]
+        assert msg["state"] == "pending" and msg["attempts"] == 1 and reason in msg["last_error"]
+        failed, ok = msg["deliveries"]
+        assert reason in failed["error"] and not failed["ok"] and ok["ok"]
+        text = run("alerts").out
+        assert reason in text
+        retry = run(
+            "check", "--shop", "acme-th", "--as-of", "2026-11-26T10:05+07:00", environ=environ
+        )
+        assert retry.code == 1 and len(srv.requests) == 1  # the webhook is not sent it again
+    everything = first.out + first.err + retry.err + text + json.dumps(alert)
+    assert "SECRETX" not in everything
