@@ -448,3 +448,60 @@ def test_one_bad_target_fails_alone_and_the_others_deliver(  # type: ignore[no-u
         assert retry.code == 1 and len(srv.requests) == 1  # the webhook is not sent it again
     everything = first.out + first.err + retry.err + text + json.dumps(alert)
     assert "SECRETX" not in everything
+
+
+@pytest.mark.parametrize(
+    ("first", "between", "later", "morning", "dropped", "sent"),
+    [
+        # behind at 23:00, held by quiet hours; a video at 23:30 resolves it before 08:00
+        (
+            "2026-11-26T23:00+07:00",
+            "2026-11-26T23:30+07:00",
+            "2026-11-26T23:45+07:00",
+            "2026-11-27T08:05+07:00",
+            2,
+            [],
+        ),
+        # behind at 23:00 on Friday; at 00:30 it escalates to at risk: only that goes out
+        (
+            "2026-11-27T23:00+07:00",
+            None,
+            "2026-11-28T00:30+07:00",
+            "2026-11-28T08:05+07:00",
+            1,
+            ["[acme-th] This week's video quota is at risk"],
+        ),
+    ],
+    ids=["resolved", "superseded"],
+)
+def test_a_message_whose_alert_closed_during_quiet_hours_is_dropped(  # type: ignore[no-untyped-def]
+    run,
+    shops: Path,
+    first: str,
+    between: str | None,
+    later: str,
+    morning: str,
+    dropped: int,
+    sent: list[str],
+) -> None:
+    with serve({"/hook": lambda r: Reply(200, {"errcode": 0})}) as srv:
+        shops.write_text(
+            shops.read_text().replace(
+                'alert_language = "en"\n',
+                'alert_language = "en"\nquiet_hours = "22:00-08:00"\n'
+                f'alert_urls = ["json://127.0.0.1:{srv.port}/hook"]\n',
+            )
+        )
+        assert run("check", "--shop", "acme-th", "--as-of", first).code == 0
+        if between:  # a video posted then
+            run("videos", "add", "--shop", "acme-th", "--id", "v1", "--posted-at", between)
+        assert run("check", "--shop", "acme-th", "--as-of", later).code == 0
+        done = run("check", "--shop", "acme-th", "--as-of", morning)
+        assert done.code == 0 and f"dropped {dropped}" in done.err
+        assert [r.json()["title"] for r in srv.requests] == sent
+    report = json.loads(run("alerts", "--json").out)
+    states = [m["state"] for a in report for m in a["messages"]]
+    assert states.count("dropped") == dropped and states.count("delivered") == len(sent)
+    shown = [m for a in report for m in a["messages"] if m["state"] == "dropped"]
+    assert all(m["last_error"].startswith("dropped: ") and not m["deliveries"] for m in shown)
+    assert "dropped, 0 attempt(s), not sent — dropped: " in run("alerts").out
