@@ -278,6 +278,10 @@ def test_no_alert_urls_means_the_console(run) -> None:  # type: ignore[no-untype
         (["status", "--shop", "acme-vn"], "no shop with id 'acme-vn'; shops here: acme-th"),
         (["videos", "import", "nope.csv", "--shop", "acme-th"], "nope.csv: no such file"),
         (["videos", "sync", "--shop", "acme-th"], "has no video source"),
+        (
+            ["videos", "add", "--shop", "acme-th", "--id", "", "--posted-at", "2026-11-26"],
+            "--id is empty; give the platform's video id",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_a_clear_message(run, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
