@@ -86,6 +86,9 @@ _WEEK_LINES = {
         "overdue": "已逾期 {overdue} 条（第 {k} 条应在 {deadline} 前发布）。",
         "next": "下一条截止：{deadline}；",
         "owed": "本周还差 {remaining} 条，剩余 {days} 天。",
+        "ended": "{span}（{zone}）这一周已结束：共发 {counted}/{quota} 条带购物车的原创短视频，",
+        "short": "差 {remaining} 条未完成。",
+        "met": "已完成目标。",
         "counted": "已计入：{videos}",
         "excluded": "未计入：{videos}",
         "none": "无",
@@ -99,6 +102,10 @@ _WEEK_LINES = {
         "overdue": "{overdue} overdue (video {k} was due by {deadline}).",
         "next": "Next due by {deadline}; ",
         "owed": "{remaining} still owed with {days} day(s) left.",
+        "ended": "The week of {span} ({zone}) has ended with {counted} of {quota} original "
+        "product-linked videos posted: ",
+        "short": "{remaining} short of the quota.",
+        "met": "the quota was met.",
         "counted": "Counted: {videos}",
         "excluded": "Not counted: {videos}",
         "none": "none",
@@ -111,15 +118,29 @@ _WEEK_LINES = {
 
 def _week_body(lang: str, s: WeekStatus) -> str:
     t = _WEEK_LINES[lang]
-    lines = [
-        t["summary"].format(
-            span=_span(lang, s.week.start),
-            zone=s.week.zone.key,
-            counted=s.counted,
-            quota=s.quota,
-            due=s.due_by_now,
-        )
-    ]
+    figures = {
+        "span": _span(lang, s.week.start),
+        "zone": s.week.zone.key,
+        "counted": s.counted,
+        "quota": s.quota,
+        "remaining": s.remaining,
+    }
+    if s.days_left == 0:  # judged at its end (a missed week): nothing is due or left in it
+        verdict = t["short"] if s.remaining else t["met"]
+        lines = [t["ended"].format(**figures) + verdict.format(**figures)]
+    else:
+        lines = [t["summary"].format(due=s.due_by_now, **figures), *_owed_lines(t, lang, s)]
+    lines.append(t["counted"].format(videos=t["join"].join(s.counted_ids) or t["none"]))
+    if s.excluded:
+        reason = _reason_zh if lang == "zh" else str
+        items = [t["excluded_item"].format(video=v, reason=reason(r)) for v, r in s.excluded]
+        lines.append(t["excluded"].format(videos=t["join_excluded"].join(items)))
+    return "\n".join(lines)
+
+
+def _owed_lines(t: dict[str, str], lang: str, s: WeekStatus) -> list[str]:
+    """A week under way: what is overdue, what is due next, what is still owed."""
+    lines = []
     if s.due_by_now > s.counted:
         lines.append(
             t["overdue"].format(
@@ -132,12 +153,7 @@ def _week_body(lang: str, s: WeekStatus) -> str:
         upcoming = _due_at(s, max(s.counted, s.due_by_now) + 1)
         nxt = t["next"].format(deadline=_deadline(lang, upcoming)) if upcoming else ""
         lines.append(nxt + t["owed"].format(remaining=s.remaining, days=s.days_left))
-    lines.append(t["counted"].format(videos=t["join"].join(s.counted_ids) or t["none"]))
-    if s.excluded:
-        reason = _reason_zh if lang == "zh" else str
-        items = [t["excluded_item"].format(video=v, reason=reason(r)) for v, r in s.excluded]
-        lines.append(t["excluded"].format(videos=t["join_excluded"].join(items)))
-    return "\n".join(lines)
+    return lines
 
 
 def _due_at(s: WeekStatus, k: int) -> datetime | None:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from cadence.alerts import Action, AlertDecision
+from cadence.alerts import STANDING, Action, AlertDecision
 from cadence.messages import Message
 from cadence.notify import DeliveryError, Notifier
 from config.runtime import Clock, utcnow
@@ -26,6 +26,9 @@ from store.models import Alert, AlertState, DeliveryAttempt, MessageState, Outbo
 from store.queries import claim_due_messages, delivered_targets
 
 MAX_ATTEMPTS = 8
+# A dropped message is stored as failed (the store has no state of its own for it yet)
+# with this in front of the reason; `shown_state` tells the two apart for the team.
+DROPPED = "dropped: "
 LEASE = timedelta(seconds=ScheduleSettings.model_fields["lease_seconds"].default)
 
 
@@ -102,6 +105,7 @@ class DeliverySummary:
     delivered: int = 0
     retrying: int = 0
     failed: int = 0
+    dropped: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -148,6 +152,14 @@ def _deliver_one(
         message = session.get(OutboxMessage, message_id)
         assert message is not None
         done = delivered_targets(session, message_id=message_id)
+        stale = why_stale(session, message)
+        if stale is not None:  # it would mislead now: never sent, and it says why
+            message.state = MessageState.FAILED
+            message.claimed_until = None
+            message.last_error = DROPPED + stale
+            session.add(message)
+            summary.dropped += 1
+            return
     errors: list[str] = []
     try:
         targets = list(notifiers(message.shop_id))
@@ -194,3 +206,48 @@ def _deliver_one(
                 message.next_attempt_at = now + backoff(message.attempts)
                 summary.retrying += 1
         session.add(message)
+
+
+def why_stale(session: Session, message: OutboxMessage) -> str | None:
+    """Why a message held back (by quiet hours) would mislead if sent now, or None.
+
+    Stale: its alert was closed (resolved, superseded) or a newer message about the alert
+    was written before the message was due; or it says "resolved" of an alert whose every
+    message was dropped. A message that was due and is late (retries, a deliverer that was
+    down) is still owed to its targets and is sent.
+    """
+    if message.attempts or message.alert_id is None:
+        return None
+    alert = session.get(Alert, message.alert_id)
+    if alert is None:
+        return None
+    due = message.next_attempt_at  # never tried: when it was meant to go out
+    newer = session.exec(
+        select(OutboxMessage.id).where(
+            OutboxMessage.alert_id == alert.id,
+            OutboxMessage.sequence > message.sequence,
+            OutboxMessage.created_at < due,
+        )
+    ).first()
+    if newer is not None:
+        return "a newer message about the alert was written while this one was held"
+    closed_at = alert.resolved_at if alert.state != AlertState.FIRING else None
+    standing = message.kind != "resolved" and alert.rule in STANDING
+    if standing and closed_at is not None and closed_at < due:
+        return f"the alert was closed at {closed_at.isoformat()} while this was held"
+    if message.kind == "resolved":
+        earlier = session.exec(
+            select(OutboxMessage.state, OutboxMessage.last_error).where(
+                OutboxMessage.alert_id == alert.id, OutboxMessage.sequence < message.sequence
+            )
+        ).all()
+        if earlier and all(shown_state(*row) == "dropped" for row in earlier):
+            return "no message about the alert it resolves was sent"
+    return None
+
+
+def shown_state(state: str, last_error: str | None) -> str:
+    """A message's state as the team sees it: `dropped` apart from `failed`."""
+    if state == MessageState.FAILED and (last_error or "").startswith(DROPPED):
+        return "dropped"
+    return state

@@ -15,6 +15,8 @@ from enum import StrEnum
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+BEFORE_OPENING = "before opening"  # history's result for a week the shop was not open all of
+
 
 class WeekState(StrEnum):
     """Where a shop stands in its current week."""
@@ -137,7 +139,8 @@ class DayStatus:
 class History:
     """Past weeks, newest first, and the streak of met weeks."""
 
-    weeks: tuple[tuple[Week, int, int, str], ...]  # (week, counted, quota, met|missed|current)
+    # (week, counted, quota, met|missed|current|before opening)
+    weeks: tuple[tuple[Week, int, int, str], ...]
     streak: int = 0
     current: WeekStatus | None = field(default=None)
 
@@ -238,7 +241,9 @@ def history(
 
     The streak counts consecutive met weeks back from the last closed week, plus the
     current week when it is already met (a week still under way cannot break it).
-    Weeks before the shop opened are not reported.
+    Weeks wholly before the shop opened are not reported; the week it opened in, when it
+    began before `opened_on`, is `met` if the quota was reached anyway and otherwise
+    `before opening`: not tracked, so it neither counts towards the streak nor breaks it.
     """
     current = evaluate_week(rules, videos, now)
     rows: list[tuple[Week, int, int, str]] = [
@@ -252,10 +257,14 @@ def history(
             break
         status = evaluate_week(rules, videos, week.ends_at, week=week)
         verdict = "met" if status.counted >= rules.quota else "missed"
+        if verdict == "missed" and rules.opened_on and week.start < rules.opened_on:
+            verdict = BEFORE_OPENING
         rows.append((week, status.counted, rules.quota, verdict))
         closed.append(verdict)
     streak = 0
     for verdict in closed:
+        if verdict == BEFORE_OPENING:
+            continue
         if verdict != "met":
             break
         streak += 1

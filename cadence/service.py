@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from cadence.alerts import AlertDecision, AlertPolicy, AlertRecord, decide
 from cadence.messages import render
-from cadence.notify import ConsoleNotifier, DeliveryError, Notifier, notifier_for
+from cadence.notify import ConsoleNotifier, Notifier, UnusableTarget, target_for
 from cadence.outbox import DeliverySummary, apply_decision, deliver_due
 from cadence.quota import (
     History,
@@ -193,29 +193,36 @@ def _tracked_during(
 def notifiers_for(
     settings: Settings, secrets: Secrets, console: IO[str], timeout: float = 10.0
 ) -> Callable[[str], list[Notifier]]:
-    """Each shop's targets, secrets resolved from the environment; the console when none."""
+    """Each shop's targets, secrets resolved from the environment; the console when none.
+
+    Each target stands alone: one that cannot be built (its variable unset, its URL
+    unusable) fails on every message with the reason, and the others still deliver.
+    """
     cache: dict[str, list[Notifier]] = {}
 
     def build(shop_id: str) -> list[Notifier]:
         if shop_id not in cache:
             shop = settings.shop(shop_id)
-            targets: list[Notifier] = []
-            for i, url in enumerate(shop.alert_urls):
-                if url.startswith("env:"):
-                    name = url[4:]
-                    value = secrets.get(name)
-                    if not value:
-                        raise DeliveryError(
-                            f"alert_urls[{i}]",
-                            f"environment variable {name} is not set (shop {shop_id!r}); "
-                            "export it and the message will be retried",
-                        )
-                    url = value
-                targets.append(notifier_for(url, timeout=timeout))
+            targets = [_target(shop_id, url, secrets, timeout) for url in shop.alert_urls]
             cache[shop_id] = targets or [ConsoleNotifier(console)]
         return cache[shop_id]
 
     return build
+
+
+def _target(shop_id: str, url: str, secrets: Secrets, timeout: float) -> Notifier:
+    """One alert URL as a notifier; `env:NAME` reads the URL from the environment."""
+    if url.startswith("env:"):
+        name = url[4:]
+        value = secrets.get(name)
+        if not value:
+            return UnusableTarget(
+                url,
+                f"environment variable {name} is not set (shop {shop_id!r}); "
+                "export it and the message will be retried",
+            )
+        url = value
+    return target_for(url, timeout=timeout)
 
 
 def check(

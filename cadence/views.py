@@ -100,6 +100,7 @@ def checked(env: Environment, results: Sequence[CheckResult]) -> None:
             f"{s.shop}: {s.state.value} ({s.counted}/{s.quota}, {s.due_by_now} due); "
             f"alerts: {decided}; delivered {r.delivery.delivered}, "
             f"retrying {r.delivery.retrying}, failed {r.delivery.failed}"
+            + (f", dropped {r.delivery.dropped}" if r.delivery.dropped else "")
         )
         for error in r.delivery.errors:
             env.err(f"  delivery failed: {error}")
@@ -128,6 +129,8 @@ def _when(message: dict[str, Any]) -> str:
         when = f"delivered {message['delivered_at']}"
     elif message["state"] == "pending":
         when = f"next try {message['next_attempt_at']}"
+    elif message["state"] == "dropped":
+        when = "not sent"
     else:
         when = "gave up"
     return when + (f" — {message['last_error']}" if message["last_error"] else "")

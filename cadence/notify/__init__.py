@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from cadence.notify.apprise import AppriseNotifier
 from cadence.notify.console import ConsoleNotifier
-from cadence.notify.delivery import DeliveryError, describe
+from cadence.notify.delivery import DeliveryError, UnusableTarget, describe
 from cadence.notify.dingtalk import DingTalkNotifier
 from cadence.notify.webhook import JsonWebhookNotifier
 from cadence.notify.wecom import WeComBotNotifier
@@ -24,9 +24,11 @@ __all__ = [
     "DingTalkNotifier",
     "JsonWebhookNotifier",
     "Notifier",
+    "UnusableTarget",
     "WeComBotNotifier",
     "describe",
     "notifier_for",
+    "target_for",
 ]
 
 
@@ -53,3 +55,14 @@ def notifier_for(url: str, timeout: float = 10.0) -> Notifier:
     """The notifier for a (secret-resolved) URL: ours for the chat robots, else Apprise."""
     factory = NOTIFIERS.get(urlsplit(url).scheme, AppriseNotifier)
     return factory(url, timeout=timeout)
+
+
+def target_for(url: str, timeout: float = 10.0) -> Notifier:
+    """`notifier_for`, except that a URL no notifier can take becomes an UnusableTarget
+    that fails alone with the reason (which never quotes the URL: it may hold a token)."""
+    try:
+        return notifier_for(url, timeout=timeout)
+    except DeliveryError as exc:
+        return UnusableTarget(exc.target, exc.problem)
+    except ValueError as exc:  # urlsplit's: a bad port or bracket, said without the URL
+        return UnusableTarget(describe(url), f"not a usable URL ({exc})")

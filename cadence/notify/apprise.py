@@ -1,8 +1,21 @@
-"""Every other service (Feishu, Lark, Telegram, Slack, email, ...) through Apprise."""
+"""Every other service (Feishu, Lark, Telegram, Slack, email, ...) through Apprise.
+
+Apprise sends with requests and takes only per-read socket timeouts, so a service dripping
+its answer could hold it for ever. Each send therefore runs in a worker thread that we wait
+for at most `timeout` seconds; a send still running then is abandoned (a daemon thread, so
+it never holds the process at exit), and while it lingers the same target is not tried
+again: at most one abandoned send per target, however long the daemon runs.
+"""
 
 from __future__ import annotations
 
+import threading
+
 from cadence.notify.delivery import DeliveryError, describe
+
+# target -> its send still running after its deadline; guarded by _LOCK
+_LINGERING: dict[str, threading.Thread] = {}
+_LOCK = threading.Lock()
 
 
 class AppriseNotifier:
@@ -13,6 +26,7 @@ class AppriseNotifier:
 
         self.apprise = apprise.Apprise()
         self.target = describe(url)
+        self.timeout = timeout
         if not self.apprise.add(url):
             raise DeliveryError(self.target, "Apprise does not understand this URL")
         for server in self.apprise:  # Apprise's own knobs (URL ?rto=&cto=) win when given
@@ -22,7 +36,35 @@ class AppriseNotifier:
                 server.socket_connect_timeout = min(timeout, 4.0)  # type: ignore[attr-defined]
 
     def send(self, title: str, body: str, severity: str) -> None:
-        """Notify through Apprise, keeping what it logged as the error."""
+        """Notify through Apprise within `timeout` seconds, keeping what it logged as the
+        error."""
+        outcome: list[str | None] = []
+        worker = threading.Thread(
+            target=lambda: outcome.append(self._notify(title, body, severity)),
+            name=f"apprise {self.target}",
+            daemon=True,
+        )
+        with _LOCK:
+            earlier = _LINGERING.get(self.target)
+            if earlier is not None and earlier.is_alive():
+                raise DeliveryError(
+                    self.target, "an earlier send has not finished yet; not sent this time"
+                )
+            _LINGERING[self.target] = worker
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise DeliveryError(self.target, f"no answer within {self.timeout:g} s")
+        with _LOCK:
+            if _LINGERING.get(self.target) is worker:
+                del _LINGERING[self.target]
+        if not outcome:  # the worker died of an exception Apprise did not catch
+            raise DeliveryError(self.target, "Apprise failed without saying why")
+        if outcome[0] is not None:
+            raise DeliveryError(self.target, outcome[0])
+
+    def _notify(self, title: str, body: str, severity: str) -> str | None:
+        """Apprise's send; None when it succeeded, else what it logged."""
         import apprise
 
         kind = {"critical": apprise.NotifyType.FAILURE, "warning": apprise.NotifyType.WARNING}.get(
@@ -30,6 +72,6 @@ class AppriseNotifier:
         )
         with apprise.LogCapture(level=apprise.logging.WARNING) as log:
             ok = self.apprise.notify(title=title, body=body, notify_type=kind)
-        if not ok:
-            detail = " ".join(log.getvalue().split())[:300] or "Apprise reported a failure"
-            raise DeliveryError(self.target, detail)
+        if ok:
+            return None
+        return " ".join(log.getvalue().split())[:300] or "Apprise reported a failure"

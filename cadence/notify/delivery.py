@@ -1,15 +1,19 @@
-"""What every notifier shares: DeliveryError, target names safe to store, and posting JSON
-over HTTP with the answer read the way the team chats mean it."""
+"""What every notifier shares: DeliveryError, target names safe to store, a stand-in for a
+target that cannot be built, and posting JSON over HTTP within a whole-request deadline and
+a size cap, with the answer read the way the team chats mean it."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from config.errors import AppError, ExitCode
+
+MAX_ANSWER_BYTES = 256 * 1024  # a chat robot answers a few dozen bytes of JSON
 
 
 class DeliveryError(AppError):
@@ -25,8 +29,12 @@ class DeliveryError(AppError):
 
 def describe(url: str) -> str:
     """A target's name for logs and the store: scheme and (for webhooks) host, no secrets."""
-    parts = urlsplit(url)
     digest = hashlib.sha256(url.encode()).hexdigest()[:8]
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: name the scheme only
+        scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]{0,19}(?=:)", url)
+        return f"{scheme.group(0) if scheme else '?'}://…#{digest}"
     if parts.scheme in ("json", "jsons", "http", "https"):
         try:
             port = f":{parts.port}" if parts.port else ""
@@ -53,31 +61,53 @@ def check_answer(target: str, status: int, content: bytes) -> None:
 
 
 @dataclass
+class UnusableTarget:
+    """A target that could not be built (a missing variable, a URL nothing can send to):
+    every send fails alone with the reason, so the shop's other targets still deliver."""
+
+    target: str
+    problem: str
+
+    def send(self, title: str, body: str, severity: str) -> None:
+        """Fail, saying why this target cannot be used."""
+        raise DeliveryError(self.target, self.problem)
+
+
+@dataclass
 class HttpPoster:
-    """POSTs JSON with a timeout, turning every transport failure into DeliveryError."""
+    """POSTs JSON within a whole-request deadline (`timeout`: connecting, waiting and
+    reading, not each read) and a cap on the answer's size; every transport failure
+    becomes DeliveryError."""
 
     target: str
     timeout: float
+    max_bytes: int = MAX_ANSWER_BYTES
 
     def post(self, url: str, payload: dict[str, Any]) -> None:
         """POST and check the answer."""
         import requests
 
+        # The Partner API client's reader sets the socket timeout to what is left of the
+        # deadline before each read; reused as it stands until a shared HTTP module exists.
+        from tiktok.client import PartnerClient, _Late, _TooLarge
+
+        reader = PartnerClient(
+            base_url="",
+            app_key="",
+            app_secret="",
+            access_token="",
+            timeout=self.timeout,
+            max_bytes=self.max_bytes,
+        )
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         try:
-            response = requests.post(
-                url,
-                data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-                headers={
-                    "Content-Type": "application/json; charset=utf-8",
-                    "User-Agent": "shopbot",
-                },
-                timeout=self.timeout,
-                allow_redirects=False,
-            )
-        except requests.Timeout:
+            status, content = reader._send("POST", url, body=body, files=None)
+        except _Late:
             raise DeliveryError(self.target, f"no answer within {self.timeout:g} s") from None
+        except _TooLarge:
+            raise DeliveryError(self.target, f"answer larger than {self.max_bytes} bytes") from None
         except requests.ConnectionError:
             raise DeliveryError(self.target, "cannot connect") from None
         except requests.RequestException as exc:
             raise DeliveryError(self.target, f"request failed ({type(exc).__name__})") from None
-        check_answer(self.target, response.status_code, response.content)
+        check_answer(self.target, status, content)

@@ -155,6 +155,29 @@ def test_quiet_hours_hold_messages_until_morning(now: str, quiet, expected: str)
     assert all(d.send_at == at(expected) for d in decisions)
 
 
+@pytest.mark.parametrize(
+    ("language", "ended", "gone"),
+    [
+        ("en", "The week of 16 Nov–22 Nov 2026 (Asia/Bangkok) has ended", "This week"),
+        ("zh", "11月16日–11月22日（Asia/Bangkok）这一周已结束", "本周"),
+    ],
+)
+def test_the_missed_message_speaks_of_the_week_that_ended(
+    language: str, ended: str, gone: str
+) -> None:
+    now = at("2026-11-23T09:00+07:00")
+    facts = [VideoFacts(video_id="7301", posted_at=at("2026-11-17T10:00+07:00"))]
+    current = evaluate_week(RULES, facts, now)
+    closed = evaluate_week(RULES, facts, now, week=previous_week(current.week))
+    [missed] = [d for d in decide(current, [], now, POLICY, closed=closed) if d.rule == "missed"]
+    message = render(missed, "acme-th", language, week=closed)
+    assert message.body.startswith(ended) and gone not in message.body
+    assert ("2 short of the quota" if language == "en" else "差 2 条未完成") in message.body
+    for stale in ("day(s) left", "剩余", "overdue", "逾期", "due by now", "应发"):
+        assert stale not in message.body
+    assert "7301" in message.body
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_messages_say_what_is_due_by_when_and_what_counted(language: str) -> None:
     facts = [

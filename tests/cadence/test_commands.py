@@ -278,6 +278,10 @@ def test_no_alert_urls_means_the_console(run) -> None:  # type: ignore[no-untype
         (["status", "--shop", "acme-vn"], "no shop with id 'acme-vn'; shops here: acme-th"),
         (["videos", "import", "nope.csv", "--shop", "acme-th"], "nope.csv: no such file"),
         (["videos", "sync", "--shop", "acme-th"], "has no video source"),
+        (
+            ["videos", "add", "--shop", "acme-th", "--id", "", "--posted-at", "2026-11-26"],
+            "--id is empty; give the platform's video id",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_a_clear_message(run, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
@@ -406,3 +410,102 @@ def test_files_that_cannot_be_read_are_bad_input(run, tmp_path: Path, make, prob
     path = make(tmp_path / "in.csv")
     result = run("videos", "import", str(path), "--shop", "acme-th")
     assert result.code == 2 and f"{path}: " in result.err and problem in result.err
+
+
+@pytest.mark.parametrize(
+    ("bad", "environ", "reason"),
+    [
+        ("env:TEAM_HOOK", {}, "environment variable TEAM_HOOK is not set (shop 'acme-th')"),
+        # read from the environment, so no check at load time could have refused them
+        ("env:BAD_HOOK", {"BAD_HOOK": "form://bot:SECRETX@127.0.0.1:99999/x"}, "ction error"),
+        ("env:BAD_HOOK", {"BAD_HOOK": "json://[::1/SECRETX"}, "not a usable URL"),
+        ("env:BAD_HOOK", {"BAD_HOOK": "nosuchscheme://SECRETX"}, "does not understand"),
+    ],
+    ids=["missing-variable", "apprise-port-99999", "unparseable", "unknown-scheme"],
+)
+def test_one_bad_target_fails_alone_and_the_others_deliver(  # type: ignore[no-untyped-def]
+    run, shops: Path, bad: str, environ: dict[str, str], reason: str
+) -> None:
+    with serve({"/hook": lambda r: Reply(200, {"errcode": 0})}) as srv:
+        shops.write_text(
+            shops.read_text().replace(
+                'alert_language = "en"\n',
+                f'alert_language = "en"\nalert_urls = ["{bad}", '
+                f'"json://127.0.0.1:{srv.port}/hook"]\n',
+            )
+        )
+        first = run(
+            "check", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00", environ=environ
+        )
+        assert first.code == 1, first.err
+        assert len(srv.requests) == 1 and reason in first.err
+        [alert] = json.loads(run("alerts", "--json").out)
+        [msg] = alert["messages"]
+        assert msg["state"] == "pending" and msg["attempts"] == 1 and reason in msg["last_error"]
+        failed, ok = msg["deliveries"]
+        assert reason in failed["error"] and not failed["ok"] and ok["ok"]
+        text = run("alerts").out
+        assert reason in text
+        retry = run(
+            "check", "--shop", "acme-th", "--as-of", "2026-11-26T10:05+07:00", environ=environ
+        )
+        assert retry.code == 1 and len(srv.requests) == 1  # the webhook is not sent it again
+    everything = first.out + first.err + retry.err + text + json.dumps(alert)
+    assert "SECRETX" not in everything
+
+
+@pytest.mark.parametrize(
+    ("first", "between", "later", "morning", "dropped", "sent"),
+    [
+        # behind at 23:00, held by quiet hours; a video at 23:30 resolves it before 08:00
+        (
+            "2026-11-26T23:00+07:00",
+            "2026-11-26T23:30+07:00",
+            "2026-11-26T23:45+07:00",
+            "2026-11-27T08:05+07:00",
+            2,
+            [],
+        ),
+        # behind at 23:00 on Friday; at 00:30 it escalates to at risk: only that goes out
+        (
+            "2026-11-27T23:00+07:00",
+            None,
+            "2026-11-28T00:30+07:00",
+            "2026-11-28T08:05+07:00",
+            1,
+            ["[acme-th] This week's video quota is at risk"],
+        ),
+    ],
+    ids=["resolved", "superseded"],
+)
+def test_a_message_whose_alert_closed_during_quiet_hours_is_dropped(  # type: ignore[no-untyped-def]
+    run,
+    shops: Path,
+    first: str,
+    between: str | None,
+    later: str,
+    morning: str,
+    dropped: int,
+    sent: list[str],
+) -> None:
+    with serve({"/hook": lambda r: Reply(200, {"errcode": 0})}) as srv:
+        shops.write_text(
+            shops.read_text().replace(
+                'alert_language = "en"\n',
+                'alert_language = "en"\nquiet_hours = "22:00-08:00"\n'
+                f'alert_urls = ["json://127.0.0.1:{srv.port}/hook"]\n',
+            )
+        )
+        assert run("check", "--shop", "acme-th", "--as-of", first).code == 0
+        if between:  # a video posted then
+            run("videos", "add", "--shop", "acme-th", "--id", "v1", "--posted-at", between)
+        assert run("check", "--shop", "acme-th", "--as-of", later).code == 0
+        done = run("check", "--shop", "acme-th", "--as-of", morning)
+        assert done.code == 0 and f"dropped {dropped}" in done.err
+        assert [r.json()["title"] for r in srv.requests] == sent
+    report = json.loads(run("alerts", "--json").out)
+    states = [m["state"] for a in report for m in a["messages"]]
+    assert states.count("dropped") == dropped and states.count("delivered") == len(sent)
+    shown = [m for a in report for m in a["messages"] if m["state"] == "dropped"]
+    assert all(m["last_error"].startswith("dropped: ") and not m["deliveries"] for m in shown)
+    assert "dropped, 0 attempt(s), not sent — dropped: " in run("alerts").out

@@ -116,6 +116,27 @@ def test_a_slow_service_fails_within_the_timeout(family: Family, service: Server
     assert time.monotonic() - started < 2
 
 
+def test_a_dripping_service_is_cut_at_the_deadline(family: Family, service: Server) -> None:
+    # Each byte comes well within the timeout, so only a whole-request deadline ends it:
+    # read to the end, this answer would take 25 s.
+    body = '{"errcode": 0, "errmsg": "ok"}' + " " * 20
+    service.routes[family.path] = lambda r: Reply(200, body, trickle=0.5)
+    notifier = family.build(service, 1.5)
+    started = time.perf_counter()
+    with pytest.raises(DeliveryError, match="no answer within 1.5 s"):
+        notifier.send("T", "B", "warning")
+    assert time.perf_counter() - started < 1.5 + 2
+
+
+def test_an_oversized_answer_is_refused(family: Family, service: Server) -> None:
+    if family.build is FAMILIES["apprise"].build:
+        pytest.skip("Apprise reads answers itself: its sends are bounded by time only")
+    body = '{"errcode": 0, "pad": "' + "x" * (4 * 1024 * 1024) + '"}'
+    service.routes[family.path] = lambda r: Reply(200, body)
+    with pytest.raises(DeliveryError, match="answer larger than"):
+        family.build(service, 5).send("T", "B", "warning")
+
+
 def test_the_target_never_contains_a_token_or_secret(family: Family, service: Server) -> None:
     target = family.build(service, 5).target
     assert target and not any(secret in target for secret in family.secrets)

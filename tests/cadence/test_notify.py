@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
 
 import pytest
 
@@ -98,6 +100,23 @@ def test_other_services_go_through_apprise_and_keep_its_error() -> None:
     with serve({"/form": lambda r: Reply(503, "down")}) as srv:
         with pytest.raises(DeliveryError, match="503"):
             notifier_for(f"form://127.0.0.1:{srv.port}/form").send("T", "B", "warning")
+
+
+def test_an_apprise_send_past_its_deadline_lingers_alone() -> None:
+    with serve({"/hook": lambda r: Reply(200, "ok", delay=30)}) as srv:
+        # Apprise's own read timeout is longer than ours: only the worker's deadline ends it.
+        notifier = notifier_for(f"form://127.0.0.1:{srv.port}/hook?rto=60", timeout=0.3)
+        assert isinstance(notifier, AppriseNotifier)
+        started = time.perf_counter()
+        with pytest.raises(DeliveryError, match="no answer within 0.3 s"):
+            notifier.send("T", "B", "warning")
+        for _ in range(5):
+            with pytest.raises(DeliveryError, match="an earlier send has not finished"):
+                notifier.send("T", "B", "warning")
+        assert time.perf_counter() - started < 0.3 + 2
+        lingering = [t for t in threading.enumerate() if t.name == f"apprise {notifier.target}"]
+        assert len(lingering) == 1 and lingering[0].daemon
+        assert len(srv.requests) == 1
 
 
 def test_unknown_urls_are_refused_clearly() -> None:

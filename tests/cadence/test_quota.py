@@ -180,6 +180,24 @@ def test_history_stops_at_the_opening_week_and_counts_a_met_current_week() -> No
     assert result.streak == 3
 
 
+def test_the_week_a_shop_opened_in_is_not_missed_and_does_not_break_the_streak() -> None:
+    # opened on Thursday 12 Nov, nothing posted that week; met every week since
+    rules = QuotaRules(shop="s", zone=BKK, quota=1, opened_on=date(2026, 11, 12))
+    result = history(
+        rules,
+        videos("2026-11-18T10:00+07:00", "2026-11-24T10:00+07:00"),
+        at("2026-11-30T12:00+07:00"),
+        weeks=10,
+    )
+    assert [(w.start.isoformat(), v) for w, _, _, v in result.weeks] == [
+        ("2026-11-30", "current"),
+        ("2026-11-23", "met"),
+        ("2026-11-16", "met"),
+        ("2026-11-09", "before opening"),
+    ]
+    assert result.streak == 2
+
+
 def test_new_shop_daily_target_judges_the_day_just_ended() -> None:
     rules = QuotaRules(
         shop="s", zone=BKK, opened_on=date(2026, 11, 20), new_shop_days=30, new_shop_daily=1
