@@ -26,9 +26,6 @@ from store.models import Alert, AlertState, DeliveryAttempt, MessageState, Outbo
 from store.queries import claim_due_messages, delivered_targets
 
 MAX_ATTEMPTS = 8
-# A dropped message is stored as failed (the store has no state of its own for it yet)
-# with this in front of the reason; `shown_state` tells the two apart for the team.
-DROPPED = "dropped: "
 LEASE = timedelta(seconds=ScheduleSettings.model_fields["lease_seconds"].default)
 
 
@@ -154,9 +151,9 @@ def _deliver_one(
         done = delivered_targets(session, message_id=message_id)
         stale = why_stale(session, message)
         if stale is not None:  # it would mislead now: never sent, and it says why
-            message.state = MessageState.FAILED
+            message.state = MessageState.DROPPED
             message.claimed_until = None
-            message.last_error = DROPPED + stale
+            message.last_error = stale
             session.add(message)
             summary.dropped += 1
             return
@@ -237,17 +234,10 @@ def why_stale(session: Session, message: OutboxMessage) -> str | None:
         return f"the alert was closed at {closed_at.isoformat()} while this was held"
     if message.kind == "resolved":
         earlier = session.exec(
-            select(OutboxMessage.state, OutboxMessage.last_error).where(
+            select(OutboxMessage.state).where(
                 OutboxMessage.alert_id == alert.id, OutboxMessage.sequence < message.sequence
             )
         ).all()
-        if earlier and all(shown_state(*row) == "dropped" for row in earlier):
+        if earlier and all(state == MessageState.DROPPED for state in earlier):
             return "no message about the alert it resolves was sent"
     return None
-
-
-def shown_state(state: str, last_error: str | None) -> str:
-    """A message's state as the team sees it: `dropped` apart from `failed`."""
-    if state == MessageState.FAILED and (last_error or "").startswith(DROPPED):
-        return "dropped"
-    return state

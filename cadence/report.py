@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from cadence.outbox import shown_state
 from store.db import read_scope
 from store.models import Alert, DeliveryAttempt, OutboxMessage
 
@@ -67,7 +66,7 @@ def alert_report(
                     "id": m.id,
                     "kind": m.kind,
                     "title": m.title,
-                    "state": shown_state(m.state, m.last_error),
+                    "state": m.state,
                     "attempts": m.attempts,
                     "next_attempt_at": m.next_attempt_at.isoformat(),
                     "delivered_at": m.delivered_at.isoformat() if m.delivered_at else None,

@@ -65,3 +65,36 @@ def read_within(
         if total > max_bytes:
             raise TooLarge
         yield block
+
+
+def request(
+    method: str,
+    url: str,
+    *,
+    timeout: float,
+    max_bytes: int,
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    files: Any = None,
+) -> tuple[int, bytes]:
+    """(status, body) of one request that ends by `timeout` seconds from now, whatever
+    the server does, and reads at most `max_bytes`: Late, TooLarge, or requests' own
+    exceptions for a connection that cannot be made. Redirects are not followed."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    try:
+        response = requests.request(
+            method,
+            url,
+            headers=headers,
+            data=body,
+            files=files,
+            timeout=timeout,
+            stream=True,
+            allow_redirects=False,
+        )
+    except requests.Timeout:
+        raise Late from None
+    with response:
+        return response.status_code, b"".join(read_within(response.raw, deadline, max_bytes))

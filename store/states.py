@@ -37,6 +37,7 @@ class MessageState(StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
     FAILED = "failed"
+    DROPPED = "dropped"  # held (quiet hours) and out of date by its time: never sent
 
 
 class ItemState(StrEnum):

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from config.errors import AppError, ConfigError, ExitCode
-from config.http import Late, TooLarge, read_within
+from config.http import Late, TooLarge, request
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 
@@ -136,29 +136,19 @@ class PartnerClient:
     def _send(
         self, method: str, url: str, *, body: bytes | None, files: Files | None
     ) -> tuple[int, bytes]:
-        """(status, body) of one request, read in pieces until the deadline or the cap."""
-        import requests
-
-        deadline = time.monotonic() + self.timeout
+        """(status, body) of one request, within the deadline and the cap."""
         headers = {"x-tts-access-token": self.access_token}
         if files is None:
             headers["content-type"] = "application/json"
-        try:
-            response = requests.request(
-                method,
-                url,
-                headers=headers,
-                data=body,
-                files=files,
-                timeout=self.timeout,
-                stream=True,
-                allow_redirects=False,
-            )
-        except requests.Timeout:
-            raise Late from None
-        with response:
-            content = b"".join(read_within(response.raw, deadline, self.max_bytes))
-            return response.status_code, content
+        return request(
+            method,
+            url,
+            headers=headers,
+            body=body,
+            files=files,
+            timeout=self.timeout,
+            max_bytes=self.max_bytes,
+        )
 
 
 def _json(content: bytes) -> dict[str, Any] | None:

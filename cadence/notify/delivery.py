@@ -87,24 +87,22 @@ class HttpPoster:
         """POST and check the answer."""
         import requests
 
-        # The Partner API client's reader sets the socket timeout to what is left of the
-        # deadline before each read; reused as it stands until a shared HTTP module exists.
-        from tiktok.client import PartnerClient, _Late, _TooLarge
+        from config.http import Late, TooLarge, request
 
-        reader = PartnerClient(
-            base_url="",
-            app_key="",
-            app_secret="",
-            access_token="",
-            timeout=self.timeout,
-            max_bytes=self.max_bytes,
-        )
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "shopbot"}
         try:
-            status, content = reader._send("POST", url, body=body, files=None)
-        except _Late:
+            status, content = request(
+                "POST",
+                url,
+                headers=headers,
+                body=body,
+                timeout=self.timeout,
+                max_bytes=self.max_bytes,
+            )
+        except Late:
             raise DeliveryError(self.target, f"no answer within {self.timeout:g} s") from None
-        except _TooLarge:
+        except TooLarge:
             raise DeliveryError(self.target, f"answer larger than {self.max_bytes} bytes") from None
         except requests.ConnectionError:
             raise DeliveryError(self.target, "cannot connect") from None
