@@ -239,9 +239,13 @@ class _MarketEntry(_FileModel):
     def over(self, defaults: _MarketEntry) -> dict[str, Any]:
         """Its values, each missing one taken from [defaults]."""
         mine = self.model_dump(exclude_none=True)
-        merged = {**defaults.model_dump(exclude_none=True), **mine}
+        merged = {**_BUILT_IN, **defaults.model_dump(exclude_none=True), **mine}
         merged["images"] = {**defaults.images.model_dump(exclude_none=True), **mine["images"]}
         return merged
+
+
+# What a market has when neither it nor [defaults] says otherwise.
+_BUILT_IN = {"title_min": 1, "title_max": 255, "description_max": 10000, "epr_required": False}
 
 
 class _MarketsFile(_FileModel):
@@ -307,11 +311,11 @@ def _catalog(doc: tomldoc.TomlDocument) -> MarketCatalog:
                 timezone=merged["timezone"],
                 languages=tuple(merged["languages"]),
                 optional_languages=tuple(merged.get("optional_languages", ())),
-                title_min=merged.get("title_min", 1),
-                title_max=merged.get("title_max", 255),
-                description_max=merged.get("description_max", 10000),
+                title_min=merged["title_min"],
+                title_max=merged["title_max"],
+                description_max=merged["description_max"],
                 images=_image_rules(merged["images"]),
-                epr_required=merged.get("epr_required", False),
+                epr_required=merged["epr_required"],
             )
     if problems:
         raise ConfigError(doc.shown, problems)

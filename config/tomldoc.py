@@ -118,15 +118,17 @@ def key_lines(text: str) -> dict[Loc, int]:
     scanner = _Scanner(text)
     while scanner.statement():
         number = scanner.line
-        if scanner.peek("[["):
-            parts = scanner.key(start=2)
+        if scanner.peek("["):
+            array = scanner.peek("[[")
+            parts = scanner.key(start=2 if array else 1)
             parent = _concrete(parts[:-1], counts)
-            array = (*parent, parts[-1])
-            counts[array] = counts.get(array, -1) + 1
-            table = (*array, counts[array])
-            lines.setdefault(array, number)
-        elif scanner.peek("["):
-            table = _concrete(scanner.key(start=1), counts)
+            for end in range(1, len(parent) + 1):  # tables this header defines implicitly
+                lines.setdefault(parent[:end], number)
+            table = (*parent, parts[-1])
+            if array:
+                counts[table] = counts.get(table, -1) + 1
+                lines.setdefault(table, number)
+                table = (*table, counts[table])
         else:
             parts = scanner.key(start=0)
             for end in range(1, len(parts) + 1):
