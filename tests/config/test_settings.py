@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from config.errors import ConfigError
-from config.settings import load
+from config.settings import load, parse
 
 GOOD = """
 [[shops]]
@@ -357,3 +357,21 @@ def test_a_folder_as_the_shops_file(tmp_path: Path) -> None:
 def test_deeply_nested_toml_is_a_config_error(tmp_path: Path) -> None:
     message = error_of(tmp_path, "x = " + "[" * 5000 + "]" * 5000 + "\n")
     assert "not valid TOML" in message
+
+
+def test_shop_languages_are_stored_as_the_markets_file_spells_them() -> None:
+    settings = parse(
+        '[[shops]]\nid = "a"\nmarket = "MY"\nlanguages = ["ms-MY", "EN", "en-GB"]\n'
+        '[[shops]]\nid = "b"\nmarket = "TH"\nlanguages = ["th-TH"]\n',
+        "shops.toml",
+    )
+    assert [s.languages for s in settings.shops] == [["ms", "en"], ["th"]]
+
+
+def test_an_unknown_shop_language_lists_the_known_codes() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse('[[shops]]\nid = "a"\nmarket = "TH"\nlanguages = ["th", "zh-TW"]\n', "s.toml")
+    assert str(info.value) == (
+        "s.toml: shops[0].languages (line 4) [shop 'a']: entry 1: unknown language 'zh-TW'; "
+        "known: zh-CN, en, th, vi, id, ms, fil, de, fr"
+    )
