@@ -4,6 +4,7 @@ problem found in them names its key path and its line."""
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from typing import Any
 from config.errors import ConfigError
 
 Loc = tuple[str | int, ...]
+MAX_BYTES = 10 * 1024 * 1024
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
@@ -58,11 +60,16 @@ def read(path: Path | str, *, missing: str) -> TomlDocument:
     what to do then), unreadable, not UTF-8 or not TOML."""
     shown = str(path)
     try:
+        info = Path(path).stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ConfigError(shown, "is a folder, not a TOML file")
+        if not stat.S_ISREG(info.st_mode):  # /dev/zero would never end
+            raise ConfigError(shown, "is not a regular file (a device, pipe or socket)")
+        if info.st_size > MAX_BYTES:
+            raise ConfigError(shown, f"{info.st_size:,} bytes; a configuration file is smaller")
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise ConfigError(shown, missing) from None
-    except IsADirectoryError:
-        raise ConfigError(shown, "is a folder, not a TOML file") from None
     except OSError as exc:
         raise ConfigError(shown, f"cannot read the file: {exc.strerror or exc}") from None
     return parse(decode(raw, shown), shown)
