@@ -94,29 +94,12 @@ def test_a_good_custom_markets_file_loads(tmp_path: Path) -> None:
         ("[markets.ZZ]", "[market.ZZ]", "market (line 6): unknown key"),
         (CUSTOM, "[defaults]\n", "no [markets.CODE] tables"),
     ],
-    ids=[
-        "unknown-key",
-        "bad-timezone",
-        "missing-timezone",
-        "unknown-language",
-        "languages-not-a-list",
-        "int-as-string",
-        "title-min-over-max",
-        "float-for-int",
-        "images-incomplete",
-        "nan-aspect",
-        "unknown-engine",
-        "language-case",
-        "misspelled-table",
-        "no-markets",
-    ],
 )
 def test_a_custom_markets_file_is_validated_like_the_shops_file(
     tmp_path: Path, old: str, new: str, expected: str
 ) -> None:
-    text = CUSTOM.replace(old, new, 1)
-    assert text != CUSTOM
-    assert expected in markets_error(tmp_path, text)
+    assert old in CUSTOM
+    assert expected in markets_error(tmp_path, CUSTOM.replace(old, new, 1))
 
 
 def test_a_missing_or_gbk_markets_file(tmp_path: Path) -> None:

@@ -275,6 +275,7 @@ market = "MY"
 [[shops]]
 id = "three"
 market = "UK"
+weekly_quota = 4
 [shops.publish]
 kind = "export"
 [shops.translation]
@@ -291,10 +292,10 @@ engine = "microsoft"
             "shops[1].transation (line 13) [shop 'two']: unknown key",
         ),
         ('  engine = "libre"', '  engin = "libre"', "shops[1].translation.engin (line 14)"),
-        ('kind = "export"\n[shops.translation]', 'kind = "fax"\n[shops.translation]', "(line 22)"),
-        ('engine = "microsoft"', 'engine = "bing"', "shops[2].translation.engine (line 24)"),
+        ('kind = "export"\n[shops.translation]', 'kind = "fax"\n[shops.translation]', "(line 23)"),
+        ('engine = "microsoft"', 'engine = "bing"', "shops[2].translation.engine (line 25)"),
         ('[shops.publish]\nkind = "export"\n\n', '[shops.publsh]\nkind = "export"\n\n', "line 7"),
-        ('id = "three"', 'id = "three"\nweekly_quota = "three"', "shops[2].weekly_quota (line 20)"),
+        ('id = "three"', 'id = "three"\nnew_shop_days = "x"', "shops[2].new_shop_days (line 20)"),
         ('id = "three"', 'id = "one"', "shops[2].id (line 19): duplicate shop id 'one'"),
         (
             'id = "three"',

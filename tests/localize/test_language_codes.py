@@ -3,6 +3,7 @@ the glossary as the markets file spells them, through every command, on both sto
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -11,38 +12,32 @@ from sqlmodel import select
 
 from store.db import open_store, session_scope
 from store.models import GlossaryTerm, TranslationMemory
-from tests.httpserver import serve
 from tests.localize.images import photo
-from tests.localize.libre import libre
 
 KNOWN = "known: zh-CN, en, th, vi, id, ms, fil, de, fr"
 
 
 @pytest.fixture
-def engine_server():  # type: ignore[no-untyped-def]
-    with serve({"/translate": libre(api_key="k")}) as srv:
-        yield srv
-
-
-@pytest.fixture
 def run(cli, tmp_path: Path, db_url: str, engine_server):  # type: ignore[no-untyped-def]
-    config = tmp_path / "shops.toml"
-    config.write_text(
-        '[[shops]]\nid = "acme-th"\nmarket = "TH"\n[shops.translation]\nengine = "libre"\n'
-        f'url = "{engine_server.url}"\napi_key_env = "LIBRE_KEY"\nretries = 0\n'
-        '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms-MY", "EN", "ms"]\n'
+    """`localize ... --config --db` with two shops, one of each market's language spelt
+    the way sellers do."""
+    engine = (
         f'[shops.translation]\nengine = "libre"\nurl = "{engine_server.url}"\n'
-        'api_key_env = "LIBRE_KEY"\nretries = 0\n',
-        encoding="utf-8",
+        'api_key_env = "LIBRE_KEY"\nretries = 0\n'
     )
-
-    def invoke(*args: str):  # type: ignore[no-untyped-def]
-        return cli(
-            "localize", *args, "--config", str(config), "--db", db_url, environ={"LIBRE_KEY": "k"}
-        )
-
+    shops = (
+        f'[[shops]]\nid = "acme-th"\nmarket = "TH"\n{engine}'
+        f'[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms-MY", "EN", "ms"]\n{engine}'
+    )
+    (tmp_path / "shops.toml").write_text(shops, encoding="utf-8")
+    options = ["--config", str(tmp_path / "shops.toml"), "--db", db_url]
+    invoke = functools.partial(_localize, cli, options)
     invoke.db_url = db_url  # type: ignore[attr-defined]
     return invoke
+
+
+def _localize(cli, options: list[str], *args: str):  # type: ignore[no-untyped-def]
+    return cli("localize", *args, *options, environ={"LIBRE_KEY": "k"})
 
 
 def stored(db_url: str, model):  # type: ignore[no-untyped-def]
