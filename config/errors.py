@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 from pathlib import Path
 
@@ -47,6 +48,20 @@ class ConfigError(AppError):
 
 class BadInput(AppError):
     """A command-line value or input file that cannot be used."""
+
+
+class UnknownLanguage(AppError):
+    """A language code the markets file does not know (or fits several of its codes)."""
+
+    def __init__(
+        self, given: str, known: Iterable[str], where: str = "", fits: str | None = None
+    ) -> None:
+        self.given = given
+        self.known = tuple(known)
+        shown = given if len(given) <= 40 else given[:40] + "…"
+        problem = f"ambiguous language {shown!r}: {fits}" if fits else f"unknown language {shown!r}"
+        prefix = f"{where}: " if where else ""
+        super().__init__(f"{prefix}{problem}; known: {', '.join(self.known)}")
 
 
 class MissingSecret(AppError):

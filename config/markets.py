@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import tomllib
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from config.engines import ENGINES
-from config.errors import ConfigError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from config import tomldoc
+from config.engines import EngineName
+from config.errors import ConfigError, UnknownLanguage
 
 DEFAULT_SCRIPT = "latin"
 
@@ -82,97 +86,276 @@ class MarketCatalog:
         known = self.languages.get(language)
         return known.script if known else DEFAULT_SCRIPT
 
+    def language_code(self, text: str, where: str = "") -> str:
+        """The catalog's code for a language as users write it: BCP 47 in any case, `_`
+        for `-`, a region the catalog's language has none of dropped (`th-TH`, `TH` ->
+        `th`; `zh-cn`, `zh-Hans`, `zh` -> `zh-CN`); UnknownLanguage listing the known codes
+        otherwise. `where` names the option or key in the message."""
+        return _language_code(self, text, where)
 
-_MARKET_KEYS = {
-    "name",
-    "timezone",
-    "languages",
-    "optional_languages",
-    "title_min",
-    "title_max",
-    "description_max",
-    "images",
-    "epr_required",
+
+# Other tools write these retired ISO 639 codes; BCP 47 maps them to today's.
+_RETIRED = {"in": "id", "iw": "he", "ji": "yi", "jw": "jv", "mo": "ro"}
+# The script a Chinese region's text is written in, so that zh-Hans finds zh-CN.
+_REGION_SCRIPT = {
+    "CN": "Hans",
+    "SG": "Hans",
+    "MY": "Hans",
+    "TW": "Hant",
+    "HK": "Hant",
+    "MO": "Hant",
 }
+_SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
+_PRIMARY = re.compile(r"[A-Za-z]{2,3}")
+
+
+@dataclass(frozen=True)
+class LanguageTag:
+    """A BCP 47 language tag's parts that matter here: language, script, region."""
+
+    language: str
+    script: str | None = None
+    region: str | None = None
+
+    @property
+    def written_in(self) -> str | None:
+        """Its script, given or implied by its region (zh-CN is written in Hans)."""
+        if self.script:
+            return self.script
+        return _REGION_SCRIPT.get(self.region or "") if self.language == "zh" else None
+
+    def fits(self, other: LanguageTag) -> bool:
+        """Whether text tagged `self` may be taken as `other`: same language, and no region
+        or script that contradicts (th-TH fits th; zh-Hans fits zh-CN, zh-TW does not)."""
+        if self.language != other.language:
+            return False
+        if self.region and other.region and self.region != other.region:
+            return False
+        mine, theirs = self.written_in, other.written_in
+        return mine is None or theirs is None or mine == theirs
+
+
+def bcp47(text: str) -> str | None:
+    """A language tag in BCP 47's case (`zh-Hans-CN`, `th`, `en-GB`; `_` read as `-`), or
+    None when `text` is not shaped like one."""
+    parts = text.strip().replace("_", "-").split("-")
+    if not _PRIMARY.fullmatch(parts[0]) or not all(_SUBTAG.fullmatch(p) for p in parts):
+        return None
+    cased = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            cased.append(part.title())
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            cased.append(part.upper())
+        else:
+            cased.append(part.lower())
+    return "-".join(cased)
+
+
+def _tag(canonical: str) -> LanguageTag:
+    language, *rest = canonical.split("-")
+    script = region = None
+    for part in rest:
+        if len(part) == 1:  # an extension or private use: the rest is not script or region
+            break
+        if len(part) == 4 and part.isalpha() and script is None and region is None:
+            script = part
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            region = region or part
+    return LanguageTag(_RETIRED.get(language, language), script, region)
+
+
+def _language_code(catalog: MarketCatalog, text: str, where: str) -> str:
+    canonical = bcp47(text) if isinstance(text, str) else None
+    if canonical is None:
+        raise UnknownLanguage(str(text), catalog.languages, where)
+    exact = [c for c in catalog.languages if c.lower() == canonical.lower()]
+    if exact:
+        return exact[0]
+    given = _tag(canonical)
+    tags = {c: _tag(bcp47(c) or c) for c in catalog.languages}
+    fitting = [c for c, tag in tags.items() if given.fits(tag)]
+    # Of several that fit, the one of the same region, else the one without a region.
+    for pick in (
+        lambda c: given.region is not None and tags[c].region == given.region,
+        lambda c: tags[c].region is None and tags[c].script is None,
+    ):
+        if len(fitting) > 1 and sum(map(pick, fitting)) == 1:
+            fitting = [c for c in fitting if pick(c)]
+    if len(fitting) == 1:
+        return fitting[0]
+    if fitting:
+        raise UnknownLanguage(text, catalog.languages, where, f"one of {', '.join(fitting)}")
+    raise UnknownLanguage(text, catalog.languages, where)
+
+
+def check_timezone(value: str) -> str:
+    """`value` if it is an IANA timezone name, else ValueError saying what is expected."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(
+            f"unknown timezone {value[:60]!r}; use an IANA name such as 'Asia/Bangkok'"
+        ) from None
+    return value
+
+
+class _FileModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class _LanguageEntry(_FileModel):
+    name: str | None = None
+    script: str = DEFAULT_SCRIPT
+    engines: dict[EngineName, str] = {}
+
+
+class _ImagesEntry(_FileModel):
+    min_count: int | None = Field(None, ge=1, le=100)
+    max_count: int | None = Field(None, ge=1, le=100)
+    min_px: int | None = Field(None, ge=1, le=100_000)
+    max_px: int | None = Field(None, ge=1, le=100_000)
+    max_bytes: int | None = Field(None, ge=1, le=2**40)
+    formats: list[str] | None = Field(None, min_length=1)
+    min_aspect: float | None = Field(None, gt=0, le=100, allow_inf_nan=False)
+    max_aspect: float | None = Field(None, gt=0, le=100, allow_inf_nan=False)
+
+
+class _MarketEntry(_FileModel):
+    name: str | None = None
+    timezone: str | None = None
+    languages: list[str] | None = None
+    optional_languages: list[str] | None = None
+    title_min: int | None = Field(None, ge=0, le=100_000)
+    title_max: int | None = Field(None, ge=1, le=100_000)
+    description_max: int | None = Field(None, ge=1, le=10_000_000)
+    images: _ImagesEntry = _ImagesEntry()
+    epr_required: bool | None = None
+
+    _timezone = field_validator("timezone")(
+        lambda value: value if value is None else check_timezone(value)
+    )
+
+    def over(self, defaults: _MarketEntry) -> dict[str, Any]:
+        """Its values, each missing one taken from [defaults]."""
+        mine = self.model_dump(exclude_none=True)
+        merged = {**_BUILT_IN, **defaults.model_dump(exclude_none=True), **mine}
+        merged["images"] = {**defaults.images.model_dump(exclude_none=True), **mine["images"]}
+        return merged
+
+
+# What a market has when neither it nor [defaults] says otherwise.
+_BUILT_IN = {"title_min": 1, "title_max": 255, "description_max": 10000, "epr_required": False}
+
+
+class _MarketsFile(_FileModel):
+    languages: dict[str, _LanguageEntry] = {}
+    defaults: _MarketEntry = _MarketEntry()
+    markets: dict[str, _MarketEntry] = {}
+
+
 _IMAGE_KEYS = {f for f in ImageRules.__dataclass_fields__}
+_ORDERED = (  # (smaller, larger) pairs of one market's values
+    ("title_min", "title_max"),
+    ("images.min_count", "images.max_count"),
+    ("images.min_px", "images.max_px"),
+    ("images.min_aspect", "images.max_aspect"),
+)
 
 
 def load_markets(path: Path | str | None = None) -> MarketCatalog:
-    """Read a markets file (the bundled one when `path` is None)."""
+    """Read a markets file (the bundled one when `path` is None); ConfigError naming every
+    problem with its key and line."""
     if path is None:
         source = resources.files("config").joinpath("markets.toml")
-        shown = "config/markets.toml"
-        text = source.read_text(encoding="utf-8")
+        doc = tomldoc.parse(source.read_text(encoding="utf-8"), "config/markets.toml")
     else:
-        shown = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(shown, f"cannot read the markets file: {exc.strerror}") from exc
+        doc = tomldoc.read(
+            path, missing="no such markets file (named by `markets` in the shops file)"
+        )
+    return _catalog(doc)
+
+
+def _catalog(doc: tomldoc.TomlDocument) -> MarketCatalog:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(shown, f"not valid TOML: {exc}") from exc
-    return _catalog(shown, data)
-
-
-def _catalog(shown: str, data: dict[str, Any]) -> MarketCatalog:
+        parsed = _MarketsFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ConfigError(
+            doc.shown,
+            [
+                tomldoc.problem(e, doc.where(tuple(e["loc"])), template="config/markets.toml")
+                for e in exc.errors()
+            ],
+        ) from None
     problems: list[str] = []
+    if not parsed.markets:
+        problems.append("no [markets.CODE] tables: a markets file needs at least one market")
     languages: dict[str, Language] = {}
-    for code, entry in data.get("languages", {}).items():
-        engines = dict(entry.get("engines", {}))
-        unknown = sorted(set(engines) - set(ENGINES))
-        if unknown:
-            problems.append(f"languages.{code}.engines: unknown engine {', '.join(unknown)}")
-        languages[code] = Language(
-            code=code,
-            name=str(entry.get("name", code)),
-            script=str(entry.get("script", DEFAULT_SCRIPT)),
-            engines=engines,
-        )
-    defaults = data.get("defaults", {})
+    for code, entry in parsed.languages.items():
+        if bcp47(code) != code:
+            suggestion = f" (write {bcp47(code)!r})" if bcp47(code) else ""
+            problems.append(
+                f"{doc.where(('languages', code))}: {code!r} is not a BCP 47 language code "
+                f"in its usual case{suggestion}"
+            )
+        languages[code] = Language(code, entry.name or code, entry.script, dict(entry.engines))
     markets: dict[str, Market] = {}
-    for code, entry in data.get("markets", {}).items():
-        where = f"markets.{code}"
-        unknown = sorted(set(entry) - _MARKET_KEYS)
-        if unknown:
-            problems.append(f"{where}: unknown key {', '.join(unknown)}")
-            continue
-        merged = {**defaults, **entry}
-        images = {**defaults.get("images", {}), **entry.get("images", {})}
-        missing = sorted(_IMAGE_KEYS - set(images))
-        if missing:
-            problems.append(f"{where}.images: missing {', '.join(missing)}")
-            continue
-        langs = tuple(merged.get("languages", ()))
-        optional = tuple(merged.get("optional_languages", ()))
-        for lang in langs + optional:
-            if lang not in languages:
-                problems.append(f"{where}.languages: {lang!r} has no [languages.{lang}] table")
-        if "timezone" not in merged:
-            problems.append(f"{where}: missing timezone")
-            continue
-        markets[code] = Market(
-            code=code,
-            name=str(merged.get("name", code)),
-            timezone=str(merged["timezone"]),
-            languages=langs,
-            optional_languages=optional,
-            title_min=int(merged.get("title_min", 1)),
-            title_max=int(merged.get("title_max", 255)),
-            description_max=int(merged.get("description_max", 10000)),
-            images=_image_rules(images),
-            epr_required=bool(merged.get("epr_required", False)),
-        )
+    for code, entry in parsed.markets.items():
+        merged = entry.over(parsed.defaults)
+        found = _market_problems(doc, code, merged, languages)
+        problems += found
+        if not found:
+            markets[code] = Market(
+                code=code,
+                name=merged.get("name", code),
+                timezone=merged["timezone"],
+                languages=tuple(merged["languages"]),
+                optional_languages=tuple(merged.get("optional_languages", ())),
+                title_min=merged["title_min"],
+                title_max=merged["title_max"],
+                description_max=merged["description_max"],
+                images=_image_rules(merged["images"]),
+                epr_required=merged["epr_required"],
+            )
     if problems:
-        raise ConfigError(shown, problems)
-    shared = defaults.get("images", {})
-    default_images = (
-        _image_rules(shared) if isinstance(shared, dict) and _IMAGE_KEYS <= set(shared) else None
-    )
+        raise ConfigError(doc.shown, problems)
+    shared = parsed.defaults.images.model_dump(exclude_none=True)
+    default_images = _image_rules(shared) if _IMAGE_KEYS <= set(shared) else None
     return MarketCatalog(
-        path=shown, markets=markets, languages=languages, default_images=default_images
+        path=doc.shown, markets=markets, languages=languages, default_images=default_images
     )
+
+
+def _market_problems(
+    doc: tomldoc.TomlDocument, code: str, merged: dict[str, Any], languages: dict[str, Language]
+) -> list[str]:
+    """What one market lacks or contradicts once [defaults] is applied to it."""
+    problems = []
+
+    def at(*keys: str) -> str:
+        return doc.where(("markets", code, *keys))
+
+    for key in ("timezone", "languages"):
+        if not merged.get(key):
+            problems.append(f"{at(key)}: required key is missing (here or in [defaults])")
+    for key in ("languages", "optional_languages"):
+        for lang in merged.get(key, ()):
+            if lang not in languages:
+                problems.append(f"{at(key)}: {lang!r} has no [languages.{lang}] table")
+    missing = sorted(_IMAGE_KEYS - set(merged["images"]))
+    if missing:
+        problems.append(f"{at('images')}: missing {', '.join(missing)} (here or in [defaults])")
+    for small, large in _ORDERED:
+        low, high = (_dotted(merged, key) for key in (small, large))
+        if low is not None and high is not None and low > high:
+            problems.append(f"{at(*large.split('.'))}: {large} ({high}) is below {small} ({low})")
+    return problems
+
+
+def _dotted(values: dict[str, Any], key: str) -> Any:
+    for part in key.split("."):
+        values = values.get(part) if isinstance(values, dict) else None
+    return values
 
 
 def _image_rules(images: dict[str, Any]) -> ImageRules:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
@@ -21,9 +21,11 @@ from pydantic import (
     model_validator,
 )
 
+from config import tomldoc
 from config.engines import ENGINE_NAMES, EngineName
-from config.errors import ConfigError
-from config.markets import MarketCatalog, load_markets
+from config.errors import AppError, ConfigError
+from config.files import FIRST_YEAR, LAST_YEAR
+from config.markets import MarketCatalog, check_timezone, load_markets
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
@@ -31,6 +33,17 @@ WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
 _SHOP_ID = re.compile(r"^[a-z0-9-]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _QUIET = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+# Alert URL schemes cadence/notify delivers itself, and the part each cannot do without
+# (`config` may not import `cadence`); any other scheme must be one Apprise understands.
+_OWN_SCHEMES = {
+    "json": "a host",
+    "jsons": "a host",
+    "dingtalk": "the robot's token (dingtalk://[secret@]token)",
+    "wecombot": "the robot's key (wecombot://key)",
+}
+_BAD_PORT = "the port must be a number from 1 to 65535"
+WEEK_MINUTES, DAY_SECONDS, YEAR_HOURS = 7 * 24 * 60, 24 * 60 * 60, 365 * 24
 
 
 class _Strict(BaseModel):
@@ -149,10 +162,11 @@ class ImageSettings(_Strict):
 class ScheduleSettings(_Strict):
     """How often the daemon runs each job."""
 
-    sync_minutes: int = Field(60, ge=1)
-    check_minutes: int = Field(15, ge=1)
-    deliver_seconds: int = Field(30, ge=5)
-    lease_seconds: int = Field(120, ge=5)  # a delivery not recorded by then is retried
+    # Bounded so that every interval fits a timedelta and APScheduler's next run time.
+    sync_minutes: int = Field(60, ge=1, le=WEEK_MINUTES)
+    check_minutes: int = Field(15, ge=1, le=WEEK_MINUTES)
+    deliver_seconds: int = Field(30, ge=5, le=DAY_SECONDS)
+    lease_seconds: int = Field(120, ge=5, le=DAY_SECONDS)  # not recorded by then: retried
 
 
 class ShopSettings(_Strict):
@@ -171,7 +185,7 @@ class ShopSettings(_Strict):
     cover_hash_threshold: int = Field(6, ge=0, le=64)
     alert_urls: list[str] = []
     alert_language: Literal["zh", "en"] = "zh"
-    repeat_interval_hours: float = Field(24.0, gt=0)
+    repeat_interval_hours: float = Field(24.0, gt=0, le=YEAR_HOURS, allow_inf_nan=False)
     quiet_hours: str | None = None
     languages: list[str] | None = None
     caption_images: Literal["all-but-first", "all", "none"] = "all-but-first"
@@ -203,14 +217,30 @@ class ShopSettings(_Strict):
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(
-                    f"unknown timezone {value!r}; use an IANA name such as 'Asia/Bangkok'"
-                ) from None
+        return value if value is None else check_timezone(value)
+
+    @field_validator("opened_on")
+    @classmethod
+    def _opened_on(cls, value: date | None) -> date | None:
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
         return value
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        if value is None:
+            return None
+        catalog: MarketCatalog = info.context["markets"]
+        codes: list[str] = []
+        for i, given in enumerate(value):
+            try:
+                code = catalog.language_code(given, f"entry {i}")
+            except AppError as exc:
+                raise ValueError(exc.message) from None
+            if code not in codes:
+                codes.append(code)
+        return codes
 
     @field_validator("quiet_hours")
     @classmethod
@@ -227,20 +257,15 @@ class ShopSettings(_Strict):
         for i, url in enumerate(value):
             if url.startswith("env:"):
                 _env_name(url[4:])
-            elif "://" not in url:
-                raise ValueError(
-                    f"entry {i} is neither an Apprise URL (scheme://...) nor 'env:NAME'"
-                )
+                continue
+            problem = alert_url_problem(url)
+            if problem:
+                raise ValueError(f"entry {i}: {problem}")
         return value
 
     @model_validator(mode="after")
     def _market_facts(self, info: ValidationInfo) -> ShopSettings:
         catalog: MarketCatalog = info.context["markets"]
-        for lang in self.languages or ():
-            if lang not in catalog.languages:
-                raise ValueError(
-                    f"languages: unknown language {lang!r}; known: {', '.join(catalog.languages)}"
-                )
         engines = [self.translation.engine]
         if self.translation.fallback:
             engines.append(self.translation.fallback)
@@ -331,26 +356,21 @@ _ECHO = {
 
 def load(path: Path | str) -> Settings:
     """Read and validate a shops.toml file."""
-    shown = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            shown,
-            "no such configuration file; pass --config PATH or set SHOPBOT_CONFIG "
-            "(config/shops.example.toml is a template)",
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(shown, f"cannot read the file: {exc}") from exc
-    return parse(text, shown, base=Path(path).parent)
+    doc = tomldoc.read(
+        path,
+        missing="no such configuration file; pass --config PATH or set SHOPBOT_CONFIG "
+        "(config/shops.example.toml is a template)",
+    )
+    return _validate(doc, base=Path(path).parent)
 
 
 def parse(text: str, shown: str, *, base: Path | None = None) -> Settings:
     """Validate configuration text; `shown` names it in messages."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(shown, f"not valid TOML: {exc}") from None
+    return _validate(tomldoc.parse(text, shown), base=base)
+
+
+def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
+    data, shown = doc.data, doc.shown
     markets_path = data.get("markets")
     if isinstance(markets_path, str) and base is not None:
         markets_path = base / markets_path
@@ -358,15 +378,14 @@ def parse(text: str, shown: str, *, base: Path | None = None) -> Settings:
     try:
         parsed = _File.model_validate(data, context={"markets": catalog})
     except ValidationError as exc:
-        raise ConfigError(shown, [_describe(e, data, text) for e in exc.errors()]) from None
+        raise ConfigError(shown, [_describe(e, doc) for e in exc.errors()]) from None
     problems = []
     seen: dict[str, int] = {}
     for i, shop in enumerate(parsed.shops):
         if shop.id in seen:
-            line = _line_of(text, ("shops", i, "id"))
-            at = f" (line {line})" if line else ""
             problems.append(
-                f"shops[{i}].id{at}: duplicate shop id {shop.id!r} (also shops[{seen[shop.id]}])"
+                f"{doc.where(('shops', i, 'id'))}: duplicate shop id {shop.id!r} "
+                f"(also shops[{seen[shop.id]}])"
             )
         seen.setdefault(shop.id, i)
     if problems:
@@ -374,50 +393,44 @@ def parse(text: str, shown: str, *, base: Path | None = None) -> Settings:
     return Settings(path=shown, markets=catalog, shops=parsed.shops)
 
 
-def _describe(error: Any, data: dict[str, Any], text: str) -> str:
+def _describe(error: Any, doc: tomldoc.TomlDocument) -> str:
     loc = tuple(error["loc"])
-    key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    line = _line_of(text, loc)
-    where = f"{key} (line {line})" if line else key or "top level"
+    where = doc.where(loc)
     if len(loc) >= 2 and loc[0] == "shops" and isinstance(loc[1], int):
-        shops = data.get("shops")
+        shops = doc.data.get("shops")
         if isinstance(shops, list) and loc[1] < len(shops) and isinstance(shops[loc[1]], dict):
             shop_id = shops[loc[1]].get("id")
             if isinstance(shop_id, str):
                 where += f" [shop {shop_id!r}]"
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return f"{where}: unknown key; check its spelling against config/shops.example.toml"
-    if kind == "missing":
-        return f"{where}: required key is missing"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    field = next((p for p in reversed(loc) if isinstance(p, str)), "")
-    value = error.get("input")
-    if field in _ECHO and isinstance(value, (str, int, float)) and kind not in ("value_error",):
-        message = f"{message} (got {value!r})"
-    return f"{where}: {message}"
+    return tomldoc.problem(error, where, template="config/shops.example.toml", echo=_ECHO)
 
 
-def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort line number of a key inside `[[shops]]` tables, for messages."""
-    if len(loc) < 3 or loc[0] != "shops" or not isinstance(loc[1], int):
-        return None
-    lines = text.splitlines()
-    headers = [i for i, ln in enumerate(lines) if ln.strip().startswith("[[shops]]")]
-    if loc[1] >= len(headers):
-        return None
-    start = headers[loc[1]]
-    end = headers[loc[1] + 1] if loc[1] + 1 < len(headers) else len(lines)
-    names = [p for p in loc[2:] if isinstance(p, str)]
-    section_start = start
-    if len(names) > 1:
-        table = re.compile(rf"^\s*\[shops\.{re.escape(names[0])}\]")
-        found = next((i for i in range(start, end) if table.match(lines[i])), None)
-        if found is None:
-            return None
-        section_start, names = found, names[1:]
-    pattern = re.compile(rf"^\s*{re.escape(names[-1])}\s*=")
-    for i in range(section_start + 1, end):
-        if pattern.match(lines[i]):
-            return i + 1
-    return section_start + 1
+def alert_url_problem(url: str) -> str | None:
+    """Why alerts could not be delivered to `url` (an Apprise URL or one of ours), or None;
+    the message never quotes the URL, which carries tokens."""
+    scheme, sep, _ = url.partition("://")
+    if not sep or not _SCHEME.fullmatch(scheme):
+        return "neither an Apprise URL (scheme://...) nor 'env:NAME'"
+    # Some services' tokens hold a colon (tgram://123:abc/...), so only digits are a port.
+    port = url.split("://", 1)[1].split("/", 1)[0].rpartition("@")[2].rpartition(":")[2]
+    if port.isascii() and port.isdigit() and not 1 <= int(port) <= 65535:
+        return _BAD_PORT
+    scheme = scheme.lower()
+    if scheme in _OWN_SCHEMES:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            return _BAD_PORT
+        return None if parts.hostname else f"a {scheme}:// URL needs {_OWN_SCHEMES[scheme]}"
+    import apprise  # only when a shop names such a URL: it loads every plugin
+
+    with apprise.LogCapture(level=apprise.logging.WARNING):
+        understood = apprise.Apprise().add(url)
+    if not understood:
+        shown = scheme if len(scheme) <= 20 else scheme[:20] + "…"
+        return (
+            f"Apprise does not understand this {shown}:// URL (an unknown scheme, or a part "
+            "it needs, such as a token, is missing); see Apprise's list of services"
+        )
+    return None

@@ -59,6 +59,13 @@ def _scope(inv: Invocation, shop: str | None) -> str:
     return "" if shop is None else inv.settings().shop(shop).id
 
 
+def _catalog(inv: Invocation, shop: str | None):  # type: ignore[no-untyped-def]
+    """The shop's markets file, or the bundled one without a shop (language codes)."""
+    from config.markets import load_markets
+
+    return inv.settings().markets if shop else load_markets()
+
+
 def _translate(inv: Invocation, source: str, *, to: str, from_: str, shop: str | None, field: str):  # type: ignore[no-untyped-def]
     """Translate one field as the shop would, or with the shared memory and glossary."""
     from localize.text.service import translate_one
@@ -111,6 +118,7 @@ def image(
         raise BadInput("give exactly one of --text (to translate) or --caption (as is)")
     if position not in ("bottom", "top"):
         raise BadInput(f"--position {position!r}: use bottom or top")
+    to = _catalog(inv, shop).language_code(to, "--to")
     if text is not None:  # translated like `localize text` would, and checked
         result, _ = _translate(inv, text, to=to, from_="zh-CN", shop=shop, field="caption")
         views.findings(inv.env, result.findings)
@@ -189,7 +197,13 @@ def glossary_add(
 
     scope = _scope(inv, shop)
     new = add_term(
-        _store(inv), scope=scope, term=term, language=to or "", target=as_, is_pattern=pattern
+        _store(inv),
+        scope=scope,
+        term=term,
+        language=to or "",
+        target=as_,
+        is_pattern=pattern,
+        catalog=_catalog(inv, shop),
     )
     views.term_added(inv.env, term, new, to, as_, scope)
 
@@ -214,7 +228,9 @@ def glossary_remove(
     """Remove a glossary term."""
     from localize.text.glossary import remove_term
 
-    n = remove_term(_store(inv), scope=_scope(inv, shop), term=term, language=to)
+    n = remove_term(
+        _store(inv), scope=_scope(inv, shop), term=term, language=to, catalog=_catalog(inv, shop)
+    )
     if not n:
         raise BadInput(
             f"no glossary entry {term!r}"
@@ -233,7 +249,7 @@ def glossary_import(
     """Import glossary terms from CSV."""
     from localize.text.glossary import import_csv
 
-    result = import_csv(_store(inv), file, scope=_scope(inv, shop))
+    result = import_csv(_store(inv), file, scope=_scope(inv, shop), catalog=_catalog(inv, shop))
     views.terms_imported(inv.env, file, result)
     return ExitCode.FAILURES if result.problems else ExitCode.OK
 
@@ -251,7 +267,9 @@ def memory_import(
     from localize.text.tmx import import_tmx
 
     quality = "machine" if machine else "human"
-    result = import_tmx(_store(inv), file, scope=_scope(inv, shop), quality=quality)
+    result = import_tmx(
+        _store(inv), file, scope=_scope(inv, shop), quality=quality, catalog=_catalog(inv, shop)
+    )
     views.memory_imported(inv.env, file, result)
 
 

@@ -10,7 +10,8 @@ import regex
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from config.errors import AppError
+from config.errors import AppError, UnknownLanguage
+from config.markets import MarketCatalog, load_markets
 from config.tables import Columns, RowProblem, in_order, read_table
 from localize.text import protect
 from store.db import read_scope, session_scope
@@ -44,8 +45,11 @@ def add_term(
     target: str | None = None,
     is_pattern: bool = False,
     actor: str = "cli",
+    catalog: MarketCatalog | None = None,
 ) -> bool:
-    """Add or replace an entry; True when it is new."""
+    """Add or replace an entry (its language normalised by the markets file, the bundled
+    one without `catalog`); True when it is new."""
+    language = language_code(catalog, language, "--to")
     term = term.strip()
     if not term:
         raise GlossaryError("the term is empty")
@@ -92,9 +96,16 @@ def list_terms(engine: Engine, *, scope: str | None) -> list[GlossaryTerm]:
 
 
 def remove_term(
-    engine: Engine, *, scope: str, term: str, language: str | None, actor: str = "cli"
+    engine: Engine,
+    *,
+    scope: str,
+    term: str,
+    language: str | None,
+    actor: str = "cli",
+    catalog: MarketCatalog | None = None,
 ) -> int:
     """Remove an entry (every language's, unless one is named); how many went."""
+    language = None if language is None else language_code(catalog, language, "--to")
     with session_scope(engine) as session:
         query = select(GlossaryTerm).where(GlossaryTerm.scope == scope, GlossaryTerm.term == term)
         if language is not None:
@@ -128,22 +139,33 @@ def _audit(
     )
 
 
-def import_csv(engine: Engine, path: Path, *, scope: str) -> ImportResult:
+def language_code(catalog: MarketCatalog | None, language: str, where: str) -> str:
+    """A glossary entry's language as the catalog spells it; '' (every language) stays ''."""
+    if not language.strip():
+        return ""
+    return (catalog or load_markets()).language_code(language, where)
+
+
+def import_csv(
+    engine: Engine, path: Path, *, scope: str, catalog: MarketCatalog | None = None
+) -> ImportResult:
     """Rows of `term[, language, target, pattern]`; bad rows reported by line."""
     table = read_table(path, COLUMNS)
     result = ImportResult(problems=list(table.problems))
+    catalog = catalog or load_markets()
     for row in table.rows:
         try:
             new = add_term(
                 engine,
                 scope=scope,
                 term=row.text("term"),
-                language=row.text("language"),
+                language=language_code(catalog, row.text("language"), "language"),
                 target=row.text("target") or None,
                 is_pattern=row.text("pattern").lower() in {"1", "true", "yes"},
                 actor="import",
+                catalog=catalog,
             )
-        except GlossaryError as exc:
+        except (GlossaryError, UnknownLanguage) as exc:
             result.problems.append(row.place.problem(exc.message))
             continue
         if new:

@@ -292,6 +292,7 @@ def translate_one(
         from config.markets import load_markets
 
         catalog, tsettings, limits = load_markets(), TranslationSettings(), checks.Limits(1)
+    to, from_ = catalog.language_code(to, "--to"), catalog.language_code(from_, "--from")
     scope = shop.id if shop else ""
     chain = engine_chain(tsettings, secrets)
     try:

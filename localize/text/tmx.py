@@ -9,8 +9,9 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from config.errors import BadInput
+from config.errors import BadInput, UnknownLanguage
 from config.files import read_bytes, write_atomically
+from config.markets import MarketCatalog, load_markets
 from config.tables import Place, RowProblem
 from localize.text import memory
 from store.db import read_scope, session_scope
@@ -32,13 +33,68 @@ def _seg_text(seg: ET.Element) -> str:
     return "".join(seg.itertext())
 
 
+@dataclass
+class _Unit:
+    """One translation unit read: its source, the translations to store, what was left out."""
+
+    source_lang: str
+    source: str
+    targets: dict[str, str]
+    left_out: list[str]
+
+
+def _unit(tu: ET.Element, default_src: str, catalog: MarketCatalog) -> _Unit | str:
+    """A unit's segments under the catalog's language codes, or why none can be stored."""
+    segments: dict[str, str] = {}
+    left_out: list[str] = []
+    for tuv in tu.findall("tuv"):
+        given = tuv.get(XML_LANG) or tuv.get("lang") or ""
+        seg = tuv.find("seg")
+        if seg is None:
+            continue
+        try:
+            lang = catalog.language_code(given, "xml:lang")
+        except UnknownLanguage as exc:
+            left_out.append(exc.message)
+            continue
+        if lang in segments:
+            left_out.append(f"xml:lang {given!r} is {lang} again; the first {lang} segment kept")
+        elif not _seg_text(seg).strip():
+            left_out.append(f"the {lang} segment is empty")
+        else:
+            segments[lang] = _seg_text(seg)
+    src = tu.get("srclang") or default_src
+    try:
+        source_lang = catalog.language_code(src, "srclang")
+    except UnknownLanguage as exc:
+        return f"no segment in the source language: {exc.message}"
+    if f"the {source_lang} segment is empty" in left_out:
+        return f"the {source_lang} segment, the source, is empty"
+    if source_lang not in segments:
+        return f"no segment in the source language {src!r}"
+    source = segments.pop(source_lang)
+    if not segments and not left_out:
+        left_out.append("no segment in a language other than the source's")
+    return _Unit(source_lang, source, segments, left_out)
+
+
 def import_tmx(
-    engine: Engine, path: Path, *, scope: str, quality: str = Quality.HUMAN
+    engine: Engine,
+    path: Path,
+    *,
+    scope: str,
+    quality: str = Quality.HUMAN,
+    catalog: MarketCatalog | None = None,
 ) -> TmxImport:
-    """Store every translation unit's pairs (source language = the header's srclang)."""
+    """Store every translation unit's pairs (source language = the unit's or the header's
+    srclang) under the markets file's language codes (`th-TH` is stored as `th`). A segment
+    in a language the markets file does not know, or empty, is left out and its unit counted
+    as skipped: the memory is only ever asked in the catalog's languages, so such a pair
+    could never be used, and the count says what was left."""
     from defusedxml import ElementTree as SafeET  # untrusted XML: no entity bombs, no DTDs
     from defusedxml.common import DefusedXmlException
 
+    catalog = catalog or load_markets()
     content = read_bytes(path)
     try:
         root = SafeET.fromstring(content)
@@ -53,33 +109,24 @@ def import_tmx(
     result = TmxImport()
     with session_scope(engine) as session:
         for n, tu in enumerate(body.iter("tu"), start=1):
-            src = tu.get("srclang") or default_src
-            variants = {}
-            for tuv in tu.findall("tuv"):
-                lang = tuv.get(XML_LANG) or tuv.get("lang")
-                seg = tuv.find("seg")
-                if lang and seg is not None:
-                    variants[lang] = _seg_text(seg)
-            source = variants.get(src) or next(
-                (v for k, v in variants.items() if k.lower() == src.lower()), None
-            )
-            if not src or src == "*all*" or source is None:
-                place = Place(str(path), item=n, kind="tu")
-                result.skipped.append(place.problem(f"no segment in the source language {src!r}"))
+            place = Place(str(path), item=n, kind="tu")
+            unit = _unit(tu, default_src, catalog)
+            if isinstance(unit, str):
+                result.skipped.append(place.problem(unit))
                 continue
+            if unit.left_out:
+                result.skipped.append(place.problem("; ".join(unit.left_out) + "; left out"))
             props = {p.get("type"): (p.text or "") for p in tu.findall("prop")}
             tu_quality = props.get("x-quality")
             if tu_quality not in (Quality.HUMAN, Quality.MACHINE):
                 tu_quality = quality
-            for lang, text in variants.items():
-                if lang.lower() == src.lower() or not text.strip():
-                    continue
+            for lang, text in unit.targets.items():
                 memory.remember(
                     session,
                     scope=scope,
-                    source_lang=src,
+                    source_lang=unit.source_lang,
                     target_lang=lang,
-                    source=source,
+                    source=unit.source,
                     target=text,
                     quality=tu_quality,
                     origin=props.get("x-origin") or "tmx",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from config.errors import ConfigError
-from config.settings import load
+from config.settings import load, parse
 
 GOOD = """
 [[shops]]
@@ -225,3 +225,198 @@ def test_the_images_table_and_its_defaults(tmp_path: Path) -> None:
 )
 def test_images_table_mistakes_name_key_and_line(tmp_path: Path, line: str, expected: str) -> None:
     assert expected in error_of(tmp_path, IMAGES + line + "\n")
+
+
+SHOP = '[[shops]]\nid = "a"\nmarket = "TH"\n'
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("repeat_interval_hours = inf\n", "shops[0].repeat_interval_hours (line 4)"),
+        ("repeat_interval_hours = nan\n", "shops[0].repeat_interval_hours (line 4)"),
+        ("repeat_interval_hours = 1e300\n", "less than or equal to 8760"),
+        ("[shops.schedule]\ncheck_minutes = 99999999999999\n", "schedule.check_minutes (line 5)"),
+        ("[shops.schedule]\nsync_minutes = 10081\n", "schedule.sync_minutes (line 5)"),
+        ("[shops.schedule]\ndeliver_seconds = 1e9\n", "schedule.deliver_seconds (line 5)"),
+        ("[shops.schedule]\nlease_seconds = 86401\n", "schedule.lease_seconds (line 5)"),
+        ("opened_on = 0001-01-01\n", "shops[0].opened_on (line 4) [shop 'a']: the year must be"),
+        ('alert_urls = ["nosuch://host/x"]\n', "entry 0: Apprise does not understand"),
+        ('alert_urls = ["dingtalk://"]\n', "entry 0: a dingtalk:// URL needs the robot's token"),
+        ('alert_urls = ["wecombot://"]\n', "a wecombot:// URL needs the robot's key"),
+        ('alert_urls = ["json://"]\n', "a json:// URL needs a host"),
+        ('alert_urls = ["json://127.0.0.1:99999/hook"]\n', "port must be a number from 1"),
+        ('alert_urls = ["json://h:0/x"]\n', "port must be a number from 1"),
+        ('alert_urls = ["jsons://h:8o8o/x"]\n', "port must be a number from 1"),
+        ('alert_urls = ["env:1BAD"]\n', "must be the NAME of an environment variable"),
+        ('alert_urls = ["json://h/x", "discord://"]\n', "entry 1: Apprise does not understand"),
+    ],
+    ids=[
+        "repeat-inf",
+        "repeat-nan",
+        "repeat-huge",
+        "check-minutes-overflow",
+        "sync-minutes",
+        "deliver-seconds",
+        "lease-seconds",
+        "opened-year-1",
+        "unknown-scheme",
+        "dingtalk-no-token",
+        "wecom-no-key",
+        "json-no-host",
+        "port-99999",
+        "port-0",
+        "port-not-a-number",
+        "env-name",
+        "apprise-no-token",
+    ],
+)
+def test_values_that_would_fail_at_run_time_are_refused_at_load(
+    tmp_path: Path, extra: str, expected: str
+) -> None:
+    message = error_of(tmp_path, SHOP + extra)
+    assert message.startswith(str(tmp_path / "shops.toml") + ": ")
+    assert expected in message
+
+
+def test_alert_urls_are_checked_without_echoing_them(tmp_path: Path) -> None:
+    message = error_of(tmp_path, SHOP + 'alert_urls = ["json://s3cr3t@h:99999/x"]\n')
+    assert "alert_urls (line 4)" in message and "s3cr3t" not in message
+
+
+def test_alert_urls_of_every_kind_we_deliver_load(tmp_path: Path) -> None:
+    urls = [
+        "json://127.0.0.1:8080/hook",
+        "jsons://example.com/hook",
+        "dingtalk://secret@token/13800000000",
+        "wecombot://key",
+        "mailto://user:pass@gmail.com",
+        "tgram://123456:abcdef/987",
+        "env:TEAM_HOOK",
+    ]
+    listed = ", ".join(f'"{u}"' for u in urls)
+    settings = load(write(tmp_path, SHOP + f"alert_urls = [{listed}]\n"))
+    assert settings.shops[0].alert_urls == urls
+
+
+MANY = """# three shops, several tables each
+[[shops]]
+id = "one"
+market = "TH"
+[shops.translation]
+engine = "google"
+[shops.publish]
+kind = "export"
+
+[[shops]]
+id = "two"
+market = "MY"
+  [shops.translation]   # indented, with a comment
+  engine = "libre"
+  [shops.publish]
+  kind = "export"
+
+[[shops]]
+id = "three"
+market = "UK"
+weekly_quota = 4
+[shops.publish]
+kind = "export"
+[shops.translation]
+engine = "microsoft"
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "[shops.translation]   # indented",
+            "[shops.transation]   # indented",
+            "shops[1].transation (line 13) [shop 'two']: unknown key",
+        ),
+        ('  engine = "libre"', '  engin = "libre"', "shops[1].translation.engin (line 14)"),
+        ('kind = "export"\n[shops.translation]', 'kind = "fax"\n[shops.translation]', "(line 23)"),
+        ('engine = "microsoft"', 'engine = "bing"', "shops[2].translation.engine (line 25)"),
+        ('[shops.publish]\nkind = "export"\n\n', '[shops.publsh]\nkind = "export"\n\n', "line 7"),
+        ('id = "three"', 'id = "three"\nnew_shop_days = "x"', "shops[2].new_shop_days (line 20)"),
+        ('id = "three"', 'id = "one"', "shops[2].id (line 19): duplicate shop id 'one'"),
+        (
+            'id = "three"',
+            'id = "three"\nmarket = "TH"',
+            "not valid TOML: Cannot overwrite a value (at line 21",
+        ),
+    ],
+    ids=[
+        "misspelled-table",
+        "misspelled-key-in-table",
+        "bad-value-in-third-shop",
+        "last-table-key",
+        "misspelled-first-shop-table",
+        "wrong-type",
+        "duplicate-id",
+        "duplicate-key-is-toml-error",
+    ],
+)
+def test_every_problem_is_reported_at_its_own_line(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    text = MANY.replace(old, new, 1)
+    assert text != MANY
+    assert expected in error_of(tmp_path, text)
+
+
+def test_lines_survive_multiline_values_and_quoted_keys(tmp_path: Path) -> None:
+    text = (
+        '[[shops]]\n"id" = "a"\nmarket = "TH"\nalert_urls = [\n  "env:A",  # ] not the end\n'
+        '  "env:B",\n]\nquiet_hours = """\n[shops.fake]\n"""\n[shops.translation]\n'
+        "'engine' = 'libre'\ntimeout = 0\n"
+    )
+    message = error_of(tmp_path, text)
+    assert "shops[0].quiet_hours (line 8)" in message
+    assert "shops[0].translation.timeout (line 13)" in message
+
+
+def test_a_shops_file_saved_as_gbk_says_save_it_as_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "shops.toml"
+    path.write_bytes('# 泰国店铺\n[[shops]]\nid = "a"\nmarket = "TH"\n'.encode("gbk"))
+    with pytest.raises(ConfigError) as info:
+        load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: line 1: the file is not UTF-8")
+    assert "save it as UTF-8" in message
+
+
+def test_a_bom_from_notepad_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "shops.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + SHOP.encode())
+    assert load(path).shops[0].id == "a"
+
+
+def test_a_folder_as_the_shops_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load(tmp_path)
+    assert str(info.value) == f"{tmp_path}: is a folder, not a TOML file"
+
+
+def test_deeply_nested_toml_is_a_config_error(tmp_path: Path) -> None:
+    message = error_of(tmp_path, "x = " + "[" * 5000 + "]" * 5000 + "\n")
+    assert "not valid TOML" in message
+
+
+def test_shop_languages_are_stored_as_the_markets_file_spells_them() -> None:
+    settings = parse(
+        '[[shops]]\nid = "a"\nmarket = "MY"\nlanguages = ["ms-MY", "EN", "en-GB"]\n'
+        '[[shops]]\nid = "b"\nmarket = "TH"\nlanguages = ["th-TH"]\n',
+        "shops.toml",
+    )
+    assert [s.languages for s in settings.shops] == [["ms", "en"], ["th"]]
+
+
+def test_an_unknown_shop_language_lists_the_known_codes() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse('[[shops]]\nid = "a"\nmarket = "TH"\nlanguages = ["th", "zh-TW"]\n', "s.toml")
+    assert str(info.value) == (
+        "s.toml: shops[0].languages (line 4) [shop 'a']: entry 1: unknown language 'zh-TW'; "
+        "known: zh-CN, en, th, vi, id, ms, fil, de, fr"
+    )

@@ -23,6 +23,7 @@ def allow_loopback(tmp_path: Path, extra: str = "") -> None:
 
 @pytest.fixture
 def engine_server():  # type: ignore[no-untyped-def]
+    """A local engine that takes the API key "k"."""
     with serve({"/translate": libre(api_key="k")}) as srv:
         yield srv
 
