@@ -185,12 +185,16 @@ def alerts(
 
 
 @command(app, "daemon")
-def daemon(inv: Invocation, shop: RequiredShop) -> None:
-    """Run the shop's jobs on schedule until SIGTERM."""
+def daemon(
+    inv: Invocation,
+    shop: RequiredShop,
+    once: Annotated[bool, typer.Option("--once", help="Run every job once, then exit.")] = False,
+) -> int:
+    """Run the shop's jobs (videos, quota, alerts, listings, publishing) until SIGTERM."""
     from cadence.daemon import Daemon
 
     settings, [shop_cfg] = _shops(inv, shop)
-    Daemon(
+    worker = Daemon(
         engine=_store(inv),
         settings=settings,
         shop=shop_cfg,
@@ -198,7 +202,12 @@ def daemon(inv: Invocation, shop: RequiredShop) -> None:
         console=inv.env.stdout,
         log_stream=inv.env.stderr,
         clock=inv.env.clock,
-    ).run()
+        data_dir=inv.data_dir,
+    )
+    if once:
+        return ExitCode.OK if worker.once() else ExitCode.FAILURES
+    worker.run()
+    return ExitCode.OK
 
 
 def run() -> None:

@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
+from pathlib import Path
 from typing import IO
 
 from sqlalchemy import Engine
@@ -25,6 +26,7 @@ from store.db import session_scope
 from store.models import JobRun
 
 log = logging.getLogger("cadence.daemon")
+ONCE_ORDER = ("sync", "check", "deliver", "localize", "publish")
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Daemon:
     console: IO[str] = field(default_factory=lambda: sys.stdout)  # alerts without targets
     log_stream: IO[str] = field(default_factory=lambda: sys.stderr)
     clock: Clock = utcnow
+    data_dir: Path | None = None  # captioned images go below it; None: no localization jobs
 
     def jobs(self) -> dict[str, tuple[Callable[[], str], int]]:
         """Job name -> (function, interval in seconds), from the shop's configuration."""
@@ -48,6 +51,9 @@ class Daemon:
         }
         if self.shop.tiktok is not None or self.shop.video_source is not None:
             jobs["sync"] = (self.sync, schedule.sync_minutes * 60)
+        if self.data_dir is not None:
+            jobs["localize"] = (self.localize, schedule.localize_minutes * 60)
+            jobs["publish"] = (self.publish, schedule.publish_minutes * 60)
         return jobs
 
     def check(self) -> str:
@@ -89,7 +95,49 @@ class Daemon:
         )
         return f"{summary.added} added, {summary.updated} updated, {len(skipped)} skipped"
 
-    def run_job(self, name: str, job: Callable[[], str]) -> None:
+    def localize(self) -> str:
+        """Translate and caption the shop's pending listings (localize's public service)."""
+        from localize.run import run_shop
+
+        assert self.data_dir is not None
+        done = run_shop(
+            self.engine, self.settings, self.shop, self.secrets, self.data_dir / "images"
+        )
+        t, i = done.text, done.images
+        return (
+            f"{t.translated} translated, {t.failed} failed, {i.images} image(s) captioned; "
+            f"{done.waiting} wait for review"
+        )
+
+    def publish(self) -> str:
+        """Publish the shop's approved items (preflight first)."""
+        from localize.publish.service import publish_shop
+
+        assert self.data_dir is not None
+        done = publish_shop(
+            self.engine,
+            self.settings,
+            self.shop,
+            self.secrets,
+            downloads=self.data_dir / "images" / self.shop.id / ".publish",
+            clock=self.clock,
+        )
+        for failed in done.failed:
+            log.warning("publishing item %s failed: %s", failed["id"], failed["error"])
+        return (
+            f"{len(done.published)} published, {len(done.blocked)} blocked, "
+            f"{len(done.failed)} failed"
+        )
+
+    def once(self) -> bool:
+        """Run every job once, each after what it needs (videos before the quota, alerts
+        before their delivery); whether all of them worked."""
+        self._logging()
+        jobs = self.jobs()
+        order = [n for n in ONCE_ORDER if n in jobs] + [n for n in jobs if n not in ONCE_ORDER]
+        return all([self.run_job(name, jobs[name][0]) for name in order])
+
+    def run_job(self, name: str, job: Callable[[], str]) -> bool:
         """Run one job, recording it; an exception is logged and stored, not raised."""
         run = JobRun(shop_id=self.shop.id, job=name, started_at=self.clock())
         try:
@@ -107,6 +155,15 @@ class Daemon:
                 session.add(run)
         except Exception as exc:  # the store being down is logged; the next run retries
             log.error("could not record the %s run: %s", name, exc)
+        return bool(run.ok)
+
+    def _logging(self) -> None:
+        logging.basicConfig(
+            level=logging.INFO,
+            format=f"%(asctime)s %(levelname)s [{self.shop.id}] %(message)s",
+            stream=self.log_stream,
+        )
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     def run(self) -> None:
         """Schedule the jobs and block until SIGTERM or SIGINT."""
@@ -114,12 +171,7 @@ class Daemon:
         from apscheduler.jobstores.memory import MemoryJobStore
         from apscheduler.schedulers.blocking import BlockingScheduler
 
-        logging.basicConfig(
-            level=logging.INFO,
-            format=f"%(asctime)s %(levelname)s [{self.shop.id}] %(message)s",
-            stream=self.log_stream,
-        )
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        self._logging()
         scheduler = BlockingScheduler(
             jobstores={"default": MemoryJobStore()},
             executors={"default": ThreadPoolExecutor(max_workers=3)},

@@ -167,6 +167,8 @@ class ScheduleSettings(_Strict):
     check_minutes: int = Field(15, ge=1, le=WEEK_MINUTES)
     deliver_seconds: int = Field(30, ge=5, le=DAY_SECONDS)
     lease_seconds: int = Field(120, ge=5, le=DAY_SECONDS)  # not recorded by then: retried
+    localize_minutes: int = Field(30, ge=1, le=WEEK_MINUTES)  # translate + caption listings
+    publish_minutes: int = Field(60, ge=1, le=WEEK_MINUTES)  # approved items out
 
 
 class ShopSettings(_Strict):

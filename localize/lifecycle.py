@@ -287,16 +287,26 @@ def count(session: Session, *, shop_id: str, states: Sequence[ItemState]) -> int
     ).one()
 
 
-def claim(session: Session, item_id: int, *, holder: str, until: datetime, now: datetime) -> bool:
+def claim(
+    session: Session,
+    item_id: int,
+    *,
+    holder: str,
+    until: datetime,
+    now: datetime,
+    take_from: str | None = None,
+) -> bool:
     """Hold an item for `holder` until `until` (a reviewer, or a publisher at work); False
-    when someone else holds it and their claim has not run out."""
+    when someone else holds it and their claim has not run out (`take_from` names a holder
+    known to be gone, whose claim may be taken over)."""
+    holders = [holder] + ([take_from] if take_from else [])
     result = session.execute(
         update(LocalizationItem)
         .where(
             col(LocalizationItem.id) == item_id,
             or_(
                 col(LocalizationItem.claimed_by).is_(None),
-                col(LocalizationItem.claimed_by) == holder,
+                col(LocalizationItem.claimed_by).in_(holders),
                 col(LocalizationItem.claimed_until) <= now,
             ),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from store.models import ItemState, Listing, LocalizationItem
 from store.queries import register_shops
 
 ACTOR = "localize publish"
+HOST = socket.gethostname()
 HOLD = timedelta(minutes=10)  # an item being sent; a publisher that died lets go after this
 
 
@@ -92,7 +94,7 @@ def publish_shop(
         rows = lifecycle.with_listings(
             session, shop_id=shop.id, states=[ItemState.APPROVED, ItemState.BLOCKED]
         )
-    holder = f"publish:{os.getpid()}"
+    holder = f"publish:{HOST}:{os.getpid()}"
     folder = downloads or Path(tempfile.gettempdir()) / "shopbot-publish"
     fetcher = ImageFetcher.for_shop(shop.images)
     for item, listing in rows:
@@ -131,7 +133,15 @@ def _send(
     """Hold the item, send it, record it published; a failure leaves it approved."""
     moment = clock()
     with session_scope(store) as session:
-        if not lifecycle.claim(session, item.id, holder=holder, until=moment + HOLD, now=moment):
+        held = lifecycle.claim(
+            session,
+            item.id,
+            holder=holder,
+            until=moment + HOLD,
+            now=moment,
+            take_from=_gone(item.claimed_by),
+        )
+        if not held:
             run.busy.append(item.id)
             return
         if item.state == ItemState.BLOCKED:
@@ -158,6 +168,21 @@ def _send(
             claimed_until=None,
         )
     run.published.append({**summary, "where": ref, "steps": steps.sent})
+
+
+def _gone(holder: str | None) -> str | None:
+    """`holder` when it is a publisher on this machine whose process has ended (killed
+    mid-run): its claim need not be waited out."""
+    prefix = f"publish:{HOST}:"
+    if not holder or not holder.startswith(prefix):
+        return None
+    try:
+        os.kill(int(holder[len(prefix) :]), 0)
+    except ProcessLookupError:
+        return holder
+    except (ValueError, PermissionError, OSError):
+        return None
+    return None
 
 
 def _block(store: Engine, item: LocalizationItem, reasons: list[Reason]) -> None:
