@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from localize.engines.chunks import chunks
+from localize.engines.deadline import bounded
 from localize.errors import EngineError
 
 if TYPE_CHECKING:
@@ -56,6 +57,10 @@ def classify(exc: BaseException) -> tuple[bool, str]:
     return False, f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
+MAX_ANSWER = 2 * 1024 * 1024  # a translation engine's answer; more is not a translation
+GRACE = 0.5  # seconds past the timeout before a call that ignored its deadline is abandoned
+
+
 @dataclass
 class ResilientEngine:
     """An engine with a timeout per call, retries with backoff and a cap on calls in flight."""
@@ -72,7 +77,8 @@ class ResilientEngine:
 
     def __post_init__(self) -> None:
         self._slots = threading.BoundedSemaphore(self.concurrency)
-        # Extra workers: a call abandoned on timeout keeps its thread until it returns.
+        # Calls run in workers so that a translator that ignores the deadline (not HTTP)
+        # still cannot hold the caller; HTTP calls end themselves at the deadline.
         self._pool = ThreadPoolExecutor(
             max_workers=self.concurrency * 2, thread_name_prefix=f"translator-{self.name}"
         )
@@ -88,20 +94,30 @@ class ResilientEngine:
             self._one(chunk, source, target) for chunk in chunks(text, self.translator.max_chars)
         )
 
+    def _bounded(self, text: str, source: str, target: str) -> str:
+        """One call whose every request ends by the timeout and reads at most MAX_ANSWER."""
+        with bounded(self.timeout, MAX_ANSWER):
+            return self.translator.translate(text, source, target)
+
     def _one(self, text: str, source: str, target: str) -> str:
+        import requests
+
         if not text.strip():
             return text
+        late = f"no answer within {self.timeout:g} s"
         last = "no attempt made"
         for attempt in range(self.retries + 1):
             with self._slots:
                 with self._lock:
                     self.calls += 1
-                future = self._pool.submit(self.translator.translate, text, source, target)
+                future = self._pool.submit(self._bounded, text, source, target)
                 try:
-                    return future.result(timeout=self.timeout)
+                    return future.result(timeout=self.timeout + GRACE)
                 except FutureTimeout:
                     future.cancel()
-                    last, retry = f"no answer within {self.timeout:g} s", True
+                    last, retry = late, True
+                except requests.Timeout:
+                    last, retry = late, True
                 except Exception as exc:  # noqa: BLE001 - deep-translator has no common base
                     retry, last = classify(exc)
             if not retry:

@@ -126,3 +126,54 @@ def test_the_registry_covers_exactly_the_engines_config_knows() -> None:
 def test_an_unknown_engine_names_the_known_ones() -> None:
     with pytest.raises(EngineError, match="translation engine bing: unknown engine; known: google"):
         build_engine("bing")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(200, {"translatedText": "x"}, delay=600),  # accepts, never answers
+        Reply(200, {"translatedText": "x" * 200}, trickle=0.5),  # a byte every half second
+    ],
+    ids=["silent", "dripping"],
+)
+def test_the_command_ends_and_the_process_exits_by_tries_times_timeout(
+    tmp_path, reply: Reply
+) -> None:  # type: ignore[no-untyped-def]
+    """The request itself ends at the deadline: no thread is left waiting on the socket,
+    so the process exits at once (an abandoned thread would be joined at exit)."""
+    import os
+    import subprocess
+    import sys
+
+    with serve({"/translate": lambda r: reply}) as srv:
+        config = tmp_path / "shops.toml"
+        config.write_text(
+            '[[shops]]\nid = "acme-th"\nmarket = "TH"\n[shops.translation]\nengine = "libre"\n'
+            f'url = "{srv.url}"\napi_key_env = "K"\ntimeout = 1\nretries = 1\n',
+            encoding="utf-8",
+        )
+        started = time.monotonic()
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from localize.cli import run; run()",
+                "text",
+                "保温杯",
+                "--to",
+                "th",
+                "--shop",
+                "acme-th",
+                "--config",
+                str(config),
+                "--db",
+                f"sqlite:///{tmp_path / 's.db'}",
+            ],
+            env={**os.environ, "K": "k"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        took = time.monotonic() - started
+    assert done.returncode == 1 and "gave up after 2 tries: no answer within 1 s" in done.stderr
+    assert took < 2 * 1 + 0.5 + 2 + 1.5  # tries x timeout + backoff + 2 s (+ start-up)

@@ -1,0 +1,86 @@
+"""A whole-request deadline and a size cap for deep-translator's HTTP calls.
+
+deep-translator calls `requests.get/post` with no timeout at all, so a server that accepts
+and never answers holds the calling thread for ever, and one that drips a byte at a time
+holds it for as long as it likes. Waiting on the thread elsewhere only abandons it: it stays
+blocked in the socket, is joined at interpreter exit, and piles up in the daemon.
+
+So within `bounded(...)` (in the thread that makes the call) every request made through
+`requests` gets a connect and read timeout no longer than what is left of the deadline, its
+body is read with `config.http.read_within` (each read waits only for what is left), and it
+is cut at `max_bytes`. The request ends itself: `requests.Timeout` past the deadline. The
+hook is installed once on `requests.Session.send` and does nothing for threads outside a
+`bounded` block, so every other user of `requests` is untouched.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_local = threading.local()
+_install_lock = threading.Lock()
+_installed = False
+
+
+@contextmanager
+def bounded(seconds: float, max_bytes: int) -> Iterator[None]:
+    """Every HTTP request this thread makes inside the block ends within `seconds` from
+    now (requests.Timeout) and reads at most `max_bytes` (requests.RequestException)."""
+    _install()
+    previous = getattr(_local, "limit", None)
+    _local.limit = (time.monotonic() + seconds, max_bytes)
+    try:
+        yield
+    finally:
+        _local.limit = previous
+
+
+def _install() -> None:
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        import requests
+
+        original = requests.Session.send
+
+        def send(self: Any, request: Any, **kwargs: Any) -> Any:
+            limit = getattr(_local, "limit", None)
+            if limit is None:
+                return original(self, request, **kwargs)
+            return _send_within(original, self, request, kwargs, *limit)
+
+        requests.Session.send = send  # type: ignore[method-assign]
+        _installed = True
+
+
+def _send_within(
+    original: Any, session: Any, request: Any, kwargs: dict[str, Any], deadline: float, cap: int
+) -> Any:
+    import requests
+
+    from config.http import Late, TooLarge, read_within
+
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise requests.Timeout("the deadline passed before the request was sent")
+    kwargs["timeout"] = (left, left)
+    kwargs["stream"] = True
+    response = original(session, request, **kwargs)
+    try:
+        response._content = b"".join(read_within(response.raw, deadline, cap))
+    except Late:
+        response.close()
+        raise requests.Timeout("no whole answer before the deadline") from None
+    except TooLarge:
+        response.close()
+        raise requests.RequestException(f"answer larger than {cap} bytes") from None
+    except ConnectionError as exc:
+        response.close()
+        raise requests.ConnectionError(str(exc)) from None
+    response._content_consumed = True
+    return response
