@@ -1,0 +1,196 @@
+"""The review queue's terminal UI, driven by keys through Textual's Pilot on a real store;
+each decision is checked in the store afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from config.settings import load
+from localize.review_ui import ReviewApp
+from localize.review_ui.screens import EditScreen, EmptyScreen, ItemScreen
+from store.db import open_store, read_scope
+from store.models import ItemState, LocalizationItem, ReviewDecision, TranslationMemory
+from tests.localize.test_review import listed, queued  # noqa: F401  (fixtures)
+from tests.localize.test_run import engine_server, setup  # noqa: F401  (fixtures)
+
+Script = Callable[[Pilot[None]], Awaitable[None]]
+
+
+def drive(app: ReviewApp, script: Script) -> None:
+    """Run the app headless, play `script` against it; the app must have quit by the end."""
+
+    async def main() -> None:
+        async with app.run_test(size=(180, 60)) as pilot:
+            await settle(pilot)
+            await script(pilot)
+            await settle(pilot)
+            assert not app.is_running, "the script should end by quitting"
+
+    asyncio.run(main())
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Until the workers are done and what they sent back is on screen."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def press(pilot: Pilot[Any], *keys: str) -> None:
+    """Press keys, then settle."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+def shown(pilot: Pilot[Any]) -> LocalizationItem:
+    """The item on screen."""
+    screen = pilot.app.screen
+    assert isinstance(screen, ItemScreen), type(screen)
+    return screen.opened.entry.item
+
+
+def text_of(pilot: Pilot[Any], selector: str) -> str:
+    """A Static's text on the current screen."""
+    return str(pilot.app.screen.query_one(selector, Static).render())
+
+
+def item(db_url: str, item_id: int) -> LocalizationItem:
+    """The item as stored now."""
+    with read_scope(open_store(db_url)) as s:
+        found = s.get(LocalizationItem, item_id)
+    assert found is not None
+    return found
+
+
+def decisions(db_url: str) -> list[tuple[int, str, str, str]]:
+    """(item, reviewer, decision, reason) for every recorded decision."""
+    with read_scope(open_store(db_url)) as s:
+        rows = s.exec(select(ReviewDecision).order_by(ReviewDecision.id)).all()
+    return [(d.item_id, d.reviewer, d.decision, d.reason) for d in rows]
+
+
+def test_approve_skip_and_quit_each_leave_the_store_right(queued) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]  # p1 ms, p1 en, p2 ms, p2 en
+    app = ReviewApp(open_store(db_url), None, reviewer="ploy")
+    seen: list[int] = []
+
+    async def script(pilot: Pilot[None]) -> None:
+        first = shown(pilot)
+        assert first.id == ids[0] and item(db_url, ids[0]).claimed_by == "ploy"
+        assert text_of(pilot, "#position").startswith("1 of 2 in ms")
+        assert text_of(pilot, "#title-source").startswith("ACME 不锈钢")
+        assert text_of(pilot, "#title-translation").startswith("acme ")
+        await press(pilot, "s")  # skip: released, and the next item claimed
+        assert item(db_url, ids[0]).claimed_by is None
+        seen.append(shown(pilot).id)
+        await press(pilot, "a")
+        seen.append(shown(pilot).id)
+        assert text_of(pilot, "#position").startswith("2 of 2 in ms")
+        assert "title_length" in text_of(pilot, "#title-findings")  # beside the title
+        await press(pilot, "q")
+
+    drive(app, script)
+    assert seen == [ids[1], ids[2]]
+    assert item(db_url, ids[1]).state == ItemState.APPROVED
+    assert decisions(db_url) == [(ids[1], "ploy", "approve", "")]
+    for n in (0, 2, 3):  # skipped, quit on, never opened: all waiting and free
+        assert (item(db_url, ids[n]).state, item(db_url, ids[n]).claimed_by) == ("translated", None)
+
+
+def test_edit_then_approve_blocked_errors_and_an_override(queued, home: Path, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]
+    captioned = Path(listed(run)[0]["images"][1]["captioned"])
+    before = captioned.read_bytes()
+    app = ReviewApp(
+        open_store(db_url),
+        load(tmp_path / "shops.toml"),
+        reviewer="ploy",
+        language="ms",
+        images_root=home / "images",
+    )
+    title = "Botol termos keluli tahan karat ACME 500ml untuk sukan luar"
+
+    async def script(pilot: Pilot[None]) -> None:
+        assert shown(pilot).id == ids[0]
+        await press(pilot, "e")
+        editor = pilot.app.screen
+        assert isinstance(editor, EditScreen)
+        editor.query_one("#edit-title", Input).value = "Pendek"  # too short: an error at once
+        await settle(pilot)
+        assert "title_length" in text_of(pilot, "#edit-findings")
+        editor.query_one("#edit-title", Input).value = title
+        editor.query_one("#edit-caption", Input).value = "Percuma pos"
+        await settle(pilot)
+        assert "title_length" not in text_of(pilot, "#edit-findings")
+        await press(pilot, "ctrl+s")
+        assert text_of(pilot, "#title-translation") == title
+        await press(pilot, "a")
+        short = shown(pilot)
+        assert short.id == ids[2]
+        await press(pilot, "a")  # an error stands: nothing is decided
+        assert "title_length" in text_of(pilot, "#status") and shown(pilot).id == ids[2]
+        await press(pilot, "o")
+        await pilot.press(*"brand name")
+        await press(pilot, "enter")
+        assert isinstance(pilot.app.screen, EmptyScreen)
+        assert "nothing waits for review" in text_of(pilot, "#empty")
+        await press(pilot, "q")
+
+    drive(app, script)
+    edited = item(db_url, ids[0])
+    assert (edited.state, edited.title, edited.caption) == ("approved", title, "Percuma pos")
+    assert captioned.read_bytes() != before  # drawn again for the new caption
+    overridden = item(db_url, ids[2])
+    assert overridden.state == "approved"
+    assert [f["override_reason"] for f in overridden.findings if f.get("overridden_by")] == [
+        "brand name"
+    ]
+    assert decisions(db_url) == [
+        (ids[0], "ploy", "edit", ""),
+        (ids[0], "ploy", "approve", ""),
+        (ids[2], "ploy", "override", "brand name"),
+    ]
+    with read_scope(open_store(db_url)) as s:
+        human = s.exec(select(TranslationMemory).where(TranslationMemory.quality == "human"))
+        remembered = {(m.target_lang, m.target_text) for m in human}
+    assert remembered == {("ms", title), ("ms", "Percuma pos")}
+
+
+def test_reject_with_a_reason_and_someone_deciding_first_is_shown(queued) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]
+    store = open_store(db_url)
+    app = ReviewApp(store, None, reviewer="ploy", language="en")
+
+    async def script(pilot: Pilot[None]) -> None:
+        assert shown(pilot).id == ids[1]
+        await press(pilot, "r", "enter")  # an empty reason is asked for again
+        assert "a reason is needed" in text_of(pilot, "#reason-hint")
+        await pilot.press(*"wrong tone")
+        await press(pilot, "enter")
+        assert shown(pilot).id == ids[3]
+        run("review", "reject", str(ids[3]), "--reviewer", "nok", "--reason", "mine")
+        await press(pilot, "o")  # its errors are overridden... but nok decided first
+        await pilot.press(*"ok")
+        await press(pilot, "enter")
+        assert isinstance(pilot.app.screen, EmptyScreen)
+        await press(pilot, "q")
+
+    drive(app, script)
+    assert item(db_url, ids[1]).state == "rejected"
+    assert item(db_url, ids[3]).state == "rejected"
+    assert decisions(db_url) == [
+        (ids[1], "ploy", "reject", "wrong tone"),
+        (ids[3], "nok", "reject", "mine"),
+    ]
+    notices = [n.message for n in app._notifications]
+    assert any(f"item {ids[3]} was already rejected by nok at" in m for m in notices), notices
