@@ -58,7 +58,6 @@ class ReviewApp(App[None]):
         self.skipped: list[int] = []
         self.current: Opened | None = None  # the item on screen, claimed by this reviewer
         self.busy = False
-        self.sub_title = f"reviewer {reviewer}"
 
     def on_mount(self) -> None:
         """Open the first item."""
@@ -121,22 +120,26 @@ class ReviewApp(App[None]):
         if self.current is not None:
             review.release(self.store, self.current.entry.item.id, reviewer=self.reviewer)
 
-    def show(self, opened: Opened | None) -> None:
-        """Put the item on its own screen, or say the queue is empty."""
+    def show(self, opened: Opened | None, status: str = "") -> None:
+        """Put the item on the item screen, or say the queue is empty."""
         self.current = opened
+        if opened is not None and isinstance(self.screen, ItemScreen):
+            self.screen.show(opened, status)  # refilled in place: the quick path
+            return
         screen = EmptyScreen(len(self.skipped)) if opened is None else ItemScreen(opened)
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+        if status and isinstance(screen, ItemScreen):
+            self.notify(status, timeout=4)
 
     def decided(self, result: tuple[review.Outcome, Opened | None]) -> None:
-        """A decision went through: say what it did and show the next item."""
+        """A decision went through: show the next item, with what the decision did."""
         outcome, opened = result
-        self.notify(outcome.summary(), timeout=4)
         for note in outcome.notes:
             self.notify(f"failed: {note}", severity="error", timeout=10)
-        self.show(opened)
+        self.show(opened, outcome.summary())
 
     # -- decisions (the item screen calls these) ---------------------------------------
 

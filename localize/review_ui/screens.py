@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from PIL import Image as PILImage
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, Static, TextArea
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 
 # imported before the app starts: it asks the terminal what it can draw (sixel, kitty...)
@@ -94,42 +96,51 @@ class ItemScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        """The item's fields, findings and images, top to bottom."""
-        entry = self.opened.entry
-        item, listing = entry.item, entry.listing
-        yield Header()
-        yield Static(
-            f"{entry.position} of {entry.waiting} in {item.language}  ·  item {item.id} "
-            f"v{item.version}  ·  {item.shop_id} {listing.product_id} {listing.sku}",
-            id="position",
-        )
+        """Places for the item's fields, findings and images, top to bottom."""
+        yield Static(id="position")
         with VerticalScroll(id="body"):
-            if self.opened.previous is not None:
-                yield Static(self._what_changed(), id="stale")
+            yield Static(id="stale")
             for name in FIELDS:
                 with Horizontal(classes="field"):
-                    source = Static(Text(getattr(listing, name) or ""), id=f"{name}-source")
+                    source = Static(id=f"{name}-source")
                     source.border_title = f"{name} · source"
-                    translation = Static(Text(""), id=f"{name}-translation")
-                    translation.border_title = f"{name} · {item.language}"
                     yield source
-                    yield translation
+                    yield Static(id=f"{name}-translation")
                 yield Static(id=f"{name}-findings", classes="findings")
             yield Static(id="other-findings", classes="findings")
-            for n, picture in enumerate(self.opened.pictures, start=1):
-                with Horizontal(classes="pictures"):
-                    yield from _picture(f"image {n} · original", picture.original, picture, 0)
-                    if picture.captioned:
-                        yield from _picture(f"image {n} · captioned", picture.captioned, picture, 1)
-                if picture.problems:
-                    yield Static(Text("\n".join(picture.problems)), classes="problems")
+            yield Vertical(id="pictures")
         yield Static("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Fill in the translations and findings."""
-        self.sub_title = f"reviewer {self.review_app.reviewer}"
+        """Fill in the item."""
+        self.show(self.opened)
+
+    def show(self, opened: Opened, status: str = "") -> None:
+        """Fill the screen with `opened` (the next item reuses the screen: no new layout)."""
+        self.opened, self.edits, self.findings = opened, {}, opened.findings
+        entry = opened.entry
+        item, listing = entry.item, entry.listing
+        self.query_one("#position", Static).update(
+            Text(
+                f"{entry.position} of {entry.waiting} in {item.language}  ·  item {item.id} "
+                f"v{item.version}  ·  {item.shop_id} {listing.product_id} {listing.sku}  ·  "
+                f"reviewer {self.review_app.reviewer}"
+            )
+        )
+        stale = self.query_one("#stale", Static)
+        stale.display = opened.previous is not None
+        if opened.previous is not None:
+            stale.update(self._what_changed())
+        for name in FIELDS:
+            self.query_one(f"#{name}-source", Static).update(Text(getattr(listing, name) or ""))
+            self.query_one(f"#{name}-translation").border_title = f"{name} · {item.language}"
         self.refresh_text()
+        pictures = self.query_one("#pictures", Vertical)
+        pictures.remove_children()
+        pictures.mount_all(_pictures(opened.pictures))
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        self.say(status)
 
     def _what_changed(self) -> Text:
         previous = self.opened.previous
@@ -225,16 +236,28 @@ class ItemScreen(Screen[None]):
         self.review_app.skip()
 
 
-def _picture(title: str, path: str, picture: Picture, which: int) -> Iterable[Vertical]:
-    """One image with its path under it (or a line saying why it is not shown)."""
-    image = picture.original_image if which == 0 else picture.captioned_image
+def _pictures(pictures: Iterable[Picture]) -> Iterable[Widget]:
+    """Each image: the original beside the captioned one, paths under them."""
+    for n, picture in enumerate(pictures, start=1):
+        pair = [_picture(f"image {n} · original", picture.original, picture.original_image)]
+        if picture.captioned:
+            pair.append(
+                _picture(f"image {n} · captioned", picture.captioned, picture.captioned_image)
+            )
+        yield Horizontal(*pair, classes="pair")
+        if picture.problems:
+            yield Static(Text("\n".join(picture.problems)), classes="problems")
+
+
+def _picture(title: str, path: str, image: PILImage.Image | None) -> Vertical:
+    """One image with its path under it."""
     box = Vertical(
         Image(image, classes="image") if image is not None else Static("(not shown)"),
         Label(Text(path), classes="path"),
         classes="picture",
     )
     box.border_title = title
-    yield box
+    return box
 
 
 class EditScreen(ModalScreen[dict[str, str] | None]):
@@ -333,7 +356,6 @@ class EmptyScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """The message, and the keys."""
-        yield Header()
         more = f" ({self.skipped} skipped in this session)" if self.skipped else ""
         yield Static(f"nothing waits for review{more}; press q to quit", id="empty")
         yield Footer()

@@ -38,9 +38,18 @@ def drive(app: ReviewApp, script: Script) -> None:
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Until the workers are done and what they sent back is on screen."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+    app = pilot.app
+    while True:
+        await app.workers.wait_for_complete()
         await pilot.pause()
+        if not app.busy and not any(w.is_running for w in app.workers):  # type: ignore[attr-defined]
+            return
+
+
+async def answer(pilot: Pilot[Any], reason: str) -> None:
+    """Fill in the reason prompt and confirm it."""
+    pilot.app.screen.query_one("#reason-input", Input).value = reason
+    await press(pilot, "enter")
 
 
 async def press(pilot: Pilot[Any], *keys: str) -> None:
@@ -139,8 +148,7 @@ def test_edit_then_approve_blocked_errors_and_an_override(queued, home: Path, tm
         await press(pilot, "a")  # an error stands: nothing is decided
         assert "title_length" in text_of(pilot, "#status") and shown(pilot).id == ids[2]
         await press(pilot, "o")
-        await pilot.press(*"brand name")
-        await press(pilot, "enter")
+        await answer(pilot, "brand name")
         assert isinstance(pilot.app.screen, EmptyScreen)
         assert "nothing waits for review" in text_of(pilot, "#empty")
         await press(pilot, "q")
@@ -175,13 +183,12 @@ def test_reject_with_a_reason_and_someone_deciding_first_is_shown(queued) -> Non
         assert shown(pilot).id == ids[1]
         await press(pilot, "r", "enter")  # an empty reason is asked for again
         assert "a reason is needed" in text_of(pilot, "#reason-hint")
-        await pilot.press(*"wrong tone")
-        await press(pilot, "enter")
+        await pilot.press(*"quite")  # typed into the prompt: q does not quit here
+        await answer(pilot, "wrong tone")
         assert shown(pilot).id == ids[3]
         run("review", "reject", str(ids[3]), "--reviewer", "nok", "--reason", "mine")
         await press(pilot, "o")  # its errors are overridden... but nok decided first
-        await pilot.press(*"ok")
-        await press(pilot, "enter")
+        await answer(pilot, "ok")
         assert isinstance(pilot.app.screen, EmptyScreen)
         await press(pilot, "q")
 
