@@ -106,9 +106,7 @@ def decide(
             add(Action.NOTICE, MISSED, period, True)
 
     period = current.week.start
-    wanted = (
-        AT_RISK if current.at_risk else BEHIND if current.state == WeekState.BEHIND else None
-    )
+    wanted = AT_RISK if current.at_risk else BEHIND if current.state == WeekState.BEHIND else None
     for rule in STANDING:
         alert = by_key.get((period, rule))
         if rule == wanted or alert is None or alert.state != FIRING:

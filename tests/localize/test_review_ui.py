@@ -85,7 +85,7 @@ def decisions(db_url: str) -> list[tuple[int, str, str, str]]:
     return [(d.item_id, d.reviewer, d.decision, d.reason) for d in rows]
 
 
-def test_approve_skip_and_quit_each_leave_the_store_right(queued) -> None:  # type: ignore[no-untyped-def]
+def test_approve_skip_and_quit_each_leave_the_store_right(queued) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     run, db_url = queued
     ids = [r["id"] for r in listed(run)]  # p1 ms, p1 en, p2 ms, p2 en
     app = ReviewApp(open_store(db_url), None, reviewer="ploy")
@@ -114,7 +114,7 @@ def test_approve_skip_and_quit_each_leave_the_store_right(queued) -> None:  # ty
         assert (item(db_url, ids[n]).state, item(db_url, ids[n]).claimed_by) == ("translated", None)
 
 
-def test_edit_then_approve_blocked_errors_and_an_override(queued, home: Path, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_edit_then_approve_blocked_errors_and_an_override(queued, home: Path, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     run, db_url = queued
     ids = [r["id"] for r in listed(run)]
     captioned = Path(listed(run)[0]["images"][1]["captioned"])
@@ -173,7 +173,7 @@ def test_edit_then_approve_blocked_errors_and_an_override(queued, home: Path, tm
     assert remembered == {("ms", title), ("ms", "Percuma pos")}
 
 
-def test_reject_with_a_reason_and_someone_deciding_first_is_shown(queued) -> None:  # type: ignore[no-untyped-def]
+def test_reject_with_a_reason_and_someone_deciding_first_is_shown(queued) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     run, db_url = queued
     ids = [r["id"] for r in listed(run)]
     store = open_store(db_url)
