@@ -4,10 +4,17 @@ each decision is checked in the store afterwards."""
 from __future__ import annotations
 
 import asyncio
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -201,3 +208,63 @@ def test_reject_with_a_reason_and_someone_deciding_first_is_shown(queued) -> Non
     ]
     notices = [n.message for n in app._notifications]
     assert any(f"item {ids[3]} was already rejected by nok at" in m for m in notices), notices
+
+
+class Tmux:
+    """A tmux server of our own (its socket in `folder`) running one command in a 200x50 pane."""
+
+    def __init__(self, command: list[str], env: dict[str, str], folder: Path) -> None:
+        self.socket = str(folder / "tmux.sock")
+        shell = f"{shlex.join(command)}; echo EXITED $?; sleep 60"
+        self.tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", "review", shell, env=env)
+
+    def tmux(self, *args: str, env: dict[str, str] | None = None) -> str:
+        """Run a tmux command against our server."""
+        done = subprocess.run(
+            ["tmux", "-S", self.socket, "-f", "/dev/null", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        return done.stdout
+
+    def wait_for(self, *texts: str, deadline: float = 30.0) -> str:
+        """The pane's text once all `texts` show in it (polled; fails at the deadline)."""
+        until = time.monotonic() + deadline
+        while True:
+            screen = self.tmux("capture-pane", "-p", "-t", "review")
+            if all(text in screen for text in texts):
+                return screen
+            assert time.monotonic() < until, f"{texts!r} never showed:\n{screen}"
+            time.sleep(0.05)
+
+    def keys(self, *keys: str) -> None:
+        """Type keys into the pane."""
+        self.tmux("send-keys", "-t", "review", *keys)
+
+    def stop(self) -> None:
+        """Stop our server (and whatever still runs in it)."""
+        subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_in_a_real_terminal_approve_one_and_quit(queued, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]
+    program = Path(sys.executable).with_name("localize")
+    command = [str(program), "review", "--reviewer", "ploy", "--db", db_url]
+    command += ["--config", str(tmp_path / "shops.toml")]
+    env = {**os.environ, "SHOPBOT_HOME": str(home), "TERM": "xterm-256color"}
+    pane = Tmux(command, env, tmp_path)
+    try:
+        pane.wait_for("1 of 2 in ms", f"item {ids[0]} ", "ACME 不锈钢", "Approve", "captioned")
+        pane.keys("a")
+        pane.wait_for("1 of 2 in en", f"item {ids[1]} ", f"item {ids[0]}: approve (approved")
+        pane.keys("q")
+        pane.wait_for("EXITED 0")
+    finally:
+        pane.stop()
+    assert decisions(db_url) == [(ids[0], "ploy", "approve", "")]
+    assert (item(db_url, ids[1]).state, item(db_url, ids[1]).claimed_by) == ("translated", None)
