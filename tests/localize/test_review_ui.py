@@ -111,6 +111,10 @@ def test_approve_skip_and_quit_each_leave_the_store_right(queued) -> None:  # ty
         seen.append(shown(pilot).id)
         assert text_of(pilot, "#position").startswith("2 of 2 in ms")
         assert "title_length" in text_of(pilot, "#title-findings")  # beside the title
+        await press(pilot, "question_mark")
+        assert pilot.app.screen.query("HelpPanel")  # the keys, from BINDINGS
+        await press(pilot, "question_mark")
+        assert not pilot.app.screen.query("HelpPanel")
         await press(pilot, "q")
 
     drive(app, script)
@@ -268,3 +272,26 @@ def test_in_a_real_terminal_approve_one_and_quit(queued, home: Path, tmp_path: P
         pane.stop()
     assert decisions(db_url) == [(ids[0], "ploy", "approve", "")]
     assert (item(db_url, ids[1]).state, item(db_url, ids[1]).claimed_by) == ("translated", None)
+
+
+def test_a_changed_source_shows_what_was_approved_before(queued, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    run, db_url = queued
+    first = listed(run)[0]
+    assert run("review", "approve", str(first["id"]), "--reviewer", "nok").code == 0
+    listings = tmp_path / "listings.csv"
+    listings.write_text(listings.read_text().replace("户外运动", "户外运动 新款"), encoding="utf-8")
+    assert run("listings", "import", str(listings), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    assert item(db_url, first["id"]).state == ItemState.STALE
+    app = ReviewApp(open_store(db_url), None, reviewer="ploy", language="ms", shop_id="acme-my")
+
+    async def script(pilot: Pilot[None]) -> None:
+        assert not pilot.app.screen.query_one("#stale").display  # p2: a first translation
+        await press(pilot, "s")
+        assert shown(pilot).listing_id == item(db_url, first["id"]).listing_id
+        stale = text_of(pilot, "#stale")
+        assert f"after item {first['id']} was reviewed" in stale
+        assert first["fields"]["title"]["translation"] in stale
+        await press(pilot, "q")
+
+    drive(app, script)
