@@ -315,14 +315,34 @@ def run_pending(
 def review(
     ctx: typer.Context,
     shop: ShopOption = None,
+    language: Annotated[str | None, typer.Option("--language", help="Only this language.")] = None,
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
     config: ConfigOption = None,
     db: DbOption = None,
-) -> None:
+) -> int | None:
     """Work through the review queue in the terminal."""
-    if ctx.invoked_subcommand is None:
-        invocation(ctx, config, db)
-        raise NotBuilt("localize review")
+    if ctx.invoked_subcommand is not None:
+        return None
+    inv = invocation(ctx, config, db)
+    isatty = getattr(inv.env.stdout, "isatty", None)
+    if not (isatty and isatty()):
+        raise BadInput(
+            "`localize review` needs a terminal; in scripts use `localize review list` "
+            "(and show, approve, reject)"
+        )
+    from localize.review_ui import ReviewApp
+
+    settings = _settings_if_any(inv)  # the review needs only the store; a shops file adds limits
+    ui = ReviewApp(
+        _store(inv),
+        settings,
+        reviewer=_reviewer(inv, reviewer),
+        shop_id=settings.shop(shop).id if settings and shop else shop,
+        language=language,
+        images_root=inv.data_dir / "images",
+    )
+    ui.run()
+    return ui.return_code or ExitCode.OK
 
 
 def _reviewer(inv: Invocation, name: str | None) -> str:

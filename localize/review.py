@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from config.errors import AppError, BadInput, ExitCode
 from config.runtime import Clock, utcnow
@@ -126,6 +126,18 @@ class Outcome:
     remembered: int = 0  # human translations added to the memory
     rerendered: int = 0  # images drawn again for an edited caption
     notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line: the decision, where the item stands, what else it did."""
+        item = self.item
+        extra = []
+        if self.remembered:
+            extra.append(f"{self.remembered} segment(s) added to the memory")
+        if self.rerendered:
+            extra.append(f"{self.rerendered} image(s) drawn again")
+        return f"item {item.id}: {self.decision} ({item.state}, version {item.version})" + (
+            f"; {', '.join(extra)}" if extra else ""
+        )
 
 
 def _free(reviewer: str | None, now: datetime) -> Any:
@@ -247,8 +259,45 @@ def claim_next(
                 taken = claim(store, candidate.item.id, reviewer=reviewer, lease=lease, clock=clock)
             except ClaimedByOther:
                 continue  # another reviewer took it a moment ago
-            taken.position, taken.waiting = candidate.position, candidate.waiting
+            taken.position, taken.waiting = place(store, taken.item, shop_id=shop_id)
             return taken
+
+
+def place(store: Engine, item: LocalizationItem, *, shop_id: str | None = None) -> tuple[int, int]:
+    """Where an item stands among those waiting in its language (of `shop_id`): (n, N)."""
+    # Counted, not listed: claim_next reads only the head of the queue.
+    waiting = (
+        select(func.count())
+        .select_from(LocalizationItem)
+        .where(
+            col(LocalizationItem.state).in_([s.value for s in lifecycle.TO_REVIEW]),
+            LocalizationItem.language == item.language,
+        )
+    )
+    if shop_id:
+        waiting = waiting.where(LocalizationItem.shop_id == shop_id)
+    with read_scope(store) as session:
+        total = session.exec(waiting).one()
+        ahead = session.exec(waiting.where(col(LocalizationItem.id) <= item.id)).one()
+    return ahead, total
+
+
+def superseded(store: Engine, current: Entry) -> LocalizationItem | None:
+    """The item this one replaces: the same listing and language before its source changed
+    (stale), newest first; None for a first translation."""
+    item = current.item
+    with read_scope(store) as session:
+        return session.exec(
+            select(LocalizationItem)
+            .where(
+                LocalizationItem.listing_id == item.listing_id,
+                LocalizationItem.language == item.language,
+                LocalizationItem.state == ItemState.STALE,
+                col(LocalizationItem.id) != item.id,
+            )
+            .order_by(col(LocalizationItem.id).desc())
+            .limit(1)
+        ).first()
 
 
 def release(store: Engine, item_id: int, *, reviewer: str) -> None:

@@ -279,16 +279,7 @@ def decided(env: Environment, outcome: Outcome) -> None:
     """A reviewer's decision."""
     for note in outcome.notes:
         env.err(f"failed: {note}")
-    item = outcome.item
-    extra = []
-    if outcome.remembered:
-        extra.append(f"{outcome.remembered} segment(s) added to the memory")
-    if outcome.rerendered:
-        extra.append(f"{outcome.rerendered} image(s) drawn again")
-    env.out(
-        f"item {item.id}: {outcome.decision} ({item.state}, version {item.version})"
-        + (f"; {', '.join(extra)}" if extra else "")
-    )
+    env.out(outcome.summary())
 
 
 def published(env: Environment, shop: str, run: PublishRun, dry_run: bool, as_json: bool) -> None:

@@ -110,7 +110,6 @@ def test_db_url_defaults(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ["review"],
         ["image", "a.jpg", "-o", "b.jpg", "--to", "th", "--replace-text"],
     ],
 )
@@ -118,3 +117,11 @@ def test_commands_not_built_yet_say_so_and_change_nothing(cli, args: list[str]) 
     result = cli("localize", *args)
     assert result.code == 2
     assert "is not available in this version yet; nothing was changed" in result.err
+
+
+def test_review_without_a_terminal_says_so_and_points_at_the_scriptable_commands(cli, home) -> None:  # type: ignore[no-untyped-def]
+    result = cli("localize", "review", "--reviewer", "ploy")  # stdout is a StringIO here
+    assert result.code == ExitCode.BAD_INPUT
+    assert list(home.iterdir()) == []  # no store was opened
+    assert "`localize review` needs a terminal" in result.err
+    assert "localize review list" in result.err

@@ -1,0 +1,208 @@
+"""The review app: claims the next item, shows it on its own screen, carries out decisions.
+
+Everything that touches the store or reads images runs in a thread worker; its result
+comes back to the UI thread through `call_from_thread`. One job runs at a time (`busy`),
+so a key pressed twice cannot decide an item twice or open two next items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from config.errors import AppError
+from config.settings import Settings
+from localize import lifecycle, review
+from localize.review_ui.opened import Opened, open_item
+from localize.review_ui.screens import EmptyScreen, ItemScreen
+
+T = TypeVar("T")
+
+
+class ReviewApp(App[None]):
+    """Work through the review queue: one claimed item at a time, decided from the keyboard."""
+
+    CSS_PATH = "review.tcss"
+    TITLE = "localize review"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        store: Engine,
+        settings: Settings | None,
+        *,
+        reviewer: str,
+        shop_id: str | None = None,
+        language: str | None = None,
+        images_root: Path | None = None,
+        lease: timedelta = review.CLAIM,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings
+        self.reviewer = reviewer
+        self.shop_id = shop_id
+        self.language = language
+        self.images_root = images_root
+        self.lease = lease
+        self.skipped: list[int] = []
+        self.current: Opened | None = None  # the item on screen, claimed by this reviewer
+        self.busy = False
+
+    def on_mount(self) -> None:
+        """Open the first item."""
+        self.run_job(self._next, self.show)
+
+    # -- jobs: a store call in a worker, its result handled on the UI thread --------------
+
+    def run_job(self, job: Callable[[], T], then: Callable[[T], None]) -> bool:
+        """Run `job` off the UI thread, then `then(result)` on it; False while another runs."""
+        if self.busy:
+            self.notify("still working on the last key…", timeout=2)
+            return False
+        self.busy = True
+        self._job(job, then)
+        return True
+
+    @work(thread=True, group="store")
+    def _job(self, job: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        try:
+            result = job()
+        except (review.AlreadyDecided, lifecycle.ItemChanged) as exc:
+            # someone decided or changed it first: say who, then take the queue's next
+            # item (this one again, at its new version, if it still waits)
+            self.call_from_thread(self._lost, exc.message)
+        except AppError as exc:
+            self.call_from_thread(self.failed, exc.message)
+        else:
+            self.call_from_thread(self._done, then, result)
+
+    def _done(self, then: Callable[[Any], None], result: Any) -> None:
+        self.busy = False
+        then(result)
+
+    def failed(self, message: str) -> None:
+        """A service error: shown, and the screen stays as it was."""
+        self.busy = False
+        self.notify(message, severity="error", timeout=10)
+        if isinstance(self.screen, ItemScreen):
+            self.screen.say(message, error=True)
+
+    def _lost(self, message: str) -> None:
+        self.busy = False
+        self.notify(message, severity="warning", timeout=10)
+        self.run_job(self._next, self.show)
+
+    # -- the queue ----------------------------------------------------------------------
+
+    def _next(self) -> Opened | None:
+        found = review.claim_next(
+            self.store,
+            reviewer=self.reviewer,
+            shop_id=self.shop_id,
+            language=self.language,
+            skip=self.skipped,
+            lease=self.lease,
+        )
+        return None if found is None else open_item(self.store, found)
+
+    def _release(self) -> None:
+        if self.current is not None:
+            review.release(self.store, self.current.entry.item.id, reviewer=self.reviewer)
+
+    def show(self, opened: Opened | None, status: str = "") -> None:
+        """Put the item on the item screen, or say the queue is empty."""
+        self.current = opened
+        if opened is not None and isinstance(self.screen, ItemScreen):
+            self.screen.show(opened, status)  # refilled in place: the quick path
+            return
+        screen = EmptyScreen(len(self.skipped)) if opened is None else ItemScreen(opened)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+        if status and isinstance(screen, ItemScreen):
+            self.notify(status, timeout=4)
+
+    def decided(self, result: tuple[review.Outcome, Opened | None]) -> None:
+        """A decision went through: show the next item, with what the decision did."""
+        outcome, opened = result
+        for note in outcome.notes:
+            self.notify(f"failed: {note}", severity="error", timeout=10)
+        self.show(opened, outcome.summary())
+
+    # -- decisions (the item screen calls these) ---------------------------------------
+
+    def approve(self, edits: Mapping[str, str], override: str | None = None) -> None:
+        """Approve the item on screen, with the reviewer's edits (an override's reason)."""
+        assert self.current is not None
+        item = self.current.entry.item
+
+        def job() -> tuple[review.Outcome, Opened | None]:
+            outcome = review.approve(
+                self.store,
+                self.settings,
+                item.id,
+                reviewer=self.reviewer,
+                edits=dict(edits) or None,
+                override=override,
+                version=item.version,
+                images_root=self.images_root,
+            )
+            return outcome, self._next()
+
+        self.run_job(job, self.decided)
+
+    def reject(self, reason: str) -> None:
+        """Reject the item on screen, for `reason`."""
+        assert self.current is not None
+        item = self.current.entry.item
+
+        def job() -> tuple[review.Outcome, Opened | None]:
+            outcome = review.reject(
+                self.store, item.id, reviewer=self.reviewer, reason=reason, version=item.version
+            )
+            return outcome, self._next()
+
+        self.run_job(job, self.decided)
+
+    def skip(self) -> None:
+        """Give the item back and show the next one (this one not again in this session)."""
+        assert self.current is not None
+        item_id = self.current.entry.item.id
+
+        def job() -> Opened | None:
+            self._release()
+            self.skipped.append(item_id)
+            return self._next()
+
+        self.run_job(job, self.show)
+
+    def recheck(self, edits: Mapping[str, str]) -> list[dict[str, Any]]:
+        """The item's findings for edited text (called from a worker)."""
+        assert self.current is not None
+        return review.recheck(self.store, self.settings, self.current.entry, edits)
+
+    # -- keys everywhere ---------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Give the item back and leave."""
+        self.busy = False  # quitting wins over a job still running; its claim is released
+        self.run_job(self._release, lambda _: self.exit())
+
+    def action_help(self) -> None:
+        """Show or hide the keys."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()

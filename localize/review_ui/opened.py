@@ -1,0 +1,68 @@
+"""What an item screen shows, gathered off the UI thread: the claimed entry, the item it
+replaces (when its source changed) and its images, read and shrunk for the terminal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image as PILImage
+from sqlalchemy import Engine
+
+from localize import review
+from store.models import LocalizationItem
+
+THUMBNAIL = (480, 480)  # pixels: plenty for a terminal cell grid, quick to read
+
+
+@dataclass
+class Picture:
+    """One listing image: the original beside the captioned one, each with its path."""
+
+    original: str
+    captioned: str | None
+    original_image: PILImage.Image | None = None
+    captioned_image: PILImage.Image | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Opened:
+    """An item as its screen shows it."""
+
+    entry: review.Entry
+    previous: LocalizationItem | None  # the approved translation its new source replaces
+    pictures: list[Picture]
+
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        """The item's findings as stored."""
+        return list(self.entry.item.findings)
+
+
+def load_picture(path: str) -> tuple[PILImage.Image | None, str | None]:
+    """A small RGB copy of a local image, or why there is none."""
+    if "://" in path:
+        return None, f"{path}: remote, not shown"
+    try:
+        with PILImage.open(path) as image:
+            image.draft("RGB", THUMBNAIL)  # JPEG: decode at a fraction of the size
+            small = image.convert("RGB")
+            small.thumbnail(THUMBNAIL)
+            return small, None
+    except (OSError, ValueError, PILImage.DecompressionBombError) as exc:
+        return None, f"{path}: cannot be shown ({type(exc).__name__})"
+
+
+def open_item(store: Engine, entry: review.Entry) -> Opened:
+    """Everything the item's screen needs, read now."""
+    pictures = []
+    for pair in entry.as_dict()["images"]:
+        picture = Picture(pair["original"], pair["captioned"])
+        picture.original_image, problem = load_picture(pair["original"])
+        picture.problems += [problem] if problem else []
+        if pair["captioned"]:
+            picture.captioned_image, problem = load_picture(pair["captioned"])
+            picture.problems += [problem] if problem else []
+        pictures.append(picture)
+    return Opened(entry, review.superseded(store, entry), pictures)

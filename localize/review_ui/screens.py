@@ -1,0 +1,361 @@
+"""The review app's screens: one per item, the field editor, a reason prompt, the empty
+queue. Screens show and ask; the app (ReviewApp) talks to the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from PIL import Image as PILImage
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.worker import get_current_worker
+
+# imported before the app starts: it asks the terminal what it can draw (sixel, kitty...)
+from textual_image.widget import Image
+
+from config.errors import AppError
+from localize import lifecycle
+from localize.review import FIELDS
+from localize.review_ui.opened import Opened, Picture
+from localize.text.checks import field_of
+
+if TYPE_CHECKING:
+    from localize.review_ui.app import ReviewApp
+
+STYLES = {"error": "bold red", "warning": "yellow"}
+
+
+def findings_text(findings: Iterable[Mapping[str, Any]]) -> Text:
+    """Findings one a line, coloured by severity; overrides named."""
+    text = Text()
+    for f in findings:
+        if text:
+            text.append("\n")
+        text.append(f"{f.get('severity', '?')}: ", style=STYLES.get(str(f.get("severity")), "dim"))
+        text.append(f"{f.get('code')}: {f.get('message')}")
+        if f.get("overridden_by"):
+            text.append(f" (overridden by {f['overridden_by']})", style="dim")
+    return text
+
+
+def by_field(findings: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """Findings under the field they concern ('' for the rest)."""
+    grouped: dict[str, list[Mapping[str, Any]]] = {}
+    for f in findings:
+        name = field_of(f)
+        grouped.setdefault(name if name in FIELDS else "", []).append(f)
+    return grouped
+
+
+def recheck_later(
+    screen: Screen[Any], edits: Mapping[str, str], then: Callable[[list[dict[str, Any]]], None]
+) -> None:
+    """Check edited text again in a worker (the newest edit wins), then `then(findings)`."""
+    app: ReviewApp = screen.app  # type: ignore[assignment]
+    edits = dict(edits)
+
+    def job() -> None:
+        try:
+            found = app.recheck(edits)
+        except AppError as exc:
+            app.call_from_thread(app.notify, exc.message, severity="error")
+            return
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(then, found)
+
+    screen.run_worker(job, thread=True, exclusive=True, group="recheck")
+
+
+class ItemScreen(Screen[None]):
+    """One item: each field's source beside its translation, findings, images, position."""
+
+    BINDINGS = [
+        Binding("a", "approve", "Approve"),
+        Binding("e", "edit", "Edit"),
+        Binding("r", "reject", "Reject"),
+        Binding("o", "override", "Override errors"),
+        Binding("s", "skip", "Skip"),
+    ]
+
+    def __init__(self, opened: Opened) -> None:
+        super().__init__()
+        self.opened = opened
+        self.edits: dict[str, str] = {}
+        self.findings: list[dict[str, Any]] = opened.findings
+
+    @property
+    def review_app(self) -> ReviewApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Places for the item's fields, findings and images, top to bottom."""
+        yield Static(id="position")
+        with VerticalScroll(id="body"):
+            yield Static(id="stale")
+            for name in FIELDS:
+                with Horizontal(classes="field"):
+                    source = Static(id=f"{name}-source")
+                    source.border_title = f"{name} · source"
+                    yield source
+                    yield Static(id=f"{name}-translation")
+                yield Static(id=f"{name}-findings", classes="findings")
+            yield Static(id="other-findings", classes="findings")
+            yield Vertical(id="pictures")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Fill in the item."""
+        self.show(self.opened)
+
+    def show(self, opened: Opened, status: str = "") -> None:
+        """Fill the screen with `opened` (the next item reuses the screen: no new layout)."""
+        self.opened, self.edits, self.findings = opened, {}, opened.findings
+        entry = opened.entry
+        item, listing = entry.item, entry.listing
+        self.query_one("#position", Static).update(
+            Text(
+                f"{entry.position} of {entry.waiting} in {item.language}  ·  item {item.id} "
+                f"v{item.version}  ·  {item.shop_id} {listing.product_id} {listing.sku}  ·  "
+                f"reviewer {self.review_app.reviewer}"
+            )
+        )
+        stale = self.query_one("#stale", Static)
+        stale.display = opened.previous is not None
+        if opened.previous is not None:
+            stale.update(self._what_changed())
+        for name in FIELDS:
+            self.query_one(f"#{name}-source", Static).update(Text(getattr(listing, name) or ""))
+            self.query_one(f"#{name}-translation").border_title = f"{name} · {item.language}"
+        self.refresh_text()
+        pictures = self.query_one("#pictures", Vertical)
+        pictures.remove_children()
+        pictures.mount_all(_pictures(opened.pictures))
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        self.say(status)
+
+    def _what_changed(self) -> Text:
+        previous = self.opened.previous
+        assert previous is not None
+        item = self.opened.entry.item
+        text = Text(
+            f"The source changed after item {previous.id} was reviewed (it is stale now). "
+            "Its translation then, where it differs:",
+            style="bold",
+        )
+        for name in FIELDS:
+            before = getattr(previous, name) or ""
+            if before != (getattr(item, name) or ""):
+                text.append(f"\n{name}: ", style="bold")
+                text.append(before)
+        return text
+
+    def refresh_text(self) -> None:
+        """Show the translation (edited where edited) and the findings beside each field."""
+        item = self.opened.entry.item
+        grouped = by_field(self.findings)
+        for name in FIELDS:
+            value = self.edits.get(name, getattr(item, name) or "")
+            widget = self.query_one(f"#{name}-translation", Static)
+            widget.update(Text(value))
+            widget.set_class(name in self.edits, "edited")
+            self.query_one(f"#{name}-findings", Static).update(findings_text(grouped.get(name, [])))
+        self.query_one("#other-findings", Static).update(findings_text(grouped.get("", [])))
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        """A line in the status bar."""
+        status = self.query_one("#status", Static)
+        status.update(Text(message))
+        status.set_class(error, "error")
+
+    def _blocking(self) -> list[dict[str, Any]]:
+        return lifecycle.open_errors(self.findings)
+
+    def action_approve(self) -> None:
+        """Approve (error-level findings block it: edit them away or override)."""
+        errors = self._blocking()
+        if errors:
+            blocked = lifecycle.ApprovalBlocked(self.opened.entry.item.id, errors)
+            self.say(f"{blocked.message} (o)", error=True)
+            return
+        self.say("approving…")
+        self.review_app.approve(self.edits)
+
+    def action_override(self) -> None:
+        """Approve despite the errors, for a reason that is recorded."""
+        if not self._blocking():
+            self.say("nothing to override: no open errors; press a to approve")
+            return
+
+        def chosen(reason: str | None) -> None:
+            if reason:
+                self.say("approving with an override…")
+                self.review_app.approve(self.edits, override=reason)
+
+        self.app.push_screen(ReasonScreen("Approve despite the errors, because:"), chosen)
+
+    def action_reject(self) -> None:
+        """Reject, for a reason."""
+
+        def chosen(reason: str | None) -> None:
+            if reason:
+                self.say("rejecting…")
+                self.review_app.reject(reason)
+
+        self.app.push_screen(ReasonScreen("Reject this translation, because:"), chosen)
+
+    def action_edit(self) -> None:
+        """Edit the translation; it is checked again at once."""
+
+        def saved(edits: dict[str, str] | None) -> None:
+            if edits is None:
+                return
+            self.edits = edits
+            self.refresh_text()
+            self.say("checking the edited text…")
+            recheck_later(self, self.edits, self._rechecked)
+
+        self.app.push_screen(EditScreen(self.opened, self.edits), saved)
+
+    def _rechecked(self, findings: list[dict[str, Any]]) -> None:
+        self.findings = findings
+        self.refresh_text()
+        errors = len(self._blocking())
+        self.say(f"edited: {errors} error(s) still block approval" if errors else "edited: press a")
+
+    def action_skip(self) -> None:
+        """Give the item back; the next one."""
+        self.review_app.skip()
+
+
+def _pictures(pictures: Iterable[Picture]) -> Iterable[Widget]:
+    """Each image: the original beside the captioned one, paths under them."""
+    for n, picture in enumerate(pictures, start=1):
+        pair = [_picture(f"image {n} · original", picture.original, picture.original_image)]
+        if picture.captioned:
+            pair.append(
+                _picture(f"image {n} · captioned", picture.captioned, picture.captioned_image)
+            )
+        yield Horizontal(*pair, classes="pair")
+        if picture.problems:
+            yield Static(Text("\n".join(picture.problems)), classes="problems")
+
+
+def _picture(title: str, path: str, image: PILImage.Image | None) -> Vertical:
+    """One image with its path under it."""
+    box = Vertical(
+        Image(image, classes="image") if image is not None else Static("(not shown)"),
+        Label(Text(path), classes="path"),
+        classes="picture",
+    )
+    box.border_title = title
+    return box
+
+
+class EditScreen(ModalScreen[dict[str, str] | None]):
+    """The translation's fields in editors; findings for the edited text as you type."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Keep the edits"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, opened: Opened, edits: Mapping[str, str]) -> None:
+        super().__init__()
+        self.opened = opened
+        item = opened.entry.item
+        self.original = {name: getattr(item, name) or "" for name in FIELDS}
+        self.start = {**self.original, **edits}
+
+    def compose(self) -> ComposeResult:
+        """Title and caption on a line each; the description as text, tags kept."""
+        with Vertical(id="editor"):
+            yield Label("Edit the translation (ctrl+s keeps it, escape cancels)")
+            yield Input(self.start["title"], id="edit-title", placeholder="title")
+            description = TextArea(self.start["description"], id="edit-description")
+            description.border_title = "description (HTML tags kept as written)"
+            yield description
+            yield Input(self.start["caption"], id="edit-caption", placeholder="caption")
+            yield Static(id="edit-findings", classes="findings")
+        yield Footer()
+
+    def edits(self) -> dict[str, str]:
+        """The fields whose text differs from the item's translation."""
+        now = {
+            "title": self.query_one("#edit-title", Input).value,
+            "description": self.query_one("#edit-description", TextArea).text,
+            "caption": self.query_one("#edit-caption", Input).value,
+        }
+        return {name: text for name, text in now.items() if text != self.original[name]}
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def changed(self) -> None:
+        """Check the edited text again."""
+        recheck_later(self, self.edits(), self.show_findings)
+
+    def show_findings(self, findings: list[dict[str, Any]]) -> None:
+        """The findings for the text as it stands in the editors."""
+        self.query_one("#edit-findings", Static).update(
+            findings_text(findings) or Text("no findings", style="green")
+        )
+
+    def action_save(self) -> None:
+        """Keep the edits (they are written when the item is approved)."""
+        self.dismiss(self.edits())
+
+    def action_cancel(self) -> None:
+        """Leave the text as it was."""
+        self.dismiss(None)
+
+
+class ReasonScreen(ModalScreen[str | None]):
+    """Asks for a reason (a rejection, an override)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, prompt: str) -> None:
+        super().__init__()
+        self.prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        """The prompt and one line for the reason."""
+        with Vertical(id="reason"):
+            yield Label(self.prompt)
+            yield Input(id="reason-input", placeholder="the reason (enter to confirm)")
+            yield Static("", id="reason-hint")
+        yield Footer()
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        """A reason given: done; an empty one is asked for again."""
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+        else:
+            self.query_one("#reason-hint", Static).update("a reason is needed (escape cancels)")
+
+    def action_cancel(self) -> None:
+        """No decision."""
+        self.dismiss(None)
+
+
+class EmptyScreen(Screen[None]):
+    """Nothing (more) to review."""
+
+    def __init__(self, skipped: int) -> None:
+        super().__init__()
+        self.skipped = skipped
+
+    def compose(self) -> ComposeResult:
+        """The message, and the keys."""
+        more = f" ({self.skipped} skipped in this session)" if self.skipped else ""
+        yield Static(f"nothing waits for review{more}; press q to quit", id="empty")
+        yield Footer()

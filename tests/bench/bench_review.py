@@ -1,0 +1,134 @@
+"""`localize review` over 10,000 translated items on SQLite, driven headless (run_test).
+
+Goals: from starting the app to the first item on screen under 1 s; from a decision to
+the next item on screen under 100 ms (median of 20). Prints the figures and their ratio
+to the goals, all measured in this run.
+
+Run from the project's root: .venv/bin/python -m tests.bench.bench_review
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select
+
+from localize.review_ui import ReviewApp
+from localize.review_ui.screens import ItemScreen
+from store.db import open_store, session_scope
+from store.models import ItemState, Listing, LocalizationItem, Shop
+from tests.localize.images import photo
+
+ITEMS, DECISIONS = 10_000, 20
+FIRST_GOAL, NEXT_GOAL = 1.0, 0.100
+TITLE = "ACME 不锈钢真空保温杯 500ml 大容量 户外运动"
+
+
+def build(root: Path) -> Engine:
+    """A store with ITEMS translated items, each with an original and a captioned image."""
+    original, captioned = root / "original.jpg", root / "captioned.jpg"
+    photo(seed=0).save(original)
+    photo(seed=40).save(captioned)
+    store = open_store(f"sqlite:///{root / 'store.db'}")
+    with session_scope(store) as s:
+        s.add(Shop(id="acme-th", market="TH", timezone="Asia/Bangkok"))
+        s.flush()
+        s.execute(
+            insert(Listing),
+            [
+                {
+                    "shop_id": "acme-th",
+                    "product_id": f"p{n}",
+                    "title": TITLE,
+                    "description": "<p>保温 12 小时。</p>",
+                    "caption": "包邮",
+                    "images": [str(original)],
+                    "source_hash": "h",
+                }
+                for n in range(ITEMS)
+            ],
+        )
+        ids = s.exec(select(Listing.id).order_by(Listing.id)).all()  # type: ignore[call-overload]
+        s.execute(
+            insert(LocalizationItem),
+            [
+                {
+                    "listing_id": listing_id,
+                    "shop_id": "acme-th",
+                    "language": "th",
+                    "source_hash": "h",
+                    "state": ItemState.TRANSLATED.value,
+                    "title": "กระบอกน้ำสุญญากาศสแตนเลส ACME 500ml ความจุขนาดใหญ่",
+                    "description": "<p>เก็บความร้อน 12 ชั่วโมง</p>",
+                    "caption": "ส่งฟรี",
+                    "images": [str(captioned)],
+                    "findings": [],
+                    "origins": {},
+                }
+                for (listing_id,) in ids
+            ],
+        )
+    return store
+
+
+async def on_screen(app: ReviewApp, after: int | None) -> int:
+    """Wait until an item other than `after` is on the screen and the screen has been
+    painted since."""
+    while True:
+        screen = app.screen
+        if isinstance(screen, ItemScreen) and screen.is_mounted:
+            shown = screen.opened.entry.item.id
+            if shown != after and screen.query("#title-translation"):
+                painted = asyncio.Event()
+                screen.call_after_refresh(painted.set)
+                await painted.wait()
+                return shown
+        await asyncio.sleep(0.0005)
+
+
+async def measure(store: Engine) -> tuple[float, list[float]]:
+    """Seconds to the first item; seconds from each decision to the next item."""
+    app = ReviewApp(store, None, reviewer="bench")
+    started = time.perf_counter()
+    async with app.run_test(size=(180, 60)) as pilot:
+        shown = await on_screen(app, None)
+        first = time.perf_counter() - started
+        nexts = []
+        for _ in range(DECISIONS):
+            started = time.perf_counter()
+            app.simulate_key("a")
+            shown = await on_screen(app, shown)
+            nexts.append(time.perf_counter() - started)
+        await pilot.press("q")  # gives the claim back, then exits
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    return first, nexts
+
+
+def main() -> None:
+    """Build the store, time the app, print figures and ratios."""
+    with tempfile.TemporaryDirectory() as tmp:
+        began = time.perf_counter()
+        store = build(Path(tmp))
+        print(f"store: {ITEMS} translated items built in {time.perf_counter() - began:.1f} s")
+        first, nexts = asyncio.run(measure(store))
+        median = statistics.median(nexts)
+        print(
+            f"first item on screen: {first * 1000:.0f} ms "
+            f"(goal {FIRST_GOAL * 1000:.0f} ms; ratio {first / FIRST_GOAL:.2f})"
+        )
+        print(
+            f"decision to next item: median {median * 1000:.1f} ms of {len(nexts)}, "
+            f"max {max(nexts) * 1000:.1f} ms "
+            f"(goal {NEXT_GOAL * 1000:.0f} ms; ratio {median / NEXT_GOAL:.2f})"
+        )
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

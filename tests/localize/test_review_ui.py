@@ -1,0 +1,296 @@
+"""The review queue's terminal UI, driven by keys through Textual's Pilot on a real store;
+each decision is checked in the store afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from config.settings import load
+from localize.review_ui import ReviewApp
+from localize.review_ui.screens import EditScreen, EmptyScreen, ItemScreen
+from store.db import open_store, read_scope
+from store.models import ItemState, LocalizationItem, ReviewDecision, TranslationMemory
+from tests.localize.test_review import listed, queued  # noqa: F401  (fixtures)
+
+Script = Callable[[Pilot[None]], Awaitable[None]]
+
+
+def drive(app: ReviewApp, script: Script) -> None:
+    """Run the app headless, play `script` against it; the app must have quit by the end."""
+
+    async def main() -> None:
+        async with app.run_test(size=(180, 60)) as pilot:
+            await settle(pilot)
+            await script(pilot)
+            await settle(pilot)
+            assert not app.is_running, "the script should end by quitting"
+
+    asyncio.run(main())
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Until the workers are done and what they sent back is on screen."""
+    app = pilot.app
+    while True:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not app.busy and not any(w.is_running for w in app.workers):  # type: ignore[attr-defined]
+            return
+
+
+async def answer(pilot: Pilot[Any], reason: str) -> None:
+    """Fill in the reason prompt and confirm it."""
+    pilot.app.screen.query_one("#reason-input", Input).value = reason
+    await press(pilot, "enter")
+
+
+async def press(pilot: Pilot[Any], *keys: str) -> None:
+    """Press keys, then settle."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+def shown(pilot: Pilot[Any]) -> LocalizationItem:
+    """The item on screen."""
+    screen = pilot.app.screen
+    assert isinstance(screen, ItemScreen), type(screen)
+    return screen.opened.entry.item
+
+
+def text_of(pilot: Pilot[Any], selector: str) -> str:
+    """A Static's text on the current screen."""
+    return str(pilot.app.screen.query_one(selector, Static).render())
+
+
+def item(db_url: str, item_id: int) -> LocalizationItem:
+    """The item as stored now."""
+    with read_scope(open_store(db_url)) as s:
+        found = s.get(LocalizationItem, item_id)
+    assert found is not None
+    return found
+
+
+def decisions(db_url: str) -> list[tuple[int, str, str, str]]:
+    """(item, reviewer, decision, reason) for every recorded decision."""
+    with read_scope(open_store(db_url)) as s:
+        rows = s.exec(select(ReviewDecision).order_by(ReviewDecision.id)).all()
+    return [(d.item_id, d.reviewer, d.decision, d.reason) for d in rows]
+
+
+def test_approve_skip_and_quit_each_leave_the_store_right(queued) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]  # p1 ms, p1 en, p2 ms, p2 en
+    app = ReviewApp(open_store(db_url), None, reviewer="ploy")
+    seen: list[int] = []
+
+    async def script(pilot: Pilot[None]) -> None:
+        first = shown(pilot)
+        assert first.id == ids[0] and item(db_url, ids[0]).claimed_by == "ploy"
+        assert text_of(pilot, "#position").startswith("1 of 2 in ms")
+        assert text_of(pilot, "#title-source").startswith("ACME 不锈钢")
+        assert text_of(pilot, "#title-translation").startswith("acme ")
+        await press(pilot, "s")  # skip: released, and the next item claimed
+        assert item(db_url, ids[0]).claimed_by is None
+        seen.append(shown(pilot).id)
+        await press(pilot, "a")
+        seen.append(shown(pilot).id)
+        assert text_of(pilot, "#position").startswith("2 of 2 in ms")
+        assert "title_length" in text_of(pilot, "#title-findings")  # beside the title
+        await press(pilot, "question_mark")
+        assert pilot.app.screen.query("HelpPanel")  # the keys, from BINDINGS
+        await press(pilot, "question_mark")
+        assert not pilot.app.screen.query("HelpPanel")
+        await press(pilot, "q")
+
+    drive(app, script)
+    assert seen == [ids[1], ids[2]]
+    assert item(db_url, ids[1]).state == ItemState.APPROVED
+    assert decisions(db_url) == [(ids[1], "ploy", "approve", "")]
+    for n in (0, 2, 3):  # skipped, quit on, never opened: all waiting and free
+        assert (item(db_url, ids[n]).state, item(db_url, ids[n]).claimed_by) == ("translated", None)
+
+
+def test_edit_then_approve_blocked_errors_and_an_override(queued, home: Path, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]
+    captioned = Path(listed(run)[0]["images"][1]["captioned"])
+    before = captioned.read_bytes()
+    app = ReviewApp(
+        open_store(db_url),
+        load(tmp_path / "shops.toml"),
+        reviewer="ploy",
+        language="ms",
+        images_root=home / "images",
+    )
+    title = "Botol termos keluli tahan karat ACME 500ml untuk sukan luar"
+
+    async def script(pilot: Pilot[None]) -> None:
+        assert shown(pilot).id == ids[0]
+        await press(pilot, "e")
+        editor = pilot.app.screen
+        assert isinstance(editor, EditScreen)
+        editor.query_one("#edit-title", Input).value = "Pendek"  # too short: an error at once
+        await settle(pilot)
+        assert "title_length" in text_of(pilot, "#edit-findings")
+        editor.query_one("#edit-title", Input).value = title
+        editor.query_one("#edit-caption", Input).value = "Percuma pos"
+        await settle(pilot)
+        assert "title_length" not in text_of(pilot, "#edit-findings")
+        await press(pilot, "ctrl+s")
+        assert text_of(pilot, "#title-translation") == title
+        await press(pilot, "a")
+        short = shown(pilot)
+        assert short.id == ids[2]
+        await press(pilot, "a")  # an error stands: nothing is decided
+        assert "title_length" in text_of(pilot, "#status") and shown(pilot).id == ids[2]
+        await press(pilot, "o")
+        await answer(pilot, "brand name")
+        assert isinstance(pilot.app.screen, EmptyScreen)
+        assert "nothing waits for review" in text_of(pilot, "#empty")
+        await press(pilot, "q")
+
+    drive(app, script)
+    edited = item(db_url, ids[0])
+    assert (edited.state, edited.title, edited.caption) == ("approved", title, "Percuma pos")
+    assert captioned.read_bytes() != before  # drawn again for the new caption
+    overridden = item(db_url, ids[2])
+    assert overridden.state == "approved"
+    assert [f["override_reason"] for f in overridden.findings if f.get("overridden_by")] == [
+        "brand name"
+    ]
+    assert decisions(db_url) == [
+        (ids[0], "ploy", "edit", ""),
+        (ids[0], "ploy", "approve", ""),
+        (ids[2], "ploy", "override", "brand name"),
+    ]
+    with read_scope(open_store(db_url)) as s:
+        human = s.exec(select(TranslationMemory).where(TranslationMemory.quality == "human"))
+        remembered = {(m.target_lang, m.target_text) for m in human}
+    assert remembered == {("ms", title), ("ms", "Percuma pos")}
+
+
+def test_reject_with_a_reason_and_someone_deciding_first_is_shown(queued) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]
+    store = open_store(db_url)
+    app = ReviewApp(store, None, reviewer="ploy", language="en")
+
+    async def script(pilot: Pilot[None]) -> None:
+        assert shown(pilot).id == ids[1]
+        await press(pilot, "r", "enter")  # an empty reason is asked for again
+        assert "a reason is needed" in text_of(pilot, "#reason-hint")
+        await pilot.press(*"quite")  # typed into the prompt: q does not quit here
+        await answer(pilot, "wrong tone")
+        assert shown(pilot).id == ids[3]
+        run("review", "reject", str(ids[3]), "--reviewer", "nok", "--reason", "mine")
+        await press(pilot, "o")  # its errors are overridden... but nok decided first
+        await answer(pilot, "ok")
+        assert isinstance(pilot.app.screen, EmptyScreen)
+        await press(pilot, "q")
+
+    drive(app, script)
+    assert item(db_url, ids[1]).state == "rejected"
+    assert item(db_url, ids[3]).state == "rejected"
+    assert decisions(db_url) == [
+        (ids[1], "ploy", "reject", "wrong tone"),
+        (ids[3], "nok", "reject", "mine"),
+    ]
+    notices = [n.message for n in app._notifications]
+    assert any(f"item {ids[3]} was already rejected by nok at" in m for m in notices), notices
+
+
+class Tmux:
+    """A tmux server of our own (its socket in `folder`) running one command in a 200x50 pane."""
+
+    def __init__(self, command: list[str], env: dict[str, str], folder: Path) -> None:
+        self.socket = str(folder / "tmux.sock")
+        shell = f"{shlex.join(command)}; echo EXITED $?; sleep 60"
+        self.tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", "review", shell, env=env)
+
+    def tmux(self, *args: str, env: dict[str, str] | None = None) -> str:
+        """Run a tmux command against our server."""
+        done = subprocess.run(
+            ["tmux", "-S", self.socket, "-f", "/dev/null", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        return done.stdout
+
+    def wait_for(self, *texts: str, deadline: float = 30.0) -> str:
+        """The pane's text once all `texts` show in it (polled; fails at the deadline)."""
+        until = time.monotonic() + deadline
+        while True:
+            screen = self.tmux("capture-pane", "-p", "-t", "review")
+            if all(text in screen for text in texts):
+                return screen
+            assert time.monotonic() < until, f"{texts!r} never showed:\n{screen}"
+            time.sleep(0.05)
+
+    def keys(self, *keys: str) -> None:
+        """Type keys into the pane."""
+        self.tmux("send-keys", "-t", "review", *keys)
+
+    def stop(self) -> None:
+        """Stop our server (and whatever still runs in it)."""
+        subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_in_a_real_terminal_approve_one_and_quit(queued, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]
+    program = Path(sys.executable).with_name("localize")
+    command = [str(program), "review", "--reviewer", "ploy", "--db", db_url]
+    command += ["--config", str(tmp_path / "shops.toml")]
+    env = {**os.environ, "SHOPBOT_HOME": str(home), "TERM": "xterm-256color"}
+    pane = Tmux(command, env, tmp_path)
+    try:
+        pane.wait_for("1 of 2 in ms", f"item {ids[0]} ", "ACME 不锈钢", "Approve", "captioned")
+        pane.keys("a")
+        pane.wait_for("1 of 2 in en", f"item {ids[1]} ", f"item {ids[0]}: approve (approved")
+        pane.keys("q")
+        pane.wait_for("EXITED 0")
+    finally:
+        pane.stop()
+    assert decisions(db_url) == [(ids[0], "ploy", "approve", "")]
+    assert (item(db_url, ids[1]).state, item(db_url, ids[1]).claimed_by) == ("translated", None)
+
+
+def test_a_changed_source_shows_what_was_approved_before(queued, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    run, db_url = queued
+    first = listed(run)[0]
+    assert run("review", "approve", str(first["id"]), "--reviewer", "nok").code == 0
+    listings = tmp_path / "listings.csv"
+    listings.write_text(listings.read_text().replace("户外运动", "户外运动 新款"), encoding="utf-8")
+    assert run("listings", "import", str(listings), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    assert item(db_url, first["id"]).state == ItemState.STALE
+    app = ReviewApp(open_store(db_url), None, reviewer="ploy", language="ms", shop_id="acme-my")
+
+    async def script(pilot: Pilot[None]) -> None:
+        assert not pilot.app.screen.query_one("#stale").display  # p2: a first translation
+        await press(pilot, "s")
+        assert shown(pilot).listing_id == item(db_url, first["id"]).listing_id
+        stale = text_of(pilot, "#stale")
+        assert f"after item {first['id']} was reviewed" in stale
+        assert first["fields"]["title"]["translation"] in stale
+        await press(pilot, "q")
+
+    drive(app, script)
