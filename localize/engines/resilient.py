@@ -71,6 +71,7 @@ class ResilientEngine:
     concurrency: int = 4
     pause: Callable[[float], None] = time.sleep
     calls: int = 0  # engine calls made, for summaries and benchmarks
+    down: str | None = None  # why the engine was given up on: the rest of the run skips it
     _slots: threading.BoundedSemaphore = field(init=False)
     _pool: ThreadPoolExecutor = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -104,6 +105,8 @@ class ResilientEngine:
 
         if not text.strip():
             return text
+        if self.down is not None:  # every try of an earlier text failed: don't wait again
+            raise EngineError(self.name, f"not tried: it gave up on an earlier text ({self.down})")
         late = f"no answer within {self.timeout:g} s"
         last = "no attempt made"
         for attempt in range(self.retries + 1):
@@ -124,6 +127,10 @@ class ResilientEngine:
                 raise EngineError(self.name, last)
             if attempt < self.retries:
                 self.pause(min(0.5 * 2**attempt, 8.0))
+        # Silent, refusing or overloaded through every try: the next text would wait as long
+        # for the same answer. It is skipped for the rest of this run (the fallback, if any,
+        # takes over; failed items are tried again by the next run).
+        self.down = last
         raise EngineError(self.name, f"gave up after {self.retries + 1} tries: {last}")
 
     def close(self) -> None:

@@ -17,6 +17,7 @@ from localize.text import memory
 from store.db import read_scope, session_scope
 from store.models import Quality, TranslationMemory
 
+BATCH = 500  # pairs per transaction (a fraction of a second of SQLite's write lock)
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -107,32 +108,45 @@ def import_tmx(
         raise BadInput(f"{path}: a TMX file needs <header> and <body>")
     default_src = header.get("srclang", "")
     result = TmxImport()
-    with session_scope(engine) as session:
-        for n, tu in enumerate(body.iter("tu"), start=1):
-            place = Place(str(path), item=n, kind="tu")
-            unit = _unit(tu, default_src, catalog)
-            if isinstance(unit, str):
-                result.skipped.append(place.problem(unit))
-                continue
-            if unit.left_out:
-                result.skipped.append(place.problem("; ".join(unit.left_out) + "; left out"))
-            props = {p.get("type"): (p.text or "") for p in tu.findall("prop")}
-            tu_quality = props.get("x-quality")
-            if tu_quality not in (Quality.HUMAN, Quality.MACHINE):
-                tu_quality = quality
-            for lang, text in unit.targets.items():
-                memory.remember(
-                    session,
-                    scope=scope,
-                    source_lang=unit.source_lang,
-                    target_lang=lang,
-                    source=unit.source,
-                    target=text,
-                    quality=tu_quality,
-                    origin=props.get("x-origin") or "tmx",
-                )
-                result.stored += 1
+    batch: list[dict[str, str]] = []
+    for n, tu in enumerate(body.iter("tu"), start=1):
+        place = Place(str(path), item=n, kind="tu")
+        unit = _unit(tu, default_src, catalog)
+        if isinstance(unit, str):
+            result.skipped.append(place.problem(unit))
+            continue
+        if unit.left_out:
+            result.skipped.append(place.problem("; ".join(unit.left_out) + "; left out"))
+        props = {p.get("type"): (p.text or "") for p in tu.findall("prop")}
+        tu_quality = props.get("x-quality")
+        if tu_quality not in (Quality.HUMAN, Quality.MACHINE):
+            tu_quality = quality
+        batch += [
+            {
+                "source_lang": unit.source_lang,
+                "target_lang": lang,
+                "source": unit.source,
+                "target": text,
+                "quality": tu_quality,
+                "origin": props.get("x-origin") or "tmx",
+            }
+            for lang, text in unit.targets.items()
+        ]
+        if len(batch) >= BATCH:
+            result.stored += _store(engine, scope, batch)
+            batch = []
+    result.stored += _store(engine, scope, batch)
     return result
+
+
+def _store(engine: Engine, scope: str, batch: list[dict[str, str]]) -> int:
+    """One short transaction of pairs: a long import never holds the write lock for long,
+    and a killed one has kept what it committed (a re-run rewrites the same rows)."""
+    if batch:
+        with session_scope(engine) as session:
+            for pair in batch:
+                memory.remember(session, scope=scope, **pair)
+    return len(batch)
 
 
 def export_tmx(engine: Engine, path: Path, *, scope: str) -> int:

@@ -177,3 +177,15 @@ def test_the_command_ends_and_the_process_exits_by_tries_times_timeout(
         took = time.monotonic() - started
     assert done.returncode == 1 and "gave up after 2 tries: no answer within 1 s" in done.stderr
     assert took < 2 * 1 + 0.5 + 2 + 1.5  # tries x timeout + backoff + 2 s (+ start-up)
+
+
+def test_an_engine_given_up_on_is_not_waited_for_again_in_the_same_run() -> None:
+    with serve({"/translate": lambda r: Reply(200, {}, delay=60)}) as srv:
+        e = engine(srv.url, timeout=0.2, retries=1)
+        with pytest.raises(EngineError, match="gave up after 2 tries"):
+            e.translate("杯", "zh", "th")
+        started, asked = time.monotonic(), len(srv.requests)
+        with pytest.raises(EngineError, match="not tried: it gave up on an earlier text"):
+            e.translate("盖", "zh", "th")
+        assert time.monotonic() - started < 0.1 and len(srv.requests) == asked
+        e.close()
