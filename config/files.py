@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import re
 import stat
 from datetime import datetime, tzinfo
@@ -181,7 +182,6 @@ def _in_range(moment: datetime) -> datetime:
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `path` whole or not at all (a temporary file beside it, renamed into place),
     with the permissions the umask gives any new file."""
-    import os
     import secrets
 
     # Not mkstemp: its files are 0600, unreadable to a team sharing the folder. A fresh
@@ -195,3 +195,27 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def save_file(path: Path, data: bytes) -> None:
+    """`write_atomically`, with what can go wrong on the user's side (a folder named as the
+    file, a missing folder, a name too long, no permission, a full disk) a BadInput naming
+    the path."""
+    try:
+        write_atomically(path, data)
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot write it: {_write_problem(path, exc)}") from None
+
+
+def _write_problem(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the name is too long for this system"
+    if isinstance(exc, IsADirectoryError) or os.path.isdir(path):
+        return "it is a folder; give a file name"
+    if isinstance(exc, FileNotFoundError):
+        return f"the folder {path.parent} does not exist; create it first"
+    if isinstance(exc, NotADirectoryError):
+        return "a part of its folder is a file, not a folder"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return str(exc.strerror or exc)

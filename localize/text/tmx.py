@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from config.errors import BadInput, UnknownLanguage
-from config.files import read_bytes, write_atomically
+from config.files import read_bytes, save_file
 from config.markets import MarketCatalog, load_markets
 from config.tables import Place, RowProblem
 from localize.text import memory
@@ -185,5 +185,5 @@ def export_tmx(engine: Engine, path: Path, *, scope: str) -> int:
             tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
             ET.SubElement(tuv, "seg").text = text
     ET.indent(root)
-    write_atomically(path, ET.tostring(root, encoding="utf-8", xml_declaration=True))
+    save_file(path, ET.tostring(root, encoding="utf-8", xml_declaration=True))
     return len(rows)

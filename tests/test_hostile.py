@@ -1,0 +1,284 @@
+"""Every command against a corpus of hostile arguments and files, on both stores: each ends
+with exit 0, 1 or 2 (never 3, "a bug"), and a refusal names the input it refuses."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from PIL import Image
+
+SHOPS = (
+    '[[shops]]\nid = "acme-th"\nmarket = "TH"\nalert_language = "en"\n'
+    '[shops.translation]\nengine = "libre"\nurl = "http://127.0.0.1:9/"\n'
+    'api_key_env = "LIBRE_KEY"\nretries = 0\ntimeout = 1\n'
+    '[shops.publish]\nexport_dir = "export-is-a-file"\n'
+)
+VIDEOS_HEADER = "id,posted_at,products,title\n"
+LISTINGS_HEADER = "product_id,title,images\n"
+
+
+def files(root: Path) -> dict[str, Path]:
+    """Hostile files, by name."""
+    root.mkdir(exist_ok=True)
+    made: dict[str, Path] = {}
+
+    def put(name: str, data: bytes | str) -> None:
+        path = root / name
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        made[name] = path
+
+    (root / "a-folder").mkdir(exist_ok=True)
+    made["folder"] = root / "a-folder"
+    made["missing"] = root / "missing" / "dir" / "x.csv"
+    put("empty.csv", b"")
+    put("header.csv", VIDEOS_HEADER)
+    put("gbk.csv", (VIDEOS_HEADER + "1,2026-11-24 20:00,P1,保温杯开箱\n").encode("gb18030"))
+    put("cp1252.csv", (VIDEOS_HEADER + "1,2026-11-24 20:00,P1,Café crème\n").encode("cp1252"))
+    put("utf16.csv", (VIDEOS_HEADER + "1,2026-11-24 20:00,P1,x\n").encode("utf-16"))
+    put("nul.csv", VIDEOS_HEADER + "1,2026-11-24 20:00,P1,a\x00b\n")
+    put("quote.csv", VIDEOS_HEADER + '1,2026-11-24 20:00,P1,"open\n2,2026-11-24 21:00,P1,x\n')
+    put("long.csv", VIDEOS_HEADER + "1,2026-11-24 20:00,P1," + "x" * 200_000 + "\n")
+    put("dup.csv", VIDEOS_HEADER + "1,2026-11-24 20:00,P1,a\n1,2026-11-24 21:00,P1,b\n")
+    put("dates.csv", VIDEOS_HEADER + "1,0001-01-01T00:00,P1,a\n2,9999-12-31T23:59+14:00,,b\n")
+    put("listings.csv", LISTINGS_HEADER + "p1,保温杯,../../../etc/passwd\np1,again,\n")
+    put("deep.json", "[" * 100_000 + "]" * 100_000)
+    put("types.json", json.dumps([{"product_id": True, "title": ["x"]}, 7, None]))
+    put("glossary.csv", "term,language,target,pattern\n(a|aa)+$,,,true\nACME,xx,,\n,th,x,\n")
+    put("notxml.tmx", "<tmx><header")
+    put(
+        "entities.tmx",
+        '<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa">]>'
+        '<tmx version="1.4"><header srclang="zh-CN"/><body><tu><tuv xml:lang="th"><seg>&a;'
+        "</seg></tuv></tu></body></tmx>",
+    )
+    put("shops-gbk.toml", SHOPS.replace('"en"', '"en"  # 中文注释').encode("gb18030"))
+    put("shops-typo.toml", SHOPS + "[shops.transation]\nengine = 1\n")
+    put("shops-inf.toml", SHOPS.replace('alert_language = "en"', "repeat_interval_hours = inf"))
+    put("not-an-image.jpg", b"\xff\xd8\xff\xe0 truncated")
+    Image.new("RGB", (10, 10)).save(root / "tiny.png")
+    made["tiny.png"] = root / "tiny.png"
+    Image.new("RGB", (800, 800), (200, 30, 30)).save(root / "ok.jpg")
+    made["ok.jpg"] = root / "ok.jpg"
+    os.mkfifo(root / "fifo.csv")
+    made["fifo"] = root / "fifo.csv"
+    put("export-is-a-file", "not a folder")
+    return made
+
+
+def corpus(f: dict[str, Path], tmp: Path) -> list[tuple[str, list[str], str]]:
+    """(program, arguments, what the message must name) for each hostile call."""
+    cases: list[tuple[str, list[str], str]] = []
+    for name in (
+        "folder",
+        "missing",
+        "empty.csv",
+        "header.csv",
+        "gbk.csv",
+        "cp1252.csv",
+        "utf16.csv",
+        "nul.csv",
+        "quote.csv",
+        "long.csv",
+        "dup.csv",
+        "dates.csv",
+        "fifo",
+        "deep.json",
+        "types.json",
+    ):
+        path = str(f[name])
+        cases.append(("cadence", ["videos", "import", path, "--shop", "acme-th"], path))
+        cases.append(("localize", ["listings", "import", path, "--shop", "acme-th"], path))
+    for name in ("folder", "missing", "glossary.csv", "gbk.csv", "fifo"):
+        cases.append(("localize", ["glossary", "import", str(f[name])], str(f[name])))
+    for name in ("folder", "missing", "notxml.tmx", "entities.tmx", "fifo", "empty.csv"):
+        cases.append(("localize", ["memory", "import", str(f[name])], str(f[name])))
+    cases += [
+        (
+            "localize",
+            ["listings", "import", str(f["listings.csv"]), "--shop", "acme-th"],
+            "etc/passwd",
+        ),
+        ("localize", ["memory", "export", str(f["folder"])], str(f["folder"])),
+        ("localize", ["memory", "export", str(tmp / "nope" / "dir" / "x.tmx")], "x.tmx"),
+        ("localize", ["memory", "export", str(tmp / ("n" * 300 + ".tmx"))], "n" * 40),
+        ("cadence", ["status", "--as-of", "9999-12-31T23:59:59+14:00"], "9999"),
+        ("cadence", ["status", "--as-of", "0001-01-01T00:00:00+00:00"], "0001"),
+        ("cadence", ["status", "--as-of", "tomorrow"], "tomorrow"),
+        ("cadence", ["history", "--shop", "acme-th", "--as-of", "2026-13-45T00:00Z"], "2026-13"),
+        ("cadence", ["status", "--shop", "nope"], "nope"),
+        (
+            "cadence",
+            [
+                "videos",
+                "add",
+                "--shop",
+                "acme-th",
+                "--id",
+                "",
+                "--posted-at",
+                "2026-11-24T10:00+07:00",
+            ],
+            "--id",
+        ),
+        (
+            "cadence",
+            ["videos", "add", "--shop", "acme-th", "--id", "v", "--posted-at", "yesterday"],
+            "yesterday",
+        ),
+        (
+            "cadence",
+            [
+                "videos",
+                "add",
+                "--shop",
+                "acme-th",
+                "--id",
+                "v",
+                "--posted-at",
+                "2026/11/26 21:00",
+                "--cover",
+                str(f["folder"]),
+            ],
+            str(f["folder"]),
+        ),
+        ("cadence", ["videos", "sync", "--shop", "acme-th"], "acme-th"),
+        ("cadence", ["alerts", "--shop", "nope", "--json"], "nope"),
+        ("localize", ["text", "杯", "--to", "xx"], "xx"),
+        ("localize", ["text", "杯", "--to", "th", "--from", "klingon"], "klingon"),
+        ("localize", ["text", "杯", "--to", "th", "--field", "price"], "price"),
+        ("localize", ["glossary", "add", "(a|aa)+$", "--pattern"], "(a|aa)+$"),
+        ("localize", ["glossary", "add", "[", "--pattern"], "["),
+        ("localize", ["glossary", "add", "x", "--as", "y"], "--to"),
+        ("localize", ["glossary", "remove", "never-added"], "never-added"),
+        (
+            "localize",
+            [
+                "image",
+                str(f["not-an-image.jpg"]),
+                "-o",
+                str(tmp / "o.jpg"),
+                "--to",
+                "th",
+                "--caption",
+                "ส่งฟรี",
+            ],
+            "not-an-image.jpg",
+        ),
+        (
+            "localize",
+            [
+                "image",
+                str(f["tiny.png"]),
+                "-o",
+                str(tmp / "o.jpg"),
+                "--to",
+                "th",
+                "--caption",
+                "ส่งฟรี",
+            ],
+            "tiny.png",
+        ),
+        (
+            "localize",
+            [
+                "image",
+                str(f["ok.jpg"]),
+                "-o",
+                str(tmp / "o.bmp"),
+                "--to",
+                "th",
+                "--caption",
+                "ส่งฟรี",
+            ],
+            "o.bmp",
+        ),
+        (
+            "localize",
+            [
+                "image",
+                str(f["ok.jpg"]),
+                str(f["ok.jpg"]),
+                "-o",
+                str(f["empty.csv"]),
+                "--to",
+                "th",
+                "--caption",
+                "x",
+            ],
+            "empty.csv",
+        ),
+        (
+            "localize",
+            ["image", str(f["folder"]), "-o", str(tmp / "o.jpg"), "--to", "th", "--caption", "x"],
+            "a-folder",
+        ),
+        (
+            "localize",
+            [
+                "image",
+                str(f["ok.jpg"]),
+                "-o",
+                str(tmp / "o.jpg"),
+                "--to",
+                "th",
+                "--caption",
+                "\u2063",
+            ],
+            "caption",
+        ),
+        ("localize", ["run", "--shop", "nope"], "nope"),
+        ("localize", ["review", "show", "999999"], "999999"),
+        ("localize", ["review", "approve", "999999", "--reviewer", "x"], "999999"),
+        ("localize", ["review", "reject", "1", "--reviewer", "x", "--reason", " "], "reason"),
+        ("localize", ["review", "list", "--state", "done"], "done"),
+        ("localize", ["review"], "terminal"),
+        ("localize", ["publish", "--shop", "acme-th", "--json"], ""),
+        ("localize", ["publish", "--shop", "nope", "--json"], "nope"),
+    ]
+    return cases
+
+
+def test_every_command_survives_the_corpus(cli, tmp_path: Path, db_url: str, summary_line) -> None:  # type: ignore[no-untyped-def]
+    f = files(tmp_path / "in")
+    shops = tmp_path / "shops.toml"
+    shops.write_text(SHOPS, encoding="utf-8")
+    (tmp_path / "export-is-a-file").write_text("x", encoding="utf-8")
+    bad_configs = [f["shops-gbk.toml"], f["shops-typo.toml"], f["shops-inf.toml"], f["folder"]]
+    calls = [
+        (p, [*a, "--config", str(shops), "--db", db_url], n) for p, a, n in corpus(f, tmp_path)
+    ]
+    calls += [
+        (p, [*a, "--config", str(c), "--db", db_url], str(c))
+        for c in bad_configs
+        for p, a in (("cadence", ["status"]), ("localize", ["run", "--shop", "acme-th"]))
+    ]
+    calls += [
+        ("cadence", ["status", "--config", str(shops), "--db", db], shown)
+        for db, shown in (
+            ("sqlite://", "in-memory"),
+            ("garbage://x", "garbage"),
+            ("not a url", "not a url"),
+            (f"sqlite:///{f['folder']}", "a-folder"),
+            ("postgresql://nobody:hunter2@127.0.0.1:1/x", "127.0.0.1"),
+        )
+    ]
+    problems = []
+    for program, args, named in calls:
+        result = cli(program, *args, environ={"LIBRE_KEY": "k"})
+        if result.code not in (0, 1, 2):
+            problems.append(f"{program} {args[:4]}: exit {result.code}\n{result.err[-800:]}")
+        elif result.code and named and named not in result.err:
+            problems.append(
+                f"{program} {args[:4]}: exit {result.code}, does not name {named!r}: "
+                f"{result.err[-300:]}"
+            )
+        if "hunter2" in result.err + result.out:
+            problems.append(f"{program} {args[:4]}: printed a password")
+        if "--json" in args and result.out.strip():
+            json.loads(result.out)  # one JSON document, also on failure
+    summary_line(f"hostile corpus: {len(calls)} calls per store")
+    assert problems == [], "\n\n".join(problems)
+    leftovers = [p for p in tmp_path.rglob("*") if p.name.endswith((".part", ".download"))]
+    assert leftovers == []
