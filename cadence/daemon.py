@@ -106,7 +106,7 @@ class Daemon:
         t, i = done.text, done.images
         return (
             f"{t.translated} translated, {t.failed} failed, {i.images} image(s) captioned; "
-            f"{done.waiting} wait for review"
+            f"{done.waiting} item(s) wait for review: localize review --shop {self.shop.id}"
         )
 
     def publish(self) -> str:
