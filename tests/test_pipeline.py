@@ -66,7 +66,10 @@ def prepare(tmp_path: Path, db_url: str, config: Path) -> None:
 
     call(LOCALIZE, "listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my")
     first = call(CADENCE, "daemon", "--shop", "acme-my", "--once")
-    assert "localize: 2 translated" in first.stderr and "2 item(s) wait for review: localize review" in first.stderr
+    assert (
+        "localize: 2 translated" in first.stderr
+        and "2 item(s) wait for review: localize review" in first.stderr
+    )
     queue = json.loads(call(LOCALIZE, "review", "list", "--json").stdout)
     for row in queue:
         assert Path(row["images"][1]["captioned"]).is_file()
