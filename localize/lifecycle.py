@@ -41,7 +41,7 @@ TRANSITIONS: dict[ItemState, frozenset[ItemState]] = {
 STALE_FROM = frozenset(s for s, targets in TRANSITIONS.items() if S.STALE in targets)
 # What `localize run` (re)translates, and what waits for a reviewer.
 TO_TRANSLATE = (S.PENDING, S.FAILED)
-TO_REVIEW = (S.TRANSLATED, S.STALE)
+TO_REVIEW = (S.TRANSLATED, S.STALE, S.BLOCKED)  # blocked: approved, but preflight says why not
 # Fields a change may write besides the state (the rest of the row is the item's identity).
 WRITABLE = frozenset(
     {"title", "description", "caption", "origins", "findings", "images", "error", "attempts"}

@@ -270,7 +270,7 @@ def place(store: Engine, item: LocalizationItem, *, shop_id: str | None = None) 
         select(func.count())
         .select_from(LocalizationItem)
         .where(
-            col(LocalizationItem.state).in_([s.value for s in lifecycle.TO_REVIEW]),
+            LocalizationItem.state == ItemState.TRANSLATED,  # what claim_next serves
             LocalizationItem.language == item.language,
         )
     )

@@ -226,6 +226,8 @@ def review_list(env: Environment, entries: Sequence[Entry], as_json: bool) -> No
             f"{item.id:>6}  {item.shop_id:<16} {e.listing.product_id:<20} {item.language:<6} "
             f"{item.state:<10} v{item.version}{flags}{held}"
         )
+        if item.state == "blocked" and item.error:
+            env.out(f"        blocked: {item.error}")
 
 
 def review_item(env: Environment, e: Entry, as_json: bool) -> None:
