@@ -10,7 +10,8 @@ once; an approved human edit goes into the translation memory as a human entry.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -387,17 +388,9 @@ def approve(
             current = entry(store, item_id)
     overriding = bool(override and lifecycle.open_errors(current.item.findings))
     decided = Decision.OVERRIDE if overriding else Decision.APPROVE
-    with session_scope(store) as session:
-        lifecycle.change(
-            session,
-            current.item,
-            ItemState.APPROVED,
-            actor=reviewer,
-            override=override,
-            claimed_by=None,
-            claimed_until=None,
-        )
-        _decision(session, current.item, reviewer, decided, override or "")
+    with _deciding(
+        store, current, ItemState.APPROVED, reviewer, decided, override or "", override
+    ) as session:
         if edits:
             outcome.remembered = _remember(session, current, edits)
     outcome.item, outcome.decision = current.item, decided
@@ -411,17 +404,8 @@ def reject(
     if not reason.strip():
         raise BadInput("a rejection needs a reason (--reason)")
     current = _decidable(store, item_id, version)
-    with session_scope(store) as session:
-        lifecycle.change(
-            session,
-            current.item,
-            ItemState.REJECTED,
-            actor=reviewer,
-            reason=reason,
-            claimed_by=None,
-            claimed_until=None,
-        )
-        _decision(session, current.item, reviewer, Decision.REJECT, reason)
+    with _deciding(store, current, ItemState.REJECTED, reviewer, Decision.REJECT, reason):
+        pass
     return Outcome(current.item, Decision.REJECT)
 
 
@@ -429,24 +413,41 @@ def _decidable(store: Engine, item_id: int, version: int | None) -> Entry:
     """The item as it stands, if it still waits for a decision (at `version`, if given)."""
     current = entry(store, item_id)
     item = current.item
-    if item.state != ItemState.TRANSLATED:
-        by, at = _last_decision(store, item_id)
-        raise AlreadyDecided(item_id, item.state, by, at)
-    if version is not None and version != item.version:
+    decided = item.state != ItemState.TRANSLATED
+    if decided or (version is not None and version != item.version):
         with read_scope(store) as session:
-            raise lifecycle.ItemChanged(item_id, version, lifecycle.snapshot(session, item_id))
+            now = lifecycle.snapshot(session, item_id)
+        if decided:
+            raise AlreadyDecided(item_id, item.state, now and now.actor, now and now.at)
+        raise lifecycle.ItemChanged(item_id, version or item.version, now)
     return current
 
 
-def _last_decision(store: Engine, item_id: int) -> tuple[str | None, datetime | None]:
-    with read_scope(store) as session:
-        row = session.exec(
-            select(AuditEvent.actor, AuditEvent.at)
-            .where(AuditEvent.entity == "localization_item", AuditEvent.entity_id == str(item_id))
-            .order_by(col(AuditEvent.id).desc())
-            .limit(1)
-        ).first()
-    return (row[0], row[1]) if row else (None, None)
+@contextmanager
+def _deciding(
+    store: Engine,
+    current: Entry,
+    to: ItemState,
+    reviewer: str,
+    decision: str,
+    reason: str,
+    override: str | None = None,
+) -> Iterator[Session]:
+    """A decision's transaction: the item changed (the reviewer's claim ended) and the
+    decision recorded; the caller may add to it before it commits."""
+    with session_scope(store) as session:
+        lifecycle.change(
+            session,
+            current.item,
+            to,
+            actor=reviewer,
+            reason="" if to is ItemState.APPROVED else reason,
+            override=override,
+            claimed_by=None,
+            claimed_until=None,
+        )
+        _decision(session, current.item, reviewer, decision, reason)
+        yield session
 
 
 def _decision(
