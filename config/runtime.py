@@ -23,6 +23,13 @@ Clock = Callable[[], datetime]
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 
+def ticker(progress: Progress | None, what: str) -> Callable[[int, int], None] | None:
+    """A (done, total) callback reporting to `progress` as `what`; None without one."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(what, done, total)
+
+
 def utcnow() -> datetime:
     """The current time in UTC: the default clock."""
     return datetime.now(UTC)

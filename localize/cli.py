@@ -22,6 +22,7 @@ from config.cli import (
     new_app,
 )
 from config.errors import BadInput, NotBuilt
+from config.runtime import ticker
 from localize import views
 
 app = new_app(
@@ -106,11 +107,10 @@ def image(
     json_out: JsonOption = False,
 ) -> int:
     """Draw a caption in the buyer's language onto images."""
-    from localize.errors import EngineFailed
     from localize.image.fit import FitSpec
     from localize.image.pipeline import caption_images
     from localize.image.render import Layout
-    from localize.text.checks import has_errors
+    from localize.text.service import translated_caption
 
     if replace_text:
         raise NotBuilt("localize image --replace-text")
@@ -119,25 +119,29 @@ def image(
     if position not in ("bottom", "top"):
         raise BadInput(f"--position {position!r}: use bottom or top")
     to = _catalog(inv, shop).language_code(to, "--to")
+    settings = inv.settings() if shop else None
     if text is not None:  # translated like `localize text` would, and checked
-        result, _ = _translate(inv, text, to=to, from_="zh-CN", shop=shop, field="caption")
+        result = translated_caption(
+            _store(inv),
+            inv.env.secrets,
+            text,
+            to=to,
+            settings=settings,
+            shop=settings.shop(shop) if settings and shop else None,
+        )
         views.findings(inv.env, result.findings)
-        if has_errors(result.findings):
-            raise EngineFailed("the translated caption has errors (above); fix it with --caption")
         caption = result.translation
-    assert caption is not None
     with views.progress(inv.env) as progress:
-        tick = (lambda done, total: progress("captioning", done, total)) if progress else None
         captioned = caption_images(
             inputs,
             out,
-            caption=caption,
+            caption=caption or "",
             language=to,
-            settings=inv.settings() if shop else None,
+            settings=settings,
             shop=shop,
             layout=Layout(position=position, spec=FitSpec(max_lines=max_lines)),
             workers=jobs,
-            progress=tick,
+            progress=ticker(progress, "captioning"),
         )
     views.images(inv.env, captioned, json_out)
     return ExitCode.FAILURES if captioned.result.failed else ExitCode.OK

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from config.runtime import Progress, Secrets
+from config.runtime import Progress, Secrets, ticker
 from config.settings import Settings, ShopSettings
 from localize import lifecycle
 from localize.image.items import ImageSummary, run_images
@@ -230,7 +230,7 @@ def run_shop(
     ones; both halves are idempotent, so a re-run does only what is missing."""
     register_shops(store, settings, [shop])
     text = run_text(store, settings, shop, secrets, progress=progress)
-    tick = (lambda done, total: progress("captioning", done, total)) if progress else None
+    tick = ticker(progress, "captioning")
     images = run_images(store, settings, shop, images_root, workers=workers, progress=tick)
     with read_scope(store) as session:
         waiting = lifecycle.count(session, shop_id=shop.id, states=[ItemState.TRANSLATED])

@@ -313,3 +313,24 @@ def translate_one(
     if result.error:
         raise EngineFailed(result.error)
     return result, chain.calls
+
+
+def translated_caption(
+    store: Engine,
+    secrets: Secrets,
+    source: str,
+    *,
+    to: str,
+    settings: Settings | None = None,
+    shop: ShopSettings | None = None,
+) -> FieldResult:
+    """A caption translated as `localize text --field caption` would, for drawing as it is:
+    EngineFailed naming the error-level findings when it must not be drawn."""
+    result, _ = translate_one(
+        store, secrets, source, to=to, from_="zh-CN", field="caption", settings=settings, shop=shop
+    )
+    errors = [f for f in result.findings if f.severity == checks.ERROR]
+    if errors:
+        listed = "; ".join(f"{f.code}: {f.message}" for f in errors)
+        raise EngineFailed(f"the translated caption has errors ({listed}); give it with --caption")
+    return result
