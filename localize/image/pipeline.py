@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from config.errors import ConfigError
 from config.markets import ImageRules, MarketCatalog
 from localize.image.batch import BatchResult, Done, plan, run_batch
+from localize.image.fit import FitSpec
 from localize.image.inputs import open_for_drawing
 from localize.image.outputs import save
 from localize.image.render import Caption, Layout, validate_caption
 
 if TYPE_CHECKING:  # settings bring pydantic; worker processes unpickling a job need none
-    from config.settings import Settings
+    from config.settings import Settings, ShopSettings
 
 
 class Drawn(Protocol):
@@ -49,10 +50,11 @@ class ImagePipeline:
 
     drawing: Drawing
     rules: ImageRules
+    aspect: str = "pad"  # pad | crop: how an image outside the aspect range is reframed
 
     def __call__(self, src: Path, out: Path) -> Done:
         """Read `src`, draw on it, write `out`; what was done."""
-        picture = open_for_drawing(src, self.rules)
+        picture = open_for_drawing(src, self.rules, self.aspect)
         drawn = self.drawing.draw(picture.image)
         written = save(picture.image, out, self.rules)
         return Done(
@@ -65,6 +67,22 @@ class ImagePipeline:
             bytes=written,
             warnings=(*picture.notes, *drawn.warnings),
         )
+
+
+def shop_layout(shop: ShopSettings) -> Layout:
+    """The caption layout a shop configured: `[shops.captions]`, with the older
+    `caption_position` and `caption_max_lines` keys still honoured."""
+    captions = shop.captions
+    position = captions.position or (
+        shop.caption_position if "caption_position" in shop.model_fields_set else "auto"
+    )
+    return Layout(
+        position=position,
+        style=captions.style,
+        colour=captions.rgb(),
+        weight=captions.weight,
+        spec=FitSpec(max_lines=shop.caption_max_lines),
+    )
 
 
 def image_rules(catalog: MarketCatalog, market: str | None = None) -> ImageRules:
@@ -92,15 +110,19 @@ def caption_images(
     language: str,
     settings: Settings | None = None,
     shop: str | None = None,
-    layout: Layout | None = None,
+    layout: Layout | Callable[[Layout], Layout] | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> CaptionedImages:
     """Caption images into `out` (a file for one input, else a folder) to the shop's
-    market's rules, or the markets file's defaults without a shop; the caption is checked
-    once, before any image is opened."""
+    market's rules and caption style, or the markets file's defaults without a shop;
+    `layout` replaces the style, or adjusts it when it is a function. The caption is
+    checked once, before any image is opened."""
+    aspect, base = "pad", Layout()
     if settings is not None and shop is not None:
-        catalog, market = settings.markets, settings.shop(shop).market
+        shop_settings = settings.shop(shop)
+        catalog, market = settings.markets, shop_settings.market
+        aspect, base = shop_settings.captions.aspect, shop_layout(shop_settings)
     else:
         from config.markets import load_markets
 
@@ -108,5 +130,12 @@ def caption_images(
     script = catalog.script(language)
     text = validate_caption(caption, script)
     rules = image_rules(catalog, market)
-    operation = ImagePipeline(Caption(text, language, script, layout or Layout()), rules)
+    operation = ImagePipeline(Caption(text, language, script, _layout(layout, base)), rules, aspect)
     return CaptionedImages(text, run_batch(plan(inputs, out, operation, rules), workers, progress))
+
+
+def _layout(given: Layout | Callable[[Layout], Layout] | None, base: Layout) -> Layout:
+    """The layout to draw with: the one given, or the shop's (or default) one adjusted."""
+    if given is None:
+        return base
+    return given if isinstance(given, Layout) else given(base)
