@@ -100,24 +100,32 @@ def image(
         bool, typer.Option("--replace-text", help="Translate the text already on the image.")
     ] = False,
     shop: ShopOption = None,
-    position: Annotated[str, typer.Option("--position", help="bottom or top.")] = "bottom",
-    max_lines: Annotated[int, typer.Option("--max-lines", min=1, max=4, help="Lines.")] = 2,
+    position: Annotated[
+        str | None, typer.Option("--position", help="auto (the calmer part), bottom or top.")
+    ] = None,
+    style: Annotated[str | None, typer.Option("--style", help="band, badge or outline.")] = None,
+    max_lines: Annotated[
+        int | None, typer.Option("--max-lines", min=1, max=4, help="Lines.")
+    ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Worker processes.")] = None,
     json_out: JsonOption = False,
 ) -> int:
     """Draw a caption in the buyer's language onto images."""
+    from dataclasses import replace
+
     from localize.errors import EngineFailed
-    from localize.image.fit import FitSpec
     from localize.image.pipeline import caption_images
-    from localize.image.render import Layout
+    from localize.image.render import STYLES
     from localize.text.checks import has_errors
 
     if replace_text:
         raise NotBuilt("localize image --replace-text")
     if (text is None) == (caption is None):
         raise BadInput("give exactly one of --text (to translate) or --caption (as is)")
-    if position not in ("bottom", "top"):
-        raise BadInput(f"--position {position!r}: use bottom or top")
+    if position not in (None, "auto", "bottom", "top"):
+        raise BadInput(f"--position {position!r}: use auto, bottom or top")
+    if style not in (None, *STYLES):
+        raise BadInput(f"--style {style!r}: use band, badge or outline")
     to = _catalog(inv, shop).language_code(to, "--to")
     if text is not None:  # translated like `localize text` would, and checked
         result, _ = _translate(inv, text, to=to, from_="zh-CN", shop=shop, field="caption")
@@ -135,7 +143,12 @@ def image(
             language=to,
             settings=inv.settings() if shop else None,
             shop=shop,
-            layout=Layout(position=position, spec=FitSpec(max_lines=max_lines)),
+            layout=lambda base: replace(
+                base,
+                position=position or base.position,
+                style=style or base.style,
+                spec=replace(base.spec, max_lines=max_lines or base.spec.max_lines),
+            ),
             workers=jobs,
             progress=tick,
         )

@@ -20,12 +20,11 @@ from config.urls import redact
 from localize import lifecycle
 from localize.image.batch import Job, run_batch
 from localize.image.fetch import ImageFetcher
-from localize.image.fit import FitSpec
 from localize.image.fonts import FontError
 from localize.image.inputs import ImageInputError
 from localize.image.outputs import safe_name
-from localize.image.pipeline import ImagePipeline
-from localize.image.render import Caption, Layout, validate_caption
+from localize.image.pipeline import ImagePipeline, shop_layout
+from localize.image.render import Caption, validate_caption
 from store.db import session_scope
 from store.models import ItemState, Listing, LocalizationItem
 
@@ -84,7 +83,7 @@ def run_images(
     if only is not None:
         rows = [(item, listing) for item, listing in rows if item.id in only]
     rules = settings.markets.market(shop.market).images
-    layout = Layout(position=shop.caption_position, spec=FitSpec(max_lines=shop.caption_max_lines))
+    layout = shop_layout(shop)
     downloads = root / shop.id / ".downloads"
     work: list[_ItemWork] = []
     wanted: list[tuple[_ItemWork, int, Path, ImagePipeline, str]] = []
@@ -100,7 +99,9 @@ def run_images(
         except FontError as exc:  # every image would fail alike: open none of them
             state.errors.append(exc.message)
             continue
-        operation = ImagePipeline(Caption(caption, item.language, script, layout), rules)
+        operation = ImagePipeline(
+            Caption(caption, item.language, script, layout), rules, shop.captions.aspect
+        )
         wanted += [(state, n, out, operation, listing.images[n]) for n, out in missing]
     jobs: list[Job] = []
     owners: dict[Path, tuple[_ItemWork, int]] = {}
