@@ -118,8 +118,10 @@ def image(
     from localize.image.render import STYLES
     from localize.text.checks import has_errors
 
+    if replace_text and (text is not None or caption is not None):
+        raise BadInput("--replace-text draws no caption: give it without --text or --caption")
     if replace_text:
-        raise NotBuilt("localize image --replace-text")
+        return _replace_text(inv, inputs, out, to=to, shop=shop, jobs=jobs, json_out=json_out)
     if (text is None) == (caption is None):
         raise BadInput("give exactly one of --text (to translate) or --caption (as is)")
     if position not in (None, "auto", "bottom", "top"):
@@ -154,6 +156,40 @@ def image(
         )
     views.images(inv.env, captioned, json_out)
     return ExitCode.FAILURES if captioned.result.failed else ExitCode.OK
+
+
+def _replace_text(  # type: ignore[no-untyped-def]
+    inv: Invocation, inputs: list[Path], out: str, *, to: str, shop, jobs, json_out: bool
+) -> int:
+    """`localize image --replace-text`: the Chinese text on the images, translated."""
+    from localize.image.ocr import OcrCache
+    from localize.image.pipeline import replace_text_images
+    from localize.image.regions import translator
+
+    to = _catalog(inv, shop).language_code(to, "--to")
+    settings = inv.settings() if shop else None
+    translate = translator(
+        _store(inv),
+        inv.env.secrets,
+        to=to,
+        settings=settings,
+        shop=settings.shop(shop) if settings and shop else None,
+    )
+    with views.progress(inv.env) as progress:
+        tick = (lambda done, total: progress("replacing text", done, total)) if progress else None
+        replaced = replace_text_images(
+            inputs,
+            out,
+            language=to,
+            translate=translate,
+            cache=OcrCache(inv.data_dir / "ocr"),
+            settings=settings,
+            shop=shop,
+            workers=jobs,
+            progress=tick,
+        )
+    views.images(inv.env, replaced, json_out)
+    return ExitCode.FAILURES if replaced.result.failed else ExitCode.OK
 
 
 @command(app, "text")

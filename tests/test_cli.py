@@ -111,7 +111,6 @@ def test_db_url_defaults(tmp_path: Path) -> None:
     "args",
     [
         ["review"],
-        ["image", "a.jpg", "-o", "b.jpg", "--to", "th", "--replace-text"],
     ],
 )
 def test_commands_not_built_yet_say_so_and_change_nothing(cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]

@@ -6,17 +6,20 @@ And `localize image`'s service: that pipeline over a batch of files."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from config.errors import ConfigError
+from config.errors import AppError, ConfigError
 from config.markets import ImageRules, MarketCatalog
 from localize.image.batch import BatchResult, Done, plan, run_batch
 from localize.image.fit import FitSpec
 from localize.image.inputs import open_for_drawing
+from localize.image.ocr import OcrCache, TextDetector
 from localize.image.outputs import save
+from localize.image.regions import Translate, plan_text
 from localize.image.render import Caption, Layout, validate_caption
+from localize.image.replace import ReplaceText
 
 if TYPE_CHECKING:  # settings bring pydantic; worker processes unpickling a job need none
     from config.settings import Settings, ShopSettings
@@ -42,6 +45,35 @@ class Drawing(Protocol):
     def draw(self, img: Any) -> Drawn:
         """Draw on `img`; raise an AppError naming the problem when it cannot."""
         ...
+
+
+@dataclass(frozen=True)
+class Layers:
+    """Drawings one after another (the text replaced, then a caption); reports the last,
+    with every layer's warnings."""
+
+    drawings: tuple[Drawing, ...]
+
+    def draw(self, img: Any) -> Drawn:
+        """Draw every layer on `img` in order."""
+        drawn = [d.draw(img) for d in self.drawings]
+        last = drawn[-1]
+        return _Reported(
+            last.size,
+            tuple(last.lines),
+            any(d.truncated for d in drawn),
+            min(d.contrast for d in drawn),
+            tuple(w for d in drawn for w in d.warnings),
+        )
+
+
+@dataclass(frozen=True)
+class _Reported:
+    size: int
+    lines: tuple[str, ...]
+    truncated: bool
+    contrast: float
+    warnings: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -96,10 +128,30 @@ def image_rules(catalog: MarketCatalog, market: str | None = None) -> ImageRules
 
 @dataclass(frozen=True)
 class CaptionedImages:
-    """What `localize image` did: the caption as drawn, and every image's outcome."""
+    """What `localize image` did: the caption as drawn, every image's outcome, and the text
+    regions found on each input when its text was replaced."""
 
     caption: str
     result: BatchResult
+    regions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def _context(
+    settings: Settings | None, shop: str | None
+) -> tuple[MarketCatalog, str | None, str, Layout]:
+    """The markets, the shop's market, how it reframes images and its caption layout;
+    without a shop, the markets file's defaults."""
+    if settings is not None and shop is not None:
+        shop_settings = settings.shop(shop)
+        return (
+            settings.markets,
+            shop_settings.market,
+            shop_settings.captions.aspect,
+            shop_layout(shop_settings),
+        )
+    from config.markets import load_markets
+
+    return load_markets(), None, "pad", Layout()
 
 
 def caption_images(
@@ -118,15 +170,7 @@ def caption_images(
     market's rules and caption style, or the markets file's defaults without a shop;
     `layout` replaces the style, or adjusts it when it is a function. The caption is
     checked once, before any image is opened."""
-    aspect, base = "pad", Layout()
-    if settings is not None and shop is not None:
-        shop_settings = settings.shop(shop)
-        catalog, market = settings.markets, shop_settings.market
-        aspect, base = shop_settings.captions.aspect, shop_layout(shop_settings)
-    else:
-        from config.markets import load_markets
-
-        catalog, market = load_markets(), None
+    catalog, market, aspect, base = _context(settings, shop)
     script = catalog.script(language)
     text = validate_caption(caption, script)
     rules = image_rules(catalog, market)
@@ -139,3 +183,40 @@ def _layout(given: Layout | Callable[[Layout], Layout] | None, base: Layout) -> 
     if given is None:
         return base
     return given if isinstance(given, Layout) else given(base)
+
+
+def replace_text_images(
+    inputs: Sequence[Path],
+    out: Path | str,
+    *,
+    language: str,
+    translate: Translate,
+    cache: OcrCache,
+    settings: Settings | None = None,
+    shop: str | None = None,
+    detector: TextDetector | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CaptionedImages:
+    """Replace the Chinese text on images by its translation into `out`: regions read
+    (from the cache when this content was read before), translated by `translate`, then
+    erased and redrawn in worker processes. An input that cannot be opened fails alone."""
+    from localize.image.ocr import RapidOcrDetector
+
+    catalog, market, aspect, _ = _context(settings, shop)
+    script = catalog.script(language)
+    rules = image_rules(catalog, market)
+    nothing = ImagePipeline(ReplaceText((), language, script), rules, aspect)
+    detector = detector or RapidOcrDetector()
+    jobs, found = [], {}
+    for job in plan(inputs, out, nothing, rules):
+        try:
+            picture = open_for_drawing(job.src, rules, aspect)
+        except AppError:  # the batch opens it again and reports the error with the others
+            jobs.append(job)
+            continue
+        text = plan_text(cache.regions(picture.image, detector), translate)
+        found[str(job.src)] = list(text.records)
+        drawing = ReplaceText(text.plans, language, script, text.notes)
+        jobs.append(replace(job, operation=ImagePipeline(drawing, rules, aspect)))
+    return CaptionedImages("", run_batch(jobs, workers, progress), found)

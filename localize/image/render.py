@@ -94,6 +94,13 @@ def _fit(
     return fit(break_units(caption, script), measure, width, height, spec)
 
 
+def fit_caption(
+    caption: str, script: str, width: int, height: int, spec: FitSpec, weight: int = fonts.BOLD
+) -> Fit:
+    """The size and lines of `caption` in the script's font within a box."""
+    return _fit(caption, script, fonts.font_for(script).path, width, height, spec, weight)
+
+
 def validate_caption(caption: str, script: str) -> str:
     """The caption as it will be drawn (NFC, spaces folded), or FontError saying why not."""
     caption = unicodedata.normalize("NFC", " ".join(caption.split()))
