@@ -136,9 +136,11 @@ def image(
             raise EngineFailed("the translated caption has errors (above); fix it with --caption")
         caption = result.translation
     assert caption is not None
-    with views.progress(inv.env) as progress:
-        tick = (lambda done, total: progress("captioning", done, total)) if progress else None
-        captioned = caption_images(
+    return _images_out(
+        inv,
+        "captioning",
+        json_out,
+        lambda tick: caption_images(
             inputs,
             out,
             caption=caption,
@@ -153,9 +155,17 @@ def image(
             ),
             workers=jobs,
             progress=tick,
-        )
-    views.images(inv.env, captioned, json_out)
-    return ExitCode.FAILURES if captioned.result.failed else ExitCode.OK
+        ),
+    )
+
+
+def _images_out(inv: Invocation, label: str, json_out: bool, work) -> int:  # type: ignore[no-untyped-def]
+    """Run `work(progress)` with a progress display; print the images it made."""
+    with views.progress(inv.env) as progress:
+        tick = (lambda done, total: progress(label, done, total)) if progress else None
+        made = work(tick)
+    views.images(inv.env, made, json_out)
+    return ExitCode.FAILURES if made.result.failed else ExitCode.OK
 
 
 def _replace_text(  # type: ignore[no-untyped-def]
@@ -175,9 +185,11 @@ def _replace_text(  # type: ignore[no-untyped-def]
         settings=settings,
         shop=settings.shop(shop) if settings and shop else None,
     )
-    with views.progress(inv.env) as progress:
-        tick = (lambda done, total: progress("replacing text", done, total)) if progress else None
-        replaced = replace_text_images(
+    return _images_out(
+        inv,
+        "replacing text",
+        json_out,
+        lambda tick: replace_text_images(
             inputs,
             out,
             language=to,
@@ -187,9 +199,8 @@ def _replace_text(  # type: ignore[no-untyped-def]
             shop=shop,
             workers=jobs,
             progress=tick,
-        )
-    views.images(inv.env, replaced, json_out)
-    return ExitCode.FAILURES if replaced.result.failed else ExitCode.OK
+        ),
+    )
 
 
 @command(app, "text")

@@ -19,7 +19,7 @@ from localize.image.ocr import OcrCache, TextDetector
 from localize.image.outputs import save
 from localize.image.regions import Translate, plan_text
 from localize.image.render import Caption, Layout, validate_caption
-from localize.image.replace import ReplaceText
+from localize.image.replace import Replaced, ReplaceText
 
 if TYPE_CHECKING:  # settings bring pydantic; worker processes unpickling a job need none
     from config.settings import Settings, ShopSettings
@@ -58,22 +58,13 @@ class Layers:
         """Draw every layer on `img` in order."""
         drawn = [d.draw(img) for d in self.drawings]
         last = drawn[-1]
-        return _Reported(
+        return Replaced(
             last.size,
             tuple(last.lines),
             any(d.truncated for d in drawn),
             min(d.contrast for d in drawn),
             tuple(w for d in drawn for w in d.warnings),
         )
-
-
-@dataclass(frozen=True)
-class _Reported:
-    size: int
-    lines: tuple[str, ...]
-    truncated: bool
-    contrast: float
-    warnings: tuple[str, ...]
 
 
 @dataclass(frozen=True)

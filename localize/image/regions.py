@@ -99,12 +99,7 @@ def edits_for(findings: Iterable[dict[str, Any]], image: int) -> list[dict[str, 
 
 
 def translator(
-    store: Any,
-    secrets: Any,
-    *,
-    to: str,
-    settings: Any = None,
-    shop: Any = None,
+    store: Any, secrets: Any, *, to: str, settings: Any = None, shop: Any = None
 ) -> Translate:
     """Region texts translated as listing text is (memory first, glossary protected, the
     same checks), each distinct text once; error-level findings or a failed engine leave

@@ -19,6 +19,7 @@ from localize.image.ocr import Point
 from localize.image.render import fit_caption, validate_caption
 
 DILATE = 0.18  # of the region's height, added around it before erasing
+INPAINT_RADIUS = 3  # px of surroundings each erased pixel is filled from (its cost grows squared)
 FLAT = 12.0  # a surrounding within this of its median colour (95% of it) is filled flat
 
 
@@ -35,7 +36,7 @@ class RegionPlan:
 
 @dataclass(frozen=True)
 class Replaced:
-    """What a replacement drew, in the shape a pipeline reports (`Drawn`)."""
+    """What a replacement (or a stack of drawings) drew, as a pipeline reports it (`Drawn`)."""
 
     size: int
     lines: tuple[str, ...]
@@ -110,19 +111,30 @@ def replace_region(img: Any, plan: RegionPlan, language: str, script: str) -> Re
     import numpy as np
     from PIL import Image, ImageDraw
 
-    rgb = np.asarray(img).copy()
     grow = dilation(plan.polygon)
     mask = region_mask(img.size, plan.polygon, grow)
-    ring = cv2.dilate(mask, np.ones((2 * grow + 1, 2 * grow + 1), np.uint8)) & ~mask
+    ys, xs = np.nonzero(mask)
+    if len(xs) == 0:
+        return Replaced(0, (), False, 21.0)
+    reach = 3 * grow + 3  # the ring and inpainting's neighbourhood: work on this window only
+    left, top = max(0, int(xs.min()) - reach), max(0, int(ys.min()) - reach)
+    right, bottom = (
+        min(img.width, int(xs.max()) + reach + 1),
+        min(img.height, int(ys.max()) + reach + 1),
+    )
+    rgb = np.asarray(img.crop((left, top, right, bottom))).copy()
+    window = mask[top:bottom, left:right]
+    ring = cv2.dilate(window, np.ones((2 * grow + 1, 2 * grow + 1), np.uint8)) & ~window
     around = rgb[ring > 0] if ring.any() else rgb.reshape(-1, 3)
     background = np.median(around, axis=0)
-    ink = _text_colour(rgb[region_mask(img.size, plan.polygon, 0) > 0], background)
+    inside = region_mask(img.size, plan.polygon, 0)[top:bottom, left:right] > 0
+    ink = _text_colour(rgb[inside], background)
     spread = np.abs(around.astype(np.float32) - background).max(axis=1)
     if float(np.percentile(spread, 95)) < FLAT:  # flat: a fill matches it exactly
-        rgb[mask > 0] = background.astype(np.uint8)
+        rgb[window > 0] = background.astype(np.uint8)
     else:
-        rgb = cv2.inpaint(rgb, mask, max(3, grow), cv2.INPAINT_TELEA)
-    img.paste(Image.fromarray(rgb))
+        rgb = cv2.inpaint(rgb, window, INPAINT_RADIUS, cv2.INPAINT_TELEA)
+    img.paste(Image.fromarray(rgb), (left, top))
 
     length, height, angle, (cx, cy) = geometry(plan.polygon)
     width, tall = max(1, round(length)), max(1, round(height))

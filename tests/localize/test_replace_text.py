@@ -152,3 +152,34 @@ def test_the_command_replaces_text_and_reports_regions(  # type: ignore[no-untyp
     assert again.code == 0 and len(engine_server.requests) == calls  # memory, cached OCR
     bad = cli(*args, "--caption", "Hi", *common, environ={"LIBRE_KEY": "k"})
     assert bad.code == 2 and "--replace-text draws no caption" in bad.err
+
+
+def test_localize_run_replaces_text_when_the_shop_asks_and_stores_regions(
+    setup, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from store.db import open_store, session_scope
+    from store.models import LocalizationItem
+
+    run, db_url = setup
+    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
+        f.write('[shops.captions]\nreplace_text = true\nstyle = "badge"\n')
+    with_chinese(Image.new("RGB", (420, 400), (245, 245, 240)), TEXTS).save(tmp_path / "zh.png")
+    listing = tmp_path / "l.csv"
+    listing.write_text(
+        "product_id,title,caption,images\np1,保温杯,包邮,zh.png;a.jpg\n", encoding="utf-8"
+    )
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    result = run("run", "--shop", "acme-my", "--json")
+    assert result.code == 0, result.err
+    with session_scope(open_store(db_url)) as s:
+        items = s.exec(select(LocalizationItem).order_by(LocalizationItem.id)).all()
+    for item in items:
+        found = [f for f in item.findings if f["code"] == "image_text"]
+        assert [f["image"] for f in found] == [0, 1]
+        first = found[0]["regions"]
+        assert sorted(r["translation"] for r in first) == ["xxxxx", "xxxxxx"]
+        assert all({"polygon", "box", "text", "keep", "status"} <= set(r) for r in first)
+        out = Image.open(item.images[0]).convert("RGB")
+        assert not any(has_chinese(r.text) for r in DETECTOR.detect(out))
