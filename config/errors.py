@@ -73,13 +73,3 @@ class MissingSecret(AppError):
             f"environment variable {variable} is not set (needed by {where}); "
             f"export it before running this command"
         )
-
-
-class NotBuilt(AppError):
-    """A command of the design that this version does not carry yet."""
-
-    def __init__(self, command: str, issue: int | None = None) -> None:
-        tracked = f" (tracked as issue #{issue})" if issue else ""
-        super().__init__(
-            f"`{command}` is not available in this version yet{tracked}; nothing was changed"
-        )

@@ -171,6 +171,31 @@ class ScheduleSettings(_Strict):
     publish_minutes: int = Field(60, ge=1, le=WEEK_MINUTES)  # approved items out
 
 
+class CaptionSettings(_Strict):
+    """How a shop's captions look (`[shops.captions]`), and whether the text already on
+    its images is replaced."""
+
+    style: Literal["band", "badge", "outline"] = "band"
+    colour: str | None = None  # the brand colour, "#RRGGBB"
+    weight: int = Field(700, ge=100, le=900)
+    position: Literal["auto", "top", "bottom"] | None = None  # default: caption_position
+    aspect: Literal["pad", "crop"] = "pad"  # images outside the market's aspect range
+    replace_text: bool = False  # erase the supplier's Chinese text and draw its translation
+
+    @field_validator("colour")
+    @classmethod
+    def _colour(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+            raise ValueError(f"{value!r} is not a colour as #RRGGBB, e.g. '#E4003A'")
+        return value
+
+    def rgb(self) -> tuple[int, int, int] | None:
+        """The brand colour as RGB, or None when the shop set none."""
+        if self.colour is None:
+            return None
+        return tuple(int(self.colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
 class ShopSettings(_Strict):
     """One TikTok Shop store as the seller configured it."""
 
@@ -193,6 +218,7 @@ class ShopSettings(_Strict):
     caption_images: Literal["all-but-first", "all", "none"] = "all-but-first"
     caption_position: Literal["bottom", "top"] = "bottom"
     caption_max_lines: int = Field(2, ge=1, le=4)
+    captions: CaptionSettings = CaptionSettings()
     translation: TranslationSettings = TranslationSettings()
     publish: PublishSettings = PublishSettings()
     tiktok: TikTokSettings | None = None

@@ -21,7 +21,7 @@ from config.cli import (
     main,
     new_app,
 )
-from config.errors import BadInput, NotBuilt
+from config.errors import BadInput
 from config.runtime import ticker
 from localize import views
 
@@ -101,23 +101,33 @@ def image(
         bool, typer.Option("--replace-text", help="Translate the text already on the image.")
     ] = False,
     shop: ShopOption = None,
-    position: Annotated[str, typer.Option("--position", help="bottom or top.")] = "bottom",
-    max_lines: Annotated[int, typer.Option("--max-lines", min=1, max=4, help="Lines.")] = 2,
+    position: Annotated[
+        str | None, typer.Option("--position", help="auto (the calmer part), bottom or top.")
+    ] = None,
+    style: Annotated[str | None, typer.Option("--style", help="band, badge or outline.")] = None,
+    max_lines: Annotated[
+        int | None, typer.Option("--max-lines", min=1, max=4, help="Lines.")
+    ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Worker processes.")] = None,
     json_out: JsonOption = False,
 ) -> int:
     """Draw a caption in the buyer's language onto images."""
-    from localize.image.fit import FitSpec
+    from dataclasses import replace
+
     from localize.image.pipeline import caption_images
-    from localize.image.render import Layout
+    from localize.image.render import STYLES
     from localize.text.service import translated_caption
 
+    if replace_text and (text is not None or caption is not None):
+        raise BadInput("--replace-text draws no caption: give it without --text or --caption")
     if replace_text:
-        raise NotBuilt("localize image --replace-text")
+        return _replace_text(inv, inputs, out, to=to, shop=shop, jobs=jobs, json_out=json_out)
     if (text is None) == (caption is None):
         raise BadInput("give exactly one of --text (to translate) or --caption (as is)")
-    if position not in ("bottom", "top"):
-        raise BadInput(f"--position {position!r}: use bottom or top")
+    if position not in (None, "auto", "bottom", "top"):
+        raise BadInput(f"--position {position!r}: use auto, bottom or top")
+    if style not in (None, *STYLES):
+        raise BadInput(f"--style {style!r}: use band, badge or outline")
     to = _catalog(inv, shop).language_code(to, "--to")
     settings = inv.settings() if shop else None
     if text is not None:  # translated like `localize text` would, and checked
@@ -131,20 +141,70 @@ def image(
         )
         views.findings(inv.env, result.findings)
         caption = result.translation
-    with views.progress(inv.env) as progress:
-        captioned = caption_images(
+    return _images_out(
+        inv,
+        "captioning",
+        json_out,
+        lambda tick: caption_images(
             inputs,
             out,
             caption=caption or "",
             language=to,
             settings=settings,
             shop=shop,
-            layout=Layout(position=position, spec=FitSpec(max_lines=max_lines)),
+            layout=lambda base: replace(
+                base,
+                position=position or base.position,
+                style=style or base.style,
+                spec=replace(base.spec, max_lines=max_lines or base.spec.max_lines),
+            ),
             workers=jobs,
-            progress=ticker(progress, "captioning"),
-        )
-    views.images(inv.env, captioned, json_out)
-    return ExitCode.FAILURES if captioned.result.failed else ExitCode.OK
+            progress=tick,
+        ),
+    )
+
+
+def _images_out(inv: Invocation, label: str, json_out: bool, work) -> int:  # type: ignore[no-untyped-def]
+    """Run `work(progress)` with a progress display; print the images it made."""
+    with views.progress(inv.env) as progress:
+        made = work(ticker(progress, label))
+    views.images(inv.env, made, json_out)
+    return ExitCode.FAILURES if made.result.failed else ExitCode.OK
+
+
+def _replace_text(  # type: ignore[no-untyped-def]
+    inv: Invocation, inputs: list[Path], out: str, *, to: str, shop, jobs, json_out: bool
+) -> int:
+    """`localize image --replace-text`: the Chinese text on the images, translated."""
+    from localize.image.ocr import OcrCache
+    from localize.image.pipeline import replace_text_images
+    from localize.image.regions import translator
+
+    to = _catalog(inv, shop).language_code(to, "--to")
+    settings = inv.settings() if shop else None
+    translate = translator(
+        _store(inv),
+        inv.env.secrets,
+        to=to,
+        settings=settings,
+        shop=settings.shop(shop) if settings and shop else None,
+    )
+    return _images_out(
+        inv,
+        "replacing text",
+        json_out,
+        lambda tick: replace_text_images(
+            inputs,
+            out,
+            language=to,
+            translate=translate,
+            cache=OcrCache(inv.data_dir / "ocr"),
+            settings=settings,
+            shop=shop,
+            workers=jobs,
+            progress=tick,
+        ),
+    )
 
 
 @command(app, "text")

@@ -17,6 +17,7 @@ from config.runtime import Progress, Secrets, ticker
 from config.settings import Settings, ShopSettings
 from localize import lifecycle
 from localize.image.items import ImageSummary, run_images
+from localize.image.regions import translator
 from localize.text.checks import Limits, has_errors
 from localize.text.service import (
     SegmentTranslator,
@@ -231,7 +232,17 @@ def run_shop(
     register_shops(store, settings, [shop])
     text = run_text(store, settings, shop, secrets, progress=progress)
     tick = ticker(progress, "captioning")
-    images = run_images(store, settings, shop, images_root, workers=workers, progress=tick)
+    images = run_images(
+        store,
+        settings,
+        shop,
+        images_root,
+        workers=workers,
+        progress=tick,
+        translate_for=lambda language: translator(
+            store, secrets, to=language, settings=settings, shop=shop
+        ),
+    )
     with read_scope(store) as session:
         waiting = lifecycle.count(session, shop_id=shop.id, states=[ItemState.TRANSLATED])
     return ShopRun(text, images, waiting)

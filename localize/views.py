@@ -98,6 +98,7 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
                     {"input": str(f.input), "output": str(f.output), "error": f.error}
                     for f in result.failed
                 ],
+                **({"regions": captioned.regions} if captioned.regions else {}),
             }
         )
     else:

@@ -107,18 +107,6 @@ def test_db_url_defaults(tmp_path: Path) -> None:
     assert db_url(None, Environment(environ={})).endswith("shopbot.db")
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["image", "a.jpg", "-o", "b.jpg", "--to", "th", "--replace-text"],
-    ],
-)
-def test_commands_not_built_yet_say_so_and_change_nothing(cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]
-    result = cli("localize", *args)
-    assert result.code == 2
-    assert "is not available in this version yet; nothing was changed" in result.err
-
-
 def test_review_without_a_terminal_says_so_and_points_at_the_scriptable_commands(cli, home) -> None:  # type: ignore[no-untyped-def]
     result = cli("localize", "review", "--reviewer", "ploy")  # stdout is a StringIO here
     assert result.code == ExitCode.BAD_INPUT

@@ -57,3 +57,8 @@ def choose(brightest: RGB, darkest: RGB) -> Palette:
                 options.append(Palette(text, band, alpha, ratio))
                 break
     return min(options, key=lambda p: (p.alpha, p.text != WHITE))
+
+
+def readable_on(background: RGB) -> RGB:
+    """White or near-black, whichever reads better on `background`."""
+    return max((WHITE, BLACK), key=lambda text: contrast(text, background))

@@ -107,8 +107,28 @@ def fit(units: Sequence[str], measure: Measure, width: float, height: float, spe
         else:
             hi = mid - 1
     if best is not None:
-        return Fit(best[0], tuple(best[1]), False)
+        return Fit(best[0], tuple(balance(units, width, best[0], measure, len(best[1]))), False)
     return _truncate(units, measure, width, height, spec)
+
+
+def balance(
+    units: Sequence[str], width: float, size: int, measure: Measure, count: int
+) -> list[str]:
+    """The same text in at most `count` lines with the shortest longest line: wrapped at
+    the narrowest width that still needs no more lines (no long first line and a stub)."""
+    lines = wrap(units, width, size, measure)
+    if len(lines) <= 1:
+        return lines
+    lo = max(measure(unit.strip(), size) for unit in units)  # never split inside a unit
+    hi = width
+    while hi - lo > 1:
+        mid = (lo + hi) / 2
+        if len(wrap(units, mid, size, measure)) <= count:
+            hi = mid
+        else:
+            lo = mid
+    narrow = wrap(units, hi, size, measure)
+    return narrow if len(narrow) <= count else lines
 
 
 def _truncate(

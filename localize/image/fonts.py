@@ -66,11 +66,29 @@ def check_coverage(text: str, choice: FontChoice) -> None:
         }
     )
     if missing:
-        named = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing[:10])
+        named = ", ".join(_named(ch) for ch in missing[:10])
+        emoji = any(_is_emoji(ch) for ch in missing)
         raise FontError(
             f"the caption has characters {choice.family} cannot draw: {named}; "
-            "remove or replace them"
+            + (
+                "emoji are refused, as shopbot ships no colour emoji font to draw them; "
+                if emoji
+                else ""
+            )
+            + "remove or replace them"
         )
+
+
+def _is_emoji(ch: str) -> bool:
+    return ord(ch) >= 0x1F000 or 0x2600 <= ord(ch) <= 0x27BF
+
+
+def _named(ch: str) -> str:
+    """A character as a reader can find it: itself, its code point, its Unicode name."""
+    import unicodedata
+
+    name = unicodedata.name(ch, "")
+    return f"{ch!r} (U+{ord(ch):04X}){' ' + name if name else ''}"
 
 
 def needs_shaping(script: str) -> bool:
@@ -93,8 +111,8 @@ def require_shaping(script: str) -> None:
 
 
 @functools.lru_cache(maxsize=64)
-def load(path: Path, size: int):  # type: ignore[no-untyped-def]
-    """A Pillow font at a size, the variable font set to its bold instance."""
+def load(path: Path, size: int, weight: int = BOLD):  # type: ignore[no-untyped-def]
+    """A Pillow font at a size, the variable font set to `weight` (bold by default)."""
     from PIL import ImageFont
 
     font = ImageFont.truetype(str(path), size, layout_engine=_engine())
@@ -106,7 +124,7 @@ def load(path: Path, size: int):  # type: ignore[no-untyped-def]
     for axis in axes:
         name = axis["name"].decode() if isinstance(axis["name"], bytes) else str(axis["name"])
         values.append(
-            float(BOLD) if name.strip().lower() in ("weight", "wght") else float(axis["default"])
+            float(weight) if name.strip().lower() in ("weight", "wght") else float(axis["default"])
         )
     font.set_variation_by_axes(values)
     return font

@@ -4,7 +4,8 @@ meets the market's image rules.
 Only the formats we read are opened; the decompression-bomb guard stays on; EXIF
 orientation is applied; CMYK goes to sRGB through its embedded profile; palette, alpha and
 16-bit images become 8-bit RGB; an animated image gives its first frame and a warning.
-Larger images are scaled down to the market's maximum, smaller ones refused.
+Images outside the market's aspect range are padded (or cropped), never squashed;
+larger ones are scaled down to the market's maximum, smaller ones refused.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from config.errors import AppError, ExitCode
 from config.markets import ImageRules
+from localize.image.design import reframe
 
 READ_FORMATS = ["JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP"]
 MAX_INPUT_PIXELS = 64_000_000  # above this an image is refused, not just warned about
@@ -118,9 +120,10 @@ def _to_rgb(img: Any, notes: list[str]) -> Any:
     return img.convert("RGB") if img.mode != "RGB" else img
 
 
-def fit_size(picture: Picture, path: Path, rules: ImageRules) -> Picture:
-    """Refuse images under the market's minimum side; scale down those over its maximum;
-    note an aspect the platform will crop (it may cut the caption off)."""
+def fit_size(picture: Picture, path: Path, rules: ImageRules, aspect: str = "pad") -> Picture:
+    """Refuse images under the market's minimum side; bring the others into the market's
+    aspect range (padded, or cropped when `aspect` is "crop"; never squashed) and scale
+    down those over its maximum, keeping their proportions."""
     from PIL import Image
 
     img = picture.image
@@ -131,21 +134,39 @@ def fit_size(picture: Picture, path: Path, rules: ImageRules) -> Picture:
             f"{w}x{h} is too small: TikTok Shop needs at least "
             f"{rules.min_px}x{rules.min_px}; use a larger original",
         )
-    if max(w, h) > rules.max_px:
-        scale = rules.max_px / max(w, h)
-        img = img.resize(
-            (max(rules.min_px, round(w * scale)), max(rules.min_px, round(h * scale))),
-            Image.Resampling.LANCZOS,
-        )
     notes = list(picture.notes)
-    if not rules.min_aspect <= w / h <= rules.max_aspect:
+    frame = reframe(w, h, rules.min_aspect, rules.max_aspect, aspect)
+    if frame.crop is not None:
+        img = img.crop(frame.crop)
+    elif frame.canvas is not None:
+        canvas = Image.new("RGB", frame.canvas, _edge_colour(img))
+        canvas.paste(img, frame.offset)
+        img = canvas
+    if frame.changed:
         notes.append(
-            f"{w}x{h} is outside the {rules.min_aspect:g}-{rules.max_aspect:g} aspect range: "
-            "TikTok Shop crops main images on upload, which may cut the caption"
+            f"{w}x{h} is outside the {rules.min_aspect:g}-{rules.max_aspect:g} aspect range "
+            f"TikTok Shop crops to: {'cropped' if frame.crop else 'padded'} to "
+            f"{img.width}x{img.height}"
+        )
+    if max(img.size) > rules.max_px:
+        scale = rules.max_px / max(img.size)
+        img = img.resize(
+            (max(1, round(img.width * scale)), max(1, round(img.height * scale))),
+            Image.Resampling.LANCZOS,
         )
     return Picture(img, notes)
 
 
-def open_for_drawing(path: Path, rules: ImageRules) -> Picture:
+def _edge_colour(img: Any) -> tuple[int, ...]:
+    """The average colour of the image's border: padding in it looks like more background."""
+    from PIL import ImageStat
+
+    w, h = img.size
+    strips = [(0, 0, w, 1), (0, h - 1, w, h), (0, 0, 1, h), (w - 1, 0, w, h)]
+    means = [ImageStat.Stat(img.crop(box)).mean for box in strips]
+    return tuple(round(sum(m[c] for m in means) / len(means)) for c in range(3))
+
+
+def open_for_drawing(path: Path, rules: ImageRules, aspect: str = "pad") -> Picture:
     """The whole input stage: read, validate, orient, make RGB, fit to the market's rules."""
-    return fit_size(load_image(path), path, rules)
+    return fit_size(load_image(path), path, rules, aspect)

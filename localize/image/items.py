@@ -15,17 +15,21 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from config.errors import AppError
+from config.markets import ImageRules
 from config.settings import Settings, ShopSettings
 from config.urls import redact
 from localize import lifecycle
 from localize.image.batch import Job, run_batch
 from localize.image.fetch import ImageFetcher
-from localize.image.fit import FitSpec
 from localize.image.fonts import FontError
-from localize.image.inputs import ImageInputError
+from localize.image.inputs import ImageInputError, open_for_drawing
+from localize.image.ocr import OcrCache, RapidOcrDetector
 from localize.image.outputs import safe_name
-from localize.image.pipeline import ImagePipeline
-from localize.image.render import Caption, Layout, validate_caption
+from localize.image.pipeline import ImagePipeline, Layers, shop_layout
+from localize.image.regions import FINDING, Translate, edits_for, finding, plan_text
+from localize.image.render import Caption, validate_caption
+from localize.image.replace import ReplaceText
 from store.db import session_scope
 from store.models import ItemState, Listing, LocalizationItem
 
@@ -57,6 +61,35 @@ class _ItemWork:
     written: int = 0
     truncated: bool = False
     errors: list[str] = field(default_factory=list)
+    regions: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> finding
+
+
+@dataclass(frozen=True)
+class _TextContext:
+    """What replacing an item's image text needs: markets, the OCR cache, a translator."""
+
+    settings: Settings
+    cache: OcrCache
+    translate_for: Callable[[str], Translate]
+
+
+def _untranslated(text: str) -> tuple[str | None, list[str]]:
+    return None, ["no translation engine in this run; translate it in review"]
+
+
+def _replacement(
+    state: _ItemWork, n: int, src: Path, source: str, texts: _TextContext, rules: ImageRules
+) -> ReplaceText:
+    """The text replacement for image `n` of an item: regions read (cached by content),
+    translated or as a reviewer left them; the regions are kept for the review queue."""
+    item = state.item
+    shop = texts.settings.shop(item.shop_id)
+    picture = open_for_drawing(src, rules, shop.captions.aspect)
+    regions = texts.cache.regions(picture.image, RapidOcrDetector())
+    text = plan_text(regions, texts.translate_for(item.language), edits_for(item.findings, n))
+    state.regions[n] = finding(n, redact(source), text)
+    script = texts.settings.markets.script(item.language)
+    return ReplaceText(text.plans, item.language, script, text.notes)
 
 
 def positions(count: int, which: str) -> list[int]:
@@ -76,16 +109,22 @@ def run_images(
     progress: Callable[[int, int], None] | None = None,
     only: Collection[int] | None = None,
     redo: bool = False,
+    translate_for: Callable[[str], Translate] | None = None,
 ) -> ImageSummary:
     """Caption the missing images of every translated item (of the items `only` names),
-    record what was finished; `redo` draws them all again (the caption was edited)."""
+    record what was finished; `redo` draws them all again (the caption was edited). With
+    the shop's `replace_text`, every image's Chinese text is replaced first, translated by
+    `translate_for(language)` (a re-render without it uses the stored translations)."""
     with session_scope(store) as session:
         rows = lifecycle.with_listings(session, shop_id=shop.id, states=[ItemState.TRANSLATED])
     if only is not None:
         rows = [(item, listing) for item, listing in rows if item.id in only]
     rules = settings.markets.market(shop.market).images
-    layout = Layout(position=shop.caption_position, spec=FitSpec(max_lines=shop.caption_max_lines))
+    layout = shop_layout(shop)
     downloads = root / shop.id / ".downloads"
+    texts = _TextContext(
+        settings, OcrCache(root / ".ocr"), translate_for or (lambda language: _untranslated)
+    )
     work: list[_ItemWork] = []
     wanted: list[tuple[_ItemWork, int, Path, ImagePipeline, str]] = []
     for item, listing in rows:
@@ -100,20 +139,32 @@ def run_images(
         except FontError as exc:  # every image would fail alike: open none of them
             state.errors.append(exc.message)
             continue
-        operation = ImagePipeline(Caption(caption, item.language, script, layout), rules)
-        wanted += [(state, n, out, operation, listing.images[n]) for n, out in missing]
+        drawn = Caption(caption, item.language, script, layout)
+        captioned = set(positions(len(listing.images), shop.caption_images))
+        wanted += [
+            (state, n, out, drawn if n in captioned else None, listing.images[n])
+            for n, out in missing
+        ]
     jobs: list[Job] = []
     owners: dict[Path, tuple[_ItemWork, int]] = {}
     fetched: dict[str, Path | ImageInputError] = {}
     try:
         fetcher = ImageFetcher.for_shop(shop.images)
         fetched = fetcher.fetch_all([s for *_, s in wanted if "://" in s], downloads)
-        for state, n, out, operation, source in wanted:
+        for state, n, out, caption_drawing, source in wanted:
             src = fetched.get(source, Path(source))
             if isinstance(src, ImageInputError):
                 state.errors.append(src.message)
                 continue
             owners[out] = (state, n)
+            layers = [caption_drawing] if caption_drawing else []
+            if shop.captions.replace_text:
+                try:
+                    layers.insert(0, _replacement(state, n, src, source, texts, rules))
+                except AppError as exc:  # the batch opens it again and fails it with the rest
+                    state.errors.append(exc.message)
+                    continue
+            operation = ImagePipeline(Layers(tuple(layers)), rules, shop.captions.aspect)
             jobs.append(Job(src, out, operation))
         result = run_batch(jobs, workers, progress)
     finally:
@@ -148,10 +199,8 @@ def _missing(
     (every one when `redo`)."""
     if not (item.caption or "").strip():
         return []
-    wanted = [
-        (n, _expected(item, listing, root, n))
-        for n in positions(len(listing.images), shop.caption_images)
-    ]
+    which = "all" if shop.captions.replace_text else shop.caption_images
+    wanted = [(n, _expected(item, listing, root, n)) for n in positions(len(listing.images), which)]
     have = [] if redo else item.images
     return [
         (n, out)
@@ -182,8 +231,15 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
             fields: dict[str, Any] = {}
             if state.written or item.images:
                 fields["images"] = state.images
-            if state.truncated and TRUNCATED not in item.findings:
-                fields["findings"] = [*item.findings, TRUNCATED]
+            findings = [
+                f
+                for f in item.findings
+                if not (f.get("code") == FINDING and f.get("image") in state.regions)
+            ] + [state.regions[n] for n in sorted(state.regions)]
+            if state.truncated and TRUNCATED not in findings:
+                findings.append(TRUNCATED)
+            if findings != item.findings:
+                fields["findings"] = findings
             error = "images: " + "; ".join(state.errors)[:1900] if state.errors else None
             try:
                 if error:

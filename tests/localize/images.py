@@ -74,3 +74,50 @@ def png_with_huge_ztxt(path: Path) -> Path:
     ztxt = chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(b"a" * 50_000_000))
     path.write_bytes(before + ztxt + chunk(b"IDAT", data) + after)
     return path
+
+
+def cjk_font(size: int):  # type: ignore[no-untyped-def]
+    """Noto Sans CJK SC (a test dependency: noto-cjk-sans-otc) at a size."""
+    from noto_cjk_sans_otc import FONT_PATH
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(FONT_PATH), size, index=2)  # 2: Simplified Chinese
+
+
+def gradient(size: tuple[int, int]) -> Image.Image:
+    """A smooth left-to-right, top-to-bottom colour gradient."""
+    w, h = size
+    img = Image.new("RGB", size)
+    img.putdata(
+        [
+            (80 + 150 * x // w, 120 + 100 * y // h, 220 - 120 * x // w)
+            for y in range(h)
+            for x in range(w)
+        ]
+    )
+    return img
+
+
+def with_chinese(
+    background: Image.Image,
+    texts: list[tuple[str, tuple[int, int], int]],
+    *,
+    fill: tuple[int, int, int] = (200, 20, 20),
+    outline: tuple[int, int, int] | None = None,
+    angle: float = 0.0,
+) -> Image.Image:
+    """`background` with each (text, top-left, size) drawn in Chinese, optionally outlined
+    or rotated by `angle` degrees about its own centre, as supplier images carry it."""
+    img = background.copy()
+    for text, (x, y), size in texts:
+        font = cjk_font(size)
+        stroke = max(2, size // 12) if outline else 0
+        left, top, right, bottom = font.getbbox(text, stroke_width=stroke)
+        layer = Image.new("RGBA", (right + stroke * 2, bottom + stroke * 2), (0, 0, 0, 0))
+        ImageDraw.Draw(layer).text(
+            (stroke, stroke), text, font=font, fill=fill, stroke_width=stroke, stroke_fill=outline
+        )
+        if angle:
+            layer = layer.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
+        img.paste(layer, (x, y), layer)
+    return img

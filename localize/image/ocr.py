@@ -1,0 +1,156 @@
+"""Finding the text already on an image: regions (polygon, text, confidence) from an OCR
+engine behind a small Protocol, cached by the image's content so that re-runs and
+re-renders after an edit never detect again.
+
+The engine is RapidOCR on ONNX Runtime: PP-OCRv4 Chinese detection and recognition models
+shipped inside its wheel, on the CPU; nothing is fetched at run time.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from config.errors import AppError, ExitCode
+from config.files import write_atomically
+
+MIN_CONFIDENCE = 0.8  # below this a region is reported for a person, not replaced
+CACHE_VERSION = 1  # bumped when the engine or its settings change what regions come out
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+Point = tuple[int, int]
+
+
+class OcrError(AppError):
+    """The OCR engine is missing or failed on an image."""
+
+    exit_code = ExitCode.FAILURES
+
+
+@dataclass(frozen=True)
+class Region:
+    """One line of text found on an image: its outline, what it says, how sure the engine is."""
+
+    polygon: tuple[Point, ...]  # clockwise from the top left of the text
+    text: str
+    confidence: float
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        """The upright box around the polygon: left, top, right, bottom."""
+        xs, ys = [p[0] for p in self.polygon], [p[1] for p in self.polygon]
+        return (min(xs), min(ys), max(xs), max(ys))
+
+    @property
+    def confident(self) -> bool:
+        """Whether the reading is sure enough to act on."""
+        return self.confidence >= MIN_CONFIDENCE
+
+    @property
+    def chinese(self) -> bool:
+        """Whether the text has Chinese characters (what replacement is for)."""
+        return has_chinese(self.text)
+
+    def to_json(self) -> dict[str, Any]:
+        """The region as plain JSON values."""
+        return {
+            "polygon": [list(p) for p in self.polygon],
+            "text": self.text,
+            "confidence": round(self.confidence, 4),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Region:
+        """A region back from `to_json`."""
+        points = tuple((int(x), int(y)) for x, y in data["polygon"])
+        return cls(points, str(data["text"]), float(data["confidence"]))
+
+
+def has_chinese(text: str) -> bool:
+    """Whether `text` has Chinese characters."""
+    return bool(_HAN.search(text))
+
+
+class TextDetector(Protocol):
+    """Finds and reads the text lines on an RGB image."""
+
+    def detect(self, img: Any) -> list[Region]:
+        """The text regions on `img` (a PIL RGB image)."""
+        ...
+
+
+@functools.lru_cache(maxsize=1)
+def _engine() -> Any:
+    """One RapidOCR per process: loading its models takes a third of a second."""
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError as exc:  # pragma: no cover - a broken installation
+        raise OcrError(f"the OCR engine is not installed ({exc}); reinstall shopbot") from None
+    return RapidOCR()
+
+
+class RapidOcrDetector:
+    """RapidOCR (PP-OCRv4, Chinese and Latin) on ONNX Runtime, CPU only."""
+
+    def detect(self, img: Any) -> list[Region]:
+        """The text regions on `img`, in reading order."""
+        import numpy as np
+
+        result, _ = _engine()(np.asarray(img.convert("RGB"))[:, :, ::-1])  # it wants BGR
+        regions = []
+        for points, text, score in result or []:
+            polygon = tuple((round(float(x)), round(float(y))) for x, y in points)
+            regions.append(Region(polygon, str(text), round(float(score), 4)))
+        return regions
+
+
+def content_key(img: Any) -> str:
+    """The sha256 of the image's pixels: the same picture gets the same key, however it
+    was stored."""
+    digest = hashlib.sha256(f"{img.mode}:{img.width}x{img.height}:".encode())
+    digest.update(img.tobytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class OcrCache:
+    """Regions per image content, one JSON file each in a folder of the data directory."""
+
+    folder: Path
+
+    def path(self, key: str) -> Path:
+        """Where the regions of the content `key` are kept."""
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> list[Region] | None:
+        """The cached regions, or None when this content was never read (or the file is
+        from another engine version, or damaged: then it is read again)."""
+        try:
+            data = json.loads(self.path(key).read_text("utf-8"))
+            if data.get("version") != CACHE_VERSION:
+                return None
+            return [Region.from_json(r) for r in data["regions"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, regions: list[Region]) -> None:
+        """Keep the regions of the content `key`."""
+        doc = {"version": CACHE_VERSION, "regions": [r.to_json() for r in regions]}
+        path = self.path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, json.dumps(doc, ensure_ascii=False).encode())
+
+    def regions(self, img: Any, detector: TextDetector) -> list[Region]:
+        """The regions on `img`: from the cache, else detected and cached."""
+        key = content_key(img)
+        cached = self.get(key)
+        if cached is not None:
+            return cached
+        found = detector.detect(img)
+        self.put(key, found)
+        return found

@@ -1,0 +1,132 @@
+"""The plan for the text already on an image: which regions are replaced by which
+translation, which are left (kept by a reviewer, read with low confidence, not Chinese,
+or whose translation failed its checks), and the records the review queue reads.
+
+A review record is plain JSON, one per region:
+`{"polygon", "box", "text", "confidence", "translation", "keep", "status"}` where
+`status` is replaced | kept | low_confidence | not_chinese | untranslated. A reviewer's
+edit (a new translation, or `keep`) is honoured on the next render by matching text and box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from localize.image.ocr import Region
+from localize.image.replace import RegionPlan
+
+# A region's text -> its translation, or None with the reasons it cannot be used.
+Translate = Callable[[str], tuple[str | None, list[str]]]
+FINDING = "image_text"
+
+
+@dataclass(frozen=True)
+class ImageText:
+    """One image's text plan: what to draw, what to tell the reviewer, what to store."""
+
+    plans: tuple[RegionPlan, ...]
+    notes: tuple[str, ...]
+    records: tuple[dict[str, Any], ...]
+
+
+def _key(text: str, box: Sequence[int]) -> tuple[str, tuple[int, ...]]:
+    return (text, tuple(int(v) for v in box))
+
+
+def plan_text(
+    regions: Iterable[Region],
+    translate: Translate,
+    edits: Iterable[dict[str, Any]] = (),
+) -> ImageText:
+    """The plan for `regions`: confident Chinese ones translated (or as a reviewer edited
+    them), the others left as they are and said why."""
+    edited = {_key(e["text"], e["box"]): e for e in edits if "text" in e and "box" in e}
+    plans, notes, records = [], [], []
+    for region in regions:
+        record: dict[str, Any] = {
+            **region.to_json(),
+            "box": list(region.box),
+            "translation": None,
+            "keep": False,
+        }
+        edit = edited.get(_key(region.text, region.box), {})
+        if edit.get("keep"):
+            record.update(keep=True, status="kept", translation=edit.get("translation"))
+        elif not region.chinese:
+            record["status"] = "not_chinese"
+        elif not region.confident and not edit.get("translation"):
+            record["status"] = "low_confidence"
+            notes.append(
+                f"text {region.text!r} read with low confidence ({region.confidence:.2f}): "
+                "left as it is; check it"
+            )
+        else:
+            translation, problems = (
+                (edit["translation"], []) if edit.get("translation") else translate(region.text)
+            )
+            if translation is None:
+                record["status"] = "untranslated"
+                notes.append(f"text {region.text!r} not replaced: {'; '.join(problems)}")
+            else:
+                record.update(status="replaced", translation=translation)
+                plans.append(RegionPlan(region.polygon, region.text, translation))
+        records.append(record)
+    return ImageText(tuple(plans), tuple(notes), tuple(records))
+
+
+def finding(image: int, source: str, text: ImageText) -> dict[str, Any]:
+    """The item finding that carries one image's regions for the review queue."""
+    replaced = sum(1 for r in text.records if r["status"] == "replaced")
+    return {
+        "code": FINDING,
+        "severity": "warning" if text.notes else "info",
+        "message": f"image {image + 1}: {replaced} of {len(text.records)} text region(s) "
+        "replaced" + (f"; {'; '.join(text.notes)}" if text.notes else ""),
+        "image": image,
+        "source": source,
+        "regions": list(text.records),
+    }
+
+
+def edits_for(findings: Iterable[dict[str, Any]], image: int) -> list[dict[str, Any]]:
+    """A reviewer's region records for image `image`, from an item's findings."""
+    for f in findings:
+        if f.get("code") == FINDING and f.get("image") == image:
+            return list(f.get("regions") or [])
+    return []
+
+
+def translator(
+    store: Any, secrets: Any, *, to: str, settings: Any = None, shop: Any = None
+) -> Translate:
+    """Region texts translated as listing text is (memory first, glossary protected, the
+    same checks), each distinct text once; error-level findings or a failed engine leave
+    the region as it is, with the reason."""
+    from localize.errors import EngineFailed
+    from localize.text.service import translate_one
+
+    done: dict[str, tuple[str | None, list[str]]] = {}
+
+    def translate(text: str) -> tuple[str | None, list[str]]:
+        if text not in done:
+            try:
+                result, _ = translate_one(
+                    store,
+                    secrets,
+                    text,
+                    to=to,
+                    from_="zh-CN",
+                    field="caption",
+                    settings=settings,
+                    shop=shop,
+                )
+            except EngineFailed as exc:
+                done[text] = (None, [exc.message])
+            else:
+                errors = [f.message for f in result.findings if f.severity == "error"]
+                done[text] = (None, errors) if errors else (result.translation, [])
+        return done[text]
+
+    return translate

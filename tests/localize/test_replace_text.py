@@ -1,0 +1,185 @@
+"""Replacing the supplier's Chinese text: found, erased, redrawn in translation inside each
+region, nothing touched outside; on images made here with a CJK font."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from localize.image.ocr import OcrCache, RapidOcrDetector, Region, content_key, has_chinese
+from localize.image.regions import plan_text
+from localize.image.replace import ReplaceText, dilation, region_mask
+from tests.localize.images import gradient, photo, with_chinese
+from tests.localize.libre import fake_translate
+
+TEXTS = [("保温杯大容量", (30, 40), 34), ("包邮不锈钢", (60, 250), 30)]
+SIZE = (420, 340)
+CASES = {
+    "plain": lambda: with_chinese(Image.new("RGB", SIZE, (245, 245, 240)), TEXTS),
+    "gradient": lambda: with_chinese(gradient(SIZE), TEXTS, fill=(255, 255, 255)),
+    "photo-outlined": lambda: with_chinese(
+        photo(SIZE), TEXTS, fill=(255, 255, 255), outline=(0, 0, 0)
+    ),
+    "rotated": lambda: with_chinese(
+        Image.new("RGB", SIZE, (250, 240, 220)), TEXTS, fill=(20, 20, 120), angle=12
+    ),
+}
+DETECTOR = RapidOcrDetector()
+
+
+def english(text: str) -> tuple[str | None, list[str]]:
+    """The local engine's fake translation, as a Translate."""
+    return fake_translate(text, "en"), []
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_region_is_found_replaced_and_nothing_outside_changes(case: str) -> None:
+    original = CASES[case]()
+    regions = DETECTOR.detect(original)
+    assert sorted(r.text for r in regions) == sorted(t for t, _, _ in TEXTS)
+    assert all(r.confident and r.chinese for r in regions)
+
+    text = plan_text(regions, english)
+    img = original.copy()
+    drawn = ReplaceText(text.plans, "en", "latin", text.notes).draw(img)
+    assert drawn.lines == ("xxxxxx", "xxxxx") and not drawn.truncated
+
+    after = DETECTOR.detect(img)
+    assert not any(has_chinese(r.text) for r in after), [r.text for r in after]
+    assert sorted(r.text.lower() for r in after) == ["xxxxx", "xxxxxx"]
+
+    changed = np.abs(np.asarray(img, np.int16) - np.asarray(original, np.int16)).max(axis=2) > 0
+    allowed = np.zeros(changed.shape, bool)
+    for region in regions:
+        mask = region_mask(img.size, region.polygon, dilation(region.polygon)) > 0
+        allowed |= mask
+        assert changed[mask].any()  # something was done there
+    assert not (changed & ~allowed).any()  # pixels outside the dilated regions unchanged
+    for region, found in zip(regions, sorted(after, key=lambda r: r.box[1]), strict=True):
+        grow = dilation(region.polygon)
+        left, top, right, bottom = region.box
+        fl, ft, fr, fb = found.box  # where OCR reads the translation: inside the box
+        assert left - grow <= fl and top - grow <= ft and fr <= right + grow
+        assert fb <= bottom + grow
+
+
+def test_the_translation_takes_the_original_texts_colour() -> None:
+    original = CASES["plain"]()
+    regions = DETECTOR.detect(original)
+    img = original.copy()
+    ReplaceText(plan_text(regions, english).plans, "en", "latin").draw(img)
+    a = np.asarray(img).reshape(-1, 3)
+    reds = a[(a[:, 0] > 150) & (a[:, 1] < 80) & (a[:, 2] < 80)]
+    assert len(reds) > 50  # drawn in the supplier's red, not black or white
+
+
+def test_low_confidence_kept_and_foreign_regions_are_left_and_said() -> None:
+    square = ((10, 10), (110, 10), (110, 40), (10, 40))
+    regions = [
+        Region(square, "保温杯", 0.55),
+        Region(((10, 60), (110, 60), (110, 90), (10, 90)), "500ml", 0.99),
+        Region(((10, 110), (110, 110), (110, 140), (10, 140)), "品牌", 0.99),
+        Region(((10, 160), (110, 160), (110, 190), (10, 190)), "包邮", 0.99),
+    ]
+    keep = [{"text": "品牌", "box": [10, 110, 110, 140], "keep": True}]
+    text = plan_text(regions, english, edits=keep)
+    assert [r["status"] for r in text.records] == [
+        "low_confidence",
+        "not_chinese",
+        "kept",
+        "replaced",
+    ]
+    assert [p.text for p in text.plans] == ["包邮"]
+    assert "'保温杯' read with low confidence (0.55)" in text.notes[0]
+    edited = plan_text(regions, english, edits=[{**text.records[3], "translation": "Free"}])
+    assert edited.plans[-1].translation == "Free"
+    refused = plan_text(regions[3:], lambda t: (None, ["the engine failed"]))
+    assert refused.plans == () and refused.records[0]["status"] == "untranslated"
+
+
+def test_regions_are_cached_by_content_so_a_rerun_detects_nothing(tmp_path: Path) -> None:
+    class Counting:
+        """A detector that counts its calls (a real TextDetector)."""
+
+        calls = 0
+
+        def detect(self, img: Image.Image) -> list[Region]:
+            self.calls += 1
+            return DETECTOR.detect(img)
+
+    counting, cache = Counting(), OcrCache(tmp_path / "ocr")
+    img = CASES["plain"]()
+    first = cache.regions(img, counting)
+    again = cache.regions(img.copy(), counting)
+    assert counting.calls == 1 and again == first
+    assert cache.path(content_key(img)).is_file()
+    cache.path(content_key(img)).write_text("{broken", "utf-8")  # damaged: read again
+    assert cache.regions(img, counting) == first and counting.calls == 2
+
+
+@pytest.fixture
+def shop_config(tmp_path: Path, engine_server) -> Path:  # type: ignore[no-untyped-def]
+    config = tmp_path / "shops.toml"
+    config.write_text(
+        '[[shops]]\nid = "acme-vn"\nmarket = "VN"\n[shops.translation]\nengine = "libre"\n'
+        f'url = "{engine_server.url}"\napi_key_env = "LIBRE_KEY"\nretries = 0\ntimeout = 5\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_the_command_replaces_text_and_reports_regions(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, shop_config: Path, engine_server
+) -> None:
+    src = tmp_path / "in.png"
+    with_chinese(Image.new("RGB", (420, 400), (245, 245, 240)), TEXTS).save(src)
+    out = tmp_path / "out.png"
+    args = ["localize", "image", str(src), "-o", str(out), "--to", "vi", "--replace-text"]
+    common = ["--shop", "acme-vn", "--config", str(shop_config), "--db", db_url, "--json"]
+    result = cli(*args, *common, environ={"LIBRE_KEY": "k"})
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    regions = doc["regions"][str(src)]
+    assert sorted(r["translation"] for r in regions) == ["xxxxx", "xxxxxx"]
+    assert all(r["status"] == "replaced" and r["keep"] is False for r in regions)
+    assert not any(has_chinese(r.text) for r in DETECTOR.detect(Image.open(out).convert("RGB")))
+    calls = len(engine_server.requests)
+    again = cli(*args, *common, environ={"LIBRE_KEY": "k"})
+    assert again.code == 0 and len(engine_server.requests) == calls  # memory, cached OCR
+    bad = cli(*args, "--caption", "Hi", *common, environ={"LIBRE_KEY": "k"})
+    assert bad.code == 2 and "--replace-text draws no caption" in bad.err
+
+
+def test_localize_run_replaces_text_when_the_shop_asks_and_stores_regions(
+    setup, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from store.db import open_store, session_scope
+    from store.models import LocalizationItem
+
+    run, db_url = setup
+    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
+        f.write('[shops.captions]\nreplace_text = true\nstyle = "badge"\n')
+    with_chinese(Image.new("RGB", (420, 400), (245, 245, 240)), TEXTS).save(tmp_path / "zh.png")
+    listing = tmp_path / "l.csv"
+    listing.write_text(
+        "product_id,title,caption,images\np1,保温杯,包邮,zh.png;a.jpg\n", encoding="utf-8"
+    )
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    result = run("run", "--shop", "acme-my", "--json")
+    assert result.code == 0, result.err
+    with session_scope(open_store(db_url)) as s:
+        items = s.exec(select(LocalizationItem).order_by(LocalizationItem.id)).all()
+    for item in items:
+        found = [f for f in item.findings if f["code"] == "image_text"]
+        assert [f["image"] for f in found] == [0, 1]
+        first = found[0]["regions"]
+        assert sorted(r["translation"] for r in first) == ["xxxxx", "xxxxxx"]
+        assert all({"polygon", "box", "text", "keep", "status"} <= set(r) for r in first)
+        out = Image.open(item.images[0]).convert("RGB")
+        assert not any(has_chinese(r.text) for r in DETECTOR.detect(out))
