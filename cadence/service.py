@@ -28,11 +28,12 @@ from cadence.quota import (
     previous_week,
     week_of,
 )
-from cadence.videos import IngestSummary, VideoRecord, ingest, numbered, parse_time, read_csv
+from cadence.videos import IngestSummary, VideoRecord, ingest, numbered, read_file
 from config.errors import BadInput
+from config.files import parse_time
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
-from config.tables import RowProblem, in_order
+from config.tables import WORKBOOK_SUFFIXES, RowProblem, in_order
 from store.db import read_scope, session_scope
 from store.models import Shop, Video
 from store.queries import alerts_since, register_shops, videos_between
@@ -321,13 +322,13 @@ def import_videos(
     engine: Engine, settings: Settings, shop: ShopSettings, path: Path
 ) -> IngestSummary:
     """Import a seller's videos file; every skipped row is in the summary's problems."""
-    records, problems = read_csv(path, settings.zone(shop))
+    records, problems = read_file(path, settings.zone(shop), settings.import_columns)
     register_shops(engine, settings, [shop])
     summary = ingest(
         engine,
         shop_id=shop.id,
         records=records,
-        source="csv",
+        source="xlsx" if path.suffix.lower() in WORKBOOK_SUFFIXES else "csv",
         cover_threshold=shop.cover_hash_threshold,
     )
     summary.problems = in_order([*problems, *summary.problems])
