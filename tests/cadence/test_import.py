@@ -130,7 +130,7 @@ def test_import_columns_in_the_shops_file_map_a_teams_own_headers(run, tmp_path:
         encoding="utf-8",
     )
     path = tmp_path / "ours.csv"
-    path.write_text("编号,上线时间,带货,文案\nx1,2026/11/24 10:00,P1,自定义表头\n", encoding="utf-8")
+    path.write_text("编号,上线时间,带货,文案\nx1,2026/11/24 10:00,P1,自定义\n", encoding="utf-8")
     result = run("videos", "import", str(path), "--shop", "acme-th")
     assert result.code == 0, result.err
     assert status(run)["counted_videos"] == ["x1"]
