@@ -18,6 +18,7 @@ from cadence.notify import ConsoleNotifier, Notifier, UnusableTarget, target_for
 from cadence.outbox import DeliverySummary, apply_decision, deliver_due
 from cadence.quota import (
     History,
+    Mark,
     QuotaRules,
     VideoFacts,
     WeekStatus,
@@ -51,6 +52,7 @@ def rules_for(settings: Settings, shop: ShopSettings) -> QuotaRules:
         opened_on=shop.opened_on,
         new_shop_days=shop.new_shop_days,
         new_shop_daily=shop.new_shop_daily,
+        display_zone=settings.display_zone(shop),
     )
 
 
@@ -60,19 +62,32 @@ def policy_for(settings: Settings, shop: ShopSettings) -> AlertPolicy:
         zone=settings.zone(shop),
         repeat_interval=timedelta(hours=shop.repeat_interval_hours),
         quiet=shop.quiet_window(),
+        reminder=timedelta(hours=shop.reminder_hours) if shop.reminder_hours else None,
     )
 
 
 def facts(video: Any) -> VideoFacts:
-    """A stored video (a Video, or a row of store.queries.VIDEO_FACTS) as the core sees it."""
+    """A row of store.queries.VIDEO_FACTS as the core sees it: a person's judgement (its
+    mark) wins over what was imported and over the cover-hash re-upload detection."""
+    mark = None
+    if getattr(video, "mark_by", None) is not None:
+        mark = Mark(video.mark_by, video.mark_reason, video.mark_original, video.mark_product)
+    original, has_product = video.original, bool(video.product_ids)
+    duplicate_of = video.duplicate_of
+    if mark is not None and mark.original is not None:
+        original = mark.original
+        duplicate_of = None if mark.original else duplicate_of
+    if mark is not None and mark.has_product is not None:
+        has_product = mark.has_product
     return VideoFacts(
         video_id=video.video_id,
         posted_at=video.posted_at,
         status=video.status,
-        has_product=bool(video.product_ids),
-        original=video.original,
-        duplicate_of=video.duplicate_of,
+        has_product=has_product,
+        original=original,
+        duplicate_of=duplicate_of,
         title=video.title,
+        mark=mark,
     )
 
 
@@ -333,3 +348,56 @@ def import_videos(
     )
     summary.problems = in_order([*problems, *summary.problems])
     return summary
+
+
+@dataclass(frozen=True)
+class MarkResult:
+    """A judgement recorded: which video, what it now says, who said it."""
+
+    shop: str
+    video: str
+    original: bool | None
+    has_product: bool | None
+    by: str
+    reason: str
+
+
+def mark_video(
+    engine: Engine,
+    settings: Settings,
+    shop: ShopSettings,
+    *,
+    video_id: str,
+    by: str,
+    reason: str,
+    now: datetime,
+    original: bool | None = None,
+    product: bool | None = None,
+) -> MarkResult:
+    """Record a person's judgement of a stored video (original or not, product-linked or
+    not), which wins over detection and survives re-imports; audited."""
+    from store.queries import mark_video as store_mark
+
+    video_id, by, reason = video_id.strip(), by.strip(), reason.strip()
+    if original is None and product is None:
+        raise BadInput("say what to mark: --original, --not-original, --product or --no-product")
+    for option, value, limit in (("--by", by, 100), ("--reason", reason, 2000)):
+        if not value:
+            raise BadInput(f"{option} is empty; the audit trail records who decided and why")
+        if len(value) > limit:
+            raise BadInput(f"{option} is {len(value)} characters; at most {limit}")
+    register_shops(engine, settings, [shop])
+    with session_scope(engine) as session:
+        row = store_mark(
+            session,
+            shop_id=shop.id,
+            video_id=video_id,
+            by=by,
+            reason=reason,
+            at=now,
+            original=original,
+            has_product=product,
+        )
+        if row is None:
+            raise BadInput(f"shop {shop.id!r} has no video {video_id!r}; add or import it first")
+        return MarkResult(shop.id, video_id, row.original, row.has_product, by, reason)

@@ -20,6 +20,7 @@ from store.models import (
     OutboxMessage,
     Shop,
     Video,
+    VideoOverride,
     utcnow,
 )
 
@@ -88,13 +89,19 @@ VIDEO_FACTS = (
     Video.original,
     Video.duplicate_of,
     Video.title,
+    col(VideoOverride.original).label("mark_original"),
+    col(VideoOverride.has_product).label("mark_product"),
+    col(VideoOverride.by).label("mark_by"),
+    col(VideoOverride.reason).label("mark_reason"),
 )
+_MARKED = and_(VideoOverride.shop_id == Video.shop_id, VideoOverride.video_id == Video.video_id)
 
 
 def videos_between(
     session: Session, *, shop_ids: Sequence[str], start: datetime, end: datetime
 ) -> list[Any]:
-    """Videos of these shops posted in [start, end), as rows of the VIDEO_FACTS columns.
+    """Videos of these shops posted in [start, end), as rows of the VIDEO_FACTS columns
+    (with the judgement a person marked each with, if any).
 
     Rows rather than ORM objects: `status` over a thousand shops reads thousands of them.
     """
@@ -102,13 +109,58 @@ def videos_between(
         return []
     return list(
         session.exec(
-            select(*VIDEO_FACTS).where(
+            select(*VIDEO_FACTS)
+            .outerjoin(VideoOverride, _MARKED)
+            .where(
                 col(Video.shop_id).in_(list(shop_ids)),
                 Video.posted_at >= start,
                 Video.posted_at < end,
             )
         )
     )
+
+
+def mark_video(
+    session: Session,
+    *,
+    shop_id: str,
+    video_id: str,
+    by: str,
+    reason: str,
+    at: datetime,
+    original: bool | None = None,
+    has_product: bool | None = None,
+) -> VideoOverride | None:
+    """Record a person's judgement of a stored video (a flag left None keeps any earlier
+    one), audited in the same transaction; None when the shop has no such video."""
+    video = session.exec(
+        select(Video.id).where(Video.shop_id == shop_id, Video.video_id == video_id)
+    ).first()
+    if video is None:
+        return None
+    row = session.exec(
+        select(VideoOverride).where(
+            VideoOverride.shop_id == shop_id, VideoOverride.video_id == video_id
+        )
+    ).first() or VideoOverride(shop_id=shop_id, video_id=video_id, by=by, reason=reason, at=at)
+    changed = {"original": original, "has_product": has_product}
+    for name, value in changed.items():
+        if value is not None:
+            setattr(row, name, value)
+    row.by, row.reason, row.at = by, reason, at
+    session.add(row)
+    audit(
+        session,
+        actor=by,
+        shop_id=shop_id,
+        entity="video",
+        entity_id=video_id,
+        action="mark",
+        detail={k: v for k, v in changed.items() if v is not None} | {"reason": reason},
+        at=at,
+    )
+    session.flush()
+    return row
 
 
 def earlier_covers(
