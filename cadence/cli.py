@@ -206,16 +206,16 @@ def history(
 
 @command(app, "check")
 def check(inv: Invocation, shop: ShopOption = None, as_of: AsOfOption = None) -> int:
-    """One daemon tick: evaluate, decide alerts, deliver the outbox."""
+    """One daemon tick: evaluate, decide alerts, deliver the outbox (and the weekly digest)."""
     from cadence.service import check as run_check
     from cadence.service import notifiers_for
 
     now = parse_moment(inv, "--as-of", as_of)
     settings, shops = _shops(inv, shop)
-    notifiers = notifiers_for(settings, inv.env.secrets, inv.env.stdout)
-    results = run_check(_store(inv), settings, shops, now, notifiers)
-    views.checked(inv.env, results)
-    return ExitCode.FAILURES if any(r.delivery.errors for r in results) else ExitCode.OK
+    notifiers = notifiers_for(settings, inv.env.secrets, inv.env.stdout, warn=inv.env.err)
+    result = run_check(_store(inv), settings, shops, now, notifiers)
+    views.checked(inv.env, result)
+    return ExitCode.FAILURES if result.errors else ExitCode.OK
 
 
 @command(app, "alerts")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from sqlmodel import Session, select
 
 from cadence.alerts import AlertDecision, AlertPolicy, AlertRecord, decide
 from cadence.messages import render
-from cadence.notify import ConsoleNotifier, Notifier, UnusableTarget, target_for
+from cadence.notify import ConsoleNotifier, Mentions, Notifier, UnusableTarget, target_for
 from cadence.outbox import DeliverySummary, apply_decision, deliver_due
 from cadence.quota import (
     History,
@@ -38,6 +39,9 @@ from config.tables import WORKBOOK_SUFFIXES, RowProblem, in_order
 from store.db import read_scope, session_scope
 from store.models import Shop, Video
 from store.queries import alerts_since, register_shops, videos_between
+
+log = logging.getLogger("cadence.service")
+DIGEST_WEEKS = 52  # how far back the digest counts a streak
 
 
 def rules_for(settings: Settings, shop: ShopSettings) -> QuotaRules:
@@ -207,26 +211,56 @@ def _tracked_during(
 
 
 def notifiers_for(
-    settings: Settings, secrets: Secrets, console: IO[str], timeout: float = 10.0
-) -> Callable[[str], list[Notifier]]:
-    """Each shop's targets, secrets resolved from the environment; the console when none.
+    settings: Settings,
+    secrets: Secrets,
+    console: IO[str],
+    timeout: float = 10.0,
+    warn: Callable[[str], None] = log.warning,
+) -> Callable[[str | None], list[Notifier]]:
+    """Each shop's targets (None: the digest's, for the whole team), secrets resolved from
+    the environment; the console when none.
 
     Each target stands alone: one that cannot be built (its variable unset, its URL
-    unusable) fails on every message with the reason, and the others still deliver.
+    unusable) fails on every message with the reason, and the others still deliver. A
+    mention whose variable is unset is `warn`ed about once; the message goes without it.
     """
-    cache: dict[str, list[Notifier]] = {}
+    cache: dict[str | None, list[Notifier]] = {}
 
-    def build(shop_id: str) -> list[Notifier]:
+    def build(shop_id: str | None) -> list[Notifier]:
         if shop_id not in cache:
-            shop = settings.shop(shop_id)
-            targets = [_target(shop_id, url, secrets, timeout) for url in shop.alert_urls]
+            if shop_id is None:
+                urls = settings.digest.alert_urls if settings.digest else []
+                mentions, owner = Mentions(), "the digest"
+            else:
+                shop = settings.shop(shop_id)
+                urls, owner = shop.alert_urls, f"shop {shop_id!r}"
+                mentions = _mentions(shop.mentions, secrets, owner, warn)
+            targets = [_target(owner, url, secrets, timeout, mentions) for url in urls]
             cache[shop_id] = targets or [ConsoleNotifier(console)]
         return cache[shop_id]
 
     return build
 
 
-def _target(shop_id: str, url: str, secrets: Secrets, timeout: float) -> Notifier:
+def _mentions(
+    entries: Sequence[str], secrets: Secrets, owner: str, warn: Callable[[str], None]
+) -> Mentions:
+    """Who to @mention, from `env:NAME` entries (a variable may hold several, comma-separated)."""
+    found: list[str] = []
+    for entry in entries:
+        name = entry.removeprefix("env:")
+        value = secrets.get(name)
+        if value is None:
+            warn(
+                f"environment variable {name} is not set ({owner} mentions it); "
+                "messages go out without that @mention"
+            )
+            continue
+        found += value.split(",")
+    return Mentions.of(found)
+
+
+def _target(owner: str, url: str, secrets: Secrets, timeout: float, mentions: Mentions) -> Notifier:
     """One alert URL as a notifier; `env:NAME` reads the URL from the environment."""
     if url.startswith("env:"):
         name = url[4:]
@@ -234,11 +268,76 @@ def _target(shop_id: str, url: str, secrets: Secrets, timeout: float) -> Notifie
         if not value:
             return UnusableTarget(
                 url,
-                f"environment variable {name} is not set (shop {shop_id!r}); "
+                f"environment variable {name} is not set ({owner}); "
                 "export it and the message will be retried",
             )
         url = value
-    return target_for(url, timeout=timeout)
+    return target_for(url, timeout=timeout, mentions=mentions)
+
+
+@dataclass
+class DigestResult:
+    """The digest's tick: the digest due by now, whether this tick wrote it, its delivery."""
+
+    due: datetime
+    written: bool
+    delivery: DeliverySummary = field(default_factory=DeliverySummary)
+
+
+@dataclass
+class CheckRun:
+    """What `cadence check` did: each shop's tick, and the digest's when it fell to it."""
+
+    shops: list[CheckResult]
+    digest: DigestResult | None = None
+
+    @property
+    def errors(self) -> list[str]:
+        """Every delivery failure."""
+        found = [e for r in self.shops for e in r.delivery.errors]
+        return found + (self.digest.delivery.errors if self.digest else [])
+
+
+def sends_digest(settings: Settings, shops: Sequence[ShopSettings]) -> bool:
+    """Whether a check of these shops writes the digest: the one that covers the first shop
+    in the file (so one daemon of many does it, and `cadence check` without --shop)."""
+    return settings.digest is not None and bool(settings.shops) and settings.shops[0] in shops
+
+
+def write_digest(engine: Engine, settings: Settings, now: datetime) -> DigestResult:
+    """Write the digest due by `now` into the outbox unless it is there already (its dedup
+    key is unique: two processes racing write it once)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from cadence.digest import DigestTime, dedup_key, render_digest
+    from store.models import OutboxMessage
+
+    digest = settings.digest
+    assert digest is not None
+    due = DigestTime(digest.weekday_index, digest.at, digest.zone).latest(now)
+    key = dedup_key(due)
+    with read_scope(engine) as session:
+        if session.exec(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key)).first():
+            return DigestResult(due, written=False)
+    register_shops(engine, settings, settings.shops)
+    weeks = [shop_history(engine, settings, shop, now, DIGEST_WEEKS) for shop in settings.shops]
+    message = render_digest(digest.language, due, weeks)
+    try:
+        with session_scope(engine) as session:
+            session.add(
+                OutboxMessage(
+                    shop_id=None,
+                    dedup_key=key,
+                    kind="digest",
+                    title=message.title,
+                    body=f"{message.body}\nref: {key}",
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+    except IntegrityError:  # another check wrote it a moment ago
+        return DigestResult(due, written=False)
+    return DigestResult(due, written=True)
 
 
 def check(
@@ -246,9 +345,10 @@ def check(
     settings: Settings,
     shops: Sequence[ShopSettings],
     now: datetime,
-    notifiers: Callable[[str], Sequence[Notifier]],
-) -> list[CheckResult]:
-    """One daemon tick for these shops: evaluate, decide, deliver what is due."""
+    notifiers: Callable[[str | None], Sequence[Notifier]],
+) -> CheckRun:
+    """One daemon tick for these shops: evaluate, decide, deliver what is due; and the
+    weekly digest when the check covers the first shop in the file."""
     register_shops(engine, settings, shops)
     results = []
     for shop in shops:
@@ -261,7 +361,11 @@ def check(
             lease=timedelta(seconds=shop.schedule.lease_seconds),
         )
         results.append(result)
-    return results
+    run = CheckRun(results)
+    if sends_digest(settings, shops):
+        run.digest = write_digest(engine, settings, now)
+        run.digest.delivery = deliver_due(engine, notifiers=notifiers, now=now, team=True)
+    return run
 
 
 def sync_videos(

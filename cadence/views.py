@@ -13,8 +13,9 @@ if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
     from datetime import datetime
     from pathlib import Path
 
+    from cadence.outbox import DeliverySummary
     from cadence.quota import History, WeekStatus
-    from cadence.service import CheckResult, MarkResult
+    from cadence.service import CheckRun, MarkResult
     from cadence.videos import IngestSummary
     from config.runtime import Environment
     from config.tables import RowProblem
@@ -129,19 +130,34 @@ def history(env: Environment, shop: str, zone: str, result: History, as_json: bo
         )
 
 
-def checked(env: Environment, results: Sequence[CheckResult]) -> None:
-    """One tick per shop: its state, what was decided, what delivery did."""
-    for r in results:
+def checked(env: Environment, run: CheckRun) -> None:
+    """One tick per shop on stdout (its state, what was decided, what delivery did), then
+    the digest's; delivery failures on stderr."""
+    for r in run.shops:
         s = r.status
         decided = ", ".join(f"{d.action.value} {d.rule}" for d in r.decisions) or "no change"
-        env.err(
+        env.out(
             f"{s.shop}: {s.state.value} ({s.counted}/{s.quota}, {s.due_by_now} due); "
-            f"alerts: {decided}; delivered {r.delivery.delivered}, "
-            f"retrying {r.delivery.retrying}, failed {r.delivery.failed}"
-            + (f", dropped {r.delivery.dropped}" if r.delivery.dropped else "")
+            f"alerts: {decided}; {_delivered(r.delivery)}"
         )
-        for error in r.delivery.errors:
-            env.err(f"  delivery failed: {error}")
+        _failures(env, r.delivery)
+    if run.digest is not None:
+        d = run.digest
+        what = "written" if d.written else "already written"
+        env.out(f"digest of {d.due.isoformat()}: {what}; {_delivered(d.delivery)}")
+        _failures(env, d.delivery)
+
+
+def _delivered(delivery: DeliverySummary) -> str:
+    return (
+        f"delivered {delivery.delivered}, retrying {delivery.retrying}, failed {delivery.failed}"
+        + (f", dropped {delivery.dropped}" if delivery.dropped else "")
+    )
+
+
+def _failures(env: Environment, delivery: DeliverySummary) -> None:
+    for error in delivery.errors:
+        env.err(f"  delivery failed: {error}")
 
 
 def alerts(env: Environment, report: Sequence[dict[str, Any]], as_json: bool) -> None:

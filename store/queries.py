@@ -191,6 +191,7 @@ def claim_due_messages(
     now: datetime,
     lease: timedelta,
     shop_id: str | None = None,
+    team: bool = False,
     limit: int = 50,
     clock: Callable[[], datetime] = utcnow,
 ) -> list[OutboxMessage]:
@@ -199,7 +200,8 @@ def claim_due_messages(
     hand out leases that are already over).
 
     On PostgreSQL the rows are locked with SKIP LOCKED while the lease is written, so
-    two deliverers never take the same message; SQLite serialises writers anyway.
+    two deliverers never take the same message; SQLite serialises writers anyway. With
+    `team`, only the messages for the whole team (no shop: the digest).
     """
     moment = clock()
     query = (
@@ -213,7 +215,9 @@ def claim_due_messages(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    if shop_id is not None:
+    if team:
+        query = query.where(col(OutboxMessage.shop_id).is_(None))
+    elif shop_id is not None:
         query = query.where(OutboxMessage.shop_id == shop_id)
     rows = list(session.exec(query))
     for row in rows:
