@@ -105,6 +105,11 @@ class DeliverySummary:
     dropped: int = 0
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def idle(self) -> bool:
+        """Whether the pass had nothing to send."""
+        return not (self.delivered or self.retrying or self.failed or self.dropped)
+
     def add(self, other: DeliverySummary) -> None:
         """Count another pass's results in this one."""
         self.delivered += other.delivered

@@ -42,6 +42,7 @@ from store.queries import alerts_since, register_shops, videos_between
 
 log = logging.getLogger("cadence.service")
 DIGEST_WEEKS = 52  # how far back the digest counts a streak
+DIGEST_GRACE = timedelta(hours=24)  # a digest not sent by then is skipped
 
 
 def rules_for(settings: Settings, shop: ShopSettings) -> QuotaRules:
@@ -277,10 +278,10 @@ def _target(owner: str, url: str, secrets: Secrets, timeout: float, mentions: Me
 
 @dataclass
 class DigestResult:
-    """The digest's tick: the digest due by now, whether this tick wrote it, its delivery."""
+    """The digest's tick: the digest it wrote (its moment), if any, and the delivery of the
+    team's messages."""
 
-    due: datetime
-    written: bool
+    written: datetime | None
     delivery: DeliverySummary = field(default_factory=DeliverySummary)
 
 
@@ -304,9 +305,13 @@ def sends_digest(settings: Settings, shops: Sequence[ShopSettings]) -> bool:
     return settings.digest is not None and bool(settings.shops) and settings.shops[0] in shops
 
 
-def write_digest(engine: Engine, settings: Settings, now: datetime) -> DigestResult:
+def write_digest(engine: Engine, settings: Settings, now: datetime) -> datetime | None:
     """Write the digest due by `now` into the outbox unless it is there already (its dedup
-    key is unique: two processes racing write it once)."""
+    key is unique: two processes racing write it once); its moment when this call wrote it.
+
+    A digest is due from its time for DIGEST_GRACE: a check that comes later (the daemon
+    was down) still sends it, but never days late with figures nobody asked for then.
+    """
     from sqlalchemy.exc import IntegrityError
 
     from cadence.digest import DigestTime, dedup_key, render_digest
@@ -316,9 +321,11 @@ def write_digest(engine: Engine, settings: Settings, now: datetime) -> DigestRes
     assert digest is not None
     due = DigestTime(digest.weekday_index, digest.at, digest.zone).latest(now)
     key = dedup_key(due)
+    if now - due >= DIGEST_GRACE:
+        return None
     with read_scope(engine) as session:
         if session.exec(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key)).first():
-            return DigestResult(due, written=False)
+            return None
     register_shops(engine, settings, settings.shops)
     weeks = [shop_history(engine, settings, shop, now, DIGEST_WEEKS) for shop in settings.shops]
     message = render_digest(digest.language, due, weeks)
@@ -336,8 +343,8 @@ def write_digest(engine: Engine, settings: Settings, now: datetime) -> DigestRes
                 )
             )
     except IntegrityError:  # another check wrote it a moment ago
-        return DigestResult(due, written=False)
-    return DigestResult(due, written=True)
+        return None
+    return due
 
 
 def check(
@@ -363,8 +370,10 @@ def check(
         results.append(result)
     run = CheckRun(results)
     if sends_digest(settings, shops):
-        run.digest = write_digest(engine, settings, now)
-        run.digest.delivery = deliver_due(engine, notifiers=notifiers, now=now, team=True)
+        written = write_digest(engine, settings, now)
+        run.digest = DigestResult(
+            written, deliver_due(engine, notifiers=notifiers, now=now, team=True)
+        )
     return run
 
 

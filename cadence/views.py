@@ -141,10 +141,10 @@ def checked(env: Environment, run: CheckRun) -> None:
             f"alerts: {decided}; {_delivered(r.delivery)}"
         )
         _failures(env, r.delivery)
-    if run.digest is not None:
-        d = run.digest
-        what = "written" if d.written else "already written"
-        env.out(f"digest of {d.due.isoformat()}: {what}; {_delivered(d.delivery)}")
+    d = run.digest
+    if d is not None and (d.written or not d.delivery.idle):
+        written = f"digest of {d.written.isoformat()} written; " if d.written else "digest: "
+        env.out(written + _delivered(d.delivery))
         _failures(env, d.delivery)
 
 

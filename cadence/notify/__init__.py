@@ -5,6 +5,7 @@ each); the long tail of services goes through Apprise. `notifier_for(url)` picks
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -62,7 +63,7 @@ def notifier_for(url: str, timeout: float = 10.0, mentions: Mentions = NO_MENTIO
     """The notifier for a (secret-resolved) URL: ours for the chat robots, else Apprise;
     `mentions` go to the notifiers that can @mention (DingTalk, WeCom)."""
     factory = NOTIFIERS.get(urlsplit(url).scheme, AppriseNotifier)
-    if mentions and getattr(factory, "takes_mentions", False):
+    if mentions and "mentions" in inspect.signature(factory).parameters:
         return factory(url, timeout=timeout, mentions=mentions)
     return factory(url, timeout=timeout)
 

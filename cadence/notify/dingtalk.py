@@ -18,7 +18,6 @@ class DingTalkNotifier:
     and `mentions`) go in `at` and, as DingTalk wants, as @ in the text."""
 
     base_url = "https://oapi.dingtalk.com"
-    takes_mentions = True
 
     def __init__(
         self,

@@ -16,7 +16,6 @@ class WeComBotNotifier:
     """
 
     base_url = "https://qyapi.weixin.qq.com"
-    takes_mentions = True
 
     def __init__(
         self,
