@@ -28,14 +28,6 @@ def shops(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def run(cli, shops: Path, db_url: str):  # type: ignore[no-untyped-def]
-    def invoke(*args: str, environ: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-        return cli("cadence", *args, "--config", str(shops), "--db", db_url, environ=environ)
-
-    return invoke
-
-
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

@@ -34,14 +34,6 @@ def shops(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def run(cli, shops: Path, db_url: str):  # type: ignore[no-untyped-def]
-    def invoke(*args: str, environ: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-        return cli("cadence", *args, "--config", str(shops), "--db", db_url, environ=environ)
-
-    return invoke
-
-
 def add(run, video: str, when: str) -> None:  # type: ignore[no-untyped-def]
     result = run("videos", "add", "--shop", "acme-th", "--id", video, "--posted-at", when)
     assert result.code == 0, result.err
