@@ -66,9 +66,8 @@ class Daemon:
         s = result.status
         decided = ", ".join(f"{d.action.value} {d.rule}" for d in result.decisions)
         figures = f"{s.state.value} {s.counted}/{s.quota} ({s.due_by_now} due)"
-        if (
-            sends_digest(self.settings, [self.shop])
-            and write_digest(self.engine, self.settings, self.clock()).written
+        if sends_digest(self.settings, [self.shop]) and write_digest(
+            self.engine, self.settings, self.clock()
         ):
             decided += ", digest written" if decided else "digest written"
         return f"{figures}; {decided or 'no change'}"

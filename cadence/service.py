@@ -326,7 +326,6 @@ def write_digest(engine: Engine, settings: Settings, now: datetime) -> datetime 
     with read_scope(engine) as session:
         if session.exec(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key)).first():
             return None
-    register_shops(engine, settings, settings.shops)
     weeks = [shop_history(engine, settings, shop, now, DIGEST_WEEKS) for shop in settings.shops]
     message = render_digest(digest.language, due, weeks)
     try:

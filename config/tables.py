@@ -369,40 +369,50 @@ def _json_values(item: dict[str, Any], columns: Columns) -> dict[str, Any] | str
 def _workbook_table(path: Path, columns: Columns) -> Table:
     """The first worksheet of a workbook: its first non-empty row is the header; cells keep
     their types (numbers, datetimes) for the importer to read, as Excel shows them."""
-    import zipfile
-
     import openpyxl
 
     name = str(path)
+    data = read_bytes(path)
+    # A damaged workbook fails in many ways (zip, XML, openpyxl's own checks), also while
+    # its rows are read: each becomes one message naming the file.
     try:
-        book = openpyxl.load_workbook(io.BytesIO(read_bytes(path)), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise BadInput(
-            f"{name}: not a readable .xlsx workbook ({type(exc).__name__}); open it in Excel "
-            "and save it again as .xlsx, or as CSV UTF-8"
-        ) from None
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - see above
+        raise BadInput(f"{name}: not a readable .xlsx workbook ({_excel_problem(exc)})") from None
     try:
+        if not book.worksheets:
+            raise BadInput(f"{name}: has no worksheet; {columns.describe()}")
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some tools write wrong dimensions: read every row there is
-        rows = sheet.iter_rows(values_only=True)
-        table = Table(name, [], [])
-        fields: list[str | None] | None = None
-        for number, cells in enumerate(rows, start=1):
-            values = [_cell(c) for c in cells]
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            if fields is None:
-                header = [v if isinstance(v, str) else "" if v is None else str(v) for v in values]
-                fields = _fields(f"{name}:{sheet.title}", header, columns, "columns")
-                continue
-            place = Place(name, number, sheet=sheet.title)
-            if any(v not in (None, "") for v in values[len(fields) :]):
-                _add(table, place, "more cells than the header has columns", columns)
-                continue
-            row = {f: v for f, v in zip(fields, values, strict=False) if f is not None}
-            _add(table, place, row, columns)
+        return _sheet_rows(name, sheet, columns)
+    except BadInput:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see above
+        raise BadInput(f"{name}: a damaged workbook ({_excel_problem(exc)})") from None
     finally:
         book.close()
+
+
+def _excel_problem(exc: Exception) -> str:
+    return f"{type(exc).__name__}; open it in Excel and save it again as .xlsx, or as CSV UTF-8"
+
+
+def _sheet_rows(name: str, sheet: Any, columns: Columns) -> Table:
+    table = Table(name, [], [])
+    fields: list[str | None] | None = None
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        values = [_cell(c) for c in cells]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        if fields is None:
+            header = [v if isinstance(v, str) else "" if v is None else str(v) for v in values]
+            fields = _fields(f"{name}:{sheet.title}", header, columns, "columns")
+            continue
+        place = Place(name, number, sheet=sheet.title)
+        if any(v not in (None, "") for v in values[len(fields) :]):
+            _add(table, place, "more cells than the header has columns", columns)
+            continue
+        _add(table, place, {f: v for f, v in zip(fields, values, strict=False) if f}, columns)
     if fields is None:
         raise BadInput(f"{name}:{sheet.title}: is empty; {columns.describe()}")
     return table

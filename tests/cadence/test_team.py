@@ -283,3 +283,79 @@ def test_wecom_mentions_user_ids_in_markdown_when_no_mobile_is_named() -> None:
         "msgtype": "markdown",
         "markdown": {"content": "**标题**\n正文\n<@lilei>"},
     }
+
+
+# Settings, texts in Chinese, the daemon's share -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ('display_timezone = "Beijing"\n', "shops[0].display_timezone (line 5)"),
+        ("reminder_hours = 0\n", "shops[0].reminder_hours (line 5)"),
+        ('mentions = ["13800138000"]\n', "entry 0: must be 'env:NAME'"),
+        ('[digest]\ntime = "9:30"\n', "digest.time (line 6): '9:30' is not HH:MM"),
+        ('[digest]\nweekday = "mon"\n', "digest.weekday (line 6)"),
+        ('[digest]\nalert_urls = ["nope"]\n', "digest.alert_urls (line 6)"),
+        ('[import.columns]\n"x" = "video_id"\n', "import.columns.x (line 6)"),
+    ],
+)
+def test_team_settings_mistakes_name_key_and_line(
+    run, shops: Path, extra: str, expected: str
+) -> None:  # type: ignore[no-untyped-def]
+    shops.write_text(SHOP + extra, encoding="utf-8")
+    result = run("status")
+    assert result.code == 2 and expected in result.err, result.err
+
+
+def test_reminder_and_digest_read_naturally_in_chinese() -> None:
+    from cadence.alerts import Action, AlertDecision, Due
+    from cadence.digest import render_digest
+    from cadence.messages import render
+    from cadence.quota import history
+
+    rules = QuotaRules(shop="acme-th", zone=BKK, quota=3, display_zone=ZoneInfo("Asia/Shanghai"))
+    now = datetime(2026, 11, 25, 18, 0, tzinfo=BKK)
+    week = evaluate_week(rules, [], now)
+    due = Due(1, datetime(2026, 11, 26, 0, 0, tzinfo=BKK))
+    decision = AlertDecision(Action.NOTICE, "reminder", week.week.start, True, now, due)
+    message = render(decision, "acme-th", "zh", week=week)
+    assert message.title == "【acme-th】提醒：本周第 1/3 条带货视频 6 小时后截止"
+    assert message.body.startswith(
+        "截止时间：周三 11月25日 23:59 曼谷时间 = 周四 11月26日 00:59 北京时间。"
+    )
+    digest = render_digest("zh", now, [history(rules, [], now, weeks=4)])
+    assert digest.title == "【周报】各店铺带货视频（11月25日）"
+    assert digest.body.splitlines() == [
+        "acme-th：上周 未达标 0/3，连续达标 0 周；本周 0/3，进度正常",
+        "本周暂无落后的店铺。",
+    ]
+
+
+def test_only_the_first_shops_daemon_writes_the_digest(tmp_path: Path, db_url: str) -> None:
+    import io
+
+    from cadence.daemon import Daemon
+    from config.settings import load
+    from store.db import open_store
+
+    path = tmp_path / "two.toml"
+    path.write_text(SHOP + SECOND + '[digest]\ntime = "09:30"\nlanguage = "en"\n', "utf-8")
+    settings = load(path)
+    engine = open_store(db_url)
+    monday = datetime.fromisoformat("2026-11-30T09:31+08:00")
+    consoles = {}
+    for shop in reversed(settings.shops):  # the second shop's daemon first: it must not send
+        consoles[shop.id] = io.StringIO()
+        worker = Daemon(
+            engine=engine,
+            settings=settings,
+            shop=shop,
+            console=consoles[shop.id],
+            log_stream=io.StringIO(),
+            clock=lambda: monday,
+        )
+        assert worker.run_job("check", worker.check) and worker.run_job("deliver", worker.deliver)
+    engine.dispose()
+    assert "[digest]" not in consoles["acme-uk"].getvalue()
+    assert consoles["acme-th"].getvalue().count("[digest] Video cadence of every shop") == 1
