@@ -15,17 +15,24 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from cadence.quota import DayStatus, WeekState, WeekStatus
+from cadence.quota import DayStatus, WeekState, WeekStatus, due_at
 from store.states import AlertRule, AlertState
 
-BEHIND, AT_RISK, MISSED, NEW_SHOP_DAILY = (
+BEHIND, AT_RISK, MISSED, NEW_SHOP_DAILY, REMINDER = (
     AlertRule.BEHIND,
     AlertRule.AT_RISK,
     AlertRule.MISSED,
     AlertRule.NEW_SHOP_DAILY,
+    AlertRule.REMINDER,
 )
 FIRING = AlertState.FIRING
-SEVERITY = {BEHIND: "warning", AT_RISK: "critical", MISSED: "warning", NEW_SHOP_DAILY: "warning"}
+SEVERITY = {
+    BEHIND: "warning",
+    AT_RISK: "critical",
+    MISSED: "warning",
+    NEW_SHOP_DAILY: "warning",
+    REMINDER: "info",
+}
 STANDING = (BEHIND, AT_RISK)  # rules that stay firing and repeat; the others are notices
 
 
@@ -57,6 +64,15 @@ class AlertPolicy:
     zone: ZoneInfo
     repeat_interval: timedelta = timedelta(hours=24)
     quiet: tuple[time, time] | None = None
+    reminder: timedelta | None = None  # a heads-up this long before each unmet due time
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due time still unmet: the k-th video of the week, due at `at`."""
+
+    k: int
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,7 @@ class AlertDecision:
     period_start: date
     notify: bool
     send_at: datetime
+    due: Due | None = None  # what a reminder is about
 
     @property
     def severity(self) -> str:
@@ -126,7 +143,25 @@ def decide(
 
     if day is not None and not day.met and (day.day, NEW_SHOP_DAILY) not in by_key:
         add(Action.NOTICE, NEW_SHOP_DAILY, day.day, True)
+
+    due = upcoming(current, now, policy.reminder) if policy.reminder else None
+    # One reminder per due time (its period is the due day); none once quiet hours would
+    # hold it past the time it warns of.
+    if due is not None and send_at < due.at:
+        period = (due.at - timedelta(days=1)).date()
+        if (period, REMINDER) not in by_key:
+            decisions.append(AlertDecision(Action.NOTICE, REMINDER, period, True, send_at, due))
     return decisions
+
+
+def upcoming(current: WeekStatus, now: datetime, lead: timedelta) -> Due | None:
+    """The next due time of the week whose video is not counted yet, when it is at most
+    `lead` away from `now`; None otherwise (or when the week's quota is met)."""
+    for k in range(current.counted + 1, current.quota + 1):
+        at = due_at(current.week, k, current.quota)
+        if at > now:
+            return Due(k, at) if at - lead <= now else None
+    return None
 
 
 def release_time(now: datetime, policy: AlertPolicy) -> datetime:

@@ -54,6 +54,14 @@ def _shops(inv: Invocation, shop: str | None):  # type: ignore[no-untyped-def]
     return settings, ([settings.shop(shop)] if shop else list(settings.shops))
 
 
+def _display_zones(inv: Invocation):  # type: ignore[no-untyped-def]
+    """Each configured shop's display timezone; none without a shops file (times in UTC)."""
+    if inv.config is None and not inv.config_path.exists():
+        return {}
+    settings = inv.settings()
+    return {s.id: settings.display_zone(s) for s in settings.shops}
+
+
 @command(videos_app, "add")
 def videos_add(
     inv: Invocation,
@@ -108,6 +116,48 @@ def videos_import(
     return ExitCode.FAILURES if summary.problems else ExitCode.OK
 
 
+@command(videos_app, "mark")
+def videos_mark(
+    inv: Invocation,
+    video_id: Annotated[str, typer.Argument(help="The platform's video id.")],
+    shop: RequiredShop,
+    by: Annotated[str, typer.Option("--by", help="Who decides (recorded in the audit trail).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded with it).")],
+    original: Annotated[
+        bool | None,
+        typer.Option(
+            "--original/--not-original",
+            help="Original or not, whatever the cover comparison found.",
+            show_default=False,
+        ),
+    ] = None,
+    product: Annotated[
+        bool | None,
+        typer.Option(
+            "--product/--no-product",
+            help="Product-linked or not, whatever was imported.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Correct the bot: mark a video original or not, product-linked or not."""
+    from cadence.service import mark_video
+
+    settings, [shop_cfg] = _shops(inv, shop)
+    result = mark_video(
+        _store(inv),
+        settings,
+        shop_cfg,
+        video_id=video_id,
+        by=by,
+        reason=reason,
+        now=inv.env.clock(),
+        original=original,
+        product=product,
+    )
+    views.video_marked(inv.env, result)
+
+
 @command(videos_app, "sync")
 def videos_sync(
     inv: Invocation,
@@ -156,16 +206,16 @@ def history(
 
 @command(app, "check")
 def check(inv: Invocation, shop: ShopOption = None, as_of: AsOfOption = None) -> int:
-    """One daemon tick: evaluate, decide alerts, deliver the outbox."""
+    """One daemon tick: evaluate, decide alerts, deliver the outbox (and the weekly digest)."""
     from cadence.service import check as run_check
     from cadence.service import notifiers_for
 
     now = parse_moment(inv, "--as-of", as_of)
     settings, shops = _shops(inv, shop)
-    notifiers = notifiers_for(settings, inv.env.secrets, inv.env.stdout)
-    results = run_check(_store(inv), settings, shops, now, notifiers)
-    views.checked(inv.env, results)
-    return ExitCode.FAILURES if any(r.delivery.errors for r in results) else ExitCode.OK
+    notifiers = notifiers_for(settings, inv.env.secrets, inv.env.stdout, warn=inv.env.err)
+    result = run_check(_store(inv), settings, shops, now, notifiers)
+    views.checked(inv.env, result)
+    return ExitCode.FAILURES if result.errors else ExitCode.OK
 
 
 @command(app, "alerts")
@@ -180,7 +230,9 @@ def alerts(
 
     if shop:
         inv.settings().shop(shop)  # an unknown id is a mistake worth saying
-    report = alert_report(_store(inv), shop_ids=[shop] if shop else None, limit=limit)
+    report = alert_report(
+        _store(inv), shop_ids=[shop] if shop else None, limit=limit, zones=_display_zones(inv)
+    )
     views.alerts(inv.env, report, json_out)
 
 

@@ -57,29 +57,37 @@ class Daemon:
         return jobs
 
     def check(self) -> str:
-        """Evaluate the week and decide alerts (delivery is its own job)."""
-        from cadence.service import evaluate_and_decide, register_shops
+        """Evaluate the week and decide alerts (delivery is its own job); the first shop's
+        daemon also writes the weekly digest when it is due."""
+        from cadence.service import evaluate_and_decide, register_shops, sends_digest, write_digest
 
         register_shops(self.engine, self.settings, [self.shop])
         result = evaluate_and_decide(self.engine, self.settings, self.shop, self.clock())
         s = result.status
         decided = ", ".join(f"{d.action.value} {d.rule}" for d in result.decisions)
         figures = f"{s.state.value} {s.counted}/{s.quota} ({s.due_by_now} due)"
+        if sends_digest(self.settings, [self.shop]) and write_digest(
+            self.engine, self.settings, self.clock()
+        ):
+            decided += ", digest written" if decided else "digest written"
         return f"{figures}; {decided or 'no change'}"
 
     def deliver(self) -> str:
         """Send what the outbox holds for this shop."""
         from cadence.outbox import deliver_due
-        from cadence.service import notifiers_for
+        from cadence.service import notifiers_for, sends_digest
 
+        notifiers = notifiers_for(self.settings, self.secrets, self.console)
         summary = deliver_due(
             self.engine,
-            notifiers=notifiers_for(self.settings, self.secrets, self.console),
+            notifiers=notifiers,
             now=self.clock(),
             shop_id=self.shop.id,
             lease=timedelta(seconds=self.shop.schedule.lease_seconds),
             clock=self.clock,
         )
+        if sends_digest(self.settings, [self.shop]):  # the team's messages: the digest
+            summary.add(deliver_due(self.engine, notifiers=notifiers, now=self.clock(), team=True))
         for error in summary.errors:
             log.warning("delivery failed: %s", error)
         return (

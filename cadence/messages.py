@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from cadence.alerts import AT_RISK, BEHIND, MISSED, NEW_SHOP_DAILY, Action, AlertDecision
-from cadence.quota import DayStatus, WeekStatus, due_day, local_midnight
+from cadence.alerts import (
+    AT_RISK,
+    BEHIND,
+    MISSED,
+    NEW_SHOP_DAILY,
+    REMINDER,
+    Action,
+    AlertDecision,
+)
+from cadence.quota import DayStatus, WeekStatus, due_at
 
 _WEEKDAYS = {
     "zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
@@ -19,6 +28,7 @@ _TITLES = {
         AT_RISK: "【{shop}】本周带货视频目标有完不成的风险",
         MISSED: "【{shop}】上周带货视频目标未完成",
         NEW_SHOP_DAILY: "【{shop}】新店日更未完成",
+        REMINDER: "【{shop}】提醒：本周第 {k}/{quota} 条带货视频 {hours} 小时后截止",
         "resolved": "【{shop}】已恢复：本周带货视频进度正常",
     },
     "en": {
@@ -26,6 +36,7 @@ _TITLES = {
         AT_RISK: "[{shop}] This week's video quota is at risk",
         MISSED: "[{shop}] Last week's video quota was missed",
         NEW_SHOP_DAILY: "[{shop}] New shop: yesterday's daily video missing",
+        REMINDER: "[{shop}] Reminder: video {k} of {quota} is due in {hours} h",
         "resolved": "[{shop}] Resolved: back on track with this week's videos",
     },
 }
@@ -47,19 +58,37 @@ def render(
     week: WeekStatus | None = None,
     day: DayStatus | None = None,
 ) -> Message:
-    """The message for a decision, with the figures of the week (or day) it is about."""
+    """The message for a decision, with the figures of the week (or day) it is about; due
+    times are shown in the shop's time and, when the week says so, the team's beside it."""
     lang = language if language in _TITLES else "en"
     key = "resolved" if decision.action is Action.RESOLVE else decision.rule
-    title = _TITLES[lang][key].format(shop=shop)
+    figures: dict[str, object] = {"shop": shop}
+    if decision.due is not None:
+        left = decision.due.at - decision.send_at
+        figures |= {
+            "k": decision.due.k,
+            "quota": week.quota if week else "?",
+            "hours": max(1, round(left.total_seconds() / 3600)),
+        }
+    title = _TITLES[lang][key].format(**figures)
     if decision.action is Action.REPEAT:
         title += "（仍未解决）" if lang == "zh" else " (still open)"
     if decision.rule == NEW_SHOP_DAILY and day is not None:
         body = _day_body(lang, day)
+    elif decision.due is not None and week is not None:
+        body = _reminder_line(lang, decision.due.at, week) + "\n" + _week_body(lang, week)
     elif week is not None:
         body = _week_body(lang, week)
     else:
         body = ""
     return Message(title=title, body=body)
+
+
+def _reminder_line(lang: str, due: datetime, s: WeekStatus) -> str:
+    shown = deadline(lang, due, s.display_zone)
+    if lang == "zh":
+        return f"截止时间：{shown}。"
+    return f"Due {shown}."
 
 
 def _span(lang: str, start: date) -> str:
@@ -69,14 +98,50 @@ def _span(lang: str, start: date) -> str:
     return f"{start:%d %b}–{end:%d %b %Y}"
 
 
-def _deadline(lang: str, moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    last = moment - timedelta(minutes=1)  # the end of the local day before midnight
-    wd = _WEEKDAYS[lang][last.weekday()]
+# Cities as a Chinese-reading team names them; other zones by their English city name.
+_CITIES_ZH = {
+    "Asia/Shanghai": "北京",
+    "Asia/Bangkok": "曼谷",
+    "Asia/Jakarta": "雅加达",
+    "Asia/Ho_Chi_Minh": "胡志明市",
+    "Asia/Kuala_Lumpur": "吉隆坡",
+    "Asia/Manila": "马尼拉",
+    "Asia/Singapore": "新加坡",
+    "Europe/London": "伦敦",
+    "Europe/Berlin": "柏林",
+    "Europe/Paris": "巴黎",
+    "America/New_York": "纽约",
+    "America/Los_Angeles": "洛杉矶",
+}
+
+
+def zone_label(zone: ZoneInfo, lang: str) -> str:
+    """A timezone as the team says it: 'Beijing', 'Bangkok' ('北京时间', '曼谷时间')."""
     if lang == "zh":
-        return f"{wd} {last.month}月{last.day}日 {last:%H:%M}"
-    return f"{wd} {last:%d %b %H:%M}"
+        return _CITIES_ZH.get(zone.key, zone.key.rsplit("/", 1)[-1].replace("_", " ")) + "时间"
+    if zone.key == "Asia/Shanghai":
+        return "Beijing"
+    return zone.key.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def moment_text(lang: str, moment: datetime) -> str:
+    """A moment as the team reads it, in its own timezone: 'Fri 27 Nov 23:59'."""
+    wd = _WEEKDAYS[lang][moment.weekday()]
+    if lang == "zh":
+        return f"{wd} {moment.month}月{moment.day}日 {moment:%H:%M}"
+    return f"{wd} {moment:%d %b %H:%M}"
+
+
+def deadline(lang: str, moment: datetime, display: ZoneInfo | None = None) -> str:
+    """A due time (a local midnight) as the last minute before it, in the shop's time; with
+    a `display` zone that differs, that zone's time beside it ('... Bangkok = ... Beijing')."""
+    last = moment - timedelta(minutes=1)  # the end of the local day before midnight
+    shown = moment_text(lang, last)
+    zone = last.tzinfo
+    if display is None or not isinstance(zone, ZoneInfo) or display.key == zone.key:
+        return shown
+    there = moment_text(lang, last.astimezone(display))
+    return f"{shown} {zone_label(zone, lang)} = {there} {zone_label(display, lang)}"
 
 
 _WEEK_LINES = {
@@ -146,21 +211,17 @@ def _owed_lines(t: dict[str, str], lang: str, s: WeekStatus) -> list[str]:
             t["overdue"].format(
                 overdue=s.due_by_now - s.counted,
                 k=s.counted + 1,
-                deadline=_deadline(lang, _due_at(s, s.counted + 1)),
+                deadline=deadline(lang, due_at(s.week, s.counted + 1, s.quota), s.display_zone),
             )
         )
     if s.remaining:
-        upcoming = _due_at(s, max(s.counted, s.due_by_now) + 1)
-        nxt = t["next"].format(deadline=_deadline(lang, upcoming)) if upcoming else ""
+        k = max(s.counted, s.due_by_now) + 1
+        upcoming = (
+            deadline(lang, due_at(s.week, k, s.quota), s.display_zone) if k <= s.quota else ""
+        )
+        nxt = t["next"].format(deadline=upcoming) if upcoming else ""
         lines.append(nxt + t["owed"].format(remaining=s.remaining, days=s.days_left))
     return lines
-
-
-def _due_at(s: WeekStatus, k: int) -> datetime | None:
-    """When the k-th video of the week is due (local midnight ending its day)."""
-    if k > s.quota:
-        return None
-    return local_midnight(s.week.start + timedelta(days=due_day(k, s.quota)), s.week.zone)
 
 
 def _day_body(lang: str, d: DayStatus) -> str:

@@ -105,19 +105,34 @@ class DeliverySummary:
     dropped: int = 0
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def idle(self) -> bool:
+        """Whether the pass had nothing to send."""
+        return not (self.delivered or self.retrying or self.failed or self.dropped)
+
+    def add(self, other: DeliverySummary) -> None:
+        """Count another pass's results in this one."""
+        self.delivered += other.delivered
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.dropped += other.dropped
+        self.errors += other.errors
+
 
 def deliver_due(
     engine: Engine,
     *,
-    notifiers: Callable[[str], Sequence[Notifier]],
+    notifiers: Callable[[str | None], Sequence[Notifier]],
     now: datetime,
     shop_id: str | None = None,
+    team: bool = False,
     max_attempts: int = MAX_ATTEMPTS,
     lease: timedelta = LEASE,
     limit: int = 100,
     clock: Clock = utcnow,
 ) -> DeliverySummary:
-    """Send every due message (of one shop, or all) to its shop's targets.
+    """Send every due message (of one shop, of the whole team with `team`, or all) to its
+    shop's targets (a team message's: the digest's).
 
     `now` decides what is due; each lease starts when its message is claimed (`clock`), so
     the window for a duplicate is one message's send-to-record, however long the pass.
@@ -128,7 +143,7 @@ def deliver_due(
     for _ in range(limit):
         with session_scope(engine) as session:
             claimed = claim_due_messages(
-                session, now=now, lease=lease, shop_id=shop_id, limit=1, clock=clock
+                session, now=now, lease=lease, shop_id=shop_id, team=team, limit=1, clock=clock
             )
             if not claimed:
                 break
@@ -140,7 +155,7 @@ def deliver_due(
 def _deliver_one(
     engine: Engine,
     message_id: int,
-    notifiers: Callable[[str], Sequence[Notifier]],
+    notifiers: Callable[[str | None], Sequence[Notifier]],
     now: datetime,
     max_attempts: int,
     summary: DeliverySummary,

@@ -39,6 +39,26 @@ class QuotaRules:
     opened_on: date | None = None
     new_shop_days: int = 30
     new_shop_daily: int = 0
+    display_zone: ZoneInfo | None = None  # times shown to the team; None: the shop's
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A person's judgement of a video, which wins over detection (None: not judged)."""
+
+    by: str
+    reason: str
+    original: bool | None = None
+    has_product: bool | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """For --json."""
+        return {
+            "original": self.original,
+            "product": self.has_product,
+            "by": self.by,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -52,6 +72,7 @@ class VideoFacts:
     original: bool = True
     duplicate_of: str | None = None
     title: str = ""
+    mark: Mark | None = None  # already applied to the fields above; kept to show it
 
 
 @dataclass(frozen=True)
@@ -96,6 +117,13 @@ class WeekStatus:
     next_due_at: datetime | None
     counted_ids: tuple[str, ...]
     excluded: tuple[tuple[str, str], ...]  # (video id, why it does not count)
+    display_zone: ZoneInfo | None = None  # None: the shop's own
+    marks: tuple[tuple[str, Mark], ...] = ()  # (video id, judgement) of the week's videos
+
+    @property
+    def shown_zone(self) -> ZoneInfo:
+        """The timezone times are shown to the team in."""
+        return self.display_zone or self.week.zone
 
     @property
     def remaining(self) -> int:
@@ -118,6 +146,13 @@ class WeekStatus:
             "next_due_at": self.next_due_at.isoformat() if self.next_due_at else None,
             "counted_videos": list(self.counted_ids),
             "excluded": [{"video": v, "reason": r} for v, r in self.excluded],
+            "display_timezone": self.shown_zone.key,
+            "next_due_at_display": (
+                self.next_due_at.astimezone(self.shown_zone).isoformat()
+                if self.next_due_at
+                else None
+            ),
+            "overrides": [{"video": v} | m.as_dict() for v, m in self.marks],
         }
 
 
@@ -192,9 +227,12 @@ def evaluate_week(
     days_completed = min(7, max(0, (local_today - week.start).days))
     counted: list[VideoFacts] = []
     excluded: list[tuple[str, str]] = []
+    marks: list[tuple[str, Mark]] = []
     for video in sorted(videos, key=lambda v: (v.posted_at, v.video_id)):
         if not week.contains(video.posted_at) or video.posted_at > now:
             continue
+        if video.mark is not None:
+            marks.append((video.video_id, video.mark))
         reason = why_not_counted(video, rules)
         if reason is None:
             counted.append(video)
@@ -211,9 +249,7 @@ def evaluate_week(
     days_left = 7 - days_completed
     next_due_at = None
     if n < rules.quota:
-        next_due_at = local_midnight(
-            week.start + timedelta(days=due_day(n + 1, rules.quota)), rules.zone
-        )
+        next_due_at = due_at(week, n + 1, rules.quota)
     return WeekStatus(
         shop=rules.shop,
         week=week,
@@ -226,7 +262,14 @@ def evaluate_week(
         next_due_at=next_due_at,
         counted_ids=tuple(v.video_id for v in counted),
         excluded=tuple(excluded),
+        display_zone=rules.display_zone,
+        marks=tuple(marks),
     )
+
+
+def due_at(week: Week, k: int, quota: int) -> datetime:
+    """When the k-th of `quota` videos of the week is due: the local midnight ending its day."""
+    return local_midnight(week.start + timedelta(days=due_day(k, quota)), week.zone)
 
 
 def previous_week(week: Week) -> Week:

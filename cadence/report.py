@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import col, select
@@ -14,9 +16,15 @@ from store.models import Alert, DeliveryAttempt, OutboxMessage
 
 
 def alert_report(
-    engine: Engine, *, shop_ids: Sequence[str] | None = None, limit: int = 100
+    engine: Engine,
+    *,
+    shop_ids: Sequence[str] | None = None,
+    limit: int = 100,
+    zones: Mapping[str, ZoneInfo] | None = None,
 ) -> list[dict[str, Any]]:
-    """The newest alerts, each with its messages and every delivery attempt."""
+    """The newest alerts, each with its messages and every delivery attempt; times are UTC,
+    and with `zones` (shop id -> the team's display timezone) also in that zone."""
+    zones = zones or {}
     with read_scope(engine) as session:
         query = select(Alert).order_by(col(Alert.opened_at).desc(), col(Alert.id).desc())
         if shop_ids:
@@ -61,6 +69,8 @@ def alert_report(
             "opened_at": a.opened_at.isoformat(),
             "resolved_at": a.resolved_at.isoformat() if a.resolved_at else None,
             "notifications": a.notifications,
+            "display_timezone": _zone_key(zones.get(a.shop_id)),
+            "opened_at_display": _shown(a.opened_at, zones.get(a.shop_id)),
             "messages": [
                 {
                     "id": m.id,
@@ -71,6 +81,8 @@ def alert_report(
                     "next_attempt_at": m.next_attempt_at.isoformat(),
                     "delivered_at": m.delivered_at.isoformat() if m.delivered_at else None,
                     "last_error": m.last_error,
+                    "next_attempt_at_display": _shown(m.next_attempt_at, zones.get(a.shop_id)),
+                    "delivered_at_display": _shown(m.delivered_at, zones.get(a.shop_id)),
                     "deliveries": [
                         {
                             "at": d.at.isoformat(),
@@ -87,3 +99,14 @@ def alert_report(
         }
         for a in alerts
     ]
+
+
+def _zone_key(zone: ZoneInfo | None) -> str:
+    return zone.key if zone else "UTC"
+
+
+def _shown(moment: datetime | None, zone: ZoneInfo | None) -> str | None:
+    """A stored UTC moment in the team's timezone (UTC when the shop is not configured)."""
+    if moment is None:
+        return None
+    return moment.astimezone(zone).isoformat() if zone else moment.isoformat()

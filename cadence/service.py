@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -14,10 +15,11 @@ from sqlmodel import Session, select
 
 from cadence.alerts import AlertDecision, AlertPolicy, AlertRecord, decide
 from cadence.messages import render
-from cadence.notify import ConsoleNotifier, Notifier, UnusableTarget, target_for
+from cadence.notify import ConsoleNotifier, Mentions, Notifier, UnusableTarget, target_for
 from cadence.outbox import DeliverySummary, apply_decision, deliver_due
 from cadence.quota import (
     History,
+    Mark,
     QuotaRules,
     VideoFacts,
     WeekStatus,
@@ -28,14 +30,19 @@ from cadence.quota import (
     previous_week,
     week_of,
 )
-from cadence.videos import IngestSummary, VideoRecord, ingest, numbered, parse_time, read_csv
+from cadence.videos import IngestSummary, VideoRecord, ingest, numbered, read_file
 from config.errors import BadInput
+from config.files import parse_time
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
-from config.tables import RowProblem, in_order
+from config.tables import WORKBOOK_SUFFIXES, RowProblem, in_order
 from store.db import read_scope, session_scope
 from store.models import Shop, Video
 from store.queries import alerts_since, register_shops, videos_between
+
+log = logging.getLogger("cadence.service")
+DIGEST_WEEKS = 52  # how far back the digest counts a streak
+DIGEST_GRACE = timedelta(hours=24)  # a digest not sent by then is skipped
 
 
 def rules_for(settings: Settings, shop: ShopSettings) -> QuotaRules:
@@ -50,6 +57,7 @@ def rules_for(settings: Settings, shop: ShopSettings) -> QuotaRules:
         opened_on=shop.opened_on,
         new_shop_days=shop.new_shop_days,
         new_shop_daily=shop.new_shop_daily,
+        display_zone=settings.display_zone(shop),
     )
 
 
@@ -59,19 +67,32 @@ def policy_for(settings: Settings, shop: ShopSettings) -> AlertPolicy:
         zone=settings.zone(shop),
         repeat_interval=timedelta(hours=shop.repeat_interval_hours),
         quiet=shop.quiet_window(),
+        reminder=timedelta(hours=shop.reminder_hours) if shop.reminder_hours else None,
     )
 
 
 def facts(video: Any) -> VideoFacts:
-    """A stored video (a Video, or a row of store.queries.VIDEO_FACTS) as the core sees it."""
+    """A row of store.queries.VIDEO_FACTS as the core sees it: a person's judgement (its
+    mark) wins over what was imported and over the cover-hash re-upload detection."""
+    mark = None
+    if getattr(video, "mark_by", None) is not None:
+        mark = Mark(video.mark_by, video.mark_reason, video.mark_original, video.mark_product)
+    original, has_product = video.original, bool(video.product_ids)
+    duplicate_of = video.duplicate_of
+    if mark is not None and mark.original is not None:
+        original = mark.original
+        duplicate_of = None if mark.original else duplicate_of
+    if mark is not None and mark.has_product is not None:
+        has_product = mark.has_product
     return VideoFacts(
         video_id=video.video_id,
         posted_at=video.posted_at,
         status=video.status,
-        has_product=bool(video.product_ids),
-        original=video.original,
-        duplicate_of=video.duplicate_of,
+        has_product=has_product,
+        original=original,
+        duplicate_of=duplicate_of,
         title=video.title,
+        mark=mark,
     )
 
 
@@ -191,26 +212,56 @@ def _tracked_during(
 
 
 def notifiers_for(
-    settings: Settings, secrets: Secrets, console: IO[str], timeout: float = 10.0
-) -> Callable[[str], list[Notifier]]:
-    """Each shop's targets, secrets resolved from the environment; the console when none.
+    settings: Settings,
+    secrets: Secrets,
+    console: IO[str],
+    timeout: float = 10.0,
+    warn: Callable[[str], None] = log.warning,
+) -> Callable[[str | None], list[Notifier]]:
+    """Each shop's targets (None: the digest's, for the whole team), secrets resolved from
+    the environment; the console when none.
 
     Each target stands alone: one that cannot be built (its variable unset, its URL
-    unusable) fails on every message with the reason, and the others still deliver.
+    unusable) fails on every message with the reason, and the others still deliver. A
+    mention whose variable is unset is `warn`ed about once; the message goes without it.
     """
-    cache: dict[str, list[Notifier]] = {}
+    cache: dict[str | None, list[Notifier]] = {}
 
-    def build(shop_id: str) -> list[Notifier]:
+    def build(shop_id: str | None) -> list[Notifier]:
         if shop_id not in cache:
-            shop = settings.shop(shop_id)
-            targets = [_target(shop_id, url, secrets, timeout) for url in shop.alert_urls]
+            if shop_id is None:
+                urls = settings.digest.alert_urls if settings.digest else []
+                mentions, owner = Mentions(), "the digest"
+            else:
+                shop = settings.shop(shop_id)
+                urls, owner = shop.alert_urls, f"shop {shop_id!r}"
+                mentions = _mentions(shop.mentions, secrets, owner, warn)
+            targets = [_target(owner, url, secrets, timeout, mentions) for url in urls]
             cache[shop_id] = targets or [ConsoleNotifier(console)]
         return cache[shop_id]
 
     return build
 
 
-def _target(shop_id: str, url: str, secrets: Secrets, timeout: float) -> Notifier:
+def _mentions(
+    entries: Sequence[str], secrets: Secrets, owner: str, warn: Callable[[str], None]
+) -> Mentions:
+    """Who to @mention, from `env:NAME` entries (a variable may hold several, comma-separated)."""
+    found: list[str] = []
+    for entry in entries:
+        name = entry.removeprefix("env:")
+        value = secrets.get(name)
+        if value is None:
+            warn(
+                f"environment variable {name} is not set ({owner} mentions it); "
+                "messages go out without that @mention"
+            )
+            continue
+        found += value.split(",")
+    return Mentions.of(found)
+
+
+def _target(owner: str, url: str, secrets: Secrets, timeout: float, mentions: Mentions) -> Notifier:
     """One alert URL as a notifier; `env:NAME` reads the URL from the environment."""
     if url.startswith("env:"):
         name = url[4:]
@@ -218,11 +269,81 @@ def _target(shop_id: str, url: str, secrets: Secrets, timeout: float) -> Notifie
         if not value:
             return UnusableTarget(
                 url,
-                f"environment variable {name} is not set (shop {shop_id!r}); "
+                f"environment variable {name} is not set ({owner}); "
                 "export it and the message will be retried",
             )
         url = value
-    return target_for(url, timeout=timeout)
+    return target_for(url, timeout=timeout, mentions=mentions)
+
+
+@dataclass
+class DigestResult:
+    """The digest's tick: the digest it wrote (its moment), if any, and the delivery of the
+    team's messages."""
+
+    written: datetime | None
+    delivery: DeliverySummary = field(default_factory=DeliverySummary)
+
+
+@dataclass
+class CheckRun:
+    """What `cadence check` did: each shop's tick, and the digest's when it fell to it."""
+
+    shops: list[CheckResult]
+    digest: DigestResult | None = None
+
+    @property
+    def errors(self) -> list[str]:
+        """Every delivery failure."""
+        found = [e for r in self.shops for e in r.delivery.errors]
+        return found + (self.digest.delivery.errors if self.digest else [])
+
+
+def sends_digest(settings: Settings, shops: Sequence[ShopSettings]) -> bool:
+    """Whether a check of these shops writes the digest: the one that covers the first shop
+    in the file (so one daemon of many does it, and `cadence check` without --shop)."""
+    return settings.digest is not None and bool(settings.shops) and settings.shops[0] in shops
+
+
+def write_digest(engine: Engine, settings: Settings, now: datetime) -> datetime | None:
+    """Write the digest due by `now` into the outbox unless it is there already (its dedup
+    key is unique: two processes racing write it once); its moment when this call wrote it.
+
+    A digest is due from its time for DIGEST_GRACE: a check that comes later (the daemon
+    was down) still sends it, but never days late with figures nobody asked for then.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from cadence.digest import DigestTime, dedup_key, render_digest
+    from store.models import OutboxMessage
+
+    digest = settings.digest
+    assert digest is not None
+    due = DigestTime(digest.weekday_index, digest.at, digest.zone).latest(now)
+    key = dedup_key(due)
+    if now - due >= DIGEST_GRACE:
+        return None
+    with read_scope(engine) as session:
+        if session.exec(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key)).first():
+            return None
+    weeks = [shop_history(engine, settings, shop, now, DIGEST_WEEKS) for shop in settings.shops]
+    message = render_digest(digest.language, due, weeks)
+    try:
+        with session_scope(engine) as session:
+            session.add(
+                OutboxMessage(
+                    shop_id=None,
+                    dedup_key=key,
+                    kind="digest",
+                    title=message.title,
+                    body=f"{message.body}\nref: {key}",
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+    except IntegrityError:  # another check wrote it a moment ago
+        return None
+    return due
 
 
 def check(
@@ -230,9 +351,10 @@ def check(
     settings: Settings,
     shops: Sequence[ShopSettings],
     now: datetime,
-    notifiers: Callable[[str], Sequence[Notifier]],
-) -> list[CheckResult]:
-    """One daemon tick for these shops: evaluate, decide, deliver what is due."""
+    notifiers: Callable[[str | None], Sequence[Notifier]],
+) -> CheckRun:
+    """One daemon tick for these shops: evaluate, decide, deliver what is due; and the
+    weekly digest when the check covers the first shop in the file."""
     register_shops(engine, settings, shops)
     results = []
     for shop in shops:
@@ -245,7 +367,13 @@ def check(
             lease=timedelta(seconds=shop.schedule.lease_seconds),
         )
         results.append(result)
-    return results
+    run = CheckRun(results)
+    if sends_digest(settings, shops):
+        written = write_digest(engine, settings, now)
+        run.digest = DigestResult(
+            written, deliver_due(engine, notifiers=notifiers, now=now, team=True)
+        )
+    return run
 
 
 def sync_videos(
@@ -321,14 +449,67 @@ def import_videos(
     engine: Engine, settings: Settings, shop: ShopSettings, path: Path
 ) -> IngestSummary:
     """Import a seller's videos file; every skipped row is in the summary's problems."""
-    records, problems = read_csv(path, settings.zone(shop))
+    records, problems = read_file(path, settings.zone(shop), settings.import_columns)
     register_shops(engine, settings, [shop])
     summary = ingest(
         engine,
         shop_id=shop.id,
         records=records,
-        source="csv",
+        source="xlsx" if path.suffix.lower() in WORKBOOK_SUFFIXES else "csv",
         cover_threshold=shop.cover_hash_threshold,
     )
     summary.problems = in_order([*problems, *summary.problems])
     return summary
+
+
+@dataclass(frozen=True)
+class MarkResult:
+    """A judgement recorded: which video, what it now says, who said it."""
+
+    shop: str
+    video: str
+    original: bool | None
+    has_product: bool | None
+    by: str
+    reason: str
+
+
+def mark_video(
+    engine: Engine,
+    settings: Settings,
+    shop: ShopSettings,
+    *,
+    video_id: str,
+    by: str,
+    reason: str,
+    now: datetime,
+    original: bool | None = None,
+    product: bool | None = None,
+) -> MarkResult:
+    """Record a person's judgement of a stored video (original or not, product-linked or
+    not), which wins over detection and survives re-imports; audited."""
+    from store.queries import mark_video as store_mark
+
+    video_id, by, reason = video_id.strip(), by.strip(), reason.strip()
+    if original is None and product is None:
+        raise BadInput("say what to mark: --original, --not-original, --product or --no-product")
+    for option, value, limit in (("--by", by, 100), ("--reason", reason, 2000)):
+        if not value:
+            raise BadInput(f"{option} is empty; the audit trail records who decided and why")
+        if len(value) > limit:
+            raise BadInput(f"{option} is {len(value)} characters; at most {limit}")
+    register_shops(engine, settings, [shop])
+    with session_scope(engine) as session:
+        row = store_mark(
+            session,
+            shop_id=shop.id,
+            video_id=video_id,
+            by=by,
+            reason=reason,
+            at=now,
+            original=original,
+            has_product=product,
+        )
+        if row is None:
+            raise BadInput(f"shop {shop.id!r} has no video {video_id!r}; add or import it first")
+        return MarkResult(shop.id, video_id, row.original, row.has_product, by, reason)

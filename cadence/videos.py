@@ -1,4 +1,4 @@
-"""Getting videos into the store: records, the seller's CSV export, and ingesting them.
+"""Getting videos into the store: records, the seller's export (CSV or .xlsx), ingesting them.
 
 Re-ingesting a video id updates the row (never a second count). A cover image, when one is
 given, is hashed and compared with the shop's earlier covers: a near-identical cover marks
@@ -7,8 +7,8 @@ the video as a re-upload, which does not fill a quota.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,18 +16,47 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from cadence.covers import CoverError, cover_hash, nearest_duplicate
-from config.files import parse_time
+from config.files import parse_cell_time
+from config.settings import VIDEO_FIELDS
 from config.tables import Columns, Place, Row, RowProblem, read_table
 from store.db import session_scope
 from store.models import VideoStatus
 from store.queries import earlier_covers, upsert_video
 
+# The headers sellers' tools write (TikTok Shop seller center, 抖店-style exports, schedulers),
+# compared without case or surrounding blanks; `[import.columns]` adds a team's own.
+ALIASES = {
+    **dict.fromkeys(["视频ID", "作品ID", "视频编号", "video id", "video_id",
+                     "videoid", "item id"], "id"),
+    **dict.fromkeys(["发布时间", "发布日期", "发表时间", "posted at", "post time", "posted time",
+                     "publish time", "published at", "video_post_time", "create_time"],
+                    "posted_at"),
+    **dict.fromkeys(["商品", "商品ID", "关联商品", "关联商品ID", "挂车商品", "product",
+                     "product id", "product ids", "product_id", "product_ids"], "products"),
+    **dict.fromkeys(["标题", "视频标题", "作品标题", "作品名称", "video title", "caption",
+                     "description"], "title"),
+    **dict.fromkeys(["封面", "封面图", "cover image", "cover_image"], "cover"),
+    **dict.fromkeys(["状态", "视频状态", "发布状态", "video status"], "status"),
+    **dict.fromkeys(["原创", "是否原创", "is original"], "original"),
+}  # fmt: skip
 COLUMNS = Columns(
-    required=("id", "posted_at", "products", "title"),
-    optional=("cover", "status", "original"),
+    required=VIDEO_FIELDS[:4],
+    optional=VIDEO_FIELDS[4:],
+    aliases=ALIASES,
     limits={"id": 128, "title": 2_200},
     multiline=frozenset({"title"}),
 )
+# Status words as Chinese exports write them.
+_STATUS_WORDS = {
+    "已发布": "published",
+    "发布成功": "published",
+    "定时发布": "scheduled",
+    "已定时": "scheduled",
+    "待发布": "scheduled",
+    "发布失败": "failed",
+    "失败": "failed",
+    "已删除": "deleted",
+}
 _TRUE = {"1", "true", "yes", "y", "是"}
 _FALSE = {"0", "false", "no", "n", "否"}
 
@@ -65,11 +94,13 @@ class IngestSummary:
         }
 
 
-def read_csv(
-    path: Path, zone: ZoneInfo
+def read_file(
+    path: Path, zone: ZoneInfo, headers: Mapping[str, str] | None = None
 ) -> tuple[list[tuple[Place, VideoRecord]], list[RowProblem]]:
-    """Rows of a videos CSV as (place, record), and the rows that could not be read."""
-    table = read_table(path, COLUMNS)
+    """Rows of a videos CSV or .xlsx as (place, record), and the rows that could not be
+    read; `headers` maps a team's own headers onto our fields."""
+    columns = replace(COLUMNS, aliases={**COLUMNS.aliases, **(headers or {})})
+    table = read_table(path, columns, workbooks=True)
     return table.records(
         lambda row: _record(row, zone, path.parent), key=lambda r: r.video_id, what="video id"
     )
@@ -80,13 +111,14 @@ def _record(row: Row, zone: ZoneInfo, base: Path) -> VideoRecord:
     if not video_id:
         raise ValueError("id is empty")
     try:
-        posted_at = parse_time(row.text("posted_at"), zone)
+        posted_at = parse_cell_time(row.value("posted_at") or "", zone)
     except ValueError as exc:
         raise ValueError(f"posted_at {exc}") from None
     products = tuple(
         p.strip() for p in row.text("products").replace(",", ";").split(";") if p.strip()
     )
     status = row.text("status").lower() or VideoStatus.PUBLISHED
+    status = _STATUS_WORDS.get(status, status)
     if status not in {s.value for s in VideoStatus}:
         raise ValueError(
             f"status {status!r} is not one of {', '.join(s.value for s in VideoStatus)}"

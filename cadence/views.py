@@ -13,8 +13,9 @@ if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
     from datetime import datetime
     from pathlib import Path
 
+    from cadence.outbox import DeliverySummary
     from cadence.quota import History, WeekStatus
-    from cadence.service import CheckResult
+    from cadence.service import CheckRun, MarkResult
     from cadence.videos import IngestSummary
     from config.runtime import Environment
     from config.tables import RowProblem
@@ -48,6 +49,25 @@ def imported(env: Environment, file: Path, summary: IngestSummary, as_json: bool
     )
 
 
+def video_marked(env: Environment, result: MarkResult) -> None:
+    """A person's judgement recorded."""
+    said = _judgement(result.original, result.has_product)
+    env.out(
+        f"marked video {result.video} of {result.shop} {said} "
+        f"(by {result.by}: {result.reason}); this wins over detection and re-imports"
+    )
+
+
+def _judgement(original: bool | None, has_product: bool | None) -> str:
+    """What a person said of a video: 'original and not product-linked'."""
+    said = []
+    if original is not None:
+        said.append("original" if original else "not original")
+    if has_product is not None:
+        said.append("product-linked" if has_product else "not product-linked")
+    return " and ".join(said)
+
+
 def synced(
     env: Environment, shop: str, summary: IngestSummary, skipped: Sequence[RowProblem]
 ) -> None:
@@ -66,44 +86,78 @@ def status_table(env: Environment, weeks: Sequence[WeekStatus], as_json: bool) -
     if as_json:
         env.json([s.as_dict() for s in weeks])
         return
+    from cadence.messages import deadline
+
     env.out(
         f"{'shop':<20} {'week':<10} {'timezone':<20} {'counted':>7} {'due':>4} {'quota':>5}  state"
+        "  (next due)"
     )
     for s in weeks:
         flag = " (at risk)" if s.at_risk else ""
+        due = f"  (next due {deadline('en', s.next_due_at, s.shown_zone)})" if s.next_due_at else ""
         env.out(
             f"{s.shop:<20} {s.week.start.isoformat():<10} {s.week.zone.key:<20} "
-            f"{s.counted:>7} {s.due_by_now:>4} {s.quota:>5}  {s.state.value}{flag}"
+            f"{s.counted:>7} {s.due_by_now:>4} {s.quota:>5}  {s.state.value}{flag}{due}"
         )
+    for s in weeks:
+        for video, mark in s.marks:
+            said = _judgement(mark.original, mark.has_product)
+            env.out(f"{s.shop}: video {video} marked {said} by {mark.by}: {mark.reason}")
 
 
 def history(env: Environment, shop: str, zone: str, result: History, as_json: bool) -> None:
     """Past weeks, met or missed, and the streak."""
+    shown = result.current.shown_zone if result.current else None
     rows = [
         {"week_start": w.start.isoformat(), "counted": n, "quota": q, "result": v}
+        | ({"starts_at_display": w.starts_at.astimezone(shown).isoformat()} if shown else {})
         for w, n, q, v in result.weeks
     ]
     if as_json:
-        env.json({"shop": shop, "timezone": zone, "streak": result.streak, "weeks": rows})
+        document = {"shop": shop, "timezone": zone, "streak": result.streak, "weeks": rows}
+        env.json(document | ({"display_timezone": shown.key} if shown else {}))
         return
     for r in rows:
         env.out(f"{r['week_start']}  {r['counted']:>3}/{r['quota']:<3} {r['result']}")
     env.out(f"streak: {result.streak} week(s) met in a row")
+    if result.current and shown and shown.key != zone:
+        from cadence.messages import moment_text, zone_label
+
+        start = result.current.week.starts_at
+        env.out(
+            f"weeks start {moment_text('en', start)} {zone_label(start.tzinfo, 'en')} = "  # type: ignore[arg-type]
+            f"{moment_text('en', start.astimezone(shown))} {zone_label(shown, 'en')}"
+        )
 
 
-def checked(env: Environment, results: Sequence[CheckResult]) -> None:
-    """One tick per shop: its state, what was decided, what delivery did."""
-    for r in results:
+def checked(env: Environment, run: CheckRun) -> None:
+    """One tick per shop on stdout (its state, what was decided, what delivery did), then
+    the digest's; delivery failures on stderr."""
+    for r in run.shops:
         s = r.status
         decided = ", ".join(f"{d.action.value} {d.rule}" for d in r.decisions) or "no change"
-        env.err(
+        env.out(
             f"{s.shop}: {s.state.value} ({s.counted}/{s.quota}, {s.due_by_now} due); "
-            f"alerts: {decided}; delivered {r.delivery.delivered}, "
-            f"retrying {r.delivery.retrying}, failed {r.delivery.failed}"
-            + (f", dropped {r.delivery.dropped}" if r.delivery.dropped else "")
+            f"alerts: {decided}; {_delivered(r.delivery)}"
         )
-        for error in r.delivery.errors:
-            env.err(f"  delivery failed: {error}")
+        _failures(env, r.delivery)
+    d = run.digest
+    if d is not None and (d.written or not d.delivery.idle):
+        written = f"digest of {d.written.isoformat()} written; " if d.written else "digest: "
+        env.out(written + _delivered(d.delivery))
+        _failures(env, d.delivery)
+
+
+def _delivered(delivery: DeliverySummary) -> str:
+    return (
+        f"delivered {delivery.delivered}, retrying {delivery.retrying}, failed {delivery.failed}"
+        + (f", dropped {delivery.dropped}" if delivery.dropped else "")
+    )
+
+
+def _failures(env: Environment, delivery: DeliverySummary) -> None:
+    for error in delivery.errors:
+        env.err(f"  delivery failed: {error}")
 
 
 def alerts(env: Environment, report: Sequence[dict[str, Any]], as_json: bool) -> None:
@@ -124,11 +178,17 @@ def alerts(env: Environment, report: Sequence[dict[str, Any]], as_json: bool) ->
             )
 
 
+def _local(message: dict[str, Any], key: str) -> str:
+    """The team's local time beside a UTC one, when it differs."""
+    shown = message.get(f"{key}_display")
+    return f" ({shown})" if shown and shown != message[key] else ""
+
+
 def _when(message: dict[str, Any]) -> str:
     if message["state"] == "delivered":
-        when = f"delivered {message['delivered_at']}"
+        when = f"delivered {message['delivered_at']}" + _local(message, "delivered_at")
     elif message["state"] == "pending":
-        when = f"next try {message['next_attempt_at']}"
+        when = f"next try {message['next_attempt_at']}" + _local(message, "next_attempt_at")
     elif message["state"] == "dropped":
         when = "not sent"
     else:

@@ -6,7 +6,7 @@ import errno
 import os
 import re
 import stat
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from config.errors import BadInput
@@ -20,6 +20,7 @@ TIMES_ACCEPTED = (
     "ISO 8601 (2026-11-24T19:05:00+07:00, Z for UTC), 2026-11-24 19:05[:00] or "
     "2026/11/24 19:05[:00]; without an offset it is the shop's local time"
 )
+EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel's 1900 leap-year bug)
 _SLASHED = re.compile(
     r"(\d{4})/(\d{1,2})/(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?", re.ASCII
 )
@@ -170,6 +171,24 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
         raise ValueError(
             f"{text!r} is not an ISO 8601 time nor YYYY/MM/DD HH:MM[:SS]; use {TIMES_ACCEPTED}"
         ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def parse_cell_time(value: object, zone: tzinfo) -> datetime:
+    """A time from a table cell: text (see parse_time), a datetime, or an Excel serial
+    number (days since 1899-12-30, the fraction the time of day), read in `zone` when it
+    carries no offset; ValueError otherwise."""
+    if isinstance(value, datetime):
+        moment = _in_range(value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not 1 <= value < 2_958_466:  # up to 9999-12-31
+            raise ValueError(f"{value!r} is not an Excel date serial number")
+        # Rounded to the second: a serial's float fraction misses times by microseconds.
+        moment = _in_range(EXCEL_EPOCH + timedelta(seconds=round(value * 86_400)))
+    elif isinstance(value, str):
+        return parse_time(value, zone)
+    else:
+        raise ValueError(f"{value!r} is not a time")
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 

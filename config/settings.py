@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
@@ -27,12 +27,18 @@ from config.errors import AppError, ConfigError
 from config.files import FIRST_YEAR, LAST_YEAR
 from config.markets import MarketCatalog, check_timezone, load_markets
 
+# The fields of a videos file (cadence/videos.py reads them); `[import.columns]` maps a
+# seller's own headers onto these.
+VideoField = Literal["id", "posted_at", "products", "title", "cover", "status", "original"]
+VIDEO_FIELDS: tuple[str, ...] = VideoField.__args__  # type: ignore[attr-defined]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
 
 _SHOP_ID = re.compile(r"^[a-z0-9-]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _QUIET = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+_CLOCK = re.compile(r"^(\d{2}):(\d{2})$")
+ZH_DISPLAY_TIMEZONE = "Asia/Shanghai"  # a team working in Chinese reads Beijing time
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 # Alert URL schemes cadence/notify delivers itself, and the part each cannot do without
 # (`config` may not import `cadence`); any other scheme must be one Apprise understands.
@@ -196,6 +202,28 @@ class CaptionSettings(_Strict):
         return tuple(int(self.colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
 
 
+def _alert_urls(value: list[str]) -> list[str]:
+    for i, url in enumerate(value):
+        if url.startswith("env:"):
+            _env_name(url[4:])
+            continue
+        problem = alert_url_problem(url)
+        if problem:
+            raise ValueError(f"entry {i}: {problem}")
+    return value
+
+
+def _mentions(value: list[str]) -> list[str]:
+    for i, entry in enumerate(value):
+        if not entry.startswith("env:"):
+            raise ValueError(
+                f"entry {i}: must be 'env:NAME', the environment variable holding a mobile "
+                "number or user id (never the number itself)"
+            )
+        _env_name(entry[4:])
+    return value
+
+
 class ShopSettings(_Strict):
     """One TikTok Shop store as the seller configured it."""
 
@@ -214,6 +242,9 @@ class ShopSettings(_Strict):
     alert_language: Literal["zh", "en"] = "zh"
     repeat_interval_hours: float = Field(24.0, gt=0, le=YEAR_HOURS, allow_inf_nan=False)
     quiet_hours: str | None = None
+    display_timezone: str | None = None  # default: Beijing time for zh, else the shop's
+    reminder_hours: float | None = Field(None, gt=0, le=7 * 24, allow_inf_nan=False)
+    mentions: list[str] = []  # "env:NAME": mobile numbers or user ids to @mention
     languages: list[str] | None = None
     caption_images: Literal["all-but-first", "all", "none"] = "all-but-first"
     caption_position: Literal["bottom", "top"] = "bottom"
@@ -242,10 +273,12 @@ class ShopSettings(_Strict):
             raise ValueError(f"unknown market {value!r}; known markets: {known}")
         return value
 
-    @field_validator("timezone")
+    @field_validator("timezone", "display_timezone")
     @classmethod
     def _timezone(cls, value: str | None) -> str | None:
         return value if value is None else check_timezone(value)
+
+    check_mentions = field_validator("mentions")(_mentions)
 
     @field_validator("opened_on")
     @classmethod
@@ -279,17 +312,7 @@ class ShopSettings(_Strict):
                 raise ValueError(f"{value!r} is not HH:MM-HH:MM, e.g. '22:00-08:00'")
         return value
 
-    @field_validator("alert_urls")
-    @classmethod
-    def _urls(cls, value: list[str]) -> list[str]:
-        for i, url in enumerate(value):
-            if url.startswith("env:"):
-                _env_name(url[4:])
-                continue
-            problem = alert_url_problem(url)
-            if problem:
-                raise ValueError(f"entry {i}: {problem}")
-        return value
+    check_urls = field_validator("alert_urls")(_alert_urls)
 
     @model_validator(mode="after")
     def _market_facts(self, info: ValidationInfo) -> ShopSettings:
@@ -312,6 +335,15 @@ class ShopSettings(_Strict):
         """The shop's timezone: its own setting, else its market's."""
         return ZoneInfo(self.timezone or catalog.markets[self.market].timezone)
 
+    def display_zone(self, catalog: MarketCatalog) -> ZoneInfo:
+        """The timezone times are shown to the team in: `display_timezone`, else Beijing
+        time for a team alerted in Chinese, else the shop's own."""
+        if self.display_timezone:
+            return ZoneInfo(self.display_timezone)
+        if self.alert_language == "zh":
+            return ZoneInfo(ZH_DISPLAY_TIMEZONE)
+        return self.zone(catalog)
+
     def target_languages(self, catalog: MarketCatalog) -> list[str]:
         """Languages the shop's listings are translated into."""
         return list(self.languages or catalog.markets[self.market].languages)
@@ -330,6 +362,53 @@ class ShopSettings(_Strict):
         return WEEKDAYS.index(self.week_start)
 
 
+class ImportSettings(_Strict):
+    """How sellers' files are read: their own headers mapped onto our fields."""
+
+    columns: dict[str, VideoField] = {}  # their header -> our field
+
+
+class DigestSettings(_Strict):
+    """The weekly summary of every shop: when (local weekday and time), where, in what."""
+
+    weekday: Weekday = "monday"
+    time: str = "09:30"
+    timezone: str = ZH_DISPLAY_TIMEZONE
+    alert_urls: list[str] = []
+    language: Literal["zh", "en"] = "zh"
+
+    check_urls = field_validator("alert_urls")(_alert_urls)
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        m = _CLOCK.match(value)
+        if not m or int(m[1]) > 23 or int(m[2]) > 59:
+            raise ValueError(f"{value!r} is not HH:MM, e.g. '09:30'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return check_timezone(value)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The digest's timezone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def at(self) -> time:
+        """The local time of day it is sent."""
+        hours, minutes = self.time.split(":")
+        return time(int(hours), int(minutes))
+
+    @property
+    def weekday_index(self) -> int:
+        """The weekday it is sent on (Monday 0)."""
+        return WEEKDAYS.index(self.weekday)
+
+
 @dataclass(frozen=True)
 class Settings:
     """A loaded configuration: its shops and the market facts they refer to."""
@@ -337,6 +416,8 @@ class Settings:
     path: str
     markets: MarketCatalog
     shops: list[ShopSettings]
+    import_columns: dict[str, str] = field(default_factory=dict)
+    digest: DigestSettings | None = None
 
     def shop(self, shop_id: str) -> ShopSettings:
         """The shop with this id, or ConfigError naming the ids that exist."""
@@ -349,6 +430,10 @@ class Settings:
     def zone(self, shop: ShopSettings) -> ZoneInfo:
         """The shop's timezone."""
         return shop.zone(self.markets)
+
+    def display_zone(self, shop: ShopSettings) -> ZoneInfo:
+        """The timezone the shop's times are shown to the team in."""
+        return shop.display_zone(self.markets)
 
     def shop_row(self, shop: ShopSettings) -> dict[str, object]:
         """The columns of the store's shop row for a configured shop."""
@@ -364,6 +449,8 @@ class Settings:
 class _File(_Strict):
     markets: str | None = None
     shops: list[ShopSettings] = []
+    import_: ImportSettings = Field(ImportSettings(), alias="import")
+    digest: DigestSettings | None = None
 
 
 # Keys whose values are safe to echo back in error messages (never URLs or secrets).
@@ -379,6 +466,10 @@ _ECHO = {
     "quiet_hours",
     "caption_images",
     "weekly_quota",
+    "display_timezone",
+    "weekday",
+    "language",
+    "time",
 }
 
 
@@ -418,7 +509,13 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
         seen.setdefault(shop.id, i)
     if problems:
         raise ConfigError(shown, problems)
-    return Settings(path=shown, markets=catalog, shops=parsed.shops)
+    return Settings(
+        path=shown,
+        markets=catalog,
+        shops=parsed.shops,
+        import_columns=dict(parsed.import_.columns),
+        digest=parsed.digest,
+    )
 
 
 def _describe(error: Any, doc: tomldoc.TomlDocument) -> str:

@@ -1,6 +1,6 @@
-"""The tables sellers hand us (CSV, or JSON lists of objects), read one way for every
-importer: the caller declares its columns, every row knows where it is in the file, and
-a row that cannot be used becomes one RowProblem while the rest go on."""
+"""The tables sellers hand us (CSV, Excel workbooks, or JSON lists of objects), read one way
+for every importer: the caller declares its columns, every row knows where it is in the
+file, and a row that cannot be used becomes one RowProblem while the rest go on."""
 
 from __future__ import annotations
 
@@ -9,28 +9,34 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from config.errors import BadInput
-from config.files import read_text
+from config.files import read_bytes, read_text
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 10_000  # characters in one field, unless the columns say otherwise
 NUL_MESSAGE = "contains a NUL character (byte 0), which cannot be stored; remove it"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 @dataclass(frozen=True)
 class Place:
-    """Where a row is in a file: its first physical line (CSV), or its index in a list
-    (JSON items, counted from 0 as JSON tools count them), named `kind` ('item', 'tu')."""
+    """Where a row is in a file: its first physical line (CSV), its sheet and row number
+    (a workbook, rows numbered as Excel shows them), or its index in a list (JSON items,
+    counted from 0 as JSON tools count them), named `kind` ('item', 'tu')."""
 
     file: str
     line: int | None = None
     item: int | None = None
     kind: str = "item"
+    sheet: str | None = None
 
     def __str__(self) -> str:
+        if self.line is not None and self.sheet is not None:
+            return f"{self.file}:{self.sheet}:{self.line}"
         if self.line is not None:
             return f"{self.file}:{self.line}"
         if self.item is not None:
@@ -41,7 +47,7 @@ class Place:
     def spot(self) -> str:
         """The place within its file, for messages such as 'repeats line 2'."""
         if self.line is not None:
-            return f"line {self.line}"
+            return f"{'row' if self.sheet is not None else 'line'} {self.line}"
         return f"{self.kind} {self.item}" if self.item is not None else "the file"
 
     def problem(self, message: str) -> RowProblem:
@@ -75,14 +81,11 @@ class RowProblem:
         return f"{self.place}: {self.message}"
 
     def as_dict(self) -> dict[str, Any]:
-        """For --json."""
-        return {
-            "file": self.file,
-            "line": self.line,
-            "item": self.item,
-            "where": str(self.place),
-            "message": self.message,
-        }
+        """For --json (a workbook's rows also name their `sheet`)."""
+        found: dict[str, Any] = {"file": self.file, "line": self.line, "item": self.item}
+        if self.place.sheet is not None:
+            found["sheet"] = self.place.sheet
+        return found | {"where": str(self.place), "message": self.message}
 
 
 def in_order(problems: Iterable[RowProblem]) -> list[RowProblem]:
@@ -136,6 +139,10 @@ class Row:
 
     place: Place
     values: Mapping[str, Any]
+
+    def value(self, name: str) -> Any:
+        """A field as the file holds it: text, or from a workbook a number or datetime."""
+        return self.values.get(name)
 
     def text(self, name: str) -> str:
         """A field as text, stripped; '' when absent; ValueError for JSON that is not text
@@ -194,9 +201,14 @@ class Table:
         return records, in_order(problems)
 
 
-def read_table(path: Path, columns: Columns, *, json_key: str | None = None) -> Table:
-    """The rows of a CSV file, or with `json_key` also of a JSON list of objects (or
-    {json_key: [...]}); BadInput when the file as a whole cannot be used."""
+def read_table(
+    path: Path, columns: Columns, *, json_key: str | None = None, workbooks: bool = False
+) -> Table:
+    """The rows of a CSV file, with `workbooks` also of an .xlsx workbook's first sheet,
+    with `json_key` also of a JSON list of objects (or {json_key: [...]}); BadInput when
+    the file as a whole cannot be used."""
+    if workbooks and path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return _workbook_table(path, columns)
     text = read_text(path)
     if json_key is not None and (
         path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{"))
@@ -352,3 +364,68 @@ def _json_values(item: dict[str, Any], columns: Columns) -> dict[str, Any] | str
     if unknown and columns.others == "refuse":
         return f"unknown key(s) {', '.join(sorted(unknown))}; {columns.describe('keys')}"
     return values
+
+
+def _workbook_table(path: Path, columns: Columns) -> Table:
+    """The first worksheet of a workbook: its first non-empty row is the header; cells keep
+    their types (numbers, datetimes) for the importer to read, as Excel shows them."""
+    import openpyxl
+
+    name = str(path)
+    data = read_bytes(path)
+    # A damaged workbook fails in many ways (zip, XML, openpyxl's own checks), also while
+    # its rows are read: each becomes one message naming the file.
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - see above
+        raise BadInput(f"{name}: not a readable .xlsx workbook ({_excel_problem(exc)})") from None
+    try:
+        if not book.worksheets:
+            raise BadInput(f"{name}: has no worksheet; {columns.describe()}")
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # some tools write wrong dimensions: read every row there is
+        return _sheet_rows(name, sheet, columns)
+    except BadInput:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see above
+        raise BadInput(f"{name}: a damaged workbook ({_excel_problem(exc)})") from None
+    finally:
+        book.close()
+
+
+def _excel_problem(exc: Exception) -> str:
+    return f"{type(exc).__name__}; open it in Excel and save it again as .xlsx, or as CSV UTF-8"
+
+
+def _sheet_rows(name: str, sheet: Any, columns: Columns) -> Table:
+    table = Table(name, [], [])
+    fields: list[str | None] | None = None
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        values = [_cell(c) for c in cells]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        if fields is None:
+            header = [v if isinstance(v, str) else "" if v is None else str(v) for v in values]
+            fields = _fields(f"{name}:{sheet.title}", header, columns, "columns")
+            continue
+        place = Place(name, number, sheet=sheet.title)
+        if any(v not in (None, "") for v in values[len(fields) :]):
+            _add(table, place, "more cells than the header has columns", columns)
+            continue
+        _add(table, place, {f: v for f, v in zip(fields, values, strict=False) if f}, columns)
+    if fields is None:
+        raise BadInput(f"{name}:{sheet.title}: is empty; {columns.describe()}")
+    return table
+
+
+def _cell(value: Any) -> Any:
+    """A cell as importers take it: text, an integer, a float, or a datetime."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, (str, int, float, datetime)) or value is None:
+        return value
+    if isinstance(value, date):  # a date alone: its midnight
+        return datetime.combine(value, time(0))
+    return str(value)  # a time of day, a duration: shown as text

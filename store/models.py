@@ -86,6 +86,23 @@ class Video(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class VideoOverride(SQLModel, table=True):
+    """A person's judgement of one video (original or not, product-linked or not) that wins
+    over detection; kept apart from the imported values so a re-import never undoes it."""
+
+    __tablename__ = "video_override"
+    __table_args__ = (UniqueConstraint("shop_id", "video_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: str = Field(foreign_key="shop.id", max_length=64)
+    video_id: str = Field(max_length=128)
+    original: bool | None = None  # None: detection decides
+    has_product: bool | None = None
+    by: str = Field(max_length=100)
+    reason: str = Field(sa_type=Text)
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
 class Alert(SQLModel, table=True):
     """A standing condition for one shop, period and rule: the dedup key of its messages."""
 
@@ -120,7 +137,8 @@ class OutboxMessage(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    shop_id: str = Field(foreign_key="shop.id", max_length=64, index=True)
+    # None: a message to the whole team (the weekly digest), about no one shop.
+    shop_id: str | None = Field(default=None, foreign_key="shop.id", max_length=64, index=True)
     alert_id: int | None = Field(default=None, foreign_key="alert.id")
     dedup_key: str = Field(max_length=200)
     sequence: int = 0

@@ -20,6 +20,7 @@ from store.models import (
     OutboxMessage,
     Shop,
     Video,
+    VideoOverride,
     utcnow,
 )
 
@@ -88,13 +89,19 @@ VIDEO_FACTS = (
     Video.original,
     Video.duplicate_of,
     Video.title,
+    col(VideoOverride.original).label("mark_original"),
+    col(VideoOverride.has_product).label("mark_product"),
+    col(VideoOverride.by).label("mark_by"),
+    col(VideoOverride.reason).label("mark_reason"),
 )
+_MARKED = and_(VideoOverride.shop_id == Video.shop_id, VideoOverride.video_id == Video.video_id)
 
 
 def videos_between(
     session: Session, *, shop_ids: Sequence[str], start: datetime, end: datetime
 ) -> list[Any]:
-    """Videos of these shops posted in [start, end), as rows of the VIDEO_FACTS columns.
+    """Videos of these shops posted in [start, end), as rows of the VIDEO_FACTS columns
+    (with the judgement a person marked each with, if any).
 
     Rows rather than ORM objects: `status` over a thousand shops reads thousands of them.
     """
@@ -102,13 +109,58 @@ def videos_between(
         return []
     return list(
         session.exec(
-            select(*VIDEO_FACTS).where(
+            select(*VIDEO_FACTS)
+            .outerjoin(VideoOverride, _MARKED)
+            .where(
                 col(Video.shop_id).in_(list(shop_ids)),
                 Video.posted_at >= start,
                 Video.posted_at < end,
             )
         )
     )
+
+
+def mark_video(
+    session: Session,
+    *,
+    shop_id: str,
+    video_id: str,
+    by: str,
+    reason: str,
+    at: datetime,
+    original: bool | None = None,
+    has_product: bool | None = None,
+) -> VideoOverride | None:
+    """Record a person's judgement of a stored video (a flag left None keeps any earlier
+    one), audited in the same transaction; None when the shop has no such video."""
+    video = session.exec(
+        select(Video.id).where(Video.shop_id == shop_id, Video.video_id == video_id)
+    ).first()
+    if video is None:
+        return None
+    row = session.exec(
+        select(VideoOverride).where(
+            VideoOverride.shop_id == shop_id, VideoOverride.video_id == video_id
+        )
+    ).first() or VideoOverride(shop_id=shop_id, video_id=video_id, by=by, reason=reason, at=at)
+    changed = {"original": original, "has_product": has_product}
+    for name, value in changed.items():
+        if value is not None:
+            setattr(row, name, value)
+    row.by, row.reason, row.at = by, reason, at
+    session.add(row)
+    audit(
+        session,
+        actor=by,
+        shop_id=shop_id,
+        entity="video",
+        entity_id=video_id,
+        action="mark",
+        detail={k: v for k, v in changed.items() if v is not None} | {"reason": reason},
+        at=at,
+    )
+    session.flush()
+    return row
 
 
 def earlier_covers(
@@ -139,6 +191,7 @@ def claim_due_messages(
     now: datetime,
     lease: timedelta,
     shop_id: str | None = None,
+    team: bool = False,
     limit: int = 50,
     clock: Callable[[], datetime] = utcnow,
 ) -> list[OutboxMessage]:
@@ -147,7 +200,8 @@ def claim_due_messages(
     hand out leases that are already over).
 
     On PostgreSQL the rows are locked with SKIP LOCKED while the lease is written, so
-    two deliverers never take the same message; SQLite serialises writers anyway.
+    two deliverers never take the same message; SQLite serialises writers anyway. With
+    `team`, only the messages for the whole team (no shop: the digest).
     """
     moment = clock()
     query = (
@@ -161,7 +215,9 @@ def claim_due_messages(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    if shop_id is not None:
+    if team:
+        query = query.where(col(OutboxMessage.shop_id).is_(None))
+    elif shop_id is not None:
         query = query.where(OutboxMessage.shop_id == shop_id)
     rows = list(session.exec(query))
     for row in rows:

@@ -22,6 +22,7 @@ class AlertRule(StrEnum):
     AT_RISK = "at_risk"
     MISSED = "missed"
     NEW_SHOP_DAILY = "new_shop_daily"
+    REMINDER = "reminder"  # a heads-up before a due time; its period is the due day
 
 
 class AlertState(StrEnum):

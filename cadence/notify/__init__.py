@@ -5,13 +5,20 @@ each); the long tail of services goes through Apprise. `notifier_for(url)` picks
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from cadence.notify.apprise import AppriseNotifier
 from cadence.notify.console import ConsoleNotifier
-from cadence.notify.delivery import DeliveryError, UnusableTarget, describe
+from cadence.notify.delivery import (
+    NO_MENTIONS,
+    DeliveryError,
+    Mentions,
+    UnusableTarget,
+    describe,
+)
 from cadence.notify.dingtalk import DingTalkNotifier
 from cadence.notify.webhook import JsonWebhookNotifier
 from cadence.notify.wecom import WeComBotNotifier
@@ -23,6 +30,7 @@ __all__ = [
     "DeliveryError",
     "DingTalkNotifier",
     "JsonWebhookNotifier",
+    "Mentions",
     "Notifier",
     "UnusableTarget",
     "WeComBotNotifier",
@@ -51,17 +59,20 @@ NOTIFIERS: dict[str, Callable[..., Notifier]] = {
 }
 
 
-def notifier_for(url: str, timeout: float = 10.0) -> Notifier:
-    """The notifier for a (secret-resolved) URL: ours for the chat robots, else Apprise."""
+def notifier_for(url: str, timeout: float = 10.0, mentions: Mentions = NO_MENTIONS) -> Notifier:
+    """The notifier for a (secret-resolved) URL: ours for the chat robots, else Apprise;
+    `mentions` go to the notifiers that can @mention (DingTalk, WeCom)."""
     factory = NOTIFIERS.get(urlsplit(url).scheme, AppriseNotifier)
+    if mentions and "mentions" in inspect.signature(factory).parameters:
+        return factory(url, timeout=timeout, mentions=mentions)
     return factory(url, timeout=timeout)
 
 
-def target_for(url: str, timeout: float = 10.0) -> Notifier:
+def target_for(url: str, timeout: float = 10.0, mentions: Mentions = NO_MENTIONS) -> Notifier:
     """`notifier_for`, except that a URL no notifier can take becomes an UnusableTarget
     that fails alone with the reason (which never quotes the URL: it may hold a token)."""
     try:
-        return notifier_for(url, timeout=timeout)
+        return notifier_for(url, timeout=timeout, mentions=mentions)
     except DeliveryError as exc:
         return UnusableTarget(exc.target, exc.problem)
     except ValueError as exc:  # urlsplit's: a bad port or bracket, said without the URL

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,6 +15,33 @@ from urllib.parse import urlsplit
 from config.errors import AppError, ExitCode
 
 MAX_ANSWER_BYTES = 256 * 1024  # a chat robot answers a few dozen bytes of JSON
+_MOBILE = re.compile(r"\+?[0-9][0-9 -]{5,19}")
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """Who a message @mentions: mobile numbers and the chat's user ids (told apart by
+    form: a mobile number is digits, spaces and dashes, an optional leading +)."""
+
+    mobiles: tuple[str, ...] = ()
+    user_ids: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, entries: Sequence[str]) -> Mentions:
+        """Mobiles and user ids from a list of either."""
+        mobiles, user_ids = [], []
+        for entry in (e.strip() for e in entries):
+            if _MOBILE.fullmatch(entry):
+                mobiles.append(re.sub(r"[ -]", "", entry))
+            elif entry:
+                user_ids.append(entry)
+        return cls(tuple(mobiles), tuple(user_ids))
+
+    def __bool__(self) -> bool:
+        return bool(self.mobiles or self.user_ids)
+
+
+NO_MENTIONS = Mentions()
 
 
 class DeliveryError(AppError):

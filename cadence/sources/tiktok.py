@@ -8,7 +8,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cadence.videos import VideoRecord, parse_time
+from cadence.videos import VideoRecord
+from config.files import parse_time
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 from config.tables import Place, RowProblem

@@ -28,14 +28,6 @@ def shops(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def run(cli, shops: Path, db_url: str):  # type: ignore[no-untyped-def]
-    def invoke(*args: str, environ: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-        return cli("cadence", *args, "--config", str(shops), "--db", db_url, environ=environ)
-
-    return invoke
-
-
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -206,9 +198,9 @@ def test_check_alerts_once_then_resolves(run, tmp_path: Path, shops: Path) -> No
         )
         first = run("check", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00")
         assert first.code == 0, first.err
-        assert "acme-th: behind (0/3, 1 due); alerts: open behind; delivered 1" in first.err
+        assert "acme-th: behind (0/3, 1 due); alerts: open behind; delivered 1" in first.out
         again = run("check", "--shop", "acme-th", "--as-of", "2026-11-26T11:00+07:00")
-        assert "alerts: no change" in again.err and len(srv.requests) == 1
+        assert "alerts: no change" in again.out and len(srv.requests) == 1
         run(
             "videos",
             "add",
@@ -220,7 +212,7 @@ def test_check_alerts_once_then_resolves(run, tmp_path: Path, shops: Path) -> No
             "2026-11-26T11:30+07:00",
         )
         done = run("check", "--shop", "acme-th", "--as-of", "2026-11-26T12:00+07:00")
-        assert "alerts: resolve behind; delivered 1" in done.err
+        assert "alerts: resolve behind; delivered 1" in done.out
         titles = [r.json()["title"] for r in srv.requests]
     assert titles == [
         "[acme-th] Behind on this week's product videos",
@@ -251,7 +243,7 @@ def test_a_rejected_delivery_is_retried_and_visible(run, shops: Path) -> None:  
         assert msg["next_attempt_at"] == "2026-11-26T03:00:30+00:00"  # 30 s later
         reply.body = {"errcode": 0}
         later = run("check", "--shop", "acme-th", "--as-of", "2026-11-26T10:01+07:00", environ=env)
-        assert later.code == 0 and "delivered 1" in later.err
+        assert later.code == 0 and "delivered 1" in later.out
 
 
 def test_a_missing_secret_names_the_variable_not_a_value(run, shops: Path) -> None:  # type: ignore[no-untyped-def]
@@ -501,7 +493,7 @@ def test_a_message_whose_alert_closed_during_quiet_hours_is_dropped(  # type: ig
             run("videos", "add", "--shop", "acme-th", "--id", "v1", "--posted-at", between)
         assert run("check", "--shop", "acme-th", "--as-of", later).code == 0
         done = run("check", "--shop", "acme-th", "--as-of", morning)
-        assert done.code == 0 and f"dropped {dropped}" in done.err
+        assert done.code == 0 and f"dropped {dropped}" in done.out
         assert [r.json()["title"] for r in srv.requests] == sent
     report = json.loads(run("alerts", "--json").out)
     states = [m["state"] for a in report for m in a["messages"]]

@@ -1,0 +1,152 @@
+"""Sellers' own files: .xlsx workbooks and Chinese-header CSVs with Excel's dates, made here."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+SHOPS = '[[shops]]\nid = "acme-th"\nmarket = "TH"\nalert_language = "en"\n'
+
+
+@pytest.fixture
+def run(cli, tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
+    shops = tmp_path / "shops.toml"
+    shops.write_text(SHOPS, encoding="utf-8")
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return cli("cadence", *args, "--config", str(shops), "--db", db_url)
+
+    invoke.shops = shops  # type: ignore[attr-defined]
+    return invoke
+
+
+def workbook(path: Path, rows: list[list[object]], title: str = "视频数据") -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    book.create_sheet("说明").append(["this sheet is not read"])
+    book.save(path)
+    return path
+
+
+def status(run) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    [shop] = json.loads(run("status", "--as-of", "2026-11-28T10:00+07:00", "--json").out)
+    return shop
+
+
+def test_an_xlsx_with_chinese_headers_and_excel_dates_is_imported(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = workbook(
+        tmp_path / "导出.xlsx",
+        [
+            ["视频ID", "发布时间", "商品ID", "标题", "状态"],
+            [7301, datetime(2026, 11, 23, 20, 0), 1729384756, "保温杯开箱", "已发布"],
+            ["7302", 46352.875, "P1;P2", "Excel 序列号日期", None],  # 2026-11-25 21:00
+            ["7303", "2026/11/26 21:00", "", "没有挂车", "已发布"],
+            ["7304", "2026/11/27 08:00", "P3", "定时", "定时发布"],
+        ],
+    )
+    result = run("videos", "import", str(path), "--shop", "acme-th", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["added"] == 4
+    th = status(run)
+    assert th["counted_videos"] == ["7301", "7302"]
+    assert {e["video"]: e["reason"] for e in th["excluded"]} == {
+        "7303": "no product link",
+        "7304": "not published (scheduled)",
+    }
+    history = json.loads(
+        run("history", "--shop", "acme-th", "--as-of", "2026-11-28T10:00+07:00", "--json").out
+    )
+    assert history["weeks"][0]["counted"] == 2
+    # the serial 46352.875 is 21:00 in the shop's timezone (Bangkok, +07:00)
+    report = run("status", "--as-of", "2026-11-25T20:59+07:00", "--json")
+    assert json.loads(report.out)[0]["counted"] == 1
+
+
+def test_bad_rows_in_a_workbook_are_reported_by_sheet_and_row(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = workbook(
+        tmp_path / "v.xlsx",
+        [
+            [],  # an empty first row: the header is the first row with something in it
+            ["Video ID", "Post time", "Products", "Video title"],
+            ["a1", datetime(2026, 11, 23, 20, 0), "P1", "ok"],
+            ["a2", "yesterday", "P1", "bad date"],
+            [None, 46352.5, "P1", "no id"],
+            ["a1", 46353.5, "P1", "repeat"],
+            ["a3", -5, "P1", "negative serial"],
+            ["a4", 46353.5, "P1", "ok", "extra"],
+        ],
+        title="Sheet1",
+    )
+    result = run("videos", "import", str(path), "--shop", "acme-th", "--json")
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert lines == [
+        f"{path}:Sheet1:4: posted_at 'yesterday' is not an ISO 8601 time nor YYYY/MM/DD "
+        "HH:MM[:SS]; use ISO 8601 (2026-11-24T19:05:00+07:00, Z for UTC), 2026-11-24 "
+        "19:05[:00] or 2026/11/24 19:05[:00]; without an offset it is the shop's local time",
+        f"{path}:Sheet1:5: id is empty",
+        f"{path}:Sheet1:6: video id 'a1' repeats row 3",
+        f"{path}:Sheet1:7: posted_at -5 is not an Excel date serial number",
+        f"{path}:Sheet1:8: more cells than the header has columns",
+    ]
+    summary = json.loads(result.out)
+    assert summary["added"] == 1
+    assert summary["problems"][0] | {"sheet": "Sheet1", "line": 4} == summary["problems"][0]
+
+
+def test_a_chinese_header_csv_with_slashed_times_is_read_in_the_shops_timezone(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    path = tmp_path / "videos.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:  # as Excel saves "CSV UTF-8"
+        writer = csv.writer(f)
+        writer.writerow(["作品ID", "发布时间", "商品", "标题", "封面", "是否原创"])
+        writer.writerow(["v1", "2026/11/23 21:00", "P1", "开箱", "", "是"])
+        writer.writerow(["v2", "2026/11/24 21:00", "P1", "搬运", "", "否"])
+        writer.writerow(["v3", "2026/11/31 21:00", "P1", "坏日期", "", "是"])
+    result = run("videos", "import", str(path), "--shop", "acme-th")
+    assert result.code == 1
+    assert f"{path}:4: posted_at '2026/11/31 21:00'" in result.err
+    th = status(run)
+    assert th["counted_videos"] == ["v1"]
+    assert th["excluded"] == [{"video": "v2", "reason": "marked not original"}]
+    # 2026/11/23 21:00 is Bangkok time: before it, nothing was counted yet
+    early = run("status", "--as-of", "2026-11-23T20:59+07:00", "--json")
+    assert json.loads(early.out)[0]["counted"] == 0
+
+
+def test_import_columns_in_the_shops_file_map_a_teams_own_headers(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run.shops.write_text(
+        SHOPS + '[import.columns]\n"编号" = "id"\n"上线时间" = "posted_at"\n"带货" = "products"\n'
+        '"文案" = "title"\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "ours.csv"
+    path.write_text("编号,上线时间,带货,文案\nx1,2026/11/24 10:00,P1,自定义\n", encoding="utf-8")
+    result = run("videos", "import", str(path), "--shop", "acme-th")
+    assert result.code == 0, result.err
+    assert status(run)["counted_videos"] == ["x1"]
+
+
+def test_an_unknown_field_in_import_columns_is_refused_with_key_and_line(run) -> None:  # type: ignore[no-untyped-def]
+    run.shops.write_text(SHOPS + '[import.columns]\n"编号" = "video"\n', encoding="utf-8")
+    result = run("status")
+    assert result.code == 2
+    assert "import.columns.编号 (line 6)" in result.err
+    assert "'id', 'posted_at', 'products', 'title'" in result.err
+
+
+def test_a_file_that_is_not_a_workbook_is_bad_input(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    result = run("videos", "import", str(path), "--shop", "acme-th")
+    assert result.code == 2
+    assert f"{path}: not a readable .xlsx workbook" in result.err
