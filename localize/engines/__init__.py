@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from config.engines import ENGINE_NAMES
 from localize.engines.chunks import chunks
-from localize.engines.deep import DEEP_ENGINES, DeepTranslatorEngine, deep_engine
+from localize.engines.deep import DeepTranslatorEngine, deep_engine
 from localize.engines.resilient import EngineChain, ResilientEngine, classify
 from localize.errors import EngineError
 
@@ -54,8 +55,9 @@ class Credentials:
 
 EngineFactory = Callable[[Credentials], TranslationEngine]
 
-# name -> factory; exactly the names of config.engines.ENGINES. Tests register fakes here.
-FACTORIES: dict[str, EngineFactory] = {name: deep_engine(name) for name in DEEP_ENGINES}
+# name -> factory, for every engine config.engines names: all of them come through
+# deep-translator (`_client` in deep.py builds each). Tests register fakes here.
+FACTORIES: dict[str, EngineFactory] = {name: deep_engine(name) for name in ENGINE_NAMES}
 
 
 def build_engine(

@@ -94,9 +94,6 @@ def _client(name: str, c: Credentials, source: str, target: str) -> Any:
     raise KeyError(name)
 
 
-DEEP_ENGINES = ("google", "deepl", "microsoft", "baidu", "libre", "mymemory")
-
-
 def deep_engine(name: str) -> EngineFactory:
     """The factory of deep-translator's engine `name`."""
 
