@@ -239,13 +239,14 @@ class _MarketEntry(_FileModel):
     def over(self, defaults: _MarketEntry) -> dict[str, Any]:
         """Its values, each missing one taken from [defaults]."""
         mine = self.model_dump(exclude_none=True)
-        merged = {**_BUILT_IN, **defaults.model_dump(exclude_none=True), **mine}
+        merged = {**BUILT_IN, **defaults.model_dump(exclude_none=True), **mine}
         merged["images"] = {**defaults.images.model_dump(exclude_none=True), **mine["images"]}
         return merged
 
 
-# What a market has when neither it nor [defaults] says otherwise.
-_BUILT_IN = {"title_min": 1, "title_max": 255, "description_max": 10000, "epr_required": False}
+# What a market has when neither it nor [defaults] says otherwise; also the widest text
+# limits, used where no market is known (`localize text` without a shop).
+BUILT_IN = {"title_min": 1, "title_max": 255, "description_max": 10000, "epr_required": False}
 
 
 class _MarketsFile(_FileModel):

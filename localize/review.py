@@ -336,7 +336,7 @@ def _limits(settings: Settings | None, shop_id: str) -> checks.Limits:
     if settings is None or shop is None:
         return checks.Limits()
     market = settings.markets.market(shop.market)
-    return checks.Limits(market.title_min, market.title_max, market.description_max)
+    return checks.Limits.of(market)
 
 
 def edit(

@@ -82,7 +82,7 @@ def run_text(
             session, shop_id=shop.id, languages=languages
         )
     market = settings.markets.market(shop.market)
-    limits = Limits(market.title_min, market.title_max, market.description_max)
+    limits = Limits.of(market)
     chain = engine_chain(shop.translation, secrets)
     try:
         source_codes = engine_codes(settings.markets, SOURCE_LANGUAGE, chain)

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from config.markets import BUILT_IN, Market
 from localize.text import html
 
 ERROR, WARNING = "error", "warning"
@@ -41,11 +42,16 @@ class Finding:
 
 @dataclass(frozen=True)
 class Limits:
-    """A market's text limits."""
+    """A market's text limits; without a market, the widest the markets file allows."""
 
-    title_min: int = 25
-    title_max: int = 255
-    description_max: int = 10000
+    title_min: int = BUILT_IN["title_min"]
+    title_max: int = BUILT_IN["title_max"]
+    description_max: int = BUILT_IN["description_max"]
+
+    @classmethod
+    def of(cls, market: Market) -> Limits:
+        """The limits of one market of the markets file."""
+        return cls(market.title_min, market.title_max, market.description_max)
 
 
 def field_of(finding: Mapping[str, Any]) -> str:

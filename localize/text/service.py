@@ -287,11 +287,11 @@ def translate_one(
     if settings is not None and shop is not None:
         catalog, tsettings = settings.markets, shop.translation
         market = catalog.market(shop.market)
-        limits = checks.Limits(market.title_min, market.title_max, market.description_max)
+        limits = checks.Limits.of(market)
     else:
         from config.markets import load_markets
 
-        catalog, tsettings, limits = load_markets(), TranslationSettings(), checks.Limits(1)
+        catalog, tsettings, limits = load_markets(), TranslationSettings(), checks.Limits()
     to, from_ = catalog.language_code(to, "--to"), catalog.language_code(from_, "--from")
     scope = shop.id if shop else ""
     chain = engine_chain(tsettings, secrets)
