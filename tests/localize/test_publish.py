@@ -10,12 +10,23 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from config.runtime import Secrets
+from localize.publish import PUBLISHERS, PublishError, Steps
+from localize.publish.tiktok import TikTokPublisher
 from store.db import open_store, read_scope
 from store.models import LocalizationItem, PublishRecord
-from tests.httpserver import Reply, Request, serve
+from tests.httpserver import Reply, serve
 from tests.localize.images import photo
 from tests.localize.libre import libre
-from tests.tiktok.partner import KEY, SECRET, TOKEN, signed, success
+from tests.localize.publishing import (
+    ENVIRON,
+    UPLOAD,
+    Partner,
+    recorded,
+    shop_settings,
+    stored_work,
+)
+from tests.tiktok.partner import KEY, SECRET, TOKEN, client
 
 LISTINGS = (
     "product_id,sku,title,description,caption,images,category,safety_report_date\n"
@@ -23,34 +34,6 @@ LISTINGS = (
     "a.jpg;b.jpg,drinkware,\n"
     "p2,SKU-2,ACME 儿童水杯 350ml 防漏 吸管杯 幼儿园,<p>防漏。</p>,包邮,c.jpg;a.jpg,kids,\n"
 )
-UPLOAD = "/product/202309/images/upload"
-EDIT = "/product/202309/products/p1/partial_edit"
-
-
-class Partner:
-    """The shop's side: uploads and edits, signed; `fail_edits` refuses that many edits (a
-    code that is not retried, so the run ends there like one that died)."""
-
-    def __init__(self) -> None:
-        self.uploads = 0
-        self.edits: list[dict] = []
-        self.fail_edits = 0
-
-    def routes(self) -> dict:
-        def upload(req: Request) -> Reply:
-            assert b'name="use_case"' in req.body and b"MAIN_IMAGE" in req.body
-            self.uploads += 1
-            return success({"uri": f"tos-img/{self.uploads}"})
-
-        def edit(req: Request) -> Reply:
-            if self.fail_edits:
-                self.fail_edits -= 1
-                locked = {"code": 12019005, "message": "product locked", "request_id": "x"}
-                return Reply(200, locked)
-            self.edits.append(req.json())
-            return success({"product_id": "p1"})
-
-        return {UPLOAD: signed(upload), EDIT: signed(edit)}
 
 
 @pytest.fixture
@@ -140,17 +123,17 @@ def test_a_blocked_item_goes_out_once_its_reasons_are_gone(shop) -> None:  # typ
 def test_tiktok_uploads_each_image_once_and_resumes_after_dying(shop) -> None:  # type: ignore[no-untyped-def]
     run, use, db_url, _ = shop
     partner = Partner()
-    partner.fail_edits = 1  # the edit fails: the run ends after the uploads
-    with serve(partner.routes()) as srv:
+    partner.refuse_edits = 1  # the edit fails: the run ends after the uploads
+    with partner.serve() as srv:
         use("tiktok", srv.url)
         approve_all(run)
         first = run("publish", "--shop", "acme-my", "--json")
         assert first.code == 1 and "code 12019005: product locked" in first.err
-        assert partner.uploads == 2 and partner.edits == []
+        assert len(partner.uploads) == 2 and partner.edits == []
         assert items(db_url)[0].state == "approved"
         second = run("publish", "--shop", "acme-my", "--json")
         assert second.code == 1, second.err  # p2 is still blocked (no safety report)
-        assert partner.uploads == 2  # nothing uploaded twice
+        assert len(partner.uploads) == 2  # nothing uploaded twice
         [edit] = partner.edits
         assert edit["main_images"] == [{"uri": "tos-img/1"}, {"uri": "tos-img/2"}]
         assert edit["title"] == items(db_url)[0].title
@@ -164,7 +147,73 @@ def test_an_expired_token_is_a_clear_error_and_nothing_is_marked_sent(shop) -> N
         use("tiktok", srv.url)
         approve_all(run)
         done = run("publish", "--shop", "acme-my")
-    assert done.code == 1 and "the access token expired; refresh it" in done.err
+    assert done.code == 1 and "the access token expired; refresh it and set TT_TOKEN" in done.err
     assert items(db_url)[0].state == "approved"
     with read_scope(open_store(db_url)) as s:
         assert s.exec(select(PublishRecord)).all() == []
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(503, "<html>upstream unavailable</html>"),
+        Reply(200, {"code": 36009003, "message": "internal error", "request_id": "r"}),
+        Reply(200, {"code": 36009002, "message": "rate limited", "request_id": "r"}),
+        Reply(429, {"code": 36009002, "message": "rate limited", "request_id": "r"}),
+    ],
+    ids=["http-503", "code-36009003", "code-36009002", "http-429"],
+)
+def test_the_publisher_waits_out_transient_refusals(engine, tmp_path: Path, reply: Reply) -> None:  # type: ignore[no-untyped-def]
+    partner = Partner()
+    partner.flaky, partner.flaky_reply = 3, reply  # the first upload: three refusals
+    pauses: list[float] = []
+    with partner.serve() as srv:
+        settings = shop_settings(tmp_path, "tiktok", srv.url)
+        work = stored_work(engine, settings, settings.shops[0], tmp_path)
+        publisher = TikTokPublisher(client(srv.url, pause=pauses.append), "ROW_1")
+        steps = Steps(engine, work, "tiktok")
+        assert publisher.publish(work, steps) == "p1"
+    assert pauses == [1, 2, 4]
+    assert len(partner.uploads) == 2 and len(partner.edits) == 1
+    assert recorded(engine, work.item_id) == steps.sent and len(steps.sent) == 3
+
+
+def test_the_publisher_gives_up_on_a_lasting_rate_limit_with_nothing_recorded(
+    engine, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    partner = Partner()
+    partner.flaky = 99
+    partner.flaky_reply = Reply(429, {"code": 36009002, "message": "rate limited"})
+    with partner.serve() as srv:
+        settings = shop_settings(tmp_path, "tiktok", srv.url)
+        work = stored_work(engine, settings, settings.shops[0], tmp_path)
+        publisher = TikTokPublisher(client(srv.url, retries=2), "ROW_1")
+        with pytest.raises(PublishError, match="gave up after 3 tries: HTTP 429, code 36009002"):
+            publisher.publish(work, Steps(engine, work, "tiktok"))
+    assert recorded(engine, work.item_id) == []
+
+
+@pytest.mark.parametrize(
+    ("environ", "says"),
+    [
+        ({"ACME_TTS_TOKEN": "expired"}, "access token expired; refresh it and set ACME_TTS_TOKEN"),
+        (
+            {"ACME_TTS_APP_SECRET": "wrong"},
+            "bad signature; check the app secret in ACME_TTS_APP_SECRET",
+        ),
+    ],
+    ids=["105002", "106001"],
+)
+def test_a_refused_token_or_signature_names_the_shops_variable(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path, environ: dict[str, str], says: str
+) -> None:
+    partner = Partner()
+    with partner.serve() as srv:
+        settings = shop_settings(tmp_path, "tiktok", srv.url)
+        shop = settings.shops[0]
+        work = stored_work(engine, settings, shop, tmp_path)
+        publisher = PUBLISHERS["tiktok"](settings, shop, Secrets({**ENVIRON, **environ}))
+        with pytest.raises(PublishError, match=says):
+            publisher.publish(work, Steps(engine, work, "tiktok"))
+        assert len(srv.requests) == 1  # not retried
+    assert partner.uploads == [] and recorded(engine, work.item_id) == []
