@@ -217,3 +217,94 @@ def test_a_refused_token_or_signature_names_the_shops_variable(  # type: ignore[
             publisher.publish(work, Steps(engine, work, "tiktok"))
         assert len(srv.requests) == 1  # not retried
     assert partner.uploads == [] and recorded(engine, work.item_id) == []
+
+
+VERSION_A = (
+    "p1,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,"
+    "a.jpg;b.jpg,drinkware,\n"
+)
+VERSION_B = (  # the seller's edit: a bigger bottle
+    "p1,SKU-1,ACME 不锈钢真空保温杯 750ml 大容量 户外运动,<p>保温 24 小时。</p>,包邮,"
+    "a.jpg;b.jpg,drinkware,\n"
+)
+
+
+@pytest.fixture
+def editing(cli, tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
+    """One listing a seller edits: `version(row)` imports it and runs the shop's jobs up to
+    an approved item, `publish()` publishes; the engine stays up throughout."""
+    for seed, name in enumerate(("a.jpg", "b.jpg")):
+        photo(seed=seed * 40).save(tmp_path / name)
+    config = tmp_path / "shops.toml"
+    partner = Partner()
+    env = {"LIBRE_KEY": "k", **ENVIRON}
+    with serve({"/translate": libre(api_key="k")}) as engine, partner.serve() as srv:
+        config.write_text(
+            '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
+            f'[shops.translation]\nengine = "libre"\nurl = "{engine.url}"\n'
+            'api_key_env = "LIBRE_KEY"\nretries = 0\n'
+            '[shops.publish]\nkind = "tiktok"\n'
+            f'[shops.tiktok]\nbase_url = "{srv.url}"\napp_key_env = "ACME_TTS_APP_KEY"\n'
+            'app_secret_env = "ACME_TTS_APP_SECRET"\naccess_token_env = "ACME_TTS_TOKEN"\n'
+            'shop_cipher = "ROW_1"\ntimeout = 2\n',
+            encoding="utf-8",
+        )
+
+        def run(*args: str):  # type: ignore[no-untyped-def]
+            return cli("localize", *args, "--config", str(config), "--db", db_url, environ=env)
+
+        def version(row: str) -> tuple[str, dict]:
+            listings = tmp_path / "listings.csv"
+            listings.write_text(LISTINGS.splitlines(keepends=True)[0] + row, encoding="utf-8")
+            imported = run("listings", "import", str(listings), "--shop", "acme-my")
+            assert imported.code == 0, imported.err
+            done = run("run", "--shop", "acme-my", "--json")
+            assert done.code == 0, done.err
+            approve_all(run)
+            return imported.out + imported.err, json.loads(done.out)
+
+        def publish() -> dict:
+            result = run("publish", "--shop", "acme-my", "--json")
+            assert result.code == 0, result.err
+            return json.loads(result.out)
+
+        yield version, publish, partner
+
+
+def test_an_item_edited_after_publishing_is_reviewed_and_published_again(
+    editing, db_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    version, publish, partner = editing
+    version(VERSION_A)
+    [first] = publish()["published"]
+    imported, ran = version(VERSION_B)
+    assert "1 changed" in imported and ran["translated"] == 1
+    [second] = publish()["published"]
+    assert second["id"] != first["id"]  # a new item, reviewed and approved on its own
+    old, new = items(db_url)
+    assert (old.state, new.state) == ("published", "published")
+    assert [e["title"] for e in partner.edits] == [old.title, new.title]
+    assert "750ml" in new.title and "750ml" not in old.title
+    with read_scope(open_store(db_url)) as s:
+        edits = s.exec(select(PublishRecord).where(PublishRecord.detail == "edit:p1")).all()
+    assert sorted(r.item_id for r in edits) == [old.id, new.id]
+    assert publish()["published"] == [] and len(partner.edits) == 2  # nothing sent twice
+    assert len(partner.uploads) == 4  # each version's two images, once
+
+
+def test_a_source_reverted_to_an_earlier_version_is_published_again(editing, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    version, publish, partner = editing
+    for row in (VERSION_A, VERSION_B):
+        version(row)
+        publish()
+    imported, ran = version(VERSION_A)  # the seller undoes the edit
+    assert "1 changed" in imported and ran["translated"] == 1
+    [third] = publish()["published"]
+    a, b, again = items(db_url)
+    assert third["id"] == again.id and again.state == "published"
+    # the shop holds version A's text again, sent once per version
+    assert [e["title"] for e in partner.edits] == [a.title, b.title, again.title]
+    assert again.title == a.title
+    assert publish()["published"] == [] and len(partner.edits) == 3
+    imported, ran = version(VERSION_A)  # the same file again changes nothing
+    assert "0 changed, 1 unchanged" in imported and ran["translated"] == 0
