@@ -3,7 +3,9 @@
 The job store is APScheduler's in-memory one, rebuilt at every start (a job store must never
 be shared between processes); the store is the truth, and every job is idempotent, so a
 late, repeated or interrupted run does no harm. Jobs never overlap themselves, missed runs
-are coalesced into one, and an exception in a job is logged and recorded, never fatal.
+are coalesced into one, and an exception in a job is logged and recorded, never fatal. A
+job that ran but could not do some of its items (a translation that failed, an item the
+publisher could not send) is recorded as not ok, with each item's error.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -25,8 +27,22 @@ from config.settings import Settings, ShopSettings
 from store.db import session_scope
 from store.models import JobRun
 
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
+
 log = logging.getLogger("cadence.daemon")
 ONCE_ORDER = ("sync", "check", "deliver", "localize", "publish")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a job did, and the items it could not do (the job ran; they wait for the next)."""
+
+    summary: str
+    failures: tuple[str, ...] = ()
+
+
+Job = Callable[[], "str | Outcome"]
 
 
 @dataclass
@@ -42,10 +58,10 @@ class Daemon:
     clock: Clock = utcnow
     data_dir: Path | None = None  # captioned images go below it; None: no localization jobs
 
-    def jobs(self) -> dict[str, tuple[Callable[[], str], int]]:
+    def jobs(self) -> dict[str, tuple[Job, int]]:
         """Job name -> (function, interval in seconds), from the shop's configuration."""
         schedule = self.shop.schedule
-        jobs: dict[str, tuple[Callable[[], str], int]] = {
+        jobs: dict[str, tuple[Job, int]] = {
             "check": (self.check, schedule.check_minutes * 60),
             "deliver": (self.deliver, schedule.deliver_seconds),
         }
@@ -103,7 +119,7 @@ class Daemon:
         )
         return f"{summary.added} added, {summary.updated} updated, {len(skipped)} skipped"
 
-    def localize(self) -> str:
+    def localize(self) -> Outcome:
         """Translate and caption the shop's pending listings (localize's public service)."""
         from localize.run import run_shop
 
@@ -112,12 +128,13 @@ class Daemon:
             self.engine, self.settings, self.shop, self.secrets, self.data_dir / "images"
         )
         t, i = done.text, done.images
-        return (
+        return Outcome(
             f"{t.translated} translated, {t.failed} failed, {i.images} image(s) captioned; "
-            f"{done.waiting} item(s) wait for review: localize review --shop {self.shop.id}"
+            f"{done.waiting} item(s) wait for review: localize review --shop {self.shop.id}",
+            failures=tuple(t.errors + i.errors),
         )
 
-    def publish(self) -> str:
+    def publish(self) -> Outcome:
         """Publish the shop's approved items (preflight first)."""
         from localize.publish.service import publish_shop
 
@@ -130,11 +147,10 @@ class Daemon:
             downloads=self.data_dir / "images" / self.shop.id / ".publish",
             clock=self.clock,
         )
-        for failed in done.failed:
-            log.warning("publishing item %s failed: %s", failed["id"], failed["error"])
-        return (
+        return Outcome(
             f"{len(done.published)} published, {len(done.blocked)} blocked, "
-            f"{len(done.failed)} failed"
+            f"{len(done.failed)} failed",
+            failures=tuple(f"item {f['id']}: {f['error']}" for f in done.failed),
         )
 
     def once(self) -> bool:
@@ -145,13 +161,22 @@ class Daemon:
         order = [n for n in ONCE_ORDER if n in jobs] + [n for n in jobs if n not in ONCE_ORDER]
         return all([self.run_job(name, jobs[name][0]) for name in order])
 
-    def run_job(self, name: str, job: Callable[[], str]) -> bool:
-        """Run one job, recording it; an exception is logged and stored, not raised."""
+    def run_job(self, name: str, job: Job) -> bool:
+        """Run one job, recording it; an exception is logged and stored, not raised, and
+        items the job could not do make the run not ok, each error stored."""
         run = JobRun(shop_id=self.shop.id, job=name, started_at=self.clock())
         try:
             outcome = job()
-            run.ok = True
-            log.info("%s: %s", name, outcome)
+            if isinstance(outcome, str):
+                outcome = Outcome(outcome)
+            log.info("%s: %s", name, outcome.summary)
+            run.ok = not outcome.failures
+            if outcome.failures:
+                run.error = (
+                    f"{len(outcome.failures)} item(s) failed: " + "; ".join(outcome.failures)
+                )[:2000]
+                for failure in outcome.failures:
+                    log.warning("%s: %s", name, failure)
         except Exception as exc:  # a job must never take the daemon down
             run.ok = False
             run.error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
@@ -173,14 +198,13 @@ class Daemon:
         )
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
-    def run(self) -> None:
-        """Schedule the jobs and block until SIGTERM or SIGINT."""
+    def scheduler(self, kind: type[BaseScheduler] | None = None) -> BaseScheduler:
+        """A scheduler (not started) holding every job on its interval, the first runs now."""
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.jobstores.memory import MemoryJobStore
         from apscheduler.schedulers.blocking import BlockingScheduler
 
-        self._logging()
-        scheduler = BlockingScheduler(
+        scheduler = (kind or BlockingScheduler)(
             jobstores={"default": MemoryJobStore()},
             executors={"default": ThreadPoolExecutor(max_workers=3)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -195,8 +219,15 @@ class Daemon:
                 args=(name, job),
                 id=name,
                 name=name,
+                start_date=now,  # fire times follow the daemon's clock, not the machine's
                 next_run_time=now,
             )
+        return scheduler
+
+    def run(self) -> None:
+        """Schedule the jobs and block until SIGTERM or SIGINT."""
+        self._logging()
+        scheduler = self.scheduler()
 
         def stop(signum: int, _frame: object) -> None:
             log.info("signal %s: stopping after running jobs finish", signum)

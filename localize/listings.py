@@ -18,7 +18,7 @@ from config.tables import Columns, Place, Row, RowProblem, read_table
 from config.urls import redact
 from localize import lifecycle
 from store.db import session_scope
-from store.models import ItemState, Listing, utcnow
+from store.models import ItemState, Listing, LocalizationItem, utcnow
 from store.queries import register_shops
 
 COLUMNS = Columns(
@@ -181,24 +181,56 @@ def import_listings(
                 session.add(Listing(shop_id=shop_id, product_id=record.product_id, **values))
                 summary.added += 1
                 continue
+            source_changed = _content_hash(row) != record.source_hash
             if (
-                row.source_hash == record.source_hash
+                not source_changed
                 and row.sku == record.sku
                 and row.category == record.category
                 and row.safety_report_date == record.safety_report_date
             ):
                 summary.unchanged += 1
                 continue
-            if row.source_hash != record.source_hash:
+            if source_changed:
                 summary.changed += 1
                 summary.stale += _mark_stale(session, row, actor)
+                values["source_hash"] = _new_version(session, row, record.source_hash)
             else:
+                values["source_hash"] = row.source_hash
                 summary.unchanged += 1
             for k, v in values.items():
                 setattr(row, k, v)
             row.updated_at = utcnow()
             session.add(row)
     return summary
+
+
+def _content_hash(listing: Listing) -> str:
+    """The hash of the source a stored listing holds (its `source_hash` may be a later
+    version's: see `_new_version`)."""
+    return ListingRecord(
+        product_id=listing.product_id,
+        title=listing.title,
+        description=listing.description,
+        caption=listing.caption,
+        images=tuple(listing.images),
+    ).source_hash
+
+
+def _new_version(session: Any, listing: Listing, content_hash: str) -> str:
+    """The version hash of a changed source: its content hash, unless items of that hash
+    exist already (the source went A -> B -> A, and A's items are published or stale),
+    then the content hash with the first unused revision number, so the change makes new
+    items that go through review and publishing again."""
+    taken = set(
+        session.exec(
+            select(LocalizationItem.source_hash).where(LocalizationItem.listing_id == listing.id)
+        )
+    )
+    candidate, revision = content_hash, 0
+    while candidate in taken:
+        revision += 1
+        candidate = hashlib.sha256(f"{content_hash}\nrevision {revision}".encode()).hexdigest()
+    return candidate
 
 
 def _mark_stale(session: Any, listing: Listing, actor: str) -> int:

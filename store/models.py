@@ -311,7 +311,8 @@ class PublishRecord(SQLModel, table=True):
 
 
 class JobRun(SQLModel, table=True):
-    """A daemon job's run: when, whether it worked, and the error if not."""
+    """A daemon job's run: when, whether it worked, and the error if not (a run that could
+    not do some of its items is not ok either; `error` then lists each item's error)."""
 
     __tablename__ = "job_run"
     __table_args__ = (Index("ix_job_run_shop_job", "shop_id", "job", "started_at"),)

@@ -66,6 +66,9 @@ class PartnerClient:
     max_bytes: int = 8 * 1024 * 1024
     clock: Callable[[], float] = time.time
     pause: Callable[[float], None] = time.sleep
+    # Where the secrets came from, so that a refused token or signature names what to fix.
+    token_variable: str = ""
+    secret_variable: str = ""
 
     def get(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """GET `path` with `params`; the response's `data`, or TikTokError."""
@@ -122,7 +125,7 @@ class PartnerClient:
                 elif code != 0:
                     raise TikTokError(
                         path,
-                        _explain(code, payload.get("message", "")),
+                        self._explain(code, payload.get("message", "")),
                         code=code,
                         request_id=payload.get("request_id"),
                     )
@@ -132,6 +135,16 @@ class PartnerClient:
             if attempt < self.retries:
                 self.pause(min(2**attempt, 30))
         raise TikTokError(path, f"gave up after {self.retries + 1} tries: {last}")
+
+    def _explain(self, code: int, message: str) -> str:
+        """What a refusal means, and which environment variable to fix for it."""
+        if code == TOKEN_EXPIRED:
+            where = self.token_variable or "the variable that holds it"
+            return f"code {code}: the access token expired; refresh it and set {where}"
+        if code == BAD_SIGN:
+            where = self.secret_variable or "the variable that holds it"
+            return f"code {code}: bad signature; check the app secret in {where}"
+        return f"code {code}: {message}"
 
     def _send(
         self, method: str, url: str, *, body: bytes | None, files: Files | None
@@ -159,14 +172,6 @@ def _json(content: bytes) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _explain(code: int, message: str) -> str:
-    if code == TOKEN_EXPIRED:
-        return f"code {code}: the access token expired; refresh it and update its variable"
-    if code == BAD_SIGN:
-        return f"code {code}: bad signature; check the app secret's variable"
-    return f"code {code}: {message}"
-
-
 def client_for(
     settings: Settings, shop: ShopSettings, secrets: Secrets, purpose: str
 ) -> PartnerClient:
@@ -182,4 +187,6 @@ def client_for(
         app_secret=secrets.require(tt.app_secret_env, where),
         access_token=secrets.require(tt.access_token_env, where),
         timeout=tt.timeout,
+        token_variable=tt.access_token_env,
+        secret_variable=tt.app_secret_env,
     )

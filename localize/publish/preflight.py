@@ -164,9 +164,20 @@ def _image_reasons(images: Sequence[ImageFacts], rules: ImageRules) -> list[Reas
     return out
 
 
+def holds_word(category: str, word: str) -> bool:
+    """Whether `category` holds `word` as a word, or its plural ("Kids' cups" holds "kid",
+    "Toyota parts" does not hold "toy")."""
+    word = word.strip().casefold()
+    if not word:
+        return False
+    forms = [re.escape(word) + "(?:s|es|ren)?"]  # kid(s), box(es), child(ren)
+    if word.endswith("y"):
+        forms.append(re.escape(word[:-1]) + "ies")  # baby -> babies
+    return re.search(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)", category.casefold()) is not None
+
+
 def _safety_reasons(c: Candidate, rules: Rules, now: datetime) -> list[Reason]:
-    category = c.category.casefold()
-    if not any(word.casefold() in category for word in rules.safety_categories if word):
+    if not any(holds_word(c.category, word) for word in rules.safety_categories):
         return []
     if c.safety_report_date is None:
         return [

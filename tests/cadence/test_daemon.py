@@ -1,7 +1,10 @@
-"""The daemon as a process: jobs run and are recorded, SIGTERM stops it, SIGKILL loses nothing."""
+"""The daemon as a process: jobs run and are recorded, SIGTERM stops it, SIGKILL loses nothing;
+and in scheduled mode: the pipeline's jobs on the shop's intervals, failures recorded."""
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import random
 import re
@@ -14,7 +17,9 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from cadence.daemon import Daemon
 from cadence.service import evaluate_and_decide, register_shops
+from config.runtime import Secrets
 from config.settings import load
 from store.db import open_store, session_scope
 from store.models import JobRun, OutboxMessage, Shop, Video
@@ -171,3 +176,109 @@ def test_sigkill_while_delivering_loses_no_alert(tmp_path: Path, summary_line) -
         rows = list(s.exec(select(OutboxMessage)))
     assert {m.state for m in rows} == {"delivered"}
     assert {REF.search(m.body).group(1) for m in rows} <= set(counts)
+
+
+# Scheduled mode, in-process: the jobs as APScheduler holds them, each run the way the
+# scheduler runs it (its function with its arguments), the clock passed in.
+NOW = datetime.fromisoformat("2026-06-03T02:00+00:00")
+PIPELINE_SHOP = (
+    '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
+    "[shops.schedule]\ncheck_minutes = 13\ndeliver_seconds = 17\n"
+    "localize_minutes = 7\npublish_minutes = 11\n"
+)
+
+
+def pipeline_daemon(tmp_path: Path, engine, extra: str = "", environ=None) -> Daemon:  # type: ignore[no-untyped-def]
+    config = tmp_path / "shops.toml"
+    config.write_text(PIPELINE_SHOP + extra, encoding="utf-8")
+    settings = load(config)
+    return Daemon(
+        engine=engine,
+        settings=settings,
+        shop=settings.shops[0],
+        secrets=Secrets(environ or {}),
+        console=io.StringIO(),
+        log_stream=io.StringIO(),
+        clock=lambda: NOW,
+        data_dir=tmp_path / "data",
+    )
+
+
+def run_as_scheduled(job) -> bool:  # type: ignore[no-untyped-def]
+    """What APScheduler's executor does with a due job."""
+    return job.func(*job.args, **job.kwargs)
+
+
+def test_the_pipeline_jobs_are_scheduled_on_the_shops_intervals(tmp_path: Path, engine) -> None:  # type: ignore[no-untyped-def]
+    jobs = {job.id: job for job in pipeline_daemon(tmp_path, engine).scheduler().get_jobs()}
+    expected = {"check": 13 * 60, "deliver": 17, "localize": 7 * 60, "publish": 11 * 60}
+    assert {name: job.trigger.interval for name, job in jobs.items()} == {
+        name: timedelta(seconds=s) for name, s in expected.items()
+    }
+    for name, job in jobs.items():
+        assert job.next_run_time == NOW  # every job runs at start
+        fire = job.trigger.get_next_fire_time(NOW, NOW)
+        assert fire == NOW + timedelta(seconds=expected[name])
+        assert job.trigger.get_next_fire_time(fire, fire) == fire + timedelta(
+            seconds=expected[name]
+        )
+
+
+def test_without_a_data_folder_there_are_no_pipeline_jobs(tmp_path: Path, engine) -> None:  # type: ignore[no-untyped-def]
+    daemon = pipeline_daemon(tmp_path, engine)
+    daemon.data_dir = None
+    assert {job.id for job in daemon.scheduler().get_jobs()} == {"check", "deliver"}
+
+
+def test_a_failing_job_is_logged_and_recorded_and_the_daemon_goes_on(  # type: ignore[no-untyped-def]
+    tmp_path: Path, engine, caplog
+) -> None:
+    tiktok = (
+        '[shops.publish]\nkind = "tiktok"\n[shops.tiktok]\napp_key_env = "ACME_TTS_APP_KEY"\n'
+        'app_secret_env = "ACME_TTS_APP_SECRET"\naccess_token_env = "ACME_TTS_TOKEN"\n'
+        'shop_cipher = "ROW_1"\n'
+    )
+    daemon = pipeline_daemon(tmp_path, engine, tiktok)
+    jobs = {job.id: job for job in daemon.scheduler().get_jobs()}
+    with caplog.at_level(logging.INFO, logger="cadence.daemon"):
+        # publish first: its failure must not keep the other jobs from running
+        ran = {name: run_as_scheduled(jobs[name]) for name in ("publish", "check", "localize")}
+        again = run_as_scheduled(jobs["publish"])
+    assert ran == {"publish": False, "check": True, "localize": True} and again is False
+    assert "publish failed: config.errors.MissingSecret: environment variable ACME_TTS_APP_KEY" in (
+        caplog.text
+    )
+    with session_scope(engine) as s:
+        runs = list(s.exec(select(JobRun).order_by(JobRun.id)))
+    assert [(r.job, r.ok) for r in runs] == [
+        ("publish", False),
+        ("check", True),
+        ("localize", True),
+        ("publish", False),
+    ]
+    assert "ACME_TTS_APP_KEY is not set" in (runs[0].error or "")
+    assert all(r.finished_at == NOW for r in runs)
+
+
+def test_items_a_job_could_not_do_make_its_run_not_ok(tmp_path: Path, engine, caplog) -> None:  # type: ignore[no-untyped-def]
+    from localize.listings import ListingRecord, import_listings
+    from store.queries import register_shops
+
+    translation = (
+        f'[shops.translation]\nengine = "libre"\nurl = "http://127.0.0.1:{closed_port()}/"\n'
+        'api_key_env = "LIBRE_KEY"\nretries = 0\ntimeout = 2\n'
+    )
+    daemon = pipeline_daemon(tmp_path, engine, translation, {"LIBRE_KEY": "k"})
+    register_shops(engine, daemon.settings, [daemon.shop])
+    records = [ListingRecord(product_id=p, title="ACME 不锈钢真空保温杯") for p in ("p1", "p2")]
+    import_listings(engine, shop_id="acme-my", records=[(None, r) for r in records])  # type: ignore[misc]
+    jobs = {job.id: job for job in daemon.scheduler().get_jobs()}
+    with caplog.at_level(logging.INFO, logger="cadence.daemon"):
+        assert run_as_scheduled(jobs["localize"]) is False
+        assert run_as_scheduled(jobs["check"]) is True  # and the daemon goes on
+    with session_scope(engine) as s:
+        [run] = s.exec(select(JobRun).where(JobRun.job == "localize"))
+    assert run.ok is False
+    assert (run.error or "").startswith("2 item(s) failed: p1 (ms): ")
+    assert "p2 (ms): " in (run.error or "")
+    assert "localize: 0 translated, 2 failed" in caplog.text

@@ -74,6 +74,22 @@ def test_a_safety_report_old_enough_passes_and_says_when_it_will() -> None:
     assert "publish from 2026-11-30" in recent.message
 
 
+@pytest.mark.parametrize(
+    "category",
+    ["Toys", "toy", "Kids' cups", "kid", "Baby care", "Babies", "Children's books", "儿童 toy"],
+)
+def test_safety_categories_match_as_words_and_their_plurals(category: str) -> None:
+    rules = replace(RULES, safety_categories=("toy", "kid", "baby", "child"))
+    [reason] = preflight(replace(GOOD, category=category), rules, NOW)
+    assert reason.code == "safety_report_missing"
+
+
+@pytest.mark.parametrize("category", ["Toyota parts", "Skidproof mats", "Kidney beans", "Childe"])
+def test_a_safety_word_inside_another_word_does_not_match(category: str) -> None:
+    rules = replace(RULES, safety_categories=("toy", "kid", "baby", "child"))
+    assert preflight(replace(GOOD, category=category), rules, NOW) == []
+
+
 def test_every_reason_is_given_at_once() -> None:
     bad = replace(GOOD, state="translated", title="保温杯", open_errors=1, images=())
     codes = {r.code for r in preflight(bad, replace(RULES, epr_registration=None), NOW)}

@@ -10,12 +10,23 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from config.runtime import Secrets
+from localize.publish import PUBLISHERS, PublishError, Steps
+from localize.publish.tiktok import TikTokPublisher
 from store.db import open_store, read_scope
 from store.models import LocalizationItem, PublishRecord
-from tests.httpserver import Reply, Request, serve
+from tests.httpserver import Reply, serve
 from tests.localize.images import photo
 from tests.localize.libre import libre
-from tests.tiktok.partner import KEY, SECRET, TOKEN, signed, success
+from tests.localize.publishing import (
+    ENVIRON,
+    UPLOAD,
+    Partner,
+    recorded,
+    shop_settings,
+    stored_work,
+)
+from tests.tiktok.partner import KEY, SECRET, TOKEN, client
 
 LISTINGS = (
     "product_id,sku,title,description,caption,images,category,safety_report_date\n"
@@ -23,34 +34,6 @@ LISTINGS = (
     "a.jpg;b.jpg,drinkware,\n"
     "p2,SKU-2,ACME 儿童水杯 350ml 防漏 吸管杯 幼儿园,<p>防漏。</p>,包邮,c.jpg;a.jpg,kids,\n"
 )
-UPLOAD = "/product/202309/images/upload"
-EDIT = "/product/202309/products/p1/partial_edit"
-
-
-class Partner:
-    """The shop's side: uploads and edits, signed; `fail_edits` refuses that many edits (a
-    code that is not retried, so the run ends there like one that died)."""
-
-    def __init__(self) -> None:
-        self.uploads = 0
-        self.edits: list[dict] = []
-        self.fail_edits = 0
-
-    def routes(self) -> dict:
-        def upload(req: Request) -> Reply:
-            assert b'name="use_case"' in req.body and b"MAIN_IMAGE" in req.body
-            self.uploads += 1
-            return success({"uri": f"tos-img/{self.uploads}"})
-
-        def edit(req: Request) -> Reply:
-            if self.fail_edits:
-                self.fail_edits -= 1
-                locked = {"code": 12019005, "message": "product locked", "request_id": "x"}
-                return Reply(200, locked)
-            self.edits.append(req.json())
-            return success({"product_id": "p1"})
-
-        return {UPLOAD: signed(upload), EDIT: signed(edit)}
 
 
 @pytest.fixture
@@ -140,17 +123,17 @@ def test_a_blocked_item_goes_out_once_its_reasons_are_gone(shop) -> None:  # typ
 def test_tiktok_uploads_each_image_once_and_resumes_after_dying(shop) -> None:  # type: ignore[no-untyped-def]
     run, use, db_url, _ = shop
     partner = Partner()
-    partner.fail_edits = 1  # the edit fails: the run ends after the uploads
-    with serve(partner.routes()) as srv:
+    partner.refuse_edits = 1  # the edit fails: the run ends after the uploads
+    with partner.serve() as srv:
         use("tiktok", srv.url)
         approve_all(run)
         first = run("publish", "--shop", "acme-my", "--json")
         assert first.code == 1 and "code 12019005: product locked" in first.err
-        assert partner.uploads == 2 and partner.edits == []
+        assert len(partner.uploads) == 2 and partner.edits == []
         assert items(db_url)[0].state == "approved"
         second = run("publish", "--shop", "acme-my", "--json")
         assert second.code == 1, second.err  # p2 is still blocked (no safety report)
-        assert partner.uploads == 2  # nothing uploaded twice
+        assert len(partner.uploads) == 2  # nothing uploaded twice
         [edit] = partner.edits
         assert edit["main_images"] == [{"uri": "tos-img/1"}, {"uri": "tos-img/2"}]
         assert edit["title"] == items(db_url)[0].title
@@ -164,7 +147,164 @@ def test_an_expired_token_is_a_clear_error_and_nothing_is_marked_sent(shop) -> N
         use("tiktok", srv.url)
         approve_all(run)
         done = run("publish", "--shop", "acme-my")
-    assert done.code == 1 and "the access token expired; refresh it" in done.err
+    assert done.code == 1 and "the access token expired; refresh it and set TT_TOKEN" in done.err
     assert items(db_url)[0].state == "approved"
     with read_scope(open_store(db_url)) as s:
         assert s.exec(select(PublishRecord)).all() == []
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(503, "<html>upstream unavailable</html>"),
+        Reply(200, {"code": 36009003, "message": "internal error", "request_id": "r"}),
+        Reply(200, {"code": 36009002, "message": "rate limited", "request_id": "r"}),
+        Reply(429, {"code": 36009002, "message": "rate limited", "request_id": "r"}),
+    ],
+    ids=["http-503", "code-36009003", "code-36009002", "http-429"],
+)
+def test_the_publisher_waits_out_transient_refusals(engine, tmp_path: Path, reply: Reply) -> None:  # type: ignore[no-untyped-def]
+    partner = Partner()
+    partner.flaky, partner.flaky_reply = 3, reply  # the first upload: three refusals
+    pauses: list[float] = []
+    with partner.serve() as srv:
+        settings = shop_settings(tmp_path, "tiktok", srv.url)
+        work = stored_work(engine, settings, settings.shops[0], tmp_path)
+        publisher = TikTokPublisher(client(srv.url, pause=pauses.append), "ROW_1")
+        steps = Steps(engine, work, "tiktok")
+        assert publisher.publish(work, steps) == "p1"
+    assert pauses == [1, 2, 4]
+    assert len(partner.uploads) == 2 and len(partner.edits) == 1
+    assert recorded(engine, work.item_id) == steps.sent and len(steps.sent) == 3
+
+
+def test_the_publisher_gives_up_on_a_lasting_rate_limit_with_nothing_recorded(
+    engine, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    partner = Partner()
+    partner.flaky = 99
+    partner.flaky_reply = Reply(429, {"code": 36009002, "message": "rate limited"})
+    with partner.serve() as srv:
+        settings = shop_settings(tmp_path, "tiktok", srv.url)
+        work = stored_work(engine, settings, settings.shops[0], tmp_path)
+        publisher = TikTokPublisher(client(srv.url, retries=2), "ROW_1")
+        with pytest.raises(PublishError, match="gave up after 3 tries: HTTP 429, code 36009002"):
+            publisher.publish(work, Steps(engine, work, "tiktok"))
+    assert recorded(engine, work.item_id) == []
+
+
+@pytest.mark.parametrize(
+    ("environ", "says"),
+    [
+        ({"ACME_TTS_TOKEN": "expired"}, "access token expired; refresh it and set ACME_TTS_TOKEN"),
+        (
+            {"ACME_TTS_APP_SECRET": "wrong"},
+            "bad signature; check the app secret in ACME_TTS_APP_SECRET",
+        ),
+    ],
+    ids=["105002", "106001"],
+)
+def test_a_refused_token_or_signature_names_the_shops_variable(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path, environ: dict[str, str], says: str
+) -> None:
+    partner = Partner()
+    with partner.serve() as srv:
+        settings = shop_settings(tmp_path, "tiktok", srv.url)
+        shop = settings.shops[0]
+        work = stored_work(engine, settings, shop, tmp_path)
+        publisher = PUBLISHERS["tiktok"](settings, shop, Secrets({**ENVIRON, **environ}))
+        with pytest.raises(PublishError, match=says):
+            publisher.publish(work, Steps(engine, work, "tiktok"))
+        assert len(srv.requests) == 1  # not retried
+    assert partner.uploads == [] and recorded(engine, work.item_id) == []
+
+
+VERSION_A = (
+    "p1,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,"
+    "a.jpg;b.jpg,drinkware,\n"
+)
+VERSION_B = (  # the seller's edit: a bigger bottle
+    "p1,SKU-1,ACME 不锈钢真空保温杯 750ml 大容量 户外运动,<p>保温 24 小时。</p>,包邮,"
+    "a.jpg;b.jpg,drinkware,\n"
+)
+
+
+@pytest.fixture
+def editing(cli, tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
+    """One listing a seller edits: `version(row)` imports it and runs the shop's jobs up to
+    an approved item, `publish()` publishes; the engine stays up throughout."""
+    for seed, name in enumerate(("a.jpg", "b.jpg")):
+        photo(seed=seed * 40).save(tmp_path / name)
+    config = tmp_path / "shops.toml"
+    partner = Partner()
+    env = {"LIBRE_KEY": "k", **ENVIRON}
+    with serve({"/translate": libre(api_key="k")}) as engine, partner.serve() as srv:
+        config.write_text(
+            '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
+            f'[shops.translation]\nengine = "libre"\nurl = "{engine.url}"\n'
+            'api_key_env = "LIBRE_KEY"\nretries = 0\n'
+            '[shops.publish]\nkind = "tiktok"\n'
+            f'[shops.tiktok]\nbase_url = "{srv.url}"\napp_key_env = "ACME_TTS_APP_KEY"\n'
+            'app_secret_env = "ACME_TTS_APP_SECRET"\naccess_token_env = "ACME_TTS_TOKEN"\n'
+            'shop_cipher = "ROW_1"\ntimeout = 2\n',
+            encoding="utf-8",
+        )
+
+        def run(*args: str):  # type: ignore[no-untyped-def]
+            return cli("localize", *args, "--config", str(config), "--db", db_url, environ=env)
+
+        def version(row: str) -> tuple[str, dict]:
+            listings = tmp_path / "listings.csv"
+            listings.write_text(LISTINGS.splitlines(keepends=True)[0] + row, encoding="utf-8")
+            imported = run("listings", "import", str(listings), "--shop", "acme-my")
+            assert imported.code == 0, imported.err
+            done = run("run", "--shop", "acme-my", "--json")
+            assert done.code == 0, done.err
+            approve_all(run)
+            return imported.out + imported.err, json.loads(done.out)
+
+        def publish() -> dict:
+            result = run("publish", "--shop", "acme-my", "--json")
+            assert result.code == 0, result.err
+            return json.loads(result.out)
+
+        yield version, publish, partner
+
+
+def test_an_item_edited_after_publishing_is_reviewed_and_published_again(
+    editing, db_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    version, publish, partner = editing
+    version(VERSION_A)
+    [first] = publish()["published"]
+    imported, ran = version(VERSION_B)
+    assert "1 changed" in imported and ran["translated"] == 1
+    [second] = publish()["published"]
+    assert second["id"] != first["id"]  # a new item, reviewed and approved on its own
+    old, new = items(db_url)
+    assert (old.state, new.state) == ("published", "published")
+    assert [e["title"] for e in partner.edits] == [old.title, new.title]
+    assert "750ml" in new.title and "750ml" not in old.title
+    with read_scope(open_store(db_url)) as s:
+        edits = s.exec(select(PublishRecord).where(PublishRecord.detail == "edit:p1")).all()
+    assert sorted(r.item_id for r in edits) == [old.id, new.id]
+    assert publish()["published"] == [] and len(partner.edits) == 2  # nothing sent twice
+    assert len(partner.uploads) == 4  # each version's two images, once
+
+
+def test_a_source_reverted_to_an_earlier_version_is_published_again(editing, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    version, publish, partner = editing
+    for row in (VERSION_A, VERSION_B):
+        version(row)
+        publish()
+    imported, ran = version(VERSION_A)  # the seller undoes the edit
+    assert "1 changed" in imported and ran["translated"] == 1
+    [third] = publish()["published"]
+    a, b, again = items(db_url)
+    assert third["id"] == again.id and again.state == "published"
+    # the shop holds version A's text again, sent once per version
+    assert [e["title"] for e in partner.edits] == [a.title, b.title, again.title]
+    assert again.title == a.title
+    assert publish()["published"] == [] and len(partner.edits) == 3
+    imported, ran = version(VERSION_A)  # the same file again changes nothing
+    assert "0 changed, 1 unchanged" in imported and ran["translated"] == 0

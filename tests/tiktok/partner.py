@@ -34,14 +34,14 @@ def success(data: dict[str, Any]) -> Reply:
 
 
 def client(url: str, secret: str = SECRET, **kw: Any) -> PartnerClient:
-    """A client for the local API that never sleeps between tries."""
+    """A client for the local API that never sleeps between tries (unless given `pause`)."""
     kw.setdefault("timeout", 2)
+    kw.setdefault("clock", lambda: 1764300000.0)
+    kw.setdefault("pause", lambda s: None)
+    kw.setdefault("access_token", TOKEN)
     return PartnerClient(
         base_url=url,
         app_key=KEY,
         app_secret=secret,
-        access_token=TOKEN,
-        clock=lambda: 1764300000.0,
-        pause=lambda s: None,
         **kw,
     )

@@ -77,6 +77,51 @@ def test_rate_limits_are_retried() -> None:
         assert len(srv.requests) == 3
 
 
+def failing_first(times: int, reply: Reply) -> Route:
+    """`reply` to the first `times` requests, then success."""
+    calls = {"n": 0}
+
+    def route(req: Request) -> Reply:
+        calls["n"] += 1
+        return reply if calls["n"] <= times else success({"ok": True})
+
+    return signed(route)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(503, "<html>upstream unavailable</html>"),
+        Reply(500, {"code": 0, "message": "", "request_id": "r"}),
+        Reply(200, {"code": 36009003, "message": "internal error", "request_id": "r"}),
+        Reply(200, {"code": 36009002, "message": "rate limited", "request_id": "r"}),
+    ],
+    ids=["http-503", "http-500", "code-36009003", "code-36009002"],
+)
+def test_server_errors_and_internal_codes_are_retried_with_backoff(reply: Reply) -> None:
+    pauses: list[float] = []
+    with serve({PATH: failing_first(3, reply)}) as srv:
+        assert client(srv.url, pause=pauses.append).get(PATH, {}) == {"ok": True}
+        assert len(srv.requests) == 4
+    assert pauses == [1, 2, 4]  # doubling between tries
+
+
+def test_the_backoff_is_capped() -> None:
+    pauses: list[float] = []
+    with serve({PATH: rate_limited(99)}) as srv:
+        with pytest.raises(TikTokError, match="gave up after 8 tries"):
+            client(srv.url, retries=7, pause=pauses.append).get(PATH, {})
+    assert pauses == [1, 2, 4, 8, 16, 30, 30]
+
+
+def test_a_refusal_that_is_not_transient_is_not_retried() -> None:
+    locked = Reply(200, {"code": 12019005, "message": "product locked", "request_id": "r"})
+    with serve({PATH: signed(lambda r: locked)}) as srv:
+        with pytest.raises(TikTokError, match="code 12019005: product locked"):
+            client(srv.url).get(PATH, {})
+        assert len(srv.requests) == 1
+
+
 def test_giving_up_says_how_often_and_why() -> None:
     with serve({PATH: rate_limited(99)}) as srv:
         with pytest.raises(TikTokError, match="gave up after 3 tries: HTTP 429, code 36009002"):
@@ -94,6 +139,15 @@ def test_an_expired_token_is_explained() -> None:
     with serve({PATH: lambda r: expired}) as srv:
         with pytest.raises(TikTokError, match=r"access token expired.*\(request_id r9\)"):
             client(srv.url).get(PATH, {})
+
+
+def test_refusals_name_the_variable_to_fix() -> None:
+    named = {"token_variable": "ACME_TTS_TOKEN", "secret_variable": "ACME_TTS_APP_SECRET"}
+    with serve({PATH: signed(echo)}) as srv:
+        with pytest.raises(TikTokError, match="check the app secret in ACME_TTS_APP_SECRET"):
+            client(srv.url, secret="wrong", **named).get(PATH, {})
+        with pytest.raises(TikTokError, match="refresh it and set ACME_TTS_TOKEN"):
+            client(srv.url, access_token="old", **named).get(PATH, {})
 
 
 def test_garbage_is_an_error_not_a_crash() -> None:
