@@ -26,6 +26,10 @@ if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
     from store.models import GlossaryTerm
 
 
+# Progress reported by what is being done; anything else is a language being translated into.
+ACTIVITIES = ("captioning", "replacing text")
+
+
 @contextmanager
 def progress(env: Environment) -> Iterator[Progress | None]:
     """A progress bar on stderr when it is a terminal; otherwise nothing."""
@@ -40,7 +44,7 @@ def progress(env: Environment) -> Iterator[Progress | None]:
 
         def update(what: str, done: int, total: int) -> None:
             if what not in tasks:
-                label = what if what == "captioning" else f"translating into {what}"
+                label = what if what in ACTIVITIES else f"translating into {what}"
                 tasks[what] = bar.add_task(label, total=total)
             bar.update(tasks[what], completed=done)
 
@@ -101,15 +105,19 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
                 **({"regions": captioned.regions} if captioned.regions else {}),
             }
         )
+    elif captioned.replaced_text:
+        for d in result.done:
+            regions = captioned.regions.get(str(d.input), [])
+            replaced = sum(1 for r in regions if r["status"] == "replaced")
+            env.out(f"{d.output}  ({replaced} of {len(regions)} text region(s) replaced)")
     else:
         for d in result.done:
             env.out(
                 f"{d.output}  ({d.size} px, {len(d.lines)} line(s)"
                 f"{', truncated' if d.truncated else ''})"
             )
-    env.err(
-        f"{len(result.done)} captioned, {len(result.failed)} failed, {result.truncated} truncated"
-    )
+    done = "written" if captioned.replaced_text else "captioned"
+    env.err(f"{len(result.done)} {done}, {len(result.failed)} failed, {result.truncated} truncated")
 
 
 def listings_imported(env: Environment, file: Path, summary: ImportSummary, as_json: bool) -> None:

@@ -125,6 +125,7 @@ class CaptionedImages:
     caption: str
     result: BatchResult
     regions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    replaced_text: bool = False  # the text on the images was replaced; no caption drawn
 
 
 def _context(
@@ -208,6 +209,6 @@ def replace_text_images(
             continue
         text = plan_text(cache.regions(picture.image, detector), translate)
         found[str(job.src)] = list(text.records)
-        drawing = ReplaceText(text.plans, language, script, text.notes)
+        drawing = ReplaceText(text.plans, language, script, text.notes, text.left, strict=True)
         jobs.append(replace(job, operation=ImagePipeline(drawing, rules, aspect)))
-    return CaptionedImages("", run_batch(jobs, workers, progress), found)
+    return CaptionedImages("", run_batch(jobs, workers, progress), found, replaced_text=True)

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from config.errors import AppError, ExitCode
 from localize.image import colors, fonts
 from localize.image.fit import FitSpec
 from localize.image.ocr import Point
@@ -21,6 +22,15 @@ from localize.image.render import fit_caption, validate_caption
 DILATE = 0.18  # of the region's height, added around it before erasing
 INPAINT_RADIUS = 3  # px of surroundings each erased pixel is filled from (its cost grows squared)
 FLAT = 12.0  # a surrounding within this of its median colour (95% of it) is filled flat
+
+
+class ChineseLeft(AppError):
+    """An image would still carry Chinese text a buyer sees: it is not written."""
+
+    exit_code = ExitCode.FAILURES
+
+    def __init__(self, left: list[str]) -> None:
+        super().__init__(f"Chinese text left on the image: {'; '.join(left)}")
 
 
 @dataclass(frozen=True)
@@ -58,21 +68,32 @@ class ReplaceText:
     language: str
     script: str
     notes: tuple[str, ...] = field(default=())  # found before drawing (low confidence...)
+    left: tuple[str, ...] = ()  # Chinese regions known before drawing not to be replaced
+    strict: bool = False  # any Chinese left fails the image (one-off use: nobody reviews it)
 
     def draw(self, img: Any) -> Replaced:
-        """Erase and redraw every region not kept, on `img` in place."""
+        """Erase and redraw every region not kept, on `img` in place; a region whose
+        translation cannot be drawn is left as it is and said (with `strict`, the image
+        fails, naming every region left)."""
         sizes, lines, truncated, worst = [], [], False, 21.0
-        notes = list(self.notes)
+        notes, left = list(self.notes), list(self.left)
         for plan in self.regions:
             if plan.keep:
                 continue
-            drawn = replace_region(img, plan, self.language, self.script)
+            try:
+                drawn = replace_region(img, plan, self.language, self.script)
+            except fonts.FontError as exc:
+                left.append(f"region {plan.text!r} not replaced: {exc.message}")
+                notes.append(left[-1])
+                continue
             sizes.append(drawn.size)
             lines += drawn.lines
             worst = min(worst, drawn.contrast)
             if drawn.truncated:
                 truncated = True
                 notes.append(f"text {plan.text!r}: its translation was cut to fit; shorten it")
+        if self.strict and left:
+            raise ChineseLeft(left)
         return Replaced(max(sizes, default=0), tuple(lines), truncated, worst, tuple(notes))
 
 
@@ -106,11 +127,13 @@ def dilation(polygon: tuple[Point, ...]) -> int:
 
 def replace_region(img: Any, plan: RegionPlan, language: str, script: str) -> Replaced:
     """Erase one region from `img` and draw its translation there; only pixels inside the
-    dilated region change."""
+    dilated region change; a translation the font cannot draw raises FontError before
+    anything is erased."""
     import cv2
     import numpy as np
     from PIL import Image, ImageDraw
 
+    text = validate_caption(plan.translation, script)
     grow = dilation(plan.polygon)
     mask = region_mask(img.size, plan.polygon, grow)
     ys, xs = np.nonzero(mask)
@@ -138,7 +161,6 @@ def replace_region(img: Any, plan: RegionPlan, language: str, script: str) -> Re
 
     length, height, angle, (cx, cy) = geometry(plan.polygon)
     width, tall = max(1, round(length)), max(1, round(height))
-    text = validate_caption(plan.translation, script)
     spec = FitSpec(
         max_size=max(6, round(tall * 0.8)),
         min_size=max(6, min(round(tall * 0.3), 12)),

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from localize.image.ocr import OcrCache, RapidOcrDetector, Region, content_key, has_chinese
-from localize.image.regions import plan_text
-from localize.image.replace import ReplaceText, dilation, region_mask
+from localize.image.regions import finding, plan_text
+from localize.image.replace import ChineseLeft, RegionPlan, ReplaceText, dilation, region_mask
 from tests.localize.images import gradient, photo, with_chinese
 from tests.localize.libre import fake_translate
 
@@ -183,3 +183,84 @@ def test_localize_run_replaces_text_when_the_shop_asks_and_stores_regions(
         assert all({"polygon", "box", "text", "keep", "status"} <= set(r) for r in first)
         out = Image.open(item.images[0]).convert("RGB")
         assert not any(has_chinese(r.text) for r in DETECTOR.detect(out))
+
+
+def test_a_region_left_chinese_is_an_error_and_a_drawing_it_cannot_make_is_said() -> None:
+    square = ((10, 10), (200, 10), (200, 50), (10, 50))
+    regions = [Region(square, "包邮", 0.99)]
+    text = plan_text(regions, lambda t: (None, ["the engine failed"]))
+    assert text.left == ("region 1 '包邮' not replaced: the engine failed",)
+    assert finding(0, "a.jpg", text)["severity"] == "error"
+    assert finding(0, "a.jpg", plan_text(regions, english))["severity"] == "info"
+    img = Image.new("RGB", (220, 70), (250, 250, 250))
+    before = img.copy()
+    cannot = (RegionPlan(square, "包邮", "一 free"),)  # the Latin font has no 一
+    drawn = ReplaceText(cannot, "en", "latin").draw(img)
+    assert "region '包邮' not replaced" in drawn.warnings[0] and "一" in drawn.warnings[0]
+    assert img.tobytes() == before.tobytes()  # nothing erased for a text it cannot draw
+    with pytest.raises(ChineseLeft, match="region '包邮' not replaced"):
+        ReplaceText(cannot, "en", "latin", strict=True).draw(img)
+
+
+@pytest.fixture
+def zh_image(tmp_path: Path) -> Path:
+    src = tmp_path / "zh.png"
+    with_chinese(Image.new("RGB", (420, 400), (245, 245, 240)), TEXTS).save(src)
+    return src
+
+
+def test_with_no_engine_an_image_still_chinese_fails_naming_file_and_regions(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, zh_image: Path
+) -> None:
+    config = tmp_path / "dead.toml"
+    config.write_text(  # nothing listens on port 9 (discard) on a test machine
+        '[[shops]]\nid = "acme-vn"\nmarket = "VN"\n[shops.translation]\nengine = "libre"\n'
+        'url = "http://127.0.0.1:9/"\nretries = 0\ntimeout = 2\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.png"
+    result = cli(
+        "localize", "image", str(zh_image), "-o", str(out), "--to", "vi", "--replace-text",
+        "--shop", "acme-vn", "--config", str(config), "--db", db_url,
+    )  # fmt: skip
+    assert result.code == 1, result.err
+    assert f"failed: {zh_image}: Chinese text left on the image: region 1 '保温杯大容量'" in (
+        result.err
+    )
+    assert "region 2 '包邮不锈钢' not replaced" in result.err
+    assert not out.exists() and "0 written, 1 failed" in result.err
+
+
+def test_an_engine_answer_still_chinese_leaves_that_region_untranslated(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, zh_image: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from localize.engines import FACTORIES
+    from tests.httpserver import Reply, serve
+    from tests.localize.fakes import EchoTranslator
+
+    class EchoLibre(EchoTranslator):
+        """The fake engine answering as "libre" (whose language codes the markets know)."""
+
+        name = "libre"
+
+    monkeypatch.setitem(FACTORIES, "libre", EchoLibre)  # an engine that echoes its input
+    echo = {"/echo": lambda req: Reply(200, {"text": json.loads(req.body)["q"]})}
+    with serve(echo) as srv:
+        config = tmp_path / "echo.toml"
+        config.write_text(
+            '[[shops]]\nid = "acme-vn"\nmarket = "VN"\n[shops.translation]\nengine = "libre"\n'
+            f'url = "{srv.url}"\nretries = 0\n',
+            encoding="utf-8",
+        )
+        out = tmp_path / "out.png"
+        result = cli(
+            "localize", "image", str(zh_image), "-o", str(out), "--to", "vi", "--replace-text",
+            "--shop", "acme-vn", "--config", str(config), "--db", db_url, "--json",
+        )  # fmt: skip
+    assert result.code == 1 and srv.requests, result.err
+    assert "cannot draw" not in result.err
+    [failed] = json.loads(result.out)["failed"]
+    assert failed["error"].startswith(f"{zh_image}: Chinese text left on the image: region 1")
+    assert "the translation '保温杯大容量' still has Chinese" in failed["error"]
+    regions = json.loads(result.out)["regions"][str(zh_image)]
+    assert [r["status"] for r in regions] == ["untranslated", "untranslated"]
