@@ -176,7 +176,7 @@ def _replace_text(  # type: ignore[no-untyped-def]
     inv: Invocation, inputs: list[Path], out: str, *, to: str, shop, jobs, json_out: bool
 ) -> int:
     """`localize image --replace-text`: the Chinese text on the images, translated."""
-    from localize.image.ocr import OcrCache
+    from localize.image.ocr import data_cache
     from localize.image.pipeline import replace_text_images
     from localize.image.regions import translator
 
@@ -198,7 +198,7 @@ def _replace_text(  # type: ignore[no-untyped-def]
             out,
             language=to,
             translate=translate,
-            cache=OcrCache(inv.data_dir / "ocr"),
+            cache=data_cache(inv.data_dir),
             settings=settings,
             shop=shop,
             workers=jobs,

@@ -264,3 +264,42 @@ def test_an_engine_answer_still_chinese_leaves_that_region_untranslated(  # type
     assert "the translation '保温杯大容量' still has Chinese" in failed["error"]
     regions = json.loads(result.out)["regions"][str(zh_image)]
     assert [r["status"] for r in regions] == ["untranslated", "untranslated"]
+
+
+def test_localize_run_replaces_text_on_an_item_without_caption_and_shares_the_ocr_cache(  # type: ignore[no-untyped-def]
+    setup, cli, tmp_path: Path, db_url: str
+) -> None:
+    from sqlmodel import select
+
+    from store.db import open_store, session_scope
+    from store.models import LocalizationItem
+
+    run, _ = setup
+    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
+        f.write("[shops.captions]\nreplace_text = true\n")
+    zh = tmp_path / "zh.png"
+    with_chinese(Image.new("RGB", (420, 400), (245, 245, 240)), TEXTS).save(zh)
+    listing = tmp_path / "l.csv"
+    listing.write_text("product_id,title,caption,images\np1,保温杯,,zh.png\n", encoding="utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    result = run("run", "--shop", "acme-my", "--json")
+    assert result.code == 0, result.err
+    with session_scope(open_store(db_url)) as s:
+        items = s.exec(select(LocalizationItem)).all()
+    assert items and all(not item.caption for item in items)
+    for item in items:
+        [found] = [f for f in item.findings if f["code"] == "image_text"]
+        assert sorted(r["translation"] for r in found["regions"]) == ["xxxxx", "xxxxxx"]
+        out = Image.open(item.images[0]).convert("RGB")
+        assert not any(has_chinese(r.text) for r in DETECTOR.detect(out))
+    home = tmp_path / "home"
+    cached = list((home / "ocr").rglob("*.json"))  # the one cache `localize image` reads too
+    assert len(cached) == 1 and not list(home.rglob(".ocr"))
+    cached[0].write_text(  # so that `localize image` can only have read it from there
+        json.dumps({"version": 1, "regions": []}), "utf-8"
+    )
+    again = cli(
+        "localize", "image", str(zh), "-o", str(tmp_path / "o.png"), "--to", "en",
+        "--replace-text", "--db", db_url,
+    )  # fmt: skip
+    assert again.code == 0 and "(0 of 0 text region(s) replaced)" in again.out, again.err
