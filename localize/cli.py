@@ -434,6 +434,20 @@ def _edits(values: list[str]) -> dict[str, str]:
     return edits
 
 
+def _region_edits(values: list[str]) -> dict[int, str]:
+    """--region N=TEXT options as {region number: text}."""
+    edits: dict[int, str] = {}
+    for value in values:
+        number, sep, text = value.partition("=")
+        if not sep or not number.strip().isdigit() or not text.strip():
+            raise BadInput(
+                f"--region {value[:40]!r}: use --region N=TEXT with N a region number "
+                "from `localize review show`"
+            )
+        edits[int(number)] = text
+    return edits
+
+
 def _settings_if_any(inv: Invocation):  # type: ignore[no-untyped-def]
     """The configuration when there is one (its markets' limits check edits)."""
     return inv.settings() if inv.config_path.is_file() else None
@@ -506,15 +520,27 @@ def review_approve(
     version: Annotated[
         int | None, typer.Option("--version", help="Only if the item is still at this version.")
     ] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option("--region", help="N=TEXT: your translation of text region N on its images."),
+    ] = None,
+    keep_region: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--keep-region", help="Leave text region N as printed (a logo, the product's own)."
+        ),
+    ] = None,
 ) -> int:
-    """Approve an item for publishing."""
-    from localize.review import approve
+    """Approve an item for publishing (its images drawn again first for region edits)."""
+    from localize.review import approve_with_regions
 
-    outcome = approve(
+    outcome = approve_with_regions(
         _store(inv),
         _settings_if_any(inv),
         item,
         reviewer=_reviewer(inv, reviewer),
+        regions=_region_edits(region or []),
+        keep_regions=keep_region or [],
         edits=_edits(set_ or []),
         override=override,
         version=version,

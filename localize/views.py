@@ -258,6 +258,7 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
         for f in d["findings"]:
             overridden = f" (overridden by {f['overridden_by']})" if f.get("overridden_by") else ""
             env.out(f"  {f['severity']}: {f['code']}: {f['message']}{overridden}")
+    _image_regions(env, d["regions"])
     if d["images"]:
         env.out("\n[images]")
         for n, image in enumerate(d["images"], start=1):
@@ -266,6 +267,20 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
                 env.out(f"     captioned: {image['captioned']}")
     if d["error"]:
         env.out(f"\n[error]\n  {d['error']}")
+
+
+def _image_regions(env: Environment, regions: Sequence[dict[str, Any]]) -> None:
+    """The text found on the item's images, one region a line, as `--region N` numbers them."""
+    if not regions:
+        return
+    env.out("\n[text on images]")
+    for r in regions:
+        translation = f" -> {r['translation']!r}" if r["translation"] else ""
+        why = f" ({r['reason']})" if r.get("reason") else ""
+        env.out(
+            f"  {r['index']}. image {r['image']}: {r['text']!r}{translation}  "
+            f"{r['state']}{why}, confidence {r['confidence']}"
+        )
 
 
 def review_history(env: Environment, events: Sequence[dict[str, Any]], as_json: bool) -> None:

@@ -303,3 +303,50 @@ def test_localize_run_replaces_text_on_an_item_without_caption_and_shares_the_oc
         "--replace-text", "--db", db_url,
     )  # fmt: skip
     assert again.code == 0 and "(0 of 0 text region(s) replaced)" in again.out, again.err
+
+
+def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path, db_url: str
+) -> None:
+    from sqlmodel import select
+
+    from store.db import open_store, session_scope
+    from store.models import LocalizationItem
+
+    run, _ = setup
+    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
+        f.write("[shops.captions]\nreplace_text = true\n")
+    with_chinese(Image.new("RGB", (420, 400), (245, 245, 240)), TEXTS).save(tmp_path / "zh.png")
+    listing = tmp_path / "l.csv"
+    title = "保温杯大容量不锈钢" * 3  # long enough for the market's title rule
+    listing.write_text(f"product_id,title,caption,images\np1,{title},,zh.png\n", "utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    with session_scope(open_store(db_url)) as s:
+        item_id = s.exec(select(LocalizationItem.id).order_by(LocalizationItem.id)).first()
+    shown = run("review", "show", str(item_id))
+    assert "[text on images]" in shown.out
+    assert "1. image 1: '保温杯大容量' -> 'xxxxxx'  replaced, confidence" in shown.out
+    doc = json.loads(run("review", "show", str(item_id), "--json").out)
+    assert [(r["index"], r["state"]) for r in doc["regions"]] == [(1, "replaced"), (2, "replaced")]
+
+    chinese = run("review", "approve", str(item_id), "--reviewer", "mei", "--region", "1=保温")
+    assert chinese.code == 2 and "region 1 ('保温杯大容量')" in chinese.err
+    assert "still has Chinese" in chinese.err
+    missing = run("review", "approve", str(item_id), "--reviewer", "mei", "--keep-region", "9")
+    assert missing.code == 2 and "has no region 9; its regions are 1-2" in missing.err
+
+    approved = run(
+        "review", "approve", str(item_id), "--reviewer", "mei",
+        "--region", "1=Vacuum flask", "--keep-region", "2",
+    )  # fmt: skip
+    assert approved.code == 0, approved.err
+    doc = json.loads(run("review", "show", str(item_id), "--json").out)
+    assert doc["state"] == "approved"
+    assert [(r["translation"], r["state"]) for r in doc["regions"]] == [
+        ("Vacuum flask", "replaced"),
+        ("xxxxx", "kept"),
+    ]
+    after = DETECTOR.detect(Image.open(doc["images"][0]["captioned"]).convert("RGB"))
+    assert sorted(r.text for r in after if has_chinese(r.text)) == ["包邮不锈钢"]  # kept
+    assert any("vacuum" in r.text.lower() for r in after), [r.text for r in after]
