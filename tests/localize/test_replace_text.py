@@ -6,13 +6,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
 from localize.image.ocr import OcrCache, RapidOcrDetector, Region, content_key, has_chinese
 from localize.image.regions import finding, plan_text
-from localize.image.replace import ChineseLeft, RegionPlan, ReplaceText, dilation, region_mask
+from localize.image.replace import (
+    ChineseLeft,
+    RegionPlan,
+    ReplaceText,
+    dilation,
+    erase,
+    region_mask,
+)
 from tests.localize.images import gradient, photo, with_chinese
 from tests.localize.libre import fake_translate
 
@@ -350,3 +358,37 @@ def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # typ
     after = DETECTOR.detect(Image.open(doc["images"][0]["captioned"]).convert("RGB"))
     assert sorted(r.text for r in after if has_chinese(r.text)) == ["包邮不锈钢"]  # kept
     assert any("vacuum" in r.text.lower() for r in after), [r.text for r in after]
+
+
+def test_on_a_gradient_the_erased_area_matches_its_surroundings_within_a_tolerance() -> None:
+    background = gradient(SIZE)
+    img = with_chinese(background, TEXTS, fill=(255, 255, 255))
+    for region in DETECTOR.detect(img):
+        grow = dilation(region.polygon)
+        mask = region_mask(img.size, region.polygon, grow)
+        erase(img, region.polygon, mask, grow)
+        diff = np.abs(np.asarray(img, np.int16) - np.asarray(background, np.int16)).max(axis=2)
+        erased = diff[mask > 0]
+        assert erased.max() <= 3 and erased.mean() < 1  # no lighter (or darker) rectangle
+
+
+def test_an_outlined_white_region_is_redrawn_white_with_an_outline() -> None:
+    blue = Image.new("RGB", SIZE, (60, 120, 200))
+    original = with_chinese(blue, TEXTS, fill=(255, 255, 255), outline=(0, 0, 0))
+    regions = DETECTOR.detect(original)
+    img = original.copy()
+    ReplaceText(plan_text(regions, english).plans, "en", "latin").draw(img)
+    a = np.asarray(img).astype(np.int16)
+    for region in regions:
+        mask = region_mask(img.size, region.polygon, dilation(region.polygon)) > 0
+        white = mask & (a.min(axis=2) > 225)
+        black = mask & (a.max(axis=2) < 45)
+        assert white.sum() > 30 and black.sum() > 30, (white.sum(), black.sum())
+        # the white is the letters and the black hugs them: white pixels border black ones
+        near = cv2.dilate(black.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        assert (white & near).sum() > 0.3 * white.sum()
+    plain = Image.new("RGB", SIZE, (245, 245, 240))
+    img = with_chinese(plain, TEXTS)  # one colour, no outline: none is added
+    ReplaceText(plan_text(DETECTOR.detect(img), english).plans, "en", "latin").draw(img)
+    a = np.asarray(img).astype(np.int16)
+    assert (a.max(axis=2) < 45).sum() == 0
