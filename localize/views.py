@@ -75,6 +75,7 @@ def translated(env: Environment, result: FieldResult, calls: int, as_json: bool)
 
 def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
     """`localize image`: failures and warnings on stderr, the images written on stdout."""
+    findings(env, captioned.findings)
     result = captioned.result
     for failure in result.failed:
         env.err(f"failed: {failure.error}")
