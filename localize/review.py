@@ -559,6 +559,16 @@ def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def describe_region(region: dict[str, Any]) -> str:
+    """One region of `image_regions` on a line, as the queue shows it."""
+    translation = f" -> {region['translation']!r}" if region["translation"] else ""
+    why = f" ({region['reason']})" if region.get("reason") else ""
+    return (
+        f"{region['index']}. image {region['image']}: {region['text']!r}{translation}  "
+        f"{region['state']}{why}, confidence {region['confidence']}"
+    )
+
+
 def _region_findings(
     store: Engine,
     settings: Settings,

@@ -274,14 +274,11 @@ def _image_regions(env: Environment, regions: Sequence[dict[str, Any]]) -> None:
     """The text found on the item's images, one region a line, as `--region N` numbers them."""
     if not regions:
         return
+    from localize.review import describe_region
+
     env.out("\n[text on images]")
     for r in regions:
-        translation = f" -> {r['translation']!r}" if r["translation"] else ""
-        why = f" ({r['reason']})" if r.get("reason") else ""
-        env.out(
-            f"  {r['index']}. image {r['image']}: {r['text']!r}{translation}  "
-            f"{r['state']}{why}, confidence {r['confidence']}"
-        )
+        env.out(f"  {describe_region(r)}")
 
 
 def review_history(env: Environment, events: Sequence[dict[str, Any]], as_json: bool) -> None:

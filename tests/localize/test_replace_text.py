@@ -313,9 +313,8 @@ def test_localize_run_replaces_text_on_an_item_without_caption_and_shares_the_oc
     assert again.code == 0 and "(0 of 0 text region(s) replaced)" in again.out, again.err
 
 
-def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # type: ignore[no-untyped-def]
-    setup, tmp_path: Path, db_url: str
-) -> None:
+def item_with_text(setup, tmp_path: Path, db_url: str) -> int:  # type: ignore[no-untyped-def]
+    """An item waiting in review whose one image had its two Chinese lines replaced."""
     from sqlmodel import select
 
     from store.db import open_store, session_scope
@@ -332,6 +331,15 @@ def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # typ
     assert run("run", "--shop", "acme-my").code == 0
     with session_scope(open_store(db_url)) as s:
         item_id = s.exec(select(LocalizationItem.id).order_by(LocalizationItem.id)).first()
+    assert item_id is not None
+    return item_id
+
+
+def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path, db_url: str
+) -> None:
+    run, _ = setup
+    item_id = item_with_text(setup, tmp_path, db_url)
     shown = run("review", "show", str(item_id))
     assert "[text on images]" in shown.out
     assert "1. image 1: '保温杯大容量' -> 'xxxxxx'  replaced, confidence" in shown.out
@@ -392,3 +400,25 @@ def test_an_outlined_white_region_is_redrawn_white_with_an_outline() -> None:
     ReplaceText(plan_text(DETECTOR.detect(img), english).plans, "en", "latin").draw(img)
     a = np.asarray(img).astype(np.int16)
     assert (a.max(axis=2) < 45).sum() == 0
+
+
+def test_the_terminal_queue_lists_the_regions_under_each_image(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path, db_url: str
+) -> None:
+    from textual.widgets import Static
+
+    from localize.review_ui import ReviewApp
+    from store.db import open_store
+    from tests.localize.test_review_ui import drive, press
+
+    item_with_text(setup, tmp_path, db_url)
+    seen: list[str] = []
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        seen.extend(str(s.render()) for s in pilot.app.screen.query(".regions").results(Static))
+        await press(pilot, "q")
+
+    drive(ReviewApp(open_store(db_url), None, reviewer="mei"), script)
+    assert len(seen) == 1
+    assert "1. image 1: '保温杯大容量' -> 'xxxxxx'  replaced" in seen[0]
+    assert "2. image 1: '包邮不锈钢' -> 'xxxxx'  replaced" in seen[0]
