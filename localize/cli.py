@@ -22,7 +22,6 @@ from config.cli import (
     new_app,
 )
 from config.errors import BadInput
-from config.runtime import ticker
 from localize import views
 
 app = new_app(
@@ -87,7 +86,10 @@ def _translate(inv: Invocation, source: str, *, to: str, from_: str, shop: str |
 @command(app, "image")
 def image(
     inv: Invocation,
-    inputs: Annotated[list[Path], typer.Argument(help="Images to caption.")],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="Image files (a folder is refused: give the images in it)."),
+    ],
     out: Annotated[
         str,
         typer.Option(
@@ -111,100 +113,26 @@ def image(
     jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Worker processes.")] = None,
     json_out: JsonOption = False,
 ) -> int:
-    """Draw a caption in the buyer's language onto images."""
-    from dataclasses import replace
+    """Draw a caption in the buyer's language onto images, or replace the text on them."""
+    from localize.image.pipeline import ImageOrder, localize_images
 
-    from localize.image.pipeline import caption_images
-    from localize.image.render import STYLES
-    from localize.text.service import translated_caption
-
-    if replace_text and (text is not None or caption is not None):
-        raise BadInput("--replace-text draws no caption: give it without --text or --caption")
-    if replace_text:
-        return _replace_text(inv, inputs, out, to=to, shop=shop, jobs=jobs, json_out=json_out)
-    if (text is None) == (caption is None):
-        raise BadInput("give exactly one of --text (to translate) or --caption (as is)")
-    if position not in (None, "auto", "bottom", "top"):
-        raise BadInput(f"--position {position!r}: use auto, bottom or top")
-    if style not in (None, *STYLES):
-        raise BadInput(f"--style {style!r}: use band, badge or outline")
-    to = _catalog(inv, shop).language_code(to, "--to")
-    settings = inv.settings() if shop else None
-    if text is not None:  # translated like `localize text` would, and checked
-        result = translated_caption(
-            _store(inv),
+    order = ImageOrder(text, caption, replace_text, position, style, max_lines)
+    with views.progress(inv.env) as progress:
+        made = localize_images(
+            lambda: _store(inv),
             inv.env.secrets,
-            text,
-            to=to,
-            settings=settings,
-            shop=settings.shop(shop) if settings and shop else None,
-        )
-        views.findings(inv.env, result.findings)
-        caption = result.translation
-    return _images_out(
-        inv,
-        "captioning",
-        json_out,
-        lambda tick: caption_images(
             inputs,
             out,
-            caption=caption or "",
-            language=to,
-            settings=settings,
+            to=to,
+            order=order,
+            data_dir=inv.data_dir,
+            settings=inv.settings() if shop else None,
             shop=shop,
-            layout=lambda base: replace(
-                base,
-                position=position or base.position,
-                style=style or base.style,
-                spec=replace(base.spec, max_lines=max_lines or base.spec.max_lines),
-            ),
             workers=jobs,
-            progress=tick,
-        ),
-    )
-
-
-def _images_out(inv: Invocation, label: str, json_out: bool, work) -> int:  # type: ignore[no-untyped-def]
-    """Run `work(progress)` with a progress display; print the images it made."""
-    with views.progress(inv.env) as progress:
-        made = work(ticker(progress, label))
+            progress=progress,
+        )
     views.images(inv.env, made, json_out)
     return ExitCode.FAILURES if made.result.failed else ExitCode.OK
-
-
-def _replace_text(  # type: ignore[no-untyped-def]
-    inv: Invocation, inputs: list[Path], out: str, *, to: str, shop, jobs, json_out: bool
-) -> int:
-    """`localize image --replace-text`: the Chinese text on the images, translated."""
-    from localize.image.ocr import OcrCache
-    from localize.image.pipeline import replace_text_images
-    from localize.image.regions import translator
-
-    to = _catalog(inv, shop).language_code(to, "--to")
-    settings = inv.settings() if shop else None
-    translate = translator(
-        _store(inv),
-        inv.env.secrets,
-        to=to,
-        settings=settings,
-        shop=settings.shop(shop) if settings and shop else None,
-    )
-    return _images_out(
-        inv,
-        "replacing text",
-        json_out,
-        lambda tick: replace_text_images(
-            inputs,
-            out,
-            language=to,
-            translate=translate,
-            cache=OcrCache(inv.data_dir / "ocr"),
-            settings=settings,
-            shop=shop,
-            workers=jobs,
-            progress=tick,
-        ),
-    )
 
 
 @command(app, "text")
@@ -434,6 +362,20 @@ def _edits(values: list[str]) -> dict[str, str]:
     return edits
 
 
+def _region_edits(values: list[str]) -> dict[int, str]:
+    """--region N=TEXT options as {region number: text}."""
+    edits: dict[int, str] = {}
+    for value in values:
+        number, sep, text = value.partition("=")
+        if not sep or not number.strip().isdigit() or not text.strip():
+            raise BadInput(
+                f"--region {value[:40]!r}: use --region N=TEXT with N a region number "
+                "from `localize review show`"
+            )
+        edits[int(number)] = text
+    return edits
+
+
 def _settings_if_any(inv: Invocation):  # type: ignore[no-untyped-def]
     """The configuration when there is one (its markets' limits check edits)."""
     return inv.settings() if inv.config_path.is_file() else None
@@ -506,15 +448,27 @@ def review_approve(
     version: Annotated[
         int | None, typer.Option("--version", help="Only if the item is still at this version.")
     ] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option("--region", help="N=TEXT: your translation of text region N on its images."),
+    ] = None,
+    keep_region: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--keep-region", help="Leave text region N as printed (a logo, the product's own)."
+        ),
+    ] = None,
 ) -> int:
-    """Approve an item for publishing."""
-    from localize.review import approve
+    """Approve an item for publishing (its images drawn again first for region edits)."""
+    from localize.review import approve_with_regions
 
-    outcome = approve(
+    outcome = approve_with_regions(
         _store(inv),
         _settings_if_any(inv),
         item,
         reviewer=_reviewer(inv, reviewer),
+        regions=_region_edits(region or []),
+        keep_regions=keep_region or [],
         edits=_edits(set_ or []),
         override=override,
         version=version,

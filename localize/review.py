@@ -108,6 +108,7 @@ class Entry:
                     listing.images, _padded(item.images, listing.images), strict=True
                 )
             ],
+            "regions": image_regions(item.findings),
             "claimed_by": item.claimed_by,
             "claimed_until": item.claimed_until,
             "error": item.error,
@@ -528,3 +529,168 @@ def history(
         }
         for r in rows
     ]
+
+
+# The text on an item's images, region by region (issue 13): numbered 1.. across the
+# item's images in order, as `review show` lists them and `approve --region N=TEXT` takes.
+
+
+def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every text region on the item's images, numbered across them: image, index, text,
+    translation, confidence, state (replaced | kept | untranslated | low_confidence |
+    not_chinese) and, when untranslated, why."""
+    from localize.image.regions import FINDING
+
+    out: list[dict[str, Any]] = []
+    texts = sorted((f for f in findings if f.get("code") == FINDING), key=lambda f: f["image"])
+    for f in texts:
+        for record in f.get("regions") or []:
+            out.append(
+                {
+                    "index": len(out) + 1,
+                    "image": int(f["image"]) + 1,
+                    "text": record.get("text"),
+                    "translation": record.get("translation"),
+                    "confidence": record.get("confidence"),
+                    "state": record.get("status"),
+                    **({"reason": record["reason"]} if record.get("reason") else {}),
+                }
+            )
+    return out
+
+
+def describe_region(region: dict[str, Any]) -> str:
+    """One region of `image_regions` on a line, as the queue shows it."""
+    translation = f" -> {region['translation']!r}" if region["translation"] else ""
+    why = f" ({region['reason']})" if region.get("reason") else ""
+    return (
+        f"{region['index']}. image {region['image']}: {region['text']!r}{translation}  "
+        f"{region['state']}{why}, confidence {region['confidence']}"
+    )
+
+
+def _region_findings(
+    store: Engine,
+    settings: Settings,
+    current: Entry,
+    edits: Mapping[int, str],
+    keep: Sequence[int],
+) -> list[dict[str, Any]]:
+    """The item's findings with the regions' records edited (a new translation, checked
+    like any other text and drawable; or kept as the product's own printing)."""
+    from localize.image.regions import FINDING, usable
+
+    item = current.item
+    findings = [
+        {**f, "regions": [dict(r) for r in f.get("regions") or []]}
+        if f.get("code") == FINDING
+        else f
+        for f in item.findings
+    ]
+    numbered = [
+        record
+        for f in sorted((f for f in findings if f.get("code") == FINDING), key=lambda f: f["image"])
+        for record in f["regions"]
+    ]
+    for n in [*edits, *keep]:
+        if not 1 <= n <= len(numbered):
+            raise BadInput(
+                f"item {item.id} has no region {n}"
+                + (f"; its regions are 1-{len(numbered)}" if numbered else "; it has none")
+                + f" (`localize review show {item.id}`)"
+            )
+    script = settings.markets.script(item.language)
+    terms = load_terms(store, scope=item.shop_id, language=item.language)
+    limits = _limits(settings, item.shop_id)
+    for n, text in edits.items():
+        record = numbered[n - 1]
+        source = str(record["text"])
+        kept = protect.protect(source, terms).kept
+        found = checks.check(
+            source, text, field="caption", target_lang=item.language, kept=kept, limits=limits
+        )
+        problems = [f.message for f in found if f.severity == "error"] + usable(text, script)
+        if problems:
+            raise BadInput(f"region {n} ({source!r}): {'; '.join(problems)}")
+        record.update(translation=text.strip(), keep=False, status="replaced")
+        record.pop("reason", None)
+    for n in keep:
+        numbered[n - 1].update(keep=True, status="kept")
+        numbered[n - 1].pop("reason", None)
+    return findings
+
+
+def edit_regions(
+    store: Engine,
+    settings: Settings | None,
+    item_id: int,
+    *,
+    reviewer: str,
+    edits: Mapping[int, str],
+    keep: Sequence[int] = (),
+    version: int | None = None,
+    images_root: Path | None = None,
+) -> Outcome:
+    """Edit the translation of text regions on an item's images (or keep them as printed),
+    then draw its images again through the pipeline with them; the item stays in review."""
+    if settings is None or images_root is None:
+        raise BadInput("editing the text on images needs the shop's configuration (--config)")
+    current = _decidable(store, item_id, version)
+    findings = _region_findings(store, settings, current, edits, keep)
+    with session_scope(store) as session:
+        lifecycle.change(
+            session,
+            current.item,
+            ItemState.TRANSLATED,
+            actor=reviewer,
+            reason="image text edited",
+            findings=findings,
+        )
+        _decision(session, current.item, reviewer, Decision.EDIT, "")
+    outcome = Outcome(current.item, Decision.EDIT)
+    outcome.rerendered = _rerender(store, settings, entry(store, item_id), images_root, outcome)
+    outcome.item = entry(store, item_id).item
+    return outcome
+
+
+def approve_with_regions(
+    store: Engine,
+    settings: Settings | None,
+    item_id: int,
+    *,
+    reviewer: str,
+    regions: Mapping[int, str] | None = None,
+    keep_regions: Sequence[int] = (),
+    version: int | None = None,
+    images_root: Path | None = None,
+    **approval: Any,
+) -> Outcome:
+    """`approve`, after the text regions on its images are edited or kept and its images
+    drawn again; when drawing them fails the item is not approved (the notes say why)."""
+    if not regions and not keep_regions:
+        return approve(
+            store,
+            settings,
+            item_id,
+            reviewer=reviewer,
+            version=version,
+            images_root=images_root,
+            **approval,
+        )
+    edited = edit_regions(
+        store,
+        settings,
+        item_id,
+        reviewer=reviewer,
+        edits=regions or {},
+        keep=keep_regions,
+        version=version,
+        images_root=images_root,
+    )
+    if edited.notes:
+        return edited
+    outcome = approve(
+        store, settings, item_id, reviewer=reviewer, images_root=images_root, **approval
+    )
+    outcome.rerendered += edited.rerendered
+    return outcome

@@ -26,6 +26,10 @@ if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
     from store.models import GlossaryTerm
 
 
+# Progress reported by what is being done; anything else is a language being translated into.
+ACTIVITIES = ("captioning", "replacing text")
+
+
 @contextmanager
 def progress(env: Environment) -> Iterator[Progress | None]:
     """A progress bar on stderr when it is a terminal; otherwise nothing."""
@@ -40,7 +44,7 @@ def progress(env: Environment) -> Iterator[Progress | None]:
 
         def update(what: str, done: int, total: int) -> None:
             if what not in tasks:
-                label = what if what == "captioning" else f"translating into {what}"
+                label = what if what in ACTIVITIES else f"translating into {what}"
                 tasks[what] = bar.add_task(label, total=total)
             bar.update(tasks[what], completed=done)
 
@@ -71,6 +75,7 @@ def translated(env: Environment, result: FieldResult, calls: int, as_json: bool)
 
 def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
     """`localize image`: failures and warnings on stderr, the images written on stdout."""
+    findings(env, captioned.findings)
     result = captioned.result
     for failure in result.failed:
         env.err(f"failed: {failure.error}")
@@ -101,15 +106,19 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
                 **({"regions": captioned.regions} if captioned.regions else {}),
             }
         )
+    elif captioned.replaced_text:
+        for d in result.done:
+            regions = captioned.regions.get(str(d.input), [])
+            replaced = sum(1 for r in regions if r["status"] == "replaced")
+            env.out(f"{d.output}  ({replaced} of {len(regions)} text region(s) replaced)")
     else:
         for d in result.done:
             env.out(
                 f"{d.output}  ({d.size} px, {len(d.lines)} line(s)"
                 f"{', truncated' if d.truncated else ''})"
             )
-    env.err(
-        f"{len(result.done)} captioned, {len(result.failed)} failed, {result.truncated} truncated"
-    )
+    done = "written" if captioned.replaced_text else "captioned"
+    env.err(f"{len(result.done)} {done}, {len(result.failed)} failed, {result.truncated} truncated")
 
 
 def listings_imported(env: Environment, file: Path, summary: ImportSummary, as_json: bool) -> None:
@@ -250,6 +259,7 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
         for f in d["findings"]:
             overridden = f" (overridden by {f['overridden_by']})" if f.get("overridden_by") else ""
             env.out(f"  {f['severity']}: {f['code']}: {f['message']}{overridden}")
+    _image_regions(env, d["regions"])
     if d["images"]:
         env.out("\n[images]")
         for n, image in enumerate(d["images"], start=1):
@@ -258,6 +268,17 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
                 env.out(f"     captioned: {image['captioned']}")
     if d["error"]:
         env.out(f"\n[error]\n  {d['error']}")
+
+
+def _image_regions(env: Environment, regions: Sequence[dict[str, Any]]) -> None:
+    """The text found on the item's images, one region a line, as `--region N` numbers them."""
+    if not regions:
+        return
+    from localize.review import describe_region
+
+    env.out("\n[text on images]")
+    for r in regions:
+        env.out(f"  {describe_region(r)}")
 
 
 def review_history(env: Environment, events: Sequence[dict[str, Any]], as_json: bool) -> None:

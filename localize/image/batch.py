@@ -74,11 +74,13 @@ class BatchResult:
 
 
 def run_job(job: Job) -> Outcome:
-    """The job's outcome; never raises, so one bad file cannot stop a batch."""
+    """The job's outcome; never raises, so one bad file cannot stop a batch. Every error
+    names a file (a caption's or a region's own message does not know the input's)."""
     try:
         return job.operation(job.src, job.out)
     except AppError as exc:
-        return Failed(job.src, job.out, exc.message)
+        named = exc.message.startswith((str(job.src), str(job.out)))
+        return Failed(job.src, job.out, exc.message if named else f"{job.src}: {exc.message}")
     except Exception as exc:  # noqa: BLE001 - a Pillow bug on a hostile file: report, go on
         return Failed(job.src, job.out, _unexpected(job, exc))
 

@@ -24,7 +24,7 @@ from localize.image.batch import Job, run_batch
 from localize.image.fetch import ImageFetcher
 from localize.image.fonts import FontError
 from localize.image.inputs import ImageInputError, open_for_drawing
-from localize.image.ocr import OcrCache, RapidOcrDetector
+from localize.image.ocr import OcrCache, RapidOcrDetector, data_cache
 from localize.image.outputs import safe_name
 from localize.image.pipeline import ImagePipeline, Layers, shop_layout
 from localize.image.regions import FINDING, Translate, edits_for, finding, plan_text
@@ -112,8 +112,9 @@ def run_images(
     translate_for: Callable[[str], Translate] | None = None,
 ) -> ImageSummary:
     """Caption the missing images of every translated item (of the items `only` names),
-    record what was finished; `redo` draws them all again (the caption was edited). With
-    the shop's `replace_text`, every image's Chinese text is replaced first, translated by
+    under `root` (the data directory's `images`), and record what was finished; `redo`
+    draws them all again (the caption was edited). With the shop's `replace_text`, every
+    image's Chinese text is replaced first, caption or not, translated by
     `translate_for(language)` (a re-render without it uses the stored translations)."""
     with session_scope(store) as session:
         rows = lifecycle.with_listings(session, shop_id=shop.id, states=[ItemState.TRANSLATED])
@@ -123,7 +124,7 @@ def run_images(
     layout = shop_layout(shop)
     downloads = root / shop.id / ".downloads"
     texts = _TextContext(
-        settings, OcrCache(root / ".ocr"), translate_for or (lambda language: _untranslated)
+        settings, data_cache(root.parent), translate_for or (lambda language: _untranslated)
     )
     work: list[_ItemWork] = []
     wanted: list[tuple[_ItemWork, int, Path, ImagePipeline, str]] = []
@@ -134,13 +135,16 @@ def run_images(
         state = _ItemWork(item, _images_so_far(item, listing))
         work.append(state)
         script = settings.markets.script(item.language)
-        try:
-            caption = validate_caption(item.caption or "", script)
-        except FontError as exc:  # every image would fail alike: open none of them
-            state.errors.append(exc.message)
-            continue
-        drawn = Caption(caption, item.language, script, layout)
-        captioned = set(positions(len(listing.images), shop.caption_images))
+        drawn: Caption | None = None
+        if (item.caption or "").strip():  # without one, only the text on them is replaced
+            try:
+                drawn = Caption(
+                    validate_caption(item.caption or "", script), item.language, script, layout
+                )
+            except FontError as exc:  # every image would fail alike: open none of them
+                state.errors.append(exc.message)
+                continue
+        captioned = set(positions(len(listing.images), shop.caption_images)) if drawn else set()
         wanted += [
             (state, n, out, drawn if n in captioned else None, listing.images[n])
             for n, out in missing
@@ -195,11 +199,14 @@ def _expected(item: LocalizationItem, listing: Listing, root: Path, n: int) -> P
 def _missing(
     item: LocalizationItem, listing: Listing, shop: ShopSettings, root: Path, redo: bool = False
 ) -> list[tuple[int, Path]]:
-    """The positions still to caption, with their outputs: not recorded, or gone from disk
-    (every one when `redo`)."""
-    if not (item.caption or "").strip():
+    """The positions still to caption (or to replace the text on), with their outputs: not
+    recorded, or gone from disk (every one when `redo`)."""
+    if shop.captions.replace_text:
+        which = "all"  # Chinese on any of them, caption or not, keeps the listing back
+    elif (item.caption or "").strip():
+        which = shop.caption_images
+    else:
         return []
-    which = "all" if shop.captions.replace_text else shop.caption_images
     wanted = [(n, _expected(item, listing, root, n)) for n in positions(len(listing.images), which)]
     have = [] if redo else item.images
     return [

@@ -154,3 +154,9 @@ class OcrCache:
         found = detector.detect(img)
         self.put(key, found)
         return found
+
+
+def data_cache(data_dir: Path) -> OcrCache:
+    """The one OCR cache of a data directory (`ocr/`), shared by `localize image` and
+    `localize run`, so an image read by one is never read again by the other."""
+    return OcrCache(data_dir / "ocr")

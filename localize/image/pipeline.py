@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from config.errors import AppError, ConfigError
+from config.errors import AppError, BadInput, ConfigError
 from config.markets import ImageRules, MarketCatalog
 from localize.image.batch import BatchResult, Done, plan, run_batch
 from localize.image.fit import FitSpec
@@ -125,6 +125,8 @@ class CaptionedImages:
     caption: str
     result: BatchResult
     regions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    replaced_text: bool = False  # the text on the images was replaced; no caption drawn
+    findings: tuple[Any, ...] = ()  # the checks' findings on a translated caption
 
 
 def _context(
@@ -208,6 +210,122 @@ def replace_text_images(
             continue
         text = plan_text(cache.regions(picture.image, detector), translate)
         found[str(job.src)] = list(text.records)
-        drawing = ReplaceText(text.plans, language, script, text.notes)
+        drawing = ReplaceText(text.plans, language, script, text.notes, text.left, strict=True)
         jobs.append(replace(job, operation=ImagePipeline(drawing, rules, aspect)))
-    return CaptionedImages("", run_batch(jobs, workers, progress), found)
+    return CaptionedImages("", run_batch(jobs, workers, progress), found, replaced_text=True)
+
+
+@dataclass(frozen=True)
+class ImageOrder:
+    """What `localize image` is asked to draw: a caption (translated from `text`, or
+    `caption` as it is, in a position and style), or the text on the images replaced."""
+
+    text: str | None = None
+    caption: str | None = None
+    replace_text: bool = False
+    position: str | None = None
+    style: str | None = None
+    max_lines: int | None = None
+
+    def check(self) -> None:
+        """BadInput when the options do not make one order."""
+        from localize.image.render import STYLES
+
+        if self.replace_text and (self.text is not None or self.caption is not None):
+            raise BadInput("--replace-text draws no caption: give it without --text or --caption")
+        if not self.replace_text and (self.text is None) == (self.caption is None):
+            raise BadInput("give exactly one of --text (to translate) or --caption (as is)")
+        if self.position not in (None, "auto", "bottom", "top"):
+            raise BadInput(f"--position {self.position!r}: use auto, bottom or top")
+        if self.style not in (None, *STYLES):
+            raise BadInput(f"--style {self.style!r}: use band, badge or outline")
+
+    def layout(self, base: Layout) -> Layout:
+        """The shop's (or default) layout with the order's position, style and lines."""
+        return replace(
+            base,
+            position=self.position or base.position,
+            style=self.style or base.style,
+            spec=replace(base.spec, max_lines=self.max_lines or base.spec.max_lines),
+        )
+
+
+def refuse_folders(inputs: Sequence[Path]) -> None:
+    """BadInput naming the first input that is a folder: images are given one by one."""
+    for path in inputs:
+        try:
+            folder = path.is_dir()
+        except OSError:  # a name over 255 bytes: the batch fails that input alone
+            folder = False
+        if folder:
+            raise BadInput(
+                f"{path} is a folder, not an image: give the images in it (e.g. {path}/*.jpg)"
+            )
+
+
+def localize_images(
+    store: Callable[[], Any],
+    secrets: Any,
+    inputs: Sequence[Path],
+    out: Path | str,
+    *,
+    to: str,
+    order: ImageOrder,
+    data_dir: Path,
+    settings: Settings | None = None,
+    shop: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> CaptionedImages:
+    """`localize image`: the order checked, the language code resolved, then a caption
+    (translated and checked first when given as source text) drawn on every input, or the
+    Chinese text on them replaced. `store` opens the store only when a translation needs
+    it; `progress(what, done, total)` hears how far the batch is."""
+    from config.runtime import ticker
+
+    order.check()
+    refuse_folders(inputs)
+    if settings is not None and shop:
+        catalog = settings.markets
+    else:
+        from config.markets import load_markets
+
+        catalog = load_markets()
+    to = catalog.language_code(to, "--to")
+    shop_settings = settings.shop(shop) if settings is not None and shop else None
+    if order.replace_text:
+        from localize.image.ocr import data_cache
+        from localize.image.regions import translator
+
+        translate = translator(store(), secrets, to=to, settings=settings, shop=shop_settings)
+        return replace_text_images(
+            inputs,
+            out,
+            language=to,
+            translate=translate,
+            cache=data_cache(data_dir),
+            settings=settings,
+            shop=shop,
+            workers=workers,
+            progress=ticker(progress, "replacing text"),
+        )
+    caption, findings = order.caption or "", ()
+    if order.text is not None:  # translated like `localize text` would, and checked
+        from localize.text.service import translated_caption
+
+        result = translated_caption(
+            store(), secrets, order.text, to=to, settings=settings, shop=shop_settings
+        )
+        caption, findings = result.translation, tuple(result.findings)
+    made = caption_images(
+        inputs,
+        out,
+        caption=caption,
+        language=to,
+        settings=settings,
+        shop=shop,
+        layout=order.layout,
+        workers=workers,
+        progress=ticker(progress, "captioning"),
+    )
+    return replace(made, findings=findings)

@@ -3,8 +3,9 @@ translation, which are left (kept by a reviewer, read with low confidence, not C
 or whose translation failed its checks), and the records the review queue reads.
 
 A review record is plain JSON, one per region:
-`{"polygon", "box", "text", "confidence", "translation", "keep", "status"}` where
-`status` is replaced | kept | low_confidence | not_chinese | untranslated. A reviewer's
+`{"polygon", "box", "text", "confidence", "translation", "keep", "status"}` (and `reason`
+when untranslated) where `status` is replaced | kept | low_confidence | not_chinese |
+untranslated; an untranslated region is Chinese left on the image, an error. A reviewer's
 edit (a new translation, or `keep`) is honoured on the next render by matching text and box.
 """
 
@@ -20,6 +21,7 @@ from localize.image.replace import RegionPlan
 # A region's text -> its translation, or None with the reasons it cannot be used.
 Translate = Callable[[str], tuple[str | None, list[str]]]
 FINDING = "image_text"
+UNTRANSLATED = "untranslated"  # Chinese a buyer will still see: the image is not compliant
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,15 @@ class ImageText:
     plans: tuple[RegionPlan, ...]
     notes: tuple[str, ...]
     records: tuple[dict[str, Any], ...]
+
+    @property
+    def left(self) -> tuple[str, ...]:
+        """The confident Chinese regions neither replaced nor kept, each said with why."""
+        return tuple(
+            f"region {n} {r['text']!r} not replaced: {r.get('reason') or 'no translation'}"
+            for n, r in enumerate(self.records, start=1)
+            if r["status"] == UNTRANSLATED
+        )
 
 
 def _key(text: str, box: Sequence[int]) -> tuple[str, tuple[int, ...]]:
@@ -67,8 +78,9 @@ def plan_text(
                 (edit["translation"], []) if edit.get("translation") else translate(region.text)
             )
             if translation is None:
-                record["status"] = "untranslated"
-                notes.append(f"text {region.text!r} not replaced: {'; '.join(problems)}")
+                reason = "; ".join(problems) or "no translation"
+                record.update(status=UNTRANSLATED, reason=reason)
+                notes.append(f"text {region.text!r} not replaced: {reason}")
             else:
                 record.update(status="replaced", translation=translation)
                 plans.append(RegionPlan(region.polygon, region.text, translation))
@@ -79,9 +91,10 @@ def plan_text(
 def finding(image: int, source: str, text: ImageText) -> dict[str, Any]:
     """The item finding that carries one image's regions for the review queue."""
     replaced = sum(1 for r in text.records if r["status"] == "replaced")
+    severity = "error" if text.left else "warning" if text.notes else "info"
     return {
         "code": FINDING,
-        "severity": "warning" if text.notes else "info",
+        "severity": severity,
         "message": f"image {image + 1}: {replaced} of {len(text.records)} text region(s) "
         "replaced" + (f"; {'; '.join(text.notes)}" if text.notes else ""),
         "image": image,
@@ -98,15 +111,39 @@ def edits_for(findings: Iterable[dict[str, Any]], image: int) -> list[dict[str, 
     return []
 
 
+def chinese_left(findings: Iterable[dict[str, Any]], image: int) -> list[str]:
+    """The texts of image `image`'s confident Chinese regions neither replaced nor kept."""
+    return [r["text"] for r in edits_for(findings, image) if r.get("status") == UNTRANSLATED]
+
+
+def usable(translation: str, script: str) -> list[str]:
+    """Why a region's translation cannot be drawn in its place (empty when it can): it
+    still has Chinese, or the script's font cannot draw it."""
+    from localize.image.fonts import FontError
+    from localize.image.ocr import has_chinese
+    from localize.image.render import validate_caption
+
+    if has_chinese(translation):
+        return [f"the translation {translation!r} still has Chinese"]
+    try:
+        validate_caption(translation, script)
+    except FontError as exc:
+        return [f"the translation {translation!r}: {exc.message}"]
+    return []
+
+
 def translator(
     store: Any, secrets: Any, *, to: str, settings: Any = None, shop: Any = None
 ) -> Translate:
     """Region texts translated as listing text is (memory first, glossary protected, the
     same checks), each distinct text once; error-level findings or a failed engine leave
-    the region as it is, with the reason."""
+    the region as it is, with the reason; so does an answer that still has Chinese or that
+    the language's font cannot draw."""
+    from config.markets import load_markets
     from localize.errors import EngineFailed
     from localize.text.service import translate_one
 
+    script = (settings.markets if settings is not None else load_markets()).script(to)
     done: dict[str, tuple[str | None, list[str]]] = {}
 
     def translate(text: str) -> tuple[str | None, list[str]]:
@@ -126,6 +163,7 @@ def translator(
                 done[text] = (None, [exc.message])
             else:
                 errors = [f.message for f in result.findings if f.severity == "error"]
+                errors = errors or usable(result.translation, script)
                 done[text] = (None, errors) if errors else (result.translation, [])
         return done[text]
 

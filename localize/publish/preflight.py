@@ -30,6 +30,7 @@ class ImageFacts:
     size: int = 0  # bytes
     captioned: bool = False  # drawn by us in the item's language
     wanted_caption: bool = False  # the shop's caption_images says this one carries one
+    chinese_left: tuple[str, ...] = ()  # supplier text on it neither replaced nor kept
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def preflight(candidate: Candidate, rules: Rules, now: datetime) -> list[Reason]
         tags = sorted(set(fragment.refused + fragment.nested))
         out.append(Reason("description_tags", f"description: tags not allowed: {', '.join(tags)}"))
     out += _image_reasons(c.images, rules.images)
+    out += _chinese_left_reasons(c.images)
     if rules.epr_required and not (rules.epr_registration or "").strip():
         out.append(
             Reason(
@@ -174,6 +176,20 @@ def holds_word(category: str, word: str) -> bool:
     if word.endswith("y"):
         forms.append(re.escape(word[:-1]) + "ies")  # baby -> babies
     return re.search(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)", category.casefold()) is not None
+
+
+def _chinese_left_reasons(images: Sequence[ImageFacts]) -> list[Reason]:
+    """The market wants the text on a main image in its language: supplier Chinese that
+    was neither replaced nor kept by a reviewer keeps the item back."""
+    return [
+        Reason(
+            "image_chinese_left",
+            f"image {n} ({image.path}): Chinese text not replaced: "
+            + ", ".join(repr(t) for t in image.chinese_left),
+        )
+        for n, image in enumerate(images, start=1)
+        if image.chinese_left
+    ]
 
 
 def _safety_reasons(c: Candidate, rules: Rules, now: datetime) -> list[Reason]:

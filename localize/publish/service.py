@@ -11,7 +11,7 @@ import json
 import os
 import socket
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from localize import lifecycle
 from localize.image.fetch import ImageFetcher
 from localize.image.inputs import ImageInputError
 from localize.image.items import positions
+from localize.image.regions import chinese_left
 from localize.publish import Publisher, PublishError, Steps, Work, publisher_for
 from localize.publish.preflight import Candidate, ImageFacts, Reason, Rules, preflight
 from store.db import read_scope, session_scope
@@ -226,11 +227,14 @@ def _candidate(
 ) -> Candidate:
     wanted = set(positions(len(listing.images), shop.caption_images))
     facts = [
-        _facts(
-            path,
-            listing.images[n] if n < len(listing.images) else "",
-            captioned=n < len(item.images) and item.images[n] != listing.images[n],
-            wanted=n in wanted,
+        replace(
+            _facts(
+                path,
+                listing.images[n] if n < len(listing.images) else "",
+                captioned=n < len(item.images) and item.images[n] != listing.images[n],
+                wanted=n in wanted,
+            ),
+            chinese_left=tuple(chinese_left(item.findings, n)),
         )
         for n, path in enumerate(images)
     ]

@@ -24,6 +24,7 @@ class Picture:
     original_image: PILImage.Image | None = None
     captioned_image: PILImage.Image | None = None
     problems: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)  # the text found on it, a region a line
 
 
 @dataclass
@@ -57,8 +58,10 @@ def load_picture(path: str) -> tuple[PILImage.Image | None, str | None]:
 def open_item(store: Engine, entry: review.Entry) -> Opened:
     """Everything the item's screen needs, read now."""
     pictures = []
-    for pair in entry.as_dict()["images"]:
+    shown = entry.as_dict()
+    for n, pair in enumerate(shown["images"], start=1):
         picture = Picture(pair["original"], pair["captioned"])
+        picture.regions = [review.describe_region(r) for r in shown["regions"] if r["image"] == n]
         picture.original_image, problem = load_picture(pair["original"])
         picture.problems += [problem] if problem else []
         if pair["captioned"]:

@@ -237,7 +237,8 @@ class ItemScreen(Screen[None]):
 
 
 def _pictures(pictures: Iterable[Picture]) -> Iterable[Widget]:
-    """Each image: the original beside the captioned one, paths under them."""
+    """Each image: the original beside the captioned one, paths under them, then the text
+    regions found on it."""
     for n, picture in enumerate(pictures, start=1):
         pair = [_picture(f"image {n} · original", picture.original, picture.original_image)]
         if picture.captioned:
@@ -245,6 +246,8 @@ def _pictures(pictures: Iterable[Picture]) -> Iterable[Widget]:
                 _picture(f"image {n} · captioned", picture.captioned, picture.captioned_image)
             )
         yield Horizontal(*pair, classes="pair")
+        if picture.regions:  # the text on it, numbered as `review approve --region N` takes
+            yield Static(Text("\n".join(picture.regions)), classes="regions")
         if picture.problems:
             yield Static(Text("\n".join(picture.problems)), classes="problems")
 

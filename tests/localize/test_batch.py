@@ -251,3 +251,21 @@ def test_any_operation_runs_and_every_outcome_is_typed(tmp_path: Path, workers: 
         )
     ]
     assert seen[-1] == (3, 3) and len(seen) == 3
+
+
+def test_a_folder_given_as_an_input_is_refused_by_name_before_any_work(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    [good] = goods(tmp_path, 1)
+    folder = tmp_path / "shots"
+    folder.mkdir()
+    for args in ([str(good), str(folder), "-o", str(tmp_path / "out") + "/"],):
+        result = image(cli, *args)
+        assert result.code == 2, result.err
+        assert f"{folder} is a folder, not an image: give the images in it" in result.err
+    assert not (tmp_path / "out").exists()
+    replace = cli(
+        "localize", "image", str(folder), "-o", str(tmp_path / "o.jpg"), "--to", "en",
+        "--replace-text",
+    )  # fmt: skip
+    assert replace.code == 2 and f"{folder} is a folder, not an image" in replace.err

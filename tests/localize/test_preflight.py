@@ -94,3 +94,11 @@ def test_every_reason_is_given_at_once() -> None:
     bad = replace(GOOD, state="translated", title="保温杯", open_errors=1, images=())
     codes = {r.code for r in preflight(bad, replace(RULES, epr_registration=None), NOW)}
     assert codes == {"not_approved", "title_chinese", "open_errors", "image_count", "epr_missing"}
+
+
+def test_an_image_with_chinese_neither_replaced_nor_kept_is_refused() -> None:
+    left = replace(IMAGE, chinese_left=("保温杯",))
+    [reason] = preflight(replace(GOOD, images=(left,)), RULES, NOW)
+    assert reason.code == "image_chinese_left" and "image 1 (1.jpg)" in reason.message
+    assert "'保温杯'" in reason.message
+    assert preflight(replace(GOOD, images=(IMAGE,)), RULES, NOW) == []  # all replaced or kept

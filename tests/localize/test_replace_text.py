@@ -6,13 +6,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
 from localize.image.ocr import OcrCache, RapidOcrDetector, Region, content_key, has_chinese
-from localize.image.regions import plan_text
-from localize.image.replace import ReplaceText, dilation, region_mask
+from localize.image.regions import finding, plan_text
+from localize.image.replace import (
+    ChineseLeft,
+    RegionPlan,
+    ReplaceText,
+    dilation,
+    erase,
+    region_mask,
+)
 from tests.localize.images import gradient, photo, with_chinese
 from tests.localize.libre import fake_translate
 
@@ -183,3 +191,234 @@ def test_localize_run_replaces_text_when_the_shop_asks_and_stores_regions(
         assert all({"polygon", "box", "text", "keep", "status"} <= set(r) for r in first)
         out = Image.open(item.images[0]).convert("RGB")
         assert not any(has_chinese(r.text) for r in DETECTOR.detect(out))
+
+
+def test_a_region_left_chinese_is_an_error_and_a_drawing_it_cannot_make_is_said() -> None:
+    square = ((10, 10), (200, 10), (200, 50), (10, 50))
+    regions = [Region(square, "包邮", 0.99)]
+    text = plan_text(regions, lambda t: (None, ["the engine failed"]))
+    assert text.left == ("region 1 '包邮' not replaced: the engine failed",)
+    assert finding(0, "a.jpg", text)["severity"] == "error"
+    assert finding(0, "a.jpg", plan_text(regions, english))["severity"] == "info"
+    img = Image.new("RGB", (220, 70), (250, 250, 250))
+    before = img.copy()
+    cannot = (RegionPlan(square, "包邮", "一 free"),)  # the Latin font has no 一
+    drawn = ReplaceText(cannot, "en", "latin").draw(img)
+    assert "region '包邮' not replaced" in drawn.warnings[0] and "一" in drawn.warnings[0]
+    assert img.tobytes() == before.tobytes()  # nothing erased for a text it cannot draw
+    with pytest.raises(ChineseLeft, match="region '包邮' not replaced"):
+        ReplaceText(cannot, "en", "latin", strict=True).draw(img)
+
+
+@pytest.fixture
+def zh_image(tmp_path: Path) -> Path:
+    src = tmp_path / "zh.png"
+    with_chinese(Image.new("RGB", (420, 400), (245, 245, 240)), TEXTS).save(src)
+    return src
+
+
+def test_with_no_engine_an_image_still_chinese_fails_naming_file_and_regions(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, zh_image: Path
+) -> None:
+    config = tmp_path / "dead.toml"
+    config.write_text(  # nothing listens on port 9 (discard) on a test machine
+        '[[shops]]\nid = "acme-vn"\nmarket = "VN"\n[shops.translation]\nengine = "libre"\n'
+        'url = "http://127.0.0.1:9/"\nretries = 0\ntimeout = 2\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.png"
+    result = cli(
+        "localize", "image", str(zh_image), "-o", str(out), "--to", "vi", "--replace-text",
+        "--shop", "acme-vn", "--config", str(config), "--db", db_url,
+    )  # fmt: skip
+    assert result.code == 1, result.err
+    assert f"failed: {zh_image}: Chinese text left on the image: region 1 '保温杯大容量'" in (
+        result.err
+    )
+    assert "region 2 '包邮不锈钢' not replaced" in result.err
+    assert not out.exists() and "0 written, 1 failed" in result.err
+
+
+def test_an_engine_answer_still_chinese_leaves_that_region_untranslated(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, zh_image: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from localize.engines import FACTORIES
+    from tests.httpserver import Reply, serve
+    from tests.localize.fakes import EchoTranslator
+
+    class EchoLibre(EchoTranslator):
+        """The fake engine answering as "libre" (whose language codes the markets know)."""
+
+        name = "libre"
+
+    monkeypatch.setitem(FACTORIES, "libre", EchoLibre)  # an engine that echoes its input
+    echo = {"/echo": lambda req: Reply(200, {"text": json.loads(req.body)["q"]})}
+    with serve(echo) as srv:
+        config = tmp_path / "echo.toml"
+        config.write_text(
+            '[[shops]]\nid = "acme-vn"\nmarket = "VN"\n[shops.translation]\nengine = "libre"\n'
+            f'url = "{srv.url}"\nretries = 0\n',
+            encoding="utf-8",
+        )
+        out = tmp_path / "out.png"
+        result = cli(
+            "localize", "image", str(zh_image), "-o", str(out), "--to", "vi", "--replace-text",
+            "--shop", "acme-vn", "--config", str(config), "--db", db_url, "--json",
+        )  # fmt: skip
+    assert result.code == 1 and srv.requests, result.err
+    assert "cannot draw" not in result.err
+    [failed] = json.loads(result.out)["failed"]
+    assert failed["error"].startswith(f"{zh_image}: Chinese text left on the image: region 1")
+    assert "the translation '保温杯大容量' still has Chinese" in failed["error"]
+    regions = json.loads(result.out)["regions"][str(zh_image)]
+    assert [r["status"] for r in regions] == ["untranslated", "untranslated"]
+
+
+def test_localize_run_replaces_text_on_an_item_without_caption_and_shares_the_ocr_cache(  # type: ignore[no-untyped-def]
+    setup, cli, tmp_path: Path, db_url: str
+) -> None:
+    from sqlmodel import select
+
+    from store.db import open_store, session_scope
+    from store.models import LocalizationItem
+
+    run, _ = setup
+    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
+        f.write("[shops.captions]\nreplace_text = true\n")
+    zh = tmp_path / "zh.png"
+    with_chinese(Image.new("RGB", (420, 400), (245, 245, 240)), TEXTS).save(zh)
+    listing = tmp_path / "l.csv"
+    listing.write_text("product_id,title,caption,images\np1,保温杯,,zh.png\n", encoding="utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    result = run("run", "--shop", "acme-my", "--json")
+    assert result.code == 0, result.err
+    with session_scope(open_store(db_url)) as s:
+        items = s.exec(select(LocalizationItem)).all()
+    assert items and all(not item.caption for item in items)
+    for item in items:
+        [found] = [f for f in item.findings if f["code"] == "image_text"]
+        assert sorted(r["translation"] for r in found["regions"]) == ["xxxxx", "xxxxxx"]
+        out = Image.open(item.images[0]).convert("RGB")
+        assert not any(has_chinese(r.text) for r in DETECTOR.detect(out))
+    home = tmp_path / "home"
+    cached = list((home / "ocr").rglob("*.json"))  # the one cache `localize image` reads too
+    assert len(cached) == 1 and not list(home.rglob(".ocr"))
+    cached[0].write_text(  # so that `localize image` can only have read it from there
+        json.dumps({"version": 1, "regions": []}), "utf-8"
+    )
+    again = cli(
+        "localize", "image", str(zh), "-o", str(tmp_path / "o.png"), "--to", "en",
+        "--replace-text", "--db", db_url,
+    )  # fmt: skip
+    assert again.code == 0 and "(0 of 0 text region(s) replaced)" in again.out, again.err
+
+
+def item_with_text(setup, tmp_path: Path, db_url: str) -> int:  # type: ignore[no-untyped-def]
+    """An item waiting in review whose one image had its two Chinese lines replaced."""
+    from sqlmodel import select
+
+    from store.db import open_store, session_scope
+    from store.models import LocalizationItem
+
+    run, _ = setup
+    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
+        f.write("[shops.captions]\nreplace_text = true\n")
+    with_chinese(Image.new("RGB", (420, 400), (245, 245, 240)), TEXTS).save(tmp_path / "zh.png")
+    listing = tmp_path / "l.csv"
+    title = "保温杯大容量不锈钢" * 3  # long enough for the market's title rule
+    listing.write_text(f"product_id,title,caption,images\np1,{title},,zh.png\n", "utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    with session_scope(open_store(db_url)) as s:
+        item_id = s.exec(select(LocalizationItem.id).order_by(LocalizationItem.id)).first()
+    assert item_id is not None
+    return item_id
+
+
+def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path, db_url: str
+) -> None:
+    run, _ = setup
+    item_id = item_with_text(setup, tmp_path, db_url)
+    shown = run("review", "show", str(item_id))
+    assert "[text on images]" in shown.out
+    assert "1. image 1: '保温杯大容量' -> 'xxxxxx'  replaced, confidence" in shown.out
+    doc = json.loads(run("review", "show", str(item_id), "--json").out)
+    assert [(r["index"], r["state"]) for r in doc["regions"]] == [(1, "replaced"), (2, "replaced")]
+
+    chinese = run("review", "approve", str(item_id), "--reviewer", "mei", "--region", "1=保温")
+    assert chinese.code == 2 and "region 1 ('保温杯大容量')" in chinese.err
+    assert "still has Chinese" in chinese.err
+    missing = run("review", "approve", str(item_id), "--reviewer", "mei", "--keep-region", "9")
+    assert missing.code == 2 and "has no region 9; its regions are 1-2" in missing.err
+
+    approved = run(
+        "review", "approve", str(item_id), "--reviewer", "mei",
+        "--region", "1=Vacuum flask", "--keep-region", "2",
+    )  # fmt: skip
+    assert approved.code == 0, approved.err
+    doc = json.loads(run("review", "show", str(item_id), "--json").out)
+    assert doc["state"] == "approved"
+    assert [(r["translation"], r["state"]) for r in doc["regions"]] == [
+        ("Vacuum flask", "replaced"),
+        ("xxxxx", "kept"),
+    ]
+    after = DETECTOR.detect(Image.open(doc["images"][0]["captioned"]).convert("RGB"))
+    assert sorted(r.text for r in after if has_chinese(r.text)) == ["包邮不锈钢"]  # kept
+    assert any("vacuum" in r.text.lower() for r in after), [r.text for r in after]
+
+
+def test_on_a_gradient_the_erased_area_matches_its_surroundings_within_a_tolerance() -> None:
+    background = gradient(SIZE)
+    img = with_chinese(background, TEXTS, fill=(255, 255, 255))
+    for region in DETECTOR.detect(img):
+        grow = dilation(region.polygon)
+        mask = region_mask(img.size, region.polygon, grow)
+        erase(img, region.polygon, mask, grow)
+        diff = np.abs(np.asarray(img, np.int16) - np.asarray(background, np.int16)).max(axis=2)
+        erased = diff[mask > 0]
+        assert erased.max() <= 3 and erased.mean() < 1  # no lighter (or darker) rectangle
+
+
+def test_an_outlined_white_region_is_redrawn_white_with_an_outline() -> None:
+    blue = Image.new("RGB", SIZE, (60, 120, 200))
+    original = with_chinese(blue, TEXTS, fill=(255, 255, 255), outline=(0, 0, 0))
+    regions = DETECTOR.detect(original)
+    img = original.copy()
+    ReplaceText(plan_text(regions, english).plans, "en", "latin").draw(img)
+    a = np.asarray(img).astype(np.int16)
+    for region in regions:
+        mask = region_mask(img.size, region.polygon, dilation(region.polygon)) > 0
+        white = mask & (a.min(axis=2) > 225)
+        black = mask & (a.max(axis=2) < 45)
+        assert white.sum() > 30 and black.sum() > 30, (white.sum(), black.sum())
+        # the white is the letters and the black hugs them: white pixels border black ones
+        near = cv2.dilate(black.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        assert (white & near).sum() > 0.3 * white.sum()
+    plain = Image.new("RGB", SIZE, (245, 245, 240))
+    img = with_chinese(plain, TEXTS)  # one colour, no outline: none is added
+    ReplaceText(plan_text(DETECTOR.detect(img), english).plans, "en", "latin").draw(img)
+    a = np.asarray(img).astype(np.int16)
+    assert (a.max(axis=2) < 45).sum() == 0
+
+
+def test_the_terminal_queue_lists_the_regions_under_each_image(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path, db_url: str
+) -> None:
+    from textual.widgets import Static
+
+    from localize.review_ui import ReviewApp
+    from store.db import open_store
+    from tests.localize.test_review_ui import drive, press
+
+    item_with_text(setup, tmp_path, db_url)
+    seen: list[str] = []
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        seen.extend(str(s.render()) for s in pilot.app.screen.query(".regions").results(Static))
+        await press(pilot, "q")
+
+    drive(ReviewApp(open_store(db_url), None, reviewer="mei"), script)
+    assert len(seen) == 1
+    assert "1. image 1: '保温杯大容量' -> 'xxxxxx'  replaced" in seen[0]
+    assert "2. image 1: '包邮不锈钢' -> 'xxxxx'  replaced" in seen[0]
