@@ -54,12 +54,16 @@ def _shops(inv: Invocation, shop: str | None):  # type: ignore[no-untyped-def]
     return settings, ([settings.shop(shop)] if shop else list(settings.shops))
 
 
-def _display_zones(inv: Invocation):  # type: ignore[no-untyped-def]
-    """Each configured shop's display timezone; none without a shops file (times in UTC)."""
+def _shop_zones(inv: Invocation):  # type: ignore[no-untyped-def]
+    """Each configured shop's display timezone and its own; none without a shops file
+    (times in UTC)."""
     if inv.config is None and not inv.config_path.exists():
-        return {}
+        return {}, {}
     settings = inv.settings()
-    return {s.id: settings.display_zone(s) for s in settings.shops}
+    return (
+        {s.id: settings.display_zone(s) for s in settings.shops},
+        {s.id: settings.zone(s) for s in settings.shops},
+    )
 
 
 @command(videos_app, "add")
@@ -230,8 +234,13 @@ def alerts(
 
     if shop:
         inv.settings().shop(shop)  # an unknown id is a mistake worth saying
+    display, local = _shop_zones(inv)
     report = alert_report(
-        _store(inv), shop_ids=[shop] if shop else None, limit=limit, zones=_display_zones(inv)
+        _store(inv),
+        shop_ids=[shop] if shop else None,
+        limit=limit,
+        zones=display,
+        local_zones=local,
     )
     views.alerts(inv.env, report, json_out)
 

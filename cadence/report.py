@@ -21,10 +21,13 @@ def alert_report(
     shop_ids: Sequence[str] | None = None,
     limit: int = 100,
     zones: Mapping[str, ZoneInfo] | None = None,
+    local_zones: Mapping[str, ZoneInfo] | None = None,
 ) -> list[dict[str, Any]]:
     """The newest alerts, each with its messages and every delivery attempt; times are UTC,
-    and with `zones` (shop id -> the team's display timezone) also in that zone."""
+    and with `zones` (shop id -> the team's display timezone) and `local_zones` (shop id ->
+    the shop's own timezone) also in those zones."""
     zones = zones or {}
+    local_zones = local_zones or {}
     with read_scope(engine) as session:
         query = select(Alert).order_by(col(Alert.opened_at).desc(), col(Alert.id).desc())
         if shop_ids:
@@ -71,6 +74,8 @@ def alert_report(
             "notifications": a.notifications,
             "display_timezone": _zone_key(zones.get(a.shop_id)),
             "opened_at_display": _shown(a.opened_at, zones.get(a.shop_id)),
+            "timezone": _zone_key(local_zones.get(a.shop_id)),
+            "opened_at_local": _shown(a.opened_at, local_zones.get(a.shop_id)),
             "messages": [
                 {
                     "id": m.id,
@@ -83,6 +88,8 @@ def alert_report(
                     "last_error": m.last_error,
                     "next_attempt_at_display": _shown(m.next_attempt_at, zones.get(a.shop_id)),
                     "delivered_at_display": _shown(m.delivered_at, zones.get(a.shop_id)),
+                    "next_attempt_at_local": _shown(m.next_attempt_at, local_zones.get(a.shop_id)),
+                    "delivered_at_local": _shown(m.delivered_at, local_zones.get(a.shop_id)),
                     "deliveries": [
                         {
                             "at": d.at.isoformat(),
@@ -106,7 +113,7 @@ def _zone_key(zone: ZoneInfo | None) -> str:
 
 
 def _shown(moment: datetime | None, zone: ZoneInfo | None) -> str | None:
-    """A stored UTC moment in the team's timezone (UTC when the shop is not configured)."""
+    """A stored UTC moment in a zone (UTC when the shop is not configured)."""
     if moment is None:
         return None
     return moment.astimezone(zone).isoformat() if zone else moment.isoformat()

@@ -170,25 +170,40 @@ def alerts(env: Environment, report: Sequence[dict[str, Any]], as_json: bool) ->
     for a in report:
         env.out(
             f"{a['shop']} {a['period_start']} {a['rule']} [{a['severity']}] {a['state']}"
-            f" (notified {a['notifications']}x)"
+            f" (notified {a['notifications']}x), opened {a['opened_at']}"
+            + _clocks(a, a["opened_at"])
         )
         for m in a["messages"]:
             env.out(
-                f"  #{m['id']} {m['kind']}: {m['state']}, {m['attempts']} attempt(s), {_when(m)}"
+                f"  #{m['id']} {m['kind']}: {m['state']}, {m['attempts']} attempt(s), "
+                + _when(a, m)
             )
 
 
-def _local(message: dict[str, Any], key: str) -> str:
-    """The team's local time beside a UTC one, when it differs."""
-    shown = message.get(f"{key}_display")
-    return f" ({shown})" if shown and shown != message[key] else ""
+def _clocks(alert: dict[str, Any], moment: str) -> str:
+    """A UTC moment as the shop and the team read it: ' (Wed 25 Nov 18:00 Bangkok = Wed 25
+    Nov 19:00 Beijing)'; one clock when they agree, nothing for an unconfigured shop."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cadence.messages import moment_text, zone_label
+
+    if alert["timezone"] == alert["display_timezone"] == "UTC":
+        return ""
+    at = datetime.fromisoformat(moment)
+    keys = dict.fromkeys([alert["timezone"], alert["display_timezone"]])  # once if the same
+    shown = [
+        f"{moment_text('en', at.astimezone(zone))} {zone_label(zone, 'en')}"
+        for zone in map(ZoneInfo, keys)
+    ]
+    return f" ({' = '.join(shown)})"
 
 
-def _when(message: dict[str, Any]) -> str:
+def _when(alert: dict[str, Any], message: dict[str, Any]) -> str:
     if message["state"] == "delivered":
-        when = f"delivered {message['delivered_at']}" + _local(message, "delivered_at")
+        when = f"delivered {message['delivered_at']}" + _clocks(alert, message["delivered_at"])
     elif message["state"] == "pending":
-        when = f"next try {message['next_attempt_at']}" + _local(message, "next_attempt_at")
+        when = f"next try {message['next_attempt_at']}" + _clocks(alert, message["next_attempt_at"])
     elif message["state"] == "dropped":
         when = "not sent"
     else:
