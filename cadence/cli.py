@@ -107,11 +107,23 @@ def videos_add(
 @command(videos_app, "import")
 def videos_import(
     inv: Invocation,
-    file: Annotated[Path, typer.Argument(help="CSV: id, posted_at, products, title[, cover].")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The seller's export, .csv or .xlsx (its first sheet): columns id, posted_at, "
+            "products (ids separated by ;), title, optionally cover, status, original; or the "
+            "headers sellers' tools write, Chinese or English (视频ID / Video ID, 发布时间 / "
+            "Post time, 商品ID / Product ID, 标题 / Video title, 封面, 状态, 是否原创); or your "
+            "own, mapped in the shops file's [import.columns]. posted_at: ISO 8601, "
+            "YYYY/MM/DD HH:MM, or an Excel date cell or serial number; without an offset, "
+            "the shop's time.",
+        ),
+    ],
     shop: RequiredShop,
     json_out: JsonOption = False,
 ) -> int:
-    """Import videos from a CSV the seller exported."""
+    """Import videos from the file the seller exported; says how many rows were added,
+    updated or unchanged, and which were skipped."""
     from cadence.service import import_videos
 
     settings, [shop_cfg] = _shops(inv, shop)

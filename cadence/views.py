@@ -31,7 +31,7 @@ def video_added(
     env: Environment, summary: IngestSummary, shop: str, video: str, at: datetime
 ) -> None:
     """One hand-entered video."""
-    verb = "added" if summary.added else "updated"
+    verb = "added" if summary.added else "updated" if summary.updated else "already had"
     env.out(f"{verb} video {video} of {shop} posted {at.isoformat()}")
     for video_id, original_id in summary.reuploads:
         env.err(f"note: {video_id} has the same cover as {original_id}: it does not count")
@@ -45,7 +45,8 @@ def imported(env: Environment, file: Path, summary: IngestSummary, as_json: bool
         return
     env.out(
         f"{file}: {summary.added} added, {summary.updated} updated, "
-        f"{len(summary.reuploads)} re-uploads, {len(summary.problems)} rows skipped"
+        f"{summary.unchanged} unchanged, {len(summary.reuploads)} re-uploads, "
+        f"{len(summary.problems)} rows skipped"
     )
 
 
@@ -77,7 +78,7 @@ def synced(
     problems(env, summary.problems)
     env.out(
         f"{shop}: {summary.added} added, {summary.updated} updated, "
-        f"{len(summary.reuploads)} re-uploads"
+        f"{summary.unchanged} unchanged, {len(summary.reuploads)} re-uploads"
     )
 
 
