@@ -22,6 +22,7 @@ from store.states import (
     MessageState,
     PublishState,
     Quality,
+    Severity,
     VideoStatus,
 )
 from store.types import UTCDateTime
@@ -143,7 +144,7 @@ class OutboxMessage(SQLModel, table=True):
     dedup_key: str = Field(max_length=200)
     sequence: int = 0
     kind: str = Field(max_length=16)
-    severity: str = Field(default="info", max_length=16)
+    severity: str = Field(default=Severity.INFO, max_length=16)
     title: str = Field(sa_type=Text)
     body: str = Field(sa_type=Text)
     created_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,5 +1,5 @@
-"""The states and kinds the store's CHECK constraints allow, as plain enums: the pure core
-(quota, alerts) names them without importing SQLModel."""
+"""The states and kinds the store keeps, as plain enums (most also the store's CHECK
+constraints): the pure core (quota, alerts) names them without importing SQLModel."""
 
 from __future__ import annotations
 
@@ -30,6 +30,23 @@ class AlertState(StrEnum):
 
     FIRING = "firing"
     RESOLVED = "resolved"
+
+
+class Severity(StrEnum):
+    """How loudly an alert (and its messages) speak; notifiers map it to their own levels."""
+
+    INFO = "info"  # reminders, "resolved" messages and the digest
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class MessageKind(StrEnum):
+    """What an outbox message says of its alert (or, for the digest, of the whole team)."""
+
+    FIRING = "firing"
+    REPEAT = "repeat"
+    RESOLVED = "resolved"
+    DIGEST = "digest"
 
 
 class MessageState(StrEnum):
