@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -13,6 +14,8 @@ from sqlmodel import Session, col, select
 
 from store.db import read_scope
 from store.models import Alert, DeliveryAttempt, OutboxMessage
+
+_Report = TypeVar("_Report")  # one of the report dataclasses below
 
 
 @dataclass(frozen=True)
@@ -76,15 +79,21 @@ def alert_report(
         attempts = _attempts_of(session, [m.id for m in messages if m.id is not None])
     by_message: dict[int, list[DeliveryReport]] = defaultdict(list)
     for d in attempts:
-        by_message[d.message_id].append(
-            DeliveryReport(at=d.at, target=d.target, ok=d.ok, error=d.error, ms=d.duration_ms)
-        )
+        by_message[d.message_id].append(_from_row(DeliveryReport, d, ms=d.duration_ms))
     by_alert: dict[int, list[MessageReport]] = defaultdict(list)
     for m in messages:
-        by_alert[m.alert_id or 0].append(_message(m, by_message[m.id or 0]))
+        deliveries = tuple(by_message[m.id or 0])
+        by_alert[m.alert_id or 0].append(_from_row(MessageReport, m, deliveries=deliveries))
     zones, local_zones = zones or {}, local_zones or {}
     return [
-        _alert(a, by_alert[a.id or 0], local_zones.get(a.shop_id), zones.get(a.shop_id))
+        _from_row(
+            AlertReport,
+            a,
+            shop=a.shop_id,
+            messages=tuple(by_alert[a.id or 0]),
+            zone=local_zones.get(a.shop_id),
+            display_zone=zones.get(a.shop_id),
+        )
         for a in alerts
     ]
 
@@ -110,36 +119,8 @@ def _attempts_of(session: Session, message_ids: Sequence[int]) -> list[DeliveryA
     return list(session.exec(query.order_by(col(DeliveryAttempt.id))))
 
 
-def _message(m: OutboxMessage, deliveries: Sequence[DeliveryReport]) -> MessageReport:
-    return MessageReport(
-        id=m.id or 0,
-        kind=m.kind,
-        title=m.title,
-        state=m.state,
-        attempts=m.attempts,
-        next_attempt_at=m.next_attempt_at,
-        delivered_at=m.delivered_at,
-        last_error=m.last_error,
-        deliveries=tuple(deliveries),
-    )
-
-
-def _alert(
-    a: Alert,
-    messages: Sequence[MessageReport],
-    zone: ZoneInfo | None,
-    display_zone: ZoneInfo | None,
-) -> AlertReport:
-    return AlertReport(
-        shop=a.shop_id,
-        period_start=a.period_start,
-        rule=a.rule,
-        severity=a.severity,
-        state=a.state,
-        opened_at=a.opened_at,
-        resolved_at=a.resolved_at,
-        notifications=a.notifications,
-        messages=tuple(messages),
-        zone=zone,
-        display_zone=display_zone,
-    )
+def _from_row(cls: type[_Report], row: object, **given: Any) -> _Report:
+    """A report dataclass from a stored row: each field the row's attribute of that name,
+    unless given."""
+    copied = {f.name: getattr(row, f.name) for f in fields(cls) if f.name not in given}  # type: ignore[arg-type]
+    return cls(**copied, **given)
