@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from cadence import views
-from config.cli import ExitCode, Invocation, JsonOption, command, main, new_app
+from config.cli import ExitCode, Invocation, JsonOption, command, main, new_app, show_import
 from config.errors import BadInput
 
 app = new_app("cadence", "Keep each shop on its weekly cadence of product-linked videos.")
@@ -128,8 +128,7 @@ def videos_import(
 
     settings, [shop_cfg] = _shops(inv, shop)
     summary = import_videos(_store(inv), settings, shop_cfg, file)
-    views.imported(inv.env, file, summary, json_out)
-    return ExitCode.FAILURES if summary.problems else ExitCode.OK
+    return show_import(views.imported, inv, file, summary, json_out)
 
 
 @command(videos_app, "mark")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from config.views import file_imported, problems
 from store.states import MessageState
 
 if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
@@ -25,12 +26,6 @@ if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
     from config.tables import RowProblem
 
 
-def problems(env: Environment, found: Sequence[RowProblem]) -> None:
-    """Each skipped row on its own line: FILE:LINE: what is wrong."""
-    for problem in found:
-        env.err(str(problem))
-
-
 def video_added(
     env: Environment, summary: IngestSummary, shop: str, video: str, at: datetime
 ) -> None:
@@ -43,15 +38,11 @@ def video_added(
 
 def imported(env: Environment, file: Path, summary: IngestSummary, as_json: bool) -> None:
     """A videos file imported."""
-    problems(env, summary.problems)
-    if as_json:
-        env.json(summary.as_dict())
-        return
-    env.out(
-        f"{file}: {summary.added} added, {summary.updated} updated, "
-        f"{summary.unchanged} unchanged, {len(summary.reuploads)} re-uploads, "
-        f"{len(summary.problems)} rows skipped"
+    counts = (
+        f"{summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged, "
+        f"{len(summary.reuploads)} re-uploads, {len(summary.problems)} rows skipped"
     )
+    file_imported(env, file, summary, counts, as_json)
 
 
 def video_marked(env: Environment, result: MarkResult) -> None:
