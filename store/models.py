@@ -19,6 +19,7 @@ from store.states import (
     AlertState,
     Decision,
     ItemState,
+    MessageKind,
     MessageState,
     PublishState,
     Quality,
@@ -112,6 +113,7 @@ class Alert(SQLModel, table=True):
         UniqueConstraint("shop_id", "period_start", "rule"),
         _one_of("rule", AlertRule, "rule"),
         _one_of("state", AlertState, "state"),
+        _one_of("severity", Severity, "severity"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -135,6 +137,8 @@ class OutboxMessage(SQLModel, table=True):
         UniqueConstraint("dedup_key", "sequence"),
         Index("ix_outbox_due", "state", "next_attempt_at"),
         _one_of("state", MessageState, "state"),
+        _one_of("kind", MessageKind, "kind"),
+        _one_of("severity", Severity, "severity"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

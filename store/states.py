@@ -1,5 +1,5 @@
-"""The states and kinds the store keeps, as plain enums (most also the store's CHECK
-constraints): the pure core (quota, alerts) names them without importing SQLModel."""
+"""The states and kinds the store's CHECK constraints allow, as plain enums: the pure core
+(quota, alerts) names them without importing SQLModel."""
 
 from __future__ import annotations
 

@@ -18,13 +18,13 @@ from store.models import Alert, DeliveryAttempt, OutboxMessage, Shop
 T0 = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 
 
-def upgrade_to(engine: Engine, revision: str) -> None:
-    """Alembic's upgrade to one revision, on the store's own connection."""
+def upgrade_to(engine: Engine, revision: str, *, verb: str = "upgrade") -> None:
+    """Alembic's upgrade (or downgrade) to one revision, the way `migrate` runs it."""
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(store.db.__file__).parent / "migrations"))
-    with engine.begin() as conn:
+    with engine.connect() as conn, store.db._keys_checked_at_commit(conn), conn.begin():
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+        getattr(command, verb)(cfg, revision)
 
 
 def seed(engine: Engine) -> None:
