@@ -16,7 +16,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from cadence.quota import DayStatus, WeekState, WeekStatus, due_at
-from store.states import AlertRule, AlertState
+from store.states import AlertRule, AlertState, Severity
 
 BEHIND, AT_RISK, MISSED, NEW_SHOP_DAILY, REMINDER = (
     AlertRule.BEHIND,
@@ -27,11 +27,11 @@ BEHIND, AT_RISK, MISSED, NEW_SHOP_DAILY, REMINDER = (
 )
 FIRING = AlertState.FIRING
 SEVERITY = {
-    BEHIND: "warning",
-    AT_RISK: "critical",
-    MISSED: "warning",
-    NEW_SHOP_DAILY: "warning",
-    REMINDER: "info",
+    BEHIND: Severity.WARNING,
+    AT_RISK: Severity.CRITICAL,
+    MISSED: Severity.WARNING,
+    NEW_SHOP_DAILY: Severity.WARNING,
+    REMINDER: Severity.INFO,
 }
 STANDING = (BEHIND, AT_RISK)  # rules that stay firing and repeat; the others are notices
 
@@ -87,8 +87,8 @@ class AlertDecision:
     due: Due | None = None  # what a reminder is about
 
     @property
-    def severity(self) -> str:
-        """warning or critical."""
+    def severity(self) -> Severity:
+        """How loudly the rule speaks."""
         return SEVERITY[self.rule]
 
 

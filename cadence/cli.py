@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from cadence import views
-from config.cli import ExitCode, Invocation, JsonOption, command, main, new_app
+from config.cli import ExitCode, Invocation, JsonOption, command, main, new_app, show_import
 from config.errors import BadInput
 
 app = new_app("cadence", "Keep each shop on its weekly cadence of product-linked videos.")
@@ -54,12 +54,16 @@ def _shops(inv: Invocation, shop: str | None):  # type: ignore[no-untyped-def]
     return settings, ([settings.shop(shop)] if shop else list(settings.shops))
 
 
-def _display_zones(inv: Invocation):  # type: ignore[no-untyped-def]
-    """Each configured shop's display timezone; none without a shops file (times in UTC)."""
+def _shop_zones(inv: Invocation):  # type: ignore[no-untyped-def]
+    """Each configured shop's display timezone and its own; none without a shops file
+    (times in UTC)."""
     if inv.config is None and not inv.config_path.exists():
-        return {}
+        return {}, {}
     settings = inv.settings()
-    return {s.id: settings.display_zone(s) for s in settings.shops}
+    return (
+        {s.id: settings.display_zone(s) for s in settings.shops},
+        {s.id: settings.zone(s) for s in settings.shops},
+    )
 
 
 @command(videos_app, "add")
@@ -103,17 +107,28 @@ def videos_add(
 @command(videos_app, "import")
 def videos_import(
     inv: Invocation,
-    file: Annotated[Path, typer.Argument(help="CSV: id, posted_at, products, title[, cover].")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The seller's export, .csv or .xlsx (its first sheet): columns id, posted_at, "
+            "products (ids separated by ;), title, optionally cover, status, original; or the "
+            "headers sellers' tools write, Chinese or English (视频ID / Video ID, 发布时间 / "
+            "Post time, 商品ID / Product ID, 标题 / Video title, 封面, 状态, 是否原创); or your "
+            "own, mapped in the shops file's [import.columns]. posted_at: ISO 8601, "
+            "YYYY/MM/DD HH:MM, or an Excel date cell or serial number; without an offset, "
+            "the shop's time.",
+        ),
+    ],
     shop: RequiredShop,
     json_out: JsonOption = False,
 ) -> int:
-    """Import videos from a CSV the seller exported."""
+    """Import videos from the file the seller exported; says how many rows were added,
+    updated or unchanged, and which were skipped."""
     from cadence.service import import_videos
 
     settings, [shop_cfg] = _shops(inv, shop)
     summary = import_videos(_store(inv), settings, shop_cfg, file)
-    views.imported(inv.env, file, summary, json_out)
-    return ExitCode.FAILURES if summary.problems else ExitCode.OK
+    return show_import(views.imported, inv, file, summary, json_out)
 
 
 @command(videos_app, "mark")
@@ -230,8 +245,13 @@ def alerts(
 
     if shop:
         inv.settings().shop(shop)  # an unknown id is a mistake worth saying
+    display, local = _shop_zones(inv)
     report = alert_report(
-        _store(inv), shop_ids=[shop] if shop else None, limit=limit, zones=_display_zones(inv)
+        _store(inv),
+        shop_ids=[shop] if shop else None,
+        limit=limit,
+        zones=display,
+        local_zones=local,
     )
     views.alerts(inv.env, report, json_out)
 

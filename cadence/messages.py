@@ -16,6 +16,7 @@ from cadence.alerts import (
     AlertDecision,
 )
 from cadence.quota import DayStatus, WeekStatus, due_at
+from store.states import MessageKind
 
 _WEEKDAYS = {
     "zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
@@ -29,7 +30,7 @@ _TITLES = {
         MISSED: "【{shop}】上周带货视频目标未完成",
         NEW_SHOP_DAILY: "【{shop}】新店日更未完成",
         REMINDER: "【{shop}】提醒：本周第 {k}/{quota} 条带货视频 {hours} 小时后截止",
-        "resolved": "【{shop}】已恢复：本周带货视频进度正常",
+        MessageKind.RESOLVED: "【{shop}】已恢复：本周带货视频进度正常",
     },
     "en": {
         BEHIND: "[{shop}] Behind on this week's product videos",
@@ -37,7 +38,7 @@ _TITLES = {
         MISSED: "[{shop}] Last week's video quota was missed",
         NEW_SHOP_DAILY: "[{shop}] New shop: yesterday's daily video missing",
         REMINDER: "[{shop}] Reminder: video {k} of {quota} is due in {hours} h",
-        "resolved": "[{shop}] Resolved: back on track with this week's videos",
+        MessageKind.RESOLVED: "[{shop}] Resolved: back on track with this week's videos",
     },
 }
 
@@ -61,7 +62,7 @@ def render(
     """The message for a decision, with the figures of the week (or day) it is about; due
     times are shown in the shop's time and, when the week says so, the team's beside it."""
     lang = language if language in _TITLES else "en"
-    key = "resolved" if decision.action is Action.RESOLVE else decision.rule
+    key = MessageKind.RESOLVED if decision.action is Action.RESOLVE else decision.rule
     figures: dict[str, object] = {"shop": shop}
     if decision.due is not None:
         left = decision.due.at - decision.send_at

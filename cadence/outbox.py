@@ -24,6 +24,7 @@ from config.settings import ScheduleSettings
 from store.db import session_scope
 from store.models import Alert, AlertState, DeliveryAttempt, MessageState, OutboxMessage
 from store.queries import claim_due_messages, delivered_targets
+from store.states import MessageKind, Severity
 
 MAX_ATTEMPTS = 8
 LEASE = timedelta(seconds=ScheduleSettings.model_fields["lease_seconds"].default)
@@ -72,9 +73,9 @@ def apply_decision(
     session.flush()
     if decision.notify and message is not None:
         kind = (
-            "resolved"
+            MessageKind.RESOLVED
             if decision.action is Action.RESOLVE
-            else ("repeat" if decision.action is Action.REPEAT else "firing")
+            else (MessageKind.REPEAT if decision.action is Action.REPEAT else MessageKind.FIRING)
         )
         key = dedup_key(shop_id, decision.period_start, decision.rule)
         outbox = OutboxMessage(
@@ -83,7 +84,7 @@ def apply_decision(
             dedup_key=key,
             sequence=alert.notifications,
             kind=kind,
-            severity="info" if kind == "resolved" else decision.severity,
+            severity=Severity.INFO if kind is MessageKind.RESOLVED else decision.severity,
             title=message.title,
             # The reference lets the team (and the crash test) tell messages apart.
             body=f"{message.body}\nref: {key}#{alert.notifications}",
@@ -244,10 +245,10 @@ def why_stale(session: Session, message: OutboxMessage) -> str | None:
     if newer is not None:
         return "a newer message about the alert was written while this one was held"
     closed_at = alert.resolved_at if alert.state != AlertState.FIRING else None
-    standing = message.kind != "resolved" and alert.rule in STANDING
+    standing = message.kind != MessageKind.RESOLVED and alert.rule in STANDING
     if standing and closed_at is not None and closed_at < due:
         return f"the alert was closed at {closed_at.isoformat()} while this was held"
-    if message.kind == "resolved":
+    if message.kind == MessageKind.RESOLVED:
         earlier = session.exec(
             select(OutboxMessage.state).where(
                 OutboxMessage.alert_id == alert.id, OutboxMessage.sequence < message.sequence

@@ -39,6 +39,7 @@ from config.tables import WORKBOOK_SUFFIXES, RowProblem, in_order
 from store.db import read_scope, session_scope
 from store.models import Shop, Video
 from store.queries import alerts_since, register_shops, videos_between
+from store.states import MessageKind
 
 log = logging.getLogger("cadence.service")
 DIGEST_WEEKS = 52  # how far back the digest counts a streak
@@ -334,7 +335,7 @@ def write_digest(engine: Engine, settings: Settings, now: datetime) -> datetime 
                 OutboxMessage(
                     shop_id=None,
                     dedup_key=key,
-                    kind="digest",
+                    kind=MessageKind.DIGEST,
                     title=message.title,
                     body=f"{message.body}\nref: {key}",
                     created_at=now,

@@ -81,6 +81,7 @@ class IngestSummary:
 
     added: int = 0
     updated: int = 0
+    unchanged: int = 0  # already stored with the same values (a file imported again)
     reuploads: list[tuple[str, str]] = field(default_factory=list)  # (video, original)
     problems: list[RowProblem] = field(default_factory=list)
 
@@ -89,6 +90,7 @@ class IngestSummary:
         return {
             "added": self.added,
             "updated": self.updated,
+            "unchanged": self.unchanged,
             "reuploads": [{"video": v, "duplicate_of": d} for v, d in self.reuploads],
             "problems": [p.as_dict() for p in self.problems],
         }
@@ -178,11 +180,8 @@ def ingest(
                     ),
                     cover_threshold,
                 )
-            added = upsert_video(session, shop_id=shop_id, video_id=record.video_id, **values)
-        if added:
-            summary.added += 1
-        else:
-            summary.updated += 1
+            done = upsert_video(session, shop_id=shop_id, video_id=record.video_id, **values)
+        setattr(summary, done, getattr(summary, done) + 1)  # added, updated or unchanged
         if values.get("duplicate_of"):
             summary.reuploads.append((record.video_id, str(values["duplicate_of"])))
     return summary

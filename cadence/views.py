@@ -9,29 +9,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from config.views import file_imported, problems
+from store.states import MessageState
+
 if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
     from datetime import datetime
     from pathlib import Path
+    from zoneinfo import ZoneInfo
 
     from cadence.outbox import DeliverySummary
     from cadence.quota import History, WeekStatus
+    from cadence.report import AlertReport, MessageReport
     from cadence.service import CheckRun, MarkResult
     from cadence.videos import IngestSummary
     from config.runtime import Environment
     from config.tables import RowProblem
 
 
-def problems(env: Environment, found: Sequence[RowProblem]) -> None:
-    """Each skipped row on its own line: FILE:LINE: what is wrong."""
-    for problem in found:
-        env.err(str(problem))
-
-
 def video_added(
     env: Environment, summary: IngestSummary, shop: str, video: str, at: datetime
 ) -> None:
     """One hand-entered video."""
-    verb = "added" if summary.added else "updated"
+    verb = "added" if summary.added else "updated" if summary.updated else "already had"
     env.out(f"{verb} video {video} of {shop} posted {at.isoformat()}")
     for video_id, original_id in summary.reuploads:
         env.err(f"note: {video_id} has the same cover as {original_id}: it does not count")
@@ -39,14 +38,11 @@ def video_added(
 
 def imported(env: Environment, file: Path, summary: IngestSummary, as_json: bool) -> None:
     """A videos file imported."""
-    problems(env, summary.problems)
-    if as_json:
-        env.json(summary.as_dict())
-        return
-    env.out(
-        f"{file}: {summary.added} added, {summary.updated} updated, "
+    counts = (
+        f"{summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged, "
         f"{len(summary.reuploads)} re-uploads, {len(summary.problems)} rows skipped"
     )
+    file_imported(env, file, summary, counts, as_json)
 
 
 def video_marked(env: Environment, result: MarkResult) -> None:
@@ -77,7 +73,7 @@ def synced(
     problems(env, summary.problems)
     env.out(
         f"{shop}: {summary.added} added, {summary.updated} updated, "
-        f"{len(summary.reuploads)} re-uploads"
+        f"{summary.unchanged} unchanged, {len(summary.reuploads)} re-uploads"
     )
 
 
@@ -160,37 +156,101 @@ def _failures(env: Environment, delivery: DeliverySummary) -> None:
         env.err(f"  delivery failed: {error}")
 
 
-def alerts(env: Environment, report: Sequence[dict[str, Any]], as_json: bool) -> None:
-    """Alerts with their messages and delivery attempts."""
+def alerts(env: Environment, report: Sequence[AlertReport], as_json: bool) -> None:
+    """Alerts with their messages and delivery attempts; times in UTC, and each beside it
+    in the shop's own clock and the team's."""
     if as_json:
-        env.json(report)
+        env.json([_alert_document(a) for a in report])
         return
     if not report:
         env.out("no alerts")
     for a in report:
         env.out(
-            f"{a['shop']} {a['period_start']} {a['rule']} [{a['severity']}] {a['state']}"
-            f" (notified {a['notifications']}x)"
+            f"{a.shop} {a.period_start.isoformat()} {a.rule} [{a.severity}] {a.state}"
+            f" (notified {a.notifications}x), opened {a.opened_at.isoformat()}"
+            + _clocks(a, a.opened_at)
         )
-        for m in a["messages"]:
-            env.out(
-                f"  #{m['id']} {m['kind']}: {m['state']}, {m['attempts']} attempt(s), {_when(m)}"
-            )
+        for m in a.messages:
+            env.out(f"  #{m.id} {m.kind}: {m.state}, {m.attempts} attempt(s), " + _when(a, m))
 
 
-def _local(message: dict[str, Any], key: str) -> str:
-    """The team's local time beside a UTC one, when it differs."""
-    shown = message.get(f"{key}_display")
-    return f" ({shown})" if shown and shown != message[key] else ""
+def _alert_document(a: AlertReport) -> dict[str, Any]:
+    """One alert for --json: UTC times, `*_display` in the team's zone, `*_local` in the
+    shop's (both UTC for a shop the shops file does not configure)."""
+    return {
+        "shop": a.shop,
+        "period_start": a.period_start.isoformat(),
+        "rule": a.rule,
+        "severity": a.severity,
+        "state": a.state,
+        "opened_at": a.opened_at.isoformat(),
+        "resolved_at": _iso(a.resolved_at),
+        "notifications": a.notifications,
+        "display_timezone": _zone_key(a.display_zone),
+        "opened_at_display": _iso(a.opened_at, a.display_zone),
+        "timezone": _zone_key(a.zone),
+        "opened_at_local": _iso(a.opened_at, a.zone),
+        "messages": [
+            {
+                "id": m.id,
+                "kind": m.kind,
+                "title": m.title,
+                "state": m.state,
+                "attempts": m.attempts,
+                "next_attempt_at": m.next_attempt_at.isoformat(),
+                "delivered_at": _iso(m.delivered_at),
+                "last_error": m.last_error,
+                "next_attempt_at_display": _iso(m.next_attempt_at, a.display_zone),
+                "delivered_at_display": _iso(m.delivered_at, a.display_zone),
+                "next_attempt_at_local": _iso(m.next_attempt_at, a.zone),
+                "delivered_at_local": _iso(m.delivered_at, a.zone),
+                "deliveries": [
+                    {
+                        "at": d.at.isoformat(),
+                        "target": d.target,
+                        "ok": d.ok,
+                        "error": d.error,
+                        "ms": d.ms,
+                    }
+                    for d in m.deliveries
+                ],
+            }
+            for m in a.messages
+        ],
+    }
 
 
-def _when(message: dict[str, Any]) -> str:
-    if message["state"] == "delivered":
-        when = f"delivered {message['delivered_at']}" + _local(message, "delivered_at")
-    elif message["state"] == "pending":
-        when = f"next try {message['next_attempt_at']}" + _local(message, "next_attempt_at")
-    elif message["state"] == "dropped":
+def _zone_key(zone: ZoneInfo | None) -> str:
+    return zone.key if zone else "UTC"
+
+
+def _iso(moment: datetime | None, zone: ZoneInfo | None = None) -> str | None:
+    """A stored UTC moment in `zone` (kept in UTC without one), as ISO 8601."""
+    if moment is None:
+        return None
+    return moment.astimezone(zone).isoformat() if zone else moment.isoformat()
+
+
+def _clocks(alert: AlertReport, moment: datetime) -> str:
+    """A UTC moment as the shop and the team read it: ' (Wed 25 Nov 18:00 Bangkok = Wed 25
+    Nov 19:00 Beijing)'; one clock when they agree, nothing for an unconfigured shop."""
+    from cadence.messages import moment_text, zone_label
+
+    zones = [z for z in (alert.zone, alert.display_zone) if z is not None]
+    unique = list({z.key: z for z in zones}.values())  # once when the team reads shop time
+    shown = [f"{moment_text('en', moment.astimezone(z))} {zone_label(z, 'en')}" for z in unique]
+    return f" ({' = '.join(shown)})" if shown else ""
+
+
+def _when(alert: AlertReport, message: MessageReport) -> str:
+    if message.state == MessageState.DELIVERED:
+        at = message.delivered_at
+        when = "delivered" + (f" {at.isoformat()}{_clocks(alert, at)}" if at else "")
+    elif message.state == MessageState.PENDING:
+        at = message.next_attempt_at
+        when = f"next try {at.isoformat()}" + _clocks(alert, at)
+    elif message.state == MessageState.DROPPED:
         when = "not sent"
     else:
         when = "gave up"
-    return when + (f" — {message['last_error']}" if message["last_error"] else "")
+    return when + (f" — {message.last_error}" if message.last_error else "")

@@ -20,6 +20,7 @@ from typer.exceptions import TyperException
 
 from config.errors import AppError, ExitCode
 from config.runtime import Environment, Invocation
+from config.views import FileImport
 
 __all__ = ["Environment", "ExitCode", "Invocation", "command", "invocation", "main", "new_app"]
 
@@ -82,6 +83,18 @@ def command(app: typer.Typer, name: str) -> Callable[[Callable[..., Any]], Calla
         return fn
 
     return register
+
+
+def show_import(
+    view: Callable[[Environment, Path, Any, bool], None],
+    inv: Invocation,
+    file: Path,
+    summary: FileImport,
+    as_json: bool,
+) -> int:
+    """Show a file import with its `view`; FAILURES when rows were skipped, else OK."""
+    view(inv.env, file, summary, as_json)
+    return ExitCode.FAILURES if summary.problems else ExitCode.OK
 
 
 def new_app(name: str, help_text: str) -> typer.Typer:

@@ -20,6 +20,7 @@ from config.cli import (
     invocation,
     main,
     new_app,
+    show_import,
 )
 from config.errors import BadInput
 from localize import views
@@ -169,8 +170,7 @@ def listings_import(
 
     settings = inv.settings()
     summary = import_file(_store(inv), settings, settings.shop(shop), file)
-    views.listings_imported(inv.env, file, summary, json_out)
-    return ExitCode.FAILURES if summary.problems else ExitCode.OK
+    return show_import(views.listings_imported, inv, file, summary, json_out)
 
 
 @command(glossary_app, "add")

@@ -11,9 +11,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from config.views import file_imported, problems
+
 if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
     from config.runtime import Environment, Progress
-    from config.tables import RowProblem
     from localize.image.pipeline import CaptionedImages
     from localize.listings import ImportSummary
     from localize.publish.service import PublishRun
@@ -49,12 +50,6 @@ def progress(env: Environment) -> Iterator[Progress | None]:
             bar.update(tasks[what], completed=done)
 
         yield update
-
-
-def problems(env: Environment, found: Sequence[RowProblem]) -> None:
-    """Each skipped row on its own line: FILE:LINE: what is wrong."""
-    for problem in found:
-        env.err(str(problem))
 
 
 def findings(env: Environment, found: Sequence[Finding]) -> None:
@@ -123,15 +118,11 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
 
 def listings_imported(env: Environment, file: Path, summary: ImportSummary, as_json: bool) -> None:
     """A listings file imported."""
-    problems(env, summary.problems)
-    if as_json:
-        env.json(summary.as_dict())
-        return
-    env.out(
-        f"{file}: {summary.added} added, {summary.changed} changed, "
-        f"{summary.unchanged} unchanged, {len(summary.problems)} skipped; "
-        f"{summary.stale} item(s) now stale"
+    counts = (
+        f"{summary.added} added, {summary.changed} changed, {summary.unchanged} unchanged, "
+        f"{len(summary.problems)} skipped; {summary.stale} item(s) now stale"
     )
+    file_imported(env, file, summary, counts, as_json)
 
 
 def _scope(scope: str) -> str:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -128,7 +128,7 @@ def _with_retry(dbapi_conn: Any, sql: str) -> Any:
 
 
 # The newest migration; tests/store/test_migrations.py keeps it equal to Alembic's head.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -151,7 +151,7 @@ def migrate(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as conn:
+    with engine.connect() as conn, _keys_checked_at_commit(conn), conn.begin():
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
         cfg.attributes["connection"] = conn
@@ -161,6 +161,31 @@ def migrate(engine: Engine) -> None:
             if "Can't locate revision" not in str(exc):
                 raise
             raise NewerStore(str(engine.url), current_revision(engine)) from None
+        if (
+            conn.dialect.name == "sqlite"
+            and conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+        ):
+            raise StoreError(str(engine.url), "a migration left rows pointing at no row")
+
+
+@contextmanager
+def _keys_checked_at_commit(conn: Connection) -> Iterator[None]:
+    """SQLite: foreign keys off for the migration's transaction (checked whole before it
+    commits), on again after; nothing elsewhere.
+
+    A batch migration rebuilds a table (copy, drop, rename) that other tables point at, and
+    SQLite refuses that drop while keys are enforced; the setting cannot change inside a
+    transaction, so it is switched on the driver's connection before one begins.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    driver = conn.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
 
 
 class NewerStore(StoreError):

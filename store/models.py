@@ -19,9 +19,11 @@ from store.states import (
     AlertState,
     Decision,
     ItemState,
+    MessageKind,
     MessageState,
     PublishState,
     Quality,
+    Severity,
     VideoStatus,
 )
 from store.types import UTCDateTime
@@ -111,6 +113,7 @@ class Alert(SQLModel, table=True):
         UniqueConstraint("shop_id", "period_start", "rule"),
         _one_of("rule", AlertRule, "rule"),
         _one_of("state", AlertState, "state"),
+        _one_of("severity", Severity, "severity"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -134,6 +137,8 @@ class OutboxMessage(SQLModel, table=True):
         UniqueConstraint("dedup_key", "sequence"),
         Index("ix_outbox_due", "state", "next_attempt_at"),
         _one_of("state", MessageState, "state"),
+        _one_of("kind", MessageKind, "kind"),
+        _one_of("severity", Severity, "severity"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -143,7 +148,7 @@ class OutboxMessage(SQLModel, table=True):
     dedup_key: str = Field(max_length=200)
     sequence: int = 0
     kind: str = Field(max_length=16)
-    severity: str = Field(default="info", max_length=16)
+    severity: str = Field(default=Severity.INFO, max_length=16)
     title: str = Field(sa_type=Text)
     body: str = Field(sa_type=Text)
     created_at: datetime = Field(sa_type=UTCDateTime)

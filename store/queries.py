@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Engine, and_, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -63,21 +63,26 @@ def sync_shops(session: Session, *, shops: Iterable[dict[str, Any]]) -> int:
     return changed
 
 
-def upsert_video(session: Session, *, shop_id: str, video_id: str, **values: Any) -> bool:
-    """Insert a video, or update the one with the same id; True when it is new."""
+def upsert_video(
+    session: Session, *, shop_id: str, video_id: str, **values: Any
+) -> Literal["added", "updated", "unchanged"]:
+    """Insert a video, or update the one with the same id; says which, and "unchanged" when
+    the stored row already held these values (a re-imported file)."""
     row = session.exec(
         select(Video).where(Video.shop_id == shop_id, Video.video_id == video_id)
     ).first()
     if row is None:
         session.add(Video(shop_id=shop_id, video_id=video_id, **values))
         session.flush()
-        return True
+        return "added"
+    if all(getattr(row, k) == v for k, v in values.items()):
+        return "unchanged"
     for k, v in values.items():
         setattr(row, k, v)
     row.updated_at = utcnow()
     session.add(row)
     session.flush()
-    return False
+    return "updated"
 
 
 VIDEO_FACTS = (

@@ -32,6 +32,23 @@ class AlertState(StrEnum):
     RESOLVED = "resolved"
 
 
+class Severity(StrEnum):
+    """How loudly an alert (and its messages) speak; notifiers map it to their own levels."""
+
+    INFO = "info"  # reminders, "resolved" messages and the digest
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class MessageKind(StrEnum):
+    """What an outbox message says of its alert (or, for the digest, of the whole team)."""
+
+    FIRING = "firing"
+    REPEAT = "repeat"
+    RESOLVED = "resolved"
+    DIGEST = "digest"
+
+
 class MessageState(StrEnum):
     """Delivery state of an outbox message."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 
 from cadence.notify.delivery import DeliveryError, describe
+from store.states import Severity
 
 # target -> its send still running after its deadline; guarded by _LOCK
 _LINGERING: dict[str, threading.Thread] = {}
@@ -67,9 +68,10 @@ class AppriseNotifier:
         """Apprise's send; None when it succeeded, else what it logged."""
         import apprise
 
-        kind = {"critical": apprise.NotifyType.FAILURE, "warning": apprise.NotifyType.WARNING}.get(
-            severity, apprise.NotifyType.INFO
-        )
+        kind = {
+            Severity.CRITICAL: apprise.NotifyType.FAILURE,
+            Severity.WARNING: apprise.NotifyType.WARNING,
+        }.get(severity, apprise.NotifyType.INFO)
         with apprise.LogCapture(level=apprise.logging.WARNING) as log:
             ok = self.apprise.notify(title=title, body=body, notify_type=kind)
         if ok:

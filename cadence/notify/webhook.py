@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from cadence.notify.delivery import HttpPoster, describe
+from store.states import Severity
 
 
 class JsonWebhookNotifier:
@@ -21,5 +22,5 @@ class JsonWebhookNotifier:
 
     def send(self, title: str, body: str, severity: str) -> None:
         """POST {version, title, message, type}."""
-        kind = {"critical": "failure", "warning": "warning"}.get(severity, "info")
+        kind = {Severity.CRITICAL: "failure", Severity.WARNING: "warning"}.get(severity, "info")
         self.http.post(self.url, {"version": "1.0", "title": title, "message": body, "type": kind})

@@ -59,7 +59,7 @@ def test_reimporting_updates_and_never_counts_twice(run, tmp_path: Path) -> None
     run("videos", "import", str(path), "--shop", "acme-th")
     path.write_text(CSV.replace(",,没有挂车", ",P9,补挂车"), encoding="utf-8")
     again = run("videos", "import", str(path), "--shop", "acme-th")
-    assert "0 added, 3 updated" in again.out
+    assert "0 added, 1 updated, 2 unchanged" in again.out  # only the row that changed
     [th] = json.loads(
         run("status", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00", "--json").out
     )
@@ -83,7 +83,7 @@ def test_bad_rows_are_reported_by_line_and_the_rest_imported(run, tmp_path: Path
     assert f"{path}:4: id is empty" in result.err
     assert f"{path}:5: video id 'a1' repeats line 2" in result.err
     assert f"{path}:6: more fields than the header has columns" in result.err
-    assert "2 added, 0 updated, 0 re-uploads, 4 rows skipped" in result.out
+    assert "2 added, 0 updated, 0 unchanged, 0 re-uploads, 4 rows skipped" in result.out
 
 
 def test_a_csv_with_wrong_columns_is_refused_whole(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -348,7 +348,7 @@ def test_nul_bytes_and_overlong_ids_are_skipped_rows(run, tmp_path: Path) -> Non
     assert result.code == 1
     assert f"{path}:2: title contains a NUL character" in result.err
     assert f"{path}:3: id is 129 characters; at most 128" in result.err
-    assert "1 added, 0 updated, 0 re-uploads, 2 rows skipped" in result.out
+    assert "1 added, 0 updated, 0 unchanged, 0 re-uploads, 2 rows skipped" in result.out
     [th] = json.loads(
         run("status", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00", "--json").out
     )

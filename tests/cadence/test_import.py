@@ -70,6 +70,24 @@ def test_an_xlsx_with_chinese_headers_and_excel_dates_is_imported(run, tmp_path:
     assert json.loads(report.out)[0]["counted"] == 1
 
 
+def test_reimporting_an_unchanged_workbook_reports_its_rows_unchanged(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows: list[list[object]] = [
+        ["视频ID", "发布时间", "商品ID", "标题"],
+        ["7301", datetime(2026, 11, 23, 20, 0), "P1", "开箱"],
+        ["7302", 46352.875, "P1;P2", "序列号日期"],
+    ]
+    path = workbook(tmp_path / "v.xlsx", rows)
+    assert run("videos", "import", str(path), "--shop", "acme-th").code == 0
+    again = run("videos", "import", str(path), "--shop", "acme-th", "--json")
+    assert again.code == 0, again.err
+    counts = json.loads(again.out)
+    assert (counts["added"], counts["updated"], counts["unchanged"]) == (0, 0, 2)
+    rows[2][3] = "新标题"
+    workbook(path, rows)
+    text = run("videos", "import", str(path), "--shop", "acme-th").out
+    assert "0 added, 1 updated, 1 unchanged, 0 re-uploads, 0 rows skipped" in text, text
+
+
 def test_bad_rows_in_a_workbook_are_reported_by_sheet_and_row(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = workbook(
         tmp_path / "v.xlsx",
@@ -150,3 +168,12 @@ def test_a_file_that_is_not_a_workbook_is_bad_input(run, tmp_path: Path) -> None
     result = run("videos", "import", str(path), "--shop", "acme-th")
     assert result.code == 2
     assert f"{path}: not a readable .xlsx workbook" in result.err
+
+
+def test_import_help_says_what_files_headers_and_times_are_read(cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert cli("cadence", "videos", "import", "--help").code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for said in (".xlsx", "视频ID / Video ID", "[import.columns]", "ISO 8601", "YYYY/MM/DD HH:MM"):
+        assert said in text, said
+    assert "Excel date cell or serial number; without an offset, the shop's time" in text
+    assert "added, updated or unchanged" in text

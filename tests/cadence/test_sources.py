@@ -127,7 +127,7 @@ def test_sync_stores_what_the_source_reports(world, engine: Engine) -> None:  # 
     assert (summary.added, summary.updated) == (5, 0)
     assert len(skipped) == 1 and "v9" in str(skipped[0])
     again, _ = sync_videos(engine, settings, settings.shop("acme-th"), secrets, NOW)
-    assert (again.added, again.updated) == (0, 5)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 5)
 
 
 # TikTok Shop's own behaviour, beyond the contract.
@@ -173,7 +173,7 @@ def test_sync_from_the_command_line(cli, tmp_path: Path, db_url: str) -> None:  
         assert result.code == 0, result.err
         assert "acme-th: 5 added, 0 updated" in result.out
         again = cli("cadence", *args, environ=env)
-        assert "0 added, 5 updated" in again.out
+        assert "0 added, 0 updated, 5 unchanged" in again.out
         status = cli(
             "cadence",
             "status",

@@ -84,7 +84,12 @@ def test_a_reminder_fires_once_at_reminder_hours_before_a_due_time(run, shops: P
     assert alert["rule"] == "reminder" and alert["period_start"] == "2026-11-25"
     assert alert["display_timezone"] == "Asia/Shanghai"
     assert alert["messages"][0]["delivered_at_display"] == "2026-11-25T19:00:00+08:00"
-    assert "(2026-11-25T19:00:00+08:00)" in run("alerts").out
+    assert alert["timezone"] == "Asia/Bangkok"
+    assert alert["messages"][0]["delivered_at_local"] == "2026-11-25T18:00:00+07:00"
+    assert alert["opened_at_local"] == "2026-11-25T18:00:00+07:00"
+    text = run("alerts").out
+    assert "delivered 2026-11-25T11:00:00+00:00 (Wed 25 Nov 18:00 Bangkok = " in text
+    assert "= Wed 25 Nov 19:00 Beijing)" in text, text
 
 
 def test_no_reminder_when_the_video_is_in(run, shops: Path) -> None:  # type: ignore[no-untyped-def]
@@ -115,6 +120,29 @@ def test_status_and_history_show_the_teams_timezone_beside_the_shops(run, shops:
     assert document["weeks"][0]["starts_at_display"] == "2026-11-23T01:00:00+08:00"
     text = run("history", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00").out
     assert "weeks start Mon 23 Nov 00:00 Bangkok = Mon 23 Nov 01:00 Beijing" in text
+
+
+def test_alerts_show_the_shops_clock_beside_the_teams_where_they_differ(run, shops: Path) -> None:  # type: ignore[no-untyped-def]
+    with serve({"/hook": lambda r: Reply(500, {"errcode": 1})}) as srv:
+        hook = f'alert_urls = ["json://127.0.0.1:{srv.port}/hook"]\n'
+        shops.write_text(SHOP.replace('"en"', '"zh"') + hook, encoding="utf-8")  # Beijing
+        assert run("check", "--as-of", "2026-11-26T23:30+07:00").code == 1  # behind; retried
+    [alert] = json.loads(run("alerts", "--json").out)
+    [message] = alert["messages"]
+    assert (alert["timezone"], alert["display_timezone"]) == ("Asia/Bangkok", "Asia/Shanghai")
+    assert message["next_attempt_at"] == "2026-11-26T16:30:30+00:00"
+    assert message["next_attempt_at_local"] == "2026-11-26T23:30:30+07:00"
+    assert message["next_attempt_at_display"] == "2026-11-27T00:30:30+08:00"
+    assert message["delivered_at_local"] is None
+    text = run("alerts").out
+    shown = "next try 2026-11-26T16:30:30+00:00 (Thu 26 Nov 23:30 Bangkok = Fri 27 Nov 00:30 "
+    assert shown + "Beijing)" in text, text
+    # a team on the shop's own clock sees it once
+    shops.write_text(SHOP, encoding="utf-8")
+    [alert] = json.loads(run("alerts", "--json").out)
+    assert alert["timezone"] == alert["display_timezone"] == "Asia/Bangkok"
+    text = run("alerts").out
+    assert "(Thu 26 Nov 23:30 Bangkok)" in text and "Beijing" not in text, text
 
 
 # A person's mark ------------------------------------------------------------------------
