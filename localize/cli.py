@@ -11,11 +11,15 @@ from typing import Annotated
 import typer
 
 from config.cli import (
+    MAX_ID,
     ConfigOption,
     DbOption,
     ExitCode,
     Invocation,
+    ItemId,
+    JobsOption,
     JsonOption,
+    VersionOption,
     command,
     invocation,
     main,
@@ -108,7 +112,7 @@ def image(
     max_lines: Annotated[
         int | None, typer.Option("--max-lines", min=1, max=4, help="Lines.")
     ] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Worker processes.")] = None,
+    jobs: JobsOption = None,
     json_out: JsonOption = False,
 ) -> int:
     """Draw a caption in the buyer's language onto images."""
@@ -353,7 +357,7 @@ def memory_export(
 def run_pending(
     inv: Invocation,
     shop: RequiredShop,
-    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Image workers.")] = None,
+    jobs: JobsOption = None,
     json_out: JsonOption = False,
 ) -> int:
     """Translate, caption and enqueue every pending listing of a shop."""
@@ -468,7 +472,7 @@ def review_list(
 @command(review_app, "show")
 def review_show(
     inv: Invocation,
-    item: Annotated[int, typer.Argument(help="Item id.")],
+    item: ItemId,
     json_out: JsonOption = False,
 ) -> None:
     """Show one item: every field beside its source, findings, image paths."""
@@ -480,7 +484,9 @@ def review_show(
 @command(review_app, "history")
 def review_history(
     inv: Invocation,
-    item: Annotated[int | None, typer.Argument(help="Item id (default: every item).")] = None,
+    item: Annotated[
+        int | None, typer.Argument(help="Item id (default: every item).", min=1, max=MAX_ID)
+    ] = None,
     shop: ShopOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -495,7 +501,7 @@ def review_history(
 @command(review_app, "approve")
 def review_approve(
     inv: Invocation,
-    item: Annotated[int, typer.Argument(help="Item id.")],
+    item: ItemId,
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="FIELD=TEXT: your translation of a field.")
@@ -503,9 +509,7 @@ def review_approve(
     override: Annotated[
         str | None, typer.Option("--override", help="Approve despite errors, for this reason.")
     ] = None,
-    version: Annotated[
-        int | None, typer.Option("--version", help="Only if the item is still at this version.")
-    ] = None,
+    version: VersionOption = None,
 ) -> int:
     """Approve an item for publishing."""
     from localize.review import approve
@@ -527,12 +531,10 @@ def review_approve(
 @command(review_app, "reject")
 def review_reject(
     inv: Invocation,
-    item: Annotated[int, typer.Argument(help="Item id.")],
+    item: ItemId,
     reason: Annotated[str, typer.Option("--reason", help="Why.")],
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
-    version: Annotated[
-        int | None, typer.Option("--version", help="Only if the item is still at this version.")
-    ] = None,
+    version: VersionOption = None,
 ) -> None:
     """Reject an item, with the reason."""
     from localize.review import reject

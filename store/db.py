@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import time
@@ -11,8 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
@@ -67,10 +74,36 @@ def make_engine(url: str) -> Engine:
             "as data/shop.db, or postgresql://USER@HOST/DB",
         ) from None
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, parsed.database)
-    if parsed.get_backend_name() != "postgresql":
+        engine = _sqlite_engine(url, parsed.database)
+    elif parsed.get_backend_name() == "postgresql":
+        engine = create_engine(url, pool_pre_ping=True)
+    else:
         raise StoreError(url, "only sqlite:// and postgresql:// databases are supported")
-    return create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "handle_error", functools.partial(_bad_value, url))
+    return engine
+
+
+def _bad_value(url: str, context: ExceptionContext) -> None:
+    """A value the column cannot hold (a number past 2**63 on SQLite, past 2**31 on
+    PostgreSQL, a NUL byte there) is the input's fault: a StoreError naming it."""
+    original = context.original_exception
+    if not isinstance(original, OverflowError) and not isinstance(
+        context.sqlalchemy_exception, DataError
+    ):
+        return
+    params = context.parameters
+    values = list(params.values() if isinstance(params, dict) else params or ())
+    big = [v for v in values if isinstance(v, int) and not -(2**31) <= v < 2**31]
+    if big:
+        raise StoreError(
+            url, f"the number {big[0]} is out of range (ids and counts go up to {2**31 - 1})"
+        )
+    if isinstance(original, OverflowError):
+        raise StoreError(url, f"a number is out of range (ids and counts go up to {2**31 - 1})")
+    lines = str(original).strip().splitlines()
+    raise StoreError(
+        url, f"a value cannot be stored: {lines[0] if lines else type(original).__name__}"
+    )
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:

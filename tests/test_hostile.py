@@ -237,7 +237,33 @@ def corpus(f: dict[str, Path], tmp: Path) -> list[tuple[str, list[str], str]]:
         ("localize", ["publish", "--shop", "acme-th", "--json"], ""),
         ("localize", ["publish", "--shop", "nope", "--json"], "nope"),
     ]
+    # Numbers past what a column holds (PostgreSQL's INTEGER is 32-bit, SQLite's 64-bit),
+    # and below what any id or count can be.
+    for n in (str(2**31), str(2**63), str(10**23), "-1", "0"):
+        cases += [
+            ("localize", ["review", "show", n, "--json"], n),
+            ("localize", ["review", "history", n], n),
+            ("localize", ["review", "approve", n, "--reviewer", "x"], n),
+            ("localize", ["review", "reject", n, "--reviewer", "x", "--reason", "r"], n),
+            ("localize", ["review", "approve", "1", "--reviewer", "x", "--version", n], n),
+            ("localize", ["run", "--shop", "acme-th", "--jobs", n, "--json"], n),
+            ("cadence", ["alerts", "--limit", n, "--json"], n),
+            ("cadence", ["history", "--shop", "acme-th", "--weeks", n], n),
+        ]
     return cases
+
+
+def _json_failure(program: str, args: list[str], code: int, out: str) -> list[str]:
+    """What is wrong with a failing --json call's stdout: it must be one JSON document, and
+    a refusal (exit 2) must say why in its "error" key."""
+    where = f"{program} {args[:4]}: exit {code} with --json"
+    try:
+        document = json.loads(out)
+    except ValueError:
+        return [f"{where} printed no JSON document on stdout: {out[:200]!r}"]
+    if code != 1 and not (isinstance(document, dict) and document.get("error")):
+        return [f"{where} has no 'error' in its JSON: {out[:200]!r}"]
+    return []
 
 
 def test_every_command_survives_the_corpus(cli, tmp_path: Path, db_url: str, summary_line) -> None:  # type: ignore[no-untyped-def]
@@ -276,8 +302,8 @@ def test_every_command_survives_the_corpus(cli, tmp_path: Path, db_url: str, sum
             )
         if "hunter2" in result.err + result.out:
             problems.append(f"{program} {args[:4]}: printed a password")
-        if "--json" in args and result.out.strip():
-            json.loads(result.out)  # one JSON document, also on failure
+        if "--json" in args and result.code:
+            problems += _json_failure(program, args, result.code, result.out)
     summary_line(f"hostile corpus: {len(calls)} calls per store")
     assert problems == [], "\n\n".join(problems)
     leftovers = [p for p in tmp_path.rglob("*") if p.name.endswith((".part", ".download"))]
