@@ -237,6 +237,83 @@ def corpus(f: dict[str, Path], tmp: Path) -> list[tuple[str, list[str], str]]:
         ("localize", ["publish", "--shop", "acme-th", "--json"], ""),
         ("localize", ["publish", "--shop", "nope", "--json"], "nope"),
     ]
+    replace = ["--to", "th", "--replace-text"]
+    cases += [
+        ("cadence", ["check", "--shop", "nope"], "nope"),
+        ("cadence", ["check", "--as-of", "9999-12-31T23:59:59+14:00"], "9999"),
+        ("cadence", ["check", "--shop", "acme-th", "--as-of", "2026/11/26"], "2026/11/26"),
+        ("cadence", ["daemon", "--shop", "nope", "--once"], "nope"),
+        ("cadence", ["daemon", "--shop", "acme-th", "--once"], ""),
+        (
+            "cadence",
+            [
+                "videos",
+                "mark",
+                "never-added",
+                "--shop",
+                "acme-th",
+                "--by",
+                "x",
+                "--reason",
+                "r",
+                "--original",
+            ],
+            "never-added",
+        ),
+        (
+            "cadence",
+            [
+                "videos",
+                "mark",
+                "v",
+                "--shop",
+                "acme-th",
+                "--by",
+                " ",
+                "--reason",
+                "r",
+                "--original",
+            ],
+            "--by",
+        ),
+        (
+            "cadence",
+            ["videos", "mark", "v", "--shop", "nope", "--by", "x", "--reason", "r", "--original"],
+            "nope",
+        ),
+        ("localize", ["glossary", "list", "--shop", "nope", "--json"], "nope"),
+        ("localize", ["review", "history", "--shop", "nope", "--json"], "nope"),
+        ("localize", ["review", "history", "999999", "--json"], ""),
+        ("localize", ["image", str(f["folder"]), "-o", str(tmp / "r.jpg"), *replace], "a-folder"),
+        (
+            "localize",
+            ["image", str(f["not-an-image.jpg"]), "-o", str(tmp / "r.jpg"), *replace],
+            "not-an-image.jpg",
+        ),
+        # Unwritable destinations (the tests may run as root, which a chmod does not stop):
+        # below a file, and in a kernel file system.
+        (
+            "localize",
+            ["image", str(f["ok.jpg"]), "-o", str(f["empty.csv"] / "r.jpg"), *replace],
+            "empty.csv",
+        ),
+        ("localize", ["image", str(f["ok.jpg"]), "-o", "/proc/r.jpg", *replace], "/proc/r.jpg"),
+        (
+            "localize",
+            ["image", str(f["ok.jpg"]), "-o", "/proc/r.jpg", "--to", "th", "--caption", "x"],
+            "/proc/r.jpg",
+        ),
+        (
+            "localize",
+            ["image", str(f["ok.jpg"]), "-o", str(tmp / "r.jpg"), *replace, "--shop", "nope"],
+            "nope",
+        ),
+        (
+            "localize",
+            ["image", str(f["ok.jpg"]), "-o", str(tmp / "r.jpg"), *replace, "--caption", "x"],
+            "--replace-text",
+        ),
+    ]
     # Numbers past what a column holds (PostgreSQL's INTEGER is 32-bit, SQLite's 64-bit),
     # and below what any id or count can be.
     for n in (str(2**31), str(2**63), str(10**23), "-1", "0"):
@@ -275,10 +352,24 @@ def test_every_command_survives_the_corpus(cli, tmp_path: Path, db_url: str, sum
     calls = [
         (p, [*a, "--config", str(shops), "--db", db_url], n) for p, a, n in corpus(f, tmp_path)
     ]
+    # One command of each group with each broken shops file.
     calls += [
         (p, [*a, "--config", str(c), "--db", db_url], str(c))
         for c in bad_configs
-        for p, a in (("cadence", ["status"]), ("localize", ["run", "--shop", "acme-th"]))
+        for p, a in (
+            ("cadence", ["status"]),
+            ("cadence", ["check"]),
+            ("cadence", ["daemon", "--shop", "acme-th", "--once"]),
+            ("cadence", ["videos", "add", "--shop", "acme-th", "--id", "v", "--posted-at", "x"]),
+            ("cadence", ["alerts", "--shop", "acme-th"]),
+            ("localize", ["run", "--shop", "acme-th"]),
+            ("localize", ["listings", "import", str(f["header.csv"]), "--shop", "acme-th"]),
+            ("localize", ["glossary", "list", "--shop", "acme-th"]),
+            ("localize", ["memory", "export", str(tmp_path / "m.tmx"), "--shop", "acme-th"]),
+            ("localize", ["review", "list", "--shop", "acme-th"]),
+            ("localize", ["publish", "--shop", "acme-th"]),
+            ("localize", ["text", "杯", "--to", "th", "--shop", "acme-th"]),
+        )
     ]
     calls += [
         ("cadence", ["status", "--config", str(shops), "--db", db], shown)
