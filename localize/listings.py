@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,7 @@ COLUMNS = Columns(
     },
     multiline=frozenset({"description"}),
 )
+BATCH = 500  # listings per transaction (a fraction of a second of SQLite's write lock)
 
 
 @dataclass(frozen=True)
@@ -153,19 +155,20 @@ def import_listings(
     records: list[tuple[Place, ListingRecord]],
     actor: str = "import",
 ) -> ImportSummary:
-    """Store listings; a changed source marks the old version's open items stale."""
+    """Store listings; a changed source marks the old version's open items stale. Commits
+    every BATCH listings: a re-run after a crash finds the committed ones unchanged."""
     summary = ImportSummary()
-    with session_scope(engine) as session:
+    for session, batch in _batches(engine, records):
         existing = {
             row.product_id: row
             for row in session.exec(
                 select(Listing).where(
                     Listing.shop_id == shop_id,
-                    col(Listing.product_id).in_([r.product_id for _, r in records]),
+                    col(Listing.product_id).in_([r.product_id for _, r in batch]),
                 )
             )
         }
-        for _, record in records:
+        for _, record in batch:
             row = existing.get(record.product_id)
             values = dict(
                 sku=record.sku,
@@ -199,6 +202,17 @@ def import_listings(
             row.updated_at = utcnow()
             session.add(row)
     return summary
+
+
+def _batches(
+    engine: Engine, records: list[tuple[Place, ListingRecord]]
+) -> Iterator[tuple[Any, list[tuple[Place, ListingRecord]]]]:
+    """Each BATCH of records with a session of its own, committed when the caller asks for
+    the next: a long import never holds SQLite's write lock for more than a moment, and
+    readers (`cadence status`) are not locked out meanwhile."""
+    for start in range(0, len(records), BATCH):
+        with session_scope(engine) as session:
+            yield session, records[start : start + BATCH]
 
 
 def _mark_stale(session: Any, listing: Listing, actor: str) -> int:
