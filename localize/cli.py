@@ -261,19 +261,20 @@ def glossary_add(
     shop: ShopOption = None,
 ) -> None:
     """Add a term: without --as it is never translated."""
-    from localize.text.glossary import add_term
+    from localize.text.glossary import add_term, language_code
 
     scope = _scope(inv, shop)
+    language = language_code(_catalog(inv, shop), to or "", "--to")  # TH is stored as th
     new = add_term(
         _store(inv),
         scope=scope,
         term=term,
-        language=to or "",
+        language=language,
         target=as_,
         is_pattern=pattern,
         catalog=_catalog(inv, shop),
     )
-    views.term_added(inv.env, term, new, to, as_, scope)
+    views.term_added(inv.env, term, new, language or None, as_, scope)
 
 
 @command(glossary_app, "list")
