@@ -231,6 +231,12 @@ def _write_problem(path: Path, exc: OSError) -> str:
         return "the name is too long for this system"
     if isinstance(exc, IsADirectoryError) or os.path.isdir(path):
         return "it is a folder; give a file name"
+    if isinstance(exc, FileNotFoundError) and path.parent.is_dir():
+        # /proc and /sys say "no such file" to a new one: the folder is there, and refuses
+        return (
+            f"the folder {path.parent} takes no new files (a system folder such as /proc?); "
+            "write it to another folder"
+        )
     if isinstance(exc, FileNotFoundError):
         return f"the folder {path.parent} does not exist; create it first"
     if isinstance(exc, NotADirectoryError):
