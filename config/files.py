@@ -6,6 +6,7 @@ import errno
 import os
 import re
 import stat
+import unicodedata
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
@@ -144,6 +145,19 @@ def _detected(raw: bytes) -> str | None:
         return readings.pop()
     preferred = [m for m in tied if m.encoding == _PREFERRED_ON_A_TIE]
     return str(preferred[0]) if preferred else None
+
+
+def id_problem(text: str) -> str | None:
+    """Why `text` cannot be an id (a control or invisible formatting character, which no one
+    can see or type back, so the id could never be matched), or None when it can."""
+    for n, char in enumerate(text, start=1):
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            name = unicodedata.name(char, "a control character")
+            return (
+                f"contains U+{ord(char):04X} ({name.lower()}) at character {n}; "
+                "an id is visible text"
+            )
+    return None
 
 
 def parse_iso(text: str) -> datetime:

@@ -40,6 +40,7 @@ def files(root: Path) -> dict[str, Path]:
     put("nul.csv", VIDEOS_HEADER + "1,2026-11-24 20:00,P1,a\x00b\n")
     put("quote.csv", VIDEOS_HEADER + '1,2026-11-24 20:00,P1,"open\n2,2026-11-24 21:00,P1,x\n')
     put("long.csv", VIDEOS_HEADER + "1,2026-11-24 20:00,P1," + "x" * 200_000 + "\n")
+    put("control.csv", VIDEOS_HEADER + '"v\x01",2026-11-24 20:00,P1,a\n')
     put("dup.csv", VIDEOS_HEADER + "1,2026-11-24 20:00,P1,a\n1,2026-11-24 21:00,P1,b\n")
     put("dates.csv", VIDEOS_HEADER + "1,0001-01-01T00:00,P1,a\n2,9999-12-31T23:59+14:00,,b\n")
     put("listings.csv", LISTINGS_HEADER + "p1,保温杯,../../../etc/passwd\np1,again,\n")
@@ -82,6 +83,7 @@ def corpus(f: dict[str, Path], tmp: Path) -> list[tuple[str, list[str], str]]:
         "quote.csv",
         "long.csv",
         "dup.csv",
+        "control.csv",
         "dates.csv",
         "fifo",
         "deep.json",
@@ -126,6 +128,14 @@ def corpus(f: dict[str, Path], tmp: Path) -> list[tuple[str, list[str], str]]:
             "cadence",
             ["videos", "add", "--shop", "acme-th", "--id", "v", "--posted-at", "yesterday"],
             "yesterday",
+        ),
+        *(
+            (
+                "cadence",
+                ["videos", "add", "--shop", "acme-th", "--id", bad, "--posted-at", "2026-11-24"],
+                repr(bad),
+            )
+            for bad in ("v\x01", "v\u200b", "\x1b[31mv", "v\n2")
         ),
         (
             "cadence",
