@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from config.files import id_problem
 from config.settings import Settings, ShopSettings
 from config.tables import Columns, Place, Row, RowProblem, read_table
 from config.urls import redact
@@ -118,6 +119,8 @@ def _record(row: Row, base: Path, folders: list[Path]) -> ListingRecord:
     product_id = row.text("product_id")
     if not product_id:
         raise ValueError("product_id is empty")
+    if problem := id_problem(product_id):
+        raise ValueError(f"product_id {product_id!r} {problem}")
     title = row.text("title")
     if not title:
         raise ValueError("title is empty")

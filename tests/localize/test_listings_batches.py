@@ -51,3 +51,15 @@ def test_a_large_import_commits_in_batches_and_again_changes_nothing(
     assert (again.added, again.changed, again.unchanged) == (0, 0, ROWS - 1)
     with read_scope(engine) as session:
         assert session.exec(select(func.count()).select_from(Listing)).one() == ROWS - 1
+
+
+def test_a_product_id_with_an_invisible_character_is_skipped_by_its_line(
+    engine: Engine, tmp_path: Path
+) -> None:
+    settings = parse(SHOPS, "shops.toml")
+    path = tmp_path / "listings.csv"
+    path.write_text('product_id,title\np1,杯\n"p\u200b2",杯\np3,杯\n', encoding="utf-8")
+    summary = import_file(engine, settings, settings.shops[0], path)
+    assert summary.added == 2
+    assert [p.place.line for p in summary.problems] == [3]
+    assert "U+200B" in summary.problems[0].message
