@@ -12,7 +12,16 @@ from typing import Annotated
 import typer
 
 from cadence import views
-from config.cli import ExitCode, Invocation, JsonOption, command, main, new_app, show_import
+from config.cli import (
+    MAX_ID,
+    ExitCode,
+    Invocation,
+    JsonOption,
+    command,
+    main,
+    new_app,
+    show_import,
+)
 from config.errors import BadInput
 
 app = new_app("cadence", "Keep each shop on its weekly cadence of product-linked videos.")
@@ -237,7 +246,9 @@ def check(inv: Invocation, shop: ShopOption = None, as_of: AsOfOption = None) ->
 def alerts(
     inv: Invocation,
     shop: ShopOption = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Newest alerts shown.")] = 100,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=MAX_ID, help="Newest alerts shown.")
+    ] = 100,
     json_out: JsonOption = False,
 ) -> None:
     """Alerts with their delivery state and attempts."""

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from cadence.covers import CoverError, cover_hash, nearest_duplicate
-from config.files import parse_cell_time
+from config.files import id_problem, parse_cell_time
 from config.settings import VIDEO_FIELDS
 from config.tables import Columns, Place, Row, RowProblem, read_table
 from store.db import session_scope
@@ -112,6 +112,8 @@ def _record(row: Row, zone: ZoneInfo, base: Path) -> VideoRecord:
     video_id = row.text("id")
     if not video_id:
         raise ValueError("id is empty")
+    if problem := id_problem(video_id):
+        raise ValueError(f"id {video_id!r} {problem}")
     try:
         posted_at = parse_cell_time(row.value("posted_at") or "", zone)
     except ValueError as exc:
@@ -155,6 +157,9 @@ def ingest(
     """
     summary = IngestSummary()
     for place, record in records:
+        if problem := id_problem(record.video_id):  # by hand or synced: refused the same way
+            summary.problems.append(place.problem(f"video id {record.video_id!r} {problem}"))
+            continue
         try:
             digest = record.cover_hash
             if digest is None and record.cover_path is not None:

@@ -22,7 +22,24 @@ from config.errors import AppError, ExitCode
 from config.runtime import Environment, Invocation
 from config.views import FileImport
 
-__all__ = ["Environment", "ExitCode", "Invocation", "command", "invocation", "main", "new_app"]
+__all__ = [
+    "MAX_ID",
+    "Environment",
+    "ExitCode",
+    "Invocation",
+    "ItemId",
+    "JobsOption",
+    "VersionOption",
+    "command",
+    "invocation",
+    "main",
+    "new_app",
+]
+
+# Ids, versions and counts are PostgreSQL INTEGERs (32-bit); a larger number names nothing
+# stored, and SQLite cannot even bind one past 2**63. Typer refuses it as a usage error.
+MAX_ID = 2**31 - 1
+MAX_WORKERS = 64  # more processes than this only thrash a seller's machine
 
 ConfigOption = Annotated[
     Path | None,
@@ -42,6 +59,15 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+ItemId = Annotated[int, typer.Argument(help="Item id.", min=1, max=MAX_ID)]
+VersionOption = Annotated[
+    int | None,
+    typer.Option("--version", min=1, max=MAX_ID, help="Only if the item is still at this version."),
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option("--jobs", min=1, max=MAX_WORKERS, help="Image worker processes."),
+]
 
 
 def invocation(ctx: typer.Context, config: Path | None, db: str | None) -> Invocation:
@@ -118,33 +144,56 @@ def main(
     """Run a program and map what happened to an exit code; the only place that does."""
     env = env or Environment()
     command = typer.main.get_command(app) if isinstance(app, typer.Typer) else app
+    argv = list(args) if args is not None else sys.argv[1:]
+    # A usage error happens before the command runs and learns of --json: read it here.
+    wants_json = "--json" in (argv[: argv.index("--")] if "--" in argv else argv)
     try:
         result = command.main(
-            args=list(args) if args is not None else sys.argv[1:],
+            args=argv,
             prog_name=getattr(app, "info", None) and app.info.name,
             standalone_mode=False,
             obj=env,
         )
     except AppError as exc:
-        env.err(f"error: {exc.message}")
-        if env.json_errors:  # a script reading --json output learns why there is none
-            env.json({"error": exc.message, "exit_code": int(exc.exit_code)})
-        return int(exc.exit_code)
+        return _failed(env, wants_json, exc.message, exc.exit_code)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except TyperException as exc:  # usage errors: unknown option, bad value, no command
         ctx = getattr(exc, "ctx", None)
         if ctx is not None:
             env.err(ctx.get_usage())
-        env.err(f"error: {exc.format_message()}")
-        return int(ExitCode.BAD_INPUT)
+        return _failed(env, wants_json, exc.format_message() + _given(exc), ExitCode.BAD_INPUT)
     except (typer.Abort, KeyboardInterrupt):
-        env.err("interrupted")
-        return int(ExitCode.INTERRUPTED)
-    except Exception:  # a bug: keep the traceback, say so
+        return _failed(env, wants_json, "interrupted", ExitCode.INTERRUPTED)
+    except Exception as exc:  # a bug: keep the traceback, say so
         env.err(traceback.format_exc().rstrip())
-        env.err("error: internal error (a bug); the traceback above says where")
-        return int(ExitCode.INTERNAL)
+        message = f"internal error (a bug): {type(exc).__name__}; the traceback above says where"
+        return _failed(env, wants_json, message, ExitCode.INTERNAL)
     if isinstance(result, int):
         return int(result)
     return int(ExitCode.OK)
+
+
+def _failed(env: Environment, wants_json: bool, message: str, code: ExitCode) -> int:
+    """Say why on stderr and, for --json, as one JSON document on stdout: a script reading
+    the output learns why there is no result."""
+    env.err(message if code == ExitCode.INTERRUPTED else f"error: {message}")
+    if wants_json or env.json_errors:
+        env.json({"error": message, "exit_code": int(code)})
+    return int(code)
+
+
+def _given(exc: BaseException) -> str:
+    """The value a bad parameter was given, when Typer's message leaves it out ("Input
+    should be less than or equal to ..."), so the message names what was typed."""
+    cause = exc.__cause__
+    errors = getattr(cause, "errors", None)
+    if not callable(errors):
+        return ""
+    try:
+        given = errors()[0].get("input")
+    except (IndexError, TypeError, AttributeError):
+        return ""
+    if not isinstance(given, str) or given in exc.format_message():
+        return ""
+    return f" (given: {given[:60]!r})"

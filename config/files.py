@@ -6,6 +6,7 @@ import errno
 import os
 import re
 import stat
+import unicodedata
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
@@ -146,6 +147,19 @@ def _detected(raw: bytes) -> str | None:
     return str(preferred[0]) if preferred else None
 
 
+def id_problem(text: str) -> str | None:
+    """Why `text` cannot be an id (a control or invisible formatting character, which no one
+    can see or type back, so the id could never be matched), or None when it can."""
+    for n, char in enumerate(text, start=1):
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            name = unicodedata.name(char, "a control character")
+            return (
+                f"contains U+{ord(char):04X} ({name.lower()}) at character {n}; "
+                "an id is visible text"
+            )
+    return None
+
+
 def parse_iso(text: str) -> datetime:
     """An ISO 8601 time, 'Z' accepted; naive when it has no offset (ValueError if not ISO
     or outside the years 1900-2999)."""
@@ -231,6 +245,12 @@ def _write_problem(path: Path, exc: OSError) -> str:
         return "the name is too long for this system"
     if isinstance(exc, IsADirectoryError) or os.path.isdir(path):
         return "it is a folder; give a file name"
+    if isinstance(exc, FileNotFoundError) and path.parent.is_dir():
+        # /proc and /sys say "no such file" to a new one: the folder is there, and refuses
+        return (
+            f"the folder {path.parent} takes no new files (a system folder such as /proc?); "
+            "write it to another folder"
+        )
     if isinstance(exc, FileNotFoundError):
         return f"the folder {path.parent} does not exist; create it first"
     if isinstance(exc, NotADirectoryError):

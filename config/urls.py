@@ -13,8 +13,16 @@ _SECRET_PARAMS = re.compile(
 )
 
 
+# How SQLAlchemy reads a database URL's user part: the password runs to the first "@", "/"
+# and "?" included, so "postgresql://u:pa/ss@db/x" has the password "pa/ss".
+_DATABASE_USER = re.compile(r"^([\w+.-]+://[^:/@]*:)[^@]*@")
+
+
 def redact(url: str) -> str:
-    """The URL with its passwords hidden (user part and query string), for messages."""
+    """The URL with its passwords hidden (user part and query string), for messages and the
+    store: database URLs, Apprise URLs, image URLs alike."""
+    if not url.lower().startswith(("http://", "https://")):
+        url = _DATABASE_USER.sub(rf"\1{MASK}@", url)
     start = url.find("://")
     if start >= 0:
         start += 3

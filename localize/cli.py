@@ -11,11 +11,15 @@ from typing import Annotated
 import typer
 
 from config.cli import (
+    MAX_ID,
     ConfigOption,
     DbOption,
     ExitCode,
     Invocation,
+    ItemId,
+    JobsOption,
     JsonOption,
+    VersionOption,
     command,
     invocation,
     main,
@@ -111,7 +115,7 @@ def image(
     max_lines: Annotated[
         int | None, typer.Option("--max-lines", min=1, max=4, help="Lines.")
     ] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Worker processes.")] = None,
+    jobs: JobsOption = None,
     json_out: JsonOption = False,
 ) -> int:
     """Draw a caption in the buyer's language onto images, or replace the text on them."""
@@ -185,19 +189,20 @@ def glossary_add(
     shop: ShopOption = None,
 ) -> None:
     """Add a term: without --as it is never translated."""
-    from localize.text.glossary import add_term
+    from localize.text.glossary import add_term, language_code
 
     scope = _scope(inv, shop)
+    language = language_code(_catalog(inv, shop), to or "", "--to")  # TH is stored as th
     new = add_term(
         _store(inv),
         scope=scope,
         term=term,
-        language=to or "",
+        language=language,
         target=as_,
         is_pattern=pattern,
         catalog=_catalog(inv, shop),
     )
-    views.term_added(inv.env, term, new, to, as_, scope)
+    views.term_added(inv.env, term, new, language or None, as_, scope)
 
 
 @command(glossary_app, "list")
@@ -281,7 +286,7 @@ def memory_export(
 def run_pending(
     inv: Invocation,
     shop: RequiredShop,
-    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Image workers.")] = None,
+    jobs: JobsOption = None,
     json_out: JsonOption = False,
 ) -> int:
     """Translate, caption and enqueue every pending listing of a shop."""
@@ -410,7 +415,7 @@ def review_list(
 @command(review_app, "show")
 def review_show(
     inv: Invocation,
-    item: Annotated[int, typer.Argument(help="Item id.")],
+    item: ItemId,
     json_out: JsonOption = False,
 ) -> None:
     """Show one item: every field beside its source, findings, image paths."""
@@ -422,7 +427,9 @@ def review_show(
 @command(review_app, "history")
 def review_history(
     inv: Invocation,
-    item: Annotated[int | None, typer.Argument(help="Item id (default: every item).")] = None,
+    item: Annotated[
+        int | None, typer.Argument(help="Item id (default: every item).", min=1, max=MAX_ID)
+    ] = None,
     shop: ShopOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -437,7 +444,7 @@ def review_history(
 @command(review_app, "approve")
 def review_approve(
     inv: Invocation,
-    item: Annotated[int, typer.Argument(help="Item id.")],
+    item: ItemId,
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="FIELD=TEXT: your translation of a field.")
@@ -445,9 +452,7 @@ def review_approve(
     override: Annotated[
         str | None, typer.Option("--override", help="Approve despite errors, for this reason.")
     ] = None,
-    version: Annotated[
-        int | None, typer.Option("--version", help="Only if the item is still at this version.")
-    ] = None,
+    version: VersionOption = None,
     region: Annotated[
         list[str] | None,
         typer.Option("--region", help="N=TEXT: your translation of text region N on its images."),
@@ -455,7 +460,10 @@ def review_approve(
     keep_region: Annotated[
         list[int] | None,
         typer.Option(
-            "--keep-region", help="Leave text region N as printed (a logo, the product's own)."
+            "--keep-region",
+            min=1,
+            max=MAX_ID,
+            help="Leave text region N as printed (a logo, the product's own).",
         ),
     ] = None,
 ) -> int:
@@ -481,12 +489,10 @@ def review_approve(
 @command(review_app, "reject")
 def review_reject(
     inv: Invocation,
-    item: Annotated[int, typer.Argument(help="Item id.")],
+    item: ItemId,
     reason: Annotated[str, typer.Option("--reason", help="Why.")],
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
-    version: Annotated[
-        int | None, typer.Option("--version", help="Only if the item is still at this version.")
-    ] = None,
+    version: VersionOption = None,
 ) -> None:
     """Reject an item, with the reason."""
     from localize.review import reject

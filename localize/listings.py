@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from config.files import id_problem
 from config.settings import Settings, ShopSettings
 from config.tables import Columns, Place, Row, RowProblem, read_table
 from config.urls import redact
@@ -36,6 +38,7 @@ COLUMNS = Columns(
     },
     multiline=frozenset({"description"}),
 )
+BATCH = 500  # listings per transaction (a fraction of a second of SQLite's write lock)
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,8 @@ def _record(row: Row, base: Path, folders: list[Path]) -> ListingRecord:
     product_id = row.text("product_id")
     if not product_id:
         raise ValueError("product_id is empty")
+    if problem := id_problem(product_id):
+        raise ValueError(f"product_id {product_id!r} {problem}")
     title = row.text("title")
     if not title:
         raise ValueError("title is empty")
@@ -153,19 +158,20 @@ def import_listings(
     records: list[tuple[Place, ListingRecord]],
     actor: str = "import",
 ) -> ImportSummary:
-    """Store listings; a changed source marks the old version's open items stale."""
+    """Store listings; a changed source marks the old version's open items stale. Commits
+    every BATCH listings: a re-run after a crash finds the committed ones unchanged."""
     summary = ImportSummary()
-    with session_scope(engine) as session:
+    for session, batch in _batches(engine, records):
         existing = {
             row.product_id: row
             for row in session.exec(
                 select(Listing).where(
                     Listing.shop_id == shop_id,
-                    col(Listing.product_id).in_([r.product_id for _, r in records]),
+                    col(Listing.product_id).in_([r.product_id for _, r in batch]),
                 )
             )
         }
-        for _, record in records:
+        for _, record in batch:
             row = existing.get(record.product_id)
             values = dict(
                 sku=record.sku,
@@ -231,6 +237,17 @@ def _new_version(session: Any, listing: Listing, content_hash: str) -> str:
         revision += 1
         candidate = hashlib.sha256(f"{content_hash}\nrevision {revision}".encode()).hexdigest()
     return candidate
+
+
+def _batches(
+    engine: Engine, records: list[tuple[Place, ListingRecord]]
+) -> Iterator[tuple[Any, list[tuple[Place, ListingRecord]]]]:
+    """Each BATCH of records with a session of its own, committed when the caller asks for
+    the next: a long import never holds SQLite's write lock for more than a moment, and
+    readers (`cadence status`) are not locked out meanwhile."""
+    for start in range(0, len(records), BATCH):
+        with session_scope(engine) as session:
+            yield session, records[start : start + BATCH]
 
 
 def _mark_stale(session: Any, listing: Listing, actor: str) -> int:

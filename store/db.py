@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import functools
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -11,12 +11,19 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 from config.errors import AppError
+from config.urls import redact
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _MIGRATION_LOCK = 0x5B0B07  # pg_advisory_xact_lock key: one migrator at a time
@@ -29,24 +36,14 @@ class StoreError(AppError):
         super().__init__(f"database {redact(url)}: {problem}")
 
 
-_SECRET_PARAMS = re.compile(r"(?i)([?&](?:password|passwd|pwd|sslpassword|secret|token)=)[^&]*")
-
-
-def redact(url: str) -> str:
-    """The URL with its passwords hidden (user part and query string), for messages."""
-    try:
-        shown = make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        shown = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
-    return _SECRET_PARAMS.sub(r"\1***", shown)
-
-
 _SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
 def normalise_url(url: str) -> str:
     """Point bare postgres:// URLs at the psycopg 3 driver this project installs; take a
     plain path to a SQLite file (`data/shop.db`) as the sqlite:/// URL it means."""
+    if "\x00" in url:  # no driver or file system takes one; say so before either chokes
+        raise StoreError(url.replace("\x00", "\\x00"), "a NUL character cannot be in a URL")
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
@@ -55,22 +52,53 @@ def normalise_url(url: str) -> str:
     return url
 
 
+_NOT_A_URL = (
+    "not a database URL or a path to a .db file; use sqlite:///PATH, a path such "
+    "as data/shop.db, or postgresql://USER@HOST/DB"
+)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`: SQLite with WAL, a busy timeout and foreign keys; or PostgreSQL."""
     url = normalise_url(url)
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise StoreError(url, _NOT_A_URL) from None
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            engine = _sqlite_engine(url, parsed.database)
+        elif parsed.get_backend_name() == "postgresql":
+            engine = create_engine(url, pool_pre_ping=True)
+        else:
+            raise StoreError(url, "only sqlite:// and postgresql:// databases are supported")
+    except ArgumentError:  # sqlite://host/...: its text repeats the URL, password and all
+        raise StoreError(url, "SQLite takes a file, not a host: use sqlite:///PATH") from None
+    event.listen(engine, "handle_error", functools.partial(_bad_value, url))
+    return engine
+
+
+def _bad_value(url: str, context: ExceptionContext) -> None:
+    """A value the column cannot hold (a number past 2**63 on SQLite, past 2**31 on
+    PostgreSQL, a NUL byte there) is the input's fault: a StoreError naming it."""
+    original = context.original_exception
+    if not isinstance(original, OverflowError) and not isinstance(
+        context.sqlalchemy_exception, DataError
+    ):
+        return
+    params = context.parameters
+    values = list(params.values() if isinstance(params, dict) else params or ())
+    big = [v for v in values if isinstance(v, int) and not -(2**31) <= v < 2**31]
+    if big:
         raise StoreError(
-            url,
-            "not a database URL or a path to a .db file; use sqlite:///PATH, a path such "
-            "as data/shop.db, or postgresql://USER@HOST/DB",
-        ) from None
-    if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, parsed.database)
-    if parsed.get_backend_name() != "postgresql":
-        raise StoreError(url, "only sqlite:// and postgresql:// databases are supported")
-    return create_engine(url, pool_pre_ping=True)
+            url, f"the number {big[0]} is out of range (ids and counts go up to {2**31 - 1})"
+        )
+    if isinstance(original, OverflowError):
+        raise StoreError(url, f"a number is out of range (ids and counts go up to {2**31 - 1})")
+    lines = str(original).strip().splitlines()
+    raise StoreError(
+        url, f"a value cannot be stored: {lines[0] if lines else type(original).__name__}"
+    )
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
@@ -215,19 +243,23 @@ def open_store(url: str) -> Engine:
         migrate(engine)
     except OperationalError as exc:
         engine.dispose()
-        raise StoreError(url, f"cannot open it: {exc.orig}") from exc
+        raise StoreError(url, f"cannot open it: {_reason(exc)}") from exc
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise StoreError(url, f"cannot migrate it: {exc}") from exc
+        raise StoreError(url, f"cannot migrate it: {_reason(exc)}") from exc
     return engine
 
 
 def _in_memory(url: str) -> bool:
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return False
-    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+    return (
+        parsed.get_backend_name() == "sqlite"
+        and not parsed.host
+        and parsed.database in (None, "", ":memory:")
+    )
 
 
 _READ_ONLY = "shopbot_read_only"
@@ -262,8 +294,16 @@ def read_scope(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's own words: without SQLAlchemy's "[SQL: ...]" and "Background on this
+    error at: <link>", which speak to a developer, not to whoever typed the URL."""
+    text = str(getattr(exc, "orig", None) or exc)
+    text = text.split("\n(Background on this error")[0].split("\n[SQL:")[0]
+    return text.strip() or type(exc).__name__
+
+
 def _operational(exc: OperationalError) -> str:
-    text = str(exc.orig)
+    text = _reason(exc)
     if "readonly" in text or "read-only" in text:
         return "it is read-only; check the file's permissions (and its folder's)"
     if "locked" in text:

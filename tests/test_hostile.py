@@ -40,6 +40,7 @@ def files(root: Path) -> dict[str, Path]:
     put("nul.csv", VIDEOS_HEADER + "1,2026-11-24 20:00,P1,a\x00b\n")
     put("quote.csv", VIDEOS_HEADER + '1,2026-11-24 20:00,P1,"open\n2,2026-11-24 21:00,P1,x\n')
     put("long.csv", VIDEOS_HEADER + "1,2026-11-24 20:00,P1," + "x" * 200_000 + "\n")
+    put("control.csv", VIDEOS_HEADER + '"v\x01",2026-11-24 20:00,P1,a\n')
     put("dup.csv", VIDEOS_HEADER + "1,2026-11-24 20:00,P1,a\n1,2026-11-24 21:00,P1,b\n")
     put("dates.csv", VIDEOS_HEADER + "1,0001-01-01T00:00,P1,a\n2,9999-12-31T23:59+14:00,,b\n")
     put("listings.csv", LISTINGS_HEADER + "p1,保温杯,../../../etc/passwd\np1,again,\n")
@@ -82,6 +83,7 @@ def corpus(f: dict[str, Path], tmp: Path) -> list[tuple[str, list[str], str]]:
         "quote.csv",
         "long.csv",
         "dup.csv",
+        "control.csv",
         "dates.csv",
         "fifo",
         "deep.json",
@@ -126,6 +128,14 @@ def corpus(f: dict[str, Path], tmp: Path) -> list[tuple[str, list[str], str]]:
             "cadence",
             ["videos", "add", "--shop", "acme-th", "--id", "v", "--posted-at", "yesterday"],
             "yesterday",
+        ),
+        *(
+            (
+                "cadence",
+                ["videos", "add", "--shop", "acme-th", "--id", bad, "--posted-at", "2026-11-24"],
+                repr(bad),
+            )
+            for bad in ("v\x01", "v\u200b", "\x1b[31mv", "v\n2")
         ),
         (
             "cadence",
@@ -237,7 +247,110 @@ def corpus(f: dict[str, Path], tmp: Path) -> list[tuple[str, list[str], str]]:
         ("localize", ["publish", "--shop", "acme-th", "--json"], ""),
         ("localize", ["publish", "--shop", "nope", "--json"], "nope"),
     ]
+    replace = ["--to", "th", "--replace-text"]
+    cases += [
+        ("cadence", ["check", "--shop", "nope"], "nope"),
+        ("cadence", ["check", "--as-of", "9999-12-31T23:59:59+14:00"], "9999"),
+        ("cadence", ["check", "--shop", "acme-th", "--as-of", "2026/11/26"], "2026/11/26"),
+        ("cadence", ["daemon", "--shop", "nope", "--once"], "nope"),
+        ("cadence", ["daemon", "--shop", "acme-th", "--once"], ""),
+        (
+            "cadence",
+            [
+                "videos",
+                "mark",
+                "never-added",
+                "--shop",
+                "acme-th",
+                "--by",
+                "x",
+                "--reason",
+                "r",
+                "--original",
+            ],
+            "never-added",
+        ),
+        (
+            "cadence",
+            [
+                "videos",
+                "mark",
+                "v",
+                "--shop",
+                "acme-th",
+                "--by",
+                " ",
+                "--reason",
+                "r",
+                "--original",
+            ],
+            "--by",
+        ),
+        (
+            "cadence",
+            ["videos", "mark", "v", "--shop", "nope", "--by", "x", "--reason", "r", "--original"],
+            "nope",
+        ),
+        ("localize", ["glossary", "list", "--shop", "nope", "--json"], "nope"),
+        ("localize", ["review", "history", "--shop", "nope", "--json"], "nope"),
+        ("localize", ["review", "history", "999999", "--json"], ""),
+        ("localize", ["image", str(f["folder"]), "-o", str(tmp / "r.jpg"), *replace], "a-folder"),
+        (
+            "localize",
+            ["image", str(f["not-an-image.jpg"]), "-o", str(tmp / "r.jpg"), *replace],
+            "not-an-image.jpg",
+        ),
+        # Unwritable destinations (the tests may run as root, which a chmod does not stop):
+        # below a file, and in a kernel file system.
+        (
+            "localize",
+            ["image", str(f["ok.jpg"]), "-o", str(f["empty.csv"] / "r.jpg"), *replace],
+            "empty.csv",
+        ),
+        ("localize", ["image", str(f["ok.jpg"]), "-o", "/proc/r.jpg", *replace], "/proc/r.jpg"),
+        (
+            "localize",
+            ["image", str(f["ok.jpg"]), "-o", "/proc/r.jpg", "--to", "th", "--caption", "x"],
+            "/proc/r.jpg",
+        ),
+        (
+            "localize",
+            ["image", str(f["ok.jpg"]), "-o", str(tmp / "r.jpg"), *replace, "--shop", "nope"],
+            "nope",
+        ),
+        (
+            "localize",
+            ["image", str(f["ok.jpg"]), "-o", str(tmp / "r.jpg"), *replace, "--caption", "x"],
+            "--replace-text",
+        ),
+    ]
+    # Numbers past what a column holds (PostgreSQL's INTEGER is 32-bit, SQLite's 64-bit),
+    # and below what any id or count can be.
+    for n in (str(2**31), str(2**63), str(10**23), "-1", "0"):
+        cases += [
+            ("localize", ["review", "show", n, "--json"], n),
+            ("localize", ["review", "history", n], n),
+            ("localize", ["review", "approve", n, "--reviewer", "x"], n),
+            ("localize", ["review", "reject", n, "--reviewer", "x", "--reason", "r"], n),
+            ("localize", ["review", "approve", "1", "--reviewer", "x", "--version", n], n),
+            ("localize", ["run", "--shop", "acme-th", "--jobs", n, "--json"], n),
+            ("cadence", ["alerts", "--limit", n, "--json"], n),
+            ("cadence", ["history", "--shop", "acme-th", "--weeks", n], n),
+        ]
     return cases
+
+
+def _json_failure(program: str, args: list[str], code: int, out: str) -> list[str]:
+    """What is wrong with a failing --json call's stdout: it must be one JSON document, and
+    a refusal (exit 2) must say why in its "error" key."""
+    where = f"{program} {args[:4]}: exit {code} with --json"
+    try:
+        document = json.loads(out)
+    except ValueError:
+        return [f"{where} printed no JSON document on stdout: {out[:200]!r}"]
+    if code != 1 and not (isinstance(document, dict) and document.get("error")):
+        return [f"{where} has no 'error' in its JSON: {out[:200]!r}"]
+    return []
 
 
 def test_every_command_survives_the_corpus(cli, tmp_path: Path, db_url: str, summary_line) -> None:  # type: ignore[no-untyped-def]
@@ -249,10 +362,24 @@ def test_every_command_survives_the_corpus(cli, tmp_path: Path, db_url: str, sum
     calls = [
         (p, [*a, "--config", str(shops), "--db", db_url], n) for p, a, n in corpus(f, tmp_path)
     ]
+    # One command of each group with each broken shops file.
     calls += [
         (p, [*a, "--config", str(c), "--db", db_url], str(c))
         for c in bad_configs
-        for p, a in (("cadence", ["status"]), ("localize", ["run", "--shop", "acme-th"]))
+        for p, a in (
+            ("cadence", ["status"]),
+            ("cadence", ["check"]),
+            ("cadence", ["daemon", "--shop", "acme-th", "--once"]),
+            ("cadence", ["videos", "add", "--shop", "acme-th", "--id", "v", "--posted-at", "x"]),
+            ("cadence", ["alerts", "--shop", "acme-th"]),
+            ("localize", ["run", "--shop", "acme-th"]),
+            ("localize", ["listings", "import", str(f["header.csv"]), "--shop", "acme-th"]),
+            ("localize", ["glossary", "list", "--shop", "acme-th"]),
+            ("localize", ["memory", "export", str(tmp_path / "m.tmx"), "--shop", "acme-th"]),
+            ("localize", ["review", "list", "--shop", "acme-th"]),
+            ("localize", ["publish", "--shop", "acme-th"]),
+            ("localize", ["text", "杯", "--to", "th", "--shop", "acme-th"]),
+        )
     ]
     calls += [
         ("cadence", ["status", "--config", str(shops), "--db", db], shown)
@@ -276,8 +403,8 @@ def test_every_command_survives_the_corpus(cli, tmp_path: Path, db_url: str, sum
             )
         if "hunter2" in result.err + result.out:
             problems.append(f"{program} {args[:4]}: printed a password")
-        if "--json" in args and result.out.strip():
-            json.loads(result.out)  # one JSON document, also on failure
+        if "--json" in args and result.code:
+            problems += _json_failure(program, args, result.code, result.out)
     summary_line(f"hostile corpus: {len(calls)} calls per store")
     assert problems == [], "\n\n".join(problems)
     leftovers = [p for p in tmp_path.rglob("*") if p.name.endswith((".part", ".download"))]

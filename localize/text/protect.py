@@ -25,12 +25,17 @@ _FIND = re.compile(r"z\s*x\s*q\s*(\d+)\s*q\s*x\s*z", re.IGNORECASE)
 class SlowPattern(AppError):
     """A glossary pattern that backtracks without end on some text."""
 
-    def __init__(self, pattern: str, seconds: float) -> None:
-        super().__init__(
+    def __init__(self, pattern: str, seconds: float, *, stored: bool = True) -> None:
+        self.pattern, self.seconds = pattern, seconds
+        problem = (
             f"glossary pattern {pattern!r} took over {seconds:g} s on a text (it backtracks "
-            f"catastrophically, like (a|aa)+$); remove it (`localize glossary remove "
-            f"{pattern!r}`) and add a simpler one"
+            f"catastrophically, like (a|aa)+$)"
         )
+        if stored:  # found while translating: it is in the glossary and must go
+            advice = f"remove it (`localize glossary remove {pattern!r}`) and add a simpler one"
+        else:  # found by `screen` before it was stored
+            advice = "it was not added; write it without a repeat inside a repeat"
+        super().__init__(f"{problem}; {advice}")
 
 
 def compile_pattern(pattern: str) -> regex.Pattern[str]:
@@ -59,9 +64,12 @@ def screen(pattern: str, seconds: float = 0.05) -> None:
     """SlowPattern when `pattern` backtracks catastrophically on text made of its own
     characters followed by one that stops a match (how such patterns are caught)."""
     alphabet = {ch for ch in pattern if ch.isalnum()} | {"a", "A", "1", " ", "-"}
-    for ch in sorted(alphabet):
-        for tail in ("!", "\x00", ch + "!"):
-            find(pattern, ch * 48 + tail, seconds)
+    try:
+        for ch in sorted(alphabet):
+            for tail in ("!", "\x00", ch + "!"):
+                find(pattern, ch * 48 + tail, seconds)
+    except SlowPattern:
+        raise SlowPattern(pattern, seconds, stored=False) from None
 
 
 @dataclass(frozen=True)

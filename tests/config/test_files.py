@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from config.errors import AppError, BadInput
-from config.files import decode, parse_iso, parse_time, read_bytes, read_text
+from config.files import decode, parse_iso, parse_time, read_bytes, read_text, save_file
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 CHINESE = "id,title\n1,保温杯开箱\n2,没有挂车，本地时间\n"
@@ -161,3 +161,31 @@ def test_parse_iso_is_a_datetime_or_a_value_error(text: str) -> None:
         parse_iso(text)
     except ValueError:
         pass
+
+
+@pytest.mark.parametrize(
+    ("where", "says"),
+    [
+        ("missing/dir/x.tmx", "the folder {tmp}/missing/dir does not exist; create it first"),
+        ("a-file/x.tmx", "a part of its folder is a file, not a folder"),
+        ("a-folder", "it is a folder; give a file name"),
+        ("n" * 300 + ".tmx", "the name is too long for this system"),
+    ],
+)
+def test_save_file_says_what_is_wrong_with_the_destination(
+    tmp_path: Path, where: str, says: str
+) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    (tmp_path / "a-folder").mkdir()
+    with pytest.raises(BadInput) as raised:
+        save_file(tmp_path / where, b"data")
+    assert raised.value.message.startswith(f"{tmp_path / where}: cannot write it: ")
+    assert raised.value.message.endswith(says.format(tmp=tmp_path))
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="no /proc here")
+def test_a_folder_that_takes_no_files_is_not_called_missing() -> None:
+    with pytest.raises(BadInput) as raised:
+        save_file(Path("/proc/x.tmx"), b"data")
+    assert "does not exist" not in raised.value.message
+    assert "the folder /proc takes no new files" in raised.value.message

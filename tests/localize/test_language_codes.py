@@ -80,12 +80,15 @@ def test_text_refuses_an_unknown_code_with_the_known_ones(run, option: str, valu
 def test_glossary_codes_are_normalised_and_used(run) -> None:  # type: ignore[no-untyped-def]
     added = run("glossary", "add", "保温杯", "--to", "th-TH", "--as", "แก้วเก็บความร้อน")
     assert added.code == 0, added.err
+    assert "in th (" in added.out and "th-TH" not in added.out  # says what was stored
+    never = run("glossary", "add", "ACME", "--to", "TH")
+    assert never.code == 0 and "never translated into th (" in never.out, never.out
     result = run("text", "ACME 保温杯", "--to", "TH", "--shop", "acme-th", "--json")
     assert json.loads(result.out)["translation"].endswith("แก้วเก็บความร้อน")
-    assert [t.language for t in stored(run.db_url, GlossaryTerm)] == ["th"]
+    assert [t.language for t in stored(run.db_url, GlossaryTerm)] == ["th", "th"]
     assert run("glossary", "add", "杯", "--to", "en-GB", "--as", "cup").code == 0
     assert run("glossary", "remove", "杯", "--to", "EN").code == 0
-    assert [t.term for t in stored(run.db_url, GlossaryTerm)] == ["保温杯"]
+    assert sorted(t.term for t in stored(run.db_url, GlossaryTerm)) == ["ACME", "保温杯"]
     refused = run("glossary", "add", "杯", "--to", "xx", "--as", "cup")
     assert refused.code == 2 and f"--to: unknown language 'xx'; {KNOWN}" in refused.err
 

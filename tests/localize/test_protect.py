@@ -53,10 +53,13 @@ def test_a_catastrophic_pattern_is_refused_when_added_and_bounded_when_run(engin
     from localize.text.glossary import GlossaryError, add_term
     from localize.text.protect import SlowPattern
 
-    with pytest.raises(GlossaryError, match=r"took over .* backtracks catastrophically"):
+    with pytest.raises(GlossaryError, match=r"took over .* backtracks catastrophically") as e:
         add_term(engine, scope="", term="(a|aa)+$", is_pattern=True)
+    assert "it was not added" in e.value.message  # nothing stored, so nothing to remove
+    assert "remove" not in e.value.message
     assert add_term(engine, scope="", term=r"X\d{3,}", is_pattern=True)  # a sane one is kept
     started = time.perf_counter()
-    with pytest.raises(SlowPattern, match=r"\(a\|aa\)\+\$"):
+    with pytest.raises(SlowPattern, match=r"\(a\|aa\)\+\$") as slow:
         protect("a" * 40 + "b", [Term("(a|aa)+$", is_pattern=True)])
+    assert "localize glossary remove" in slow.value.message  # a stored one: say how to remove
     assert time.perf_counter() - started < 2  # bounded, where `re` would take minutes

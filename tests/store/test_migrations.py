@@ -96,12 +96,18 @@ def test_a_url_that_is_not_a_database_is_refused() -> None:
 
 
 def test_passwords_are_hidden_wherever_the_url_carries_them() -> None:
-    from store.db import redact
+    import config.urls
+    from store.db import StoreError, redact
 
+    assert redact is config.urls.redact  # one redactor, one list of secret parameters
     shown = redact("postgresql://shop:hunter2@db/x?sslpassword=s3cret&application_name=bot")
     assert "hunter2" not in shown and "s3cret" not in shown
-    assert shown == "postgresql://shop:***@db/x?application_name=bot&sslpassword=***"
+    assert shown == "postgresql://shop:***@db/x?sslpassword=***&application_name=bot"
     assert "hunter2" not in redact("not really://shop:hunter2@db x")
+    # SQLAlchemy reads the password up to the first @, a / included
+    assert redact("postgresql://shop:hun/ter2@db/x") == "postgresql://shop:***@db/x"
+    message = StoreError("postgresql://u:p@127.0.0.1/x?access_token=t0k", "no").message
+    assert "t0k" not in message and ":p@" not in message
 
 
 def test_a_plain_path_is_a_sqlite_file_and_memory_is_refused(tmp_path: Path) -> None:

@@ -1,0 +1,72 @@
+"""The CLI's one error path: every number it takes is bounded, and --json always answers
+with one JSON document naming the error, usage errors included."""
+
+from __future__ import annotations
+
+import json
+import typing
+
+import pytest
+import typer
+
+from config.cli import MAX_ID
+
+
+def _parameters(group, path: str = ""):  # type: ignore[no-untyped-def]
+    """(command path, parameter) for every parameter of every command below `group`."""
+    for param in group.params:
+        yield path or group.name, param
+    for name, sub in getattr(group, "commands", {}).items():
+        yield from _parameters(sub, f"{path} {name}".strip())
+
+
+@pytest.mark.parametrize("program", ["cadence", "localize"])
+def test_every_integer_parameter_has_a_range(program: str) -> None:
+    if program == "cadence":
+        from cadence.cli import app
+    else:
+        from localize.cli import app
+    unbounded = []
+    integers = 0
+    for where, param in _parameters(typer.main.get_command(app)):
+        annotation = param.type_descriptor.annotation
+        if annotation is not int and int not in typing.get_args(annotation):
+            continue
+        integers += 1
+        lo, hi = getattr(param, "min", None), getattr(param, "max", None)
+        if lo is None or hi is None or hi > MAX_ID:
+            unbounded.append(f"{program} {where} {param.name}: min={lo} max={hi}")
+    assert integers >= 3
+    assert unbounded == []
+
+
+@pytest.mark.parametrize(
+    ("program", "args", "named"),
+    [
+        ("localize", ["run", "--shop", "acme-th", "--jobs", "abc", "--json"], "abc"),
+        ("localize", ["review", "show", "99999999999999999999999", "--json"], "9999999999"),
+        ("localize", ["review", "show", "1", "--no-such-option", "--json"], "--no-such-option"),
+        ("cadence", ["alerts", "--limit", str(2**63), "--json"], str(2**63)),
+        ("cadence", ["status", "--as-of", "tomorrow", "--json"], "tomorrow"),
+    ],
+)
+def test_a_failing_json_command_prints_its_error_as_json(cli, program, args, named) -> None:  # type: ignore[no-untyped-def]
+    result = cli(program, *args)
+    assert result.code == 2
+    document = json.loads(result.out)
+    assert named in document["error"]
+    assert document["exit_code"] == 2
+    assert named in result.err
+
+
+def test_without_json_a_failure_prints_nothing_on_stdout(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("localize", "run", "--shop", "acme-th", "--jobs", "abc")
+    assert result.code == 2
+    assert result.out == ""
+    assert "'abc'" in result.err
+
+
+def test_json_after_the_separator_is_an_argument_not_the_option(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("localize", "review", "show", "--", "--json")
+    assert result.code == 2
+    assert result.out == ""
