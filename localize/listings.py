@@ -152,7 +152,7 @@ def _record(row: Row, base: Path, folders: list[Path]) -> ListingRecord:
 
 
 def import_listings(
-    engine: Engine,
+    store: Engine,
     *,
     shop_id: str,
     records: list[tuple[Place, ListingRecord]],
@@ -161,7 +161,7 @@ def import_listings(
     """Store listings; a changed source marks the old version's open items stale. Commits
     every BATCH listings: a re-run after a crash finds the committed ones unchanged."""
     summary = ImportSummary()
-    for session, batch in _batches(engine, records):
+    for session, batch in _batches(store, records):
         existing = {
             row.product_id: row
             for row in session.exec(
@@ -240,13 +240,13 @@ def _new_version(session: Any, listing: Listing, content_hash: str) -> str:
 
 
 def _batches(
-    engine: Engine, records: list[tuple[Place, ListingRecord]]
+    store: Engine, records: list[tuple[Place, ListingRecord]]
 ) -> Iterator[tuple[Any, list[tuple[Place, ListingRecord]]]]:
     """Each BATCH of records with a session of its own, committed when the caller asks for
     the next: a long import never holds SQLite's write lock for more than a moment, and
     readers (`cadence status`) are not locked out meanwhile."""
     for start in range(0, len(records), BATCH):
-        with session_scope(engine) as session:
+        with session_scope(store) as session:
             yield session, records[start : start + BATCH]
 
 
@@ -257,12 +257,10 @@ def _mark_stale(session: Any, listing: Listing, actor: str) -> int:
     return len(items)
 
 
-def import_file(
-    engine: Engine, settings: Settings, shop: ShopSettings, path: Path
-) -> ImportSummary:
+def import_file(store: Engine, settings: Settings, shop: ShopSettings, path: Path) -> ImportSummary:
     """Read a listings file and store what it holds; skipped rows are the summary's problems."""
     records, problems = read_listings(path, shop.images.folder_path())
-    register_shops(engine, settings, [shop])
-    summary = import_listings(engine, shop_id=shop.id, records=records)
+    register_shops(store, settings, [shop])
+    summary = import_listings(store, shop_id=shop.id, records=records)
     summary.problems = problems
     return summary

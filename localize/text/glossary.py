@@ -37,7 +37,7 @@ class ImportResult:
 
 
 def add_term(
-    engine: Engine,
+    store: Engine,
     *,
     scope: str,
     term: str,
@@ -68,7 +68,7 @@ def add_term(
             protect.screen(term)  # a catastrophic pattern is refused before it is stored
         except protect.SlowPattern as exc:
             raise GlossaryError(exc.message) from None
-    with session_scope(engine) as session:
+    with session_scope(store) as session:
         row = session.exec(
             select(GlossaryTerm).where(
                 GlossaryTerm.scope == scope,
@@ -84,9 +84,9 @@ def add_term(
     return new
 
 
-def list_terms(engine: Engine, *, scope: str | None) -> list[GlossaryTerm]:
+def list_terms(store: Engine, *, scope: str | None) -> list[GlossaryTerm]:
     """Entries of one scope (a shop, '' for shared), or of every scope when None."""
-    with read_scope(engine) as session:
+    with read_scope(store) as session:
         query = select(GlossaryTerm).order_by(
             col(GlossaryTerm.scope), col(GlossaryTerm.term), col(GlossaryTerm.language)
         )
@@ -96,7 +96,7 @@ def list_terms(engine: Engine, *, scope: str | None) -> list[GlossaryTerm]:
 
 
 def remove_term(
-    engine: Engine,
+    store: Engine,
     *,
     scope: str,
     term: str,
@@ -106,7 +106,7 @@ def remove_term(
 ) -> int:
     """Remove an entry (every language's, unless one is named); how many went."""
     language = None if language is None else language_code(catalog, language, "--to")
-    with session_scope(engine) as session:
+    with session_scope(store) as session:
         query = select(GlossaryTerm).where(GlossaryTerm.scope == scope, GlossaryTerm.term == term)
         if language is not None:
             query = query.where(GlossaryTerm.language == language)
@@ -147,7 +147,7 @@ def language_code(catalog: MarketCatalog | None, language: str, where: str) -> s
 
 
 def import_csv(
-    engine: Engine, path: Path, *, scope: str, catalog: MarketCatalog | None = None
+    store: Engine, path: Path, *, scope: str, catalog: MarketCatalog | None = None
 ) -> ImportResult:
     """Rows of `term[, language, target, pattern]`; bad rows reported by line."""
     table = read_table(path, COLUMNS)
@@ -156,7 +156,7 @@ def import_csv(
     for row in table.rows:
         try:
             new = add_term(
-                engine,
+                store,
                 scope=scope,
                 term=row.text("term"),
                 language=language_code(catalog, row.text("language"), "language"),

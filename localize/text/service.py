@@ -102,9 +102,9 @@ def engine_codes(catalog: MarketCatalog, language: str, chain: EngineChain) -> d
     return codes
 
 
-def load_terms(engine: Engine, *, scope: str, language: str) -> list[protect.Term]:
+def load_terms(store: Engine, *, scope: str, language: str) -> list[protect.Term]:
     """The glossary for a shop (and the shared one) in one target language."""
-    with read_scope(engine) as session:
+    with read_scope(store) as session:
         rows = session.exec(
             select(GlossaryTerm).where(
                 col(GlossaryTerm.scope).in_([scope, ""]),

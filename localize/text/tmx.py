@@ -80,7 +80,7 @@ def _unit(tu: ET.Element, default_src: str, catalog: MarketCatalog) -> _Unit | s
 
 
 def import_tmx(
-    engine: Engine,
+    store: Engine,
     path: Path,
     *,
     scope: str,
@@ -133,25 +133,25 @@ def import_tmx(
             for lang, text in unit.targets.items()
         ]
         if len(batch) >= BATCH:
-            result.stored += _store(engine, scope, batch)
+            result.stored += _save(store, scope, batch)
             batch = []
-    result.stored += _store(engine, scope, batch)
+    result.stored += _save(store, scope, batch)
     return result
 
 
-def _store(engine: Engine, scope: str, batch: list[dict[str, str]]) -> int:
+def _save(store: Engine, scope: str, batch: list[dict[str, str]]) -> int:
     """One short transaction of pairs: a long import never holds the write lock for long,
     and a killed one has kept what it committed (a re-run rewrites the same rows)."""
     if batch:
-        with session_scope(engine) as session:
+        with session_scope(store) as session:
             for pair in batch:
                 memory.remember(session, scope=scope, **pair)
     return len(batch)
 
 
-def export_tmx(engine: Engine, path: Path, *, scope: str) -> int:
+def export_tmx(store: Engine, path: Path, *, scope: str) -> int:
     """Write the scope's memory as TMX 1.4 (written to a temporary file, then renamed)."""
-    with read_scope(engine) as session:
+    with read_scope(store) as session:
         rows = session.exec(
             select(TranslationMemory)
             .where(TranslationMemory.scope == scope)
