@@ -416,14 +416,18 @@ def claim(
     until: datetime,
     now: datetime,
     take_from: str | None = None,
+    states: Sequence[ItemState] | None = None,
 ) -> bool:
     """Hold an item for `holder` until `until` (a reviewer, or a publisher at work); False
     when someone else holds it and their claim has not run out (`take_from` names a holder
-    known to be gone, whose claim may be taken over)."""
+    known to be gone, whose claim may be taken over), or it is no longer in `states`."""
     holders = [holder] + ([take_from] if take_from else [])
+    held = [col(LocalizationItem.id) == item_id, free(holders, now)]
+    if states is not None:
+        held.append(col(LocalizationItem.state).in_([s.value for s in states]))
     result = session.execute(
         update(LocalizationItem)
-        .where(col(LocalizationItem.id) == item_id, free(holders, now))
+        .where(*held)
         .values(claimed_by=holder, claimed_until=until)
         .execution_options(synchronize_session=False)
     )

@@ -215,6 +215,29 @@ def claim(
     return found
 
 
+def renew(
+    store: Engine,
+    item_id: int,
+    *,
+    reviewer: str,
+    lease: timedelta = CLAIM,
+    clock: Clock = utcnow,
+) -> datetime | None:
+    """Hold an item `reviewer` has open for another lease from now (read now); None when it
+    was decided meanwhile, or another reviewer took it after the claim ran out."""
+    now = clock()
+    with session_scope(store) as session:
+        held = lifecycle.claim(
+            session,
+            item_id,
+            holder=reviewer,
+            until=now + lease,
+            now=now,
+            states=lifecycle.TO_DECIDE,
+        )
+    return now + lease if held else None
+
+
 def claim_next(
     store: Engine,
     *,
