@@ -10,6 +10,7 @@ once; an approved human edit goes into the translation memory as a human entry.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -89,6 +90,22 @@ class Entry:
     listing: Listing
     position: int = 0  # 1-based, among the items waiting in its language
     waiting: int = 0
+    source_before: dict[str, str] | None = None  # the source it replaced, when it changed
+
+    def source_diff(self) -> dict[str, list[str]]:
+        """What changed in each field's source (a line diff), when the source changed."""
+        if self.source_before is None:
+            return {}
+        diffs = {}
+        for name in FIELDS:
+            before = self.source_before.get(name) or ""
+            after = getattr(self.listing, name) or ""
+            if before != after:
+                lines = difflib.unified_diff(
+                    before.splitlines(), after.splitlines(), "before", "now", n=1, lineterm=""
+                )
+                diffs[name] = list(lines)[2:]  # the file names say nothing here
+        return diffs
 
     def as_dict(self) -> dict[str, Any]:
         """For --json: every field side by side, findings, images, the claim."""
@@ -117,6 +134,8 @@ class Entry:
             "claimed_by": item.claimed_by,
             "claimed_until": item.claimed_until,
             "error": item.error,
+            "source_before": self.source_before,
+            "source_diff": self.source_diff(),
         }
 
 
@@ -194,6 +213,26 @@ def entry(store: Engine, item_id: int) -> Entry:
     if row is None:
         raise NoSuchItem(item_id)
     return Entry(*row)
+
+
+def detail(store: Engine, item_id: int) -> Entry:
+    """One item with its listing and, when its source changed, the source it replaced."""
+    found = entry(store, item_id)
+    return with_source_change(store, found)
+
+
+def with_source_change(
+    store: Engine, found: Entry, previous: LocalizationItem | None = None
+) -> Entry:
+    """`found` with the source its listing had before it changed: recorded when this item
+    (or the one it replaces, `previous`) went stale."""
+    stale = found.item if found.item.state == ItemState.STALE else previous
+    if stale is None and found.item.state != ItemState.STALE:
+        stale = superseded(store, found)
+    if stale is not None:
+        with read_scope(store) as session:
+            found.source_before = lifecycle.source_before(session, stale)
+    return found
 
 
 def claim(

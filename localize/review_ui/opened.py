@@ -65,4 +65,5 @@ def open_item(store: Engine, entry: review.Entry) -> Opened:
             picture.captioned_image, problem = load_picture(pair["captioned"])
             picture.problems += [problem] if problem else []
         pictures.append(picture)
-    return Opened(entry, review.superseded(store, entry), pictures)
+    previous = review.superseded(store, entry)
+    return Opened(review.with_source_change(store, entry, previous), previous, pictures)

@@ -68,7 +68,11 @@ def recheck_later(
             app.call_from_thread(app.notify, exc.message, severity="error")
             return
         if not get_current_worker().is_cancelled:
-            app.call_from_thread(then, found)
+            app.call_from_thread(deliver, found)
+
+    def deliver(found: list[dict[str, Any]]) -> None:
+        if screen in app.screen_stack:  # an editor saved or cancelled meanwhile is gone
+            then(found)
 
     screen.run_worker(job, thread=True, exclusive=True, group="recheck")
 
@@ -167,6 +171,14 @@ class ItemScreen(Screen[None]):
             if before != (getattr(item, name) or ""):
                 text.append(f"\n{name}: ", style="bold")
                 text.append(before)
+        diffs = self.opened.entry.source_diff()
+        if diffs:
+            text.append("\nWhat changed in the source:", style="bold")
+        for name, lines in diffs.items():
+            text.append(f"\n{name}:", style="bold")
+            for line in lines:
+                style = {"-": "red", "+": "green"}.get(line[:1], "dim")
+                text.append(f"\n  {line}", style=style)
         return text
 
     def refresh_text(self) -> None:

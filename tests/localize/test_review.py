@@ -365,3 +365,65 @@ def test_a_caption_edit_without_the_shops_file_is_refused(queued, cli, tmp_path:
     assert (shown["state"], shown["version"]) == ("translated", first["version"])
     ready = run("publish", "--shop", "acme-my", "--dry-run")
     assert f"ready: item {first['id']}" not in ready.out  # not approved: nothing to publish
+
+
+def test_a_changed_source_is_shown_as_a_diff(queued, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    first = listed(run)[0]
+    assert run("review", "list", "--state", "stale").out.strip() == "no item is stale"
+    assert run("review", "approve", str(first["id"]), "--reviewer", "nok").code == 0
+    listings = tmp_path / "listings.csv"
+    listings.write_text(listings.read_text().replace("户外运动", "户外运动 新款"), encoding="utf-8")
+    assert run("listings", "import", str(listings), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    old_title = first["fields"]["title"]["source"]
+    stale = json.loads(run("review", "show", str(first["id"]), "--json").out)
+    assert stale["state"] == "stale" and stale["source_before"]["title"] == old_title
+    assert stale["source_diff"]["title"] == [
+        "@@ -1 +1 @@",
+        f"-{old_title}",
+        f"+{old_title} 新款",
+    ]
+    assert "description" not in stale["source_diff"]  # unchanged fields are left out
+    text = run("review", "show", str(first["id"])).out
+    assert "[source changed]" in text and f"    +{old_title} 新款" in text
+    new = [r for r in listed(run) if r["state"] == "translated" and r["sku"] == "SKU-1"]
+    again = json.loads(run("review", "show", str(new[0]["id"]), "--json").out)
+    assert again["source_diff"]["title"][1:] == [f"-{old_title}", f"+{old_title} 新款"]
+    p2 = [r for r in listed(run) if r["product_id"] == "p2"][0]
+    fresh = json.loads(run("review", "show", str(p2["id"]), "--json").out)
+    assert (fresh["source_before"], fresh["source_diff"]) == (None, {})
+
+
+def test_the_list_has_a_header_titles_and_counts_open_errors_only(queued) -> None:  # type: ignore[no-untyped-def]
+    run, _ = queued
+    short = [r for r in listed(run) if r["product_id"] == "p2"]
+    lines = run("review", "list").out.splitlines()
+    assert lines[0].split()[:6] == ["id", "shop", "product", "lang", "state", "ver"]
+    assert "title" in lines[0]
+    mine = [line for line in lines if line.split()[0] == str(short[0]["id"])]
+    assert short[0]["fields"]["title"]["translation"] in mine[0] and "error(s)" in mine[0]
+    ok = run("review", "approve", str(short[0]["id"]), "--reviewer", "ploy", "--override", "b")
+    assert ok.code == 0
+    lines = run("review", "list", "--state", "approved").out.splitlines()
+    mine = [line for line in lines if line.split()[0] == str(short[0]["id"])]
+    assert mine and "error(s)" not in mine[0]  # overridden: nothing stands open
+
+
+def test_an_edit_whose_errors_were_overridden_is_not_remembered(queued) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    short = [r for r in listed(run) if r["product_id"] == "p2"]
+    done = run(
+        "review",
+        "approve",
+        str(short[0]["id"]),
+        "--reviewer",
+        "ploy",
+        "--set",
+        "title=Cawan",  # still too short: an error, overridden
+        "--override",
+        "the brand's own name",
+    )
+    assert done.code == 0 and "override (approved" in done.out, done.err
+    assert "added to the memory" not in done.out
+    assert [m for m in memory_rows(db_url, "ms") if m[2] == "human"] == []

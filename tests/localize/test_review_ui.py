@@ -293,6 +293,9 @@ def test_a_changed_source_shows_what_was_approved_before(queued, tmp_path: Path)
         stale = text_of(pilot, "#stale")
         assert f"after item {first['id']} was reviewed" in stale
         assert first["fields"]["title"]["translation"] in stale
+        assert "What changed in the source:" in stale
+        assert f"-{first['fields']['title']['source']}\n" in stale
+        assert f"+{first['fields']['title']['source']} 新款" in stale
         await press(pilot, "q")
 
     drive(app, script)
