@@ -66,4 +66,6 @@ def open_item(store: Engine, entry: review.Entry) -> Opened:
             picture.problems += [problem] if problem else []
         pictures.append(picture)
     previous = review.superseded(store, entry)
-    return Opened(review.with_source_change(store, entry, previous), previous, pictures)
+    if previous is not None or entry.item.state == "stale":  # else nothing changed: no query
+        entry = review.with_source_change(store, entry, previous)
+    return Opened(entry, previous, pictures)
