@@ -6,6 +6,11 @@ is taken); others are shown other items until it is decided, released or the lea
 out. A decision is conditional on the version the reviewer saw: a second decision on an
 item already decided fails, naming who decided it and when. Edits are checked again at
 once; an approved human edit goes into the translation memory as a human entry.
+
+A reviewer decides translated items and blocked ones (approved, then stopped by publish
+preflight: edited and approved again). A rejected item goes back to `localize run`, which
+translates it again without the machine translations the reviewer rejected, or a reviewer
+approves it with their own text. A refused approval writes nothing.
 """
 
 from __future__ import annotations
@@ -364,24 +369,6 @@ def _limits(settings: Settings | None, shop_id: str) -> checks.Limits:
         return checks.Limits()
     market = settings.markets.market(shop.market)
     return checks.Limits(market.title_min, market.title_max, market.description_max)
-
-
-def edit(
-    store: Engine,
-    settings: Settings | None,
-    item_id: int,
-    edits: Mapping[str, str],
-    *,
-    reviewer: str,
-    version: int | None = None,
-) -> Entry:
-    """Change the translation of some fields (checked again at once); the item waits in
-    review again (translated), a new version."""
-    current = _decidable(store, item_id, version, editing=True)
-    findings = recheck(store, settings, current, edits)
-    with session_scope(store) as session:
-        _edited(session, current, edits, findings, reviewer)
-    return current
 
 
 def _edited(
