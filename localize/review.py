@@ -424,6 +424,9 @@ def approve(
             f"item {item_id}: a new caption means its images are drawn again, which needs the "
             "shop's configuration (--config shops.toml); nothing was changed"
         )
+    if redraw:
+        assert settings is not None
+        settings.shop(current.item.shop_id)  # a shop the file does not know: before writing
     outcome = Outcome(current.item, Decision.APPROVE)
     if redraw:
         assert settings is not None and images_root is not None
