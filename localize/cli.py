@@ -409,7 +409,7 @@ def review_list(
     entries = queue(
         _store(inv), shop_id=_scope(inv, shop) or None, language=language, states=states
     )
-    views.review_list(inv.env, entries, json_out)
+    views.review_list(inv.env, entries, json_out, [s.value for s in states or ()])
 
 
 @command(review_app, "show")
@@ -419,9 +419,9 @@ def review_show(
     json_out: JsonOption = False,
 ) -> None:
     """Show one item: every field beside its source, findings, image paths."""
-    from localize.review import entry
+    from localize.review import detail
 
-    views.review_item(inv.env, entry(_store(inv), item), json_out)
+    views.review_item(inv.env, detail(_store(inv), item), json_out)
 
 
 @command(review_app, "history")

@@ -31,17 +31,21 @@ TRANSITIONS: dict[ItemState, frozenset[ItemState]] = {
     S.PENDING: frozenset({S.TRANSLATED, S.FAILED, S.STALE}),
     S.FAILED: frozenset({S.TRANSLATED, S.FAILED, S.STALE}),
     S.TRANSLATED: frozenset({S.TRANSLATED, S.APPROVED, S.REJECTED, S.FAILED, S.STALE}),
-    S.REJECTED: frozenset({S.TRANSLATED, S.STALE}),
+    S.REJECTED: frozenset({S.TRANSLATED, S.FAILED, S.STALE}),  # translated again, or edited
     S.APPROVED: frozenset({S.PUBLISHED, S.BLOCKED, S.TRANSLATED, S.STALE}),
-    S.BLOCKED: frozenset({S.APPROVED, S.BLOCKED, S.TRANSLATED, S.STALE}),
+    S.BLOCKED: frozenset({S.APPROVED, S.BLOCKED, S.TRANSLATED, S.REJECTED, S.STALE}),
     S.PUBLISHED: frozenset({S.PUBLISHED}),
     S.STALE: frozenset(),
 }
 # Items whose source changed can no longer be approved or published as they are.
 STALE_FROM = frozenset(s for s, targets in TRANSITIONS.items() if S.STALE in targets)
-# What `localize run` (re)translates, and what waits for a reviewer.
-TO_TRANSLATE = (S.PENDING, S.FAILED)
+# What `localize run` (re)translates (a rejected item is translated again), and what waits
+# for a reviewer.
+TO_TRANSLATE = (S.PENDING, S.FAILED, S.REJECTED)
 TO_REVIEW = (S.TRANSLATED, S.STALE, S.BLOCKED)  # blocked: approved, but preflight says why not
+# What a reviewer is handed to decide: stale items are listed, not decided (their source
+# changed; the new item of the listing is the one to review).
+TO_DECIDE = (S.TRANSLATED, S.BLOCKED)
 # Fields a change may write besides the state (the rest of the row is the item's identity).
 WRITABLE = frozenset(
     {"title", "description", "caption", "origins", "findings", "images", "error", "attempts"}
@@ -58,6 +62,20 @@ class IllegalTransition(AppError):
         allowed = ", ".join(sorted(TRANSITIONS[ItemState(current)])) or "nothing (it is final)"
         super().__init__(
             f"item {item_id} is {current}; it cannot become {wanted} (from {current}: {allowed})"
+        )
+
+
+class CannotOverride(AppError):
+    """An override of errors that publish preflight refuses anyway: it would only block."""
+
+    exit_code = ExitCode.FAILURES
+
+    def __init__(self, item_id: int, errors: Sequence[dict[str, Any]]) -> None:
+        listed = "; ".join(f"{f.get('code')}: {f.get('message')}" for f in errors)
+        super().__init__(
+            f"item {item_id}: {listed} cannot be overridden: publishing refuses it whatever the "
+            "review says, so the item would only be blocked. Edit the text instead "
+            "(--set FIELD=TEXT, or e in `localize review`); nothing was changed"
         )
 
 
@@ -106,6 +124,16 @@ def open_errors(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [f for f in findings if f.get("severity") == ERROR and not f.get("overridden_by")]
 
 
+def unoverridable(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Open errors that publish preflight blocks whatever a reviewer says (Chinese left in
+    a title: `title_chinese`), so an override would only lead to `blocked`."""
+    return [
+        f
+        for f in open_errors(findings)
+        if f.get("code") == "chinese_left" and str(f.get("message", "")).startswith("title:")
+    ]
+
+
 def overridden(findings: Iterable[dict[str, Any]], *, by: str, reason: str) -> list[dict[str, Any]]:
     """The findings with every open error marked as overridden by `by` for `reason`."""
     return [
@@ -131,8 +159,12 @@ def change(
     item's state or content changes.
 
     Raises IllegalTransition for a change the table forbids, ApprovalBlocked when approval
-    meets open errors without `override` (a reason), and ItemChanged when the item moved on
-    since it was read. On success `item` holds the new values and an audit entry is added.
+    meets open errors without `override` (a reason), CannotOverride for errors publishing
+    refuses anyway, and ItemChanged when the item moved on since it was read. On success
+    `item` holds the new values and an audit entry is added. A new caption drops the images
+    drawn with the old one (they are drawn again, or publish preflight blocks the item); an
+    item going stale keeps, in its audit entry, the source it was translated from (callers
+    mark items stale before they write the listing's new source).
     """
     assert item.id is not None
     unknown = set(fields) - WRITABLE
@@ -146,8 +178,18 @@ def change(
         errors = open_errors(findings)
         if errors and not (override and override.strip()):
             raise ApprovalBlocked(item.id, errors)
+        if unoverridable(errors):
+            raise CannotOverride(item.id, unoverridable(errors))
         if errors:
             fields["findings"] = overridden(findings, by=actor, reason=override or "")
+    dropped = (
+        "caption" in fields
+        and fields["caption"] != item.caption
+        and "images" not in fields
+        and bool(item.images)
+    )
+    if dropped:  # images carry the caption they were drawn with: never the old one
+        fields["images"] = []
     at = now or utcnow()  # the moment of writing, whatever moment was being evaluated
     values = {**fields, "state": to.value, "version": item.version + 1, "updated_at": at}
     result = session.execute(
@@ -171,6 +213,12 @@ def change(
             }
     if "error" in fields and fields["error"]:
         detail["error"] = fields["error"]
+    if dropped:
+        detail["images"] = "dropped: drawn with the caption before this change"
+    if to is ItemState.STALE and to is not current:
+        listing = session.get(Listing, item.listing_id)
+        if listing is not None:  # as it stood before the caller writes the new source
+            detail["source"] = {name: getattr(listing, name) for name in TEXT_FIELDS}
     audit(
         session,
         actor=actor,
@@ -237,27 +285,100 @@ def create_missing(session: Session, *, shop_id: str, languages: Sequence[str]) 
 def with_listings(
     session: Session,
     *,
-    shop_id: str,
+    shop_id: str | None,
     states: Sequence[ItemState],
     language: str | None = None,
     current_source: bool = False,
+    free_for: str | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
 ) -> list[tuple[LocalizationItem, Listing]]:
-    """The shop's items in these states with their listings, oldest first; only those of
-    the listing's current source when `current_source`."""
+    """The items in these states with their listings, oldest first: of one shop (every
+    shop's when `shop_id` is None), only those of the listing's current source when
+    `current_source`, only those nobody but `free_for` holds at `now` when it is given."""
     query = (
         select(LocalizationItem, Listing)
         .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
-        .where(
-            LocalizationItem.shop_id == shop_id,
-            col(LocalizationItem.state).in_([s.value for s in states]),
-        )
+        .where(col(LocalizationItem.state).in_([s.value for s in states]))
         .order_by(col(LocalizationItem.id))
     )
+    if shop_id is not None:
+        query = query.where(LocalizationItem.shop_id == shop_id)
     if language is not None:
         query = query.where(LocalizationItem.language == language)
     if current_source:
         query = query.where(col(LocalizationItem.source_hash) == col(Listing.source_hash))
+    if free_for is not None:
+        query = query.where(free([free_for], now or utcnow()))
+    if limit:
+        query = query.limit(limit)
     return [(item, listing) for item, listing in session.exec(query).all()]
+
+
+def free(holders: Sequence[str], now: datetime) -> Any:
+    """The claim condition: nobody holds the item, one of `holders` does, or the claim has
+    run out by `now`."""
+    return or_(
+        col(LocalizationItem.claimed_by).is_(None),
+        col(LocalizationItem.claimed_by).in_(list(holders)),
+        col(LocalizationItem.claimed_until) <= now,
+    )
+
+
+def place(
+    session: Session,
+    item: LocalizationItem,
+    *,
+    states: Sequence[ItemState] = TO_DECIDE,
+    shop_id: str | None = None,
+) -> tuple[int, int]:
+    """Where an item stands among those in these states in its language (of `shop_id`):
+    (n, N), counted rather than listed."""
+    waiting = (
+        select(func.count())
+        .select_from(LocalizationItem)
+        .where(
+            col(LocalizationItem.state).in_([s.value for s in states]),
+            LocalizationItem.language == item.language,
+        )
+    )
+    if shop_id:
+        waiting = waiting.where(LocalizationItem.shop_id == shop_id)
+    total = session.exec(waiting).one()
+    ahead = session.exec(waiting.where(col(LocalizationItem.id) <= item.id)).one()
+    return ahead, total
+
+
+def superseded(session: Session, item: LocalizationItem) -> LocalizationItem | None:
+    """The item this one replaces: the same listing and language gone stale when its source
+    changed, newest first; None for a first translation."""
+    return session.exec(
+        select(LocalizationItem)
+        .where(
+            LocalizationItem.listing_id == item.listing_id,
+            LocalizationItem.language == item.language,
+            LocalizationItem.state == ItemState.STALE,
+            col(LocalizationItem.id) != item.id,
+        )
+        .order_by(col(LocalizationItem.id).desc())
+        .limit(1)
+    ).first()
+
+
+def source_before(session: Session, item: LocalizationItem) -> dict[str, str] | None:
+    """The source a stale item was translated from, as its change to stale recorded it."""
+    row = session.exec(
+        select(AuditEvent.detail)
+        .where(
+            AuditEvent.entity == "localization_item",
+            AuditEvent.entity_id == str(item.id),
+            AuditEvent.action == ItemState.STALE.value,
+        )
+        .order_by(col(AuditEvent.id).desc())
+        .limit(1)
+    ).first()
+    source = row.get("source") if row else None
+    return dict(source) if isinstance(source, dict) else None
 
 
 def of_listing(
@@ -295,21 +416,18 @@ def claim(
     until: datetime,
     now: datetime,
     take_from: str | None = None,
+    states: Sequence[ItemState] | None = None,
 ) -> bool:
     """Hold an item for `holder` until `until` (a reviewer, or a publisher at work); False
     when someone else holds it and their claim has not run out (`take_from` names a holder
-    known to be gone, whose claim may be taken over)."""
+    known to be gone, whose claim may be taken over), or it is no longer in `states`."""
     holders = [holder] + ([take_from] if take_from else [])
+    held = [col(LocalizationItem.id) == item_id, free(holders, now)]
+    if states is not None:
+        held.append(col(LocalizationItem.state).in_([s.value for s in states]))
     result = session.execute(
         update(LocalizationItem)
-        .where(
-            col(LocalizationItem.id) == item_id,
-            or_(
-                col(LocalizationItem.claimed_by).is_(None),
-                col(LocalizationItem.claimed_by).in_(holders),
-                col(LocalizationItem.claimed_until) <= now,
-            ),
-        )
+        .where(*held)
         .values(claimed_by=holder, claimed_until=until)
         .execution_options(synchronize_session=False)
     )

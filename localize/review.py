@@ -6,19 +6,24 @@ is taken); others are shown other items until it is decided, released or the lea
 out. A decision is conditional on the version the reviewer saw: a second decision on an
 item already decided fails, naming who decided it and when. Edits are checked again at
 once; an approved human edit goes into the translation memory as a human entry.
+
+A reviewer decides translated items and blocked ones (approved, then stopped by publish
+preflight: edited and approved again). A rejected item goes back to `localize run`, which
+translates it again without the machine translations the reviewer rejected, or a reviewer
+approves it with their own text. A refused approval writes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import difflib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, or_
-from sqlmodel import Session, col, func, select
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
 from config.errors import AppError, BadInput, ExitCode
 from config.runtime import Clock, utcnow
@@ -35,6 +40,7 @@ from store.models import (
     LocalizationItem,
     Quality,
     ReviewDecision,
+    TranslationMemory,
 )
 
 CLAIM = timedelta(minutes=15)
@@ -60,6 +66,12 @@ class AlreadyDecided(AppError):
         super().__init__(
             f"item {item_id} was already {state}{who}{when}; nothing was changed"
             + (" (its source changed: review the new version)" if state == "stale" else "")
+            + (
+                "; `localize run` translates it again, or approve it with your own text "
+                "(--set FIELD=TEXT)"
+                if state == "rejected"
+                else ""
+            )
         )
 
 
@@ -83,6 +95,22 @@ class Entry:
     listing: Listing
     position: int = 0  # 1-based, among the items waiting in its language
     waiting: int = 0
+    source_before: dict[str, str] | None = None  # the source it replaced, when it changed
+
+    def source_diff(self) -> dict[str, list[str]]:
+        """What changed in each field's source (a line diff), when the source changed."""
+        if self.source_before is None:
+            return {}
+        diffs = {}
+        for name in FIELDS:
+            before = self.source_before.get(name) or ""
+            after = getattr(self.listing, name) or ""
+            if before != after:
+                lines = difflib.unified_diff(
+                    before.splitlines(), after.splitlines(), "before", "now", n=1, lineterm=""
+                )
+                diffs[name] = list(lines)[2:]  # the file names say nothing here
+        return diffs
 
     def as_dict(self) -> dict[str, Any]:
         """For --json: every field side by side, findings, images, the claim."""
@@ -112,6 +140,8 @@ class Entry:
             "claimed_by": item.claimed_by,
             "claimed_until": item.claimed_until,
             "error": item.error,
+            "source_before": self.source_before,
+            "source_diff": self.source_diff(),
         }
 
 
@@ -127,6 +157,7 @@ class Outcome:
     decision: str
     remembered: int = 0  # human translations added to the memory
     rerendered: int = 0  # images drawn again for an edited caption
+    forgotten: int = 0  # rejected machine translations taken out of the memory
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -137,20 +168,11 @@ class Outcome:
             extra.append(f"{self.remembered} segment(s) added to the memory")
         if self.rerendered:
             extra.append(f"{self.rerendered} image(s) drawn again")
+        if self.forgotten:
+            extra.append(f"{self.forgotten} machine translation(s) taken out of the memory")
         return f"item {item.id}: {self.decision} ({item.state}, version {item.version})" + (
             f"; {', '.join(extra)}" if extra else ""
         )
-
-
-def _free(reviewer: str | None, now: datetime) -> Any:
-    """Items nobody else holds: unclaimed, claimed by `reviewer`, or a lease run out."""
-    conditions = [
-        col(LocalizationItem.claimed_by).is_(None),
-        col(LocalizationItem.claimed_until) <= now,
-    ]
-    if reviewer:
-        conditions.append(col(LocalizationItem.claimed_by) == reviewer)
-    return or_(*conditions)
 
 
 def queue(
@@ -166,25 +188,16 @@ def queue(
     """Items in these states (default: waiting for review), oldest first, with their
     place in their language's queue; items another reviewer holds are left out when a
     reviewer is named."""
-    now = now or utcnow()
     with read_scope(store) as session:
-        query = (
-            select(LocalizationItem, Listing)
-            .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
-            .where(
-                col(LocalizationItem.state).in_([s.value for s in (states or lifecycle.TO_REVIEW)])
-            )
-            .order_by(col(LocalizationItem.id))
+        rows = lifecycle.with_listings(
+            session,
+            shop_id=shop_id or None,
+            states=states or lifecycle.TO_REVIEW,
+            language=language or None,
+            free_for=reviewer or None,
+            now=now or utcnow(),
+            limit=limit,
         )
-        if shop_id:
-            query = query.where(LocalizationItem.shop_id == shop_id)
-        if language:
-            query = query.where(LocalizationItem.language == language)
-        if reviewer:
-            query = query.where(_free(reviewer, now))
-        if limit:
-            query = query.limit(limit)
-        rows = session.exec(query).all()
     entries = [Entry(item, listing) for item, listing in rows]
     counts: dict[str, int] = {}
     for e in entries:
@@ -208,6 +221,26 @@ def entry(store: Engine, item_id: int) -> Entry:
     return Entry(*row)
 
 
+def detail(store: Engine, item_id: int) -> Entry:
+    """One item with its listing and, when its source changed, the source it replaced."""
+    found = entry(store, item_id)
+    return with_source_change(store, found)
+
+
+def with_source_change(
+    store: Engine, found: Entry, previous: LocalizationItem | None = None
+) -> Entry:
+    """`found` with the source its listing had before it changed: recorded when this item
+    (or the one it replaces, `previous`) went stale."""
+    stale = found.item if found.item.state == ItemState.STALE else previous
+    if stale is None and found.item.state != ItemState.STALE:
+        stale = superseded(store, found)
+    if stale is not None:
+        with read_scope(store) as session:
+            found.source_before = lifecycle.source_before(session, stale)
+    return found
+
+
 def claim(
     store: Engine,
     item_id: int,
@@ -227,6 +260,29 @@ def claim(
     return found
 
 
+def renew(
+    store: Engine,
+    item_id: int,
+    *,
+    reviewer: str,
+    lease: timedelta = CLAIM,
+    clock: Clock = utcnow,
+) -> datetime | None:
+    """Hold an item `reviewer` has open for another lease from now (read now); None when it
+    was decided meanwhile, or another reviewer took it after the claim ran out."""
+    now = clock()
+    with session_scope(store) as session:
+        held = lifecycle.claim(
+            session,
+            item_id,
+            holder=reviewer,
+            until=now + lease,
+            now=now,
+            states=lifecycle.TO_DECIDE,
+        )
+    return now + lease if held else None
+
+
 def claim_next(
     store: Engine,
     *,
@@ -237,8 +293,9 @@ def claim_next(
     lease: timedelta = CLAIM,
     clock: Clock = utcnow,
 ) -> Entry | None:
-    """The next translated item nobody else holds, claimed for `reviewer`; None when the
-    queue is empty (items in `skip` were passed over this session)."""
+    """The next item to decide (translated, or blocked by preflight) nobody else holds,
+    claimed for `reviewer`; None when the queue is empty (items in `skip` were passed over
+    this session)."""
     while True:
         now = clock()
         candidates = [
@@ -247,7 +304,7 @@ def claim_next(
                 store,
                 shop_id=shop_id,
                 language=language,
-                states=[ItemState.TRANSLATED],
+                states=lifecycle.TO_DECIDE,
                 reviewer=reviewer,
                 now=now,
                 limit=len(skip) + 20,
@@ -266,40 +323,15 @@ def claim_next(
 
 
 def place(store: Engine, item: LocalizationItem, *, shop_id: str | None = None) -> tuple[int, int]:
-    """Where an item stands among those waiting in its language (of `shop_id`): (n, N)."""
-    # Counted, not listed: claim_next reads only the head of the queue.
-    waiting = (
-        select(func.count())
-        .select_from(LocalizationItem)
-        .where(
-            LocalizationItem.state == ItemState.TRANSLATED,  # what claim_next serves
-            LocalizationItem.language == item.language,
-        )
-    )
-    if shop_id:
-        waiting = waiting.where(LocalizationItem.shop_id == shop_id)
+    """Where an item stands among those a reviewer is handed in its language: (n, N)."""
     with read_scope(store) as session:
-        total = session.exec(waiting).one()
-        ahead = session.exec(waiting.where(col(LocalizationItem.id) <= item.id)).one()
-    return ahead, total
+        return lifecycle.place(session, item, states=lifecycle.TO_DECIDE, shop_id=shop_id)
 
 
 def superseded(store: Engine, current: Entry) -> LocalizationItem | None:
-    """The item this one replaces: the same listing and language before its source changed
-    (stale), newest first; None for a first translation."""
-    item = current.item
+    """The item this one replaces (gone stale when the source changed), or None."""
     with read_scope(store) as session:
-        return session.exec(
-            select(LocalizationItem)
-            .where(
-                LocalizationItem.listing_id == item.listing_id,
-                LocalizationItem.language == item.language,
-                LocalizationItem.state == ItemState.STALE,
-                col(LocalizationItem.id) != item.id,
-            )
-            .order_by(col(LocalizationItem.id).desc())
-            .limit(1)
-        ).first()
+        return lifecycle.superseded(session, current.item)
 
 
 def release(store: Engine, item_id: int, *, reviewer: str) -> None:
@@ -340,31 +372,26 @@ def _limits(settings: Settings | None, shop_id: str) -> checks.Limits:
     return checks.Limits.of(market)
 
 
-def edit(
-    store: Engine,
-    settings: Settings | None,
-    item_id: int,
+def _edited(
+    session: Session,
+    current: Entry,
     edits: Mapping[str, str],
-    *,
+    findings: list[dict[str, Any]],
     reviewer: str,
-    version: int | None = None,
-) -> Entry:
-    """Change the translation of some fields (checked again at once); the item stays in
-    review, a new version."""
-    current = _decidable(store, item_id, version)
-    findings = recheck(store, settings, current, edits)
-    with session_scope(store) as session:
-        lifecycle.change(
-            session,
-            current.item,
-            ItemState.TRANSLATED,
-            actor=reviewer,
-            reason="edited",
-            findings=findings,
-            **edits,
-        )
-        _decision(session, current.item, reviewer, Decision.EDIT, "")
-    return current
+) -> None:
+    """The edit as a change (a blocked item's reasons are cleared: preflight judges the new
+    text) and its decision, in the caller's transaction."""
+    lifecycle.change(
+        session,
+        current.item,
+        ItemState.TRANSLATED,
+        actor=reviewer,
+        reason="edited",
+        findings=findings,
+        error=None,
+        **edits,
+    )
+    _decision(session, current.item, reviewer, Decision.EDIT, "")
 
 
 def approve(
@@ -379,19 +406,61 @@ def approve(
     images_root: Path | None = None,
 ) -> Outcome:
     """Approve an item (after `edits`, checked again); error-level findings block it unless
-    `override` gives the reason. An edited caption has its images drawn again first."""
-    current = _decidable(store, item_id, version)
+    `override` gives the reason. Nothing is written when the approval is refused; the edit
+    and the approval are one transaction, except that an edited caption is stored first so
+    that its images can be drawn again before the approval."""
+    current = _decidable(store, item_id, version, editing=bool(edits))
+    edits = {k: v for k, v in (edits or {}).items() if v != (getattr(current.item, k) or "")}
+    if not edits and current.item.state == ItemState.REJECTED:
+        _decidable(store, item_id, version)  # rejected, and no text of one's own: decided
+    findings = recheck(store, settings, current, edits) if edits else list(current.item.findings)
+    errors = lifecycle.open_errors(findings)
+    if errors and not (override and override.strip()):
+        raise lifecycle.ApprovalBlocked(item_id, errors)
+    if lifecycle.unoverridable(errors):
+        raise lifecycle.CannotOverride(item_id, lifecycle.unoverridable(errors))
+    redraw = "caption" in edits and bool(current.listing.images)
+    if redraw and (settings is None or images_root is None):
+        raise BadInput(
+            f"item {item_id}: a new caption means its images are drawn again, which needs the "
+            "shop's configuration (--config shops.toml); nothing was changed"
+        )
+    if redraw:
+        assert settings is not None
+        settings.shop(current.item.shop_id)  # a shop the file does not know: before writing
     outcome = Outcome(current.item, Decision.APPROVE)
-    if edits:
-        current = edit(store, settings, item_id, edits, reviewer=reviewer, version=version)
-        if "caption" in edits and images_root is not None and settings is not None:
-            outcome.rerendered = _rerender(store, settings, current, images_root, outcome)
-            current = entry(store, item_id)
-    overriding = bool(override and lifecycle.open_errors(current.item.findings))
+    if redraw:
+        assert settings is not None and images_root is not None
+        with session_scope(store) as session:
+            _edited(session, current, edits, findings, reviewer)
+        outcome.rerendered = _rerender(store, settings, current, images_root, outcome)
+        current = entry(store, item_id)
+        if outcome.notes or current.item.state != ItemState.TRANSLATED:
+            outcome.item, outcome.decision = current.item, Decision.EDIT
+            outcome.notes.append(
+                f"item {item_id}: the edit is saved (version {current.item.version}) but its "
+                "images could not be drawn again, so it is not approved"
+            )
+            return outcome
+        edits_written: Mapping[str, str] = {}
+    else:
+        edits_written = edits
+    overriding = bool(override and errors)
     decided = Decision.OVERRIDE if overriding else Decision.APPROVE
-    with _deciding(
-        store, current, ItemState.APPROVED, reviewer, decided, override or "", override
-    ) as session:
+    with session_scope(store) as session:
+        if edits_written:
+            _edited(session, current, edits_written, findings, reviewer)
+        lifecycle.change(
+            session,
+            current.item,
+            ItemState.APPROVED,
+            actor=reviewer,
+            override=override if overriding else None,
+            error=None,
+            claimed_by=None,
+            claimed_until=None,
+        )
+        _decision(session, current.item, reviewer, decided, override or "")
         if edits:
             outcome.remembered = _remember(session, current, edits)
     outcome.item, outcome.decision = current.item, decided
@@ -401,20 +470,36 @@ def approve(
 def reject(
     store: Engine, item_id: int, *, reviewer: str, reason: str, version: int | None = None
 ) -> Outcome:
-    """Reject an item, for a reason (it goes back to be translated again)."""
+    """Reject an item, for a reason: `localize run` translates it again, without the
+    machine translations the reviewer rejected (they leave the memory); or a reviewer
+    edits and approves it."""
     if not reason.strip():
         raise BadInput("a rejection needs a reason (--reason)")
     current = _decidable(store, item_id, version)
-    with _deciding(store, current, ItemState.REJECTED, reviewer, Decision.REJECT, reason):
-        pass
-    return Outcome(current.item, Decision.REJECT)
+    outcome = Outcome(current.item, Decision.REJECT)
+    with session_scope(store) as session:
+        lifecycle.change(
+            session,
+            current.item,
+            ItemState.REJECTED,
+            actor=reviewer,
+            reason=reason,
+            claimed_by=None,
+            claimed_until=None,
+        )
+        _decision(session, current.item, reviewer, Decision.REJECT, reason)
+        outcome.forgotten = _forget(session, current)
+    return outcome
 
 
-def _decidable(store: Engine, item_id: int, version: int | None) -> Entry:
-    """The item as it stands, if it still waits for a decision (at `version`, if given)."""
+def _decidable(store: Engine, item_id: int, version: int | None, *, editing: bool = False) -> Entry:
+    """The item as it stands, if a reviewer may decide it now (at `version`, if given): it
+    waits for review (translated, or blocked by preflight), or it was rejected and the
+    reviewer brings their own text."""
     current = entry(store, item_id)
     item = current.item
-    decided = item.state != ItemState.TRANSLATED
+    open_to = set(lifecycle.TO_DECIDE) | ({ItemState.REJECTED} if editing else set())
+    decided = item.state not in open_to
     if decided or (version is not None and version != item.version):
         with read_scope(store) as session:
             now = lifecycle.snapshot(session, item_id)
@@ -422,33 +507,6 @@ def _decidable(store: Engine, item_id: int, version: int | None) -> Entry:
             raise AlreadyDecided(item_id, item.state, now and now.actor, now and now.at)
         raise lifecycle.ItemChanged(item_id, version or item.version, now)
     return current
-
-
-@contextmanager
-def _deciding(
-    store: Engine,
-    current: Entry,
-    to: ItemState,
-    reviewer: str,
-    decision: str,
-    reason: str,
-    override: str | None = None,
-) -> Iterator[Session]:
-    """A decision's transaction: the item changed (the reviewer's claim ended) and the
-    decision recorded; the caller may add to it before it commits."""
-    with session_scope(store) as session:
-        lifecycle.change(
-            session,
-            current.item,
-            to,
-            actor=reviewer,
-            reason="" if to is ItemState.APPROVED else reason,
-            override=override,
-            claimed_by=None,
-            claimed_until=None,
-        )
-        _decision(session, current.item, reviewer, decision, reason)
-        yield session
 
 
 def _decision(
@@ -466,18 +524,26 @@ def _decision(
     )
 
 
-def _remember(session: Session, current: Entry, edits: Mapping[str, str]) -> int:
-    """Approved human edits into the memory, segment by segment where they line up."""
-    item, listing = current.item, current.listing
+def _pairs(listing: Listing, texts: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(source segment, its translation) for each field, where the segments line up."""
     pairs: list[tuple[str, str]] = []
-    for name, text in edits.items():
-        source = getattr(listing, name)
+    for name, text in texts.items():
+        source = getattr(listing, name) or ""
         if name == "description":
             before, after = html.split(source).texts(), html.split(text).texts()
-            if len(before) == len(after):  # otherwise the reviewer restructured it
+            if len(before) == len(after):  # otherwise the text was restructured
                 pairs += list(zip(before, after, strict=True))
         elif source.strip() and text.strip():
             pairs.append((source, text))
+    return pairs
+
+
+def _remember(session: Session, current: Entry, edits: Mapping[str, str]) -> int:
+    """Approved human edits into the memory, segment by segment where they line up; not
+    the fields whose errors were overridden (the memory would hand them out as good)."""
+    item, listing = current.item, current.listing
+    waved = {checks.field_of(f) for f in item.findings if f.get("overridden_by")}
+    pairs = _pairs(listing, {k: v for k, v in edits.items() if k not in waved})
     for source, target in pairs:
         memory.remember(
             session,
@@ -490,6 +556,30 @@ def _remember(session: Session, current: Entry, edits: Mapping[str, str]) -> int
             origin="review",
         )
     return len(pairs)
+
+
+def _forget(session: Session, current: Entry) -> int:
+    """Take the machine translations a reviewer rejected out of the memory (the shop's and
+    the shared one), so that translating the item again does not bring them straight
+    back; human entries stay. How many went."""
+    item, listing = current.item, current.listing
+    gone = 0
+    texts = {name: getattr(item, name) or "" for name in FIELDS}
+    for source, target in _pairs(listing, texts):
+        rows = session.exec(
+            select(TranslationMemory).where(
+                col(TranslationMemory.scope).in_([item.shop_id, ""]),
+                TranslationMemory.source_lang == SOURCE_LANGUAGE,
+                TranslationMemory.target_lang == item.language,
+                TranslationMemory.source_key == memory.source_key(source),
+                TranslationMemory.quality == Quality.MACHINE,
+            )
+        ).all()
+        for row in rows:
+            if memory.normalise(row.target_text) == memory.normalise(target):
+                session.delete(row)
+                gone += 1
+    return gone
 
 
 def _rerender(

@@ -211,21 +211,33 @@ def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
         env.err(f"{run.waiting} item(s) wait for review: localize review --shop {shop}")
 
 
-def review_list(env: Environment, entries: Sequence[Entry], as_json: bool) -> None:
-    """The queue: one line per item."""
+def review_list(
+    env: Environment, entries: Sequence[Entry], as_json: bool, states: Sequence[str] = ()
+) -> None:
+    """The queue: a header, then one line per item."""
+    from localize.lifecycle import open_errors  # loaded already: the queue was just read
+
     if as_json:
         env.json([e.as_dict() for e in entries])
         return
     if not entries:
-        env.out("nothing waits for review")
+        wanted = " or ".join(states)
+        env.out(f"no item is {wanted}" if states else "nothing waits for review")
+        return
+    env.out(
+        f"{'id':>6}  {'shop':<16} {'product':<20} {'lang':<6} {'state':<10} {'ver':<5} "
+        f"{'title':<40} notes"
+    )
     for e in entries:
         item = e.item
-        errors = len([f for f in item.findings if f.get("severity") == "error"])
-        flags = f"  {errors} error(s)" if errors else ""
-        held = f"  open with {item.claimed_by}" if item.claimed_by else ""
+        errors = len(open_errors(item.findings))
+        notes = [f"{errors} error(s)"] if errors else []
+        notes += [f"open with {item.claimed_by}"] if item.claimed_by else []
+        title = " ".join((item.title or e.listing.title or "").split())
+        title = title if len(title) <= 40 else title[:39] + "…"
         env.out(
             f"{item.id:>6}  {item.shop_id:<16} {e.listing.product_id:<20} {item.language:<6} "
-            f"{item.state:<10} v{item.version}{flags}{held}"
+            f"{item.state:<10} v{item.version:<4} {title:<40} {'  '.join(notes)}".rstrip()
         )
         if item.state == "blocked" and item.error:
             env.out(f"        blocked: {item.error}")
@@ -257,6 +269,12 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
             env.out(f"  {n}. {image['original']}")
             if image["captioned"]:
                 env.out(f"     captioned: {image['captioned']}")
+    if d["source_diff"]:
+        env.out("\n[source changed]")
+        for name, lines in d["source_diff"].items():
+            env.out(f"  {name}:")
+            for line in lines:
+                env.out(f"    {line}")
     if d["error"]:
         env.out(f"\n[error]\n  {d['error']}")
 

@@ -18,12 +18,21 @@ from textual.app import App
 from textual.binding import Binding
 
 from config.errors import AppError
+from config.runtime import Clock, utcnow
 from config.settings import Settings
 from localize import lifecycle, review
 from localize.review_ui.opened import Opened, open_item
-from localize.review_ui.screens import EmptyScreen, ItemScreen
+from localize.review_ui.screens import ConfirmScreen, EmptyScreen, ItemScreen
 
 T = TypeVar("T")
+
+
+def unsaved(edits: Mapping[str, str], doing: str) -> str:
+    """The question before edits are thrown away."""
+    return (
+        f"Your edit of {', '.join(sorted(edits))} is not approved yet and will be lost. "
+        f"{doing.capitalize()} anyway? (y / n)"
+    )
 
 
 class ReviewApp(App[None]):
@@ -46,6 +55,7 @@ class ReviewApp(App[None]):
         language: str | None = None,
         images_root: Path | None = None,
         lease: timedelta = review.CLAIM,
+        clock: Clock = utcnow,
     ) -> None:
         super().__init__()
         self.store = store
@@ -55,13 +65,40 @@ class ReviewApp(App[None]):
         self.language = language
         self.images_root = images_root
         self.lease = lease
+        self.clock = clock  # read when a claim is taken or renewed, never before
         self.skipped: list[int] = []
         self.current: Opened | None = None  # the item on screen, claimed by this reviewer
         self.busy = False
 
     def on_mount(self) -> None:
-        """Open the first item."""
+        """Open the first item; renew its claim while it stays open (three times a lease)."""
+        self.renewal = self.set_interval(self.lease.total_seconds() / 3, self.renew_claim)
         self.run_job(self._next, self.show)
+
+    def renew_claim(self) -> None:
+        """Hold the item on screen for another lease, from the clock as it reads now (the
+        timer calls this; not while a decision on the item is under way)."""
+        if self.current is None or self.busy:
+            return
+        self._renew(self.current.entry.item.id)
+
+    @work(thread=True, group="renew", exclusive=True)
+    def _renew(self, item_id: int) -> None:
+        try:
+            until = review.renew(
+                self.store, item_id, reviewer=self.reviewer, lease=self.lease, clock=self.clock
+            )
+        except AppError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error", timeout=10)
+            return
+        if until is None:
+            self.call_from_thread(
+                self.notify,
+                f"item {item_id} is no longer yours: it was decided, or another reviewer took "
+                "it after your claim ran out; a decision will say who",
+                severity="warning",
+                timeout=10,
+            )
 
     # -- jobs: a store call in a worker, its result handled on the UI thread --------------
 
@@ -113,6 +150,7 @@ class ReviewApp(App[None]):
             language=self.language,
             skip=self.skipped,
             lease=self.lease,
+            clock=self.clock,
         )
         return None if found is None else open_item(self.store, found)
 
@@ -196,7 +234,19 @@ class ReviewApp(App[None]):
     # -- keys everywhere ---------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        """Give the item back and leave."""
+        """Give the item back and leave (asked first when edits would be lost)."""
+        screen = self.screen
+        if isinstance(screen, ItemScreen) and screen.edits:
+
+            def chosen(leave: bool | None) -> None:
+                if leave:
+                    self._leave()
+
+            self.push_screen(ConfirmScreen(unsaved(screen.edits, "quit")), chosen)
+            return
+        self._leave()
+
+    def _leave(self) -> None:
         self.busy = False  # quitting wins over a job still running; its claim is released
         self.run_job(self._release, lambda _: self.exit())
 

@@ -68,4 +68,7 @@ def open_item(store: Engine, entry: review.Entry) -> Opened:
             picture.captioned_image, problem = load_picture(pair["captioned"])
             picture.problems += [problem] if problem else []
         pictures.append(picture)
-    return Opened(entry, review.superseded(store, entry), pictures)
+    previous = review.superseded(store, entry)
+    if previous is not None or entry.item.state == "stale":  # else nothing changed: no query
+        entry = review.with_source_change(store, entry, previous)
+    return Opened(entry, previous, pictures)

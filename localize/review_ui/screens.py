@@ -68,7 +68,11 @@ def recheck_later(
             app.call_from_thread(app.notify, exc.message, severity="error")
             return
         if not get_current_worker().is_cancelled:
-            app.call_from_thread(then, found)
+            app.call_from_thread(deliver, found)
+
+    def deliver(found: list[dict[str, Any]]) -> None:
+        if screen in app.screen_stack:  # an editor saved or cancelled meanwhile is gone
+            then(found)
 
     screen.run_worker(job, thread=True, exclusive=True, group="recheck")
 
@@ -100,6 +104,7 @@ class ItemScreen(Screen[None]):
         yield Static(id="position")
         with VerticalScroll(id="body"):
             yield Static(id="stale")
+            yield Static(id="blocked")
             for name in FIELDS:
                 with Horizontal(classes="field"):
                     source = Static(id=f"{name}-source")
@@ -132,6 +137,16 @@ class ItemScreen(Screen[None]):
         stale.display = opened.previous is not None
         if opened.previous is not None:
             stale.update(self._what_changed())
+        blocked = self.query_one("#blocked", Static)
+        blocked.display = item.state == "blocked"
+        if blocked.display:
+            blocked.update(
+                Text.assemble(
+                    ("Approved, then blocked by publish preflight: ", "bold"),
+                    item.error or "(no reason recorded)",
+                    "\nEdit the text (e) and approve (a); publishing checks it again.",
+                )
+            )
         for name in FIELDS:
             self.query_one(f"#{name}-source", Static).update(Text(getattr(listing, name) or ""))
             self.query_one(f"#{name}-translation").border_title = f"{name} · {item.language}"
@@ -156,6 +171,14 @@ class ItemScreen(Screen[None]):
             if before != (getattr(item, name) or ""):
                 text.append(f"\n{name}: ", style="bold")
                 text.append(before)
+        diffs = self.opened.entry.source_diff()
+        if diffs:
+            text.append("\nWhat changed in the source:", style="bold")
+        for name, lines in diffs.items():
+            text.append(f"\n{name}:", style="bold")
+            for line in lines:
+                style = {"-": "red", "+": "green"}.get(line[:1], "dim")
+                text.append(f"\n  {line}", style=style)
         return text
 
     def refresh_text(self) -> None:
@@ -194,6 +217,11 @@ class ItemScreen(Screen[None]):
         if not self._blocking():
             self.say("nothing to override: no open errors; press a to approve")
             return
+        refused = lifecycle.unoverridable(self._blocking())
+        if refused:
+            item_id = self.opened.entry.item.id
+            self.say(lifecycle.CannotOverride(item_id, refused).message, error=True)
+            return
 
         def chosen(reason: str | None) -> None:
             if reason:
@@ -229,11 +257,23 @@ class ItemScreen(Screen[None]):
         self.findings = findings
         self.refresh_text()
         errors = len(self._blocking())
-        self.say(f"edited: {errors} error(s) still block approval" if errors else "edited: press a")
+        said = f"edited: {errors} error(s) still block approval" if errors else "edited: press a"
+        if "caption" in self.edits and self.opened.pictures:
+            said += "; the images are drawn again with the new caption when you approve"
+        self.say(said)
 
     def action_skip(self) -> None:
-        """Give the item back; the next one."""
-        self.review_app.skip()
+        """Give the item back; the next one (asked first when edits would be lost)."""
+        if not self.edits:
+            self.review_app.skip()
+            return
+        from localize.review_ui.app import unsaved
+
+        def chosen(leave: bool | None) -> None:
+            if leave:
+                self.review_app.skip()
+
+        self.app.push_screen(ConfirmScreen(unsaved(self.edits, "skip")), chosen)
 
 
 def _pictures(pictures: Iterable[Picture]) -> Iterable[Widget]:
@@ -318,6 +358,30 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
     def action_cancel(self) -> None:
         """Leave the text as it was."""
         self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes-or-no question (edits about to be thrown away)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n", "answer(False)", "No"),
+        Binding("escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        """The question."""
+        with Vertical(id="confirm"):
+            yield Label(self.question, id="confirm-question")
+        yield Footer()
+
+    def action_answer(self, yes: bool) -> None:
+        """The answer."""
+        self.dismiss(yes)
 
 
 class ReasonScreen(ModalScreen[str | None]):

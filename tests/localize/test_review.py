@@ -237,3 +237,193 @@ def test_two_processes_approving_the_same_500_items_decide_each_once(db_url: str
         states = set(s.exec(select(LocalizationItem.state)).all())
     assert len(per_item) == 500 and {n for _, n in per_item} == {1}
     assert states == {"approved"}
+
+
+def memory_rows(db_url: str, language: str) -> list[tuple[str, str, str]]:
+    """(source, target, quality) of every memory entry into `language`."""
+    with read_scope(open_store(db_url)) as s:
+        rows = s.exec(
+            select(TranslationMemory).where(TranslationMemory.target_lang == language)
+        ).all()
+    return [(m.source_text, m.target_text, m.quality) for m in rows]
+
+
+def test_a_rejected_item_is_translated_again_without_the_rejected_memory(queued) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    first = listed(run)[0]  # p1 in ms
+    title = first["fields"]["title"]
+    assert (title["source"], title["translation"], "machine") in memory_rows(db_url, "ms")
+    rejected = run("review", "reject", str(first["id"]), "--reviewer", "ploy", "--reason", "tone")
+    assert rejected.code == 0 and "taken out of the memory" in rejected.out, rejected.out
+    kept = memory_rows(db_url, "ms")
+    assert not [m for m in kept if m[0] == title["source"]]  # the rejected title is gone
+    again = run("review", "approve", str(first["id"]), "--reviewer", "nok")
+    assert again.code == 1 and "already rejected by ploy" in again.err
+    assert "localize run` translates it again" in again.err and "--set" in again.err
+    rerun = run("run", "--shop", "acme-my", "--json")
+    assert rerun.code == 0, rerun.err
+    assert json.loads(rerun.out)["translated"] == 1  # only the rejected item
+    with read_scope(open_store(db_url)) as s:
+        redone = s.get(LocalizationItem, first["id"])
+    assert redone.state == ItemState.TRANSLATED and redone.version > first["version"] + 1
+    assert redone.origins["title"] == "libre"  # asked of the engine, not the memory
+    assert run("review", "approve", str(first["id"]), "--reviewer", "nok").code == 0
+
+
+def test_a_rejected_item_can_be_edited_and_approved(queued) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    item_id = str(listed(run)[1]["id"])  # p1 in en
+    assert run("review", "reject", item_id, "--reviewer", "ploy", "--reason", "tone").code == 0
+    title = "ACME stainless steel vacuum flask 500ml for the outdoors"
+    done = run("review", "approve", item_id, "--reviewer", "nok", "--set", f"title={title}")
+    assert done.code == 0 and "approve (approved" in done.out, done.err
+    with read_scope(open_store(db_url)) as s:
+        item = s.get(LocalizationItem, int(item_id))
+        made = s.exec(select(ReviewDecision).where(ReviewDecision.item_id == int(item_id))).all()
+    assert (item.state, item.title) == ("approved", title)
+    assert [(d.reviewer, d.decision) for d in made] == [
+        ("ploy", "reject"),
+        ("nok", "edit"),
+        ("nok", "approve"),
+    ]
+
+
+def test_a_blocked_item_is_edited_clean_and_approved(queued) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    short = [r for r in listed(run) if r["product_id"] == "p2"][0]  # no images, short title
+    item_id = str(short["id"])
+    ok = run("review", "approve", item_id, "--reviewer", "ploy", "--override", "brand")
+    assert ok.code == 0, ok.err
+    assert run("publish", "--shop", "acme-my").code == 1  # preflight: title length, no image
+    blocked = [r for r in listed(run) if r["id"] == short["id"]][0]
+    assert blocked["state"] == "blocked" and "title: 3 characters" in blocked["error"]
+    listing = run("review", "list").out
+    assert f"blocked: {blocked['error']}" in listing
+    store = open_store(db_url)
+    served = review.claim_next(store, reviewer="nok", language="ms", skip=[listed(run)[0]["id"]])
+    assert served and served.item.id == short["id"] and served.item.state == "blocked"
+    title = "Tajuk yang cukup panjang untuk pasaran"
+    fixed = run("review", "approve", item_id, "--reviewer", "nok", "--set", f"title={title}")
+    assert fixed.code == 0 and "approve (approved" in fixed.out, fixed.err
+    with read_scope(store) as s:
+        item = s.get(LocalizationItem, short["id"])
+    assert (item.state, item.title, item.error, item.claimed_by) == ("approved", title, None, None)
+    history = json.loads(run("review", "history", item_id, "--json").out)
+    assert [(h["from"], h["to"]) for h in history][:2] == [
+        ("translated", "approved"),
+        ("blocked", "translated"),
+    ]
+
+
+def test_chinese_left_in_a_title_cannot_be_overridden(queued) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    first = listed(run)[0]
+    title = "Botol termos ACME 保温杯 500ml untuk sukan luar"
+    args = ("review", "approve", str(first["id"]), "--reviewer", "ploy", "--set", f"title={title}")
+    refused = run(*args, "--override", "the brand name")
+    assert refused.code == 1 and "chinese_left" in refused.err, refused.err
+    assert "cannot be overridden" in refused.err and "nothing was changed" in refused.err
+    plain = run(*args)
+    assert plain.code == 1 and "error(s): chinese_left" in plain.err
+    with read_scope(open_store(db_url)) as s:
+        item = s.get(LocalizationItem, first["id"])
+        made = s.exec(select(ReviewDecision)).all()
+    assert (item.state, item.version, item.title) == (
+        "translated",
+        first["version"],
+        first["fields"]["title"]["translation"],
+    )
+    assert made == []  # a refused approval records no edit either
+
+
+def test_a_caption_edit_without_the_shops_file_is_refused(queued, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    first = listed(run)[0]
+    image = Path(first["images"][1]["captioned"])
+    before = image.read_bytes()
+    refused = cli(
+        "localize",
+        "review",
+        "approve",
+        str(first["id"]),
+        "--reviewer",
+        "ploy",
+        "--set",
+        "caption=Percuma pos",
+        "--config",
+        str(tmp_path / "absent.toml"),
+        "--db",
+        db_url,
+    )
+    assert (
+        refused.code == 2
+        and "drawn again" in refused.err
+        and "nothing was changed" in (refused.err)
+    )
+    assert image.read_bytes() == before
+    shown = listed(run)[0]
+    assert (shown["state"], shown["version"]) == ("translated", first["version"])
+    ready = run("publish", "--shop", "acme-my", "--dry-run")
+    assert f"ready: item {first['id']}" not in ready.out  # not approved: nothing to publish
+
+
+def test_a_changed_source_is_shown_as_a_diff(queued, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    first = listed(run)[0]
+    assert run("review", "list", "--state", "stale").out.strip() == "no item is stale"
+    assert run("review", "approve", str(first["id"]), "--reviewer", "nok").code == 0
+    listings = tmp_path / "listings.csv"
+    listings.write_text(listings.read_text().replace("户外运动", "户外运动 新款"), encoding="utf-8")
+    assert run("listings", "import", str(listings), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    old_title = first["fields"]["title"]["source"]
+    stale = json.loads(run("review", "show", str(first["id"]), "--json").out)
+    assert stale["state"] == "stale" and stale["source_before"]["title"] == old_title
+    assert stale["source_diff"]["title"] == [
+        "@@ -1 +1 @@",
+        f"-{old_title}",
+        f"+{old_title} 新款",
+    ]
+    assert "description" not in stale["source_diff"]  # unchanged fields are left out
+    text = run("review", "show", str(first["id"])).out
+    assert "[source changed]" in text and f"    +{old_title} 新款" in text
+    new = [r for r in listed(run) if r["state"] == "translated" and r["sku"] == "SKU-1"]
+    again = json.loads(run("review", "show", str(new[0]["id"]), "--json").out)
+    assert again["source_diff"]["title"][1:] == [f"-{old_title}", f"+{old_title} 新款"]
+    p2 = [r for r in listed(run) if r["product_id"] == "p2"][0]
+    fresh = json.loads(run("review", "show", str(p2["id"]), "--json").out)
+    assert (fresh["source_before"], fresh["source_diff"]) == (None, {})
+
+
+def test_the_list_has_a_header_titles_and_counts_open_errors_only(queued) -> None:  # type: ignore[no-untyped-def]
+    run, _ = queued
+    short = [r for r in listed(run) if r["product_id"] == "p2"]
+    lines = run("review", "list").out.splitlines()
+    assert lines[0].split()[:6] == ["id", "shop", "product", "lang", "state", "ver"]
+    assert "title" in lines[0]
+    mine = [line for line in lines if line.split()[0] == str(short[0]["id"])]
+    assert short[0]["fields"]["title"]["translation"] in mine[0] and "error(s)" in mine[0]
+    ok = run("review", "approve", str(short[0]["id"]), "--reviewer", "ploy", "--override", "b")
+    assert ok.code == 0
+    lines = run("review", "list", "--state", "approved").out.splitlines()
+    mine = [line for line in lines if line.split()[0] == str(short[0]["id"])]
+    assert mine and "error(s)" not in mine[0]  # overridden: nothing stands open
+
+
+def test_an_edit_whose_errors_were_overridden_is_not_remembered(queued) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    short = [r for r in listed(run) if r["product_id"] == "p2"]
+    done = run(
+        "review",
+        "approve",
+        str(short[0]["id"]),
+        "--reviewer",
+        "ploy",
+        "--set",
+        "title=Cawan",  # still too short: an error, overridden
+        "--override",
+        "the brand's own name",
+    )
+    assert done.code == 0 and "override (approved" in done.out, done.err
+    assert "added to the memory" not in done.out
+    assert [m for m in memory_rows(db_url, "ms") if m[2] == "human"] == []

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from config.settings import load
+from localize import review
 from localize.review_ui import ReviewApp
-from localize.review_ui.screens import EditScreen, EmptyScreen, ItemScreen
+from localize.review_ui.screens import ConfirmScreen, EditScreen, EmptyScreen, ItemScreen
 from store.db import open_store, read_scope
 from store.models import ItemState, LocalizationItem, ReviewDecision, TranslationMemory
 from tests.localize.test_review import listed, queued  # noqa: F401  (fixtures)
@@ -291,6 +293,106 @@ def test_a_changed_source_shows_what_was_approved_before(queued, tmp_path: Path)
         stale = text_of(pilot, "#stale")
         assert f"after item {first['id']} was reviewed" in stale
         assert first["fields"]["title"]["translation"] in stale
+        assert "What changed in the source:" in stale
+        assert f"-{first['fields']['title']['source']}\n" in stale
+        assert f"+{first['fields']['title']['source']} 新款" in stale
         await press(pilot, "q")
 
     drive(app, script)
+
+
+def test_unsaved_edits_are_asked_about_before_skip_or_quit(queued) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]
+    version = listed(run)[0]["version"]
+    app = ReviewApp(open_store(db_url), None, reviewer="ploy", language="ms")
+
+    async def script(pilot: Pilot[None]) -> None:
+        assert shown(pilot).id == ids[0]
+        await press(pilot, "e")
+        editor = pilot.app.screen
+        assert isinstance(editor, EditScreen)
+        editor.query_one("#edit-title", Input).value = "Botol termos ACME 保温杯 500ml untuk sukan"
+        editor.query_one("#edit-caption", Input).value = "Percuma pos"
+        await press(pilot, "ctrl+s")
+        assert "drawn again with the new caption when you approve" in text_of(pilot, "#status")
+        await press(pilot, "o")  # Chinese left in the title: preflight would block it anyway
+        assert "cannot be overridden" in text_of(pilot, "#status")
+        await press(pilot, "s")
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        assert "title" in text_of(pilot, "#confirm-question")
+        await press(pilot, "n")  # kept: the same item, the edits still there
+        assert shown(pilot).id == ids[0] and pilot.app.screen.edits  # type: ignore[attr-defined]
+        await press(pilot, "q")
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await press(pilot, "escape")
+        assert shown(pilot).id == ids[0]
+        await press(pilot, "q", "y")
+
+    drive(app, script)
+    stored = item(db_url, ids[0])
+    assert (stored.state, stored.claimed_by, stored.version) == ("translated", None, version)
+    assert decisions(db_url) == []
+
+
+def test_the_claim_is_renewed_while_the_item_stays_open(queued) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]
+    t0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    now = [t0]
+    store = open_store(db_url)
+    app = ReviewApp(store, None, reviewer="ploy", language="en", clock=lambda: now[0])
+
+    async def script(pilot: Pilot[None]) -> None:
+        assert shown(pilot).id == ids[1]
+        assert item(db_url, ids[1]).claimed_until == t0 + timedelta(minutes=15)
+        assert app.renewal._interval == 300  # a third of the lease
+        now[0] = t0 + timedelta(minutes=14)
+        app.renew_claim()  # what the timer calls: the clock is read now
+        await settle(pilot)
+        assert item(db_url, ids[1]).claimed_until == t0 + timedelta(minutes=29)
+        with pytest.raises(review.ClaimedByOther, match="open with ploy"):
+            review.claim(store, ids[1], reviewer="nok", clock=lambda: t0 + timedelta(minutes=20))
+        run("review", "approve", str(ids[1]), "--reviewer", "nok")  # a script decides it
+        app.renew_claim()
+        await settle(pilot)
+        assert item(db_url, ids[1]).claimed_by is None  # a decided item is not held again
+        await press(pilot, "q")
+
+    drive(app, script)
+    notices = [n.message for n in app._notifications]
+    assert any(f"item {ids[1]} is no longer yours" in m for m in notices), notices
+
+
+def test_a_blocked_item_is_served_with_its_reasons_and_fixed(queued, home: Path, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    run, db_url = queued
+    short = [r for r in listed(run) if r["product_id"] == "p2" and r["language"] == "ms"][0]
+    assert (
+        run("review", "approve", str(short["id"]), "--reviewer", "nok", "--override", "b").code == 0
+    )
+    assert run("publish", "--shop", "acme-my").code == 1
+    assert item(db_url, short["id"]).state == "blocked"
+    settings = load(tmp_path / "shops.toml")
+    app = ReviewApp(open_store(db_url), settings, reviewer="ploy", language="ms")
+    title = "Tajuk yang cukup panjang untuk pasaran"
+
+    async def script(pilot: Pilot[None]) -> None:
+        assert not pilot.app.screen.query_one("#blocked").display  # p1: translated
+        await press(pilot, "s")
+        assert shown(pilot).id == short["id"]
+        reasons = text_of(pilot, "#blocked")
+        assert "blocked by publish preflight" in reasons and "title: 3 characters" in reasons
+        await press(pilot, "e")
+        pilot.app.screen.query_one("#edit-title", Input).value = title
+        await press(pilot, "ctrl+s")
+        await press(pilot, "a")
+        assert isinstance(pilot.app.screen, EmptyScreen)
+        await press(pilot, "q")
+
+    drive(app, script)
+    fixed = item(db_url, short["id"])
+    assert (fixed.state, fixed.title, fixed.error) == ("approved", title, None)
+    assert decisions(db_url)[-2:] == [
+        (short["id"], "ploy", "edit", ""),
+        (short["id"], "ploy", "approve", ""),
+    ]
