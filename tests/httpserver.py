@@ -149,7 +149,13 @@ class RawServer:
     port: int
     accepted: int = 0
     open: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def all_closed(self, within: float = 1.0) -> bool:
+        """Whether every connection it took has been closed by the client (waiting up to
+        `within` seconds for the server's side to see the close)."""
+        with self.changed:
+            return self.changed.wait_for(lambda: self.open == 0, within)
 
 
 @contextmanager
@@ -185,14 +191,15 @@ def raw_serve(pause: float | None) -> Iterator[RawServer]:
                     sent += 1
 
     def count(conn: socket.socket) -> None:
-        with server.lock:
+        with server.changed:
             server.accepted += 1
             server.open += 1
         try:
             talk(conn)
         finally:
-            with server.lock:
+            with server.changed:
                 server.open -= 1
+                server.changed.notify_all()
 
     def accept() -> None:
         while not stop.is_set():
