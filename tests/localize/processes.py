@@ -38,17 +38,20 @@ def localize(
     return done, time.monotonic() - started
 
 
-def overhead(tmp_path: Path, *args: str) -> float:
-    """Seconds the same `localize ARGS` takes on a fresh store of its own against an engine
-    that answers at once: start-up, imports and migrations, which a loaded machine
-    stretches and which no request deadline covers."""
+def overhead(tmp_path: Path, *args: str, setup: tuple[tuple[str, ...], ...] = ()) -> float:
+    """Seconds the same `localize ARGS` takes on a fresh store of its own (after the
+    `setup` commands, not timed) against an engine that answers at once: start-up, imports
+    and migrations, which a loaded machine stretches and which no request deadline covers."""
     from tests.httpserver import serve
     from tests.localize.libre import libre
 
     home = tmp_path / "baseline"
     home.mkdir()
     with serve({"/translate": libre()}) as srv:
-        done, took = localize(home, shops_toml(home, srv.url, timeout=5, retries=0), *args)
+        config = shops_toml(home, srv.url, timeout=5, retries=0)
+        for before in setup:
+            assert localize(home, config, *before)[0].returncode == 0
+        done, took = localize(home, config, *args)
     assert done.returncode == 0, done.stderr
     return took
 
