@@ -159,10 +159,11 @@ class RawServer:
 
 
 @contextmanager
-def raw_serve(pause: float | None) -> Iterator[RawServer]:
-    """Accept on 127.0.0.1 and, when `pause` is a number, drip a status line and headers
-    that never end, one byte every `pause` seconds; with None, accept and send nothing.
-    What the client sends is read and dropped; a connection ends when the client closes."""
+def raw_serve(pause: float | None, start: bytes = b"") -> Iterator[RawServer]:
+    """Accept on 127.0.0.1, send `start` at once, and then, when `pause` is a number, drip
+    a status line and headers that never end, one byte every `pause` seconds; with None,
+    send nothing more. What the client sends is read and dropped; a connection ends when
+    the client closes."""
     import socket
 
     stop = threading.Event()
@@ -175,6 +176,8 @@ def raw_serve(pause: float | None) -> Iterator[RawServer]:
         conn.settimeout(pause if pause is not None else 0.05)
         sent = 0
         with conn:
+            if start:
+                conn.sendall(start)
             while not stop.is_set():
                 try:
                     if not conn.recv(65536):
@@ -185,7 +188,9 @@ def raw_serve(pause: float | None) -> Iterator[RawServer]:
                     return
                 if pause is not None:
                     try:
-                        conn.sendall(HEAD[sent % len(HEAD) : sent % len(HEAD) + 1])
+                        # `start` is taken for HEAD's first bytes: the drip goes on from there
+                        at = (sent + len(start)) % len(HEAD)
+                        conn.sendall(HEAD[at : at + 1])
                     except OSError:
                         return
                     sent += 1
