@@ -24,6 +24,7 @@ from __future__ import annotations
 import heapq
 import ipaddress
 import itertools
+import os
 import socket
 import sys
 import threading
@@ -78,6 +79,11 @@ class _Watchdog:
     """One daemon thread that shuts watched sockets down at their deadlines."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start afresh (in a forked child, where the parent's thread and lock state are
+        not to be trusted and its sockets are not ours to cut)."""
         self._cond = threading.Condition()
         self._heap: list[tuple[float, int, _Watch]] = []
         self._order = itertools.count()
@@ -126,6 +132,15 @@ class _Watchdog:
 
 WATCHDOG = _Watchdog()
 _lookups = threading.BoundedSemaphore(MAX_LOOKUPS)
+
+
+def _after_fork() -> None:
+    global _lookups
+    WATCHDOG.reset()
+    _lookups = threading.BoundedSemaphore(MAX_LOOKUPS)
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def call_within(deadline: Deadline, call: Callable[..., T], *args: Any) -> T:
