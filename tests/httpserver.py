@@ -132,3 +132,95 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+HEAD = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+    + b"".join(b"X-Pad-%d: %s\r\n" % (n, b"x" * 60) for n in range(100))
+    + b"\r\n"
+)
+
+
+@dataclass
+class RawServer:
+    """A raw-socket server: its base URL, how many connections it took, how many are open."""
+
+    url: str
+    port: int
+    accepted: int = 0
+    open: int = 0
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def all_closed(self, within: float = 1.0) -> bool:
+        """Whether every connection it took has been closed by the client (waiting up to
+        `within` seconds for the server's side to see the close)."""
+        with self.changed:
+            return self.changed.wait_for(lambda: self.open == 0, within)
+
+
+@contextmanager
+def raw_serve(pause: float | None, start: bytes = b"") -> Iterator[RawServer]:
+    """Accept on 127.0.0.1, send `start` at once, and then, when `pause` is a number, drip
+    a status line and headers that never end, one byte every `pause` seconds; with None,
+    send nothing more. What the client sends is read and dropped; a connection ends when
+    the client closes."""
+    import socket
+
+    stop = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    port = listener.getsockname()[1]
+    server = RawServer(url=f"http://127.0.0.1:{port}", port=port)
+
+    def talk(conn: socket.socket) -> None:
+        conn.settimeout(pause if pause is not None else 0.05)
+        sent = 0
+        with conn:
+            if start:
+                conn.sendall(start)
+            while not stop.is_set():
+                try:
+                    if not conn.recv(65536):
+                        return  # the client closed its end
+                except TimeoutError:
+                    pass
+                except OSError:
+                    return
+                if pause is not None:
+                    try:
+                        # `start` is taken for HEAD's first bytes: the drip goes on from there
+                        at = (sent + len(start)) % len(HEAD)
+                        conn.sendall(HEAD[at : at + 1])
+                    except OSError:
+                        return
+                    sent += 1
+
+    def count(conn: socket.socket) -> None:
+        with server.changed:
+            server.accepted += 1
+            server.open += 1
+        try:
+            talk(conn)
+        finally:
+            with server.changed:
+                server.open -= 1
+                server.changed.notify_all()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=count, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()

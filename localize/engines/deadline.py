@@ -6,17 +6,18 @@ holds it for as long as it likes. Waiting on the thread elsewhere only abandons 
 blocked in the socket, is joined at interpreter exit, and piles up in the daemon.
 
 So within `bounded(...)` (in the thread that makes the call) every request made through
-`requests` gets a connect and read timeout no longer than what is left of the deadline, its
-body is read with `config.http.read_within` (each read waits only for what is left), and it
-is cut at `max_bytes`. The request ends itself: `requests.Timeout` past the deadline. The
-hook is installed once on `requests.Session.send` and does nothing for threads outside a
+`requests` goes through `config.http`'s deadline adapter: the name lookup, connecting,
+sending, and waiting for the status line and headers all end at the deadline (a watchdog
+shuts the socket down there), the body is read with `config.http.read_within` (each read
+waits only for what is left), and it is cut at `max_bytes`. The request ends itself:
+`requests.Timeout` past the deadline, in the calling thread, which is then free. The hook
+is installed once on `requests.Session.send` and does nothing for threads outside a
 `bounded` block, so every other user of `requests` is untouched.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -31,8 +32,10 @@ def bounded(seconds: float, max_bytes: int) -> Iterator[None]:
     """Every HTTP request this thread makes inside the block ends within `seconds` from
     now (requests.Timeout) and reads at most `max_bytes` (requests.RequestException)."""
     _install()
+    from config.http import Deadline
+
     previous = getattr(_local, "limit", None)
-    _local.limit = (time.monotonic() + seconds, max_bytes)
+    _local.limit = (Deadline(seconds), max_bytes)
     try:
         yield
     finally:
@@ -59,28 +62,49 @@ def _install() -> None:
 
 
 def _send_within(
-    original: Any, session: Any, request: Any, kwargs: dict[str, Any], deadline: float, cap: int
+    original: Any, session: Any, request: Any, kwargs: dict[str, Any], deadline: Any, cap: int
 ) -> Any:
     import requests
 
-    from config.http import Late, TooLarge, read_within
+    from config.http import Late, TooLarge, adapter, read_within
 
-    left = deadline - time.monotonic()
+    left = deadline.left()
     if left <= 0:
         raise requests.Timeout("the deadline passed before the request was sent")
     kwargs["timeout"] = (left, left)
     kwargs["stream"] = True
-    response = original(session, request, **kwargs)
+    # deep-translator's sessions live for one call: swapping their adapters for this send
+    # (a redirect comes back through here with the same deadline) touches nothing else.
+    saved = session.adapters
+    transport = adapter(deadline)
+    session.adapters = type(saved)(saved)
+    session.mount("http://", transport)
+    session.mount("https://", transport)
     try:
-        response._content = b"".join(read_within(response.raw, deadline, cap))
-    except Late:
-        response.close()
-        raise requests.Timeout("no whole answer before the deadline") from None
-    except TooLarge:
-        response.close()
-        raise requests.RequestException(f"answer larger than {cap} bytes") from None
-    except ConnectionError as exc:
-        response.close()
-        raise requests.ConnectionError(str(exc)) from None
-    response._content_consumed = True
-    return response
+        try:
+            response = original(session, request, **kwargs)
+        except requests.RequestException:
+            if deadline.cut or deadline.left() <= 0:
+                raise requests.Timeout("no answer before the deadline") from None
+            raise
+        finally:
+            session.adapters = saved
+        if response._content is False:  # not yet read (a redirect's last hop was)
+            try:
+                response._content = b"".join(read_within(response.raw, deadline.at, cap))
+                deadline.check()  # a socket cut at the deadline reads as the end
+            except Late:
+                response.close()
+                raise requests.Timeout("no whole answer before the deadline") from None
+            except TooLarge:
+                response.close()
+                raise requests.RequestException(f"answer larger than {cap} bytes") from None
+            except ConnectionError as exc:
+                response.close()
+                if deadline.cut:
+                    raise requests.Timeout("no whole answer before the deadline") from None
+                raise requests.ConnectionError(str(exc)) from None
+            response._content_consumed = True
+        return response
+    finally:
+        transport.close()

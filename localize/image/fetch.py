@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from config.http import Late, TooLarge, read_within
+from config.http import Deadline, Late, TooLarge, call_within, read_within
+from config.http import pool as guarded_pool
 from config.settings import ImageSettings
 from config.urls import redact
 from localize.image.inputs import ImageInputError
@@ -170,11 +171,15 @@ class ImageFetcher:
         from urllib3.exceptions import HTTPError
 
         deadline = self.clock() + self.seconds
+        # The sockets' own deadline (on the monotonic clock): lookups, connecting, the status
+        # line and headers end there too, however slowly a server sends them.
+        sockets = Deadline(self.seconds)
         current = url
         try:
             for hop in range(MAX_REDIRECTS + 1):
-                target = self._target(current, redirected=hop > 0)
-                with self._opened(target, deadline) as response:
+                target = self._target(current, sockets, redirected=hop > 0)
+                with self._opened(target, deadline, sockets) as response:
+                    sockets.check()  # headers cut short at the deadline are no answer
                     location = response.headers.get("Location")
                     if response.status in REDIRECTS and location:
                         current = urljoin(current, location)
@@ -183,6 +188,7 @@ class ImageFetcher:
                         raise ImageInputError(shown, f"download answered HTTP {response.status}")
                     for block in read_within(response, deadline, self.max_bytes, clock=self.clock):
                         _write(f, block, shown)
+                    sockets.check()  # a socket cut at the deadline reads as the end
                     return
         except _Refused as exc:
             raise ImageInputError(shown, f"refused: {exc}") from None
@@ -193,7 +199,7 @@ class ImageFetcher:
             raise ImageInputError(shown, UNREACHABLE) from None
         raise ImageInputError(shown, f"{UNREACHABLE}: more than {MAX_REDIRECTS} redirects")
 
-    def _target(self, url: str, *, redirected: bool) -> _Target:
+    def _target(self, url: str, sockets: Deadline, *, redirected: bool) -> _Target:
         """Where one hop goes, resolved once and checked; _Refused when it may not."""
         after = "a redirect leads to " if redirected else ""
         try:
@@ -209,7 +215,7 @@ class ImageFetcher:
             raise _Refused(f"{after}a URL without a host")
         port = port or SCHEMES[scheme]
         try:
-            addresses = self.resolve(host, port)
+            addresses = call_within(sockets, self.resolve, host, port)
         except (OSError, UnicodeError, ValueError):
             raise ConnectionError from None  # an unknown name reads like any other failure
         if not addresses:
@@ -239,7 +245,7 @@ class ImageFetcher:
         )
 
     @contextmanager
-    def _opened(self, target: _Target, deadline: float) -> Iterator[Any]:
+    def _opened(self, target: _Target, deadline: float, sockets: Deadline) -> Iterator[Any]:
         """The answer to a GET sent to the first checked address that takes it (never to a
         fresh lookup of the name), the connection closed afterwards."""
         import urllib3
@@ -252,7 +258,7 @@ class ImageFetcher:
             left = deadline - self.clock()
             if left <= 0:
                 raise Late
-            pool = _pool(target, address, left)
+            pool = _pool(target, address, left, sockets)
             try:
                 response = pool.urlopen(
                     "GET",
@@ -280,17 +286,18 @@ class ImageFetcher:
 _ALLOW_HINT = "allow it in the shop's [shops.images] allow_hosts or allow_networks if it is yours"
 
 
-def _pool(target: _Target, address: Address, left: float) -> Any:
-    """A one-connection pool to `address` that speaks to it as `target.host`."""
-    import urllib3
-
+def _pool(target: _Target, address: Address, left: float, sockets: Deadline) -> Any:
+    """A one-connection pool to `address` that speaks to it as `target.host`, its socket
+    held to the download's deadline."""
     if target.scheme == "http":
-        return urllib3.HTTPConnectionPool(str(address), target.port, maxsize=1, timeout=left)
+        return guarded_pool("http", str(address), target.port, sockets, maxsize=1, timeout=left)
     import certifi
 
-    return urllib3.HTTPSConnectionPool(
+    return guarded_pool(
+        "https",
         str(address),
         target.port,
+        sockets,
         maxsize=1,
         timeout=left,
         server_hostname=target.host,

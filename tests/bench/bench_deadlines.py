@@ -1,9 +1,11 @@
 """Never stuck (issue #9): figures measured in one run.
 
-1. `localize text` and `localize run` against an engine that accepts and never answers:
-   wall time to exit, against the goal tries x timeout + backoff + 2 s.
-2. 1,000 engine calls that time out, in one process (as the daemon makes them): threads
-   and RSS after 100, 500 and 1,000 calls (goal: bounded, not growing).
+1. `localize text` and `localize run` against an engine that accepts and never answers, and
+   one that drips its status line and headers a byte every 0.5 s: wall time to exit,
+   against the goal tries x timeout + backoff + 2 s.
+2. 1,000 engine calls that time out, in one process through one long-lived engine chain
+   (as the daemon keeps it), against both servers: threads and RSS after 100, 500 and
+   1,000 calls (goal: bounded, not growing).
 3. `cadence status` while a 60,000-unit TMX import runs: its latency against the same
    command on an idle store (goal: it answers, under 2 s).
 
@@ -22,7 +24,7 @@ import time
 from pathlib import Path
 
 from tests.bench.bench_daemon_memory import rss_mb
-from tests.httpserver import Reply, serve
+from tests.httpserver import Reply, raw_serve, serve
 
 LOCALIZE = [sys.executable, "-c", "from localize.cli import run; run()"]
 CADENCE = [sys.executable, "-c", "from cadence.cli import run; run()"]
@@ -30,8 +32,14 @@ TIMEOUT, RETRIES = 1.0, 2
 BACKOFF = sum(min(0.5 * 2**a, 8.0) for a in range(RETRIES))
 
 
-def silent_engine_commands(tmp: Path) -> None:
-    with serve({"/translate": lambda r: Reply(200, {}, delay=600)}) as srv:
+SERVERS = {
+    "silent": lambda: serve({"/translate": lambda r: Reply(200, {}, delay=600)}),
+    "dripping headers": lambda: raw_serve(0.5),
+}
+
+
+def silent_engine_commands(tmp: Path, kind: str) -> None:
+    with SERVERS[kind]() as srv:
         config = tmp / "shops.toml"
         config.write_text(
             '[[shops]]\nid = "acme-th"\nmarket = "TH"\n[shops.translation]\nengine = "libre"\n'
@@ -60,29 +68,33 @@ def silent_engine_commands(tmp: Path) -> None:
             done = subprocess.run([*LOCALIZE, *args, *common], env=env, capture_output=True)
             took = time.monotonic() - started
             print(
-                f"{name:<28} exit {done.returncode}, process gone after {took:5.2f} s; "
+                f"{kind:<16} {name:<26} exit {done.returncode}, process gone after {took:5.2f} s; "
                 f"goal {goal:.2f} s per call chain (ratio {took / goal:.2f})"
             )
 
 
-SILENT_SERVER = """
-import sys, time
-from tests.httpserver import Reply, serve
-with serve({"/translate": lambda r: Reply(200, {}, delay=2)}) as srv:
+SERVER = """
+import sys
+from tests.httpserver import Reply, raw_serve, serve
+if sys.argv[1] == "silent":
+    server = serve({"/translate": lambda r: Reply(200, {}, delay=2)})
+else:
+    server = raw_serve(0.5)
+with server as srv:
     print(srv.url, flush=True)
     sys.stdin.read()
 """
 
 
-def thousand_timeouts() -> None:
-    """The engine's side only: the silent server runs in a process of its own."""
+def thousand_timeouts(kind: str) -> None:
+    """The engine's side only: the server runs in a process of its own."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from localize.engines import ResilientEngine, build_engine
+    from localize.engines import EngineChain, ResilientEngine, build_engine
     from localize.errors import EngineError
 
     server = subprocess.Popen(
-        [sys.executable, "-c", SILENT_SERVER],
+        [sys.executable, "-c", SERVER, "silent" if kind == "silent" else "drip"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -91,32 +103,34 @@ def thousand_timeouts() -> None:
     url = server.stdout.readline().strip()
     figures = {0: (threading.active_count(), rss_mb(os.getpid()))}
     done = [0]
+    # One engine chain for the whole daemon's life, every call timing out.
+    engine = ResilientEngine(
+        build_engine("libre", url=url, api_key="k"),
+        timeout=0.05,
+        retries=0,
+        concurrency=8,
+        pause=lambda s: None,
+    )
+    chain = EngineChain([engine])
+
+    def one(_: int) -> None:
+        engine.down = None  # measure the calls themselves, not the skip
+        try:
+            chain.translate("杯", {"libre": "zh"}, {"libre": "th"})
+        except EngineError:
+            pass
+
     try:
         for mark in (100, 500, 1000):
-            # A run of the daemon: one engine, a batch of texts, every call timing out.
-            engine = ResilientEngine(
-                build_engine("libre", url=url, api_key="k"),
-                timeout=0.05,
-                retries=0,
-                concurrency=8,
-                pause=lambda s: None,
-            )
-
-            def one(_: int, engine: ResilientEngine = engine) -> None:
-                engine.down = None  # measure the calls themselves, not the skip
-                try:
-                    engine.translate("杯", "zh", "th")
-                except EngineError:
-                    pass
-
-            with ThreadPoolExecutor(8) as pool:
+            with ThreadPoolExecutor(8) as pool:  # a batch of texts, as one run sends them
                 list(pool.map(one, range(mark - done[0])))
-            engine.close()
             done[0] = mark
             figures[mark] = (threading.active_count(), rss_mb(os.getpid()))
     finally:
+        chain.close()
         server.kill()
         server.wait()
+    print(f"{kind}: {engine.calls} engine calls made through one chain")
     for mark, (threads, rss) in figures.items():
         print(f"after {mark:>4} timed-out calls: {threads:>3} threads, {rss:6.1f} MB RSS")
     growth = figures[1000][1] - figures[100][1]
@@ -171,9 +185,11 @@ def status_during_import(tmp: Path) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        silent_engine_commands(Path(tmp))
-    thousand_timeouts()
+    for kind in SERVERS:
+        with tempfile.TemporaryDirectory() as tmp:
+            silent_engine_commands(Path(tmp), kind)
+    for kind in SERVERS:
+        thousand_timeouts(kind)
     with tempfile.TemporaryDirectory() as tmp:
         status_during_import(Path(tmp))
 

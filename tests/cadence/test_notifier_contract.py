@@ -23,7 +23,7 @@ from cadence.notify import (
     WeComBotNotifier,
 )
 from tests.cadence.robots import dingtalk_robot, wecom_robot
-from tests.httpserver import Reply, Route, Server, serve
+from tests.httpserver import Reply, Route, Server, raw_serve, serve
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,21 @@ def test_a_dripping_service_is_cut_at_the_deadline(family: Family, service: Serv
     with pytest.raises(DeliveryError, match="no answer within 1.5 s"):
         notifier.send("T", "B", "warning")
     assert time.perf_counter() - started < 1.5 + 2
+
+
+@pytest.mark.parametrize("pause", [0.5, None], ids=["dripping-headers", "accepts-only"])
+def test_a_service_dripping_its_headers_is_cut_at_the_deadline(
+    family: Family, pause: float | None
+) -> None:
+    # Each byte of the status line comes well within any read timeout; the headers never end.
+    with raw_serve(pause) as srv:
+        notifier = family.build(srv, 1.0)  # type: ignore[arg-type]
+        started = time.perf_counter()
+        with pytest.raises(DeliveryError, match="no answer within 1 s"):
+            notifier.send("T", "B", "warning")
+        assert time.perf_counter() - started < 1 + 1
+        if family.build is not FAMILIES["apprise"].build:  # Apprise's send is abandoned
+            assert srv.all_closed()  # the request itself ended: no thread left on the socket
 
 
 def test_an_oversized_answer_is_refused(family: Family, service: Server) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from localize.image.fetch import UNREACHABLE, Address, ImageFetcher, refusal
 from localize.image.inputs import ImageInputError
-from tests.httpserver import Reply, Server, closed_port, serve
+from tests.httpserver import Reply, Server, closed_port, raw_serve, serve
 
 IMAGE = b"\xff\xd8" + b"jpeg" * 100
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
@@ -149,6 +149,40 @@ def test_a_slow_server_is_cut_at_the_whole_request_deadline(
     message = failure(fetcher, f"{cdn.url}{path}", tmp_path)
     assert time.perf_counter() - started < 3
     assert message == f"{cdn.url}{path}: {UNREACHABLE}"
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])  # https: the TLS handshake drips
+@pytest.mark.parametrize("pause", [0.5, None], ids=["dripping-headers", "accepts-only"])
+def test_a_server_dripping_its_headers_is_cut_at_the_deadline(
+    tmp_path: Path, pause: float | None, scheme: str
+) -> None:
+    with raw_serve(pause) as srv:
+        fetcher = ImageFetcher(allow_networks=LOOPBACK, seconds=1.0)
+        url = f"{scheme}://127.0.0.1:{srv.port}/a.jpg"
+        started = time.perf_counter()
+        message = failure(fetcher, url, tmp_path)
+        assert time.perf_counter() - started < 1 + 1
+        assert message == f"{url}: {UNREACHABLE}"
+        assert srv.all_closed()  # the request itself ended: no thread left on the socket
+
+
+def test_a_name_lookup_that_hangs_ends_at_the_deadline(tmp_path: Path) -> None:
+    import threading
+
+    released = threading.Event()
+
+    def hanging(host: str, port: int) -> list[Address]:
+        released.wait(30)  # a resolver that does not answer
+        return [ipaddress.ip_address("127.0.0.1")]
+
+    fetcher = ImageFetcher(allow_networks=LOOPBACK, seconds=0.5, resolve=hanging)
+    started = time.perf_counter()
+    try:
+        message = failure(fetcher, f"http://{SHOP_HOST}/a.jpg", tmp_path)
+        assert time.perf_counter() - started < 0.5 + 1
+        assert message == f"http://{SHOP_HOST}/a.jpg: {UNREACHABLE}"
+    finally:
+        released.set()
 
 
 def test_an_answer_over_the_cap_is_refused_before_it_is_read(cdn: Server, tmp_path: Path) -> None:

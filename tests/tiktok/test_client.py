@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.httpserver import Reply, Request, Route, serve
+from tests.httpserver import Reply, Request, Route, raw_serve, serve
 from tests.tiktok.partner import client, signed, success
 from tiktok import TikTokError, sign
 
@@ -164,6 +164,16 @@ def test_the_deadline_covers_the_whole_request_not_each_read() -> None:
         with pytest.raises(TikTokError, match=r"gave up after 1 tries: no answer within 0.5 s"):
             client(srv.url, timeout=0.5, retries=0).get(PATH, {})
         assert time.monotonic() - started < 1.5
+
+
+@pytest.mark.parametrize("pause", [0.5, None], ids=["dripping-headers", "accepts-only"])
+def test_the_deadline_covers_the_status_line_and_headers(pause: float | None) -> None:
+    with raw_serve(pause) as srv:
+        started = time.monotonic()
+        with pytest.raises(TikTokError, match=r"gave up after 1 tries: no answer within 1 s"):
+            client(srv.url, timeout=1, retries=0).get(PATH, {})
+        assert time.monotonic() - started < 1 + 1
+        assert srv.all_closed()  # the request itself ended: no thread left on the socket
 
 
 def test_an_answer_past_the_size_cap_is_refused() -> None:

@@ -1,0 +1,46 @@
+"""config.http's deadline against raw local servers: headers cut short are no answer, and a
+name lookup that hangs ends at the deadline without piling up threads."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from config.http import MAX_LOOKUPS, Deadline, Late, call_within, request
+from tests.httpserver import HEAD, raw_serve
+
+
+def test_headers_cut_short_at_the_deadline_are_no_answer() -> None:
+    # The status line and some headers arrive at once; the rest drips. Cut at the deadline,
+    # the socket reads as the end of the headers and of an empty body: that is no answer.
+    with raw_serve(0.5, start=HEAD[: HEAD.index(b"X-Pad-3")]) as srv:
+        started = time.monotonic()
+        with pytest.raises(Late):
+            request("GET", f"{srv.url}/x", timeout=1, max_bytes=1000)
+        assert time.monotonic() - started < 1 + 1
+        assert srv.all_closed()
+
+
+def lookups() -> int:
+    return sum(t.name == "http-lookup" for t in threading.enumerate())
+
+
+def test_a_hanging_lookup_ends_at_the_deadline_and_abandoned_ones_are_capped() -> None:
+    resolver = threading.Event()  # a resolver that answers only when the test says so
+    try:
+        started = time.monotonic()
+        with pytest.raises(Late):
+            call_within(Deadline(0.3), resolver.wait, 30)
+        assert time.monotonic() - started < 0.3 + 0.5
+        for _ in range(MAX_LOOKUPS - 1):
+            with pytest.raises(Late):
+                call_within(Deadline(0.01), resolver.wait, 30)
+        assert lookups() == MAX_LOOKUPS
+        with pytest.raises(Late):  # every slot taken: no thread more, Late at the deadline
+            call_within(Deadline(0.1), resolver.wait, 30)
+        assert lookups() == MAX_LOOKUPS
+    finally:
+        resolver.set()
+    assert call_within(Deadline(5), lambda: "resolved") == "resolved"  # the slots came back
