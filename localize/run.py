@@ -244,5 +244,5 @@ def run_shop(
         ),
     )
     with read_scope(store) as session:
-        waiting = lifecycle.count(session, shop_id=shop.id, states=[ItemState.TRANSLATED])
+        waiting = lifecycle.count(session, shop_id=shop.id, states=list(lifecycle.TO_DECIDE))
     return ShopRun(text, images, waiting)
