@@ -59,6 +59,8 @@ def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
 
 
 def _os_problem(exc: OSError) -> str:
+    if isinstance(exc, NotARegularFile):
+        return "it is a device, a pipe or a socket, not a file; give the name of a file"
     if exc.errno == errno.ENAMETOOLONG:
         return "the name is too long for this system"
     if isinstance(exc, PermissionError):
@@ -212,11 +214,23 @@ def _in_range(moment: datetime) -> datetime:
     return moment
 
 
+class NotARegularFile(OSError):
+    """A device, a pipe or a socket stands where a file is to be written."""
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `path` whole or not at all (a temporary file beside it, renamed into place),
-    with the permissions the umask gives any new file."""
+    with the permissions the umask gives any new file. Only a regular file is replaced:
+    renaming over a device (`memory export /dev/full`) would put a plain file there."""
     import secrets
+    import stat
 
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None  # missing, or its folder is not there: the open below says which
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise NotARegularFile(errno.EEXIST, "not a regular file", str(path))
     # Not mkstemp: its files are 0600, unreadable to a team sharing the folder. A fresh
     # name opened with 0666 gets whatever the umask allows, like any other new file.
     tmp = path.with_name(f".{path.name[:64]}.{secrets.token_hex(4)}.part")
@@ -241,6 +255,8 @@ def save_file(path: Path, data: bytes) -> None:
 
 
 def _write_problem(path: Path, exc: OSError) -> str:
+    if isinstance(exc, NotARegularFile):
+        return "it is a device, a pipe or a socket, not a file; give the name of a file"
     if exc.errno == errno.ENAMETOOLONG:
         return "the name is too long for this system"
     if isinstance(exc, IsADirectoryError) or os.path.isdir(path):

@@ -103,6 +103,7 @@ def corpus(f: dict[str, Path], tmp: Path) -> list[tuple[str, list[str], str]]:
             "etc/passwd",
         ),
         ("localize", ["memory", "export", str(f["folder"])], str(f["folder"])),
+        ("localize", ["memory", "export", str(f["fifo"])], str(f["fifo"])),
         ("localize", ["memory", "export", str(tmp / "nope" / "dir" / "x.tmx")], "x.tmx"),
         ("localize", ["memory", "export", str(tmp / ("n" * 300 + ".tmx"))], "n" * 40),
         ("cadence", ["status", "--as-of", "9999-12-31T23:59:59+14:00"], "9999"),

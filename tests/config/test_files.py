@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -189,3 +190,15 @@ def test_a_folder_that_takes_no_files_is_not_called_missing() -> None:
         save_file(Path("/proc/x.tmx"), b"data")
     assert "does not exist" not in raised.value.message
     assert "the folder /proc takes no new files" in raised.value.message
+
+
+def test_a_device_or_pipe_named_as_the_file_is_refused_and_left_as_it_was(
+    tmp_path: Path,
+) -> None:
+    pipe = tmp_path / "export.tmx"
+    os.mkfifo(pipe)
+    with pytest.raises(BadInput) as caught:
+        save_file(pipe, b"<tmx/>")  # renamed over it, the pipe would become a plain file
+    assert str(caught.value).startswith(f"{pipe}: cannot write it: it is a device, a pipe")
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["export.tmx"]  # no temporary file left
