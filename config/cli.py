@@ -73,7 +73,13 @@ JobsOption = Annotated[
 def invocation(ctx: typer.Context, config: Path | None, db: str | None) -> Invocation:
     """The command's Invocation, from the environment main() put on the context."""
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
-    return Invocation(env=env, config=config, db=db)
+    inv = Invocation(env=env, config=config, db=db)
+    if config is not None and not config.is_file():
+        # A file named with --config that is not there is a mistake even for a command
+        # that needs no shop: without this, `glossary add` wrote to the shared scope and
+        # `text` used the default engine, as if no file had been named.
+        inv.settings()  # the loader's own message: no such file, a folder, a device
+    return inv
 
 
 def command(app: typer.Typer, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

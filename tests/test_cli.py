@@ -113,3 +113,21 @@ def test_review_without_a_terminal_says_so_and_points_at_the_scriptable_commands
     assert list(home.iterdir()) == []  # no store was opened
     assert "`localize review` needs a terminal" in result.err
     assert "localize review list" in result.err
+
+
+def test_a_named_config_file_that_is_not_there_is_refused_even_where_no_shop_is_needed(
+    cli, home, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "shops-typo.toml"
+    for program, args in (
+        ("localize", ("glossary", "add", "ACME")),  # would have gone into the shared glossary
+        ("localize", ("memory", "export", str(tmp_path / "out.tmx"))),
+        ("cadence", ("status",)),
+    ):
+        result = cli(program, *args, "--config", str(missing))
+        assert result.code == ExitCode.BAD_INPUT, (args, result.err)
+        assert f"{missing}: no such configuration file" in result.err
+    assert not (tmp_path / "out.tmx").exists()
+    with_folder = cli("localize", "glossary", "add", "ACME", "--config", str(tmp_path))
+    assert with_folder.code == ExitCode.BAD_INPUT and "is a folder" in with_folder.err
+    assert cli("localize", "glossary", "list").out.strip() in ("", "no terms")
