@@ -428,6 +428,7 @@ def approve(
     if redraw:
         assert settings is not None
         settings.shop(current.item.shop_id)  # a shop the file does not know: before writing
+        _drawable_caption(settings, current.item, edits["caption"])
     outcome = Outcome(current.item, Decision.APPROVE)
     if redraw:
         assert settings is not None and images_root is not None
@@ -465,6 +466,19 @@ def approve(
             outcome.remembered = _remember(session, current, edits)
     outcome.item, outcome.decision = current.item, decided
     return outcome
+
+
+def _drawable_caption(settings: Settings, item: LocalizationItem, caption: str) -> None:
+    """Refuse, before anything is written, a caption the language's font cannot draw: saved,
+    it would fail every image and leave the item failed, the reviewer's edit lost to the
+    next `localize run`."""
+    from localize.image.fonts import FontError
+    from localize.image.render import validate_caption
+
+    try:
+        validate_caption(caption, settings.markets.script(item.language))
+    except FontError as exc:
+        raise BadInput(f"item {item.id}: caption: {exc.message}; nothing was changed") from None
 
 
 def reject(

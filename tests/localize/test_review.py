@@ -136,6 +136,19 @@ def test_an_edited_caption_redraws_its_images_before_approval(queued) -> None:  
         assert s.get(LocalizationItem, first["id"]).state == ItemState.APPROVED
 
 
+def test_a_caption_its_font_cannot_draw_is_refused_before_anything_is_written(queued) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    first = listed(run)[0]
+    args = ("review", "approve", str(first["id"]), "--reviewer", "ploy")
+    refused = run(*args, "--set", "caption=Percuma pos 🔥")
+    assert refused.code == 2, refused.out + refused.err
+    assert "FIRE" in refused.err and "nothing was changed" in refused.err
+    with read_scope(open_store(db_url)) as s:
+        item = s.get(LocalizationItem, first["id"])
+    assert (item.state, item.version) == (ItemState.TRANSLATED, first["version"])
+    assert "🔥" not in (item.caption or "")
+
+
 def test_reject_needs_a_reason_and_bad_options_are_clear(queued) -> None:  # type: ignore[no-untyped-def]
     run, _ = queued
     first = str(listed(run)[0]["id"])
