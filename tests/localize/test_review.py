@@ -365,10 +365,11 @@ def test_a_caption_edit_without_the_shops_file_is_refused(queued, cli, tmp_path:
         "ploy",
         "--set",
         "caption=Percuma pos",
-        "--config",
-        str(tmp_path / "absent.toml"),
         "--db",
         db_url,
+        # no shops file where the environment says it is (one named by --config that is
+        # not there is refused outright)
+        environ={"SHOPBOT_CONFIG": str(tmp_path / "absent.toml")},
     )
     assert (
         refused.code == 2
