@@ -109,6 +109,9 @@ class Columns:
     others: Literal["ignore", "refuse"] = "ignore"
     limits: Mapping[str, int] = field(default_factory=dict)  # characters; else DEFAULT_LIMIT
     multiline: frozenset[str] = frozenset()  # fields that may hold line breaks
+    # A CSV row with fewer fields than the header is cut short (an empty value still has
+    # its comma), unless the format says trailing columns may be left off.
+    short_rows: bool = False
 
     @property
     def known(self) -> tuple[str, ...]:
@@ -220,7 +223,7 @@ def read_table(
 def _csv_table(name: str, text: str, columns: Columns) -> Table:
     # No field may be refused by the csv module itself: over-long ones are reported per row.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    records = _csv_records(text)
+    records = _csv_records(text, _delimiter(text))
     fields = _csv_header(name, records, columns)
     table = Table(name, [], [])
     for start, end, cells in records:
@@ -233,9 +236,18 @@ def _csv_table(name: str, text: str, columns: Columns) -> Table:
     return table
 
 
-def _csv_records(text: str) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
+def _delimiter(text: str) -> str:
+    """The comma, unless the header holds none and is separated by semicolons (Excel's CSV
+    where the decimal mark is a comma) or tabs (Excel's "Unicode text")."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    if "," in header:
+        return ","
+    return max((";", "\t"), key=header.count) if (";" in header or "\t" in header) else ","
+
+
+def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
     """(first line, last line, fields or the quoting error) of each record."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     while True:
         start = reader.line_num + 1
         try:
@@ -296,6 +308,12 @@ def _csv_values(
         return (
             f"more fields than the header has columns ({len(cells)} fields, "
             f"{len(fields)} columns); a comma in a value needs the value in quotes"
+        )
+    left_off = [f for f in fields[len(cells) :] if f is not None]
+    if left_off and not columns.short_rows:
+        return (
+            f"fewer fields than the header has columns ({len(cells)} fields, {len(fields)} "
+            f"columns: no {', '.join(left_off)}); an empty value still needs its comma"
         )
     values = {f: cell for f, cell in zip(fields, cells, strict=False) if f is not None}
     for f, value in values.items():

@@ -19,7 +19,10 @@ from store.models import GlossaryTerm
 from store.queries import audit
 
 COLUMNS = Columns(
-    required=("term",), optional=("language", "target", "pattern"), limits={"language": 35}
+    required=("term",),
+    optional=("language", "target", "pattern"),
+    limits={"language": 35},
+    short_rows=True,  # `term[, language, target, pattern]`: a lone term is a whole row
 )
 
 

@@ -48,11 +48,21 @@ def test_rows_keep_their_physical_lines(tmp_path: Path) -> None:
         ('id,posted_at\n1,"a\n2,"b"\n', 2, "the quotes do not pair up"),
         ('id,posted_at,title\n1,"a\nb",c\n', 2, "posted_at runs over lines 2-3"),
         ("id,posted_at\n1,a,extra\n", 2, "more fields than the header has columns"),
+        ("id,posted_at,title\n1,a,b\n2,b\n", 3, "fewer fields than the header has columns"),
         ("id,posted_at\n1,a\x00b\n", 2, "posted_at contains a NUL character"),
         ("id,posted_at\n123456789,a\n", 2, "id is 9 characters; at most 8"),
         ("id,posted_at,title\n1,a," + "x" * 200_000 + "\n", 2, "title is 200,000 characters"),
     ],
-    ids=["unclosed-quote", "unpaired-quote", "swallowed-line", "extra", "nul", "long", "huge"],
+    ids=[
+        "unclosed-quote",
+        "unpaired-quote",
+        "swallowed-line",
+        "extra",
+        "short",
+        "nul",
+        "long",
+        "huge",
+    ],
 )
 def test_each_bad_csv_row_is_one_problem_on_its_line(
     tmp_path: Path, content: str, line: int, problem: str
@@ -189,3 +199,26 @@ def test_any_bytes_as_a_table_are_rows_or_problems_or_a_clean_refusal(
     path = tmp_path / "any.json"
     path.write_bytes(raw)
     read_any(path)
+
+
+def test_a_row_cut_short_is_refused_unless_the_format_lets_trailing_columns_go(
+    tmp_path: Path,
+) -> None:
+    content = "id,posted_at,title\n1,a\n"
+    strict, _ = table(tmp_path, "v.csv", content)
+    lenient_columns = Columns(("id",), ("posted_at", "title"), short_rows=True)
+    lenient, _ = table(tmp_path, "g.csv", content, lenient_columns)
+    assert strict.rows == []
+    assert "no title); an empty value still needs its comma" in str(strict.problems[0])
+    assert [dict(r.values) for r in lenient.rows] == [{"id": "1", "posted_at": "a"}]
+
+
+@pytest.mark.parametrize("separator", [";", "\t"], ids=["semicolons", "tabs"])
+def test_excels_semicolon_and_tab_separated_files_are_read(tmp_path: Path, separator: str) -> None:
+    rows = ["视频ID", "发布时间", "title"], ["1", "2026/11/26 21:00", "a, with a comma"]
+    content = "\n".join(separator.join(r) for r in rows) + "\n"
+    found, _ = table(tmp_path, "v.csv", content.encode("utf-16"))
+    assert found.problems == []
+    assert [dict(r.values) for r in found.rows] == [
+        {"id": "1", "posted_at": "2026/11/26 21:00", "title": "a, with a comma"}
+    ]
