@@ -113,7 +113,12 @@ def db_url(option: str | None, env: Environment) -> str:
         return option
     if env.environ.get("SHOPBOT_DB"):
         return env.environ["SHOPBOT_DB"]
-    return f"sqlite:///{data_dir(env) / 'shopbot.db'}"
+    folder = data_dir(env)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # ours to make, unlike a folder --db names
+    except OSError:
+        pass  # opening the store names the folder and what is wrong with it
+    return f"sqlite:///{folder / 'shopbot.db'}"
 
 
 @dataclass

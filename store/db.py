@@ -107,10 +107,17 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         kwargs["poolclass"] = StaticPool
         kwargs["connect_args"]["check_same_thread"] = False
     elif not database.startswith("file:"):  # a SQLite URI names its file itself
-        try:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(url, f"cannot create its folder: {exc.strerror}") from exc
+        # A folder is not made here: a typo in --db would quietly make one (and an empty
+        # store) anywhere. The data folder, the default's, is made by config.runtime.
+        path = Path(database).expanduser()
+        if path.is_dir():
+            raise StoreError(url, f"is a folder; name a file in it, such as {path / 'shopbot.db'}")
+        if not path.parent.is_dir():
+            raise StoreError(
+                url,
+                f"the folder {path.parent} does not exist; create it first, or leave --db out "
+                "to use the data folder",
+            )
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")

@@ -116,9 +116,15 @@ def test_a_plain_path_is_a_sqlite_file_and_memory_is_refused(tmp_path: Path) -> 
     from store.db import StoreError, normalise_url
 
     path = tmp_path / "data" / "shop.db"
+    with pytest.raises(StoreError, match=r"the folder .*data does not exist; create it first"):
+        open_store(str(path))  # a typo in --db must not make folders (and a store) anywhere
+    assert not path.parent.exists()
+    path.parent.mkdir()
     engine = open_store(str(path))
     assert path.exists() and engine.url.database == str(path)
     engine.dispose()
+    with pytest.raises(StoreError, match="is a folder; name a file in it"):
+        open_store(str(tmp_path))
     assert normalise_url("data/shop.db").startswith("sqlite:////")
     for url in ("sqlite://", "sqlite:///:memory:"):
         with pytest.raises(StoreError, match="in-memory database keeps nothing"):
