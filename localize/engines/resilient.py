@@ -32,11 +32,19 @@ _RETRYABLE_SERVER = {
 }
 
 
+class EmptyAnswer(ValueError):
+    """An engine answered nothing for a text with words in it: a failure, never a
+    translation (stored, it would be handed out from the memory for good)."""
+
+
 def classify(exc: BaseException) -> tuple[bool, str]:
     """(retry?, what happened) for whatever an engine raised."""
     import requests
     from deep_translator import exceptions as dx
 
+    if isinstance(exc, EmptyAnswer):
+        # The same text would get the same nothing: not worth another try.
+        return False, "answered an empty translation"
     if isinstance(exc, dx.TooManyRequests):
         return True, "rate limited (429)"
     if isinstance(exc, dx.ServerException):
@@ -98,7 +106,10 @@ class ResilientEngine:
     def _bounded(self, text: str, source: str, target: str) -> str:
         """One call whose every request ends by the timeout and reads at most MAX_ANSWER."""
         with bounded(self.timeout, MAX_ANSWER):
-            return self.translator.translate(text, source, target)
+            result = self.translator.translate(text, source, target)
+        if isinstance(result, str) and text.strip() and not result.strip():
+            raise EmptyAnswer(text)
+        return result
 
     def _one(self, text: str, source: str, target: str) -> str:
         import requests

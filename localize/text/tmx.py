@@ -157,6 +157,9 @@ def export_tmx(store: Engine, path: Path, *, scope: str) -> int:
             .where(TranslationMemory.scope == scope)
             .order_by(TranslationMemory.source_lang, TranslationMemory.source_key)
         ).all()
+    # An empty target for a source with text (an engine's empty answer stored by an older
+    # version) is no translation: another tool would take it for one.
+    rows = [r for r in rows if r.target_text.strip() or not r.source_text.strip()]
     root = ET.Element("tmx", version="1.4")
     ET.SubElement(
         root,
