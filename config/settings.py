@@ -80,6 +80,33 @@ class TranslationSettings(_Strict):
 
     check_env_names = field_validator("api_key_env", "secret_key_env")(_env_name)
 
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        # Engines speak HTTP: anything else only failed at the first text, as a bad answer.
+        if value is None:
+            return value
+        problem = engine_url_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+def engine_url_problem(url: str) -> str | None:
+    """Why a translation engine could not be reached at `url`, or None (the message never
+    quotes the URL, which may carry a key)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return _BAD_PORT
+    if parts.scheme.lower() not in ("http", "https"):
+        given = f"scheme {parts.scheme[:20]!r}" if parts.scheme else "no scheme"
+        return f"must be an http:// or https:// URL (the engine's server), not one with {given}"
+    if not parts.hostname:
+        return "the URL has no host (e.g. http://127.0.0.1:5000/)"
+    return None
+
 
 class PublishSettings(_Strict):
     """Where approved work goes: a folder of export files, or the shop through the API."""
