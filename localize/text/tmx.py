@@ -93,13 +93,24 @@ def import_tmx(
     as skipped: the memory is only ever asked in the catalog's languages, so such a pair
     could never be used, and the count says what was left."""
     from defusedxml import ElementTree as SafeET  # untrusted XML: no entity bombs, no DTDs
-    from defusedxml.common import DefusedXmlException
+    from defusedxml.common import DefusedXmlException, EntitiesForbidden
 
     catalog = catalog or load_markets()
     content = read_bytes(path)
     try:
         root = SafeET.fromstring(content)
-    except (ET.ParseError, DefusedXmlException) as exc:
+    except EntitiesForbidden:
+        raise BadInput(
+            f"{path}: refused: the file defines XML entities (an 'entity expansion' attack, "
+            "or a TMX this importer does not support); export it again without a DTD"
+        ) from None
+    except DefusedXmlException as exc:  # external references and the like: said plainly too
+        kind = type(exc).__name__
+        raise BadInput(
+            f"{path}: refused: the file refers to something outside itself ({kind}), which "
+            "a TMX file never needs; export it again without a DTD"
+        ) from None
+    except ET.ParseError as exc:
         raise BadInput(f"{path}: not a TMX file: {exc}") from None
     if root.tag != "tmx":
         raise BadInput(f"{path}: the root element is <{root.tag}>, not <tmx>")
