@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from config.errors import ExitCode
+from config.errors import BadInput, ExitCode
 from config.markets import MarketCatalog
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings, TranslationSettings
@@ -293,6 +293,11 @@ def translate_one(
 
         catalog, tsettings, limits = load_markets(), TranslationSettings(), checks.Limits()
     to, from_ = catalog.language_code(to, "--to"), catalog.language_code(from_, "--from")
+    if to == from_:  # an engine asked zh -> zh answers the text back, or garbage
+        raise BadInput(
+            f"the text is already in {catalog.languages[to].name} ({to}): --to is the "
+            "language it is written in (--from); nothing to translate"
+        )
     scope = shop.id if shop else ""
     chain = engine_chain(tsettings, secrets)
     try:

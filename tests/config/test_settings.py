@@ -454,3 +454,27 @@ def test_an_unknown_shop_language_lists_the_known_codes() -> None:
         "s.toml: shops[0].languages (line 4) [shop 'a']: entry 1: unknown language 'zh-TW'; "
         "known: zh-CN, en, th, vi, id, ms, fil, de, fr"
     )
+
+
+@pytest.mark.parametrize("given", ["zh", "zh-CN", "zh-Hans", "ZH_cn"])
+def test_a_shop_language_that_is_the_listings_own_is_refused(tmp_path: Path, given: str) -> None:
+    message = error_of(
+        tmp_path, f'[[shops]]\nid = "a"\nmarket = "TH"\nlanguages = ["th", "{given}"]\n'
+    )
+    assert f"shops[0].languages (line 4) [shop 'a']: entry 1 ({given!r}) is zh-CN, the " in message
+    assert "nothing to translate" in message
+
+
+def test_a_market_whose_languages_include_the_listings_own_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "m.toml").write_text(
+        '[languages.zh-CN]\nname = "Chinese"\nengines = { google = "zh-CN" }\n'
+        '[languages.en]\nname = "English"\nengines = { google = "en" }\n'
+        "[defaults]\nimages = { min_count = 1, max_count = 9, min_px = 300, max_px = 4000, "
+        'max_bytes = 5242880, formats = ["JPEG"], min_aspect = 0.75, max_aspect = 1.33 }\n'
+        '[markets.ZZ]\ntimezone = "Asia/Singapore"\nlanguages = ["en", "zh-CN"]\n',
+        encoding="utf-8",
+    )
+    text = 'markets = "m.toml"\n[[shops]]\nid = "a"\nmarket = "ZZ"\n'
+    assert "market ZZ's languages (in the markets file) include zh-CN" in error_of(tmp_path, text)
+    ok = 'markets = "m.toml"\n[[shops]]\nid = "a"\nmarket = "ZZ"\nlanguages = ["en"]\n'
+    assert load(write(tmp_path, ok)).shops[0].languages == ["en"]

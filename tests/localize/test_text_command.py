@@ -200,3 +200,11 @@ def test_an_empty_target_already_in_the_memory_is_passed_over(
     exported = tmp_path / "memory.tmx"
     assert run("memory", "export", str(exported), "--shop", "acme-th").code == 0
     assert "<seg />" not in exported.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("to", ["zh", "zh-CN", "zh-Hans"])
+def test_a_text_already_in_the_target_language_is_refused(run, engine_server, to: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("text", "不锈钢保温杯 500ml", "--to", to, "--shop", "acme-th")
+    assert result.code == 2
+    assert "the text is already in" in result.err and "(zh-CN)" in result.err
+    assert engine_server.requests == []
