@@ -14,7 +14,7 @@ from config.errors import BadInput, ExitCode
 from config.markets import MarketCatalog
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings, TranslationSettings
-from localize.engines import EngineChain, ResilientEngine, build_engine
+from localize.engines import URL_ENGINES, EngineChain, ResilientEngine, build_engine
 from localize.errors import EngineError, EngineFailed
 from localize.text import checks, html, memory, protect
 from store.db import read_scope, session_scope
@@ -81,6 +81,7 @@ def engine_chain(settings: TranslationSettings, secrets: Secrets) -> EngineChain
                 timeout=settings.timeout,
                 retries=settings.retries,
                 concurrency=settings.concurrency,
+                url=settings.url if name in URL_ENGINES else None,  # where to look
             )
         )
     return EngineChain(engines)

@@ -208,3 +208,50 @@ def test_a_text_already_in_the_target_language_is_refused(run, engine_server, to
     assert result.code == 2
     assert "the text is already in" in result.err and "(zh-CN)" in result.err
     assert engine_server.requests == []
+
+
+def test_an_engine_given_up_on_says_where_to_look(cli, tmp_path: Path, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.httpserver import closed_port
+
+    port = closed_port()
+    config = tmp_path / "shops.toml"
+    config.write_text(
+        '[[shops]]\nid = "s"\nmarket = "TH"\n[shops.translation]\nengine = "libre"\n'
+        f'url = "http://user:secret@127.0.0.1:{port}/libre/?api_key=k"\nretries = 1\n',
+        encoding="utf-8",
+    )
+    result = cli(
+        "localize",
+        "text",
+        "杯",
+        "--to",
+        "th",
+        "--shop",
+        "s",
+        "--config",
+        str(config),
+        "--db",
+        db_url,
+    )
+    assert result.code == 1
+    assert "translation engine libre: gave up after 2 tries: network error" in result.err
+    assert f"is the libre server at http://127.0.0.1:{port} ([shops.translation] url)" in (
+        result.err
+    )
+    assert "secret" not in result.err and "api_key" not in result.err
+
+
+def test_an_engine_without_a_server_of_the_shops_is_not_sent_to_the_url() -> None:
+    from config.runtime import Secrets
+    from config.settings import TranslationSettings
+    from localize.engines.resilient import gave_up
+    from localize.text.service import engine_chain
+
+    settings = TranslationSettings(engine="google", fallback="libre", url="http://h:5000/")
+    chain = engine_chain(settings, Secrets({}))
+    assert [(e.name, e.url) for e in chain.engines] == [("google", None), ("libre", settings.url)]
+    chain.close()
+    assert gave_up("google", 4, "rate limited (429)", None) == (
+        "gave up after 4 tries: rate limited (429) — can this machine reach google's own "
+        "service? (it is asked at its public address, not at a [shops.translation] url)"
+    )
