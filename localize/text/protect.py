@@ -95,9 +95,12 @@ def _can_match_empty(pattern: str) -> bool:
     """Whether the shortest match is empty: the stdlib parser's width, or (for syntax only
     `regex` knows, like \\p{Han}) whether it matches an empty text."""
     import re._parser as sre
+    import warnings
 
     try:
-        return sre.parse(pattern).getwidth()[0] == 0
+        with warnings.catch_warnings():  # its FutureWarnings are about `re`, not `regex`
+            warnings.simplefilter("ignore")
+            return sre.parse(pattern).getwidth()[0] == 0
     except Exception:  # noqa: BLE001 - its parser's errors are not all re.error
         pass
     try:
