@@ -39,6 +39,7 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _QUIET = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 _CLOCK = re.compile(r"^(\d{2}):(\d{2})$")
 ZH_DISPLAY_TIMEZONE = "Asia/Shanghai"  # a team working in Chinese reads Beijing time
+SOURCE_LANGUAGE = "zh-CN"  # the language listings are written in: never a target
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 # Alert URL schemes cadence/notify delivers itself, and the part each cannot do without
 # (`config` may not import `cadence`); any other scheme must be one Apprise understands.
@@ -79,6 +80,33 @@ class TranslationSettings(_Strict):
     fallback: EngineName | None = None
 
     check_env_names = field_validator("api_key_env", "secret_key_env")(_env_name)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        # Engines speak HTTP: anything else only failed at the first text, as a bad answer.
+        if value is None:
+            return value
+        problem = engine_url_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+def engine_url_problem(url: str) -> str | None:
+    """Why a translation engine could not be reached at `url`, or None (the message never
+    quotes the URL, which may carry a key)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return _BAD_PORT
+    if parts.scheme.lower() not in ("http", "https"):
+        given = f"scheme {parts.scheme[:20]!r}" if parts.scheme else "no scheme"
+        return f"must be an http:// or https:// URL (the engine's server), not one with {given}"
+    if not parts.hostname:
+        return "the URL has no host (e.g. http://127.0.0.1:5000/)"
+    return None
 
 
 class PublishSettings(_Strict):
@@ -299,6 +327,11 @@ class ShopSettings(_Strict):
                 code = catalog.language_code(given, f"entry {i}")
             except AppError as exc:
                 raise ValueError(exc.message) from None
+            if code == SOURCE_LANGUAGE:
+                raise ValueError(
+                    f"entry {i} ({given!r}) is {code}, the language listings are written in: "
+                    "there is nothing to translate; list the buyers' languages only"
+                )
             if code not in codes:
                 codes.append(code)
         return codes
@@ -317,6 +350,12 @@ class ShopSettings(_Strict):
     @model_validator(mode="after")
     def _market_facts(self, info: ValidationInfo) -> ShopSettings:
         catalog: MarketCatalog = info.context["markets"]
+        if self.languages is None and SOURCE_LANGUAGE in self.target_languages(catalog):
+            raise ValueError(
+                f"market {self.market}'s languages (in the markets file) include "
+                f"{SOURCE_LANGUAGE}, the language listings are written in; set `languages` "
+                "to the buyers' languages"
+            )
         engines = [self.translation.engine]
         if self.translation.fallback:
             engines.append(self.translation.fallback)

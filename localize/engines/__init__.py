@@ -14,12 +14,13 @@ from typing import Protocol
 
 from config.engines import ENGINE_NAMES
 from localize.engines.chunks import chunks
-from localize.engines.deep import DeepTranslatorEngine, deep_engine
+from localize.engines.deep import URL_ENGINES, DeepTranslatorEngine, deep_engine
 from localize.engines.resilient import EngineChain, ResilientEngine, classify
 from localize.errors import EngineError
 
 __all__ = [
     "FACTORIES",
+    "URL_ENGINES",
     "Credentials",
     "DeepTranslatorEngine",
     "EngineChain",

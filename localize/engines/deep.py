@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 # Codes the services offer that deep-translator's fixed lists lack: LibreTranslate (Argos)
 # has Thai, Malay and Tagalog; Baidu has Indonesian, Malay and Filipino.
 EXTRA_CODES = {"libre": frozenset({"th", "ms", "tl"}), "baidu": frozenset({"id", "may", "fil"})}
+# The engines `[shops.translation] url` points at a server of the shop's (`_client` says how).
+URL_ENGINES = frozenset({"libre"})
 
 
 @dataclass

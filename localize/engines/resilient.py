@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from localize.engines.chunks import chunks
 from localize.engines.deadline import bounded
@@ -32,11 +33,19 @@ _RETRYABLE_SERVER = {
 }
 
 
+class EmptyAnswer(ValueError):
+    """An engine answered nothing for a text with words in it: a failure, never a
+    translation (stored, it would be handed out from the memory for good)."""
+
+
 def classify(exc: BaseException) -> tuple[bool, str]:
     """(retry?, what happened) for whatever an engine raised."""
     import requests
     from deep_translator import exceptions as dx
 
+    if isinstance(exc, EmptyAnswer):
+        # The same text would get the same nothing: not worth another try.
+        return False, "answered an empty translation"
     if isinstance(exc, dx.TooManyRequests):
         return True, "rate limited (429)"
     if isinstance(exc, dx.ServerException):
@@ -57,6 +66,29 @@ def classify(exc: BaseException) -> tuple[bool, str]:
     return False, f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
+def gave_up(engine: str, tries: int, last: str, url: str | None) -> str:
+    """What to say when every try of a text failed: what happened, and where to look (the
+    server in `[shops.translation] url`, shown without its path or any key, or the
+    engine's own service when no url is set)."""
+    if url:
+        parts = urlsplit(url)
+        try:
+            port = f":{parts.port}" if parts.port else ""
+        except ValueError:
+            port = ""
+        server = f"{parts.scheme}://{parts.hostname}{port}"
+        where = (
+            f"is the {engine} server at {server} ([shops.translation] url) running and "
+            "reachable from this machine?"
+        )
+    else:
+        where = (
+            f"can this machine reach {engine}'s own service? (it is asked at its public "
+            "address, not at a [shops.translation] url)"
+        )
+    return f"gave up after {tries} tries: {last} — {where}"
+
+
 MAX_ANSWER = 2 * 1024 * 1024  # a translation engine's answer; more is not a translation
 GRACE = 0.5  # seconds past the timeout before a call that ignored its deadline is abandoned
 
@@ -72,6 +104,7 @@ class ResilientEngine:
     pause: Callable[[float], None] = time.sleep
     calls: int = 0  # engine calls made, for summaries and benchmarks
     down: str | None = None  # why the engine was given up on: the rest of the run skips it
+    url: str | None = None  # the shop's [shops.translation] url, for saying where to look
     _slots: threading.BoundedSemaphore = field(init=False)
     _pool: ThreadPoolExecutor = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -98,7 +131,10 @@ class ResilientEngine:
     def _bounded(self, text: str, source: str, target: str) -> str:
         """One call whose every request ends by the timeout and reads at most MAX_ANSWER."""
         with bounded(self.timeout, MAX_ANSWER):
-            return self.translator.translate(text, source, target)
+            result = self.translator.translate(text, source, target)
+        if isinstance(result, str) and text.strip() and not result.strip():
+            raise EmptyAnswer(text)
+        return result
 
     def _one(self, text: str, source: str, target: str) -> str:
         import requests
@@ -131,7 +167,7 @@ class ResilientEngine:
         # for the same answer. It is skipped for the rest of this run (the fallback, if any,
         # takes over; failed items are tried again by the next run).
         self.down = last
-        raise EngineError(self.name, f"gave up after {self.retries + 1} tries: {last}")
+        raise EngineError(self.name, gave_up(self.name, self.retries + 1, last, self.url))
 
     def close(self) -> None:
         """Stop the workers (without waiting for abandoned calls)."""

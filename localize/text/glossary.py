@@ -67,6 +67,9 @@ def add_term(
             protect.compile_pattern(term)
         except regex.error as exc:
             raise GlossaryError(f"{term!r} is not a regular expression: {exc}") from None
+        problem = protect.pattern_problem(term)
+        if problem is not None:
+            raise GlossaryError(f"pattern {term!r} was not added: {problem}")
         try:
             protect.screen(term)  # a catastrophic pattern is refused before it is stored
         except protect.SlowPattern as exc:

@@ -39,6 +39,10 @@ def lookup(
             TranslationMemory.source_key == source_key(text),
         )
     ).all()
+    # An empty target for a source with text in it is never a translation (older versions
+    # stored engines' empty answers): such rows are passed over, as if absent.
+    if normalise(text):
+        rows = [r for r in rows if r.target_text.strip()]
     if not rows:
         return None
     return min(rows, key=lambda r: (r.quality != Quality.HUMAN, r.scope != scope))
@@ -54,8 +58,11 @@ def remember(
     target: str,
     quality: str,
     origin: str,
-) -> None:
-    """Store a translation, replacing the entry of the same scope and quality."""
+) -> bool:
+    """Store a translation, replacing the entry of the same scope and quality; False (and
+    nothing stored) when `target` is empty for a source with text in it."""
+    if normalise(source) and not target.strip():
+        return False
     key = source_key(source)
     row = session.exec(
         select(TranslationMemory).where(
@@ -81,3 +88,4 @@ def remember(
         row.target_text, row.origin, row.updated_at = target, origin, utcnow()
     session.add(row)
     session.flush()
+    return True

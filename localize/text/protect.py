@@ -72,6 +72,76 @@ def screen(pattern: str, seconds: float = 0.05) -> None:
         raise SlowPattern(pattern, seconds, stored=False) from None
 
 
+def pattern_problem(pattern: str) -> str | None:
+    """Why a seller's pattern cannot go into the glossary, or None: one that can match the
+    empty string (`.*`, `(?=a)`) protects everything or nothing, and a repeat inside a
+    repeat (`(a+)+`, `(.*a){20}`) backtracks catastrophically on some text. Read from the
+    parsed pattern, not its spelling; `screen` then catches what the structure does not
+    show (`(a|aa)+$`)."""
+    if _can_match_empty(pattern):
+        return (
+            "it can match an empty string (like .* or (?=a)), so it would protect the whole "
+            "text or nothing; make it match at least one character"
+        )
+    if _nested_repeat(_parsed(pattern), inside=False):
+        return (
+            "it repeats a group that itself repeats (like (a+)+ or (.*a){20}), which "
+            "backtracks catastrophically on some texts; write it with a single repeat"
+        )
+    return None
+
+
+def _can_match_empty(pattern: str) -> bool:
+    """Whether the shortest match is empty: the stdlib parser's width, or (for syntax only
+    `regex` knows, like \\p{Han}) whether it matches an empty text."""
+    import re._parser as sre
+    import warnings
+
+    try:
+        with warnings.catch_warnings():  # its FutureWarnings are about `re`, not `regex`
+            warnings.simplefilter("ignore")
+            return sre.parse(pattern).getwidth()[0] == 0
+    except Exception:  # noqa: BLE001 - its parser's errors are not all re.error
+        pass
+    try:
+        return _compiled(pattern).search("", timeout=PATTERN_SECONDS) is not None
+    except TimeoutError:
+        return False
+
+
+def _parsed(pattern: str) -> object:
+    """The pattern as `regex` (which runs it) parses it, or None where its parser, used
+    alone, cannot (the compiled pattern is then left to `screen` and the deadline)."""
+    from regex import _regex_core as core
+
+    try:
+        source = core.Source(pattern)
+        return core._parse_pattern(source, core.Info(regex.VERSION0, source.char_type, {}))
+    except Exception:  # noqa: BLE001 - an internal parser: any failure means "not known"
+        return None
+
+
+def _nested_repeat(node: object, *, inside: bool) -> bool:
+    """Whether a parsed pattern holds a repeat of variable length within a repeat of more
+    than once. Possessive repeats and atomic groups give nothing back, so they are safe."""
+    from regex import _regex_core as core
+
+    if isinstance(node, (core.PossessiveRepeat, core.Atomic)) or node is None:
+        return False
+    if isinstance(node, (core.GreedyRepeat, core.LazyRepeat)):
+        low, high = node.min_count, node.max_count
+        if inside and low != high:
+            return True
+        return _nested_repeat(node.subpattern, inside=inside or high is None or high > 1)
+    children: list[object] = []
+    for value in vars(node).values():
+        if isinstance(value, core.RegexBase):
+            children.append(value)
+        elif isinstance(value, (list, tuple)):
+            children += [v for v in value if isinstance(v, core.RegexBase)]
+    return any(_nested_repeat(child, inside=inside) for child in children)
+
+
 @dataclass(frozen=True)
 class Term:
     """A glossary entry: never translated (`target` None) or always `target`."""

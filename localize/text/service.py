@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from config.errors import ExitCode
+from config.errors import BadInput, ExitCode
 from config.markets import MarketCatalog
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings, TranslationSettings
-from localize.engines import EngineChain, ResilientEngine, build_engine
+from localize.engines import URL_ENGINES, EngineChain, ResilientEngine, build_engine
 from localize.errors import EngineError, EngineFailed
 from localize.text import checks, html, memory, protect
 from store.db import read_scope, session_scope
@@ -81,6 +81,7 @@ def engine_chain(settings: TranslationSettings, secrets: Secrets) -> EngineChain
                 timeout=settings.timeout,
                 retries=settings.retries,
                 concurrency=settings.concurrency,
+                url=settings.url if name in URL_ENGINES else None,  # where to look
             )
         )
     return EngineChain(engines)
@@ -293,6 +294,11 @@ def translate_one(
 
         catalog, tsettings, limits = load_markets(), TranslationSettings(), checks.Limits()
     to, from_ = catalog.language_code(to, "--to"), catalog.language_code(from_, "--from")
+    if to == from_:  # an engine asked zh -> zh answers the text back, or garbage
+        raise BadInput(
+            f"the text is already in {catalog.languages[to].name} ({to}): --to is the "
+            "language it is written in (--from); nothing to translate"
+        )
     scope = shop.id if shop else ""
     chain = engine_chain(tsettings, secrets)
     try:

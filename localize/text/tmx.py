@@ -93,13 +93,24 @@ def import_tmx(
     as skipped: the memory is only ever asked in the catalog's languages, so such a pair
     could never be used, and the count says what was left."""
     from defusedxml import ElementTree as SafeET  # untrusted XML: no entity bombs, no DTDs
-    from defusedxml.common import DefusedXmlException
+    from defusedxml.common import DefusedXmlException, EntitiesForbidden
 
     catalog = catalog or load_markets()
     content = read_bytes(path)
     try:
         root = SafeET.fromstring(content)
-    except (ET.ParseError, DefusedXmlException) as exc:
+    except EntitiesForbidden:
+        raise BadInput(
+            f"{path}: refused: the file defines XML entities (an 'entity expansion' attack, "
+            "or a TMX this importer does not support); export it again without a DTD"
+        ) from None
+    except DefusedXmlException as exc:  # external references and the like: said plainly too
+        kind = type(exc).__name__
+        raise BadInput(
+            f"{path}: refused: the file refers to something outside itself ({kind}), which "
+            "a TMX file never needs; export it again without a DTD"
+        ) from None
+    except ET.ParseError as exc:
         raise BadInput(f"{path}: not a TMX file: {exc}") from None
     if root.tag != "tmx":
         raise BadInput(f"{path}: the root element is <{root.tag}>, not <tmx>")
@@ -157,6 +168,9 @@ def export_tmx(store: Engine, path: Path, *, scope: str) -> int:
             .where(TranslationMemory.scope == scope)
             .order_by(TranslationMemory.source_lang, TranslationMemory.source_key)
         ).all()
+    # An empty target for a source with text (an engine's empty answer stored by an older
+    # version) is no translation: another tool would take it for one.
+    rows = [r for r in rows if r.target_text.strip() or not r.source_text.strip()]
     root = ET.Element("tmx", version="1.4")
     ET.SubElement(
         root,

@@ -123,6 +123,40 @@ def test_each_mistake_gets_a_message_naming_file_key_and_problem(
     assert expected in message
 
 
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("ftp://127.0.0.1/", "must be an http:// or https:// URL (the engine's server), not"),
+        ("ftp://127.0.0.1/", "not one with scheme 'ftp'"),
+        ("127.0.0.1:5000", "not one with no scheme"),
+        ("translate.example.com", "not one with no scheme"),
+        ("http:///translate", "the URL has no host"),
+        ("http://127.0.0.1:99999/", "the port must be a number from 1 to 65535"),
+        ("https://h:port/", "the port must be a number from 1 to 65535"),
+    ],
+)
+def test_an_engine_url_that_is_not_http_is_refused_at_load(
+    tmp_path: Path, url: str, problem: str
+) -> None:
+    text = (
+        '[[shops]]\nid = "a"\nmarket = "TH"\n[shops.translation]\nengine = "libre"\n'
+        f'url = "{url}"\n'
+    )
+    message = error_of(tmp_path, text)
+    assert "shops[0].translation.url (line 6) [shop 'a']: " in message and problem in message
+    assert url not in message  # a URL can carry a key: never echoed
+
+
+def test_an_https_engine_url_loads(tmp_path: Path) -> None:
+    path = tmp_path / "shops.toml"
+    path.write_text(
+        '[[shops]]\nid = "a"\nmarket = "TH"\n[shops.translation]\nengine = "libre"\n'
+        'url = "HTTPS://translate.example.com:8443/libre/"\n',
+        encoding="utf-8",
+    )
+    assert load(path).shops[0].translation.url == "HTTPS://translate.example.com:8443/libre/"
+
+
 def test_malformed_toml_names_the_line(tmp_path: Path) -> None:
     message = error_of(tmp_path, '[[shops]]\nid = "a"\nmarket = TH\n')
     assert "not valid TOML" in message and "line 3" in message
@@ -420,3 +454,27 @@ def test_an_unknown_shop_language_lists_the_known_codes() -> None:
         "s.toml: shops[0].languages (line 4) [shop 'a']: entry 1: unknown language 'zh-TW'; "
         "known: zh-CN, en, th, vi, id, ms, fil, de, fr"
     )
+
+
+@pytest.mark.parametrize("given", ["zh", "zh-CN", "zh-Hans", "ZH_cn"])
+def test_a_shop_language_that_is_the_listings_own_is_refused(tmp_path: Path, given: str) -> None:
+    message = error_of(
+        tmp_path, f'[[shops]]\nid = "a"\nmarket = "TH"\nlanguages = ["th", "{given}"]\n'
+    )
+    assert f"shops[0].languages (line 4) [shop 'a']: entry 1 ({given!r}) is zh-CN, the " in message
+    assert "nothing to translate" in message
+
+
+def test_a_market_whose_languages_include_the_listings_own_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "m.toml").write_text(
+        '[languages.zh-CN]\nname = "Chinese"\nengines = { google = "zh-CN" }\n'
+        '[languages.en]\nname = "English"\nengines = { google = "en" }\n'
+        "[defaults]\nimages = { min_count = 1, max_count = 9, min_px = 300, max_px = 4000, "
+        'max_bytes = 5242880, formats = ["JPEG"], min_aspect = 0.75, max_aspect = 1.33 }\n'
+        '[markets.ZZ]\ntimezone = "Asia/Singapore"\nlanguages = ["en", "zh-CN"]\n',
+        encoding="utf-8",
+    )
+    text = 'markets = "m.toml"\n[[shops]]\nid = "a"\nmarket = "ZZ"\n'
+    assert "market ZZ's languages (in the markets file) include zh-CN" in error_of(tmp_path, text)
+    ok = 'markets = "m.toml"\n[[shops]]\nid = "a"\nmarket = "ZZ"\nlanguages = ["en"]\n'
+    assert load(write(tmp_path, ok)).shops[0].languages == ["en"]

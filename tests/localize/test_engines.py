@@ -195,3 +195,14 @@ def test_an_engine_given_up_on_is_not_waited_for_again_in_the_same_run() -> None
             e.translate("盖", "zh", "th")
         assert time.monotonic() - started < 0.1 and len(srv.requests) == asked
         e.close()
+
+
+@pytest.mark.parametrize("answer", ["", " \n"], ids=["empty", "whitespace"])
+def test_an_empty_answer_is_a_failure_not_retried(answer: str) -> None:
+    with serve({"/translate": lambda r: Reply(200, {"translatedText": answer})}) as srv:
+        e = engine(srv.url, retries=3)
+        with pytest.raises(EngineError, match="libre: answered an empty translation$"):
+            e.translate("杯", "zh", "th")
+        assert len(srv.requests) == 1 and e.down is None  # a bad answer, not a down engine
+        assert e.translate("  ", "zh", "th") == "  "  # nothing to translate: nothing asked
+        e.close()

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from localize.text.protect import Term, has_words, protect, restore
+import itertools
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from localize.text.protect import Term, find, has_words, protect, restore
 from tests.localize.libre import fake_translate
 
 
@@ -63,3 +70,65 @@ def test_a_catastrophic_pattern_is_refused_when_added_and_bounded_when_run(engin
         protect("a" * 40 + "b", [Term("(a|aa)+$", is_pattern=True)])
     assert "localize glossary remove" in slow.value.message  # a stored one: say how to remove
     assert time.perf_counter() - started < 2  # bounded, where `re` would take minutes
+
+
+NESTED = ["(a+)+$", "(.*a){20}", "([a-z]+)*@", "(x+x+)+y", r"(\p{Han}+)+$"]
+EMPTY = [".*", "(?=a)", r"\b", "(a)|b*", r"\p{Han}*"]
+
+
+@pytest.mark.parametrize("pattern", NESTED + EMPTY)
+def test_a_nested_repeat_or_an_empty_match_is_refused_with_its_reason(engine, pattern: str) -> None:  # type: ignore[no-untyped-def]
+    from localize.text.glossary import GlossaryError, add_term, list_terms
+
+    why = "repeats a group that itself repeats" if pattern in NESTED else "empty string"
+    with pytest.raises(GlossaryError, match=why) as e:
+        add_term(engine, scope="", term=pattern, is_pattern=True)
+    assert e.value.message.startswith(f"pattern {pattern!r} was not added: ")
+    assert list_terms(engine, scope=None) == []
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"X\d{3,}", r"(\d{3})+", r"(?:ab|cd)+", r"(?>a+)+b", r"a++b", r"\p{Han}+"]
+)
+def test_single_repeats_fixed_inner_repeats_and_possessive_ones_are_kept(
+    engine, pattern: str
+) -> None:  # type: ignore[no-untyped-def]
+    from localize.text.glossary import add_term
+
+    assert add_term(engine, scope="", term=pattern, is_pattern=True)
+
+
+def test_a_stored_pattern_now_refused_still_runs_with_its_deadline() -> None:
+    # Stored before the refusal existed: the store keeps working, the deadline still guards.
+    p = protect("杯 ACME 杯", [Term("[A-Z]+", is_pattern=True), Term(".*", is_pattern=True)])
+    assert "ACME" in p.replacements
+    started = time.perf_counter()
+    assert protect("x" * 40, [Term("(x+x+)+y", is_pattern=True)]).replacements == ()
+    assert time.perf_counter() - started < 2  # the deadline (0.25 s) bounds it either way
+
+
+def test_glossary_add_refuses_a_pattern_that_matches_everything(cli, tmp_path, db_url) -> None:  # type: ignore[no-untyped-def]
+    result = cli("localize", "glossary", "add", ".*", "--pattern", "--db", db_url)
+    assert result.code == 2
+    assert result.err.startswith("error: pattern '.*' was not added: it can match an empty")
+
+
+SCOPES = itertools.count()
+PIECES = list("a.*+?|(){}[]^$-=!<>:,1") + ["\\d", "\\b", "\\p{Han}", "(?", "(?>", "{2,}", "杯"]
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(pattern=st.lists(st.sampled_from(PIECES), max_size=12).map("".join))
+def test_any_pattern_is_added_or_refused_with_our_error(engine, pattern: str) -> None:  # type: ignore[no-untyped-def]
+    from localize.text.glossary import GlossaryError, add_term
+
+    try:
+        add_term(engine, scope=f"s{next(SCOPES)}", term=pattern, is_pattern=True)
+    except GlossaryError as exc:
+        assert exc.message
+    else:  # kept: then it runs within its deadline and never protects an empty match
+        assert all(m.group(0) for m in find(pattern.strip(), "杯 aa 12 ab-1 " * 3))

@@ -201,7 +201,12 @@ def test_a_hostile_tmx_is_refused(setup, tmp_path: Path) -> None:  # type: ignor
         encoding="utf-8",
     )
     result = run("memory", "import", str(bomb), "--shop", "acme-my")
-    assert result.code == 2 and "not a TMX file" in result.err
+    assert result.code == 2
+    assert result.err.strip() == (
+        f"error: {bomb}: refused: the file defines XML entities (an 'entity expansion' attack, "
+        "or a TMX this importer does not support); export it again without a DTD"
+    )
+    assert "EntitiesForbidden" not in result.err and "name=" not in result.err
 
 
 def test_remote_images_are_fetched_and_a_bad_one_fails_the_item_whole(  # type: ignore[no-untyped-def]

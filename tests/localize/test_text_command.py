@@ -123,3 +123,135 @@ def test_glossary_rows_with_a_nul_or_a_stray_quote_are_skipped(run, tmp_path: Pa
     assert f"{path}:3: term contains a NUL character" in result.err
     assert f"{path}:4: a quoted field that starts on this row is never closed" in result.err
     assert "1 added, 0 updated, 2 rows skipped" in result.out
+
+
+def test_an_empty_answer_is_a_failure_and_never_remembered(
+    cli, tmp_path: Path, db_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.httpserver import Reply, serve
+    from tests.localize.libre import libre
+
+    answers = {"empty": True}
+    real = libre(api_key="k")
+
+    def route(req):  # type: ignore[no-untyped-def]
+        return Reply(200, {"translatedText": " "}) if answers["empty"] else real(req)
+
+    with serve({"/translate": route}) as srv:
+        config = tmp_path / "shops.toml"
+        config.write_text(
+            '[[shops]]\nid = "s-ok"\nmarket = "TH"\n[shops.translation]\nengine = "libre"\n'
+            f'url = "{srv.url}"\napi_key_env = "LIBRE_KEY"\nretries = 2\ntimeout = 5\n',
+            encoding="utf-8",
+        )
+
+        def run(*args: str):  # type: ignore[no-untyped-def]
+            return cli(
+                "localize",
+                *args,
+                "--config",
+                str(config),
+                "--db",
+                db_url,
+                environ={"LIBRE_KEY": "k"},
+            )
+
+        args = ("text", "不锈钢保温杯 500ml", "--to", "th", "--shop", "s-ok", "--json")
+        for _ in range(2):  # failed twice: nothing was stored to be served the second time
+            empty = run(*args)
+            assert empty.code == 1, empty.err
+            assert "translation engine libre: answered an empty translation" in empty.err
+        assert len(srv.requests) == 2  # one call each: the same text gets the same nothing
+        exported = tmp_path / "memory.tmx"
+        assert run("memory", "export", str(exported), "--shop", "s-ok").code == 0
+        assert "<seg" not in exported.read_text(encoding="utf-8")
+        answers["empty"] = False
+        good = run(*args)
+        assert good.code == 0, good.err
+        assert json.loads(good.out)["translation"] == "กกกกกก 500ml"
+
+
+def test_an_empty_target_already_in_the_memory_is_passed_over(
+    run, engine, engine_server, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from localize.text.memory import normalise, source_key
+    from store.db import session_scope
+    from store.models import TranslationMemory
+
+    with session_scope(engine) as session:  # as an older version stored an empty answer
+        session.add(
+            TranslationMemory(
+                scope="acme-th",
+                source_lang="zh-CN",
+                target_lang="th",
+                source_key=source_key("保温杯"),
+                source_text=normalise("保温杯"),
+                target_text="",
+                quality="machine",
+                origin="libre",
+            )
+        )
+    result = run("text", "保温杯", "--to", "th", "--shop", "acme-th", "--json")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert (doc["translation"], doc["origin"], doc["engine_calls"]) == ("กกก", "libre", 1)
+    again = json.loads(run("text", "保温杯", "--to", "th", "--shop", "acme-th", "--json").out)
+    assert (again["translation"], again["origin"]) == ("กกก", "memory")
+    exported = tmp_path / "memory.tmx"
+    assert run("memory", "export", str(exported), "--shop", "acme-th").code == 0
+    assert "<seg />" not in exported.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("to", ["zh", "zh-CN", "zh-Hans"])
+def test_a_text_already_in_the_target_language_is_refused(run, engine_server, to: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("text", "不锈钢保温杯 500ml", "--to", to, "--shop", "acme-th")
+    assert result.code == 2
+    assert "the text is already in" in result.err and "(zh-CN)" in result.err
+    assert engine_server.requests == []
+
+
+def test_an_engine_given_up_on_says_where_to_look(cli, tmp_path: Path, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.httpserver import closed_port
+
+    port = closed_port()
+    config = tmp_path / "shops.toml"
+    config.write_text(
+        '[[shops]]\nid = "s"\nmarket = "TH"\n[shops.translation]\nengine = "libre"\n'
+        f'url = "http://user:secret@127.0.0.1:{port}/libre/?api_key=k"\nretries = 1\n',
+        encoding="utf-8",
+    )
+    result = cli(
+        "localize",
+        "text",
+        "杯",
+        "--to",
+        "th",
+        "--shop",
+        "s",
+        "--config",
+        str(config),
+        "--db",
+        db_url,
+    )
+    assert result.code == 1
+    assert "translation engine libre: gave up after 2 tries: network error" in result.err
+    assert f"is the libre server at http://127.0.0.1:{port} ([shops.translation] url)" in (
+        result.err
+    )
+    assert "secret" not in result.err and "api_key" not in result.err
+
+
+def test_an_engine_without_a_server_of_the_shops_is_not_sent_to_the_url() -> None:
+    from config.runtime import Secrets
+    from config.settings import TranslationSettings
+    from localize.engines.resilient import gave_up
+    from localize.text.service import engine_chain
+
+    settings = TranslationSettings(engine="google", fallback="libre", url="http://h:5000/")
+    chain = engine_chain(settings, Secrets({}))
+    assert [(e.name, e.url) for e in chain.engines] == [("google", None), ("libre", settings.url)]
+    chain.close()
+    assert gave_up("google", 4, "rate limited (429)", None) == (
+        "gave up after 4 tries: rate limited (429) — can this machine reach google's own "
+        "service? (it is asked at its public address, not at a [shops.translation] url)"
+    )
