@@ -321,3 +321,14 @@ def test_a_folder_holding_the_inputs_under_other_names_is_fine(cli, tmp_path: Pa
     result = image(cli, str(src), "-o", f"{tmp_path}/")
     assert result.code == 0, result.err
     assert (tmp_path / "shot.jpg").exists() and src.exists()
+
+
+def test_a_note_on_reframing_names_the_size_written(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = save(photo((6000, 300)), tmp_path / "strip.png")
+    out = tmp_path / "o.jpg"
+    result = image(cli, str(src), "-o", str(out), "--json")
+    assert result.code == 0, result.err
+    assert Image.open(out).size == (4000, 3000)
+    [note] = json.loads(result.out)["captioned"][0]["warnings"]
+    assert note.endswith("padded to 6000x4500, scaled to 4000x3000"), note
+    assert "padded to 6000x4500, scaled to 4000x3000" in result.err
