@@ -306,8 +306,12 @@ def _strokes(rgb: Any, area: Any, ink: Ink, background: Any, pad: int) -> Stroke
     # them (a grey stripe between beige and black text) is not text, and stays
     beside = cv2.dilate(strong.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     found = (strong | (weak & beside)) & area
-    background_like = np.abs(px - bg).max(axis=2) <= 4 * FLAT
-    foreign = ~(found | background_like)
+    # another object is what is neither text nor background and reaches out of the
+    # region (a cap below it); specks inside it (JPEG ringing round the letters) are not
+    other = (~(found | (np.abs(px - bg).max(axis=2) <= 4 * FLAT))).astype(np.uint8)
+    count, labels = cv2.connectedComponents(other, connectivity=8)
+    outside = np.unique(labels[(other > 0) & ~area])
+    foreign = np.isin(labels, outside[outside > 0])
     if not found.any():
         return Strokes(found, area.copy(), np.zeros(area.shape, bool), core & area)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * pad + 1, 2 * pad + 1))

@@ -443,8 +443,22 @@ def red_ink(img: Image.Image) -> tuple[int, int, int, int]:
     return int(ys.min()), int(ys.max()), int(xs.min()), int(xs.max())
 
 
-def test_a_flat_bands_erased_area_is_the_bands_colour_even_with_an_object_just_below() -> None:
+def jpeg(img: Image.Image) -> Image.Image:
+    """`img` as a supplier's JPEG: ringing round the letters, noise on the flat band."""
+    import io
+
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=85)
+    return Image.open(buf).convert("RGB")
+
+
+@pytest.mark.parametrize("encoded", ["png", "jpeg"])
+def test_a_flat_bands_erased_area_is_the_bands_colour_even_with_an_object_just_below(
+    encoded: str,
+) -> None:
     original, plain = band_over_cap()
+    if encoded == "jpeg":
+        original = jpeg(original)
     [region] = DETECTOR.detect(original)
     grow = dilation(region.polygon)
     mask = region_mask(original.size, region.polygon, grow) > 0
@@ -453,8 +467,12 @@ def test_a_flat_bands_erased_area_is_the_bands_colour_even_with_an_object_just_b
     img = original.copy()
     erase(img, region.polygon, region_mask(img.size, region.polygon, grow), grow)
     diff = np.abs(np.asarray(img, np.int16) - np.asarray(plain, np.int16)).max(axis=2)
-    assert diff[mask & ~cap].max() <= 6  # the band is white again, no grey pulled up
-    assert diff[mask & cap].max() <= 6  # and the cap is not cut into
+    tolerance = 6  # and JPEG's own noise, as it is on the same picture without the text
+    if encoded == "jpeg":
+        noise = np.abs(np.asarray(jpeg(plain), np.int16) - np.asarray(plain, np.int16))
+        tolerance += int(noise.max(axis=2)[mask].max())
+    assert diff[mask & ~cap].max() <= tolerance  # the band is white again, no grey pulled up
+    assert diff[mask & cap].max() <= tolerance  # and the cap is not cut into
 
 
 @pytest.mark.parametrize(
