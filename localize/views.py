@@ -200,12 +200,17 @@ def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
         env.json(run.as_dict())
         return
     t, i = run.text, run.images
+    # One line per half, each count naming what it counts: an item's text can be
+    # translated while its images fail, and "0 failed ... 2 failed" would read as a
+    # contradiction.
     env.out(
-        f"{shop}: {t.translated} translated ({t.with_errors} with "
-        f"errors for the reviewer), {t.failed} failed; {t.segments} segments, "
-        f"{t.from_memory} from memory, {t.engine_calls} engine calls; "
-        f"{i.images} image(s) captioned for {i.items} item(s), "
-        f"{i.failed} failed, {i.truncated} truncated"
+        f"{shop}: text: {t.translated} item(s) translated ({t.with_errors} with "
+        f"errors for the reviewer), {t.failed} item(s) failed to translate; "
+        f"{t.segments} segments, {t.from_memory} from memory, {t.engine_calls} engine calls"
+    )
+    env.out(
+        f"{shop}: images: {i.images} image(s) written for {i.items} item(s), "
+        f"{i.failed} item(s) failed on their images, {i.truncated} item(s) with text cut to fit"
     )
     if run.waiting:
         env.err(f"{run.waiting} item(s) wait for review: localize review --shop {shop}")

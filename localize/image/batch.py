@@ -101,7 +101,7 @@ def plan(
     folder = str(out).endswith(("/", os.sep)) or existing == "folder"
     if len(inputs) == 1 and not folder:
         output_format(target, rules)  # refused before any work, not JPEG under a .bmp name
-        return [Job(inputs[0], target, operation)]
+        return _refuse_overwrites([Job(inputs[0], target, operation)])
     if existing == "file":
         raise BadInput(f"{target} is a file: {len(inputs)} image(s) need a folder to go into")
     used: set[str] = set()
@@ -115,7 +115,38 @@ def plan(
             n += 1
         used.add(name)
         jobs.append(Job(src, (target / name).resolve(), operation))
+    return _refuse_overwrites(jobs)
+
+
+def _refuse_overwrites(jobs: list[Job]) -> list[Job]:
+    """The jobs, or BadInput naming the first input an output would overwrite: paths
+    compared resolved (a symlink or `..` is the same file), and by inode when both exist
+    (a hard link is too)."""
+    sources: dict[object, Path] = {}
+    for job in jobs:
+        sources[_resolved(job.src)] = job.src
+        if (inode := _inode(job.src)) is not None:
+            sources[inode] = job.src
+    for job in jobs:
+        src = sources.get(_resolved(job.out)) or sources.get(_inode(job.out))
+        if src is not None:
+            raise BadInput(f"-o would overwrite the input {src}; write elsewhere")
     return jobs
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop, a name over 255 bytes: compare as given
+        return path.absolute()
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:  # missing or unreadable: no file to overwrite
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def _existing(path: Path) -> str | None:

@@ -142,17 +142,19 @@ def fit_size(picture: Picture, path: Path, rules: ImageRules, aspect: str = "pad
         canvas = Image.new("RGB", frame.canvas, _edge_colour(img))
         canvas.paste(img, frame.offset)
         img = canvas
-    if frame.changed:
-        notes.append(
-            f"{w}x{h} is outside the {rules.min_aspect:g}-{rules.max_aspect:g} aspect range "
-            f"TikTok Shop crops to: {'cropped' if frame.crop else 'padded'} to "
-            f"{img.width}x{img.height}"
-        )
+    framed = img.size
     if max(img.size) > rules.max_px:
         scale = rules.max_px / max(img.size)
         img = img.resize(
             (max(1, round(img.width * scale)), max(1, round(img.height * scale))),
             Image.Resampling.LANCZOS,
+        )
+    if frame.changed:  # said after scaling: the note names the size of the file written
+        scaled = f", scaled to {img.width}x{img.height}" if img.size != framed else ""
+        notes.append(
+            f"{w}x{h} is outside the {rules.min_aspect:g}-{rules.max_aspect:g} aspect range "
+            f"TikTok Shop crops to: {'cropped' if frame.crop else 'padded'} to "
+            f"{framed[0]}x{framed[1]}{scaled}"
         )
     return Picture(img, notes)
 

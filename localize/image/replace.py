@@ -1,8 +1,11 @@
-"""Replacing the text already on an image: each region (slightly dilated) erased from its
-surroundings (a flat fill where the background is flat, a fitted plane where it is a
-smooth gradient, OpenCV inpainting elsewhere), then
-its translation drawn along the region in a colour taken from the original text, fitted
-and wrapped as captions are, clipped so that it never spills outside the region.
+"""Replacing the text already on an image: each region's strokes (the pixels of the
+text's ink colours and their anti-aliasing, grown by a few px, within the slightly dilated
+region) erased from their surroundings (a flat fill with the ring's dominant colour where
+most of the ring is one colour, a fitted plane where it is a smooth gradient, OpenCV
+inpainting of the strokes elsewhere), so what is around the letters is not smeared; then
+its translation drawn along the region in the original text's colours and weight, as tall
+as the original's ink (one line, shrunk only to fit the width), centred where it was,
+clipped so that it never spills outside the region.
 
 The drawing is a plain dataclass of plans, so it pickles into worker processes; the
 detection and translation that produce the plans happen before, in the caller.
@@ -16,13 +19,20 @@ from typing import Any
 
 from config.errors import AppError, ExitCode
 from localize.image import colors, fonts
-from localize.image.fit import FitSpec
+from localize.image.fit import Fit, FitSpec
 from localize.image.ocr import Point
 from localize.image.render import fit_caption, validate_caption
 
 DILATE = 0.18  # of the region's height, added around it before erasing
 INPAINT_RADIUS = 3  # px of surroundings each erased pixel is filled from (its cost grows squared)
-FLAT = 6.0  # a ring whose colours spread less than this (per channel) is filled flat
+FLAT = 6.0  # ring pixels within this (per channel) of its dominant colour are that colour
+DOMINANT = 0.6  # ... and a ring that is at least this share of one colour is filled flat
+STROKE_PAD = 0.06  # of the region's height: the text's strokes grown by this before erasing
+ONE_LINE_LEAST = 0.6  # of the original's size: one line shrunk below it may go to two lines
+TWO_LINE_SPACING = 1.1
+TWO_LINES_LARGER = 1.2  # ... and only when their size is at least this much larger
+INK_NEAR = 60.0  # a pixel within this of an ink colour (sum over R, G, B) is ink
+BLEND_OFF = 24.0  # a pixel this near the line between ink and background is anti-aliasing
 PLANE = 2.5  # a ring within this of a fitted plane (95% of it) is a gradient, continued
 OUTLINE_SHARE = 0.2  # each ink colour is at least this share of the ink: outlined text
 OUTLINE_APART = 150.0  # ... and the two differ by at least this (sum over R, G, B)
@@ -137,6 +147,19 @@ class Ink:
     outline: colors.RGB | None = None
 
 
+@dataclass(frozen=True)
+class Erased:
+    """What erasing a region learnt about it: the text's ink and the background's colour
+    as they were, and where the ink lay in the text's own frame (along the text, across
+    it, from the region's centre): the translation is drawn the same height, centred there."""
+
+    ink: Ink
+    background: colors.RGB
+    ink_height: float | None = None  # px across the text; None when no ink was found
+    offset: tuple[float, float] = (0.0, 0.0)  # the ink's centre (along, across) - the centre
+    stroke: float | None = None  # px: how thick the letters' strokes were (fill only)
+
+
 def replace_region(img: Any, plan: RegionPlan, language: str, script: str) -> Replaced:
     """Erase one region from `img` and draw its translation there; only pixels inside the
     dilated region change; a translation the font cannot draw raises FontError before
@@ -147,17 +170,15 @@ def replace_region(img: Any, plan: RegionPlan, language: str, script: str) -> Re
     erased = erase(img, plan.polygon, mask, grow)
     if erased is None:
         return Replaced(0, (), False, 21.0)
-    ink, background = erased
-    return _draw(img, plan, text, language, script, mask, ink, background)
+    return _draw(img, plan, text, language, script, mask, erased)
 
 
-def erase(
-    img: Any, polygon: tuple[Point, ...], mask: Any, grow: int
-) -> tuple[Ink, colors.RGB] | None:
-    """Erase the region `mask` from `img` in place: a flat fill when the ring around it
-    is one colour all along, else inpainting (a gradient or a photo is continued, not
-    covered by a lighter rectangle). The text's ink and the background's colour, as they
-    were; None for an empty mask."""
+def erase(img: Any, polygon: tuple[Point, ...], mask: Any, grow: int) -> Erased | None:
+    """Erase the text's strokes (dilated, within the region `mask`) from `img` in place:
+    filled flat with the ring's dominant colour when most of the ring around the region
+    is one colour (an object poking into the ring is not pulled in), continued as a plane
+    on a smooth gradient, else inpainted; pixels of the region that are not text keep
+    their colour, so nothing around the letters is smeared. None for an empty mask."""
     import cv2
     import numpy as np
     from PIL import Image
@@ -175,17 +196,23 @@ def erase(
     window = mask[top:bottom, left:right]
     ring = cv2.dilate(window, np.ones((2 * grow + 1, 2 * grow + 1), np.uint8)) & ~window
     around = rgb[ring > 0] if ring.any() else rgb.reshape(-1, 3)
-    background = np.median(around, axis=0)
+    dominant = _dominant(around)
+    background = dominant if dominant is not None else np.median(around, axis=0)
     inside = region_mask(img.size, polygon, 0)[top:bottom, left:right] > 0
     ink = _ink(rgb, inside, background)
-    if _uniform(around):
-        rgb[window > 0] = background.astype(np.uint8)
-    elif (smooth := _plane(rgb, ring, window)) is not None:
-        rgb[window > 0] = smooth
+    height = geometry(polygon)[1]
+    strokes = _strokes(rgb, window > 0, ink, background, max(2, round(height * STROKE_PAD)))
+    if dominant is not None:  # what the grown strokes reach of another object stays
+        rgb[strokes.erased & ~strokes.foreign] = dominant.astype(np.uint8)
+    elif (smooth := _plane(rgb, ring, strokes.erased)) is not None:
+        rgb[strokes.erased] = smooth
     else:
-        rgb = cv2.inpaint(rgb, window, INPAINT_RADIUS, cv2.INPAINT_TELEA)
+        mask = strokes.erased.astype(np.uint8) * 255
+        rgb = cv2.inpaint(rgb, mask, INPAINT_RADIUS, cv2.INPAINT_TELEA)
     img.paste(Image.fromarray(rgb), (left, top))
-    return ink, tuple(int(v) for v in background)  # type: ignore[return-value]
+    ink_height, offset = _ink_extent(polygon, strokes.letters & inside, (left, top))
+    thick = stroke_width(strokes.core & inside)
+    return Erased(ink, tuple(int(v) for v in background), ink_height, offset, thick)  # type: ignore[arg-type]
 
 
 def _plane(rgb: Any, ring: Any, window: Any) -> Any:
@@ -206,59 +233,174 @@ def _plane(rgb: Any, ring: Any, window: Any) -> Any:
     return np.clip(np.rint(fill), 0, 255).astype(np.uint8)
 
 
-def _uniform(around: Any) -> bool:
-    """Whether the ring is one colour all along it: the spread between its lightest and
-    darkest few percent, per channel, stays within what the eye cannot tell apart."""
+def _dominant(around: Any) -> Any:
+    """The ring's one colour when most of it is that colour (a robust mode: the most
+    common coarse colour, refined to the median of the pixels near it), else None. A
+    minority of other pixels (an object below the text, a shadow) does not move it."""
     import numpy as np
 
-    low, high = np.percentile(around.astype(np.float32), [2, 98], axis=0)
-    return float((high - low).max()) <= FLAT
+    px = around.astype(np.int32)
+    coarse = (px // 8) @ np.array([1 << 10, 1 << 5, 1])
+    values, counts = np.unique(coarse, return_counts=True)
+    top = values[counts.argmax()]
+    seed = px[coarse == top].mean(axis=0)
+    near = np.abs(px - seed).max(axis=1) <= FLAT
+    if near.mean() < DOMINANT:
+        return None
+    mode = np.median(px[near], axis=0)
+    members = np.abs(px[near] - mode).max(axis=1)
+    if float(np.percentile(members, 98)) > FLAT:  # a gradient that happens to pass the share
+        return None
+    return mode
+
+
+@dataclass(frozen=True)
+class Strokes:
+    """The text's pixels in a window: `letters` (its ink colours, or on the line between
+    an ink colour and the background: anti-aliasing), `erased` (those grown by a few px,
+    what is erased) and `foreign` (neither ink, nor a blend of it, nor background: another
+    object the grown strokes reach, which a flat fill must leave)."""
+
+    letters: Any
+    erased: Any
+    foreign: Any
+    core: Any  # the fill's own pixels, at least half covered: how thick the letters are
+
+
+def _strokes(rgb: Any, area: Any, ink: Ink, background: Any, pad: int) -> Strokes:
+    """The text's strokes within `area`, grown by `pad`; the whole area is erased when no
+    ink is told apart (better erased than left readable)."""
+    import cv2
+    import numpy as np
+
+    px = rgb.astype(np.float32)
+    bg = np.asarray(background, np.float32)
+    strong = np.zeros(area.shape, bool)  # the ink's colours
+    weak = np.zeros(area.shape, bool)  # blends of ink and background: its anti-aliasing
+    core = np.zeros(area.shape, bool)
+    for colour in (ink.fill, ink.outline):
+        if colour is None:
+            continue
+        c = np.asarray(colour, np.float32)
+        span = c - bg
+        reach = float(span @ span)
+        near = np.abs(px - c).sum(axis=2) <= INK_NEAR
+        strong |= near
+        if reach < 1:
+            continue
+        t = ((px - bg) @ span) / reach
+        on_line = np.linalg.norm(px - (bg + t[..., None] * span), axis=2) <= max(
+            BLEND_OFF, 0.1 * reach**0.5
+        )
+        strong |= (t >= 0.8) & on_line
+        weak |= (t >= 0.1) & on_line
+        if colour == ink.fill:
+            core |= near | ((t >= 0.5) & on_line)
+    if ink.outline is not None:  # between the fill and its outline: the letters' own edge
+        fill, edge = np.asarray(ink.fill, np.float32), np.asarray(ink.outline, np.float32)
+        span = edge - fill
+        t = ((px - fill) @ span) / max(1.0, float(span @ span))
+        off = np.linalg.norm(px - (fill + t[..., None] * span), axis=2)
+        weak |= (t >= 0) & (t <= 1) & (off <= 2 * BLEND_OFF)
+    # anti-aliasing lies along the letters; a blend-coloured patch of the photo away from
+    # them (a grey stripe between beige and black text) is not text, and stays
+    beside = cv2.dilate(strong.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    found = (strong | (weak & beside)) & area
+    # another object is what is neither text nor background and reaches out of the
+    # region (a cap below it); specks inside it (JPEG ringing round the letters) are not
+    other = (~(found | (np.abs(px - bg).max(axis=2) <= 4 * FLAT))).astype(np.uint8)
+    count, labels = cv2.connectedComponents(other, connectivity=8)
+    outside = np.unique(labels[(other > 0) & ~area])
+    foreign = np.isin(labels, outside[outside > 0])
+    if not found.any():
+        return Strokes(found, area.copy(), np.zeros(area.shape, bool), core & area)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * pad + 1, 2 * pad + 1))
+    grown = (cv2.dilate(found.astype(np.uint8), kernel) > 0) & area
+    return Strokes(found, grown, foreign, core & area)
+
+
+def stroke_width(shape: Any) -> float | None:
+    """How thick the strokes of a boolean mask of letters are, in px: twice their area
+    over their outline's length (a stroke w wide and L long has area wL, outline 2L)."""
+    import cv2
+    import numpy as np
+
+    area = int(shape.sum())
+    if area < 20:
+        return None
+    inner = cv2.erode(shape.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    edge = int((shape & ~inner).sum())
+    return 2 * area / max(1, edge)
+
+
+def _ink_extent(
+    polygon: tuple[Point, ...], letters: Any, origin: tuple[int, int]
+) -> tuple[float | None, tuple[float, float]]:
+    """How tall the original ink was across the text, and where its centre lay from the
+    region's centre (along the text, across it); None for the height when too few of its
+    pixels were told apart to say."""
+    import numpy as np
+
+    _, height, angle, (cx, cy) = geometry(polygon)
+    ys, xs = np.nonzero(letters)
+    if len(xs) < 8:
+        return None, (0.0, 0.0)
+    rad = math.radians(angle)
+    dx, dy = xs + origin[0] - cx, ys + origin[1] - cy
+    u = dx * math.cos(rad) + dy * math.sin(rad)
+    v = -dx * math.sin(rad) + dy * math.cos(rad)
+    u0, u1 = np.percentile(u, [0.5, 99.5])
+    v0, v1 = np.percentile(v, [0.5, 99.5])
+    return min(float(v1 - v0) + 1, height), (float(u0 + u1) / 2, float(v0 + v1) / 2)
 
 
 def _draw(
-    img: Any,
-    plan: RegionPlan,
-    text: str,
-    language: str,
-    script: str,
-    mask: Any,
-    ink: Ink,
-    background: colors.RGB,
+    img: Any, plan: RegionPlan, text: str, language: str, script: str, mask: Any, erased: Erased
 ) -> Replaced:
-    """Draw `text` along the region, in its ink (outlined when the original was), clipped
-    to the erased `mask`."""
+    """Draw `text` along the region in its ink (outlined when the original was), as tall
+    as the original's ink and centred where it was, clipped to the erased `mask`."""
     import numpy as np
     from PIL import Image, ImageDraw
 
+    ink = erased.ink
     length, height, angle, (cx, cy) = geometry(plan.polygon)
     width, tall = max(1, round(length)), max(1, round(height))
-    spec = FitSpec(
-        max_size=max(6, round(tall * 0.8)),
-        min_size=max(6, min(round(tall * 0.3), 12)),
-        max_lines=2 if tall >= 40 else 1,
-        line_spacing=1.15,
+    shaping = language if fonts.needs_shaping(script) else None
+    path = fonts.font_for(script).path
+    ink_height = erased.ink_height or tall * 0.75
+    result, spacing, weight = fit_region(
+        text, script, width, tall, ink_height, shaping, erased.stroke
     )
-    result = fit_caption(text, script, width, tall, spec, fonts.BOLD)
-    font = fonts.load(fonts.font_for(script).path, result.size)
+    font = fonts.load(path, result.size, weight)
     stroke = max(1, round(result.size / 12)) if ink.outline else 0
-    line_h = result.size * spec.line_spacing
+    margin = dilation(plan.polygon)  # the layer reaches into the erased margin, as the mask
+    w, h = width + 2 * margin, tall + 2 * margin
+    boxes = [
+        font.getbbox(line, anchor="ls", stroke_width=stroke, language=shaping)
+        for line in result.lines
+    ]
+    baselines = [i * result.size * spacing for i in range(len(result.lines))]
+    top = min(y + b[1] for y, b in zip(baselines, boxes, strict=True))
+    bottom = max(y + b[3] for y, b in zip(baselines, boxes, strict=True))
+    du, dv = erased.offset
+    # the block's ink centred where the original's was, kept inside the layer
+    shift = _within(h / 2 + dv - (top + bottom) / 2, -top, h - bottom)
     layers = []  # the outline (text grown by the stroke) under the fill
     for width_px in ([stroke] if stroke else []) + [0]:
-        layer = Image.new("L", (width, tall), 0)
+        layer = Image.new("L", (w, h), 0)
         draw = ImageDraw.Draw(layer)
-        y = (tall - line_h * len(result.lines)) / 2
-        for line in result.lines:
+        for line, box, y in zip(result.lines, boxes, baselines, strict=True):
+            x = _within(w / 2 + du - (box[0] + box[2]) / 2, -box[0], w - box[2])
             draw.text(
-                (width / 2, y + line_h / 2),
+                (x, y + shift),
                 line,
                 font=font,
                 fill=255,
-                anchor="mm",
+                anchor="ls",
                 stroke_width=width_px,
                 stroke_fill=255,
-                language=language if fonts.needs_shaping(script) else None,
+                language=shaping,
             )
-            y += line_h
         turned = layer.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=True)
         placed = Image.new("L", img.size, 0)
         placed.paste(turned, (round(cx - turned.width / 2), round(cy - turned.height / 2)))
@@ -266,8 +408,87 @@ def _draw(
     colours = ([ink.outline] if stroke else []) + [ink.fill]
     for colour, clip in zip(colours, layers, strict=True):
         img.paste(Image.new("RGB", img.size, colour), (0, 0), Image.fromarray(clip))
-    edge = ink.outline or background  # what the fill is read against
+    edge = ink.outline or erased.background  # what the fill is read against
     return Replaced(result.size, result.lines, result.truncated, colors.contrast(ink.fill, edge))
+
+
+def _within(value: float, low: float, high: float) -> float:
+    """`value` kept between `low` and `high`; centred between them when they cross (the
+    text is wider than the room: it overflows both sides equally, clipped)."""
+    return (low + high) / 2 if low > high else min(max(value, low), high)
+
+
+REFERENCE = 100  # px: the font size at which a text's ink height is measured
+
+
+WEIGHTS = (400, 500, 600, 700)  # the variable font's weights a translation is drawn in
+
+
+def choose_weight(
+    text: str, script: str, size: int, stroke: float | None, language: str | None = None
+) -> int:
+    """The weight whose strokes, at `size`, are nearest `stroke` px thick (the original's:
+    thin letters stay thin); bold when the original's thickness is unknown."""
+    if stroke is None:
+        return fonts.BOLD
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    def thickness(weight: int) -> float:
+        font = fonts.load(fonts.font_for(script).path, size, weight)
+        left, top, right, bottom = font.getbbox(text, anchor="ls", language=language)
+        layer = Image.new("L", (right - left + 4, bottom - top + 4), 0)
+        ImageDraw.Draw(layer).text(
+            (2 - left, 2 - top), text, font=font, fill=255, anchor="ls", language=language
+        )
+        return stroke_width(np.asarray(layer) >= 128) or 0.0
+
+    return min(WEIGHTS, key=lambda w: abs(thickness(w) - stroke))
+
+
+def start_size(text: str, script: str, ink_height: float, language: str | None = None) -> int:
+    """The font size at which `text`'s ink is `ink_height` tall: the original's cap height
+    for a line of capitals or x-height letters (measured against "H" where the font has
+    it), else the text's own ascenders and descenders."""
+    font = fonts.load(fonts.font_for(script).path, REFERENCE)
+
+    def ink(sample: str) -> int:
+        box = font.getbbox(sample, anchor="ls", language=language)
+        return box[3] - box[1]
+
+    sample = ink(text)
+    if ord("H") in fonts.coverage(fonts.font_for(script).path):
+        sample = max(sample, ink("H"))
+    return max(6, round(ink_height * REFERENCE / max(1, sample)))
+
+
+def fit_region(
+    text: str,
+    script: str,
+    width: int,
+    tall: int,
+    ink_height: float,
+    language: str | None,
+    stroke: float | None = None,
+) -> tuple[Fit, float, int]:
+    """The size, lines and weight of a translation in a region `width` x `tall` whose original
+    ink was `ink_height` tall, and their line spacing: one line started at the original's
+    height and shrunk only to fit the width; two lines only when one would shrink below
+    ONE_LINE_LEAST of it and two lines (in a region tall enough) come out clearly larger."""
+    start = start_size(text, script, ink_height, language)
+    weight = choose_weight(text, script, start, stroke, language)
+    small = min(start, max(6, min(round(tall * 0.3), 12)))
+    one_spec = FitSpec(max_size=start, min_size=small, max_lines=1, line_spacing=1.0)
+    one = fit_caption(text, script, width, start, one_spec, weight)
+    if not one.truncated and one.size >= ONE_LINE_LEAST * start:
+        return one, 1.0, weight
+    two_max = min(start, int(tall / (2 * TWO_LINE_SPACING)))
+    if tall >= 40 and two_max >= small:
+        spec = FitSpec(max_size=two_max, min_size=small, max_lines=2, line_spacing=TWO_LINE_SPACING)
+        two = fit_caption(text, script, width, tall, spec, weight)
+        if not two.truncated and (one.truncated or two.size >= TWO_LINES_LARGER * one.size):
+            return two, TWO_LINE_SPACING, weight
+    return one, 1.0, weight
 
 
 def _ink(rgb: Any, inside: Any, background: Any) -> Ink:

@@ -269,3 +269,66 @@ def test_a_folder_given_as_an_input_is_refused_by_name_before_any_work(  # type:
         "--replace-text",
     )  # fmt: skip
     assert replace.code == 2 and f"{folder} is a folder, not an image" in replace.err
+
+
+def _overwrite_cases(tmp_path: Path) -> dict[str, tuple[list[str], Path]]:
+    """Ways -o can name an input: the arguments given, and the input overwritten."""
+    srcs = goods(tmp_path)
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    link = tmp_path / "link.jpg"
+    link.symlink_to(srcs[0])
+    hard = tmp_path / "hard.jpg"
+    os.link(srcs[1], hard)
+    return {
+        "the same path": ([str(srcs[0]), "-o", str(srcs[0])], srcs[0]),
+        "through ..": ([str(srcs[0]), "-o", str(sub / ".." / srcs[0].name)], srcs[0]),
+        "through a symlink": ([str(srcs[0]), "-o", str(link)], srcs[0]),
+        "a hard link": ([str(srcs[1]), "-o", str(hard)], srcs[1]),
+        "a folder holding an input": ([*map(str, srcs), "-o", f"{tmp_path}/"], srcs[0]),
+        "that folder through ..": ([*map(str, srcs), "-o", str(sub / "..")], srcs[0]),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "the same path",
+        "through ..",
+        "through a symlink",
+        "a hard link",
+        "a folder holding an input",
+        "that folder through ..",
+    ],
+)
+def test_an_output_that_is_an_input_is_refused_before_any_work(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, case: str
+) -> None:
+    args, src = _overwrite_cases(tmp_path)[case]
+    before = {p: p.read_bytes() for p in tmp_path.glob("*.jpg") if not p.is_symlink()}
+    names = sorted(p.name for p in tmp_path.iterdir())
+    result = image(cli, *args)
+    assert result.code == 2, result.err
+    assert f"-o would overwrite the input {src}; write elsewhere" in result.err
+    assert {p: p.read_bytes() for p in before} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == names
+    replace = cli("localize", "image", *args, "--to", "en", "--replace-text")
+    assert replace.code == 2 and f"-o would overwrite the input {src}" in replace.err
+
+
+def test_a_folder_holding_the_inputs_under_other_names_is_fine(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = save(photo(), tmp_path / "shot.jpeg")  # written as shot.jpg beside it
+    result = image(cli, str(src), "-o", f"{tmp_path}/")
+    assert result.code == 0, result.err
+    assert (tmp_path / "shot.jpg").exists() and src.exists()
+
+
+def test_a_note_on_reframing_names_the_size_written(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = save(photo((6000, 300)), tmp_path / "strip.png")
+    out = tmp_path / "o.jpg"
+    result = image(cli, str(src), "-o", str(out), "--json")
+    assert result.code == 0, result.err
+    assert Image.open(out).size == (4000, 3000)
+    [note] = json.loads(result.out)["captioned"][0]["warnings"]
+    assert note.endswith("padded to 6000x4500, scaled to 4000x3000"), note
+    assert "padded to 6000x4500, scaled to 4000x3000" in result.err

@@ -422,3 +422,77 @@ def test_the_terminal_queue_lists_the_regions_under_each_image(  # type: ignore[
     assert len(seen) == 1
     assert "1. image 1: '保温杯大容量' -> 'xxxxxx'  replaced" in seen[0]
     assert "2. image 1: '包邮不锈钢' -> 'xxxxx'  replaced" in seen[0]
+
+
+def band_over_cap() -> tuple[Image.Image, Image.Image]:
+    """A supplier's banner: red 80 px Chinese on a flat white band, a grey bottle cap just
+    below the text (inside the erased margin); the picture with and without the text."""
+    from PIL import ImageDraw
+
+    plain = Image.new("RGB", (800, 800), (255, 255, 255))
+    draw = ImageDraw.Draw(plain)
+    draw.rounded_rectangle((250, 150, 550, 330), radius=30, fill=(150, 150, 155))
+    draw.rectangle((280, 330, 520, 800), fill=(200, 200, 205))
+    return with_chinese(plain, [("保温杯", (280, 45), 80)]), plain
+
+
+def red_ink(img: Image.Image) -> tuple[int, int, int, int]:
+    """The red text's ink in the band: top, bottom, left, right."""
+    a = np.asarray(img).astype(np.int16)[:150]
+    ys, xs = np.nonzero((a[..., 0] > 120) & (a[..., 1] < 110) & (a[..., 2] < 110))
+    return int(ys.min()), int(ys.max()), int(xs.min()), int(xs.max())
+
+
+def jpeg(img: Image.Image) -> Image.Image:
+    """`img` as a supplier's JPEG: ringing round the letters, noise on the flat band."""
+    import io
+
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=85)
+    return Image.open(buf).convert("RGB")
+
+
+@pytest.mark.parametrize("encoded", ["png", "jpeg"])
+def test_a_flat_bands_erased_area_is_the_bands_colour_even_with_an_object_just_below(
+    encoded: str,
+) -> None:
+    original, plain = band_over_cap()
+    if encoded == "jpeg":
+        original = jpeg(original)
+    [region] = DETECTOR.detect(original)
+    grow = dilation(region.polygon)
+    mask = region_mask(original.size, region.polygon, grow) > 0
+    cap = np.asarray(plain)[..., 0] < 200
+    assert (mask & cap).sum() > 500  # the cap reaches into the erased margin
+    img = original.copy()
+    erase(img, region.polygon, region_mask(img.size, region.polygon, grow), grow)
+    diff = np.abs(np.asarray(img, np.int16) - np.asarray(plain, np.int16)).max(axis=2)
+    tolerance = 6  # and JPEG's own noise, as it is on the same picture without the text
+    if encoded == "jpeg":
+        noise = np.abs(np.asarray(jpeg(plain), np.int16) - np.asarray(plain, np.int16))
+        tolerance += int(noise.max(axis=2)[mask].max())
+    assert diff[mask & ~cap].max() <= tolerance  # the band is white again, no grey pulled up
+    assert diff[mask & cap].max() <= tolerance  # and the cap is not cut into
+
+
+@pytest.mark.parametrize(
+    ("translation", "language", "script"),
+    [("Flask", "en", "latin"), ("cup", "en", "latin"), ("กระติก", "th", "thai")],
+)
+def test_a_short_translation_is_about_as_tall_as_the_original_and_centred_where_it_was(
+    translation: str, language: str, script: str
+) -> None:
+    original, _ = band_over_cap()
+    regions = DETECTOR.detect(original)
+    img = original.copy()
+    drawn = ReplaceText(
+        plan_text(regions, lambda text: (translation, [])).plans, language, script
+    ).draw(img)
+    assert drawn.lines == (translation,)  # one line, as the original
+    top, bottom, left, right = red_ink(original)
+    new_top, new_bottom, new_left, new_right = red_ink(img)
+    # sized from the original's ink (the old fit, from the box, drew these at ~70%)
+    assert new_bottom - new_top >= 0.8 * (bottom - top), (new_top, new_bottom, top, bottom)
+    # centred on the original's ink: a descender or a tone mark does not push it off
+    assert abs((new_top + new_bottom) - (top + bottom)) / 2 <= 4
+    assert abs((new_left + new_right) - (left + right)) / 2 <= 4

@@ -44,6 +44,13 @@ def test_a_loopback_image_is_refused_until_the_shop_allows_it(setup, tmp_path: P
         assert refused.code == 1 and f"{cdn.url}/x.jpg: refused: a loopback address" in refused.err
         assert cdn.requests == []
         assert all("refused: a loopback address" in (e or "") for e in errors(db_url))
+        # the text of both items was translated, their images failed: each count says which
+        assert refused.out.splitlines() == [
+            "acme-my: text: 2 item(s) translated (2 with errors for the reviewer), "
+            "0 item(s) failed to translate; 4 segments, 0 from memory, 4 engine calls",
+            "acme-my: images: 0 image(s) written for 0 item(s), "
+            "2 item(s) failed on their images, 0 item(s) with text cut to fit",
+        ]
         allow_loopback(tmp_path)
         allowed = run("run", "--shop", "acme-my", "--json")
     assert allowed.code == 0, allowed.err
