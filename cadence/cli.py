@@ -140,6 +140,13 @@ def videos_import(
     return show_import(views.imported, inv, file, summary, json_out)
 
 
+def _one_of(yes: str, said_yes: bool, no: str, said_no: bool) -> bool | None:
+    """True, False or None (neither given) from a pair of opposite flags; both is a mistake."""
+    if said_yes and said_no:
+        raise BadInput(f"give one of {yes} or {no}, not both")
+    return True if said_yes else False if said_no else None
+
+
 @command(videos_app, "mark")
 def videos_mark(
     inv: Invocation,
@@ -147,22 +154,16 @@ def videos_mark(
     shop: RequiredShop,
     by: Annotated[str, typer.Option("--by", help="Who decides (recorded in the audit trail).")],
     reason: Annotated[str, typer.Option("--reason", help="Why (recorded with it).")],
-    original: Annotated[
-        bool | None,
-        typer.Option(
-            "--original/--not-original",
-            help="Original or not, whatever the cover comparison found.",
-            show_default=False,
-        ),
-    ] = None,
-    product: Annotated[
-        bool | None,
-        typer.Option(
-            "--product/--no-product",
-            help="Product-linked or not, whatever was imported.",
-            show_default=False,
-        ),
-    ] = None,
+    # Four plain flags rather than two --x/--no-x pairs: a pair lets the last one given
+    # win silently, and `--product --no-product` must be refused, not guessed.
+    is_original: Annotated[
+        bool, typer.Option("--original", help="Original, whatever the cover comparison found.")
+    ] = False,
+    not_original: Annotated[bool, typer.Option("--not-original", help="Not original.")] = False,
+    has_product: Annotated[
+        bool, typer.Option("--product", help="Product-linked, whatever was imported.")
+    ] = False,
+    no_product: Annotated[bool, typer.Option("--no-product", help="Not product-linked.")] = False,
 ) -> None:
     """Correct the bot: mark a video original or not, product-linked or not."""
     from cadence.service import mark_video
@@ -176,8 +177,8 @@ def videos_mark(
         by=by,
         reason=reason,
         now=inv.env.clock(),
-        original=original,
-        product=product,
+        original=_one_of("--original", is_original, "--not-original", not_original),
+        product=_one_of("--product", has_product, "--no-product", no_product),
     )
     views.video_marked(inv.env, result)
 

@@ -206,6 +206,14 @@ def test_a_mark_wins_over_the_cover_hash_and_survives_a_reimport(  # type: ignor
         (["nope", "--original", "--by", "a", "--reason", "b"], "has no video 'nope'"),
         (["v1", "--by", "a", "--reason", "b"], "say what to mark"),
         (["v1", "--original", "--by", " ", "--reason", "b"], "--by is empty"),
+        (
+            ["v1", "--product", "--no-product", "--by", "a", "--reason", "b"],
+            "give one of --product or --no-product",
+        ),
+        (
+            ["v1", "--not-original", "--original", "--by", "a", "--reason", "b"],
+            "give one of --original or --not-original",
+        ),
     ],
 )
 def test_a_mark_that_cannot_be_recorded_is_bad_input(run, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
