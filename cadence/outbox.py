@@ -179,7 +179,8 @@ def _deliver_one(
     except DeliveryError as exc:  # e.g. an alert URL whose variable is missing
         targets, errors = [], [exc.message]
     for notifier in targets:
-        if notifier.target in done:
+        # a target named by its env: entry was stored by its masked URL alone before
+        if notifier.target in done or getattr(notifier, "masked", None) in done:
             continue
         started = time.perf_counter()
         error = None

@@ -15,7 +15,14 @@ from sqlmodel import Session, select
 
 from cadence.alerts import AlertDecision, AlertPolicy, AlertRecord, decide
 from cadence.messages import render
-from cadence.notify import ConsoleNotifier, Mentions, Notifier, UnusableTarget, target_for
+from cadence.notify import (
+    ConsoleNotifier,
+    Mentions,
+    NamedTarget,
+    Notifier,
+    UnusableTarget,
+    target_for,
+)
 from cadence.outbox import DeliverySummary, apply_decision, deliver_due
 from cadence.quota import (
     History,
@@ -273,7 +280,7 @@ def _target(owner: str, url: str, secrets: Secrets, timeout: float, mentions: Me
                 f"environment variable {name} is not set ({owner}); "
                 "export it and the message will be retried",
             )
-        url = value
+        return NamedTarget(url, target_for(value, timeout=timeout, mentions=mentions))
     return target_for(url, timeout=timeout, mentions=mentions)
 
 

@@ -136,12 +136,12 @@ def checked(env: Environment, run: CheckRun) -> None:
             f"{s.shop}: {s.state.value} ({s.counted}/{s.quota}, {s.due_by_now} due); "
             f"alerts: {decided}; {_delivered(r.delivery)}"
         )
-        _failures(env, r.delivery)
+        _failures(env, r.delivery, f"shop {s.shop}")
     d = run.digest
     if d is not None and (d.written or not d.delivery.idle):
         written = f"digest of {d.written.isoformat()} written; " if d.written else "digest: "
         env.out(written + _delivered(d.delivery))
-        _failures(env, d.delivery)
+        _failures(env, d.delivery, "the digest")
 
 
 def _delivered(delivery: DeliverySummary) -> str:
@@ -151,9 +151,9 @@ def _delivered(delivery: DeliverySummary) -> str:
     )
 
 
-def _failures(env: Environment, delivery: DeliverySummary) -> None:
+def _failures(env: Environment, delivery: DeliverySummary, owner: str) -> None:
     for error in delivery.errors:
-        env.err(f"  delivery failed: {error}")
+        env.err(f"  delivery failed ({owner}): {error}")
 
 
 def alerts(env: Environment, report: Sequence[AlertReport], as_json: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -431,13 +432,19 @@ def test_one_bad_target_fails_alone_and_the_others_deliver(  # type: ignore[no-u
         )
         assert first.code == 1, first.err
         assert len(srv.requests) == 1 and reason in first.err
+        # the person reading it learns which entry of which shop to fix
+        assert f"delivery failed (shop acme-th): {bad}" in first.err
         [alert] = json.loads(run("alerts", "--json").out)
         [msg] = alert["messages"]
         assert msg["state"] == "pending" and msg["attempts"] == 1 and reason in msg["last_error"]
+        assert msg["last_error"].startswith(bad)
         failed, ok = msg["deliveries"]
         assert reason in failed["error"] and not failed["ok"] and ok["ok"]
+        assert failed["target"].startswith(bad)
+        if environ:  # a URL was read: its masked form is shown beside the entry
+            assert re.fullmatch(rf"{bad} \(\w*://.*#[0-9a-f]{{8}}\)", failed["target"])
         text = run("alerts").out
-        assert reason in text
+        assert reason in text and bad in text
         retry = run(
             "check", "--shop", "acme-th", "--as-of", "2026-11-26T10:05+07:00", environ=environ
         )
