@@ -272,7 +272,15 @@ def alerts(
 def daemon(
     inv: Invocation,
     shop: RequiredShop,
-    once: Annotated[bool, typer.Option("--once", help="Run every job once, then exit.")] = False,
+    once: Annotated[
+        bool,
+        typer.Option(
+            "--once",
+            help="Run every job once, then exit: 0 when all worked, 1 when one failed or "
+            "found failures (a delivery refused or retrying, a video skipped, an item not "
+            "translated or published).",
+        ),
+    ] = False,
 ) -> int:
     """Run the shop's jobs (videos, quota, alerts, listings, publishing) until SIGTERM."""
     from cadence.daemon import Daemon

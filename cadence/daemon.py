@@ -88,8 +88,9 @@ class Daemon:
             decided += ", digest written" if decided else "digest written"
         return f"{figures}; {decided or 'no change'}"
 
-    def deliver(self) -> str:
-        """Send what the outbox holds for this shop."""
+    def deliver(self) -> Outcome:
+        """Send what the outbox holds for this shop; each target that did not take a message
+        is a failure of the run (the message is retried or, at its last attempt, given up)."""
         from cadence.outbox import deliver_due
         from cadence.service import notifiers_for, sends_digest
 
@@ -104,20 +105,23 @@ class Daemon:
         )
         if sends_digest(self.settings, [self.shop]):  # the team's messages: the digest
             summary.add(deliver_due(self.engine, notifiers=notifiers, now=self.clock(), team=True))
-        for error in summary.errors:
-            log.warning("delivery failed: %s", error)
-        return (
-            f"delivered {summary.delivered}, retrying {summary.retrying}, failed {summary.failed}"
+        return Outcome(
+            f"delivered {summary.delivered}, retrying {summary.retrying}, failed {summary.failed}",
+            failures=tuple(f"delivery failed: {error}" for error in summary.errors),
         )
 
-    def sync(self) -> str:
-        """Fetch recent videos from the shop's source."""
+    def sync(self) -> Outcome:
+        """Fetch recent videos from the shop's source; skipped ones are failures, as for
+        `cadence videos sync`."""
         from cadence.service import sync_videos
 
         summary, skipped = sync_videos(
             self.engine, self.settings, self.shop, self.secrets, self.clock()
         )
-        return f"{summary.added} added, {summary.updated} updated, {len(skipped)} skipped"
+        return Outcome(
+            f"{summary.added} added, {summary.updated} updated, {len(skipped)} skipped",
+            failures=tuple(f"skipped: {p}" for p in [*skipped, *summary.problems]),
+        )
 
     def localize(self) -> Outcome:
         """Translate and caption the shop's pending listings (localize's public service)."""
@@ -155,7 +159,9 @@ class Daemon:
 
     def once(self) -> bool:
         """Run every job once, each after what it needs (videos before the quota, alerts
-        before their delivery); whether all of them worked."""
+        before their delivery); whether all of them worked and found no failures (a
+        delivery a target refused, an item not translated or published): `cadence check`'s
+        rule, so `daemon --once` exits 1 when check would."""
         self._logging()
         jobs = self.jobs()
         order = [n for n in ONCE_ORDER if n in jobs] + [n for n in jobs if n not in ONCE_ORDER]

@@ -282,3 +282,32 @@ def test_items_a_job_could_not_do_make_its_run_not_ok(tmp_path: Path, engine, ca
     assert (run.error or "").startswith("2 item(s) failed: p1 (ms): ")
     assert "p2 (ms): " in (run.error or "")
     assert "localize: 0 translated, 2 failed" in caplog.text
+
+
+def test_once_exits_1_when_a_delivery_is_refused_as_check_does(tmp_path: Path, cli, caplog) -> None:  # type: ignore[no-untyped-def]
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    refusing = [True]
+    refused = Reply(200, {"errcode": 310000, "errmsg": "keywords not in content"})
+    with serve({"/hook": lambda r: refused if refusing[0] else Reply(200, {"errcode": 0})}) as srv:
+        config = write_config(tmp_path, srv.port)
+        seed(db, config, weeks=1)
+        args = ("daemon", "--shop", "acme-th", "--once", "--config", str(config), "--db", db)
+        with caplog.at_level(logging.INFO, logger="cadence.daemon"):  # the daemon's log
+            first = cli("cadence", *args)
+        assert first.code == 1, caplog.text
+        assert "rejected with errcode 310000" in caplog.text
+        assert re.search(r"deliver: delivered 0, retrying [1-9]", caplog.text)
+        engine = open_store(db)
+        with session_scope(engine) as s:
+            [run] = s.exec(select(JobRun).where(JobRun.job == "deliver"))
+            assert run.ok is False and "errcode 310000" in (run.error or "")
+            for m in s.exec(select(OutboxMessage)):  # due again now, and the robot takes it
+                m.next_attempt_at = datetime.fromisoformat("2026-01-01T00:00Z")
+                s.add(m)
+        engine.dispose()
+        refusing[0] = False
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="cadence.daemon"):
+            second = cli("cadence", *args)
+    assert second.code == 0, caplog.text
+    assert "retrying 0, failed 0" in caplog.text and pending(db) == 0
