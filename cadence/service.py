@@ -219,11 +219,14 @@ def _tracked_during(
     return first is not None and first < week_end
 
 
+NOTIFY_TIMEOUT = 10.0  # seconds one target may take to accept a message (a whole-send deadline)
+
+
 def notifiers_for(
     settings: Settings,
     secrets: Secrets,
     console: IO[str],
-    timeout: float = 10.0,
+    timeout: float = NOTIFY_TIMEOUT,
     warn: Callable[[str], None] = log.warning,
 ) -> Callable[[str | None], list[Notifier]]:
     """Each shop's targets (None: the digest's, for the whole team), secrets resolved from
