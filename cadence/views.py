@@ -90,7 +90,13 @@ def status_table(env: Environment, weeks: Sequence[WeekStatus], as_json: bool) -
     )
     for s in weeks:
         flag = " (at risk)" if s.at_risk else ""
-        due = f"  (next due {deadline('en', s.next_due_at, s.shown_zone)})" if s.next_due_at else ""
+        # the alert messages' wording: what is overdue since when, and the due time ahead
+        said = []
+        if s.overdue_since is not None:
+            said.append(f"overdue since {deadline('en', s.overdue_since, s.shown_zone)}")
+        if s.next_due_ahead is not None:
+            said.append(f"next due {deadline('en', s.next_due_ahead, s.shown_zone)}")
+        due = f"  ({'; '.join(said)})" if said else ""
         env.out(
             f"{s.shop:<20} {s.week.start.isoformat():<10} {s.week.zone.key:<20} "
             f"{s.counted:>7} {s.due_by_now:>4} {s.quota:>5}  {s.state.value}{flag}{due}"

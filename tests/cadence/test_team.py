@@ -112,8 +112,15 @@ def test_status_and_history_show_the_teams_timezone_beside_the_shops(run, shops:
     assert th["timezone"] == "Asia/Bangkok" and th["display_timezone"] == "Asia/Shanghai"
     assert th["next_due_at"] == "2026-11-26T00:00:00+07:00"  # video 1: overdue since then
     assert th["next_due_at_display"] == "2026-11-26T01:00:00+08:00"
+    assert th["overdue_since"] == th["next_due_at"]
+    assert th["overdue_since_display"] == th["next_due_at_display"]
+    assert th["next_due_ahead"] == "2026-11-28T00:00:00+07:00"  # video 2, Friday night
+    assert th["next_due_ahead_display"] == "2026-11-28T01:00:00+08:00"
     text = run("status", "--as-of", "2026-11-26T10:00+07:00").out
-    assert "(next due Wed 25 Nov 23:59 Bangkok = Thu 26 Nov 00:59 Beijing)" in text
+    assert (
+        "(overdue since Wed 25 Nov 23:59 Bangkok = Thu 26 Nov 00:59 Beijing; "
+        "next due Fri 27 Nov 23:59 Bangkok = Sat 28 Nov 00:59 Beijing)"
+    ) in text
     history = run("history", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00", "--json")
     document = json.loads(history.out)
     assert document["display_timezone"] == "Asia/Shanghai"
