@@ -204,6 +204,20 @@ def _lock_shop(session: Session, shop_id: str) -> Shop:
     return row
 
 
+def _untracked_last_week(engine: Engine, settings: Settings, now: datetime) -> set[str]:
+    """The shops whose last closed week the bot did not track (the missed alert's rule),
+    so that the digest does not call it missed."""
+    untracked = set()
+    with read_scope(engine) as session:
+        for shop in settings.shops:
+            rules = rules_for(settings, shop)
+            closed = previous_week(week_of(now, rules.zone, rules.week_start))
+            row = session.get(Shop, shop.id)
+            if row is None or not _tracked_during(session, row, shop, closed.start, closed.ends_at):
+                untracked.add(shop.id)
+    return untracked
+
+
 def _tracked_during(
     session: Session, shop_row: Shop, shop: ShopSettings, week_start: date, week_end: datetime
 ) -> bool:
@@ -338,7 +352,9 @@ def write_digest(engine: Engine, settings: Settings, now: datetime) -> datetime 
         if session.exec(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key)).first():
             return None
     weeks = [shop_history(engine, settings, shop, now, DIGEST_WEEKS) for shop in settings.shops]
-    message = render_digest(digest.language, due, weeks)
+    message = render_digest(
+        digest.language, due, weeks, _untracked_last_week(engine, settings, now)
+    )
     try:
         with session_scope(engine) as session:
             session.add(

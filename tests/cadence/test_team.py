@@ -280,7 +280,9 @@ def test_the_digest_is_sent_once_a_week_at_its_local_time_across_dst(  # type: i
     ]
     first = bodies[0].splitlines()
     assert first[0].startswith("acme-th: last week met 3/3, 1 week(s) met in a row; this week 0/3")
-    assert first[1].startswith("acme-uk: last week missed 0/3, 0 week(s) met in a row")
+    # acme-uk has no videos and the store was made after that week (as the missed alert
+    # sees it, the bot did not track the shop then): not called missed
+    assert first[1].startswith("acme-uk: last week not tracked, 0 week(s) met in a row")
     assert first[-1] == "ref: digest:2026-03-23"
     assert bodies[1].splitlines()[0].startswith("acme-th: last week missed 0/3, 0 week(s)")
 
