@@ -230,15 +230,33 @@ def history(
 
 
 @command(app, "check")
-def check(inv: Invocation, shop: ShopOption = None, as_of: AsOfOption = None) -> int:
+def check(
+    inv: Invocation,
+    shop: ShopOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Evaluate and deliver as if it were this moment (ISO 8601 with offset): "
+            "messages are written and really sent, retries scheduled from then; use it on a "
+            "test store. A check without it is refused while the store holds a check as of "
+            "a moment still to come.",
+        ),
+    ] = None,
+) -> int:
     """One daemon tick: evaluate, decide alerts, deliver the outbox (and the weekly digest)."""
     from cadence.service import check as run_check
-    from cadence.service import notifiers_for
+    from cadence.service import checked_ahead, notifiers_for
 
     now = parse_moment(inv, "--as-of", as_of)
     settings, shops = _shops(inv, shop)
+    engine = _store(inv)
+    if as_of is None:
+        ahead = checked_ahead(engine, [s.id for s in shops], now)
+        if ahead is not None:
+            raise BadInput(ahead)
     notifiers = notifiers_for(settings, inv.env.secrets, inv.env.stdout, warn=inv.env.err)
-    result = run_check(_store(inv), settings, shops, now, notifiers)
+    result = run_check(engine, settings, shops, now, notifiers)
     views.checked(inv.env, result)
     return ExitCode.FAILURES if result.errors else ExitCode.OK
 

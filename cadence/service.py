@@ -373,6 +373,44 @@ def write_digest(engine: Engine, settings: Settings, now: datetime) -> datetime 
     return due
 
 
+CLOCK_SKEW = timedelta(hours=1)  # machines sharing a store may disagree by this much
+
+
+def checked_ahead(engine: Engine, shop_ids: Sequence[str], now: datetime) -> str | None:
+    """Why a check at the real `now` would undo an earlier `check --as-of` in the future,
+    or None: the latest moment the store recorded a check of one of these shops writing or
+    sending a message as of (outbox messages, delivery attempts), when that is later than
+    `now` by more than a clock's skew. A check that wrote and sent nothing leaves no trace."""
+    from sqlalchemy import func
+
+    from store.models import DeliveryAttempt, OutboxMessage
+
+    with read_scope(engine) as session:
+        for shop_id in shop_ids:
+            latest = [
+                session.exec(
+                    select(func.max(OutboxMessage.created_at)).where(
+                        OutboxMessage.shop_id == shop_id
+                    )
+                ).one(),
+                session.exec(
+                    select(func.max(DeliveryAttempt.at))
+                    .join(OutboxMessage, OutboxMessage.id == DeliveryAttempt.message_id)
+                    .where(OutboxMessage.shop_id == shop_id)
+                ).one(),
+            ]
+            moments = [m for m in latest if m is not None]
+            if moments and max(moments) > now + CLOCK_SKEW:
+                ahead = max(moments)
+                return (
+                    f"shop {shop_id!r} was already checked as of {ahead.isoformat()}, later "
+                    "than now (a check --as-of in the future wrote and sent its messages): a "
+                    "check now would act on them as if that moment had not come; give "
+                    f"--as-of {ahead.isoformat()} or later, and keep --as-of for a test store"
+                )
+    return None
+
+
 def check(
     engine: Engine,
     settings: Settings,
