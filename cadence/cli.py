@@ -140,6 +140,13 @@ def videos_import(
     return show_import(views.imported, inv, file, summary, json_out)
 
 
+def _one_of(yes: str, said_yes: bool, no: str, said_no: bool) -> bool | None:
+    """True, False or None (neither given) from a pair of opposite flags; both is a mistake."""
+    if said_yes and said_no:
+        raise BadInput(f"give one of {yes} or {no}, not both")
+    return True if said_yes else False if said_no else None
+
+
 @command(videos_app, "mark")
 def videos_mark(
     inv: Invocation,
@@ -147,22 +154,16 @@ def videos_mark(
     shop: RequiredShop,
     by: Annotated[str, typer.Option("--by", help="Who decides (recorded in the audit trail).")],
     reason: Annotated[str, typer.Option("--reason", help="Why (recorded with it).")],
-    original: Annotated[
-        bool | None,
-        typer.Option(
-            "--original/--not-original",
-            help="Original or not, whatever the cover comparison found.",
-            show_default=False,
-        ),
-    ] = None,
-    product: Annotated[
-        bool | None,
-        typer.Option(
-            "--product/--no-product",
-            help="Product-linked or not, whatever was imported.",
-            show_default=False,
-        ),
-    ] = None,
+    # Four plain flags rather than two --x/--no-x pairs: a pair lets the last one given
+    # win silently, and `--product --no-product` must be refused, not guessed.
+    is_original: Annotated[
+        bool, typer.Option("--original", help="Original, whatever the cover comparison found.")
+    ] = False,
+    not_original: Annotated[bool, typer.Option("--not-original", help="Not original.")] = False,
+    has_product: Annotated[
+        bool, typer.Option("--product", help="Product-linked, whatever was imported.")
+    ] = False,
+    no_product: Annotated[bool, typer.Option("--no-product", help="Not product-linked.")] = False,
 ) -> None:
     """Correct the bot: mark a video original or not, product-linked or not."""
     from cadence.service import mark_video
@@ -176,8 +177,8 @@ def videos_mark(
         by=by,
         reason=reason,
         now=inv.env.clock(),
-        original=original,
-        product=product,
+        original=_one_of("--original", is_original, "--not-original", not_original),
+        product=_one_of("--product", has_product, "--no-product", no_product),
     )
     views.video_marked(inv.env, result)
 
@@ -229,15 +230,33 @@ def history(
 
 
 @command(app, "check")
-def check(inv: Invocation, shop: ShopOption = None, as_of: AsOfOption = None) -> int:
+def check(
+    inv: Invocation,
+    shop: ShopOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Evaluate and deliver as if it were this moment (ISO 8601 with offset): "
+            "messages are written and really sent, retries scheduled from then; use it on a "
+            "test store. A check without it is refused while the store holds a check as of "
+            "a moment still to come.",
+        ),
+    ] = None,
+) -> int:
     """One daemon tick: evaluate, decide alerts, deliver the outbox (and the weekly digest)."""
     from cadence.service import check as run_check
-    from cadence.service import notifiers_for
+    from cadence.service import checked_ahead, notifiers_for
 
     now = parse_moment(inv, "--as-of", as_of)
     settings, shops = _shops(inv, shop)
+    engine = _store(inv)
+    if as_of is None:
+        ahead = checked_ahead(engine, [s.id for s in shops], now)
+        if ahead is not None:
+            raise BadInput(ahead)
     notifiers = notifiers_for(settings, inv.env.secrets, inv.env.stdout, warn=inv.env.err)
-    result = run_check(_store(inv), settings, shops, now, notifiers)
+    result = run_check(engine, settings, shops, now, notifiers)
     views.checked(inv.env, result)
     return ExitCode.FAILURES if result.errors else ExitCode.OK
 
@@ -271,7 +290,15 @@ def alerts(
 def daemon(
     inv: Invocation,
     shop: RequiredShop,
-    once: Annotated[bool, typer.Option("--once", help="Run every job once, then exit.")] = False,
+    once: Annotated[
+        bool,
+        typer.Option(
+            "--once",
+            help="Run every job once, then exit: 0 when all worked, 1 when one failed or "
+            "found failures (a delivery refused or retrying, a video skipped, an item not "
+            "translated or published).",
+        ),
+    ] = False,
 ) -> int:
     """Run the shop's jobs (videos, quota, alerts, listings, publishing) until SIGTERM."""
     from cadence.daemon import Daemon

@@ -11,8 +11,10 @@ publisher could not send) is recorded as not ok, with each item's error.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +34,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cadence.daemon")
 ONCE_ORDER = ("sync", "check", "deliver", "localize", "publish")
+# On SIGTERM the daemon waits for the jobs in progress at most this long, whatever its
+# targets: under the systemd unit's TimeoutStopSec (60), so that it exits by itself rather
+# than being killed. A job cut short loses nothing (every job is idempotent; a message
+# being sent is sent again once its lease runs out).
+STOP_WAIT_MAX = 50.0
+STOP_GRACE = 1.0  # recording the last attempt, closing the session
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,9 @@ class Daemon:
     log_stream: IO[str] = field(default_factory=lambda: sys.stderr)
     clock: Clock = utcnow
     data_dir: Path | None = None  # captioned images go below it; None: no localization jobs
+    stopping: threading.Event = field(default_factory=threading.Event, init=False)
+    _running: set[str] = field(default_factory=set, init=False, repr=False)  # job names
+    _idle: threading.Condition = field(default_factory=threading.Condition, init=False)
 
     def jobs(self) -> dict[str, tuple[Job, int]]:
         """Job name -> (function, interval in seconds), from the shop's configuration."""
@@ -88,12 +99,13 @@ class Daemon:
             decided += ", digest written" if decided else "digest written"
         return f"{figures}; {decided or 'no change'}"
 
-    def deliver(self) -> str:
-        """Send what the outbox holds for this shop."""
+    def deliver(self) -> Outcome:
+        """Send what the outbox holds for this shop; each target that did not take a message
+        is a failure of the run (the message is retried or, at its last attempt, given up)."""
         from cadence.outbox import deliver_due
-        from cadence.service import notifiers_for, sends_digest
+        from cadence.service import NOTIFY_TIMEOUT, notifiers_for, sends_digest
 
-        notifiers = notifiers_for(self.settings, self.secrets, self.console)
+        notifiers = notifiers_for(self.settings, self.secrets, self.console, NOTIFY_TIMEOUT)
         summary = deliver_due(
             self.engine,
             notifiers=notifiers,
@@ -101,23 +113,35 @@ class Daemon:
             shop_id=self.shop.id,
             lease=timedelta(seconds=self.shop.schedule.lease_seconds),
             clock=self.clock,
+            stop=self.stopping.is_set,
         )
         if sends_digest(self.settings, [self.shop]):  # the team's messages: the digest
-            summary.add(deliver_due(self.engine, notifiers=notifiers, now=self.clock(), team=True))
-        for error in summary.errors:
-            log.warning("delivery failed: %s", error)
-        return (
-            f"delivered {summary.delivered}, retrying {summary.retrying}, failed {summary.failed}"
+            summary.add(
+                deliver_due(
+                    self.engine,
+                    notifiers=notifiers,
+                    now=self.clock(),
+                    team=True,
+                    stop=self.stopping.is_set,
+                )
+            )
+        return Outcome(
+            f"delivered {summary.delivered}, retrying {summary.retrying}, failed {summary.failed}",
+            failures=tuple(f"delivery failed: {error}" for error in summary.errors),
         )
 
-    def sync(self) -> str:
-        """Fetch recent videos from the shop's source."""
+    def sync(self) -> Outcome:
+        """Fetch recent videos from the shop's source; skipped ones are failures, as for
+        `cadence videos sync`."""
         from cadence.service import sync_videos
 
         summary, skipped = sync_videos(
             self.engine, self.settings, self.shop, self.secrets, self.clock()
         )
-        return f"{summary.added} added, {summary.updated} updated, {len(skipped)} skipped"
+        return Outcome(
+            f"{summary.added} added, {summary.updated} updated, {len(skipped)} skipped",
+            failures=tuple(f"skipped: {p}" for p in [*skipped, *summary.problems]),
+        )
 
     def localize(self) -> Outcome:
         """Translate and caption the shop's pending listings (localize's public service)."""
@@ -155,7 +179,9 @@ class Daemon:
 
     def once(self) -> bool:
         """Run every job once, each after what it needs (videos before the quota, alerts
-        before their delivery); whether all of them worked."""
+        before their delivery); whether all of them worked and found no failures (a
+        delivery a target refused, an item not translated or published): `cadence check`'s
+        rule, so `daemon --once` exits 1 when check would."""
         self._logging()
         jobs = self.jobs()
         order = [n for n in ONCE_ORDER if n in jobs] + [n for n in jobs if n not in ONCE_ORDER]
@@ -164,6 +190,16 @@ class Daemon:
     def run_job(self, name: str, job: Job) -> bool:
         """Run one job, recording it; an exception is logged and stored, not raised, and
         items the job could not do make the run not ok, each error stored."""
+        with self._idle:
+            self._running.add(name)
+        try:
+            return self._run_job(name, job)
+        finally:
+            with self._idle:
+                self._running.discard(name)
+                self._idle.notify_all()
+
+    def _run_job(self, name: str, job: Job) -> bool:
         run = JobRun(shop_id=self.shop.id, job=name, started_at=self.clock())
         try:
             outcome = job()
@@ -224,13 +260,47 @@ class Daemon:
             )
         return scheduler
 
+    def delivery_bound(self) -> float:
+        """The longest a delivery in progress can still take: one message (no other is
+        claimed once stopping), sent to its targets one after another, each within its
+        deadline (the shop's targets, or the digest's for a team message)."""
+        from cadence.service import NOTIFY_TIMEOUT, sends_digest
+
+        targets = max(1, len(self.shop.alert_urls))
+        if self.settings.digest is not None and sends_digest(self.settings, [self.shop]):
+            targets = max(targets, len(self.settings.digest.alert_urls))
+        return NOTIFY_TIMEOUT * targets
+
+    def stop_wait(self) -> float:
+        """How long a stop waits for the jobs in progress: the delivery's bound, capped."""
+        return min(self.delivery_bound() + STOP_GRACE, STOP_WAIT_MAX)
+
     def run(self) -> None:
-        """Schedule the jobs and block until SIGTERM or SIGINT."""
+        """Schedule the jobs and block until SIGTERM or SIGINT; then wait for the jobs in
+        progress at most `stop_wait()` seconds (each job is safe to cut short)."""
         self._logging()
         scheduler = self.scheduler()
+        wait = self.stop_wait()
 
         def stop(signum: int, _frame: object) -> None:
-            log.info("signal %s: stopping after running jobs finish", signum)
+            if self.stopping.is_set():
+                log.info("signal %s: already stopping", signum)
+                return
+            self.stopping.set()
+            with self._idle:
+                running = sorted(self._running)
+            others = ", ".join(n for n in running if n != "deliver")
+            if "deliver" in running:
+                log.info(
+                    "signal %s: stopping: waiting for the delivery in progress (at most %g s)%s",
+                    signum,
+                    wait,
+                    f", and for {others}" if others else "",
+                )
+            elif running:
+                log.info("signal %s: stopping: waiting for %s (at most %g s)", signum, others, wait)
+            else:
+                log.info("signal %s: stopping", signum)
             scheduler.shutdown(wait=False)
 
         signal.signal(signal.SIGTERM, stop)
@@ -240,4 +310,17 @@ class Daemon:
             ", ".join(f"{n} every {s}s" for n, (_, s) in self.jobs().items()),
         )
         scheduler.start()
-        log.info("daemon stopped")
+        with self._idle:
+            finished = self._idle.wait_for(lambda: not self._running, timeout=wait)
+            left = sorted(self._running)
+        if finished:
+            log.info("daemon stopped")
+            return
+        log.warning(
+            "daemon stopped after %g s without waiting for %s: redone at the next start "
+            "(a message being sent goes again once its lease runs out)",
+            wait,
+            ", ".join(left),
+        )
+        logging.shutdown()  # flush the log: the worker threads are not joined
+        os._exit(0)

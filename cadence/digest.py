@@ -6,7 +6,7 @@ calendar (like the shops' weeks), so a DST change moves its UTC moment, never it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -67,9 +67,15 @@ _TEXT = {
 }
 
 
-def render_digest(language: str, moment: datetime, shops: Sequence[History]) -> Message:
+def render_digest(
+    language: str,
+    moment: datetime,
+    shops: Sequence[History],
+    untracked: Collection[str] = frozenset(),
+) -> Message:
     """One message about every shop: last week met or missed (counted of quota), the streak
-    of met weeks, and who is behind or at risk this week."""
+    of met weeks, and who is behind or at risk this week; last week is "not tracked" for
+    the shops in `untracked` (the missed alert's rule: the bot did not know them then)."""
     t = _TEXT.get(language, _TEXT["en"])
     day = moment.date()
     lines, risky = [], []
@@ -78,7 +84,9 @@ def render_digest(language: str, moment: datetime, shops: Sequence[History]) -> 
         assert s is not None
         last = "none"
         counted, quota = 0, s.quota
-        if len(h.weeks) > 1 and h.weeks[1][3] in ("met", "missed"):
+        if s.shop in untracked:
+            pass
+        elif len(h.weeks) > 1 and h.weeks[1][3] in ("met", "missed"):
             _, counted, quota, last = h.weeks[1]
         state = "at_risk" if s.at_risk else s.state.value
         if s.at_risk or s.state is WeekState.BEHIND:

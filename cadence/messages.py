@@ -15,7 +15,7 @@ from cadence.alerts import (
     Action,
     AlertDecision,
 )
-from cadence.quota import DayStatus, WeekStatus, due_at
+from cadence.quota import DayStatus, WeekStatus
 from store.states import MessageKind
 
 _WEEKDAYS = {
@@ -207,19 +207,17 @@ def _week_body(lang: str, s: WeekStatus) -> str:
 def _owed_lines(t: dict[str, str], lang: str, s: WeekStatus) -> list[str]:
     """A week under way: what is overdue, what is due next, what is still owed."""
     lines = []
-    if s.due_by_now > s.counted:
+    if s.overdue_since is not None:
         lines.append(
             t["overdue"].format(
                 overdue=s.due_by_now - s.counted,
                 k=s.counted + 1,
-                deadline=deadline(lang, due_at(s.week, s.counted + 1, s.quota), s.display_zone),
+                deadline=deadline(lang, s.overdue_since, s.display_zone),
             )
         )
     if s.remaining:
-        k = max(s.counted, s.due_by_now) + 1
-        upcoming = (
-            deadline(lang, due_at(s.week, k, s.quota), s.display_zone) if k <= s.quota else ""
-        )
+        ahead = s.next_due_ahead
+        upcoming = deadline(lang, ahead, s.display_zone) if ahead is not None else ""
         nxt = t["next"].format(deadline=upcoming) if upcoming else ""
         lines.append(nxt + t["owed"].format(remaining=s.remaining, days=s.days_left))
     return lines

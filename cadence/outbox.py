@@ -131,6 +131,7 @@ def deliver_due(
     lease: timedelta = LEASE,
     limit: int = 100,
     clock: Clock = utcnow,
+    stop: Callable[[], bool] = lambda: False,
 ) -> DeliverySummary:
     """Send every due message (of one shop, of the whole team with `team`, or all) to its
     shop's targets (a team message's: the digest's).
@@ -138,10 +139,13 @@ def deliver_due(
     `now` decides what is due; each lease starts when its message is claimed (`clock`), so
     the window for a duplicate is one message's send-to-record, however long the pass.
     Messages are claimed one at a time, so a deliverer that dies holds at most one lease,
-    and several deliverers (PostgreSQL) share the queue.
+    and several deliverers (PostgreSQL) share the queue. Once `stop()` is true no further
+    message is claimed: a stopping daemon finishes the message in hand and no more.
     """
     summary = DeliverySummary()
     for _ in range(limit):
+        if stop():
+            break
         with session_scope(engine) as session:
             claimed = claim_due_messages(
                 session, now=now, lease=lease, shop_id=shop_id, team=team, limit=1, clock=clock
@@ -179,7 +183,8 @@ def _deliver_one(
     except DeliveryError as exc:  # e.g. an alert URL whose variable is missing
         targets, errors = [], [exc.message]
     for notifier in targets:
-        if notifier.target in done:
+        # a target named by its env: entry was stored by its masked URL alone before
+        if notifier.target in done or getattr(notifier, "masked", None) in done:
             continue
         started = time.perf_counter()
         error = None

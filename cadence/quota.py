@@ -130,6 +130,22 @@ class WeekStatus:
         """Videos still owed this week."""
         return max(0, self.quota - self.counted)
 
+    @property
+    def overdue_since(self) -> datetime | None:
+        """When the first video still owed fell due, if that has passed (the shop is behind);
+        None when nothing owed is overdue. The alert messages' "overdue" line."""
+        if self.due_by_now <= self.counted:
+            return None
+        return due_at(self.week, self.counted + 1, self.quota)
+
+    @property
+    def next_due_ahead(self) -> datetime | None:
+        """The next due time still to come: that of the first video owed and not yet
+        overdue; None when none is (the quota met, or the week over). `next_due_at` is the
+        earliest unmet one, which is in the past when the shop is behind."""
+        k = max(self.counted, self.due_by_now) + 1
+        return due_at(self.week, k, self.quota) if k <= self.quota else None
+
     def as_dict(self) -> dict[str, object]:
         """The `status --json` object."""
         return {
@@ -153,6 +169,15 @@ class WeekStatus:
                 else None
             ),
             "overrides": [{"video": v} | m.as_dict() for v, m in self.marks],
+            **self._moment("overdue_since", self.overdue_since),
+            **self._moment("next_due_ahead", self.next_due_ahead),
+        }
+
+    def _moment(self, key: str, moment: datetime | None) -> dict[str, str | None]:
+        """`key` in the shop's time and `key_display` in the team's, for --json."""
+        return {
+            key: moment.isoformat() if moment else None,
+            f"{key}_display": moment.astimezone(self.shown_zone).isoformat() if moment else None,
         }
 
 

@@ -15,7 +15,14 @@ from sqlmodel import Session, select
 
 from cadence.alerts import AlertDecision, AlertPolicy, AlertRecord, decide
 from cadence.messages import render
-from cadence.notify import ConsoleNotifier, Mentions, Notifier, UnusableTarget, target_for
+from cadence.notify import (
+    ConsoleNotifier,
+    Mentions,
+    NamedTarget,
+    Notifier,
+    UnusableTarget,
+    target_for,
+)
 from cadence.outbox import DeliverySummary, apply_decision, deliver_due
 from cadence.quota import (
     History,
@@ -197,6 +204,20 @@ def _lock_shop(session: Session, shop_id: str) -> Shop:
     return row
 
 
+def _untracked_last_week(engine: Engine, settings: Settings, now: datetime) -> set[str]:
+    """The shops whose last closed week the bot did not track (the missed alert's rule),
+    so that the digest does not call it missed."""
+    untracked = set()
+    with read_scope(engine) as session:
+        for shop in settings.shops:
+            rules = rules_for(settings, shop)
+            closed = previous_week(week_of(now, rules.zone, rules.week_start))
+            row = session.get(Shop, shop.id)
+            if row is None or not _tracked_during(session, row, shop, closed.start, closed.ends_at):
+                untracked.add(shop.id)
+    return untracked
+
+
 def _tracked_during(
     session: Session, shop_row: Shop, shop: ShopSettings, week_start: date, week_end: datetime
 ) -> bool:
@@ -212,11 +233,14 @@ def _tracked_during(
     return first is not None and first < week_end
 
 
+NOTIFY_TIMEOUT = 10.0  # seconds one target may take to accept a message (a whole-send deadline)
+
+
 def notifiers_for(
     settings: Settings,
     secrets: Secrets,
     console: IO[str],
-    timeout: float = 10.0,
+    timeout: float = NOTIFY_TIMEOUT,
     warn: Callable[[str], None] = log.warning,
 ) -> Callable[[str | None], list[Notifier]]:
     """Each shop's targets (None: the digest's, for the whole team), secrets resolved from
@@ -273,7 +297,7 @@ def _target(owner: str, url: str, secrets: Secrets, timeout: float, mentions: Me
                 f"environment variable {name} is not set ({owner}); "
                 "export it and the message will be retried",
             )
-        url = value
+        return NamedTarget(url, target_for(value, timeout=timeout, mentions=mentions))
     return target_for(url, timeout=timeout, mentions=mentions)
 
 
@@ -328,7 +352,9 @@ def write_digest(engine: Engine, settings: Settings, now: datetime) -> datetime 
         if session.exec(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key)).first():
             return None
     weeks = [shop_history(engine, settings, shop, now, DIGEST_WEEKS) for shop in settings.shops]
-    message = render_digest(digest.language, due, weeks)
+    message = render_digest(
+        digest.language, due, weeks, _untracked_last_week(engine, settings, now)
+    )
     try:
         with session_scope(engine) as session:
             session.add(
@@ -345,6 +371,44 @@ def write_digest(engine: Engine, settings: Settings, now: datetime) -> datetime 
     except IntegrityError:  # another check wrote it a moment ago
         return None
     return due
+
+
+CLOCK_SKEW = timedelta(hours=1)  # machines sharing a store may disagree by this much
+
+
+def checked_ahead(engine: Engine, shop_ids: Sequence[str], now: datetime) -> str | None:
+    """Why a check at the real `now` would undo an earlier `check --as-of` in the future,
+    or None: the latest moment the store recorded a check of one of these shops writing or
+    sending a message as of (outbox messages, delivery attempts), when that is later than
+    `now` by more than a clock's skew. A check that wrote and sent nothing leaves no trace."""
+    from sqlalchemy import func
+
+    from store.models import DeliveryAttempt, OutboxMessage
+
+    with read_scope(engine) as session:
+        for shop_id in shop_ids:
+            latest = [
+                session.exec(
+                    select(func.max(OutboxMessage.created_at)).where(
+                        OutboxMessage.shop_id == shop_id
+                    )
+                ).one(),
+                session.exec(
+                    select(func.max(DeliveryAttempt.at))
+                    .join(OutboxMessage, OutboxMessage.id == DeliveryAttempt.message_id)
+                    .where(OutboxMessage.shop_id == shop_id)
+                ).one(),
+            ]
+            moments = [m for m in latest if m is not None]
+            if moments and max(moments) > now + CLOCK_SKEW:
+                ahead = max(moments)
+                return (
+                    f"shop {shop_id!r} was already checked as of {ahead.isoformat()}, later "
+                    "than now (a check --as-of in the future wrote and sent its messages): a "
+                    "check now would act on them as if that moment had not come; give "
+                    f"--as-of {ahead.isoformat()} or later, and keep --as-of for a test store"
+                )
+    return None
 
 
 def check(

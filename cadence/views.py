@@ -90,7 +90,13 @@ def status_table(env: Environment, weeks: Sequence[WeekStatus], as_json: bool) -
     )
     for s in weeks:
         flag = " (at risk)" if s.at_risk else ""
-        due = f"  (next due {deadline('en', s.next_due_at, s.shown_zone)})" if s.next_due_at else ""
+        # the alert messages' wording: what is overdue since when, and the due time ahead
+        said = []
+        if s.overdue_since is not None:
+            said.append(f"overdue since {deadline('en', s.overdue_since, s.shown_zone)}")
+        if s.next_due_ahead is not None:
+            said.append(f"next due {deadline('en', s.next_due_ahead, s.shown_zone)}")
+        due = f"  ({'; '.join(said)})" if said else ""
         env.out(
             f"{s.shop:<20} {s.week.start.isoformat():<10} {s.week.zone.key:<20} "
             f"{s.counted:>7} {s.due_by_now:>4} {s.quota:>5}  {s.state.value}{flag}{due}"
@@ -136,12 +142,12 @@ def checked(env: Environment, run: CheckRun) -> None:
             f"{s.shop}: {s.state.value} ({s.counted}/{s.quota}, {s.due_by_now} due); "
             f"alerts: {decided}; {_delivered(r.delivery)}"
         )
-        _failures(env, r.delivery)
+        _failures(env, r.delivery, f"shop {s.shop}")
     d = run.digest
     if d is not None and (d.written or not d.delivery.idle):
         written = f"digest of {d.written.isoformat()} written; " if d.written else "digest: "
         env.out(written + _delivered(d.delivery))
-        _failures(env, d.delivery)
+        _failures(env, d.delivery, "the digest")
 
 
 def _delivered(delivery: DeliverySummary) -> str:
@@ -151,9 +157,9 @@ def _delivered(delivery: DeliverySummary) -> str:
     )
 
 
-def _failures(env: Environment, delivery: DeliverySummary) -> None:
+def _failures(env: Environment, delivery: DeliverySummary, owner: str) -> None:
     for error in delivery.errors:
-        env.err(f"  delivery failed: {error}")
+        env.err(f"  delivery failed ({owner}): {error}")
 
 
 def alerts(env: Environment, report: Sequence[AlertReport], as_json: bool) -> None:

@@ -402,7 +402,7 @@ def _workbook_table(path: Path, columns: Columns) -> Table:
             raise BadInput(f"{name}: has no worksheet; {columns.describe()}")
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some tools write wrong dimensions: read every row there is
-        return _sheet_rows(name, sheet, columns)
+        return _sheet_rows(name, sheet, columns, _Formulas(data))
     except BadInput:
         raise
     except Exception as exc:  # noqa: BLE001 - see above
@@ -415,7 +415,37 @@ def _excel_problem(exc: Exception) -> str:
     return f"{type(exc).__name__}; open it in Excel and save it again as .xlsx, or as CSV UTF-8"
 
 
-def _sheet_rows(name: str, sheet: Any, columns: Columns) -> Table:
+class _Formulas:
+    """Where the first worksheet holds formulas, read only when an empty cell is met: a
+    formula saved without its value (a file written by a script, not Excel) reads as empty
+    with data_only, and "id is empty" would send the seller looking in the wrong place."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.cells: dict[int, set[int]] | None = None  # row number -> its formula columns
+
+    def at(self, row: int, column: int) -> bool:
+        """Whether the cell (both 1-based) holds a formula."""
+        if self.cells is None:
+            import openpyxl
+
+            self.cells = {}
+            book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True)
+            try:
+                for number, cells in enumerate(book.worksheets[0].iter_rows(), start=1):
+                    found = {
+                        i
+                        for i, c in enumerate(cells, start=1)
+                        if getattr(c, "data_type", None) == "f"
+                    }
+                    if found:
+                        self.cells[number] = found
+            finally:
+                book.close()
+        return column in self.cells.get(row, set())
+
+
+def _sheet_rows(name: str, sheet: Any, columns: Columns, formulas: _Formulas) -> Table:
     table = Table(name, [], [])
     fields: list[str | None] | None = None
     for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -429,6 +459,15 @@ def _sheet_rows(name: str, sheet: Any, columns: Columns) -> Table:
         place = Place(name, number, sheet=sheet.title)
         if any(v not in (None, "") for v in values[len(fields) :]):
             _add(table, place, "more cells than the header has columns", columns)
+            continue
+        unsaved = [
+            f
+            for i, (f, v) in enumerate(zip(fields, values, strict=False), start=1)
+            if f and v is None and formulas.at(number, i)
+        ]
+        if unsaved:
+            said = f"{unsaved[0]} is a formula without a saved value"
+            _add(table, place, f"{said}: open the file in Excel and save it", columns)
             continue
         _add(table, place, {f: v for f, v in zip(fields, values, strict=False) if f}, columns)
     if fields is None:

@@ -16,6 +16,7 @@ from cadence.notify.delivery import (
     NO_MENTIONS,
     DeliveryError,
     Mentions,
+    NamedTarget,
     UnusableTarget,
     describe,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "DingTalkNotifier",
     "JsonWebhookNotifier",
     "Mentions",
+    "NamedTarget",
     "Notifier",
     "UnusableTarget",
     "WeComBotNotifier",

@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from config.errors import AppError, ExitCode
@@ -42,6 +42,17 @@ class Mentions:
 
 
 NO_MENTIONS = Mentions()
+
+
+class Sender(Protocol):
+    """What NamedTarget wraps: cadence.notify's Notifier (declared there, kept here too so
+    this module does not import its package)."""
+
+    target: str
+
+    def send(self, title: str, body: str, severity: str) -> None:
+        """Send; return only when the target accepted the message."""
+        ...
 
 
 class DeliveryError(AppError):
@@ -99,6 +110,25 @@ class UnusableTarget:
     def send(self, title: str, body: str, severity: str) -> None:
         """Fail, saying why this target cannot be used."""
         raise DeliveryError(self.target, self.problem)
+
+
+class NamedTarget:
+    """A target whose URL the shops file names by an `env:NAME` entry: shown and stored as
+    that entry beside the masked URL, so a person learns which variable to fix (the URL
+    itself may hold a token and is never shown)."""
+
+    def __init__(self, entry: str, notifier: Sender) -> None:
+        self.entry = entry
+        self.notifier = notifier
+        self.masked = notifier.target  # what earlier versions stored as the target
+        self.target = f"{entry} ({notifier.target})"[:200]  # the store's column is 200
+
+    def send(self, title: str, body: str, severity: str) -> None:
+        """Send through the notifier; its failure names the entry."""
+        try:
+            self.notifier.send(title, body, severity)
+        except DeliveryError as exc:
+            raise DeliveryError(self.target, exc.problem) from None
 
 
 @dataclass

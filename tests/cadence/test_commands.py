@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image, ImageDraw
@@ -431,13 +434,19 @@ def test_one_bad_target_fails_alone_and_the_others_deliver(  # type: ignore[no-u
         )
         assert first.code == 1, first.err
         assert len(srv.requests) == 1 and reason in first.err
+        # the person reading it learns which entry of which shop to fix
+        assert f"delivery failed (shop acme-th): {bad}" in first.err
         [alert] = json.loads(run("alerts", "--json").out)
         [msg] = alert["messages"]
         assert msg["state"] == "pending" and msg["attempts"] == 1 and reason in msg["last_error"]
+        assert msg["last_error"].startswith(bad)
         failed, ok = msg["deliveries"]
         assert reason in failed["error"] and not failed["ok"] and ok["ok"]
+        assert failed["target"].startswith(bad)
+        if environ:  # a URL was read: its masked form is shown beside the entry
+            assert re.fullmatch(rf"{bad} \(\w*://.*#[0-9a-f]{{8}}\)", failed["target"])
         text = run("alerts").out
-        assert reason in text
+        assert reason in text and bad in text
         retry = run(
             "check", "--shop", "acme-th", "--as-of", "2026-11-26T10:05+07:00", environ=environ
         )
@@ -501,3 +510,31 @@ def test_a_message_whose_alert_closed_during_quiet_hours_is_dropped(  # type: ig
     shown = [m for a in report for m in a["messages"] if m["state"] == "dropped"]
     assert all(m["last_error"] and not m["deliveries"] for m in shown)  # it says why
     assert "dropped, 0 attempt(s), not sent — " in run("alerts").out
+
+
+def test_a_plain_check_after_a_check_as_of_the_future_is_refused(run, shops: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    with serve({"/hook": lambda r: Reply(200, {"errcode": 0})}) as srv:
+        shops.write_text(
+            shops.read_text().replace(
+                'alert_language = "en"\n',
+                f'alert_language = "en"\nalert_urls = ["json://127.0.0.1:{srv.port}/hook"]\n',
+            )
+        )
+        # a Thursday noon in Bangkok some weeks after the real clock: the shop is behind
+        later = datetime.now(UTC).astimezone(ZoneInfo("Asia/Bangkok")) + timedelta(weeks=5)
+        thursday = (later + timedelta(days=(3 - later.weekday()) % 7)).replace(
+            hour=12, minute=0, second=0, microsecond=0
+        )
+        ahead = run("check", "--shop", "acme-th", "--as-of", thursday.isoformat())
+        assert ahead.code == 0 and len(srv.requests) >= 1, ahead.err
+        sent = len(srv.requests)
+        plain = run("check", "--shop", "acme-th")
+        assert plain.code == 2 and "acme-th" in plain.err, plain.err
+        assert f"already checked as of {thursday.astimezone(UTC).isoformat()}" in plain.err
+        assert len(srv.requests) == sent  # nothing resolved, nothing sent
+        assert run("check", "--shop", "acme-uk").code == 0  # another shop is not held up
+        assert run("check", "--shop", "acme-th", "--as-of", thursday.isoformat()).code == 0
+    capsys.readouterr()
+    assert run("check", "--help").code == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "as if it were this moment" in help_text and "use it on a test store" in help_text

@@ -11,19 +11,20 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlmodel import select
 
-from cadence.daemon import Daemon
+from cadence.daemon import STOP_WAIT_MAX, Daemon
 from cadence.service import evaluate_and_decide, register_shops
 from config.runtime import Secrets
 from config.settings import load
 from store.db import open_store, session_scope
 from store.models import JobRun, OutboxMessage, Shop, Video
-from tests.httpserver import Reply, Server, closed_port, serve
+from tests.httpserver import Reply, Server, closed_port, raw_serve, serve
 
 DAEMON = [sys.executable, "-c", "from cadence.cli import run; run()", "daemon"]
 REF = re.compile(r"ref: (\S+)")
@@ -282,3 +283,92 @@ def test_items_a_job_could_not_do_make_its_run_not_ok(tmp_path: Path, engine, ca
     assert (run.error or "").startswith("2 item(s) failed: p1 (ms): ")
     assert "p2 (ms): " in (run.error or "")
     assert "localize: 0 translated, 2 failed" in caplog.text
+
+
+def test_once_exits_1_when_a_delivery_is_refused_as_check_does(tmp_path: Path, cli, caplog) -> None:  # type: ignore[no-untyped-def]
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    refusing = [True]
+    refused = Reply(200, {"errcode": 310000, "errmsg": "keywords not in content"})
+    with serve({"/hook": lambda r: refused if refusing[0] else Reply(200, {"errcode": 0})}) as srv:
+        config = write_config(tmp_path, srv.port)
+        seed(db, config, weeks=1)
+        args = ("daemon", "--shop", "acme-th", "--once", "--config", str(config), "--db", db)
+        with caplog.at_level(logging.INFO, logger="cadence.daemon"):  # the daemon's log
+            first = cli("cadence", *args)
+        assert first.code == 1, caplog.text
+        assert "rejected with errcode 310000" in caplog.text
+        assert re.search(r"deliver: delivered 0, retrying [1-9]", caplog.text)
+        engine = open_store(db)
+        with session_scope(engine) as s:
+            [run] = s.exec(select(JobRun).where(JobRun.job == "deliver"))
+            assert run.ok is False and "errcode 310000" in (run.error or "")
+            for m in s.exec(select(OutboxMessage)):  # due again now, and the robot takes it
+                m.next_attempt_at = datetime.fromisoformat("2026-01-01T00:00Z")
+                s.add(m)
+        engine.dispose()
+        refusing[0] = False
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="cadence.daemon"):
+            second = cli("cadence", *args)
+    assert second.code == 0, caplog.text
+    assert "retrying 0, failed 0" in caplog.text and pending(db) == 0
+
+
+def test_sigterm_waits_for_the_delivery_in_progress_within_its_targets_deadlines(  # type: ignore[no-untyped-def]
+    tmp_path: Path, summary_line
+) -> None:
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    with raw_serve(None) as first, raw_serve(None) as second:  # two targets that never answer
+        config = write_config(tmp_path, first.port)
+        config.write_text(
+            config.read_text().replace(
+                '/hook"]', f'/hook", "json://127.0.0.1:{second.port}/hook"]'
+            ),
+            encoding="utf-8",
+        )
+        seed(db, config, weeks=3)  # three messages owed
+        proc = start(config, db, tmp_path)
+        try:
+            # the first message is being sent to the first target (a connection is counted
+            # without a notify, so look again every 50 ms)
+            deadline = time.monotonic() + 30
+            while first.accepted < 1 and time.monotonic() < deadline:
+                with first.changed:
+                    first.changed.wait(timeout=0.05)
+            assert first.accepted == 1
+            proc.send_signal(signal.SIGTERM)
+            signalled = time.monotonic()
+            _, err = proc.communicate(timeout=60)
+            took = time.monotonic() - signalled
+        finally:
+            proc.kill()
+        # that message goes on to the second target, and no other message is begun
+        assert first.accepted == 1 and second.accepted == 1
+    summary_line(f"SIGTERM during a send to 2 silent targets (10 s each): exited in {took:.1f} s")
+    assert proc.returncode == 0, err
+    stopping = err.index("stopping: waiting for the delivery in progress (at most 21 s)")
+    assert err.index("daemon stopped") > stopping
+    assert 10 <= took <= 21 + 2, err  # the second target's deadline, and no more
+    engine = open_store(db)
+    with session_scope(engine) as s:
+        attempts = sorted(m.attempts for m in s.exec(select(OutboxMessage)))
+    engine.dispose()
+    assert attempts[-1] == 1 and attempts.count(0) == len(attempts) - 1
+
+
+def test_the_stop_wait_is_the_delivery_bound_under_the_units_stop_timeout(tmp_path: Path) -> None:
+    unit = (Path(__file__).parents[2] / "config" / "cadence@.service").read_text()
+    [stop_timeout] = re.findall(r"^TimeoutStopSec=(\d+)$", unit, re.M)
+    urls = ", ".join(f'"json://127.0.0.1:{9000 + n}/h"' for n in range(9))
+    for count, wait in ((1, 11.0), (2, 21.0), (9, STOP_WAIT_MAX)):
+        config = tmp_path / f"{count}.toml"
+        config.write_text(
+            f'[[shops]]\nid = "s"\nmarket = "TH"\nalert_urls = [{urls}]\n'.replace(
+                urls, ", ".join(urls.split(", ")[:count])
+            ),
+            encoding="utf-8",
+        )
+        settings = load(config)
+        daemon = Daemon(engine=None, settings=settings, shop=settings.shops[0])  # type: ignore[arg-type]
+        assert daemon.stop_wait() == wait
+    assert STOP_WAIT_MAX + 5 <= int(stop_timeout)

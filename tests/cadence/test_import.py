@@ -177,3 +177,24 @@ def test_import_help_says_what_files_headers_and_times_are_read(cli, capsys) -> 
         assert said in text, said
     assert "Excel date cell or serial number; without an offset, the shop's time" in text
     assert "added, updated or unchanged" in text
+
+
+def test_a_formula_saved_without_its_value_is_named_as_such(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # openpyxl, like the scripts sellers' tools are, saves formulas without their values
+    path = workbook(
+        tmp_path / "v.xlsx",
+        [
+            ["id", "posted_at", "products", "title"],
+            ["a1", datetime(2026, 11, 23, 20, 0), None, "no products: fine"],
+            ['=CONCAT("a","2")', datetime(2026, 11, 24, 20, 0), "P1", "a formula id"],
+            [None, datetime(2026, 11, 24, 21, 0), "P1", "no id at all"],
+        ],
+        title="作品",
+    )
+    result = run("videos", "import", str(path), "--shop", "acme-th", "--json")
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        f"{path}:作品:3: id is a formula without a saved value: open the file in Excel and save it",
+        f"{path}:作品:4: id is empty",
+    ]
+    assert json.loads(result.out)["added"] == 1

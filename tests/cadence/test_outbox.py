@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from cadence.alerts import Action, AlertDecision
 from cadence.messages import Message
+from cadence.notify import NamedTarget
 from cadence.outbox import apply_decision, backoff, deliver_due
 from store.db import session_scope
 from store.models import Alert, DeliveryAttempt, OutboxMessage, Shop
@@ -97,6 +98,18 @@ def test_a_retry_skips_targets_that_already_took_the_message(engine: Engine) -> 
     deliver_due(engine, notifiers=lambda shop: [good, flaky], now=NOW)
     deliver_due(engine, notifiers=lambda shop: [good, flaky], now=NOW + timedelta(minutes=5))
     assert len(good.sent) == 1 and len(flaky.sent) == 1
+
+
+def test_a_target_named_by_its_env_entry_still_skips_what_it_took_under_its_old_name(
+    engine: Engine,
+) -> None:
+    enqueue(engine)
+    good, flaky = RecordingNotifier("json://h#1"), RecordingNotifier("json://f", failures=1)
+    deliver_due(engine, notifiers=lambda shop: [good, flaky], now=NOW)  # stored as json://h#1
+    named = NamedTarget("env:GOOD_HOOK", good)
+    deliver_due(engine, notifiers=lambda shop: [named, flaky], now=NOW + timedelta(minutes=5))
+    assert len(good.sent) == 1 and len(flaky.sent) == 1
+    assert named.target == "env:GOOD_HOOK (json://h#1)"
 
 
 def test_quiet_hours_hold_the_message(engine: Engine) -> None:

@@ -208,3 +208,20 @@ def test_new_shop_daily_target_judges_the_day_just_ended() -> None:
     assert day is not None and not day.met
     assert new_shop_day(rules, [], at("2026-12-21T08:00+07:00")) is None  # 30 days passed
     assert new_shop_day(rules, [], at("2026-11-20T08:00+07:00")) is None  # opened today
+
+
+def test_a_shop_behind_is_overdue_since_its_first_unmet_due_time_with_the_next_one_ahead() -> None:
+    rules = QuotaRules(shop="s", zone=BKK, quota=3)
+    late_sunday = at("2026-11-29T23:59:59+07:00")
+    behind = evaluate_week(rules, [], late_sunday)
+    assert behind.next_due_at == at("2026-11-26T00:00+07:00")  # the earliest unmet: passed
+    assert behind.overdue_since == behind.next_due_at
+    assert behind.next_due_ahead == at("2026-11-30T00:00+07:00") > late_sunday
+    on_track = evaluate_week(rules, videos("2026-11-24T09:00+07:00"), at("2026-11-26T09:00+07:00"))
+    assert on_track.overdue_since is None
+    assert on_track.next_due_ahead == on_track.next_due_at == at("2026-11-28T00:00+07:00")
+    three = videos("2026-11-23T09:00+07:00", "2026-11-24T09:00+07:00", "2026-11-25T09:00+07:00")
+    met = evaluate_week(rules, three, late_sunday)
+    assert met.overdue_since is None and met.next_due_ahead is None
+    ended = evaluate_week(rules, [], late_sunday + timedelta(seconds=1), week=behind.week)
+    assert ended.overdue_since == behind.next_due_at and ended.next_due_ahead is None
