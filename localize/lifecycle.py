@@ -124,13 +124,20 @@ def open_errors(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [f for f in findings if f.get("severity") == ERROR and not f.get("overridden_by")]
 
 
+# Errors no reason makes publishable: preflight blocks tags TikTok refuses in a description
+# whatever a reviewer says, and tags in a title or caption would show as typed.
+ALWAYS_BLOCKED = frozenset({"markup", "description_tags", "description_nesting"})
+
+
 def unoverridable(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Open errors that publish preflight blocks whatever a reviewer says (Chinese left in
-    a title: `title_chinese`), so an override would only lead to `blocked`."""
+    """Open errors an override cannot clear: Chinese left in a title (preflight's
+    `title_chinese`), tags TikTok refuses, tags in plain text; approved over them, an item
+    would only be blocked or go out broken."""
     return [
         f
         for f in open_errors(findings)
-        if f.get("code") == "chinese_left" and str(f.get("message", "")).startswith("title:")
+        if f.get("code") in ALWAYS_BLOCKED
+        or (f.get("code") == "chinese_left" and str(f.get("message", "")).startswith("title:"))
     ]
 
 

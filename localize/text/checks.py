@@ -25,6 +25,7 @@ _HAN_RUN = re.compile(f"[{_HAN_CHARS}](?:[{_HAN_CHARS}\\s\\d，、。！？：�
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE | re.UNICODE)
 _END_PUNCT = set(".!?。！？…")
+_TAG = re.compile(r"</?\s*[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,15 @@ def check(
     lost = emoji(source) - emoji(target)
     if lost:
         out.append(Finding("emoji_lost", WARNING, f"{field}: emoji lost: {''.join(lost)}"))
+    if field != "description" and _TAG.search(target):
+        tags = ", ".join(dict.fromkeys(m.group(0) for m in _TAG.finditer(target)))
+        out.append(
+            Finding(
+                "markup",
+                ERROR,
+                f"{field}: a {field} is plain text, tags would show as typed: remove {tags}",
+            )
+        )
     if field == "title":
         n = len(target)
         if not limits.title_min <= n <= limits.title_max:

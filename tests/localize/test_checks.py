@@ -113,3 +113,18 @@ def test_chinese_left_quotes_the_untranslated_runs_as_they_stand() -> None:
         finding.message
         == "title: Chinese left untranslated: \u201c保温杯\u201d, \u201c户外 运动\u201d"
     )
+
+
+def test_tags_in_a_title_or_caption_are_an_error_but_a_less_than_sign_is_not() -> None:
+    def markup(target: str, field: str = "title") -> list[str]:
+        found = check("杯子", target, field=field, target_lang="ms", limits=Limits(1, 255))
+        return [f.message for f in found if f.code == "markup" and f.severity == "error"]
+
+    assert markup("Cawan <b>Baharu</b> dengan Penutup") == [
+        "title: a title is plain text, tags would show as typed: remove <b>, </b>"
+    ]
+    assert markup("Baharu<br/>", field="caption") and markup('x <i class="a">y')
+    assert markup("Saiz < 5 cm dan > 3 cm") == []
+    assert [
+        f.code for f in check("<p>杯</p>", "<p>Cawan</p>", field="description", target_lang="ms")
+    ].count("markup") == 0

@@ -149,6 +149,22 @@ def test_a_caption_its_font_cannot_draw_is_refused_before_anything_is_written(qu
     assert "🔥" not in (item.caption or "")
 
 
+def test_tags_in_a_title_block_approval_and_no_override_lets_them_through(queued) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    first = listed(run)[0]
+    title = "Botol Termos Keluli ACME 500ml <b>Baharu</b> untuk Sukan Luar"
+    args = ("review", "approve", str(first["id"]), "--reviewer", "bob", "--set", f"title={title}")
+    plain = run(*args)
+    assert plain.code == 1 and "markup: title: a title is plain text" in plain.err, plain.err
+    forced = run(*args, "--override", "the boss said so")
+    assert forced.code == 1 and "cannot be overridden" in forced.err, forced.err
+    with read_scope(open_store(db_url)) as s:
+        item = s.get(LocalizationItem, first["id"])
+        remembered = s.exec(select(TranslationMemory).where(TranslationMemory.target_text == title))
+        assert remembered.all() == []
+    assert (item.state, item.version) == (ItemState.TRANSLATED, first["version"])
+
+
 def test_reject_needs_a_reason_and_bad_options_are_clear(queued) -> None:  # type: ignore[no-untyped-def]
     run, _ = queued
     first = str(listed(run)[0]["id"])
