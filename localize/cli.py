@@ -346,7 +346,9 @@ def _reviewer(inv: Invocation, name: str | None) -> str:
     """--reviewer, else the user's login name."""
     import getpass
 
-    if name and name.strip():
+    if name is not None and not name.strip():
+        raise BadInput("--reviewer is empty: give your name (or leave it out for your login)")
+    if name:
         return name.strip()
     try:
         return getpass.getuser()

@@ -619,6 +619,8 @@ def history(
         if shop_id:
             query = query.where(AuditEvent.shop_id == shop_id)
         rows = session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit)).all()
+        if item_id is not None and not rows and session.get(LocalizationItem, item_id) is None:
+            raise NoSuchItem(item_id)  # as `show` says: not an item without history
     return [
         {
             "item": int(r.entity_id),

@@ -165,6 +165,20 @@ def test_tags_in_a_title_block_approval_and_no_override_lets_them_through(queued
     assert (item.state, item.version) == (ItemState.TRANSLATED, first["version"])
 
 
+def test_an_unknown_item_and_an_empty_reviewer_are_bad_input(queued) -> None:  # type: ignore[no-untyped-def]
+    run, _ = queued
+    first = str(listed(run)[0]["id"])
+    for args in (("history", "999"), ("show", "999")):
+        unknown = run("review", *args)
+        assert unknown.code == 2 and "no item 999" in unknown.err, (args, unknown.err)
+    assert run("review", "history", first).code == 0
+    nobody = run("review", "approve", first, "--reviewer", " ")
+    assert nobody.code == 2 and "--reviewer is empty" in nobody.err
+    nobody = run("review", "reject", first, "--reviewer", "", "--reason", "tone")
+    assert nobody.code == 2 and "--reviewer is empty" in nobody.err
+    assert listed(run)[0]["state"] == "translated"
+
+
 def test_reject_needs_a_reason_and_bad_options_are_clear(queued) -> None:  # type: ignore[no-untyped-def]
     run, _ = queued
     first = str(listed(run)[0]["id"])
