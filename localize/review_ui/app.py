@@ -7,6 +7,8 @@ so a key pressed twice cannot decide an item twice or open two next items.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +20,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from config.errors import AppError
+from config.files import write_atomically
 from config.runtime import Clock, utcnow
 from config.settings import Settings
 from localize import lifecycle, review
@@ -137,8 +140,38 @@ class ReviewApp(App[None]):
 
     def _lost(self, message: str) -> None:
         self.busy = False
-        self.notify(message, severity="warning", timeout=10)
+        kept = self._keep_edits()
+        if kept:
+            message += f"; your edits were not applied: they are kept in {kept}"
+        self.notify(message, severity="warning", timeout=30 if kept else 10)
         self.run_job(self._next, self.show)
+
+    def _keep_edits(self) -> str | None:
+        """The reviewer's edits of an item someone else decided first, written where they
+        can be copied back from (they are no longer the item's to apply): the file's path,
+        or the edits themselves without a data folder."""
+        screen = self.screen
+        if not isinstance(screen, ItemScreen) or not screen.edits:
+            return None
+        item = screen.opened.entry.item
+        kept = {
+            "item": item.id,
+            "version": item.version,
+            "reviewer": self.reviewer,
+            "at": utcnow().isoformat(),
+            "edits": screen.edits,
+        }
+        if self.images_root is None:
+            return json.dumps(screen.edits, ensure_ascii=False)
+        folder = self.images_root.parent / "unapplied-edits"
+        who = re.sub(r"[^\w.-]", "_", self.reviewer)[:40]
+        path = folder / f"item-{item.id}-v{item.version}-{who}.json"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, json.dumps(kept, ensure_ascii=False, indent=2).encode())
+        except OSError:
+            return json.dumps(screen.edits, ensure_ascii=False)
+        return str(path)
 
     # -- the queue ----------------------------------------------------------------------
 

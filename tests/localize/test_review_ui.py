@@ -4,6 +4,7 @@ each decision is checked in the store afterwards."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shlex
 import shutil
@@ -396,3 +397,40 @@ def test_a_blocked_item_is_served_with_its_reasons_and_fixed(queued, home: Path,
         (short["id"], "ploy", "edit", ""),
         (short["id"], "ploy", "approve", ""),
     ]
+
+
+def test_edits_of_an_item_someone_else_decided_first_are_kept_for_the_reviewer(
+    queued,  # noqa: F811
+    home: Path,
+    tmp_path: Path,
+) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]
+    app = ReviewApp(
+        open_store(db_url),
+        load(tmp_path / "shops.toml"),
+        reviewer="ann",
+        language="ms",
+        images_root=home / "images",
+    )
+    title = "Botol termos keluli tahan karat ACME 500ml untuk sukan luar"
+
+    async def script(pilot: Pilot[None]) -> None:
+        assert shown(pilot).id == ids[0]
+        await press(pilot, "e")
+        pilot.app.screen.query_one("#edit-title", Input).value = title
+        await settle(pilot)
+        await press(pilot, "ctrl+s")
+        run("review", "reject", str(ids[0]), "--reviewer", "bob", "--reason", "bob says no")
+        await press(pilot, "a")  # bob decided first: ann's edit cannot be applied
+        assert shown(pilot).id != ids[0]
+        await press(pilot, "q")
+
+    drive(app, script)
+    assert item(db_url, ids[0]).state == "rejected"
+    notices = [n.message for n in app._notifications]
+    kept = [m for m in notices if "your edits were not applied" in m]
+    assert kept and "by bob" in kept[0], notices
+    path = Path(kept[0].rsplit("kept in ", 1)[1])
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert (saved["item"], saved["reviewer"], saved["edits"]["title"]) == (ids[0], "ann", title)
