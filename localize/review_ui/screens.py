@@ -144,7 +144,8 @@ class ItemScreen(Screen[None]):
                 Text.assemble(
                     ("Approved, then blocked by publish preflight: ", "bold"),
                     item.error or "(no reason recorded)",
-                    "\nEdit the text (e) and approve (a); publishing checks it again.",
+                    "\nFix what each reason names: the text here (e, then a), or the listing "
+                    "file or the shops file (import or edit it, then publish again).",
                 )
             )
         for name in FIELDS:
