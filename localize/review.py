@@ -158,6 +158,7 @@ class Outcome:
     remembered: int = 0  # human translations added to the memory
     rerendered: int = 0  # images drawn again for an edited caption
     forgotten: int = 0  # rejected machine translations taken out of the memory
+    human: int = 0  # rejected segments a person's memory entry will give again
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -170,6 +171,12 @@ class Outcome:
             extra.append(f"{self.rerendered} image(s) drawn again")
         if self.forgotten:
             extra.append(f"{self.forgotten} machine translation(s) taken out of the memory")
+        if self.human:
+            extra.append(
+                f"{self.human} segment(s) are a person's translation in the memory, which "
+                "`localize run` gives again: to change them, edit and approve "
+                f"(localize review approve {item.id} --set FIELD=TEXT)"
+            )
         return f"item {item.id}: {self.decision} ({item.state}, version {item.version})" + (
             f"; {', '.join(extra)}" if extra else ""
         )
@@ -502,7 +509,7 @@ def reject(
             claimed_until=None,
         )
         _decision(session, current.item, reviewer, Decision.REJECT, reason)
-        outcome.forgotten = _forget(session, current)
+        outcome.forgotten, outcome.human = _forget(session, current)
     return outcome
 
 
@@ -572,12 +579,13 @@ def _remember(session: Session, current: Entry, edits: Mapping[str, str]) -> int
     return len(pairs)
 
 
-def _forget(session: Session, current: Entry) -> int:
+def _forget(session: Session, current: Entry) -> tuple[int, int]:
     """Take the machine translations a reviewer rejected out of the memory (the shop's and
     the shared one), so that translating the item again does not bring them straight
-    back; human entries stay. How many went."""
+    back; human entries stay. How many went, and how many rejected segments a human entry
+    will give again."""
     item, listing = current.item, current.listing
-    gone = 0
+    gone, human = 0, set()
     texts = {name: getattr(item, name) or "" for name in FIELDS}
     for source, target in _pairs(listing, texts):
         rows = session.exec(
@@ -586,14 +594,17 @@ def _forget(session: Session, current: Entry) -> int:
                 TranslationMemory.source_lang == SOURCE_LANGUAGE,
                 TranslationMemory.target_lang == item.language,
                 TranslationMemory.source_key == memory.source_key(source),
-                TranslationMemory.quality == Quality.MACHINE,
             )
         ).all()
         for row in rows:
-            if memory.normalise(row.target_text) == memory.normalise(target):
+            if memory.normalise(row.target_text) != memory.normalise(target):
+                continue
+            if row.quality == Quality.MACHINE:
                 session.delete(row)
                 gone += 1
-    return gone
+            else:
+                human.add(source)
+    return gone, len(human)
 
 
 def _rerender(

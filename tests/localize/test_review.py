@@ -313,6 +313,31 @@ def test_a_rejected_item_is_translated_again_without_the_rejected_memory(queued)
     assert run("review", "approve", str(first["id"]), "--reviewer", "nok").code == 0
 
 
+def test_rejecting_a_persons_translation_from_the_memory_says_it_will_come_back(
+    queued, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    run, _ = queued
+    first = listed(run)[0]  # p1 in ms: its caption 包邮
+    tmx = tmp_path / "people.tmx"
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header srclang="zh-CN"/>'
+        '<body><tu><prop type="x-quality">human</prop>'
+        '<tuv xml:lang="zh-CN"><seg>包邮</seg></tuv>'
+        f'<tuv xml:lang="ms"><seg>{first["fields"]["caption"]["translation"]}</seg></tuv>'
+        "</tu></body></tmx>",
+        encoding="utf-8",
+    )
+    assert run("memory", "import", str(tmx), "--shop", "acme-my").code == 0
+    rejected = run("review", "reject", str(first["id"]), "--reviewer", "ploy", "--reason", "tone")
+    assert rejected.code == 0, rejected.err
+    assert "1 segment(s) are a person's translation in the memory" in rejected.out
+    assert f"localize review approve {first['id']} --set FIELD=TEXT" in rejected.out
+    other = str(listed(run)[0]["id"])  # p1 in en: nothing of it is a person's
+    assert (
+        "person's" not in run("review", "reject", other, "--reviewer", "ploy", "--reason", "x").out
+    )
+
+
 def test_a_rejected_item_can_be_edited_and_approved(queued) -> None:  # type: ignore[no-untyped-def]
     run, db_url = queued
     item_id = str(listed(run)[1]["id"])  # p1 in en
