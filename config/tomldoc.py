@@ -7,7 +7,8 @@ import re
 import stat
 import tomllib
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,13 @@ class TomlDocument:
 
     shown: str
     data: dict[str, Any]
-    lines: dict[Loc, int] = field(default_factory=dict)
+    text: str = ""  # the source, for `lines`
+
+    @cached_property
+    def lines(self) -> dict[Loc, int]:
+        """Every key's line: scanned only when a message needs one (a 1,000-shop file takes
+        70 ms to scan, on every command)."""
+        return key_lines(self.text)
 
     def line(self, loc: tuple[Any, ...]) -> int | None:
         """The line of `loc` (a key path with list indices), else of its nearest written
@@ -96,7 +103,7 @@ def parse(text: str, shown: str) -> TomlDocument:
         raise ConfigError(shown, f"not valid TOML: {exc}") from None
     except RecursionError:
         raise ConfigError(shown, "not valid TOML: arrays or tables nested too deeply") from None
-    return TomlDocument(shown, data, key_lines(text))
+    return TomlDocument(shown, data, text)
 
 
 def problem(error: Any, where: str, *, template: str, echo: Collection[str] = ()) -> str:

@@ -124,8 +124,12 @@ def command_to_first_item(root: Path) -> float | None:
     socket = str(root / "tmux.sock")
     program = Path(sys.executable).with_name("localize")
     command = [str(program), "review", "--reviewer", "bench", "--db", f"sqlite:///{root}/store.db"]
-    command += ["--config", str(root / "absent.toml")]
-    env = {**os.environ, "SHOPBOT_HOME": str(root / "home"), "TERM": "xterm-256color"}
+    env = {
+        **os.environ,
+        "SHOPBOT_HOME": str(root / "home"),
+        "SHOPBOT_CONFIG": str(root / "absent.toml"),  # no shops file: the store alone
+        "TERM": "xterm-256color",
+    }
 
     def tmux(*args: str) -> str:
         done = subprocess.run(
