@@ -87,6 +87,20 @@ def item(db_url: str, item_id: int) -> LocalizationItem:
     return found
 
 
+TITLE = "Botol termos keluli tahan karat ACME 500ml untuk sukan luar"
+
+
+def shop_app(db_url: str, tmp_path: Path, home: Path, *, reviewer: str) -> ReviewApp:
+    """The queue in Malay as a reviewer with the shops file sees it (images can be drawn)."""
+    return ReviewApp(
+        open_store(db_url),
+        load(tmp_path / "shops.toml"),
+        reviewer=reviewer,
+        language="ms",
+        images_root=home / "images",
+    )
+
+
 def decisions(db_url: str) -> list[tuple[int, str, str, str]]:
     """(item, reviewer, decision, reason) for every recorded decision."""
     with read_scope(open_store(db_url)) as s:
@@ -132,14 +146,8 @@ def test_edit_then_approve_blocked_errors_and_an_override(queued, home: Path, tm
     ids = [r["id"] for r in listed(run)]
     captioned = Path(listed(run)[0]["images"][1]["captioned"])
     before = captioned.read_bytes()
-    app = ReviewApp(
-        open_store(db_url),
-        load(tmp_path / "shops.toml"),
-        reviewer="ploy",
-        language="ms",
-        images_root=home / "images",
-    )
-    title = "Botol termos keluli tahan karat ACME 500ml untuk sukan luar"
+    app = shop_app(db_url, tmp_path, home, reviewer="ploy")
+    title = TITLE
 
     async def script(pilot: Pilot[None]) -> None:
         assert shown(pilot).id == ids[0]
@@ -406,14 +414,8 @@ def test_edits_of_an_item_someone_else_decided_first_are_kept_for_the_reviewer(
 ) -> None:  # type: ignore[no-untyped-def]
     run, db_url = queued
     ids = [r["id"] for r in listed(run)]
-    app = ReviewApp(
-        open_store(db_url),
-        load(tmp_path / "shops.toml"),
-        reviewer="ann",
-        language="ms",
-        images_root=home / "images",
-    )
-    title = "Botol termos keluli tahan karat ACME 500ml untuk sukan luar"
+    app = shop_app(db_url, tmp_path, home, reviewer="ann")
+    title = TITLE
 
     async def script(pilot: Pilot[None]) -> None:
         assert shown(pilot).id == ids[0]
