@@ -26,8 +26,9 @@ class Fragment:
     dropped: list[str] = field(default_factory=list)  # tags the sanitizer removed
 
     def texts(self) -> list[str]:
-        """The text pieces that carry words, in order."""
-        return [v for k, v in self.parts if k == "text" and v.strip()]
+        """The text pieces that carry words, in order, without the whitespace around them
+        (that stays with the markup: `render` puts it back as it was)."""
+        return [v.strip() for k, v in self.parts if k == "text" and v.strip()]
 
     def text(self) -> str:
         """The fragment's plain text (scripts and styles are not text)."""
