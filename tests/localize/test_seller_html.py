@@ -135,9 +135,7 @@ def flow(run, tmp_path: Path, product: str, description: str) -> None:  # type: 
         "&amp; 保温 &lt;12&gt; 小时&#20013; ",
     ],
 )
-def test_everyday_descriptions_go_through_on_both_stores(
-    setup, tmp_path: Path, description: str
-) -> None:  # type: ignore[no-untyped-def]
+def test_everyday_descriptions_go_through(setup, tmp_path: Path, description: str) -> None:  # type: ignore[no-untyped-def]
     run, _ = setup
     flow(run, tmp_path, "p1", description)
 
