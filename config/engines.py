@@ -16,6 +16,9 @@ class EngineSpec:
     """What the product knows of one engine beyond its name."""
 
     max_chars: int  # per call: deep-translator's own limits; others conservative guesses
+    # A large language model behind OpenAI's chat completions wire format: it is told the
+    # languages by name (not by code), and is found at `base_url` running `model`.
+    chat: bool = False
 
 
 # The order is the one messages list the engines in.
@@ -26,7 +29,11 @@ ENGINES: dict[str, EngineSpec] = {
     "baidu": EngineSpec(max_chars=1999),
     "libre": EngineSpec(max_chars=4999),
     "mymemory": EngineSpec(max_chars=499),
+    # OpenAI, DeepSeek, Qwen (DashScope's compatible mode), a local llama.cpp or vLLM server
+    "openai": EngineSpec(max_chars=4000, chat=True),
 }
+
+OPENAI_URL = "https://api.openai.com/v1"  # a chat engine's server unless `base_url` says
 
 ENGINE_NAMES: tuple[str, ...] = tuple(ENGINES)
 

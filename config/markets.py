@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from config import tomldoc
-from config.engines import EngineName
+from config.engines import ENGINES, EngineName
 from config.errors import ConfigError, UnknownLanguage
 
 DEFAULT_SCRIPT = "latin"
@@ -28,7 +28,11 @@ class Language:
     engines: dict[str, str]
 
     def engine_code(self, engine: str) -> str | None:
-        """The engine's own code for this language, or None when it does not offer it."""
+        """The engine's own code for this language, or None when it does not offer it; a
+        chat engine is told the language by its name."""
+        spec = ENGINES.get(engine)
+        if spec is not None and spec.chat:
+            return self.engines.get(engine, self.name)
         return self.engines.get(engine)
 
 

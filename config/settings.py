@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from config import tomldoc
-from config.engines import ENGINE_NAMES, EngineName
+from config.engines import ENGINE_NAMES, ENGINES, OPENAI_URL, EngineName
 from config.errors import AppError, ConfigError
 from config.files import FIRST_YEAR, LAST_YEAR
 from config.markets import MarketCatalog, check_timezone, load_markets
@@ -78,10 +78,28 @@ class TranslationSettings(_Strict):
     concurrency: int = Field(4, ge=1, le=64)
     retries: int = Field(3, ge=0, le=10)
     fallback: EngineName | None = None
+    # A chat engine (engine or fallback "openai"): the server speaking OpenAI's chat
+    # completions (OpenAI, DeepSeek, Qwen, a local one) and the model it runs.
+    base_url: str = OPENAI_URL
+    model: str | None = Field(None, min_length=1, max_length=200)
 
     check_env_names = field_validator("api_key_env", "secret_key_env")(_env_name)
 
-    @field_validator("url")
+    @model_validator(mode="after")
+    def _chat_model(self) -> TranslationSettings:
+        chat = [n for n in (self.engine, self.fallback) if n and ENGINES[n].chat]
+        if chat and self.model is None:
+            raise ValueError(
+                f"engine {chat[0]!r} needs `model`, the model its server runs "
+                '(e.g. model = "deepseek-chat" or "qwen-plus")'
+            )
+        return self
+
+    def location(self, engine: str) -> str | None:
+        """Where `engine` is asked: a chat engine at `base_url`, the others at `url`."""
+        return self.base_url if ENGINES[engine].chat else self.url
+
+    @field_validator("url", "base_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         # Engines speak HTTP: anything else only failed at the first text, as a bad answer.

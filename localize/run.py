@@ -22,6 +22,7 @@ from localize.text.checks import Limits, has_errors
 from localize.text.service import (
     SegmentTranslator,
     assemble,
+    briefs,
     engine_chain,
     engine_codes,
     field_segments,
@@ -90,12 +91,8 @@ def run_text(
             work = _open_items(store, shop.id, lang)
             if not work:
                 continue
-            segments = [
-                s
-                for _, listing in work
-                for f in FIELDS
-                for s in field_segments(getattr(listing, f), f)
-            ]
+            fields = [(f, getattr(listing, f)) for _, listing in work for f in FIELDS]
+            segments = [s for f, text in fields for s in field_segments(text, f)]
             unique = len(set(segments))
             tick = _Ticker(progress, lang, unique)
             translator = SegmentTranslator(
@@ -109,6 +106,7 @@ def run_text(
                 terms=load_terms(store, scope=shop.id, language=lang),
                 concurrency=shop.translation.concurrency,
                 on_done=tick,
+                briefs=briefs(fields, market, limits),
             )
             done = translator.translate_many(segments)
             summary.segments += unique

@@ -22,7 +22,7 @@ from localize.engines.deadline import bounded
 from localize.errors import EngineError
 
 if TYPE_CHECKING:
-    from localize.engines import TranslationEngine
+    from localize.engines import Brief, TranslationEngine
 
 
 _RETRYABLE_SERVER = {
@@ -31,6 +31,14 @@ _RETRYABLE_SERVER = {
     "ERR_SERVICE_NOT_AVAIBLE",
     "API server error",
 }
+
+
+class Refused(Exception):
+    """An engine of our own said no: `retry` when another try may go through."""
+
+    def __init__(self, retry: bool, what: str) -> None:
+        super().__init__(what)
+        self.retry, self.what = retry, what
 
 
 class EmptyAnswer(ValueError):
@@ -43,6 +51,8 @@ def classify(exc: BaseException) -> tuple[bool, str]:
     import requests
     from deep_translator import exceptions as dx
 
+    if isinstance(exc, Refused):
+        return exc.retry, exc.what
     if isinstance(exc, EmptyAnswer):
         # The same text would get the same nothing: not worth another try.
         return False, "answered an empty translation"
@@ -122,21 +132,24 @@ class ResilientEngine:
         """The engine's name."""
         return self.translator.name
 
-    def translate(self, text: str, source: str, target: str) -> str:
-        """Translate, chunked under the engine's limit, each chunk retried and timed out."""
+    def translate(self, text: str, source: str, target: str, brief: Brief | None = None) -> str:
+        """Translate, chunked under the engine's limit, each chunk retried and timed out;
+        an engine that `reads_brief` is told the field, market and limit."""
         return "".join(
-            self._one(chunk, source, target) for chunk in chunks(text, self.translator.max_chars)
+            self._one(chunk, source, target, brief)
+            for chunk in chunks(text, self.translator.max_chars)
         )
 
-    def _bounded(self, text: str, source: str, target: str) -> str:
+    def _bounded(self, text: str, source: str, target: str, brief: Brief | None) -> str:
         """One call whose every request ends by the timeout and reads at most MAX_ANSWER."""
+        told = {"brief": brief} if getattr(self.translator, "reads_brief", False) else {}
         with bounded(self.timeout, MAX_ANSWER):
-            result = self.translator.translate(text, source, target)
+            result = self.translator.translate(text, source, target, **told)
         if isinstance(result, str) and text.strip() and not result.strip():
             raise EmptyAnswer(text)
         return result
 
-    def _one(self, text: str, source: str, target: str) -> str:
+    def _one(self, text: str, source: str, target: str, brief: Brief | None) -> str:
         import requests
 
         if not text.strip():
@@ -149,7 +162,7 @@ class ResilientEngine:
             with self._slots:
                 with self._lock:
                     self.calls += 1
-                future = self._pool.submit(self._bounded, text, source, target)
+                future = self._pool.submit(self._bounded, text, source, target, brief)
                 try:
                     return future.result(timeout=self.timeout + GRACE)
                 except FutureTimeout:
@@ -186,14 +199,18 @@ class EngineChain:
         return sum(e.calls for e in self.engines)
 
     def translate(
-        self, text: str, source: dict[str, str], target: dict[str, str]
+        self,
+        text: str,
+        source: dict[str, str],
+        target: dict[str, str],
+        brief: Brief | None = None,
     ) -> tuple[str, str]:
         """(translation, engine name); `source`/`target` map engine name to its code."""
         errors: list[EngineError] = []
         for translator in self.engines:
             name = translator.name
             try:
-                return translator.translate(text, source[name], target[name]), name
+                return translator.translate(text, source[name], target[name], brief), name
             except EngineError as exc:
                 errors.append(exc)
         if len(errors) == 1:

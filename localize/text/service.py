@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
@@ -11,10 +11,10 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from config.errors import BadInput, ExitCode
-from config.markets import MarketCatalog
+from config.markets import Market, MarketCatalog
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings, TranslationSettings
-from localize.engines import URL_ENGINES, EngineChain, ResilientEngine, build_engine
+from localize.engines import URL_ENGINES, Brief, EngineChain, ResilientEngine, build_engine
 from localize.errors import EngineError, EngineFailed
 from localize.text import checks, html, memory, protect
 from store.db import read_scope, session_scope
@@ -73,15 +73,17 @@ def engine_chain(settings: TranslationSettings, secrets: Secrets) -> EngineChain
             ResilientEngine(
                 build_engine(
                     name,
-                    url=settings.url,
+                    url=settings.location(name),
                     api_key=api_key,
                     secret_key=secret,
                     region=settings.region,
+                    model=settings.model,
                 ),
                 timeout=settings.timeout,
                 retries=settings.retries,
                 concurrency=settings.concurrency,
-                url=settings.url if name in URL_ENGINES else None,  # where to look
+                # where to look when it gives up: a server of the shop's
+                url=settings.location(name) if name in URL_ENGINES else None,
             )
         )
     return EngineChain(engines)
@@ -135,6 +137,7 @@ class SegmentTranslator:
     concurrency: int = 4
     from_memory: int = field(default=0)
     on_done: Callable[[int], None] | None = None  # called with segments finished, for progress
+    briefs: Mapping[str, Brief] = field(default_factory=dict)  # segment -> what a model is told
 
     def translate_many(self, segments: Iterable[str]) -> dict[str, Segment]:
         """Segment text -> its translation (keys are the segments as given)."""
@@ -209,11 +212,27 @@ class SegmentTranslator:
             text, _ = protect.restore(protected.text, protected)
             return Segment(text, "glossary", protected.kept)
         try:
-            raw, origin = self.chain.translate(protected.text, self.source_codes, self.target_codes)
+            raw, origin = self.chain.translate(
+                protected.text, self.source_codes, self.target_codes, self.briefs.get(source)
+            )
         except EngineError as exc:
             return Segment("", self.chain.engines[0].name, protected.kept, exc.message)
         text, _lost = protect.restore(raw, protected)
         return Segment(text, origin, protected.kept)
+
+
+def briefs(
+    fields: Iterable[tuple[str, str]], market: Market | None, limits: checks.Limits
+) -> dict[str, Brief]:
+    """Each (field, text) pair's segments -> what a model is told of them (a segment in
+    several fields is told of the first)."""
+    where = f"{market.name} ({market.code})" if market else ""
+    limit = {"title": limits.title_max, "description": limits.description_max}
+    told: dict[str, Brief] = {}
+    for name, text in fields:
+        for segment in field_segments(text, name):
+            told.setdefault(segment, Brief(name, where, limit.get(name)))
+    return told
 
 
 def field_segments(text: str, field_name: str) -> list[str]:
@@ -285,6 +304,7 @@ def translate_one(
     """One text translated as `shop` would (its engine, memory, glossary, market limits), or
     without a shop with the shared memory and glossary, Google and the widest title limits;
     returns the result and the engine calls it took."""
+    market: Market | None = None
     if settings is not None and shop is not None:
         catalog, tsettings = settings.markets, shop.translation
         market = catalog.market(shop.market)
@@ -312,6 +332,7 @@ def translate_one(
             target_codes=engine_codes(catalog, to, chain),
             terms=load_terms(store, scope=scope, language=to),
             concurrency=tsettings.concurrency,
+            briefs=briefs([(field, source)], market, limits),
         )
         result = translate_field(translator, source, field_name=field, limits=limits)
     finally:

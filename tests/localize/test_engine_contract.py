@@ -6,6 +6,7 @@ and 5xx, gives up naming the engine, and takes garbage for an error without retr
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -36,6 +37,16 @@ def echo(req: Request) -> Reply:
     return Reply(200, {"text": fake_translate(p["q"], p["target"])})
 
 
+def chat(req: Request) -> Reply:
+    """OpenAI's chat completions: the text is the user's message, the target named in the
+    system's (answered like the fake language of the other families)."""
+    messages = json.loads(req.body)["messages"]
+    target = "th" if "into Thai" in messages[0]["content"] else "en"
+    content = fake_translate(messages[-1]["content"], target)
+    message = {"role": "assistant", "content": content}
+    return Reply(200, {"choices": [{"index": 0, "message": message, "finish_reason": "stop"}]})
+
+
 @dataclass(frozen=True)
 class Family:
     """One engine and a local server answering like its service."""
@@ -51,6 +62,7 @@ FAMILIES = {
     "mymemory": Family("/get", mymemory, "MYMEMORY", r"network error \(RequestError\)"),
     "google": Family("/m", google, "GOOGLE_TRANSLATE", r"network error \(RequestError\)"),
     "fake": Family("/echo", echo, None, r"network error \(RequestError\)"),
+    "openai": Family("/chat/completions", chat, None, "server answered HTTP 500"),
 }
 
 
@@ -79,7 +91,7 @@ def translate(name: str, service: Server) -> Callable[..., str]:
     target = "th" if name == "fake" else languages["th"].engine_code(name)
 
     def run(retries: int = 3) -> str:
-        translator = build_engine(name, url=service.url, api_key="k")
+        translator = build_engine(name, url=service.url, api_key="k", model="m")
         resilient = ResilientEngine(translator, retries=retries, pause=lambda s: None)
         assert resilient.name == name
         try:

@@ -121,7 +121,9 @@ def test_every_code_in_markets_toml_is_accepted_by_its_engine(name: str) -> None
 def test_the_registry_covers_exactly_the_engines_config_knows() -> None:
     assert set(FACTORIES) == set(ENGINES)
     for name, spec in ENGINES.items():
-        assert build_engine(name, api_key="key").max_chars == spec.max_chars
+        assert build_engine(name, api_key="key", model="m").max_chars == spec.max_chars
+    with pytest.raises(EngineError, match="openai: needs the model"):
+        build_engine("openai")
 
 
 def test_an_unknown_engine_names_the_known_ones() -> None:
