@@ -441,7 +441,7 @@ def test_hostile_text_is_shown_never_obeyed_by_every_command_that_prints(  # typ
     """What an engine, a reviewer, a person marking a video, a chat robot and TikTok Shop
     wrote reaches every view: no control character gets to the terminal unescaped, markup
     is shown as written, --json keeps the data whole, and nothing exits 3."""
-    from tests.hostile import NAME, STORABLE, WINDOW_TITLE, raw_controls
+    from tests.hostile import CLEAR, NAME, STORABLE, WINDOW_TITLE, raw_controls
     from tests.localize.images import photo
     from tests.localize.publishing import ENVIRON
 
@@ -500,6 +500,15 @@ def test_hostile_text_is_shown_never_obeyed_by_every_command_that_prints(  # typ
             ("cadence", ["alerts"]),
             ("cadence", ["alerts", "--json"]),
             ("cadence", ["history", *shop, *as_of]),
+            ("localize", ["text", "保温杯", "--to", "ms", *shop]),  # an engine's answer
+            ("localize", ["text", "保温杯", "--to", "ms", *shop, "--json"]),
+            ("localize", ["glossary", "add", NAME, "--to", "ms", "--as", NAME + CLEAR, *shop]),
+            ("localize", ["glossary", "list", *shop]),
+            (
+                "localize",
+                ["image", str(tmp_path / "a.jpg"), "-o", str(tmp_path / "o.jpg")]
+                + ["--to", "ms", "--caption", STORABLE],
+            ),
             # refusals that name what was given
             ("cadence", ["status", "--shop", NAME]),
             ("cadence", ["status", "--as-of", NAME]),
@@ -549,6 +558,8 @@ def test_hostile_text_is_shown_never_obeyed_by_every_command_that_prints(  # typ
         ("check --shop acme-my", "err"),  # a chat robot's errmsg
         ("alerts", "out"),  # ... kept with the attempt
         ("publish --shop acme-my", "err"),  # TikTok's message
+        ("text 保温杯 --to ms", "out"),  # an engine's answer, alone
+        ("glossary list", "out"),  # a term and its target
         ("review approve 2", "err"),  # who decided first
     ):
         text = getattr(printed(command), stream)
