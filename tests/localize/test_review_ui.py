@@ -503,3 +503,35 @@ def test_what_others_wrote_is_shown_as_text_never_as_markup_or_control_codes(que
     notices = [n.message for n in app._notifications]
     assert any(f"item {ids[0]} was already rejected by [/bogus]" in m for m in notices), notices
     assert "rejected by [/bogus]" in seen["lost"]  # on screen, as written
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_in_a_real_terminal_hostile_text_neither_retitles_nor_writes_the_clipboard(  # type: ignore[no-untyped-def]
+    queued,  # noqa: F811
+    home: Path,
+    tmp_path: Path,
+) -> None:
+    """What the probe captured, in a terminal (tmux) that obeys OSC 0 and OSC 52: the
+    window keeps its title, no clipboard buffer is written, and the text shows."""
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]
+    hostile_item(db_url, ids[0])
+    program = Path(sys.executable).with_name("localize")
+    command = [str(program), "review", "--reviewer", "[ops] li", "--db", db_url]
+    command += ["--config", str(tmp_path / "shops.toml")]
+    env = {**os.environ, "SHOPBOT_HOME": str(home), "TERM": "xterm-256color"}
+    pane = Tmux(command, env, tmp_path)
+    try:
+        pane.tmux("set-option", "-g", "set-clipboard", "on")  # OSC 52 makes a tmux buffer
+        screen = pane.wait_for(f"item {ids[0]} ", "reviewer [ops] li", "[/bogus][bold red]x")
+        title = pane.tmux("display-message", "-p", "-t", "review", "#{pane_title}")
+        buffers = pane.tmux("list-buffers")
+        pane.keys("q")
+        pane.wait_for("EXITED 0")
+    finally:
+        pane.stop()
+    # (the image widget's own terminal query may change the title: it is not ours to judge)
+    assert "pwned" not in title, title
+    assert buffers == ""
+    assert "\\x1b]0;pwned\\x07" in screen  # shown, as text
