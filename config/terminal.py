@@ -25,8 +25,8 @@ import unicodedata
 # separators (some terminals break lines there); bidi embeddings, overrides and isolates;
 # lone surrogates (undecodable bytes in arguments), which cannot even be encoded.
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-_ANY = re.compile(f"\r\n|[{_CONTROLS}]")
-_ONE_LINE = re.compile(f"\r\n|[\n\t{_CONTROLS}]")
+_ANY = re.compile(f"[{_CONTROLS}]")
+_ONE_LINE = re.compile(f"[\n\t{_CONTROLS}]")
 # What json.dumps leaves raw (it escapes C0 itself): DEL, C1, separators, bidi, surrogates.
 _IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -34,8 +34,6 @@ _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 def _shown(match: re.Match[str]) -> str:
     char = match.group()
-    if char == "\r\n":  # a Windows line end is a line end, or shown as one in a log line
-        return "\n" if match.re is _ANY else "\\r\\n"
     if char in _NAMED:
         return _NAMED[char]
     code = ord(char)
@@ -45,16 +43,17 @@ def _shown(match: re.Match[str]) -> str:
 def printable(text: str, *, lines: bool = True) -> str:
     """`text` with every character a terminal would act on shown as an escape (`\\x1b`,
     `\\u202e`); line feeds and tabs kept, or with `lines=False` shown too (one log line)."""
-    pattern = _ANY if lines else _ONE_LINE
-    if pattern.search(text) is None:  # the usual case: nothing to do, nothing copied
+    if text.isprintable():  # the usual line: no control, format or separator character
         return text
-    return pattern.sub(_shown, text)
+    if lines:
+        text = text.replace("\r\n", "\n")  # a Windows line end is a line end
+    return (_ANY if lines else _ONE_LINE).sub(_shown, text)
 
 
 def printable_json(document: str) -> str:
     """A JSON text from json.dumps with the characters it leaves raw that a terminal acts
     on written as `\\uXXXX`: the same JSON to a program, inert on a terminal."""
-    if _IN_JSON.search(document) is None:
+    if document.isprintable() or _IN_JSON.search(document) is None:  # one line, or indented
         return document
     return _IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 
