@@ -82,7 +82,7 @@ class ReviewApp(App[None]):
         title: str = "",
         severity: SeverityLevel = "information",
         timeout: float | None = None,
-        markup: bool = False,
+        markup: bool = False,  # Textual's parameter, ignored: a message is never markup
     ) -> None:
         """A notification of what someone else wrote (a reviewer's name, a service's
         message): never read as markup, control characters shown (config.terminal)."""

@@ -118,4 +118,3 @@ def test_a_log_record_is_one_line_with_its_controls_shown() -> None:
     assert lines[1] == "ERROR check failed"
     assert lines[2].startswith("Traceback")  # a traceback keeps its lines
     assert raw_controls(stream.getvalue()) == [] and WINDOW not in stream.getvalue()
-
