@@ -226,12 +226,17 @@ class Daemon:
             log.error("could not record the %s run: %s", name, exc)
         return bool(run.ok)
 
+    def log_handler(self) -> logging.Handler:
+        """Where the daemon's log goes: its log stream, a record a line, control characters
+        in what a webhook or an engine answered shown as text (config.terminal)."""
+        from config.terminal import LogLines
+
+        handler = logging.StreamHandler(self.log_stream)
+        handler.setFormatter(LogLines(f"%(asctime)s %(levelname)s [{self.shop.id}] %(message)s"))
+        return handler
+
     def _logging(self) -> None:
-        logging.basicConfig(
-            level=logging.INFO,
-            format=f"%(asctime)s %(levelname)s [{self.shop.id}] %(message)s",
-            stream=self.log_stream,
-        )
+        logging.basicConfig(level=logging.INFO, handlers=[self.log_handler()])
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     def scheduler(self, kind: type[BaseScheduler] | None = None) -> BaseScheduler:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from config.errors import MissingSecret
+from config.terminal import printable, printable_json
 
 if TYPE_CHECKING:
     from config.settings import Settings
@@ -55,7 +56,9 @@ class Secrets:
 
 @dataclass
 class Environment:
-    """The streams, variables and clock a command runs with (tests swap them)."""
+    """The streams, variables and clock a command runs with (tests swap them). Everything
+    printed goes through `out`, `err` or `json`: the one place control characters in what
+    others wrote are made visible (config.terminal) before any stream gets them."""
 
     stdout: IO[str] = field(default_factory=lambda: sys.stdout)
     stderr: IO[str] = field(default_factory=lambda: sys.stderr)
@@ -65,19 +68,21 @@ class Environment:
     json_errors: bool = False  # a --json command: errors are printed as JSON on stdout too
 
     def out(self, text: str = "") -> None:
-        """Write a line of results to stdout."""
-        print(text, file=self.stdout)
+        """Write a line of results to stdout (control characters shown, not sent)."""
+        print(printable(text), file=self.stdout)
 
     def err(self, text: str) -> None:
-        """Write a message or progress line to stderr."""
-        print(text, file=self.stderr, flush=True)
+        """Write a message or progress line to stderr (control characters shown, not sent)."""
+        print(printable(text), file=self.stderr, flush=True)
 
     def json(self, document: Any) -> None:
         """Write one JSON document to stdout: indented for a person at a terminal, on one
-        line for a program (json's C encoder does not indent: 1,000 shops took 80 ms)."""
+        line for a program (json's C encoder does not indent: 1,000 shops took 80 ms). The
+        data is whole; what a terminal would act on is written as JSON escapes."""
         isatty = getattr(self.stdout, "isatty", None)
         indent = 2 if isatty and isatty() else None
-        self.stdout.write(json.dumps(document, ensure_ascii=False, indent=indent, default=str))
+        text = json.dumps(document, ensure_ascii=False, indent=indent, default=str)
+        self.stdout.write(printable_json(text))
         self.stdout.write("\n")
 
     @property

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from config.files import id_problem
 from config.settings import Settings, ShopSettings
 from config.tables import Columns, Place, Row, RowProblem, read_table
+from config.terminal import control_character
 from config.urls import redact
 from localize import lifecycle
 from store.db import session_scope
@@ -115,12 +116,29 @@ def _image(value: str, base: Path, folders: list[Path]) -> str:
     return str(path)
 
 
+# The listing's text fields: shown to reviewers on a terminal, drawn on images, sent to
+# TikTok Shop; a description may run over lines, the rest are one line.
+TEXT_FIELDS = ("title", "description", "caption", "sku", "category")
+
+
+def _text_problem(row: Row) -> str | None:
+    """Why one of the row's text fields cannot be taken: a control character in it (an
+    escape sequence, a bidi override), which no shopper should see and no terminal obey."""
+    for name in TEXT_FIELDS:
+        found = control_character(row.text(name), lines=name in COLUMNS.multiline)
+        if found:
+            return f"{name} contains {found}; remove it from the file and import again"
+    return None
+
+
 def _record(row: Row, base: Path, folders: list[Path]) -> ListingRecord:
     product_id = row.text("product_id")
     if not product_id:
         raise ValueError("product_id is empty")
     if problem := id_problem(product_id):
         raise ValueError(f"product_id {product_id!r} {problem}")
+    if problem := _text_problem(row):
+        raise ValueError(problem)
     title = row.text("title")
     if not title:
         raise ValueError("title is empty")

@@ -38,7 +38,10 @@ def progress(env: Environment) -> Iterator[Progress | None]:
         yield None
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress as Bar
+
+    from config.terminal import printable
 
     with Bar(console=Console(file=env.stderr), transient=True) as bar:
         tasks: dict[str, Any] = {}
@@ -46,7 +49,8 @@ def progress(env: Environment) -> Iterator[Progress | None]:
         def update(what: str, done: int, total: int) -> None:
             if what not in tasks:
                 label = what if what in ACTIVITIES else f"translating into {what}"
-                tasks[what] = bar.add_task(label, total=total)
+                # Rich reads a task's description as markup: this one is text
+                tasks[what] = bar.add_task(escape(printable(label)), total=total)
             bar.update(tasks[what], completed=done)
 
         yield update

@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
+
+from tests.httpserver import Reply, Request, serve
 
 SHOPS = (
     '[[shops]]\nid = "acme-th"\nmarket = "TH"\nalert_language = "en"\n'
@@ -410,3 +413,159 @@ def test_every_command_survives_the_corpus(cli, tmp_path: Path, db_url: str, sum
     assert problems == [], "\n\n".join(problems)
     leftovers = [p for p in tmp_path.rglob("*") if p.name.endswith((".part", ".download"))]
     assert leftovers == []
+
+
+def _hostile_routes() -> dict[str, Any]:
+    """An engine, a team chat robot and TikTok Shop, each answering with hostile text."""
+    from tests.hostile import STORABLE
+    from tests.localize.libre import fake_translate, params
+    from tests.localize.publishing import EDIT, UPLOAD
+    from tests.tiktok.partner import signed, success
+
+    def translate(req: Request) -> Reply:
+        p = params(req)
+        return Reply(200, {"translatedText": f"{STORABLE} {fake_translate(p['q'], p['target'])}"})
+
+    refused = {"code": 12019005, "message": STORABLE, "request_id": "x"}
+    return {
+        "/translate": translate,
+        "/hook": lambda req: Reply(200, {"errcode": 310000, "errmsg": STORABLE}),
+        UPLOAD: signed(lambda req: success({"uri": "tos-img/1"})),
+        EDIT: signed(lambda req: Reply(200, refused)),
+    }
+
+
+def test_hostile_text_is_shown_never_obeyed_by_every_command_that_prints(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str
+) -> None:
+    """What an engine, a reviewer, a person marking a video, a chat robot and TikTok Shop
+    wrote reaches every view: no control character gets to the terminal unescaped, markup
+    is shown as written, --json keeps the data whole, and nothing exits 3."""
+    from tests.hostile import CLEAR, NAME, STORABLE, WINDOW_TITLE, raw_controls
+    from tests.localize.images import photo
+    from tests.localize.publishing import ENVIRON
+
+    photo(seed=1).save(tmp_path / "a.jpg")
+    (tmp_path / "listings.csv").write_text(
+        "product_id,title,description,caption,images\n"
+        "p1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,a.jpg\n"
+        "p2,保温杯 ACME 500ml 大容量 户外运动 不锈钢,,,\n",
+        encoding="utf-8",
+    )
+    with serve(_hostile_routes()) as srv:
+        shops = tmp_path / "shops.toml"
+        shops.write_text(
+            '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
+            f'alert_language = "en"\nalert_urls = ["json://127.0.0.1:{srv.port}/hook"]\n'
+            f'[shops.translation]\nengine = "libre"\nurl = "{srv.url}"\n'
+            'api_key_env = "LIBRE_KEY"\nretries = 0\n'
+            f'[shops.publish]\nkind = "tiktok"\n[shops.tiktok]\nbase_url = "{srv.url}"\n'
+            'app_key_env = "ACME_TTS_APP_KEY"\napp_secret_env = "ACME_TTS_APP_SECRET"\n'
+            'access_token_env = "ACME_TTS_TOKEN"\nshop_cipher = "ROW_1"\ntimeout = 2\n',
+            encoding="utf-8",
+        )
+        shop, as_of = ["--shop", "acme-my"], ["--as-of", "2026-11-27T23:00+08:00"]
+        calls: list[tuple[str, list[str]]] = [
+            ("localize", ["listings", "import", str(tmp_path / "listings.csv"), *shop]),
+            ("localize", ["run", *shop]),
+            ("localize", ["review", "list"]),
+            ("localize", ["review", "list", "--json"]),
+            ("localize", ["review", "show", "1"]),
+            ("localize", ["review", "show", "1", "--json"]),
+            ("localize", ["review", "approve", "1", "--reviewer", NAME, "--override", STORABLE]),
+            ("localize", ["review", "reject", "2", "--reviewer", NAME, "--reason", STORABLE]),
+            ("localize", ["review", "approve", "2", "--reviewer", "ploy"]),  # names NAME
+            ("localize", ["review", "history"]),
+            ("localize", ["review", "history", "--json"]),
+            ("localize", ["publish", *shop]),
+            ("localize", ["publish", *shop, "--json"]),
+            ("cadence", ["videos", "add", *shop, "--id", "v1", "--posted-at", "2026-11-24"]),
+            (
+                "cadence",
+                [
+                    "videos",
+                    "mark",
+                    "v1",
+                    *shop,
+                    "--by",
+                    NAME,
+                    "--reason",
+                    STORABLE,
+                    "--not-original",
+                ],
+            ),
+            ("cadence", ["status", *as_of]),
+            ("cadence", ["status", *as_of, "--json"]),
+            ("cadence", ["check", *shop, *as_of]),
+            ("cadence", ["alerts"]),
+            ("cadence", ["alerts", "--json"]),
+            ("cadence", ["history", *shop, *as_of]),
+            ("localize", ["text", "保温杯", "--to", "ms", *shop]),  # an engine's answer
+            ("localize", ["text", "保温杯", "--to", "ms", *shop, "--json"]),
+            ("localize", ["glossary", "add", NAME, "--to", "ms", "--as", NAME + CLEAR, *shop]),
+            ("localize", ["glossary", "list", *shop]),
+            (
+                "localize",
+                ["image", str(tmp_path / "a.jpg"), "-o", str(tmp_path / "o.jpg")]
+                + ["--to", "ms", "--caption", STORABLE],
+            ),
+            # refusals that name what was given
+            ("cadence", ["status", "--shop", NAME]),
+            ("cadence", ["status", "--as-of", NAME]),
+            ("localize", ["review", "list", "--state", NAME, "--json"]),
+            ("localize", ["text", STORABLE, "--to", NAME]),
+            ("localize", ["glossary", "remove", STORABLE]),
+        ]
+        results = []
+        for program, args in calls:
+            result = cli(
+                program,
+                *args,
+                "--config",
+                str(shops),
+                "--db",
+                db_url,
+                environ={"LIBRE_KEY": "k", **ENVIRON},
+            )
+            results.append((program, args, result))
+    problems = []
+    for program, args, result in results:
+        where = f"{program} {' '.join(args[:3])!r}: exit {result.code}"
+        if result.code not in (0, 1, 2):
+            problems.append(f"{where}\n{result.err[-800:]}")
+        for stream, written in (("stdout", result.out), ("stderr", result.err)):
+            if raw := raw_controls(written):
+                problems.append(f"{where}: {len(raw)} raw on {stream}, first {raw[0]}")
+        if "--json" in args:
+            json.loads(result.out)  # still one JSON document
+    assert problems == [], "\n".join(problems)
+
+    def printed(words: str) -> Any:
+        """The result of the first call whose arguments start with `words`."""
+        return next(
+            r
+            for _, args, r in results
+            if " ".join(args).startswith(words) and ("--json" in args) == ("--json" in words)
+        )
+
+    # Each way in was seen, as text: the escape shown, the markup as written.
+    shown = WINDOW_TITLE.replace("\x1b", "\\x1b").replace("\x07", "\\x07")
+    for command, stream in (
+        ("review show 1", "out"),  # an engine's answer
+        ("review history", "out"),  # a reviewer's name and reason
+        ("videos mark v1", "out"),  # a person's judgement of a video
+        ("status --as-of 2026-11-27T23:00+08:00", "out"),  # ... shown with the week
+        ("check --shop acme-my", "err"),  # a chat robot's errmsg
+        ("alerts", "out"),  # ... kept with the attempt
+        ("publish --shop acme-my", "err"),  # TikTok's message
+        ("text 保温杯 --to ms", "out"),  # an engine's answer, alone
+        ("glossary list", "out"),  # a term and its target
+        ("review approve 2", "err"),  # who decided first
+    ):
+        text = getattr(printed(command), stream)
+        assert shown in text and "[/bogus]" in text, f"{command}: {text[:300]!r}"
+    # JSON is for programs: the stored text comes back whole, every character of it.
+    item = json.loads(printed("review show 1 --json").out)
+    assert item["fields"]["title"]["translation"].startswith(STORABLE)
+    history = json.loads(printed("review history --json").out)
+    assert {e["actor"] for e in history} >= {NAME}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO
 
+from config.terminal import printable
+
 
 @dataclass
 class ConsoleNotifier:
@@ -14,5 +16,5 @@ class ConsoleNotifier:
     target: str = "console"
 
     def send(self, title: str, body: str, severity: str) -> None:
-        """Print the message."""
-        print(f"[{severity}] {title}\n{body}\n", file=self.stream, flush=True)
+        """Print the message (on a terminal: control characters shown as text)."""
+        print(printable(f"[{severity}] {title}\n{body}\n"), file=self.stream, flush=True)

@@ -18,11 +18,13 @@ from sqlalchemy import Engine
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from config.errors import AppError
 from config.files import write_atomically
 from config.runtime import Clock, utcnow
 from config.settings import Settings
+from config.terminal import printable
 from localize import lifecycle, review
 from localize.review_ui.opened import Opened, open_item
 from localize.review_ui.screens import ConfirmScreen, EmptyScreen, ItemScreen
@@ -72,6 +74,25 @@ class ReviewApp(App[None]):
         self.skipped: list[int] = []
         self.current: Opened | None = None  # the item on screen, claimed by this reviewer
         self.busy = False
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,  # Textual's parameter, ignored: a message is never markup
+    ) -> None:
+        """A notification of what someone else wrote (a reviewer's name, a service's
+        message): never read as markup, control characters shown (config.terminal)."""
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def on_mount(self) -> None:
         """Open the first item; renew its claim while it stays open (three times a lease)."""

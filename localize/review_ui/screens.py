@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 from textual_image.widget import Image
 
 from config.errors import AppError
+from config.terminal import printable
 from localize import lifecycle
 from localize.review import FIELDS
 from localize.review_ui.opened import Opened, Picture
@@ -32,16 +33,24 @@ if TYPE_CHECKING:
 STYLES = {"error": "bold red", "warning": "yellow"}
 
 
+def shown(text: str, style: str = "") -> Text:
+    """What a seller, an engine, a reviewer or a server wrote, as the screen shows it: a
+    Text (Textual never reads it as markup) with control characters made visible
+    (config.terminal), so `[/bogus]` and an escape sequence are both just text."""
+    return Text(printable(text), style=style)
+
+
 def findings_text(findings: Iterable[Mapping[str, Any]]) -> Text:
     """Findings one a line, coloured by severity; overrides named."""
     text = Text()
     for f in findings:
         if text:
             text.append("\n")
-        text.append(f"{f.get('severity', '?')}: ", style=STYLES.get(str(f.get("severity")), "dim"))
-        text.append(f"{f.get('code')}: {f.get('message')}")
+        severity = STYLES.get(str(f.get("severity")), "dim")
+        text.append(printable(f"{f.get('severity', '?')}: "), style=severity)
+        text.append(printable(f"{f.get('code')}: {f.get('message')}"))
         if f.get("overridden_by"):
-            text.append(f" (overridden by {f['overridden_by']})", style="dim")
+            text.append(printable(f" (overridden by {f['overridden_by']})"), style="dim")
     return text
 
 
@@ -127,7 +136,7 @@ class ItemScreen(Screen[None]):
         entry = opened.entry
         item, listing = entry.item, entry.listing
         self.query_one("#position", Static).update(
-            Text(
+            shown(
                 f"{entry.position} of {entry.waiting} in {item.language}  ·  item {item.id} "
                 f"v{item.version}  ·  {item.shop_id} {listing.product_id} {listing.sku}  ·  "
                 f"reviewer {self.review_app.reviewer}"
@@ -143,13 +152,13 @@ class ItemScreen(Screen[None]):
             blocked.update(
                 Text.assemble(
                     ("Approved, then blocked by publish preflight: ", "bold"),
-                    item.error or "(no reason recorded)",
+                    printable(item.error or "(no reason recorded)"),
                     "\nFix what each reason names: the text here (e, then a), or the listing "
                     "file or the shops file (import or edit it, then publish again).",
                 )
             )
         for name in FIELDS:
-            self.query_one(f"#{name}-source", Static).update(Text(getattr(listing, name) or ""))
+            self.query_one(f"#{name}-source", Static).update(shown(getattr(listing, name) or ""))
             self.query_one(f"#{name}-translation").border_title = f"{name} · {item.language}"
         self.refresh_text()
         pictures = self.query_one("#pictures", Vertical)
@@ -171,7 +180,7 @@ class ItemScreen(Screen[None]):
             before = getattr(previous, name) or ""
             if before != (getattr(item, name) or ""):
                 text.append(f"\n{name}: ", style="bold")
-                text.append(before)
+                text.append(printable(before))
         diffs = self.opened.entry.source_diff()
         if diffs:
             text.append("\nWhat changed in the source:", style="bold")
@@ -179,7 +188,7 @@ class ItemScreen(Screen[None]):
             text.append(f"\n{name}:", style="bold")
             for line in lines:
                 style = {"-": "red", "+": "green"}.get(line[:1], "dim")
-                text.append(f"\n  {line}", style=style)
+                text.append(printable(f"\n  {line}"), style=style)
         return text
 
     def refresh_text(self) -> None:
@@ -189,7 +198,7 @@ class ItemScreen(Screen[None]):
         for name in FIELDS:
             value = self.edits.get(name, getattr(item, name) or "")
             widget = self.query_one(f"#{name}-translation", Static)
-            widget.update(Text(value))
+            widget.update(shown(value))
             widget.set_class(name in self.edits, "edited")
             self.query_one(f"#{name}-findings", Static).update(findings_text(grouped.get(name, [])))
         self.query_one("#other-findings", Static).update(findings_text(grouped.get("", [])))
@@ -197,7 +206,7 @@ class ItemScreen(Screen[None]):
     def say(self, message: str, *, error: bool = False) -> None:
         """A line in the status bar."""
         status = self.query_one("#status", Static)
-        status.update(Text(message))
+        status.update(shown(message))
         status.set_class(error, "error")
 
     def _blocking(self) -> list[dict[str, Any]]:
@@ -288,16 +297,16 @@ def _pictures(pictures: Iterable[Picture]) -> Iterable[Widget]:
             )
         yield Horizontal(*pair, classes="pair")
         if picture.regions:  # the text on it, numbered as `review approve --region N` takes
-            yield Static(Text("\n".join(picture.regions)), classes="regions")
+            yield Static(shown("\n".join(picture.regions)), classes="regions")
         if picture.problems:
-            yield Static(Text("\n".join(picture.problems)), classes="problems")
+            yield Static(shown("\n".join(picture.problems)), classes="problems")
 
 
 def _picture(title: str, path: str, image: PILImage.Image | None) -> Vertical:
     """One image with its path under it."""
     box = Vertical(
         Image(image, classes="image") if image is not None else Static("(not shown)"),
-        Label(Text(path), classes="path"),
+        Label(shown(path), classes="path"),
         classes="picture",
     )
     box.border_title = title
@@ -316,8 +325,11 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
         super().__init__()
         self.opened = opened
         item = opened.entry.item
-        self.original = {name: getattr(item, name) or "" for name in FIELDS}
-        self.start = {**self.original, **edits}
+        # The editors hold the text as the screen shows it: a control character in the
+        # translation is there as visible text (`\x1b`), which the reviewer sees and can
+        # delete; a field left alone is no edit, and keeps what is stored.
+        self.original = {name: printable(getattr(item, name) or "") for name in FIELDS}
+        self.start = {**self.original, **{name: printable(text) for name, text in edits.items()}}
 
     def compose(self) -> ComposeResult:
         """Title and caption on a line each; the description as text, tags kept."""
@@ -377,7 +389,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """The question."""
         with Vertical(id="confirm"):
-            yield Label(self.question, id="confirm-question")
+            yield Label(self.question, id="confirm-question", markup=False)
         yield Footer()
 
     def action_answer(self, yes: bool) -> None:

@@ -372,3 +372,37 @@ def test_the_stop_wait_is_the_delivery_bound_under_the_units_stop_timeout(tmp_pa
         daemon = Daemon(engine=None, settings=settings, shop=settings.shops[0])  # type: ignore[arg-type]
         assert daemon.stop_wait() == wait
     assert STOP_WAIT_MAX + 5 <= int(stop_timeout)
+
+
+def test_what_a_webhook_answers_reaches_the_log_as_text_never_as_control_codes(
+    tmp_path: Path,
+) -> None:
+    from tests.hostile import STORABLE, WINDOW_TITLE, raw_controls
+
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    hostile = Reply(200, {"errcode": 310000, "errmsg": "\n2026-12-01 INFO forged " + STORABLE})
+    with serve({"/hook": lambda r: hostile}) as srv:
+        config = write_config(tmp_path, srv.port)
+        seed(db, config, weeks=1)
+        settings = load(config)
+        engine = open_store(db)
+        daemon = Daemon(
+            engine=engine,
+            settings=settings,
+            shop=settings.shops[0],
+            log_stream=io.StringIO(),
+            console=io.StringIO(),
+        )
+        log = logging.getLogger("cadence.daemon")
+        handler = daemon.log_handler()  # what the daemon logs through
+        log.addHandler(handler)
+        try:
+            assert daemon.run_job("deliver", daemon.deliver) is False
+        finally:
+            log.removeHandler(handler)
+            engine.dispose()
+    written = daemon.log_stream.getvalue()  # type: ignore[attr-defined]
+    assert "rejected with errcode 310000: \\n2026-12-01 INFO forged" in written
+    assert raw_controls(written) == [] and WINDOW_TITLE not in written
+    assert "[/bogus]" in written
+    assert all(" [acme-th] " in line for line in written.splitlines())  # a record a line

@@ -141,3 +141,12 @@ def test_console_prints() -> None:
     out = io.StringIO()
     ConsoleNotifier(out).send("Title", "Body", "warning")
     assert out.getvalue() == "[warning] Title\nBody\n\n"
+
+
+def test_the_console_shows_control_characters_as_text() -> None:
+    from tests.hostile import EVERYTHING, raw_controls
+
+    out = io.StringIO()
+    ConsoleNotifier(out).send(f"acme-th {EVERYTHING}", f"video by {EVERYTHING}", "warning")
+    assert raw_controls(out.getvalue()) == []
+    assert "[/bogus]" in out.getvalue() and "\\x1b]0;pwned\\x07" in out.getvalue()

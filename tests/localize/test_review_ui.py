@@ -25,18 +25,25 @@ from config.settings import load
 from localize import review
 from localize.review_ui import ReviewApp
 from localize.review_ui.screens import ConfirmScreen, EditScreen, EmptyScreen, ItemScreen
-from store.db import open_store, read_scope
-from store.models import ItemState, LocalizationItem, ReviewDecision, TranslationMemory
+from store.db import open_store, read_scope, session_scope
+from store.models import (
+    ItemState,
+    Listing,
+    LocalizationItem,
+    ReviewDecision,
+    TranslationMemory,
+)
 from tests.localize.test_review import listed, queued  # noqa: F401  (fixtures)
 
 Script = Callable[[Pilot[None]], Awaitable[None]]
 
 
-def drive(app: ReviewApp, script: Script) -> None:
-    """Run the app headless, play `script` against it; the app must have quit by the end."""
+def drive(app: ReviewApp, script: Script, *, notifications: bool = False) -> None:
+    """Run the app headless, play `script` against it; the app must have quit by the end.
+    With `notifications`, they are drawn as toasts (Textual's tests leave them out)."""
 
     async def main() -> None:
-        async with app.run_test(size=(180, 60)) as pilot:
+        async with app.run_test(size=(180, 60), notifications=notifications) as pilot:
             await settle(pilot)
             await script(pilot)
             await settle(pilot)
@@ -436,3 +443,95 @@ def test_edits_of_an_item_someone_else_decided_first_are_kept_for_the_reviewer(
     path = Path(kept[0].rsplit("kept in ", 1)[1])
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert (saved["item"], saved["reviewer"], saved["edits"]["title"]) == (ids[0], "ann", title)
+
+
+def hostile_item(db_url: str, item_id: int) -> None:
+    """Give an item and its listing the hostile corpus for text, as an engine answered it
+    and as a listing stored before imports refused control characters holds it."""
+    from tests.hostile import STORABLE
+
+    with session_scope(open_store(db_url)) as s:
+        found = s.get(LocalizationItem, item_id)
+        assert found is not None
+        found.title = f"{STORABLE} title"
+        found.description = f"<p>{STORABLE} description</p>"
+        found.caption = f"{STORABLE} caption"
+        listing = s.get(Listing, found.listing_id)
+        assert listing is not None
+        listing.title = f"{STORABLE} 保温杯"
+        s.add_all([found, listing])
+
+
+def screen_text(pilot: Pilot[Any]) -> str:
+    """Everything on screen as the terminal would be given it: the frame, and each
+    widget's text (notifications included)."""
+    app = pilot.app
+    widgets = [str(w.render()) for w in app.screen.query("Static, Label, Toast")]
+    return app.export_screenshot() + "\n".join(widgets)
+
+
+def test_what_others_wrote_is_shown_as_text_never_as_markup_or_control_codes(queued) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """A translation full of escape sequences and markup, a reviewer named `[/bogus]` who
+    decides the item first, a reviewer named `[ops] li`: shown as written, no crash."""
+    from tests.hostile import WINDOW_TITLE, raw_controls
+
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]
+    hostile_item(db_url, ids[0])
+    app = ReviewApp(open_store(db_url), None, reviewer="[ops] li", language="ms")
+    seen: dict[str, str] = {}
+
+    async def script(pilot: Pilot[None]) -> None:
+        assert shown(pilot).id == ids[0]
+        seen["item"] = screen_text(pilot)
+        await press(pilot, "e")  # the editor holds the same text
+        seen["editor"] = screen_text(pilot)
+        await press(pilot, "escape")
+        assert run("review", "reject", str(ids[0]), "--reviewer", "[/bogus]", "--reason", "x")
+        await press(pilot, "r")  # rejected... but [/bogus] decided first
+        await answer(pilot, "[bold red]because")
+        seen["lost"] = screen_text(pilot)
+        await press(pilot, "q")
+
+    drive(app, script, notifications=True)
+    for moment, text in seen.items():
+        assert raw_controls(text) == [], f"{moment}: {raw_controls(text)[:3]}"
+        assert WINDOW_TITLE not in text
+    assert "reviewer [ops] li" in seen["item"]
+    assert "[/bogus][bold red]x[@click=app.quit]quit[/][ops] li" in seen["item"]
+    assert "\\x1b]0;pwned\\x07" in seen["item"]
+    notices = [n.message for n in app._notifications]
+    assert any(f"item {ids[0]} was already rejected by [/bogus]" in m for m in notices), notices
+    assert "rejected by [/bogus]" in seen["lost"]  # on screen, as written
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_in_a_real_terminal_hostile_text_neither_retitles_nor_writes_the_clipboard(  # type: ignore[no-untyped-def]
+    queued,  # noqa: F811
+    home: Path,
+    tmp_path: Path,
+) -> None:
+    """What the probe captured, in a terminal (tmux) that obeys OSC 0 and OSC 52: the
+    window keeps its title, no clipboard buffer is written, and the text shows."""
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]
+    hostile_item(db_url, ids[0])
+    program = Path(sys.executable).with_name("localize")
+    command = [str(program), "review", "--reviewer", "[ops] li", "--db", db_url]
+    command += ["--config", str(tmp_path / "shops.toml")]
+    env = {**os.environ, "SHOPBOT_HOME": str(home), "TERM": "xterm-256color"}
+    pane = Tmux(command, env, tmp_path)
+    try:
+        pane.tmux("set-option", "-g", "set-clipboard", "on")  # OSC 52 makes a tmux buffer
+        screen = pane.wait_for(f"item {ids[0]} ", "reviewer [ops] li", "[/bogus][bold red]x")
+        title = pane.tmux("display-message", "-p", "-t", "review", "#{pane_title}")
+        buffers = pane.tmux("list-buffers")
+        pane.keys("q")
+        pane.wait_for("EXITED 0")
+    finally:
+        pane.stop()
+    # (the image widget's own terminal query may change the title: it is not ours to judge)
+    assert "pwned" not in title, title
+    assert buffers == ""
+    assert "\\x1b]0;pwned\\x07" in screen  # shown, as text

@@ -388,3 +388,41 @@ def test_a_download_over_the_cap_fails_its_item_and_leaves_no_temporary_file(  #
     assert list((tmp_path / "home").rglob("*.download")) == []
     assert not (tmp_path / "home" / "images" / "acme-my" / ".downloads").exists()
     assert all(r.state == "failed" and Path(r.images[1]).is_file() for r in items(db_url))
+
+
+def test_control_characters_in_a_listings_text_are_refused_naming_row_and_field(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    from tests.hostile import CLEAR, REORDERED, WINDOW_TITLE
+
+    run, _ = setup
+    path = tmp_path / "l.json"
+    rows = [
+        {"product_id": "p0", "title": f"保温杯{WINDOW_TITLE}"},
+        {"product_id": "p1", "title": "保温杯", "caption": f"包邮{CLEAR}"},
+        {"product_id": "p2", "title": REORDERED},
+        {"product_id": "p3", "title": "保温杯\n第二行"},
+        {"product_id": "p4", "title": "保温杯", "description": "<p>a\x1b[2Jb</p>"},
+        {"product_id": "p5", "title": "保温杯", "sku": "S\x9b5"},
+        # a description's own lines, tabs and Windows line ends are what sellers write
+        {
+            "product_id": "ok",
+            "title": "保温杯 👨\u200d👩\u200d👧",
+            "description": "<p>a</p>\r\n\t<p>b</p>",
+        },
+    ]
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    result = run("listings", "import", str(path), "--shop", "acme-my")
+    assert result.code == 1, result.err
+    what_to_do = "remove it from the file and import again"
+    for item, problem in [
+        (0, "title contains U+001B (a control character) at character 4"),
+        (1, "caption contains U+001B (a control character) at character 3"),
+        (2, "title contains U+202E (right-to-left override) at character 8"),
+        (3, "title contains U+000A (a control character) at character 4"),
+        (4, "description contains U+001B (a control character) at character 5"),
+        (5, "sku contains U+009B (a control character) at character 2"),
+    ]:
+        assert f"{path}: item {item}: {problem}" in result.err, result.err
+    assert result.err.count(what_to_do) == 6
+    assert "1 added" in result.out and "6 skipped" in result.out

@@ -1,0 +1,89 @@
+"""Text on its way to a person's terminal: what a seller, an engine, a reviewer or a remote
+server wrote is shown, never obeyed.
+
+A terminal acts on control characters: ESC starts sequences that write the clipboard
+(OSC 52), retitle the window (OSC 0) or clear the screen (CSI 2J); C1 controls (U+0080 to
+U+009F) do the same on some terminals; a carriage return overwrites the line; bidi
+overrides and isolates reorder what follows. `printable` shows each of them as visible
+text instead (`\\x1b`, `\\u202e`), so the reader sees that they were there. It is applied
+where text leaves for a terminal (Environment.out/err, the daemon's log lines, the review
+UI), once, on the finished line: views build their lines (and, later, translate them)
+without thinking about it.
+
+`--json` is for programs: the data is kept whole, and `printable_json` only writes the
+characters a terminal would act on as JSON's own `\\uXXXX` escapes, which any JSON
+reader turns back into the same text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+
+# C0 controls but tab and line feed; DEL and the C1 controls; the line and paragraph
+# separators (some terminals break lines there); bidi embeddings, overrides and isolates;
+# lone surrogates (undecodable bytes in arguments), which cannot even be encoded.
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_ANY = re.compile(f"[{_CONTROLS}]")
+_ONE_LINE = re.compile(f"[\n\t{_CONTROLS}]")
+# What json.dumps leaves raw (it escapes C0 itself): DEL, C1, separators, bidi, surrogates.
+_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _shown(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, lines: bool = True) -> str:
+    """`text` with every character a terminal would act on shown as an escape (`\\x1b`,
+    `\\u202e`); line feeds and tabs kept, or with `lines=False` shown too (one log line)."""
+    if text.isprintable():  # the usual line: no control, format or separator character
+        return text
+    if lines:
+        text = text.replace("\r\n", "\n")  # a Windows line end is a line end
+    return (_ANY if lines else _ONE_LINE).sub(_shown, text)
+
+
+def printable_json(document: str) -> str:
+    """A JSON text from json.dumps with the characters it leaves raw that a terminal acts
+    on written as `\\uXXXX`: the same JSON to a program, inert on a terminal."""
+    if document.isprintable() or _IN_JSON.search(document) is None:  # one line, or indented
+        return document
+    return _IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def control_character(text: str, *, lines: bool = False) -> str | None:
+    """Why `text` cannot be shown as written: the first control character in it (a line
+    feed, tab or carriage return allowed with `lines`), as 'U+001B (escape) at character
+    3'; None when there is none."""
+    for n, char in enumerate(text, start=1):
+        if char in "\n\r\t" and lines:
+            continue
+        if char in "\n\t" or _ANY.fullmatch(char):
+            name = unicodedata.name(char, "a control character").lower()
+            return f"U+{ord(char):04X} ({name}) at character {n}"
+    return None
+
+
+class LogLines(logging.Formatter):
+    """Log records as a terminal may show them: each message on one line (a newline in it
+    is shown as `\\n`, so no one can forge a record), tracebacks on their own lines, and
+    control characters escaped in both."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        """The record's line, escaped."""
+        return printable(super().formatMessage(record), lines=False)
+
+    def formatException(self, ei: object) -> str:  # noqa: N802
+        """A traceback, escaped, its lines kept."""
+        return printable(super().formatException(ei))  # type: ignore[arg-type]
+
+    def formatStack(self, stack_info: str) -> str:  # noqa: N802
+        """A stack, escaped, its lines kept."""
+        return printable(super().formatStack(stack_info))
