@@ -27,6 +27,8 @@ from config.errors import BadInput
 app = new_app("cadence", "Keep each shop on its weekly cadence of product-linked videos.")
 videos_app = new_app("videos", "Record the videos a shop posted.")
 app.add_typer(videos_app, name="videos")
+fleet_app = new_app("fleet", "Many shops in one process, or on several machines.")
+app.add_typer(fleet_app, name="fleet")
 
 ShopOption = Annotated[str | None, typer.Option("--shop", help="Shop id (default: every shop).")]
 RequiredShop = Annotated[str, typer.Option("--shop", help="Shop id from the shops file.")]
@@ -289,7 +291,14 @@ def alerts(
 @command(app, "daemon")
 def daemon(
     inv: Invocation,
-    shop: RequiredShop,
+    shop: ShopOption = None,
+    every_shop: Annotated[
+        bool, typer.Option("--all", help="Every shop in the shops file, in one process.")
+    ] = False,
+    shops: Annotated[
+        str | None,
+        typer.Option("--shops", help="These shops (comma-separated ids), in one process."),
+    ] = None,
     once: Annotated[
         bool,
         typer.Option(
@@ -300,7 +309,18 @@ def daemon(
         ),
     ] = False,
 ) -> int:
-    """Run the shop's jobs (videos, quota, alerts, listings, publishing) until SIGTERM."""
+    """Run a shop's jobs (videos, quota, alerts, listings, publishing) until SIGTERM; with
+    --all or --shops, many shops' jobs in one process (SIGHUP reloads the shops file)."""
+    chosen = [
+        name
+        for name, given in (("--shop", shop), ("--all", every_shop), ("--shops", shops))
+        if given
+    ]
+    if len(chosen) != 1:
+        said = " and ".join(chosen) if chosen else "none of them"
+        raise BadInput(f"give one of --shop S, --all or --shops A,B (given: {said})")
+    if shop is None:
+        return _fleet(inv, None if every_shop else _names(shops or ""), once)
     from cadence.daemon import Daemon
 
     settings, [shop_cfg] = _shops(inv, shop)
@@ -318,6 +338,43 @@ def daemon(
         return ExitCode.OK if worker.once() else ExitCode.FAILURES
     worker.run()
     return ExitCode.OK
+
+
+def _names(text: str) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise BadInput("--shops needs shop ids, comma-separated, e.g. --shops acme-th,acme-my")
+    return names
+
+
+def _fleet(inv: Invocation, names: list[str] | None, once: bool) -> int:
+    from cadence.fleet import Fleet
+    from config.settings import load
+
+    fleet = Fleet(
+        engine=_store(inv),
+        load_settings=lambda: load(inv.config_path),
+        names=names,
+        secrets=inv.env.secrets,
+        console=inv.env.stdout,
+        log_stream=inv.env.stderr,
+        clock=inv.env.clock,
+        data_dir=inv.data_dir,
+    )
+    fleet.configure(inv.settings())
+    if once:
+        return ExitCode.OK if fleet.once() else ExitCode.FAILURES
+    fleet.run()
+    return ExitCode.OK
+
+
+@command(fleet_app, "status")
+def fleet_status(inv: Invocation, json_out: JsonOption = False) -> None:
+    """Each shop's jobs (last run, outcome, next run, worker), the workers alive, the work
+    waiting."""
+    from cadence.fleet import fleet_status as report
+
+    views.fleet(inv.env, report(_store(inv), inv.settings(), inv.env.clock()), json_out)
 
 
 def run() -> None:

@@ -65,7 +65,9 @@ class Daemon:
     log_stream: IO[str] = field(default_factory=lambda: sys.stderr)
     clock: Clock = utcnow
     data_dir: Path | None = None  # captioned images go below it; None: no localization jobs
-    stopping: threading.Event = field(default_factory=threading.Event, init=False)
+    stopping: threading.Event = field(default_factory=threading.Event)  # shared by a fleet
+    registered: bool = False  # the shop's row is in the store already (a fleet did it)
+    log_prefix: str = ""  # in a fleet's log, each line names its shop
     _running: set[str] = field(default_factory=set, init=False, repr=False)  # job names
     _idle: threading.Condition = field(default_factory=threading.Condition, init=False)
 
@@ -88,7 +90,8 @@ class Daemon:
         daemon also writes the weekly digest when it is due."""
         from cadence.service import evaluate_and_decide, register_shops, sends_digest, write_digest
 
-        register_shops(self.engine, self.settings, [self.shop])
+        if not self.registered:
+            register_shops(self.engine, self.settings, [self.shop])
         result = evaluate_and_decide(self.engine, self.settings, self.shop, self.clock())
         s = result.status
         decided = ", ".join(f"{d.action.value} {d.rule}" for d in result.decisions)
@@ -200,30 +203,32 @@ class Daemon:
                 self._idle.notify_all()
 
     def _run_job(self, name: str, job: Job) -> bool:
-        run = JobRun(shop_id=self.shop.id, job=name, started_at=self.clock())
+        from cadence.fleet import worker_id
+
+        run = JobRun(shop_id=self.shop.id, job=name, started_at=self.clock(), worker=worker_id())
         try:
             outcome = job()
             if isinstance(outcome, str):
                 outcome = Outcome(outcome)
-            log.info("%s: %s", name, outcome.summary)
+            log.info("%s%s: %s", self.log_prefix, name, outcome.summary)
             run.ok = not outcome.failures
             if outcome.failures:
                 run.error = (
                     f"{len(outcome.failures)} item(s) failed: " + "; ".join(outcome.failures)
                 )[:2000]
                 for failure in outcome.failures:
-                    log.warning("%s: %s", name, failure)
+                    log.warning("%s%s: %s", self.log_prefix, name, failure)
         except Exception as exc:  # a job must never take the daemon down
             run.ok = False
             run.error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
-            log.error("%s failed: %s", name, run.error)
+            log.error("%s%s failed: %s", self.log_prefix, name, run.error)
             log.debug("%s", traceback.format_exc())
         run.finished_at = self.clock()
         try:
             with session_scope(self.engine) as session:
                 session.add(run)
         except Exception as exc:  # the store being down is logged; the next run retries
-            log.error("could not record the %s run: %s", name, exc)
+            log.error("%scould not record the %s run: %s", self.log_prefix, name, exc)
         return bool(run.ok)
 
     def log_handler(self) -> logging.Handler:

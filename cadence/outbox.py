@@ -21,9 +21,10 @@ from cadence.messages import Message
 from cadence.notify import DeliveryError, Notifier
 from config.runtime import Clock, utcnow
 from config.settings import ScheduleSettings
-from store.db import session_scope
+from store.db import read_scope, session_scope
 from store.models import Alert, AlertState, DeliveryAttempt, MessageState, OutboxMessage
 from store.queries import claim_due_messages, delivered_targets
+from store.queries import shops_with_due_messages as _due_shops
 from store.states import MessageKind, Severity
 
 MAX_ATTEMPTS = 8
@@ -118,6 +119,15 @@ class DeliverySummary:
         self.failed += other.failed
         self.dropped += other.dropped
         self.errors += other.errors
+
+
+def shops_with_due_messages(
+    engine: Engine, *, now: datetime, clock: Clock = utcnow
+) -> list[str | None]:
+    """The shops whose messages are due (None for the team's), from one query: a fleet
+    starts a delivery only for these."""
+    with read_scope(engine) as session:
+        return _due_shops(session, now=now, moment=clock())
 
 
 def deliver_due(

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cadence.alerts import AlertDecision, AlertPolicy, AlertRecord, decide
 from cadence.messages import render
@@ -29,6 +29,7 @@ from cadence.quota import (
     Mark,
     QuotaRules,
     VideoFacts,
+    Week,
     WeekStatus,
     evaluate_week,
     history,
@@ -44,7 +45,7 @@ from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 from config.tables import WORKBOOK_SUFFIXES, RowProblem, in_order
 from store.db import read_scope, session_scope
-from store.models import Shop, Video
+from store.models import Alert, Shop, Video
 from store.queries import alerts_since, register_shops, videos_between
 from store.states import MessageKind
 
@@ -158,43 +159,106 @@ def evaluate_and_decide(
 ) -> CheckResult:
     """Evaluate the shop's week, decide alerts, and write decisions with their messages
     in one transaction (the outbox)."""
-    rules = rules_for(settings, shop)
-    policy = policy_for(settings, shop)
-    current_week = week_of(now, rules.zone, rules.week_start)
-    closed_week = previous_week(current_week)
+    return evaluate_and_decide_many(engine, settings, [shop], now)[0]
+
+
+@dataclass(frozen=True)
+class _Weeks:
+    """One shop's rules and the two weeks a check looks at."""
+
+    shop: ShopSettings
+    rules: QuotaRules
+    current: Week
+    closed: Week
+
+
+def evaluate_and_decide_many(
+    engine: Engine, settings: Settings, shops: Sequence[ShopSettings], now: datetime
+) -> list[CheckResult]:
+    """`evaluate_and_decide` for several shops in one transaction: their rows locked (in id
+    order, so that two batches never wait on each other crosswise), their videos and alerts
+    read in one query each; each shop decided exactly as it would be alone."""
+    plans = []
+    for shop in shops:
+        rules = rules_for(settings, shop)
+        current_week = week_of(now, rules.zone, rules.week_start)
+        plans.append(_Weeks(shop, rules, current_week, previous_week(current_week)))
+    if not plans:
+        return []
+    ids = sorted({p.shop.id for p in plans})
+    results = []
     with session_scope(engine) as session:
-        shop_row = _lock_shop(session, shop.id)
-        rows = videos_between(
-            session, shop_ids=[shop.id], start=closed_week.starts_at, end=current_week.ends_at
-        )
-        videos = [facts(r) for r in rows]
-        current = evaluate_week(rules, videos, now, week=current_week)
-        closed = None
-        if _tracked_during(session, shop_row, shop, closed_week.start, closed_week.ends_at):
-            closed = evaluate_week(rules, videos, closed_week.ends_at, week=closed_week)
-        day = new_shop_day(rules, videos, now)
-        stored = {
-            (a.period_start, a.rule): a
-            for a in alerts_since(
-                session, shop_id=shop.id, since=closed_week.start - timedelta(days=1)
+        shop_rows = {
+            row.id: row
+            for row in session.exec(
+                select(Shop).where(col(Shop.id).in_(ids)).order_by(Shop.id).with_for_update()
             )
         }
-        records = [
-            AlertRecord(a.rule, a.period_start, a.state, a.last_notified_at, a.notifications)
-            for a in stored.values()
-        ]
-        decisions = decide(current, records, now, policy, closed=closed, day=day)
-        for d in decisions:
-            week_status = closed if closed and d.period_start == closed.week.start else current
-            message = render(d, shop.id, shop.alert_language, week=week_status, day=day)
-            apply_decision(
-                session,
-                shop_id=shop.id,
-                decision=d,
-                message=message,
-                now=now,
-                existing=stored.get((d.period_start, d.rule)),
+        rows = videos_between(
+            session,
+            shop_ids=ids,
+            start=min(p.closed.starts_at for p in plans),
+            end=max(p.current.ends_at for p in plans),
+        )
+        by_shop: dict[str, list[VideoFacts]] = defaultdict(list)
+        for row in rows:
+            by_shop[row.shop_id].append(facts(row))
+        stored_by_shop: dict[str, list[Alert]] = defaultdict(list)
+        since = min(p.closed.start for p in plans) - timedelta(days=1)
+        for alert in alerts_since(session, shop_ids=ids, since=since):
+            stored_by_shop[alert.shop_id].append(alert)
+        for plan in plans:
+            results.append(
+                _decide_shop(
+                    session,
+                    settings,
+                    plan,
+                    shop_rows[plan.shop.id],
+                    by_shop[plan.shop.id],
+                    stored_by_shop[plan.shop.id],
+                    now,
+                )
             )
+    return results
+
+
+def _decide_shop(
+    session: Session,
+    settings: Settings,
+    plan: _Weeks,
+    shop_row: Shop,
+    videos_read: list[VideoFacts],
+    alerts: list[Alert],
+    now: datetime,
+) -> CheckResult:
+    """One shop of a batch: its weeks evaluated and its alert decisions written."""
+    shop, rules, current_week, closed_week = plan.shop, plan.rules, plan.current, plan.closed
+    policy = policy_for(settings, shop)
+    # the batch read the union of every shop's window: each judges its own, as alone
+    videos = [v for v in videos_read if closed_week.starts_at <= v.posted_at < current_week.ends_at]
+    current = evaluate_week(rules, videos, now, week=current_week)
+    closed = None
+    if _tracked_during(session, shop_row, shop, closed_week.start, closed_week.ends_at):
+        closed = evaluate_week(rules, videos, closed_week.ends_at, week=closed_week)
+    day = new_shop_day(rules, videos, now)
+    since = closed_week.start - timedelta(days=1)
+    stored = {(a.period_start, a.rule): a for a in alerts if a.period_start >= since}
+    records = [
+        AlertRecord(a.rule, a.period_start, a.state, a.last_notified_at, a.notifications)
+        for a in stored.values()
+    ]
+    decisions = decide(current, records, now, policy, closed=closed, day=day)
+    for d in decisions:
+        week_status = closed if closed and d.period_start == closed.week.start else current
+        message = render(d, shop.id, shop.alert_language, week=week_status, day=day)
+        apply_decision(
+            session,
+            shop_id=shop.id,
+            decision=d,
+            message=message,
+            now=now,
+            existing=stored.get((d.period_start, d.rule)),
+        )
     return CheckResult(status=current, decisions=decisions)
 
 
@@ -227,9 +291,10 @@ def _tracked_during(
         return False
     if shop_row.created_at < week_end:
         return True
-    first = session.exec(
-        select(Video.posted_at).where(Video.shop_id == shop.id).order_by(Video.posted_at)
-    ).first()
+    from sqlalchemy import func
+
+    # the earliest video alone (MIN over the index), not every video of the shop
+    first = session.exec(select(func.min(Video.posted_at)).where(Video.shop_id == shop.id)).one()
     return first is not None and first < week_end
 
 

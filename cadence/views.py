@@ -260,3 +260,31 @@ def _when(alert: AlertReport, message: MessageReport) -> str:
     else:
         when = "gave up"
     return when + (f" — {message.last_error}" if message.last_error else "")
+
+
+def fleet(env: Environment, report: dict[str, Any], as_json: bool) -> None:
+    """The fleet: each shop's jobs, the workers seen, the work waiting."""
+    if as_json:
+        env.json(report)
+        return
+    queue = report["queue"]
+    env.out(
+        f"waiting: {queue['messages_pending']} message(s), {queue['items_to_translate']} "
+        f"item(s) to translate, {queue['items_to_publish']} to publish"
+    )
+    for w in report["workers"]:
+        state = "alive" if w["alive"] else "not seen lately"
+        env.out(f"worker {w['worker']}: {w['shops']} shop(s), seen {w['seen_at']} ({state})")
+    if not report["workers"]:
+        env.out("no worker has run yet: cadence daemon --all")
+    env.out(f"{'shop':<20} {'job':<9} {'last run':<26} {'outcome':<8} {'next run':<26} worker")
+    for shop in report["shops"]:
+        for job in shop["jobs"]:
+            outcome = "ok" if job["ok"] else "FAILED"
+            late = " (overdue)" if job["overdue"] else ""
+            env.out(
+                f"{shop['shop']:<20} {job['job']:<9} {job['last_run'][:25]:<26} {outcome:<8} "
+                f"{(job['next_run'] or '-')[:25]:<26} {job['worker'] or '-'}{late}"
+            )
+        if not shop["jobs"]:
+            env.out(f"{shop['shop']:<20} (no job has run)")

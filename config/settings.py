@@ -475,6 +475,7 @@ class Settings:
     shops: list[ShopSettings]
     import_columns: dict[str, str] = field(default_factory=dict)
     digest: DigestSettings | None = None
+    fleet: FleetSettings = field(default_factory=lambda: FleetSettings())
 
     def shop(self, shop_id: str) -> ShopSettings:
         """The shop with this id, or ConfigError naming the ids that exist."""
@@ -503,11 +504,21 @@ class Settings:
         }
 
 
+class FleetSettings(_Strict):
+    """One process for many shops (`cadence daemon --all`): its shared, bounded pools."""
+
+    job_workers: int = Field(4, ge=1, le=64)  # checks, deliveries, syncs in flight at once
+    image_workers: int = Field(2, ge=1, le=32)  # localize and publish jobs in flight at once
+    reload_seconds: int = Field(30, ge=5, le=DAY_SECONDS)  # how often the shops file is looked at
+    check_batch: int = Field(50, ge=1, le=1000)  # shops evaluated in one transaction
+
+
 class _File(_Strict):
     markets: str | None = None
     shops: list[ShopSettings] = []
     import_: ImportSettings = Field(ImportSettings(), alias="import")
     digest: DigestSettings | None = None
+    fleet: FleetSettings = FleetSettings()
 
 
 # Keys whose values are safe to echo back in error messages (never URLs or secrets).
@@ -572,6 +583,7 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
         shops=parsed.shops,
         import_columns=dict(parsed.import_.columns),
         digest=parsed.digest,
+        fleet=parsed.fleet,
     )
 
 

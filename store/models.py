@@ -329,3 +329,16 @@ class JobRun(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ok: bool | None = None
     error: str | None = Field(default=None, sa_type=Text)
+    worker: str | None = Field(default=None, max_length=128)  # host:pid that ran it
+
+
+class FleetWorker(SQLModel, table=True):
+    """A daemon process (one shop's or a fleet's), seen alive at `seen_at`: `cadence fleet
+    status` counts the workers seen lately."""
+
+    __tablename__ = "fleet_worker"
+
+    id: str = Field(primary_key=True, max_length=128)  # host:pid
+    shops: int = 0
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    seen_at: datetime = Field(sa_type=UTCDateTime)

@@ -183,11 +183,33 @@ def earlier_covers(
     return [(v, h) for v, h in rows if h]
 
 
-def alerts_since(session: Session, *, shop_id: str, since: date) -> list[Alert]:
-    """The shop's alerts for periods starting on or after `since`."""
+def alerts_since(
+    session: Session, *, shop_id: str | None = None, shop_ids: Sequence[str] = (), since: date
+) -> list[Alert]:
+    """The alerts of a shop (or of several) for periods starting on or after `since`."""
+    ids = [shop_id] if shop_id is not None else list(shop_ids)
+    if not ids:
+        return []
     return list(
-        session.exec(select(Alert).where(Alert.shop_id == shop_id, Alert.period_start >= since))
+        session.exec(select(Alert).where(col(Alert.shop_id).in_(ids), Alert.period_start >= since))
     )
+
+
+def _due(now: datetime, moment: datetime) -> tuple[Any, ...]:
+    """Pending messages due by `now` whose lease (if any) is over at `moment`."""
+    return (
+        OutboxMessage.state == MessageState.PENDING,
+        OutboxMessage.next_attempt_at <= now,
+        or_(col(OutboxMessage.claimed_until).is_(None), OutboxMessage.claimed_until <= moment),
+    )
+
+
+def shops_with_due_messages(
+    session: Session, *, now: datetime, moment: datetime
+) -> list[str | None]:
+    """The shops with messages a deliverer would claim now (None: the team's messages)."""
+    query = select(OutboxMessage.shop_id).where(*_due(now, moment)).distinct()
+    return list(session.exec(query))
 
 
 def claim_due_messages(
@@ -211,11 +233,7 @@ def claim_due_messages(
     moment = clock()
     query = (
         select(OutboxMessage)
-        .where(
-            OutboxMessage.state == MessageState.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-            or_(col(OutboxMessage.claimed_until).is_(None), OutboxMessage.claimed_until <= moment),
-        )
+        .where(*_due(now, moment))
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -1,0 +1,253 @@
+"""`cadence daemon --all`: many shops in one process. Checks in batches decide what each
+shop alone would; each shop's jobs are scheduled, spread and recorded as its own; a reload
+adds and removes shops and a broken file keeps the running ones; a shop whose target never
+answers holds up no other shop's delivery; `--once` and `fleet status` over the fleet."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlmodel import select
+
+from cadence.fleet import Fleet, stagger
+from cadence.service import evaluate_and_decide, evaluate_and_decide_many, register_shops
+from config.settings import load
+from store.db import open_store, session_scope
+from store.models import Alert, JobRun, OutboxMessage, Video
+from tests.httpserver import Reply, serve
+
+NOW = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)  # a Thursday
+CADENCE = [sys.executable, "-c", "from cadence.cli import run; run()"]
+
+
+def shops_file(path: Path, ids: list[str], hook: str | None = None, extra: str = "") -> Path:
+    markets = ["TH", "MY", "UK", "US", "VN"]
+    body = ""
+    for n, shop_id in enumerate(ids):
+        body += f'[[shops]]\nid = "{shop_id}"\nmarket = "{markets[n % len(markets)]}"\n'
+        body += 'alert_language = "en"\n'
+        if hook:
+            body += f'alert_urls = ["json://{hook}/{shop_id}"]\n'
+        body += "[shops.schedule]\ndeliver_seconds = 5\ncheck_minutes = 15\n"
+    path.write_text(extra + body, encoding="utf-8")
+    return path
+
+
+def fleet_of(engine, config: Path, **kw) -> Fleet:  # type: ignore[no-untyped-def]
+    fleet = Fleet(
+        engine=engine,
+        load_settings=lambda: load(config),
+        console=io.StringIO(),
+        log_stream=io.StringIO(),
+        clock=lambda: NOW,
+        **kw,
+    )
+    fleet.configure(load(config))
+    return fleet
+
+
+def test_a_batch_decides_what_each_shop_alone_would(tmp_path: Path, db_url: str) -> None:
+    ids = [f"shop-{n}" for n in range(7)]
+    config = shops_file(tmp_path / "shops.toml", ids)
+    settings = load(config)
+    rng = random.Random(3)
+    results = {}
+    for how in ("alone", "batch"):
+        engine = open_store(db_url if how == "batch" else f"sqlite:///{tmp_path / 'alone.db'}")
+        register_shops(engine, settings, settings.shops)
+        rows = [
+            Video(
+                shop_id=s.id,
+                video_id=f"{s.id}-{k}",
+                posted_at=NOW - timedelta(hours=rng.randrange(24 * 20)),
+                product_ids=["p"] if k % 3 else [],
+            )
+            for s in settings.shops
+            for k in range(rng.randrange(6))
+        ]
+        with session_scope(engine) as s:
+            s.add_all(rows)
+        for moment in (NOW, NOW + timedelta(days=3), NOW + timedelta(days=5, hours=2)):
+            if how == "alone":
+                for shop in settings.shops:
+                    evaluate_and_decide(engine, settings, shop, moment)
+            else:
+                evaluate_and_decide_many(engine, settings, settings.shops, moment)
+        with session_scope(engine) as s:
+            alerts = sorted(
+                (a.shop_id, str(a.period_start), a.rule, a.state, a.notifications)
+                for a in s.exec(select(Alert))
+            )
+            bodies = sorted((m.shop_id, m.body) for m in s.exec(select(OutboxMessage)))
+        results[how] = (alerts, bodies)
+        engine.dispose()
+        rng = random.Random(3)  # the same videos for the second store
+    assert results["alone"][0], "the shops fell behind: there is something to decide"
+    assert results["batch"] == results["alone"]
+
+
+def test_every_shop_has_its_jobs_spread_over_their_intervals(tmp_path: Path, engine) -> None:  # type: ignore[no-untyped-def]
+    ids = [f"shop-{n:03d}" for n in range(40)]
+    fleet = fleet_of(engine, shops_file(tmp_path / "shops.toml", ids), data_dir=tmp_path)
+    jobs = {job.id: job for job in fleet.scheduler(BackgroundScheduler).get_jobs()}
+    # one sweep per check interval, one dispatcher for deliveries, each shop's own others
+    assert jobs["check-900"].trigger.interval == timedelta(minutes=15)
+    assert jobs["check-900"].args == (ids,)
+    assert {f"{i}/{n}" for i in ids for n in ("localize", "publish")} <= set(jobs)
+    assert jobs["shop-007/localize"].executor == "heavy"
+    firsts = {jobs[f"{i}/localize"].next_run_time for i in ids}
+    assert len(firsts) > 30, "spread, not all at once"
+    for i in ids:
+        job = jobs[f"{i}/localize"]
+        assert (
+            job.next_run_time
+            == NOW + stagger(f"{i}/localize", 30 * 60)
+            < NOW + timedelta(minutes=30)
+        )
+    # over an hour of simulated time, each shop's check sweep fires once per period
+    check = jobs["check-900"].trigger
+    fire, fires = NOW, []
+    while fire < NOW + timedelta(hours=1):
+        fires.append(fire)
+        fire = check.get_next_fire_time(fire, fire + timedelta(microseconds=1))
+    assert [f - NOW for f in fires] == [timedelta(minutes=15 * k) for k in range(4)]
+
+
+def test_a_reload_adds_and_removes_shops_and_a_broken_file_keeps_them(  # type: ignore[no-untyped-def]
+    tmp_path: Path, engine, caplog
+) -> None:
+    config = shops_file(tmp_path / "shops.toml", ["a", "b"])
+    fleet = fleet_of(engine, config, data_dir=tmp_path)
+    scheduler = fleet.scheduler(BackgroundScheduler)
+
+    def shops() -> set[str]:
+        return {j.id.split("/")[0] for j in scheduler.get_jobs() if "/" in j.id}
+
+    assert shops() == {"a", "b"}
+    kept = scheduler.get_job("b/localize").next_run_time
+    shops_file(config, ["b", "c"])
+    assert fleet.reload("SIGHUP")
+    assert shops() == {"b", "c"} and set(fleet.daemons) == {"b", "c"}
+    assert scheduler.get_job("check-900").args == (["b", "c"],)
+    assert scheduler.get_job("b/localize").next_run_time == kept  # a shop that stays: as it was
+    assert scheduler.get_job("check-added-0").args == (["c"],)  # the new shop checked at once
+    config.write_text(config.read_text() + "[[shops]]\nid = 'BAD ID'\n", encoding="utf-8")
+    assert not fleet.reload("SIGHUP")
+    assert shops() == {"b", "c"}
+    assert "the running configuration stays" in caplog.text and "BAD ID" in caplog.text
+
+
+def test_once_runs_every_shops_jobs_and_records_each(tmp_path: Path, db_url: str, cli) -> None:  # type: ignore[no-untyped-def]
+    config = shops_file(
+        tmp_path / "shops.toml", ["a", "b", "c"], extra="[fleet]\ncheck_batch = 2\n"
+    )
+    done = cli("cadence", "daemon", "--all", "--once", "--config", str(config), "--db", db_url)
+    assert done.code == 0, done.err
+    assert done.out.count("video quota") >= 3  # each shop's alert, to the console
+    engine = open_store(db_url)
+    with session_scope(engine) as s:
+        runs = {(r.shop_id, r.job): r for r in s.exec(select(JobRun))}
+    assert {k for k in runs if k[1] == "check"} == {("a", "check"), ("b", "check"), ("c", "check")}
+    assert all(r.ok and r.worker and ":" in r.worker for r in runs.values())
+    status = cli("cadence", "fleet", "status", "--json", "--config", str(config), "--db", db_url)
+    doc = json.loads(status.out)
+    assert [s["shop"] for s in doc["shops"]] == ["a", "b", "c"]
+    assert {j["job"] for j in doc["shops"][0]["jobs"]} >= {"check", "deliver"}
+    text = cli("cadence", "fleet", "status", "--config", str(config), "--db", db_url)
+    assert "no worker has run yet" in text.out and "check" in text.out
+    some = cli(
+        "cadence", "daemon", "--shops", "b,nope", "--once", "--config", str(config), "--db", db_url
+    )
+    assert some.code == 2 and "no shop with id 'nope'" in some.err
+
+
+def test_a_shop_whose_target_never_answers_holds_up_no_other(tmp_path: Path, engine) -> None:  # type: ignore[no-untyped-def]
+    release, slow_started, slow_calls = threading.Event(), threading.Event(), []
+
+    def hook(req):  # type: ignore[no-untyped-def]
+        if req.path.endswith("/slow"):
+            slow_calls.append(req.path)
+            slow_started.set()
+            release.wait(30)  # answers only when the test lets it
+        return Reply(200, {"errcode": 0})
+
+    with serve({"/slow": hook, "/fast": hook}) as srv:
+        config = shops_file(tmp_path / "shops.toml", ["slow", "fast"], hook=f"127.0.0.1:{srv.port}")
+        fleet = fleet_of(engine, config)
+        fleet.scheduler(BackgroundScheduler)  # the pools
+        fleet.check_all()  # both shops behind: a message each
+        try:
+            fleet.deliver_due()
+            assert slow_started.wait(10)
+            fast = lambda: any(r.path == "/fast" for r in srv.requests)  # noqa: E731
+            with srv.received:
+                assert srv.received.wait_for(fast, timeout=10)
+            assert slow_calls == ["/slow"] and not release.is_set()  # ... still waiting there
+            assert ("slow", "deliver") in fleet._running
+            fleet.deliver_due()  # the slow shop's delivery is not started twice
+            assert slow_calls == ["/slow"]
+        finally:
+            release.set()
+            fleet.stopping.set()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="SIGHUP is POSIX")
+def test_sighup_starts_a_new_shops_jobs_without_a_restart(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    config = shops_file(tmp_path / "shops.toml", ["a", "b"])
+    env = {**os.environ, "SHOPBOT_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen(
+        [*CADENCE, "daemon", "--all", "--config", str(config), "--db", db],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    lines: list[str] = []
+    seen = threading.Condition()
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            with seen:
+                lines.append(line)
+                seen.notify_all()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+
+    def said(text: str) -> bool:
+        with seen:
+            return seen.wait_for(lambda: any(text in ln for ln in lines), timeout=30)
+
+    try:
+        assert said("fleet started: 2 shop(s)")
+        assert said("[b] check: behind")  # b's first check, logged under its name
+        shops_file(config, ["a", "b", "c"])
+        proc.send_signal(signal.SIGHUP)
+        assert said("SIGHUP: shops file reloaded: 3 shop(s); added c")
+        assert said("[c] check: behind"), "".join(lines)  # its jobs started at once
+        config.write_text("[[shops]]\nid = 'BAD ID'\n", encoding="utf-8")
+        proc.send_signal(signal.SIGHUP)
+        assert said("the running configuration stays")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        reader.join(timeout=5)
+    assert proc.returncode == 0, "".join(lines)
+    assert any("fleet stopped" in ln for ln in lines)
+    engine = open_store(db)
+    with session_scope(engine) as s:
+        checked = {r.shop_id for r in s.exec(select(JobRun).where(JobRun.job == "check"))}
+    assert checked == {"a", "b", "c"}
