@@ -424,14 +424,19 @@ def claim(
     now: datetime,
     take_from: str | None = None,
     states: Sequence[ItemState] | None = None,
+    version: int | None = None,
 ) -> bool:
     """Hold an item for `holder` until `until` (a reviewer, or a publisher at work); False
     when someone else holds it and their claim has not run out (`take_from` names a holder
-    known to be gone, whose claim may be taken over), or it is no longer in `states`."""
+    known to be gone, whose claim may be taken over), or it is no longer in `states` or at
+    `version` (checked in the same statement: a publisher never holds an item that changed
+    since it was read)."""
     holders = [holder] + ([take_from] if take_from else [])
     held = [col(LocalizationItem.id) == item_id, free(holders, now)]
     if states is not None:
         held.append(col(LocalizationItem.state).in_([s.value for s in states]))
+    if version is not None:
+        held.append(col(LocalizationItem.version) == version)
     result = session.execute(
         update(LocalizationItem)
         .where(*held)
