@@ -12,7 +12,7 @@ import os
 import socket
 import tempfile
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,15 @@ from localize.image.fetch import ImageFetcher
 from localize.image.inputs import ImageInputError
 from localize.image.items import positions
 from localize.image.regions import chinese_left
-from localize.publish import Publisher, PublishError, Steps, Work, publisher_for
+from localize.publish import (
+    HOLD,
+    Publisher,
+    PublishError,
+    Steps,
+    Work,
+    process_alive,
+    publisher_for,
+)
 from localize.publish.preflight import Candidate, ImageFacts, Reason, Rules, preflight
 from store.db import read_scope, session_scope
 from store.models import ItemState, Listing, LocalizationItem
@@ -33,7 +41,6 @@ from store.queries import register_shops
 
 ACTOR = "localize publish"
 HOST = socket.gethostname()
-HOLD = timedelta(minutes=10)  # an item being sent; a publisher that died lets go after this
 
 
 @dataclass
@@ -227,13 +234,8 @@ def _gone(holder: str | None) -> str | None:
     prefix = f"publish:{HOST}:"
     if not holder or not holder.startswith(prefix):
         return None
-    try:
-        os.kill(int(holder[len(prefix) :]), 0)
-    except ProcessLookupError:
-        return holder
-    except (ValueError, PermissionError, OSError):
-        return None
-    return None
+    pid = holder[len(prefix) :]
+    return holder if pid.isdigit() and not process_alive(int(pid)) else None
 
 
 def _block(store: Engine, item: LocalizationItem, reasons: list[Reason]) -> None:
