@@ -53,6 +53,9 @@ WRITABLE = frozenset(
 )
 TEXT_FIELDS = ("title", "description", "caption")
 ERROR = "error"
+# An audit entry of an edit that lost to someone else's change: kept for its text, not a
+# change of the item (so never "who last changed it").
+NOT_APPLIED = "not applied"
 
 
 class IllegalTransition(AppError):
@@ -252,7 +255,11 @@ def snapshot(session: Session, item_id: int) -> ItemSnapshot | None:
         return None
     last = session.exec(
         select(AuditEvent.actor, AuditEvent.at)
-        .where(AuditEvent.entity == "localization_item", AuditEvent.entity_id == str(item_id))
+        .where(
+            AuditEvent.entity == "localization_item",
+            AuditEvent.entity_id == str(item_id),
+            AuditEvent.action != NOT_APPLIED,
+        )
         .order_by(col(AuditEvent.id).desc())
         .limit(1)
     ).first()
