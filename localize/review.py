@@ -545,6 +545,8 @@ def _kept_if_lost(
                     entity_id=item.id,
                     action=lifecycle.NOT_APPLIED,
                     detail={
+                        "from": item.state,
+                        "to": lifecycle.NOT_APPLIED,
                         "reason": f"changed{by} meanwhile: the edit was not saved",
                         "text": {
                             name: {"before": getattr(item, name), "after": text}

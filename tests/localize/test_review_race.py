@@ -171,3 +171,12 @@ def test_two_caption_approvals_at_once_one_wins_on_its_own_caption(setup, tmp_pa
             item = s.get(LocalizationItem, item_id)
         assert (item.state, item.caption) == ("approved", captions[winner])
         assert Path(item.images[1]).is_file()
+        [(loser, told_loser)] = [(r, o) for r, o in told.items() if r != winner]
+        if isinstance(told_loser, review.EditOvertaken):  # not AlreadyDecided: it had begun
+            assert f"changed by {winner}" in told_loser.message
+            kept = [
+                h["text"]["caption"]["after"]
+                for h in review.history(store, item_id)
+                if h["actor"] == loser and "text" in h
+            ]
+            assert kept == [captions[loser]]  # saved and replaced, or kept as not applied
