@@ -3,6 +3,7 @@ held or sent, one item's conflict never ends the run, and no hold is left behind
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from config.runtime import Secrets
+from config.runtime import Environment, Secrets
 from config.settings import load
+from localize import views
 from localize.listings import import_file
 from localize.publish import Steps, Work
 from localize.publish.service import publish_shop
@@ -127,3 +129,15 @@ def test_an_item_changed_while_it_is_sent_is_reported_and_its_hold_given_back(ap
         "p2": ("stale", None),  # not held for ten minutes by a run that has ended
         "p3": ("published", None),
     }
+
+
+def test_a_skipped_item_is_named_with_why_and_counted(approved, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store, settings, shop, change_source = approved
+    publisher = RecordingPublisher(during={"p1": change_source("p2")})
+    done = publish_shop(store, settings, shop, Secrets({}), publisher=publisher)
+    out, err = io.StringIO(), io.StringIO()
+    views.published(Environment(out, err, {}, tmp_path), shop.id, done, False, False)
+    [skipped] = [line for line in err.getvalue().splitlines() if line.startswith("skipped")]
+    assert skipped.startswith(f"skipped, stale: item {done.stale[0]['id']} (p2, ms): changed by")
+    assert "acme-my: published 2, blocked 0, failed 0, 1 changed meanwhile" in err.getvalue()
+    assert done.failed == [] and done.blocked == []  # `localize publish` exits 0
