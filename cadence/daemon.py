@@ -176,7 +176,8 @@ class Daemon:
         )
         return Outcome(
             f"{len(done.published)} published, {len(done.blocked)} blocked, "
-            f"{len(done.failed)} failed",
+            f"{len(done.failed)} failed"
+            + (f", {len(done.stale)} changed meanwhile (skipped)" if done.stale else ""),
             failures=tuple(f"item {f['id']}: {f['error']}" for f in done.failed),
         )
 

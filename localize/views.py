@@ -333,6 +333,10 @@ def published(env: Environment, shop: str, run: PublishRun, dry_run: bool, as_js
         )
     for f in run.failed:
         env.err(f"failed: item {f['id']} ({f['product_id']}, {f['language']}): {f['error']}")
+    for s in run.stale:
+        env.err(
+            f"skipped, stale: item {s['id']} ({s['product_id']}, {s['language']}): {s['reason']}"
+        )
     if as_json:
         env.json(run.as_dict())
         return
@@ -345,4 +349,5 @@ def published(env: Environment, shop: str, run: PublishRun, dry_run: bool, as_js
     env.err(
         f"{shop}: {verb} {count}, blocked {len(run.blocked)}, failed {len(run.failed)}"
         + (f", {len(run.busy)} held by another publisher" if run.busy else "")
+        + (f", {len(run.stale)} changed meanwhile (skipped)" if run.stale else "")
     )

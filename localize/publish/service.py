@@ -12,7 +12,7 @@ import os
 import socket
 import tempfile
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,15 @@ from localize.image.fetch import ImageFetcher
 from localize.image.inputs import ImageInputError
 from localize.image.items import positions
 from localize.image.regions import chinese_left
-from localize.publish import Publisher, PublishError, Steps, Work, publisher_for
+from localize.publish import (
+    HOLD,
+    Publisher,
+    PublishError,
+    Steps,
+    Work,
+    process_alive,
+    publisher_for,
+)
 from localize.publish.preflight import Candidate, ImageFacts, Reason, Rules, preflight
 from store.db import read_scope, session_scope
 from store.models import ItemState, Listing, LocalizationItem
@@ -33,7 +41,6 @@ from store.queries import register_shops
 
 ACTOR = "localize publish"
 HOST = socket.gethostname()
-HOLD = timedelta(minutes=10)  # an item being sent; a publisher that died lets go after this
 
 
 @dataclass
@@ -45,6 +52,9 @@ class PublishRun:
     blocked: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
     busy: list[int] = field(default_factory=list)  # another publisher holds them
+    # changed since this run read them (their source, a reviewer): skipped, or sent as
+    # approved while they changed; the new version goes through review
+    stale: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """For --json."""
@@ -54,6 +64,7 @@ class PublishRun:
             "blocked": self.blocked,
             "failed": self.failed,
             "busy": self.busy,
+            "stale": self.stale,
         }
 
 
@@ -131,8 +142,12 @@ def _send(
     run: PublishRun,
     summary: dict[str, Any],
 ) -> None:
-    """Hold the item, send it, record it published; a failure leaves it approved."""
-    moment = clock()
+    """Hold the item (only as this run read it), send it, record it published; a failure
+    leaves it approved, a change made meanwhile is reported stale, and the hold is given
+    back whatever happens."""
+    moment = clock()  # the hold starts now, not when the run began
+    read_version = item.version
+    now: lifecycle.ItemSnapshot | None = None
     with session_scope(store) as session:
         held = lifecycle.claim(
             session,
@@ -141,34 +156,76 @@ def _send(
             until=moment + HOLD,
             now=moment,
             take_from=_gone(item.claimed_by),
+            states=[ItemState(item.state)],
+            version=read_version,
         )
         if not held:
+            now = lifecycle.snapshot(session, item.id)
+    if not held:
+        if now is not None and (now.version, now.state) == (read_version, item.state):
             run.busy.append(item.id)
-            return
-        if item.state == ItemState.BLOCKED:
-            lifecycle.change(
-                session, item, ItemState.APPROVED, actor=ACTOR, reason="preflight passes now"
+        else:
+            run.stale.append(
+                {**summary, "sent": False, "reason": _changed(now, read_version, sent=False)}
             )
-    work = _work(item, listing, [p for p in images if p is not None])
-    steps = Steps(store, work, publisher.kind)
-    try:
-        ref = publisher.publish(work, steps)
-    except PublishError as exc:
-        with session_scope(store) as session:
-            lifecycle.release(session, item.id, holder=holder)
-        run.failed.append({**summary, "error": exc.message})
         return
-    with session_scope(store) as session:
-        lifecycle.change(
-            session,
-            item,
-            ItemState.PUBLISHED,
-            actor=ACTOR,
-            reason=f"{publisher.kind}: {ref}",
-            claimed_by=None,
-            claimed_until=None,
+    published = False
+    steps: Steps | None = None
+    try:
+        if item.state == ItemState.BLOCKED:
+            with session_scope(store) as session:
+                lifecycle.change(
+                    session, item, ItemState.APPROVED, actor=ACTOR, reason="preflight passes now"
+                )
+        work = _work(item, listing, [p for p in images if p is not None])
+        steps = Steps(store, work, publisher.kind)
+        try:
+            ref = publisher.publish(work, steps)
+        except PublishError as exc:
+            run.failed.append({**summary, "error": exc.message})
+            return
+        with session_scope(store) as session:
+            lifecycle.change(
+                session,
+                item,
+                ItemState.PUBLISHED,
+                actor=ACTOR,
+                reason=f"{publisher.kind}: {ref}",
+                claimed_by=None,
+                claimed_until=None,
+            )
+        published = True
+        run.published.append({**summary, "where": ref, "steps": steps.sent})
+    except lifecycle.ItemChanged:
+        # its source changed (or a reviewer acted) while it was held: the rest go on
+        sent = bool(steps and steps.sent)
+        with read_scope(store) as session:
+            now = lifecycle.snapshot(session, item.id)
+        run.stale.append(
+            {**summary, "sent": sent, "reason": _changed(now, read_version, sent=sent)}
         )
-    run.published.append({**summary, "where": ref, "steps": steps.sent})
+    finally:
+        if not published:
+            with session_scope(store) as session:
+                lifecycle.release(session, item.id, holder=holder)
+
+
+def _changed(now: lifecycle.ItemSnapshot | None, read_version: int, *, sent: bool) -> str:
+    """Why an item read as approved was not published: what it is now, who made it so, and
+    whether it went out as it stood before."""
+    if now is None:
+        return "it no longer exists" + ("" if sent else "; nothing was sent")
+    by = f" by {now.actor} at {now.at:%Y-%m-%d %H:%M:%S} UTC" if now.actor else ""
+    then = (
+        "; it was sent as approved before the change, so the new version goes through review "
+        "and publishing again"
+        if sent
+        else "; nothing was sent"
+    )
+    return (
+        f"changed{by} meanwhile (it is {now.state}, version {now.version}; this run read "
+        f"version {read_version}){then}"
+    )
 
 
 def _gone(holder: str | None) -> str | None:
@@ -177,13 +234,8 @@ def _gone(holder: str | None) -> str | None:
     prefix = f"publish:{HOST}:"
     if not holder or not holder.startswith(prefix):
         return None
-    try:
-        os.kill(int(holder[len(prefix) :]), 0)
-    except ProcessLookupError:
-        return holder
-    except (ValueError, PermissionError, OSError):
-        return None
-    return None
+    pid = holder[len(prefix) :]
+    return holder if pid.isdigit() and not process_alive(int(pid)) else None
 
 
 def _block(store: Engine, item: LocalizationItem, reasons: list[Reason]) -> None:
