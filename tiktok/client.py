@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from config.errors import AppError, ConfigError, ExitCode
-from config.http import Late, TooLarge, request
+from config.http import Late, TooDeep, TooLarge, parse_json, request
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 
@@ -112,7 +112,10 @@ class PartnerClient:
             except OSError as exc:  # requests' exceptions are OSErrors
                 last = f"cannot connect ({type(exc).__name__})"
             else:
-                payload = _json(content)
+                try:
+                    payload = _json(content)
+                except TooDeep as exc:  # the same answer would come again: not retried
+                    raise TikTokError(path, f"HTTP {status}, {exc}") from None
                 code = payload.get("code") if payload else None
                 if (
                     status == 429
@@ -165,8 +168,11 @@ class PartnerClient:
 
 
 def _json(content: bytes) -> dict[str, Any] | None:
+    """The answer's JSON object; None when it is not one, TooDeep when nested too deep."""
     try:
-        value = json.loads(content)
+        value = parse_json(content)
+    except TooDeep:
+        raise
     except ValueError:
         return None
     return value if isinstance(value, dict) else None

@@ -141,3 +141,13 @@ def test_console_prints() -> None:
     out = io.StringIO()
     ConsoleNotifier(out).send("Title", "Body", "warning")
     assert out.getvalue() == "[warning] Title\nBody\n\n"
+
+
+DEEP = "[" * 100_000 + "]" * 100_000  # past any recursion limit the parser has
+
+
+def test_an_answer_nested_too_deeply_is_a_failed_send() -> None:
+    # A RecursionError is no ValueError: it escaped, and `cadence check` exited 3 unrecorded.
+    with serve({"/hook": lambda r: Reply(200, DEEP)}) as srv:
+        with pytest.raises(DeliveryError, match="nested deeper than"):
+            JsonWebhookNotifier(f"json://127.0.0.1:{srv.port}/hook").send("T", "B", "warning")

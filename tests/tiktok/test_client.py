@@ -182,3 +182,11 @@ def test_an_answer_past_the_size_cap_is_refused() -> None:
         with pytest.raises(TikTokError, match="answer larger than 1000 bytes"):
             client(srv.url, max_bytes=1000).get(PATH, {})
         assert len(srv.requests) == 1
+
+
+def test_an_answer_nested_too_deeply_is_an_error_not_a_crash() -> None:
+    deep = '{"code":0,"data":' + "[" * 100_000 + "]" * 100_000 + "}"
+    with serve({PATH: lambda r: Reply(200, deep)}) as srv:
+        with pytest.raises(TikTokError, match="nested deeper than"):
+            client(srv.url).get(PATH, {})
+        assert len(srv.requests) == 1  # the same answer would come again: not retried
