@@ -36,6 +36,7 @@ class Partner:
         self.refuse_edits = 0
         self.flaky = 0
         self.flaky_reply = Reply(503, "upstream unavailable")
+        self.uri_prefix = "tos-img/"  # what each upload's uri starts with
 
     def routes(self) -> dict[str, Route]:
         """The upload and edit routes, behind TikTok's signature and token checks."""
@@ -46,7 +47,7 @@ class Partner:
                 return self.flaky_reply
             assert b'name="use_case"' in req.body and b"MAIN_IMAGE" in req.body
             self.uploads.append(req.body)
-            return success({"uri": f"tos-img/{len(self.uploads)}"})
+            return success({"uri": f"{self.uri_prefix}{len(self.uploads)}"})
 
         def edit(req: Request) -> Reply:
             if self.flaky:

@@ -341,3 +341,19 @@ def test_a_tiktok_shops_listings_import_skips_ids_that_are_not_digits(
     assert summary.added == 2
     [problem] = summary.problems
     assert problem.place.line == 3 and "not a TikTok Shop product id" in problem.message
+
+
+def test_an_image_uri_of_any_length_is_kept_whole_for_the_edit(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    partner = Partner()
+    partner.uri_prefix = "tos-alisg-i-" + "a1b2c3d4" * 60 + "/"  # 500 characters and more
+    partner.refuse_edits = 1  # the uploads are recorded, the edit fails: the next run reads them
+    with partner.serve() as srv:
+        settings = shop_settings(tmp_path, "tiktok", srv.url)
+        work = stored_work(engine, settings, settings.shops[0], tmp_path)
+        publisher = TikTokPublisher(client(srv.url), "ROW_1")
+        with pytest.raises(PublishError, match="product locked"):
+            publisher.publish(work, Steps(engine, work, "tiktok"))
+        publisher.publish(work, Steps(engine, work, "tiktok"))
+    [edit] = partner.edits
+    assert len(partner.uploads) == 2  # read back from the store, not uploaded again
+    assert edit["main_images"] == [{"uri": f"{partner.uri_prefix}{n}"} for n in (1, 2)]
