@@ -303,9 +303,13 @@ def daemon(
     """Run the shop's jobs (videos, quota, alerts, listings, publishing) until SIGTERM."""
     from cadence.daemon import Daemon
 
+    from store.db import check_intact
+
     settings, [shop_cfg] = _shops(inv, shop)
+    engine = _store(inv)
+    check_intact(engine)  # a damaged file fails some jobs only, or none: said before any runs
     worker = Daemon(
-        engine=_store(inv),
+        engine=engine,
         settings=settings,
         shop=shop_cfg,
         secrets=inv.env.secrets,

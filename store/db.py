@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import (
     ArgumentError,
+    DatabaseError,
     DataError,
     OperationalError,
     ProgrammingError,
@@ -289,9 +290,41 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except OperationalError as exc:
             session.rollback()
             raise StoreError(str(engine.url), _operational(exc)) from exc
+        except DatabaseError as exc:
+            session.rollback()
+            if type(exc) is not DatabaseError:  # an integrity error: the caller's to handle
+                raise
+            raise StoreError(str(engine.url), damaged(engine, _reason(exc))) from exc
         except BaseException:
             session.rollback()
             raise
+
+
+def damaged(engine: Engine, problem: str) -> str:
+    """What to say of a damaged SQLite file, and what to do about it."""
+    path = engine.url.database or str(engine.url)
+    return (
+        f"the file {path} is damaged ({problem.strip().splitlines()[0]}); stop every process "
+        f"that uses it, then restore it from a backup, or recover what it holds with "
+        f"`sqlite3 {path} .recover | sqlite3 {path}.recovered` and use that file"
+    )
+
+
+def check_intact(engine: Engine) -> None:
+    """StoreError naming the file when a SQLite store is damaged (PRAGMA quick_check reads
+    every page once: for a daemon's start, not every command); a PostgreSQL server looks
+    after its own pages."""
+    if engine.dialect.name != "sqlite":
+        return
+    try:
+        with reader(engine).connect() as conn:
+            found = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA quick_check(3)")]
+    except OperationalError as exc:
+        raise StoreError(str(engine.url), _operational(exc)) from None
+    except DatabaseError as exc:  # "file is not a database", or damaged before any row
+        raise StoreError(str(engine.url), damaged(engine, _reason(exc))) from None
+    if found != ["ok"]:
+        raise StoreError(str(engine.url), damaged(engine, found[0] if found else "no answer"))
 
 
 @contextmanager
@@ -311,6 +344,8 @@ def _reason(exc: SQLAlchemyError) -> str:
 
 def _operational(exc: OperationalError) -> str:
     text = _reason(exc)
+    if "malformed" in text or "not a database" in text:
+        return f"it is damaged ({text.strip().splitlines()[0]})"
     if "readonly" in text or "read-only" in text:
         return "it is read-only; check the file's permissions (and its folder's)"
     if "locked" in text:
