@@ -302,7 +302,6 @@ def daemon(
 ) -> int:
     """Run the shop's jobs (videos, quota, alerts, listings, publishing) until SIGTERM."""
     from cadence.daemon import Daemon
-
     from store.db import check_intact
 
     settings, [shop_cfg] = _shops(inv, shop)
