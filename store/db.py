@@ -251,7 +251,7 @@ def open_store(url: str) -> Engine:
         migrate(engine)
     except OperationalError as exc:
         engine.dispose()
-        raise StoreError(url, f"cannot open it: {_reason(exc)}") from exc
+        raise StoreError(url, f"cannot open it: {_unwritable(engine) or _reason(exc)}") from exc
     except SQLAlchemyError as exc:
         engine.dispose()
         raise StoreError(url, f"cannot migrate it: {_reason(exc)}") from exc
@@ -289,7 +289,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             session.commit()
         except OperationalError as exc:
             session.rollback()
-            raise StoreError(str(engine.url), _operational(exc)) from exc
+            raise StoreError(str(engine.url), _operational(exc, engine)) from exc
         except DatabaseError as exc:
             session.rollback()
             if type(exc) is not DatabaseError:  # an integrity error: the caller's to handle
@@ -320,7 +320,7 @@ def check_intact(engine: Engine) -> None:
         with reader(engine).connect() as conn:
             found = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA quick_check(3)")]
     except OperationalError as exc:
-        raise StoreError(str(engine.url), _operational(exc)) from None
+        raise StoreError(str(engine.url), _operational(exc, engine)) from None
     except DatabaseError as exc:  # "file is not a database", or damaged before any row
         raise StoreError(str(engine.url), damaged(engine, _reason(exc))) from None
     if found != ["ok"]:
@@ -342,8 +342,41 @@ def _reason(exc: SQLAlchemyError) -> str:
     return text.strip() or type(exc).__name__
 
 
-def _operational(exc: OperationalError) -> str:
+def _unwritable(engine: Engine) -> str | None:
+    """Why SQLite cannot write a store's file or the -wal and -shm files beside it (a
+    read-only filesystem, a folder or file this user may not write), with what to do; None
+    when neither is the reason. SQLite itself only says "unable to open database file"."""
+    import os
+
+    if engine.dialect.name != "sqlite" or not engine.url.database:
+        return None
+    path = Path(engine.url.database)
+    folder = path.parent
+    move = (
+        "copy the store to a writable folder and pass it with --db PATH (or set "
+        "$SHOPBOT_HOME to a writable folder)"
+    )
+    try:
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return None
+    if read_only:
+        return (
+            f"{folder} is on a read-only filesystem, and SQLite writes the store and its "
+            f"-wal and -shm files there; remount it read-write, or {move}"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"this user may not write in the folder {folder}; change its permissions, or {move}"
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return f"this user may not read and write the file {path}; change its permissions"
+    return None
+
+
+def _operational(exc: OperationalError, engine: Engine | None = None) -> str:
     text = _reason(exc)
+    if engine is not None and ("unable to open" in text or "readonly" in text):
+        if reason := _unwritable(engine):
+            return reason
     if "malformed" in text or "not a database" in text:
         return f"it is damaged ({text.strip().splitlines()[0]})"
     if "readonly" in text or "read-only" in text:
