@@ -66,7 +66,13 @@ VersionOption = Annotated[
 ]
 JobsOption = Annotated[
     int | None,
-    typer.Option("--jobs", min=1, max=MAX_WORKERS, help="Image worker processes."),
+    typer.Option(
+        "--jobs",
+        min=1,
+        max=MAX_WORKERS,
+        help="Image worker processes (default one per core; lowered, and said, to what the "
+        "available memory holds at about 1 GiB each).",
+    ),
 ]
 
 
