@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from config.errors import AppError, ExitCode
 from config.files import write_atomically
+from config.http import parse_json
 
 MIN_CONFIDENCE = 0.8  # below this a region is reported for a person, not replaced
 CACHE_VERSION = 1  # bumped when the engine or its settings change what regions come out
@@ -136,7 +137,7 @@ class OcrCache:
         """The cached regions, or None when this content was never read (or the file is
         from another engine version, or damaged: then it is read again)."""
         try:
-            data = json.loads(self.path(key).read_text("utf-8"))
+            data = parse_json(self.path(key).read_bytes())  # bounded: a damaged file fails
             if data.get("version") != CACHE_VERSION:
                 return None
             return [Region.from_json(r) for r in data["regions"]]

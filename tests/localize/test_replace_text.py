@@ -127,6 +127,8 @@ def test_regions_are_cached_by_content_so_a_rerun_detects_nothing(tmp_path: Path
     assert cache.path(content_key(img)).is_file()
     cache.path(content_key(img)).write_text("{broken", "utf-8")  # damaged: read again
     assert cache.regions(img, counting) == first and counting.calls == 2
+    cache.path(content_key(img)).write_text("[" * 100_000, "utf-8")  # no RecursionError
+    assert cache.regions(img, counting) == first and counting.calls == 3
 
 
 @pytest.fixture
