@@ -322,10 +322,13 @@ def daemon(
     if shop is None:
         return _fleet(inv, None if every_shop else _names(shops or ""), once)
     from cadence.daemon import Daemon
+    from store.db import check_intact
 
     settings, [shop_cfg] = _shops(inv, shop)
+    engine = _store(inv)
+    check_intact(engine)  # a damaged file fails some jobs only, or none: said before any runs
     worker = Daemon(
-        engine=_store(inv),
+        engine=engine,
         settings=settings,
         shop=shop_cfg,
         secrets=inv.env.secrets,

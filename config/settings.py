@@ -150,7 +150,8 @@ class TikTokSettings(_Strict):
     access_token_env: str
     shop_cipher: str
     timeout: float = Field(15.0, gt=0, le=600)
-    analytics_version: str = "202409"  # the path's version segment; newer ones exist
+    # the path's version segment; newer ones exist (digits: it goes into a signed path)
+    analytics_version: str = Field("202409", pattern=r"^[0-9]{6}$")
     account_type: Literal["ALL", "SELF", "AFFILIATE"] | None = None  # sent only when set
 
     check_env_names = field_validator("app_key_env", "app_secret_env", "access_token_env")(

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, func, select
 
 from config.errors import AppError, ExitCode
 from store.models import AuditEvent, ItemState, Listing, LocalizationItem, utcnow
-from store.queries import audit
+from store.queries import audit, insert_new
 
 S = ItemState
 
@@ -280,20 +280,16 @@ def create_missing(session: Session, *, shop_id: str, languages: Sequence[str]) 
             ).where(LocalizationItem.shop_id == shop_id)
         )
     )
-    created = 0
-    for listing_id, source_hash in listings.all():
-        for language in languages:
-            if (listing_id, language, source_hash) not in have:
-                session.add(
-                    LocalizationItem(
-                        listing_id=listing_id,
-                        shop_id=shop_id,
-                        language=language,
-                        source_hash=source_hash,
-                    )
-                )
-                created += 1
-    return created
+    missing = [
+        LocalizationItem(
+            listing_id=listing_id, shop_id=shop_id, language=language, source_hash=source_hash
+        )
+        for listing_id, source_hash in listings.all()
+        for language in languages
+        if (listing_id, language, source_hash) not in have
+    ]
+    # Another run may be creating the same items right now: theirs stand, ours are skipped.
+    return insert_new(session, missing, unique=("listing_id", "language", "source_hash"))
 
 
 def with_listings(

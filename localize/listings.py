@@ -278,6 +278,16 @@ def _mark_stale(session: Any, listing: Listing, actor: str) -> int:
 def import_file(store: Engine, settings: Settings, shop: ShopSettings, path: Path) -> ImportSummary:
     """Read a listings file and store what it holds; skipped rows are the summary's problems."""
     records, problems = read_listings(path, shop.images.folder_path())
+    if shop.publish.kind == "tiktok":  # the id goes into the Partner API's request path
+        from tiktok import product_id_problem
+
+        kept = []
+        for place, record in records:
+            if problem := product_id_problem(record.product_id):
+                problems.append(place.problem(f"{problem}; this shop publishes to TikTok Shop"))
+            else:
+                kept.append((place, record))
+        records = kept
     register_shops(store, settings, [shop])
     summary = import_listings(store, shop_id=shop.id, records=records)
     summary.problems = problems

@@ -91,7 +91,7 @@ class Steps:
                         kind=self.kind,
                         content_hash=self._key(step),
                         state=PublishState.PUBLISHED,
-                        remote_ref=remote_ref[:200] or None,
+                        remote_ref=remote_ref or None,
                         detail=step[:2000],
                         at=utcnow(),
                     )
