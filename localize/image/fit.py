@@ -124,7 +124,8 @@ def wrap(
             continue
         dash = "-" if hyphen and hyphenable(unit) else ""
         for cluster in clusters(unit):  # a unit wider than the box: split between clusters
-            if measure((line + cluster).rstrip() + dash, size) <= width or not line:
+            fits = measure((line + cluster).rstrip() + dash, size) <= width
+            if fits or not line or cluster in CLOSING or cluster.isspace():
                 line += cluster
             else:
                 lines.append(line.rstrip() + (dash if line[-1:].isalpha() else ""))
