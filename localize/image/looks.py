@@ -35,6 +35,7 @@ class Look:
     rules: tuple[Rule, ...] = ()
     letters: float | None = None  # px: the letters' height without any rule
     across: float | None = None  # px: how wide the ink is across a vertical column
+    swapped: bool = False  # the ink's fill is its outline's colour, and the other way round
 
 
 def upright(rgb: Any, polygon: Any, pad: int) -> Any:
@@ -67,9 +68,24 @@ def near(rgb: Any, colour: tuple[int, int, int] | None) -> Any:
     return np.abs(rgb.astype(np.int16) - np.asarray(colour, np.int16)).sum(axis=2) <= INK_NEAR
 
 
+def _longest_runs(ink: Any) -> Any:
+    """Per row of a boolean mask, the length of its longest run of inked pixels."""
+    import numpy as np
+
+    padded = np.zeros((ink.shape[0], ink.shape[1] + 2), np.int8)
+    padded[:, 1:-1] = ink
+    steps = np.diff(padded, axis=1)
+    longest = np.zeros(ink.shape[0], int)
+    for y in np.nonzero(ink.any(axis=1))[0]:
+        starts, ends = np.nonzero(steps[y] == 1)[0], np.nonzero(steps[y] == -1)[0]
+        longest[y] = int((ends - starts).max())
+    return longest
+
+
 def rules(ink: Any) -> tuple[tuple[Rule, ...], tuple[int, int] | None]:
-    """The rules in an upright boolean ink mask, and the letters' rows (top, bottom) without
-    them (None when there is no ink)."""
+    """The rules in an upright boolean ink mask (a row band inked in one unbroken run across
+    the text, clearly more than the rows beside it), and the letters' rows (top, bottom)
+    without them (None when there is no ink)."""
     import numpy as np
 
     cols = np.nonzero(ink.any(axis=0))[0]
@@ -77,15 +93,16 @@ def rules(ink: Any) -> tuple[tuple[Rule, ...], tuple[int, int] | None]:
     if len(cols) < 4 or len(rows) < 4:
         return (), None
     left, right = int(cols[0]), int(cols[-1])
-    cover = ink[:, left : right + 1].mean(axis=1)
-    ruled = cover >= RULE_COVER
+    span = right - left + 1
+    ruled = _longest_runs(ink[:, left : right + 1]) >= RULE_COVER * span
     letters = np.nonzero(ink.any(axis=1) & ~ruled)[0]
     if len(letters) < 2:
         return (), (int(rows[0]), int(rows[-1]))
     top, bottom = int(letters[0]), int(letters[-1])
     tall = bottom - top + 1
-    if right - left + 1 < 1.5 * tall:  # one or two characters: a stroke of their own
+    if span < 1.5 * tall:  # one or two characters: a stroke of their own
         return (), (int(rows[0]), int(rows[-1]))
+    cover = ink[:, left : right + 1].mean(axis=1)
     found, start = [], None
     for y in range(len(ruled) + 1):
         on = y < len(ruled) and ruled[y]
@@ -94,31 +111,59 @@ def rules(ink: Any) -> tuple[tuple[Rule, ...], tuple[int, int] | None]:
         elif not on and start is not None:
             thick = y - start
             at = ((start + y - 1) / 2 - top) / tall
-            if thick <= RULE_THIN * tall:
+            beside = [cover[v] for v in (start - 2, y + 1) if 0 <= v < len(cover)]
+            if thick <= RULE_THIN * tall and max(beside, default=0) < 0.7:
                 if 0.25 <= at <= 0.8:
                     found.append(Rule("strike", float(thick), at))
                 elif at > 0.8:
                     found.append(Rule("underline", float(thick), at))
             start = None
-    # the letters' rows: those above an underline, not counting it
     return tuple(found), (top, bottom)
 
 
-def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, text: str) -> Look:
-    """The look of one region of the original image `rgb` (H x W x 3) whose ink is `fill`
-    (and `outline`, for outlined text)."""
-    from localize.image.replace import stroke_width
+def outline_width(fill: Any, outline: Any, background: Any) -> float | None:
+    """How far an outline reaches out from its letters, in px: the distance from the fill
+    of the outline's outer edge (where it meets the background), its median."""
+    import cv2
+    import numpy as np
 
+    if fill.sum() < 20 or outline.sum() < 20:
+        return None
+    away = cv2.distanceTransform((~fill).astype(np.uint8), cv2.DIST_L2, 5)
+    edge = outline & (cv2.dilate(background.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    if edge.sum() < 10:
+        return None
+    return float(np.median(away[edge]))
+
+
+def outer(rgb: Any, first: Any, second: Any, background: Any) -> bool:
+    """Whether the `second` colour is outside the `first` in an upright crop: it is the one
+    that meets the background (the outline), not the letters' fill."""
+    import cv2
+    import numpy as np
+
+    a, b = near(rgb, first), near(rgb, second)
+    background = cv2.dilate(background.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return int((b & background).sum()) >= int((a & background).sum())
+
+
+def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, text: str) -> Look:
+    """The look of one region of the original image `rgb` (H x W x 3) whose ink is `fill`
+    (and `outline`, for outlined text) on `background`."""
     (x0, y0), (x1, y1), _, (x3, y3) = polygon[:4]
     length, height = math.hypot(x1 - x0, y1 - y0), math.hypot(x3 - x0, y3 - y0)
     pad = max(2, round(0.15 * height))
     crop = upright(rgb, polygon, pad)
+    around = near(crop, background)
+    swapped = outline is not None and not outer(crop, fill, outline, around)
+    if swapped:  # the colour at the letters' edge is the outline
+        fill, outline = outline, fill
     ink = near(crop, fill)
-    found, span = rules(ink | near(crop, outline))
+    found, span = rules(ink)
     letters = float(span[1] - span[0] + 1) if span and found else None
     width = None
     if outline is not None:
-        width = stroke_width(near(crop, outline))
+        width = outline_width(ink, near(crop, outline), around)
     across = None
     chars = sum(1 for ch in text if not ch.isspace())
     if chars >= 2 and height >= TALL * length:
@@ -127,4 +172,4 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, text: str) -> Look:
         cols = np.nonzero((ink | near(crop, outline)).any(axis=0))[0]
         if len(cols):
             across = float(cols[-1] - cols[0] + 1)
-    return Look(width, found, letters, across)
+    return Look(width, found, letters, across, swapped)

@@ -127,7 +127,10 @@ def erase_piece(img: Any, original: Any, plan: RegionPlan, text: str) -> Piece |
     erased = erase(img, plan.polygon, mask, grow)
     if erased is None:
         return None
-    look = looks.measure(original, plan.polygon, erased.ink.fill, erased.ink.outline, plan.text)
+    ink = erased.ink
+    look = looks.measure(
+        original, plan.polygon, ink.fill, ink.outline, erased.background, plan.text
+    )
     return Piece(plan.polygon, plan.text, text, mask, erased, look)
 
 

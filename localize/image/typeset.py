@@ -307,7 +307,9 @@ def set_pieces(
             notes.append(
                 f"text {first!r}: low contrast ({drawn.contrast:.1f}:1) against its background"
             )
-        if any(lines[i].vertical for i in block.lines) and setting.under_floor:
+        if any(lines[i].vertical for i in block.lines) and (
+            setting.under_floor or setting.hyphenated
+        ):
             notes.append(
                 f"vertical text {first!r}: set across its column below the legible size; "
                 "a reviewer should lay it out by hand"
@@ -443,6 +445,8 @@ def _draw_block(
     members = [pieces[i] for i in block.lines]
     first = members[0]
     ink = first.erased.ink
+    if first.look.swapped and ink.outline is not None:  # as the pixels showed it
+        ink = type(ink)(ink.outline, ink.fill)
     size = setting.size
     font = fonts.load(path, size, weight)
     scale = size / max(1, top)

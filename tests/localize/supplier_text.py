@@ -70,7 +70,7 @@ def _letter(img: Image.Image, item: Lettering) -> tuple[tuple[Point, ...], float
     height = (
         (step * (len(chars) - 1) + boxes[-1][3] + 2 * stroke + 4)
         if item.vertical
-        else (boxes[0][3] + 2 * stroke + 4)
+        else (boxes[0][3] + 2 * stroke + 4 + item.size // 3)  # room for an underline
     )
     layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
