@@ -131,19 +131,41 @@ def group(lines: list[Line]) -> list[Block]:
 
 
 def _beside(lines: list[Line], alone: int, others: list[list[int]]) -> str:
-    """How a line alone aligns: on the left (or right) edge of a block of 2+ lines within a
-    few lines of it, else centred."""
+    """How a line alone aligns: on the left (or right) edge it shares with lines within a
+    few lines of it (a block, or other lines alone: a column of labels); else centred."""
     line = lines[alone]
     for members in others:
-        if len(members) < 2 or not all(lines[i].straight for i in members):
+        if not all(lines[i].straight and not lines[i].vertical for i in members):
             continue
         boxes = [lines[i].box for i in members]
         box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
                max(b[2] for b in boxes), max(b[3] for b in boxes))  # fmt: skip
         gap = max(box[1] - line.box[3], line.box[1] - box[3])
-        if gap > 3 * line.ink_height:
+        if gap > 3 * line.ink_height or gap < -0.5 * line.ink_height:
             continue
-        ways = alignment(line.box, box, ALIGNED * lines[members[0]].ink_height) - {"centre"}
-        if ways:
-            return "left" if "left" in ways else "right"
+        ways = alignment(line.box, box, ALIGNED * lines[members[0]].ink_height)
+        if "left" in ways:  # (lines of one width: left, as product copy mostly is)
+            return "left"
+        if "right" in ways and "centre" not in ways:
+            return "right"
     return "centre"
+
+
+def columns(lines: list[Line], blocks: list[Block]) -> list[list[int]]:
+    """Blocks that look alike and share an edge anywhere on the image (a column of labels
+    set apart), as lists of block indexes: a designer sets them in one size."""
+    found: list[list[int]] = []
+    for n, block in enumerate(blocks):
+        first = lines[block.lines[0]]
+        for column in found:
+            other = blocks[column[0]]
+            head = lines[other.lines[0]]
+            if other.align != block.align or not _alike(head, first):
+                continue
+            shared = alignment(block.box(lines), other.box(lines), ALIGNED * first.ink_height)
+            if block.align in shared:
+                column.append(n)
+                break
+        else:
+            found.append([n])
+    return [c for c in found if len(c) > 1]

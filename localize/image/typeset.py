@@ -19,6 +19,8 @@ FLOOR = 0.6  # of the original's size: below it text is too small to pass for th
 LEAST = 0.35  # of the original's size: the smallest a block is ever set
 FLOOR_PX = 10  # px: and never smaller than this, whatever the original
 WARN_UNDER = 0.5  # of the original's size: drawn smaller than this, a reviewer is told
+ALIKE = 0.75  # alike blocks share a size unless it shrinks one below this share of its own
+TITLE = 1.15  # an original this much taller than another is its title: never drawn smaller
 
 
 @dataclass(frozen=True)
@@ -140,18 +142,6 @@ def grow(
     return (x0, y0, x1, y1)
 
 
-def hierarchy(originals: Sequence[float], sizes: Sequence[int]) -> list[int]:
-    """Each block's size capped so that a block whose original was clearly larger (by 15%)
-    than another is never drawn smaller than it: a title stays larger than its body."""
-    capped = list(sizes)
-    order = sorted(range(len(sizes)), key=lambda i: -originals[i])
-    for n, i in enumerate(order):
-        for j in order[:n]:
-            if originals[j] > 1.15 * originals[i]:
-                capped[i] = min(capped[i], capped[j])
-    return capped
-
-
 # --- drawing: the blocks of an image set and drawn on it ------------------------------
 
 SPACING = {"thai": 1.35}  # line pitch, of the size; Latin scripts 1.2
@@ -235,7 +225,7 @@ def set_pieces(
     import numpy as np
 
     from localize.image import fonts
-    from localize.image.blocks import group
+    from localize.image.blocks import columns, group
     from localize.image.replace import start_size
 
     lines = [line_of(p) for p in pieces]
@@ -251,22 +241,15 @@ def set_pieces(
         owned[taken > 0] = -1
     rgb = np.asarray(img)
     plans, heights = [], []
-    for b, block in enumerate(blocks):
+    for block in blocks:
         members = [pieces[i] for i in block.lines]
         ink = statistics.median(lines[i].ink_height for i in block.lines)
         joined = " ".join(p.text for p in members)
         top = start_size(joined, script, ink, shaping)
         heavy = [lines[i].heaviness for i in block.lines if lines[i].heaviness]
         weight = weight_for(statistics.median(heavy) if heavy else None)
-        rooms = _room(rgb, owned, b + 1, block, lines, pieces, top, spacing)
-        plans.append((block, top, weight, rooms))
+        plans.append((block, top, weight))
         heights.append(ink)
-    settings = []
-    for block, top, weight, rooms in plans:
-        settings.append(
-            _best(pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em)[0]
-        )
-    sizes = hierarchy(heights, [s.size for s in settings])
     per_size = [0] * len(pieces)
     per_lines: list[tuple[str, ...]] = [()] * len(pieces)
     per_left: list[tuple[float, ...]] = [()] * len(pieces)
@@ -275,16 +258,38 @@ def set_pieces(
     truncated, worst = False, 21.0
     # the largest text first; each block set in the room left by those drawn before it,
     # so that two blocks side by side do not both grow into the gap between them
+    # (and so a block clearly larger in the original is drawn before the smaller ones,
+    # whose size is capped by its: a title stays larger than its body)
+    # blocks alike in a column (labels set apart) are set in one size: the smallest any of
+    # them needs, unless that would shrink one by more than ALIKE
+    caps = [plan[1] for plan in plans]
+    for column in columns(lines, blocks):
+        alone = {}
+        for n in column:
+            block, top, weight = plans[n]
+            rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing)
+            alone[n] = _best(
+                pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em
+            )[0].size
+        least = min(alone.values())
+        for n in column:
+            if least >= ALIKE * alone[n]:
+                caps[n] = least
+    final: dict[int, int] = {}
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
-        block, top, weight, _ = plans[n]
+        block, top, weight = plans[n]
+        larger = [size for m, size in final.items() if heights[m] > TITLE * heights[n]]
+        cap = min([caps[n], *larger])
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing)
         setting, frame = _best(
-            pieces, block, script, path, weight, shaping, rooms, sizes[n], spacing, ink_em
+            pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em
         )
+        final[n] = setting.size
         drawn = _draw_block(
             img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top
         )
-        if drawn.box is not None:  # what it drew is no free panel for the blocks after it
+        owned[owned == n + 1] = 0  # what it erased and left empty is free panel again,
+        if drawn.box is not None:  # and what it drew is not, for the blocks after it
             x0, y0, x1, y1 = drawn.box
             area = owned[max(0, y0) : y1, max(0, x0) : x1]
             area[area == 0] = -1
@@ -376,18 +381,34 @@ def _room(
     if y1 == height:
         eroded[-keep:] = False
     # the block's ink box and the margin erased around it are always its room
+    # (grown from the ink's own rows: the erased margin above and below it may touch
+    # another block's text, which would stop it growing sideways at once)
+    own = np.zeros(mine.shape, bool)
+    own[
+        max(0, int(box[1]) - grown - y0) : max(0, int(np.ceil(box[3])) + grown - y0),
+        max(0, int(box[0]) - grown) : int(np.ceil(box[2])) + grown,
+    ] = True
+    eroded |= mine & own
     start = (
         max(0, int(box[0]) - grown),
-        max(0, int(box[1]) - grown - y0),
+        max(0, int(box[1]) - y0),
         min(width, int(np.ceil(box[2])) + grown),
-        min(y1 - y0, int(np.ceil(box[3])) + grown - y0),
+        min(y1 - y0, int(np.ceil(box[3])) - y0),
     )
-    own = np.zeros(mine.shape, bool)
-    own[start[1] : start[3], start[0] : start[2]] = True
-    eroded |= mine & own
     out = []
     for across in (True, False):
         x0, gy0, x1, gy1 = grow(eroded, start, (width, pitch), across)
+        # the text keeps the original's edge: a left-aligned block grows rightwards only,
+        # a right-aligned one leftwards, a centred one evenly about its centre (a line
+        # alone, whose centring is only a guess, may move off it to stay whole)
+        if block.align == "left":
+            x0 = max(x0, min(int(box[0]), x1))
+        elif block.align == "right":
+            x1 = min(x1, max(int(np.ceil(box[2])), x0))
+        elif len(block.lines) > 1:
+            middle = (box[0] + box[2]) / 2
+            half = max(0.0, min(middle - x0, x1 - middle))
+            x0, x1 = int(middle - half), int(np.ceil(middle + half))
         room = (x0, gy0 + y0, x1, gy1 + y0)
         out.append(((float(x1 - x0), float(gy1 - gy0)), Frame(room, 0.0, (0.0, 0.0), box)))
     return out
@@ -455,8 +476,7 @@ def _draw_block(
         widths = [p.look.outline for p in members if p.look.outline]
         outline = max(1, round((float(np.median(widths)) if widths else size / 12) * scale))
     rows = [(k, line) for k, item in enumerate(setting.lines) for line in item]
-    boxes = [font.getbbox(line, anchor="ls", stroke_width=outline, language=shaping)
-             for _, line in rows]  # fmt: skip
+    boxes = [_inked(font, line, outline, shaping) for _, line in rows]
     pitch = size * spacing
     baselines = [n * pitch for n in range(len(rows))]
     x0, y0, x1, y1 = frame.box
@@ -532,6 +552,16 @@ def _draw_block(
         tuple(tuple(v) for v in lefts),
         box,
     )
+
+
+def _inked(font: Any, line: str, stroke: int, shaping: str | None) -> tuple[int, ...]:
+    """The box of a line's ink from its baseline's start (the letters' side bearings left
+    out, so that lines align on their ink, as the eye sees them)."""
+    mask, (dx, dy) = font.getmask2(line, anchor="ls", stroke_width=stroke, language=shaping)
+    box = mask.getbbox()
+    if box is None:
+        return tuple(font.getbbox(line, anchor="ls", stroke_width=stroke, language=shaping))
+    return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
 
 
 def _allowed(

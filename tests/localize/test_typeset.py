@@ -11,7 +11,7 @@ from localize.image import fonts
 from localize.image.blocks import Line, group
 from localize.image.fit import CLOSING, wrap
 from localize.image.render import break_units
-from localize.image.typeset import grow, hierarchy, set_block, weight_for
+from localize.image.typeset import grow, set_block, weight_for
 
 SAMPLES = {
     "en": ("latin", "Breathable mesh fabric, keeps feet dry (all day) and cool."),
@@ -145,11 +145,6 @@ def test_a_room_grows_over_the_free_panel_and_stops_at_what_is_not() -> None:
     assert grow(free, (100, 80, 200, 110), (40, 10)) == (60, 70, 240, 120)
     free[60, 0:50] = False  # a speck above: the room grows around the rest
     assert grow(free, (100, 80, 200, 110), (400, 30), across=False)[1] == 50
-
-
-def test_a_title_is_never_drawn_smaller_than_its_body() -> None:
-    assert hierarchy([60, 30, 31], [40, 45, 28]) == [40, 40, 28]
-    assert hierarchy([30, 31], [40, 20]) == [40, 20]  # alike sizes: no order to keep
 
 
 def test_the_weight_comes_from_the_original_alone() -> None:
