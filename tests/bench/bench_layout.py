@@ -205,7 +205,15 @@ def main() -> None:
     """Draw every scene in every language both ways; print the figures."""
     old = old_drawing()
     result: dict[str, dict[str, list[float]]] = {
-        way: {"ratio": [], "spread": [], "broken": [], "lines": [], "seconds": []}
+        way: {
+            "ratio": [],
+            "own": [],
+            "spread": [],
+            "broken": [],
+            "lines": [],
+            "seconds": [],
+            "flagged": [],
+        }  # fmt: skip
         for way in ("before", "after")
     }
     sheet_rows = []
@@ -219,11 +227,17 @@ def main() -> None:
                 start_size(tr, script, ink, shaping)
                 for tr, ink in zip(translations, scene.ink_heights, strict=True)
             ]
+            own = [  # the size the old drawing itself aimed at (its own start_size)
+                old.start_size(tr, script, ink, shaping)
+                for tr, ink in zip(translations, scene.ink_heights, strict=True)
+            ]
             img = scene.image.copy()
             started = time.perf_counter()
             drawn = [old.replace_region(img, plan, language, script) for plan in plans]
             result["before"]["seconds"].append(time.perf_counter() - started)
             sizes = [d.size for d in drawn]
+            result["before"]["own"] += [x / m for x, m in zip(sizes, own, strict=True)]
+            result["before"]["flagged"] += [sum(bool(d.notes) for d in drawn)]
             lines = [d.lines for d in drawn]
             img = scene.image.copy()
             started = time.perf_counter()
@@ -231,6 +245,7 @@ def main() -> None:
             pieces = [erase_piece(img, original, p, p.translation) for p in plans]
             done = set_pieces(img, [p for p in pieces if p], language, script)
             result["after"]["seconds"].append(time.perf_counter() - started)
+            result["after"]["flagged"] += [len(done.notes)]
             row.append(img)
             for way, got, got_lines in (
                 ("before", sizes, lines),
@@ -257,7 +272,13 @@ def main() -> None:
             f"{statistics.median(got['seconds']):>9.2f}"
         )
     print(f"regions: {len(result['after']['ratio'])}, blocks of 2+ lines: "
-          f"{len(result['after']['spread'])} (spread: median/max)")  # fmt: skip
+          f"{len(result['after']['spread'])} (spread: median/max); size against the size "
+          "matching the original's ink on the same reference letter (H; Thai กิ)")  # fmt: skip
+    own = result["before"]["own"]
+    print(f"before, against the size it aimed at itself: median {statistics.median(own):.0%}, "
+          f"{sum(r < 0.6 for r in own) / len(own):.0%} under 60%")  # fmt: skip
+    for way, got in result.items():
+        print(f"{way}: {int(sum(got['flagged']))} warning(s) for the reviewer")
     if "--sheet" in sys.argv:
         out = Path(sys.argv[sys.argv.index("--sheet") + 1])
         contact(sheet_rows, ["original", *LANGUAGES]).save(out)
