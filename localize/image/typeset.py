@@ -301,10 +301,10 @@ def set_pieces(
         if setting.overflow:
             truncated = True
             notes.append(f"text {first!r}: its translation does not fit the space; shorten it")
-        if setting.size < WARN_UNDER * top:
+        if setting.size < WARN_UNDER * top or setting.under_floor:
             notes.append(
                 f"text {first!r}: drawn at {round(100 * setting.size / top)}% of the "
-                "original's size; shorten it"
+                "original's size, under the legible size; shorten it"
             )
         if drawn.clipped and not setting.overflow:
             notes.append(f"text {first!r}: some of its letters are clipped by the space")

@@ -228,18 +228,18 @@ def test_a_squeezed_or_faint_text_is_flagged_for_the_reviewer() -> None:
 
 
 def test_no_word_is_broken_when_read_back_by_ocr() -> None:
-    texts = ["透气网面", "舒适鞋垫"]
+    texts = ["透气", "舒适鞋垫"]  # two characters whose box is far narrower than the word
     scene = draw(
-        Image.new("RGB", (520, 360), CREAM),
-        [Lettering(t, (60, 100 + 60 * n), 40) for n, t in enumerate(texts)],
+        Image.new("RGB", (640, 360), CREAM),
+        [Lettering(t, (240, 100 + 90 * n), 40) for n, t in enumerate(texts)],
     )
     img = scene.image.copy()
-    translations = ["Breathable mesh upper fabric", "Comfortable cushioned insole"]
+    translations = ["Breathable", "Comfortable cushioned insole"]
     drawn = ReplaceText(scene.plans(texts, translations), "en", "latin").draw(img)
     words = {w for t in translations for w in t.split()}
     for line in drawn.lines:
         assert set(line.split()) <= words, drawn.lines  # every drawn word is a whole one
-    read = " ".join(r.text for r in RapidOcrDetector().detect(img)).lower()
-    for word in ("breathable", "comfortable", "cushioned"):
-        assert word in read.replace(" ", "") or word in read, read
-    assert "breatha " not in read and "comfort " not in read
+    read = [r.text.lower() for r in RapidOcrDetector().detect(img)]
+    assert any("breathable" in t.replace(" ", "") for t in read), read
+    assert any("comfortable" in t.replace(" ", "") for t in read), read
+    assert not any(t.replace(" ", "") in ("breatha", "ble", "breath", "able") for t in read)
