@@ -131,7 +131,12 @@ def erase_piece(img: Any, original: Any, plan: RegionPlan, text: str) -> Piece |
     look = looks.measure(
         original, plan.polygon, ink.fill, ink.outline, erased.background, plan.text
     )
-    return Piece(plan.polygon, plan.text, text, mask, erased, look)
+    import numpy as np
+
+    ys, xs = np.nonzero(np.any(mask, axis=1))[0], np.nonzero(np.any(mask, axis=0))[0]
+    top, left = int(ys[0]), int(xs[0])
+    crop = mask[top : int(ys[-1]) + 1, left : int(xs[-1]) + 1].copy()
+    return Piece(plan.polygon, plan.text, text, crop, erased, look, (left, top))
 
 
 def region_mask(size: tuple[int, int], polygon: tuple[Point, ...], grow: int) -> Any:

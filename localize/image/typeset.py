@@ -155,15 +155,23 @@ HEAVY = ((0.105, 400), (0.12, 500), (0.135, 600))  # stroke / ink height -> weig
 @dataclass(frozen=True)
 class Piece:
     """One region erased and ready to be set: its polygon and source text, its translation
-    (validated), the erased area (a 0/255 mask of the image's size), what erasing learnt
+    (validated), the erased area (a 0/255 mask, cropped), what erasing learnt
     (`erased`: a replace.Erased) and how the original looked (`look`: a looks.Look)."""
 
     polygon: tuple[tuple[float, float], ...]
     source: str
     text: str
-    mask: Any
+    mask: Any  # 0/255 over the box `at`, not the whole image: a big image has many regions
     erased: Any
     look: Any
+    at: tuple[int, int] = (0, 0)  # where the mask's top-left corner lies in the image
+
+    def place(self, shape: tuple[int, int]) -> tuple[slice, slice, Any]:
+        """The rows and columns of an image of `shape` the mask covers, and the mask
+        (boolean) over them."""
+        x, y = self.at
+        h, w = self.mask.shape
+        return slice(y, min(shape[0], y + h)), slice(x, min(shape[1], x + w)), self.mask > 0
 
 
 @dataclass(frozen=True)
@@ -236,7 +244,8 @@ def set_pieces(
     owned = np.zeros((img.height, img.width), np.int16)  # which block erased each pixel
     for b, block in enumerate(blocks):
         for i in block.lines:
-            owned[pieces[i].mask > 0] = b + 1
+            rows, cols, inside = pieces[i].place(owned.shape)
+            owned[rows, cols][inside[: rows.stop - rows.start, : cols.stop - cols.start]] = b + 1
     if taken is not None:
         owned[taken > 0] = -1
     rgb = np.asarray(img)
@@ -573,18 +582,19 @@ def _allowed(
 
     mine = np.zeros(owned.shape, bool)
     for i in block.lines:
-        mine |= pieces[i].mask > 0
+        rows, cols, inside = pieces[i].place(owned.shape)
+        mine[rows, cols] |= inside[: rows.stop - rows.start, : cols.stop - cols.start]
     if frame.angle:
         return mine
     x0, y0, x1, y1 = frame.box
-    room = np.zeros(owned.shape, bool)
-    room[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad] = True
-    rgb = np.asarray(img).astype(np.int16)
+    ys, xs = slice(max(0, y0 - pad), max(0, y1 + pad)), slice(max(0, x0 - pad), max(0, x1 + pad))
+    window = np.asarray(img.crop((xs.start, ys.start, xs.stop, ys.stop))).astype(np.int16)
     background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
     near = np.zeros(owned.shape, bool)
-    ys, xs = slice(max(0, y0 - pad), y1 + pad), slice(max(0, x0 - pad), x1 + pad)
-    near[ys, xs] = np.abs(rgb[ys, xs] - background).max(axis=2) <= FREE_NEAR
-    return mine | (room & near & (owned == 0))
+    area = near[ys, xs]  # the room, as far as it lies inside the image
+    area[:] = (np.abs(window[: area.shape[0], : area.shape[1]] - background).max(axis=2)
+               <= FREE_NEAR)  # fmt: skip
+    return mine | (near & (owned == 0))
 
 
 def _place(layer: Any, frame: Frame, pad: int) -> tuple[Any, tuple[int, int]]:
