@@ -187,6 +187,7 @@ class Set:
     originals: tuple[int, ...] = ()  # per piece: the size that matched its original
     blocks: tuple[tuple[int, ...], ...] = ()  # the pieces set together
     lefts: tuple[tuple[float, ...], ...] = ()  # per piece: each line's left edge, in px
+    weights: tuple[int, ...] = ()  # per piece: the font weight it was drawn in
 
 
 def weight_for(heaviness: float | None) -> int:
@@ -263,6 +264,7 @@ def set_pieces(
     per_lines: list[tuple[str, ...]] = [()] * len(pieces)
     per_left: list[tuple[float, ...]] = [()] * len(pieces)
     originals = [0] * len(pieces)
+    per_weight = [0] * len(pieces)
     notes: list[str] = []
     truncated, worst = False, 21.0
     # the largest text first; each block set in the room left by those drawn before it,
@@ -305,6 +307,7 @@ def set_pieces(
         worst = min(worst, drawn.contrast)
         for k, i in enumerate(block.lines):
             per_size[i], per_lines[i], originals[i] = setting.size, setting.lines[k], top
+            per_weight[i] = weight
             per_left[i] = drawn.lefts[k]
         first = pieces[block.lines[0]].source
         if setting.overflow:
@@ -330,7 +333,7 @@ def set_pieces(
             )
     return Set(
         tuple(per_size), tuple(per_lines), truncated, worst, tuple(notes), tuple(originals),
-        tuple(b.lines for b in blocks), tuple(per_left),
+        tuple(b.lines for b in blocks), tuple(per_left), tuple(per_weight),
     )  # fmt: skip
 
 

@@ -130,6 +130,21 @@ def test_bold_stays_bold_and_regular_regular_in_every_language() -> None:
     assert max(h for h, _ in ratios.values()) <= 1.35 * min(h for h, _ in ratios.values())
 
 
+def test_a_block_is_drawn_in_one_weight_whatever_the_language() -> None:
+    translations = {"en": ["Big flask"], "th": ["กระติกใหญ่"], "vi": ["Bình lớn"]}
+    for bold, expected in ((0, 400), (1, 500), (3, 700)):  # regular, medium, bold originals
+        scene = draw(
+            Image.new("RGB", (800, 300), CREAM),
+            [Lettering("保温杯大容量", (60, 60), 48, fill=(180, 20, 20), bold=bold)],
+        )
+        weights = {
+            language: set_scene(scene, ["保温杯大容量"], words, language)[1].weights[0]
+            for language, words in translations.items()
+        }
+        # (the old drawing matched each script's own strokes: 700, 700 and 500 for bold=1)
+        assert set(weights.values()) == {expected}, (bold, weights)
+
+
 @pytest.mark.parametrize("width", [2, 4, 6, 8])
 def test_an_outline_of_any_width_is_kept(width: int) -> None:
     scene = draw(
