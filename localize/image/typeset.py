@@ -526,7 +526,7 @@ def _draw_block(
                      at + thick / 2 - 1), fill=255,
                 )  # fmt: skip
         layers.append(layer)
-    allowed = _allowed(img, owned, block, pieces, frame, pad)
+    allowed = None  # (worked out on the layer's area once: every layer has one size)
     colours = ([ink.outline] if outline else []) + [ink.fill]
     clipped = 0
     total = 0
@@ -541,7 +541,9 @@ def _draw_block(
         alpha = np.asarray(placed)
         total += int((alpha >= 128).sum())
         alpha = alpha[iy0 - oy : iy1 - oy, ix0 - ox : ix1 - ox]
-        may = allowed[iy0:iy1, ix0:ix1]
+        if allowed is None:
+            allowed = _allowed(img, owned, block, pieces, frame, pad, (ix0, iy0, ix1, iy1))
+        may = allowed
         clipped += int(((alpha >= 128) & ~may).sum())
         clip = np.where(may, alpha, 0).astype(np.uint8)
         img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), colour), (ix0, iy0),
@@ -577,27 +579,37 @@ def _inked(font: Any, line: str, stroke: int, shaping: str | None) -> tuple[int,
 
 
 def _allowed(
-    img: Any, owned: Any, block: Any, pieces: Sequence[Piece], frame: Frame, pad: int
-) -> Any:
-    """Where a block may be drawn: its own erased regions and, for an upright block, the
-    free panel pixels of its room (never another block's text or kept text)."""
+    img: Any, owned: Any, block: Any, pieces: Sequence[Piece], frame: Frame, pad: int,
+    area: tuple[int, int, int, int],
+) -> Any:  # fmt: skip
+    """Where a block may be drawn within `area` of the image (left, top, right, bottom):
+    its own erased regions and, for an upright block, the free panel pixels of its room
+    (never another block's text or kept text)."""
     import numpy as np
 
-    mine = np.zeros(owned.shape, bool)
+    ax0, ay0, ax1, ay1 = area
+    mine = np.zeros((ay1 - ay0, ax1 - ax0), bool)
     for i in block.lines:
-        rows, cols, inside = pieces[i].place(owned.shape)
-        mine[rows, cols] |= inside[: rows.stop - rows.start, : cols.stop - cols.start]
+        x, y = pieces[i].at
+        h, w = pieces[i].mask.shape
+        left, top = max(ax0, x), max(ay0, y)
+        right, bottom = min(ax1, x + w), min(ay1, y + h)
+        if right > left and bottom > top:
+            part = pieces[i].mask[top - y : bottom - y, left - x : right - x] > 0
+            mine[top - ay0 : bottom - ay0, left - ax0 : right - ax0] |= part
     if frame.angle:
         return mine
     x0, y0, x1, y1 = frame.box
-    ys, xs = slice(max(0, y0 - pad), max(0, y1 + pad)), slice(max(0, x0 - pad), max(0, x1 + pad))
-    window = np.asarray(img.crop((xs.start, ys.start, xs.stop, ys.stop))).astype(np.int16)
-    background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
-    near = np.zeros(owned.shape, bool)
-    area = near[ys, xs]  # the room, as far as it lies inside the image
-    area[:] = (np.abs(window[: area.shape[0], : area.shape[1]] - background).max(axis=2)
-               <= FREE_NEAR)  # fmt: skip
-    return mine | (near & (owned == 0))
+    rx0, ry0 = max(ax0, x0 - pad), max(ay0, y0 - pad)
+    rx1, ry1 = min(ax1, x1 + pad), min(ay1, y1 + pad)
+    near = np.zeros(mine.shape, bool)
+    if rx1 > rx0 and ry1 > ry0:
+        window = np.asarray(img.crop((rx0, ry0, rx1, ry1))).astype(np.int16)
+        background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
+        near[ry0 - ay0 : ry1 - ay0, rx0 - ax0 : rx1 - ax0] = (
+            np.abs(window - background).max(axis=2) <= FREE_NEAR
+        )
+    return mine | (near & (owned[ay0:ay1, ax0:ax1] == 0))
 
 
 def _place(layer: Any, frame: Frame, pad: int) -> tuple[Any, tuple[int, int]]:
