@@ -511,10 +511,17 @@ def add_video(
 
 
 def import_videos(
-    engine: Engine, settings: Settings, shop: ShopSettings, path: Path
+    engine: Engine, settings: Settings, shop: ShopSettings, path: Path, sheet: str | None = None
 ) -> IngestSummary:
-    """Import a seller's videos file; every skipped row is in the summary's problems."""
-    records, problems = read_file(path, settings.zone(shop), settings.import_columns)
+    """Import a seller's videos file (a workbook's `sheet`, else its first); every skipped
+    row is in the summary's problems."""
+    records, problems, notes = read_file(
+        path,
+        settings.zone(shop),
+        settings.import_columns,
+        sheet=sheet,
+        max_rows=settings.import_max_rows,
+    )
     register_shops(engine, settings, [shop])
     summary = ingest(
         engine,
@@ -524,6 +531,7 @@ def import_videos(
         cover_threshold=shop.cover_hash_threshold,
     )
     summary.problems = in_order([*problems, *summary.problems])
+    summary.notes = notes
     return summary
 
 

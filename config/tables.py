@@ -18,6 +18,13 @@ from config.files import read_bytes, read_text
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 10_000  # characters in one field, unless the columns say otherwise
+# Rows of one file, unless [import] max_rows says otherwise: far more than a shop's videos
+# or listings, far fewer than the million a 700 KB workbook can expand to.
+MAX_ROWS = 100_000
+# A workbook is a zip: what its members would expand to is checked before anything is
+# unpacked. Sheets compress some 15:1; a zip bomb 1,000:1.
+MAX_WORKBOOK_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100
 NUL_MESSAGE = "contains a NUL character (byte 0), which cannot be stored; remove it"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -173,6 +180,17 @@ class Table:
     file: str
     rows: list[Row]
     problems: list[RowProblem]
+    notes: list[str] = field(default_factory=list)  # worth saying, not a skipped row
+    max_rows: int = MAX_ROWS
+
+    def count(self) -> None:
+        """One more row read; BadInput once there are more than `max_rows`, so that a file
+        which expands to a million rows is refused before they are read."""
+        if len(self.rows) + len(self.problems) >= self.max_rows:
+            raise BadInput(
+                f"{self.file}: more than {self.max_rows:,} rows; split it into files of at "
+                f"most {self.max_rows:,} rows, or raise [import] max_rows in the shops file"
+            )
 
     def records(
         self,
@@ -205,27 +223,38 @@ class Table:
 
 
 def read_table(
-    path: Path, columns: Columns, *, json_key: str | None = None, workbooks: bool = False
+    path: Path,
+    columns: Columns,
+    *,
+    json_key: str | None = None,
+    workbooks: bool = False,
+    sheet: str | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> Table:
-    """The rows of a CSV file, with `workbooks` also of an .xlsx workbook's first sheet,
-    with `json_key` also of a JSON list of objects (or {json_key: [...]}); BadInput when
-    the file as a whole cannot be used."""
+    """The rows of a CSV file, with `workbooks` also of an .xlsx workbook's sheet (`sheet`,
+    else its first), with `json_key` also of a JSON list of objects (or {json_key: [...]});
+    BadInput when the file as a whole cannot be used or holds more than `max_rows` rows."""
     if workbooks and path.suffix.lower() in WORKBOOK_SUFFIXES:
-        return _workbook_table(path, columns)
+        return _workbook_table(path, columns, sheet, max_rows)
+    if sheet is not None:
+        raise BadInput(
+            f"{path}: --sheet {sheet!r} names a sheet of a workbook (.xlsx), and this file "
+            "is not one; leave --sheet out"
+        )
     text = read_text(path)
     if json_key is not None and (
         path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{"))
     ):
-        return _json_table(str(path), text, columns, json_key)
-    return _csv_table(str(path), text, columns)
+        return _json_table(str(path), text, columns, json_key, max_rows)
+    return _csv_table(str(path), text, columns, max_rows)
 
 
-def _csv_table(name: str, text: str, columns: Columns) -> Table:
+def _csv_table(name: str, text: str, columns: Columns, max_rows: int) -> Table:
     # No field may be refused by the csv module itself: over-long ones are reported per row.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     records = _csv_records(text, _delimiter(text))
     fields = _csv_header(name, records, columns)
-    table = Table(name, [], [])
+    table = Table(name, [], [], max_rows=max_rows)
     for start, end, cells in records:
         if isinstance(cells, csv.Error):
             table.problems.append(Place(name, start).problem(_quote_problem(cells, start, end)))
@@ -327,6 +356,7 @@ def _csv_values(
 
 def _add(table: Table, place: Place, values: dict[str, Any] | str, columns: Columns) -> None:
     """Checks every importer wants (NUL, length) before the row goes to the importer."""
+    table.count()
     if isinstance(values, str):
         table.problems.append(place.problem(values))
         return
@@ -345,7 +375,7 @@ def _add(table: Table, place: Place, values: dict[str, Any] | str, columns: Colu
     table.rows.append(Row(place, values))
 
 
-def _json_table(name: str, text: str, columns: Columns, key: str) -> Table:
+def _json_table(name: str, text: str, columns: Columns, key: str, max_rows: int) -> Table:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -360,7 +390,7 @@ def _json_table(name: str, text: str, columns: Columns, key: str) -> Table:
         data = data[key]
     if not isinstance(data, list):
         raise BadInput(f'{name}: expected a JSON list of {key} (or {{"{key}": [...]}})')
-    table = Table(name, [], [])
+    table = Table(name, [], [], max_rows=max_rows)
     for i, item in enumerate(data):
         place = Place(name, item=i)
         values = _json_values(item, columns) if isinstance(item, dict) else "not a JSON object"
@@ -384,13 +414,15 @@ def _json_values(item: dict[str, Any], columns: Columns) -> dict[str, Any] | str
     return values
 
 
-def _workbook_table(path: Path, columns: Columns) -> Table:
-    """The first worksheet of a workbook: its first non-empty row is the header; cells keep
-    their types (numbers, datetimes) for the importer to read, as Excel shows them."""
+def _workbook_table(path: Path, columns: Columns, wanted: str | None, max_rows: int) -> Table:
+    """A worksheet of a workbook (`wanted`, else the first): its first non-empty row is the
+    header; cells keep their types (numbers, datetimes) for the importer to read, as Excel
+    shows them. Rows are streamed (read-only), never the whole sheet held at once."""
     import openpyxl
 
     name = str(path)
     data = read_bytes(path)
+    _check_expansion(name, data)
     # A damaged workbook fails in many ways (zip, XML, openpyxl's own checks), also while
     # its rows are read: each becomes one message naming the file.
     try:
@@ -400,9 +432,22 @@ def _workbook_table(path: Path, columns: Columns) -> Table:
     try:
         if not book.worksheets:
             raise BadInput(f"{name}: has no worksheet; {columns.describe()}")
-        sheet = book.worksheets[0]
+        titles = [s.title for s in book.worksheets]
+        if wanted is None:
+            index = 0
+        elif wanted in titles:
+            index = titles.index(wanted)
+        else:
+            raise BadInput(f"{name}: no sheet named {wanted!r}; its sheets are {_listed(titles)}")
+        sheet = book.worksheets[index]
         sheet.reset_dimensions()  # some tools write wrong dimensions: read every row there is
-        return _sheet_rows(name, sheet, columns, _Formulas(data))
+        table = _sheet_rows(name, sheet, columns, _Formulas(data, index), max_rows)
+        if wanted is None and len(titles) > 1:
+            table.notes.append(
+                f"{name}: read its first sheet {titles[0]!r} only; it also has "
+                f"{_listed(titles[1:])}: give --sheet NAME to read another"
+            )
+        return table
     except BadInput:
         raise
     except Exception as exc:  # noqa: BLE001 - see above
@@ -411,17 +456,49 @@ def _workbook_table(path: Path, columns: Columns) -> Table:
         book.close()
 
 
+def _listed(titles: list[str]) -> str:
+    return ", ".join(repr(t) for t in titles)
+
+
+def _check_expansion(name: str, data: bytes) -> None:
+    """BadInput when the workbook's members would expand past MAX_WORKBOOK_BYTES, or one
+    expands more than MAX_RATIO times its packed size (a zip bomb). The sizes the zip
+    declares are binding: Python's zip reader stops at a member's declared size."""
+    import zipfile
+
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise BadInput(f"{name}: not a readable .xlsx workbook ({_excel_problem(exc)})") from None
+    total = sum(m.file_size for m in members)
+    if total > MAX_WORKBOOK_BYTES:
+        raise BadInput(
+            f"{name}: unpacks to {total:,} bytes; workbooks of at most "
+            f"{MAX_WORKBOOK_BYTES:,} unpacked are read: split it, or save it as CSV UTF-8"
+        )
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise BadInput(
+                f"{name}: its part {member.filename!r} unpacks {member.file_size:,} bytes from "
+                f"{member.compress_size:,}, more than {MAX_RATIO} times, which no spreadsheet "
+                "does (a zip bomb?); open it in Excel and save it again, or save it as CSV UTF-8"
+            )
+
+
 def _excel_problem(exc: Exception) -> str:
     return f"{type(exc).__name__}; open it in Excel and save it again as .xlsx, or as CSV UTF-8"
 
 
 class _Formulas:
-    """Where the first worksheet holds formulas, read only when an empty cell is met: a
+    """Where the worksheet read holds formulas, read only when an empty cell is met: a
     formula saved without its value (a file written by a script, not Excel) reads as empty
     with data_only, and "id is empty" would send the seller looking in the wrong place."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, sheet: int = 0) -> None:
         self.data = data
+        self.sheet = sheet
         self.cells: dict[int, set[int]] | None = None  # row number -> its formula columns
 
     def at(self, row: int, column: int) -> bool:
@@ -432,7 +509,7 @@ class _Formulas:
             self.cells = {}
             book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True)
             try:
-                for number, cells in enumerate(book.worksheets[0].iter_rows(), start=1):
+                for number, cells in enumerate(book.worksheets[self.sheet].iter_rows(), start=1):
                     found = {
                         i
                         for i, c in enumerate(cells, start=1)
@@ -445,8 +522,10 @@ class _Formulas:
         return column in self.cells.get(row, set())
 
 
-def _sheet_rows(name: str, sheet: Any, columns: Columns, formulas: _Formulas) -> Table:
-    table = Table(name, [], [])
+def _sheet_rows(
+    name: str, sheet: Any, columns: Columns, formulas: _Formulas, max_rows: int
+) -> Table:
+    table = Table(name, [], [], max_rows=max_rows)
     fields: list[str | None] | None = None
     for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
         values = [_cell(c) for c in cells]

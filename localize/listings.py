@@ -16,7 +16,7 @@ from sqlmodel import col, select
 
 from config.files import id_problem
 from config.settings import Settings, ShopSettings
-from config.tables import Columns, Place, Row, RowProblem, read_table
+from config.tables import MAX_ROWS, Columns, Place, Row, RowProblem, read_table
 from config.urls import redact
 from localize import lifecycle
 from store.db import session_scope
@@ -72,6 +72,7 @@ class ImportSummary:
     unchanged: int = 0
     stale: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth saying, nothing skipped
 
     def as_dict(self) -> dict[str, Any]:
         """For --json."""
@@ -81,20 +82,29 @@ class ImportSummary:
             "unchanged": self.unchanged,
             "stale_items": self.stale,
             "problems": [{"problem": p.message, **p.as_dict()} for p in self.problems],
+            "notes": self.notes,
         }
 
 
 def read_listings(
-    path: Path, images_folder: Path | None = None
-) -> tuple[list[tuple[Place, ListingRecord]], list[RowProblem]]:
-    """(place, record) pairs from a CSV or JSON file, and the rows that could not be read;
-    local images must lie below the file's folder or `images_folder`."""
-    table = read_table(path, COLUMNS, json_key="listings")
+    path: Path,
+    images_folder: Path | None = None,
+    *,
+    sheet: str | None = None,
+    max_rows: int = MAX_ROWS,
+) -> tuple[list[tuple[Place, ListingRecord]], list[RowProblem], list[str]]:
+    """(place, record) pairs from a CSV, JSON or .xlsx file (its `sheet`, else the first),
+    the rows that could not be read, and notes (the sheets not read); local images must lie
+    below the file's folder or `images_folder`."""
+    table = read_table(
+        path, COLUMNS, json_key="listings", workbooks=True, sheet=sheet, max_rows=max_rows
+    )
     base = path.parent.resolve()
     folders = [base] + ([images_folder.resolve()] if images_folder else [])
-    return table.records(
+    records, problems = table.records(
         lambda row: _record(row, base, folders), key=lambda r: r.product_id, what="product_id"
     )
+    return records, problems, table.notes
 
 
 def _image(value: str, base: Path, folders: list[Path]) -> str:
@@ -257,10 +267,16 @@ def _mark_stale(session: Any, listing: Listing, actor: str) -> int:
     return len(items)
 
 
-def import_file(store: Engine, settings: Settings, shop: ShopSettings, path: Path) -> ImportSummary:
-    """Read a listings file and store what it holds; skipped rows are the summary's problems."""
-    records, problems = read_listings(path, shop.images.folder_path())
+def import_file(
+    store: Engine, settings: Settings, shop: ShopSettings, path: Path, sheet: str | None = None
+) -> ImportSummary:
+    """Read a listings file (a workbook's `sheet`, else its first) and store what it holds;
+    skipped rows are the summary's problems."""
+    records, problems, notes = read_listings(
+        path, shop.images.folder_path(), sheet=sheet, max_rows=settings.import_max_rows
+    )
     register_shops(store, settings, [shop])
     summary = import_listings(store, shop_id=shop.id, records=records)
     summary.problems = problems
+    summary.notes = notes
     return summary
