@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from cadence.covers import CoverError, cover_hash, nearest_duplicate
-from config.files import id_problem, parse_cell_time
+from config.files import excerpt, id_problem, parse_cell_time
 from config.settings import VIDEO_FIELDS
 from config.tables import MAX_ROWS, Columns, Place, Row, RowProblem, read_table
 from store.db import session_scope
@@ -134,11 +134,11 @@ def _record(row: Row, zone: ZoneInfo, base: Path) -> VideoRecord:
     status = _STATUS_WORDS.get(status, status)
     if status not in {s.value for s in VideoStatus}:
         raise ValueError(
-            f"status {status!r} is not one of {', '.join(s.value for s in VideoStatus)}"
+            f"status {excerpt(status)} is not one of {', '.join(s.value for s in VideoStatus)}"
         )
     original_text = row.text("original").lower()
     if original_text and original_text not in _TRUE | _FALSE:
-        raise ValueError(f"original {row.text('original')!r} is not true or false")
+        raise ValueError(f"original {excerpt(row.text('original'))} is not true or false")
     cover = row.text("cover")
     return VideoRecord(
         video_id=video_id,

@@ -149,6 +149,14 @@ def _detected(raw: bytes) -> str | None:
     return str(preferred[0]) if preferred else None
 
 
+def excerpt(text: str, limit: int = 200) -> str:
+    """A value as a message quotes it: whole when short, else its start and its length (a
+    field of a million characters is not echoed to the terminal)."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
+
+
 def id_problem(text: str) -> str | None:
     """Why `text` cannot be an id (a control or invisible formatting character, which no one
     can see or type back, so the id could never be matched), or None when it can."""
@@ -183,9 +191,10 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
             moment = parse_iso(value)
     except ValueError as exc:
         if str(exc).startswith("the year"):
-            raise ValueError(f"{text!r}: {exc}") from None
+            raise ValueError(f"{excerpt(text)}: {exc}") from None
         raise ValueError(
-            f"{text!r} is not an ISO 8601 time nor YYYY/MM/DD HH:MM[:SS]; use {TIMES_ACCEPTED}"
+            f"{excerpt(text)} is not an ISO 8601 time nor YYYY/MM/DD HH:MM[:SS]; "
+            f"use {TIMES_ACCEPTED}"
         ) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 

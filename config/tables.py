@@ -365,13 +365,17 @@ def _add(table: Table, place: Place, values: dict[str, Any] | str, columns: Colu
         if any(isinstance(s, str) and "\x00" in s for s in strings):
             table.problems.append(place.problem(f"{f} {NUL_MESSAGE}"))
             return
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
+        if isinstance(value, list):  # JSON: a list of texts is as long as its texts together
+            length = sum(len(s) for s in value if isinstance(s, str))
+        elif isinstance(value, (str, int)) and not isinstance(value, bool):
             length = len(str(value))
-            if length > columns.limit(f):
-                table.problems.append(
-                    place.problem(f"{f} is {length:,} characters; at most {columns.limit(f):,}")
-                )
-                return
+        else:
+            continue
+        if length > columns.limit(f):
+            table.problems.append(
+                place.problem(f"{f} is {length:,} characters; at most {columns.limit(f):,}")
+            )
+            return
     table.rows.append(Row(place, values))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from config.files import id_problem
+from config.files import excerpt, id_problem
 from config.settings import Settings, ShopSettings
 from config.tables import MAX_ROWS, Columns, Place, Row, RowProblem, read_table
 from config.urls import redact
@@ -23,6 +23,7 @@ from store.db import session_scope
 from store.models import ItemState, Listing, LocalizationItem, utcnow
 from store.queries import register_shops
 
+MAX_IMAGE = 2048  # characters of one image path or URL (browsers' and CDNs' practical limit)
 COLUMNS = Columns(
     required=("product_id", "title"),
     optional=("sku", "description", "caption", "images", "category", "safety_report_date"),
@@ -33,6 +34,7 @@ COLUMNS = Columns(
         "title": 1000,
         "description": 100_000,
         "caption": 1000,
+        "images": 9 * (MAX_IMAGE + 1),  # nine of them, ';'-separated
         "category": 200,
         "safety_report_date": 10,
     },
@@ -110,19 +112,40 @@ def read_listings(
 def _image(value: str, base: Path, folders: list[Path]) -> str:
     """A listing image as stored: an http(s) URL as written, a local file by its absolute
     path (so later runs find it from anywhere), symlinks resolved; ValueError for others."""
+    if len(value) > MAX_IMAGE:  # before resolving: a million '../' took minutes
+        raise ValueError(
+            f"image {excerpt(value)} is too long; an image path or URL is at most "
+            f"{MAX_IMAGE:,} characters"
+        )
     if "://" in value:
         scheme = value.split("://", 1)[0].lower()
         if scheme not in ("http", "https"):
-            raise ValueError(f"image {redact(value)!r}: only http and https URLs are fetched")
+            raise ValueError(
+                f"image {excerpt(redact(value))}: only http and https URLs are fetched"
+            )
+        if _userinfo(value):
+            raise ValueError(
+                f"image {excerpt(redact(value))} holds a user name or password (user:pass@), "
+                "which would be stored with the listing and shown; give a URL that needs none "
+                "(a public or pre-signed link)"
+            )
         return value
     path = (base / value).resolve()
     if not any(path.is_relative_to(folder) for folder in folders):
         allowed = " or ".join(str(f) for f in folders)
         raise ValueError(
-            f"image {value!r} is outside the folders images may come from ({allowed}); "
+            f"image {excerpt(value)} is outside the folders images may come from ({allowed}); "
             "move it there, or set [shops.images] folder in the configuration"
         )
     return str(path)
+
+
+def _userinfo(url: str) -> bool:
+    """Whether the URL's authority has a user part: anything before an '@' ahead of the
+    path, query or fragment (how browsers and requests read it)."""
+    start = url.index("://") + 3
+    end = next((i for i in range(start, len(url)) if url[i] in "/?#\\"), len(url))
+    return "@" in url[start:end]
 
 
 def _record(row: Row, base: Path, folders: list[Path]) -> ListingRecord:
