@@ -7,6 +7,7 @@ import os
 import re
 import stat
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
@@ -32,6 +33,9 @@ _BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
+_LEVEL_2 = 0xD8  # GB2312's rows of less common hanzi start here
+_LATIN_HANZI_LATIN = re.compile(r"[A-Za-z][\u4e00-\u9fff][A-Za-z]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\s]+")
 # Among single-byte encodings that read a file equally well, Excel on a Western Windows is
 # by far the likeliest writer of a seller's file.
 _PREFERRED_ON_A_TIE = "cp1252"
@@ -77,7 +81,7 @@ def read_text(path: Path) -> str:
     if text is None:
         if raw.startswith(b"PK\x03\x04"):
             raise BadInput(f"{path}: is a workbook or other zip file, not text; {SAVE_AS}")
-        raise BadInput(f"{path}: cannot tell its encoding; {SAVE_AS}")
+        raise BadInput(f"{path}: cannot tell its encoding{_both_readings(raw)}; {SAVE_AS}")
     return text
 
 
@@ -95,10 +99,25 @@ def decode(raw: bytes) -> str | None:
         pass
     else:
         return _unmarked_utf16(raw) or text
-    chinese = _as_chinese(raw)
+    chinese, western = _as_chinese(raw), _as_western(raw)
+    if chinese is not None and western is not None:
+        # Both read plausibly: only a Western file whose accents all come in pairs (Größe,
+        # promoções) does. As GB18030 those pairs are hanzi inside Latin words, or rare ones.
+        return western.text if chinese.odd else None
     if chinese is not None:
-        return chinese
+        return chinese.text
+    if western is not None:
+        return western.text
     return _detected(raw)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A file's text in one encoding, and whether it has what that encoding's writers'
+    text seldom has."""
+
+    text: str
+    odd: bool = False
 
 
 def _unmarked_utf16(raw: bytes) -> str | None:
@@ -114,24 +133,64 @@ def _unmarked_utf16(raw: bytes) -> str | None:
     return None
 
 
-def _as_chinese(raw: bytes) -> str | None:
-    """GB18030 text whose characters are nearly all the common ones (GB2312's 6,763 hanzi,
-    punctuation, full-width forms): a Western file read as GB18030 is rare hanzi instead."""
+def _as_chinese(raw: bytes) -> _Reading | None:
+    """GB18030 text (Excel on a Chinese Windows) whose two-byte characters are nearly all
+    GB2312's (6,763 hanzi, punctuation, full-width forms): a Western file read as GB18030
+    is rare hanzi instead. It is odd when a hanzi stands inside a Latin word ('Gr鲞e') or
+    is of GB2312's less common level 2, as the pairs of Latin-1 accents make."""
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    wide = [c for c in text if ord(c) > 0x7F]
-    common = sum(1 for c in wide if _in_gb2312(c))
-    return text if wide and common >= 0.9 * len(wide) else None
+    rows = [_gb2312_row(c) for c in text if ord(c) > 0x7F and _is_two_bytes(c)]
+    if not rows or sum(1 for r in rows if r is not None) < 0.9 * len(rows):
+        return None
+    rare = any(r is not None and r >= _LEVEL_2 for r in rows)
+    return _Reading(text, odd=rare or _LATIN_HANZI_LATIN.search(text) is not None)
 
 
-def _in_gb2312(char: str) -> bool:
+def _as_western(raw: bytes) -> _Reading | None:
+    """Windows-1252 text (Excel on a Western Windows): its accents and symbols stand alone
+    or in pairs between plain letters. Chinese read as Windows-1252 is runs of symbols and
+    accented capitals ('±£ÎÂ±­'), two characters per hanzi."""
     try:
-        char.encode("gb2312")
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    runs = [len(run) for run in _NON_ASCII_RUN.findall(text)]
+    if not runs or sum(n for n in runs if n >= 4) > 0.1 * sum(runs):
+        return None
+    return _Reading(text)
+
+
+def _both_readings(raw: bytes) -> str:
+    """', which reads as Western and as Chinese: line N is ... or ...' when it does."""
+    chinese, western = _as_chinese(raw), _as_western(raw)
+    if chinese is None or western is None:
+        return ""
+    pairs = zip(western.text.splitlines(), chinese.text.splitlines(), strict=False)
+    for number, (west, east) in enumerate(pairs, start=1):
+        if west != east:
+            return (
+                f": line {number} reads {excerpt(west, 60)} as Windows-1252 (Western Excel) "
+                f"and {excerpt(east, 60)} as GB18030 (Chinese Excel)"
+            )
+    return ""
+
+
+def _is_two_bytes(char: str) -> bool:
+    # GB18030's four-byte characters (Thai, accented Latin...) are outside GB2312 by design
+    return len(char.encode("gb18030")) == 2
+
+
+def _gb2312_row(char: str) -> int | None:
+    """The first byte of the character in GB2312 (0xB0-0xD7 common hanzi, 0xD8-0xF7 less
+    common ones, below 0xB0 punctuation and symbols), or None when it is not in GB2312."""
+    try:
+        encoded = char.encode("gb2312")
     except UnicodeEncodeError:
-        return False
-    return True
+        return None
+    return encoded[0]
 
 
 def _detected(raw: bytes) -> str | None:

@@ -85,3 +85,16 @@ def test_a_listings_workbook_is_read_from_the_sheet_named(engine: Engine, tmp_pa
         f"{path}: read its first sheet 'acme-my' only; it also has 'acme-th': give --sheet "
         "NAME to read another"
     ]
+
+
+def test_a_windows_1252_listings_file_is_stored_as_written_not_as_gb18030(
+    engine: Engine, tmp_path: Path
+) -> None:
+    settings = parse(SHOPS, "shops.toml")
+    path = tmp_path / "listings.csv"
+    path.write_bytes("product_id,title\np1,Größe XL\np2,Ações e promoções\n".encode("cp1252"))
+    summary = import_file(engine, settings, settings.shops[0], path)
+    assert summary.added == 2 and summary.problems == []
+    with read_scope(engine) as session:
+        titles = {row.product_id: row.title for row in session.exec(select(Listing))}
+    assert titles == {"p1": "Größe XL", "p2": "Ações e promoções"}  # not 'Gr鲞e XL'
