@@ -130,7 +130,8 @@ def statuses(
 def shop_history(
     engine: Engine, settings: Settings, shop: ShopSettings, now: datetime, weeks: int
 ) -> History:
-    """Past weeks of one shop, met or missed, and its streak."""
+    """Past weeks of one shop, met or missed (or not tracked: before the bot knew the shop,
+    the digest's rule), and its streak."""
     rules = rules_for(settings, shop)
     current = week_of(now, rules.zone, rules.week_start)
     start = current.start - timedelta(days=7 * weeks)
@@ -141,7 +142,9 @@ def shop_history(
             start=local_midnight(start, rules.zone),
             end=current.ends_at,
         )
-    return history(rules, [facts(r) for r in rows], now, weeks=weeks)
+        shop_row = session.get(Shop, shop.id)
+        known = _known_since(session, shop_row, shop.id) if shop_row is not None else now
+    return history(rules, [facts(r) for r in rows], now, weeks=weeks, known_since=known)
 
 
 @dataclass
@@ -225,12 +228,16 @@ def _tracked_during(
     week is fair: never a 'missed' for a week before the shop was set up or opened."""
     if shop.opened_on and shop.opened_on > week_start:
         return False
-    if shop_row.created_at < week_end:
-        return True
+    return _known_since(session, shop_row, shop.id) < week_end
+
+
+def _known_since(session: Session, shop_row: Shop, shop_id: str) -> datetime:
+    """When the bot first knew the shop: its row was made, or its first video (imported
+    later) was posted, whichever is earlier."""
     first = session.exec(
-        select(Video.posted_at).where(Video.shop_id == shop.id).order_by(Video.posted_at)
+        select(Video.posted_at).where(Video.shop_id == shop_id).order_by(Video.posted_at)
     ).first()
-    return first is not None and first < week_end
+    return shop_row.created_at if first is None else min(shop_row.created_at, first)
 
 
 NOTIFY_TIMEOUT = 10.0  # seconds one target may take to accept a message (a whole-send deadline)

@@ -108,7 +108,9 @@ def status_table(env: Environment, weeks: Sequence[WeekStatus], as_json: bool) -
 
 
 def history(env: Environment, shop: str, zone: str, result: History, as_json: bool) -> None:
-    """Past weeks, met or missed, and the streak."""
+    """Past weeks, met or missed (or not tracked), and the streak."""
+    from cadence.quota import NOT_TRACKED
+
     shown = result.current.shown_zone if result.current else None
     rows = [
         {"week_start": w.start.isoformat(), "counted": n, "quota": q, "result": v}
@@ -120,7 +122,8 @@ def history(env: Environment, shop: str, zone: str, result: History, as_json: bo
         env.json(document | ({"display_timezone": shown.key} if shown else {}))
         return
     for r in rows:
-        env.out(f"{r['week_start']}  {r['counted']:>3}/{r['quota']:<3} {r['result']}")
+        said = "not tracked" if r["result"] == NOT_TRACKED else r["result"]
+        env.out(f"{r['week_start']}  {r['counted']:>3}/{r['quota']:<3} {said}")
     env.out(f"streak: {result.streak} week(s) met in a row")
     if result.current and shown and shown.key != zone:
         from cadence.messages import moment_text, zone_label
