@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -173,6 +174,14 @@ def _json_kind(value: Any) -> str:
     return "a list" if isinstance(value, list) else "an object"
 
 
+def too_many_rows(name: str, max_rows: int) -> str:
+    """The message for a file of more rows than are read."""
+    return (
+        f"{name}: more than {max_rows:,} rows; split it into files of at most {max_rows:,} "
+        "rows, or raise [import] max_rows in the shops file"
+    )
+
+
 @dataclass
 class Table:
     """The rows of a file that could be read, and the problems of those that could not."""
@@ -187,10 +196,7 @@ class Table:
         """One more row read; BadInput once there are more than `max_rows`, so that a file
         which expands to a million rows is refused before they are read."""
         if len(self.rows) + len(self.problems) >= self.max_rows:
-            raise BadInput(
-                f"{self.file}: more than {self.max_rows:,} rows; split it into files of at "
-                f"most {self.max_rows:,} rows, or raise [import] max_rows in the shops file"
-            )
+            raise BadInput(too_many_rows(self.file, self.max_rows))
 
     def records(
         self,
@@ -426,7 +432,7 @@ def _workbook_table(path: Path, columns: Columns, wanted: str | None, max_rows: 
 
     name = str(path)
     data = read_bytes(path)
-    _check_expansion(name, data)
+    _check_expansion(name, data, max_rows)
     # A damaged workbook fails in many ways (zip, XML, openpyxl's own checks), also while
     # its rows are read: each becomes one message naming the file.
     try:
@@ -445,7 +451,11 @@ def _workbook_table(path: Path, columns: Columns, wanted: str | None, max_rows: 
             raise BadInput(f"{name}: no sheet named {wanted!r}; its sheets are {_listed(titles)}")
         sheet = book.worksheets[index]
         sheet.reset_dimensions()  # some tools write wrong dimensions: read every row there is
-        table = _sheet_rows(name, sheet, columns, _Formulas(data, index), max_rows)
+        formulas = _Formulas(data, index)
+        try:
+            table = _sheet_rows(name, sheet, columns, formulas, max_rows)
+        finally:
+            formulas.close()
         if wanted is None and len(titles) > 1:
             table.notes.append(
                 f"{name}: read its first sheet {titles[0]!r} only; it also has "
@@ -460,18 +470,47 @@ def _workbook_table(path: Path, columns: Columns, wanted: str | None, max_rows: 
         book.close()
 
 
+_ROW_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?:\s[^<>]*)?(?<!/)>")
+
+
+def _row_elements(book: Any, member: Any, enough: int) -> int:
+    """How many <row> elements with cells a worksheet part holds (an empty, formatted row
+    is written <row .../>), read in chunks, up to a little past `enough`; counted exactly
+    only when a quick count of '<row' and ':row', which bounds it from above, passes it."""
+    with book.open(member) as part:
+        tags, tail = 0, b""
+        while chunk := part.read(1 << 20):
+            text = tail + chunk
+            tags += text.count(b"<row") + text.count(b":row") - tail.count(b"<row")
+            tags -= tail.count(b":row")
+            tail = text[-8:]
+    if tags <= enough:
+        return tags
+    count, tail = 0, b""
+    with book.open(member) as part:
+        while count <= enough and (chunk := part.read(1 << 20)):
+            text = tail + chunk
+            cut = text.rfind(b"<")  # a tag cut at the chunk's end is counted with the next
+            cut = cut if cut >= 0 and b">" not in text[cut:] else len(text)
+            count += len(_ROW_ELEMENT.findall(text, 0, cut))
+            tail = text[cut:]
+    return count + len(_ROW_ELEMENT.findall(tail))
+
+
 def _listed(titles: list[str]) -> str:
     return ", ".join(repr(t) for t in titles)
 
 
-def _check_expansion(name: str, data: bytes) -> None:
+def _check_expansion(name: str, data: bytes, max_rows: int) -> None:
     """BadInput when the workbook's members would expand past MAX_WORKBOOK_BYTES, or one
-    expands more than MAX_RATIO times its packed size (a zip bomb). The sizes the zip
-    declares are binding: Python's zip reader stops at a member's declared size."""
+    expands more than MAX_RATIO times its packed size (a zip bomb), or a worksheet holds
+    more than `max_rows` rows (after a header). The sizes the zip declares are binding:
+    Python's zip reader stops at a member's declared size."""
     import zipfile
 
     try:
-        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        book = zipfile.ZipFile(io.BytesIO(data))
+        members = book.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise BadInput(f"{name}: not a readable .xlsx workbook ({_excel_problem(exc)})") from None
     total = sum(m.file_size for m in members)
@@ -489,6 +528,17 @@ def _check_expansion(name: str, data: bytes) -> None:
                 f"{member.compress_size:,}, more than {MAX_RATIO} times, which no spreadsheet "
                 "does (a zip bomb?); open it in Excel and save it again, or save it as CSV UTF-8"
             )
+    # openpyxl reads a whole sheet at opening when it does not say its size (no <dimension>):
+    # a million rows took two minutes before the first could be refused. Counting the row
+    # elements first takes a second.
+    for member in members:
+        if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+            try:
+                rows = _row_elements(book, member, max_rows + 1)
+            except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+                continue  # damaged: openpyxl says so, naming the file
+            if rows > max_rows + 1:
+                raise BadInput(too_many_rows(name, max_rows))
 
 
 def _excel_problem(exc: Exception) -> str:
@@ -498,32 +548,43 @@ def _excel_problem(exc: Exception) -> str:
 class _Formulas:
     """Where the worksheet read holds formulas, read only when an empty cell is met: a
     formula saved without its value (a file written by a script, not Excel) reads as empty
-    with data_only, and "id is empty" would send the seller looking in the wrong place."""
+    with data_only, and "id is empty" would send the seller looking in the wrong place.
+    Read as far as the row asked about, no further: the rows read stay bounded by
+    max_rows (scanning the whole sheet at the first empty cell took most of a minute)."""
 
     def __init__(self, data: bytes, sheet: int = 0) -> None:
         self.data = data
         self.sheet = sheet
-        self.cells: dict[int, set[int]] | None = None  # row number -> its formula columns
+        self.cells: dict[int, set[int]] = {}  # row number -> its formula columns
+        self.book: Any = None
+        self.rows: Iterator[tuple[int, Any]] | None = None
+        self.read_to = 0  # the last row number read
 
     def at(self, row: int, column: int) -> bool:
         """Whether the cell (both 1-based) holds a formula."""
-        if self.cells is None:
+        if self.rows is None:
             import openpyxl
 
-            self.cells = {}
-            book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True)
+            self.book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True)
+            self.rows = enumerate(self.book.worksheets[self.sheet].iter_rows(), start=1)
+        while self.read_to < row:
             try:
-                for number, cells in enumerate(book.worksheets[self.sheet].iter_rows(), start=1):
-                    found = {
-                        i
-                        for i, c in enumerate(cells, start=1)
-                        if getattr(c, "data_type", None) == "f"
-                    }
-                    if found:
-                        self.cells[number] = found
-            finally:
-                book.close()
+                number, cells = next(self.rows)
+            except StopIteration:
+                self.read_to = row
+                break
+            self.read_to = number
+            found = {
+                i for i, c in enumerate(cells, start=1) if getattr(c, "data_type", None) == "f"
+            }
+            if found:
+                self.cells[number] = found
         return column in self.cells.get(row, set())
+
+    def close(self) -> None:
+        """Let go of the second reading of the workbook, if one was opened."""
+        if self.book is not None:
+            self.book.close()
 
 
 def _sheet_rows(
