@@ -7,6 +7,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
@@ -142,10 +143,16 @@ def _as_chinese(raw: bytes) -> _Reading | None:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    rows = [_gb2312_row(c) for c in text if ord(c) > 0x7F and _is_two_bytes(c)]
-    if not rows or sum(1 for r in rows if r is not None) < 0.9 * len(rows):
+    # each distinct character once, weighted by its count: a large file is a few thousand
+    rows = {
+        c: (_gb2312_row(c), n)
+        for c, n in Counter(text).items()
+        if ord(c) > 0x7F and _is_two_bytes(c)
+    }
+    total = sum(n for _, n in rows.values())
+    if not total or sum(n for r, n in rows.values() if r is not None) < 0.9 * total:
         return None
-    rare = any(r is not None and r >= _LEVEL_2 for r in rows)
+    rare = any(r is not None and r >= _LEVEL_2 for r, _ in rows.values())
     return _Reading(text, odd=rare or _LATIN_HANZI_LATIN.search(text) is not None)
 
 
