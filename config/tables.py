@@ -535,8 +535,8 @@ def _check_expansion(name: str, data: bytes, max_rows: int) -> None:
         if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
             try:
                 rows = _row_elements(book, member, max_rows + 1)
-            except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-                continue  # damaged: openpyxl says so, naming the file
+            except Exception:  # noqa: BLE001 - damaged, encrypted, an unknown packing: openpyxl
+                continue  # says so below, naming the file
             if rows > max_rows + 1:
                 raise BadInput(too_many_rows(name, max_rows))
 

@@ -364,3 +364,23 @@ def test_a_sheet_that_does_not_say_its_size_is_counted_before_openpyxl_reads_it(
     assert str(caught.value).startswith(f"{path}: more than 57 rows; split it")
     # 58 rows under the header: taken (an empty formatted row, <row/>, is not one of them)
     assert read_table(path, Columns(("id",)), workbooks=True, max_rows=58).rows == []
+
+
+def test_a_workbook_whose_sheet_cannot_be_unpacked_is_refused_as_damaged(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    real = workbook_bytes({"v": [["id", "posted_at"], ["1", "a"]]})
+    packed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(real)) as book, zipfile.ZipFile(packed, "w") as out:
+        for member in book.infolist():
+            out.writestr(member, book.read(member), compress_type=zipfile.ZIP_DEFLATED)
+    data = bytearray(packed.getvalue())
+    at = 0
+    while (at := data.find(b"PK\x01\x02", at)) >= 0:  # every part marked encrypted
+        data[at + 8] |= 1
+        at += 4
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(BadInput, match=r"^.*locked.xlsx: not a readable .xlsx workbook"):
+        read_table(path, COLUMNS, workbooks=True)
