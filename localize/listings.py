@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -167,11 +167,17 @@ def _record(row: Row, base: Path, folders: list[Path]) -> ListingRecord:
     if len(images) > 9:
         raise ValueError(f"{len(images)} images; TikTok Shop takes at most 9 main images")
     images = tuple(_image(i, base, folders) for i in images)
-    report = row.text("safety_report_date")
-    try:
-        report_date = date.fromisoformat(report) if report else None
-    except ValueError:
-        raise ValueError(f"safety_report_date {report!r} is not a date (YYYY-MM-DD)") from None
+    cell = row.value("safety_report_date")
+    if isinstance(cell, datetime):  # a workbook's date cell
+        report_date: date | None = cell.date()
+    else:
+        report = row.text("safety_report_date")
+        try:
+            report_date = date.fromisoformat(report) if report else None
+        except ValueError:
+            raise ValueError(
+                f"safety_report_date {excerpt(report)} is not a date (YYYY-MM-DD)"
+            ) from None
     return ListingRecord(
         product_id=product_id,
         title=title,

@@ -4,6 +4,7 @@ from the sheet named; every refusal names the row and quotes only the start of a
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -74,12 +75,14 @@ def test_a_listings_workbook_is_read_from_the_sheet_named(engine: Engine, tmp_pa
     book.active.append(["product_id", "title"])
     book.active.append(["my1", "马来西亚的杯"])
     th = book.create_sheet("acme-th")
-    th.append(["product_id", "title"])
-    th.append(["th1", "泰国的杯"])
+    th.append(["product_id", "title", "safety_report_date"])
+    th.append(["th1", "泰国的杯", datetime(2026, 10, 1)])  # a date cell, as Excel keeps it
     book.save(path)
     summary = import_file(engine, settings, settings.shops[0], path, sheet="acme-th")
     assert (summary.added, summary.problems, summary.notes) == (1, [], [])
     assert list(stored(engine)) == ["th1"]
+    with read_scope(engine) as session:
+        assert session.exec(select(Listing)).one().safety_report_date == date(2026, 10, 1)
     first = import_file(engine, settings, settings.shops[0], path)
     assert first.notes == [
         f"{path}: read its first sheet 'acme-my' only; it also has 'acme-th': give --sheet "
