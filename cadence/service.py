@@ -131,7 +131,8 @@ def statuses(
 def shop_history(
     engine: Engine, settings: Settings, shop: ShopSettings, now: datetime, weeks: int
 ) -> History:
-    """Past weeks of one shop, met or missed, and its streak."""
+    """Past weeks of one shop, met or missed (or not tracked: before the bot knew the shop,
+    the digest's rule), and its streak."""
     rules = rules_for(settings, shop)
     current = week_of(now, rules.zone, rules.week_start)
     start = current.start - timedelta(days=7 * weeks)
@@ -142,7 +143,9 @@ def shop_history(
             start=local_midnight(start, rules.zone),
             end=current.ends_at,
         )
-    return history(rules, [facts(r) for r in rows], now, weeks=weeks)
+        shop_row = session.get(Shop, shop.id)
+        known = _known_since(session, shop_row, shop.id) if shop_row is not None else now
+    return history(rules, [facts(r) for r in rows], now, weeks=weeks, known_since=known)
 
 
 @dataclass
@@ -303,13 +306,25 @@ def _tracked_during(
     `first_videos` (shop -> its earliest video) saves the query when read for a batch."""
     if shop.opened_on and shop.opened_on > week_start:
         return False
-    if shop_row.created_at < week_end:
+    if shop_row.created_at < week_end:  # known since before the week ended: no query
         return True
-    if first_videos is not None and shop.id in first_videos:
-        first = first_videos[shop.id]
+    return _known_since(session, shop_row, shop.id, first_videos) < week_end
+
+
+def _known_since(
+    session: Session,
+    shop_row: Shop,
+    shop_id: str,
+    first_videos: dict[str, datetime | None] | None = None,
+) -> datetime:
+    """When the bot first knew the shop: its row was made, or its first video (imported
+    later) was posted, whichever is earlier. `first_videos` (shop -> its earliest video)
+    saves the query when a batch read them."""
+    if first_videos is not None and shop_id in first_videos:
+        first = first_videos[shop_id]
     else:
-        first = _first_videos(session, [shop.id]).get(shop.id)
-    return first is not None and first < week_end
+        first = _first_videos(session, [shop_id]).get(shop_id)
+    return shop_row.created_at if first is None else min(shop_row.created_at, first)
 
 
 def _first_videos(session: Session, shop_ids: Sequence[str]) -> dict[str, datetime | None]:
@@ -607,10 +622,17 @@ def add_video(
 
 
 def import_videos(
-    engine: Engine, settings: Settings, shop: ShopSettings, path: Path
+    engine: Engine, settings: Settings, shop: ShopSettings, path: Path, sheet: str | None = None
 ) -> IngestSummary:
-    """Import a seller's videos file; every skipped row is in the summary's problems."""
-    records, problems = read_file(path, settings.zone(shop), settings.import_columns)
+    """Import a seller's videos file (a workbook's `sheet`, else its first); every skipped
+    row is in the summary's problems."""
+    records, problems, notes = read_file(
+        path,
+        settings.zone(shop),
+        settings.import_columns,
+        sheet=sheet,
+        max_rows=settings.import_max_rows,
+    )
     register_shops(engine, settings, [shop])
     summary = ingest(
         engine,
@@ -620,6 +642,7 @@ def import_videos(
         cover_threshold=shop.cover_hash_threshold,
     )
     summary.problems = in_order([*problems, *summary.problems])
+    summary.notes = notes
     return summary
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "Invocation",
     "ItemId",
     "JobsOption",
+    "SheetOption",
     "VersionOption",
     "command",
     "invocation",
@@ -59,6 +60,14 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+SheetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="The workbook's sheet to read (.xlsx) [default: its first; the others are named].",
+        show_default=False,
+    ),
+]
 ItemId = Annotated[int, typer.Argument(help="Item id.", min=1, max=MAX_ID)]
 VersionOption = Annotated[
     int | None,

@@ -26,6 +26,7 @@ from config.engines import ENGINE_NAMES, ENGINES, OPENAI_URL, EngineName
 from config.errors import AppError, ConfigError
 from config.files import FIRST_YEAR, LAST_YEAR
 from config.markets import MarketCatalog, check_timezone, load_markets
+from config.tables import MAX_ROWS
 
 # The fields of a videos file (cadence/videos.py reads them); `[import.columns]` maps a
 # seller's own headers onto these.
@@ -421,9 +422,11 @@ class ShopSettings(_Strict):
 
 
 class ImportSettings(_Strict):
-    """How sellers' files are read: their own headers mapped onto our fields."""
+    """How sellers' files are read: their own headers mapped onto our fields, and how many
+    rows one file may hold (a workbook can expand to a million)."""
 
     columns: dict[str, VideoField] = {}  # their header -> our field
+    max_rows: int = Field(MAX_ROWS, ge=1, le=1_048_576)  # Excel's own row limit
 
 
 class DigestSettings(_Strict):
@@ -477,6 +480,7 @@ class Settings:
     import_columns: dict[str, str] = field(default_factory=dict)
     digest: DigestSettings | None = None
     fleet: FleetSettings = field(default_factory=lambda: FleetSettings())
+    import_max_rows: int = MAX_ROWS
 
     def shop(self, shop_id: str) -> ShopSettings:
         """The shop with this id, or ConfigError naming the ids that exist."""
@@ -539,6 +543,7 @@ _ECHO = {
     "weekday",
     "language",
     "time",
+    "max_rows",
 }
 
 
@@ -585,6 +590,7 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
         import_columns=dict(parsed.import_.columns),
         digest=parsed.digest,
         fleet=parsed.fleet,
+        import_max_rows=parsed.import_.max_rows,
     )
 
 

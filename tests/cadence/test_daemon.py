@@ -261,6 +261,20 @@ def test_a_failing_job_is_logged_and_recorded_and_the_daemon_goes_on(  # type: i
     assert all(r.finished_at == NOW for r in runs)
 
 
+def test_idle_passes_are_logged_at_debug_level_only(tmp_path: Path, engine, caplog) -> None:  # type: ignore[no-untyped-def]
+    daemon = pipeline_daemon(tmp_path, engine)
+    jobs = {job.id: job for job in daemon.scheduler().get_jobs()}
+    with caplog.at_level(logging.DEBUG, logger="cadence.daemon"):
+        for _ in range(3):  # the deliver job runs every few seconds: thousands a day
+            ran = {name: run_as_scheduled(jobs[name]) for name in ("check", "deliver")}
+            ran |= {name: run_as_scheduled(jobs[name]) for name in ("localize", "publish")}
+            assert set(ran.values()) == {True}
+    said = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "cadence.daemon"]
+    assert (logging.DEBUG, "deliver: delivered 0, retrying 0, failed 0") in said
+    assert [m for level, m in said if level >= logging.INFO] == []
+    assert {m.split(":")[0] for _, m in said} == {"check", "deliver", "localize", "publish"}
+
+
 def test_items_a_job_could_not_do_make_its_run_not_ok(tmp_path: Path, engine, caplog) -> None:  # type: ignore[no-untyped-def]
     from localize.listings import ListingRecord, import_listings
     from store.queries import register_shops
