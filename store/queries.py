@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Engine, and_, or_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from store.db import session_scope
@@ -45,7 +43,7 @@ def sync_shops(session: Session, *, shops: Iterable[dict[str, Any]]) -> int:
         if row is None:
             # Two processes may register the same shop at once: the second one's insert
             # does nothing instead of failing on the primary key.
-            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            insert = _upsert_for(session.get_bind().dialect.name)
             now = utcnow()
             session.execute(
                 insert(Shop)
@@ -61,6 +59,16 @@ def sync_shops(session: Session, *, shops: Iterable[dict[str, Any]]) -> int:
             changed += 1
     session.flush()
     return changed
+
+
+def _upsert_for(dialect: str) -> Callable[..., Any]:
+    """The dialect's INSERT with ON CONFLICT, imported when a shop is first registered
+    (the PostgreSQL dialect's modules take a tenth of a second to import)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def upsert_video(
@@ -83,46 +91,6 @@ def upsert_video(
     session.add(row)
     session.flush()
     return "updated"
-
-
-VIDEO_FACTS = (
-    Video.shop_id,
-    Video.video_id,
-    Video.posted_at,
-    Video.status,
-    Video.product_ids,
-    Video.original,
-    Video.duplicate_of,
-    Video.title,
-    col(VideoOverride.original).label("mark_original"),
-    col(VideoOverride.has_product).label("mark_product"),
-    col(VideoOverride.by).label("mark_by"),
-    col(VideoOverride.reason).label("mark_reason"),
-)
-_MARKED = and_(VideoOverride.shop_id == Video.shop_id, VideoOverride.video_id == Video.video_id)
-
-
-def videos_between(
-    session: Session, *, shop_ids: Sequence[str], start: datetime, end: datetime
-) -> list[Any]:
-    """Videos of these shops posted in [start, end), as rows of the VIDEO_FACTS columns
-    (with the judgement a person marked each with, if any).
-
-    Rows rather than ORM objects: `status` over a thousand shops reads thousands of them.
-    """
-    if not shop_ids:
-        return []
-    return list(
-        session.exec(
-            select(*VIDEO_FACTS)
-            .outerjoin(VideoOverride, _MARKED)
-            .where(
-                col(Video.shop_id).in_(list(shop_ids)),
-                Video.posted_at >= start,
-                Video.posted_at < end,
-            )
-        )
-    )
 
 
 def mark_video(
