@@ -73,6 +73,14 @@ class ReviewApp(App[None]):
         self.current: Opened | None = None  # the item on screen, claimed by this reviewer
         self.busy = False
 
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """Run in the terminal, once it has said what it draws images with (asked before
+        Textual reads the keyboard)."""
+        from localize import terminal_images
+
+        terminal_images.wait()
+        return super().run(*args, **kwargs)
+
     def on_mount(self) -> None:
         """Open the first item; renew its claim while it stays open (three times a lease)."""
         self.renewal = self.set_interval(self.lease.total_seconds() / 3, self.renew_claim)

@@ -17,9 +17,6 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 
-# imported before the app starts: it asks the terminal what it can draw (sixel, kitty...)
-from textual_image.widget import Image
-
 from config.errors import AppError
 from localize import lifecycle
 from localize.review import FIELDS
@@ -152,11 +149,15 @@ class ItemScreen(Screen[None]):
             self.query_one(f"#{name}-source", Static).update(Text(getattr(listing, name) or ""))
             self.query_one(f"#{name}-translation").border_title = f"{name} · {item.language}"
         self.refresh_text()
-        pictures = self.query_one("#pictures", Vertical)
-        pictures.remove_children()
-        pictures.mount_all(_pictures(opened.pictures))
+        self.query_one("#pictures", Vertical).remove_children()
+        # the images once the text is on screen: drawing them takes the terminal a while
+        self.call_after_refresh(self._show_pictures, opened)
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
         self.say(status)
+
+    def _show_pictures(self, opened: Opened) -> None:
+        if opened is self.opened:  # else another item came first: its own will follow
+            self.query_one("#pictures", Vertical).mount_all(_pictures(opened.pictures))
 
     def _what_changed(self) -> Text:
         previous = self.opened.previous
@@ -295,6 +296,8 @@ def _pictures(pictures: Iterable[Picture]) -> Iterable[Widget]:
 
 def _picture(title: str, path: str, image: PILImage.Image | None) -> Vertical:
     """One image with its path under it."""
+    from textual_image.widget import Image  # loaded by now: see localize.terminal_images
+
     box = Vertical(
         Image(image, classes="image") if image is not None else Static("(not shown)"),
         Label(Text(path), classes="path"),
