@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 from config.errors import AppError
 from localize import lifecycle
 from localize.review import FIELDS
-from localize.review_ui.opened import Opened, Picture
+from localize.review_ui.opened import Opened, Picture, load_pictures
 from localize.text.checks import field_of
 
 if TYPE_CHECKING:
@@ -150,13 +150,25 @@ class ItemScreen(Screen[None]):
             self.query_one(f"#{name}-translation").border_title = f"{name} · {item.language}"
         self.refresh_text()
         self.query_one("#pictures", Vertical).remove_children()
-        # the images once the text is on screen: drawing them takes the terminal a while
-        self.call_after_refresh(self._show_pictures, opened)
+        # the images once the text is on screen: reading and drawing them takes a while
+        self.call_after_refresh(self._load_pictures, opened)
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
         self.say(status)
 
+    def _load_pictures(self, opened: Opened) -> None:
+        if opened is not self.opened:  # another item came first: its own will follow
+            return
+
+        def job() -> None:
+            load_pictures(opened)
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._show_pictures, opened)
+
+        # Pillow lets go of the interpreter while it decodes: the UI goes on meanwhile
+        self.run_worker(job, thread=True, exclusive=True, group="pictures", exit_on_error=False)
+
     def _show_pictures(self, opened: Opened) -> None:
-        if opened is self.opened:  # else another item came first: its own will follow
+        if opened is self.opened and self.is_mounted:
             self.query_one("#pictures", Vertical).mount_all(_pictures(opened.pictures))
 
     def _what_changed(self) -> Text:
