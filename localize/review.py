@@ -20,14 +20,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from config.errors import AppError, BadInput, ExitCode
 from config.runtime import Clock, utcnow
-from config.settings import Settings
 from localize import lifecycle
 from localize.text import checks, html, memory, protect
 from localize.text.service import load_terms
@@ -42,6 +41,9 @@ from store.models import (
     ReviewDecision,
     TranslationMemory,
 )
+
+if TYPE_CHECKING:  # a review without a shops file loads no settings
+    from config.settings import Settings
 
 CLAIM = timedelta(minutes=15)
 FIELDS = ("title", "description", "caption")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine
 from textual import work
@@ -22,10 +22,12 @@ from textual.binding import Binding
 from config.errors import AppError
 from config.files import write_atomically
 from config.runtime import Clock, utcnow
-from config.settings import Settings
 from localize import lifecycle, review
 from localize.review_ui.opened import Opened, open_item
 from localize.review_ui.screens import ConfirmScreen, EmptyScreen, ItemScreen
+
+if TYPE_CHECKING:  # a review without a shops file loads no settings
+    from config.settings import Settings
 
 T = TypeVar("T")
 
