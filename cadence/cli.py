@@ -210,7 +210,7 @@ def status(
     inv: Invocation, shop: ShopOption = None, as_of: AsOfOption = None, json_out: JsonOption = False
 ) -> None:
     """Where each shop stands in its current week."""
-    from cadence.service import statuses
+    from cadence.standing import statuses  # not cadence.service: no ORM to import
 
     now = parse_moment(inv, "--as-of", as_of)
     settings, shops = _shops(inv, shop)

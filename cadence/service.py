@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -26,7 +26,6 @@ from cadence.notify import (
 from cadence.outbox import DeliverySummary, apply_decision, deliver_due
 from cadence.quota import (
     History,
-    Mark,
     QuotaRules,
     VideoFacts,
     Week,
@@ -38,6 +37,8 @@ from cadence.quota import (
     previous_week,
     week_of,
 )
+from cadence.standing import facts, rules_for
+from cadence.standing import statuses as statuses  # moved there; callers here keep working
 from cadence.videos import IngestSummary, VideoRecord, ingest, numbered, read_file
 from config.errors import BadInput
 from config.files import parse_time
@@ -46,28 +47,13 @@ from config.settings import Settings, ShopSettings
 from config.tables import WORKBOOK_SUFFIXES, RowProblem, in_order
 from store.db import read_scope, session_scope
 from store.models import Alert, Shop, Video
-from store.queries import alerts_since, register_shops, videos_between
+from store.queries import alerts_since, register_shops
 from store.states import MessageKind
+from store.video_facts import videos_between
 
 log = logging.getLogger("cadence.service")
 DIGEST_WEEKS = 52  # how far back the digest counts a streak
 DIGEST_GRACE = timedelta(hours=24)  # a digest not sent by then is skipped
-
-
-def rules_for(settings: Settings, shop: ShopSettings) -> QuotaRules:
-    """The core's view of a shop's cadence settings."""
-    return QuotaRules(
-        shop=shop.id,
-        zone=settings.zone(shop),
-        quota=shop.weekly_quota,
-        week_start=shop.week_start_index,
-        require_product=shop.require_product,
-        require_original=shop.require_original,
-        opened_on=shop.opened_on,
-        new_shop_days=shop.new_shop_days,
-        new_shop_daily=shop.new_shop_daily,
-        display_zone=settings.display_zone(shop),
-    )
 
 
 def policy_for(settings: Settings, shop: ShopSettings) -> AlertPolicy:
@@ -80,54 +66,6 @@ def policy_for(settings: Settings, shop: ShopSettings) -> AlertPolicy:
     )
 
 
-def facts(video: Any) -> VideoFacts:
-    """A row of store.queries.VIDEO_FACTS as the core sees it: a person's judgement (its
-    mark) wins over what was imported and over the cover-hash re-upload detection."""
-    mark = None
-    if getattr(video, "mark_by", None) is not None:
-        mark = Mark(video.mark_by, video.mark_reason, video.mark_original, video.mark_product)
-    original, has_product = video.original, bool(video.product_ids)
-    duplicate_of = video.duplicate_of
-    if mark is not None and mark.original is not None:
-        original = mark.original
-        duplicate_of = None if mark.original else duplicate_of
-    if mark is not None and mark.has_product is not None:
-        has_product = mark.has_product
-    return VideoFacts(
-        video_id=video.video_id,
-        posted_at=video.posted_at,
-        status=video.status,
-        has_product=has_product,
-        original=original,
-        duplicate_of=duplicate_of,
-        title=video.title,
-        mark=mark,
-    )
-
-
-def statuses(
-    engine: Engine, settings: Settings, shops: Sequence[ShopSettings], now: datetime
-) -> list[WeekStatus]:
-    """Every shop's current week, from one query over all of them."""
-    rules = [rules_for(settings, s) for s in shops]
-    weeks = [week_of(now, r.zone, r.week_start) for r in rules]
-    if not weeks:
-        return []
-    with read_scope(engine) as session:
-        rows = videos_between(
-            session,
-            shop_ids=[r.shop for r in rules],
-            start=min(w.starts_at for w in weeks),
-            end=max(w.ends_at for w in weeks),
-        )
-    by_shop: dict[str, list[VideoFacts]] = defaultdict(list)
-    for row in rows:
-        by_shop[row.shop_id].append(facts(row))
-    return [
-        evaluate_week(r, by_shop[r.shop], now, week=w) for r, w in zip(rules, weeks, strict=True)
-    ]
-
-
 def shop_history(
     engine: Engine, settings: Settings, shop: ShopSettings, now: datetime, weeks: int
 ) -> History:
@@ -138,7 +76,7 @@ def shop_history(
     start = current.start - timedelta(days=7 * weeks)
     with read_scope(engine) as session:
         rows = videos_between(
-            session,
+            session.connection(),
             shop_ids=[shop.id],
             start=local_midnight(start, rules.zone),
             end=current.ends_at,
@@ -198,7 +136,7 @@ def evaluate_and_decide_many(
             )
         }
         rows = videos_between(
-            session,
+            session.connection(),
             shop_ids=ids,
             start=min(p.closed.starts_at for p in plans),
             end=max(p.current.ends_at for p in plans),

@@ -138,7 +138,9 @@ class PublishSettings(_Strict):
     epr_registration: str | None = None
     # Listing categories that need a product safety report (CPSC, SGS) submitted this many
     # days before going live; a category matches when it contains one of these words.
-    safety_categories: list[str] = ["cosmetic", "beauty", "skincare", "baby", "kid", "child", "toy"]
+    safety_categories: list[str] = Field(
+        default_factory=lambda: ["cosmetic", "beauty", "skincare", "baby", "kid", "child", "toy"]
+    )
     safety_report_days: int = Field(30, ge=0, le=365)
 
 
@@ -166,8 +168,10 @@ _HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$")
 class ImageSettings(_Strict):
     """Where a shop's listing images may come from, and how long and large a download may be."""
 
-    allow_hosts: list[str] = []  # named hosts allowed even on private addresses
-    allow_networks: list[str] = []  # e.g. "10.0.0.0/8": addresses allowed though private
+    # named hosts allowed even on private addresses
+    allow_hosts: list[str] = Field(default_factory=list)
+    # e.g. "10.0.0.0/8": addresses allowed though private
+    allow_networks: list[str] = Field(default_factory=list)
     folder: str | None = None  # local images may also lie below this folder
     download_seconds: float = Field(20.0, gt=0, le=600)  # one whole download, redirects included
     max_download_mb: int = Field(30, ge=1, le=500)
@@ -286,24 +290,25 @@ class ShopSettings(_Strict):
     require_product: bool = True
     require_original: bool = True
     cover_hash_threshold: int = Field(6, ge=0, le=64)
-    alert_urls: list[str] = []
+    alert_urls: list[str] = Field(default_factory=list)
     alert_language: Literal["zh", "en"] = "zh"
     repeat_interval_hours: float = Field(24.0, gt=0, le=YEAR_HOURS, allow_inf_nan=False)
     quiet_hours: str | None = None
     display_timezone: str | None = None  # default: Beijing time for zh, else the shop's
     reminder_hours: float | None = Field(None, gt=0, le=7 * 24, allow_inf_nan=False)
-    mentions: list[str] = []  # "env:NAME": mobile numbers or user ids to @mention
+    # "env:NAME": mobile numbers or user ids to @mention
+    mentions: list[str] = Field(default_factory=list)
     languages: list[str] | None = None
     caption_images: Literal["all-but-first", "all", "none"] = "all-but-first"
     caption_position: Literal["bottom", "top"] = "bottom"
     caption_max_lines: int = Field(2, ge=1, le=4)
-    captions: CaptionSettings = CaptionSettings()
-    translation: TranslationSettings = TranslationSettings()
-    publish: PublishSettings = PublishSettings()
+    captions: CaptionSettings = Field(default_factory=CaptionSettings)
+    translation: TranslationSettings = Field(default_factory=TranslationSettings)
+    publish: PublishSettings = Field(default_factory=PublishSettings)
     tiktok: TikTokSettings | None = None
-    images: ImageSettings = ImageSettings()
+    images: ImageSettings = Field(default_factory=ImageSettings)
     video_source: str | None = None  # default: "tiktok" when [shops.tiktok] is present
-    schedule: ScheduleSettings = ScheduleSettings()
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 
     @field_validator("id")
     @classmethod
@@ -435,7 +440,7 @@ class DigestSettings(_Strict):
     weekday: Weekday = "monday"
     time: str = "09:30"
     timezone: str = ZH_DISPLAY_TIMEZONE
-    alert_urls: list[str] = []
+    alert_urls: list[str] = Field(default_factory=list)
     language: Literal["zh", "en"] = "zh"
 
     check_urls = field_validator("alert_urls")(_alert_urls)

@@ -329,6 +329,9 @@ def review(
             "`localize review` needs a terminal; in scripts use `localize review list` "
             "(and show, approve, reject)"
         )
+    from localize import terminal_images
+
+    terminal_images.ask()  # the terminal answers while the rest loads
     from localize.review_ui import ReviewApp
 
     settings = _settings_if_any(inv)  # the review needs only the store; a shops file adds limits

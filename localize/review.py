@@ -28,7 +28,6 @@ from sqlmodel import Session, col, select
 
 from config.errors import AppError, BadInput, ExitCode
 from config.runtime import Clock, utcnow
-from config.settings import Settings
 from localize import lifecycle
 from localize.text import checks, html, memory, protect
 from localize.text.service import load_terms
@@ -47,6 +46,9 @@ from store.queries import audit
 
 if TYPE_CHECKING:
     from localize.image.items import ImageSummary
+
+if TYPE_CHECKING:  # a review without a shops file loads no settings
+    from config.settings import Settings
 
 CLAIM = timedelta(minutes=15)
 FIELDS = ("title", "description", "caption")

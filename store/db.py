@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
@@ -21,10 +21,12 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session
 
 from config.errors import AppError
 from config.urls import redact
+
+if TYPE_CHECKING:  # imported where a session is made: a Core reader needs no ORM
+    from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _MIGRATION_LOCK = 0x5B0B07  # pg_advisory_xact_lock key: one migrator at a time
@@ -283,6 +285,8 @@ def reader(engine: Engine) -> Engine:
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session whose work is committed on success and rolled back on error; a database
     that is read-only, locked too long or gone is a StoreError, not a traceback."""
+    from sqlmodel import Session
+
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
@@ -332,6 +336,17 @@ def read_scope(engine: Engine) -> Iterator[Session]:
     """A session for reading (see `reader`); nothing it holds is written."""
     with session_scope(reader(engine)) as session:
         yield session
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """A Core connection for reading (see `reader`), for what a command reads without the
+    ORM; a database locked too long or gone is a StoreError, as in `session_scope`."""
+    try:
+        with reader(engine).connect() as conn:
+            yield conn
+    except OperationalError as exc:
+        raise StoreError(str(engine.url), _operational(exc)) from exc
 
 
 def _reason(exc: SQLAlchemyError) -> str:

@@ -7,8 +7,6 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Engine, and_, or_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from store.db import session_scope
@@ -29,8 +27,14 @@ if TYPE_CHECKING:
 
 
 def insert_for(session: Session) -> Callable[..., Any]:
-    """The session's dialect's `insert`, the one with ON CONFLICT (PostgreSQL's or SQLite's)."""
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    """The session's dialect's `insert`, the one with ON CONFLICT (PostgreSQL's or SQLite's),
+    imported when first needed (the PostgreSQL dialect's modules take a tenth of a second
+    to import, and `cadence status` needs neither)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def row_values(row: Any) -> dict[str, Any]:
@@ -114,46 +118,6 @@ def upsert_video(
     session.add(row)
     session.flush()
     return "updated"
-
-
-VIDEO_FACTS = (
-    Video.shop_id,
-    Video.video_id,
-    Video.posted_at,
-    Video.status,
-    Video.product_ids,
-    Video.original,
-    Video.duplicate_of,
-    Video.title,
-    col(VideoOverride.original).label("mark_original"),
-    col(VideoOverride.has_product).label("mark_product"),
-    col(VideoOverride.by).label("mark_by"),
-    col(VideoOverride.reason).label("mark_reason"),
-)
-_MARKED = and_(VideoOverride.shop_id == Video.shop_id, VideoOverride.video_id == Video.video_id)
-
-
-def videos_between(
-    session: Session, *, shop_ids: Sequence[str], start: datetime, end: datetime
-) -> list[Any]:
-    """Videos of these shops posted in [start, end), as rows of the VIDEO_FACTS columns
-    (with the judgement a person marked each with, if any).
-
-    Rows rather than ORM objects: `status` over a thousand shops reads thousands of them.
-    """
-    if not shop_ids:
-        return []
-    return list(
-        session.exec(
-            select(*VIDEO_FACTS)
-            .outerjoin(VideoOverride, _MARKED)
-            .where(
-                col(Video.shop_id).in_(list(shop_ids)),
-                Video.posted_at >= start,
-                Video.posted_at < end,
-            )
-        )
-    )
 
 
 def mark_video(

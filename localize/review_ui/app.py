@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine
 from textual import work
@@ -23,11 +23,13 @@ from textual.notifications import SeverityLevel
 from config.errors import AppError
 from config.files import write_atomically
 from config.runtime import Clock, utcnow
-from config.settings import Settings
 from config.terminal import printable
 from localize import lifecycle, review
 from localize.review_ui.opened import Opened, open_item
 from localize.review_ui.screens import ConfirmScreen, EmptyScreen, ItemScreen
+
+if TYPE_CHECKING:  # a review without a shops file loads no settings
+    from config.settings import Settings
 
 T = TypeVar("T")
 
@@ -93,6 +95,14 @@ class ReviewApp(App[None]):
             timeout=timeout,
             markup=False,
         )
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """Run in the terminal, once it has said what it draws images with (asked before
+        Textual reads the keyboard)."""
+        from localize import terminal_images
+
+        terminal_images.wait()
+        return super().run(*args, **kwargs)
 
     def on_mount(self) -> None:
         """Open the first item; renew its claim while it stays open (three times a lease)."""

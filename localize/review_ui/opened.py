@@ -1,5 +1,6 @@
 """What an item screen shows, gathered off the UI thread: the claimed entry, the item it
-replaces (when its source changed) and its images, read and shrunk for the terminal."""
+replaces (when its source changed) and its images, read and shrunk for the terminal (after
+the item's text is on screen: `load_pictures`)."""
 
 from __future__ import annotations
 
@@ -56,19 +57,25 @@ def load_picture(path: str) -> tuple[PILImage.Image | None, str | None]:
 
 
 def open_item(store: Engine, entry: review.Entry) -> Opened:
-    """Everything the item's screen needs, read now."""
+    """Everything the item's screen needs, read now; its images by `load_pictures`."""
     pictures = []
     shown = entry.as_dict()
     for n, pair in enumerate(shown["images"], start=1):
         picture = Picture(pair["original"], pair["captioned"])
         picture.regions = [review.describe_region(r) for r in shown["regions"] if r["image"] == n]
-        picture.original_image, problem = load_picture(pair["original"])
-        picture.problems += [problem] if problem else []
-        if pair["captioned"]:
-            picture.captioned_image, problem = load_picture(pair["captioned"])
-            picture.problems += [problem] if problem else []
         pictures.append(picture)
     previous = review.superseded(store, entry)
     if previous is not None or entry.item.state == "stale":  # else nothing changed: no query
         entry = review.with_source_change(store, entry, previous)
     return Opened(entry, previous, pictures)
+
+
+def load_pictures(opened: Opened) -> None:
+    """Read the item's images (each original and captioned one), or say why one cannot be
+    shown."""
+    for picture in opened.pictures:
+        picture.original_image, problem = load_picture(picture.original)
+        picture.problems += [problem] if problem else []
+        if picture.captioned:
+            picture.captioned_image, problem = load_picture(picture.captioned)
+            picture.problems += [problem] if problem else []

@@ -17,14 +17,11 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 
-# imported before the app starts: it asks the terminal what it can draw (sixel, kitty...)
-from textual_image.widget import Image
-
 from config.errors import AppError
 from config.terminal import printable
 from localize import lifecycle
 from localize.review import FIELDS
-from localize.review_ui.opened import Opened, Picture
+from localize.review_ui.opened import Opened, Picture, load_pictures
 from localize.text.checks import field_of
 
 if TYPE_CHECKING:
@@ -161,11 +158,27 @@ class ItemScreen(Screen[None]):
             self.query_one(f"#{name}-source", Static).update(shown(getattr(listing, name) or ""))
             self.query_one(f"#{name}-translation").border_title = f"{name} · {item.language}"
         self.refresh_text()
-        pictures = self.query_one("#pictures", Vertical)
-        pictures.remove_children()
-        pictures.mount_all(_pictures(opened.pictures))
+        self.query_one("#pictures", Vertical).remove_children()
+        # the images once the text is on screen: reading and drawing them takes a while
+        self.call_after_refresh(self._load_pictures, opened)
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
         self.say(status)
+
+    def _load_pictures(self, opened: Opened) -> None:
+        if opened is not self.opened:  # another item came first: its own will follow
+            return
+
+        def job() -> None:
+            load_pictures(opened)
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._show_pictures, opened)
+
+        # Pillow lets go of the interpreter while it decodes: the UI goes on meanwhile
+        self.run_worker(job, thread=True, exclusive=True, group="pictures", exit_on_error=False)
+
+    def _show_pictures(self, opened: Opened) -> None:
+        if opened is self.opened and self.is_mounted:
+            self.query_one("#pictures", Vertical).mount_all(_pictures(opened.pictures))
 
     def _what_changed(self) -> Text:
         previous = self.opened.previous
@@ -304,6 +317,8 @@ def _pictures(pictures: Iterable[Picture]) -> Iterable[Widget]:
 
 def _picture(title: str, path: str, image: PILImage.Image | None) -> Vertical:
     """One image with its path under it."""
+    from textual_image.widget import Image  # loaded by now: see localize.terminal_images
+
     box = Vertical(
         Image(image, classes="image") if image is not None else Static("(not shown)"),
         Label(shown(path), classes="path"),

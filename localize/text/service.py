@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlmodel import col, select
@@ -13,12 +14,14 @@ from sqlmodel import col, select
 from config.errors import BadInput, ExitCode
 from config.markets import Market, MarketCatalog
 from config.runtime import Secrets
-from config.settings import Settings, ShopSettings, TranslationSettings
 from localize.engines import URL_ENGINES, Brief, EngineChain, ResilientEngine, build_engine
 from localize.errors import EngineError, EngineFailed
 from localize.text import checks, html, memory, protect
 from store.db import read_scope, session_scope
 from store.models import GlossaryTerm, Quality
+
+if TYPE_CHECKING:  # a review without a shops file loads no settings: not imported for it
+    from config.settings import Settings, ShopSettings, TranslationSettings
 
 
 class LanguageError(EngineError):
@@ -311,6 +314,7 @@ def translate_one(
         limits = checks.Limits.of(market)
     else:
         from config.markets import load_markets
+        from config.settings import TranslationSettings
 
         catalog, tsettings, limits = load_markets(), TranslationSettings(), checks.Limits()
     to, from_ = catalog.language_code(to, "--to"), catalog.language_code(from_, "--from")

@@ -127,10 +127,10 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
 SHOP_KEYS = [*ShopSettings.model_fields, "colour"]
 # A model's own default is a plausible value for a key no strategy above covers.
 DEFAULTS = {
-    name: info.default
+    name: default
     for model in (ShopSettings, TranslationSettings, PublishSettings, ScheduleSettings)
     for name, info in model.model_fields.items()
-    if isinstance(info.default, (str, int, float, list))
+    if isinstance(default := info.get_default(call_default_factory=True), (str, int, float, list))
 }
 TABLES = {
     "translation": list(TranslationSettings.model_fields),

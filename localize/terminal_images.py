@@ -1,0 +1,53 @@
+"""What the terminal can draw images with (sixel, kitty's graphics, half blocks), asked
+while the review's other modules load.
+
+textual-image asks the terminal when it is imported, by writing a query and waiting up to
+a tenth of a second for each answer (a terminal that does not know a query never
+answers), and it loads NumPy. It must ask before Textual starts reading the keyboard,
+which would take the answers for keys. Asked in a thread, the waiting overlaps the
+imports and the store's opening instead of adding to them: `localize review` calls
+`ask` first and the app calls `wait` before it starts.
+
+Not in localize.review_ui: importing that package imports the app, and all of Textual,
+before anything could be asked.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+
+_asking: threading.Thread | None = None
+_failure: BaseException | None = None
+
+
+def _import() -> None:
+    global _failure
+    try:
+        importlib.import_module("textual_image.widget")
+    except BaseException as exc:  # raised where it is waited for, as an import would be
+        _failure = exc
+
+
+def ask() -> None:
+    """Start asking (once)."""
+    global _asking
+    if _asking is None:
+        # Textual's and Pillow's modules are imported here first: the thread imports some
+        # of them, and two threads importing one circle of imports can see a module half
+        # made. What the thread imports then (NumPy, textual-image) nothing else does.
+        import PIL.Image  # noqa: F401
+        import textual.app  # noqa: F401
+        import textual.widget  # noqa: F401
+
+        _asking = threading.Thread(target=_import, name="terminal-images", daemon=True)
+        _asking.start()
+
+
+def wait() -> None:
+    """Return when the terminal has answered (asking now if nobody asked yet)."""
+    ask()
+    assert _asking is not None
+    _asking.join()
+    if _failure is not None:
+        raise _failure
