@@ -13,7 +13,7 @@ detection and translation that produce the plans happen before, in the caller.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from config.errors import AppError, ExitCode
@@ -65,6 +65,7 @@ class Replaced:
     truncated: bool
     contrast: float
     notes: tuple[str, ...] = ()
+    erased: tuple[dict[str, Any], ...] = ()  # per region: text, polygon, erase score, method
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -82,22 +83,30 @@ class ReplaceText:
     notes: tuple[str, ...] = field(default=())  # found before drawing (low confidence...)
     left: tuple[str, ...] = ()  # Chinese regions known before drawing not to be replaced
     strict: bool = False  # any Chinese left fails the image (one-off use: nobody reviews it)
+    erase_only: bool = False  # the clean plate: regions erased, nothing drawn
 
     def draw(self, img: Any) -> Replaced:
         """Erase and redraw every region not kept, on `img` in place; a region whose
         translation cannot be drawn is left as it is and said (with `strict`, the image
-        fails, naming every region left)."""
+        fails, naming every region left); an erase that scores poorly is said too."""
         sizes, lines, truncated, worst = [], [], False, 21.0
         notes, left = list(self.notes), list(self.left)
+        figures: list[dict[str, Any]] = []
         for plan in self.regions:
             if plan.keep:
                 continue
             try:
-                drawn = replace_region(img, plan, self.language, self.script)
+                if self.erase_only:
+                    erased = erase(img, plan.polygon)
+                    drawn = Replaced(0, (), False, 21.0, erased=_figures(plan, erased))
+                else:
+                    drawn = replace_region(img, plan, self.language, self.script)
             except fonts.FontError as exc:
                 left.append(f"region {plan.text!r} not replaced: {exc.message}")
                 notes.append(left[-1])
                 continue
+            figures += drawn.erased
+            notes += [poor_erase_note(f) for f in drawn.erased if f["poor"]]
             sizes.append(drawn.size)
             lines += drawn.lines
             worst = min(worst, drawn.contrast)
@@ -106,7 +115,35 @@ class ReplaceText:
                 notes.append(f"text {plan.text!r}: its translation was cut to fit; shorten it")
         if self.strict and left:
             raise ChineseLeft(left)
-        return Replaced(max(sizes, default=0), tuple(lines), truncated, worst, tuple(notes))
+        return Replaced(
+            max(sizes, default=0), tuple(lines), truncated, worst, tuple(notes), tuple(figures)
+        )
+
+
+POOR_ERASE = "poor_erase"  # the finding a poorly scored erase raises
+
+
+def poor_erase_note(figure: dict[str, Any]) -> str:
+    """What a reviewer is told of a region whose erase scored poorly."""
+    return (
+        f"{POOR_ERASE}: text {figure['text']!r} erased poorly (score {figure['erase']} dB, "
+        f"{figure['method']} fill): the background may show a smear; retouch it or keep it"
+    )
+
+
+def _figures(plan: RegionPlan, erased: Erased | None) -> tuple[dict[str, Any], ...]:
+    """The erase's figures for one region, as the region records carry them."""
+    if erased is None:
+        return ()
+    return (
+        {
+            "text": plan.text,
+            "polygon": [list(p) for p in plan.polygon],
+            "erase": erased.score,
+            "method": erased.method,
+            "poor": erased.poor,
+        },
+    )
 
 
 def replace_region(img: Any, plan: RegionPlan, language: str, script: str) -> Replaced:
@@ -119,7 +156,8 @@ def replace_region(img: Any, plan: RegionPlan, language: str, script: str) -> Re
     erased = erase(img, plan.polygon, mask, grow)
     if erased is None:
         return Replaced(0, (), False, 21.0)
-    return _draw(img, plan, text, language, script, mask, erased)
+    drawn = _draw(img, plan, text, language, script, mask, erased)
+    return replace(drawn, erased=_figures(plan, erased))
 
 
 def _draw(
