@@ -35,6 +35,7 @@ SCORE_CAP = 60.0  # dB: an exact fill scores this
 EDGES = 3.0  # a panel's edge with other things, in lengths of the crop's (width + height)
 LEFT_ERROR = 128.0  # grey levels: a pixel of text left unerased, as the score counts it
 SEEDS = 3  # of the region's commonest colours, tried in turn as the panel's
+MATCH_HEIGHT = 64  # px: larger letters are matched on a copy scaled down to this height
 GOOD = 35.0  # dB: a texture's copy that fits its ring this well is not second-guessed
 RELAX = 12  # passes smoothing a soft fill
 
@@ -374,62 +375,98 @@ def _text_pixels(rgb: Any, win: Window, height: float) -> Any:
 def _texture_fill(rgb: Any, text: Any, allowed: Any, height: float) -> tuple[Any, float]:
     """`rgb` with the `text` pixels filled from the best-matching stretch of the same crop
     (strip by strip along the text: the offset whose surroundings match the text's own
-    surroundings best, sought near first), levelled to the ring by a fitted plane; and the
-    score (the ring's match, in dB). None for the image when no stretch is free."""
+    surroundings best, sought near first, on a copy scaled to letters MATCH_HEIGHT px
+    tall so that large text costs no more), levelled to the ring by a fitted plane; and
+    the score (the ring's match, in dB). None for the image when no stretch is free."""
     import cv2
     import numpy as np
 
     out = rgb.copy()
     img = rgb.astype(np.float32)
+    shape = text.shape
+    f = max(1, math.ceil(height / MATCH_HEIGHT))
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)  # matched on, 3x cheaper
-    forbidden = (text | ~allowed).astype(np.float32)
-    margin = max(4, round(0.12 * height))
-    ys, xs = np.nonzero(text)
+    small = (max(1, shape[1] // f), max(1, shape[0] // f))
+    s_grey = cv2.resize(grey, small, interpolation=cv2.INTER_AREA) if f > 1 else grey
+    s_text = cv2.resize(text.astype(np.float32), small, interpolation=cv2.INTER_AREA) > 0
+    s_allowed = cv2.resize(allowed.astype(np.float32), small, interpolation=cv2.INTER_AREA) > 0.99
+    forbidden = (s_text | ~s_allowed).astype(np.float32)
+    margin = max(3, round(0.12 * height / f))
+    ys, xs = np.nonzero(s_text)
+    if len(xs) == 0:
+        return out, SCORE_CAP
     x0, x1 = int(xs.min()), int(xs.max()) + 1
-    step = max(8, round(0.8 * height))
+    step = max(6, round(0.8 * height / f))
     errors = []
     for sx in range(x0, x1, step):
-        strip = np.zeros(text.shape, bool)
-        strip[:, sx : sx + step] = text[:, sx : sx + step]
+        strip = np.zeros(s_text.shape, bool)
+        strip[:, sx : sx + step] = s_text[:, sx : sx + step]
         if not strip.any():
             continue
         sy, sxs = np.nonzero(strip)
         top, left = max(0, int(sy.min()) - margin), max(0, int(sxs.min()) - margin)
-        bottom = min(text.shape[0], int(sy.max()) + margin + 1)
-        right = min(text.shape[1], int(sxs.max()) + margin + 1)
+        bottom = min(s_text.shape[0], int(sy.max()) + margin + 1)
+        right = min(s_text.shape[1], int(sxs.max()) + margin + 1)
         hole = strip[top:bottom, left:right]
-        known = (_ring(hole, margin) & ~text[top:bottom, left:right]) & allowed[
-            top:bottom, left:right
-        ]
+        known = _ring(hole, margin) & ~s_text[top:bottom, left:right]
+        known &= s_allowed[top:bottom, left:right]
         if known.sum() < 10:
             return None, 0.0
-        templ = img[top:bottom, left:right]
         ssd = cv2.matchTemplate(
-            grey, grey[top:bottom, left:right], cv2.TM_SQDIFF, mask=known.astype(np.float32)
+            s_grey, s_grey[top:bottom, left:right], cv2.TM_SQDIFF, mask=known.astype(np.float32)
         )
         footprint = (hole | known).astype(np.float32)
         blocked = cv2.matchTemplate(forbidden, footprint, cv2.TM_CCORR)
         mse = ssd / known.sum()
         gy, gx = np.mgrid[0 : mse.shape[0], 0 : mse.shape[1]]
-        far = ((gx - left) ** 2 + (gy - top) ** 2) / (height * height)
+        far = ((gx - left) ** 2 + (gy - top) ** 2) * (f * f) / (height * height)
         cost = np.where(blocked < 0.5, mse + 4.0 * far, np.inf)
         if not np.isfinite(cost).any():
             return None, 0.0
         by, bx = np.unravel_index(int(np.argmin(cost)), cost.shape)
-        source = img[by : by + bottom - top, bx : bx + right - left]
+        dy, dx = (int(by) - top) * f, (int(bx) - left) * f
+        # the strip at full size: its text pixels, and a ring of known ones around them
+        columns = slice(sx * f, (sx + step) * f if sx + step < x1 else shape[1])
+        hole_full = np.zeros(shape, bool)
+        hole_full[:, columns] = text[:, columns]
+        ring = _ring(hole_full, margin * f) & ~text & allowed
+        hy, hx = np.nonzero(hole_full)
+        ky, kx = np.nonzero(ring)
+        if f > 1 and len(kx):  # the scaled offset refined at full size, a px at a time
+            dy, dx = _refine(grey, ky, kx, dy, dx, f)
+        src_h = (np.clip(hy + dy, 0, shape[0] - 1), np.clip(hx + dx, 0, shape[1] - 1))
+        src_k = (np.clip(ky + dy, 0, shape[0] - 1), np.clip(kx + dx, 0, shape[1] - 1))
         # level the copy to its new surroundings: a plane through the ring's differences
-        ky, kx = np.nonzero(known)
-        diff = templ[ky, kx] - source[ky, kx]
+        diff = img[ky, kx] - img[src_k]
         basis = np.column_stack([kx, ky, np.ones(len(kx))]).astype(np.float64)
-        coef, *_ = np.linalg.lstsq(basis, diff.astype(np.float64), rcond=None)
+        if len(kx) >= 3:
+            coef, *_ = np.linalg.lstsq(basis, diff.astype(np.float64), rcond=None)
+        else:
+            coef = np.zeros((3, 3))
         residual = diff - basis @ coef
-        errors.append(float((residual**2).mean()))
-        hy, hx = np.nonzero(hole)
+        errors.append(float((residual**2).mean()) if len(kx) else 0.0)
         level = np.column_stack([hx, hy, np.ones(len(hx))]) @ coef
-        value = np.clip(np.rint(source[hy, hx] + level), 0, 255).astype(np.uint8)
-        out[hy + top, hx + left] = value
+        out[hy, hx] = np.clip(np.rint(img[src_h] + level), 0, 255).astype(np.uint8)
     score = _db(math.sqrt(max(errors))) if errors else SCORE_CAP
     return out, score
+
+
+def _refine(grey: Any, ky: Any, kx: Any, dy: int, dx: int, reach: int) -> tuple[int, int]:
+    """The offset within `reach` px of (dy, dx) whose copy of the ring's pixels (ky, kx)
+    matches them best."""
+    import numpy as np
+
+    h, w = grey.shape
+    target = grey[ky, kx]
+    best, at = np.inf, (dy, dx)
+    for ay in range(dy - reach, dy + reach + 1):
+        sy = np.clip(ky + ay, 0, h - 1)
+        for ax in range(dx - reach, dx + reach + 1):
+            d = grey[sy, np.clip(kx + ax, 0, w - 1)] - target
+            err = float(d @ d)
+            if err < best:
+                best, at = err, (ay, ax)
+    return at
 
 
 def _smooth_fill(rgb: Any, hole: Any, grow: int) -> tuple[Any, float]:
