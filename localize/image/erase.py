@@ -34,6 +34,7 @@ POOR = 22.0  # dB: an erase scored under this is said to the reviewer
 SCORE_CAP = 60.0  # dB: an exact fill scores this
 EDGES = 3.0  # a panel's edge with other things, in lengths of the crop's (width + height)
 LEFT_ERROR = 128.0  # grey levels: a pixel of text left unerased, as the score counts it
+SURE = 45.0  # dB: a panel fitting this well is taken without trying other colours
 SEEDS = 3  # of the region's commonest colours, tried in turn as the panel's
 MATCH_HEIGHT = 64  # px: larger letters are matched on a copy scaled down to this height
 GOOD = 35.0  # dB: a texture's copy that fits its ring this well is not second-guessed
@@ -231,6 +232,8 @@ def _panel(rgb: Any, win: Window) -> tuple[Any, Any, Any, float, str, Any] | Non
         found = _panel_from(rgb, px, win, inside[coarse == values[k]].mean(axis=0))
         if found is not None and (best is None or found[3] > best[3]):
             best = found
+        if best is not None and best[3] >= SURE:  # an exact fit: no other colour does better
+            break
     return best
 
 
@@ -241,13 +244,15 @@ def _panel_from(
     import cv2
     import numpy as np
 
-    fit = np.abs(px - seed_colour).max(axis=2) <= 2 * PANEL_TOL
+    seed = np.clip(np.rint(seed_colour), 0, 255).astype(np.uint8)
+    fit = _most(cv2.absdiff(rgb, np.broadcast_to(seed, rgb.shape))) <= 2 * PANEL_TOL
     model = None
-    for _ in range(3):  # grown from the seed colour: a gradient's far end joins in turn
+    for _ in range(2):  # grown from the seed colour: a gradient's far end joins in turn
         if fit.sum() < 30:
             return None
         model = _render_plane(_fit_plane(rgb, fit), rgb.shape[:2])
-        fit = np.abs(px - model).max(axis=2) <= PANEL_TOL
+        shade = np.clip(np.rint(model), 0, 255).astype(np.uint8)
+        fit = _most(cv2.absdiff(rgb, shade)) <= PANEL_TOL
     count, labels = cv2.connectedComponents(fit.astype(np.uint8), connectivity=4)
     touched = np.bincount(labels[win.inside & fit], minlength=count)
     touched[0] = 0
@@ -311,6 +316,14 @@ def _smooth_around(text: Any, panel: Any, win: Window) -> float | None:
     return None if left > 1 - SMOOTH else left
 
 
+def _most(diff: Any) -> Any:
+    """The largest of an image's three channels per pixel (numpy's max over a last axis
+    of three is several times slower)."""
+    import numpy as np
+
+    return np.maximum(np.maximum(diff[..., 0], diff[..., 1]), diff[..., 2])
+
+
 def _ring(mask: Any, width: int) -> Any:
     import cv2
     import numpy as np
@@ -357,7 +370,8 @@ def _text_pixels(rgb: Any, win: Window, height: float) -> Any:
     if first.any():
         bins, counts = np.unique(q[first], return_counts=True)
         edge = np.median(rgb[first & (q == bins[counts.argmax()])].astype(np.float32), axis=0)
-        like = np.abs(rgb.astype(np.float32) - edge).max(axis=2) <= 40
+        edge_u8 = np.clip(np.rint(edge), 0, 255).astype(np.uint8)
+        like = _most(cv2.absdiff(rgb, np.broadcast_to(edge_u8, rgb.shape))) <= 40
         base = float(like[around].mean()) if around.any() else 0.0
         width = 0
         for d in range(2, max(4, int(height * 0.2))):  # 1 px: the anti-aliasing, mixed
@@ -527,7 +541,8 @@ def _near(rgb: Any, ink: Ink) -> Any:
     near = np.zeros(rgb.shape[:2], bool)
     for colour in (ink.fill, ink.outline):
         if colour is not None:
-            near |= np.abs(px - np.asarray(colour, np.float32)).sum(axis=2) <= INK_NEAR
+            d = np.abs(px - np.asarray(colour, np.float32))
+            near |= d[..., 0] + d[..., 1] + d[..., 2] <= INK_NEAR
     return near
 
 
