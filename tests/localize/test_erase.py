@@ -172,3 +172,31 @@ def test_the_clean_plate_command_erases_the_chinese_and_lists_each_regions_score
         "--replace-text",
     )
     assert bad.code == 2 and "--erase-only" in bad.err
+
+
+def test_localize_run_stores_each_regions_erase_score_and_a_poor_one_as_a_warning(
+    setup, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from store.db import open_store, session_scope
+    from store.models import LocalizationItem
+
+    run, db_url = setup
+    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
+        f.write("[shops.captions]\nreplace_text = true\n")
+    s = make("banner-jpeg")  # the real OCR finds the line; its erase scores poorly
+    s.image.save(tmp_path / "zh.png")
+    listing = tmp_path / "l.csv"
+    listing.write_text("product_id,title,images\np1,保温杯,zh.png\n", encoding="utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    result = run("run", "--shop", "acme-my", "--json")
+    assert result.code == 0, result.err
+    with session_scope(open_store(db_url)) as session:
+        items = session.exec(select(LocalizationItem)).all()
+    assert items
+    for item in items:
+        [regions] = [f["regions"] for f in item.findings if f["code"] == "image_text"]
+        assert all(r["erase"] < POOR for r in regions if r["status"] == "replaced")
+        [poor] = [f for f in item.findings if f["code"] == POOR_ERASE]
+        assert poor["severity"] == "warning" and s.texts[0].text in poor["message"]
