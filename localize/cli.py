@@ -108,6 +108,12 @@ def image(
     replace_text: Annotated[
         bool, typer.Option("--replace-text", help="Translate the text already on the image.")
     ] = False,
+    erase_only: Annotated[
+        bool,
+        typer.Option(
+            "--erase-only", help="Only erase the Chinese text on it: the clean plate, no drawing."
+        ),
+    ] = False,
     shop: ShopOption = None,
     position: Annotated[
         str | None, typer.Option("--position", help="auto (the calmer part), bottom or top.")
@@ -122,7 +128,7 @@ def image(
     """Draw a caption in the buyer's language onto images, or replace the text on them."""
     from localize.image.pipeline import ImageOrder, localize_images
 
-    order = ImageOrder(text, caption, replace_text, position, style, max_lines)
+    order = ImageOrder(text, caption, replace_text, position, style, max_lines, erase_only)
     with views.progress(inv.env) as progress:
         made = localize_images(
             lambda: _store(inv),

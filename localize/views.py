@@ -106,10 +106,11 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
             }
         )
     elif captioned.replaced_text:
+        status = "erased" if captioned.erased_only else "replaced"
         for d in result.done:
             regions = captioned.regions.get(str(d.input), [])
-            replaced = sum(1 for r in regions if r["status"] == "replaced")
-            env.out(f"{d.output}  ({replaced} of {len(regions)} text region(s) replaced)")
+            replaced = sum(1 for r in regions if r["status"] == status)
+            env.out(f"{d.output}  ({replaced} of {len(regions)} text region(s) {status})")
     else:
         for d in result.done:
             env.out(

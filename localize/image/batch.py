@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from config.errors import AppError, BadInput
 from config.markets import ImageRules
@@ -34,6 +34,7 @@ class Done:
     contrast: float
     bytes: int
     warnings: tuple[str, ...] = ()
+    erased: tuple[dict[str, Any], ...] = ()  # per region erased: its text, polygon, score
 
 
 @dataclass(frozen=True)

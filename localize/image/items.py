@@ -28,7 +28,16 @@ from localize.image.inputs import ImageInputError, open_for_drawing
 from localize.image.ocr import OcrCache, RapidOcrDetector, data_cache
 from localize.image.outputs import safe_name
 from localize.image.pipeline import ImagePipeline, Layers, shop_layout
-from localize.image.regions import FINDING, Translate, edits_for, finding, plan_text
+from localize.image.regions import (
+    FINDING,
+    POOR_ERASE,
+    Translate,
+    edits_for,
+    finding,
+    plan_text,
+    poor_erase_finding,
+    with_erase_scores,
+)
 from localize.image.render import Caption, validate_caption
 from localize.image.replace import ReplaceText
 from store.db import session_scope
@@ -64,6 +73,7 @@ class _ItemWork:
     truncated: bool = False
     errors: list[str] = field(default_factory=list)
     regions: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> finding
+    poor: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> poor_erase
 
 
 @dataclass(frozen=True)
@@ -188,6 +198,11 @@ def run_images(
         state.images[n] = str(done.output)
         state.written += 1
         state.truncated = state.truncated or done.truncated
+        if n in state.regions and done.erased:  # the erase's scores, known once drawn
+            records = state.regions[n]["regions"]
+            with_erase_scores(records, done.erased)
+            if (poor := poor_erase_finding(n, records)) is not None:
+                state.poor[n] = poor
     shown = {path: redact(url) for url, path in fetched.items() if isinstance(path, Path)}
     for failed in result.failed:  # a download is named by its URL, not its temporary file
         error = failed.error
@@ -262,8 +277,9 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
             findings = [
                 f
                 for f in item.findings
-                if not (f.get("code") == FINDING and f.get("image") in state.regions)
+                if not (f.get("code") in (FINDING, POOR_ERASE) and f.get("image") in state.regions)
             ] + [state.regions[n] for n in sorted(state.regions)]
+            findings += [state.poor[n] for n in sorted(state.poor)]
             if state.truncated and TRUNCATED not in findings:
                 findings.append(TRUNCATED)
             if findings != item.findings:

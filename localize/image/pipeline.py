@@ -64,6 +64,7 @@ class Layers:
             any(d.truncated for d in drawn),
             min(d.contrast for d in drawn),
             tuple(w for d in drawn for w in d.warnings),
+            tuple(f for d in drawn for f in getattr(d, "erased", ())),
         )
 
 
@@ -89,6 +90,7 @@ class ImagePipeline:
             contrast=round(drawn.contrast, 2),
             bytes=written,
             warnings=(*picture.notes, *drawn.warnings),
+            erased=tuple(getattr(drawn, "erased", ())),  # a caption erases nothing
         )
 
 
@@ -126,6 +128,7 @@ class CaptionedImages:
     result: BatchResult
     regions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     replaced_text: bool = False  # the text on the images was replaced; no caption drawn
+    erased_only: bool = False  # ... only erased: the clean plate
     findings: tuple[Any, ...] = ()  # the checks' findings on a translated caption
 
 
@@ -183,7 +186,7 @@ def replace_text_images(
     out: Path | str,
     *,
     language: str,
-    translate: Translate,
+    translate: Translate | None,
     cache: OcrCache,
     settings: Settings | None = None,
     shop: str | None = None,
@@ -193,8 +196,11 @@ def replace_text_images(
 ) -> CaptionedImages:
     """Replace the Chinese text on images by its translation into `out`: regions read
     (from the cache when this content was read before), translated by `translate`, then
-    erased and redrawn in worker processes. An input that cannot be opened fails alone."""
+    erased and redrawn in worker processes; without `translate`, only erased (the clean
+    plate). An input that cannot be opened fails alone. Each region erased carries its
+    erase score; a poor one is a warning naming it."""
     from localize.image.ocr import RapidOcrDetector
+    from localize.image.regions import ERASED, with_erase_scores
 
     catalog, market, aspect, _ = _context(settings, shop)
     script = catalog.script(language)
@@ -208,11 +214,33 @@ def replace_text_images(
         except AppError:  # the batch opens it again and reports the error with the others
             jobs.append(job)
             continue
-        text = plan_text(cache.regions(picture.image, detector), translate)
-        found[str(job.src)] = list(text.records)
-        drawing = ReplaceText(text.plans, language, script, text.notes, text.left, strict=True)
+        text = plan_text(cache.regions(picture.image, detector), translate or _nothing_drawn)
+        records = [
+            {**r, "status": ERASED, "translation": None}
+            if translate is None and r["status"] == "replaced"
+            else r
+            for r in text.records
+        ]
+        found[str(job.src)] = records
+        drawing = ReplaceText(
+            text.plans,
+            language,
+            script,
+            text.notes,
+            text.left,
+            strict=True,
+            erase_only=translate is None,
+        )
         jobs.append(replace(job, operation=ImagePipeline(drawing, rules, aspect)))
-    return CaptionedImages("", run_batch(jobs, workers, progress), found, replaced_text=True)
+    result = run_batch(jobs, workers, progress)
+    for done in result.done:  # the drawing's warnings already name a poor erase
+        with_erase_scores(found.get(str(done.input), []), done.erased)
+    return CaptionedImages("", result, found, replaced_text=True, erased_only=translate is None)
+
+
+def _nothing_drawn(text: str) -> tuple[str | None, list[str]]:
+    """The clean plate's 'translation': the region erased, nothing drawn in its place."""
+    return "", []
 
 
 @dataclass(frozen=True)
@@ -226,11 +254,21 @@ class ImageOrder:
     position: str | None = None
     style: str | None = None
     max_lines: int | None = None
+    erase_only: bool = False  # the clean plate: the text erased, nothing drawn
 
     def check(self) -> None:
         """BadInput when the options do not make one order."""
         from localize.image.render import STYLES
 
+        if self.erase_only and (
+            self.replace_text or self.text is not None or self.caption is not None
+        ):
+            raise BadInput(
+                "--erase-only writes the clean plate and draws nothing: give it without "
+                "--replace-text, --text or --caption"
+            )
+        if self.erase_only:
+            return
         if self.replace_text and (self.text is not None or self.caption is not None):
             raise BadInput("--replace-text draws no caption: give it without --text or --caption")
         if not self.replace_text and (self.text is None) == (self.caption is None):
@@ -293,6 +331,20 @@ def localize_images(
         catalog = load_markets()
     to = catalog.language_code(to, "--to")
     shop_settings = settings.shop(shop) if settings is not None and shop else None
+    if order.erase_only:  # no translation: no store, no engine
+        from localize.image.ocr import data_cache
+
+        return replace_text_images(
+            inputs,
+            out,
+            language=to,
+            translate=None,
+            cache=data_cache(data_dir),
+            settings=settings,
+            shop=shop,
+            workers=workers,
+            progress=ticker(progress, "erasing text"),
+        )
     if order.replace_text:
         from localize.image.ocr import data_cache
         from localize.image.regions import translator

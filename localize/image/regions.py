@@ -22,6 +22,7 @@ from localize.image.replace import RegionPlan
 Translate = Callable[[str], tuple[str | None, list[str]]]
 FINDING = "image_text"
 UNTRANSLATED = "untranslated"  # Chinese a buyer will still see: the image is not compliant
+ERASED = "erased"  # the clean plate: the region erased, nothing drawn
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,45 @@ def finding(image: int, source: str, text: ImageText) -> dict[str, Any]:
         "image": image,
         "source": source,
         "regions": list(text.records),
+    }
+
+
+POOR_ERASE = "poor_erase"  # a region whose erase scored poorly: a smear may show
+
+
+def with_erase_scores(records: Sequence[dict[str, Any]], figures: Iterable[dict[str, Any]]) -> None:
+    """Each record erased gets its erase score (dB) and fill method, matched by text and
+    polygon, in place."""
+    by_key = {(f["text"], _polygon_key(f["polygon"])): f for f in figures}
+    for record in records:
+        figure = by_key.get((record.get("text"), _polygon_key(record.get("polygon") or ())))
+        if figure is not None:
+            record.update(erase=figure["erase"], erase_method=figure["method"])
+
+
+def _polygon_key(polygon: Iterable[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(int(v) for v in p) for p in polygon)
+
+
+def poor_erase_finding(image: int, records: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The warning finding naming image `image`'s regions whose erase scored poorly (the
+    fill may show as a smear), or None when every erase scored well."""
+    from localize.image.erase import POOR
+
+    poor = [
+        f"region {n} {r['text']!r} ({r['erase']} dB, {r.get('erase_method', '?')} fill)"
+        for n, r in enumerate(records, start=1)
+        if isinstance(r.get("erase"), (int, float)) and r["erase"] < POOR
+    ]
+    if not poor:
+        return None
+    return {
+        "code": POOR_ERASE,
+        "severity": "warning",
+        "message": f"image {image + 1}: erased poorly, the background may show a smear: "
+        + "; ".join(poor)
+        + ". Retouch the image, or keep the region",
+        "image": image,
     }
 
 

@@ -1,0 +1,664 @@
+"""Erasing the text already on an image as a retoucher would, on a crop around each region:
+
+- the background is modelled inside the panel the text sits on, grown from inside the
+  region (the pixels that fit one colour or one smooth gradient, connected to the text's
+  own box), so a ring that crosses a banner's edge is never sampled and nothing outside
+  the panel changes;
+- on such a smooth panel the mask is every pixel the panel encloses around the letters
+  (fill, an outline of any width, a drop shadow), filled exactly from the model;
+- on a texture or a photo the mask is the text's own colours (rare in the surroundings),
+  with an outline of the background's own colour measured by how far it reaches, and
+  filled by copying the best-matching stretch of the same picture (a period of stripes or
+  checks, the grain of wood), its brightness levelled to the ring around it;
+- every erase is scored (how well the fill's surroundings match what it was continued
+  from, in dB): a low score is said to the reviewer, never a silent smear.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from localize.image import colors
+from localize.image.ocr import Point
+
+DILATE = 0.18  # of the region's height, added around it before erasing
+INK_NEAR = 60.0  # a pixel within this of an ink colour (sum over R, G, B) is ink
+OUTLINE_SHARE = 0.2  # each ink colour is at least this share of the ink: outlined text
+OUTLINE_APART = 150.0  # ... and the two differ by at least this (sum over R, G, B)
+PANEL_TOL = 14.0  # px within this (per channel) of the panel's model belong to it
+SMOOTH = 0.9  # a panel is smooth when this share of the erased area is panel or enclosed
+REACH = 1.6  # of the region's height: how far around it a texture's fill is looked for
+POOR = 22.0  # dB: an erase scored under this is said to the reviewer
+SCORE_CAP = 60.0  # dB: an exact fill scores this
+EDGES = 3.0  # a panel's edge with other things, in lengths of the crop's (width + height)
+LEFT_ERROR = 128.0  # grey levels: a pixel of text left unerased, as the score counts it
+SURE = 45.0  # dB: a panel fitting this well is taken without trying other colours
+SEEDS = 3  # of the region's commonest colours, tried in turn as the panel's
+MATCH_HEIGHT = 64  # px: larger letters are matched on a copy scaled down to this height
+GOOD = 35.0  # dB: a texture's copy that fits its ring this well is not second-guessed
+RELAX = 12  # passes smoothing a soft fill
+
+
+def region_mask(size: tuple[int, int], polygon: tuple[Point, ...], grow: int) -> Any:
+    """The region as a 0/255 mask of `size` (width, height), grown by `grow` pixels."""
+    import cv2
+    import numpy as np
+
+    mask = np.zeros((size[1], size[0]), np.uint8)
+    cv2.fillPoly(mask, [np.array(polygon, np.int32)], 255)
+    if grow > 0:
+        mask = _ring(mask > 0, grow).astype(np.uint8) * 255
+    return mask
+
+
+def geometry(polygon: tuple[Point, ...]) -> tuple[float, float, float, tuple[float, float]]:
+    """The region's length along its text, its height, its angle in degrees, its centre."""
+    (x0, y0), (x1, y1), _, (x3, y3) = polygon[:4]
+    length, height = math.hypot(x1 - x0, y1 - y0), math.hypot(x3 - x0, y3 - y0)
+    angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+    cx = sum(p[0] for p in polygon) / len(polygon)
+    cy = sum(p[1] for p in polygon) / len(polygon)
+    return length, height, angle, (cx, cy)
+
+
+def dilation(polygon: tuple[Point, ...]) -> int:
+    """How far around a region is erased: a share of its height, at least 2 px."""
+    return max(2, round(geometry(polygon)[1] * DILATE))
+
+
+@dataclass(frozen=True)
+class Ink:
+    """The original text's colours: its fill and, for outlined text, the outline's."""
+
+    fill: colors.RGB
+    outline: colors.RGB | None = None
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What erasing a region learnt about it: the text's ink and the background's colour
+    as they were, where the ink lay in the text's own frame (along the text, across it,
+    from the region's centre), and how well the fill matches its surroundings."""
+
+    ink: Ink
+    background: colors.RGB
+    ink_height: float | None = None  # px across the text; None when no ink was found
+    offset: tuple[float, float] = (0.0, 0.0)  # the ink's centre (along, across) - the centre
+    stroke: float | None = None  # px: how thick the letters' strokes were (fill only)
+    score: float = SCORE_CAP  # dB: the fill against its surroundings (higher is better)
+    method: str = "flat"  # flat | gradient | texture | none
+    panel: tuple[int, int, int, int] | None = None  # the panel's box in the image
+
+    @property
+    def poor(self) -> bool:
+        """Whether the fill is unlikely to pass for the background."""
+        return self.score < POOR
+
+
+@dataclass(frozen=True)
+class Window:
+    """The crop a region is erased in: its place in the image and its pixels."""
+
+    left: int
+    top: int
+    rgb: Any  # uint8 H x W x 3, a copy
+    area: Any  # bool: the region grown by `grow` (what the translation may cover)
+    inside: Any  # bool: the region itself
+
+
+def window(img: Any, polygon: tuple[Point, ...], grow: int, pad: int) -> Window:
+    """The crop of `img` around the region, `pad` px beyond its grown outline."""
+    import cv2
+    import numpy as np
+
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    left, top = max(0, min(xs) - grow - pad), max(0, min(ys) - grow - pad)
+    right = min(img.width, max(xs) + grow + pad + 1)
+    bottom = min(img.height, max(ys) + grow + pad + 1)
+    rgb = np.asarray(img.crop((left, top, right, bottom))).copy()
+    shifted = np.array([(x - left, y - top) for x, y in polygon], np.int32)
+    inside = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [shifted], 1)
+    area = _ring(inside > 0, grow)
+    return Window(left, top, rgb, area, inside > 0)
+
+
+def erase(
+    img: Any, polygon: tuple[Point, ...], mask: Any = None, grow: int | None = None
+) -> Erased | None:
+    """Erase the text of one region from `img` in place (only pixels of its panel, near
+    the region, change) and say what was learnt and how well it went; None for a region
+    with no area. `mask` is accepted for callers that made one; the region is its own."""
+    import numpy as np
+    from PIL import Image
+
+    grow = dilation(polygon) if grow is None else grow
+    height = max(2.0, geometry(polygon)[1])
+    win = window(img, polygon, grow, max(8, round(REACH * height)))
+    if not win.inside.any():
+        return None
+    rgb = win.rgb
+    model = _panel(rgb, win)
+    if model is not None:
+        text, fill, background, score, method, panel = model
+        out = rgb.copy()
+        out[text] = fill[text]
+    else:
+        text = _text_pixels(rgb, win, height)
+        out, score = _texture_fill(rgb, text, np.ones(text.shape, bool), height)
+        method = "texture"
+        if out is None or score < GOOD:  # a copy that fits less well than a soft fill
+            soft, soft_score = _smooth_fill(rgb, text, grow)
+            if out is None or soft_score > score:
+                out, score, method = soft, soft_score, "smooth"
+        ring = _ring(text, max(2, grow)) & ~text
+        background = (
+            np.median(rgb[ring], axis=0) if ring.any() else np.median(rgb.reshape(-1, 3), axis=0)
+        )
+        panel = None
+    img.paste(Image.fromarray(out), (win.left, win.top))
+    bg = tuple(int(v) for v in background)
+    ink = _ink(rgb, win.inside, np.asarray(bg, np.float32))
+    letters = _near(rgb, ink) & text & win.inside
+    ink_height, offset = _ink_extent(polygon, letters, (win.left, win.top))
+    core = _near(rgb, Ink(ink.fill)) & text & win.inside
+    box = None
+    if panel is not None:
+        ys, xs = np.nonzero(panel)
+        box = (
+            int(xs.min()) + win.left,
+            int(ys.min()) + win.top,
+            int(xs.max()) + win.left + 1,
+            int(ys.max()) + win.top + 1,
+        )
+    return Erased(
+        ink,
+        bg,  # type: ignore[arg-type]
+        ink_height,
+        offset,
+        stroke_width(core),
+        round(float(score), 1),
+        method,
+        box,
+    )
+
+
+# the smooth panel: one colour or one gradient, grown from inside the region
+
+
+def _fit_plane(rgb: Any, where: Any) -> Any:
+    """A plane per channel fitted to the pixels `where`: coefficients (3 x 3)."""
+    import numpy as np
+
+    ys, xs = np.nonzero(where)
+    if len(xs) > 20000:  # a sample is as good and keeps big crops cheap
+        pick = np.linspace(0, len(xs) - 1, 20000).astype(np.int64)
+        ys, xs = ys[pick], xs[pick]
+    basis = np.column_stack([xs, ys, np.ones(len(xs))]).astype(np.float64)
+    coef, *_ = np.linalg.lstsq(basis, rgb[ys, xs].astype(np.float64), rcond=None)
+    return coef
+
+
+def _render_plane(coef: Any, shape: tuple[int, int]) -> Any:
+    import numpy as np
+
+    xs = np.arange(shape[1], dtype=np.float32)[None, :, None]
+    ys = np.arange(shape[0], dtype=np.float32)[:, None, None]
+    c = coef.astype(np.float32)
+    return xs * c[0] + ys * c[1] + c[2]
+
+
+def _panel(rgb: Any, win: Window) -> tuple[Any, Any, Any, float, str, Any] | None:
+    """On a smooth panel (one colour or a gradient, grown from the region's own most
+    common colour): the text's pixels (everything the panel encloses near the region),
+    the fill, the background colour, the score, the method and the panel's mask; None
+    when what is around the text is no smooth panel (a texture, a photo)."""
+    import numpy as np
+
+    px = rgb.astype(np.float32)
+    inside = px[win.inside]
+    coarse = (inside.astype(np.int32) // 16) @ np.array([1 << 8, 1 << 4, 1])
+    values, counts = np.unique(coarse, return_counts=True)
+    # the region's commonest colours in turn: bold white letters may outnumber the red of
+    # the tight band they sit on, and the letters are no panel
+    best = None
+    for k in np.argsort(-counts)[:SEEDS]:
+        if counts[k] < 0.1 * len(inside):
+            break
+        found = _panel_from(rgb, px, win, inside[coarse == values[k]].mean(axis=0))
+        if found is not None and (best is None or found[3] > best[3]):
+            best = found
+        if best is not None and best[3] >= SURE:  # an exact fit: no other colour does better
+            break
+    return best
+
+
+def _panel_from(
+    rgb: Any, px: Any, win: Window, seed_colour: Any
+) -> tuple[Any, Any, Any, float, str, Any] | None:
+    """The smooth panel grown from one colour of the region, as `_panel` says, or None."""
+    import cv2
+    import numpy as np
+
+    seed = np.clip(np.rint(seed_colour), 0, 255).astype(np.uint8)
+    fit = _most(cv2.absdiff(rgb, np.broadcast_to(seed, rgb.shape))) <= 2 * PANEL_TOL
+    model = None
+    for _ in range(2):  # grown from the seed colour: a gradient's far end joins in turn
+        if fit.sum() < 30:
+            return None
+        model = _render_plane(_fit_plane(rgb, fit), rgb.shape[:2])
+        shade = np.clip(np.rint(model), 0, 255).astype(np.uint8)
+        fit = _most(cv2.absdiff(rgb, shade)) <= PANEL_TOL
+    count, labels = cv2.connectedComponents(fit.astype(np.uint8), connectivity=4)
+    touched = np.bincount(labels[win.inside & fit], minlength=count)
+    touched[0] = 0
+    if touched.max() == 0:
+        return None
+    panel = labels == touched.argmax()  # the panel: the one the region's colour belongs to
+    text = _enclosed(panel, win)
+    left = _smooth_around(text, panel, win)
+    if left is None:
+        return None
+    # anti-aliasing of the letters lies on the panel's side of the threshold: a px more
+    text = (cv2.dilate(text.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & (panel | text)
+    fill_f = np.clip(np.rint(model), 0, 255)
+    fill = fill_f.astype(np.uint8)
+    spread = float(np.ptp(fill_f[panel], axis=0).max()) if panel.any() else 0.0
+    method = "flat" if spread <= 3 else "gradient"
+    ring = _ring(text, 4) & panel & ~text
+    residual = px[ring] - model[ring] if ring.any() else np.zeros((1, 3), np.float32)
+    # what was left unerased along the letters counts as a half-tone error each
+    score = _db(float(np.sqrt((residual**2).mean() + LEFT_ERROR**2 * left)))
+    background = np.median(fill[text], axis=0)
+    return text, fill, background, score, method, panel | text
+
+
+def _enclosed(panel: Any, win: Window) -> Any:
+    """What the panel encloses near the region: the letters, their outline and shadow."""
+    import cv2
+    import numpy as np
+
+    rest = (~panel).astype(np.uint8)
+    _, holes = cv2.connectedComponents(rest, connectivity=8)
+    border = np.unique(
+        np.concatenate([holes[0], holes[-1], holes[:, 0], holes[:, -1]])
+    )  # what reaches the crop's edge is not enclosed by the panel
+    near = np.unique(holes[win.area & (rest > 0)])
+    return np.isin(holes, np.setdiff1d(near[near > 0], border))
+
+
+def _smooth_around(text: Any, panel: Any, win: Window) -> float | None:
+    """The share of the letters' rows of the region that is neither the panel nor
+    enclosed by it (a stroke joined to the page through JPEG's blur, left as it is), or
+    None when that is more than a little (another object may lie beyond the letters: the
+    page past a banner's edge, a cap below; a letter running onto another object is not
+    enclosed, and fails this)."""
+    import cv2
+    import numpy as np
+
+    ys, _ = np.nonzero(text & win.inside)
+    if len(ys) == 0:
+        return None
+    # and a panel, not one colour of a pattern: away from the text its edge with other
+    # things is a few lines (a band's edges, a product's outline), not stripe after stripe
+    foreign = (~panel & ~text).astype(np.uint8)
+    edge = panel & (cv2.dilate(foreign, np.ones((3, 3), np.uint8)) > 0) & ~win.area
+    if edge.sum() > EDGES * sum(panel.shape):
+        return None
+    extent = np.zeros(text.shape, bool)
+    extent[ys.min() : ys.max() + 1] = True
+    extent &= win.inside
+    left = 1 - float((extent & (panel | text)).sum()) / max(1, int(extent.sum()))
+    return None if left > 1 - SMOOTH else left
+
+
+def _most(diff: Any) -> Any:
+    """The largest of an image's three channels per pixel (numpy's max over a last axis
+    of three is several times slower)."""
+    import numpy as np
+
+    return np.maximum(np.maximum(diff[..., 0], diff[..., 1]), diff[..., 2])
+
+
+def _ring(mask: Any, width: int) -> Any:
+    """`mask` grown by `width` px (a round brush): by a distance transform past a few px,
+    whose cost does not grow with the width as a dilation's does."""
+    import cv2
+    import numpy as np
+
+    if width <= 3:
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * width + 1, 2 * width + 1))
+        return cv2.dilate(mask.astype(np.uint8), kernel) > 0
+    away = cv2.distanceTransform((~mask.astype(bool)).astype(np.uint8), cv2.DIST_L2, 5)
+    return away <= width
+
+
+def _db(rmse: float) -> float:
+    """An RMSE in grey levels as dB against full scale, capped for an exact fit."""
+    return SCORE_CAP if rmse <= 255 * 10 ** (-SCORE_CAP / 20) else 20 * math.log10(255 / rmse)
+
+
+# a texture or a photo: the text's own colours, filled from the same picture
+
+
+def _text_pixels(rgb: Any, win: Window, height: float) -> Any:
+    """The text's pixels in the erased area: colours common inside the region and rare
+    around it (fill, a distinct outline, a shadow, their anti-aliasing), then grown as
+    far as an outline in one of the background's own colours hugs them."""
+    import cv2
+    import numpy as np
+
+    q = (rgb.astype(np.int32) // 24) @ np.array([1 << 8, 1 << 4, 1])
+    size = 1 << 12
+    around = ~_ring(win.area, 2)
+    n_in, n_out = max(1, int(win.inside.sum())), max(1, int(around.sum()))
+    p_in = np.bincount(q[win.inside], minlength=size) / n_in
+    p_out = np.bincount(q[around], minlength=size) / n_out
+    rare = (p_in > 0.002) & (p_in > 4 * p_out + 0.001)
+    text = rare[q] & win.area
+    # specks of a rare colour alone in the texture are not text: keep what is sizeable
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(text.astype(np.uint8), 8)
+    small = max(4, int(height * height * 0.002))
+    keep = np.zeros(count, bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= small
+    text = keep[labels]
+    if not text.any():
+        return win.inside.copy()  # better erased than left readable
+    # an outline of a background colour: the colour right at the letters' edge, as long
+    # as it stays that colour much more than it is around
+    dist = cv2.distanceTransform((~text).astype(np.uint8), cv2.DIST_L2, 3)
+    first = (dist > 1) & (dist <= 3) & win.area  # past the letters' anti-aliasing
+    if first.any():
+        bins, counts = np.unique(q[first], return_counts=True)
+        edge = np.median(rgb[first & (q == bins[counts.argmax()])].astype(np.float32), axis=0)
+        edge_u8 = np.clip(np.rint(edge), 0, 255).astype(np.uint8)
+        like = _most(cv2.absdiff(rgb, np.broadcast_to(edge_u8, rgb.shape))) <= 40
+        base = float(like[around].mean()) if around.any() else 0.0
+        width = 0
+        for d in range(2, max(4, int(height * 0.2))):  # 1 px: the anti-aliasing, mixed
+            ring = (dist > d - 1) & (dist <= d) & win.area
+            if not ring.any() or float(like[ring].mean()) < (1 + base) / 2:
+                break
+            width = d
+        grow = width + 3 if width else 2
+    else:
+        grow = 2
+    return _ring(text, grow) & win.area
+
+
+def _texture_fill(rgb: Any, text: Any, allowed: Any, height: float) -> tuple[Any, float]:
+    """`rgb` with the `text` pixels filled from the best-matching stretch of the same crop
+    (strip by strip along the text: the offset whose surroundings match the text's own
+    surroundings best, sought near first, on a copy scaled to letters MATCH_HEIGHT px
+    tall so that large text costs no more), levelled to the ring by a fitted plane; and
+    the score (the ring's match, in dB). None for the image when no stretch is free."""
+    import cv2
+    import numpy as np
+
+    out = rgb.copy()
+    img = rgb.astype(np.float32)
+    shape = text.shape
+    f = max(1, math.ceil(height / MATCH_HEIGHT))
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)  # matched on, 3x cheaper
+    small = (max(1, shape[1] // f), max(1, shape[0] // f))
+    s_grey = cv2.resize(grey, small, interpolation=cv2.INTER_AREA) if f > 1 else grey
+    s_text = cv2.resize(text.astype(np.float32), small, interpolation=cv2.INTER_AREA) > 0
+    s_allowed = cv2.resize(allowed.astype(np.float32), small, interpolation=cv2.INTER_AREA) > 0.99
+    forbidden = (s_text | ~s_allowed).astype(np.float32)
+    margin = max(3, round(0.12 * height / f))
+    ys, xs = np.nonzero(s_text)
+    if len(xs) == 0:
+        return out, SCORE_CAP
+    x0, x1 = int(xs.min()), int(xs.max()) + 1
+    step = max(6, round(0.8 * height / f))
+    errors = []
+    for sx in range(x0, x1, step):
+        strip = np.zeros(s_text.shape, bool)
+        strip[:, sx : sx + step] = s_text[:, sx : sx + step]
+        if not strip.any():
+            continue
+        sy, sxs = np.nonzero(strip)
+        top, left = max(0, int(sy.min()) - margin), max(0, int(sxs.min()) - margin)
+        bottom = min(s_text.shape[0], int(sy.max()) + margin + 1)
+        right = min(s_text.shape[1], int(sxs.max()) + margin + 1)
+        hole = strip[top:bottom, left:right]
+        known = _ring(hole, margin) & ~s_text[top:bottom, left:right]
+        known &= s_allowed[top:bottom, left:right]
+        if known.sum() < 10:
+            return None, 0.0
+        ssd = cv2.matchTemplate(
+            s_grey, s_grey[top:bottom, left:right], cv2.TM_SQDIFF, mask=known.astype(np.float32)
+        )
+        footprint = (hole | known).astype(np.float32)
+        blocked = cv2.matchTemplate(forbidden, footprint, cv2.TM_CCORR)
+        mse = ssd / known.sum()
+        gy, gx = np.mgrid[0 : mse.shape[0], 0 : mse.shape[1]]
+        far = ((gx - left) ** 2 + (gy - top) ** 2) * (f * f) / (height * height)
+        cost = np.where(blocked < 0.5, mse + 4.0 * far, np.inf)
+        if not np.isfinite(cost).any():
+            return None, 0.0
+        by, bx = np.unravel_index(int(np.argmin(cost)), cost.shape)
+        dy, dx = (int(by) - top) * f, (int(bx) - left) * f
+        # the strip at full size: its text pixels, and a ring of known ones around them
+        columns = slice(sx * f, (sx + step) * f if sx + step < x1 else shape[1])
+        hole_full = np.zeros(shape, bool)
+        hole_full[:, columns] = text[:, columns]
+        ring = _ring(hole_full, margin * f) & ~text & allowed
+        hy, hx = np.nonzero(hole_full)
+        ky, kx = np.nonzero(ring)
+        if f > 1 and len(kx):  # the scaled offset refined at full size, a px at a time
+            dy, dx = _refine(grey, ky, kx, dy, dx, f)
+        src_h = (np.clip(hy + dy, 0, shape[0] - 1), np.clip(hx + dx, 0, shape[1] - 1))
+        src_k = (np.clip(ky + dy, 0, shape[0] - 1), np.clip(kx + dx, 0, shape[1] - 1))
+        # level the copy to its new surroundings: a plane through the ring's differences
+        diff = img[ky, kx] - img[src_k]
+        basis = np.column_stack([kx, ky, np.ones(len(kx))]).astype(np.float64)
+        if len(kx) >= 3:
+            coef, *_ = np.linalg.lstsq(basis, diff.astype(np.float64), rcond=None)
+        else:
+            coef = np.zeros((3, 3))
+        residual = diff - basis @ coef
+        errors.append(float((residual**2).mean()) if len(kx) else 0.0)
+        level = np.column_stack([hx, hy, np.ones(len(hx))]) @ coef
+        out[hy, hx] = np.clip(np.rint(img[src_h] + level), 0, 255).astype(np.uint8)
+    score = _db(math.sqrt(max(errors))) if errors else SCORE_CAP
+    return out, score
+
+
+def _refine(grey: Any, ky: Any, kx: Any, dy: int, dx: int, reach: int) -> tuple[int, int]:
+    """The offset within `reach` px of (dy, dx) whose copy of the ring's pixels (ky, kx)
+    matches them best."""
+    import numpy as np
+
+    h, w = grey.shape
+    target = grey[ky, kx]
+    best, at = np.inf, (dy, dx)
+    for ay in range(dy - reach, dy + reach + 1):
+        sy = np.clip(ky + ay, 0, h - 1)
+        for ax in range(dx - reach, dx + reach + 1):
+            d = grey[sy, np.clip(kx + ax, 0, w - 1)] - target
+            err = float(d @ d)
+            if err < best:
+                best, at = err, (ay, ax)
+    return at
+
+
+def _smooth_fill(rgb: Any, hole: Any, grow: int) -> tuple[Any, float]:
+    """`rgb` with the `hole` filled smoothly from all around it (pull-push through a
+    pyramid, then relaxed), for soft backgrounds; and the score: the same fill tried on a
+    ring of known pixels around the hole, against what they are."""
+    import numpy as np
+
+    out = rgb.copy()
+    band = _ring(hole, max(2, grow // 2)) & ~hole
+    trial = _pull_push(rgb, hole | band)
+    err = trial[band] - rgb[band].astype(np.float32)
+    filled = _pull_push(rgb, hole)
+    out[hole] = np.clip(np.rint(filled[hole]), 0, 255).astype(np.uint8)
+    return out, _db(float(np.sqrt((err**2).mean()))) if band.any() else SCORE_CAP
+
+
+def _pull_push(rgb: Any, hole: Any) -> Any:
+    """A smooth membrane over `hole` from the known pixels around it (float image)."""
+    import cv2
+    import numpy as np
+
+    weight = (~hole).astype(np.float32)
+    value = rgb.astype(np.float32) * weight[..., None]
+    levels = []
+    while min(weight.shape) > 4:
+        levels.append((value, weight))
+        size = ((weight.shape[1] + 1) // 2, (weight.shape[0] + 1) // 2)
+        value = cv2.resize(value, size, interpolation=cv2.INTER_AREA)
+        weight = cv2.resize(weight, size, interpolation=cv2.INTER_AREA)
+    known = weight > 1e-4
+    mean = value[known].sum(axis=0) / max(1e-4, float(weight[known].sum()))
+    fill = np.where(known[..., None], value / np.maximum(weight, 1e-4)[..., None], mean)
+    for value, weight in reversed(levels):
+        up = cv2.resize(fill, (weight.shape[1], weight.shape[0]), interpolation=cv2.INTER_LINEAR)
+        fill = value + (1 - weight)[..., None] * up  # premultiplied: known pixels stay
+    ys, xs = np.nonzero(hole)
+    if len(xs):  # smooth the pyramid's blockiness inside the hole only
+        top, left = max(0, int(ys.min()) - 1), max(0, int(xs.min()) - 1)
+        part, inner = (
+            fill[top : ys.max() + 2, left : xs.max() + 2],
+            hole[top : ys.max() + 2, left : xs.max() + 2],
+        )
+        for _ in range(RELAX):
+            part = np.where(inner[..., None], cv2.blur(part, (3, 3)), part)
+        fill[top : ys.max() + 2, left : xs.max() + 2] = part
+    return fill
+
+
+# the ink: its colours, where it lies, how thick its strokes are
+
+
+def _near(rgb: Any, ink: Ink) -> Any:
+    """Pixels within INK_NEAR of one of the ink's colours."""
+    import numpy as np
+
+    px = rgb.astype(np.float32)
+    near = np.zeros(rgb.shape[:2], bool)
+    for colour in (ink.fill, ink.outline):
+        if colour is not None:
+            d = np.abs(px - np.asarray(colour, np.float32))
+            near |= d[..., 0] + d[..., 1] + d[..., 2] <= INK_NEAR
+    return near
+
+
+def stroke_width(shape: Any) -> float | None:
+    """How thick the strokes of a boolean mask of letters are, in px: twice their area
+    over their outline's length (a stroke w wide and L long has area wL, outline 2L)."""
+    import cv2
+    import numpy as np
+
+    area = int(shape.sum())
+    if area < 20:
+        return None
+    inner = cv2.erode(shape.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    edge = int((shape & ~inner).sum())
+    return 2 * area / max(1, edge)
+
+
+def _ink_extent(
+    polygon: tuple[Point, ...], letters: Any, origin: tuple[int, int]
+) -> tuple[float | None, tuple[float, float]]:
+    """How tall the original ink was across the text, and where its centre lay from the
+    region's centre (along the text, across it); None for the height when too few of its
+    pixels were told apart to say."""
+    import numpy as np
+
+    _, height, angle, (cx, cy) = geometry(polygon)
+    ys, xs = np.nonzero(letters)
+    if len(xs) < 8:
+        return None, (0.0, 0.0)
+    rad = math.radians(angle)
+    dx, dy = xs + origin[0] - cx, ys + origin[1] - cy
+    u = dx * math.cos(rad) + dy * math.sin(rad)
+    v = -dx * math.sin(rad) + dy * math.cos(rad)
+    u0, u1 = np.percentile(u, [0.5, 99.5])
+    v0, v1 = np.percentile(v, [0.5, 99.5])
+    return min(float(v1 - v0) + 1, height), (float(u0 + u1) / 2, float(v0 + v1) / 2)
+
+
+def _ink(rgb: Any, inside: Any, background: Any) -> Ink:
+    """The original text's colours: the pixels of the region least like its surroundings;
+    when they fall in two distinct groups (white letters with a black outline), the group
+    at the edge of the letters is the outline and the one inside them the fill."""
+    import cv2
+    import numpy as np
+
+    shade = tuple(int(v) for v in background)
+    pixels = rgb[inside]
+    if len(pixels) == 0:
+        return Ink(colors.readable_on(shade))  # type: ignore[arg-type]
+    distance = np.abs(pixels.astype(np.float32) - background).sum(axis=1)
+    threshold = max(40.0, float(np.percentile(distance, 80)))
+    far = pixels[distance >= threshold]
+    if len(far) == 0:
+        return Ink(colors.readable_on(shade))  # type: ignore[arg-type]
+    fill = tuple(int(v) for v in np.median(far, axis=0))
+    strong = max(40.0, float(np.percentile(distance, 50)))  # ink: all but faint anti-aliasing
+    ink_mask = np.zeros(inside.shape, bool)
+    ink_mask[inside] = distance >= strong
+    groups = _two_groups(rgb[ink_mask].astype(np.float32))
+    if groups is None:
+        return Ink(fill)  # type: ignore[arg-type]
+    centres, labels = groups
+    # The outline wraps the fill: its pixels lie at the edge of the inked shapes, the
+    # fill's deeper inside them.
+    depth = cv2.distanceTransform(ink_mask.astype(np.uint8), cv2.DIST_L2, 3)[ink_mask]
+    deeper = [float(depth[labels == k].mean()) for k in (0, 1)]
+    inner, outer = (0, 1) if deeper[0] > deeper[1] else (1, 0)
+    bg = np.asarray(background, np.float32)
+    if _blend(centres[outer], centres[inner], bg) or np.abs(centres[inner] - bg).sum() < 60:
+        return Ink(fill)  # type: ignore[arg-type]  # a blend, or background between letters
+    # ... and hugs it closely all along: no fill pixel far from the outline (unlike a
+    # white patch of a photo that happens to sit among dark letters).
+    rows = int(inside.any(axis=1).sum())
+    outline_mask = np.zeros(inside.shape, np.uint8)
+    outline_mask[ink_mask] = labels == outer
+    away = cv2.distanceTransform(1 - outline_mask, cv2.DIST_L2, 3)[ink_mask][labels == inner]
+    if float(np.percentile(away, 90)) > max(3.0, 0.12 * rows):
+        return Ink(fill)  # type: ignore[arg-type]
+    as_rgb = [tuple(int(round(v)) for v in c) for c in centres]
+    return Ink(as_rgb[inner], as_rgb[outer])  # type: ignore[arg-type]
+
+
+def _blend(outer: Any, inner: Any, background: Any) -> bool:
+    """Whether the outer colour is only the letters' anti-aliased edge: a mix of the fill
+    and the background, on the line between them, not a colour of its own."""
+    import numpy as np
+
+    span = background - inner
+    reach = float(span @ span)
+    if reach == 0:
+        return False
+    t = float((outer - inner) @ span) / reach
+    off = float(np.linalg.norm(outer - (inner + t * span)))
+    return 0.0 < t < 1.0 and off < 0.25 * reach**0.5
+
+
+def _two_groups(pixels: Any) -> tuple[Any, Any] | None:
+    """Two-means on the ink's colours, from the two pixels farthest apart (deterministic);
+    None unless both groups are large and far apart (text in one colour)."""
+    import numpy as np
+
+    if len(pixels) < 40:
+        return None
+    first = pixels[np.abs(pixels - pixels.mean(axis=0)).sum(axis=1).argmax()]
+    second = pixels[np.abs(pixels - first).sum(axis=1).argmax()]
+    centres = np.stack([first, second])
+    labels = np.zeros(len(pixels), np.int8)
+    for _ in range(8):
+        d = np.abs(pixels[:, None, :] - centres[None, :, :]).sum(axis=2)
+        labels = d.argmin(axis=1).astype(np.int8)
+        if (labels == 0).all() or (labels == 1).all():
+            return None
+        centres = np.stack([pixels[labels == k].mean(axis=0) for k in (0, 1)])
+    smaller = min(int((labels == 0).sum()), int((labels == 1).sum())) / len(pixels)
+    if smaller < OUTLINE_SHARE or float(np.abs(centres[0] - centres[1]).sum()) < OUTLINE_APART:
+        return None
+    return centres, labels

@@ -1,0 +1,385 @@
+"""Synthetic supplier images, each drawn twice (with its Chinese text and without it) with
+the ground truth a test or a benchmark scores an erase against: the text's boxes, the
+panel or banner it sits on, the product's silhouette, and how the text was drawn (size,
+weight, outline, shadow). Deterministic: the same class and seed give the same pixels.
+
+    from tests.imagesynth import CLASSES, make
+    s = make("banner", seed=0)
+    s.image, s.background, s.texts[0].box, s.panel, s.product
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+SIZE = 1000
+WORDS = [
+    "限时特价",
+    "包邮到家",
+    "新品上市",
+    "买一送一",
+    "纯棉透气",
+    "大容量保温",
+    "舒适百搭",
+    "正品保障",
+]
+
+
+@dataclass(frozen=True)
+class Text:
+    """One line of Chinese as drawn: its box (left, top, right, bottom, as an OCR reads
+    it: the ink and a small margin) and how it was drawn."""
+
+    text: str
+    box: tuple[int, int, int, int]
+    size: int
+    weight: str  # regular | bold (bold: the glyphs grown by a stroke of their own colour)
+    fill: tuple[int, int, int]
+    outline: tuple[int, int, int] | None = None
+    outline_width: int = 0
+    shadow: tuple[int, int] | None = None  # the shadow's offset (dx, dy), None without one
+
+    @property
+    def polygon(self) -> tuple[tuple[int, int], ...]:
+        """The box as an OCR polygon, clockwise from the top left."""
+        left, top, right, bottom = self.box
+        return ((left, top), (right, top), (right, bottom), (left, bottom))
+
+
+@dataclass
+class Synth:
+    """A synthetic supplier image and its truth."""
+
+    name: str
+    image: Image.Image  # with the text (JPEG-decoded for the jpeg variants)
+    background: Image.Image  # the same picture without the text, never compressed
+    texts: list[Text]
+    panel: tuple[int, int, int, int]  # the panel the text sits on (the whole image if none)
+    product: np.ndarray | None = None  # bool, the product's silhouette
+    ink: np.ndarray = field(default_factory=lambda: np.zeros((1, 1), bool))  # text's pixels
+
+    def panel_mask(self) -> np.ndarray:
+        """The panel as a boolean mask of the image."""
+        mask = np.zeros((self.image.height, self.image.width), bool)
+        left, top, right, bottom = self.panel
+        mask[top:bottom, left:right] = True
+        return mask
+
+
+def font(size: int) -> ImageFont.FreeTypeFont:
+    """Noto Sans CJK SC (the test extra noto-cjk-sans-otc) at `size` px."""
+    from noto_cjk_sans_otc import FONT_PATH
+
+    return ImageFont.truetype(str(FONT_PATH), size, index=2)
+
+
+# backgrounds: float RGB arrays of SIZE x SIZE
+
+
+def _flat(rng: np.random.Generator) -> np.ndarray:
+    colour = rng.integers(150, 250, 3)
+    return np.broadcast_to(colour, (SIZE, SIZE, 3)).astype(np.float32)
+
+
+def _gradient(rng: np.random.Generator) -> np.ndarray:
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32) / SIZE
+    a, b = rng.uniform(40, 120, 3), rng.uniform(140, 230, 3)
+    t = (0.6 * x + 0.4 * y)[..., None]
+    return a + (b - a) * t
+
+
+def _stripes(rng: np.random.Generator, period: float = 36.0) -> np.ndarray:
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+    phase = ((x + y) / np.sqrt(2)) % period / period
+    # anti-aliased bands: half the period each colour
+    edge = np.clip(np.minimum(np.abs(phase - 0.25), np.abs(phase - 0.75)) * period / 1.5, 0, 1)
+    inside = (np.abs(phase - 0.5) < 0.25).astype(np.float32)
+    t = np.where(inside > 0, 1 - 0.5 * (1 - edge), 0.5 * (1 - edge))[..., None]
+    a, b = np.array([240, 230, 215], np.float32), np.array([40, 70, 140], np.float32)
+    return a + (b - a) * t
+
+
+def _checks(rng: np.random.Generator, cell: int = 48) -> np.ndarray:
+    y, x = np.mgrid[0:SIZE, 0:SIZE]
+    on = ((x // cell + y // cell) % 2).astype(np.float32)[..., None]
+    a, b = np.array([235, 235, 228], np.float32), np.array([170, 40, 50], np.float32)
+    return a + (b - a) * on
+
+
+def _noise(rng: np.random.Generator, cells: int, size: int = SIZE) -> np.ndarray:
+    """Smooth value noise: random cells scaled up bicubically."""
+    small = rng.random((cells, cells)).astype(np.float32)
+    img = Image.fromarray((small * 255).astype(np.uint8)).resize((size, size), Image.BICUBIC)
+    return np.asarray(img, np.float32) / 255
+
+
+def _wood(rng: np.random.Generator) -> np.ndarray:
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+    warp = 40 * _noise(rng, 6) + 6 * _noise(rng, 40)
+    grain = np.sin((y + warp) / 7.0) * 0.5 + 0.5
+    fine = _noise(rng, 200)
+    t = (0.7 * grain + 0.3 * fine)[..., None]
+    dark, light = np.array([110, 62, 30], np.float32), np.array([196, 140, 88], np.float32)
+    return dark + (light - dark) * t
+
+
+def _bokeh(rng: np.random.Generator) -> np.ndarray:
+    base = _gradient(rng) * 0.7 + 40
+    img = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    layer = Image.new("RGB", (SIZE, SIZE), (0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    for _ in range(60):
+        r = int(rng.integers(20, 90))
+        cx, cy = rng.integers(0, SIZE, 2)
+        colour = tuple(int(v) for v in rng.integers(60, 200, 3))
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour)
+    layer = layer.filter(ImageFilter.GaussianBlur(14))
+    out = np.asarray(img, np.float32) + 0.6 * np.asarray(layer, np.float32)
+    return out + rng.normal(0, 1.5, out.shape).astype(np.float32)  # sensor noise
+
+
+def _product(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A bottle on a light studio background, lit from the left."""
+    back = np.broadcast_to(np.array([242, 242, 238], np.float32), (SIZE, SIZE, 3)).copy()
+    shape = Image.new("L", (SIZE, SIZE), 0)
+    draw = ImageDraw.Draw(shape)
+    draw.rounded_rectangle((360, 300, 640, 950), radius=60, fill=255)
+    draw.rounded_rectangle((430, 180, 570, 320), radius=20, fill=255)
+    mask = np.asarray(shape) > 127
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+    light = np.clip((x - 360) / 280, 0, 1)[..., None]
+    body = np.array([60, 120, 190], np.float32) * (1.25 - 0.6 * light)
+    back[mask] = body[mask]
+    return back, mask
+
+
+# the text layer
+
+
+def _text_layer(
+    text: str,
+    size: int,
+    *,
+    bold: bool,
+    outline_width: int,
+    shadow: tuple[int, int] | None,
+    fill: tuple[int, int, int],
+    outline: tuple[int, int, int] | None,
+) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """The text drawn alone on transparency, and its ink's box within the layer."""
+    f = font(size)
+    thick = max(1, size // 30) if bold else 0
+    reach = outline_width + thick + (abs(shadow[0]) + abs(shadow[1]) + 6 if shadow else 0) + 4
+    left, top, right, bottom = f.getbbox(text)
+    w, h = right - left + 2 * reach, bottom - top + 2 * reach
+    origin = (reach - left, reach - top)
+    layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    if shadow:
+        shade = Image.new("L", (w, h), 0)
+        ImageDraw.Draw(shade).text(
+            (origin[0] + shadow[0], origin[1] + shadow[1]),
+            text,
+            font=f,
+            fill=200,
+            stroke_width=outline_width + thick,
+            stroke_fill=200,
+        )
+        shade = shade.filter(ImageFilter.GaussianBlur(2))
+        layer = Image.composite(Image.new("RGBA", (w, h), (0, 0, 0, 255)), layer, shade)
+    draw = ImageDraw.Draw(layer)
+    if outline_width:
+        draw.text(
+            origin,
+            text,
+            font=f,
+            fill=outline,
+            stroke_width=outline_width + thick,
+            stroke_fill=outline,
+        )
+    draw.text(origin, text, font=f, fill=fill, stroke_width=thick, stroke_fill=fill)
+    alpha = np.asarray(layer)[..., 3]
+    ys, xs = np.nonzero(alpha > 0)
+    return layer, (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a class draws its text."""
+
+    fill: tuple[int, int, int] = (200, 20, 20)
+    outline: tuple[int, int, int] | None = None
+    outline_width: int = 0
+    shadow: bool = False
+    sizes: tuple[int, ...] = (90, 56, 36)
+
+
+def _place(
+    rng: np.random.Generator,
+    base: np.ndarray,
+    look: Look,
+    slots: list[tuple[int, int]],
+    count: int = 3,
+) -> tuple[np.ndarray, list[Text], np.ndarray]:
+    """`base` with `count` lines of text at the given top-left slots; the truth."""
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    texts, ink = [], np.zeros((SIZE, SIZE), bool)
+    words = rng.permutation(len(WORDS))
+    for n in range(count):
+        size = look.sizes[n % len(look.sizes)]
+        word = WORDS[int(words[n])]
+        bold = n == 0
+        shadow = (max(3, size // 10), max(3, size // 10)) if look.shadow else None
+        layer, (l0, t0, r0, b0) = _text_layer(
+            word,
+            size,
+            bold=bold,
+            outline_width=look.outline_width,
+            shadow=shadow,
+            fill=look.fill,
+            outline=look.outline,
+        )
+        x, y = slots[n]
+        img.paste(layer, (x - l0, y - t0), layer)
+        alpha = np.asarray(layer)[..., 3] > 0
+        ys, xs = np.nonzero(alpha)
+        ink[ys + y - t0, xs + x - l0] = True
+        margin = max(3, size // 10)  # an OCR box: the ink and a little
+        box = (x - margin, y - margin, x + (r0 - l0) + margin, y + (b0 - t0) + margin)
+        texts.append(
+            Text(
+                word,
+                box,
+                size,
+                "bold" if bold else "regular",
+                look.fill,
+                look.outline,
+                look.outline_width,
+                shadow,
+            )
+        )
+    return np.asarray(img), texts, ink
+
+
+SLOTS = [(90, 110), (150, 520), (420, 800)]
+
+
+def _plain(maker: Callable[[np.random.Generator], np.ndarray], look: Look) -> Callable:
+    def build(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray]:
+        base = maker(rng)
+        img, texts, ink = _place(rng, base, look, SLOTS)
+        return img, base, texts, ink
+
+    return build
+
+
+def _banner(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray]:
+    """White text on a solid red band whose edges lie 2-6 px from the glyphs' ink."""
+    size = 72
+    word = WORDS[int(rng.integers(len(WORDS)))]
+    layer, (l0, t0, r0, b0) = _text_layer(
+        word, size, bold=True, outline_width=0, shadow=None, fill=(255, 255, 255), outline=None
+    )
+    x, y = 260, 420
+    gap_top, gap_bottom = int(rng.integers(2, 7)), int(rng.integers(2, 7))
+    band = (0, y - gap_top, SIZE, y + (b0 - t0) + gap_bottom)
+    base = np.broadcast_to(np.array([250, 250, 250], np.float32), (SIZE, SIZE, 3)).copy()
+    base[band[1] : band[3], band[0] : band[2]] = (214, 30, 42)
+    # a little of the page around the band: a grey rule above, a product shape below
+    base[band[1] - 60 : band[1] - 52, 100:900] = (120, 120, 120)
+    img = Image.fromarray(base.astype(np.uint8))
+    img.paste(layer, (x - l0, y - t0), layer)
+    alpha = np.asarray(layer)[..., 3] > 0
+    ink = np.zeros((SIZE, SIZE), bool)
+    ys, xs = np.nonzero(alpha)
+    ink[ys + y - t0, xs + x - l0] = True
+    margin = size // 8  # the OCR box crosses the band's edge onto the page
+    box = (x - margin, y - margin, x + (r0 - l0) + margin, y + (b0 - t0) + margin)
+    texts = [Text(word, box, size, "bold", (255, 255, 255))]
+    return np.asarray(img), base, texts, ink, band  # type: ignore[return-value]
+
+
+def _over_product(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, np.ndarray]:
+    base, product = _product(rng)
+    look = Look(fill=(230, 40, 40), sizes=(80, 60, 44))
+    slots = [(250, 400), (520, 640), (80, 100)]  # across the bottle's edges, and off it
+    img, texts, ink = _place(rng, base, look, slots)
+    return img, base, texts, ink, product
+
+
+LOOKS = {
+    "flat": (_flat, Look()),
+    "gradient": (_gradient, Look(fill=(255, 255, 255))),
+    "stripes": (_stripes, Look(fill=(20, 20, 20))),
+    "checks": (_checks, Look(fill=(20, 60, 20), outline=(255, 255, 255), outline_width=3)),
+    "wood": (_wood, Look(fill=(255, 240, 200))),
+    "bokeh": (_bokeh, Look(fill=(255, 255, 255))),
+    "shadow": (_flat, Look(fill=(255, 210, 40), shadow=True)),
+    "outline2": (_flat, Look(fill=(255, 255, 255), outline=(20, 20, 20), outline_width=2)),
+    "outline4": (_gradient, Look(fill=(255, 255, 255), outline=(200, 0, 0), outline_width=4)),
+    "outline8": (_flat, Look(fill=(255, 230, 0), outline=(30, 30, 120), outline_width=8)),
+    # an outline of the stripes' own dark colour
+    "outline-stripes": (
+        _stripes,
+        Look(fill=(255, 255, 255), outline=(40, 70, 140), outline_width=4),
+    ),
+}
+JPEG = ("flat", "banner", "stripes", "bokeh")
+CLASSES = (
+    *("flat", "gradient", "banner", "stripes", "checks", "wood", "bokeh", "product", "shadow"),
+    *("outline2", "outline4", "outline8", "outline-stripes"),
+    *(f"{name}-jpeg" for name in JPEG),
+)
+
+
+def make(name: str, seed: int = 0) -> Synth:
+    """The synthetic image of class `name` (one of CLASSES) for `seed`."""
+    base_name = name.removesuffix("-jpeg")
+    rng = np.random.default_rng(abs(hash_name(base_name)) + seed)
+    panel = (0, 0, SIZE, SIZE)
+    product = None
+    if base_name == "banner":
+        img, base, texts, ink, panel = _banner(rng)  # type: ignore[misc]
+    elif base_name == "product":
+        img, base, texts, ink, product = _over_product(rng)
+    else:
+        maker, look = LOOKS[base_name]
+        img, base, texts, ink = _plain(maker, look)(rng)
+    background = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    image = Image.fromarray(img)
+    if name.endswith("-jpeg"):
+        buf = io.BytesIO()
+        image.save(buf, "JPEG", quality=88)
+        image = Image.open(buf).convert("RGB")
+    return Synth(name, image, background, texts, panel, product, ink)
+
+
+def hash_name(name: str) -> int:
+    """A stable number for a class name (str hashes change per process)."""
+    return sum((i + 1) * ord(c) for i, c in enumerate(name)) * 7919
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    """Peak signal-to-noise ratio of two arrays of pixels, in dB (99 for identical)."""
+    diff = a.astype(np.float64) - b.astype(np.float64)
+    mse = float((diff * diff).mean()) if diff.size else 0.0
+    return 99.0 if mse == 0 else 10 * np.log10(255.0**2 / mse)
+
+
+def scored(s: Synth, clean: Image.Image) -> tuple[float, int]:
+    """How near `clean` is to the true background where the text was (its pixels grown
+    by 2 px, within the panel), in dB; and how many pixels outside the panel changed."""
+    import cv2
+
+    where = cv2.dilate(s.ink.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    where &= s.panel_mask()
+    a, b = np.asarray(clean), np.asarray(s.background)
+    outside = ~s.panel_mask()
+    changed = int((np.asarray(clean) != np.asarray(s.image))[outside].any(axis=-1).sum())
+    return psnr(a[where], b[where]), changed

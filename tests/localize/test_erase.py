@@ -1,0 +1,202 @@
+"""Erasing the supplier's text as a retoucher would, judged against the true background of
+synthetic supplier images (tests/imagesynth.py): each class within its PSNR target over the
+text's pixels, nothing changed outside the panel, a banner red to its edges, shadows gone,
+and every erase that falls short said, never silent. Detection is given the true boxes, so
+these judge the erase alone; the clean plate's command runs the real OCR once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from localize.image.erase import POOR, erase
+from localize.image.ocr import OcrCache, RapidOcrDetector, Region, has_chinese
+from localize.image.pipeline import replace_text_images
+from localize.image.regions import POOR_ERASE, poor_erase_finding
+from localize.image.replace import RegionPlan, ReplaceText
+from tests.imagesynth import CLASSES, Synth, make, psnr, scored
+
+# dB over the text's pixels: the issue's targets (32 on smooth panels, 24 on textures and
+# photos), and the same for the other classes by what they sit on
+TARGETS = {
+    "flat": 32,
+    "gradient": 32,
+    "banner": 32,
+    "shadow": 32,
+    "outline2": 32,
+    "outline4": 32,
+    "outline8": 32,
+    "flat-jpeg": 32,
+    "stripes": 24,
+    "wood": 24,
+    "bokeh": 24,
+    "checks": 24,
+    "outline-stripes": 24,
+    "product": 24,
+    "stripes-jpeg": 24,
+    "bokeh-jpeg": 24,
+}
+SMEAR = 20.0  # dB over a region's text pixels: below it the fill shows at a glance
+
+
+def erased(s: Synth) -> tuple[Image.Image, list]:  # type: ignore[type-arg]
+    """The clean plate of `s` from its true boxes, and what each erase said."""
+    img = s.image.copy()
+    return img, [erase(img, t.polygon) for t in s.texts]
+
+
+def region_db(s: Synth, clean: Image.Image, k: int) -> float:
+    """PSNR of one region's own text pixels against the true background."""
+    left, top, right, bottom = s.texts[k].box
+    where = np.zeros(s.ink.shape, bool)
+    where[top:bottom, left:right] = True
+    where &= s.ink
+    return psnr(np.asarray(clean)[where], np.asarray(s.background)[where])
+
+
+@pytest.mark.parametrize("name", CLASSES)
+def test_each_class_is_its_true_background_within_the_panel_and_no_smear_is_silent(
+    name: str,
+) -> None:
+    s = make(name)
+    clean, infos = erased(s)
+    db, changed = scored(s, clean)
+    if name in TARGETS:
+        assert changed == 0
+        assert db >= TARGETS[name], f"{name}: {db:.1f} dB"
+    for k, info in enumerate(infos):  # a visible smear is always said
+        if region_db(s, clean, k) < SMEAR:
+            assert info.poor, (name, s.texts[k].text, info.score, region_db(s, clean, k))
+
+
+def test_a_tight_banner_keeps_its_red_to_its_edges_and_the_page_is_untouched() -> None:
+    s = make("banner")
+    clean, [info] = erased(s)
+    left, top, right, bottom = s.panel
+    a = np.asarray(clean).astype(np.int16)
+    band = a[top:bottom, left:right]
+    assert (np.abs(band - (214, 30, 42)).max(axis=2) == 0).all()  # red, edge to edge
+    page = np.ones(a.shape[:2], bool)
+    page[top:bottom, left:right] = False
+    assert (a[page] == np.asarray(s.image)[page]).all()
+    assert info.method == "flat" and info.panel is not None
+    assert info.panel[1] == top and info.panel[3] == bottom  # the band found, not the page
+
+
+def test_drop_shadows_are_gone() -> None:
+    s = make("shadow")
+    assert all(t.shadow for t in s.texts)
+    clean, _ = erased(s)
+    diff = np.abs(np.asarray(clean, np.int16) - np.asarray(s.background, np.int16)).max(axis=2)
+    assert diff[s.ink].max() <= 8  # no darker ghost of the letters left
+
+
+class TrueBoxes:
+    """A detector that reads the synthetic image's true boxes (a real TextDetector)."""
+
+    def __init__(self, s: Synth) -> None:
+        self.s = s
+
+    def detect(self, img: Image.Image) -> list[Region]:
+        """The true regions, read with full confidence."""
+        return [Region(t.polygon, t.text, 1.0) for t in self.s.texts]
+
+
+def test_a_poor_erase_is_a_warning_naming_its_region_and_every_region_carries_its_score(
+    tmp_path: Path,
+) -> None:
+    s = make("banner-jpeg")  # JPEG's blur joins the letters to the page: a poor erase
+    src = tmp_path / "in.png"
+    s.image.save(src)
+    made = replace_text_images(
+        [src],
+        tmp_path / "out.png",
+        language="th",
+        translate=None,
+        cache=OcrCache(tmp_path / "ocr"),
+        detector=TrueBoxes(s),
+        workers=1,
+    )
+    [done] = made.result.done
+    [record] = made.regions[str(src)]
+    assert record["status"] == "erased" and record["erase"] < POOR
+    assert any(POOR_ERASE in w and s.texts[0].text in w for w in done.warnings)
+    finding = poor_erase_finding(0, [record])
+    assert finding is not None and finding["severity"] == "warning"
+    assert f"region 1 {s.texts[0].text!r}" in finding["message"]
+    assert poor_erase_finding(0, [{**record, "erase": 40.0}]) is None
+
+
+def test_erase_only_draws_nothing_where_a_replacement_would_draw() -> None:
+    s = make("flat")
+    plans = tuple(RegionPlan(t.polygon, t.text, "Sale") for t in s.texts)
+    plate, drawn = s.image.copy(), s.image.copy()
+    ReplaceText(plans, "en", "latin", erase_only=True).draw(plate)
+    ReplaceText(plans, "en", "latin").draw(drawn)
+    assert np.array_equal(np.asarray(plate), np.asarray(s.background))
+    assert not np.array_equal(np.asarray(drawn), np.asarray(s.background))
+
+
+def test_the_clean_plate_command_erases_the_chinese_and_lists_each_regions_score(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    s = make("gradient")
+    src, out = tmp_path / "in.png", tmp_path / "plate.png"
+    s.image.save(src)
+    result = cli("localize", "image", str(src), "-o", str(out), "--to", "th", "--erase-only")
+    assert result.code == 0, result.err
+    assert "3 of 3 text region(s) erased" in result.out
+    found = RapidOcrDetector().detect(Image.open(out).convert("RGB"))
+    assert not any(has_chinese(r.text) for r in found), [r.text for r in found]
+    doc = json.loads(
+        cli(
+            "localize", "image", str(src), "-o", str(out), "--to", "th", "--erase-only", "--json"
+        ).out
+    )
+    regions = doc["regions"][str(src)]
+    assert sorted(r["text"] for r in regions) == sorted(t.text for t in s.texts)
+    assert all(r["status"] == "erased" and r["erase"] >= POOR for r in regions)
+    bad = cli(
+        "localize",
+        "image",
+        str(src),
+        "-o",
+        str(out),
+        "--to",
+        "th",
+        "--erase-only",
+        "--replace-text",
+    )
+    assert bad.code == 2 and "--erase-only" in bad.err
+
+
+def test_localize_run_stores_each_regions_erase_score_and_a_poor_one_as_a_warning(
+    setup, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from store.db import open_store, session_scope
+    from store.models import LocalizationItem
+
+    run, db_url = setup
+    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
+        f.write("[shops.captions]\nreplace_text = true\n")
+    s = make("banner-jpeg")  # the real OCR finds the line; its erase scores poorly
+    s.image.save(tmp_path / "zh.png")
+    listing = tmp_path / "l.csv"
+    listing.write_text("product_id,title,images\np1,保温杯,zh.png\n", encoding="utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    result = run("run", "--shop", "acme-my", "--json")
+    assert result.code == 0, result.err
+    with session_scope(open_store(db_url)) as session:
+        items = session.exec(select(LocalizationItem)).all()
+    assert items
+    for item in items:
+        [regions] = [f["regions"] for f in item.findings if f["code"] == "image_text"]
+        assert all(r["erase"] < POOR for r in regions if r["status"] == "replaced")
+        [poor] = [f for f in item.findings if f["code"] == POOR_ERASE]
+        assert poor["severity"] == "warning" and s.texts[0].text in poor["message"]
