@@ -863,7 +863,9 @@ def edit_regions(
         )
         _decision(session, current.item, reviewer, Decision.EDIT, "")
     outcome = Outcome(current.item, Decision.EDIT)
-    outcome.rerendered = _rerender(store, settings, entry(store, item_id), images_root, outcome)
+    edited = entry(store, item_id)  # drawn as of the version this edit made, or not at all
+    drawn = _rerender(store, settings, edited, images_root, outcome, edited.item.version)
+    outcome.rerendered = drawn.images
     outcome.item = entry(store, item_id).item
     return outcome
 

@@ -113,12 +113,12 @@ def window(img: Any, polygon: tuple[Point, ...], grow: int, pad: int) -> Window:
     import cv2
     import numpy as np
 
-    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
-    left, top = max(0, min(xs) - grow - pad), max(0, min(ys) - grow - pad)
-    right = min(img.width, max(xs) + grow + pad + 1)
-    bottom = min(img.height, max(ys) + grow + pad + 1)
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]  # OCR's may be fractional
+    left, top = max(0, int(min(xs)) - grow - pad), max(0, int(min(ys)) - grow - pad)
+    right = min(img.width, int(max(xs)) + grow + pad + 2)
+    bottom = min(img.height, int(max(ys)) + grow + pad + 2)
     rgb = np.asarray(img.crop((left, top, right, bottom))).copy()
-    shifted = np.array([(x - left, y - top) for x, y in polygon], np.int32)
+    shifted = np.array([(round(x - left), round(y - top)) for x, y in polygon], np.int32)
     inside = np.zeros(rgb.shape[:2], np.uint8)
     cv2.fillPoly(inside, [shifted], 1)
     area = _ring(inside > 0, grow)
@@ -163,7 +163,7 @@ def erase(
     ink = _ink(rgb, win.inside, np.asarray(bg, np.float32))
     letters = _near(rgb, ink) & text & win.inside
     ink_height, offset = _ink_extent(polygon, letters, (win.left, win.top))
-    core = _near(rgb, Ink(ink.fill)) & text & win.inside
+    core = _half_ink(rgb, ink.fill, bg) & text & win.inside
     box = None
     if panel is not None:
         ys, xs = np.nonzero(panel)
@@ -546,6 +546,19 @@ def _near(rgb: Any, ink: Ink) -> Any:
             d = np.abs(px - np.asarray(colour, np.float32))
             near |= d[..., 0] + d[..., 1] + d[..., 2] <= INK_NEAR
     return near
+
+
+def _half_ink(rgb: Any, fill: colors.RGB, background: colors.RGB) -> Any:
+    """Pixels at least half way from the background to the fill colour: a letter's own
+    pixels with its anti-aliased edge counted at the 50% line, as its stroke is measured."""
+    import numpy as np
+
+    f, b = np.asarray(fill, np.float32), np.asarray(background, np.float32)
+    d = f - b
+    along = float((d * d).sum())
+    if along < 1.0:
+        return np.zeros(rgb.shape[:2], bool)
+    return ((rgb.astype(np.float32) - b) @ d) / along >= 0.5
 
 
 def stroke_width(shape: Any) -> float | None:
