@@ -448,8 +448,8 @@ def test_hostile_text_is_shown_never_obeyed_by_every_command_that_prints(  # typ
     photo(seed=1).save(tmp_path / "a.jpg")
     (tmp_path / "listings.csv").write_text(
         "product_id,title,description,caption,images\n"
-        "p1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,a.jpg\n"
-        "p2,保温杯 ACME 500ml 大容量 户外运动 不锈钢,,,\n",
+        "1729001,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,a.jpg\n"
+        "1729002,保温杯 ACME 500ml 大容量 户外运动 不锈钢,,,\n",  # TikTok's ids are digits
         encoding="utf-8",
     )
     with serve(_hostile_routes()) as srv:

@@ -261,7 +261,9 @@ def assemble(
     if field_name == "description":
         fragment = html.split(text)
         segments = [done[t] for t in fragment.texts()]
-        output = fragment.render(lambda t: done[t].text)
+        # whitespace at a description's edges carries nothing, and a tab or CR there would
+        # start a formula in a spreadsheet (the export quotes such a cell)
+        output = fragment.render(lambda t: done[t].text).strip()
         if fragment.dropped:
             findings.append(
                 checks.Finding(

@@ -86,7 +86,7 @@ def test_an_answer_that_drops_a_protected_term_is_an_error_finding(run, server) 
         (Reply(503, "overloaded"), 2, "server answered HTTP 503"),
         (Reply(401, {"error": {"message": "bad key"}}), 1, "the API key was refused"),
         (Reply(200, "<html>gateway</html>"), 1, "not a translation"),
-        (Reply(200, "[" * 100_000 + "]" * 100_000), 1, "not a translation"),
+        (Reply(200, "[" * 100_000 + "]" * 100_000), 1, "nested deeper than 64 levels"),
         (Reply(200, {"choices": []}), 1, "not a translation"),
         (answer("กกก", finish="length"), 1, "not a translation"),
     ],

@@ -62,7 +62,7 @@ def test_a_folder_or_link_at_the_name_is_not_taken_for_the_export(
     engine: Engine, tmp_path: Path
 ) -> None:
     publisher, work = exporter(engine, tmp_path)
-    name = f"p1-ms-{work.content_hash[:8]}"
+    name = f"{work.product_id}-ms-{work.content_hash[:8]}"
     publisher.folder.mkdir()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

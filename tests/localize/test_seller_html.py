@@ -133,6 +133,7 @@ def flow(run, tmp_path: Path, product: str, description: str) -> None:  # type: 
         "<p><b> 大容量 </b> 500ml <i>户外</i> </p><!-- c --><p></p>",
         "<div>保温</div><ul> <li> 户外 </li></ul> 运动",
         "&amp; 保温 &lt;12&gt; 小时&#20013; ",
+        "<span>\t保温</span>保温",  # a tab first: the export quoted it as a formula
     ],
 )
 def test_everyday_descriptions_go_through(setup, tmp_path: Path, description: str) -> None:  # type: ignore[no-untyped-def]
