@@ -27,7 +27,15 @@ from localize.image.inputs import ImageInputError, open_for_drawing
 from localize.image.ocr import OcrCache, RapidOcrDetector, data_cache
 from localize.image.outputs import safe_name
 from localize.image.pipeline import ImagePipeline, Layers, shop_layout
-from localize.image.regions import FINDING, Translate, edits_for, finding, plan_text
+from localize.image.regions import (
+    FINDING,
+    Translate,
+    edits_for,
+    finding,
+    kinds_of,
+    plan_text,
+    shop_prices,
+)
 from localize.image.render import Caption, validate_caption
 from localize.image.replace import ReplaceText
 from store.db import session_scope
@@ -86,7 +94,13 @@ def _replacement(
     shop = texts.settings.shop(item.shop_id)
     picture = open_for_drawing(src, rules, shop.captions.aspect)
     regions = texts.cache.regions(picture.image, RapidOcrDetector())
-    text = plan_text(regions, texts.translate_for(item.language), edits_for(item.findings, n))
+    text = plan_text(
+        regions,
+        texts.translate_for(item.language),
+        edits_for(item.findings, n),
+        kinds=kinds_of(picture.image, regions),
+        prices=shop_prices(texts.settings, shop),
+    )
     state.regions[n] = finding(n, redact(source), text)
     script = texts.settings.markets.script(item.language)
     return ReplaceText(text.plans, item.language, script, text.notes)

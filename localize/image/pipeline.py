@@ -17,7 +17,7 @@ from localize.image.fit import FitSpec
 from localize.image.inputs import open_for_drawing
 from localize.image.ocr import OcrCache, TextDetector
 from localize.image.outputs import save
-from localize.image.regions import Translate, plan_text
+from localize.image.regions import Translate, kinds_of, plan_text, shop_prices
 from localize.image.render import Caption, Layout, validate_caption
 from localize.image.replace import Replaced, ReplaceText
 
@@ -199,6 +199,7 @@ def replace_text_images(
     catalog, market, aspect, _ = _context(settings, shop)
     script = catalog.script(language)
     rules = image_rules(catalog, market)
+    prices = shop_prices(settings, settings.shop(shop) if settings is not None and shop else None)
     nothing = ImagePipeline(ReplaceText((), language, script), rules, aspect)
     detector = detector or RapidOcrDetector()
     jobs, found = [], {}
@@ -208,7 +209,8 @@ def replace_text_images(
         except AppError:  # the batch opens it again and reports the error with the others
             jobs.append(job)
             continue
-        text = plan_text(cache.regions(picture.image, detector), translate)
+        regions = cache.regions(picture.image, detector)
+        text = plan_text(regions, translate, kinds=kinds_of(picture.image, regions), prices=prices)
         found[str(job.src)] = list(text.records)
         drawing = ReplaceText(text.plans, language, script, text.notes, text.left, strict=True)
         jobs.append(replace(job, operation=ImagePipeline(drawing, rules, aspect)))

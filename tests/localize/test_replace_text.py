@@ -343,6 +343,7 @@ def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # typ
     shown = run("review", "show", str(item_id))
     assert "[text on images]" in shown.out
     assert "1. image 1: '保温杯大容量' -> 'xxxxxx'  replaced, confidence" in shown.out
+    assert "; overlay text (replaced)" in shown.out
     doc = json.loads(run("review", "show", str(item_id), "--json").out)
     assert [(r["index"], r["state"]) for r in doc["regions"]] == [(1, "replaced"), (2, "replaced")]
 
@@ -352,9 +353,15 @@ def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # typ
     missing = run("review", "approve", str(item_id), "--reviewer", "mei", "--keep-region", "9")
     assert missing.code == 2 and "has no region 9; its regions are 1-2" in missing.err
 
-    approved = run(
+    silently = run(
         "review", "approve", str(item_id), "--reviewer", "mei",
         "--region", "1=Vacuum flask", "--keep-region", "2",
+    )  # fmt: skip
+    assert silently.code == 1, silently.err  # overlay text, not the product's printing
+    assert "Chinese overlay text kept" in silently.err and "region 2 '包邮不锈钢'" in silently.err
+    approved = run(
+        "review", "approve", str(item_id), "--reviewer", "mei",
+        "--region", "1=Vacuum flask", "--keep-region", "2", "--override", "the seller's mark",
     )  # fmt: skip
     assert approved.code == 0, approved.err
     doc = json.loads(run("review", "show", str(item_id), "--json").out)

@@ -1,0 +1,132 @@
+"""The facts an image already has: the product's silhouette and the text printed on it
+(kept), yuan prices (converted or an error), on studio shots drawn here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from config.markets import load_markets
+from localize.image.ocr import Region
+from localize.image.prices import Prices, yuan_price
+from localize.image.product import OVERLAY, PRICE, PRINTING, region_kinds, silhouette
+from localize.image.regions import chinese_left, finding, plan_text
+from tests.localize.images import photo, product_shot
+
+THB = load_markets().market("TH").currency
+VND = load_markets().market("VN").currency
+
+
+def region(text: str, box: tuple[int, int, int, int]) -> Region:
+    left, top, right, bottom = box
+    return Region(((left, top), (right, top), (right, bottom), (left, bottom)), text, 0.99)
+
+
+def english(text: str) -> tuple[str | None, list[str]]:
+    return {"大容量包邮": "Large, free shipping", "限时特价": "Sale", "保温杯": "Flask"}.get(
+        text, "Price"
+    ), []
+
+
+def shot_regions() -> tuple[Image.Image, dict[str, Region]]:
+    img, boxes = product_shot()
+    return img, {name: region(text, box) for name, (text, box) in boxes.items()}
+
+
+def test_the_silhouette_is_the_bottle_and_only_its_label_text_is_printing() -> None:
+    img, regions = shot_regions()
+    product = silhouette(np.asarray(img))
+    assert product is not None and product.shape == (800, 800)
+    assert product[500, 400] and product[180, 400]  # body and cap
+    assert not product[80, 100] and not product[650, 610]  # headline and price: the page
+    names = list(regions)
+    prices = [yuan_price(r.text) is not None for r in regions.values()]
+    kinds = dict(
+        zip(
+            names,
+            region_kinds(np.asarray(img), [r.polygon for r in regions.values()], prices),
+            strict=True,
+        )
+    )
+    assert kinds == {"printing": PRINTING, "headline": OVERLAY, "price": PRICE, "slogan": OVERLAY}
+
+
+def test_no_studio_background_means_no_printing() -> None:
+    busy = np.asarray(photo((400, 400)))
+    assert silhouette(busy) is None
+    banner = Image.new("RGB", (400, 400), (255, 255, 255))
+    banner.paste((200, 30, 30), (0, 150, 400, 250))  # a band across the picture
+    assert silhouette(np.asarray(banner)) is None
+    label = region("保温杯", (150, 180, 250, 210))
+    assert region_kinds(np.asarray(banner), [label.polygon], [False]) == [OVERLAY]
+
+
+def test_a_headline_laid_over_the_product_is_not_label_text() -> None:
+    img, _ = product_shot()
+    big = region("超大容量", (310, 600, 490, 700))  # 100 px tall, inside the bottle
+    assert region_kinds(np.asarray(img), [big.polygon], [False]) == [OVERLAY]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("¥99", "99"),
+        ("￥1,299.50", "1299.50"),
+        ("到手价 59元", "59"),
+        ("RMB 25", "25"),
+        ("?99", "99"),
+        ("Y99", "99"),
+        ("仅需 ？39.9", "39.9"),
+    ],
+)
+def test_yuan_prices_are_found_however_written(text: str, amount: str) -> None:
+    found = yuan_price(text)
+    assert found is not None and found.amount == Decimal(amount)
+
+
+@pytest.mark.parametrize("text", ["500ml", "YKK zipper Y99", "What?99 colours", "12小时保温"])
+def test_numbers_that_are_not_prices_are_left(text: str) -> None:
+    assert yuan_price(text) is None
+
+
+def test_a_price_is_converted_at_the_shops_rate_in_the_markets_format() -> None:
+    regions = [region("到手价¥99", (10, 10, 200, 60)), region("?25", (10, 100, 80, 140))]
+    baht = plan_text(regions, english, prices=Prices(4.75, THB))
+    assert [r["translation"] for r in baht.records] == ["Price ฿470", "฿119"]
+    assert all(r["kind"] == PRICE and r["status"] == "replaced" for r in baht.records)
+    dong = plan_text(regions[:1], english, prices=Prices(3500, VND))
+    assert dong.records[0]["translation"] == "Price 346.500₫"
+
+
+def test_a_price_without_a_rate_is_an_error_naming_the_region() -> None:
+    text = plan_text([region("¥99", (10, 10, 200, 60))], english, prices=Prices(None, THB))
+    record = text.records[0]
+    assert record["status"] == "untranslated" and "yuan_rate" in record["reason"]
+    f = finding(0, "a.jpg", text)
+    assert f["severity"] == "error" and "'¥99'" in f["message"]
+    assert chinese_left([f], 0) == ["¥99"]  # preflight holds the listing back
+    assert text.plans == ()
+
+
+def test_printing_is_kept_by_default_and_replaced_when_a_reviewer_translates_it() -> None:
+    label = region("保温杯", (340, 420, 460, 470))
+    kept = plan_text([label], english, kinds=[PRINTING])
+    assert kept.records[0]["status"] == "kept" and kept.records[0]["keep"] is True
+    assert kept.plans == () and chinese_left([finding(0, "a", kept)], 0) == []
+    assert "1 kept as the product's own printing" in finding(0, "a", kept)["message"]
+    edit = {**kept.records[0], "keep": False, "translation": "Vacuum flask"}
+    redone = plan_text([label], english, [edit], kinds=[PRINTING])
+    assert redone.records[0]["status"] == "replaced"
+    assert [p.translation for p in redone.plans] == ["Vacuum flask"]
+
+
+def test_overlay_text_a_reviewer_kept_still_counts_as_chinese_on_the_image() -> None:
+    headline = region("大容量包邮", (30, 40, 330, 120))
+    plan = plan_text(
+        [headline], english, [{"text": "大容量包邮", "box": [30, 40, 330, 120], "keep": True}]
+    )
+    assert plan.records[0]["status"] == "kept"
+    assert chinese_left([finding(0, "a", plan)], 0) == ["大容量包邮"]
