@@ -213,6 +213,7 @@ class ShopRun:
                 "captioned": i.images,
                 "failed": i.failed,
                 "truncated": i.truncated,
+                "caption_on_no_image": list(i.nowhere),
             },
         }
 

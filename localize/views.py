@@ -212,6 +212,12 @@ def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
         f"{shop}: images: {i.images} image(s) written for {i.items} item(s), "
         f"{i.failed} item(s) failed on their images, {i.truncated} item(s) with text cut to fit"
     )
+    if i.nowhere:
+        env.err(
+            f"warning: {len(i.nowhere)} item(s) have a caption that no image will carry "
+            f"(caption_images leaves their images without one): items "
+            f"{', '.join(str(n) for n in i.nowhere)}; see `localize review show ID`"
+        )
     if run.waiting:
         env.err(f"{run.waiting} item(s) wait for review: localize review --shop {shop}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from localize.image.regions import (
     edits_for,
     finding,
     kinds_of,
+    occupied,
     plan_text,
     shop_prices,
 )
@@ -49,6 +51,21 @@ TRUNCATED = {
 }
 
 
+NOWHERE = "caption_on_no_image"
+
+
+def caption_nowhere(count: int, which: str) -> dict[str, str]:
+    """The finding of an item whose caption no image will carry: `which` of the shop's
+    `caption_images` picks none of the listing's `count` images."""
+    return {
+        "code": NOWHERE,
+        "severity": "warning",
+        "message": f"caption: drawn on no image: the listing has {count} image(s) and "
+        f'caption_images = "{which}" leaves {"it" if count == 1 else "them"} without one; '
+        'set caption_images = "all" in the shops file to caption it, or clear the caption',
+    }
+
+
 @dataclass
 class ImageSummary:
     """What the image half did."""
@@ -58,6 +75,7 @@ class ImageSummary:
     failed: int = 0
     truncated: int = 0
     errors: list[str] = field(default_factory=list)
+    nowhere: list[int] = field(default_factory=list)  # items whose caption no image carries
 
 
 @dataclass
@@ -70,6 +88,7 @@ class _ItemWork:
     truncated: bool = False
     errors: list[str] = field(default_factory=list)
     regions: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> finding
+    nowhere: dict[str, str] | None = None  # its caption goes on no image: the finding
 
 
 @dataclass(frozen=True)
@@ -142,11 +161,17 @@ def run_images(
     )
     work: list[_ItemWork] = []
     wanted: list[tuple[_ItemWork, int, Path, ImagePipeline, str]] = []
+    idle: list[tuple[LocalizationItem, dict[str, str] | None]] = []
     for item, listing in rows:
+        nowhere = None
+        if (item.caption or "").strip() and listing.images:
+            if not positions(len(listing.images), shop.caption_images):
+                nowhere = caption_nowhere(len(listing.images), shop.caption_images)
         missing = _missing(item, listing, shop, root, redo)
         if not missing:
+            idle.append((item, nowhere))
             continue
-        state = _ItemWork(item, _images_so_far(item, listing))
+        state = _ItemWork(item, _images_so_far(item, listing), nowhere=nowhere)
         work.append(state)
         script = settings.markets.script(item.language)
         drawn: Caption | None = None
@@ -175,13 +200,16 @@ def run_images(
                 state.errors.append(src.message)
                 continue
             owners[out] = (state, n)
-            layers = [caption_drawing] if caption_drawing else []
+            layers: list[Any] = [caption_drawing] if caption_drawing else []
             if shop.captions.replace_text:
                 try:
                     layers.insert(0, _replacement(state, n, src, source, texts, rules))
                 except AppError as exc:  # the batch opens it again and fails it with the rest
                     state.errors.append(exc.message)
                     continue
+                if caption_drawing:  # placed clear of the text the image carries
+                    avoid = occupied(state.regions[n]["regions"])
+                    layers[-1] = dataclass_replace(caption_drawing, avoid=avoid)
             operation = ImagePipeline(Layers(tuple(layers)), rules, shop.captions.aspect)
             jobs.append(Job(src, out, operation))
         result = run_batch(jobs, workers, progress)
@@ -201,7 +229,37 @@ def run_images(
         if failed.input in shown:
             error = error.replace(str(failed.input), shown[failed.input])
         owners[failed.output][0].errors.append(error)
-    return _record(store, work)
+    summary = _record(store, work)
+    summary.nowhere += _said_nowhere(store, idle)
+    return summary
+
+
+def _with_nowhere(findings: list[dict[str, Any]], nowhere: dict[str, str] | None) -> list[Any]:
+    """The findings with the caption-on-no-image one as it stands now (added or gone)."""
+    rest = [f for f in findings if f.get("code") != NOWHERE]
+    return rest + [nowhere] if nowhere else rest
+
+
+def _said_nowhere(
+    store: Engine, idle: list[tuple[LocalizationItem, dict[str, str] | None]]
+) -> list[int]:
+    """The items with no image to draw whose caption goes on no image, said in their
+    findings (once); their ids."""
+    said = []
+    with session_scope(store) as session:
+        for item, nowhere in idle:
+            findings = _with_nowhere(list(item.findings), nowhere)
+            if nowhere:
+                said.append(int(item.id or 0))
+            if findings == item.findings:
+                continue
+            try:
+                lifecycle.change(
+                    session, item, ItemState.TRANSLATED, actor=ACTOR, findings=findings
+                )
+            except lifecycle.ItemChanged:
+                continue  # changed meanwhile: the next run sees it again
+    return said
 
 
 def _expected(item: LocalizationItem, listing: Listing, root: Path, n: int) -> Path:
@@ -259,6 +317,7 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
             ] + [state.regions[n] for n in sorted(state.regions)]
             if state.truncated and TRUNCATED not in findings:
                 findings.append(TRUNCATED)
+            findings = _with_nowhere(findings, state.nowhere)
             if findings != item.findings:
                 fields["findings"] = findings
             error = "images: " + "; ".join(state.errors)[:1900] if state.errors else None
@@ -278,4 +337,6 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
                 summary.errors.append(f"item {item.id}: {error}")
             else:
                 summary.items += 1
+            if state.nowhere:
+                summary.nowhere.append(int(item.id or 0))
     return summary

@@ -68,6 +68,17 @@ class Layers:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A drawing that draws nothing and tells the reviewer something found beforehand."""
+
+    notes: tuple[str, ...]
+
+    def draw(self, img: Any) -> Drawn:
+        """Leave `img` as it is; report the notes."""
+        return Replaced(0, (), False, 21.0, self.notes)
+
+
+@dataclass(frozen=True)
 class ImagePipeline:
     """Input, drawing and output for one file: the operation a batch runs on each image."""
 
@@ -158,17 +169,55 @@ def caption_images(
     layout: Layout | Callable[[Layout], Layout] | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cache: OcrCache | None = None,
+    detector: TextDetector | None = None,
 ) -> CaptionedImages:
     """Caption images into `out` (a file for one input, else a folder) to the shop's
     market's rules and caption style, or the markets file's defaults without a shop;
     `layout` replaces the style, or adjusts it when it is a function. The caption is
-    checked once, before any image is opened."""
+    checked once, before any image is opened. With a `cache`, each image's text is read
+    (once per content) so that the caption goes clear of it, and Chinese on it is warned."""
     catalog, market, aspect, base = _context(settings, shop)
     script = catalog.script(language)
     text = validate_caption(caption, script)
     rules = image_rules(catalog, market)
-    operation = ImagePipeline(Caption(text, language, script, _layout(layout, base)), rules, aspect)
-    return CaptionedImages(text, run_batch(plan(inputs, out, operation, rules), workers, progress))
+    drawing = Caption(text, language, script, _layout(layout, base))
+    jobs = plan(inputs, out, ImagePipeline(drawing, rules, aspect), rules)
+    if cache is not None:
+        jobs = [_clear_of_text(job, drawing, cache, detector, rules, aspect) for job in jobs]
+    return CaptionedImages(text, run_batch(jobs, workers, progress))
+
+
+def _clear_of_text(
+    job: Any,
+    drawing: Caption,
+    cache: OcrCache,
+    detector: TextDetector | None,
+    rules: ImageRules,
+    aspect: str,
+) -> Any:
+    """A caption job told where the image's text is (read once, then from the cache), so
+    that the caption goes clear of it, and warned when that text is Chinese: a caption
+    alone leaves it for the buyer to read."""
+    from localize.image.ocr import RapidOcrDetector
+    from localize.image.regions import occupied
+
+    try:
+        picture = open_for_drawing(job.src, rules, aspect)
+    except AppError:  # the batch opens it again and reports the error with the others
+        return job
+    regions = cache.regions(picture.image, detector or RapidOcrDetector())
+    records = [r.to_json() for r in regions]
+    chinese = [r.text for r in regions if r.chinese]
+    layers: list[Drawing] = [replace(drawing, avoid=occupied(records))]
+    if chinese:
+        shown = ", ".join(repr(t) for t in chinese[:3]) + (" ..." if len(chinese) > 3 else "")
+        note = (
+            f"the image carries Chinese text ({shown}) that a caption alone leaves: "
+            "add --replace-text to translate it"
+        )
+        layers.insert(0, Notice((note,)))
+    return replace(job, operation=ImagePipeline(Layers(tuple(layers)), rules, aspect))
 
 
 def _layout(given: Layout | Callable[[Layout], Layout] | None, base: Layout) -> Layout:
@@ -190,13 +239,27 @@ def replace_text_images(
     detector: TextDetector | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    caption: str | None = None,
+    layout: Layout | Callable[[Layout], Layout] | None = None,
 ) -> CaptionedImages:
     """Replace the Chinese text on images by its translation into `out`: regions read
     (from the cache when this content was read before), translated by `translate`, then
-    erased and redrawn in worker processes. An input that cannot be opened fails alone."""
+    erased and redrawn in worker processes; with a `caption`, it is drawn after, clear of
+    every text region. An input that cannot be opened fails alone."""
     from localize.image.ocr import RapidOcrDetector
+    from localize.image.regions import occupied
 
-    catalog, market, aspect, _ = _context(settings, shop)
+    catalog, market, aspect, base = _context(settings, shop)
+    captioned = (
+        Caption(
+            validate_caption(caption, catalog.script(language)),
+            language,
+            catalog.script(language),
+            _layout(layout, base),
+        )
+        if caption is not None
+        else None
+    )
     script = catalog.script(language)
     rules = image_rules(catalog, market)
     prices = shop_prices(settings, settings.shop(shop) if settings is not None and shop else None)
@@ -212,9 +275,19 @@ def replace_text_images(
         regions = cache.regions(picture.image, detector)
         text = plan_text(regions, translate, kinds=kinds_of(picture.image, regions), prices=prices)
         found[str(job.src)] = list(text.records)
-        drawing = ReplaceText(text.plans, language, script, text.notes, text.left, strict=True)
+        drawing: Drawing = ReplaceText(
+            text.plans, language, script, text.notes, text.left, strict=True
+        )
+        if captioned is not None:
+            on_top = replace(captioned, avoid=occupied(text.records))
+            drawing = Layers((drawing, on_top))
         jobs.append(replace(job, operation=ImagePipeline(drawing, rules, aspect)))
-    return CaptionedImages("", run_batch(jobs, workers, progress), found, replaced_text=True)
+    return CaptionedImages(
+        captioned.text if captioned else "",
+        run_batch(jobs, workers, progress),
+        found,
+        replaced_text=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -233,10 +306,13 @@ class ImageOrder:
         """BadInput when the options do not make one order."""
         from localize.image.render import STYLES
 
-        if self.replace_text and (self.text is not None or self.caption is not None):
-            raise BadInput("--replace-text draws no caption: give it without --text or --caption")
-        if not self.replace_text and (self.text is None) == (self.caption is None):
-            raise BadInput("give exactly one of --text (to translate) or --caption (as is)")
+        if self.text is not None and self.caption is not None:
+            raise BadInput("give one of --text (to translate) or --caption (as is), not both")
+        if not self.replace_text and self.text is None and self.caption is None:
+            raise BadInput(
+                "give --text (to translate) or --caption (as is), or --replace-text "
+                "(with either to draw a caption too)"
+            )
         if self.position not in (None, "auto", "bottom", "top"):
             raise BadInput(f"--position {self.position!r}: use auto, bottom or top")
         if self.style not in (None, *STYLES):
@@ -294,13 +370,22 @@ def localize_images(
 
         catalog = load_markets()
     to = catalog.language_code(to, "--to")
+    from localize.image.ocr import data_cache
+
     shop_settings = settings.shop(shop) if settings is not None and shop else None
+    caption, findings = order.caption, ()
+    if order.text is not None:  # translated like `localize text` would, and checked
+        from localize.text.service import translated_caption
+
+        result = translated_caption(
+            store(), secrets, order.text, to=to, settings=settings, shop=shop_settings
+        )
+        caption, findings = result.translation, tuple(result.findings)
     if order.replace_text:
-        from localize.image.ocr import data_cache
         from localize.image.regions import translator
 
         translate = translator(store(), secrets, to=to, settings=settings, shop=shop_settings)
-        return replace_text_images(
+        made = replace_text_images(
             inputs,
             out,
             language=to,
@@ -310,24 +395,20 @@ def localize_images(
             shop=shop,
             workers=workers,
             progress=ticker(progress, "replacing text"),
+            caption=caption,
+            layout=order.layout,
         )
-    caption, findings = order.caption or "", ()
-    if order.text is not None:  # translated like `localize text` would, and checked
-        from localize.text.service import translated_caption
-
-        result = translated_caption(
-            store(), secrets, order.text, to=to, settings=settings, shop=shop_settings
-        )
-        caption, findings = result.translation, tuple(result.findings)
+        return replace(made, findings=findings)
     made = caption_images(
         inputs,
         out,
-        caption=caption,
+        caption=caption or "",
         language=to,
         settings=settings,
         shop=shop,
         layout=order.layout,
         workers=workers,
         progress=ticker(progress, "captioning"),
+        cache=data_cache(data_dir),
     )
     return replace(made, findings=findings)

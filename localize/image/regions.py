@@ -253,3 +253,17 @@ def shop_prices(settings: Any, shop: Any) -> Prices:
     if settings is None or shop is None:
         return NO_RATE
     return Prices(shop.images.yuan_rate, settings.markets.market(shop.market).currency)
+
+
+def occupied(records: Iterable[dict[str, Any]]) -> tuple[tuple[int, int, int, int], ...]:
+    """The boxes a caption must leave free: every text region of an image (replaced,
+    kept or left), grown by as much as its erasing and redrawing may reach."""
+    from localize.image.replace import dilation
+
+    boxes = []
+    for record in records:
+        polygon = tuple((int(x), int(y)) for x, y in record["polygon"])
+        grow = dilation(polygon)
+        xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+        boxes.append((min(xs) - grow, min(ys) - grow, max(xs) + grow + 1, max(ys) + grow + 1))
+    return tuple(boxes)

@@ -48,11 +48,16 @@ class Captioned:
     truncated: bool
     band: tuple[int, int, int, int]  # left, top, right, bottom
     contrast: float
+    covers: int = 0  # px of text regions or the product under the caption
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """What a reviewer should know about the drawing."""
-        return (TRUNCATED_WARNING,) if self.truncated else ()
+        covering = (
+            f"caption covers {self.covers} px of the image's text or the product: no free "
+            "place was found; shorten the caption or leave this image without one",
+        )
+        return ((TRUNCATED_WARNING,) if self.truncated else ()) + (covering if self.covers else ())
 
 
 @dataclass(frozen=True)
@@ -63,10 +68,11 @@ class Caption:
     language: str
     script: str
     layout: Layout = Layout()
+    avoid: tuple[design.Box, ...] = ()  # the text regions on the image (old and redrawn)
 
     def draw(self, img: Any) -> Captioned:
-        """Draw the caption on `img` in place."""
-        return draw_caption(img, self.text, self.language, self.script, self.layout)
+        """Draw the caption on `img` in place, clear of `avoid` and the product."""
+        return draw_caption(img, self.text, self.language, self.script, self.layout, self.avoid)
 
 
 # Scripts written without spaces between words: lines break at a word segmenter's bounds.
@@ -112,10 +118,19 @@ def validate_caption(caption: str, script: str) -> str:
 
 
 def draw_caption(
-    img: Any, caption: str, language: str, script: str, layout: Layout = Layout()
+    img: Any,
+    caption: str,
+    language: str,
+    script: str,
+    layout: Layout = Layout(),
+    avoid: tuple[design.Box, ...] = (),
 ) -> Captioned:
     """Draw `caption` on `img` (in place) inside the area every crop shows, over the
-    calmer of top and bottom unless the layout fixes it."""
+    calmer of top and bottom unless the layout fixes it, and never over the text regions
+    `avoid` nor the product (its silhouette on a studio background): when neither edge
+    is free, the nearest free full-width band, then the same at the smallest size, then a
+    badge in a free corner; when nothing is free, the least covering place, said in the
+    result's warnings."""
     from PIL import ImageDraw
 
     caption = validate_caption(caption, script)
@@ -143,9 +158,14 @@ def draw_caption(
     )
     band = (area[0], tops[position], area[2], tops[position] + used)
     if layout.style == "badge":  # only as wide as the longest line
-        widest = max(font.getlength(line) for line in result.lines)
-        middle, half = (band[0] + band[2]) / 2, min(box_w, widest) / 2 + pad
-        band = (round(middle - half), band[1], round(middle + half), band[3])
+        band = _narrowed(band, font, result.lines, box_w, pad)
+    covered = _covered(img, avoid)
+    covers = covered(band) if covered else 0
+    if covered and covers:
+        band, result, spec, layout, covers = _free_place(
+            caption, script, layout, spec, area, pad, box_w, box_h, position, covered
+        )
+        font = fonts.load(choice.path, result.size, layout.weight)
     ink = _paint(img, band, layout, result.size, pad)
     draw = ImageDraw.Draw(img)
     line_h = result.size * spec.line_spacing
@@ -162,7 +182,92 @@ def draw_caption(
             language=language if fonts.needs_shaping(script) else None,
         )
         y += line_h
-    return Captioned(result.size, result.lines, result.truncated, band, ink.contrast)
+    return Captioned(result.size, result.lines, result.truncated, band, ink.contrast, covers)
+
+
+def _narrowed(band: design.Box, font: Any, lines: Any, box_w: int, pad: int) -> design.Box:
+    """A band narrowed to a badge as wide as its longest line, about its middle."""
+    widest = max(font.getlength(line) for line in lines)
+    middle, half = (band[0] + band[2]) / 2, min(box_w, widest) / 2 + pad
+    return (round(middle - half), band[1], round(middle + half), band[3])
+
+
+AVOID_MARGIN = 0.01  # of the image's shorter side: kept clear around text and the product
+
+
+def _covered(img: Any, avoid: tuple[design.Box, ...]) -> Any:
+    """How many px of a box are the text regions `avoid` or the product (grown by a small
+    margin), as a function of the box; None when there is nothing to avoid."""
+    import numpy as np
+
+    from localize.image.product import silhouette
+
+    taken = silhouette(np.asarray(img))
+    if taken is None:
+        taken = np.zeros((img.height, img.width), bool)
+    grow = max(2, round(min(img.size) * AVOID_MARGIN))
+    for left, top, right, bottom in avoid:
+        taken[max(0, top - grow) : bottom + grow, max(0, left - grow) : right + grow] = True
+    if not taken.any():
+        return None
+    sums = np.pad(taken.astype(np.int32).cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+
+    def covered(box: design.Box) -> int:
+        left, top, right, bottom = (
+            min(max(0, v), limit) for v, limit in zip(box, (img.width, img.height) * 2, strict=True)
+        )
+        if right <= left or bottom <= top:
+            return 0
+        return int(sums[bottom, right] - sums[top, right] - sums[bottom, left] + sums[top, left])
+
+    return covered
+
+
+def _free_place(
+    caption: str,
+    script: str,
+    layout: Layout,
+    spec: FitSpec,
+    area: design.Box,
+    pad: int,
+    box_w: int,
+    box_h: int,
+    position: str,
+    covered: Any,
+) -> tuple[design.Box, Fit, FitSpec, Layout, int]:
+    """Where a caption goes when its band would cover text or the product: a free
+    full-width band (at its size, then the smallest), else a badge in a free corner, else
+    the least covering of them; its box, fit, spec, layout and the px it covers."""
+    from dataclasses import replace
+
+    path = fonts.font_for(script).path
+    small = replace(spec, max_size=spec.min_size)
+    tried: list[tuple[design.Box, Fit, FitSpec, Layout, int]] = []
+    step = max(4, (area[3] - area[1]) // 60)
+    for size_spec in (spec, small):
+        result = _fit(caption, script, path, box_w, box_h, size_spec, layout.weight)
+        used = result.height(size_spec) + 2 * pad
+        font = fonts.load(path, result.size, layout.weight)
+        bands = [
+            _narrowed(b, font, result.lines, box_w, pad) if layout.style == "badge" else b
+            for b in design.stripes(area, used, position, step)
+        ]
+        if bands:
+            box, n = design.free_spot(bands, covered)
+            tried.append((box, result, size_spec, layout, n))
+            if n == 0:
+                return tried[-1]
+    half_w = (area[2] - area[0]) // 2 - 2 * pad
+    badge = replace(layout, style="badge") if layout.style == "band" else layout
+    result = _fit(caption, script, path, half_w, box_h, small, layout.weight)
+    font = fonts.load(path, result.size, layout.weight)
+    widest = round(max(font.getlength(line) for line in result.lines)) + 2 * pad
+    used = result.height(small) + 2 * pad
+    box, n = design.free_spot(
+        design.corners(area, min(widest, half_w + 2 * pad), used, position), covered
+    )
+    tried.append((box, result, small, badge, n))
+    return min(tried, key=lambda t: t[4])
 
 
 def detail(img: Any, box: tuple[int, int, int, int]) -> float:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -130,3 +132,69 @@ def test_overlay_text_a_reviewer_kept_still_counts_as_chinese_on_the_image() -> 
     )
     assert plan.records[0]["status"] == "kept"
     assert chinese_left([finding(0, "a", plan)], 0) == ["大容量包邮"]
+
+
+def test_a_caption_no_image_carries_is_said_in_run_and_review(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, _ = setup
+    one = tmp_path / "one.csv"
+    one.write_text("product_id,title,caption,images\np1,保温杯,包邮,a.jpg\n", encoding="utf-8")
+    assert run("listings", "import", str(one), "--shop", "acme-my").code == 0
+    done = run("run", "--shop", "acme-my")
+    assert "2 item(s) have a caption that no image will carry" in done.err, done.err
+    shown = run("review", "show", "1")
+    assert "caption: drawn on no image: the listing has 1 image(s)" in shown.out
+    assert 'caption_images = "all-but-first"' in shown.out
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    assert [f["code"] for f in doc["findings"]].count("caption_on_no_image") == 1
+    again = json.loads(run("run", "--shop", "acme-my", "--json").out)  # said once, still said
+    assert again["images"]["caption_on_no_image"] == [1, 2]
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    assert [f["code"] for f in doc["findings"]].count("caption_on_no_image") == 1
+    config = tmp_path / "shops.toml"
+    languages = 'languages = ["ms", "en"]\n'
+    config.write_text(
+        config.read_text("utf-8").replace(languages, languages + 'caption_images = "all"\n'),
+        encoding="utf-8",
+    )
+    later = run("run", "--shop", "acme-my", "--json")
+    assert json.loads(later.out)["images"]["caption_on_no_image"] == [], later.err
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    assert "caption_on_no_image" not in [f["code"] for f in doc["findings"]]
+
+
+def taken_by(img: Image.Image, boxes: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """The pixels a caption must not cover: the product (drawn blue or grey here, or the
+    cream label) and the text boxes."""
+    a = np.asarray(img).astype(int)
+    product = (np.abs(a - 255).max(axis=2) > 20) & ~((a[..., 0] > 150) & (a[..., 1] < 120))
+    taken = product.copy()
+    for left, top, right, bottom in boxes:
+        taken[top:bottom, left:right] = True
+    return taken
+
+
+@pytest.mark.parametrize("caption", ["Free shipping", "Keeps drinks hot for twelve hours"])
+@pytest.mark.parametrize("style", ["band", "badge", "outline"])
+def test_a_caption_covers_neither_the_text_nor_the_product(caption: str, style: str) -> None:
+    from localize.image.render import Layout, draw_caption
+
+    img, found = product_shot()
+    boxes = [box for _, box in found.values()]
+    taken = taken_by(img, boxes)
+    drawn = draw_caption(img, caption, "en", "latin", Layout(style=style), tuple(boxes))
+    left, top, right, bottom = drawn.band
+    assert not taken[top:bottom, left:right].any(), drawn.band
+    assert drawn.covers == 0 and drawn.warnings == ()
+    assert drawn.size >= 12  # readable, not shrunk to nothing
+
+
+def test_with_no_free_place_the_caption_says_what_it_covers() -> None:
+    from PIL import ImageDraw
+
+    from localize.image.render import draw_caption
+
+    img = Image.new("RGB", (600, 600), (255, 255, 255))
+    ImageDraw.Draw(img).ellipse((20, 20, 580, 580), fill=(30, 90, 160))  # fills the frame
+    drawn = draw_caption(img, "Free shipping", "en", "latin")
+    assert drawn.covers > 0
+    assert any("caption covers" in w for w in drawn.warnings)

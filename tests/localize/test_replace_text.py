@@ -158,8 +158,19 @@ def test_the_command_replaces_text_and_reports_regions(  # type: ignore[no-untyp
     calls = len(engine_server.requests)
     again = cli(*args, *common, environ={"LIBRE_KEY": "k"})
     assert again.code == 0 and len(engine_server.requests) == calls  # memory, cached OCR
-    bad = cli(*args, "--caption", "Hi", *common, environ={"LIBRE_KEY": "k"})
-    assert bad.code == 2 and "--replace-text draws no caption" in bad.err
+    assert all(r["kind"] == "overlay" for r in regions)
+    both = cli(*args, "--caption", "Free shipping", *common, environ={"LIBRE_KEY": "k"})
+    assert both.code == 0, both.err
+    assert json.loads(both.out)["caption"] == "Free shipping"
+    read = DETECTOR.detect(Image.open(out).convert("RGB"))
+    assert not any(has_chinese(r.text) for r in read)
+    assert any("free shipping" in r.text.lower() for r in read), [r.text for r in read]
+    bad = cli(*args, "--caption", "Hi", "--text", "包邮", *common, environ={"LIBRE_KEY": "k"})
+    assert bad.code == 2 and "not both" in bad.err
+    alone = cli(*args[:-1], "--caption", "Hi", *common, environ={"LIBRE_KEY": "k"})
+    assert alone.code == 0, alone.err
+    assert "carries Chinese text ('保温杯大容量'" in alone.err and "--replace-text" in alone.err
+    assert "Chinese text" in json.loads(alone.out)["captioned"][0]["warnings"][0]
 
 
 def test_localize_run_replaces_text_when_the_shop_asks_and_stores_regions(
