@@ -134,8 +134,26 @@ def test_overlay_text_a_reviewer_kept_still_counts_as_chinese_on_the_image() -> 
     assert chinese_left([finding(0, "a", plan)], 0) == ["大容量包邮"]
 
 
+def ui_caption_findings(db_url: str) -> str:
+    """What the terminal queue shows under the first item's caption."""
+    from textual.widgets import Static
+
+    from localize.review_ui import ReviewApp
+    from store.db import open_store
+    from tests.localize.test_review_ui import drive, press
+
+    seen: list[str] = []
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        seen.append(str(pilot.app.screen.query_one("#caption-findings", Static).render()))
+        await press(pilot, "q")
+
+    drive(ReviewApp(open_store(db_url), None, reviewer="mei"), script)
+    return "\n".join(seen)
+
+
 def test_a_caption_no_image_carries_is_said_in_run_and_review(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    run, _ = setup
+    run, db_url = setup
     one = tmp_path / "one.csv"
     one.write_text("product_id,title,caption,images\np1,保温杯,包邮,a.jpg\n", encoding="utf-8")
     assert run("listings", "import", str(one), "--shop", "acme-my").code == 0
@@ -150,6 +168,7 @@ def test_a_caption_no_image_carries_is_said_in_run_and_review(setup, tmp_path: P
     assert again["images"]["caption_on_no_image"] == [1, 2]
     doc = json.loads(run("review", "show", "1", "--json").out)
     assert [f["code"] for f in doc["findings"]].count("caption_on_no_image") == 1
+    assert "drawn on no image" in ui_caption_findings(db_url)
     config = tmp_path / "shops.toml"
     languages = 'languages = ["ms", "en"]\n'
     config.write_text(
