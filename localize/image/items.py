@@ -118,7 +118,7 @@ def _replacement(
         texts.translate_for(item.language),
         edits_for(item.findings, n),
         kinds=kinds_of(picture.image, regions),
-        prices=shop_prices(texts.settings, shop),
+        prices=shop_prices(texts.settings, shop, texts.settings.markets.script(item.language)),
     )
     state.regions[n] = finding(n, redact(source), text)
     script = texts.settings.markets.script(item.language)

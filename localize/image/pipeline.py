@@ -262,7 +262,9 @@ def replace_text_images(
     )
     script = catalog.script(language)
     rules = image_rules(catalog, market)
-    prices = shop_prices(settings, settings.shop(shop) if settings is not None and shop else None)
+    prices = shop_prices(
+        settings, settings.shop(shop) if settings is not None and shop else None, script
+    )
     nothing = ImagePipeline(ReplaceText((), language, script), rules, aspect)
     detector = detector or RapidOcrDetector()
     jobs, found = [], {}

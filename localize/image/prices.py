@@ -60,6 +60,7 @@ class Prices:
 
     rate: float | None = None
     currency: Currency | None = None
+    script: str | None = None  # the script it is drawn in: its font must have the symbol
 
     def local(self, price: YuanPrice) -> str | None:
         """The price in the market's currency, or None when the shop gave no rate."""

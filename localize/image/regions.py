@@ -122,12 +122,12 @@ def _price(text: str, translate: Translate, prices: Prices) -> tuple[str | None,
     if local is None:
         return None, f"a yuan price: {prices.why_not()}"
     words = price.rest(text)
-    if not has_chinese(words):
-        return (f"{words} {local}" if words else local), ""
-    found, problems = translate(words)
+    found, problems = (words, []) if not has_chinese(words) else translate(words)
     if found is None:
         return None, "; ".join(problems) or "no translation"
-    return f"{found} {local}", ""
+    written = f"{found} {local}" if found else local
+    problems = usable(written, prices.script) if prices.script else []
+    return (None, "; ".join(problems)) if problems else (written, "")
 
 
 def finding(image: int, source: str, text: ImageText) -> dict[str, Any]:
@@ -247,12 +247,14 @@ def kinds_of(img: Any, regions: Sequence[Region]) -> list[str]:
     )
 
 
-def shop_prices(settings: Any, shop: Any) -> Prices:
+def shop_prices(settings: Any, shop: Any, script: str | None = None) -> Prices:
     """How a shop's yuan prices are converted: its `[shops.images] yuan_rate` and its
-    market's currency; without a shop, no price is converted (each is an error)."""
+    market's currency, drawn in `script`; without a shop, no price is converted (each is
+    an error)."""
     if settings is None or shop is None:
         return NO_RATE
-    return Prices(shop.images.yuan_rate, settings.markets.market(shop.market).currency)
+    currency = settings.markets.market(shop.market).currency
+    return Prices(shop.images.yuan_rate, currency, script)
 
 
 def occupied(records: Iterable[dict[str, Any]]) -> tuple[tuple[int, int, int, int], ...]:

@@ -8,6 +8,7 @@ Fonts, word breaking and shaping follow the language's script (markets.toml), no
 from __future__ import annotations
 
 import functools
+import math
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,13 +125,16 @@ def draw_caption(
     script: str,
     layout: Layout = Layout(),
     avoid: tuple[design.Box, ...] = (),
+    *,
+    clear: bool = True,
 ) -> Captioned:
     """Draw `caption` on `img` (in place) inside the area every crop shows, over the
     calmer of top and bottom unless the layout fixes it, and never over the text regions
     `avoid` nor the product (its silhouette on a studio background): when neither edge
     is free, the nearest free full-width band, then the same at the smallest size, then a
     badge in a free corner; when nothing is free, the least covering place, said in the
-    result's warnings."""
+    result's warnings. `clear` False places it by the edges' detail alone (as captions
+    were placed before they knew the image's facts: the benchmark's baseline)."""
     from PIL import ImageDraw
 
     caption = validate_caption(caption, script)
@@ -159,7 +163,7 @@ def draw_caption(
     band = (area[0], tops[position], area[2], tops[position] + used)
     if layout.style == "badge":  # only as wide as the longest line
         band = _narrowed(band, font, result.lines, box_w, pad)
-    covered = _covered(img, avoid)
+    covered = _covered(img, avoid) if clear else None
     covers = covered(band) if covered else 0
     if covered and covers:
         band, result, spec, layout, covers = _free_place(
@@ -192,33 +196,46 @@ def _narrowed(band: design.Box, font: Any, lines: Any, box_w: int, pad: int) -> 
     return (round(middle - half), band[1], round(middle + half), band[3])
 
 
+CORNER_LINES = 3  # a corner badge is half as wide as a band: it may take this many lines
 AVOID_MARGIN = 0.01  # of the image's shorter side: kept clear around text and the product
 
 
 def _covered(img: Any, avoid: tuple[design.Box, ...]) -> Any:
     """How many px of a box are the text regions `avoid` or the product (grown by a small
-    margin), as a function of the box; None when there is nothing to avoid."""
+    margin), as a function of the box; None when there is nothing to avoid. Counted on a
+    copy at most product.WORK_SIDE px a side (one cell of margin more, so a box that
+    touches the product by a pixel is never taken as free), scaled back to px."""
     import numpy as np
 
-    from localize.image.product import silhouette
+    from localize.image.product import WORK_SIDE, silhouette
 
-    taken = silhouette(np.asarray(img))
+    factor = max(1, math.ceil(max(img.size) / WORK_SIDE))
+    small = img.reduce(factor) if factor > 1 else img  # a box filter: fast, and enough
+    scale = small.width / img.width
+    taken = silhouette(np.asarray(small))
     if taken is None:
-        taken = np.zeros((img.height, img.width), bool)
+        taken = np.zeros((small.height, small.width), bool)
     grow = max(2, round(min(img.size) * AVOID_MARGIN))
     for left, top, right, bottom in avoid:
-        taken[max(0, top - grow) : bottom + grow, max(0, left - grow) : right + grow] = True
+        taken[
+            max(0, math.floor((top - grow) * scale)) : math.ceil((bottom + grow) * scale),
+            max(0, math.floor((left - grow) * scale)) : math.ceil((right + grow) * scale),
+        ] = True
     if not taken.any():
         return None
+    import cv2
+
+    taken = cv2.dilate(taken.astype(np.uint8), np.ones((3, 3), np.uint8))
     sums = np.pad(taken.astype(np.int32).cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+    h, w = taken.shape
 
     def covered(box: design.Box) -> int:
-        left, top, right, bottom = (
-            min(max(0, v), limit) for v, limit in zip(box, (img.width, img.height) * 2, strict=True)
-        )
+        left, top = max(0, math.floor(box[0] * scale)), max(0, math.floor(box[1] * scale))
+        right, bottom = min(w, math.ceil(box[2] * scale)), min(h, math.ceil(box[3] * scale))
         if right <= left or bottom <= top:
             return 0
-        return int(sums[bottom, right] - sums[top, right] - sums[bottom, left] + sums[top, left])
+        cells = sums[bottom, right] - sums[top, right] - sums[bottom, left] + sums[top, left]
+        return round(int(cells) / (scale * scale))
 
     return covered
 
@@ -236,14 +253,17 @@ def _free_place(
     covered: Any,
 ) -> tuple[design.Box, Fit, FitSpec, Layout, int]:
     """Where a caption goes when its band would cover text or the product: a free
-    full-width band (at its size, then the smallest), else a badge in a free corner, else
-    the least covering of them; its box, fit, spec, layout and the px it covers."""
+    full-width band, else a badge in a free corner, at its size and then at the smallest,
+    each whole before cut; else the least covering of them. Its box, fit, spec, layout
+    and the px it covers."""
     from dataclasses import replace
 
     path = fonts.font_for(script).path
     small = replace(spec, max_size=spec.min_size)
-    tried: list[tuple[design.Box, Fit, FitSpec, Layout, int]] = []
     step = max(4, (area[3] - area[1]) // 60)
+    half_w = (area[2] - area[0]) // 2 - 2 * pad
+    badge = replace(layout, style="badge") if layout.style == "band" else layout
+    tried: list[tuple[design.Box, Fit, FitSpec, Layout, int]] = []
     for size_spec in (spec, small):
         result = _fit(caption, script, path, box_w, box_h, size_spec, layout.weight)
         used = result.height(size_spec) + 2 * pad
@@ -253,21 +273,19 @@ def _free_place(
             for b in design.stripes(area, used, position, step)
         ]
         if bands:
-            box, n = design.free_spot(bands, covered)
-            tried.append((box, result, size_spec, layout, n))
-            if n == 0:
-                return tried[-1]
-    half_w = (area[2] - area[0]) // 2 - 2 * pad
-    badge = replace(layout, style="badge") if layout.style == "band" else layout
-    result = _fit(caption, script, path, half_w, box_h, small, layout.weight)
-    font = fonts.load(path, result.size, layout.weight)
-    widest = round(max(font.getlength(line) for line in result.lines)) + 2 * pad
-    used = result.height(small) + 2 * pad
-    box, n = design.free_spot(
-        design.corners(area, min(widest, half_w + 2 * pad), used, position), covered
-    )
-    tried.append((box, result, small, badge, n))
-    return min(tried, key=lambda t: t[4])
+            tried.append((*design.free_spot(bands, covered), result, size_spec, layout))
+        corner = replace(size_spec, max_lines=max(size_spec.max_lines, CORNER_LINES))
+        result = _fit(caption, script, path, half_w, box_h, corner, layout.weight)
+        font = fonts.load(path, result.size, layout.weight)
+        widest = round(max(font.getlength(line) for line in result.lines)) + 2 * pad
+        spots = design.corners(
+            area, min(widest, half_w + 2 * pad), result.height(corner) + 2 * pad, position
+        )
+        tried.append((*design.free_spot(spots, covered), result, corner, badge))
+    free = [t for t in tried if t[1] == 0]
+    whole = [t for t in free if not t[2].truncated]
+    box, n, result, chosen, drawn = (whole or free or [min(tried, key=lambda t: t[1])])[0]
+    return box, result, chosen, drawn, n
 
 
 def detail(img: Any, box: tuple[int, int, int, int]) -> float:

@@ -124,11 +124,12 @@ def with_chinese(
 
 
 def product_shot(
-    size: tuple[int, int] = (800, 800),
+    size: tuple[int, int] = (800, 800), *, with_text: bool = True
 ) -> tuple[Image.Image, dict[str, tuple[str, tuple[int, int, int, int]]]]:
     """A supplier's studio shot: a blue bottle with a cream label on white, its own
     printing on the label, a Chinese headline and a yuan price laid beside it, and a slogan
-    straddling the bottle's edge; with each text's (text, box) by name."""
+    straddling the bottle's edge; with each text's (text, box) by name (`with_text` False:
+    the same shot with no text drawn, the boxes still given)."""
     w, h = size
     img = Image.new("RGB", size, (255, 255, 255))
     draw = ImageDraw.Draw(img)
@@ -150,7 +151,8 @@ def product_shot(
     boxes = {}
     for name, (text, (x, y), px, colour) in texts.items():
         font = cjk_font(px)
-        draw.text((x, y), text, font=font, fill=colour)
+        if with_text:
+            draw.text((x, y), text, font=font, fill=colour)
         left, top, right, bottom = draw.textbbox((x, y), text, font=font)
         boxes[name] = (text, (left - 3, top - 3, right + 3, bottom + 3))
     return img, boxes

@@ -217,3 +217,47 @@ def test_with_no_free_place_the_caption_says_what_it_covers() -> None:
     drawn = draw_caption(img, "Free shipping", "en", "latin")
     assert drawn.covers > 0
     assert any("caption covers" in w for w in drawn.warnings)
+
+
+def test_a_price_the_font_cannot_draw_is_left_as_an_error() -> None:
+    text = plan_text([region("¥99", (10, 10, 200, 60))], english, prices=Prices(4.75, THB, "latin"))
+    assert text.records[0]["status"] == "untranslated"
+    assert "cannot draw" in text.records[0]["reason"]
+    thai = plan_text([region("¥99", (10, 10, 200, 60))], english, prices=Prices(4.75, THB, "thai"))
+    assert thai.records[0]["translation"] == "฿470"
+
+
+def test_localize_run_converts_a_price_and_a_reviewer_may_set_a_local_one(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    from tests.localize.images import with_chinese
+
+    run, _ = setup
+    config = tmp_path / "shops.toml"
+    languages = 'languages = ["ms", "en"]\n'
+    config.write_text(
+        config.read_text("utf-8").replace(languages, 'languages = ["ms"]\n')
+        + "[shops.captions]\nreplace_text = true\n[shops.images]\nyuan_rate = 0.65\n",
+        encoding="utf-8",
+    )
+    picture = Image.new("RGB", (420, 400), (245, 245, 240))
+    with_chinese(picture, [("保温杯大容量", (30, 40), 34), ("¥99", (60, 250), 48)]).save(
+        tmp_path / "zh.png"
+    )
+    listing = tmp_path / "l.csv"
+    title = "保温杯大容量不锈钢" * 3
+    listing.write_text(f"product_id,title,caption,images\np1,{title},,zh.png\n", "utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    prices = [r for r in doc["regions"] if r["kind"] == "price"]
+    assert len(prices) == 1 and prices[0]["state"] == "replaced", doc["regions"]
+    assert prices[0]["translation"] == "RM64.35"
+    shown = run("review", "show", "1").out
+    assert "-> 'RM64.35'  replaced" in shown and "; price" in shown
+    n = str(prices[0]["index"])
+    approved = run("review", "approve", "1", "--reviewer", "mei", "--region", f"{n}=RM59.90")
+    assert approved.code == 0, approved.err  # the number check holds no local price to ¥99
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    assert [r["translation"] for r in doc["regions"] if r["kind"] == "price"] == ["RM59.90"]
+    assert doc["state"] == "approved"
