@@ -253,9 +253,9 @@ def _free_place(
     covered: Any,
 ) -> tuple[design.Box, Fit, FitSpec, Layout, int]:
     """Where a caption goes when its band would cover text or the product: a free
-    full-width band, else a badge in a free corner, at its size and then at the smallest,
-    each whole before cut; else the least covering of them. Its box, fit, spec, layout
-    and the px it covers."""
+    full-width band, else a badge in a free corner, at its size, then halfway to the
+    smallest, then the smallest, each whole before cut; else the least covering of them.
+    Its box, fit, spec, layout and the px it covers."""
     from dataclasses import replace
 
     path = fonts.font_for(script).path
@@ -264,7 +264,8 @@ def _free_place(
     half_w = (area[2] - area[0]) // 2 - 2 * pad
     badge = replace(layout, style="badge") if layout.style == "band" else layout
     tried: list[tuple[design.Box, Fit, FitSpec, Layout, int]] = []
-    for size_spec in (spec, small):
+    middle = replace(spec, max_size=max(spec.min_size, (spec.max_size + spec.min_size) // 2))
+    for size_spec in (spec, middle, small):
         result = _fit(caption, script, path, box_w, box_h, size_spec, layout.weight)
         used = result.height(size_spec) + 2 * pad
         font = fonts.load(path, result.size, layout.weight)
