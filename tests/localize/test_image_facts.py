@@ -254,10 +254,44 @@ def test_localize_run_converts_a_price_and_a_reviewer_may_set_a_local_one(  # ty
     assert len(prices) == 1 and prices[0]["state"] == "replaced", doc["regions"]
     assert prices[0]["translation"] == "RM64.35"
     shown = run("review", "show", "1").out
-    assert "-> 'RM64.35'  replaced" in shown and "; price" in shown
+    assert "-> 'RM64.35'  replaced" in shown and "; a yuan price" in shown
     n = str(prices[0]["index"])
     approved = run("review", "approve", "1", "--reviewer", "mei", "--region", f"{n}=RM59.90")
     assert approved.code == 0, approved.err  # the number check holds no local price to ¥99
     doc = json.loads(run("review", "show", "1", "--json").out)
     assert [r["translation"] for r in doc["regions"] if r["kind"] == "price"] == ["RM59.90"]
     assert doc["state"] == "approved"
+
+
+def test_localize_image_keeps_the_label_and_converts_the_price_or_fails_naming_it(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    from localize.image.ocr import RapidOcrDetector
+
+    run, _ = setup
+    img, found = product_shot()
+    img.save(tmp_path / "shot.png")
+    out = tmp_path / "out.png"
+    args = ["image", str(tmp_path / "shot.png"), "-o", str(out), "--to", "ms"]
+    unpriced = run(*args, "--replace-text", "--shop", "acme-my", "--json")
+    assert unpriced.code == 1 and "price" in unpriced.err and "yuan_rate" in unpriced.err
+    assert not out.exists()  # a yuan price is never passed over in silence
+    config = tmp_path / "shops.toml"
+    config.write_text(
+        config.read_text("utf-8") + "[shops.images]\nyuan_rate = 0.65\n", encoding="utf-8"
+    )
+    done = run(
+        *args, "--replace-text", "--caption", "Tahan panas 12 jam", "--shop", "acme-my", "--json"
+    )
+    assert done.code == 0, done.err
+    regions = json.loads(done.out)["regions"][str(tmp_path / "shot.png")]
+    kinds = {r["text"]: (r["kind"], r["status"]) for r in regions}
+    assert kinds["保温杯"] == ("printing", "kept")
+    assert kinds["大容量包邮"] == ("overlay", "replaced")
+    assert [r["translation"] for r in regions if r["kind"] == "price"] == ["RM64.35"]
+    read = [r.text for r in RapidOcrDetector().detect(Image.open(out).convert("RGB"))]
+    assert "保温杯" in read  # the product's own label, unchanged to the pixel:
+    left, top, right, bottom = found["printing"][1]
+    before = np.asarray(img)[top:bottom, left:right]
+    assert (np.asarray(Image.open(out).convert("RGB"))[top:bottom, left:right] == before).all()
+    assert not any(t in read for t in ("大容量包邮", "¥99", "?99"))
