@@ -38,7 +38,7 @@ from localize.image.regions import (
     plan_text,
     shop_prices,
 )
-from localize.image.render import Caption, validate_caption
+from localize.image.render import TRUNCATED_WARNING, Caption, validate_caption
 from localize.image.replace import ReplaceText
 from store.db import session_scope
 from store.models import ItemState, Listing, LocalizationItem
@@ -52,6 +52,7 @@ TRUNCATED = {
 
 
 NOWHERE = "caption_on_no_image"
+NOTES = "image_notes"  # what drawing an image said (a caption covering text, Chinese left)
 
 
 def caption_nowhere(count: int, which: str) -> dict[str, str]:
@@ -89,6 +90,7 @@ class _ItemWork:
     errors: list[str] = field(default_factory=list)
     regions: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> finding
     nowhere: dict[str, str] | None = None  # its caption goes on no image: the finding
+    notes: dict[int, list[str]] = field(default_factory=dict)  # image -> what drawing it said
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,11 @@ def run_images(
         if (item.caption or "").strip():  # without one, only the text on them is replaced
             try:
                 drawn = Caption(
-                    validate_caption(item.caption or "", script), item.language, script, layout
+                    validate_caption(item.caption or "", script),
+                    item.language,
+                    script,
+                    layout,
+                    read_before=texts.cache.folder,  # clear of text read before, if any
                 )
             except FontError as exc:  # every image would fail alike: open none of them
                 state.errors.append(exc.message)
@@ -209,7 +215,7 @@ def run_images(
                     continue
                 if caption_drawing:  # placed clear of the text the image carries
                     avoid = occupied(state.regions[n]["regions"])
-                    layers[-1] = dataclass_replace(caption_drawing, avoid=avoid)
+                    layers[-1] = dataclass_replace(caption_drawing, avoid=avoid, read_before=None)
             operation = ImagePipeline(Layers(tuple(layers)), rules, shop.captions.aspect)
             jobs.append(Job(src, out, operation))
         result = run_batch(jobs, workers, progress)
@@ -223,6 +229,9 @@ def run_images(
         state.images[n] = str(done.output)
         state.written += 1
         state.truncated = state.truncated or done.truncated
+        said = str(state.regions.get(n, {}).get("message", ""))  # the regions' own notes
+        told = [w for w in done.warnings if w != TRUNCATED_WARNING and w not in said]
+        state.notes[n] = told
     shown = {path: redact(url) for url, path in fetched.items() if isinstance(path, Path)}
     for failed in result.failed:  # a download is named by its URL, not its temporary file
         error = failed.error
@@ -317,6 +326,20 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
             ] + [state.regions[n] for n in sorted(state.regions)]
             if state.truncated and TRUNCATED not in findings:
                 findings.append(TRUNCATED)
+            findings = [
+                f
+                for f in findings
+                if not (f.get("code") == NOTES and f.get("image") in state.notes)
+            ] + [
+                {
+                    "code": NOTES,
+                    "severity": "warning",
+                    "message": f"image {n + 1}: {'; '.join(told)}",
+                    "image": n,
+                }
+                for n, told in sorted(state.notes.items())
+                if told
+            ]
             findings = _with_nowhere(findings, state.nowhere)
             if findings != item.findings:
                 fields["findings"] = findings

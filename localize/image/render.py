@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ class Captioned:
     band: tuple[int, int, int, int]  # left, top, right, bottom
     contrast: float
     covers: int = 0  # px of text regions or the product under the caption
+    notes: tuple[str, ...] = ()  # what was known of the image beforehand
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -58,7 +59,11 @@ class Captioned:
             f"caption covers {self.covers} px of the image's text or the product: no free "
             "place was found; shorten the caption or leave this image without one",
         )
-        return ((TRUNCATED_WARNING,) if self.truncated else ()) + (covering if self.covers else ())
+        return (
+            ((TRUNCATED_WARNING,) if self.truncated else ())
+            + (covering if self.covers else ())
+            + self.notes
+        )
 
 
 @dataclass(frozen=True)
@@ -70,10 +75,39 @@ class Caption:
     script: str
     layout: Layout = Layout()
     avoid: tuple[design.Box, ...] = ()  # the text regions on the image (old and redrawn)
+    read_before: Path | None = None  # an OCR cache folder: regions already read, if any
 
     def draw(self, img: Any) -> Captioned:
-        """Draw the caption on `img` in place, clear of `avoid` and the product."""
-        return draw_caption(img, self.text, self.language, self.script, self.layout, self.avoid)
+        """Draw the caption on `img` in place, clear of `avoid` and the product, and of the
+        text regions the OCR cache already holds for this picture (looked up, never
+        read: a caption alone is not worth an OCR pass); Chinese among them is warned."""
+        avoid, notes = self.avoid, ()
+        if self.read_before is not None:
+            avoid, notes = _read_before(img, self.read_before, avoid)
+        drawn = draw_caption(img, self.text, self.language, self.script, self.layout, avoid)
+        return replace(drawn, notes=drawn.notes + notes) if notes else drawn
+
+
+def _read_before(
+    img: Any, folder: Path, avoid: tuple[design.Box, ...]
+) -> tuple[tuple[design.Box, ...], tuple[str, ...]]:
+    """`avoid` with the regions the OCR cache in `folder` holds for `img`, and a warning
+    when some are Chinese; as given when the picture was never read."""
+    from localize.image.ocr import OcrCache, content_key
+    from localize.image.regions import occupied
+
+    regions = OcrCache(folder).get(content_key(img))
+    if not regions:
+        return avoid, ()
+    boxes = avoid + occupied([r.to_json() for r in regions])
+    chinese = [r.text for r in regions if r.chinese]
+    if not chinese:
+        return boxes, ()
+    shown = ", ".join(repr(t) for t in chinese[:3]) + (" ..." if len(chinese) > 3 else "")
+    return boxes, (
+        f"the image carries Chinese text ({shown}) that a caption alone leaves: "
+        "replace it (replace_text = true in [shops.captions], or --replace-text)",
+    )
 
 
 # Scripts written without spaces between words: lines break at a word segmenter's bounds.

@@ -295,3 +295,31 @@ def test_localize_image_keeps_the_label_and_converts_the_price_or_fails_naming_i
     before = np.asarray(img)[top:bottom, left:right]
     assert (np.asarray(Image.open(out).convert("RGB"))[top:bottom, left:right] == before).all()
     assert not any(t in read for t in ("大容量包邮", "¥99", "?99"))
+
+
+def test_a_caption_only_run_keeps_clear_of_text_read_before_and_says_it_is_chinese(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    from tests.localize.images import with_chinese
+
+    run, _ = setup
+    texts = [("保温杯大容量", (30, 40), 34), ("包邮不锈钢", (60, 300), 30)]
+    with_chinese(Image.new("RGB", (420, 400), (245, 245, 240)), texts).save(tmp_path / "zh.png")
+    tried = run(
+        "image", str(tmp_path / "zh.png"), "-o", str(tmp_path / "try.png"), "--to", "ms",
+        "--caption", "Penghantaran percuma", "--shop", "acme-my",
+    )  # fmt: skip
+    assert tried.code == 0 and "carries Chinese text" in tried.err, tried.err
+    listing = tmp_path / "l.csv"
+    listing.write_text("product_id,title,caption,images\np1,保温杯,包邮,a.jpg;zh.png\n", "utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    notes = [f for f in doc["findings"] if f["code"] == "image_notes"]
+    assert len(notes) == 1 and notes[0]["message"].startswith("image 2: the image carries")
+    assert "replace_text = true" in notes[0]["message"]
+    drawn = np.asarray(Image.open(doc["images"][1]["captioned"]).convert("RGB"))
+    ink = drawn.max(axis=2) < 90  # the caption's dark letters (the Chinese is red)
+    rows = np.nonzero(ink.sum(axis=1) > 2)[0]
+    assert len(rows) > 5
+    assert rows.min() > 90 and rows.max() < 290, (rows.min(), rows.max())  # between the lines
