@@ -68,17 +68,6 @@ class Layers:
 
 
 @dataclass(frozen=True)
-class Notice:
-    """A drawing that draws nothing and tells the reviewer something found beforehand."""
-
-    notes: tuple[str, ...]
-
-    def draw(self, img: Any) -> Drawn:
-        """Leave `img` as it is; report the notes."""
-        return Replaced(0, (), False, 21.0, self.notes)
-
-
-@dataclass(frozen=True)
 class ImagePipeline:
     """Input, drawing and output for one file: the operation a batch runs on each image."""
 
@@ -170,54 +159,27 @@ def caption_images(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     cache: OcrCache | None = None,
-    detector: TextDetector | None = None,
 ) -> CaptionedImages:
     """Caption images into `out` (a file for one input, else a folder) to the shop's
     market's rules and caption style, or the markets file's defaults without a shop;
     `layout` replaces the style, or adjusts it when it is a function. The caption is
-    checked once, before any image is opened. With a `cache`, each image's text is read
-    (once per content) so that the caption goes clear of it, and Chinese on it is warned."""
+    checked once, before any image is opened. With a `cache`, each image's text is read in
+    the worker (once per content) so that the caption goes clear of it, and Chinese on it
+    is warned."""
     catalog, market, aspect, base = _context(settings, shop)
     script = catalog.script(language)
     text = validate_caption(caption, script)
     rules = image_rules(catalog, market)
-    drawing = Caption(text, language, script, _layout(layout, base))
+    drawing = Caption(
+        text,
+        language,
+        script,
+        _layout(layout, base),
+        read_before=cache.folder if cache is not None else None,
+        read=cache is not None,
+    )
     jobs = plan(inputs, out, ImagePipeline(drawing, rules, aspect), rules)
-    if cache is not None:
-        jobs = [_clear_of_text(job, drawing, cache, detector, rules, aspect) for job in jobs]
     return CaptionedImages(text, run_batch(jobs, workers, progress))
-
-
-def _clear_of_text(
-    job: Any,
-    drawing: Caption,
-    cache: OcrCache,
-    detector: TextDetector | None,
-    rules: ImageRules,
-    aspect: str,
-) -> Any:
-    """A caption job told where the image's text is (read once, then from the cache), so
-    that the caption goes clear of it, and warned when that text is Chinese: a caption
-    alone leaves it for the buyer to read."""
-    from localize.image.ocr import RapidOcrDetector
-    from localize.image.regions import occupied
-
-    try:
-        picture = open_for_drawing(job.src, rules, aspect)
-    except AppError:  # the batch opens it again and reports the error with the others
-        return job
-    regions = cache.regions(picture.image, detector or RapidOcrDetector())
-    records = [r.to_json() for r in regions]
-    chinese = [r.text for r in regions if r.chinese]
-    layers: list[Drawing] = [replace(drawing, avoid=occupied(records))]
-    if chinese:
-        shown = ", ".join(repr(t) for t in chinese[:3]) + (" ..." if len(chinese) > 3 else "")
-        note = (
-            f"the image carries Chinese text ({shown}) that a caption alone leaves: "
-            "add --replace-text to translate it"
-        )
-        layers.insert(0, Notice((note,)))
-    return replace(job, operation=ImagePipeline(Layers(tuple(layers)), rules, aspect))
 
 
 def _layout(given: Layout | Callable[[Layout], Layout] | None, base: Layout) -> Layout:

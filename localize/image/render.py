@@ -76,27 +76,31 @@ class Caption:
     layout: Layout = Layout()
     avoid: tuple[design.Box, ...] = ()  # the text regions on the image (old and redrawn)
     read_before: Path | None = None  # an OCR cache folder: regions already read, if any
+    read: bool = False  # ... and the picture read (then cached) when it holds none
 
     def draw(self, img: Any) -> Captioned:
         """Draw the caption on `img` in place, clear of `avoid` and the product, and of the
-        text regions the OCR cache already holds for this picture (looked up, never
-        read: a caption alone is not worth an OCR pass); Chinese among them is warned."""
+        text regions the OCR cache holds for this picture (read here, in the worker, only
+        when `read` asks: `localize run` looks up, never reads); Chinese among them is
+        warned."""
         avoid, notes = self.avoid, ()
         if self.read_before is not None:
-            avoid, notes = _read_before(img, self.read_before, avoid)
+            avoid, notes = _read_before(img, self.read_before, avoid, self.read)
         drawn = draw_caption(img, self.text, self.language, self.script, self.layout, avoid)
         return replace(drawn, notes=drawn.notes + notes) if notes else drawn
 
 
 def _read_before(
-    img: Any, folder: Path, avoid: tuple[design.Box, ...]
+    img: Any, folder: Path, avoid: tuple[design.Box, ...], read: bool = False
 ) -> tuple[tuple[design.Box, ...], tuple[str, ...]]:
-    """`avoid` with the regions the OCR cache in `folder` holds for `img`, and a warning
-    when some are Chinese; as given when the picture was never read."""
-    from localize.image.ocr import OcrCache, content_key
+    """`avoid` with the regions the OCR cache in `folder` holds for `img` (read now and
+    cached when `read`), and a warning when some are Chinese; as given when the picture
+    was never read."""
+    from localize.image.ocr import OcrCache, RapidOcrDetector, content_key
     from localize.image.regions import occupied
 
-    regions = OcrCache(folder).get(content_key(img))
+    cache = OcrCache(folder)
+    regions = cache.regions(img, RapidOcrDetector()) if read else cache.get(content_key(img))
     if not regions:
         return avoid, ()
     boxes = avoid + occupied([r.to_json() for r in regions])
@@ -106,7 +110,7 @@ def _read_before(
     shown = ", ".join(repr(t) for t in chinese[:3]) + (" ..." if len(chinese) > 3 else "")
     return boxes, (
         f"the image carries Chinese text ({shown}) that a caption alone leaves: "
-        "replace it (replace_text = true in [shops.captions], or --replace-text)",
+        "replace it (--replace-text, or replace_text = true in [shops.captions])",
     )
 
 
