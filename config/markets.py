@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,29 @@ class ImageRules:
 
 
 @dataclass(frozen=True)
+class Currency:
+    """How a market writes money: `฿1,290`, `350.000₫`, `Rp 15.000`, `12,90 €`."""
+
+    code: str
+    symbol: str
+    before: bool = True  # the symbol before the amount
+    space: bool = False  # a space between symbol and amount
+    thousands: str = ","
+    decimal: str = "."
+    decimals: int = 0
+
+    def format(self, amount: Decimal) -> str:
+        """`amount` written the market's way, rounded half up to its decimals."""
+        step = Decimal(1).scaleb(-self.decimals)
+        rounded = amount.quantize(step, rounding=ROUND_HALF_UP)
+        whole, _, cents = f"{rounded:.{self.decimals}f}".partition(".")
+        grouped = f"{int(whole):,}".replace(",", self.thousands)
+        number = grouped + (self.decimal + cents if cents else "")
+        gap = " " if self.space else ""
+        return f"{self.symbol}{gap}{number}" if self.before else f"{number}{gap}{self.symbol}"
+
+
+@dataclass(frozen=True)
 class Market:
     """One TikTok Shop market: its timezone, languages and listing limits."""
 
@@ -64,6 +88,7 @@ class Market:
     description_max: int
     images: ImageRules
     epr_required: bool
+    currency: Currency | None = None  # how prices are written there (images' yuan prices)
 
     @property
     def allowed_languages(self) -> tuple[str, ...]:
@@ -225,6 +250,16 @@ class _ImagesEntry(_FileModel):
     max_aspect: float | None = Field(None, gt=0, le=100, allow_inf_nan=False)
 
 
+class _CurrencyEntry(_FileModel):
+    code: str = Field(pattern=r"^[A-Z]{3}$")
+    symbol: str = Field(min_length=1, max_length=8)
+    before: bool = True
+    space: bool = False
+    thousands: str = Field(",", max_length=1)
+    decimal: str = Field(".", min_length=1, max_length=1)
+    decimals: int = Field(0, ge=0, le=4)
+
+
 class _MarketEntry(_FileModel):
     name: str | None = None
     timezone: str | None = None
@@ -235,6 +270,7 @@ class _MarketEntry(_FileModel):
     description_max: int | None = Field(None, ge=1, le=10_000_000)
     images: _ImagesEntry = _ImagesEntry()
     epr_required: bool | None = None
+    currency: _CurrencyEntry | None = None
 
     _timezone = field_validator("timezone")(
         lambda value: value if value is None else check_timezone(value)
@@ -321,6 +357,7 @@ def _catalog(doc: tomldoc.TomlDocument) -> MarketCatalog:
                 description_max=merged["description_max"],
                 images=_image_rules(merged["images"]),
                 epr_required=merged["epr_required"],
+                currency=Currency(**merged["currency"]) if merged.get("currency") else None,
             )
     if problems:
         raise ConfigError(doc.shown, problems)

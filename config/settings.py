@@ -166,7 +166,8 @@ _HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$")
 
 
 class ImageSettings(_Strict):
-    """Where a shop's listing images may come from, and how long and large a download may be."""
+    """Where a shop's listing images may come from, how long and large a download may be,
+    and the rate at which yuan prices printed on them are converted."""
 
     # named hosts allowed even on private addresses
     allow_hosts: list[str] = Field(default_factory=list)
@@ -176,6 +177,8 @@ class ImageSettings(_Strict):
     download_seconds: float = Field(20.0, gt=0, le=600)  # one whole download, redirects included
     max_download_mb: int = Field(30, ge=1, le=500)
     concurrency: int = Field(4, ge=1, le=32)  # downloads in flight
+    # the market's currency units per yuan: a yuan price on an image is converted at it
+    yuan_rate: float | None = Field(None, gt=0, le=1_000_000, allow_inf_nan=False)
 
     @field_validator("allow_hosts")
     @classmethod

@@ -768,6 +768,7 @@ def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                     "translation": record.get("translation"),
                     "confidence": record.get("confidence"),
                     "state": record.get("status"),
+                    "kind": record.get("kind", "overlay"),
                     **({"reason": record["reason"]} if record.get("reason") else {}),
                 }
             )
@@ -777,10 +778,13 @@ def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 def describe_region(region: dict[str, Any]) -> str:
     """One region of `image_regions` on a line, as the queue shows it."""
     translation = f" -> {region['translation']!r}" if region["translation"] else ""
+    from localize.image.product import KIND_NAMES
+
     why = f" ({region['reason']})" if region.get("reason") else ""
+    kind = KIND_NAMES.get(region.get("kind") or "overlay", str(region.get("kind")))
     return (
         f"{region['index']}. image {region['image']}: {region['text']!r}{translation}  "
-        f"{region['state']}{why}, confidence {region['confidence']}"
+        f"{region['state']}{why}, confidence {region['confidence']}; {kind}"
     )
 
 
@@ -792,8 +796,12 @@ def _region_findings(
     keep: Sequence[int],
 ) -> list[dict[str, Any]]:
     """The item's findings with the regions' records edited (a new translation, checked
-    like any other text and drawable; or kept as the product's own printing)."""
-    from localize.image.regions import FINDING, usable
+    like any other text and drawable; or kept as the product's own printing). A price
+    region's numbers are the reviewer's local price, not the yuan: the number check does
+    not hold them to the source. Keeping Chinese overlay text (not the product's printing)
+    adds an error finding that only an override with a reason clears."""
+    from localize.image.product import PRICE
+    from localize.image.regions import FINDING, kept_overlay, usable
 
     item = current.item
     findings = [
@@ -824,6 +832,8 @@ def _region_findings(
         found = checks.check(
             source, text, field="caption", target_lang=item.language, kept=kept, limits=limits
         )
+        if record.get("kind") == PRICE:  # a local price's numbers are not the yuan's
+            found = [f for f in found if f.code != "numbers"]
         problems = [f.message for f in found if f.severity == "error"] + usable(text, script)
         if problems:
             raise BadInput(f"region {n} ({source!r}): {'; '.join(problems)}")
@@ -832,7 +842,22 @@ def _region_findings(
     for n in keep:
         numbered[n - 1].update(keep=True, status="kept")
         numbered[n - 1].pop("reason", None)
+    kept = [(n, r) for n, r in enumerate(numbered, start=1) if kept_overlay(r)]
+    message = (
+        "images: Chinese overlay text kept, not the product's own printing: "
+        + ", ".join(f"region {n} {r['text']!r}" for n, r in kept)
+        + "; give it a translation (--region N=TEXT) or approve with --override REASON"
+        " (publishing still refuses Chinese on a main image)"
+    )
+    before = [f for f in findings if f.get("code") == KEPT_OVERLAY]
+    findings = [f for f in findings if f.get("code") != KEPT_OVERLAY]
+    if kept:  # the same regions kept as before: the finding (and its override) stands
+        same = [f for f in before if f.get("message") == message]
+        findings += same or [{"code": KEPT_OVERLAY, "severity": "error", "message": message}]
     return findings
+
+
+KEPT_OVERLAY = "image_text_kept"  # the error a kept Chinese overlay region raises
 
 
 def edit_regions(

@@ -211,6 +211,8 @@ class ShopRun:
                 "captioned": i.images,
                 "failed": i.failed,
                 "truncated": i.truncated,
+                # items whose caption no image carries; only when there are some
+                **({"caption_on_no_image": list(i.nowhere)} if i.nowhere else {}),
             },
         }
 

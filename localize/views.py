@@ -217,6 +217,12 @@ def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
         f"{shop}: images: {i.images} image(s) written for {i.items} item(s), "
         f"{i.failed} item(s) failed on their images, {i.truncated} item(s) with text cut to fit"
     )
+    if i.nowhere:
+        env.err(
+            f"warning: {len(i.nowhere)} item(s) have a caption that no image will carry "
+            f"(caption_images leaves their images without one): items "
+            f"{', '.join(str(n) for n in i.nowhere)}; see `localize review show ID`"
+        )
     if run.waiting:
         env.err(f"{run.waiting} item(s) wait for review: localize review --shop {shop}")
 
@@ -274,11 +280,15 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
             env.out(f"  {f['severity']}: {f['code']}: {f['message']}{overridden}")
     _image_regions(env, d["regions"])
     if d["images"]:
-        env.out("\n[images]")
+        from localize.image.items import NOWHERE
+
+        nowhere = any(f.get("code") == NOWHERE for f in d["findings"])
+        drawn = "text replaced, no caption" if nowhere else "captioned"
+        env.out("\n[images]" + (" (the caption is drawn on none of them)" if nowhere else ""))
         for n, image in enumerate(d["images"], start=1):
             env.out(f"  {n}. {image['original']}")
             if image["captioned"]:
-                env.out(f"     captioned: {image['captioned']}")
+                env.out(f"     {drawn}: {image['captioned']}")
     if d["source_diff"]:
         env.out("\n[source changed]")
         for name, lines in d["source_diff"].items():

@@ -8,7 +8,7 @@ caption is kept inside the centred area both crops share. Nothing here imports P
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom
@@ -21,6 +21,40 @@ def safe_area(width: int, height: int, aspects: Sequence[float] = CROP_ASPECTS) 
     keep_h = min([height] + [min(height, width / a) for a in aspects])
     left, top = (width - keep_w) / 2, (height - keep_h) / 2
     return (round(left), round(top), round(left + keep_w), round(top + keep_h))
+
+
+def free_spot(candidates: Sequence[Box], covered: Callable[[Box], int]) -> tuple[Box, int]:
+    """The first of `candidates` that `covered` (how many px of a box are taken by text or
+    the product) finds free, else the least covered one, with how much it covers."""
+    best, least = candidates[0], covered(candidates[0])
+    for box in candidates:
+        n = covered(box)
+        if n == 0:
+            return box, 0
+        if n < least:
+            best, least = box, n
+    return best, least
+
+
+def stripes(area: Box, height: int, first: str, step: int) -> list[Box]:
+    """Every full-width band `height` tall inside `area`, the `first` edge's (top or
+    bottom) first, then the other edge's, then the rest nearest an edge first."""
+    left, top, right, bottom = area
+    last = bottom - height
+    if last < top:
+        return []
+    tops = list(range(top, last + 1, max(1, step))) + [last]
+    ordered = sorted(set(tops), key=lambda y: min(y - top, last - y))
+    edges = [top, last] if first == "top" else [last, top]
+    return [(left, y, right, y + height) for y in edges + [y for y in ordered if y not in edges]]
+
+
+def corners(area: Box, width: int, height: int, first: str) -> list[Box]:
+    """The four corners of `area` for a badge `width` x `height`, on the `first` edge's
+    side (top or bottom) first."""
+    left, top, right, bottom = area
+    rows = [top, bottom - height] if first == "top" else [bottom - height, top]
+    return [(x, y, x + width, y + height) for y in rows for x in (left, right - width)]
 
 
 def choose_position(position: str, top_detail: float, bottom_detail: float) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,14 @@ from localize.image.regions import (
     Translate,
     edits_for,
     finding,
+    kinds_of,
+    occupied,
     plan_text,
     poor_erase_finding,
+    shop_prices,
     with_erase_scores,
 )
-from localize.image.render import Caption, validate_caption
+from localize.image.render import TRUNCATED_WARNING, Caption, validate_caption
 from localize.image.replace import ReplaceText
 from store.db import session_scope
 from store.models import ItemState, Listing, LocalizationItem
@@ -51,6 +55,22 @@ TRUNCATED = {
 }
 
 
+NOWHERE = "caption_on_no_image"
+NOTES = "image_notes"  # what drawing an image said (a caption covering text, Chinese left)
+
+
+def caption_nowhere(count: int, which: str) -> dict[str, str]:
+    """The finding of an item whose caption no image will carry: `which` of the shop's
+    `caption_images` picks none of the listing's `count` images."""
+    return {
+        "code": NOWHERE,
+        "severity": "warning",
+        "message": f"caption: drawn on no image: the listing has {count} image(s) and "
+        f'caption_images = "{which}" leaves {"it" if count == 1 else "them"} without one; '
+        'set caption_images = "all" in the shops file to caption it, or clear the caption',
+    }
+
+
 @dataclass
 class ImageSummary:
     """What the image half did."""
@@ -61,6 +81,7 @@ class ImageSummary:
     truncated: int = 0
     errors: list[str] = field(default_factory=list)
     versions: dict[int, int] = field(default_factory=dict)  # item -> the version it recorded
+    nowhere: list[int] = field(default_factory=list)  # items whose caption no image carries
 
 
 @dataclass
@@ -74,6 +95,8 @@ class _ItemWork:
     errors: list[str] = field(default_factory=list)
     regions: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> finding
     poor: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> poor_erase
+    nowhere: dict[str, str] | None = None  # its caption goes on no image: the finding
+    notes: dict[int, list[str]] = field(default_factory=dict)  # image -> what drawing it said
 
 
 @dataclass(frozen=True)
@@ -98,7 +121,13 @@ def _replacement(
     shop = texts.settings.shop(item.shop_id)
     picture = open_for_drawing(src, rules, shop.captions.aspect)
     regions = texts.cache.regions(picture.image, RapidOcrDetector())
-    text = plan_text(regions, texts.translate_for(item.language), edits_for(item.findings, n))
+    text = plan_text(
+        regions,
+        texts.translate_for(item.language),
+        edits_for(item.findings, n),
+        kinds=kinds_of(picture.image, regions),
+        prices=shop_prices(texts.settings, shop, texts.settings.markets.script(item.language)),
+    )
     state.regions[n] = finding(n, redact(source), text)
     script = texts.settings.markets.script(item.language)
     return ReplaceText(text.plans, item.language, script, text.notes)
@@ -145,18 +174,28 @@ def run_images(
     )
     work: list[_ItemWork] = []
     wanted: list[tuple[_ItemWork, int, Path, ImagePipeline, str]] = []
+    idle: list[tuple[LocalizationItem, dict[str, str] | None]] = []
     for item, listing in rows:
+        nowhere = None
+        if (item.caption or "").strip() and listing.images:
+            if not positions(len(listing.images), shop.caption_images):
+                nowhere = caption_nowhere(len(listing.images), shop.caption_images)
         missing = _missing(item, listing, shop, root, redo)
         if not missing:
+            idle.append((item, nowhere))
             continue
-        state = _ItemWork(item, _images_so_far(item, listing))
+        state = _ItemWork(item, _images_so_far(item, listing), nowhere=nowhere)
         work.append(state)
         script = settings.markets.script(item.language)
         drawn: Caption | None = None
         if (item.caption or "").strip():  # without one, only the text on them is replaced
             try:
                 drawn = Caption(
-                    validate_caption(item.caption or "", script), item.language, script, layout
+                    validate_caption(item.caption or "", script),
+                    item.language,
+                    script,
+                    layout,
+                    read_before=texts.cache.folder,  # clear of text read before, if any
                 )
             except FontError as exc:  # every image would fail alike: open none of them
                 state.errors.append(exc.message)
@@ -178,13 +217,16 @@ def run_images(
                 state.errors.append(src.message)
                 continue
             owners[out] = (state, n)
-            layers = [caption_drawing] if caption_drawing else []
+            layers: list[Any] = [caption_drawing] if caption_drawing else []
             if shop.captions.replace_text:
                 try:
                     layers.insert(0, _replacement(state, n, src, source, texts, rules))
                 except AppError as exc:  # the batch opens it again and fails it with the rest
                     state.errors.append(exc.message)
                     continue
+                if caption_drawing:  # placed clear of the text the image carries
+                    avoid = occupied(state.regions[n]["regions"])
+                    layers[-1] = dataclass_replace(caption_drawing, avoid=avoid, read_before=None)
             operation = ImagePipeline(Layers(tuple(layers)), rules, shop.captions.aspect)
             jobs.append(Job(src, out, operation))
         result = run_batch(jobs, workers, progress)
@@ -203,13 +245,50 @@ def run_images(
             with_erase_scores(records, done.erased)
             if (poor := poor_erase_finding(n, records)) is not None:
                 state.poor[n] = poor
+        said = str(state.regions.get(n, {}).get("message", ""))  # the regions' own notes
+        told = [
+            w
+            for w in done.warnings  # a poor erase is its own finding (state.poor)
+            if w != TRUNCATED_WARNING and w not in said and not w.startswith(f"{POOR_ERASE}:")
+        ]
+        state.notes[n] = told
     shown = {path: redact(url) for url, path in fetched.items() if isinstance(path, Path)}
     for failed in result.failed:  # a download is named by its URL, not its temporary file
         error = failed.error
         if failed.input in shown:
             error = error.replace(str(failed.input), shown[failed.input])
         owners[failed.output][0].errors.append(error)
-    return _record(store, work)
+    summary = _record(store, work)
+    summary.nowhere += _said_nowhere(store, idle)
+    return summary
+
+
+def _with_nowhere(findings: list[dict[str, Any]], nowhere: dict[str, str] | None) -> list[Any]:
+    """The findings with the caption-on-no-image one as it stands now (added or gone)."""
+    rest = [f for f in findings if f.get("code") != NOWHERE]
+    return rest + [nowhere] if nowhere else rest
+
+
+def _said_nowhere(
+    store: Engine, idle: list[tuple[LocalizationItem, dict[str, str] | None]]
+) -> list[int]:
+    """The items with no image to draw whose caption goes on no image, said in their
+    findings (once); their ids."""
+    said = []
+    with session_scope(store) as session:
+        for item, nowhere in idle:
+            findings = _with_nowhere(list(item.findings), nowhere)
+            if nowhere:
+                said.append(int(item.id or 0))
+            if findings == item.findings:
+                continue
+            try:
+                lifecycle.change(
+                    session, item, ItemState.TRANSLATED, actor=ACTOR, findings=findings
+                )
+            except lifecycle.ItemChanged:
+                continue  # changed meanwhile: the next run sees it again
+    return said
 
 
 def _expected(item: LocalizationItem, listing: Listing, root: Path, n: int) -> Path:
@@ -282,6 +361,21 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
             findings += [state.poor[n] for n in sorted(state.poor)]
             if state.truncated and TRUNCATED not in findings:
                 findings.append(TRUNCATED)
+            findings = [
+                f
+                for f in findings
+                if not (f.get("code") == NOTES and f.get("image") in state.notes)
+            ] + [
+                {
+                    "code": NOTES,
+                    "severity": "warning",
+                    "message": f"image {n + 1}: {'; '.join(told)}",
+                    "image": n,
+                }
+                for n, told in sorted(state.notes.items())
+                if told
+            ]
+            findings = _with_nowhere(findings, state.nowhere)
             if findings != item.findings:
                 fields["findings"] = findings
             error = "images: " + "; ".join(state.errors)[:1900] if state.errors else None
@@ -302,4 +396,6 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
                 summary.errors.append(f"item {item.id}: {error}")
             else:
                 summary.items += 1
+            if state.nowhere:
+                summary.nowhere.append(int(item.id or 0))
     return summary

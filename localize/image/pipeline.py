@@ -17,7 +17,7 @@ from localize.image.fit import FitSpec
 from localize.image.inputs import open_for_drawing
 from localize.image.ocr import OcrCache, TextDetector
 from localize.image.outputs import save
-from localize.image.regions import Translate, plan_text
+from localize.image.regions import Translate, kinds_of, plan_text, shop_prices
 from localize.image.render import Caption, Layout, validate_caption
 from localize.image.replace import Replaced, ReplaceText
 
@@ -161,17 +161,28 @@ def caption_images(
     layout: Layout | Callable[[Layout], Layout] | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cache: OcrCache | None = None,
 ) -> CaptionedImages:
     """Caption images into `out` (a file for one input, else a folder) to the shop's
     market's rules and caption style, or the markets file's defaults without a shop;
     `layout` replaces the style, or adjusts it when it is a function. The caption is
-    checked once, before any image is opened."""
+    checked once, before any image is opened. With a `cache`, each image's text is read in
+    the worker (once per content) so that the caption goes clear of it, and Chinese on it
+    is warned."""
     catalog, market, aspect, base = _context(settings, shop)
     script = catalog.script(language)
     text = validate_caption(caption, script)
     rules = image_rules(catalog, market)
-    operation = ImagePipeline(Caption(text, language, script, _layout(layout, base)), rules, aspect)
-    return CaptionedImages(text, run_batch(plan(inputs, out, operation, rules), workers, progress))
+    drawing = Caption(
+        text,
+        language,
+        script,
+        _layout(layout, base),
+        read_before=cache.folder if cache is not None else None,
+        read=cache is not None,
+    )
+    jobs = plan(inputs, out, ImagePipeline(drawing, rules, aspect), rules)
+    return CaptionedImages(text, run_batch(jobs, workers, progress))
 
 
 def _layout(given: Layout | Callable[[Layout], Layout] | None, base: Layout) -> Layout:
@@ -193,18 +204,34 @@ def replace_text_images(
     detector: TextDetector | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    caption: str | None = None,
+    layout: Layout | Callable[[Layout], Layout] | None = None,
 ) -> CaptionedImages:
     """Replace the Chinese text on images by its translation into `out`: regions read
     (from the cache when this content was read before), translated by `translate`, then
     erased and redrawn in worker processes; without `translate`, only erased (the clean
-    plate). An input that cannot be opened fails alone. Each region erased carries its
-    erase score; a poor one is a warning naming it."""
+    plate); with a `caption`, it is drawn after, clear of every text region. An input that
+    cannot be opened fails alone. Each region erased carries its erase score; a poor one
+    is a warning naming it."""
     from localize.image.ocr import RapidOcrDetector
-    from localize.image.regions import ERASED, with_erase_scores
+    from localize.image.regions import ERASED, OVERLAY, PRICE, occupied, with_erase_scores
 
-    catalog, market, aspect, _ = _context(settings, shop)
+    catalog, market, aspect, base = _context(settings, shop)
+    captioned = (
+        Caption(
+            validate_caption(caption, catalog.script(language)),
+            language,
+            catalog.script(language),
+            _layout(layout, base),
+        )
+        if caption is not None
+        else None
+    )
     script = catalog.script(language)
     rules = image_rules(catalog, market)
+    prices = shop_prices(
+        settings, settings.shop(shop) if settings is not None and shop else None, script
+    )
     nothing = ImagePipeline(ReplaceText((), language, script), rules, aspect)
     detector = detector or RapidOcrDetector()
     jobs, found = [], {}
@@ -214,7 +241,11 @@ def replace_text_images(
         except AppError:  # the batch opens it again and reports the error with the others
             jobs.append(job)
             continue
-        text = plan_text(cache.regions(picture.image, detector), translate or _nothing_drawn)
+        regions = cache.regions(picture.image, detector)
+        kinds = kinds_of(picture.image, regions)
+        if translate is None:  # the clean plate: a price is overlay text like any other
+            kinds = [OVERLAY if k == PRICE else k for k in kinds]
+        text = plan_text(regions, translate or _nothing_drawn, kinds=kinds, prices=prices)
         records = [
             {**r, "status": ERASED, "translation": None}
             if translate is None and r["status"] == "replaced"
@@ -222,7 +253,7 @@ def replace_text_images(
             for r in text.records
         ]
         found[str(job.src)] = records
-        drawing = ReplaceText(
+        drawing: Drawing = ReplaceText(
             text.plans,
             language,
             script,
@@ -231,11 +262,20 @@ def replace_text_images(
             strict=True,
             erase_only=translate is None,
         )
+        if captioned is not None:
+            on_top = replace(captioned, avoid=occupied(text.records))
+            drawing = Layers((drawing, on_top))
         jobs.append(replace(job, operation=ImagePipeline(drawing, rules, aspect)))
     result = run_batch(jobs, workers, progress)
     for done in result.done:  # the drawing's warnings already name a poor erase
         with_erase_scores(found.get(str(done.input), []), done.erased)
-    return CaptionedImages("", result, found, replaced_text=True, erased_only=translate is None)
+    return CaptionedImages(
+        captioned.text if captioned else "",
+        result,
+        found,
+        replaced_text=True,
+        erased_only=translate is None,
+    )
 
 
 def _nothing_drawn(text: str) -> tuple[str | None, list[str]]:
@@ -269,10 +309,13 @@ class ImageOrder:
             )
         if self.erase_only:
             return
-        if self.replace_text and (self.text is not None or self.caption is not None):
-            raise BadInput("--replace-text draws no caption: give it without --text or --caption")
-        if not self.replace_text and (self.text is None) == (self.caption is None):
-            raise BadInput("give exactly one of --text (to translate) or --caption (as is)")
+        if self.text is not None and self.caption is not None:
+            raise BadInput("give one of --text (to translate) or --caption (as is), not both")
+        if not self.replace_text and self.text is None and self.caption is None:
+            raise BadInput(
+                "give --text (to translate) or --caption (as is), or --replace-text "
+                "(with either to draw a caption too)"
+            )
         if self.position not in (None, "auto", "bottom", "top"):
             raise BadInput(f"--position {self.position!r}: use auto, bottom or top")
         if self.style not in (None, *STYLES):
@@ -330,10 +373,10 @@ def localize_images(
 
         catalog = load_markets()
     to = catalog.language_code(to, "--to")
+    from localize.image.ocr import data_cache
+
     shop_settings = settings.shop(shop) if settings is not None and shop else None
     if order.erase_only:  # no translation: no store, no engine
-        from localize.image.ocr import data_cache
-
         return replace_text_images(
             inputs,
             out,
@@ -345,12 +388,19 @@ def localize_images(
             workers=workers,
             progress=ticker(progress, "erasing text"),
         )
+    caption, findings = order.caption, ()
+    if order.text is not None:  # translated like `localize text` would, and checked
+        from localize.text.service import translated_caption
+
+        result = translated_caption(
+            store(), secrets, order.text, to=to, settings=settings, shop=shop_settings
+        )
+        caption, findings = result.translation, tuple(result.findings)
     if order.replace_text:
-        from localize.image.ocr import data_cache
         from localize.image.regions import translator
 
         translate = translator(store(), secrets, to=to, settings=settings, shop=shop_settings)
-        return replace_text_images(
+        made = replace_text_images(
             inputs,
             out,
             language=to,
@@ -360,24 +410,20 @@ def localize_images(
             shop=shop,
             workers=workers,
             progress=ticker(progress, "replacing text"),
+            caption=caption,
+            layout=order.layout,
         )
-    caption, findings = order.caption or "", ()
-    if order.text is not None:  # translated like `localize text` would, and checked
-        from localize.text.service import translated_caption
-
-        result = translated_caption(
-            store(), secrets, order.text, to=to, settings=settings, shop=shop_settings
-        )
-        caption, findings = result.translation, tuple(result.findings)
+        return replace(made, findings=findings)
     made = caption_images(
         inputs,
         out,
-        caption=caption,
+        caption=caption or "",
         language=to,
         settings=settings,
         shop=shop,
         layout=order.layout,
         workers=workers,
         progress=ticker(progress, "captioning"),
+        cache=data_cache(data_dir),
     )
     return replace(made, findings=findings)

@@ -3,10 +3,13 @@ translation, which are left (kept by a reviewer, read with low confidence, not C
 or whose translation failed its checks), and the records the review queue reads.
 
 A review record is plain JSON, one per region:
-`{"polygon", "box", "text", "confidence", "translation", "keep", "status"}` (and `reason`
-when untranslated) where `status` is replaced | kept | low_confidence | not_chinese |
-untranslated; an untranslated region is Chinese left on the image, an error. A reviewer's
-edit (a new translation, or `keep`) is honoured on the next render by matching text and box.
+`{"polygon", "box", "text", "confidence", "translation", "keep", "status", "kind"}` (and
+`reason` when untranslated) where `status` is replaced | kept | low_confidence |
+not_chinese | untranslated and `kind` is overlay (the supplier's text, replaced), printing
+(the product's own label, kept unless a reviewer gives it a translation) or price (a yuan
+price, converted to the market's currency or untranslated); an untranslated region is
+Chinese (or a yuan price) left on the image, an error. A reviewer's edit (a new
+translation, or `keep`) is honoured on the next render by matching text and box.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from localize.image.ocr import Region
+from localize.image.ocr import Region, has_chinese
+from localize.image.prices import Prices, yuan_price
+from localize.image.product import OVERLAY, PRICE, PRINTING
 from localize.image.replace import RegionPlan
 
 # A region's text -> its translation, or None with the reasons it cannot be used.
 Translate = Callable[[str], tuple[str | None, list[str]]]
 FINDING = "image_text"
+NO_RATE = Prices()  # no rate given: no yuan price is converted
 UNTRANSLATED = "untranslated"  # Chinese a buyer will still see: the image is not compliant
 ERASED = "erased"  # the clean plate: the region erased, nothing drawn
 
@@ -51,22 +57,39 @@ def plan_text(
     regions: Iterable[Region],
     translate: Translate,
     edits: Iterable[dict[str, Any]] = (),
+    *,
+    kinds: Sequence[str] | None = None,
+    prices: Prices = NO_RATE,
 ) -> ImageText:
-    """The plan for `regions`: confident Chinese ones translated (or as a reviewer edited
-    them), the others left as they are and said why."""
+    """The plan for `regions`: confident Chinese overlay text translated (or as a reviewer
+    edited it), the product's printing kept, yuan prices converted by `prices`, the others
+    left as they are and said why. `kinds` (one per region, see localize.image.product)
+    come from the picture; without them a region is a price or overlay text by its text."""
     edited = {_key(e["text"], e["box"]): e for e in edits if "text" in e and "box" in e}
     plans, notes, records = [], [], []
-    for region in regions:
+    for n, region in enumerate(regions):
+        kind = kinds[n] if kinds is not None else PRICE if yuan_price(region.text) else OVERLAY
         record: dict[str, Any] = {
             **region.to_json(),
             "box": list(region.box),
             "translation": None,
             "keep": False,
+            "kind": kind,
         }
         edit = edited.get(_key(region.text, region.box), {})
         if edit.get("keep"):
             record.update(keep=True, status="kept", translation=edit.get("translation"))
-        elif not region.chinese:
+        elif kind == PRICE and not edit.get("translation"):
+            translation, reason = _price(region.text, translate, prices)
+            if translation is None:
+                record.update(status=UNTRANSLATED, reason=reason)
+                notes.append(f"price {region.text!r} not converted: {reason}")
+            else:
+                record.update(status="replaced", translation=translation)
+                plans.append(RegionPlan(region.polygon, region.text, translation))
+        elif kind == PRINTING and not edit.get("translation"):
+            record.update(keep=True, status="kept")
+        elif not region.chinese and not (kind == PRICE and edit.get("translation")):
             record["status"] = "not_chinese"
         elif not region.confident and not edit.get("translation"):
             record["status"] = "low_confidence"
@@ -89,15 +112,37 @@ def plan_text(
     return ImageText(tuple(plans), tuple(notes), tuple(records))
 
 
+def _price(text: str, translate: Translate, prices: Prices) -> tuple[str | None, str]:
+    """A price region's text in the market's currency (the words beside the price
+    translated), or None and why not."""
+    price = yuan_price(text)
+    if price is None:  # a reviewer's kind on a text with no price in it: words only
+        found, problems = translate(text)
+        return found, "; ".join(problems)
+    local = prices.local(price)
+    if local is None:
+        return None, f"a yuan price: {prices.why_not()}"
+    words = price.rest(text)
+    found, problems = (words, []) if not has_chinese(words) else translate(words)
+    if found is None:
+        return None, "; ".join(problems) or "no translation"
+    written = f"{found} {local}" if found else local
+    problems = usable(written, prices.script) if prices.script else []
+    return (None, "; ".join(problems)) if problems else (written, "")
+
+
 def finding(image: int, source: str, text: ImageText) -> dict[str, Any]:
     """The item finding that carries one image's regions for the review queue."""
     replaced = sum(1 for r in text.records if r["status"] == "replaced")
+    printed = sum(1 for r in text.records if r.get("kind") == PRINTING and r["status"] == "kept")
     severity = "error" if text.left else "warning" if text.notes else "info"
     return {
         "code": FINDING,
         "severity": severity,
         "message": f"image {image + 1}: {replaced} of {len(text.records)} text region(s) "
-        "replaced" + (f"; {'; '.join(text.notes)}" if text.notes else ""),
+        "replaced"
+        + (f", {printed} kept as the product's own printing" if printed else "")
+        + (f"; {'; '.join(text.notes)}" if text.notes else ""),
         "image": image,
         "source": source,
         "regions": list(text.records),
@@ -152,8 +197,24 @@ def edits_for(findings: Iterable[dict[str, Any]], image: int) -> list[dict[str, 
 
 
 def chinese_left(findings: Iterable[dict[str, Any]], image: int) -> list[str]:
-    """The texts of image `image`'s confident Chinese regions neither replaced nor kept."""
-    return [r["text"] for r in edits_for(findings, image) if r.get("status") == UNTRANSLATED]
+    """The texts of image `image`'s regions a buyer would read untranslated: Chinese (or a
+    yuan price) neither replaced nor kept, and Chinese overlay text a reviewer kept (the
+    market's rule wants the picture in its language; only the product's printing stays)."""
+    return [
+        r["text"]
+        for r in edits_for(findings, image)
+        if r.get("status") == UNTRANSLATED or kept_overlay(r)
+    ]
+
+
+def kept_overlay(record: dict[str, Any]) -> bool:
+    """Whether a region record is Chinese overlay text kept on the image: not the
+    product's printing (records from before kinds were known count as overlay too)."""
+    return (
+        record.get("status") == "kept"
+        and record.get("kind", OVERLAY) != PRINTING
+        and has_chinese(str(record.get("text", "")))
+    )
 
 
 def usable(translation: str, script: str) -> list[str]:
@@ -208,3 +269,43 @@ def translator(
         return done[text]
 
     return translate
+
+
+def kinds_of(img: Any, regions: Sequence[Region]) -> list[str]:
+    """Each region's kind on the picture `img` (a PIL RGB image): a yuan price, the
+    product's own printing, or overlay text (localize.image.product says the rule)."""
+    import numpy as np
+
+    from localize.image.product import region_kinds
+
+    if not regions:
+        return []
+    return region_kinds(
+        np.asarray(img),
+        [r.polygon for r in regions],
+        [yuan_price(r.text) is not None for r in regions],
+    )
+
+
+def shop_prices(settings: Any, shop: Any, script: str | None = None) -> Prices:
+    """How a shop's yuan prices are converted: its `[shops.images] yuan_rate` and its
+    market's currency, drawn in `script`; without a shop, no price is converted (each is
+    an error)."""
+    if settings is None or shop is None:
+        return NO_RATE
+    currency = settings.markets.market(shop.market).currency
+    return Prices(shop.images.yuan_rate, currency, script)
+
+
+def occupied(records: Iterable[dict[str, Any]]) -> tuple[tuple[int, int, int, int], ...]:
+    """The boxes a caption must leave free: every text region of an image (replaced,
+    kept or left), grown by as much as its erasing and redrawing may reach."""
+    from localize.image.replace import dilation
+
+    boxes = []
+    for record in records:
+        polygon = tuple((int(x), int(y)) for x, y in record["polygon"])
+        grow = dilation(polygon)
+        xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+        boxes.append((min(xs) - grow, min(ys) - grow, max(xs) + grow + 1, max(ys) + grow + 1))
+    return tuple(boxes)

@@ -8,8 +8,9 @@ Fonts, word breaking and shaping follow the language's script (markets.toml), no
 from __future__ import annotations
 
 import functools
+import math
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +49,21 @@ class Captioned:
     truncated: bool
     band: tuple[int, int, int, int]  # left, top, right, bottom
     contrast: float
+    covers: int = 0  # px of text regions or the product under the caption
+    notes: tuple[str, ...] = ()  # what was known of the image beforehand
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """What a reviewer should know about the drawing."""
-        return (TRUNCATED_WARNING,) if self.truncated else ()
+        covering = (
+            f"caption covers {self.covers} px of the image's text or the product: no free "
+            "place was found; shorten the caption or leave this image without one",
+        )
+        return (
+            ((TRUNCATED_WARNING,) if self.truncated else ())
+            + (covering if self.covers else ())
+            + self.notes
+        )
 
 
 @dataclass(frozen=True)
@@ -63,10 +74,44 @@ class Caption:
     language: str
     script: str
     layout: Layout = Layout()
+    avoid: tuple[design.Box, ...] = ()  # the text regions on the image (old and redrawn)
+    read_before: Path | None = None  # an OCR cache folder: regions already read, if any
+    read: bool = False  # ... and the picture read (then cached) when it holds none
 
     def draw(self, img: Any) -> Captioned:
-        """Draw the caption on `img` in place."""
-        return draw_caption(img, self.text, self.language, self.script, self.layout)
+        """Draw the caption on `img` in place, clear of `avoid` and the product, and of the
+        text regions the OCR cache holds for this picture (read here, in the worker, only
+        when `read` asks: `localize run` looks up, never reads); Chinese among them is
+        warned."""
+        avoid, notes = self.avoid, ()
+        if self.read_before is not None:
+            avoid, notes = _read_before(img, self.read_before, avoid, self.read)
+        drawn = draw_caption(img, self.text, self.language, self.script, self.layout, avoid)
+        return replace(drawn, notes=drawn.notes + notes) if notes else drawn
+
+
+def _read_before(
+    img: Any, folder: Path, avoid: tuple[design.Box, ...], read: bool = False
+) -> tuple[tuple[design.Box, ...], tuple[str, ...]]:
+    """`avoid` with the regions the OCR cache in `folder` holds for `img` (read now and
+    cached when `read`), and a warning when some are Chinese; as given when the picture
+    was never read."""
+    from localize.image.ocr import OcrCache, RapidOcrDetector, content_key
+    from localize.image.regions import occupied
+
+    cache = OcrCache(folder)
+    regions = cache.regions(img, RapidOcrDetector()) if read else cache.get(content_key(img))
+    if not regions:
+        return avoid, ()
+    boxes = avoid + occupied([r.to_json() for r in regions])
+    chinese = [r.text for r in regions if r.chinese]
+    if not chinese:
+        return boxes, ()
+    shown = ", ".join(repr(t) for t in chinese[:3]) + (" ..." if len(chinese) > 3 else "")
+    return boxes, (
+        f"the image carries Chinese text ({shown}) that a caption alone leaves: "
+        "replace it (--replace-text, or replace_text = true in [shops.captions])",
+    )
 
 
 # Scripts written without spaces between words: lines break at a word segmenter's bounds.
@@ -114,10 +159,22 @@ def validate_caption(caption: str, script: str) -> str:
 
 
 def draw_caption(
-    img: Any, caption: str, language: str, script: str, layout: Layout = Layout()
+    img: Any,
+    caption: str,
+    language: str,
+    script: str,
+    layout: Layout = Layout(),
+    avoid: tuple[design.Box, ...] = (),
+    *,
+    clear: bool = True,
 ) -> Captioned:
     """Draw `caption` on `img` (in place) inside the area every crop shows, over the
-    calmer of top and bottom unless the layout fixes it."""
+    calmer of top and bottom unless the layout fixes it, and never over the text regions
+    `avoid` nor the product (its silhouette on a studio background): when neither edge
+    is free, the nearest free full-width band, then the same at the smallest size, then a
+    badge in a free corner; when nothing is free, the least covering place, said in the
+    result's warnings. `clear` False places it by the edges' detail alone (as captions
+    were placed before they knew the image's facts: the benchmark's baseline)."""
     from PIL import ImageDraw
 
     caption = validate_caption(caption, script)
@@ -145,9 +202,14 @@ def draw_caption(
     )
     band = (area[0], tops[position], area[2], tops[position] + used)
     if layout.style == "badge":  # only as wide as the longest line
-        widest = max(font.getlength(line) for line in result.lines)
-        middle, half = (band[0] + band[2]) / 2, min(box_w, widest) / 2 + pad
-        band = (round(middle - half), band[1], round(middle + half), band[3])
+        band = _narrowed(band, font, result.lines, box_w, pad)
+    covered = _covered(img, avoid) if clear else None
+    covers = covered(band) if covered else 0
+    if covered and covers:
+        band, result, spec, layout, covers = _free_place(
+            caption, script, layout, spec, area, pad, box_w, box_h, position, covered
+        )
+        font = fonts.load(choice.path, result.size, layout.weight)
     ink = _paint(img, band, layout, result.size, pad)
     draw = ImageDraw.Draw(img)
     line_h = result.size * spec.line_spacing
@@ -164,7 +226,107 @@ def draw_caption(
             language=language if fonts.needs_shaping(script) else None,
         )
         y += line_h
-    return Captioned(result.size, result.lines, result.truncated, band, ink.contrast)
+    return Captioned(result.size, result.lines, result.truncated, band, ink.contrast, covers)
+
+
+def _narrowed(band: design.Box, font: Any, lines: Any, box_w: int, pad: int) -> design.Box:
+    """A band narrowed to a badge as wide as its longest line, about its middle."""
+    widest = max(font.getlength(line) for line in lines)
+    middle, half = (band[0] + band[2]) / 2, min(box_w, widest) / 2 + pad
+    return (round(middle - half), band[1], round(middle + half), band[3])
+
+
+CORNER_LINES = 3  # a corner badge is half as wide as a band: it may take this many lines
+AVOID_MARGIN = 0.01  # of the image's shorter side: kept clear around text and the product
+
+
+def _covered(img: Any, avoid: tuple[design.Box, ...]) -> Any:
+    """How many px of a box are the text regions `avoid` or the product (grown by a small
+    margin), as a function of the box; None when there is nothing to avoid. Counted on a
+    copy at most product.WORK_SIDE px a side (one cell of margin more, so a box that
+    touches the product by a pixel is never taken as free), scaled back to px."""
+    import numpy as np
+
+    from localize.image.product import WORK_SIDE, silhouette
+
+    factor = max(1, math.ceil(max(img.size) / WORK_SIDE))
+    small = img.reduce(factor) if factor > 1 else img  # a box filter: fast, and enough
+    scale = small.width / img.width
+    taken = silhouette(np.asarray(small))
+    if taken is None:
+        taken = np.zeros((small.height, small.width), bool)
+    grow = max(2, round(min(img.size) * AVOID_MARGIN))
+    for left, top, right, bottom in avoid:
+        taken[
+            max(0, math.floor((top - grow) * scale)) : math.ceil((bottom + grow) * scale),
+            max(0, math.floor((left - grow) * scale)) : math.ceil((right + grow) * scale),
+        ] = True
+    if not taken.any():
+        return None
+    import cv2
+
+    taken = cv2.dilate(taken.astype(np.uint8), np.ones((3, 3), np.uint8))
+    sums = np.pad(taken.astype(np.int32).cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+    h, w = taken.shape
+
+    def covered(box: design.Box) -> int:
+        left, top = max(0, math.floor(box[0] * scale)), max(0, math.floor(box[1] * scale))
+        right, bottom = min(w, math.ceil(box[2] * scale)), min(h, math.ceil(box[3] * scale))
+        if right <= left or bottom <= top:
+            return 0
+        cells = sums[bottom, right] - sums[top, right] - sums[bottom, left] + sums[top, left]
+        return round(int(cells) / (scale * scale))
+
+    return covered
+
+
+def _free_place(
+    caption: str,
+    script: str,
+    layout: Layout,
+    spec: FitSpec,
+    area: design.Box,
+    pad: int,
+    box_w: int,
+    box_h: int,
+    position: str,
+    covered: Any,
+) -> tuple[design.Box, Fit, FitSpec, Layout, int]:
+    """Where a caption goes when its band would cover text or the product: a free
+    full-width band, else a badge in a free corner, at its size, then halfway to the
+    smallest, then the smallest, each whole before cut; else the least covering of them.
+    Its box, fit, spec, layout and the px it covers."""
+    from dataclasses import replace
+
+    path = fonts.font_for(script).path
+    small = replace(spec, max_size=spec.min_size)
+    step = max(4, (area[3] - area[1]) // 60)
+    half_w = (area[2] - area[0]) // 2 - 2 * pad
+    badge = replace(layout, style="badge") if layout.style == "band" else layout
+    tried: list[tuple[design.Box, Fit, FitSpec, Layout, int]] = []
+    middle = replace(spec, max_size=max(spec.min_size, (spec.max_size + spec.min_size) // 2))
+    for size_spec in (spec, middle, small):
+        result = _fit(caption, script, path, box_w, box_h, size_spec, layout.weight)
+        used = result.height(size_spec) + 2 * pad
+        font = fonts.load(path, result.size, layout.weight)
+        bands = [
+            _narrowed(b, font, result.lines, box_w, pad) if layout.style == "badge" else b
+            for b in design.stripes(area, used, position, step)
+        ]
+        if bands:
+            tried.append((*design.free_spot(bands, covered), result, size_spec, layout))
+        corner = replace(size_spec, max_lines=max(size_spec.max_lines, CORNER_LINES))
+        result = _fit(caption, script, path, half_w, box_h, corner, layout.weight)
+        font = fonts.load(path, result.size, layout.weight)
+        widest = round(max(font.getlength(line) for line in result.lines)) + 2 * pad
+        spots = design.corners(
+            area, min(widest, half_w + 2 * pad), result.height(corner) + 2 * pad, position
+        )
+        tried.append((*design.free_spot(spots, covered), result, corner, badge))
+    free = [t for t in tried if t[1] == 0]
+    whole = [t for t in free if not t[2].truncated]
+    box, n, result, chosen, drawn = (whole or free or [min(tried, key=lambda t: t[1])])[0]
+    return box, result, chosen, drawn, n
 
 
 def detail(img: Any, box: tuple[int, int, int, int]) -> float:

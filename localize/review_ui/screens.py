@@ -178,7 +178,10 @@ class ItemScreen(Screen[None]):
 
     def _show_pictures(self, opened: Opened) -> None:
         if opened is self.opened and self.is_mounted:
-            self.query_one("#pictures", Vertical).mount_all(_pictures(opened.pictures))
+            from localize.image.items import NOWHERE
+
+            nowhere = any(f.get("code") == NOWHERE for f in opened.findings)
+            self.query_one("#pictures", Vertical).mount_all(_pictures(opened.pictures, nowhere))
 
     def _what_changed(self) -> Text:
         previous = self.opened.previous
@@ -299,14 +302,16 @@ class ItemScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen(unsaved(self.edits, "skip")), chosen)
 
 
-def _pictures(pictures: Iterable[Picture]) -> Iterable[Widget]:
-    """Each image: the original beside the captioned one, paths under them, then the text
+def _pictures(pictures: Iterable[Picture], nowhere: bool = False) -> Iterable[Widget]:
+    """Each image: the original beside the captioned one (or only text-replaced, when
+    `nowhere` says the caption is drawn on no image), paths under them, then the text
     regions found on it."""
+    drawn = "text replaced, no caption" if nowhere else "captioned"
     for n, picture in enumerate(pictures, start=1):
         pair = [_picture(f"image {n} · original", picture.original, picture.original_image)]
         if picture.captioned:
             pair.append(
-                _picture(f"image {n} · captioned", picture.captioned, picture.captioned_image)
+                _picture(f"image {n} · {drawn}", picture.captioned, picture.captioned_image)
             )
         yield Horizontal(*pair, classes="pair")
         if picture.regions:  # the text on it, numbered as `review approve --region N` takes

@@ -70,6 +70,25 @@ def load(path: Path, *, shops: str):  # type: ignore[no-untyped-def]
     return load_settings(path)
 
 
+def test_every_market_writes_prices_its_own_way() -> None:
+    from decimal import Decimal
+
+    catalog = load_markets()
+    written = {m.code: m.currency.format(Decimal("1234.5")) for m in catalog.markets.values()}
+    assert written == {
+        "ID": "Rp 1.235",
+        "TH": "฿1,235",
+        "VN": "1.235₫",
+        "MY": "RM1,234.50",
+        "PH": "₱1,234.50",
+        "SG": "S$1,234.50",
+        "UK": "£1,234.50",
+        "US": "$1,234.50",
+        "DE": "1.234,50 €",
+        "FR": "1 234,50 €",
+    }
+
+
 def test_a_good_custom_markets_file_loads(tmp_path: Path) -> None:
     (tmp_path / "m.toml").write_text(CUSTOM, encoding="utf-8")
     settings = load(tmp_path / "shops.toml", shops='markets = "m.toml"\n')
@@ -93,6 +112,16 @@ def test_a_good_custom_markets_file_loads(tmp_path: Path) -> None:
         ("[languages.en]", "[languages.EN]", "languages.EN (line 1): 'EN' is not a BCP 47"),
         ("[markets.ZZ]", "[market.ZZ]", "market (line 6): unknown key"),
         (CUSTOM, "[defaults]\n", "no [markets.CODE] tables"),
+        (
+            'languages = ["en"]\n',
+            'languages = ["en"]\ncurrency = { code = "thb", symbol = "฿" }\n',
+            "markets.ZZ.currency.code (line 9)",
+        ),
+        (
+            'languages = ["en"]\n',
+            'languages = ["en"]\ncurrency = { code = "THB", symbl = "฿" }\n',
+            "markets.ZZ.currency.symbl (line 9): unknown key",
+        ),
     ],
 )
 def test_a_custom_markets_file_is_validated_like_the_shops_file(

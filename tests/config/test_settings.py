@@ -233,7 +233,9 @@ def test_the_images_table_and_its_defaults(tmp_path: Path) -> None:
     assert images.allow_hosts == ["img.internal.example"]
     assert [str(n) for n in images.networks()] == ["10.0.0.0/8", "192.168.1.20/32", "fd00::/8"]
     assert images.max_download_mb == 5 and images.download_seconds == 20
-    assert images.concurrency == 4
+    assert images.concurrency == 4 and images.yuan_rate is None
+    rated = load(write(tmp_path, IMAGES + "yuan_rate = 4.7\n")).shops[0].images
+    assert rated.yuan_rate == 4.7
     default = load(write(tmp_path, '[[shops]]\nid = "a"\nmarket = "TH"\n')).shops[0].images
     assert default.allow_hosts == [] and default.allow_networks == [] and default.folder is None
 
@@ -255,6 +257,9 @@ def test_the_images_table_and_its_defaults(tmp_path: Path) -> None:
         ("max_download_mb = 0", "shops[0].images.max_download_mb (line 5) [shop 'a']: Input"),
         ("concurrency = 100", "shops[0].images.concurrency (line 5) [shop 'a']: Input"),
         ("allow_host = []", "shops[0].images.allow_host (line 5) [shop 'a']: unknown key"),
+        ("yuan_rate = 0", "shops[0].images.yuan_rate (line 5) [shop 'a']: Input should be greater"),
+        ("yuan_rate = nan", "shops[0].images.yuan_rate (line 5) [shop 'a']: Input"),
+        ("yuan_rat = 4.7", "shops[0].images.yuan_rat (line 5) [shop 'a']: unknown key"),
     ],
 )
 def test_images_table_mistakes_name_key_and_line(tmp_path: Path, line: str, expected: str) -> None:

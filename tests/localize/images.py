@@ -121,3 +121,38 @@ def with_chinese(
             layer = layer.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
         img.paste(layer, (x, y), layer)
     return img
+
+
+def product_shot(
+    size: tuple[int, int] = (800, 800), *, with_text: bool = True
+) -> tuple[Image.Image, dict[str, tuple[str, tuple[int, int, int, int]]]]:
+    """A supplier's studio shot: a blue bottle with a cream label on white, its own
+    printing on the label, a Chinese headline and a yuan price laid beside it, and a slogan
+    straddling the bottle's edge; with each text's (text, box) by name (`with_text` False:
+    the same shot with no text drawn, the boxes still given)."""
+    w, h = size
+    img = Image.new("RGB", size, (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    sx, sy = w / 800, h / 800
+    body = (round(300 * sx), round(220 * sy), round(500 * sx), round(740 * sy))
+    draw.rounded_rectangle(body, radius=round(40 * sx), fill=(40, 110, 170))
+    draw.rectangle(
+        (round(350 * sx), round(140 * sy), round(450 * sx), round(225 * sy)), fill=(120, 120, 125)
+    )
+    draw.rectangle(
+        (round(318 * sx), round(380 * sy), round(482 * sx), round(560 * sy)), fill=(235, 228, 205)
+    )
+    texts = {
+        "printing": ("保温杯", (round(345 * sx), round(420 * sy)), round(36 * sy), (60, 40, 30)),
+        "headline": ("大容量包邮", (round(30 * sx), round(40 * sy)), round(60 * sy), (210, 20, 30)),
+        "price": ("¥99", (round(560 * sx), round(600 * sy)), round(64 * sy), (210, 20, 30)),
+        "slogan": ("限时特价", (round(420 * sx), round(270 * sy)), round(56 * sy), (230, 90, 0)),
+    }
+    boxes = {}
+    for name, (text, (x, y), px, colour) in texts.items():
+        font = cjk_font(px)
+        if with_text:
+            draw.text((x, y), text, font=font, fill=colour)
+        left, top, right, bottom = draw.textbbox((x, y), text, font=font)
+        boxes[name] = (text, (left - 3, top - 3, right + 3, bottom + 3))
+    return img, boxes

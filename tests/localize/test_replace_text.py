@@ -160,8 +160,19 @@ def test_the_command_replaces_text_and_reports_regions(  # type: ignore[no-untyp
     calls = len(engine_server.requests)
     again = cli(*args, *common, environ={"LIBRE_KEY": "k"})
     assert again.code == 0 and len(engine_server.requests) == calls  # memory, cached OCR
-    bad = cli(*args, "--caption", "Hi", *common, environ={"LIBRE_KEY": "k"})
-    assert bad.code == 2 and "--replace-text draws no caption" in bad.err
+    assert all(r["kind"] == "overlay" for r in regions)
+    both = cli(*args, "--caption", "Free shipping", *common, environ={"LIBRE_KEY": "k"})
+    assert both.code == 0, both.err
+    assert json.loads(both.out)["caption"] == "Free shipping"
+    read = DETECTOR.detect(Image.open(out).convert("RGB"))
+    assert not any(has_chinese(r.text) for r in read)
+    assert any("free shipping" in r.text.lower() for r in read), [r.text for r in read]
+    bad = cli(*args, "--caption", "Hi", "--text", "包邮", *common, environ={"LIBRE_KEY": "k"})
+    assert bad.code == 2 and "not both" in bad.err
+    alone = cli(*args[:-1], "--caption", "Hi", *common, environ={"LIBRE_KEY": "k"})
+    assert alone.code == 0, alone.err
+    assert "carries Chinese text ('保温杯大容量'" in alone.err and "--replace-text" in alone.err
+    assert "Chinese text" in json.loads(alone.out)["captioned"][0]["warnings"][0]
 
 
 def test_localize_run_replaces_text_when_the_shop_asks_and_stores_regions(
@@ -345,6 +356,7 @@ def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # typ
     shown = run("review", "show", str(item_id))
     assert "[text on images]" in shown.out
     assert "1. image 1: '保温杯大容量' -> 'xxxxxx'  replaced, confidence" in shown.out
+    assert "; overlay text" in shown.out
     doc = json.loads(run("review", "show", str(item_id), "--json").out)
     assert [(r["index"], r["state"]) for r in doc["regions"]] == [(1, "replaced"), (2, "replaced")]
 
@@ -354,9 +366,15 @@ def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # typ
     missing = run("review", "approve", str(item_id), "--reviewer", "mei", "--keep-region", "9")
     assert missing.code == 2 and "has no region 9; its regions are 1-2" in missing.err
 
-    approved = run(
+    silently = run(
         "review", "approve", str(item_id), "--reviewer", "mei",
         "--region", "1=Vacuum flask", "--keep-region", "2",
+    )  # fmt: skip
+    assert silently.code == 1, silently.err  # overlay text, not the product's printing
+    assert "Chinese overlay text kept" in silently.err and "region 2 '包邮不锈钢'" in silently.err
+    approved = run(
+        "review", "approve", str(item_id), "--reviewer", "mei",
+        "--region", "1=Vacuum flask", "--keep-region", "2", "--override", "the seller's mark",
     )  # fmt: skip
     assert approved.code == 0, approved.err
     doc = json.loads(run("review", "show", str(item_id), "--json").out)
@@ -367,6 +385,8 @@ def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # typ
     ]
     after = DETECTOR.detect(Image.open(doc["images"][0]["captioned"]).convert("RGB"))
     assert sorted(r.text for r in after if has_chinese(r.text)) == ["包邮不锈钢"]  # kept
+    held = run("publish", "--shop", "acme-my", "--dry-run")  # the market's rule still holds
+    assert held.code == 1 and "Chinese text not replaced: '包邮不锈钢'" in held.out + held.err
     assert any("vacuum" in r.text.lower() for r in after), [r.text for r in after]
 
 

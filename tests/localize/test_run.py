@@ -71,8 +71,15 @@ def test_import_run_and_run_again(setup, tmp_path: Path, engine_server) -> None:
     ]
     assert rows[1].images[1] == str(home / "2" / f"2-SKU-1-en-{drawn[1]}.jpg")
     assert Image.open(rows[0].images[1]).size == (600, 600)
-    assert rows[2].images == []  # p2 has one image only: nothing to caption
-    assert summary["images"] == {"items": 2, "captioned": 2, "failed": 0, "truncated": 0}
+    assert rows[2].images == []  # p2 has one image only: nothing to caption, and said
+    assert summary["images"] == {
+        "items": 2,
+        "captioned": 2,
+        "failed": 0,
+        "truncated": 0,
+        "caption_on_no_image": [rows[2].id, rows[3].id],
+    }
+    assert any(f["code"] == "caption_on_no_image" for f in rows[2].findings)
     assert any(f["code"] == "description_tags_dropped" for f in rows[2].findings)
     again = json.loads(run("run", "--shop", "acme-my", "--json").out)
     assert again["translated"] == 0 and again["engine_calls"] == 0

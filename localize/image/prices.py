@@ -1,0 +1,78 @@
+"""Yuan prices on an image, pure: found in a region's text (¥, ￥, 元, 块, RMB, and OCR's
+misreading of ¥ as "?" or "Y" right before the digits), and written again in the market's
+currency and format (markets.toml `currency`) at the shop's rate. A buyer never sees a
+yuan price unconverted: a price that cannot be converted is an error for the reviewer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from config.markets import Currency
+
+_AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_YUAN = re.compile(
+    rf"(?:[¥￥]|RMB|CNY)\s*(?P<a>{_AMOUNT})"
+    rf"|(?P<b>{_AMOUNT})\s*(?:元|块|RMB|CNY)"
+    # OCR reads ¥ as "?" or "Y": only right before the digits, in a text of no other Latin
+    rf"|(?<![A-Za-z])[?？Y]\s?(?P<c>{_AMOUNT})(?![A-Za-z])"
+)
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class YuanPrice:
+    """A yuan price found in a region's text: the amount, and the text around it."""
+
+    amount: Decimal
+    start: int
+    end: int
+
+    def rest(self, text: str) -> str:
+        """The region's text without the price (the words beside it, e.g. 到手价)."""
+        return " ".join((text[: self.start] + " " + text[self.end :]).split()).strip(" :：")
+
+
+def yuan_price(text: str) -> YuanPrice | None:
+    """The first yuan price in `text`, or None. A "?" or "Y" before digits counts only
+    when the text has no other Latin letters (a price tag misread, not a model number)."""
+    for m in _YUAN.finditer(text):
+        if m.group("c") is not None:
+            others = text[: m.start()] + text[m.end() :]
+            if _LATIN.search(others) or text[m.start()] == "Y" and _LATIN.search(text[m.end() :]):
+                continue
+        raw = m.group("a") or m.group("b") or m.group("c")
+        return YuanPrice(Decimal(raw.replace(",", "")), m.start(), m.end())
+    return None
+
+
+def local_price(price: YuanPrice, rate: float, currency: Currency) -> str:
+    """The yuan `price` in the market's currency at `rate` (local units per yuan)."""
+    return currency.format(price.amount * Decimal(str(rate)))
+
+
+@dataclass(frozen=True)
+class Prices:
+    """What converting a shop's yuan prices needs: its rate (local units per yuan) and its
+    market's currency; either may be missing, and then no price is converted."""
+
+    rate: float | None = None
+    currency: Currency | None = None
+    script: str | None = None  # the script it is drawn in: its font must have the symbol
+
+    def local(self, price: YuanPrice) -> str | None:
+        """The price in the market's currency, or None when the shop gave no rate."""
+        if self.rate is None or self.currency is None:
+            return None
+        return local_price(price, self.rate, self.currency)
+
+    def why_not(self) -> str:
+        """Why no price is converted, and what to do about it."""
+        if self.currency is None:
+            return "the market has no currency in the markets file"
+        return (
+            f"set [shops.images] yuan_rate ({self.currency.code} per yuan) to convert it, "
+            "or set the region to a local price in review"
+        )

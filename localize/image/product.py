@@ -1,0 +1,161 @@
+"""What an image shows of the product, pure: its silhouette on a plain studio background,
+and which text regions are printed on it (the product's own label, kept) rather than laid
+over the picture by the supplier (overlay text, replaced).
+
+The rule is deliberately conservative, because keeping overlay Chinese by mistake leaves
+a non-compliant image while erasing a label misrepresents the product; so a region counts
+as the product's printing only when every one of these holds:
+
+1. the picture has a studio background: most of its border (BACKGROUND_SHARE) is one
+   plain colour, flooded inwards from the border; a photo or a full-bleed panel has no
+   silhouette and every region on it is overlay text;
+2. the product is the largest thing that is not background (at least PRODUCT_SHARE of the
+   picture, holes filled: what is printed on it belongs to it), and not a banner (a shape
+   touching two opposite edges of the picture is a panel laid across it);
+3. the region and a margin around it (half its height) lie inside the silhouette
+   (INSIDE share): the pixels around the letters are the product's, not the page's or a
+   banner's, so text beside the product or straddling its edge is overlay;
+4. the text is label-sized: at most LABEL_HEIGHT of the product's height, unless it is
+   skewed or curved with the product's surface (its outline leans over SKEW degrees or is
+   not a rectangle), which a headline laid over the photo never is.
+
+Everything is measured on a copy at most WORK_SIDE px on its longer side: a silhouette
+needs no more, and a 3000 px picture costs the same as a 300 px one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from localize.image.ocr import Point
+
+OVERLAY, PRINTING, PRICE = "overlay", "printing", "price"  # a region's kind
+KIND_NAMES = {  # as review shows them; the region's state says what was done
+    OVERLAY: "overlay text",
+    PRINTING: "the product's own printing",
+    PRICE: "a yuan price",
+}
+WORK_SIDE = 320  # px: the silhouette is found on a copy this large
+PLAIN = 18  # a pixel within this (per channel) of the border's colour is background
+BACKGROUND_SHARE = 0.6  # of the border: a studio background
+PRODUCT_SHARE = 0.04  # of the picture: the least a product covers
+INSIDE = 0.9  # of the region and its margin: inside the product
+LABEL_HEIGHT = 0.12  # of the product's height: label text, not a headline
+SKEW = 3.0  # degrees: text leaning more follows the product's surface
+
+
+def silhouette(rgb: Any) -> Any | None:
+    """The product's silhouette as a boolean array of `rgb`'s height x width (an H x W x 3
+    uint8 array), or None when the picture has no plain studio background or no product."""
+    import cv2
+    import numpy as np
+
+    h, w = rgb.shape[:2]
+    scale = min(1.0, WORK_SIDE / max(h, w))
+    small = (
+        cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))), cv2.INTER_AREA)
+        if scale < 1
+        else rgb
+    )
+    sh, sw = small.shape[:2]
+    if sh < 8 or sw < 8:
+        return None
+    px = small.astype(np.int16)
+    border = np.concatenate([px[0], px[-1], px[:, 0], px[:, -1]])
+    colour = np.median(border, axis=0)
+    if (np.abs(border - colour).max(axis=1) <= PLAIN).mean() < BACKGROUND_SHARE:
+        return None
+    near = (np.abs(px - colour).max(axis=2) <= PLAIN).astype(np.uint8)
+    _, labels = cv2.connectedComponents(near, connectivity=4)
+    edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    touching = np.unique(edge[edge > 0])
+    background = np.isin(labels, touching)
+    count, parts, stats, _ = cv2.connectedComponentsWithStats(
+        (~background).astype(np.uint8), connectivity=8
+    )
+    if count < 2:
+        return None
+    biggest = 1 + int(stats[1:, cv2.CC_STAT_AREA].argmax())
+    x, y, bw, bh, area = (int(v) for v in stats[biggest])
+    if area < PRODUCT_SHARE * sh * sw:
+        return None
+    if (x == 0 and x + bw == sw) or (y == 0 and y + bh == sh):
+        return None  # a banner laid across the picture, not a product standing on it
+    shape = (parts == biggest).astype(np.uint8)
+    holes = shape.copy()  # filled from outside: what is left unfilled is inside it
+    cv2.floodFill(holes, np.zeros((sh + 2, sw + 2), np.uint8), (0, 0), 1)
+    shape |= (holes == 0).astype(np.uint8)
+    if scale < 1:
+        shape = cv2.resize(shape, (w, h), interpolation=cv2.INTER_NEAREST)
+    return shape.astype(bool)
+
+
+def _angle(polygon: Sequence[Point]) -> float:
+    (x0, y0), (x1, y1) = polygon[0], polygon[1]
+    angle = abs(math.degrees(math.atan2(y1 - y0, x1 - x0))) % 180
+    return min(angle, 180 - angle)
+
+
+def _rectangular(polygon: Sequence[Point]) -> bool:
+    """Whether a region's outline is a rectangle (opposite sides of equal length within
+    8%): perspective and curved labels make it a trapezoid."""
+    if len(polygon) != 4:
+        return False
+    p = polygon
+    sides = [math.dist(p[i], p[(i + 1) % 4]) for i in range(4)]
+    return all(
+        abs(sides[i] - sides[i + 2]) <= 0.08 * max(sides[i], sides[i + 2], 1) for i in (0, 1)
+    )
+
+
+def printed_on_product(polygon: Sequence[Point], product: Any) -> bool:
+    """Whether the region `polygon` is the product's own printing on the silhouette
+    `product` (a boolean H x W array, or None), by the module's rule 3 and 4."""
+    import cv2
+    import numpy as np
+
+    if product is None:
+        return False
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    tall = max(1, max(ys) - min(ys))
+    margin = max(2, tall // 2)
+    h, w = product.shape
+    left, top = max(0, min(xs) - margin), max(0, min(ys) - margin)
+    right, bottom = min(w, max(xs) + margin + 1), min(h, max(ys) + margin + 1)
+    if right <= left or bottom <= top:
+        return False
+    area = np.zeros((bottom - top, right - left), np.uint8)
+    cv2.fillPoly(area, [np.array(polygon, np.int32) - (left, top)], 1)
+    area = cv2.dilate(area, np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)) > 0
+    if float(product[top:bottom, left:right][area].mean()) < INSIDE:
+        return False
+    rows = np.nonzero(product.any(axis=1))[0]
+    product_h = int(rows[-1] - rows[0] + 1)
+    follows_surface = _angle(polygon) > SKEW or not _rectangular(polygon)
+    return follows_surface or tall <= LABEL_HEIGHT * product_h
+
+
+def region_kinds(
+    rgb: Any, polygons: Sequence[Sequence[Point]], is_price: Sequence[bool]
+) -> list[str]:
+    """Each region's kind: a price, the product's printing, or overlay text; the
+    silhouette is found only when some region could be printing."""
+    product = None
+    if any(not p for p in is_price) and polygons:
+        product = silhouette(rgb)
+    return [
+        PRICE if price else PRINTING if printed_on_product(polygon, product) else OVERLAY
+        for polygon, price in zip(polygons, is_price, strict=True)
+    ]
+
+
+def product_box(product: Any) -> tuple[int, int, int, int] | None:
+    """The upright box around a silhouette (left, top, right, bottom), or None."""
+    import numpy as np
+
+    if product is None or not product.any():
+        return None
+    ys, xs = np.nonzero(product.any(axis=1))[0], np.nonzero(product.any(axis=0))[0]
+    return (int(xs[0]), int(ys[0]), int(xs[-1]) + 1, int(ys[-1]) + 1)

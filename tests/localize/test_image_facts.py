@@ -1,0 +1,325 @@
+"""The facts an image already has: the product's silhouette and the text printed on it
+(kept), yuan prices (converted or an error), on studio shots drawn here."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from config.markets import load_markets
+from localize.image.ocr import Region
+from localize.image.prices import Prices, yuan_price
+from localize.image.product import OVERLAY, PRICE, PRINTING, region_kinds, silhouette
+from localize.image.regions import chinese_left, finding, plan_text
+from tests.localize.images import photo, product_shot
+
+THB = load_markets().market("TH").currency
+VND = load_markets().market("VN").currency
+
+
+def region(text: str, box: tuple[int, int, int, int]) -> Region:
+    left, top, right, bottom = box
+    return Region(((left, top), (right, top), (right, bottom), (left, bottom)), text, 0.99)
+
+
+def english(text: str) -> tuple[str | None, list[str]]:
+    return {"大容量包邮": "Large, free shipping", "限时特价": "Sale", "保温杯": "Flask"}.get(
+        text, "Price"
+    ), []
+
+
+def shot_regions() -> tuple[Image.Image, dict[str, Region]]:
+    img, boxes = product_shot()
+    return img, {name: region(text, box) for name, (text, box) in boxes.items()}
+
+
+def test_the_silhouette_is_the_bottle_and_only_its_label_text_is_printing() -> None:
+    img, regions = shot_regions()
+    product = silhouette(np.asarray(img))
+    assert product is not None and product.shape == (800, 800)
+    assert product[500, 400] and product[180, 400]  # body and cap
+    assert not product[80, 100] and not product[650, 610]  # headline and price: the page
+    names = list(regions)
+    prices = [yuan_price(r.text) is not None for r in regions.values()]
+    kinds = dict(
+        zip(
+            names,
+            region_kinds(np.asarray(img), [r.polygon for r in regions.values()], prices),
+            strict=True,
+        )
+    )
+    assert kinds == {"printing": PRINTING, "headline": OVERLAY, "price": PRICE, "slogan": OVERLAY}
+
+
+def test_no_studio_background_means_no_printing() -> None:
+    busy = np.asarray(photo((400, 400)))
+    assert silhouette(busy) is None
+    banner = Image.new("RGB", (400, 400), (255, 255, 255))
+    banner.paste((200, 30, 30), (0, 150, 400, 250))  # a band across the picture
+    assert silhouette(np.asarray(banner)) is None
+    label = region("保温杯", (150, 180, 250, 210))
+    assert region_kinds(np.asarray(banner), [label.polygon], [False]) == [OVERLAY]
+
+
+def test_a_headline_laid_over_the_product_is_not_label_text() -> None:
+    img, _ = product_shot()
+    big = region("超大容量", (310, 600, 490, 700))  # 100 px tall, inside the bottle
+    assert region_kinds(np.asarray(img), [big.polygon], [False]) == [OVERLAY]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("¥99", "99"),
+        ("￥1,299.50", "1299.50"),
+        ("到手价 59元", "59"),
+        ("RMB 25", "25"),
+        ("?99", "99"),
+        ("Y99", "99"),
+        ("仅需 ？39.9", "39.9"),
+    ],
+)
+def test_yuan_prices_are_found_however_written(text: str, amount: str) -> None:
+    found = yuan_price(text)
+    assert found is not None and found.amount == Decimal(amount)
+
+
+@pytest.mark.parametrize("text", ["500ml", "YKK zipper Y99", "What?99 colours", "12小时保温"])
+def test_numbers_that_are_not_prices_are_left(text: str) -> None:
+    assert yuan_price(text) is None
+
+
+def test_a_price_is_converted_at_the_shops_rate_in_the_markets_format() -> None:
+    regions = [region("到手价¥99", (10, 10, 200, 60)), region("?25", (10, 100, 80, 140))]
+    baht = plan_text(regions, english, prices=Prices(4.75, THB))
+    assert [r["translation"] for r in baht.records] == ["Price ฿470", "฿119"]
+    assert all(r["kind"] == PRICE and r["status"] == "replaced" for r in baht.records)
+    dong = plan_text(regions[:1], english, prices=Prices(3500, VND))
+    assert dong.records[0]["translation"] == "Price 346.500₫"
+
+
+def test_a_price_without_a_rate_is_an_error_naming_the_region() -> None:
+    text = plan_text([region("¥99", (10, 10, 200, 60))], english, prices=Prices(None, THB))
+    record = text.records[0]
+    assert record["status"] == "untranslated" and "yuan_rate" in record["reason"]
+    f = finding(0, "a.jpg", text)
+    assert f["severity"] == "error" and "'¥99'" in f["message"]
+    assert chinese_left([f], 0) == ["¥99"]  # preflight holds the listing back
+    assert text.plans == ()
+
+
+def test_printing_is_kept_by_default_and_replaced_when_a_reviewer_translates_it() -> None:
+    label = region("保温杯", (340, 420, 460, 470))
+    kept = plan_text([label], english, kinds=[PRINTING])
+    assert kept.records[0]["status"] == "kept" and kept.records[0]["keep"] is True
+    assert kept.plans == () and chinese_left([finding(0, "a", kept)], 0) == []
+    assert "1 kept as the product's own printing" in finding(0, "a", kept)["message"]
+    edit = {**kept.records[0], "keep": False, "translation": "Vacuum flask"}
+    redone = plan_text([label], english, [edit], kinds=[PRINTING])
+    assert redone.records[0]["status"] == "replaced"
+    assert [p.translation for p in redone.plans] == ["Vacuum flask"]
+
+
+def test_overlay_text_a_reviewer_kept_still_counts_as_chinese_on_the_image() -> None:
+    headline = region("大容量包邮", (30, 40, 330, 120))
+    plan = plan_text(
+        [headline], english, [{"text": "大容量包邮", "box": [30, 40, 330, 120], "keep": True}]
+    )
+    assert plan.records[0]["status"] == "kept"
+    assert chinese_left([finding(0, "a", plan)], 0) == ["大容量包邮"]
+
+
+def ui_caption_findings(db_url: str) -> str:
+    """What the terminal queue shows under the first item's caption."""
+    from textual.widgets import Static
+
+    from localize.review_ui import ReviewApp
+    from store.db import open_store
+    from tests.localize.test_review_ui import drive, press
+
+    seen: list[str] = []
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        seen.append(str(pilot.app.screen.query_one("#caption-findings", Static).render()))
+        await press(pilot, "q")
+
+    drive(ReviewApp(open_store(db_url), None, reviewer="mei"), script)
+    return "\n".join(seen)
+
+
+def test_a_caption_no_image_carries_is_said_in_run_and_review(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, db_url = setup
+    one = tmp_path / "one.csv"
+    one.write_text("product_id,title,caption,images\np1,保温杯,包邮,a.jpg\n", encoding="utf-8")
+    assert run("listings", "import", str(one), "--shop", "acme-my").code == 0
+    done = run("run", "--shop", "acme-my")
+    assert "2 item(s) have a caption that no image will carry" in done.err, done.err
+    shown = run("review", "show", "1")
+    assert "caption: drawn on no image: the listing has 1 image(s)" in shown.out
+    assert 'caption_images = "all-but-first"' in shown.out
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    assert [f["code"] for f in doc["findings"]].count("caption_on_no_image") == 1
+    again = json.loads(run("run", "--shop", "acme-my", "--json").out)  # said once, still said
+    assert again["images"]["caption_on_no_image"] == [1, 2]
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    assert [f["code"] for f in doc["findings"]].count("caption_on_no_image") == 1
+    assert "drawn on no image" in ui_caption_findings(db_url)
+    config = tmp_path / "shops.toml"
+    languages = 'languages = ["ms", "en"]\n'
+    config.write_text(
+        config.read_text("utf-8").replace(languages, languages + 'caption_images = "all"\n'),
+        encoding="utf-8",
+    )
+    later = run("run", "--shop", "acme-my", "--json")
+    assert "caption_on_no_image" not in json.loads(later.out)["images"], later.err
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    assert "caption_on_no_image" not in [f["code"] for f in doc["findings"]]
+
+
+def taken_by(img: Image.Image, boxes: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """The pixels a caption must not cover: the product (drawn blue or grey here, or the
+    cream label) and the text boxes."""
+    a = np.asarray(img).astype(int)
+    product = (np.abs(a - 255).max(axis=2) > 20) & ~((a[..., 0] > 150) & (a[..., 1] < 120))
+    taken = product.copy()
+    for left, top, right, bottom in boxes:
+        taken[top:bottom, left:right] = True
+    return taken
+
+
+@pytest.mark.parametrize("caption", ["Free shipping", "Keeps drinks hot for twelve hours"])
+@pytest.mark.parametrize("style", ["band", "badge", "outline"])
+def test_a_caption_covers_neither_the_text_nor_the_product(caption: str, style: str) -> None:
+    from localize.image.render import Layout, draw_caption
+
+    img, found = product_shot()
+    boxes = [box for _, box in found.values()]
+    taken = taken_by(img, boxes)
+    drawn = draw_caption(img, caption, "en", "latin", Layout(style=style), tuple(boxes))
+    left, top, right, bottom = drawn.band
+    assert not taken[top:bottom, left:right].any(), drawn.band
+    assert drawn.covers == 0 and drawn.warnings == ()
+    assert drawn.size >= 12  # readable, not shrunk to nothing
+
+
+def test_with_no_free_place_the_caption_says_what_it_covers() -> None:
+    from PIL import ImageDraw
+
+    from localize.image.render import draw_caption
+
+    img = Image.new("RGB", (600, 600), (255, 255, 255))
+    ImageDraw.Draw(img).ellipse((20, 20, 580, 580), fill=(30, 90, 160))  # fills the frame
+    drawn = draw_caption(img, "Free shipping", "en", "latin")
+    assert drawn.covers > 0
+    assert any("caption covers" in w for w in drawn.warnings)
+
+
+def test_a_price_the_font_cannot_draw_is_left_as_an_error() -> None:
+    text = plan_text([region("¥99", (10, 10, 200, 60))], english, prices=Prices(4.75, THB, "latin"))
+    assert text.records[0]["status"] == "untranslated"
+    assert "cannot draw" in text.records[0]["reason"]
+    thai = plan_text([region("¥99", (10, 10, 200, 60))], english, prices=Prices(4.75, THB, "thai"))
+    assert thai.records[0]["translation"] == "฿470"
+
+
+def test_localize_run_converts_a_price_and_a_reviewer_may_set_a_local_one(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    from tests.localize.images import with_chinese
+
+    run, _ = setup
+    config = tmp_path / "shops.toml"
+    languages = 'languages = ["ms", "en"]\n'
+    config.write_text(
+        config.read_text("utf-8").replace(languages, 'languages = ["ms"]\n')
+        + "[shops.captions]\nreplace_text = true\n[shops.images]\nyuan_rate = 0.65\n",
+        encoding="utf-8",
+    )
+    picture = Image.new("RGB", (420, 400), (245, 245, 240))
+    with_chinese(picture, [("保温杯大容量", (30, 40), 34), ("¥99", (60, 250), 48)]).save(
+        tmp_path / "zh.png"
+    )
+    listing = tmp_path / "l.csv"
+    title = "保温杯大容量不锈钢" * 3
+    listing.write_text(f"product_id,title,caption,images\np1,{title},,zh.png\n", "utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    prices = [r for r in doc["regions"] if r["kind"] == "price"]
+    assert len(prices) == 1 and prices[0]["state"] == "replaced", doc["regions"]
+    assert prices[0]["translation"] == "RM64.35"
+    shown = run("review", "show", "1").out
+    assert "-> 'RM64.35'  replaced" in shown and "; a yuan price" in shown
+    n = str(prices[0]["index"])
+    approved = run("review", "approve", "1", "--reviewer", "mei", "--region", f"{n}=RM59.90")
+    assert approved.code == 0, approved.err  # the number check holds no local price to ¥99
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    assert [r["translation"] for r in doc["regions"] if r["kind"] == "price"] == ["RM59.90"]
+    assert doc["state"] == "approved"
+
+
+def test_localize_image_keeps_the_label_and_converts_the_price_or_fails_naming_it(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    from localize.image.ocr import RapidOcrDetector
+
+    run, _ = setup
+    img, found = product_shot()
+    img.save(tmp_path / "shot.png")
+    out = tmp_path / "out.png"
+    args = ["image", str(tmp_path / "shot.png"), "-o", str(out), "--to", "ms"]
+    unpriced = run(*args, "--replace-text", "--shop", "acme-my", "--json")
+    assert unpriced.code == 1 and "price" in unpriced.err and "yuan_rate" in unpriced.err
+    assert not out.exists()  # a yuan price is never passed over in silence
+    config = tmp_path / "shops.toml"
+    config.write_text(
+        config.read_text("utf-8") + "[shops.images]\nyuan_rate = 0.65\n", encoding="utf-8"
+    )
+    done = run(
+        *args, "--replace-text", "--caption", "Tahan panas 12 jam", "--shop", "acme-my", "--json"
+    )
+    assert done.code == 0, done.err
+    regions = json.loads(done.out)["regions"][str(tmp_path / "shot.png")]
+    kinds = {r["text"]: (r["kind"], r["status"]) for r in regions}
+    assert kinds["保温杯"] == ("printing", "kept")
+    assert kinds["大容量包邮"] == ("overlay", "replaced")
+    assert [r["translation"] for r in regions if r["kind"] == "price"] == ["RM64.35"]
+    read = [r.text for r in RapidOcrDetector().detect(Image.open(out).convert("RGB"))]
+    assert "保温杯" in read  # the product's own label, unchanged to the pixel:
+    left, top, right, bottom = found["printing"][1]
+    before = np.asarray(img)[top:bottom, left:right]
+    assert (np.asarray(Image.open(out).convert("RGB"))[top:bottom, left:right] == before).all()
+    assert not any(t in read for t in ("大容量包邮", "¥99", "?99"))
+
+
+def test_a_caption_only_run_keeps_clear_of_text_read_before_and_says_it_is_chinese(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    from tests.localize.images import with_chinese
+
+    run, _ = setup
+    texts = [("保温杯大容量", (30, 40), 34), ("包邮不锈钢", (60, 300), 30)]
+    with_chinese(Image.new("RGB", (420, 400), (245, 245, 240)), texts).save(tmp_path / "zh.png")
+    tried = run(
+        "image", str(tmp_path / "zh.png"), "-o", str(tmp_path / "try.png"), "--to", "ms",
+        "--caption", "Penghantaran percuma", "--shop", "acme-my",
+    )  # fmt: skip
+    assert tried.code == 0 and "carries Chinese text" in tried.err, tried.err
+    listing = tmp_path / "l.csv"
+    listing.write_text("product_id,title,caption,images\np1,保温杯,包邮,a.jpg;zh.png\n", "utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    notes = [f for f in doc["findings"] if f["code"] == "image_notes"]
+    assert len(notes) == 1 and notes[0]["message"].startswith("image 2: the image carries")
+    assert "replace_text = true" in notes[0]["message"]
+    drawn = np.asarray(Image.open(doc["images"][1]["captioned"]).convert("RGB"))
+    ink = drawn.max(axis=2) < 90  # the caption's dark letters (the Chinese is red)
+    rows = np.nonzero(ink.sum(axis=1) > 2)[0]
+    assert len(rows) > 5
+    assert rows.min() > 90 and rows.max() < 290, (rows.min(), rows.max())  # between the lines
