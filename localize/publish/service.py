@@ -25,7 +25,7 @@ from localize.image.fetch import ImageFetcher
 from localize.image.inputs import ImageInputError
 from localize.image.items import positions
 from localize.image.regions import chinese_left
-from localize.publish import Publisher, PublishError, Steps, Work, publisher_for
+from localize.publish import EndsRun, Publisher, PublishError, Steps, Work, publisher_for
 from localize.publish.preflight import Candidate, ImageFacts, Reason, Rules, preflight
 from store.db import read_scope, session_scope
 from store.models import ItemState, Listing, LocalizationItem
@@ -45,6 +45,10 @@ class PublishRun:
     blocked: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
     busy: list[int] = field(default_factory=list)  # another publisher holds them
+    files: list[str] = field(default_factory=list)  # workbooks the run wrote
+    notes: list[str] = field(default_factory=list)  # what the seller should know or do
+    # Items the publisher holds until the run's end (a workbook), with what goes with them.
+    held: list[tuple[LocalizationItem, Steps, dict[str, Any]]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """For --json."""
@@ -54,6 +58,8 @@ class PublishRun:
             "blocked": self.blocked,
             "failed": self.failed,
             "busy": self.busy,
+            "files": self.files,
+            "notes": self.notes,
         }
 
 
@@ -98,6 +104,7 @@ def publish_shop(
     holder = f"publish:{HOST}:{os.getpid()}"
     folder = downloads or Path(tempfile.gettempdir()) / "shopbot-publish"
     fetcher = ImageFetcher.for_shop(shop.images)
+    downloaded: list[Path] = []
     for item, listing in rows:
         fetched: list[Path] = []
         try:
@@ -115,9 +122,41 @@ def publish_shop(
             assert publisher is not None
             _send(store, publisher, item, listing, images, holder, clock, run, summary)
         finally:
-            for path in fetched:
-                path.unlink(missing_ok=True)
+            if run.held and run.held[-1][0] is item:
+                downloaded += fetched  # the publisher reads them at the run's end
+            else:
+                for path in fetched:
+                    path.unlink(missing_ok=True)
+    try:
+        if isinstance(publisher, EndsRun):
+            _end_run(store, publisher, holder, run)
+    finally:
+        for path in downloaded:
+            path.unlink(missing_ok=True)
     return run
+
+
+def _end_run(store: Engine, publisher: EndsRun, holder: str, run: PublishRun) -> None:
+    """The publisher's end of the run (a workbook); the items it held are published only
+    where it says they were written, and let go (still approved) otherwise."""
+    end = None
+    try:
+        end = publisher.end_run()
+    finally:
+        for item, steps, summary in run.held:
+            where = end.written.get(item.id) if end else None
+            if where is None:
+                with session_scope(store) as session:
+                    lifecycle.release(session, item.id, holder=holder)
+                if end is not None:
+                    why = end.failed.get(item.id, "not written into the run's workbook")
+                    run.failed.append({**summary, "error": why})
+                continue
+            entry = {**summary, "where": where, "steps": steps.sent}
+            _published(store, item, f"{steps.kind}: {where}", run, entry)
+        run.held.clear()
+    run.files += end.files
+    run.notes += end.notes
 
 
 def _send(
@@ -158,17 +197,28 @@ def _send(
             lifecycle.release(session, item.id, holder=holder)
         run.failed.append({**summary, "error": exc.message})
         return
+    if getattr(publisher, "holds", False):
+        run.held.append((item, steps, summary))  # published when its workbook is written
+        return
+    entry = {**summary, "where": ref, "steps": steps.sent}
+    _published(store, item, f"{publisher.kind}: {ref}", run, entry)
+
+
+def _published(
+    store: Engine, item: LocalizationItem, reason: str, run: PublishRun, entry: dict[str, Any]
+) -> None:
+    """Record the item published (its claim ended) and say where it went."""
     with session_scope(store) as session:
         lifecycle.change(
             session,
             item,
             ItemState.PUBLISHED,
             actor=ACTOR,
-            reason=f"{publisher.kind}: {ref}",
+            reason=reason,
             claimed_by=None,
             claimed_until=None,
         )
-    run.published.append({**summary, "where": ref, "steps": steps.sent})
+    run.published.append(entry)
 
 
 def _gone(holder: str | None) -> str | None:
@@ -284,4 +334,6 @@ def _work(item: LocalizationItem, listing: Listing, images: list[Path]) -> Work:
         description=item.description or "",
         images=tuple(images),
         content_hash=hashlib.sha256(payload.encode()).hexdigest(),
+        category=listing.category,
+        version=item.version,
     )
