@@ -205,7 +205,7 @@ class PublishSettings(_Strict):
     export_dir: str | None = None
     # kind = "template": category (the listings file's) -> the template to fill, as a path
     # or {file, category}; their header -> our field for headers we do not know.
-    templates: dict[str, str | TemplateSettings] = {}
+    templates: dict[str, TemplateSettings] = {}
     template_columns: dict[str, TemplateField] = {}
     image_host: ImageHostSettings | None = None
     # The shop's EPR registration for its market (WEEE, DEEE, UK packaging, ...): publish
@@ -215,6 +215,14 @@ class PublishSettings(_Strict):
     # days before going live; a category matches when it contains one of these words.
     safety_categories: list[str] = ["cosmetic", "beauty", "skincare", "baby", "kid", "child", "toy"]
     safety_report_days: int = Field(30, ge=0, le=365)
+
+    @field_validator("templates", mode="before")
+    @classmethod
+    def _paths(cls, value: Any) -> Any:
+        # category = "FILE.xlsx" is short for category = { file = "FILE.xlsx" }
+        if isinstance(value, dict):
+            return {k: {"file": v} if isinstance(v, str) else v for k, v in value.items()}
+        return value
 
     @model_validator(mode="after")
     def _template_needs_templates(self) -> PublishSettings:
@@ -230,7 +238,7 @@ class PublishSettings(_Strict):
         wanted = " ".join(category.split()).casefold()
         for name, given in self.templates.items():
             if " ".join(name.split()).casefold() == wanted:
-                return TemplateSettings(file=given) if isinstance(given, str) else given
+                return given
         return None
 
 

@@ -61,9 +61,10 @@ class ImageHost:
         else:
             self._put(key, data, mimetypes.guess_type(f"x{suffix}")[0] or "image/jpeg")
             self.uploaded.append(key)
-        return self._public(key)
+        return self.address(key)
 
-    def _public(self, key: str) -> str:
+    def address(self, key: str) -> str:
+        """The URL the object `key` is fetched from."""
         name = quote(key)
         s = self.settings
         if s.public_url:

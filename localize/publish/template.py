@@ -224,12 +224,20 @@ class TemplatePublisher:
             assert template is not None  # publish() refused the others
             groups.setdefault(self._path(template), []).append((work, steps))
             chosen[self._path(template)] = template
+        if self.host is not None:
+            self.host.uploaded.clear()
+            self.host.found.clear()
         for path, items in groups.items():
             try:
                 self._fill(Path(path), chosen[path], items, end)
             except PublishError as exc:
                 for work, _ in items:
                     end.failed.setdefault(work.item_id, exc.message)
+        if self.host is not None and (self.host.uploaded or self.host.found):
+            end.notes.append(
+                f"images: {len(self.host.uploaded)} uploaded to bucket "
+                f"{self.host.settings.bucket!r}, {len(self.host.found)} already there"
+            )
         return end
 
     def _fill(
