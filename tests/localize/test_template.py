@@ -5,8 +5,10 @@ URLs written; everything else in the workbook left as it was."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import boto3
 import openpyxl
@@ -20,7 +22,7 @@ from config.settings import ImageHostSettings, load
 from localize.publish import PublishError
 from localize.publish.imagehost import ImageHost
 from store.db import open_store, read_scope
-from store.models import LocalizationItem
+from store.models import LocalizationItem, PublishRecord
 from tests.httpserver import serve
 from tests.localize.images import photo
 from tests.localize.libre import libre
@@ -74,9 +76,27 @@ def host_table(endpoint: str, bucket: str) -> str:
     )
 
 
-def test_two_categories_fill_two_templates_and_images_upload_once(
-    cli, tmp_path: Path, db_url: str, s3: str
-) -> None:  # type: ignore[no-untyped-def]
+@dataclass
+class Seller:
+    """A shop whose three listings (drinkware, kitchen, garden) are translated and approved,
+    with templates for two of the categories and, unless told, a bucket for the images."""
+
+    run: Callable[..., Any]
+    approve_all: Callable[[], None]
+    tmp_path: Path
+    db_url: str
+    bucket: str
+    client: Any
+
+    def stored(self) -> dict[int, LocalizationItem]:
+        """The items as the store holds them now."""
+        with read_scope(open_store(self.db_url)) as s:
+            return {i.id: i for i in s.exec(select(LocalizationItem))}  # type: ignore[misc]
+
+
+@pytest.fixture
+def seller(cli, tmp_path: Path, db_url: str, s3: str) -> Iterator[Seller]:  # type: ignore[no-untyped-def]
+    """The shop, its listings through `localize run` and approved."""
     bucket = "shop-" + tmp_path.name.lower().replace("_", "-")[-40:].strip("-")
     client = make_bucket(s3, bucket)
     for seed, name in enumerate(("a.jpg", "b.jpg", "c.jpg")):
@@ -112,80 +132,109 @@ def test_two_categories_fill_two_templates_and_images_upload_once(
         )
         assert run("run", "--shop", "acme-my").code == 0
         approve_all()
-        done = run("publish", "--shop", "acme-my", "--json")
-        assert done.code == 1, done.err  # p3's category has no template
-        result = json.loads(done.out)
-        with read_scope(open_store(db_url)) as s:
-            stored = {i.id: i for i in s.exec(select(LocalizationItem))}
-        by_product = {p["product_id"]: p for p in result["published"]}
-        assert sorted(by_product) == ["p1", "p2"]
-        [p3] = result["failed"]
-        assert (
-            p3["product_id"] == "p3"
-            and "no bulk-listing template for category 'garden'" in (p3["error"])
-        )
-        assert stored[p3["id"]].state == "approved"  # named, not dropped: the next run tries again
-        assert "failed: item" in done.err and "garden" in done.err
-        assert "images: 4 uploaded" in done.err  # a, b (captioned for p1), c, a (for p2)
+        yield Seller(run, approve_all, tmp_path, db_url, bucket, client)
 
-        books = {Path(f).name.split("-")[0]: Path(f) for f in result["files"]}
-        assert sorted(books) == ["drinkware", "kitchen"]
-        first_objects = objects(client, bucket)
-        for product, name in (("p1", "drinkware"), ("p2", "kitchen")):
-            item = stored[by_product[product]["id"]]
-            assert item.state == "published"
-            book = openpyxl.load_workbook(books[name])
-            sheet = book["Template"]
-            # the instruction rows and the example stay, the item goes below them, alone
-            assert [c.value for c in sheet[2]] == TEMPLATE_HEADERS
-            assert sheet["A3"].value == "Mandatory" and sheet["C5"].value == "Example product"
-            assert sheet.max_row == 6
-            row = {h: c.value for h, c in zip(TEMPLATE_HEADERS, sheet[6], strict=True)}
-            assert row["Product Name"] == item.title and row["Seller SKU"] == f"SKU-{product[1]}"
-            assert row["Product Description"] == item.description
-            assert row["Brand"] is None and row["Quantity"] is None  # left for the seller
-            assert row["Category"] == ("Drinkware (600001)" if name == "drinkware" else None)
-            urls = [row["Main Product Image"], row["Product Image 2"]]
-            assert row["Product Image 3"] is None
-            for url, path in zip(urls, item.images, strict=True):
-                assert url.startswith(f"{s3}/{bucket}/") and url.endswith(".jpg")
-                key = url.removeprefix(f"{s3}/{bucket}/")  # the object the URL names
-                sent = client.get_object(Bucket=bucket, Key=key)["Body"].read()  # type: ignore[attr-defined]
-                assert sent == Path(path).read_bytes()
-            # the rest of the workbook as it was: drop-down, hidden sheet, guide, widths
-            [drop_down] = sheet.data_validations.dataValidation
-            assert str(drop_down.sqref) == "A6:A1000" and drop_down.type == "list"
-            assert book["Categories"].sheet_state == "hidden"
-            assert book.sheetnames == ["Template", "Categories", "Guide"]
-            assert sheet.column_dimensions["C"].width == 48
-            manifest = json.loads(books[name].with_suffix(".json").read_text(encoding="utf-8"))
-            [entry] = manifest["items"]
-            assert (entry["item_id"], entry["product_id"], entry["row"]) == (item.id, product, 6)
-            assert entry["images"] == urls
-            assert entry["version"] == item.version - 1  # as approved; publishing moved it on
-        # the templates themselves are untouched
-        assert (
-            openpyxl.load_workbook(tmp_path / "templates" / "drinkware.xlsx")["Template"].max_row
-            == 5
-        )
 
-        # p1 edited at the source: its new version goes out, the same images are not sent again
-        (tmp_path / "listings.csv").write_text(
-            LISTINGS.replace("户外运动", "户外运动 新款"), encoding="utf-8"
-        )
-        assert (
-            run("listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my").code == 0
-        )
-        assert run("run", "--shop", "acme-my").code == 0
-        approve_all()
-        again = run("publish", "--shop", "acme-my", "--json")
-        second = json.loads(again.out)
-        assert [p["product_id"] for p in second["published"]] == ["p1"]
-        assert "images: 0 uploaded" in again.err and "2 already there" in again.err
-        assert objects(client, bucket) == first_objects  # nothing sent again
-        [newer] = [Path(f) for f in second["files"]]
-        assert newer != books["drinkware"] and books["drinkware"].is_file()  # a new file per run
-        assert openpyxl.load_workbook(newer)["Template"].max_row == 6
+def test_a_template_without_headers_leaves_its_items_approved_for_the_next_run(
+    seller: Seller,
+) -> None:
+    kitchen = seller.tmp_path / "templates" / "kitchen.xlsx"
+    downloaded = kitchen.read_bytes()
+    bulk_template(kitchen, "x", headers=["Nama Produk", "Huraian"])  # the wrong download
+    done = seller.run("publish", "--shop", "acme-my", "--json")
+    result = json.loads(done.out)
+    assert done.code == 1 and [p["product_id"] for p in result["published"]] == ["p1"]
+    failed = {f["product_id"]: f for f in result["failed"]}
+    assert "kitchen.xlsx: no header row with 'Product Name'" in failed["p2"]["error"]
+    states = {i.id: i.state for i in seller.stored().values()}
+    assert states[failed["p2"]["id"]] == "approved"  # no workbook holds it: not published
+    with read_scope(open_store(seller.db_url)) as s:
+        assert not s.exec(
+            select(PublishRecord).where(PublishRecord.item_id == failed["p2"]["id"])
+        ).all()
+    kitchen.write_bytes(downloaded)
+    again = json.loads(seller.run("publish", "--shop", "acme-my", "--json").out)
+    assert [p["product_id"] for p in again["published"]] == ["p2"]
+    [book] = again["files"]
+    assert Path(book).name.startswith("kitchen-")
+    sheet = openpyxl.load_workbook(book)["Template"]
+    assert sheet.cell(6, TEMPLATE_HEADERS.index("Seller SKU") + 1).value == "SKU-2"
+    assert seller.stored()[failed["p2"]["id"]].state == "published"
+
+
+def test_two_categories_fill_two_templates_and_images_upload_once(seller: Seller, s3: str) -> None:
+    run, approve_all, tmp_path = seller.run, seller.approve_all, seller.tmp_path
+    bucket, client = seller.bucket, seller.client
+    done = run("publish", "--shop", "acme-my", "--json")
+    assert done.code == 1, done.err  # p3's category has no template
+    result = json.loads(done.out)
+    stored = seller.stored()
+    by_product = {p["product_id"]: p for p in result["published"]}
+    assert sorted(by_product) == ["p1", "p2"]
+    [p3] = result["failed"]
+    assert (
+        p3["product_id"] == "p3"
+        and "no bulk-listing template for category 'garden'" in (p3["error"])
+    )
+    assert stored[p3["id"]].state == "approved"  # named, not dropped: the next run tries again
+    assert "failed: item" in done.err and "garden" in done.err
+    assert "images: 4 uploaded" in done.err  # a, b (captioned for p1), c, a (for p2)
+
+    books = {Path(f).name.split("-")[0]: Path(f) for f in result["files"]}
+    assert sorted(books) == ["drinkware", "kitchen"]
+    first_objects = objects(client, bucket)
+    for product, name in (("p1", "drinkware"), ("p2", "kitchen")):
+        item = stored[by_product[product]["id"]]
+        assert item.state == "published"
+        book = openpyxl.load_workbook(books[name])
+        sheet = book["Template"]
+        # the instruction rows and the example stay, the item goes below them, alone
+        assert [c.value for c in sheet[2]] == TEMPLATE_HEADERS
+        assert sheet["A3"].value == "Mandatory" and sheet["C5"].value == "Example product"
+        assert sheet.max_row == 6
+        row = {h: c.value for h, c in zip(TEMPLATE_HEADERS, sheet[6], strict=True)}
+        assert row["Product Name"] == item.title and row["Seller SKU"] == f"SKU-{product[1]}"
+        assert row["Product Description"] == item.description
+        assert row["Brand"] is None and row["Quantity"] is None  # left for the seller
+        assert row["Category"] == ("Drinkware (600001)" if name == "drinkware" else None)
+        urls = [row["Main Product Image"], row["Product Image 2"]]
+        assert row["Product Image 3"] is None
+        for url, path in zip(urls, item.images, strict=True):
+            assert url.startswith(f"{s3}/{bucket}/") and url.endswith(".jpg")
+            key = url.removeprefix(f"{s3}/{bucket}/")  # the object the URL names
+            sent = client.get_object(Bucket=bucket, Key=key)["Body"].read()  # type: ignore[attr-defined]
+            assert sent == Path(path).read_bytes()
+        # the rest of the workbook as it was: drop-down, hidden sheet, guide, widths
+        [drop_down] = sheet.data_validations.dataValidation
+        assert str(drop_down.sqref) == "A6:A1000" and drop_down.type == "list"
+        assert book["Categories"].sheet_state == "hidden"
+        assert book.sheetnames == ["Template", "Categories", "Guide"]
+        assert sheet.column_dimensions["C"].width == 48
+        manifest = json.loads(books[name].with_suffix(".json").read_text(encoding="utf-8"))
+        [entry] = manifest["items"]
+        assert (entry["item_id"], entry["product_id"], entry["row"]) == (item.id, product, 6)
+        assert entry["images"] == urls
+        assert entry["version"] == item.version - 1  # as approved; publishing moved it on
+    # the templates themselves are untouched
+    assert (
+        openpyxl.load_workbook(tmp_path / "templates" / "drinkware.xlsx")["Template"].max_row == 5
+    )
+
+    # p1 edited at the source: its new version goes out, the same images are not sent again
+    (tmp_path / "listings.csv").write_text(
+        LISTINGS.replace("户外运动", "户外运动 新款"), encoding="utf-8"
+    )
+    assert run("listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    approve_all()
+    again = run("publish", "--shop", "acme-my", "--json")
+    second = json.loads(again.out)
+    assert [p["product_id"] for p in second["published"]] == ["p1"]
+    assert "images: 0 uploaded" in again.err and "2 already there" in again.err
+    assert objects(client, bucket) == first_objects  # nothing sent again
+    [newer] = [Path(f) for f in second["files"]]
+    assert newer != books["drinkware"] and books["drinkware"].is_file()  # a new file per run
+    assert openpyxl.load_workbook(newer)["Template"].max_row == 6
 
 
 def test_without_an_image_host_the_images_lie_beside_the_workbook(tmp_path: Path) -> None:
@@ -322,3 +371,18 @@ def test_urls_are_virtual_hosted_for_oss_and_cos_or_the_public_url() -> None:
 
     assert url() == "https://acme-img.oss-cn-hangzhou.aliyuncs.com/ab.jpg"
     assert url(public_url="https://img.acme.com/") == "https://img.acme.com/ab.jpg"
+
+
+def test_only_the_latest_version_of_a_product_goes_in(tmp_path: Path) -> None:
+    from localize.publish import Work
+    from localize.publish.template import latest
+
+    def work(item_id: int, product: str, language: str = "ms") -> tuple[Work, None]:
+        return (
+            Work(item_id, "acme-my", product, "SKU", language, "t", "d", (), str(item_id)),
+            None,
+        )
+
+    kept, older = latest([work(3, "p1"), work(7, "p1"), work(5, "p2"), work(4, "p1", "en")])  # type: ignore[list-item]
+    assert [w.item_id for w, _ in kept] == [7, 5, 4]
+    assert older == {3: "superseded by item 7, a newer version of product p1; it stays approved"}
