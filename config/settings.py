@@ -235,9 +235,9 @@ class PublishSettings(_Strict):
 
     def template(self, category: str) -> TemplateSettings | None:
         """The template configured for a listing's category (case and spaces ignored)."""
-        wanted = " ".join(category.split()).casefold()
+        wanted = "".join(category.split()).casefold()
         for name, given in self.templates.items():
-            if " ".join(name.split()).casefold() == wanted:
+            if "".join(name.split()).casefold() == wanted:
                 return given
         return None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +14,25 @@ import boto3
 import openpyxl
 import pytest
 from moto.server import ThreadedMotoServer
+from sqlalchemy import Engine
 from sqlmodel import select
 
 from config.errors import ConfigError
 from config.runtime import Secrets
 from config.settings import ImageHostSettings, load
-from localize.publish import PublishError
+from localize.publish import PublishError, Steps
 from localize.publish.imagehost import ImageHost
 from store.db import open_store, read_scope
 from store.models import LocalizationItem, PublishRecord
 from tests.httpserver import serve
 from tests.localize.images import photo
 from tests.localize.libre import libre
-from tests.localize.publishing import TEMPLATE_HEADERS, bulk_template
+from tests.localize.publishing import (
+    TEMPLATE_HEADERS,
+    bulk_template,
+    shop_settings,
+    stored_work,
+)
 
 KEYS = {"S3_KEY": "testing", "S3_SECRET": "testing"}
 LISTINGS = (
@@ -237,18 +243,28 @@ def test_two_categories_fill_two_templates_and_images_upload_once(seller: Seller
     assert openpyxl.load_workbook(newer)["Template"].max_row == 6
 
 
-def test_without_an_image_host_the_images_lie_beside_the_workbook(tmp_path: Path) -> None:
+def test_without_an_image_host_the_images_lie_beside_the_workbook(
+    engine: Engine, tmp_path: Path
+) -> None:
     from localize.publish.template import TemplatePublisher
 
     bulk_template(tmp_path / "t.xlsx", "Drinkware (600001)")
-    (tmp_path / "shops.toml").write_text(
-        '[[shops]]\nid = "acme-my"\nmarket = "MY"\n[shops.publish]\nkind = "template"\n'
-        'templates = { drinkware = "t.xlsx" }\n',
-        encoding="utf-8",
-    )
-    settings = load(tmp_path / "shops.toml")
-    publisher = TemplatePublisher.from_settings(settings, settings.shops[0], Secrets({}))
-    assert publisher.host is None and publisher.folder == tmp_path / "out" / "acme-my"
+    settings = shop_settings(tmp_path, "template", publish='templates = { drinkware = "t.xlsx" }\n')
+    shop = settings.shops[0]
+    publisher = TemplatePublisher.from_settings(settings, shop, Secrets({}))
+    work = replace(stored_work(engine, settings, shop, tmp_path), category="Drink ware")
+    assert publisher.host is None and publisher.templates("DRINK WARE") is not None
+    publisher.publish(work, Steps(engine, work, "template"))
+    end = publisher.end_run()
+    [book] = end.files
+    [note] = end.notes
+    pictures = next((tmp_path / "export").glob("t-*-images"))
+    assert "left for the Media Center" in note and str(pictures) in note
+    assert sorted(p.name for p in pictures.iterdir()) == ["SKU-1-1.jpg", "SKU-1-2.jpg"]
+    assert (pictures / "SKU-1-2.jpg").read_bytes() == work.images[1].read_bytes()
+    row = dict(zip(TEMPLATE_HEADERS, openpyxl.load_workbook(book)["Template"][6], strict=True))
+    assert row["Product Name"].value == work.title and row["Main Product Image"].value is None
+    assert end.written == {work.item_id: f"{book}#Template!6"}
 
 
 def test_a_template_that_is_missing_or_not_xlsx_stops_at_config_load(tmp_path: Path) -> None:
