@@ -30,6 +30,9 @@ class ImageHost:
     max_bytes: int = MAX_BYTES
     uploaded: list[str] = field(default_factory=list)  # object names PUT by this host
     found: list[str] = field(default_factory=list)  # already there: not sent again
+    # Why the host could not be reached: every later image fails at once with it rather
+    # than each waiting out its own deadline.
+    unreachable: str | None = None
     _client: Any = None
 
     @classmethod
@@ -54,6 +57,8 @@ class ImageHost:
                 f"{self.max_bytes / 1024 / 1024:.0f} MB per image: save it smaller (JPEG "
                 "quality 85, or fewer pixels) and publish again; nothing was uploaded"
             )
+        if self.unreachable:
+            raise PublishError(f"{self.unreachable} (not tried again in this run)")
         suffix = (path.suffix.lower() or ".jpg").replace(".jpeg", ".jpg")
         key = f"{self.settings.prefix}{hashlib.sha256(data).hexdigest()}{suffix}"
         if self._exists(key):
@@ -112,7 +117,8 @@ class ImageHost:
                 return False
             raise PublishError(self._refused("look for", key, exc)) from None
         except BotoCoreError as exc:
-            raise PublishError(self._refused("look for", key, exc)) from None
+            self.unreachable = self._refused("look for", key, exc)
+            raise PublishError(self.unreachable) from None
         return True
 
     def _put(self, key: str, data: bytes, content_type: str) -> None:

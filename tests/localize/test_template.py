@@ -4,7 +4,9 @@ URLs written; everything else in the workbook left as it was."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,7 +26,7 @@ from localize.publish import PublishError, Steps
 from localize.publish.imagehost import ImageHost
 from store.db import open_store, read_scope
 from store.models import LocalizationItem, PublishRecord
-from tests.httpserver import serve
+from tests.httpserver import Reply, serve
 from tests.localize.images import photo
 from tests.localize.libre import libre
 from tests.localize.publishing import (
@@ -370,8 +372,12 @@ def test_an_unreachable_host_is_a_publish_error_within_its_deadline(tmp_path: Pa
     )
     image = tmp_path / "a.jpg"
     photo(seed=1).save(image)
+    host = ImageHost.from_settings(settings, Secrets(KEYS))
     with pytest.raises(PublishError, match=r"image host http://127.0.0.1:9 .* could not look for"):
-        ImageHost.from_settings(settings, Secrets(KEYS)).url(image)
+        host.url(image)
+    # the next image does not wait out its own deadline on a host that is down
+    with pytest.raises(PublishError, match=r"could not look for .* \(not tried again in this"):
+        host.url(image)
 
 
 def test_urls_are_virtual_hosted_for_oss_and_cos_or_the_public_url() -> None:
@@ -402,3 +408,23 @@ def test_only_the_latest_version_of_a_product_goes_in(tmp_path: Path) -> None:
     kept, older = latest([work(3, "p1"), work(7, "p1"), work(5, "p2"), work(4, "p1", "en")])  # type: ignore[list-item]
     assert [w.item_id for w, _ in kept] == [7, 5, 4]
     assert older == {3: "superseded by item 7, a newer version of product p1; it stays approved"}
+
+
+def test_a_silent_bucket_never_hangs_the_run(tmp_path: Path) -> None:
+    image = tmp_path / "a.jpg"
+    photo(seed=2).save(image)
+    key = f"/quiet-bucket/{hashlib.sha256(image.read_bytes()).hexdigest()}.jpg"
+    with serve({key: lambda r: Reply(200, "", delay=60)}) as srv:
+        settings = ImageHostSettings(
+            endpoint=srv.url,
+            bucket="quiet-bucket",
+            access_key_env="S3_KEY",
+            secret_key_env="S3_SECRET",
+            addressing="path",
+            timeout=1,
+        )
+        started = time.monotonic()
+        with pytest.raises(PublishError, match=r"could not look for .*Read timeout"):
+            ImageHost.from_settings(settings, Secrets(KEYS)).url(image)
+        assert time.monotonic() - started < 2  # the whole deadline, retry included: not 60 s
+        assert len(srv.requests) == 2  # one try and one retry
