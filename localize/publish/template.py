@@ -15,6 +15,7 @@ pictures, charts and shapes drawn on a sheet (Seller Center's templates carry no
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -46,6 +47,7 @@ HEADERS = {
 } | {f"Product Image {n}": f"image_{n}" for n in range(2, 10)}
 HEADER_ROWS = 30  # the header row is looked for among the first rows of each sheet
 STEP = "template"
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV}
 EXCEL_CELL_MAX = 32767
 # Characters an .xlsx cell cannot hold (openpyxl refuses them): control characters.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -119,6 +121,10 @@ def save_new(workbook: Any, folder: Path, stem: str, when: datetime) -> Path:
                 os.link(tmp, target)
             except FileExistsError:
                 continue
+            except OSError as exc:  # no hard links here (exFAT, some network shares)
+                if exc.errno not in _NO_LINKS or target.exists():
+                    raise
+                os.rename(tmp, target)
             return target
         raise PublishError(f"{folder}: too many files named {base}-*.xlsx")
     except OSError as exc:
