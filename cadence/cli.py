@@ -17,6 +17,7 @@ from config.cli import (
     ExitCode,
     Invocation,
     JsonOption,
+    SheetOption,
     command,
     main,
     new_app,
@@ -121,7 +122,8 @@ def videos_import(
     file: Annotated[
         Path,
         typer.Argument(
-            help="The seller's export, .csv or .xlsx (its first sheet): columns id, posted_at, "
+            help="The seller's export, .csv or .xlsx (its first sheet, or --sheet): columns id, "
+            "posted_at, "
             "products (ids separated by ;), title, optionally cover, status, original; or the "
             "headers sellers' tools write, Chinese or English (视频ID / Video ID, 发布时间 / "
             "Post time, 商品ID / Product ID, 标题 / Video title, 封面, 状态, 是否原创); or your "
@@ -131,6 +133,7 @@ def videos_import(
         ),
     ],
     shop: RequiredShop,
+    sheet: SheetOption = None,
     json_out: JsonOption = False,
 ) -> int:
     """Import videos from the file the seller exported; says how many rows were added,
@@ -138,7 +141,7 @@ def videos_import(
     from cadence.service import import_videos
 
     settings, [shop_cfg] = _shops(inv, shop)
-    summary = import_videos(_store(inv), settings, shop_cfg, file)
+    summary = import_videos(_store(inv), settings, shop_cfg, file, sheet=sheet)
     return show_import(views.imported, inv, file, summary, json_out)
 
 
@@ -322,10 +325,13 @@ def daemon(
     if shop is None:
         return _fleet(inv, None if every_shop else _names(shops or ""), once)
     from cadence.daemon import Daemon
+    from store.db import check_intact
 
     settings, [shop_cfg] = _shops(inv, shop)
+    engine = _store(inv)
+    check_intact(engine)  # a damaged file fails some jobs only, or none: said before any runs
     worker = Daemon(
-        engine=_store(inv),
+        engine=engine,
         settings=settings,
         shop=shop_cfg,
         secrets=inv.env.secrets,

@@ -48,6 +48,9 @@ class Outcome:
 
     summary: str
     failures: tuple[str, ...] = ()
+    # Nothing to do this pass: logged at debug level, for the deliver job runs every few
+    # seconds and its "delivered 0" lines were thousands a day per shop.
+    idle: bool = False
 
 
 Job = Callable[[], "str | Outcome"]
@@ -85,7 +88,7 @@ class Daemon:
             jobs["publish"] = (self.publish, schedule.publish_minutes * 60)
         return jobs
 
-    def check(self) -> str:
+    def check(self) -> Outcome:
         """Evaluate the week and decide alerts (delivery is its own job); the first shop's
         daemon also writes the weekly digest when it is due."""
         from cadence.service import evaluate_and_decide, register_shops, sends_digest, write_digest
@@ -100,7 +103,7 @@ class Daemon:
             self.engine, self.settings, self.clock()
         ):
             decided += ", digest written" if decided else "digest written"
-        return f"{figures}; {decided or 'no change'}"
+        return Outcome(f"{figures}; {decided or 'no change'}", idle=not decided)
 
     def deliver(self) -> Outcome:
         """Send what the outbox holds for this shop; each target that did not take a message
@@ -131,6 +134,7 @@ class Daemon:
         return Outcome(
             f"delivered {summary.delivered}, retrying {summary.retrying}, failed {summary.failed}",
             failures=tuple(f"delivery failed: {error}" for error in summary.errors),
+            idle=not (summary.delivered or summary.retrying or summary.failed or summary.errors),
         )
 
     def sync(self) -> Outcome:
@@ -141,9 +145,11 @@ class Daemon:
         summary, skipped = sync_videos(
             self.engine, self.settings, self.shop, self.secrets, self.clock()
         )
+        failures = tuple(f"skipped: {p}" for p in [*skipped, *summary.problems])
         return Outcome(
             f"{summary.added} added, {summary.updated} updated, {len(skipped)} skipped",
-            failures=tuple(f"skipped: {p}" for p in [*skipped, *summary.problems]),
+            failures=failures,
+            idle=not (summary.added or summary.updated or failures),
         )
 
     def localize(self) -> Outcome:
@@ -155,10 +161,12 @@ class Daemon:
             self.engine, self.settings, self.shop, self.secrets, self.data_dir / "images"
         )
         t, i = done.text, done.images
+        failures = tuple(t.errors + i.errors)
         return Outcome(
             f"{t.translated} translated, {t.failed} failed, {i.images} image(s) captioned; "
             f"{done.waiting} item(s) wait for review: localize review --shop {self.shop.id}",
-            failures=tuple(t.errors + i.errors),
+            failures=failures,
+            idle=not (t.translated or t.failed or i.images or failures),
         )
 
     def publish(self) -> Outcome:
@@ -176,8 +184,10 @@ class Daemon:
         )
         return Outcome(
             f"{len(done.published)} published, {len(done.blocked)} blocked, "
-            f"{len(done.failed)} failed",
+            f"{len(done.failed)} failed"
+            + (f", {len(done.stale)} changed meanwhile (skipped)" if done.stale else ""),
             failures=tuple(f"item {f['id']}: {f['error']}" for f in done.failed),
+            idle=not (done.published or done.blocked or done.failed),
         )
 
     def once(self) -> bool:
@@ -210,7 +220,9 @@ class Daemon:
             outcome = job()
             if isinstance(outcome, str):
                 outcome = Outcome(outcome)
-            log.info("%s%s: %s", self.log_prefix, name, outcome.summary)
+            quiet = outcome.idle and not outcome.failures
+            level = logging.DEBUG if quiet else logging.INFO
+            log.log(level, "%s%s: %s", self.log_prefix, name, outcome.summary)
             run.ok = not outcome.failures
             if outcome.failures:
                 run.error = (

@@ -29,7 +29,7 @@ _TITLES = {
         AT_RISK: "【{shop}】本周带货视频目标有完不成的风险",
         MISSED: "【{shop}】上周带货视频目标未完成",
         NEW_SHOP_DAILY: "【{shop}】新店日更未完成",
-        REMINDER: "【{shop}】提醒：本周第 {k}/{quota} 条带货视频 {hours} 小时后截止",
+        REMINDER: "【{shop}】提醒：本周第 {k}/{quota} 条带货视频 {left}后截止",
         MessageKind.RESOLVED: "【{shop}】已恢复：本周带货视频进度正常",
     },
     "en": {
@@ -37,7 +37,7 @@ _TITLES = {
         AT_RISK: "[{shop}] This week's video quota is at risk",
         MISSED: "[{shop}] Last week's video quota was missed",
         NEW_SHOP_DAILY: "[{shop}] New shop: yesterday's daily video missing",
-        REMINDER: "[{shop}] Reminder: video {k} of {quota} is due in {hours} h",
+        REMINDER: "[{shop}] Reminder: video {k} of {quota} is due in {left}",
         MessageKind.RESOLVED: "[{shop}] Resolved: back on track with this week's videos",
     },
 }
@@ -65,11 +65,10 @@ def render(
     key = MessageKind.RESOLVED if decision.action is Action.RESOLVE else decision.rule
     figures: dict[str, object] = {"shop": shop}
     if decision.due is not None:
-        left = decision.due.at - decision.send_at
         figures |= {
             "k": decision.due.k,
             "quota": week.quota if week else "?",
-            "hours": max(1, round(left.total_seconds() / 3600)),
+            "left": time_left(lang, decision.due.at - decision.send_at),
         }
     title = _TITLES[lang][key].format(**figures)
     if decision.action is Action.REPEAT:
@@ -83,6 +82,17 @@ def render(
     else:
         body = ""
     return Message(title=title, body=body)
+
+
+def time_left(lang: str, left: timedelta) -> str:
+    """The time until a due time, rounded down to the minute so it never says more than
+    is left: '5 小时 31 分', '5 h 31 min', '6 h' (at least a minute)."""
+    minutes = max(1, int(left.total_seconds() // 60))
+    hours, minutes = divmod(minutes, 60)
+    units = ("小时", "分") if lang == "zh" else ("h", "min")
+    parts = [f"{hours} {units[0]}"] if hours else []
+    parts += [f"{minutes} {units[1]}"] if minutes else []
+    return " ".join(parts)
 
 
 def _reminder_line(lang: str, due: datetime, s: WeekStatus) -> str:
@@ -125,23 +135,36 @@ def zone_label(zone: ZoneInfo, lang: str) -> str:
     return zone.key.rsplit("/", 1)[-1].replace("_", " ")
 
 
-def moment_text(lang: str, moment: datetime) -> str:
-    """A moment as the team reads it, in its own timezone: 'Fri 27 Nov 23:59'."""
+def moment_text(lang: str, moment: datetime, *, end_of_day: bool = False) -> str:
+    """A moment as the team reads it, in its own timezone: 'Fri 27 Nov 18:30'; with
+    `end_of_day`, a midnight is the end of the day before: 'Fri 27 Nov 24:00'."""
+    clock = f"{moment:%H:%M}"
+    if end_of_day and clock == "00:00":
+        moment, clock = moment - timedelta(days=1), "24:00"
     wd = _WEEKDAYS[lang][moment.weekday()]
     if lang == "zh":
-        return f"{wd} {moment.month}月{moment.day}日 {moment:%H:%M}"
-    return f"{wd} {moment:%d %b %H:%M}"
+        return f"{wd} {moment.month}月{moment.day}日 {clock}"
+    return f"{wd} {moment:%d %b} {clock}"
+
+
+def same_clock(zone: ZoneInfo, other: ZoneInfo | None, moment: datetime) -> bool:
+    """Whether two zones show `moment` alike (one zone, or two with the same offset then:
+    Kuala Lumpur and Beijing), so that it is shown once."""
+    if other is None or other.key == zone.key:
+        return True
+    return moment.astimezone(zone).utcoffset() == moment.astimezone(other).utcoffset()
 
 
 def deadline(lang: str, moment: datetime, display: ZoneInfo | None = None) -> str:
-    """A due time (a local midnight) as the last minute before it, in the shop's time; with
-    a `display` zone that differs, that zone's time beside it ('... Bangkok = ... Beijing')."""
-    last = moment - timedelta(minutes=1)  # the end of the local day before midnight
-    shown = moment_text(lang, last)
-    zone = last.tzinfo
-    if display is None or not isinstance(zone, ZoneInfo) or display.key == zone.key:
+    """A due time (a local midnight) as the end of the day it closes, in the shop's time:
+    'Wed 25 Nov 24:00', the very instant --json gives as 2026-11-26T00:00; with a `display`
+    zone whose clock differs, that zone's time beside it ('... Bangkok = ... Beijing')."""
+    shown = moment_text(lang, moment, end_of_day=True)
+    zone = moment.tzinfo
+    if not isinstance(zone, ZoneInfo) or same_clock(zone, display, moment):
         return shown
-    there = moment_text(lang, last.astimezone(display))
+    assert display is not None
+    there = moment_text(lang, moment.astimezone(display), end_of_day=True)
     return f"{shown} {zone_label(zone, lang)} = {there} {zone_label(display, lang)}"
 
 
@@ -186,7 +209,8 @@ def _week_body(lang: str, s: WeekStatus) -> str:
     t = _WEEK_LINES[lang]
     figures = {
         "span": _span(lang, s.week.start),
-        "zone": s.week.zone.key,
+        # the team reads 曼谷时间, as in the due times, not the code Asia/Bangkok beside it
+        "zone": zone_label(s.week.zone, lang) if lang == "zh" else s.week.zone.key,
         "counted": s.counted,
         "quota": s.quota,
         "remaining": s.remaining,

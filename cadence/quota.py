@@ -16,6 +16,9 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 BEFORE_OPENING = "before opening"  # history's result for a week the shop was not open all of
+# History's result for a week that ended before the bot knew the shop (its store row, its
+# first video): the digest and the missed alert do not judge it, nor does history.
+NOT_TRACKED = "not_tracked"
 
 
 class WeekState(StrEnum):
@@ -199,7 +202,7 @@ class DayStatus:
 class History:
     """Past weeks, newest first, and the streak of met weeks."""
 
-    # (week, counted, quota, met|missed|current|before opening)
+    # (week, counted, quota, met|missed|current|before opening|not_tracked)
     weeks: tuple[tuple[Week, int, int, str], ...]
     streak: int = 0
     current: WeekStatus | None = field(default=None)
@@ -303,7 +306,12 @@ def previous_week(week: Week) -> Week:
 
 
 def history(
-    rules: QuotaRules, videos: Sequence[VideoFacts], now: datetime, *, weeks: int = 8
+    rules: QuotaRules,
+    videos: Sequence[VideoFacts],
+    now: datetime,
+    *,
+    weeks: int = 8,
+    known_since: datetime | None = None,
 ) -> History:
     """The last `weeks` closed weeks as met or missed, and the streak of met weeks.
 
@@ -312,6 +320,8 @@ def history(
     Weeks wholly before the shop opened are not reported; the week it opened in, when it
     began before `opened_on`, is `met` if the quota was reached anyway and otherwise
     `before opening`: not tracked, so it neither counts towards the streak nor breaks it.
+    A week that ended by `known_since` (when the bot first knew the shop) is `not_tracked`,
+    met or not, as the digest says it: it neither counts towards the streak nor breaks it.
     """
     current = evaluate_week(rules, videos, now)
     rows: list[tuple[Week, int, int, str]] = [
@@ -327,11 +337,13 @@ def history(
         verdict = "met" if status.counted >= rules.quota else "missed"
         if verdict == "missed" and rules.opened_on and week.start < rules.opened_on:
             verdict = BEFORE_OPENING
+        if known_since is not None and not tracked(week, known_since):
+            verdict = NOT_TRACKED
         rows.append((week, status.counted, rules.quota, verdict))
         closed.append(verdict)
     streak = 0
     for verdict in closed:
-        if verdict == BEFORE_OPENING:
+        if verdict in (BEFORE_OPENING, NOT_TRACKED):
             continue
         if verdict != "met":
             break
@@ -339,6 +351,12 @@ def history(
     if current.state is WeekState.MET:
         streak += 1
     return History(weeks=tuple(rows), streak=streak, current=current)
+
+
+def tracked(week: Week, known_since: datetime) -> bool:
+    """Whether the bot knew the shop before the week ended, so that judging it is fair
+    (the missed alert's, the digest's and history's one rule)."""
+    return known_since < week.ends_at
 
 
 def new_shop_day(

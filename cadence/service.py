@@ -131,7 +131,8 @@ def statuses(
 def shop_history(
     engine: Engine, settings: Settings, shop: ShopSettings, now: datetime, weeks: int
 ) -> History:
-    """Past weeks of one shop, met or missed, and its streak."""
+    """Past weeks of one shop, met or missed (or not tracked: before the bot knew the shop,
+    the digest's rule), and its streak."""
     rules = rules_for(settings, shop)
     current = week_of(now, rules.zone, rules.week_start)
     start = current.start - timedelta(days=7 * weeks)
@@ -142,7 +143,9 @@ def shop_history(
             start=local_midnight(start, rules.zone),
             end=current.ends_at,
         )
-    return history(rules, [facts(r) for r in rows], now, weeks=weeks)
+        shop_row = session.get(Shop, shop.id)
+        known = _known_since(session, shop_row, shop.id) if shop_row is not None else now
+    return history(rules, [facts(r) for r in rows], now, weeks=weeks, known_since=known)
 
 
 @dataclass
@@ -207,6 +210,10 @@ def evaluate_and_decide_many(
         since = min(p.closed.start for p in plans) - timedelta(days=1)
         for alert in alerts_since(session, shop_ids=ids, since=since):
             stored_by_shop[alert.shop_id].append(alert)
+        new_shops = [
+            p.shop.id for p in plans if shop_rows[p.shop.id].created_at >= p.closed.ends_at
+        ]
+        first_videos = _first_videos(session, new_shops)
         for plan in plans:
             results.append(
                 _decide_shop(
@@ -217,6 +224,7 @@ def evaluate_and_decide_many(
                     by_shop[plan.shop.id],
                     stored_by_shop[plan.shop.id],
                     now,
+                    first_videos,
                 )
             )
     return results
@@ -230,6 +238,7 @@ def _decide_shop(
     videos_read: list[VideoFacts],
     alerts: list[Alert],
     now: datetime,
+    first_videos: dict[str, datetime | None],
 ) -> CheckResult:
     """One shop of a batch: its weeks evaluated and its alert decisions written."""
     shop, rules, current_week, closed_week = plan.shop, plan.rules, plan.current, plan.closed
@@ -238,7 +247,9 @@ def _decide_shop(
     videos = [v for v in videos_read if closed_week.starts_at <= v.posted_at < current_week.ends_at]
     current = evaluate_week(rules, videos, now, week=current_week)
     closed = None
-    if _tracked_during(session, shop_row, shop, closed_week.start, closed_week.ends_at):
+    if _tracked_during(
+        session, shop_row, shop, closed_week.start, closed_week.ends_at, first_videos
+    ):
         closed = evaluate_week(rules, videos, closed_week.ends_at, week=closed_week)
     day = new_shop_day(rules, videos, now)
     since = closed_week.start - timedelta(days=1)
@@ -283,19 +294,54 @@ def _untracked_last_week(engine: Engine, settings: Settings, now: datetime) -> s
 
 
 def _tracked_during(
-    session: Session, shop_row: Shop, shop: ShopSettings, week_start: date, week_end: datetime
+    session: Session,
+    shop_row: Shop,
+    shop: ShopSettings,
+    week_start: date,
+    week_end: datetime,
+    first_videos: dict[str, datetime | None] | None = None,
 ) -> bool:
     """Whether the bot knew the shop for the whole of a closed week, so that judging the
-    week is fair: never a 'missed' for a week before the shop was set up or opened."""
+    week is fair: never a 'missed' for a week before the shop was set up or opened.
+    `first_videos` (shop -> its earliest video) saves the query when read for a batch."""
     if shop.opened_on and shop.opened_on > week_start:
         return False
-    if shop_row.created_at < week_end:
+    if shop_row.created_at < week_end:  # known since before the week ended: no query
         return True
+    return _known_since(session, shop_row, shop.id, first_videos) < week_end
+
+
+def _known_since(
+    session: Session,
+    shop_row: Shop,
+    shop_id: str,
+    first_videos: dict[str, datetime | None] | None = None,
+) -> datetime:
+    """When the bot first knew the shop: its row was made, or its first video (imported
+    later) was posted, whichever is earlier. `first_videos` (shop -> its earliest video)
+    saves the query when a batch read them."""
+    if first_videos is not None and shop_id in first_videos:
+        first = first_videos[shop_id]
+    else:
+        first = _first_videos(session, [shop_id]).get(shop_id)
+    return shop_row.created_at if first is None else min(shop_row.created_at, first)
+
+
+def _first_videos(session: Session, shop_ids: Sequence[str]) -> dict[str, datetime | None]:
+    """Each shop's earliest video (MIN over the index, not every video), None without one."""
     from sqlalchemy import func
 
-    # the earliest video alone (MIN over the index), not every video of the shop
-    first = session.exec(select(func.min(Video.posted_at)).where(Video.shop_id == shop.id)).one()
-    return first is not None and first < week_end
+    if not shop_ids:
+        return {}
+    found: dict[str, datetime | None] = {i: None for i in shop_ids}
+    rows = session.exec(
+        select(Video.shop_id, func.min(Video.posted_at))
+        .where(col(Video.shop_id).in_(list(shop_ids)))
+        .group_by(Video.shop_id)
+    )
+    for shop_id, first in rows:
+        found[shop_id] = first
+    return found
 
 
 NOTIFY_TIMEOUT = 10.0  # seconds one target may take to accept a message (a whole-send deadline)
@@ -576,10 +622,17 @@ def add_video(
 
 
 def import_videos(
-    engine: Engine, settings: Settings, shop: ShopSettings, path: Path
+    engine: Engine, settings: Settings, shop: ShopSettings, path: Path, sheet: str | None = None
 ) -> IngestSummary:
-    """Import a seller's videos file; every skipped row is in the summary's problems."""
-    records, problems = read_file(path, settings.zone(shop), settings.import_columns)
+    """Import a seller's videos file (a workbook's `sheet`, else its first); every skipped
+    row is in the summary's problems."""
+    records, problems, notes = read_file(
+        path,
+        settings.zone(shop),
+        settings.import_columns,
+        sheet=sheet,
+        max_rows=settings.import_max_rows,
+    )
     register_shops(engine, settings, [shop])
     summary = ingest(
         engine,
@@ -589,6 +642,7 @@ def import_videos(
         cover_threshold=shop.cover_hash_threshold,
     )
     summary.problems = in_order([*problems, *summary.problems])
+    summary.notes = notes
     return summary
 
 

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from cadence.covers import CoverError, cover_hash, nearest_duplicate
-from config.files import id_problem, parse_cell_time
+from config.files import excerpt, id_problem, parse_cell_time
 from config.settings import VIDEO_FIELDS
-from config.tables import Columns, Place, Row, RowProblem, read_table
+from config.tables import MAX_ROWS, Columns, Place, Row, RowProblem, read_table
 from store.db import session_scope
 from store.models import VideoStatus
 from store.queries import earlier_covers, upsert_video
@@ -84,6 +84,7 @@ class IngestSummary:
     unchanged: int = 0  # already stored with the same values (a file imported again)
     reuploads: list[tuple[str, str]] = field(default_factory=list)  # (video, original)
     problems: list[RowProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth saying, nothing skipped
 
     def as_dict(self) -> dict[str, object]:
         """For --json."""
@@ -93,19 +94,27 @@ class IngestSummary:
             "unchanged": self.unchanged,
             "reuploads": [{"video": v, "duplicate_of": d} for v, d in self.reuploads],
             "problems": [p.as_dict() for p in self.problems],
+            "notes": self.notes,
         }
 
 
 def read_file(
-    path: Path, zone: ZoneInfo, headers: Mapping[str, str] | None = None
-) -> tuple[list[tuple[Place, VideoRecord]], list[RowProblem]]:
-    """Rows of a videos CSV or .xlsx as (place, record), and the rows that could not be
-    read; `headers` maps a team's own headers onto our fields."""
+    path: Path,
+    zone: ZoneInfo,
+    headers: Mapping[str, str] | None = None,
+    *,
+    sheet: str | None = None,
+    max_rows: int = MAX_ROWS,
+) -> tuple[list[tuple[Place, VideoRecord]], list[RowProblem], list[str]]:
+    """Rows of a videos CSV or .xlsx (its `sheet`, else the first) as (place, record), the
+    rows that could not be read, and notes (the sheets not read); `headers` maps a team's
+    own headers onto our fields."""
     columns = replace(COLUMNS, aliases={**COLUMNS.aliases, **(headers or {})})
-    table = read_table(path, columns, workbooks=True)
-    return table.records(
+    table = read_table(path, columns, workbooks=True, sheet=sheet, max_rows=max_rows)
+    records, problems = table.records(
         lambda row: _record(row, zone, path.parent), key=lambda r: r.video_id, what="video id"
     )
+    return records, problems, table.notes
 
 
 def _record(row: Row, zone: ZoneInfo, base: Path) -> VideoRecord:
@@ -125,11 +134,11 @@ def _record(row: Row, zone: ZoneInfo, base: Path) -> VideoRecord:
     status = _STATUS_WORDS.get(status, status)
     if status not in {s.value for s in VideoStatus}:
         raise ValueError(
-            f"status {status!r} is not one of {', '.join(s.value for s in VideoStatus)}"
+            f"status {excerpt(status)} is not one of {', '.join(s.value for s in VideoStatus)}"
         )
     original_text = row.text("original").lower()
     if original_text and original_text not in _TRUE | _FALSE:
-        raise ValueError(f"original {row.text('original')!r} is not true or false")
+        raise ValueError(f"original {excerpt(row.text('original'))} is not true or false")
     cover = row.text("cover")
     return VideoRecord(
         video_id=video_id,

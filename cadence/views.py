@@ -108,7 +108,9 @@ def status_table(env: Environment, weeks: Sequence[WeekStatus], as_json: bool) -
 
 
 def history(env: Environment, shop: str, zone: str, result: History, as_json: bool) -> None:
-    """Past weeks, met or missed, and the streak."""
+    """Past weeks, met or missed (or not tracked), and the streak."""
+    from cadence.quota import NOT_TRACKED
+
     shown = result.current.shown_zone if result.current else None
     rows = [
         {"week_start": w.start.isoformat(), "counted": n, "quota": q, "result": v}
@@ -120,12 +122,15 @@ def history(env: Environment, shop: str, zone: str, result: History, as_json: bo
         env.json(document | ({"display_timezone": shown.key} if shown else {}))
         return
     for r in rows:
-        env.out(f"{r['week_start']}  {r['counted']:>3}/{r['quota']:<3} {r['result']}")
+        said = "not tracked" if r["result"] == NOT_TRACKED else r["result"]
+        env.out(f"{r['week_start']}  {r['counted']:>3}/{r['quota']:<3} {said}")
     env.out(f"streak: {result.streak} week(s) met in a row")
-    if result.current and shown and shown.key != zone:
-        from cadence.messages import moment_text, zone_label
+    if result.current is None or shown is None:
+        return
+    from cadence.messages import moment_text, same_clock, zone_label
 
-        start = result.current.week.starts_at
+    start = result.current.week.starts_at
+    if not same_clock(result.current.week.zone, shown, start):  # once when the clocks agree
         env.out(
             f"weeks start {moment_text('en', start)} {zone_label(start.tzinfo, 'en')} = "  # type: ignore[arg-type]
             f"{moment_text('en', start.astimezone(shown))} {zone_label(shown, 'en')}"
@@ -240,10 +245,11 @@ def _iso(moment: datetime | None, zone: ZoneInfo | None = None) -> str | None:
 def _clocks(alert: AlertReport, moment: datetime) -> str:
     """A UTC moment as the shop and the team read it: ' (Wed 25 Nov 18:00 Bangkok = Wed 25
     Nov 19:00 Beijing)'; one clock when they agree, nothing for an unconfigured shop."""
-    from cadence.messages import moment_text, zone_label
+    from cadence.messages import moment_text, same_clock, zone_label
 
     zones = [z for z in (alert.zone, alert.display_zone) if z is not None]
-    unique = list({z.key: z for z in zones}.values())  # once when the team reads shop time
+    unique = zones[:1] if len(zones) == 2 and same_clock(zones[0], zones[1], moment) else zones
+    unique = list({z.key: z for z in unique}.values())  # once when the team reads shop time
     shown = [f"{moment_text('en', moment.astimezone(z))} {zone_label(z, 'en')}" for z in unique]
     return f" ({' = '.join(shown)})" if shown else ""
 

@@ -29,6 +29,7 @@ __all__ = [
     "Invocation",
     "ItemId",
     "JobsOption",
+    "SheetOption",
     "VersionOption",
     "command",
     "invocation",
@@ -59,6 +60,14 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+SheetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="The workbook's sheet to read (.xlsx) [default: its first; the others are named].",
+        show_default=False,
+    ),
+]
 ItemId = Annotated[int, typer.Argument(help="Item id.", min=1, max=MAX_ID)]
 VersionOption = Annotated[
     int | None,
@@ -66,7 +75,13 @@ VersionOption = Annotated[
 ]
 JobsOption = Annotated[
     int | None,
-    typer.Option("--jobs", min=1, max=MAX_WORKERS, help="Image worker processes."),
+    typer.Option(
+        "--jobs",
+        min=1,
+        max=MAX_WORKERS,
+        help="Image worker processes (default one per core; lowered, and said, to what the "
+        "available memory holds at about 1 GiB each).",
+    ),
 ]
 
 
@@ -172,12 +187,27 @@ def main(
     except (typer.Abort, KeyboardInterrupt):
         return _failed(env, wants_json, "interrupted", ExitCode.INTERRUPTED)
     except Exception as exc:  # a bug: keep the traceback, say so
+        _hide_statements(exc)
         env.err(traceback.format_exc().rstrip())
         message = f"internal error (a bug): {type(exc).__name__}; the traceback above says where"
         return _failed(env, wants_json, message, ExitCode.INTERNAL)
     if isinstance(result, int):
         return int(result)
     return int(ExitCode.OK)
+
+
+def _hide_statements(exc: BaseException) -> None:
+    """Take the SQL and its parameters out of a database error's message (and its causes'):
+    they are a listing's text or a secret to whoever reads the terminal, not a diagnosis;
+    the driver's own words and the traceback's frames still say what went wrong where."""
+    seen: set[int] = set()
+    chain: BaseException | None = exc
+    while chain is not None and id(chain) not in seen:
+        seen.add(id(chain))
+        if type(chain).__module__.startswith("sqlalchemy") and hasattr(chain, "statement"):
+            chain.statement = None  # type: ignore[attr-defined]
+            chain.params = None  # type: ignore[attr-defined]
+        chain = chain.__cause__ or chain.__context__
 
 
 def _failed(env: Environment, wants_json: bool, message: str, code: ExitCode) -> int:

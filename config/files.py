@@ -7,6 +7,8 @@ import os
 import re
 import stat
 import unicodedata
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
@@ -32,6 +34,9 @@ _BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
+_LEVEL_2 = 0xD8  # GB2312's rows of less common hanzi start here
+_LATIN_HANZI_LATIN = re.compile(r"[A-Za-z][\u4e00-\u9fff][A-Za-z]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\s]+")
 # Among single-byte encodings that read a file equally well, Excel on a Western Windows is
 # by far the likeliest writer of a seller's file.
 _PREFERRED_ON_A_TIE = "cp1252"
@@ -77,7 +82,7 @@ def read_text(path: Path) -> str:
     if text is None:
         if raw.startswith(b"PK\x03\x04"):
             raise BadInput(f"{path}: is a workbook or other zip file, not text; {SAVE_AS}")
-        raise BadInput(f"{path}: cannot tell its encoding; {SAVE_AS}")
+        raise BadInput(f"{path}: cannot tell its encoding{_both_readings(raw)}; {SAVE_AS}")
     return text
 
 
@@ -95,10 +100,25 @@ def decode(raw: bytes) -> str | None:
         pass
     else:
         return _unmarked_utf16(raw) or text
-    chinese = _as_chinese(raw)
+    chinese, western = _as_chinese(raw), _as_western(raw)
+    if chinese is not None and western is not None:
+        # Both read plausibly: only a Western file whose accents all come in pairs (Größe,
+        # promoções) does. As GB18030 those pairs are hanzi inside Latin words, or rare ones.
+        return western.text if chinese.odd else None
     if chinese is not None:
-        return chinese
+        return chinese.text
+    if western is not None:
+        return western.text
     return _detected(raw)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A file's text in one encoding, and whether it has what that encoding's writers'
+    text seldom has."""
+
+    text: str
+    odd: bool = False
 
 
 def _unmarked_utf16(raw: bytes) -> str | None:
@@ -114,24 +134,70 @@ def _unmarked_utf16(raw: bytes) -> str | None:
     return None
 
 
-def _as_chinese(raw: bytes) -> str | None:
-    """GB18030 text whose characters are nearly all the common ones (GB2312's 6,763 hanzi,
-    punctuation, full-width forms): a Western file read as GB18030 is rare hanzi instead."""
+def _as_chinese(raw: bytes) -> _Reading | None:
+    """GB18030 text (Excel on a Chinese Windows) whose two-byte characters are nearly all
+    GB2312's (6,763 hanzi, punctuation, full-width forms): a Western file read as GB18030
+    is rare hanzi instead. It is odd when a hanzi stands inside a Latin word ('Gr鲞e') or
+    is of GB2312's less common level 2, as the pairs of Latin-1 accents make."""
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    wide = [c for c in text if ord(c) > 0x7F]
-    common = sum(1 for c in wide if _in_gb2312(c))
-    return text if wide and common >= 0.9 * len(wide) else None
+    # each distinct character once, weighted by its count: a large file is a few thousand
+    rows = {
+        c: (_gb2312_row(c), n)
+        for c, n in Counter(text).items()
+        if ord(c) > 0x7F and _is_two_bytes(c)
+    }
+    total = sum(n for _, n in rows.values())
+    if not total or sum(n for r, n in rows.values() if r is not None) < 0.9 * total:
+        return None
+    rare = any(r is not None and r >= _LEVEL_2 for r, _ in rows.values())
+    return _Reading(text, odd=rare or _LATIN_HANZI_LATIN.search(text) is not None)
 
 
-def _in_gb2312(char: str) -> bool:
+def _as_western(raw: bytes) -> _Reading | None:
+    """Windows-1252 text (Excel on a Western Windows): its accents and symbols stand alone
+    or in pairs between plain letters. Chinese read as Windows-1252 is runs of symbols and
+    accented capitals ('±£ÎÂ±­'), two characters per hanzi."""
     try:
-        char.encode("gb2312")
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    runs = [len(run) for run in _NON_ASCII_RUN.findall(text)]
+    if not runs or sum(n for n in runs if n >= 4) > 0.1 * sum(runs):
+        return None
+    return _Reading(text)
+
+
+def _both_readings(raw: bytes) -> str:
+    """', which reads as Western and as Chinese: line N is ... or ...' when it does."""
+    chinese, western = _as_chinese(raw), _as_western(raw)
+    if chinese is None or western is None:
+        return ""
+    pairs = zip(western.text.splitlines(), chinese.text.splitlines(), strict=False)
+    for number, (west, east) in enumerate(pairs, start=1):
+        if west != east:
+            return (
+                f": line {number} reads {excerpt(west, 60)} as Windows-1252 (Western Excel) "
+                f"and {excerpt(east, 60)} as GB18030 (Chinese Excel)"
+            )
+    return ""
+
+
+def _is_two_bytes(char: str) -> bool:
+    # GB18030's four-byte characters (Thai, accented Latin...) are outside GB2312 by design
+    return len(char.encode("gb18030")) == 2
+
+
+def _gb2312_row(char: str) -> int | None:
+    """The first byte of the character in GB2312 (0xB0-0xD7 common hanzi, 0xD8-0xF7 less
+    common ones, below 0xB0 punctuation and symbols), or None when it is not in GB2312."""
+    try:
+        encoded = char.encode("gb2312")
     except UnicodeEncodeError:
-        return False
-    return True
+        return None
+    return encoded[0]
 
 
 def _detected(raw: bytes) -> str | None:
@@ -147,6 +213,14 @@ def _detected(raw: bytes) -> str | None:
         return readings.pop()
     preferred = [m for m in tied if m.encoding == _PREFERRED_ON_A_TIE]
     return str(preferred[0]) if preferred else None
+
+
+def excerpt(text: str, limit: int = 200) -> str:
+    """A value as a message quotes it: whole when short, else its start and its length (a
+    field of a million characters is not echoed to the terminal)."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
 
 
 def id_problem(text: str) -> str | None:
@@ -183,9 +257,10 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
             moment = parse_iso(value)
     except ValueError as exc:
         if str(exc).startswith("the year"):
-            raise ValueError(f"{text!r}: {exc}") from None
+            raise ValueError(f"{excerpt(text)}: {exc}") from None
         raise ValueError(
-            f"{text!r} is not an ISO 8601 time nor YYYY/MM/DD HH:MM[:SS]; use {TIMES_ACCEPTED}"
+            f"{excerpt(text)} is not an ISO 8601 time nor YYYY/MM/DD HH:MM[:SS]; "
+            f"use {TIMES_ACCEPTED}"
         ) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 

@@ -24,7 +24,9 @@ from __future__ import annotations
 import heapq
 import ipaddress
 import itertools
+import json
 import os
+import re
 import socket
 import sys
 import threading
@@ -45,6 +47,15 @@ class Late(Exception):
 
 class TooLarge(Exception):
     """The answer is, or grew, larger than the size cap."""
+
+
+class TooDeep(ValueError):
+    """A JSON answer nested deeper than the parser takes: json's decoder would end in a
+    RecursionError (no ValueError, so it escaped every adapter's handling)."""
+
+    def __init__(self, max_depth: int) -> None:
+        self.max_depth = max_depth
+        super().__init__(f"answer nested deeper than {max_depth} levels")
 
 
 class Deadline:
@@ -394,3 +405,43 @@ def request(
                 raise
         deadline.check()  # a cut socket reads as the end: what came is not the whole answer
         return response.status_code, content
+
+
+MAX_DEPTH = 64  # the Partner API and the chat robots answer a handful of levels deep
+# A JSON string (its closing quote optional, so an unclosed one ends the scan in one pass
+# rather than being tried again from every later quote), removed before counting brackets.
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"?', re.DOTALL)
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = [0] * 256
+_STEP[ord("[")] = _STEP[ord("{")] = 1
+_STEP[ord("]")] = _STEP[ord("}")] = -1
+
+
+def nesting(content: bytes) -> int:
+    """How deep a JSON document's arrays and objects go (brackets inside strings not
+    counted), without parsing it: linear, at C speed, for any input."""
+    if content.count(b"[") + content.count(b"{") <= 1:
+        return content.count(b"[") + content.count(b"{")
+    brackets = _STRING.sub(b"", content).translate(None, _NOT_BRACKET)
+    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
+
+
+def check_nesting(content: bytes | str, max_depth: int = MAX_DEPTH) -> None:
+    """TooDeep when a JSON document goes deeper than `max_depth`."""
+    raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    if raw.count(b"[") + raw.count(b"{") > max_depth and nesting(raw) > max_depth:
+        raise TooDeep(max_depth)
+
+
+def parse_json(
+    content: bytes | str, *, max_bytes: int | None = None, max_depth: int = MAX_DEPTH
+) -> Any:
+    """A remote answer's JSON, bounded in size (TooLarge) and depth (TooDeep, a ValueError);
+    ValueError when it is not JSON. Every adapter parses what a server sent through this."""
+    if max_bytes is not None and len(content) > max_bytes:
+        raise TooLarge
+    check_nesting(content, max_depth)
+    try:
+        return json.loads(content)
+    except RecursionError:  # the stack was already deep: still the answer's fault
+        raise TooDeep(max_depth) from None

@@ -26,6 +26,7 @@ from config.engines import ENGINE_NAMES, ENGINES, OPENAI_URL, EngineName
 from config.errors import AppError, ConfigError
 from config.files import FIRST_YEAR, LAST_YEAR
 from config.markets import MarketCatalog, check_timezone, load_markets
+from config.tables import MAX_ROWS
 
 # The fields of a videos file (cadence/videos.py reads them); `[import.columns]` maps a
 # seller's own headers onto these.
@@ -251,7 +252,8 @@ class TikTokSettings(_Strict):
     access_token_env: str
     shop_cipher: str
     timeout: float = Field(15.0, gt=0, le=600)
-    analytics_version: str = "202409"  # the path's version segment; newer ones exist
+    # the path's version segment; newer ones exist (digits: it goes into a signed path)
+    analytics_version: str = Field("202409", pattern=r"^[0-9]{6}$")
     account_type: Literal["ALL", "SELF", "AFFILIATE"] | None = None  # sent only when set
 
     check_env_names = field_validator("app_key_env", "app_secret_env", "access_token_env")(
@@ -521,9 +523,11 @@ class ShopSettings(_Strict):
 
 
 class ImportSettings(_Strict):
-    """How sellers' files are read: their own headers mapped onto our fields."""
+    """How sellers' files are read: their own headers mapped onto our fields, and how many
+    rows one file may hold (a workbook can expand to a million)."""
 
     columns: dict[str, VideoField] = {}  # their header -> our field
+    max_rows: int = Field(MAX_ROWS, ge=1, le=1_048_576)  # Excel's own row limit
 
 
 class DigestSettings(_Strict):
@@ -577,6 +581,7 @@ class Settings:
     import_columns: dict[str, str] = field(default_factory=dict)
     digest: DigestSettings | None = None
     fleet: FleetSettings = field(default_factory=lambda: FleetSettings())
+    import_max_rows: int = MAX_ROWS
 
     def shop(self, shop_id: str) -> ShopSettings:
         """The shop with this id, or ConfigError naming the ids that exist."""
@@ -639,6 +644,7 @@ _ECHO = {
     "weekday",
     "language",
     "time",
+    "max_rows",
 }
 
 
@@ -686,6 +692,7 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
         import_columns=dict(parsed.import_.columns),
         digest=parsed.digest,
         fleet=parsed.fleet,
+        import_max_rows=parsed.import_.max_rows,
     )
 
 

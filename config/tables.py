@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -18,6 +19,13 @@ from config.files import read_bytes, read_text
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 10_000  # characters in one field, unless the columns say otherwise
+# Rows of one file, unless [import] max_rows says otherwise: far more than a shop's videos
+# or listings, far fewer than the million a 700 KB workbook can expand to.
+MAX_ROWS = 100_000
+# A workbook is a zip: what its members would expand to is checked before anything is
+# unpacked. Sheets compress some 15:1; a zip bomb 1,000:1.
+MAX_WORKBOOK_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100
 NUL_MESSAGE = "contains a NUL character (byte 0), which cannot be stored; remove it"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -166,6 +174,14 @@ def _json_kind(value: Any) -> str:
     return "a list" if isinstance(value, list) else "an object"
 
 
+def too_many_rows(name: str, max_rows: int) -> str:
+    """The message for a file of more rows than are read."""
+    return (
+        f"{name}: more than {max_rows:,} rows; split it into files of at most {max_rows:,} "
+        "rows, or raise [import] max_rows in the shops file"
+    )
+
+
 @dataclass
 class Table:
     """The rows of a file that could be read, and the problems of those that could not."""
@@ -173,6 +189,14 @@ class Table:
     file: str
     rows: list[Row]
     problems: list[RowProblem]
+    notes: list[str] = field(default_factory=list)  # worth saying, not a skipped row
+    max_rows: int = MAX_ROWS
+
+    def count(self) -> None:
+        """One more row read; BadInput once there are more than `max_rows`, so that a file
+        which expands to a million rows is refused before they are read."""
+        if len(self.rows) + len(self.problems) >= self.max_rows:
+            raise BadInput(too_many_rows(self.file, self.max_rows))
 
     def records(
         self,
@@ -205,27 +229,38 @@ class Table:
 
 
 def read_table(
-    path: Path, columns: Columns, *, json_key: str | None = None, workbooks: bool = False
+    path: Path,
+    columns: Columns,
+    *,
+    json_key: str | None = None,
+    workbooks: bool = False,
+    sheet: str | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> Table:
-    """The rows of a CSV file, with `workbooks` also of an .xlsx workbook's first sheet,
-    with `json_key` also of a JSON list of objects (or {json_key: [...]}); BadInput when
-    the file as a whole cannot be used."""
+    """The rows of a CSV file, with `workbooks` also of an .xlsx workbook's sheet (`sheet`,
+    else its first), with `json_key` also of a JSON list of objects (or {json_key: [...]});
+    BadInput when the file as a whole cannot be used or holds more than `max_rows` rows."""
     if workbooks and path.suffix.lower() in WORKBOOK_SUFFIXES:
-        return _workbook_table(path, columns)
+        return _workbook_table(path, columns, sheet, max_rows)
+    if sheet is not None:
+        raise BadInput(
+            f"{path}: --sheet {sheet!r} names a sheet of a workbook (.xlsx), and this file "
+            "is not one; leave --sheet out"
+        )
     text = read_text(path)
     if json_key is not None and (
         path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{"))
     ):
-        return _json_table(str(path), text, columns, json_key)
-    return _csv_table(str(path), text, columns)
+        return _json_table(str(path), text, columns, json_key, max_rows)
+    return _csv_table(str(path), text, columns, max_rows)
 
 
-def _csv_table(name: str, text: str, columns: Columns) -> Table:
+def _csv_table(name: str, text: str, columns: Columns, max_rows: int) -> Table:
     # No field may be refused by the csv module itself: over-long ones are reported per row.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     records = _csv_records(text, _delimiter(text))
     fields = _csv_header(name, records, columns)
-    table = Table(name, [], [])
+    table = Table(name, [], [], max_rows=max_rows)
     for start, end, cells in records:
         if isinstance(cells, csv.Error):
             table.problems.append(Place(name, start).problem(_quote_problem(cells, start, end)))
@@ -327,6 +362,7 @@ def _csv_values(
 
 def _add(table: Table, place: Place, values: dict[str, Any] | str, columns: Columns) -> None:
     """Checks every importer wants (NUL, length) before the row goes to the importer."""
+    table.count()
     if isinstance(values, str):
         table.problems.append(place.problem(values))
         return
@@ -335,17 +371,21 @@ def _add(table: Table, place: Place, values: dict[str, Any] | str, columns: Colu
         if any(isinstance(s, str) and "\x00" in s for s in strings):
             table.problems.append(place.problem(f"{f} {NUL_MESSAGE}"))
             return
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
+        if isinstance(value, list):  # JSON: a list of texts is as long as its texts together
+            length = sum(len(s) for s in value if isinstance(s, str))
+        elif isinstance(value, (str, int)) and not isinstance(value, bool):
             length = len(str(value))
-            if length > columns.limit(f):
-                table.problems.append(
-                    place.problem(f"{f} is {length:,} characters; at most {columns.limit(f):,}")
-                )
-                return
+        else:
+            continue
+        if length > columns.limit(f):
+            table.problems.append(
+                place.problem(f"{f} is {length:,} characters; at most {columns.limit(f):,}")
+            )
+            return
     table.rows.append(Row(place, values))
 
 
-def _json_table(name: str, text: str, columns: Columns, key: str) -> Table:
+def _json_table(name: str, text: str, columns: Columns, key: str, max_rows: int) -> Table:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -360,7 +400,7 @@ def _json_table(name: str, text: str, columns: Columns, key: str) -> Table:
         data = data[key]
     if not isinstance(data, list):
         raise BadInput(f'{name}: expected a JSON list of {key} (or {{"{key}": [...]}})')
-    table = Table(name, [], [])
+    table = Table(name, [], [], max_rows=max_rows)
     for i, item in enumerate(data):
         place = Place(name, item=i)
         values = _json_values(item, columns) if isinstance(item, dict) else "not a JSON object"
@@ -384,13 +424,15 @@ def _json_values(item: dict[str, Any], columns: Columns) -> dict[str, Any] | str
     return values
 
 
-def _workbook_table(path: Path, columns: Columns) -> Table:
-    """The first worksheet of a workbook: its first non-empty row is the header; cells keep
-    their types (numbers, datetimes) for the importer to read, as Excel shows them."""
+def _workbook_table(path: Path, columns: Columns, wanted: str | None, max_rows: int) -> Table:
+    """A worksheet of a workbook (`wanted`, else the first): its first non-empty row is the
+    header; cells keep their types (numbers, datetimes) for the importer to read, as Excel
+    shows them. Rows are streamed (read-only), never the whole sheet held at once."""
     import openpyxl
 
     name = str(path)
     data = read_bytes(path)
+    _check_expansion(name, data, max_rows)
     # A damaged workbook fails in many ways (zip, XML, openpyxl's own checks), also while
     # its rows are read: each becomes one message naming the file.
     try:
@@ -400,9 +442,26 @@ def _workbook_table(path: Path, columns: Columns) -> Table:
     try:
         if not book.worksheets:
             raise BadInput(f"{name}: has no worksheet; {columns.describe()}")
-        sheet = book.worksheets[0]
+        titles = [s.title for s in book.worksheets]
+        if wanted is None:
+            index = 0
+        elif wanted in titles:
+            index = titles.index(wanted)
+        else:
+            raise BadInput(f"{name}: no sheet named {wanted!r}; its sheets are {_listed(titles)}")
+        sheet = book.worksheets[index]
         sheet.reset_dimensions()  # some tools write wrong dimensions: read every row there is
-        return _sheet_rows(name, sheet, columns, _Formulas(data))
+        formulas = _Formulas(data, index)
+        try:
+            table = _sheet_rows(name, sheet, columns, formulas, max_rows)
+        finally:
+            formulas.close()
+        if wanted is None and len(titles) > 1:
+            table.notes.append(
+                f"{name}: read its first sheet {titles[0]!r} only; it also has "
+                f"{_listed(titles[1:])}: give --sheet NAME to read another"
+            )
+        return table
     except BadInput:
         raise
     except Exception as exc:  # noqa: BLE001 - see above
@@ -411,42 +470,127 @@ def _workbook_table(path: Path, columns: Columns) -> Table:
         book.close()
 
 
+_ROW_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?:\s[^<>]*)?(?<!/)>")
+
+
+def _row_elements(book: Any, member: Any, enough: int) -> int:
+    """How many <row> elements with cells a worksheet part holds (an empty, formatted row
+    is written <row .../>), read in chunks, up to a little past `enough`; counted exactly
+    only when a quick count of '<row' and ':row', which bounds it from above, passes it."""
+    with book.open(member) as part:
+        tags, tail = 0, b""
+        while chunk := part.read(1 << 20):
+            text = tail + chunk
+            tags += text.count(b"<row") + text.count(b":row") - tail.count(b"<row")
+            tags -= tail.count(b":row")
+            tail = text[-8:]
+    if tags <= enough:
+        return tags
+    count, tail = 0, b""
+    with book.open(member) as part:
+        while count <= enough and (chunk := part.read(1 << 20)):
+            text = tail + chunk
+            cut = text.rfind(b"<")  # a tag cut at the chunk's end is counted with the next
+            cut = cut if cut >= 0 and b">" not in text[cut:] else len(text)
+            count += len(_ROW_ELEMENT.findall(text, 0, cut))
+            tail = text[cut:]
+    return count + len(_ROW_ELEMENT.findall(tail))
+
+
+def _listed(titles: list[str]) -> str:
+    return ", ".join(repr(t) for t in titles)
+
+
+def _check_expansion(name: str, data: bytes, max_rows: int) -> None:
+    """BadInput when the workbook's members would expand past MAX_WORKBOOK_BYTES, or one
+    expands more than MAX_RATIO times its packed size (a zip bomb), or a worksheet holds
+    more than `max_rows` rows (after a header). The sizes the zip declares are binding:
+    Python's zip reader stops at a member's declared size."""
+    import zipfile
+
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        members = book.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise BadInput(f"{name}: not a readable .xlsx workbook ({_excel_problem(exc)})") from None
+    total = sum(m.file_size for m in members)
+    if total > MAX_WORKBOOK_BYTES:
+        raise BadInput(
+            f"{name}: unpacks to {total:,} bytes; workbooks of at most "
+            f"{MAX_WORKBOOK_BYTES:,} unpacked are read: split it, or save it as CSV UTF-8"
+        )
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise BadInput(
+                f"{name}: its part {member.filename!r} unpacks {member.file_size:,} bytes from "
+                f"{member.compress_size:,}, more than {MAX_RATIO} times, which no spreadsheet "
+                "does (a zip bomb?); open it in Excel and save it again, or save it as CSV UTF-8"
+            )
+    # openpyxl reads a whole sheet at opening when it does not say its size (no <dimension>):
+    # a million rows took two minutes before the first could be refused. Counting the row
+    # elements first takes a second.
+    for member in members:
+        if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+            try:
+                rows = _row_elements(book, member, max_rows + 1)
+            except Exception:  # noqa: BLE001 - damaged, encrypted, an unknown packing: openpyxl
+                continue  # says so below, naming the file
+            if rows > max_rows + 1:
+                raise BadInput(too_many_rows(name, max_rows))
+
+
 def _excel_problem(exc: Exception) -> str:
     return f"{type(exc).__name__}; open it in Excel and save it again as .xlsx, or as CSV UTF-8"
 
 
 class _Formulas:
-    """Where the first worksheet holds formulas, read only when an empty cell is met: a
+    """Where the worksheet read holds formulas, read only when an empty cell is met: a
     formula saved without its value (a file written by a script, not Excel) reads as empty
-    with data_only, and "id is empty" would send the seller looking in the wrong place."""
+    with data_only, and "id is empty" would send the seller looking in the wrong place.
+    Read as far as the row asked about, no further: the rows read stay bounded by
+    max_rows (scanning the whole sheet at the first empty cell took most of a minute)."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, sheet: int = 0) -> None:
         self.data = data
-        self.cells: dict[int, set[int]] | None = None  # row number -> its formula columns
+        self.sheet = sheet
+        self.cells: dict[int, set[int]] = {}  # row number -> its formula columns
+        self.book: Any = None
+        self.rows: Iterator[tuple[int, Any]] | None = None
+        self.read_to = 0  # the last row number read
 
     def at(self, row: int, column: int) -> bool:
         """Whether the cell (both 1-based) holds a formula."""
-        if self.cells is None:
+        if self.rows is None:
             import openpyxl
 
-            self.cells = {}
-            book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True)
+            self.book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True)
+            self.rows = enumerate(self.book.worksheets[self.sheet].iter_rows(), start=1)
+        while self.read_to < row:
             try:
-                for number, cells in enumerate(book.worksheets[0].iter_rows(), start=1):
-                    found = {
-                        i
-                        for i, c in enumerate(cells, start=1)
-                        if getattr(c, "data_type", None) == "f"
-                    }
-                    if found:
-                        self.cells[number] = found
-            finally:
-                book.close()
+                number, cells = next(self.rows)
+            except StopIteration:
+                self.read_to = row
+                break
+            self.read_to = number
+            found = {
+                i for i, c in enumerate(cells, start=1) if getattr(c, "data_type", None) == "f"
+            }
+            if found:
+                self.cells[number] = found
         return column in self.cells.get(row, set())
 
+    def close(self) -> None:
+        """Let go of the second reading of the workbook, if one was opened."""
+        if self.book is not None:
+            self.book.close()
 
-def _sheet_rows(name: str, sheet: Any, columns: Columns, formulas: _Formulas) -> Table:
-    table = Table(name, [], [])
+
+def _sheet_rows(
+    name: str, sheet: Any, columns: Columns, formulas: _Formulas, max_rows: int
+) -> Table:
+    table = Table(name, [], [], max_rows=max_rows)
     fields: list[str | None] | None = None
     for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
         values = [_cell(c) for c in cells]

@@ -24,22 +24,45 @@ class FileImport(Protocol):
         """The rows skipped, each with its place and reason."""
         ...
 
+    @property
+    def notes(self) -> Sequence[str]:
+        """What is worth saying though nothing was skipped (the sheets not read)."""
+        ...
+
     def as_dict(self) -> dict[str, Any]:
         """For --json."""
         ...
 
 
+SHOWN = 20  # skipped rows printed one by one; the rest summed up (--json lists them all)
+
+
 def problems(env: Environment, found: Sequence[RowProblem]) -> None:
-    """Each skipped row on its own line: FILE:LINE: what is wrong."""
-    for problem in found:
+    """Each skipped row on its own line: FILE:LINE: what is wrong; after the first SHOWN,
+    one line for the rest (a broken file must not print a million lines)."""
+    for problem in found[:SHOWN]:
         env.err(str(problem))
+    rest = found[SHOWN:]
+    if not rest:
+        return
+    shown = {p.message for p in found[:SHOWN]}
+    same = sum(1 for p in rest if p.message in shown)
+    if same == len(rest):
+        said = f"... and {len(rest):,} more rows with the same problem"
+    elif same:
+        said = f"... and {len(rest):,} more rows skipped ({same:,} with a problem shown above)"
+    else:
+        said = f"... and {len(rest):,} more rows skipped"
+    env.err(f"{said}; --json lists every one")
 
 
 def file_imported(
     env: Environment, file: Path, summary: FileImport, counts: str, as_json: bool
 ) -> None:
-    """A seller's file imported: its skipped rows, then `FILE: counts` (or --json)."""
+    """A seller's file imported: its skipped rows and notes, then `FILE: counts` (or --json)."""
     problems(env, summary.problems)
+    for note in summary.notes:
+        env.err(f"note: {note}")
     if as_json:
         env.json(summary.as_dict())
         return

@@ -19,6 +19,7 @@ from config.cli import (
     ItemId,
     JobsOption,
     JsonOption,
+    SheetOption,
     VersionOption,
     command,
     invocation,
@@ -165,15 +166,16 @@ def text(
 @command(listings_app, "import")
 def listings_import(
     inv: Invocation,
-    file: Annotated[Path, typer.Argument(help="CSV or JSON of listings.")],
+    file: Annotated[Path, typer.Argument(help="CSV, JSON or .xlsx of listings.")],
     shop: RequiredShop,
+    sheet: SheetOption = None,
     json_out: JsonOption = False,
 ) -> int:
     """Import listings (product_id, sku, title, description, caption, images, ...)."""
     from localize.listings import import_file
 
     settings = inv.settings()
-    summary = import_file(_store(inv), settings, settings.shop(shop), file)
+    summary = import_file(_store(inv), settings, settings.shop(shop), file, sheet=sheet)
     return show_import(views.listings_imported, inv, file, summary, json_out)
 
 

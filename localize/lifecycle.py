@@ -21,7 +21,7 @@ from sqlmodel import Session, col, func, select
 
 from config.errors import AppError, ExitCode
 from store.models import AuditEvent, ItemState, Listing, LocalizationItem, utcnow
-from store.queries import audit
+from store.queries import audit, insert_new
 
 S = ItemState
 
@@ -53,6 +53,9 @@ WRITABLE = frozenset(
 )
 TEXT_FIELDS = ("title", "description", "caption")
 ERROR = "error"
+# An audit entry of an edit that lost to someone else's change: kept for its text, not a
+# change of the item (so never "who last changed it").
+NOT_APPLIED = "not applied"
 
 
 class IllegalTransition(AppError):
@@ -252,7 +255,11 @@ def snapshot(session: Session, item_id: int) -> ItemSnapshot | None:
         return None
     last = session.exec(
         select(AuditEvent.actor, AuditEvent.at)
-        .where(AuditEvent.entity == "localization_item", AuditEvent.entity_id == str(item_id))
+        .where(
+            AuditEvent.entity == "localization_item",
+            AuditEvent.entity_id == str(item_id),
+            AuditEvent.action != NOT_APPLIED,
+        )
         .order_by(col(AuditEvent.id).desc())
         .limit(1)
     ).first()
@@ -273,20 +280,16 @@ def create_missing(session: Session, *, shop_id: str, languages: Sequence[str]) 
             ).where(LocalizationItem.shop_id == shop_id)
         )
     )
-    created = 0
-    for listing_id, source_hash in listings.all():
-        for language in languages:
-            if (listing_id, language, source_hash) not in have:
-                session.add(
-                    LocalizationItem(
-                        listing_id=listing_id,
-                        shop_id=shop_id,
-                        language=language,
-                        source_hash=source_hash,
-                    )
-                )
-                created += 1
-    return created
+    missing = [
+        LocalizationItem(
+            listing_id=listing_id, shop_id=shop_id, language=language, source_hash=source_hash
+        )
+        for listing_id, source_hash in listings.all()
+        for language in languages
+        if (listing_id, language, source_hash) not in have
+    ]
+    # Another run may be creating the same items right now: theirs stand, ours are skipped.
+    return insert_new(session, missing, unique=("listing_id", "language", "source_hash"))
 
 
 def with_listings(
@@ -424,14 +427,19 @@ def claim(
     now: datetime,
     take_from: str | None = None,
     states: Sequence[ItemState] | None = None,
+    version: int | None = None,
 ) -> bool:
     """Hold an item for `holder` until `until` (a reviewer, or a publisher at work); False
     when someone else holds it and their claim has not run out (`take_from` names a holder
-    known to be gone, whose claim may be taken over), or it is no longer in `states`."""
+    known to be gone, whose claim may be taken over), or it is no longer in `states` or at
+    `version` (checked in the same statement: a publisher never holds an item that changed
+    since it was read)."""
     holders = [holder] + ([take_from] if take_from else [])
     held = [col(LocalizationItem.id) == item_id, free(holders, now)]
     if states is not None:
         held.append(col(LocalizationItem.state).in_([s.value for s in states]))
+    if version is not None:
+        held.append(col(LocalizationItem.version) == version)
     result = session.execute(
         update(LocalizationItem)
         .where(*held)

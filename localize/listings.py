@@ -7,16 +7,16 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from config.files import id_problem
+from config.files import excerpt, id_problem
 from config.settings import Settings, ShopSettings
-from config.tables import Columns, Place, Row, RowProblem, read_table
+from config.tables import MAX_ROWS, Columns, Place, Row, RowProblem, read_table
 from config.terminal import control_character
 from config.urls import redact
 from localize import lifecycle
@@ -24,6 +24,7 @@ from store.db import session_scope
 from store.models import ItemState, Listing, LocalizationItem, utcnow
 from store.queries import register_shops
 
+MAX_IMAGE = 2048  # characters of one image path or URL (browsers' and CDNs' practical limit)
 COLUMNS = Columns(
     required=("product_id", "title"),
     optional=("sku", "description", "caption", "images", "category", "safety_report_date"),
@@ -34,6 +35,7 @@ COLUMNS = Columns(
         "title": 1000,
         "description": 100_000,
         "caption": 1000,
+        "images": 9 * (MAX_IMAGE + 1),  # nine of them, ';'-separated
         "category": 200,
         "safety_report_date": 10,
     },
@@ -73,6 +75,7 @@ class ImportSummary:
     unchanged: int = 0
     stale: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth saying, nothing skipped
 
     def as_dict(self) -> dict[str, Any]:
         """For --json."""
@@ -82,35 +85,57 @@ class ImportSummary:
             "unchanged": self.unchanged,
             "stale_items": self.stale,
             "problems": [{"problem": p.message, **p.as_dict()} for p in self.problems],
+            "notes": self.notes,
         }
 
 
 def read_listings(
-    path: Path, images_folder: Path | None = None
-) -> tuple[list[tuple[Place, ListingRecord]], list[RowProblem]]:
-    """(place, record) pairs from a CSV or JSON file, and the rows that could not be read;
-    local images must lie below the file's folder or `images_folder`."""
-    table = read_table(path, COLUMNS, json_key="listings")
+    path: Path,
+    images_folder: Path | None = None,
+    *,
+    sheet: str | None = None,
+    max_rows: int = MAX_ROWS,
+) -> tuple[list[tuple[Place, ListingRecord]], list[RowProblem], list[str]]:
+    """(place, record) pairs from a CSV, JSON or .xlsx file (its `sheet`, else the first),
+    the rows that could not be read, and notes (the sheets not read); local images must lie
+    below the file's folder or `images_folder`."""
+    table = read_table(
+        path, COLUMNS, json_key="listings", workbooks=True, sheet=sheet, max_rows=max_rows
+    )
     base = path.parent.resolve()
     folders = [base] + ([images_folder.resolve()] if images_folder else [])
-    return table.records(
+    records, problems = table.records(
         lambda row: _record(row, base, folders), key=lambda r: r.product_id, what="product_id"
     )
+    return records, problems, table.notes
 
 
 def _image(value: str, base: Path, folders: list[Path]) -> str:
     """A listing image as stored: an http(s) URL as written, a local file by its absolute
     path (so later runs find it from anywhere), symlinks resolved; ValueError for others."""
+    if len(value) > MAX_IMAGE:  # before resolving: a million '../' took minutes
+        raise ValueError(
+            f"image {excerpt(value)} is too long; an image path or URL is at most "
+            f"{MAX_IMAGE:,} characters"
+        )
     if "://" in value:
         scheme = value.split("://", 1)[0].lower()
         if scheme not in ("http", "https"):
-            raise ValueError(f"image {redact(value)!r}: only http and https URLs are fetched")
+            raise ValueError(
+                f"image {excerpt(redact(value))}: only http and https URLs are fetched"
+            )
+        if _userinfo(value):
+            raise ValueError(
+                f"image {excerpt(redact(value))} holds a user name or password (user:pass@), "
+                "which would be stored with the listing and shown; give a URL that needs none "
+                "(a public or pre-signed link)"
+            )
         return value
     path = (base / value).resolve()
     if not any(path.is_relative_to(folder) for folder in folders):
         allowed = " or ".join(str(f) for f in folders)
         raise ValueError(
-            f"image {value!r} is outside the folders images may come from ({allowed}); "
+            f"image {excerpt(value)} is outside the folders images may come from ({allowed}); "
             "move it there, or set [shops.images] folder in the configuration"
         )
     return str(path)
@@ -129,6 +154,14 @@ def _text_problem(row: Row) -> str | None:
         if found:
             return f"{name} contains {found}; remove it from the file and import again"
     return None
+
+
+def _userinfo(url: str) -> bool:
+    """Whether the URL's authority has a user part: anything before an '@' ahead of the
+    path, query or fragment (how browsers and requests read it)."""
+    start = url.index("://") + 3
+    end = next((i for i in range(start, len(url)) if url[i] in "/?#\\"), len(url))
+    return "@" in url[start:end]
 
 
 def _record(row: Row, base: Path, folders: list[Path]) -> ListingRecord:
@@ -152,11 +185,17 @@ def _record(row: Row, base: Path, folders: list[Path]) -> ListingRecord:
     if len(images) > 9:
         raise ValueError(f"{len(images)} images; TikTok Shop takes at most 9 main images")
     images = tuple(_image(i, base, folders) for i in images)
-    report = row.text("safety_report_date")
-    try:
-        report_date = date.fromisoformat(report) if report else None
-    except ValueError:
-        raise ValueError(f"safety_report_date {report!r} is not a date (YYYY-MM-DD)") from None
+    cell = row.value("safety_report_date")
+    if isinstance(cell, datetime):  # a workbook's date cell
+        report_date: date | None = cell.date()
+    else:
+        report = row.text("safety_report_date")
+        try:
+            report_date = date.fromisoformat(report) if report else None
+        except ValueError:
+            raise ValueError(
+                f"safety_report_date {excerpt(report)} is not a date (YYYY-MM-DD)"
+            ) from None
     return ListingRecord(
         product_id=product_id,
         title=title,
@@ -275,10 +314,26 @@ def _mark_stale(session: Any, listing: Listing, actor: str) -> int:
     return len(items)
 
 
-def import_file(store: Engine, settings: Settings, shop: ShopSettings, path: Path) -> ImportSummary:
-    """Read a listings file and store what it holds; skipped rows are the summary's problems."""
-    records, problems = read_listings(path, shop.images.folder_path())
+def import_file(
+    store: Engine, settings: Settings, shop: ShopSettings, path: Path, sheet: str | None = None
+) -> ImportSummary:
+    """Read a listings file (a workbook's `sheet`, else its first) and store what it holds;
+    skipped rows are the summary's problems."""
+    records, problems, notes = read_listings(
+        path, shop.images.folder_path(), sheet=sheet, max_rows=settings.import_max_rows
+    )
+    if shop.publish.kind == "tiktok":  # the id goes into the Partner API's request path
+        from tiktok import product_id_problem
+
+        kept = []
+        for place, record in records:
+            if problem := product_id_problem(record.product_id):
+                problems.append(place.problem(f"{problem}; this shop publishes to TikTok Shop"))
+            else:
+                kept.append((place, record))
+        records = kept
     register_shops(store, settings, [shop])
     summary = import_listings(store, shop_id=shop.id, records=records)
     summary.problems = problems
+    summary.notes = notes
     return summary

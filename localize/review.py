@@ -16,11 +16,12 @@ approves it with their own text. A refused approval writes nothing.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -42,6 +43,10 @@ from store.models import (
     ReviewDecision,
     TranslationMemory,
 )
+from store.queries import audit
+
+if TYPE_CHECKING:
+    from localize.image.items import ImageSummary
 
 CLAIM = timedelta(minutes=15)
 FIELDS = ("title", "description", "caption")
@@ -84,6 +89,36 @@ class ClaimedByOther(AppError):
         super().__init__(
             f"item {item_id} is open with {by} until {until:%H:%M:%S} UTC; "
             "take another item, or wait for their claim to run out"
+        )
+
+
+class EditOvertaken(lifecycle.ItemChanged):
+    """Someone else changed the item while a reviewer's edit and approval were on their way:
+    nothing of this approval applies, and the reviewer's text is kept to apply again."""
+
+    def __init__(
+        self,
+        item_id: int,
+        now: lifecycle.ItemSnapshot | None,
+        edits: Mapping[str, str],
+        saved_as: int | None,
+    ) -> None:
+        if now is None:
+            where = "it no longer exists"
+        else:
+            by = f" by {now.actor} at {now.at:%Y-%m-%d %H:%M:%S} UTC" if now.actor else ""
+            where = f"it was changed{by} meanwhile (it is {now.state}, version {now.version})"
+        then = (
+            f"your edit, saved as version {saved_as}, was replaced"
+            if saved_as is not None
+            else "your edit was not saved"
+        )
+        texts = "; ".join(f"{name}={text!r}" for name, text in edits.items())
+        AppError.__init__(
+            self,
+            f"item {item_id}: {where}; nothing was applied: not approved, {then}. Your text, "
+            f"also in `localize review history {item_id}`: {texts}. Reload the item and decide "
+            "again",
         )
 
 
@@ -439,10 +474,19 @@ def approve(
     outcome = Outcome(current.item, Decision.APPROVE)
     if redraw:
         assert settings is not None and images_root is not None
-        with session_scope(store) as session:
-            _edited(session, current, edits, findings, reviewer)
-        outcome.rerendered = _rerender(store, settings, current, images_root, outcome)
+        with _kept_if_lost(store, current, edits, reviewer, saved_as=None):
+            with session_scope(store) as session:
+                _edited(session, current, edits, findings, reviewer)
+        mine = current.item.version  # the version this edit made: approve only that
+        drawn = _rerender(store, settings, current, images_root, outcome, mine)
+        mine = drawn.versions.get(item_id, mine)
+        outcome.rerendered = drawn.images
+        saved_as = current.item.version
         current = entry(store, item_id)
+        if current.item.version != mine:  # someone changed it while it was drawn
+            with read_scope(store) as session:
+                now = lifecycle.snapshot(session, item_id)
+            raise EditOvertaken(item_id, now, edits, saved_as)
         if outcome.notes or current.item.state != ItemState.TRANSLATED:
             outcome.item, outcome.decision = current.item, Decision.EDIT
             outcome.notes.append(
@@ -452,27 +496,65 @@ def approve(
             return outcome
         edits_written: Mapping[str, str] = {}
     else:
-        edits_written = edits
+        edits_written, saved_as = edits, None
     overriding = bool(override and errors)
     decided = Decision.OVERRIDE if overriding else Decision.APPROVE
-    with session_scope(store) as session:
-        if edits_written:
-            _edited(session, current, edits_written, findings, reviewer)
-        lifecycle.change(
-            session,
-            current.item,
-            ItemState.APPROVED,
-            actor=reviewer,
-            override=override if overriding else None,
-            error=None,
-            claimed_by=None,
-            claimed_until=None,
-        )
-        _decision(session, current.item, reviewer, decided, override or "")
-        if edits:
-            outcome.remembered = _remember(session, current, edits)
+    # the approval is conditional on the version this reviewer's own edit produced
+    with _kept_if_lost(store, current, edits, reviewer, saved_as=saved_as):
+        with session_scope(store) as session:
+            if edits_written:
+                _edited(session, current, edits_written, findings, reviewer)
+            lifecycle.change(
+                session,
+                current.item,
+                ItemState.APPROVED,
+                actor=reviewer,
+                override=override if overriding else None,
+                error=None,
+                claimed_by=None,
+                claimed_until=None,
+            )
+            _decision(session, current.item, reviewer, decided, override or "")
+            if edits:
+                outcome.remembered = _remember(session, current, edits)
     outcome.item, outcome.decision = current.item, decided
     return outcome
+
+
+@contextmanager
+def _kept_if_lost(
+    store: Engine, current: Entry, edits: Mapping[str, str], reviewer: str, *, saved_as: int | None
+) -> Iterator[None]:
+    """An edit that lost to someone else's change is kept in the item's history (unless it
+    was saved already) and the reviewer told who changed it and what their text was."""
+    try:
+        yield
+    except lifecycle.ItemChanged:
+        if not edits:
+            raise
+        item = current.item
+        with session_scope(store) as session:
+            now = lifecycle.snapshot(session, item.id)
+            if saved_as is None:
+                by = f" by {now.actor}" if now and now.actor else ""
+                audit(
+                    session,
+                    actor=reviewer,
+                    shop_id=item.shop_id,
+                    entity="localization_item",
+                    entity_id=item.id,
+                    action=lifecycle.NOT_APPLIED,
+                    detail={
+                        "from": item.state,
+                        "to": lifecycle.NOT_APPLIED,
+                        "reason": f"changed{by} meanwhile: the edit was not saved",
+                        "text": {
+                            name: {"before": getattr(item, name), "after": text}
+                            for name, text in edits.items()
+                        },
+                    },
+                )
+        raise EditOvertaken(item.id, now, edits, saved_as) from None
 
 
 def _drawable_caption(settings: Settings, item: LocalizationItem, caption: str) -> None:
@@ -608,15 +690,29 @@ def _forget(session: Session, current: Entry) -> tuple[int, int]:
 
 
 def _rerender(
-    store: Engine, settings: Settings, current: Entry, images_root: Path, outcome: Outcome
-) -> int:
-    """Draw the item's captioned images again for its new caption."""
+    store: Engine,
+    settings: Settings,
+    current: Entry,
+    images_root: Path,
+    outcome: Outcome,
+    version: int,
+) -> ImageSummary:
+    """Draw the item's captioned images again for its new caption, as of `version` (the
+    edit's): not at all once someone else changed it."""
     from localize.image.items import run_images
 
     shop = settings.shop(current.item.shop_id)
-    done = run_images(store, settings, shop, images_root, only=[current.item.id], redo=True)
+    done = run_images(
+        store,
+        settings,
+        shop,
+        images_root,
+        only=[current.item.id],
+        redo=True,
+        versions={current.item.id: version},
+    )
     outcome.notes += done.errors
-    return done.images
+    return done
 
 
 def history(

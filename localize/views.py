@@ -333,6 +333,10 @@ def published(env: Environment, shop: str, run: PublishRun, dry_run: bool, as_js
         )
     for f in run.failed:
         env.err(f"failed: item {f['id']} ({f['product_id']}, {f['language']}): {f['error']}")
+    for s in run.stale:
+        env.err(
+            f"skipped, stale: item {s['id']} ({s['product_id']}, {s['language']}): {s['reason']}"
+        )
     for note in run.notes:
         env.err(f"note: {note}")
     if as_json:
@@ -349,4 +353,5 @@ def published(env: Environment, shop: str, run: PublishRun, dry_run: bool, as_js
     env.err(
         f"{shop}: {verb} {count}, blocked {len(run.blocked)}, failed {len(run.failed)}"
         + (f", {len(run.busy)} held by another publisher" if run.busy else "")
+        + (f", {len(run.stale)} changed meanwhile (skipped)" if run.stale else "")
     )

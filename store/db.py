@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import (
     ArgumentError,
+    DatabaseError,
     DataError,
     OperationalError,
     ProgrammingError,
@@ -163,7 +164,7 @@ def _with_retry(dbapi_conn: Any, sql: str) -> Any:
 
 
 # The newest migration; tests/store/test_migrations.py keeps it equal to Alembic's head.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -250,7 +251,7 @@ def open_store(url: str) -> Engine:
         migrate(engine)
     except OperationalError as exc:
         engine.dispose()
-        raise StoreError(url, f"cannot open it: {_reason(exc)}") from exc
+        raise StoreError(url, f"cannot open it: {_unwritable(engine) or _reason(exc)}") from exc
     except SQLAlchemyError as exc:
         engine.dispose()
         raise StoreError(url, f"cannot migrate it: {_reason(exc)}") from exc
@@ -288,10 +289,42 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             session.commit()
         except OperationalError as exc:
             session.rollback()
-            raise StoreError(str(engine.url), _operational(exc)) from exc
+            raise StoreError(str(engine.url), _operational(exc, engine)) from exc
+        except DatabaseError as exc:
+            session.rollback()
+            if type(exc) is not DatabaseError:  # an integrity error: the caller's to handle
+                raise
+            raise StoreError(str(engine.url), damaged(engine, _reason(exc))) from exc
         except BaseException:
             session.rollback()
             raise
+
+
+def damaged(engine: Engine, problem: str) -> str:
+    """What to say of a damaged SQLite file, and what to do about it."""
+    path = engine.url.database or str(engine.url)
+    return (
+        f"the file {path} is damaged ({problem.strip().splitlines()[0]}); stop every process "
+        f"that uses it, then restore it from a backup, or recover what it holds with "
+        f"`sqlite3 {path} .recover | sqlite3 {path}.recovered` and use that file"
+    )
+
+
+def check_intact(engine: Engine) -> None:
+    """StoreError naming the file when a SQLite store is damaged (PRAGMA quick_check reads
+    every page once: for a daemon's start, not every command); a PostgreSQL server looks
+    after its own pages."""
+    if engine.dialect.name != "sqlite":
+        return
+    try:
+        with reader(engine).connect() as conn:
+            found = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA quick_check(3)")]
+    except OperationalError as exc:
+        raise StoreError(str(engine.url), _operational(exc, engine)) from None
+    except DatabaseError as exc:  # "file is not a database", or damaged before any row
+        raise StoreError(str(engine.url), damaged(engine, _reason(exc))) from None
+    if found != ["ok"]:
+        raise StoreError(str(engine.url), damaged(engine, found[0] if found else "no answer"))
 
 
 @contextmanager
@@ -309,8 +342,43 @@ def _reason(exc: SQLAlchemyError) -> str:
     return text.strip() or type(exc).__name__
 
 
-def _operational(exc: OperationalError) -> str:
+def _unwritable(engine: Engine) -> str | None:
+    """Why SQLite cannot write a store's file or the -wal and -shm files beside it (a
+    read-only filesystem, a folder or file this user may not write), with what to do; None
+    when neither is the reason. SQLite itself only says "unable to open database file"."""
+    import os
+
+    if engine.dialect.name != "sqlite" or not engine.url.database:
+        return None
+    path = Path(engine.url.database)
+    folder = path.parent
+    move = (
+        "copy the store to a writable folder and pass it with --db PATH (or set "
+        "$SHOPBOT_HOME to a writable folder)"
+    )
+    try:
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return None
+    if read_only:
+        return (
+            f"{folder} is on a read-only filesystem, and SQLite writes the store and its "
+            f"-wal and -shm files there; remount it read-write, or {move}"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"this user may not write in the folder {folder}; change its permissions, or {move}"
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return f"this user may not read and write the file {path}; change its permissions"
+    return None
+
+
+def _operational(exc: OperationalError, engine: Engine | None = None) -> str:
     text = _reason(exc)
+    if engine is not None and ("unable to open" in text or "readonly" in text):
+        if reason := _unwritable(engine):
+            return reason
+    if "malformed" in text or "not a database" in text:
+        return f"it is damaged ({text.strip().splitlines()[0]})"
     if "readonly" in text or "read-only" in text:
         return "it is read-only; check the file's permissions (and its folder's)"
     if "locked" in text:

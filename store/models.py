@@ -309,7 +309,7 @@ class PublishRecord(SQLModel, table=True):
     kind: str = Field(max_length=16)
     content_hash: str = Field(max_length=64)
     state: str = Field(max_length=16)
-    remote_ref: str | None = Field(default=None, max_length=200)
+    remote_ref: str | None = Field(default=None, sa_type=Text)  # an image URI may be long
     detail: str = Field(default="", sa_type=Text)
     attempts: int = 1
     at: datetime = Field(sa_type=UTCDateTime)

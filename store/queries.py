@@ -28,6 +28,37 @@ if TYPE_CHECKING:
     from config.settings import Settings, ShopSettings
 
 
+def insert_for(session: Session) -> Callable[..., Any]:
+    """The session's dialect's `insert`, the one with ON CONFLICT (PostgreSQL's or SQLite's)."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def row_values(row: Any) -> dict[str, Any]:
+    """A model row's column values as an INSERT takes them (an unset primary key left out)."""
+    return {
+        c.name: getattr(row, c.name)
+        for c in row.__table__.columns
+        if not (c.primary_key and getattr(row, c.name) is None)
+    }
+
+
+def insert_new(session: Session, rows: Sequence[Any], *, unique: Sequence[str]) -> int:
+    """Insert model rows, leaving out each one whose `unique` columns another writer stored
+    first, even in a transaction not committed yet (two `localize run` at once on
+    PostgreSQL): ON CONFLICT DO NOTHING, not an IntegrityError. How many went in."""
+    if not rows:
+        return 0
+    insert = insert_for(session)
+    table = rows[0].__table__
+    added = 0
+    for start in range(0, len(rows), 500):  # under either database's parameter limit
+        batch = [row_values(row) for row in rows[start : start + 500]]
+        statement = insert(table).values(batch).on_conflict_do_nothing(index_elements=list(unique))
+        # Counted by what came back: a multi-row INSERT's rowcount is not reliable everywhere.
+        added += len(session.execute(statement.returning(*table.primary_key.columns)).all())
+    return added
+
+
 def sync_shops(session: Session, *, shops: Iterable[dict[str, Any]]) -> int:
     """Insert or update shop rows from configuration; returns how many changed.
 
@@ -45,7 +76,7 @@ def sync_shops(session: Session, *, shops: Iterable[dict[str, Any]]) -> int:
         if row is None:
             # Two processes may register the same shop at once: the second one's insert
             # does nothing instead of failing on the primary key.
-            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            insert = insert_for(session)
             now = utcnow()
             session.execute(
                 insert(Shop)

@@ -25,8 +25,8 @@ CADENCE = [sys.executable, "-c", "from cadence.cli import run; run()"]
 LOCALIZE = [sys.executable, "-c", "from localize.cli import run; run()"]
 LISTINGS = (
     "product_id,sku,title,caption,images\n"
-    "p1,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,包邮,a.jpg;b.jpg\n"
-    "p2,SKU-2,ACME 玻璃水杯 350ml 耐热 带盖 办公室,包邮,b.jpg;a.jpg\n"
+    "1729001,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,包邮,a.jpg;b.jpg\n"
+    "1729002,SKU-2,ACME 玻璃水杯 350ml 耐热 带盖 办公室,包邮,b.jpg;a.jpg\n"
 )
 
 
@@ -99,7 +99,7 @@ def test_daemon_jobs_take_listings_from_import_to_export(tmp_path: Path, db_url:
     assert again.returncode == 0, again.stderr
     assert "publish: 2 published, 0 blocked, 0 failed" in again.stderr
     folders = sorted(p.name for p in (tmp_path / "export").iterdir())
-    assert [f.split("-")[0] for f in folders] == ["p1", "p2"]
+    assert [f.split("-")[0] for f in folders] == ["1729001", "1729002"]
     store = open_store(db_url)
     with read_scope(store) as s:
         assert {i.state for i in s.exec(select(LocalizationItem))} == {"published"}
@@ -128,8 +128,8 @@ def test_a_daemon_killed_while_publishing_publishes_each_item_once(
     routes = {
         "/analytics/202409/shop_videos/performance": signed(lambda r: success({"videos": []})),
         "/product/202309/images/upload": signed(upload),
-        "/product/202309/products/p1/partial_edit": signed(edit),
-        "/product/202309/products/p2/partial_edit": signed(edit),
+        "/product/202309/products/1729001/partial_edit": signed(edit),
+        "/product/202309/products/1729002/partial_edit": signed(edit),
     }
     with serve({"/translate": libre(api_key="k"), **routes}) as srv:
         tiktok = (
@@ -167,6 +167,6 @@ def test_a_daemon_killed_while_publishing_publishes_each_item_once(
         assert {i.state for i in s.exec(select(LocalizationItem))} == {"published"}
         steps = [r.detail for r in s.exec(select(PublishRecord))]
     assert sorted(steps) == sorted(
-        ["edit:p1", "edit:p2"] + [d for d in steps if d.startswith("image:")]
+        ["edit:1729001", "edit:1729002"] + [d for d in steps if d.startswith("image:")]
     )
     assert len([d for d in steps if d.startswith("image:")]) == 4

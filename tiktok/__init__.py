@@ -10,6 +10,8 @@ from tiktok.client import (
     PartnerClient,
     TikTokError,
     client_for,
+    product_id_problem,
+    product_path,
     sign,
 )
 
@@ -20,5 +22,7 @@ __all__ = [
     "PartnerClient",
     "TikTokError",
     "client_for",
+    "product_id_problem",
+    "product_path",
     "sign",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -13,13 +14,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 from config.errors import AppError, ConfigError, ExitCode
-from config.http import Late, TooLarge, request
+from config.http import Late, TooDeep, TooLarge, parse_json, request
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 
 RETRYABLE_CODES = {36009002, 36009003}  # rate limited; internal error
 TOKEN_EXPIRED = 105002
 BAD_SIGN = 106001
+
+# A TikTok Shop id (product, SKU) is a string of digits; anything else put into a path
+# could redirect a signed request ("../"), or add query parameters or a fragment ("?", "#").
+_ID = re.compile(r"[0-9]{1,32}")
+# A Partner API path: segments of letters, digits, "_" and "-" only.
+_PATH = re.compile(r"(/[A-Za-z0-9_-]+)+")
 
 # (field name) -> (file name, content, content type), as a multipart upload sends it
 Files = Mapping[str, tuple[str, bytes, str]]
@@ -36,6 +43,24 @@ class TikTokError(AppError):
         self.code = code
         ref = f" (request_id {request_id})" if request_id else ""
         super().__init__(f"TikTok Shop API {path}: {problem}{ref}")
+
+
+def product_id_problem(product_id: str) -> str | None:
+    """Why `product_id` cannot be a TikTok Shop product id, or None when it can."""
+    if _ID.fullmatch(product_id):
+        return None
+    return (
+        f"product_id {product_id[:80]!r} is not a TikTok Shop product id (digits only, as "
+        "Seller Center shows them)"
+    )
+
+
+def product_path(template: str, product_id: str) -> str:
+    """`template` with `{product_id}` filled in; TikTokError for an id that is not digits,
+    before anything is built or sent."""
+    if problem := product_id_problem(product_id):
+        raise TikTokError(template, f"{problem}; nothing was sent")
+    return template.format(product_id=product_id)
 
 
 def sign(secret: str, path: str, query: Mapping[str, Any], body: bytes = b"") -> str:
@@ -94,6 +119,10 @@ class PartnerClient:
         body: bytes | None = None,
         files: Files | None = None,
     ) -> dict[str, Any]:
+        if not _PATH.fullmatch(path):  # the last guard before a signed request is built
+            raise TikTokError(
+                repr(path[:120]), "not a Partner API path (letters, digits, - and _ between /)"
+            )
         last = "no attempt made"
         for attempt in range(self.retries + 1):
             query = {
@@ -112,7 +141,10 @@ class PartnerClient:
             except OSError as exc:  # requests' exceptions are OSErrors
                 last = f"cannot connect ({type(exc).__name__})"
             else:
-                payload = _json(content)
+                try:
+                    payload = _json(content)
+                except TooDeep as exc:  # the same answer would come again: not retried
+                    raise TikTokError(path, f"HTTP {status}, {exc}") from None
                 code = payload.get("code") if payload else None
                 if (
                     status == 429
@@ -165,8 +197,11 @@ class PartnerClient:
 
 
 def _json(content: bytes) -> dict[str, Any] | None:
+    """The answer's JSON object; None when it is not one, TooDeep when nested too deep."""
     try:
-        value = json.loads(content)
+        value = parse_json(content)
+    except TooDeep:
+        raise
     except ValueError:
         return None
     return value if isinstance(value, dict) else None

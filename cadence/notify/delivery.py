@@ -87,8 +87,12 @@ def check_answer(target: str, status: int, content: bytes) -> None:
     """Raise unless the answer is a success: 2xx, and no non-zero errcode/code in the body."""
     if not 200 <= status < 300:
         raise DeliveryError(target, f"HTTP {status}: {content[:200].decode('utf-8', 'replace')}")
+    from config.http import TooDeep, parse_json
+
     try:
-        answer = json.loads(content) if content.strip() else None
+        answer = parse_json(content) if content.strip() else None
+    except TooDeep as exc:  # not plain text either: no answer can be read from it
+        raise DeliveryError(target, str(exc)) from None
     except ValueError:
         return  # a plain-text 200 is how generic webhooks say OK
     if isinstance(answer, dict):

@@ -15,6 +15,9 @@ from config.settings import Settings, ShopSettings
 from config.tables import Place, RowProblem
 from tiktok import PartnerClient, client_for
 
+# More than any shop posts in a day: it bounds how many pages a date range can fill.
+MAX_VIDEOS_PER_DAY = 200
+
 
 @dataclass
 class ShopVideosSource:
@@ -56,10 +59,14 @@ class ShopVideosSource:
         return f"/analytics/{self.version}/shop_videos/performance"
 
     def fetch(self, start: date, end: date) -> Iterator[VideoRecord]:
-        """Videos posted from `start` to before `end` (shop-local dates), page by page."""
+        """Videos posted from `start` to before `end` (shop-local dates), page by page, for
+        at most `max_pages(start, end)` pages: a server that keeps giving new page tokens
+        (or the same one, or an empty page with one) is stopped, and that is said in
+        `skipped` (videos past it may be missing)."""
         token: str | None = None
         seen_tokens: set[str] = set()
-        while True:
+        limit = self.max_pages(start, end)
+        for page in range(1, limit + 1):
             data = self.client.get(
                 self.path,
                 {
@@ -71,7 +78,8 @@ class ShopVideosSource:
                     "account_type": self.account_type,
                 },
             )
-            for item in data.get("videos") or []:
+            items = data.get("videos") or []
+            for item in items if isinstance(items, list) else []:
                 record = _record(item, self.zone) if isinstance(item, dict) else None
                 if record is None:
                     place = Place(f"{self.name} {self.path}", item=len(self.skipped), kind="video")
@@ -79,9 +87,31 @@ class ShopVideosSource:
                 else:
                     yield record
             token = data.get("next_page_token") or None
-            if not token or token in seen_tokens:  # a repeated token would loop forever
+            if not token:
                 return
+            if token in seen_tokens:
+                return self._stopped(page, "it gave the same next_page_token again")
+            if not items:
+                return self._stopped(page, "a page with no videos still carried a next_page_token")
             seen_tokens.add(token)
+        self._stopped(
+            limit,
+            f"each of {limit} pages carried a new next_page_token, more pages than "
+            f"{(end - start).days} days can fill ({MAX_VIDEOS_PER_DAY} videos a day, "
+            f"{self.page_size} a page)",
+        )
+
+    def max_pages(self, start: date, end: date) -> int:
+        """The most pages the date range can fill, and one more."""
+        videos = max((end - start).days, 1) * MAX_VIDEOS_PER_DAY
+        return -(-videos // self.page_size) + 1
+
+    def _stopped(self, page: int, why: str) -> None:
+        """Say that paging was stopped at `page`, and why."""
+        place = Place(f"{self.name} {self.path}", item=page, kind="page")
+        self.skipped.append(
+            place.problem(f"paging stopped: {why}; videos past this page may be missing")
+        )
 
 
 def _record(item: Mapping[str, Any], zone: ZoneInfo) -> VideoRecord | None:

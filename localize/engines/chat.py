@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from config.engines import ENGINES, OPENAI_URL
+from config.http import parse_json
 from localize.engines.resilient import Refused
 from localize.errors import EngineError
 
 if TYPE_CHECKING:
     from localize.engines import Brief, Credentials
-
-_MAX_DEPTH = 32  # an answer nested deeper than this is not a chat completion
 
 _FIELDS = {
     "title": "a product title: at most {limit} characters, plain text, no emoji, no "
@@ -50,30 +49,10 @@ def instructions(source: str, target: str, brief: Brief | None) -> str:
     return "\n".join(lines)
 
 
-def _depth(value: Any, limit: int) -> int:
-    """How deeply `value` nests, counted no further than `limit` + 1."""
-    stack, deepest = [(value, 1)], 0
-    while stack:
-        item, level = stack.pop()
-        deepest = max(deepest, level)
-        if level > limit:
-            return level
-        if isinstance(item, dict):
-            stack += [(v, level + 1) for v in item.values()]
-        elif isinstance(item, list):
-            stack += [(v, level + 1) for v in item]
-    return deepest
-
-
 def completion(body: bytes) -> str:
     """The assistant's text from a chat completions answer; ValueError for anything else
     (not JSON, no choices, a refusal, an answer cut at the model's token limit)."""
-    try:
-        data = json.loads(body)
-    except RecursionError:  # nested deeper than the parser goes: garbage, not a crash
-        raise ValueError("the answer is nested too deeply to be a chat completion") from None
-    if _depth(data, _MAX_DEPTH) > _MAX_DEPTH:
-        raise ValueError("the answer is nested too deeply to be a chat completion")
+    data = parse_json(body)  # bounded in depth: a ValueError, never a RecursionError
     try:
         choice = data["choices"][0]
         message = choice["message"]

@@ -66,7 +66,7 @@ def _send_within(
 ) -> Any:
     import requests
 
-    from config.http import Late, TooLarge, adapter, read_within
+    from config.http import Late, TooDeep, TooLarge, adapter, check_nesting, read_within
 
     left = deadline.left()
     if left <= 0:
@@ -105,6 +105,14 @@ def _send_within(
                     raise requests.Timeout("no whole answer before the deadline") from None
                 raise requests.ConnectionError(str(exc)) from None
             response._content_consumed = True
+        if response._content.lstrip()[:1] in (b"[", b"{"):
+            # deep-translator parses with response.json(), whose RecursionError on a
+            # deeply nested answer is no error it expects: the answer is refused here.
+            try:
+                check_nesting(response._content)
+            except TooDeep as exc:
+                response.close()
+                raise requests.RequestException(str(exc)) from None
         return response
     finally:
         transport.close()

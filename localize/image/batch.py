@@ -3,6 +3,7 @@ outcome for every file, so one bad file fails alone and the rest are done."""
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from collections.abc import Callable, Sequence
@@ -14,6 +15,11 @@ from typing import Protocol
 from config.errors import AppError, BadInput
 from config.markets import ImageRules
 from localize.image.outputs import output_format, safe_name, suffix_for
+
+log = logging.getLogger("localize.image")
+# What one image worker may take at its peak (a large image's arrays while erasing and
+# drawing, the OCR engine where it runs): workers past what memory holds only swap.
+WORKER_MEMORY = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -157,14 +163,67 @@ def _existing(path: Path) -> str | None:
         return None
 
 
+def available_memory(
+    meminfo: Path = Path("/proc/meminfo"), cgroup: Path = Path("/sys/fs/cgroup")
+) -> int | None:
+    """Bytes of memory still free for new work: the system's MemAvailable, or what is left
+    under this container's limit (cgroup v2) when that is less; None when neither says."""
+    found: list[int] = []
+    try:
+        for line in meminfo.read_text("ascii").splitlines():
+            if line.startswith("MemAvailable:"):
+                found.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    if not found:
+        try:
+            found.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (OSError, ValueError, AttributeError):
+            pass
+    try:
+        limit = (cgroup / "memory.max").read_text("ascii").strip()
+        if limit.isdigit():
+            used = int((cgroup / "memory.current").read_text("ascii").strip())
+            found.append(max(int(limit) - used, 0))
+    except (OSError, ValueError):
+        pass
+    return min(found) if found else None
+
+
+def fit_workers(asked: int, available: int | None, per_worker: int = WORKER_MEMORY) -> int:
+    """`asked` workers, lowered so that each has `per_worker` bytes of `available` memory;
+    always at least one, and as asked when the memory is not known."""
+    if available is None:
+        return asked
+    return max(1, min(asked, available // per_worker))
+
+
 def run_batch(
     jobs: Sequence[Job],
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    available: Callable[[], int | None] = available_memory,
 ) -> BatchResult:
-    """Run every job, in a process pool when there is more than one worker and job."""
-    workers = workers or os.cpu_count() or 1
+    """Run every job, in a process pool when there is more than one worker and job; no
+    more workers than `available()` memory holds (said when that lowers them)."""
     total = len(jobs)
+    explicit = workers is not None  # --jobs, rather than one per core
+    asked = workers or os.cpu_count() or 1
+    wanted = min(asked, max(total, 1))
+    workers = wanted
+    if wanted > 1:
+        memory = available()
+        workers = fit_workers(wanted, memory)
+        if workers < wanted and memory is not None:
+            log.warning(
+                "%s lowered to %d image workers: %.1f GiB of memory is available and each "
+                "may need about %.1f GiB",
+                f"--jobs {asked}" if explicit else f"{wanted} (one per core)",
+                workers,
+                memory / (1 << 30),
+                WORKER_MEMORY / (1 << 30),
+            )
     outcomes: list[Outcome | None] = [None] * total
     finished = 0
 
@@ -179,7 +238,7 @@ def run_batch(
         for i, job in enumerate(jobs):
             record(i, run_job(job))
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, total)) as pool:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
             futures: dict[Future[Outcome], int] = {
                 pool.submit(run_job, job): i for i, job in enumerate(jobs)
             }

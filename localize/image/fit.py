@@ -62,8 +62,52 @@ def latin_units(text: str) -> list[str]:
     return units
 
 
-def wrap(units: Sequence[str], width: float, size: int, measure: Measure) -> list[str]:
-    """Greedy lines no wider than `width` (a lone cluster wider than it still gets a line)."""
+# Punctuation that closes what comes before it, in any script: never the first thing on a line.
+CLOSING = frozenset(
+    ",.;:!?)]}%\u2019\u201d\u00bb\u203a\u2026\u3001\u3002\uff0c\uff0e\uff01\uff1f"
+    "\uff1a\uff1b\uff09\uff3d\uff5d\u300d\u300f\u3011\u300b\u3009\u0e2f\u0e46"
+)
+
+
+OPENING = frozenset("([{\u2018\u201c\u00ab\u2039\uff08\uff3b\uff5b\u300c\u300e\u3010\u300a\u3008")
+
+
+def glue_closing(units: Sequence[str]) -> list[str]:
+    """The units with each one that starts with closing punctuation (a comma, a full stop, a
+    closing bracket...) joined to the unit before it, so that no line can start with it."""
+    out: list[str] = []
+    for unit in units:
+        if out and unit.strip() and unit.lstrip()[0] in CLOSING:
+            if out[-1].strip():
+                out[-1] += unit
+                continue
+            # a space between a word and its comma: the comma still goes with the word
+            if len(out) > 1:
+                out[-2] += out.pop() + unit
+                continue
+        out.append(unit)
+    joined: list[str] = []  # an opening bracket or quote alone goes with what follows
+    for unit in out:
+        if joined and joined[-1].strip() and joined[-1].rstrip()[-1] in OPENING:
+            joined[-1] = joined[-1].rstrip() + unit
+        else:
+            joined.append(unit)
+    return joined
+
+
+def hyphenable(unit: str) -> bool:
+    """Whether a unit is a Latin-script word long enough to be hyphenated (at least six
+    letters, so that each side keeps three)."""
+    letters = [ch for ch in unit.strip() if ch.isalpha()]
+    return len(letters) >= 6 and all(unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
+
+
+def wrap(
+    units: Sequence[str], width: float, size: int, measure: Measure, hyphen: bool = True
+) -> list[str]:
+    """Greedy lines no wider than `width`; a unit wider than the box is split between
+    clusters (with a hyphen for a Latin word; a lone cluster wider than it still gets a
+    line)."""
     lines: list[str] = []
     line = ""
     for unit in units:
@@ -78,11 +122,13 @@ def wrap(units: Sequence[str], width: float, size: int, measure: Measure) -> lis
         if measure(unit.rstrip(), size) <= width:
             line = unit
             continue
+        dash = "-" if hyphen and hyphenable(unit) else ""
         for cluster in clusters(unit):  # a unit wider than the box: split between clusters
-            if measure((line + cluster).rstrip(), size) <= width or not line:
+            fits = measure((line + cluster).rstrip() + dash, size) <= width
+            if fits or not line or cluster in CLOSING or cluster.isspace():
                 line += cluster
             else:
-                lines.append(line.rstrip())
+                lines.append(line.rstrip() + (dash if line[-1:].isalpha() else ""))
                 line = cluster
     if line.strip():
         lines.append(line.rstrip())

@@ -8,7 +8,8 @@ whatever happens.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import hashlib
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ class ImageSummary:
     failed: int = 0
     truncated: int = 0
     errors: list[str] = field(default_factory=list)
+    versions: dict[int, int] = field(default_factory=dict)  # item -> the version it recorded
 
 
 @dataclass
@@ -110,16 +112,21 @@ def run_images(
     only: Collection[int] | None = None,
     redo: bool = False,
     translate_for: Callable[[str], Translate] | None = None,
+    versions: Mapping[int, int] | None = None,
 ) -> ImageSummary:
     """Caption the missing images of every translated item (of the items `only` names),
     under `root` (the data directory's `images`), and record what was finished; `redo`
     draws them all again (the caption was edited). With the shop's `replace_text`, every
     image's Chinese text is replaced first, caption or not, translated by
-    `translate_for(language)` (a re-render without it uses the stored translations)."""
+    `translate_for(language)` (a re-render without it uses the stored translations).
+    `versions` (item -> version) draws those items only as they stand at that version: a
+    reviewer's edit is drawn for that edit, or not at all once someone changed the item."""
     with session_scope(store) as session:
         rows = lifecycle.with_listings(session, shop_id=shop.id, states=[ItemState.TRANSLATED])
     if only is not None:
         rows = [(item, listing) for item, listing in rows if item.id in only]
+    if versions is not None:
+        rows = [(item, listing) for item, listing in rows if versions.get(item.id) == item.version]
     rules = settings.markets.market(shop.market).images
     layout = shop_layout(shop)
     downloads = root / shop.id / ".downloads"
@@ -191,7 +198,17 @@ def run_images(
 
 
 def _expected(item: LocalizationItem, listing: Listing, root: Path, n: int) -> Path:
-    """Where image `n` of an item goes once captioned."""
+    """Where image `n` of an item goes once captioned: named for the caption it carries, so
+    that two reviewers' captions drawn at once never write one file (the one approved
+    would show the other's)."""
+    before = _named_before(item, listing, root, n)
+    drawn = hashlib.sha256((item.caption or "").encode()).hexdigest()[:8]
+    return before.with_name(f"{before.stem}-{drawn}{before.suffix}")
+
+
+def _named_before(item: LocalizationItem, listing: Listing, root: Path, n: int) -> Path:
+    """Where image `n` went before names carried the caption: still its own, since a new
+    caption drops an item's images."""
     name = safe_name(f"{n + 1}-{listing.sku or listing.product_id}-{item.language}", ".jpg")
     return root / item.shop_id / str(item.id) / name
 
@@ -212,7 +229,11 @@ def _missing(
     return [
         (n, out)
         for n, out in wanted
-        if not (n < len(have) and have[n] == str(out) and out.is_file())
+        if not (
+            n < len(have)
+            and have[n] in (str(out), str(_named_before(item, listing, root, n)))
+            and Path(have[n]).is_file()
+        )
     ]
 
 
@@ -257,6 +278,7 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
                     lifecycle.change(session, item, ItemState.TRANSLATED, actor=ACTOR, **fields)
             except lifecycle.ItemChanged:
                 continue  # changed while its images were drawn: the next run sees it again
+            summary.versions[item.id] = item.version
             summary.images += state.written
             summary.truncated += int(state.truncated)
             if error:

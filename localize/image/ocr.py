@@ -11,17 +11,20 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from config.errors import AppError, ExitCode
 from config.files import write_atomically
+from config.http import parse_json
 
 MIN_CONFIDENCE = 0.8  # below this a region is reported for a person, not replaced
 CACHE_VERSION = 1  # bumped when the engine or its settings change what regions come out
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+log = logging.getLogger("localize.ocr")
 
 Point = tuple[int, int]
 
@@ -122,6 +125,9 @@ class OcrCache:
     """Regions per image content, one JSON file each in a folder of the data directory."""
 
     folder: Path
+    # Why the folder could not be written, once it could not: the rest of the run goes on
+    # uncached rather than failing every image (or trying every write again).
+    unwritable: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def path(self, key: str) -> Path:
         """Where the regions of the content `key` are kept."""
@@ -131,7 +137,7 @@ class OcrCache:
         """The cached regions, or None when this content was never read (or the file is
         from another engine version, or damaged: then it is read again)."""
         try:
-            data = json.loads(self.path(key).read_text("utf-8"))
+            data = parse_json(self.path(key).read_bytes())  # bounded: a damaged file fails
             if data.get("version") != CACHE_VERSION:
                 return None
             return [Region.from_json(r) for r in data["regions"]]
@@ -139,11 +145,25 @@ class OcrCache:
             return None
 
     def put(self, key: str, regions: list[Region]) -> None:
-        """Keep the regions of the content `key`."""
+        """Keep the regions of the content `key`; a folder that cannot be written (a file
+        in its place, read-only, a full disk) is said once and the work goes on uncached."""
+        if self.unwritable:
+            return
         doc = {"version": CACHE_VERSION, "regions": [r.to_json() for r in regions]}
         path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, json.dumps(doc, ensure_ascii=False).encode())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, json.dumps(doc, ensure_ascii=False).encode())
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            self.unwritable.append(reason)
+            log.warning(
+                "the OCR cache %s cannot be written (%s): going on without caching, so text "
+                "on images is read again next time; make it a writable folder with free "
+                "space (it is under the data directory, $SHOPBOT_HOME)",
+                self.folder,
+                reason,
+            )
 
     def regions(self, img: Any, detector: TextDetector) -> list[Region]:
         """The regions on `img`: from the cache, else detected and cached."""

@@ -3,6 +3,7 @@ market's byte limit, written atomically; and file names that cannot leave their 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -92,3 +93,17 @@ def safe_name(name: str, suffix: str) -> str:
     """A file name from a SKU or product id that cannot leave its folder."""
     cleaned = _UNSAFE.sub("_", name).strip("._") or "image"
     return cleaned[:100] + suffix
+
+
+def distinct_name(name: str, suffix: str = "", *, key: str | None = None, limit: int = 100) -> str:
+    """A file name from `name` that no other name shares: `name` itself when it is safe,
+    short enough and lower case (a case-blind disk would take `P1` for `p1`), else a
+    readable prefix of its safe form and a digest of `key` (what the name stands for, all
+    of it; `name` by default), so `a/b` and `a_b`, or two long ids that differ only at the
+    end, part."""
+    cleaned = safe_name(name, "")
+    if cleaned == name and name == name.lower() and len(name) <= limit:
+        return name + suffix
+    whole = name if key is None else key
+    digest = hashlib.sha256(whole.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{cleaned[: limit - len(digest) - 1]}-{digest}{suffix}"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from localize.image import colors, design, fonts
-from localize.image.fit import Fit, FitSpec, fit, latin_units
+from localize.image.fit import Fit, FitSpec, fit, glue_closing, latin_units
 
 TRUNCATED_WARNING = "caption truncated: a reviewer should shorten it"
 
@@ -74,12 +74,14 @@ WORD_SEGMENTED = frozenset({"thai"})
 
 
 def break_units(text: str, script: str) -> list[str]:
-    """Where lines may break: Thai word boundaries from pythainlp, else spaces."""
+    """Where lines may break: Thai word boundaries from pythainlp, else spaces; never
+    before closing punctuation (a comma, a full stop, a closing bracket)."""
     if script in WORD_SEGMENTED:
         from pythainlp.tokenize import word_tokenize
 
-        return [t for t in word_tokenize(text, engine="newmm", keep_whitespace=True) if t]
-    return latin_units(text)
+        tokens = [t for t in word_tokenize(text, engine="newmm", keep_whitespace=True) if t]
+        return glue_closing(tokens)
+    return glue_closing(latin_units(text))
 
 
 @functools.lru_cache(maxsize=256)

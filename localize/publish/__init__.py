@@ -9,8 +9,10 @@ so a run that died resumes where it stopped and sends nothing twice. The registr
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -23,6 +25,8 @@ from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 from store.db import read_scope, session_scope
 from store.models import PublishRecord, PublishState, utcnow
+
+HOLD = timedelta(minutes=10)  # an item being sent; a publisher that died lets go after this
 
 
 class PublishError(AppError):
@@ -89,13 +93,25 @@ class Steps:
                         kind=self.kind,
                         content_hash=self._key(step),
                         state=PublishState.PUBLISHED,
-                        remote_ref=remote_ref[:200] or None,
+                        remote_ref=remote_ref or None,
                         detail=step[:2000],
                         at=utcnow(),
                     )
                 )
         except IntegrityError:
             pass  # already recorded: the step was done before
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine with this id is running (a publisher that was
+    killed is not; one we may not signal is taken as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 class Publisher(Protocol):

@@ -4,17 +4,27 @@ and a CSV ready for Seller Center's bulk edit, written whole or not at all."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
+import re
 import secrets
 import shutil
-from dataclasses import dataclass
+import socket
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from config.settings import Settings, ShopSettings
-from localize.image.outputs import safe_name
-from localize.publish import PublishError, Steps, Work
+from localize.image.outputs import distinct_name
+from localize.publish import HOLD, PublishError, Steps, Work, process_alive
+
+MANIFEST = "manifest.json"  # what the export wrote, file by file, for which item version
+PART = ".part"
+# A folder being written: .NAME.HOST-PID-TOKEN.part (HOST a digest: no dots in it).
+_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+_PART = re.compile(r"^\..+\.(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-[0-9a-f]{8}\.part$")
 
 # A cell a spreadsheet would run as a formula (CSV injection): kept as text with a quote.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,6 +44,7 @@ class ExportPublisher:
 
     folder: Path
     kind: str = "export"
+    _swept: bool = field(default=False, init=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings, shop: ShopSettings) -> ExportPublisher:
@@ -44,18 +55,50 @@ class ExportPublisher:
         return cls(folder if folder.is_absolute() else base / folder)
 
     def publish(self, work: Work, steps: Steps) -> str:
-        """Write the item's folder (once per version)."""
-        target = self.folder / safe_name(work.name, "")
+        """Write the item's folder (once per version: done when its manifest says so)."""
+        if not self._swept:  # once a run, before it writes anything of its own
+            self.sweep()
+            self._swept = True
+        whole = f"{work.product_id}\n{work.language}\n{work.content_hash}"
+        target = self.folder / distinct_name(work.name, key=whole)
         step = f"export:{target.name}"
-        if steps.done(step) is not None and target.is_dir():
-            return str(target)
-        if not target.is_dir():  # a folder already there was renamed in whole: it is complete
+        if not exported(target, work):
             self._write(work, target)
+        elif steps.done(step) is not None:
+            return str(target)
         steps.record(step, str(target))
         return str(target)
 
+    def sweep(self, now: float | None = None) -> list[str]:
+        """Remove the `.part` folders that runs which died left behind: this machine's
+        whose process has ended, and any older than a publisher's hold on an item (whoever
+        wrote it has lost the item by then); the names removed."""
+        cutoff = (time.time() if now is None else now) - HOLD.total_seconds()
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:  # no folder yet: nothing left over
+            return []
+        removed = []
+        for entry in entries:
+            if not (entry.name.startswith(".") and entry.name.endswith(PART)):
+                continue
+            mine = _PART.match(entry.name)
+            try:
+                old = entry.stat(follow_symlinks=False).st_mtime < cutoff
+            except OSError:
+                continue
+            dead = bool(mine and mine["host"] == _HOST and not process_alive(int(mine["pid"])))
+            if not (old or dead):
+                continue
+            if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
+                Path(entry.path).unlink(missing_ok=True)  # never into what a link points at
+            else:
+                shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(entry.name)
+        return removed
+
     def _write(self, work: Work, target: Path) -> None:
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+        tmp = target.with_name(part_name(target.name, os.getpid()))
         try:
             tmp.mkdir(parents=True)
             names = []
@@ -75,10 +118,66 @@ class ExportPublisher:
                 json.dumps(listing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
             (tmp / "listing.csv").write_text(_csv(listing, names), encoding="utf-8-sig")
+            files = {name: _digest(tmp / name) for name in [*names, "listing.json", "listing.csv"]}
+            (tmp / MANIFEST).write_text(
+                json.dumps({**_identity(work), "files": files}, ensure_ascii=False, indent=2)
+                + "\n",
+                encoding="utf-8",
+            )
+            _clear(target, secrets.token_hex(4))
             os.rename(tmp, target)
         except OSError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             raise PublishError(f"export to {target}: {exc.strerror or exc}") from None
+
+
+def part_name(name: str, pid: int) -> str:
+    """The folder a run (its process `pid`, on this machine) writes `name` under until it
+    is whole: `sweep` tells from it whether the run still lives."""
+    return f".{name}.{_HOST}-{pid}-{secrets.token_hex(4)}{PART}"
+
+
+def exported(target: Path, work: Work) -> bool:
+    """Whether `target` is this item version's folder as an export wrote it: a folder, not
+    a link, whose manifest names this version and whose files are those it lists."""
+    try:
+        if target.is_symlink() or not target.is_dir() or (target / MANIFEST).is_symlink():
+            return False
+        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+        files = manifest.pop("files")
+        if manifest != _identity(work) or not isinstance(files, dict) or not files:
+            return False
+        for name, digest in files.items():
+            path = target / name
+            if path.parent != target or path.is_symlink() or _digest(path) != digest:
+                return False
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return True
+
+
+def _identity(work: Work) -> dict[str, object]:
+    """What a manifest says the folder holds: which item, in which version."""
+    return {
+        "item_id": work.item_id,
+        "product_id": work.product_id,
+        "language": work.language,
+        "content_hash": work.content_hash,
+    }
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _clear(target: Path, token: str) -> None:
+    """Make room at `target` for the new folder: a link or file there is removed (never
+    followed); a folder that is not this version's export is moved aside beside it, kept."""
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        target.unlink()
+    elif target.is_dir():
+        target.rename(target.with_name(f".{target.name}.{token}.replaced"))
 
 
 def _csv(listing: dict[str, object], images: list[str]) -> str:

@@ -12,7 +12,7 @@ import os
 import socket
 import tempfile
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,16 @@ from localize.image.fetch import ImageFetcher
 from localize.image.inputs import ImageInputError
 from localize.image.items import positions
 from localize.image.regions import chinese_left
-from localize.publish import EndsRun, Publisher, PublishError, Steps, Work, publisher_for
+from localize.publish import (
+    HOLD,
+    EndsRun,
+    Publisher,
+    PublishError,
+    Steps,
+    Work,
+    process_alive,
+    publisher_for,
+)
 from localize.publish.preflight import Candidate, ImageFacts, Reason, Rules, preflight
 from store.db import read_scope, session_scope
 from store.models import ItemState, Listing, LocalizationItem
@@ -33,7 +42,6 @@ from store.queries import register_shops
 
 ACTOR = "localize publish"
 HOST = socket.gethostname()
-HOLD = timedelta(minutes=10)  # an item being sent; a publisher that died lets go after this
 
 
 @dataclass
@@ -45,10 +53,13 @@ class PublishRun:
     blocked: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
     busy: list[int] = field(default_factory=list)  # another publisher holds them
+    # changed since this run read them (their source, a reviewer): skipped, or sent as
+    # approved while they changed; the new version goes through review
+    stale: list[dict[str, Any]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # workbooks the run wrote
     notes: list[str] = field(default_factory=list)  # what the seller should know or do
     # Items the publisher holds until the run's end (a workbook), with what goes with them.
-    held: list[tuple[LocalizationItem, Steps, dict[str, Any]]] = field(default_factory=list)
+    held: list[tuple[LocalizationItem, Steps, dict[str, Any], int]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """For --json."""
@@ -58,6 +69,7 @@ class PublishRun:
             "blocked": self.blocked,
             "failed": self.failed,
             "busy": self.busy,
+            "stale": self.stale,
             "files": self.files,
             "notes": self.notes,
         }
@@ -143,17 +155,20 @@ def _end_run(store: Engine, publisher: EndsRun, holder: str, run: PublishRun) ->
     try:
         end = publisher.end_run()
     finally:
-        for item, steps, summary in run.held:
+        for item, steps, summary, read_version in run.held:
             where = end.written.get(item.id) if end else None
-            if where is None:
-                with session_scope(store) as session:
-                    lifecycle.release(session, item.id, holder=holder)
-                if end is not None:
-                    why = end.failed.get(item.id, "not written into the run's workbook")
-                    run.failed.append({**summary, "error": why})
-                continue
-            entry = {**summary, "where": where, "steps": steps.sent}
-            _published(store, item, f"{steps.kind}: {where}", run, entry)
+            if where is not None:
+                entry = {**summary, "where": where, "steps": steps.sent}
+                try:
+                    _published(store, item, f"{steps.kind}: {where}", run, entry)
+                    continue
+                except lifecycle.ItemChanged:  # changed while held: it is in the workbook
+                    _stale(store, item.id, read_version, True, run, summary)
+            elif end is not None:
+                why = end.failed.get(item.id, "not written into the run's workbook")
+                run.failed.append({**summary, "error": why})
+            with session_scope(store) as session:
+                lifecycle.release(session, item.id, holder=holder)
         run.held.clear()
     run.files += end.files
     run.notes += end.notes
@@ -170,8 +185,12 @@ def _send(
     run: PublishRun,
     summary: dict[str, Any],
 ) -> None:
-    """Hold the item, send it, record it published; a failure leaves it approved."""
-    moment = clock()
+    """Hold the item (only as this run read it), send it, record it published; a failure
+    leaves it approved, a change made meanwhile is reported stale, and the hold is given
+    back whatever happens."""
+    moment = clock()  # the hold starts now, not when the run began
+    read_version = item.version
+    now: lifecycle.ItemSnapshot | None = None
     with session_scope(store) as session:
         held = lifecycle.claim(
             session,
@@ -180,34 +199,55 @@ def _send(
             until=moment + HOLD,
             now=moment,
             take_from=_gone(item.claimed_by),
+            states=[ItemState(item.state)],
+            version=read_version,
         )
         if not held:
+            now = lifecycle.snapshot(session, item.id)
+    if not held:
+        if now is not None and (now.version, now.state) == (read_version, item.state):
             run.busy.append(item.id)
-            return
-        if item.state == ItemState.BLOCKED:
-            lifecycle.change(
-                session, item, ItemState.APPROVED, actor=ACTOR, reason="preflight passes now"
+        else:
+            run.stale.append(
+                {**summary, "sent": False, "reason": _changed(now, read_version, sent=False)}
             )
-    work = _work(item, listing, [p for p in images if p is not None])
-    steps = Steps(store, work, publisher.kind)
+        return
+    published = False
+    steps: Steps | None = None
     try:
-        ref = publisher.publish(work, steps)
-    except PublishError as exc:
-        with session_scope(store) as session:
-            lifecycle.release(session, item.id, holder=holder)
-        run.failed.append({**summary, "error": exc.message})
-        return
-    if getattr(publisher, "holds", False):
-        run.held.append((item, steps, summary))  # published when its workbook is written
-        return
-    entry = {**summary, "where": ref, "steps": steps.sent}
-    _published(store, item, f"{publisher.kind}: {ref}", run, entry)
+        if item.state == ItemState.BLOCKED:
+            with session_scope(store) as session:
+                lifecycle.change(
+                    session, item, ItemState.APPROVED, actor=ACTOR, reason="preflight passes now"
+                )
+        work = _work(item, listing, [p for p in images if p is not None])
+        steps = Steps(store, work, publisher.kind)
+        try:
+            ref = publisher.publish(work, steps)
+        except PublishError as exc:
+            run.failed.append({**summary, "error": exc.message})
+            return
+        published = True  # or held to the run's end: the hold is not given back here
+        if getattr(publisher, "holds", False):
+            # published when the workbook holding it is written (_end_run)
+            run.held.append((item, steps, summary, read_version))
+            return
+        entry = {**summary, "where": ref, "steps": steps.sent}
+        _published(store, item, f"{publisher.kind}: {ref}", run, entry)
+    except lifecycle.ItemChanged:
+        # its source changed (or a reviewer acted) while it was held: the rest go on
+        published = False
+        _stale(store, item.id, read_version, bool(steps and steps.sent), run, summary)
+    finally:
+        if not published:
+            with session_scope(store) as session:
+                lifecycle.release(session, item.id, holder=holder)
 
 
 def _published(
     store: Engine, item: LocalizationItem, reason: str, run: PublishRun, entry: dict[str, Any]
 ) -> None:
-    """Record the item published (its claim ended) and say where it went."""
+    """Record the item published (its hold ended) and say where it went."""
     with session_scope(store) as session:
         lifecycle.change(
             session,
@@ -221,19 +261,46 @@ def _published(
     run.published.append(entry)
 
 
+def _stale(
+    store: Engine,
+    item_id: int,
+    read_version: int,
+    sent: bool,
+    run: PublishRun,
+    summary: dict[str, Any],
+) -> None:
+    """Report an item that changed while this run held it."""
+    with read_scope(store) as session:
+        now = lifecycle.snapshot(session, item_id)
+    run.stale.append({**summary, "sent": sent, "reason": _changed(now, read_version, sent=sent)})
+
+
+def _changed(now: lifecycle.ItemSnapshot | None, read_version: int, *, sent: bool) -> str:
+    """Why an item read as approved was not published: what it is now, who made it so, and
+    whether it went out as it stood before."""
+    if now is None:
+        return "it no longer exists" + ("" if sent else "; nothing was sent")
+    by = f" by {now.actor} at {now.at:%Y-%m-%d %H:%M:%S} UTC" if now.actor else ""
+    then = (
+        "; it was sent as approved before the change, so the new version goes through review "
+        "and publishing again"
+        if sent
+        else "; nothing was sent"
+    )
+    return (
+        f"changed{by} meanwhile (it is {now.state}, version {now.version}; this run read "
+        f"version {read_version}){then}"
+    )
+
+
 def _gone(holder: str | None) -> str | None:
     """`holder` when it is a publisher on this machine whose process has ended (killed
     mid-run): its claim need not be waited out."""
     prefix = f"publish:{HOST}:"
     if not holder or not holder.startswith(prefix):
         return None
-    try:
-        os.kill(int(holder[len(prefix) :]), 0)
-    except ProcessLookupError:
-        return holder
-    except (ValueError, PermissionError, OSError):
-        return None
-    return None
+    pid = holder[len(prefix) :]
+    return holder if pid.isdigit() and not process_alive(int(pid)) else None
 
 
 def _block(store: Engine, item: LocalizationItem, reasons: list[Reason]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 from localize.publish import PublishError, Steps, Work
-from tiktok import PartnerClient, TikTokError, client_for
+from tiktok import PartnerClient, TikTokError, client_for, product_path
 
 UPLOAD = "/product/202309/images/upload"
 EDIT = "/product/202309/products/{product_id}/partial_edit"
@@ -36,6 +36,7 @@ class TikTokPublisher:
 
     def publish(self, work: Work, steps: Steps) -> str:
         """Upload each main image not uploaded yet, then send the product edit."""
+        path = self._call(lambda: product_path(EDIT, work.product_id))  # before any upload
         uris = [self._uploaded(image, n, steps) for n, image in enumerate(work.images, 1)]
         step = f"edit:{work.product_id}"
         if steps.done(step) is None:
@@ -46,11 +47,7 @@ class TikTokPublisher:
                 "description": work.description,
                 "main_images": [{"uri": uri} for uri in uris],
             }
-            self._call(
-                lambda: self.client.post(
-                    EDIT.format(product_id=work.product_id), self._params(), body
-                )
-            )
+            self._call(lambda: self.client.post(path, self._params(), body))
             steps.record(step, work.product_id)
         return work.product_id
 
@@ -75,7 +72,7 @@ class TikTokPublisher:
         return {"shop_cipher": self.shop_cipher}
 
     @staticmethod
-    def _call(request: Any) -> dict[str, Any]:
+    def _call(request: Any) -> Any:
         try:
             return request()
         except TikTokError as exc:

@@ -24,7 +24,23 @@ _HAN = re.compile(f"[{_HAN_CHARS}]")
 _HAN_RUN = re.compile(f"[{_HAN_CHARS}](?:[{_HAN_CHARS}\\s\\d，、。！？：；（）]*[{_HAN_CHARS}])?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE | re.UNICODE)
-_END_PUNCT = set(".!?。！？…")
+# What ends a sentence, by the target language's script: a Chinese source's 。！？ map to
+# the target's own marks; Thai, Lao and Khmer end sentences with a space or nothing.
+_LATIN_END = frozenset(".!?…")
+_CJK_END = frozenset("。！？…．")
+_END_PUNCT = _LATIN_END | _CJK_END | frozenset("؟।။")
+_ENDS_BY_LANGUAGE: dict[str, frozenset[str] | None] = {
+    "zh": _CJK_END,
+    "ja": _CJK_END,
+    "th": None,
+    "lo": None,
+    "km": None,
+    "my": frozenset("။!?"),
+    "ar": frozenset(".!?…؟"),
+    "fa": frozenset(".!?…؟"),
+    "ur": frozenset(".!?…؟"),
+    "hi": frozenset("।.!?…"),
+}
 _TAG = re.compile(r"</?\s*[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 
@@ -122,15 +138,7 @@ def check(
         target[-1:].isspace(),
     ):
         out.append(Finding("whitespace", WARNING, f"{field}: leading/trailing spaces differ"))
-    src_end, tgt_end = src_plain.rstrip()[-1:], tgt_plain.rstrip()[-1:]
-    if (src_end in _END_PUNCT) != (tgt_end in _END_PUNCT):
-        out.append(
-            Finding(
-                "end_punctuation",
-                WARNING,
-                f"{field}: ends with {tgt_end!r} where the source ends with {src_end!r}",
-            )
-        )
+    out.extend(_end_findings(field, src_plain, tgt_plain, target_lang))
     lost = emoji(source) - emoji(target)
     if lost:
         out.append(Finding("emoji_lost", WARNING, f"{field}: emoji lost: {''.join(lost)}"))
@@ -166,6 +174,28 @@ def check(
         assert parsed is not None
         out.extend(_tag_findings(parsed))
     return out
+
+
+def sentence_ends(language: str) -> frozenset[str] | None:
+    """The marks that end a sentence in `language` (a code such as 'en', 'zh-CN', 'th'),
+    or None when its script requires none (Thai, Lao, Khmer)."""
+    return _ENDS_BY_LANGUAGE.get(language.split("-")[0].split("_")[0].lower(), _LATIN_END)
+
+
+def _end_findings(field: str, source: str, target: str, language: str) -> list[Finding]:
+    """A sentence end in one and not the other, each judged by its own script's marks."""
+    ends = sentence_ends(language)
+    if ends is None:
+        return []
+    src_end, tgt_end = source.rstrip()[-1:], target.rstrip()[-1:]
+    if (src_end in _END_PUNCT) == (tgt_end in ends):
+        return []
+    if tgt_end in _END_PUNCT and tgt_end not in ends:  # another script's: '。' in English
+        said = f"ends with {tgt_end!r}, not a mark that ends a sentence in {language}"
+        said += f" ({' '.join(sorted(ends))})"
+    else:
+        said = f"ends with {tgt_end!r} where the source ends with {src_end!r}"
+    return [Finding("end_punctuation", WARNING, f"{field}: {said}")]
 
 
 def normalised(text: str) -> str:

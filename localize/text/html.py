@@ -14,6 +14,15 @@ ALLOWED_TAGS = frozenset({"p", "img", "ul", "ol", "li", "br", "strong", "b", "i"
 BLOCK_TAGS = frozenset({"p", "ul", "ol"})
 _VOID = frozenset({"br", "img"})
 _DROP_WITH_CONTENT = frozenset({"script", "style", "template"})
+# Block tags TikTok Shop does not take: dropped, their text goes into a paragraph of its own,
+# not onto the end of the list or paragraph before it.
+_DROPPED_BLOCKS = frozenset(
+    {"div", "section", "article", "header", "footer", "main", "nav", "aside", "address"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure", "figcaption"}
+    | {"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "dl", "dt", "dd"}
+    | {"center", "hr", "form", "fieldset", "details", "summary"}
+)
+_BREAK = "\ue000"  # where a dropped block began or ended (a private-use character)
 
 
 @dataclass
@@ -100,11 +109,12 @@ def parse(html: str) -> Fragment:
 
 def sanitize(html: str) -> str:
     """Only TikTok Shop's tags, only `img src` (http or https); other tags dropped with
-    their text kept, scripts and styles dropped with their content."""
+    their text kept (a dropped block's text in a paragraph of its own), scripts and styles
+    dropped with their content."""
     import nh3
 
-    return nh3.clean(
-        html,
+    cleaned = nh3.clean(
+        _mark_blocks(html.replace(_BREAK, "")),
         tags=set(ALLOWED_TAGS),
         attributes={"img": {"src"}},
         clean_content_tags=set(_DROP_WITH_CONTENT),
@@ -112,6 +122,75 @@ def sanitize(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+    return _paragraphs(cleaned) if _BREAK in cleaned else cleaned
+
+
+class _BlockMarker(HTMLParser):
+    """The HTML as written, each tag of a dropped block replaced by _BREAK."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(_BREAK if tag in _DROPPED_BLOCKS else self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(_BREAK if tag in _DROPPED_BLOCKS else f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+
+def _mark_blocks(html: str) -> str:
+    marker = _BlockMarker()
+    marker.feed(html)
+    marker.close()
+    if marker.rawdata:  # an unfinished tag at the end: as written, the sanitizer judges it
+        marker.out.append(marker.rawdata)
+    return "".join(marker.out)
+
+
+def _paragraphs(cleaned: str) -> str:
+    """The sanitized HTML with each run of text between a dropped block's edges and the
+    blocks around it made a paragraph; inside a kept block a dropped one is a space."""
+    parts = parse(cleaned).parts
+    out: list[str] = []
+    run: list[str] = []
+    depth = 0
+
+    def flush() -> None:
+        body = "".join(run)
+        out.append(f"<p>{body}</p>" if body.strip() else body)
+        run.clear()
+
+    for kind, value in parts:
+        raw = value if kind == "tag" else htmllib.escape(value, quote=False)
+        name = value.strip("</>").split()[0].lower() if kind == "tag" else ""
+        if depth == 0 and name in BLOCK_TAGS:
+            flush()
+        if name in BLOCK_TAGS:
+            depth += -1 if value.startswith("</") else 1
+            out.append(raw)
+        elif depth > 0:
+            out.append(raw.replace(_BREAK, " "))
+        else:
+            pieces = raw.split(_BREAK)
+            for i, piece in enumerate(pieces):
+                if i:
+                    flush()
+                run.append(piece)
+    flush()
+    return "".join(out)
 
 
 def split(html: str) -> Fragment:

@@ -13,6 +13,7 @@ import unicodedata
 from sqlmodel import Session, col, select
 
 from store.models import Quality, TranslationMemory, utcnow
+from store.queries import insert_for, row_values
 
 _SPACE = re.compile(r"\s+")
 
@@ -74,18 +75,33 @@ def remember(
         )
     ).first()
     if row is None:
-        row = TranslationMemory(
-            scope=scope,
-            source_lang=source_lang,
-            target_lang=target_lang,
-            source_key=key,
-            source_text=normalise(source),
-            target_text=target,
-            quality=quality,
-            origin=origin,
+        # Another run may store the same entry right now (two `localize run` at once on
+        # PostgreSQL): the later one replaces it, as it would have had it come second.
+        values = row_values(
+            TranslationMemory(
+                scope=scope,
+                source_lang=source_lang,
+                target_lang=target_lang,
+                source_key=key,
+                source_text=normalise(source),
+                target_text=target,
+                quality=quality,
+                origin=origin,
+            )
         )
-    else:
-        row.target_text, row.origin, row.updated_at = target, origin, utcnow()
+        insert = insert_for(session)(TranslationMemory.__table__).values(**values)
+        session.execute(
+            insert.on_conflict_do_update(
+                index_elements=["scope", "source_lang", "target_lang", "source_key", "quality"],
+                set_={
+                    "target_text": insert.excluded.target_text,
+                    "origin": insert.excluded.origin,
+                    "updated_at": insert.excluded.updated_at,
+                },
+            )
+        )
+        return True
+    row.target_text, row.origin, row.updated_at = target, origin, utcnow()
     session.add(row)
     session.flush()
     return True

@@ -159,7 +159,7 @@ def test_quiet_hours_hold_messages_until_morning(now: str, quiet, expected: str)
     ("language", "ended", "gone"),
     [
         ("en", "The week of 16 Nov–22 Nov 2026 (Asia/Bangkok) has ended", "This week"),
-        ("zh", "11月16日–11月22日（Asia/Bangkok）这一周已结束", "本周"),
+        ("zh", "11月16日–11月22日（曼谷时间）这一周已结束", "本周"),
     ],
 )
 def test_the_missed_message_speaks_of_the_week_that_ended(
@@ -190,9 +190,9 @@ def test_messages_say_what_is_due_by_when_and_what_counted(language: str) -> Non
     assert "acme-th" in message.title and "7301" in message.body and "7302" in message.body
     if language == "zh":
         assert "已发 1/3 条" in message.body and "应发 2 条" in message.body
-        assert "已逾期 1 条（第 2 条应在 周五 11月27日 23:59 前发布）" in message.body
-        assert "下一条截止：周日 11月29日 23:59" in message.body and "无购物车链接" in message.body
+        assert "已逾期 1 条（第 2 条应在 周五 11月27日 24:00 前发布）" in message.body
+        assert "下一条截止：周日 11月29日 24:00" in message.body and "无购物车链接" in message.body
     else:
         assert "1 of 3" in message.body and "2 due by now" in message.body
-        assert "1 overdue (video 2 was due by Fri 27 Nov 23:59)" in message.body
-        assert "Next due by Sun 29 Nov 23:59" in message.body and "no product link" in message.body
+        assert "1 overdue (video 2 was due by Fri 27 Nov 24:00)" in message.body
+        assert "Next due by Sun 29 Nov 24:00" in message.body and "no product link" in message.body

@@ -261,6 +261,20 @@ def test_a_failing_job_is_logged_and_recorded_and_the_daemon_goes_on(  # type: i
     assert all(r.finished_at == NOW for r in runs)
 
 
+def test_idle_passes_are_logged_at_debug_level_only(tmp_path: Path, engine, caplog) -> None:  # type: ignore[no-untyped-def]
+    daemon = pipeline_daemon(tmp_path, engine)
+    jobs = {job.id: job for job in daemon.scheduler().get_jobs()}
+    with caplog.at_level(logging.DEBUG, logger="cadence.daemon"):
+        for _ in range(3):  # the deliver job runs every few seconds: thousands a day
+            ran = {name: run_as_scheduled(jobs[name]) for name in ("check", "deliver")}
+            ran |= {name: run_as_scheduled(jobs[name]) for name in ("localize", "publish")}
+            assert set(ran.values()) == {True}
+    said = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "cadence.daemon"]
+    assert (logging.DEBUG, "deliver: delivered 0, retrying 0, failed 0") in said
+    assert [m for level, m in said if level >= logging.INFO] == []
+    assert {m.split(":")[0] for _, m in said} == {"check", "deliver", "localize", "publish"}
+
+
 def test_items_a_job_could_not_do_make_its_run_not_ok(tmp_path: Path, engine, caplog) -> None:  # type: ignore[no-untyped-def]
     from localize.listings import ListingRecord, import_listings
     from store.queries import register_shops
@@ -406,3 +420,32 @@ def test_what_a_webhook_answers_reaches_the_log_as_text_never_as_control_codes(
     assert raw_controls(written) == [] and WINDOW_TITLE not in written
     assert "[/bogus]" in written
     assert all(" [acme-th] " in line for line in written.splitlines())  # a record a line
+
+
+def _damage_a_table_no_job_reads(path: Path) -> None:
+    """A SQLite store with one page of garbage, in a table the daemon's jobs never read."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE scratch (x TEXT)")
+        conn.executemany("INSERT INTO scratch VALUES (?)", [("x" * 500,)] * 50)
+    with sqlite3.connect(path) as conn:
+        [(root,)] = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'scratch'")
+        [(size,)] = conn.execute("PRAGMA page_size")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with open(path, "r+b") as f:
+        f.seek((root - 1) * size)
+        f.write(b"\xde\xad" * (size // 2))
+
+
+def test_a_damaged_sqlite_store_stops_the_daemon_naming_the_file(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # Checked when the daemon starts, --once or not (only --once can be run to its end here).
+    path = tmp_path / "store.db"
+    with serve({"/hook": lambda r: Reply(200, {"errcode": 0})}) as srv:  # every job would work
+        config = write_config(tmp_path, srv.port)
+        seed(f"sqlite:///{path}", config, weeks=1)
+        _damage_a_table_no_job_reads(path)
+        args = ("--once", "--config", str(config), "--db", str(path))
+        result = cli("cadence", "daemon", "--shop", "acme-th", *args)
+    assert result.code == 2, result.err
+    assert f"{path} is damaged" in result.err and ".recover" in result.err

@@ -114,6 +114,8 @@ def test_bad_rows_in_a_workbook_are_reported_by_sheet_and_row(run, tmp_path: Pat
         f"{path}:Sheet1:6: video id 'a1' repeats row 3",
         f"{path}:Sheet1:7: posted_at -5 is not an Excel date serial number",
         f"{path}:Sheet1:8: more cells than the header has columns",
+        f"note: {path}: read its first sheet 'Sheet1' only; it also has '说明': give --sheet "
+        "NAME to read another",
     ]
     summary = json.loads(result.out)
     assert summary["added"] == 1
@@ -196,5 +198,57 @@ def test_a_formula_saved_without_its_value_is_named_as_such(run, tmp_path: Path)
     assert result.err.splitlines() == [
         f"{path}:作品:3: id is a formula without a saved value: open the file in Excel and save it",
         f"{path}:作品:4: id is empty",
+        f"note: {path}: read its first sheet '作品' only; it also has '说明': give --sheet "
+        "NAME to read another",
     ]
     assert json.loads(result.out)["added"] == 1
+
+
+def test_a_workbook_of_one_sheet_per_shop_is_read_from_the_sheet_named(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    path = tmp_path / "shops.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "acme-my"
+    book.active.append(["id", "posted_at", "products", "title"])
+    book.active.append(["my1", "2026/11/24 10:00", "P1", ""])
+    th = book.create_sheet("acme-th")
+    th.append(["id", "posted_at", "products", "title"])
+    th.append(["th1", "2026/11/24 10:00", "P1", ""])
+    book.save(path)
+    result = run("videos", "import", str(path), "--shop", "acme-th", "--sheet", "acme-th")
+    assert result.code == 0 and "note:" not in result.err, result.err
+    assert status(run)["counted_videos"] == ["th1"]
+    wrong = run("videos", "import", str(path), "--shop", "acme-th", "--sheet", "acme-vn")
+    assert wrong.code == 2
+    assert f"{path}: no sheet named 'acme-vn'; its sheets are 'acme-my', 'acme-th'" in wrong.err
+
+
+def test_a_workbook_that_expands_to_too_many_rows_is_refused_and_nothing_stored(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    run.shops.write_text(SHOPS + "[import]\nmax_rows = 50\n", encoding="utf-8")
+    rows: list[list[object]] = [["id", "posted_at", "products", "title"]]
+    rows += [[f"v{i}", "2026/11/24 10:00", "P1", ""] for i in range(51)]
+    path = workbook(tmp_path / "big.xlsx", rows)
+    result = run("videos", "import", str(path), "--shop", "acme-th")
+    assert result.code == 2
+    assert result.err.strip() == (
+        f"error: {path}: more than 50 rows; split it into files of at most 50 rows, or raise "
+        "[import] max_rows in the shops file"
+    )
+    assert status(run)["counted_videos"] == []
+
+
+def test_many_skipped_rows_are_summed_up_after_the_first_few(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "v.csv"
+    path.write_text(
+        "id,posted_at,products,title\n" + "".join(f"v{i},never,P1,\n" for i in range(500)),
+        encoding="utf-8",
+    )
+    result = run("videos", "import", str(path), "--shop", "acme-th", "--json")
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert len(lines) == 21 and lines[0].startswith(f"{path}:2: posted_at 'never' is not")
+    assert lines[-1] == "... and 480 more rows with the same problem; --json lists every one"
+    assert len(json.loads(result.out)["problems"]) == 500

@@ -150,3 +150,13 @@ def test_the_console_shows_control_characters_as_text() -> None:
     ConsoleNotifier(out).send(f"acme-th {EVERYTHING}", f"video by {EVERYTHING}", "warning")
     assert raw_controls(out.getvalue()) == []
     assert "[/bogus]" in out.getvalue() and "\\x1b]0;pwned\\x07" in out.getvalue()
+
+
+DEEP = "[" * 100_000 + "]" * 100_000  # past any recursion limit the parser has
+
+
+def test_an_answer_nested_too_deeply_is_a_failed_send() -> None:
+    # A RecursionError is no ValueError: it escaped, and `cadence check` exited 3 unrecorded.
+    with serve({"/hook": lambda r: Reply(200, DEEP)}) as srv:
+        with pytest.raises(DeliveryError, match="nested deeper than"):
+            JsonWebhookNotifier(f"json://127.0.0.1:{srv.port}/hook").send("T", "B", "warning")

@@ -240,3 +240,21 @@ def test_a_pass_longer_than_the_lease_hands_out_no_expired_claims(engine: Engine
     assert len(sent) == 16 and len(set(sent)) == 16  # every message once, none twice
     assert second and second != ["(none)"]  # the second deliverer did take the unclaimed rest
     assert summary.delivered == len(first.sent)
+
+
+def test_an_answer_nested_too_deeply_is_a_recorded_attempt_retried_later(engine: Engine) -> None:
+    from cadence.notify import JsonWebhookNotifier
+    from tests.httpserver import Reply, serve
+
+    mid = enqueue(engine)
+    deep = "[" * 100_000 + "]" * 100_000
+    with serve({"/hook": lambda r: Reply(200, deep)}) as srv:
+        hook = JsonWebhookNotifier(f"json://127.0.0.1:{srv.port}/hook")
+        summary = deliver_due(engine, notifiers=lambda shop: [hook], now=NOW)
+    assert summary.retrying == 1
+    row = message(engine, mid)
+    assert row.attempts == 1 and "nested deeper than 64 levels" in row.last_error
+    assert row.state != "delivered" and row.next_attempt_at == NOW + backoff(1)
+    with session_scope(engine) as s:
+        [attempt] = s.exec(select(DeliveryAttempt)).all()
+    assert attempt.ok is False

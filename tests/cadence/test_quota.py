@@ -164,6 +164,21 @@ def test_history_and_streak() -> None:
     assert result.streak == 1
 
 
+def test_weeks_that_ended_before_the_bot_knew_the_shop_are_not_tracked_met_or_not() -> None:
+    rules = QuotaRules(shop="s", zone=BKK, quota=1)
+    posted = videos("2026-11-03T10:00+07:00", "2026-11-17T10:00+07:00")
+    known = at("2026-11-12T15:00+07:00")  # the store learned of the shop on Thursday 12 Nov
+    result = history(rules, posted, at("2026-11-25T12:00+07:00"), weeks=4, known_since=known)
+    assert [(w.start.isoformat(), n, v) for w, n, _, v in result.weeks] == [
+        ("2026-11-23", 0, "current"),
+        ("2026-11-16", 1, "met"),
+        ("2026-11-09", 0, "missed"),  # known before it ended: judged, as the alert judges it
+        ("2026-11-02", 1, "not_tracked"),
+        ("2026-10-26", 0, "not_tracked"),
+    ]
+    assert result.streak == 1
+
+
 def test_history_stops_at_the_opening_week_and_counts_a_met_current_week() -> None:
     rules = QuotaRules(shop="s", zone=BKK, quota=1, opened_on=date(2026, 11, 10))
     result = history(

@@ -186,3 +186,67 @@ def test_sync_from_the_command_line(cli, tmp_path: Path, db_url: str) -> None:  
             "--json",
         )
         assert json.loads(status.out)[0]["counted"] == 2  # v3 and v5 are this week and linked
+
+
+def endless(items_per_page: int) -> Callable[[Request], Reply]:
+    """A Partner API that answers every page with a new token (until page 200, so that a
+    client that never stops fails the test instead of hanging it)."""
+    served = {"n": 0}
+
+    def answer(req: Request) -> Reply:
+        served["n"] += 1
+        n = served["n"]
+        videos = [
+            {"id": f"v{n}-{i}", "video_post_time": "2026-11-20T12:00:00+07:00", "products": []}
+            for i in range(items_per_page)
+        ]
+        body = {"videos": videos, "next_page_token": f"token-{n}" if n < 200 else ""}
+        return Reply(200, {"code": 0, "message": "Success", "request_id": "r", "data": body})
+
+    return signed(answer)
+
+
+@pytest.mark.parametrize(
+    ("items_per_page", "pages", "says"),
+    [
+        # 16 days of at most 200 videos a day, 100 a page: 32 pages and one more
+        (100, 33, "each of 33 pages carried a new"),
+        (0, 1, "a page with no videos"),
+    ],
+    ids=["new-token-every-page", "empty-page-with-a-token"],
+)
+def test_tiktok_paging_ends_when_the_server_would_never_end_it(
+    items_per_page: int, pages: int, says: str
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from cadence.sources.tiktok import ShopVideosSource
+
+    with serve({PATH: endless(items_per_page)}) as srv:
+        source = ShopVideosSource(
+            client=client(srv.url), shop_cipher="ROW_x", zone=ZoneInfo("Asia/Bangkok")
+        )
+        fetched = list(source.fetch(date(2026, 11, 15), date(2026, 12, 1)))
+        assert len(srv.requests) == pages
+    assert len(fetched) == items_per_page * pages
+    [problem] = source.skipped
+    assert says in str(problem) and "next_page_token" in str(problem)
+
+
+def test_tiktok_paging_stops_at_a_repeated_token_and_says_so() -> None:
+    from zoneinfo import ZoneInfo
+
+    from cadence.sources.tiktok import ShopVideosSource
+
+    def answer(req: Request) -> Reply:
+        body = {"videos": VIDEOS[:1], "next_page_token": "same"}
+        return Reply(200, {"code": 0, "message": "Success", "request_id": "r", "data": body})
+
+    with serve({PATH: signed(answer)}) as srv:
+        source = ShopVideosSource(
+            client=client(srv.url), shop_cipher="ROW_x", zone=ZoneInfo("Asia/Bangkok")
+        )
+        list(source.fetch(START, END))
+        assert len(srv.requests) == 2
+    [problem] = source.skipped
+    assert "gave the same next_page_token again" in str(problem)

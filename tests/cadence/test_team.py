@@ -78,7 +78,7 @@ def test_a_reminder_fires_once_at_reminder_hours_before_a_due_time(run, shops: P
         [message] = [r.json() for r in srv.requests]
     assert message["title"] == "[acme-th] Reminder: video 1 of 3 is due in 6 h"
     assert message["message"].startswith(
-        "Due Wed 25 Nov 23:59 Bangkok = Thu 26 Nov 00:59 Beijing.\n"
+        "Due Wed 25 Nov 24:00 Bangkok = Thu 26 Nov 01:00 Beijing.\n"
     )
     [alert] = json.loads(run("alerts", "--json").out)
     assert alert["rule"] == "reminder" and alert["period_start"] == "2026-11-25"
@@ -118,8 +118,8 @@ def test_status_and_history_show_the_teams_timezone_beside_the_shops(run, shops:
     assert th["next_due_ahead_display"] == "2026-11-28T01:00:00+08:00"
     text = run("status", "--as-of", "2026-11-26T10:00+07:00").out
     assert (
-        "(overdue since Wed 25 Nov 23:59 Bangkok = Thu 26 Nov 00:59 Beijing; "
-        "next due Fri 27 Nov 23:59 Bangkok = Sat 28 Nov 00:59 Beijing)"
+        "(overdue since Wed 25 Nov 24:00 Bangkok = Thu 26 Nov 01:00 Beijing; "
+        "next due Fri 27 Nov 24:00 Bangkok = Sat 28 Nov 01:00 Beijing)"
     ) in text
     history = run("history", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00", "--json")
     document = json.loads(history.out)
@@ -367,7 +367,7 @@ def test_reminder_and_digest_read_naturally_in_chinese() -> None:
     message = render(decision, "acme-th", "zh", week=week)
     assert message.title == "【acme-th】提醒：本周第 1/3 条带货视频 6 小时后截止"
     assert message.body.startswith(
-        "截止时间：周三 11月25日 23:59 曼谷时间 = 周四 11月26日 00:59 北京时间。"
+        "截止时间：周三 11月25日 24:00 曼谷时间 = 周四 11月26日 01:00 北京时间。"
     )
     digest = render_digest("zh", now, [history(rules, [], now, weeks=4)])
     assert digest.title == "【周报】各店铺带货视频（11月25日）"
@@ -375,6 +375,58 @@ def test_reminder_and_digest_read_naturally_in_chinese() -> None:
         "acme-th：上周 未达标 0/3，连续达标 0 周；本周 0/3，进度正常",
         "本周暂无落后的店铺。",
     ]
+
+
+@pytest.mark.parametrize(
+    ("left", "zh", "en"),
+    [
+        (timedelta(hours=5, minutes=31, seconds=59), "5 小时 31 分后截止", "due in 5 h 31 min"),
+        (timedelta(hours=6), "6 小时后截止", "due in 6 h"),
+        (timedelta(minutes=40), "40 分后截止", "due in 40 min"),
+        (timedelta(seconds=20), "1 分后截止", "due in 1 min"),
+    ],
+)
+def test_a_reminder_says_the_time_left_never_more_than_is_left(
+    left: timedelta, zh: str, en: str
+) -> None:
+    from cadence.alerts import Action, AlertDecision, Due
+    from cadence.messages import render
+
+    rules = QuotaRules(shop="acme-th", zone=BKK, quota=3)
+    due = Due(1, datetime(2026, 11, 26, 0, 0, tzinfo=BKK))
+    now = due.at - left
+    week = evaluate_week(rules, [], now)
+    decision = AlertDecision(Action.NOTICE, "reminder", week.week.start, True, now, due)
+    assert render(decision, "acme-th", "zh", week=week).title.endswith(zh)
+    assert render(decision, "acme-th", "en", week=week).title.endswith(en)
+
+
+def test_a_shop_on_beijings_clock_reads_each_time_once_and_its_zone_by_name() -> None:
+    from cadence.alerts import Action, AlertDecision, Due
+    from cadence.messages import render
+
+    kl = ZoneInfo("Asia/Kuala_Lumpur")  # UTC+8 like Beijing, the team's clock
+    rules = QuotaRules(shop="acme-my", zone=kl, quota=3, display_zone=ZoneInfo("Asia/Shanghai"))
+    now = datetime(2026, 11, 26, 10, 0, tzinfo=kl)
+    week = evaluate_week(rules, [], now)
+    due = Due(2, datetime(2026, 11, 28, 0, 0, tzinfo=kl))
+    decision = AlertDecision(Action.NOTICE, "reminder", week.week.start, True, now, due)
+    body = render(decision, "acme-my", "zh", week=week).body
+    assert body.splitlines()[:3] == [
+        "截止时间：周五 11月27日 24:00。",
+        "本周（11月23日–11月29日，吉隆坡时间）：已发 0/3 条带购物车的原创短视频，"
+        "截至目前应发 1 条。",
+        "已逾期 1 条（第 1 条应在 周三 11月25日 24:00 前发布）。",
+    ]
+    assert "Asia/" not in body and "北京时间" not in body
+
+
+def test_status_text_and_json_name_the_same_instant_for_a_due_time(run, shops: Path) -> None:  # type: ignore[no-untyped-def]
+    [th] = json.loads(run("status", "--as-of", "2026-11-26T10:00+07:00", "--json").out)
+    text = run("status", "--as-of", "2026-11-26T10:00+07:00").out
+    # 2026-11-28T00:00+07:00 is the end of Friday: the text says Fri 24:00, not Fri 23:59
+    assert th["next_due_ahead"] == "2026-11-28T00:00:00+07:00"
+    assert "next due Fri 27 Nov 24:00" in text and "23:59" not in text
 
 
 def test_only_the_first_shops_daemon_writes_the_digest(tmp_path: Path, db_url: str) -> None:

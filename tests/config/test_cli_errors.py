@@ -70,3 +70,26 @@ def test_json_after_the_separator_is_an_argument_not_the_option(cli) -> None:  #
     result = cli("localize", "review", "show", "--", "--json")
     assert result.code == 2
     assert result.out == ""
+
+
+def test_an_unexpected_database_error_never_prints_its_sql_or_parameters() -> None:
+    import io
+
+    import click
+    from sqlalchemy.exc import IntegrityError
+
+    from config.cli import main
+    from config.runtime import Environment
+
+    statement, params = "INSERT INTO item (title) VALUES (%(title)s)", {"title": "秘"}
+
+    @click.command()
+    def racing() -> None:
+        cause = Exception('duplicate key value violates unique constraint "uq_item"')
+        raise IntegrityError(statement, params, cause)  # the traceback shows this line
+
+    env = Environment(stdout=io.StringIO(), stderr=io.StringIO())
+    assert main(racing, [], env) == 3
+    said = env.stderr.getvalue()
+    assert "IntegrityError" in said and "uq_item" in said  # what went wrong, still
+    assert "INSERT INTO" not in said and "秘" not in said and "[SQL" not in said

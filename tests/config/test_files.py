@@ -70,6 +70,55 @@ def test_windows_1252_is_never_read_as_gb18030() -> None:
     assert decode(short) == "term\nnaïve\n"
 
 
+# Sellers' own words, as Excel on a Chinese Windows (GB18030) and on a Western one
+# (Windows-1252) save them: names with rare hanzi, Latin letters between hanzi, and accents
+# that come in pairs, which are valid GB18030 too ('Größe' is 'Gr鲞e').
+CHINESE_TITLES = [
+    "男士T恤XL码纯棉短袖",
+    "鲨鱼夹",
+    "钛杯",
+    "翡翠手镯\nP2,琥珀吊坠\nP3,鳄鱼皮钱包",
+    "iPhone15手机壳Pro防摔",
+    "Type-C口USB充电线",
+    "不锈钢保温杯 500ml 大容量,<p>保温 12 小时</p><p>食品级304不锈钢，316内胆</p>",
+]
+WESTERN_TITLES = [
+    "Größe XL",
+    "Ações e promoções",
+    "Straßenschuhe Größe 42",
+    "Gourde isotherme « Café » 500 ml",
+    "Tasse – 350 ml",
+    "“Premium” cup",
+    "café",
+    "Unboxing – café façon barista",
+    "Fußball für Kinder – Größe 5",
+]
+
+
+@pytest.mark.parametrize(
+    ("title", "codec"),
+    [(t, "gb18030") for t in CHINESE_TITLES] + [(t, "cp1252") for t in WESTERN_TITLES],
+)
+def test_chinese_and_western_excel_files_are_each_read_in_their_own_encoding(
+    title: str, codec: str
+) -> None:
+    text = f"product_id,title\nP1,{title}\n"
+    assert decode(text.encode(codec)) == text
+
+
+def test_a_file_that_reads_as_western_and_as_chinese_alike_is_refused_showing_both(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "listings.csv"
+    path.write_bytes("product_id,title\nP1,ÀÉ\n".encode("cp1252"))  # GB18030: 'P1,郎'
+    with pytest.raises(BadInput) as caught:
+        read_text(path)
+    assert str(caught.value) == (
+        f"{path}: cannot tell its encoding: line 2 reads 'P1,ÀÉ' as Windows-1252 (Western "
+        "Excel) and 'P1,郎' as GB18030 (Chinese Excel); save it as CSV UTF-8"
+    )
+
+
 def test_a_file_whose_encoding_cannot_be_told_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "mystery.csv"
     path.write_bytes("term\n保温カップ開封\n".encode("shift_jis"))

@@ -44,3 +44,19 @@ def test_a_hanging_lookup_ends_at_the_deadline_and_abandoned_ones_are_capped() -
     finally:
         resolver.set()
     assert call_within(Deadline(5), lambda: "resolved") == "resolved"  # the slots came back
+
+
+def test_the_json_parser_is_bounded_in_depth_not_fooled_by_strings() -> None:
+    from config.http import TooDeep, TooLarge, parse_json
+
+    deep = "[" * 65 + "]" * 65
+    with pytest.raises(TooDeep, match="nested deeper than 64 levels"):
+        parse_json(deep)
+    assert parse_json('{"a": "' + "[" * 5000 + '", "b": [[1]]}')["b"] == [[1]]
+    assert parse_json("[" * 64 + "]" * 64)  # as deep as allowed
+    with pytest.raises(TooDeep):  # a RecursionError in json's decoder never escapes
+        parse_json("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ValueError):  # an unclosed string: scanned once, refused by json
+        parse_json('["\\"' * 50_000)
+    with pytest.raises(TooLarge):
+        parse_json(b"[1, 2]", max_bytes=3)

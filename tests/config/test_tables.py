@@ -222,3 +222,165 @@ def test_excels_semicolon_and_tab_separated_files_are_read(tmp_path: Path, separ
     assert [dict(r.values) for r in found.rows] == [
         {"id": "1", "posted_at": "2026/11/26 21:00", "title": "a, with a comma"}
     ]
+
+
+def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def with_declared_size(data: bytes, member: str, size: int) -> bytes:
+    """The zip with `member`'s uncompressed size in the central directory set to `size`
+    (what a forged archive declares; nothing that large is ever written)."""
+    import struct
+
+    name = member.encode()
+    at = 0
+    while True:
+        at = data.index(b"PK\x01\x02", at)
+        length = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46 : at + 46 + length] == name:
+            return data[: at + 24] + struct.pack("<I", size) + data[at + 28 :]
+        at += 4
+
+
+def test_a_workbook_that_unpacks_far_larger_than_it_is_refused_before_it_is_read(
+    tmp_path: Path,
+) -> None:
+    import io
+    import zipfile
+
+    real = workbook_bytes({"v": [["id", "posted_at"], ["1", "a"]]})
+    packed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(real)) as book, zipfile.ZipFile(packed, "w") as bomb:
+        for member in book.infolist():
+            data = book.read(member)
+            if member.filename.endswith("sheet1.xml"):  # 8 MB of blanks inside the sheet
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * 8_000_000)
+            bomb.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED)
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(packed.getvalue())
+    assert path.stat().st_size < 50_000
+    with pytest.raises(BadInput) as caught:
+        read_table(path, COLUMNS, workbooks=True)
+    assert str(caught.value).startswith(f"{path}: its part 'xl/worksheets/sheet1.xml' unpacks")
+    assert "a zip bomb?" in str(caught.value)
+    declared = tmp_path / "declared.xlsx"
+    declared.write_bytes(with_declared_size(real, "xl/worksheets/sheet1.xml", 4_000_000_000))
+    with pytest.raises(BadInput, match=r"unpacks to 4,000,0\d\d,\d\d\d bytes; workbooks of at"):
+        read_table(declared, COLUMNS, workbooks=True)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".xlsx"])
+def test_a_file_of_more_rows_than_allowed_is_refused_saying_how_to_go_on(
+    tmp_path: Path, suffix: str
+) -> None:
+    rows = [["id", "posted_at"]] + [[str(i), "a"] for i in range(7)]
+    path = tmp_path / f"v{suffix}"
+    if suffix == ".xlsx":
+        path.write_bytes(workbook_bytes({"v": rows}))
+    elif suffix == ".json":
+        path.write_text(json.dumps([dict(zip(rows[0], r, strict=True)) for r in rows[1:]]))
+    else:
+        path.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    read = {"workbooks": True, "json_key": "videos"}
+    assert len(read_table(path, COLUMNS, max_rows=7, **read).rows) == 7  # type: ignore[arg-type]
+    with pytest.raises(BadInput) as caught:
+        read_table(path, COLUMNS, max_rows=6, **read)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        f"{path}: more than 6 rows; split it into files of at most 6 rows, "
+        "or raise [import] max_rows in the shops file"
+    )
+
+
+def test_a_workbook_of_sheets_reads_the_one_named_and_names_the_others(tmp_path: Path) -> None:
+    path = tmp_path / "shops.xlsx"
+    path.write_bytes(
+        workbook_bytes(
+            {
+                "acme-th": [["id", "posted_at"], ["th1", "a"]],
+                "acme-my": [["id", "posted_at"], ["my1", "b"], ["my2", "c"]],
+                "说明": [["notes"]],
+            }
+        )
+    )
+    first = read_table(path, COLUMNS, workbooks=True)
+    assert [r.text("id") for r in first.rows] == ["th1"]
+    assert first.notes == [
+        f"{path}: read its first sheet 'acme-th' only; it also has 'acme-my', '说明': "
+        "give --sheet NAME to read another"
+    ]
+    named = read_table(path, COLUMNS, workbooks=True, sheet="acme-my")
+    assert [r.text("id") for r in named.rows] == ["my1", "my2"] and named.notes == []
+    assert str(named.rows[0].place) == f"{path}:acme-my:2"
+    with pytest.raises(BadInput) as caught:
+        read_table(path, COLUMNS, workbooks=True, sheet="acme-vn")
+    assert str(caught.value) == (
+        f"{path}: no sheet named 'acme-vn'; its sheets are 'acme-th', 'acme-my', '说明'"
+    )
+    csv_file = tmp_path / "v.csv"
+    csv_file.write_text("id,posted_at\n1,a\n")
+    with pytest.raises(BadInput, match="--sheet 'acme-my' names a sheet of a workbook"):
+        read_table(csv_file, COLUMNS, workbooks=True, sheet="acme-my")
+
+
+def test_a_sheet_that_does_not_say_its_size_is_counted_before_openpyxl_reads_it(
+    tmp_path: Path,
+) -> None:
+    import io
+    import zipfile
+
+    # openpyxl scans a whole sheet at opening when it has no <dimension>, and blank rows are
+    # skipped unread: a million of them took two minutes, refused by nothing
+    real = workbook_bytes({"v": [["id", "posted_at"], ["1", "a"]]})
+    blank = '<x:row r="{0}"><x:c r="A{0}" t="inlineStr"><x:is><x:t> </x:t></x:is></x:c></x:row>'
+    rows = "".join(blank.format(n) for n in range(2, 60))
+    packed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(real)) as book, zipfile.ZipFile(packed, "w") as out:
+        for member in book.infolist():
+            data = book.read(member)
+            if member.filename.endswith("sheet1.xml"):
+                data = (
+                    '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                    'main"><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>id'
+                    f'</x:t></x:is></x:c></x:row>{rows}<x:row r="60"/></x:sheetData></x:worksheet>'
+                ).encode()
+            out.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED)
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(packed.getvalue())
+    with pytest.raises(BadInput) as caught:
+        read_table(path, Columns(("id",)), workbooks=True, max_rows=57)
+    assert str(caught.value).startswith(f"{path}: more than 57 rows; split it")
+    # 58 rows under the header: taken (an empty formatted row, <row/>, is not one of them)
+    assert read_table(path, Columns(("id",)), workbooks=True, max_rows=58).rows == []
+
+
+def test_a_workbook_whose_sheet_cannot_be_unpacked_is_refused_as_damaged(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    real = workbook_bytes({"v": [["id", "posted_at"], ["1", "a"]]})
+    packed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(real)) as book, zipfile.ZipFile(packed, "w") as out:
+        for member in book.infolist():
+            out.writestr(member, book.read(member), compress_type=zipfile.ZIP_DEFLATED)
+    data = bytearray(packed.getvalue())
+    at = 0
+    while (at := data.find(b"PK\x01\x02", at)) >= 0:  # every part marked encrypted
+        data[at + 8] |= 1
+        at += 4
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(BadInput, match=r"^.*locked.xlsx: not a readable .xlsx workbook"):
+        read_table(path, COLUMNS, workbooks=True)

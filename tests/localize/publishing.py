@@ -19,7 +19,7 @@ from tests.localize.images import photo
 from tests.tiktok.partner import KEY, SECRET, TOKEN, signed, success
 
 UPLOAD = "/product/202309/images/upload"
-EDIT = "/product/202309/products/p1/partial_edit"
+EDIT = "/product/202309/products/1729001/partial_edit"
 # The variables the shop's [shops.tiktok] table names, and what they hold.
 ENVIRON = {"ACME_TTS_APP_KEY": KEY, "ACME_TTS_APP_SECRET": SECRET, "ACME_TTS_TOKEN": TOKEN}
 LOCKED = Reply(200, {"code": 12019005, "message": "product locked", "request_id": "x"})
@@ -36,6 +36,7 @@ class Partner:
         self.refuse_edits = 0
         self.flaky = 0
         self.flaky_reply = Reply(503, "upstream unavailable")
+        self.uri_prefix = "tos-img/"  # what each upload's uri starts with
 
     def routes(self) -> dict[str, Route]:
         """The upload and edit routes, behind TikTok's signature and token checks."""
@@ -46,7 +47,7 @@ class Partner:
                 return self.flaky_reply
             assert b'name="use_case"' in req.body and b"MAIN_IMAGE" in req.body
             self.uploads.append(req.body)
-            return success({"uri": f"tos-img/{len(self.uploads)}"})
+            return success({"uri": f"{self.uri_prefix}{len(self.uploads)}"})
 
         def edit(req: Request) -> Reply:
             if self.flaky:
@@ -56,7 +57,7 @@ class Partner:
                 self.refuse_edits -= 1
                 return LOCKED
             self.edits.append(req.json())
-            return success({"product_id": "p1"})
+            return success({"product_id": "1729001"})
 
         return {UPLOAD: signed(upload), EDIT: signed(edit)}
 
@@ -92,7 +93,7 @@ def stored_work(engine: Engine, settings: Settings, shop: ShopSettings, tmp_path
     register_shops(engine, settings, [shop])
     with session_scope(engine) as session:
         listing = Listing(
-            shop_id=shop.id, product_id="p1", sku="SKU-1", title="保温杯", source_hash="a" * 64
+            shop_id=shop.id, product_id="1729001", sku="SKU-1", title="保温杯", source_hash="a" * 64
         )
         session.add(listing)
         session.flush()
@@ -112,7 +113,7 @@ def stored_work(engine: Engine, settings: Settings, shop: ShopSettings, tmp_path
     return Work(
         item_id=item_id,
         shop_id=shop.id,
-        product_id="p1",
+        product_id="1729001",
         sku="SKU-1",
         language="ms",
         title="Botol Termos ACME 500ml",

@@ -332,3 +332,41 @@ def test_a_note_on_reframing_names_the_size_written(cli, tmp_path: Path) -> None
     [note] = json.loads(result.out)["captioned"][0]["warnings"]
     assert note.endswith("padded to 6000x4500, scaled to 4000x3000"), note
     assert "padded to 6000x4500, scaled to 4000x3000" in result.err
+
+
+GIB = 1 << 30
+
+
+def test_workers_are_lowered_to_what_the_memory_holds(tmp_path: Path) -> None:
+    from localize.image.batch import available_memory, fit_workers
+
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text(
+        "MemTotal:       24576000 kB\nMemFree:         1000000 kB\n"
+        "MemAvailable:    3145728 kB\nBuffers:           10000 kB\n",
+        encoding="ascii",
+    )
+    assert available_memory(meminfo, tmp_path / "no-cgroup") == 3 * GIB
+    cgroup = tmp_path / "cgroup"
+    cgroup.mkdir()
+    (cgroup / "memory.max").write_text(f"{2 * GIB}\n", encoding="ascii")
+    (cgroup / "memory.current").write_text(f"{GIB // 2}\n", encoding="ascii")
+    assert available_memory(meminfo, cgroup) == GIB + GIB // 2  # the container's limit is less
+    (cgroup / "memory.max").write_text("max\n", encoding="ascii")
+    assert available_memory(meminfo, cgroup) == 3 * GIB
+    assert fit_workers(64, 3 * GIB) == 3
+    assert fit_workers(2, 3 * GIB) == 2
+    assert fit_workers(8, GIB // 4) == 1  # always one
+    assert fit_workers(8, None) == 8  # unknown: as asked
+
+
+def test_a_batch_says_when_it_lowered_its_workers(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    from localize.image.batch import Job, run_batch
+
+    missing = [tmp_path / f"missing-{n}.jpg" for n in range(3)]
+    jobs = [Job(src, src.with_suffix(".out.jpg"), None) for src in missing]  # type: ignore[arg-type]
+    with caplog.at_level("WARNING"):
+        result = run_batch(jobs, workers=64, available=lambda: 2 * GIB)
+    assert len(result.failed) == 3
+    [said] = [r.getMessage() for r in caplog.records]
+    assert "--jobs 64 lowered to 2 image workers" in said and "2.0 GiB" in said

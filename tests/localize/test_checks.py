@@ -77,6 +77,29 @@ def test_each_check_fires(field, source, target, kept, code, severity) -> None: 
     assert has_errors(findings) == (severity == "error")
 
 
+@pytest.mark.parametrize(
+    ("source", "target", "language", "said"),
+    [
+        ("保温杯，好用。", "แก้วเก็บความร้อน ใช้ดี", "th", None),  # Thai needs no full stop
+        ("保温杯，好用。", "Cawan termos, mudah digunakan.", "ms", None),
+        ("保温杯，好用！", "Good cup!", "en", None),
+        ("好用。", "好用。", "zh-TW", None),
+        ("好用。", "Easy to use。", "en", "caption: ends with '。', not a mark that ends a"),
+        ("好用。", "Easy to use", "en", "caption: ends with 'e' where the source ends with '。'"),
+        ("好用", "Easy to use.", "en", "caption: ends with '.' where the source ends with '用'"),
+    ],
+)
+def test_sentence_ends_are_judged_by_the_target_scripts_own_marks(
+    source: str, target: str, language: str, said: str | None
+) -> None:
+    found = [
+        f.message
+        for f in check(source, target, field="caption", target_lang=language)
+        if f.code == "end_punctuation"
+    ]
+    assert found == [] if said is None else found[0].startswith(said), found
+
+
 def test_thousands_separators_and_units_do_not_trip_numbers() -> None:
     assert check("重1,000g", "Weight 1000 g", field="caption", target_lang="en") == []
 

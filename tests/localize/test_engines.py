@@ -208,3 +208,12 @@ def test_an_empty_answer_is_a_failure_not_retried(answer: str) -> None:
         assert len(srv.requests) == 1 and e.down is None  # a bad answer, not a down engine
         assert e.translate("  ", "zh", "th") == "  "  # nothing to translate: nothing asked
         e.close()
+
+
+def test_an_answer_nested_too_deeply_is_a_failed_call() -> None:
+    deep = '{"translatedText":' + "[" * 100_000 + "]" * 100_000 + "}"
+    with serve({"/translate": lambda r: Reply(200, deep)}) as srv:
+        e = engine(srv.url, retries=3)
+        with pytest.raises(EngineError, match="nested deeper than"):
+            e.translate("杯", "zh", "th")
+        e.close()

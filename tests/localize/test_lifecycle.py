@@ -246,3 +246,76 @@ def _writes_rows(func: ast.expr) -> bool:
     """A call that makes or updates an item row: LocalizationItem(...), .values(...)."""
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
     return name in ("LocalizationItem", "values", "update")
+
+
+def _while_held(first_writer, second_writer) -> list[BaseException]:  # type: ignore[no-untyped-def]
+    """Run `second_writer` in a thread while `first_writer`'s transaction is still open (as
+    two `localize run` do at once), then let the first commit; what either raised."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            second_writer()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            errors.append(exc)
+
+    thread = threading.Thread(target=second)
+    try:
+        first_writer(lambda: (thread.start(), thread.join(1.0)))
+    except BaseException as exc:  # noqa: BLE001 - handed to the test
+        errors.append(exc)
+    thread.join(30)
+    return errors
+
+
+def test_two_runs_creating_the_same_items_at_once_both_succeed(engine: Engine) -> None:
+    make_item(engine)  # the shop, and a listing that has its Thai item
+    with session_scope(engine) as s:
+        s.add(Listing(shop_id="acme-th", product_id="p9", title="水杯", source_hash="h9"))
+
+    def first(meanwhile) -> None:  # type: ignore[no-untyped-def]
+        with session_scope(engine) as s:
+            lifecycle.create_missing(s, shop_id="acme-th", languages=["th", "ms"])
+            meanwhile()  # the other run creates the same items, and commits if it can
+
+    def second() -> None:
+        with session_scope(engine) as s:
+            lifecycle.create_missing(s, shop_id="acme-th", languages=["th", "ms"])
+
+    assert _while_held(first, second) == []
+    with session_scope(engine) as s:
+        made = [(i.listing_id, i.language) for i in s.exec(select(LocalizationItem))]
+    assert len(made) == len(set(made)) == 4  # each once
+
+
+def test_two_runs_remembering_the_same_translation_at_once_both_succeed(engine: Engine) -> None:
+    from localize.text import memory
+    from store.models import TranslationMemory
+
+    def remember(s, target: str) -> None:  # type: ignore[no-untyped-def]
+        memory.remember(
+            s,
+            scope="acme-th",
+            source_lang="zh-CN",
+            target_lang="th",
+            source="保温杯",
+            target=target,
+            quality="machine",
+            origin="libre",
+        )
+
+    def first(meanwhile) -> None:  # type: ignore[no-untyped-def]
+        with session_scope(engine) as s:
+            remember(s, "แก้วเก็บความร้อน")
+            meanwhile()
+
+    def second() -> None:
+        with session_scope(engine) as s:
+            remember(s, "กระติกน้ำ")
+
+    assert _while_held(first, second) == []
+    with session_scope(engine) as s:
+        [row] = s.exec(select(TranslationMemory)).all()
+    assert row.target_text in ("แก้วเก็บความร้อน", "กระติกน้ำ")

@@ -31,9 +31,9 @@ from tests.tiktok.partner import KEY, SECRET, TOKEN, client
 
 LISTINGS = (
     "product_id,sku,title,description,caption,images,category,safety_report_date\n"
-    "p1,=SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,"
+    "1729001,=SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,"
     "a.jpg;b.jpg,drinkware,\n"
-    "p2,SKU-2,ACME 儿童水杯 350ml 防漏 吸管杯 幼儿园,<p>防漏。</p>,包邮,c.jpg;a.jpg,kids,\n"
+    "1729002,SKU-2,ACME 儿童水杯 350ml 防漏 吸管杯 幼儿园,<p>防漏。</p>,包邮,c.jpg;a.jpg,kids,\n"
 )
 
 
@@ -133,7 +133,7 @@ def test_a_blocked_item_goes_out_once_its_reasons_are_gone(shop) -> None:  # typ
     use("export", publish='safety_categories = ["cosmetic"]\n')
     result = run("publish", "--shop", "acme-my", "--json")
     done = json.loads(result.out)
-    assert [p["product_id"] for p in done["published"]] == ["p2"], result.err
+    assert [p["product_id"] for p in done["published"]] == ["1729002"], result.err
     assert {i.state for i in items(db_url)} == {"published"}
 
 
@@ -189,7 +189,7 @@ def test_the_publisher_waits_out_transient_refusals(engine, tmp_path: Path, repl
         work = stored_work(engine, settings, settings.shops[0], tmp_path)
         publisher = TikTokPublisher(client(srv.url, pause=pauses.append), "ROW_1")
         steps = Steps(engine, work, "tiktok")
-        assert publisher.publish(work, steps) == "p1"
+        assert publisher.publish(work, steps) == "1729001"
     assert pauses == [1, 2, 4]
     assert len(partner.uploads) == 2 and len(partner.edits) == 1
     assert recorded(engine, work.item_id) == steps.sent and len(steps.sent) == 3
@@ -237,11 +237,11 @@ def test_a_refused_token_or_signature_names_the_shops_variable(  # type: ignore[
 
 
 VERSION_A = (
-    "p1,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,"
+    "1729001,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,"
     "a.jpg;b.jpg,drinkware,\n"
 )
 VERSION_B = (  # the seller's edit: a bigger bottle
-    "p1,SKU-1,ACME 不锈钢真空保温杯 750ml 大容量 户外运动,<p>保温 24 小时。</p>,包邮,"
+    "1729001,SKU-1,ACME 不锈钢真空保温杯 750ml 大容量 户外运动,<p>保温 24 小时。</p>,包邮,"
     "a.jpg;b.jpg,drinkware,\n"
 )
 
@@ -303,7 +303,7 @@ def test_an_item_edited_after_publishing_is_reviewed_and_published_again(
     assert [e["title"] for e in partner.edits] == [old.title, new.title]
     assert "750ml" in new.title and "750ml" not in old.title
     with read_scope(open_store(db_url)) as s:
-        edits = s.exec(select(PublishRecord).where(PublishRecord.detail == "edit:p1")).all()
+        edits = s.exec(select(PublishRecord).where(PublishRecord.detail == "edit:1729001")).all()
     assert sorted(r.item_id for r in edits) == [old.id, new.id]
     assert publish()["published"] == [] and len(partner.edits) == 2  # nothing sent twice
     assert len(partner.uploads) == 4  # each version's two images, once
@@ -325,3 +325,52 @@ def test_a_source_reverted_to_an_earlier_version_is_published_again(editing, db_
     assert publish()["published"] == [] and len(partner.edits) == 3
     imported, ran = version(VERSION_A)  # the same file again changes nothing
     assert "0 changed, 1 unchanged" in imported and ran["translated"] == 0
+
+
+@pytest.mark.parametrize("product_id", ["../../authorization/202309/shops#", "1?x=1", "1/../2"])
+def test_a_product_id_that_is_not_digits_is_never_put_into_a_path(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path, product_id: str
+) -> None:
+    from dataclasses import replace
+
+    partner = Partner()
+    with partner.serve() as srv:
+        settings = shop_settings(tmp_path, "tiktok", srv.url)
+        work = replace(
+            stored_work(engine, settings, settings.shops[0], tmp_path), product_id=product_id
+        )
+        publisher = TikTokPublisher(client(srv.url), "ROW_1")
+        with pytest.raises(PublishError, match="not a TikTok Shop product id .*nothing was sent"):
+            publisher.publish(work, Steps(engine, work, "tiktok"))
+        assert srv.requests == []  # not even an image upload
+    assert recorded(engine, work.item_id) == []
+
+
+def test_a_tiktok_shops_listings_import_skips_ids_that_are_not_digits(
+    engine, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from localize.listings import import_file
+
+    settings = shop_settings(tmp_path, "tiktok")
+    path = tmp_path / "listings.csv"
+    path.write_text('product_id,title\n1729001,杯\n"../x?y#",杯\n1729003,杯\n', encoding="utf-8")
+    summary = import_file(engine, settings, settings.shops[0], path)
+    assert summary.added == 2
+    [problem] = summary.problems
+    assert problem.place.line == 3 and "not a TikTok Shop product id" in problem.message
+
+
+def test_an_image_uri_of_any_length_is_kept_whole_for_the_edit(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    partner = Partner()
+    partner.uri_prefix = "tos-alisg-i-" + "a1b2c3d4" * 60 + "/"  # 500 characters and more
+    partner.refuse_edits = 1  # the uploads are recorded, the edit fails: the next run reads them
+    with partner.serve() as srv:
+        settings = shop_settings(tmp_path, "tiktok", srv.url)
+        work = stored_work(engine, settings, settings.shops[0], tmp_path)
+        publisher = TikTokPublisher(client(srv.url), "ROW_1")
+        with pytest.raises(PublishError, match="product locked"):
+            publisher.publish(work, Steps(engine, work, "tiktok"))
+        publisher.publish(work, Steps(engine, work, "tiktok"))
+    [edit] = partner.edits
+    assert len(partner.uploads) == 2  # read back from the store, not uploaded again
+    assert edit["main_images"] == [{"uri": f"{partner.uri_prefix}{n}"} for n in (1, 2)]

@@ -82,7 +82,7 @@ def export_case(stack: ExitStack, engine: Engine, tmp_path: Path) -> Case:
         sent=sent,
         steps=1,
         breaks=breaks,
-        failure=r"export to .*export/p1-ms-\w+: Not a directory",
+        failure=r"export to .*export/1729001-ms-\w+: Not a directory",
     )
 
 

@@ -127,6 +127,8 @@ def test_regions_are_cached_by_content_so_a_rerun_detects_nothing(tmp_path: Path
     assert cache.path(content_key(img)).is_file()
     cache.path(content_key(img)).write_text("{broken", "utf-8")  # damaged: read again
     assert cache.regions(img, counting) == first and counting.calls == 2
+    cache.path(content_key(img)).write_text("[" * 100_000, "utf-8")  # no RecursionError
+    assert cache.regions(img, counting) == first and counting.calls == 3
 
 
 @pytest.fixture
@@ -496,3 +498,23 @@ def test_a_short_translation_is_about_as_tall_as_the_original_and_centred_where_
     # centred on the original's ink: a descender or a tone mark does not push it off
     assert abs((new_top + new_bottom) - (top + bottom)) / 2 <= 4
     assert abs((new_left + new_right) - (left + right)) / 2 <= 4
+
+
+@pytest.mark.parametrize("where", ["folder-is-a-file", "under-a-file", "read-only-filesystem"])
+def test_an_unwritable_ocr_cache_is_a_warning_and_the_work_goes_on(
+    tmp_path: Path, where: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "ocr").write_text("not a folder", "utf-8")
+    folder = {
+        "folder-is-a-file": tmp_path / "ocr",
+        "under-a-file": tmp_path / "ocr" / "cache",
+        "read-only-filesystem": Path("/proc/self/ocr"),  # root may write anywhere else
+    }[where]
+    cache = OcrCache(folder)
+    img = CASES["plain"]()
+    with caplog.at_level("WARNING"):
+        first = cache.regions(img, DETECTOR)
+        again = cache.regions(img, DETECTOR)  # read again, uncached; said only once
+    assert first == again and len(first) == 2
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert str(folder) in warning and "without caching" in warning

@@ -131,9 +131,11 @@ def test_an_edited_caption_redraws_its_images_before_approval(queued) -> None:  
         "review", "approve", str(first["id"]), "--reviewer", "ploy", "--set", "caption=Percuma pos"
     )
     assert done.code == 0 and "1 image(s) drawn again" in done.out, done.out + done.err
-    assert image.read_bytes() != before
     with read_scope(open_store(db_url)) as s:
-        assert s.get(LocalizationItem, first["id"]).state == ItemState.APPROVED
+        item = s.get(LocalizationItem, first["id"])
+    assert item.state == ItemState.APPROVED
+    redrawn = Path(item.images[1])  # a file of its own: another caption's drawing is not it
+    assert redrawn != image and redrawn.read_bytes() != before
 
 
 def test_a_caption_its_font_cannot_draw_is_refused_before_anything_is_written(queued) -> None:  # type: ignore[no-untyped-def]

@@ -184,7 +184,8 @@ def test_edit_then_approve_blocked_errors_and_an_override(queued, home: Path, tm
     drive(app, script)
     edited = item(db_url, ids[0])
     assert (edited.state, edited.title, edited.caption) == ("approved", title, "Percuma pos")
-    assert captioned.read_bytes() != before  # drawn again for the new caption
+    redrawn = Path(edited.images[1])  # drawn again for the new caption, beside the old one
+    assert redrawn != captioned and redrawn.read_bytes() != before
     overridden = item(db_url, ids[2])
     assert overridden.state == "approved"
     assert [f["override_reason"] for f in overridden.findings if f.get("overridden_by")] == [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -62,8 +63,13 @@ def test_import_run_and_run_again(setup, tmp_path: Path, engine_server) -> None:
     assert rows[2].origins["title"] == "libre"
     # main images: the first stays clean, the others carry the caption in the item's language
     home = tmp_path / "home" / "images" / "acme-my"
-    assert rows[0].images == [str(tmp_path / "a.jpg"), str(home / "1" / "2-SKU-1-ms.jpg")]
-    assert rows[1].images[1] == str(home / "2" / "2-SKU-1-en.jpg")
+    # named for the caption drawn on them: two captions never share a file
+    drawn = {n: hashlib.sha256(rows[n].caption.encode()).hexdigest()[:8] for n in (0, 1)}
+    assert rows[0].images == [
+        str(tmp_path / "a.jpg"),
+        str(home / "1" / f"2-SKU-1-ms-{drawn[0]}.jpg"),
+    ]
+    assert rows[1].images[1] == str(home / "2" / f"2-SKU-1-en-{drawn[1]}.jpg")
     assert Image.open(rows[0].images[1]).size == (600, 600)
     assert rows[2].images == []  # p2 has one image only: nothing to caption
     assert summary["images"] == {"items": 2, "captioned": 2, "failed": 0, "truncated": 0}
@@ -352,7 +358,8 @@ def test_finished_images_are_kept_when_one_fails_and_a_rerun_does_only_the_rest(
     rows = items(db_url)
     for row in rows:  # failed, with the image that was finished recorded
         assert row.state == "failed"
-        done = home / str(row.id) / f"2-S1-{row.language}.jpg"
+        drawn = hashlib.sha256(row.caption.encode()).hexdigest()[:8]
+        done = home / str(row.id) / f"2-S1-{row.language}-{drawn}.jpg"
         assert row.images == [str(tmp_path / "a.jpg"), str(done), str(tmp_path / "d.jpg")]
     kept = {row.id: Path(row.images[1]).stat().st_mtime_ns for row in rows}
 
@@ -362,7 +369,8 @@ def test_finished_images_are_kept_when_one_fails_and_a_rerun_does_only_the_rest(
     assert json.loads(second.out)["images"]["captioned"] == 2  # one per item, not three
     for row in items(db_url):
         assert row.state == "translated"
-        assert row.images[2] == str(home / str(row.id) / f"3-S1-{row.language}.jpg")
+        drawn = hashlib.sha256(row.caption.encode()).hexdigest()[:8]
+        assert row.images[2] == str(home / str(row.id) / f"3-S1-{row.language}-{drawn}.jpg")
         assert Path(row.images[2]).is_file()
         assert Path(row.images[1]).stat().st_mtime_ns == kept[row.id]  # not drawn again
     third = run("run", "--shop", "acme-my", "--json")

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from store.db import open_store, session_scope
-from store.models import LocalizationItem
+from store.models import Listing, LocalizationItem
 from tests.httpserver import Reply, serve
 from tests.localize.conftest import allow_loopback
 from tests.localize.images import photo
@@ -58,7 +58,7 @@ def test_a_loopback_image_is_refused_until_the_shop_allows_it(setup, tmp_path: P
     assert list((tmp_path / "home").rglob("*.download")) == []
 
 
-def test_a_password_in_an_image_url_is_never_printed_or_stored_as_an_error(  # type: ignore[no-untyped-def]
+def test_a_password_in_an_image_url_is_refused_at_import_and_never_printed_or_stored_as_an_error(  # type: ignore[no-untyped-def]
     setup, tmp_path: Path
 ) -> None:
     run, db_url = setup
@@ -66,16 +66,26 @@ def test_a_password_in_an_image_url_is_never_printed_or_stored_as_an_error(  # t
     with serve({"/x.jpg": lambda r: Reply(200, jpeg())}) as cdn:
         secret = f"http://shop:hunter2@127.0.0.1:{cdn.port}"
         path = listing(tmp_path, f"{secret}/x.jpg", f"{secret}/gone.jpg")
-        imported = run("listings", "import", str(path), "--shop", "acme-my")
-        assert imported.code == 0, imported.err
+        refused = run("listings", "import", str(path), "--shop", "acme-my")
+        assert refused.code == 1
+        assert f"{path}:2: image 'http://shop:***@127.0.0.1:{cdn.port}/x.jpg' holds" in refused.err
+        assert "hunter2" not in refused.out + refused.err
+        # A listing an earlier version stored with such URLs is still never echoed whole.
+        assert run("listings", "import", str(listing(tmp_path)), "--shop", "acme-my").code == 0
+        with session_scope(open_store(db_url)) as session:
+            stored = session.exec(select(Listing)).one()
+            stored.images = [*stored.images, f"{secret}/x.jpg", f"{secret}/gone.jpg"]
+            session.add(stored)
         results = [run("run", "--shop", "acme-my"), run("run", "--shop", "acme-my", "--json")]
     assert cdn.requests[0].headers["authorization"].startswith("Basic ")  # it was used
     for result in results:
         assert result.code == 1
         assert f"shop:***@127.0.0.1:{cdn.port}/gone.jpg: download answered HTTP 404" in result.err
         assert "hunter2" not in result.out + result.err
-    stored = errors(db_url)
-    assert stored and all(e and "shop:***@" in e and "hunter2" not in e for e in stored)
+    stored_errors = errors(db_url)
+    assert stored_errors and all(
+        e and "shop:***@" in e and "hunter2" not in e for e in stored_errors
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "p2,杯,,ftp://shop:hunter2@files.example/x.jpg\n", encoding="utf-8")
     refused = run("listings", "import", str(bad), "--shop", "acme-my")

@@ -68,7 +68,7 @@ def test_descriptions_keep_their_tags(run) -> None:  # type: ignore[no-untyped-d
         "--json",
     )
     doc = json.loads(result.out)
-    assert doc["translation"] == "<p>กกก</p>กก"
+    assert doc["translation"] == "<p>กกก</p><p>กก</p>"  # the dropped <div>: a paragraph
     assert doc["findings"][0]["code"] == "description_tags_dropped"
 
 

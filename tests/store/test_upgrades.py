@@ -44,3 +44,32 @@ def test_a_store_in_use_upgrades_to_head_with_every_row_intact(db_url: str) -> N
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
     engine.dispose()
+
+
+def test_remote_refs_are_kept_whole_after_0007_and_down_again(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade_to(engine, "0006")
+    with session_scope(engine) as s:
+        ids = seed(s)
+    insert = (
+        "INSERT INTO publish_record (item_id, shop_id, kind, content_hash, state, remote_ref, "
+        "detail, attempts, at) VALUES (:item, 'acme-th', 'tiktok', :hash, 'published', :ref, "
+        "'image:1', 1, '2026-12-05 10:00:00')"
+    )
+    with engine.begin() as conn:
+        conn.execute(text(insert), {"item": ids["item"], "hash": "a" * 64, "ref": "tos-img/1"})
+    migrate(engine)
+    long_ref = "tos-alisg-i-" + "x" * 600
+    with engine.begin() as conn:
+        conn.execute(text(insert), {"item": ids["item"], "hash": "b" * 64, "ref": long_ref})
+        refs = conn.execute(
+            text("SELECT remote_ref FROM publish_record WHERE detail = 'image:1' ORDER BY id")
+        ).scalars()
+        assert list(refs) == ["tos-img/1", long_ref]
+    upgrade_to(engine, "0006", verb="downgrade")
+    with engine.connect() as conn:
+        refs = conn.execute(
+            text("SELECT remote_ref FROM publish_record WHERE detail = 'image:1' ORDER BY id")
+        ).scalars()
+        assert list(refs) == ["tos-img/1", long_ref[:200]]
+    engine.dispose()

@@ -182,3 +182,34 @@ def test_an_answer_past_the_size_cap_is_refused() -> None:
         with pytest.raises(TikTokError, match="answer larger than 1000 bytes"):
             client(srv.url, max_bytes=1000).get(PATH, {})
         assert len(srv.requests) == 1
+
+
+def test_an_answer_nested_too_deeply_is_an_error_not_a_crash() -> None:
+    deep = '{"code":0,"data":' + "[" * 100_000 + "]" * 100_000 + "}"
+    with serve({PATH: lambda r: Reply(200, deep)}) as srv:
+        with pytest.raises(TikTokError, match="nested deeper than"):
+            client(srv.url).get(PATH, {})
+        assert len(srv.requests) == 1  # the same answer would come again: not retried
+
+
+@pytest.mark.parametrize(
+    "path", ["/product/202309/products/../x", "/product/1?a=b", "/product/1#frag", "/a//b", ""]
+)
+def test_a_path_that_is_not_a_plain_api_path_is_refused_before_anything_is_sent(path: str) -> None:
+    with serve({PATH: signed(echo)}) as srv:
+        with pytest.raises(TikTokError, match="not a Partner API path"):
+            client(srv.url).post(path, {}, {"title": "x"})
+        assert srv.requests == []
+
+
+def test_an_analytics_version_that_is_not_digits_is_a_config_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from config.errors import ConfigError
+    from config.settings import parse
+
+    text = (
+        '[[shops]]\nid = "acme-th"\nmarket = "TH"\n[shops.tiktok]\napp_key_env = "K"\n'
+        'app_secret_env = "S"\naccess_token_env = "T"\nshop_cipher = "C"\n'
+        'analytics_version = "../../x"\n'
+    )
+    with pytest.raises(ConfigError, match="analytics_version"):
+        parse(text, "shops.toml")

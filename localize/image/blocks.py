@@ -1,0 +1,171 @@
+"""Lines of text grouped into blocks, as a designer sees them: lines of one colour, one
+size and one weight, aligned on a left edge, a centre or a right edge, close one under the
+other, are one paragraph and are set alike (one size, one weight, one alignment).
+
+Pure: a line is plain data measured from the image beforehand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+SAME_COLOUR = 90.0  # fills within this (sum over R, G, B) are one colour
+SAME_HEIGHT = 1.25  # ink heights within this ratio are one size
+SAME_WEIGHT = 1.45  # stroke-to-height ratios within this ratio are one weight
+ALIGNED = 0.6  # of the ink height: edges (or centres) this close are aligned
+CLOSE = 1.3  # of the ink height: the gap between two lines of one block at most
+STRAIGHT = 3.0  # degrees: a line tilted less than this is drawn straight (OCR's skew)
+TALL = 2.0  # a region this many times taller than wide with 2+ characters is vertical
+
+
+@dataclass(frozen=True)
+class Line:
+    """One original line as the layout sees it: its box (upright), the height of its ink,
+    its fill colour, how heavy its strokes were (stroke over ink height; None: unknown),
+    its angle in degrees, and whether it was set vertically (characters stacked)."""
+
+    box: Box
+    ink_height: float
+    colour: tuple[int, int, int]
+    heaviness: float | None = None
+    angle: float = 0.0
+    vertical: bool = False
+
+    @property
+    def straight(self) -> bool:
+        """Whether the line is drawn upright (its tilt is only OCR's skew)."""
+        return abs(self.angle) < STRAIGHT
+
+
+@dataclass(frozen=True)
+class Block:
+    """Lines (indexes into the lines given, top to bottom) set alike, and how they align."""
+
+    lines: tuple[int, ...]
+    align: str  # left | centre | right
+
+    def box(self, lines: list[Line]) -> Box:
+        """The union of the block's lines' boxes."""
+        boxes = [lines[i].box for i in self.lines]
+        return (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+
+
+def alignment(a: Box, b: Box, tolerance: float) -> set[str]:
+    """The ways two boxes are aligned: their left edges, centres or right edges close."""
+    found = set()
+    if abs(a[0] - b[0]) <= tolerance:
+        found.add("left")
+    if abs((a[0] + a[2]) / 2 - (b[0] + b[2]) / 2) <= tolerance:
+        found.add("centre")
+    if abs(a[2] - b[2]) <= tolerance:
+        found.add("right")
+    return found
+
+
+def _alike(a: Line, b: Line) -> bool:
+    """Whether two lines look the same: colour, size and weight."""
+    if a.vertical or b.vertical or not (a.straight and b.straight):
+        return False
+    if sum(abs(x - y) for x, y in zip(a.colour, b.colour, strict=True)) > SAME_COLOUR:
+        return False
+    high, low = max(a.ink_height, b.ink_height), min(a.ink_height, b.ink_height)
+    if low <= 0 or high / low > SAME_HEIGHT:
+        return False
+    if a.heaviness and b.heaviness:
+        heavy, light = max(a.heaviness, b.heaviness), min(a.heaviness, b.heaviness)
+        if heavy / light > SAME_WEIGHT:
+            return False
+    return True
+
+
+def _neighbours(a: Line, b: Line) -> set[str]:
+    """How two alike lines one above the other align, when they are close enough to be
+    one block (empty when they are not)."""
+    upper, lower = (a, b) if a.box[1] <= b.box[1] else (b, a)
+    height = (a.ink_height + b.ink_height) / 2
+    gap = lower.box[1] - upper.box[3]
+    if gap > CLOSE * height or gap < -0.5 * height:  # far apart, or side by side
+        return set()
+    return alignment(a.box, b.box, ALIGNED * height)
+
+
+def group(lines: list[Line]) -> list[Block]:
+    """The lines in blocks: alike lines, close one under the other and aligned the same way,
+    chained; each block's alignment is the one all its pairs share (left first). A line
+    alone takes the edge it shares with a block near it (a title over a left-aligned
+    paragraph starts where it does), else it is centred."""
+    order = sorted(range(len(lines)), key=lambda i: (lines[i].box[1], lines[i].box[0]))
+    blocks: list[tuple[list[int], set[str]]] = []
+    for i in order:
+        joined = None
+        for members, ways in blocks:
+            last = lines[members[-1]]
+            if not _alike(last, lines[i]):
+                continue
+            shared = _neighbours(last, lines[i]) & ways
+            if shared:
+                joined = (members, ways, shared)
+                break
+        if joined is None:
+            blocks.append(([i], {"left", "centre", "right"}))
+            continue
+        members, ways, shared = joined
+        members.append(i)
+        ways.intersection_update(shared)
+    out = []
+    for members, ways in blocks:
+        align = "centre"
+        if len(members) > 1:
+            align = next(w for w in ("left", "centre", "right") if w in ways)
+        elif lines[members[0]].straight and not lines[members[0]].vertical:
+            align = _beside(lines, members[0], [m for m, _ in blocks if m is not members])
+        out.append(Block(tuple(members), align))
+    return sorted(out, key=lambda b: b.lines[0])
+
+
+def _beside(lines: list[Line], alone: int, others: list[list[int]]) -> str:
+    """How a line alone aligns: on the left (or right) edge it shares with lines within a
+    few lines of it (a block, or other lines alone: a column of labels); else centred."""
+    line = lines[alone]
+    for members in others:
+        if not all(lines[i].straight and not lines[i].vertical for i in members):
+            continue
+        boxes = [lines[i].box for i in members]
+        box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+               max(b[2] for b in boxes), max(b[3] for b in boxes))  # fmt: skip
+        gap = max(box[1] - line.box[3], line.box[1] - box[3])
+        if gap > 3 * line.ink_height or gap < -0.5 * line.ink_height:
+            continue
+        ways = alignment(line.box, box, ALIGNED * lines[members[0]].ink_height)
+        if "left" in ways:  # (lines of one width: left, as product copy mostly is)
+            return "left"
+        if "right" in ways and "centre" not in ways:
+            return "right"
+    return "centre"
+
+
+def columns(lines: list[Line], blocks: list[Block]) -> list[list[int]]:
+    """Blocks that look alike and share an edge anywhere on the image (a column of labels
+    set apart), as lists of block indexes: a designer sets them in one size."""
+    found: list[list[int]] = []
+    for n, block in enumerate(blocks):
+        first = lines[block.lines[0]]
+        for column in found:
+            other = blocks[column[0]]
+            head = lines[other.lines[0]]
+            if other.align != block.align or not _alike(head, first):
+                continue
+            shared = alignment(block.box(lines), other.box(lines), ALIGNED * first.ink_height)
+            if block.align in shared:
+                column.append(n)
+                break
+        else:
+            found.append([n])
+    return [c for c in found if len(c) > 1]

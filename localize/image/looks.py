@@ -1,0 +1,175 @@
+"""How an original line of text looks, measured from the image before it is erased: the
+width of its outline, a rule struck through or drawn under it, the height of its letters
+without that rule, and whether it stands upright in a column (vertical Chinese).
+
+Everything is measured in the line's own frame (turned upright), on a crop around it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+INK_NEAR = 60.0  # a pixel within this of the ink's colour (sum over R, G, B) is ink
+RULE_COVER = 0.85  # a row inked over this share of the text's width is a rule, not letters
+RULE_THIN = 0.25  # ... at most this share of the letters' height thick
+TALL = 2.0  # a region this many times taller than wide, 2+ characters: vertical
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A horizontal line drawn with the text: `kind` strike or underline, `thickness` in
+    px, `at` its centre as a share of the letters' height from their top (1.0: bottom)."""
+
+    kind: str
+    thickness: float
+    at: float
+
+
+@dataclass(frozen=True)
+class Look:
+    """What the drawing keeps of the original's look, beyond its colours."""
+
+    outline: float | None = None  # px: the outline's width
+    rules: tuple[Rule, ...] = ()
+    letters: float | None = None  # px: the letters' height without any rule
+    across: float | None = None  # px: how wide the ink is across a vertical column
+    swapped: bool = False  # the ink's fill is its outline's colour, and the other way round
+
+
+def upright(rgb: Any, polygon: Any, pad: int) -> Any:
+    """The region turned upright: a crop of `rgb` (the whole image, H x W x 3) around the
+    polygon, rotated so that the text runs left to right, `pad` px around it."""
+    import cv2
+    import numpy as np
+
+    (x0, y0), (x1, y1), _, (x3, y3) = polygon[:4]
+    length, height = math.hypot(x1 - x0, y1 - y0), math.hypot(x3 - x0, y3 - y0)
+    angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+    cx = sum(p[0] for p in polygon) / len(polygon)
+    cy = sum(p[1] for p in polygon) / len(polygon)
+    w, h = round(length) + 2 * pad, round(height) + 2 * pad
+    turn = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
+    turn[0, 2] += w / 2 - cx
+    turn[1, 2] += h / 2 - cy
+    return cv2.warpAffine(
+        np.ascontiguousarray(rgb), turn, (max(1, w), max(1, h)), flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )  # fmt: skip
+
+
+def near(rgb: Any, colour: tuple[int, int, int] | None) -> Any:
+    """The pixels within INK_NEAR of a colour."""
+    import numpy as np
+
+    if colour is None:
+        return np.zeros(rgb.shape[:2], bool)
+    return np.abs(rgb.astype(np.int16) - np.asarray(colour, np.int16)).sum(axis=2) <= INK_NEAR
+
+
+def _longest_runs(ink: Any) -> Any:
+    """Per row of a boolean mask, the length of its longest run of inked pixels."""
+    import numpy as np
+
+    padded = np.zeros((ink.shape[0], ink.shape[1] + 2), np.int8)
+    padded[:, 1:-1] = ink
+    steps = np.diff(padded, axis=1)
+    longest = np.zeros(ink.shape[0], int)
+    for y in np.nonzero(ink.any(axis=1))[0]:
+        starts, ends = np.nonzero(steps[y] == 1)[0], np.nonzero(steps[y] == -1)[0]
+        longest[y] = int((ends - starts).max())
+    return longest
+
+
+def rules(ink: Any) -> tuple[tuple[Rule, ...], tuple[int, int] | None]:
+    """The rules in an upright boolean ink mask (a row band inked in one unbroken run across
+    the text, clearly more than the rows beside it), and the letters' rows (top, bottom)
+    without them (None when there is no ink)."""
+    import numpy as np
+
+    cols = np.nonzero(ink.any(axis=0))[0]
+    rows = np.nonzero(ink.any(axis=1))[0]
+    if len(cols) < 4 or len(rows) < 4:
+        return (), None
+    left, right = int(cols[0]), int(cols[-1])
+    span = right - left + 1
+    ruled = _longest_runs(ink[:, left : right + 1]) >= RULE_COVER * span
+    letters = np.nonzero(ink.any(axis=1) & ~ruled)[0]
+    if len(letters) < 2:
+        return (), (int(rows[0]), int(rows[-1]))
+    top, bottom = int(letters[0]), int(letters[-1])
+    tall = bottom - top + 1
+    if span < 1.5 * tall:  # one or two characters: a stroke of their own
+        return (), (int(rows[0]), int(rows[-1]))
+    cover = ink[:, left : right + 1].mean(axis=1)
+    found, start = [], None
+    for y in range(len(ruled) + 1):
+        on = y < len(ruled) and ruled[y]
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            thick = y - start
+            at = ((start + y - 1) / 2 - top) / tall
+            beside = [cover[v] for v in (start - 2, y + 1) if 0 <= v < len(cover)]
+            if thick <= RULE_THIN * tall and max(beside, default=0) < 0.7:
+                if 0.25 <= at <= 0.8:
+                    found.append(Rule("strike", float(thick), at))
+                elif at > 0.8:
+                    found.append(Rule("underline", float(thick), at))
+            start = None
+    return tuple(found), (top, bottom)
+
+
+def outline_width(fill: Any, outline: Any, background: Any) -> float | None:
+    """How far an outline reaches out from its letters, in px: the distance from the fill
+    of the outline's outer edge (where it meets the background), its median."""
+    import cv2
+    import numpy as np
+
+    if fill.sum() < 20 or outline.sum() < 20:
+        return None
+    away = cv2.distanceTransform((~fill).astype(np.uint8), cv2.DIST_L2, 5)
+    edge = outline & (cv2.dilate(background.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    if edge.sum() < 10:
+        return None
+    return float(np.median(away[edge]))
+
+
+def outer(rgb: Any, first: Any, second: Any, background: Any) -> bool:
+    """Whether the `second` colour is outside the `first` in an upright crop: it is the one
+    that meets the background (the outline), not the letters' fill."""
+    import cv2
+    import numpy as np
+
+    a, b = near(rgb, first), near(rgb, second)
+    background = cv2.dilate(background.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return int((b & background).sum()) >= int((a & background).sum())
+
+
+def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, text: str) -> Look:
+    """The look of one region of the original image `rgb` (H x W x 3) whose ink is `fill`
+    (and `outline`, for outlined text) on `background`."""
+    (x0, y0), (x1, y1), _, (x3, y3) = polygon[:4]
+    length, height = math.hypot(x1 - x0, y1 - y0), math.hypot(x3 - x0, y3 - y0)
+    pad = max(2, round(0.15 * height))
+    crop = upright(rgb, polygon, pad)
+    around = near(crop, background)
+    swapped = outline is not None and not outer(crop, fill, outline, around)
+    if swapped:  # the colour at the letters' edge is the outline
+        fill, outline = outline, fill
+    ink = near(crop, fill)
+    found, span = rules(ink)
+    letters = float(span[1] - span[0] + 1) if span and found else None
+    width = None
+    if outline is not None:
+        width = outline_width(ink, near(crop, outline), around)
+    across = None
+    chars = sum(1 for ch in text if not ch.isspace())
+    if chars >= 2 and height >= TALL * length:
+        import numpy as np
+
+        cols = np.nonzero((ink | near(crop, outline)).any(axis=0))[0]
+        if len(cols):
+            across = float(cols[-1] - cols[0] + 1)
+    return Look(width, found, letters, across, swapped)

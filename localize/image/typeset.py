@@ -1,0 +1,628 @@
+"""Setting a block's translation like a designer: one size for the whole block, as large
+as the original's (never larger), the lines wrapped at word boundaries within the space
+the block has (its own box grown into the free panel around it), and only then smaller,
+down to a legibility floor; a word is never broken (a Latin word is hyphenated only when
+it cannot fit whole even at the floor).
+
+`set_block` is pure: `measure(text, size)` is a line's width in the caller's font.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from localize.image.fit import Measure, balance, hyphenable, wrap
+
+FLOOR = 0.6  # of the original's size: below it text is too small to pass for the original
+LEAST = 0.35  # of the original's size: the smallest a block is ever set
+FLOOR_PX = 10  # px: and never smaller than this, whatever the original
+WARN_UNDER = 0.5  # of the original's size: drawn smaller than this, a reviewer is told
+ALIKE = 0.75  # alike blocks share a size unless it shrinks one below this share of its own
+TITLE = 1.15  # an original this much taller than another is its title: never drawn smaller
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A block set: one size, each item's lines (an item is one original line's
+    translation), and what had to give: words hyphenated, the size under the floor, text
+    that did not fit even at the least size (`overflow`: some of it is clipped)."""
+
+    size: int
+    lines: tuple[tuple[str, ...], ...]
+    hyphenated: bool = False
+    under_floor: bool = False
+    overflow: bool = False
+
+    def all_lines(self) -> tuple[str, ...]:
+        """The block's lines top to bottom."""
+        return tuple(line for item in self.lines for line in item)
+
+
+def depth(count: int, size: int, spacing: float, ink: float) -> float:
+    """How tall `count` lines set at `size` are: the last line's ink (`ink` em) under the
+    pitch of the others."""
+    return size * (ink + (count - 1) * spacing) if count else 0.0
+
+
+def set_block(
+    items: Sequence[Sequence[str]],
+    measure: Measure,
+    room: tuple[float, float],
+    top: int,
+    spacing: float = 1.2,
+    ink: float = 1.0,
+) -> Setting:
+    """The largest size, at most `top`, whose lines fit `room` (width, height): first
+    whole words at or above the floor, then Latin words hyphenated there, then whole
+    words under the floor, then the least size, overflowing."""
+    width, height = room
+    floor = min(top, max(FLOOR_PX, round(FLOOR * top)))
+    least = min(floor, max(8, round(LEAST * top)))
+
+    def lines_at(size: int, hyphen: bool) -> list[list[str]] | None:
+        out = []
+        for units in items:
+            wide = [u for u in units if u.strip() and measure(u.strip(), size) > width]
+            if wide and (not hyphen or not all(hyphenable(u) for u in wide)):
+                return None  # a word wider than the room: it would be broken
+            out.append(wrap(units, width, size, measure, hyphen=hyphen))
+        count = sum(len(item) for item in out)
+        return out if depth(count, size, spacing, ink) <= height else None
+
+    def largest(lo: int, hi: int, hyphen: bool) -> tuple[int, list[list[str]]] | None:
+        best = None
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            found = lines_at(mid, hyphen)
+            if found is not None:
+                best, lo = (mid, found), mid + 1
+            else:
+                hi = mid - 1
+        return best
+
+    for lo, hi, hyphen, under in (
+        (floor, top, False, False),
+        (floor, top, True, False),
+        (least, floor - 1, False, True),
+        (least, floor - 1, True, True),
+    ):
+        best = largest(lo, hi, hyphen)
+        if best is not None:
+            size, lines = best
+            even = tuple(
+                tuple(balance(units, width, size, measure, len(found)))
+                if not hyphen
+                else tuple(found)
+                for units, found in zip(items, lines, strict=True)
+            )
+            broken = hyphen and any(line.endswith("-") for item in even for line in item)
+            return Setting(size, even, broken, under)
+    lines = [wrap(units, width, least, measure) for units in items]
+    return Setting(least, tuple(tuple(item) for item in lines), True, True, True)
+
+
+def grow(
+    free: Any, box: tuple[int, int, int, int], reach: tuple[int, int], across: bool = True
+) -> tuple[int, int, int, int]:
+    """The box grown side by side over the free pixels of a boolean map (each new strip at
+    least 98% free), at most `reach` (across, up and down) px: the panel space around a
+    block that its text may take; `across`: sideways first, then up and down (else the
+    other way round: rows taken first can stop the growth sideways, and the reverse)."""
+    import numpy as np
+
+    h, w = free.shape
+    table = np.zeros((h + 1, w + 1), np.int64)
+    table[1:, 1:] = free.astype(np.int64).cumsum(axis=0).cumsum(axis=1)
+
+    def share(x0: int, y0: int, x1: int, y1: int) -> float:
+        if x1 <= x0 or y1 <= y0:
+            return 0.0
+        total = table[y1, x1] - table[y0, x1] - table[y1, x0] + table[y0, x0]
+        return float(total) / ((x1 - x0) * (y1 - y0))
+
+    x0, y0, x1, y1 = (max(0, box[0]), max(0, box[1]), min(w, box[2]), min(h, box[3]))
+    limit = (box[0] - reach[0], box[1] - reach[1], box[2] + reach[0], box[3] + reach[1])
+    for sides in ((0, 2), (1, 3)) if across else ((1, 3), (0, 2)):
+        moving = [side in sides for side in range(4)]
+        while any(moving):
+            if moving[0]:
+                moving[0] = x0 > max(0, limit[0]) and share(x0 - 1, y0, x0, y1) >= 0.98
+                x0 -= moving[0]
+            if moving[2]:
+                moving[2] = x1 < min(w, limit[2]) and share(x1, y0, x1 + 1, y1) >= 0.98
+                x1 += moving[2]
+            if moving[1]:
+                moving[1] = y0 > max(0, limit[1]) and share(x0, y0 - 1, x1, y0) >= 0.98
+                y0 -= moving[1]
+            if moving[3]:
+                moving[3] = y1 < min(h, limit[3]) and share(x0, y1, x1, y1 + 1) >= 0.98
+                y1 += moving[3]
+    return (x0, y0, x1, y1)
+
+
+# --- drawing: the blocks of an image set and drawn on it ------------------------------
+
+SPACING = {"thai": 1.35}  # line pitch, of the size; Latin scripts 1.2
+INK_EM = {"thai": 1.15}  # a line's ink (marks above and below), of the size; Latin 1.0
+FREE_NEAR = 28  # a pixel within this (each channel) of a block's background is free panel
+LOW_CONTRAST = 3.0  # WCAG: under this the text is hard to read
+CLIPPED = 0.02  # of a block's drawn ink: more than this cut off by the room is said
+HEAVY = ((0.105, 400), (0.12, 500), (0.135, 600))  # stroke / ink height -> weight; else 700
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One region erased and ready to be set: its polygon and source text, its translation
+    (validated), the erased area (a 0/255 mask, cropped), what erasing learnt
+    (`erased`: a replace.Erased) and how the original looked (`look`: a looks.Look)."""
+
+    polygon: tuple[tuple[float, float], ...]
+    source: str
+    text: str
+    mask: Any  # 0/255 over the box `at`, not the whole image: a big image has many regions
+    erased: Any
+    look: Any
+    at: tuple[int, int] = (0, 0)  # where the mask's top-left corner lies in the image
+
+    def place(self, shape: tuple[int, int]) -> tuple[slice, slice, Any]:
+        """The rows and columns of an image of `shape` the mask covers, and the mask
+        (boolean) over them."""
+        x, y = self.at
+        h, w = self.mask.shape
+        return slice(y, min(shape[0], y + h)), slice(x, min(shape[1], x + w)), self.mask > 0
+
+
+@dataclass(frozen=True)
+class Set:
+    """What setting the pieces drew: per piece its size and lines (in the pieces' order),
+    and the notes for a reviewer."""
+
+    sizes: tuple[int, ...]
+    lines: tuple[tuple[str, ...], ...]
+    truncated: bool
+    contrast: float
+    notes: tuple[str, ...]
+    originals: tuple[int, ...] = ()  # per piece: the size that matched its original
+    blocks: tuple[tuple[int, ...], ...] = ()  # the pieces set together
+    lefts: tuple[tuple[float, ...], ...] = ()  # per piece: each line's left edge, in px
+    weights: tuple[int, ...] = ()  # per piece: the font weight it was drawn in
+
+
+def weight_for(heaviness: float | None) -> int:
+    """The font weight for letters whose strokes were `heaviness` of their height thick
+    (bold when unknown): decided from the original alone, so every language draws a
+    block in the same weight."""
+    from localize.image import fonts
+
+    if heaviness is None:
+        return fonts.BOLD
+    return next((w for limit, w in HEAVY if heaviness < limit), 700)
+
+
+def line_of(piece: Piece) -> Any:
+    """The layout's view of a piece: its upright box around the ink, the ink's height, its
+    colour, weight and angle."""
+    from localize.image.blocks import Line
+    from localize.image.replace import geometry
+
+    length, height, angle, (cx, cy) = geometry(piece.polygon)
+    erased, look = piece.erased, piece.look
+    if look.across:  # characters stacked in a column: their size is the column's width
+        return Line(
+            (cx - length / 2, cy - height / 2, cx + length / 2, cy + height / 2),
+            look.across, erased.ink.fill,
+            erased.stroke / look.across if erased.stroke else None, angle, vertical=True,
+        )  # fmt: skip
+    ink = look.letters or erased.ink_height or 0.75 * height
+    du, dv = erased.offset
+    middle = cy + dv if abs(angle) < 3 else cy
+    heaviness = erased.stroke / ink if erased.stroke and ink else None
+    box = (cx + du - length / 2, middle - ink / 2, cx + du + length / 2, middle + ink / 2)
+    return Line(box, ink, erased.ink.fill, heaviness, angle)
+
+
+def set_pieces(
+    img: Any, pieces: Sequence[Piece], language: str, script: str, taken: Any = None
+) -> Set:
+    """Group the erased pieces into blocks, set each block (one size, weight, alignment,
+    grown into its free panel, the original's hierarchy kept) and draw it on `img` in
+    place. `taken` (0/255, the image's size) is where nothing may be drawn (kept text)."""
+    import statistics
+
+    import numpy as np
+
+    from localize.image import fonts
+    from localize.image.blocks import columns, group
+    from localize.image.replace import start_size
+
+    lines = [line_of(p) for p in pieces]
+    blocks = group(lines)
+    path = fonts.font_for(script).path
+    shaping = language if fonts.needs_shaping(script) else None
+    spacing, ink_em = SPACING.get(script, 1.2), INK_EM.get(script, 1.0)
+    owned = np.zeros((img.height, img.width), np.int16)  # which block erased each pixel
+    for b, block in enumerate(blocks):
+        for i in block.lines:
+            rows, cols, inside = pieces[i].place(owned.shape)
+            owned[rows, cols][inside[: rows.stop - rows.start, : cols.stop - cols.start]] = b + 1
+    if taken is not None:
+        owned[taken > 0] = -1
+    rgb = np.asarray(img)
+    plans, heights = [], []
+    for block in blocks:
+        members = [pieces[i] for i in block.lines]
+        ink = statistics.median(lines[i].ink_height for i in block.lines)
+        joined = " ".join(p.text for p in members)
+        top = start_size(joined, script, ink, shaping)
+        heavy = [lines[i].heaviness for i in block.lines if lines[i].heaviness]
+        weight = weight_for(statistics.median(heavy) if heavy else None)
+        plans.append((block, top, weight))
+        heights.append(ink)
+    per_size = [0] * len(pieces)
+    per_lines: list[tuple[str, ...]] = [()] * len(pieces)
+    per_left: list[tuple[float, ...]] = [()] * len(pieces)
+    originals = [0] * len(pieces)
+    per_weight = [0] * len(pieces)
+    notes: list[str] = []
+    truncated, worst = False, 21.0
+    # the largest text first; each block set in the room left by those drawn before it,
+    # so that two blocks side by side do not both grow into the gap between them
+    # (and so a block clearly larger in the original is drawn before the smaller ones,
+    # whose size is capped by its: a title stays larger than its body)
+    # blocks alike in a column (labels set apart) are set in one size: the smallest any of
+    # them needs, unless that would shrink one by more than ALIKE
+    caps = [plan[1] for plan in plans]
+    for column in columns(lines, blocks):
+        alone = {}
+        for n in column:
+            block, top, weight = plans[n]
+            rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing)
+            alone[n] = _best(
+                pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em
+            )[0].size
+        least = min(alone.values())
+        for n in column:
+            if least >= ALIKE * alone[n]:
+                caps[n] = least
+    final: dict[int, int] = {}
+    for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
+        block, top, weight = plans[n]
+        larger = [size for m, size in final.items() if heights[m] > TITLE * heights[n]]
+        cap = min([caps[n], *larger])
+        rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing)
+        setting, frame = _best(
+            pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em
+        )
+        final[n] = setting.size
+        drawn = _draw_block(
+            img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top
+        )
+        owned[owned == n + 1] = 0  # what it erased and left empty is free panel again,
+        if drawn.box is not None:  # and what it drew is not, for the blocks after it
+            x0, y0, x1, y1 = drawn.box
+            area = owned[max(0, y0) : y1, max(0, x0) : x1]
+            area[area == 0] = -1
+        worst = min(worst, drawn.contrast)
+        for k, i in enumerate(block.lines):
+            per_size[i], per_lines[i], originals[i] = setting.size, setting.lines[k], top
+            per_weight[i] = weight
+            per_left[i] = drawn.lefts[k]
+        first = pieces[block.lines[0]].source
+        if setting.overflow:
+            truncated = True
+            notes.append(f"text {first!r}: its translation does not fit the space; shorten it")
+        if setting.size < WARN_UNDER * top or setting.under_floor:
+            notes.append(
+                f"text {first!r}: drawn at {round(100 * setting.size / top)}% of the "
+                "original's size, under the legible size; shorten it"
+            )
+        if drawn.clipped and not setting.overflow:
+            notes.append(f"text {first!r}: some of its letters are clipped by the space")
+        if drawn.contrast < LOW_CONTRAST:
+            notes.append(
+                f"text {first!r}: low contrast ({drawn.contrast:.1f}:1) against its background"
+            )
+        if any(lines[i].vertical for i in block.lines) and (
+            setting.under_floor or setting.hyphenated
+        ):
+            notes.append(
+                f"vertical text {first!r}: set across its column below the legible size; "
+                "a reviewer should lay it out by hand"
+            )
+    return Set(
+        tuple(per_size), tuple(per_lines), truncated, worst, tuple(notes), tuple(originals),
+        tuple(b.lines for b in blocks), tuple(per_left), tuple(per_weight),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where a block is drawn: the room's box in its own upright frame, the angle the
+    frame is turned by, its centre in the image, and where the original block's ink was
+    in the frame (left, top, right, bottom)."""
+
+    box: tuple[int, int, int, int]
+    angle: float
+    centre: tuple[float, float]
+    ink: tuple[float, float, float, float]
+
+
+def _room(
+    rgb: Any, owned: Any, number: int, block: Any, lines: Sequence[Any], pieces: Sequence[Piece],
+    top: int, spacing: float,
+) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
+    """The spaces a block may take and their frames: an upright block grows over the free
+    panel around it (pixels near its background, or erased by it, away from other text),
+    up and down by at most a line; a turned one keeps its own region."""
+    import cv2
+    import numpy as np
+
+    from localize.image.replace import dilation, geometry
+
+    first = lines[block.lines[0]]
+    if not first.straight:
+        length, height, angle, centre = geometry(pieces[block.lines[0]].polygon)
+        margin = dilation(pieces[block.lines[0]].polygon)
+        w, h = round(length) + 2 * margin, round(height) + 2 * margin
+        du, dv = pieces[block.lines[0]].erased.offset
+        ink = first.ink_height
+        inner = (w / 2 + du - length / 2, h / 2 + dv - ink / 2, w / 2 + du + length / 2,
+                 h / 2 + dv + ink / 2)  # fmt: skip
+        return [((float(length), float(h)), Frame((0, 0, w, h), angle, centre, inner))]
+    box = block.box(list(lines))
+    ink = max(lines[i].ink_height for i in block.lines)
+    pitch = round(top * spacing)
+    grown = max(dilation(pieces[i].polygon) for i in block.lines)  # erased around the ink
+    height, width = owned.shape
+    y0 = max(0, int(box[1]) - pitch - grown - 2)
+    y1 = min(height, int(box[3]) + pitch + grown + 2)
+    window = rgb[y0:y1].astype(np.int16)
+    background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
+    free = np.abs(window - background).max(axis=2) <= FREE_NEAR
+    mine = owned[y0:y1] == number
+    free = (free & (owned[y0:y1] == 0)) | mine
+    keep = max(2, round(0.4 * ink))  # kept clear of whatever bounds the panel
+    eroded = cv2.erode(free.astype(np.uint8), np.ones((2 * keep + 1, 2 * keep + 1), np.uint8))
+    eroded = eroded.astype(bool)
+    eroded[:, :keep] = False  # nor drawn against the image's edges
+    eroded[:, width - keep :] = False
+    if y0 == 0:
+        eroded[:keep] = False
+    if y1 == height:
+        eroded[-keep:] = False
+    # the block's ink box and the margin erased around it are always its room
+    # (grown from the ink's own rows: the erased margin above and below it may touch
+    # another block's text, which would stop it growing sideways at once)
+    own = np.zeros(mine.shape, bool)
+    own[
+        max(0, int(box[1]) - grown - y0) : max(0, int(np.ceil(box[3])) + grown - y0),
+        max(0, int(box[0]) - grown) : int(np.ceil(box[2])) + grown,
+    ] = True
+    eroded |= mine & own
+    start = (
+        max(0, int(box[0]) - grown),
+        max(0, int(box[1]) - y0),
+        min(width, int(np.ceil(box[2])) + grown),
+        min(y1 - y0, int(np.ceil(box[3])) - y0),
+    )
+    out = []
+    for across in (True, False):
+        x0, gy0, x1, gy1 = grow(eroded, start, (width, pitch), across)
+        # the text keeps the original's edge: a left-aligned block grows rightwards only,
+        # a right-aligned one leftwards, a centred one evenly about its centre (a line
+        # alone, whose centring is only a guess, may move off it to stay whole)
+        if block.align == "left":
+            x0 = max(x0, min(int(box[0]), x1))
+        elif block.align == "right":
+            x1 = min(x1, max(int(np.ceil(box[2])), x0))
+        elif len(block.lines) > 1:
+            middle = (box[0] + box[2]) / 2
+            half = max(0.0, min(middle - x0, x1 - middle))
+            x0, x1 = int(middle - half), int(np.ceil(middle + half))
+        room = (x0, gy0 + y0, x1, gy1 + y0)
+        out.append(((float(x1 - x0), float(gy1 - gy0)), Frame(room, 0.0, (0.0, 0.0), box)))
+    return out
+
+
+def _set(
+    pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int, shaping: str | None,
+    room: tuple[float, float], top: int, spacing: float, ink_em: float,
+) -> Setting:  # fmt: skip
+    """A block's translations set in its room."""
+    from localize.image import fonts
+    from localize.image.render import break_units
+
+    def measure(text: str, size: int) -> float:
+        return fonts.load(path, size, weight).getlength(text, language=shaping)
+
+    items = [break_units(pieces[i].text, script) for i in block.lines]
+    return set_block(items, measure, room, top, spacing, ink_em)
+
+
+def _best(
+    pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int,
+    shaping: str | None, rooms: list[tuple[tuple[float, float], Frame]], top: int,
+    spacing: float, ink_em: float,
+) -> tuple[Setting, Frame]:  # fmt: skip
+    """The block set in whichever of its rooms lets it be largest (then on fewer lines)."""
+    tried = [
+        (_set(pieces, block, script, path, weight, shaping, room, top, spacing, ink_em), frame)
+        for room, frame in rooms
+    ]
+    return max(tried, key=lambda t: (not t[0].overflow, t[0].size, -len(t[0].all_lines())))
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    contrast: float
+    clipped: bool
+    lefts: tuple[tuple[float, ...], ...]
+    box: tuple[int, int, int, int] | None  # the drawn ink's box, in the image
+
+
+def _draw_block(
+    img: Any, pieces: Sequence[Piece], block: Any, lines: Sequence[Any], setting: Setting,
+    frame: Frame, owned: Any, weight: int, path: Any, shaping: str | None, spacing: float,
+    top: int,
+) -> _Drawn:  # fmt: skip
+    """Draw a set block in its frame: one size, one weight, one alignment (one left edge,
+    centre or right edge), centred on the original's ink across the lines; outline, strike
+    and underline as the original had them; clipped to where it may be drawn."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from localize.image import colors, fonts
+
+    members = [pieces[i] for i in block.lines]
+    first = members[0]
+    ink = first.erased.ink
+    if first.look.swapped and ink.outline is not None:  # as the pixels showed it
+        ink = type(ink)(ink.outline, ink.fill)
+    size = setting.size
+    font = fonts.load(path, size, weight)
+    scale = size / max(1, top)
+    outline = 0
+    if ink.outline is not None:
+        widths = [p.look.outline for p in members if p.look.outline]
+        outline = max(1, round((float(np.median(widths)) if widths else size / 12) * scale))
+    rows = [(k, line) for k, item in enumerate(setting.lines) for line in item]
+    boxes = [_inked(font, line, outline, shaping) for _, line in rows]
+    pitch = size * spacing
+    baselines = [n * pitch for n in range(len(rows))]
+    x0, y0, x1, y1 = frame.box
+    w, h = x1 - x0, y1 - y0
+    pad = outline + 2
+    ink_top = min((y + b[1] for y, b in zip(baselines, boxes, strict=True)), default=0)
+    ink_bottom = max((y + b[3] for y, b in zip(baselines, boxes, strict=True)), default=0)
+    middle = (frame.ink[1] + frame.ink[3]) / 2 - y0  # the original's centre, in the room
+    shift = _within(middle - (ink_top + ink_bottom) / 2, -ink_top, h - ink_bottom)
+    widths = [b[2] - b[0] for b in boxes]
+    widest = max(widths, default=0)
+    left, right = frame.ink[0] - x0, frame.ink[2] - x0
+    if block.align == "left":
+        anchor = _within(left, 0, w - widest)
+        xs = [anchor - b[0] for b in boxes]
+    elif block.align == "right":
+        anchor = _within(right, widest, w)
+        xs = [anchor - b[2] for b in boxes]
+    else:
+        anchor = _within((left + right) / 2, widest / 2, w - widest / 2)
+        xs = [anchor - (b[0] + b[2]) / 2 for b in boxes]
+    rules = {r.kind: r for p in members for r in p.look.rules}
+    layers = []
+    for stroke in ([outline] if outline else []) + [0]:
+        layer = Image.new("L", (w + 2 * pad, h + 2 * pad), 0)
+        draw = ImageDraw.Draw(layer)
+        for (_, line), x, y, b in zip(rows, xs, baselines, boxes, strict=True):
+            draw.text((x + pad, y + shift + pad), line, font=font, fill=255, anchor="ls",
+                      stroke_width=stroke, stroke_fill=255, language=shaping)  # fmt: skip
+            for kind, rule in rules.items():
+                thick = max(1, round(rule.thickness * scale)) + 2 * stroke
+                at = y + shift + pad + (-0.3 * size if kind == "strike" else 0.12 * size)
+                draw.rectangle(
+                    (x + pad + b[0] - stroke, at - thick / 2, x + pad + b[2] + stroke,
+                     at + thick / 2 - 1), fill=255,
+                )  # fmt: skip
+        layers.append(layer)
+    allowed = None  # (worked out on the layer's area once: every layer has one size)
+    colours = ([ink.outline] if outline else []) + [ink.fill]
+    clipped = 0
+    total = 0
+    for colour, layer in zip(colours, layers, strict=True):
+        placed, origin = _place(layer, frame, pad)
+        ox, oy = origin
+        # the part of the layer inside the image
+        ix0, iy0 = max(0, ox), max(0, oy)
+        ix1, iy1 = min(img.width, ox + placed.width), min(img.height, oy + placed.height)
+        if ix1 <= ix0 or iy1 <= iy0:
+            continue
+        alpha = np.asarray(placed)
+        total += int((alpha >= 128).sum())
+        alpha = alpha[iy0 - oy : iy1 - oy, ix0 - ox : ix1 - ox]
+        if allowed is None:
+            allowed = _allowed(img, owned, block, pieces, frame, pad, (ix0, iy0, ix1, iy1))
+        may = allowed
+        clipped += int(((alpha >= 128) & ~may).sum())
+        clip = np.where(may, alpha, 0).astype(np.uint8)
+        img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), colour), (ix0, iy0),
+                  Image.fromarray(clip))  # fmt: skip
+    lefts: list[list[float]] = [[] for _ in setting.lines]
+    for (k, _), x, b in zip(rows, xs, boxes, strict=True):
+        lefts[k].append(x0 + x + b[0])
+    box = None
+    if rows and not frame.angle:
+        box = (
+            int(x0 + min(x + b[0] for x, b in zip(xs, boxes, strict=True))),
+            int(y0 + shift + ink_top),
+            int(x0 + max(x + b[2] for x, b in zip(xs, boxes, strict=True))) + 1,
+            int(y0 + shift + ink_bottom) + 1,
+        )
+    edge = ink.outline or first.erased.background
+    return _Drawn(
+        colors.contrast(ink.fill, edge),
+        total > 0 and clipped > CLIPPED * total,
+        tuple(tuple(v) for v in lefts),
+        box,
+    )
+
+
+def _inked(font: Any, line: str, stroke: int, shaping: str | None) -> tuple[int, ...]:
+    """The box of a line's ink from its baseline's start (the letters' side bearings left
+    out, so that lines align on their ink, as the eye sees them)."""
+    mask, (dx, dy) = font.getmask2(line, anchor="ls", stroke_width=stroke, language=shaping)
+    box = mask.getbbox()
+    if box is None:
+        return tuple(font.getbbox(line, anchor="ls", stroke_width=stroke, language=shaping))
+    return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+
+
+def _allowed(
+    img: Any, owned: Any, block: Any, pieces: Sequence[Piece], frame: Frame, pad: int,
+    area: tuple[int, int, int, int],
+) -> Any:  # fmt: skip
+    """Where a block may be drawn within `area` of the image (left, top, right, bottom):
+    its own erased regions and, for an upright block, the free panel pixels of its room
+    (never another block's text or kept text)."""
+    import numpy as np
+
+    ax0, ay0, ax1, ay1 = area
+    mine = np.zeros((ay1 - ay0, ax1 - ax0), bool)
+    for i in block.lines:
+        x, y = pieces[i].at
+        h, w = pieces[i].mask.shape
+        left, top = max(ax0, x), max(ay0, y)
+        right, bottom = min(ax1, x + w), min(ay1, y + h)
+        if right > left and bottom > top:
+            part = pieces[i].mask[top - y : bottom - y, left - x : right - x] > 0
+            mine[top - ay0 : bottom - ay0, left - ax0 : right - ax0] |= part
+    if frame.angle:
+        return mine
+    x0, y0, x1, y1 = frame.box
+    rx0, ry0 = max(ax0, x0 - pad), max(ay0, y0 - pad)
+    rx1, ry1 = min(ax1, x1 + pad), min(ay1, y1 + pad)
+    near = np.zeros(mine.shape, bool)
+    if rx1 > rx0 and ry1 > ry0:
+        window = np.asarray(img.crop((rx0, ry0, rx1, ry1))).astype(np.int16)
+        background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
+        near[ry0 - ay0 : ry1 - ay0, rx0 - ax0 : rx1 - ax0] = (
+            np.abs(window - background).max(axis=2) <= FREE_NEAR
+        )
+    return mine | (near & (owned[ay0:ay1, ax0:ax1] == 0))
+
+
+def _place(layer: Any, frame: Frame, pad: int) -> tuple[Any, tuple[int, int]]:
+    """The layer turned by the frame's angle, and where its top-left corner goes."""
+    from PIL import Image
+
+    if not frame.angle:
+        return layer, (frame.box[0] - pad, frame.box[1] - pad)
+    turned = layer.rotate(-frame.angle, resample=Image.Resampling.BICUBIC, expand=True)
+    cx, cy = frame.centre
+    return turned, (round(cx - turned.width / 2), round(cy - turned.height / 2))
+
+
+def _within(value: float, low: float, high: float) -> float:
+    """`value` kept between `low` and `high`; centred between them when they cross."""
+    return (low + high) / 2 if low > high else min(max(value, low), high)

@@ -1,0 +1,305 @@
+"""How translated type is set on supplier-style images, before (each line fitted into its
+own box: the drawing at commit BEFORE, loaded from git) and after (set by block), in the
+same run on the same drawn images and languages (en, th, vi, ms, de):
+
+- drawn size against the size that would match the original's ink (median; share under
+  60%), per region;
+- the spread of sizes within a block (max / min - 1, per block of 2+ lines);
+- lines that end inside a word;
+- time per image.
+
+Run from the project's root: .venv/bin/python -m tests.bench.bench_layout [--sheet out.png]
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from localize.image import fonts
+from localize.image.render import break_units
+from localize.image.replace import erase_piece, start_size
+from localize.image.typeset import set_pieces
+from tests.localize.images import photo
+from tests.localize.supplier_text import Lettering, Scene, draw
+
+BEFORE = "eaf4478"  # the last commit that fitted each line into its own box
+LANGUAGES = {"en": "latin", "th": "thai", "vi": "latin", "ms": "latin", "de": "latin"}
+WORDS = {
+    "保温杯大容量": {
+        "en": "Large capacity vacuum flask",
+        "th": "กระติกน้ำสุญญากาศความจุสูง",
+        "vi": "Bình giữ nhiệt dung tích lớn",
+        "ms": "Kelalang vakum kapasiti besar",
+        "de": "Thermosflasche mit großem Volumen",
+    },
+    "三十度保温十二小时": {
+        "en": "Keeps drinks warm for twelve hours",
+        "th": "เก็บความร้อนได้นานสิบสองชั่วโมง",
+        "vi": "Giữ ấm đồ uống suốt mười hai giờ",
+        "ms": "Kekal panas selama dua belas jam",
+        "de": "Hält Getränke zwölf Stunden warm",
+    },
+    "食品级不锈钢内胆": {
+        "en": "Food-grade stainless steel liner",
+        "th": "ซับในสแตนเลสเกรดอาหาร",
+        "vi": "Lòng thép không gỉ cấp thực phẩm",
+        "ms": "Pelapik keluli tahan karat gred makanan",
+        "de": "Lebensmittelechter Edelstahl-Innenbehälter",
+    },
+    "一键开盖方便饮水": {
+        "en": "One-touch lid, easy drinking",
+        "th": "ฝาเปิดด้วยปุ่มเดียว ดื่มง่าย",
+        "vi": "Nắp bật một chạm, uống dễ dàng",
+        "ms": "Penutup satu sentuhan, mudah minum",
+        "de": "Deckel mit einem Druck, leicht trinken",
+    },
+    "原价99元": {
+        "en": "Was 99 yuan",
+        "th": "ราคาเดิม 99 หยวน",
+        "vi": "Giá gốc 99 tệ",
+        "ms": "Harga asal 99 yuan",
+        "de": "Früher 99 Yuan",
+    },
+    "限时特惠": {
+        "en": "Limited-time offer",
+        "th": "ข้อเสนอพิเศษเวลาจำกัด",
+        "vi": "Ưu đãi có thời hạn",
+        "ms": "Tawaran masa terhad",
+        "de": "Zeitlich begrenztes Angebot",
+    },
+    "透气": {
+        "en": "Breathable",
+        "th": "ระบายอากาศ",
+        "vi": "Thoáng khí",
+        "ms": "Bernafas",
+        "de": "Atmungsaktiv",
+    },
+    "防滑鞋底": {
+        "en": "Non-slip sole",
+        "th": "พื้นรองเท้ากันลื่น",
+        "vi": "Đế chống trượt",
+        "ms": "Tapak anti-gelincir",
+        "de": "Rutschfeste Sohle",
+    },
+    "轻便舒适": {
+        "en": "Light and comfortable",
+        "th": "เบาและสบาย",
+        "vi": "Nhẹ và thoải mái",
+        "ms": "Ringan dan selesa",
+        "de": "Leicht und bequem",
+    },
+    "包邮": {
+        "en": "Free shipping",
+        "th": "ส่งฟรี",
+        "vi": "Miễn phí vận chuyển",
+        "ms": "Penghantaran percuma",
+        "de": "Versandkostenfrei",
+    },
+    "白字黑边": {
+        "en": "Bold and outlined",
+        "th": "ตัวหนามีขอบ",
+        "vi": "Chữ đậm có viền",
+        "ms": "Tebal bergaris",
+        "de": "Fett mit Kontur",
+    },
+}
+
+
+def scenes() -> list[tuple[str, Scene, list[str], list[tuple[int, ...]]]]:
+    """The test images: a name, the scene, its lines' texts, and which lines are one block."""
+    out = []
+    cream = Image.new("RGB", (800, 560), (245, 240, 230))
+    texts = [
+        "保温杯大容量",
+        "三十度保温十二小时",
+        "食品级不锈钢内胆",
+        "一键开盖方便饮水",
+        "原价99元",
+    ]
+    out.append((
+        "title, paragraph, struck price",
+        draw(cream, [
+            Lettering(texts[0], (60, 40), 64, fill=(180, 20, 20), bold=3),
+            Lettering(texts[1], (60, 160), 30),
+            Lettering(texts[2], (60, 205), 30),
+            Lettering(texts[3], (60, 250), 30),
+            Lettering(texts[4], (60, 330), 36, fill=(120, 120, 120), strike=True),
+        ]),
+        texts, [(1, 2, 3)],
+    ))  # fmt: skip
+    band = Image.new("RGB", (800, 500), (250, 250, 250))
+    ImageDraw.Draw(band).rectangle((0, 330, 800, 500), fill=(200, 30, 40))
+    texts = ["限时特惠", "包邮", "保温杯大容量"]
+    out.append((
+        "centred lines on a red band",
+        draw(band, [
+            Lettering(texts[0], (330, 350), 52, fill=(255, 255, 255), bold=2),
+            Lettering(texts[1], (394, 425), 40, fill=(255, 255, 255), bold=2),
+            Lettering(texts[2], (220, 120), 60, fill=(30, 30, 30)),
+        ]),
+        texts, [],
+    ))  # fmt: skip
+    product = Image.new("RGB", (800, 600), (236, 240, 245))
+    product.paste(photo((300, 420), seed=3), (440, 90))
+    texts = ["透气", "防滑鞋底", "轻便舒适"]
+    out.append((
+        "short labels beside a product",
+        draw(product, [
+            Lettering(t, (60, 140 + 110 * n), 44, fill=(20, 60, 140), bold=1)
+            for n, t in enumerate(texts)
+        ]),
+        texts, [],
+    ))  # fmt: skip
+    blue = Image.new("RGB", (800, 400), (40, 90, 170))
+    texts = ["白字黑边", "包邮"]
+    out.append((
+        "outlined title, skewed label",
+        draw(blue, [
+            Lettering(texts[0], (80, 60), 64, fill=(255, 255, 255), outline=6),
+            Lettering(texts[1], (90, 250), 44, fill=(255, 230, 0), angle=2),
+        ]),
+        texts, [],
+    ))  # fmt: skip
+    return out
+
+
+def old_drawing():  # type: ignore[no-untyped-def]
+    """localize/image/replace.py as it was at BEFORE, loaded as a module of its own."""
+    source = subprocess.run(
+        ["git", "show", f"{BEFORE}:localize/image/replace.py"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    path = Path(tempfile.mkdtemp()) / "replace_before.py"
+    path.write_text(source, "utf-8")
+    spec = importlib.util.spec_from_file_location("replace_before", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["replace_before"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def broken(lines: tuple[str, ...], text: str, script: str) -> int:
+    """How many of the lines end inside a word of `text`."""
+    ends, at = set(), 0
+    for unit in break_units(text, script):
+        at += len(unit.replace(" ", ""))
+        ends.add(at)
+    count, at = 0, 0
+    for line in lines[:-1]:
+        at += len(line.replace(" ", "").rstrip("-"))
+        count += at not in ends
+    return count
+
+
+def main() -> None:
+    """Draw every scene in every language both ways; print the figures."""
+    old = old_drawing()
+    result: dict[str, dict[str, list[float]]] = {
+        way: {
+            "ratio": [],
+            "own": [],
+            "spread": [],
+            "broken": [],
+            "lines": [],
+            "seconds": [],
+            "flagged": [],
+        }  # fmt: skip
+        for way in ("before", "after")
+    }
+    sheet_rows = []
+    for _, scene, texts, blocks in scenes():
+        row = [scene.image]
+        for language, script in LANGUAGES.items():
+            translations = [WORDS[t][language] for t in texts]
+            plans = scene.plans(texts, translations)
+            shaping = language if fonts.needs_shaping(script) else None
+            match = [
+                start_size(tr, script, ink, shaping)
+                for tr, ink in zip(translations, scene.ink_heights, strict=True)
+            ]
+            own = [  # the size the old drawing itself aimed at (its own start_size)
+                old.start_size(tr, script, ink, shaping)
+                for tr, ink in zip(translations, scene.ink_heights, strict=True)
+            ]
+            img = scene.image.copy()
+            started = time.perf_counter()
+            drawn = [old.replace_region(img, plan, language, script) for plan in plans]
+            result["before"]["seconds"].append(time.perf_counter() - started)
+            sizes = [d.size for d in drawn]
+            result["before"]["own"] += [x / m for x, m in zip(sizes, own, strict=True)]
+            result["before"]["flagged"] += [sum(bool(d.notes) for d in drawn)]
+            lines = [d.lines for d in drawn]
+            img = scene.image.copy()
+            started = time.perf_counter()
+            original = np.asarray(img).copy()
+            pieces = [erase_piece(img, original, p, p.translation) for p in plans]
+            done = set_pieces(img, [p for p in pieces if p], language, script)
+            result["after"]["seconds"].append(time.perf_counter() - started)
+            result["after"]["flagged"] += [len(done.notes)]
+            row.append(img)
+            for way, got, got_lines in (
+                ("before", sizes, lines),
+                ("after", list(done.sizes), list(done.lines)),
+            ):
+                result[way]["ratio"] += [s / m for s, m in zip(got, match, strict=True)]
+                for block in blocks:
+                    chosen = [got[i] for i in block]
+                    result[way]["spread"].append(max(chosen) / max(1, min(chosen)) - 1)
+                result[way]["broken"] += [
+                    broken(ls, tr, script) for ls, tr in zip(got_lines, translations, strict=True)
+                ]
+                result[way]["lines"] += [len(ls) for ls in got_lines]
+        sheet_rows.append(row)
+    print(f"{'':8}{'median size':>12}{'under 60%':>11}{'block spread':>14}"
+          f"{'words broken':>14}{'lines':>7}{'s/image':>9}")  # fmt: skip
+    for way, got in result.items():
+        ratio = got["ratio"]
+        under = sum(r < 0.6 for r in ratio) / len(ratio)
+        print(
+            f"{way:8}{statistics.median(ratio):>11.0%} {under:>10.0%} "
+            f"{statistics.median(got['spread']):>12.0%}/{max(got['spread']):.0%}"
+            f"{int(sum(got['broken'])):>12}{int(sum(got['lines'])):>7}"
+            f"{statistics.median(got['seconds']):>9.2f}"
+        )
+    print(f"regions: {len(result['after']['ratio'])}, blocks of 2+ lines: "
+          f"{len(result['after']['spread'])} (spread: median/max); size against the size "
+          "matching the original's ink on the same reference letter (H; Thai กิ)")  # fmt: skip
+    own = result["before"]["own"]
+    print(f"before, against the size it aimed at itself: median {statistics.median(own):.0%}, "
+          f"{sum(r < 0.6 for r in own) / len(own):.0%} under 60%")  # fmt: skip
+    for way, got in result.items():
+        print(f"{way}: {int(sum(got['flagged']))} warning(s) for the reviewer")
+    if "--sheet" in sys.argv:
+        out = Path(sys.argv[sys.argv.index("--sheet") + 1])
+        contact(sheet_rows, ["original", *LANGUAGES]).save(out)
+        print(f"contact sheet: {out}")
+
+
+def contact(rows: list[list[Image.Image]], heads: list[str]) -> Image.Image:
+    """The images in a grid, each row a scene, each column a language, at half size."""
+    cell = (400, 300)
+    sheet = Image.new("RGB", (cell[0] * len(heads), 24 + cell[1] * len(rows)), "white")
+    pen = ImageDraw.Draw(sheet)
+    font = fonts.load(fonts.font_for("latin").path, 18, 700)
+    for n, head in enumerate(heads):
+        pen.text((n * cell[0] + 8, 2), head, fill=(0, 0, 0), font=font)
+    for r, row in enumerate(rows):
+        for c, img in enumerate(row):
+            small = img.copy()
+            small.thumbnail(cell)
+            sheet.paste(small, (c * cell[0], 24 + r * cell[1]))
+    return sheet
+
+
+if __name__ == "__main__":
+    main()

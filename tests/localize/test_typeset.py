@@ -1,0 +1,151 @@
+"""Setting a block's text, pure: one size for the block, wrapped at word boundaries before
+it is made smaller, no word broken, no line starting with closing punctuation; lines
+grouped into blocks; a block's room grown over the free panel; a title kept larger."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from localize.image import fonts
+from localize.image.blocks import Line, group
+from localize.image.fit import CLOSING, wrap
+from localize.image.render import break_units
+from localize.image.typeset import grow, set_block, weight_for
+
+SAMPLES = {
+    "en": ("latin", "Breathable mesh fabric, keeps feet dry (all day) and cool."),
+    "vi": ("latin", "Vải lưới thoáng khí, giữ chân khô ráo (cả ngày) và mát mẻ."),
+    "ms": ("latin", "Fabrik jaring bernafas, kaki kering (sepanjang hari) dan sejuk."),
+    "de": ("latin", "Atmungsaktives Netzgewebe, hält die Füße trocken und kühl."),
+    "th": ("thai", "ผ้าตาข่ายระบายอากาศได้ดี, เท้าแห้งสบาย (ตลอดวัน) และเย็น"),
+}
+
+
+def measure_for(script: str, language: str):  # type: ignore[no-untyped-def]
+    """The width of text in the script's font, as the drawing measures it."""
+    path = fonts.font_for(script).path
+    shaping = language if fonts.needs_shaping(script) else None
+
+    def measure(text: str, size: int) -> float:
+        return fonts.load(path, size, 400).getlength(text, language=shaping)
+
+    return measure
+
+
+def whole(lines: tuple[str, ...] | list[str], units: list[str]) -> bool:
+    """Whether every line ends on a unit boundary (no unit split between lines)."""
+    bounds, at = set(), 0
+    for unit in units:
+        at += len(unit.replace(" ", ""))
+        bounds.add(at)
+    at = 0
+    for line in lines[:-1]:
+        at += len(line.replace(" ", ""))
+        if at not in bounds:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("language", sorted(SAMPLES))
+def test_no_line_starts_with_closing_punctuation_at_any_width(language: str) -> None:
+    script, text = SAMPLES[language]
+    spaced = text.replace(",", " ,").replace(")", " )")  # as a careless translation has it
+    measure = measure_for(script, language)
+    for sample in (text, spaced):
+        units = break_units(sample, script)
+        for width in range(60, 700, 7):
+            for line in wrap(units, width, 24, measure):
+                assert line[0] not in CLOSING, (width, line)
+                assert line.rstrip()[-1] != "(", (width, line)
+
+
+@pytest.mark.parametrize("language", sorted(SAMPLES))
+def test_a_block_is_wrapped_at_word_boundaries_never_inside_a_word(language: str) -> None:
+    script, text = SAMPLES[language]
+    measure = measure_for(script, language)
+    units = break_units(text, script)
+    longest = max(measure(u.strip(), 24) for u in units)  # the longest word at the floor
+    for width in range(140, 900, 23):
+        setting = set_block([units], measure, (width, 400), 40)
+        [lines] = setting.lines
+        assert not setting.overflow and all(measure(ln, setting.size) <= width for ln in lines)
+        if width >= longest:  # every word fits whole at the floor: none is broken
+            assert not setting.hyphenated and whole(lines, units), (width, lines)
+            assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        else:  # a Latin word too long even at the floor is hyphenated, and nothing else
+            assert script == "latin" and setting.hyphenated, (width, lines)
+            joined = "".join(ln[:-1] if ln.endswith("-") else ln for ln in lines)
+            assert joined.replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_long_translation_wraps_at_the_original_size_before_it_shrinks() -> None:
+    measure = measure_for("latin", "en")
+    units = break_units("Keeps drinks warm for twelve hours", "latin")
+    one_line = measure("Keeps drinks warm for twelve hours", 40)
+    setting = set_block([units], measure, (one_line * 0.6, 40 * 2.3), 40)
+    assert setting.size == 40 and len(setting.lines[0]) == 2  # two lines, not smaller
+    flat = set_block([units], measure, (one_line * 0.6, 45), 40)  # room for one line only
+    assert flat.size < 40 and len(flat.lines[0]) == 1
+
+
+def test_a_latin_word_is_hyphenated_only_when_it_cannot_fit_whole() -> None:
+    measure = measure_for("latin", "en")
+    units = break_units("Breathable", "latin")
+    word = measure("Breathable", 40)
+    shrunk = set_block([units], measure, (word * 0.8, 200), 40)  # fits whole, a bit smaller
+    assert shrunk.lines == (("Breathable",),) and not shrunk.hyphenated
+    assert 0.6 * 40 <= shrunk.size < 40
+    narrow = set_block([units], measure, (word * 0.45, 200), 40)  # not even at the floor
+    assert narrow.hyphenated and narrow.lines[0][0].endswith("-")
+    assert "".join(line.rstrip("-") for line in narrow.lines[0]) == "Breathable"
+    thai = break_units("ระบายอากาศ", "thai")  # a Thai word is never hyphenated: smaller
+    width = measure_for("thai", "th")("ระบายอากาศ", 40) * 0.45
+    small = set_block([thai], measure_for("thai", "th"), (width, 200), 40)
+    assert not small.hyphenated and small.under_floor and whole(small.lines[0], thai)
+
+
+def test_every_item_of_a_block_gets_the_one_size() -> None:
+    measure = measure_for("latin", "en")
+    items = [break_units(t, "latin") for t in ("Keeps warm", "Food-grade steel liner", "Lid")]
+    setting = set_block(items, measure, (measure("Food-grade steel", 30), 400), 30)
+    assert setting.size == 30 and [len(i) for i in setting.lines] == [1, 2, 1]
+
+
+def line(box: tuple[float, float, float, float], **kw) -> Line:  # type: ignore[no-untyped-def]
+    return Line(box, kw.pop("ink", box[3] - box[1]), kw.pop("colour", (30, 30, 30)), **kw)
+
+
+def test_lines_alike_close_and_aligned_are_one_block_with_their_alignment() -> None:
+    lines = [
+        line((60, 40, 440, 100), colour=(180, 20, 20), heaviness=0.2),  # title
+        line((60, 160, 330, 190), heaviness=0.08),  # a left-aligned paragraph
+        line((60, 205, 300, 235), heaviness=0.08),
+        line((60, 250, 310, 280), heaviness=0.08),
+        line((60, 295, 310, 325), colour=(200, 30, 30), heaviness=0.08),  # another colour
+        line((400, 160, 600, 190), heaviness=0.08),  # beside the paragraph, not under it
+        line((420, 400, 580, 430)),  # centred pair
+        line((450, 440, 550, 470)),
+        line((60, 500, 300, 530), angle=5.0),  # turned: on its own
+        line((60, 540, 300, 570)),
+    ]
+    blocks = group(lines)
+    assert [b.lines for b in blocks] == [(0,), (1, 2, 3), (4,), (5,), (6, 7), (8,), (9,)]
+    assert [b.align for b in blocks][:2] == ["left", "left"]  # the title on the body's edge
+    assert blocks[4].align == "centre"
+    bold = line((60, 160, 330, 190), heaviness=0.2)
+    assert [b.lines for b in group([lines[1], bold])] == [(0,), (1,)]  # weights differ
+
+
+def test_a_room_grows_over_the_free_panel_and_stops_at_what_is_not() -> None:
+    free = np.ones((200, 400), bool)
+    free[:, 300:] = False  # a product on the right
+    free[150:, :] = False  # the panel's bottom edge
+    assert grow(free, (100, 80, 200, 110), (400, 30)) == (0, 50, 300, 140)
+    assert grow(free, (100, 80, 200, 110), (40, 10)) == (60, 70, 240, 120)
+    free[60, 0:50] = False  # a speck above: the room grows around the rest
+    assert grow(free, (100, 80, 200, 110), (400, 30), across=False)[1] == 50
+
+
+def test_the_weight_comes_from_the_original_alone() -> None:
+    assert weight_for(0.07) == 400 and weight_for(0.2) == 700 and weight_for(None) == 700
