@@ -375,10 +375,7 @@ class ExportWithWorkbook(ExportPublisher):
         rows = []
         for row, (work, _) in enumerate(kept, start=2):
             folder = Path(where[work.item_id])
-            images = sorted(
-                (p for p in folder.glob("*") if p.stem.isdigit()), key=lambda p: int(p.stem)
-            )
-            names = [str(p.relative_to(self.folder)) for p in images][:9]
+            names = [str(folder.relative_to(self.folder) / n) for n in _images_of(folder)][:9]
             cells = [work.product_id, work.sku, work.language, work.title, work.description]
             ws.append([_cell(c) for c in cells + names])
             rows.append(
@@ -399,3 +396,13 @@ class ExportWithWorkbook(ExportPublisher):
             return end
         end.files.append(str(target))
         return end
+
+
+def _images_of(folder: Path) -> list[str]:
+    """The image file names an export folder's listing.json lists, in order."""
+    try:
+        listing = json.loads((folder / "listing.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    images = listing.get("main_images") if isinstance(listing, dict) else None
+    return [n for n in images if isinstance(n, str)] if isinstance(images, list) else []

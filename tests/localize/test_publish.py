@@ -107,7 +107,7 @@ def test_only_approved_items_go_out_and_only_once(shop) -> None:  # type: ignore
         "description",
         "main_image_1",
     ]
-    assert [c.value for c in sheet[2]][:4] == ["p1", "'=SKU-1", "ms", p1.title]
+    assert [c.value for c in sheet[2]][:4] == ["1729001", "'=SKU-1", "ms", p1.title]
     assert sheet[2][5].value == f"{folder.name}/1.jpg" and sheet.max_row == 2
     manifest = json.loads(book.with_suffix(".json").read_text(encoding="utf-8"))
     assert [(i["item_id"], i["row"]) for i in manifest["items"]] == [(p1.id, 2)]
