@@ -128,11 +128,87 @@ def engine_url_problem(url: str) -> str | None:
     return None
 
 
-class PublishSettings(_Strict):
-    """Where approved work goes: a folder of export files, or the shop through the API."""
+# Our fields of a Seller Center bulk-listing template (localize/publish/template.py finds
+# their columns by header); `[shops.publish.template_columns]` maps other headers onto them.
+TemplateField = Literal[
+    "category",
+    "product_name",
+    "description",
+    "main_image",
+    "image_2",
+    "image_3",
+    "image_4",
+    "image_5",
+    "image_6",
+    "image_7",
+    "image_8",
+    "image_9",
+    "sku",
+]
 
-    kind: Literal["export", "tiktok"] = "export"
+
+class TemplateSettings(_Strict):
+    """One category's bulk-listing template: the file, and what its Category cells say."""
+
+    file: str = Field(min_length=1)  # .xlsx, relative to the shops file
+    # TikTok's own category value ("Drinkware/Vacuum Flasks (600001)"): the Category
+    # column is a drop-down of TikTok's names; ours ("drinkware") would be refused.
+    category: str | None = Field(None, min_length=1, max_length=500)
+
+    @field_validator("file")
+    @classmethod
+    def _xlsx(cls, value: str) -> str:
+        if not value.lower().endswith(".xlsx"):
+            raise ValueError(
+                "must be the .xlsx bulk-listing template downloaded from Seller Center "
+                "(Products > Add products > Bulk listing); .xls and .csv cannot be filled"
+            )
+        return value
+
+
+class ImageHostSettings(_Strict):
+    """An S3-compatible bucket (AWS S3, Aliyun OSS, Tencent COS, MinIO) the approved images
+    are uploaded to, so their URLs can go into the template; secrets by variable name."""
+
+    endpoint: (
+        str  # e.g. "https://oss-cn-hangzhou.aliyuncs.com", "https://s3.us-east-1.amazonaws.com"
+    )
+    bucket: str = Field(min_length=3, max_length=63, pattern=r"^[a-z0-9][a-z0-9.-]+[a-z0-9]$")
+    region: str = Field("us-east-1", min_length=1, max_length=64)
+    access_key_env: str
+    secret_key_env: str
+    # OSS and COS accept only virtual-hosted addressing (bucket.host); MinIO often path.
+    addressing: Literal["virtual", "path"] = "virtual"
+    prefix: str = Field("", max_length=200)  # object names start with this ("shopbot/")
+    # Where buyers' browsers (and TikTok) fetch the objects, when not the bucket's own
+    # address: a CDN or custom domain. The bucket (or prefix) must be publicly readable.
+    public_url: str | None = None
+    timeout: float = Field(30.0, gt=0, le=600)  # one whole upload, retries included
+
+    check_env_names = field_validator("access_key_env", "secret_key_env")(_env_name)
+
+    @field_validator("endpoint", "public_url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL with a host")
+        return value
+
+
+class PublishSettings(_Strict):
+    """Where approved work goes: a folder of export files, the seller's bulk-listing
+    templates, or the shop through the API."""
+
+    kind: Literal["export", "tiktok", "template"] = "export"
     export_dir: str | None = None
+    # kind = "template": category (the listings file's) -> the template to fill, as a path
+    # or {file, category}; their header -> our field for headers we do not know.
+    templates: dict[str, TemplateSettings] = {}
+    template_columns: dict[str, TemplateField] = {}
+    image_host: ImageHostSettings | None = None
     # The shop's EPR registration for its market (WEEE, DEEE, UK packaging, ...): publish
     # preflight asks for it where markets.toml says the market requires one.
     epr_registration: str | None = None
@@ -142,6 +218,31 @@ class PublishSettings(_Strict):
         default_factory=lambda: ["cosmetic", "beauty", "skincare", "baby", "kid", "child", "toy"]
     )
     safety_report_days: int = Field(30, ge=0, le=365)
+
+    @field_validator("templates", mode="before")
+    @classmethod
+    def _paths(cls, value: Any) -> Any:
+        # category = "FILE.xlsx" is short for category = { file = "FILE.xlsx" }
+        if isinstance(value, dict):
+            return {k: {"file": v} if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _template_needs_templates(self) -> PublishSettings:
+        if self.kind == "template" and not self.templates:
+            raise ValueError(
+                'kind = "template" needs [shops.publish.templates]: category = "FILE.xlsx", '
+                "the bulk-listing template downloaded from Seller Center for that category"
+            )
+        return self
+
+    def template(self, category: str) -> TemplateSettings | None:
+        """The template configured for a listing's category (case and spaces ignored)."""
+        wanted = "".join(category.split()).casefold()
+        for name, given in self.templates.items():
+            if "".join(name.split()).casefold() == wanted:
+                return given
+        return None
 
 
 class TikTokSettings(_Strict):
@@ -589,6 +690,7 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
                 f"(also shops[{seen[shop.id]}])"
             )
         seen.setdefault(shop.id, i)
+        problems += _template_problems(doc, i, shop, base)
     if problems:
         raise ConfigError(shown, problems)
     return Settings(
@@ -600,6 +702,34 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
         fleet=parsed.fleet,
         import_max_rows=parsed.import_.max_rows,
     )
+
+
+def _template_problems(
+    doc: tomldoc.TomlDocument, index: int, shop: ShopSettings, base: Path | None
+) -> list[str]:
+    """Templates that are missing or are not .xlsx workbooks, each named with its key."""
+    import zipfile
+
+    if base is None:
+        return []
+    problems = []
+    for category in shop.publish.templates:
+        file = shop.publish.template(category)
+        assert file is not None
+        path = Path(file.file) if Path(file.file).is_absolute() else base / file.file
+        where = doc.where(("shops", index, "publish", "templates", category))
+        if not path.is_file():
+            problems.append(
+                f"{where}: no template file {str(path)!r} for category {category!r}; download "
+                "the category's bulk-listing template from Seller Center (Products > Add "
+                "products > Bulk listing) and give its path, relative to this file"
+            )
+        elif not zipfile.is_zipfile(path):
+            problems.append(
+                f"{where}: {str(path)!r} is not an .xlsx workbook (an .xls, or a damaged "
+                "download?); open it in Excel or WPS and save it as .xlsx, or download it again"
+            )
+    return problems
 
 
 def _describe(error: Any, doc: tomldoc.TomlDocument) -> str:

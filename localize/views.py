@@ -348,6 +348,8 @@ def published(env: Environment, shop: str, run: PublishRun, dry_run: bool, as_js
         env.err(
             f"skipped, stale: item {s['id']} ({s['product_id']}, {s['language']}): {s['reason']}"
         )
+    for note in run.notes:
+        env.err(f"note: {note}")
     if as_json:
         env.json(run.as_dict())
         return
@@ -355,6 +357,8 @@ def published(env: Environment, shop: str, run: PublishRun, dry_run: bool, as_js
         env.out(f"published item {p['id']} ({p['product_id']}, {p['language']}) -> {p['where']}")
     for r in run.ready:
         env.out(f"ready: item {r['id']} ({r['product_id']}, {r['language']})")
+    for path in run.files:
+        env.out(f"workbook: {path}")
     verb = "would publish" if dry_run else "published"
     count = len(run.ready) if dry_run else len(run.published)
     env.err(

@@ -95,12 +95,12 @@ def serve(routes: dict[str, Route]) -> Iterator[Server]:
                         self.wfile.flush()
                         if stop.wait(reply.trickle):
                             return
-                else:
+                elif self.command != "HEAD":  # a HEAD answer has headers only
                     self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
-        do_GET = do_POST = do_PUT = _handle
+        do_GET = do_POST = do_PUT = do_HEAD = _handle
 
         def log_message(self, *args: object) -> None:
             pass

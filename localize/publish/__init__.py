@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -48,6 +48,8 @@ class Work:
     description: str
     images: tuple[Path, ...]  # main images in order, captioned where the shop wants it
     content_hash: str  # identifies this version's text and images
+    category: str = ""  # the listing's category (which bulk-listing template it goes in)
+    version: int = 0  # the item's version, as the review queue shows it
 
     @property
     def name(self) -> str:
@@ -122,13 +124,37 @@ class Publisher(Protocol):
         ...
 
 
+@dataclass
+class RunEnd:
+    """What a publisher did at the end of a run: where each item it held went (a file), why
+    the others could not go, the files it wrote and what the seller should know."""
+
+    written: dict[int, str] = field(default_factory=dict)  # item id -> where it went
+    failed: dict[int, str] = field(default_factory=dict)  # item id -> why not (stays approved)
+    files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@runtime_checkable
+class EndsRun(Protocol):
+    """A publisher with work once every item has been through `publish` (a workbook of the
+    run). When `holds`, `publish` only takes the item in: it is published when `end_run`
+    says where it was written, and stays approved otherwise."""
+
+    holds: bool
+
+    def end_run(self) -> RunEnd:
+        """Write what the run's items make together; never raises for one item's trouble."""
+        ...
+
+
 PublisherFactory = Callable[[Settings, ShopSettings, Secrets], Publisher]
 
 
 def _export(settings: Settings, shop: ShopSettings, secrets: Secrets) -> Publisher:
-    from localize.publish.export import ExportPublisher
+    from localize.publish.template import ExportWithWorkbook
 
-    return ExportPublisher.from_settings(settings, shop)
+    return ExportWithWorkbook.from_settings(settings, shop)
 
 
 def _tiktok(settings: Settings, shop: ShopSettings, secrets: Secrets) -> Publisher:
@@ -137,8 +163,18 @@ def _tiktok(settings: Settings, shop: ShopSettings, secrets: Secrets) -> Publish
     return TikTokPublisher.from_settings(settings, shop, secrets)
 
 
+def _template(settings: Settings, shop: ShopSettings, secrets: Secrets) -> Publisher:
+    from localize.publish.template import TemplatePublisher
+
+    return TemplatePublisher.from_settings(settings, shop, secrets)
+
+
 # kind -> factory(settings, shop, secrets); tests register fakes here.
-PUBLISHERS: dict[str, PublisherFactory] = {"export": _export, "tiktok": _tiktok}
+PUBLISHERS: dict[str, PublisherFactory] = {
+    "export": _export,
+    "tiktok": _tiktok,
+    "template": _template,
+}
 
 
 def publisher_for(settings: Settings, shop: ShopSettings, secrets: Secrets) -> Publisher:

@@ -27,6 +27,7 @@ from localize.image.items import positions
 from localize.image.regions import chinese_left
 from localize.publish import (
     HOLD,
+    EndsRun,
     Publisher,
     PublishError,
     Steps,
@@ -55,6 +56,10 @@ class PublishRun:
     # changed since this run read them (their source, a reviewer): skipped, or sent as
     # approved while they changed; the new version goes through review
     stale: list[dict[str, Any]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # workbooks the run wrote
+    notes: list[str] = field(default_factory=list)  # what the seller should know or do
+    # Items the publisher holds until the run's end (a workbook), with what goes with them.
+    held: list[tuple[LocalizationItem, Steps, dict[str, Any], int]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """For --json."""
@@ -65,6 +70,8 @@ class PublishRun:
             "failed": self.failed,
             "busy": self.busy,
             "stale": self.stale,
+            "files": self.files,
+            "notes": self.notes,
         }
 
 
@@ -109,6 +116,7 @@ def publish_shop(
     holder = f"publish:{HOST}:{os.getpid()}"
     folder = downloads or Path(tempfile.gettempdir()) / "shopbot-publish"
     fetcher = ImageFetcher.for_shop(shop.images)
+    downloaded: list[Path] = []
     for item, listing in rows:
         fetched: list[Path] = []
         try:
@@ -126,9 +134,44 @@ def publish_shop(
             assert publisher is not None
             _send(store, publisher, item, listing, images, holder, clock, run, summary)
         finally:
-            for path in fetched:
-                path.unlink(missing_ok=True)
+            if run.held and run.held[-1][0] is item:
+                downloaded += fetched  # the publisher reads them at the run's end
+            else:
+                for path in fetched:
+                    path.unlink(missing_ok=True)
+    try:
+        if isinstance(publisher, EndsRun):
+            _end_run(store, publisher, holder, run)
+    finally:
+        for path in downloaded:
+            path.unlink(missing_ok=True)
     return run
+
+
+def _end_run(store: Engine, publisher: EndsRun, holder: str, run: PublishRun) -> None:
+    """The publisher's end of the run (a workbook); the items it held are published only
+    where it says they were written, and let go (still approved) otherwise."""
+    end = None
+    try:
+        end = publisher.end_run()
+    finally:
+        for item, steps, summary, read_version in run.held:
+            where = end.written.get(item.id) if end else None
+            if where is not None:
+                entry = {**summary, "where": where, "steps": steps.sent}
+                try:
+                    _published(store, item, f"{steps.kind}: {where}", run, entry)
+                    continue
+                except lifecycle.ItemChanged:  # changed while held: it is in the workbook
+                    _stale(store, item.id, read_version, True, run, summary)
+            elif end is not None:
+                why = end.failed.get(item.id, "not written into the run's workbook")
+                run.failed.append({**summary, "error": why})
+            with session_scope(store) as session:
+                lifecycle.release(session, item.id, holder=holder)
+        run.held.clear()
+    run.files += end.files
+    run.notes += end.notes
 
 
 def _send(
@@ -184,30 +227,52 @@ def _send(
         except PublishError as exc:
             run.failed.append({**summary, "error": exc.message})
             return
-        with session_scope(store) as session:
-            lifecycle.change(
-                session,
-                item,
-                ItemState.PUBLISHED,
-                actor=ACTOR,
-                reason=f"{publisher.kind}: {ref}",
-                claimed_by=None,
-                claimed_until=None,
-            )
-        published = True
-        run.published.append({**summary, "where": ref, "steps": steps.sent})
+        published = True  # or held to the run's end: the hold is not given back here
+        if getattr(publisher, "holds", False):
+            # published when the workbook holding it is written (_end_run)
+            run.held.append((item, steps, summary, read_version))
+            return
+        entry = {**summary, "where": ref, "steps": steps.sent}
+        _published(store, item, f"{publisher.kind}: {ref}", run, entry)
     except lifecycle.ItemChanged:
         # its source changed (or a reviewer acted) while it was held: the rest go on
-        sent = bool(steps and steps.sent)
-        with read_scope(store) as session:
-            now = lifecycle.snapshot(session, item.id)
-        run.stale.append(
-            {**summary, "sent": sent, "reason": _changed(now, read_version, sent=sent)}
-        )
+        published = False
+        _stale(store, item.id, read_version, bool(steps and steps.sent), run, summary)
     finally:
         if not published:
             with session_scope(store) as session:
                 lifecycle.release(session, item.id, holder=holder)
+
+
+def _published(
+    store: Engine, item: LocalizationItem, reason: str, run: PublishRun, entry: dict[str, Any]
+) -> None:
+    """Record the item published (its hold ended) and say where it went."""
+    with session_scope(store) as session:
+        lifecycle.change(
+            session,
+            item,
+            ItemState.PUBLISHED,
+            actor=ACTOR,
+            reason=reason,
+            claimed_by=None,
+            claimed_until=None,
+        )
+    run.published.append(entry)
+
+
+def _stale(
+    store: Engine,
+    item_id: int,
+    read_version: int,
+    sent: bool,
+    run: PublishRun,
+    summary: dict[str, Any],
+) -> None:
+    """Report an item that changed while this run held it."""
+    with read_scope(store) as session:
+        now = lifecycle.snapshot(session, item_id)
+    run.stale.append({**summary, "sent": sent, "reason": _changed(now, read_version, sent=sent)})
 
 
 def _changed(now: lifecycle.ItemSnapshot | None, read_version: int, *, sent: bool) -> str:
@@ -336,4 +401,6 @@ def _work(item: LocalizationItem, listing: Listing, images: list[Path]) -> Work:
         description=item.description or "",
         images=tuple(images),
         content_hash=hashlib.sha256(payload.encode()).hexdigest(),
+        category=listing.category,
+        version=item.version,
     )

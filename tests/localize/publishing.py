@@ -66,12 +66,15 @@ class Partner:
         return serve(self.routes())
 
 
-def shop_settings(tmp_path: Path, kind: str, partner_url: str = "http://127.0.0.1:9") -> Settings:
-    """A Malaysian shop publishing with `kind`, exports below tmp_path/export."""
+def shop_settings(
+    tmp_path: Path, kind: str, partner_url: str = "http://127.0.0.1:9", publish: str = ""
+) -> Settings:
+    """A Malaysian shop publishing with `kind` (`publish`: more of its [shops.publish]),
+    exports below tmp_path/export."""
     config = tmp_path / "shops.toml"
     config.write_text(
         '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
-        f'[shops.publish]\nkind = "{kind}"\nexport_dir = "export"\n'
+        f'[shops.publish]\nkind = "{kind}"\nexport_dir = "export"\n{publish}'
         f'[shops.tiktok]\nbase_url = "{partner_url}"\napp_key_env = "ACME_TTS_APP_KEY"\n'
         'app_secret_env = "ACME_TTS_APP_SECRET"\naccess_token_env = "ACME_TTS_TOKEN"\n'
         'shop_cipher = "ROW_1"\ntimeout = 2\n',
@@ -129,3 +132,41 @@ def recorded(engine: Engine, item_id: int) -> list[str]:
             .order_by(PublishRecord.id)
         )
         return list(rows)
+
+
+# A Seller Center bulk-listing template as TikTok Shop ships it: a title row, the header
+# row, a mandatory/optional row, an instruction row and an example above the data; a
+# drop-down on the Category column; a hidden sheet the drop-down reads from.
+TEMPLATE_HEADERS = (
+    ["Category", "Brand", "Product Name", "Product Description", "Main Product Image"]
+    + [f"Product Image {n}" for n in range(2, 10)]
+    + ["Package Weight(g)", "Retail Price (Local Currency)", "Quantity", "Seller SKU"]
+)
+
+
+def bulk_template(path: Path, category: str, *, headers: list[str] | None = None) -> Path:
+    """Write a bulk-listing template for one category, as Seller Center's download is laid
+    out; returns the path."""
+    import openpyxl
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Template"
+    names = headers or TEMPLATE_HEADERS
+    sheet.append(["TikTok Shop bulk listing - do not add, remove or reorder rows or columns"])
+    sheet.append(names)
+    sheet.append(["Mandatory" if n != "Brand" else "Optional" for n in names])
+    sheet.append(["Enter the title of your product." for _ in names])
+    sheet.append([category, "", "Example product", "<p>Example</p>", "https://example.com/1.jpg"])
+    sheet.column_dimensions["C"].width = 48
+    drop_down = DataValidation(type="list", formula1="=Categories!$A$1:$A$2", allow_blank=True)
+    drop_down.add("A6:A1000")
+    sheet.add_data_validation(drop_down)
+    lists = book.create_sheet("Categories")
+    lists.append([category])
+    lists.append(["Other (000000)"])
+    lists.sheet_state = "hidden"
+    book.create_sheet("Guide").append(["Upload images to the Media Center and paste the URLs."])
+    book.save(path)
+    return path

@@ -7,6 +7,7 @@ import csv
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlmodel import select
 
@@ -94,7 +95,22 @@ def test_only_approved_items_go_out_and_only_once(shop) -> None:  # type: ignore
     [p1, p2] = items(db_url)
     assert (p1.state, p2.state) == ("published", "blocked")
     assert "safety_report_date" in (p2.error or "")
-    folder = next((tmp_path / "export").iterdir())
+    folder = next(p for p in (tmp_path / "export").iterdir() if p.is_dir())
+    # beside the folders, the run's workbook: one row per product, images by relative path
+    [book] = (tmp_path / "export").glob("listings-*.xlsx")
+    sheet = openpyxl.load_workbook(book)["listings"]
+    assert [c.value for c in sheet[1]][:6] == [
+        "product_id",
+        "sku",
+        "language",
+        "title",
+        "description",
+        "main_image_1",
+    ]
+    assert [c.value for c in sheet[2]][:4] == ["1729001", "'=SKU-1", "ms", p1.title]
+    assert sheet[2][5].value == f"{folder.name}/1.jpg" and sheet.max_row == 2
+    manifest = json.loads(book.with_suffix(".json").read_text(encoding="utf-8"))
+    assert [(i["item_id"], i["row"]) for i in manifest["items"]] == [(p1.id, 2)]
     listing = json.loads((folder / "listing.json").read_text(encoding="utf-8"))
     assert listing["title"] == p1.title and listing["main_images"] == ["1.jpg", "2.jpg"]
     assert (folder / "2.jpg").read_bytes() == Path(p1.images[1]).read_bytes()  # the captioned one
@@ -103,6 +119,7 @@ def test_only_approved_items_go_out_and_only_once(shop) -> None:  # type: ignore
     assert row["sku"] == "'=SKU-1"  # a formula-like cell is neutralised
     again = run("publish", "--shop", "acme-my", "--json")
     assert json.loads(again.out)["published"] == []
+    assert len(list((tmp_path / "export").glob("listings-*.xlsx"))) == 1  # none when none went
     with read_scope(open_store(db_url)) as s:
         assert len(s.exec(select(PublishRecord)).all()) == 1
 

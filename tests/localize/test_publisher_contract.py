@@ -18,8 +18,15 @@ from sqlalchemy import Engine
 
 from config.errors import AppError, ExitCode
 from config.runtime import Secrets
-from localize.publish import PUBLISHERS, Publisher, PublishError, Steps, Work
-from tests.localize.publishing import ENVIRON, Partner, recorded, shop_settings, stored_work
+from localize.publish import PUBLISHERS, EndsRun, Publisher, PublishError, Steps, Work
+from tests.localize.publishing import (
+    ENVIRON,
+    Partner,
+    bulk_template,
+    recorded,
+    shop_settings,
+    stored_work,
+)
 
 
 class Killed(BaseException):
@@ -100,7 +107,51 @@ def tiktok_case(stack: ExitStack, engine: Engine, tmp_path: Path) -> Case:
     )
 
 
-CASES = {"export": export_case, "tiktok": tiktok_case}
+@dataclass
+class WholeRun:
+    """A publisher that holds items until the run's end, run as `localize publish` runs it
+    for one item: taken in, then the run ended; where it was written, or the PublishError
+    its failure is."""
+
+    inner: EndsRun
+    kind: str
+
+    def publish(self, work: Work, steps: Steps) -> str:
+        """The item through publish and the run's end."""
+        self.inner.publish(work, steps)  # type: ignore[attr-defined]
+        end = self.inner.end_run()
+        if work.item_id in end.failed:
+            raise PublishError(end.failed[work.item_id])
+        return end.written[work.item_id]
+
+
+def template_case(stack: ExitStack, engine: Engine, tmp_path: Path) -> Case:
+    """The seller's bulk-listing template: each run one new workbook beside the template."""
+    template = bulk_template(tmp_path / "drinkware.xlsx", "Drinkware (600001)")
+    settings = shop_settings(
+        tmp_path, "template", publish='templates = { drinkware = "drinkware.xlsx" }\n'
+    )
+    shop = settings.shops[0]
+    folder = tmp_path / "export"
+    publisher = PUBLISHERS["template"](settings, shop, Secrets(ENVIRON))
+    assert isinstance(publisher, EndsRun) and publisher.holds
+
+    def breaks() -> None:
+        template.write_bytes(b"PK\x03\x04 not a workbook after all")
+
+    return Case(
+        kind="template",
+        publisher=WholeRun(publisher, "template"),
+        work=replace(stored_work(engine, settings, shop, tmp_path), category="drinkware"),
+        engine=engine,
+        sent=lambda: sorted(p.name for p in folder.glob("*.xlsx")) if folder.is_dir() else [],
+        steps=1,
+        breaks=breaks,
+        failure=r"template .*drinkware.xlsx cannot be read as an .xlsx workbook",
+    )
+
+
+CASES = {"export": export_case, "tiktok": tiktok_case, "template": template_case}
 
 
 @pytest.fixture(params=sorted(CASES))

@@ -1,0 +1,408 @@
+"""Seller Center bulk listing: the seller's own downloaded template, filled.
+
+TikTok Shop's bulk-listing template is an .xlsx per leaf category with instruction rows
+above and below its header row, drop-downs on its columns and other sheets it reads; rows
+or columns added, removed or reordered make Seller Center refuse it. So the columns are
+found by their header names, one row per item (the latest version of each product) goes
+below the rows already there, and nothing else in the workbook is touched. Each run writes
+a new file (the template and earlier runs' files are never overwritten) beside a manifest
+of what went in. Items are published only once the file holding them exists.
+
+openpyxl keeps the cells, styles, column widths, data validations (drop-downs), merged
+cells, defined names, hidden sheets, sheet protection and conditional formatting; it drops
+pictures, charts and shapes drawn on a sheet (Seller Center's templates carry none).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import secrets
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from config.runtime import Secrets, utcnow
+from config.settings import Settings, ShopSettings, TemplateSettings
+from localize.image.outputs import safe_name
+from localize.publish import PublishError, RunEnd, Steps, Work
+from localize.publish.export import CSV_COLUMNS, ExportPublisher, neutralise
+from localize.publish.imagehost import ImageHost
+
+IMAGE_FIELDS = ("main_image",) + tuple(f"image_{n}" for n in range(2, 10))
+# Seller Center's English headers -> our fields. Other headers (another language, a
+# changed template) are mapped in [shops.publish.template_columns].
+HEADERS = {
+    "Category": "category",
+    "Product Name": "product_name",
+    "Product Description": "description",
+    "Main Product Image": "main_image",
+    "Seller SKU": "sku",
+} | {f"Product Image {n}": f"image_{n}" for n in range(2, 10)}
+HEADER_ROWS = 30  # the header row is looked for among the first rows of each sheet
+STEP = "template"
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV}
+EXCEL_CELL_MAX = 32767
+# Characters an .xlsx cell cannot hold (openpyxl refuses them): control characters.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def header_key(text: object) -> str:
+    """A header as compared: case, spaces and the mandatory-field asterisk ignored."""
+    return re.sub(r"[\s*＊]+", "", str(text or "")).casefold()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a template's data goes: the sheet, the header row, our fields' columns and the
+    first row below everything already written."""
+
+    sheet: str
+    header_row: int
+    columns: dict[str, int]  # field -> column number (1-based)
+    next_row: int
+
+
+def find_layout(workbook: Any, names: dict[str, str], shown: str) -> Layout:
+    """The sheet and row holding the known headers (product name and at least one other);
+    PublishError naming the file and what to do when there is none."""
+    known = {header_key(k): v for k, v in names.items()}
+    sheets = sorted(workbook.worksheets, key=lambda ws: ws.sheet_state != "visible")
+    for ws in sheets:
+        for row in ws.iter_rows(min_row=1, max_row=HEADER_ROWS):
+            columns: dict[str, int] = {}
+            for cell in row:
+                found = known.get(header_key(cell.value))
+                if found and found not in columns:
+                    columns[found] = cell.column
+            if "product_name" in columns and len(columns) >= 2:
+                header_row = row[0].row
+                return Layout(ws.title, header_row, columns, _below(ws, header_row))
+    raise PublishError(
+        f"template {shown}: no header row with 'Product Name' and the other columns "
+        f"(looked at the first {HEADER_ROWS} rows of every sheet); download the category's "
+        "bulk-listing template again from Seller Center, or map its headers onto ours in "
+        '[shops.publish.template_columns] (e.g. "商品名称" = "product_name")'
+    )
+
+
+def _below(ws: Any, header_row: int) -> int:
+    """The first row after the header row and every row already filled (instructions,
+    examples): a drop-down or a style alone does not make a row filled."""
+    last = header_row
+    for row in ws.iter_rows(min_row=header_row + 1):
+        if any(c.value not in (None, "") for c in row):
+            last = row[0].row
+    return last + 1
+
+
+def _cell(text: str) -> str:
+    """Text as a cell holds it: no formula, no control character, within Excel's limit."""
+    return neutralise(_ILLEGAL.sub("", text))[:EXCEL_CELL_MAX]
+
+
+def save_new(workbook: Any, folder: Path, stem: str, when: datetime) -> Path:
+    """Save under a name no earlier run used (`stem-YYYYmmdd-HHMMSS[-n].xlsx`): written to
+    a temporary name, then linked into place, which never replaces a file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{stem}.{secrets.token_hex(4)}.part"
+    try:
+        workbook.save(tmp)
+        base = f"{stem}-{when:%Y%m%d-%H%M%S}"
+        for n in range(1, 1000):
+            target = folder / (f"{base}.xlsx" if n == 1 else f"{base}-{n}.xlsx")
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                continue
+            except OSError as exc:  # no hard links here (exFAT, some network shares)
+                if exc.errno not in _NO_LINKS or target.exists():
+                    raise
+                os.rename(tmp, target)
+            return target
+        raise PublishError(f"{folder}: too many files named {base}-*.xlsx")
+    except OSError as exc:
+        raise PublishError(f"workbook in {folder}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_manifest(workbook: Path, manifest: dict[str, Any]) -> Path:
+    """The manifest beside the workbook (same name, .json), written whole or not at all."""
+    target = workbook.with_suffix(".json")
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    try:
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise PublishError(f"manifest {target}: {exc.strerror or exc}") from None
+    return target
+
+
+def latest(held: list[tuple[Work, Steps]]) -> tuple[list[tuple[Work, Steps]], dict[int, str]]:
+    """One item per product and language, the newest; the older ones with why they wait."""
+    newest: dict[tuple[str, str], tuple[Work, Steps]] = {}
+    for work, steps in held:
+        key = (work.product_id, work.language)
+        if key not in newest or newest[key][0].item_id < work.item_id:
+            newest[key] = (work, steps)
+    kept = {w.item_id for w, _ in newest.values()}
+    older = {
+        w.item_id: f"superseded by item {newest[(w.product_id, w.language)][0].item_id}, "
+        f"a newer version of product {w.product_id}; it stays approved"
+        for w, _ in held
+        if w.item_id not in kept
+    }
+    return [h for h in held if h[0].item_id in kept], older
+
+
+def _folder(settings: Settings, shop: ShopSettings) -> Path:
+    base = Path(settings.path).parent
+    folder = Path(shop.publish.export_dir) if shop.publish.export_dir else Path("out") / shop.id
+    return folder if folder.is_absolute() else base / folder
+
+
+@dataclass
+class TemplatePublisher:
+    """Fills each category's bulk-listing template with the run's approved items."""
+
+    folder: Path
+    templates: Callable[[str], TemplateSettings | None]  # listing category -> template
+    base: Path  # template paths are relative to this (the shops file's folder)
+    headers: dict[str, str] = field(default_factory=lambda: dict(HEADERS))
+    host: ImageHost | None = None
+    clock: Callable[[], datetime] = utcnow
+    kind: str = "template"
+    holds: bool = True
+    held: list[tuple[Work, Steps]] = field(default_factory=list)
+    earlier: dict[int, str] = field(default_factory=dict)  # already in a written workbook
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, shop: ShopSettings, secrets: Secrets
+    ) -> TemplatePublisher:
+        """The shop's templates, export folder and image host."""
+        host = shop.publish.image_host
+        return cls(
+            folder=_folder(settings, shop),
+            templates=shop.publish.template,
+            base=Path(settings.path).parent,
+            headers=HEADERS | dict(shop.publish.template_columns),
+            host=ImageHost.from_settings(host, secrets) if host else None,
+        )
+
+    def publish(self, work: Work, steps: Steps) -> str:
+        """Take the item in for this run's workbook of its category."""
+        template = self.templates(work.category)
+        if template is None:
+            raise PublishError(
+                f"no bulk-listing template for category {work.category!r}: add one to "
+                '[shops.publish.templates] (category = "FILE.xlsx"); the item stays approved'
+            )
+        done = steps.done(STEP)
+        if done and Path(done.partition("#")[0]).is_file():
+            self.earlier[work.item_id] = done  # written before the last run could record it
+            return done
+        self.held.append((work, steps))
+        return self._path(template)
+
+    def _path(self, template: TemplateSettings) -> str:
+        path = Path(template.file)
+        return str(path if path.is_absolute() else self.base / path)
+
+    def end_run(self) -> RunEnd:
+        """One new workbook per template with the held items; their manifest beside it."""
+        # taken out first: a run that dies in here leaves nothing for the next to repeat
+        held, self.held = self.held, []
+        end, self.earlier = RunEnd(written=self.earlier), {}
+        kept, end.failed = latest(held)
+        groups: dict[str, list[tuple[Work, Steps]]] = {}
+        chosen: dict[str, TemplateSettings] = {}
+        for work, steps in kept:
+            template = self.templates(work.category)
+            assert template is not None  # publish() refused the others
+            groups.setdefault(self._path(template), []).append((work, steps))
+            chosen[self._path(template)] = template
+        if self.host is not None:
+            self.host.uploaded.clear()
+            self.host.found.clear()
+        for path, items in groups.items():
+            try:
+                self._fill(Path(path), chosen[path], items, end)
+            except PublishError as exc:
+                for work, _ in items:
+                    end.failed.setdefault(work.item_id, exc.message)
+        if self.host is not None and (self.host.uploaded or self.host.found):
+            end.notes.append(
+                f"images: {len(self.host.uploaded)} uploaded to bucket "
+                f"{self.host.settings.bucket!r}, {len(self.host.found)} already there"
+            )
+        return end
+
+    def _fill(
+        self, path: Path, template: TemplateSettings, items: list[tuple[Work, Steps]], end: RunEnd
+    ) -> None:
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            workbook = openpyxl.load_workbook(path)
+        except FileNotFoundError:
+            raise PublishError(
+                f"template {path} is gone; download the category's bulk-listing template "
+                "from Seller Center again and put it there"
+            ) from None
+        except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+            raise PublishError(
+                f"template {path} cannot be read as an .xlsx workbook ({exc}); download it "
+                "again from Seller Center, or open it in Excel and save it as .xlsx"
+            ) from None
+        layout = find_layout(workbook, self.headers, str(path))
+        ws = workbook[layout.sheet]
+        when = self.clock()
+        stem = safe_name(path.stem, "")
+        pictures = self.folder / f"{stem}-{when:%Y%m%d-%H%M%S}-images"
+        rows: list[dict[str, Any]] = []
+        row = layout.next_row
+        for work, _ in items:
+            try:
+                images = self._images(work, pictures)
+            except PublishError as exc:
+                end.failed[work.item_id] = exc.message
+                continue
+            values = {
+                "product_name": work.title,
+                "description": work.description,
+                "sku": work.sku,
+                "category": template.category,
+            } | dict(zip(IMAGE_FIELDS, [i if self.host else "" for i in images], strict=False))
+            for name, column in layout.columns.items():
+                value = values.get(name)
+                if value:
+                    ws.cell(row=row, column=column, value=_cell(value))
+            rows.append(
+                {
+                    "item_id": work.item_id,
+                    "product_id": work.product_id,
+                    "sku": work.sku,
+                    "language": work.language,
+                    "version": work.version,
+                    "content_hash": work.content_hash,
+                    "row": row,
+                    "images": images,
+                }
+            )
+            row += 1
+        if not rows:
+            return
+        target = save_new(workbook, self.folder, stem, when)
+        write_manifest(
+            target,
+            {
+                "template": str(path),
+                "file": str(target),
+                "sheet": layout.sheet,
+                "written_at": when.isoformat(),
+                "image_urls": self.host is not None,
+                "items": rows,
+            },
+        )
+        end.files.append(str(target))
+        if self.host is None:
+            end.notes.append(
+                f"{target.name}: the image columns are left for the Media Center: upload the "
+                f"images in {pictures} (named SKU-position) in Seller Center's Media Center "
+                "and paste their URLs, or set [shops.publish] image_host to have them filled"
+            )
+        by_id = {w.item_id: s for w, s in items}
+        for entry in rows:
+            ref = f"{target}#{layout.sheet}!{entry['row']}"
+            by_id[entry["item_id"]].record(STEP, ref)
+            end.written[entry["item_id"]] = ref
+
+    def _images(self, work: Work, pictures: Path) -> list[str]:
+        """The item's images as URLs on the image host, or copied beside the workbook."""
+        if self.host is not None:
+            return [self.host.url(p) for p in work.images[: len(IMAGE_FIELDS)]]
+        names = []
+        pictures.mkdir(parents=True, exist_ok=True)
+        for n, image in enumerate(work.images[: len(IMAGE_FIELDS)], start=1):
+            name = safe_name(f"{work.sku or work.product_id}-{n}", image.suffix.lower() or ".jpg")
+            try:
+                shutil.copyfile(image, pictures / name)
+            except OSError as exc:
+                raise PublishError(f"image {image}: {exc.strerror or exc}") from None
+            names.append(str(pictures / name))
+        return names
+
+
+@dataclass
+class ExportWithWorkbook(ExportPublisher):
+    """The export folders, and one workbook per run of what went out (the latest version of
+    each product), with our own columns."""
+
+    holds: bool = False
+    sent: list[tuple[Work, Steps, str]] = field(default_factory=list)
+    clock: Callable[[], datetime] = utcnow
+
+    def publish(self, work: Work, steps: Steps) -> str:
+        """The item's folder, remembered for the run's workbook."""
+        where = super().publish(work, steps)
+        self.sent.append((work, steps, where))
+        return where
+
+    def end_run(self) -> RunEnd:
+        """listings-TIME.xlsx in the export folder, with its manifest; a failure is a note
+        (the items are out: their folders are written)."""
+        import openpyxl
+
+        end = RunEnd()
+        if not self.sent:
+            return end
+        where = {w.item_id: f for w, _, f in self.sent}
+        kept, _ = latest([(w, s) for w, s, _ in self.sent])
+        workbook = openpyxl.Workbook()
+        ws = workbook.active
+        ws.title = "listings"
+        ws.append(list(CSV_COLUMNS))
+        rows = []
+        for row, (work, _) in enumerate(kept, start=2):
+            folder = Path(where[work.item_id])
+            names = [str(folder.relative_to(self.folder) / n) for n in _images_of(folder)][:9]
+            cells = [work.product_id, work.sku, work.language, work.title, work.description]
+            ws.append([_cell(c) for c in cells + names])
+            rows.append(
+                {
+                    "item_id": work.item_id,
+                    "product_id": work.product_id,
+                    "version": work.version,
+                    "row": row,
+                    "folder": str(folder),
+                }
+            )
+        self.sent.clear()
+        try:
+            target = save_new(workbook, self.folder, "listings", self.clock())
+            write_manifest(target, {"file": str(target), "items": rows})
+        except PublishError as exc:
+            end.notes.append(f"the run's workbook was not written: {exc.message}")
+            return end
+        end.files.append(str(target))
+        return end
+
+
+def _images_of(folder: Path) -> list[str]:
+    """The image file names an export folder's listing.json lists, in order."""
+    try:
+        listing = json.loads((folder / "listing.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    images = listing.get("main_images") if isinstance(listing, dict) else None
+    return [n for n in images if isinstance(n, str)] if isinstance(images, list) else []
