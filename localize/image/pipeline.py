@@ -376,18 +376,6 @@ def localize_images(
     from localize.image.ocr import data_cache
 
     shop_settings = settings.shop(shop) if settings is not None and shop else None
-    if order.erase_only:  # no translation: no store, no engine
-        return replace_text_images(
-            inputs,
-            out,
-            language=to,
-            translate=None,
-            cache=data_cache(data_dir),
-            settings=settings,
-            shop=shop,
-            workers=workers,
-            progress=ticker(progress, "erasing text"),
-        )
     caption, findings = order.caption, ()
     if order.text is not None:  # translated like `localize text` would, and checked
         from localize.text.service import translated_caption
@@ -396,10 +384,12 @@ def localize_images(
             store(), secrets, order.text, to=to, settings=settings, shop=shop_settings
         )
         caption, findings = result.translation, tuple(result.findings)
-    if order.replace_text:
-        from localize.image.regions import translator
+    if order.replace_text or order.erase_only:
+        translate = None  # the clean plate: no translation, no store, no engine
+        if order.replace_text:
+            from localize.image.regions import translator
 
-        translate = translator(store(), secrets, to=to, settings=settings, shop=shop_settings)
+            translate = translator(store(), secrets, to=to, settings=settings, shop=shop_settings)
         made = replace_text_images(
             inputs,
             out,
@@ -409,7 +399,7 @@ def localize_images(
             settings=settings,
             shop=shop,
             workers=workers,
-            progress=ticker(progress, "replacing text"),
+            progress=ticker(progress, "replacing text" if translate else "erasing text"),
             caption=caption,
             layout=order.layout,
         )
