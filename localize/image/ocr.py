@@ -22,7 +22,7 @@ from config.files import write_atomically
 from config.http import parse_json
 
 MIN_CONFIDENCE = 0.8  # below this a region is reported for a person, not replaced
-CACHE_VERSION = 1  # bumped when the engine or its settings change what regions come out
+CACHE_VERSION = 2  # bumped when the engine or its settings change what regions come out
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 log = logging.getLogger("localize.ocr")
 
@@ -97,17 +97,48 @@ def _engine() -> Any:
     return RapidOCR()
 
 
+DETECT_SIDE = 1024  # px: the longest side text is looked for at (read at full size)
+
+
 class RapidOcrDetector:
-    """RapidOCR (PP-OCRv4, Chinese and Latin) on ONNX Runtime, CPU only."""
+    """RapidOCR (PP-OCRv4, Chinese and Latin) on ONNX Runtime, CPU only.
+
+    Lines are found on a copy whose longest side is at most DETECT_SIDE, and read from the
+    full-size picture: RapidOCR's own pipeline detects on up to 2,000 px, which took a
+    3000x3000 image to 900 MB and 6 s for the same lines (found on a third of the size,
+    read as sharply as before: 440 MB, 2 s)."""
 
     def detect(self, img: Any) -> list[Region]:
         """The text regions on `img`, in reading order."""
+        import cv2
         import numpy as np
 
-        result, _ = _engine()(np.asarray(img.convert("RGB"))[:, :, ::-1])  # it wants BGR
+        engine = _engine()
+        full = np.ascontiguousarray(np.asarray(img.convert("RGB"))[:, :, ::-1])  # BGR
+        height, width = full.shape[:2]
+        scale = min(1.0, DETECT_SIDE / max(height, width))
+        small = (
+            cv2.resize(
+                full, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA
+            )
+            if scale < 1.0
+            else full
+        )
+        boxes, _ = engine.text_det(small)
+        if boxes is None or len(boxes) == 0:
+            return []
+        boxes = [np.asarray(b, np.float32) / scale for b in engine.sorted_boxes(boxes)]
+        crops = engine.get_crop_img_list(full, boxes)
+        crops, _, _ = engine.text_cls(crops)
+        read, _ = engine.text_rec(crops, False)
         regions = []
-        for points, text, score in result or []:
-            polygon = tuple((round(float(x)), round(float(y))) for x, y in points)
+        for points, (text, score, *_rest) in zip(boxes, read, strict=True):
+            if float(score) < engine.text_score:  # as RapidOCR's own pipeline drops them
+                continue
+            polygon = tuple(
+                (min(width - 1, max(0, round(float(x)))), min(height - 1, max(0, round(float(y)))))
+                for x, y in points
+            )
             regions.append(Region(polygon, str(text), round(float(score), 4)))
         return regions
 

@@ -361,11 +361,11 @@ class ExportWithWorkbook(ExportPublisher):
     def end_run(self) -> RunEnd:
         """listings-TIME.xlsx in the export folder, with its manifest; a failure is a note
         (the items are out: their folders are written)."""
+        end = RunEnd()
+        if not self.sent:  # nothing went out: no workbook (and openpyxl not loaded for it)
+            return end
         import openpyxl
 
-        end = RunEnd()
-        if not self.sent:
-            return end
         where = {w.item_id: f for w, _, f in self.sent}
         kept, _ = latest([(w, s) for w, s, _ in self.sent])
         workbook = openpyxl.Workbook()

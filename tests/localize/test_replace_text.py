@@ -11,7 +11,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from localize.image.ocr import OcrCache, RapidOcrDetector, Region, content_key, has_chinese
+from localize.image.ocr import (
+    CACHE_VERSION,
+    OcrCache,
+    RapidOcrDetector,
+    Region,
+    content_key,
+    has_chinese,
+)
 from localize.image.regions import finding, plan_text
 from localize.image.replace import (
     ChineseLeft,
@@ -317,7 +324,7 @@ def test_localize_run_replaces_text_on_an_item_without_caption_and_shares_the_oc
     cached = list((home / "ocr").rglob("*.json"))  # the one cache `localize image` reads too
     assert len(cached) == 1 and not list(home.rglob(".ocr"))
     cached[0].write_text(  # so that `localize image` can only have read it from there
-        json.dumps({"version": 1, "regions": []}), "utf-8"
+        json.dumps({"version": CACHE_VERSION, "regions": []}), "utf-8"
     )
     again = cli(
         "localize", "image", str(zh), "-o", str(tmp_path / "o.png"), "--to", "en",
