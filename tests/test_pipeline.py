@@ -98,8 +98,10 @@ def test_daemon_jobs_take_listings_from_import_to_export(tmp_path: Path, db_url:
         )
     assert again.returncode == 0, again.stderr
     assert "publish: 2 published, 0 blocked, 0 failed" in again.stderr
-    folders = sorted(p.name for p in (tmp_path / "export").iterdir())
+    exported = list((tmp_path / "export").iterdir())
+    folders = sorted(p.name for p in exported if p.is_dir())
     assert [f.split("-")[0] for f in folders] == ["1729001", "1729002"]
+    assert any(p.name.startswith("listings-") and p.suffix == ".xlsx" for p in exported)
     store = open_store(db_url)
     with read_scope(store) as s:
         assert {i.state for i in s.exec(select(LocalizationItem))} == {"published"}
