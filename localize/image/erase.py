@@ -36,6 +36,7 @@ EDGES = 3.0  # a panel's edge with other things, in lengths of the crop's (width
 LEFT_ERROR = 128.0  # grey levels: a pixel of text left unerased, as the score counts it
 SURE = 45.0  # dB: a panel fitting this well is taken without trying other colours
 SEEDS = 3  # of the region's commonest colours, tried in turn as the panel's
+TEXT_WITHIN = 0.5  # of a shape the panel encloses, inside the region grown: it is text
 MATCH_HEIGHT = 64  # px: larger letters are matched on a copy scaled down to this height
 GOOD = 35.0  # dB: a texture's copy that fits its ring this well is not second-guessed
 RELAX = 12  # passes smoothing a soft fill
@@ -286,7 +287,15 @@ def _enclosed(panel: Any, win: Window) -> Any:
         np.concatenate([holes[0], holes[-1], holes[:, 0], holes[:, -1]])
     )  # what reaches the crop's edge is not enclosed by the panel
     near = np.unique(holes[win.area & (rest > 0)])
-    return np.isin(holes, np.setdiff1d(near[near > 0], border))
+    candidates = np.setdiff1d(near[near > 0], border)
+    if len(candidates) == 0:
+        return np.zeros(panel.shape, bool)
+    # letters, their outline and shadow lie mostly within the region grown; something the
+    # panel also encloses that only brushes it (the product beside vertical text) is not text
+    sizes = np.bincount(holes.ravel(), minlength=holes.max() + 1)
+    within = np.bincount(holes[win.area].ravel(), minlength=holes.max() + 1)
+    mostly = candidates[within[candidates] >= TEXT_WITHIN * sizes[candidates]]
+    return np.isin(holes, mostly)
 
 
 def _smooth_around(text: Any, panel: Any, win: Window) -> float | None:

@@ -15,11 +15,11 @@ from config.markets import ImageRules, MarketCatalog
 from localize.image.batch import BatchResult, Done, plan, run_batch
 from localize.image.fit import FitSpec
 from localize.image.inputs import open_for_drawing
-from localize.image.ocr import OcrCache, TextDetector
+from localize.image.ocr import OcrCache, Region, TextDetector
 from localize.image.outputs import save
-from localize.image.regions import Translate, kinds_of, plan_text, shop_prices
+from localize.image.regions import PRICE, ImageText, Translate, kinds_of, plan_text, shop_prices
 from localize.image.render import Caption, Layout, validate_caption
-from localize.image.replace import Replaced, ReplaceText
+from localize.image.replace import RegionPlan, Replaced, ReplaceText
 
 if TYPE_CHECKING:  # settings bring pydantic; worker processes unpickling a job need none
     from config.settings import Settings, ShopSettings
@@ -214,7 +214,7 @@ def replace_text_images(
     cannot be opened fails alone. Each region erased carries its erase score; a poor one
     is a warning naming it."""
     from localize.image.ocr import RapidOcrDetector
-    from localize.image.regions import ERASED, OVERLAY, PRICE, occupied, with_erase_scores
+    from localize.image.regions import ERASED, OVERLAY, occupied, with_erase_scores
 
     catalog, market, aspect, base = _context(settings, shop)
     captioned = (
@@ -246,6 +246,8 @@ def replace_text_images(
         if translate is None:  # the clean plate: a price is overlay text like any other
             kinds = [OVERLAY if k == PRICE else k for k in kinds]
         text = plan_text(regions, translate or _nothing_drawn, kinds=kinds, prices=prices)
+        if translate is None:  # ... even one OCR read without its ¥ ("?99"): erased too
+            text = _erase_prices(text, regions)
         records = [
             {**r, "status": ERASED, "translation": None}
             if translate is None and r["status"] == "replaced"
@@ -276,6 +278,20 @@ def replace_text_images(
         replaced_text=True,
         erased_only=translate is None,
     )
+
+
+def _erase_prices(text: ImageText, regions: Sequence[Region]) -> ImageText:
+    """The clean plate's plan with every yuan price erased as well: one OCR read as "?99"
+    has no Chinese in it, so plan_text leaves it as not Chinese."""
+    from localize.image.prices import yuan_price
+
+    plans, records = list(text.plans), []
+    for region, record in zip(regions, text.records, strict=True):
+        if record["status"] == "not_chinese" and yuan_price(region.text):
+            record = {**record, "kind": PRICE, "status": "replaced"}
+            plans.append(RegionPlan(region.polygon, region.text, ""))
+        records.append(record)
+    return replace(text, plans=tuple(plans), records=tuple(records))
 
 
 def _nothing_drawn(text: str) -> tuple[str | None, list[str]]:

@@ -200,3 +200,71 @@ def test_localize_run_stores_each_regions_erase_score_and_a_poor_one_as_a_warnin
         assert all(r["erase"] < POOR for r in regions if r["status"] == "replaced")
         [poor] = [f for f in item.findings if f["code"] == POOR_ERASE]
         assert poor["severity"] == "warning" and s.texts[0].text in poor["message"]
+
+
+class Reads:
+    """A detector that reads what it is given (a real TextDetector)."""
+
+    def __init__(self, *regions: Region) -> None:
+        self.regions = list(regions)
+
+    def detect(self, img: Image.Image) -> list[Region]:
+        """The given regions."""
+        return self.regions
+
+
+def _vertical_beside_a_bottle() -> tuple[Image.Image, Image.Image, tuple]:  # type: ignore[type-arg]
+    """A lavender gradient, a bottle, and a column of Chinese just right of it: the image,
+    the same without the text, and the column's outline."""
+    from PIL import ImageDraw
+
+    from tests.localize.images import cjk_font
+
+    w, h = 800, 1000
+    ramp = np.linspace(0, 1, h)[:, None, None]
+    top, bottom = np.array([238, 232, 250]), np.array([210, 196, 232])
+    plain = Image.fromarray(
+        np.broadcast_to(top + (bottom - top) * ramp, (h, w, 3)).astype(np.uint8)
+    )
+    ImageDraw.Draw(plain).rounded_rectangle((170, 185, 280, 425), 20, fill=(155, 90, 170))
+    with_text = plain.copy()
+    draw, font = ImageDraw.Draw(with_text), cjk_font(40)
+    for n, ch in enumerate("天然有机护肤"):
+        draw.text((330, 90 + 48 * n), ch, font=font, fill=(100, 40, 110))
+    polygon = ((322, 84), (378, 84), (378, 384), (322, 384))
+    return with_text, plain, polygon
+
+
+def test_a_product_the_panel_also_encloses_is_never_taken_for_text() -> None:
+    # A trial's vertical text beside a bottle on a gradient: the whole bottle was erased,
+    # scored 58.9 dB with no warning. Only what lies mostly within the region is text.
+    img, plain, polygon = _vertical_beside_a_bottle()
+    bottle = np.zeros((img.height, img.width), bool)
+    bottle[185:426, 170:281] = True
+    done = erase(img, polygon)
+    assert done is not None
+    assert np.array_equal(np.asarray(img)[bottle], np.asarray(plain)[bottle])
+    assert psnr(np.asarray(img)[84:385, 322:379], np.asarray(plain)[84:385, 322:379]) > 30
+
+
+def test_the_clean_plate_erases_a_price_ocr_read_without_its_yuan_sign(tmp_path: Path) -> None:
+    # "¥99" read as "?99" has no Chinese in it: the clean plate left it, saying nothing
+    s = make("flat")
+    src = tmp_path / "in.png"
+    s.image.save(src)
+    price = Region(s.texts[0].polygon, "?99", 0.99)
+    made = replace_text_images(
+        [src],
+        tmp_path / "out.png",
+        language="en",
+        translate=None,
+        cache=OcrCache(tmp_path / "ocr"),
+        detector=Reads(price),
+        workers=1,
+    )
+    [record] = made.regions[str(src)]
+    assert (record["kind"], record["status"]) == ("price", "erased")
+    box = s.texts[0].box
+    out = np.asarray(Image.open(tmp_path / "out.png").convert("RGB"))
+    truth = np.asarray(s.background)
+    assert psnr(out[box[1] : box[3], box[0] : box[2]], truth[box[1] : box[3], box[0] : box[2]]) > 30
