@@ -65,10 +65,19 @@ def stagger(job_id: str, seconds: int) -> timedelta:
     return timedelta(seconds=zlib.crc32(job_id.encode()) % max(1, seconds))
 
 
-def select_shops(settings: Settings, names: Sequence[str] | None) -> list[ShopSettings]:
-    """The shops a fleet runs: every shop in the file, or those named (each must exist)."""
+def select_shops(
+    settings: Settings, names: Sequence[str] | None, *, reloading: bool = False
+) -> list[ShopSettings]:
+    """The shops a fleet runs: every shop in the file, or those named (each must exist at
+    start; on a reload, a named shop gone from the file stops, and is said)."""
     if names is None:
         return list(settings.shops)
+    if reloading:
+        known = {s.id for s in settings.shops}
+        gone = [n for n in dict.fromkeys(names) if n not in known]
+        if gone:
+            log.warning("--shops names %s, no longer in the shops file: stopped", ", ".join(gone))
+        return [settings.shop(n) for n in dict.fromkeys(names) if n in known]
     return [settings.shop(name) for name in dict.fromkeys(names)]
 
 
@@ -97,12 +106,13 @@ class Fleet:
 
     # -- configuration -----------------------------------------------------------------
 
-    def configure(self, settings: Settings) -> list[ShopSettings]:
+    def configure(self, settings: Settings, reloading: bool = False) -> list[ShopSettings]:
         """Take `settings` as the running configuration: one daemon per selected shop,
-        every shop registered in the store. ConfigError for a --shops name not in it."""
+        every shop registered in the store. ConfigError for a --shops name not in it at
+        start (on a reload that shop stops)."""
         from store.queries import register_shops
 
-        shops = select_shops(settings, self.names)
+        shops = select_shops(settings, self.names, reloading=reloading)
         register_shops(self.engine, settings, shops)
         self.settings = settings
         self.daemons = {
@@ -139,7 +149,7 @@ class Fleet:
             try:
                 settings = self.load_settings()
                 before = set(self.daemons)
-                shops = self.configure(settings)
+                shops = self.configure(settings, reloading=True)
             except AppError as exc:
                 if self.settings is not None:
                     self._file_stamp = self._stamp(self.settings.path)  # said once per change
@@ -404,18 +414,29 @@ class Fleet:
             if "sync" in jobs[shop_id]:
                 ok &= daemon.run_job("sync", daemon.sync)
         ok &= self.check_all()
-        for name in ("deliver", "localize", "publish"):
+        assert self.settings is not None
+        # deliveries side by side in the job pool, as when running: a silent target holds
+        # up one worker, never the other shops' alerts
+        with ThreadPoolExecutor(self.settings.fleet.job_workers) as pool:
+            sent = [pool.submit(d.run_job, "deliver", d.deliver) for d in self.daemons.values()]
+            ok &= all([f.result() for f in sent])
+        for name in ("localize", "publish"):
             for shop_id, daemon in self.daemons.items():
                 if name in jobs[shop_id]:
                     ok &= daemon.run_job(name, jobs[shop_id][name][0])
         return ok
 
+    def log_handler(self) -> logging.Handler:
+        """Where the fleet's log goes, through the daemon's filter: what a webhook or an
+        engine answered is shown as text, a record a line (config.terminal)."""
+        from config.terminal import LogLines
+
+        handler = logging.StreamHandler(self.log_stream)
+        handler.setFormatter(LogLines("%(asctime)s %(levelname)s [fleet] %(message)s"))
+        return handler
+
     def _logging(self) -> None:
-        logging.basicConfig(
-            level=logging.INFO,
-            format="%(asctime)s %(levelname)s [fleet] %(message)s",
-            stream=self.log_stream,
-        )
+        logging.basicConfig(level=logging.INFO, handlers=[self.log_handler()])
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     def run(self) -> None:
@@ -523,7 +544,9 @@ def fleet_status(engine: Engine, settings: Settings, now: datetime) -> dict[str,
                     "ok": run.ok,
                     "error": run.error,
                     "next_run": due.isoformat(timespec="seconds") if due else None,
-                    "overdue": bool(due and due + timedelta(seconds=seconds or 0) < now),
+                    # a delivery runs when a message is due: no run is no delay
+                    "overdue": name != "deliver"
+                    and bool(due and due + timedelta(seconds=seconds or 0) < now),
                     "worker": run.worker,
                 }
             )

@@ -251,3 +251,46 @@ def test_sighup_starts_a_new_shops_jobs_without_a_restart(tmp_path: Path) -> Non
     with session_scope(engine) as s:
         checked = {r.shop_id for r in s.exec(select(JobRun).where(JobRun.job == "check"))}
     assert checked == {"a", "b", "c"}
+
+
+def test_once_delivers_side_by_side_and_the_log_shows_answers_as_text(  # type: ignore[no-untyped-def]
+    tmp_path: Path, engine
+) -> None:
+    # `--all --once` sent one shop after another: a silent target held up every other
+    # shop's alert, and a robot's errmsg reached the fleet's log raw (ESC, BEL, U+202E).
+    import logging
+
+    fast_came = threading.Event()
+
+    def hook(req):  # type: ignore[no-untyped-def]
+        if req.path.endswith("/slow"):  # answers only once the other shop's alert came
+            if not fast_came.wait(8):
+                return Reply(200, {"errcode": 0})
+            return Reply(200, {"errcode": 310000, "errmsg": "\x1b]0;pwned\x07\u202e no"})
+        fast_came.set()
+        return Reply(200, {"errcode": 0})
+
+    with serve({"/slow": hook, "/fast": hook}) as srv:
+        config = shops_file(tmp_path / "shops.toml", ["slow", "fast"], hook=f"127.0.0.1:{srv.port}")
+        fleet = fleet_of(engine, config)
+        log = logging.getLogger("cadence.daemon")
+        handler = fleet.log_handler()
+        log.addHandler(handler)
+        try:
+            assert fleet.once() is False  # the slow shop's robot refused its message
+        finally:
+            log.removeHandler(handler)
+    assert fast_came.is_set()
+    written = fleet.log_stream.getvalue()  # type: ignore[attr-defined]
+    assert "\x1b" not in written and "\u202e" not in written and "\\x1b]0;pwned" in written
+
+
+def test_a_shop_named_by_shops_and_gone_from_the_file_stops_on_reload(
+    tmp_path: Path, engine
+) -> None:  # type: ignore[no-untyped-def]
+    config = shops_file(tmp_path / "shops.toml", ["a", "b", "c"])
+    fleet = fleet_of(engine, config, names=["a", "b"])
+    assert set(fleet.daemons) == {"a", "b"}
+    shops_file(config, ["a", "c"])
+    assert fleet.reload("SIGHUP")  # b stops; the rest of the file is taken
+    assert set(fleet.daemons) == {"a"}
