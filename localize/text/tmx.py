@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -160,8 +161,34 @@ def _save(store: Engine, scope: str, batch: list[dict[str, str]]) -> int:
     return len(batch)
 
 
+# the characters XML 1.0 cannot hold (a control character a reviewer or an engine put in)
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _refuse_overwriting(path: Path) -> None:
+    """BadInput when `path` holds something other than a TMX file."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise BadInput(f"{path} is a folder; give the name of the TMX file to write")
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read it to check what it is ({exc.strerror})") from None
+    if b"<tmx" not in head:
+        raise BadInput(
+            f"{path} exists and is not a TMX file: it is not overwritten; give a new file "
+            "name (e.g. memory.tmx)"
+        )
+
+
 def export_tmx(store: Engine, path: Path, *, scope: str) -> int:
-    """Write the scope's memory as TMX 1.4 (written to a temporary file, then renamed)."""
+    """Write the scope's memory as TMX 1.4 (written to a temporary file, then renamed);
+    an existing file is replaced only when it is a TMX file (a mistyped name must not
+    replace a listings file or the shops file). Characters XML cannot hold are left out,
+    so that the file always reads back."""
+    _refuse_overwriting(path)
     with read_scope(store) as session:
         rows = session.exec(
             select(TranslationMemory)
@@ -197,7 +224,7 @@ def export_tmx(store: Engine, path: Path, *, scope: str) -> int:
         ET.SubElement(tu, "prop", type="x-origin").text = row.origin
         for lang, text in ((row.source_lang, row.source_text), (row.target_lang, row.target_text)):
             tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
-            ET.SubElement(tuv, "seg").text = text
+            ET.SubElement(tuv, "seg").text = _XML_ILLEGAL.sub("", text)
     ET.indent(root)
     save_file(path, ET.tostring(root, encoding="utf-8", xml_declaration=True))
     return len(rows)

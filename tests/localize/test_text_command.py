@@ -255,3 +255,30 @@ def test_an_engine_without_a_server_of_the_shops_is_not_sent_to_the_url() -> Non
         "gave up after 4 tries: rate limited (429) — can this machine reach google's own "
         "service? (it is asked at its public address, not at a [shops.translation] url)"
     )
+
+
+def test_memory_export_replaces_only_a_tmx_file_and_always_reads_back(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, db_url: str
+) -> None:
+    # A stranger's trial: `memory export victim.csv` replaced a listings file and `memory
+    # export shops.toml` the shops file in use; an ESC from a reviewer's edit made the file
+    # one that its own import refused, every translation in it lost for a restore.
+    from localize.text import memory
+    from store.db import open_store, session_scope
+    from store.models import Quality
+
+    with session_scope(open_store(db_url)) as s:
+        memory.remember(
+            s, scope="acme-th", source_lang="zh-CN", target_lang="th",
+            source="保温杯", target="แก้ว\x1b[2J", quality=Quality.HUMAN, origin="review",
+        )  # fmt: skip
+    victim = tmp_path / "listings.csv"
+    victim.write_text("product_id,title\np1,x\n", encoding="utf-8")
+    refused = run("memory", "export", str(victim), "--shop", "acme-th")
+    assert refused.code == 2 and "is not a TMX file: it is not overwritten" in refused.err
+    assert victim.read_text(encoding="utf-8") == "product_id,title\np1,x\n"
+    tmx = tmp_path / "tm.tmx"
+    assert run("memory", "export", str(tmx), "--shop", "acme-th").code == 0
+    assert run("memory", "export", str(tmx), "--shop", "acme-th").code == 0  # again: replaced
+    back = run("memory", "import", str(tmx), "--shop", "acme-th")
+    assert back.code == 0, back.err
