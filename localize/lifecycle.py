@@ -129,12 +129,15 @@ def open_errors(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 # Errors no reason makes publishable: preflight blocks tags TikTok refuses in a description
 # whatever a reviewer says, and tags in a title or caption would show as typed.
-ALWAYS_BLOCKED = frozenset({"markup", "description_tags", "description_nesting"})
+ALWAYS_BLOCKED = frozenset(
+    {"markup", "description_tags", "description_nesting", "control_character"}
+)
 
 
 def unoverridable(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Open errors an override cannot clear: Chinese left in a title (preflight's
-    `title_chinese`), tags TikTok refuses, tags in plain text; approved over them, an item
+    `title_chinese`), tags TikTok refuses, tags in plain text, control characters;
+    approved over them, an item
     would only be blocked or go out broken."""
     return [
         f

@@ -472,7 +472,14 @@ def test_hostile_text_is_shown_never_obeyed_by_every_command_that_prints(  # typ
             ("localize", ["review", "list", "--json"]),
             ("localize", ["review", "show", "1"]),
             ("localize", ["review", "show", "1", "--json"]),
-            ("localize", ["review", "approve", "1", "--reviewer", NAME, "--override", STORABLE]),
+            (  # an engine's control characters are an error no override clears: set text
+                "localize",
+                [
+                    "review", "approve", "1", "--reviewer", NAME, "--override", STORABLE,
+                    "--set", "title=ACME botol termos keluli 500ml luar",
+                    "--set", "description=<p>tahan 12 jam</p>", "--set", "caption=Percuma",
+                ],
+            ),  # fmt: skip
             ("localize", ["review", "reject", "2", "--reviewer", NAME, "--reason", STORABLE]),
             ("localize", ["review", "approve", "2", "--reviewer", "ploy"]),  # names NAME
             ("localize", ["review", "history"]),
@@ -548,6 +555,8 @@ def test_hostile_text_is_shown_never_obeyed_by_every_command_that_prints(  # typ
             if " ".join(args).startswith(words) and ("--json" in args) == ("--json" in words)
         )
 
+    approved = printed("review approve 1")
+    assert approved.code == 0, approved.err  # the item goes out, for TikTok's answer
     # Each way in was seen, as text: the escape shown, the markup as written.
     shown = WINDOW_TITLE.replace("\x1b", "\\x1b").replace("\x07", "\\x07")
     for command, stream in (

@@ -259,7 +259,7 @@ def run_images(
             error = error.replace(str(failed.input), shown[failed.input])
         owners[failed.output][0].errors.append(error)
     summary = _record(store, work)
-    summary.nowhere += _said_nowhere(store, idle)
+    summary.nowhere += _said_nowhere(store, idle, summary.versions)
     return summary
 
 
@@ -270,24 +270,27 @@ def _with_nowhere(findings: list[dict[str, Any]], nowhere: dict[str, str] | None
 
 
 def _said_nowhere(
-    store: Engine, idle: list[tuple[LocalizationItem, dict[str, str] | None]]
+    store: Engine,
+    idle: list[tuple[LocalizationItem, dict[str, str] | None]],
+    versions: dict[int, int],
 ) -> list[int]:
     """The items with no image to draw whose caption goes on no image, said in their
-    findings (once); their ids."""
+    findings (once); their ids. `versions` gets the version each item is left at (an
+    approval after a caption edit goes by it)."""
     said = []
     with session_scope(store) as session:
         for item, nowhere in idle:
             findings = _with_nowhere(list(item.findings), nowhere)
             if nowhere:
                 said.append(int(item.id or 0))
-            if findings == item.findings:
-                continue
-            try:
-                lifecycle.change(
-                    session, item, ItemState.TRANSLATED, actor=ACTOR, findings=findings
-                )
-            except lifecycle.ItemChanged:
-                continue  # changed meanwhile: the next run sees it again
+            if findings != item.findings:
+                try:
+                    lifecycle.change(
+                        session, item, ItemState.TRANSLATED, actor=ACTOR, findings=findings
+                    )
+                except lifecycle.ItemChanged:
+                    continue  # changed meanwhile: the next run sees it again
+            versions[int(item.id or 0)] = item.version
     return said
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.markets import BUILT_IN, Market
+from config.terminal import control_character
 from localize.text import html
 
 ERROR, WARNING = "error", "warning"
@@ -113,6 +114,15 @@ def check(
                 ERROR,
                 f"{field}: number(s) {', '.join(sorted(missing))} "
                 "of the source are missing or changed",
+            )
+        )
+    bad = control_character(target, lines=field == "description")
+    if bad:  # an engine's answer, a reviewer's edit, a glossary target, an HTML &#27;
+        out.append(
+            Finding(
+                "control_character",
+                ERROR,
+                f"{field}: contains {bad}, which no shopper may get; remove it",
             )
         )
     for term in kept:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,10 +168,20 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _refuse_overwriting(path: Path) -> None:
     """BadInput when `path` holds something other than a TMX file."""
-    if not path.exists():
+    import stat
+
+    try:
+        st = path.stat()
+    except FileNotFoundError:
         return
-    if path.is_dir():
+    except OSError as exc:  # a name too long, a parent that is a file: said by save_file
+        if exc.errno in (errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP):
+            return
+        raise BadInput(f"{path}: cannot tell what is there ({exc.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
         raise BadInput(f"{path} is a folder; give the name of the TMX file to write")
+    if not stat.S_ISREG(st.st_mode):  # a pipe or a device: opened to look, it would wait
+        raise BadInput(f"{path} is not a regular file; give the name of the TMX file to write")
     try:
         with path.open("rb") as f:
             head = f.read(4096)

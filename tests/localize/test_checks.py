@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from localize.text.checks import Limits, check, has_errors
+from localize.text.checks import ERROR, Limits, check, has_errors
 
 CLEAN = {
     "title": (
@@ -151,3 +151,20 @@ def test_tags_in_a_title_or_caption_are_an_error_but_a_less_than_sign_is_not() -
     assert [
         f.code for f in check("<p>杯</p>", "<p>Cawan</p>", field="description", target_lang="ms")
     ].count("markup") == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("title", "Botol \x1b[2J termos 500ml"),
+        ("caption", "Percuma \u202etiada"),
+        ("description", "<p>x\x07</p>"),
+    ],
+)
+def test_a_control_character_in_a_translation_is_an_error(field: str, text: str) -> None:
+    # A stranger's trial: an engine's answer, a reviewer's --set, a glossary target and an
+    # HTML &#27; each put an ESC into a published listing.csv; no check said a word.
+    found = check("保温杯 500ml", text, field=field, target_lang="ms")
+    assert "control_character" in [f.code for f in found if f.severity == ERROR]
+    lines = check("保温杯", "<p>a\nb\tc</p>", field="description", target_lang="ms")
+    assert "control_character" not in [f.code for f in lines]  # a description's line ends
