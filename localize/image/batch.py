@@ -96,6 +96,9 @@ def _unexpected(job: Job, exc: BaseException) -> str:
     return f"{job.src}: cannot be processed ({type(exc).__name__}: {exc})"
 
 
+_IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"})
+
+
 def plan(
     inputs: Sequence[Path], out: Path | str, operation: Operation, rules: ImageRules
 ) -> list[Job]:
@@ -111,6 +114,12 @@ def plan(
         return _refuse_overwrites([Job(inputs[0], target, operation)])
     if existing == "file":
         raise BadInput(f"{target} is a file: {len(inputs)} image(s) need a folder to go into")
+    if existing is None and not folder and target.suffix.lower() in _IMAGE_SUFFIXES:
+        # a folder named like an image is a mistake: OUT was meant for one input
+        raise BadInput(
+            f"-o {target} names an image file, but {len(inputs)} images were given: give a "
+            "folder (e.g. -o out/) for several, or one input for one file"
+        )
     used: set[str] = set()
     jobs = []
     for src in inputs:

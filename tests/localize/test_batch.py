@@ -370,3 +370,17 @@ def test_a_batch_says_when_it_lowered_its_workers(tmp_path: Path, caplog) -> Non
     assert len(result.failed) == 3
     [said] = [r.getMessage() for r in caplog.records]
     assert "--jobs 64 lowered to 2 image workers" in said and "2.0 GiB" in said
+
+
+def test_several_inputs_and_an_output_named_like_an_image_is_refused(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # A stranger's trial: `-o out/x.jpg` with two inputs made a folder named x.jpg
+    for name in ("a.jpg", "b.jpg"):
+        photo(seed=1).save(tmp_path / name)
+    out = tmp_path / "x.jpg"
+    args = [str(tmp_path / "a.jpg"), str(tmp_path / "b.jpg"), "-o", str(out)]
+    result = cli("localize", "image", *args, "--to", "th", "--caption", "ส่งฟรี")
+    assert result.code == 2 and "names an image file, but 2 images were given" in result.err
+    assert not out.exists()
+    folder = cli("localize", "image", *args[:2], "-o", str(tmp_path / "out"), "--to", "th",
+                 "--caption", "ส่งฟรี")  # fmt: skip
+    assert folder.code == 0, folder.err
