@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -66,8 +67,10 @@ def main() -> None:
             text=True,
         )
         try:
-            settled(daemon, "deliver:")
+            # an idle delivery logs at debug level: the first check (a shop behind) is the
+            # marker, then a few seconds for the first delivery pass to have run too
             settled(daemon, "check:")
+            time.sleep(5)
             settled(bare, "ready")
             ours, base = rss_mb(daemon.pid), rss_mb(bare.pid)
         finally:
