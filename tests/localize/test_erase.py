@@ -95,17 +95,6 @@ def test_drop_shadows_are_gone() -> None:
     assert diff[s.ink].max() <= 8  # no darker ghost of the letters left
 
 
-class TrueBoxes:
-    """A detector that reads the synthetic image's true boxes (a real TextDetector)."""
-
-    def __init__(self, s: Synth) -> None:
-        self.s = s
-
-    def detect(self, img: Image.Image) -> list[Region]:
-        """The true regions, read with full confidence."""
-        return [Region(t.polygon, t.text, 1.0) for t in self.s.texts]
-
-
 def test_a_poor_erase_is_a_warning_naming_its_region_and_every_region_carries_its_score(
     tmp_path: Path,
 ) -> None:
@@ -118,7 +107,7 @@ def test_a_poor_erase_is_a_warning_naming_its_region_and_every_region_carries_it
         language="th",
         translate=None,
         cache=OcrCache(tmp_path / "ocr"),
-        detector=TrueBoxes(s),
+        detector=Reads(*(Region(t.polygon, t.text, 1.0) for t in s.texts)),
         workers=1,
     )
     [done] = made.result.done
@@ -203,7 +192,8 @@ def test_localize_run_stores_each_regions_erase_score_and_a_poor_one_as_a_warnin
 
 
 class Reads:
-    """A detector that reads what it is given (a real TextDetector)."""
+    """A detector that reads what it is given (a real TextDetector): the synthetic
+    image's true boxes, or a region as an OCR misread it."""
 
     def __init__(self, *regions: Region) -> None:
         self.regions = list(regions)
