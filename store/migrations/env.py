@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import store.models  # noqa: F401  (registers the tables)
+from store.db import ours
 from store.models import metadata
 
 config = context.config
@@ -17,6 +18,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=ours,  # procrastinate's tables are its own
     )
     with context.begin_transaction():
         context.run_migrations()

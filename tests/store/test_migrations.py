@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from store.db import HEAD_REVISION, current_revision, make_engine, migrate, open_store
+from store.db import HEAD_REVISION, current_revision, make_engine, migrate, open_store, ours
 from store.models import metadata
 
 
@@ -46,7 +46,8 @@ def test_migrating_twice_changes_nothing(db_url: str) -> None:
 def test_the_migrations_match_the_models(db_url: str) -> None:
     engine = open_store(db_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": ours})
+        diff = compare_metadata(context, metadata)
     assert diff == [], f"models changed without a migration: {diff}"
     engine.dispose()
 
@@ -207,4 +208,42 @@ def test_two_processes_registering_one_shop_both_succeed(db_url: str) -> None:
         list(pool.map(register, range(8)))
     with session_scope(engine) as s:
         assert [r.id for r in s.exec(select(Shop))] == ["acme-th"]
+    engine.dispose()
+
+
+def _procrastinate_objects(engine) -> list[str]:  # type: ignore[no-untyped-def]
+    """procrastinate's tables, functions and types in the store's schema."""
+    if engine.dialect.name != "postgresql":
+        return [t for t in inspect(engine).get_table_names() if t.startswith("procrastinate_")]
+    sql = """
+        SELECT relname FROM pg_class WHERE relname LIKE 'procrastinate%%'
+            AND relnamespace = current_schema()::regnamespace AND relkind = 'r'
+        UNION ALL SELECT proname FROM pg_proc WHERE proname LIKE 'procrastinate%%'
+            AND pronamespace = current_schema()::regnamespace
+        UNION ALL SELECT typname FROM pg_type WHERE typname LIKE 'procrastinate%%'
+            AND typnamespace = current_schema()::regnamespace AND typtype IN ('e', 'c')
+    """
+    with engine.connect() as conn:
+        return sorted(conn.exec_driver_sql(sql).scalars())
+
+
+def test_procrastinates_schema_is_applied_on_postgresql_only_and_goes_down_again(
+    db_url: str,
+) -> None:
+    from tests.store.test_upgrades import upgrade_to
+
+    engine = open_store(db_url)
+    objects = _procrastinate_objects(engine)
+    if engine.dialect.name == "postgresql":
+        assert {"procrastinate_jobs", "procrastinate_workers", "procrastinate_fetch_job_v2"} <= set(
+            objects
+        )
+        with engine.connect() as conn:  # its own functions answer
+            assert conn.exec_driver_sql("SELECT procrastinate_register_worker_v1()").scalar()
+    else:
+        assert objects == []
+    upgrade_to(engine, "0007", verb="downgrade")
+    assert _procrastinate_objects(engine) == []
+    migrate(engine)  # and up again
+    assert len(_procrastinate_objects(engine)) == len(objects)
     engine.dispose()
