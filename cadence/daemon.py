@@ -71,6 +71,9 @@ class Daemon:
     stopping: threading.Event = field(default_factory=threading.Event)  # shared by a fleet
     registered: bool = False  # the shop's row is in the store already (a fleet did it)
     log_prefix: str = ""  # in a fleet's log, each line names its shop
+    # A queue's worker (cadence worker): the items whose images are to caption are handed
+    # to it, a task each that any worker may take, rather than captioned in this job.
+    hand_images: Callable[[list[int]], None] | None = None
     _running: set[str] = field(default_factory=set, init=False, repr=False)  # job names
     _idle: threading.Condition = field(default_factory=threading.Condition, init=False)
 
@@ -158,15 +161,42 @@ class Daemon:
 
         assert self.data_dir is not None
         done = run_shop(
-            self.engine, self.settings, self.shop, self.secrets, self.data_dir / "images"
+            self.engine,
+            self.settings,
+            self.shop,
+            self.secrets,
+            self.data_dir / "images",
+            hand_images=self.hand_images,
         )
         t, i = done.text, done.images
         failures = tuple(t.errors + i.errors)
+        handed = f", images of {done.handed} item(s) queued" if done.handed else ""
         return Outcome(
-            f"{t.translated} translated, {t.failed} failed, {i.images} image(s) captioned; "
-            f"{done.waiting} item(s) wait for review: localize review --shop {self.shop.id}",
+            f"{t.translated} translated, {t.failed} failed, {i.images} image(s) captioned"
+            f"{handed}; {done.waiting} item(s) wait for review: localize review --shop "
+            f"{self.shop.id}",
             failures=failures,
-            idle=not (t.translated or t.failed or i.images or failures),
+            idle=not (t.translated or t.failed or i.images or done.handed or failures),
+        )
+
+    def caption(self, item_id: int) -> Outcome:
+        """Caption one item's images (a queue's task: any worker may take it)."""
+        from localize.run import caption_items
+
+        assert self.data_dir is not None
+        i = caption_items(
+            self.engine,
+            self.settings,
+            self.shop,
+            self.secrets,
+            self.data_dir / "images",
+            only=[item_id],
+            workers=1,
+        )
+        return Outcome(
+            f"item {item_id}: {i.images} image(s) captioned, {i.failed} failed",
+            failures=tuple(i.errors),
+            idle=not (i.images or i.errors),
         )
 
     def publish(self) -> Outcome:

@@ -625,6 +625,20 @@ class FleetSettings(_Strict):
     image_workers: int = Field(2, ge=1, le=32)  # localize and publish jobs in flight at once
     reload_seconds: int = Field(30, ge=5, le=DAY_SECONDS)  # how often the shops file is looked at
     check_batch: int = Field(50, ge=1, le=1000)  # shops evaluated in one transaction
+    # Who runs the jobs: this process's own scheduler (APScheduler, any store), or
+    # procrastinate on PostgreSQL, shared by `cadence worker`s on any number of machines.
+    queue: Literal["apscheduler", "procrastinate"] = "apscheduler"
+    # procrastinate: how often due jobs are deferred (a divisor of 60), and how often each
+    # worker says it is alive; a worker silent for 3 heartbeats is dead, its jobs run again.
+    tick_seconds: int = Field(10, ge=1, le=60)
+    heartbeat_seconds: int = Field(10, ge=1, le=300)
+
+    @field_validator("tick_seconds")
+    @classmethod
+    def _tick(cls, value: int) -> int:
+        if 60 % value:
+            raise ValueError(f"{value} does not divide a minute; use 1, 2, 5, 10, 15, 20 or 30")
+        return value
 
 
 class _File(_Strict):

@@ -7,6 +7,7 @@ A failure leaves the item `failed` with its error, never half-written.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import Engine
 from config.runtime import Progress, Secrets, ticker
 from config.settings import Settings, ShopSettings
 from localize import lifecycle
-from localize.image.items import ImageSummary, run_images
+from localize.image.items import ImageSummary, items_to_caption, run_images
 from localize.image.regions import translator
 from localize.text.checks import Limits, has_errors
 from localize.text.service import (
@@ -194,6 +195,7 @@ class ShopRun:
     text: RunSummary
     images: ImageSummary
     waiting: int = 0  # items of the shop waiting for a reviewer
+    handed: int = 0  # items whose images were handed to a queue's workers
 
     @property
     def failed(self) -> bool:
@@ -226,23 +228,51 @@ def run_shop(
     *,
     workers: int | None = None,
     progress: Progress | None = None,
+    hand_images: Callable[[list[int]], None] | None = None,
 ) -> ShopRun:
     """Translate every pending item of the shop, then caption the images of the translated
-    ones; both halves are idempotent, so a re-run does only what is missing."""
+    ones; both halves are idempotent, so a re-run does only what is missing. With
+    `hand_images`, the items whose images are missing are handed to it instead (a queue's
+    workers caption them, an item each, with `caption_items`)."""
     register_shops(store, settings, [shop])
     text = run_text(store, settings, shop, secrets, progress=progress)
-    tick = ticker(progress, "captioning")
-    images = run_images(
+    handed: list[int] = []
+    if hand_images is None:
+        images = caption_items(
+            store, settings, shop, secrets, images_root, workers=workers, progress=progress
+        )
+    else:
+        images = ImageSummary()
+        handed = items_to_caption(store, shop, images_root)
+        if handed:
+            hand_images(handed)
+    with read_scope(store) as session:
+        waiting = lifecycle.count(session, shop_id=shop.id, states=list(lifecycle.TO_DECIDE))
+    return ShopRun(text, images, waiting, handed=len(handed))
+
+
+def caption_items(
+    store: Engine,
+    settings: Settings,
+    shop: ShopSettings,
+    secrets: Secrets,
+    images_root: Path,
+    *,
+    only: Collection[int] | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> ImageSummary:
+    """The image half of a shop's run: caption the translated items' images (those `only`
+    names), their Chinese text replaced when the shop says so."""
+    return run_images(
         store,
         settings,
         shop,
         images_root,
         workers=workers,
-        progress=tick,
+        progress=ticker(progress, "captioning"),
+        only=only,
         translate_for=lambda language: translator(
             store, secrets, to=language, settings=settings, shop=shop
         ),
     )
-    with read_scope(store) as session:
-        waiting = lifecycle.count(session, shop_id=shop.id, states=list(lifecycle.TO_DECIDE))
-    return ShopRun(text, images, waiting)

@@ -263,6 +263,18 @@ def run_images(
     return summary
 
 
+def items_to_caption(store: Engine, shop: ShopSettings, root: Path) -> list[int]:
+    """The shop's translated items with images still to caption (or text to replace): what
+    `run_images` would draw, item by item, so that a queue's workers can share them."""
+    with session_scope(store) as session:
+        rows = lifecycle.with_listings(session, shop_id=shop.id, states=[ItemState.TRANSLATED])
+    return [
+        item.id
+        for item, listing in rows
+        if item.id is not None and _missing(item, listing, shop, root)
+    ]
+
+
 def _with_nowhere(findings: list[dict[str, Any]], nowhere: dict[str, str] | None) -> list[Any]:
     """The findings with the caption-on-no-image one as it stands now (added or gone)."""
     rest = [f for f in findings if f.get("code") != NOWHERE]
