@@ -357,6 +357,14 @@ def _fleet(inv: Invocation, names: list[str] | None, once: bool) -> int:
     from cadence.fleet import Fleet
     from config.settings import load
 
+    settings = inv.settings()
+    if settings.fleet.queue == "procrastinate" and not once:
+        if names is not None:
+            raise BadInput(
+                '--shops with [fleet] queue = "procrastinate": every worker takes any '
+                "shop's jobs from the queue; use --all (or cadence worker)"
+            )
+        return _worker(inv, once=False)
     fleet = Fleet(
         engine=_store(inv),
         load_settings=lambda: load(inv.config_path),
@@ -367,11 +375,59 @@ def _fleet(inv: Invocation, names: list[str] | None, once: bool) -> int:
         clock=inv.env.clock,
         data_dir=inv.data_dir,
     )
-    fleet.configure(inv.settings())
+    fleet.configure(settings)
     if once:
         return ExitCode.OK if fleet.once() else ExitCode.FAILURES
     fleet.run()
     return ExitCode.OK
+
+
+def _worker(inv: Invocation, once: bool) -> int:
+    from cadence.fleet import Fleet
+    from cadence.workers import Worker, require_postgresql
+    from config.settings import load
+
+    settings = inv.settings()
+    engine = _store(inv)
+    require_postgresql(engine, settings.path)
+    fleet = Fleet(
+        engine=engine,
+        load_settings=lambda: load(inv.config_path),
+        secrets=inv.env.secrets,
+        console=inv.env.stdout,
+        log_stream=inv.env.stderr,
+        clock=inv.env.clock,
+        data_dir=inv.data_dir,
+    )
+    fleet.configure(settings)
+    Worker(
+        fleet,
+        tick_seconds=settings.fleet.tick_seconds,
+        heartbeat_seconds=settings.fleet.heartbeat_seconds,
+    ).run(once=once)
+    return ExitCode.OK
+
+
+@command(app, "worker")
+def worker(
+    inv: Invocation,
+    once: Annotated[
+        bool,
+        typer.Option("--once", help="Run the jobs waiting in the queue, then exit."),
+    ] = False,
+) -> int:
+    """Take every shop's jobs from the queue on PostgreSQL ([fleet] queue = "procrastinate"),
+    beside the workers on other machines, until SIGTERM (SIGHUP reloads the shops file)."""
+    settings = inv.settings()
+    if settings.fleet.queue != "procrastinate":
+        from config.errors import ConfigError
+
+        raise ConfigError(
+            settings.path,
+            'cadence worker needs [fleet] queue = "procrastinate" (and the store on '
+            "PostgreSQL); without it, run cadence daemon --all",
+        )
+    return _worker(inv, once)
 
 
 @command(fleet_app, "status")

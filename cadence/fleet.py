@@ -22,6 +22,7 @@ running configuration, with the error logged.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import os
@@ -93,6 +94,8 @@ class Fleet:
     log_stream: IO[str] = field(default_factory=lambda: sys.stderr)
     clock: Clock = utcnow
     data_dir: Path | None = None
+    # A queue's worker (cadence.workers): each shop's items to caption go to it, an item a task.
+    hand_images: Callable[[str, list[int]], None] | None = None
     settings: Settings | None = field(default=None, init=False)
     daemons: dict[str, Daemon] = field(default_factory=dict, init=False)
     stopping: threading.Event = field(default_factory=threading.Event, init=False)
@@ -128,6 +131,9 @@ class Fleet:
                 stopping=self.stopping,
                 registered=True,
                 log_prefix=f"[{shop.id}] ",
+                hand_images=functools.partial(self.hand_images, shop.id)
+                if self.hand_images is not None
+                else None,
             )
             for shop in shops
         }
@@ -261,21 +267,23 @@ class Fleet:
                 )
         return True
 
+    def deliveries_due(self, now: datetime) -> list[Daemon]:
+        """The shops whose messages are due at `now` (one query); the team's digest goes with
+        the file's first shop, as with per-shop daemons."""
+        from cadence.outbox import shops_with_due_messages
+
+        assert self.settings is not None
+        first = self.settings.shops[0].id if self.settings.shops else ""
+        due = shops_with_due_messages(self.engine, now=now)
+        daemons = (self.daemons.get(first if s is None else s) for s in due)
+        return list({d.shop.id: d for d in daemons if d is not None}.values())
+
     def deliver_due(self) -> str:
         """Hand each shop with messages due (and the team's digest) to the job pool,
         unless its delivery is already running."""
-        from cadence.outbox import shops_with_due_messages
-
         assert self._pool is not None
-        assert self.settings is not None
-        first = self.settings.shops[0].id if self.settings.shops else ""
-        due = shops_with_due_messages(self.engine, now=self.clock())
         started = 0
-        for shop_id in due:
-            # the team's digest goes with the file's first shop, as with per-shop daemons
-            daemon = self.daemons.get(first if shop_id is None else shop_id)
-            if daemon is None:
-                continue
+        for daemon in self.deliveries_due(self.clock()):
             with self._idle:
                 if (daemon.shop.id, "deliver") in self._running:
                     continue

@@ -320,7 +320,10 @@ class JobRun(SQLModel, table=True):
     not do some of its items is not ok either; `error` then lists each item's error)."""
 
     __tablename__ = "job_run"
-    __table_args__ = (Index("ix_job_run_shop_job", "shop_id", "job", "started_at"),)
+    __table_args__ = (
+        Index("ix_job_run_shop_job", "shop_id", "job", "started_at"),
+        Index("ix_job_run_started_at", "started_at"),  # a worker's tick: every shop's last runs
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     shop_id: str = Field(max_length=64)

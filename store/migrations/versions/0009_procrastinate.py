@@ -3,8 +3,8 @@
 Its tables, types and functions are procrastinate's (`procrastinate_*`), applied from the
 schema file of the version pyproject.toml pins, so that `store` migrations alone make a
 database ready for `cadence worker`; a later procrastinate whose schema changed comes with
-a migration of ours applying its migration files. SQLite: nothing (the embedded default
-runs on APScheduler and needs none of it).
+a migration of ours applying its migration files. SQLite: nothing of it (the embedded
+default runs on APScheduler). Both: an index on job_run.started_at for the workers' tick.
 
 Revision ID: 0009
 Revises: 0007
@@ -48,6 +48,8 @@ def _execute_script(sql: str) -> None:
 
 
 def upgrade() -> None:
+    # A worker's tick reads every shop's latest runs of the last hour or so.
+    op.create_index("ix_job_run_started_at", "job_run", ["started_at"])
     if op.get_bind().dialect.name != "postgresql":
         return
     from procrastinate.schema import SchemaManager
@@ -56,6 +58,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_job_run_started_at", table_name="job_run")
     if op.get_bind().dialect.name != "postgresql":
         return
     _execute_script(_DROP)

@@ -1,0 +1,332 @@
+"""`cadence worker`: the fleet's work shared by processes on any number of machines, through
+procrastinate (a task queue in PostgreSQL) on the store the fleet already uses.
+
+The job functions are the fleet's own (each shop's `Daemon`), run as procrastinate tasks:
+
+- one periodic task, the tick, is deferred once per `[fleet] tick_seconds` whatever the
+  number of workers (procrastinate records each periodic defer under a unique key). At its
+  timestamp it decides which shop jobs are due: a periodic job (sync, check, localize,
+  publish) whose current period — its interval, staggered as the fleet staggers it — has
+  no run yet, a delivery when the shop has messages due. Each goes in with a queueing lock
+  (one waiting at most) and a lock (never two running) per shop and job;
+- a shop's job runs unless a run of it started in its period already: deferred twice (a
+  tick run again after its worker died), it still runs once;
+- localize translates and hands each item whose images are missing to a task of its own,
+  which any worker may take (a lock per item; captioning skips what is drawn already);
+- a worker that dies (SIGKILL, a machine lost) stops beating; once it has been silent for
+  3 heartbeats the next tick puts its jobs back in the queue (procrastinate's stalled jobs),
+  and another worker runs them.
+
+Decisions take the tick's timestamp as `now`; leases and heartbeats read the clock (the
+database's) when they act.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import signal
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+
+from cadence.daemon import STOP_WAIT_MAX
+from cadence.fleet import HEARTBEAT_SECONDS, HEAVY, Fleet, stagger, worker_id
+from config.errors import ConfigError
+
+log = logging.getLogger("cadence.workers")
+# Which waiting job a free worker takes first: alerts, then the quota, then the rest.
+PRIORITY = {"deliver": 20, "check": 10, "sync": 5}
+STALLED_HEARTBEATS = 3  # a worker silent this many heartbeats is dead
+
+
+def require_postgresql(engine: Engine, path: str) -> None:
+    """`[fleet] queue = "procrastinate"` needs the store on PostgreSQL: say so, naming the key."""
+    if engine.dialect.name != "postgresql":
+        raise ConfigError(
+            path,
+            '[fleet] queue = "procrastinate" needs the store on PostgreSQL (--db '
+            "postgresql://USER@HOST/DB, or SHOPBOT_DB); this store is "
+            f"{engine.dialect.name}: remove the key to run every shop in one process "
+            "(cadence daemon --all), or point --db at PostgreSQL",
+        )
+
+
+def conninfo(engine: Engine) -> str:
+    """The store's PostgreSQL URL as libpq takes it, for procrastinate's connection pool."""
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def period_start(job_id: str, seconds: int, now: datetime) -> datetime:
+    """When the period holding `now` began, for a job every `seconds` whose periods are
+    staggered as the fleet staggers its first run (so a fleet's jobs do not fall due at once)."""
+    offset = stagger(job_id, seconds).total_seconds()
+    start = ((now.timestamp() - offset) // seconds) * seconds + offset
+    return datetime.fromtimestamp(start, UTC)
+
+
+@dataclass(frozen=True)
+class DueJob:
+    """A shop's job to defer, and the start of the period it runs for."""
+
+    shop: str
+    job: str
+    period: datetime
+
+
+def due_jobs(
+    jobs: Iterable[tuple[str, str, int]],
+    last_runs: Mapping[tuple[str, str], datetime],
+    now: datetime,
+) -> list[DueJob]:
+    """Of the (shop, job, interval in seconds) given, those with no run started in the
+    period holding `now`."""
+    due = []
+    for shop, job, seconds in jobs:
+        start = period_start(f"{shop}/{job}", seconds, now)
+        last = last_runs.get((shop, job))
+        if last is None or last < start:
+            due.append(DueJob(shop, job, start))
+    return due
+
+
+def last_runs(engine: Engine, since: datetime) -> dict[tuple[str, str], datetime]:
+    """When each shop's periodic jobs last started, of the runs since `since` (one query)."""
+    from sqlalchemy import func
+    from sqlmodel import col, select
+
+    from store.db import read_scope
+    from store.models import JobRun
+
+    with read_scope(engine) as session:
+        rows = session.exec(
+            select(JobRun.shop_id, JobRun.job, func.max(JobRun.started_at))
+            .where(JobRun.started_at >= since, col(JobRun.job) != "deliver")
+            .group_by(JobRun.shop_id, JobRun.job)
+        ).all()
+    return {(shop, job): started for shop, job, started in rows}
+
+
+def plan(fleet: Fleet, now: datetime) -> list[DueJob]:
+    """What the tick at `now` defers: every shop's periodic jobs due, and a delivery for
+    each shop with messages due."""
+    periodic = [
+        (daemon.shop.id, name, seconds)
+        for daemon in fleet.daemons.values()
+        for name, (_, seconds) in daemon.jobs().items()
+        if name != "deliver"
+    ]
+    longest = max((seconds for *_, seconds in periodic), default=0)
+    runs = last_runs(fleet.engine, now - timedelta(seconds=2 * longest))
+    due = due_jobs(periodic, runs, now)
+    due += [DueJob(d.shop.id, "deliver", now) for d in fleet.deliveries_due(now)]
+    return due
+
+
+@dataclass
+class Worker:
+    """One `cadence worker` process: the fleet's shops, and procrastinate's tasks over them."""
+
+    fleet: Fleet
+    tick_seconds: int = 10
+    heartbeat_seconds: int = 10
+
+    def __post_init__(self) -> None:
+        import procrastinate
+
+        self._heavy = threading.BoundedSemaphore(self._settings().fleet.image_workers)
+        self.app = procrastinate.App(
+            connector=procrastinate.PsycopgConnector(
+                conninfo=conninfo(self.fleet.engine), min_size=1, max_size=4
+            )
+        )
+        self.fleet.hand_images = self.hand_images
+        for daemon in self.fleet.daemons.values():  # configured before this worker existed
+            daemon.hand_images = functools.partial(self.hand_images, daemon.shop.id)
+        self.shop_job = self.app.task(name="cadence.shop_job")(self.run_shop_job)
+        self.caption = self.app.task(name="cadence.caption")(self.run_caption)
+        tick = self.app.task(name="cadence.tick", queueing_lock="cadence.tick")(self.tick)
+        every = self.tick_seconds
+        cron = f"* * * * * */{every}" if every < 60 else "* * * * *"
+        self.app.periodic(cron=cron, periodic_id="tick")(tick)
+
+    def _settings(self):  # type: ignore[no-untyped-def]
+        assert self.fleet.settings is not None
+        return self.fleet.settings
+
+    @property
+    def stalled_after(self) -> float:
+        """Seconds without a heartbeat after which a worker is taken for dead."""
+        return float(STALLED_HEARTBEATS * self.heartbeat_seconds)
+
+    # -- tasks ---------------------------------------------------------------------------
+
+    async def tick(self, timestamp: int) -> None:
+        """Put back the jobs of dead workers, then defer what is due at `timestamp`."""
+        now = datetime.fromtimestamp(timestamp, UTC)
+        await self.retry_stalled()
+        due = await asyncio.to_thread(plan, self.fleet, now)
+        deferred = 0
+        for job in due:
+            deferred += await self.defer(job)
+        if deferred:
+            log.info("tick %s: %d job(s) deferred", now.isoformat(timespec="seconds"), deferred)
+
+    async def defer(self, job: DueJob) -> int:
+        """Defer one shop's job, unless one is waiting already (its queueing lock)."""
+        from procrastinate.exceptions import AlreadyEnqueued
+
+        key = f"{job.shop}/{job.job}"
+        try:
+            await self.shop_job.configure(
+                lock=key, queueing_lock=key, priority=PRIORITY.get(job.job, 0)
+            ).defer_async(shop=job.shop, job=job.job, period=int(job.period.timestamp()))
+        except AlreadyEnqueued:
+            return 0
+        return 1
+
+    async def retry_stalled(self) -> int:
+        """Put the jobs of workers silent for `stalled_after` seconds back in the queue; one
+        whose twin already waits (its queueing lock) is closed as failed: the twin does it."""
+        from procrastinate.exceptions import ConnectorException
+        from procrastinate.jobs import Status
+
+        manager = self.app.job_manager
+        stalled = await manager.get_stalled_jobs(seconds_since_heartbeat=self.stalled_after)
+        for job in stalled:
+            assert job.id is not None
+            try:
+                await manager.retry_job(job)
+                log.warning("job %s (%s) of a dead worker: queued again", job.id, job.call_string)
+            except ConnectorException:
+                await manager.finish_job_by_id_async(job.id, Status.FAILED, delete_job=False)
+                log.warning("job %s of a dead worker: already queued again", job.id)
+        return len(stalled)
+
+    def run_shop_job(self, shop: str, job: str, period: int) -> None:
+        """A shop's job, the fleet's own function, unless it ran in this period already."""
+        daemon = self.fleet.daemons.get(shop)
+        if daemon is None:  # not in this machine's shops file (another worker may know it)
+            log.warning("%s/%s: the shop is not in this worker's shops file; skipped", shop, job)
+            return
+        if job != "deliver" and self._ran_since(shop, job, datetime.fromtimestamp(period, UTC)):
+            log.info("%s/%s: ran in this period already; skipped", shop, job)
+            return
+        with self._heavy if job in HEAVY else contextlib.nullcontext():
+            self.fleet._run_named(shop, job)
+
+    def _ran_since(self, shop: str, job: str, start: datetime) -> bool:
+        from sqlmodel import select
+
+        from store.db import read_scope
+        from store.models import JobRun
+
+        with read_scope(self.fleet.engine) as session:
+            query = select(JobRun.id).where(
+                JobRun.shop_id == shop, JobRun.job == job, JobRun.started_at >= start
+            )
+            return session.exec(query.limit(1)).first() is not None
+
+    def hand_images(self, shop: str, items: list[int]) -> None:
+        """Defer one captioning task per item (from the localize job's thread)."""
+        from procrastinate.exceptions import AlreadyEnqueued
+
+        for item in items:
+            key = f"{shop}/caption/{item}"
+            with contextlib.suppress(AlreadyEnqueued):
+                self.caption.configure(lock=key, queueing_lock=key).defer(shop=shop, item=item)
+
+    def run_caption(self, shop: str, item: int) -> None:
+        """Caption one item's images: any worker may take it, never two at once (its lock)."""
+        daemon = self.fleet.daemons.get(shop)
+        if daemon is None:
+            log.warning("caption of item %s: shop %s is not in this worker's shops", item, shop)
+            return
+        with self._heavy:
+            daemon.run_job("caption", lambda: daemon.caption(item))
+
+    # -- running -------------------------------------------------------------------------
+
+    def options(self, *, once: bool = False) -> dict[str, Any]:
+        """procrastinate's worker options for this process."""
+        pools = self._settings().fleet
+        return {
+            "name": "cadence",
+            "concurrency": pools.job_workers + pools.image_workers,
+            "wait": not once,
+            "delete_jobs": "successful",  # our job_run table keeps the record
+            "update_heartbeat_interval": float(self.heartbeat_seconds),
+            "stalled_worker_timeout": self.stalled_after,
+            "shutdown_graceful_timeout": STOP_WAIT_MAX,
+        }
+
+    def run(self, *, once: bool = False) -> None:
+        """Run procrastinate's worker (and its periodic deferrer) until SIGTERM or SIGINT;
+        SIGHUP, or a changed shops file, reloads it; with `once`, until the queue is empty."""
+        self.fleet._logging()
+        logging.getLogger("procrastinate").setLevel(logging.WARNING)
+        done = threading.Event()
+        keeper = threading.Thread(target=self._keep_alive, args=(done,), daemon=True)
+        keeper.start()
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(
+                signal.SIGHUP,
+                lambda *_: threading.Thread(
+                    target=self.fleet.reload, args=("SIGHUP",), daemon=True
+                ).start(),
+            )
+        log.info(
+            "worker %s started: %d shop(s), tick every %d s",
+            worker_id(),
+            len(self.fleet.daemons),
+            self.tick_seconds,
+        )
+        try:
+            self.app.run_worker(**self.options(once=once))
+        finally:
+            self.fleet.stopping.set()
+            done.set()
+            log.info("worker %s stopped", worker_id())
+
+    def _keep_alive(self, done: threading.Event) -> None:
+        """This process's own heartbeat (fleet status) and its look at the shops file."""
+        reload_every = self._settings().fleet.reload_seconds
+        beats = 0
+        while not done.is_set():
+            try:
+                self.fleet.heartbeat()
+                beats += 1
+                if beats * HEARTBEAT_SECONDS >= reload_every:
+                    self.fleet._watch_file()
+                    beats = 0
+            except Exception as exc:  # noqa: BLE001 - the store being down: said, tried again
+                log.error("heartbeat: %s", exc)
+            done.wait(min(HEARTBEAT_SECONDS, reload_every))
+
+
+def queue_status(engine: Engine, stalled_after: float) -> dict[str, object]:
+    """procrastinate's side of `cadence fleet status`: its workers alive, and the jobs
+    waiting and running."""
+    sql_workers = (
+        "SELECT count(*) FILTER (WHERE last_heartbeat >= now() - make_interval(secs => %s)), "
+        "count(*) FROM procrastinate_workers"
+    )
+    sql_jobs = (
+        "SELECT status::text, count(*) FROM procrastinate_jobs "
+        "WHERE status IN ('todo', 'doing') GROUP BY status"
+    )
+    with engine.connect() as conn:
+        alive, known = conn.exec_driver_sql(sql_workers, (stalled_after,)).one()
+        jobs = dict(conn.exec_driver_sql(sql_jobs).all())
+    return {
+        "workers_alive": alive,
+        "workers_dead": known - alive,
+        "jobs_waiting": jobs.get("todo", 0),
+        "jobs_running": jobs.get("doing", 0),
+    }

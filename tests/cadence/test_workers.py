@@ -1,0 +1,278 @@
+"""`cadence worker`: the fleet's jobs as procrastinate tasks shared by several workers on one
+PostgreSQL store. A tick deferred by two schedulers runs once, each shop's job once per
+period, a locked job never twice at once, an alert is sent once, a killed worker's job runs
+again elsewhere; SQLite is refused naming the key."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from cadence.fleet import Fleet
+from cadence.workers import DueJob, Worker, due_jobs, period_start
+from config.settings import load
+from store.db import session_scope
+from store.models import JobRun
+from tests.cadence.test_fleet import shops_file
+from tests.httpserver import Reply, serve
+
+T0 = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)  # a Thursday
+ON_POSTGRES = pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+QUEUE = '[fleet]\nqueue = "procrastinate"\ntick_seconds = 1\nheartbeat_seconds = 1\n'
+
+
+class Clock:
+    """The fleet's clock, moved by the test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def worker_of(engine, config: Path, clock: Callable[[], datetime]) -> Worker:  # type: ignore[no-untyped-def]
+    fleet = Fleet(
+        engine=engine,
+        load_settings=lambda: load(config),
+        console=io.StringIO(),
+        log_stream=io.StringIO(),
+        clock=clock,
+    )
+    fleet.configure(load(config))
+    return Worker(fleet, tick_seconds=1, heartbeat_seconds=1)
+
+
+def test_a_job_is_due_once_in_each_of_its_periods() -> None:
+    jobs = [("a", "check", 900), ("b", "check", 900), ("a", "sync", 3600)]
+    assert {(d.shop, d.job) for d in due_jobs(jobs, {}, T0)} == {
+        ("a", "check"),
+        ("b", "check"),
+        ("a", "sync"),
+    }
+    start = period_start("a/check", 900, T0)
+    assert start <= T0 < start + timedelta(seconds=900)
+    assert period_start("a/check", 900, start + timedelta(seconds=899)) == start
+    assert period_start("a/check", 900, start + timedelta(seconds=900)) == start + timedelta(
+        seconds=900
+    )
+    ran = {("a", "check"): start, ("b", "check"): T0, ("a", "sync"): T0}
+    assert due_jobs(jobs, ran, T0) == []  # each ran in its period
+    later = start + timedelta(seconds=900)
+    assert DueJob("a", "check", later) in due_jobs(jobs, ran, later)
+    # a job's periods are staggered by its id: a fleet's do not all fall due together
+    starts = {period_start(f"s{n}/check", 900, T0) for n in range(50)}
+    assert len(starts) > 40
+
+
+async def _run_until_empty(*workers: Worker) -> None:
+    """The workers take jobs side by side until none waits (a tick's jobs come after it)."""
+
+    async def one(w: Worker) -> None:
+        # The test's moments are the ticks: no worker defers one of its own on the clock.
+        periodic = w.app.periodic_registry.periodic_tasks
+        saved = dict(periodic)
+        periodic.clear()
+        try:
+            async with w.app.open_async():
+                opts = w.options(once=True) | {"install_signal_handlers": False}
+                await w.app.run_worker_async(**opts)
+        finally:
+            periodic.update(saved)
+
+    while True:
+        await asyncio.gather(*(one(w) for w in workers))
+        if not _count(workers[0], "status IN ('todo', 'doing')"):
+            return
+
+
+async def _tick_from_both(workers: list[Worker], at: datetime) -> int:
+    """Both workers' periodic deferrers defer the tick for `at`; how many tick jobs exist."""
+    from procrastinate.periodic import PeriodicDeferrer
+
+    for w in workers:
+        async with w.app.open_async():
+            deferrer = PeriodicDeferrer(registry=w.app.periodic_registry)
+            [task] = w.app.periodic_registry.periodic_tasks.values()
+            await deferrer.defer_jobs([(task, int(at.timestamp()))])
+    return _count(workers[0], "task_name = 'cadence.tick'")
+
+
+def _count(w: Worker, where: str) -> int:
+    with w.fleet.engine.connect() as conn:
+        return conn.exec_driver_sql(f"SELECT count(*) FROM procrastinate_jobs WHERE {where}").one()[
+            0
+        ]
+
+
+def _runs(engine, job: str) -> list[str]:  # type: ignore[no-untyped-def]
+    with session_scope(engine) as s:
+        return sorted(r.shop_id for r in s.exec(select(JobRun).where(JobRun.job == job)))
+
+
+@ON_POSTGRES
+def test_two_schedulers_tick_once_and_each_shops_check_runs_once_per_period(
+    tmp_path: Path, engine
+) -> None:  # type: ignore[no-untyped-def]
+    ids = ["shop-a", "shop-b", "shop-c"]
+    requests: list[str] = []
+
+    def hook(req):  # type: ignore[no-untyped-def]
+        requests.append(req.path)
+        return Reply(200, {"errcode": 0})
+
+    with serve({f"/{i}": hook for i in ids}) as srv:
+        config = shops_file(tmp_path / "shops.toml", ids, hook=f"127.0.0.1:{srv.port}")
+        config.write_text(QUEUE + config.read_text())
+        clock = Clock(T0)
+        workers = [worker_of(engine, config, clock) for _ in range(2)]
+
+        assert asyncio.run(_tick_from_both(workers, T0)) == 1  # one tick, two schedulers
+        asyncio.run(_run_until_empty(*workers))
+        assert _runs(engine, "check") == ids  # each shop's check, once
+        # The shops are behind: each has an alert to send. The next tick (same periods)
+        # defers no check again, and a delivery per shop; two workers send each once.
+        clock.now = T0 + timedelta(seconds=5)
+        assert asyncio.run(_tick_from_both(workers, clock.now)) == 1
+        asyncio.run(_run_until_empty(*workers))
+        assert _runs(engine, "check") == ids
+        assert sorted(requests) == [f"/{i}" for i in ids]
+        # A tick run again for the same moment (its worker died after deferring) defers
+        # again; the jobs it deferred still run once in their period.
+        for w in workers:
+            async_tick = w.tick(int(clock.now.timestamp()))
+            asyncio.run(_open_and(w, async_tick))
+        asyncio.run(_run_until_empty(*workers))
+        assert _runs(engine, "check") == ids
+        assert sorted(requests) == [f"/{i}" for i in ids]  # no alert sent twice
+        # A period later, every shop's check runs again, once.
+        clock.now = T0 + timedelta(minutes=15)
+        asyncio.run(_tick_from_both(workers, clock.now))
+        asyncio.run(_run_until_empty(*workers))
+        assert _runs(engine, "check") == sorted(ids * 2)
+
+
+async def _open_and(w: Worker, work) -> None:  # type: ignore[no-untyped-def]
+    async with w.app.open_async():
+        await work
+
+
+@ON_POSTGRES
+def test_a_shops_job_running_is_not_taken_again_until_it_ends(tmp_path: Path, engine) -> None:  # type: ignore[no-untyped-def]
+    config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+    config.write_text(QUEUE + config.read_text())
+    w = worker_of(engine, config, Clock(T0))
+
+    async def scenario() -> tuple[object, object, object]:
+        async with w.app.open_async():
+            manager = w.app.job_manager
+            assert await w.defer(DueJob("shop-a", "check", T0)) == 1
+            assert await w.defer(DueJob("shop-a", "check", T0)) == 0  # one waits at most
+            me = await manager.register_worker()
+            first = await manager.fetch_job(queues=None, worker_id=me)
+            # while it runs, the next period's check may wait, but no worker takes it
+            later = T0 + timedelta(minutes=15)
+            assert await w.defer(DueJob("shop-a", "check", later)) == 1
+            other = await manager.register_worker()
+            second = await manager.fetch_job(queues=None, worker_id=other)
+            assert first is not None
+            await manager.finish_job(first, status=_succeeded(), delete_job=False)
+            third = await manager.fetch_job(queues=None, worker_id=other)
+            return first, second, third
+
+    first, second, third = asyncio.run(scenario())
+    assert first.lock == "shop-a/check" and first.queueing_lock == "shop-a/check"  # type: ignore[attr-defined]
+    assert second is None  # locked while the first runs
+    assert third is not None and third.id != first.id  # type: ignore[attr-defined]
+
+
+def _succeeded():  # type: ignore[no-untyped-def]
+    from procrastinate.jobs import Status
+
+    return Status.SUCCEEDED
+
+
+@ON_POSTGRES
+def test_a_killed_workers_job_runs_again_on_another_within_a_lease(
+    tmp_path: Path, db_url: str, engine, home: Path
+) -> None:  # type: ignore[no-untyped-def]
+    calls: list[float] = []
+    silent = True
+
+    def hook(req):  # type: ignore[no-untyped-def]
+        calls.append(time.monotonic())
+        while silent:  # the first worker's send hangs until it is killed
+            time.sleep(0.05)
+        return Reply(200, {"errcode": 0})
+
+    with serve({"/shop-a": hook}) as srv:
+        config = shops_file(tmp_path / "shops.toml", ["shop-a"], hook=f"127.0.0.1:{srv.port}")
+        text = config.read_text().replace(
+            "deliver_seconds = 5", "deliver_seconds = 5\nlease_seconds = 5"
+        )
+        config.write_text(QUEUE + text)
+        env = {**os.environ, "SHOPBOT_HOME": str(home), "SHOPBOT_DB": db_url}
+        log = tmp_path / "worker.log"
+        with log.open("w") as err:
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    "from cadence.cli import run; run()",
+                    "worker",
+                    "--config",
+                    str(config),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                env=env,
+            )
+        try:
+            end = time.monotonic() + 60
+            while not calls and time.monotonic() < end and proc.poll() is None:
+                time.sleep(0.1)
+            assert calls, log.read_text()
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        killed = time.monotonic()
+        silent = False
+        w = worker_of(engine, config, lambda: datetime.now(UTC))  # leases read the clock
+        assert _count(w, "status = 'doing'") == 1  # the dead worker's delivery
+
+        async def take_over() -> None:
+            async with w.app.open_async():
+                while time.monotonic() - killed < 30 and len(calls) < 2:
+                    await w.tick(int(time.time()))
+                    opts = w.options(once=True) | {"install_signal_handlers": False}
+                    await w.app.run_worker_async(**opts)
+                    await asyncio.sleep(0.5)
+
+        asyncio.run(take_over())
+        failover = calls[-1] - killed
+        assert len(calls) == 2, "sent again by the second worker"
+        assert failover <= 5 + 3 + 2  # one lease, the silence that says dead, a tick
+        assert _count(w, "status = 'doing'") == 0
+
+
+def test_the_queue_on_sqlite_is_refused_naming_the_key(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+    config.write_text('[fleet]\nqueue = "procrastinate"\n' + config.read_text())
+    for args in (["worker"], ["daemon", "--all"]):
+        result = cli("cadence", *args, "--config", str(config))
+        assert result.code == 2, result.err
+        assert "[fleet] queue" in result.err and "PostgreSQL" in result.err
+    plain = shops_file(tmp_path / "plain.toml", ["shop-a"])
+    result = cli("cadence", "worker", "--config", str(plain))
+    assert result.code == 2 and '[fleet] queue = "procrastinate"' in result.err
