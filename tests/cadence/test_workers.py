@@ -156,6 +156,12 @@ def test_two_schedulers_tick_once_and_each_shops_check_runs_once_per_period(
         asyncio.run(_run_until_empty(*workers))
         assert _runs(engine, "check") == ids
         assert sorted(requests) == [f"/{i}" for i in ids]  # no alert sent twice
+        # A check deferred while the period's run was in progress (the queueing lock lets
+        # one wait then) runs after it, and does nothing: its period has its run.
+        again = DueJob("shop-a", "check", period_start("shop-a/check", 900, clock.now))
+        assert asyncio.run(_open_and(workers[0], workers[0].defer(again))) == 1
+        asyncio.run(_run_until_empty(*workers))
+        assert _runs(engine, "check") == ids
         # A period later, every shop's check runs again, once.
         clock.now = T0 + timedelta(minutes=15)
         asyncio.run(_tick_from_both(workers, clock.now))
@@ -163,9 +169,9 @@ def test_two_schedulers_tick_once_and_each_shops_check_runs_once_per_period(
         assert _runs(engine, "check") == sorted(ids * 2)
 
 
-async def _open_and(w: Worker, work) -> None:  # type: ignore[no-untyped-def]
+async def _open_and(w: Worker, work):  # type: ignore[no-untyped-def]
     async with w.app.open_async():
-        await work
+        return await work
 
 
 @ON_POSTGRES
