@@ -560,7 +560,15 @@ def fleet_status(engine: Engine, settings: Settings, now: datetime) -> dict[str,
             )
         shops.append({"shop": shop.id, "jobs": jobs})
     alive = timedelta(seconds=3 * HEARTBEAT_SECONDS)
+    shared: dict[str, object] = {}
+    if settings.fleet.queue == "procrastinate" and engine.dialect.name == "postgresql":
+        from cadence.workers import STALLED_HEARTBEATS, queue_status
+
+        # procrastinate's own tables: the workers beating, the jobs waiting and running
+        stalled_after = STALLED_HEARTBEATS * settings.fleet.heartbeat_seconds
+        shared = {"task_queue": {"engine": "procrastinate", **queue_status(engine, stalled_after)}}
     return {
+        **shared,
         "shops": shops,
         "workers": [
             {

@@ -278,6 +278,16 @@ def fleet(env: Environment, report: dict[str, Any], as_json: bool) -> None:
         f"waiting: {queue['messages_pending']} message(s), {queue['items_to_translate']} "
         f"item(s) to translate, {queue['items_to_publish']} to publish"
     )
+    if (tasks := report.get("task_queue")) is not None:
+        env.out(
+            f"queue ({tasks['engine']}): {tasks['jobs_waiting']} job(s) waiting, "
+            f"{tasks['jobs_running']} running; {tasks['workers_alive']} worker(s) alive"
+            + (
+                f", {tasks['workers_dead']} silent (their jobs go again)"
+                if tasks["workers_dead"]
+                else ""
+            )
+        )
     for w in report["workers"]:
         state = "alive" if w["alive"] else "not seen lately"
         env.out(f"worker {w['worker']}: {w['shops']} shop(s), seen {w['seen_at']} ({state})")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
 import signal
 import subprocess
@@ -282,3 +283,35 @@ def test_the_queue_on_sqlite_is_refused_naming_the_key(tmp_path: Path, cli) -> N
     plain = shops_file(tmp_path / "plain.toml", ["shop-a"])
     result = cli("cadence", "worker", "--config", str(plain))
     assert result.code == 2 and '[fleet] queue = "procrastinate"' in result.err
+
+
+@ON_POSTGRES
+def test_fleet_status_shows_the_queues_workers_and_depth(tmp_path: Path, db_url: str, cli) -> None:  # type: ignore[no-untyped-def]
+    from store.db import open_store
+
+    config = shops_file(tmp_path / "shops.toml", ["shop-a", "shop-b"])
+    config.write_text(QUEUE + config.read_text())
+    engine = open_store(db_url)
+    w = worker_of(engine, config, Clock(T0))
+
+    async def two_waiting_one_worker() -> None:
+        async with w.app.open_async():
+            for shop in ("shop-a", "shop-b"):
+                await w.defer(DueJob(shop, "check", T0))
+            await w.app.job_manager.register_worker()
+
+    asyncio.run(two_waiting_one_worker())
+    result = cli("cadence", "fleet", "status", "--json", "--config", str(config), "--db", db_url)
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["task_queue"] == {
+        "engine": "procrastinate",
+        "workers_alive": 1,
+        "workers_dead": 0,
+        "jobs_waiting": 2,
+        "jobs_running": 0,
+    }
+    assert {"shops", "workers", "queue"} <= set(report)  # what it said before, still said
+    text = cli("cadence", "fleet", "status", "--config", str(config), "--db", db_url)
+    assert "queue (procrastinate): 2 job(s) waiting, 0 running; 1 worker(s) alive" in text.out
+    engine.dispose()
