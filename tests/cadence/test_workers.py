@@ -27,6 +27,7 @@ from store.db import session_scope
 from store.models import JobRun
 from tests.cadence.test_fleet import shops_file
 from tests.httpserver import Reply, serve
+from tests.localize.conftest import engine_server, setup  # noqa: F401 - fixtures
 
 T0 = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)  # a Thursday
 ON_POSTGRES = pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
@@ -43,13 +44,14 @@ class Clock:
         return self.now
 
 
-def worker_of(engine, config: Path, clock: Callable[[], datetime]) -> Worker:  # type: ignore[no-untyped-def]
+def worker_of(engine, config: Path, clock: Callable[[], datetime], **kw) -> Worker:  # type: ignore[no-untyped-def]
     fleet = Fleet(
         engine=engine,
         load_settings=lambda: load(config),
         console=io.StringIO(),
         log_stream=io.StringIO(),
         clock=clock,
+        **kw,
     )
     fleet.configure(load(config))
     return Worker(fleet, tick_seconds=1, heartbeat_seconds=1)
@@ -314,4 +316,42 @@ def test_fleet_status_shows_the_queues_workers_and_depth(tmp_path: Path, db_url:
     assert {"shops", "workers", "queue"} <= set(report)  # what it said before, still said
     text = cli("cadence", "fleet", "status", "--config", str(config), "--db", db_url)
     assert "queue (procrastinate): 2 job(s) waiting, 0 running; 1 worker(s) alive" in text.out
+    engine.dispose()
+
+
+@ON_POSTGRES
+def test_images_are_captioned_an_item_a_task_by_any_worker_and_never_twice(  # type: ignore[no-untyped-def]
+    setup,  # noqa: F811 - the localize tests' fixture: a shop, its engine, its photos
+    tmp_path: Path,
+    db_url: str,
+) -> None:
+    from config.runtime import Secrets
+    from store.db import open_store
+
+    run, _ = setup
+    listings = tmp_path / "l.csv"
+    listings.write_text("product_id,title,caption,images\np1,保温杯,包邮,a.jpg;b.jpg;c.jpg\n")
+    assert run("listings", "import", str(listings), "--shop", "acme-my").code == 0
+    config = tmp_path / "shops.toml"
+    config.write_text(QUEUE + config.read_text())
+    engine = open_store(db_url)
+    clock = Clock(T0)
+    kw = {"data_dir": tmp_path / "data", "secrets": Secrets({"LIBRE_KEY": "k"})}
+    workers = [worker_of(engine, config, clock, **kw) for _ in range(2)]
+    localize = DueJob("acme-my", "localize", period_start("acme-my/localize", 1800, T0))
+    asyncio.run(_open_and(workers[0], workers[0].defer(localize)))
+    asyncio.run(_run_until_empty(*workers))
+    assert _runs(engine, "localize") == ["acme-my"]
+    assert _runs(engine, "caption") == ["acme-my", "acme-my"]  # two items (ms, en), a task each
+    drawn = sorted((tmp_path / "data" / "images").rglob("*.jpg"))
+    assert len(drawn) == 4  # each item's images that carry the caption (the shop's default)
+    stamps = [p.stat().st_mtime_ns for p in drawn]
+    # the next period's localize finds nothing left to draw: no task, no image drawn again
+    clock.now = T0 + timedelta(minutes=30)
+    later = DueJob("acme-my", "localize", period_start("acme-my/localize", 1800, clock.now))
+    asyncio.run(_open_and(workers[1], workers[1].defer(later)))
+    asyncio.run(_run_until_empty(*workers))
+    assert _runs(engine, "localize") == ["acme-my", "acme-my"]
+    assert _runs(engine, "caption") == ["acme-my", "acme-my"]
+    assert [p.stat().st_mtime_ns for p in drawn] == stamps
     engine.dispose()
