@@ -41,8 +41,11 @@ from cadence.fleet import HEARTBEAT_SECONDS, HEAVY, Fleet, stagger, worker_id
 from config.errors import ConfigError
 
 log = logging.getLogger("cadence.workers")
-# Which waiting job a free worker takes first: alerts, then the quota, then the rest.
-PRIORITY = {"deliver": 20, "check": 10, "sync": 5}
+# Which waiting job a free worker takes first: the tick, alerts, the quota, the rest.
+PRIORITY = {"tick": 100, "deliver": 20, "check": 10, "sync": 5}
+# Two queues, each with its own workers in every process, as the fleet's two pools: a slow
+# engine or a big image holds an image worker, never a check, a delivery or the tick.
+LIGHT_QUEUE, HEAVY_QUEUE = "cadence", "cadence-images"
 STALLED_HEARTBEATS = 3  # a worker silent this many heartbeats is dead
 
 
@@ -140,7 +143,6 @@ class Worker:
     def __post_init__(self) -> None:
         import procrastinate
 
-        self._heavy = threading.BoundedSemaphore(self._settings().fleet.image_workers)
         self.app = procrastinate.App(
             connector=procrastinate.PsycopgConnector(
                 conninfo=conninfo(self.fleet.engine), min_size=1, max_size=4
@@ -150,8 +152,13 @@ class Worker:
         for daemon in self.fleet.daemons.values():  # configured before this worker existed
             daemon.hand_images = functools.partial(self.hand_images, daemon.shop.id)
         self.shop_job = self.app.task(name="cadence.shop_job")(self.run_shop_job)
-        self.caption = self.app.task(name="cadence.caption")(self.run_caption)
-        tick = self.app.task(name="cadence.tick", queueing_lock="cadence.tick")(self.tick)
+        self.caption = self.app.task(name="cadence.caption", queue=HEAVY_QUEUE)(self.run_caption)
+        tick = self.app.task(
+            name="cadence.tick",
+            queueing_lock="cadence.tick",
+            queue=LIGHT_QUEUE,
+            priority=PRIORITY["tick"],
+        )(self.tick)
         every = self.tick_seconds
         cron = f"* * * * * */{every}" if every < 60 else "* * * * *"
         self.app.periodic(cron=cron, periodic_id="tick")(tick)
@@ -185,7 +192,10 @@ class Worker:
         key = f"{job.shop}/{job.job}"
         try:
             await self.shop_job.configure(
-                lock=key, queueing_lock=key, priority=PRIORITY.get(job.job, 0)
+                lock=key,
+                queueing_lock=key,
+                priority=PRIORITY.get(job.job, 0),
+                queue=HEAVY_QUEUE if job.job in HEAVY else LIGHT_QUEUE,
             ).defer_async(shop=job.shop, job=job.job, period=int(job.period.timestamp()))
         except AlreadyEnqueued:
             return 0
@@ -218,8 +228,7 @@ class Worker:
         if job != "deliver" and self._ran_since(shop, job, datetime.fromtimestamp(period, UTC)):
             log.info("%s/%s: ran in this period already; skipped", shop, job)
             return
-        with self._heavy if job in HEAVY else contextlib.nullcontext():
-            self.fleet._run_named(shop, job)
+        self.fleet._run_named(shop, job)
 
     def _ran_since(self, shop: str, job: str, start: datetime) -> bool:
         from sqlmodel import select
@@ -248,39 +257,64 @@ class Worker:
         if daemon is None:
             log.warning("caption of item %s: shop %s is not in this worker's shops", item, shop)
             return
-        with self._heavy:
-            daemon.run_job("caption", lambda: daemon.caption(item))
+        daemon.run_job("caption", lambda: daemon.caption(item))
 
     # -- running -------------------------------------------------------------------------
 
     def options(self, *, once: bool = False) -> dict[str, Any]:
-        """procrastinate's worker options for this process."""
-        pools = self._settings().fleet
+        """procrastinate's worker options common to this process's two workers."""
         return {
             "name": "cadence",
-            "concurrency": pools.job_workers + pools.image_workers,
             "wait": not once,
             "delete_jobs": "successful",  # our job_run table keeps the record
             "update_heartbeat_interval": float(self.heartbeat_seconds),
             "stalled_worker_timeout": self.stalled_after,
             "shutdown_graceful_timeout": STOP_WAIT_MAX,
+            "install_signal_handlers": False,  # one stop for both: run_async's
         }
 
+    async def run_async(self, *, once: bool = False, signals: bool = True) -> None:
+        """procrastinate's workers for this process, one per queue, sized as the fleet's
+        pools; with `once`, until no job waits for them; with `signals`, SIGTERM and SIGINT
+        stop both (the jobs in progress finish, at most STOP_WAIT_MAX)."""
+        from procrastinate.worker import Worker as QueueWorker
+
+        pools = self._settings().fleet
+        self.app.perform_import_paths()
+        async with self.app.open_async():
+            workers = [
+                QueueWorker(self.app, queues=[queue], concurrency=size, **self.options(once=once))
+                for queue, size in (
+                    (LIGHT_QUEUE, pools.job_workers),
+                    (HEAVY_QUEUE, pools.image_workers),
+                )
+            ]
+            if signals:
+                loop = asyncio.get_running_loop()
+
+                def stop() -> None:
+                    self.fleet.stopping.set()
+                    for w in workers:
+                        w.stop()
+
+                for signum in (signal.SIGTERM, signal.SIGINT):
+                    loop.add_signal_handler(signum, stop)
+            await asyncio.gather(*(w.run() for w in workers))
+
     def run(self, *, once: bool = False) -> None:
-        """Run procrastinate's worker (and its periodic deferrer) until SIGTERM or SIGINT;
+        """Run this process's workers (and the periodic deferrer) until SIGTERM or SIGINT;
         SIGHUP, or a changed shops file, reloads it; with `once`, until the queue is empty."""
         self.fleet._logging()
         logging.getLogger("procrastinate").setLevel(logging.WARNING)
         done = threading.Event()
         keeper = threading.Thread(target=self._keep_alive, args=(done,), daemon=True)
         keeper.start()
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(
-                signal.SIGHUP,
-                lambda *_: threading.Thread(
-                    target=self.fleet.reload, args=("SIGHUP",), daemon=True
-                ).start(),
-            )
+        signal.signal(
+            signal.SIGHUP,
+            lambda *_: threading.Thread(
+                target=self.fleet.reload, args=("SIGHUP",), daemon=True
+            ).start(),
+        )
         log.info(
             "worker %s started: %d shop(s), tick every %d s",
             worker_id(),
@@ -288,7 +322,7 @@ class Worker:
             self.tick_seconds,
         )
         try:
-            self.app.run_worker(**self.options(once=once))
+            asyncio.run(self.run_async(once=once))
         finally:
             self.fleet.stopping.set()
             done.set()

@@ -88,9 +88,7 @@ async def _run_until_empty(*workers: Worker) -> None:
         saved = dict(periodic)
         periodic.clear()
         try:
-            async with w.app.open_async():
-                opts = w.options(once=True) | {"install_signal_handlers": False}
-                await w.app.run_worker_async(**opts)
+            await w.run_async(once=True, signals=False)
         finally:
             periodic.update(saved)
 
@@ -261,12 +259,10 @@ def test_a_killed_workers_job_runs_again_on_another_within_a_lease(
         assert _count(w, "status = 'doing'") == 1  # the dead worker's delivery
 
         async def take_over() -> None:
-            async with w.app.open_async():
-                while time.monotonic() - killed < 30 and len(calls) < 2:
-                    await w.tick(int(time.time()))
-                    opts = w.options(once=True) | {"install_signal_handlers": False}
-                    await w.app.run_worker_async(**opts)
-                    await asyncio.sleep(0.5)
+            while time.monotonic() - killed < 30 and len(calls) < 2:
+                await _open_and(w, w.tick(int(time.time())))
+                await w.run_async(once=True, signals=False)
+                await asyncio.sleep(0.5)
 
         asyncio.run(take_over())
         failover = calls[-1] - killed
