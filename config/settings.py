@@ -631,6 +631,9 @@ class FleetSettings(_Strict):
     # procrastinate: how often due jobs are deferred (a divisor of 60), and how often each
     # worker says it is alive; a worker silent for 3 heartbeats is dead, its jobs run again.
     tick_seconds: int = Field(10, ge=1, le=60)
+    # Calls in flight to one translation engine (its name and server) from every shop in
+    # this process together; none: each shop's own [shops.translation] concurrency only.
+    engine_calls: int | None = Field(None, ge=1, le=256)
     heartbeat_seconds: int = Field(10, ge=1, le=300)
 
     @field_validator("tick_seconds")

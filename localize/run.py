@@ -85,7 +85,7 @@ def run_text(
         )
     market = settings.markets.market(shop.market)
     limits = Limits.of(market)
-    chain = engine_chain(shop.translation, secrets)
+    chain = engine_chain(shop.translation, secrets, settings.fleet.engine_calls)
     try:
         source_codes = engine_codes(settings.markets, SOURCE_LANGUAGE, chain)
         for lang in languages:

@@ -8,6 +8,7 @@ after `timeout` seconds, and every failure becomes one EngineError naming the en
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -103,9 +104,21 @@ MAX_ANSWER = 2 * 1024 * 1024  # a translation engine's answer; more is not a tra
 GRACE = 0.5  # seconds past the timeout before a call that ignored its deadline is abandoned
 
 
+_SHARED: dict[tuple[str, str | None, int], threading.BoundedSemaphore] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_calls(name: str, url: str | None, size: int) -> threading.BoundedSemaphore:
+    """The process's one cap on calls in flight to an engine (its name and server), shared
+    by every shop that uses it: a fleet's shops together stay within what it allows."""
+    with _SHARED_LOCK:
+        return _SHARED.setdefault((name, url, size), threading.BoundedSemaphore(size))
+
+
 @dataclass
 class ResilientEngine:
-    """An engine with a timeout per call, retries with backoff and a cap on calls in flight."""
+    """An engine with a timeout per call, retries with backoff and a cap on calls in flight
+    (its own, and the process's for that engine when `shared` is given)."""
 
     translator: TranslationEngine
     timeout: float = 10.0
@@ -115,6 +128,7 @@ class ResilientEngine:
     calls: int = 0  # engine calls made, for summaries and benchmarks
     down: str | None = None  # why the engine was given up on: the rest of the run skips it
     url: str | None = None  # the shop's [shops.translation] url, for saying where to look
+    shared: threading.BoundedSemaphore | None = None  # [fleet] engine_calls: shared_calls()
     _slots: threading.BoundedSemaphore = field(init=False)
     _pool: ThreadPoolExecutor = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -159,7 +173,7 @@ class ResilientEngine:
         late = f"no answer within {self.timeout:g} s"
         last = "no attempt made"
         for attempt in range(self.retries + 1):
-            with self._slots:
+            with self._slots, self.shared or contextlib.nullcontext():
                 with self._lock:
                     self.calls += 1
                 future = self._pool.submit(self._bounded, text, source, target, brief)

@@ -15,6 +15,7 @@ from config.errors import BadInput, ExitCode
 from config.markets import Market, MarketCatalog
 from config.runtime import Secrets
 from localize.engines import URL_ENGINES, Brief, EngineChain, ResilientEngine, build_engine
+from localize.engines.resilient import shared_calls as shared_engine_calls
 from localize.errors import EngineError, EngineFailed
 from localize.text import checks, html, memory, protect
 from store.db import read_scope, session_scope
@@ -62,8 +63,12 @@ class FieldResult:
         }
 
 
-def engine_chain(settings: TranslationSettings, secrets: Secrets) -> EngineChain:
-    """The shop's engine (and fallback), secrets read from the environment."""
+def engine_chain(
+    settings: TranslationSettings, secrets: Secrets, shared_calls: int | None = None
+) -> EngineChain:
+    """The shop's engine (and fallback), secrets read from the environment; with
+    `shared_calls` ([fleet] engine_calls), each engine's calls in flight from every shop of
+    this process together stay within it."""
     names = [settings.engine] + ([settings.fallback] if settings.fallback else [])
     engines = []
     for name in names:
@@ -87,6 +92,9 @@ def engine_chain(settings: TranslationSettings, secrets: Secrets) -> EngineChain
                 concurrency=settings.concurrency,
                 # where to look when it gives up: a server of the shop's
                 url=settings.location(name) if name in URL_ENGINES else None,
+                shared=None
+                if shared_calls is None
+                else shared_engine_calls(name, settings.location(name), shared_calls),
             )
         )
     return EngineChain(engines)
@@ -326,7 +334,9 @@ def translate_one(
             "language it is written in (--from); nothing to translate"
         )
     scope = shop.id if shop else ""
-    chain = engine_chain(tsettings, secrets)
+    chain = engine_chain(
+        tsettings, secrets, settings.fleet.engine_calls if settings is not None else None
+    )
     try:
         translator = SegmentTranslator(
             store=store,
