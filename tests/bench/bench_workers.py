@@ -83,10 +83,12 @@ def main() -> None:
     assert server is not None, "no PostgreSQL binaries here"
     root = Path(tempfile.mkdtemp(prefix="bench-workers-"))
     received: Counter[str] = Counter()
+    sent_at: dict[str, list[float]] = {}
 
     def hook(req):  # type: ignore[no-untyped-def]
         time.sleep(1.5)  # a slow chat service: deliveries are in flight when a worker dies
         received[req.path] += 1
+        sent_at.setdefault(req.path, []).append(time.monotonic())
         return Reply(200, {"errcode": 0})
 
     try:
@@ -170,6 +172,9 @@ def main() -> None:
         f"alerts: {sum(received.values())} sent to {len(received)} shops, {sent_twice} twice; "
         f"{unsent} not sent yet (one a killed worker was sending waits out its {LEASE} s lease)"
     )
+    again = sorted(t[1] - t[0] for t in sent_at.values() if len(t) > 1)
+    if again:  # a lease's length apart: sent by a worker killed before it could record it
+        print(f"sent twice, the second time after: {', '.join(f'{g:.0f} s' for g in again)}")
     if failovers:
         print(
             f"failover: the killed worker's jobs done elsewhere in {min(failovers):.1f}-"
