@@ -351,3 +351,22 @@ def test_images_are_captioned_an_item_a_task_by_any_worker_and_never_twice(  # t
     assert _runs(engine, "caption") == ["acme-my", "acme-my"]
     assert [p.stat().st_mtime_ns for p in drawn] == stamps
     engine.dispose()
+
+
+@ON_POSTGRES
+def test_a_shop_added_to_the_file_gets_its_jobs_at_the_next_tick_after_a_reload(  # type: ignore[no-untyped-def]
+    tmp_path: Path, engine
+) -> None:
+    config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+    config.write_text(QUEUE + config.read_text())
+    w = worker_of(engine, config, Clock(T0))
+    asyncio.run(_open_and(w, w.tick(int(T0.timestamp()))))
+    assert _count(w, "args->>'shop' = 'shop-b'") == 0
+    config.write_text(config.read_text() + shops_file(tmp_path / "b.toml", ["shop-b"]).read_text())
+    assert w.fleet.reload("SIGHUP")  # what the worker's SIGHUP handler calls
+    later = T0 + timedelta(seconds=10)
+    asyncio.run(_open_and(w, w.tick(int(later.timestamp()))))
+    assert _count(w, "args->>'shop' = 'shop-b' AND args->>'job' = 'check'") == 1
+    config.write_text("[[shops]]\nid = ")  # broken: the running shops stay
+    assert not w.fleet.reload("SIGHUP")
+    assert set(w.fleet.daemons) == {"shop-a", "shop-b"}
