@@ -38,7 +38,7 @@ from sqlalchemy import Engine
 
 from cadence.daemon import STOP_WAIT_MAX
 from cadence.fleet import HEARTBEAT_SECONDS, HEAVY, Fleet, stagger, worker_id
-from config.errors import ConfigError
+from config.errors import AppError, ConfigError, ExitCode
 
 log = logging.getLogger("cadence.workers")
 # Which waiting job a free worker takes first: the tick, alerts, the quota, the rest.
@@ -47,6 +47,19 @@ PRIORITY = {"tick": 100, "deliver": 20, "check": 10, "sync": 5}
 # engine or a big image holds an image worker, never a check, a delivery or the tick.
 LIGHT_QUEUE, HEAVY_QUEUE = "cadence", "cadence-images"
 STALLED_HEARTBEATS = 3  # a worker silent this many heartbeats is dead
+
+
+class QueueLost(AppError):
+    """The queue's database failed under a running worker: it stops, to be started again
+    (its jobs in progress run again on another worker)."""
+
+    exit_code = ExitCode.FAILURES  # not bad configuration: a restart may well work
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(
+            f"the queue's database failed: {problem}; this worker stopped (its jobs in "
+            "progress run again on another worker, or on this one once it starts again)"
+        )
 
 
 def require_postgresql(engine: Engine, path: str) -> None:
@@ -143,9 +156,13 @@ class Worker:
     def __post_init__(self) -> None:
         import procrastinate
 
+        pools = self._settings().fleet
+        # procrastinate's own connections: each worker's fetches and finishes, the tick's
+        # defers, the listener; the jobs themselves use the store's engine.
+        connections = pools.job_workers + pools.image_workers + 2
         self.app = procrastinate.App(
             connector=procrastinate.PsycopgConnector(
-                conninfo=conninfo(self.fleet.engine), min_size=1, max_size=4
+                conninfo=conninfo(self.fleet.engine), min_size=1, max_size=connections
             )
         )
         self.fleet.hand_images = self.hand_images
@@ -321,8 +338,15 @@ class Worker:
             len(self.fleet.daemons),
             self.tick_seconds,
         )
+        from procrastinate.exceptions import ConnectorException
+
         try:
             asyncio.run(self.run_async(once=once))
+        except ConnectorException as exc:
+            cause = exc.__cause__ or exc
+            raise QueueLost(
+                str(cause).strip().splitlines()[0] if str(cause) else repr(cause)
+            ) from exc
         finally:
             self.fleet.stopping.set()
             done.set()

@@ -370,3 +370,24 @@ def test_a_shop_added_to_the_file_gets_its_jobs_at_the_next_tick_after_a_reload(
     config.write_text("[[shops]]\nid = ")  # broken: the running shops stay
     assert not w.fleet.reload("SIGHUP")
     assert set(w.fleet.daemons) == {"shop-a", "shop-b"}
+
+
+@ON_POSTGRES
+def test_a_queue_database_that_fails_under_a_worker_is_a_message_not_a_traceback(  # type: ignore[no-untyped-def]
+    tmp_path: Path, db_url: str
+) -> None:
+    from cadence.workers import QueueLost
+    from config.errors import ExitCode
+    from store.db import open_store
+    from tests.store.test_upgrades import upgrade_to
+
+    config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+    config.write_text(QUEUE + config.read_text())
+    engine = open_store(db_url)
+    upgrade_to(engine, "0007", verb="downgrade")  # the queue's tables gone under the worker
+    w = worker_of(engine, config, Clock(T0))
+    with pytest.raises(QueueLost) as info:
+        w.run(once=True)
+    assert info.value.exit_code == ExitCode.FAILURES  # a restart may work: not exit 2
+    assert "procrastinate" in info.value.message and "this worker stopped" in info.value.message
+    engine.dispose()
