@@ -25,6 +25,7 @@ BEHIND, AT_RISK, MISSED, NEW_SHOP_DAILY, REMINDER = (
     AlertRule.NEW_SHOP_DAILY,
     AlertRule.REMINDER,
 )
+REVIEW_WAITING, ITEM_BLOCKED = AlertRule.REVIEW_WAITING, AlertRule.ITEM_BLOCKED
 FIRING = AlertState.FIRING
 SEVERITY = {
     BEHIND: Severity.WARNING,
@@ -32,8 +33,13 @@ SEVERITY = {
     MISSED: Severity.WARNING,
     NEW_SHOP_DAILY: Severity.WARNING,
     REMINDER: Severity.INFO,
+    REVIEW_WAITING: Severity.INFO,
+    ITEM_BLOCKED: Severity.WARNING,
 }
 STANDING = (BEHIND, AT_RISK)  # rules that stay firing and repeat; the others are notices
+# Rules whose message, held by quiet hours, is dropped when the alert closed meanwhile (the
+# shop caught up; the item was unblocked): by its time it would be untrue.
+UNTRUE_ONCE_CLOSED = (*STANDING, ITEM_BLOCKED)
 
 
 class Action(StrEnum):
@@ -55,6 +61,7 @@ class AlertRecord:
     state: str  # an AlertState
     last_notified_at: datetime | None = None
     notifications: int = 0
+    subject: str = ""  # what in the shop it is about, when a rule speaks of one thing
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ class AlertDecision:
     notify: bool
     send_at: datetime
     due: Due | None = None  # what a reminder is about
+    subject: str = ""  # what in the shop it is about ("item:42:1234": one blocking)
 
     @property
     def severity(self) -> Severity:
