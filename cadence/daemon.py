@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cadence.daemon")
 ONCE_ORDER = ("sync", "check", "deliver", "localize", "publish")
+BLOCKED_SHOWN = 3  # blocked items a publish log line names; the rest are counted
+BLOCKED_LINE = 300  # characters of one blocked item's reasons in the log
 # On SIGTERM the daemon waits for the jobs in progress at most this long, whatever its
 # targets: under the systemd unit's TimeoutStopSec (60), so that it exits by itself rather
 # than being killed. A job cut short loses nothing (every job is idempotent; a message
@@ -56,6 +58,20 @@ class Outcome:
 Job = Callable[[], "str | Outcome"]
 
 
+def blocked_text(blocked: list[dict[str, Any]]) -> str:
+    """A publish run's blocked items for the log, bounded: the first few, each with its
+    reasons (cut to a length), then how many more."""
+    from localize.publish.service import blocked_line
+
+    shown = [_cut(blocked_line(b), BLOCKED_LINE) for b in blocked[:BLOCKED_SHOWN]]
+    more = len(blocked) - len(shown)
+    return " | ".join(shown) + (f" | and {more} more" if more else "")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass
 class Daemon:
     """One shop's scheduler."""
@@ -72,6 +88,8 @@ class Daemon:
     registered: bool = False  # the shop's row is in the store already (a fleet did it)
     log_prefix: str = ""  # in a fleet's log, each line names its shop
     _running: set[str] = field(default_factory=set, init=False, repr=False)  # job names
+    # what the last publish pass found blocked: the same again is not news for the log
+    _blocked_before: str = field(default="", init=False, repr=False)
     _idle: threading.Condition = field(default_factory=threading.Condition, init=False)
 
     def jobs(self) -> dict[str, tuple[Job, int]]:
@@ -182,12 +200,18 @@ class Daemon:
             downloads=self.data_dir / "images" / self.shop.id / ".publish",
             clock=self.clock,
         )
+        blocked = blocked_text(done.blocked)
+        unchanged = blocked == self._blocked_before
+        self._blocked_before = blocked
         return Outcome(
             f"{len(done.published)} published, {len(done.blocked)} blocked, "
             f"{len(done.failed)} failed"
-            + (f", {len(done.stale)} changed meanwhile (skipped)" if done.stale else ""),
+            + (f", {len(done.stale)} changed meanwhile (skipped)" if done.stale else "")
+            + (f"; blocked: {blocked}" if blocked else ""),
             failures=tuple(f"item {f['id']}: {f['error']}" for f in done.failed),
-            idle=not (done.published or done.blocked or done.failed),
+            # items standing blocked pass after pass are told once (and to the team, by
+            # the check's notices), not every few minutes
+            idle=not (done.published or done.failed or done.stale) and unchanged,
         )
 
     def once(self) -> bool:
