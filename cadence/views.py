@@ -177,7 +177,9 @@ def alerts(env: Environment, report: Sequence[AlertReport], as_json: bool) -> No
         env.out("no alerts")
     for a in report:
         env.out(
-            f"{a.shop} {a.period_start.isoformat()} {a.rule} [{a.severity}] {a.state}"
+            f"{a.shop} {a.period_start.isoformat()} {a.rule}"
+            + (f" {a.subject}" if a.subject else "")
+            + f" [{a.severity}] {a.state}"
             f" (notified {a.notifications}x), opened {a.opened_at.isoformat()}"
             + _clocks(a, a.opened_at)
         )
@@ -192,6 +194,7 @@ def _alert_document(a: AlertReport) -> dict[str, Any]:
         "shop": a.shop,
         "period_start": a.period_start.isoformat(),
         "rule": a.rule,
+        "subject": a.subject,
         "severity": a.severity,
         "state": a.state,
         "opened_at": a.opened_at.isoformat(),

@@ -312,3 +312,29 @@ def test_a_held_reference_names_the_blocking(engine: Engine, hook: Server) -> No
     tick(engine, settings, NOW)
     [(_, body)] = sent(hook)
     assert body.splitlines()[-1].startswith(f"ref: acme-th:2026-12-03:item_blocked:item:{item}:")
+
+
+def test_cadence_alerts_names_the_blocking(cli, db_url: str, tmp_path, hook: Server) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from store.db import open_store
+
+    config = tmp_path / "shops.toml"
+    config.write_text(
+        '[[shops]]\nid = "acme-th"\nmarket = "TH"\nalert_language = "en"\n'
+        f'alert_urls = ["json://127.0.0.1:{hook.port}/hook"]\n',
+        encoding="utf-8",
+    )
+    settings = parse(config.read_text(encoding="utf-8"), "shops.toml")
+    engine = open_store(db_url)
+    item = blocked(engine, settings, "P-3", NOW - timedelta(hours=1), "no EPR registration")
+    engine.dispose()
+    args = ("--config", str(config), "--db", db_url)
+    checked = cli("cadence", "check", "--as-of", NOW.isoformat(), *args)
+    assert "open item_blocked" in checked.out, checked.out
+    shown = cli("cadence", "alerts", "--json", *args)
+    [alert] = [a for a in json.loads(shown.out) if a["rule"] == "item_blocked"]
+    assert alert["subject"].startswith(f"item:{item}:")
+    assert alert["messages"][0]["state"] == "delivered"
+    text = cli("cadence", "alerts", *args).out
+    assert f"acme-th 2026-12-03 item_blocked item:{item}:" in text
