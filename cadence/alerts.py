@@ -100,6 +100,16 @@ class AlertDecision:
         return SEVERITY[self.rule]
 
 
+def in_short(decisions: Sequence[AlertDecision]) -> str:
+    """What a check decided, in one short phrase: 'open behind, open item_blocked x12'
+    (a hundred items blocked at once are counted, not listed)."""
+    said: dict[str, int] = {}
+    for d in decisions:
+        key = f"{d.action.value} {d.rule}"
+        said[key] = said.get(key, 0) + 1
+    return ", ".join(key if n == 1 else f"{key} x{n}" for key, n in said.items())
+
+
 def decide(
     current: WeekStatus,
     alerts: Sequence[AlertRecord],

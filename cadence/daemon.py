@@ -109,13 +109,14 @@ class Daemon:
     def check(self) -> Outcome:
         """Evaluate the week and decide alerts (delivery is its own job); the first shop's
         daemon also writes the weekly digest when it is due."""
+        from cadence.alerts import in_short
         from cadence.service import evaluate_and_decide, register_shops, sends_digest, write_digest
 
         if not self.registered:
             register_shops(self.engine, self.settings, [self.shop])
         result = evaluate_and_decide(self.engine, self.settings, self.shop, self.clock())
         s = result.status
-        decided = ", ".join(f"{d.action.value} {d.rule}" for d in result.decisions)
+        decided = in_short(result.decisions)
         figures = f"{s.state.value} {s.counted}/{s.quota} ({s.due_by_now} due)"
         if sends_digest(self.settings, [self.shop]) and write_digest(
             self.engine, self.settings, self.clock()

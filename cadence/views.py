@@ -140,9 +140,11 @@ def history(env: Environment, shop: str, zone: str, result: History, as_json: bo
 def checked(env: Environment, run: CheckRun) -> None:
     """One tick per shop on stdout (its state, what was decided, what delivery did), then
     the digest's; delivery failures on stderr."""
+    from cadence.alerts import in_short
+
     for r in run.shops:
         s = r.status
-        decided = ", ".join(f"{d.action.value} {d.rule}" for d in r.decisions) or "no change"
+        decided = in_short(r.decisions) or "no change"
         env.out(
             f"{s.shop}: {s.state.value} ({s.counted}/{s.quota}, {s.due_by_now} due); "
             f"alerts: {decided}; {_delivered(r.delivery)}"

@@ -338,3 +338,15 @@ def test_cadence_alerts_names_the_blocking(cli, db_url: str, tmp_path, hook: Ser
     assert alert["messages"][0]["state"] == "delivered"
     text = cli("cadence", "alerts", *args).out
     assert f"acme-th 2026-12-03 item_blocked item:{item}:" in text
+
+
+def test_a_hundred_blockings_at_once_are_counted_in_the_checks_line(
+    engine: Engine, hook: Server
+) -> None:
+    from cadence.alerts import in_short
+
+    settings = shop_file(hook.port)
+    for n in range(12):
+        blocked(engine, settings, f"P-{n}", NOW - timedelta(hours=1), "no EPR registration")
+    run = tick(engine, settings, NOW)
+    assert in_short(run.shops[0].decisions) == "open behind, open item_blocked x12"
