@@ -340,13 +340,49 @@ def test_cadence_alerts_names_the_blocking(cli, db_url: str, tmp_path, hook: Ser
     assert f"acme-th 2026-12-03 item_blocked item:{item}:" in text
 
 
-def test_a_hundred_blockings_at_once_are_counted_in_the_checks_line(
-    engine: Engine, hook: Server
-) -> None:
+def test_blockings_at_once_are_counted_in_the_checks_line(engine: Engine, hook: Server) -> None:
     from cadence.alerts import in_short
 
     settings = shop_file(hook.port)
-    for n in range(12):
+    for n in range(3):
         blocked(engine, settings, f"P-{n}", NOW - timedelta(hours=1), "no EPR registration")
     run = tick(engine, settings, NOW)
-    assert in_short(run.shops[0].decisions) == "open behind, open item_blocked x12"
+    assert in_short(run.shops[0].decisions) == "open behind, open item_blocked x3"
+
+
+def test_the_daemons_jobs_tell_an_item_its_publish_pass_blocked_once(
+    engine: Engine, hook: Server, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from cadence.daemon import Daemon
+    from localize.listings import ListingRecord, import_listings
+
+    settings = parse(
+        '[[shops]]\nid = "acme-th"\nmarket = "TH"\nalert_language = "en"\n'
+        f'alert_urls = ["json://127.0.0.1:{hook.port}/hook"]\n',
+        "shops.toml",
+    )
+    register_shops(engine, settings, settings.shops)
+    record = ListingRecord(product_id="P-9", title="保温杯")
+    import_listings(engine, shop_id="acme-th", records=[(None, record)])  # type: ignore[list-item]
+    with session_scope(engine) as s:
+        lifecycle.create_missing(s, shop_id="acme-th", languages=["th"])
+    with session_scope(engine) as s:  # approved with a title too short and no image
+        [item] = s.exec(select(LocalizationItem)).all()
+        lifecycle.change(s, item, ItemState.TRANSLATED, actor="test", title="แก้ว")
+        lifecycle.change(s, item, ItemState.APPROVED, actor="lin")
+    daemon = Daemon(
+        engine=engine,
+        settings=settings,
+        shop=settings.shops[0],
+        console=io.StringIO(),
+        log_stream=io.StringIO(),
+        clock=lambda: NOW,
+        data_dir=tmp_path / "data",
+    )
+    for _ in range(2):  # the daemon's passes, twice: the blocking is told once
+        for job in (daemon.publish, daemon.check, daemon.deliver):
+            daemon.run_job(job.__name__, job)
+    [(title, body)] = sent(hook)
+    assert title == f"[acme-th] Item {item.id} (product P-9) blocked from publishing"
+    assert body.startswith(f"Item {item.id} (product P-9, th) blocked: ")
+    assert "title" in body.splitlines()[0]
