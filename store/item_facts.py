@@ -86,8 +86,7 @@ def waiting_items(session: Session, *, shop_ids: Sequence[str]) -> list[WaitingI
         .order_by(col(LocalizationItem.id))
     )
     return [
-        WaitingItem(shop, item_id, _aware(entered) or updated)
-        for shop, item_id, updated, entered in rows
+        WaitingItem(shop, item_id, entered or updated) for shop, item_id, updated, entered in rows
     ]
 
 
@@ -124,9 +123,7 @@ def blocked_items(session: Session, *, shop_ids: Sequence[str]) -> list[BlockedI
         .order_by(col(LocalizationItem.id))
     )
     return [
-        BlockedItem(
-            shop, item_id, product, language, error or "", _aware(at) or updated, event or 0
-        )
+        BlockedItem(shop, item_id, product, language, error or "", at or updated, event or 0)
         for shop, item_id, product, language, error, updated, event, at in rows
     ]
 
@@ -153,12 +150,3 @@ def item_events(
         if shop is not None and entity_id.isdigit():
             found.append(ItemEvent(shop, int(entity_id), action, left))
     return found
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """An aggregate's moment as UTC: MAX() over a column loses its type on SQLite."""
-    if moment is None or isinstance(moment, datetime) and moment.tzinfo is not None:
-        return moment
-    from store.types import UTCDateTime
-
-    return UTCDateTime().process_result_value(moment, None)
