@@ -39,7 +39,7 @@ SEVERITY = {
 STANDING = (BEHIND, AT_RISK)  # rules that stay firing and repeat; the others are notices
 # Rules whose message, held by quiet hours, is dropped when the alert closed meanwhile (the
 # shop caught up; the item was unblocked): by its time it would be untrue.
-UNTRUE_ONCE_CLOSED = (*STANDING, ITEM_BLOCKED)
+UNTRUE_ONCE_CLOSED = (*STANDING, ITEM_BLOCKED, REVIEW_WAITING)
 
 
 class Action(StrEnum):

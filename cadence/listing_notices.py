@@ -2,7 +2,9 @@
 
 They go the quota alerts' way (alert rows as the memory, the outbox, the shop's targets
 and quiet hours): "N items wait for review" at most once a shop's day, and only when
-something waits; "item X blocked" once per blocking (one alert per audit entry that blocked
+something waits (the day's alert fires until nothing waits or the day ends, so a notice
+held by quiet hours is dropped if nothing waits by its time); "item X blocked" once per
+blocking (one alert per audit entry that blocked
 the item: the same blocking seen again decides nothing, a blocking after an unblocking is a
 new alert), closed silently when the item is no longer blocked.
 """
@@ -70,11 +72,19 @@ def decide_listings(
     firing blocked-item alert, and any about a blocking that stands now)."""
     send_at = release_time(now, policy)
     decisions = []
+    # the day it goes out: a notice held overnight by quiet hours is that day's
+    day = send_at.astimezone(policy.zone).date()
     if facts.queue.waiting:
-        # the day it goes out: a notice held overnight by quiet hours is that day's
-        day = send_at.astimezone(policy.zone).date()
         if not any(a.rule == REVIEW_WAITING and a.period_start == day for a in alerts):
-            decisions.append(AlertDecision(Action.NOTICE, REVIEW_WAITING, day, True, send_at))
+            decisions.append(AlertDecision(Action.OPEN, REVIEW_WAITING, day, True, send_at))
+    for alert in alerts:
+        # firing while its day's items wait: closed once none does (a notice still held
+        # then is dropped, never sent untrue) or its day is over
+        ended = not facts.queue.waiting or alert.period_start != day
+        if alert.rule == REVIEW_WAITING and alert.state == FIRING and ended:
+            decisions.append(
+                AlertDecision(Action.CLOSE, REVIEW_WAITING, alert.period_start, False, send_at)
+            )
     known = {a.subject: a for a in alerts if a.rule == ITEM_BLOCKED}
     for b in facts.blocked:
         if b.subject not in known:

@@ -253,17 +253,26 @@ def test_the_core_tells_once_a_shops_day_and_once_a_blocking() -> None:
     facts = ListingFacts(ReviewQueue(2, NOW - timedelta(days=1), NOW), (block,))
     first = decide_listings(facts, [], NOW, policy)
     assert [(d.action.value, d.rule, d.subject) for d in first] == [
-        ("notice", "review_waiting", ""),
+        ("open", "review_waiting", ""),
         ("open", "item_blocked", "item:7:41"),
     ]
     told = [
-        AlertRecord("review_waiting", NOW.date(), "resolved"),
+        AlertRecord("review_waiting", NOW.date(), "firing"),
         AlertRecord("item_blocked", NOW.date(), "firing", subject="item:7:41"),
     ]
     assert decide_listings(facts, told, NOW, policy) == []
-    # nothing waits, nothing blocked: the blocking's alert closes, silently
-    [closed] = decide_listings(ListingFacts(), told, NOW, policy)
-    assert (closed.action.value, closed.notify) == ("close", False)
+    # nothing waits, nothing blocked: the day's alert and the blocking's close, silently
+    closed = decide_listings(ListingFacts(), told, NOW, policy)
+    assert [(d.action.value, d.rule, d.notify) for d in closed] == [
+        ("close", "review_waiting", False),
+        ("close", "item_blocked", False),
+    ]
+    # the next day the day before's alert closes and the new day's opens
+    tomorrow = decide_listings(facts, told, NOW + timedelta(days=1), policy)
+    assert [(d.action.value, d.rule, d.period_start.day) for d in tomorrow] == [
+        ("open", "review_waiting", 4),
+        ("close", "review_waiting", 3),
+    ]
     again = ListingFacts(blocked=(Blocking(7, "P-7", "th", "EPR", NOW, 52),))
     assert [d.subject for d in decide_listings(again, told, NOW, policy) if d.notify] == [
         "item:7:52"
@@ -386,3 +395,22 @@ def test_the_daemons_jobs_tell_an_item_its_publish_pass_blocked_once(
     assert title == f"[acme-th] Item {item.id} (product P-9) blocked from publishing"
     assert body.startswith(f"Item {item.id} (product P-9, th) blocked: ")
     assert "title" in body.splitlines()[0]
+
+
+def test_a_held_waiting_notice_is_dropped_when_nothing_waits_by_its_time(
+    engine: Engine, hook: Server
+) -> None:
+    settings = shop_file(hook.port, quiet="22:00-08:00")
+    night = datetime.fromisoformat("2026-12-03T23:00+07:00")
+    item = waiting(engine, settings, "P-1", night - timedelta(hours=5))
+    tick(engine, settings, night)
+    # the team in Beijing reviews it during the shop's night
+    move(engine, item, ItemState.APPROVED, night + timedelta(hours=3))
+    tick(engine, settings, night + timedelta(hours=3, minutes=5))
+    tick(engine, settings, night + timedelta(hours=9))  # 08:00 in Bangkok
+    assert sent(hook) == []
+    with session_scope(engine) as s:
+        [message] = s.exec(
+            select(OutboxMessage).where(OutboxMessage.dedup_key.contains("review_waiting"))
+        ).all()
+    assert message.state == "dropped" and "closed" in (message.last_error or "")
