@@ -25,7 +25,11 @@ BEHIND, AT_RISK, MISSED, NEW_SHOP_DAILY, REMINDER = (
     AlertRule.NEW_SHOP_DAILY,
     AlertRule.REMINDER,
 )
-REVIEW_WAITING, ITEM_BLOCKED = AlertRule.REVIEW_WAITING, AlertRule.ITEM_BLOCKED
+REVIEW_WAITING, ITEM_BLOCKED, ITEMS_BLOCKED = (
+    AlertRule.REVIEW_WAITING,
+    AlertRule.ITEM_BLOCKED,
+    AlertRule.ITEMS_BLOCKED,
+)
 FIRING = AlertState.FIRING
 SEVERITY = {
     BEHIND: Severity.WARNING,
@@ -35,6 +39,7 @@ SEVERITY = {
     REMINDER: Severity.INFO,
     REVIEW_WAITING: Severity.INFO,
     ITEM_BLOCKED: Severity.WARNING,
+    ITEMS_BLOCKED: Severity.WARNING,
 }
 STANDING = (BEHIND, AT_RISK)  # rules that stay firing and repeat; the others are notices
 # Rules whose message, held by quiet hours, is dropped when the alert closed meanwhile (the
@@ -93,6 +98,7 @@ class AlertDecision:
     send_at: datetime
     due: Due | None = None  # what a reminder is about
     subject: str = ""  # what in the shop it is about ("item:42:1234": one blocking)
+    covers: tuple[str, ...] = ()  # the blockings a message about many tells of
 
     @property
     def severity(self) -> Severity:

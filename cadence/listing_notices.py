@@ -6,7 +6,10 @@ something waits (the day's alert fires until nothing waits or the day ends, so a
 held by quiet hours is dropped if nothing waits by its time); "item X blocked" once per
 blocking (one alert per audit entry that blocked
 the item: the same blocking seen again decides nothing, a blocking after an unblocking is a
-new alert), closed silently when the item is no longer blocked.
+new alert), closed silently when the item is no longer blocked. More than BURST blockings
+found at once (a missing EPR registration blocks every item of a market; the first check
+of a store that has many) are told in one message, each blocking's alert opened silently:
+one notice each would run into the chat's rate limit (DingTalk: 20 a minute).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from datetime import datetime
 from cadence.alerts import (
     FIRING,
     ITEM_BLOCKED,
+    ITEMS_BLOCKED,
     REVIEW_WAITING,
     Action,
     AlertDecision,
@@ -25,6 +29,8 @@ from cadence.alerts import (
     AlertRecord,
     release_time,
 )
+
+BURST = 5  # more new blockings than this in one check: one message tells them all
 
 
 @dataclass(frozen=True)
@@ -86,12 +92,21 @@ def decide_listings(
                 AlertDecision(Action.CLOSE, REVIEW_WAITING, alert.period_start, False, send_at)
             )
     known = {a.subject: a for a in alerts if a.rule == ITEM_BLOCKED}
-    for b in facts.blocked:
-        if b.subject not in known:
-            day = b.since.astimezone(policy.zone).date()
-            decisions.append(
-                AlertDecision(Action.OPEN, ITEM_BLOCKED, day, True, send_at, subject=b.subject)
+    new = [b for b in facts.blocked if b.subject not in known]
+    each = len(new) <= BURST
+    for b in new:
+        since = b.since.astimezone(policy.zone).date()
+        decisions.append(
+            AlertDecision(Action.OPEN, ITEM_BLOCKED, since, each, send_at, subject=b.subject)
+        )
+    if not each:  # one message for them all; named by its first blocking and how many
+        subject = f"items:{new[0].event_id}:{len(new)}"
+        covers = tuple(b.subject for b in new)
+        decisions.append(
+            AlertDecision(
+                Action.NOTICE, ITEMS_BLOCKED, day, True, send_at, subject=subject, covers=covers
             )
+        )
     standing = {b.subject for b in facts.blocked}
     for subject, alert in known.items():
         if alert.state == FIRING and subject not in standing:

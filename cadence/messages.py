@@ -10,6 +10,7 @@ from cadence.alerts import (
     AT_RISK,
     BEHIND,
     ITEM_BLOCKED,
+    ITEMS_BLOCKED,
     MISSED,
     NEW_SHOP_DAILY,
     REMINDER,
@@ -36,6 +37,7 @@ _TITLES = {
         MessageKind.RESOLVED: "【{shop}】已恢复：本周带货视频进度正常",
         REVIEW_WAITING: "【{shop}】{waiting} 个商品待审核",
         ITEM_BLOCKED: "【{shop}】商品 {product} 被拦截，未发布",
+        ITEMS_BLOCKED: "【{shop}】{count} 个商品被拦截，未发布",
     },
     "en": {
         BEHIND: "[{shop}] Behind on this week's product videos",
@@ -46,6 +48,7 @@ _TITLES = {
         MessageKind.RESOLVED: "[{shop}] Resolved: back on track with this week's videos",
         REVIEW_WAITING: "[{shop}] {waiting} item(s) wait for review",
         ITEM_BLOCKED: "[{shop}] Item {item} (product {product}) blocked from publishing",
+        ITEMS_BLOCKED: "[{shop}] {count} items blocked from publishing",
     },
 }
 
@@ -97,12 +100,20 @@ _LISTING_LINES = {
         "统计于 {counted}。审核：localize review --shop {shop}",
         ITEM_BLOCKED: "商品 {product}（条目 {item}，{language}）被拦截，未发布：{reasons}\n"
         "拦截于 {since}。处理后重新发布：localize review show {item}",
+        ITEMS_BLOCKED: "{count} 个商品被拦截，未发布：\n{lines}\n"
+        "查看全部：localize review list --state blocked",
+        "item": "商品 {product}（条目 {item}，{language}）：{reasons}",
+        "more": "另有 {more} 个",
     },
     "en": {
         REVIEW_WAITING: "{waiting} item(s) wait for review in shop {shop} (oldest since "
         "{oldest}).\nCounted {counted}. Review them: localize review --shop {shop}",
         ITEM_BLOCKED: "Item {item} (product {product}, {language}) blocked: {reasons}\n"
         "Blocked {since}. Fix it, then publish again: localize review show {item}",
+        ITEMS_BLOCKED: "{count} items blocked from publishing:\n{lines}\n"
+        "See them all: localize review list --state blocked",
+        "item": "item {item} (product {product}, {language}): {reasons}",
+        "more": "and {more} more",
     },
 }
 
@@ -139,12 +150,32 @@ def render_listing(
             "reasons": b.reasons or ("（未说明原因）" if lang == "zh" else "(no reason recorded)"),
             "since": at(lang, b.since, display),
         }
+    elif decision.rule == ITEMS_BLOCKED:
+        figures |= {"count": len(decision.covers), "lines": _blocked_lines(lang, decision, facts)}
     else:
         raise ValueError(f"not a notice about listings: {decision.rule}")
     return Message(
         title=_TITLES[lang][decision.rule].format(**figures),
         body=_LISTING_LINES[lang][decision.rule].format(**figures),
     )
+
+
+BLOCKED_SHOWN = 5  # items a message about many names; the rest are counted
+
+
+def _blocked_lines(lang: str, decision: AlertDecision, facts: ListingFacts) -> str:
+    """The first few blockings a message about many covers, one a line, then how many more."""
+    t = _LISTING_LINES[lang]
+    shown = [b for b in map(facts.blocking, decision.covers[:BLOCKED_SHOWN]) if b is not None]
+    lines = [
+        t["item"].format(
+            item=b.item_id, product=b.product_id, language=b.language, reasons=b.reasons[:300]
+        )
+        for b in shown
+    ]
+    if len(decision.covers) > len(shown):
+        lines.append(t["more"].format(more=len(decision.covers) - len(shown)))
+    return "\n".join(lines)
 
 
 def time_left(lang: str, left: timedelta) -> str:

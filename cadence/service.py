@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from cadence.alerts import (
     FIRING,
     ITEM_BLOCKED,
+    ITEMS_BLOCKED,
     REVIEW_WAITING,
     AlertDecision,
     AlertPolicy,
@@ -194,7 +195,7 @@ def evaluate_and_decide_many(
     return results
 
 
-LISTING_RULES = (REVIEW_WAITING, ITEM_BLOCKED)
+LISTING_RULES = (REVIEW_WAITING, ITEM_BLOCKED, ITEMS_BLOCKED)
 
 
 def _listing_facts(

@@ -109,7 +109,8 @@ def sent(srv: Server, path: str = "/hook") -> list[tuple[str, str]]:
     found = [(r.json()["title"], r.json()["message"]) for r in srv.requests if r.path == path]
     if path == "/team":
         return found
-    return [(t, b) for t, b in found if ":review_waiting#" in b or ":item_blocked:" in b]
+    notices = (":review_waiting#", ":item_blocked:", ":items_blocked:")
+    return [(t, b) for t, b in found if any(n in b for n in notices)]
 
 
 def test_waiting_and_blocked_items_reach_the_webhook_once_each(
@@ -349,14 +350,36 @@ def test_cadence_alerts_names_the_blocking(cli, db_url: str, tmp_path, hook: Ser
     assert f"acme-th 2026-12-03 item_blocked item:{item}:" in text
 
 
-def test_blockings_at_once_are_counted_in_the_checks_line(engine: Engine, hook: Server) -> None:
+def test_many_blockings_at_once_are_told_in_one_message_each_once(
+    engine: Engine, hook: Server
+) -> None:
     from cadence.alerts import in_short
 
     settings = shop_file(hook.port)
-    for n in range(3):
+    items = [
         blocked(engine, settings, f"P-{n}", NOW - timedelta(hours=1), "no EPR registration")
+        for n in range(7)
+    ]
     run = tick(engine, settings, NOW)
-    assert in_short(run.shops[0].decisions) == "open behind, open item_blocked x3"
+    assert in_short(run.shops[0].decisions) == (
+        "open behind, open item_blocked x7, notice items_blocked"
+    )
+    [(title, body)] = sent(hook)
+    assert title == "[acme-th] 7 items blocked from publishing"
+    lines = body.splitlines()
+    assert lines[1] == f"item {items[0]} (product P-0, th): no EPR registration"
+    assert lines[5:7] == [
+        f"item {items[4]} (product P-4, th): no EPR registration",
+        "and 2 more",
+    ]
+    tick(engine, settings, NOW + timedelta(minutes=5))
+    assert len(sent(hook)) == 1
+    # one more blocking later is told on its own
+    more = blocked(engine, settings, "P-9", NOW + timedelta(minutes=10), "image too small")
+    tick(engine, settings, NOW + timedelta(minutes=15))
+    assert [t for t, _ in sent(hook)[1:]] == [
+        f"[acme-th] Item {more} (product P-9) blocked from publishing"
+    ]
 
 
 def test_the_daemons_jobs_tell_an_item_its_publish_pass_blocked_once(

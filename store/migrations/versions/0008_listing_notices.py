@@ -18,7 +18,8 @@ depends_on = None
 # As written, not imported: a migration states what the schema was at its revision.
 RULES = "'behind', 'at_risk', 'missed', 'new_shop_daily', 'reminder'"
 OLD = f"rule IN ({RULES})"
-NEW = f"rule IN ({RULES}, 'review_waiting', 'item_blocked')"
+NEW = f"rule IN ({RULES}, 'review_waiting', 'item_blocked', 'items_blocked')"
+LISTING_RULES = "('review_waiting', 'item_blocked', 'items_blocked')"
 
 
 def _rules(condition: str) -> None:
@@ -44,11 +45,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_event_entity")
-    listing_alerts = "SELECT id FROM alert WHERE rule IN ('review_waiting', 'item_blocked')"
+    listing_alerts = f"SELECT id FROM alert WHERE rule IN {LISTING_RULES}"
     messages = f"SELECT id FROM outbox_message WHERE alert_id IN ({listing_alerts})"
     op.execute(f"DELETE FROM delivery_attempt WHERE message_id IN ({messages})")
     op.execute(f"DELETE FROM outbox_message WHERE id IN ({messages})")
-    op.execute("DELETE FROM alert WHERE rule IN ('review_waiting', 'item_blocked')")
+    op.execute(f"DELETE FROM alert WHERE rule IN {LISTING_RULES}")
     _rules(OLD)
     with op.batch_alter_table("alert", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("uq_alert_shop_id"), type_="unique")
