@@ -4,9 +4,9 @@ They go the quota alerts' way (alert rows as the memory, the outbox, the shop's 
 and quiet hours): "N items wait for review" at most once a shop's day, and only when
 something waits (the day's alert fires until nothing waits or the day ends, so a notice
 held by quiet hours is dropped if nothing waits by its time); "item X blocked" once per
-blocking (one alert per audit entry that blocked
-the item: the same blocking seen again decides nothing, a blocking after an unblocking is a
-new alert), closed silently when the item is no longer blocked. More than BURST blockings
+blocking (one alert per audit entry that blocked the item: the same blocking seen again
+decides nothing, a blocking after an unblocking is a new alert), closed silently when the
+item is no longer blocked. More than BURST blockings
 found at once (a missing EPR registration blocks every item of a market; the first check
 of a store that has many) are told in one message, each blocking's alert opened silently:
 one notice each would run into the chat's rate limit (DingTalk: 20 a minute).
