@@ -437,3 +437,19 @@ def test_a_held_waiting_notice_is_dropped_when_nothing_waits_by_its_time(
             select(OutboxMessage).where(OutboxMessage.dedup_key.contains("review_waiting"))
         ).all()
     assert message.state == "dropped" and "closed" in (message.last_error or "")
+
+
+def test_the_digests_listing_line_reads_naturally_in_chinese() -> None:
+    from zoneinfo import ZoneInfo
+
+    from cadence.digest import render_digest
+    from cadence.listing_notices import ListingWeek
+    from cadence.quota import QuotaRules, history
+
+    rules = QuotaRules(shop="acme-th", zone=ZoneInfo(BKK), quota=3)
+    now = datetime(2026, 11, 25, 18, 0, tzinfo=ZoneInfo(BKK))
+    weeks = [history(rules, [], now, weeks=4)]
+    digest = render_digest("zh", now, weeks, listings={"acme-th": ListingWeek(4, 1)})
+    assert digest.body.splitlines()[1] == "acme-th 商品：上周 4 个待审核，1 个被拦截"
+    quiet = render_digest("zh", now, weeks, listings={"acme-th": ListingWeek()})
+    assert len(quiet.body.splitlines()) == 2  # nothing waited or was blocked: no line
