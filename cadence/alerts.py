@@ -25,6 +25,11 @@ BEHIND, AT_RISK, MISSED, NEW_SHOP_DAILY, REMINDER = (
     AlertRule.NEW_SHOP_DAILY,
     AlertRule.REMINDER,
 )
+REVIEW_WAITING, ITEM_BLOCKED, ITEMS_BLOCKED = (
+    AlertRule.REVIEW_WAITING,
+    AlertRule.ITEM_BLOCKED,
+    AlertRule.ITEMS_BLOCKED,
+)
 FIRING = AlertState.FIRING
 SEVERITY = {
     BEHIND: Severity.WARNING,
@@ -32,8 +37,14 @@ SEVERITY = {
     MISSED: Severity.WARNING,
     NEW_SHOP_DAILY: Severity.WARNING,
     REMINDER: Severity.INFO,
+    REVIEW_WAITING: Severity.INFO,
+    ITEM_BLOCKED: Severity.WARNING,
+    ITEMS_BLOCKED: Severity.WARNING,
 }
 STANDING = (BEHIND, AT_RISK)  # rules that stay firing and repeat; the others are notices
+# Rules whose message, held by quiet hours, is dropped when the alert closed meanwhile (the
+# shop caught up; the item was unblocked): by its time it would be untrue.
+UNTRUE_ONCE_CLOSED = (*STANDING, ITEM_BLOCKED, REVIEW_WAITING)
 
 
 class Action(StrEnum):
@@ -55,6 +66,7 @@ class AlertRecord:
     state: str  # an AlertState
     last_notified_at: datetime | None = None
     notifications: int = 0
+    subject: str = ""  # what in the shop it is about, when a rule speaks of one thing
 
 
 @dataclass(frozen=True)
@@ -85,11 +97,23 @@ class AlertDecision:
     notify: bool
     send_at: datetime
     due: Due | None = None  # what a reminder is about
+    subject: str = ""  # what in the shop it is about ("item:42:1234": one blocking)
+    covers: tuple[str, ...] = ()  # the blockings a message about many tells of
 
     @property
     def severity(self) -> Severity:
         """How loudly the rule speaks."""
         return SEVERITY[self.rule]
+
+
+def in_short(decisions: Sequence[AlertDecision]) -> str:
+    """What a check decided, in one short phrase: 'open behind, open item_blocked x12'
+    (a hundred items blocked at once are counted, not listed)."""
+    said: dict[str, int] = {}
+    for d in decisions:
+        key = f"{d.action.value} {d.rule}"
+        said[key] = said.get(key, 0) + 1
+    return ", ".join(key if n == 1 else f"{key} x{n}" for key, n in said.items())
 
 
 def decide(

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cadence.daemon")
 ONCE_ORDER = ("sync", "check", "deliver", "localize", "publish")
+BLOCKED_SHOWN = 3  # blocked items a publish log line names; the rest are counted
+BLOCKED_LINE = 300  # characters of one blocked item's reasons in the log
 # On SIGTERM the daemon waits for the jobs in progress at most this long, whatever its
 # targets: under the systemd unit's TimeoutStopSec (60), so that it exits by itself rather
 # than being killed. A job cut short loses nothing (every job is idempotent; a message
@@ -56,6 +58,20 @@ class Outcome:
 Job = Callable[[], "str | Outcome"]
 
 
+def blocked_text(blocked: list[dict[str, Any]]) -> str:
+    """A publish run's blocked items for the log, bounded: the first few, each with its
+    reasons (cut to a length), then how many more."""
+    from localize.publish.service import blocked_line
+
+    shown = [_cut(blocked_line(b), BLOCKED_LINE) for b in blocked[:BLOCKED_SHOWN]]
+    more = len(blocked) - len(shown)
+    return " | ".join(shown) + (f" | and {more} more" if more else "")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass
 class Daemon:
     """One shop's scheduler."""
@@ -75,6 +91,8 @@ class Daemon:
     # to it, a task each that any worker may take, rather than captioned in this job.
     hand_images: Callable[[list[int]], None] | None = None
     _running: set[str] = field(default_factory=set, init=False, repr=False)  # job names
+    # what the last publish pass found blocked: the same again is not news for the log
+    _blocked_before: str = field(default="", init=False, repr=False)
     _idle: threading.Condition = field(default_factory=threading.Condition, init=False)
 
     def jobs(self) -> dict[str, tuple[Job, int]]:
@@ -94,13 +112,14 @@ class Daemon:
     def check(self) -> Outcome:
         """Evaluate the week and decide alerts (delivery is its own job); the first shop's
         daemon also writes the weekly digest when it is due."""
+        from cadence.alerts import in_short
         from cadence.service import evaluate_and_decide, register_shops, sends_digest, write_digest
 
         if not self.registered:
             register_shops(self.engine, self.settings, [self.shop])
         result = evaluate_and_decide(self.engine, self.settings, self.shop, self.clock())
         s = result.status
-        decided = ", ".join(f"{d.action.value} {d.rule}" for d in result.decisions)
+        decided = in_short(result.decisions)
         figures = f"{s.state.value} {s.counted}/{s.quota} ({s.due_by_now} due)"
         if sends_digest(self.settings, [self.shop]) and write_digest(
             self.engine, self.settings, self.clock()
@@ -212,12 +231,18 @@ class Daemon:
             downloads=self.data_dir / "images" / self.shop.id / ".publish",
             clock=self.clock,
         )
+        blocked = blocked_text(done.blocked)
+        unchanged = blocked == self._blocked_before
+        self._blocked_before = blocked
         return Outcome(
             f"{len(done.published)} published, {len(done.blocked)} blocked, "
             f"{len(done.failed)} failed"
-            + (f", {len(done.stale)} changed meanwhile (skipped)" if done.stale else ""),
+            + (f", {len(done.stale)} changed meanwhile (skipped)" if done.stale else "")
+            + (f"; blocked: {blocked}" if blocked else ""),
             failures=tuple(f"item {f['id']}: {f['error']}" for f in done.failed),
-            idle=not (done.published or done.blocked or done.failed),
+            # items standing blocked pass after pass are told once (and to the team, by
+            # the check's notices), not every few minutes
+            idle=not (done.published or done.failed or done.stale) and unchanged,
         )
 
     def once(self) -> bool:

@@ -6,11 +6,12 @@ calendar (like the shops' weeks), so a DST change moves its UTC moment, never it
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from cadence.listing_notices import ListingWeek
 from cadence.messages import Message
 from cadence.quota import History, WeekState
 
@@ -51,6 +52,7 @@ _TEXT = {
         "risk": "本周需要关注：{shops}",
         "calm": "本周暂无落后的店铺。",
         "join": "、",
+        "listings": "{shop} 商品：上周 {waited} 个待审核，{blocked} 个被拦截",
     },
     "en": {
         "title": "[digest] Video cadence of every shop ({day})",
@@ -63,6 +65,7 @@ _TEXT = {
         "risk": "At risk this week: {shops}",
         "calm": "No shop is behind this week.",
         "join": ", ",
+        "listings": "{shop} listings: last week {waited} waited for review, {blocked} blocked",
     },
 }
 
@@ -72,10 +75,13 @@ def render_digest(
     moment: datetime,
     shops: Sequence[History],
     untracked: Collection[str] = frozenset(),
+    listings: Mapping[str, ListingWeek] | None = None,
 ) -> Message:
     """One message about every shop: last week met or missed (counted of quota), the streak
     of met weeks, and who is behind or at risk this week; last week is "not tracked" for
-    the shops in `untracked` (the missed alert's rule: the bot did not know them then)."""
+    the shops in `untracked` (the missed alert's rule: the bot did not know them then).
+    A shop whose items waited for review or were blocked last week (`listings`) gets a
+    line saying how many."""
     t = _TEXT.get(language, _TEXT["en"])
     day = moment.date()
     lines, risky = [], []
@@ -101,6 +107,11 @@ def render_digest(
                 state=t["states"][state],
             )
         )
+        week = (listings or {}).get(s.shop)
+        if week:
+            lines.append(
+                t["listings"].format(shop=s.shop, waited=week.waited, blocked=week.blocked)
+            )
     lines.append(t["risk"].format(shops=t["join"].join(risky)) if risky else t["calm"])
     shown = f"{day.month}月{day.day}日" if language == "zh" else f"{day:%d %b %Y}"
     return Message(title=t["title"].format(day=shown), body="\n".join(lines))

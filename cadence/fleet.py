@@ -40,6 +40,7 @@ from typing import IO, TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from cadence.alerts import in_short
 from cadence.daemon import STOP_WAIT_MAX, Daemon, Outcome
 from config.errors import AppError
 from config.runtime import Clock, Secrets, utcnow
@@ -244,7 +245,7 @@ class Fleet:
         with session_scope(self.engine) as session:
             for shop, result in zip(batch, results, strict=True):
                 s = result.status
-                decided = ", ".join(f"{d.action.value} {d.rule}" for d in result.decisions)
+                decided = in_short(result.decisions)
                 if decided:
                     log.info(
                         "[%s] check: %s %d/%d (%d due); %s",

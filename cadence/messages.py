@@ -9,12 +9,16 @@ from zoneinfo import ZoneInfo
 from cadence.alerts import (
     AT_RISK,
     BEHIND,
+    ITEM_BLOCKED,
+    ITEMS_BLOCKED,
     MISSED,
     NEW_SHOP_DAILY,
     REMINDER,
+    REVIEW_WAITING,
     Action,
     AlertDecision,
 )
+from cadence.listing_notices import ListingFacts
 from cadence.quota import DayStatus, WeekStatus
 from store.states import MessageKind
 
@@ -31,6 +35,9 @@ _TITLES = {
         NEW_SHOP_DAILY: "【{shop}】新店日更未完成",
         REMINDER: "【{shop}】提醒：本周第 {k}/{quota} 条带货视频 {left}后截止",
         MessageKind.RESOLVED: "【{shop}】已恢复：本周带货视频进度正常",
+        REVIEW_WAITING: "【{shop}】{waiting} 个商品待审核",
+        ITEM_BLOCKED: "【{shop}】商品 {product} 被拦截，未发布",
+        ITEMS_BLOCKED: "【{shop}】{count} 个商品被拦截，未发布",
     },
     "en": {
         BEHIND: "[{shop}] Behind on this week's product videos",
@@ -39,6 +46,9 @@ _TITLES = {
         NEW_SHOP_DAILY: "[{shop}] New shop: yesterday's daily video missing",
         REMINDER: "[{shop}] Reminder: video {k} of {quota} is due in {left}",
         MessageKind.RESOLVED: "[{shop}] Resolved: back on track with this week's videos",
+        REVIEW_WAITING: "[{shop}] {waiting} item(s) wait for review",
+        ITEM_BLOCKED: "[{shop}] Item {item} (product {product}) blocked from publishing",
+        ITEMS_BLOCKED: "[{shop}] {count} items blocked from publishing",
     },
 }
 
@@ -82,6 +92,90 @@ def render(
     else:
         body = ""
     return Message(title=title, body=body)
+
+
+_LISTING_LINES = {
+    "zh": {
+        REVIEW_WAITING: "店铺 {shop} 有 {waiting} 个商品等待审核（最早的自 {oldest} 起）。\n"
+        "统计于 {counted}。审核：localize review --shop {shop}",
+        ITEM_BLOCKED: "商品 {product}（条目 {item}，{language}）被拦截，未发布：{reasons}\n"
+        "拦截于 {since}。处理后重新发布：localize review show {item}",
+        ITEMS_BLOCKED: "{count} 个商品被拦截，未发布：\n{lines}\n"
+        "查看全部：localize review list --state blocked",
+        "item": "商品 {product}（条目 {item}，{language}）：{reasons}",
+        "more": "另有 {more} 个",
+    },
+    "en": {
+        REVIEW_WAITING: "{waiting} item(s) wait for review in shop {shop} (oldest since "
+        "{oldest}).\nCounted {counted}. Review them: localize review --shop {shop}",
+        ITEM_BLOCKED: "Item {item} (product {product}, {language}) blocked: {reasons}\n"
+        "Blocked {since}. Fix it, then publish again: localize review show {item}",
+        ITEMS_BLOCKED: "{count} items blocked from publishing:\n{lines}\n"
+        "See them all: localize review list --state blocked",
+        "item": "item {item} (product {product}, {language}): {reasons}",
+        "more": "and {more} more",
+    },
+}
+
+
+def render_listing(
+    decision: AlertDecision,
+    shop: str,
+    language: str,
+    facts: ListingFacts,
+    display: ZoneInfo | None = None,
+) -> Message | None:
+    """The message of a notice about the shop's listings (None for a silent decision, or
+    one about a blocking no longer standing); times in the shop's time (`facts` carry its
+    zone) and, where the team's clock differs, the team's beside it."""
+    if not decision.notify:
+        return None
+    lang = language if language in _TITLES else "en"
+    figures: dict[str, object] = {"shop": shop}
+    if decision.rule == REVIEW_WAITING:
+        queue = facts.queue
+        figures |= {
+            "waiting": queue.waiting,
+            "oldest": at(lang, queue.oldest_since, display) if queue.oldest_since else "?",
+            "counted": at(lang, queue.counted_at, display) if queue.counted_at else "?",
+        }
+    elif decision.rule == ITEM_BLOCKED:
+        b = facts.blocking(decision.subject)
+        if b is None:
+            return None
+        figures |= {
+            "item": b.item_id,
+            "product": b.product_id,
+            "language": b.language,
+            "reasons": b.reasons or ("（未说明原因）" if lang == "zh" else "(no reason recorded)"),
+            "since": at(lang, b.since, display),
+        }
+    elif decision.rule == ITEMS_BLOCKED:
+        figures |= {"count": len(decision.covers), "lines": _blocked_lines(lang, decision, facts)}
+    else:
+        raise ValueError(f"not a notice about listings: {decision.rule}")
+    return Message(
+        title=_TITLES[lang][decision.rule].format(**figures),
+        body=_LISTING_LINES[lang][decision.rule].format(**figures),
+    )
+
+
+BLOCKED_SHOWN = 5  # items a message about many names; the rest are counted
+
+
+def _blocked_lines(lang: str, decision: AlertDecision, facts: ListingFacts) -> str:
+    """The first few blockings a message about many covers, one a line, then how many more."""
+    t = _LISTING_LINES[lang]
+    shown = [b for b in map(facts.blocking, decision.covers[:BLOCKED_SHOWN]) if b is not None]
+    lines = [
+        t["item"].format(
+            item=b.item_id, product=b.product_id, language=b.language, reasons=b.reasons[:300]
+        )
+        for b in shown
+    ]
+    if len(decision.covers) > len(shown):
+        lines.append(t["more"].format(more=len(decision.covers) - len(shown)))
+    return "\n".join(lines)
 
 
 def time_left(lang: str, left: timedelta) -> str:
@@ -159,12 +253,20 @@ def deadline(lang: str, moment: datetime, display: ZoneInfo | None = None) -> st
     """A due time (a local midnight) as the end of the day it closes, in the shop's time:
     'Wed 25 Nov 24:00', the very instant --json gives as 2026-11-26T00:00; with a `display`
     zone whose clock differs, that zone's time beside it ('... Bangkok = ... Beijing')."""
-    shown = moment_text(lang, moment, end_of_day=True)
+    return at(lang, moment, display, end_of_day=True)
+
+
+def at(
+    lang: str, moment: datetime, display: ZoneInfo | None = None, *, end_of_day: bool = False
+) -> str:
+    """A moment in the shop's time (the zone it carries): 'Wed 25 Nov 18:30'; with a
+    `display` zone whose clock differs, that zone's time beside it."""
+    shown = moment_text(lang, moment, end_of_day=end_of_day)
     zone = moment.tzinfo
     if not isinstance(zone, ZoneInfo) or same_clock(zone, display, moment):
         return shown
     assert display is not None
-    there = moment_text(lang, moment.astimezone(display), end_of_day=True)
+    there = moment_text(lang, moment.astimezone(display), end_of_day=end_of_day)
     return f"{shown} {zone_label(zone, lang)} = {there} {zone_label(display, lang)}"
 
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from cadence.alerts import STANDING, Action, AlertDecision
+from cadence.alerts import UNTRUE_ONCE_CLOSED, Action, AlertDecision
 from cadence.messages import Message
 from cadence.notify import DeliveryError, Notifier
 from config.runtime import Clock, utcnow
@@ -36,9 +36,9 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(0, attempts - 1), 3600))
 
 
-def dedup_key(shop_id: str, period: object, rule: str) -> str:
-    """The alert's identity: one per shop, period and rule."""
-    return f"{shop_id}:{period}:{rule}"
+def dedup_key(shop_id: str, period: object, rule: str, subject: str = "") -> str:
+    """The alert's identity: one per shop, period and rule (and subject, when it has one)."""
+    return f"{shop_id}:{period}:{rule}" + (f":{subject}" if subject else "")
 
 
 def apply_decision(
@@ -55,6 +55,7 @@ def apply_decision(
         shop_id=shop_id,
         period_start=decision.period_start,
         rule=decision.rule,
+        subject=decision.subject,
         severity=decision.severity,
         opened_at=now,
     )
@@ -78,7 +79,7 @@ def apply_decision(
             if decision.action is Action.RESOLVE
             else (MessageKind.REPEAT if decision.action is Action.REPEAT else MessageKind.FIRING)
         )
-        key = dedup_key(shop_id, decision.period_start, decision.rule)
+        key = dedup_key(shop_id, decision.period_start, decision.rule, decision.subject)
         outbox = OutboxMessage(
             shop_id=shop_id,
             alert_id=alert.id,
@@ -260,7 +261,7 @@ def why_stale(session: Session, message: OutboxMessage) -> str | None:
     if newer is not None:
         return "a newer message about the alert was written while this one was held"
     closed_at = alert.resolved_at if alert.state != AlertState.FIRING else None
-    standing = message.kind != MessageKind.RESOLVED and alert.rule in STANDING
+    standing = message.kind != MessageKind.RESOLVED and alert.rule in UNTRUE_ONCE_CLOSED
     if standing and closed_at is not None and closed_at < due:
         return f"the alert was closed at {closed_at.isoformat()} while this was held"
     if message.kind == MessageKind.RESOLVED:

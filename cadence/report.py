@@ -60,6 +60,7 @@ class AlertReport:
     messages: tuple[MessageReport, ...]
     zone: ZoneInfo | None = None  # the shop's own
     display_zone: ZoneInfo | None = None  # the team's
+    subject: str = ""  # what in the shop it is about ("item:42:1234"), '' for the shop
 
 
 def alert_report(

@@ -13,8 +13,24 @@ from typing import IO
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from cadence.alerts import AlertDecision, AlertPolicy, AlertRecord, decide
-from cadence.messages import render
+from cadence.alerts import (
+    FIRING,
+    ITEM_BLOCKED,
+    ITEMS_BLOCKED,
+    REVIEW_WAITING,
+    AlertDecision,
+    AlertPolicy,
+    AlertRecord,
+    decide,
+)
+from cadence.listing_notices import (
+    Blocking,
+    ListingFacts,
+    ListingWeek,
+    ReviewQueue,
+    decide_listings,
+)
+from cadence.messages import render, render_listing
 from cadence.notify import (
     ConsoleNotifier,
     Mentions,
@@ -152,20 +168,111 @@ def evaluate_and_decide_many(
             p.shop.id for p in plans if shop_rows[p.shop.id].created_at >= p.closed.ends_at
         ]
         first_videos = _first_videos(session, new_shops)
+        listings = _listing_facts(session, settings, [p.shop for p in plans], now)
+        subjects = [b.subject for facts in listings.values() for b in facts.blocked]
+        for alert in _blocked_alerts(session, ids, subjects):
+            stored_by_shop[alert.shop_id].append(alert)
         for plan in plans:
-            results.append(
-                _decide_shop(
-                    session,
-                    settings,
-                    plan,
-                    shop_rows[plan.shop.id],
-                    by_shop[plan.shop.id],
-                    stored_by_shop[plan.shop.id],
-                    now,
-                    first_videos,
-                )
+            result = _decide_shop(
+                session,
+                settings,
+                plan,
+                shop_rows[plan.shop.id],
+                by_shop[plan.shop.id],
+                [a for a in stored_by_shop[plan.shop.id] if a.rule not in LISTING_RULES],
+                now,
+                first_videos,
             )
+            result.decisions += _decide_listings(
+                session,
+                settings,
+                plan.shop,
+                listings[plan.shop.id],
+                [a for a in stored_by_shop[plan.shop.id] if a.rule in LISTING_RULES],
+                now,
+            )
+            results.append(result)
     return results
+
+
+LISTING_RULES = (REVIEW_WAITING, ITEM_BLOCKED, ITEMS_BLOCKED)
+
+
+def _listing_facts(
+    session: Session, settings: Settings, shops: Sequence[ShopSettings], now: datetime
+) -> dict[str, ListingFacts]:
+    """Each shop's items waiting for review and blocked, times in the shop's zone."""
+    from store.item_facts import blocked_items, waiting_items
+
+    ids = [shop.id for shop in shops]
+    zones = {shop.id: settings.zone(shop) for shop in shops}
+    waiting: dict[str, list[datetime]] = defaultdict(list)
+    for w in waiting_items(session, shop_ids=ids):
+        waiting[w.shop_id].append(w.since)
+    blocked: dict[str, list[Blocking]] = defaultdict(list)
+    for b in blocked_items(session, shop_ids=ids):
+        since = b.since.astimezone(zones[b.shop_id])
+        blocked[b.shop_id].append(
+            Blocking(b.item_id, b.product_id, b.language, b.reasons, since, b.event_id)
+        )
+    facts = {}
+    for shop_id in ids:
+        zone, times = zones[shop_id], waiting[shop_id]
+        queue = ReviewQueue(
+            len(times),
+            min(times).astimezone(zone) if times else None,
+            now.astimezone(zone),
+        )
+        facts[shop_id] = ListingFacts(queue, tuple(blocked[shop_id]))
+    return facts
+
+
+def _blocked_alerts(
+    session: Session, shop_ids: Sequence[str], subjects: Sequence[str]
+) -> list[Alert]:
+    """The blocked-item alerts a check needs, whatever their period: those still firing (to
+    close when the item is unblocked) and those about a blocking standing now (told once)."""
+    from sqlalchemy import or_
+
+    condition = col(Alert.state) == FIRING
+    if subjects:
+        condition = or_(condition, col(Alert.subject).in_(list(subjects)))
+    return list(
+        session.exec(
+            select(Alert).where(
+                col(Alert.shop_id).in_(list(shop_ids)), Alert.rule == ITEM_BLOCKED, condition
+            )
+        )
+    )
+
+
+def _decide_listings(
+    session: Session,
+    settings: Settings,
+    shop: ShopSettings,
+    facts: ListingFacts,
+    alerts: list[Alert],
+    now: datetime,
+) -> list[AlertDecision]:
+    """One shop's notices about its listings, decided and written with their messages."""
+    # the batch's window and the blocked alerts may both have read one alert
+    unique = {(a.rule, a.period_start, a.subject): a for a in alerts}
+    records = [
+        AlertRecord(a.rule, a.period_start, a.state, a.last_notified_at, a.notifications, a.subject)
+        for a in unique.values()
+    ]
+    decisions = decide_listings(facts, records, now, policy_for(settings, shop))
+    display = settings.display_zone(shop)
+    for d in decisions:
+        apply_decision(
+            session,
+            shop_id=shop.id,
+            decision=d,
+            message=render_listing(d, shop.id, shop.alert_language, facts, display),
+            now=now,
+            existing=unique.get((d.rule, d.period_start, d.subject)),
+        )
+    return decisions
 
 
 def _decide_shop(
@@ -402,7 +509,11 @@ def write_digest(engine: Engine, settings: Settings, now: datetime) -> datetime 
             return None
     weeks = [shop_history(engine, settings, shop, now, DIGEST_WEEKS) for shop in settings.shops]
     message = render_digest(
-        digest.language, due, weeks, _untracked_last_week(engine, settings, now)
+        digest.language,
+        due,
+        weeks,
+        _untracked_last_week(engine, settings, now),
+        listing_weeks(engine, settings, now),
     )
     try:
         with session_scope(engine) as session:
@@ -420,6 +531,27 @@ def write_digest(engine: Engine, settings: Settings, now: datetime) -> datetime 
     except IntegrityError:  # another check wrote it a moment ago
         return None
     return due
+
+
+def listing_weeks(engine: Engine, settings: Settings, now: datetime) -> dict[str, ListingWeek]:
+    """Each shop's listings over its last closed week (the digest's "last week"): how many
+    items waited for review in it, how many were blocked in it."""
+    from cadence.listing_notices import Change, listing_week
+    from store.item_facts import blocked_items, item_events, waiting_items
+
+    found = {}
+    with read_scope(engine) as session:
+        for shop in settings.shops:
+            rules = rules_for(settings, shop)
+            closed = previous_week(week_of(now, rules.zone, rules.week_start))
+            events = item_events(
+                session, shop_ids=[shop.id], start=closed.starts_at, end=closed.ends_at
+            )
+            changes = [Change(e.item_id, e.action, e.left) for e in events]
+            waiting = {w.item_id: w.since for w in waiting_items(session, shop_ids=[shop.id])}
+            blocked = {b.item_id: b.since for b in blocked_items(session, shop_ids=[shop.id])}
+            found[shop.id] = listing_week(changes, waiting, blocked, closed.ends_at)
+    return found
 
 
 CLOCK_SKEW = timedelta(hours=1)  # machines sharing a store may disagree by this much

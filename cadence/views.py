@@ -140,9 +140,11 @@ def history(env: Environment, shop: str, zone: str, result: History, as_json: bo
 def checked(env: Environment, run: CheckRun) -> None:
     """One tick per shop on stdout (its state, what was decided, what delivery did), then
     the digest's; delivery failures on stderr."""
+    from cadence.alerts import in_short
+
     for r in run.shops:
         s = r.status
-        decided = ", ".join(f"{d.action.value} {d.rule}" for d in r.decisions) or "no change"
+        decided = in_short(r.decisions) or "no change"
         env.out(
             f"{s.shop}: {s.state.value} ({s.counted}/{s.quota}, {s.due_by_now} due); "
             f"alerts: {decided}; {_delivered(r.delivery)}"
@@ -177,7 +179,9 @@ def alerts(env: Environment, report: Sequence[AlertReport], as_json: bool) -> No
         env.out("no alerts")
     for a in report:
         env.out(
-            f"{a.shop} {a.period_start.isoformat()} {a.rule} [{a.severity}] {a.state}"
+            f"{a.shop} {a.period_start.isoformat()} {a.rule}"
+            + (f" {a.subject}" if a.subject else "")
+            + f" [{a.severity}] {a.state}"
             f" (notified {a.notifications}x), opened {a.opened_at.isoformat()}"
             + _clocks(a, a.opened_at)
         )
@@ -192,6 +196,7 @@ def _alert_document(a: AlertReport) -> dict[str, Any]:
         "shop": a.shop,
         "period_start": a.period_start.isoformat(),
         "rule": a.rule,
+        "subject": a.subject,
         "severity": a.severity,
         "state": a.state,
         "opened_at": a.opened_at.isoformat(),

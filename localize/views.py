@@ -337,11 +337,10 @@ def decided(env: Environment, outcome: Outcome) -> None:
 
 def published(env: Environment, shop: str, run: PublishRun, dry_run: bool, as_json: bool) -> None:
     """A publish run: blocked and failed items on stderr with their reasons, the rest out."""
+    from localize.publish.service import blocked_line  # loaded already: the run used it
+
     for b in run.blocked:
-        env.err(
-            f"blocked: item {b['id']} ({b['product_id']}, {b['language']}): "
-            + "; ".join(b["reasons"])
-        )
+        env.err(f"blocked: {blocked_line(b)}")
     for f in run.failed:
         env.err(f"failed: item {f['id']} ({f['product_id']}, {f['language']}): {f['error']}")
     for s in run.stale:

@@ -110,7 +110,7 @@ class Alert(SQLModel, table=True):
 
     __tablename__ = "alert"
     __table_args__ = (
-        UniqueConstraint("shop_id", "period_start", "rule"),
+        UniqueConstraint("shop_id", "period_start", "rule", "subject"),
         _one_of("rule", AlertRule, "rule"),
         _one_of("state", AlertState, "state"),
         _one_of("severity", Severity, "severity"),
@@ -120,6 +120,9 @@ class Alert(SQLModel, table=True):
     shop_id: str = Field(foreign_key="shop.id", max_length=64, index=True)
     period_start: date  # local date the week (or, for daily rules, the day) starts
     rule: str = Field(max_length=32)
+    # What in the shop it is about when a rule speaks of one thing ("item:42:1234", one
+    # blocking of item 42); '' for the shop's week or day.
+    subject: str = Field(default="", max_length=100)
     severity: str = Field(max_length=16)
     state: str = Field(default=AlertState.FIRING, max_length=16)
     opened_at: datetime = Field(sa_type=UTCDateTime)
@@ -283,6 +286,8 @@ class AuditEvent(SQLModel, table=True):
     """An append-only trail of who changed what."""
 
     __tablename__ = "audit_event"
+    # an item's trail is read by its id (when it was blocked, since when it waits)
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_type=UTCDateTime, index=True)

@@ -23,6 +23,9 @@ class AlertRule(StrEnum):
     MISSED = "missed"
     NEW_SHOP_DAILY = "new_shop_daily"
     REMINDER = "reminder"  # a heads-up before a due time; its period is the due day
+    REVIEW_WAITING = "review_waiting"  # items wait for a reviewer; its period is the day
+    ITEM_BLOCKED = "item_blocked"  # one blocking of one item (the alert's subject)
+    ITEMS_BLOCKED = "items_blocked"  # many blockings found at once, told in one message
 
 
 class AlertState(StrEnum):

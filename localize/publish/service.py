@@ -75,6 +75,12 @@ class PublishRun:
         }
 
 
+def blocked_line(entry: dict[str, Any]) -> str:
+    """One blocked item of a run as the seller reads it: 'item 7 (P-1, th): reason; reason'."""
+    reasons = "; ".join(entry["reasons"])
+    return f"item {entry['id']} ({entry['product_id']}, {entry['language']}): {reasons}"
+
+
 def rules_for(settings: Settings, shop: ShopSettings) -> Rules:
     """What the shop's market and its publish settings require."""
     market = settings.markets.market(shop.market)

@@ -449,3 +449,36 @@ def test_a_damaged_sqlite_store_stops_the_daemon_naming_the_file(tmp_path: Path,
         result = cli("cadence", "daemon", "--shop", "acme-th", *args)
     assert result.code == 2, result.err
     assert f"{path} is damaged" in result.err and ".recover" in result.err
+
+
+def test_the_publish_log_names_blocked_items_and_why_once(tmp_path: Path, engine, caplog) -> None:  # type: ignore[no-untyped-def]
+    from localize import lifecycle
+    from localize.listings import ListingRecord, import_listings
+    from store.models import ItemState, LocalizationItem
+    from store.queries import register_shops
+
+    daemon = pipeline_daemon(tmp_path, engine)
+    register_shops(engine, daemon.settings, [daemon.shop])
+    products = [f"p{n}" for n in range(1, 6)]
+    records = [ListingRecord(product_id=p, title="保温杯") for p in products]
+    import_listings(engine, shop_id="acme-my", records=[(None, r) for r in records])  # type: ignore[misc]
+    with session_scope(engine) as s:
+        lifecycle.create_missing(s, shop_id="acme-my", languages=["ms"])
+    with session_scope(engine) as s:  # approved with a title too short and no image: blocked
+        for item in s.exec(select(LocalizationItem)):
+            lifecycle.change(s, item, ItemState.TRANSLATED, actor="test", title="Cawan")
+            lifecycle.change(s, item, ItemState.APPROVED, actor="lin")
+    jobs = {job.id: job for job in daemon.scheduler().get_jobs()}
+    with caplog.at_level(logging.DEBUG, logger="cadence.daemon"):
+        run_as_scheduled(jobs["publish"])
+        run_as_scheduled(jobs["publish"])  # the same items, blocked the same way
+    said = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "cadence.daemon"]
+    [(level, first), (again, second)] = said
+    assert level == logging.INFO and again == logging.DEBUG and first == second
+    assert first.startswith("publish: 0 published, 5 blocked, 0 failed; blocked: item 1 (p1, ms): ")
+    assert "title" in first.split(" | ")[0]  # the reasons, not just a count
+    assert [part.split(":")[0] for part in first.split(" | ")[1:]] == [
+        "item 2 (p2, ms)",
+        "item 3 (p3, ms)",
+        "and 2 more",
+    ]

@@ -242,7 +242,7 @@ def test_procrastinates_schema_is_applied_on_postgresql_only_and_goes_down_again
             assert conn.exec_driver_sql("SELECT procrastinate_register_worker_v1()").scalar()
     else:
         assert objects == []
-    upgrade_to(engine, "0007", verb="downgrade")
+    upgrade_to(engine, "0008", verb="downgrade")
     assert _procrastinate_objects(engine) == []
     migrate(engine)  # and up again
     assert len(_procrastinate_objects(engine)) == len(objects)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Engine, bindparam, text
+from sqlalchemy import JSON, Date, Engine, bindparam, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
@@ -43,14 +43,20 @@ def seed(session: Session) -> dict[str, int]:
         title="新品 🎉",
         cover_hash="ffd8a0c0e0f0f8fc",
     )
-    alert = Alert(
-        shop_id="acme-th",
-        period_start=date(2026, 3, 23),
-        rule="behind",
-        severity="warning",
-        opened_at=T0,
-        detail={"counted": 1},
+    # The alert by the columns every revision has: upgrade tests seed an old schema.
+    session.execute(
+        text(
+            "INSERT INTO alert (shop_id, period_start, rule, severity, state, opened_at, "
+            "notifications, detail) VALUES ('acme-th', :period, 'behind', 'warning', 'firing', "
+            ":at, 0, :detail)"
+        ).bindparams(
+            bindparam("period", type_=Date()),
+            bindparam("at", type_=UTCDateTime()),
+            bindparam("detail", type_=JSON()),
+        ),
+        {"period": date(2026, 3, 23), "at": T0, "detail": {"counted": 1}},
     )
+    alert_id = session.exec(select(Alert.id).where(Alert.rule == "behind")).one()
     listing = Listing(
         shop_id="acme-th",
         product_id="p1",
@@ -60,11 +66,11 @@ def seed(session: Session) -> dict[str, int]:
         source_hash="h1",
         safety_report_date=date(2026, 2, 1),
     )
-    session.add_all([video, alert, listing])
+    session.add_all([video, listing])
     session.flush()
     message = OutboxMessage(
         shop_id="acme-th",
-        alert_id=alert.id,
+        alert_id=alert_id,
         dedup_key="k",
         sequence=1,
         kind="firing",

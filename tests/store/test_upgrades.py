@@ -73,3 +73,37 @@ def test_remote_refs_are_kept_whole_after_0007_and_down_again(db_url: str) -> No
         ).scalars()
         assert list(refs) == ["tos-img/1", long_ref[:200]]
     engine.dispose()
+
+
+def test_0008_tells_alerts_apart_by_subject_and_down_again(db_url: str) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    engine = make_engine(db_url)
+    upgrade_to(engine, "0007")
+    with session_scope(engine) as s:
+        seed(s)  # a behind alert with a message and a delivery: kept through it all
+    migrate(engine)
+    insert = (
+        "INSERT INTO alert (shop_id, period_start, rule, subject, severity, state, opened_at, "
+        "notifications, detail) VALUES ('acme-th', '2026-03-23', :rule, :subject, 'warning', "
+        "'firing', '2026-03-23 10:00:00', 1, '{}')"
+    )
+    with engine.begin() as conn:  # two blockings on one day: two alerts
+        for subject in ("item:1:10", "item:2:11"):
+            conn.execute(text(insert), {"rule": "item_blocked", "subject": subject})
+        conn.execute(text(insert), {"rule": "review_waiting", "subject": ""})
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text(insert), {"rule": "item_blocked", "subject": "item:1:10"})
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text(insert), {"rule": "shouting", "subject": ""})
+    upgrade_to(engine, "0007", verb="downgrade")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT rule FROM alert")).scalars().all() == ["behind"]
+        assert conn.execute(text("SELECT count(*) FROM delivery_attempt")).scalar() == 1
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(
+            text(insert.replace("rule, subject,", "rule,").replace(":subject, ", "")),
+            {"rule": "review_waiting"},
+        )
+    engine.dispose()

@@ -7,7 +7,7 @@ a migration of ours applying its migration files. SQLite: nothing of it (the emb
 default runs on APScheduler). Both: an index on job_run.started_at for the workers' tick.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-05
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
