@@ -56,10 +56,11 @@ class Msg:
     """A message for a person: English text with `{named}` places (its catalog id) and the
     values for them; `str()` is the English text, the catalogs give the others."""
 
-    __slots__ = ("params", "text")
+    __slots__ = ("context", "params", "text")
 
-    def __init__(self, text: str, /, **params: Any) -> None:
+    def __init__(self, text: str, /, *, context: str | None = None, **params: Any) -> None:
         self.text = text
+        self.context = context  # a word that means two things: "pending" (a message, an item)
         self.params = params
 
     def __str__(self) -> str:
@@ -88,6 +89,12 @@ class Msg:
 def msg(text: str, /, **params: Any) -> Msg:
     """A message to show a person (the extraction keyword: `text` must be a literal)."""
     return Msg(text, **params)
+
+
+def pmsg(context: str, text: str, /, **params: Any) -> Msg:
+    """A message whose text means different things in different places, told apart by
+    `context` (gettext's msgctxt; both literals)."""
+    return Msg(text, context=context, **params)
 
 
 Text = Msg | str
@@ -130,8 +137,11 @@ class Catalog:
             k: self.render(v) if isinstance(v, (Msg, list, tuple)) else v
             for k, v in message.params.items()
         }
-        translated = self._translations.gettext(message.text)
-        if self.lang == PSEUDO and _in_catalogs(message.text):  # one that is not stays bare
+        if message.context is None:
+            translated = self._translations.gettext(message.text)
+        else:
+            translated = self._translations.pgettext(message.context, message.text)
+        if self.lang == PSEUDO and _in_catalogs(message):  # one that is not stays bare
             translated = _pseudo(message.text)
         try:
             return translated.format(**params)
@@ -140,11 +150,14 @@ class Catalog:
             return message.text.format(**params)
 
 
-def _in_catalogs(text: str) -> bool:
-    """Whether a message text is in the catalogs (the first translated language's: every
+def _in_catalogs(message: Msg) -> bool:
+    """Whether a message is in the catalogs (the first translated language's: every
     language has the same texts, kept so by tests/config/test_catalogs.py)."""
     translations = catalog("zh")._translations
-    return isinstance(translations, gettext.GNUTranslations) and text in translations._catalog  # type: ignore[attr-defined]
+    if not isinstance(translations, gettext.GNUTranslations):
+        return False
+    key = message.text if message.context is None else f"{message.context}\x04{message.text}"
+    return key in translations._catalog  # type: ignore[attr-defined]
 
 
 def _pseudo(text: str) -> str:
@@ -152,8 +165,10 @@ def _pseudo(text: str) -> str:
     places left as they are, so a plain English string passed as a value shows unmarked."""
     parts = []
     for literal, name, spec, conversion in string.Formatter().parse(text):
-        if literal.strip():
-            literal = f"{OPEN}{literal}{CLOSE}"
+        if literal.strip():  # each line of it marked on its own: a line is what is read
+            literal = "\n".join(
+                f"{OPEN}{part}{CLOSE}" if part.strip() else part for part in literal.split("\n")
+            )
         parts.append(literal.replace("{", "{{").replace("}", "}}"))
         if name is not None:
             parts.append(

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from config.errors import BadInput
-from config.i18n import Msg, Text, msg
 from config.files import read_bytes, read_text
+from config.i18n import Msg, Text, msg
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 10_000  # characters in one field, unless the columns say otherwise

@@ -21,7 +21,8 @@ from config.i18n import CATALOGS, DOMAIN, LOCALE_DIR, NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("cadence", "config", "localize", "store", "tiktok")
-KEYWORDS = {"msg": None}  # msg(text, **params): the text is the first argument
+# msg(text, **params): the text is the first argument; pmsg(context, text, **params)
+KEYWORDS = {"msg": None, "pmsg": ((1, "c"), 2)}
 
 
 def extracted() -> Catalog:
