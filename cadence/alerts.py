@@ -106,14 +106,22 @@ class AlertDecision:
         return SEVERITY[self.rule]
 
 
-def in_short(decisions: Sequence[AlertDecision]) -> str:
-    """What a check decided, in one short phrase: 'open behind, open item_blocked x12'
-    (a hundred items blocked at once are counted, not listed)."""
-    said: dict[str, int] = {}
+def counted(decisions: Sequence[AlertDecision]) -> list[tuple[str, str, int]]:
+    """What a check decided, each action and rule once with how often (a hundred items
+    blocked at once are counted, not listed)."""
+    said: dict[tuple[str, str], int] = {}
     for d in decisions:
-        key = f"{d.action.value} {d.rule}"
+        key = (d.action.value, d.rule)
         said[key] = said.get(key, 0) + 1
-    return ", ".join(key if n == 1 else f"{key} x{n}" for key, n in said.items())
+    return [(action, rule, n) for (action, rule), n in said.items()]
+
+
+def in_short(decisions: Sequence[AlertDecision]) -> str:
+    """What a check decided, in one short phrase for the log: 'open behind, open
+    item_blocked x12'."""
+    return ", ".join(
+        f"{action} {rule}" + (f" x{n}" if n > 1 else "") for action, rule, n in counted(decisions)
+    )
 
 
 def decide(

@@ -63,7 +63,7 @@ def blocked_text(blocked: list[dict[str, Any]]) -> str:
     reasons (cut to a length), then how many more."""
     from localize.publish.service import blocked_line
 
-    shown = [_cut(blocked_line(b), BLOCKED_LINE) for b in blocked[:BLOCKED_SHOWN]]
+    shown = [_cut(str(blocked_line(b)), BLOCKED_LINE) for b in blocked[:BLOCKED_SHOWN]]
     more = len(blocked) - len(shown)
     return " | ".join(shown) + (f" | and {more} more" if more else "")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from config.i18n import Joined, msg
 from config.views import file_imported, problems
 from store.states import MessageState
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
     from cadence.report import AlertReport, MessageReport
     from cadence.service import CheckRun, MarkResult
     from cadence.videos import IngestSummary
+    from config.i18n import Msg
     from config.runtime import Environment
     from config.tables import RowProblem
 
@@ -30,38 +32,69 @@ def video_added(
     env: Environment, summary: IngestSummary, shop: str, video: str, at: datetime
 ) -> None:
     """One hand-entered video."""
-    verb = "added" if summary.added else "updated" if summary.updated else "already had"
-    env.out(f"{verb} video {video} of {shop} posted {at.isoformat()}")
+    when = at.isoformat()
+    if summary.added:
+        said = msg("added video {video} of {shop} posted {at}", video=video, shop=shop, at=when)
+    elif summary.updated:
+        said = msg("updated video {video} of {shop} posted {at}", video=video, shop=shop, at=when)
+    else:
+        said = msg(
+            "already had video {video} of {shop} posted {at}", video=video, shop=shop, at=when
+        )
+    env.out(said)
+    _reuploads(env, summary)
+
+
+def _reuploads(env: Environment, summary: IngestSummary) -> None:
     for video_id, original_id in summary.reuploads:
-        env.err(f"note: {video_id} has the same cover as {original_id}: it does not count")
+        env.err(
+            msg(
+                "note: {video} has the same cover as {original}: it does not count",
+                video=video_id,
+                original=original_id,
+            )
+        )
 
 
 def imported(env: Environment, file: Path, summary: IngestSummary, as_json: bool) -> None:
     """A videos file imported."""
-    counts = (
-        f"{summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged, "
-        f"{len(summary.reuploads)} re-uploads, {len(summary.problems)} rows skipped"
+    counts = msg(
+        "{added} added, {updated} updated, {unchanged} unchanged, {reuploads} re-uploads, "
+        "{skipped} rows skipped",
+        added=summary.added,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        reuploads=len(summary.reuploads),
+        skipped=len(summary.problems),
     )
     file_imported(env, file, summary, counts, as_json)
 
 
 def video_marked(env: Environment, result: MarkResult) -> None:
     """A person's judgement recorded."""
-    said = _judgement(result.original, result.has_product)
     env.out(
-        f"marked video {result.video} of {result.shop} {said} "
-        f"(by {result.by}: {result.reason}); this wins over detection and re-imports"
+        msg(
+            "marked video {video} of {shop} {said} (by {by}: {reason}); this wins over "
+            "detection and re-imports",
+            video=result.video,
+            shop=result.shop,
+            said=_judgement(result.original, result.has_product),
+            by=result.by,
+            reason=result.reason,
+        )
     )
 
 
-def _judgement(original: bool | None, has_product: bool | None) -> str:
+def _judgement(original: bool | None, has_product: bool | None) -> Msg:
     """What a person said of a video: 'original and not product-linked'."""
     said = []
     if original is not None:
-        said.append("original" if original else "not original")
+        said.append(msg("original") if original else msg("not original"))
     if has_product is not None:
-        said.append("product-linked" if has_product else "not product-linked")
-    return " and ".join(said)
+        said.append(msg("product-linked") if has_product else msg("not product-linked"))
+    if len(said) == 2:
+        return msg("{one} and {other}", one=said[0], other=said[1])
+    return said[0] if said else msg("unchanged")
 
 
 def synced(
@@ -69,12 +102,57 @@ def synced(
 ) -> None:
     """A sync from the shop's video source."""
     for problem in skipped:
-        env.err(f"skipped: {problem}")
+        env.err(msg("skipped: {problem}", problem=problem.text))
     problems(env, summary.problems)
     env.out(
-        f"{shop}: {summary.added} added, {summary.updated} updated, "
-        f"{summary.unchanged} unchanged, {len(summary.reuploads)} re-uploads"
+        msg(
+            "{shop}: {added} added, {updated} updated, {unchanged} unchanged, "
+            "{reuploads} re-uploads",
+            shop=shop,
+            added=summary.added,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            reuploads=len(summary.reuploads),
+        )
     )
+
+
+# What a person reads for each state a shop, alert or message is in (--json keeps the codes).
+WEEK_STATES = {"met": msg("met"), "on_track": msg("on_track"), "behind": msg("behind")}
+ALERT_STATES = {"firing": msg("firing"), "resolved": msg("resolved")}
+MESSAGE_KINDS = {
+    "firing": msg("firing"),
+    "repeat": msg("repeat"),
+    "resolved": msg("resolved"),
+    "digest": msg("digest"),
+}
+MESSAGE_STATES = {
+    "pending": msg("pending"),
+    "delivered": msg("delivered"),
+    "failed": msg("failed"),
+    "dropped": msg("dropped"),
+}
+SEVERITIES = {"info": msg("info"), "warning": msg("warning"), "critical": msg("critical")}
+ACTIONS = {
+    "open": msg("open"),
+    "repeat": msg("repeat"),
+    "resolve": msg("resolve"),
+    "close": msg("close"),
+    "notice": msg("notice"),
+}
+
+
+SEMICOLON = msg("; ")  # between clauses: "；" in Chinese
+
+
+def _word(words: dict[str, Msg], code: str) -> Msg | str:
+    """A state's word for people; the code itself for one this version does not know."""
+    return words.get(code, code)
+
+
+def alert_lang(env: Environment) -> str:
+    """The alerts' wording (cadence.messages) closest to the reader's language."""
+    return "zh" if env.catalog.lang == "zh" else "en"
 
 
 def status_table(env: Environment, weeks: Sequence[WeekStatus], as_json: bool) -> None:
@@ -84,33 +162,60 @@ def status_table(env: Environment, weeks: Sequence[WeekStatus], as_json: bool) -
         return
     from cadence.messages import deadline
 
+    lang = alert_lang(env)
     env.out(
-        f"{'shop':<20} {'week':<10} {'timezone':<20} {'counted':>7} {'due':>4} {'quota':>5}  state"
-        "  (next due)"
+        msg(
+            "{shop:<20} {week:<10} {timezone:<20} {counted:>7} {due:>4} {quota:>5}  {state}  "
+            "({next_due})",
+            shop=msg("shop"),
+            week=msg("week"),
+            timezone=msg("timezone"),
+            counted=msg("counted"),
+            due=msg("due"),
+            quota=msg("quota"),
+            state=msg("state"),
+            next_due=msg("next due"),
+        )
     )
     for s in weeks:
-        flag = " (at risk)" if s.at_risk else ""
         # the alert messages' wording: what is overdue since when, and the due time ahead
         said = []
         if s.overdue_since is not None:
-            said.append(f"overdue since {deadline('en', s.overdue_since, s.shown_zone)}")
+            since = deadline(lang, s.overdue_since, s.shown_zone)
+            said.append(msg("overdue since {when}", when=since))
         if s.next_due_ahead is not None:
-            said.append(f"next due {deadline('en', s.next_due_ahead, s.shown_zone)}")
-        due = f"  ({'; '.join(said)})" if said else ""
-        env.out(
-            f"{s.shop:<20} {s.week.start.isoformat():<10} {s.week.zone.key:<20} "
-            f"{s.counted:>7} {s.due_by_now:>4} {s.quota:>5}  {s.state.value}{flag}{due}"
+            said.append(msg("next due {when}", when=deadline(lang, s.next_due_ahead, s.shown_zone)))
+        row = msg(
+            "{shop:<20} {week:<10} {timezone:<20} {counted:>7} {due:>4} {quota:>5}  {state}",
+            shop=s.shop,
+            week=s.week.start.isoformat(),
+            timezone=s.week.zone.key,
+            counted=s.counted,
+            due=s.due_by_now,
+            quota=s.quota,
+            state=_word(WEEK_STATES, s.state.value),
         )
+        if s.at_risk:
+            row = msg("{row} (at risk)", row=row)
+        if said:
+            row = msg("{row}  ({said})", row=row, said=Joined(said, SEMICOLON))
+        env.out(row)
     for s in weeks:
         for video, mark in s.marks:
-            said = _judgement(mark.original, mark.has_product)
-            env.out(f"{s.shop}: video {video} marked {said} by {mark.by}: {mark.reason}")
+            env.out(
+                msg(
+                    "{shop}: video {video} marked {said} by {by}: {reason}",
+                    shop=s.shop,
+                    video=video,
+                    said=_judgement(mark.original, mark.has_product),
+                    by=mark.by,
+                    reason=mark.reason,
+                )
+            )
 
 
 def history(env: Environment, shop: str, zone: str, result: History, as_json: bool) -> None:
     """Past weeks, met or missed (or not tracked), and the streak."""
-    from cadence.quota import NOT_TRACKED
-
     shown = result.current.shown_zone if result.current else None
     rows = [
         {"week_start": w.start.isoformat(), "counted": n, "quota": q, "result": v}
@@ -121,52 +226,95 @@ def history(env: Environment, shop: str, zone: str, result: History, as_json: bo
         document = {"shop": shop, "timezone": zone, "streak": result.streak, "weeks": rows}
         env.json(document | ({"display_timezone": shown.key} if shown else {}))
         return
+    results = {
+        "met": msg("met"),
+        "missed": msg("missed"),
+        "current": msg("current"),
+        "not_tracked": msg("not tracked"),
+    }
     for r in rows:
-        said = "not tracked" if r["result"] == NOT_TRACKED else r["result"]
-        env.out(f"{r['week_start']}  {r['counted']:>3}/{r['quota']:<3} {said}")
-    env.out(f"streak: {result.streak} week(s) met in a row")
+        env.out(
+            msg(
+                "{week}  {counted:>3}/{quota:<3} {result}",
+                week=r["week_start"],
+                counted=r["counted"],
+                quota=r["quota"],
+                result=_word(results, str(r["result"])),
+            )
+        )
+    env.out(msg("streak: {streak} week(s) met in a row", streak=result.streak))
     if result.current is None or shown is None:
         return
     from cadence.messages import moment_text, same_clock, zone_label
 
+    lang = alert_lang(env)
     start = result.current.week.starts_at
     if not same_clock(result.current.week.zone, shown, start):  # once when the clocks agree
         env.out(
-            f"weeks start {moment_text('en', start)} {zone_label(start.tzinfo, 'en')} = "  # type: ignore[arg-type]
-            f"{moment_text('en', start.astimezone(shown))} {zone_label(shown, 'en')}"
+            msg(
+                "weeks start {start} {zone} = {shown} {shown_zone}",
+                start=moment_text(lang, start),
+                zone=zone_label(start.tzinfo, lang),  # type: ignore[arg-type]
+                shown=moment_text(lang, start.astimezone(shown)),
+                shown_zone=zone_label(shown, lang),
+            )
         )
 
 
 def checked(env: Environment, run: CheckRun) -> None:
     """One tick per shop on stdout (its state, what was decided, what delivery did), then
     the digest's; delivery failures on stderr."""
-    from cadence.alerts import in_short
+    from cadence.alerts import counted
 
     for r in run.shops:
         s = r.status
-        decided = in_short(r.decisions) or "no change"
+        decided = [
+            msg("{action} {rule}", action=_word(ACTIONS, action), rule=rule)
+            if n == 1
+            else msg("{action} {rule} x{n}", action=_word(ACTIONS, action), rule=rule, n=n)
+            for action, rule, n in counted(r.decisions)
+        ]
         env.out(
-            f"{s.shop}: {s.state.value} ({s.counted}/{s.quota}, {s.due_by_now} due); "
-            f"alerts: {decided}; {_delivered(r.delivery)}"
+            msg(
+                "{shop}: {state} ({counted}/{quota}, {due} due); alerts: {decided}; {delivery}",
+                shop=s.shop,
+                state=_word(WEEK_STATES, s.state.value),
+                counted=s.counted,
+                quota=s.quota,
+                due=s.due_by_now,
+                decided=decided or msg("no change"),
+                delivery=_delivered(r.delivery),
+            )
         )
-        _failures(env, r.delivery, f"shop {s.shop}")
+        _failures(env, r.delivery, msg("shop {shop}", shop=s.shop))
     d = run.digest
     if d is not None and (d.written or not d.delivery.idle):
-        written = f"digest of {d.written.isoformat()} written; " if d.written else "digest: "
-        env.out(written + _delivered(d.delivery))
-        _failures(env, d.delivery, "the digest")
+        if d.written:
+            said = msg(
+                "digest of {day} written; {delivery}",
+                day=d.written.isoformat(),
+                delivery=_delivered(d.delivery),
+            )
+        else:
+            said = msg("digest: {delivery}", delivery=_delivered(d.delivery))
+        env.out(said)
+        _failures(env, d.delivery, msg("the digest"))
 
 
-def _delivered(delivery: DeliverySummary) -> str:
-    return (
-        f"delivered {delivery.delivered}, retrying {delivery.retrying}, failed {delivery.failed}"
-        + (f", dropped {delivery.dropped}" if delivery.dropped else "")
-    )
+def _delivered(delivery: DeliverySummary) -> Msg:
+    counts = dict(delivered=delivery.delivered, retrying=delivery.retrying, failed=delivery.failed)
+    if delivery.dropped:
+        return msg(
+            "delivered {delivered}, retrying {retrying}, failed {failed}, dropped {dropped}",
+            dropped=delivery.dropped,
+            **counts,
+        )
+    return msg("delivered {delivered}, retrying {retrying}, failed {failed}", **counts)
 
 
-def _failures(env: Environment, delivery: DeliverySummary, owner: str) -> None:
+def _failures(env: Environment, delivery: DeliverySummary, owner: Msg) -> None:
     for error in delivery.errors:
-        env.err(f"  delivery failed ({owner}): {error}")
+        env.err(msg("  delivery failed ({owner}): {error}", owner=owner, error=error))
 
 
 def alerts(env: Environment, report: Sequence[AlertReport], as_json: bool) -> None:
@@ -176,17 +324,34 @@ def alerts(env: Environment, report: Sequence[AlertReport], as_json: bool) -> No
         env.json([_alert_document(a) for a in report])
         return
     if not report:
-        env.out("no alerts")
+        env.out(msg("no alerts"))
+    lang = alert_lang(env)
     for a in report:
         env.out(
-            f"{a.shop} {a.period_start.isoformat()} {a.rule}"
-            + (f" {a.subject}" if a.subject else "")
-            + f" [{a.severity}] {a.state}"
-            f" (notified {a.notifications}x), opened {a.opened_at.isoformat()}"
-            + _clocks(a, a.opened_at)
+            msg(
+                "{shop} {period} {rule} [{severity}] {state} (notified {times}x), opened "
+                "{opened}{clocks}",
+                shop=a.shop,
+                period=a.period_start.isoformat(),
+                rule=" ".join(filter(None, (a.rule, a.subject))),
+                severity=_word(SEVERITIES, a.severity),
+                state=_word(ALERT_STATES, a.state),
+                times=a.notifications,
+                opened=a.opened_at.isoformat(),
+                clocks=_clocks(a, a.opened_at, lang),
+            )
         )
         for m in a.messages:
-            env.out(f"  #{m.id} {m.kind}: {m.state}, {m.attempts} attempt(s), " + _when(a, m))
+            env.out(
+                msg(
+                    "  #{id} {kind}: {state}, {attempts} attempt(s), {when}",
+                    id=m.id,
+                    kind=_word(MESSAGE_KINDS, m.kind),
+                    state=_word(MESSAGE_STATES, m.state),
+                    attempts=m.attempts,
+                    when=_when(a, m, lang),
+                )
+            )
 
 
 def _alert_document(a: AlertReport) -> dict[str, Any]:
@@ -247,7 +412,7 @@ def _iso(moment: datetime | None, zone: ZoneInfo | None = None) -> str | None:
     return moment.astimezone(zone).isoformat() if zone else moment.isoformat()
 
 
-def _clocks(alert: AlertReport, moment: datetime) -> str:
+def _clocks(alert: AlertReport, moment: datetime, lang: str) -> str:
     """A UTC moment as the shop and the team read it: ' (Wed 25 Nov 18:00 Bangkok = Wed 25
     Nov 19:00 Beijing)'; one clock when they agree, nothing for an unconfigured shop."""
     from cadence.messages import moment_text, same_clock, zone_label
@@ -255,22 +420,28 @@ def _clocks(alert: AlertReport, moment: datetime) -> str:
     zones = [z for z in (alert.zone, alert.display_zone) if z is not None]
     unique = zones[:1] if len(zones) == 2 and same_clock(zones[0], zones[1], moment) else zones
     unique = list({z.key: z for z in unique}.values())  # once when the team reads shop time
-    shown = [f"{moment_text('en', moment.astimezone(z))} {zone_label(z, 'en')}" for z in unique]
+    shown = [f"{moment_text(lang, moment.astimezone(z))} {zone_label(z, lang)}" for z in unique]
     return f" ({' = '.join(shown)})" if shown else ""
 
 
-def _when(alert: AlertReport, message: MessageReport) -> str:
+def _when(alert: AlertReport, message: MessageReport, lang: str) -> Msg:
     if message.state == MessageState.DELIVERED:
         at = message.delivered_at
-        when = "delivered" + (f" {at.isoformat()}{_clocks(alert, at)}" if at else "")
+        when = (
+            msg("delivered {at}{clocks}", at=at.isoformat(), clocks=_clocks(alert, at, lang))
+            if at
+            else msg("delivered")
+        )
     elif message.state == MessageState.PENDING:
         at = message.next_attempt_at
-        when = f"next try {at.isoformat()}" + _clocks(alert, at)
+        when = msg("next try {at}{clocks}", at=at.isoformat(), clocks=_clocks(alert, at, lang))
     elif message.state == MessageState.DROPPED:
-        when = "not sent"
+        when = msg("not sent")
     else:
-        when = "gave up"
-    return when + (f" — {message.last_error}" if message.last_error else "")
+        when = msg("gave up")
+    if message.last_error:
+        return msg("{when} — {error}", when=when, error=message.last_error)
+    return when
 
 
 def fleet(env: Environment, report: dict[str, Any], as_json: bool) -> None:
@@ -280,32 +451,62 @@ def fleet(env: Environment, report: dict[str, Any], as_json: bool) -> None:
         return
     queue = report["queue"]
     env.out(
-        f"waiting: {queue['messages_pending']} message(s), {queue['items_to_translate']} "
-        f"item(s) to translate, {queue['items_to_publish']} to publish"
+        msg(
+            "waiting: {messages} message(s), {translate} item(s) to translate, {publish} to "
+            "publish",
+            messages=queue["messages_pending"],
+            translate=queue["items_to_translate"],
+            publish=queue["items_to_publish"],
+        )
     )
     if (tasks := report.get("task_queue")) is not None:
+        said = msg(
+            "queue ({engine}): {waiting} job(s) waiting, {running} running; {alive} worker(s) "
+            "alive",
+            engine=tasks["engine"],
+            waiting=tasks["jobs_waiting"],
+            running=tasks["jobs_running"],
+            alive=tasks["workers_alive"],
+        )
+        if tasks["workers_dead"]:
+            said = msg(
+                "{said}, {dead} silent (their jobs go again)", said=said, dead=tasks["workers_dead"]
+            )
+        env.out(said)
+    for w in report["workers"]:
         env.out(
-            f"queue ({tasks['engine']}): {tasks['jobs_waiting']} job(s) waiting, "
-            f"{tasks['jobs_running']} running; {tasks['workers_alive']} worker(s) alive"
-            + (
-                f", {tasks['workers_dead']} silent (their jobs go again)"
-                if tasks["workers_dead"]
-                else ""
+            msg(
+                "worker {worker}: {shops} shop(s), seen {seen} ({state})",
+                worker=w["worker"],
+                shops=w["shops"],
+                seen=w["seen_at"],
+                state=msg("alive") if w["alive"] else msg("not seen lately"),
             )
         )
-    for w in report["workers"]:
-        state = "alive" if w["alive"] else "not seen lately"
-        env.out(f"worker {w['worker']}: {w['shops']} shop(s), seen {w['seen_at']} ({state})")
     if not report["workers"]:
-        env.out("no worker has run yet: cadence daemon --all")
-    env.out(f"{'shop':<20} {'job':<9} {'last run':<26} {'outcome':<8} {'next run':<26} worker")
+        env.out(msg("no worker has run yet: cadence daemon --all"))
+    env.out(
+        msg(
+            "{shop:<20} {job:<9} {last:<26} {outcome:<8} {next:<26} {worker}",
+            shop=msg("shop"),
+            job=msg("job"),
+            last=msg("last run"),
+            outcome=msg("outcome"),
+            next=msg("next run"),
+            worker=msg("worker"),
+        )
+    )
     for shop in report["shops"]:
         for job in shop["jobs"]:
-            outcome = "ok" if job["ok"] else "FAILED"
-            late = " (overdue)" if job["overdue"] else ""
-            env.out(
-                f"{shop['shop']:<20} {job['job']:<9} {job['last_run'][:25]:<26} {outcome:<8} "
-                f"{(job['next_run'] or '-')[:25]:<26} {job['worker'] or '-'}{late}"
+            row = msg(
+                "{shop:<20} {job:<9} {last:<26} {outcome:<8} {next:<26} {worker}",
+                shop=shop["shop"],
+                job=job["job"],
+                last=job["last_run"][:25],
+                outcome=msg("ok") if job["ok"] else msg("FAILED"),
+                next=(job["next_run"] or "-")[:25],
+                worker=job["worker"] or "-",
             )
+            env.out(msg("{row} (overdue)", row=row) if job["overdue"] else row)
         if not shop["jobs"]:
-            env.out(f"{shop['shop']:<20} (no job has run)")
+            env.out(msg("{shop:<20} (no job has run)", shop=shop["shop"]))

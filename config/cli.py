@@ -19,6 +19,7 @@ import typer
 from typer.exceptions import TyperException
 
 from config.errors import AppError, ExitCode
+from config.i18n import ENGLISH, Text, choose, msg
 from config.runtime import Environment, Invocation
 from config.views import FileImport
 
@@ -59,6 +60,15 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of messages: en, zh [default: $SHOPBOT_LANG, else the shops file's "
+        "[team] language, else the locale]; --json is English whatever it is.",
+        show_default=False,
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 SheetOption = Annotated[
     str | None,
@@ -85,10 +95,15 @@ JobsOption = Annotated[
 ]
 
 
-def invocation(ctx: typer.Context, config: Path | None, db: str | None) -> Invocation:
+def invocation(
+    ctx: typer.Context, config: Path | None, db: str | None, lang: str | None = None
+) -> Invocation:
     """The command's Invocation, from the environment main() put on the context."""
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     inv = Invocation(env=env, config=config, db=db)
+    env.team_language = inv.team_language
+    if lang is not None:
+        env.lang = choose(lang, env.environ)
     if config is not None and not config.is_file():
         # A file named with --config that is not there is a mistake even for a command
         # that needs no shop: without this, `glossary add` wrote to the shared scope and
@@ -111,14 +126,23 @@ def command(app: typer.Typer, name: str) -> Callable[[Callable[..., Any]], Calla
             inspect.Parameter(
                 "db", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DbOption
             ),
+            inspect.Parameter(
+                "lang", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=LangOption
+            ),
         ]
         ctx = inspect.Parameter(
             "ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
         )
 
         @functools.wraps(fn)
-        def run(ctx: typer.Context, config: Path | None, db: str | None, **options: Any) -> Any:
-            inv = invocation(ctx, config, db)
+        def run(
+            ctx: typer.Context,
+            config: Path | None,
+            db: str | None,
+            lang: str | None,
+            **options: Any,
+        ) -> Any:
+            inv = invocation(ctx, config, db, lang)
             inv.env.json_errors = bool(options.get("json_out"))
             return fn(inv, **options)
 
@@ -168,6 +192,11 @@ def main(
     argv = list(args) if args is not None else sys.argv[1:]
     # A usage error happens before the command runs and learns of --json: read it here.
     wants_json = "--json" in (argv[: argv.index("--")] if "--" in argv else argv)
+    try:  # a bad $SHOPBOT_LANG is said before anything else, in English
+        choose(None, {"SHOPBOT_LANG": env.environ.get("SHOPBOT_LANG", "")})
+    except AppError as exc:
+        env.lang = ENGLISH
+        return _failed(env, wants_json, exc.text, exc.exit_code)
     try:
         result = command.main(
             args=argv,
@@ -176,7 +205,7 @@ def main(
             obj=env,
         )
     except AppError as exc:
-        return _failed(env, wants_json, exc.message, exc.exit_code)
+        return _failed(env, wants_json, exc.text, exc.exit_code)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except TyperException as exc:  # usage errors: unknown option, bad value, no command
@@ -185,11 +214,14 @@ def main(
             env.err(ctx.get_usage())
         return _failed(env, wants_json, exc.format_message() + _given(exc), ExitCode.BAD_INPUT)
     except (typer.Abort, KeyboardInterrupt):
-        return _failed(env, wants_json, "interrupted", ExitCode.INTERRUPTED)
+        return _failed(env, wants_json, msg("interrupted"), ExitCode.INTERRUPTED)
     except Exception as exc:  # a bug: keep the traceback, say so
         _hide_statements(exc)
         env.err(traceback.format_exc().rstrip())
-        message = f"internal error (a bug): {type(exc).__name__}; the traceback above says where"
+        message = msg(
+            "internal error (a bug): {kind}; the traceback above says where",
+            kind=type(exc).__name__,
+        )
         return _failed(env, wants_json, message, ExitCode.INTERNAL)
     if isinstance(result, int):
         return int(result)
@@ -210,12 +242,13 @@ def _hide_statements(exc: BaseException) -> None:
         chain = chain.__cause__ or chain.__context__
 
 
-def _failed(env: Environment, wants_json: bool, message: str, code: ExitCode) -> int:
-    """Say why on stderr and, for --json, as one JSON document on stdout: a script reading
-    the output learns why there is no result."""
-    env.err(message if code == ExitCode.INTERRUPTED else f"error: {message}")
+def _failed(env: Environment, wants_json: bool, message: Text, code: ExitCode) -> int:
+    """Say why on stderr, in the reader's language, and, for --json, as one JSON document
+    on stdout (in English, whatever the language: a script reading the output learns why
+    there is no result)."""
+    env.err(message if code == ExitCode.INTERRUPTED else msg("error: {message}", message=message))
     if wants_json or env.json_errors:
-        env.json({"error": message, "exit_code": int(code)})
+        env.json({"error": str(message), "exit_code": int(code)})
     return int(code)
 
 

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from enum import IntEnum
 from pathlib import Path
 
+from config.i18n import Lines, Msg, Text, msg
+
 
 class ExitCode(IntEnum):
     """Exit statuses every command uses."""
@@ -18,13 +20,16 @@ class ExitCode(IntEnum):
 
 
 class AppError(Exception):
-    """An error the user can act on; the CLI prints its message and exits with `exit_code`."""
+    """An error the user can act on; the CLI prints its message (in the reader's language)
+    and exits with `exit_code`. `message` is the English text (what is stored and logged),
+    `text` the message itself, to be rendered where it is shown (config.i18n)."""
 
     exit_code: ExitCode = ExitCode.BAD_INPUT
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Text) -> None:
+        self.text = message
+        self.message = str(message)
+        super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message
@@ -34,15 +39,20 @@ class ConfigError(AppError):
     """A configuration file that cannot be used, naming the file, the key and the problem."""
 
     def __init__(self, path: Path | str, problems: list[str] | str) -> None:
-        if isinstance(problems, str):
+        if isinstance(problems, (str, Msg)):
             problems = [problems]
         self.path = str(path)
-        self.problems = problems
+        self.problems = [str(p) for p in problems]  # English, as stored and compared
         if len(problems) == 1:
-            message = f"{self.path}: {problems[0]}"
+            message = msg("{path}: {problem}", path=self.path, problem=problems[0])
         else:
-            lines = "\n".join(f"  - {p}" for p in problems)
-            message = f"{self.path}: {len(problems)} problems:\n{lines}"
+            lines = [msg("  - {problem}", problem=p) for p in problems]
+            message = msg(
+                "{path}: {count} problems:\n{lines}",
+                path=self.path,
+                count=len(problems),
+                lines=Lines(lines),
+            )
         super().__init__(message)
 
 
@@ -59,9 +69,21 @@ class UnknownLanguage(AppError):
         self.given = given
         self.known = tuple(known)
         shown = given if len(given) <= 40 else given[:40] + "…"
-        problem = f"ambiguous language {shown!r}: {fits}" if fits else f"unknown language {shown!r}"
-        prefix = f"{where}: " if where else ""
-        super().__init__(f"{prefix}{problem}; known: {', '.join(self.known)}")
+        known_codes = ", ".join(self.known)
+        if fits:
+            problem = msg(
+                "ambiguous language {given!r}: {fits}; known: {known}",
+                given=shown,
+                fits=fits,
+                known=known_codes,
+            )
+        else:
+            problem = msg(
+                "unknown language {given!r}; known: {known}", given=shown, known=known_codes
+            )
+        super().__init__(
+            msg("{where}: {problem}", where=where, problem=problem) if where else problem
+        )
 
 
 class MissingSecret(AppError):
@@ -70,6 +92,10 @@ class MissingSecret(AppError):
     def __init__(self, variable: str, where: str) -> None:
         self.variable = variable
         super().__init__(
-            f"environment variable {variable} is not set (needed by {where}); "
-            f"export it before running this command"
+            msg(
+                "environment variable {variable} is not set (needed by {where}); "
+                "export it before running this command",
+                variable=variable,
+                where=where,
+            )
         )

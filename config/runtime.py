@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from config.errors import MissingSecret
+from config.i18n import Catalog, Text, catalog, choose
 from config.terminal import printable, printable_json
 
 if TYPE_CHECKING:
@@ -66,14 +67,29 @@ class Environment:
     cwd: Path = field(default_factory=Path.cwd)
     clock: Clock = utcnow
     json_errors: bool = False  # a --json command: errors are printed as JSON on stdout too
+    lang: str | None = None  # --lang; else chosen at the first message (config.i18n.choose)
+    team_language: Callable[[], str | None] = lambda: None  # the shops file's [team] language
 
-    def out(self, text: str = "") -> None:
-        """Write a line of results to stdout (control characters shown, not sent)."""
-        print(printable(text), file=self.stdout)
+    @property
+    def catalog(self) -> Catalog:
+        """The reader's language: what `out` and `err` render messages in."""
+        if self.lang is None:
+            self.lang = choose(None, self.environ, self.team_language)
+        return catalog(self.lang)
 
-    def err(self, text: str) -> None:
-        """Write a message or progress line to stderr (control characters shown, not sent)."""
-        print(printable(text), file=self.stderr, flush=True)
+    def say(self, text: Text) -> str:
+        """A message as the reader reads it (a plain str is shown as it is)."""
+        return text if isinstance(text, str) else self.catalog.render(text)
+
+    def out(self, text: Text = "") -> None:
+        """Write a line of results to stdout, in the reader's language (control characters
+        shown, not sent)."""
+        print(printable(self.say(text)), file=self.stdout)
+
+    def err(self, text: Text) -> None:
+        """Write a message or progress line to stderr, in the reader's language (control
+        characters shown, not sent)."""
+        print(printable(self.say(text)), file=self.stderr, flush=True)
 
     def json(self, document: Any) -> None:
         """Write one JSON document to stdout: indented for a person at a terminal, on one
@@ -153,6 +169,27 @@ class Invocation:
     def data_dir(self) -> Path:
         """Where the store and generated files live by default."""
         return data_dir(self.env)
+
+    def team_language(self) -> str | None:
+        """The shops file's `[team] language`, if it has one: from the loaded settings, else
+        read from the file without validating the rest (a broken file is said in the
+        team's language too); None when there is no such file or key."""
+        if self._settings is not None:
+            return self._settings.team_language
+        try:
+            text = self.config_path.read_text(encoding="utf-8-sig")
+        except (OSError, ValueError):
+            return None
+        if "[team]" not in text and "team." not in text:  # most files: no TOML parse
+            return None
+        import tomllib
+
+        try:
+            team = tomllib.loads(text).get("team")
+        except (tomllib.TOMLDecodeError, RecursionError):
+            return None
+        found = team.get("language") if isinstance(team, dict) else None
+        return found if isinstance(found, str) else None
 
     def settings(self) -> Settings:
         """The loaded configuration (read once)."""

@@ -25,6 +25,7 @@ from config import tomldoc
 from config.engines import ENGINE_NAMES, ENGINES, OPENAI_URL, EngineName
 from config.errors import AppError, ConfigError
 from config.files import FIRST_YEAR, LAST_YEAR
+from config.i18n import msg
 from config.markets import MarketCatalog, check_timezone, load_markets
 from config.tables import MAX_ROWS
 
@@ -590,14 +591,20 @@ class Settings:
     digest: DigestSettings | None = None
     fleet: FleetSettings = field(default_factory=lambda: FleetSettings())
     import_max_rows: int = MAX_ROWS
+    team_language: str | None = None  # [team] language: what commands speak to the team
 
     def shop(self, shop_id: str) -> ShopSettings:
         """The shop with this id, or ConfigError naming the ids that exist."""
         for shop in self.shops:
             if shop.id == shop_id:
                 return shop
-        known = ", ".join(s.id for s in self.shops) or "none"
-        raise ConfigError(self.path, f"no shop with id {shop_id!r}; shops here: {known}")
+        known = ", ".join(s.id for s in self.shops)
+        raise ConfigError(
+            self.path,
+            msg("no shop with id {shop!r}; shops here: {known}", shop=shop_id, known=known)
+            if known
+            else msg("no shop with id {shop!r}; this file has no shops", shop=shop_id),
+        )
 
     def zone(self, shop: ShopSettings) -> ZoneInfo:
         """The shop's timezone."""
@@ -644,8 +651,28 @@ class FleetSettings(_Strict):
         return value
 
 
+class TeamSettings(_Strict):
+    """The people who run the bot: the language their commands and review screens speak
+    (alerts keep each shop's `alert_language`)."""
+
+    language: str | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        from config.i18n import known, language
+
+        if value is None:
+            return None
+        found = language(value)
+        if found is None:
+            raise ValueError(f"not a language this program speaks; use one of: {known()}")
+        return found
+
+
 class _File(_Strict):
     markets: str | None = None
+    team: TeamSettings = TeamSettings()
     shops: list[ShopSettings] = []
     import_: ImportSettings = Field(ImportSettings(), alias="import")
     digest: DigestSettings | None = None
@@ -677,8 +704,10 @@ def load(path: Path | str) -> Settings:
     """Read and validate a shops.toml file."""
     doc = tomldoc.read(
         path,
-        missing="no such configuration file; pass --config PATH or set SHOPBOT_CONFIG "
-        "(config/shops.example.toml is a template)",
+        missing=msg(
+            "no such configuration file; pass --config PATH or set SHOPBOT_CONFIG "
+            "(config/shops.example.toml is a template)"
+        ),
     )
     return _validate(doc, base=Path(path).parent)
 
@@ -718,6 +747,7 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
         digest=parsed.digest,
         fleet=parsed.fleet,
         import_max_rows=parsed.import_.max_rows,
+        team_language=parsed.team.language,
     )
 
 
@@ -757,7 +787,7 @@ def _describe(error: Any, doc: tomldoc.TomlDocument) -> str:
         if isinstance(shops, list) and loc[1] < len(shops) and isinstance(shops[loc[1]], dict):
             shop_id = shops[loc[1]].get("id")
             if isinstance(shop_id, str):
-                where += f" [shop {shop_id!r}]"
+                where = msg("{where} [shop {shop!r}]", where=where, shop=shop_id)
     return tomldoc.problem(error, where, template="config/shops.example.toml", echo=_ECHO)
 
 

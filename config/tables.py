@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeVar
 
 from config.errors import BadInput
 from config.files import read_bytes, read_text
+from config.i18n import Msg, Text, msg
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 10_000  # characters in one field, unless the columns say otherwise
@@ -58,7 +59,7 @@ class Place:
             return f"{'row' if self.sheet is not None else 'line'} {self.line}"
         return f"{self.kind} {self.item}" if self.item is not None else "the file"
 
-    def problem(self, message: str) -> RowProblem:
+    def problem(self, message: Text) -> RowProblem:
         """This row was skipped, and why."""
         return RowProblem(self, message)
 
@@ -68,7 +69,7 @@ class RowProblem:
     """A row (or item, or unit) that was skipped, and why; str() is the line users see."""
 
     place: Place
-    message: str
+    message: Text  # a Msg where the reason is in the catalogs; English text otherwise
 
     @property
     def file(self) -> str:
@@ -88,12 +89,17 @@ class RowProblem:
     def __str__(self) -> str:
         return f"{self.place}: {self.message}"
 
+    @property
+    def text(self) -> Msg:
+        """The line users see, in their language when shown."""
+        return msg("{place}: {problem}", place=str(self.place), problem=self.message)
+
     def as_dict(self) -> dict[str, Any]:
         """For --json (a workbook's rows also name their `sheet`)."""
         found: dict[str, Any] = {"file": self.file, "line": self.line, "item": self.item}
         if self.place.sheet is not None:
             found["sheet"] = self.place.sheet
-        return found | {"where": str(self.place), "message": self.message}
+        return found | {"where": str(self.place), "message": str(self.message)}
 
 
 def in_order(problems: Iterable[RowProblem]) -> list[RowProblem]:

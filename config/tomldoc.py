@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from config.errors import ConfigError
+from config.i18n import Text, msg
 
 Loc = tuple[str | int, ...]
 MAX_BYTES = 10 * 1024 * 1024
@@ -46,13 +47,13 @@ class TomlDocument:
                 return found
         return None
 
-    def where(self, loc: tuple[Any, ...]) -> str:
+    def where(self, loc: tuple[Any, ...]) -> Text:
         """`shops[0].translation.engine (line 5)`, for messages."""
         key = key_path(loc)
         line = self.line(loc)
         if not key:
-            return "top level"
-        return f"{key} (line {line})" if line else key
+            return msg("top level")
+        return msg("{key} (line {line})", key=key, line=line) if line else key
 
 
 def key_path(loc: tuple[Any, ...]) -> str:
@@ -62,23 +63,26 @@ def key_path(loc: tuple[Any, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
 
 
-def read(path: Path | str, *, missing: str) -> TomlDocument:
+def read(path: Path | str, *, missing: Text) -> TomlDocument:
     """Read and parse a TOML file; ConfigError naming it when it is missing (`missing` says
     what to do then), unreadable, not UTF-8 or not TOML."""
     shown = str(path)
     try:
         info = Path(path).stat()
         if stat.S_ISDIR(info.st_mode):
-            raise ConfigError(shown, "is a folder, not a TOML file")
+            raise ConfigError(shown, msg("is a folder, not a TOML file"))
         if not stat.S_ISREG(info.st_mode):  # /dev/zero would never end
-            raise ConfigError(shown, "is not a regular file (a device, pipe or socket)")
+            raise ConfigError(shown, msg("is not a regular file (a device, pipe or socket)"))
         if info.st_size > MAX_BYTES:
-            raise ConfigError(shown, f"{info.st_size:,} bytes; a configuration file is smaller")
+            raise ConfigError(
+                shown, msg("{size:,} bytes; a configuration file is smaller", size=info.st_size)
+            )
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise ConfigError(shown, missing) from None
     except OSError as exc:
-        raise ConfigError(shown, f"cannot read the file: {exc.strerror or exc}") from None
+        problem = msg("cannot read the file: {reason}", reason=exc.strerror or str(exc))
+        raise ConfigError(shown, problem) from None
     return parse(decode(raw, shown), shown)
 
 
@@ -90,8 +94,12 @@ def decode(raw: bytes, shown: str) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError(
             shown,
-            f"line {line}: the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}; files saved "
-            "as GBK/ANSI on a Chinese Windows look like this); save it as UTF-8",
+            msg(
+                "line {line}: the file is not UTF-8 text (byte 0x{byte:02x}; files saved as "
+                "GBK/ANSI on a Chinese Windows look like this); save it as UTF-8",
+                line=line,
+                byte=raw[exc.start],
+            ),
         ) from None
 
 
@@ -100,27 +108,32 @@ def parse(text: str, shown: str) -> TomlDocument:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(shown, f"not valid TOML: {exc}") from None
+        raise ConfigError(shown, msg("not valid TOML: {reason}", reason=str(exc))) from None
     except RecursionError:
-        raise ConfigError(shown, "not valid TOML: arrays or tables nested too deeply") from None
+        nested = msg("not valid TOML: arrays or tables nested too deeply")
+        raise ConfigError(shown, nested) from None
     return TomlDocument(shown, data, text)
 
 
-def problem(error: Any, where: str, *, template: str, echo: Collection[str] = ()) -> str:
+def problem(error: Any, where: Text, *, template: str, echo: Collection[str] = ()) -> Text:
     """One pydantic error as users read it; values are echoed only for keys in `echo`
     (never URLs or secrets)."""
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"{where}: unknown key; check its spelling against {template}"
+        return msg(
+            "{where}: unknown key; check its spelling against {template}",
+            where=where,
+            template=template,
+        )
     if kind == "missing":
-        return f"{where}: required key is missing"
+        return msg("{where}: required key is missing", where=where)
     message = str(error["msg"]).removeprefix("Value error, ")
     loc = tuple(error["loc"])
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     value = error.get("input")
     if name in echo and isinstance(value, (str, int, float)) and kind != "value_error":
-        message = f"{message} (got {value!r})"
-    return f"{where}: {message}"
+        return msg("{where}: {message} (got {value!r})", where=where, message=message, value=value)
+    return msg("{where}: {message}", where=where, message=message)
 
 
 def key_lines(text: str) -> dict[Loc, int]:

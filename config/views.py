@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from config.i18n import msg
+
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from config.i18n import Text
     from config.runtime import Environment
     from config.tables import RowProblem
 
@@ -25,7 +28,7 @@ class FileImport(Protocol):
         ...
 
     @property
-    def notes(self) -> Sequence[str]:
+    def notes(self) -> Sequence[Text]:
         """What is worth saying though nothing was skipped (the sheets not read)."""
         ...
 
@@ -41,29 +44,33 @@ def problems(env: Environment, found: Sequence[RowProblem]) -> None:
     """Each skipped row on its own line: FILE:LINE: what is wrong; after the first SHOWN,
     one line for the rest (a broken file must not print a million lines)."""
     for problem in found[:SHOWN]:
-        env.err(str(problem))
+        env.err(problem.text)
     rest = found[SHOWN:]
     if not rest:
         return
     shown = {p.message for p in found[:SHOWN]}
     same = sum(1 for p in rest if p.message in shown)
     if same == len(rest):
-        said = f"... and {len(rest):,} more rows with the same problem"
+        said = msg("... and {rest:,} more rows with the same problem", rest=len(rest))
     elif same:
-        said = f"... and {len(rest):,} more rows skipped ({same:,} with a problem shown above)"
+        said = msg(
+            "... and {rest:,} more rows skipped ({same:,} with a problem shown above)",
+            rest=len(rest),
+            same=same,
+        )
     else:
-        said = f"... and {len(rest):,} more rows skipped"
-    env.err(f"{said}; --json lists every one")
+        said = msg("... and {rest:,} more rows skipped", rest=len(rest))
+    env.err(msg("{said}; --json lists every one", said=said))
 
 
 def file_imported(
-    env: Environment, file: Path, summary: FileImport, counts: str, as_json: bool
+    env: Environment, file: Path, summary: FileImport, counts: Text, as_json: bool
 ) -> None:
     """A seller's file imported: its skipped rows and notes, then `FILE: counts` (or --json)."""
     problems(env, summary.problems)
     for note in summary.notes:
-        env.err(f"note: {note}")
+        env.err(msg("note: {note}", note=note))
     if as_json:
         env.json(summary.as_dict())
         return
-    env.out(f"{file}: {counts}")
+    env.out(msg("{file}: {counts}", file=file, counts=counts))

@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from config.errors import AppError, BadInput, ExitCode
+from config.i18n import Msg, msg
 from config.runtime import Clock, utcnow
 from localize import lifecycle
 from localize.text import checks, html, memory, protect
@@ -59,7 +60,7 @@ class NoSuchItem(AppError):
     """An item id that is not in the store."""
 
     def __init__(self, item_id: int) -> None:
-        super().__init__(f"no item {item_id}; `localize review list` shows the queue")
+        super().__init__(msg("no item {id}; `localize review list` shows the queue", id=item_id))
 
 
 class AlreadyDecided(AppError):
@@ -198,25 +199,38 @@ class Outcome:
     human: int = 0  # rejected segments a person's memory entry will give again
     notes: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
+    def summary(self) -> Msg:
         """One line: the decision, where the item stands, what else it did."""
+        from localize.views import DECISIONS, ITEM_STATES, word
+
         item = self.item
         extra = []
         if self.remembered:
-            extra.append(f"{self.remembered} segment(s) added to the memory")
+            extra.append(msg("{n} segment(s) added to the memory", n=self.remembered))
         if self.rerendered:
-            extra.append(f"{self.rerendered} image(s) drawn again")
+            extra.append(msg("{n} image(s) drawn again", n=self.rerendered))
         if self.forgotten:
-            extra.append(f"{self.forgotten} machine translation(s) taken out of the memory")
+            extra.append(
+                msg("{n} machine translation(s) taken out of the memory", n=self.forgotten)
+            )
         if self.human:
             extra.append(
-                f"{self.human} segment(s) are a person's translation in the memory, which "
-                "`localize run` gives again: to change them, edit and approve "
-                f"(localize review approve {item.id} --set FIELD=TEXT)"
+                msg(
+                    "{n} segment(s) are a person's translation in the memory, which `localize "
+                    "run` gives again: to change them, edit and approve (localize review "
+                    "approve {id} --set FIELD=TEXT)",
+                    n=self.human,
+                    id=item.id,
+                )
             )
-        return f"item {item.id}: {self.decision} ({item.state}, version {item.version})" + (
-            f"; {', '.join(extra)}" if extra else ""
+        said = msg(
+            "item {id}: {decision} ({state}, version {version})",
+            id=item.id,
+            decision=word(DECISIONS, self.decision),
+            state=word(ITEM_STATES, item.state),
+            version=item.version,
         )
+        return msg("{said}; {extra}", said=said, extra=extra) if extra else said
 
 
 def queue(
@@ -775,16 +789,24 @@ def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def describe_region(region: dict[str, Any]) -> str:
+def describe_region(region: dict[str, Any]) -> Msg:
     """One region of `image_regions` on a line, as the queue shows it."""
     translation = f" -> {region['translation']!r}" if region["translation"] else ""
     from localize.image.product import KIND_NAMES
 
     why = f" ({region['reason']})" if region.get("reason") else ""
     kind = KIND_NAMES.get(region.get("kind") or "overlay", str(region.get("kind")))
-    return (
-        f"{region['index']}. image {region['image']}: {region['text']!r}{translation}  "
-        f"{region['state']}{why}, confidence {region['confidence']}; {kind}"
+    return msg(
+        "{index}. image {image}: {text}{translation}  {state}{why}, confidence {confidence}; "
+        "{kind}",
+        index=region["index"],
+        image=region["image"],
+        text=repr(region["text"]),
+        translation=translation,
+        state=region["state"],
+        why=why,
+        confidence=region["confidence"],
+        kind=kind,
     )
 
 

@@ -11,9 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from config.i18n import Joined, msg, pmsg
 from config.views import file_imported, problems
 
 if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
+    from config.i18n import Msg
     from config.runtime import Environment, Progress
     from localize.image.pipeline import CaptionedImages
     from localize.listings import ImportSummary
@@ -28,7 +30,31 @@ if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
 
 
 # Progress reported by what is being done; anything else is a language being translated into.
-ACTIVITIES = ("captioning", "replacing text")
+ACTIVITIES = {"captioning": msg("captioning"), "replacing text": msg("replacing text")}
+SEVERITIES = {"error": msg("error"), "warning": msg("warning"), "info": msg("info")}
+ITEM_STATES = {
+    "pending": pmsg("item", "pending"),
+    "translated": msg("translated"),
+    "approved": msg("approved"),
+    "rejected": msg("rejected"),
+    "published": msg("published"),
+    "blocked": msg("blocked"),
+}
+
+
+FIELDS = {"title": msg("title"), "description": msg("description"), "caption": msg("caption")}
+DECISIONS = {
+    "approve": msg("approve"),
+    "reject": msg("reject"),
+    "override": msg("override"),
+    "edit": msg("edit"),
+}
+SEMICOLON = msg("; ")  # between clauses: "；" in Chinese
+
+
+def word(words: dict[str, Msg], code: str) -> Msg | str:
+    """A state's or severity's word for people; the code itself for one not known here."""
+    return words.get(code, code)
 
 
 @contextmanager
@@ -48,9 +74,9 @@ def progress(env: Environment) -> Iterator[Progress | None]:
 
         def update(what: str, done: int, total: int) -> None:
             if what not in tasks:
-                label = what if what in ACTIVITIES else f"translating into {what}"
+                label = ACTIVITIES.get(what) or msg("translating into {what}", what=what)
                 # Rich reads a task's description as markup: this one is text
-                tasks[what] = bar.add_task(escape(printable(label)), total=total)
+                tasks[what] = bar.add_task(escape(printable(env.say(label))), total=total)
             bar.update(tasks[what], completed=done)
 
         yield update
@@ -59,7 +85,17 @@ def progress(env: Environment) -> Iterator[Progress | None]:
 def findings(env: Environment, found: Sequence[Finding]) -> None:
     """The checks' findings, one per line."""
     for f in found:
-        env.err(f"{f.severity}: {f.code}: {f.message}")
+        env.err(finding_line(f.severity, f.code, f.message))
+
+
+def finding_line(severity: str, code: str, message: str) -> Msg:
+    """`warning: code: what was found`, the severity in the reader's words."""
+    return msg(
+        "{severity}: {code}: {message}",
+        severity=word(SEVERITIES, severity),
+        code=code,
+        message=message,
+    )
 
 
 def translated(env: Environment, result: FieldResult, calls: int, as_json: bool) -> None:
@@ -68,7 +104,7 @@ def translated(env: Environment, result: FieldResult, calls: int, as_json: bool)
         env.json({**result.as_dict(), "engine_calls": calls})
         return
     env.out(result.translation)
-    env.err(f"origin: {result.origin}")
+    env.err(msg("origin: {origin}", origin=result.origin))
     findings(env, result.findings)
 
 
@@ -77,10 +113,10 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
     findings(env, captioned.findings)
     result = captioned.result
     for failure in result.failed:
-        env.err(f"failed: {failure.error}")
+        env.err(msg("failed: {error}", error=failure.error))
     for done in result.done:
         for warning in done.warnings:
-            env.err(f"warning: {done.input}: {warning}")
+            env.err(msg("warning: {input}: {warning}", input=str(done.input), warning=warning))
     if as_json:
         env.json(
             {
@@ -110,40 +146,62 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
         for d in result.done:
             regions = captioned.regions.get(str(d.input), [])
             replaced = sum(1 for r in regions if r["status"] == status)
-            env.out(f"{d.output}  ({replaced} of {len(regions)} text region(s) {status})")
+            counts = dict(output=str(d.output), done=replaced, regions=len(regions))
+            env.out(
+                msg("{output}  ({done} of {regions} text region(s) erased)", **counts)
+                if captioned.erased_only
+                else msg("{output}  ({done} of {regions} text region(s) replaced)", **counts)
+            )
     else:
         for d in result.done:
+            drawn = dict(output=str(d.output), size=d.size, lines=len(d.lines))
             env.out(
-                f"{d.output}  ({d.size} px, {len(d.lines)} line(s)"
-                f"{', truncated' if d.truncated else ''})"
+                msg("{output}  ({size} px, {lines} line(s), truncated)", **drawn)
+                if d.truncated
+                else msg("{output}  ({size} px, {lines} line(s))", **drawn)
             )
-    done = "written" if captioned.replaced_text else "captioned"
-    env.err(f"{len(result.done)} {done}, {len(result.failed)} failed, {result.truncated} truncated")
+    counts = dict(done=len(result.done), failed=len(result.failed), truncated=result.truncated)
+    env.err(
+        msg("{done} written, {failed} failed, {truncated} truncated", **counts)
+        if captioned.replaced_text
+        else msg("{done} captioned, {failed} failed, {truncated} truncated", **counts)
+    )
 
 
 def listings_imported(env: Environment, file: Path, summary: ImportSummary, as_json: bool) -> None:
     """A listings file imported."""
-    counts = (
-        f"{summary.added} added, {summary.changed} changed, {summary.unchanged} unchanged, "
-        f"{len(summary.problems)} skipped; {summary.stale} item(s) now stale"
+    counts = msg(
+        "{added} added, {changed} changed, {unchanged} unchanged, {skipped} skipped; "
+        "{stale} item(s) now stale",
+        added=summary.added,
+        changed=summary.changed,
+        unchanged=summary.unchanged,
+        skipped=len(summary.problems),
+        stale=summary.stale,
     )
     file_imported(env, file, summary, counts, as_json)
 
 
-def _scope(scope: str) -> str:
-    return f"shop {scope}" if scope else "every shop"
+def _scope(scope: str) -> Msg:
+    return msg("shop {shop}", shop=scope) if scope else msg("every shop")
 
 
 def term_added(
     env: Environment, term: str, new: bool, to: str | None, target: str | None, scope: str
 ) -> None:
     """One glossary entry added or replaced."""
-    what = (
-        f"always {target!r} in {to}"
-        if target
-        else "never translated" + (f" into {to}" if to else "")
+    if target:
+        what = msg("always {target!r} in {language}", target=target, language=to)
+    elif to:
+        what = msg("never translated into {language}", language=to)
+    else:
+        what = msg("never translated")
+    said = dict(term=term, what=what, scope=_scope(scope))
+    env.out(
+        msg("added {term!r}: {what} ({scope})", **said)
+        if new
+        else msg("updated {term!r}: {what} ({scope})", **said)
     )
-    env.out(f"{'added' if new else 'updated'} {term!r}: {what} ({_scope(scope)})")
 
 
 def terms(env: Environment, rows: Sequence[GlossaryTerm], as_json: bool) -> None:
@@ -163,44 +221,65 @@ def terms(env: Environment, rows: Sequence[GlossaryTerm], as_json: bool) -> None
         )
         return
     for r in rows:
-        kind = (
-            f"-> {r.target!r} ({r.language})"
-            if r.target
-            else ("never translated" + (f" ({r.language})" if r.language else ""))
+        if r.target:
+            kind: Msg | str = f"-> {r.target!r} ({r.language})"
+        elif r.language:
+            kind = msg("never translated ({language})", language=r.language)
+        else:
+            kind = msg("never translated")
+        said = dict(scope=r.scope or "*", term=repr(r.term), kind=kind)
+        env.out(
+            msg("{scope:<16} {term} [pattern] {kind}", **said)
+            if r.is_pattern
+            else msg("{scope:<16} {term} {kind}", **said)
         )
-        pattern = " [pattern]" if r.is_pattern else ""
-        env.out(f"{r.scope or '*':<16} {r.term!r}{pattern} {kind}")
 
 
 def terms_removed(env: Environment, term: str, n: int) -> None:
     """Glossary entries removed."""
-    env.out(f"removed {n} entr{'y' if n == 1 else 'ies'} for {term!r}")
+    env.out(
+        msg("removed {n} entry for {term!r}", n=n, term=term)
+        if n == 1
+        else msg("removed {n} entries for {term!r}", n=n, term=term)
+    )
 
 
 def terms_imported(env: Environment, file: Path, result: ImportResult) -> None:
     """A glossary file imported."""
     problems(env, result.problems)
     env.out(
-        f"{file}: {result.added} added, {result.updated} updated, "
-        f"{len(result.problems)} rows skipped"
+        msg(
+            "{file}: {added} added, {updated} updated, {skipped} rows skipped",
+            file=str(file),
+            added=result.added,
+            updated=result.updated,
+            skipped=len(result.problems),
+        )
     )
 
 
 def memory_imported(env: Environment, file: Path, result: TmxImport) -> None:
     """A TMX file imported."""
     problems(env, result.skipped)
-    env.out(f"{file}: {result.stored} translation(s) stored, {len(result.skipped)} unit(s) skipped")
+    env.out(
+        msg(
+            "{file}: {stored} translation(s) stored, {skipped} unit(s) skipped",
+            file=str(file),
+            stored=result.stored,
+            skipped=len(result.skipped),
+        )
+    )
 
 
 def memory_exported(env: Environment, file: Path, n: int) -> None:
     """A TMX file written."""
-    env.out(f"{file}: {n} translation(s) written")
+    env.out(msg("{file}: {n} translation(s) written", file=str(file), n=n))
 
 
 def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
     """`localize run`: every failure on stderr, the figures on stdout."""
     for error in run.text.errors + run.images.errors:
-        env.err(f"failed: {error}")
+        env.err(msg("failed: {error}", error=error))
     if as_json:
         env.json(run.as_dict())
         return
@@ -209,22 +288,48 @@ def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
     # translated while its images fail, and "0 failed ... 2 failed" would read as a
     # contradiction.
     env.out(
-        f"{shop}: text: {t.translated} item(s) translated ({t.with_errors} with "
-        f"errors for the reviewer), {t.failed} item(s) failed to translate; "
-        f"{t.segments} segments, {t.from_memory} from memory, {t.engine_calls} engine calls"
+        msg(
+            "{shop}: text: {translated} item(s) translated ({with_errors} with errors for the "
+            "reviewer), {failed} item(s) failed to translate; {segments} segments, {memory} "
+            "from memory, {calls} engine calls",
+            shop=shop,
+            translated=t.translated,
+            with_errors=t.with_errors,
+            failed=t.failed,
+            segments=t.segments,
+            memory=t.from_memory,
+            calls=t.engine_calls,
+        )
     )
     env.out(
-        f"{shop}: images: {i.images} image(s) written for {i.items} item(s), "
-        f"{i.failed} item(s) failed on their images, {i.truncated} item(s) with text cut to fit"
+        msg(
+            "{shop}: images: {images} image(s) written for {items} item(s), {failed} item(s) "
+            "failed on their images, {truncated} item(s) with text cut to fit",
+            shop=shop,
+            images=i.images,
+            items=i.items,
+            failed=i.failed,
+            truncated=i.truncated,
+        )
     )
     if i.nowhere:
         env.err(
-            f"warning: {len(i.nowhere)} item(s) have a caption that no image will carry "
-            f"(caption_images leaves their images without one): items "
-            f"{', '.join(str(n) for n in i.nowhere)}; see `localize review show ID`"
+            msg(
+                "warning: {count} item(s) have a caption that no image will carry "
+                "(caption_images leaves their images without one): items {items}; see "
+                "`localize review show ID`",
+                count=len(i.nowhere),
+                items=", ".join(str(n) for n in i.nowhere),
+            )
         )
     if run.waiting:
-        env.err(f"{run.waiting} item(s) wait for review: localize review --shop {shop}")
+        env.err(
+            msg(
+                "{count} item(s) wait for review: localize review --shop {shop}",
+                count=run.waiting,
+                shop=shop,
+            )
+        )
 
 
 def review_list(
@@ -237,26 +342,45 @@ def review_list(
         env.json([e.as_dict() for e in entries])
         return
     if not entries:
-        wanted = " or ".join(states)
-        env.out(f"no item is {wanted}" if states else "nothing waits for review")
+        wanted = Joined([word(ITEM_STATES, s) for s in states], msg(" or "))
+        env.out(
+            msg("no item is {states}", states=wanted) if states else msg("nothing waits for review")
+        )
         return
     env.out(
-        f"{'id':>6}  {'shop':<16} {'product':<20} {'lang':<6} {'state':<10} {'ver':<5} "
-        f"{'title':<40} notes"
+        msg(
+            "{id:>6}  {shop:<16} {product:<20} {lang:<6} {state:<10} {ver:<5} {title:<40} {notes}",
+            id=msg("id"),
+            shop=msg("shop"),
+            product=msg("product"),
+            lang=msg("lang"),
+            state=msg("state"),
+            ver=msg("ver"),
+            title=msg("title"),
+            notes=msg("notes"),
+        )
     )
     for e in entries:
         item = e.item
         errors = len(open_errors(item.findings))
-        notes = [f"{errors} error(s)"] if errors else []
-        notes += [f"open with {item.claimed_by}"] if item.claimed_by else []
+        notes = [msg("{n} error(s)", n=errors)] if errors else []
+        notes += [msg("open with {who}", who=item.claimed_by)] if item.claimed_by else []
         title = " ".join((item.title or e.listing.title or "").split())
         title = title if len(title) <= 40 else title[:39] + "…"
-        env.out(
-            f"{item.id:>6}  {item.shop_id:<16} {e.listing.product_id:<20} {item.language:<6} "
-            f"{item.state:<10} v{item.version:<4} {title:<40} {'  '.join(notes)}".rstrip()
+        line = msg(
+            "{id:>6}  {shop:<16} {product:<20} {lang:<6} {state:<10} {ver:<5} {title:<40} {notes}",
+            id=item.id,
+            shop=item.shop_id,
+            product=e.listing.product_id,
+            lang=item.language,
+            state=word(ITEM_STATES, item.state),
+            ver="v" + str(item.version),
+            title=title,
+            notes=Joined(notes, "  "),
         )
+        env.out(env.say(line).rstrip())
         if item.state == "blocked" and item.error:
-            env.out(f"        blocked: {item.error}")
+            env.out(msg("        blocked: {error}", error=item.error))
 
 
 def review_item(env: Environment, e: Entry, as_json: bool) -> None:
@@ -266,37 +390,50 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
         return
     d = e.as_dict()
     env.out(
-        f"item {d['id']} — {d['shop']} {d['product_id']} ({d['language']}), {d['state']}, "
-        f"version {d['version']}"
+        msg(
+            "item {id} — {shop} {product} ({language}), {state}, version {version}",
+            id=d["id"],
+            shop=d["shop"],
+            product=d["product_id"],
+            language=d["language"],
+            state=word(ITEM_STATES, d["state"]),
+            version=d["version"],
+        )
     )
     for name, texts in d["fields"].items():
-        env.out(f"\n[{name}]")
-        env.out(f"  source:      {texts['source'] or ''}")
-        env.out(f"  translation: {texts['translation'] or ''}")
+        env.out(msg("\n[{field}]", field=word(FIELDS, name)))
+        env.out(msg("  source:      {text}", text=texts["source"] or ""))
+        env.out(msg("  translation: {text}", text=texts["translation"] or ""))
     if d["findings"]:
-        env.out("\n[findings]")
+        env.out(msg("\n[findings]"))
         for f in d["findings"]:
-            overridden = f" (overridden by {f['overridden_by']})" if f.get("overridden_by") else ""
-            env.out(f"  {f['severity']}: {f['code']}: {f['message']}{overridden}")
+            line = finding_line(f["severity"], f["code"], f["message"])
+            if f.get("overridden_by"):
+                line = msg("{line} (overridden by {who})", line=line, who=f["overridden_by"])
+            env.out(msg("  {line}", line=line))
     _image_regions(env, d["regions"])
     if d["images"]:
         from localize.image.items import NOWHERE
 
         nowhere = any(f.get("code") == NOWHERE for f in d["findings"])
-        drawn = "text replaced, no caption" if nowhere else "captioned"
-        env.out("\n[images]" + (" (the caption is drawn on none of them)" if nowhere else ""))
+        drawn = msg("text replaced, no caption") if nowhere else msg("captioned")
+        env.out(
+            msg("\n[images] (the caption is drawn on none of them)")
+            if nowhere
+            else msg("\n[images]")
+        )
         for n, image in enumerate(d["images"], start=1):
             env.out(f"  {n}. {image['original']}")
             if image["captioned"]:
-                env.out(f"     {drawn}: {image['captioned']}")
+                env.out(msg("     {drawn}: {file}", drawn=drawn, file=image["captioned"]))
     if d["source_diff"]:
-        env.out("\n[source changed]")
+        env.out(msg("\n[source changed]"))
         for name, lines in d["source_diff"].items():
-            env.out(f"  {name}:")
+            env.out(msg("  {field}:", field=word(FIELDS, name)))
             for line in lines:
                 env.out(f"    {line}")
     if d["error"]:
-        env.out(f"\n[error]\n  {d['error']}")
+        env.out(msg("\n[error]\n  {error}", error=d["error"]))
 
 
 def _image_regions(env: Environment, regions: Sequence[dict[str, Any]]) -> None:
@@ -305,7 +442,7 @@ def _image_regions(env: Environment, regions: Sequence[dict[str, Any]]) -> None:
         return
     from localize.review import describe_region
 
-    env.out("\n[text on images]")
+    env.out(msg("\n[text on images]"))
     for r in regions:
         env.out(f"  {describe_region(r)}")
 
@@ -316,23 +453,40 @@ def review_history(env: Environment, events: Sequence[dict[str, Any]], as_json: 
         env.json(list(events))
         return
     if not events:
-        env.out("no changes recorded")
+        env.out(msg("no changes recorded"))
     for ev in events:
-        why = f" — {ev['reason']}" if ev.get("reason") else ""
-        override = f" (override: {ev['override']})" if ev.get("override") else ""
-        env.out(
-            f"{ev['at']:%Y-%m-%d %H:%M:%S}  item {ev['item']:<6} {ev['actor']:<16} "
-            f"{ev.get('from', '?')} -> {ev.get('to', '?')}{why}{override}"
+        line = msg(
+            "{at}  item {item:<6} {actor:<16} {before} -> {after}",
+            at=ev["at"].strftime("%Y-%m-%d %H:%M:%S"),
+            item=ev["item"],
+            actor=ev["actor"],
+            before=word(ITEM_STATES, ev.get("from", "?")),
+            after=word(ITEM_STATES, ev.get("to", "?")),
         )
+        if ev.get("reason"):
+            line = msg("{line} — {reason}", line=line, reason=ev["reason"])
+        if ev.get("override"):
+            line = msg("{line} (override: {override})", line=line, override=ev["override"])
+        env.out(line)
         for name, change in (ev.get("text") or {}).items():
-            env.out(f"    {name}: {change['before']!r} -> {change['after']!r}")
+            before, after = repr(change["before"]), repr(change["after"])
+            field = word(FIELDS, name)
+            env.out(
+                msg("    {field}: {before} -> {after}", field=field, before=before, after=after)
+            )
 
 
 def decided(env: Environment, outcome: Outcome) -> None:
     """A reviewer's decision."""
     for note in outcome.notes:
-        env.err(f"failed: {note}")
+        env.err(msg("failed: {error}", error=note))
     env.out(outcome.summary())
+
+
+def _item(d: dict[str, Any]) -> Msg:
+    from localize.publish.service import item_named
+
+    return item_named(d)
 
 
 def published(env: Environment, shop: str, run: PublishRun, dry_run: bool, as_json: bool) -> None:
@@ -340,28 +494,35 @@ def published(env: Environment, shop: str, run: PublishRun, dry_run: bool, as_js
     from localize.publish.service import blocked_line  # loaded already: the run used it
 
     for b in run.blocked:
-        env.err(f"blocked: {blocked_line(b)}")
+        env.err(msg("blocked: {item}", item=blocked_line(b)))
     for f in run.failed:
-        env.err(f"failed: item {f['id']} ({f['product_id']}, {f['language']}): {f['error']}")
+        env.err(msg("failed: {item}: {error}", item=_item(f), error=f["error"]))
     for s in run.stale:
-        env.err(
-            f"skipped, stale: item {s['id']} ({s['product_id']}, {s['language']}): {s['reason']}"
-        )
+        env.err(msg("skipped, stale: {item}: {reason}", item=_item(s), reason=s["reason"]))
     for note in run.notes:
-        env.err(f"note: {note}")
+        env.err(msg("note: {note}", note=note))
     if as_json:
         env.json(run.as_dict())
         return
     for p in run.published:
-        env.out(f"published item {p['id']} ({p['product_id']}, {p['language']}) -> {p['where']}")
+        env.out(msg("published {item} -> {where}", item=_item(p), where=p["where"]))
     for r in run.ready:
-        env.out(f"ready: item {r['id']} ({r['product_id']}, {r['language']})")
+        env.out(msg("ready: {item}", item=_item(r)))
     for path in run.files:
-        env.out(f"workbook: {path}")
-    verb = "would publish" if dry_run else "published"
-    count = len(run.ready) if dry_run else len(run.published)
-    env.err(
-        f"{shop}: {verb} {count}, blocked {len(run.blocked)}, failed {len(run.failed)}"
-        + (f", {len(run.busy)} held by another publisher" if run.busy else "")
-        + (f", {len(run.stale)} changed meanwhile (skipped)" if run.stale else "")
+        env.out(msg("workbook: {path}", path=str(path)))
+    counts = dict(
+        shop=shop,
+        count=len(run.ready) if dry_run else len(run.published),
+        blocked=len(run.blocked),
+        failed=len(run.failed),
     )
+    said = (
+        msg("{shop}: would publish {count}, blocked {blocked}, failed {failed}", **counts)
+        if dry_run
+        else msg("{shop}: published {count}, blocked {blocked}, failed {failed}", **counts)
+    )
+    if run.busy:
+        said = msg("{said}, {n} held by another publisher", said=said, n=len(run.busy))
+    if run.stale:
+        said = msg("{said}, {n} changed meanwhile (skipped)", said=said, n=len(run.stale))
+    env.err(said)

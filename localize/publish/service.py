@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from config.i18n import Joined, Msg, msg
 from config.runtime import Clock, Secrets, utcnow
 from config.settings import Settings, ShopSettings
 from localize import lifecycle
@@ -75,10 +76,20 @@ class PublishRun:
         }
 
 
-def blocked_line(entry: dict[str, Any]) -> str:
+def item_named(entry: dict[str, Any]) -> Msg:
+    """An item of a run as the seller reads it: 'item 7 (P-1, th)'."""
+    return msg(
+        "item {id} ({product}, {language})",
+        id=entry["id"],
+        product=entry["product_id"],
+        language=entry["language"],
+    )
+
+
+def blocked_line(entry: dict[str, Any]) -> Msg:
     """One blocked item of a run as the seller reads it: 'item 7 (P-1, th): reason; reason'."""
-    reasons = "; ".join(entry["reasons"])
-    return f"item {entry['id']} ({entry['product_id']}, {entry['language']}): {reasons}"
+    reasons = Joined(entry["reasons"], msg("; "))
+    return msg("{item}: {reasons}", item=item_named(entry), reasons=reasons)
 
 
 def rules_for(settings: Settings, shop: ShopSettings) -> Rules:

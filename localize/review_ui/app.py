@@ -241,7 +241,7 @@ class ReviewApp(App[None]):
         outcome, opened = result
         for note in outcome.notes:
             self.notify(f"failed: {note}", severity="error", timeout=10)
-        self.show(opened, outcome.summary())
+        self.show(opened, str(outcome.summary()))  # English until the UI has catalogs
 
     # -- decisions (the item screen calls these) ---------------------------------------
 

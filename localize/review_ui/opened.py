@@ -62,7 +62,8 @@ def open_item(store: Engine, entry: review.Entry) -> Opened:
     shown = entry.as_dict()
     for n, pair in enumerate(shown["images"], start=1):
         picture = Picture(pair["original"], pair["captioned"])
-        picture.regions = [review.describe_region(r) for r in shown["regions"] if r["image"] == n]
+        regions = [r for r in shown["regions"] if r["image"] == n]
+        picture.regions = [str(review.describe_region(r)) for r in regions]
         pictures.append(picture)
     previous = review.superseded(store, entry)
     if previous is not None or entry.item.state == "stale":  # else nothing changed: no query

@@ -1,0 +1,252 @@
+"""The team's language: every message a person reads is a `Msg` (its English text, which is
+also its id in the catalogs, and its parameters), rendered in the reader's language at the
+moment it is shown.
+
+Why messages travel unrendered: the same error or finding is printed to an operator who
+reads Chinese, written to `--json` for a program (always English: programs read it) and
+stored (English, as before); only the place that shows it knows who reads. So services
+raise and return `Msg`s, and `Environment.out/err` (config.runtime) and the review UI render
+them with the reader's `Catalog`.
+
+The catalogs are standard gettext catalogs (`config/locale/<lang>/LC_MESSAGES/shopbot.po`,
+extracted and compiled with Babel: `msg` is the extraction keyword; see the README's
+"Languages" section). They are read lazily: an English run never opens one.
+
+Choosing: `--lang`, else `SHOPBOT_LANG`, else the shops file's `[team] language`, else the
+locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), else English. Alerts keep their per-shop
+`alert_language` (cadence.messages).
+
+`qps` is a pseudo-language for tests: every catalog string is wrapped in ⟦ ⟧, so text a
+person would read outside the markers bypassed the catalogs.
+"""
+
+from __future__ import annotations
+
+import gettext
+import string
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DOMAIN = "shopbot"
+LOCALE_DIR = Path(__file__).with_name("locale")
+ENGLISH = "en"
+PSEUDO = "qps"
+# The languages a person may choose, by the code they type, and their catalog's folder.
+CATALOGS = {"en": None, "zh": "zh_CN", PSEUDO: None}
+NAMES = {"en": "English", "zh": "简体中文 (zh-CN)"}
+OPEN, CLOSE = "⟦", "⟧"
+
+_ALIASES = {
+    "en": "en",
+    "english": "en",
+    "zh": "zh",
+    "zh-cn": "zh",
+    "zh-hans": "zh",
+    "zh-hans-cn": "zh",
+    "zh-sg": "zh",
+    "chinese": "zh",
+    "cn": "zh",
+    PSEUDO: PSEUDO,
+}
+
+
+class Msg:
+    """A message for a person: English text with `{named}` places (its catalog id) and the
+    values for them; `str()` is the English text, the catalogs give the others."""
+
+    __slots__ = ("context", "params", "text")
+
+    def __init__(self, text: str, /, *, context: str | None = None, **params: Any) -> None:
+        self.text = text
+        self.context = context  # a word that means two things: "pending" (a message, an item)
+        self.params = params
+
+    def __str__(self) -> str:
+        return catalog(ENGLISH).render(self)
+
+    def __repr__(self) -> str:
+        return f"msg({self.text!r}, **{self.params!r})"
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Msg):
+            return self.text == other.text and self.params == other.params
+        if isinstance(other, str):  # a message compares with the text it says in English
+            return str(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __contains__(self, part: str) -> bool:
+        return part in str(self)
+
+
+def msg(text: str, /, **params: Any) -> Msg:
+    """A message to show a person (the extraction keyword: `text` must be a literal)."""
+    return Msg(text, **params)
+
+
+def pmsg(context: str, text: str, /, **params: Any) -> Msg:
+    """A message whose text means different things in different places, told apart by
+    `context` (gettext's msgctxt; both literals)."""
+    return Msg(text, context=context, **params)
+
+
+Text = Msg | str
+
+
+class Joined(list):  # type: ignore[type-arg]
+    """A parameter that is several values shown with a separator of its own (a Msg when the
+    languages differ: "; " is "；" in Chinese); a plain list is joined with ", "."""
+
+    def __init__(self, items: Iterable[object], separator: Text = ", ") -> None:
+        super().__init__(items)
+        self.separator = separator
+
+
+def Lines(items: Iterable[object]) -> Joined:  # noqa: N802 - reads as the kind it makes
+    """Several lines as one parameter."""
+    return Joined(items, "\n")
+
+
+class Catalog:
+    """One language's translations: renders messages, their parameters and lists."""
+
+    def __init__(self, lang: str, translations: gettext.NullTranslations) -> None:
+        self.lang = lang
+        self._translations = translations
+
+    def render(self, value: object) -> str:
+        """`value` as this language says it: a Msg translated with its parameters (each
+        rendered the same way), a list or tuple of them joined, anything else as str()."""
+        if isinstance(value, Msg):
+            return self._message(value)
+        if isinstance(value, Joined):
+            return self.render(value.separator).join(self.render(v) for v in value)
+        if isinstance(value, (list, tuple)):
+            return self.render(msg(", ")).join(self.render(v) for v in value)
+        return str(value)
+
+    def _message(self, message: Msg) -> str:
+        params = {
+            k: self.render(v) if isinstance(v, (Msg, list, tuple)) else v
+            for k, v in message.params.items()
+        }
+        if message.context is None:
+            translated = self._translations.gettext(message.text)
+        else:
+            translated = self._translations.pgettext(message.context, message.text)
+        if self.lang == PSEUDO and _in_catalogs(message):  # one that is not stays bare
+            translated = _pseudo(message.text)
+        try:
+            return translated.format(**params)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            # a translation with a broken place must not stop the command: say it in English
+            return message.text.format(**params)
+
+
+def _in_catalogs(message: Msg) -> bool:
+    """Whether a message is in the catalogs (the first translated language's: every
+    language has the same texts, kept so by tests/config/test_catalogs.py)."""
+    translations = catalog("zh")._translations
+    if not isinstance(translations, gettext.GNUTranslations):
+        return False
+    key = message.text if message.context is None else f"{message.context}\x04{message.text}"
+    return key in translations._catalog  # type: ignore[attr-defined]
+
+
+def _pseudo(text: str) -> str:
+    """The pseudo-language's translation: each run of the catalog's own words in ⟦ ⟧ and the
+    places left as they are, so a plain English string passed as a value shows unmarked."""
+    parts = []
+    for literal, name, spec, conversion in string.Formatter().parse(text):
+        if literal.strip():  # each line of it marked on its own: a line is what is read
+            literal = "\n".join(
+                f"{OPEN}{part}{CLOSE}" if part.strip() else part for part in literal.split("\n")
+            )
+        parts.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is not None:
+            parts.append(
+                "{"
+                + name
+                + (f"!{conversion}" if conversion else "")
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
+    return "".join(parts)
+
+
+@cache
+def catalog(lang: str) -> Catalog:
+    """The catalog of a language code from `choose` (read once per process)."""
+    folder = CATALOGS.get(lang)
+    if folder is None:
+        return Catalog(lang, gettext.NullTranslations())
+    try:
+        found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[folder])
+    except OSError:  # a catalog missing from the installation: English rather than nothing
+        found = gettext.NullTranslations()
+    return Catalog(lang, found)
+
+
+def language(code: str) -> str | None:
+    """The language a code names (`zh-CN`, `zh_CN.UTF-8`, `en`), or None."""
+    base = code.strip().split(".", 1)[0].split("@", 1)[0].replace("_", "-").lower()
+    if base in _ALIASES:
+        return _ALIASES[base]
+    return _ALIASES.get(base.split("-", 1)[0]) if base.split("-", 1)[0] in ("en", "zh") else None
+
+
+def known() -> str:
+    """The codes a person may give, for messages."""
+    return ", ".join(c for c in CATALOGS if c != PSEUDO)
+
+
+def choose(
+    option: str | None,
+    environ: Mapping[str, str],
+    team: Callable[[], str | None] = lambda: None,
+) -> str:
+    """The reader's language: --lang, $SHOPBOT_LANG, the shops file's [team] language, the
+    locale, English. A code given on purpose (the first three) that names no language is
+    an error; a locale this program has no catalog for means English."""
+    from config.errors import BadInput
+
+    for given, where in ((option, "--lang"), (environ.get("SHOPBOT_LANG"), "SHOPBOT_LANG")):
+        if given:
+            found = language(given)
+            if found is None:
+                raise BadInput(
+                    msg(
+                        "{where} {given!r} is not a language this program speaks; "
+                        "use one of: {known}",
+                        where=where,
+                        given=given[:40],
+                        known=known(),
+                    )
+                )
+            return found
+    chosen = team()
+    if chosen:
+        return language(chosen) or ENGLISH
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable)
+        if value:  # the first one set decides, as for every POSIX program
+            return language(value) or ENGLISH
+    return ENGLISH
+
+
+def placeholders(text: str) -> set[str]:
+    """The named places of a message text (`{shop}`, `{n:,}` → shop, n)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def rendered(values: Iterable[object], lang: str) -> list[str]:
+    """Each value as `lang` says it."""
+    shown = catalog(lang)
+    return [shown.render(v) for v in values]

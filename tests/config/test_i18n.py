@@ -1,0 +1,174 @@
+"""The team's language: chosen in the documented order, messages rendered where they are
+shown, the catalogs' own translations, and --json the same in every language."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from config.errors import AppError, BadInput, ConfigError
+from config.i18n import OPEN, PSEUDO, Catalog, Joined, catalog, choose, msg
+from config.runtime import Environment
+
+
+def test_the_language_is_chosen_in_the_documented_order() -> None:
+    team = lambda: "zh-CN"  # noqa: E731
+    assert choose("en", {"SHOPBOT_LANG": "zh"}, team) == "en"  # --lang first
+    assert choose(None, {"SHOPBOT_LANG": "zh_CN.UTF-8", "LANG": "en_US"}, lambda: "en") == "zh"
+    assert choose(None, {"LANG": "en_US.UTF-8"}, team) == "zh"  # the team before the locale
+    assert choose(None, {"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}) == "zh"
+    assert choose(None, {"LC_ALL": "", "LANG": "zh_SG.UTF-8"}) == "zh"
+    assert choose(None, {"LANG": "de_DE.UTF-8"}) == "en"  # no catalog: English, no error
+    assert choose(None, {"LANG": "C.UTF-8"}) == "en"
+    assert choose(None, {}) == "en"
+
+
+@pytest.mark.parametrize("given", ["xx", "zz-TW", "中文", "e" * 500])
+def test_a_language_given_on_purpose_that_is_not_one_is_refused(given: str) -> None:
+    with pytest.raises(BadInput) as raised:
+        choose(given, {})
+    assert "--lang" in raised.value.message and "en, zh" in raised.value.message
+    assert len(raised.value.message) < 200  # a long value is cut, not echoed whole
+
+
+def test_a_message_renders_its_parameters_lists_and_nested_messages_in_one_language() -> None:
+    zh = catalog("zh")
+    said = msg(
+        "{path}: {problem}",
+        path="shops.toml",
+        problem=msg("no shop with id {shop!r}; shops here: {known}", shop="x", known="a, b"),
+    )
+    assert str(said) == "shops.toml: no shop with id 'x'; shops here: a, b"
+    assert zh.render(said) == "shops.toml：没有 id 为 'x' 的店铺；此文件中的店铺：a, b"
+    assert zh.render([msg("met"), msg("missed")]) == "已达标、未达标"
+    assert zh.render(Joined([msg("met"), "x"], msg("; "))) == "已达标；x"
+    assert catalog("en").render(Joined([msg("met"), "x"], msg("; "))) == "met; x"
+
+
+def test_a_translation_with_a_broken_place_is_shown_in_english_not_a_crash() -> None:
+    class Broken(gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return "{nope} 坏了"
+
+    shown = Catalog("zh", Broken()).render(msg("streak: {streak} week(s) met in a row", streak=2))
+    assert shown == "streak: 2 week(s) met in a row"
+
+
+def test_an_error_keeps_english_for_the_store_and_its_message_for_the_reader() -> None:
+    error = ConfigError("shops.toml", [msg("top level"), "plain text"])
+    assert error.message == "shops.toml: 2 problems:\n  - top level\n  - plain text"
+    assert error.problems == ["top level", "plain text"]
+    assert catalog("zh").render(error.text) == "shops.toml：2 个问题：\n  - 顶层\n  - plain text"
+    assert isinstance(AppError(msg("interrupted")).message, str)
+
+
+def test_environment_renders_what_it_prints_in_the_readers_language(tmp_path: Path) -> None:
+    import io
+
+    out = io.StringIO()
+    env = Environment(stdout=out, stderr=out, environ={"LANG": "zh_CN.UTF-8"}, cwd=tmp_path)
+    env.out(msg("no alerts"))
+    env.err(msg("{when} — {error}", when=msg("gave up"), error="\x1b]52;c;x\x07"))
+    env.json({"error": msg("no alerts")})  # programs read English
+    assert out.getvalue().splitlines() == [
+        "没有告警",
+        "已放弃 — \\x1b]52;c;x\\x07",
+        '{"error": "no alerts"}',
+    ]
+
+
+def test_the_pseudo_language_marks_catalog_words_and_leaves_values_bare() -> None:
+    shown = catalog(PSEUDO).render(msg("{file}: {counts}", file="a.csv", counts=msg("no alerts")))
+    assert shown == f"a.csv{OPEN}: ⟧{OPEN}no alerts⟧"
+    assert catalog(PSEUDO).render(msg("not in any catalog {x}", x=1)) == "not in any catalog 1"
+
+
+# The commands: the same data in both languages.
+
+SHOPS = (
+    '[[shops]]\nid = "acme-th"\nmarket = "TH"\nalert_language = "en"\n'
+    '[[shops]]\nid = "acme-uk"\nmarket = "UK"\nweekly_quota = 4\n'
+)
+CSV = """id,posted_at,products,title
+7301,2026-11-23T20:00:00+07:00,P1,保温杯开箱
+7302,2026-11-24T20:00:00+07:00,,没有挂车
+"""
+
+
+@pytest.fixture
+def shop_cli(cli, tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
+    (tmp_path / "shops.toml").write_text(SHOPS, encoding="utf-8")
+    (tmp_path / "v.csv").write_text(CSV, encoding="utf-8")
+
+    def run(*args: str, lang: str | None = None):  # type: ignore[no-untyped-def]
+        environ = {"SHOPBOT_DB": db_url, "SHOPBOT_CONFIG": str(tmp_path / "shops.toml")}
+        if lang:
+            environ["SHOPBOT_LANG"] = lang
+        return cli("cadence", *args, environ=environ)
+
+    return run
+
+
+AS_OF = ("--as-of", "2026-11-27T10:00+07:00")
+
+
+def test_status_and_alerts_speak_chinese_and_their_json_is_byte_identical(
+    shop_cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    assert shop_cli("videos", "import", str(tmp_path / "v.csv"), "--shop", "acme-th").code == 0
+    assert shop_cli("check", "--shop", "acme-th", *AS_OF).code in (0, 1)
+    for command in (("status", *AS_OF), ("alerts",), ("history", "--shop", "acme-th", *AS_OF)):
+        english = shop_cli(*command)
+        chinese = shop_cli(*command, lang="zh")
+        assert english.code == chinese.code == 0, chinese.err
+        assert english.out != chinese.out
+        assert re.search("[\u4e00-\u9fff]", chinese.out) and not re.search(
+            "[\u4e00-\u9fff]", english.out.replace("保温杯开箱", "")
+        )
+        as_json = [shop_cli(*command, "--json", lang=lang).out for lang in (None, "zh", PSEUDO)]
+        assert as_json[0] == as_json[1] == as_json[2]
+        json.loads(as_json[0])
+    status = shop_cli("status", *AS_OF, "--lang", "zh").out
+    assert "店铺" in status and "落后" in status  # --lang does what SHOPBOT_LANG does
+
+
+def test_errors_for_bad_input_speak_the_language_and_still_name_file_key_and_line(
+    shop_cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    unknown = shop_cli("status", "--shop", "nope", lang="zh")
+    assert unknown.code == 2
+    assert "没有 id 为 'nope' 的店铺" in unknown.err and "shops.toml" in unknown.err
+    (tmp_path / "shops.toml").write_text(SHOPS + "colour = 1\n", encoding="utf-8")
+    bad_key = shop_cli("status", lang="zh")
+    assert bad_key.code == 2
+    assert "shops[1].colour（第 9 行）" in bad_key.err and "未知的键" in bad_key.err
+    missing = shop_cli("status", "--config", str(tmp_path / "gone.toml"), lang="zh")
+    assert missing.code == 2 and "gone.toml：配置文件不存在" in missing.err
+    as_json = shop_cli("status", "--config", str(tmp_path / "gone.toml"), "--json", lang="zh")
+    assert json.loads(as_json.out)["error"].endswith(
+        "no such configuration file; pass "
+        "--config PATH or set SHOPBOT_CONFIG (config/shops.example.toml is a template)"
+    )
+
+
+def test_the_team_language_in_the_shops_file_is_used_and_checked(shop_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    shops = tmp_path / "shops.toml"
+    shops.write_text('[team]\nlanguage = "zh-CN"\n' + SHOPS, encoding="utf-8")
+    assert "店铺" in shop_cli("status", *AS_OF).out
+    assert "shop " in shop_cli("status", *AS_OF, "--lang", "en").out
+    shops.write_text('[team]\nlanguage = "klingon"\n' + SHOPS, encoding="utf-8")
+    bad = shop_cli("status", *AS_OF)
+    assert bad.code == 2
+    assert "team.language (line 2)" in bad.err and "en, zh" in bad.err
+
+
+def test_a_bad_shopbot_lang_is_said_in_english_before_anything_runs(shop_cli) -> None:  # type: ignore[no-untyped-def]
+    result = shop_cli("status", lang="tlh")
+    assert result.code == 2
+    assert result.err.strip() == (
+        "error: SHOPBOT_LANG 'tlh' is not a language this program speaks; use one of: en, zh"
+    )

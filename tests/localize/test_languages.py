@@ -1,0 +1,103 @@
+"""The localize commands in the reader's language: Chinese when asked, --json the same in
+every language, and nothing they print bypassing the catalogs (the pseudo-language)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from config.i18n import PSEUDO
+from tests.config.test_catalogs import bare_words
+from tests.localize.images import photo
+
+LISTINGS = (
+    "product_id,sku,title,description,caption,images\n"
+    "p1,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,a.jpg\n"
+    "p2,SKU-2,短标题,,,\n"
+)
+
+
+@pytest.fixture
+def shop(cli, tmp_path: Path, db_url: str, engine_server):  # type: ignore[no-untyped-def]
+    photo(seed=0).save(tmp_path / "a.jpg")
+    (tmp_path / "listings.csv").write_text(LISTINGS, encoding="utf-8")
+    config = tmp_path / "shops.toml"
+    config.write_text(
+        '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
+        f'[shops.translation]\nengine = "libre"\nurl = "{engine_server.url}"\n'
+        'api_key_env = "LIBRE_KEY"\nretries = 0\n'
+        f'[shops.publish]\nkind = "export"\nexport_dir = "{tmp_path / "out"}"\n',
+        encoding="utf-8",
+    )
+
+    def run(*args: str, lang: str | None = None):  # type: ignore[no-untyped-def]
+        environ = {"LIBRE_KEY": "k", **({"SHOPBOT_LANG": lang} if lang else {})}
+        return cli("localize", *args, "--config", str(config), "--db", db_url, environ=environ)
+
+    return run
+
+
+def flow(shop, tmp_path: Path, lang: str | None) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Every command a seller runs from import to publish, with what each printed."""
+    said = []
+    for args in [
+        ("listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my"),
+        ("run", "--shop", "acme-my"),
+        ("review", "list"),
+        ("review", "show", "1"),
+        ("review", "approve", "1", "--reviewer", "li"),
+        ("review", "reject", "2", "--reviewer", "li", "--reason", "too short"),
+        ("review", "history"),
+        ("review", "list", "--state", "rejected"),
+        ("publish", "--shop", "acme-my", "--dry-run"),
+        ("publish", "--shop", "acme-my"),
+        ("glossary", "add", "ACME", "--shop", "acme-my"),
+        ("glossary", "list"),
+        ("review", "show", "99"),
+    ]:
+        result = shop(*args, lang=lang)
+        assert result.code in (0, 1, 2), result.err
+        said.append((" ".join(args[:2]), result.out + result.err))
+    return said
+
+
+def test_the_flow_speaks_chinese_when_asked(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    said = flow(shop, tmp_path, "zh")
+    imported, ran, listed, shown, approved, rejected, history, *_, published = [
+        text for _, text in said[:10]
+    ]
+    assert "新增 2" in imported
+    assert "2 个条目等待审核" in ran
+    assert "编号" in listed and "已翻译" in listed and "translated" not in listed
+    assert "条目 1 — acme-my p1（ms），已翻译" in shown and "[标题]" in shown
+    assert "条目 1：批准（已批准" in approved and "条目 2：驳回（已驳回" in rejected
+    assert "待翻译 -> 已翻译" in history
+    assert "已发布 条目 1（p1，ms）" in published
+
+
+def test_json_is_byte_identical_in_every_language(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    flow(shop, tmp_path, None)
+    for args in (("review", "list"), ("review", "show", "1"), ("review", "history")):
+        outs = [shop(*args, "--json", lang=lang).out for lang in (None, "zh", PSEUDO)]
+        assert outs[0] == outs[1] == outs[2]
+        json.loads(outs[0])
+
+
+def test_no_message_of_the_localize_flow_bypasses_the_catalogs(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Data: the listing's ids and text, the fake engine's "translations" (x's), the reviewer,
+    # the reason, and the findings' own texts after their code, which are stored in English
+    # (rendering findings by code and parameters in the reader's language is still to do).
+    data = re.compile(
+        r"/[\w./-]+|acme-\w+|ACME|acme|\d+ml|SKU-\d|\bp\d\b|\bms\b|\bli\b|too short|"
+        r"\bx+\b|\bNone\b|<p>|</p>|"
+        r"\b[a-z]+_[a-z_]+⟦: ⟧.*$|\bv\d+\b|localize (review|run)"
+    )
+    bypassed = {}
+    for command, text in flow(shop, tmp_path, PSEUDO):
+        for line in text.splitlines():
+            if bare_words(line, data):
+                bypassed[line] = command
+    assert not bypassed, "\n".join(f"{c}: {line}" for line, c in bypassed.items())
