@@ -492,7 +492,7 @@ def review_approve(
         keep_regions=keep_region or [],
         edits=_edits(set_ or []),
         override=override,
-        version=version,
+        revision=version,
         images_root=inv.data_dir / "images",
     )
     views.decided(inv.env, outcome)
@@ -511,7 +511,7 @@ def review_reject(
     from localize.review import reject
 
     outcome = reject(
-        _store(inv), item, reviewer=_reviewer(inv, reviewer), reason=reason, version=version
+        _store(inv), item, reviewer=_reviewer(inv, reviewer), reason=reason, revision=version
     )
     views.decided(inv.env, outcome)
 

@@ -11,7 +11,7 @@ unless a person overrides them with a reason, which is recorded on the findings.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +50,7 @@ TO_DECIDE = (S.TRANSLATED, S.BLOCKED)
 WRITABLE = frozenset(
     {"title", "description", "caption", "origins", "findings", "images", "error", "attempts"}
     | {"claimed_by", "claimed_until"}  # a decision ends the reviewer's claim
+    | {"needs_person"}
 )
 TEXT_FIELDS = ("title", "description", "caption")
 ERROR = "error"
@@ -87,14 +88,17 @@ class ItemChanged(AppError):
 
     exit_code = ExitCode.FAILURES
 
-    def __init__(self, item_id: int, read_version: int, now: ItemSnapshot | None) -> None:
+    def __init__(self, item_id: int, read_revision: int, now: ItemSnapshot | None) -> None:
         if now is None:
             message = f"item {item_id} no longer exists"
         else:
             by = f" by {now.actor} at {now.at:%Y-%m-%d %H:%M:%S} UTC" if now.actor else ""
+            what = f": {now.what}" if now.what else ""
+            # versions as a reviewer counts them: the same number means the same text
+            had = f"; you had version {read_revision}" if read_revision != now.revision else ""
             message = (
-                f"item {item_id} was changed{by} (it is {now.state}, version {now.version}; "
-                f"you had version {read_version}); nothing was written — reload it and decide again"
+                f"item {item_id} was changed{by}{what} (it is {now.state}, version "
+                f"{now.revision}{had}); nothing was written — reload it and decide again"
             )
         super().__init__(message)
 
@@ -120,6 +124,8 @@ class ItemSnapshot:
     version: int
     actor: str | None
     at: datetime
+    revision: int = 0  # the version a reviewer sees
+    what: str = ""  # what that change did, in a reviewer's words ("title edited")
 
 
 def open_errors(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -166,10 +172,13 @@ def change(
     reason: str = "",
     override: str | None = None,
     now: datetime | None = None,
+    seen: str = "",
     **fields: Any,
 ) -> LocalizationItem:
     """Move `item` (as read, at its version) to `to`, writing `fields`; the only way any
-    item's state or content changes.
+    item's state or content changes. Staying in its state with nothing different writes
+    nothing. The reviewer version (`revision`) becomes 1 when the item first waits for
+    review and moves with its text, or with what `seen` names (text on its images).
 
     Raises IllegalTransition for a change the table forbids, ApprovalBlocked when approval
     meets open errors without `override` (a reason), CannotOverride for errors publishing
@@ -203,8 +212,30 @@ def change(
     )
     if dropped:  # images carry the caption they were drawn with: never the old one
         fields["images"] = []
+    changed = [name for name, value in fields.items() if value != getattr(item, name)]
+    if to is current and not changed:
+        # Nothing to write: no new version, no history entry. The caller read this version
+        # still, or it loses as a writer would.
+        stored = session.exec(
+            select(LocalizationItem.version).where(LocalizationItem.id == item.id)
+        ).first()
+        if stored != item.version:
+            raise ItemChanged(item.id, item.revision, snapshot(session, item.id))
+        return item
+    texts = [name for name in TEXT_FIELDS if name in changed]
+    revision = item.revision
+    if revision == 0 and to in (S.TRANSLATED, S.BLOCKED):
+        revision = 1  # it waits for a reviewer for the first time
+    elif revision and (texts or seen):
+        revision += 1
     at = now or utcnow()  # the moment of writing, whatever moment was being evaluated
-    values = {**fields, "state": to.value, "version": item.version + 1, "updated_at": at}
+    values = {
+        **fields,
+        "state": to.value,
+        "version": item.version + 1,
+        "revision": revision,
+        "updated_at": at,
+    }
     result = session.execute(
         update(LocalizationItem)
         .where(col(LocalizationItem.id) == item.id, col(LocalizationItem.version) == item.version)
@@ -212,8 +243,16 @@ def change(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise ItemChanged(item.id, item.version, snapshot(session, item.id))
-    detail: dict[str, Any] = {"from": current.value, "to": to.value, "version": item.version + 1}
+        raise ItemChanged(item.id, item.revision, snapshot(session, item.id))
+    detail: dict[str, Any] = {
+        "from": current.value,
+        "to": to.value,
+        "version": item.version + 1,
+        "revision": revision,
+        "changed": sorted(set(changed) - {"claimed_by", "claimed_until", "attempts"}),
+    }
+    if seen:
+        detail["seen"] = seen
     if reason:
         detail["reason"] = reason
     if override and fields.get("findings") is not None and to is ItemState.APPROVED:
@@ -250,14 +289,19 @@ def change(
 def snapshot(session: Session, item_id: int) -> ItemSnapshot | None:
     """The item's state and version now, and the actor and time of its last change."""
     row = session.exec(
-        select(LocalizationItem.state, LocalizationItem.version, LocalizationItem.updated_at)
+        select(
+            LocalizationItem.state,
+            LocalizationItem.version,
+            LocalizationItem.updated_at,
+            LocalizationItem.revision,
+        )
         .where(LocalizationItem.id == item_id)
         .execution_options(populate_existing=True)
     ).first()
     if row is None:
         return None
     last = session.exec(
-        select(AuditEvent.actor, AuditEvent.at)
+        select(AuditEvent.actor, AuditEvent.at, AuditEvent.detail)
         .where(
             AuditEvent.entity == "localization_item",
             AuditEvent.entity_id == str(item_id),
@@ -266,8 +310,56 @@ def snapshot(session: Session, item_id: int) -> ItemSnapshot | None:
         .order_by(col(AuditEvent.id).desc())
         .limit(1)
     ).first()
-    state, version, updated_at = row
-    return ItemSnapshot(state, version, last[0] if last else None, last[1] if last else updated_at)
+    state, version, updated_at, revision = row
+    if last is None:
+        return ItemSnapshot(state, version, None, updated_at, revision)
+    return ItemSnapshot(state, version, last[0], last[1], revision, what_changed(last[2]))
+
+
+def moved_past(session: Session, item_id: int, revision: int) -> ItemSnapshot | None:
+    """The item as it stands, told by the change that took its text past reviewer version
+    `revision` (who, when, what), or by its last change when none is recorded."""
+    now = snapshot(session, item_id)
+    if now is None or now.revision <= revision:
+        return now
+    rows = session.exec(
+        select(AuditEvent.actor, AuditEvent.at, AuditEvent.detail)
+        .where(
+            AuditEvent.entity == "localization_item",
+            AuditEvent.entity_id == str(item_id),
+            AuditEvent.action != NOT_APPLIED,
+        )
+        .order_by(col(AuditEvent.id))
+    ).all()
+    for actor, at, detail in rows:
+        if int(detail.get("revision") or 0) > revision:
+            return replace(now, actor=actor, at=at, what=what_changed(detail))
+    return now
+
+
+def what_changed(detail: dict[str, Any]) -> str:
+    """What one audited change did, in a reviewer's words: "title, caption changed",
+    "rejected", "images drawn"."""
+    said = []
+    if detail.get("from") != detail.get("to"):
+        said.append(f"{detail.get('to')}")
+    texts = list(detail.get("text") or {})
+    if texts:
+        said.append(f"{', '.join(texts)} changed")
+    for name in detail.get("changed") or []:
+        if name not in texts:
+            said.append(OTHER_CHANGES.get(name, f"{name} changed"))
+    return "; ".join(said)
+
+
+# How a change to a field a reviewer does not read as text is said in history and messages.
+OTHER_CHANGES = {
+    "images": "images drawn",
+    "findings": "findings updated",
+    "error": "error recorded",
+    "origins": "origins updated",
+    "needs_person": "waits for a person",
+}
 
 
 def create_missing(session: Session, *, shop_id: str, languages: Sequence[str]) -> int:

@@ -159,7 +159,8 @@ class Entry:
             "sku": listing.sku,
             "language": item.language,
             "state": item.state,
-            "version": item.version,
+            "version": item.revision,  # as a reviewer counts: `--version` takes it
+            "lock_version": item.version,  # moves with every change (images, claims)
             "position": self.position,
             "waiting": self.waiting,
             "fields": {
@@ -214,7 +215,7 @@ class Outcome:
                 "`localize run` gives again: to change them, edit and approve "
                 f"(localize review approve {item.id} --set FIELD=TEXT)"
             )
-        return f"item {item.id}: {self.decision} ({item.state}, version {item.version})" + (
+        return f"item {item.id}: {self.decision} ({item.state}, version {item.revision})" + (
             f"; {', '.join(extra)}" if extra else ""
         )
 
@@ -448,12 +449,14 @@ def approve(
     override: str | None = None,
     version: int | None = None,
     images_root: Path | None = None,
+    revision: int | None = None,
 ) -> Outcome:
     """Approve an item (after `edits`, checked again); error-level findings block it unless
     `override` gives the reason. Nothing is written when the approval is refused; the edit
     and the approval are one transaction, except that an edited caption is stored first so
-    that its images can be drawn again before the approval."""
-    current = _decidable(store, item_id, version, editing=bool(edits))
+    that its images can be drawn again before the approval. `version` is the lock's,
+    `revision` the version the reviewer was shown."""
+    current = _decidable(store, item_id, version, editing=bool(edits), revision=revision)
     edits = {k: v for k, v in (edits or {}).items() if v != (getattr(current.item, k) or "")}
     if not edits and current.item.state == ItemState.REJECTED:
         _decidable(store, item_id, version)  # rejected, and no text of one's own: decided
@@ -573,14 +576,20 @@ def _drawable_caption(settings: Settings, item: LocalizationItem, caption: str) 
 
 
 def reject(
-    store: Engine, item_id: int, *, reviewer: str, reason: str, version: int | None = None
+    store: Engine,
+    item_id: int,
+    *,
+    reviewer: str,
+    reason: str,
+    version: int | None = None,
+    revision: int | None = None,
 ) -> Outcome:
     """Reject an item, for a reason: `localize run` translates it again, without the
     machine translations the reviewer rejected (they leave the memory); or a reviewer
     edits and approves it."""
     if not reason.strip():
         raise BadInput("a rejection needs a reason (--reason)")
-    current = _decidable(store, item_id, version)
+    current = _decidable(store, item_id, version, revision=revision)
     outcome = Outcome(current.item, Decision.REJECT)
     with session_scope(store) as session:
         lifecycle.change(
@@ -597,20 +606,39 @@ def reject(
     return outcome
 
 
-def _decidable(store: Engine, item_id: int, version: int | None, *, editing: bool = False) -> Entry:
-    """The item as it stands, if a reviewer may decide it now (at `version`, if given): it
-    waits for review (translated, or blocked by preflight), or it was rejected and the
-    reviewer brings their own text."""
+def _decidable(
+    store: Engine,
+    item_id: int,
+    version: int | None,
+    *,
+    editing: bool = False,
+    revision: int | None = None,
+) -> Entry:
+    """The item as it stands, if a reviewer may decide it now (at `version`, the lock's, or
+    at `revision`, the version a reviewer was shown, if given): it waits for review
+    (translated, or blocked by preflight), or it was rejected and the reviewer brings their
+    own text."""
     current = entry(store, item_id)
     item = current.item
     open_to = set(lifecycle.TO_DECIDE) | ({ItemState.REJECTED} if editing else set())
     decided = item.state not in open_to
-    if decided or (version is not None and version != item.version):
+    moved = version is not None and version != item.version
+    shown_other = revision is not None and revision != item.revision
+    if decided or moved or shown_other:
         with read_scope(store) as session:
-            now = lifecycle.snapshot(session, item_id)
+            if shown_other:
+                assert revision is not None
+                now = lifecycle.moved_past(session, item_id, revision)
+            else:
+                now = lifecycle.snapshot(session, item_id)
         if decided:
             raise AlreadyDecided(item_id, item.state, now and now.actor, now and now.at)
-        raise lifecycle.ItemChanged(item_id, version or item.version, now)
+        if shown_other and revision is not None and now is not None and revision > now.revision:
+            raise BadInput(
+                f"item {item_id} is at version {now.revision}; it has no version {revision} "
+                f"(`localize review show {item_id}`)"
+            )
+        raise lifecycle.ItemChanged(item_id, revision or item.revision, now)
     return current
 
 
@@ -739,8 +767,11 @@ def history(
             **{
                 k: v
                 for k, v in r.detail.items()
-                if k in ("from", "to", "reason", "override", "text", "error")
+                if k in ("from", "to", "reason", "override", "text", "error", "changed")
             },
+            # the version a reviewer is shown after this change (older entries lack it)
+            **({"version": r.detail["revision"]} if "revision" in r.detail else {}),
+            "what": lifecycle.what_changed(r.detail),
         }
         for r in rows
     ]
@@ -870,12 +901,13 @@ def edit_regions(
     keep: Sequence[int] = (),
     version: int | None = None,
     images_root: Path | None = None,
+    revision: int | None = None,
 ) -> Outcome:
     """Edit the translation of text regions on an item's images (or keep them as printed),
     then draw its images again through the pipeline with them; the item stays in review."""
     if settings is None or images_root is None:
         raise BadInput("editing the text on images needs the shop's configuration (--config)")
-    current = _decidable(store, item_id, version)
+    current = _decidable(store, item_id, version, revision=revision)
     findings = _region_findings(store, settings, current, edits, keep)
     with session_scope(store) as session:
         lifecycle.change(
@@ -885,6 +917,7 @@ def edit_regions(
             actor=reviewer,
             reason="image text edited",
             findings=findings,
+            seen="text on images",
         )
         _decision(session, current.item, reviewer, Decision.EDIT, "")
     outcome = Outcome(current.item, Decision.EDIT)
@@ -905,6 +938,7 @@ def approve_with_regions(
     keep_regions: Sequence[int] = (),
     version: int | None = None,
     images_root: Path | None = None,
+    revision: int | None = None,
     **approval: Any,
 ) -> Outcome:
     """`approve`, after the text regions on its images are edited or kept and its images
@@ -917,6 +951,7 @@ def approve_with_regions(
             reviewer=reviewer,
             version=version,
             images_root=images_root,
+            revision=revision,
             **approval,
         )
     edited = edit_regions(
@@ -928,6 +963,7 @@ def approve_with_regions(
         keep=keep_regions,
         version=version,
         images_root=images_root,
+        revision=revision,
     )
     if edited.notes:
         return edited

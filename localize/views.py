@@ -253,7 +253,7 @@ def review_list(
         title = title if len(title) <= 40 else title[:39] + "…"
         env.out(
             f"{item.id:>6}  {item.shop_id:<16} {e.listing.product_id:<20} {item.language:<6} "
-            f"{item.state:<10} v{item.version:<4} {title:<40} {'  '.join(notes)}".rstrip()
+            f"{item.state:<10} v{item.revision:<4} {title:<40} {'  '.join(notes)}".rstrip()
         )
         if item.state == "blocked" and item.error:
             env.out(f"        blocked: {item.error}")
@@ -320,9 +320,13 @@ def review_history(env: Environment, events: Sequence[dict[str, Any]], as_json: 
     for ev in events:
         why = f" — {ev['reason']}" if ev.get("reason") else ""
         override = f" (override: {ev['override']})" if ev.get("override") else ""
+        moved = ev.get("from", "?") != ev.get("to", "?")
+        # staying in a state is said by what changed, not as "translated -> translated"
+        what = f"{ev.get('from', '?')} -> {ev.get('to', '?')}" if moved else ev.get("what")
+        version = f" (v{ev['version']})" if ev.get("version") else ""
         env.out(
             f"{ev['at']:%Y-%m-%d %H:%M:%S}  item {ev['item']:<6} {ev['actor']:<16} "
-            f"{ev.get('from', '?')} -> {ev.get('to', '?')}{why}{override}"
+            f"{what or 'changed'}{version}{why}{override}"
         )
         for name, change in (ev.get("text") or {}).items():
             env.out(f"    {name}: {change['before']!r} -> {change['after']!r}")
