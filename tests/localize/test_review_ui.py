@@ -321,7 +321,7 @@ def test_a_changed_source_shows_what_was_approved_before(queued, tmp_path: Path)
 def test_unsaved_edits_are_asked_about_before_skip_or_quit(queued) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     run, db_url = queued
     ids = [r["id"] for r in listed(run)]
-    version = listed(run)[0]["version"]
+    version = listed(run)[0]["lock_version"]
     app = ReviewApp(open_store(db_url), None, reviewer="ploy", language="ms")
 
     async def script(pilot: Pilot[None]) -> None:
