@@ -10,17 +10,25 @@ unless a person overrides them with a reason, which is recorded on the findings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import and_, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
 from config.errors import AppError, ExitCode
-from store.models import AuditEvent, ItemState, Listing, LocalizationItem, utcnow
+from store.models import (
+    AuditEvent,
+    Decision,
+    ItemState,
+    Listing,
+    LocalizationItem,
+    ReviewDecision,
+    utcnow,
+)
 from store.queries import audit, insert_new
 
 S = ItemState
@@ -31,7 +39,8 @@ TRANSITIONS: dict[ItemState, frozenset[ItemState]] = {
     S.PENDING: frozenset({S.TRANSLATED, S.FAILED, S.STALE}),
     S.FAILED: frozenset({S.TRANSLATED, S.FAILED, S.STALE}),
     S.TRANSLATED: frozenset({S.TRANSLATED, S.APPROVED, S.REJECTED, S.FAILED, S.STALE}),
-    S.REJECTED: frozenset({S.TRANSLATED, S.FAILED, S.STALE}),  # translated again, or edited
+    # translated again, or edited; or left rejected, waiting for a person's translation
+    S.REJECTED: frozenset({S.TRANSLATED, S.REJECTED, S.FAILED, S.STALE}),
     S.APPROVED: frozenset({S.PUBLISHED, S.BLOCKED, S.TRANSLATED, S.STALE}),
     S.BLOCKED: frozenset({S.APPROVED, S.BLOCKED, S.TRANSLATED, S.REJECTED, S.STALE}),
     S.PUBLISHED: frozenset({S.PUBLISHED}),
@@ -46,6 +55,8 @@ TO_REVIEW = (S.TRANSLATED, S.STALE, S.BLOCKED)  # blocked: approved, but preflig
 # What a reviewer is handed to decide: stale items are listed, not decided (their source
 # changed; the new item of the listing is the one to review).
 TO_DECIDE = (S.TRANSLATED, S.BLOCKED)
+# What a reviewer may hold: besides those, a rejected item waiting for their translation.
+TO_HOLD = (*TO_DECIDE, S.REJECTED)
 # Fields a change may write besides the state (the rest of the row is the item's identity).
 WRITABLE = frozenset(
     {"title", "description", "caption", "origins", "findings", "images", "error", "attempts"}
@@ -53,6 +64,16 @@ WRITABLE = frozenset(
     | {"needs_person"}
 )
 TEXT_FIELDS = ("title", "description", "caption")
+# Why a rejected item waits for a person's translation (its `needs_person`), and how
+# `review show`, `list` and the UI say it.
+NO_NEW_TEXT = "engines"  # every engine gave only the rejected text
+ON_REJECT_PERSON = "person"  # the shop's on_reject leaves rejected items to a person
+PERSON_SAYS = {
+    ON_REJECT_PERSON: 'waits for a person\'s translation (on_reject = "person"): approve it '
+    "with your text (--set FIELD=TEXT, or e in `localize review`)",
+    NO_NEW_TEXT: "waits for a person's translation: every engine gave only the rejected text; "
+    "approve it with your text (--set FIELD=TEXT, or e in `localize review`)",
+}
 ERROR = "error"
 # An audit entry of an edit that lost to someone else's change: kept for its text, not a
 # change of the item (so never "who last changed it").
@@ -397,14 +418,25 @@ def with_listings(
     free_for: str | None = None,
     now: datetime | None = None,
     limit: int | None = None,
+    for_a_person: bool = False,
 ) -> list[tuple[LocalizationItem, Listing]]:
     """The items in these states with their listings, oldest first: of one shop (every
     shop's when `shop_id` is None), only those of the listing's current source when
-    `current_source`, only those nobody but `free_for` holds at `now` when it is given."""
+    `current_source`, only those nobody but `free_for` holds at `now` when it is given;
+    with `for_a_person`, rejected items that wait for a person's translation too."""
+    wanted = col(LocalizationItem.state).in_([s.value for s in states])
+    if for_a_person:
+        wanted = or_(
+            wanted,
+            and_(
+                LocalizationItem.state == S.REJECTED.value,
+                col(LocalizationItem.needs_person).is_not(None),
+            ),
+        )
     query = (
         select(LocalizationItem, Listing)
         .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
-        .where(col(LocalizationItem.state).in_([s.value for s in states]))
+        .where(wanted)
         .order_by(col(LocalizationItem.id))
     )
     if shop_id is not None:
@@ -499,6 +531,53 @@ def of_listing(
             )
         ).all()
     )
+
+
+def rejections(session: Session, item_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
+    """What reviewers rejected of each of these items, oldest first: each rejection's
+    detail (texts, segments and the engines that gave them, images)."""
+    if not item_ids:
+        return {}
+    rows = session.exec(
+        select(ReviewDecision.item_id, ReviewDecision.detail)
+        .where(
+            col(ReviewDecision.item_id).in_(list(item_ids)),
+            ReviewDecision.decision == Decision.REJECT,
+        )
+        .order_by(col(ReviewDecision.id))
+    ).all()
+    found: dict[int, list[dict[str, Any]]] = {}
+    for item_id, detail in rows:
+        found.setdefault(item_id, []).append(dict(detail or {}))
+    return found
+
+
+def last_rejection(session: Session, item_id: int) -> ReviewDecision | None:
+    """The latest rejection of an item (who, when, why, what), or None."""
+    return session.exec(
+        select(ReviewDecision)
+        .where(ReviewDecision.item_id == item_id, ReviewDecision.decision == Decision.REJECT)
+        .order_by(col(ReviewDecision.id).desc())
+        .limit(1)
+    ).first()
+
+
+def last_rejections(session: Session, item_ids: Collection[int]) -> dict[int, ReviewDecision]:
+    """The latest rejection of each of these items that has one."""
+    found: dict[int, ReviewDecision] = {}
+    ids = list(item_ids)
+    for start in range(0, len(ids), 500):  # bound the IN list
+        rows = session.exec(
+            select(ReviewDecision)
+            .where(
+                col(ReviewDecision.item_id).in_(ids[start : start + 500]),
+                ReviewDecision.decision == Decision.REJECT,
+            )
+            .order_by(col(ReviewDecision.id))
+        ).all()
+        for row in rows:
+            found[row.item_id] = row  # the later one wins
+    return found
 
 
 def count(session: Session, *, shop_id: str, states: Sequence[ItemState]) -> int:

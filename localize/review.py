@@ -133,6 +133,29 @@ class Entry:
     position: int = 0  # 1-based, among the items waiting in its language
     waiting: int = 0
     source_before: dict[str, str] | None = None  # the source it replaced, when it changed
+    rejection: ReviewDecision | None = None  # the latest rejection of it, if any
+
+    def rejected(self) -> dict[str, Any] | None:
+        """Who rejected it last, when, why and what (fields, images), for show and list."""
+        r = self.rejection
+        if r is None:
+            return None
+        detail = r.detail or {}
+        return {
+            "by": r.reviewer,
+            "at": r.at,
+            "reason": r.reason,
+            # a rejection from before they were recorded rejected every field
+            "fields": list(detail["fields"] if "fields" in detail else FIELDS),
+            "images": list(detail.get("images") or []),
+            "version": detail.get("version"),
+        }
+
+    def waits_for_person(self) -> str | None:
+        """Why this rejected item waits for a person's translation, or None."""
+        if self.item.state != ItemState.REJECTED or not self.item.needs_person:
+            return None
+        return lifecycle.PERSON_SAYS.get(self.item.needs_person, self.item.needs_person)
 
     def source_diff(self) -> dict[str, list[str]]:
         """What changed in each field's source (a line diff), when the source changed."""
@@ -180,6 +203,8 @@ class Entry:
             "error": item.error,
             "source_before": self.source_before,
             "source_diff": self.source_diff(),
+            "rejection": self.rejected(),
+            "waits_for_person": self.waits_for_person(),
         }
 
 
@@ -211,9 +236,10 @@ class Outcome:
             extra.append(f"{self.forgotten} machine translation(s) taken out of the memory")
         if self.human:
             extra.append(
-                f"{self.human} segment(s) are a person's translation in the memory, which "
-                "`localize run` gives again: to change them, edit and approve "
-                f"(localize review approve {item.id} --set FIELD=TEXT)"
+                f"{self.human} segment(s) are a person's translation in the memory: it stays "
+                "there for other listings, and `localize run` gives this item another text "
+                f"(on_reject); or give your own (localize review approve {item.id} --set "
+                "FIELD=TEXT)"
             )
         return f"item {item.id}: {self.decision} ({item.state}, version {item.revision})" + (
             f"; {', '.join(extra)}" if extra else ""
@@ -229,10 +255,12 @@ def queue(
     reviewer: str | None = None,
     now: datetime | None = None,
     limit: int | None = None,
+    for_a_person: bool = False,
 ) -> list[Entry]:
-    """Items in these states (default: waiting for review), oldest first, with their
-    place in their language's queue; items another reviewer holds are left out when a
-    reviewer is named."""
+    """Items in these states (default: waiting for review, and rejected items waiting for
+    a person's translation), oldest first, with their place in their language's queue;
+    items another reviewer holds are left out when a reviewer is named; `for_a_person`
+    adds the rejected items waiting for a person to the states given."""
     with read_scope(store) as session:
         rows = lifecycle.with_listings(
             session,
@@ -242,8 +270,11 @@ def queue(
             free_for=reviewer or None,
             now=now or utcnow(),
             limit=limit,
+            # the queue a reviewer works through has them too: only a person moves them on
+            for_a_person=for_a_person if states else True,
         )
-    entries = [Entry(item, listing) for item, listing in rows]
+        last = lifecycle.last_rejections(session, [item.id for item, _ in rows if item.id])
+    entries = [Entry(item, listing, rejection=last.get(item.id)) for item, listing in rows]
     counts: dict[str, int] = {}
     for e in entries:
         counts[e.item.language] = counts.get(e.item.language, 0) + 1
@@ -261,9 +292,10 @@ def entry(store: Engine, item_id: int) -> Entry:
             .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
             .where(LocalizationItem.id == item_id)
         ).first()
-    if row is None:
-        raise NoSuchItem(item_id)
-    return Entry(*row)
+        if row is None:
+            raise NoSuchItem(item_id)
+        rejection = lifecycle.last_rejection(session, item_id)
+    return Entry(*row, rejection=rejection)
 
 
 def detail(store: Engine, item_id: int) -> Entry:
@@ -323,7 +355,7 @@ def renew(
             holder=reviewer,
             until=now + lease,
             now=now,
-            states=lifecycle.TO_DECIDE,
+            states=lifecycle.TO_HOLD,
         )
     return now + lease if held else None
 
@@ -353,6 +385,7 @@ def claim_next(
                 reviewer=reviewer,
                 now=now,
                 limit=len(skip) + 20,
+                for_a_person=True,
             )
             if e.item.id not in skip
         ]
@@ -434,6 +467,7 @@ def _edited(
         reason="edited",
         findings=findings,
         error=None,
+        needs_person=None,  # a person's text at last, for a rejected item that waited
         **edits,
     )
     _decision(session, current.item, reviewer, Decision.EDIT, "")
@@ -583,27 +617,131 @@ def reject(
     reason: str,
     version: int | None = None,
     revision: int | None = None,
+    fields: Sequence[str] = (),
+    images: Sequence[int] = (),
 ) -> Outcome:
-    """Reject an item, for a reason: `localize run` translates it again, without the
-    machine translations the reviewer rejected (they leave the memory); or a reviewer
-    edits and approves it."""
+    """Reject an item, for a reason, as a whole or the `fields` and `images` (1-based)
+    named: `localize run` asks the chain's next engine for the rejected texts and never
+    takes them again (the machine ones leave the memory), and draws the rejected images
+    again; or (on_reject = "person") a reviewer edits and approves it."""
     if not reason.strip():
         raise BadInput("a rejection needs a reason (--reason)")
+    unknown = sorted(set(fields) - set(FIELDS))
+    if unknown:
+        raise BadInput(
+            f"--field {', '.join(unknown)}: the fields are {', '.join(FIELDS)}; nothing was changed"
+        )
     current = _decidable(store, item_id, version, revision=revision)
-    outcome = Outcome(current.item, Decision.REJECT)
+    item, listing = current.item, current.listing
+    count = len(listing.images)
+    wrong = [n for n in images if not 1 <= n <= count]
+    if wrong:
+        raise BadInput(
+            f"item {item_id} has no image {wrong[0]}"
+            + (f"; its images are 1-{count}" if count else "; it has none")
+            + "; nothing was changed"
+        )
+    # only images named: the text stands (it comes back from the memory as it was)
+    named = list(dict.fromkeys(fields)) or ([] if images else list(FIELDS))
+    outcome = Outcome(item, Decision.REJECT)
+    shown = item.revision
     with session_scope(store) as session:
+        texts = {name: getattr(item, name) or "" for name in named}
+        on_images = [
+            (str(r["text"]), str(r["translation"]))
+            for f in item.findings
+            if f.get("code") == "image_text" and int(f.get("image", -1)) + 1 in images
+            for r in f.get("regions") or []
+            if r.get("translation") and r.get("text")
+        ]
+        segments = _rejected_segments(session, current, texts, on_images)
+        redraw = {}
+        if images and len(item.images) == count:  # drawn ones go back to the original
+            redraw["images"] = [
+                listing.images[n] if n + 1 in images else have for n, have in enumerate(item.images)
+            ]
+            redraw["findings"] = [
+                f
+                for f in item.findings
+                if not (
+                    f.get("image") is not None
+                    and int(f["image"]) + 1 in images
+                    and f.get("code") in REDRAWN
+                )
+            ]
         lifecycle.change(
             session,
-            current.item,
+            item,
             ItemState.REJECTED,
             actor=reviewer,
             reason=reason,
             claimed_by=None,
             claimed_until=None,
+            needs_person=None,
+            **redraw,
         )
-        _decision(session, current.item, reviewer, Decision.REJECT, reason)
-        outcome.forgotten, outcome.human = _forget(session, current)
+        _decision(
+            session,
+            item,
+            reviewer,
+            Decision.REJECT,
+            reason,
+            detail={
+                "version": shown,
+                "fields": named,
+                "texts": {k: v for k, v in texts.items() if v},
+                "segments": segments,
+                "images": sorted(set(images)),
+            },
+        )
+        pairs = [(str(source), str(text)) for source, text, _ in segments]
+        outcome.forgotten, outcome.human = _forget(session, current, pairs)
     return outcome
+
+
+def _rejected_segments(
+    session: Session,
+    current: Entry,
+    texts: Mapping[str, str],
+    on_images: Sequence[tuple[str, str]] = (),
+) -> list[list[str | None]]:
+    """[source segment, rejected text, the engine that gave it (None when unknown)] for the
+    rejected fields and the text regions of rejected images, read before their memory
+    entries go."""
+    item, listing = current.item, current.listing
+    out: list[list[str | None]] = []
+    named: list[tuple[str | None, list[tuple[str, str]]]] = [
+        (name, _pairs(listing, {name: text})) for name, text in texts.items()
+    ] + [(None, list(on_images))]
+    for name, pairs in named:
+        origin = (item.origins or {}).get(name) or "" if name else ""
+        single = origin if origin and "+" not in origin and origin not in NOT_ENGINES else None
+        for source, target in pairs:
+            rows = session.exec(
+                select(TranslationMemory.origin, TranslationMemory.target_text).where(
+                    col(TranslationMemory.scope).in_([item.shop_id, ""]),
+                    TranslationMemory.source_lang == SOURCE_LANGUAGE,
+                    TranslationMemory.target_lang == item.language,
+                    TranslationMemory.source_key == memory.source_key(source),
+                    TranslationMemory.quality == Quality.MACHINE,
+                )
+            ).all()
+            engine = next(
+                (
+                    o
+                    for o, t in rows
+                    if memory.normalise(t) == memory.normalise(target) and o not in NOT_ENGINES
+                ),
+                single,
+            )
+            out.append([source, target, engine])
+    return out
+
+
+# Origins that name no engine: a rejected text from them is avoided, no engine skipped.
+NOT_ENGINES = frozenset({"memory", "glossary", "none", "review", "tmx", ""})
+# An image's findings that go with its drawing: a rejected image is read and drawn again.
+REDRAWN = frozenset({"image_text", "image_notes", "poor_erase"})
 
 
 def _decidable(
@@ -643,7 +781,12 @@ def _decidable(
 
 
 def _decision(
-    session: Session, item: LocalizationItem, reviewer: str, decision: str, reason: str
+    session: Session,
+    item: LocalizationItem,
+    reviewer: str,
+    decision: str,
+    reason: str,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     session.add(
         ReviewDecision(
@@ -653,6 +796,7 @@ def _decision(
             reason=reason,
             item_version=item.version,
             at=utcnow(),
+            detail=detail or {},
         )
     )
 
@@ -691,15 +835,14 @@ def _remember(session: Session, current: Entry, edits: Mapping[str, str]) -> int
     return len(pairs)
 
 
-def _forget(session: Session, current: Entry) -> tuple[int, int]:
+def _forget(session: Session, current: Entry, pairs: Sequence[tuple[str, str]]) -> tuple[int, int]:
     """Take the machine translations a reviewer rejected out of the memory (the shop's and
     the shared one), so that translating the item again does not bring them straight
     back; human entries stay. How many went, and how many rejected segments a human entry
     will give again."""
-    item, listing = current.item, current.listing
+    item = current.item
     gone, human = 0, set()
-    texts = {name: getattr(item, name) or "" for name in FIELDS}
-    for source, target in _pairs(listing, texts):
+    for source, target in pairs:
         rows = session.exec(
             select(TranslationMemory).where(
                 col(TranslationMemory.scope).in_([item.shop_id, ""]),

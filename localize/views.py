@@ -225,6 +225,8 @@ def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
         )
     if run.waiting:
         env.err(f"{run.waiting} item(s) wait for review: localize review --shop {shop}")
+    for item_id, why in t.for_a_person.items():
+        env.err(f"item {item_id} {why}")
 
 
 def review_list(
@@ -249,6 +251,14 @@ def review_list(
         errors = len(open_errors(item.findings))
         notes = [f"{errors} error(s)"] if errors else []
         notes += [f"open with {item.claimed_by}"] if item.claimed_by else []
+        rejected = e.rejected()
+        if rejected:
+            said = " ".join(rejected["reason"].split())
+            said = said if len(said) <= 40 else said[:39] + "…"
+            after = "rejected" if item.state == "rejected" else "translated again after rejection"
+            notes.append(f"{after} by {rejected['by']}: {said!r}")
+        if e.waits_for_person():
+            notes.append("waits for a person's translation")
         title = " ".join((item.title or e.listing.title or "").split())
         title = title if len(title) <= 40 else title[:39] + "…"
         env.out(
@@ -269,6 +279,7 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
         f"item {d['id']} — {d['shop']} {d['product_id']} ({d['language']}), {d['state']}, "
         f"version {d['version']}"
     )
+    _rejection(env, d)
     for name, texts in d["fields"].items():
         env.out(f"\n[{name}]")
         env.out(f"  source:      {texts['source'] or ''}")
@@ -297,6 +308,24 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
                 env.out(f"    {line}")
     if d["error"]:
         env.out(f"\n[error]\n  {d['error']}")
+
+
+def _rejection(env: Environment, d: dict[str, Any]) -> None:
+    """Who rejected the item last, when, why and what; and whether it waits for a person."""
+    r = d["rejection"]
+    if r is None:
+        return
+    now = "rejected" if d["state"] == "rejected" else "rejected before (this text came after)"
+    version = f" (version {r['version']})" if r.get("version") else ""
+    env.out(f"\n[{now}]")
+    env.out(f"  by {r['by']} at {r['at']:%Y-%m-%d %H:%M:%S} UTC{version}: {r['reason']}")
+    targets = [", ".join(r["fields"])] if r["fields"] else []
+    targets += [f"image {', '.join(str(n) for n in r['images'])}"] if r["images"] else []
+    env.out(f"  rejected: {'; '.join(targets)}")
+    if d["waits_for_person"]:
+        env.out(f"  {d['waits_for_person']}")
+    elif d["state"] == "rejected":
+        env.out("  `localize run` translates it again (on_reject: the chain's next engine)")
 
 
 def _image_regions(env: Environment, regions: Sequence[dict[str, Any]]) -> None:
