@@ -164,11 +164,16 @@ def _after_rejection(
 ) -> tuple[list[tuple[LocalizationItem, Listing]], dict[int, list[dict[str, Any]]]]:
     """The items to translate now, and what reviewers rejected of them. With on_reject =
     "person" no rejected item is translated again (each is marked as waiting for a
-    person); with "next-engine", one whose engines all gave the rejected text waits too."""
+    person) unless only its images were rejected (its text stands, from the memory: the
+    images are drawn again); with "next-engine", one whose engines all gave the rejected
+    text waits too."""
     keep: list[tuple[LocalizationItem, Listing]] = []
     with session_scope(store) as session:
+        found = lifecycle.rejections(session, [i.id for i, _ in work if i.id is not None])
         for item, listing in work:
-            if item.state != ItemState.REJECTED:
+            latest = (found.get(int(item.id or 0)) or [{}])[-1]
+            only_images = latest.get("fields") == [] and bool(latest.get("images"))
+            if item.state != ItemState.REJECTED or only_images:
                 keep.append((item, listing))
             elif on_reject == lifecycle.ON_REJECT_PERSON:
                 summary.for_a_person[int(item.id or 0)] = SAYS[lifecycle.ON_REJECT_PERSON]
@@ -188,8 +193,8 @@ def _after_rejection(
                 summary.for_a_person[int(item.id or 0)] = SAYS[lifecycle.NO_NEW_TEXT]
             else:
                 keep.append((item, listing))
-        rejected = lifecycle.rejections(session, [i.id for i, _ in keep if i.id is not None])
-    return keep, rejected
+    kept = {item.id for item, _ in keep}
+    return keep, {k: v for k, v in found.items() if k in kept}
 
 
 def avoided(rejected: dict[int, list[dict[str, Any]]]) -> dict[str, Rejected]:

@@ -172,10 +172,14 @@ def test_on_reject_person_asks_no_engine(cli, tmp_path: Path, db_url: str, engin
     assert 'on_reject = "person"' in doc["waits_for_person"]
 
 
+@pytest.mark.parametrize("on_reject", ["next-engine", "person"])
 def test_a_rejected_image_is_drawn_again_and_the_text_stands(  # type: ignore[no-untyped-def]
-    cli, tmp_path: Path, db_url: str, engines
+    cli, tmp_path: Path, db_url: str, engines, on_reject: str
 ) -> None:
-    run = shop(cli, tmp_path, db_url, engines.url, 'fallback = "openai"\n')
+    # only an image was rejected: no text waits for a person, whatever on_reject says
+    run = shop(
+        cli, tmp_path, db_url, engines.url, f'fallback = "openai"\non_reject = "{on_reject}"\n'
+    )
     first = only_item(run)
     drawn = Path(first["images"][1]["captioned"])
     assert drawn.is_file()
