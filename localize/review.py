@@ -650,7 +650,9 @@ def reject(
         on_images = [
             (str(r["text"]), str(r["translation"]))
             for f in item.findings
-            if f.get("code") == "image_text" and int(f.get("image", -1)) + 1 in images
+            if f.get("code") == "image_text"
+            and f.get("image") is not None
+            and int(f["image"]) + 1 in images
             for r in f.get("regions") or []
             if r.get("translation") and r.get("text")
         ]

@@ -277,7 +277,10 @@ def _store_results(
                     "needs_person": None,
                     **{f: r.translation for f, r in results.items()},
                     "origins": {f: r.origin for f, r in results.items()},
-                    "findings": [x.as_dict() for r in results.values() for x in r.findings],
+                    # an image's findings stay with the image (drawn again, they are
+                    # replaced; kept, as when only another image was rejected, they stand)
+                    "findings": [x.as_dict() for r in results.values() for x in r.findings]
+                    + [f for f in item.findings if f.get("image") is not None],
                 }
             )
             to = ItemState.FAILED if error else ItemState.TRANSLATED
