@@ -662,15 +662,7 @@ def reject(
             redraw["images"] = [
                 listing.images[n] if n + 1 in images else have for n, have in enumerate(item.images)
             ]
-            redraw["findings"] = [
-                f
-                for f in item.findings
-                if not (
-                    f.get("image") is not None
-                    and int(f["image"]) + 1 in images
-                    and f.get("code") in REDRAWN
-                )
-            ]
+            redraw["findings"] = _to_redraw(item.findings, images)
         lifecycle.change(
             session,
             item,
@@ -737,6 +729,20 @@ def _rejected_segments(
                 single,
             )
             out.append([source, target, engine])
+    return out
+
+
+def _to_redraw(findings: Sequence[dict[str, Any]], images: Sequence[int]) -> list[dict[str, Any]]:
+    """The findings with those of the rejected `images` (1-based) gone, but for their text
+    regions: kept, marked rejected, so that the next drawing reads and translates them
+    again rather than taking them as a reviewer's, and shows what it changed."""
+    out = []
+    for f in findings:
+        on = f.get("image") is not None and int(f["image"]) + 1 in images
+        if on and f.get("code") == "image_text":
+            out.append({**f, "rejected": True})
+        elif not (on and f.get("code") in REDRAWN):
+            out.append(f)
     return out
 
 

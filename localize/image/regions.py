@@ -189,9 +189,10 @@ def poor_erase_finding(image: int, records: Sequence[dict[str, Any]]) -> dict[st
 
 
 def edits_for(findings: Iterable[dict[str, Any]], image: int) -> list[dict[str, Any]]:
-    """A reviewer's region records for image `image`, from an item's findings."""
+    """A reviewer's region records for image `image`, from an item's findings (none once a
+    reviewer rejected the image: it is read and translated again)."""
     for f in findings:
-        if f.get("code") == FINDING and f.get("image") == image:
+        if f.get("code") == FINDING and f.get("image") == image and not f.get("rejected"):
             return list(f.get("regions") or [])
     return []
 

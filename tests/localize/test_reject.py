@@ -225,3 +225,47 @@ def test_an_unknown_on_reject_names_the_file_key_line_and_the_values(  # type: i
     assert result.code == 2
     assert "shops.toml" in result.err and "translation.on_reject (line 6)" in result.err
     assert "'next-engine' or 'person'" in result.err
+
+
+def test_a_rejected_images_text_is_read_and_translated_again_by_the_next_engine(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, engines
+) -> None:
+    from PIL import Image
+
+    from tests.localize.images import with_chinese
+
+    texts = [("保温杯大容量", (30, 40), 34), ("包邮不锈钢", (60, 250), 30)]
+    with_chinese(Image.new("RGB", (420, 400), (245, 245, 240)), texts).save(tmp_path / "zh.png")
+    config = tmp_path / "shops.toml"
+    config.write_text(
+        '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
+        f'[shops.translation]\nengine = "libre"\nurl = "{engines.url}"\napi_key_env = "KEY"\n'
+        f'retries = 0\nbase_url = "{engines.url}/v1"\nmodel = "qwen-plus"\nfallback = "openai"\n'
+        "[shops.captions]\nreplace_text = true\n",
+        encoding="utf-8",
+    )
+    title = "保温杯大容量不锈钢" * 3  # long enough for the market's title rule
+    (tmp_path / "l.csv").write_text(
+        f"product_id,title,caption,images\np1,{title},,zh.png\n", "utf-8"
+    )
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return cli("localize", *args, "--config", str(config), "--db", db_url, environ={"KEY": "k"})
+
+    assert run("listings", "import", str(tmp_path / "l.csv"), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    first = only_item(run)
+    assert [r["translation"] for r in first["regions"]] == ["xxxxxx", "xxxxx"]  # libre's
+    said = run(
+        "review", "reject", str(first["id"]), "--reviewer", "mei",
+        "--reason", "the text on the picture reads badly", "--image", "1",
+    )  # fmt: skip
+    assert said.code == 0, said.err
+    again = run("run", "--shop", "acme-my", "--json")
+    assert again.code == 0, again.err
+    assert json.loads(again.out)["images"]["captioned"] == 1  # drawn again
+    now = only_item(run)
+    # read again and translated by the next engine: never the rejected text
+    assert [r["translation"] for r in now["regions"]] == ["yyyyyy", "yyyyy"]
+    assert now["fields"]["title"]["translation"] == first["fields"]["title"]["translation"]
+    assert now["version"] == 2  # the text on its image changed
