@@ -187,7 +187,13 @@ class Entry:
             "position": self.position,
             "waiting": self.waiting,
             "fields": {
-                f: {"source": getattr(listing, f), "translation": getattr(item, f)} for f in FIELDS
+                f: {
+                    "source": getattr(listing, f),
+                    "translation": getattr(item, f),
+                    # which engine answered ("memory", a person's "review"), when known
+                    "origin": (item.origins or {}).get(f),
+                }
+                for f in FIELDS
             },
             "findings": item.findings,
             "open_errors": len(lifecycle.open_errors(item.findings)),
@@ -468,6 +474,7 @@ def _edited(
         findings=findings,
         error=None,
         needs_person=None,  # a person's text at last, for a rejected item that waited
+        origins={**(current.item.origins or {}), **dict.fromkeys(edits, "review")},
         **edits,
     )
     _decision(session, current.item, reviewer, Decision.EDIT, "")

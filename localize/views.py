@@ -283,7 +283,8 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
     for name, texts in d["fields"].items():
         env.out(f"\n[{name}]")
         env.out(f"  source:      {texts['source'] or ''}")
-        env.out(f"  translation: {texts['translation'] or ''}")
+        origin = f"  ({texts['origin']})" if texts.get("origin") else ""
+        env.out(f"  translation: {texts['translation'] or ''}{origin}")
     if d["findings"]:
         env.out("\n[findings]")
         for f in d["findings"]:

@@ -110,6 +110,7 @@ def test_a_rejection_is_shown_and_the_next_run_asks_the_next_engine(  # type: ig
     assert item.state == ItemState.TRANSLATED
     assert item.origins["title"] == "openai" and item.title != rejected_title
     assert "y" in (item.title or "")
+    assert f"translation: {item.title}  (openai)" in run("review", "show", str(first["id"])).out
     # the text a reviewer sees changed once: version 2; the reason is still shown
     now = only_item(run)
     assert now["version"] == 2 and now["rejection"]["reason"] == "stiff tone"
@@ -153,6 +154,7 @@ def test_with_one_engine_the_rejected_text_is_not_taken_again_the_item_waits_for
     assert mine.code == 0, mine.err
     item = stored(db_url, first["id"])
     assert (item.state, item.title, item.needs_person) == (ItemState.APPROVED, title, None)
+    assert item.origins["title"] == "review" and item.origins["caption"] == "libre"
 
 
 def test_on_reject_person_asks_no_engine(cli, tmp_path: Path, db_url: str, engines) -> None:  # type: ignore[no-untyped-def]
