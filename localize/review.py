@@ -67,18 +67,25 @@ class AlreadyDecided(AppError):
 
     exit_code = ExitCode.FAILURES
 
-    def __init__(self, item_id: int, state: str, by: str | None, at: datetime | None) -> None:
+    def __init__(
+        self,
+        item_id: int,
+        state: str,
+        by: str | None,
+        at: datetime | None,
+        waits_for_person: bool = False,
+    ) -> None:
         who = f" by {by}" if by else ""
         when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if at else ""
+        again = (
+            "it waits for a person's translation: approve it with your own text"
+            if waits_for_person
+            else "`localize run` translates it again, or approve it with your own text"
+        )
         super().__init__(
             f"item {item_id} was already {state}{who}{when}; nothing was changed"
             + (" (its source changed: review the new version)" if state == "stale" else "")
-            + (
-                "; `localize run` translates it again, or approve it with your own text "
-                "(--set FIELD=TEXT)"
-                if state == "rejected"
-                else ""
-            )
+            + (f"; {again} (--set FIELD=TEXT)" if state == "rejected" else "")
         )
 
 
@@ -785,7 +792,9 @@ def _decidable(
             else:
                 now = lifecycle.snapshot(session, item_id)
         if decided:
-            raise AlreadyDecided(item_id, item.state, now and now.actor, now and now.at)
+            raise AlreadyDecided(
+                item_id, item.state, now and now.actor, now and now.at, bool(item.needs_person)
+            )
         if shown_other and revision is not None and now is not None and revision > now.revision:
             raise BadInput(
                 f"item {item_id} is at version {now.revision}; it has no version {revision} "

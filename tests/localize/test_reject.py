@@ -145,6 +145,8 @@ def test_with_one_engine_the_rejected_text_is_not_taken_again_the_item_waits_for
     shown = run("review", "show", str(first["id"])).out
     assert "every engine gave only the rejected text" in shown
     assert "waits for a person's translation" in run("review", "list").out  # the default queue
+    plain = run("review", "approve", str(first["id"]), "--reviewer", "nok")
+    assert plain.code == 1 and "it waits for a person's translation: approve it" in plain.err
     third = run("run", "--shop", "acme-my", "--json")
     assert json.loads(third.out)["engine_calls"] == 0
     title = "Botol Termos Keluli Tahan Karat ACME 500ml Kapasiti Besar Sukan Luar"
@@ -271,3 +273,25 @@ def test_a_rejected_images_text_is_read_and_translated_again_by_the_next_engine(
     assert [r["translation"] for r in now["regions"]] == ["yyyyyy", "yyyyy"]
     assert now["fields"]["title"]["translation"] == first["fields"]["title"]["translation"]
     assert now["version"] == 2  # the text on its image changed
+
+
+def test_rejecting_one_field_asks_again_for_that_field_only(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, engines
+) -> None:
+    run = shop(cli, tmp_path, db_url, engines.url, 'fallback = "openai"\n')
+    first = only_item(run)
+    args = ("review", "reject", str(first["id"]), "--reviewer", "ploy", "--reason", "stiff")
+    wrong = run(*args, "--field", "price")
+    assert wrong.code == 2 and "--field price: the fields are title, description, caption" in (
+        wrong.err
+    )
+    assert run(*args, "--field", "title").code == 0
+    assert "rejected: title\n" in run("review", "show", str(first["id"])).out
+    assert run("run", "--shop", "acme-my").code == 0
+    item = stored(db_url, first["id"])
+    assert item.origins["title"] == "openai"  # the next engine's
+    assert (item.description, item.caption) == (
+        first["fields"]["description"]["translation"],
+        first["fields"]["caption"]["translation"],
+    )
+    assert item.origins["caption"] == "memory"  # not rejected: as it was, no engine asked
