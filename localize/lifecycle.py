@@ -469,13 +469,20 @@ def place(
     states: Sequence[ItemState] = TO_DECIDE,
     shop_id: str | None = None,
 ) -> tuple[int, int]:
-    """Where an item stands among those in these states in its language (of `shop_id`):
-    (n, N), counted rather than listed."""
+    """Where an item stands among those in these states in its language (of `shop_id`),
+    rejected items waiting for a person counted too (a reviewer is handed them): (n, N),
+    counted rather than listed."""
     waiting = (
         select(func.count())
         .select_from(LocalizationItem)
         .where(
-            col(LocalizationItem.state).in_([s.value for s in states]),
+            or_(
+                col(LocalizationItem.state).in_([s.value for s in states]),
+                and_(
+                    LocalizationItem.state == S.REJECTED.value,
+                    col(LocalizationItem.needs_person).is_not(None),
+                ),
+            ),
             LocalizationItem.language == item.language,
         )
     )

@@ -554,6 +554,7 @@ def test_a_rejection_is_shown_and_an_item_waiting_for_a_person_is_written_here(q
         assert "rejected: title, description, caption" in said
         assert "waits for a person's translation" in said and "e here" in said
         assert "v1 " in text_of(pilot, "#position")
+        assert text_of(pilot, "#position").startswith("1 of 2 in en")  # it and p2's
         await press(pilot, "a")  # no text of one's own: nothing to approve
         assert "waits for your translation" in text_of(pilot, "#status")
         assert shown(pilot).id == ids[1]
