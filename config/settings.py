@@ -84,6 +84,9 @@ class TranslationSettings(_Strict):
     # completions (OpenAI, DeepSeek, Qwen, a local one) and the model it runs.
     base_url: str = OPENAI_URL
     model: str | None = Field(None, min_length=1, max_length=200)
+    # What `localize run` does with a rejected item: ask the chain's next engine (never
+    # taking the rejected text again), or leave it for a person's translation.
+    on_reject: Literal["next-engine", "person"] = "next-engine"
 
     check_env_names = field_validator("api_key_env", "secret_key_env")(_env_name)
 

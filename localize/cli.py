@@ -492,7 +492,7 @@ def review_approve(
         keep_regions=keep_region or [],
         edits=_edits(set_ or []),
         override=override,
-        version=version,
+        revision=version,
         images_root=inv.data_dir / "images",
     )
     views.decided(inv.env, outcome)
@@ -506,12 +506,30 @@ def review_reject(
     reason: Annotated[str, typer.Option("--reason", help="Why.")],
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
     version: VersionOption = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field", help="Reject this field's text only (title, description, caption)."
+        ),
+    ] = None,
+    image: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--image", min=1, max=MAX_ID, help="Image N is wrong: the next run draws it again."
+        ),
+    ] = None,
 ) -> None:
-    """Reject an item, with the reason."""
+    """Reject an item (or some of its fields or images), with the reason."""
     from localize.review import reject
 
     outcome = reject(
-        _store(inv), item, reviewer=_reviewer(inv, reviewer), reason=reason, version=version
+        _store(inv),
+        item,
+        reviewer=_reviewer(inv, reviewer),
+        reason=reason,
+        revision=version,
+        fields=[f.strip() for f in field or []],
+        images=image or [],
     )
     views.decided(inv.env, outcome)
 

@@ -16,6 +16,19 @@ class EngineError(AppError):
         super().__init__(f"translation engine {engine}: {problem}")
 
 
+class NoNewTranslation(EngineError):
+    """Every engine of the chain was passed over or answered a text a reviewer rejected:
+    the text waits for a person's translation."""
+
+    def __init__(self, said: list[str]) -> None:
+        super().__init__(
+            " then ".join(s.split(":")[0] for s in said) or "-",
+            "no engine gave anything but the rejected text ("
+            + "; ".join(said)
+            + "): it waits for a person's translation",
+        )
+
+
 class EngineFailed(AppError):
     """A text could not be translated (the engine's error, or the checks, say why)."""
 

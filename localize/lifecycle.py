@@ -10,17 +10,26 @@ unless a person overrides them with a reason, which is recorded on the findings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import and_, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
 from config.errors import AppError, ExitCode
-from store.models import AuditEvent, ItemState, Listing, LocalizationItem, utcnow
+from config.i18n import msg
+from store.models import (
+    AuditEvent,
+    Decision,
+    ItemState,
+    Listing,
+    LocalizationItem,
+    ReviewDecision,
+    utcnow,
+)
 from store.queries import audit, insert_new
 
 S = ItemState
@@ -31,7 +40,8 @@ TRANSITIONS: dict[ItemState, frozenset[ItemState]] = {
     S.PENDING: frozenset({S.TRANSLATED, S.FAILED, S.STALE}),
     S.FAILED: frozenset({S.TRANSLATED, S.FAILED, S.STALE}),
     S.TRANSLATED: frozenset({S.TRANSLATED, S.APPROVED, S.REJECTED, S.FAILED, S.STALE}),
-    S.REJECTED: frozenset({S.TRANSLATED, S.FAILED, S.STALE}),  # translated again, or edited
+    # translated again, or edited; or left rejected, waiting for a person's translation
+    S.REJECTED: frozenset({S.TRANSLATED, S.REJECTED, S.FAILED, S.STALE}),
     S.APPROVED: frozenset({S.PUBLISHED, S.BLOCKED, S.TRANSLATED, S.STALE}),
     S.BLOCKED: frozenset({S.APPROVED, S.BLOCKED, S.TRANSLATED, S.REJECTED, S.STALE}),
     S.PUBLISHED: frozenset({S.PUBLISHED}),
@@ -46,12 +56,29 @@ TO_REVIEW = (S.TRANSLATED, S.STALE, S.BLOCKED)  # blocked: approved, but preflig
 # What a reviewer is handed to decide: stale items are listed, not decided (their source
 # changed; the new item of the listing is the one to review).
 TO_DECIDE = (S.TRANSLATED, S.BLOCKED)
+# What a reviewer may hold: besides those, a rejected item waiting for their translation.
+TO_HOLD = (*TO_DECIDE, S.REJECTED)
 # Fields a change may write besides the state (the rest of the row is the item's identity).
 WRITABLE = frozenset(
     {"title", "description", "caption", "origins", "findings", "images", "error", "attempts"}
     | {"claimed_by", "claimed_until"}  # a decision ends the reviewer's claim
+    | {"needs_person"}
 )
 TEXT_FIELDS = ("title", "description", "caption")
+# Why a rejected item waits for a person's translation (its `needs_person`), and how
+# `review show`, `list` and the UI say it.
+NO_NEW_TEXT = "engines"  # every engine gave only the rejected text
+ON_REJECT_PERSON = "person"  # the shop's on_reject leaves rejected items to a person
+PERSON_SAYS = {
+    ON_REJECT_PERSON: msg(
+        'waits for a person\'s translation (on_reject = "person"): approve it with your text '
+        "(--set FIELD=TEXT, or e in `localize review`)"
+    ),
+    NO_NEW_TEXT: msg(
+        "waits for a person's translation: every engine gave only the rejected text; approve it "
+        "with your text (--set FIELD=TEXT, or e in `localize review`)"
+    ),
+}
 ERROR = "error"
 # An audit entry of an edit that lost to someone else's change: kept for its text, not a
 # change of the item (so never "who last changed it").
@@ -87,14 +114,17 @@ class ItemChanged(AppError):
 
     exit_code = ExitCode.FAILURES
 
-    def __init__(self, item_id: int, read_version: int, now: ItemSnapshot | None) -> None:
+    def __init__(self, item_id: int, read_revision: int, now: ItemSnapshot | None) -> None:
         if now is None:
             message = f"item {item_id} no longer exists"
         else:
             by = f" by {now.actor} at {now.at:%Y-%m-%d %H:%M:%S} UTC" if now.actor else ""
+            what = f": {now.what}" if now.what else ""
+            # versions as a reviewer counts them: the same number means the same text
+            had = f"; you had version {read_revision}" if read_revision != now.revision else ""
             message = (
-                f"item {item_id} was changed{by} (it is {now.state}, version {now.version}; "
-                f"you had version {read_version}); nothing was written — reload it and decide again"
+                f"item {item_id} was changed{by}{what} (it is {now.state}, version "
+                f"{now.revision}{had}); nothing was written — reload it and decide again"
             )
         super().__init__(message)
 
@@ -120,6 +150,8 @@ class ItemSnapshot:
     version: int
     actor: str | None
     at: datetime
+    revision: int = 0  # the version a reviewer sees
+    what: str = ""  # what that change did, in a reviewer's words ("title edited")
 
 
 def open_errors(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -166,10 +198,13 @@ def change(
     reason: str = "",
     override: str | None = None,
     now: datetime | None = None,
+    seen: str = "",
     **fields: Any,
 ) -> LocalizationItem:
     """Move `item` (as read, at its version) to `to`, writing `fields`; the only way any
-    item's state or content changes.
+    item's state or content changes. Staying in its state with nothing different writes
+    nothing. The reviewer version (`revision`) becomes 1 when the item first waits for
+    review and moves with its text, or with what `seen` names (text on its images).
 
     Raises IllegalTransition for a change the table forbids, ApprovalBlocked when approval
     meets open errors without `override` (a reason), CannotOverride for errors publishing
@@ -203,8 +238,30 @@ def change(
     )
     if dropped:  # images carry the caption they were drawn with: never the old one
         fields["images"] = []
+    changed = [name for name, value in fields.items() if value != getattr(item, name)]
+    if to is current and not changed:
+        # Nothing to write: no new version, no history entry. The caller read this version
+        # still, or it loses as a writer would.
+        stored = session.exec(
+            select(LocalizationItem.version).where(LocalizationItem.id == item.id)
+        ).first()
+        if stored != item.version:
+            raise ItemChanged(item.id, item.revision, snapshot(session, item.id))
+        return item
+    texts = [name for name in TEXT_FIELDS if name in changed]
+    revision = item.revision
+    if revision == 0 and to in (S.TRANSLATED, S.BLOCKED):
+        revision = 1  # it waits for a reviewer for the first time
+    elif revision and (texts or seen):
+        revision += 1
     at = now or utcnow()  # the moment of writing, whatever moment was being evaluated
-    values = {**fields, "state": to.value, "version": item.version + 1, "updated_at": at}
+    values = {
+        **fields,
+        "state": to.value,
+        "version": item.version + 1,
+        "revision": revision,
+        "updated_at": at,
+    }
     result = session.execute(
         update(LocalizationItem)
         .where(col(LocalizationItem.id) == item.id, col(LocalizationItem.version) == item.version)
@@ -212,8 +269,16 @@ def change(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise ItemChanged(item.id, item.version, snapshot(session, item.id))
-    detail: dict[str, Any] = {"from": current.value, "to": to.value, "version": item.version + 1}
+        raise ItemChanged(item.id, item.revision, snapshot(session, item.id))
+    detail: dict[str, Any] = {
+        "from": current.value,
+        "to": to.value,
+        "version": item.version + 1,
+        "revision": revision,
+        "changed": sorted(set(changed) - {"claimed_by", "claimed_until", "attempts"}),
+    }
+    if seen:
+        detail["seen"] = seen
     if reason:
         detail["reason"] = reason
     if override and fields.get("findings") is not None and to is ItemState.APPROVED:
@@ -250,14 +315,19 @@ def change(
 def snapshot(session: Session, item_id: int) -> ItemSnapshot | None:
     """The item's state and version now, and the actor and time of its last change."""
     row = session.exec(
-        select(LocalizationItem.state, LocalizationItem.version, LocalizationItem.updated_at)
+        select(
+            LocalizationItem.state,
+            LocalizationItem.version,
+            LocalizationItem.updated_at,
+            LocalizationItem.revision,
+        )
         .where(LocalizationItem.id == item_id)
         .execution_options(populate_existing=True)
     ).first()
     if row is None:
         return None
     last = session.exec(
-        select(AuditEvent.actor, AuditEvent.at)
+        select(AuditEvent.actor, AuditEvent.at, AuditEvent.detail)
         .where(
             AuditEvent.entity == "localization_item",
             AuditEvent.entity_id == str(item_id),
@@ -266,8 +336,56 @@ def snapshot(session: Session, item_id: int) -> ItemSnapshot | None:
         .order_by(col(AuditEvent.id).desc())
         .limit(1)
     ).first()
-    state, version, updated_at = row
-    return ItemSnapshot(state, version, last[0] if last else None, last[1] if last else updated_at)
+    state, version, updated_at, revision = row
+    if last is None:
+        return ItemSnapshot(state, version, None, updated_at, revision)
+    return ItemSnapshot(state, version, last[0], last[1], revision, what_changed(last[2]))
+
+
+def moved_past(session: Session, item_id: int, revision: int) -> ItemSnapshot | None:
+    """The item as it stands, told by the change that took its text past reviewer version
+    `revision` (who, when, what), or by its last change when none is recorded."""
+    now = snapshot(session, item_id)
+    if now is None or now.revision <= revision:
+        return now
+    rows = session.exec(
+        select(AuditEvent.actor, AuditEvent.at, AuditEvent.detail)
+        .where(
+            AuditEvent.entity == "localization_item",
+            AuditEvent.entity_id == str(item_id),
+            AuditEvent.action != NOT_APPLIED,
+        )
+        .order_by(col(AuditEvent.id))
+    ).all()
+    for actor, at, detail in rows:
+        if int(detail.get("revision") or 0) > revision:
+            return replace(now, actor=actor, at=at, what=what_changed(detail))
+    return now
+
+
+def what_changed(detail: dict[str, Any]) -> str:
+    """What one audited change did, in a reviewer's words: "title, caption changed",
+    "rejected", "images drawn"."""
+    said = []
+    if detail.get("from") != detail.get("to"):
+        said.append(f"{detail.get('to')}")
+    texts = list(detail.get("text") or {})
+    if texts:
+        said.append(f"{', '.join(texts)} changed")
+    for name in detail.get("changed") or []:
+        if name not in texts:
+            said.append(OTHER_CHANGES.get(name, f"{name} changed"))
+    return "; ".join(said)
+
+
+# How a change to a field a reviewer does not read as text is said in history and messages.
+OTHER_CHANGES = {
+    "images": "images drawn",
+    "findings": "findings updated",
+    "error": "error recorded",
+    "origins": "origins updated",
+    "needs_person": "waits for a person",
+}
 
 
 def create_missing(session: Session, *, shop_id: str, languages: Sequence[str]) -> int:
@@ -305,14 +423,25 @@ def with_listings(
     free_for: str | None = None,
     now: datetime | None = None,
     limit: int | None = None,
+    for_a_person: bool = False,
 ) -> list[tuple[LocalizationItem, Listing]]:
     """The items in these states with their listings, oldest first: of one shop (every
     shop's when `shop_id` is None), only those of the listing's current source when
-    `current_source`, only those nobody but `free_for` holds at `now` when it is given."""
+    `current_source`, only those nobody but `free_for` holds at `now` when it is given;
+    with `for_a_person`, rejected items that wait for a person's translation too."""
+    wanted = col(LocalizationItem.state).in_([s.value for s in states])
+    if for_a_person:
+        wanted = or_(
+            wanted,
+            and_(
+                LocalizationItem.state == S.REJECTED.value,
+                col(LocalizationItem.needs_person).is_not(None),
+            ),
+        )
     query = (
         select(LocalizationItem, Listing)
         .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
-        .where(col(LocalizationItem.state).in_([s.value for s in states]))
+        .where(wanted)
         .order_by(col(LocalizationItem.id))
     )
     if shop_id is not None:
@@ -345,13 +474,20 @@ def place(
     states: Sequence[ItemState] = TO_DECIDE,
     shop_id: str | None = None,
 ) -> tuple[int, int]:
-    """Where an item stands among those in these states in its language (of `shop_id`):
-    (n, N), counted rather than listed."""
+    """Where an item stands among those in these states in its language (of `shop_id`),
+    rejected items waiting for a person counted too (a reviewer is handed them): (n, N),
+    counted rather than listed."""
     waiting = (
         select(func.count())
         .select_from(LocalizationItem)
         .where(
-            col(LocalizationItem.state).in_([s.value for s in states]),
+            or_(
+                col(LocalizationItem.state).in_([s.value for s in states]),
+                and_(
+                    LocalizationItem.state == S.REJECTED.value,
+                    col(LocalizationItem.needs_person).is_not(None),
+                ),
+            ),
             LocalizationItem.language == item.language,
         )
     )
@@ -407,6 +543,53 @@ def of_listing(
             )
         ).all()
     )
+
+
+def rejections(session: Session, item_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
+    """What reviewers rejected of each of these items, oldest first: each rejection's
+    detail (texts, segments and the engines that gave them, images)."""
+    if not item_ids:
+        return {}
+    rows = session.exec(
+        select(ReviewDecision.item_id, ReviewDecision.detail)
+        .where(
+            col(ReviewDecision.item_id).in_(list(item_ids)),
+            ReviewDecision.decision == Decision.REJECT,
+        )
+        .order_by(col(ReviewDecision.id))
+    ).all()
+    found: dict[int, list[dict[str, Any]]] = {}
+    for item_id, detail in rows:
+        found.setdefault(item_id, []).append(dict(detail or {}))
+    return found
+
+
+def last_rejection(session: Session, item_id: int) -> ReviewDecision | None:
+    """The latest rejection of an item (who, when, why, what), or None."""
+    return session.exec(
+        select(ReviewDecision)
+        .where(ReviewDecision.item_id == item_id, ReviewDecision.decision == Decision.REJECT)
+        .order_by(col(ReviewDecision.id).desc())
+        .limit(1)
+    ).first()
+
+
+def last_rejections(session: Session, item_ids: Collection[int]) -> dict[int, ReviewDecision]:
+    """The latest rejection of each of these items that has one."""
+    found: dict[int, ReviewDecision] = {}
+    ids = list(item_ids)
+    for start in range(0, len(ids), 500):  # bound the IN list
+        rows = session.exec(
+            select(ReviewDecision)
+            .where(
+                col(ReviewDecision.item_id).in_(ids[start : start + 500]),
+                ReviewDecision.decision == Decision.REJECT,
+            )
+            .order_by(col(ReviewDecision.id))
+        ).all()
+        for row in rows:
+            found[row.item_id] = row  # the later one wins
+    return found
 
 
 def count(session: Session, *, shop_id: str, states: Sequence[ItemState]) -> int:

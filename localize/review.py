@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from config.errors import AppError, BadInput, ExitCode
-from config.i18n import Msg, msg
+from config.i18n import Msg, Text, msg
 from config.runtime import Clock, utcnow
 from localize import lifecycle
 from localize.text import checks, html, memory, protect
@@ -68,18 +68,25 @@ class AlreadyDecided(AppError):
 
     exit_code = ExitCode.FAILURES
 
-    def __init__(self, item_id: int, state: str, by: str | None, at: datetime | None) -> None:
+    def __init__(
+        self,
+        item_id: int,
+        state: str,
+        by: str | None,
+        at: datetime | None,
+        waits_for_person: bool = False,
+    ) -> None:
         who = f" by {by}" if by else ""
         when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if at else ""
+        again = (
+            "it waits for a person's translation: approve it with your own text"
+            if waits_for_person
+            else "`localize run` translates it again, or approve it with your own text"
+        )
         super().__init__(
             f"item {item_id} was already {state}{who}{when}; nothing was changed"
             + (" (its source changed: review the new version)" if state == "stale" else "")
-            + (
-                "; `localize run` translates it again, or approve it with your own text "
-                "(--set FIELD=TEXT)"
-                if state == "rejected"
-                else ""
-            )
+            + (f"; {again} (--set FIELD=TEXT)" if state == "rejected" else "")
         )
 
 
@@ -134,6 +141,29 @@ class Entry:
     position: int = 0  # 1-based, among the items waiting in its language
     waiting: int = 0
     source_before: dict[str, str] | None = None  # the source it replaced, when it changed
+    rejection: ReviewDecision | None = None  # the latest rejection of it, if any
+
+    def rejected(self) -> dict[str, Any] | None:
+        """Who rejected it last, when, why and what (fields, images), for show and list."""
+        r = self.rejection
+        if r is None:
+            return None
+        detail = r.detail or {}
+        return {
+            "by": r.reviewer,
+            "at": r.at,
+            "reason": r.reason,
+            # a rejection from before they were recorded rejected every field
+            "fields": list(detail["fields"] if "fields" in detail else FIELDS),
+            "images": list(detail.get("images") or []),
+            "version": detail.get("version"),
+        }
+
+    def waits_for_person(self) -> Text | None:
+        """Why this rejected item waits for a person's translation, or None."""
+        if self.item.state != ItemState.REJECTED or not self.item.needs_person:
+            return None
+        return lifecycle.PERSON_SAYS.get(self.item.needs_person, self.item.needs_person)
 
     def source_diff(self) -> dict[str, list[str]]:
         """What changed in each field's source (a line diff), when the source changed."""
@@ -160,11 +190,18 @@ class Entry:
             "sku": listing.sku,
             "language": item.language,
             "state": item.state,
-            "version": item.version,
+            "version": item.revision,  # as a reviewer counts: `--version` takes it
+            "lock_version": item.version,  # moves with every change (images, claims)
             "position": self.position,
             "waiting": self.waiting,
             "fields": {
-                f: {"source": getattr(listing, f), "translation": getattr(item, f)} for f in FIELDS
+                f: {
+                    "source": getattr(listing, f),
+                    "translation": getattr(item, f),
+                    # which engine answered ("memory", a person's "review"), when known
+                    "origin": (item.origins or {}).get(f),
+                }
+                for f in FIELDS
             },
             "findings": item.findings,
             "open_errors": len(lifecycle.open_errors(item.findings)),
@@ -180,6 +217,8 @@ class Entry:
             "error": item.error,
             "source_before": self.source_before,
             "source_diff": self.source_diff(),
+            "rejection": self.rejected(),
+            "waits_for_person": self.waits_for_person(),
         }
 
 
@@ -216,9 +255,10 @@ class Outcome:
         if self.human:
             extra.append(
                 msg(
-                    "{n} segment(s) are a person's translation in the memory, which `localize "
-                    "run` gives again: to change them, edit and approve (localize review "
-                    "approve {id} --set FIELD=TEXT)",
+                    "{n} segment(s) are a person's translation in the memory: it stays there for "
+                    "other listings, and `localize run` gives this item another text "
+                    "(on_reject); or give your own (localize review approve {id} --set "
+                    "FIELD=TEXT)",
                     n=self.human,
                     id=item.id,
                 )
@@ -228,7 +268,7 @@ class Outcome:
             id=item.id,
             decision=word(DECISIONS, self.decision),
             state=word(ITEM_STATES, item.state),
-            version=item.version,
+            version=item.revision,
         )
         return msg("{said}; {extra}", said=said, extra=extra) if extra else said
 
@@ -242,10 +282,12 @@ def queue(
     reviewer: str | None = None,
     now: datetime | None = None,
     limit: int | None = None,
+    for_a_person: bool = False,
 ) -> list[Entry]:
-    """Items in these states (default: waiting for review), oldest first, with their
-    place in their language's queue; items another reviewer holds are left out when a
-    reviewer is named."""
+    """Items in these states (default: waiting for review, and rejected items waiting for
+    a person's translation), oldest first, with their place in their language's queue;
+    items another reviewer holds are left out when a reviewer is named; `for_a_person`
+    adds the rejected items waiting for a person to the states given."""
     with read_scope(store) as session:
         rows = lifecycle.with_listings(
             session,
@@ -255,8 +297,11 @@ def queue(
             free_for=reviewer or None,
             now=now or utcnow(),
             limit=limit,
+            # the queue a reviewer works through has them too: only a person moves them on
+            for_a_person=for_a_person if states else True,
         )
-    entries = [Entry(item, listing) for item, listing in rows]
+        last = lifecycle.last_rejections(session, [item.id for item, _ in rows if item.id])
+    entries = [Entry(item, listing, rejection=last.get(item.id)) for item, listing in rows]
     counts: dict[str, int] = {}
     for e in entries:
         counts[e.item.language] = counts.get(e.item.language, 0) + 1
@@ -274,9 +319,10 @@ def entry(store: Engine, item_id: int) -> Entry:
             .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
             .where(LocalizationItem.id == item_id)
         ).first()
-    if row is None:
-        raise NoSuchItem(item_id)
-    return Entry(*row)
+        if row is None:
+            raise NoSuchItem(item_id)
+        rejection = lifecycle.last_rejection(session, item_id)
+    return Entry(*row, rejection=rejection)
 
 
 def detail(store: Engine, item_id: int) -> Entry:
@@ -336,7 +382,7 @@ def renew(
             holder=reviewer,
             until=now + lease,
             now=now,
-            states=lifecycle.TO_DECIDE,
+            states=lifecycle.TO_HOLD,
         )
     return now + lease if held else None
 
@@ -366,6 +412,7 @@ def claim_next(
                 reviewer=reviewer,
                 now=now,
                 limit=len(skip) + 20,
+                for_a_person=True,
             )
             if e.item.id not in skip
         ]
@@ -447,6 +494,8 @@ def _edited(
         reason="edited",
         findings=findings,
         error=None,
+        needs_person=None,  # a person's text at last, for a rejected item that waited
+        origins={**(current.item.origins or {}), **dict.fromkeys(edits, "review")},
         **edits,
     )
     _decision(session, current.item, reviewer, Decision.EDIT, "")
@@ -462,12 +511,14 @@ def approve(
     override: str | None = None,
     version: int | None = None,
     images_root: Path | None = None,
+    revision: int | None = None,
 ) -> Outcome:
     """Approve an item (after `edits`, checked again); error-level findings block it unless
     `override` gives the reason. Nothing is written when the approval is refused; the edit
     and the approval are one transaction, except that an edited caption is stored first so
-    that its images can be drawn again before the approval."""
-    current = _decidable(store, item_id, version, editing=bool(edits))
+    that its images can be drawn again before the approval. `version` is the lock's,
+    `revision` the version the reviewer was shown."""
+    current = _decidable(store, item_id, version, editing=bool(edits), revision=revision)
     edits = {k: v for k, v in (edits or {}).items() if v != (getattr(current.item, k) or "")}
     if not edits and current.item.state == ItemState.REJECTED:
         _decidable(store, item_id, version)  # rejected, and no text of one's own: decided
@@ -587,49 +638,193 @@ def _drawable_caption(settings: Settings, item: LocalizationItem, caption: str) 
 
 
 def reject(
-    store: Engine, item_id: int, *, reviewer: str, reason: str, version: int | None = None
+    store: Engine,
+    item_id: int,
+    *,
+    reviewer: str,
+    reason: str,
+    version: int | None = None,
+    revision: int | None = None,
+    fields: Sequence[str] = (),
+    images: Sequence[int] = (),
 ) -> Outcome:
-    """Reject an item, for a reason: `localize run` translates it again, without the
-    machine translations the reviewer rejected (they leave the memory); or a reviewer
-    edits and approves it."""
+    """Reject an item, for a reason, as a whole or the `fields` and `images` (1-based)
+    named: `localize run` asks the chain's next engine for the rejected texts and never
+    takes them again (the machine ones leave the memory), and draws the rejected images
+    again; or (on_reject = "person") a reviewer edits and approves it."""
     if not reason.strip():
         raise BadInput("a rejection needs a reason (--reason)")
-    current = _decidable(store, item_id, version)
-    outcome = Outcome(current.item, Decision.REJECT)
+    unknown = sorted(set(fields) - set(FIELDS))
+    if unknown:
+        raise BadInput(
+            f"--field {', '.join(unknown)}: the fields are {', '.join(FIELDS)}; nothing was changed"
+        )
+    current = _decidable(store, item_id, version, revision=revision)
+    item, listing = current.item, current.listing
+    count = len(listing.images)
+    wrong = [n for n in images if not 1 <= n <= count]
+    if wrong:
+        raise BadInput(
+            f"item {item_id} has no image {wrong[0]}"
+            + (f"; its images are 1-{count}" if count else "; it has none")
+            + "; nothing was changed"
+        )
+    # only images named: the text stands (it comes back from the memory as it was)
+    named = list(dict.fromkeys(fields)) or ([] if images else list(FIELDS))
+    outcome = Outcome(item, Decision.REJECT)
+    shown = item.revision
     with session_scope(store) as session:
+        texts = {name: getattr(item, name) or "" for name in named}
+        on_images = [
+            (str(r["text"]), str(r["translation"]))
+            for f in item.findings
+            if f.get("code") == "image_text"
+            and f.get("image") is not None
+            and int(f["image"]) + 1 in images
+            for r in f.get("regions") or []
+            if r.get("translation") and r.get("text")
+        ]
+        segments = _rejected_segments(session, current, texts, on_images)
+        redraw = {}
+        if images and len(item.images) == count:  # drawn ones go back to the original
+            redraw["images"] = [
+                listing.images[n] if n + 1 in images else have for n, have in enumerate(item.images)
+            ]
+            redraw["findings"] = _to_redraw(item.findings, images)
         lifecycle.change(
             session,
-            current.item,
+            item,
             ItemState.REJECTED,
             actor=reviewer,
             reason=reason,
             claimed_by=None,
             claimed_until=None,
+            needs_person=None,
+            **redraw,
         )
-        _decision(session, current.item, reviewer, Decision.REJECT, reason)
-        outcome.forgotten, outcome.human = _forget(session, current)
+        _decision(
+            session,
+            item,
+            reviewer,
+            Decision.REJECT,
+            reason,
+            detail={
+                "version": shown,
+                "fields": named,
+                "texts": {k: v for k, v in texts.items() if v},
+                "segments": segments,
+                "images": sorted(set(images)),
+            },
+        )
+        pairs = [(str(source), str(text)) for source, text, _ in segments]
+        outcome.forgotten, outcome.human = _forget(session, current, pairs)
     return outcome
 
 
-def _decidable(store: Engine, item_id: int, version: int | None, *, editing: bool = False) -> Entry:
-    """The item as it stands, if a reviewer may decide it now (at `version`, if given): it
-    waits for review (translated, or blocked by preflight), or it was rejected and the
-    reviewer brings their own text."""
+def _rejected_segments(
+    session: Session,
+    current: Entry,
+    texts: Mapping[str, str],
+    on_images: Sequence[tuple[str, str]] = (),
+) -> list[list[str | None]]:
+    """[source segment, rejected text, the engine that gave it (None when unknown)] for the
+    rejected fields and the text regions of rejected images, read before their memory
+    entries go."""
+    item, listing = current.item, current.listing
+    out: list[list[str | None]] = []
+    named: list[tuple[str | None, list[tuple[str, str]]]] = [
+        (name, _pairs(listing, {name: text})) for name, text in texts.items()
+    ] + [(None, list(on_images))]
+    for name, pairs in named:
+        origin = (item.origins or {}).get(name) or "" if name else ""
+        single = origin if origin and "+" not in origin and origin not in NOT_ENGINES else None
+        for source, target in pairs:
+            rows = session.exec(
+                select(TranslationMemory.origin, TranslationMemory.target_text).where(
+                    col(TranslationMemory.scope).in_([item.shop_id, ""]),
+                    TranslationMemory.source_lang == SOURCE_LANGUAGE,
+                    TranslationMemory.target_lang == item.language,
+                    TranslationMemory.source_key == memory.source_key(source),
+                    TranslationMemory.quality == Quality.MACHINE,
+                )
+            ).all()
+            engine = next(
+                (
+                    o
+                    for o, t in rows
+                    if memory.normalise(t) == memory.normalise(target) and o not in NOT_ENGINES
+                ),
+                single,
+            )
+            out.append([source, target, engine])
+    return out
+
+
+def _to_redraw(findings: Sequence[dict[str, Any]], images: Sequence[int]) -> list[dict[str, Any]]:
+    """The findings with those of the rejected `images` (1-based) gone, but for their text
+    regions: kept, marked rejected, so that the next drawing reads and translates them
+    again rather than taking them as a reviewer's, and shows what it changed."""
+    out = []
+    for f in findings:
+        on = f.get("image") is not None and int(f["image"]) + 1 in images
+        if on and f.get("code") == "image_text":
+            out.append({**f, "rejected": True})
+        elif not (on and f.get("code") in REDRAWN):
+            out.append(f)
+    return out
+
+
+# Origins that name no engine: a rejected text from them is avoided, no engine skipped.
+NOT_ENGINES = frozenset({"memory", "glossary", "none", "review", "tmx", ""})
+# An image's findings that go with its drawing: a rejected image is read and drawn again.
+REDRAWN = frozenset({"image_text", "image_notes", "poor_erase"})
+
+
+def _decidable(
+    store: Engine,
+    item_id: int,
+    version: int | None,
+    *,
+    editing: bool = False,
+    revision: int | None = None,
+) -> Entry:
+    """The item as it stands, if a reviewer may decide it now (at `version`, the lock's, or
+    at `revision`, the version a reviewer was shown, if given): it waits for review
+    (translated, or blocked by preflight), or it was rejected and the reviewer brings their
+    own text."""
     current = entry(store, item_id)
     item = current.item
     open_to = set(lifecycle.TO_DECIDE) | ({ItemState.REJECTED} if editing else set())
     decided = item.state not in open_to
-    if decided or (version is not None and version != item.version):
+    moved = version is not None and version != item.version
+    shown_other = revision is not None and revision != item.revision
+    if decided or moved or shown_other:
         with read_scope(store) as session:
-            now = lifecycle.snapshot(session, item_id)
+            if shown_other:
+                assert revision is not None
+                now = lifecycle.moved_past(session, item_id, revision)
+            else:
+                now = lifecycle.snapshot(session, item_id)
         if decided:
-            raise AlreadyDecided(item_id, item.state, now and now.actor, now and now.at)
-        raise lifecycle.ItemChanged(item_id, version or item.version, now)
+            raise AlreadyDecided(
+                item_id, item.state, now and now.actor, now and now.at, bool(item.needs_person)
+            )
+        if shown_other and revision is not None and now is not None and revision > now.revision:
+            raise BadInput(
+                f"item {item_id} is at version {now.revision}; it has no version {revision} "
+                f"(`localize review show {item_id}`)"
+            )
+        raise lifecycle.ItemChanged(item_id, revision or item.revision, now)
     return current
 
 
 def _decision(
-    session: Session, item: LocalizationItem, reviewer: str, decision: str, reason: str
+    session: Session,
+    item: LocalizationItem,
+    reviewer: str,
+    decision: str,
+    reason: str,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     session.add(
         ReviewDecision(
@@ -639,6 +834,7 @@ def _decision(
             reason=reason,
             item_version=item.version,
             at=utcnow(),
+            detail=detail or {},
         )
     )
 
@@ -677,15 +873,14 @@ def _remember(session: Session, current: Entry, edits: Mapping[str, str]) -> int
     return len(pairs)
 
 
-def _forget(session: Session, current: Entry) -> tuple[int, int]:
+def _forget(session: Session, current: Entry, pairs: Sequence[tuple[str, str]]) -> tuple[int, int]:
     """Take the machine translations a reviewer rejected out of the memory (the shop's and
     the shared one), so that translating the item again does not bring them straight
     back; human entries stay. How many went, and how many rejected segments a human entry
     will give again."""
-    item, listing = current.item, current.listing
+    item = current.item
     gone, human = 0, set()
-    texts = {name: getattr(item, name) or "" for name in FIELDS}
-    for source, target in _pairs(listing, texts):
+    for source, target in pairs:
         rows = session.exec(
             select(TranslationMemory).where(
                 col(TranslationMemory.scope).in_([item.shop_id, ""]),
@@ -753,8 +948,11 @@ def history(
             **{
                 k: v
                 for k, v in r.detail.items()
-                if k in ("from", "to", "reason", "override", "text", "error")
+                if k in ("from", "to", "reason", "override", "text", "error", "changed")
             },
+            # the version a reviewer is shown after this change (older entries lack it)
+            **({"version": r.detail["revision"]} if "revision" in r.detail else {}),
+            "what": lifecycle.what_changed(r.detail),
         }
         for r in rows
     ]
@@ -892,12 +1090,13 @@ def edit_regions(
     keep: Sequence[int] = (),
     version: int | None = None,
     images_root: Path | None = None,
+    revision: int | None = None,
 ) -> Outcome:
     """Edit the translation of text regions on an item's images (or keep them as printed),
     then draw its images again through the pipeline with them; the item stays in review."""
     if settings is None or images_root is None:
         raise BadInput("editing the text on images needs the shop's configuration (--config)")
-    current = _decidable(store, item_id, version)
+    current = _decidable(store, item_id, version, revision=revision)
     findings = _region_findings(store, settings, current, edits, keep)
     with session_scope(store) as session:
         lifecycle.change(
@@ -907,6 +1106,7 @@ def edit_regions(
             actor=reviewer,
             reason="image text edited",
             findings=findings,
+            seen="text on images",
         )
         _decision(session, current.item, reviewer, Decision.EDIT, "")
     outcome = Outcome(current.item, Decision.EDIT)
@@ -927,6 +1127,7 @@ def approve_with_regions(
     keep_regions: Sequence[int] = (),
     version: int | None = None,
     images_root: Path | None = None,
+    revision: int | None = None,
     **approval: Any,
 ) -> Outcome:
     """`approve`, after the text regions on its images are edited or kept and its images
@@ -939,6 +1140,7 @@ def approve_with_regions(
             reviewer=reviewer,
             version=version,
             images_root=images_root,
+            revision=revision,
             **approval,
         )
     edited = edit_regions(
@@ -950,6 +1152,7 @@ def approve_with_regions(
         keep=keep_regions,
         version=version,
         images_root=images_root,
+        revision=revision,
     )
     if edited.notes:
         return edited

@@ -14,13 +14,16 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from config.i18n import Text
 from config.runtime import Progress, Secrets, ticker
 from config.settings import Settings, ShopSettings
 from localize import lifecycle
 from localize.image.items import ImageSummary, items_to_caption, run_images
 from localize.image.regions import translator
+from localize.text import memory
 from localize.text.checks import Limits, has_errors
 from localize.text.service import (
+    Rejected,
     SegmentTranslator,
     assemble,
     briefs,
@@ -34,6 +37,7 @@ from store.models import ItemState, Listing, LocalizationItem
 from store.queries import register_shops
 
 FIELDS = ("title", "description", "caption")
+SAYS = lifecycle.PERSON_SAYS
 SOURCE_LANGUAGE = "zh-CN"
 ACTOR = "localize run"
 
@@ -50,6 +54,12 @@ class RunSummary:
     from_memory: int = 0
     engine_calls: int = 0
     errors: list[str] = field(default_factory=list)
+    # rejected items left for a person's translation (on_reject = "person", or every
+    # engine gave only the rejected text): item id -> why
+    for_a_person: dict[int, Text] = field(default_factory=dict)
+    # language -> what reviewers rejected of the items translated again (the text on their
+    # images is translated without it too)
+    avoided: dict[str, dict[str, Rejected]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """For --json."""
@@ -65,6 +75,8 @@ class RunSummary:
                 "engine_calls",
                 "errors",
             )
+        } | {
+            "waiting_for_a_person": [{"id": k, "why": str(v)} for k, v in self.for_a_person.items()]
         }
 
 
@@ -90,6 +102,7 @@ def run_text(
         source_codes = engine_codes(settings.markets, SOURCE_LANGUAGE, chain)
         for lang in languages:
             work = _open_items(store, shop.id, lang)
+            work, rejected = _after_rejection(store, work, shop.translation.on_reject, summary)
             if not work:
                 continue
             fields = [(f, getattr(listing, f)) for _, listing in work for f in FIELDS]
@@ -108,11 +121,12 @@ def run_text(
                 concurrency=shop.translation.concurrency,
                 on_done=tick,
                 briefs=briefs(fields, market, limits),
+                rejected=summary.avoided.setdefault(lang, avoided(rejected)),
             )
             done = translator.translate_many(segments)
             summary.segments += unique
             summary.from_memory += translator.from_memory
-            _store_results(store, work, done, lang, limits, summary)
+            _store_results(store, work, done, lang, limits, summary, rejected)
     finally:
         summary.engine_calls = chain.calls
         chain.close()
@@ -146,6 +160,74 @@ def _open_items(store: Engine, shop_id: str, lang: str) -> list[tuple[Localizati
         )
 
 
+def _after_rejection(
+    store: Engine,
+    work: list[tuple[LocalizationItem, Listing]],
+    on_reject: str,
+    summary: RunSummary,
+) -> tuple[list[tuple[LocalizationItem, Listing]], dict[int, list[dict[str, Any]]]]:
+    """The items to translate now, and what reviewers rejected of them. With on_reject =
+    "person" no rejected item is translated again (each is marked as waiting for a
+    person) unless only its images were rejected (its text stands, from the memory: the
+    images are drawn again); with "next-engine", one whose engines all gave the rejected
+    text waits too."""
+    keep: list[tuple[LocalizationItem, Listing]] = []
+    with session_scope(store) as session:
+        found = lifecycle.rejections(session, [i.id for i, _ in work if i.id is not None])
+        for item, listing in work:
+            latest = (found.get(int(item.id or 0)) or [{}])[-1]
+            only_images = latest.get("fields") == [] and bool(latest.get("images"))
+            if item.state != ItemState.REJECTED or only_images:
+                keep.append((item, listing))
+            elif on_reject == lifecycle.ON_REJECT_PERSON:
+                summary.for_a_person[int(item.id or 0)] = SAYS[lifecycle.ON_REJECT_PERSON]
+                if item.needs_person != lifecycle.ON_REJECT_PERSON:
+                    try:
+                        lifecycle.change(
+                            session,
+                            item,
+                            ItemState.REJECTED,
+                            actor=ACTOR,
+                            reason="on_reject = person: no engine is asked",
+                            needs_person=lifecycle.ON_REJECT_PERSON,
+                        )
+                    except lifecycle.ItemChanged:
+                        continue
+            elif item.needs_person == lifecycle.NO_NEW_TEXT:
+                summary.for_a_person[int(item.id or 0)] = SAYS[lifecycle.NO_NEW_TEXT]
+            else:
+                keep.append((item, listing))
+    kept = {item.id for item, _ in keep}
+    return keep, {k: v for k, v in found.items() if k in kept}
+
+
+def avoided(rejected: dict[int, list[dict[str, Any]]]) -> dict[str, Rejected]:
+    """Source segment key -> the texts reviewers rejected for it and the engines that gave
+    them, over every rejection of the items in hand."""
+    texts: dict[str, set[str]] = {}
+    engines: dict[str, set[str]] = {}
+    for details in rejected.values():
+        for detail in details:
+            for source, text, engine in detail.get("segments") or []:
+                key = memory.source_key(source)
+                texts.setdefault(key, set()).add(memory.normalise(text))
+                if engine:
+                    engines.setdefault(key, set()).add(engine)
+    return {
+        key: Rejected(frozenset(found), frozenset(engines.get(key, ())))
+        for key, found in texts.items()
+    }
+
+
+def _rejected_field(details: list[dict[str, Any]], name: str, text: str) -> bool:
+    """Whether a field's new text is one a reviewer rejected for it (a description's
+    segments may not line up with the rejected one's: the whole field is compared too)."""
+    said = memory.normalise(text)
+    return bool(said) and any(
+        memory.normalise((d.get("texts") or {}).get(name) or "") == said for d in details
+    )
+
+
 def _store_results(
     store: Engine,
     work: list[tuple[LocalizationItem, Listing]],
@@ -153,13 +235,42 @@ def _store_results(
     lang: str,
     limits: Limits,
     summary: RunSummary,
+    rejected: dict[int, list[dict[str, Any]]] | None = None,
 ) -> None:
+    rejected = rejected or {}
     with session_scope(store) as session:
         for item, listing in work:
             results = {
                 f: assemble(getattr(listing, f), f, done, target_lang=lang, limits=limits)
                 for f in FIELDS
             }
+            details = rejected.get(int(item.id or 0), [])
+            same = [
+                f
+                for f, r in results.items()
+                if r.no_new
+                or (details and not r.error and _rejected_field(details, f, r.translation))
+            ]
+            if same and item.state == ItemState.REJECTED:
+                # the fields that did get a new text have it: the person starts from there
+                new = {
+                    f: r.translation for f, r in results.items() if f not in same and not r.error
+                }
+                try:
+                    lifecycle.change(
+                        session,
+                        item,
+                        ItemState.REJECTED,
+                        actor=ACTOR,
+                        reason=f"{', '.join(same)}: every engine gave only the rejected text",
+                        needs_person=lifecycle.NO_NEW_TEXT,
+                        attempts=item.attempts + 1,
+                        **new,
+                    )
+                except lifecycle.ItemChanged:
+                    continue
+                summary.for_a_person[int(item.id or 0)] = SAYS[lifecycle.NO_NEW_TEXT]
+                continue
             errors = [f"{f}: {r.error}" for f, r in results.items() if r.error]
             error = "; ".join(errors)[:2000] if errors else None
             written = (
@@ -167,9 +278,13 @@ def _store_results(
                 if error
                 else {
                     "error": None,
+                    "needs_person": None,
                     **{f: r.translation for f, r in results.items()},
                     "origins": {f: r.origin for f, r in results.items()},
-                    "findings": [x.as_dict() for r in results.values() for x in r.findings],
+                    # an image's findings stay with the image (drawn again, they are
+                    # replaced; kept, as when only another image was rejected, they stand)
+                    "findings": [x.as_dict() for r in results.values() for x in r.findings]
+                    + [f for f in item.findings if f.get("image") is not None],
                 }
             )
             to = ItemState.FAILED if error else ItemState.TRANSLATED
@@ -239,7 +354,14 @@ def run_shop(
     handed: list[int] = []
     if hand_images is None:
         images = caption_items(
-            store, settings, shop, secrets, images_root, workers=workers, progress=progress
+            store,
+            settings,
+            shop,
+            secrets,
+            images_root,
+            workers=workers,
+            progress=progress,
+            avoided=text.avoided,
         )
     else:
         images = ImageSummary()
@@ -261,9 +383,11 @@ def caption_items(
     only: Collection[int] | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    avoided: dict[str, dict[str, Rejected]] | None = None,
 ) -> ImageSummary:
     """The image half of a shop's run: caption the translated items' images (those `only`
-    names), their Chinese text replaced when the shop says so."""
+    names), their Chinese text replaced when the shop says so, never with a text a reviewer
+    rejected (`avoided`: what this run's text half read of the rejections)."""
     return run_images(
         store,
         settings,
@@ -273,6 +397,11 @@ def caption_items(
         progress=ticker(progress, "captioning"),
         only=only,
         translate_for=lambda language: translator(
-            store, secrets, to=language, settings=settings, shop=shop
+            store,
+            secrets,
+            to=language,
+            settings=settings,
+            shop=shop,
+            rejected=(avoided or {}).get(language),
         ),
     )

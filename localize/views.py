@@ -330,6 +330,8 @@ def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
                 shop=shop,
             )
         )
+    for item_id, why in t.for_a_person.items():
+        env.err(msg("item {id} {why}", id=item_id, why=why))
 
 
 def review_list(
@@ -365,6 +367,18 @@ def review_list(
         errors = len(open_errors(item.findings))
         notes = [msg("{n} error(s)", n=errors)] if errors else []
         notes += [msg("open with {who}", who=item.claimed_by)] if item.claimed_by else []
+        rejected = e.rejected()
+        if rejected:
+            said = " ".join(rejected["reason"].split())
+            said = said if len(said) <= 40 else said[:39] + "…"
+            by = dict(who=rejected["by"], reason=repr(said))
+            notes.append(
+                msg("rejected by {who}: {reason}", **by)
+                if item.state == "rejected"
+                else msg("translated again after rejection by {who}: {reason}", **by)
+            )
+        if e.waits_for_person():
+            notes.append(msg("waits for a person's translation"))
         title = " ".join((item.title or e.listing.title or "").split())
         title = title if len(title) <= 40 else title[:39] + "…"
         line = msg(
@@ -374,7 +388,7 @@ def review_list(
             product=e.listing.product_id,
             lang=item.language,
             state=word(ITEM_STATES, item.state),
-            ver="v" + str(item.version),
+            ver="v" + str(item.revision),
             title=title,
             notes=Joined(notes, "  "),
         )
@@ -400,10 +414,14 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
             version=d["version"],
         )
     )
+    _rejection(env, d)
     for name, texts in d["fields"].items():
         env.out(msg("\n[{field}]", field=word(FIELDS, name)))
         env.out(msg("  source:      {text}", text=texts["source"] or ""))
-        env.out(msg("  translation: {text}", text=texts["translation"] or ""))
+        translation = msg("  translation: {text}", text=texts["translation"] or "")
+        if texts.get("origin"):
+            translation = msg("{line}  ({origin})", line=translation, origin=texts["origin"])
+        env.out(translation)
     if d["findings"]:
         env.out(msg("\n[findings]"))
         for f in d["findings"]:
@@ -436,6 +454,32 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
         env.out(msg("\n[error]\n  {error}", error=d["error"]))
 
 
+def _rejection(env: Environment, d: dict[str, Any]) -> None:
+    """Who rejected the item last, when, why and what; and whether it waits for a person."""
+    r = d["rejection"]
+    if r is None:
+        return
+    env.out(
+        msg("\n[rejected]")
+        if d["state"] == "rejected"
+        else msg("\n[rejected before (this text came after)]")
+    )
+    said = dict(who=r["by"], at=r["at"].strftime("%Y-%m-%d %H:%M:%S"), reason=r["reason"])
+    env.out(
+        msg("  by {who} at {at} UTC (version {version}): {reason}", version=r["version"], **said)
+        if r.get("version")
+        else msg("  by {who} at {at} UTC: {reason}", **said)
+    )
+    targets: list[Msg | str] = [", ".join(r["fields"])] if r["fields"] else []
+    if r["images"]:
+        targets.append(msg("image {numbers}", numbers=", ".join(str(n) for n in r["images"])))
+    env.out(msg("  rejected: {what}", what=Joined(targets, SEMICOLON)))
+    if d["waits_for_person"]:
+        env.out(msg("  {why}", why=d["waits_for_person"]))
+    elif d["state"] == "rejected":
+        env.out(msg("  `localize run` translates it again (on_reject: the chain's next engine)"))
+
+
 def _image_regions(env: Environment, regions: Sequence[dict[str, Any]]) -> None:
     """The text found on the item's images, one region a line, as `--region N` numbers them."""
     if not regions:
@@ -455,14 +499,26 @@ def review_history(env: Environment, events: Sequence[dict[str, Any]], as_json: 
     if not events:
         env.out(msg("no changes recorded"))
     for ev in events:
+        moved = ev.get("from", "?") != ev.get("to", "?")
+        # staying in a state is said by what changed, not as "translated -> translated"
+        what = (
+            msg(
+                "{before} -> {after}",
+                before=word(ITEM_STATES, ev.get("from", "?")),
+                after=word(ITEM_STATES, ev.get("to", "?")),
+            )
+            if moved
+            else ev.get("what") or msg("changed")
+        )
         line = msg(
-            "{at}  item {item:<6} {actor:<16} {before} -> {after}",
+            "{at}  item {item:<6} {actor:<16} {what}",
             at=ev["at"].strftime("%Y-%m-%d %H:%M:%S"),
             item=ev["item"],
             actor=ev["actor"],
-            before=word(ITEM_STATES, ev.get("from", "?")),
-            after=word(ITEM_STATES, ev.get("to", "?")),
+            what=what,
         )
+        if ev.get("version"):
+            line = msg("{line} (v{version})", line=line, version=ev["version"])
         if ev.get("reason"):
             line = msg("{line} — {reason}", line=line, reason=ev["reason"])
         if ev.get("override"):

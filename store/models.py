@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, MetaData, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Index, MetaData, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from store.states import (
@@ -223,6 +223,12 @@ class LocalizationItem(SQLModel, table=True):
     error: str | None = Field(default=None, sa_type=Text)
     attempts: int = 0
     version: int = 1  # bumped on every change: a writer of an older version loses
+    # The version a reviewer sees: 1 when the item first waits for review, moved only when
+    # its text changes (`version` above also moves for images drawn, claims, findings).
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Why a rejected item waits for a person's translation rather than `localize run`:
+    # "person" (the shop's on_reject) or "engines" (every engine answered the rejected text).
+    needs_person: str | None = Field(default=None, max_length=16)
     claimed_by: str | None = Field(default=None, max_length=100)  # a reviewer has it open
     claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -279,6 +285,11 @@ class ReviewDecision(SQLModel, table=True):
     decision: str = Field(max_length=16)
     reason: str = Field(default="", sa_type=Text)
     item_version: int
+    # A rejection's target: the texts rejected (never accepted again), the engines that
+    # gave them, the images to draw again; the reviewer version decided.
+    detail: dict[str, Any] = Field(
+        default_factory=dict, sa_type=JSON, sa_column_kwargs={"server_default": text("'{}'")}
+    )
     at: datetime = Field(sa_type=UTCDateTime)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from localize.engines.chunks import chunks
 from localize.engines.deadline import bounded
-from localize.errors import EngineError
+from localize.errors import EngineError, NoNewTranslation
 
 if TYPE_CHECKING:
     from localize.engines import Brief, TranslationEngine
@@ -218,15 +218,32 @@ class EngineChain:
         source: dict[str, str],
         target: dict[str, str],
         brief: Brief | None = None,
+        *,
+        skip: Collection[str] = (),
+        refused: Callable[[str], bool] | None = None,
     ) -> tuple[str, str]:
-        """(translation, engine name); `source`/`target` map engine name to its code."""
+        """(translation, engine name); `source`/`target` map engine name to its code. The
+        engines named in `skip` are not asked, an answer `refused` says no to (a text a
+        reviewer rejected) is passed over for the next engine's: NoNewTranslation when no
+        engine is left."""
         errors: list[EngineError] = []
+        passed: list[str] = []
         for translator in self.engines:
             name = translator.name
+            if name in skip:
+                passed.append(f"{name}: gave the rejected text, not asked again")
+                continue
             try:
-                return translator.translate(text, source[name], target[name], brief), name
+                answer = translator.translate(text, source[name], target[name], brief)
             except EngineError as exc:
                 errors.append(exc)
+                continue
+            if refused is not None and refused(answer):
+                passed.append(f"{name}: answered the rejected text again")
+                continue
+            return answer, name
+        if passed and not errors:
+            raise NoNewTranslation(passed)
         if len(errors) == 1:
             raise errors[0]
         raise EngineError(

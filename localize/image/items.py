@@ -358,6 +358,15 @@ def _remove_if_empty(folder: Path) -> None:
         pass
 
 
+def _region_texts(findings: list[dict[str, Any]]) -> dict[int, list[Any]]:
+    """Image -> the translations drawn on its text regions, as the findings record them."""
+    return {
+        int(f["image"]): [r.get("translation") for r in f.get("regions") or []]
+        for f in findings
+        if f.get("code") == FINDING and f.get("image") is not None
+    }
+
+
 def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
     """Store each item's images through the lifecycle: finished ones always, the item
     failed with the errors when any image could not be made."""
@@ -393,6 +402,10 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
             findings = _with_nowhere(findings, state.nowhere)
             if findings != item.findings:
                 fields["findings"] = findings
+            # the text drawn on an image a reviewer had seen changed: a version to review
+            before, after = _region_texts(item.findings), _region_texts(findings)
+            changed = any(n in before and before[n] != after.get(n) for n in state.regions)
+            seen = "text on images" if changed else ""
             error = "images: " + "; ".join(state.errors)[:1900] if state.errors else None
             try:
                 if error:
@@ -400,7 +413,9 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
                         session, item, ItemState.FAILED, actor=ACTOR, error=error, **fields
                     )
                 else:
-                    lifecycle.change(session, item, ItemState.TRANSLATED, actor=ACTOR, **fields)
+                    lifecycle.change(
+                        session, item, ItemState.TRANSLATED, actor=ACTOR, seen=seen, **fields
+                    )
             except lifecycle.ItemChanged:
                 continue  # changed while its images were drawn: the next run sees it again
             summary.versions[item.id] = item.version

@@ -189,9 +189,10 @@ def poor_erase_finding(image: int, records: Sequence[dict[str, Any]]) -> dict[st
 
 
 def edits_for(findings: Iterable[dict[str, Any]], image: int) -> list[dict[str, Any]]:
-    """A reviewer's region records for image `image`, from an item's findings."""
+    """A reviewer's region records for image `image`, from an item's findings (none once a
+    reviewer rejected the image: it is read and translated again)."""
     for f in findings:
-        if f.get("code") == FINDING and f.get("image") == image:
+        if f.get("code") == FINDING and f.get("image") == image and not f.get("rejected"):
             return list(f.get("regions") or [])
     return []
 
@@ -234,12 +235,19 @@ def usable(translation: str, script: str) -> list[str]:
 
 
 def translator(
-    store: Any, secrets: Any, *, to: str, settings: Any = None, shop: Any = None
+    store: Any,
+    secrets: Any,
+    *,
+    to: str,
+    settings: Any = None,
+    shop: Any = None,
+    rejected: Any = None,
 ) -> Translate:
     """Region texts translated as listing text is (memory first, glossary protected, the
-    same checks), each distinct text once; error-level findings or a failed engine leave
-    the region as it is, with the reason; so does an answer that still has Chinese or that
-    the language's font cannot draw."""
+    same checks; never a text a reviewer rejected, `rejected` as SegmentTranslator takes
+    it), each distinct text once; error-level findings or a failed engine leave the region
+    as it is, with the reason; so does an answer that still has Chinese or that the
+    language's font cannot draw."""
     from config.markets import load_markets
     from localize.errors import EngineFailed
     from localize.text.service import translate_one
@@ -259,6 +267,7 @@ def translator(
                     field="caption",
                     settings=settings,
                     shop=shop,
+                    rejected=rejected,
                 )
             except EngineFailed as exc:
                 done[text] = (None, [exc.message])

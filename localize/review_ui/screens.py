@@ -111,6 +111,7 @@ class ItemScreen(Screen[None]):
         with VerticalScroll(id="body"):
             yield Static(id="stale")
             yield Static(id="blocked")
+            yield Static(id="rejected")
             for name in FIELDS:
                 with Horizontal(classes="field"):
                     source = Static(id=f"{name}-source")
@@ -135,7 +136,7 @@ class ItemScreen(Screen[None]):
         self.query_one("#position", Static).update(
             shown(
                 f"{entry.position} of {entry.waiting} in {item.language}  ·  item {item.id} "
-                f"v{item.version}  ·  {item.shop_id} {listing.product_id} {listing.sku}  ·  "
+                f"v{item.revision}  ·  {item.shop_id} {listing.product_id} {listing.sku}  ·  "
                 f"reviewer {self.review_app.reviewer}"
             )
         )
@@ -154,6 +155,11 @@ class ItemScreen(Screen[None]):
                     "file or the shops file (import or edit it, then publish again).",
                 )
             )
+        rejected = self.query_one("#rejected", Static)
+        rejection = entry.rejected()
+        rejected.display = rejection is not None
+        if rejection is not None:
+            rejected.update(self._rejection(rejection))
         for name in FIELDS:
             self.query_one(f"#{name}-source", Static).update(shown(getattr(listing, name) or ""))
             self.query_one(f"#{name}-translation").border_title = f"{name} · {item.language}"
@@ -182,6 +188,26 @@ class ItemScreen(Screen[None]):
 
             nowhere = any(f.get("code") == NOWHERE for f in opened.findings)
             self.query_one("#pictures", Vertical).mount_all(_pictures(opened.pictures, nowhere))
+
+    def _rejection(self, rejection: Mapping[str, Any]) -> Text:
+        """Who rejected the item, when and why; what; and whether it waits for you."""
+        entry = self.opened.entry
+        now = entry.item.state == "rejected"
+        targets = [", ".join(rejection["fields"])] if rejection["fields"] else []
+        if rejection["images"]:
+            targets.append(f"image {', '.join(str(n) for n in rejection['images'])}")
+        text = Text.assemble(
+            ("Rejected" if now else "Rejected before (this text came after)", "bold"),
+            printable(
+                f" by {rejection['by']} at {rejection['at']:%Y-%m-%d %H:%M} UTC"
+                + (f" (version {rejection['version']})" if rejection.get("version") else "")
+                + f": {rejection['reason']}\nrejected: {'; '.join(targets)}"
+            ),
+        )
+        waits = entry.waits_for_person()
+        if waits:
+            text.append(printable(f"\nIt {waits.replace('e in `localize review`', 'e here')}"))
+        return text
 
     def _what_changed(self) -> Text:
         previous = self.opened.previous
@@ -228,8 +254,17 @@ class ItemScreen(Screen[None]):
     def _blocking(self) -> list[dict[str, Any]]:
         return lifecycle.open_errors(self.findings)
 
+    def _waits_for_text(self) -> bool:
+        """A rejected item waiting for a person is approved only with the reviewer's text."""
+        if self.opened.entry.item.state == "rejected" and not self.edits:
+            self.say("it waits for your translation: press e, write it, then a", error=True)
+            return True
+        return False
+
     def action_approve(self) -> None:
         """Approve (error-level findings block it: edit them away or override)."""
+        if self._waits_for_text():
+            return
         errors = self._blocking()
         if errors:
             blocked = lifecycle.ApprovalBlocked(self.opened.entry.item.id, errors)
@@ -240,6 +275,8 @@ class ItemScreen(Screen[None]):
 
     def action_override(self) -> None:
         """Approve despite the errors, for a reason that is recorded."""
+        if self._waits_for_text():
+            return
         if not self._blocking():
             self.say("nothing to override: no open errors; press a to approve")
             return
@@ -258,6 +295,9 @@ class ItemScreen(Screen[None]):
 
     def action_reject(self) -> None:
         """Reject, for a reason."""
+        if self.opened.entry.item.state == "rejected":
+            self.say("it is rejected already: write its translation (e, then a), or s", error=True)
+            return
 
         def chosen(reason: str | None) -> None:
             if reason:

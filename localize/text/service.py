@@ -16,7 +16,7 @@ from config.markets import Market, MarketCatalog
 from config.runtime import Secrets
 from localize.engines import URL_ENGINES, Brief, EngineChain, ResilientEngine, build_engine
 from localize.engines.resilient import shared_calls as shared_engine_calls
-from localize.errors import EngineError, EngineFailed
+from localize.errors import EngineError, EngineFailed, NoNewTranslation
 from localize.text import checks, html, memory, protect
 from store.db import read_scope, session_scope
 from store.models import GlossaryTerm, Quality
@@ -42,6 +42,20 @@ class Segment:
     origin: str  # "memory" or the engine's name
     kept: tuple[str, ...] = ()
     error: str | None = None
+    no_new: bool = False  # failed because every engine gave only the rejected text
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """What a reviewer rejected for one source segment: the texts (never taken again, from
+    the memory or an engine) and the engines that gave them (not asked again)."""
+
+    texts: frozenset[str] = frozenset()  # normalised
+    engines: frozenset[str] = frozenset()
+
+    def refuses(self, text: str) -> bool:
+        """Whether `text` is one a reviewer rejected."""
+        return memory.normalise(text) in self.texts
 
 
 @dataclass
@@ -52,6 +66,7 @@ class FieldResult:
     origin: str
     findings: list[checks.Finding]
     error: str | None = None
+    no_new: bool = False  # every engine gave only text a reviewer rejected
 
     def as_dict(self) -> dict[str, object]:
         """For --json."""
@@ -149,6 +164,8 @@ class SegmentTranslator:
     from_memory: int = field(default=0)
     on_done: Callable[[int], None] | None = None  # called with segments finished, for progress
     briefs: Mapping[str, Brief] = field(default_factory=dict)  # segment -> what a model is told
+    # memory.source_key(segment) -> what a reviewer rejected of it (on_reject = next-engine)
+    rejected: Mapping[str, Rejected] = field(default_factory=dict)
 
     def translate_many(self, segments: Iterable[str]) -> dict[str, Segment]:
         """Segment text -> its translation (keys are the segments as given)."""
@@ -169,6 +186,9 @@ class SegmentTranslator:
                     text=first,
                 )
                 kept = protect.protect(first, self.terms).kept
+                refused = self.rejected.get(memory.source_key(first))
+                if hit is not None and refused and refused.refuses(hit.target_text):
+                    hit = None  # the text a reviewer rejected: the next engine is asked
                 if hit is not None:
                     self.from_memory += 1
                     for v in variants:
@@ -222,10 +242,24 @@ class SegmentTranslator:
         if not protect.has_words(protected.text):
             text, _ = protect.restore(protected.text, protected)
             return Segment(text, "glossary", protected.kept)
+        rejected = self.rejected.get(memory.source_key(source))
+        refused = None
+        if rejected is not None:
+
+            def refused(raw: str) -> bool:
+                return rejected.refuses(protect.restore(raw, protected)[0])
+
         try:
             raw, origin = self.chain.translate(
-                protected.text, self.source_codes, self.target_codes, self.briefs.get(source)
+                protected.text,
+                self.source_codes,
+                self.target_codes,
+                self.briefs.get(source),
+                skip=rejected.engines if rejected else (),
+                refused=refused,
             )
+        except NoNewTranslation as exc:
+            return Segment("", exc.engine, protected.kept, exc.message, no_new=True)
         except EngineError as exc:
             return Segment("", self.chain.engines[0].name, protected.kept, exc.message)
         text, _lost = protect.restore(raw, protected)
@@ -286,7 +320,8 @@ def assemble(
         output = segments[0].text
     errors = [s.error for s in segments if s.error]
     if errors:
-        return FieldResult("", segments[0].origin, [], errors[0])
+        no_new = all(s.no_new for s in segments if s.error)
+        return FieldResult("", segments[0].origin, [], errors[0], no_new=no_new)
     kept = tuple(k for s in segments for k in s.kept)
     origins = sorted({s.origin for s in segments}) or ["none"]
     findings += checks.check(
@@ -313,6 +348,7 @@ def translate_one(
     field: str,
     settings: Settings | None = None,
     shop: ShopSettings | None = None,
+    rejected: Mapping[str, Rejected] | None = None,
 ) -> tuple[FieldResult, int]:
     """One text translated as `shop` would (its engine, memory, glossary, market limits), or
     without a shop with the shared memory and glossary, Google and the widest title limits;
@@ -349,6 +385,7 @@ def translate_one(
             terms=load_terms(store, scope=scope, language=to),
             concurrency=tsettings.concurrency,
             briefs=briefs([(field, source)], market, limits),
+            rejected=rejected or {},
         )
         result = translate_field(translator, source, field_name=field, limits=limits)
     finally:

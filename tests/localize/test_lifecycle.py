@@ -68,8 +68,12 @@ def test_every_allowed_change_bumps_the_version_and_is_audited(
     engine: Engine, start: ItemState, to: ItemState
 ) -> None:
     item = make_item(engine, start, title="ชื่อ")
+    # staying in a state changes something, or it is no change at all (tested below)
+    something = {"error": "again"} if to is start else {}
     with session_scope(engine) as s:
-        lifecycle.change(s, item, to, actor="ploy", reason="why not", override="checked by hand")
+        lifecycle.change(
+            s, item, to, actor="ploy", reason="why not", override="checked by hand", **something
+        )
     assert (item.state, item.version) == (to, 2)
     row = stored(engine, item.id)
     assert (row.state, row.version) == (to, 2)
@@ -99,8 +103,8 @@ def test_a_stale_version_loses_and_is_told_who_won(engine: Engine) -> None:
         with session_scope(engine) as s:
             lifecycle.change(s, second, ItemState.REJECTED, actor="nok", reason="tone")
     message = lost.value.message
-    assert "changed by ploy at" in message and "it is approved, version 2" in message
-    assert "you had version 1" in message
+    # versions as a reviewer counts them: an approval does not change the text
+    assert "changed by ploy at" in message and "it is approved, version 0)" in message
     row = stored(engine, first.id)
     assert (row.state, row.version) == (ItemState.APPROVED, 2)
     assert [e.actor for e in audits(engine, first.id)] == ["ploy"]
@@ -319,3 +323,38 @@ def test_two_runs_remembering_the_same_translation_at_once_both_succeed(engine: 
     with session_scope(engine) as s:
         [row] = s.exec(select(TranslationMemory)).all()
     assert row.target_text in ("แก้วเก็บความร้อน", "กระติกน้ำ")
+
+
+def test_staying_in_a_state_with_nothing_different_writes_nothing(engine: Engine) -> None:
+    item = make_item(engine, ItemState.TRANSLATED, title="ชื่อ", images=["a.jpg"])
+    with session_scope(engine) as s:
+        lifecycle.change(s, item, ItemState.TRANSLATED, actor="localize run", images=["a.jpg"])
+    assert (stored(engine, item.id).version, audits(engine, item.id)) == (1, [])
+    stale = stored(engine, item.id)
+    with session_scope(engine) as s:  # someone else moves it on
+        lifecycle.change(s, item, ItemState.APPROVED, actor="ploy")
+    with pytest.raises(lifecycle.ItemChanged):  # a reader of the old version still loses
+        with session_scope(engine) as s:
+            lifecycle.change(s, stale, ItemState.TRANSLATED, actor="localize run")
+
+
+def test_the_version_a_reviewer_sees_starts_at_1_and_moves_with_the_text(engine: Engine) -> None:
+    item = make_item(engine, ItemState.PENDING)
+    seen = []
+    steps = [
+        (ItemState.TRANSLATED, "localize run", {"title": "ชื่อ", "caption": "ส่งฟรี"}),
+        (ItemState.TRANSLATED, "localize run", {"images": ["1-a.jpg"]}),  # drawn: same text
+        (ItemState.TRANSLATED, "ploy", {"title": "ชื่อใหม่"}),  # edited
+        (ItemState.TRANSLATED, "localize run", {"images": ["1-b.jpg"]}),
+        (ItemState.APPROVED, "ploy", {}),
+    ]
+    for to, actor, fields in steps:
+        with session_scope(engine) as s:
+            lifecycle.change(s, item, to, actor=actor, **fields)
+        seen.append(item.revision)
+    assert seen == [1, 1, 2, 2, 2]
+    assert stored(engine, item.id).version == 6  # the lock moved with every change
+    with session_scope(engine) as s:
+        past = lifecycle.moved_past(s, item.id, 1)
+    assert past is not None and (past.actor, past.what) == ("ploy", "title changed")
+    assert past.revision == 2 and past.state == "approved"

@@ -321,7 +321,7 @@ def test_a_changed_source_shows_what_was_approved_before(queued, tmp_path: Path)
 def test_unsaved_edits_are_asked_about_before_skip_or_quit(queued) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     run, db_url = queued
     ids = [r["id"] for r in listed(run)]
-    version = listed(run)[0]["version"]
+    version = listed(run)[0]["lock_version"]
     app = ReviewApp(open_store(db_url), None, reviewer="ploy", language="ms")
 
     async def script(pilot: Pilot[None]) -> None:
@@ -536,3 +536,36 @@ def test_in_a_real_terminal_hostile_text_neither_retitles_nor_writes_the_clipboa
     assert "pwned" not in title, title
     assert buffers == ""
     assert "\\x1b]0;pwned\\x07" in screen  # shown, as text
+
+
+def test_a_rejection_is_shown_and_an_item_waiting_for_a_person_is_written_here(queued) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    run, db_url = queued
+    ids = [r["id"] for r in listed(run)]  # p1 ms, p1 en, p2 ms, p2 en
+    said = run("review", "reject", str(ids[1]), "--reviewer", "nok", "--reason", "stiff tone")
+    assert said.code == 0, said.err
+    assert run("run", "--shop", "acme-my").code == 0  # one engine, which gave it: a person's
+    app = ReviewApp(open_store(db_url), None, reviewer="ploy", language="en")
+    title = "ACME stainless steel vacuum flask 500ml for the outdoors"
+
+    async def script(pilot: Pilot[None]) -> None:
+        assert shown(pilot).id == ids[1]  # in the queue, where it was
+        said = text_of(pilot, "#rejected")
+        assert "Rejected by nok at " in said and "(version 1): stiff tone" in said
+        assert "rejected: title, description, caption" in said
+        assert "waits for a person's translation" in said and "e here" in said
+        assert "v1 " in text_of(pilot, "#position")
+        assert text_of(pilot, "#position").startswith("1 of 2 in en")  # it and p2's
+        await press(pilot, "a")  # no text of one's own: nothing to approve
+        assert "waits for your translation" in text_of(pilot, "#status")
+        assert shown(pilot).id == ids[1]
+        await press(pilot, "e")
+        pilot.app.screen.query_one("#edit-title", Input).value = title
+        await settle(pilot)
+        await press(pilot, "ctrl+s", "a")
+        assert shown(pilot).id == ids[3]  # never rejected: nothing said of it
+        assert not pilot.app.screen.query_one("#rejected", Static).display
+        await press(pilot, "q")
+
+    drive(app, script)
+    written = item(db_url, ids[1])
+    assert (written.state, written.title, written.needs_person) == ("approved", title, None)

@@ -27,9 +27,13 @@ def upgrade_to(engine: Engine, revision: str, *, verb: str = "upgrade") -> None:
 
 def test_a_store_in_use_upgrades_to_head_with_every_row_intact(db_url: str) -> None:
     engine = make_engine(db_url)
-    upgrade_to(engine, "0002")
+    # The seed writes through today's models, so it is written at head and taken down to
+    # the oldest store in use: every migration then runs down and up over its rows.
+    migrate(engine)
     with session_scope(engine) as s:
         ids = seed(s)  # alerts with messages and deliveries, items with decisions, ...
+    upgrade_to(engine, "0002", verb="downgrade")
+    assert current_revision(engine) == "0002"
     migrate(engine)
     assert current_revision(engine) == HEAD_REVISION
     with session_scope(engine) as s:
@@ -48,9 +52,10 @@ def test_a_store_in_use_upgrades_to_head_with_every_row_intact(db_url: str) -> N
 
 def test_remote_refs_are_kept_whole_after_0007_and_down_again(db_url: str) -> None:
     engine = make_engine(db_url)
-    upgrade_to(engine, "0006")
+    migrate(engine)  # seeded at head (the seed writes through today's models), then down
     with session_scope(engine) as s:
         ids = seed(s)
+    upgrade_to(engine, "0006", verb="downgrade")
     insert = (
         "INSERT INTO publish_record (item_id, shop_id, kind, content_hash, state, remote_ref, "
         "detail, attempts, at) VALUES (:item, 'acme-th', 'tiktok', :hash, 'published', :ref, "
@@ -106,4 +111,62 @@ def test_0008_tells_alerts_apart_by_subject_and_down_again(db_url: str) -> None:
             text(insert.replace("rule, subject,", "rule,").replace(":subject, ", "")),
             {"rule": "review_waiting"},
         )
+    engine.dispose()
+
+
+def test_0010_counts_each_items_reviewer_version_from_its_text_changes(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade_to(engine, "0007")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO shop (id, market, timezone, weekly_quota, created_at, updated_at) "
+                "VALUES ('acme-th', 'TH', 'Asia/Bangkok', 3, :t, :t)"
+            ),
+            {"t": "2026-12-05 10:00:00"},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO listing (id, shop_id, product_id, sku, title, description, caption, "
+                "images, category, source_hash, imported_at, updated_at) VALUES (1, 'acme-th', "
+                "'p1', '', 't', '', '', '[]', '', 'h', :t, :t)"
+            ),
+            {"t": "2026-12-05 10:00:00"},
+        )
+        item = (
+            "INSERT INTO localization_item (id, listing_id, shop_id, language, source_hash, "
+            "state, title, origins, findings, images, attempts, version, created_at, "
+            "updated_at) VALUES (:id, 1, 'acme-th', :lang, 'h', :state, :title, '{}', '[]', "
+            "'[]', 0, :version, :t, :t)"
+        )
+        at = {"t": "2026-12-05 10:00:00"}
+        # translated, images drawn, edited by a reviewer: internal version 4, text twice
+        conn.execute(
+            text(item),
+            {"id": 1, "lang": "th", "state": "translated", "title": "b", "version": 4, **at},
+        )
+        conn.execute(
+            text(item),
+            {"id": 2, "lang": "en", "state": "pending", "title": None, "version": 1, **at},
+        )
+        conn.execute(
+            text(item),
+            {"id": 3, "lang": "ms", "state": "translated", "title": "x", "version": 2, **at},
+        )
+        event = (
+            "INSERT INTO audit_event (at, actor, shop_id, entity, entity_id, action, detail) "
+            "VALUES (:t, 'a', 'acme-th', 'localization_item', :id, :action, :detail)"
+        )
+        for detail, action in (
+            ('{"from": "pending", "to": "translated", "text": {"title": 1}}', "translated"),
+            ('{"from": "translated", "to": "translated"}', "edit"),
+            ('{"from": "translated", "to": "translated", "text": {"title": 2}}', "edit"),
+            ('{"from": "translated", "to": "not applied", "text": {"title": 3}}', "not applied"),
+        ):
+            conn.execute(text(event), {"id": "1", "action": action, "detail": detail, **at})
+    migrate(engine)
+    with engine.connect() as conn:
+        got = conn.execute(text("SELECT id, revision FROM localization_item ORDER BY id")).all()
+    # item 3 has text but no trail of it: it is at 1
+    assert [tuple(r) for r in got] == [(1, 2), (2, 0), (3, 1)]
     engine.dispose()
