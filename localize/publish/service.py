@@ -36,6 +36,7 @@ from localize.publish import (
     publisher_for,
 )
 from localize.publish.preflight import Candidate, ImageFacts, Reason, Rules, preflight
+from localize.publish.template import refusal
 from store.db import read_scope, session_scope
 from store.models import ItemState, Listing, LocalizationItem
 from store.queries import register_shops
@@ -129,7 +130,11 @@ def publish_shop(
                     _block(store, item, reasons)
                 continue
             if dry_run:
-                run.ready.append(summary)
+                refused = refusal(shop, listing.category)
+                if refused:  # as a real run would name it
+                    run.failed.append({**summary, "error": refused})
+                else:
+                    run.ready.append(summary)
                 continue
             assert publisher is not None
             _send(store, publisher, item, listing, images, holder, clock, run, summary)

@@ -163,6 +163,23 @@ def latest(held: list[tuple[Work, Steps]]) -> tuple[list[tuple[Work, Steps]], di
     return [h for h in held if h[0].item_id in kept], older
 
 
+def missing_template(category: str) -> str:
+    """Why an item of `category` cannot go into a workbook: the shop has no template for
+    it (a real run and a dry run say the same)."""
+    return (
+        f"no bulk-listing template for category {category!r}: add one to "
+        '[shops.publish.templates] (category = "FILE.xlsx"); the item stays approved'
+    )
+
+
+def refusal(shop: ShopSettings, category: str) -> str | None:
+    """What the shop's publisher will refuse an item of `category` for before sending
+    anything, or None: a template run, an item whose category has no template."""
+    if shop.publish.kind == "template" and shop.publish.template(category) is None:
+        return missing_template(category)
+    return None
+
+
 def _folder(settings: Settings, shop: ShopSettings) -> Path:
     base = Path(settings.path).parent
     folder = Path(shop.publish.export_dir) if shop.publish.export_dir else Path("out") / shop.id
@@ -202,10 +219,7 @@ class TemplatePublisher:
         """Take the item in for this run's workbook of its category."""
         template = self.templates(work.category)
         if template is None:
-            raise PublishError(
-                f"no bulk-listing template for category {work.category!r}: add one to "
-                '[shops.publish.templates] (category = "FILE.xlsx"); the item stays approved'
-            )
+            raise PublishError(missing_template(work.category))
         done = steps.done(STEP)
         if done and Path(done.partition("#")[0]).is_file():
             self.earlier[work.item_id] = done  # written before the last run could record it
