@@ -285,9 +285,9 @@ class TemplatePublisher:
         pictures = self.folder / f"{stem}-{when:%Y%m%d-%H%M%S}-images"
         rows: list[dict[str, Any]] = []
         row = layout.next_row
-        for work, _ in items:
+        for work, steps in items:
             try:
-                images = self._images(work, pictures)
+                images = self._images(work, steps, pictures)
             except PublishError as exc:
                 end.failed[work.item_id] = exc.message
                 continue
@@ -341,13 +341,19 @@ class TemplatePublisher:
             by_id[entry["item_id"]].record(STEP, ref)
             end.written[entry["item_id"]] = ref
 
-    def _images(self, work: Work, pictures: Path) -> list[str]:
-        """The item's images as URLs on the image host, or copied beside the workbook."""
+    def _images(self, work: Work, steps: Steps, pictures: Path) -> list[str]:
+        """The item's images as URLs on the image host, or copied beside the workbook; the
+        run's hold on its items renewed as each goes (a run of many uploads outlives one)."""
         if self.host is not None:
-            return [self.host.url(p) for p in work.images[: len(IMAGE_FIELDS)]]
+            urls = []
+            for image in work.images[: len(IMAGE_FIELDS)]:
+                steps.working()
+                urls.append(self.host.url(image))
+            return urls
         names = []
         pictures.mkdir(parents=True, exist_ok=True)
         for n, image in enumerate(work.images[: len(IMAGE_FIELDS)], start=1):
+            steps.working()
             name = safe_name(f"{work.sku or work.product_id}-{n}", image.suffix.lower() or ".jpg")
             try:
                 shutil.copyfile(image, pictures / name)
