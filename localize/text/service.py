@@ -16,7 +16,7 @@ from config.markets import Market, MarketCatalog
 from config.runtime import Secrets
 from localize.engines import URL_ENGINES, Brief, EngineChain, ResilientEngine, build_engine
 from localize.errors import EngineError, EngineFailed
-from localize.text import checks, html, memory, protect
+from localize.text import checks, html, leftovers, memory, protect
 from store.db import read_scope, session_scope
 from store.models import GlossaryTerm, Quality
 
@@ -41,6 +41,9 @@ class Segment:
     origin: str  # "memory" or the engine's name
     kept: tuple[str, ...] = ()
     error: str | None = None
+    # Chinese-listing leftovers the engine kept and cleaning fixed (the memory keeps the
+    # cleaned text, so that rejecting it finds it there)
+    changes: tuple[leftovers.Change, ...] = ()
 
 
 @dataclass
@@ -221,7 +224,8 @@ class SegmentTranslator:
         except EngineError as exc:
             return Segment("", self.chain.engines[0].name, protected.kept, exc.message)
         text, _lost = protect.restore(raw, protected)
-        return Segment(text, origin, protected.kept)
+        after = leftovers.clean_translation(text, "", self.target_lang)
+        return Segment(after.text, origin, protected.kept, changes=tuple(after.changes))
 
 
 def briefs(
@@ -239,8 +243,9 @@ def briefs(
 
 
 def field_segments(text: str, field_name: str) -> list[str]:
-    """The pieces of a field that go to memory and engines: a description's text nodes,
-    or the whole field."""
+    """The pieces of a field that go to memory and engines, its Chinese-listing leftovers
+    cleaned (leftovers.clean_source): a description's text nodes, or the whole field."""
+    text = leftovers.clean_source(text, field_name).text
     if field_name == "description":
         return html.split(text).texts()
     return [text] if text.strip() else []
@@ -257,13 +262,24 @@ def assemble(
     """A field put together from its translated segments, and checked."""
     if not text.strip():
         return FieldResult(text, "none", [])
-    findings: list[checks.Finding] = []
+    source = leftovers.clean_source(text, field_name)
+    text = source.text  # as the engines got it, and as the checks compare
+    findings = checks.cleaned(field_name, source.changes)
+    changes: list[leftovers.Change] = []  # what cleaning changed in the engines' text
+
+    def cleaned(segment: Segment) -> str:
+        # cleaned as the engine answered (Segment.changes); again for the field (a title's
+        # emoji, a memory entry stored before cleaning was)
+        after = leftovers.clean_translation(segment.text, field_name, target_lang)
+        changes.extend([*segment.changes, *after.changes])
+        return after.text
+
     if field_name == "description":
         fragment = html.split(text)
         segments = [done[t] for t in fragment.texts()]
         # whitespace at a description's edges carries nothing, and a tab or CR there would
         # start a formula in a spreadsheet (the export quotes such a cell)
-        output = fragment.render(lambda t: done[t].text).strip()
+        output = fragment.render(lambda t: cleaned(done[t])).strip()
         if fragment.dropped:
             findings.append(
                 checks.Finding(
@@ -275,10 +291,11 @@ def assemble(
             )
     else:
         segments = [done[text]]
-        output = segments[0].text
+        output = cleaned(segments[0])
     errors = [s.error for s in segments if s.error]
     if errors:
         return FieldResult("", segments[0].origin, [], errors[0])
+    findings += checks.cleaned(field_name, changes, target_lang, of="translation")
     kept = tuple(k for s in segments for k in s.kept)
     origins = sorted({s.origin for s in segments}) or ["none"]
     findings += checks.check(
