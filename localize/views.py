@@ -60,6 +60,8 @@ def findings(env: Environment, found: Sequence[Finding]) -> None:
     """The checks' findings, one per line."""
     for f in found:
         env.err(f"{f.severity}: {f.code}: {f.message}")
+        if f.fix:
+            env.err(f"  fix: {f.fix}")
 
 
 def translated(env: Environment, result: FieldResult, calls: int, as_json: bool) -> None:
@@ -278,6 +280,8 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
         for f in d["findings"]:
             overridden = f" (overridden by {f['overridden_by']})" if f.get("overridden_by") else ""
             env.out(f"  {f['severity']}: {f['code']}: {f['message']}{overridden}")
+            if f.get("fix"):
+                env.out(f"    fix: {f['fix']}")
     _image_regions(env, d["regions"])
     if d["images"]:
         from localize.image.items import NOWHERE

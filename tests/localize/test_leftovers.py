@@ -6,6 +6,7 @@ is not (a reviewer's edit)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,6 @@ from localize.text.checks import ERROR, INFO, WARNING, check, has_errors
 from localize.text.leftovers import clean_source, clean_translation
 from localize.text.service import Segment, assemble, field_segments
 from tests.localize.libre import params
-from tests.localize.test_text_command import run  # noqa: F401  (the fixture)
 
 
 def codes(findings) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -119,15 +119,16 @@ def test_a_leftover_a_reviewer_typed_is_found_with_its_fix(
     assert found[code].as_dict()["fix"] == found[code].fix  # stored and printed with --json
 
 
-def test_localize_text_sends_clean_input_and_shows_the_cleaning(run, engine_server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    done = run("text", "【新款】保温杯，好用。", "--to", "th", "--shop", "acme-th", "--json")
+def test_localize_text_sends_clean_input_and_shows_the_cleaning(setup, engine_server) -> None:  # type: ignore[no-untyped-def]
+    run, _ = setup
+    done = run("text", "【新款】保温杯，好用。", "--to", "th", "--shop", "acme-my", "--json")
     assert done.code == 0, done.err
     doc = json.loads(done.out)
     [asked] = engine_server.requests
     assert params(asked)["q"] == "新款 保温杯，好用。"
     assert doc["translation"] == "กก กกก กก"
     cleaned = {f["code"]: f for f in doc["findings"]}
-    assert cleaned["cjk_punctuation_cleaned"]["fix"] == "， -> ' '; 。 -> ''".replace("; ", ", ")
+    assert cleaned["cjk_punctuation_cleaned"]["fix"] == "， -> ' ', 。 -> ''"
     assert cleaned["marketing_brackets_cleaned"]["severity"] == "info"
 
 
@@ -135,3 +136,55 @@ def _limits():  # type: ignore[no-untyped-def]
     from localize.text.checks import Limits
 
     return Limits(title_min=1)
+
+
+def test_the_reviewer_sees_what_was_cleaned_and_an_edit_with_leftovers_is_refused(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    run, _ = setup
+    listings = tmp_path / "leftovers.json"
+    record = {
+        "product_id": "p1",
+        "sku": "SKU-1",
+        "title": "【新款】ACME 不锈钢真空保温杯 500ml 大容量 户外运动🔥",
+        "description": '<p>保温 12 小时。<img src="https://img.alicdn.com/x.jpg"></p>',
+        "images": "a.jpg",
+    }
+    listings.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    assert run("listings", "import", str(listings), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    item = next(r for r in json.loads(run("review", "list", "--json").out) if r["language"] == "ms")
+    codes = {f["code"]: f for f in item["findings"]}
+    assert codes["external_image_cleaned"]["text"] == "https://img.alicdn.com/x.jpg"
+    assert codes["title_emoji_cleaned"]["severity"] == "warning"
+    shown = run("review", "show", str(item["id"])).out
+    assert "info: marketing_brackets_cleaned: title: brackets taken off" in shown
+    assert "fix: 【新款】 -> '新款'" in shown
+    assert (
+        "https://img.alicdn.com"
+        not in json.loads(run("review", "show", str(item["id"]), "--json").out)["fields"][
+            "description"
+        ]["translation"]
+    )
+    title = "ACME Termos Keluli Tahan Karat 500ml【Hot】🔥"
+    edit = run(
+        "review", "approve", str(item["id"]), "--reviewer", "ploy", "--set", f"title={title}"
+    )
+    assert edit.code == 1
+    assert "title_emoji" in edit.err and "cjk_punctuation" in edit.err
+
+
+def test_the_review_screen_shows_a_findings_fix() -> None:
+    from localize.review_ui.screens import findings_text
+
+    shown = findings_text(
+        [
+            {
+                "code": "title_emoji",
+                "severity": "error",
+                "message": "title: emoji 🔥",
+                "fix": "remove them",
+            }
+        ]
+    ).plain
+    assert shown == "error: title_emoji: title: emoji 🔥\n  fix: remove them"
