@@ -265,6 +265,8 @@ def assemble(
     source = leftovers.clean_source(text, field_name)
     text = source.text  # as the engines got it, and as the checks compare
     findings = checks.cleaned(field_name, source.changes)
+    if not text.strip():  # nothing but leftovers (a title of emoji): nothing to translate
+        return FieldResult("", "none", findings)
     changes: list[leftovers.Change] = []  # what cleaning changed in the engines' text
 
     def cleaned(segment: Segment) -> str:

@@ -188,3 +188,40 @@ def test_the_review_screen_shows_a_findings_fix() -> None:
         ]
     ).plain
     assert shown == "error: title_emoji: title: emoji 🔥\n  fix: remove them"
+
+
+def test_the_memory_keeps_the_cleaned_text_so_a_rejection_takes_it_out(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    from sqlmodel import select
+
+    from store.db import open_store, read_scope
+    from store.models import TranslationMemory
+
+    run, db_url = setup
+    listings = tmp_path / "l.json"
+    title = "【新款】ACME 不锈钢保温杯，大容量 500ml 户外运动"
+    record = {"product_id": "p1", "sku": "S", "title": title, "images": "a.jpg"}
+    listings.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    assert run("listings", "import", str(listings), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+
+    def remembered() -> dict[str, str]:
+        with read_scope(open_store(db_url)) as s:
+            rows = s.exec(select(TranslationMemory).where(TranslationMemory.target_lang == "ms"))
+            return {m.source_text: m.target_text for m in rows}
+
+    source = "新款 ACME 不锈钢保温杯，大容量 500ml 户外运动"  # as the engine got it
+    assert remembered()[source] == "xx acme xxxxxx, xxx 500ml xxxx"
+    item = next(r for r in json.loads(run("review", "list", "--json").out) if r["language"] == "ms")
+    rejected = run("review", "reject", str(item["id"]), "--reviewer", "ploy", "--reason", "tone")
+    assert rejected.code == 0, rejected.err
+    assert source not in remembered()  # the rejected text does not come straight back
+
+
+def test_a_title_of_emoji_alone_is_left_empty_not_a_crash() -> None:
+    source = "🔥🔥 ✨"
+    assert field_segments(source, "title") == []
+    result = assemble(source, "title", {}, target_lang="en", limits=_limits())
+    assert result.translation == "" and result.error is None
+    assert {f.code for f in result.findings} == {"title_emoji_cleaned"}
