@@ -272,6 +272,10 @@ _LEFTOVERS: dict[str, tuple[dict[str, str], str]] = {
 # What cleaning did, by the kind of leftover: severity and message.
 _CLEANED: dict[str, tuple[str, str]] = {
     "marketing_brackets": (INFO, "brackets taken off, the words kept: {changes}"),
+    "promotion_tag": (
+        WARNING,
+        "promotional tags dropped (TikTok Shop titles take no promotions): {before}",
+    ),
     "cjk_punctuation": (INFO, "Chinese punctuation written as {language} writes it: {changes}"),
     "title_emoji": (WARNING, "emoji removed (TikTok Shop refuses them in a title): {before}"),
     "external_image": (

@@ -7,10 +7,12 @@ changes it made, which the checks turn into a finding the reviewer sees. What is
 what a reviewer typed, is found by `found`, each with the fix to make.
 
 Decisions:
-- 【X】 and 〖X〗 become X, always (the brackets go, spaced from the words beside them): whether
-  X is a pure tag is not certain (新款 "new model" says something about the product, 包邮
-  "free shipping" is a promise only the seller may drop), so the word stays and the
-  reviewer, told of the cleaning, removes it if it must go. An empty pair is dropped.
+- 【X】 and 〖X〗 become X (the brackets go, spaced from the words beside them): 新款 "new
+  model" says something about the product. In a title, a pair holding nothing but a
+  promotion (PROMOTIONS: 包邮 "free shipping", 热卖 "hot sale", 特价, Hot, ...) is dropped
+  whole: TikTok Shop titles take no promotions or information that does not describe the
+  product (Seller University, "Product Titles, Descriptions, Images & Videos"); a caption
+  or a description keeps the word. An empty pair is dropped.
 - Fullwidth punctuation becomes the target language's: Latin-script languages take ', ' for
   '，' and '、', '.' for '。', and so on; Thai, Lao and Khmer write a space where Chinese ends a
   sentence or pauses (they have no full stop or enumeration comma); Chinese and Japanese
@@ -34,6 +36,16 @@ from urllib.parse import urlsplit
 # (From the URLs its image upload answers; unverified beyond them.)
 TIKTOK_IMAGE_HOSTS = ("ibyteimg.com", "byteimg.com", "tiktokcdn.com", "tiktokcdn-us.com")
 
+# Bracketed tags that only promote (no word about the product): dropped from titles. The
+# rule is TikTok's; the list is ours (Chinese sellers' usual tags and their translations).
+PROMOTIONS = frozenset(
+    {"包邮", "免邮", "热卖", "热销", "爆款", "特价", "促销", "限时", "秒杀", "清仓", "折扣"}
+    | {"现货", "hot", "hot sale", "sale", "free shipping", "best seller", "promo"}
+)
+# Where a promotion was, until the spaces round it are settled: a noncharacter, which no
+# text a seller writes carries.
+_DROPPED = "\ufdd0"
+_GAP = re.compile(r"\s*(?:\ufdd0\s*)+")
 _MARK = re.compile(r"[【〖]\s*([^【】〖〗]*?)\s*[】〗]")
 _EMOJI_CHARS = (
     "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u231a\u231b\u2328\u23cf"
@@ -120,11 +132,14 @@ def _word(ch: str) -> bool:
     return ch.isalnum()
 
 
-def _unbracket(text: str, changes: list[Change]) -> str:
-    """【X】 -> X, spaced from the words beside it."""
+def _unbracket(text: str, changes: list[Change], *, title: bool = False) -> str:
+    """【X】 -> X, spaced from the words beside it; in a title, a promotion alone goes."""
 
     def one(m: re.Match[str]) -> str:
         inner = m.group(1)
+        if title and " ".join(inner.casefold().split()) in PROMOTIONS:
+            changes.append(Change("promotion_tag", m.group(0), ""))
+            return _DROPPED
         before = m.string[m.start() - 1] if m.start() else ""
         after = m.string[m.end()] if m.end() < len(m.string) else ""
         out = (" " if inner and _word(before) else "") + inner
@@ -132,7 +147,15 @@ def _unbracket(text: str, changes: list[Change]) -> str:
         changes.append(Change("marketing_brackets", m.group(0), inner))
         return out
 
-    return _MARK.sub(one, text)
+    def gap(m: re.Match[str]) -> str:
+        """Where promotions went, with the spaces round them: one space between words."""
+        after = m.string[m.end()] if m.end() < len(m.string) else ""
+        return " " if m.start() and _word(after) else ""
+
+    start = len(changes)
+    text = _MARK.sub(one, text)
+    promoted = any(c.code == "promotion_tag" for c in changes[start:])
+    return _GAP.sub(gap, text) if promoted else text
 
 
 def _no_emoji(text: str, changes: list[Change]) -> str:
@@ -209,7 +232,7 @@ def clean_source(text: str, field: str) -> Cleaned:
             href = _attr(_HREF, tag.group(0))
             if href and not href.startswith("#"):
                 changes.append(Change("external_link", href, ""))
-    text = _unbracket(text, changes)
+    text = _unbracket(text, changes, title=field == "title")
     if field == "title":
         text = _no_emoji(text, changes)
     return Cleaned(text, changes)
@@ -221,7 +244,7 @@ def clean_translation(text: str, field: str, language: str) -> Cleaned:
     changes: list[Change] = []
     if keeps_cjk_punctuation(language):
         return Cleaned(text, changes)
-    text = _unbracket(text, changes)
+    text = _unbracket(text, changes, title=field == "title")
     text = _punctuation(text, language, changes)
     if field == "title":
         text = _no_emoji(text, changes)
@@ -235,11 +258,12 @@ def found(text: str, plain: str, field: str, language: str) -> list[Leftover]:
     if not keeps_cjk_punctuation(language):
         marks = list(dict.fromkeys(_CJK.findall(plain)))
         if marks:
-            fixed = clean_translation(plain, "", language).changes
+            fixed = clean_translation(plain, field, language).changes
             how = {c.before: c.after for c in fixed if c.code == "cjk_punctuation"}
-            fixes = [
-                f"{c.before} -> {c.after!r}" for c in fixed if c.code == "marketing_brackets"
-            ] + [f"{m} -> {how[m]!r}" for m in marks if m in how]
+            brackets = ("marketing_brackets", "promotion_tag")
+            fixes = [f"{c.before} -> {c.after!r}" for c in fixed if c.code in brackets] + [
+                f"{m} -> {how[m]!r}" for m in marks if m in how
+            ]
             out.append(Leftover("cjk_punctuation", "".join(marks), "; ".join(fixes)))
     if field == "title":
         gone = [m.group(0) for m in _EMOJI.finditer(plain)]

@@ -23,12 +23,15 @@ def codes(findings) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def test_marketing_brackets_give_their_word_and_a_titles_emoji_go() -> None:
     cleaned = clean_source("【新款】🔥ACME 保温杯【包邮】✨", "title")
-    assert cleaned.text == "新款 ACME 保温杯 包邮"
+    assert cleaned.text == "新款 ACME 保温杯"  # 包邮 (free shipping) is a promotion
     assert {(c.code, c.before) for c in cleaned.changes} == {
         ("marketing_brackets", "【新款】"),
-        ("marketing_brackets", "【包邮】"),
+        ("promotion_tag", "【包邮】"),
         ("title_emoji", "🔥✨"),
     }
+    # outside a title a promotion is a selling point: the word stays
+    assert clean_source("【包邮】保温杯", "caption").text == "包邮 保温杯"
+    assert clean_translation("Flask 【 Hot Sale 】 500ml", "title", "en").text == "Flask 500ml"
     # a caption or a description keeps its emoji; ©, ®, ™ and ° are not emoji
     assert clean_source("包邮 🎉", "caption").text == "包邮 🎉"
     assert clean_source("ACME® 360° 保温杯™", "title").changes == []
@@ -97,7 +100,14 @@ def test_images_and_links_to_other_sites_leave_a_description() -> None:
 @pytest.mark.parametrize(
     ("field", "text", "code", "severity", "fix"),
     [
-        ("title", "ACME vacuum flask【Hot】 500ml steel", "cjk_punctuation", ERROR, "'Hot'"),
+        ("title", "ACME vacuum flask【Baru】 500ml steel", "cjk_punctuation", ERROR, "'Baru'"),
+        (
+            "title",
+            "ACME vacuum flask【Hot】 500ml steel",
+            "cjk_punctuation",
+            ERROR,
+            "【Hot】 -> ''",
+        ),
         ("caption", "Free shipping，today", "cjk_punctuation", WARNING, "， -> ','"),
         ("title", "ACME vacuum flask 500ml steel 🔥", "title_emoji", ERROR, "remove them"),
         (
