@@ -97,7 +97,9 @@ _SPACE_SEPARATED = ("th", "lo", "km")
 class Change:
     """One kind of leftover cleaned in a field: what stood there and what it became."""
 
-    code: str  # "marketing_brackets", "cjk_punctuation", "title_emoji", "external_image"
+    # marketing_brackets, promotion_tag, cjk_punctuation, title_emoji, external_image,
+    # external_link (named only: the sanitizer takes the tag off)
+    code: str
     before: str
     after: str
 
