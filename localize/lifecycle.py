@@ -635,6 +635,21 @@ def claim(
     return result.rowcount == 1
 
 
+def extend(session: Session, item_ids: Iterable[int], *, holder: str, until: datetime) -> int:
+    """Hold the items `holder` still holds until `until` (a publisher at work renewing its
+    hold); how many it still held."""
+    ids = list(item_ids)
+    if not ids:
+        return 0
+    result = session.execute(
+        update(LocalizationItem)
+        .where(col(LocalizationItem.id).in_(ids), col(LocalizationItem.claimed_by) == holder)
+        .values(claimed_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
 def release(session: Session, item_id: int, *, holder: str) -> None:
     """Give back an item `holder` holds."""
     session.execute(

@@ -30,7 +30,7 @@ from config.errors import AppError, BadInput, ExitCode
 from config.i18n import Msg, Text, msg
 from config.runtime import Clock, utcnow
 from localize import lifecycle
-from localize.text import checks, html, memory, protect
+from localize.text import checks, html, leftovers, memory, protect
 from localize.text.service import load_terms
 from store.db import read_scope, session_scope
 from store.models import (
@@ -459,7 +459,8 @@ def recheck(
     terms = load_terms(store, scope=item.shop_id, language=item.language)
     kept_findings = [f for f in item.findings if checks.field_of(f) not in edits]
     for name, text in edits.items():
-        source = getattr(listing, name)
+        # the source as the engines got it (its leftovers cleaned), as `localize run` checks
+        source = leftovers.clean_source(getattr(listing, name) or "", name).text
         pieces = html.split(source).texts() if name == "description" else [source]
         kept = tuple(k for piece in pieces for k in protect.protect(piece, terms).kept)
         found = checks.check(
@@ -843,7 +844,8 @@ def _pairs(listing: Listing, texts: Mapping[str, str]) -> list[tuple[str, str]]:
     """(source segment, its translation) for each field, where the segments line up."""
     pairs: list[tuple[str, str]] = []
     for name, text in texts.items():
-        source = getattr(listing, name) or ""
+        # the source's pieces as the memory holds them (its leftovers cleaned)
+        source = leftovers.clean_source(getattr(listing, name) or "", name).text
         if name == "description":
             before, after = html.split(source).texts(), html.split(text).texts()
             if len(before) == len(after):  # otherwise the text was restructured

@@ -86,6 +86,8 @@ def findings(env: Environment, found: Sequence[Finding]) -> None:
     """The checks' findings, one per line."""
     for f in found:
         env.err(finding_line(f.severity, f.code, f.message))
+        if f.fix:
+            env.err(msg("  fix: {fix}", fix=f.fix))
 
 
 def finding_line(severity: str, code: str, message: str) -> Msg:
@@ -429,6 +431,8 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
             if f.get("overridden_by"):
                 line = msg("{line} (overridden by {who})", line=line, who=f["overridden_by"])
             env.out(msg("  {line}", line=line))
+            if f.get("fix"):
+                env.out(msg("    fix: {fix}", fix=f["fix"]))
     _image_regions(env, d["regions"])
     if d["images"]:
         from localize.image.items import NOWHERE

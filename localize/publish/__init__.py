@@ -12,7 +12,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -21,12 +21,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from config.errors import AppError, ExitCode
-from config.runtime import Secrets
+from config.runtime import Clock, Secrets
 from config.settings import Settings, ShopSettings
+from localize import lifecycle
 from store.db import read_scope, session_scope
 from store.models import PublishRecord, PublishState, utcnow
 
-HOLD = timedelta(minutes=10)  # an item being sent; a publisher that died lets go after this
+# An item being sent is held this long from the last renewal: a publisher at work renews
+# it (Hold.keep), one that died lets go within this.
+HOLD = timedelta(minutes=10)
 
 
 class PublishError(AppError):
@@ -58,6 +61,46 @@ class Work:
 
 
 @dataclass
+class Hold:
+    """The items one publish run holds, kept held while it works, whatever the kind: the
+    run, its steps (an upload, a folder written) and a workbook's images call `keep`, which
+    reads the clock then and, once a third of the hold has passed since the last renewal,
+    holds them all for another whole hold from that moment. A run that dies renews nothing,
+    so its items are free within one hold."""
+
+    store: Engine
+    holder: str
+    clock: Clock = utcnow
+    length: timedelta = HOLD
+    items: set[int] = field(default_factory=set)
+    renewed: datetime | None = None  # when the holds that run out first were set
+
+    def add(self, item_id: int, at: datetime) -> None:
+        """An item the run has just claimed, until `at` plus one hold."""
+        self.items.add(item_id)
+        if self.renewed is None:
+            self.renewed = at
+        self.keep(at)
+
+    def drop(self, item_id: int) -> None:
+        """An item the run let go of (or published)."""
+        self.items.discard(item_id)
+        if not self.items:
+            self.renewed = None
+
+    def keep(self, now: datetime | None = None) -> None:
+        """Renew the holds when they are due (`now`: the moment the caller just read)."""
+        if not self.items:
+            return
+        now = self.clock() if now is None else now
+        if self.renewed is not None and now - self.renewed < self.length / 3:
+            return
+        with session_scope(self.store) as session:
+            lifecycle.extend(session, self.items, holder=self.holder, until=now + self.length)
+        self.renewed = now
+
+
+@dataclass
 class Steps:
     """The publish records of one item version: what was already sent, step by step."""
 
@@ -65,6 +108,13 @@ class Steps:
     work: Work
     kind: str
     sent: list[str] = field(default_factory=list)  # steps this run performed
+    hold: Hold | None = None  # the run's hold on its items, renewed as steps are done
+
+    def working(self) -> None:
+        """Say the run is still at work: its hold is renewed when due (call it before each
+        long step: an upload, a copy)."""
+        if self.hold is not None:
+            self.hold.keep()
 
     def _key(self, step: str) -> str:
         return hashlib.sha256(f"{self.work.content_hash}\n{step}".encode()).hexdigest()
@@ -84,6 +134,7 @@ class Steps:
     def record(self, step: str, remote_ref: str = "") -> None:
         """Note a finished step at once (a second writer of the same step changes nothing)."""
         self.sent.append(step)
+        self.working()
         try:
             with session_scope(self.store) as session:
                 session.add(

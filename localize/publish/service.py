@@ -1,7 +1,8 @@
 """`localize publish`: every approved item of a shop through preflight, then its publisher,
 once. A failing item becomes `blocked` with every reason; a blocked item whose reasons are
 gone (the EPR number was added, the safety report is old enough) is approved again and
-goes out. Items are held while they are sent, so two publishers never send one twice.
+goes out. Items are held while they are sent, the hold renewed while the run works (one
+mechanism for every kind: `Hold`), so two publishers never send one twice.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import socket
 import tempfile
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from localize.image.regions import chinese_left
 from localize.publish import (
     HOLD,
     EndsRun,
+    Hold,
     Publisher,
     PublishError,
     Steps,
@@ -37,6 +39,7 @@ from localize.publish import (
     publisher_for,
 )
 from localize.publish.preflight import Candidate, ImageFacts, Reason, Rules, preflight
+from localize.publish.template import refusal
 from store.db import read_scope, session_scope
 from store.models import ItemState, Listing, LocalizationItem
 from store.queries import register_shops
@@ -118,6 +121,7 @@ def publish_shop(
     publisher: Publisher | None = None,
     downloads: Path | None = None,
     clock: Clock = utcnow,
+    hold: timedelta = HOLD,
 ) -> PublishRun:
     """Preflight every approved (or blocked) item of the shop and publish those that pass."""
     now = now or clock()
@@ -131,11 +135,13 @@ def publish_shop(
             session, shop_id=shop.id, states=[ItemState.APPROVED, ItemState.BLOCKED]
         )
     holder = f"publish:{HOST}:{os.getpid()}"
+    holding = Hold(store, holder, clock, hold)
     folder = downloads or Path(tempfile.gettempdir()) / "shopbot-publish"
     fetcher = ImageFetcher.for_shop(shop.images)
     downloaded: list[Path] = []
     for item, listing in rows:
         fetched: list[Path] = []
+        holding.keep()  # the items held to the run's end (a workbook) stay held
         try:
             images = _local_images(item, listing, fetcher, folder, fetched)
             reasons = preflight(_candidate(item, listing, shop, images), rules, now)
@@ -146,10 +152,14 @@ def publish_shop(
                     _block(store, item, reasons)
                 continue
             if dry_run:
-                run.ready.append(summary)
+                refused = refusal(shop, listing.category)
+                if refused:  # as a real run would name it
+                    run.failed.append({**summary, "error": refused})
+                else:
+                    run.ready.append(summary)
                 continue
             assert publisher is not None
-            _send(store, publisher, item, listing, images, holder, clock, run, summary)
+            _send(store, publisher, item, listing, images, holding, run, summary)
         finally:
             if run.held and run.held[-1][0] is item:
                 downloaded += fetched  # the publisher reads them at the run's end
@@ -158,14 +168,14 @@ def publish_shop(
                     path.unlink(missing_ok=True)
     try:
         if isinstance(publisher, EndsRun):
-            _end_run(store, publisher, holder, run)
+            _end_run(store, publisher, holding, run)
     finally:
         for path in downloaded:
             path.unlink(missing_ok=True)
     return run
 
 
-def _end_run(store: Engine, publisher: EndsRun, holder: str, run: PublishRun) -> None:
+def _end_run(store: Engine, publisher: EndsRun, hold: Hold, run: PublishRun) -> None:
     """The publisher's end of the run (a workbook); the items it held are published only
     where it says they were written, and let go (still approved) otherwise."""
     end = None
@@ -178,14 +188,14 @@ def _end_run(store: Engine, publisher: EndsRun, holder: str, run: PublishRun) ->
                 entry = {**summary, "where": where, "steps": steps.sent}
                 try:
                     _published(store, item, f"{steps.kind}: {where}", run, entry)
+                    hold.drop(item.id)
                     continue
                 except lifecycle.ItemChanged:  # changed while held: it is in the workbook
                     _stale(store, item.id, read_version, True, run, summary)
             elif end is not None:
                 why = end.failed.get(item.id, "not written into the run's workbook")
                 run.failed.append({**summary, "error": why})
-            with session_scope(store) as session:
-                lifecycle.release(session, item.id, holder=holder)
+            _release(store, hold, item.id)
         run.held.clear()
     run.files += end.files
     run.notes += end.notes
@@ -197,23 +207,22 @@ def _send(
     item: LocalizationItem,
     listing: Listing,
     images: list[Path | None],
-    holder: str,
-    clock: Clock,
+    hold: Hold,
     run: PublishRun,
     summary: dict[str, Any],
 ) -> None:
     """Hold the item (only as this run read it), send it, record it published; a failure
     leaves it approved, a change made meanwhile is reported stale, and the hold is given
     back whatever happens."""
-    moment = clock()  # the hold starts now, not when the run began
+    moment = hold.clock()  # the hold starts now, not when the run began
     read_version = item.version
     now: lifecycle.ItemSnapshot | None = None
     with session_scope(store) as session:
         held = lifecycle.claim(
             session,
             item.id,
-            holder=holder,
-            until=moment + HOLD,
+            holder=hold.holder,
+            until=moment + hold.length,
             now=moment,
             take_from=_gone(item.claimed_by),
             states=[ItemState(item.state)],
@@ -221,7 +230,9 @@ def _send(
         )
         if not held:
             now = lifecycle.snapshot(session, item.id)
-    if not held:
+    if held:
+        hold.add(item.id, moment)  # renewed with the rest while the run works
+    else:
         if now is not None and (now.version, now.state) == (read_version, item.state):
             run.busy.append(item.id)
         else:
@@ -238,7 +249,7 @@ def _send(
                     session, item, ItemState.APPROVED, actor=ACTOR, reason="preflight passes now"
                 )
         work = _work(item, listing, [p for p in images if p is not None])
-        steps = Steps(store, work, publisher.kind)
+        steps = Steps(store, work, publisher.kind, hold=hold)
         try:
             ref = publisher.publish(work, steps)
         except PublishError as exc:
@@ -251,14 +262,21 @@ def _send(
             return
         entry = {**summary, "where": ref, "steps": steps.sent}
         _published(store, item, f"{publisher.kind}: {ref}", run, entry)
+        hold.drop(item.id)
     except lifecycle.ItemChanged:
         # its source changed (or a reviewer acted) while it was held: the rest go on
         published = False
         _stale(store, item.id, read_version, bool(steps and steps.sent), run, summary)
     finally:
         if not published:
-            with session_scope(store) as session:
-                lifecycle.release(session, item.id, holder=holder)
+            _release(store, hold, item.id)
+
+
+def _release(store: Engine, hold: Hold, item_id: int) -> None:
+    """Give back an item the run holds."""
+    hold.drop(item_id)
+    with session_scope(store) as session:
+        lifecycle.release(session, item_id, holder=hold.holder)
 
 
 def _published(

@@ -163,6 +163,23 @@ def latest(held: list[tuple[Work, Steps]]) -> tuple[list[tuple[Work, Steps]], di
     return [h for h in held if h[0].item_id in kept], older
 
 
+def missing_template(category: str) -> str:
+    """Why an item of `category` cannot go into a workbook: the shop has no template for
+    it (a real run and a dry run say the same)."""
+    return (
+        f"no bulk-listing template for category {category!r}: add one to "
+        '[shops.publish.templates] (category = "FILE.xlsx"); the item stays approved'
+    )
+
+
+def refusal(shop: ShopSettings, category: str) -> str | None:
+    """What the shop's publisher will refuse an item of `category` for before sending
+    anything, or None: a template run, an item whose category has no template."""
+    if shop.publish.kind == "template" and shop.publish.template(category) is None:
+        return missing_template(category)
+    return None
+
+
 def _folder(settings: Settings, shop: ShopSettings) -> Path:
     base = Path(settings.path).parent
     folder = Path(shop.publish.export_dir) if shop.publish.export_dir else Path("out") / shop.id
@@ -202,10 +219,7 @@ class TemplatePublisher:
         """Take the item in for this run's workbook of its category."""
         template = self.templates(work.category)
         if template is None:
-            raise PublishError(
-                f"no bulk-listing template for category {work.category!r}: add one to "
-                '[shops.publish.templates] (category = "FILE.xlsx"); the item stays approved'
-            )
+            raise PublishError(missing_template(work.category))
         done = steps.done(STEP)
         if done and Path(done.partition("#")[0]).is_file():
             self.earlier[work.item_id] = done  # written before the last run could record it
@@ -271,9 +285,9 @@ class TemplatePublisher:
         pictures = self.folder / f"{stem}-{when:%Y%m%d-%H%M%S}-images"
         rows: list[dict[str, Any]] = []
         row = layout.next_row
-        for work, _ in items:
+        for work, steps in items:
             try:
-                images = self._images(work, pictures)
+                images = self._images(work, steps, pictures)
             except PublishError as exc:
                 end.failed[work.item_id] = exc.message
                 continue
@@ -327,13 +341,19 @@ class TemplatePublisher:
             by_id[entry["item_id"]].record(STEP, ref)
             end.written[entry["item_id"]] = ref
 
-    def _images(self, work: Work, pictures: Path) -> list[str]:
-        """The item's images as URLs on the image host, or copied beside the workbook."""
+    def _images(self, work: Work, steps: Steps, pictures: Path) -> list[str]:
+        """The item's images as URLs on the image host, or copied beside the workbook; the
+        run's hold on its items renewed as each goes (a run of many uploads outlives one)."""
         if self.host is not None:
-            return [self.host.url(p) for p in work.images[: len(IMAGE_FIELDS)]]
+            urls = []
+            for image in work.images[: len(IMAGE_FIELDS)]:
+                steps.working()
+                urls.append(self.host.url(image))
+            return urls
         names = []
         pictures.mkdir(parents=True, exist_ok=True)
         for n, image in enumerate(work.images[: len(IMAGE_FIELDS)], start=1):
+            steps.working()
             name = safe_name(f"{work.sku or work.product_id}-{n}", image.suffix.lower() or ".jpg")
             try:
                 shutil.copyfile(image, pictures / name)

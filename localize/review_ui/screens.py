@@ -27,7 +27,7 @@ from localize.text.checks import field_of
 if TYPE_CHECKING:
     from localize.review_ui.app import ReviewApp
 
-STYLES = {"error": "bold red", "warning": "yellow"}
+STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def shown(text: str, style: str = "") -> Text:
@@ -48,6 +48,8 @@ def findings_text(findings: Iterable[Mapping[str, Any]]) -> Text:
         text.append(printable(f"{f.get('code')}: {f.get('message')}"))
         if f.get("overridden_by"):
             text.append(printable(f" (overridden by {f['overridden_by']})"), style="dim")
+        if f.get("fix"):
+            text.append(printable(f"\n  fix: {f['fix']}"), style="dim")
     return text
 
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from config.markets import BUILT_IN, Market
 from config.terminal import control_character
-from localize.text import html
+from localize.text import html, leftovers
 
-ERROR, WARNING = "error", "warning"
+ERROR, WARNING, INFO = "error", "warning", "info"
 
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN = re.compile(f"[{_HAN_CHARS}]")
@@ -52,10 +52,13 @@ class Finding:
     code: str
     severity: str
     message: str
+    text: str = ""  # the offending text, where there is one
+    fix: str = ""  # what to do about it, or what was done
 
     def as_dict(self) -> dict[str, str]:
-        """For --json and the store."""
-        return {"code": self.code, "severity": self.severity, "message": self.message}
+        """For --json and the store (`text` and `fix` only where there are some)."""
+        out = {"code": self.code, "severity": self.severity, "message": self.message}
+        return out | {k: v for k, v in (("text", self.text), ("fix", self.fix)) if v}
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,7 @@ def check(
                 f"{field}: a {field} is plain text, tags would show as typed: remove {tags}",
             )
         )
+    out.extend(_leftover_findings(field, target, tgt_plain, target_lang))
     if field == "title":
         n = len(target)
         if not limits.title_min <= n <= limits.title_max:
@@ -242,3 +246,77 @@ def _tag_findings(fragment: html.Fragment) -> list[Finding]:
 def han_runs(text: str) -> list[str]:
     """The runs of Chinese characters in a text, as they stand, in order, each once."""
     return list(dict.fromkeys(m.group(0) for m in _HAN_RUN.finditer(text)))
+
+
+# A leftover still in a translation: its severity by field ("*": any other field), and
+# what the message says of it.
+_LEFTOVERS: dict[str, tuple[dict[str, str], str]] = {
+    "cjk_punctuation": (
+        {"title": ERROR, "*": WARNING},
+        "Chinese brackets or punctuation left: {text}; write {fix}",
+    ),
+    "title_emoji": (
+        {"*": ERROR},
+        "emoji {text}: TikTok Shop refuses them in a title; {fix}",
+    ),
+    "external_image": (
+        {"*": ERROR},
+        "image on another site {text}: TikTok Shop shows only images uploaded to it; {fix}",
+    ),
+    "external_link": (
+        {"*": ERROR},
+        "link to {text}: TikTok Shop refuses links to other sites; {fix}",
+    ),
+    "address": ({"*": WARNING}, "web address {text}: {fix}"),
+}
+# What cleaning did, by the kind of leftover: severity and message.
+_CLEANED: dict[str, tuple[str, str]] = {
+    "marketing_brackets": (INFO, "brackets taken off, the words kept: {changes}"),
+    "promotion_tag": (
+        WARNING,
+        "promotional tags dropped (TikTok Shop titles take no promotions): {before}",
+    ),
+    "cjk_punctuation": (INFO, "Chinese punctuation written as {language} writes it: {changes}"),
+    "title_emoji": (WARNING, "emoji removed (TikTok Shop refuses them in a title): {before}"),
+    "external_image": (
+        WARNING,
+        "images on other sites removed (TikTok Shop shows only images uploaded to it; "
+        "upload them in Seller Center's Media Center to use them): {before}",
+    ),
+    "external_link": (
+        WARNING,
+        "links to other sites removed, their text kept (TikTok Shop refuses them): {before}",
+    ),
+}
+
+
+def _leftover_findings(field: str, target: str, plain: str, language: str) -> list[Finding]:
+    out = []
+    for left in leftovers.found(target, plain, field, language):
+        severities, said = _LEFTOVERS[left.code]
+        severity = severities.get(field, severities["*"])
+        message = f"{field}: " + said.format(text=left.text, fix=left.fix)
+        out.append(Finding(left.code, severity, message, left.text, left.fix))
+    return out
+
+
+def cleaned(
+    field: str, changes: Sequence[leftovers.Change], language: str = "", *, of: str = "source"
+) -> list[Finding]:
+    """What cleaning changed in a field's source (before translation) or its translation,
+    one finding per kind of leftover, for the reviewer to see (code: the leftover's, with
+    `_cleaned`)."""
+    by_code: dict[str, list[leftovers.Change]] = {}
+    for change in changes:
+        by_code.setdefault(change.code, []).append(change)
+    out = []
+    for code, done in by_code.items():
+        severity, said = _CLEANED[code]
+        pairs = list(dict.fromkeys((c.before, c.after) for c in done))
+        shown = ", ".join(f"{b} -> {a!r}" for b, a in pairs)
+        before = ", ".join(dict.fromkeys(c.before for c in done))
+        fix = shown if any(a for _, a in pairs) else "removed"
+        message = f"{field}: " + said.format(changes=shown, before=before, language=language)
+        message += f" (in the {of})"
+        out.append(Finding(f"{code}_cleaned", severity, message, before, fix))
+    return out

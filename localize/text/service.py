@@ -17,7 +17,7 @@ from config.runtime import Secrets
 from localize.engines import URL_ENGINES, Brief, EngineChain, ResilientEngine, build_engine
 from localize.engines.resilient import shared_calls as shared_engine_calls
 from localize.errors import EngineError, EngineFailed, NoNewTranslation
-from localize.text import checks, html, memory, protect
+from localize.text import checks, html, leftovers, memory, protect
 from store.db import read_scope, session_scope
 from store.models import GlossaryTerm, Quality
 
@@ -43,6 +43,9 @@ class Segment:
     kept: tuple[str, ...] = ()
     error: str | None = None
     no_new: bool = False  # failed because every engine gave only the rejected text
+    # Chinese-listing leftovers the engine kept and cleaning fixed (the memory keeps the
+    # cleaned text, so that rejecting it finds it there)
+    changes: tuple[leftovers.Change, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -263,7 +266,8 @@ class SegmentTranslator:
         except EngineError as exc:
             return Segment("", self.chain.engines[0].name, protected.kept, exc.message)
         text, _lost = protect.restore(raw, protected)
-        return Segment(text, origin, protected.kept)
+        after = leftovers.clean_translation(text, "", self.target_lang)
+        return Segment(after.text, origin, protected.kept, changes=tuple(after.changes))
 
 
 def briefs(
@@ -281,8 +285,9 @@ def briefs(
 
 
 def field_segments(text: str, field_name: str) -> list[str]:
-    """The pieces of a field that go to memory and engines: a description's text nodes,
-    or the whole field."""
+    """The pieces of a field that go to memory and engines, its Chinese-listing leftovers
+    cleaned (leftovers.clean_source): a description's text nodes, or the whole field."""
+    text = leftovers.clean_source(text, field_name).text
     if field_name == "description":
         return html.split(text).texts()
     return [text] if text.strip() else []
@@ -299,13 +304,26 @@ def assemble(
     """A field put together from its translated segments, and checked."""
     if not text.strip():
         return FieldResult(text, "none", [])
-    findings: list[checks.Finding] = []
+    source = leftovers.clean_source(text, field_name)
+    text = source.text  # as the engines got it, and as the checks compare
+    findings = checks.cleaned(field_name, source.changes)
+    if not text.strip():  # nothing but leftovers (a title of emoji): nothing to translate
+        return FieldResult("", "none", findings)
+    changes: list[leftovers.Change] = []  # what cleaning changed in the engines' text
+
+    def cleaned(segment: Segment) -> str:
+        # cleaned as the engine answered (Segment.changes); again for the field (a title's
+        # emoji, a memory entry stored before cleaning was)
+        after = leftovers.clean_translation(segment.text, field_name, target_lang)
+        changes.extend([*segment.changes, *after.changes])
+        return after.text
+
     if field_name == "description":
         fragment = html.split(text)
         segments = [done[t] for t in fragment.texts()]
         # whitespace at a description's edges carries nothing, and a tab or CR there would
         # start a formula in a spreadsheet (the export quotes such a cell)
-        output = fragment.render(lambda t: done[t].text).strip()
+        output = fragment.render(lambda t: cleaned(done[t])).strip()
         if fragment.dropped:
             findings.append(
                 checks.Finding(
@@ -317,11 +335,12 @@ def assemble(
             )
     else:
         segments = [done[text]]
-        output = segments[0].text
+        output = cleaned(segments[0])
     errors = [s.error for s in segments if s.error]
     if errors:
         no_new = all(s.no_new for s in segments if s.error)
         return FieldResult("", segments[0].origin, [], errors[0], no_new=no_new)
+    findings += checks.cleaned(field_name, changes, target_lang, of="translation")
     kept = tuple(k for s in segments for k in s.kept)
     origins = sorted({s.origin for s in segments}) or ["none"]
     findings += checks.check(

@@ -428,3 +428,16 @@ def test_a_silent_bucket_never_hangs_the_run(tmp_path: Path) -> None:
             ImageHost.from_settings(settings, Secrets(KEYS)).url(image)
         assert time.monotonic() - started < 2  # the whole deadline, retry included: not 60 s
         assert len(srv.requests) == 2  # one try and one retry
+
+
+def test_a_dry_run_names_the_items_whose_category_has_no_template(seller: Seller) -> None:
+    dry = seller.run("publish", "--shop", "acme-my", "--dry-run", "--json")
+    result = json.loads(dry.out)
+    assert sorted(r["product_id"] for r in result["ready"]) == ["p1", "p2"]
+    [p3] = result["failed"]  # as a real run names it, not ready
+    assert p3["product_id"] == "p3"
+    assert "no bulk-listing template for category 'garden'" in p3["error"]
+    assert dry.code == 1 and "failed: item" in dry.err and "garden" in dry.err
+    assert {i.state for i in seller.stored().values()} == {"approved"}  # nothing sent
+    real = json.loads(seller.run("publish", "--shop", "acme-my", "--json").out)
+    assert [f["error"] for f in real["failed"]] == [p3["error"]]
