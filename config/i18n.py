@@ -86,6 +86,38 @@ class Msg:
         return part in str(self)
 
 
+def stored(value: object) -> object:
+    """A message as JSON data, to be stored once and shown later in any language:
+    {"text": ..., "params": {...}} (a context too, when it has one); anything else as is
+    (numbers, text) or as its str()."""
+    if isinstance(value, Msg):
+        data: dict[str, Any] = {
+            "text": value.text,
+            "params": {k: stored(v) for k, v in value.params.items()},
+        }
+        if value.context is not None:
+            data["context"] = value.context
+        return data
+    if isinstance(value, (list, tuple)):
+        return [stored(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def from_stored(data: object) -> object:
+    """What `stored` made, as a message again (a value that is not one, as it is)."""
+    if isinstance(data, dict) and isinstance(data.get("text"), str):
+        params = data.get("params") if isinstance(data.get("params"), dict) else {}
+        context = data.get("context") if isinstance(data.get("context"), str) else None
+        return Msg(
+            data["text"], context=context, **{str(k): from_stored(v) for k, v in params.items()}
+        )
+    if isinstance(data, list):
+        return [from_stored(v) for v in data]
+    return data
+
+
 def msg(text: str, /, **params: Any) -> Msg:
     """A message to show a person (the extraction keyword: `text` must be a literal)."""
     return Msg(text, **params)
@@ -147,7 +179,10 @@ class Catalog:
             return translated.format(**params)
         except (KeyError, IndexError, ValueError, AttributeError):
             # a translation with a broken place must not stop the command: say it in English
-            return message.text.format(**params)
+            try:
+                return message.text.format(**params)
+            except (KeyError, IndexError, ValueError, AttributeError):
+                return message.text  # stored by a version whose places differed
 
 
 def _in_catalogs(message: Msg) -> bool:

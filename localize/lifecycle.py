@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
 from config.errors import AppError, ExitCode
-from config.i18n import msg
+from config.i18n import Joined, Msg, msg
 from store.models import (
     AuditEvent,
     Decision,
@@ -363,28 +363,30 @@ def moved_past(session: Session, item_id: int, revision: int) -> ItemSnapshot | 
     return now
 
 
-def what_changed(detail: dict[str, Any]) -> str:
+def what_changed(detail: dict[str, Any]) -> Joined:
     """What one audited change did, in a reviewer's words: "title, caption changed",
     "rejected", "images drawn"."""
-    said = []
+    from localize.views import ITEM_STATES, word
+
+    said: list[Msg | str] = []
     if detail.get("from") != detail.get("to"):
-        said.append(f"{detail.get('to')}")
+        said.append(word(ITEM_STATES, str(detail.get("to"))))
     texts = list(detail.get("text") or {})
     if texts:
-        said.append(f"{', '.join(texts)} changed")
+        said.append(msg("{fields} changed", fields=", ".join(texts)))
     for name in detail.get("changed") or []:
         if name not in texts:
-            said.append(OTHER_CHANGES.get(name, f"{name} changed"))
-    return "; ".join(said)
+            said.append(OTHER_CHANGES.get(name) or msg("{field} changed", field=name))
+    return Joined(said, msg("; "))
 
 
 # How a change to a field a reviewer does not read as text is said in history and messages.
 OTHER_CHANGES = {
-    "images": "images drawn",
-    "findings": "findings updated",
-    "error": "error recorded",
-    "origins": "origins updated",
-    "needs_person": "waits for a person",
+    "images": msg("images drawn"),
+    "findings": msg("findings updated"),
+    "error": msg("error recorded"),
+    "origins": msg("origins updated"),
+    "needs_person": msg("waits for a person"),
 }
 
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from config.i18n import Joined, msg, pmsg
+from config.i18n import Joined, Text, msg, pmsg
 from config.views import file_imported, problems
 
 if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
@@ -42,7 +42,6 @@ ITEM_STATES = {
 }
 
 
-FIELDS = {"title": msg("title"), "description": msg("description"), "caption": msg("caption")}
 DECISIONS = {
     "approve": msg("approve"),
     "reject": msg("reject"),
@@ -90,7 +89,14 @@ def findings(env: Environment, found: Sequence[Finding]) -> None:
             env.err(msg("  fix: {fix}", fix=f.fix))
 
 
-def finding_line(severity: str, code: str, message: str) -> Msg:
+def _field(name: str) -> Msg | str:
+    """A listing field's name as the reader says it."""
+    from localize.text.checks import FIELD_NAMES
+
+    return word(FIELD_NAMES, name)
+
+
+def finding_line(severity: str, code: str, message: Text) -> Msg:
     """`warning: code: what was found`, the severity in the reader's words."""
     return msg(
         "{severity}: {code}: {message}",
@@ -418,7 +424,7 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
     )
     _rejection(env, d)
     for name, texts in d["fields"].items():
-        env.out(msg("\n[{field}]", field=word(FIELDS, name)))
+        env.out(msg("\n[{field}]", field=_field(name)))
         env.out(msg("  source:      {text}", text=texts["source"] or ""))
         translation = msg("  translation: {text}", text=texts["translation"] or "")
         if texts.get("origin"):
@@ -427,7 +433,9 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
     if d["findings"]:
         env.out(msg("\n[findings]"))
         for f in d["findings"]:
-            line = finding_line(f["severity"], f["code"], f["message"])
+            from localize.text.checks import said
+
+            line = finding_line(f["severity"], f["code"], said(f))
             if f.get("overridden_by"):
                 line = msg("{line} (overridden by {who})", line=line, who=f["overridden_by"])
             env.out(msg("  {line}", line=line))
@@ -451,7 +459,7 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
     if d["source_diff"]:
         env.out(msg("\n[source changed]"))
         for name, lines in d["source_diff"].items():
-            env.out(msg("  {field}:", field=word(FIELDS, name)))
+            env.out(msg("  {field}:", field=_field(name)))
             for line in lines:
                 env.out(f"    {line}")
     if d["error"]:
@@ -530,7 +538,7 @@ def review_history(env: Environment, events: Sequence[dict[str, Any]], as_json: 
         env.out(line)
         for name, change in (ev.get("text") or {}).items():
             before, after = repr(change["before"]), repr(change["after"])
-            field = word(FIELDS, name)
+            field = _field(name)
             env.out(
                 msg("    {field}: {before} -> {after}", field=field, before=before, after=after)
             )

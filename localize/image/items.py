@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from config.errors import AppError
+from config.i18n import msg
 from config.markets import ImageRules
 from config.settings import Settings, ShopSettings
 from config.urls import redact
@@ -59,16 +60,29 @@ NOWHERE = "caption_on_no_image"
 NOTES = "image_notes"  # what drawing an image said (a caption covering text, Chinese left)
 
 
-def caption_nowhere(count: int, which: str) -> dict[str, str]:
+def caption_nowhere(count: int, which: str) -> dict[str, Any]:
     """The finding of an item whose caption no image will carry: `which` of the shop's
     `caption_images` picks none of the listing's `count` images."""
-    return {
-        "code": NOWHERE,
-        "severity": "warning",
-        "message": f"caption: drawn on no image: the listing has {count} image(s) and "
-        f'caption_images = "{which}" leaves {"it" if count == 1 else "them"} without one; '
-        'set caption_images = "all" in the shops file to caption it, or clear the caption',
-    }
+    from localize.text.checks import WARNING, Finding, about
+
+    says = (
+        msg(
+            'drawn on no image: the listing has {count} image(s) and caption_images = "{which}" '
+            'leaves it without one; set caption_images = "all" in the shops file to caption '
+            "it, or clear the caption",
+            count=count,
+            which=which,
+        )
+        if count == 1
+        else msg(
+            'drawn on no image: the listing has {count} image(s) and caption_images = "{which}" '
+            'leaves them without one; set caption_images = "all" in the shops file to caption '
+            "it, or clear the caption",
+            count=count,
+            which=which,
+        )
+    )
+    return Finding(NOWHERE, WARNING, about("caption", says)).as_dict()
 
 
 @dataclass

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from config.i18n import Msg, Text, from_stored, msg, stored
 from config.markets import BUILT_IN, Market
 from config.terminal import control_character
 from localize.text import html, leftovers
@@ -51,14 +52,33 @@ class Finding:
 
     code: str
     severity: str
-    message: str
+    message: Text  # a Msg: stored with its parameters, shown in the reader's language
     text: str = ""  # the offending text, where there is one
     fix: str = ""  # what to do about it, or what was done
 
-    def as_dict(self) -> dict[str, str]:
-        """For --json and the store (`text` and `fix` only where there are some)."""
-        out = {"code": self.code, "severity": self.severity, "message": self.message}
+    def as_dict(self) -> dict[str, Any]:
+        """For --json and the store: `message` in English (what scripts and older readers
+        read), `says` the message itself; `text` and `fix` only where there are some."""
+        out: dict[str, Any] = {"code": self.code, "severity": self.severity}
+        out["message"] = str(self.message)
+        if isinstance(self.message, Msg):
+            out["says"] = stored(self.message)
         return out | {k: v for k, v in (("text", self.text), ("fix", self.fix)) if v}
+
+
+FIELD_NAMES = {"title": msg("title"), "description": msg("description"), "caption": msg("caption")}
+
+
+def said(finding: Mapping[str, Any]) -> Text:
+    """A stored finding's message, to be shown in the reader's language (its English text
+    when it was stored without one)."""
+    message = from_stored(finding.get("says"))
+    return message if isinstance(message, Msg) else str(finding.get("message", ""))
+
+
+def about(field: str, message: Msg) -> Msg:
+    """'title: ...': a finding's message names the field it is about, first."""
+    return msg("{field}: {message}", field=FIELD_NAMES.get(field, field), message=message)
 
 
 @dataclass(frozen=True)
@@ -115,8 +135,13 @@ def check(
             Finding(
                 "numbers",
                 ERROR,
-                f"{field}: number(s) {', '.join(sorted(missing))} "
-                "of the source are missing or changed",
+                about(
+                    field,
+                    msg(
+                        "number(s) {numbers} of the source are missing or changed",
+                        numbers=", ".join(sorted(missing)),
+                    ),
+                ),
             )
         )
     bad = control_character(target, lines=field == "description")
@@ -125,43 +150,68 @@ def check(
             Finding(
                 "control_character",
                 ERROR,
-                f"{field}: contains {bad}, which no shopper may get; remove it",
+                about(field, msg("contains {bad}, which no shopper may get; remove it", bad=bad)),
             )
         )
     for term in kept:
         if term not in target:
             out.append(
-                Finding("protected_term", ERROR, f"{field}: protected term {term!r} is missing")
+                Finding(
+                    "protected_term",
+                    ERROR,
+                    about(field, msg("protected term {term!r} is missing", term=term)),
+                )
             )
     if not target_lang.startswith("zh") and _HAN.search(tgt_plain):
         runs = han_runs(tgt_plain)
         left = ", ".join(f"\u201c{r[:30]}\u201d" for r in runs[:5])
-        more = f" and {len(runs) - 5} more" if len(runs) > 5 else ""
+        more = len(runs) - 5
         severity = ERROR if field == "title" else WARNING
         out.append(
-            Finding("chinese_left", severity, f"{field}: Chinese left untranslated: {left}{more}")
+            Finding(
+                "chinese_left",
+                severity,
+                about(
+                    field,
+                    msg("Chinese left untranslated: {left} and {more} more", left=left, more=more)
+                    if more > 0
+                    else msg("Chinese left untranslated: {left}", left=left),
+                ),
+            )
         )
     if normalised(src_plain) == normalised(tgt_plain) and _HAN.search(src_plain):
-        out.append(Finding("identical", WARNING, f"{field}: the translation equals the source"))
+        out.append(
+            Finding("identical", WARNING, about(field, msg("the translation equals the source")))
+        )
     for m in _WORD.finditer(tgt_plain):
-        out.append(Finding("duplicated_word", WARNING, f"{field}: {m.group(0)!r} repeats a word"))
+        repeated = msg("{words!r} repeats a word", words=m.group(0))
+        out.append(Finding("duplicated_word", WARNING, about(field, repeated)))
         break
     if (source[:1].isspace(), source[-1:].isspace()) != (
         target[:1].isspace(),
         target[-1:].isspace(),
     ):
-        out.append(Finding("whitespace", WARNING, f"{field}: leading/trailing spaces differ"))
+        spaces = msg("leading/trailing spaces differ")
+        out.append(Finding("whitespace", WARNING, about(field, spaces)))
     out.extend(_end_findings(field, src_plain, tgt_plain, target_lang))
     lost = emoji(source) - emoji(target)
     if lost:
-        out.append(Finding("emoji_lost", WARNING, f"{field}: emoji lost: {''.join(lost)}"))
+        lost_said = msg("emoji lost: {emoji}", emoji="".join(lost))
+        out.append(Finding("emoji_lost", WARNING, about(field, lost_said)))
     if field != "description" and _TAG.search(target):
         tags = ", ".join(dict.fromkeys(m.group(0) for m in _TAG.finditer(target)))
         out.append(
             Finding(
                 "markup",
                 ERROR,
-                f"{field}: a {field} is plain text, tags would show as typed: remove {tags}",
+                about(
+                    field,
+                    msg(
+                        "a {field} is plain text, tags would show as typed: remove {tags}",
+                        field=FIELD_NAMES.get(field, field),
+                        tags=tags,
+                    ),
+                ),
             )
         )
     out.extend(_leftover_findings(field, target, tgt_plain, target_lang))
@@ -172,8 +222,15 @@ def check(
                 Finding(
                     "title_length",
                     ERROR,
-                    f"title: {n} characters; the market takes "
-                    f"{limits.title_min}-{limits.title_max}",
+                    about(
+                        "title",
+                        msg(
+                            "{n} characters; the market takes {least}-{most}",
+                            n=n,
+                            least=limits.title_min,
+                            most=limits.title_max,
+                        ),
+                    ),
                 )
             )
     if field == "description":
@@ -182,7 +239,14 @@ def check(
                 Finding(
                     "description_length",
                     ERROR,
-                    f"description: {len(target)} characters; the limit is {limits.description_max}",
+                    about(
+                        "description",
+                        msg(
+                            "{n} characters; the limit is {most}",
+                            n=len(target),
+                            most=limits.description_max,
+                        ),
+                    ),
                 )
             )
         assert parsed is not None
@@ -205,11 +269,17 @@ def _end_findings(field: str, source: str, target: str, language: str) -> list[F
     if (src_end in _END_PUNCT) == (tgt_end in ends):
         return []
     if tgt_end in _END_PUNCT and tgt_end not in ends:  # another script's: '。' in English
-        said = f"ends with {tgt_end!r}, not a mark that ends a sentence in {language}"
-        said += f" ({' '.join(sorted(ends))})"
+        says = msg(
+            "ends with {end!r}, not a mark that ends a sentence in {language} ({marks})",
+            end=tgt_end,
+            language=language,
+            marks=" ".join(sorted(ends)),
+        )
     else:
-        said = f"ends with {tgt_end!r} where the source ends with {src_end!r}"
-    return [Finding("end_punctuation", WARNING, f"{field}: {said}")]
+        says = msg(
+            "ends with {end!r} where the source ends with {source!r}", end=tgt_end, source=src_end
+        )
+    return [Finding("end_punctuation", WARNING, about(field, says))]
 
 
 def normalised(text: str) -> str:
@@ -229,7 +299,10 @@ def _tag_findings(fragment: html.Fragment) -> list[Finding]:
             Finding(
                 "description_tags",
                 ERROR,
-                "description: tags not allowed: " + ", ".join(sorted(set(fragment.refused))),
+                about(
+                    "description",
+                    msg("tags not allowed: {tags}", tags=", ".join(sorted(set(fragment.refused)))),
+                ),
             )
         )
     if fragment.nested:
@@ -237,7 +310,10 @@ def _tag_findings(fragment: html.Fragment) -> list[Finding]:
             Finding(
                 "description_nesting",
                 ERROR,
-                "description: nested block tags: " + ", ".join(sorted(set(fragment.nested))),
+                about(
+                    "description",
+                    msg("nested block tags: {tags}", tags=", ".join(sorted(set(fragment.nested)))),
+                ),
             )
         )
     return out
@@ -250,43 +326,52 @@ def han_runs(text: str) -> list[str]:
 
 # A leftover still in a translation: its severity by field ("*": any other field), and
 # what the message says of it.
-_LEFTOVERS: dict[str, tuple[dict[str, str], str]] = {
+_LEFTOVERS: dict[str, tuple[dict[str, str], Msg]] = {
     "cjk_punctuation": (
         {"title": ERROR, "*": WARNING},
-        "Chinese brackets or punctuation left: {text}; write {fix}",
+        msg("Chinese brackets or punctuation left: {text}; write {fix}"),
     ),
     "title_emoji": (
         {"*": ERROR},
-        "emoji {text}: TikTok Shop refuses them in a title; {fix}",
+        msg("emoji {text}: TikTok Shop refuses them in a title; {fix}"),
     ),
     "external_image": (
         {"*": ERROR},
-        "image on another site {text}: TikTok Shop shows only images uploaded to it; {fix}",
+        msg("image on another site {text}: TikTok Shop shows only images uploaded to it; {fix}"),
     ),
     "external_link": (
         {"*": ERROR},
-        "link to {text}: TikTok Shop refuses links to other sites; {fix}",
+        msg("link to {text}: TikTok Shop refuses links to other sites; {fix}"),
     ),
-    "address": ({"*": WARNING}, "web address {text}: {fix}"),
+    "address": ({"*": WARNING}, msg("web address {text}: {fix}")),
 }
 # What cleaning did, by the kind of leftover: severity and message.
-_CLEANED: dict[str, tuple[str, str]] = {
-    "marketing_brackets": (INFO, "brackets taken off, the words kept: {changes}"),
+_CLEANED: dict[str, tuple[str, Msg]] = {
+    "marketing_brackets": (INFO, msg("brackets taken off, the words kept: {changes}")),
     "promotion_tag": (
         WARNING,
-        "promotional tags dropped (TikTok Shop titles take no promotions): {before}",
+        msg("promotional tags dropped (TikTok Shop titles take no promotions): {before}"),
     ),
-    "cjk_punctuation": (INFO, "Chinese punctuation written as {language} writes it: {changes}"),
-    "title_emoji": (WARNING, "emoji removed (TikTok Shop refuses them in a title): {before}"),
+    "cjk_punctuation": (
+        INFO,
+        msg("Chinese punctuation written as {language} writes it: {changes}"),
+    ),
+    "title_emoji": (WARNING, msg("emoji removed (TikTok Shop refuses them in a title): {before}")),
     "external_image": (
         WARNING,
-        "images on other sites removed (TikTok Shop shows only images uploaded to it; "
-        "upload them in Seller Center's Media Center to use them): {before}",
+        msg(
+            "images on other sites removed (TikTok Shop shows only images uploaded to it; "
+            "upload them in Seller Center's Media Center to use them): {before}"
+        ),
     ),
     "external_link": (
         WARNING,
-        "links to other sites removed, their text kept (TikTok Shop refuses them): {before}",
+        msg("links to other sites removed, their text kept (TikTok Shop refuses them): {before}"),
     ),
+}
+_OF = {
+    "source": msg("{message} (in the source)"),
+    "translation": msg("{message} (in the translation)"),
 }
 
 
@@ -295,7 +380,7 @@ def _leftover_findings(field: str, target: str, plain: str, language: str) -> li
     for left in leftovers.found(target, plain, field, language):
         severities, said = _LEFTOVERS[left.code]
         severity = severities.get(field, severities["*"])
-        message = f"{field}: " + said.format(text=left.text, fix=left.fix)
+        message = about(field, msg(said.text, text=left.text, fix=left.fix))
         out.append(Finding(left.code, severity, message, left.text, left.fix))
     return out
 
@@ -316,7 +401,7 @@ def cleaned(
         shown = ", ".join(f"{b} -> {a!r}" for b, a in pairs)
         before = ", ".join(dict.fromkeys(c.before for c in done))
         fix = shown if any(a for _, a in pairs) else "removed"
-        message = f"{field}: " + said.format(changes=shown, before=before, language=language)
-        message += f" (in the {of})"
+        says = msg(said.text, changes=shown, before=before, language=language)
+        message = about(field, msg(_OF[of].text, message=says))
         out.append(Finding(f"{code}_cleaned", severity, message, before, fix))
     return out
