@@ -106,8 +106,17 @@ def _engine() -> Any:
     # detection frees stays with the process in fragments that the next one cannot
     # reuse, so a detection peaked at twice its working set (~520 MB for 1000x1000).
     # Ours keep their working memory in the arena and hand it back after each run.
-    for holder in (engine.text_det.infer, engine.text_cls.infer, engine.text_rec.session):
-        holder.session = ReturningSession(holder.session._model_path)
+    # (RapidOCR 1.4's inner names; another version keeps its own sessions: more memory,
+    # the same regions)
+    for part, name in (
+        (engine.text_det, "infer"),
+        (engine.text_cls, "infer"),
+        (engine.text_rec, "session"),
+    ):
+        holder = getattr(part, name, None)
+        path = getattr(getattr(holder, "session", None), "_model_path", None)
+        if isinstance(path, str):
+            holder.session = ReturningSession(path)
     return engine
 
 
