@@ -203,12 +203,21 @@ def _fit_plane(rgb: Any, where: Any) -> Any:
 
 
 def _render_plane(coef: Any, shape: tuple[int, int]) -> Any:
+    """The fitted planes over a crop of `shape`: float32 H x W x 3."""
+    import cv2
     import numpy as np
 
-    xs = np.arange(shape[1], dtype=np.float32)[None, :, None]
-    ys = np.arange(shape[0], dtype=np.float32)[:, None, None]
+    xs = np.arange(shape[1], dtype=np.float32)
+    ys = np.arange(shape[0], dtype=np.float32)[:, None]
     c = coef.astype(np.float32)
-    return xs * c[0] + ys * c[1] + c[2]
+    # a channel at a time, then merged: numpy broadcasting over a last axis of three is
+    # several times slower (the same float32 operations in the same order: same values)
+    planes = []
+    for k in range(3):
+        plane = xs * c[0, k] + ys * c[1, k]
+        plane += c[2, k]
+        planes.append(plane)
+    return cv2.merge(planes)
 
 
 def _panel(rgb: Any, win: Window) -> tuple[Any, Any, Any, float, str, Any] | None:
@@ -535,8 +544,9 @@ def _pull_push(rgb: Any, hole: Any) -> Any:
             fill[top : ys.max() + 2, left : xs.max() + 2],
             hole[top : ys.max() + 2, left : xs.max() + 2],
         )
+        inner3 = np.broadcast_to(inner[..., None], part.shape)
         for _ in range(RELAX):
-            part = np.where(inner[..., None], cv2.blur(part, (3, 3)), part)
+            np.copyto(part, cv2.blur(part, (3, 3)), where=inner3)  # in place: no third copy
         fill[top : ys.max() + 2, left : xs.max() + 2] = part
     return fill
 
@@ -546,14 +556,14 @@ def _pull_push(rgb: Any, hole: Any) -> Any:
 
 def _near(rgb: Any, ink: Ink) -> Any:
     """Pixels within INK_NEAR of one of the ink's colours."""
+    import cv2
     import numpy as np
 
-    px = rgb.astype(np.float32)
     near = np.zeros(rgb.shape[:2], bool)
     for colour in (ink.fill, ink.outline):
-        if colour is not None:
-            d = np.abs(px - np.asarray(colour, np.float32))
-            near |= d[..., 0] + d[..., 1] + d[..., 2] <= INK_NEAR
+        if colour is not None:  # whole grey levels: exact on uint8, no float copy of the crop
+            d = cv2.absdiff(rgb, np.broadcast_to(np.asarray(colour, np.uint8), rgb.shape))
+            near |= d.sum(axis=2, dtype=np.int16) <= INK_NEAR
     return near
 
 
@@ -663,6 +673,11 @@ def _blend(outer: Any, inner: Any, background: Any) -> bool:
     return 0.0 < t < 1.0 and off < 0.25 * reach**0.5
 
 
+def _channel_sum(diff: Any) -> Any:
+    """R + G + B of an N x 3 array, added in that order (as numpy's sum over them)."""
+    return diff[:, 0] + diff[:, 1] + diff[:, 2]
+
+
 def _two_groups(pixels: Any) -> tuple[Any, Any] | None:
     """Two-means on the ink's colours, from the two pixels farthest apart (deterministic);
     None unless both groups are large and far apart (text in one colour)."""
@@ -675,8 +690,10 @@ def _two_groups(pixels: Any) -> tuple[Any, Any] | None:
     centres = np.stack([first, second])
     labels = np.zeros(len(pixels), np.int8)
     for _ in range(8):
-        d = np.abs(pixels[:, None, :] - centres[None, :, :]).sum(axis=2)
-        labels = d.argmin(axis=1).astype(np.int8)
+        # the nearer centre (the first on a tie), each distance summed over R, G, B in
+        # turn: a pixel x centre x channel array of the ink was the slow part
+        d0, d1 = (_channel_sum(np.abs(pixels - centres[k])) for k in (0, 1))
+        labels = (d1 < d0).astype(np.int8)
         if (labels == 0).all() or (labels == 1).all():
             return None
         centres = np.stack([pixels[labels == k].mean(axis=0) for k in (0, 1)])

@@ -87,14 +87,65 @@ class TextDetector(Protocol):
         ...
 
 
+# ONNX Runtime's threads per OCR session: one. Image work runs a process per job on a
+# machine others share; a second thread made detection no faster under load and spun
+# (busy-waiting) for three times the CPU.
+OCR_THREADS = 1
+
+
 @functools.lru_cache(maxsize=1)
 def _engine() -> Any:
-    """One RapidOCR per process: loading its models takes a third of a second."""
+    """One RapidOCR per process (loading its models takes a third of a second), its models
+    run by sessions that give their working memory back after every call."""
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:  # pragma: no cover - a broken installation
         raise OcrError(f"the OCR engine is not installed ({exc}); reinstall shopbot") from None
-    return RapidOCR()
+    engine = RapidOCR()
+    # RapidOCR's own sessions run without ONNX Runtime's arena, on malloc: what a 1000 px
+    # detection frees stays with the process in fragments that the next one cannot
+    # reuse, so a detection peaked at twice its working set (~520 MB for 1000x1000).
+    # Ours keep their working memory in the arena and hand it back after each run.
+    # (RapidOCR 1.4's inner names; another version keeps its own sessions: more memory,
+    # the same regions)
+    for part, name in (
+        (engine.text_det, "infer"),
+        (engine.text_cls, "infer"),
+        (engine.text_rec, "session"),
+    ):
+        holder = getattr(part, name, None)
+        path = getattr(getattr(holder, "session", None), "_model_path", None)
+        if isinstance(path, str):
+            holder.session = ReturningSession(path)
+    return engine
+
+
+class ReturningSession:
+    """An ONNX Runtime session on the CPU whose working memory is an arena emptied at the
+    end of every run (rather than malloc's fragments kept by the process); it answers
+    like the InferenceSession it wraps."""
+
+    def __init__(self, model_path: str) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.log_severity_level = 4  # RapidOCR's own: its models warn of nothing useful
+        options.enable_cpu_mem_arena = True
+        options.intra_op_num_threads = OCR_THREADS
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session = ort.InferenceSession(
+            model_path, options, providers=[("CPUExecutionProvider", {})]
+        )
+        self._run = ort.RunOptions()
+        self._run.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+
+    def run(self, names: Any, feed: dict[str, Any], options: Any = None) -> Any:
+        """The model's outputs for `feed`; the arena is emptied afterwards."""
+        return self._session.run(names, feed, options or self._run)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)  # get_inputs, get_modelmeta...
 
 
 DETECT_SIDE = 1024  # px: the longest side text is looked for at (read at full size)
