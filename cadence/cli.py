@@ -55,10 +55,11 @@ def parse_moment(inv: Invocation, option: str, text: str | None) -> datetime:
     return moment
 
 
-def _store(inv: Invocation):  # type: ignore[no-untyped-def]
+def _store(inv: Invocation, *, stays_up: bool = False):  # type: ignore[no-untyped-def]
+    """The store; a daemon that stays up migrates it in a child process (store.db)."""
     from store.db import open_store
 
-    return open_store(inv.db_url)
+    return open_store(inv.db_url, migrate_apart=stays_up)
 
 
 def _shops(inv: Invocation, shop: str | None):  # type: ignore[no-untyped-def]
@@ -328,7 +329,7 @@ def daemon(
     from store.db import check_intact
 
     settings, [shop_cfg] = _shops(inv, shop)
-    engine = _store(inv)
+    engine = _store(inv, stays_up=not once)
     check_intact(engine)  # a damaged file fails some jobs only, or none: said before any runs
     worker = Daemon(
         engine=engine,
@@ -366,7 +367,7 @@ def _fleet(inv: Invocation, names: list[str] | None, once: bool) -> int:
             )
         return _worker(inv, once=False)
     fleet = Fleet(
-        engine=_store(inv),
+        engine=_store(inv, stays_up=not once),
         load_settings=lambda: load(inv.config_path),
         names=names,
         secrets=inv.env.secrets,

@@ -243,10 +243,14 @@ class NewerStore(StoreError):
         )
 
 
-def open_store(url: str) -> Engine:
+def open_store(url: str, *, migrate_apart: bool = False) -> Engine:
     """Open the database at `url` and migrate it; errors become StoreError.
 
     An in-memory SQLite database is refused: everything a command wrote would be lost.
+    `migrate_apart` (for a process that stays up, such as a daemon) migrates a store that
+    is not current in a child process, so that Alembic and what a migration loads (some
+    14 MB) do not stay in this one; a migration the child could not do is tried here
+    again, which raises the error this process would have met.
     """
     if _in_memory(normalise_url(url)):
         raise StoreError(
@@ -256,6 +260,8 @@ def open_store(url: str) -> Engine:
         )
     engine = make_engine(url)
     try:
+        if migrate_apart and current_revision(engine) != HEAD_REVISION:
+            _migrate_in_child(url)
         migrate(engine)
     except OperationalError as exc:
         engine.dispose()
@@ -264,6 +270,22 @@ def open_store(url: str) -> Engine:
         engine.dispose()
         raise StoreError(url, f"cannot migrate it: {_reason(exc)}") from exc
     return engine
+
+
+_MIGRATE_URL = "SHOPBOT_MIGRATE_URL"  # the URL goes to the child by its environment, not
+# its command line, which other users of the machine can read (with a password in it)
+
+
+def _migrate_in_child(url: str) -> None:
+    """Migrate the store at `url` in a child Python that imports what this one does; its
+    failure is left for the caller's own migration to meet and report."""
+    import os
+    import subprocess
+    import sys
+
+    code = f"import os; from store.db import open_store; open_store(os.environ[{_MIGRATE_URL!r}])"
+    env = {**os.environ, _MIGRATE_URL: url, "PYTHONPATH": os.pathsep.join(sys.path)}
+    subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=False)
 
 
 def _in_memory(url: str) -> bool:

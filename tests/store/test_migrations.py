@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -247,3 +250,39 @@ def test_procrastinates_schema_is_applied_on_postgresql_only_and_goes_down_again
     migrate(engine)  # and up again
     assert len(_procrastinate_objects(engine)) == len(objects)
     engine.dispose()
+
+
+def test_a_process_that_stays_up_has_its_store_migrated_by_a_child(db_url: str) -> None:
+    """A daemon migrates a new store in a child process: the store is current, and the
+    daemon's own process never imported Alembic (which it would keep, some 14 MB)."""
+    probe = (
+        "import os, sys\n"
+        "from store.db import current_revision, open_store\n"
+        "engine = open_store(os.environ['URL'], migrate_apart=True)\n"
+        "print(current_revision(engine), 'alembic' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "URL": db_url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [HEAD_REVISION, "False"]
+
+
+def test_a_migration_the_child_cannot_do_is_reported_as_in_process(tmp_path: Path) -> None:
+    import pytest
+    from sqlalchemy import text
+
+    from store.db import StoreError
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    open_store(url).dispose()
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    with pytest.raises(StoreError, match="written by a newer shopbot .*0099.*upgrade shopbot"):
+        open_store(url, migrate_apart=True)
