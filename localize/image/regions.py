@@ -20,12 +20,11 @@ from typing import Any
 
 from localize.image.ocr import Region, has_chinese
 from localize.image.prices import Prices, yuan_price
-from localize.image.product import OVERLAY, PRICE, PRINTING
+from localize.image.product import FINDING, OVERLAY, PRICE, PRINTING
 from localize.image.replace import RegionPlan
 
 # A region's text -> its translation, or None with the reasons it cannot be used.
 Translate = Callable[[str], tuple[str | None, list[str]]]
-FINDING = "image_text"
 NO_RATE = Prices()  # no rate given: no yuan price is converted
 UNTRANSLATED = "untranslated"  # Chinese a buyer will still see: the image is not compliant
 ERASED = "erased"  # the clean plate: the region erased, nothing drawn
