@@ -968,7 +968,7 @@ def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every text region on the item's images, numbered across them: image, index, text,
     translation, confidence, state (replaced | kept | untranslated | low_confidence |
     not_chinese) and, when untranslated, why."""
-    from localize.image.product import FINDING
+    from localize.image.findings import FINDING
 
     out: list[dict[str, Any]] = []
     texts = sorted((f for f in findings if f.get("code") == FINDING), key=lambda f: f["image"])

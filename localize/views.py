@@ -443,7 +443,7 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
                 env.out(msg("    fix: {fix}", fix=f["fix"]))
     _image_regions(env, d["regions"])
     if d["images"]:
-        from localize.image.items import NOWHERE
+        from localize.image.findings import NOWHERE
 
         nowhere = any(f.get("code") == NOWHERE for f in d["findings"])
         drawn = msg("text replaced, no caption") if nowhere else msg("captioned")

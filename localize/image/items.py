@@ -25,6 +25,7 @@ from config.urls import redact
 from localize import lifecycle
 from localize.image.batch import Job, run_batch
 from localize.image.fetch import ImageFetcher
+from localize.image.findings import NOWHERE
 from localize.image.fonts import FontError
 from localize.image.inputs import ImageInputError, open_for_drawing
 from localize.image.ocr import OcrCache, RapidOcrDetector, data_cache
@@ -56,7 +57,6 @@ TRUNCATED = {
 }
 
 
-NOWHERE = "caption_on_no_image"
 NOTES = "image_notes"  # what drawing an image said (a caption covering text, Chinese left)
 
 

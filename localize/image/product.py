@@ -32,9 +32,6 @@ from typing import Any
 from localize.image.ocr import Point
 
 OVERLAY, PRINTING, PRICE = "overlay", "printing", "price"  # a region's kind
-# The code of the item finding that carries one image's region records (localize.image.
-# regions writes them; the review queue reads them, without importing that pipeline).
-FINDING = "image_text"
 KIND_NAMES = {  # as review shows them; the region's state says what was done
     OVERLAY: "overlay text",
     PRINTING: "the product's own printing",

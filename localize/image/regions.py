@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from localize.image.findings import FINDING
 from localize.image.ocr import Region, has_chinese
 from localize.image.prices import Prices, yuan_price
-from localize.image.product import FINDING, OVERLAY, PRICE, PRINTING
+from localize.image.product import OVERLAY, PRICE, PRINTING
 from localize.image.replace import RegionPlan
 
 # A region's text -> its translation, or None with the reasons it cannot be used.

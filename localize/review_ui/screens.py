@@ -186,7 +186,7 @@ class ItemScreen(Screen[None]):
 
     def _show_pictures(self, opened: Opened) -> None:
         if opened is self.opened and self.is_mounted:
-            from localize.image.items import NOWHERE
+            from localize.image.findings import NOWHERE
 
             nowhere = any(f.get("code") == NOWHERE for f in opened.findings)
             self.query_one("#pictures", Vertical).mount_all(_pictures(opened.pictures, nowhere))

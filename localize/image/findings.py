@@ -1,0 +1,8 @@
+"""The codes of the item findings the image stages write and the review reads: plain names,
+so that the review queue shows an item's regions and captions without importing the image
+pipeline (OCR, fonts, Pillow, the settings) before the reviewer's first item is on screen."""
+
+from __future__ import annotations
+
+FINDING = "image_text"  # the finding that carries one image's region records (regions.py)
+NOWHERE = "caption_on_no_image"  # the caption is drawn on none of the listing's images
