@@ -105,17 +105,21 @@ def _read_before(
     cached when `read`), and a warning when some are Chinese; as given when the picture
     was never read."""
     from localize.image.ocr import OcrCache, RapidOcrDetector, content_key
-    from localize.image.regions import occupied
+    from localize.image.product import PRINTING
+    from localize.image.regions import kinds_of, occupied
 
     cache = OcrCache(folder)
     regions = cache.regions(img, RapidOcrDetector()) if read else cache.get(content_key(img))
     if not regions:
         return avoid, ()
     boxes = avoid + occupied([r.to_json() for r in regions])
-    chinese = [r.text for r in regions if r.chinese]
+    chinese = [r for r in regions if r.chinese]
+    if chinese:  # the product's own printing is kept by default: nothing to replace there
+        kinds = kinds_of(img, chinese)
+        chinese = [r for r, kind in zip(chinese, kinds, strict=True) if kind != PRINTING]
     if not chinese:
         return boxes, ()
-    shown = ", ".join(repr(t) for t in chinese[:3]) + (" ..." if len(chinese) > 3 else "")
+    shown = ", ".join(repr(r.text) for r in chinese[:3]) + (" ..." if len(chinese) > 3 else "")
     return boxes, (
         f"the image carries Chinese text ({shown}) that a caption alone leaves: "
         "replace it (--replace-text, or replace_text = true in [shops.captions])",

@@ -323,3 +323,22 @@ def test_a_caption_only_run_keeps_clear_of_text_read_before_and_says_it_is_chine
     rows = np.nonzero(ink.sum(axis=1) > 2)[0]
     assert len(rows) > 5
     assert rows.min() > 90 and rows.max() < 290, (rows.min(), rows.max())  # between the lines
+
+
+def test_a_caption_only_run_does_not_call_the_products_own_label_chinese_to_replace(
+    tmp_path: Path,
+) -> None:
+    from PIL import ImageDraw
+
+    from localize.image.render import Caption
+    from tests.localize.images import cjk_font
+
+    img, boxes = product_shot(with_text=False)
+    ImageDraw.Draw(img).text((345, 420), "保温杯", font=cjk_font(36), fill=(60, 40, 30))
+    caption = Caption("Tahan panas 12 jam", "ms", "latin", read_before=tmp_path, read=True)
+    quiet = caption.draw(img.copy())
+    assert not any("Chinese" in w for w in quiet.warnings), quiet.warnings
+    ImageDraw.Draw(img).text((30, 40), "大容量包邮", font=cjk_font(60), fill=(210, 20, 30))
+    said = caption.draw(img.copy())
+    chinese = [w for w in said.warnings if "Chinese" in w]
+    assert chinese and "大容量包邮" in chinese[0] and "保温杯" not in chinese[0], said.warnings
