@@ -336,6 +336,31 @@ def _overhang(
     return np.asarray(img), base, texts, ink, panel
 
 
+def _tight_band(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """White text on a red band drawn 10 px around the text's box (a trial's flash-sale
+    banner) on a white page, a product below: the band's edges lie where an underline
+    would, and a language with marks above and below has little room."""
+    size = 100
+    word = WORDS[int(rng.integers(len(WORDS)))]
+    f = font(size)
+    x, y = 300, 150
+    page = Image.new("RGB", (SIZE, SIZE), (255, 255, 255))
+    draw = ImageDraw.Draw(page)
+    draw.ellipse((330, 420, 670, 860), fill=(230, 200, 160))
+    left, top, right, bottom = draw.textbbox((x, y), word, font=f)
+    band = (left - 14, top - 10, right + 15, bottom + 11)
+    draw.rectangle((band[0], band[1], band[2] - 1, band[3] - 1), fill=(220, 20, 40))
+    base = np.asarray(page).astype(np.float32)
+    img = page.copy()
+    ImageDraw.Draw(img).text((x, y), word, font=f, fill=(255, 255, 255))
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    box = (left - 3, top - 3, right + 3, bottom + 3)  # an OCR's box: within the band
+    texts = [Text(word, box, size, "regular", (255, 255, 255))]
+    return np.asarray(img), base, texts, ink, band
+
+
 def _over_product(
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, np.ndarray]:
@@ -363,9 +388,10 @@ LOOKS = {
         Look(fill=(255, 255, 255), outline=(40, 70, 140), outline_width=4),
     ),
 }
-JPEG = ("flat", "banner", "overhang", "stripes", "bokeh")
+JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh")
 CLASSES = (
-    *("flat", "gradient", "banner", "overhang", "stripes", "checks", "wood", "bokeh"),
+    *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
+    *("bokeh",),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes"),
     *(f"{name}-jpeg" for name in JPEG),
@@ -382,6 +408,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _banner(rng)  # type: ignore[misc]
     elif base_name == "overhang":
         img, base, texts, ink, panel = _overhang(rng)
+    elif base_name == "tight-band":
+        img, base, texts, ink, panel = _tight_band(rng)
     elif base_name == "product":
         img, base, texts, ink, product = _over_product(rng)
     else:

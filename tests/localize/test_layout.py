@@ -258,3 +258,22 @@ def test_no_word_is_broken_when_read_back_by_ocr() -> None:
     assert any("breathable" in t.replace(" ", "") for t in read), read
     assert any("comfortable" in t.replace(" ", "") for t in read), read
     assert not any(t.replace(" ", "") in ("breatha", "ble", "breath", "able") for t in read)
+
+
+@pytest.mark.parametrize("name", ["tight-band", "tight-band-jpeg"])
+def test_a_tight_bands_edge_is_not_taken_for_an_underline(name: str) -> None:
+    from tests.imagesynth import make
+
+    s = make(name)
+    [text] = s.texts
+    look = looks.measure(
+        np.asarray(s.image), text.polygon, (255, 255, 255), None, (220, 20, 40), text.text
+    )
+    assert look.rules == (), look.rules  # the page past the band's edge is no rule
+    img = s.image.copy()
+    plans = (RegionPlan(text.polygon, text.text, "Flash sale"),)
+    ReplaceText(plans, "en", "latin").draw(img)
+    left, top, right, bottom = s.panel
+    white = ink_mask(img, (255, 255, 255), 60)[top:bottom, left:right]
+    rows = white[:, 20:-20].mean(axis=1)  # no row of the band inked across its width
+    assert rows.max() < 0.6, rows.max()
