@@ -91,7 +91,8 @@ class Erased:
     stroke: float | None = None  # px: how thick the letters' strokes were (fill only)
     score: float = SCORE_CAP  # dB: the fill against its surroundings (higher is better)
     method: str = "flat"  # flat | gradient | texture | none
-    panel: tuple[int, int, int, int] | None = None  # the panel's box in the image
+    panel: tuple[int, int, int, int] | None = None  # the panel's box in the image (a side
+    # where the panel reaches the edge of the crop it was found in: the image's edge)
 
     @property
     def poor(self) -> bool:
@@ -181,11 +182,14 @@ def erase(
     box = None
     if panel is not None:
         ys, xs = np.nonzero(panel)
+        h, w = panel.shape
+        # a panel running on past the crop runs on as far as the image goes, for all
+        # that is known here: only a band's own edges, inside the crop, bound it
         box = (
-            int(xs.min()) + win.left,
-            int(ys.min()) + win.top,
-            int(xs.max()) + win.left + 1,
-            int(ys.max()) + win.top + 1,
+            int(xs.min()) + win.left if xs.min() > 0 else 0,
+            int(ys.min()) + win.top if ys.min() > 0 else 0,
+            int(xs.max()) + win.left + 1 if xs.max() < w - 1 else img.width,
+            int(ys.max()) + win.top + 1 if ys.max() < h - 1 else img.height,
         )
     return Erased(
         ink,

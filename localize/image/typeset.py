@@ -407,9 +407,27 @@ def _room(
         min(width, int(np.ceil(box[2])) + grown),
         min(y1 - y0, int(np.ceil(box[3])) - y0),
     )
+    # a tight band: the margin erased around the ink may reach past its edges, and text
+    # set against them looks cut; the room keeps a little of the band all round
+    panels = [pieces[i].erased.panel for i in block.lines if pieces[i].erased.panel]
+    inset = max(2, round(0.05 * ink))
+    bounds = (
+        min(p[0] for p in panels) + inset, min(p[1] for p in panels) + inset - y0,
+        max(p[2] for p in panels) - inset, max(p[3] for p in panels) - inset - y0,
+    ) if panels else (0, 0, width, y1 - y0)  # fmt: skip
+    if bounds[2] > bounds[0] and bounds[3] > bounds[1]:
+        sx0, sy0, sx1, sy1 = start
+        start = (
+            max(sx0, min(bounds[0], sx1 - 1)), max(sy0, min(bounds[1], sy1 - 1)),
+            min(sx1, max(bounds[2], sx0 + 1)), min(sy1, max(bounds[3], sy0 + 1)),
+        )  # fmt: skip
+    else:
+        bounds = (0, 0, width, y1 - y0)
     out = []
     for across in (True, False):
         x0, gy0, x1, gy1 = grow(eroded, start, (width, pitch), across)
+        x0, gy0 = max(x0, min(bounds[0], start[0])), max(gy0, min(bounds[1], start[1]))
+        x1, gy1 = min(x1, max(bounds[2], start[2])), min(gy1, max(bounds[3], start[3]))
         # the text keeps the original's edge: a left-aligned block grows rightwards only,
         # a right-aligned one leftwards, a centred one evenly about its centre (a line
         # alone, whose centring is only a guess, may move off it to stay whole)
@@ -438,7 +456,30 @@ def _set(
         return fonts.load(path, size, weight).getlength(text, language=shaping)
 
     items = [break_units(pieces[i].text, script) for i in block.lines]
-    return set_block(items, measure, room, top, spacing, ink_em)
+    return set_block(items, measure, room, top, spacing, ink_extent(
+        [pieces[i].text for i in block.lines], path, weight, shaping, ink_em
+    ))  # fmt: skip
+
+
+INK_SIZE = 100  # px: the size a translation's real ink extent is measured at
+
+
+def ink_extent(
+    texts: Sequence[str], path: Any, weight: int, shaping: str | None, least: float
+) -> float:
+    """How tall a line of these texts' ink is, in em, from the highest mark above to the
+    lowest descender (Vietnamese stacks marks above capitals: 'Giữ ấm' is taller than
+    'Flash'), at least `least`: what a block's depth is fitted with, so that nothing is
+    cut by a short band."""
+    from localize.image import fonts
+
+    font = fonts.load(path, INK_SIZE, weight)
+    tallest = least
+    for text in texts:
+        if text.strip():
+            _, top, _, bottom = font.getbbox(text, anchor="ls", language=shaping)
+            tallest = max(tallest, (bottom - top) / INK_SIZE)
+    return tallest
 
 
 def _best(

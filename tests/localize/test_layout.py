@@ -277,3 +277,25 @@ def test_a_tight_bands_edge_is_not_taken_for_an_underline(name: str) -> None:
     white = ink_mask(img, (255, 255, 255), 60)[top:bottom, left:right]
     rows = white[:, 20:-20].mean(axis=1)  # no row of the band inked across its width
     assert rows.max() < 0.6, rows.max()
+
+
+@pytest.mark.parametrize(
+    "language, translation",
+    [("vi", "Giảm giá chớp nhoáng"), ("vi", "Giữ ấm đồ uống"), ("en", "Flash sale")],
+)
+def test_text_set_in_a_short_band_fits_its_marks_and_descenders_or_says_it_is_clipped(
+    language: str, translation: str
+) -> None:
+    from tests.imagesynth import make
+
+    s = make("tight-band")
+    [text] = s.texts
+    img = s.image.copy()
+    drawn = ReplaceText((RegionPlan(text.polygon, text.text, translation),), language, "latin")
+    done = drawn.draw(img)
+    left, top, right, bottom = s.panel
+    white = ink_mask(img, (255, 255, 255), 90)
+    band = white[top:bottom, left:right]
+    # a glyph cut by the band ends at its edge: ink on the band's outermost rows or columns
+    edges = band[:2].sum() + band[-2:].sum() + band[:, :2].sum() + band[:, -2:].sum()
+    assert edges == 0, (done.lines, edges, done.warnings)  # shrunk or wrapped to fit whole
