@@ -320,6 +320,11 @@ def set_pieces(
             )
         if drawn.clipped and not setting.overflow:
             notes.append(f"text {first!r}: some of its letters are clipped by the space")
+        if drawn.box is not None and _at_edge(drawn.box, block.box(list(lines)), img.size):
+            notes.append(
+                f"text {first!r}: drawn against the image's edge, outside the area a crop "
+                "or a phone's rounding leaves whole; move or shorten it"
+            )
         if drawn.contrast < LOW_CONTRAST:
             notes.append(
                 f"text {first!r}: low contrast ({drawn.contrast:.1f}:1) against its background"
@@ -662,6 +667,20 @@ def _place(layer: Any, frame: Frame, pad: int) -> tuple[Any, tuple[int, int]]:
     turned = layer.rotate(-frame.angle, resample=Image.Resampling.BICUBIC, expand=True)
     cx, cy = frame.centre
     return turned, (round(cx - turned.width / 2), round(cy - turned.height / 2))
+
+
+EDGE = 0.01  # of the image's shorter side: ink nearer its edge than this is cut or cramped
+
+
+def _at_edge(drawn: Any, original: Any, size: tuple[int, int]) -> bool:
+    """Whether drawn ink (left, top, right, bottom) comes within EDGE of a side of the
+    image that the original's ink kept clear of (or runs past it: clipped there)."""
+    margin = max(2, round(EDGE * min(size)))
+    w, h = size
+    near = (drawn[0] < margin, drawn[1] < margin, drawn[2] > w - margin, drawn[3] > h - margin)
+    was = (original[0] < margin, original[1] < margin, original[2] > w - margin,
+           original[3] > h - margin)  # fmt: skip
+    return any(n and not o for n, o in zip(near, was, strict=True))
 
 
 def _within(value: float, low: float, high: float) -> float:

@@ -299,3 +299,21 @@ def test_text_set_in_a_short_band_fits_its_marks_and_descenders_or_says_it_is_cl
     # a glyph cut by the band ends at its edge: ink on the band's outermost rows or columns
     edges = band[:2].sum() + band[-2:].sum() + band[:, :2].sum() + band[:, -2:].sum()
     assert edges == 0, (done.lines, edges, done.warnings)  # shrunk or wrapped to fit whole
+
+
+@pytest.mark.parametrize("language", ["en", "th"])
+def test_a_column_by_the_images_edge_is_set_clear_of_it_or_said(language: str) -> None:
+    text = "天然有机护肤"
+    translation = {"en": "Natural organic skincare", "th": "สกินแคร์ออร์แกนิกจากธรรมชาติ"}
+    scene = draw(  # a trial's column down the right of a 800x1000 shot (09_vertical)
+        Image.new("RGB", (800, 1000), (225, 210, 240)),
+        [Lettering(text, (660, 150), 80, fill=(90, 40, 110), vertical=True)],
+    )
+    img = scene.image.copy()
+    plans = scene.plans([text], [translation[language]])
+    drawn = ReplaceText(plans, language, SCRIPTS[language]).draw(img)
+    ink = ink_mask(img, (90, 40, 110), 90)
+    cols = np.nonzero(ink.any(axis=0))[0]
+    clear = cols.min() >= 8 and cols.max() < 800 - 8  # 1% of the shorter side
+    said = any("image's edge" in w for w in drawn.warnings)
+    assert clear or said, (cols.max(), drawn.lines, drawn.warnings)
