@@ -318,7 +318,7 @@ def _overhang(
     tall = b0 - t0
     cut = int(rng.integers(round(0.8 * tall), round(0.9 * tall)))  # the band's edge, in them
     band = (x - 30, y - 20, x + (r0 - l0) + 12, y + cut)
-    base = np.broadcast_to(np.array([232, 232, 232], np.float32), (SIZE, SIZE, 3)).copy()
+    base = np.broadcast_to(np.array([242, 242, 242], np.float32), (SIZE, SIZE, 3)).copy()
     base[band[1] : band[3], band[0] : band[2]] = (255, 110, 0)
     base[700:860, 250:750] = (30, 30, 35)  # the shoe
     img = Image.fromarray(base.astype(np.uint8))

@@ -28,6 +28,8 @@ INK_NEAR = 60.0  # a pixel within this of an ink colour (sum over R, G, B) is in
 OUTLINE_SHARE = 0.2  # each ink colour is at least this share of the ink: outlined text
 OUTLINE_APART = 150.0  # ... and the two differ by at least this (sum over R, G, B)
 PANEL_TOL = 14.0  # px within this (per channel) of the panel's model belong to it
+FEET = 0.35  # of the region's height: how far letters' feet hang past a band's edge
+FEET_TOL = 8.0  # ... of the page that letters hanging past a band's edge lie on
 SMOOTH = 0.9  # a panel is smooth when this share of the erased area is panel or enclosed
 REACH = 1.6  # of the region's height: how far around it a texture's fill is looked for
 POOR = 22.0  # dB: an erase scored under this is said to the reviewer
@@ -161,14 +163,19 @@ def erase(
         rim = cv2.dilate(hull.astype(np.uint8), square) > 0
         band = hull | (rim & ~_ring(text, EDGE_BLUR + 1))
         if (win.inside & ~band).any():
-            rest = _panel(out, win, done=band)
+            # (white feet on a near-white page differ from it by less than a panel's
+            # tolerance: the page is told from them more finely)
+            rest = _panel(out, win, done=band, tol=FEET_TOL)
             more = None if rest is None else _past(rest[0], _ring(hull, EDGE_BLUR + 1))
             if more is not None:  # of the letters' colour, not the band's blurred into the page
                 more &= _nearer(rgb, rgb[text & ~_ring(~text, 1)], fill[text])
+                # and hanging from where the letters cross the band's edge, not page noise
+                crossing = text & ~(hull & ~_ring(~hull, EDGE_BLUR + 1))
+                more &= _ring(crossing, max(2, round(FEET * height)))
             if more is not None and rest is not None and more.any():
-                _, fill, _, more_score, _, beyond = rest
+                _, fill, _, more_score, _, _ = rest
                 out[more] = fill[more]
-                text, panel = text | more, panel | beyond
+                text = text | more  # (the panel stays the band: the translation goes on it)
                 score = min(score, more_score)
     else:
         text, out, score, method, background = loose  # type: ignore[misc]
@@ -270,7 +277,9 @@ def _render_plane(coef: Any, shape: tuple[int, int]) -> Any:
     return xs * c[0] + ys * c[1] + c[2]
 
 
-def _panel(rgb: Any, win: Window, done: Any = None) -> tuple[Any, Any, Any, float, str, Any] | None:
+def _panel(
+    rgb: Any, win: Window, done: Any = None, tol: float = PANEL_TOL
+) -> tuple[Any, Any, Any, float, str, Any] | None:
     """On a smooth panel (one colour or a gradient, grown from the region's own most
     common colour): the text's pixels (everything the panel encloses near the region),
     the fill, the background colour, the score, the method and the panel's mask; None
@@ -292,7 +301,7 @@ def _panel(rgb: Any, win: Window, done: Any = None) -> tuple[Any, Any, Any, floa
     for k in np.argsort(-counts)[:SEEDS]:
         if counts[k] < 0.1 * len(inside):
             break
-        panel = _panel_from(rgb, px, win, inside[coarse == values[k]].mean(axis=0), done)
+        panel = _panel_from(rgb, px, win, inside[coarse == values[k]].mean(axis=0), done, tol)
         if panel is not None:
             found.append(panel)
         if panel is not None and panel[3] >= SURE:  # an exact fit: no other does better
@@ -308,14 +317,14 @@ def _panel(rgb: Any, win: Window, done: Any = None) -> tuple[Any, Any, Any, floa
 
 
 def _panel_from(
-    rgb: Any, px: Any, win: Window, seed_colour: Any, done: Any
+    rgb: Any, px: Any, win: Window, seed_colour: Any, done: Any, tol: float = PANEL_TOL
 ) -> tuple[Any, Any, Any, float, str, Any] | None:
     """The smooth panel grown from one colour of the region, as `_panel` says, or None."""
     import cv2
     import numpy as np
 
     seed = np.clip(np.rint(seed_colour), 0, 255).astype(np.uint8)
-    fit = _most(cv2.absdiff(rgb, np.broadcast_to(seed, rgb.shape))) <= 2 * PANEL_TOL
+    fit = _most(cv2.absdiff(rgb, np.broadcast_to(seed, rgb.shape))) <= 2 * tol
     fit &= ~done
     model = None
     for _ in range(2):  # grown from the seed colour: a gradient's far end joins in turn
@@ -323,7 +332,7 @@ def _panel_from(
             return None
         model = _render_plane(_fit_plane(rgb, fit), rgb.shape[:2])
         shade = np.clip(np.rint(model), 0, 255).astype(np.uint8)
-        fit = (_most(cv2.absdiff(rgb, shade)) <= PANEL_TOL) & ~done
+        fit = (_most(cv2.absdiff(rgb, shade)) <= tol) & ~done
     count, labels = cv2.connectedComponents(fit.astype(np.uint8), connectivity=4)
     touched = np.bincount(labels[win.inside & fit], minlength=count)
     touched[0] = 0

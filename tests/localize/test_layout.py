@@ -317,3 +317,14 @@ def test_a_column_by_the_images_edge_is_set_clear_of_it_or_said(language: str) -
     clear = cols.min() >= 8 and cols.max() < 800 - 8  # 1% of the shorter side
     said = any("image's edge" in w for w in drawn.warnings)
     assert clear or said, (cols.max(), drawn.lines, drawn.warnings)
+
+
+def test_a_bands_blurred_edge_next_to_the_page_past_it_is_not_an_underline() -> None:
+    ink = np.zeros((60, 200), bool)  # an upright crop: white letters on a band, the page below
+    for x in range(20, 180, 30):
+        ink[5:40, x : x + 8] = True  # letters
+    ink[46, 3:197] = True  # the band's edge as JPEG blurs it: almost across
+    ink[47:] = True  # the white page past the band, edge to edge
+    assert looks.rules(ink)[0] == ()
+    ink[47:] = False  # the same line with the band's colour below it is an underline
+    assert [r.kind for r in looks.rules(ink)[0]] == ["underline"]
