@@ -203,7 +203,8 @@ def test_a_caption_covers_neither_the_text_nor_the_product(caption: str, style: 
     drawn = draw_caption(img, caption, "en", "latin", Layout(style=style), tuple(boxes))
     left, top, right, bottom = drawn.band
     assert not taken[top:bottom, left:right].any(), drawn.band
-    assert drawn.covers == 0 and drawn.warnings == ()
+    # (a caption that had to go to its floor size to stay clear says so, nothing else)
+    assert drawn.covers == 0 and all("smallest size" in w for w in drawn.warnings)
     assert drawn.size >= 12  # readable, not shrunk to nothing
 
 
