@@ -303,6 +303,64 @@ def _banner(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, list[Text
     return np.asarray(img), base, texts, ink, band  # type: ignore[return-value]
 
 
+def _overhang(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """White text on an orange band whose bottom edge cuts through the glyphs (a trial's
+    shoe banner): their feet hang onto the pale page below. The panel given is the band
+    and the page the feet hang on, which the erase may change."""
+    size = 100
+    word = WORDS[int(rng.integers(len(WORDS)))]
+    layer, (l0, t0, r0, b0) = _text_layer(
+        word, size, bold=False, outline_width=0, shadow=None, fill=(255, 255, 255), outline=None
+    )
+    x, y = 200, 300
+    tall = b0 - t0
+    cut = int(rng.integers(round(0.8 * tall), round(0.9 * tall)))  # the band's edge, in them
+    band = (x - 30, y - 20, x + (r0 - l0) + 12, y + cut)
+    base = np.broadcast_to(np.array([242, 242, 242], np.float32), (SIZE, SIZE, 3)).copy()
+    base[band[1] : band[3], band[0] : band[2]] = (255, 110, 0)
+    base[700:860, 250:750] = (30, 30, 35)  # the shoe
+    img = Image.fromarray(base.astype(np.uint8))
+    img.paste(layer, (x - l0, y - t0), layer)
+    alpha = np.asarray(layer)[..., 3] > 0
+    ink = np.zeros((SIZE, SIZE), bool)
+    ys, xs = np.nonzero(alpha)
+    ink[ys + y - t0, xs + x - l0] = True
+    margin = size // 10
+    box = (x - margin, y - margin, x + (r0 - l0) + margin, y + tall + margin)
+    texts = [Text(word, box, size, "regular", (255, 255, 255))]
+    # the band, and the page the feet hang on below it (its JPEG noise evened by a few px
+    # past the band's corners is the page's own panel)
+    panel = (band[0] - 8, band[1], band[2] + 8, y + tall + 8)
+    return np.asarray(img), base, texts, ink, panel
+
+
+def _tight_band(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """White text on a red band drawn 10 px around the text's box (a trial's flash-sale
+    banner) on a white page, a product below: the band's edges lie where an underline
+    would, and a language with marks above and below has little room."""
+    size = 100
+    word = WORDS[int(rng.integers(len(WORDS)))]
+    f = font(size)
+    x, y = 300, 150
+    page = Image.new("RGB", (SIZE, SIZE), (255, 255, 255))
+    draw = ImageDraw.Draw(page)
+    draw.ellipse((330, 420, 670, 860), fill=(230, 200, 160))
+    left, top, right, bottom = draw.textbbox((x, y), word, font=f)
+    band = (left - 14, top - 10, right + 15, bottom + 11)
+    draw.rectangle((band[0], band[1], band[2] - 1, band[3] - 1), fill=(220, 20, 40))
+    base = np.asarray(page).astype(np.float32)
+    img = page.copy()
+    ImageDraw.Draw(img).text((x, y), word, font=f, fill=(255, 255, 255))
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    box = (left - 3, top - 3, right + 3, bottom + 3)  # an OCR's box: within the band
+    texts = [Text(word, box, size, "regular", (255, 255, 255))]
+    return np.asarray(img), base, texts, ink, band
+
+
 def _over_product(
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, np.ndarray]:
@@ -330,9 +388,11 @@ LOOKS = {
         Look(fill=(255, 255, 255), outline=(40, 70, 140), outline_width=4),
     ),
 }
-JPEG = ("flat", "banner", "stripes", "bokeh")
+JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh")
 CLASSES = (
-    *("flat", "gradient", "banner", "stripes", "checks", "wood", "bokeh", "product", "shadow"),
+    *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
+    *("bokeh",),
+    *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes"),
     *(f"{name}-jpeg" for name in JPEG),
 )
@@ -346,6 +406,10 @@ def make(name: str, seed: int = 0) -> Synth:
     product = None
     if base_name == "banner":
         img, base, texts, ink, panel = _banner(rng)  # type: ignore[misc]
+    elif base_name == "overhang":
+        img, base, texts, ink, panel = _overhang(rng)
+    elif base_name == "tight-band":
+        img, base, texts, ink, panel = _tight_band(rng)
     elif base_name == "product":
         img, base, texts, ink, product = _over_product(rng)
     else:

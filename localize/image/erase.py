@@ -28,6 +28,8 @@ INK_NEAR = 60.0  # a pixel within this of an ink colour (sum over R, G, B) is in
 OUTLINE_SHARE = 0.2  # each ink colour is at least this share of the ink: outlined text
 OUTLINE_APART = 150.0  # ... and the two differ by at least this (sum over R, G, B)
 PANEL_TOL = 14.0  # px within this (per channel) of the panel's model belong to it
+FEET = 0.35  # of the region's height: how far letters' feet hang past a band's edge
+FEET_TOL = 8.0  # ... of the page that letters hanging past a band's edge lie on
 SMOOTH = 0.9  # a panel is smooth when this share of the erased area is panel or enclosed
 REACH = 1.6  # of the region's height: how far around it a texture's fill is looked for
 POOR = 22.0  # dB: an erase scored under this is said to the reviewer
@@ -36,6 +38,7 @@ EDGES = 3.0  # a panel's edge with other things, in lengths of the crop's (width
 LEFT_ERROR = 128.0  # grey levels: a pixel of text left unerased, as the score counts it
 SURE = 45.0  # dB: a panel fitting this well is taken without trying other colours
 SEEDS = 3  # of the region's commonest colours, tried in turn as the panel's
+EDGE_BLUR = 3  # px: a band's edge JPEG blurs into the page around it
 TEXT_WITHIN = 0.5  # of a shape the panel encloses, inside the region grown: it is text
 MATCH_HEIGHT = 64  # px: larger letters are matched on a copy scaled down to this height
 GOOD = 35.0  # dB: a texture's copy that fits its ring this well is not second-guessed
@@ -90,7 +93,8 @@ class Erased:
     stroke: float | None = None  # px: how thick the letters' strokes were (fill only)
     score: float = SCORE_CAP  # dB: the fill against its surroundings (higher is better)
     method: str = "flat"  # flat | gradient | texture | none
-    panel: tuple[int, int, int, int] | None = None  # the panel's box in the image
+    panel: tuple[int, int, int, int] | None = None  # the panel's box in the image (a side
+    # where the panel reaches the edge of the crop it was found in: the image's edge)
 
     @property
     def poor(self) -> bool:
@@ -132,6 +136,7 @@ def erase(
     """Erase the text of one region from `img` in place (only pixels of its panel, near
     the region, change) and say what was learnt and how well it went; None for a region
     with no area. `mask` is accepted for callers that made one; the region is its own."""
+    import cv2
     import numpy as np
     from PIL import Image
 
@@ -142,22 +147,38 @@ def erase(
         return None
     rgb = win.rgb
     model = _panel(rgb, win)
-    if model is not None:
+    loose = None
+    if model is None or model[3] < POOR:  # a poor panel may be a blob of a photo
+        loose = _loose_fill(rgb, win, height, grow)
+    if model is not None and (loose is None or model[3] >= loose[2]):
         text, fill, background, score, method, panel = model
         out = rgb.copy()
         out[text] = fill[text]
+        # letters hanging past a band's edge: their feet are erased against the page they
+        # hang on, the band kept as it is
+        # (the band's edge, blurred into the page by JPEG, is the band's and left as it
+        # is, but where the letters cross it)
+        hull = _hull(panel)
+        square = np.ones((2 * EDGE_BLUR + 1, 2 * EDGE_BLUR + 1), np.uint8)  # its corners too
+        rim = cv2.dilate(hull.astype(np.uint8), square) > 0
+        band = hull | (rim & ~_ring(text, EDGE_BLUR + 1))
+        if (win.inside & ~band).any():
+            # (white feet on a near-white page differ from it by less than a panel's
+            # tolerance: the page is told from them more finely)
+            rest = _panel(out, win, done=band, tol=FEET_TOL)
+            more = None if rest is None else _past(rest[0], _ring(hull, EDGE_BLUR + 1))
+            if more is not None:  # of the letters' colour, not the band's blurred into the page
+                more &= _nearer(rgb, rgb[text & ~_ring(~text, 1)], fill[text])
+                # and hanging from where the letters cross the band's edge, not page noise
+                crossing = text & ~(hull & ~_ring(~hull, EDGE_BLUR + 1))
+                more &= _ring(crossing, max(2, round(FEET * height)))
+            if more is not None and rest is not None and more.any():
+                _, fill, _, more_score, _, _ = rest
+                out[more] = fill[more]
+                text = text | more  # (the panel stays the band: the translation goes on it)
+                score = min(score, more_score)
     else:
-        text = _text_pixels(rgb, win, height)
-        out, score = _texture_fill(rgb, text, np.ones(text.shape, bool), height)
-        method = "texture"
-        if out is None or score < GOOD:  # a copy that fits less well than a soft fill
-            soft, soft_score = _smooth_fill(rgb, text, grow)
-            if out is None or soft_score > score:
-                out, score, method = soft, soft_score, "smooth"
-        ring = _ring(text, max(2, grow)) & ~text
-        background = (
-            np.median(rgb[ring], axis=0) if ring.any() else np.median(rgb.reshape(-1, 3), axis=0)
-        )
+        text, out, score, method, background = loose  # type: ignore[misc]
         panel = None
     img.paste(Image.fromarray(out), (win.left, win.top))
     bg = tuple(int(v) for v in background)
@@ -168,11 +189,14 @@ def erase(
     box = None
     if panel is not None:
         ys, xs = np.nonzero(panel)
+        h, w = panel.shape
+        # a panel running on past the crop runs on as far as the image goes, for all
+        # that is known here: only a band's own edges, inside the crop, bound it
         box = (
-            int(xs.min()) + win.left,
-            int(ys.min()) + win.top,
-            int(xs.max()) + win.left + 1,
-            int(ys.max()) + win.top + 1,
+            int(xs.min()) + win.left if xs.min() > 0 else 0,
+            int(ys.min()) + win.top if ys.min() > 0 else 0,
+            int(xs.max()) + win.left + 1 if xs.max() < w - 1 else img.width,
+            int(ys.max()) + win.top + 1 if ys.max() < h - 1 else img.height,
         )
     return Erased(
         ink,
@@ -184,6 +208,48 @@ def erase(
         method,
         box,
     )
+
+
+def _nearer(rgb: Any, these: Any, those: Any) -> Any:
+    """The pixels nearer the median of the colours `these` than that of `those`."""
+    import numpy as np
+
+    if len(these) == 0 or len(those) == 0:
+        return np.ones(rgb.shape[:2], bool)
+    px = rgb.astype(np.float32)
+    a = np.abs(px - np.median(these, axis=0)).sum(axis=2)
+    return a < np.abs(px - np.median(those, axis=0)).sum(axis=2)
+
+
+def _past(shapes: Any, edge: Any) -> Any:
+    """The shapes that reach past `edge`: letters' feet hanging off a band, not specks of
+    its own blurred edge."""
+    import cv2
+    import numpy as np
+
+    count, labels = cv2.connectedComponents(shapes.astype(np.uint8), connectivity=8)
+    reach = np.unique(labels[shapes & ~edge])
+    return np.isin(labels, reach[reach > 0])
+
+
+def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, ...]:
+    """On a texture or a photo: the text's pixels, the crop filled (a copy of the same
+    picture, or a soft fill where that fits better), its score, its method and the
+    background's colour around the text."""
+    import numpy as np
+
+    text = _text_pixels(rgb, win, height)
+    out, score = _texture_fill(rgb, text, np.ones(text.shape, bool), height)
+    method = "texture"
+    if out is None or score < GOOD:  # a copy that fits less well than a soft fill
+        soft, soft_score = _smooth_fill(rgb, text, grow)
+        if out is None or soft_score > score:
+            out, score, method = soft, soft_score, "smooth"
+    ring = _ring(text, max(2, grow)) & ~text
+    background = (
+        np.median(rgb[ring], axis=0) if ring.any() else np.median(rgb.reshape(-1, 3), axis=0)
+    )
+    return text, out, score, method, background
 
 
 # the smooth panel: one colour or one gradient, grown from inside the region
@@ -220,59 +286,78 @@ def _render_plane(coef: Any, shape: tuple[int, int]) -> Any:
     return cv2.merge(planes)
 
 
-def _panel(rgb: Any, win: Window) -> tuple[Any, Any, Any, float, str, Any] | None:
+def _panel(
+    rgb: Any, win: Window, done: Any = None, tol: float = PANEL_TOL
+) -> tuple[Any, Any, Any, float, str, Any] | None:
     """On a smooth panel (one colour or a gradient, grown from the region's own most
     common colour): the text's pixels (everything the panel encloses near the region),
     the fill, the background colour, the score, the method and the panel's mask; None
-    when what is around the text is no smooth panel (a texture, a photo)."""
+    when what is around the text is no smooth panel (a texture, a photo). `done`: pixels
+    another panel has already erased, left out (neither this panel nor its text)."""
     import numpy as np
 
+    if done is None:
+        done = np.zeros(win.inside.shape, bool)
     px = rgb.astype(np.float32)
-    inside = px[win.inside]
+    inside = px[win.inside & ~done]
+    if len(inside) == 0:
+        return None
     coarse = (inside.astype(np.int32) // 16) @ np.array([1 << 8, 1 << 4, 1])
     values, counts = np.unique(coarse, return_counts=True)
     # the region's commonest colours in turn: bold white letters may outnumber the red of
     # the tight band they sit on, and the letters are no panel
-    best = None
+    found = []
     for k in np.argsort(-counts)[:SEEDS]:
         if counts[k] < 0.1 * len(inside):
             break
-        found = _panel_from(rgb, px, win, inside[coarse == values[k]].mean(axis=0))
-        if found is not None and (best is None or found[3] > best[3]):
-            best = found
-        if best is not None and best[3] >= SURE:  # an exact fit: no other colour does better
+        panel = _panel_from(rgb, px, win, inside[coarse == values[k]].mean(axis=0), done, tol)
+        if panel is not None:
+            found.append(panel)
+        if panel is not None and panel[3] >= SURE:  # an exact fit: no other does better
             break
-    return best
+    if not found:
+        return None
+    # two colours may each pass for the panel (white letters hanging off an orange band
+    # onto a white page: the band encloses the letters, the page the band); the letters
+    # are the least that explains the text, so of those whose fill is not poor the one
+    # that changes fewest pixels is the panel, not the one that erases a band as ink
+    fitting = [f for f in found if f[3] >= POOR] or found
+    return min(fitting, key=lambda f: (int(f[0].sum()), -f[3]))
 
 
 def _panel_from(
-    rgb: Any, px: Any, win: Window, seed_colour: Any
+    rgb: Any, px: Any, win: Window, seed_colour: Any, done: Any, tol: float = PANEL_TOL
 ) -> tuple[Any, Any, Any, float, str, Any] | None:
     """The smooth panel grown from one colour of the region, as `_panel` says, or None."""
     import cv2
     import numpy as np
 
     seed = np.clip(np.rint(seed_colour), 0, 255).astype(np.uint8)
-    fit = _most(cv2.absdiff(rgb, np.broadcast_to(seed, rgb.shape))) <= 2 * PANEL_TOL
+    fit = _most(cv2.absdiff(rgb, np.broadcast_to(seed, rgb.shape))) <= 2 * tol
+    fit &= ~done
     model = None
     for _ in range(2):  # grown from the seed colour: a gradient's far end joins in turn
         if fit.sum() < 30:
             return None
         model = _render_plane(_fit_plane(rgb, fit), rgb.shape[:2])
         shade = np.clip(np.rint(model), 0, 255).astype(np.uint8)
-        fit = _most(cv2.absdiff(rgb, shade)) <= PANEL_TOL
+        fit = (_most(cv2.absdiff(rgb, shade)) <= tol) & ~done
     count, labels = cv2.connectedComponents(fit.astype(np.uint8), connectivity=4)
     touched = np.bincount(labels[win.inside & fit], minlength=count)
     touched[0] = 0
     if touched.max() == 0:
         return None
     panel = labels == touched.argmax()  # the panel: the one the region's colour belongs to
-    text = _enclosed(panel, win)
-    left = _smooth_around(text, panel, win)
+    hull = _hull(panel)
+    # specks of the panel's own blurred edge, inside its hull, are not letters
+    rim = hull & _ring(~hull, EDGE_BLUR + 1)
+    text = _past(_enclosed(panel, win, hull & ~done), rim)
+    left = _smooth_around(text, panel, win, done)
     if left is None:
         return None
     # anti-aliasing of the letters lies on the panel's side of the threshold: a px more
     text = (cv2.dilate(text.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & (panel | text)
+    text &= ~done
     fill_f = np.clip(np.rint(model), 0, 255)
     fill = fill_f.astype(np.uint8)
     spread = float(np.ptp(fill_f[panel], axis=0).max()) if panel.any() else 0.0
@@ -285,12 +370,27 @@ def _panel_from(
     return text, fill, background, score, method, panel | text
 
 
-def _enclosed(panel: Any, win: Window) -> Any:
-    """What the panel encloses near the region: the letters, their outline and shadow."""
+def _hull(panel: Any) -> Any:
+    """The panel's convex hull as a mask: a band with the letters' notches in its edge
+    closed (letters hanging past a band's edge, or JPEG's blur joining them to the page
+    across a thin gap, leave the band open there)."""
     import cv2
     import numpy as np
 
-    rest = (~panel).astype(np.uint8)
+    points = cv2.findNonZero(panel.astype(np.uint8))
+    hull = np.zeros(panel.shape, np.uint8)
+    if points is not None:
+        cv2.fillConvexPoly(hull, cv2.convexHull(points), 1)
+    return hull > 0
+
+
+def _enclosed(panel: Any, win: Window, hull: Any) -> Any:
+    """What the panel encloses near the region within its hull: the letters, their
+    outline and shadow (cut at a band's edge where they hang past it)."""
+    import cv2
+    import numpy as np
+
+    rest = (~panel & hull).astype(np.uint8)
     _, holes = cv2.connectedComponents(rest, connectivity=8)
     border = np.unique(
         np.concatenate([holes[0], holes[-1], holes[:, 0], holes[:, -1]])
@@ -307,7 +407,7 @@ def _enclosed(panel: Any, win: Window) -> Any:
     return np.isin(holes, mostly)
 
 
-def _smooth_around(text: Any, panel: Any, win: Window) -> float | None:
+def _smooth_around(text: Any, panel: Any, win: Window, done: Any) -> float | None:
     """The share of the letters' rows of the region that is neither the panel nor
     enclosed by it (a stroke joined to the page through JPEG's blur, left as it is), or
     None when that is more than a little (another object may lie beyond the letters: the
@@ -327,7 +427,7 @@ def _smooth_around(text: Any, panel: Any, win: Window) -> float | None:
         return None
     extent = np.zeros(text.shape, bool)
     extent[ys.min() : ys.max() + 1] = True
-    extent &= win.inside
+    extent &= win.inside & ~done
     left = 1 - float((extent & (panel | text)).sum()) / max(1, int(extent.sum()))
     return None if left > 1 - SMOOTH else left
 

@@ -88,6 +88,11 @@ def rules(ink: Any) -> tuple[tuple[Rule, ...], tuple[int, int] | None]:
     without them (None when there is no ink)."""
     import numpy as np
 
+    # a row inked from one edge of the crop to the other is what lies past the panel's
+    # edge (the white page beyond a tight red band), not a rule drawn with the letters,
+    # which stops near their ends: a rule is narrower than the panel
+    past = _longest_runs(ink) >= ink.shape[1] - 2  # (a px or two JPEG left out)
+    ink = ink & ~past[:, None]
     cols = np.nonzero(ink.any(axis=0))[0]
     rows = np.nonzero(ink.any(axis=1))[0]
     if len(cols) < 4 or len(rows) < 4:
@@ -112,7 +117,10 @@ def rules(ink: Any) -> tuple[tuple[Rule, ...], tuple[int, int] | None]:
             thick = y - start
             at = ((start + y - 1) / 2 - top) / tall
             beside = [cover[v] for v in (start - 2, y + 1) if 0 <= v < len(cover)]
-            if thick <= RULE_THIN * tall and max(beside, default=0) < 0.7:
+            # with the panel's colour on both sides: a line at the crop's edge may be the
+            # panel's own border running on past it
+            against = past[max(0, start - 3) : y + 3].any()  # the panel's edge, blurred
+            if thick <= RULE_THIN * tall and len(beside) == 2 and max(beside) < 0.7 and not against:
                 if 0.25 <= at <= 0.8:
                     found.append(Rule("strike", float(thick), at))
                 elif at > 0.8:

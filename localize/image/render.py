@@ -51,6 +51,7 @@ class Captioned:
     contrast: float
     covers: int = 0  # px of text regions or the product under the caption
     notes: tuple[str, ...] = ()  # what was known of the image beforehand
+    legible: int = 0  # px: the smallest size a caption reads at on this image's size
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -59,9 +60,16 @@ class Captioned:
             f"caption covers {self.covers} px of the image's text or the product: no free "
             "place was found; shorten the caption or leave this image without one",
         )
+        # the floor is sized from the image: a caption there (or under it, in a band
+        # too short for it) is hard to read on a phone, whatever else it got right
+        small = (
+            f"caption drawn at its smallest size ({self.size} px; {self.legible} px is the "
+            "least that reads on this image): shorten the caption",
+        )
         return (
             ((TRUNCATED_WARNING,) if self.truncated else ())
             + (covering if self.covers else ())
+            + (small if self.legible and self.size <= self.legible else ())
             + self.notes
         )
 
@@ -97,17 +105,21 @@ def _read_before(
     cached when `read`), and a warning when some are Chinese; as given when the picture
     was never read."""
     from localize.image.ocr import OcrCache, RapidOcrDetector, content_key
-    from localize.image.regions import occupied
+    from localize.image.product import PRINTING
+    from localize.image.regions import kinds_of, occupied
 
     cache = OcrCache(folder)
     regions = cache.regions(img, RapidOcrDetector()) if read else cache.get(content_key(img))
     if not regions:
         return avoid, ()
     boxes = avoid + occupied([r.to_json() for r in regions])
-    chinese = [r.text for r in regions if r.chinese]
+    chinese = [r for r in regions if r.chinese]
+    if chinese:  # the product's own printing is kept by default: nothing to replace there
+        kinds = kinds_of(img, chinese)
+        chinese = [r for r, kind in zip(chinese, kinds, strict=True) if kind != PRINTING]
     if not chinese:
         return boxes, ()
-    shown = ", ".join(repr(t) for t in chinese[:3]) + (" ..." if len(chinese) > 3 else "")
+    shown = ", ".join(repr(r.text) for r in chinese[:3]) + (" ..." if len(chinese) > 3 else "")
     return boxes, (
         f"the image carries Chinese text ({shown}) that a caption alone leaves: "
         "replace it (--replace-text, or replace_text = true in [shops.captions])",
@@ -185,7 +197,8 @@ def draw_caption(
     area = (safe[0] + margin, safe[1] + margin, safe[2] - margin, safe[3] - margin)
     band_h = round((safe[3] - safe[1]) * layout.band_height)
     box_w, box_h = area[2] - area[0] - 2 * pad, band_h - 2 * pad
-    low = max(8, min(round(short * layout.min_text_size), box_h))
+    legible = round(short * layout.min_text_size)
+    low = max(8, min(legible, box_h))
     spec = FitSpec(
         max_size=max(low, min(round(short * layout.text_size), box_h)),
         min_size=low,
@@ -226,7 +239,9 @@ def draw_caption(
             language=language if fonts.needs_shaping(script) else None,
         )
         y += line_h
-    return Captioned(result.size, result.lines, result.truncated, band, ink.contrast, covers)
+    return Captioned(
+        result.size, result.lines, result.truncated, band, ink.contrast, covers, legible=legible
+    )
 
 
 def _narrowed(band: design.Box, font: Any, lines: Any, box_w: int, pad: int) -> design.Box:

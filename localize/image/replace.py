@@ -170,6 +170,15 @@ def erase_piece(img: Any, original: Any, plan: RegionPlan, text: str) -> Piece |
     rows, cols = np.nonzero(np.any(mask, axis=1))[0], np.nonzero(np.any(mask, axis=0))[0]
     if len(rows) == 0:
         return None
+    if erased.panel is not None:  # a tight band: the translation stays on it, not the page
+        px0, py0, px1, py1 = erased.panel
+        inside = np.zeros(mask.shape, bool)
+        rows_in = slice(max(0, py0 - top), max(0, py1 - top))
+        inside[rows_in, max(0, px0 - left) : max(0, px1 - left)] = True
+        mask[~inside] = 0
+        rows, cols = np.nonzero(np.any(mask, axis=1))[0], np.nonzero(np.any(mask, axis=0))[0]
+        if len(rows) == 0:
+            return None
     crop = mask[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].copy()
     return Piece(
         plan.polygon, plan.text, text, crop, erased, look, (left + int(cols[0]), top + int(rows[0]))

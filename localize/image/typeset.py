@@ -320,6 +320,11 @@ def set_pieces(
             )
         if drawn.clipped and not setting.overflow:
             notes.append(f"text {first!r}: some of its letters are clipped by the space")
+        if drawn.box is not None and _at_edge(drawn.box, block.box(list(lines)), img.size):
+            notes.append(
+                f"text {first!r}: drawn against the image's edge, outside the area a crop "
+                "or a phone's rounding leaves whole; move or shorten it"
+            )
         if drawn.contrast < LOW_CONTRAST:
             notes.append(
                 f"text {first!r}: low contrast ({drawn.contrast:.1f}:1) against its background"
@@ -407,9 +412,27 @@ def _room(
         min(width, int(np.ceil(box[2])) + grown),
         min(y1 - y0, int(np.ceil(box[3])) - y0),
     )
+    # a tight band: the margin erased around the ink may reach past its edges, and text
+    # set against them looks cut; the room keeps a little of the band all round
+    panels = [pieces[i].erased.panel for i in block.lines if pieces[i].erased.panel]
+    inset = max(2, round(0.05 * ink))
+    bounds = (
+        min(p[0] for p in panels) + inset, min(p[1] for p in panels) + inset - y0,
+        max(p[2] for p in panels) - inset, max(p[3] for p in panels) - inset - y0,
+    ) if panels else (0, 0, width, y1 - y0)  # fmt: skip
+    if bounds[2] > bounds[0] and bounds[3] > bounds[1]:
+        sx0, sy0, sx1, sy1 = start
+        start = (
+            max(sx0, min(bounds[0], sx1 - 1)), max(sy0, min(bounds[1], sy1 - 1)),
+            min(sx1, max(bounds[2], sx0 + 1)), min(sy1, max(bounds[3], sy0 + 1)),
+        )  # fmt: skip
+    else:
+        bounds = (0, 0, width, y1 - y0)
     out = []
     for across in (True, False):
         x0, gy0, x1, gy1 = grow(eroded, start, (width, pitch), across)
+        x0, gy0 = max(x0, min(bounds[0], start[0])), max(gy0, min(bounds[1], start[1]))
+        x1, gy1 = min(x1, max(bounds[2], start[2])), min(gy1, max(bounds[3], start[3]))
         # the text keeps the original's edge: a left-aligned block grows rightwards only,
         # a right-aligned one leftwards, a centred one evenly about its centre (a line
         # alone, whose centring is only a guess, may move off it to stay whole)
@@ -438,7 +461,30 @@ def _set(
         return fonts.load(path, size, weight).getlength(text, language=shaping)
 
     items = [break_units(pieces[i].text, script) for i in block.lines]
-    return set_block(items, measure, room, top, spacing, ink_em)
+    return set_block(items, measure, room, top, spacing, ink_extent(
+        [pieces[i].text for i in block.lines], path, weight, shaping, ink_em
+    ))  # fmt: skip
+
+
+INK_SIZE = 100  # px: the size a translation's real ink extent is measured at
+
+
+def ink_extent(
+    texts: Sequence[str], path: Any, weight: int, shaping: str | None, least: float
+) -> float:
+    """How tall a line of these texts' ink is, in em, from the highest mark above to the
+    lowest descender (Vietnamese stacks marks above capitals: 'Giữ ấm' is taller than
+    'Flash'), at least `least`: what a block's depth is fitted with, so that nothing is
+    cut by a short band."""
+    from localize.image import fonts
+
+    font = fonts.load(path, INK_SIZE, weight)
+    tallest = least
+    for text in texts:
+        if text.strip():
+            _, top, _, bottom = font.getbbox(text, anchor="ls", language=shaping)
+            tallest = max(tallest, (bottom - top) / INK_SIZE)
+    return tallest
 
 
 def _best(
@@ -621,6 +667,20 @@ def _place(layer: Any, frame: Frame, pad: int) -> tuple[Any, tuple[int, int]]:
     turned = layer.rotate(-frame.angle, resample=Image.Resampling.BICUBIC, expand=True)
     cx, cy = frame.centre
     return turned, (round(cx - turned.width / 2), round(cy - turned.height / 2))
+
+
+EDGE = 0.01  # of the image's shorter side: ink nearer its edge than this is cut or cramped
+
+
+def _at_edge(drawn: Any, original: Any, size: tuple[int, int]) -> bool:
+    """Whether drawn ink (left, top, right, bottom) comes within EDGE of a side of the
+    image that the original's ink kept clear of (or runs past it: clipped there)."""
+    margin = max(2, round(EDGE * min(size)))
+    w, h = size
+    near = (drawn[0] < margin, drawn[1] < margin, drawn[2] > w - margin, drawn[3] > h - margin)
+    was = (original[0] < margin, original[1] < margin, original[2] > w - margin,
+           original[3] > h - margin)  # fmt: skip
+    return any(n and not o for n, o in zip(near, was, strict=True))
 
 
 def _within(value: float, low: float, high: float) -> float:

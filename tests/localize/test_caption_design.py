@@ -168,3 +168,11 @@ def test_the_cli_draws_a_style(cli, tmp_path: Path) -> None:  # type: ignore[no-
     assert cli(*args, "--style", "badge").code == 0 and out.is_file()
     bad = cli(*args, "--style", "neon")
     assert bad.code == 2 and "--style 'neon': use band, badge or outline" in bad.err
+
+
+def test_a_caption_forced_to_its_smallest_size_is_said() -> None:
+    long = " ".join(["Free shipping on every stainless steel vacuum cup today"] * 3)
+    small = draw_caption(Image.new("RGB", (1000, 1000), (200, 200, 200)), long, "en", "latin")
+    assert any("smallest size" in w for w in small.warnings), (small.size, small.warnings)
+    roomy = draw_caption(Image.new("RGB", (1000, 1000), (200, 200, 200)), "Sale", "en", "latin")
+    assert not any("smallest size" in w for w in roomy.warnings), roomy.size

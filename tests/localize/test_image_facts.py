@@ -203,7 +203,8 @@ def test_a_caption_covers_neither_the_text_nor_the_product(caption: str, style: 
     drawn = draw_caption(img, caption, "en", "latin", Layout(style=style), tuple(boxes))
     left, top, right, bottom = drawn.band
     assert not taken[top:bottom, left:right].any(), drawn.band
-    assert drawn.covers == 0 and drawn.warnings == ()
+    # (a caption that had to go to its floor size to stay clear says so, nothing else)
+    assert drawn.covers == 0 and all("smallest size" in w for w in drawn.warnings)
     assert drawn.size >= 12  # readable, not shrunk to nothing
 
 
@@ -323,3 +324,22 @@ def test_a_caption_only_run_keeps_clear_of_text_read_before_and_says_it_is_chine
     rows = np.nonzero(ink.sum(axis=1) > 2)[0]
     assert len(rows) > 5
     assert rows.min() > 90 and rows.max() < 290, (rows.min(), rows.max())  # between the lines
+
+
+def test_a_caption_only_run_does_not_call_the_products_own_label_chinese_to_replace(
+    tmp_path: Path,
+) -> None:
+    from PIL import ImageDraw
+
+    from localize.image.render import Caption
+    from tests.localize.images import cjk_font
+
+    img, boxes = product_shot(with_text=False)
+    ImageDraw.Draw(img).text((345, 420), "保温杯", font=cjk_font(36), fill=(60, 40, 30))
+    caption = Caption("Tahan panas 12 jam", "ms", "latin", read_before=tmp_path, read=True)
+    quiet = caption.draw(img.copy())
+    assert not any("Chinese" in w for w in quiet.warnings), quiet.warnings
+    ImageDraw.Draw(img).text((30, 40), "大容量包邮", font=cjk_font(60), fill=(210, 20, 30))
+    said = caption.draw(img.copy())
+    chinese = [w for w in said.warnings if "Chinese" in w]
+    assert chinese and "大容量包邮" in chinese[0] and "保温杯" not in chinese[0], said.warnings

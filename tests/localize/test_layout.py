@@ -258,3 +258,73 @@ def test_no_word_is_broken_when_read_back_by_ocr() -> None:
     assert any("breathable" in t.replace(" ", "") for t in read), read
     assert any("comfortable" in t.replace(" ", "") for t in read), read
     assert not any(t.replace(" ", "") in ("breatha", "ble", "breath", "able") for t in read)
+
+
+@pytest.mark.parametrize("name", ["tight-band", "tight-band-jpeg"])
+def test_a_tight_bands_edge_is_not_taken_for_an_underline(name: str) -> None:
+    from tests.imagesynth import make
+
+    s = make(name)
+    [text] = s.texts
+    look = looks.measure(
+        np.asarray(s.image), text.polygon, (255, 255, 255), None, (220, 20, 40), text.text
+    )
+    assert look.rules == (), look.rules  # the page past the band's edge is no rule
+    img = s.image.copy()
+    plans = (RegionPlan(text.polygon, text.text, "Flash sale"),)
+    ReplaceText(plans, "en", "latin").draw(img)
+    left, top, right, bottom = s.panel
+    white = ink_mask(img, (255, 255, 255), 60)[top:bottom, left:right]
+    rows = white[:, 20:-20].mean(axis=1)  # no row of the band inked across its width
+    assert rows.max() < 0.6, rows.max()
+
+
+@pytest.mark.parametrize(
+    "language, translation",
+    [("vi", "Giảm giá chớp nhoáng"), ("vi", "Giữ ấm đồ uống"), ("en", "Flash sale")],
+)
+def test_text_set_in_a_short_band_fits_its_marks_and_descenders_or_says_it_is_clipped(
+    language: str, translation: str
+) -> None:
+    from tests.imagesynth import make
+
+    s = make("tight-band")
+    [text] = s.texts
+    img = s.image.copy()
+    drawn = ReplaceText((RegionPlan(text.polygon, text.text, translation),), language, "latin")
+    done = drawn.draw(img)
+    left, top, right, bottom = s.panel
+    white = ink_mask(img, (255, 255, 255), 90)
+    band = white[top:bottom, left:right]
+    # a glyph cut by the band ends at its edge: ink on the band's outermost rows or columns
+    edges = band[:2].sum() + band[-2:].sum() + band[:, :2].sum() + band[:, -2:].sum()
+    assert edges == 0, (done.lines, edges, done.warnings)  # shrunk or wrapped to fit whole
+
+
+@pytest.mark.parametrize("language", ["en", "th"])
+def test_a_column_by_the_images_edge_is_set_clear_of_it_or_said(language: str) -> None:
+    text = "天然有机护肤"
+    translation = {"en": "Natural organic skincare", "th": "สกินแคร์ออร์แกนิกจากธรรมชาติ"}
+    scene = draw(  # a trial's column down the right of a 800x1000 shot (09_vertical)
+        Image.new("RGB", (800, 1000), (225, 210, 240)),
+        [Lettering(text, (660, 150), 80, fill=(90, 40, 110), vertical=True)],
+    )
+    img = scene.image.copy()
+    plans = scene.plans([text], [translation[language]])
+    drawn = ReplaceText(plans, language, SCRIPTS[language]).draw(img)
+    ink = ink_mask(img, (90, 40, 110), 90)
+    cols = np.nonzero(ink.any(axis=0))[0]
+    clear = cols.min() >= 8 and cols.max() < 800 - 8  # 1% of the shorter side
+    said = any("image's edge" in w for w in drawn.warnings)
+    assert clear or said, (cols.max(), drawn.lines, drawn.warnings)
+
+
+def test_a_bands_blurred_edge_next_to_the_page_past_it_is_not_an_underline() -> None:
+    ink = np.zeros((60, 200), bool)  # an upright crop: white letters on a band, the page below
+    for x in range(20, 180, 30):
+        ink[5:40, x : x + 8] = True  # letters
+    ink[46, 3:197] = True  # the band's edge as JPEG blurs it: almost across
+    ink[47:] = True  # the white page past the band, edge to edge
+    assert looks.rules(ink)[0] == ()
+    ink[47:] = False  # the same line with the band's colour below it is an underline
+    assert [r.kind for r in looks.rules(ink)[0]] == ["underline"]
