@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -282,3 +283,28 @@ def test_memory_export_replaces_only_a_tmx_file_and_always_reads_back(  # type: 
     assert run("memory", "export", str(tmx), "--shop", "acme-th").code == 0  # again: replaced
     back = run("memory", "import", str(tmx), "--shop", "acme-th")
     assert back.code == 0, back.err
+
+
+@pytest.mark.parametrize(
+    "term, target",
+    [("ACME\x1b]0;owned\x07", None), ("杯", "แก้ว\u202e"), ("a\tb", None), ("a\nb", None)],
+    ids=["osc-in-term", "bidi-in-target", "tab", "newline"],
+)
+def test_glossary_add_and_import_refuse_control_characters_alike(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, term: str, target: str | None
+) -> None:
+    which = "term" if target is None else "target"
+    added = run("glossary", "add", term, *(["--to", "th", "--as", target] if target else []))
+    assert added.code == 2, added.err
+    path = tmp_path / "terms.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([["term", "language", "target"], [term, "th", target or ""]])
+    imported = run("glossary", "import", str(path))
+    assert imported.code == 1 and "0 added" in imported.out, imported.err
+    said = imported.err.split(f"{path}:2: ", 1)[1].strip()
+    if "\n" in term:  # the file's reader says it first: a field over lines
+        assert "term runs over lines 2-3" in said and "contains U+000A" in added.err
+        return
+    assert said.startswith(f"{which} contains U+") and "remove it" in said, said
+    assert said.split(";")[0] in added.err  # the same words for the same problem
+    assert run("glossary", "list", "--json").out.strip() in ("[]", "")
