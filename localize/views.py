@@ -317,15 +317,26 @@ def review_history(env: Environment, events: Sequence[dict[str, Any]], as_json: 
         return
     if not events:
         env.out("no changes recorded")
+    from config.files import excerpt
+
     for ev in events:
-        why = f" — {ev['reason']}" if ev.get("reason") else ""
-        override = f" (override: {ev['override']})" if ev.get("override") else ""
+        why = f" — {excerpt(ev['reason'], 300, quoted=False)}" if ev.get("reason") else ""
+        override = (
+            f" (override: {excerpt(ev['override'], 300, quoted=False)})"
+            if ev.get("override")
+            else ""
+        )
         env.out(
             f"{ev['at']:%Y-%m-%d %H:%M:%S}  item {ev['item']:<6} {ev['actor']:<16} "
             f"{ev.get('from', '?')} -> {ev.get('to', '?')}{why}{override}"
         )
         for name, change in (ev.get("text") or {}).items():
-            env.out(f"    {name}: {change['before']!r} -> {change['after']!r}")
+            # a description runs to tens of thousands of characters: its start, its length
+            before, after = (str(change[k] or "") for k in ("before", "after"))
+            shown = f"    {name}: {excerpt(before, 200)} -> {excerpt(after, 200)}"
+            if max(len(before), len(after)) > 200:
+                shown += f" (whole: localize review history {ev['item']} --json)"
+            env.out(shown)
 
 
 def decided(env: Environment, outcome: Outcome) -> None:

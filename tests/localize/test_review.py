@@ -500,3 +500,28 @@ def test_an_edit_whose_errors_were_overridden_is_not_remembered(queued) -> None:
     assert done.code == 0 and "override (approved" in done.out, done.err
     assert "added to the memory" not in done.out
     assert [m for m in memory_rows(db_url, "ms") if m[2] == "human"] == []
+
+
+def test_history_shows_an_excerpt_of_a_long_text_and_json_keeps_it_whole(queued) -> None:  # type: ignore[no-untyped-def]
+    run, _ = queued
+    first = str(listed(run)[0]["id"])
+    description = "Botol termos keluli tahan karat. " * 1000  # 33,000 characters
+    done = run(
+        "review",
+        "approve",
+        first,
+        "--reviewer",
+        "ploy",
+        "--set",
+        f"description={description}",
+        "--override",
+        "the supplier's full text",
+    )
+    assert done.code == 0, done.err
+    shown = run("review", "history", first)
+    assert shown.code == 0, shown.err
+    assert max(len(line) for line in shown.out.splitlines()) < 600, shown.out[:2000]
+    assert "33,000 characters" in shown.out
+    assert f"localize review history {first} --json" in shown.out  # how to see it whole
+    whole = json.loads(run("review", "history", first, "--json").out)
+    assert whole[1]["text"]["description"]["after"] == description
