@@ -76,7 +76,9 @@ def test_descriptions_keep_their_tags(run) -> None:  # type: ignore[no-untyped-d
 def test_an_engine_failure_is_one_clear_error(run, engine_server) -> None:  # type: ignore[no-untyped-def]
     result = run("text", "杯", "--to", "th", "--shop", "acme-th", environ={"LIBRE_KEY": "bad"})
     assert result.code == 1
-    assert result.err.strip() == ("error: translation engine libre: the API key was refused")
+    assert result.err.strip() == (
+        "error: translation engine libre: the API key was refused: 'Invalid API key'"
+    )
 
 
 def test_a_missing_key_names_the_variable(run) -> None:  # type: ignore[no-untyped-def]
