@@ -32,9 +32,10 @@ def test_a_silent_server_ends_by_the_urls_connect_timeout(cli, tmp_path) -> None
     assert said in result.err and "?connect_timeout=SECONDS" in result.err, result.err
 
 
-def test_without_one_in_the_url_the_driver_is_given_the_default_timeout(db_url: str) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("a PostgreSQL connection's parameters")
+def test_without_one_in_the_url_the_driver_is_given_the_default_timeout(pg) -> None:  # type: ignore[no-untyped-def]
+    if pg is None:
+        pytest.skip("no PostgreSQL here")
+    db_url = pg.url
     engine = make_engine(db_url)
     given: list[dict[str, object]] = []
     event.listen(engine, "do_connect", lambda d, rec, args, params: given.append(dict(params)))
@@ -42,7 +43,8 @@ def test_without_one_in_the_url_the_driver_is_given_the_default_timeout(db_url: 
         pass
     engine.dispose()
     assert given and given[0]["connect_timeout"] == PG_CONNECT_TIMEOUT == 10
-    kept = make_engine(db_url + "&connect_timeout=3")  # the URL's own is kept
+    sep = "&" if "?" in db_url else "?"
+    kept = make_engine(f"{db_url}{sep}connect_timeout=3")  # the URL's own is kept
     event.listen(kept, "do_connect", lambda d, rec, args, params: given.append(dict(params)))
     with kept.connect():
         pass
