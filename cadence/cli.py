@@ -331,6 +331,7 @@ def daemon(
     settings, [shop_cfg] = _shops(inv, shop)
     engine = _store(inv, stays_up=not once)
     check_intact(engine)  # a damaged file fails some jobs only, or none: said before any runs
+    _refuse_checked_ahead(inv, engine, [shop_cfg.id])
     worker = Daemon(
         engine=engine,
         settings=settings,
@@ -345,6 +346,21 @@ def daemon(
         return ExitCode.OK if worker.once() else ExitCode.FAILURES
     worker.run()
     return ExitCode.OK
+
+
+def _refuse_checked_ahead(inv: Invocation, engine, shop_ids: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """The daemon checks at the real now, so the rule of a plain `cadence check` holds."""
+    from cadence.service import checked_ahead
+
+    ahead = checked_ahead(
+        engine,
+        shop_ids,
+        inv.env.clock(),
+        by="the daemon",
+        remedy="start it once that moment has passed, or on another store",
+    )
+    if ahead is not None:
+        raise BadInput(ahead)
 
 
 def _names(text: str) -> list[str]:
@@ -376,7 +392,8 @@ def _fleet(inv: Invocation, names: list[str] | None, once: bool) -> int:
         clock=inv.env.clock,
         data_dir=inv.data_dir,
     )
-    fleet.configure(settings)
+    shops = fleet.configure(settings)
+    _refuse_checked_ahead(inv, fleet.engine, [s.id for s in shops])
     if once:
         return ExitCode.OK if fleet.once() else ExitCode.FAILURES
     fleet.run()

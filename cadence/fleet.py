@@ -166,6 +166,8 @@ class Fleet:
                     exc.message,
                 )
                 return False
+            for warning in settings.warnings:
+                log.warning("%s: %s", why, warning)
             after = {s.id for s in shops}
             added, removed = sorted(after - before), sorted(before - after)
             if self._scheduler is not None:

@@ -557,11 +557,20 @@ def listing_weeks(engine: Engine, settings: Settings, now: datetime) -> dict[str
 CLOCK_SKEW = timedelta(hours=1)  # machines sharing a store may disagree by this much
 
 
-def checked_ahead(engine: Engine, shop_ids: Sequence[str], now: datetime) -> str | None:
+def checked_ahead(
+    engine: Engine,
+    shop_ids: Sequence[str],
+    now: datetime,
+    *,
+    by: str = "a check now",
+    remedy: str = "give --as-of {ahead} or later",
+) -> str | None:
     """Why a check at the real `now` would undo an earlier `check --as-of` in the future,
     or None: the latest moment the store recorded a check of one of these shops writing or
     sending a message as of (outbox messages, delivery attempts), when that is later than
-    `now` by more than a clock's skew. A check that wrote and sent nothing leaves no trace."""
+    `now` by more than a clock's skew. A check that wrote and sent nothing leaves no trace.
+    `by` names what would run and `remedy` what to do instead ({ahead} is the moment):
+    `cadence check` and the daemon share this one rule."""
     from sqlalchemy import func
 
     from store.models import DeliveryAttempt, OutboxMessage
@@ -585,9 +594,9 @@ def checked_ahead(engine: Engine, shop_ids: Sequence[str], now: datetime) -> str
                 ahead = max(moments)
                 return (
                     f"shop {shop_id!r} was already checked as of {ahead.isoformat()}, later "
-                    "than now (a check --as-of in the future wrote and sent its messages): a "
-                    "check now would act on them as if that moment had not come; give "
-                    f"--as-of {ahead.isoformat()} or later, and keep --as-of for a test store"
+                    "than now (a check --as-of in the future wrote and sent its messages): "
+                    f"{by} would act on them as if that moment had not come; "
+                    f"{remedy.format(ahead=ahead.isoformat())}, and keep --as-of for a test store"
                 )
     return None
 

@@ -215,12 +215,14 @@ def _detected(raw: bytes) -> str | None:
     return str(preferred[0]) if preferred else None
 
 
-def excerpt(text: str, limit: int = 200) -> str:
-    """A value as a message quotes it: whole when short, else its start and its length (a
-    field of a million characters is not echoed to the terminal)."""
+def excerpt(text: str, limit: int = 200, *, quoted: bool = True) -> str:
+    """A value as a message quotes it (or, not `quoted`, says it): whole when short, else
+    its start and its length (a field of a million characters is not echoed to the
+    terminal)."""
+    said = repr if quoted else str
     if len(text) <= limit:
-        return repr(text)
-    return f"{text[:limit]!r}… ({len(text):,} characters)"
+        return said(text)
+    return f"{said(text[:limit])}… ({len(text):,} characters)"
 
 
 def id_problem(text: str) -> str | None:

@@ -445,3 +445,54 @@ def parse_json(
         return json.loads(content)
     except RecursionError:  # the stack was already deep: still the answer's fault
         raise TooDeep(max_depth) from None
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+def top_level(content: bytes | str) -> dict[str, Any]:
+    """The scalar members at the top level of a JSON object (strings, numbers, true, false,
+    null), read without descending into its arrays and objects, which are skipped by their
+    brackets: linear, and bounded in depth by nothing. ValueError when it is not an object.
+
+    For an answer `parse_json` refuses as too deep, when only its top level matters (a chat
+    robot's `{"errcode": 0, ...}` with a deep part elsewhere)."""
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    decoder = json.JSONDecoder()
+    members: dict[str, Any] = {}
+
+    def after_space(i: int) -> int:
+        while i < len(text) and text[i] in " \t\r\n":
+            i += 1
+        return i
+
+    def expect(i: int, chars: str) -> int:
+        i = after_space(i)
+        if i >= len(text) or text[i] not in chars:
+            raise ValueError(f"expected {' or '.join(chars)} at character {i}")
+        return i
+
+    i = expect(0, "{") + 1
+    if text[expect(i, '"}')] == "}":
+        return members
+    while True:
+        key, i = decoder.raw_decode(text, expect(i, '"'))
+        i = after_space(expect(i, ":") + 1)
+        if i < len(text) and text[i] in "[{":
+            depth = 0
+            for token in _TOKEN.finditer(text, i):
+                if token.group() in "[{":
+                    depth += 1
+                elif token.group() in "]}":
+                    depth -= 1
+                if depth == 0:
+                    i = token.end()
+                    break
+            else:
+                raise ValueError("an array or object is never closed")
+        else:
+            members[key], i = decoder.raw_decode(text, i)
+        i = expect(i, ",}")
+        if text[i] == "}":
+            return members
+        i += 1

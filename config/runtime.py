@@ -197,4 +197,6 @@ class Invocation:
             from config.settings import load
 
             self._settings = load(self.config_path)
+            for warning in self._settings.warnings:  # one shop's files: said, not fatal
+                self.env.err(f"warning: {warning}")
         return self._settings

@@ -595,6 +595,9 @@ class Settings:
     fleet: FleetSettings = field(default_factory=lambda: FleetSettings())
     import_max_rows: int = MAX_ROWS
     team_language: str | None = None  # [team] language: what commands speak to the team
+    # What is wrong with one shop's files (a template missing or no workbook): said when the
+    # file is loaded, never a reason to stop the other shops; it fails at publish time.
+    warnings: list[str] = field(default_factory=list)
 
     def shop(self, shop_id: str) -> ShopSettings:
         """The shop with this id, or ConfigError naming the ids that exist."""
@@ -730,7 +733,8 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
         parsed = _File.model_validate(data, context={"markets": catalog})
     except ValidationError as exc:
         raise ConfigError(shown, [_describe(e, doc) for e in exc.errors()]) from None
-    problems = []
+    problems: list[str] = []
+    warnings: list[str] = []
     seen: dict[str, int] = {}
     for i, shop in enumerate(parsed.shops):
         if shop.id in seen:
@@ -739,7 +743,7 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
                 f"(also shops[{seen[shop.id]}])"
             )
         seen.setdefault(shop.id, i)
-        problems += _template_problems(doc, i, shop, base)
+        warnings += _template_problems(doc, i, shop, base)
     if problems:
         raise ConfigError(shown, problems)
     return Settings(
@@ -751,13 +755,16 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
         fleet=parsed.fleet,
         import_max_rows=parsed.import_.max_rows,
         team_language=parsed.team.language,
+        warnings=warnings,
     )
 
 
 def _template_problems(
     doc: tomldoc.TomlDocument, index: int, shop: ShopSettings, base: Path | None
 ) -> list[str]:
-    """Templates that are missing or are not .xlsx workbooks, each named with its key."""
+    """Templates that are missing or are not .xlsx workbooks, each named with its key: a
+    file can go missing under a running daemon as well, so this is the shop's publish
+    problem (its items of that category fail at publish, saying why), not the file's."""
     import zipfile
 
     if base is None:
@@ -772,12 +779,14 @@ def _template_problems(
             problems.append(
                 f"{where}: no template file {str(path)!r} for category {category!r}; download "
                 "the category's bulk-listing template from Seller Center (Products > Add "
-                "products > Bulk listing) and give its path, relative to this file"
+                "products > Bulk listing) and give its path, relative to this file; until "
+                f"then shop {shop.id!r} publishes no item of that category"
             )
         elif not zipfile.is_zipfile(path):
             problems.append(
                 f"{where}: {str(path)!r} is not an .xlsx workbook (an .xls, or a damaged "
-                "download?); open it in Excel or WPS and save it as .xlsx, or download it again"
+                "download?); open it in Excel or WPS and save it as .xlsx, or download it "
+                f"again; until then shop {shop.id!r} publishes no item of that category"
             )
     return problems
 

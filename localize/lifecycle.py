@@ -21,6 +21,7 @@ from sqlmodel import Session, col, func, select
 
 from config.errors import AppError, ExitCode
 from config.i18n import Joined, Msg, msg
+from localize.text.checks import PUBLISH_ENFORCED
 from store.models import (
     AuditEvent,
     Decision,
@@ -136,10 +137,15 @@ class ApprovalBlocked(AppError):
 
     def __init__(self, item_id: int, errors: Sequence[dict[str, Any]]) -> None:
         listed = "; ".join(f"{f.get('code')}: {f.get('message')}" for f in errors)
-        super().__init__(
-            f"item {item_id} has {len(errors)} error(s): {listed}. Edit the text until it is "
-            "clean, or approve with an override and its reason"
-        )
+        fixed = sorted({str(f.get("code")) for f in unoverridable(errors)})
+        if fixed:  # an override would be refused too: say so now, not one try later
+            what = (
+                f"Edit the text until it is clean ({', '.join(fixed)} cannot be overridden: "
+                "publishing refuses it whatever the review says)"
+            )
+        else:
+            what = "Edit the text until it is clean, or approve with an override and its reason"
+        super().__init__(f"item {item_id} has {len(errors)} error(s): {listed}. {what}")
 
 
 @dataclass(frozen=True)
@@ -159,18 +165,17 @@ def open_errors(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [f for f in findings if f.get("severity") == ERROR and not f.get("overridden_by")]
 
 
-# Errors no reason makes publishable: preflight blocks tags TikTok refuses in a description
-# whatever a reviewer says, and tags in a title or caption would show as typed.
-ALWAYS_BLOCKED = frozenset(
-    {"markup", "description_tags", "description_nesting", "control_character"}
-)
+# Errors no reason makes publishable: those preflight enforces itself whatever a reviewer
+# says (a title or description outside the market's lengths, tags TikTok refuses), and
+# those that would go out broken (tags in a title or caption show as typed, control
+# characters).
+ALWAYS_BLOCKED = PUBLISH_ENFORCED | frozenset({"markup", "control_character"})
 
 
 def unoverridable(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Open errors an override cannot clear: Chinese left in a title (preflight's
-    `title_chinese`), tags TikTok refuses, tags in plain text, control characters;
-    approved over them, an item
-    would only be blocked or go out broken."""
+    """Open errors an override cannot clear: what publish preflight blocks anyway (lengths,
+    tags TikTok refuses, Chinese left in a title) and what would go out broken (tags in
+    plain text, control characters)."""
     return [
         f
         for f in open_errors(findings)

@@ -510,6 +510,8 @@ def review_history(env: Environment, events: Sequence[dict[str, Any]], as_json: 
         return
     if not events:
         env.out(msg("no changes recorded"))
+    from config.files import excerpt
+
     for ev in events:
         moved = ev.get("from", "?") != ev.get("to", "?")
         # staying in a state is said by what changed, not as "translated -> translated"
@@ -532,16 +534,28 @@ def review_history(env: Environment, events: Sequence[dict[str, Any]], as_json: 
         if ev.get("version"):
             line = msg("{line} (v{version})", line=line, version=ev["version"])
         if ev.get("reason"):
-            line = msg("{line} — {reason}", line=line, reason=ev["reason"])
+            reason = excerpt(ev["reason"], 300, quoted=False)
+            line = msg("{line} — {reason}", line=line, reason=reason)
         if ev.get("override"):
-            line = msg("{line} (override: {override})", line=line, override=ev["override"])
+            override = excerpt(ev["override"], 300, quoted=False)
+            line = msg("{line} (override: {override})", line=line, override=override)
         env.out(line)
         for name, change in (ev.get("text") or {}).items():
-            before, after = repr(change["before"]), repr(change["after"])
-            field = _field(name)
-            env.out(
-                msg("    {field}: {before} -> {after}", field=field, before=before, after=after)
+            # a description runs to tens of thousands of characters: its start, its length
+            before, after = (str(change[k] or "") for k in ("before", "after"))
+            shown = msg(
+                "    {field}: {before} -> {after}",
+                field=_field(name),
+                before=excerpt(before, 200),
+                after=excerpt(after, 200),
             )
+            if max(len(before), len(after)) > 200:
+                shown = msg(
+                    "{line} (whole: localize review history {item} --json)",
+                    line=shown,
+                    item=ev["item"],
+                )
+            env.out(shown)
 
 
 def decided(env: Environment, outcome: Outcome) -> None:

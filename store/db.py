@@ -29,6 +29,10 @@ if TYPE_CHECKING:  # imported where a session is made: a Core reader needs no OR
     from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Seconds psycopg waits for a PostgreSQL server to take a connection, unless the URL says
+# (?connect_timeout=N): a port that accepts and never answers held a command 262 s, mute.
+PG_CONNECT_TIMEOUT = 10
+_PG_LEAST_TIMEOUT = 2  # psycopg waits at least this long, whatever the URL says
 _MIGRATION_LOCK = 0x5B0B07  # pg_advisory_xact_lock key: one migrator at a time
 
 
@@ -72,7 +76,9 @@ def make_engine(url: str) -> Engine:
         if parsed.get_backend_name() == "sqlite":
             engine = _sqlite_engine(url, parsed.database)
         elif parsed.get_backend_name() == "postgresql":
-            engine = create_engine(url, pool_pre_ping=True)
+            given = "connect_timeout" in parsed.query
+            connect = {} if given else {"connect_timeout": PG_CONNECT_TIMEOUT}
+            engine = create_engine(url, pool_pre_ping=True, connect_args=connect)
         else:
             raise StoreError(url, "only sqlite:// and postgresql:// databases are supported")
     except ArgumentError:  # sqlite://host/...: its text repeats the URL, password and all
@@ -177,11 +183,13 @@ def ours(name: str | None, type_: str, _parents: object) -> bool:
 
 def current_revision(engine: Engine) -> str | None:
     """The store's schema revision, or None for an empty database."""
-    try:
-        with reader(engine).connect() as conn:
+    # A store that cannot be reached is said by the caller, once: swallowed here, the
+    # migration would connect again and wait out a silent server's timeout twice.
+    with reader(engine).connect() as conn:
+        try:
             return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    except (OperationalError, ProgrammingError):
-        return None
+        except (OperationalError, ProgrammingError):
+            return None
 
 
 def migrate(engine: Engine) -> None:
@@ -265,7 +273,8 @@ def open_store(url: str, *, migrate_apart: bool = False) -> Engine:
         migrate(engine)
     except OperationalError as exc:
         engine.dispose()
-        raise StoreError(url, f"cannot open it: {_unwritable(engine) or _reason(exc)}") from exc
+        problem = _unanswered(engine, exc) or _unwritable(engine) or _reason(exc)
+        raise StoreError(url, f"cannot open it: {problem}") from exc
     except SQLAlchemyError as exc:
         engine.dispose()
         raise StoreError(url, f"cannot migrate it: {_reason(exc)}") from exc
@@ -374,7 +383,7 @@ def read_connection(engine: Engine) -> Iterator[Connection]:
         with reader(engine).connect() as conn:
             yield conn
     except OperationalError as exc:
-        raise StoreError(str(engine.url), _operational(exc)) from exc
+        raise StoreError(str(engine.url), _unanswered(engine, exc) or _operational(exc)) from exc
 
 
 def _reason(exc: SQLAlchemyError) -> str:
@@ -415,7 +424,27 @@ def _unwritable(engine: Engine) -> str | None:
     return None
 
 
+def _unanswered(engine: Engine, exc: OperationalError) -> str | None:
+    """Why a PostgreSQL server did not take a connection in time, with what to do; None
+    for any other failure."""
+    if engine.dialect.name != "postgresql" or "timeout expired" not in _reason(exc):
+        return None
+    url = engine.url
+    try:
+        given = float(str(url.query.get("connect_timeout", PG_CONNECT_TIMEOUT)))
+    except ValueError:
+        given = PG_CONNECT_TIMEOUT
+    waited = max(given, _PG_LEAST_TIMEOUT)
+    return (
+        f"no answer from {url.host or 'localhost'}:{url.port or 5432} within {waited:g} s "
+        "(connect_timeout); is PostgreSQL running there and is that its port? Add "
+        "?connect_timeout=SECONDS to the URL to wait longer"
+    )
+
+
 def _operational(exc: OperationalError, engine: Engine | None = None) -> str:
+    if engine is not None and (said := _unanswered(engine, exc)):
+        return said
     text = _reason(exc)
     if engine is not None and ("unable to open" in text or "readonly" in text):
         if reason := _unwritable(engine):

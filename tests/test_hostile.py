@@ -568,11 +568,13 @@ def test_hostile_text_is_shown_never_obeyed_by_every_command_that_prints(  # typ
         ("alerts", "out"),  # ... kept with the attempt
         ("publish --shop acme-my", "err"),  # TikTok's message
         ("text 保温杯 --to ms", "out"),  # an engine's answer, alone
-        ("glossary list", "out"),  # a term and its target
         ("review approve 2", "err"),  # who decided first
     ):
         text = getattr(printed(command), stream)
         assert shown in text and "[/bogus]" in text, f"{command}: {text[:300]!r}"
+    # a glossary term is refused, as in a listings or glossary file: never stored
+    refused = printed(f"glossary add {NAME}")
+    assert refused.code == 2 and "term contains U+001B" in refused.err, refused.err
     # JSON is for programs: the stored text comes back whole, every character of it.
     item = json.loads(printed("review show 1 --json").out)
     assert item["fields"]["title"]["translation"].startswith(STORABLE)

@@ -84,15 +84,22 @@ def describe(url: str) -> str:
 
 
 def check_answer(target: str, status: int, content: bytes) -> None:
-    """Raise unless the answer is a success: 2xx, and no non-zero errcode/code in the body."""
+    """Raise unless the answer is a success: 2xx, and no non-zero errcode/code at the top
+    of the body (read even when a part elsewhere is nested too deep to parse)."""
     if not 200 <= status < 300:
         raise DeliveryError(target, f"HTTP {status}: {content[:200].decode('utf-8', 'replace')}")
-    from config.http import TooDeep, parse_json
+    from config.http import TooDeep, parse_json, top_level
 
     try:
         answer = parse_json(content) if content.strip() else None
-    except TooDeep as exc:  # not plain text either: no answer can be read from it
-        raise DeliveryError(target, str(exc)) from None
+    except TooDeep as exc:
+        # The robots' verdict is at the top level ({"errcode": 0, ...}): a part nested too
+        # deep elsewhere does not hide it (taken for a failure, a delivered message was sent
+        # again on every retry). Not an object at all: no answer can be read from it.
+        try:
+            answer = top_level(content)
+        except ValueError:
+            raise DeliveryError(target, str(exc)) from None
     except ValueError:
         return  # a plain-text 200 is how generic webhooks say OK
     if isinstance(answer, dict):

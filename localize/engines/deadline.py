@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 _local = threading.local()
@@ -27,19 +28,30 @@ _install_lock = threading.Lock()
 _installed = False
 
 
+@dataclass
+class LastAnswer:
+    """The status and body of the last answer a `bounded` block received: deep-translator
+    raises a bare status (or a KeyError) for an error answer and drops the body, which is
+    where the engine says what is wrong."""
+
+    status: int | None = None
+    body: bytes = b""
+
+
 @contextmanager
-def bounded(seconds: float, max_bytes: int) -> Iterator[None]:
+def bounded(seconds: float, max_bytes: int) -> Iterator[LastAnswer]:
     """Every HTTP request this thread makes inside the block ends within `seconds` from
-    now (requests.Timeout) and reads at most `max_bytes` (requests.RequestException)."""
+    now (requests.Timeout) and reads at most `max_bytes` (requests.RequestException); the
+    block is given the last answer received."""
     _install()
     from config.http import Deadline
 
-    previous = getattr(_local, "limit", None)
-    _local.limit = (Deadline(seconds), max_bytes)
+    previous = getattr(_local, "limit", None), getattr(_local, "last", None)
+    _local.limit, _local.last = (Deadline(seconds), max_bytes), LastAnswer()
     try:
-        yield
+        yield _local.last
     finally:
-        _local.limit = previous
+        _local.limit, _local.last = previous
 
 
 def _install() -> None:
@@ -105,6 +117,7 @@ def _send_within(
                     raise requests.Timeout("no whole answer before the deadline") from None
                 raise requests.ConnectionError(str(exc)) from None
             response._content_consumed = True
+        _local.last.status, _local.last.body = response.status_code, response._content
         if response._content.lstrip()[:1] in (b"[", b"{"):
             # deep-translator parses with response.json(), whose RecursionError on a
             # deeply nested answer is no error it expects: the answer is refused here.

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from config.files import excerpt
 from localize.engines.chunks import chunks
 from localize.engines.deadline import bounded
 from localize.errors import EngineError, NoNewTranslation
@@ -42,6 +43,41 @@ class Refused(Exception):
         self.retry, self.what = retry, what
 
 
+class Answered(Exception):
+    """An engine's call failed on an answer whose body says why (`said`, the engine's own
+    words, or None): `cause` is what the engine's client raised."""
+
+    def __init__(self, cause: BaseException, status: int, said: str | None) -> None:
+        super().__init__(str(cause))
+        self.cause, self.status, self.said = cause, status, said
+
+
+def engine_said(body: bytes) -> str | None:
+    """The message in an engine's error answer: DeepL's {"message"}, Google's, OpenAI's and
+    Microsoft's {"error": {"message"}}, LibreTranslate's {"error"}, Baidu's {"error_msg"};
+    a short plain-text body as it is; None for anything else."""
+    from config.http import parse_json
+
+    try:
+        data = parse_json(body)
+    except ValueError:
+        text = body.decode("utf-8", "replace").strip()
+        plain = text and "<" not in text[:1] and "\n" not in text
+        return text if plain and len(text) <= 500 else None
+    if not isinstance(data, dict):
+        return None
+    error = data.get("error")
+    for said in (
+        error.get("message") if isinstance(error, dict) else error,
+        data.get("message"),
+        data.get("error_msg"),
+        data.get("detail"),
+    ):
+        if isinstance(said, str) and said.strip():
+            return said.strip()
+    return None
+
+
 class EmptyAnswer(ValueError):
     """An engine answered nothing for a text with words in it: a failure, never a
     translation (stored, it would be handed out from the memory for good)."""
@@ -52,6 +88,20 @@ def classify(exc: BaseException) -> tuple[bool, str]:
     import requests
     from deep_translator import exceptions as dx
 
+    if isinstance(exc, Answered):
+        retry, what = classify(exc.cause)
+        if exc.status >= 400 and not isinstance(exc.cause, Refused):
+            # the status, not deep-translator's guess from it (a Google 400 is no network
+            # error, a DeepL 456 "quota exceeded" no server fault worth another try)
+            retry = exc.status == 429 or exc.status >= 500
+            what = {
+                429: "rate limited (429)",
+                401: "the API key was refused",
+                403: "the API key was refused",
+            }.get(exc.status, f"server answered HTTP {exc.status}")
+        if exc.said:
+            what += f": {excerpt(exc.said, 200)}"  # quoted: nothing it holds reaches a terminal
+        return retry, what
     if isinstance(exc, Refused):
         return exc.retry, exc.what
     if isinstance(exc, EmptyAnswer):
@@ -157,8 +207,20 @@ class ResilientEngine:
     def _bounded(self, text: str, source: str, target: str, brief: Brief | None) -> str:
         """One call whose every request ends by the timeout and reads at most MAX_ANSWER."""
         told = {"brief": brief} if getattr(self.translator, "reads_brief", False) else {}
-        with bounded(self.timeout, MAX_ANSWER):
-            result = self.translator.translate(text, source, target, **told)
+        import requests
+
+        with bounded(self.timeout, MAX_ANSWER) as last:
+            try:
+                result = self.translator.translate(text, source, target, **told)
+            except (requests.Timeout, EmptyAnswer):
+                raise
+            except Exception as exc:  # noqa: BLE001 - deep-translator has no common base
+                status = last.status
+                if status is None or (status < 400 and not isinstance(exc, LookupError)):
+                    raise
+                # an error answer (or a success without the translation in it, read by a
+                # KeyError): the engine's own words are in the body the client dropped
+                raise Answered(exc, status, engine_said(last.body)) from exc
         if isinstance(result, str) and text.strip() and not result.strip():
             raise EmptyAnswer(text)
         return result

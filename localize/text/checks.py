@@ -20,6 +20,15 @@ from localize.text import html, leftovers
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
+# Error findings whose rule publish preflight (localize.publish.preflight) applies again to
+# the text itself, whatever a reviewer said: approved over one with an override, an item
+# would only ever be blocked, so review refuses the override (localize.lifecycle): one
+# rule for both. Chinese left in a title (`chinese_left`, preflight's `title_chinese`) is
+# the same, told by the finding's field.
+PUBLISH_ENFORCED = frozenset(
+    {"title_length", "description_length", "description_tags", "description_nesting"}
+)
+
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN = re.compile(f"[{_HAN_CHARS}]")
 # A run: Chinese characters, with the spaces, digits and Chinese punctuation between them.

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from config.errors import AppError, UnknownLanguage
 from config.markets import MarketCatalog, load_markets
 from config.tables import Columns, RowProblem, in_order, read_table
+from config.terminal import control_character
 from localize.text import protect
 from store.db import read_scope, session_scope
 from store.models import GlossaryTerm
@@ -49,13 +50,21 @@ def add_term(
     is_pattern: bool = False,
     actor: str = "cli",
     catalog: MarketCatalog | None = None,
+    fix: str = "and add it again",
 ) -> bool:
     """Add or replace an entry (its language normalised by the markets file, the bundled
-    one without `catalog`); True when it is new."""
+    one without `catalog`); True when it is new. `fix` ends the message refusing a control
+    character (an import says: from the file)."""
     language = language_code(catalog, language, "--to")
     term = term.strip()
     if not term:
         raise GlossaryError("the term is empty")
+    for name, text in (("term", term), ("target", target or "")):
+        # a term is printed by list and shown beside translations: no escape sequence or
+        # bidi override is ever stored, by add as by import (listings are refused alike)
+        found = control_character(text)
+        if found:
+            raise GlossaryError(f"{name} contains {found}; remove it {fix}")
     if len(term) > 200 or (target and len(target) > 200):
         raise GlossaryError("terms and targets are at most 200 characters")
     if target is not None and not language:
@@ -170,6 +179,7 @@ def import_csv(
                 is_pattern=row.text("pattern").lower() in {"1", "true", "yes"},
                 actor="import",
                 catalog=catalog,
+                fix="from the file and import again",
             )
         except (GlossaryError, UnknownLanguage) as exc:
             result.problems.append(row.place.problem(exc.message))

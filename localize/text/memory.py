@@ -15,11 +15,15 @@ from sqlmodel import Session, col, select
 from store.models import Quality, TranslationMemory, utcnow
 from store.queries import insert_for, row_values
 
-_SPACE = re.compile(r"\s+")
+# Whitespace but the non-breaking spaces (U+00A0, U+2007, U+202F): a seller's &nbsp; holds
+# "500 ml" on one line, so a source with one is not the source with a space (folded
+# alike, one's translation was served for the other and the &nbsp; was lost).
+_SPACE = re.compile(r"[^\S\xa0\u2007\u202f]+")
 
 
 def normalise(text: str) -> str:
-    """NFC, whitespace folded and trimmed: what counts as 'the same source'."""
+    """NFC, whitespace folded and trimmed (non-breaking spaces kept inside): what counts as
+    'the same source'."""
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 

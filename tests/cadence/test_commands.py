@@ -542,3 +542,27 @@ def test_a_plain_check_after_a_check_as_of_the_future_is_refused(run, shops: Pat
     assert run("check", "--help").code == 0
     help_text = " ".join(capsys.readouterr().out.split())
     assert "as if it were this moment" in help_text and "use it on a test store" in help_text
+
+
+def test_the_daemon_after_a_check_as_of_the_future_is_refused(run, shops: Path) -> None:  # type: ignore[no-untyped-def]
+    with serve({"/hook": lambda r: Reply(200, {"errcode": 0})}) as srv:
+        shops.write_text(
+            shops.read_text().replace(
+                'alert_language = "en"\n',
+                f'alert_language = "en"\nalert_urls = ["json://127.0.0.1:{srv.port}/hook"]\n',
+            )
+        )
+        later = datetime.now(UTC).astimezone(ZoneInfo("Asia/Bangkok")) + timedelta(weeks=5)
+        thursday = (later + timedelta(days=(3 - later.weekday()) % 7)).replace(
+            hour=12, minute=0, second=0, microsecond=0
+        )
+        assert run("check", "--shop", "acme-th", "--as-of", thursday.isoformat()).code == 0
+        sent = len(srv.requests)
+        for how in (["--shop", "acme-th"], ["--all"], ["--shops", "acme-uk,acme-th"]):
+            refused = run("daemon", *how, "--once")
+            assert refused.code == 2, (how, refused.err)
+            assert "acme-th" in refused.err, refused.err
+            assert f"already checked as of {thursday.astimezone(UTC).isoformat()}" in refused.err
+            assert "the daemon would act on them" in refused.err  # it takes no --as-of
+        assert len(srv.requests) == sent  # nothing resolved, nothing sent
+        assert run("daemon", "--shop", "acme-uk", "--once").code == 0  # another shop runs

@@ -258,3 +258,28 @@ def test_an_answer_nested_too_deeply_is_a_recorded_attempt_retried_later(engine:
     with session_scope(engine) as s:
         [attempt] = s.exec(select(DeliveryAttempt)).all()
     assert attempt.ok is False
+
+
+def test_a_robots_top_level_errcode_is_read_past_a_deep_part(engine: Engine) -> None:
+    # DingTalk/WeCom answer {"errcode": 0, ...}: a part nested past the parser's depth
+    # elsewhere made a delivered message a failed attempt, sent again up to 8 times.
+    from cadence.notify import DingTalkNotifier
+    from tests.httpserver import Reply, serve
+
+    deep = "[" * 100_000 + "]" * 100_000
+    answers = {
+        "ok": '{"errcode": 0, "errmsg": "ok", "extra": ' + deep + ', "n": 1}',
+        "refused": '{"extra": {"a": ' + deep + '}, "errcode": 310000, "errmsg": "sign not match"}',
+    }
+    for (case, body), rule in zip(answers.items(), ("behind", "at_risk"), strict=True):
+        mid = enqueue(engine, rule=rule)
+        with serve({"/robot/send": lambda r, body=body: Reply(200, body)}) as srv:
+            robot = DingTalkNotifier("dingtalk://SEC@tok", base_url=srv.url)
+            summary = deliver_due(engine, notifiers=lambda shop, robot=robot: [robot], now=NOW)
+            assert len(srv.requests) == 1
+        row = message(engine, mid)
+        if case == "ok":
+            assert summary.delivered == 1 and row.state == "delivered" and row.attempts == 1
+        else:
+            assert summary.retrying == 1 and row.attempts == 1
+            assert "errcode 310000: sign not match" in (row.last_error or "")

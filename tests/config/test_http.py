@@ -3,10 +3,13 @@ name lookup that hangs ends at the deadline without piling up threads."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from config.http import MAX_LOOKUPS, Deadline, Late, call_within, request
 from tests.httpserver import HEAD, raw_serve
@@ -44,6 +47,35 @@ def test_a_hanging_lookup_ends_at_the_deadline_and_abandoned_ones_are_capped() -
     finally:
         resolver.set()
     assert call_within(Deadline(5), lambda: "resolved") == "resolved"  # the slots came back
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(), _JSON), st.booleans())
+def test_the_top_level_of_an_object_is_read_as_json_reads_it(obj: dict, spaced: bool) -> None:
+    from config.http import top_level
+
+    text = json.dumps(obj, indent=2 if spaced else None, ensure_ascii=not spaced)
+    assert top_level(text) == {k: v for k, v in obj.items() if not isinstance(v, list | dict)}
+
+
+def test_the_top_level_is_read_past_a_part_too_deep_to_parse() -> None:
+    from config.http import top_level
+
+    deep = "[" * 100_000 + r'"]}\\\"{"' + "]" * 100_000  # a string: ]}\"{
+    assert top_level('{"a": ' + deep + ', "errcode": 0, "b": {"c": ' + deep + "}}") == {
+        "errcode": 0
+    }
+    for bad in ("[1]", '{"a": [[1]}', '{"a": 1', '{"a" 1}', "", '{"a": [1], }'):
+        with pytest.raises(ValueError):
+            top_level(bad)
 
 
 def test_the_json_parser_is_bounded_in_depth_not_fooled_by_strings() -> None:

@@ -145,3 +145,13 @@ def test_a_chat_engine_without_a_model_is_refused_at_load(cli, tmp_path: Path) -
     )
     assert result.code == 2
     assert "shops[0].translation (line 4)" in result.err and "needs `model`" in result.err
+
+
+def test_the_models_own_error_message_is_shown(run, server) -> None:  # type: ignore[no-untyped-def]
+    said = "The model `gpt-x` does not exist or you do not have access to it."
+    server.routes["/v1/chat/completions"] = lambda r: Reply(
+        404, {"error": {"message": said, "type": "invalid_request_error", "code": None}}
+    )
+    result = run("text", "保温杯", "--to", "th", "--shop", "acme-th")
+    assert result.code == 1 and "server answered HTTP 404" in result.err, result.err
+    assert repr(said) in result.err, result.err

@@ -217,3 +217,75 @@ def test_an_answer_nested_too_deeply_is_a_failed_call() -> None:
         with pytest.raises(EngineError, match="nested deeper than"):
             e.translate("杯", "zh", "th")
         e.close()
+
+
+def _pointed(name: str, url: str, monkeypatch: pytest.MonkeyPatch) -> ResilientEngine:
+    """deep-translator's own client for `name`, its public address pointed at `url` (as
+    the contract tests do): the code that reads the answer is the real one."""
+    from deep_translator.constants import BASE_URLS
+
+    monkeypatch.setitem(BASE_URLS, {"deepl": "DEEPL_FREE", "google": "GOOGLE_TRANSLATE"}[name], url)
+    return ResilientEngine(build_engine(name, api_key="k:fx"), retries=1, pause=lambda s: None)
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "status", "body", "said", "tries"),
+    [
+        ("deepl", "/v2/translate", 456, {"message": "Quota exceeded"}, "Quota exceeded", 1),
+        (
+            "deepl",
+            "/v2/translate",
+            400,
+            {"message": "Value for 'target_lang' not supported."},
+            "Value for 'target_lang' not supported.",
+            1,
+        ),
+        (
+            "google",
+            "/m",
+            400,
+            {"error": {"code": 400, "message": "Invalid Value"}},
+            "Invalid Value",
+            1,
+        ),
+        ("google", "/m", 503, {"error": {"message": "Backend Error"}}, "Backend Error", 2),
+        (
+            "libre",
+            "/translate",
+            400,
+            {"error": "zh is not a supported source language"},
+            "zh is not a supported source language",
+            1,
+        ),
+    ],
+    ids=["deepl-quota", "deepl-400", "google-400", "google-503", "libre-400"],
+)
+def test_an_engines_own_error_message_is_shown(  # type: ignore[no-untyped-def]
+    monkeypatch, name: str, path: str, status: int, body: dict, said: str, tries: int
+) -> None:
+    codes = {"libre": ("zh", "th"), "deepl": ("zh", "en"), "google": ("zh-CN", "th")}
+    with serve({path: lambda r: Reply(status, body)}) as srv:
+        if name == "libre":
+            e = engine(srv.url, retries=1)
+        else:  # deep-translator's base URL: DeepL's ends with its version, Google's is /m
+            base = srv.url + ("/{version}/" if name == "deepl" else "/m")
+            e = _pointed(name, base, monkeypatch)
+        with pytest.raises(EngineError) as raised:
+            e.translate("杯", *codes[name])
+        assert len(srv.requests) == tries
+        e.close()
+    message = str(raised.value)
+    assert f"HTTP {status}" in message and repr(said) in message, message
+    assert "KeyError" not in message and "network error" not in message, message
+
+
+def test_an_engines_error_message_is_bounded_and_escaped() -> None:
+    body = {"error": "\x1b]52;c;b3duZWQ=\x07" + "x" * 10_000}
+    with serve({"/translate": lambda r: Reply(400, body)}) as srv:
+        e = engine(srv.url, retries=0)
+        with pytest.raises(EngineError) as raised:
+            e.translate("杯", "zh", "th")
+        e.close()
+    message = str(raised.value)
+    assert "\x1b" not in message and "\\x1b]52" in message, message
+    assert len(message) < 500 and "10,016 characters" in message, message

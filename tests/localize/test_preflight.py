@@ -102,3 +102,30 @@ def test_an_image_with_chinese_neither_replaced_nor_kept_is_refused() -> None:
     assert reason.code == "image_chinese_left" and "image 1 (1.jpg)" in reason.message
     assert "'保温杯'" in reason.message
     assert preflight(replace(GOOD, images=(IMAGE,)), RULES, NOW) == []  # all replaced or kept
+
+
+TEXT_REASONS = ("title_length", "title_chinese", "description_length", "description_tags")
+
+
+@pytest.mark.parametrize("code", TEXT_REASONS)
+def test_review_refuses_an_override_for_every_text_rule_preflight_enforces(code: str) -> None:
+    # one rule for review and publish: text preflight blocks whatever a reviewer says is
+    # text whose error findings no override clears (an overridden title_length was approved,
+    # then blocked at every publish)
+    from localize import lifecycle
+    from localize.text.checks import Limits, check
+
+    item = replace(GOOD, **CASES[code])
+    assert [r.code for r in preflight(item, RULES, NOW)] == [code]
+    limits = Limits(RULES.title_min, RULES.title_max, RULES.description_max)
+    findings = [
+        f.as_dict()
+        for name in ("title", "description")
+        for f in check(
+            "保温杯 500", getattr(item, name), field=name, target_lang="en", limits=limits
+        )
+    ]
+    refused = {f["code"] for f in lifecycle.unoverridable(findings)}
+    assert refused, findings
+    with pytest.raises(lifecycle.ApprovalBlocked, match="cannot be overridden"):
+        raise lifecycle.ApprovalBlocked(1, lifecycle.open_errors(findings))

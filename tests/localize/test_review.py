@@ -45,6 +45,17 @@ def queued(setup, tmp_path: Path):  # type: ignore[no-untyped-def]
     return run, db_url
 
 
+def approved_over_its_errors(db_url: str, item_id: int, *, by: str) -> None:
+    """Approve an item over errors review now refuses to override (a short title), as an
+    older shopbot let a reviewer do: such items are in stores, and publish blocks them."""
+    from localize import lifecycle
+
+    with session_scope(open_store(db_url)) as s:
+        item = s.get(LocalizationItem, item_id)
+        findings = lifecycle.overridden(item.findings, by=by, reason="brand")
+        lifecycle.change(s, item, ItemState.APPROVED, actor=by, findings=findings)
+
+
 def listed(run) -> list[dict]:  # type: ignore[no-untyped-def]
     result = run("review", "list", "--json")
     assert result.code == 0, result.err
@@ -91,10 +102,11 @@ def test_errors_block_approval_until_edited_or_overridden(queued) -> None:  # ty
     run, db_url = queued
     short = [r for r in listed(run) if r["product_id"] == "p2"]
     blocked = run("review", "approve", str(short[0]["id"]), "--reviewer", "ploy")
-    assert (
-        blocked.code == 1 and "error(s): title_length" in blocked.err and "override" in blocked.err
-    )
-    overridden = run(
+    assert blocked.code == 1 and "error(s): title_length" in blocked.err
+    assert "title_length cannot be overridden" in blocked.err  # said before one tries
+    # publish blocks a title outside the market's lengths whatever a reviewer says: an
+    # override approved an item that then never went out
+    refused = run(
         "review",
         "approve",
         str(short[0]["id"]),
@@ -103,7 +115,15 @@ def test_errors_block_approval_until_edited_or_overridden(queued) -> None:  # ty
         "--override",
         "the brand wants the short name",
     )
-    assert overridden.code == 0 and "override (approved" in overridden.out
+    assert refused.code == 1 and "title_length" in refused.err, refused.err
+    assert "cannot be overridden" in refused.err and "--set FIELD=TEXT" in refused.err
+    assert "nothing was changed" in refused.err
+    first = listed(run)[0]  # a number dropped from the title: an override clears that
+    dropped = "Botol termos keluli tahan karat ACME untuk sukan luar"
+    args = ("review", "approve", str(first["id"]), "--reviewer", "ploy", "--set")
+    assert "error(s): numbers" in run(*args, f"title={dropped}").err
+    overridden = run(*args, f"title={dropped}", "--override", "the brand wants the short name")
+    assert overridden.code == 0 and "override (approved" in overridden.out, overridden.err
     title = "Tajuk yang cukup panjang untuk pasaran"
     edited = run(
         "review", "approve", str(short[1]["id"]), "--reviewer", "nok", "--set", f"title={title}"
@@ -118,8 +138,10 @@ def test_errors_block_approval_until_edited_or_overridden(queued) -> None:  # ty
     history = json.loads(run("review", "history", str(short[1]["id"]), "--json").out)
     assert [h["to"] for h in history][:2] == ["approved", "translated"]
     assert history[1]["text"]["title"]["after"] == title
-    shown = run("review", "history", str(short[0]["id"])).out
+    shown = run("review", "history", str(first["id"])).out
     assert "override: the brand wants the short name" in shown
+    with read_scope(open_store(db_url)) as s:
+        assert s.get(LocalizationItem, short[0]["id"]).state == "translated"
 
 
 def test_an_edited_caption_redraws_its_images_before_approval(queued) -> None:  # type: ignore[no-untyped-def]
@@ -368,8 +390,7 @@ def test_a_blocked_item_is_edited_clean_and_approved(queued) -> None:  # type: i
     run, db_url = queued
     short = [r for r in listed(run) if r["product_id"] == "p2"][0]  # no images, short title
     item_id = str(short["id"])
-    ok = run("review", "approve", item_id, "--reviewer", "ploy", "--override", "brand")
-    assert ok.code == 0, ok.err
+    approved_over_its_errors(db_url, short["id"], by="ploy")
     assert run("publish", "--shop", "acme-my").code == 1  # preflight: title length, no image
     blocked = [r for r in listed(run) if r["id"] == short["id"]][0]
     assert blocked["state"] == "blocked" and "title: 3 characters" in blocked["error"]
@@ -475,15 +496,14 @@ def test_a_changed_source_is_shown_as_a_diff(queued, tmp_path: Path) -> None:  #
 
 
 def test_the_list_has_a_header_titles_and_counts_open_errors_only(queued) -> None:  # type: ignore[no-untyped-def]
-    run, _ = queued
+    run, db_url = queued
     short = [r for r in listed(run) if r["product_id"] == "p2"]
     lines = run("review", "list").out.splitlines()
     assert lines[0].split()[:6] == ["id", "shop", "product", "lang", "state", "ver"]
     assert "title" in lines[0]
     mine = [line for line in lines if line.split()[0] == str(short[0]["id"])]
     assert short[0]["fields"]["title"]["translation"] in mine[0] and "error(s)" in mine[0]
-    ok = run("review", "approve", str(short[0]["id"]), "--reviewer", "ploy", "--override", "b")
-    assert ok.code == 0
+    approved_over_its_errors(db_url, short[0]["id"], by="ploy")
     lines = run("review", "list", "--state", "approved").out.splitlines()
     mine = [line for line in lines if line.split()[0] == str(short[0]["id"])]
     assert mine and "error(s)" not in mine[0]  # overridden: nothing stands open
@@ -491,15 +511,15 @@ def test_the_list_has_a_header_titles_and_counts_open_errors_only(queued) -> Non
 
 def test_an_edit_whose_errors_were_overridden_is_not_remembered(queued) -> None:  # type: ignore[no-untyped-def]
     run, db_url = queued
-    short = [r for r in listed(run) if r["product_id"] == "p2"]
+    first = listed(run)[0]
     done = run(
         "review",
         "approve",
-        str(short[0]["id"]),
+        str(first["id"]),
         "--reviewer",
         "ploy",
         "--set",
-        "title=Cawan",  # still too short: an error, overridden
+        "title=Botol termos keluli tahan karat ACME untuk sukan luar",  # 500 dropped: an error
         "--override",
         "the brand's own name",
     )
@@ -522,3 +542,28 @@ def test_a_new_item_is_version_1_and_its_history_has_no_entry_without_a_change(q
     assert [e["version"] for e in events] == [1, 1]
     approved = run("review", "approve", str(first["id"]), "--reviewer", "ploy", "--version", "1")
     assert approved.code == 0 and "(approved, version 1)" in approved.out, approved.err
+
+
+def test_history_shows_an_excerpt_of_a_long_text_and_json_keeps_it_whole(queued) -> None:  # type: ignore[no-untyped-def]
+    run, _ = queued
+    first = str(listed(run)[0]["id"])
+    description = "Botol termos keluli tahan karat. " * 270  # 8,910, under the market's limit
+    done = run(
+        "review",
+        "approve",
+        first,
+        "--reviewer",
+        "ploy",
+        "--set",
+        f"description={description}",
+        "--override",
+        "the supplier's full text",
+    )
+    assert done.code == 0, done.err
+    shown = run("review", "history", first)
+    assert shown.code == 0, shown.err
+    assert max(len(line) for line in shown.out.splitlines()) < 600, shown.out[:2000]
+    assert "8,910 characters" in shown.out
+    assert f"localize review history {first} --json" in shown.out  # how to see it whole
+    whole = json.loads(run("review", "history", first, "--json").out)
+    assert whole[1]["text"]["description"]["after"] == description

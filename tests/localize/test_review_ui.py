@@ -33,7 +33,11 @@ from store.models import (
     ReviewDecision,
     TranslationMemory,
 )
-from tests.localize.test_review import listed, queued  # noqa: F401  (fixtures)
+from tests.localize.test_review import (  # noqa: F401  (fixtures)
+    approved_over_its_errors,
+    listed,
+    queued,
+)
 
 Script = Callable[[Pilot[None]], Awaitable[None]]
 
@@ -154,7 +158,8 @@ def test_edit_then_approve_blocked_errors_and_an_override(queued, home: Path, tm
     captioned = Path(listed(run)[0]["images"][1]["captioned"])
     before = captioned.read_bytes()
     app = shop_app(db_url, tmp_path, home, reviewer="ploy")
-    title = TITLE
+    title = TITLE.replace(" 500ml", "")  # a number dropped: an error an override clears
+    fixed = "Tajuk yang cukup panjang untuk pasaran"
 
     async def script(pilot: Pilot[None]) -> None:
         assert shown(pilot).id == ids[0]
@@ -170,13 +175,20 @@ def test_edit_then_approve_blocked_errors_and_an_override(queued, home: Path, tm
         assert "title_length" not in text_of(pilot, "#edit-findings")
         await press(pilot, "ctrl+s")
         assert text_of(pilot, "#title-translation") == title
-        await press(pilot, "a")
-        short = shown(pilot)
-        assert short.id == ids[2]
         await press(pilot, "a")  # an error stands: nothing is decided
-        assert "title_length" in text_of(pilot, "#status") and shown(pilot).id == ids[2]
+        assert "numbers" in text_of(pilot, "#status") and shown(pilot).id == ids[0]
         await press(pilot, "o")
         await answer(pilot, "brand name")
+        short = shown(pilot)
+        assert short.id == ids[2]
+        await press(pilot, "a")
+        assert "title_length" in text_of(pilot, "#status") and shown(pilot).id == ids[2]
+        await press(pilot, "o")  # publish blocks a short title whatever a reviewer says
+        assert "cannot be overridden" in text_of(pilot, "#status") and shown(pilot).id == ids[2]
+        await press(pilot, "e")
+        pilot.app.screen.query_one("#edit-title", Input).value = fixed
+        await press(pilot, "ctrl+s")
+        await press(pilot, "a")
         assert isinstance(pilot.app.screen, EmptyScreen)
         assert "nothing waits for review" in text_of(pilot, "#empty")
         await press(pilot, "q")
@@ -186,20 +198,21 @@ def test_edit_then_approve_blocked_errors_and_an_override(queued, home: Path, tm
     assert (edited.state, edited.title, edited.caption) == ("approved", title, "Percuma pos")
     redrawn = Path(edited.images[1])  # drawn again for the new caption, beside the old one
     assert redrawn != captioned and redrawn.read_bytes() != before
-    overridden = item(db_url, ids[2])
-    assert overridden.state == "approved"
-    assert [f["override_reason"] for f in overridden.findings if f.get("overridden_by")] == [
+    assert [f["override_reason"] for f in edited.findings if f.get("overridden_by")] == [
         "brand name"
     ]
+    assert (item(db_url, ids[2]).state, item(db_url, ids[2]).title) == ("approved", fixed)
     assert decisions(db_url) == [
         (ids[0], "ploy", "edit", ""),
-        (ids[0], "ploy", "approve", ""),
-        (ids[2], "ploy", "override", "brand name"),
+        (ids[0], "ploy", "override", "brand name"),
+        (ids[2], "ploy", "edit", ""),
+        (ids[2], "ploy", "approve", ""),
     ]
     with read_scope(open_store(db_url)) as s:
         human = s.exec(select(TranslationMemory).where(TranslationMemory.quality == "human"))
         remembered = {(m.target_lang, m.target_text) for m in human}
-    assert remembered == {("ms", title), ("ms", "Percuma pos")}
+    # the title approved over its error is not taught to the memory; the clean edits are
+    assert remembered == {("ms", "Percuma pos"), ("ms", fixed)}
 
 
 def test_reject_with_a_reason_and_someone_deciding_first_is_shown(queued) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -216,7 +229,7 @@ def test_reject_with_a_reason_and_someone_deciding_first_is_shown(queued) -> Non
         await answer(pilot, "wrong tone")
         assert shown(pilot).id == ids[3]
         run("review", "reject", str(ids[3]), "--reviewer", "nok", "--reason", "mine")
-        await press(pilot, "o")  # its errors are overridden... but nok decided first
+        await press(pilot, "r")  # rejected too... but nok decided first
         await answer(pilot, "ok")
         assert isinstance(pilot.app.screen, EmptyScreen)
         await press(pilot, "q")
@@ -384,9 +397,9 @@ def test_the_claim_is_renewed_while_the_item_stays_open(queued) -> None:  # type
 def test_a_blocked_item_is_served_with_its_reasons_and_fixed(queued, home: Path, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     run, db_url = queued
     short = [r for r in listed(run) if r["product_id"] == "p2" and r["language"] == "ms"][0]
-    assert (
-        run("review", "approve", str(short["id"]), "--reviewer", "nok", "--override", "b").code == 0
-    )
+    refused = run("review", "approve", str(short["id"]), "--reviewer", "nok", "--override", "b")
+    assert refused.code == 1 and "cannot be overridden" in refused.err
+    approved_over_its_errors(db_url, short["id"], by="nok")
     assert run("publish", "--shop", "acme-my").code == 1
     assert item(db_url, short["id"]).state == "blocked"
     settings = load(tmp_path / "shops.toml")

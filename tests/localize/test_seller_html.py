@@ -48,7 +48,10 @@ def inline(depth: int = 2) -> st.SearchStrategy[str]:
     leaf = st.one_of(
         words(),
         st.integers(1, 3).map(lambda n: "<br>" * n),
-        st.sampled_from(["<br/>", "<br />", "<!-- 备注 -->", "<b></b>", "<span> </span>"]),
+        st.sampled_from(
+            ["<br/>", "<br />", "<!-- 备注 -->", "<b></b>", "<b> </b>", "<span> </span>"]
+            + ["<i>&nbsp;</i>", "<u>\xa0</u>"]
+        ),
         st.sampled_from(LEFTOVERS),
     )
     if depth == 0:
@@ -67,7 +70,9 @@ def inline(depth: int = 2) -> st.SearchStrategy[str]:
 def block(draw: st.DrawFn) -> str:
     """A paragraph, a list, a div or bare text, as supplier tools write them."""
     body = "".join(draw(st.lists(inline(), min_size=1, max_size=3)))
-    kind = draw(st.sampled_from(["p", "p", "div", "ul", "ol", "bare", "h2"]))
+    kind = draw(st.sampled_from(["p", "p", "div", "ul", "ol", "bare", "h2", "empty"]))
+    if kind == "empty":  # an empty paragraph or one holding a space: nothing to translate
+        return draw(st.sampled_from(["<p></p>", "<p> </p>", "<p>&nbsp;</p>", "<div></div>"]))
     if kind in ("ul", "ol"):
         items = draw(st.lists(inline(), min_size=1, max_size=3))
         return f"<{kind}>" + "".join(f"{draw(SPACE)}<li>{i}</li>" for i in items) + f"</{kind}>"
@@ -79,9 +84,14 @@ def block(draw: st.DrawFn) -> str:
 descriptions = st.lists(block(), min_size=1, max_size=4).map(lambda bs: "\n".join(bs))
 
 
+_FOLDED = re.compile(r"[^\S\xa0]+")  # whitespace but the non-breaking space
+
+
 def plain(fragment: str) -> str:
-    """The words of an HTML fragment, whitespace folded (what a buyer reads)."""
-    return " ".join(html.parse(fragment).text().split())
+    """The words of an HTML fragment, whitespace folded (what a buyer reads), each
+    non-breaking space kept: it holds "500 ml" on one line, and an engine never sees it
+    turn into a space."""
+    return " ".join(_FOLDED.split(html.parse(fragment).text())).strip()
 
 
 def words_only(text: str) -> str:
@@ -162,6 +172,18 @@ def flow(run, tmp_path: Path, product: str, description: str) -> None:  # type: 
 def test_everyday_descriptions_go_through(setup, tmp_path: Path, description: str) -> None:  # type: ignore[no-untyped-def]
     run, _ = setup
     flow(run, tmp_path, "p1", description)
+
+
+def test_a_non_breaking_space_is_never_taken_from_the_memory_as_a_space(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path, engine_server
+) -> None:
+    run, _ = setup
+    flow(run, tmp_path, "p1", "<p>户外 运动 500 ml</p>")
+    flow(run, tmp_path, "p2", "<p>户外&nbsp;运动 500&nbsp;ml</p>")  # not the same text
+    flow(run, tmp_path, "p3", "<p>户外 运动 500 ml</p><p></p><b> </b>")
+    sent = [r.query.get("q") or r.json().get("q") for r in engine_server.requests]
+    assert "户外\xa0运动 500\xa0ml" in sent  # asked of the engine, not served as p1's
+    assert all(q and q.strip() for q in sent), sent  # no empty piece was sent
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -75,7 +76,9 @@ def test_descriptions_keep_their_tags(run) -> None:  # type: ignore[no-untyped-d
 def test_an_engine_failure_is_one_clear_error(run, engine_server) -> None:  # type: ignore[no-untyped-def]
     result = run("text", "杯", "--to", "th", "--shop", "acme-th", environ={"LIBRE_KEY": "bad"})
     assert result.code == 1
-    assert result.err.strip() == ("error: translation engine libre: the API key was refused")
+    assert result.err.strip() == (
+        "error: translation engine libre: the API key was refused: 'Invalid API key'"
+    )
 
 
 def test_a_missing_key_names_the_variable(run) -> None:  # type: ignore[no-untyped-def]
@@ -282,3 +285,28 @@ def test_memory_export_replaces_only_a_tmx_file_and_always_reads_back(  # type: 
     assert run("memory", "export", str(tmx), "--shop", "acme-th").code == 0  # again: replaced
     back = run("memory", "import", str(tmx), "--shop", "acme-th")
     assert back.code == 0, back.err
+
+
+@pytest.mark.parametrize(
+    "term, target",
+    [("ACME\x1b]0;owned\x07", None), ("杯", "แก้ว\u202e"), ("a\tb", None), ("a\nb", None)],
+    ids=["osc-in-term", "bidi-in-target", "tab", "newline"],
+)
+def test_glossary_add_and_import_refuse_control_characters_alike(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, term: str, target: str | None
+) -> None:
+    which = "term" if target is None else "target"
+    added = run("glossary", "add", term, *(["--to", "th", "--as", target] if target else []))
+    assert added.code == 2, added.err
+    path = tmp_path / "terms.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([["term", "language", "target"], [term, "th", target or ""]])
+    imported = run("glossary", "import", str(path))
+    assert imported.code == 1 and "0 added" in imported.out, imported.err
+    said = imported.err.split(f"{path}:2: ", 1)[1].strip()
+    if "\n" in term:  # the file's reader says it first: a field over lines
+        assert "term runs over lines 2-3" in said and "contains U+000A" in added.err
+        return
+    assert said.startswith(f"{which} contains U+") and "remove it" in said, said
+    assert said.split(";")[0] in added.err  # the same words for the same problem
+    assert run("glossary", "list", "--json").out.strip() in ("[]", "")
