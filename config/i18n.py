@@ -52,38 +52,43 @@ _ALIASES = {
 }
 
 
-class Msg:
+class Msg(str):
     """A message for a person: English text with `{named}` places (its catalog id) and the
-    values for them; `str()` is the English text, the catalogs give the others."""
+    values for them. It is the English text as a str (so it is stored, logged, compared
+    and written to --json as it always was); the catalogs give the other languages."""
 
     __slots__ = ("context", "params", "text")
+    text: str
+    context: str | None
+    params: dict[str, Any]
 
-    def __init__(self, text: str, /, *, context: str | None = None, **params: Any) -> None:
-        self.text = text
-        self.context = context  # a word that means two things: "pending" (a message, an item)
-        self.params = params
-
-    def __str__(self) -> str:
-        return catalog(ENGLISH).render(self)
+    def __new__(cls, text: str, /, *, context: str | None = None, **params: Any) -> Msg:
+        made = super().__new__(cls, _english(text, params))
+        made.text = text
+        made.context = context  # a word that means two things: "pending" (a message, an item)
+        made.params = params
+        return made
 
     def __repr__(self) -> str:
         return f"msg({self.text!r}, **{self.params!r})"
 
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
+    def __reduce__(self) -> Any:  # image workers send findings between processes
+        return _restore, (self.text, self.context, self.params)
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Msg):
-            return self.text == other.text and self.params == other.params
-        if isinstance(other, str):  # a message compares with the text it says in English
-            return str(self) == other
-        return NotImplemented
 
-    def __hash__(self) -> int:
-        return hash(str(self))
+def _restore(text: str, context: str | None, params: dict[str, Any]) -> Msg:
+    return Msg(text, context=context, **params)
 
-    def __contains__(self, part: str) -> bool:
-        return part in str(self)
+
+def _english(text: str, params: dict[str, Any]) -> str:
+    """A message's English text with its values (each a str already when it is a Msg)."""
+    values = {
+        k: ", ".join(map(str, v)) if type(v) in (list, tuple) else v for k, v in params.items()
+    }
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return text
 
 
 def stored(value: object) -> object:
@@ -132,13 +137,23 @@ def pmsg(context: str, text: str, /, **params: Any) -> Msg:
 Text = Msg | str
 
 
-class Joined(list):  # type: ignore[type-arg]
+class Joined(Msg):
     """A parameter that is several values shown with a separator of its own (a Msg when the
     languages differ: "; " is "；" in Chinese); a plain list is joined with ", "."""
 
-    def __init__(self, items: Iterable[object], separator: Text = ", ") -> None:
-        super().__init__(items)
-        self.separator = separator
+    __slots__ = ("items", "separator")
+    items: list[object]
+    separator: Text
+
+    def __new__(cls, items: Iterable[object], separator: Text = ", ") -> Joined:
+        listed = list(items)
+        made = str.__new__(cls, str(separator).join(map(str, listed)))
+        made.text, made.context, made.params = str(made), None, {}
+        made.items, made.separator = listed, separator
+        return made
+
+    def __reduce__(self) -> Any:
+        return Joined, (self.items, self.separator)
 
 
 def Lines(items: Iterable[object]) -> Joined:  # noqa: N802 - reads as the kind it makes
@@ -156,10 +171,10 @@ class Catalog:
     def render(self, value: object) -> str:
         """`value` as this language says it: a Msg translated with its parameters (each
         rendered the same way), a list or tuple of them joined, anything else as str()."""
+        if isinstance(value, Joined):
+            return self.render(value.separator).join(self.render(v) for v in value.items)
         if isinstance(value, Msg):
             return self._message(value)
-        if isinstance(value, Joined):
-            return self.render(value.separator).join(self.render(v) for v in value)
         if isinstance(value, (list, tuple)):
             return self.render(msg(", ")).join(self.render(v) for v in value)
         return str(value)

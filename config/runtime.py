@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from config.errors import MissingSecret
-from config.i18n import Catalog, Text, catalog, choose
+from config.i18n import Catalog, Msg, Text, catalog, choose
 from config.terminal import printable, printable_json
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class Environment:
 
     def say(self, text: Text) -> str:
         """A message as the reader reads it (a plain str is shown as it is)."""
-        return text if isinstance(text, str) else self.catalog.render(text)
+        return self.catalog.render(text) if isinstance(text, Msg) else text
 
     def out(self, text: Text = "") -> None:
         """Write a line of results to stdout, in the reader's language (control characters

@@ -352,6 +352,10 @@ _LEFTOVERS: dict[str, tuple[dict[str, str], Msg]] = {
         {"*": ERROR},
         msg("link to {text}: TikTok Shop refuses links to other sites; {fix}"),
     ),
+    "caption_emoji": (
+        {"*": ERROR},
+        msg("emoji {text}: the caption is drawn on the image, whose fonts have none; {fix}"),
+    ),
     "address": ({"*": WARNING}, msg("web address {text}: {fix}")),
 }
 # What cleaning did, by the kind of leftover: severity and message.
@@ -366,6 +370,10 @@ _CLEANED: dict[str, tuple[str, Msg]] = {
         msg("Chinese punctuation written as {language} writes it: {changes}"),
     ),
     "title_emoji": (WARNING, msg("emoji removed (TikTok Shop refuses them in a title): {before}")),
+    "caption_emoji": (
+        WARNING,
+        msg("emoji removed (the caption's fonts cannot draw them on the image): {before}"),
+    ),
     "external_image": (
         WARNING,
         msg(

@@ -160,15 +160,21 @@ def _unbracket(text: str, changes: list[Change], *, title: bool = False) -> str:
     return _GAP.sub(gap, text) if promoted else text
 
 
-def _no_emoji(text: str, changes: list[Change]) -> str:
-    """The text without emoji, the spaces they stood between made one."""
+# Fields that take no emoji: TikTok Shop refuses them in a title, and a caption is drawn on
+# the image with fonts that have none (drawing one failed the item's images every run).
+EMOJI_FREE = ("title", "caption")
+
+
+def _no_emoji(text: str, changes: list[Change], field: str = "title") -> str:
+    """The text without emoji, the spaces they stood between made one (a title: TikTok
+    Shop refuses them; a caption: its fonts cannot draw them on the image)."""
     gone = [m.group(0) for m in _EMOJI.finditer(text)]
     if not gone:
         return text
     lead = text[: len(text) - len(text.lstrip())]
     trail = text[len(text.rstrip()) :]
     body = re.sub(r"[ \t\u3000]{2,}", " ", _EMOJI.sub(" ", text.strip())).strip()
-    changes.append(Change("title_emoji", "".join(gone), ""))
+    changes.append(Change(f"{field}_emoji", "".join(gone), ""))
     return lead + body + trail if body else ""
 
 
@@ -235,8 +241,8 @@ def clean_source(text: str, field: str) -> Cleaned:
             if href and not href.startswith("#"):
                 changes.append(Change("external_link", href, ""))
     text = _unbracket(text, changes, title=field == "title")
-    if field == "title":
-        text = _no_emoji(text, changes)
+    if field in EMOJI_FREE:
+        text = _no_emoji(text, changes, field)
     return Cleaned(text, changes)
 
 
@@ -248,8 +254,8 @@ def clean_translation(text: str, field: str, language: str) -> Cleaned:
         return Cleaned(text, changes)
     text = _unbracket(text, changes, title=field == "title")
     text = _punctuation(text, language, changes)
-    if field == "title":
-        text = _no_emoji(text, changes)
+    if field in EMOJI_FREE:
+        text = _no_emoji(text, changes, field)
     return Cleaned(text, changes)
 
 
@@ -267,10 +273,10 @@ def found(text: str, plain: str, field: str, language: str) -> list[Leftover]:
                 f"{m} -> {how[m]!r}" for m in marks if m in how
             ]
             out.append(Leftover("cjk_punctuation", "".join(marks), "; ".join(fixes)))
-    if field == "title":
+    if field in EMOJI_FREE:
         gone = [m.group(0) for m in _EMOJI.finditer(plain)]
         if gone:
-            out.append(Leftover("title_emoji", "".join(dict.fromkeys(gone)), "remove them"))
+            out.append(Leftover(f"{field}_emoji", "".join(dict.fromkeys(gone)), "remove them"))
     if field == "description":
         for tag in _IMG.finditer(text):
             src = _attr(_SRC, tag.group(0))
