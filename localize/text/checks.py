@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from config.i18n import Msg, Text, from_stored, msg, stored
 from config.markets import BUILT_IN, Market
@@ -93,11 +92,6 @@ class Limits:
     def of(cls, market: Market) -> Limits:
         """The limits of one market of the markets file."""
         return cls(market.title_min, market.title_max, market.description_max)
-
-
-def field_of(finding: Mapping[str, Any]) -> str:
-    """The field a stored finding is about: every message starts with it ('title: ...')."""
-    return str(finding.get("message", "")).split(":", 1)[0]
 
 
 def has_errors(findings: Sequence[Finding]) -> bool:
