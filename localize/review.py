@@ -335,6 +335,15 @@ def with_source_change(store: Engine, found: Entry, previous: Record | None = No
     return found
 
 
+def prepare_decisions() -> None:
+    """Import what a decision uses and the queue does not (the ORM's tables, the checks,
+    the memory), so that the reviewer's first decision does not wait for it."""
+    import importlib
+
+    for module in ("store.models", "store.queries", "localize.text.service"):
+        importlib.import_module(module)
+
+
 def claim(
     store: Engine,
     item_id: int,
