@@ -402,18 +402,19 @@ OTHER_CHANGES = {
 def create_missing(session: Session, *, shop_id: str, languages: Sequence[str]) -> int:
     """A pending item for each listing's current source in each language that has none;
     how many were created."""
-    from store.models import LocalizationItem
+    from store.models import Listing, LocalizationItem
     from store.queries import insert_new
 
+    # on the ORM's classes: the session flushes what its caller added before reading
     listings = session.execute(
-        select(LISTING.c.id, LISTING.c.source_hash).where(LISTING.c.shop_id == shop_id)
+        select(Listing.id, Listing.source_hash).where(Listing.shop_id == shop_id)
     )
     have = {
         tuple(row)
         for row in session.execute(
-            select(ITEM.c.listing_id, ITEM.c.language, ITEM.c.source_hash).where(
-                ITEM.c.shop_id == shop_id
-            )
+            select(
+                LocalizationItem.listing_id, LocalizationItem.language, LocalizationItem.source_hash
+            ).where(LocalizationItem.shop_id == shop_id)
         )
     }
     missing = [
