@@ -140,6 +140,19 @@ class Joined(list):  # type: ignore[type-arg]
         super().__init__(items)
         self.separator = separator
 
+    def __str__(self) -> str:  # as a Msg: the English text (an f-string, a log line)
+        return catalog(ENGLISH).render(self)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):  # as a Msg: compares with the text it says in English
+            return str(self) == other
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # a list: unhashable
+
 
 def Lines(items: Iterable[object]) -> Joined:  # noqa: N802 - reads as the kind it makes
     """Several lines as one parameter."""

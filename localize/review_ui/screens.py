@@ -208,7 +208,8 @@ class ItemScreen(Screen[None]):
         )
         waits = entry.waits_for_person()
         if waits:
-            text.append(printable(f"\nIt {waits.replace('e in `localize review`', 'e here')}"))
+            # English until the UI has catalogs
+            text.append(printable(f"\nIt {str(waits).replace('e in `localize review`', 'e here')}"))
         return text
 
     def _what_changed(self) -> Text:
