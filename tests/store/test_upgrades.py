@@ -85,9 +85,10 @@ def test_0008_tells_alerts_apart_by_subject_and_down_again(db_url: str) -> None:
     from sqlalchemy.exc import IntegrityError
 
     engine = make_engine(db_url)
-    upgrade_to(engine, "0007")
+    migrate(engine)  # seeded at head (the seed writes through today's models), then down
     with session_scope(engine) as s:
         seed(s)  # a behind alert with a message and a delivery: kept through it all
+    upgrade_to(engine, "0007", verb="downgrade")
     migrate(engine)
     insert = (
         "INSERT INTO alert (shop_id, period_start, rule, subject, severity, state, opened_at, "
