@@ -1,6 +1,7 @@
-"""store.item_rows names the item, listing and audit tables' columns again for SQLAlchemy
-Core (so that `localize review` paints its first item without the ORM); here they are held
-to the tables themselves, every column of them, since a Record stands for a whole row."""
+"""store.item_rows names the item, listing, review decision and audit tables' columns again
+for SQLAlchemy Core (so that `localize review` paints its first item without the ORM); here
+they are held to the tables themselves, every column of them, since a Record stands for a
+whole row."""
 
 from __future__ import annotations
 
@@ -8,12 +9,18 @@ import pytest
 from sqlalchemy import TableClause
 from sqlmodel.sql.sqltypes import AutoString
 
-from store.item_rows import AUDIT, ITEM, LISTING
-from store.models import AuditEvent, Listing, LocalizationItem
+from store.item_rows import AUDIT, DECISION, ITEM, LISTING
+from store.models import AuditEvent, Listing, LocalizationItem, ReviewDecision
 
 
 @pytest.mark.parametrize(
-    ("core", "model"), [(ITEM, LocalizationItem), (LISTING, Listing), (AUDIT, AuditEvent)]
+    ("core", "model"),
+    [
+        (ITEM, LocalizationItem),
+        (LISTING, Listing),
+        (DECISION, ReviewDecision),
+        (AUDIT, AuditEvent),
+    ],
 )
 def test_the_core_columns_are_the_tables_own_with_their_types(
     core: TableClause, model: type
