@@ -6,32 +6,35 @@ read an older version loses and is told who changed the item and when, so two re
 (or a reviewer and `localize run`) can never both win. Every change writes an audit entry
 with its actor and reason in the same transaction. Error-level findings block approval
 unless a person overrides them with a reason, which is recorded on the findings.
+
+The queue's queries are SQLAlchemy Core over store.item_rows, run on a Core connection
+or on a session alike: `localize review` paints its first item without importing the ORM
+(store.models), which only what changes an item through the ORM imports, when it runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, update
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, func, select
+from sqlalchemy import and_, func, or_, select, update
 
 from config.errors import AppError, ExitCode
 from config.i18n import Joined, Msg, msg
-from localize.text.checks import PUBLISH_ENFORCED
-from store.models import (
-    AuditEvent,
-    Decision,
-    ItemState,
-    Listing,
-    LocalizationItem,
-    ReviewDecision,
-    utcnow,
-)
-from store.queries import audit, insert_new
+from config.runtime import utcnow
+from localize.text import PUBLISH_ENFORCED
+from store.item_rows import AUDIT, DECISION, ITEM, LISTING, Record, records
+from store.states import Decision, ItemState
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlmodel import Session
+
+    from store.models import Listing, LocalizationItem
+
+    Item = LocalizationItem | Record  # read through the ORM, or through Core
 
 S = ItemState
 
@@ -160,6 +163,11 @@ class ItemSnapshot:
     what: str = ""  # what that change did, in a reviewer's words ("title edited")
 
 
+def field_of(finding: Mapping[str, Any]) -> str:
+    """The field a stored finding is about: every message starts with it ('title: ...')."""
+    return str(finding.get("message", "")).split(":", 1)[0]
+
+
 def open_errors(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Error-level findings nobody has overridden: these block approval and publishing."""
     return [f for f in findings if f.get("severity") == ERROR and not f.get("overridden_by")]
@@ -196,7 +204,7 @@ def overridden(findings: Iterable[dict[str, Any]], *, by: str, reason: str) -> l
 
 def change(
     session: Session,
-    item: LocalizationItem,
+    item: Item,
     to: ItemState,
     *,
     actor: str,
@@ -205,7 +213,7 @@ def change(
     now: datetime | None = None,
     seen: str = "",
     **fields: Any,
-) -> LocalizationItem:
+) -> Item:
     """Move `item` (as read, at its version) to `to`, writing `fields`; the only way any
     item's state or content changes. Staying in its state with nothing different writes
     nothing. The reviewer version (`revision`) becomes 1 when the item first waits for
@@ -219,6 +227,11 @@ def change(
     item going stale keeps, in its audit entry, the source it was translated from (callers
     mark items stale before they write the listing's new source).
     """
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from store.models import Listing, LocalizationItem
+    from store.queries import audit
+
     assert item.id is not None
     unknown = set(fields) - WRITABLE
     if unknown:
@@ -247,9 +260,7 @@ def change(
     if to is current and not changed:
         # Nothing to write: no new version, no history entry. The caller read this version
         # still, or it loses as a writer would.
-        stored = session.exec(
-            select(LocalizationItem.version).where(LocalizationItem.id == item.id)
-        ).first()
+        stored = session.execute(select(ITEM.c.version).where(ITEM.c.id == item.id)).scalar()
         if stored != item.version:
             raise ItemChanged(item.id, item.revision, snapshot(session, item.id))
         return item
@@ -269,7 +280,7 @@ def change(
     }
     result = session.execute(
         update(LocalizationItem)
-        .where(col(LocalizationItem.id) == item.id, col(LocalizationItem.version) == item.version)
+        .where(LocalizationItem.id == item.id, LocalizationItem.version == item.version)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -313,32 +324,30 @@ def change(
         at=at,
     )
     for name, value in values.items():  # the caller's copy, without a second UPDATE
-        set_committed_value(item, name, value)
+        if isinstance(item, Record):
+            setattr(item, name, value)
+        else:
+            set_committed_value(item, name, value)
     return item
 
 
-def snapshot(session: Session, item_id: int) -> ItemSnapshot | None:
+def snapshot(session: Session | Connection, item_id: int) -> ItemSnapshot | None:
     """The item's state and version now, and the actor and time of its last change."""
-    row = session.exec(
-        select(
-            LocalizationItem.state,
-            LocalizationItem.version,
-            LocalizationItem.updated_at,
-            LocalizationItem.revision,
+    row = session.execute(
+        select(ITEM.c.state, ITEM.c.version, ITEM.c.updated_at, ITEM.c.revision).where(
+            ITEM.c.id == item_id
         )
-        .where(LocalizationItem.id == item_id)
-        .execution_options(populate_existing=True)
     ).first()
     if row is None:
         return None
-    last = session.exec(
-        select(AuditEvent.actor, AuditEvent.at, AuditEvent.detail)
+    last = session.execute(
+        select(AUDIT.c.actor, AUDIT.c.at, AUDIT.c.detail)
         .where(
-            AuditEvent.entity == "localization_item",
-            AuditEvent.entity_id == str(item_id),
-            AuditEvent.action != NOT_APPLIED,
+            AUDIT.c.entity == "localization_item",
+            AUDIT.c.entity_id == str(item_id),
+            AUDIT.c.action != NOT_APPLIED,
         )
-        .order_by(col(AuditEvent.id).desc())
+        .order_by(AUDIT.c.id.desc())
         .limit(1)
     ).first()
     state, version, updated_at, revision = row
@@ -347,20 +356,20 @@ def snapshot(session: Session, item_id: int) -> ItemSnapshot | None:
     return ItemSnapshot(state, version, last[0], last[1], revision, what_changed(last[2]))
 
 
-def moved_past(session: Session, item_id: int, revision: int) -> ItemSnapshot | None:
+def moved_past(session: Session | Connection, item_id: int, revision: int) -> ItemSnapshot | None:
     """The item as it stands, told by the change that took its text past reviewer version
     `revision` (who, when, what), or by its last change when none is recorded."""
     now = snapshot(session, item_id)
     if now is None or now.revision <= revision:
         return now
-    rows = session.exec(
-        select(AuditEvent.actor, AuditEvent.at, AuditEvent.detail)
+    rows = session.execute(
+        select(AUDIT.c.actor, AUDIT.c.at, AUDIT.c.detail)
         .where(
-            AuditEvent.entity == "localization_item",
-            AuditEvent.entity_id == str(item_id),
-            AuditEvent.action != NOT_APPLIED,
+            AUDIT.c.entity == "localization_item",
+            AUDIT.c.entity_id == str(item_id),
+            AUDIT.c.action != NOT_APPLIED,
         )
-        .order_by(col(AuditEvent.id))
+        .order_by(AUDIT.c.id)
     ).all()
     for actor, at, detail in rows:
         if int(detail.get("revision") or 0) > revision:
@@ -398,16 +407,21 @@ OTHER_CHANGES = {
 def create_missing(session: Session, *, shop_id: str, languages: Sequence[str]) -> int:
     """A pending item for each listing's current source in each language that has none;
     how many were created."""
-    listings = session.exec(
+    from store.models import Listing, LocalizationItem
+    from store.queries import insert_new
+
+    # on the ORM's classes: the session flushes what its caller added before reading
+    listings = session.execute(
         select(Listing.id, Listing.source_hash).where(Listing.shop_id == shop_id)
     )
-    have = set(
-        session.exec(
+    have = {
+        tuple(row)
+        for row in session.execute(
             select(
                 LocalizationItem.listing_id, LocalizationItem.language, LocalizationItem.source_hash
             ).where(LocalizationItem.shop_id == shop_id)
         )
-    )
+    }
     missing = [
         LocalizationItem(
             listing_id=listing_id, shop_id=shop_id, language=language, source_hash=source_hash
@@ -432,51 +446,116 @@ def with_listings(
     limit: int | None = None,
     for_a_person: bool = False,
 ) -> list[tuple[LocalizationItem, Listing]]:
-    """The items in these states with their listings, oldest first: of one shop (every
-    shop's when `shop_id` is None), only those of the listing's current source when
-    `current_source`, only those nobody but `free_for` holds at `now` when it is given;
-    with `for_a_person`, rejected items that wait for a person's translation too."""
-    wanted = col(LocalizationItem.state).in_([s.value for s in states])
-    if for_a_person:
-        wanted = or_(
-            wanted,
-            and_(
-                LocalizationItem.state == S.REJECTED.value,
-                col(LocalizationItem.needs_person).is_not(None),
-            ),
-        )
-    query = (
-        select(LocalizationItem, Listing)
-        .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
-        .where(wanted)
-        .order_by(col(LocalizationItem.id))
+    """The items in these states with their listings, oldest first, as the ORM's objects
+    (for changing them): of one shop (every shop's when `shop_id` is None), only those of
+    the listing's current source when `current_source`, only those nobody but `free_for`
+    holds at `now` when it is given; with `for_a_person`, rejected items that wait for a
+    person's translation too."""
+    from store.models import Listing, LocalizationItem
+
+    query = _with_listings(
+        (LocalizationItem, Listing),
+        LocalizationItem,
+        Listing,
+        shop_id=shop_id,
+        states=states,
+        language=language,
+        current_source=current_source,
+        free_for=free_for,
+        now=now,
+        limit=limit,
+        for_a_person=for_a_person,
     )
+    return [(item, listing) for item, listing in session.execute(query).all()]
+
+
+def waiting(
+    conn: Connection | Session,
+    *,
+    item_id: int | None = None,
+    shop_id: str | None = None,
+    states: Sequence[ItemState] | None = None,
+    language: str | None = None,
+    free_for: str | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
+    for_a_person: bool = False,
+) -> list[tuple[Record, Record]]:
+    """`with_listings` read through Core, as Records (for reading them: the review queue),
+    or the one item `item_id` (in any state unless `states` are given) with its listing."""
+    query = _with_listings(
+        (ITEM, LISTING),
+        ITEM.c,
+        LISTING.c,
+        item_id=item_id,
+        shop_id=shop_id,
+        states=states,
+        language=language,
+        free_for=free_for,
+        now=now,
+        limit=limit,
+        for_a_person=for_a_person,
+    )
+    return [(item, listing) for item, listing in records(conn.execute(query), ITEM, LISTING)]
+
+
+def _with_listings(
+    selected: tuple[Any, Any],
+    item: Any,
+    listing: Any,
+    *,
+    item_id: int | None = None,
+    shop_id: str | None,
+    states: Sequence[ItemState] | None,
+    language: str | None = None,
+    current_source: bool = False,
+    free_for: str | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
+    for_a_person: bool = False,
+) -> Any:
+    """The one query of items with their listings: `selected` (the ORM's classes or the Core
+    tables) with `item` and `listing` their columns as attributes (the classes, or `.c`)."""
+    query = select(*selected).join_from(selected[0], selected[1], listing.id == item.listing_id)
+    if item_id is not None:
+        query = query.where(item.id == item_id)
+    if states is not None:
+        query = query.where(wanted(item, states, for_a_person=for_a_person))
     if shop_id is not None:
-        query = query.where(LocalizationItem.shop_id == shop_id)
+        query = query.where(item.shop_id == shop_id)
     if language is not None:
-        query = query.where(LocalizationItem.language == language)
+        query = query.where(item.language == language)
     if current_source:
-        query = query.where(col(LocalizationItem.source_hash) == col(Listing.source_hash))
+        query = query.where(item.source_hash == listing.source_hash)
     if free_for is not None:
-        query = query.where(free([free_for], now or utcnow()))
+        query = query.where(free([free_for], now or utcnow(), item))
     if limit:
         query = query.limit(limit)
-    return [(item, listing) for item, listing in session.exec(query).all()]
+    return query.order_by(item.id)
 
 
-def free(holders: Sequence[str], now: datetime) -> Any:
+def wanted(item: Any, states: Sequence[ItemState], *, for_a_person: bool = False) -> Any:
+    """Items in these states (on `item`'s columns: the Core table's, or the ORM class's);
+    with `for_a_person`, rejected items that wait for a person's translation too."""
+    condition = item.state.in_([s.value for s in states])
+    if not for_a_person:
+        return condition
+    return or_(condition, and_(item.state == S.REJECTED.value, item.needs_person.is_not(None)))
+
+
+def free(holders: Sequence[str], now: datetime, item: Any = ITEM.c) -> Any:
     """The claim condition: nobody holds the item, one of `holders` does, or the claim has
-    run out by `now`."""
+    run out by `now` (on `item`'s columns: the Core table's, or the ORM class's)."""
     return or_(
-        col(LocalizationItem.claimed_by).is_(None),
-        col(LocalizationItem.claimed_by).in_(list(holders)),
-        col(LocalizationItem.claimed_until) <= now,
+        item.claimed_by.is_(None),
+        item.claimed_by.in_(list(holders)),
+        item.claimed_until <= now,
     )
 
 
 def place(
-    session: Session,
-    item: LocalizationItem,
+    session: Session | Connection,
+    item: Item,
     *,
     states: Sequence[ItemState] = TO_DECIDE,
     shop_id: str | None = None,
@@ -486,54 +565,49 @@ def place(
     counted rather than listed."""
     waiting = (
         select(func.count())
-        .select_from(LocalizationItem)
-        .where(
-            or_(
-                col(LocalizationItem.state).in_([s.value for s in states]),
-                and_(
-                    LocalizationItem.state == S.REJECTED.value,
-                    col(LocalizationItem.needs_person).is_not(None),
-                ),
-            ),
-            LocalizationItem.language == item.language,
-        )
+        .select_from(ITEM)
+        .where(wanted(ITEM.c, states, for_a_person=True), ITEM.c.language == item.language)
     )
     if shop_id:
-        waiting = waiting.where(LocalizationItem.shop_id == shop_id)
-    total = session.exec(waiting).one()
-    ahead = session.exec(waiting.where(col(LocalizationItem.id) <= item.id)).one()
+        waiting = waiting.where(ITEM.c.shop_id == shop_id)
+    total = session.execute(waiting).scalar_one()
+    ahead = session.execute(waiting.where(ITEM.c.id <= item.id)).scalar_one()
     return ahead, total
 
 
-def superseded(session: Session, item: LocalizationItem) -> LocalizationItem | None:
+def superseded(session: Session | Connection, item: Item) -> Record | None:
     """The item this one replaces: the same listing and language gone stale when its source
     changed, newest first; None for a first translation."""
-    return session.exec(
-        select(LocalizationItem)
-        .where(
-            LocalizationItem.listing_id == item.listing_id,
-            LocalizationItem.language == item.language,
-            LocalizationItem.state == ItemState.STALE,
-            col(LocalizationItem.id) != item.id,
-        )
-        .order_by(col(LocalizationItem.id).desc())
-        .limit(1)
-    ).first()
+    found = records(
+        session.execute(
+            select(ITEM)
+            .where(
+                ITEM.c.listing_id == item.listing_id,
+                ITEM.c.language == item.language,
+                ITEM.c.state == ItemState.STALE.value,
+                ITEM.c.id != item.id,
+            )
+            .order_by(ITEM.c.id.desc())
+            .limit(1)
+        ),
+        ITEM,
+    )
+    return found[0][0] if found else None
 
 
-def source_before(session: Session, item: LocalizationItem) -> dict[str, str] | None:
+def source_before(session: Session | Connection, item: Item) -> dict[str, str] | None:
     """The source a stale item was translated from, as its change to stale recorded it."""
-    row = session.exec(
-        select(AuditEvent.detail)
+    row = session.execute(
+        select(AUDIT.c.detail)
         .where(
-            AuditEvent.entity == "localization_item",
-            AuditEvent.entity_id == str(item.id),
-            AuditEvent.action == ItemState.STALE.value,
+            AUDIT.c.entity == "localization_item",
+            AUDIT.c.entity_id == str(item.id),
+            AUDIT.c.action == ItemState.STALE.value,
         )
-        .order_by(col(AuditEvent.id).desc())
+        .order_by(AUDIT.c.id.desc())
         .limit(1)
-    ).first()
-    source = row.get("source") if row else None
+    ).scalar()
+    source = row.get("source") if isinstance(row, dict) else None
     return dict(source) if isinstance(source, dict) else None
 
 
@@ -541,29 +615,35 @@ def of_listing(
     session: Session, listing: Listing, states: Iterable[ItemState]
 ) -> list[LocalizationItem]:
     """The items of a listing's current source version in these states."""
+    from store.models import LocalizationItem
+
     return list(
-        session.exec(
+        session.execute(
             select(LocalizationItem).where(
                 LocalizationItem.listing_id == listing.id,
                 LocalizationItem.source_hash == listing.source_hash,
-                col(LocalizationItem.state).in_([s.value for s in states]),
+                LocalizationItem.state.in_([s.value for s in states]),  # type: ignore[attr-defined]
             )
-        ).all()
+        )
+        .scalars()
+        .all()
     )
 
 
-def rejections(session: Session, item_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
+def rejections(
+    session: Session | Connection, item_ids: Collection[int]
+) -> dict[int, list[dict[str, Any]]]:
     """What reviewers rejected of each of these items, oldest first: each rejection's
     detail (texts, segments and the engines that gave them, images)."""
     if not item_ids:
         return {}
-    rows = session.exec(
-        select(ReviewDecision.item_id, ReviewDecision.detail)
+    rows = session.execute(
+        select(DECISION.c.item_id, DECISION.c.detail)
         .where(
-            col(ReviewDecision.item_id).in_(list(item_ids)),
-            ReviewDecision.decision == Decision.REJECT,
+            DECISION.c.item_id.in_(list(item_ids)),
+            DECISION.c.decision == Decision.REJECT.value,
         )
-        .order_by(col(ReviewDecision.id))
+        .order_by(DECISION.c.id)
     ).all()
     found: dict[int, list[dict[str, Any]]] = {}
     for item_id, detail in rows:
@@ -571,48 +651,41 @@ def rejections(session: Session, item_ids: Collection[int]) -> dict[int, list[di
     return found
 
 
-def last_rejection(session: Session, item_id: int) -> ReviewDecision | None:
+def last_rejection(session: Session | Connection, item_id: int) -> Record | None:
     """The latest rejection of an item (who, when, why, what), or None."""
-    return session.exec(
-        select(ReviewDecision)
-        .where(ReviewDecision.item_id == item_id, ReviewDecision.decision == Decision.REJECT)
-        .order_by(col(ReviewDecision.id).desc())
-        .limit(1)
-    ).first()
+    found = last_rejections(session, [item_id])
+    return found.get(item_id)
 
 
-def last_rejections(session: Session, item_ids: Collection[int]) -> dict[int, ReviewDecision]:
-    """The latest rejection of each of these items that has one."""
-    found: dict[int, ReviewDecision] = {}
+def last_rejections(session: Session | Connection, item_ids: Collection[int]) -> dict[int, Record]:
+    """The latest rejection of each of these items that has one (as read through Core)."""
+    found: dict[int, Record] = {}
     ids = list(item_ids)
     for start in range(0, len(ids), 500):  # bound the IN list
-        rows = session.exec(
-            select(ReviewDecision)
+        query = (
+            select(DECISION)
             .where(
-                col(ReviewDecision.item_id).in_(ids[start : start + 500]),
-                ReviewDecision.decision == Decision.REJECT,
+                DECISION.c.item_id.in_(ids[start : start + 500]),
+                DECISION.c.decision == Decision.REJECT.value,
             )
-            .order_by(col(ReviewDecision.id))
-        ).all()
-        for row in rows:
+            .order_by(DECISION.c.id)
+        )
+        for (row,) in records(session.execute(query), DECISION):
             found[row.item_id] = row  # the later one wins
     return found
 
 
 def count(session: Session, *, shop_id: str, states: Sequence[ItemState]) -> int:
     """How many of the shop's items are in these states."""
-    return session.exec(
+    return session.execute(
         select(func.count())
-        .select_from(LocalizationItem)
-        .where(
-            LocalizationItem.shop_id == shop_id,
-            col(LocalizationItem.state).in_([s.value for s in states]),
-        )
-    ).one()
+        .select_from(ITEM)
+        .where(ITEM.c.shop_id == shop_id, ITEM.c.state.in_([s.value for s in states]))
+    ).scalar_one()
 
 
 def claim(
-    session: Session,
+    session: Session | Connection,
     item_id: int,
     *,
     holder: str,
@@ -628,31 +701,29 @@ def claim(
     `version` (checked in the same statement: a publisher never holds an item that changed
     since it was read)."""
     holders = [holder] + ([take_from] if take_from else [])
-    held = [col(LocalizationItem.id) == item_id, free(holders, now)]
+    held = [ITEM.c.id == item_id, free(holders, now)]
     if states is not None:
-        held.append(col(LocalizationItem.state).in_([s.value for s in states]))
+        held.append(ITEM.c.state.in_([s.value for s in states]))
     if version is not None:
-        held.append(col(LocalizationItem.version) == version)
+        held.append(ITEM.c.version == version)
     result = session.execute(
-        update(LocalizationItem)
-        .where(*held)
-        .values(claimed_by=holder, claimed_until=until)
-        .execution_options(synchronize_session=False)
+        update(ITEM).where(*held).values(claimed_by=holder, claimed_until=until)
     )
     return result.rowcount == 1
 
 
-def extend(session: Session, item_ids: Iterable[int], *, holder: str, until: datetime) -> int:
+def extend(
+    session: Session | Connection, item_ids: Iterable[int], *, holder: str, until: datetime
+) -> int:
     """Hold the items `holder` still holds until `until` (a publisher at work renewing its
     hold); how many it still held."""
     ids = list(item_ids)
     if not ids:
         return 0
     result = session.execute(
-        update(LocalizationItem)
-        .where(col(LocalizationItem.id).in_(ids), col(LocalizationItem.claimed_by) == holder)
+        update(ITEM)
+        .where(ITEM.c.id.in_(ids), ITEM.c.claimed_by == holder)
         .values(claimed_until=until)
-        .execution_options(synchronize_session=False)
     )
     return result.rowcount
 
@@ -660,8 +731,7 @@ def extend(session: Session, item_ids: Iterable[int], *, holder: str, until: dat
 def release(session: Session, item_id: int, *, holder: str) -> None:
     """Give back an item `holder` holds."""
     session.execute(
-        update(LocalizationItem)
-        .where(col(LocalizationItem.id) == item_id, col(LocalizationItem.claimed_by) == holder)
+        update(ITEM)
+        .where(ITEM.c.id == item_id, ITEM.c.claimed_by == holder)
         .values(claimed_by=None, claimed_until=None)
-        .execution_options(synchronize_session=False)
     )

@@ -11,6 +11,10 @@ A reviewer decides translated items and blocked ones (approved, then stopped by 
 preflight: edited and approved again). A rejected item goes back to `localize run`, which
 translates it again without the machine translations the reviewer rejected, or a reviewer
 approves it with their own text. A refused approval writes nothing.
+
+What the queue shows is read and claimed through SQLAlchemy Core (lifecycle.waiting,
+items as store.item_rows.Record); the ORM, the checks and the memory are imported by
+the decisions that use them, once the reviewer's first item is on screen.
 """
 
 from __future__ import annotations
@@ -23,30 +27,22 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, select
 
 from config.errors import AppError, BadInput, ExitCode
 from config.i18n import Msg, Text, msg
 from config.runtime import Clock, utcnow
 from localize import lifecycle
-from localize.text import checks, html, leftovers, memory, protect
-from localize.text.service import load_terms
-from store.db import read_scope, session_scope
-from store.models import (
-    AuditEvent,
-    Decision,
-    ItemState,
-    Listing,
-    LocalizationItem,
-    Quality,
-    ReviewDecision,
-    TranslationMemory,
-)
-from store.queries import audit
+from store.db import read_connection, session_scope, transaction
+from store.item_rows import AUDIT, ITEM, Record, records
+from store.states import Decision, ItemState, Quality
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from localize.image.items import ImageSummary
+    from localize.text import checks
+    from store.models import Listing, LocalizationItem
 
 if TYPE_CHECKING:  # a review without a shops file loads no settings
     from config.settings import Settings
@@ -136,12 +132,12 @@ class EditOvertaken(lifecycle.ItemChanged):
 class Entry:
     """One item with its listing, as the queue shows it."""
 
-    item: LocalizationItem
-    listing: Listing
+    item: Record  # as read through Core (lifecycle.waiting)
+    listing: Record
     position: int = 0  # 1-based, among the items waiting in its language
     waiting: int = 0
     source_before: dict[str, str] | None = None  # the source it replaced, when it changed
-    rejection: ReviewDecision | None = None  # the latest rejection of it, if any
+    rejection: Record | None = None  # the latest rejection of it, if any (read through Core)
 
     def rejected(self) -> dict[str, Any] | None:
         """Who rejected it last, when, why and what (fields, images), for show and list."""
@@ -230,7 +226,7 @@ def _padded(images: Sequence[str], originals: Sequence[str]) -> list[str]:
 class Outcome:
     """What a decision did."""
 
-    item: LocalizationItem
+    item: Record | LocalizationItem
     decision: str
     remembered: int = 0  # human translations added to the memory
     rerendered: int = 0  # images drawn again for an edited caption
@@ -288,9 +284,9 @@ def queue(
     a person's translation), oldest first, with their place in their language's queue;
     items another reviewer holds are left out when a reviewer is named; `for_a_person`
     adds the rejected items waiting for a person to the states given."""
-    with read_scope(store) as session:
-        rows = lifecycle.with_listings(
-            session,
+    with read_connection(store) as conn:
+        rows = lifecycle.waiting(
+            conn,
             shop_id=shop_id or None,
             states=states or lifecycle.TO_REVIEW,
             language=language or None,
@@ -300,7 +296,7 @@ def queue(
             # the queue a reviewer works through has them too: only a person moves them on
             for_a_person=for_a_person if states else True,
         )
-        last = lifecycle.last_rejections(session, [item.id for item, _ in rows if item.id])
+        last = lifecycle.last_rejections(conn, [item.id for item, _ in rows if item.id])
     entries = [Entry(item, listing, rejection=last.get(item.id)) for item, listing in rows]
     counts: dict[str, int] = {}
     for e in entries:
@@ -313,16 +309,12 @@ def queue(
 
 def entry(store: Engine, item_id: int) -> Entry:
     """One item with its listing, or NoSuchItem."""
-    with read_scope(store) as session:
-        row = session.exec(
-            select(LocalizationItem, Listing)
-            .join(Listing, col(Listing.id) == col(LocalizationItem.listing_id))
-            .where(LocalizationItem.id == item_id)
-        ).first()
-        if row is None:
+    with read_connection(store) as conn:
+        rows = lifecycle.waiting(conn, item_id=item_id)
+        if not rows:
             raise NoSuchItem(item_id)
-        rejection = lifecycle.last_rejection(session, item_id)
-    return Entry(*row, rejection=rejection)
+        rejection = lifecycle.last_rejection(conn, item_id)
+    return Entry(*rows[0], rejection=rejection)
 
 
 def detail(store: Engine, item_id: int) -> Entry:
@@ -331,18 +323,25 @@ def detail(store: Engine, item_id: int) -> Entry:
     return with_source_change(store, found)
 
 
-def with_source_change(
-    store: Engine, found: Entry, previous: LocalizationItem | None = None
-) -> Entry:
+def with_source_change(store: Engine, found: Entry, previous: Record | None = None) -> Entry:
     """`found` with the source its listing had before it changed: recorded when this item
     (or the one it replaces, `previous`) went stale."""
     stale = found.item if found.item.state == ItemState.STALE else previous
     if stale is None and found.item.state != ItemState.STALE:
         stale = superseded(store, found)
     if stale is not None:
-        with read_scope(store) as session:
-            found.source_before = lifecycle.source_before(session, stale)
+        with read_connection(store) as conn:
+            found.source_before = lifecycle.source_before(conn, stale)
     return found
+
+
+def prepare_decisions() -> None:
+    """Import what a decision uses and the queue does not (the ORM's tables, the checks,
+    the memory), so that the reviewer's first decision does not wait for it."""
+    import importlib
+
+    for module in ("store.models", "store.queries", "localize.text.service"):
+        importlib.import_module(module)
 
 
 def claim(
@@ -355,8 +354,8 @@ def claim(
 ) -> Entry:
     """Hold an item for `reviewer` until the lease runs out (from now, as read now)."""
     now = clock()
-    with session_scope(store) as session:
-        taken = lifecycle.claim(session, item_id, holder=reviewer, until=now + lease, now=now)
+    with transaction(store) as conn:
+        taken = lifecycle.claim(conn, item_id, holder=reviewer, until=now + lease, now=now)
     found = entry(store, item_id)
     if not taken:
         assert found.item.claimed_by and found.item.claimed_until
@@ -375,9 +374,9 @@ def renew(
     """Hold an item `reviewer` has open for another lease from now (read now); None when it
     was decided meanwhile, or another reviewer took it after the claim ran out."""
     now = clock()
-    with session_scope(store) as session:
+    with transaction(store) as conn:
         held = lifecycle.claim(
-            session,
+            conn,
             item_id,
             holder=reviewer,
             until=now + lease,
@@ -427,28 +426,31 @@ def claim_next(
             return taken
 
 
-def place(store: Engine, item: LocalizationItem, *, shop_id: str | None = None) -> tuple[int, int]:
+def place(store: Engine, item: Record, *, shop_id: str | None = None) -> tuple[int, int]:
     """Where an item stands among those a reviewer is handed in its language: (n, N)."""
-    with read_scope(store) as session:
-        return lifecycle.place(session, item, states=lifecycle.TO_DECIDE, shop_id=shop_id)
+    with read_connection(store) as conn:
+        return lifecycle.place(conn, item, states=lifecycle.TO_DECIDE, shop_id=shop_id)
 
 
-def superseded(store: Engine, current: Entry) -> LocalizationItem | None:
+def superseded(store: Engine, current: Entry) -> Record | None:
     """The item this one replaces (gone stale when the source changed), or None."""
-    with read_scope(store) as session:
-        return lifecycle.superseded(session, current.item)
+    with read_connection(store) as conn:
+        return lifecycle.superseded(conn, current.item)
 
 
 def release(store: Engine, item_id: int, *, reviewer: str) -> None:
     """Give back an item `reviewer` holds (skipped, or the reviewer quit)."""
-    with session_scope(store) as session:
-        lifecycle.release(session, item_id, holder=reviewer)
+    with transaction(store) as conn:
+        lifecycle.release(conn, item_id, holder=reviewer)
 
 
 def recheck(
     store: Engine, settings: Settings | None, entry: Entry, edits: Mapping[str, str]
 ) -> list[dict[str, Any]]:
     """The item's findings with those of the edited fields made again for the new text."""
+    from localize.text import checks, html, leftovers, protect
+    from localize.text.service import load_terms
+
     unknown = set(edits) - set(FIELDS)
     if unknown:
         raise BadInput(
@@ -457,7 +459,7 @@ def recheck(
     item, listing = entry.item, entry.listing
     limits = _limits(settings, item.shop_id)
     terms = load_terms(store, scope=item.shop_id, language=item.language)
-    kept_findings = [f for f in item.findings if checks.field_of(f) not in edits]
+    kept_findings = [f for f in item.findings if lifecycle.field_of(f) not in edits]
     for name, text in edits.items():
         # the source as the engines got it (its leftovers cleaned), as `localize run` checks
         source = leftovers.clean_source(getattr(listing, name) or "", name).text
@@ -471,6 +473,8 @@ def recheck(
 
 
 def _limits(settings: Settings | None, shop_id: str) -> checks.Limits:
+    from localize.text import checks
+
     shop = next((s for s in settings.shops if s.id == shop_id), None) if settings else None
     if settings is None or shop is None:
         return checks.Limits()
@@ -552,8 +556,8 @@ def approve(
         saved_as = current.item.version
         current = entry(store, item_id)
         if current.item.version != mine:  # someone changed it while it was drawn
-            with read_scope(store) as session:
-                now = lifecycle.snapshot(session, item_id)
+            with read_connection(store) as conn:
+                now = lifecycle.snapshot(conn, item_id)
             raise EditOvertaken(item_id, now, edits, saved_as)
         if outcome.notes or current.item.state != ItemState.TRANSLATED:
             outcome.item, outcome.decision = current.item, Decision.EDIT
@@ -600,6 +604,8 @@ def _kept_if_lost(
     except lifecycle.ItemChanged:
         if not edits:
             raise
+        from store.queries import audit
+
         item = current.item
         with session_scope(store) as session:
             now = lifecycle.snapshot(session, item.id)
@@ -625,7 +631,7 @@ def _kept_if_lost(
         raise EditOvertaken(item.id, now, edits, saved_as) from None
 
 
-def _drawable_caption(settings: Settings, item: LocalizationItem, caption: str) -> None:
+def _drawable_caption(settings: Settings, item: Record, caption: str) -> None:
     """Refuse, before anything is written, a caption the language's font cannot draw: saved,
     it would fail every image and leave the item failed, the reviewer's edit lost to the
     next `localize run`."""
@@ -731,6 +737,11 @@ def _rejected_segments(
     """[source segment, rejected text, the engine that gave it (None when unknown)] for the
     rejected fields and the text regions of rejected images, read before their memory
     entries go."""
+    from sqlmodel import col
+
+    from localize.text import memory
+    from store.models import TranslationMemory
+
     item, listing = current.item, current.listing
     out: list[list[str | None]] = []
     named: list[tuple[str | None, list[tuple[str, str]]]] = [
@@ -740,7 +751,7 @@ def _rejected_segments(
         origin = (item.origins or {}).get(name) or "" if name else ""
         single = origin if origin and "+" not in origin and origin not in NOT_ENGINES else None
         for source, target in pairs:
-            rows = session.exec(
+            rows = session.execute(
                 select(TranslationMemory.origin, TranslationMemory.target_text).where(
                     col(TranslationMemory.scope).in_([item.shop_id, ""]),
                     TranslationMemory.source_lang == SOURCE_LANGUAGE,
@@ -800,12 +811,12 @@ def _decidable(
     moved = version is not None and version != item.version
     shown_other = revision is not None and revision != item.revision
     if decided or moved or shown_other:
-        with read_scope(store) as session:
+        with read_connection(store) as conn:
             if shown_other:
                 assert revision is not None
-                now = lifecycle.moved_past(session, item_id, revision)
+                now = lifecycle.moved_past(conn, item_id, revision)
             else:
-                now = lifecycle.snapshot(session, item_id)
+                now = lifecycle.snapshot(conn, item_id)
         if decided:
             raise AlreadyDecided(
                 item_id, item.state, now and now.actor, now and now.at, bool(item.needs_person)
@@ -821,12 +832,14 @@ def _decidable(
 
 def _decision(
     session: Session,
-    item: LocalizationItem,
+    item: Record | LocalizationItem,
     reviewer: str,
     decision: str,
     reason: str,
     detail: dict[str, Any] | None = None,
 ) -> None:
+    from store.models import ReviewDecision
+
     session.add(
         ReviewDecision(
             item_id=item.id,
@@ -840,8 +853,10 @@ def _decision(
     )
 
 
-def _pairs(listing: Listing, texts: Mapping[str, str]) -> list[tuple[str, str]]:
+def _pairs(listing: Record | Listing, texts: Mapping[str, str]) -> list[tuple[str, str]]:
     """(source segment, its translation) for each field, where the segments line up."""
+    from localize.text import html, leftovers
+
     pairs: list[tuple[str, str]] = []
     for name, text in texts.items():
         # the source's pieces as the memory holds them (its leftovers cleaned)
@@ -858,8 +873,10 @@ def _pairs(listing: Listing, texts: Mapping[str, str]) -> list[tuple[str, str]]:
 def _remember(session: Session, current: Entry, edits: Mapping[str, str]) -> int:
     """Approved human edits into the memory, segment by segment where they line up; not
     the fields whose errors were overridden (the memory would hand them out as good)."""
+    from localize.text import memory
+
     item, listing = current.item, current.listing
-    waved = {checks.field_of(f) for f in item.findings if f.get("overridden_by")}
+    waved = {lifecycle.field_of(f) for f in item.findings if f.get("overridden_by")}
     pairs = _pairs(listing, {k: v for k, v in edits.items() if k not in waved})
     for source, target in pairs:
         memory.remember(
@@ -880,17 +897,26 @@ def _forget(session: Session, current: Entry, pairs: Sequence[tuple[str, str]]) 
     the shared one), so that translating the item again does not bring them straight
     back; human entries stay. How many went, and how many rejected segments a human entry
     will give again."""
+    from sqlmodel import col
+
+    from localize.text import memory
+    from store.models import TranslationMemory
+
     item = current.item
     gone, human = 0, set()
     for source, target in pairs:
-        rows = session.exec(
-            select(TranslationMemory).where(
-                col(TranslationMemory.scope).in_([item.shop_id, ""]),
-                TranslationMemory.source_lang == SOURCE_LANGUAGE,
-                TranslationMemory.target_lang == item.language,
-                TranslationMemory.source_key == memory.source_key(source),
+        rows = (
+            session.execute(
+                select(TranslationMemory).where(
+                    col(TranslationMemory.scope).in_([item.shop_id, ""]),
+                    TranslationMemory.source_lang == SOURCE_LANGUAGE,
+                    TranslationMemory.target_lang == item.language,
+                    TranslationMemory.source_key == memory.source_key(source),
+                )
             )
-        ).all()
+            .scalars()
+            .all()
+        )
         for row in rows:
             if memory.normalise(row.target_text) != memory.normalise(target):
                 continue
@@ -932,15 +958,19 @@ def history(
     store: Engine, item_id: int | None = None, *, shop_id: str | None = None, limit: int = 200
 ) -> list[dict[str, Any]]:
     """Who changed what and when, newest first: every change of one item, or of a shop."""
-    with read_scope(store) as session:
-        query = select(AuditEvent).where(AuditEvent.entity == "localization_item")
+    with read_connection(store) as conn:
+        query = select(AUDIT).where(AUDIT.c.entity == "localization_item")
         if item_id is not None:
-            query = query.where(AuditEvent.entity_id == str(item_id))
+            query = query.where(AUDIT.c.entity_id == str(item_id))
         if shop_id:
-            query = query.where(AuditEvent.shop_id == shop_id)
-        rows = session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit)).all()
-        if item_id is not None and not rows and session.get(LocalizationItem, item_id) is None:
-            raise NoSuchItem(item_id)  # as `show` says: not an item without history
+            query = query.where(AUDIT.c.shop_id == shop_id)
+        rows = [
+            r
+            for (r,) in records(conn.execute(query.order_by(AUDIT.c.id.desc()).limit(limit)), AUDIT)
+        ]
+        if item_id is not None and not rows:
+            if conn.execute(select(ITEM.c.id).where(ITEM.c.id == item_id)).first() is None:
+                raise NoSuchItem(item_id)  # as `show` says: not an item without history
     return [
         {
             "item": int(r.entity_id),
@@ -1044,6 +1074,9 @@ def _region_findings(
                 + (f"; its regions are 1-{len(numbered)}" if numbered else "; it has none")
                 + f" (`localize review show {item.id}`)"
             )
+    from localize.text import checks, protect
+    from localize.text.service import load_terms
+
     script = settings.markets.script(item.language)
     terms = load_terms(store, scope=item.shop_id, language=item.language)
     limits = _limits(settings, item.shop_id)

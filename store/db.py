@@ -324,21 +324,35 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     that is read-only, locked too long or gone is a StoreError, not a traceback."""
     from sqlmodel import Session
 
-    with Session(engine, expire_on_commit=False) as session:
+    with _as_store_errors(engine), Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
-        except OperationalError as exc:
-            session.rollback()
-            raise StoreError(str(engine.url), _operational(exc, engine)) from exc
-        except DatabaseError as exc:
-            session.rollback()
-            if type(exc) is not DatabaseError:  # an integrity error: the caller's to handle
-                raise
-            raise StoreError(str(engine.url), damaged(engine, _reason(exc))) from exc
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """A Core connection in a transaction committed on success and rolled back on error,
+    for what a command writes without the ORM; errors as in `session_scope`."""
+    with _as_store_errors(engine), engine.begin() as conn:
+        yield conn
+
+
+@contextmanager
+def _as_store_errors(engine: Engine) -> Iterator[None]:
+    """A database that is read-only, locked too long, gone or damaged as a StoreError (the
+    work already rolled back); an integrity error stays the caller's to handle."""
+    try:
+        yield
+    except OperationalError as exc:
+        raise StoreError(str(engine.url), _operational(exc, engine)) from exc
+    except DatabaseError as exc:
+        if type(exc) is not DatabaseError:
+            raise
+        raise StoreError(str(engine.url), damaged(engine, _reason(exc))) from exc
 
 
 def damaged(engine: Engine, problem: str) -> str:

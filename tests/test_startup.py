@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
-from store.db import open_store
+from sqlalchemy import Engine
+
+from store.db import open_store, session_scope
+from store.models import Decision, ItemState, Listing, LocalizationItem, ReviewDecision, Shop
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,3 +60,66 @@ def test_the_review_app_leaves_images_and_settings_to_whoever_needs_them() -> No
     loaded = set(done.stdout.split())
     assert "localize.review_ui.app" in loaded
     assert sorted(loaded & {"textual_image", "numpy", "config.settings"}) == []
+
+
+def test_the_review_claims_and_opens_its_first_item_without_the_orm_checks_or_pillow(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """What `localize review` does before its first paint (claim the next item, gather its
+    screen, with the rejection its text came after) reads through SQLAlchemy Core: SQLModel
+    and the tables' classes, the checks (config.markets, pydantic) and Pillow wait for a
+    decision, an edit or the pictures."""
+    with session_scope(engine) as s:
+        s.add(Shop(id="acme-th", market="TH", timezone="Asia/Bangkok"))
+        s.flush()
+        listing = Listing(shop_id="acme-th", product_id="p1", title="保温杯", source_hash="h")
+        s.add(listing)
+        s.flush()
+        item = LocalizationItem(
+            listing_id=listing.id,
+            shop_id="acme-th",
+            language="th",
+            source_hash="h",
+            state=ItemState.TRANSLATED,
+            title="กระบอกน้ำ",
+            version=3,
+            revision=2,
+        )
+        s.add(item)
+        s.flush()
+        s.add(
+            ReviewDecision(
+                item_id=item.id,
+                reviewer="nok",
+                decision=Decision.REJECT,
+                reason="stiff tone",
+                item_version=1,
+                detail={"version": 1, "fields": ["title"]},
+                at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+            )
+        )
+    probe = (
+        "import sys\n"
+        "from localize import review\n"
+        "from localize.review_ui import ReviewApp\n"
+        "from localize.review_ui.opened import open_item\n"
+        "from store.db import open_store\n"
+        f"store = open_store({db_url!r})\n"
+        "entry = review.claim_next(store, reviewer='ploy')\n"
+        "shown = open_item(store, entry).entry\n"
+        "print(shown.item.title, shown.listing.title, shown.position, shown.waiting)\n"
+        "print(shown.as_dict()['version'], shown.rejected())\n"
+        "print(' '.join(sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    shown, rejection, modules = done.stdout.splitlines()
+    assert shown == "กระบอกน้ำ 保温杯 1 1"
+    assert rejection == (
+        "2 {'by': 'nok', 'at': datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.timezone.utc), "
+        "'reason': 'stiff tone', 'fields': ['title'], 'images': [], 'version': 1}"
+    )
+    unneeded = {"sqlmodel", "sqlalchemy.orm", "store.models", "localize.text.checks", "pydantic"}
+    assert sorted(set(modules.split()) & (unneeded | {"PIL"})) == []

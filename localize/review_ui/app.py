@@ -218,6 +218,10 @@ class ReviewApp(App[None]):
         )
         return None if found is None else open_item(self.store, found)
 
+    @work(thread=True, group="prepare", exit_on_error=False)
+    def _prepare_decisions(self) -> None:
+        review.prepare_decisions()
+
     def _release(self) -> None:
         if self.current is not None:
             review.release(self.store, self.current.entry.item.id, reviewer=self.reviewer)
@@ -233,6 +237,8 @@ class ReviewApp(App[None]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+            if opened is not None:  # the first item: what deciding it needs, while it is read
+                self.call_after_refresh(self._prepare_decisions)
         if status and isinstance(screen, ItemScreen):
             self.notify(status, timeout=4)
 

@@ -5,13 +5,15 @@ the item's text is on screen: `load_pictures`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PIL import Image as PILImage
 from sqlalchemy import Engine
 
 from localize import review
-from store.models import LocalizationItem
+from store.item_rows import Record
+
+if TYPE_CHECKING:  # Pillow is imported when the pictures are read, after the first paint
+    from PIL import Image as PILImage
 
 THUMBNAIL = (480, 480)  # pixels: plenty for a terminal cell grid, quick to read
 
@@ -33,7 +35,7 @@ class Opened:
     """An item as its screen shows it."""
 
     entry: review.Entry
-    previous: LocalizationItem | None  # the approved translation its new source replaces
+    previous: Record | None  # the approved translation its new source replaces
     pictures: list[Picture]
 
     @property
@@ -44,6 +46,8 @@ class Opened:
 
 def load_picture(path: str) -> tuple[PILImage.Image | None, str | None]:
     """A small RGB copy of a local image, or why there is none."""
+    from PIL import Image as PILImage
+
     if "://" in path:
         return None, f"{path}: remote, not shown"
     try:

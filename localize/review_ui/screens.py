@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image as PILImage
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,9 +21,10 @@ from config.terminal import printable
 from localize import lifecycle
 from localize.review import FIELDS
 from localize.review_ui.opened import Opened, Picture, load_pictures
-from localize.text.checks import field_of
 
 if TYPE_CHECKING:
+    from PIL import Image as PILImage
+
     from localize.review_ui.app import ReviewApp
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -57,7 +57,7 @@ def by_field(findings: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[st
     """Findings under the field they concern ('' for the rest)."""
     grouped: dict[str, list[Mapping[str, Any]]] = {}
     for f in findings:
-        name = field_of(f)
+        name = lifecycle.field_of(f)
         grouped.setdefault(name if name in FIELDS else "", []).append(f)
     return grouped
 
@@ -208,6 +208,7 @@ class ItemScreen(Screen[None]):
         )
         waits = entry.waits_for_person()
         if waits:
+            # English until the UI has catalogs
             text.append(printable(f"\nIt {str(waits).replace('e in `localize review`', 'e here')}"))
         return text
 

@@ -20,14 +20,6 @@ from localize.text import html, leftovers
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
-# Error findings whose rule publish preflight (localize.publish.preflight) applies again to
-# the text itself, whatever a reviewer said: approved over one with an override, an item
-# would only ever be blocked, so review refuses the override (localize.lifecycle): one
-# rule for both. Chinese left in a title (`chinese_left`, preflight's `title_chinese`) is
-# the same, told by the finding's field.
-PUBLISH_ENFORCED = frozenset(
-    {"title_length", "description_length", "description_tags", "description_nesting"}
-)
 
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN = re.compile(f"[{_HAN_CHARS}]")
@@ -102,11 +94,6 @@ class Limits:
     def of(cls, market: Market) -> Limits:
         """The limits of one market of the markets file."""
         return cls(market.title_min, market.title_max, market.description_max)
-
-
-def field_of(finding: Mapping[str, Any]) -> str:
-    """The field a stored finding is about: every message starts with it ('title: ...')."""
-    return str(finding.get("message", "")).split(":", 1)[0]
 
 
 def has_errors(findings: Sequence[Finding]) -> bool:

@@ -15,7 +15,7 @@ CLEAN = {
         "<p>容量 500ml。</p><ul><li>保温 12 小时</li></ul>",
         "<p>Capacity 500ml.</p><ul><li>Keeps hot for 12 hours</li></ul>",
     ),
-    "caption": ("包邮！", "Free shipping!"),  # no emoji: a caption is drawn with fonts that have none
+    "caption": ("包邮！", "Free shipping!"),  # no emoji: a caption is drawn with no emoji font
 }
 
 
