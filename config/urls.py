@@ -15,7 +15,7 @@ _SECRET_PARAMS = re.compile(
 
 # How SQLAlchemy reads a database URL's user part: the password runs to the first "@", "/"
 # and "?" included, so "postgresql://u:pa/ss@db/x" has the password "pa/ss".
-_DATABASE_USER = re.compile(r"^([\w+.-]+://[^:/@]*:)[^@]*@")
+_DATABASE_USER = re.compile(r"^([\w+.-]*://[^:/@]*:)[^@]*@")  # a scheme left out too
 
 
 def redact(url: str) -> str:

@@ -29,3 +29,9 @@ from config.urls import redact
 )
 def test_redact(url: str, shown: str) -> None:
     assert redact(url) == shown
+
+
+def test_a_url_without_a_scheme_has_its_password_hidden_too() -> None:
+    # Hypothesis found it (tests/store/test_url_properties.py): a '#' in the password ended
+    # the user part before its '@', and the database rule wanted a scheme
+    assert redact("://:S3cr3t#@127.0.0.1:1/") == "://:***@127.0.0.1:1/"
