@@ -176,8 +176,8 @@ def open_errors(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 # Errors no reason makes publishable: those preflight enforces itself whatever a reviewer
 # says (a title or description outside the market's lengths, tags TikTok refuses), and
 # those that would go out broken (tags in a title or caption show as typed, control
-# characters).
-ALWAYS_BLOCKED = PUBLISH_ENFORCED | frozenset({"markup", "control_character"})
+# characters, emoji in a caption: its fonts have none).
+ALWAYS_BLOCKED = PUBLISH_ENFORCED | frozenset({"markup", "control_character", "caption_emoji"})
 
 
 def unoverridable(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -165,8 +165,11 @@ def test_a_caption_its_font_cannot_draw_is_refused_before_anything_is_written(qu
     first = listed(run)[0]
     args = ("review", "approve", str(first["id"]), "--reviewer", "ploy")
     refused = run(*args, "--set", "caption=Percuma pos 🔥")
-    assert refused.code == 2, refused.out + refused.err
-    assert "FIRE" in refused.err and "nothing was changed" in refused.err
+    # an emoji is found by the checks first (the caption's fonts have none): no override
+    assert refused.code == 1, refused.out + refused.err
+    assert "caption_emoji" in refused.err and "🔥" in refused.err
+    forced = run(*args, "--set", "caption=Percuma pos 🔥", "--override", "the boss said so")
+    assert forced.code == 1 and "cannot be overridden" in forced.err, forced.err
     with read_scope(open_store(db_url)) as s:
         item = s.get(LocalizationItem, first["id"])
     assert (item.state, item.version) == (ItemState.TRANSLATED, first["lock_version"])
