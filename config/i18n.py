@@ -5,12 +5,13 @@ moment it is shown.
 Why messages travel unrendered: the same error or finding is printed to an operator who
 reads Chinese, written to `--json` for a program (always English: programs read it) and
 stored (English, as before); only the place that shows it knows who reads. So services
-raise and return `Msg`s, and `Environment.out/err` (config.runtime) and the review UI render
-them with the reader's `Catalog`.
+raise and return `Msg`s, and `Environment.out/err` (config.runtime) render them with the
+reader's `Catalog` (the review UI still shows their English text: its catalogs are to come).
 
 The catalogs are standard gettext catalogs (`config/locale/<lang>/LC_MESSAGES/shopbot.po`,
-extracted and compiled with Babel: `msg` is the extraction keyword; see the README's
-"Languages" section). They are read lazily: an English run never opens one.
+extracted and compiled with Babel by `python -m tests.catalogs`: `msg` and `pmsg` are the
+extraction keywords; the README's "Develop" section says how). They are read lazily: an
+English run never opens one.
 
 Choosing: `--lang`, else `SHOPBOT_LANG`, else the shops file's `[team] language`, else the
 locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), else English. Alerts keep their per-shop
@@ -294,9 +295,3 @@ def choose(
 def placeholders(text: str) -> set[str]:
     """The named places of a message text (`{shop}`, `{n:,}` → shop, n)."""
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def rendered(values: Iterable[object], lang: str) -> list[str]:
-    """Each value as `lang` says it."""
-    shown = catalog(lang)
-    return [shown.render(v) for v in values]
