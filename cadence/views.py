@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from config.i18n import Joined, msg
+from config.i18n import SEMICOLON, Joined, msg, word
 from config.views import file_imported, problems
 from store.states import MessageState
 
@@ -142,14 +142,6 @@ ACTIONS = {
 }
 
 
-SEMICOLON = msg("; ")  # between clauses: "；" in Chinese
-
-
-def _word(words: dict[str, Msg], code: str) -> Msg | str:
-    """A state's word for people; the code itself for one this version does not know."""
-    return words.get(code, code)
-
-
 def alert_lang(env: Environment) -> str:
     """The alerts' wording (cadence.messages) closest to the reader's language."""
     return "zh" if env.catalog.lang == "zh" else "en"
@@ -193,7 +185,7 @@ def status_table(env: Environment, weeks: Sequence[WeekStatus], as_json: bool) -
             counted=s.counted,
             due=s.due_by_now,
             quota=s.quota,
-            state=_word(WEEK_STATES, s.state.value),
+            state=word(WEEK_STATES, s.state.value),
         )
         if s.at_risk:
             row = msg("{row} (at risk)", row=row)
@@ -239,7 +231,7 @@ def history(env: Environment, shop: str, zone: str, result: History, as_json: bo
                 week=r["week_start"],
                 counted=r["counted"],
                 quota=r["quota"],
-                result=_word(results, str(r["result"])),
+                result=word(results, str(r["result"])),
             )
         )
     env.out(msg("streak: {streak} week(s) met in a row", streak=result.streak))
@@ -269,16 +261,16 @@ def checked(env: Environment, run: CheckRun) -> None:
     for r in run.shops:
         s = r.status
         decided = [
-            msg("{action} {rule}", action=_word(ACTIONS, action), rule=rule)
+            msg("{action} {rule}", action=word(ACTIONS, action), rule=rule)
             if n == 1
-            else msg("{action} {rule} x{n}", action=_word(ACTIONS, action), rule=rule, n=n)
+            else msg("{action} {rule} x{n}", action=word(ACTIONS, action), rule=rule, n=n)
             for action, rule, n in counted(r.decisions)
         ]
         env.out(
             msg(
                 "{shop}: {state} ({counted}/{quota}, {due} due); alerts: {decided}; {delivery}",
                 shop=s.shop,
-                state=_word(WEEK_STATES, s.state.value),
+                state=word(WEEK_STATES, s.state.value),
                 counted=s.counted,
                 quota=s.quota,
                 due=s.due_by_now,
@@ -334,8 +326,8 @@ def alerts(env: Environment, report: Sequence[AlertReport], as_json: bool) -> No
                 shop=a.shop,
                 period=a.period_start.isoformat(),
                 rule=" ".join(filter(None, (a.rule, a.subject))),
-                severity=_word(SEVERITIES, a.severity),
-                state=_word(ALERT_STATES, a.state),
+                severity=word(SEVERITIES, a.severity),
+                state=word(ALERT_STATES, a.state),
                 times=a.notifications,
                 opened=a.opened_at.isoformat(),
                 clocks=_clocks(a, a.opened_at, lang),
@@ -346,8 +338,8 @@ def alerts(env: Environment, report: Sequence[AlertReport], as_json: bool) -> No
                 msg(
                     "  #{id} {kind}: {state}, {attempts} attempt(s), {when}",
                     id=m.id,
-                    kind=_word(MESSAGE_KINDS, m.kind),
-                    state=_word(MESSAGE_STATES, m.state),
+                    kind=word(MESSAGE_KINDS, m.kind),
+                    state=word(MESSAGE_STATES, m.state),
                     attempts=m.attempts,
                     when=_when(a, m, lang),
                 )

@@ -157,6 +157,14 @@ class Joined(Msg):
         return Joined, (self.items, self.separator)
 
 
+SEMICOLON = msg("; ")  # between clauses: "；" in Chinese
+
+
+def word(words: Mapping[str, Msg], code: str) -> Msg | str:
+    """A state's or severity's word for people; the code itself for one not known here."""
+    return words.get(code, code)
+
+
 def Lines(items: Iterable[object]) -> Joined:  # noqa: N802 - reads as the kind it makes
     """Several lines as one parameter."""
     return Joined(items, "\n")

@@ -340,20 +340,20 @@ def snapshot(session: Session | Connection, item_id: int) -> ItemSnapshot | None
     ).first()
     if row is None:
         return None
-    last = session.execute(
-        select(AUDIT.c.actor, AUDIT.c.at, AUDIT.c.detail)
-        .where(
-            AUDIT.c.entity == "localization_item",
-            AUDIT.c.entity_id == str(item_id),
-            AUDIT.c.action != NOT_APPLIED,
-        )
-        .order_by(AUDIT.c.id.desc())
-        .limit(1)
-    ).first()
+    last = session.execute(_changes(item_id).order_by(AUDIT.c.id.desc()).limit(1)).first()
     state, version, updated_at, revision = row
     if last is None:
         return ItemSnapshot(state, version, None, updated_at, revision)
     return ItemSnapshot(state, version, last[0], last[1], revision, what_changed(last[2]))
+
+
+def _changes(item_id: int) -> Any:
+    """The query of an item's applied changes in its audit trail: who, when, what."""
+    return select(AUDIT.c.actor, AUDIT.c.at, AUDIT.c.detail).where(
+        AUDIT.c.entity == "localization_item",
+        AUDIT.c.entity_id == str(item_id),
+        AUDIT.c.action != NOT_APPLIED,
+    )
 
 
 def moved_past(session: Session | Connection, item_id: int, revision: int) -> ItemSnapshot | None:
@@ -362,15 +362,7 @@ def moved_past(session: Session | Connection, item_id: int, revision: int) -> It
     now = snapshot(session, item_id)
     if now is None or now.revision <= revision:
         return now
-    rows = session.execute(
-        select(AUDIT.c.actor, AUDIT.c.at, AUDIT.c.detail)
-        .where(
-            AUDIT.c.entity == "localization_item",
-            AUDIT.c.entity_id == str(item_id),
-            AUDIT.c.action != NOT_APPLIED,
-        )
-        .order_by(AUDIT.c.id)
-    ).all()
+    rows = session.execute(_changes(item_id).order_by(AUDIT.c.id)).all()
     for actor, at, detail in rows:
         if int(detail.get("revision") or 0) > revision:
             return replace(now, actor=actor, at=at, what=what_changed(detail))

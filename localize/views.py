@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from config.i18n import Joined, Text, msg, pmsg
+from config.i18n import SEMICOLON, Joined, Text, msg, pmsg, word
 from config.views import file_imported, problems
 
 if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
@@ -48,12 +48,6 @@ DECISIONS = {
     "override": msg("override"),
     "edit": msg("edit"),
 }
-SEMICOLON = msg("; ")  # between clauses: "；" in Chinese
-
-
-def word(words: dict[str, Msg], code: str) -> Msg | str:
-    """A state's or severity's word for people; the code itself for one not known here."""
-    return words.get(code, code)
 
 
 @contextmanager

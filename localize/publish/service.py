@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from config.i18n import Joined, Msg, msg
+from config.i18n import SEMICOLON, Joined, Msg, msg
 from config.runtime import Clock, Secrets, utcnow
 from config.settings import Settings, ShopSettings
 from localize import lifecycle
@@ -91,7 +91,7 @@ def item_named(entry: dict[str, Any]) -> Msg:
 
 def blocked_line(entry: dict[str, Any]) -> Msg:
     """One blocked item of a run as the seller reads it: 'item 7 (P-1, th): reason; reason'."""
-    reasons = Joined(entry["reasons"], msg("; "))
+    reasons = Joined(entry["reasons"], SEMICOLON)
     return msg("{item}: {reasons}", item=item_named(entry), reasons=reasons)
 
 
