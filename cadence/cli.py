@@ -25,7 +25,9 @@ from config.cli import (
 )
 from config.errors import BadInput
 
-app = new_app("cadence", "Keep each shop on its weekly cadence of product-linked videos.")
+app = new_app(
+    "cadence", "Keep each shop on its weekly cadence of product-linked videos.", program=True
+)
 videos_app = new_app("videos", "Record the videos a shop posted.")
 app.add_typer(videos_app, name="videos")
 fleet_app = new_app("fleet", "Many shops in one process, or on several machines.")

@@ -21,6 +21,7 @@ from typer.exceptions import TyperException
 from config.errors import AppError, ExitCode
 from config.i18n import ENGLISH, Text, choose, msg
 from config.runtime import Environment, Invocation
+from config.terminal import tolerant
 from config.views import FileImport
 
 __all__ = [
@@ -100,7 +101,8 @@ def invocation(
 ) -> Invocation:
     """The command's Invocation, from the environment main() put on the context."""
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
-    inv = Invocation(env=env, config=config, db=db)
+    config = config if config is not None else env.given_config
+    inv = Invocation(env=env, config=config, db=db if db is not None else env.given_db)
     env.team_language = inv.team_language
     if lang is not None:
         env.lang = choose(lang, env.environ)
@@ -168,9 +170,10 @@ def show_import(
     return ExitCode.FAILURES if summary.problems else ExitCode.OK
 
 
-def new_app(name: str, help_text: str) -> typer.Typer:
-    """A Typer app configured the way both programs are."""
-    return typer.Typer(
+def new_app(name: str, help_text: str, *, program: bool = False) -> typer.Typer:
+    """A Typer app configured the way both programs are; a `program` (cadence, localize)
+    also takes the shared options before its command (`localize --lang zh review list`)."""
+    app = typer.Typer(
         name=name,
         help=help_text,
         no_args_is_help=True,
@@ -179,6 +182,21 @@ def new_app(name: str, help_text: str) -> typer.Typer:
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
+    if program:
+        app.callback()(_before_the_command)
+    return app
+
+
+def _before_the_command(
+    ctx: typer.Context, config: ConfigOption = None, db: DbOption = None, lang: LangOption = None
+) -> None:
+    # The options every command takes, given before the command's name: what the command is
+    # given itself comes first (config.cli.invocation), these are its defaults.
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
+    ctx.obj = env
+    env.given_config, env.given_db = config, db
+    if lang is not None:
+        env.lang = choose(lang, env.environ)
 
 
 def main(
@@ -188,6 +206,8 @@ def main(
 ) -> int:
     """Run a program and map what happened to an exit code; the only place that does."""
     env = env or Environment()
+    tolerant(env.stdout)  # a GBK terminal: what it cannot show is escaped, not a crash
+    tolerant(env.stderr)
     command = typer.main.get_command(app) if isinstance(app, typer.Typer) else app
     argv = list(args) if args is not None else sys.argv[1:]
     # A usage error happens before the command runs and learns of --json: read it here.

@@ -24,6 +24,7 @@ person would read outside the markers bypassed the catalogs.
 from __future__ import annotations
 
 import gettext
+import re
 import string
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
@@ -87,9 +88,50 @@ def _english(text: str, params: dict[str, Any]) -> str:
         k: ", ".join(map(str, v)) if type(v) in (list, tuple) else v for k, v in params.items()
     }
     try:
-        return text.format(**values)
+        return filled(text, values)
     except (KeyError, IndexError, ValueError, AttributeError):
         return text
+
+
+# A text value's alignment in a column: [[fill]align]width[.precision][s]
+_COLUMN = re.compile(r"(?:(?P<fill>.)?(?P<align>[<>^]))?(?P<width>\d+)(?:\.(?P<cut>\d+))?s?")
+
+
+class _Columns(string.Formatter):
+    """str.format, but a text value is padded to the columns a terminal gives it: a Chinese
+    character takes two, a Thai or Vietnamese mark none (str.format counts code points, so
+    a table's Chinese headers and titles pushed every column after them to the right)."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        """One field, padded by its width on a terminal."""
+        if not isinstance(value, str) or value.isascii():
+            return format(value, format_spec)
+        column = _COLUMN.fullmatch(format_spec)
+        if column is None:
+            return format(value, format_spec)
+        from rich.cells import cell_len  # only when a wide or combining character is there
+
+        text = str(value)
+        if column["cut"] is not None:
+            text = text[: int(column["cut"])]
+        pad = max(int(column["width"]) - cell_len(text), 0)
+        fill = column["fill"] or " "
+        align = column["align"] or "<"
+        if align == "<":
+            return text + fill * pad
+        if align == ">":
+            return fill * pad + text
+        return fill * (pad // 2) + text + fill * (pad - pad // 2)
+
+
+_COLUMNS = _Columns()
+
+
+def filled(text: str, values: Mapping[str, Any]) -> str:
+    """`text.format(**values)`, with text values aligned by their width on a terminal."""
+    if all(not isinstance(v, str) or v.isascii() for v in values.values()):
+        return text.format(**values)  # the usual line: str.format is C, the formatter not
+    return _COLUMNS.vformat(text, (), values)
 
 
 def stored(value: object) -> object:
@@ -200,11 +242,11 @@ class Catalog:
         if self.lang == PSEUDO and _in_catalogs(message):  # one that is not stays bare
             translated = _pseudo(message.text)
         try:
-            return translated.format(**params)
+            return filled(translated, params)
         except (KeyError, IndexError, ValueError, AttributeError):
             # a translation with a broken place must not stop the command: say it in English
             try:
-                return message.text.format(**params)
+                return filled(message.text, params)
             except (KeyError, IndexError, ValueError, AttributeError):
                 return message.text  # stored by a version whose places differed
 

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from config.errors import MissingSecret
 from config.i18n import Catalog, Msg, Text, catalog, choose
-from config.terminal import printable, printable_json
+from config.terminal import encodable, printable, printable_json
 
 if TYPE_CHECKING:
     from config.settings import Settings
@@ -69,6 +69,8 @@ class Environment:
     json_errors: bool = False  # a --json command: errors are printed as JSON on stdout too
     lang: str | None = None  # --lang; else chosen at the first message (config.i18n.choose)
     team_language: Callable[[], str | None] = lambda: None  # the shops file's [team] language
+    given_config: Path | None = None  # --config/--db given before the command's name
+    given_db: str | None = None
 
     @property
     def catalog(self) -> Catalog:
@@ -94,10 +96,13 @@ class Environment:
     def json(self, document: Any) -> None:
         """Write one JSON document to stdout: indented for a person at a terminal, on one
         line for a program (json's C encoder does not indent: 1,000 shops took 80 ms). The
-        data is whole; what a terminal would act on is written as JSON escapes."""
+        data is whole; what a terminal would act on is written as JSON escapes, and so is
+        all that is not ASCII when the stream's encoding (GBK) cannot write it."""
         isatty = getattr(self.stdout, "isatty", None)
         indent = 2 if isatty and isatty() else None
         text = json.dumps(document, ensure_ascii=False, indent=indent, default=str)
+        if not encodable(self.stdout, text):
+            text = json.dumps(document, ensure_ascii=True, indent=indent, default=str)
         self.stdout.write(printable_json(text))
         self.stdout.write("\n")
 

@@ -17,6 +17,7 @@ reader turns back into the same text.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 import unicodedata
@@ -69,6 +70,33 @@ def control_character(text: str, *, lines: bool = False) -> str | None:
             name = unicodedata.name(char, "a control character").lower()
             return f"U+{ord(char):04X} ({name}) at character {n}"
     return None
+
+
+def unicode_stream(stream: object) -> bool:
+    """Whether a stream writes any character (UTF-8 and the like, or no encoding at all: a
+    StringIO); a terminal set to GBK or Latin-1 does not."""
+    encoding = getattr(stream, "encoding", None)
+    return not encoding or codecs.lookup(encoding).name.startswith(("utf-", "gb18030"))
+
+
+def encodable(stream: object, text: str) -> bool:
+    """Whether `stream` can write `text` as it is."""
+    if text.isascii() or unicode_stream(stream):
+        return True
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def tolerant(stream: object) -> None:
+    """Make a text stream whose encoding cannot write every character show the ones it cannot
+    as escapes (`\\u0e01`) instead of raising: a Chinese terminal set to GBK has no Thai,
+    Vietnamese or emoji, and a listing's text ended the command (exit 3) there."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and not unicode_stream(stream):
+        reconfigure(errors="backslashreplace")
 
 
 class LogLines(logging.Formatter):

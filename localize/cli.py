@@ -33,6 +33,7 @@ from localize import views
 app = new_app(
     "localize",
     "Translate listings into the buyer's language, caption their images, review, publish.",
+    program=True,
 )
 listings_app = new_app("listings", "Import listings written in Chinese.")
 glossary_app = new_app("glossary", "Terms never translated, or always translated one way.")

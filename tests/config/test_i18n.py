@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from config.errors import AppError, BadInput, ConfigError
-from config.i18n import OPEN, PSEUDO, Catalog, Joined, catalog, choose, msg
+from config.i18n import ENGLISH, OPEN, PSEUDO, Catalog, Joined, catalog, choose, msg
 from config.runtime import Environment
 
 
@@ -172,3 +172,48 @@ def test_a_bad_shopbot_lang_is_said_in_english_before_anything_runs(shop_cli) ->
     assert result.err.strip() == (
         "error: SHOPBOT_LANG 'tlh' is not a language this program speaks; use one of: en, zh"
     )
+
+
+def test_a_table_lines_up_on_a_terminal_whatever_the_script() -> None:
+    """Columns are padded by the width a terminal gives the text: a Chinese header or title
+    takes two columns a character, a Thai mark none (str.format counted code points and
+    pushed every column after a Chinese header to the right)."""
+    from rich.cells import cell_len
+
+    class Words(gettext.NullTranslations):
+        def __init__(self, words: dict[str, str]) -> None:
+            super().__init__()
+            self.words = words
+
+        def gettext(self, message: str) -> str:
+            return self.words.get(message, message)
+
+    row = "{title:<12}|{state:^8}|{n:>4}|"
+    lines = [
+        Catalog("zh", Words({"title": "标题", "state": "状态"})).render(
+            msg(row, title=msg("title"), state=msg("state"), n=msg("n"))
+        ),
+        catalog(ENGLISH).render(msg(row, title="保温杯 500ml", state="ok", n=3)),
+        catalog(ENGLISH).render(msg(row, title="กระติกน้ำ", state="ก่อน", n=12)),
+        str(msg(row, title="Bình giữ nhiệt", state="đã", n=7)),
+        catalog(ENGLISH).render(msg("{t:*>6.2}|", t="保温杯")),  # fill and precision kept
+    ]
+    bars = [[cell_len(line[: i + 1]) for i, c in enumerate(line) if c == "|"] for line in lines]
+    assert bars[:3] == [[13, 22, 27]] * 3  # each bar counted in
+    assert bars[3] == [15, 24, 29]  # a value wider than its column is kept whole
+    assert lines[4] == "**保温|"
+
+
+def test_the_shared_options_may_come_before_the_command(cli, tmp_path: Path, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """`localize --lang zh review list`, as the guide's readers type it (it was refused as
+    an unknown option); the command's own option still wins."""
+    (tmp_path / "shops.toml").write_text(SHOPS, encoding="utf-8")
+    before = cli("localize", "--lang", "zh", "--db", db_url, "review", "list")
+    assert before.code == 0 and "没有等待审核的条目" in before.out
+    own = cli("localize", "--lang", "zh", "review", "list", "--lang", "en", "--db", db_url)
+    assert own.code == 0 and "nothing waits for review" in own.out
+    shops = tmp_path / "shops.toml"
+    listed = cli("cadence", "--config", str(shops), "--db", db_url, "--lang", "zh", "status")
+    assert listed.code == 0 and "acme-th" in listed.out and "店铺" in listed.out
+    missing = cli("cadence", "--config", str(tmp_path / "nope.toml"), "status", "--json")
+    assert missing.code == 2 and "nope.toml" in json.loads(missing.out)["error"]

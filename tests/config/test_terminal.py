@@ -118,3 +118,32 @@ def test_a_log_record_is_one_line_with_its_controls_shown() -> None:
     assert lines[1] == "ERROR check failed"
     assert lines[2].startswith("Traceback")  # a traceback keeps its lines
     assert raw_controls(stream.getvalue()) == [] and WINDOW not in stream.getvalue()
+
+
+def test_a_terminal_that_cannot_write_thai_or_emoji_gets_escapes_not_a_crash(
+    tmp_path, home
+) -> None:  # type: ignore[no-untyped-def]
+    """A Chinese operator's terminal set to GBK has no Thai, Vietnamese or emoji: the view
+    shows them escaped and --json keeps them whole as JSON escapes (it was exit 3)."""
+    from config.cli import main
+    from localize.cli import app
+
+    (tmp_path / "shops.toml").write_text(
+        '[[shops]]\nid = "acme-th"\nmarket = "TH"\nlanguages = ["th"]\n', encoding="utf-8"
+    )
+    missing = tmp_path / "สินค้า-bình-🙂.csv"
+    for as_json in (False, True):
+        out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
+        out = io.TextIOWrapper(out_bytes, encoding="gbk")
+        err = io.TextIOWrapper(err_bytes, encoding="gbk")
+        e = Environment(stdout=out, stderr=err, environ={"SHOPBOT_HOME": str(home)}, cwd=tmp_path)
+        args = ["listings", "import", str(missing), "--shop", "acme-th"]
+        code = main(app, args + ["--json"] * as_json, e)
+        out.flush()
+        err.flush()
+        assert code == 2
+        said = err_bytes.getvalue().decode("gbk")
+        assert "\\u0e2a\\u0e34" in said and "no such file" in said
+        if as_json:
+            document = json.loads(out_bytes.getvalue().decode("gbk"))
+            assert str(missing) in document["error"]  # the same text, read back whole
