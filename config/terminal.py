@@ -72,6 +72,16 @@ def control_character(text: str, *, lines: bool = False) -> str | None:
     return None
 
 
+def clipped(text: str, columns: int) -> str:
+    """`text` cut to what fits in `columns` of a terminal (a Chinese character takes two), with
+    "…" where it was cut."""
+    if text.isascii():
+        return text if len(text) <= columns else text[: columns - 1] + "…"
+    from rich.cells import cell_len, set_cell_size
+
+    return text if cell_len(text) <= columns else set_cell_size(text, columns - 1) + "…"
+
+
 def unicode_stream(stream: object) -> bool:
     """Whether a stream writes any character (UTF-8 and the like, or no encoding at all: a
     StringIO); a terminal set to GBK or Latin-1 does not."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from config.i18n import SEMICOLON, Joined, Text, msg, pmsg, word
+from config.terminal import clipped
 from config.views import file_imported, problems
 
 if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
@@ -372,7 +373,7 @@ def review_list(
         rejected = e.rejected()
         if rejected:
             said = " ".join(rejected["reason"].split())
-            said = said if len(said) <= 40 else said[:39] + "…"
+            said = clipped(said, 40)
             by = dict(who=rejected["by"], reason=repr(said))
             notes.append(
                 msg("rejected by {who}: {reason}", **by)
@@ -382,7 +383,7 @@ def review_list(
         if e.waits_for_person():
             notes.append(msg("waits for a person's translation"))
         title = " ".join((item.title or e.listing.title or "").split())
-        title = title if len(title) <= 40 else title[:39] + "…"
+        title = clipped(title, 40)
         line = msg(
             "{id:>6}  {shop:<16} {product:<20} {lang:<6} {state:<10} {ver:<5} {title:<40} {notes}",
             id=item.id,

@@ -147,3 +147,16 @@ def test_a_terminal_that_cannot_write_thai_or_emoji_gets_escapes_not_a_crash(
         if as_json:
             document = json.loads(out_bytes.getvalue().decode("gbk"))
             assert str(missing) in document["error"]  # the same text, read back whole
+
+
+def test_a_long_title_is_cut_to_its_columns_on_a_terminal() -> None:
+    """A list's title column holds 40 columns whatever the script (a 40-character Chinese
+    title took 80 and pushed the notes off the line)."""
+    from rich.cells import cell_len
+
+    from config.terminal import clipped
+
+    for text in ("保温杯" * 20, "กระติกน้ำสแตนเลส" * 5, "a" * 60, "保" + "a" * 60):
+        cut = clipped(text, 40)
+        assert cell_len(cut) == 40 and cut.endswith("…") and text.startswith(cut[:-1].rstrip())
+    assert clipped("保温杯 500ml", 40) == "保温杯 500ml"
