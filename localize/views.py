@@ -418,13 +418,20 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
         )
     )
     _rejection(env, d)
+    # A stale item's translation was made from the source before the change: shown beside
+    # it, the listing's new source after (beside the new one, 400ml read as a number error).
+    before = d["source_before"] if d["state"] == "stale" and d["source_before"] else None
     for name, texts in d["fields"].items():
         env.out(msg("\n[{field}]", field=_field(name)))
-        env.out(msg("  source:      {text}", text=texts["source"] or ""))
+        source = texts["source"] or ""
+        translated_from = source if before is None else before.get(name) or ""
+        env.out(msg("  source:      {text}", text=translated_from))
         translation = msg("  translation: {text}", text=texts["translation"] or "")
         if texts.get("origin"):
             translation = msg("{line}  ({origin})", line=translation, origin=texts["origin"])
         env.out(translation)
+        if translated_from != source:
+            env.out(msg("  source now:  {text}", text=source))
     if d["findings"]:
         env.out(msg("\n[findings]"))
         for f in d["findings"]:

@@ -490,6 +490,13 @@ def test_a_changed_source_is_shown_as_a_diff(queued, tmp_path: Path) -> None:  #
     assert "description" not in stale["source_diff"]  # unchanged fields are left out
     text = run("review", "show", str(first["id"])).out
     assert "[source changed]" in text and f"    +{old_title} 新款" in text
+    # the translation beside the source it was made from, the new source after it
+    title = text.split("[title]")[1].split("\n[")[0].splitlines()
+    assert title[1:4] == [
+        f"  source:      {old_title}",
+        f"  translation: {first['fields']['title']['translation']}  (libre)",
+        f"  source now:  {old_title} 新款",
+    ]
     new = [r for r in listed(run) if r["state"] == "translated" and r["sku"] == "SKU-1"]
     again = json.loads(run("review", "show", str(new[0]["id"]), "--json").out)
     assert again["source_diff"]["title"][1:] == [f"-{old_title}", f"+{old_title} 新款"]
