@@ -363,7 +363,7 @@ def _day_body(lang: str, d: DayStatus) -> str:
 
 def _reason_zh(reason: str) -> str:
     if reason == "no product link":
-        return "无购物车链接"
+        return "未挂车"
     if reason == "marked not original":
         return "非原创"
     if reason.startswith("re-upload of"):

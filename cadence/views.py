@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from config.i18n import SEMICOLON, Joined, msg, word
+from config.i18n import SEMICOLON, Joined, msg, pmsg, word
 from config.views import file_imported, problems
 from store.states import MessageState
 
@@ -133,12 +133,12 @@ MESSAGE_STATES = {
     "dropped": msg("dropped"),
 }
 SEVERITIES = {"info": msg("info"), "warning": msg("warning"), "critical": msg("critical")}
-ACTIONS = {
-    "open": msg("open"),
-    "repeat": msg("repeat"),
-    "resolve": msg("resolve"),
-    "close": msg("close"),
-    "notice": msg("notice"),
+ACTIONS = {  # what `check` decided for an alert
+    "open": pmsg("alert", "open"),
+    "repeat": pmsg("alert", "repeat"),
+    "resolve": pmsg("alert", "resolve"),
+    "close": pmsg("alert", "close"),
+    "notice": pmsg("alert", "notice"),
 }
 
 

@@ -75,7 +75,7 @@ def test_the_flow_speaks_chinese_when_asked(shop, tmp_path: Path) -> None:  # ty
     assert "条目 1 — acme-my p1（ms），已翻译" in shown and "[标题]" in shown
     assert "条目 1：批准（已批准" in approved and "条目 2：驳回（已驳回" in rejected
     assert "待翻译 -> 已翻译" in history
-    assert "已发布 条目 1（p1，ms）" in published
+    assert "已发布条目 1（p1，ms）" in published
 
 
 def test_json_is_byte_identical_in_every_language(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
