@@ -28,6 +28,16 @@ class RecordingNotifier:
         self.sent.append((title, body, severity))
 
 
+class KilledMidSend:
+    """A target whose send never returns to its worker: the process stops right there (as
+    under SIGKILL, nothing after the send runs)."""
+
+    target = "chat://killed"
+
+    def send(self, title: str, body: str, severity: str) -> None:
+        raise KeyboardInterrupt  # not an Exception: nothing in deliver_due catches it
+
+
 @dataclass
 class FakeVideoSource:
     """A VideoSource over a fixed list: records, and strings standing for unreadable items."""

@@ -21,7 +21,7 @@ from cadence.notify.webhook import JsonWebhookNotifier
 from cadence.outbox import apply_decision, backoff, deliver_due
 from store.db import session_scope
 from store.models import Alert, DeliveryAttempt, OutboxMessage, Shop
-from tests.cadence.fakes import RecordingNotifier
+from tests.cadence.fakes import KilledMidSend, RecordingNotifier
 from tests.httpserver import Reply, Request, closed_port, serve
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
@@ -341,16 +341,6 @@ def test_a_send_under_way_when_its_worker_is_killed_is_never_sent_again(
     with session_scope(engine) as s:
         attempt = s.exec(select(DeliveryAttempt)).one()
     assert attempt.ok is None and "may have been delivered" in attempt.error
-
-
-class KilledMidSend:
-    """A target whose send never returns to its worker: the process stops right there (as
-    under SIGKILL, nothing after the send runs)."""
-
-    target = "chat://killed"
-
-    def send(self, title: str, body: str, severity: str) -> None:
-        raise KeyboardInterrupt  # not an Exception: nothing in deliver_due catches it
 
 
 def test_a_takeover_sends_to_the_targets_not_yet_tried_but_not_to_the_uncertain_one(
