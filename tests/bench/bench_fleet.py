@@ -23,6 +23,7 @@ once per period; a tick well inside `tick_seconds` (10 s). Run from the project'
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import os
 import shutil
@@ -171,9 +172,7 @@ def tick_seconds(config: Path, db: str, shops: list[str] | None) -> tuple[float,
         conn.execute(text("DELETE FROM job_run"))
     settings = load(config)
     if shops is not None:
-        settings = settings.model_copy(
-            update={"shops": [s for s in settings.shops if s.id in shops]}
-        )
+        settings = dataclasses.replace(settings, shops=[s for s in settings.shops if s.id in shops])
     fleet = Fleet(
         engine=engine,
         load_settings=lambda: settings,
