@@ -573,7 +573,7 @@ def test_an_uncertain_delivery_is_shown_in_alerts_and_fleet_status(
 ) -> None:  # type: ignore[no-untyped-def]
     from cadence.outbox import deliver_due
     from store.db import open_store
-    from tests.cadence.fakes import KilledMidSend
+    from tests.cadence.fakes import KilledMidSend, ProcessKilled
     from tests.httpserver import closed_port
 
     shops.write_text(
@@ -585,7 +585,7 @@ def test_an_uncertain_delivery_is_shown_in_alerts_and_fleet_status(
     assert run("check", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00").code == 1
     engine = open_store(db_url)
     due = datetime(2026, 11, 26, 4, tzinfo=UTC)  # past the retry's backoff
-    with pytest.raises(KeyboardInterrupt):  # its worker dies while the chat holds the send
+    with pytest.raises(ProcessKilled):  # its worker dies while the chat holds the send
         deliver_due(engine, notifiers=lambda s: [KilledMidSend()], now=due, clock=lambda: due)
     later = due + timedelta(minutes=5)
     deliver_due(engine, notifiers=lambda s: [KilledMidSend()], now=later, clock=lambda: later)

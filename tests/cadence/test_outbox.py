@@ -21,7 +21,7 @@ from cadence.notify.webhook import JsonWebhookNotifier
 from cadence.outbox import apply_decision, backoff, deliver_due
 from store.db import session_scope
 from store.models import Alert, DeliveryAttempt, OutboxMessage, Shop
-from tests.cadence.fakes import KilledMidSend, RecordingNotifier
+from tests.cadence.fakes import KilledMidSend, ProcessKilled, RecordingNotifier
 from tests.httpserver import Reply, Request, closed_port, serve
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
@@ -348,7 +348,7 @@ def test_a_takeover_sends_to_the_targets_not_yet_tried_but_not_to_the_uncertain_
 ) -> None:
     mid = enqueue(engine)
     other = RecordingNotifier(target="recording://other")
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(ProcessKilled):
         deliver_due(
             engine, notifiers=lambda s: [KilledMidSend(), other], now=NOW, clock=lambda: NOW
         )
@@ -367,7 +367,7 @@ def test_a_send_under_way_is_not_taken_for_uncertain_while_its_lease_holds(
     engine: Engine,
 ) -> None:
     mid = enqueue(engine)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(ProcessKilled):
         deliver_due(engine, notifiers=lambda s: [KilledMidSend()], now=NOW, clock=lambda: NOW)
     soon = NOW + timedelta(minutes=1)
     summary = deliver_due(
@@ -378,7 +378,7 @@ def test_a_send_under_way_is_not_taken_for_uncertain_while_its_lease_holds(
 
 def test_a_held_message_whose_send_began_is_not_dropped_as_stale(engine: Engine) -> None:
     mid = enqueue(engine)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(ProcessKilled):
         deliver_due(engine, notifiers=lambda s: [KilledMidSend()], now=NOW, clock=lambda: NOW)
     with session_scope(engine) as s:  # the alert closes while the taken message waits
         alert = s.exec(select(Alert)).one()
