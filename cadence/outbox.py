@@ -190,9 +190,7 @@ def _deliver_one(
         assert message is not None
         # Sends begun and never answered: the lease this message was claimed under was
         # over, so the process that began them died. They may have reached the chat.
-        uncertain = sorted(
-            {attempt.target for attempt in _record_uncertain(session, message_id, now)}
-        )
+        uncertain = sorted({attempt.target for attempt in _record_uncertain(session, message_id)})
         done = delivered_targets(session, message_id=message_id)
         stale = None if uncertain else why_stale(session, message)
         if stale is not None:  # it would mislead now: never sent, and it says why
@@ -255,18 +253,15 @@ def _deliver_one(
         session.add(message)
 
 
-UNCERTAIN = "may have been delivered"
-
-
 def _uncertain_text(targets: Sequence[str]) -> str:
     """What a person reads of sends whose answer was lost with their process."""
     return (
-        f"{UNCERTAIN} to {', '.join(targets)}: the process sending it stopped before the "
-        "answer came; not sent again (so it is never sent twice)"
+        f"may have been delivered to {', '.join(targets)}: the process sending it stopped "
+        "before the answer came; not sent again (so it is never sent twice)"
     )[:2000]
 
 
-def _record_uncertain(session: Session, message_id: int, now: datetime) -> list[DeliveryAttempt]:
+def _record_uncertain(session: Session, message_id: int) -> list[DeliveryAttempt]:
     """Mark this message's sends that never got an answer as uncertain (their answer stays
     unknown: `ok` None), and return them."""
     rows = unanswered_sends(session, message_id=message_id)
