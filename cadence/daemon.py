@@ -153,10 +153,15 @@ class Daemon:
                     stop=self.stopping.is_set,
                 )
             )
+        said = (
+            f"delivered {summary.delivered}, retrying {summary.retrying}, failed {summary.failed}"
+        )
+        if summary.uncertain:  # taken over from a process that died mid-send
+            said += f", {summary.uncertain} may have been delivered (not sent again)"
         return Outcome(
-            f"delivered {summary.delivered}, retrying {summary.retrying}, failed {summary.failed}",
+            said,
             failures=tuple(f"delivery failed: {error}" for error in summary.errors),
-            idle=not (summary.delivered or summary.retrying or summary.failed or summary.errors),
+            idle=summary.idle and not summary.errors,
         )
 
     def sync(self) -> Outcome:

@@ -518,9 +518,13 @@ def fleet_status(engine: Engine, settings: Settings, now: datetime) -> dict[str,
         )
         runs = session.exec(select(JobRun).join(latest, col(JobRun.id) == latest.c.id)).all()
         workers = session.exec(select(FleetWorker)).all()
-        outbox = session.exec(
-            select(func.count()).where(OutboxMessage.state == MessageState.PENDING)
-        ).one()
+        outbox = dict(
+            session.exec(
+                select(OutboxMessage.state, func.count())
+                .where(col(OutboxMessage.state).in_([MessageState.PENDING, MessageState.UNCERTAIN]))
+                .group_by(OutboxMessage.state)
+            ).all()
+        )
         items = dict(
             session.exec(
                 select(LocalizationItem.state, func.count())
@@ -584,7 +588,9 @@ def fleet_status(engine: Engine, settings: Settings, now: datetime) -> dict[str,
             for w in sorted(workers, key=lambda w: w.seen_at, reverse=True)
         ],
         "queue": {
-            "messages_pending": outbox,
+            "messages_pending": outbox.get(MessageState.PENDING, 0),
+            # sent by a worker that died before the answer: may be in the chat, never re-sent
+            "messages_uncertain": outbox.get(MessageState.UNCERTAIN, 0),
             "items_to_translate": items.get(ItemState.PENDING, 0) + items.get(ItemState.FAILED, 0),
             "items_to_publish": items.get(ItemState.APPROVED, 0),
         },

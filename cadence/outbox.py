@@ -1,9 +1,14 @@
 """The outbox: alert decisions become rows in the same transaction; a deliverer sends them.
 
-A message is leased before it is sent and recorded right after each target answers, so a
-process killed mid-delivery loses nothing: the lease runs out and the message is sent
-again. The only duplicates possible are from that window between a target accepting and
-the attempt being recorded.
+A message is leased before it is sent, each send is recorded as it begins and again when
+its target answers. A process killed between the two leaves a send with no answer: once
+the lease runs out, the deliverer that takes the message over cannot know whether the
+chat showed it (the team chats' webhooks take no idempotency key), so that target is
+recorded as "may have been delivered" and never sent to again: an alert is never sent
+twice. Missing one is the smaller harm: a shop that stays behind is said again by the
+next rung of the escalation ladder and by the digest, and `cadence alerts` and `cadence
+fleet status` show the uncertain message. A send that failed (cannot connect, an error
+answer) is certain and retried as before; so is a process killed before a send began.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from config.runtime import Clock, utcnow
 from config.settings import ScheduleSettings
 from store.db import read_scope, session_scope
 from store.models import Alert, AlertState, DeliveryAttempt, MessageState, OutboxMessage
-from store.queries import claim_due_messages, delivered_targets
+from store.queries import claim_due_messages, delivered_targets, unanswered_sends
 from store.queries import shops_with_due_messages as _due_shops
 from store.states import MessageKind, Severity
 
@@ -106,12 +111,15 @@ class DeliverySummary:
     retrying: int = 0
     failed: int = 0
     dropped: int = 0
+    uncertain: int = 0  # sent by a process that died before the answer: not sent again
     errors: list[str] = field(default_factory=list)
 
     @property
     def idle(self) -> bool:
         """Whether the pass had nothing to send."""
-        return not (self.delivered or self.retrying or self.failed or self.dropped)
+        return not (
+            self.delivered or self.retrying or self.failed or self.dropped or self.uncertain
+        )
 
     def add(self, other: DeliverySummary) -> None:
         """Count another pass's results in this one."""
@@ -119,6 +127,7 @@ class DeliverySummary:
         self.retrying += other.retrying
         self.failed += other.failed
         self.dropped += other.dropped
+        self.uncertain += other.uncertain
         self.errors += other.errors
 
 
@@ -179,8 +188,11 @@ def _deliver_one(
     with session_scope(engine) as session:
         message = session.get(OutboxMessage, message_id)
         assert message is not None
+        # Sends begun and never answered: the lease this message was claimed under was
+        # over, so the process that began them died. They may have reached the chat.
+        uncertain = sorted({attempt.target for attempt in _record_uncertain(session, message_id)})
         done = delivered_targets(session, message_id=message_id)
-        stale = why_stale(session, message)
+        stale = None if uncertain else why_stale(session, message)
         if stale is not None:  # it would mislead now: never sent, and it says why
             message.state = MessageState.DROPPED
             message.claimed_until = None
@@ -197,6 +209,11 @@ def _deliver_one(
         # a target named by its env: entry was stored by its masked URL alone before
         if notifier.target in done or getattr(notifier, "masked", None) in done:
             continue
+        with session_scope(engine) as session:  # committed before the request goes out
+            attempt = DeliveryAttempt(message_id=message_id, at=now, target=notifier.target)
+            session.add(attempt)
+            session.flush()
+            attempt_id = attempt.id
         started = time.perf_counter()
         error = None
         try:
@@ -204,27 +221,26 @@ def _deliver_one(
         except DeliveryError as exc:
             error = exc.problem
             errors.append(exc.message)
-        with session_scope(engine) as session:  # recorded at once: narrows the duplicate window
-            session.add(
-                DeliveryAttempt(
-                    message_id=message_id,
-                    at=now,
-                    target=notifier.target,
-                    ok=error is None,
-                    error=error,
-                    duration_ms=int((time.perf_counter() - started) * 1000),
-                )
-            )
+        with session_scope(engine) as session:  # recorded at once: narrows the uncertain window
+            answered = session.get(DeliveryAttempt, attempt_id)
+            assert answered is not None
+            answered.ok = error is None
+            answered.error = error
+            answered.duration_ms = int((time.perf_counter() - started) * 1000)
+            session.add(answered)
     with session_scope(engine) as session:
         message = session.get(OutboxMessage, message_id)
         assert message is not None
         message.claimed_until = None
         message.attempts += 1
         if not errors:
-            message.state = MessageState.DELIVERED
-            message.delivered_at = now
-            message.last_error = None
-            summary.delivered += 1
+            message.state = MessageState.UNCERTAIN if uncertain else MessageState.DELIVERED
+            message.delivered_at = None if uncertain else now
+            message.last_error = _uncertain_text(uncertain) if uncertain else None
+            if uncertain:
+                summary.uncertain += 1
+            else:
+                summary.delivered += 1
         else:
             message.last_error = "; ".join(errors)[:2000]
             summary.errors.extend(errors)
@@ -235,6 +251,25 @@ def _deliver_one(
                 message.next_attempt_at = now + backoff(message.attempts)
                 summary.retrying += 1
         session.add(message)
+
+
+def _uncertain_text(targets: Sequence[str]) -> str:
+    """What a person reads of sends whose answer was lost with their process."""
+    return (
+        f"may have been delivered to {', '.join(targets)}: the process sending it stopped "
+        "before the answer came; not sent again (so it is never sent twice)"
+    )[:2000]
+
+
+def _record_uncertain(session: Session, message_id: int) -> list[DeliveryAttempt]:
+    """Mark this message's sends that never got an answer as uncertain (their answer stays
+    unknown: `ok` None), and return them."""
+    rows = unanswered_sends(session, message_id=message_id)
+    for row in rows:
+        if row.error is None:
+            row.error = _uncertain_text([row.target])
+            session.add(row)
+    return rows
 
 
 def why_stale(session: Session, message: OutboxMessage) -> str | None:

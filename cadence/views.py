@@ -131,6 +131,7 @@ MESSAGE_STATES = {
     "delivered": msg("delivered"),
     "failed": msg("failed"),
     "dropped": msg("dropped"),
+    "uncertain": msg("may have been delivered"),
 }
 SEVERITIES = {"info": msg("info"), "warning": msg("warning"), "critical": msg("critical")}
 ACTIONS = {  # what `check` decided for an alert
@@ -429,6 +430,8 @@ def _when(alert: AlertReport, message: MessageReport, lang: str) -> Msg:
         when = msg("next try {at}{clocks}", at=at.isoformat(), clocks=_clocks(alert, at, lang))
     elif message.state == MessageState.DROPPED:
         when = msg("not sent")
+    elif message.state == MessageState.UNCERTAIN:
+        when = msg("not sent again")
     else:
         when = msg("gave up")
     if message.last_error:
@@ -451,6 +454,14 @@ def fleet(env: Environment, report: dict[str, Any], as_json: bool) -> None:
             publish=queue["items_to_publish"],
         )
     )
+    if queue.get("messages_uncertain"):
+        env.out(
+            msg(
+                "{count} message(s) may have been delivered: their worker stopped mid-send; "
+                "not sent again (cadence alerts shows which)",
+                count=queue["messages_uncertain"],
+            )
+        )
     if (tasks := report.get("task_queue")) is not None:
         said = msg(
             "queue ({engine}): {waiting} job(s) waiting, {running} running; {alive} worker(s) "

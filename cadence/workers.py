@@ -47,6 +47,7 @@ PRIORITY = {"tick": 100, "deliver": 20, "check": 10, "sync": 5}
 # engine or a big image holds an image worker, never a check, a delivery or the tick.
 LIGHT_QUEUE, HEAVY_QUEUE = "cadence", "cadence-images"
 STALLED_HEARTBEATS = 3  # a worker silent this many heartbeats is dead
+RETENTION_MINUTE = 17  # of every hour: old failed jobs removed (off the ticks' round minutes)
 
 
 class QueueLost(AppError):
@@ -179,6 +180,18 @@ class Worker:
         every = self.tick_seconds
         cron = f"* * * * * */{every}" if every < 60 else "* * * * *"
         self.app.periodic(cron=cron, periodic_id="tick")(tick)
+        # Failed jobs stay in procrastinate's table (successful ones are deleted at once):
+        # removed once an hour past [fleet] keep_failed_jobs_hours, by whichever worker
+        # takes the hour's job (deferred once, whatever the number of workers).
+        clean_up = self.app.task(
+            name="cadence.remove_old_jobs",
+            queueing_lock="cadence.remove_old_jobs",
+            queue=LIGHT_QUEUE,
+            pass_context=True,
+        )(self.remove_old_jobs)
+        self.app.periodic(cron=f"{RETENTION_MINUTE} * * * *", periodic_id="remove_old_jobs")(
+            clean_up
+        )
 
     def _settings(self):  # type: ignore[no-untyped-def]
         assert self.fleet.settings is not None
@@ -201,6 +214,19 @@ class Worker:
             deferred += await self.defer(job)
         if deferred:
             log.info("tick %s: %d job(s) deferred", now.isoformat(timespec="seconds"), deferred)
+
+    async def remove_old_jobs(self, context: Any, timestamp: int) -> None:
+        """Remove the queue's finished jobs older than [fleet] keep_failed_jobs_hours:
+        procrastinate's own clean-up, failed, cancelled and aborted ones included."""
+        from procrastinate import builtin_tasks
+
+        await builtin_tasks.remove_old_jobs(
+            context,
+            max_hours=self._settings().fleet.keep_failed_jobs_hours,
+            remove_failed=True,
+            remove_cancelled=True,
+            remove_aborted=True,
+        )
 
     async def defer(self, job: DueJob) -> int:
         """Defer one shop's job, unless one is waiting already (its queueing lock)."""

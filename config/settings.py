@@ -648,6 +648,9 @@ class FleetSettings(_Strict):
     # this process together; none: each shop's own [shops.translation] concurrency only.
     engine_calls: int | None = Field(None, ge=1, le=256)
     heartbeat_seconds: int = Field(10, ge=1, le=300)
+    # procrastinate: a failed (or cancelled) queue job is kept this long for a person to
+    # look at, then removed by the workers' hourly clean-up (job_run keeps its record).
+    keep_failed_jobs_hours: int = Field(168, ge=1, le=24 * 366)
 
     @field_validator("tick_seconds")
     @classmethod

@@ -172,7 +172,9 @@ class DeliveryAttempt(SQLModel, table=True):
     message_id: int = Field(foreign_key="outbox_message.id", index=True)
     at: datetime = Field(sa_type=UTCDateTime)
     target: str = Field(max_length=200)  # scheme and host only: URLs carry tokens
-    ok: bool
+    # None: written as the send began and no answer recorded since. Once the message's
+    # lease is over, its process died mid-send: the target may have taken it.
+    ok: bool | None = None
     error: str | None = Field(default=None, sa_type=Text)
     duration_ms: int = 0
 

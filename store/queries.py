@@ -246,13 +246,25 @@ def claim_due_messages(
 
 
 def delivered_targets(session: Session, *, message_id: int) -> set[str]:
-    """Targets that already accepted this message (so a retry does not send it twice)."""
+    """Targets that already accepted this message, or may have (a send begun and never
+    answered): a retry sends to neither, so no target gets it twice."""
     rows = session.exec(
         select(DeliveryAttempt.target).where(
-            and_(DeliveryAttempt.message_id == message_id, col(DeliveryAttempt.ok).is_(True))
+            and_(
+                DeliveryAttempt.message_id == message_id,
+                or_(col(DeliveryAttempt.ok).is_(True), col(DeliveryAttempt.ok).is_(None)),
+            )
         )
     )
     return set(rows)
+
+
+def unanswered_sends(session: Session, *, message_id: int) -> list[DeliveryAttempt]:
+    """This message's sends that began and have no answer recorded."""
+    query = select(DeliveryAttempt).where(
+        DeliveryAttempt.message_id == message_id, col(DeliveryAttempt.ok).is_(None)
+    )
+    return list(session.exec(query.order_by(col(DeliveryAttempt.id))))
 
 
 def audit(

@@ -59,6 +59,9 @@ class MessageState(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     DROPPED = "dropped"  # held (quiet hours) and out of date by its time: never sent
+    # Its send began in a process that died before the target answered: the chat may show
+    # it (webhooks take no idempotency key), so it is never sent again.
+    UNCERTAIN = "uncertain"
 
 
 class ItemState(StrEnum):

@@ -8,12 +8,22 @@ Prints, all measured in this run:
 - over an hour of simulated time, how often each shop's check sweep and periodic jobs
   fire (from the scheduler's own triggers).
 
+and on the worker path (`cadence worker`, the same 1,000 shops on a PostgreSQL started here):
+- one tick's cost: the first (every shop's jobs due: each deferred) and a steady one
+  (every job ran in its period: nothing to defer), against a one-shop fleet's tick times
+  1,000 (what the same scheduling costs shop by shop);
+- a worker's RSS with 1,000 shops once its first jobs are done, against the per-shop
+  daemon above.
+
 Goals (issue 20): idle RSS under 150 MB, a full check cycle under 5 s, every shop's check
-once per period. Run from the project's root: .venv/bin/python -m tests.bench.bench_fleet
+once per period; a tick well inside `tick_seconds` (10 s). Run from the project's root:
+.venv/bin/python -m tests.bench.bench_fleet
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import io
 import os
 import shutil
@@ -22,7 +32,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -31,6 +41,7 @@ from cadence.fleet import Fleet
 from cadence.service import evaluate_and_decide
 from config.settings import load
 from store.db import open_store
+from tests import pgserver
 from tests.bench.bench_status import NOW, build
 
 CADENCE = [sys.executable, "-c", "from cadence.cli import run; run()"]
@@ -142,7 +153,100 @@ def main() -> None:
         f"{one_mb:.1f} MB; bare python {bare_mb:.1f} MB; {n} per-shop daemons would be "
         f"{n * one_mb / 1024:.1f} GB (goal: --all under 150 MB)"
     )
+    worker_path(root, env, one_mb)
     shutil.rmtree(root, ignore_errors=True)
+
+
+def tick_seconds(config: Path, db: str, shops: list[str] | None) -> tuple[float, float, int]:
+    """A worker's tick over the shops file's shops (or those named) at a moment: the first
+    (all due, each deferred) and a steady one (each job ran in its period); jobs deferred."""
+    from sqlalchemy import text
+
+    from cadence.workers import Worker, plan
+    from store.db import session_scope
+    from store.models import JobRun
+
+    engine = open_store(db)
+    with engine.begin() as conn:  # each measure starts from an empty queue and no runs
+        conn.execute(text("DELETE FROM procrastinate_jobs"))
+        conn.execute(text("DELETE FROM job_run"))
+    settings = load(config)
+    if shops is not None:
+        settings = dataclasses.replace(settings, shops=[s for s in settings.shops if s.id in shops])
+    fleet = Fleet(
+        engine=engine,
+        load_settings=lambda: settings,
+        console=io.StringIO(),
+        log_stream=io.StringIO(),
+    )
+    fleet.configure(settings)
+    worker = Worker(fleet, tick_seconds=10, heartbeat_seconds=10)
+    now = datetime.now(UTC).replace(microsecond=0)
+
+    async def tick() -> float:
+        async with worker.app.open_async():
+            t = time.perf_counter()
+            await worker.tick(int(now.timestamp()))
+            return time.perf_counter() - t
+
+    first = asyncio.run(tick())
+    due = plan(fleet, now)
+    with engine.begin() as conn:
+        deferred = conn.execute(text("SELECT count(*) FROM procrastinate_jobs")).scalar() or 0
+        conn.execute(text("DELETE FROM procrastinate_jobs"))
+    with session_scope(engine) as session:  # as if each job ran at the start of its period
+        for job in due:
+            session.add(
+                JobRun(shop_id=job.shop, job=job.job, started_at=job.period, worker="bench")
+            )
+    steady = asyncio.run(tick())
+    engine.dispose()
+    return first, steady, deferred
+
+
+def worker_path(root: Path, env: dict[str, str], one_mb: float) -> None:
+    """The tick's cost and a worker's RSS with every shop, on PostgreSQL."""
+    server = pgserver.start()
+    if server is None:
+        print("worker path: no PostgreSQL binaries here; skipped")
+        return
+    try:
+        pg_root = root / "pg"
+        pg_root.mkdir()
+        t = time.perf_counter()
+        config, db = build(pg_root, server.url)
+        queue = '[fleet]\nqueue = "procrastinate"\n'
+        config.write_text(queue + config.read_text(encoding="utf-8"), encoding="utf-8")
+        settings = load(config)
+        n = len(settings.shops)
+        print(f"worker path: {n} shops built on PostgreSQL in {time.perf_counter() - t:.0f} s")
+        one = [settings.shops[0].id]
+        one_first, one_steady, one_jobs = min(
+            (tick_seconds(config, db, one) for _ in range(5)), key=lambda r: r[0] + r[1]
+        )
+        all_first, all_steady, all_jobs = min(
+            (tick_seconds(config, db, None) for _ in range(3)), key=lambda r: r[0] + r[1]
+        )
+        print(
+            f"a worker's tick, {n} shops: first (every job due, {all_jobs} deferred) "
+            f"{all_first:.2f} s, steady (nothing due) {all_steady * 1000:.0f} ms; one shop: "
+            f"first ({one_jobs} deferred) {one_first * 1000:.1f} ms, steady "
+            f"{one_steady * 1000:.1f} ms; ratio against {n} one-shop ticks: first "
+            f"{all_first / (n * one_first):.2f}, steady {all_steady / (n * one_steady):.3f} "
+            "(goal: well inside tick_seconds, 10 s)"
+        )
+        worker_mb = idle_rss(
+            [*CADENCE, "worker", "--config", str(config), "--db", db],
+            {**env, "SHOPBOT_HOME": str(pg_root / "home")},
+            "worker",
+            timeout=180,
+        )
+        print(
+            f"RSS: cadence worker ({n} shops, after its first jobs) {worker_mb:.1f} MB; one "
+            f"per-shop daemon {one_mb:.1f} MB; ratio {worker_mb / one_mb:.2f}"
+        )
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -29,8 +29,9 @@ NOW = datetime(2026, 11, 26, 4, 0, tzinfo=UTC)
 MARKETS = ["TH", "ID", "VN", "MY", "PH", "SG", "UK", "US", "DE", "FR"]
 
 
-def build(root: Path) -> tuple[Path, str]:
-    """A shops file and a store with a year of videos for every shop."""
+def build(root: Path, db: str | None = None) -> tuple[Path, str]:
+    """A shops file and a store (SQLite in `root`, or the empty store at `db`) with a year
+    of videos for every shop."""
     config = root / "shops.toml"
     config.write_text(
         "".join(
@@ -39,7 +40,7 @@ def build(root: Path) -> tuple[Path, str]:
         ),
         encoding="utf-8",
     )
-    db = f"sqlite:///{root / 'store.db'}"
+    db = db or f"sqlite:///{root / 'store.db'}"
     settings = load(config)
     engine = open_store(db)
     register_shops(engine, settings, settings.shops)

@@ -6,20 +6,25 @@ local webhook that takes a while to answer (deliveries are in progress when a wo
 Prints, all measured in this run:
 - each shop's check runs per period: duplicates (a period run twice) and gaps (a whole
   period inside the run without one), from the job_run table;
-- alerts: sent, and sent twice (the webhook's count per shop);
+- alerts: sent, sent twice (the webhook's count per shop), and recorded as uncertain (a
+  send under way when its worker was killed: never sent again);
+- images: the first IMAGE_SHOPS shops have listings with photos to localize (a local
+  engine server); each item's images are drawn by a task any worker may take: items drawn
+  twice (two completed captionings of one item, from the workers' logs);
 - failover: from each SIGKILL until every job the killed worker held is done elsewhere
   (procrastinate rows 'doing' at the kill, gone once done), against the lease period;
 - RSS of one worker against a bare Python.
 
 Goals (issue 20): every periodic job once per period, no alert twice, a killed worker's
 shops picked up within one lease period. Run from the project's root:
-    .venv/bin/python -m tests.bench.bench_workers [SECONDS [KILL_EVERY [SHOPS]]]
+    .venv/bin/python -m tests.bench.bench_workers [SECONDS [KILL_EVERY [SHOPS [IMAGE_SHOPS]]]]
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -36,27 +41,73 @@ from store.db import open_store
 from tests import pgserver
 from tests.bench.bench_fleet import rss_mb
 from tests.httpserver import Reply, serve
+from tests.localize.images import photo
+from tests.localize.libre import libre
 
 CADENCE = [sys.executable, "-c", "from cadence.cli import run; run()"]
 LEASE = 120  # the shops' lease_seconds (the default)
 HEARTBEAT, TICK = 2, 5
+IMAGE_SHOPS, PRODUCTS = 10, 3  # shops localizing, products each (two photos a product)
+REF = re.compile(r"ref: (\S+)")
+CAPTIONED = re.compile(r"\[(\S+)\] caption: item (\d+): (\d+) image\(s\) captioned")
 
 
-def shops_file(path: Path, n: int, hook: str) -> Path:
-    """`n` shops checked every minute, alerts to `hook`, on procrastinate."""
+def shops_file(
+    path: Path, n: int, hook: str, engine_url: str = "", image_shops: int = IMAGE_SHOPS
+) -> Path:
+    """`n` shops checked every minute, alerts to `hook`, on procrastinate; with
+    `engine_url`, the first `image_shops` localize into Malay every minute through it."""
     body = (
         f'[fleet]\nqueue = "procrastinate"\ntick_seconds = {TICK}\n'
         f"heartbeat_seconds = {HEARTBEAT}\njob_workers = 4\n"
     )
     for k in range(n):
+        images = engine_url and k < image_shops
         body += (
-            f'[[shops]]\nid = "shop-{k:03d}"\nmarket = "TH"\nalert_language = "en"\n'
-            f'alert_urls = ["json://{hook}/shop-{k:03d}"]\n'
-            f"[shops.schedule]\ncheck_minutes = 1\ndeliver_seconds = 5\n"
+            f'[[shops]]\nid = "shop-{k:03d}"\nmarket = "{"MY" if images else "TH"}"\n'
+            f'alert_language = "en"\nalert_urls = ["json://{hook}/shop-{k:03d}"]\n'
+            + ('languages = ["ms"]\n' if images else "")
+            + f"[shops.schedule]\ncheck_minutes = 1\ndeliver_seconds = 5\n"
             f"lease_seconds = {LEASE}\n"
+            + ("localize_minutes = 1\n" if images else "")
+            + (
+                f'[shops.translation]\nengine = "libre"\nurl = "{engine_url}"\n'
+                'api_key_env = "LIBRE_KEY"\nretries = 0\n'
+                if images
+                else ""
+            )
         )
     path.write_text(body, encoding="utf-8")
     return path
+
+
+def listings(root: Path, config: Path, db: str) -> int:
+    """PRODUCTS listings with two photos each for every shop that localizes; how many."""
+    from config.settings import load
+    from localize.listings import import_file
+
+    for seed in range(2 * PRODUCTS):
+        photo(seed=seed * 40).save(root / f"p{seed}.jpg")
+    rows = "product_id,title,caption,images\n" + "".join(
+        f"p{p},保温杯{p}号,包邮,p{2 * p}.jpg;p{2 * p + 1}.jpg\n" for p in range(PRODUCTS)
+    )
+    (root / "listings.csv").write_text(rows, encoding="utf-8")
+    settings = load(config)
+    engine = open_store(db)
+    for shop in settings.shops:
+        if shop.languages:
+            import_file(engine, settings, shop, root / "listings.csv")
+    engine.dispose()
+    return sum(PRODUCTS for shop in settings.shops if shop.languages)
+
+
+def drawn_twice(log: Path) -> tuple[int, int]:
+    """From the workers' log: items whose images were drawn, and drawn more than once."""
+    drawn: Counter[tuple[str, str]] = Counter()
+    for shop, item, images in CAPTIONED.findall(log.read_text(errors="replace")):
+        if int(images):
+            drawn[(shop, item)] += 1
+    return len(drawn), sum(1 for c in drawn.values() if c > 1)
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -79,6 +130,7 @@ def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 240
     kill_every = float(sys.argv[2]) if len(sys.argv) > 2 else 30
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 100
+    image_shops = int(sys.argv[4]) if len(sys.argv) > 4 else IMAGE_SHOPS
     server = pgserver.start()
     assert server is not None, "no PostgreSQL binaries here"
     root = Path(tempfile.mkdtemp(prefix="bench-workers-"))
@@ -87,18 +139,27 @@ def main() -> None:
 
     def hook(req):  # type: ignore[no-untyped-def]
         time.sleep(1.5)  # a slow chat service: deliveries are in flight when a worker dies
-        received[req.path] += 1
-        sent_at.setdefault(req.path, []).append(time.monotonic())
+        # one alert is one message reference (a shop with listings also gets notices)
+        ref = REF.search(req.json()["message"])
+        key = ref.group(1) if ref else req.path
+        received[key] += 1
+        sent_at.setdefault(key, []).append(time.monotonic())
         return Reply(200, {"errcode": 0})
 
     try:
-        with serve({f"/shop-{k:03d}": hook for k in range(n)}) as srv:
-            config = shops_file(root / "shops.toml", n, f"127.0.0.1:{srv.port}")
+        with (
+            serve({f"/shop-{k:03d}": hook for k in range(n)}) as srv,
+            serve({"/translate": libre(api_key="k")}) as translator,
+        ):
+            hook_at = f"127.0.0.1:{srv.port}"
+            config = shops_file(root / "shops.toml", n, hook_at, translator.url, image_shops)
+            items = listings(root, config, server.url)
             env = {
                 **os.environ,
                 "SHOPBOT_HOME": str(root / "home"),
                 "SHOPBOT_CONFIG": str(config),
                 "SHOPBOT_DB": server.url,
+                "LIBRE_KEY": "k",
             }
             engine = open_store(server.url)
             log = root / "workers.log"
@@ -139,6 +200,12 @@ def main() -> None:
                 unsent = conn.execute(
                     text("SELECT count(*) FROM outbox_message WHERE state = 'pending'")
                 ).scalar()
+                uncertain = conn.execute(
+                    text("SELECT count(*) FROM outbox_message WHERE state = 'uncertain'")
+                ).scalar()
+                captions = conn.execute(
+                    text("SELECT count(*) FROM job_run WHERE job = 'caption'")
+                ).scalar()
             engine.dispose()
     finally:
         server.stop()
@@ -169,8 +236,18 @@ def main() -> None:
         f"{gaps} gap(s)"
     )
     print(
-        f"alerts: {sum(received.values())} sent to {len(received)} shops, {sent_twice} twice; "
-        f"{unsent} not sent yet (one a killed worker was sending waits out its {LEASE} s lease)"
+        f"alerts: {len(received)} messages sent ({sum(received.values())} sends), "
+        f"{sent_twice} sent twice; "
+        f"{unsent} not sent yet"
+    )
+    print(
+        f"uncertain: {uncertain} alert(s) in the chat's hands when their worker was killed: "
+        "recorded as 'may have been delivered', not sent again"
+    )
+    items_drawn, twice = drawn_twice(log)
+    print(
+        f"images: {items} items ({2 * items} photos) to localize in {image_shops} shops; "
+        f"{items_drawn} items drawn, {twice} drawn twice; {captions} captioning runs recorded"
     )
     again = sorted(t[1] - t[0] for t in sent_at.values() if len(t) > 1)
     if again:  # a lease's length apart: sent by a worker killed before it could record it

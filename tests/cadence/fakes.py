@@ -28,6 +28,22 @@ class RecordingNotifier:
         self.sent.append((title, body, severity))
 
 
+class ProcessKilled(BaseException):
+    """The process stopping mid-send, as under SIGKILL: not an Exception, so nothing in the
+    code under test catches it (and, unlike KeyboardInterrupt, pytest reports it as a
+    failure of the one test rather than stopping the run)."""
+
+
+class KilledMidSend:
+    """A target whose send never returns to its worker: the process stops right there (as
+    under SIGKILL, nothing after the send runs)."""
+
+    target = "chat://killed"
+
+    def send(self, title: str, body: str, severity: str) -> None:
+        raise ProcessKilled
+
+
 @dataclass
 class FakeVideoSource:
     """A VideoSource over a fixed list: records, and strings standing for unreadable items."""

@@ -566,3 +566,35 @@ def test_the_daemon_after_a_check_as_of_the_future_is_refused(run, shops: Path) 
             assert "the daemon would act on them" in refused.err  # it takes no --as-of
         assert len(srv.requests) == sent  # nothing resolved, nothing sent
         assert run("daemon", "--shop", "acme-uk", "--once").code == 0  # another shop runs
+
+
+def test_an_uncertain_delivery_is_shown_in_alerts_and_fleet_status(
+    run, shops: Path, db_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    from cadence.outbox import deliver_due
+    from store.db import open_store
+    from tests.cadence.fakes import KilledMidSend, ProcessKilled
+    from tests.httpserver import closed_port
+
+    shops.write_text(
+        shops.read_text().replace(
+            'alert_language = "en"\n',
+            f'alert_language = "en"\nalert_urls = ["json://127.0.0.1:{closed_port()}/hook"]\n',
+        )
+    )
+    assert run("check", "--shop", "acme-th", "--as-of", "2026-11-26T10:00+07:00").code == 1
+    engine = open_store(db_url)
+    due = datetime(2026, 11, 26, 4, tzinfo=UTC)  # past the retry's backoff
+    with pytest.raises(ProcessKilled):  # its worker dies while the chat holds the send
+        deliver_due(engine, notifiers=lambda s: [KilledMidSend()], now=due, clock=lambda: due)
+    later = due + timedelta(minutes=5)
+    deliver_due(engine, notifiers=lambda s: [KilledMidSend()], now=later, clock=lambda: later)
+    engine.dispose()
+    [alert] = json.loads(run("alerts", "--json").out)
+    assert [m["state"] for m in alert["messages"]] == ["uncertain"]
+    assert [d["ok"] for d in alert["messages"][0]["deliveries"]] == [False, None]
+    text = run("alerts").out
+    assert "may have been delivered, 2 attempt(s), not sent again — " in text
+    status = json.loads(run("fleet", "status", "--json").out)
+    assert status["queue"]["messages_uncertain"] == 1
+    assert "1 message(s) may have been delivered" in run("fleet", "status").out

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
 from cadence.alerts import Action, AlertDecision
 from cadence.messages import Message
 from cadence.notify import NamedTarget
+from cadence.notify.webhook import JsonWebhookNotifier
 from cadence.outbox import apply_decision, backoff, deliver_due
 from store.db import session_scope
 from store.models import Alert, DeliveryAttempt, OutboxMessage, Shop
-from tests.cadence.fakes import RecordingNotifier
+from tests.cadence.fakes import KilledMidSend, ProcessKilled, RecordingNotifier
+from tests.httpserver import Reply, Request, closed_port, serve
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 
@@ -139,7 +146,6 @@ def test_a_leased_message_is_not_taken_twice_until_the_lease_runs_out(engine: En
 
 
 def test_two_deliverers_never_send_the_same_message(engine: Engine) -> None:
-    import threading
 
     ids = [enqueue(engine, rule=rule) for rule in ("behind", "at_risk", "missed")]
     with session_scope(engine) as s:  # more messages: repeats of the same alerts
@@ -283,3 +289,118 @@ def test_a_robots_top_level_errcode_is_read_past_a_deep_part(engine: Engine) -> 
         else:
             assert summary.retrying == 1 and row.attempts == 1
             assert "errcode 310000: sign not match" in (row.last_error or "")
+
+
+# A worker killed while a target holds its request: the chat may have shown the message
+# (webhooks take no idempotency key), so the one that takes over records it as uncertain
+# and never sends it again; a send that could not even connect is certainly not delivered.
+KILLED_SENDER = """
+import sys
+from datetime import datetime
+from cadence.notify.webhook import JsonWebhookNotifier
+from cadence.outbox import deliver_due
+from store.db import open_store
+hook = JsonWebhookNotifier(sys.argv[2])
+deliver_due(open_store(sys.argv[1]), notifiers=lambda shop: [hook],
+            now=datetime.fromisoformat(sys.argv[3]))
+"""
+
+
+def test_a_send_under_way_when_its_worker_is_killed_is_never_sent_again(
+    engine: Engine, db_url: str
+) -> None:
+
+    mid = enqueue(engine)
+    held, released = threading.Event(), threading.Event()
+
+    def hold(req: Request) -> Reply:
+        held.set()
+        released.wait(30)  # the chat has the message; its answer never reaches the worker
+        return Reply(200, {"errcode": 0})
+
+    with serve({"/hook": hold}) as srv:
+        worker = subprocess.Popen(
+            [sys.executable, "-c", KILLED_SENDER, db_url, f"json://127.0.0.1:{srv.port}/hook"]
+            + [NOW.isoformat()],
+            stderr=subprocess.PIPE,
+        )
+        try:
+            assert held.wait(60), worker.stderr.read() if worker.poll() is not None else ""
+        finally:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(10)
+            released.set()
+        hook = JsonWebhookNotifier(f"json://127.0.0.1:{srv.port}/hook")
+        later = datetime.now(UTC) + timedelta(minutes=3)  # the killed worker's lease is over
+        summary = deliver_due(engine, notifiers=lambda s: [hook], now=later, clock=lambda: later)
+        again = deliver_due(engine, notifiers=lambda s: [hook], now=later, clock=lambda: later)
+        assert len(srv.requests) == 1
+    assert summary.uncertain == 1 and summary.delivered == 0 and again.idle
+    row = message(engine, mid)
+    assert row.state == "uncertain" and "may have been delivered" in row.last_error
+    with session_scope(engine) as s:
+        attempt = s.exec(select(DeliveryAttempt)).one()
+    assert attempt.ok is None and "may have been delivered" in attempt.error
+
+
+def test_a_takeover_sends_to_the_targets_not_yet_tried_but_not_to_the_uncertain_one(
+    engine: Engine,
+) -> None:
+    mid = enqueue(engine)
+    other = RecordingNotifier(target="recording://other")
+    with pytest.raises(ProcessKilled):
+        deliver_due(
+            engine, notifiers=lambda s: [KilledMidSend(), other], now=NOW, clock=lambda: NOW
+        )
+    assert other.sent == []
+    first = RecordingNotifier(target="chat://killed")
+    later = NOW + timedelta(minutes=3)
+    summary = deliver_due(
+        engine, notifiers=lambda s: [first, other], now=later, clock=lambda: later
+    )
+    assert first.sent == [] and len(other.sent) == 1 and summary.uncertain == 1
+    row = message(engine, mid)
+    assert row.state == "uncertain" and "chat://killed" in row.last_error
+
+
+def test_a_send_under_way_is_not_taken_for_uncertain_while_its_lease_holds(
+    engine: Engine,
+) -> None:
+    mid = enqueue(engine)
+    with pytest.raises(ProcessKilled):
+        deliver_due(engine, notifiers=lambda s: [KilledMidSend()], now=NOW, clock=lambda: NOW)
+    soon = NOW + timedelta(minutes=1)
+    summary = deliver_due(
+        engine, notifiers=lambda s: [RecordingNotifier()], now=soon, clock=lambda: soon
+    )
+    assert summary.idle and message(engine, mid).state == "pending"
+
+
+def test_a_held_message_whose_send_began_is_not_dropped_as_stale(engine: Engine) -> None:
+    mid = enqueue(engine)
+    with pytest.raises(ProcessKilled):
+        deliver_due(engine, notifiers=lambda s: [KilledMidSend()], now=NOW, clock=lambda: NOW)
+    with session_scope(engine) as s:  # the alert closes while the taken message waits
+        alert = s.exec(select(Alert)).one()
+        alert.state, alert.resolved_at = "resolved", NOW - timedelta(minutes=1)
+        s.add(alert)
+    later = NOW + timedelta(minutes=3)
+    deliver_due(engine, notifiers=lambda s: [RecordingNotifier()], now=later, clock=lambda: later)
+    assert message(engine, mid).state == "uncertain"  # it may be in the chat: not "not sent"
+
+
+def test_a_send_that_could_not_connect_is_retried(engine: Engine) -> None:
+    mid = enqueue(engine)
+    hook = JsonWebhookNotifier(f"json://127.0.0.1:{closed_port()}/hook")
+    summary = deliver_due(engine, notifiers=lambda s: [hook], now=NOW, clock=lambda: NOW)
+    assert summary.retrying == 1 and summary.uncertain == 0
+    row = message(engine, mid)
+    assert row.state == "pending" and "cannot connect" in row.last_error
+    with session_scope(engine) as s:
+        attempt = s.exec(select(DeliveryAttempt)).one()
+    assert attempt.ok is False
+    with serve({"/hook": lambda r: Reply(200, {"errcode": 0})}) as srv:
+        hook = JsonWebhookNotifier(f"json://127.0.0.1:{srv.port}/hook")
+        later = row.next_attempt_at
+        summary = deliver_due(engine, notifiers=lambda s: [hook], now=later, clock=lambda: later)
+        assert summary.delivered == 1 and len(srv.requests) == 1

@@ -171,3 +171,33 @@ def test_0010_counts_each_items_reviewer_version_from_its_text_changes(db_url: s
     # item 3 has text but no trail of it: it is at 1
     assert [tuple(r) for r in got] == [(1, 2), (2, 0), (3, 1)]
     engine.dispose()
+
+
+def test_0011_keeps_an_uncertain_delivery_from_being_sent_again_down_and_up(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    with session_scope(engine) as s:
+        ids = seed(s)
+        message = s.get(OutboxMessage, ids["message"])
+        assert message is not None
+        message.state = "uncertain"
+        s.add(message)
+        s.add(DeliveryAttempt(message_id=ids["message"], at=message.created_at, target="t://x"))
+    upgrade_to(engine, "0010", verb="downgrade")
+    with engine.connect() as conn:  # the older code knows no "maybe": sent is what it skips
+        assert conn.execute(text("SELECT state FROM outbox_message")).scalar() == "delivered"
+        oks = conn.execute(text("SELECT ok FROM delivery_attempt WHERE target = 't://x'"))
+        assert [bool(ok) for ok in oks.scalars()] == [True]
+    migrate(engine)
+    with session_scope(engine) as s:
+        s.add(DeliveryAttempt(message_id=ids["message"], at=message.created_at, target="t://y"))
+        message = s.get(OutboxMessage, ids["message"])
+        message.state = "uncertain"
+        s.add(message)
+    with session_scope(engine) as s:
+        assert s.get(OutboxMessage, ids["message"]).state == "uncertain"
+        assert (
+            s.exec(select(DeliveryAttempt).where(DeliveryAttempt.target == "t://y")).one().ok
+            is None
+        )
+    engine.dispose()
