@@ -256,6 +256,8 @@ def _store_results(
                 new = {
                     f: r.translation for f, r in results.items() if f not in same and not r.error
                 }
+                # each new text credited to the engine that gave it, not the rejected one's
+                origins = {**(item.origins or {}), **{f: results[f].origin for f in new}}
                 try:
                     lifecycle.change(
                         session,
@@ -266,6 +268,7 @@ def _store_results(
                         needs_person=lifecycle.NO_NEW_TEXT,
                         attempts=item.attempts + 1,
                         **new,
+                        **({"origins": origins} if new else {}),
                     )
                 except lifecycle.ItemChanged:
                     continue
