@@ -18,6 +18,7 @@ from config.i18n import Text
 from config.runtime import Progress, Secrets, ticker
 from config.settings import Settings, ShopSettings
 from localize import lifecycle
+from localize.engines.resilient import Failing
 from localize.image.items import ImageSummary, items_to_caption, run_images
 from localize.image.regions import translator
 from localize.text import memory
@@ -60,6 +61,8 @@ class RunSummary:
     # language -> what reviewers rejected of the items translated again (the text on their
     # images is translated without it too)
     avoided: dict[str, dict[str, Rejected]] = field(default_factory=dict)
+    # the shop's engines that failed texts in this run (a fallback may have answered them)
+    engines_failing: list[Failing] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """For --json."""
@@ -76,7 +79,10 @@ class RunSummary:
                 "errors",
             )
         } | {
-            "waiting_for_a_person": [{"id": k, "why": str(v)} for k, v in self.for_a_person.items()]
+            "waiting_for_a_person": [
+                {"id": k, "why": str(v)} for k, v in self.for_a_person.items()
+            ],
+            "engines_failing": [f.as_dict() for f in self.engines_failing],
         }
 
 
@@ -129,6 +135,7 @@ def run_text(
             _store_results(store, work, done, lang, limits, summary, rejected)
     finally:
         summary.engine_calls = chain.calls
+        summary.engines_failing = chain.failing()
         chain.close()
     return summary
 

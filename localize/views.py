@@ -17,6 +17,7 @@ from config.views import file_imported, problems
 if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
     from config.i18n import Msg
     from config.runtime import Environment, Progress
+    from localize.engines.resilient import Failing
     from localize.image.pipeline import CaptionedImages
     from localize.listings import ImportSummary
     from localize.publish.service import PublishRun
@@ -278,10 +279,33 @@ def memory_exported(env: Environment, file: Path, n: int) -> None:
     env.out(msg("{file}: {n} translation(s) written", file=str(file), n=n))
 
 
+def engine_failing(failing: Failing) -> Msg:
+    """An engine that failed texts in a run, told once: how many, who answered instead,
+    its last error."""
+    said = {"engine": failing.engine, "failed": failing.failed, "asked": failing.asked}
+    error = failing.last_error or "-"
+    if failing.answered_by:
+        return msg(
+            "warning: translation engine {engine} failed {failed} of {asked} texts; "
+            "{fallback} translated them instead. Its last error: {error}",
+            **said,
+            fallback=", ".join(failing.answered_by),
+            error=error,
+        )
+    return msg(
+        "warning: translation engine {engine} failed {failed} of {asked} texts. Its last "
+        "error: {error}",
+        **said,
+        error=error,
+    )
+
+
 def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
     """`localize run`: every failure on stderr, the figures on stdout."""
     for error in run.text.errors + run.images.errors:
         env.err(msg("failed: {error}", error=error))
+    for failing in run.text.engines_failing:
+        env.err(engine_failing(failing))
     if as_json:
         env.json(run.as_dict())
         return
