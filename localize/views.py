@@ -274,6 +274,18 @@ def memory_imported(env: Environment, file: Path, result: TmxImport) -> None:
     )
 
 
+def memory_removed(env: Environment, n: int, as_json: bool) -> None:
+    """Translation memory entries removed."""
+    if as_json:
+        env.json({"removed": n})
+        return
+    env.out(
+        msg("removed {n} translation memory entry", n=n)
+        if n == 1
+        else msg("removed {n} translation memory entries", n=n)
+    )
+
+
 def memory_exported(env: Environment, file: Path, n: int) -> None:
     """A TMX file written."""
     env.out(msg("{file}: {n} translation(s) written", file=str(file), n=n))
