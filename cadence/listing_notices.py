@@ -1,4 +1,5 @@
-"""Notices about a shop's listings, pure: items waiting for review, items blocked.
+"""Notices about a shop's listings, pure: items waiting for review (or, rejected, for a
+person's translation), items blocked.
 
 They go the quota alerts' way (alert rows as the memory, the outbox, the shop's targets
 and quiet hours): "N items wait for review" at most once a shop's day, and only when
@@ -57,6 +58,7 @@ class ReviewQueue:
     waiting: int = 0
     oldest_since: datetime | None = None
     counted_at: datetime | None = None
+    for_a_person: int = 0  # of `waiting`, rejected items waiting for a person's translation
 
 
 @dataclass(frozen=True)

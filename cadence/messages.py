@@ -104,6 +104,8 @@ _LISTING_LINES = {
         "查看全部：localize review list --state blocked",
         "item": "商品 {product}（条目 {item}，{language}）：{reasons}",
         "more": "另有 {more} 个",
+        "for_a_person": "其中 {n} 个被退回，等待人工翻译：在审核界面按 e 填写译文，"
+        "或 localize review approve ID --set 字段=译文",
     },
     "en": {
         REVIEW_WAITING: "{waiting} item(s) wait for review in shop {shop} (oldest since "
@@ -114,6 +116,8 @@ _LISTING_LINES = {
         "See them all: localize review list --state blocked",
         "item": "item {item} (product {product}, {language}): {reasons}",
         "more": "and {more} more",
+        "for_a_person": "{n} of them wait(s) for a person's translation (rejected): e in the "
+        "review, or localize review approve ID --set FIELD=TEXT",
     },
 }
 
@@ -154,10 +158,10 @@ def render_listing(
         figures |= {"count": len(decision.covers), "lines": _blocked_lines(lang, decision, facts)}
     else:
         raise ValueError(f"not a notice about listings: {decision.rule}")
-    return Message(
-        title=_TITLES[lang][decision.rule].format(**figures),
-        body=_LISTING_LINES[lang][decision.rule].format(**figures),
-    )
+    body = _LISTING_LINES[lang][decision.rule].format(**figures)
+    if decision.rule == REVIEW_WAITING and facts.queue.for_a_person:
+        body += "\n" + _LISTING_LINES[lang]["for_a_person"].format(n=facts.queue.for_a_person)
+    return Message(title=_TITLES[lang][decision.rule].format(**figures), body=body)
 
 
 BLOCKED_SHOWN = 5  # items a message about many names; the rest are counted

@@ -207,8 +207,10 @@ def _listing_facts(
     ids = [shop.id for shop in shops]
     zones = {shop.id: settings.zone(shop) for shop in shops}
     waiting: dict[str, list[datetime]] = defaultdict(list)
+    for_a_person: dict[str, int] = defaultdict(int)
     for w in waiting_items(session, shop_ids=ids):
         waiting[w.shop_id].append(w.since)
+        for_a_person[w.shop_id] += w.for_a_person
     blocked: dict[str, list[Blocking]] = defaultdict(list)
     for b in blocked_items(session, shop_ids=ids):
         since = b.since.astimezone(zones[b.shop_id])
@@ -222,6 +224,7 @@ def _listing_facts(
             len(times),
             min(times).astimezone(zone) if times else None,
             now.astimezone(zone),
+            for_a_person[shop_id],
         )
         facts[shop_id] = ListingFacts(queue, tuple(blocked[shop_id]))
     return facts

@@ -34,6 +34,7 @@ from localize.text.service import (
     load_terms,
 )
 from store.db import read_scope, session_scope
+from store.item_facts import waiting_items
 from store.models import ItemState, Listing, LocalizationItem
 from store.queries import register_shops
 
@@ -319,8 +320,11 @@ class ShopRun:
 
     text: RunSummary
     images: ImageSummary
-    waiting: int = 0  # items of the shop waiting for a reviewer
+    # items of the shop waiting for a person (for review, or rejected for their
+    # translation), counted as the team's notice counts them; blocked ones told apart
+    waiting: int = 0
     handed: int = 0  # items whose images were handed to a queue's workers
+    blocked: int = 0  # approved items publish preflight blocked
 
     @property
     def failed(self) -> bool:
@@ -333,6 +337,7 @@ class ShopRun:
         return {
             **self.text.as_dict(),
             "waiting_for_review": self.waiting,
+            "blocked": self.blocked,
             "images": {
                 "items": i.items,
                 "captioned": i.images,
@@ -379,8 +384,9 @@ def run_shop(
         if handed:
             hand_images(handed)
     with read_scope(store) as session:
-        waiting = lifecycle.count(session, shop_id=shop.id, states=list(lifecycle.TO_DECIDE))
-    return ShopRun(text, images, waiting, handed=len(handed))
+        waiting = len(waiting_items(session, shop_ids=[shop.id]))
+        blocked = lifecycle.count(session, shop_id=shop.id, states=[ItemState.BLOCKED])
+    return ShopRun(text, images, waiting, handed=len(handed), blocked=blocked)
 
 
 def caption_items(

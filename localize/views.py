@@ -368,6 +368,13 @@ def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
                 shop=shop,
             )
         )
+    if run.blocked:
+        env.err(
+            msg(
+                "{count} item(s) blocked from publishing: localize review list --state blocked",
+                count=run.blocked,
+            )
+        )
     for item_id, why in t.for_a_person.items():
         env.err(msg("item {id} {why}", id=item_id, why=why))
 

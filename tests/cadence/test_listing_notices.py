@@ -453,3 +453,55 @@ def test_the_digests_listing_line_reads_naturally_in_chinese() -> None:
     assert digest.body.splitlines()[1] == "acme-th 商品：上周 4 个待审核，1 个被拦截"
     quiet = render_digest("zh", now, weeks, listings={"acme-th": ListingWeek()})
     assert len(quiet.body.splitlines()) == 2  # nothing waited or was blocked: no line
+
+
+def for_a_person(engine: Engine, settings: Settings, product: str, at: datetime) -> int:
+    """An item a reviewer rejected, now waiting for a person's translation."""
+    item = waiting(engine, settings, product, at - timedelta(hours=1))
+    move(engine, item, ItemState.REJECTED, at, needs_person=lifecycle.NO_NEW_TEXT)
+    return item
+
+
+def test_an_item_waiting_for_a_persons_translation_is_told_like_one_waiting_for_review(
+    engine: Engine, hook: Server
+) -> None:
+    settings = shop_file(hook.port, quiet="22:00-08:00")
+    night = datetime.fromisoformat("2026-12-03T23:00+07:00")
+    for_a_person(engine, settings, "P-1", night - timedelta(hours=5))
+    tick(engine, settings, night)
+    assert sent(hook) == []  # quiet hours hold it
+    tick(engine, settings, night + timedelta(hours=9))  # 08:00 in Bangkok
+    [(title, body)] = sent(hook)
+    assert title == "[acme-th] 1 item(s) wait for review"
+    assert "1 of them wait(s) for a person's translation" in body
+    tick(engine, settings, night + timedelta(hours=10))
+    assert len(sent(hook)) == 1  # once a day
+
+
+def test_the_digest_counts_items_that_waited_for_a_persons_translation(
+    engine: Engine, hook: Server
+) -> None:
+    settings = shop_file(hook.port, digest=True)
+    week = datetime.fromisoformat("2026-11-23T00:00+07:00")  # last week: Mon 23 - Sun 29 Nov
+    for_a_person(engine, settings, "P-1", week - timedelta(days=3))  # waits through it
+    tick(engine, settings, datetime.fromisoformat("2026-11-30T09:30+07:00"))
+    [(_, body)] = sent(hook, "/team")
+    assert "acme-th listings: last week 1 waited for review, 0 blocked" in body.splitlines()
+
+
+def test_localize_run_counts_as_waiting_what_the_notice_counts(
+    engine: Engine, hook: Server, tmp_path: Any
+) -> None:
+    from localize.run import run_shop
+
+    settings = shop_file(hook.port)
+    waiting(engine, settings, "P-1", NOW - timedelta(hours=3))
+    for_a_person(engine, settings, "P-2", NOW - timedelta(hours=2))
+    blocked(engine, settings, "P-3", NOW - timedelta(hours=1), "no EPR registration")
+    done = run_shop(engine, settings, settings.shops[0], Secrets({}), tmp_path)
+    assert done.text.engine_calls == 0
+    tick(engine, settings, NOW)
+    titles = [t for t, _ in sent(hook)]
+    assert "[acme-th] 2 item(s) wait for review" in titles  # the blocked one is told apart
+    assert done.waiting == 2 and done.as_dict()["waiting_for_review"] == 2
+    assert done.blocked == 1 and done.as_dict()["blocked"] == 1
