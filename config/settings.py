@@ -819,9 +819,8 @@ def _misplaced(name: str, where: Any) -> Msg:
             name=name,
         )
     return msg(
-        "{where}: unknown key here; {name} is a key of {homes}: move it there",
+        "{where}: unknown key here; it is a key of {homes}: move it there",
         where=where,
-        name=name,
         homes=Joined(homes, msg(" or ")),
     )
 

@@ -490,7 +490,7 @@ def test_a_market_whose_languages_include_the_listings_own_is_refused(tmp_path: 
     [
         (  # the team's language written inside a shop
             '[[shops]]\nid = "a"\nmarket = "TH"\nlanguage = "zh"\n',
-            "shops[0].language (line 4) [shop 'a']: unknown key here; language is a key of "
+            "shops[0].language (line 4) [shop 'a']: unknown key here; it is a key of "
             "[team] or [digest]: move it there",
         ),
         (  # a top-level table written as a shop's
@@ -500,12 +500,12 @@ def test_a_market_whose_languages_include_the_listings_own_is_refused(tmp_path: 
         ),
         (  # a shop's translation key one table up
             '[[shops]]\nid = "a"\nmarket = "TH"\nfallback = "google"\n',
-            "shops[0].fallback (line 4) [shop 'a']: unknown key here; fallback is a key of "
+            "shops[0].fallback (line 4) [shop 'a']: unknown key here; it is a key of "
             "[shops.translation]: move it there",
         ),
         (  # a fleet key at the top level
             'engine_calls = 4\n[[shops]]\nid = "a"\nmarket = "TH"\n',
-            "engine_calls (line 1): unknown key here; engine_calls is a key of [fleet]: move it "
+            "engine_calls (line 1): unknown key here; it is a key of [fleet]: move it "
             "there",
         ),
     ],
