@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from cadence.alerts import (
+    ENGINE_FAILING,
     FIRING,
     ITEM_BLOCKED,
     ITEMS_BLOCKED,
@@ -155,3 +156,39 @@ def listing_week(
     blocked = {c.item_id for c in changes if "blocked" in (c.action, c.left)}
     blocked |= {i for i, since in blocked_since.items() if since < end}
     return ListingWeek(len(waited), len(blocked))
+
+
+@dataclass(frozen=True)
+class EngineTrouble:
+    """A shop's translation engine that failed texts in one run of the pipeline: how many of
+    how many, its last error, and the engines that translated them instead."""
+
+    engine: str
+    failed: int
+    asked: int
+    last_error: str
+    answered_by: tuple[str, ...] = ()
+
+    @property
+    def subject(self) -> str:
+        """The notice's subject: the engine."""
+        return f"engine:{self.engine}"
+
+
+def decide_engine_failing(
+    troubles: Sequence[EngineTrouble],
+    alerts: Sequence[AlertRecord],
+    now: datetime,
+    policy: AlertPolicy,
+) -> list[AlertDecision]:
+    """One notice a day per failing engine (the pipeline runs every few minutes; a
+    primary down all day behind a working fallback would otherwise be told every run, or
+    never): `alerts` are the shop's engine notices already stored."""
+    send_at = release_time(now, policy)
+    day = send_at.astimezone(policy.zone).date()
+    told = {(a.period_start, a.subject) for a in alerts if a.rule == ENGINE_FAILING}
+    return [
+        AlertDecision(Action.NOTICE, ENGINE_FAILING, day, True, send_at, subject=t.subject)
+        for t in troubles
+        if (day, t.subject) not in told
+    ]

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from cadence.alerts import (
+    ENGINE_FAILING,
     FIRING,
     ITEM_BLOCKED,
     ITEMS_BLOCKED,
@@ -25,12 +26,14 @@ from cadence.alerts import (
 )
 from cadence.listing_notices import (
     Blocking,
+    EngineTrouble,
     ListingFacts,
     ListingWeek,
     ReviewQueue,
+    decide_engine_failing,
     decide_listings,
 )
-from cadence.messages import render, render_listing
+from cadence.messages import render, render_engine_failing, render_listing
 from cadence.notify import (
     ConsoleNotifier,
     Mentions,
@@ -195,7 +198,49 @@ def evaluate_and_decide_many(
     return results
 
 
-LISTING_RULES = (REVIEW_WAITING, ITEM_BLOCKED, ITEMS_BLOCKED)
+LISTING_RULES = (REVIEW_WAITING, ITEM_BLOCKED, ITEMS_BLOCKED, ENGINE_FAILING)
+
+
+def tell_engine_failing(
+    engine: Engine,
+    settings: Settings,
+    shop: ShopSettings,
+    troubles: Sequence[EngineTrouble],
+    now: datetime,
+) -> list[AlertDecision]:
+    """The team told, through the outbox, of the shop's engines that failed texts in a run
+    of the pipeline: once a day per engine (quiet hours honoured)."""
+    if not troubles:
+        return []
+    policy = policy_for(settings, shop)
+    with session_scope(engine) as session:
+        stored = list(
+            session.exec(
+                select(Alert).where(
+                    Alert.shop_id == shop.id,
+                    Alert.rule == ENGINE_FAILING,
+                    col(Alert.period_start) >= (now - timedelta(days=2)).date(),
+                )
+            )
+        )
+        records = [
+            AlertRecord(
+                a.rule, a.period_start, a.state, a.last_notified_at, a.notifications, a.subject
+            )
+            for a in stored
+        ]
+        decisions = decide_engine_failing(troubles, records, now, policy)
+        by_subject = {t.subject: t for t in troubles}
+        for d in decisions:
+            apply_decision(
+                session,
+                shop_id=shop.id,
+                decision=d,
+                message=render_engine_failing(shop.id, shop.alert_language, by_subject[d.subject]),
+                now=now,
+                existing=None,
+            )
+    return decisions
 
 
 def _listing_facts(

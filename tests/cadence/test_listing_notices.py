@@ -505,3 +505,53 @@ def test_localize_run_counts_as_waiting_what_the_notice_counts(
     assert "[acme-th] 2 item(s) wait for review" in titles  # the blocked one is told apart
     assert done.waiting == 2 and done.as_dict()["waiting_for_review"] == 2
     assert done.blocked == 1 and done.as_dict()["blocked"] == 1
+
+
+def test_a_shops_engine_failing_behind_its_fallback_is_told_once_a_day(
+    engine: Engine, hook: Server, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from cadence.daemon import Daemon
+    from localize.listings import ListingRecord, import_listings
+    from tests.localize.test_reject import second_model
+
+    with serve(
+        {
+            "/translate": lambda r: Reply(503, {"error": "the server is overloaded"}),
+            "/v1/chat/completions": second_model,
+        }
+    ) as engines:
+        settings = parse(
+            '[[shops]]\nid = "acme-th"\nmarket = "TH"\nalert_language = "en"\n'
+            f'alert_urls = ["json://127.0.0.1:{hook.port}/hook"]\n'
+            f'[shops.translation]\nengine = "libre"\nurl = "{engines.url}"\n'
+            f'retries = 0\nbase_url = "{engines.url}/v1"\nmodel = "qwen-plus"\n'
+            'fallback = "openai"\n',
+            "shops.toml",
+        )
+        register_shops(engine, settings, settings.shops)
+        now = {"at": NOW}
+        daemon = Daemon(
+            engine=engine,
+            settings=settings,
+            shop=settings.shops[0],
+            console=io.StringIO(),
+            log_stream=io.StringIO(),
+            clock=lambda: now["at"],
+            data_dir=tmp_path / "data",
+        )
+        for n, later in enumerate((0, 1, 25)):  # three runs: two on Thursday, one on Friday
+            now["at"] = NOW + timedelta(hours=later)
+            record = ListingRecord(product_id=f"P-{n}", title=f"保温杯{n}")
+            import_listings(engine, shop_id="acme-th", records=[(None, record)])  # type: ignore[list-item]
+            for job in (daemon.localize, daemon.deliver):
+                daemon.run_job(job.__name__, job)
+    told = [(t, b) for t, b in sent_all(hook) if "engine_failing" in b]
+    assert [t for t, _ in told] == ["[acme-th] Translation engine libre is failing"] * 2
+    body = told[0][1]
+    assert body.startswith("Translation engine libre failed 1 of 1 texts in a run; openai")
+    assert "the server is overloaded" in body
+
+
+def sent_all(srv: Server) -> list[tuple[str, str]]:
+    """Every (title, body) the shop's webhook took."""
+    return [(r.json()["title"], r.json()["message"]) for r in srv.requests if r.path == "/hook"]
