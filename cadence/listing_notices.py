@@ -128,9 +128,16 @@ class ListingWeek:
 
     waited: int = 0
     blocked: int = 0
+    # (engine, days) for each translation engine told failing in the week
+    engines_failing: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def items(self) -> bool:
+        """Whether any item waited or was blocked in the week."""
+        return bool(self.waited or self.blocked)
 
     def __bool__(self) -> bool:
-        return bool(self.waited or self.blocked)
+        return self.items or bool(self.engines_failing)
 
 
 @dataclass(frozen=True)

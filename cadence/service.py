@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO
@@ -598,7 +598,17 @@ def listing_weeks(engine: Engine, settings: Settings, now: datetime) -> dict[str
             changes = [Change(e.item_id, e.action, e.left) for e in events]
             waiting = {w.item_id: w.since for w in waiting_items(session, shop_ids=[shop.id])}
             blocked = {b.item_id: b.since for b in blocked_items(session, shop_ids=[shop.id])}
-            found[shop.id] = listing_week(changes, waiting, blocked, closed.ends_at)
+            week = listing_week(changes, waiting, blocked, closed.ends_at)
+            days = session.exec(
+                select(Alert.subject).where(
+                    Alert.shop_id == shop.id,
+                    Alert.rule == ENGINE_FAILING,
+                    col(Alert.period_start) >= closed.start,
+                    col(Alert.period_start) < closed.start + timedelta(days=7),
+                )
+            ).all()
+            failing = Counter(s.removeprefix("engine:") for s in days)
+            found[shop.id] = replace(week, engines_failing=tuple(sorted(failing.items())))
     return found
 
 

@@ -555,3 +555,20 @@ def test_a_shops_engine_failing_behind_its_fallback_is_told_once_a_day(
 def sent_all(srv: Server) -> list[tuple[str, str]]:
     """Every (title, body) the shop's webhook took."""
     return [(r.json()["title"], r.json()["message"]) for r in srv.requests if r.path == "/hook"]
+
+
+def test_the_digest_says_on_how_many_days_an_engine_failed_last_week(
+    engine: Engine, hook: Server
+) -> None:
+    from cadence.listing_notices import EngineTrouble
+    from cadence.service import tell_engine_failing
+
+    settings = shop_file(hook.port, digest=True)
+    register_shops(engine, settings, settings.shops)
+    week = datetime.fromisoformat("2026-11-23T10:00+07:00")  # last week: Mon 23 - Sun 29 Nov
+    trouble = EngineTrouble("libre", 3, 3, "503: overloaded", ("openai",))
+    for at in (week, week + timedelta(hours=2), week + timedelta(days=2), week + timedelta(days=8)):
+        tell_engine_failing(engine, settings, settings.shops[0], [trouble], at)
+    tick(engine, settings, datetime.fromisoformat("2026-11-30T09:30+07:00"))
+    [(_, body)] = sent(hook, "/team")
+    assert "acme-th: translation engine libre failed on 2 day(s) last week" in body.splitlines()
