@@ -505,8 +505,7 @@ def test_a_market_whose_languages_include_the_listings_own_is_refused(tmp_path: 
         ),
         (  # a fleet key at the top level
             'engine_calls = 4\n[[shops]]\nid = "a"\nmarket = "TH"\n',
-            "engine_calls (line 1): unknown key here; it is a key of [fleet]: move it "
-            "there",
+            "engine_calls (line 1): unknown key here; it is a key of [fleet]: move it there",
         ),
     ],
     ids=["team-key-in-shop", "team-table-in-shop", "translation-key-in-shop", "fleet-key-on-top"],
