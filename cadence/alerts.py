@@ -25,10 +25,11 @@ BEHIND, AT_RISK, MISSED, NEW_SHOP_DAILY, REMINDER = (
     AlertRule.NEW_SHOP_DAILY,
     AlertRule.REMINDER,
 )
-REVIEW_WAITING, ITEM_BLOCKED, ITEMS_BLOCKED = (
+REVIEW_WAITING, ITEM_BLOCKED, ITEMS_BLOCKED, ENGINE_FAILING = (
     AlertRule.REVIEW_WAITING,
     AlertRule.ITEM_BLOCKED,
     AlertRule.ITEMS_BLOCKED,
+    AlertRule.ENGINE_FAILING,
 )
 FIRING = AlertState.FIRING
 SEVERITY = {
@@ -40,6 +41,7 @@ SEVERITY = {
     REVIEW_WAITING: Severity.INFO,
     ITEM_BLOCKED: Severity.WARNING,
     ITEMS_BLOCKED: Severity.WARNING,
+    ENGINE_FAILING: Severity.WARNING,
 }
 STANDING = (BEHIND, AT_RISK)  # rules that stay firing and repeat; the others are notices
 # Rules whose message, held by quiet hours, is dropped when the alert closed meanwhile (the

@@ -193,6 +193,15 @@ class Daemon:
             hand_images=self.hand_images,
         )
         t, i = done.text, done.images
+        from cadence.listing_notices import EngineTrouble
+        from cadence.service import tell_engine_failing
+
+        # the team told of an engine failing behind its fallback (no one reads this log)
+        troubles = [
+            EngineTrouble(f.engine, f.failed, f.asked, f.last_error or "", f.answered_by)
+            for f in t.engines_failing
+        ]
+        tell_engine_failing(self.engine, self.settings, self.shop, troubles, self.clock())
         failures = tuple(t.errors + i.errors)
         handed = f", images of {done.handed} item(s) queued" if done.handed else ""
         return Outcome(

@@ -53,6 +53,7 @@ _TEXT = {
         "calm": "本周暂无落后的店铺。",
         "join": "、",
         "listings": "{shop} 商品：上周 {waited} 个待审核，{blocked} 个被拦截",
+        "engine": "{shop}：翻译引擎 {engine} 上周有 {days} 天出错",
     },
     "en": {
         "title": "[digest] Video cadence of every shop ({day})",
@@ -66,6 +67,7 @@ _TEXT = {
         "calm": "No shop is behind this week.",
         "join": ", ",
         "listings": "{shop} listings: last week {waited} waited for review, {blocked} blocked",
+        "engine": "{shop}: translation engine {engine} failed on {days} day(s) last week",
     },
 }
 
@@ -108,10 +110,12 @@ def render_digest(
             )
         )
         week = (listings or {}).get(s.shop)
-        if week:
+        if week and week.items:
             lines.append(
                 t["listings"].format(shop=s.shop, waited=week.waited, blocked=week.blocked)
             )
+        for engine, days in week.engines_failing if week else ():
+            lines.append(t["engine"].format(shop=s.shop, engine=engine, days=days))
     lines.append(t["risk"].format(shops=t["join"].join(risky)) if risky else t["calm"])
     shown = f"{day.month}月{day.day}日" if language == "zh" else f"{day:%d %b %Y}"
     return Message(title=t["title"].format(day=shown), body="\n".join(lines))

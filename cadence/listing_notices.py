@@ -1,4 +1,5 @@
-"""Notices about a shop's listings, pure: items waiting for review, items blocked.
+"""Notices about a shop's listings, pure: items waiting for review (or, rejected, for a
+person's translation), items blocked.
 
 They go the quota alerts' way (alert rows as the memory, the outbox, the shop's targets
 and quiet hours): "N items wait for review" at most once a shop's day, and only when
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from cadence.alerts import (
+    ENGINE_FAILING,
     FIRING,
     ITEM_BLOCKED,
     ITEMS_BLOCKED,
@@ -57,6 +59,7 @@ class ReviewQueue:
     waiting: int = 0
     oldest_since: datetime | None = None
     counted_at: datetime | None = None
+    for_a_person: int = 0  # of `waiting`, rejected items waiting for a person's translation
 
 
 @dataclass(frozen=True)
@@ -125,9 +128,16 @@ class ListingWeek:
 
     waited: int = 0
     blocked: int = 0
+    # (engine, days) for each translation engine told failing in the week
+    engines_failing: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def items(self) -> bool:
+        """Whether any item waited or was blocked in the week."""
+        return bool(self.waited or self.blocked)
 
     def __bool__(self) -> bool:
-        return bool(self.waited or self.blocked)
+        return self.items or bool(self.engines_failing)
 
 
 @dataclass(frozen=True)
@@ -153,3 +163,39 @@ def listing_week(
     blocked = {c.item_id for c in changes if "blocked" in (c.action, c.left)}
     blocked |= {i for i, since in blocked_since.items() if since < end}
     return ListingWeek(len(waited), len(blocked))
+
+
+@dataclass(frozen=True)
+class EngineTrouble:
+    """A shop's translation engine that failed texts in one run of the pipeline: how many of
+    how many, its last error, and the engines that translated them instead."""
+
+    engine: str
+    failed: int
+    asked: int
+    last_error: str
+    answered_by: tuple[str, ...] = ()
+
+    @property
+    def subject(self) -> str:
+        """The notice's subject: the engine."""
+        return f"engine:{self.engine}"
+
+
+def decide_engine_failing(
+    troubles: Sequence[EngineTrouble],
+    alerts: Sequence[AlertRecord],
+    now: datetime,
+    policy: AlertPolicy,
+) -> list[AlertDecision]:
+    """One notice a day per failing engine (the pipeline runs every few minutes; a
+    primary down all day behind a working fallback would otherwise be told every run, or
+    never): `alerts` are the shop's engine notices already stored."""
+    send_at = release_time(now, policy)
+    day = send_at.astimezone(policy.zone).date()
+    told = {(a.period_start, a.subject) for a in alerts if a.rule == ENGINE_FAILING}
+    return [
+        AlertDecision(Action.NOTICE, ENGINE_FAILING, day, True, send_at, subject=t.subject)
+        for t in troubles
+        if (day, t.subject) not in told
+    ]

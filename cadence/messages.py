@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from cadence.alerts import (
     AT_RISK,
     BEHIND,
+    ENGINE_FAILING,
     ITEM_BLOCKED,
     ITEMS_BLOCKED,
     MISSED,
@@ -18,7 +19,7 @@ from cadence.alerts import (
     Action,
     AlertDecision,
 )
-from cadence.listing_notices import ListingFacts
+from cadence.listing_notices import EngineTrouble, ListingFacts
 from cadence.quota import DayStatus, WeekStatus
 from store.states import MessageKind
 
@@ -38,6 +39,7 @@ _TITLES = {
         REVIEW_WAITING: "【{shop}】{waiting} 个商品待审核",
         ITEM_BLOCKED: "【{shop}】商品 {product} 被拦截，未发布",
         ITEMS_BLOCKED: "【{shop}】{count} 个商品被拦截，未发布",
+        ENGINE_FAILING: "【{shop}】翻译引擎 {engine} 出错",
     },
     "en": {
         BEHIND: "[{shop}] Behind on this week's product videos",
@@ -49,6 +51,7 @@ _TITLES = {
         REVIEW_WAITING: "[{shop}] {waiting} item(s) wait for review",
         ITEM_BLOCKED: "[{shop}] Item {item} (product {product}) blocked from publishing",
         ITEMS_BLOCKED: "[{shop}] {count} items blocked from publishing",
+        ENGINE_FAILING: "[{shop}] Translation engine {engine} is failing",
     },
 }
 
@@ -104,6 +107,8 @@ _LISTING_LINES = {
         "查看全部：localize review list --state blocked",
         "item": "商品 {product}（条目 {item}，{language}）：{reasons}",
         "more": "另有 {more} 个",
+        "for_a_person": "其中 {n} 个被退回，等待人工翻译：在审核界面按 e 填写译文，"
+        "或 localize review approve ID --set 字段=译文",
     },
     "en": {
         REVIEW_WAITING: "{waiting} item(s) wait for review in shop {shop} (oldest since "
@@ -114,6 +119,8 @@ _LISTING_LINES = {
         "See them all: localize review list --state blocked",
         "item": "item {item} (product {product}, {language}): {reasons}",
         "more": "and {more} more",
+        "for_a_person": "{n} of them wait(s) for a person's translation (rejected): e in the "
+        "review, or localize review approve ID --set FIELD=TEXT",
     },
 }
 
@@ -154,10 +161,10 @@ def render_listing(
         figures |= {"count": len(decision.covers), "lines": _blocked_lines(lang, decision, facts)}
     else:
         raise ValueError(f"not a notice about listings: {decision.rule}")
-    return Message(
-        title=_TITLES[lang][decision.rule].format(**figures),
-        body=_LISTING_LINES[lang][decision.rule].format(**figures),
-    )
+    body = _LISTING_LINES[lang][decision.rule].format(**figures)
+    if decision.rule == REVIEW_WAITING and facts.queue.for_a_person:
+        body += "\n" + _LISTING_LINES[lang]["for_a_person"].format(n=facts.queue.for_a_person)
+    return Message(title=_TITLES[lang][decision.rule].format(**figures), body=body)
 
 
 BLOCKED_SHOWN = 5  # items a message about many names; the rest are counted
@@ -371,3 +378,33 @@ def _reason_zh(reason: str) -> str:
     if reason.startswith("not published"):
         return "未发布"
     return reason
+
+
+_ENGINE_LINES = {
+    "zh": {
+        "body": "翻译引擎 {engine} 在一次翻译运行中 {asked} 段文本失败了 {failed} 段{instead}。"
+        "最后一次错误：{error}\n请检查 [shops.translation] 的设置和引擎的服务器。",
+        "instead": "，已改由 {others} 翻译",
+    },
+    "en": {
+        "body": "Translation engine {engine} failed {failed} of {asked} texts in a run{instead}. "
+        "Its last error: {error}\nCheck [shops.translation] and the engine's server.",
+        "instead": "; {others} translated them instead",
+    },
+}
+
+
+def render_engine_failing(shop: str, language: str, trouble: EngineTrouble) -> Message:
+    """The notice of an engine that failed texts in a run (once a day): how many, who
+    answered instead, its last error."""
+    lang = language if language in _TITLES else "en"
+    t = _ENGINE_LINES[lang]
+    others = ", ".join(trouble.answered_by)
+    body = t["body"].format(
+        engine=trouble.engine,
+        failed=trouble.failed,
+        asked=trouble.asked,
+        instead=t["instead"].format(others=others) if others else "",
+        error=trouble.last_error[:500] or "-",
+    )
+    return Message(_TITLES[lang][ENGINE_FAILING].format(shop=shop, engine=trouble.engine), body)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO
@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from cadence.alerts import (
+    ENGINE_FAILING,
     FIRING,
     ITEM_BLOCKED,
     ITEMS_BLOCKED,
@@ -25,12 +26,14 @@ from cadence.alerts import (
 )
 from cadence.listing_notices import (
     Blocking,
+    EngineTrouble,
     ListingFacts,
     ListingWeek,
     ReviewQueue,
+    decide_engine_failing,
     decide_listings,
 )
-from cadence.messages import render, render_listing
+from cadence.messages import render, render_engine_failing, render_listing
 from cadence.notify import (
     ConsoleNotifier,
     Mentions,
@@ -195,7 +198,49 @@ def evaluate_and_decide_many(
     return results
 
 
-LISTING_RULES = (REVIEW_WAITING, ITEM_BLOCKED, ITEMS_BLOCKED)
+LISTING_RULES = (REVIEW_WAITING, ITEM_BLOCKED, ITEMS_BLOCKED, ENGINE_FAILING)
+
+
+def tell_engine_failing(
+    engine: Engine,
+    settings: Settings,
+    shop: ShopSettings,
+    troubles: Sequence[EngineTrouble],
+    now: datetime,
+) -> list[AlertDecision]:
+    """The team told, through the outbox, of the shop's engines that failed texts in a run
+    of the pipeline: once a day per engine (quiet hours honoured)."""
+    if not troubles:
+        return []
+    policy = policy_for(settings, shop)
+    with session_scope(engine) as session:
+        stored = list(
+            session.exec(
+                select(Alert).where(
+                    Alert.shop_id == shop.id,
+                    Alert.rule == ENGINE_FAILING,
+                    col(Alert.period_start) >= (now - timedelta(days=2)).date(),
+                )
+            )
+        )
+        records = [
+            AlertRecord(
+                a.rule, a.period_start, a.state, a.last_notified_at, a.notifications, a.subject
+            )
+            for a in stored
+        ]
+        decisions = decide_engine_failing(troubles, records, now, policy)
+        by_subject = {t.subject: t for t in troubles}
+        for d in decisions:
+            apply_decision(
+                session,
+                shop_id=shop.id,
+                decision=d,
+                message=render_engine_failing(shop.id, shop.alert_language, by_subject[d.subject]),
+                now=now,
+                existing=None,
+            )
+    return decisions
 
 
 def _listing_facts(
@@ -207,8 +252,10 @@ def _listing_facts(
     ids = [shop.id for shop in shops]
     zones = {shop.id: settings.zone(shop) for shop in shops}
     waiting: dict[str, list[datetime]] = defaultdict(list)
+    for_a_person: dict[str, int] = defaultdict(int)
     for w in waiting_items(session, shop_ids=ids):
         waiting[w.shop_id].append(w.since)
+        for_a_person[w.shop_id] += w.for_a_person
     blocked: dict[str, list[Blocking]] = defaultdict(list)
     for b in blocked_items(session, shop_ids=ids):
         since = b.since.astimezone(zones[b.shop_id])
@@ -222,6 +269,7 @@ def _listing_facts(
             len(times),
             min(times).astimezone(zone) if times else None,
             now.astimezone(zone),
+            for_a_person[shop_id],
         )
         facts[shop_id] = ListingFacts(queue, tuple(blocked[shop_id]))
     return facts
@@ -550,7 +598,17 @@ def listing_weeks(engine: Engine, settings: Settings, now: datetime) -> dict[str
             changes = [Change(e.item_id, e.action, e.left) for e in events]
             waiting = {w.item_id: w.since for w in waiting_items(session, shop_ids=[shop.id])}
             blocked = {b.item_id: b.since for b in blocked_items(session, shop_ids=[shop.id])}
-            found[shop.id] = listing_week(changes, waiting, blocked, closed.ends_at)
+            week = listing_week(changes, waiting, blocked, closed.ends_at)
+            days = session.exec(
+                select(Alert.subject).where(
+                    Alert.shop_id == shop.id,
+                    Alert.rule == ENGINE_FAILING,
+                    col(Alert.period_start) >= closed.start,
+                    col(Alert.period_start) < closed.start + timedelta(days=7),
+                )
+            ).all()
+            failing = Counter(s.removeprefix("engine:") for s in days)
+            found[shop.id] = replace(week, engines_failing=tuple(sorted(failing.items())))
     return found
 
 

@@ -6,8 +6,9 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 from datetime import date, time
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -25,7 +26,7 @@ from config import tomldoc
 from config.engines import ENGINE_NAMES, ENGINES, OPENAI_URL, EngineName
 from config.errors import AppError, ConfigError
 from config.files import FIRST_YEAR, LAST_YEAR
-from config.i18n import msg
+from config.i18n import Joined, Msg, msg
 from config.markets import MarketCatalog, check_timezone, load_markets
 from config.tables import MAX_ROWS
 
@@ -803,7 +804,63 @@ def _describe(error: Any, doc: tomldoc.TomlDocument) -> str:
             shop_id = shops[loc[1]].get("id")
             if isinstance(shop_id, str):
                 where = msg("{where} [shop {shop!r}]", where=where, shop=shop_id)
+    name = loc[-1] if loc else None
+    if error["type"] == "extra_forbidden" and isinstance(name, str) and name in _homes():
+        return _misplaced(name, where)
     return tomldoc.problem(error, where, template="config/shops.example.toml", echo=_ECHO)
+
+
+def _misplaced(name: str, where: Any) -> Msg:
+    """An unknown key that is a key of another table ([team]'s `language` written in a
+    shop): where it belongs, rather than "check its spelling"."""
+    homes, top_table = _homes()[name]
+    if top_table:
+        return msg(
+            "{where}: unknown key here; [{name}] is a table of its own at the top level of the "
+            "file, not inside another table: write it as [{name}]",
+            where=where,
+            name=name,
+        )
+    return msg(
+        "{where}: unknown key here; it is a key of {homes}: move it there",
+        where=where,
+        homes=Joined(homes, msg(" or ")),
+    )
+
+
+@cache
+def _homes() -> dict[str, tuple[list[str], bool]]:
+    """Every key of the shops file -> the tables it is a key of, as users write them, and
+    whether it is a table of its own at the top level."""
+    found: dict[str, tuple[list[str], bool]] = {}
+
+    def walk(model: type[BaseModel], table: str, prefix: str) -> None:
+        for field_name, info in model.model_fields.items():
+            key = info.alias or field_name
+            sub = _model_in(info.annotation)
+            homes, top = found.setdefault(key, ([], False))
+            homes.append(table)
+            if sub is not None:
+                if not prefix:  # [team], [digest], [fleet], [import]; [[shops]]
+                    found[key] = (homes, key != "shops")
+                walk(sub, f"[[{key}]]" if key == "shops" else f"[{prefix}{key}]", f"{prefix}{key}.")
+
+    walk(_File, msg("the top level"), "")
+    return found
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The settings table a field holds (itself, optional or a list of them); None for a
+    value, or a table of tables named by the user (templates by category)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) is dict:
+        return None
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def alert_url_problem(url: str) -> str | None:

@@ -28,6 +28,7 @@ from config.cli import (
     show_import,
 )
 from config.errors import BadInput
+from config.i18n import msg
 from localize import views
 
 app = new_app(
@@ -289,6 +290,54 @@ def memory_export(
     from localize.text.tmx import export_tmx
 
     views.memory_exported(inv.env, file, export_tmx(_store(inv), file, scope=_scope(inv, shop)))
+
+
+@command(memory_app, "remove")
+def memory_remove(
+    inv: Invocation,
+    text: Annotated[
+        str | None, typer.Option("--text", help="The source text whose entries go.")
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Only this language's entries.")] = None,
+    origin: Annotated[
+        str | None,
+        typer.Option("--origin", help="The entries this origin gave (an engine, review)."),
+    ] = None,
+    shop: ShopOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Remove translation memory entries: a bad one is otherwise served again and again."""
+    from localize.text import memory
+    from store.db import session_scope
+
+    if text is None and origin is None:
+        raise BadInput(
+            msg(
+                "memory remove needs --text (the source text, with --to for one language) or "
+                "--origin (an engine's name, or review)"
+            )
+        )
+    scope = _scope(inv, shop)
+    language = None if to is None else _catalog(inv, shop).language_code(to, "--to")
+    with session_scope(_store(inv)) as session:
+        n = memory.remove(session, scope=scope, text=text, target_lang=language, origin=origin)
+    if not n:
+        asked = {"--text": text, "--to": language, "--origin": origin}
+        said = ", ".join(f"{k} {v!r}" for k, v in asked.items() if v is not None)
+        raise BadInput(
+            msg(
+                "no translation memory entry of shop {shop} for {said}; nothing was removed",
+                shop=shop,
+                said=said,
+            )
+            if shop
+            else msg(
+                "no translation memory entry shared by every shop for {said} (--shop S for a "
+                "shop's); nothing was removed",
+                said=said,
+            )
+        )
+    views.memory_removed(inv.env, n, json_out)
 
 
 @command(app, "run")

@@ -159,7 +159,26 @@ class Entry:
         """Why this rejected item waits for a person's translation, or None."""
         if self.item.state != ItemState.REJECTED or not self.item.needs_person:
             return None
+        same = self.still_rejected() if self.item.needs_person == lifecycle.NO_NEW_TEXT else []
+        if same:  # said only of the fields that have no new text (others may have one)
+            return msg(
+                "waits for a person's translation: every engine gave only the rejected text of "
+                "{fields}; approve it with your text (--set FIELD=TEXT, or e in `localize "
+                "review`)",
+                fields=", ".join(same),
+            )
         return lifecycle.PERSON_SAYS.get(self.item.needs_person, self.item.needs_person)
+
+    def still_rejected(self) -> list[str]:
+        """The rejected fields whose text is still the one the reviewer rejected."""
+        from localize.text import memory
+
+        texts = (self.rejection.detail or {}).get("texts") or {} if self.rejection else {}
+        return [
+            name
+            for name, text in texts.items()
+            if memory.normalise(getattr(self.item, name, None) or "") == memory.normalise(text)
+        ]
 
     def source_diff(self) -> dict[str, list[str]]:
         """What changed in each field's source (a line diff), when the source changed."""

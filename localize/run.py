@@ -18,6 +18,7 @@ from config.i18n import Text
 from config.runtime import Progress, Secrets, ticker
 from config.settings import Settings, ShopSettings
 from localize import lifecycle
+from localize.engines.resilient import Failing
 from localize.image.items import ImageSummary, items_to_caption, run_images
 from localize.image.regions import translator
 from localize.text import memory
@@ -33,6 +34,7 @@ from localize.text.service import (
     load_terms,
 )
 from store.db import read_scope, session_scope
+from store.item_facts import waiting_items
 from store.models import ItemState, Listing, LocalizationItem
 from store.queries import register_shops
 
@@ -60,6 +62,8 @@ class RunSummary:
     # language -> what reviewers rejected of the items translated again (the text on their
     # images is translated without it too)
     avoided: dict[str, dict[str, Rejected]] = field(default_factory=dict)
+    # the shop's engines that failed texts in this run (a fallback may have answered them)
+    engines_failing: list[Failing] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """For --json."""
@@ -76,7 +80,10 @@ class RunSummary:
                 "errors",
             )
         } | {
-            "waiting_for_a_person": [{"id": k, "why": str(v)} for k, v in self.for_a_person.items()]
+            "waiting_for_a_person": [
+                {"id": k, "why": str(v)} for k, v in self.for_a_person.items()
+            ],
+            "engines_failing": [f.as_dict() for f in self.engines_failing],
         }
 
 
@@ -129,6 +136,7 @@ def run_text(
             _store_results(store, work, done, lang, limits, summary, rejected)
     finally:
         summary.engine_calls = chain.calls
+        summary.engines_failing = chain.failing()
         chain.close()
     return summary
 
@@ -256,6 +264,8 @@ def _store_results(
                 new = {
                     f: r.translation for f, r in results.items() if f not in same and not r.error
                 }
+                # each new text credited to the engine that gave it, not the rejected one's
+                origins = {**(item.origins or {}), **{f: results[f].origin for f in new}}
                 try:
                     lifecycle.change(
                         session,
@@ -266,6 +276,7 @@ def _store_results(
                         needs_person=lifecycle.NO_NEW_TEXT,
                         attempts=item.attempts + 1,
                         **new,
+                        **({"origins": origins} if new else {}),
                     )
                 except lifecycle.ItemChanged:
                     continue
@@ -309,8 +320,11 @@ class ShopRun:
 
     text: RunSummary
     images: ImageSummary
-    waiting: int = 0  # items of the shop waiting for a reviewer
+    # items of the shop waiting for a person (for review, or rejected for their
+    # translation), counted as the team's notice counts them; blocked ones told apart
+    waiting: int = 0
     handed: int = 0  # items whose images were handed to a queue's workers
+    blocked: int = 0  # approved items publish preflight blocked
 
     @property
     def failed(self) -> bool:
@@ -323,6 +337,7 @@ class ShopRun:
         return {
             **self.text.as_dict(),
             "waiting_for_review": self.waiting,
+            "blocked": self.blocked,
             "images": {
                 "items": i.items,
                 "captioned": i.images,
@@ -369,8 +384,9 @@ def run_shop(
         if handed:
             hand_images(handed)
     with read_scope(store) as session:
-        waiting = lifecycle.count(session, shop_id=shop.id, states=list(lifecycle.TO_DECIDE))
-    return ShopRun(text, images, waiting, handed=len(handed))
+        waiting = len(waiting_items(session, shop_ids=[shop.id]))
+        blocked = lifecycle.count(session, shop_id=shop.id, states=[ItemState.BLOCKED])
+    return ShopRun(text, images, waiting, handed=len(handed), blocked=blocked)
 
 
 def caption_items(

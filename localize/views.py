@@ -18,6 +18,7 @@ from config.views import file_imported, problems
 if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
     from config.i18n import Msg
     from config.runtime import Environment, Progress
+    from localize.engines.resilient import Failing
     from localize.image.pipeline import CaptionedImages
     from localize.listings import ImportSummary
     from localize.publish.service import PublishRun
@@ -274,15 +275,50 @@ def memory_imported(env: Environment, file: Path, result: TmxImport) -> None:
     )
 
 
+def memory_removed(env: Environment, n: int, as_json: bool) -> None:
+    """Translation memory entries removed."""
+    if as_json:
+        env.json({"removed": n})
+        return
+    env.out(
+        msg("removed {n} translation memory entry", n=n)
+        if n == 1
+        else msg("removed {n} translation memory entries", n=n)
+    )
+
+
 def memory_exported(env: Environment, file: Path, n: int) -> None:
     """A TMX file written."""
     env.out(msg("{file}: {n} translation(s) written", file=str(file), n=n))
+
+
+def engine_failing(failing: Failing) -> Msg:
+    """An engine that failed texts in a run, told once: how many, who answered instead,
+    its last error."""
+    said = {"engine": failing.engine, "failed": failing.failed, "asked": failing.asked}
+    error = failing.last_error or "-"
+    if failing.answered_by:
+        return msg(
+            "warning: translation engine {engine} failed {failed} of {asked} texts; "
+            "{fallback} translated them instead. Its last error: {error}",
+            **said,
+            fallback=", ".join(failing.answered_by),
+            error=error,
+        )
+    return msg(
+        "warning: translation engine {engine} failed {failed} of {asked} texts. Its last "
+        "error: {error}",
+        **said,
+        error=error,
+    )
 
 
 def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
     """`localize run`: every failure on stderr, the figures on stdout."""
     for error in run.text.errors + run.images.errors:
         env.err(msg("failed: {error}", error=error))
+    for failing in run.text.engines_failing:
+        env.err(engine_failing(failing))
     if as_json:
         env.json(run.as_dict())
         return
@@ -331,6 +367,13 @@ def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
                 "{count} item(s) wait for review: localize review --shop {shop}",
                 count=run.waiting,
                 shop=shop,
+            )
+        )
+    if run.blocked:
+        env.err(
+            msg(
+                "{count} item(s) blocked from publishing: localize review list --state blocked",
+                count=run.blocked,
             )
         )
     for item_id, why in t.for_a_person.items():

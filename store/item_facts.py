@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func
+from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session, col, select
 
 from store.models import AuditEvent, Listing, LocalizationItem
@@ -29,6 +29,7 @@ class WaitingItem:
     shop_id: str
     item_id: int
     since: datetime
+    for_a_person: bool = False  # rejected, waiting for a person's translation
 
 
 @dataclass(frozen=True)
@@ -65,28 +66,50 @@ def _entered(state: ItemState) -> Any:
 
 
 def waiting_items(session: Session, *, shop_ids: Sequence[str]) -> list[WaitingItem]:
-    """The items of these shops waiting for review (translated), each since it last came
-    up for review."""
+    """The items of these shops waiting for a person: translated ones for review, and
+    rejected ones for a person's translation (blocked items are told apart), each since it
+    last came to wait. The team's notice and `localize run` both count these."""
     if not shop_ids:
         return []
+    state = col(LocalizationItem.state)
     rows = session.exec(
         select(
             LocalizationItem.shop_id,
             LocalizationItem.id,
+            LocalizationItem.state,
             LocalizationItem.updated_at,
             func.max(AuditEvent.at),
         )
         .select_from(LocalizationItem)
-        .outerjoin(AuditEvent, _entered(ItemState.TRANSLATED))
+        .outerjoin(
+            AuditEvent,
+            and_(
+                AuditEvent.entity == ITEM,
+                col(AuditEvent.entity_id) == cast(col(LocalizationItem.id), String),
+                col(AuditEvent.action) == state,  # the entries moving it into its state
+            ),
+        )
         .where(
             col(LocalizationItem.shop_id).in_(list(shop_ids)),
-            LocalizationItem.state == ItemState.TRANSLATED.value,
+            or_(
+                state == ItemState.TRANSLATED.value,
+                and_(
+                    state == ItemState.REJECTED.value,
+                    col(LocalizationItem.needs_person).is_not(None),
+                ),
+            ),
         )
-        .group_by(LocalizationItem.shop_id, LocalizationItem.id, LocalizationItem.updated_at)
+        .group_by(
+            LocalizationItem.shop_id,
+            LocalizationItem.id,
+            LocalizationItem.state,
+            LocalizationItem.updated_at,
+        )
         .order_by(col(LocalizationItem.id))
     )
     return [
-        WaitingItem(shop, item_id, entered or updated) for shop, item_id, updated, entered in rows
+        WaitingItem(shop, item_id, entered or updated, state == ItemState.REJECTED.value)
+        for shop, item_id, state, updated, entered in rows
     ]
 
 

@@ -26,6 +26,9 @@ class AlertRule(StrEnum):
     REVIEW_WAITING = "review_waiting"  # items wait for a reviewer; its period is the day
     ITEM_BLOCKED = "item_blocked"  # one blocking of one item (the alert's subject)
     ITEMS_BLOCKED = "items_blocked"  # many blockings found at once, told in one message
+    # a shop's translation engine failed texts in a run (its subject names the engine); its
+    # period is the day: told once a day however often the pipeline runs
+    ENGINE_FAILING = "engine_failing"
 
 
 class AlertState(StrEnum):

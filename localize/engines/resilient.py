@@ -176,6 +176,9 @@ class ResilientEngine:
     concurrency: int = 4
     pause: Callable[[float], None] = time.sleep
     calls: int = 0  # engine calls made, for summaries and benchmarks
+    asked: int = 0  # texts it was given (a call each, or more: chunks, retries)
+    failed: int = 0  # texts it gave no translation of
+    last_error: str | None = None  # what its last failed call said (not "not tried")
     down: str | None = None  # why the engine was given up on: the rest of the run skips it
     url: str | None = None  # the shop's [shops.translation] url, for saying where to look
     shared: threading.BoundedSemaphore | None = None  # [fleet] engine_calls: shared_calls()
@@ -199,10 +202,17 @@ class ResilientEngine:
     def translate(self, text: str, source: str, target: str, brief: Brief | None = None) -> str:
         """Translate, chunked under the engine's limit, each chunk retried and timed out;
         an engine that `reads_brief` is told the field, market and limit."""
-        return "".join(
-            self._one(chunk, source, target, brief)
-            for chunk in chunks(text, self.translator.max_chars)
-        )
+        with self._lock:
+            self.asked += 1
+        try:
+            return "".join(
+                self._one(chunk, source, target, brief)
+                for chunk in chunks(text, self.translator.max_chars)
+            )
+        except EngineError:
+            with self._lock:
+                self.failed += 1
+            raise
 
     def _bounded(self, text: str, source: str, target: str, brief: Brief | None) -> str:
         """One call whose every request ends by the timeout and reads at most MAX_ANSWER."""
@@ -249,13 +259,14 @@ class ResilientEngine:
                 except Exception as exc:  # noqa: BLE001 - deep-translator has no common base
                     retry, last = classify(exc)
             if not retry:
+                self.last_error = last
                 raise EngineError(self.name, last)
             if attempt < self.retries:
                 self.pause(min(0.5 * 2**attempt, 8.0))
         # Silent, refusing or overloaded through every try: the next text would wait as long
         # for the same answer. It is skipped for the rest of this run (the fallback, if any,
         # takes over; failed items are tried again by the next run).
-        self.down = last
+        self.down = self.last_error = last
         raise EngineError(self.name, gave_up(self.name, self.retries + 1, last, self.url))
 
     def close(self) -> None:
@@ -263,11 +274,46 @@ class ResilientEngine:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
+@dataclass(frozen=True)
+class Failing:
+    """An engine of the chain that failed texts: how many of how many, its last error, and
+    the engines that translated them instead."""
+
+    engine: str
+    asked: int
+    failed: int
+    last_error: str | None
+    answered_by: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        """For --json."""
+        return {
+            "engine": self.engine,
+            "asked": self.asked,
+            "failed": self.failed,
+            "last_error": self.last_error,
+            "answered_by": list(self.answered_by),
+        }
+
+
 @dataclass
 class EngineChain:
     """The shop's engine, then its fallback when the first one fails."""
 
     engines: Sequence[ResilientEngine]
+    # engine name -> the engines that answered a text after it failed it
+    covered: dict[str, set[str]] = field(default_factory=dict)
+
+    def failing(self) -> list[Failing]:
+        """The engines that failed some of their texts so far, told once per run (a primary
+        that fails every call while its fallback answers is otherwise never seen)."""
+        return [
+            Failing(
+                e.name, e.asked, e.failed, e.last_error, tuple(sorted(self.covered.get(e.name, ())))
+            )
+            for e in self.engines
+            if e.failed
+        ]
 
     @property
     def calls(self) -> int:
@@ -303,6 +349,8 @@ class EngineChain:
             if refused is not None and refused(answer):
                 passed.append(f"{name}: answered the rejected text again")
                 continue
+            for failed in errors:
+                self.covered.setdefault(failed.engine, set()).add(name)
             return answer, name
         if passed and not errors:
             raise NoNewTranslation(passed)

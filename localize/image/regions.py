@@ -253,6 +253,7 @@ def translator(
     from localize.text.service import translate_one
 
     script = (settings.markets if settings is not None else load_markets()).script(to)
+    where = f" --shop {shop.id}" if shop is not None else ""  # the shop's memory, or shared
     done: dict[str, tuple[str | None, list[str]]] = {}
 
     def translate(text: str) -> tuple[str | None, list[str]]:
@@ -274,6 +275,14 @@ def translator(
             else:
                 errors = [f.message for f in result.findings if f.severity == "error"]
                 errors = errors or usable(result.translation, script)
+                if errors and result.origin == "memory":  # else it would seem the engine's
+                    errors = [
+                        f"{e} (from the translation memory: `localize memory remove --text "
+                        f"{text!r} --to {to}{where}` clears it)"
+                        for e in errors
+                    ]
+                elif errors:
+                    errors = [f"{e} (answered by {result.origin})" for e in errors]
                 done[text] = (None, errors) if errors else (result.translation, [])
         return done[text]
 

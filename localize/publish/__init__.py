@@ -52,7 +52,8 @@ class Work:
     images: tuple[Path, ...]  # main images in order, captioned where the shop wants it
     content_hash: str  # identifies this version's text and images
     category: str = ""  # the listing's category (which bulk-listing template it goes in)
-    version: int = 0  # the item's version, as the review queue shows it
+    version: int = 0  # the item's version, as the review queue shows it (`--version`)
+    lock_version: int = 0  # the row's, moving with every change (images, claims)
 
     @property
     def name(self) -> str:

@@ -437,5 +437,6 @@ def _work(item: LocalizationItem, listing: Listing, images: list[Path]) -> Work:
         images=tuple(images),
         content_hash=hashlib.sha256(payload.encode()).hexdigest(),
         category=listing.category,
-        version=item.version,
+        version=item.revision,
+        lock_version=item.version,
     )

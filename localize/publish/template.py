@@ -307,7 +307,8 @@ class TemplatePublisher:
                     "product_id": work.product_id,
                     "sku": work.sku,
                     "language": work.language,
-                    "version": work.version,
+                    "version": work.version,  # the reviewer's (review show's "version")
+                    "lock_version": work.lock_version,
                     "content_hash": work.content_hash,
                     "row": row,
                     "images": images,
@@ -402,7 +403,8 @@ class ExportWithWorkbook(ExportPublisher):
                 {
                     "item_id": work.item_id,
                     "product_id": work.product_id,
-                    "version": work.version,
+                    "version": work.version,  # the reviewer's (review show's "version")
+                    "lock_version": work.lock_version,
                     "row": row,
                     "folder": str(folder),
                 }

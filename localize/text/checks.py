@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from config.i18n import Msg, Text, from_stored, msg, stored
+from config.i18n import SEMICOLON, Joined, Msg, Text, from_stored, msg, stored
 from config.markets import BUILT_IN, Market
 from config.terminal import control_character
 from localize.text import html, leftovers
@@ -109,6 +109,33 @@ def numbers(text: str) -> Counter[str]:
 def emoji(text: str) -> Counter[str]:
     """The emoji (pictographs and symbols) in a text."""
     return Counter(ch for ch in text if unicodedata.category(ch) == "So")
+
+
+def unusable(answer: str, *, target_lang: str, kept: Sequence[str] = ()) -> list[Msg]:
+    """Why a machine answer for one segment is no translation to keep or serve again
+    (empty when it is one): it still has Chinese (an engine's echo), or a control
+    character. Such an answer stays out of the memory, and a memory entry like it is a miss."""
+    why = []
+    rest = answer
+    for term in kept:  # a term a glossary keeps as it is may be Chinese
+        rest = rest.replace(term, "")
+    if not target_lang.startswith("zh") and _HAN.search(rest):
+        runs = ", ".join(f"\u201c{r[:30]}\u201d" for r in han_runs(rest)[:5])
+        why.append(msg("still has Chinese: {left}", left=runs))
+    bad = control_character(answer, lines=True)
+    if bad:
+        why.append(msg("contains {bad}", bad=bad))
+    return why
+
+
+def memory_passed_over(field: str, text: str, why: Sequence[Msg]) -> Finding:
+    """A memory entry that was no translation (unusable): not served, the engine was asked."""
+    said = msg(
+        "the translation memory's {text!r} was passed over ({why}): the engine was asked",
+        text=text,
+        why=Joined(why, SEMICOLON),
+    )
+    return Finding("memory_passed_over", INFO, about(field, said), text)
 
 
 def check(

@@ -109,3 +109,30 @@ def remember(
     session.add(row)
     session.flush()
     return True
+
+
+def remove(
+    session: Session,
+    *,
+    scope: str,
+    text: str | None = None,
+    target_lang: str | None = None,
+    origin: str | None = None,
+) -> int:
+    """Remove the entries of `scope` for a source text (in one language, or every one),
+    or those an origin gave (an engine's name, "review"), or both narrowed together; how
+    many went. A person clears a bad entry this way."""
+    if text is None and origin is None:
+        raise ValueError("a source text or an origin is needed")
+    query = select(TranslationMemory).where(TranslationMemory.scope == scope)
+    if text is not None:
+        query = query.where(TranslationMemory.source_key == source_key(text))
+    if target_lang is not None:
+        query = query.where(TranslationMemory.target_lang == target_lang)
+    if origin is not None:
+        query = query.where(TranslationMemory.origin == origin)
+    rows = list(session.exec(query))
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return len(rows)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from config.errors import BadInput, ExitCode
+from config.i18n import Msg
 from config.markets import Market, MarketCatalog
 from config.runtime import Secrets
 from localize.engines import URL_ENGINES, Brief, EngineChain, ResilientEngine, build_engine
@@ -46,6 +47,9 @@ class Segment:
     # Chinese-listing leftovers the engine kept and cleaning fixed (the memory keeps the
     # cleaned text, so that rejecting it finds it there)
     changes: tuple[leftovers.Change, ...] = ()
+    # a memory entry that was no translation (checks.unusable), passed over for the
+    # engine: its text and why
+    passed_over: tuple[str, tuple[Msg, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,7 @@ class SegmentTranslator:
             by_key.setdefault(memory.source_key(s), []).append(s)
         results: dict[str, Segment] = {}
         todo: list[str] = []
+        passed_over: dict[str, tuple[str, tuple[Msg, ...]]] = {}
         with read_scope(self.store) as session:
             for variants in by_key.values():
                 first = variants[0]
@@ -192,6 +197,12 @@ class SegmentTranslator:
                 refused = self.rejected.get(memory.source_key(first))
                 if hit is not None and refused and refused.refuses(hit.target_text):
                     hit = None  # the text a reviewer rejected: the next engine is asked
+                if hit is not None and hit.quality == Quality.MACHINE:
+                    # an engine's echo an older version stored: a miss, and said so
+                    why = checks.unusable(hit.target_text, target_lang=self.target_lang, kept=kept)
+                    if why:
+                        passed_over[first] = (hit.target_text, tuple(why))
+                        hit = None
                 if hit is not None:
                     self.from_memory += 1
                     for v in variants:
@@ -209,6 +220,7 @@ class SegmentTranslator:
                 finished, running = wait(running, SAVE_SECONDS, FIRST_COMPLETED)
                 for future in finished:
                     source, segment = futures[future], future.result()
+                    segment.passed_over = passed_over.get(source)
                     for v in by_key[memory.source_key(source)]:
                         results[v] = segment
                     pending.append((source, segment))
@@ -228,7 +240,12 @@ class SegmentTranslator:
             return
         with session_scope(self.store) as session:
             for source, segment in done:
-                if segment.error is None:
+                # an answer the checks reject (an echo of the Chinese) is never kept: served
+                # from the memory, it would fail every run after the engine was fixed
+                usable = not checks.unusable(
+                    segment.text, target_lang=self.target_lang, kept=segment.kept
+                )
+                if segment.error is None and usable:
                     memory.remember(
                         session,
                         scope=self.scope,
@@ -336,6 +353,8 @@ def assemble(
     else:
         segments = [done[text]]
         output = cleaned(segments[0])
+    passed = dict(s.passed_over for s in segments if s.passed_over)  # each text once
+    findings += [checks.memory_passed_over(field_name, t, why) for t, why in passed.items()]
     errors = [s.error for s in segments if s.error]
     if errors:
         no_new = all(s.no_new for s in segments if s.error)

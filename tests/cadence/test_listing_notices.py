@@ -453,3 +453,122 @@ def test_the_digests_listing_line_reads_naturally_in_chinese() -> None:
     assert digest.body.splitlines()[1] == "acme-th 商品：上周 4 个待审核，1 个被拦截"
     quiet = render_digest("zh", now, weeks, listings={"acme-th": ListingWeek()})
     assert len(quiet.body.splitlines()) == 2  # nothing waited or was blocked: no line
+
+
+def for_a_person(engine: Engine, settings: Settings, product: str, at: datetime) -> int:
+    """An item a reviewer rejected, now waiting for a person's translation."""
+    item = waiting(engine, settings, product, at - timedelta(hours=1))
+    move(engine, item, ItemState.REJECTED, at, needs_person=lifecycle.NO_NEW_TEXT)
+    return item
+
+
+def test_an_item_waiting_for_a_persons_translation_is_told_like_one_waiting_for_review(
+    engine: Engine, hook: Server
+) -> None:
+    settings = shop_file(hook.port, quiet="22:00-08:00")
+    night = datetime.fromisoformat("2026-12-03T23:00+07:00")
+    for_a_person(engine, settings, "P-1", night - timedelta(hours=5))
+    tick(engine, settings, night)
+    assert sent(hook) == []  # quiet hours hold it
+    tick(engine, settings, night + timedelta(hours=9))  # 08:00 in Bangkok
+    [(title, body)] = sent(hook)
+    assert title == "[acme-th] 1 item(s) wait for review"
+    assert "1 of them wait(s) for a person's translation" in body
+    tick(engine, settings, night + timedelta(hours=10))
+    assert len(sent(hook)) == 1  # once a day
+
+
+def test_the_digest_counts_items_that_waited_for_a_persons_translation(
+    engine: Engine, hook: Server
+) -> None:
+    settings = shop_file(hook.port, digest=True)
+    week = datetime.fromisoformat("2026-11-23T00:00+07:00")  # last week: Mon 23 - Sun 29 Nov
+    for_a_person(engine, settings, "P-1", week - timedelta(days=3))  # waits through it
+    tick(engine, settings, datetime.fromisoformat("2026-11-30T09:30+07:00"))
+    [(_, body)] = sent(hook, "/team")
+    assert "acme-th listings: last week 1 waited for review, 0 blocked" in body.splitlines()
+
+
+def test_localize_run_counts_as_waiting_what_the_notice_counts(
+    engine: Engine, hook: Server, tmp_path: Any
+) -> None:
+    from localize.run import run_shop
+
+    settings = shop_file(hook.port)
+    waiting(engine, settings, "P-1", NOW - timedelta(hours=3))
+    for_a_person(engine, settings, "P-2", NOW - timedelta(hours=2))
+    blocked(engine, settings, "P-3", NOW - timedelta(hours=1), "no EPR registration")
+    done = run_shop(engine, settings, settings.shops[0], Secrets({}), tmp_path)
+    assert done.text.engine_calls == 0
+    tick(engine, settings, NOW)
+    titles = [t for t, _ in sent(hook)]
+    assert "[acme-th] 2 item(s) wait for review" in titles  # the blocked one is told apart
+    assert done.waiting == 2 and done.as_dict()["waiting_for_review"] == 2
+    assert done.blocked == 1 and done.as_dict()["blocked"] == 1
+
+
+def test_a_shops_engine_failing_behind_its_fallback_is_told_once_a_day(
+    engine: Engine, hook: Server, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from cadence.daemon import Daemon
+    from localize.listings import ListingRecord, import_listings
+    from tests.localize.test_reject import second_model
+
+    with serve(
+        {
+            "/translate": lambda r: Reply(503, {"error": "the server is overloaded"}),
+            "/v1/chat/completions": second_model,
+        }
+    ) as engines:
+        settings = parse(
+            '[[shops]]\nid = "acme-th"\nmarket = "TH"\nalert_language = "en"\n'
+            f'alert_urls = ["json://127.0.0.1:{hook.port}/hook"]\n'
+            f'[shops.translation]\nengine = "libre"\nurl = "{engines.url}"\n'
+            f'retries = 0\nbase_url = "{engines.url}/v1"\nmodel = "qwen-plus"\n'
+            'fallback = "openai"\n',
+            "shops.toml",
+        )
+        register_shops(engine, settings, settings.shops)
+        now = {"at": NOW}
+        daemon = Daemon(
+            engine=engine,
+            settings=settings,
+            shop=settings.shops[0],
+            console=io.StringIO(),
+            log_stream=io.StringIO(),
+            clock=lambda: now["at"],
+            data_dir=tmp_path / "data",
+        )
+        for n, later in enumerate((0, 1, 25)):  # three runs: two on Thursday, one on Friday
+            now["at"] = NOW + timedelta(hours=later)
+            record = ListingRecord(product_id=f"P-{n}", title=f"保温杯{n}")
+            import_listings(engine, shop_id="acme-th", records=[(None, record)])  # type: ignore[list-item]
+            for job in (daemon.localize, daemon.deliver):
+                daemon.run_job(job.__name__, job)
+    told = [(t, b) for t, b in sent_all(hook) if "engine_failing" in b]
+    assert [t for t, _ in told] == ["[acme-th] Translation engine libre is failing"] * 2
+    body = told[0][1]
+    assert body.startswith("Translation engine libre failed 1 of 1 texts in a run; openai")
+    assert "the server is overloaded" in body
+
+
+def sent_all(srv: Server) -> list[tuple[str, str]]:
+    """Every (title, body) the shop's webhook took."""
+    return [(r.json()["title"], r.json()["message"]) for r in srv.requests if r.path == "/hook"]
+
+
+def test_the_digest_says_on_how_many_days_an_engine_failed_last_week(
+    engine: Engine, hook: Server
+) -> None:
+    from cadence.listing_notices import EngineTrouble
+    from cadence.service import tell_engine_failing
+
+    settings = shop_file(hook.port, digest=True)
+    register_shops(engine, settings, settings.shops)
+    week = datetime.fromisoformat("2026-11-23T10:00+07:00")  # last week: Mon 23 - Sun 29 Nov
+    trouble = EngineTrouble("libre", 3, 3, "503: overloaded", ("openai",))
+    for at in (week, week + timedelta(hours=2), week + timedelta(days=2), week + timedelta(days=8)):
+        tell_engine_failing(engine, settings, settings.shops[0], [trouble], at)
+    tick(engine, settings, datetime.fromisoformat("2026-11-30T09:30+07:00"))
+    [(_, body)] = sent(hook, "/team")
+    assert "acme-th: translation engine libre failed on 2 day(s) last week" in body.splitlines()

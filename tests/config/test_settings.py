@@ -483,3 +483,36 @@ def test_a_market_whose_languages_include_the_listings_own_is_refused(tmp_path: 
     assert "market ZZ's languages (in the markets file) include zh-CN" in error_of(tmp_path, text)
     ok = 'markets = "m.toml"\n[[shops]]\nid = "a"\nmarket = "ZZ"\nlanguages = ["en"]\n'
     assert load(write(tmp_path, ok)).shops[0].languages == ["en"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the team's language written inside a shop
+            '[[shops]]\nid = "a"\nmarket = "TH"\nlanguage = "zh"\n',
+            "shops[0].language (line 4) [shop 'a']: unknown key here; it is a key of "
+            "[team] or [digest]: move it there",
+        ),
+        (  # a top-level table written as a shop's
+            '[[shops]]\nid = "a"\nmarket = "TH"\n[shops.team]\nlanguage = "zh"\n',
+            "shops[0].team (line 4) [shop 'a']: unknown key here; [team] is a table of its own "
+            "at the top level of the file, not inside another table: write it as [team]",
+        ),
+        (  # a shop's translation key one table up
+            '[[shops]]\nid = "a"\nmarket = "TH"\nfallback = "google"\n',
+            "shops[0].fallback (line 4) [shop 'a']: unknown key here; it is a key of "
+            "[shops.translation]: move it there",
+        ),
+        (  # a fleet key at the top level
+            'engine_calls = 4\n[[shops]]\nid = "a"\nmarket = "TH"\n',
+            "engine_calls (line 1): unknown key here; it is a key of [fleet]: move it there",
+        ),
+    ],
+    ids=["team-key-in-shop", "team-table-in-shop", "translation-key-in-shop", "fleet-key-on-top"],
+)
+def test_a_key_in_the_wrong_table_says_where_it_belongs(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    message = error_of(tmp_path, text)
+    assert message.startswith(str(tmp_path / "shops.toml") + ": ")
+    assert expected in message

@@ -40,7 +40,9 @@ def engines():  # type: ignore[no-untyped-def]
         yield srv
 
 
-def shop(cli, tmp_path: Path, db_url: str, url: str, translation: str = ""):  # type: ignore[no-untyped-def]
+def shop(
+    cli, tmp_path: Path, db_url: str, url: str, translation: str = "", listings: str = LISTINGS
+):  # type: ignore[no-untyped-def]
     """A shop of one listing (two images), run once: its items wait for review."""
     for seed, name in enumerate(("a.jpg", "b.jpg")):
         photo(seed=seed * 40).save(tmp_path / name)
@@ -51,7 +53,7 @@ def shop(cli, tmp_path: Path, db_url: str, url: str, translation: str = ""):  # 
         f'retries = 0\nbase_url = "{url}/v1"\nmodel = "qwen-plus"\n{translation}' + LOOPBACK_IMAGES,
         encoding="utf-8",
     )
-    (tmp_path / "listings.csv").write_text(LISTINGS, encoding="utf-8")
+    (tmp_path / "listings.csv").write_text(listings, encoding="utf-8")
 
     def run(*args: str):  # type: ignore[no-untyped-def]
         return cli("localize", *args, "--config", str(config), "--db", db_url, environ={"KEY": "k"})
@@ -295,3 +297,34 @@ def test_rejecting_one_field_asks_again_for_that_field_only(  # type: ignore[no-
         first["fields"]["caption"]["translation"],
     )
     assert item.origins["caption"] == "memory"  # not rejected: as it was, no engine asked
+
+
+def test_a_field_the_next_engine_translated_anew_is_credited_to_it_and_not_said_to_be_the_same(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, engines
+) -> None:
+    # the caption has no Chinese: both engines answer it alike, the title and description
+    # get the fallback's new text
+    listings = LISTINGS.replace(",包邮,", ",500ml,")
+    run = shop(cli, tmp_path, db_url, engines.url, 'fallback = "openai"\n', listings)
+    first = only_item(run)
+    assert first["fields"]["caption"]["translation"] == "500ml"
+    said = run("review", "reject", str(first["id"]), "--reviewer", "ploy", "--reason", "stiff")
+    assert said.code == 0, said.err
+    assert run("run", "--shop", "acme-my").code == 0
+    item = stored(db_url, first["id"])
+    assert (item.state, item.needs_person) == (ItemState.REJECTED, "engines")
+    assert "y" in (item.title or "") and item.title != first["fields"]["title"]["translation"]
+    assert item.origins["title"] == "openai" and item.origins["description"] == "openai"
+    doc = json.loads(run("review", "show", str(first["id"]), "--json").out)
+    assert doc["fields"]["title"]["origin"] == "openai"
+    why = doc["waits_for_person"]
+    assert (
+        "only the rejected text of caption" in why
+        and "title" not in why.split("rejected text")[1].split(";")[0]
+    )
+    [entry] = [
+        h
+        for h in json.loads(run("review", "history", str(first["id"]), "--json").out)
+        if h["to"] == "rejected" and h["actor"] == "localize run"
+    ]
+    assert "origins" in entry["changed"]

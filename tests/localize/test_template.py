@@ -222,7 +222,10 @@ def test_two_categories_fill_two_templates_and_images_upload_once(seller: Seller
         [entry] = manifest["items"]
         assert (entry["item_id"], entry["product_id"], entry["row"]) == (item.id, product, 6)
         assert entry["images"] == urls
-        assert entry["version"] == item.version - 1  # as approved; publishing moved it on
+        # the version a reviewer saw and approved (`review show`'s "version"), and the lock's
+        # as approved (publishing moved the lock on)
+        assert (entry["version"], entry["lock_version"]) == (item.revision, item.version - 1)
+        assert entry["version"] != entry["lock_version"]  # the two differ here: each named
     # the templates themselves are untouched
     assert (
         openpyxl.load_workbook(tmp_path / "templates" / "drinkware.xlsx")["Template"].max_row == 5

@@ -310,3 +310,103 @@ def test_glossary_add_and_import_refuse_control_characters_alike(  # type: ignor
     assert said.startswith(f"{which} contains U+") and "remove it" in said, said
     assert said.split(";")[0] in added.err  # the same words for the same problem
     assert run("glossary", "list", "--json").out.strip() in ("[]", "")
+
+
+def _echoing(answers: dict[str, bool]):  # type: ignore[no-untyped-def]
+    """A LibreTranslate route that echoes the Chinese back while answers["echo"]."""
+    from tests.httpserver import Reply
+    from tests.localize.libre import libre, params
+
+    real = libre(api_key="k")
+
+    def route(req):  # type: ignore[no-untyped-def]
+        if answers["echo"]:
+            return Reply(200, {"translatedText": params(req)["q"]})
+        return real(req)
+
+    return route
+
+
+def test_an_answer_the_checks_reject_is_never_remembered(cli, tmp_path: Path, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.httpserver import serve
+
+    answers = {"echo": True}
+    with serve({"/translate": _echoing(answers)}) as srv:
+        config = tmp_path / "shops.toml"
+        config.write_text(
+            '[[shops]]\nid = "s-ok"\nmarket = "TH"\n[shops.translation]\nengine = "libre"\n'
+            f'url = "{srv.url}"\napi_key_env = "LIBRE_KEY"\nretries = 0\ntimeout = 5\n',
+            encoding="utf-8",
+        )
+
+        def run(*args: str):  # type: ignore[no-untyped-def]
+            env = {"LIBRE_KEY": "k"}
+            return cli("localize", *args, "--config", str(config), "--db", db_url, environ=env)
+
+        args = ("text", "季加厚款", "--to", "th", "--shop", "s-ok", "--field", "caption", "--json")
+        echoed = json.loads(run(*args).out)
+        assert echoed["translation"] == "季加厚款" and echoed["engine_calls"] == 1
+        exported = tmp_path / "memory.tmx"
+        assert run("memory", "export", str(exported), "--shop", "s-ok").code == 0
+        assert "<seg" not in exported.read_text(encoding="utf-8")  # not stored
+        answers["echo"] = False  # the engine is fixed: the next ask gets its answer
+        fixed = json.loads(run(*args).out)
+        assert (fixed["translation"], fixed["origin"], fixed["engine_calls"]) == (
+            "กกกก",
+            "libre",
+            1,
+        )
+
+
+def test_a_memory_entry_the_checks_reject_is_a_miss_and_said_so(  # type: ignore[no-untyped-def]
+    run, engine, engine_server
+) -> None:
+    from localize.text.memory import normalise, source_key
+    from store.db import session_scope
+    from store.models import TranslationMemory
+
+    with session_scope(engine) as session:  # as an older version stored an engine's echo
+        session.add(
+            TranslationMemory(
+                scope="acme-th",
+                source_lang="zh-CN",
+                target_lang="th",
+                source_key=source_key("季加厚款"),
+                source_text=normalise("季加厚款"),
+                target_text="季加厚款",
+                quality="machine",
+                origin="libre",
+            )
+        )
+    args = ("text", "季加厚款", "--to", "th", "--shop", "acme-th", "--field", "caption", "--json")
+    result = run(*args)
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert (doc["translation"], doc["origin"], doc["engine_calls"]) == ("กกกก", "libre", 1)
+    [passed] = [f for f in doc["findings"] if f["code"] == "memory_passed_over"]
+    assert "季加厚款" in passed["message"] and "still has Chinese" in passed["message"]
+    again = json.loads(run(*args).out)  # the engine's good answer replaced it
+    assert (again["origin"], again["engine_calls"]) == ("memory", 0)
+    assert not [f for f in again["findings"] if f["code"] == "memory_passed_over"]
+
+
+def test_memory_remove_by_text_and_language_or_by_origin(run, engine_server) -> None:  # type: ignore[no-untyped-def]
+    for text in ("保温杯", "不锈钢"):
+        assert run("text", text, "--to", "th", "--shop", "acme-th").code == 0
+    calls = len(engine_server.requests)
+    gone = run(
+        "memory", "remove", "--text", " 保温杯 ", "--to", "th", "--shop", "acme-th", "--json"
+    )
+    assert gone.code == 0, gone.err
+    assert json.loads(gone.out) == {"removed": 1}
+    again = json.loads(run("text", "保温杯", "--to", "th", "--shop", "acme-th", "--json").out)
+    assert again["origin"] == "libre" and len(engine_server.requests) == calls + 1
+    none = run("memory", "remove", "--text", "没有", "--to", "th", "--shop", "acme-th")
+    assert none.code == 2 and "no translation memory entry" in none.err and "没有" in none.err
+    bad = run("memory", "remove", "--shop", "acme-th")
+    assert bad.code == 2 and "--text" in bad.err and "--origin" in bad.err
+    by_origin = run("memory", "remove", "--origin", "libre", "--shop", "acme-th")
+    assert by_origin.code == 0, by_origin.err
+    assert "removed 2 translation memory entries" in by_origin.out
+    last = json.loads(run("text", "不锈钢", "--to", "th", "--shop", "acme-th", "--json").out)
+    assert last["origin"] == "libre"
