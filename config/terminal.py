@@ -21,6 +21,8 @@ import logging
 import re
 import unicodedata
 
+from config.i18n import Msg, msg
+
 # C0 controls but tab and line feed; DEL and the C1 controls; the line and paragraph
 # separators (some terminals break lines there); bidi embeddings, overrides and isolates;
 # lone surrogates (undecodable bytes in arguments), which cannot even be encoded.
@@ -58,7 +60,7 @@ def printable_json(document: str) -> str:
     return _IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
-def control_character(text: str, *, lines: bool = False) -> str | None:
+def control_character(text: str, *, lines: bool = False) -> Msg | None:
     """Why `text` cannot be shown as written: the first control character in it (a line
     feed, tab or carriage return allowed with `lines`), as 'U+001B (escape) at character
     3'; None when there is none."""
@@ -67,7 +69,9 @@ def control_character(text: str, *, lines: bool = False) -> str | None:
             continue
         if char in "\n\t" or _ANY.fullmatch(char):
             name = unicodedata.name(char, "a control character").lower()
-            return f"U+{ord(char):04X} ({name}) at character {n}"
+            return msg(
+                "U+{code} ({name}) at character {n}", code=format(ord(char), "04X"), name=name, n=n
+            )
     return None
 
 
