@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from config.i18n import PSEUDO
+from config.i18n import OPEN, PSEUDO
 from tests.config.test_catalogs import bare_words
 from tests.localize.images import photo
 
@@ -100,4 +100,63 @@ def test_no_message_of_the_localize_flow_bypasses_the_catalogs(shop, tmp_path: P
         for line in text.splitlines():
             if bare_words(line, data):
                 bypassed[line] = command
+    assert not bypassed, "\n".join(f"{c}: {line}" for line, c in bypassed.items())
+
+
+BAD_LISTINGS = (
+    "product_id,title,images,safety_report_date\n"
+    ",no id,,\n"
+    "p3,,,\n"
+    "p4,ftp image,ftp://example.com/a.jpg,\n"
+    "p5,outside,../../etc/a.jpg,\n"
+    "p6,ten images,1.jpg;2.jpg;3.jpg;4.jpg;5.jpg;6.jpg;7.jpg;8.jpg;9.jpg;10.jpg,\n"
+    "p7,bad date,,someday\n"
+    "p8,first,,\n"
+    "p8,again,,\n"
+    "p9,too,many,fields,here\n"
+    "p10\n"
+)
+BAD_JSON = '[{"product_id": "p11", "title": true}, 3, {"product_id": "p12", "colour": "red"}]'
+BAD_TMX = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">'
+    '<header srclang="zh" datatype="plaintext" segtype="sentence" adminlang="en" '
+    'o-tmf="x" creationtool="x" creationtoolversion="1"/><body>'
+    '<tu><tuv xml:lang="zh"><seg>保温杯</seg></tuv><tuv xml:lang="xx-Unknown"><seg>a</seg></tuv>'
+    '<tuv xml:lang="ms"><seg>botol</seg></tuv></tu>'
+    '<tu><tuv xml:lang="zh"><seg> </seg></tuv><tuv xml:lang="ms"><seg>b</seg></tuv></tu>'
+    '<tu><tuv xml:lang="ms"><seg>c</seg></tuv></tu>'
+    '<tu><tuv xml:lang="zh"><seg>杯</seg></tuv></tu>'
+    "</body></tmx>"
+)
+BAD_GLOSSARY = "term,language,target\n,ms,x\nACME,xx-Unknown,\n"
+
+
+def test_no_skipped_row_of_an_import_bypasses_the_catalogs(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "bad.csv").write_text(BAD_LISTINGS, encoding="utf-8")
+    (tmp_path / "bad.json").write_text(BAD_JSON, encoding="utf-8")
+    (tmp_path / "bad.tmx").write_text(BAD_TMX, encoding="utf-8")
+    (tmp_path / "glossary.csv").write_text(BAD_GLOSSARY, encoding="utf-8")
+    (tmp_path / "header.csv").write_text("id,name\n1,2\n", encoding="utf-8")
+    # Data: the files' own words (column and key names, values quoted or not, codes).
+    data = re.compile(
+        r"/[\w./-]+|\b[a-z]+(-[A-Za-z]+)+\b|\b(product_id|title|images|safety_report_date|"
+        r"sku|description|caption|category|colour|id|name|term|language|target|pattern|"
+        r"xml:lang|tu|http|https|ms|zh|ACME|en|th|vi|id|fil|de|fr)\b|\bp\d+\b|"
+        r"\b[a-z]+(_[a-z]+)+\b|(user:pass@)|\.xlsx|CSV UTF-8|<\w+>"
+    )
+    bypassed = {}
+    runs = [
+        ("listings", "import", str(tmp_path / "bad.csv"), "--shop", "acme-my"),
+        ("listings", "import", str(tmp_path / "bad.json"), "--shop", "acme-my"),
+        ("listings", "import", str(tmp_path / "header.csv"), "--shop", "acme-my"),
+        ("memory", "import", str(tmp_path / "bad.tmx"), "--shop", "acme-my"),
+        ("glossary", "import", str(tmp_path / "glossary.csv"), "--shop", "acme-my"),
+    ]
+    for args in runs:
+        result = shop(*args, lang=PSEUDO)
+        assert result.code in (0, 1, 2), result.err
+        assert OPEN in result.err, result.err  # each has something to say
+        for line in (result.out + result.err).splitlines():
+            if bare_words(line, data):
+                bypassed[line] = " ".join(args[:2])
     assert not bypassed, "\n".join(f"{c}: {line}" for line, c in bypassed.items())
