@@ -39,6 +39,8 @@ ITEM_STATES = {
     "rejected": msg("rejected"),
     "published": msg("published"),
     "blocked": msg("blocked"),
+    "failed": pmsg("item", "failed"),
+    "stale": pmsg("item", "stale"),
 }
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from config.i18n import SEMICOLON, Joined, Msg, msg
+from config.i18n import SEMICOLON, Joined, Msg, msg, stored
 from config.runtime import Clock, Secrets, utcnow
 from config.settings import Settings, ShopSettings
 from localize import lifecycle
@@ -345,7 +345,14 @@ def _block(store: Engine, item: LocalizationItem, reasons: list[Reason]) -> None
         return
     try:
         with session_scope(store) as session:
-            lifecycle.change(session, item, ItemState.BLOCKED, actor=ACTOR, error=text)
+            lifecycle.change(
+                session,
+                item,
+                ItemState.BLOCKED,
+                actor=ACTOR,
+                error=text,
+                says=[stored(r.message) for r in reasons],
+            )
     except lifecycle.ItemChanged:
         pass  # someone changed it meanwhile: the next run looks again
 

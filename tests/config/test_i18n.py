@@ -172,3 +172,19 @@ def test_a_bad_shopbot_lang_is_said_in_english_before_anything_runs(shop_cli) ->
     assert result.err.strip() == (
         "error: SHOPBOT_LANG 'tlh' is not a language this program speaks; use one of: en, zh"
     )
+
+
+def test_values_joined_are_stored_with_their_items_and_separator() -> None:
+    # An image finding's notes are joined by "; " ("；" in Chinese): stored as one string
+    # they could only ever be shown in English.
+    import json
+
+    from config.i18n import SEMICOLON, from_stored, stored
+
+    said = msg(
+        "{problems}; left out",
+        problems=Joined([msg("the {lang} segment is empty", lang="th"), "x"], SEMICOLON),
+    )
+    again = from_stored(json.loads(json.dumps(stored(said))))
+    assert again == said
+    assert catalog("zh").render(again) == "th 语言段为空；x；已略去"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from config.i18n import OPEN, PSEUDO
+from config.i18n import OPEN, PSEUDO, msg
 from tests.config.test_catalogs import bare_words
 from tests.localize.images import photo
 
@@ -57,6 +57,8 @@ def flow(shop, tmp_path: Path, lang: str | None) -> list[tuple[str, str]]:  # ty
         ("glossary", "add", "ACME", "--shop", "acme-my"),
         ("glossary", "list"),
         ("review", "show", "99"),
+        ("review", "approve", "1", "--reviewer", "li"),  # decided already: refused
+        ("review", "reject", "1", "--reviewer", "li", "--reason", " "),  # no reason: refused
     ]:
         result = shop(*args, lang=lang)
         assert result.code in (0, 1, 2), result.err
@@ -92,8 +94,8 @@ def test_no_message_of_the_localize_flow_bypasses_the_catalogs(shop, tmp_path: P
     data = re.compile(
         r"/[\w./-]+|acme-\w+|ACME|acme|\d+ml|SKU-\d|\bp\d\b|\bms\b|\bli\b|too short|"
         r"\bx+\b|\bNone\b|<p>|</p>|"
-        r"\bv\d+\b|localize (review|run)|\blibre\b|\b[a-z]+(_[a-z]+)+\b|\ball-but-first\b|"
-        r"\bcaption_images\b"
+        r"\bv\d+\b|localize (review|run|publish)|\blibre\b|\b[a-z]+(_[a-z]+)+\b|\ball-but-first\b|"
+        r"\bcaption_images\b|\bUTC\b"
     )
     bypassed = {}
     for command, text in flow(shop, tmp_path, PSEUDO):
@@ -160,3 +162,34 @@ def test_no_skipped_row_of_an_import_bypasses_the_catalogs(shop, tmp_path: Path)
             if bare_words(line, data):
                 bypassed[line] = " ".join(args[:2])
     assert not bypassed, "\n".join(f"{c}: {line}" for line, c in bypassed.items())
+
+
+def test_image_findings_are_stored_once_and_shown_in_the_readers_language() -> None:
+    # An image finding keeps its English `message` (--json, older readers) and carries the
+    # message itself, stored as JSON and rendered in Chinese where it is shown.
+    from config.i18n import catalog
+    from localize.image.regions import ImageText, finding, poor_erase_finding
+    from localize.text.checks import said
+
+    records = ({"text": "包邮", "status": "replaced"}, {"text": "新品", "status": "untranslated"})
+    notes = (
+        msg("text {text!r} not replaced: {reason}", text="新品", reason=msg("no translation")),
+    )
+    found = [
+        finding(0, "a.jpg", ImageText((), notes, records)),
+        poor_erase_finding(1, [{"text": "包邮", "erase": 12.5, "erase_method": "inpaint"}]),
+    ]
+    assert [f["message"] for f in found] == [
+        "image 1: 1 of 2 text region(s) replaced; text '新品' not replaced: no translation",
+        "image 2: erased poorly, the background may show a smear: region 1 '包邮' (12.5 dB, "
+        "inpaint fill). Retouch the image, or keep the region",
+    ]
+    kept = json.loads(json.dumps(found))  # as the store keeps them
+    shown = [catalog("zh").render(said(f)) for f in kept]
+    assert shown == [
+        "图片 1：2 个文字区域中已替换 1 个；文字 '新品' 未替换：没有译文",
+        "图片 2：擦除效果差，背景可能留有涂抹痕迹：区域 1 '包邮'（12.5 dB，inpaint 填充）。"
+        "请修图，或保留该区域原样",
+    ]
+    pseudo = [catalog(PSEUDO).render(said(f)) for f in kept]
+    assert not [line for line in pseudo if bare_words(line, re.compile(r"inpaint|dB"))], pseudo
