@@ -193,3 +193,20 @@ def test_image_findings_are_stored_once_and_shown_in_the_readers_language() -> N
     ]
     pseudo = [catalog(PSEUDO).render(said(f)) for f in kept]
     assert not [line for line in pseudo if bare_words(line, re.compile(r"inpaint|dB"))], pseudo
+
+
+def test_an_imports_json_and_exit_code_are_the_same_in_every_language(  # type: ignore[no-untyped-def]
+    shop, tmp_path: Path
+) -> None:
+    (tmp_path / "bad.csv").write_text(BAD_LISTINGS, encoding="utf-8")
+    (tmp_path / "bad.tmx").write_text(BAD_TMX, encoding="utf-8")
+    for args in (
+        ("listings", "import", str(tmp_path / "bad.csv"), "--shop", "acme-my", "--json"),
+        ("memory", "import", str(tmp_path / "bad.tmx"), "--shop", "acme-my", "--json"),
+        ("publish", "--shop", "acme-my", "--dry-run", "--json"),
+    ):
+        shop(*args)  # a second import of the same file is what the three runs compare
+        runs = [shop(*args, lang=lang) for lang in (None, "zh", PSEUDO)]
+        assert runs[0].out == runs[1].out == runs[2].out, args
+        assert runs[0].code == runs[1].code == runs[2].code, args
+        json.loads(runs[0].out)
