@@ -88,10 +88,10 @@ BAD_CSV = (
     '7310,2026-11-23T20:00:00+07:00,P1,"never closed,,\n'
 )
 MARKED = re.compile(f"{OPEN}[^{CLOSE}]*{CLOSE}")
-# Data a line may carry outside the marks: ids, paths, times, zones, counts, rule codes,
+# Data a line may carry outside the marks: ids, paths, times, zones, counts, config keys,
 # and the alerts' own dates (cadence.messages speaks each shop's alert_language).
 DATA = re.compile(
-    r"acme-\w+|/[\w./-]+|\d{4}-\d\d-\d\d[T\d:.+-]*|\b(Asia|Europe)/\w+|\b(at_risk|missed|"
+    r"acme-\w+|/[\w./-]+|\d{4}-\d\d-\d\d[T\d:.+-]*|\b(Asia|Europe)/\w+|\b("
     r"missed_day|weekly_quota|day_quota)\b|\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d "
     r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d\d:\d\d( \w+)?|\b\d+\b|"
     r"\bP\d\b|--[a-z-]+|'[^']*'|\b[a-z_]+\[\d+\](\.[a-z_]+)+|config/[\w.]+|\b(en|zh)\b"
@@ -119,6 +119,8 @@ COMMANDS = [
     ("status", "--shop", "nope"),
     ("status", "--config", "{dir}/gone.toml"),
     ("status", "--config", "{dir}/typo.toml"),
+    ("status", "--config", "{dir}/types.toml"),
+    ("status", "--config", "{dir}/templates.toml"),
     ("status", "--lang", "xx"),
 ]
 
@@ -128,6 +130,18 @@ def test_no_message_of_the_cadence_commands_bypasses_the_catalogs(
 ) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "shops.toml").write_text(SHOPS, encoding="utf-8")
     (tmp_path / "typo.toml").write_text(SHOPS + "colour = 1\n", encoding="utf-8")
+    (tmp_path / "v.xlsx").write_text("not a workbook", encoding="utf-8")
+    (tmp_path / "templates.toml").write_text(  # warned of, not fatal
+        SHOPS + '[shops.publish]\nkind = "template"\nexport_dir = "export"\n'
+        '[shops.publish.templates]\ndrinkware = "gone.xlsx"\nkitchen = "v.xlsx"\n',
+        encoding="utf-8",
+    )
+    # pydantic's own messages: each through the catalogs
+    (tmp_path / "types.toml").write_text(
+        SHOPS.replace("weekly_quota = 4", 'weekly_quota = "four"')
+        + '[[shops]]\nid = "acme-vn"\nmarket = "VN"\nweekly_quota = 0\nalert_language = "fr"\n',
+        encoding="utf-8",
+    )
     (tmp_path / "v.csv").write_text(CSV, encoding="utf-8")
     (tmp_path / "bad.csv").write_text(BAD_CSV, encoding="utf-8")
     (tmp_path / "header.csv").write_text("id,when,title\n1,2,3\n", encoding="utf-8")
