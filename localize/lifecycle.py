@@ -722,6 +722,26 @@ def last_rejections(session: Session | Connection, item_ids: Collection[int]) ->
     return found
 
 
+def blocked_says(session: Session | Connection, item_ids: Collection[int]) -> dict[int, Any]:
+    """The reasons of each of these items' latest blocking, as its audit entry stored them
+    to be shown in any language (config.i18n.stored), where it did."""
+    found: dict[int, Any] = {}
+    ids = [str(i) for i in item_ids]
+    for start in range(0, len(ids), 500):  # bound the IN list
+        query = (
+            select(AUDIT.c.entity_id, AUDIT.c.detail)
+            .where(
+                AUDIT.c.entity == "localization_item",
+                AUDIT.c.entity_id.in_(ids[start : start + 500]),
+                AUDIT.c.action == ItemState.BLOCKED.value,
+            )
+            .order_by(AUDIT.c.id)
+        )
+        for entity_id, detail in session.execute(query):
+            found[int(entity_id)] = (detail or {}).get("says")  # the later one wins
+    return {k: v for k, v in found.items() if v}
+
+
 def count(session: Session, *, shop_id: str, states: Sequence[ItemState]) -> int:
     """How many of the shop's items are in these states."""
     return session.execute(

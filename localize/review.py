@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, select
 
 from config.errors import AppError, BadInput, ExitCode
-from config.i18n import Msg, Text, msg
+from config.i18n import SEMICOLON, Joined, Msg, Text, from_stored, msg
 from config.runtime import Clock, utcnow
 from localize import lifecycle
 from store.db import read_connection, session_scope, transaction
@@ -173,6 +173,15 @@ class Entry:
     waiting: int = 0
     source_before: dict[str, str] | None = None  # the source it replaced, when it changed
     rejection: Record | None = None  # the latest rejection of it, if any (read through Core)
+    blocked_says: Any = None  # a blocked item's reasons as stored (config.i18n), if they were
+
+    def blocked_reasons(self) -> Text:
+        """Why a blocked item is blocked, in the reader's language where its blocking stored
+        its reasons as messages; the item's English error otherwise."""
+        said = from_stored(self.blocked_says)
+        if isinstance(said, list) and said:
+            return Joined(said, SEMICOLON)
+        return self.item.error or ""
 
     def rejected(self) -> dict[str, Any] | None:
         """Who rejected it last, when, why and what (fields, images), for show and list."""
@@ -332,7 +341,12 @@ def queue(
             for_a_person=for_a_person if states else True,
         )
         last = lifecycle.last_rejections(conn, [item.id for item, _ in rows if item.id])
-    entries = [Entry(item, listing, rejection=last.get(item.id)) for item, listing in rows]
+        blocked = [item.id for item, _ in rows if item.id and item.state == ItemState.BLOCKED]
+        says = lifecycle.blocked_says(conn, blocked) if blocked else {}
+    entries = [
+        Entry(item, listing, rejection=last.get(item.id), blocked_says=says.get(item.id))
+        for item, listing in rows
+    ]
     counts: dict[str, int] = {}
     for e in entries:
         counts[e.item.language] = counts.get(e.item.language, 0) + 1
@@ -349,7 +363,8 @@ def entry(store: Engine, item_id: int) -> Entry:
         if not rows:
             raise NoSuchItem(item_id)
         rejection = lifecycle.last_rejection(conn, item_id)
-    return Entry(*rows[0], rejection=rejection)
+        says = lifecycle.blocked_says(conn, [item_id])
+    return Entry(*rows[0], rejection=rejection, blocked_says=says.get(item_id))
 
 
 def detail(store: Engine, item_id: int) -> Entry:

@@ -210,3 +210,21 @@ def test_an_imports_json_and_exit_code_are_the_same_in_every_language(  # type: 
         assert runs[0].out == runs[1].out == runs[2].out, args
         assert runs[0].code == runs[1].code == runs[2].code, args
         json.loads(runs[0].out)
+
+
+def test_a_blocked_items_reasons_are_shown_in_the_readers_language(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Preflight stored the reasons once; list and show say them in Chinese, --json keeps
+    # the English error.
+    shop("listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my")
+    shop("run", "--shop", "acme-my")
+    title = "title=Botol air keluli tahan karat ACME 500ml untuk sukan luar"
+    approved = shop("review", "approve", "2", "--reviewer", "li", "--set", title)
+    assert approved.code == 0, approved.err
+    shop("publish", "--shop", "acme-my")
+    listed = shop("review", "list", "--state", "blocked", lang="zh").out
+    shown = shop("review", "show", "2", lang="zh").out
+    assert "已拦截：主图 0 张；TikTok Shop 要求" in listed, listed
+    assert "[错误]" in shown or "主图 0 张" in shown, shown
+    assert "main image" not in listed + shown
+    english = json.loads(shop("review", "show", "2", "--json", lang="zh").out)
+    assert english["error"].startswith("0 main image(s); TikTok Shop takes")
