@@ -341,6 +341,7 @@ def daemon(
         secrets=inv.env.secrets,
         console=inv.env.stdout,
         log_stream=inv.env.stderr,
+        language=inv.env.catalog,
         clock=inv.env.clock,
         data_dir=inv.data_dir,
     )
@@ -391,6 +392,7 @@ def _fleet(inv: Invocation, names: list[str] | None, once: bool) -> int:
         secrets=inv.env.secrets,
         console=inv.env.stdout,
         log_stream=inv.env.stderr,
+        language=inv.env.catalog,
         clock=inv.env.clock,
         data_dir=inv.data_dir,
     )
@@ -416,6 +418,7 @@ def _worker(inv: Invocation, once: bool) -> int:
         secrets=inv.env.secrets,
         console=inv.env.stdout,
         log_stream=inv.env.stderr,
+        language=inv.env.catalog,
         clock=inv.env.clock,
         data_dir=inv.data_dir,
     )

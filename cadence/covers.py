@@ -6,13 +6,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from config.errors import AppError
+from config.i18n import Text, msg
 
 
 class CoverError(AppError):
     """A cover image that cannot be read."""
 
-    def __init__(self, path: Path | str, problem: str) -> None:
-        super().__init__(f"{path}: cannot use as a cover image: {problem}")
+    def __init__(self, path: Path | str, problem: Text) -> None:
+        super().__init__(
+            msg("{path}: cannot use as a cover image: {problem}", path=str(path), problem=problem)
+        )
 
 
 def cover_hash(path: Path) -> str:
@@ -25,7 +28,7 @@ def cover_hash(path: Path) -> str:
             img.draft("RGB", (256, 256))  # JPEG: decode small, hashing needs 32x32
             return str(imagehash.phash(ImageOps.exif_transpose(img)))
     except FileNotFoundError:
-        raise CoverError(path, "no such file") from None
+        raise CoverError(path, msg("no such file")) from None
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise CoverError(path, str(exc) or type(exc).__name__) from None
 

@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
+from config.i18n import ENGLISH, Catalog, Text, catalog, msg
 from config.runtime import Clock, Secrets, utcnow
 from config.settings import Settings, ShopSettings
 from store.db import session_scope
@@ -48,8 +49,8 @@ STOP_GRACE = 1.0  # recording the last attempt, closing the session
 class Outcome:
     """What a job did, and the items it could not do (the job ran; they wait for the next)."""
 
-    summary: str
-    failures: tuple[str, ...] = ()
+    summary: Text  # a Msg: the log says it in the daemon's language
+    failures: tuple[Text, ...] = ()
     # Nothing to do this pass: logged at debug level, for the deliver job runs every few
     # seconds and its "delivered 0" lines were thousands a day per shop.
     idle: bool = False
@@ -58,14 +59,15 @@ class Outcome:
 Job = Callable[[], "str | Outcome"]
 
 
-def blocked_text(blocked: list[dict[str, Any]]) -> str:
+def blocked_text(blocked: list[dict[str, Any]], said: Catalog | None = None) -> str:
     """A publish run's blocked items for the log, bounded: the first few, each with its
-    reasons (cut to a length), then how many more."""
+    reasons (cut to a length), then how many more; in `said`'s language (English without)."""
     from localize.publish.service import blocked_line
 
-    shown = [_cut(str(blocked_line(b)), BLOCKED_LINE) for b in blocked[:BLOCKED_SHOWN]]
+    said = said or catalog(ENGLISH)
+    shown = [_cut(said.render(blocked_line(b)), BLOCKED_LINE) for b in blocked[:BLOCKED_SHOWN]]
     more = len(blocked) - len(shown)
-    return " | ".join(shown) + (f" | and {more} more" if more else "")
+    return " | ".join(shown) + (said.render(msg(" | and {more} more", more=more)) if more else "")
 
 
 def _cut(text: str, limit: int) -> str:
@@ -87,6 +89,7 @@ class Daemon:
     stopping: threading.Event = field(default_factory=threading.Event)  # shared by a fleet
     registered: bool = False  # the shop's row is in the store already (a fleet did it)
     log_prefix: str = ""  # in a fleet's log, each line names its shop
+    language: Catalog | None = None  # the log's language (--lang...); English without
     # A queue's worker (cadence worker): the items whose images are to caption are handed
     # to it, a task each that any worker may take, rather than captioned in this job.
     hand_images: Callable[[list[int]], None] | None = None
@@ -120,12 +123,26 @@ class Daemon:
         result = evaluate_and_decide(self.engine, self.settings, self.shop, self.clock())
         s = result.status
         decided = in_short(result.decisions)
-        figures = f"{s.state.value} {s.counted}/{s.quota} ({s.due_by_now} due)"
+        from cadence.views import WEEK_STATES
+        from config.i18n import word
+
+        figures = msg(
+            "{state} {counted}/{quota} ({due} due)",
+            state=word(WEEK_STATES, s.state.value),
+            counted=s.counted,
+            quota=s.quota,
+            due=s.due_by_now,
+        )
+        said: Text = decided or msg("no change")
         if sends_digest(self.settings, [self.shop]) and write_digest(
             self.engine, self.settings, self.clock()
         ):
-            decided += ", digest written" if decided else "digest written"
-        return Outcome(f"{figures}; {decided or 'no change'}", idle=not decided)
+            said = (
+                msg("{decided}, digest written", decided=decided)
+                if decided
+                else msg("digest written")
+            )
+        return Outcome(msg("{figures}; {decided}", figures=figures, decided=said), idle=not decided)
 
     def deliver(self) -> Outcome:
         """Send what the outbox holds for this shop; each target that did not take a message
@@ -153,14 +170,21 @@ class Daemon:
                     stop=self.stopping.is_set,
                 )
             )
-        said = (
-            f"delivered {summary.delivered}, retrying {summary.retrying}, failed {summary.failed}"
+        said = msg(
+            "delivered {delivered}, retrying {retrying}, failed {failed}",
+            delivered=summary.delivered,
+            retrying=summary.retrying,
+            failed=summary.failed,
         )
         if summary.uncertain:  # taken over from a process that died mid-send
-            said += f", {summary.uncertain} may have been delivered (not sent again)"
+            said = msg(
+                "{said}, {n} may have been delivered (not sent again)",
+                said=said,
+                n=summary.uncertain,
+            )
         return Outcome(
             said,
-            failures=tuple(f"delivery failed: {error}" for error in summary.errors),
+            failures=tuple(msg("delivery failed: {error}", error=e) for e in summary.errors),
             idle=summary.idle and not summary.errors,
         )
 
@@ -172,9 +196,16 @@ class Daemon:
         summary, skipped = sync_videos(
             self.engine, self.settings, self.shop, self.secrets, self.clock()
         )
-        failures = tuple(f"skipped: {p}" for p in [*skipped, *summary.problems])
+        failures = tuple(
+            msg("skipped: {problem}", problem=p.text) for p in [*skipped, *summary.problems]
+        )
         return Outcome(
-            f"{summary.added} added, {summary.updated} updated, {len(skipped)} skipped",
+            msg(
+                "{added} added, {updated} updated, {skipped} skipped",
+                added=summary.added,
+                updated=summary.updated,
+                skipped=len(skipped),
+            ),
             failures=failures,
             idle=not (summary.added or summary.updated or failures),
         )
@@ -203,11 +234,18 @@ class Daemon:
         ]
         tell_engine_failing(self.engine, self.settings, self.shop, troubles, self.clock())
         failures = tuple(t.errors + i.errors)
-        handed = f", images of {done.handed} item(s) queued" if done.handed else ""
+        handed = msg(", images of {count} item(s) queued", count=done.handed) if done.handed else ""
         return Outcome(
-            f"{t.translated} translated, {t.failed} failed, {i.images} image(s) captioned"
-            f"{handed}; {done.waiting} item(s) wait for review: localize review --shop "
-            f"{self.shop.id}",
+            msg(
+                "{translated} translated, {failed} failed, {images} image(s) captioned"
+                "{handed}; {waiting} item(s) wait for review: localize review --shop {shop}",
+                translated=t.translated,
+                failed=t.failed,
+                images=i.images,
+                handed=handed,
+                waiting=done.waiting,
+                shop=self.shop.id,
+            ),
             failures=failures,
             idle=not (t.translated or t.failed or i.images or done.handed or failures),
         )
@@ -227,7 +265,12 @@ class Daemon:
             workers=1,
         )
         return Outcome(
-            f"item {item_id}: {i.images} image(s) captioned, {i.failed} failed",
+            msg(
+                "item {id}: {images} image(s) captioned, {failed} failed",
+                id=item_id,
+                images=i.images,
+                failed=i.failed,
+            ),
             failures=tuple(i.errors),
             idle=not (i.images or i.errors),
         )
@@ -245,15 +288,26 @@ class Daemon:
             downloads=self.data_dir / "images" / self.shop.id / ".publish",
             clock=self.clock,
         )
-        blocked = blocked_text(done.blocked)
+        blocked = blocked_text(done.blocked, self.language)
         unchanged = blocked == self._blocked_before
         self._blocked_before = blocked
+        said = msg(
+            "{published} published, {blocked} blocked, {failed} failed",
+            published=len(done.published),
+            blocked=len(done.blocked),
+            failed=len(done.failed),
+        )
+        if done.stale:
+            said = msg(
+                "{said}, {stale} changed meanwhile (skipped)", said=said, stale=len(done.stale)
+            )
+        if blocked:
+            said = msg("{said}; blocked: {blocked}", said=said, blocked=blocked)
         return Outcome(
-            f"{len(done.published)} published, {len(done.blocked)} blocked, "
-            f"{len(done.failed)} failed"
-            + (f", {len(done.stale)} changed meanwhile (skipped)" if done.stale else "")
-            + (f"; blocked: {blocked}" if blocked else ""),
-            failures=tuple(f"item {f['id']}: {f['error']}" for f in done.failed),
+            said,
+            failures=tuple(
+                msg("item {id}: {error}", id=f["id"], error=f["error"]) for f in done.failed
+            ),
             # items standing blocked pass after pass are told once (and to the team, by
             # the check's notices), not every few minutes
             idle=not (done.published or done.failed or done.stale) and unchanged,
@@ -302,7 +356,7 @@ class Daemon:
         except Exception as exc:  # a job must never take the daemon down
             run.ok = False
             run.error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
-            log.error("%s%s failed: %s", self.log_prefix, name, run.error)
+            log.error("%s%s %s", self.log_prefix, name, msg("failed: {error}", error=run.error))
             log.debug("%s", traceback.format_exc())
         run.finished_at = self.clock()
         try:
@@ -318,7 +372,9 @@ class Daemon:
         from config.terminal import LogLines
 
         handler = logging.StreamHandler(self.log_stream)
-        handler.setFormatter(LogLines(f"%(asctime)s %(levelname)s [{self.shop.id}] %(message)s"))
+        handler.setFormatter(
+            LogLines(f"%(asctime)s %(levelname)s [{self.shop.id}] %(message)s", self.language)
+        )
         return handler
 
     def _logging(self) -> None:

@@ -43,6 +43,7 @@ from sqlalchemy import Engine
 from cadence.alerts import in_short
 from cadence.daemon import STOP_WAIT_MAX, Daemon, Outcome
 from config.errors import AppError
+from config.i18n import Catalog
 from config.runtime import Clock, Secrets, utcnow
 from config.settings import Settings, ShopSettings
 
@@ -97,6 +98,7 @@ class Fleet:
     data_dir: Path | None = None
     # A queue's worker (cadence.workers): each shop's items to caption go to it, an item a task.
     hand_images: Callable[[str, list[int]], None] | None = None
+    language: Catalog | None = None  # the log's language (--lang...); English without
     settings: Settings | None = field(default=None, init=False)
     daemons: dict[str, Daemon] = field(default_factory=dict, init=False)
     stopping: threading.Event = field(default_factory=threading.Event, init=False)
@@ -132,6 +134,7 @@ class Fleet:
                 stopping=self.stopping,
                 registered=True,
                 log_prefix=f"[{shop.id}] ",
+                language=self.language,
                 hand_images=functools.partial(self.hand_images, shop.id)
                 if self.hand_images is not None
                 else None,
@@ -443,7 +446,9 @@ class Fleet:
         from config.terminal import LogLines
 
         handler = logging.StreamHandler(self.log_stream)
-        handler.setFormatter(LogLines("%(asctime)s %(levelname)s [fleet] %(message)s"))
+        handler.setFormatter(
+            LogLines("%(asctime)s %(levelname)s [fleet] %(message)s", self.language)
+        )
         return handler
 
     def _logging(self) -> None:

@@ -45,6 +45,7 @@ class Blocking:
     reasons: str
     since: datetime
     event_id: int
+    says: object = None  # the reasons as stored messages (config.i18n), when it has them
 
     @property
     def subject(self) -> str:

@@ -19,8 +19,9 @@ from cadence.alerts import (
     Action,
     AlertDecision,
 )
-from cadence.listing_notices import EngineTrouble, ListingFacts
+from cadence.listing_notices import Blocking, EngineTrouble, ListingFacts
 from cadence.quota import DayStatus, WeekStatus
+from config.i18n import ENGLISH, SEMICOLON, Joined, catalog, from_stored, language
 from store.states import MessageKind
 
 _WEEKDAYS = {
@@ -154,7 +155,8 @@ def render_listing(
             "item": b.item_id,
             "product": b.product_id,
             "language": b.language,
-            "reasons": b.reasons or ("（未说明原因）" if lang == "zh" else "(no reason recorded)"),
+            "reasons": _reasons(lang, b)
+            or ("（未说明原因）" if lang == "zh" else "(no reason recorded)"),
             "since": at(lang, b.since, display),
         }
     elif decision.rule == ITEMS_BLOCKED:
@@ -167,6 +169,16 @@ def render_listing(
     return Message(title=_TITLES[lang][decision.rule].format(**figures), body=body)
 
 
+def _reasons(lang: str, b: Blocking) -> str:
+    """A blocking's reasons in the message's language: rendered from the messages its audit
+    entry stored, where it has them; else the English text the item holds."""
+
+    said = from_stored(b.says)
+    if isinstance(said, list) and said:
+        return catalog(language(lang) or ENGLISH).render(Joined(said, SEMICOLON))
+    return b.reasons
+
+
 BLOCKED_SHOWN = 5  # items a message about many names; the rest are counted
 
 
@@ -176,7 +188,10 @@ def _blocked_lines(lang: str, decision: AlertDecision, facts: ListingFacts) -> s
     shown = [b for b in map(facts.blocking, decision.covers[:BLOCKED_SHOWN]) if b is not None]
     lines = [
         t["item"].format(
-            item=b.item_id, product=b.product_id, language=b.language, reasons=b.reasons[:300]
+            item=b.item_id,
+            product=b.product_id,
+            language=b.language,
+            reasons=_reasons(lang, b)[:300],
         )
         for b in shown
     ]

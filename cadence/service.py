@@ -260,7 +260,7 @@ def _listing_facts(
     for b in blocked_items(session, shop_ids=ids):
         since = b.since.astimezone(zones[b.shop_id])
         blocked[b.shop_id].append(
-            Blocking(b.item_id, b.product_id, b.language, b.reasons, since, b.event_id)
+            Blocking(b.item_id, b.product_id, b.language, b.reasons, since, b.event_id, b.says)
         )
     facts = {}
     for shop_id in ids:

@@ -17,8 +17,9 @@ from sqlalchemy import Engine
 
 from cadence.covers import CoverError, cover_hash, nearest_duplicate
 from config.files import excerpt, id_problem, parse_cell_time
+from config.i18n import msg
 from config.settings import VIDEO_FIELDS
-from config.tables import MAX_ROWS, Columns, Place, Row, RowProblem, read_table
+from config.tables import MAX_ROWS, Columns, Place, Row, RowProblem, read_table, reason
 from store.db import session_scope
 from store.models import VideoStatus
 from store.queries import earlier_covers, upsert_video
@@ -112,7 +113,9 @@ def read_file(
     columns = replace(COLUMNS, aliases={**COLUMNS.aliases, **(headers or {})})
     table = read_table(path, columns, workbooks=True, sheet=sheet, max_rows=max_rows)
     records, problems = table.records(
-        lambda row: _record(row, zone, path.parent), key=lambda r: r.video_id, what="video id"
+        lambda row: _record(row, zone, path.parent),
+        key=lambda r: r.video_id,
+        what=msg("video id"),
     )
     return records, problems, table.notes
 
@@ -120,13 +123,13 @@ def read_file(
 def _record(row: Row, zone: ZoneInfo, base: Path) -> VideoRecord:
     video_id = row.text("id")
     if not video_id:
-        raise ValueError("id is empty")
+        raise ValueError(msg("id is empty"))
     if problem := id_problem(video_id):
-        raise ValueError(f"id {video_id!r} {problem}")
+        raise ValueError(msg("id {id!r} {problem}", id=video_id, problem=problem))
     try:
         posted_at = parse_cell_time(row.value("posted_at") or "", zone)
     except ValueError as exc:
-        raise ValueError(f"posted_at {exc}") from None
+        raise ValueError(msg("posted_at {problem}", problem=reason(exc))) from None
     products = tuple(
         p.strip() for p in row.text("products").replace(",", ";").split(";") if p.strip()
     )
@@ -134,11 +137,17 @@ def _record(row: Row, zone: ZoneInfo, base: Path) -> VideoRecord:
     status = _STATUS_WORDS.get(status, status)
     if status not in {s.value for s in VideoStatus}:
         raise ValueError(
-            f"status {excerpt(status)} is not one of {', '.join(s.value for s in VideoStatus)}"
+            msg(
+                "status {value} is not one of {known}",
+                value=excerpt(status),
+                known=[s.value for s in VideoStatus],
+            )
         )
     original_text = row.text("original").lower()
     if original_text and original_text not in _TRUE | _FALSE:
-        raise ValueError(f"original {excerpt(row.text('original'))} is not true or false")
+        raise ValueError(
+            msg("original {value} is not true or false", value=excerpt(row.text("original")))
+        )
     cover = row.text("cover")
     return VideoRecord(
         video_id=video_id,
@@ -167,14 +176,16 @@ def ingest(
     summary = IngestSummary()
     for place, record in records:
         if problem := id_problem(record.video_id):  # by hand or synced: refused the same way
-            summary.problems.append(place.problem(f"video id {record.video_id!r} {problem}"))
+            summary.problems.append(
+                place.problem(msg("video id {id!r} {problem}", id=record.video_id, problem=problem))
+            )
             continue
         try:
             digest = record.cover_hash
             if digest is None and record.cover_path is not None:
                 digest = cover_hash(record.cover_path)
         except CoverError as exc:
-            summary.problems.append(place.problem(exc.message))
+            summary.problems.append(place.problem(exc.text))
             continue
         values: dict[str, object] = {
             "posted_at": record.posted_at,

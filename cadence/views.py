@@ -134,6 +134,18 @@ MESSAGE_STATES = {
     "uncertain": msg("may have been delivered"),
 }
 SEVERITIES = {"info": msg("info"), "warning": msg("warning"), "critical": msg("critical")}
+# Alert rules: English keeps the codes the README and --json use; other languages a phrase.
+RULES = {
+    "behind": pmsg("rule", "behind"),
+    "at_risk": pmsg("rule", "at_risk"),
+    "missed": pmsg("rule", "missed"),
+    "new_shop_daily": pmsg("rule", "new_shop_daily"),
+    "reminder": pmsg("rule", "reminder"),
+    "review_waiting": pmsg("rule", "review_waiting"),
+    "item_blocked": pmsg("rule", "item_blocked"),
+    "items_blocked": pmsg("rule", "items_blocked"),
+    "engine_failing": pmsg("rule", "engine_failing"),
+}
 ACTIONS = {  # what `check` decided for an alert
     "open": pmsg("alert", "open"),
     "repeat": pmsg("alert", "repeat"),
@@ -262,9 +274,14 @@ def checked(env: Environment, run: CheckRun) -> None:
     for r in run.shops:
         s = r.status
         decided = [
-            msg("{action} {rule}", action=word(ACTIONS, action), rule=rule)
+            msg("{action} {rule}", action=word(ACTIONS, action), rule=word(RULES, rule))
             if n == 1
-            else msg("{action} {rule} x{n}", action=word(ACTIONS, action), rule=rule, n=n)
+            else msg(
+                "{action} {rule} x{n}",
+                action=word(ACTIONS, action),
+                rule=word(RULES, rule),
+                n=n,
+            )
             for action, rule, n in counted(r.decisions)
         ]
         env.out(
@@ -326,7 +343,7 @@ def alerts(env: Environment, report: Sequence[AlertReport], as_json: bool) -> No
                 "{opened}{clocks}",
                 shop=a.shop,
                 period=a.period_start.isoformat(),
-                rule=" ".join(filter(None, (a.rule, a.subject))),
+                rule=Joined([word(RULES, a.rule), *filter(None, [a.subject])], " "),
                 severity=word(SEVERITIES, a.severity),
                 state=word(ALERT_STATES, a.state),
                 times=a.notifications,

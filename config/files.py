@@ -13,13 +13,14 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from config.errors import BadInput
+from config.i18n import Msg, msg
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 SAVE_AS = "save it as CSV UTF-8"
 # Earlier or later than this is a typo, and near year 1 or 9999 converting to UTC or adding a
 # week overflows datetime.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
-TIMES_ACCEPTED = (
+TIMES_ACCEPTED = msg(
     "ISO 8601 (2026-11-24T19:05:00+07:00, Z for UTC), 2026-11-24 19:05[:00] or "
     "2026/11/24 19:05[:00]; without an offset it is the shop's local time"
 )
@@ -225,15 +226,17 @@ def excerpt(text: str, limit: int = 200, *, quoted: bool = True) -> str:
     return f"{said(text[:limit])}… ({len(text):,} characters)"
 
 
-def id_problem(text: str) -> str | None:
+def id_problem(text: str) -> Msg | None:
     """Why `text` cannot be an id (a control or invisible formatting character, which no one
     can see or type back, so the id could never be matched), or None when it can."""
     for n, char in enumerate(text, start=1):
         if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
             name = unicodedata.name(char, "a control character")
-            return (
-                f"contains U+{ord(char):04X} ({name.lower()}) at character {n}; "
-                "an id is visible text"
+            return msg(
+                "contains U+{code} ({name}) at character {n}; an id is visible text",
+                code=format(ord(char), "04X"),
+                name=name.lower(),
+                n=n,
             )
     return None
 
@@ -258,11 +261,15 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
         else:
             moment = parse_iso(value)
     except ValueError as exc:
-        if str(exc).startswith("the year"):
-            raise ValueError(f"{excerpt(text)}: {exc}") from None
+        said = exc.args[0] if exc.args else None
+        if isinstance(said, Msg):  # out of the years we take
+            raise ValueError(msg("{value}: {problem}", value=excerpt(text), problem=said)) from None
         raise ValueError(
-            f"{excerpt(text)} is not an ISO 8601 time nor YYYY/MM/DD HH:MM[:SS]; "
-            f"use {TIMES_ACCEPTED}"
+            msg(
+                "{value} is not an ISO 8601 time nor YYYY/MM/DD HH:MM[:SS]; use {accepted}",
+                value=excerpt(text),
+                accepted=TIMES_ACCEPTED,
+            )
         ) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
@@ -275,19 +282,21 @@ def parse_cell_time(value: object, zone: tzinfo) -> datetime:
         moment = _in_range(value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         if not 1 <= value < 2_958_466:  # up to 9999-12-31
-            raise ValueError(f"{value!r} is not an Excel date serial number")
+            raise ValueError(msg("{value!r} is not an Excel date serial number", value=value))
         # Rounded to the second: a serial's float fraction misses times by microseconds.
         moment = _in_range(EXCEL_EPOCH + timedelta(seconds=round(value * 86_400)))
     elif isinstance(value, str):
         return parse_time(value, zone)
     else:
-        raise ValueError(f"{value!r} is not a time")
+        raise ValueError(msg("{value!r} is not a time", value=value))
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
 def _in_range(moment: datetime) -> datetime:
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+        raise ValueError(
+            msg("the year must be between {first} and {last}", first=FIRST_YEAR, last=LAST_YEAR)
+        )
     return moment
 
 

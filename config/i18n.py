@@ -137,7 +137,10 @@ def filled(text: str, values: Mapping[str, Any]) -> str:
 def stored(value: object) -> object:
     """A message as JSON data, to be stored once and shown later in any language:
     {"text": ..., "params": {...}} (a context too, when it has one); anything else as is
-    (numbers, text) or as its str()."""
+    (numbers, text) or as its str(). Values joined (`Joined`) keep their items and
+    separator: {"joined": [...], "separator": ...}."""
+    if isinstance(value, Joined):
+        return {"joined": [stored(v) for v in value.items], "separator": stored(value.separator)}
     if isinstance(value, Msg):
         data: dict[str, Any] = {
             "text": value.text,
@@ -155,6 +158,12 @@ def stored(value: object) -> object:
 
 def from_stored(data: object) -> object:
     """What `stored` made, as a message again (a value that is not one, as it is)."""
+    if isinstance(data, dict) and isinstance(data.get("joined"), list):
+        separator = from_stored(data.get("separator"))
+        return Joined(
+            [from_stored(v) for v in data["joined"]],
+            separator if isinstance(separator, str) else ", ",
+        )
     if isinstance(data, dict) and isinstance(data.get("text"), str):
         params = data.get("params") if isinstance(data.get("params"), dict) else {}
         context = data.get("context") if isinstance(data.get("context"), str) else None

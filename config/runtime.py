@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from config.errors import MissingSecret
-from config.i18n import Catalog, Msg, Text, catalog, choose
+from config.i18n import Catalog, Msg, Text, catalog, choose, msg
 from config.terminal import encodable, printable, printable_json
 
 if TYPE_CHECKING:
@@ -203,5 +203,5 @@ class Invocation:
 
             self._settings = load(self.config_path)
             for warning in self._settings.warnings:  # one shop's files: said, not fatal
-                self.env.err(f"warning: {warning}")
+                self.env.err(msg("warning: {warning}", warning=warning))
         return self._settings

@@ -26,7 +26,7 @@ from config import tomldoc
 from config.engines import ENGINE_NAMES, ENGINES, OPENAI_URL, EngineName
 from config.errors import AppError, ConfigError
 from config.files import FIRST_YEAR, LAST_YEAR
-from config.i18n import Joined, Msg, msg
+from config.i18n import Joined, Msg, Text, msg
 from config.markets import MarketCatalog, check_timezone, load_markets
 from config.tables import MAX_ROWS
 
@@ -63,8 +63,10 @@ class _Strict(BaseModel):
 def _env_name(value: str | None) -> str | None:
     if value is not None and not _ENV_NAME.match(value):
         raise ValueError(
-            "must be the NAME of an environment variable (letters, digits, _), "
-            "never the secret itself"
+            msg(
+                "must be the NAME of an environment variable (letters, digits, _), "
+                "never the secret itself"
+            )
         )
     return value
 
@@ -165,8 +167,10 @@ class TemplateSettings(_Strict):
     def _xlsx(cls, value: str) -> str:
         if not value.lower().endswith(".xlsx"):
             raise ValueError(
-                "must be the .xlsx bulk-listing template downloaded from Seller Center "
-                "(Products > Add products > Bulk listing); .xls and .csv cannot be filled"
+                msg(
+                    "must be the .xlsx bulk-listing template downloaded from Seller Center "
+                    "(Products > Add products > Bulk listing); .xls and .csv cannot be filled"
+                )
             )
         return value
 
@@ -199,7 +203,7 @@ class ImageHostSettings(_Strict):
             return value
         parts = urlsplit(value)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            raise ValueError("must be an http:// or https:// URL with a host")
+            raise ValueError(msg("must be an http:// or https:// URL with a host"))
         return value
 
 
@@ -236,8 +240,10 @@ class PublishSettings(_Strict):
     def _template_needs_templates(self) -> PublishSettings:
         if self.kind == "template" and not self.templates:
             raise ValueError(
-                'kind = "template" needs [shops.publish.templates]: category = "FILE.xlsx", '
-                "the bulk-listing template downloaded from Seller Center for that category"
+                msg(
+                    'kind = "template" needs [shops.publish.templates]: category = "FILE.xlsx", '
+                    "the bulk-listing template downloaded from Seller Center for that category"
+                )
             )
         return self
 
@@ -314,7 +320,7 @@ class ImageSettings(_Strict):
     @classmethod
     def _folder(cls, value: str | None) -> str | None:
         if value is not None and not Path(value).expanduser().is_absolute():
-            raise ValueError("must be an absolute path, e.g. '/srv/images'")
+            raise ValueError(msg("must be an absolute path, e.g. '/srv/images'"))
         return value
 
     def networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -353,7 +359,9 @@ class CaptionSettings(_Strict):
     @classmethod
     def _colour(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
-            raise ValueError(f"{value!r} is not a colour as #RRGGBB, e.g. '#E4003A'")
+            raise ValueError(
+                msg("{value!r} is not a colour as #RRGGBB, e.g. '#E4003A'", value=value)
+            )
         return value
 
     def rgb(self) -> tuple[int, int, int] | None:
@@ -378,8 +386,11 @@ def _mentions(value: list[str]) -> list[str]:
     for i, entry in enumerate(value):
         if not entry.startswith("env:"):
             raise ValueError(
-                f"entry {i}: must be 'env:NAME', the environment variable holding a mobile "
-                "number or user id (never the number itself)"
+                msg(
+                    "entry {i}: must be 'env:NAME', the environment variable holding a mobile "
+                    "number or user id (never the number itself)",
+                    i=i,
+                )
             )
         _env_name(entry[4:])
     return value
@@ -423,7 +434,7 @@ class ShopSettings(_Strict):
     @classmethod
     def _id(cls, value: str) -> str:
         if not _SHOP_ID.match(value) or len(value) > 64:
-            raise ValueError("must be 1-64 characters of a-z, 0-9 and '-'")
+            raise ValueError(msg("must be 1-64 characters of a-z, 0-9 and '-'"))
         return value
 
     @field_validator("market")
@@ -432,7 +443,9 @@ class ShopSettings(_Strict):
         catalog: MarketCatalog = info.context["markets"]
         if value not in catalog.markets:
             known = ", ".join(sorted(catalog.markets))
-            raise ValueError(f"unknown market {value!r}; known markets: {known}")
+            raise ValueError(
+                msg("unknown market {value!r}; known markets: {known}", value=value, known=known)
+            )
         return value
 
     @field_validator("timezone", "display_timezone")
@@ -446,7 +459,9 @@ class ShopSettings(_Strict):
     @classmethod
     def _opened_on(cls, value: date | None) -> date | None:
         if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-            raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+            raise ValueError(
+                msg("the year must be between {first} and {last}", first=FIRST_YEAR, last=LAST_YEAR)
+            )
         return value
 
     @field_validator("languages")
@@ -476,7 +491,9 @@ class ShopSettings(_Strict):
         if value is not None:
             m = _QUIET.match(value)
             if not m or int(m[1]) > 23 or int(m[3]) > 23 or int(m[2]) > 59 or int(m[4]) > 59:
-                raise ValueError(f"{value!r} is not HH:MM-HH:MM, e.g. '22:00-08:00'")
+                raise ValueError(
+                    msg("{value!r} is not HH:MM-HH:MM, e.g. '22:00-08:00'", value=value)
+                )
         return value
 
     check_urls = field_validator("alert_urls")(_alert_urls)
@@ -559,7 +576,7 @@ class DigestSettings(_Strict):
     def _time(cls, value: str) -> str:
         m = _CLOCK.match(value)
         if not m or int(m[1]) > 23 or int(m[2]) > 59:
-            raise ValueError(f"{value!r} is not HH:MM, e.g. '09:30'")
+            raise ValueError(msg("{value!r} is not HH:MM, e.g. '09:30'", value=value))
         return value
 
     @field_validator("timezone")
@@ -598,7 +615,7 @@ class Settings:
     team_language: str | None = None  # [team] language: what commands speak to the team
     # What is wrong with one shop's files (a template missing or no workbook): said when the
     # file is loaded, never a reason to stop the other shops; it fails at publish time.
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Text] = field(default_factory=list)
 
     def shop(self, shop_id: str) -> ShopSettings:
         """The shop with this id, or ConfigError naming the ids that exist."""
@@ -657,7 +674,9 @@ class FleetSettings(_Strict):
     @classmethod
     def _tick(cls, value: int) -> int:
         if 60 % value:
-            raise ValueError(f"{value} does not divide a minute; use 1, 2, 5, 10, 15, 20 or 30")
+            raise ValueError(
+                msg("{value} does not divide a minute; use 1, 2, 5, 10, 15, 20 or 30", value=value)
+            )
         return value
 
 
@@ -676,7 +695,9 @@ class TeamSettings(_Strict):
             return None
         found = language(value)
         if found is None:
-            raise ValueError(f"not a language this program speaks; use one of: {known()}")
+            raise ValueError(
+                msg("not a language this program speaks; use one of: {known}", known=known())
+            )
         return found
 
 
@@ -738,7 +759,7 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
     except ValidationError as exc:
         raise ConfigError(shown, [_describe(e, doc) for e in exc.errors()]) from None
     problems: list[str] = []
-    warnings: list[str] = []
+    warnings: list[Text] = []
     seen: dict[str, int] = {}
     for i, shop in enumerate(parsed.shops):
         if shop.id in seen:
@@ -781,16 +802,27 @@ def _template_problems(
         where = doc.where(("shops", index, "publish", "templates", category))
         if not path.is_file():
             problems.append(
-                f"{where}: no template file {str(path)!r} for category {category!r}; download "
-                "the category's bulk-listing template from Seller Center (Products > Add "
-                "products > Bulk listing) and give its path, relative to this file; until "
-                f"then shop {shop.id!r} publishes no item of that category"
+                msg(
+                    "{where}: no template file {path!r} for category {category!r}; download "
+                    "the category's bulk-listing template from Seller Center (Products > Add "
+                    "products > Bulk listing) and give its path, relative to this file; until "
+                    "then shop {shop!r} publishes no item of that category",
+                    where=where,
+                    path=str(path),
+                    category=category,
+                    shop=shop.id,
+                )
             )
         elif not zipfile.is_zipfile(path):
             problems.append(
-                f"{where}: {str(path)!r} is not an .xlsx workbook (an .xls, or a damaged "
-                "download?); open it in Excel or WPS and save it as .xlsx, or download it "
-                f"again; until then shop {shop.id!r} publishes no item of that category"
+                msg(
+                    "{where}: {path!r} is not an .xlsx workbook (an .xls, or a damaged "
+                    "download?); open it in Excel or WPS and save it as .xlsx, or download it "
+                    "again; until then shop {shop!r} publishes no item of that category",
+                    where=where,
+                    path=str(path),
+                    shop=shop.id,
+                )
             )
     return problems
 

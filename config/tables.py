@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeVar
 
 from config.errors import BadInput
 from config.files import read_bytes, read_text
-from config.i18n import Msg, Text, msg
+from config.i18n import SEMICOLON, Joined, Msg, Text, msg
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 10_000  # characters in one field, unless the columns say otherwise
@@ -27,7 +27,6 @@ MAX_ROWS = 100_000
 # unpacked. Sheets compress some 15:1; a zip bomb 1,000:1.
 MAX_WORKBOOK_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100
-NUL_MESSAGE = "contains a NUL character (byte 0), which cannot be stored; remove it"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -53,11 +52,34 @@ class Place:
         return self.file
 
     @property
-    def spot(self) -> str:
-        """The place within its file, for messages such as 'repeats line 2'."""
+    def said(self) -> Msg:
+        """str(self) for people, in their language when shown."""
+        if self.line is not None and self.sheet is not None:
+            return msg("{file}:{sheet}:{line}", file=self.file, sheet=self.sheet, line=self.line)
         if self.line is not None:
-            return f"{'row' if self.sheet is not None else 'line'} {self.line}"
-        return f"{self.kind} {self.item}" if self.item is not None else "the file"
+            return msg("{file}:{line}", file=self.file, line=self.line)
+        if self.item is not None:
+            return msg("{file}: {what}", file=self.file, what=self._item())
+        return msg("{file}", file=self.file)
+
+    def _item(self) -> Msg:
+        """The item's kind and index ('item 3'), in words people read."""
+        if self.kind == "tu":  # TMX's own name for a translation unit
+            return msg("tu {item}", item=self.item)
+        if self.kind == "video":
+            return msg("video {item}", item=self.item)
+        if self.kind == "page":
+            return msg("page {item}", item=self.item)
+        return msg("item {item}", item=self.item)
+
+    @property
+    def spot(self) -> Msg:
+        """The place within its file, for messages such as 'repeats line 2'."""
+        if self.line is not None and self.sheet is not None:
+            return msg("row {line}", line=self.line)
+        if self.line is not None:
+            return msg("line {line}", line=self.line)
+        return self._item() if self.item is not None else msg("the file")
 
     def problem(self, message: Text) -> RowProblem:
         """This row was skipped, and why."""
@@ -92,7 +114,7 @@ class RowProblem:
     @property
     def text(self) -> Msg:
         """The line users see, in their language when shown."""
-        return msg("{place}: {problem}", place=str(self.place), problem=self.message)
+        return msg("{place}: {problem}", place=self.place.said, problem=self.message)
 
     def as_dict(self) -> dict[str, Any]:
         """For --json (a workbook's rows also name their `sheet`)."""
@@ -144,10 +166,24 @@ class Columns:
         """How many characters the field may hold."""
         return self.limits.get(name, DEFAULT_LIMIT)
 
-    def describe(self, word: str = "columns") -> str:
+    def describe(self, word: str = "columns") -> Msg:
         """What the file must hold, for messages."""
-        optional = f" (optional: {', '.join(self.optional)})" if self.optional else ""
-        return f"the {word} are {', '.join(self.required)}{optional}"
+        required = list(self.required)
+        if word == "keys":
+            if self.optional:
+                return msg(
+                    "the keys are {required} (optional: {optional})",
+                    required=required,
+                    optional=list(self.optional),
+                )
+            return msg("the keys are {required}", required=required)
+        if self.optional:
+            return msg(
+                "the columns are {required} (optional: {optional})",
+                required=required,
+                optional=list(self.optional),
+            )
+        return msg("the columns are {required}", required=required)
 
 
 @dataclass(frozen=True)
@@ -168,23 +204,33 @@ class Row:
         if value is None:
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise ValueError(f"{name} must be text, not {_json_kind(value)}")
+            raise ValueError(
+                msg("{name} must be text, not {kind}", name=name, kind=_json_kind(value))
+            )
         return str(value).strip()
 
 
-def _json_kind(value: Any) -> str:
+def _json_kind(value: Any) -> Msg:
     if isinstance(value, bool):
-        return "true or false"
+        return msg("true or false")
     if isinstance(value, (int, float)):
-        return "a number"
-    return "a list" if isinstance(value, list) else "an object"
+        return msg("a number")
+    return msg("a list") if isinstance(value, list) else msg("an object")
 
 
-def too_many_rows(name: str, max_rows: int) -> str:
+def reason(exc: Exception) -> Text:
+    """A ValueError's message as raised: a Msg stays one (str() would make it English)."""
+    said = exc.args[0] if len(exc.args) == 1 else None
+    return said if isinstance(said, Msg) else str(exc)
+
+
+def too_many_rows(name: str, max_rows: int) -> Msg:
     """The message for a file of more rows than are read."""
-    return (
-        f"{name}: more than {max_rows:,} rows; split it into files of at most {max_rows:,} "
-        "rows, or raise [import] max_rows in the shops file"
+    return msg(
+        "{name}: more than {max_rows:,} rows; split it into files of at most {max_rows:,} "
+        "rows, or raise [import] max_rows in the shops file",
+        name=name,
+        max_rows=max_rows,
     )
 
 
@@ -195,7 +241,7 @@ class Table:
     file: str
     rows: list[Row]
     problems: list[RowProblem]
-    notes: list[str] = field(default_factory=list)  # worth saying, not a skipped row
+    notes: list[Text] = field(default_factory=list)  # worth saying, not a skipped row
     max_rows: int = MAX_ROWS
 
     def count(self) -> None:
@@ -220,13 +266,20 @@ class Table:
             try:
                 record = build(row)
             except ValueError as exc:
-                problems.append(row.place.problem(str(exc)))
+                problems.append(row.place.problem(reason(exc)))
                 continue
             if key is not None:
                 value = key(record)
                 if value in seen:
                     problems.append(
-                        row.place.problem(f"{what} {value!r} repeats {seen[value].spot}")
+                        row.place.problem(
+                            msg(
+                                "{what} {value!r} repeats {spot}",
+                                what=what,
+                                value=value,
+                                spot=seen[value].spot,
+                            )
+                        )
                     )
                     continue
                 seen[value] = row.place
@@ -250,8 +303,12 @@ def read_table(
         return _workbook_table(path, columns, sheet, max_rows)
     if sheet is not None:
         raise BadInput(
-            f"{path}: --sheet {sheet!r} names a sheet of a workbook (.xlsx), and this file "
-            "is not one; leave --sheet out"
+            msg(
+                "{path}: --sheet {sheet!r} names a sheet of a workbook (.xlsx), and this file "
+                "is not one; leave --sheet out",
+                path=str(path),
+                sheet=sheet,
+            )
         )
     text = read_text(path)
     if json_key is not None and (
@@ -300,14 +357,22 @@ def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str
         yield start, reader.line_num, cells
 
 
-def _quote_problem(error: csv.Error, start: int, end: int) -> str:
-    lines = f"lines {start}-{end}" if end > start else f"line {start}"
+def _quote_problem(error: csv.Error, start: int, end: int) -> Msg:
+    if end > start:
+        lines = msg("lines {start}-{end}", start=start, end=end)
+    else:
+        lines = msg("line {start}", start=start)
     if "unexpected end of data" in str(error):
-        return (
-            f"a quoted field that starts on this row is never closed, so {lines} (to the end "
-            "of the file) were read as one field; close the quote"
+        return msg(
+            "a quoted field that starts on this row is never closed, so {lines} (to the end "
+            "of the file) were read as one field; close the quote",
+            lines=lines,
         )
-    return f"the quotes do not pair up ({error}); {lines} skipped; check the quotes"
+    return msg(
+        "the quotes do not pair up ({error}); {lines} skipped; check the quotes",
+        error=str(error),
+        lines=lines,
+    )
 
 
 def _csv_header(
@@ -315,10 +380,17 @@ def _csv_header(
 ) -> list[str | None]:
     for start, _, cells in records:
         if isinstance(cells, csv.Error):
-            raise BadInput(f"{name}:{start}: the header cannot be read: {cells}")
+            raise BadInput(
+                msg(
+                    "{name}:{start}: the header cannot be read: {error}",
+                    name=name,
+                    start=start,
+                    error=str(cells),
+                )
+            )
         if any(c.strip() for c in cells):
             return _fields(name, cells, columns, "columns")
-    raise BadInput(f"{name}: is empty; {columns.describe()}")
+    raise BadInput(msg("{name}: is empty; {columns}", name=name, columns=columns.describe()))
 
 
 def _fields(name: str, header: list[str], columns: Columns, word: str) -> list[str | None]:
@@ -327,55 +399,79 @@ def _fields(name: str, header: list[str], columns: Columns, word: str) -> list[s
     fields = [columns.field_for(h) if header_name(h) else None for h in header]
     unknown = [h for h, f in zip(header, fields, strict=True) if f is None and header_name(h)]
     missing = [c for c in columns.required if c not in fields]
-    problems = []
+    problems: list[Msg] = []
     if missing:
-        problems.append(f"missing {word[:-1]}(s) {', '.join(missing)}")
+        problems.append(msg("missing column(s) {names}", names=missing))
     if unknown and columns.others == "refuse":
-        problems.append(f"unknown {word[:-1]}(s) {', '.join(header_name(h) for h in unknown)}")
+        problems.append(msg("unknown column(s) {names}", names=[header_name(h) for h in unknown]))
     for f in sorted({f for f in fields if f is not None and fields.count(f) > 1}):
-        given = ", ".join(repr(h.strip()) for h, g in zip(header, fields, strict=True) if g == f)
-        problems.append(f"{given} all give {f}: name it once")
+        given = [repr(h.strip()) for h, g in zip(header, fields, strict=True) if g == f]
+        problems.append(msg("{given} all give {field}: name it once", given=given, field=f))
     if problems:
-        found = ", ".join(header_name(h) for h in header if header_name(h)) or "nothing"
-        raise BadInput(f"{name}: {'; '.join(problems)}; {columns.describe(word)}; found: {found}")
+        found: object = [header_name(h) for h in header if header_name(h)] or msg("nothing")
+        raise BadInput(
+            msg(
+                "{name}: {problems}; {columns}; found: {found}",
+                name=name,
+                problems=Joined(problems, SEMICOLON),
+                columns=columns.describe(word),
+                found=found,
+            )
+        )
     return fields
 
 
 def _csv_values(
     cells: list[str], fields: list[str | None], columns: Columns, start: int, end: int
-) -> dict[str, Any] | str:
+) -> dict[str, Any] | Msg:
     """The row's values by field, or why the row cannot be used."""
     if len(cells) > len(fields):
-        return (
-            f"more fields than the header has columns ({len(cells)} fields, "
-            f"{len(fields)} columns); a comma in a value needs the value in quotes"
+        return msg(
+            "more fields than the header has columns ({fields} fields, "
+            "{columns} columns); a comma in a value needs the value in quotes",
+            fields=len(cells),
+            columns=len(fields),
         )
     left_off = [f for f in fields[len(cells) :] if f is not None]
     if left_off and not columns.short_rows:
-        return (
-            f"fewer fields than the header has columns ({len(cells)} fields, {len(fields)} "
-            f"columns: no {', '.join(left_off)}); an empty value still needs its comma"
+        return msg(
+            "fewer fields than the header has columns ({fields} fields, {columns} "
+            "columns: no {missing}); an empty value still needs its comma",
+            fields=len(cells),
+            columns=len(fields),
+            missing=left_off,
         )
     values = {f: cell for f, cell in zip(fields, cells, strict=False) if f is not None}
     for f, value in values.items():
         if f not in columns.multiline and ("\n" in value or "\r" in value):
-            return (
-                f"{f} runs over lines {start}-{end}: a quote is probably not closed; "
-                f"lines {start}-{end} skipped"
+            return msg(
+                "{field} runs over lines {start}-{end}: a quote is probably not closed; "
+                "lines {start}-{end} skipped",
+                field=f,
+                start=start,
+                end=end,
             )
     return values
 
 
-def _add(table: Table, place: Place, values: dict[str, Any] | str, columns: Columns) -> None:
+def _add(table: Table, place: Place, values: dict[str, Any] | Msg, columns: Columns) -> None:
     """Checks every importer wants (NUL, length) before the row goes to the importer."""
     table.count()
-    if isinstance(values, str):
+    if isinstance(values, Msg):
         table.problems.append(place.problem(values))
         return
     for f, value in values.items():
         strings = value if isinstance(value, list) else [value]
         if any(isinstance(s, str) and "\x00" in s for s in strings):
-            table.problems.append(place.problem(f"{f} {NUL_MESSAGE}"))
+            table.problems.append(
+                place.problem(
+                    msg(
+                        "{field} contains a NUL character (byte 0), which cannot be stored; "
+                        "remove it",
+                        field=f,
+                    )
+                )
+            )
             return
         if isinstance(value, list):  # JSON: a list of texts is as long as its texts together
             length = sum(len(s) for s in value if isinstance(s, str))
@@ -385,7 +481,14 @@ def _add(table: Table, place: Place, values: dict[str, Any] | str, columns: Colu
             continue
         if length > columns.limit(f):
             table.problems.append(
-                place.problem(f"{f} is {length:,} characters; at most {columns.limit(f):,}")
+                place.problem(
+                    msg(
+                        "{field} is {length:,} characters; at most {limit:,}",
+                        field=f,
+                        length=length,
+                        limit=columns.limit(f),
+                    )
+                )
             )
             return
     table.rows.append(Row(place, values))
@@ -396,25 +499,35 @@ def _json_table(name: str, text: str, columns: Columns, key: str, max_rows: int)
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadInput(
-            f"{name}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+            msg(
+                "{name}: not valid JSON: {error} (line {line}, column {column})",
+                name=name,
+                error=exc.msg,
+                line=exc.lineno,
+                column=exc.colno,
+            )
         ) from None
     except RecursionError:
-        raise BadInput(f"{name}: JSON nested too deeply to be a list of {key}") from None
+        raise BadInput(
+            msg("{name}: JSON nested too deeply to be a list of {key}", name=name, key=key)
+        ) from None
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
-        raise BadInput(f"{name}: not usable JSON: {exc}") from None
+        raise BadInput(msg("{name}: not usable JSON: {error}", name=name, error=str(exc))) from None
     if isinstance(data, dict) and isinstance(data.get(key), list):
         data = data[key]
     if not isinstance(data, list):
-        raise BadInput(f'{name}: expected a JSON list of {key} (or {{"{key}": [...]}})')
+        raise BadInput(
+            msg('{name}: expected a JSON list of {key} (or {{"{key}": [...]}})', name=name, key=key)
+        )
     table = Table(name, [], [], max_rows=max_rows)
     for i, item in enumerate(data):
         place = Place(name, item=i)
-        values = _json_values(item, columns) if isinstance(item, dict) else "not a JSON object"
+        values = _json_values(item, columns) if isinstance(item, dict) else msg("not a JSON object")
         _add(table, place, values, columns)
     return table
 
 
-def _json_values(item: dict[str, Any], columns: Columns) -> dict[str, Any] | str:
+def _json_values(item: dict[str, Any], columns: Columns) -> dict[str, Any] | Msg:
     values: dict[str, Any] = {}
     unknown = []
     for k, v in item.items():
@@ -422,11 +535,15 @@ def _json_values(item: dict[str, Any], columns: Columns) -> dict[str, Any] | str
         if f is None:
             unknown.append(k)
         elif f in values:
-            return f"{k!r} gives {f} a second time"
+            return msg("{key!r} gives {field} a second time", key=k, field=f)
         else:
             values[f] = v
     if unknown and columns.others == "refuse":
-        return f"unknown key(s) {', '.join(sorted(unknown))}; {columns.describe('keys')}"
+        return msg(
+            "unknown key(s) {keys}; {described}",
+            keys=sorted(unknown),
+            described=columns.describe("keys"),
+        )
     return values
 
 
@@ -444,17 +561,26 @@ def _workbook_table(path: Path, columns: Columns, wanted: str | None, max_rows: 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - see above
-        raise BadInput(f"{name}: not a readable .xlsx workbook ({_excel_problem(exc)})") from None
+        raise BadInput(unreadable_workbook(name, exc)) from None
     try:
         if not book.worksheets:
-            raise BadInput(f"{name}: has no worksheet; {columns.describe()}")
+            raise BadInput(
+                msg("{name}: has no worksheet; {columns}", name=name, columns=columns.describe())
+            )
         titles = [s.title for s in book.worksheets]
         if wanted is None:
             index = 0
         elif wanted in titles:
             index = titles.index(wanted)
         else:
-            raise BadInput(f"{name}: no sheet named {wanted!r}; its sheets are {_listed(titles)}")
+            raise BadInput(
+                msg(
+                    "{name}: no sheet named {wanted!r}; its sheets are {sheets}",
+                    name=name,
+                    wanted=wanted,
+                    sheets=_listed(titles),
+                )
+            )
         sheet = book.worksheets[index]
         sheet.reset_dimensions()  # some tools write wrong dimensions: read every row there is
         formulas = _Formulas(data, index)
@@ -464,14 +590,21 @@ def _workbook_table(path: Path, columns: Columns, wanted: str | None, max_rows: 
             formulas.close()
         if wanted is None and len(titles) > 1:
             table.notes.append(
-                f"{name}: read its first sheet {titles[0]!r} only; it also has "
-                f"{_listed(titles[1:])}: give --sheet NAME to read another"
+                msg(
+                    "{name}: read its first sheet {first!r} only; it also has "
+                    "{others}: give --sheet NAME to read another",
+                    name=name,
+                    first=titles[0],
+                    others=_listed(titles[1:]),
+                )
             )
         return table
     except BadInput:
         raise
     except Exception as exc:  # noqa: BLE001 - see above
-        raise BadInput(f"{name}: a damaged workbook ({_excel_problem(exc)})") from None
+        raise BadInput(
+            msg("{name}: a damaged workbook ({problem})", name=name, problem=_excel_problem(exc))
+        ) from None
     finally:
         book.close()
 
@@ -503,8 +636,9 @@ def _row_elements(book: Any, member: Any, enough: int) -> int:
     return count + len(_ROW_ELEMENT.findall(tail))
 
 
-def _listed(titles: list[str]) -> str:
-    return ", ".join(repr(t) for t in titles)
+def _listed(titles: list[str]) -> list[str]:
+    """Sheet titles quoted, to be shown as a list."""
+    return [repr(t) for t in titles]
 
 
 def _check_expansion(name: str, data: bytes, max_rows: int) -> None:
@@ -518,21 +652,34 @@ def _check_expansion(name: str, data: bytes, max_rows: int) -> None:
         book = zipfile.ZipFile(io.BytesIO(data))
         members = book.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise BadInput(f"{name}: not a readable .xlsx workbook ({_excel_problem(exc)})") from None
+        raise BadInput(unreadable_workbook(name, exc)) from None
     total = sum(m.file_size for m in members)
     if total > MAX_WORKBOOK_BYTES:
         raise BadInput(
-            f"{name}: unpacks to {total:,} bytes; workbooks of at most "
-            f"{MAX_WORKBOOK_BYTES:,} unpacked are read: split it, or save it as CSV UTF-8"
+            msg(
+                "{name}: unpacks to {total:,} bytes; workbooks of at most "
+                "{most:,} unpacked are read: split it, or save it as CSV UTF-8",
+                name=name,
+                total=total,
+                most=MAX_WORKBOOK_BYTES,
+            )
         )
     for member in members:
         if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(
             member.compress_size, 1
         ):
             raise BadInput(
-                f"{name}: its part {member.filename!r} unpacks {member.file_size:,} bytes from "
-                f"{member.compress_size:,}, more than {MAX_RATIO} times, which no spreadsheet "
-                "does (a zip bomb?); open it in Excel and save it again, or save it as CSV UTF-8"
+                msg(
+                    "{name}: its part {part!r} unpacks {size:,} bytes from "
+                    "{packed:,}, more than {ratio} times, which no spreadsheet "
+                    "does (a zip bomb?); open it in Excel and save it again, or save it as "
+                    "CSV UTF-8",
+                    name=name,
+                    part=member.filename,
+                    size=member.file_size,
+                    packed=member.compress_size,
+                    ratio=MAX_RATIO,
+                )
             )
     # openpyxl reads a whole sheet at opening when it does not say its size (no <dimension>):
     # a million rows took two minutes before the first could be refused. Counting the row
@@ -547,8 +694,18 @@ def _check_expansion(name: str, data: bytes, max_rows: int) -> None:
                 raise BadInput(too_many_rows(name, max_rows))
 
 
-def _excel_problem(exc: Exception) -> str:
-    return f"{type(exc).__name__}; open it in Excel and save it again as .xlsx, or as CSV UTF-8"
+def _excel_problem(exc: Exception) -> Msg:
+    return msg(
+        "{error}; open it in Excel and save it again as .xlsx, or as CSV UTF-8",
+        error=type(exc).__name__,
+    )
+
+
+def unreadable_workbook(name: str, exc: Exception) -> Msg:
+    """The message for a file that is no workbook openpyxl can open."""
+    return msg(
+        "{name}: not a readable .xlsx workbook ({problem})", name=name, problem=_excel_problem(exc)
+    )
 
 
 class _Formulas:
@@ -608,7 +765,7 @@ def _sheet_rows(
             continue
         place = Place(name, number, sheet=sheet.title)
         if any(v not in (None, "") for v in values[len(fields) :]):
-            _add(table, place, "more cells than the header has columns", columns)
+            _add(table, place, msg("more cells than the header has columns"), columns)
             continue
         unsaved = [
             f
@@ -616,12 +773,22 @@ def _sheet_rows(
             if f and v is None and formulas.at(number, i)
         ]
         if unsaved:
-            said = f"{unsaved[0]} is a formula without a saved value"
-            _add(table, place, f"{said}: open the file in Excel and save it", columns)
+            said = msg(
+                "{field} is a formula without a saved value: open the file in Excel and save it",
+                field=unsaved[0],
+            )
+            _add(table, place, said, columns)
             continue
         _add(table, place, {f: v for f, v in zip(fields, values, strict=False) if f}, columns)
     if fields is None:
-        raise BadInput(f"{name}:{sheet.title}: is empty; {columns.describe()}")
+        raise BadInput(
+            msg(
+                "{name}:{sheet}: is empty; {columns}",
+                name=name,
+                sheet=sheet.title,
+                columns=columns.describe(),
+            )
+        )
     return table
 
 

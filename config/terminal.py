@@ -22,6 +22,8 @@ import logging
 import re
 import unicodedata
 
+from config.i18n import Catalog, Msg, msg
+
 # C0 controls but tab and line feed; DEL and the C1 controls; the line and paragraph
 # separators (some terminals break lines there); bidi embeddings, overrides and isolates;
 # lone surrogates (undecodable bytes in arguments), which cannot even be encoded.
@@ -59,7 +61,7 @@ def printable_json(document: str) -> str:
     return _IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
-def control_character(text: str, *, lines: bool = False) -> str | None:
+def control_character(text: str, *, lines: bool = False) -> Msg | None:
     """Why `text` cannot be shown as written: the first control character in it (a line
     feed, tab or carriage return allowed with `lines`), as 'U+001B (escape) at character
     3'; None when there is none."""
@@ -68,7 +70,9 @@ def control_character(text: str, *, lines: bool = False) -> str | None:
             continue
         if char in "\n\t" or _ANY.fullmatch(char):
             name = unicodedata.name(char, "a control character").lower()
-            return f"U+{ord(char):04X} ({name}) at character {n}"
+            return msg(
+                "U+{code} ({name}) at character {n}", code=format(ord(char), "04X"), name=name, n=n
+            )
     return None
 
 
@@ -112,7 +116,24 @@ def tolerant(stream: object) -> None:
 class LogLines(logging.Formatter):
     """Log records as a terminal may show them: each message on one line (a newline in it
     is shown as `\\n`, so no one can forge a record), tracebacks on their own lines, and
-    control characters escaped in both."""
+    control characters escaped in both. With a `language`, the messages (`Msg`) a record
+    carries are said in it; the line's layout and its other values stay as they are."""
+
+    def __init__(self, fmt: str, language: Catalog | None = None) -> None:
+        super().__init__(fmt)
+        self.language = language
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record's line, its messages in the log's language."""
+        said = self.language
+        if said is not None and isinstance(record.args, tuple):
+            if isinstance(record.msg, Msg) or any(isinstance(a, Msg) for a in record.args):
+                record = logging.makeLogRecord(record.__dict__)  # other handlers: as it was
+                record.msg = said.render(record.msg) if isinstance(record.msg, Msg) else record.msg
+                record.args = tuple(
+                    said.render(a) if isinstance(a, Msg) else a for a in record.args
+                )
+        return super().format(record)
 
     def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
         """The record's line, escaped."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from config.errors import ConfigError
-from config.i18n import Text, msg
+from config.i18n import Joined, Msg, Text, msg
 
 Loc = tuple[str | int, ...]
 MAX_BYTES = 10 * 1024 * 1024
@@ -127,13 +127,103 @@ def problem(error: Any, where: Text, *, template: str, echo: Collection[str] = (
         )
     if kind == "missing":
         return msg("{where}: required key is missing", where=where)
-    message = str(error["msg"]).removeprefix("Value error, ")
+    message = pydantic_message(error)
     loc = tuple(error["loc"])
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     value = error.get("input")
     if name in echo and isinstance(value, (str, int, float)) and kind != "value_error":
         return msg("{where}: {message} (got {value!r})", where=where, message=message, value=value)
     return msg("{where}: {message}", where=where, message=message)
+
+
+def pydantic_message(error: Any) -> Text:
+    """A pydantic error's message through the catalogs: its `type` and `ctx` make one of
+    ours, whose English is pydantic's own; a validator's ValueError carrying a Msg is that
+    message; any other type, pydantic's English as it is."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    raised = ctx.get("error")
+    if kind == "value_error" and isinstance(raised, ValueError) and raised.args:
+        if isinstance(raised.args[0], Msg):
+            return raised.args[0]
+    if kind == "literal_error" and isinstance(ctx.get("expected"), str):
+        choices = re.split(r", | or ", ctx["expected"])
+        if len(choices) == 1:
+            return msg("Input should be {expected}", expected=choices[0])
+        return msg(
+            "Input should be {some} or {last}",
+            some=Joined(choices[:-1], ", "),
+            last=choices[-1],
+        )
+    plain = _PYDANTIC.get(kind)
+    if plain is not None:
+        return plain
+    for key, bound in _BOUNDS.items():
+        if kind == key[0] and key[1] in ctx:
+            return msg(bound.text, **{key[1]: ctx[key[1]]})
+    if kind in ("string_too_short", "string_too_long") and isinstance(ctx.get(_LENGTH[kind]), int):
+        n = ctx[_LENGTH[kind]]
+        if kind == "string_too_short":
+            if n == 1:
+                return msg("String should have at least {n} character", n=n)
+            return msg("String should have at least {n} characters", n=n)
+        if n == 1:
+            return msg("String should have at most {n} character", n=n)
+        return msg("String should have at most {n} characters", n=n)
+    if kind in ("too_short", "too_long") and ctx.get("field_type") == "List":
+        n, actual = ctx.get(_LENGTH[kind]), ctx.get("actual_length")
+        if isinstance(n, int) and isinstance(actual, int):
+            if kind == "too_short":
+                if n == 1:
+                    return msg(
+                        "List should have at least {n} item after validation, not {actual}",
+                        n=n,
+                        actual=actual,
+                    )
+                return msg(
+                    "List should have at least {n} items after validation, not {actual}",
+                    n=n,
+                    actual=actual,
+                )
+            if n == 1:
+                return msg(
+                    "List should have at most {n} item after validation, not {actual}",
+                    n=n,
+                    actual=actual,
+                )
+            return msg(
+                "List should have at most {n} items after validation, not {actual}",
+                n=n,
+                actual=actual,
+            )
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+# pydantic's messages without values, by error type (their English is pydantic's).
+_PYDANTIC = {
+    "int_type": msg("Input should be a valid integer"),
+    "int_parsing": msg("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": msg("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": msg("Input should be a valid number"),
+    "float_parsing": msg("Input should be a valid number, unable to parse string as a number"),
+    "bool_type": msg("Input should be a valid boolean"),
+    "bool_parsing": msg("Input should be a valid boolean, unable to interpret input"),
+    "string_type": msg("Input should be a valid string"),
+    "list_type": msg("Input should be a valid list"),
+    "dict_type": msg("Input should be a valid dictionary"),
+}
+# pydantic's bounds, by (error type, its ctx key).
+_BOUNDS = {
+    ("greater_than_equal", "ge"): msg("Input should be greater than or equal to {ge}"),
+    ("greater_than", "gt"): msg("Input should be greater than {gt}"),
+    ("less_than_equal", "le"): msg("Input should be less than or equal to {le}"),
+    ("less_than", "lt"): msg("Input should be less than {lt}"),
+}
+_LENGTH = {
+    "string_too_short": "min_length",
+    "string_too_long": "max_length",
+    "too_short": "min_length",
+    "too_long": "max_length",
+}
 
 
 def key_lines(text: str) -> dict[Loc, int]:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, func, or_, select, update
 
 from config.errors import AppError, ExitCode
-from config.i18n import Joined, Msg, msg
+from config.i18n import SEMICOLON, Joined, Msg, msg
 from config.runtime import utcnow
 from localize.text import PUBLISH_ENFORCED
 from store.item_rows import AUDIT, DECISION, ITEM, LISTING, Record, records
@@ -93,9 +93,17 @@ class IllegalTransition(AppError):
     """A state change the item's life does not allow."""
 
     def __init__(self, item_id: int, current: str, wanted: str) -> None:
-        allowed = ", ".join(sorted(TRANSITIONS[ItemState(current)])) or "nothing (it is final)"
+        from localize.views import ITEM_STATES, word
+
+        allowed = [word(ITEM_STATES, s) for s in sorted(TRANSITIONS[ItemState(current)])]
         super().__init__(
-            f"item {item_id} is {current}; it cannot become {wanted} (from {current}: {allowed})"
+            msg(
+                "item {id} is {current}; it cannot become {wanted} (from {current}: {allowed})",
+                id=item_id,
+                current=word(ITEM_STATES, current),
+                wanted=word(ITEM_STATES, wanted),
+                allowed=allowed or msg("nothing (it is final)"),
+            )
         )
 
 
@@ -105,11 +113,14 @@ class CannotOverride(AppError):
     exit_code = ExitCode.FAILURES
 
     def __init__(self, item_id: int, errors: Sequence[dict[str, Any]]) -> None:
-        listed = "; ".join(f"{f.get('code')}: {f.get('message')}" for f in errors)
         super().__init__(
-            f"item {item_id}: {listed} cannot be overridden: publishing refuses it whatever the "
-            "review says, so the item would only be blocked. Edit the text instead "
-            "(--set FIELD=TEXT, or e in `localize review`); nothing was changed"
+            msg(
+                "item {id}: {listed} cannot be overridden: publishing refuses it whatever the "
+                "review says, so the item would only be blocked. Edit the text instead "
+                "(--set FIELD=TEXT, or e in `localize review`); nothing was changed",
+                id=item_id,
+                listed=_listed(errors),
+            )
         )
 
 
@@ -119,16 +130,36 @@ class ItemChanged(AppError):
     exit_code = ExitCode.FAILURES
 
     def __init__(self, item_id: int, read_revision: int, now: ItemSnapshot | None) -> None:
+        from localize.views import ITEM_STATES, word
+
         if now is None:
-            message = f"item {item_id} no longer exists"
+            message = msg("item {id} no longer exists", id=item_id)
         else:
-            by = f" by {now.actor} at {now.at:%Y-%m-%d %H:%M:%S} UTC" if now.actor else ""
-            what = f": {now.what}" if now.what else ""
+            by = (
+                msg(
+                    " by {actor} at {at} UTC",
+                    actor=now.actor,
+                    at=now.at.strftime("%Y-%m-%d %H:%M:%S"),
+                )
+                if now.actor
+                else ""
+            )
+            what = msg(": {what}", what=now.what) if now.what else ""
             # versions as a reviewer counts them: the same number means the same text
-            had = f"; you had version {read_revision}" if read_revision != now.revision else ""
-            message = (
-                f"item {item_id} was changed{by}{what} (it is {now.state}, version "
-                f"{now.revision}{had}); nothing was written — reload it and decide again"
+            had = (
+                msg("; you had version {version}", version=read_revision)
+                if read_revision != now.revision
+                else ""
+            )
+            message = msg(
+                "item {id} was changed{by}{what} (it is {state}, version {version}{had}); "
+                "nothing was written — reload it and decide again",
+                id=item_id,
+                by=by,
+                what=what,
+                state=word(ITEM_STATES, now.state),
+                version=now.revision,
+                had=had,
             )
         super().__init__(message)
 
@@ -139,16 +170,37 @@ class ApprovalBlocked(AppError):
     exit_code = ExitCode.FAILURES
 
     def __init__(self, item_id: int, errors: Sequence[dict[str, Any]]) -> None:
-        listed = "; ".join(f"{f.get('code')}: {f.get('message')}" for f in errors)
         fixed = sorted({str(f.get("code")) for f in unoverridable(errors)})
         if fixed:  # an override would be refused too: say so now, not one try later
-            what = (
-                f"Edit the text until it is clean ({', '.join(fixed)} cannot be overridden: "
-                "publishing refuses it whatever the review says)"
+            what = msg(
+                "Edit the text until it is clean ({codes} cannot be overridden: "
+                "publishing refuses it whatever the review says)",
+                codes=fixed,
             )
         else:
-            what = "Edit the text until it is clean, or approve with an override and its reason"
-        super().__init__(f"item {item_id} has {len(errors)} error(s): {listed}. {what}")
+            what = msg(
+                "Edit the text until it is clean, or approve with an override and its reason"
+            )
+        super().__init__(
+            msg(
+                "item {id} has {count} error(s): {listed}. {what}",
+                id=item_id,
+                count=len(errors),
+                listed=_listed(errors),
+                what=what,
+            )
+        )
+
+
+def _listed(errors: Sequence[dict[str, Any]]) -> Joined:
+    """Stored findings as a refusal names them: 'code: message; code: message', each
+    message in the reader's language."""
+    from localize.text.checks import said
+
+    return Joined(
+        [msg("{code}: {message}", code=str(f.get("code")), message=said(f)) for f in errors],
+        SEMICOLON,
+    )
 
 
 @dataclass(frozen=True)
@@ -212,6 +264,7 @@ def change(
     override: str | None = None,
     now: datetime | None = None,
     seen: str = "",
+    says: object = None,
     **fields: Any,
 ) -> Item:
     """Move `item` (as read, at its version) to `to`, writing `fields`; the only way any
@@ -307,6 +360,8 @@ def change(
             }
     if "error" in fields and fields["error"]:
         detail["error"] = fields["error"]
+        if says is not None:  # the error as messages (config.i18n.stored): shown in any language
+            detail["says"] = says
     if dropped:
         detail["images"] = "dropped: drawn with the caption before this change"
     if to is ItemState.STALE and to is not current:
@@ -665,6 +720,26 @@ def last_rejections(session: Session | Connection, item_ids: Collection[int]) ->
         for (row,) in records(session.execute(query), DECISION):
             found[row.item_id] = row  # the later one wins
     return found
+
+
+def blocked_says(session: Session | Connection, item_ids: Collection[int]) -> dict[int, Any]:
+    """The reasons of each of these items' latest blocking, as its audit entry stored them
+    to be shown in any language (config.i18n.stored), where it did."""
+    found: dict[int, Any] = {}
+    ids = [str(i) for i in item_ids]
+    for start in range(0, len(ids), 500):  # bound the IN list
+        query = (
+            select(AUDIT.c.entity_id, AUDIT.c.detail)
+            .where(
+                AUDIT.c.entity == "localization_item",
+                AUDIT.c.entity_id.in_(ids[start : start + 500]),
+                AUDIT.c.action == ItemState.BLOCKED.value,
+            )
+            .order_by(AUDIT.c.id)
+        )
+        for entity_id, detail in session.execute(query):
+            found[int(entity_id)] = (detail or {}).get("says")  # the later one wins
+    return {k: v for k, v in found.items() if v}
 
 
 def count(session: Session, *, shop_id: str, states: Sequence[ItemState]) -> int:

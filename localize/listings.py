@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from config.files import excerpt, id_problem
+from config.i18n import Joined, Msg, msg
 from config.settings import Settings, ShopSettings
 from config.tables import MAX_ROWS, Columns, Place, Row, RowProblem, read_table
 from config.terminal import control_character
@@ -105,7 +106,9 @@ def read_listings(
     base = path.parent.resolve()
     folders = [base] + ([images_folder.resolve()] if images_folder else [])
     records, problems = table.records(
-        lambda row: _record(row, base, folders), key=lambda r: r.product_id, what="product_id"
+        lambda row: _record(row, base, folders),
+        key=lambda r: r.product_id,
+        what=msg("product_id"),
     )
     return records, problems, table.notes
 
@@ -115,28 +118,41 @@ def _image(value: str, base: Path, folders: list[Path]) -> str:
     path (so later runs find it from anywhere), symlinks resolved; ValueError for others."""
     if len(value) > MAX_IMAGE:  # before resolving: a million '../' took minutes
         raise ValueError(
-            f"image {excerpt(value)} is too long; an image path or URL is at most "
-            f"{MAX_IMAGE:,} characters"
+            msg(
+                "image {value} is too long; an image path or URL is at most {most:,} characters",
+                value=excerpt(value),
+                most=MAX_IMAGE,
+            )
         )
     if "://" in value:
         scheme = value.split("://", 1)[0].lower()
         if scheme not in ("http", "https"):
             raise ValueError(
-                f"image {excerpt(redact(value))}: only http and https URLs are fetched"
+                msg(
+                    "image {value}: only http and https URLs are fetched",
+                    value=excerpt(redact(value)),
+                )
             )
         if _userinfo(value):
             raise ValueError(
-                f"image {excerpt(redact(value))} holds a user name or password (user:pass@), "
-                "which would be stored with the listing and shown; give a URL that needs none "
-                "(a public or pre-signed link)"
+                msg(
+                    "image {value} holds a user name or password (user:pass@), "
+                    "which would be stored with the listing and shown; give a URL that needs "
+                    "none (a public or pre-signed link)",
+                    value=excerpt(redact(value)),
+                )
             )
         return value
     path = (base / value).resolve()
     if not any(path.is_relative_to(folder) for folder in folders):
-        allowed = " or ".join(str(f) for f in folders)
+        allowed = Joined([str(f) for f in folders], msg(" or "))
         raise ValueError(
-            f"image {excerpt(value)} is outside the folders images may come from ({allowed}); "
-            "move it there, or set [shops.images] folder in the configuration"
+            msg(
+                "image {value} is outside the folders images may come from ({allowed}); "
+                "move it there, or set [shops.images] folder in the configuration",
+                value=excerpt(value),
+                allowed=allowed,
+            )
         )
     return str(path)
 
@@ -146,13 +162,17 @@ def _image(value: str, base: Path, folders: list[Path]) -> str:
 TEXT_FIELDS = ("title", "description", "caption", "sku", "category")
 
 
-def _text_problem(row: Row) -> str | None:
+def _text_problem(row: Row) -> Msg | None:
     """Why one of the row's text fields cannot be taken: a control character in it (an
     escape sequence, a bidi override), which no shopper should see and no terminal obey."""
     for name in TEXT_FIELDS:
         found = control_character(row.text(name), lines=name in COLUMNS.multiline)
         if found:
-            return f"{name} contains {found}; remove it from the file and import again"
+            return msg(
+                "{field} contains {found}; remove it from the file and import again",
+                field=name,
+                found=found,
+            )
     return None
 
 
@@ -167,23 +187,25 @@ def _userinfo(url: str) -> bool:
 def _record(row: Row, base: Path, folders: list[Path]) -> ListingRecord:
     product_id = row.text("product_id")
     if not product_id:
-        raise ValueError("product_id is empty")
+        raise ValueError(msg("product_id is empty"))
     if problem := id_problem(product_id):
-        raise ValueError(f"product_id {product_id!r} {problem}")
+        raise ValueError(msg("product_id {id!r} {problem}", id=product_id, problem=problem))
     if problem := _text_problem(row):
         raise ValueError(problem)
     title = row.text("title")
     if not title:
-        raise ValueError("title is empty")
+        raise ValueError(msg("title is empty"))
     images_value = row.values.get("images") or []
     if isinstance(images_value, str):
         images = tuple(i.strip() for i in images_value.split(";") if i.strip())
     elif isinstance(images_value, list) and all(isinstance(i, str) for i in images_value):
         images = tuple(i.strip() for i in images_value if i.strip())
     else:
-        raise ValueError("images must be ';'-separated text or a list of text")
+        raise ValueError(msg("images must be ';'-separated text or a list of text"))
     if len(images) > 9:
-        raise ValueError(f"{len(images)} images; TikTok Shop takes at most 9 main images")
+        raise ValueError(
+            msg("{count} images; TikTok Shop takes at most 9 main images", count=len(images))
+        )
     images = tuple(_image(i, base, folders) for i in images)
     cell = row.value("safety_report_date")
     if isinstance(cell, datetime):  # a workbook's date cell
@@ -194,7 +216,7 @@ def _record(row: Row, base: Path, folders: list[Path]) -> ListingRecord:
             report_date = date.fromisoformat(report) if report else None
         except ValueError:
             raise ValueError(
-                f"safety_report_date {excerpt(report)} is not a date (YYYY-MM-DD)"
+                msg("safety_report_date {value} is not a date (YYYY-MM-DD)", value=excerpt(report))
             ) from None
     return ListingRecord(
         product_id=product_id,
@@ -328,7 +350,11 @@ def import_file(
         kept = []
         for place, record in records:
             if problem := product_id_problem(record.product_id):
-                problems.append(place.problem(f"{problem}; this shop publishes to TikTok Shop"))
+                problems.append(
+                    place.problem(
+                        msg("{problem}; this shop publishes to TikTok Shop", problem=problem)
+                    )
+                )
             else:
                 kept.append((place, record))
         records = kept

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, select
 
 from config.errors import AppError, BadInput, ExitCode
-from config.i18n import Msg, Text, msg
+from config.i18n import SEMICOLON, Joined, Msg, Text, from_stored, msg
 from config.runtime import Clock, utcnow
 from localize import lifecycle
 from store.db import read_connection, session_scope, transaction
@@ -72,18 +72,27 @@ class AlreadyDecided(AppError):
         at: datetime | None,
         waits_for_person: bool = False,
     ) -> None:
-        who = f" by {by}" if by else ""
-        when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if at else ""
+        from localize.views import ITEM_STATES, word
+
+        who = msg(" by {by}", by=by) if by else ""
+        when = msg(" at {at} UTC", at=at.strftime("%Y-%m-%d %H:%M:%S")) if at else ""
         again = (
-            "it waits for a person's translation: approve it with your own text"
+            msg("it waits for a person's translation: approve it with your own text")
             if waits_for_person
-            else "`localize run` translates it again, or approve it with your own text"
+            else msg("`localize run` translates it again, or approve it with your own text")
         )
-        super().__init__(
-            f"item {item_id} was already {state}{who}{when}; nothing was changed"
-            + (" (its source changed: review the new version)" if state == "stale" else "")
-            + (f"; {again} (--set FIELD=TEXT)" if state == "rejected" else "")
+        decided = msg(
+            "item {id} was already {state}{who}{when}; nothing was changed",
+            id=item_id,
+            state=word(ITEM_STATES, state),
+            who=who,
+            when=when,
         )
+        if state == "stale":
+            decided = msg("{said} (its source changed: review the new version)", said=decided)
+        if state == "rejected":
+            decided = msg("{said}; {again} (--set FIELD=TEXT)", said=decided, again=again)
+        super().__init__(decided)
 
 
 class ClaimedByOther(AppError):
@@ -93,8 +102,13 @@ class ClaimedByOther(AppError):
 
     def __init__(self, item_id: int, by: str, until: datetime) -> None:
         super().__init__(
-            f"item {item_id} is open with {by} until {until:%H:%M:%S} UTC; "
-            "take another item, or wait for their claim to run out"
+            msg(
+                "item {id} is open with {by} until {until} UTC; "
+                "take another item, or wait for their claim to run out",
+                id=item_id,
+                by=by,
+                until=until.strftime("%H:%M:%S"),
+            )
         )
 
 
@@ -109,22 +123,43 @@ class EditOvertaken(lifecycle.ItemChanged):
         edits: Mapping[str, str],
         saved_as: int | None,
     ) -> None:
+        from localize.views import ITEM_STATES, word
+
         if now is None:
-            where = "it no longer exists"
+            where = msg("it no longer exists")
         else:
-            by = f" by {now.actor} at {now.at:%Y-%m-%d %H:%M:%S} UTC" if now.actor else ""
-            where = f"it was changed{by} meanwhile (it is {now.state}, version {now.version})"
+            by = (
+                msg(
+                    " by {actor} at {at} UTC",
+                    actor=now.actor,
+                    at=now.at.strftime("%Y-%m-%d %H:%M:%S"),
+                )
+                if now.actor
+                else ""
+            )
+            where = msg(
+                "it was changed{by} meanwhile (it is {state}, version {version})",
+                by=by,
+                state=word(ITEM_STATES, now.state),
+                version=now.version,
+            )
         then = (
-            f"your edit, saved as version {saved_as}, was replaced"
+            msg("your edit, saved as version {version}, was replaced", version=saved_as)
             if saved_as is not None
-            else "your edit was not saved"
+            else msg("your edit was not saved")
         )
         texts = "; ".join(f"{name}={text!r}" for name, text in edits.items())
         AppError.__init__(
             self,
-            f"item {item_id}: {where}; nothing was applied: not approved, {then}. Your text, "
-            f"also in `localize review history {item_id}`: {texts}. Reload the item and decide "
-            "again",
+            msg(
+                "item {id}: {where}; nothing was applied: not approved, {then}. Your text, "
+                "also in `localize review history {id}`: {texts}. Reload the item and decide "
+                "again",
+                id=item_id,
+                where=where,
+                then=then,
+                texts=texts,
+            ),
         )
 
 
@@ -138,6 +173,15 @@ class Entry:
     waiting: int = 0
     source_before: dict[str, str] | None = None  # the source it replaced, when it changed
     rejection: Record | None = None  # the latest rejection of it, if any (read through Core)
+    blocked_says: Any = None  # a blocked item's reasons as stored (config.i18n), if they were
+
+    def blocked_reasons(self) -> Text:
+        """Why a blocked item is blocked, in the reader's language where its blocking stored
+        its reasons as messages; the item's English error otherwise."""
+        said = from_stored(self.blocked_says)
+        if isinstance(said, list) and said:
+            return Joined(said, SEMICOLON)
+        return self.item.error or ""
 
     def rejected(self) -> dict[str, Any] | None:
         """Who rejected it last, when, why and what (fields, images), for show and list."""
@@ -316,7 +360,12 @@ def queue(
             for_a_person=for_a_person if states else True,
         )
         last = lifecycle.last_rejections(conn, [item.id for item, _ in rows if item.id])
-    entries = [Entry(item, listing, rejection=last.get(item.id)) for item, listing in rows]
+        blocked = [item.id for item, _ in rows if item.id and item.state == ItemState.BLOCKED]
+        says = lifecycle.blocked_says(conn, blocked) if blocked else {}
+    entries = [
+        Entry(item, listing, rejection=last.get(item.id), blocked_says=says.get(item.id))
+        for item, listing in rows
+    ]
     counts: dict[str, int] = {}
     for e in entries:
         counts[e.item.language] = counts.get(e.item.language, 0) + 1
@@ -333,7 +382,8 @@ def entry(store: Engine, item_id: int) -> Entry:
         if not rows:
             raise NoSuchItem(item_id)
         rejection = lifecycle.last_rejection(conn, item_id)
-    return Entry(*rows[0], rejection=rejection)
+        says = lifecycle.blocked_says(conn, [item_id])
+    return Entry(*rows[0], rejection=rejection, blocked_says=says.get(item_id))
 
 
 def detail(store: Engine, item_id: int) -> Entry:
@@ -660,7 +710,9 @@ def _drawable_caption(settings: Settings, item: Record, caption: str) -> None:
     try:
         validate_caption(caption, settings.markets.script(item.language))
     except FontError as exc:
-        raise BadInput(f"item {item.id}: caption: {exc.message}; nothing was changed") from None
+        raise BadInput(
+            msg("item {id}: caption: {problem}; nothing was changed", id=item.id, problem=exc.text)
+        ) from None
 
 
 def reject(
@@ -679,7 +731,7 @@ def reject(
     takes them again (the machine ones leave the memory), and draws the rejected images
     again; or (on_reject = "person") a reviewer edits and approves it."""
     if not reason.strip():
-        raise BadInput("a rejection needs a reason (--reason)")
+        raise BadInput(msg("a rejection needs a reason (--reason)"))
     unknown = sorted(set(fields) - set(FIELDS))
     if unknown:
         raise BadInput(

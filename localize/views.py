@@ -41,6 +41,8 @@ ITEM_STATES = {
     "rejected": msg("rejected"),
     "published": msg("published"),
     "blocked": msg("blocked"),
+    "failed": pmsg("item", "failed"),
+    "stale": pmsg("item", "stale"),
 }
 
 
@@ -440,7 +442,7 @@ def review_list(
         )
         env.out(env.say(line).rstrip())
         if item.state == "blocked" and item.error:
-            env.out(msg("        blocked: {error}", error=item.error))
+            env.out(msg("        blocked: {error}", error=e.blocked_reasons()))
 
 
 def review_item(env: Environment, e: Entry, as_json: bool) -> None:
@@ -508,7 +510,8 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
             for line in lines:
                 env.out(f"    {line}")
     if d["error"]:
-        env.out(msg("\n[error]\n  {error}", error=d["error"]))
+        said = e.blocked_reasons() if e.item.state == "blocked" else d["error"]
+        env.out(msg("\n[error]\n  {error}", error=said))
 
 
 def _rejection(env: Environment, d: dict[str, Any]) -> None:

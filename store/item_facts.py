@@ -44,6 +44,7 @@ class BlockedItem:
     reasons: str
     since: datetime
     event_id: int
+    says: Any = None  # the reasons as stored messages (config.i18n), when the entry has them
 
 
 @dataclass(frozen=True)
@@ -145,9 +146,27 @@ def blocked_items(session: Session, *, shop_ids: Sequence[str]) -> list[BlockedI
         )
         .order_by(col(LocalizationItem.id))
     )
+    found = list(rows)
+    events = [event for *_, event, _ in found if event]
+    says = {
+        event: detail.get("says")
+        for event, detail in session.exec(
+            select(AuditEvent.id, AuditEvent.detail).where(col(AuditEvent.id).in_(events))
+        )
+        if isinstance(detail, dict)
+    }
     return [
-        BlockedItem(shop, item_id, product, language, error or "", at or updated, event or 0)
-        for shop, item_id, product, language, error, updated, event, at in rows
+        BlockedItem(
+            shop,
+            item_id,
+            product,
+            language,
+            error or "",
+            at or updated,
+            event or 0,
+            says.get(event),
+        )
+        for shop, item_id, product, language, error, updated, event, at in found
     ]
 
 

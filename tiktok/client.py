@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from config.errors import AppError, ConfigError, ExitCode
 from config.http import Late, TooDeep, TooLarge, parse_json, request
+from config.i18n import Msg, msg
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 
@@ -45,13 +46,14 @@ class TikTokError(AppError):
         super().__init__(f"TikTok Shop API {path}: {problem}{ref}")
 
 
-def product_id_problem(product_id: str) -> str | None:
+def product_id_problem(product_id: str) -> Msg | None:
     """Why `product_id` cannot be a TikTok Shop product id, or None when it can."""
     if _ID.fullmatch(product_id):
         return None
-    return (
-        f"product_id {product_id[:80]!r} is not a TikTok Shop product id (digits only, as "
-        "Seller Center shows them)"
+    return msg(
+        "product_id {id!r} is not a TikTok Shop product id (digits only, as Seller Center "
+        "shows them)",
+        id=product_id[:80],
     )
 
 

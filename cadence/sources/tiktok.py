@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from cadence.videos import VideoRecord
 from config.files import parse_time
+from config.i18n import Msg, msg
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 from config.tables import Place, RowProblem
@@ -83,22 +84,31 @@ class ShopVideosSource:
                 record = _record(item, self.zone) if isinstance(item, dict) else None
                 if record is None:
                     place = Place(f"{self.name} {self.path}", item=len(self.skipped), kind="video")
-                    self.skipped.append(place.problem(f"unreadable video item: {str(item)[:120]}"))
+                    self.skipped.append(
+                        place.problem(msg("unreadable video item: {item}", item=str(item)[:120]))
+                    )
                 else:
                     yield record
             token = data.get("next_page_token") or None
             if not token:
                 return
             if token in seen_tokens:
-                return self._stopped(page, "it gave the same next_page_token again")
+                return self._stopped(page, msg("it gave the same next_page_token again"))
             if not items:
-                return self._stopped(page, "a page with no videos still carried a next_page_token")
+                return self._stopped(
+                    page, msg("a page with no videos still carried a next_page_token")
+                )
             seen_tokens.add(token)
         self._stopped(
             limit,
-            f"each of {limit} pages carried a new next_page_token, more pages than "
-            f"{(end - start).days} days can fill ({MAX_VIDEOS_PER_DAY} videos a day, "
-            f"{self.page_size} a page)",
+            msg(
+                "each of {limit} pages carried a new next_page_token, more pages than "
+                "{days} days can fill ({per_day} videos a day, {per_page} a page)",
+                limit=limit,
+                days=(end - start).days,
+                per_day=MAX_VIDEOS_PER_DAY,
+                per_page=self.page_size,
+            ),
         )
 
     def max_pages(self, start: date, end: date) -> int:
@@ -106,11 +116,13 @@ class ShopVideosSource:
         videos = max((end - start).days, 1) * MAX_VIDEOS_PER_DAY
         return -(-videos // self.page_size) + 1
 
-    def _stopped(self, page: int, why: str) -> None:
+    def _stopped(self, page: int, why: Msg) -> None:
         """Say that paging was stopped at `page`, and why."""
         place = Place(f"{self.name} {self.path}", item=page, kind="page")
         self.skipped.append(
-            place.problem(f"paging stopped: {why}; videos past this page may be missing")
+            place.problem(
+                msg("paging stopped: {why}; videos past this page may be missing", why=why)
+            )
         )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from config.errors import AppError, ExitCode
+from config.i18n import msg
 from config.markets import ImageRules
 from localize.image.design import reframe
 
@@ -65,7 +66,9 @@ def load_image(path: Path) -> Picture:
                     f"safely (over {MAX_INPUT_PIXELS // 1_000_000} MP)",
                 )
             if getattr(img, "n_frames", 1) > 1:
-                notes.append(f"animated ({img.n_frames} frames): the first frame is used")
+                notes.append(
+                    msg("animated ({frames} frames): the first frame is used", frames=img.n_frames)
+                )
             img.seek(0)
             img.load()
     except ImageInputError:
@@ -106,7 +109,7 @@ def _to_rgb(img: Any, notes: list[str]) -> Any:
                     img, src, ImageCms.createProfile("sRGB"), outputMode="RGB"
                 )
             except (ImageCms.PyCMSError, OSError):
-                notes.append("CMYK with an unreadable colour profile: converted plainly")
+                notes.append(msg("CMYK with an unreadable colour profile: converted plainly"))
         return img.convert("RGB")
     if img.mode in ("I;16", "I;16B", "I;16L", "I"):
         return img.point(lambda v: v / 256).convert("L").convert("RGB")
@@ -150,12 +153,38 @@ def fit_size(picture: Picture, path: Path, rules: ImageRules, aspect: str = "pad
             Image.Resampling.LANCZOS,
         )
     if frame.changed:  # said after scaling: the note names the size of the file written
-        scaled = f", scaled to {img.width}x{img.height}" if img.size != framed else ""
-        notes.append(
-            f"{w}x{h} is outside the {rules.min_aspect:g}-{rules.max_aspect:g} aspect range "
-            f"TikTok Shop crops to: {'cropped' if frame.crop else 'padded'} to "
-            f"{framed[0]}x{framed[1]}{scaled}"
-        )
+        figures = {
+            "size": f"{w}x{h}",
+            "least": f"{rules.min_aspect:g}",
+            "most": f"{rules.max_aspect:g}",
+            "framed": f"{framed[0]}x{framed[1]}",
+            "scaled": f"{img.width}x{img.height}",
+        }
+        if frame.crop and img.size != framed:
+            said = msg(
+                "{size} is outside the {least}-{most} aspect range TikTok Shop crops to: "
+                "cropped to {framed}, scaled to {scaled}",
+                **figures,
+            )
+        elif frame.crop:
+            said = msg(
+                "{size} is outside the {least}-{most} aspect range TikTok Shop crops to: "
+                "cropped to {framed}",
+                **figures,
+            )
+        elif img.size != framed:
+            said = msg(
+                "{size} is outside the {least}-{most} aspect range TikTok Shop crops to: "
+                "padded to {framed}, scaled to {scaled}",
+                **figures,
+            )
+        else:
+            said = msg(
+                "{size} is outside the {least}-{most} aspect range TikTok Shop crops to: "
+                "padded to {framed}",
+                **figures,
+            )
+        notes.append(said)
     return Picture(img, notes)
 
 

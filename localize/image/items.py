@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from config.errors import AppError
-from config.i18n import msg
+from config.i18n import SEMICOLON, Joined, Text, msg, stored
 from config.markets import ImageRules
 from config.settings import Settings, ShopSettings
 from config.urls import redact
@@ -50,14 +50,28 @@ from store.db import session_scope
 from store.models import ItemState, Listing, LocalizationItem
 
 ACTOR = "localize run"
+_CUT = msg("caption: did not fit on the image and was cut with an ellipsis; shorten it")
 TRUNCATED = {
     "code": "caption_truncated",
     "severity": "warning",
-    "message": "caption: did not fit on the image and was cut with an ellipsis; shorten it",
+    "message": str(_CUT),
+    "says": stored(_CUT),
 }
 
 
 NOTES = "image_notes"  # what drawing an image said (a caption covering text, Chinese left)
+
+
+def _notes(image: int, told: list[Text]) -> dict[str, Any]:
+    """The finding of what drawing image `image` (from 0) said."""
+    said = msg("image {image}: {notes}", image=image + 1, notes=Joined(told, SEMICOLON))
+    return {
+        "code": NOTES,
+        "severity": "warning",
+        "message": str(said),
+        "says": stored(said),
+        "image": image,
+    }
 
 
 def caption_nowhere(count: int, which: str) -> dict[str, Any]:
@@ -397,22 +411,14 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
                 if not (f.get("code") in (FINDING, POOR_ERASE) and f.get("image") in state.regions)
             ] + [state.regions[n] for n in sorted(state.regions)]
             findings += [state.poor[n] for n in sorted(state.poor)]
-            if state.truncated and TRUNCATED not in findings:
+            # by its code: one stored before it carried `says` is the same finding
+            if state.truncated and not any(f.get("code") == TRUNCATED["code"] for f in findings):
                 findings.append(TRUNCATED)
             findings = [
                 f
                 for f in findings
                 if not (f.get("code") == NOTES and f.get("image") in state.notes)
-            ] + [
-                {
-                    "code": NOTES,
-                    "severity": "warning",
-                    "message": f"image {n + 1}: {'; '.join(told)}",
-                    "image": n,
-                }
-                for n, told in sorted(state.notes.items())
-                if told
-            ]
+            ] + [_notes(n, told) for n, told in sorted(state.notes.items()) if told]
             findings = _with_nowhere(findings, state.nowhere)
             if findings != item.findings:
                 fields["findings"] = findings

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from config.i18n import SEMICOLON, Joined, msg, stored
 from localize.image.findings import FINDING
 from localize.image.ocr import Region, has_chinese
 from localize.image.prices import Prices, yuan_price
@@ -83,7 +84,9 @@ def plan_text(
             translation, reason = _price(region.text, translate, prices)
             if translation is None:
                 record.update(status=UNTRANSLATED, reason=reason)
-                notes.append(f"price {region.text!r} not converted: {reason}")
+                notes.append(
+                    msg("price {text!r} not converted: {reason}", text=region.text, reason=reason)
+                )
             else:
                 record.update(status="replaced", translation=translation)
                 plans.append(RegionPlan(region.polygon, region.text, translation))
@@ -94,17 +97,23 @@ def plan_text(
         elif not region.confident and not edit.get("translation"):
             record["status"] = "low_confidence"
             notes.append(
-                f"text {region.text!r} read with low confidence ({region.confidence:.2f}): "
-                "left as it is; check it"
+                msg(
+                    "text {text!r} read with low confidence ({confidence}): left as it is; "
+                    "check it",
+                    text=region.text,
+                    confidence=format(region.confidence, ".2f"),
+                )
             )
         else:
             translation, problems = (
                 (edit["translation"], []) if edit.get("translation") else translate(region.text)
             )
             if translation is None:
-                reason = "; ".join(problems) or "no translation"
+                reason = Joined(problems, SEMICOLON) if problems else msg("no translation")
                 record.update(status=UNTRANSLATED, reason=reason)
-                notes.append(f"text {region.text!r} not replaced: {reason}")
+                notes.append(
+                    msg("text {text!r} not replaced: {reason}", text=region.text, reason=reason)
+                )
             else:
                 record.update(status="replaced", translation=translation)
                 plans.append(RegionPlan(region.polygon, region.text, translation))
@@ -125,7 +134,7 @@ def _price(text: str, translate: Translate, prices: Prices) -> tuple[str | None,
     words = price.rest(text)
     found, problems = (words, []) if not has_chinese(words) else translate(words)
     if found is None:
-        return None, "; ".join(problems) or "no translation"
+        return None, Joined(problems, SEMICOLON) if problems else msg("no translation")
     written = f"{found} {local}" if found else local
     problems = usable(written, prices.script) if prices.script else []
     return (None, "; ".join(problems)) if problems else (written, "")
@@ -136,13 +145,23 @@ def finding(image: int, source: str, text: ImageText) -> dict[str, Any]:
     replaced = sum(1 for r in text.records if r["status"] == "replaced")
     printed = sum(1 for r in text.records if r.get("kind") == PRINTING and r["status"] == "kept")
     severity = "error" if text.left else "warning" if text.notes else "info"
+    figures = {"image": image + 1, "replaced": replaced, "regions": len(text.records)}
+    if printed:
+        said = msg(
+            "image {image}: {replaced} of {regions} text region(s) replaced, {printed} kept "
+            "as the product's own printing",
+            printed=printed,
+            **figures,
+        )
+    else:
+        said = msg("image {image}: {replaced} of {regions} text region(s) replaced", **figures)
+    if text.notes:
+        said = msg("{said}; {notes}", said=said, notes=Joined(list(text.notes), SEMICOLON))
     return {
         "code": FINDING,
         "severity": severity,
-        "message": f"image {image + 1}: {replaced} of {len(text.records)} text region(s) "
-        "replaced"
-        + (f", {printed} kept as the product's own printing" if printed else "")
-        + (f"; {'; '.join(text.notes)}" if text.notes else ""),
+        "message": str(said),
+        "says": stored(said),
         "image": image,
         "source": source,
         "regions": list(text.records),
@@ -172,18 +191,29 @@ def poor_erase_finding(image: int, records: Sequence[dict[str, Any]]) -> dict[st
     from localize.image.erase import POOR
 
     poor = [
-        f"region {n} {r['text']!r} ({r['erase']} dB, {r.get('erase_method', '?')} fill)"
+        msg(
+            "region {n} {text!r} ({score} dB, {method} fill)",
+            n=n,
+            text=r["text"],
+            score=r["erase"],
+            method=r.get("erase_method", "?"),
+        )
         for n, r in enumerate(records, start=1)
         if isinstance(r.get("erase"), (int, float)) and r["erase"] < POOR
     ]
     if not poor:
         return None
+    said = msg(
+        "image {image}: erased poorly, the background may show a smear: {regions}. Retouch "
+        "the image, or keep the region",
+        image=image + 1,
+        regions=Joined(poor, SEMICOLON),
+    )
     return {
         "code": POOR_ERASE,
         "severity": "warning",
-        "message": f"image {image + 1}: erased poorly, the background may show a smear: "
-        + "; ".join(poor)
-        + ". Retouch the image, or keep the region",
+        "message": str(said),
+        "says": stored(said),
         "image": image,
     }
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from config.errors import AppError, ExitCode
+from config.i18n import SEMICOLON, Joined, Msg, msg
 from localize.image import fonts, looks
 from localize.image.erase import (  # noqa: F401 - erase's names, as callers import them here
     Erased,
@@ -35,8 +36,10 @@ class ChineseLeft(AppError):
 
     exit_code = ExitCode.FAILURES
 
-    def __init__(self, left: list[str]) -> None:
-        super().__init__(f"Chinese text left on the image: {'; '.join(left)}")
+    def __init__(self, left: list[Msg]) -> None:
+        super().__init__(
+            msg("Chinese text left on the image: {left}", left=Joined(left, SEMICOLON))
+        )
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,9 @@ class ReplaceText:
             try:
                 text = "" if self.erase_only else validate_caption(plan.translation, self.script)
             except fonts.FontError as exc:
-                left.append(f"region {plan.text!r} not replaced: {exc.message}")
+                left.append(
+                    msg("region {text!r} not replaced: {problem}", text=plan.text, problem=exc.text)
+                )
                 notes.append(left[-1])
                 continue
             piece = erase_piece(img, original, plan, text)
@@ -124,11 +129,14 @@ class ReplaceText:
 POOR_ERASE = "poor_erase"  # the finding a poorly scored erase raises
 
 
-def poor_erase_note(figure: dict[str, Any]) -> str:
+def poor_erase_note(figure: dict[str, Any]) -> Msg:
     """What a reviewer is told of a region whose erase scored poorly."""
-    return (
-        f"{POOR_ERASE}: text {figure['text']!r} erased poorly (score {figure['erase']} dB, "
-        f"{figure['method']} fill): the background may show a smear; retouch it or keep it"
+    return msg(
+        "poor_erase: text {text!r} erased poorly (score {score} dB, {method} fill): the "
+        "background may show a smear; retouch it or keep it",
+        text=figure["text"],
+        score=figure["erase"],
+        method=figure["method"],
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from config.i18n import msg
 from localize.image.fit import Measure, balance, hyphenable, wrap
 
 FLOOR = 0.6  # of the original's size: below it text is too small to pass for the original
@@ -312,29 +313,47 @@ def set_pieces(
         first = pieces[block.lines[0]].source
         if setting.overflow:
             truncated = True
-            notes.append(f"text {first!r}: its translation does not fit the space; shorten it")
+            notes.append(
+                msg("text {text!r}: its translation does not fit the space; shorten it", text=first)
+            )
         if setting.size < WARN_UNDER * top or setting.under_floor:
             notes.append(
-                f"text {first!r}: drawn at {round(100 * setting.size / top)}% of the "
-                "original's size, under the legible size; shorten it"
+                msg(
+                    "text {text!r}: drawn at {percent}% of the original's size, under the "
+                    "legible size; shorten it",
+                    text=first,
+                    percent=round(100 * setting.size / top),
+                )
             )
         if drawn.clipped and not setting.overflow:
-            notes.append(f"text {first!r}: some of its letters are clipped by the space")
+            notes.append(
+                msg("text {text!r}: some of its letters are clipped by the space", text=first)
+            )
         if drawn.box is not None and _at_edge(drawn.box, block.box(list(lines)), img.size):
             notes.append(
-                f"text {first!r}: drawn against the image's edge, outside the area a crop "
-                "or a phone's rounding leaves whole; move or shorten it"
+                msg(
+                    "text {text!r}: drawn against the image's edge, outside the area a crop "
+                    "or a phone's rounding leaves whole; move or shorten it",
+                    text=first,
+                )
             )
         if drawn.contrast < LOW_CONTRAST:
             notes.append(
-                f"text {first!r}: low contrast ({drawn.contrast:.1f}:1) against its background"
+                msg(
+                    "text {text!r}: low contrast ({ratio}:1) against its background",
+                    text=first,
+                    ratio=format(drawn.contrast, ".1f"),
+                )
             )
         if any(lines[i].vertical for i in block.lines) and (
             setting.under_floor or setting.hyphenated
         ):
             notes.append(
-                f"vertical text {first!r}: set across its column below the legible size; "
-                "a reviewer should lay it out by hand"
+                msg(
+                    "vertical text {text!r}: set across its column below the legible size; "
+                    "a reviewer should lay it out by hand",
+                    text=first,
+                )
             )
     return Set(
         tuple(per_size), tuple(per_lines), truncated, worst, tuple(notes), tuple(originals),

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from config.i18n import Msg, msg
 from config.markets import ImageRules
 from localize.text import html
 
@@ -62,10 +63,11 @@ class Rules:
 
 @dataclass(frozen=True)
 class Reason:
-    """One thing that keeps an item from going out."""
+    """One thing that keeps an item from going out: its code, and its message (English as a
+    str, for --json and the store; in the reader's language where it is shown)."""
 
     code: str
-    message: str
+    message: Msg
 
 
 def preflight(candidate: Candidate, rules: Rules, now: datetime) -> list[Reason]:
@@ -73,12 +75,25 @@ def preflight(candidate: Candidate, rules: Rules, now: datetime) -> list[Reason]
     c = candidate
     out: list[Reason] = []
     if c.state != "approved":
-        out.append(Reason("not_approved", f"the item is {c.state}; only approved items go out"))
+        from localize.views import ITEM_STATES, word  # the state's word, where it is shown
+
+        out.append(
+            Reason(
+                "not_approved",
+                msg(
+                    "the item is {state}; only approved items go out",
+                    state=word(ITEM_STATES, c.state),
+                ),
+            )
+        )
     if c.open_errors:
         out.append(
             Reason(
                 "open_errors",
-                f"{c.open_errors} error-level finding(s) stand without an override",
+                msg(
+                    "{count} error-level finding(s) stand without an override",
+                    count=c.open_errors,
+                ),
             )
         )
     n = len(c.title)
@@ -86,30 +101,43 @@ def preflight(candidate: Candidate, rules: Rules, now: datetime) -> list[Reason]
         out.append(
             Reason(
                 "title_length",
-                f"title: {n} characters; the market takes {rules.title_min}-{rules.title_max}",
+                msg(
+                    "title: {n} characters; the market takes {least}-{most}",
+                    n=n,
+                    least=rules.title_min,
+                    most=rules.title_max,
+                ),
             )
         )
     if _HAN.search(c.title):
-        out.append(Reason("title_chinese", "title: Chinese characters are not allowed"))
+        out.append(Reason("title_chinese", msg("title: Chinese characters are not allowed")))
     if len(c.description) > rules.description_max:
         out.append(
             Reason(
                 "description_length",
-                f"description: {len(c.description)} characters; the limit is "
-                f"{rules.description_max}",
+                msg(
+                    "description: {n} characters; the limit is {most}",
+                    n=len(c.description),
+                    most=rules.description_max,
+                ),
             )
         )
     fragment = html.parse(c.description)
     if fragment.refused or fragment.nested:
         tags = sorted(set(fragment.refused + fragment.nested))
-        out.append(Reason("description_tags", f"description: tags not allowed: {', '.join(tags)}"))
+        out.append(
+            Reason("description_tags", msg("description: tags not allowed: {tags}", tags=tags))
+        )
     out += _image_reasons(c.images, rules.images)
     out += _chinese_left_reasons(c.images)
     if rules.epr_required and not (rules.epr_registration or "").strip():
         out.append(
             Reason(
                 "epr_missing",
-                "the market requires an EPR registration: set epr_registration in [shops.publish]",
+                msg(
+                    "the market requires an EPR registration: set epr_registration in "
+                    "[shops.publish]"
+                ),
             )
         )
     out += _safety_reasons(c, rules, now)
@@ -122,27 +150,43 @@ def _image_reasons(images: Sequence[ImageFacts], rules: ImageRules) -> list[Reas
         out.append(
             Reason(
                 "image_count",
-                f"{len(images)} main image(s); TikTok Shop takes "
-                f"{rules.min_count}-{rules.max_count}",
+                msg(
+                    "{count} main image(s); TikTok Shop takes {least}-{most}",
+                    count=len(images),
+                    least=rules.min_count,
+                    most=rules.max_count,
+                ),
             )
         )
     for n, image in enumerate(images, start=1):
-        where = f"image {n} ({image.path})"
+        where = msg("image {n} ({path})", n=n, path=image.path)
         if image.format is None:
-            out.append(Reason("image_unreadable", f"{where}: missing or not an image"))
+            out.append(
+                Reason("image_unreadable", msg("{where}: missing or not an image", where=where))
+            )
             continue
         if image.format not in rules.formats:
             out.append(
                 Reason(
                     "image_format",
-                    f"{where}: {image.format}; the market takes {', '.join(rules.formats)}",
+                    msg(
+                        "{where}: {format}; the market takes {formats}",
+                        where=where,
+                        format=image.format,
+                        formats=list(rules.formats),
+                    ),
                 )
             )
         if image.size > rules.max_bytes:
             out.append(
                 Reason(
                     "image_bytes",
-                    f"{where}: {image.size} bytes; at most {rules.max_bytes}",
+                    msg(
+                        "{where}: {size} bytes; at most {most}",
+                        where=where,
+                        size=image.size,
+                        most=rules.max_bytes,
+                    ),
                 )
             )
         if not (
@@ -152,15 +196,25 @@ def _image_reasons(images: Sequence[ImageFacts], rules: ImageRules) -> list[Reas
             out.append(
                 Reason(
                     "image_size",
-                    f"{where}: {image.width}x{image.height} px; the market takes "
-                    f"{rules.min_px}-{rules.max_px} px a side",
+                    msg(
+                        "{where}: {width}x{height} px; the market takes {least}-{most} px a side",
+                        where=where,
+                        width=image.width,
+                        height=image.height,
+                        least=rules.min_px,
+                        most=rules.max_px,
+                    ),
                 )
             )
         if image.wanted_caption and not image.captioned:
             out.append(
                 Reason(
                     "image_not_localized",
-                    f"{where}: carries no caption in the buyer's language yet (run `localize run`)",
+                    msg(
+                        "{where}: carries no caption in the buyer's language yet "
+                        "(run `localize run`)",
+                        where=where,
+                    ),
                 )
             )
     return out
@@ -184,8 +238,11 @@ def _chinese_left_reasons(images: Sequence[ImageFacts]) -> list[Reason]:
     return [
         Reason(
             "image_chinese_left",
-            f"image {n} ({image.path}): Chinese text not replaced: "
-            + ", ".join(repr(t) for t in image.chinese_left),
+            msg(
+                "{where}: Chinese text not replaced: {texts}",
+                where=msg("image {n} ({path})", n=n, path=image.path),
+                texts=[repr(t) for t in image.chinese_left],
+            ),
         )
         for n, image in enumerate(images, start=1)
         if image.chinese_left
@@ -199,8 +256,11 @@ def _safety_reasons(c: Candidate, rules: Rules, now: datetime) -> list[Reason]:
         return [
             Reason(
                 "safety_report_missing",
-                f"category {c.category!r} needs a product safety report (CPSC, SGS): add "
-                "safety_report_date to the listing",
+                msg(
+                    "category {category!r} needs a product safety report (CPSC, SGS): add "
+                    "safety_report_date to the listing",
+                    category=c.category,
+                ),
             )
         ]
     ready = c.safety_report_date + timedelta(days=rules.safety_report_days)
@@ -208,8 +268,13 @@ def _safety_reasons(c: Candidate, rules: Rules, now: datetime) -> list[Reason]:
         return [
             Reason(
                 "safety_report_recent",
-                f"the safety report of {c.safety_report_date} must be at least "
-                f"{rules.safety_report_days} days old; publish from {ready}",
+                msg(
+                    "the safety report of {report} must be at least {days} days old; "
+                    "publish from {ready}",
+                    report=str(c.safety_report_date),
+                    days=rules.safety_report_days,
+                    ready=str(ready),
+                ),
             )
         ]
     return []

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from config.i18n import SEMICOLON, Joined, Msg, msg
+from config.i18n import SEMICOLON, Joined, Msg, msg, stored
 from config.runtime import Clock, Secrets, utcnow
 from config.settings import Settings, ShopSettings
 from localize import lifecycle
@@ -193,7 +193,7 @@ def _end_run(store: Engine, publisher: EndsRun, hold: Hold, run: PublishRun) -> 
                 except lifecycle.ItemChanged:  # changed while held: it is in the workbook
                     _stale(store, item.id, read_version, True, run, summary)
             elif end is not None:
-                why = end.failed.get(item.id, "not written into the run's workbook")
+                why = end.failed.get(item.id, msg("not written into the run's workbook"))
                 run.failed.append({**summary, "error": why})
             _release(store, hold, item.id)
         run.held.clear()
@@ -310,21 +310,38 @@ def _stale(
     run.stale.append({**summary, "sent": sent, "reason": _changed(now, read_version, sent=sent)})
 
 
-def _changed(now: lifecycle.ItemSnapshot | None, read_version: int, *, sent: bool) -> str:
+def _changed(now: lifecycle.ItemSnapshot | None, read_version: int, *, sent: bool) -> Msg:
     """Why an item read as approved was not published: what it is now, who made it so, and
     whether it went out as it stood before."""
-    if now is None:
-        return "it no longer exists" + ("" if sent else "; nothing was sent")
-    by = f" by {now.actor} at {now.at:%Y-%m-%d %H:%M:%S} UTC" if now.actor else ""
     then = (
-        "; it was sent as approved before the change, so the new version goes through review "
-        "and publishing again"
+        msg(
+            "; it was sent as approved before the change, so the new version goes through "
+            "review and publishing again"
+        )
         if sent
-        else "; nothing was sent"
+        else msg("; nothing was sent")
     )
-    return (
-        f"changed{by} meanwhile (it is {now.state}, version {now.version}; this run read "
-        f"version {read_version}){then}"
+    if now is None:
+        return (
+            msg("it no longer exists")
+            if sent
+            else msg("{said}{then}", said=msg("it no longer exists"), then=then)
+        )
+    from localize.views import ITEM_STATES, word
+
+    by = (
+        msg(" by {actor} at {at} UTC", actor=now.actor, at=now.at.strftime("%Y-%m-%d %H:%M:%S"))
+        if now.actor
+        else ""
+    )
+    return msg(
+        "changed{by} meanwhile (it is {state}, version {version}; this run read "
+        "version {read}){then}",
+        by=by,
+        state=word(ITEM_STATES, now.state),
+        version=now.version,
+        read=read_version,
+        then=then,
     )
 
 
@@ -345,7 +362,14 @@ def _block(store: Engine, item: LocalizationItem, reasons: list[Reason]) -> None
         return
     try:
         with session_scope(store) as session:
-            lifecycle.change(session, item, ItemState.BLOCKED, actor=ACTOR, error=text)
+            lifecycle.change(
+                session,
+                item,
+                ItemState.BLOCKED,
+                actor=ACTOR,
+                error=text,
+                says=[stored(r.message) for r in reasons],
+            )
     except lifecycle.ItemChanged:
         pass  # someone changed it meanwhile: the next run looks again
 

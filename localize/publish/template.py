@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from config.i18n import msg
 from config.runtime import Secrets, utcnow
 from config.settings import Settings, ShopSettings, TemplateSettings
 from localize.image.outputs import safe_name
@@ -255,8 +256,12 @@ class TemplatePublisher:
                     end.failed.setdefault(work.item_id, exc.message)
         if self.host is not None and (self.host.uploaded or self.host.found):
             end.notes.append(
-                f"images: {len(self.host.uploaded)} uploaded to bucket "
-                f"{self.host.settings.bucket!r}, {len(self.host.found)} already there"
+                msg(
+                    "images: {uploaded} uploaded to bucket {bucket!r}, {found} already there",
+                    uploaded=len(self.host.uploaded),
+                    bucket=self.host.settings.bucket,
+                    found=len(self.host.found),
+                )
             )
         return end
 
@@ -332,9 +337,13 @@ class TemplatePublisher:
         end.files.append(str(target))
         if self.host is None:
             end.notes.append(
-                f"{target.name}: the image columns are left for the Media Center: upload the "
-                f"images in {pictures} (named SKU-position) in Seller Center's Media Center "
-                "and paste their URLs, or set [shops.publish] image_host to have them filled"
+                msg(
+                    "{name}: the image columns are left for the Media Center: upload the "
+                    "images in {pictures} (named SKU-position) in Seller Center's Media Center "
+                    "and paste their URLs, or set [shops.publish] image_host to have them filled",
+                    name=target.name,
+                    pictures=str(pictures),
+                )
             )
         by_id = {w.item_id: s for w, s in items}
         for entry in rows:
@@ -414,7 +423,7 @@ class ExportWithWorkbook(ExportPublisher):
             target = save_new(workbook, self.folder, "listings", self.clock())
             write_manifest(target, {"file": str(target), "items": rows})
         except PublishError as exc:
-            end.notes.append(f"the run's workbook was not written: {exc.message}")
+            end.notes.append(msg("the run's workbook was not written: {problem}", problem=exc.text))
             return end
         end.files.append(str(target))
         return end

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from config.errors import AppError, UnknownLanguage
+from config.i18n import Text, msg
 from config.markets import MarketCatalog, load_markets
 from config.tables import Columns, RowProblem, in_order, read_table
 from config.terminal import control_character
@@ -50,7 +51,7 @@ def add_term(
     is_pattern: bool = False,
     actor: str = "cli",
     catalog: MarketCatalog | None = None,
-    fix: str = "and add it again",
+    fix: Text | None = None,
 ) -> bool:
     """Add or replace an entry (its language normalised by the markets file, the bundled
     one without `catalog`); True when it is new. `fix` ends the message refusing a control
@@ -58,31 +59,45 @@ def add_term(
     language = language_code(catalog, language, "--to")
     term = term.strip()
     if not term:
-        raise GlossaryError("the term is empty")
+        raise GlossaryError(msg("the term is empty"))
     for name, text in (("term", term), ("target", target or "")):
         # a term is printed by list and shown beside translations: no escape sequence or
         # bidi override is ever stored, by add as by import (listings are refused alike)
         found = control_character(text)
         if found:
-            raise GlossaryError(f"{name} contains {found}; remove it {fix}")
+            raise GlossaryError(
+                msg(
+                    "{field} contains {found}; remove it {fix}",
+                    field=name,
+                    found=found,
+                    fix=fix or msg("and add it again"),
+                )
+            )
     if len(term) > 200 or (target and len(target) > 200):
-        raise GlossaryError("terms and targets are at most 200 characters")
+        raise GlossaryError(msg("terms and targets are at most 200 characters"))
     if target is not None and not language:
         raise GlossaryError(
-            f"--as {target!r} needs --to LANG: a forced translation is per language"
+            msg(
+                "--as {target!r} needs --to LANG: a forced translation is per language",
+                target=target,
+            )
         )
     if is_pattern:
         try:
             protect.compile_pattern(term)
         except regex.error as exc:
-            raise GlossaryError(f"{term!r} is not a regular expression: {exc}") from None
+            raise GlossaryError(
+                msg("{term!r} is not a regular expression: {error}", term=term, error=str(exc))
+            ) from None
         problem = protect.pattern_problem(term)
         if problem is not None:
-            raise GlossaryError(f"pattern {term!r} was not added: {problem}")
+            raise GlossaryError(
+                msg("pattern {term!r} was not added: {problem}", term=term, problem=problem)
+            )
         try:
             protect.screen(term)  # a catastrophic pattern is refused before it is stored
         except protect.SlowPattern as exc:
-            raise GlossaryError(exc.message) from None
+            raise GlossaryError(exc.text) from None
     with session_scope(store) as session:
         row = session.exec(
             select(GlossaryTerm).where(
@@ -179,10 +194,10 @@ def import_csv(
                 is_pattern=row.text("pattern").lower() in {"1", "true", "yes"},
                 actor="import",
                 catalog=catalog,
-                fix="from the file and import again",
+                fix=msg("from the file and import again"),
             )
         except (GlossaryError, UnknownLanguage) as exc:
-            result.problems.append(row.place.problem(exc.message))
+            result.problems.append(row.place.problem(exc.text))
             continue
         if new:
             result.added += 1

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from config.errors import BadInput, ExitCode
-from config.i18n import Msg
+from config.i18n import Msg, msg
 from config.markets import Market, MarketCatalog
 from config.runtime import Secrets
 from localize.engines import URL_ENGINES, Brief, EngineChain, ResilientEngine, build_engine
@@ -346,8 +346,13 @@ def assemble(
                 checks.Finding(
                     "description_tags_dropped",
                     checks.WARNING,
-                    "description: tags TikTok Shop refuses were dropped: "
-                    + ", ".join(sorted(set(fragment.dropped))),
+                    checks.about(
+                        "description",
+                        msg(
+                            "tags TikTok Shop refuses were dropped: {tags}",
+                            tags=sorted(set(fragment.dropped)),
+                        ),
+                    ),
                 )
             )
     else:

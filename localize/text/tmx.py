@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from config.errors import BadInput, UnknownLanguage
 from config.files import read_bytes, save_file
+from config.i18n import SEMICOLON, Joined, Msg, Text, msg
 from config.markets import MarketCatalog, load_markets
 from config.tables import Place, RowProblem
 from localize.text import memory
@@ -43,13 +44,14 @@ class _Unit:
     source_lang: str
     source: str
     targets: dict[str, str]
-    left_out: list[str]
+    left_out: list[Text]
 
 
-def _unit(tu: ET.Element, default_src: str, catalog: MarketCatalog) -> _Unit | str:
+def _unit(tu: ET.Element, default_src: str, catalog: MarketCatalog) -> _Unit | Msg:
     """A unit's segments under the catalog's language codes, or why none can be stored."""
     segments: dict[str, str] = {}
-    left_out: list[str] = []
+    left_out: list[Text] = []
+    empty: set[str] = set()  # languages whose segment was empty
     for tuv in tu.findall("tuv"):
         given = tuv.get(XML_LANG) or tuv.get("lang") or ""
         seg = tuv.find("seg")
@@ -58,26 +60,33 @@ def _unit(tu: ET.Element, default_src: str, catalog: MarketCatalog) -> _Unit | s
         try:
             lang = catalog.language_code(given, "xml:lang")
         except UnknownLanguage as exc:
-            left_out.append(exc.message)
+            left_out.append(exc.text)
             continue
         if lang in segments:
-            left_out.append(f"xml:lang {given!r} is {lang} again; the first {lang} segment kept")
+            left_out.append(
+                msg(
+                    "xml:lang {given!r} is {lang} again; the first {lang} segment kept",
+                    given=given,
+                    lang=lang,
+                )
+            )
         elif not _seg_text(seg).strip():
-            left_out.append(f"the {lang} segment is empty")
+            empty.add(lang)
+            left_out.append(msg("the {lang} segment is empty", lang=lang))
         else:
             segments[lang] = _seg_text(seg)
     src = tu.get("srclang") or default_src
     try:
         source_lang = catalog.language_code(src, "srclang")
     except UnknownLanguage as exc:
-        return f"no segment in the source language: {exc.message}"
-    if f"the {source_lang} segment is empty" in left_out:
-        return f"the {source_lang} segment, the source, is empty"
+        return msg("no segment in the source language: {problem}", problem=exc.text)
+    if source_lang in empty:
+        return msg("the {lang} segment, the source, is empty", lang=source_lang)
     if source_lang not in segments:
-        return f"no segment in the source language {src!r}"
+        return msg("no segment in the source language {lang!r}", lang=src)
     source = segments.pop(source_lang)
     if not segments and not left_out:
-        left_out.append("no segment in a language other than the source's")
+        left_out.append(msg("no segment in a language other than the source's"))
     return _Unit(source_lang, source, segments, left_out)
 
 
@@ -103,33 +112,48 @@ def import_tmx(
         root = SafeET.fromstring(content)
     except EntitiesForbidden:
         raise BadInput(
-            f"{path}: refused: the file defines XML entities (an 'entity expansion' attack, "
-            "or a TMX this importer does not support); export it again without a DTD"
+            msg(
+                "{path}: refused: the file defines XML entities (an 'entity expansion' attack, "
+                "or a TMX this importer does not support); export it again without a DTD",
+                path=str(path),
+            )
         ) from None
     except DefusedXmlException as exc:  # external references and the like: said plainly too
         kind = type(exc).__name__
         raise BadInput(
-            f"{path}: refused: the file refers to something outside itself ({kind}), which "
-            "a TMX file never needs; export it again without a DTD"
+            msg(
+                "{path}: refused: the file refers to something outside itself ({kind}), which "
+                "a TMX file never needs; export it again without a DTD",
+                path=str(path),
+                kind=kind,
+            )
         ) from None
     except ET.ParseError as exc:
-        raise BadInput(f"{path}: not a TMX file: {exc}") from None
+        raise BadInput(
+            msg("{path}: not a TMX file: {error}", path=str(path), error=str(exc))
+        ) from None
     if root.tag != "tmx":
-        raise BadInput(f"{path}: the root element is <{root.tag}>, not <tmx>")
+        raise BadInput(
+            msg("{path}: the root element is <{tag}>, not <tmx>", path=str(path), tag=root.tag)
+        )
     header, body = root.find("header"), root.find("body")
     if header is None or body is None:
-        raise BadInput(f"{path}: a TMX file needs <header> and <body>")
+        raise BadInput(msg("{path}: a TMX file needs <header> and <body>", path=str(path)))
     default_src = header.get("srclang", "")
     result = TmxImport()
     batch: list[dict[str, str]] = []
     for n, tu in enumerate(body.iter("tu"), start=1):
         place = Place(str(path), item=n, kind="tu")
         unit = _unit(tu, default_src, catalog)
-        if isinstance(unit, str):
+        if isinstance(unit, Msg):
             result.skipped.append(place.problem(unit))
             continue
         if unit.left_out:
-            result.skipped.append(place.problem("; ".join(unit.left_out) + "; left out"))
+            result.skipped.append(
+                place.problem(
+                    msg("{problems}; left out", problems=Joined(unit.left_out, SEMICOLON))
+                )
+            )
         props = {p.get("type"): (p.text or "") for p in tu.findall("prop")}
         tu_quality = props.get("x-quality")
         if tu_quality not in (Quality.HUMAN, Quality.MACHINE):

@@ -483,3 +483,41 @@ def test_the_publish_log_names_blocked_items_and_why_once(tmp_path: Path, engine
         "item 3 (p3, ms)",
         "and 2 more",
     ]
+
+
+def test_the_log_speaks_the_chosen_language_in_the_same_layout(tmp_path: Path, engine) -> None:  # type: ignore[no-untyped-def]
+    # An operator who reads Chinese reads the job outcomes and the blocked items' reasons in
+    # Chinese; the line's layout (time, level, [shop], job:) stays for whatever parses it.
+    from config.i18n import catalog
+    from localize import lifecycle
+    from localize.listings import ListingRecord, import_listings
+    from store.models import ItemState, LocalizationItem
+    from store.queries import register_shops
+
+    daemon = pipeline_daemon(tmp_path, engine)
+    daemon.language = catalog("zh")
+    register_shops(engine, daemon.settings, [daemon.shop])
+    records = [ListingRecord(product_id="p1", title="保温杯")]
+    import_listings(engine, shop_id="acme-my", records=[(None, r) for r in records])  # type: ignore[misc]
+    with session_scope(engine) as s:
+        lifecycle.create_missing(s, shop_id="acme-my", languages=["ms"])
+    with session_scope(engine) as s:  # approved with a title too short and no image: blocked
+        for item in s.exec(select(LocalizationItem)):
+            lifecycle.change(s, item, ItemState.TRANSLATED, actor="test", title="Cawan")
+            lifecycle.change(s, item, ItemState.APPROVED, actor="lin")
+    log = logging.getLogger("cadence.daemon")
+    handler = daemon.log_handler()
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        assert daemon.run_job("publish", daemon.publish) is True
+        assert daemon.run_job("check", daemon.check) is True
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(logging.NOTSET)
+    publish, check = daemon.log_stream.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert (
+        " INFO [acme-my] publish: 已发布 0，已拦截 1，失败 0；已拦截：条目 1（p1，ms）：" in publish
+    )
+    assert "标题：5 个字符" in publish and "characters" not in publish
+    assert " INFO [acme-my] check: " in check and "due" not in check

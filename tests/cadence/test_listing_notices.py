@@ -572,3 +572,48 @@ def test_the_digest_says_on_how_many_days_an_engine_failed_last_week(
     tick(engine, settings, datetime.fromisoformat("2026-11-30T09:30+07:00"))
     [(_, body)] = sent(hook, "/team")
     assert "acme-th: translation engine libre failed on 2 day(s) last week" in body.splitlines()
+
+
+def test_a_blocking_is_told_in_the_shops_alert_language_from_its_stored_reasons(
+    engine: Engine, hook: Server
+) -> None:
+    # Preflight stores its reasons once, as messages (code and values); the chat notice of a
+    # Chinese-speaking shop says them in Chinese, the item's error stays English.
+    from config.i18n import msg, stored
+
+    settings = parse(
+        '[[shops]]\nid = "acme-th"\nmarket = "TH"\nalert_language = "zh"\n'
+        f'alert_urls = ["json://127.0.0.1:{hook.port}/hook"]\n',
+        "shops.toml",
+    )
+    reasons = [
+        msg("title: Chinese characters are not allowed"),
+        msg("{count} main image(s); TikTok Shop takes {least}-{most}", count=0, least=1, most=9),
+    ]
+    item = waiting(engine, settings, "P-3", NOW - timedelta(hours=2))
+    move(engine, item, ItemState.APPROVED, NOW - timedelta(hours=1, minutes=30))
+    english = "; ".join(reasons)
+    move(engine, item, ItemState.BLOCKED, NOW - timedelta(hours=1), error=english)
+    with session_scope(engine) as s:  # blocked again, now with its reasons as messages
+        row = s.get(LocalizationItem, item)
+        assert row is not None
+        lifecycle.change(s, row, ItemState.APPROVED, actor="test", now=NOW - timedelta(minutes=9))
+    with session_scope(engine) as s:
+        row = s.get(LocalizationItem, item)
+        assert row is not None
+        lifecycle.change(
+            s,
+            row,
+            ItemState.BLOCKED,
+            actor="test",
+            now=NOW - timedelta(minutes=5),
+            error=english,
+            says=[stored(r) for r in reasons],
+        )
+        assert row.error == english
+    tick(engine, settings, NOW)
+    [(title, body)] = sent(hook)
+    assert body.startswith(
+        f"商品 P-3（条目 {item}，th）被拦截，未发布：标题：不允许出现中文字符；主图 0 张；"
+    ), body
+    assert "TikTok Shop" in body and "characters" not in body

@@ -217,3 +217,19 @@ def test_the_shared_options_may_come_before_the_command(cli, tmp_path: Path, db_
     assert listed.code == 0 and "acme-th" in listed.out and "店铺" in listed.out
     missing = cli("cadence", "--config", str(tmp_path / "nope.toml"), "status", "--json")
     assert missing.code == 2 and "nope.toml" in json.loads(missing.out)["error"]
+
+
+def test_values_joined_are_stored_with_their_items_and_separator() -> None:
+    # An image finding's notes are joined by "; " ("；" in Chinese): stored as one string
+    # they could only ever be shown in English.
+    import json
+
+    from config.i18n import SEMICOLON, from_stored, stored
+
+    said = msg(
+        "{problems}; left out",
+        problems=Joined([msg("the {lang} segment is empty", lang="th"), "x"], SEMICOLON),
+    )
+    again = from_stored(json.loads(json.dumps(stored(said))))
+    assert again == said
+    assert catalog("zh").render(again) == "th 语言段为空；x；已略去"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from config.i18n import PSEUDO
+from config.i18n import OPEN, PSEUDO, msg
 from tests.config.test_catalogs import bare_words
 from tests.localize.images import photo
 
@@ -57,6 +57,8 @@ def flow(shop, tmp_path: Path, lang: str | None) -> list[tuple[str, str]]:  # ty
         ("glossary", "add", "ACME", "--shop", "acme-my"),
         ("glossary", "list"),
         ("review", "show", "99"),
+        ("review", "approve", "1", "--reviewer", "li"),  # decided already: refused
+        ("review", "reject", "1", "--reviewer", "li", "--reason", " "),  # no reason: refused
     ]:
         result = shop(*args, lang=lang)
         assert result.code in (0, 1, 2), result.err
@@ -92,8 +94,8 @@ def test_no_message_of_the_localize_flow_bypasses_the_catalogs(shop, tmp_path: P
     data = re.compile(
         r"/[\w./-]+|acme-\w+|ACME|acme|\d+ml|SKU-\d|\bp\d\b|\bms\b|\bli\b|too short|"
         r"\bx+\b|\bNone\b|<p>|</p>|"
-        r"\bv\d+\b|localize (review|run)|\blibre\b|\b[a-z]+(_[a-z]+)+\b|\ball-but-first\b|"
-        r"\bcaption_images\b"
+        r"\bv\d+\b|localize (review|run|publish)|\blibre\b|\b[a-z]+(_[a-z]+)+\b|\ball-but-first\b|"
+        r"\bcaption_images\b|\bUTC\b"
     )
     bypassed = {}
     for command, text in flow(shop, tmp_path, PSEUDO):
@@ -101,3 +103,128 @@ def test_no_message_of_the_localize_flow_bypasses_the_catalogs(shop, tmp_path: P
             if bare_words(line, data):
                 bypassed[line] = command
     assert not bypassed, "\n".join(f"{c}: {line}" for line, c in bypassed.items())
+
+
+BAD_LISTINGS = (
+    "product_id,title,images,safety_report_date\n"
+    ",no id,,\n"
+    "p3,,,\n"
+    "p4,ftp image,ftp://example.com/a.jpg,\n"
+    "p5,outside,../../etc/a.jpg,\n"
+    "p6,ten images,1.jpg;2.jpg;3.jpg;4.jpg;5.jpg;6.jpg;7.jpg;8.jpg;9.jpg;10.jpg,\n"
+    "p7,bad date,,someday\n"
+    "p8,first,,\n"
+    "p8,again,,\n"
+    "p9,too,many,fields,here\n"
+    "p10\n"
+)
+BAD_JSON = '[{"product_id": "p11", "title": true}, 3, {"product_id": "p12", "colour": "red"}]'
+BAD_TMX = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">'
+    '<header srclang="zh" datatype="plaintext" segtype="sentence" adminlang="en" '
+    'o-tmf="x" creationtool="x" creationtoolversion="1"/><body>'
+    '<tu><tuv xml:lang="zh"><seg>保温杯</seg></tuv><tuv xml:lang="xx-Unknown"><seg>a</seg></tuv>'
+    '<tuv xml:lang="ms"><seg>botol</seg></tuv></tu>'
+    '<tu><tuv xml:lang="zh"><seg> </seg></tuv><tuv xml:lang="ms"><seg>b</seg></tuv></tu>'
+    '<tu><tuv xml:lang="ms"><seg>c</seg></tuv></tu>'
+    '<tu><tuv xml:lang="zh"><seg>杯</seg></tuv></tu>'
+    "</body></tmx>"
+)
+BAD_GLOSSARY = "term,language,target\n,ms,x\nACME,xx-Unknown,\n"
+
+
+def test_no_skipped_row_of_an_import_bypasses_the_catalogs(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "bad.csv").write_text(BAD_LISTINGS, encoding="utf-8")
+    (tmp_path / "bad.json").write_text(BAD_JSON, encoding="utf-8")
+    (tmp_path / "bad.tmx").write_text(BAD_TMX, encoding="utf-8")
+    (tmp_path / "glossary.csv").write_text(BAD_GLOSSARY, encoding="utf-8")
+    (tmp_path / "header.csv").write_text("id,name\n1,2\n", encoding="utf-8")
+    # Data: the files' own words (column and key names, values quoted or not, codes).
+    data = re.compile(
+        r"/[\w./-]+|\b[a-z]+(-[A-Za-z]+)+\b|\b(product_id|title|images|safety_report_date|"
+        r"sku|description|caption|category|colour|id|name|term|language|target|pattern|"
+        r"xml:lang|tu|http|https|ms|zh|ACME|en|th|vi|id|fil|de|fr)\b|\bp\d+\b|"
+        r"\b[a-z]+(_[a-z]+)+\b|(user:pass@)|\.xlsx|CSV UTF-8|<\w+>"
+    )
+    bypassed = {}
+    runs = [
+        ("listings", "import", str(tmp_path / "bad.csv"), "--shop", "acme-my"),
+        ("listings", "import", str(tmp_path / "bad.json"), "--shop", "acme-my"),
+        ("listings", "import", str(tmp_path / "header.csv"), "--shop", "acme-my"),
+        ("memory", "import", str(tmp_path / "bad.tmx"), "--shop", "acme-my"),
+        ("glossary", "import", str(tmp_path / "glossary.csv"), "--shop", "acme-my"),
+    ]
+    for args in runs:
+        result = shop(*args, lang=PSEUDO)
+        assert result.code in (0, 1, 2), result.err
+        assert OPEN in result.err, result.err  # each has something to say
+        for line in (result.out + result.err).splitlines():
+            if bare_words(line, data):
+                bypassed[line] = " ".join(args[:2])
+    assert not bypassed, "\n".join(f"{c}: {line}" for line, c in bypassed.items())
+
+
+def test_image_findings_are_stored_once_and_shown_in_the_readers_language() -> None:
+    # An image finding keeps its English `message` (--json, older readers) and carries the
+    # message itself, stored as JSON and rendered in Chinese where it is shown.
+    from config.i18n import catalog
+    from localize.image.regions import ImageText, finding, poor_erase_finding
+    from localize.text.checks import said
+
+    records = ({"text": "包邮", "status": "replaced"}, {"text": "新品", "status": "untranslated"})
+    notes = (
+        msg("text {text!r} not replaced: {reason}", text="新品", reason=msg("no translation")),
+    )
+    found = [
+        finding(0, "a.jpg", ImageText((), notes, records)),
+        poor_erase_finding(1, [{"text": "包邮", "erase": 12.5, "erase_method": "inpaint"}]),
+    ]
+    assert [f["message"] for f in found] == [
+        "image 1: 1 of 2 text region(s) replaced; text '新品' not replaced: no translation",
+        "image 2: erased poorly, the background may show a smear: region 1 '包邮' (12.5 dB, "
+        "inpaint fill). Retouch the image, or keep the region",
+    ]
+    kept = json.loads(json.dumps(found))  # as the store keeps them
+    shown = [catalog("zh").render(said(f)) for f in kept]
+    assert shown == [
+        "图片 1：2 个文字区域中已替换 1 个；文字 '新品' 未替换：没有译文",
+        "图片 2：擦除效果差，背景可能留有涂抹痕迹：区域 1 '包邮'（12.5 dB，inpaint 填充）。"
+        "请修图，或保留该区域原样",
+    ]
+    pseudo = [catalog(PSEUDO).render(said(f)) for f in kept]
+    assert not [line for line in pseudo if bare_words(line, re.compile(r"inpaint|dB"))], pseudo
+
+
+def test_an_imports_json_and_exit_code_are_the_same_in_every_language(  # type: ignore[no-untyped-def]
+    shop, tmp_path: Path
+) -> None:
+    (tmp_path / "bad.csv").write_text(BAD_LISTINGS, encoding="utf-8")
+    (tmp_path / "bad.tmx").write_text(BAD_TMX, encoding="utf-8")
+    for args in (
+        ("listings", "import", str(tmp_path / "bad.csv"), "--shop", "acme-my", "--json"),
+        ("memory", "import", str(tmp_path / "bad.tmx"), "--shop", "acme-my", "--json"),
+        ("publish", "--shop", "acme-my", "--dry-run", "--json"),
+    ):
+        shop(*args)  # a second import of the same file is what the three runs compare
+        runs = [shop(*args, lang=lang) for lang in (None, "zh", PSEUDO)]
+        assert runs[0].out == runs[1].out == runs[2].out, args
+        assert runs[0].code == runs[1].code == runs[2].code, args
+        json.loads(runs[0].out)
+
+
+def test_a_blocked_items_reasons_are_shown_in_the_readers_language(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Preflight stored the reasons once; list and show say them in Chinese, --json keeps
+    # the English error.
+    shop("listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my")
+    shop("run", "--shop", "acme-my")
+    title = "title=Botol air keluli tahan karat ACME 500ml untuk sukan luar"
+    approved = shop("review", "approve", "2", "--reviewer", "li", "--set", title)
+    assert approved.code == 0, approved.err
+    shop("publish", "--shop", "acme-my")
+    listed = shop("review", "list", "--state", "blocked", lang="zh").out
+    shown = shop("review", "show", "2", lang="zh").out
+    assert "已拦截：主图 0 张；TikTok Shop 要求" in listed, listed
+    assert "[错误]" in shown or "主图 0 张" in shown, shown
+    assert "main image" not in listed + shown
+    english = json.loads(shop("review", "show", "2", "--json", lang="zh").out)
+    assert english["error"].startswith("0 main image(s); TikTok Shop takes")

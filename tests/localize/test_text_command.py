@@ -71,6 +71,11 @@ def test_descriptions_keep_their_tags(run) -> None:  # type: ignore[no-untyped-d
     doc = json.loads(result.out)
     assert doc["translation"] == "<p>กกก</p><p>กก</p>"  # the dropped <div>: a paragraph
     assert doc["findings"][0]["code"] == "description_tags_dropped"
+    # English for programs; the message itself, to be shown in any language
+    assert (
+        doc["findings"][0]["message"] == "description: tags TikTok Shop refuses were dropped: div"
+    )
+    assert doc["findings"][0]["says"]["params"]["message"]["params"] == {"tags": ["div"]}
 
 
 def test_an_engine_failure_is_one_clear_error(run, engine_server) -> None:  # type: ignore[no-untyped-def]
