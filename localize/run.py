@@ -112,28 +112,39 @@ def run_text(
             work, rejected = _after_rejection(store, work, shop.translation.on_reject, summary)
             if not work:
                 continue
-            fields = [(f, getattr(listing, f)) for _, listing in work for f in FIELDS]
-            segments = [s for f, text in fields for s in field_segments(text, f)]
-            unique = len(set(segments))
-            tick = _Ticker(progress, lang, unique)
-            translator = SegmentTranslator(
-                store=store,
-                chain=chain,
-                scope=shop.id,
-                source_lang=SOURCE_LANGUAGE,
-                target_lang=lang,
-                source_codes=source_codes,
-                target_codes=engine_codes(settings.markets, lang, chain),
-                terms=load_terms(store, scope=shop.id, language=lang),
-                concurrency=shop.translation.concurrency,
-                on_done=tick,
-                briefs=briefs(fields, market, limits),
-                rejected=summary.avoided.setdefault(lang, avoided(rejected)),
-            )
-            done = translator.translate_many(segments)
-            summary.segments += unique
-            summary.from_memory += translator.from_memory
-            _store_results(store, work, done, lang, limits, summary, rejected)
+            avoid = summary.avoided.setdefault(lang, avoided(rejected))
+            # A rejection is of the item it was made on: its texts are avoided for that item
+            # only. Another product with the same sentence is translated as usual (avoided
+            # for every item in hand, a product nobody rejected failed on one run and took
+            # the rejected text on the next).
+            again = [(i, listing) for i, listing in work if int(i.id or 0) in rejected]
+            plain = [(i, listing) for i, listing in work if int(i.id or 0) not in rejected]
+            batches = []
+            for group, avoiding in ((plain, {}), (again, avoid)):
+                fields = [(f, getattr(listing, f)) for _, listing in group for f in FIELDS]
+                segments = [s for f, text in fields for s in field_segments(text, f)]
+                if group:
+                    batches.append((group, avoiding, fields, segments, len(set(segments))))
+            tick = _Ticker(progress, lang, sum(b[-1] for b in batches))
+            for group, avoiding, fields, segments, unique in batches:
+                translator = SegmentTranslator(
+                    store=store,
+                    chain=chain,
+                    scope=shop.id,
+                    source_lang=SOURCE_LANGUAGE,
+                    target_lang=lang,
+                    source_codes=source_codes,
+                    target_codes=engine_codes(settings.markets, lang, chain),
+                    terms=load_terms(store, scope=shop.id, language=lang),
+                    concurrency=shop.translation.concurrency,
+                    on_done=tick,
+                    briefs=briefs(fields, market, limits),
+                    rejected=avoiding,
+                )
+                done = translator.translate_many(segments)
+                summary.segments += unique
+                summary.from_memory += translator.from_memory
+                _store_results(store, group, done, lang, limits, summary, rejected)
     finally:
         summary.engine_calls = chain.calls
         summary.engines_failing = chain.failing()

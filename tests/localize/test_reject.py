@@ -328,3 +328,31 @@ def test_a_field_the_next_engine_translated_anew_is_credited_to_it_and_not_said_
         if h["to"] == "rejected" and h["actor"] == "localize run"
     ]
     assert "origins" in entry["changed"]
+
+
+def test_a_rejection_holds_for_its_own_item_not_for_another_product_with_the_same_text(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, engines
+) -> None:
+    """A reviewer rejects p1 (its title was poor); p2, another product, has the same
+    description and caption. p2 is translated as usual, the same on every run (the
+    rejection was avoided for every item in hand: p2 failed on one run and took the
+    rejected text on the next), and p1 still never gets its rejected text back."""
+    run = shop(cli, tmp_path, db_url, engines.url)
+    first = only_item(run)
+    said = run("review", "reject", str(first["id"]), "--reviewer", "fang", "--reason", "标题没译")
+    assert said.code == 0, said.err
+    other = LISTINGS + "p2,SKU-2,另一款 保温杯 750ml 户外运动 大容量,<p>保温 12 小时。</p>,包邮,\n"
+    (tmp_path / "listings.csv").write_text(other, encoding="utf-8")
+    assert run("listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my").code == 0
+    for _ in range(2):
+        again = run("run", "--shop", "acme-my", "--json")
+        assert again.code == 0, again.out + again.err
+        assert json.loads(again.out)["failed"] == 0
+        [p2] = [
+            r for r in json.loads(run("review", "list", "--json").out) if r["product_id"] == "p2"
+        ]
+        assert p2["state"] == "translated" and p2["version"] == 1
+        for name in ("description", "caption"):  # the sentence p1's rejection named
+            assert p2["fields"][name]["translation"] == first["fields"][name]["translation"]
+        item = stored(db_url, first["id"])
+        assert (item.state, item.needs_person) == (ItemState.REJECTED, "engines")
