@@ -64,8 +64,9 @@ LangOption = Annotated[
     str | None,
     typer.Option(
         "--lang",
-        help="Language of messages: en, zh [default: $SHOPBOT_LANG, else the shops file's "
-        "[team] language, else the locale]; --json is English whatever it is.",
+        help="Language of messages: en, zh; th, vi (the review UI so far) [default: "
+        "$SHOPBOT_LANG, else the shops file's [team] language, else the locale]; --json is "
+        "English whatever it is.",
         show_default=False,
     ),
 ]

@@ -62,6 +62,31 @@ TEXTUAL_KEYS = {
 }
 
 
+# Words the screens borrow from the command line's views (a finding's line, a decision's
+# summary), named here too so that a catalog covering the review UI only (config.i18n.
+# PARTIAL) has them; the findings' own texts and the services' errors are not among them.
+BORROWED = (
+    msg("{severity}: {code}: {message}"),
+    msg("error"),
+    msg("warning"),
+    msg("info"),
+    msg("title"),
+    msg("description"),
+    msg("caption"),
+    msg("item {id}: {decision} ({state}, version {version})"),
+    msg("{said}; {extra}"),
+    msg("approve"),
+    msg("reject"),
+    msg("override"),
+    msg("translated"),
+    msg("approved"),
+    msg("rejected"),
+    msg("blocked"),
+    msg("{n} segment(s) added to the memory"),
+    msg("{n} image(s) drawn again"),
+    msg("; "),
+)
+
 # Why a rejected item waits for a person, as this screen says what to do about it.
 HERE = {
     lifecycle.ON_REJECT_PERSON: msg(

@@ -27,6 +27,17 @@ def test_the_language_is_chosen_in_the_documented_order() -> None:
     assert choose(None, {}) == "en"
 
 
+def test_thai_and_vietnamese_are_chosen_and_speak_within_their_declared_scope() -> None:
+    assert choose(None, {"LANG": "th_TH.UTF-8"}) == "th"
+    assert choose("vi-VN", {}) == "vi"
+    assert choose(None, {"SHOPBOT_LANG": "Vietnamese"}) == "vi"
+    assert catalog("th").render(msg("Approve")) == "อนุมัติ"  # the review UI's
+    assert catalog("vi").render(msg("Reject")) == "Từ chối"
+    # outside the scope (config.i18n.PARTIAL) the message is its English, never empty
+    outside = msg("no changes recorded")
+    assert catalog("th").render(outside) == catalog("vi").render(outside) == "no changes recorded"
+
+
 @pytest.mark.parametrize("given", ["xx", "zz-TW", "中文", "e" * 500])
 def test_a_language_given_on_purpose_that_is_not_one_is_refused(given: str) -> None:
     with pytest.raises(BadInput) as raised:
@@ -170,5 +181,6 @@ def test_a_bad_shopbot_lang_is_said_in_english_before_anything_runs(shop_cli) ->
     result = shop_cli("status", lang="tlh")
     assert result.code == 2
     assert result.err.strip() == (
-        "error: SHOPBOT_LANG 'tlh' is not a language this program speaks; use one of: en, zh"
+        "error: SHOPBOT_LANG 'tlh' is not a language this program speaks; "
+        "use one of: en, zh, th, vi"
     )
