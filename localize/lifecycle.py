@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, func, or_, select, update
 
 from config.errors import AppError, ExitCode
-from config.i18n import Joined, Msg, msg
+from config.i18n import SEMICOLON, Joined, Msg, msg, word
 from config.runtime import utcnow
 from localize.text import PUBLISH_ENFORCED
 from store.item_rows import AUDIT, DECISION, ITEM, LISTING, Record, records
@@ -105,12 +105,25 @@ class CannotOverride(AppError):
     exit_code = ExitCode.FAILURES
 
     def __init__(self, item_id: int, errors: Sequence[dict[str, Any]]) -> None:
-        listed = "; ".join(f"{f.get('code')}: {f.get('message')}" for f in errors)
         super().__init__(
-            f"item {item_id}: {listed} cannot be overridden: publishing refuses it whatever the "
-            "review says, so the item would only be blocked. Edit the text instead "
-            "(--set FIELD=TEXT, or e in `localize review`); nothing was changed"
+            msg(
+                "item {id}: {listed} cannot be overridden: publishing refuses it whatever the "
+                "review says, so the item would only be blocked. Edit the text instead "
+                "(--set FIELD=TEXT, or e in `localize review`); nothing was changed",
+                id=item_id,
+                listed=_listed(errors),
+            )
         )
+
+
+def _listed(errors: Sequence[Mapping[str, Any]]) -> Joined:
+    """Findings as `code: message; ...`, each message in the reader's language."""
+    from localize.text.checks import said
+
+    return Joined(
+        [msg("{code}: {message}", code=str(f.get("code")), message=said(f)) for f in errors],
+        SEMICOLON,
+    )
 
 
 class ItemChanged(AppError):
@@ -120,17 +133,33 @@ class ItemChanged(AppError):
 
     def __init__(self, item_id: int, read_revision: int, now: ItemSnapshot | None) -> None:
         if now is None:
-            message = f"item {item_id} no longer exists"
-        else:
-            by = f" by {now.actor} at {now.at:%Y-%m-%d %H:%M:%S} UTC" if now.actor else ""
-            what = f": {now.what}" if now.what else ""
-            # versions as a reviewer counts them: the same number means the same text
-            had = f"; you had version {read_revision}" if read_revision != now.revision else ""
-            message = (
-                f"item {item_id} was changed{by}{what} (it is {now.state}, version "
-                f"{now.revision}{had}); nothing was written — reload it and decide again"
+            super().__init__(msg("item {id} no longer exists", id=item_id))
+            return
+        from localize.views import ITEM_STATES
+
+        by = (
+            msg(" by {who} at {at} UTC", who=now.actor, at=now.at.strftime("%Y-%m-%d %H:%M:%S"))
+            if now.actor
+            else ""
+        )
+        # versions as a reviewer counts them: the same number means the same text
+        had = (
+            msg("; you had version {version}", version=read_revision)
+            if read_revision != now.revision
+            else ""
+        )
+        super().__init__(
+            msg(
+                "item {id} was changed{by}{what} (it is {state}, version {version}{had}); "
+                "nothing was written — reload it and decide again",
+                id=item_id,
+                by=by,
+                what=": " + now.what if now.what else "",  # the audit's words, as recorded
+                state=word(ITEM_STATES, now.state),
+                version=now.revision,
+                had=had,
             )
-        super().__init__(message)
+        )
 
 
 class ApprovalBlocked(AppError):
@@ -139,16 +168,26 @@ class ApprovalBlocked(AppError):
     exit_code = ExitCode.FAILURES
 
     def __init__(self, item_id: int, errors: Sequence[dict[str, Any]]) -> None:
-        listed = "; ".join(f"{f.get('code')}: {f.get('message')}" for f in errors)
         fixed = sorted({str(f.get("code")) for f in unoverridable(errors)})
         if fixed:  # an override would be refused too: say so now, not one try later
-            what = (
-                f"Edit the text until it is clean ({', '.join(fixed)} cannot be overridden: "
-                "publishing refuses it whatever the review says)"
+            what = msg(
+                "Edit the text until it is clean ({codes} cannot be overridden: publishing "
+                "refuses it whatever the review says)",
+                codes=", ".join(fixed),
             )
         else:
-            what = "Edit the text until it is clean, or approve with an override and its reason"
-        super().__init__(f"item {item_id} has {len(errors)} error(s): {listed}. {what}")
+            what = msg(
+                "Edit the text until it is clean, or approve with an override and its reason"
+            )
+        super().__init__(
+            msg(
+                "item {id} has {n} error(s): {listed}. {what}",
+                id=item_id,
+                n=len(errors),
+                listed=_listed(errors),
+                what=what,
+            )
+        )
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, select
 
 from config.errors import AppError, BadInput, ExitCode
-from config.i18n import Msg, Text, msg
+from config.i18n import Msg, Text, msg, word
 from config.runtime import Clock, utcnow
 from localize import lifecycle
 from store.db import read_connection, session_scope, transaction
@@ -72,18 +72,39 @@ class AlreadyDecided(AppError):
         at: datetime | None,
         waits_for_person: bool = False,
     ) -> None:
-        who = f" by {by}" if by else ""
-        when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if at else ""
-        again = (
-            "it waits for a person's translation: approve it with your own text"
-            if waits_for_person
-            else "`localize run` translates it again, or approve it with your own text"
-        )
-        super().__init__(
-            f"item {item_id} was already {state}{who}{when}; nothing was changed"
-            + (" (its source changed: review the new version)" if state == "stale" else "")
-            + (f"; {again} (--set FIELD=TEXT)" if state == "rejected" else "")
-        )
+        from localize.views import ITEM_STATES
+
+        said = dict(id=item_id, state=word(ITEM_STATES, state), who=by)
+        when = f"{at:%Y-%m-%d %H:%M:%S}" if at else ""
+        if by and at:
+            message = msg(
+                "item {id} was already {state} by {who} at {at} UTC; nothing was changed",
+                at=when,
+                **said,
+            )
+        elif by:
+            message = msg("item {id} was already {state} by {who}; nothing was changed", **said)
+        elif at:
+            message = msg(
+                "item {id} was already {state} at {at} UTC; nothing was changed", at=when, **said
+            )
+        else:
+            message = msg("item {id} was already {state}; nothing was changed", **said)
+        if state == "stale":
+            message = msg("{said} (its source changed: review the new version)", said=message)
+        if state == "rejected" and waits_for_person:
+            message = msg(
+                "{said}; it waits for a person's translation: approve it with your own text "
+                "(--set FIELD=TEXT)",
+                said=message,
+            )
+        elif state == "rejected":
+            message = msg(
+                "{said}; `localize run` translates it again, or approve it with your own text "
+                "(--set FIELD=TEXT)",
+                said=message,
+            )
+        super().__init__(message)
 
 
 class ClaimedByOther(AppError):
@@ -93,8 +114,13 @@ class ClaimedByOther(AppError):
 
     def __init__(self, item_id: int, by: str, until: datetime) -> None:
         super().__init__(
-            f"item {item_id} is open with {by} until {until:%H:%M:%S} UTC; "
-            "take another item, or wait for their claim to run out"
+            msg(
+                "item {id} is open with {who} until {until} UTC; take another item, or wait "
+                "for their claim to run out",
+                id=item_id,
+                who=by,
+                until=until.strftime("%H:%M:%S"),
+            )
         )
 
 

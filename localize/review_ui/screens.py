@@ -44,6 +44,7 @@ STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 TEXTUAL_KEYS = {
     str(m): m
     for m in (
+        msg("Quit"),
         msg("Quit the app and return to the command prompt."),
         msg("Focus Next"),
         msg("Focus Previous"),
@@ -566,6 +567,7 @@ class EditScreen(Speaking, ModalScreen[dict[str, str] | None]):
         # translation is there as visible text (`\x1b`), which the reviewer sees and can
         # delete; a field left alone is no edit, and keeps what is stored.
         self.original = {name: printable(getattr(item, name) or "") for name in FIELDS}
+        self.findings: list[dict[str, Any]] = []  # those of the edited text, once checked
         self.start = {**self.original, **{name: printable(text) for name, text in edits.items()}}
 
     def compose(self) -> ComposeResult:
@@ -602,6 +604,7 @@ class EditScreen(Speaking, ModalScreen[dict[str, str] | None]):
 
     def show_findings(self, findings: list[dict[str, Any]]) -> None:
         """The findings for the text as it stands in the editors."""
+        self.findings = findings
         words = reader(self)
         self.query_one("#edit-findings", Static).update(
             findings_text(findings, words)
