@@ -214,3 +214,32 @@ def test_the_review_ui_speaks_chinese_with_no_english_but_values(  # type: ignor
         if left:
             english[moment] = left
     assert not english, "\n".join(f"{m}: {line}" for m, left in english.items() for line in left)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_in_thai_an_item_fits_a_100_column_terminal(  # type: ignore[no-untyped-def]
+    queued,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Thai's words are longer than English's: the position line and every key's
+    description are still whole at 100 columns (a screenshot is kept beside the test)."""
+    import asyncio
+
+    _, db_url = queued
+    app = ReviewApp(open_store(db_url), None, reviewer="ploy", lang="th")
+    seen: list[str] = []
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            seen.extend(screen_lines(pilot))
+            app.save_screenshot(str(tmp_path / "review-th.svg"))
+            await press(pilot, "q")
+
+    asyncio.run(main())
+    position = next(line for line in seen if "SKU-1" in line)
+    assert position.rstrip().endswith("ผู้ตรวจทาน ploy"), position
+    footer = seen[-1]
+    for description in ("อนุมัติ", "แก้ไข", "ปฏิเสธ", "อนุมัติแม้มีข้อผิดพลาด", "ข้าม", "ออก", "ช่วยเหลือ"):
+        assert f" {description} " in f"{footer} ", footer
+    assert (tmp_path / "review-th.svg").stat().st_size > 0
