@@ -118,7 +118,7 @@ class CannotOverride(AppError):
 
 def _listed(errors: Sequence[Mapping[str, Any]]) -> Joined:
     """Findings as `code: message; ...`, each message in the reader's language."""
-    from localize.text.checks import said
+    from localize.text import said
 
     return Joined(
         [msg("{code}: {message}", code=str(f.get("code")), message=said(f)) for f in errors],

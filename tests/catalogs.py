@@ -46,7 +46,31 @@ def extracted() -> Catalog:
             ROOT / source, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):
             template.add(message, None, [(f"{source}/{filename}", lineno)], context=context)
+    for text, where in help_texts():
+        template.add(text, None, [(where, 0)], context="help")
     return template
+
+
+def help_texts() -> list[tuple[str, str]]:
+    """Every help text of both programs' commands and options, with its program's cli
+    module: --help renders them from the catalogs by their English (config.cli.speak_help)."""
+    import inspect
+
+    import typer
+
+    from cadence.cli import app as cadence
+    from localize.cli import app as localize
+
+    found = []
+    for where, app in (("cadence/cli.py", cadence), ("localize/cli.py", localize)):
+        commands = [typer.main.get_command(app)]
+        while commands:
+            command = commands.pop()
+            if command.help:
+                found.append((inspect.cleandoc(command.help), where))
+            found += [(p.help, where) for p in command.params if getattr(p, "help", None)]
+            commands += getattr(command, "commands", {}).values()
+    return found
 
 
 def in_scope(lang: str, message: Message) -> bool:

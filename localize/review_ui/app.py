@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 def unsaved(edits: Mapping[str, str], doing: str) -> Msg:
     """The question before edits are thrown away (`doing`: "quit" or "skip")."""
-    from localize.text.checks import FIELD_NAMES
+    from localize.text import FIELD_NAMES
 
     fields = Joined([word(FIELD_NAMES, name) for name in sorted(edits)])
     if doing == "quit":

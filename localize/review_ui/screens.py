@@ -29,7 +29,7 @@ from config.terminal import printable
 from localize import lifecycle
 from localize.review import FIELDS
 from localize.review_ui.opened import Opened, Picture, load_pictures
-from localize.text.checks import FIELD_NAMES, said
+from localize.text import FIELD_NAMES, said
 from localize.views import SEVERITIES, finding_line
 
 if TYPE_CHECKING:

@@ -97,7 +97,7 @@ DATA = re.compile(
     r"acme-\w+|/[\w./-]+|\d{4}-\d\d-\d\d[T\d:.+-]*|\b(Asia|Europe)/\w+|\b(at_risk|missed|"
     r"missed_day|weekly_quota|day_quota)\b|\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d "
     r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d\d:\d\d( \w+)?|\b\d+\b|"
-    r"\bP\d\b|--[a-z-]+|'[^']*'|\b[a-z_]+\[\d+\](\.[a-z_]+)+|config/[\w.]+|\b(en|zh)\b"
+    r"\bP\d\b|--[a-z-]+|'[^']*'|\b[a-z_]+\[\d+\](\.[a-z_]+)+|config/[\w.]+|\b(en|zh|th|vi)\b"
 )
 
 

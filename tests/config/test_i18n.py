@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from config.errors import AppError, BadInput, ConfigError
-from config.i18n import OPEN, PSEUDO, Catalog, Joined, catalog, choose, msg
+from config.i18n import CLOSE, OPEN, PSEUDO, Catalog, Joined, catalog, choose, msg
 from config.runtime import Environment
+from tests.config.test_catalogs import bare_words
 
 
 def test_the_language_is_chosen_in_the_documented_order() -> None:
@@ -184,3 +185,55 @@ def test_a_bad_shopbot_lang_is_said_in_english_before_anything_runs(shop_cli) ->
         "error: SHOPBOT_LANG 'tlh' is not a language this program speaks; "
         "use one of: en, zh, th, vi"
     )
+
+
+def command_paths() -> list[tuple[str, ...]]:
+    """Every command and group of both programs, as typed: ("localize", "review", "approve")."""
+    import typer
+
+    from cadence.cli import app as cadence
+    from localize.cli import app as localize
+
+    paths = []
+    for program, app in (("cadence", cadence), ("localize", localize)):
+        found = [((program,), typer.main.get_command(app))]
+        while found:
+            path, command = found.pop()
+            paths.append(path)
+            found += [((*path, n), c) for n, c in getattr(command, "commands", {}).items()]
+    return paths
+
+
+def test_help_speaks_the_readers_language_and_english_without_one(cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert cli("cadence", "--help", environ={"SHOPBOT_LANG": "zh"}).code == 0
+    said = capsys.readouterr().out
+    assert "用法: cadence [OPTIONS] COMMAND" in said and "\n选项:" in said and "\n命令:" in said
+    assert "每个店铺本周的进度。" in said and "显示此帮助并退出。" in said
+    assert cli("localize", "text", "--help", "--lang", "zh").code == 0
+    said = capsys.readouterr().out
+    assert "目标语言。  [必填]" in said and "[默认: zh-CN]" in said
+    assert cli("cadence", "--help").code == 0
+    said = capsys.readouterr().out
+    assert "Usage: cadence [OPTIONS] COMMAND" in said and "Show this message and exit." in said
+    assert "Where each shop stands in its current week." in said
+
+
+def test_no_word_of_any_help_bypasses_the_catalogs(cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    paths = command_paths()
+    names = {name for path in paths for name in path}
+    # Outside the marks: the program and command names, arguments, options, metavars,
+    # Click's placeholders, defaults' and ranges' values; a command's help cut short by
+    # Click in the list of commands loses its closing mark.
+    data = re.compile(
+        rf"(?m){OPEN}[^{CLOSE}\n]*\.\.\.$|^  [a-z][a-z_]*\b|"
+        r"--?[a-z][a-z-]*|<[^>]*>|\{[^}]*\}|\[?\b[A-Z_]+\b\]?(\.\.\.)?|\[\d+<=x<=\d+|"
+        rf"(?<={OPEN}default{CLOSE}:)\s*[^\]]*|\[[a-z_]+\]|\b({'|'.join(sorted(names))})\b"
+    )
+    bypassed = {}
+    for path in paths:
+        result = cli(*path, "--help", environ={"SHOPBOT_LANG": PSEUDO})
+        assert result.code == 0, result.err
+        left = bare_words(capsys.readouterr().out, data)
+        if left:
+            bypassed[" ".join(path)] = left
+    assert len(paths) > 30 and not bypassed, bypassed
