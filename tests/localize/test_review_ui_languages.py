@@ -5,7 +5,10 @@ layout holds its longer words."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,7 @@ from tests.localize.test_review import (  # noqa: F401  (fixtures)
     listed,
     queued,
 )
-from tests.localize.test_review_ui import answer, drive, press, settle
+from tests.localize.test_review_ui import Tmux, answer, drive, press, settle
 
 # What may be read outside the catalogs' words: the values. Ids, versions, counts, dates,
 # the shop, products, SKUs and languages (codes), finding codes, the reviewers' names.
@@ -243,3 +246,25 @@ def test_in_thai_an_item_fits_a_100_column_terminal(  # type: ignore[no-untyped-
     for description in ("อนุมัติ", "แก้ไข", "ปฏิเสธ", "อนุมัติแม้มีข้อผิดพลาด", "ข้าม", "ออก", "ช่วยเหลือ"):
         assert f" {description} " in f"{footer} ", footer
     assert (tmp_path / "review-th.svg").stat().st_size > 0
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_localize_review_takes_lang_like_every_command(  # type: ignore[no-untyped-def]
+    queued,  # noqa: F811
+    home: Path,
+    tmp_path: Path,
+) -> None:
+    """`localize review --lang th` in a terminal (tmux): the UI speaks Thai, from the
+    option every command has."""
+    _, db_url = queued
+    program = Path(sys.executable).with_name("localize")
+    command = [str(program), "review", "--reviewer", "ploy", "--db", db_url, "--lang", "th"]
+    env = {**os.environ, "SHOPBOT_HOME": str(home), "TERM": "xterm-256color"}
+    pane = Tmux(command, env, tmp_path)
+    try:
+        pane.wait_for("ผู้ตรวจทาน ploy", "อนุมัติ")
+        pane.keys("q")
+        pane.wait_for("EXITED 0")
+    finally:
+        pane.stop()
