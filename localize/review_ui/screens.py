@@ -24,7 +24,19 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 
 from config.errors import AppError
-from config.i18n import ENGLISH, SEMICOLON, Catalog, Joined, Lines, Msg, Text, catalog, msg, word
+from config.i18n import (
+    ENGLISH,
+    SEMICOLON,
+    Catalog,
+    Joined,
+    Lines,
+    Msg,
+    Text,
+    catalog,
+    msg,
+    pmsg,
+    word,
+)
 from config.terminal import printable
 from localize import lifecycle
 from localize.review import FIELDS
@@ -85,7 +97,47 @@ BORROWED = (
     msg("blocked"),
     msg("{n} segment(s) added to the memory"),
     msg("{n} image(s) drawn again"),
+    msg("{n} machine translation(s) taken out of the memory"),
     msg("; "),
+    # the decisions' errors (localize.review, localize.lifecycle)
+    msg("{code}: {message}"),
+    msg("item {id} has {n} error(s): {listed}. {what}"),
+    msg(
+        "Edit the text until it is clean ({codes} cannot be overridden: publishing "
+        "refuses it whatever the review says)"
+    ),
+    msg("Edit the text until it is clean, or approve with an override and its reason"),
+    msg(
+        "item {id}: {listed} cannot be overridden: publishing refuses it whatever the "
+        "review says, so the item would only be blocked. Edit the text instead "
+        "(--set FIELD=TEXT, or e in `localize review`); nothing was changed"
+    ),
+    msg("item {id} was already {state} by {who} at {at} UTC; nothing was changed"),
+    msg("item {id} was already {state} by {who}; nothing was changed"),
+    msg("item {id} was already {state} at {at} UTC; nothing was changed"),
+    msg("item {id} was already {state}; nothing was changed"),
+    msg("{said} (its source changed: review the new version)"),
+    msg(
+        "{said}; it waits for a person's translation: approve it with your own text "
+        "(--set FIELD=TEXT)"
+    ),
+    msg(
+        "{said}; `localize run` translates it again, or approve it with your own text "
+        "(--set FIELD=TEXT)"
+    ),
+    msg("item {id} no longer exists"),
+    msg(" by {who} at {at} UTC"),
+    msg("; you had version {version}"),
+    msg(
+        "item {id} was changed{by}{what} (it is {state}, version {version}{had}); "
+        "nothing was written — reload it and decide again"
+    ),
+    msg(
+        "item {id} is open with {who} until {until} UTC; take another item, or wait "
+        "for their claim to run out"
+    ),
+    pmsg("item", "pending"),
+    msg("published"),
 )
 
 # Why a rejected item waits for a person, as this screen says what to do about it.
