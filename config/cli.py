@@ -259,7 +259,8 @@ def _help_language(argv: Sequence[str], env: Environment) -> str:
     """The language --help speaks: --lang and --config as typed (help comes before the
     options are read), then as for every message."""
     given = config = None
-    for word, then in zip(argv, [*argv[1:], None], strict=True):
+    # each word and the one after it (None after the last; no words at all: no pairs)
+    for word, then in zip(argv, [*argv[1:], None], strict=False):
         if word == "--lang" or word.startswith("--lang="):
             given = then if word == "--lang" else word.split("=", 1)[1]
         if word == "--config" or word.startswith("--config="):

@@ -237,3 +237,11 @@ def test_no_word_of_any_help_bypasses_the_catalogs(cli, capsys) -> None:  # type
         if left:
             bypassed[" ".join(path)] = left
     assert len(paths) > 30 and not bypassed, bypassed
+
+
+def test_a_program_or_group_without_its_command_shows_its_help_in_the_language(cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    for args in (("cadence",), ("localize", "glossary")):
+        result = cli(*args, environ={"SHOPBOT_LANG": "zh"})
+        said = capsys.readouterr().out + result.out + result.err
+        assert result.code in (0, 2), result.err  # never an internal error
+        assert "用法:" in said and "选项" in said, said
