@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, func, or_, select, update
 
 from config.errors import AppError, ExitCode
-from config.i18n import SEMICOLON, Joined, Msg, msg, word
+from config.i18n import SEMICOLON, Joined, Msg, msg
 from config.runtime import utcnow
 from localize.text import PUBLISH_ENFORCED
 from store.item_rows import AUDIT, DECISION, ITEM, LISTING, Record, records
@@ -93,9 +93,17 @@ class IllegalTransition(AppError):
     """A state change the item's life does not allow."""
 
     def __init__(self, item_id: int, current: str, wanted: str) -> None:
-        allowed = ", ".join(sorted(TRANSITIONS[ItemState(current)])) or "nothing (it is final)"
+        from localize.views import ITEM_STATES, word
+
+        allowed = [word(ITEM_STATES, s) for s in sorted(TRANSITIONS[ItemState(current)])]
         super().__init__(
-            f"item {item_id} is {current}; it cannot become {wanted} (from {current}: {allowed})"
+            msg(
+                "item {id} is {current}; it cannot become {wanted} (from {current}: {allowed})",
+                id=item_id,
+                current=word(ITEM_STATES, current),
+                wanted=word(ITEM_STATES, wanted),
+                allowed=allowed or msg("nothing (it is final)"),
+            )
         )
 
 
@@ -116,50 +124,44 @@ class CannotOverride(AppError):
         )
 
 
-def _listed(errors: Sequence[Mapping[str, Any]]) -> Joined:
-    """Findings as `code: message; ...`, each message in the reader's language."""
-    from localize.text import said
-
-    return Joined(
-        [msg("{code}: {message}", code=str(f.get("code")), message=said(f)) for f in errors],
-        SEMICOLON,
-    )
-
-
 class ItemChanged(AppError):
     """Someone else changed the item since it was read: this change lost, nothing written."""
 
     exit_code = ExitCode.FAILURES
 
     def __init__(self, item_id: int, read_revision: int, now: ItemSnapshot | None) -> None:
-        if now is None:
-            super().__init__(msg("item {id} no longer exists", id=item_id))
-            return
-        from localize.views import ITEM_STATES
+        from localize.views import ITEM_STATES, word
 
-        by = (
-            msg(" by {who} at {at} UTC", who=now.actor, at=now.at.strftime("%Y-%m-%d %H:%M:%S"))
-            if now.actor
-            else ""
-        )
-        # versions as a reviewer counts them: the same number means the same text
-        had = (
-            msg("; you had version {version}", version=read_revision)
-            if read_revision != now.revision
-            else ""
-        )
-        super().__init__(
-            msg(
+        if now is None:
+            message = msg("item {id} no longer exists", id=item_id)
+        else:
+            by = (
+                msg(
+                    " by {actor} at {at} UTC",
+                    actor=now.actor,
+                    at=now.at.strftime("%Y-%m-%d %H:%M:%S"),
+                )
+                if now.actor
+                else ""
+            )
+            what = msg(": {what}", what=now.what) if now.what else ""
+            # versions as a reviewer counts them: the same number means the same text
+            had = (
+                msg("; you had version {version}", version=read_revision)
+                if read_revision != now.revision
+                else ""
+            )
+            message = msg(
                 "item {id} was changed{by}{what} (it is {state}, version {version}{had}); "
                 "nothing was written — reload it and decide again",
                 id=item_id,
                 by=by,
-                what=": " + now.what if now.what else "",  # the audit's words, as recorded
+                what=what,
                 state=word(ITEM_STATES, now.state),
                 version=now.revision,
                 had=had,
             )
-        )
+        super().__init__(message)
 
 
 class ApprovalBlocked(AppError):
@@ -171,9 +173,9 @@ class ApprovalBlocked(AppError):
         fixed = sorted({str(f.get("code")) for f in unoverridable(errors)})
         if fixed:  # an override would be refused too: say so now, not one try later
             what = msg(
-                "Edit the text until it is clean ({codes} cannot be overridden: publishing "
-                "refuses it whatever the review says)",
-                codes=", ".join(fixed),
+                "Edit the text until it is clean ({codes} cannot be overridden: "
+                "publishing refuses it whatever the review says)",
+                codes=fixed,
             )
         else:
             what = msg(
@@ -181,13 +183,24 @@ class ApprovalBlocked(AppError):
             )
         super().__init__(
             msg(
-                "item {id} has {n} error(s): {listed}. {what}",
+                "item {id} has {count} error(s): {listed}. {what}",
                 id=item_id,
-                n=len(errors),
+                count=len(errors),
                 listed=_listed(errors),
                 what=what,
             )
         )
+
+
+def _listed(errors: Sequence[dict[str, Any]]) -> Joined:
+    """Stored findings as a refusal names them: 'code: message; code: message', each
+    message in the reader's language."""
+    from localize.text.checks import said
+
+    return Joined(
+        [msg("{code}: {message}", code=str(f.get("code")), message=said(f)) for f in errors],
+        SEMICOLON,
+    )
 
 
 @dataclass(frozen=True)

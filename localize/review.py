@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, select
 
 from config.errors import AppError, BadInput, ExitCode
-from config.i18n import Msg, Text, msg, word
+from config.i18n import Msg, Text, msg
 from config.runtime import Clock, utcnow
 from localize import lifecycle
 from store.db import read_connection, session_scope, transaction
@@ -72,39 +72,27 @@ class AlreadyDecided(AppError):
         at: datetime | None,
         waits_for_person: bool = False,
     ) -> None:
-        from localize.views import ITEM_STATES
+        from localize.views import ITEM_STATES, word
 
-        said = dict(id=item_id, state=word(ITEM_STATES, state), who=by)
-        when = f"{at:%Y-%m-%d %H:%M:%S}" if at else ""
-        if by and at:
-            message = msg(
-                "item {id} was already {state} by {who} at {at} UTC; nothing was changed",
-                at=when,
-                **said,
-            )
-        elif by:
-            message = msg("item {id} was already {state} by {who}; nothing was changed", **said)
-        elif at:
-            message = msg(
-                "item {id} was already {state} at {at} UTC; nothing was changed", at=when, **said
-            )
-        else:
-            message = msg("item {id} was already {state}; nothing was changed", **said)
+        who = msg(" by {by}", by=by) if by else ""
+        when = msg(" at {at} UTC", at=at.strftime("%Y-%m-%d %H:%M:%S")) if at else ""
+        again = (
+            msg("it waits for a person's translation: approve it with your own text")
+            if waits_for_person
+            else msg("`localize run` translates it again, or approve it with your own text")
+        )
+        decided = msg(
+            "item {id} was already {state}{who}{when}; nothing was changed",
+            id=item_id,
+            state=word(ITEM_STATES, state),
+            who=who,
+            when=when,
+        )
         if state == "stale":
-            message = msg("{said} (its source changed: review the new version)", said=message)
-        if state == "rejected" and waits_for_person:
-            message = msg(
-                "{said}; it waits for a person's translation: approve it with your own text "
-                "(--set FIELD=TEXT)",
-                said=message,
-            )
-        elif state == "rejected":
-            message = msg(
-                "{said}; `localize run` translates it again, or approve it with your own text "
-                "(--set FIELD=TEXT)",
-                said=message,
-            )
-        super().__init__(message)
+            decided = msg("{said} (its source changed: review the new version)", said=decided)
+        if state == "rejected":
+            decided = msg("{said}; {again} (--set FIELD=TEXT)", said=decided, again=again)
+        super().__init__(decided)
 
 
 class ClaimedByOther(AppError):
@@ -115,10 +103,10 @@ class ClaimedByOther(AppError):
     def __init__(self, item_id: int, by: str, until: datetime) -> None:
         super().__init__(
             msg(
-                "item {id} is open with {who} until {until} UTC; take another item, or wait "
-                "for their claim to run out",
+                "item {id} is open with {by} until {until} UTC; "
+                "take another item, or wait for their claim to run out",
                 id=item_id,
-                who=by,
+                by=by,
                 until=until.strftime("%H:%M:%S"),
             )
         )
@@ -135,22 +123,43 @@ class EditOvertaken(lifecycle.ItemChanged):
         edits: Mapping[str, str],
         saved_as: int | None,
     ) -> None:
+        from localize.views import ITEM_STATES, word
+
         if now is None:
-            where = "it no longer exists"
+            where = msg("it no longer exists")
         else:
-            by = f" by {now.actor} at {now.at:%Y-%m-%d %H:%M:%S} UTC" if now.actor else ""
-            where = f"it was changed{by} meanwhile (it is {now.state}, version {now.version})"
+            by = (
+                msg(
+                    " by {actor} at {at} UTC",
+                    actor=now.actor,
+                    at=now.at.strftime("%Y-%m-%d %H:%M:%S"),
+                )
+                if now.actor
+                else ""
+            )
+            where = msg(
+                "it was changed{by} meanwhile (it is {state}, version {version})",
+                by=by,
+                state=word(ITEM_STATES, now.state),
+                version=now.version,
+            )
         then = (
-            f"your edit, saved as version {saved_as}, was replaced"
+            msg("your edit, saved as version {version}, was replaced", version=saved_as)
             if saved_as is not None
-            else "your edit was not saved"
+            else msg("your edit was not saved")
         )
         texts = "; ".join(f"{name}={text!r}" for name, text in edits.items())
         AppError.__init__(
             self,
-            f"item {item_id}: {where}; nothing was applied: not approved, {then}. Your text, "
-            f"also in `localize review history {item_id}`: {texts}. Reload the item and decide "
-            "again",
+            msg(
+                "item {id}: {where}; nothing was applied: not approved, {then}. Your text, "
+                "also in `localize review history {id}`: {texts}. Reload the item and decide "
+                "again",
+                id=item_id,
+                where=where,
+                then=then,
+                texts=texts,
+            ),
         )
 
 

@@ -85,7 +85,7 @@ def findings(env: Environment, found: Sequence[Finding]) -> None:
 
 def _field(name: str) -> Msg | str:
     """A listing field's name as the reader says it."""
-    from localize.text import FIELD_NAMES
+    from localize.text.checks import FIELD_NAMES
 
     return word(FIELD_NAMES, name)
 
@@ -427,7 +427,7 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
     if d["findings"]:
         env.out(msg("\n[findings]"))
         for f in d["findings"]:
-            from localize.text import said
+            from localize.text.checks import said
 
             line = finding_line(f["severity"], f["code"], said(f))
             if f.get("overridden_by"):

@@ -101,7 +101,7 @@ BORROWED = (
     msg("; "),
     # the decisions' errors (localize.review, localize.lifecycle)
     msg("{code}: {message}"),
-    msg("item {id} has {n} error(s): {listed}. {what}"),
+    msg("item {id} has {count} error(s): {listed}. {what}"),
     msg(
         "Edit the text until it is clean ({codes} cannot be overridden: publishing "
         "refuses it whatever the review says)"
@@ -112,29 +112,33 @@ BORROWED = (
         "review says, so the item would only be blocked. Edit the text instead "
         "(--set FIELD=TEXT, or e in `localize review`); nothing was changed"
     ),
-    msg("item {id} was already {state} by {who} at {at} UTC; nothing was changed"),
-    msg("item {id} was already {state} by {who}; nothing was changed"),
-    msg("item {id} was already {state} at {at} UTC; nothing was changed"),
-    msg("item {id} was already {state}; nothing was changed"),
+    msg("item {id} was already {state}{who}{when}; nothing was changed"),
+    msg(" by {by}"),
+    msg(" at {at} UTC"),
     msg("{said} (its source changed: review the new version)"),
-    msg(
-        "{said}; it waits for a person's translation: approve it with your own text "
-        "(--set FIELD=TEXT)"
-    ),
-    msg(
-        "{said}; `localize run` translates it again, or approve it with your own text "
-        "(--set FIELD=TEXT)"
-    ),
+    msg("{said}; {again} (--set FIELD=TEXT)"),
+    msg("it waits for a person's translation: approve it with your own text"),
+    msg("`localize run` translates it again, or approve it with your own text"),
     msg("item {id} no longer exists"),
-    msg(" by {who} at {at} UTC"),
+    msg(" by {actor} at {at} UTC"),
+    msg(": {what}"),
     msg("; you had version {version}"),
     msg(
         "item {id} was changed{by}{what} (it is {state}, version {version}{had}); "
         "nothing was written — reload it and decide again"
     ),
     msg(
-        "item {id} is open with {who} until {until} UTC; take another item, or wait "
-        "for their claim to run out"
+        "item {id} is open with {by} until {until} UTC; "
+        "take another item, or wait for their claim to run out"
+    ),
+    msg("it no longer exists"),
+    msg("it was changed{by} meanwhile (it is {state}, version {version})"),
+    msg("your edit, saved as version {version}, was replaced"),
+    msg("your edit was not saved"),
+    msg(
+        "item {id}: {where}; nothing was applied: not approved, {then}. Your text, "
+        "also in `localize review history {id}`: {texts}. Reload the item and decide "
+        "again"
     ),
     pmsg("item", "pending"),
     msg("published"),

@@ -17,6 +17,7 @@ from config.i18n import Msg, Text, msg, stored
 from config.markets import BUILT_IN, Market
 from config.terminal import control_character
 from localize.text import FIELD_NAMES, html, leftovers
+from localize.text import said as said  # re-exported: where it lived before
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 

@@ -33,7 +33,7 @@ VALUES = re.compile(
     r"\b[a-z]+(_[a-z]+)+\b|\b(ploy|nok)\b|\bUTC\b|\(y / n\)|"
     # the keys' names and the commands a message names, as typed
     r"\b(ctrl|escape|enter|esc|tab|shift|super|home|end|pgup|pgdn)\b|`[^`]*`|"
-    r"--set FIELD=TEXT|\bHTML\b"
+    r"--[a-z][a-z-]*( FIELD=TEXT)?|\bHTML\b"
 )
 
 
@@ -207,7 +207,7 @@ def test_the_review_ui_speaks_chinese_with_no_english_but_values(  # type: ignor
     assert "仍要跳过吗" in said["unsaved"]
     assert "驳回此译文" in said["reason"] and "需要填写原因" in said["reason"]
     assert "条目 2：驳回（已驳回" in said["decided"]
-    assert "已由 nok" in said["notice"]
+    assert "操作人 nok" in said["notice"]
     assert "没有等待审核的条目" in said["empty"]
     english = {}
     for moment, lines in seen.items():
