@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -19,7 +20,7 @@ import typer
 from typer.exceptions import TyperException
 
 from config.errors import AppError, ExitCode
-from config.i18n import ENGLISH, Text, choose, msg
+from config.i18n import ENGLISH, Catalog, Text, choose, msg, pmsg
 from config.runtime import Environment, Invocation
 from config.terminal import tolerant
 from config.views import FileImport
@@ -65,8 +66,9 @@ LangOption = Annotated[
     str | None,
     typer.Option(
         "--lang",
-        help="Language of messages: en, zh [default: $SHOPBOT_LANG, else the shops file's "
-        "[team] language, else the locale]; --json is English whatever it is.",
+        help="Language of messages: en, zh; th, vi (the review UI so far) [default: "
+        "$SHOPBOT_LANG, else the shops file's [team] language, else the locale]; --json is "
+        "English whatever it is.",
         show_default=False,
     ),
 ]
@@ -199,6 +201,95 @@ def _before_the_command(
         env.lang = choose(lang, env.environ)
 
 
+# --help in the reader's language: the commands' and options' help texts are catalog
+# messages by their English (context "help": tests/catalogs.py takes them from the command
+# tree), rendered when help is asked for; Click's own words are these.
+CLICK_WORDS = {
+    "Usage:": pmsg("help", "Usage:"),
+    "Options": pmsg("help", "Options"),
+    "Arguments": pmsg("help", "Arguments"),
+    "Commands": pmsg("help", "Commands"),
+    "Show this message and exit.": pmsg("help", "Show this message and exit."),
+    "required": pmsg("help", "required"),
+    "default": pmsg("help", "default"),
+}
+HELP_FLAGS = ("--help", "-h")
+_EXTRA = re.compile(r"(^|  )\[([^\[\]]*)\]$")  # what Click adds to an option's help
+
+
+class SpeakingFormatter:
+    """Click's help formatter (a mixin over the one the command's Click uses: Typer carries
+    its own) with Click's words (headings, the help option, default and required) in the
+    reader's language."""
+
+    words: Catalog
+
+    def say(self, text: str) -> str:
+        """Click's or a help text's words as the reader reads them."""
+        known = CLICK_WORDS.get(text)
+        return self.words.render(known if known is not None else pmsg("help", text))
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        """The usage line, "Usage:" said in the reader's language."""
+        super().write_usage(prog, args, prefix or self.say("Usage:") + " ")  # type: ignore[misc]
+
+    def write_heading(self, heading: str) -> None:
+        """A section's heading ("Options", "Commands")."""
+        super().write_heading(self.say(heading))  # type: ignore[misc]
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        """Options and commands with their help (already said; the help option's and the
+        extras Click adds, [default: ...] and [required], said here)."""
+        said = [(term, _EXTRA.sub(self._extras, self.say(text))) for term, text in rows]
+        super().write_dl(said, *args, **kwargs)  # type: ignore[misc]
+
+    def _extras(self, found: re.Match[str]) -> str:
+        """Click's `[default: zh-CN; required]` at the end of an option's help, said."""
+        parts = []
+        for part in found.group(2).split("; "):
+            word, colon, value = part.partition(": ")
+            if word in ("default", "required"):
+                part = self.say(word) + colon + value
+            parts.append(part)
+        return f"{found.group(1)}[{'; '.join(parts)}]"
+
+
+def speak_help(command: Any, words: Catalog) -> None:
+    """Make a Click `command` and every command under it show --help in `words`'
+    language: the help texts rendered from the catalog now (this process prints help and
+    exits), Click's own words when they are formatted."""
+    base = command.context_class
+    formatter = type("Formatter", (SpeakingFormatter, base.formatter_class), {"words": words})
+    context = type("Context", (base,), {"formatter_class": formatter})
+    commands = [command]
+    while commands:
+        found = commands.pop()
+        found.context_class = context
+        if found.help:
+            found.help = words.render(pmsg("help", inspect.cleandoc(found.help)))
+        for param in found.params:
+            if getattr(param, "help", None):
+                param.help = words.render(pmsg("help", param.help))
+        commands += getattr(found, "commands", {}).values()
+
+
+def _help_language(argv: Sequence[str], env: Environment) -> str:
+    """The language --help speaks: --lang and --config as typed (help comes before the
+    options are read), then as for every message."""
+    given = config = None
+    # each word and the one after it (None after the last; no words at all: no pairs)
+    for word, then in zip(argv, [*argv[1:], None], strict=False):
+        if word == "--lang" or word.startswith("--lang="):
+            given = then if word == "--lang" else word.split("=", 1)[1]
+        if word == "--config" or word.startswith("--config="):
+            config = then if word == "--config" else word.split("=", 1)[1]
+    inv = Invocation(env=env, config=Path(config) if config else None)
+    try:
+        return choose(given, env.environ, inv.team_language)
+    except AppError:  # a bad --lang is said when a command runs; help is in English
+        return ENGLISH
+
+
 def main(
     app: typer.Typer | Callable[..., Any],
     args: Sequence[str] | None = None,
@@ -217,6 +308,13 @@ def main(
     except AppError as exc:
         env.lang = ENGLISH
         return _failed(env, wants_json, exc.text, exc.exit_code)
+    before = argv[: argv.index("--")] if "--" in argv else argv
+    if hasattr(command, "context_class") and (
+        len(before) < 2 or any(flag in before for flag in HELP_FLAGS)
+    ):  # help, or a group without its command (which shows help)
+        env.lang = env.lang or _help_language(before, env)
+        if env.lang != ENGLISH:
+            speak_help(command, env.catalog)
     try:
         result = command.main(
             args=argv,

@@ -5,8 +5,8 @@ moment it is shown.
 Why messages travel unrendered: the same error or finding is printed to an operator who
 reads Chinese, written to `--json` for a program (always English: programs read it) and
 stored (English, as before); only the place that shows it knows who reads. So services
-raise and return `Msg`s, and `Environment.out/err` (config.runtime) render them with the
-reader's `Catalog` (the review UI still shows their English text: its catalogs are to come).
+raise and return `Msg`s, and `Environment.out/err` (config.runtime) and the review UI
+(`ReviewApp.say`) render them with the reader's `Catalog`.
 
 The catalogs are standard gettext catalogs (`config/locale/<lang>/LC_MESSAGES/shopbot.po`,
 extracted and compiled with Babel by `python -m tests.catalogs`: `msg` and `pmsg` are the
@@ -36,8 +36,13 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 ENGLISH = "en"
 PSEUDO = "qps"
 # The languages a person may choose, by the code they type, and their catalog's folder.
-CATALOGS = {"en": None, "zh": "zh_CN", PSEUDO: None}
-NAMES = {"en": "English", "zh": "简体中文 (zh-CN)"}
+CATALOGS = {"en": None, "zh": "zh_CN", "th": "th", "vi": "vi", PSEUDO: None}
+NAMES = {"en": "English", "zh": "简体中文 (zh-CN)", "th": "ไทย (th)", "vi": "Tiếng Việt (vi)"}
+# A language whose catalog covers part of the program so far: the texts written in these
+# folders (the rest is shown in English). A declared scope, checked by
+# tests/config/test_catalogs.py like a whole catalog is; the review UI comes first, as the
+# shop's local staff review the Thai and Vietnamese text there.
+PARTIAL = {"th": ("localize/review_ui/",), "vi": ("localize/review_ui/",)}
 OPEN, CLOSE = "⟦", "⟧"
 
 _ALIASES = {
@@ -50,6 +55,10 @@ _ALIASES = {
     "zh-sg": "zh",
     "chinese": "zh",
     "cn": "zh",
+    "th": "th",
+    "thai": "th",
+    "vi": "vi",
+    "vietnamese": "vi",
     PSEUDO: PSEUDO,
 }
 
@@ -309,12 +318,20 @@ def language(code: str) -> str | None:
     base = code.strip().split(".", 1)[0].split("@", 1)[0].replace("_", "-").lower()
     if base in _ALIASES:
         return _ALIASES[base]
-    return _ALIASES.get(base.split("-", 1)[0]) if base.split("-", 1)[0] in ("en", "zh") else None
+    first = base.split("-", 1)[0]  # th-TH, vi-VN, en-GB: the language, whatever the region
+    return _ALIASES.get(first) if first in ("en", "zh", "th", "vi") else None
 
 
 def known() -> str:
     """The codes a person may give, for messages."""
     return ", ".join(c for c in CATALOGS if c != PSEUDO)
+
+
+def covers(lang: str, where: str) -> bool:
+    """Whether a language's catalog is to translate a text written at `where` (a path
+    from the project's root): every text for a whole catalog, its scope's for a partial."""
+    scope = PARTIAL.get(lang)
+    return scope is None or where.startswith(scope)
 
 
 def choose(

@@ -19,6 +19,7 @@ from config.cli import (
     ItemId,
     JobsOption,
     JsonOption,
+    LangOption,
     SheetOption,
     VersionOption,
     command,
@@ -374,11 +375,12 @@ def review(
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    lang: LangOption = None,
 ) -> int | None:
     """Work through the review queue in the terminal."""
     if ctx.invoked_subcommand is not None:
         return None
-    inv = invocation(ctx, config, db)
+    inv = invocation(ctx, config, db, lang)
     isatty = getattr(inv.env.stdout, "isatty", None)
     if not (isatty and isatty()):
         raise BadInput(
@@ -398,6 +400,7 @@ def review(
         shop_id=settings.shop(shop).id if settings and shop else shop,
         language=language,
         images_root=inv.data_dir / "images",
+        lang=inv.env.catalog.lang,  # --lang, SHOPBOT_LANG, [team] language, the locale
     )
     ui.run()
     return ui.return_code or ExitCode.OK

@@ -3,6 +3,10 @@
 Everything that touches the store or reads images runs in a thread worker; its result
 comes back to the UI thread through `call_from_thread`. One job runs at a time (`busy`),
 so a key pressed twice cannot decide an item twice or open two next items.
+
+Everything it says is a message (config.i18n) rendered in the reader's language when it is
+shown (`say`), the keys' descriptions too (screens.Speaking); what others wrote is shown
+as they wrote it.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from textual.notifications import SeverityLevel
 
 from config.errors import AppError
 from config.files import write_atomically
+from config.i18n import ENGLISH, Catalog, Joined, Msg, Text, catalog, msg, word
 from config.runtime import Clock, utcnow
 from config.terminal import printable
 from localize import lifecycle, review
 from localize.review_ui.opened import Opened, open_item
-from localize.review_ui.screens import ConfirmScreen, EmptyScreen, ItemScreen
+from localize.review_ui.screens import ConfirmScreen, EmptyScreen, ItemScreen, Speaking
 
 if TYPE_CHECKING:  # a review without a shops file loads no settings
     from config.settings import Settings
@@ -34,11 +39,19 @@ if TYPE_CHECKING:  # a review without a shops file loads no settings
 T = TypeVar("T")
 
 
-def unsaved(edits: Mapping[str, str], doing: str) -> str:
-    """The question before edits are thrown away."""
-    return (
-        f"Your edit of {', '.join(sorted(edits))} is not approved yet and will be lost. "
-        f"{doing.capitalize()} anyway? (y / n)"
+def unsaved(edits: Mapping[str, str], doing: str) -> Msg:
+    """The question before edits are thrown away (`doing`: "quit" or "skip")."""
+    from localize.text import FIELD_NAMES
+
+    fields = Joined([word(FIELD_NAMES, name) for name in sorted(edits)])
+    if doing == "quit":
+        return msg(
+            "Your edit of {fields} is not approved yet and will be lost. Quit anyway? (y / n)",
+            fields=fields,
+        )
+    return msg(
+        "Your edit of {fields} is not approved yet and will be lost. Skip anyway? (y / n)",
+        fields=fields,
     )
 
 
@@ -48,9 +61,11 @@ class ReviewApp(App[None]):
     CSS_PATH = "review.tcss"
     TITLE = "localize review"
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", msg("Quit")),
+        Binding("question_mark", "help", msg("Help"), key_display="?"),
     ]
+    # Its commands and themes are Textual's English; every command has a key here.
+    ENABLE_COMMAND_PALETTE = False
 
     def __init__(
         self,
@@ -63,8 +78,10 @@ class ReviewApp(App[None]):
         images_root: Path | None = None,
         lease: timedelta = review.CLAIM,
         clock: Clock = utcnow,
+        lang: str = ENGLISH,
     ) -> None:
         super().__init__()
+        self.catalog: Catalog = catalog(lang)  # the reader's (config.i18n.choose)
         self.store = store
         self.settings = settings
         self.reviewer = reviewer
@@ -77,20 +94,30 @@ class ReviewApp(App[None]):
         self.current: Opened | None = None  # the item on screen, claimed by this reviewer
         self.busy = False
 
+    def get_default_screen(self) -> Speaking:
+        """The screen under the others (shown while the first item opens), its keys in the
+        reader's language."""
+        return Speaking()
+
+    def say(self, text: Text) -> str:
+        """A message as the reader reads it (a plain str, what someone wrote, as it is)."""
+        return self.catalog.render(text) if isinstance(text, Msg) else text
+
     def notify(
         self,
-        message: str,
+        message: Text,
         *,
-        title: str = "",
+        title: Text = "",
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = False,  # Textual's parameter, ignored: a message is never markup
     ) -> None:
-        """A notification of what someone else wrote (a reviewer's name, a service's
-        message): never read as markup, control characters shown (config.terminal)."""
+        """A notification in the reader's language, of what someone else wrote too (a
+        reviewer's name, a service's message): never read as markup, control characters
+        shown (config.terminal)."""
         super().notify(
-            printable(message),
-            title=printable(title),
+            printable(self.say(message)),
+            title=printable(self.say(title)),
             severity=severity,
             timeout=timeout,
             markup=False,
@@ -123,13 +150,16 @@ class ReviewApp(App[None]):
                 self.store, item_id, reviewer=self.reviewer, lease=self.lease, clock=self.clock
             )
         except AppError as exc:
-            self.call_from_thread(self.notify, exc.message, severity="error", timeout=10)
+            self.call_from_thread(self.notify, exc.text, severity="error", timeout=10)
             return
         if until is None:
             self.call_from_thread(
                 self.notify,
-                f"item {item_id} is no longer yours: it was decided, or another reviewer took "
-                "it after your claim ran out; a decision will say who",
+                msg(
+                    "item {id} is no longer yours: it was decided, or another reviewer took "
+                    "it after your claim ran out; a decision will say who",
+                    id=item_id,
+                ),
                 severity="warning",
                 timeout=10,
             )
@@ -139,7 +169,7 @@ class ReviewApp(App[None]):
     def run_job(self, job: Callable[[], T], then: Callable[[T], None]) -> bool:
         """Run `job` off the UI thread, then `then(result)` on it; False while another runs."""
         if self.busy:
-            self.notify("still working on the last key…", timeout=2)
+            self.notify(msg("still working on the last key…"), timeout=2)
             return False
         self.busy = True
         self._job(job, then)
@@ -152,9 +182,9 @@ class ReviewApp(App[None]):
         except (review.AlreadyDecided, lifecycle.ItemChanged) as exc:
             # someone decided or changed it first: say who, then take the queue's next
             # item (this one again, at its new version, if it still waits)
-            self.call_from_thread(self._lost, exc.message)
+            self.call_from_thread(self._lost, exc.text)
         except AppError as exc:
-            self.call_from_thread(self.failed, exc.message)
+            self.call_from_thread(self.failed, exc.text)
         else:
             self.call_from_thread(self._done, then, result)
 
@@ -162,18 +192,22 @@ class ReviewApp(App[None]):
         self.busy = False
         then(result)
 
-    def failed(self, message: str) -> None:
+    def failed(self, message: Text) -> None:
         """A service error: shown, and the screen stays as it was."""
         self.busy = False
         self.notify(message, severity="error", timeout=10)
         if isinstance(self.screen, ItemScreen):
             self.screen.say(message, error=True)
 
-    def _lost(self, message: str) -> None:
+    def _lost(self, message: Text) -> None:
         self.busy = False
         kept = self._keep_edits()
         if kept:
-            message += f"; your edits were not applied: they are kept in {kept}"
+            message = msg(
+                "{message}; your edits were not applied: they are kept in {kept}",
+                message=message,
+                kept=kept,
+            )
         self.notify(message, severity="warning", timeout=30 if kept else 10)
         self.run_job(self._next, self.show)
 
@@ -226,7 +260,7 @@ class ReviewApp(App[None]):
         if self.current is not None:
             review.release(self.store, self.current.entry.item.id, reviewer=self.reviewer)
 
-    def show(self, opened: Opened | None, status: str = "") -> None:
+    def show(self, opened: Opened | None, status: Text = "") -> None:
         """Put the item on the item screen, or say the queue is empty."""
         self.current = opened
         if opened is not None and isinstance(self.screen, ItemScreen):
@@ -246,8 +280,8 @@ class ReviewApp(App[None]):
         """A decision went through: show the next item, with what the decision did."""
         outcome, opened = result
         for note in outcome.notes:
-            self.notify(f"failed: {note}", severity="error", timeout=10)
-        self.show(opened, str(outcome.summary()))  # English until the UI has catalogs
+            self.notify(msg("failed: {error}", error=note), severity="error", timeout=10)
+        self.show(opened, outcome.summary())
 
     # -- decisions (the item screen calls these) ---------------------------------------
 

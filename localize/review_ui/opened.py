@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
+from config.i18n import Text, msg
 from localize import review
 from store.item_rows import Record
 
@@ -26,8 +27,8 @@ class Picture:
     captioned: str | None
     original_image: PILImage.Image | None = None
     captioned_image: PILImage.Image | None = None
-    problems: list[str] = field(default_factory=list)
-    regions: list[str] = field(default_factory=list)  # the text found on it, a region a line
+    problems: list[Text] = field(default_factory=list)
+    regions: list[Text] = field(default_factory=list)  # the text found on it, a region a line
 
 
 @dataclass
@@ -44,12 +45,12 @@ class Opened:
         return list(self.entry.item.findings)
 
 
-def load_picture(path: str) -> tuple[PILImage.Image | None, str | None]:
+def load_picture(path: str) -> tuple[PILImage.Image | None, Text | None]:
     """A small RGB copy of a local image, or why there is none."""
     from PIL import Image as PILImage
 
     if "://" in path:
-        return None, f"{path}: remote, not shown"
+        return None, msg("{path}: remote, not shown", path=path)
     try:
         with PILImage.open(path) as image:
             image.draft("RGB", THUMBNAIL)  # JPEG: decode at a fraction of the size
@@ -57,7 +58,7 @@ def load_picture(path: str) -> tuple[PILImage.Image | None, str | None]:
             small.thumbnail(THUMBNAIL)
             return small, None
     except (OSError, ValueError, PILImage.DecompressionBombError) as exc:
-        return None, f"{path}: cannot be shown ({type(exc).__name__})"
+        return None, msg("{path}: cannot be shown ({kind})", path=path, kind=type(exc).__name__)
 
 
 def open_item(store: Engine, entry: review.Entry) -> Opened:
@@ -67,7 +68,7 @@ def open_item(store: Engine, entry: review.Entry) -> Opened:
     for n, pair in enumerate(shown["images"], start=1):
         picture = Picture(pair["original"], pair["captioned"])
         regions = [r for r in shown["regions"] if r["image"] == n]
-        picture.regions = [str(review.describe_region(r)) for r in regions]
+        picture.regions = [review.describe_region(r) for r in regions]
         pictures.append(picture)
     previous = review.superseded(store, entry)
     if previous is not None or entry.item.state == "stale":  # else nothing changed: no query

@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from config.i18n import SEMICOLON, Joined, Msg, Text, from_stored, msg, stored
+from config.i18n import SEMICOLON, Joined, Msg, Text, msg, stored
 from config.markets import BUILT_IN, Market
 from config.terminal import control_character
-from localize.text import html, leftovers
+from localize.text import FIELD_NAMES, html, leftovers
+from localize.text import said as said  # re-exported: where it lived before
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -65,16 +66,6 @@ class Finding:
         if isinstance(self.message, Msg):
             out["says"] = stored(self.message)
         return out | {k: v for k, v in (("text", self.text), ("fix", self.fix)) if v}
-
-
-FIELD_NAMES = {"title": msg("title"), "description": msg("description"), "caption": msg("caption")}
-
-
-def said(finding: Mapping[str, Any]) -> Text:
-    """A stored finding's message, to be shown in the reader's language (its English text
-    when it was stored without one)."""
-    message = from_stored(finding.get("says"))
-    return message if isinstance(message, Msg) else str(finding.get("message", ""))
 
 
 def about(field: str, message: Msg) -> Msg:

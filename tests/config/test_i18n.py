@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from config.errors import AppError, BadInput, ConfigError
-from config.i18n import ENGLISH, OPEN, PSEUDO, Catalog, Joined, catalog, choose, msg
+from config.i18n import CLOSE, ENGLISH, OPEN, PSEUDO, Catalog, Joined, catalog, choose, msg
 from config.runtime import Environment
+from tests.config.test_catalogs import bare_words
 
 
 def test_the_language_is_chosen_in_the_documented_order() -> None:
@@ -25,6 +26,17 @@ def test_the_language_is_chosen_in_the_documented_order() -> None:
     assert choose(None, {"LANG": "de_DE.UTF-8"}) == "en"  # no catalog: English, no error
     assert choose(None, {"LANG": "C.UTF-8"}) == "en"
     assert choose(None, {}) == "en"
+
+
+def test_thai_and_vietnamese_are_chosen_and_speak_within_their_declared_scope() -> None:
+    assert choose(None, {"LANG": "th_TH.UTF-8"}) == "th"
+    assert choose("vi-VN", {}) == "vi"
+    assert choose(None, {"SHOPBOT_LANG": "Vietnamese"}) == "vi"
+    assert catalog("th").render(msg("Approve")) == "อนุมัติ"  # the review UI's
+    assert catalog("vi").render(msg("Reject")) == "Từ chối"
+    # outside the scope (config.i18n.PARTIAL) the message is its English, never empty
+    outside = msg("no changes recorded")
+    assert catalog("th").render(outside) == catalog("vi").render(outside) == "no changes recorded"
 
 
 @pytest.mark.parametrize("given", ["xx", "zz-TW", "中文", "e" * 500])
@@ -170,7 +182,8 @@ def test_a_bad_shopbot_lang_is_said_in_english_before_anything_runs(shop_cli) ->
     result = shop_cli("status", lang="tlh")
     assert result.code == 2
     assert result.err.strip() == (
-        "error: SHOPBOT_LANG 'tlh' is not a language this program speaks; use one of: en, zh"
+        "error: SHOPBOT_LANG 'tlh' is not a language this program speaks; "
+        "use one of: en, zh, th, vi"
     )
 
 
@@ -233,3 +246,63 @@ def test_values_joined_are_stored_with_their_items_and_separator() -> None:
     again = from_stored(json.loads(json.dumps(stored(said))))
     assert again == said
     assert catalog("zh").render(again) == "th 语言段为空；x；已略去"
+
+
+def command_paths() -> list[tuple[str, ...]]:
+    """Every command and group of both programs, as typed: ("localize", "review", "approve")."""
+    import typer
+
+    from cadence.cli import app as cadence
+    from localize.cli import app as localize
+
+    paths = []
+    for program, app in (("cadence", cadence), ("localize", localize)):
+        found = [((program,), typer.main.get_command(app))]
+        while found:
+            path, command = found.pop()
+            paths.append(path)
+            found += [((*path, n), c) for n, c in getattr(command, "commands", {}).items()]
+    return paths
+
+
+def test_help_speaks_the_readers_language_and_english_without_one(cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert cli("cadence", "--help", environ={"SHOPBOT_LANG": "zh"}).code == 0
+    said = capsys.readouterr().out
+    assert "用法: cadence [OPTIONS] COMMAND" in said and "\n选项:" in said and "\n命令:" in said
+    assert "每个店铺本周的进度。" in said and "显示此帮助并退出。" in said
+    assert cli("localize", "text", "--help", "--lang", "zh").code == 0
+    said = capsys.readouterr().out
+    assert "目标语言。  [必填]" in said and "[默认: zh-CN]" in said
+    assert cli("cadence", "--help").code == 0
+    said = capsys.readouterr().out
+    assert "Usage: cadence [OPTIONS] COMMAND" in said and "Show this message and exit." in said
+    assert "Where each shop stands in its current week." in said
+
+
+def test_no_word_of_any_help_bypasses_the_catalogs(cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    paths = command_paths()
+    names = {name for path in paths for name in path}
+    # Outside the marks: the program and command names, arguments, options, metavars,
+    # Click's placeholders, defaults' and ranges' values; a command's help cut short by
+    # Click in the list of commands loses its closing mark.
+    data = re.compile(
+        rf"(?m){OPEN}[^{CLOSE}\n]*\.\.\.$|^  [a-z][a-z_]*\b|"
+        r"--?[a-z][a-z-]*|<[^>]*>|\{[^}]*\}|\[?\b[A-Z_]+\b\]?(\.\.\.)?|\[\d+<=x<=\d+|"
+        rf"(?<={OPEN}default{CLOSE}:)\s*[^\]]*|\[[a-z_]+\]|\b({'|'.join(sorted(names))})\b"
+    )
+    bypassed = {}
+    for path in paths:
+        result = cli(*path, "--help", environ={"SHOPBOT_LANG": PSEUDO})
+        assert result.code == 0, result.err
+        left = bare_words(capsys.readouterr().out, data)
+        if left:
+            bypassed[" ".join(path)] = left
+    assert len(paths) > 30 and not bypassed, bypassed
+
+
+def test_a_program_or_group_without_its_command_shows_its_help_in_the_language(cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    for args in (("cadence",), ("localize", "glossary")):
+        result = cli(*args, environ={"SHOPBOT_LANG": "zh"})
+        said = capsys.readouterr().out + result.out + result.err
+        assert result.code in (0, 2), result.err  # never an internal error
+        assert "用法:" in said and "选项" in said, said
