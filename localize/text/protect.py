@@ -103,10 +103,20 @@ def _can_match_empty(pattern: str) -> bool:
             return sre.parse(pattern).getwidth()[0] == 0
     except Exception:  # noqa: BLE001 - its parser's errors are not all re.error
         pass
-    try:
-        return _compiled(pattern).search("", timeout=PATTERN_SECONDS) is not None
+    try:  # an empty text alone misses what is empty only beside a word: \b{2,}
+        compiled = _compiled(pattern)
+        return any(
+            m.group(0) == ""
+            for probe in _EMPTY_PROBES
+            for m in compiled.finditer(probe, timeout=PATTERN_SECONDS)
+        )
     except TimeoutError:
         return False
+
+
+# Texts on which a pattern that can match nothing shows it: empty, words, digits, Chinese,
+# punctuation, a line break (anchors, boundaries and lookarounds each have somewhere to hold).
+_EMPTY_PROBES = ("", "a", "杯 aa 12 ab-1 ", "ACME 500ml, 保温杯!\nx")
 
 
 def _parsed(pattern: str) -> object:

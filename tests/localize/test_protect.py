@@ -132,3 +132,13 @@ def test_any_pattern_is_added_or_refused_with_our_error(engine, pattern: str) ->
         assert exc.message
     else:  # kept: then it runs within its deadline and never protects an empty match
         assert all(m.group(0) for m in find(pattern.strip(), "杯 aa 12 ab-1 " * 3))
+
+
+@pytest.mark.parametrize("pattern", [r"\b{2,}", r"\b", r"(?<=a)", r"\B{3}"])
+def test_a_pattern_empty_only_beside_a_word_is_refused(engine, pattern: str) -> None:  # type: ignore[no-untyped-def]
+    """Hypothesis found `\\b{2,}`: `re` cannot parse it and an empty text has no word
+    boundary, so it was kept, then protected empty matches in every listing."""
+    from localize.text.glossary import GlossaryError, add_term
+
+    with pytest.raises(GlossaryError, match="empty"):
+        add_term(engine, scope="s", term=pattern, is_pattern=True)
