@@ -45,32 +45,27 @@ def erase_version() -> str:
     """The erase code's own version: a digest of the modules whose code decides what an
     erase produces (and the libraries' versions it runs on), so that a changed erase is
     never served a plate the previous one made."""
-    return _erase_version()
+    if not _version:  # once per process: the code does not change under a running one
+        from localize.image import colors, erase, looks, replace
 
-
-def _sources() -> list[Path]:
-    from localize.image import colors, erase, looks, replace
-
-    return [Path(m.__file__ or "") for m in (colors, erase, looks, replace)]
-
-
-def _erase_version_uncached() -> str:
-    import cv2
-    import numpy as np
-
-    digest = hashlib.sha256(f"{PLATE_FORMAT}:{cv2.__version__}:{np.__version__}".encode())
-    for path in _sources():
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+        modules = (colors, erase, looks, replace)
+        _version.append(code_version([Path(m.__file__ or "") for m in modules]))
+    return _version[0]
 
 
 _version: list[str] = []
 
 
-def _erase_version() -> str:
-    if not _version:  # once per process: the code does not change under a running one
-        _version.append(_erase_version_uncached())
-    return _version[0]
+def code_version(sources: Sequence[Path]) -> str:
+    """A digest of the code in `sources`, the plate format and the versions of OpenCV and
+    numpy (what the erase computes with)."""
+    import cv2
+    import numpy as np
+
+    digest = hashlib.sha256(f"{PLATE_FORMAT}:{cv2.__version__}:{np.__version__}".encode())
+    for path in sources:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -121,10 +116,14 @@ def changed(before: Any, after: Any) -> tuple[tuple[int, int, Any], ...]:
     return tuple(patches)
 
 
-def plate_key(content: str, regions: Sequence[tuple[tuple[Point, ...], str]]) -> str:
+def plate_key(
+    content: str, regions: Sequence[tuple[tuple[Point, ...], str]], version: str | None = None
+) -> str:
     """The key of the plate of the picture `content` (ocr.content_key) with `regions`
-    (outline and text, in the order erased) erased by this erase code."""
-    doc = [erase_version(), content, [[[list(p) for p in poly], text] for poly, text in regions]]
+    (outline and text, in the order erased) erased by the erase code of `version` (this
+    one's by default)."""
+    outlines = [[[list(p) for p in poly], text] for poly, text in regions]
+    doc = [version or erase_version(), content, outlines]
     return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
 
 
