@@ -39,6 +39,7 @@ PLATE_BYTES = 256 * 1024 * 1024  # the folder's bound: the least recently used g
 KEEP_SHARE = 0.8  # ... down to this share of it, so that every put does not sweep again
 STALE_PART = 3600.0  # s: a temporary file this old is a killed writer's, not a live one's
 ROW_GAP = 16  # px: changed rows this close are one patch
+CHUNK_ROWS = 256  # rows compared at a time when finding what an erase changed
 
 
 def erase_version() -> str:
@@ -96,23 +97,29 @@ class Plate:
             img.paste(Image.fromarray(pixels), (left, top))
 
 
-def changed(before: Any, after: Any) -> tuple[tuple[int, int, Any], ...]:
-    """The patches of `after` (H x W x 3) that cover every pixel differing from `before`:
-    one per run of changed rows, as wide as the changes in it."""
+def changed(before: Any, img: Any) -> tuple[tuple[int, int, Any], ...]:
+    """The patches of `img` (a PIL RGB image) that cover every pixel differing from
+    `before` (its H x W x 3 pixels before erasing): one per run of changed rows, as wide
+    as the changes in it. Compared a band of rows at a time: never another whole frame."""
     import numpy as np
 
-    diff = np.any(before != after, axis=2)
-    rows = np.nonzero(diff.any(axis=1))[0]
-    if len(rows) == 0:
+    height, width = before.shape[:2]
+    rows = np.zeros(height, bool)
+    for y in range(0, height, CHUNK_ROWS):
+        after = np.asarray(img.crop((0, y, width, min(height, y + CHUNK_ROWS))))
+        rows[y : y + len(after)] = (after != before[y : y + len(after)]).any(axis=(1, 2))
+    found = np.nonzero(rows)[0]
+    if len(found) == 0:
         return ()
-    breaks = np.nonzero(np.diff(rows) > ROW_GAP)[0]
-    starts = [rows[0], *rows[breaks + 1]]
-    ends = [*rows[breaks], rows[-1]]
+    breaks = np.nonzero(np.diff(found) > ROW_GAP)[0]
+    starts = [int(found[0]), *(int(v) for v in found[breaks + 1])]
+    ends = [*(int(v) for v in found[breaks]), int(found[-1])]
     patches = []
     for top, bottom in zip(starts, ends, strict=True):
-        cols = np.nonzero(diff[top : bottom + 1].any(axis=0))[0]
+        after = np.asarray(img.crop((0, top, width, bottom + 1)))
+        cols = np.nonzero((after != before[top : bottom + 1]).any(axis=(0, 2)))[0]
         left, right = int(cols[0]), int(cols[-1]) + 1
-        patches.append((left, int(top), after[top : bottom + 1, left:right].copy()))
+        patches.append((left, top, after[:, left:right].copy()))
     return tuple(patches)
 
 

@@ -157,7 +157,7 @@ class ReplaceText:
         if cache is not None:
             from localize.image.plates import Plate, changed
 
-            cache.put(key, Plate(changed(original, np.asarray(img)), tuple(done)))
+            cache.put(key, Plate(changed(original, img), tuple(done)))
         return done
 
 
