@@ -289,9 +289,11 @@ def _decode(data: bytes, key: str, size: tuple[int, int]) -> Plate:
             if doc is None:
                 regions.append(None)
                 continue
-            mask = arrays[f"mask{i}"]
-            if mask.ndim != 2:
-                raise _Unreadable("a mask is not a mask")
+            mask, (x, y) = arrays[f"mask{i}"], doc["at"]
+            if mask.ndim != 2 or not (
+                0 <= x and x + mask.shape[1] <= width and 0 <= y and y + mask.shape[0] <= height
+            ):
+                raise _Unreadable("a region's mask outside the picture")
             e, look = doc["erased"], doc["look"]
             erased = Erased(
                 Ink(_rgb(e["ink"]["fill"]), _rgb(e["ink"]["outline"])),
@@ -310,9 +312,7 @@ def _decode(data: bytes, key: str, size: tuple[int, int]) -> Plate:
                 look["across"],
                 look["swapped"],
             )
-            regions.append(
-                ErasedRegion(mask, (int(doc["at"][0]), int(doc["at"][1])), erased, shown)
-            )
+            regions.append(ErasedRegion(mask, (int(x), int(y)), erased, shown))
     return Plate(tuple(patches), tuple(regions))
 
 

@@ -15,6 +15,7 @@ from PIL import Image
 
 from localize.image.ocr import content_key
 from localize.image.plates import (
+    ErasedRegion,
     Plate,
     PlateCache,
     code_version,
@@ -124,14 +125,20 @@ def test_a_damaged_plate_is_made_again_never_an_error(tmp_path: Path) -> None:
     _drawn(img, plans, folder)
     path = PlateCache(folder).path(_key(img, plans))
     whole = path.read_bytes()
-    outside = Plate(((995, 995, np.zeros((20, 20, 3), np.uint8)),), ())  # past the picture
-    PlateCache(tmp_path / "other").put(_key(img, plans), outside)
+    kept = PlateCache(folder).get(_key(img, plans), img.size)
+    assert kept is not None and kept.regions[0] is not None
+    past = np.zeros((20, 20, 3), np.uint8)
+    one = kept.regions[0]
+    mask = ErasedRegion(np.full((20, 20), 255, np.uint8), (995, 995), one.erased, one.look)
+    PlateCache(tmp_path / "patch").put(_key(img, plans), Plate(((995, 995, past),), ()))
+    PlateCache(tmp_path / "mask").put(_key(img, plans), Plate(kept.patches, (mask,)))
     damages = [
         whole[: len(whole) // 2],  # cut short
         b"not a plate at all",
         b"",
         whole[:200] + bytes(200) + whole[400:],  # bytes overwritten
-        (tmp_path / "other" / path.name).read_bytes(),  # a patch past the picture
+        (tmp_path / "patch" / path.name).read_bytes(),  # a patch past the picture
+        (tmp_path / "mask" / path.name).read_bytes(),  # a region's mask past it
     ]
     for damaged in damages:
         path.write_bytes(damaged)
