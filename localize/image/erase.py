@@ -172,6 +172,7 @@ def erase(
                 # and hanging from where the letters cross the band's edge, not page noise
                 crossing = text & ~(hull & ~_ring(~hull, EDGE_BLUR + 1))
                 more &= _ring(crossing, max(2, round(FEET * height)))
+                more = _touching(more, rest[0] & win.area)
             if more is not None and rest is not None and more.any():
                 _, page, _, more_score, _, _ = rest
                 out[more] = page[more]
@@ -237,6 +238,17 @@ def _nearer_colour(rgb: Any, these: Any, those: Any) -> Any:
     px = rgb.astype(np.int16)
     near = np.abs(px - these.astype(np.int16)).sum(axis=2)
     return near < np.abs(px - those.astype(np.int16)).sum(axis=2)
+
+
+def _touching(seeds: Any, shapes: Any) -> Any:
+    """The whole of each of `shapes` that has a seed in it: a letter's foot, however far
+    it hangs, with its anti-aliased edge."""
+    import cv2
+    import numpy as np
+
+    count, labels = cv2.connectedComponents(shapes.astype(np.uint8), connectivity=8)
+    keep = np.unique(labels[seeds & shapes])
+    return np.isin(labels, keep[keep > 0]) | seeds
 
 
 def _past(shapes: Any, edge: Any) -> Any:
