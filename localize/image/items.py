@@ -144,7 +144,7 @@ def _replacement(
     )
     state.regions[n] = finding(n, redact(source), text)
     script = texts.settings.markets.script(item.language)
-    return ReplaceText(text.plans, item.language, script, text.notes)
+    return ReplaceText(text.plans, item.language, script, text.notes, plates=texts.cache.plates)
 
 
 def positions(count: int, which: str) -> list[int]:

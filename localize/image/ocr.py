@@ -211,6 +211,11 @@ class OcrCache:
     # uncached rather than failing every image (or trying every write again).
     unwritable: list[str] = field(default_factory=list, compare=False, repr=False)
 
+    @property
+    def plates(self) -> Path:
+        """Where the clean plates of the images read are kept (plates.py), beside them."""
+        return self.folder / "plates"
+
     def path(self, key: str) -> Path:
         """Where the regions of the content `key` are kept."""
         return self.folder / key[:2] / f"{key}.json"

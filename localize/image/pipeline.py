@@ -263,6 +263,7 @@ def replace_text_images(
             text.left,
             strict=True,
             erase_only=translate is None,
+            plates=cache.plates,
         )
         if captioned is not None:
             on_top = replace(captioned, avoid=occupied(text.records))
