@@ -25,7 +25,8 @@ from localize.image.erase import (  # noqa: F401 - erase's names, as callers imp
     region_mask,
     stroke_width,
 )
-from localize.image.ocr import Point
+from localize.image.ocr import Point, TextDetector
+from localize.image.readback import read_back, still_read_note
 from localize.image.render import validate_caption
 from localize.image.typeset import Piece, set_pieces
 
@@ -78,12 +79,15 @@ class ReplaceText:
     left: tuple[str, ...] = ()  # Chinese regions known before drawing not to be replaced
     strict: bool = False  # any Chinese left fails the image (one-off use: nobody reviews it)
     erase_only: bool = False  # the clean plate: regions erased, nothing drawn
+    read_back: TextDetector | None = None  # reads the erased image again (readback.py)
+    untouched: tuple[tuple[Point, ...], ...] = ()  # regions left as they are (not erased)
 
     def draw(self, img: Any) -> Replaced:
         """Erase every region not kept, then (unless `erase_only`) set the translations
         block by block on `img` in place; a region whose translation cannot be drawn is left
         as it is and said (with `strict`, the image fails, naming every region left); an
-        erase that scores poorly is said too."""
+        erase that scores poorly is said too, and so is text still read around a region
+        once it is erased (with `read_back`)."""
         import numpy as np
 
         notes, left = list(self.notes), list(self.left)
@@ -104,6 +108,9 @@ class ReplaceText:
                 figures += _figures(plan, piece.erased)
                 pieces.append(piece)
         notes += [poor_erase_note(f) for f in figures if f["poor"]]
+        if self.read_back is not None and pieces:
+            figures = self._read_back(img, pieces, figures, kept)
+            notes += [still_read_note(f["text"], f["left"]) for f in figures if f.get("left")]
         if self.strict and left:
             raise ChineseLeft(left)
         if not pieces or self.erase_only:
@@ -119,6 +126,19 @@ class ReplaceText:
         return Replaced(
             max(done.sizes), lines, done.truncated, done.contrast, tuple(notes), tuple(figures)
         )
+
+    def _read_back(
+        self, img: Any, pieces: list[Piece], figures: list[dict[str, Any]], kept: list[Any]
+    ) -> list[dict[str, Any]]:
+        """The figures with what is still read around each erased region (`left`)."""
+        assert self.read_back is not None
+        readings = read_back(
+            img, [p.polygon for p in pieces], self.read_back, (*self.untouched, *kept)
+        )
+        return [
+            {**figure, "left": found} if found else figure
+            for figure, found in zip(figures, readings, strict=True)
+        ]
 
 
 POOR_ERASE = "poor_erase"  # the finding a poorly scored erase raises
