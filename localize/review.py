@@ -1022,7 +1022,9 @@ def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _still_read(left: Sequence[dict[str, Any]]) -> str:
     """Why an erased region is not cleanly replaced: what is still read around it."""
-    return "still read after erasing: " + ", ".join(repr(r.get("text")) for r in left)
+    from localize.image.readback import texts_read
+
+    return "still read after erasing: " + texts_read(left)
 
 
 def describe_region(region: dict[str, Any]) -> Msg:

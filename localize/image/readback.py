@@ -17,8 +17,13 @@ from localize.image.ocr import Point, Region, TextDetector, has_chinese
 STILL_READ = "chinese_still_read"  # the finding (and note) a read-back raises
 ACROSS = 1.2  # the margin beside a region, in its line heights: a dropped glyph fits
 ABOVE = 0.7  # ... above and below it: letters hanging out of a band fit
-RESIDUE_CONFIDENCE = 0.6  # a non-Chinese reading inside an erased region counts from here
-INSIDE = 0.3  # the share of a reading's box that must lie on a region to belong to it
+UNSURE = 0.2  # a Chinese reading counts from this score (a cut glyph reads unsure)
+SURE = 0.5  # on a contrast-stretched crop, any other reading counts from this score
+# the faint pass: differences from the surroundings (within STRETCH_RADIUS px) made
+# STRETCH % stronger, from STRETCH_FROM grey levels: a shadow's ghost 10-15 levels lighter
+# than the panel reads, a JPEG's residue of 1-3 levels stays unseen
+STRETCH_RADIUS, STRETCH, STRETCH_FROM = 24, 300, 4
+ON = 0.5  # the share of a box that must lie on an erased region for it to be residue
 
 Box = tuple[int, int, int, int]
 
@@ -72,6 +77,42 @@ def crops(boxes: Sequence[Box]) -> list[Box]:
     return merged
 
 
+class FaintToo:
+    """A detector that reads a picture as it is and with its local contrast stretched,
+    where a faint ghost (a drop shadow's light negative, a smear in a glyph's shape) shows:
+    what only the stretched picture shows counts when it reads as Chinese or surely."""
+
+    def __init__(self, detector: TextDetector) -> None:
+        self.detector = detector
+
+    def detect(self, img: Any) -> list[Region]:
+        """The regions read on `img`, then those only its stretched copy shows."""
+        from PIL import ImageFilter
+
+        found = self.detector.detect(img)
+        boxes = [r.box for r in found]
+        stretched = img.filter(ImageFilter.UnsharpMask(STRETCH_RADIUS, STRETCH, STRETCH_FROM))
+        for region in self.detector.detect(stretched):
+            if any(_overlap(region.box, b) > 0.5 * _area(region.box) for b in boxes):
+                continue
+            if region.confidence >= SURE or (
+                has_chinese(region.text) and region.confidence >= UNSURE
+            ):
+                found.append(region)
+        return found
+
+
+def unsure(detector: TextDetector) -> TextDetector:
+    """The detector a read-back uses: RapidOCR keeping every box it finds, however unsure
+    its reading (a glyph cut in half reads poorly, and is still Chinese on the image), on
+    the picture and on its stretched copy; any other detector as it is."""
+    from localize.image.ocr import RapidOcrDetector
+
+    if isinstance(detector, RapidOcrDetector):
+        return FaintToo(RapidOcrDetector(least=0.0))
+    return detector
+
+
 def read_back(
     img: Any,
     erased: Sequence[Sequence[Point]],
@@ -80,10 +121,8 @@ def read_back(
 ) -> list[list[dict[str, Any]]]:
     """What is still read around each of the `erased` regions of `img` (a PIL RGB image,
     erased, nothing drawn yet), one list per region: Chinese read anywhere in its
-    neighbourhood, or any reading that lies on the region itself (a glyph-like residue).
-    Text on the `untouched` regions (kept, not Chinese, left for a person) is no news."""
-    if not erased:
-        return [[] for _ in erased]
+    neighbourhood, or anything boxed on the region itself (a glyph-like residue). Text
+    on the `untouched` regions (kept, not Chinese, left for a person) is no news."""
     near = [neighbourhood(tuple(p), img.size) for p in erased]
     own = [_box(p) for p in erased]
     known = [_box(p) for p in untouched]
@@ -94,12 +133,10 @@ def read_back(
             if any(_overlap(box, k) > 0.5 * _area(box) for k in known):
                 continue  # text the first reading found and left on purpose
             on = [_overlap(box, b) for b in own]
-            inside = max(on) >= INSIDE * _area(box)
-            residue = inside and found.confidence >= RESIDUE_CONFIDENCE and found.text.strip()
-            if not (has_chinese(found.text) or residue):
-                continue
+            inside = max(on) >= ON * _area(box)
+            chinese = has_chinese(found.text) and found.confidence >= UNSURE
             which = _nearest(box, own, on)
-            if which is None or _overlap(box, near[which]) == 0:
+            if not (chinese or inside) or which is None or _overlap(box, near[which]) == 0:
                 continue
             left[which].append({"text": found.text, "box": list(box)})
     return left
@@ -127,16 +164,16 @@ def _nearest(box: Box, own: Sequence[Box], on: Sequence[int]) -> int | None:
     return min(range(len(own)), key=distance)
 
 
-def _texts(readings: Sequence[dict[str, Any]]) -> str:
-    """The texts still read, as a reviewer is told them."""
-    return ", ".join(repr(r["text"]) for r in readings)
+def texts_read(readings: Sequence[dict[str, Any]]) -> str:
+    """The texts still read, as a reviewer is told them (a box read as nothing: marks)."""
+    return ", ".join(repr(r["text"]) if r["text"] else "glyph-like marks" for r in readings)
 
 
 def still_read_note(text: str, readings: Sequence[dict[str, Any]]) -> str:
     """What a reviewer is told of a region read back with Chinese (or residue) on it."""
     boxes = "; ".join(f"at {tuple(r['box'])}" for r in readings)
     return (
-        f"{STILL_READ}: text {text!r} erased, but {_texts(readings)} is still read "
+        f"{STILL_READ}: text {text!r} erased, but {texts_read(readings)} is still read "
         f"around it ({boxes}): Chinese may still show; retouch it or keep the region"
     )
 
@@ -146,7 +183,7 @@ def still_read_finding(image: int, records: Sequence[dict[str, Any]]) -> dict[st
     erasing, or None when every erase read back clean. An error: Chinese a buyer reads is
     what the market's rule forbids, and approving over it needs a reason (--override)."""
     left = [
-        f"region {n} {r['text']!r}: {_texts(r['left'])} still read"
+        f"region {n} {r['text']!r}: {texts_read(r['left'])} still read"
         for n, r in enumerate(records, start=1)
         if r.get("left")
     ]

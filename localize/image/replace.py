@@ -26,7 +26,7 @@ from localize.image.erase import (  # noqa: F401 - erase's names, as callers imp
     stroke_width,
 )
 from localize.image.ocr import Point, TextDetector
-from localize.image.readback import read_back, still_read_note
+from localize.image.readback import read_back, still_read_note, unsure
 from localize.image.render import validate_caption
 from localize.image.typeset import Piece, set_pieces
 
@@ -133,7 +133,7 @@ class ReplaceText:
         """The figures with what is still read around each erased region (`left`)."""
         assert self.read_back is not None
         readings = read_back(
-            img, [p.polygon for p in pieces], self.read_back, (*self.untouched, *kept)
+            img, [p.polygon for p in pieces], unsure(self.read_back), (*self.untouched, *kept)
         )
         return [
             {**figure, "left": found} if found else figure

@@ -164,3 +164,33 @@ def test_text_left_on_purpose_is_no_news_and_the_crops_never_overlap() -> None:
         (0, 0, 20, 20),
         (30, 30, 40, 40),
     ]
+
+
+def test_localize_run_says_what_is_still_read_and_approval_needs_a_reason(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    # the trial: "review show" said all regions "replaced", approve and publish went through
+    # with the band's overhanging letters still on the image (the real OCR reads them back)
+    import json
+
+    run, _ = setup
+    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
+        f.write("[shops.captions]\nreplace_text = true\n")
+    overhang()[0].save(tmp_path / "zh.png")
+    title = "保温杯大容量不锈钢" * 3  # long enough for the market's title rule
+    listing = tmp_path / "l.csv"
+    listing.write_text(f"product_id,title,caption,images\np1,{title},,zh.png\n", "utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    doc = json.loads(run("review", "list", "--json").out)
+    item_id = doc["items"][0]["id"] if isinstance(doc, dict) else doc[0]["id"]
+    shown = json.loads(run("review", "show", str(item_id), "--json").out)
+    [left] = [f for f in shown["findings"] if f["code"] == STILL_READ]
+    assert left["severity"] == "error" and "region 1 '新品上市'" in left["message"]
+    assert "still read after erasing" in shown["regions"][0]["reason"]
+    refused = run("review", "approve", str(item_id), "--reviewer", "mei")
+    assert refused.code == 1 and STILL_READ in refused.err, refused.err
+    approved = run(
+        "review", "approve", str(item_id), "--reviewer", "mei", "--override", "looked: clean"
+    )
+    assert approved.code == 0, approved.err
