@@ -26,8 +26,9 @@ from localize.image.erase import (  # noqa: F401 - erase's names, as callers imp
     region_mask,
     stroke_width,
 )
-from localize.image.ocr import Point
+from localize.image.ocr import Point, TextDetector
 from localize.image.plates import ErasedRegion
+from localize.image.readback import read_back, still_read_note, unsure
 from localize.image.render import validate_caption
 from localize.image.typeset import Piece, set_pieces
 
@@ -81,12 +82,15 @@ class ReplaceText:
     strict: bool = False  # any Chinese left fails the image (one-off use: nobody reviews it)
     erase_only: bool = False  # the clean plate: regions erased, nothing drawn
     plates: Path | None = None  # where clean plates are kept between runs (plates.py)
+    read_back: TextDetector | None = None  # reads the erased image again (readback.py)
+    untouched: tuple[tuple[Point, ...], ...] = ()  # regions left as they are (not erased)
 
     def draw(self, img: Any) -> Replaced:
         """Erase every region not kept, then (unless `erase_only`) set the translations
         block by block on `img` in place; a region whose translation cannot be drawn is left
         as it is and said (with `strict`, the image fails, naming every region left); an
-        erase that scores poorly is said too."""
+        erase that scores poorly is said too, and so is text still read around a region
+        once it is erased (with `read_back`)."""
         import numpy as np
 
         notes, left = list(self.notes), list(self.left)
@@ -121,6 +125,9 @@ class ReplaceText:
                     )
                 )
         notes += [poor_erase_note(f) for f in figures if f["poor"]]
+        if self.read_back is not None and pieces:
+            figures = self._read_back(img, pieces, figures, kept)
+            notes += [still_read_note(f["text"], f["left"]) for f in figures if f.get("left")]
         if not pieces or self.erase_only:
             return Replaced(0, (), False, 21.0, tuple(notes), tuple(figures))
         taken = None
@@ -159,6 +166,19 @@ class ReplaceText:
 
             cache.put(key, Plate(changed(original, img), tuple(done)))
         return done
+
+    def _read_back(
+        self, img: Any, pieces: list[Piece], figures: list[dict[str, Any]], kept: list[Any]
+    ) -> list[dict[str, Any]]:
+        """The figures with what is still read around each erased region (`left`)."""
+        assert self.read_back is not None
+        readings = read_back(
+            img, [p.polygon for p in pieces], unsure(self.read_back), (*self.untouched, *kept)
+        )
+        return [
+            {**figure, "left": found} if found else figure
+            for figure, found in zip(figures, readings, strict=True)
+        ]
 
 
 POOR_ERASE = "poor_erase"  # the finding a poorly scored erase raises

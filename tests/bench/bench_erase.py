@@ -136,7 +136,16 @@ else:
             for plan in text.plans:
                 erase(img, plan.polygon)
         else:
-            ReplaceText(text.plans, "en", "latin", erase_only=True, plates=plates).draw(img)
+            back = detector if case == "erase+read back" else None
+            ReplaceText(
+                text.plans,
+                "en",
+                "latin",
+                erase_only=True,
+                plates=plates,
+                read_back=back,
+                untouched=text.untouched,
+            ).draw(img)
         save(img, out, rules)
         return time.perf_counter() - t, time.process_time() - cpu
     timings["seconds"], timings["cpu"] = once()
@@ -167,11 +176,13 @@ def cost() -> None:
         ("previous erase", small),
         ("no plate cache", small),
         ("erase-only", small),
+        ("erase+read back", small),
         ("decode+encode", large),
         ("ocr only", large),
         ("previous erase", large),
         ("no plate cache", large),
         ("erase-only", large),
+        ("erase+read back", large),
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")

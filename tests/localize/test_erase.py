@@ -19,6 +19,7 @@ from localize.image.pipeline import replace_text_images
 from localize.image.regions import POOR_ERASE, poor_erase_finding
 from localize.image.replace import RegionPlan, ReplaceText
 from tests.imagesynth import CLASSES, Synth, make, psnr, scored
+from tests.localize.images import Reads
 
 # dB over the text's pixels: the issue's targets (32 on smooth panels, 24 on textures and
 # photos), and the same for the other classes by what they sit on
@@ -158,6 +159,12 @@ def test_drop_shadows_are_gone() -> None:
 NOISY = "限时特价"
 
 
+def noise() -> Image.Image:
+    """Coarse colour noise: the picture `on_noise` writes on."""
+    cells = np.random.default_rng(0).integers(0, 256, (60, 120, 3)).astype(np.uint8)
+    return Image.fromarray(cells).resize((600, 300), Image.Resampling.NEAREST)
+
+
 def on_noise() -> tuple[Image.Image, tuple[tuple[int, int], ...]]:
     """White letters outlined in black on coarse colour noise (nothing in the picture
     continues it, so no erase passes for it), and the line's box as an OCR polygon."""
@@ -165,8 +172,7 @@ def on_noise() -> tuple[Image.Image, tuple[tuple[int, int], ...]]:
 
     from tests.imagesynth import font
 
-    noise = np.random.default_rng(0).integers(0, 256, (60, 120, 3)).astype(np.uint8)
-    img = Image.fromarray(noise).resize((600, 300), Image.Resampling.NEAREST)
+    img = noise()
     draw = ImageDraw.Draw(img)
     look = {"font": font(80), "stroke_width": 3}
     draw.text((100, 100), NOISY, fill=(255, 255, 255), stroke_fill=(0, 0, 0), **look)
@@ -187,7 +193,7 @@ def test_a_poor_erase_is_a_warning_naming_its_region_and_every_region_carries_it
         language="th",
         translate=None,
         cache=OcrCache(tmp_path / "ocr"),
-        detector=Reads(Region(polygon, NOISY, 1.0)),
+        detector=Reads(noise(), Region(polygon, NOISY, 1.0)),
         workers=1,
     )
     [done] = made.result.done
@@ -271,18 +277,6 @@ def test_localize_run_stores_each_regions_erase_score_and_a_poor_one_as_a_warnin
         assert poor["severity"] == "warning" and NOISY in poor["message"]
 
 
-class Reads:
-    """A detector that reads what it is given (a real TextDetector): the synthetic
-    image's true boxes, or a region as an OCR misread it."""
-
-    def __init__(self, *regions: Region) -> None:
-        self.regions = list(regions)
-
-    def detect(self, img: Image.Image) -> list[Region]:
-        """The given regions."""
-        return self.regions
-
-
 def _vertical_beside_a_bottle() -> tuple[Image.Image, Image.Image, tuple]:  # type: ignore[type-arg]
     """A lavender gradient, a bottle, and a column of Chinese just right of it: the image,
     the same without the text, and the column's outline."""
@@ -329,7 +323,7 @@ def test_the_clean_plate_erases_a_price_ocr_read_without_its_yuan_sign(tmp_path:
         language="en",
         translate=None,
         cache=OcrCache(tmp_path / "ocr"),
-        detector=Reads(price),
+        detector=Reads(s.background, price),
         workers=1,
     )
     [record] = made.regions[str(src)]
