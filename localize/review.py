@@ -860,7 +860,7 @@ def _to_redraw(findings: Sequence[dict[str, Any]], images: Sequence[int]) -> lis
 # Origins that name no engine: a rejected text from them is avoided, no engine skipped.
 NOT_ENGINES = frozenset({"memory", "glossary", "none", "review", "tmx", ""})
 # An image's findings that go with its drawing: a rejected image is read and drawn again.
-REDRAWN = frozenset({"image_text", "image_notes", "poor_erase"})
+REDRAWN = frozenset({"image_text", "image_notes", "poor_erase", "chinese_still_read"})
 
 
 def _decidable(
@@ -1085,9 +1085,17 @@ def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                     "state": record.get("status"),
                     "kind": record.get("kind", "overlay"),
                     **({"reason": record["reason"]} if record.get("reason") else {}),
+                    **({"reason": _still_read(record["left"])} if record.get("left") else {}),
                 }
             )
     return out
+
+
+def _still_read(left: Sequence[dict[str, Any]]) -> Msg:
+    """Why an erased region is not cleanly replaced: what is still read around it."""
+    from localize.image.readback import texts_read
+
+    return msg("still read after erasing: {read}", read=texts_read(left))
 
 
 def describe_region(region: dict[str, Any]) -> Msg:

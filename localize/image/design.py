@@ -13,6 +13,14 @@ from dataclasses import dataclass
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom
 CROP_ASPECTS = (1.0, 3 / 4)  # width / height of the crops TikTok shows
+PHONE_WIDTH = 390  # pt: a phone's screen, across which a buyer sees a product image
+LEGIBLE_ON_PHONE = 12.5  # pt: the smallest text reads at there (a caption's floor, 0.032)
+
+
+def legible_size(width: int) -> int:
+    """The smallest font size (px) text on an image `width` px wide reads at when a buyer
+    sees the image across a phone's screen."""
+    return round(width * LEGIBLE_ON_PHONE / PHONE_WIDTH)
 
 
 def safe_area(width: int, height: int, aspects: Sequence[float] = CROP_ASPECTS) -> Box:

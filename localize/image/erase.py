@@ -172,9 +172,18 @@ def erase(
                 # and hanging from where the letters cross the band's edge, not page noise
                 crossing = text & ~(hull & ~_ring(~hull, EDGE_BLUR + 1))
                 more &= _ring(crossing, max(2, round(FEET * height)))
+                more = _touching(more, rest[0] & win.area)
             if more is not None and rest is not None and more.any():
-                _, fill, _, more_score, _, _ = rest
-                out[more] = fill[more]
+                _, page, _, more_score, _, _ = rest
+                out[more] = page[more]
+                # the band runs on to its edge under the letters: JPEG's blur took its
+                # last rows out of the panel, but beside the letters they are nearer the
+                # band than the page, and the edge runs straight on between
+                edge = rim & ~hull & ~_ring(text | more, EDGE_BLUR + 1)
+                edge &= _nearer_colour(rgb, fill, page)
+                if edge.any():
+                    under = more & _hull(panel | edge) & ~hull
+                    out[under] = fill[under]
                 text = text | more  # (the panel stays the band: the translation goes on it)
                 score = min(score, more_score)
     else:
@@ -219,6 +228,27 @@ def _nearer(rgb: Any, these: Any, those: Any) -> Any:
     px = rgb.astype(np.float32)
     a = np.abs(px - np.median(these, axis=0)).sum(axis=2)
     return a < np.abs(px - np.median(those, axis=0)).sum(axis=2)
+
+
+def _nearer_colour(rgb: Any, these: Any, those: Any) -> Any:
+    """The pixels of `rgb` nearer the model `these` than the model `those` (both H x W x 3),
+    pixel by pixel."""
+    import numpy as np
+
+    px = rgb.astype(np.int16)
+    near = np.abs(px - these.astype(np.int16)).sum(axis=2)
+    return near < np.abs(px - those.astype(np.int16)).sum(axis=2)
+
+
+def _touching(seeds: Any, shapes: Any) -> Any:
+    """The whole of each of `shapes` that has a seed in it: a letter's foot, however far
+    it hangs, with its anti-aliased edge."""
+    import cv2
+    import numpy as np
+
+    count, labels = cv2.connectedComponents(shapes.astype(np.uint8), connectivity=8)
+    keep = np.unique(labels[seeds & shapes])
+    return np.isin(labels, keep[keep > 0]) | seeds
 
 
 def _past(shapes: Any, edge: Any) -> Any:

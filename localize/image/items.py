@@ -31,6 +31,7 @@ from localize.image.inputs import ImageInputError, open_for_drawing
 from localize.image.ocr import OcrCache, RapidOcrDetector, data_cache
 from localize.image.outputs import safe_name
 from localize.image.pipeline import ImagePipeline, Layers, shop_layout
+from localize.image.readback import STILL_READ, still_read_finding
 from localize.image.regions import (
     FINDING,
     POOR_ERASE,
@@ -59,6 +60,8 @@ TRUNCATED = {
 }
 
 
+OWN_FINDINGS = (f"{POOR_ERASE}:", f"{STILL_READ}:")  # drawing notes that are findings
+REDRAWN_HERE = (FINDING, POOR_ERASE, STILL_READ)  # an image's findings a drawing replaces
 NOTES = "image_notes"  # what drawing an image said (a caption covering text, Chinese left)
 
 
@@ -123,6 +126,7 @@ class _ItemWork:
     errors: list[str] = field(default_factory=list)
     regions: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> finding
     poor: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> poor_erase
+    left: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> chinese_still_read
     nowhere: dict[str, str] | None = None  # its caption goes on no image: the finding
     notes: dict[int, list[str]] = field(default_factory=dict)  # image -> what drawing it said
 
@@ -158,7 +162,15 @@ def _replacement(
     )
     state.regions[n] = finding(n, redact(source), text)
     script = texts.settings.markets.script(item.language)
-    return ReplaceText(text.plans, item.language, script, text.notes)
+    return ReplaceText(
+        text.plans,
+        item.language,
+        script,
+        text.notes,
+        plates=texts.cache.plates,
+        read_back=RapidOcrDetector(),
+        untouched=text.untouched,
+    )
 
 
 def positions(count: int, which: str) -> list[int]:
@@ -273,11 +285,14 @@ def run_images(
             with_erase_scores(records, done.erased)
             if (poor := poor_erase_finding(n, records)) is not None:
                 state.poor[n] = poor
+            if (left := still_read_finding(n, records)) is not None:
+                state.left[n] = left
         said = str(state.regions.get(n, {}).get("message", ""))  # the regions' own notes
         told = [
             w
-            for w in done.warnings  # a poor erase is its own finding (state.poor)
-            if w != TRUNCATED_WARNING and w not in said and not w.startswith(f"{POOR_ERASE}:")
+            for w in done.warnings  # a poor erase is its own finding (state.poor), and so
+            # is Chinese read back (state.left)
+            if w != TRUNCATED_WARNING and w not in said and not w.startswith(OWN_FINDINGS)
         ]
         state.notes[n] = told
     shown = {path: redact(url) for url, path in fetched.items() if isinstance(path, Path)}
@@ -408,9 +423,10 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
             findings = [
                 f
                 for f in item.findings
-                if not (f.get("code") in (FINDING, POOR_ERASE) and f.get("image") in state.regions)
+                if not (f.get("code") in REDRAWN_HERE and f.get("image") in state.regions)
             ] + [state.regions[n] for n in sorted(state.regions)]
             findings += [state.poor[n] for n in sorted(state.poor)]
+            findings += [state.left[n] for n in sorted(state.left)]
             # by its code: one stored before it carried `says` is the same finding
             if state.truncated and not any(f.get("code") == TRUNCATED["code"] for f in findings):
                 findings.append(TRUNCATED)

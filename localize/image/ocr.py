@@ -157,7 +157,13 @@ class RapidOcrDetector:
     Lines are found on a copy whose longest side is at most DETECT_SIDE, and read from the
     full-size picture: RapidOCR's own pipeline detects on up to 2,000 px, which took a
     3000x3000 image to 900 MB and 6 s for the same lines (found on a third of the size,
-    read as sharply as before: 440 MB, 2 s)."""
+    read as sharply as before: 440 MB, 2 s).
+
+    `least` is the lowest reading score kept (None: RapidOCR's own, 0.5); reading an erased
+    image back keeps every box the detector finds (0.0), however unsure its reading."""
+
+    def __init__(self, least: float | None = None) -> None:
+        self.least = least
 
     def detect(self, img: Any) -> list[Region]:
         """The text regions on `img`, in reading order."""
@@ -184,7 +190,8 @@ class RapidOcrDetector:
         read, _ = engine.text_rec(crops, False)
         regions = []
         for points, (text, score, *_rest) in zip(boxes, read, strict=True):
-            if float(score) < engine.text_score:  # as RapidOCR's own pipeline drops them
+            least = engine.text_score if self.least is None else self.least
+            if float(score) < least:  # as RapidOCR's own pipeline drops them
                 continue
             polygon = tuple(
                 (min(width - 1, max(0, round(float(x)))), min(height - 1, max(0, round(float(y)))))
@@ -210,6 +217,11 @@ class OcrCache:
     # Why the folder could not be written, once it could not: the rest of the run goes on
     # uncached rather than failing every image (or trying every write again).
     unwritable: list[str] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def plates(self) -> Path:
+        """Where the clean plates of the images read are kept (plates.py), beside them."""
+        return self.folder / "plates"
 
     def path(self, key: str) -> Path:
         """Where the regions of the content `key` are kept."""

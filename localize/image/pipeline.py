@@ -212,7 +212,8 @@ def replace_text_images(
     erased and redrawn in worker processes; without `translate`, only erased (the clean
     plate); with a `caption`, it is drawn after, clear of every text region. An input that
     cannot be opened fails alone. Each region erased carries its erase score; a poor one
-    is a warning naming it."""
+    is a warning naming it, and so is text `detector` still reads around a region erased
+    (`left` in its record)."""
     from localize.image.ocr import RapidOcrDetector
     from localize.image.regions import ERASED, OVERLAY, occupied, with_erase_scores
 
@@ -263,6 +264,9 @@ def replace_text_images(
             text.left,
             strict=True,
             erase_only=translate is None,
+            plates=cache.plates,
+            read_back=detector,
+            untouched=text.untouched,
         )
         if captioned is not None:
             on_top = replace(captioned, avoid=occupied(text.records))

@@ -49,6 +49,16 @@ class ImageText:
             if r["status"] == UNTRANSLATED
         )
 
+    @property
+    def untouched(self) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """The outlines of the regions left as they are (not erased): text read back
+        on them after erasing is known already."""
+        return tuple(
+            tuple((int(x), int(y)) for x, y in r["polygon"])
+            for r in self.records
+            if r["status"] != "replaced"
+        )
+
 
 def _key(text: str, box: Sequence[int]) -> tuple[str, tuple[int, ...]]:
     return (text, tuple(int(v) for v in box))
@@ -172,13 +182,16 @@ POOR_ERASE = "poor_erase"  # a region whose erase scored poorly: a smear may sho
 
 
 def with_erase_scores(records: Sequence[dict[str, Any]], figures: Iterable[dict[str, Any]]) -> None:
-    """Each record erased gets its erase score (dB) and fill method, matched by text and
-    polygon, in place."""
+    """Each record erased gets its erase score (dB) and fill method, and what was still
+    read around it once erased (`left`, when anything was), matched by text and polygon,
+    in place."""
     by_key = {(f["text"], _polygon_key(f["polygon"])): f for f in figures}
     for record in records:
         figure = by_key.get((record.get("text"), _polygon_key(record.get("polygon") or ())))
         if figure is not None:
             record.update(erase=figure["erase"], erase_method=figure["method"])
+            if figure.get("left"):
+                record["left"] = figure["left"]
 
 
 def _polygon_key(polygon: Iterable[Sequence[int]]) -> tuple[tuple[int, ...], ...]:

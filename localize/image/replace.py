@@ -12,6 +12,7 @@ detection and translation that produce the plans happen before, in the caller.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from config.errors import AppError, ExitCode
@@ -26,7 +27,9 @@ from localize.image.erase import (  # noqa: F401 - erase's names, as callers imp
     region_mask,
     stroke_width,
 )
-from localize.image.ocr import Point
+from localize.image.ocr import Point, TextDetector
+from localize.image.plates import ErasedRegion
+from localize.image.readback import read_back, still_read_note, unsure
 from localize.image.render import validate_caption
 from localize.image.typeset import Piece, set_pieces
 
@@ -81,17 +84,20 @@ class ReplaceText:
     left: tuple[str, ...] = ()  # Chinese regions known before drawing not to be replaced
     strict: bool = False  # any Chinese left fails the image (one-off use: nobody reviews it)
     erase_only: bool = False  # the clean plate: regions erased, nothing drawn
+    plates: Path | None = None  # where clean plates are kept between runs (plates.py)
+    read_back: TextDetector | None = None  # reads the erased image again (readback.py)
+    untouched: tuple[tuple[Point, ...], ...] = ()  # regions left as they are (not erased)
 
     def draw(self, img: Any) -> Replaced:
         """Erase every region not kept, then (unless `erase_only`) set the translations
         block by block on `img` in place; a region whose translation cannot be drawn is left
         as it is and said (with `strict`, the image fails, naming every region left); an
-        erase that scores poorly is said too."""
+        erase that scores poorly is said too, and so is text still read around a region
+        once it is erased (with `read_back`)."""
         import numpy as np
 
         notes, left = list(self.notes), list(self.left)
-        original = np.asarray(img).copy()  # the looks are measured before anything is erased
-        pieces, kept, figures = [], [], []
+        kept, todo = [], []
         for plan in self.regions:
             if plan.keep:
                 kept.append(plan.polygon)
@@ -104,13 +110,29 @@ class ReplaceText:
                 )
                 notes.append(left[-1])
                 continue
-            piece = erase_piece(img, original, plan, text)
-            if piece is not None:
-                figures += _figures(plan, piece.erased)
-                pieces.append(piece)
-        notes += [poor_erase_note(f) for f in figures if f["poor"]]
-        if self.strict and left:
+            todo.append((plan, text))
+        if self.strict and left:  # known before erasing: the image is not written
             raise ChineseLeft(left)
+        pieces, figures = [], []
+        erased = self._erase(img, [plan for plan, _ in todo])
+        for (plan, text), region in zip(todo, erased, strict=True):
+            if region is not None:
+                figures += _figures(plan, region.erased)
+                pieces.append(
+                    Piece(
+                        plan.polygon,
+                        plan.text,
+                        text,
+                        region.mask,
+                        region.erased,
+                        region.look,
+                        region.at,
+                    )
+                )
+        notes += [poor_erase_note(f) for f in figures if f["poor"]]
+        if self.read_back is not None and pieces:
+            figures = self._read_back(img, pieces, figures, kept)
+            notes += [still_read_note(f["text"], f["left"]) for f in figures if f.get("left")]
         if not pieces or self.erase_only:
             return Replaced(0, (), False, 21.0, tuple(notes), tuple(figures))
         taken = None
@@ -124,6 +146,44 @@ class ReplaceText:
         return Replaced(
             max(done.sizes), lines, done.truncated, done.contrast, tuple(notes), tuple(figures)
         )
+
+    def _erase(self, img: Any, plans: list[RegionPlan]) -> list[ErasedRegion | None]:
+        """Erase the regions of `plans` from `img` in place, in order, and what each left
+        (None: nothing to erase): the kept plate when this picture's same regions were
+        erased before by this erase code, else erased now and the plate kept."""
+        import numpy as np
+
+        cache, key = None, ""
+        if self.plates is not None and plans:
+            from localize.image.ocr import content_key
+            from localize.image.plates import PlateCache, plate_key
+
+            cache = PlateCache(self.plates)
+            key = plate_key(content_key(img), [(plan.polygon, plan.text) for plan in plans])
+            plate = cache.get(key, img.size)
+            if plate is not None and len(plate.regions) == len(plans):
+                plate.paste(img)
+                return list(plate.regions)
+        original = np.asarray(img).copy()  # the looks are measured before anything is erased
+        done = [erase_region(img, original, plan) for plan in plans]
+        if cache is not None:
+            from localize.image.plates import Plate, changed
+
+            cache.put(key, Plate(changed(original, img), tuple(done)))
+        return done
+
+    def _read_back(
+        self, img: Any, pieces: list[Piece], figures: list[dict[str, Any]], kept: list[Any]
+    ) -> list[dict[str, Any]]:
+        """The figures with what is still read around each erased region (`left`)."""
+        assert self.read_back is not None
+        readings = read_back(
+            img, [p.polygon for p in pieces], unsure(self.read_back), (*self.untouched, *kept)
+        )
+        return [
+            {**figure, "left": found} if found else figure
+            for figure, found in zip(figures, readings, strict=True)
+        ]
 
 
 POOR_ERASE = "poor_erase"  # the finding a poorly scored erase raises
@@ -157,6 +217,16 @@ def _figures(plan: RegionPlan, erased: Erased | None) -> tuple[dict[str, Any], .
 
 def erase_piece(img: Any, original: Any, plan: RegionPlan, text: str) -> Piece | None:
     """Erase one region from `img` and measure how its original looked (on `original`, the
+    image's pixels before any erasing), ready to set `text` in its place; None when there
+    was nothing to erase."""
+    region = erase_region(img, original, plan)
+    if region is None:
+        return None
+    return Piece(plan.polygon, plan.text, text, region.mask, region.erased, region.look, region.at)
+
+
+def erase_region(img: Any, original: Any, plan: RegionPlan) -> ErasedRegion | None:
+    """Erase one region from `img` and measure how its original looked (on `original`, the
     image's pixels before any erasing); None when there was nothing to erase. Masks are
     made on a crop around the region, never the whole frame."""
     import numpy as np
@@ -188,9 +258,7 @@ def erase_piece(img: Any, original: Any, plan: RegionPlan, text: str) -> Piece |
         if len(rows) == 0:
             return None
     crop = mask[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].copy()
-    return Piece(
-        plan.polygon, plan.text, text, crop, erased, look, (left + int(cols[0]), top + int(rows[0]))
-    )
+    return ErasedRegion(crop, (left + int(cols[0]), top + int(rows[0])), erased, look)
 
 
 def replace_region(img: Any, plan: RegionPlan, language: str, script: str) -> Replaced:

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.i18n import msg
+from localize.image.design import legible_size
 from localize.image.fit import Measure, balance, hyphenable, wrap
 
 FLOOR = 0.6  # of the original's size: below it text is too small to pass for the original
 LEAST = 0.35  # of the original's size: the smallest a block is ever set
 FLOOR_PX = 10  # px: and never smaller than this, whatever the original
-WARN_UNDER = 0.5  # of the original's size: drawn smaller than this, a reviewer is told
+WARN_UNDER = 0.5  # of the original's size: drawn smaller than this (and smaller than
+# reads on a phone: design.legible_size), a reviewer is told
 ALIKE = 0.75  # alike blocks share a size unless it shrinks one below this share of its own
 TITLE = 1.15  # an original this much taller than another is its title: never drawn smaller
 
@@ -316,7 +318,8 @@ def set_pieces(
             notes.append(
                 msg("text {text!r}: its translation does not fit the space; shorten it", text=first)
             )
-        if setting.size < WARN_UNDER * top or setting.under_floor:
+        shrunk = setting.size < WARN_UNDER * top or setting.under_floor
+        if shrunk and setting.size < legible_size(img.width):  # small where a buyer sees it
             notes.append(
                 msg(
                     "text {text!r}: drawn at {percent}% of the original's size, under the "

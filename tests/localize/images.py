@@ -9,6 +9,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from localize.image.ocr import Region
+
 
 def photo(size: tuple[int, int] = (600, 600), seed: int = 0) -> Image.Image:
     """A deterministic, busy, photo-like RGB picture."""
@@ -156,3 +158,65 @@ def product_shot(
         left, top, right, bottom = draw.textbbox((x, y), text, font=font)
         boxes[name] = (text, (left - 3, top - 3, right + 3, bottom + 3))
     return img, boxes
+
+
+class Reads:
+    """A detector that reads what it is given (a real TextDetector): each of its regions
+    whose ink is still on the picture it receives, in that picture's frame. It knows the
+    picture without text (`plain`), finds where the picture given was cropped from, and
+    reads a region when enough of its box still differs from the plain one (the glyphs, a
+    part of them, a shadow's ghost). Like RapidOcrDetector, it looks for lines on a copy
+    whose longest side is at most `side`: a line under `smallest` px there is not seen."""
+
+    def __init__(
+        self, plain: Image.Image, *regions: Region, side: int = 1024, smallest: int = 0
+    ) -> None:
+        self.plain = plain.convert("RGB")
+        self.regions = list(regions)
+        self.side, self.smallest = side, smallest
+
+    def detect(self, img: Image.Image) -> list[Region]:
+        """The regions whose ink is still on `img`, moved into its frame."""
+        import numpy as np
+
+        seen = np.asarray(img.convert("RGB"), np.int16)
+        plain = np.asarray(self.plain, np.int16)
+        x, y = self._where(seen, plain)
+        scale = min(1.0, self.side / max(img.size))
+        found = []
+        for region in self.regions:
+            left, top, right, bottom = region.box
+            if (bottom - top) * scale < self.smallest:
+                continue  # too small to be found at the detection's scale
+            box = (
+                max(left, x),
+                max(top, y),
+                min(right, x + img.width),
+                min(bottom, y + img.height),
+            )
+            if box[2] - box[0] < 4 or box[3] - box[1] < 4:
+                continue
+            rows, cols = slice(box[1] - y, box[3] - y), slice(box[0] - x, box[2] - x)
+            here = np.abs(seen[rows, cols] - plain[box[1] : box[3], box[0] : box[2]]).max(axis=2)
+            if (here > INK_DIFFERS).mean() < INK_SHARE:
+                continue
+            points = ((box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3]))
+            shifted = tuple((px - x, py - y) for px, py in points)
+            found.append(Region(shifted, region.text, region.confidence))
+        return found
+
+    @staticmethod
+    def _where(seen, plain) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+        """Where the picture given lies on the plain one: its top left corner."""
+        import cv2
+        import numpy as np
+
+        if seen.shape == plain.shape:
+            return 0, 0
+        scores = cv2.matchTemplate(plain.astype(np.float32), seen.astype(np.float32), cv2.TM_SQDIFF)
+        _, _, (x, y), _ = cv2.minMaxLoc(scores)
+        return int(x), int(y)
+
+
+INK_DIFFERS = 6  # grey levels: a pixel unlike the plain picture (a shadow's faint ghost too)
+INK_SHARE = 0.02  # of a region's box: that much unlike the plain picture is read as text

@@ -328,3 +328,32 @@ def test_a_bands_blurred_edge_next_to_the_page_past_it_is_not_an_underline() -> 
     assert looks.rules(ink)[0] == ()
     ink[47:] = False  # the same line with the band's colour below it is an underline
     assert [r.kind for r in looks.rules(ink)[0]] == ["underline"]
+
+
+def hemmed(size: int, at: tuple[int, int], panel: tuple[int, int, int, int]) -> Scene:
+    """保温杯 at `size` px on a cream panel hemmed in by green on a 1200 px image."""
+    from PIL import ImageDraw
+
+    img = Image.new("RGB", (1200, 1200), CREAM)
+    left, top, right, bottom = panel
+    for rect in ((0, 0, 1200, top), (0, bottom, 1200, 1200), (0, 0, left, 1200)):
+        ImageDraw.Draw(img).rectangle(rect, fill=(90, 140, 60))
+    ImageDraw.Draw(img).rectangle((right, 0, 1200, 1200), fill=(90, 140, 60))
+    return draw(img, [Lettering("保温杯", at, size)])
+
+
+def test_text_shrunk_but_large_on_a_phone_is_not_called_illegible() -> None:
+    # a trial: 230 px text on a 3000 px image was "under the legible size": shown at a
+    # phone's width it is 30 px tall, and sellers learn to ignore the warning
+    big = hemmed(240, (230, 450), (200, 400, 1000, 800))
+    drawn = ReplaceText(big.plans(["保温杯"], ["Insulated flask"]), "en", "latin").draw(
+        big.image.copy()
+    )
+    assert drawn.size < 0.6 * 240  # under the floor of the original's size, yet 45 px on a phone
+    assert not any("legible" in w for w in drawn.warnings), drawn.warnings
+    small = hemmed(40, (500, 580), (480, 565, 640, 650))
+    drawn = ReplaceText(small.plans(["保温杯"], ["Insulated flask"]), "en", "latin").draw(
+        small.image.copy()
+    )
+    assert drawn.size < 38  # 8 px on a phone
+    assert any("under the legible size" in w for w in drawn.warnings), drawn.warnings

@@ -1,0 +1,215 @@
+"""Reading an erased image back before anything is drawn on it: the same OCR that found the
+text looks again around each region erased (a crop with a margin, never the whole frame),
+and whatever Chinese it still reads there (glyph parts hanging out of a band, a drop
+shadow's negative, a character the first reading dropped) or glyph-like residue it boxes
+inside an erased region is said as a `chinese_still_read` finding naming the region and what is
+still read. An erase's own score compares the fill with the panel it found, so it cannot
+see what it left outside that panel: reading back can.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from config.i18n import SEMICOLON, Joined, Msg, msg, stored
+from localize.image.ocr import Point, Region, TextDetector, has_chinese
+
+STILL_READ = "chinese_still_read"  # the finding (and note) a read-back raises
+ACROSS = 1.2  # the margin beside a region, in its line heights: a dropped glyph fits
+ABOVE = 0.7  # ... above and below it: letters hanging out of a band fit
+UNSURE = 0.2  # a Chinese reading counts from this score (a cut glyph reads unsure)
+SURE = 0.5  # on a contrast-stretched crop, any other reading counts from this score
+# the faint pass: differences from the surroundings (within STRETCH_RADIUS px) made
+# STRETCH % stronger, from STRETCH_FROM grey levels: a shadow's ghost 10-15 levels lighter
+# than the panel reads, a JPEG's residue of 1-3 levels stays unseen
+STRETCH_RADIUS, STRETCH, STRETCH_FROM = 24, 300, 4
+ON = 0.5  # the share of a box that must lie on an erased region for it to be residue
+
+Box = tuple[int, int, int, int]
+
+
+def _box(polygon: Iterable[Sequence[int]]) -> Box:
+    points = list(polygon)
+    xs, ys = [int(p[0]) for p in points], [int(p[1]) for p in points]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _overlap(a: Box, b: Box) -> int:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return max(0, width) * max(0, height)
+
+
+def _area(box: Box) -> int:
+    return max(1, box[2] - box[0]) * max(1, box[3] - box[1])
+
+
+def neighbourhood(polygon: Sequence[Point], size: tuple[int, int]) -> Box:
+    """The box read back around one erased region: the region grown by its line height's
+    share beside (ACROSS) and above and below it (ABOVE), within the image."""
+    left, top, right, bottom = _box(polygon)
+    height = max(8, bottom - top)
+    across, above = round(height * ACROSS), round(height * ABOVE)
+    return (
+        max(0, left - across),
+        max(0, top - above),
+        min(size[0], right + across + 1),
+        min(size[1], bottom + above + 1),
+    )
+
+
+def crops(boxes: Sequence[Box]) -> list[Box]:
+    """The boxes merged where they overlap, so that no pixel is read twice."""
+    merged = list(boxes)
+    joined = True
+    while joined:
+        joined = False
+        for i in range(len(merged)):
+            for j in range(i + 1, len(merged)):
+                a, b = merged[i], merged[j]
+                if _overlap(a, b) > 0:
+                    merged[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                    del merged[j]
+                    joined = True
+                    break
+            if joined:
+                break
+    return merged
+
+
+class FaintToo:
+    """A detector that reads a picture as it is and with its local contrast stretched,
+    where a faint ghost (a drop shadow's light negative, a smear in a glyph's shape) shows:
+    what only the stretched picture shows counts when it reads as Chinese or surely."""
+
+    def __init__(self, detector: TextDetector) -> None:
+        self.detector = detector
+
+    def detect(self, img: Any) -> list[Region]:
+        """The regions read on `img`, then those only its stretched copy shows."""
+        from PIL import ImageFilter
+
+        found = self.detector.detect(img)
+        boxes = [r.box for r in found]
+        stretched = img.filter(ImageFilter.UnsharpMask(STRETCH_RADIUS, STRETCH, STRETCH_FROM))
+        for region in self.detector.detect(stretched):
+            if any(_overlap(region.box, b) > 0.5 * _area(region.box) for b in boxes):
+                continue
+            if region.confidence >= SURE or (
+                has_chinese(region.text) and region.confidence >= UNSURE
+            ):
+                found.append(region)
+        return found
+
+
+def unsure(detector: TextDetector) -> TextDetector:
+    """The detector a read-back uses: RapidOCR keeping every box it finds, however unsure
+    its reading (a glyph cut in half reads poorly, and is still Chinese on the image), on
+    the picture and on its stretched copy; any other detector as it is."""
+    from localize.image.ocr import RapidOcrDetector
+
+    if isinstance(detector, RapidOcrDetector):
+        return FaintToo(RapidOcrDetector(least=0.0))
+    return detector
+
+
+def read_back(
+    img: Any,
+    erased: Sequence[Sequence[Point]],
+    detector: TextDetector,
+    untouched: Sequence[Sequence[Point]] = (),
+) -> list[list[dict[str, Any]]]:
+    """What is still read around each of the `erased` regions of `img` (a PIL RGB image,
+    erased, nothing drawn yet), one list per region: Chinese read anywhere in its
+    neighbourhood, or anything boxed on the region itself (a glyph-like residue). Text
+    on the `untouched` regions (kept, not Chinese, left for a person) is no news."""
+    near = [neighbourhood(tuple(p), img.size) for p in erased]
+    own = [_box(p) for p in erased]
+    known = [_box(p) for p in untouched]
+    left: list[list[dict[str, Any]]] = [[] for _ in erased]
+    for crop in crops(near):
+        for found in detector.detect(img.crop(crop)):
+            box = _shifted(found, crop)
+            if any(_overlap(box, k) > 0.5 * _area(box) for k in known):
+                continue  # text the first reading found and left on purpose
+            on = [_overlap(box, b) for b in own]
+            inside = max(on) >= ON * _area(box)
+            chinese = has_chinese(found.text) and found.confidence >= UNSURE
+            which = _nearest(box, own, on)
+            if not (chinese or inside) or which is None or _overlap(box, near[which]) == 0:
+                continue
+            left[which].append({"text": found.text, "box": list(box)})
+    return left
+
+
+def _shifted(region: Region, crop: Box) -> Box:
+    x0, y0, x1, y1 = region.box
+    return (x0 + crop[0], y0 + crop[1], x1 + crop[0], y1 + crop[1])
+
+
+def _nearest(box: Box, own: Sequence[Box], on: Sequence[int]) -> int | None:
+    """The erased region a reading belongs to: the one it lies on most, else the closest."""
+    if not own:
+        return None
+    if max(on) > 0:
+        return max(range(len(own)), key=lambda n: on[n])
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+    def distance(n: int) -> float:
+        b = own[n]
+        dx = max(b[0] - cx, 0.0, cx - b[2])
+        dy = max(b[1] - cy, 0.0, cy - b[3])
+        return dx * dx + dy * dy
+
+    return min(range(len(own)), key=distance)
+
+
+def texts_read(readings: Sequence[dict[str, Any]]) -> Joined:
+    """The texts still read, as a reviewer is told them (a box read as nothing: marks)."""
+    return Joined(
+        [repr(r["text"]) if r["text"] else msg("glyph-like marks") for r in readings], msg(", ")
+    )
+
+
+def still_read_note(text: str, readings: Sequence[dict[str, Any]]) -> Msg:
+    """What a reviewer is told of a region read back with Chinese (or residue) on it."""
+    return msg(
+        "{code}: text {text!r} erased, but {read} is still read around it ({boxes}): Chinese "
+        "may still show; retouch it or keep the region",
+        code=STILL_READ,
+        text=text,
+        read=texts_read(readings),
+        boxes=Joined([msg("at {box}", box=str(tuple(r["box"]))) for r in readings], SEMICOLON),
+    )
+
+
+def still_read_finding(image: int, records: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The finding naming image `image`'s regions around which text is still read after
+    erasing, or None when every erase read back clean. An error: Chinese a buyer reads is
+    what the market's rule forbids, and approving over it needs a reason (--override)."""
+    left = [
+        msg(
+            "region {n} {text!r}: {read} still read",
+            n=n,
+            text=r["text"],
+            read=texts_read(r["left"]),
+        )
+        for n, r in enumerate(records, start=1)
+        if r.get("left")
+    ]
+    if not left:
+        return None
+    said = msg(
+        "image {image}: Chinese still on the image after erasing: {regions}. Retouch the image, "
+        "or approve with --override REASON once you have looked",
+        image=image + 1,
+        regions=Joined(left, SEMICOLON),
+    )
+    return {
+        "code": STILL_READ,
+        "severity": "error",
+        "message": str(said),
+        "says": stored(said),
+        "image": image,
+    }

@@ -1,0 +1,196 @@
+"""Reading an erased image back: Chinese still read around a region once it is erased (glyph
+parts hanging out of a band, a drop shadow's ghost, a character the first reading never
+read) is a `chinese_still_read` finding naming the region and what is still read, never a
+silent "replaced". The detector here reads what it is given (tests/localize/images.py),
+so what the read-back finds is what the erase left."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+from localize.image.ocr import OcrCache, Region
+from localize.image.pipeline import CaptionedImages, replace_text_images
+from localize.image.readback import STILL_READ, crops, read_back, still_read_finding
+from localize.image.replace import RegionPlan, ReplaceText
+from localize.review import describe_region, image_regions
+from tests.localize.images import Reads, cjk_font
+
+Polygon = tuple[tuple[int, int], ...]
+
+
+def _around(box: tuple[int, int, int, int], pad: int) -> Polygon:
+    left, top, right, bottom = box
+    return ((left - pad, top - pad), (right + pad, top - pad), (right + pad, bottom + pad),
+            (left - pad, bottom + pad))  # fmt: skip
+
+
+def overhang() -> tuple[Image.Image, Image.Image, Polygon]:
+    """A trial's n1: red letters on a yellow band, their lower part hanging onto the grey
+    page below it."""
+    plain = Image.new("RGB", (800, 600), (225, 228, 232))
+    ImageDraw.Draw(plain).rectangle((60, 60, 740, 170), fill=(250, 215, 40))
+    img = plain.copy()
+    draw, font = ImageDraw.Draw(img), cjk_font(120)
+    draw.text((100, 70), "新品上市", font=font, fill=(200, 20, 20))
+    return img, plain, _around(draw.textbbox((100, 70), "新品上市", font=font), 5)
+
+
+def drop_shadow() -> tuple[Image.Image, Image.Image, Polygon]:
+    """A trial's 06: white letters with a soft dark drop shadow on a light gradient; the
+    OCR's box is the white letters'."""
+    w, h = 800, 500
+    ramp = np.linspace(0, 1, h)[:, None, None]
+    top, bottom = np.array([235, 240, 248]), np.array([200, 215, 235])
+    plain = Image.fromarray(
+        np.broadcast_to(top + (bottom - top) * ramp, (h, w, 3)).astype(np.uint8)
+    )
+    font = cjk_font(130)
+    shade = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(shade).text((152, 172), "买一送一", font=font, fill=255)
+    shade = shade.filter(ImageFilter.GaussianBlur(5))
+    img = Image.composite(Image.new("RGB", (w, h), (60, 60, 80)), plain, shade)
+    draw = ImageDraw.Draw(img)
+    draw.text((130, 150), "买一送一", font=font, fill=(255, 255, 255))
+    return img, plain, _around(draw.textbbox((130, 150), "买一送一", font=font), 8)
+
+
+def unread_glyph() -> tuple[Image.Image, Image.Image, Polygon, Polygon]:
+    """A large picture with a line and, just left of it, a small character of its own (a
+    trial's 冬 before 季加厚款): found at the detection's scale, the character is too
+    small to be seen; the line's outline and the character's."""
+    plain = slope((2400, 2000), (40, 90, 60))
+    img = plain.copy()
+    draw = ImageDraw.Draw(img)
+    draw.text((1000, 1500), "季加厚款", font=cjk_font(80), fill=(255, 255, 255))
+    draw.text((930, 1530), "冬", font=cjk_font(30), fill=(255, 255, 255))
+    line = draw.textbbox((1000, 1500), "季加厚款", font=cjk_font(80))
+    glyph = draw.textbbox((930, 1530), "冬", font=cjk_font(30))
+    return img, plain, _around(line, 6), _around(glyph, 3)
+
+
+def slope(size: tuple[int, int], start: tuple[int, int, int]) -> Image.Image:
+    """A smooth picture lighter to the right and down: no two crops of it are alike, so
+    the detector finds where each crop it is given lies."""
+    w, h = size
+    x, y = np.linspace(0, 1, w)[None, :, None], np.linspace(0, 1, h)[:, None, None]
+    pixels = np.array(start) + np.concatenate(
+        np.broadcast_arrays(40 * x * x, 30 * y * y, 30 * x * y), axis=2
+    )
+    return Image.fromarray(np.broadcast_to(pixels, (h, w, 3)).astype(np.uint8))
+
+
+def _erased(tmp_path: Path, img: Image.Image, reads: Reads) -> CaptionedImages:
+    src = tmp_path / "in.png"
+    img.save(src)
+    return replace_text_images(
+        [src],
+        tmp_path / "out.png",
+        language="en",
+        translate=None,
+        cache=OcrCache(tmp_path / "ocr"),
+        detector=reads,
+        workers=1,
+    )
+
+
+def test_letters_hanging_out_of_a_band_are_still_read_and_said(tmp_path: Path) -> None:
+    # n1: the glyphs' feet below the band stayed, "erased", no warning, published
+    img, plain, polygon = overhang()
+    made = _erased(tmp_path, img, Reads(plain, Region(polygon, "新品上市", 0.99)))
+    [done] = made.result.done
+    [record] = made.regions[str(tmp_path / "in.png")]
+    assert record["left"] and record["left"][0]["text"] == "新品上市"
+    assert record["left"][0]["box"][3] > 170  # what is still read hangs below the band
+    [note] = [w for w in done.warnings if w.startswith(f"{STILL_READ}:")]
+    assert "'新品上市'" in note and "still read" in note
+    found = still_read_finding(0, [record])
+    assert found is not None and found["code"] == STILL_READ
+    assert found["severity"] == "error" and "region 1 '新品上市'" in found["message"]
+
+
+def test_a_drop_shadows_ghost_is_still_read_and_said(tmp_path: Path) -> None:
+    img, plain, polygon = drop_shadow()
+    made = _erased(tmp_path, img, Reads(plain, Region(polygon, "买一送一", 0.99)))
+    [record] = made.regions[str(tmp_path / "in.png")]
+    assert record["status"] == "erased" and record["left"], record
+    assert any(w.startswith(f"{STILL_READ}:") for w in made.result.done[0].warnings)
+
+
+def test_a_character_the_first_reading_missed_is_found_around_its_neighbour(
+    tmp_path: Path,
+) -> None:
+    # 11_check: OCR read 季加厚款 and never 冬; the plate kept 冬, "1 of 1 erased"
+    img, plain, line, glyph = unread_glyph()
+    reads = Reads(plain, Region(line, "季加厚款", 0.99), Region(glyph, "冬", 0.9), smallest=16)
+    assert [r.text for r in reads.detect(img)] == ["季加厚款"]  # as the first reading
+    made = _erased(tmp_path, img, reads)
+    [record] = made.regions[str(tmp_path / "in.png")]
+    assert [r["text"] for r in record["left"]] == ["冬"]
+    shown = [describe_region(r) for r in image_regions([{**_finding(record), "image": 0}])]
+    assert "still read after erasing: '冬'" in str(shown[0])
+
+
+def _finding(record: dict) -> dict:  # type: ignore[type-arg]
+    return {"code": "image_text", "regions": [record]}
+
+
+def test_a_clean_erase_reads_back_clean_and_keeps_its_region_replaced(tmp_path: Path) -> None:
+    # the read-back must not cry wolf: a line on a flat panel erased exactly says nothing
+    plain = slope((800, 600), (180, 180, 175))
+    img = plain.copy()
+    draw = ImageDraw.Draw(img)
+    draw.text((120, 200), "包邮到家", font=cjk_font(90), fill=(30, 30, 30))
+    polygon = _around(draw.textbbox((120, 200), "包邮到家", font=cjk_font(90)), 8)
+    made = _erased(tmp_path, img, Reads(plain, Region(polygon, "包邮到家", 0.99)))
+    [record] = made.regions[str(tmp_path / "in.png")]
+    assert "left" not in record and still_read_finding(0, [record]) is None
+    assert not any(STILL_READ in w for w in made.result.done[0].warnings)
+
+
+def test_text_left_on_purpose_is_no_news_and_the_crops_never_overlap() -> None:
+    # a kept label beside an erased line is read again, but it was found and kept
+    img, plain, polygon = overhang()
+    label = _around((100, 400, 400, 460), 0)
+    ImageDraw.Draw(img).text((100, 400), "品牌", font=cjk_font(50), fill=(0, 0, 0))
+    reads = Reads(plain, Region(polygon, "新品上市", 0.99), Region(label, "品牌", 0.99))
+    plate = img.copy()
+    ReplaceText((RegionPlan(polygon, "新品上市", ""),), "en", "latin", erase_only=True).draw(plate)
+    [left] = read_back(plate, [polygon], reads, untouched=[label])
+    assert [r["text"] for r in left] == ["新品上市"]
+    assert crops([(0, 0, 10, 10), (5, 5, 20, 20), (30, 30, 40, 40)]) == [
+        (0, 0, 20, 20),
+        (30, 30, 40, 40),
+    ]
+
+
+def test_localize_run_says_what_is_still_read_and_approval_needs_a_reason(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    # the trial: "review show" said all regions "replaced", approve and publish went through
+    # with the band's overhanging letters still on the image (the real OCR reads them back)
+    import json
+
+    run, _ = setup
+    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
+        f.write("[shops.captions]\nreplace_text = true\n")
+    overhang()[0].save(tmp_path / "zh.png")
+    title = "保温杯大容量不锈钢" * 3  # long enough for the market's title rule
+    listing = tmp_path / "l.csv"
+    listing.write_text(f"product_id,title,caption,images\np1,{title},,zh.png\n", "utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    doc = json.loads(run("review", "list", "--json").out)
+    item_id = doc["items"][0]["id"] if isinstance(doc, dict) else doc[0]["id"]
+    shown = json.loads(run("review", "show", str(item_id), "--json").out)
+    [left] = [f for f in shown["findings"] if f["code"] == STILL_READ]
+    assert left["severity"] == "error" and "region 1 '新品上市'" in left["message"]
+    assert "still read after erasing" in shown["regions"][0]["reason"]
+    refused = run("review", "approve", str(item_id), "--reviewer", "mei")
+    assert refused.code == 1 and STILL_READ in refused.err, refused.err
+    approved = run(
+        "review", "approve", str(item_id), "--reviewer", "mei", "--override", "looked: clean"
+    )
+    assert approved.code == 0, approved.err
