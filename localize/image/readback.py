@@ -26,6 +26,9 @@ STRETCH_RADIUS, STRETCH, STRETCH_FROM = 24, 300, 4
 # the crops are read enlarged this much (all in one pass): residue reads better larger, and
 # one pass costs a fraction of a crop each enlarged to RapidOCR's least size (5 s of CPU)
 READ_ENLARGED = 1.5
+# characters a shape reads as (a bottle as 口, an edge as 一): beside a region they are not
+# taken for Chinese left; on it, they are residue like any box
+SHAPES = frozenset("口一丨二三十日目田回工")
 ON = 0.5  # the share of a box that must lie on an erased region for it to be residue
 
 Box = tuple[int, int, int, int]
@@ -155,6 +158,8 @@ def read_back(
             on = [_overlap(box, b) for b in own]
             inside = max(on) >= ON * _area(box)
             chinese = has_chinese(found.text) and found.confidence >= UNSURE
+            if chinese and not inside and set(found.text) <= SHAPES:
+                continue  # a product's edge or a box read as 口 or 一, beside the region
             which = _nearest(box, own, on)
             if not (chinese or inside) or which is None or _overlap(box, near[which]) == 0:
                 continue
