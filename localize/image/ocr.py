@@ -176,7 +176,7 @@ class RapidOcrDetector:
         engine = _engine()
         full = np.ascontiguousarray(np.asarray(img.convert("RGB"))[:, :, ::-1])  # BGR
         height, width = full.shape[:2]
-        scale = min(1.0, DETECT_SIDE * self.enlarge / max(height, width))
+        scale = min(1.0, DETECT_SIDE / max(height, width))
         small = (
             cv2.resize(
                 full, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA
@@ -215,8 +215,10 @@ class RapidOcrDetector:
 
         if not pictures:
             return []
-        k = self.enlarge
-        sizes = [(round(p.width * k), round(p.height * k)) for p in pictures]
+        across = max(p.width for p in pictures)
+        down = sum(p.height for p in pictures) + STACK_GAP * (len(pictures) - 1)
+        k = min(self.enlarge, DETECT_SIDE / max(across, down))  # never over DETECT_SIDE
+        sizes = [(max(1, round(p.width * k)), max(1, round(p.height * k))) for p in pictures]
         width = max(w for w, _ in sizes)
         tops, height = [], 0
         for _, h in sizes:

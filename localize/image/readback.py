@@ -103,9 +103,10 @@ class FaintToo:
             p.filter(ImageFilter.UnsharpMask(STRETCH_RADIUS, STRETCH, STRETCH_FROM))
             for p in pictures
         ]
-        read = read_all(self.detector, [*pictures, *stretched])
+        # two passes, not one picture of both: the peak memory follows the picture's size
+        read, faintly = read_all(self.detector, pictures), read_all(self.detector, stretched)
         out = []
-        for found, faint in zip(read[: len(pictures)], read[len(pictures) :], strict=True):
+        for found, faint in zip(read, faintly, strict=True):
             boxes = [r.box for r in found]
             for region in faint:
                 if any(_overlap(region.box, b) > 0.5 * _area(region.box) for b in boxes):
