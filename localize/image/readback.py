@@ -24,6 +24,12 @@ SURE = 0.5  # on a contrast-stretched crop, any other reading counts from this s
 # STRETCH % stronger, from STRETCH_FROM grey levels: a shadow's ghost 10-15 levels lighter
 # than the panel reads, a JPEG's residue of 1-3 levels stays unseen
 STRETCH_RADIUS, STRETCH, STRETCH_FROM = 24, 300, 4
+# the crops are read enlarged this much (all in one pass): residue reads better larger, and
+# one pass costs a fraction of a crop each enlarged to RapidOCR's least size (5 s of CPU)
+READ_ENLARGED = 1.5
+# characters a shape reads as (a bottle as 口, an edge as 一): beside a region they are not
+# taken for Chinese left; on it, they are residue like any box
+SHAPES = frozenset("口一丨二三十日目田回工")
 ON = 0.5  # the share of a box that must lie on an erased region for it to be residue
 
 Box = tuple[int, int, int, int]
@@ -88,19 +94,36 @@ class FaintToo:
 
     def detect(self, img: Any) -> list[Region]:
         """The regions read on `img`, then those only its stretched copy shows."""
+        return self.detect_all([img])[0]
+
+    def detect_all(self, pictures: list[Any]) -> list[list[Region]]:
+        """`detect` for each of `pictures`, all read in one pass where the detector can."""
         from PIL import ImageFilter
 
-        found = self.detector.detect(img)
-        boxes = [r.box for r in found]
-        stretched = img.filter(ImageFilter.UnsharpMask(STRETCH_RADIUS, STRETCH, STRETCH_FROM))
-        for region in self.detector.detect(stretched):
-            if any(_overlap(region.box, b) > 0.5 * _area(region.box) for b in boxes):
-                continue
-            if region.confidence >= SURE or (
-                has_chinese(region.text) and region.confidence >= UNSURE
-            ):
-                found.append(region)
-        return found
+        stretched = [
+            p.filter(ImageFilter.UnsharpMask(STRETCH_RADIUS, STRETCH, STRETCH_FROM))
+            for p in pictures
+        ]
+        # two passes, not one picture of both: the peak memory follows the picture's size
+        read, faintly = read_all(self.detector, pictures), read_all(self.detector, stretched)
+        out = []
+        for found, faint in zip(read, faintly, strict=True):
+            boxes = [r.box for r in found]
+            for region in faint:
+                if any(_overlap(region.box, b) > 0.5 * _area(region.box) for b in boxes):
+                    continue
+                if region.confidence >= SURE or (
+                    has_chinese(region.text) and region.confidence >= UNSURE
+                ):
+                    found.append(region)
+            out.append(found)
+        return out
+
+
+def read_all(detector: TextDetector, pictures: list[Any]) -> list[list[Region]]:
+    """The regions on each picture: in one pass when the detector reads several at once."""
+    many = getattr(detector, "detect_all", None)
+    return many(pictures) if many is not None else [detector.detect(p) for p in pictures]
 
 
 def unsure(detector: TextDetector) -> TextDetector:
@@ -110,7 +133,7 @@ def unsure(detector: TextDetector) -> TextDetector:
     from localize.image.ocr import RapidOcrDetector
 
     if isinstance(detector, RapidOcrDetector):
-        return FaintToo(RapidOcrDetector(least=0.0))
+        return FaintToo(RapidOcrDetector(least=0.0, pad=True, enlarge=READ_ENLARGED))
     return detector
 
 
@@ -128,14 +151,17 @@ def read_back(
     own = [_box(p) for p in erased]
     known = [_box(p) for p in untouched]
     left: list[list[dict[str, Any]]] = [[] for _ in erased]
-    for crop in crops(near):
-        for found in detector.detect(img.crop(crop)):
+    boxes = crops(near)
+    for crop, read in zip(boxes, read_all(detector, [img.crop(b) for b in boxes]), strict=True):
+        for found in read:
             box = _shifted(found, crop)
             if any(_overlap(box, k) > 0.5 * _area(box) for k in known):
                 continue  # text the first reading found and left on purpose
             on = [_overlap(box, b) for b in own]
             inside = max(on) >= ON * _area(box)
             chinese = has_chinese(found.text) and found.confidence >= UNSURE
+            if chinese and not inside and set(found.text) <= SHAPES:
+                continue  # a product's edge or a box read as 口 or 一, beside the region
             which = _nearest(box, own, on)
             if not (chinese or inside) or which is None or _overlap(box, near[which]) == 0:
                 continue

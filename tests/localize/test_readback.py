@@ -194,3 +194,17 @@ def test_localize_run_says_what_is_still_read_and_approval_needs_a_reason(  # ty
         "review", "approve", str(item_id), "--reviewer", "mei", "--override", "looked: clean"
     )
     assert approved.code == 0, approved.err
+
+
+def test_crops_read_in_one_pass_come_back_each_in_its_own_frame() -> None:
+    from localize.image.ocr import RapidOcrDetector
+
+    pictures = []
+    for size, at, text in (((500, 200), (60, 50), "包邮到家"), ((300, 160), (90, 40), "新品")):
+        picture = Image.new("RGB", size, (250, 250, 250))
+        ImageDraw.Draw(picture).text(at, text, font=cjk_font(60), fill=(20, 20, 20))
+        pictures.append(picture)
+    first, second = RapidOcrDetector(enlarge=1.5).detect_all(pictures)
+    assert [r.text for r in first] == ["包邮到家"] and [r.text for r in second] == ["新品"]
+    left, top, right, bottom = second[0].box
+    assert abs(left - 90) < 12 and abs(top - 55) < 20 and right < 300 and bottom < 160
