@@ -56,8 +56,10 @@ def apply_decision(
     message: Message | None,
     now: datetime,
     existing: Alert | None,
+    summary: DeliverySummary | None = None,
 ) -> OutboxMessage | None:
-    """Write one decision: the alert row, and its outbox message when it notifies."""
+    """Write one decision: the alert row, and its outbox message when it notifies; the
+    alert's messages it makes untrue are dropped (counted in `summary`)."""
     alert = existing or Alert(
         shop_id=shop_id,
         period_start=decision.period_start,
@@ -78,7 +80,7 @@ def apply_decision(
         # A message still unsent says what was true before this decision: the alert's
         # resolve or close makes it untrue, a newer message about the alert replaces it.
         ended = decision.action in (Action.RESOLVE, Action.CLOSE)
-        drop_unsent(
+        dropped = drop_unsent(
             session,
             existing.id,
             now=now,
@@ -89,6 +91,8 @@ def apply_decision(
                 else "a newer message about the alert replaced it before it was delivered"
             ),
         )
+        if summary is not None:
+            summary.dropped += dropped
     outbox = None
     if decision.notify and message is not None:
         alert.notifications += 1

@@ -358,6 +358,7 @@ def _decide_shop(
         for a in stored.values()
     ]
     decisions = decide(current, records, now, policy, closed=closed, day=day)
+    result = CheckResult(status=current, decisions=decisions)
     for d in decisions:
         week_status = closed if closed and d.period_start == closed.week.start else current
         message = render(d, shop.id, shop.alert_language, week=week_status, day=day)
@@ -368,9 +369,10 @@ def _decide_shop(
             message=message,
             now=now,
             existing=stored.get((d.period_start, d.rule)),
+            summary=result.delivery,
         )
-    _restate_unsent(session, shop, current, now)
-    return CheckResult(status=current, decisions=decisions)
+    result.delivery.dropped += _restate_unsent(session, shop, current, now)
+    return result
 
 
 RESTATED = (BEHIND, AT_RISK, REMINDER)  # messages that say the week's standing
@@ -378,7 +380,7 @@ RESTATED = (BEHIND, AT_RISK, REMINDER)  # messages that say the week's standing
 
 def _restate_unsent(
     session: Session, shop: ShopSettings, current: WeekStatus, now: datetime
-) -> None:
+) -> int:
     """The shop's messages about this week not sent yet (held, or retried after a failed
     send), said again from the standing now, in the transaction that decided it.
 
@@ -387,7 +389,9 @@ def _restate_unsent(
     product-linked meanwhile. Re-rendering keeps its reference (the same message, sent
     once) and says what the team must act on now; a reminder whose video was counted
     meanwhile is dropped instead (closed alerts' messages were dropped as they closed).
+    Returns how many were dropped.
     """
+    dropped = 0
     alerts = session.exec(
         select(Alert).where(
             Alert.shop_id == shop.id,
@@ -417,6 +421,7 @@ def _restate_unsent(
                     if ks and current.counted >= ks[0]
                     else "its due time is no longer ahead in this week",
                 )
+                dropped += 1
                 continue
             due = Due(ks[0], at)
         elif alert.period_start != current.week.start:
@@ -427,6 +432,7 @@ def _restate_unsent(
         message.title = said.title
         message.body = f"{said.body}\nref: {message.dedup_key}#{message.sequence}"
         session.add(message)
+    return dropped
 
 
 def _lock_shop(session: Session, shop_id: str) -> Shop:
@@ -735,12 +741,15 @@ def check(
     results = []
     for shop in shops:
         result = evaluate_and_decide(engine, settings, shop, now)
-        result.delivery = deliver_due(
-            engine,
-            notifiers=notifiers,
-            now=now,
-            shop_id=shop.id,
-            lease=timedelta(seconds=shop.schedule.lease_seconds),
+        # the messages the decisions dropped are counted with those the delivery drops
+        result.delivery.add(
+            deliver_due(
+                engine,
+                notifiers=notifiers,
+                now=now,
+                shop_id=shop.id,
+                lease=timedelta(seconds=shop.schedule.lease_seconds),
+            )
         )
         results.append(result)
     run = CheckRun(results)
