@@ -199,6 +199,7 @@ def evaluate_and_decide_many(
                 listings[plan.shop.id],
                 [a for a in stored_by_shop[plan.shop.id] if a.rule in LISTING_RULES],
                 now,
+                result.delivery,
             )
             results.append(result)
     return results
@@ -307,8 +308,10 @@ def _decide_listings(
     facts: ListingFacts,
     alerts: list[Alert],
     now: datetime,
+    summary: DeliverySummary | None = None,
 ) -> list[AlertDecision]:
-    """One shop's notices about its listings, decided and written with their messages."""
+    """One shop's notices about its listings, decided and written with their messages (the
+    messages they make untrue dropped, counted in `summary`)."""
     # the batch's window and the blocked alerts may both have read one alert
     unique = {(a.rule, a.period_start, a.subject): a for a in alerts}
     records = [
@@ -325,6 +328,7 @@ def _decide_listings(
             message=render_listing(d, shop.id, shop.alert_language, facts, display),
             now=now,
             existing=unique.get((d.rule, d.period_start, d.subject)),
+            summary=summary,
         )
     return decisions
 
