@@ -17,17 +17,19 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlalchemy import Engine, or_
+from sqlmodel import Session, col, select
 
-from cadence.alerts import UNTRUE_ONCE_CLOSED, Action, AlertDecision
+from cadence.alerts import REMINDER, STANDING, UNTRUE_ONCE_CLOSED, Action, AlertDecision
 from cadence.messages import Message
 from cadence.notify import DeliveryError, Notifier
+from cadence.quota import local_midnight
 from config.runtime import Clock, utcnow
 from config.settings import ScheduleSettings
 from store.db import read_scope, session_scope
-from store.models import Alert, AlertState, DeliveryAttempt, MessageState, OutboxMessage
+from store.models import Alert, AlertState, DeliveryAttempt, MessageState, OutboxMessage, Shop
 from store.queries import claim_due_messages, delivered_targets, unanswered_sends
 from store.queries import shops_with_due_messages as _due_shops
 from store.states import MessageKind, Severity
@@ -54,8 +56,10 @@ def apply_decision(
     message: Message | None,
     now: datetime,
     existing: Alert | None,
+    summary: DeliverySummary | None = None,
 ) -> OutboxMessage | None:
-    """Write one decision: the alert row, and its outbox message when it notifies."""
+    """Write one decision: the alert row, and its outbox message when it notifies; the
+    alert's messages it makes untrue are dropped (counted in `summary`)."""
     alert = existing or Alert(
         shop_id=shop_id,
         period_start=decision.period_start,
@@ -72,6 +76,23 @@ def apply_decision(
     else:  # resolve, close and one-off notices end in resolved
         alert.state = AlertState.RESOLVED
         alert.resolved_at = now
+    if existing is not None and existing.id is not None:
+        # A message still unsent says what was true before this decision: the alert's
+        # resolve or close makes it untrue, a newer message about the alert replaces it.
+        ended = decision.action in (Action.RESOLVE, Action.CLOSE)
+        dropped = drop_unsent(
+            session,
+            existing.id,
+            now=now,
+            reason=(
+                f"the alert was {'resolved' if decision.action is Action.RESOLVE else 'closed'}"
+                f" at {now.isoformat()} before this reached the team"
+                if ended
+                else "a newer message about the alert replaced it before it was delivered"
+            ),
+        )
+        if summary is not None:
+            summary.dropped += dropped
     outbox = None
     if decision.notify and message is not None:
         alert.notifications += 1
@@ -101,6 +122,39 @@ def apply_decision(
         session.add(outbox)
         session.flush()
     return outbox
+
+
+def unsent(session: Session, *, now: datetime, alert_ids: Sequence[int]) -> list[OutboxMessage]:
+    """The alerts' messages that no target has taken and none may have: pending, not
+    leased to a deliverer at `now` (one sending it now finishes), no send begun and left
+    unanswered (a deliverer records that as uncertain). Only these may be dropped or
+    rewritten."""
+    if not alert_ids:
+        return []
+    rows = session.exec(
+        select(OutboxMessage).where(
+            col(OutboxMessage.alert_id).in_(list(alert_ids)),
+            OutboxMessage.state == MessageState.PENDING,
+            or_(col(OutboxMessage.claimed_until).is_(None), OutboxMessage.claimed_until <= now),
+        )
+    ).all()
+    return [row for row in rows if not unanswered_sends(session, message_id=row.id)]
+
+
+def drop_unsent(session: Session, alert_id: int, *, now: datetime, reason: str) -> int:
+    """Drop the alert's unsent messages (`unsent`), each with the reason; how many."""
+    rows = unsent(session, now=now, alert_ids=[alert_id])
+    for row in rows:
+        drop(session, row, reason)
+    return len(rows)
+
+
+def drop(session: Session, message: OutboxMessage, reason: str) -> None:
+    """Record a message as never to be sent, and why (`cadence alerts` shows it)."""
+    message.state = MessageState.DROPPED
+    message.claimed_until = None
+    message.last_error = reason[:2000]
+    session.add(message)
 
 
 @dataclass
@@ -192,12 +246,9 @@ def _deliver_one(
         # over, so the process that began them died. They may have reached the chat.
         uncertain = sorted({attempt.target for attempt in _record_uncertain(session, message_id)})
         done = delivered_targets(session, message_id=message_id)
-        stale = None if uncertain else why_stale(session, message)
+        stale = None if uncertain else why_stale(session, message, now=now)
         if stale is not None:  # it would mislead now: never sent, and it says why
-            message.state = MessageState.DROPPED
-            message.claimed_until = None
-            message.last_error = stale
-            session.add(message)
+            drop(session, message, stale)
             summary.dropped += 1
             return
     errors: list[str] = []
@@ -272,39 +323,71 @@ def _record_uncertain(session: Session, message_id: int) -> list[DeliveryAttempt
     return rows
 
 
-def why_stale(session: Session, message: OutboxMessage) -> str | None:
-    """Why a message held back (by quiet hours) would mislead if sent now, or None.
+def why_stale(session: Session, message: OutboxMessage, *, now: datetime) -> str | None:
+    """Why a message not yet sent (held by quiet hours, or retried after a failed send)
+    would mislead if sent at `now`, or None.
 
-    Stale: its alert was closed (resolved, superseded) or a newer message about the alert
-    was written before the message was due; or it says "resolved" of an alert whose every
-    message was dropped. A message that was due and is late (retries, a deliverer that was
-    down) is still owed to its targets and is sent.
+    Stale: its alert was closed (the shop caught up; the item was unblocked) or a newer
+    message about the alert was written; a reminder whose due time has come, a message
+    about a week that is over; or it says "resolved" of an alert no message of which
+    reached the team (it never heard of the problem).
     """
-    if message.attempts or message.alert_id is None:
+    if message.alert_id is None:
         return None
     alert = session.get(Alert, message.alert_id)
     if alert is None:
         return None
-    due = message.next_attempt_at  # never tried: when it was meant to go out
-    newer = session.exec(
-        select(OutboxMessage.id).where(
-            OutboxMessage.alert_id == alert.id,
-            OutboxMessage.sequence > message.sequence,
-            OutboxMessage.created_at < due,
-        )
-    ).first()
-    if newer is not None:
+    # Held, never tried: a newer message written before it was due replaces it. (One
+    # written later, while this is retried, dropped it as it was written: apply_decision.)
+    newer = (
+        message.attempts == 0
+        and session.exec(
+            select(OutboxMessage.id).where(
+                OutboxMessage.alert_id == alert.id,
+                OutboxMessage.sequence > message.sequence,
+                OutboxMessage.created_at < message.next_attempt_at,
+            )
+        ).first()
+    )
+    if newer:
         return "a newer message about the alert was written while this one was held"
     closed_at = alert.resolved_at if alert.state != AlertState.FIRING else None
     standing = message.kind != MessageKind.RESOLVED and alert.rule in UNTRUE_ONCE_CLOSED
-    if standing and closed_at is not None and closed_at < due:
-        return f"the alert was closed at {closed_at.isoformat()} while this was held"
-    if message.kind == MessageKind.RESOLVED:
-        earlier = session.exec(
-            select(OutboxMessage.state).where(
-                OutboxMessage.alert_id == alert.id, OutboxMessage.sequence < message.sequence
-            )
-        ).all()
-        if earlier and all(state == MessageState.DROPPED for state in earlier):
-            return "no message about the alert it resolves was sent"
+    if standing and closed_at is not None:
+        return f"the alert was closed at {closed_at.isoformat()} before this was delivered"
+    over = _over_at(session, message.shop_id, alert)
+    if over is not None and over <= now:
+        what = "its due time" if alert.rule == REMINDER else "the week it is about ended"
+        return f"{what} ({over.isoformat()}) passed before this was delivered"
+    if message.kind == MessageKind.RESOLVED and not _heard_of(session, alert.id, message):
+        return "no message about the alert it resolves reached the team"
     return None
+
+
+def _over_at(session: Session, shop_id: str | None, alert: Alert) -> datetime | None:
+    """When a quota message stops being true whatever happens: a reminder at the due time
+    it warns of (the local midnight ending its period's day), a behind or at-risk alert's
+    at the end of its week; None for the other rules."""
+    days = 1 if alert.rule == REMINDER else 7 if alert.rule in STANDING else None
+    shop = session.get(Shop, shop_id) if shop_id and days else None
+    if shop is None or days is None:
+        return None
+    return local_midnight(alert.period_start + timedelta(days=days), ZoneInfo(shop.timezone))
+
+
+def _heard_of(session: Session, alert_id: int, message: OutboxMessage) -> bool:
+    """Whether an earlier message about the alert reached the team (or may have), or is
+    still on its way (a resolve waits for it, and follows it)."""
+    earlier = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.alert_id == alert_id, OutboxMessage.sequence < message.sequence
+        )
+    ).all()
+    if not earlier:
+        return True  # written without a message before it: not this rule's to judge
+    for row in earlier:
+        if row.state in (MessageState.DELIVERED, MessageState.UNCERTAIN, MessageState.PENDING):
+            return True
+        if delivered_targets(session, message_id=row.id):  # taken by some targets
+            return True
+    return False

@@ -14,14 +14,19 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from cadence.alerts import (
+    AT_RISK,
+    BEHIND,
     ENGINE_FAILING,
     FIRING,
     ITEM_BLOCKED,
     ITEMS_BLOCKED,
+    REMINDER,
     REVIEW_WAITING,
+    Action,
     AlertDecision,
     AlertPolicy,
     AlertRecord,
+    Due,
     decide,
 )
 from cadence.listing_notices import (
@@ -42,13 +47,14 @@ from cadence.notify import (
     UnusableTarget,
     target_for,
 )
-from cadence.outbox import DeliverySummary, apply_decision, deliver_due
+from cadence.outbox import DeliverySummary, apply_decision, deliver_due, drop, unsent
 from cadence.quota import (
     History,
     QuotaRules,
     VideoFacts,
     Week,
     WeekStatus,
+    due_at,
     evaluate_week,
     history,
     local_midnight,
@@ -193,6 +199,7 @@ def evaluate_and_decide_many(
                 listings[plan.shop.id],
                 [a for a in stored_by_shop[plan.shop.id] if a.rule in LISTING_RULES],
                 now,
+                result.delivery,
             )
             results.append(result)
     return results
@@ -301,8 +308,10 @@ def _decide_listings(
     facts: ListingFacts,
     alerts: list[Alert],
     now: datetime,
+    summary: DeliverySummary | None = None,
 ) -> list[AlertDecision]:
-    """One shop's notices about its listings, decided and written with their messages."""
+    """One shop's notices about its listings, decided and written with their messages (the
+    messages they make untrue dropped, counted in `summary`)."""
     # the batch's window and the blocked alerts may both have read one alert
     unique = {(a.rule, a.period_start, a.subject): a for a in alerts}
     records = [
@@ -319,6 +328,7 @@ def _decide_listings(
             message=render_listing(d, shop.id, shop.alert_language, facts, display),
             now=now,
             existing=unique.get((d.rule, d.period_start, d.subject)),
+            summary=summary,
         )
     return decisions
 
@@ -352,6 +362,7 @@ def _decide_shop(
         for a in stored.values()
     ]
     decisions = decide(current, records, now, policy, closed=closed, day=day)
+    result = CheckResult(status=current, decisions=decisions)
     for d in decisions:
         week_status = closed if closed and d.period_start == closed.week.start else current
         message = render(d, shop.id, shop.alert_language, week=week_status, day=day)
@@ -362,8 +373,70 @@ def _decide_shop(
             message=message,
             now=now,
             existing=stored.get((d.period_start, d.rule)),
+            summary=result.delivery,
         )
-    return CheckResult(status=current, decisions=decisions)
+    result.delivery.dropped += _restate_unsent(session, shop, current, now)
+    return result
+
+
+RESTATED = (BEHIND, AT_RISK, REMINDER)  # messages that say the week's standing
+
+
+def _restate_unsent(
+    session: Session, shop: ShopSettings, current: WeekStatus, now: datetime
+) -> int:
+    """The shop's messages about this week not sent yet (held, or retried after a failed
+    send), said again from the standing now, in the transaction that decided it.
+
+    A late message is still owed while its alert stands, but the text written when it was
+    decided may be untrue by the time it goes: time left, videos counted, a video marked
+    product-linked meanwhile. Re-rendering keeps its reference (the same message, sent
+    once) and says what the team must act on now; a reminder whose video was counted
+    meanwhile is dropped instead (closed alerts' messages were dropped as they closed).
+    Returns how many were dropped.
+    """
+    dropped = 0
+    alerts = session.exec(
+        select(Alert).where(
+            Alert.shop_id == shop.id,
+            col(Alert.rule).in_(list(RESTATED)),
+            col(Alert.period_start) >= current.week.start - timedelta(days=1),
+        )
+    ).all()
+    by_id = {a.id: a for a in alerts if a.id is not None}
+    for message in unsent(session, now=now, alert_ids=list(by_id)):
+        alert = by_id[message.alert_id]  # type: ignore[index]
+        if message.kind == MessageKind.RESOLVED:
+            continue  # "resolved" stays true while its alert stays resolved
+        send_at = max(now, message.next_attempt_at)
+        due = None
+        if alert.rule == REMINDER:
+            at = local_midnight(alert.period_start + timedelta(days=1), current.week.zone)
+            ks = [
+                k
+                for k in range(1, current.quota + 1)
+                if due_at(current.week, k, current.quota) == at
+            ]
+            if not ks or current.counted >= ks[0] or at <= send_at:
+                drop(
+                    session,
+                    message,
+                    f"video {ks[0]} was counted before this reminder reached the team"
+                    if ks and current.counted >= ks[0]
+                    else "its due time is no longer ahead in this week",
+                )
+                dropped += 1
+                continue
+            due = Due(ks[0], at)
+        elif alert.period_start != current.week.start:
+            continue
+        action = {MessageKind.REPEAT: Action.REPEAT}.get(message.kind, Action.OPEN)
+        decision = AlertDecision(action, alert.rule, alert.period_start, True, send_at, due)
+        said = render(decision, shop.id, shop.alert_language, week=current)
+        message.title = said.title
+        message.body = f"{said.body}\nref: {message.dedup_key}#{message.sequence}"
+        session.add(message)
+    return dropped
 
 
 def _lock_shop(session: Session, shop_id: str) -> Shop:
@@ -672,12 +745,15 @@ def check(
     results = []
     for shop in shops:
         result = evaluate_and_decide(engine, settings, shop, now)
-        result.delivery = deliver_due(
-            engine,
-            notifiers=notifiers,
-            now=now,
-            shop_id=shop.id,
-            lease=timedelta(seconds=shop.schedule.lease_seconds),
+        # the messages the decisions dropped are counted with those the delivery drops
+        result.delivery.add(
+            deliver_due(
+                engine,
+                notifiers=notifiers,
+                now=now,
+                shop_id=shop.id,
+                lease=timedelta(seconds=shop.schedule.lease_seconds),
+            )
         )
         results.append(result)
     run = CheckRun(results)

@@ -214,8 +214,8 @@ def test_a_pass_longer_than_the_lease_hands_out_no_expired_claims(engine: Engine
         s.add(Shop(id="acme-th", market="TH", timezone="Asia/Bangkok"))
         s.flush()
         for n in range(16):
-            decision = AlertDecision(
-                Action.OPEN, "behind", date(2026, 1, 5) + timedelta(weeks=n), True, NOW
+            decision = AlertDecision(  # this week's: a message of a week over is dropped
+                Action.OPEN, "behind", date(2026, 11, 23), True, NOW, subject=f"s{n}"
             )
             apply_decision(
                 s,
@@ -404,3 +404,31 @@ def test_a_send_that_could_not_connect_is_retried(engine: Engine) -> None:
         later = row.next_attempt_at
         summary = deliver_due(engine, notifiers=lambda s: [hook], now=later, clock=lambda: later)
         assert summary.delivered == 1 and len(srv.requests) == 1
+
+
+def test_a_retried_message_whose_alert_closed_meanwhile_is_dropped(engine: Engine) -> None:
+    mid = enqueue(engine)
+    hook = JsonWebhookNotifier(f"json://127.0.0.1:{closed_port()}/hook")
+    assert deliver_due(engine, notifiers=lambda s: [hook], now=NOW, clock=lambda: NOW).retrying
+    with session_scope(engine) as s:  # closed by a decision written elsewhere (a fleet)
+        alert = s.exec(select(Alert)).one()
+        alert.state, alert.resolved_at = "resolved", NOW + timedelta(seconds=10)
+        s.add(alert)
+    team = RecordingNotifier()
+    later = message(engine, mid).next_attempt_at
+    summary = deliver_due(engine, notifiers=lambda s: [team], now=later, clock=lambda: later)
+    assert summary.dropped == 1 and not team.sent
+    assert "closed" in message(engine, mid).last_error
+
+
+def test_a_message_about_a_week_that_is_over_is_dropped(engine: Engine) -> None:
+    mid = enqueue(engine)  # behind in the week of Mon 23 Nov (Bangkok)
+    team = RecordingNotifier()
+    monday = datetime(2026, 11, 29, 17, 0, tzinfo=UTC)  # Mon 30 Nov 00:00 Bangkok
+    summary = deliver_due(engine, notifiers=lambda s: [team], now=monday, clock=lambda: monday)
+    assert summary.dropped == 1 and not team.sent
+    assert "week it is about ended" in message(engine, mid).last_error
+    just_before = monday - timedelta(seconds=1)  # the same message an instant earlier: sent
+    other = enqueue(engine, rule="at_risk")
+    deliver_due(engine, notifiers=lambda s: [team], now=just_before, clock=lambda: just_before)
+    assert message(engine, other).state == "delivered" and len(team.sent) == 1
