@@ -279,3 +279,32 @@ def test_publishing_errors_are_said_in_the_readers_language(tmp_path: Path) -> N
         assert OPEN in pseudo and not bare_words(pseudo, data), pseudo
         chinese = catalog("zh").render(error.text)
         assert re.search(r"[\u4e00-\u9fff]", chinese.replace("商品名称", "")), chinese
+
+
+def test_translation_engine_errors_are_said_in_the_readers_language() -> None:
+    """What an engine failed on (an unknown name, a chat engine without its model, every try
+    failed and where to look): marked in the pseudo-language, Chinese in Chinese."""
+    import requests
+
+    from config.i18n import catalog
+    from localize.engines import build_engine
+    from localize.engines.resilient import classify, gave_up
+    from localize.errors import EngineError
+
+    failed: list[EngineError] = []
+    for name, given in (("nope", {}), ("openai", {})):
+        with pytest.raises(EngineError) as made:
+            build_engine(name, **given)
+        failed.append(made.value)
+    _, network = classify(requests.ConnectionError("refused"))
+    failed.append(EngineError("libre", gave_up("libre", 4, network, "http://127.0.0.1:5000/x")))
+    failed.append(EngineError("google", gave_up("google", 1, classify(ValueError())[1], None)))
+    assert str(failed[2]).startswith("translation engine libre: gave up after 4 tries: network")
+    names = re.compile(
+        r"\b(nope|openai|libre|google|microsoft|baidu|mymemory|deepl|ValueError|"
+        r"ConnectionError)\b|http://[\w.:]+"
+    )
+    for error in failed:
+        pseudo = catalog(PSEUDO).render(error.text)
+        assert not bare_words(pseudo, names), pseudo
+        assert re.search(r"[\u4e00-\u9fff]", catalog("zh").render(error.text)), error
