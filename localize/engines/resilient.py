@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from config.files import excerpt
-from config.i18n import Msg, Text, msg
+from config.i18n import SEMICOLON, Joined, Msg, Text, msg
 from localize.engines.chunks import chunks
 from localize.engines.deadline import bounded
 from localize.errors import EngineError, NoNewTranslation
@@ -352,7 +352,7 @@ class EngineChain:
         for translator in self.engines:
             name = translator.name
             if name in skip:
-                passed.append(f"{name}: gave the rejected text, not asked again")
+                passed.append(msg("{engine}: gave the rejected text, not asked again", engine=name))
                 continue
             try:
                 answer = translator.translate(text, source[name], target[name], brief)
@@ -360,7 +360,7 @@ class EngineChain:
                 errors.append(exc)
                 continue
             if refused is not None and refused(answer):
-                passed.append(f"{name}: answered the rejected text again")
+                passed.append(msg("{engine}: answered the rejected text again", engine=name))
                 continue
             for failed in errors:
                 self.covered.setdefault(failed.engine, set()).add(name)
@@ -371,7 +371,10 @@ class EngineChain:
             raise errors[0]
         raise EngineError(
             " then ".join(e.engine for e in errors),
-            "; ".join(f"{e.engine}: {e.problem}" for e in errors),
+            Joined(
+                [msg("{engine}: {problem}", engine=e.engine, problem=e.problem) for e in errors],
+                SEMICOLON,
+            ),
         )
 
     def close(self) -> None:

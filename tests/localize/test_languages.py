@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from config.i18n import OPEN, PSEUDO, msg
+from config.i18n import OPEN, PSEUDO, SEMICOLON, Joined, msg
 from tests.config.test_catalogs import bare_words
 from tests.localize.images import photo
 
@@ -299,9 +299,26 @@ def test_translation_engine_errors_are_said_in_the_readers_language() -> None:
     _, network = classify(requests.ConnectionError("refused"))
     failed.append(EngineError("libre", gave_up("libre", 4, network, "http://127.0.0.1:5000/x")))
     failed.append(EngineError("google", gave_up("google", 1, classify(ValueError())[1], None)))
+    from localize.errors import NoNewTranslation
+
+    failed.append(
+        EngineError(
+            "libre then google",
+            Joined(
+                [
+                    msg("{engine}: {problem}", engine=e.engine, problem=e.problem)
+                    for e in failed[2:4]
+                ],
+                SEMICOLON,
+            ),
+        )
+    )
+    failed.append(
+        NoNewTranslation([msg("{engine}: answered the rejected text again", engine="libre")])
+    )
     assert str(failed[2]).startswith("translation engine libre: gave up after 4 tries: network")
     names = re.compile(
-        r"\b(nope|openai|libre|google|microsoft|baidu|mymemory|deepl|ValueError|"
+        r"\b(then|nope|openai|libre|google|microsoft|baidu|mymemory|deepl|ValueError|"
         r"ConnectionError)\b|http://[\w.:]+"
     )
     for error in failed:
