@@ -325,3 +325,27 @@ def test_translation_engine_errors_are_said_in_the_readers_language() -> None:
         pseudo = catalog(PSEUDO).render(error.text)
         assert not bare_words(pseudo, names), pseudo
         assert re.search(r"[\u4e00-\u9fff]", catalog("zh").render(error.text)), error
+
+
+def test_tiktok_api_errors_are_said_in_the_readers_language() -> None:
+    """The Partner API client's own words (an id refused before sending, a refusal with its
+    code, every try failed): marked in the pseudo-language, Chinese in Chinese."""
+    from config.i18n import catalog
+    from tiktok.client import TikTokError, product_path
+
+    with pytest.raises(TikTokError) as refused:
+        product_path("/product/202309/products/{product_id}", "abc")
+    failed = [
+        refused.value,
+        TikTokError(
+            "/p", msg("code {code}: {message}", code=1, message="x"), code=1, request_id="r1"
+        ),
+        TikTokError(
+            "/p", msg("gave up after {tries} tries: {last}", tries=2, last=msg("no attempt made"))
+        ),
+    ]
+    assert str(failed[0]).startswith("TikTok Shop API /product/202309/products/{product_id}: ")
+    for error in failed:
+        pseudo = catalog(PSEUDO).render(error.text)
+        assert not bare_words(pseudo, re.compile(r"\{product_id\}|'abc'|\br1\b")), pseudo
+        assert re.search(r"[\u4e00-\u9fff]", catalog("zh").render(error.text)), error
