@@ -431,43 +431,54 @@ class Daemon:
 
         def stop(signum: int, _frame: object) -> None:
             if self.stopping.is_set():
-                log.info("signal %s: already stopping", signum)
+                log.info("%s", msg("signal {signal}: already stopping", signal=signum))
                 return
             self.stopping.set()
             with self._idle:
                 running = sorted(self._running)
             others = ", ".join(n for n in running if n != "deliver")
             if "deliver" in running:
-                log.info(
-                    "signal %s: stopping: waiting for the delivery in progress (at most %g s)%s",
-                    signum,
-                    wait,
-                    f", and for {others}" if others else "",
+                said = msg(
+                    "signal {signal}: stopping: waiting for the delivery in progress (at most "
+                    "{wait:g} s)",
+                    signal=signum,
+                    wait=wait,
                 )
+                if others:
+                    said = msg("{said}, and for {others}", said=said, others=others)
             elif running:
-                log.info("signal %s: stopping: waiting for %s (at most %g s)", signum, others, wait)
+                said = msg(
+                    "signal {signal}: stopping: waiting for {running} (at most {wait:g} s)",
+                    signal=signum,
+                    running=others,
+                    wait=wait,
+                )
             else:
-                log.info("signal %s: stopping", signum)
+                said = msg("signal {signal}: stopping", signal=signum)
+            log.info("%s", said)
             scheduler.shutdown(wait=False)
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        log.info(
-            "daemon started: jobs %s",
-            ", ".join(f"{n} every {s}s" for n, (_, s) in self.jobs().items()),
-        )
+        every = [
+            msg("{job} every {seconds}s", job=n, seconds=s) for n, (_, s) in self.jobs().items()
+        ]
+        log.info("%s", msg("daemon started: jobs {jobs}", jobs=every))
         scheduler.start()
         with self._idle:
             finished = self._idle.wait_for(lambda: not self._running, timeout=wait)
             left = sorted(self._running)
         if finished:
-            log.info("daemon stopped")
+            log.info("%s", msg("daemon stopped"))
             return
         log.warning(
-            "daemon stopped after %g s without waiting for %s: redone at the next start "
-            "(a message being sent goes again once its lease runs out)",
-            wait,
-            ", ".join(left),
+            "%s",
+            msg(
+                "daemon stopped after {wait:g} s without waiting for {left}: redone at the next "
+                "start (a message being sent goes again once its lease runs out)",
+                wait=wait,
+                left=left,
+            ),
         )
         logging.shutdown()  # flush the log: the worker threads are not joined
         os._exit(0)

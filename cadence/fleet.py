@@ -43,7 +43,7 @@ from sqlalchemy import Engine
 from cadence.alerts import in_short
 from cadence.daemon import STOP_WAIT_MAX, Daemon, Outcome
 from config.errors import AppError
-from config.i18n import Catalog
+from config.i18n import Catalog, Text, msg
 from config.runtime import Clock, Secrets, utcnow
 from config.settings import Settings, ShopSettings
 
@@ -79,7 +79,9 @@ def select_shops(
         known = {s.id for s in settings.shops}
         gone = [n for n in dict.fromkeys(names) if n not in known]
         if gone:
-            log.warning("--shops names %s, no longer in the shops file: stopped", ", ".join(gone))
+            log.warning(
+                "%s", msg("--shops names {shops}, no longer in the shops file: stopped", shops=gone)
+            )
         return [settings.shop(n) for n in dict.fromkeys(names) if n in known]
     return [settings.shop(name) for name in dict.fromkeys(names)]
 
@@ -152,7 +154,7 @@ class Fleet:
             return None
         return (st.st_mtime, st.st_size)
 
-    def reload(self, why: str) -> bool:
+    def reload(self, why: Text) -> bool:
         """Read the shops file again and run what it now says; a file that does not load
         (or names a --shops shop no longer there) leaves the running configuration, logged."""
         with self._reload_lock:
@@ -164,9 +166,13 @@ class Fleet:
                 if self.settings is not None:
                     self._file_stamp = self._stamp(self.settings.path)  # said once per change
                 log.error(
-                    "%s: the shops file was not loaded; the running configuration stays: %s",
-                    why,
-                    exc.message,
+                    "%s",
+                    msg(
+                        "{why}: the shops file was not loaded; the running configuration "
+                        "stays: {problem}",
+                        why=why,
+                        problem=exc.text,
+                    ),
                 )
                 return False
             for warning in settings.warnings:
@@ -176,11 +182,10 @@ class Fleet:
             if self._scheduler is not None:
                 self._schedule(self._scheduler, added)
             log.info(
-                "%s: shops file reloaded: %d shop(s)%s%s",
-                why,
-                len(after),
-                f"; added {', '.join(added)}" if added else "",
-                f"; removed {', '.join(removed)}" if removed else "",
+                "%s%s%s",
+                msg("{why}: shops file reloaded: {count} shop(s)", why=why, count=len(after)),
+                msg("; added {shops}", shops=added) if added else "",
+                msg("; removed {shops}", shops=removed) if removed else "",
             )
             return True
 
@@ -190,7 +195,7 @@ class Fleet:
             return "no configuration"
         stamp = self._stamp(self.settings.path)
         if stamp is not None and stamp != self._file_stamp:
-            self.reload("the shops file changed")
+            self.reload(msg("the shops file changed"))
             return "reloaded"
         return "unchanged"
 
@@ -243,7 +248,10 @@ class Fleet:
         try:
             results = evaluate(self.engine, settings, batch, started)
         except Exception:  # noqa: BLE001 - one bad batch: each shop checked on its own
-            log.warning("check: a batch of %d failed; checking its shops one by one", len(batch))
+            log.warning(
+                "%s",
+                msg("check: a batch of {n} failed; checking its shops one by one", n=len(batch)),
+            )
             return all([self._run(s.id, "check", self.daemons[s.id].check) for s in batch])
         finished = self.clock()
         me = worker_id()
@@ -467,13 +475,16 @@ class Fleet:
             self.stopping.set()
             with self._idle:
                 running = sorted(f"{s}/{n}" for s, n in self._running)
-            log.info(
-                "signal %s: stopping%s",
-                signum,
-                f": waiting for {', '.join(running[:10])} (at most {STOP_WAIT_MAX:g} s)"
-                if running
-                else "",
-            )
+            if running:
+                said = msg(
+                    "signal {signal}: stopping: waiting for {running} (at most {wait:g} s)",
+                    signal=signum,
+                    running=running[:10],
+                    wait=STOP_WAIT_MAX,
+                )
+            else:
+                said = msg("signal {signal}: stopping", signal=signum)
+            log.info("%s", said)
             scheduler.shutdown(wait=False)
 
         def hup(signum: int, _frame: object) -> None:
@@ -483,14 +494,21 @@ class Fleet:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGHUP, hup)
-        log.info("fleet started: %d shop(s), worker %s", len(self.daemons), worker_id())
+        log.info(
+            "%s",
+            msg(
+                "fleet started: {count} shop(s), worker {worker}",
+                count=len(self.daemons),
+                worker=worker_id(),
+            ),
+        )
         scheduler.start()
         with self._idle:
             finished = self._idle.wait_for(lambda: not self._running, timeout=STOP_WAIT_MAX)
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         if finished:
-            log.info("fleet stopped")
+            log.info("%s", msg("fleet stopped"))
             return
         logging.shutdown()
         os._exit(0)

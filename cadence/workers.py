@@ -39,6 +39,7 @@ from sqlalchemy import Engine
 from cadence.daemon import STOP_WAIT_MAX
 from cadence.fleet import HEARTBEAT_SECONDS, HEAVY, Fleet, stagger, worker_id
 from config.errors import AppError, ConfigError, ExitCode
+from config.i18n import msg
 
 log = logging.getLogger("cadence.workers")
 # Which waiting job a free worker takes first: the tick, alerts, the quota, the rest.
@@ -213,7 +214,14 @@ class Worker:
         for job in due:
             deferred += await self.defer(job)
         if deferred:
-            log.info("tick %s: %d job(s) deferred", now.isoformat(timespec="seconds"), deferred)
+            log.info(
+                "%s",
+                msg(
+                    "tick {at}: {n} job(s) deferred",
+                    at=now.isoformat(timespec="seconds"),
+                    n=deferred,
+                ),
+            )
 
     async def remove_old_jobs(self, context: Any, timestamp: int) -> None:
         """Remove the queue's finished jobs older than [fleet] keep_failed_jobs_hours:
@@ -256,20 +264,36 @@ class Worker:
             assert job.id is not None
             try:
                 await manager.retry_job(job)
-                log.warning("job %s (%s) of a dead worker: queued again", job.id, job.call_string)
+                log.warning(
+                    "%s",
+                    msg(
+                        "job {id} ({call}) of a dead worker: queued again",
+                        id=job.id,
+                        call=job.call_string,
+                    ),
+                )
             except ConnectorException:
                 await manager.finish_job_by_id_async(job.id, Status.FAILED, delete_job=False)
-                log.warning("job %s of a dead worker: already queued again", job.id)
+                log.warning("%s", msg("job {id} of a dead worker: already queued again", id=job.id))
         return len(stalled)
 
     def run_shop_job(self, shop: str, job: str, period: int) -> None:
         """A shop's job, the fleet's own function, unless it ran in this period already."""
         daemon = self.fleet.daemons.get(shop)
         if daemon is None:  # not in this machine's shops file (another worker may know it)
-            log.warning("%s/%s: the shop is not in this worker's shops file; skipped", shop, job)
+            log.warning(
+                "%s",
+                msg(
+                    "{shop}/{job}: the shop is not in this worker's shops file; skipped",
+                    shop=shop,
+                    job=job,
+                ),
+            )
             return
         if job != "deliver" and self._ran_since(shop, job, datetime.fromtimestamp(period, UTC)):
-            log.info("%s/%s: ran in this period already; skipped", shop, job)
+            log.info(
+                "%s", msg("{shop}/{job}: ran in this period already; skipped", shop=shop, job=job)
+            )
             return
         self.fleet._run_named(shop, job)
 
@@ -298,7 +322,14 @@ class Worker:
         """Caption one item's images: any worker may take it, never two at once (its lock)."""
         daemon = self.fleet.daemons.get(shop)
         if daemon is None:
-            log.warning("caption of item %s: shop %s is not in this worker's shops", item, shop)
+            log.warning(
+                "%s",
+                msg(
+                    "caption of item {item}: shop {shop} is not in this worker's shops",
+                    item=item,
+                    shop=shop,
+                ),
+            )
             return
         daemon.run_job("caption", lambda: daemon.caption(item))
 
@@ -359,10 +390,13 @@ class Worker:
             ).start(),
         )
         log.info(
-            "worker %s started: %d shop(s), tick every %d s",
-            worker_id(),
-            len(self.fleet.daemons),
-            self.tick_seconds,
+            "%s",
+            msg(
+                "worker {worker} started: {count} shop(s), tick every {tick} s",
+                worker=worker_id(),
+                count=len(self.fleet.daemons),
+                tick=self.tick_seconds,
+            ),
         )
         from procrastinate.exceptions import ConnectorException
 
@@ -376,7 +410,7 @@ class Worker:
         finally:
             self.fleet.stopping.set()
             done.set()
-            log.info("worker %s stopped", worker_id())
+            log.info("%s", msg("worker {worker} stopped", worker=worker_id()))
 
     def _keep_alive(self, done: threading.Event) -> None:
         """This process's own heartbeat (fleet status) and its look at the shops file."""
@@ -390,7 +424,7 @@ class Worker:
                     self.fleet._watch_file()
                     beats = 0
             except Exception as exc:  # noqa: BLE001 - the store being down: said, tried again
-                log.error("heartbeat: %s", exc)
+                log.error("%s", msg("heartbeat: {problem}", problem=exc))
             done.wait(min(HEARTBEAT_SECONDS, reload_every))
 
 

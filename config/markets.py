@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from config import tomldoc
 from config.engines import ENGINES, EngineName
 from config.errors import ConfigError, UnknownLanguage
+from config.i18n import msg
 
 DEFAULT_SCRIPT = "latin"
 
@@ -214,7 +215,7 @@ def _language_code(catalog: MarketCatalog, text: str, where: str) -> str:
     if len(fitting) == 1:
         return fitting[0]
     if fitting:
-        raise UnknownLanguage(text, catalog.languages, where, f"one of {', '.join(fitting)}")
+        raise UnknownLanguage(text, catalog.languages, where, msg("one of {codes}", codes=fitting))
     raise UnknownLanguage(text, catalog.languages, where)
 
 

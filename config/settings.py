@@ -47,12 +47,12 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 # Alert URL schemes cadence/notify delivers itself, and the part each cannot do without
 # (`config` may not import `cadence`); any other scheme must be one Apprise understands.
 _OWN_SCHEMES = {
-    "json": "a host",
-    "jsons": "a host",
-    "dingtalk": "the robot's token (dingtalk://[secret@]token)",
-    "wecombot": "the robot's key (wecombot://key)",
+    "json": msg("a host"),
+    "jsons": msg("a host"),
+    "dingtalk": msg("the robot's token (dingtalk://[secret@]token)"),
+    "wecombot": msg("the robot's key (wecombot://key)"),
 }
-_BAD_PORT = "the port must be a number from 1 to 65535"
+_BAD_PORT = msg("the port must be a number from 1 to 65535")
 WEEK_MINUTES, DAY_SECONDS, YEAR_HOURS = 7 * 24 * 60, 24 * 60 * 60, 365 * 24
 
 
@@ -98,8 +98,11 @@ class TranslationSettings(_Strict):
         chat = [n for n in (self.engine, self.fallback) if n and ENGINES[n].chat]
         if chat and self.model is None:
             raise ValueError(
-                f"engine {chat[0]!r} needs `model`, the model its server runs "
-                '(e.g. model = "deepseek-chat" or "qwen-plus")'
+                msg(
+                    "engine {engine!r} needs `model`, the model its server runs "
+                    '(e.g. model = "deepseek-chat" or "qwen-plus")',
+                    engine=chat[0],
+                )
             )
         return self
 
@@ -119,7 +122,7 @@ class TranslationSettings(_Strict):
         return value
 
 
-def engine_url_problem(url: str) -> str | None:
+def engine_url_problem(url: str) -> Msg | None:
     """Why a translation engine could not be reached at `url`, or None (the message never
     quotes the URL, which may carry a key)."""
     try:
@@ -128,10 +131,17 @@ def engine_url_problem(url: str) -> str | None:
     except ValueError:
         return _BAD_PORT
     if parts.scheme.lower() not in ("http", "https"):
-        given = f"scheme {parts.scheme[:20]!r}" if parts.scheme else "no scheme"
-        return f"must be an http:// or https:// URL (the engine's server), not one with {given}"
+        if not parts.scheme:
+            return msg(
+                "must be an http:// or https:// URL (the engine's server), not one with no scheme"
+            )
+        return msg(
+            "must be an http:// or https:// URL (the engine's server), not one with scheme "
+            "{scheme!r}",
+            scheme=parts.scheme[:20],
+        )
     if not parts.hostname:
-        return "the URL has no host (e.g. http://127.0.0.1:5000/)"
+        return msg("the URL has no host (e.g. http://127.0.0.1:5000/)")
     return None
 
 
@@ -298,8 +308,11 @@ class ImageSettings(_Strict):
         for i, host in enumerate(value):
             if not _HOST.match(host):
                 raise ValueError(
-                    f"entry {i} is not a host name such as 'img.internal.example' "
-                    "(no scheme, port or path)"
+                    msg(
+                        "entry {i} is not a host name such as 'img.internal.example' "
+                        "(no scheme, port or path)",
+                        i=i,
+                    )
                 )
         return [host.lower().rstrip(".") for host in value]
 
@@ -311,8 +324,12 @@ class ImageSettings(_Strict):
                 ipaddress.ip_network(network)
             except ValueError:
                 raise ValueError(
-                    f"entry {i} ({network!r}) is not a network such as '10.0.0.0/8' "
-                    "or an address such as '192.168.1.20'"
+                    msg(
+                        "entry {i} ({network!r}) is not a network such as '10.0.0.0/8' "
+                        "or an address such as '192.168.1.20'",
+                        i=i,
+                        network=network,
+                    )
                 ) from None
         return value
 
@@ -378,7 +395,7 @@ def _alert_urls(value: list[str]) -> list[str]:
             continue
         problem = alert_url_problem(url)
         if problem:
-            raise ValueError(f"entry {i}: {problem}")
+            raise ValueError(msg("entry {i}: {problem}", i=i, problem=problem))
     return value
 
 
@@ -473,13 +490,18 @@ class ShopSettings(_Strict):
         codes: list[str] = []
         for i, given in enumerate(value):
             try:
-                code = catalog.language_code(given, f"entry {i}")
+                code = catalog.language_code(given, msg("entry {i}", i=i))
             except AppError as exc:
-                raise ValueError(exc.message) from None
+                raise ValueError(exc.text) from None
             if code == SOURCE_LANGUAGE:
                 raise ValueError(
-                    f"entry {i} ({given!r}) is {code}, the language listings are written in: "
-                    "there is nothing to translate; list the buyers' languages only"
+                    msg(
+                        "entry {i} ({given!r}) is {code}, the language listings are written "
+                        "in: there is nothing to translate; list the buyers' languages only",
+                        i=i,
+                        given=given,
+                        code=code,
+                    )
                 )
             if code not in codes:
                 codes.append(code)
@@ -503,9 +525,12 @@ class ShopSettings(_Strict):
         catalog: MarketCatalog = info.context["markets"]
         if self.languages is None and SOURCE_LANGUAGE in self.target_languages(catalog):
             raise ValueError(
-                f"market {self.market}'s languages (in the markets file) include "
-                f"{SOURCE_LANGUAGE}, the language listings are written in; set `languages` "
-                "to the buyers' languages"
+                msg(
+                    "market {market}'s languages (in the markets file) include {source}, the "
+                    "language listings are written in; set `languages` to the buyers' languages",
+                    market=self.market,
+                    source=SOURCE_LANGUAGE,
+                )
             )
         engines = [self.translation.engine]
         if self.translation.fallback:
@@ -515,9 +540,14 @@ class ShopSettings(_Strict):
                 if catalog.languages[lang].engine_code(engine) is None:
                     offer = [e for e in ENGINE_NAMES if catalog.languages[lang].engine_code(e)]
                     raise ValueError(
-                        f"translation: {engine} does not translate into "
-                        f"{catalog.languages[lang].name} ({lang}); engines that do: "
-                        f"{', '.join(offer)}"
+                        msg(
+                            "translation: {engine} does not translate into {name} ({lang}); "
+                            "engines that do: {offer}",
+                            engine=engine,
+                            name=catalog.languages[lang].name,
+                            lang=lang,
+                            offer=offer,
+                        )
                     )
         return self
 
@@ -895,12 +925,12 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def alert_url_problem(url: str) -> str | None:
+def alert_url_problem(url: str) -> Msg | None:
     """Why alerts could not be delivered to `url` (an Apprise URL or one of ours), or None;
     the message never quotes the URL, which carries tokens."""
     scheme, sep, _ = url.partition("://")
     if not sep or not _SCHEME.fullmatch(scheme):
-        return "neither an Apprise URL (scheme://...) nor 'env:NAME'"
+        return msg("neither an Apprise URL (scheme://...) nor 'env:NAME'")
     # Some services' tokens hold a colon (tgram://123:abc/...), so only digits are a port.
     port = url.split("://", 1)[1].split("/", 1)[0].rpartition("@")[2].rpartition(":")[2]
     if port.isascii() and port.isdigit() and not 1 <= int(port) <= 65535:
@@ -912,15 +942,18 @@ def alert_url_problem(url: str) -> str | None:
             parts.port  # noqa: B018 - raises ValueError for a port that is not a number
         except ValueError:
             return _BAD_PORT
-        return None if parts.hostname else f"a {scheme}:// URL needs {_OWN_SCHEMES[scheme]}"
+        if parts.hostname:
+            return None
+        return msg("a {scheme}:// URL needs {part}", scheme=scheme, part=_OWN_SCHEMES[scheme])
     import apprise  # only when a shop names such a URL: it loads every plugin
 
     with apprise.LogCapture(level=apprise.logging.WARNING):
         understood = apprise.Apprise().add(url)
     if not understood:
         shown = scheme if len(scheme) <= 20 else scheme[:20] + "…"
-        return (
-            f"Apprise does not understand this {shown}:// URL (an unknown scheme, or a part "
-            "it needs, such as a token, is missing); see Apprise's list of services"
+        return msg(
+            "Apprise does not understand this {scheme}:// URL (an unknown scheme, or a part "
+            "it needs, such as a token, is missing); see Apprise's list of services",
+            scheme=shown,
         )
     return None

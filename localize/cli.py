@@ -384,8 +384,10 @@ def review(
     isatty = getattr(inv.env.stdout, "isatty", None)
     if not (isatty and isatty()):
         raise BadInput(
-            "`localize review` needs a terminal; in scripts use `localize review list` "
-            "(and show, approve, reject)"
+            msg(
+                "`localize review` needs a terminal; in scripts use `localize review list` "
+                "(and show, approve, reject)"
+            )
         )
     from localize import terminal_images
 

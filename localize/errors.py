@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from config.errors import AppError, ExitCode
+from config.i18n import SEMICOLON, Joined, Text, msg
 
 
 class EngineError(AppError):
@@ -10,10 +11,12 @@ class EngineError(AppError):
 
     exit_code = ExitCode.FAILURES
 
-    def __init__(self, engine: str, problem: str) -> None:
+    def __init__(self, engine: str, problem: Text) -> None:
         self.engine = engine
         self.problem = problem
-        super().__init__(f"translation engine {engine}: {problem}")
+        super().__init__(
+            msg("translation engine {engine}: {problem}", engine=engine, problem=problem)
+        )
 
 
 class NoNewTranslation(EngineError):
@@ -23,9 +26,11 @@ class NoNewTranslation(EngineError):
     def __init__(self, said: list[str]) -> None:
         super().__init__(
             " then ".join(s.split(":")[0] for s in said) or "-",
-            "no engine gave anything but the rejected text ("
-            + "; ".join(said)
-            + "): it waits for a person's translation",
+            msg(
+                "no engine gave anything but the rejected text ({said}): it waits for a "
+                "person's translation",
+                said=Joined(said, SEMICOLON),
+            ),
         )
 
 

@@ -113,6 +113,9 @@ def test_review_without_a_terminal_says_so_and_points_at_the_scriptable_commands
     assert list(home.iterdir()) == []  # no store was opened
     assert "`localize review` needs a terminal" in result.err
     assert "localize review list" in result.err
+    chinese = cli("localize", "review", "--reviewer", "ploy", environ={"SHOPBOT_LANG": "zh"})
+    assert chinese.code == ExitCode.BAD_INPUT
+    assert "需要在终端中运行" in chinese.err and "needs a terminal" not in chinese.err
 
 
 def test_a_named_config_file_that_is_not_there_is_refused_even_where_no_shop_is_needed(

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from config.errors import AppError, ConfigError, ExitCode
 from config.http import Late, TooDeep, TooLarge, parse_json, request
-from config.i18n import Msg, msg
+from config.i18n import Msg, Text, msg
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 
@@ -39,11 +39,19 @@ class TikTokError(AppError):
     exit_code = ExitCode.FAILURES
 
     def __init__(
-        self, path: str, problem: str, *, code: int | None = None, request_id: str | None = None
+        self, path: str, problem: Text, *, code: int | None = None, request_id: str | None = None
     ) -> None:
         self.code = code
-        ref = f" (request_id {request_id})" if request_id else ""
-        super().__init__(f"TikTok Shop API {path}: {problem}{ref}")
+        if request_id:
+            said = msg(
+                "TikTok Shop API {path}: {problem} (request_id {id})",
+                path=path,
+                problem=problem,
+                id=request_id,
+            )
+        else:
+            said = msg("TikTok Shop API {path}: {problem}", path=path, problem=problem)
+        super().__init__(said)
 
 
 def product_id_problem(product_id: str) -> Msg | None:
@@ -61,7 +69,7 @@ def product_path(template: str, product_id: str) -> str:
     """`template` with `{product_id}` filled in; TikTokError for an id that is not digits,
     before anything is built or sent."""
     if problem := product_id_problem(product_id):
-        raise TikTokError(template, f"{problem}; nothing was sent")
+        raise TikTokError(template, msg("{problem}; nothing was sent", problem=problem))
     return template.format(product_id=product_id)
 
 
@@ -123,9 +131,10 @@ class PartnerClient:
     ) -> dict[str, Any]:
         if not _PATH.fullmatch(path):  # the last guard before a signed request is built
             raise TikTokError(
-                repr(path[:120]), "not a Partner API path (letters, digits, - and _ between /)"
+                repr(path[:120]),
+                msg("not a Partner API path (letters, digits, - and _ between /)"),
             )
-        last = "no attempt made"
+        last: Text = msg("no attempt made")
         for attempt in range(self.retries + 1):
             query = {
                 **{k: v for k, v in params.items() if v is not None},
@@ -137,11 +146,13 @@ class PartnerClient:
             try:
                 status, content = self._send(method, url, body=body, files=files)
             except Late:
-                last = f"no answer within {self.timeout:g} s"
+                last = msg("no answer within {seconds:g} s", seconds=self.timeout)
             except TooLarge:
-                raise TikTokError(path, f"answer larger than {self.max_bytes} bytes") from None
+                raise TikTokError(
+                    path, msg("answer larger than {n} bytes", n=self.max_bytes)
+                ) from None
             except OSError as exc:  # requests' exceptions are OSErrors
-                last = f"cannot connect ({type(exc).__name__})"
+                last = msg("cannot connect ({kind})", kind=type(exc).__name__)
             else:
                 try:
                     payload = _json(content)
@@ -155,7 +166,9 @@ class PartnerClient:
                 ):
                     last = f"HTTP {status}, code {code}"
                 elif payload is None:
-                    raise TikTokError(path, f"HTTP {status} with a body that is not JSON")
+                    raise TikTokError(
+                        path, msg("HTTP {status} with a body that is not JSON", status=status)
+                    )
                 elif code != 0:
                     raise TikTokError(
                         path,
@@ -168,17 +181,27 @@ class PartnerClient:
                     return data if isinstance(data, dict) else {}
             if attempt < self.retries:
                 self.pause(min(2**attempt, 30))
-        raise TikTokError(path, f"gave up after {self.retries + 1} tries: {last}")
+        raise TikTokError(
+            path, msg("gave up after {tries} tries: {last}", tries=self.retries + 1, last=last)
+        )
 
-    def _explain(self, code: int, message: str) -> str:
+    def _explain(self, code: int, message: str) -> Text:
         """What a refusal means, and which environment variable to fix for it."""
         if code == TOKEN_EXPIRED:
-            where = self.token_variable or "the variable that holds it"
-            return f"code {code}: the access token expired; refresh it and set {where}"
+            where = self.token_variable or msg("the variable that holds it")
+            return msg(
+                "code {code}: the access token expired; refresh it and set {where}",
+                code=code,
+                where=where,
+            )
         if code == BAD_SIGN:
-            where = self.secret_variable or "the variable that holds it"
-            return f"code {code}: bad signature; check the app secret in {where}"
-        return f"code {code}: {message}"
+            where = self.secret_variable or msg("the variable that holds it")
+            return msg(
+                "code {code}: bad signature; check the app secret in {where}",
+                code=code,
+                where=where,
+            )
+        return msg("code {code}: {message}", code=code, message=message)
 
     def _send(
         self, method: str, url: str, *, body: bytes | None, files: Files | None

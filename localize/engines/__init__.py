@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from config.engines import ENGINE_NAMES, ENGINES
+from config.i18n import msg
 from localize.engines.chat import ChatEngine, chat_engine
 from localize.engines.chunks import chunks
 from localize.engines.deep import URL_ENGINES as _DEEP_URL_ENGINES
@@ -95,6 +96,6 @@ def build_engine(
     """The engine called `name` with its credentials (already read from the environment)."""
     factory = FACTORIES.get(name)
     if factory is None:
-        raise EngineError(name, f"unknown engine; known: {', '.join(FACTORIES)}")
+        raise EngineError(name, msg("unknown engine; known: {known}", known=list(FACTORIES)))
     given = Credentials(url=url, api_key=api_key, secret_key=secret_key, region=region, model=model)
     return factory(given)

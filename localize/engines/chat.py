@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from config.engines import ENGINES, OPENAI_URL
 from config.http import parse_json
-from localize.engines.resilient import Refused
+from config.i18n import msg
+from localize.engines.resilient import KEY_REFUSED, RATE_LIMITED, Refused
 from localize.errors import EngineError
 
 if TYPE_CHECKING:
@@ -114,18 +115,20 @@ class ChatEngine:
         )
         status = response.status_code
         if status == 429:
-            raise Refused(True, "rate limited (429)")
+            raise Refused(True, RATE_LIMITED)
         if status >= 500:
-            raise Refused(True, f"server answered HTTP {status}")
+            raise Refused(True, msg("server answered HTTP {status}", status=status))
         if status in (401, 403):
-            raise Refused(False, "the API key was refused")
+            raise Refused(False, KEY_REFUSED)
         if status != 200:
-            raise Refused(False, f"server answered HTTP {status}")
+            raise Refused(False, msg("server answered HTTP {status}", status=status))
         return completion(response.content)
 
 
 def chat_engine(credentials: Credentials) -> ChatEngine:
     """The chat engine at the credentials' url (OpenAI's own without one)."""
     if not credentials.model:
-        raise EngineError("openai", "needs the model its server runs: [shops.translation] model")
+        raise EngineError(
+            "openai", msg("needs the model its server runs: [shops.translation] model")
+        )
     return ChatEngine(credentials.url or OPENAI_URL, credentials.model, credentials.api_key)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from config.files import excerpt
+from config.i18n import SEMICOLON, Joined, Msg, Text, msg
 from localize.engines.chunks import chunks
 from localize.engines.deadline import bounded
 from localize.errors import EngineError, NoNewTranslation
@@ -35,10 +36,14 @@ _RETRYABLE_SERVER = {
 }
 
 
+RATE_LIMITED = msg("rate limited (429)")
+KEY_REFUSED = msg("the API key was refused")
+
+
 class Refused(Exception):
     """An engine of our own said no: `retry` when another try may go through."""
 
-    def __init__(self, retry: bool, what: str) -> None:
+    def __init__(self, retry: bool, what: Text) -> None:
         super().__init__(what)
         self.retry, self.what = retry, what
 
@@ -83,7 +88,7 @@ class EmptyAnswer(ValueError):
     translation (stored, it would be handed out from the memory for good)."""
 
 
-def classify(exc: BaseException) -> tuple[bool, str]:
+def classify(exc: BaseException) -> tuple[bool, Text]:
     """(retry?, what happened) for whatever an engine raised."""
     import requests
     from deep_translator import exceptions as dx
@@ -95,39 +100,41 @@ def classify(exc: BaseException) -> tuple[bool, str]:
             # error, a DeepL 456 "quota exceeded" no server fault worth another try)
             retry = exc.status == 429 or exc.status >= 500
             what = {
-                429: "rate limited (429)",
-                401: "the API key was refused",
-                403: "the API key was refused",
-            }.get(exc.status, f"server answered HTTP {exc.status}")
-        if exc.said:
-            what += f": {excerpt(exc.said, 200)}"  # quoted: nothing it holds reaches a terminal
+                429: RATE_LIMITED,
+                401: KEY_REFUSED,
+                403: KEY_REFUSED,
+            }.get(exc.status) or msg("server answered HTTP {status}", status=exc.status)
+        if exc.said:  # quoted: nothing it holds reaches a terminal
+            what = msg("{what}: {said}", what=what, said=excerpt(exc.said, 200))
         return retry, what
     if isinstance(exc, Refused):
         return exc.retry, exc.what
     if isinstance(exc, EmptyAnswer):
         # The same text would get the same nothing: not worth another try.
-        return False, "answered an empty translation"
+        return False, msg("answered an empty translation")
     if isinstance(exc, dx.TooManyRequests):
-        return True, "rate limited (429)"
+        return True, RATE_LIMITED
     if isinstance(exc, dx.ServerException):
         message = str(exc.args[0]) if exc.args else "server error"
-        return message in _RETRYABLE_SERVER, f"server answered {message}"
+        return message in _RETRYABLE_SERVER, msg("server answered {message}", message=message)
     if isinstance(exc, (dx.RequestError, requests.ConnectionError, requests.Timeout)):
-        return True, f"network error ({type(exc).__name__})"
+        return True, msg("network error ({kind})", kind=type(exc).__name__)
     if isinstance(exc, dx.AuthorizationException):
-        return False, "the API key was refused"
+        return False, KEY_REFUSED
     if isinstance(exc, dx.TranslationNotFound):
-        return False, "no translation in the answer"
+        return False, msg("no translation in the answer")
     if isinstance(exc, dx.NotValidLength):
-        return False, "text too long for the engine"
+        return False, msg("text too long for the engine")
     if isinstance(exc, (dx.LanguageNotSupportedException, dx.InvalidSourceOrTargetLanguage)):
-        return False, "language not supported by the engine"
+        return False, msg("language not supported by the engine")
     if isinstance(exc, (ValueError, KeyError, TypeError)):
-        return False, f"answered something that is not a translation ({type(exc).__name__})"
+        return False, msg(
+            "answered something that is not a translation ({kind})", kind=type(exc).__name__
+        )
     return False, f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
-def gave_up(engine: str, tries: int, last: str, url: str | None) -> str:
+def gave_up(engine: str, tries: int, last: Text, url: str | None) -> Msg:
     """What to say when every try of a text failed: what happened, and where to look (the
     server in `[shops.translation] url`, shown without its path or any key, or the
     engine's own service when no url is set)."""
@@ -138,16 +145,19 @@ def gave_up(engine: str, tries: int, last: str, url: str | None) -> str:
         except ValueError:
             port = ""
         server = f"{parts.scheme}://{parts.hostname}{port}"
-        where = (
-            f"is the {engine} server at {server} ([shops.translation] url) running and "
-            "reachable from this machine?"
+        where = msg(
+            "is the {engine} server at {server} ([shops.translation] url) running and "
+            "reachable from this machine?",
+            engine=engine,
+            server=server,
         )
     else:
-        where = (
-            f"can this machine reach {engine}'s own service? (it is asked at its public "
-            "address, not at a [shops.translation] url)"
+        where = msg(
+            "can this machine reach {engine}'s own service? (it is asked at its public "
+            "address, not at a [shops.translation] url)",
+            engine=engine,
         )
-    return f"gave up after {tries} tries: {last} — {where}"
+    return msg("gave up after {tries} tries: {last} — {where}", tries=tries, last=last, where=where)
 
 
 MAX_ANSWER = 2 * 1024 * 1024  # a translation engine's answer; more is not a translation
@@ -178,8 +188,8 @@ class ResilientEngine:
     calls: int = 0  # engine calls made, for summaries and benchmarks
     asked: int = 0  # texts it was given (a call each, or more: chunks, retries)
     failed: int = 0  # texts it gave no translation of
-    last_error: str | None = None  # what its last failed call said (not "not tried")
-    down: str | None = None  # why the engine was given up on: the rest of the run skips it
+    last_error: Text | None = None  # what its last failed call said (not "not tried")
+    down: Text | None = None  # why the engine was given up on: the rest of the run skips it
     url: str | None = None  # the shop's [shops.translation] url, for saying where to look
     shared: threading.BoundedSemaphore | None = None  # [fleet] engine_calls: shared_calls()
     _slots: threading.BoundedSemaphore = field(init=False)
@@ -241,9 +251,12 @@ class ResilientEngine:
         if not text.strip():
             return text
         if self.down is not None:  # every try of an earlier text failed: don't wait again
-            raise EngineError(self.name, f"not tried: it gave up on an earlier text ({self.down})")
-        late = f"no answer within {self.timeout:g} s"
-        last = "no attempt made"
+            raise EngineError(
+                self.name,
+                msg("not tried: it gave up on an earlier text ({problem})", problem=self.down),
+            )
+        late = msg("no answer within {seconds:g} s", seconds=self.timeout)
+        last: Text = msg("no attempt made")
         for attempt in range(self.retries + 1):
             with self._slots, self.shared or contextlib.nullcontext():
                 with self._lock:
@@ -339,7 +352,7 @@ class EngineChain:
         for translator in self.engines:
             name = translator.name
             if name in skip:
-                passed.append(f"{name}: gave the rejected text, not asked again")
+                passed.append(msg("{engine}: gave the rejected text, not asked again", engine=name))
                 continue
             try:
                 answer = translator.translate(text, source[name], target[name], brief)
@@ -347,7 +360,7 @@ class EngineChain:
                 errors.append(exc)
                 continue
             if refused is not None and refused(answer):
-                passed.append(f"{name}: answered the rejected text again")
+                passed.append(msg("{engine}: answered the rejected text again", engine=name))
                 continue
             for failed in errors:
                 self.covered.setdefault(failed.engine, set()).add(name)
@@ -358,7 +371,10 @@ class EngineChain:
             raise errors[0]
         raise EngineError(
             " then ".join(e.engine for e in errors),
-            "; ".join(f"{e.engine}: {e.problem}" for e in errors),
+            Joined(
+                [msg("{engine}: {problem}", engine=e.engine, problem=e.problem) for e in errors],
+                SEMICOLON,
+            ),
         )
 
     def close(self) -> None:

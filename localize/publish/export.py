@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from config.i18n import msg
 from config.settings import Settings, ShopSettings
 from localize.image.outputs import distinct_name
 from localize.publish import HOLD, PublishError, Steps, Work, process_alive
@@ -128,7 +129,13 @@ class ExportPublisher:
             os.rename(tmp, target)
         except OSError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
-            raise PublishError(f"export to {target}: {exc.strerror or exc}") from None
+            raise PublishError(
+                msg(
+                    "export to {path}: {problem}",
+                    path=str(target),
+                    problem=exc.strerror or str(exc),
+                )
+            ) from None
 
 
 def part_name(name: str, pid: int) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from config.i18n import Msg, msg
 from config.runtime import Secrets
 from config.settings import ImageHostSettings
 from localize.publish import PublishError
@@ -32,7 +33,7 @@ class ImageHost:
     found: list[str] = field(default_factory=list)  # already there: not sent again
     # Why the host could not be reached: every later image fails at once with it rather
     # than each waiting out its own deadline.
-    unreachable: str | None = None
+    unreachable: Msg | None = None
     _client: Any = None
 
     @classmethod
@@ -50,15 +51,24 @@ class ImageHost:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise PublishError(f"image {path}: {exc.strerror or exc}") from None
+            raise PublishError(
+                msg("image {path}: {problem}", path=str(path), problem=exc.strerror or str(exc))
+            ) from None
         if len(data) > self.max_bytes:
             raise PublishError(
-                f"image {path} is {len(data) / 1024 / 1024:.1f} MB; TikTok Shop takes at most "
-                f"{self.max_bytes / 1024 / 1024:.0f} MB per image: save it smaller (JPEG "
-                "quality 85, or fewer pixels) and publish again; nothing was uploaded"
+                msg(
+                    "image {path} is {size:.1f} MB; TikTok Shop takes at most {most:.0f} MB per "
+                    "image: save it smaller (JPEG quality 85, or fewer pixels) and publish "
+                    "again; nothing was uploaded",
+                    path=str(path),
+                    size=len(data) / 1024 / 1024,
+                    most=self.max_bytes / 1024 / 1024,
+                )
             )
         if self.unreachable:
-            raise PublishError(f"{self.unreachable} (not tried again in this run)")
+            raise PublishError(
+                msg("{problem} (not tried again in this run)", problem=self.unreachable)
+            )
         suffix = (path.suffix.lower() or ".jpg").replace(".jpeg", ".jpg")
         key = f"{self.settings.prefix}{hashlib.sha256(data).hexdigest()}{suffix}"
         if self._exists(key):
@@ -131,7 +141,7 @@ class ImageHost:
         except (BotoCoreError, ClientError) as exc:
             raise PublishError(self._refused("upload", key, exc)) from None
 
-    def _refused(self, verb: str, key: str, exc: Exception) -> str:
+    def _refused(self, verb: str, key: str, exc: Exception) -> Msg:
         from botocore.exceptions import ClientError
 
         if isinstance(exc, ClientError):
@@ -139,8 +149,22 @@ class ImageHost:
             why = f"{error.get('Code', '?')}: {error.get('Message', '')}".strip(": ")
         else:
             why = str(exc)
-        return (
-            f"image host {self.settings.endpoint} (bucket {self.settings.bucket!r}) could not "
-            f"{verb} {key}: {why[:300]}; check the bucket, region and the credentials in "
-            f"${self.settings.access_key_env} / ${self.settings.secret_key_env}"
+        said = dict(
+            host=self.settings.endpoint,
+            bucket=self.settings.bucket,
+            key=key,
+            why=why[:300],
+            access=self.settings.access_key_env,
+            secret=self.settings.secret_key_env,
+        )
+        if verb == "upload":  # each verb a sentence of its own: languages order them apart
+            return msg(
+                "image host {host} (bucket {bucket!r}) could not upload {key}: {why}; check "
+                "the bucket, region and the credentials in ${access} / ${secret}",
+                **said,
+            )
+        return msg(
+            "image host {host} (bucket {bucket!r}) could not look for {key}: {why}; check "
+            "the bucket, region and the credentials in ${access} / ${secret}",
+            **said,
         )

@@ -253,7 +253,7 @@ def _send(
         try:
             ref = publisher.publish(work, steps)
         except PublishError as exc:
-            run.failed.append({**summary, "error": exc.message})
+            run.failed.append({**summary, "error": exc.text})
             return
         published = True  # or held to the run's end: the hold is not given back here
         if getattr(publisher, "holds", False):

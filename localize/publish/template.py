@@ -15,6 +15,7 @@ pictures, charts and shapes drawn on a sheet (Seller Center's templates carry no
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -28,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from config.i18n import msg
+from config.i18n import Msg, msg
 from config.runtime import Secrets, utcnow
 from config.settings import Settings, ShopSettings, TemplateSettings
 from localize.image.outputs import safe_name
@@ -86,10 +87,14 @@ def find_layout(workbook: Any, names: dict[str, str], shown: str) -> Layout:
                 header_row = row[0].row
                 return Layout(ws.title, header_row, columns, _below(ws, header_row))
     raise PublishError(
-        f"template {shown}: no header row with 'Product Name' and the other columns "
-        f"(looked at the first {HEADER_ROWS} rows of every sheet); download the category's "
-        "bulk-listing template again from Seller Center, or map its headers onto ours in "
-        '[shops.publish.template_columns] (e.g. "商品名称" = "product_name")'
+        msg(
+            "template {path}: no header row with 'Product Name' and the other columns "
+            "(looked at the first {rows} rows of every sheet); download the category's "
+            "bulk-listing template again from Seller Center, or map its headers onto ours in "
+            '[shops.publish.template_columns] (e.g. "商品名称" = "product_name")',
+            path=shown,
+            rows=HEADER_ROWS,
+        )
     )
 
 
@@ -111,9 +116,9 @@ def _cell(text: str) -> str:
 def save_new(workbook: Any, folder: Path, stem: str, when: datetime) -> Path:
     """Save under a name no earlier run used (`stem-YYYYmmdd-HHMMSS[-n].xlsx`): written to
     a temporary name, then linked into place, which never replaces a file."""
-    folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{stem}.{secrets.token_hex(4)}.part"
     try:
+        folder.mkdir(parents=True, exist_ok=True)  # a file in its place is said, not a crash
         workbook.save(tmp)
         base = f"{stem}-{when:%Y%m%d-%H%M%S}"
         for n in range(1, 1000):
@@ -127,11 +132,20 @@ def save_new(workbook: Any, folder: Path, stem: str, when: datetime) -> Path:
                     raise
                 os.rename(tmp, target)
             return target
-        raise PublishError(f"{folder}: too many files named {base}-*.xlsx")
+        raise PublishError(
+            msg("{folder}: too many files named {base}-*.xlsx", folder=str(folder), base=base)
+        )
     except OSError as exc:
-        raise PublishError(f"workbook in {folder}: {exc.strerror or exc}") from None
+        raise PublishError(
+            msg(
+                "workbook in {folder}: {problem}",
+                folder=str(folder),
+                problem=exc.strerror or str(exc),
+            )
+        ) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # no folder: nothing was written
+            tmp.unlink(missing_ok=True)
 
 
 def write_manifest(workbook: Path, manifest: dict[str, Any]) -> Path:
@@ -143,7 +157,9 @@ def write_manifest(workbook: Path, manifest: dict[str, Any]) -> Path:
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise PublishError(f"manifest {target}: {exc.strerror or exc}") from None
+        raise PublishError(
+            msg("manifest {path}: {problem}", path=str(target), problem=exc.strerror or str(exc))
+        ) from None
     return target
 
 
@@ -155,21 +171,25 @@ def latest(held: list[tuple[Work, Steps]]) -> tuple[list[tuple[Work, Steps]], di
         if key not in newest or newest[key][0].item_id < work.item_id:
             newest[key] = (work, steps)
     kept = {w.item_id for w, _ in newest.values()}
-    older = {
-        w.item_id: f"superseded by item {newest[(w.product_id, w.language)][0].item_id}, "
-        f"a newer version of product {w.product_id}; it stays approved"
+    older: dict[int, str] = {
+        w.item_id: msg(
+            "superseded by item {newer}, a newer version of product {product}; it stays approved",
+            newer=newest[(w.product_id, w.language)][0].item_id,
+            product=w.product_id,
+        )
         for w, _ in held
         if w.item_id not in kept
     }
     return [h for h in held if h[0].item_id in kept], older
 
 
-def missing_template(category: str) -> str:
+def missing_template(category: str) -> Msg:
     """Why an item of `category` cannot go into a workbook: the shop has no template for
     it (a real run and a dry run say the same)."""
-    return (
-        f"no bulk-listing template for category {category!r}: add one to "
-        '[shops.publish.templates] (category = "FILE.xlsx"); the item stays approved'
+    return msg(
+        "no bulk-listing template for category {category!r}: add one to "
+        '[shops.publish.templates] (category = "FILE.xlsx"); the item stays approved',
+        category=category,
     )
 
 
@@ -253,7 +273,7 @@ class TemplatePublisher:
                 self._fill(Path(path), chosen[path], items, end)
             except PublishError as exc:
                 for work, _ in items:
-                    end.failed.setdefault(work.item_id, exc.message)
+                    end.failed.setdefault(work.item_id, exc.text)
         if self.host is not None and (self.host.uploaded or self.host.found):
             end.notes.append(
                 msg(
@@ -275,13 +295,20 @@ class TemplatePublisher:
             workbook = openpyxl.load_workbook(path)
         except FileNotFoundError:
             raise PublishError(
-                f"template {path} is gone; download the category's bulk-listing template "
-                "from Seller Center again and put it there"
+                msg(
+                    "template {path} is gone; download the category's bulk-listing template "
+                    "from Seller Center again and put it there",
+                    path=str(path),
+                )
             ) from None
         except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
             raise PublishError(
-                f"template {path} cannot be read as an .xlsx workbook ({exc}); download it "
-                "again from Seller Center, or open it in Excel and save it as .xlsx"
+                msg(
+                    "template {path} cannot be read as an .xlsx workbook ({problem}); download "
+                    "it again from Seller Center, or open it in Excel and save it as .xlsx",
+                    path=str(path),
+                    problem=str(exc),
+                )
             ) from None
         layout = find_layout(workbook, self.headers, str(path))
         ws = workbook[layout.sheet]
@@ -294,7 +321,7 @@ class TemplatePublisher:
             try:
                 images = self._images(work, steps, pictures)
             except PublishError as exc:
-                end.failed[work.item_id] = exc.message
+                end.failed[work.item_id] = exc.text
                 continue
             values = {
                 "product_name": work.title,
@@ -368,7 +395,11 @@ class TemplatePublisher:
             try:
                 shutil.copyfile(image, pictures / name)
             except OSError as exc:
-                raise PublishError(f"image {image}: {exc.strerror or exc}") from None
+                raise PublishError(
+                    msg(
+                        "image {path}: {problem}", path=str(image), problem=exc.strerror or str(exc)
+                    )
+                ) from None
             names.append(str(pictures / name))
         return names
 

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from config.i18n import msg
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
 from localize.publish import PublishError, Steps, Work
@@ -64,7 +65,9 @@ class TikTokPublisher:
         answer = self._call(lambda: self.client.post_multipart(UPLOAD, self._params(), files))
         uri = answer.get("uri")
         if not isinstance(uri, str) or not uri:
-            raise PublishError(f"image upload of {image.name}: the answer carries no uri")
+            raise PublishError(
+                msg("image upload of {name}: the answer carries no uri", name=image.name)
+            )
         steps.record(step, uri)
         return uri
 
@@ -76,4 +79,4 @@ class TikTokPublisher:
         try:
             return request()
         except TikTokError as exc:
-            raise PublishError(exc.message) from None
+            raise PublishError(exc.text) from None

@@ -334,7 +334,8 @@ class ItemScreen(Speaking):
                 RichText.assemble(
                     (printable(say(msg("Approved, then blocked by publish preflight:"))), "bold"),
                     " ",
-                    printable(item.error or say(msg("(no reason recorded)"))),
+                    # the reasons as preflight stored them, in the reader's language
+                    printable(say(entry.blocked_reasons() or msg("(no reason recorded)"))),
                     "\n",
                     printable(
                         say(

@@ -294,3 +294,38 @@ def test_a_shop_named_by_shops_and_gone_from_the_file_stops_on_reload(
     shops_file(config, ["a", "c"])
     assert fleet.reload("SIGHUP")  # b stops; the rest of the file is taken
     assert set(fleet.daemons) == {"a"}
+
+
+def test_the_fleets_reload_lines_are_said_in_the_logs_language(tmp_path: Path, engine) -> None:  # type: ignore[no-untyped-def]
+    # The fleet's own lines (a reload taken or refused, a named shop gone) through the same
+    # LogLines language as the daemon's job lines: every word marked in the pseudo-language.
+    import logging
+    import re
+
+    from config.i18n import PSEUDO, catalog
+    from tests.config.test_catalogs import bare_words
+
+    config = shops_file(tmp_path / "shops.toml", ["a", "b", "c"])
+    fleet = fleet_of(engine, config, names=["a", "b"], language=catalog(PSEUDO))
+    log = logging.getLogger("cadence.fleet")
+    handler = fleet.log_handler()
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        shops_file(config, ["a", "c"])
+        assert fleet.reload("SIGHUP")  # b is gone: said, and the reload's count
+        fleet.names = None
+        shops_file(config, ["a", "c", "d"])
+        assert fleet.reload("SIGHUP")  # c and d added
+        config.write_text("[[shops]]\nid = 'BAD ID'\n", encoding="utf-8")
+        assert not fleet.reload("SIGHUP")  # refused: the running configuration stays
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(logging.NOTSET)
+    written = fleet.log_stream.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert len(written) >= 4, written
+    # the line's layout and values: level, [fleet], the signal, the id given (shop ids a-d
+    # are single letters: no word)
+    layout = re.compile(r"\b(INFO|WARNING|ERROR|SIGHUP)\b|\[fleet\]|'BAD ID'")
+    bare = [line for line in written if bare_words(line, layout)]
+    assert not bare, "\n".join(bare)

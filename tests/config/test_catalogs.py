@@ -181,3 +181,43 @@ def test_no_message_of_the_cadence_commands_bypasses_the_catalogs(
             if bare_words(line, statuses):
                 bypassed[line] = " ".join(command)
     assert not bypassed, "\n".join(f"{c}: {line}" for line, c in bypassed.items())
+
+
+# Each shops file wrong in one of the values our validators check (URLs, languages,
+# engines, the image hosts allowed, the chat model): the problem is said in the language.
+SHOP = '[[shops]]\nid = "acme-th"\nmarket = "TH"\n'
+WRONG_VALUES = {
+    "chat model": SHOP + '[shops.translation]\nengine = "openai"\n',
+    "engine url scheme": SHOP + '[shops.translation]\nengine = "libre"\nurl = "ftp://x"\n',
+    "engine url without one": SHOP + '[shops.translation]\nengine = "libre"\nurl = "x"\n',
+    "engine url host": SHOP + '[shops.translation]\nengine = "libre"\nurl = "http://"\n',
+    "engine url port": SHOP + '[shops.translation]\nengine = "libre"\nurl = "http://h:x/"\n',
+    "engine language": SHOP + '[shops.translation]\nengine = "deepl"\n',
+    "allowed host": SHOP + '[shops.images]\nallow_hosts = ["http://img.example/"]\n',
+    "allowed network": SHOP + '[shops.images]\nallow_networks = ["ten"]\n',
+    "alert url": SHOP + 'alert_urls = ["nonsense"]\n',
+    "alert url part": SHOP + 'alert_urls = ["wecombot://"]\n',
+    "source language": SHOP + 'languages = ["zh-CN"]\n',
+    "unknown language": SHOP + 'languages = ["xx"]\n',
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRONG_VALUES))
+def test_a_wrong_value_in_the_shops_file_is_said_in_the_language(case: str, tmp_path: Path) -> None:
+    from config.errors import ConfigError
+    from config.i18n import catalog
+    from config.settings import load
+
+    path = tmp_path / "shops.toml"
+    path.write_text(WRONG_VALUES[case], encoding="utf-8")
+    with pytest.raises(ConfigError) as wrong:
+        load(path)
+    pseudo = catalog(PSEUDO).render(wrong.value.text)
+    # the values quoted back: engines, languages (codes and a name), a scheme, models
+    values = re.compile(
+        r"\b(openai|deepl|google|microsoft|baidu|libre|mymemory|deepseek-chat|qwen-plus|"
+        r"Thai|zh-CN|id|ms|fil|de|fr|ftp|wecombot)\b|shops\[\d+\](\.[a-z_]+)*"
+    )
+    assert not bare_words(pseudo, values), pseudo
+    chinese = catalog("zh").render(wrong.value.text)
+    assert re.search(r"[\u4e00-\u9fff]", chinese), chinese

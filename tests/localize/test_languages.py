@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from config.i18n import OPEN, PSEUDO, msg
+from config.i18n import OPEN, PSEUDO, SEMICOLON, Joined, msg
 from tests.config.test_catalogs import bare_words
 from tests.localize.images import photo
 
@@ -228,3 +229,123 @@ def test_a_blocked_items_reasons_are_shown_in_the_readers_language(shop, tmp_pat
     assert "main image" not in listed + shown
     english = json.loads(shop("review", "show", "2", "--json", lang="zh").out)
     assert english["error"].startswith("0 main image(s); TikTok Shop takes")
+
+
+def test_publishing_errors_are_said_in_the_readers_language(tmp_path: Path) -> None:
+    """What a publisher refuses or fails on (the template's, the image host's, the export's)
+    is a message: marked through and through in the pseudo-language, Chinese in Chinese,
+    its English unchanged (what is stored and written to --json)."""
+    import openpyxl
+
+    from config.i18n import catalog
+    from config.settings import ImageHostSettings
+    from localize.publish import PublishError, Steps, Work
+    from localize.publish.imagehost import ImageHost
+    from localize.publish.template import find_layout, latest, missing_template, save_new
+
+    refused: list[PublishError] = []
+    with pytest.raises(PublishError) as layout:
+        find_layout(openpyxl.Workbook(), {"Product Name": "product_name"}, "t.xlsx")
+    refused.append(layout.value)
+    refused.append(PublishError(missing_template("drinkware")))
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    with pytest.raises(PublishError) as saved:
+        save_new(openpyxl.Workbook(), tmp_path / "file" / "in", "listings", datetime(2026, 12, 1))
+    refused.append(saved.value)
+    host = ImageHost(
+        ImageHostSettings(
+            endpoint="http://127.0.0.1:9", bucket="bkt", access_key_env="K", secret_key_env="S"
+        ),
+        "k",
+        "s",
+    )
+    host.max_bytes = 1024
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\0" * 4096)
+    with pytest.raises(PublishError) as too_big:
+        host.url(big)
+    refused.append(too_big.value)
+    work = [
+        Work(i, "acme-my", "p1", "SKU-1", "ms", "t", "", (), "h", category="drinkware")
+        for i in (1, 2)
+    ]
+    _, older = latest([(w, Steps.__new__(Steps)) for w in work])  # steps unread here
+    refused.append(PublishError(older[1]))
+    assert str(refused[1]).startswith("no bulk-listing template for category 'drinkware'")
+    # values: the names given, and the system's own words for a failed file operation
+    data = re.compile(r"'(bkt|drinkware)'|t\.xlsx|Not a directory")
+    for error in refused:
+        pseudo = catalog(PSEUDO).render(error.text)
+        assert OPEN in pseudo and not bare_words(pseudo, data), pseudo
+        chinese = catalog("zh").render(error.text)
+        assert re.search(r"[\u4e00-\u9fff]", chinese.replace("商品名称", "")), chinese
+
+
+def test_translation_engine_errors_are_said_in_the_readers_language() -> None:
+    """What an engine failed on (an unknown name, a chat engine without its model, every try
+    failed and where to look): marked in the pseudo-language, Chinese in Chinese."""
+    import requests
+
+    from config.i18n import catalog
+    from localize.engines import build_engine
+    from localize.engines.resilient import classify, gave_up
+    from localize.errors import EngineError
+
+    failed: list[EngineError] = []
+    for name, given in (("nope", {}), ("openai", {})):
+        with pytest.raises(EngineError) as made:
+            build_engine(name, **given)
+        failed.append(made.value)
+    _, network = classify(requests.ConnectionError("refused"))
+    failed.append(EngineError("libre", gave_up("libre", 4, network, "http://127.0.0.1:5000/x")))
+    failed.append(EngineError("google", gave_up("google", 1, classify(ValueError())[1], None)))
+    from localize.errors import NoNewTranslation
+
+    failed.append(
+        EngineError(
+            "libre then google",
+            Joined(
+                [
+                    msg("{engine}: {problem}", engine=e.engine, problem=e.problem)
+                    for e in failed[2:4]
+                ],
+                SEMICOLON,
+            ),
+        )
+    )
+    failed.append(
+        NoNewTranslation([msg("{engine}: answered the rejected text again", engine="libre")])
+    )
+    assert str(failed[2]).startswith("translation engine libre: gave up after 4 tries: network")
+    names = re.compile(
+        r"\b(then|nope|openai|libre|google|microsoft|baidu|mymemory|deepl|ValueError|"
+        r"ConnectionError)\b|http://[\w.:]+"
+    )
+    for error in failed:
+        pseudo = catalog(PSEUDO).render(error.text)
+        assert not bare_words(pseudo, names), pseudo
+        assert re.search(r"[\u4e00-\u9fff]", catalog("zh").render(error.text)), error
+
+
+def test_tiktok_api_errors_are_said_in_the_readers_language() -> None:
+    """The Partner API client's own words (an id refused before sending, a refusal with its
+    code, every try failed): marked in the pseudo-language, Chinese in Chinese."""
+    from config.i18n import catalog
+    from tiktok.client import TikTokError, product_path
+
+    with pytest.raises(TikTokError) as refused:
+        product_path("/product/202309/products/{product_id}", "abc")
+    failed = [
+        refused.value,
+        TikTokError(
+            "/p", msg("code {code}: {message}", code=1, message="x"), code=1, request_id="r1"
+        ),
+        TikTokError(
+            "/p", msg("gave up after {tries} tries: {last}", tries=2, last=msg("no attempt made"))
+        ),
+    ]
+    assert str(failed[0]).startswith("TikTok Shop API /product/202309/products/{product_id}: ")
+    for error in failed:
+        pseudo = catalog(PSEUDO).render(error.text)
+        assert not bare_words(pseudo, re.compile(r"\{product_id\}|'abc'|\br1\b")), pseudo
+        assert re.search(r"[\u4e00-\u9fff]", catalog("zh").render(error.text)), error

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from config.i18n import CLOSE, OPEN, PSEUDO
 from localize.review_ui import ReviewApp
@@ -268,3 +268,35 @@ def test_localize_review_takes_lang_like_every_command(  # type: ignore[no-untyp
         pane.wait_for("EXITED 0")
     finally:
         pane.stop()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_blocked_items_reasons_are_shown_in_the_readers_language(  # type: ignore[no-untyped-def]
+    queued,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The blocked panel says preflight's reasons as its blocking stored them (messages), in
+    the reader's language, as `review show` does; in the pseudo-language every word of the
+    panel is marked (the stored English error shown as it is would be bare)."""
+    from config.settings import load
+    from tests.localize.test_review import approved_over_its_errors
+
+    run, db_url = queued
+    short = [r for r in listed(run) if r["product_id"] == "p2" and r["language"] == "ms"][0]
+    approved_over_its_errors(db_url, short["id"], by="nok")
+    assert run("publish", "--shop", "acme-my").code == 1
+    panels = {}
+    for lang in ("zh", PSEUDO):
+        settings = load(tmp_path / "shops.toml")
+        app = ReviewApp(open_store(db_url), settings, reviewer="ploy", language="ms", lang=lang)
+
+        async def script(pilot: Pilot[None], lang: str = lang) -> None:
+            await press(pilot, "s")  # p1 first: translated
+            assert pilot.app.screen.opened.entry.item.id == short["id"]
+            panels[lang] = str(pilot.app.screen.query_one("#blocked", Static).render())
+            await press(pilot, "q")
+
+        drive(app, script)
+    assert "标题：3 个字符；该市场要求" in panels["zh"], panels["zh"]
+    assert "characters" not in panels["zh"], panels["zh"]
+    assert not bare(panels[PSEUDO].splitlines(), [], marked=True), panels[PSEUDO]
