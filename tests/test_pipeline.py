@@ -5,6 +5,7 @@ publishing, then restarted, publishes each item exactly once."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -41,45 +42,46 @@ def write_shop(tmp_path: Path, engine_url: str, publish: str) -> Path:
     return config
 
 
+SECRETS = {"LIBRE_KEY": "k", "TT_KEY": KEY, "TT_SECRET": SECRET, "TT_TOKEN": TOKEN}
+
+
 def environment(tmp_path: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "SHOPBOT_HOME": str(tmp_path / "home"),
-        "LIBRE_KEY": "k",
-        "TT_KEY": KEY,
-        "TT_SECRET": SECRET,
-        "TT_TOKEN": TOKEN,
-    }
+    return {**os.environ, "SHOPBOT_HOME": str(tmp_path / "home"), **SECRETS}
 
 
-def prepare(tmp_path: Path, db_url: str, config: Path) -> None:
-    """Listings imported, then one pass of the daemon's jobs, then every item approved."""
+def prepare(cli, caplog, tmp_path: Path, db_url: str, config: Path) -> None:  # type: ignore[no-untyped-def]
+    """Listings imported, then one pass of the daemon's jobs, then every item approved: in
+    this process (the way to the daemon runs below, not their subject; five processes
+    started per test were most of its time)."""
     for seed, name in enumerate(("a.jpg", "b.jpg")):
         photo(seed=seed * 40).save(tmp_path / name)
     (tmp_path / "listings.csv").write_text(LISTINGS, encoding="utf-8")
-    env, common = environment(tmp_path), ["--config", str(config), "--db", db_url]
+    common = ["--config", str(config), "--db", db_url]
 
-    def call(program: list[str], *args: str) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run([*program, *args, *common], env=env, capture_output=True, text=True)
-        assert done.returncode in (0, 1), done.stderr
+    def call(program: str, *args: str):  # type: ignore[no-untyped-def]
+        done = cli(program, *args, *common, environ=SECRETS)
+        assert done.code in (0, 1), done.err
         return done
 
-    call(LOCALIZE, "listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my")
-    first = call(CADENCE, "daemon", "--shop", "acme-my", "--once")
+    call("localize", "listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my")
+    with caplog.at_level(logging.INFO, logger="cadence.daemon"):  # the daemon's log
+        call("cadence", "daemon", "--shop", "acme-my", "--once")
     assert (
-        "localize: 2 translated" in first.stderr
-        and "2 item(s) wait for review: localize review" in first.stderr
-    )
-    queue = json.loads(call(LOCALIZE, "review", "list", "--json").stdout)
+        "localize: 2 translated" in caplog.text
+        and "2 item(s) wait for review: localize review" in caplog.text
+    ), caplog.text
+    queue = json.loads(call("localize", "review", "list", "--json").out)
     for row in queue:
         assert Path(row["images"][1]["captioned"]).is_file()
-        call(LOCALIZE, "review", "approve", str(row["id"]), "--reviewer", "ploy")
+        call("localize", "review", "approve", str(row["id"]), "--reviewer", "ploy")
 
 
-def test_daemon_jobs_take_listings_from_import_to_export(tmp_path: Path, db_url: str) -> None:
+def test_daemon_jobs_take_listings_from_import_to_export(  # type: ignore[no-untyped-def]
+    cli, caplog, tmp_path: Path, db_url: str
+) -> None:
     with serve({"/translate": libre(api_key="k")}) as engine:
         config = write_shop(tmp_path, engine.url, '[shops.publish]\nexport_dir = "export"\n')
-        prepare(tmp_path, db_url, config)
+        prepare(cli, caplog, tmp_path, db_url, config)
         again = subprocess.run(
             [
                 *CADENCE,
@@ -109,8 +111,8 @@ def test_daemon_jobs_take_listings_from_import_to_export(tmp_path: Path, db_url:
     assert {"check", "deliver", "localize", "publish"} <= jobs
 
 
-def test_a_daemon_killed_while_publishing_publishes_each_item_once(
-    tmp_path: Path, db_url: str
+def test_a_daemon_killed_while_publishing_publishes_each_item_once(  # type: ignore[no-untyped-def]
+    cli, caplog, tmp_path: Path, db_url: str
 ) -> None:
     uploads: list[str] = []
     edits: list[str] = []
@@ -140,7 +142,7 @@ def test_a_daemon_killed_while_publishing_publishes_each_item_once(
             'access_token_env = "TT_TOKEN"\nshop_cipher = "ROW_1"\ntimeout = 300\n'
         )
         config = write_shop(tmp_path, srv.url, tiktok)
-        prepare(tmp_path, db_url, config)
+        prepare(cli, caplog, tmp_path, db_url, config)
         common = ["--config", str(config), "--db", db_url]
         daemon = subprocess.Popen(
             [*CADENCE, "daemon", "--shop", "acme-my", "--once", *common],

@@ -264,8 +264,9 @@ class Tmux:
         )
         return done.stdout
 
-    def wait_for(self, *texts: str, deadline: float = 30.0) -> str:
-        """The pane's text once all `texts` show in it (polled; fails at the deadline)."""
+    def wait_for(self, *texts: str, deadline: float = 120.0) -> str:
+        """The pane's text once all `texts` show in it (polled; fails at the deadline, which
+        is generous: a Textual start-up in its own process has 2 cores shared by other runs)."""
         until = time.monotonic() + deadline
         while True:
             screen = self.tmux("capture-pane", "-p", "-t", "review")

@@ -105,7 +105,9 @@ def test_a_slow_image_server_is_cut_at_the_deadline(setup, tmp_path: Path) -> No
         took = time.perf_counter() - started
     assert result.code == 1 and f"{one.url}/drip.jpg: could not be downloaded" in result.err
     assert f"{two.url}/x.jpg: could not be downloaded" in result.err
-    assert took < 5  # both cut at 1 s, side by side; unbounded they would take minutes
+    # Both cut at the shop's 1 s: not the fetcher's default 20 s, nor the 30 s the second
+    # holds its answer (unbounded, the first would take minutes). Room for a loaded machine.
+    assert took < 15
     assert list((tmp_path / "home").rglob("*.download")) == []
     assert list((tmp_path / "home").rglob("*.image")) == []
 
