@@ -185,18 +185,21 @@ def new_app(name: str, help_text: str, *, program: bool = False) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     if program:
-        app.callback()(_before_the_command)
+        app.callback()(before_the_command)
     return app
 
 
-def _before_the_command(
+def before_the_command(
     ctx: typer.Context, config: ConfigOption = None, db: DbOption = None, lang: LangOption = None
 ) -> None:
-    # The options every command takes, given before the command's name: what the command is
-    # given itself comes first (config.cli.invocation), these are its defaults.
+    """The options every command takes, given before the command's name: what the command
+    is given itself comes first (config.cli.invocation), these are its defaults."""
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     ctx.obj = env
-    env.given_config, env.given_db = config, db
+    if config is not None:  # nearer the command wins: `localize --db a review --db b list`
+        env.given_config = config
+    if db is not None:
+        env.given_db = db
     if lang is not None:
         env.lang = choose(lang, env.environ)
 
@@ -303,6 +306,15 @@ def main(
     argv = list(args) if args is not None else sys.argv[1:]
     # A usage error happens before the command runs and learns of --json: read it here.
     wants_json = "--json" in (argv[: argv.index("--")] if "--" in argv else argv)
+    undecodable = next((n for n, a in enumerate(argv, start=1) if _SURROGATES.search(a)), None)
+    if undecodable is not None:  # a GBK terminal on a UTF-8 server: its bytes are not text
+        message = msg(
+            "argument {n} ({given}) is not UTF-8 text: set your terminal's encoding to UTF-8 "
+            "(Xshell, PuTTY: Translation / Encoding) and type it again; nothing was changed",
+            n=undecodable,
+            given=argv[undecodable - 1].encode("utf-8", "backslashreplace").decode("utf-8"),
+        )
+        return _failed(env, wants_json, message, ExitCode.BAD_INPUT)
     try:  # a bad $SHOPBOT_LANG is said before anything else, in English
         choose(None, {"SHOPBOT_LANG": env.environ.get("SHOPBOT_LANG", "")})
     except AppError as exc:
@@ -344,6 +356,10 @@ def main(
     if isinstance(result, int):
         return int(result)
     return int(ExitCode.OK)
+
+
+# What Python makes of bytes in an argument that are not UTF-8 (surrogateescape).
+_SURROGATES = re.compile("[\udc80-\udcff]")
 
 
 def _hide_statements(exc: BaseException) -> None:

@@ -22,6 +22,7 @@ from config.cli import (
     LangOption,
     SheetOption,
     VersionOption,
+    before_the_command,
     command,
     invocation,
     main,
@@ -379,6 +380,20 @@ def review(
 ) -> int | None:
     """Work through the review queue in the terminal."""
     if ctx.invoked_subcommand is not None:
+        # `localize review --db X list`: the shared options are the command's defaults, as
+        # before any command's name; the queue's own options belong to the subcommand (they
+        # were ignored there, and `--shop a list` listed every shop)
+        for name, given in (("--shop", shop), ("--language", language), ("--reviewer", reviewer)):
+            if given is not None:
+                raise BadInput(
+                    msg(
+                        "{option} goes after the command's name: localize review {command} "
+                        "{option} ...",
+                        option=name,
+                        command=ctx.invoked_subcommand,
+                    )
+                )
+        before_the_command(ctx, config, db, lang)
         return None
     inv = invocation(ctx, config, db, lang)
     isatty = getattr(inv.env.stdout, "isatty", None)

@@ -93,3 +93,19 @@ def test_an_unexpected_database_error_never_prints_its_sql_or_parameters() -> No
     said = env.stderr.getvalue()
     assert "IntegrityError" in said and "uq_item" in said  # what went wrong, still
     assert "INSERT INTO" not in said and "秘" not in said and "[SQL" not in said
+
+
+def test_an_argument_that_is_not_utf8_is_refused_by_its_place_not_a_crash(cli) -> None:  # type: ignore[no-untyped-def]
+    """A Chinese terminal set to GBK on a UTF-8 server sends bytes Python keeps as lone
+    surrogates: `review reject --reason` with them ended in exit 3 (UnicodeEncodeError)."""
+    reason = "译文错误".encode("gbk").decode("utf-8", "surrogateescape")
+    for program, args in (
+        ("localize", ["review", "reject", "2", "--reviewer", "alice", "--reason", reason]),
+        ("cadence", ["videos", "add", "--id", reason, "--shop", "a"]),
+    ):
+        said = cli(program, *args)
+        assert said.code == 2, said.err
+        assert "is not UTF-8 text" in said.err and "nothing was changed" in said.err
+        assert f"argument {args.index(reason) + 1} " in said.err
+        refused = cli(program, *args, "--json")
+        assert refused.code == 2 and "UTF-8" in json.loads(refused.out)["error"]

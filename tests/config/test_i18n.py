@@ -306,3 +306,20 @@ def test_a_program_or_group_without_its_command_shows_its_help_in_the_language(c
         said = capsys.readouterr().out + result.out + result.err
         assert result.code in (0, 2), result.err  # never an internal error
         assert "用法:" in said and "选项" in said, said
+
+
+def test_review_takes_the_shared_options_before_its_subcommand_and_refuses_its_own(
+    cli, tmp_path: Path, db_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    """`localize review --db X list` read the default store and `review --shop a list`
+    listed every shop: options before the subcommand were silently ignored."""
+    (tmp_path / "shops.toml").write_text(SHOPS, encoding="utf-8")
+    nowhere = f"sqlite:///{tmp_path / 'no' / 'such' / 'x.db'}"
+    elsewhere = cli("localize", "review", "--db", nowhere, "list")
+    assert elsewhere.code == 2 and "x.db" in elsewhere.err  # that store, not the default one
+    chosen = cli("localize", "review", "--lang", "zh", "--db", db_url, "list")
+    assert chosen.code == 0 and "没有等待审核的条目" in chosen.out
+    assert cli("localize", "review", "--lang", "xx", "list").code == 2
+    own = cli("localize", "review", "--shop", "acme-th", "list", "--db", db_url)
+    assert own.code == 2 and "--shop goes after the command's name" in own.err
+    assert "localize review list --shop" in own.err
