@@ -162,16 +162,23 @@ def _mark_blocks(html: str) -> str:
 
 def _paragraphs(cleaned: str) -> str:
     """The sanitized HTML with each run of text between a dropped block's edges and the
-    blocks around it made a paragraph; inside a kept block a dropped one is a space."""
+    blocks around it made a paragraph; inside a kept block a dropped one is a space. An
+    inline tag open across a paragraph's end is closed there and opened again in the next
+    (`<b>红色<div>保温</div></b>` became `<p><b>红色</p><p>保温</b></p>`: crossing tags)."""
     parts = parse(cleaned).parts
     out: list[str] = []
-    run: list[str] = []
+    run: list[tuple[str, str]] = []  # (kind, raw)
+    inline: list[tuple[str, str]] = []  # inline tags open in the run: (name, start tag)
     depth = 0
 
     def flush() -> None:
-        body = "".join(run)
-        out.append(f"<p>{body}</p>" if body.strip() else body)
-        run.clear()
+        closing = [("tag", f"</{name}>") for name, _ in reversed(inline)]
+        body = "".join(raw for _, raw in run + closing)
+        if any(kind == "text" and raw.strip() for kind, raw in run):
+            out.append(f"<p>{body}</p>")
+        else:  # no words: its spaces stay, tags opened and closed on nothing go
+            out.append("".join(raw for kind, raw in run if kind == "text"))
+        run[:] = [("tag", start) for _, start in inline]  # opened again after the break
 
     for kind, value in parts:
         raw = value if kind == "tag" else htmllib.escape(value, quote=False)
@@ -183,12 +190,21 @@ def _paragraphs(cleaned: str) -> str:
             out.append(raw)
         elif depth > 0:
             out.append(raw.replace(_BREAK, " "))
+        elif kind == "tag":
+            if name not in _VOID and not value.startswith("</"):
+                inline.append((name, raw))
+            elif value.startswith("</"):
+                for n in range(len(inline) - 1, -1, -1):
+                    if inline[n][0] == name:
+                        del inline[n]
+                        break
+            run.append((kind, raw))
         else:
             pieces = raw.split(_BREAK)
             for i, piece in enumerate(pieces):
                 if i:
                     flush()
-                run.append(piece)
+                run.append((kind, piece))
     flush()
     return "".join(out)
 
