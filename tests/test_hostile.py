@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -475,9 +476,19 @@ def test_hostile_text_is_shown_never_obeyed_by_every_command_that_prints(  # typ
             (  # an engine's control characters are an error no override clears: set text
                 "localize",
                 [
-                    "review", "approve", "1", "--reviewer", NAME, "--override", STORABLE,
-                    "--set", "title=ACME botol termos keluli 500ml luar",
-                    "--set", "description=<p>tahan 12 jam</p>", "--set", "caption=Percuma",
+                    "review",
+                    "approve",
+                    "1",
+                    "--reviewer",
+                    NAME,
+                    "--override",
+                    STORABLE,
+                    "--set",
+                    "title=ACME botol termos keluli 500ml luar",
+                    "--set",
+                    "description=<p>tahan 12 jam</p>",
+                    "--set",
+                    "caption=Percuma",
                 ],
             ),  # fmt: skip
             ("localize", ["review", "reject", "2", "--reviewer", NAME, "--reason", STORABLE]),
@@ -559,15 +570,17 @@ def test_hostile_text_is_shown_never_obeyed_by_every_command_that_prints(  # typ
     assert approved.code == 0, approved.err  # the item goes out, for TikTok's answer
     # Each way in was seen, as text: the escape shown, the markup as written.
     shown = WINDOW_TITLE.replace("\x1b", "\\x1b").replace("\x07", "\\x07")
+    for command in ("review show 1", "text 保温杯 --to ms"):  # an engine's answer
+        text = printed(command).out
+        assert "\\x1b" not in text and "[/bogus]" in text, f"{command}: {text[:300]!r}"
+    assert "control characters removed from the engine's answer" in printed("review show 1").out
     for command, stream in (
-        ("review show 1", "out"),  # an engine's answer
         ("review history", "out"),  # a reviewer's name and reason
         ("videos mark v1", "out"),  # a person's judgement of a video
         ("status --as-of 2026-11-27T23:00+08:00", "out"),  # ... shown with the week
         ("check --shop acme-my", "err"),  # a chat robot's errmsg
         ("alerts", "out"),  # ... kept with the attempt
         ("publish --shop acme-my", "err"),  # TikTok's message
-        ("text 保温杯 --to ms", "out"),  # an engine's answer, alone
         ("review approve 2", "err"),  # who decided first
     ):
         text = getattr(printed(command), stream)
@@ -577,6 +590,14 @@ def test_hostile_text_is_shown_never_obeyed_by_every_command_that_prints(  # typ
     assert refused.code == 2 and "term contains U+001B" in refused.err, refused.err
     # JSON is for programs: the stored text comes back whole, every character of it.
     item = json.loads(printed("review show 1 --json").out)
-    assert item["fields"]["title"]["translation"].startswith(STORABLE)
+    assert item[
+        "fields"
+    ][
+        "title"
+    ][
+        "translation"
+    ].startswith(  # but its control characters
+        re.sub("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+", " ", STORABLE).strip()[:8]
+    )
     history = json.loads(printed("review history --json").out)
     assert {e["actor"] for e in history} >= {NAME}

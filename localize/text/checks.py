@@ -390,6 +390,13 @@ _CLEANED: dict[str, tuple[str, Msg]] = {
         WARNING,
         msg("links to other sites removed, their text kept (TikTok Shop refuses them): {before}"),
     ),
+    "control_character": (
+        WARNING,
+        msg(
+            "control characters removed from the engine's answer (no shopper may get them): "
+            "{before}"
+        ),
+    ),
 }
 _OF = {
     "source": msg("{message} (in the source)"),

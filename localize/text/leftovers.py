@@ -165,6 +165,27 @@ def _unbracket(text: str, changes: list[Change], *, title: bool = False) -> str:
 EMOJI_FREE = ("title", "caption")
 
 
+# What an engine's answer may carry that no shopper may get: C0 controls but line feed and
+# tab, DEL and C1, line and paragraph separators, bidi embeddings, overrides and isolates
+# (config.terminal.control_character names them).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _no_controls(text: str, changes: list[Change], field: str) -> str:
+    """An engine's text without control characters (and, but in a description, without tabs
+    and line breaks: a space instead): they never belong in a listing, and kept they made
+    the field an error no one could clear (the item failed on every run)."""
+    gone = list(dict.fromkeys(_CONTROLS.findall(text)))
+    breaks = field not in ("", "description") and any(c in text for c in "\t\n")
+    if not gone and not breaks:
+        return text
+    if breaks:
+        gone += list(dict.fromkeys(c for c in text if c in "\t\n"))
+        text = re.sub(r"[ ]*[\t\n]+[ ]*", " ", text).strip()
+    changes.append(Change("control_character", ", ".join(f"U+{ord(c):04X}" for c in gone), ""))
+    return _CONTROLS.sub("", text)
+
+
 def _no_emoji(text: str, changes: list[Change], field: str = "title") -> str:
     """The text without emoji, the spaces they stood between made one (a title: TikTok
     Shop refuses them; a caption: its fonts cannot draw them on the image)."""
@@ -250,6 +271,7 @@ def clean_translation(text: str, field: str, language: str) -> Cleaned:
     """An engine's text (plain: a description's text pieces one at a time) with the Chinese
     leftovers it kept fixed for `language`."""
     changes: list[Change] = []
+    text = _no_controls(text, changes, field)
     if keeps_cjk_punctuation(language):
         return Cleaned(text, changes)
     text = _unbracket(text, changes, title=field == "title")

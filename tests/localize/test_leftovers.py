@@ -196,6 +196,7 @@ def test_the_reviewer_sees_what_was_cleaned_and_an_edit_with_leftovers_is_refuse
 
 
 def test_the_review_screen_shows_a_findings_fix() -> None:
+    from config.i18n import catalog
     from localize.review_ui.screens import findings_text
 
     shown = findings_text(
@@ -206,7 +207,8 @@ def test_the_review_screen_shows_a_findings_fix() -> None:
                 "message": "title: emoji 🔥",
                 "fix": "remove them",
             }
-        ]
+        ],
+        catalog("en"),
     ).plain
     assert shown == "error: title_emoji: title: emoji 🔥\n  fix: remove them"
 

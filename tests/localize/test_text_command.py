@@ -415,3 +415,33 @@ def test_memory_remove_by_text_and_language_or_by_origin(run, engine_server) -> 
     assert "removed 2 translation memory entries" in by_origin.out
     last = json.loads(run("text", "不锈钢", "--to", "th", "--shop", "acme-th", "--json").out)
     assert last["origin"] == "libre"
+
+
+def test_control_characters_in_an_engines_answer_are_removed_and_said(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str
+) -> None:
+    """An engine that answered a caption with an escape sequence left the item failed on
+    every run (the check refused the text, nothing could be approved): the characters go,
+    a warning says which, the text is used and remembered."""
+    from tests.httpserver import Reply, serve
+
+    def hostile(req):  # type: ignore[no-untyped-def]
+        return Reply(200, {"translatedText": "ส่งฟรี\x1b]0;x\x07 ทั่ว\u202eประเทศ"})
+
+    with serve({"/translate": hostile}) as srv:
+        config = tmp_path / "shops.toml"
+        config.write_text(
+            '[[shops]]\nid = "s-ok"\nmarket = "TH"\n[shops.translation]\nengine = "libre"\n'
+            f'url = "{srv.url}"\napi_key_env = "LIBRE_KEY"\nretries = 0\ntimeout = 5\n',
+            encoding="utf-8",
+        )
+        args = ("text", "全国包邮", "--to", "th", "--shop", "s-ok", "--field", "caption", "--json")
+        said = cli(
+            "localize", *args, "--config", str(config), "--db", db_url, environ={"LIBRE_KEY": "k"}
+        )
+    assert said.code == 0, said.err
+    done = json.loads(said.out)
+    assert done["translation"] == "ส่งฟรี]0;x ทั่วประเทศ"
+    [cleaned] = [f for f in done["findings"] if f["code"] == "control_character_cleaned"]
+    assert cleaned["severity"] == "warning" and "U+001B, U+0007, U+202E" in cleaned["message"]
+    assert not [f for f in done["findings"] if f["severity"] == "error"], done["findings"]
