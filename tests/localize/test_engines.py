@@ -170,8 +170,10 @@ def test_timed_out_calls_leave_no_thread_behind() -> None:
                 e.translate("杯", "zh", "th")
             if n == 0:
                 threads = ours()
-        # A worker left blocked on its socket would make the next call start another one.
-        assert ours() == threads
+        # A worker left blocked on its socket would make the next call start another one:
+        # the count never grows (it may shrink: under load, the first call's threads were
+        # still ending when counted — CI saw 5, then 2)
+        assert ours() <= threads
         assert srv.accepted == 4 and srv.all_closed()
         e.close()
 
