@@ -4,5 +4,21 @@ pipeline (OCR, fonts, Pillow, the settings) before the reviewer's first item is 
 
 from __future__ import annotations
 
+from typing import Any
+
+from config.i18n import Msg, stored
+
 FINDING = "image_text"  # the finding that carries one image's region records (regions.py)
 NOWHERE = "caption_on_no_image"  # the caption is drawn on none of the listing's images
+
+
+def image_finding(code: str, severity: str, image: int, said: Msg) -> dict[str, Any]:
+    """A finding about image `image` (0-based): its English message, and the message stored
+    to be shown in the reader's language."""
+    return {
+        "code": code,
+        "severity": severity,
+        "message": str(said),
+        "says": stored(said),
+        "image": image,
+    }

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from config.i18n import SEMICOLON, Joined, Msg, msg, stored
+from config.i18n import SEMICOLON, Joined, Msg, msg
+from localize.image.findings import image_finding
 from localize.image.ocr import Point, Region, TextDetector, has_chinese
 
 STILL_READ = "chinese_still_read"  # the finding (and note) a read-back raises
@@ -232,10 +233,4 @@ def still_read_finding(image: int, records: Sequence[dict[str, Any]]) -> dict[st
         image=image + 1,
         regions=Joined(left, SEMICOLON),
     )
-    return {
-        "code": STILL_READ,
-        "severity": "error",
-        "message": str(said),
-        "says": stored(said),
-        "image": image,
-    }
+    return image_finding(STILL_READ, "error", image, said)

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from config.i18n import SEMICOLON, Joined, msg, stored
-from localize.image.findings import FINDING
+from config.i18n import SEMICOLON, Joined, msg
+from localize.image.findings import FINDING, image_finding
 from localize.image.ocr import Region, has_chinese
 from localize.image.prices import Prices, yuan_price
 from localize.image.product import OVERLAY, PRICE, PRINTING
@@ -168,11 +168,7 @@ def finding(image: int, source: str, text: ImageText) -> dict[str, Any]:
     if text.notes:
         said = msg("{said}; {notes}", said=said, notes=Joined(list(text.notes), SEMICOLON))
     return {
-        "code": FINDING,
-        "severity": severity,
-        "message": str(said),
-        "says": stored(said),
-        "image": image,
+        **image_finding(FINDING, severity, image, said),
         "source": source,
         "regions": list(text.records),
     }
@@ -222,13 +218,7 @@ def poor_erase_finding(image: int, records: Sequence[dict[str, Any]]) -> dict[st
         image=image + 1,
         regions=Joined(poor, SEMICOLON),
     )
-    return {
-        "code": POOR_ERASE,
-        "severity": "warning",
-        "message": str(said),
-        "says": stored(said),
-        "image": image,
-    }
+    return image_finding(POOR_ERASE, "warning", image, said)
 
 
 def edits_for(findings: Iterable[dict[str, Any]], image: int) -> list[dict[str, Any]]:
