@@ -383,16 +383,25 @@ def review(
         # `localize review --db X list`: the shared options are the command's defaults, as
         # before any command's name; the queue's own options belong to the subcommand (they
         # were ignored there, and `--shop a list` listed every shop)
+        sub = ctx.command.get_command(ctx, ctx.invoked_subcommand)  # type: ignore[attr-defined]
+        takes = {o for p in (sub.params if sub else []) for o in getattr(p, "opts", [])}
         for name, given in (("--shop", shop), ("--language", language), ("--reviewer", reviewer)):
-            if given is not None:
-                raise BadInput(
-                    msg(
-                        "{option} goes after the command's name: localize review {command} "
-                        "{option} ...",
-                        option=name,
-                        command=ctx.invoked_subcommand,
-                    )
+            if given is None:
+                continue
+            said = dict(option=name, command=ctx.invoked_subcommand)
+            raise BadInput(
+                msg(
+                    "{option} goes after the command's name: localize review {command} "
+                    "{option} ...",
+                    **said,
                 )
+                if name in takes
+                else msg(
+                    "localize review {command} takes no {option} (it is the review screen's); "
+                    "see localize review {command} --help",
+                    **said,
+                )
+            )
         before_the_command(ctx, config, db, lang)
         return None
     inv = invocation(ctx, config, db, lang)

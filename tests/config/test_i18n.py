@@ -323,3 +323,5 @@ def test_review_takes_the_shared_options_before_its_subcommand_and_refuses_its_o
     own = cli("localize", "review", "--shop", "acme-th", "list", "--db", db_url)
     assert own.code == 2 and "--shop goes after the command's name" in own.err
     assert "localize review list --shop" in own.err
+    wrong = cli("localize", "review", "--reviewer", "li", "list", "--db", db_url)
+    assert wrong.code == 2 and "localize review list takes no --reviewer" in wrong.err
