@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -32,6 +32,8 @@ from store.models import JobRun
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
+
+    from localize.engines.resilient import Failing
 
 log = logging.getLogger("cadence.daemon")
 ONCE_ORDER = ("sync", "check", "deliver", "localize", "publish")
@@ -224,15 +226,7 @@ class Daemon:
             hand_images=self.hand_images,
         )
         t, i = done.text, done.images
-        from cadence.listing_notices import EngineTrouble
-        from cadence.service import tell_engine_failing
-
-        # the team told of an engine failing behind its fallback (no one reads this log)
-        troubles = [
-            EngineTrouble(f.engine, f.failed, f.asked, f.last_error or "", f.answered_by)
-            for f in t.engines_failing
-        ]
-        tell_engine_failing(self.engine, self.settings, self.shop, troubles, self.clock())
+        self._tell_engines_failing(done.engines_failing)
         failures = tuple(t.errors + i.errors)
         handed = msg(", images of {count} item(s) queued", count=done.handed) if done.handed else ""
         return Outcome(
@@ -250,6 +244,18 @@ class Daemon:
             idle=not (t.translated or t.failed or i.images or done.handed or failures),
         )
 
+    def _tell_engines_failing(self, failing: Sequence[Failing]) -> None:
+        """The team told of an engine failing, behind its fallback or not, in either half of
+        a run (no one reads this log)."""
+        from cadence.listing_notices import EngineTrouble
+        from cadence.service import tell_engine_failing
+
+        troubles = [
+            EngineTrouble(f.engine, f.failed, f.asked, f.last_error or "", f.answered_by)
+            for f in failing
+        ]
+        tell_engine_failing(self.engine, self.settings, self.shop, troubles, self.clock())
+
     def caption(self, item_id: int) -> Outcome:
         """Caption one item's images (a queue's task: any worker may take it)."""
         from localize.run import caption_items
@@ -264,6 +270,7 @@ class Daemon:
             only=[item_id],
             workers=1,
         )
+        self._tell_engines_failing(i.engines_failing)  # a queue's worker drew the images
         return Outcome(
             msg(
                 "item {id}: {images} image(s) captioned, {failed} failed",

@@ -18,7 +18,7 @@ from config.i18n import Text
 from config.runtime import Progress, Secrets, ticker
 from config.settings import Settings, ShopSettings
 from localize import lifecycle
-from localize.engines.resilient import Failing
+from localize.engines.resilient import EngineChain, Failing, together
 from localize.image.items import ImageSummary, items_to_caption, run_images
 from localize.image.regions import translator
 from localize.text import memory
@@ -338,6 +338,12 @@ class ShopRun:
     blocked: int = 0  # approved items publish preflight blocked
 
     @property
+    def engines_failing(self) -> list[Failing]:
+        """The engines that failed texts in either half (an image's words count like a
+        listing field's)."""
+        return together(self.text.engines_failing, self.images.engines_failing)
+
+    @property
     def failed(self) -> bool:
         """Whether any item failed (it is kept, with its error, for the next run)."""
         return bool(self.text.failed or self.images.failed)
@@ -347,6 +353,7 @@ class ShopRun:
         i = self.images
         return {
             **self.text.as_dict(),
+            "engines_failing": [f.as_dict() for f in self.engines_failing],
             "waiting_for_review": self.waiting,
             "blocked": self.blocked,
             "images": {
@@ -414,21 +421,36 @@ def caption_items(
 ) -> ImageSummary:
     """The image half of a shop's run: caption the translated items' images (those `only`
     names), their Chinese text replaced when the shop says so, never with a text a reviewer
-    rejected (`avoided`: what this run's text half read of the rejections)."""
-    return run_images(
-        store,
-        settings,
-        shop,
-        images_root,
-        workers=workers,
-        progress=ticker(progress, "captioning"),
-        only=only,
-        translate_for=lambda language: translator(
+    rejected (`avoided`: what this run's text half read of the rejections). The engines
+    that failed the images' text are in the summary's `engines_failing`."""
+    chains: list[EngineChain] = []  # one for the run, made when an image first needs one
+
+    def chain() -> EngineChain:
+        if not chains:
+            chains.append(engine_chain(shop.translation, secrets, settings.fleet.engine_calls))
+        return chains[0]
+
+    try:
+        summary = run_images(
             store,
-            secrets,
-            to=language,
-            settings=settings,
-            shop=shop,
-            rejected=(avoided or {}).get(language),
-        ),
-    )
+            settings,
+            shop,
+            images_root,
+            workers=workers,
+            progress=ticker(progress, "captioning"),
+            only=only,
+            translate_for=lambda language: translator(
+                store,
+                secrets,
+                to=language,
+                settings=settings,
+                shop=shop,
+                rejected=(avoided or {}).get(language),
+                chain=chain,
+            ),
+        )
+    finally:
+        for made in chains:
+            made.close()
+    summary.engines_failing = [f for made in chains for f in made.failing()]
+    return summary

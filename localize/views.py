@@ -320,7 +320,7 @@ def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
     """`localize run`: every failure on stderr, the figures on stdout."""
     for error in run.text.errors + run.images.errors:
         env.err(msg("failed: {error}", error=error))
-    for failing in run.text.engines_failing:
+    for failing in run.engines_failing:
         env.err(engine_failing(failing))
     if as_json:
         env.json(run.as_dict())

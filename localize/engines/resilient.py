@@ -309,6 +309,27 @@ class Failing:
         }
 
 
+def together(*runs: Sequence[Failing]) -> list[Failing]:
+    """The failing engines of several chains of one run (its text half's and its image
+    half's), one entry per engine: counts added, the later last error, every engine that
+    answered instead."""
+    by_name: dict[str, Failing] = {}
+    for failing in (f for run in runs for f in run):
+        was = by_name.get(failing.engine)
+        by_name[failing.engine] = (
+            failing
+            if was is None
+            else Failing(
+                failing.engine,
+                was.asked + failing.asked,
+                was.failed + failing.failed,
+                failing.last_error or was.last_error,
+                tuple(sorted({*was.answered_by, *failing.answered_by})),
+            )
+        )
+    return list(by_name.values())
+
+
 @dataclass
 class EngineChain:
     """The shop's engine, then its fallback when the first one fails."""

@@ -23,6 +23,7 @@ from config.markets import ImageRules
 from config.settings import Settings, ShopSettings
 from config.urls import redact
 from localize import lifecycle
+from localize.engines.resilient import Failing
 from localize.image.batch import Job, run_batch
 from localize.image.fetch import ImageFetcher
 from localize.image.findings import NOWHERE
@@ -113,6 +114,8 @@ class ImageSummary:
     errors: list[str] = field(default_factory=list)
     versions: dict[int, int] = field(default_factory=dict)  # item -> the version it recorded
     nowhere: list[int] = field(default_factory=list)  # items whose caption no image carries
+    # the engines that failed the text on images (localize.run's caption_items counts them)
+    engines_failing: list[Failing] = field(default_factory=list)
 
 
 @dataclass

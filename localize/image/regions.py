@@ -275,12 +275,14 @@ def translator(
     settings: Any = None,
     shop: Any = None,
     rejected: Any = None,
+    chain: Any = None,
 ) -> Translate:
     """Region texts translated as listing text is (memory first, glossary protected, the
     same checks; never a text a reviewer rejected, `rejected` as SegmentTranslator takes
     it), each distinct text once; error-level findings or a failed engine leave the region
     as it is, with the reason; so does an answer that still has Chinese or that the
-    language's font cannot draw."""
+    language's font cannot draw. `chain()`, when given, is the run's engine chain (its
+    failures counted with the run's)."""
     from config.markets import load_markets
     from localize.errors import EngineFailed
     from localize.text.service import translate_one
@@ -302,6 +304,7 @@ def translator(
                     settings=settings,
                     shop=shop,
                     rejected=rejected,
+                    chain=chain() if chain is not None else None,
                 )
             except EngineFailed as exc:
                 done[text] = (None, [exc.message])

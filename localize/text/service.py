@@ -392,10 +392,12 @@ def translate_one(
     settings: Settings | None = None,
     shop: ShopSettings | None = None,
     rejected: Mapping[str, Rejected] | None = None,
+    chain: EngineChain | None = None,
 ) -> tuple[FieldResult, int]:
     """One text translated as `shop` would (its engine, memory, glossary, market limits), or
     without a shop with the shared memory and glossary, Google and the widest title limits;
-    returns the result and the engine calls it took."""
+    returns the result and the engine calls it took. With `chain` (a run's, which counts
+    its engines' failures for the run), that chain is asked and left open."""
     market: Market | None = None
     if settings is not None and shop is not None:
         catalog, tsettings = settings.markets, shop.translation
@@ -413,9 +415,12 @@ def translate_one(
             "language it is written in (--from); nothing to translate"
         )
     scope = shop.id if shop else ""
-    chain = engine_chain(
-        tsettings, secrets, settings.fleet.engine_calls if settings is not None else None
-    )
+    own = chain is None
+    if chain is None:
+        chain = engine_chain(
+            tsettings, secrets, settings.fleet.engine_calls if settings is not None else None
+        )
+    before = chain.calls
     try:
         translator = SegmentTranslator(
             store=store,
@@ -432,10 +437,11 @@ def translate_one(
         )
         result = translate_field(translator, source, field_name=field, limits=limits)
     finally:
-        chain.close()
+        if own:
+            chain.close()
     if result.error:
         raise EngineFailed(result.error)
-    return result, chain.calls
+    return result, chain.calls - before
 
 
 def translated_caption(

@@ -49,3 +49,51 @@ def test_a_primary_engine_failing_every_call_is_told_once_per_run(  # type: igno
         # a second run asks no engine, and says nothing of one
         again = run("run", "--shop", "acme-my", "--json")
         assert json.loads(again.out)["engines_failing"] == [] and "failed" not in again.err
+
+
+def test_an_engine_failing_the_text_on_images_is_told_like_one_failing_listing_text(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path
+) -> None:
+    # The listing's text translates; the words on its picture reach an engine that is down.
+    # Those failures were never counted: `localize run --json`, the day's engine_failing
+    # notice and the digest said nothing of an engine that failed every image.
+    from PIL import Image
+
+    from config.runtime import Secrets
+    from config.settings import parse
+    from localize.listings import ListingRecord, import_listings
+    from localize.run import run_shop
+    from store.queries import register_shops
+    from tests.localize.images import with_chinese
+    from tests.localize.libre import libre
+
+    translate = libre(api_key="k")
+
+    def down_for_images(req: Request) -> Reply:
+        if "包邮" in req.body.decode() + str(req.query):  # the picture's words only
+            return Reply(503, {"error": "the server is overloaded"})
+        return translate(req)  # type: ignore[operator]
+
+    picture = tmp_path / "zh.png"
+    with_chinese(
+        Image.new("RGB", (420, 400), (245, 245, 240)), [("包邮不锈钢", (60, 250), 30)]
+    ).save(picture)
+    with serve({"/translate": down_for_images}) as srv:
+        settings = parse(
+            '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
+            f'[shops.translation]\nengine = "libre"\nurl = "{srv.url}"\napi_key_env = "KEY"\n'
+            "retries = 0\n[shops.captions]\nreplace_text = true\n",
+            "shops.toml",
+        )
+        shop = settings.shops[0]
+        register_shops(engine, settings, [shop])
+        record = ListingRecord(
+            product_id="p1", title="保温杯大容量不锈钢" * 3, images=(str(picture),)
+        )
+        import_listings(engine, shop_id=shop.id, records=[(None, record)])  # type: ignore[list-item]
+        done = run_shop(engine, settings, shop, Secrets({"KEY": "k"}), tmp_path / "images")
+    assert done.text.translated == 1 and done.text.engines_failing == []  # the text half's
+    [failing] = done.engines_failing
+    assert (failing.engine, failing.failed, failing.asked) == ("libre", 1, 1)
+    assert "overloaded" in (failing.last_error or "")
+    assert done.as_dict()["engines_failing"] == [failing.as_dict()]
