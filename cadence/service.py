@@ -72,7 +72,7 @@ from config.settings import Settings, ShopSettings
 from config.tables import WORKBOOK_SUFFIXES, RowProblem, in_order
 from store.db import read_scope, session_scope
 from store.models import Alert, Shop, Video
-from store.queries import alerts_since, register_shops
+from store.queries import alerts_since, insert_new, register_shops
 from store.states import MessageKind
 from store.video_facts import videos_between
 
@@ -237,17 +237,44 @@ def tell_engine_failing(
             for a in stored
         ]
         decisions = decide_engine_failing(troubles, records, now, policy)
-        by_subject = {t.subject: t for t in troubles}
-        for d in decisions:
-            apply_decision(
-                session,
-                shop_id=shop.id,
-                decision=d,
-                message=render_engine_failing(shop.id, shop.alert_language, by_subject[d.subject]),
-                now=now,
-                existing=None,
+        return write_engine_failing(session, shop, troubles, decisions, now)
+
+
+def write_engine_failing(
+    session: Session,
+    shop: ShopSettings,
+    troubles: Sequence[EngineTrouble],
+    decisions: Sequence[AlertDecision],
+    now: datetime,
+) -> list[AlertDecision]:
+    """Write the engine notices decided: the decisions written. One another process wrote
+    since they were decided (two runs of a shop at once) is left out, not an IntegrityError:
+    the day's alert row is claimed with ON CONFLICT DO NOTHING first."""
+    by_subject = {t.subject: t for t in troubles}
+    written = []
+    for d in decisions:
+        key = {"shop_id": shop.id, "period_start": d.period_start, "rule": d.rule}
+        claim = Alert(**key, subject=d.subject, severity=d.severity, opened_at=now)
+        if not insert_new(session, [claim], unique=[*key, "subject"]):
+            continue  # told already, by the other
+        alert = session.exec(
+            select(Alert).where(
+                Alert.shop_id == shop.id,
+                Alert.period_start == d.period_start,
+                Alert.rule == d.rule,
+                Alert.subject == d.subject,
             )
-    return decisions
+        ).one()
+        apply_decision(
+            session,
+            shop_id=shop.id,
+            decision=d,
+            message=render_engine_failing(shop.id, shop.alert_language, by_subject[d.subject]),
+            now=now,
+            existing=alert,
+        )
+        written.append(d)
+    return written
 
 
 def _listing_facts(

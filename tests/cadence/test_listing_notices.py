@@ -617,3 +617,26 @@ def test_a_blocking_is_told_in_the_shops_alert_language_from_its_stored_reasons(
         f"商品 P-3（条目 {item}，th）被拦截，未发布：标题：不允许出现中文字符；主图 0 张；"
     ), body
     assert "TikTok Shop" in body and "characters" not in body
+
+
+def test_two_processes_telling_the_same_failing_engine_write_one_notice(
+    engine: Engine, hook: Server
+) -> None:
+    # Two `localize run` of a shop at once: both read no notice of the day, both decide to
+    # write one; the second insert met the first's row (IntegrityError on PostgreSQL).
+    from cadence.listing_notices import EngineTrouble, decide_engine_failing
+    from cadence.service import policy_for, write_engine_failing
+
+    settings = shop_file(hook.port)
+    shop = settings.shops[0]
+    register_shops(engine, settings, settings.shops)
+    trouble = EngineTrouble("libre", 3, 3, "503: overloaded", ("openai",))
+    decided = decide_engine_failing([trouble], [], NOW, policy_for(settings, shop))
+    with session_scope(engine) as first, session_scope(engine) as second:
+        assert write_engine_failing(first, shop, [trouble], decided, NOW) == decided
+        first.commit()
+        assert write_engine_failing(second, shop, [trouble], decided, NOW) == []
+    with session_scope(engine) as s:
+        alerts = s.exec(select(Alert).where(Alert.rule == "engine_failing")).all()
+        assert [(a.subject, a.notifications) for a in alerts] == [("engine:libre", 1)]
+        assert len(s.exec(select(OutboxMessage).where(OutboxMessage.shop_id == shop.id)).all()) == 1
