@@ -285,10 +285,10 @@ def translator(
     failures counted with the run's)."""
     from config.markets import load_markets
     from localize.errors import EngineFailed
+    from localize.text.checks import from_memory
     from localize.text.service import translate_one
 
     script = (settings.markets if settings is not None else load_markets()).script(to)
-    where = f" --shop {shop.id}" if shop is not None else ""  # the shop's memory, or shared
     done: dict[str, tuple[str | None, list[str]]] = {}
 
     def translate(text: str) -> tuple[str | None, list[str]]:
@@ -311,12 +311,8 @@ def translator(
             else:
                 errors = [f.message for f in result.findings if f.severity == "error"]
                 errors = errors or usable(result.translation, script)
-                if errors and result.origin == "memory":  # else it would seem the engine's
-                    errors = [
-                        f"{e} (from the translation memory: `localize memory remove --text "
-                        f"{text!r} --to {to}{where}` clears it)"
-                        for e in errors
-                    ]
+                if errors and result.entries:  # else it would seem the engine's
+                    errors = [f"{e} ({from_memory(result.entries[0])})" for e in errors]
                 elif errors:
                     errors = [f"{e} (answered by {result.origin})" for e in errors]
                 done[text] = (None, errors) if errors else (result.translation, [])

@@ -11,13 +11,16 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config.i18n import SEMICOLON, Joined, Msg, Text, msg, stored
 from config.markets import BUILT_IN, Market
 from config.terminal import control_character
 from localize.text import FIELD_NAMES, html, leftovers
 from localize.text import said as said  # re-exported: where it lived before
+
+if TYPE_CHECKING:  # the checks stay pure: an entry is only read
+    from localize.text.memory import Entry
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -102,11 +105,25 @@ def emoji(text: str) -> Counter[str]:
     return Counter(ch for ch in text if unicodedata.category(ch) == "So")
 
 
-def unusable(answer: str, *, target_lang: str, kept: Sequence[str] = ()) -> list[Msg]:
-    """Why a machine answer for one segment is no translation to keep or serve again
-    (empty when it is one): it still has Chinese (an engine's echo), or a control
-    character. Such an answer stays out of the memory, and a memory entry like it is a miss."""
+def unusable(
+    answer: str, *, target_lang: str, kept: Sequence[str] = (), source: str | None = None
+) -> list[Msg]:
+    """Why an answer for one segment is no translation to keep or serve again (empty when
+    it is one): it still has Chinese (an engine's echo), a control character, or, given its
+    `source`, it lost a number or a protected term (`kept`) the source has: what would be
+    an error-level finding of the field. Such an answer stays out of the memory, and a
+    memory entry like it is a miss."""
     why = []
+    if source is not None:
+        missing = numbers(source) - numbers(answer)
+        if missing:
+            why.append(
+                msg(
+                    "number(s) {numbers} of the source are missing or changed",
+                    numbers=", ".join(sorted(missing)),
+                )
+            )
+        why += [msg("protected term {term!r} is missing", term=t) for t in kept if t not in answer]
     rest = answer
     for term in kept:  # a term a glossary keeps as it is may be Chinese
         rest = rest.replace(term, "")
@@ -119,14 +136,37 @@ def unusable(answer: str, *, target_lang: str, kept: Sequence[str] = ()) -> list
     return why
 
 
-def memory_passed_over(field: str, text: str, why: Sequence[Msg]) -> Finding:
-    """A memory entry that was no translation (unusable): not served, the engine was asked."""
-    said = msg(
-        "the translation memory's {text!r} was passed over ({why}): the engine was asked",
-        text=text,
-        why=Joined(why, SEMICOLON),
+def from_memory(entry: Entry) -> Msg:
+    """Where a text the memory gave came from, and how to remove it."""
+    return msg(
+        "from the translation memory, entry from {origin} on {date}; remove it with `{command}`",
+        origin=entry.origin,
+        date=entry.on.isoformat(),
+        command=entry.removal,
     )
-    return Finding("memory_passed_over", INFO, about(field, said), text)
+
+
+def memory_passed_over(field: str, entry: Entry, why: Sequence[Msg]) -> Finding:
+    """A memory entry that failed the checks (unusable), a person's too: not served, the
+    engine was asked; the reviewer is told which entry and how to remove it."""
+    said = msg(
+        "the translation memory's {text!r} failed the checks ({why}) and was not used, the "
+        "engine was asked ({entry})",
+        text=entry.target,
+        why=Joined(why, SEMICOLON),
+        entry=from_memory(entry),
+    )
+    return Finding("memory_passed_over", WARNING, about(field, said), entry.target)
+
+
+def memory_served(field: str, entries: Sequence[Entry]) -> Finding:
+    """A field with error-level findings whose text the memory gave: which entries, so that
+    a person can remove a bad one (the next run serves it again otherwise)."""
+    said = msg(
+        "the text with these errors came {entries}",  # "from the translation memory, ..."
+        entries=Joined([from_memory(e) for e in entries[:3]], SEMICOLON),
+    )
+    return Finding("memory_served", INFO, about(field, said))
 
 
 def check(

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shlex
 import unicodedata
+from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session, col, select
 
@@ -30,6 +33,40 @@ def normalise(text: str) -> str:
 def source_key(text: str) -> str:
     """The memory's key for a source text."""
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Where a text the memory gave came from: enough to name the entry and remove it."""
+
+    source: str  # as the memory keeps it (normalised)
+    target: str
+    target_lang: str
+    scope: str  # a shop id, or '' for the memory every shop shares
+    origin: str  # the engine that gave it, or "review", "tmx"
+    on: date  # when it was stored, UTC
+
+    @classmethod
+    def of(cls, row: TranslationMemory) -> Entry:
+        """The entry a memory row is."""
+        return cls(
+            row.source_text,
+            row.target_text,
+            row.target_lang,
+            row.scope,
+            row.origin or "?",
+            row.updated_at.date(),
+        )
+
+    @property
+    def removal(self) -> str:
+        """The command that removes it (and every entry of its scope for the source text in
+        that language)."""
+        shop = f" --shop {shlex.quote(self.scope)}" if self.scope else ""
+        return (
+            f"localize memory remove --text {shlex.quote(self.source)} "
+            f"--to {shlex.quote(self.target_lang)}{shop}"
+        )
 
 
 def lookup(

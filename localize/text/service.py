@@ -47,9 +47,10 @@ class Segment:
     # Chinese-listing leftovers the engine kept and cleaning fixed (the memory keeps the
     # cleaned text, so that rejecting it finds it there)
     changes: tuple[leftovers.Change, ...] = ()
-    # a memory entry that was no translation (checks.unusable), passed over for the
-    # engine: its text and why
-    passed_over: tuple[str, tuple[Msg, ...]] | None = None
+    # a memory entry that failed the checks (checks.unusable), passed over for the
+    # engine: the entry and why
+    passed_over: tuple[memory.Entry, tuple[Msg, ...]] | None = None
+    entry: memory.Entry | None = None  # the memory entry it was served from
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class FieldResult:
     findings: list[checks.Finding]
     error: str | None = None
     no_new: bool = False  # every engine gave only text a reviewer rejected
+    # the memory entries its text came from (a failure says so, and how to remove them)
+    entries: tuple[memory.Entry, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """For --json."""
@@ -182,7 +185,7 @@ class SegmentTranslator:
             by_key.setdefault(memory.source_key(s), []).append(s)
         results: dict[str, Segment] = {}
         todo: list[str] = []
-        passed_over: dict[str, tuple[str, tuple[Msg, ...]]] = {}
+        passed_over: dict[str, tuple[memory.Entry, tuple[Msg, ...]]] = {}
         with read_scope(self.store) as session:
             for variants in by_key.values():
                 first = variants[0]
@@ -197,16 +200,21 @@ class SegmentTranslator:
                 refused = self.rejected.get(memory.source_key(first))
                 if hit is not None and refused and refused.refuses(hit.target_text):
                     hit = None  # the text a reviewer rejected: the next engine is asked
-                if hit is not None and hit.quality == Quality.MACHINE:
-                    # an engine's echo an older version stored: a miss, and said so
-                    why = checks.unusable(hit.target_text, target_lang=self.target_lang, kept=kept)
+                if hit is not None:
+                    # an engine's echo an older version stored, a person's entry (a TMX
+                    # file's) that lost a number: a miss, and said so. Served, it would fail
+                    # the item on every run, the engine never asked again.
+                    why = checks.unusable(
+                        hit.target_text, target_lang=self.target_lang, kept=kept, source=first
+                    )
                     if why:
-                        passed_over[first] = (hit.target_text, tuple(why))
+                        passed_over[first] = (memory.Entry.of(hit), tuple(why))
                         hit = None
                 if hit is not None:
                     self.from_memory += 1
+                    entry = memory.Entry.of(hit)
                     for v in variants:
-                        results[v] = Segment(hit.target_text, "memory", kept)
+                        results[v] = Segment(hit.target_text, "memory", kept, entry=entry)
                 else:
                     todo.append(first)
         if self.on_done and len(results):
@@ -240,10 +248,11 @@ class SegmentTranslator:
             return
         with session_scope(self.store) as session:
             for source, segment in done:
-                # an answer the checks reject (an echo of the Chinese) is never kept: served
-                # from the memory, it would fail every run after the engine was fixed
+                # an answer the checks reject (an echo of the Chinese, a lost number or
+                # protected term) is never kept: served from the memory, it would fail
+                # every run after the engine was fixed
                 usable = not checks.unusable(
-                    segment.text, target_lang=self.target_lang, kept=segment.kept
+                    segment.text, target_lang=self.target_lang, kept=segment.kept, source=source
                 )
                 if segment.error is None and usable:
                     memory.remember(
@@ -358,8 +367,8 @@ def assemble(
     else:
         segments = [done[text]]
         output = cleaned(segments[0])
-    passed = dict(s.passed_over for s in segments if s.passed_over)  # each text once
-    findings += [checks.memory_passed_over(field_name, t, why) for t, why in passed.items()]
+    passed = dict(s.passed_over for s in segments if s.passed_over)  # each entry once
+    findings += [checks.memory_passed_over(field_name, e, why) for e, why in passed.items()]
     errors = [s.error for s in segments if s.error]
     if errors:
         no_new = all(s.no_new for s in segments if s.error)
@@ -370,7 +379,10 @@ def assemble(
     findings += checks.check(
         text, output, field=field_name, target_lang=target_lang, kept=kept, limits=limits
     )
-    return FieldResult(output, "+".join(origins), findings)
+    entries = tuple(dict.fromkeys(s.entry for s in segments if s.entry))
+    if entries and checks.has_errors(findings):  # else the next run serves it again, unsaid
+        findings.append(checks.memory_served(field_name, entries))
+    return FieldResult(output, "+".join(origins), findings, entries=entries)
 
 
 def translate_field(
@@ -460,6 +472,9 @@ def translated_caption(
     )
     errors = [f for f in result.findings if f.severity == checks.ERROR]
     if errors:
-        listed = "; ".join(f"{f.code}: {f.message}" for f in errors)
-        raise EngineFailed(f"the translated caption has errors ({listed}); give it with --caption")
+        listed = "; ".join(f"{f.code}: {f.message}" for f in errors if f.code != "memory_served")
+        where = f" ({checks.from_memory(result.entries[0])})" if result.entries else ""
+        raise EngineFailed(
+            f"the translated caption has errors ({listed}){where}; give it with --caption"
+        )
     return result

@@ -545,27 +545,3 @@ def test_an_unwritable_ocr_cache_is_a_warning_and_the_work_goes_on(
     assert first == again and len(first) == 2
     [warning] = [r.getMessage() for r in caplog.records]
     assert str(folder) in warning and "without caching" in warning
-
-
-def test_a_regions_translation_that_cannot_be_drawn_says_where_it_came_from(engine) -> None:  # type: ignore[no-untyped-def]
-    from config.runtime import Secrets
-    from localize.image.regions import translator
-    from localize.text import memory
-    from store.db import session_scope
-
-    with session_scope(engine) as session:  # a person's entry, kept with its Chinese
-        memory.remember(
-            session,
-            scope="",
-            source_lang="zh-CN",
-            target_lang="th",
-            source="季加厚款",
-            target="季加厚款",
-            quality="human",
-            origin="review",
-        )
-    text, why = translator(engine, Secrets({}), to="th")("季加厚款")
-    assert text is None
-    [said] = why
-    assert "still has Chinese" in said and "from the translation memory" in said
-    assert "localize memory remove" in said
