@@ -154,3 +154,44 @@ def test_a_regions_failure_from_the_memory_names_the_entry_and_its_removal(
     [said] = why
     assert "from the translation memory, entry from libre on 2026-12-01" in said
     assert "remove it with `localize memory remove --text '季加厚款' --to th`" in said
+
+
+def test_a_field_whose_errors_came_from_the_memory_names_the_entry(
+    engine: Engine, libre: tuple[Server, Engine_]
+) -> None:
+    # A title the memory gives whole that the market refuses (too short): the reviewer sees
+    # the error; without the entry named, the next run would serve it again, unexplained.
+    srv, _ = libre
+    settings = shop_settings(engine, srv.url)
+    source = "保温杯"
+    with session_scope(engine) as s:
+        s.add(
+            TranslationMemory(
+                scope="",
+                source_lang="zh-CN",
+                target_lang="th",
+                source_key=memory.source_key(source),
+                source_text=source,
+                target_text="cup",
+                quality="human",
+                origin="review",
+                updated_at=ENTERED,
+            )
+        )
+    result, calls = translate_one(
+        engine,
+        Secrets({"KEY": "k"}),
+        source,
+        to="th",
+        from_="zh-CN",
+        field="title",
+        settings=settings,
+        shop=settings.shops[0],
+    )
+    assert (calls, result.origin) == (0, "memory")
+    codes = [f.code for f in result.findings]
+    assert "title_length" in codes
+    [served] = [f for f in result.findings if f.code == "memory_served"]
+    said = str(served.message)
+    assert "entry from review on 2026-12-01" in said
+    assert "localize memory remove --text 保温杯 --to th" in said.replace("'", "")
