@@ -51,49 +51,94 @@ def test_a_primary_engine_failing_every_call_is_told_once_per_run(  # type: igno
         assert json.loads(again.out)["engines_failing"] == [] and "failed" not in again.err
 
 
+def down_for_images(req: Request) -> Reply:
+    """A LibreTranslate that translates listing text and fails the words on the picture."""
+    from tests.localize.libre import libre
+
+    if "包邮" in req.body.decode() + str(req.query):
+        return Reply(503, {"error": "the server is overloaded"})
+    return libre(api_key="k")(req)  # type: ignore[operator]
+
+
+def shop_with_a_picture(engine, tmp_path: Path, url: str):  # type: ignore[no-untyped-def]
+    """A shop whose one listing has a picture with Chinese words (replace_text on)."""
+    from PIL import Image
+
+    from config.settings import parse
+    from localize.listings import ListingRecord, import_listings
+    from store.queries import register_shops
+    from tests.localize.images import with_chinese
+
+    picture = tmp_path / "zh.png"
+    blank = Image.new("RGB", (420, 400), (245, 245, 240))
+    with_chinese(blank, [("包邮不锈钢", (60, 250), 30)]).save(picture)
+    settings = parse(
+        '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
+        f'[shops.translation]\nengine = "libre"\nurl = "{url}"\napi_key_env = "KEY"\n'
+        "retries = 0\n[shops.captions]\nreplace_text = true\n",
+        "shops.toml",
+    )
+    shop = settings.shops[0]
+    register_shops(engine, settings, [shop])
+    title = "保温杯大容量不锈钢" * 3
+    record = ListingRecord(product_id="p1", title=title, images=(str(picture),))
+    import_listings(engine, shop_id=shop.id, records=[(None, record)])  # type: ignore[list-item]
+    return settings
+
+
 def test_an_engine_failing_the_text_on_images_is_told_like_one_failing_listing_text(  # type: ignore[no-untyped-def]
     engine, tmp_path: Path
 ) -> None:
     # The listing's text translates; the words on its picture reach an engine that is down.
     # Those failures were never counted: `localize run --json`, the day's engine_failing
     # notice and the digest said nothing of an engine that failed every image.
-    from PIL import Image
-
     from config.runtime import Secrets
-    from config.settings import parse
-    from localize.listings import ListingRecord, import_listings
     from localize.run import run_shop
-    from store.queries import register_shops
-    from tests.localize.images import with_chinese
-    from tests.localize.libre import libre
 
-    translate = libre(api_key="k")
-
-    def down_for_images(req: Request) -> Reply:
-        if "包邮" in req.body.decode() + str(req.query):  # the picture's words only
-            return Reply(503, {"error": "the server is overloaded"})
-        return translate(req)  # type: ignore[operator]
-
-    picture = tmp_path / "zh.png"
-    with_chinese(
-        Image.new("RGB", (420, 400), (245, 245, 240)), [("包邮不锈钢", (60, 250), 30)]
-    ).save(picture)
     with serve({"/translate": down_for_images}) as srv:
-        settings = parse(
-            '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
-            f'[shops.translation]\nengine = "libre"\nurl = "{srv.url}"\napi_key_env = "KEY"\n'
-            "retries = 0\n[shops.captions]\nreplace_text = true\n",
-            "shops.toml",
-        )
+        settings = shop_with_a_picture(engine, tmp_path, srv.url)
         shop = settings.shops[0]
-        register_shops(engine, settings, [shop])
-        record = ListingRecord(
-            product_id="p1", title="保温杯大容量不锈钢" * 3, images=(str(picture),)
-        )
-        import_listings(engine, shop_id=shop.id, records=[(None, record)])  # type: ignore[list-item]
         done = run_shop(engine, settings, shop, Secrets({"KEY": "k"}), tmp_path / "images")
     assert done.text.translated == 1 and done.text.engines_failing == []  # the text half's
     [failing] = done.engines_failing
     assert (failing.engine, failing.failed, failing.asked) == ("libre", 1, 1)
     assert "overloaded" in (failing.last_error or "")
     assert done.as_dict()["engines_failing"] == [failing.as_dict()]
+
+
+def test_a_queue_workers_images_failing_on_the_engine_tell_the_team(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path
+) -> None:
+    # With a queue, a worker captions the images (Daemon.caption): its engine failures
+    # reach the day's engine_failing notice as the whole run's do.
+    import io
+    from datetime import UTC, datetime
+
+    from sqlmodel import select
+
+    from cadence.daemon import Daemon
+    from config.runtime import Secrets
+    from store.db import read_scope
+    from store.models import Alert
+
+    handed: list[int] = []
+    with serve({"/translate": down_for_images}) as srv:
+        settings = shop_with_a_picture(engine, tmp_path, srv.url)
+        daemon = Daemon(
+            engine=engine,
+            settings=settings,
+            shop=settings.shops[0],
+            secrets=Secrets({"KEY": "k"}),
+            console=io.StringIO(),
+            log_stream=io.StringIO(),
+            clock=lambda: datetime(2026, 12, 3, 3, 0, tzinfo=UTC),
+            data_dir=tmp_path / "data",
+            registered=True,
+            hand_images=handed.extend,
+        )
+        daemon.localize()
+        [item] = handed
+        daemon.caption(item)
+    with read_scope(engine) as s:
+        told = s.exec(select(Alert.subject).where(Alert.rule == "engine_failing")).all()
+    assert told == ["engine:libre"]
