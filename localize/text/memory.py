@@ -73,6 +73,17 @@ def lookup(
     session: Session, *, scope: str, source_lang: str, target_lang: str, text: str
 ) -> TranslationMemory | None:
     """The best entry for `text`: human before machine, the shop's before the shared."""
+    found = entries(
+        session, scope=scope, source_lang=source_lang, target_lang=target_lang, text=text
+    )
+    return found[0] if found else None
+
+
+def entries(
+    session: Session, *, scope: str, source_lang: str, target_lang: str, text: str
+) -> list[TranslationMemory]:
+    """Every entry for `text`, the best first (human before machine, the shop's before the
+    shared): the next is served when a better one fails the checks."""
     rows = session.exec(
         select(TranslationMemory).where(
             col(TranslationMemory.scope).in_([scope, ""]),
@@ -85,9 +96,7 @@ def lookup(
     # stored engines' empty answers): such rows are passed over, as if absent.
     if normalise(text):
         rows = [r for r in rows if r.target_text.strip()]
-    if not rows:
-        return None
-    return min(rows, key=lambda r: (r.quality != Quality.HUMAN, r.scope != scope))
+    return sorted(rows, key=lambda r: (r.quality != Quality.HUMAN, r.scope != scope))
 
 
 def remember(

@@ -189,7 +189,7 @@ class SegmentTranslator:
         with read_scope(self.store) as session:
             for variants in by_key.values():
                 first = variants[0]
-                hit = memory.lookup(
+                found = memory.entries(
                     session,
                     scope=self.scope,
                     source_lang=self.source_lang,
@@ -198,23 +198,31 @@ class SegmentTranslator:
                 )
                 kept = protect.protect(first, self.terms).kept
                 refused = self.rejected.get(memory.source_key(first))
-                if hit is not None and refused and refused.refuses(hit.target_text):
-                    hit = None  # the text a reviewer rejected: the next engine is asked
-                if hit is not None:
+                hit = None
+                for row in found:
+                    if refused and refused.refuses(row.target_text):
+                        break  # the text a reviewer rejected: the next engine is asked
                     # an engine's echo an older version stored, a person's entry (a TMX
-                    # file's) that lost a number: a miss, and said so. Served, it would fail
-                    # the item on every run, the engine never asked again.
+                    # file's) that lost a number: passed over, and said so. Served, it would
+                    # fail the item on every run, the engine never asked again.
                     why = checks.unusable(
-                        hit.target_text, target_lang=self.target_lang, kept=kept, source=first
+                        row.target_text, target_lang=self.target_lang, kept=kept, source=first
                     )
-                    if why:
-                        passed_over[first] = (memory.Entry.of(hit), tuple(why))
-                        hit = None
+                    if not why:
+                        hit = row
+                        break
+                    passed_over.setdefault(first, (memory.Entry.of(row), tuple(why)))
                 if hit is not None:
                     self.from_memory += 1
                     entry = memory.Entry.of(hit)
                     for v in variants:
-                        results[v] = Segment(hit.target_text, "memory", kept, entry=entry)
+                        results[v] = Segment(
+                            hit.target_text,
+                            "memory",
+                            kept,
+                            entry=entry,
+                            passed_over=passed_over.get(first),
+                        )
                 else:
                     todo.append(first)
         if self.on_done and len(results):

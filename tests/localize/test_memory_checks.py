@@ -127,6 +127,10 @@ def test_a_persons_entry_that_fails_the_checks_is_not_served_and_said_so(
     assert "keeps warm for hours" in said and "12" in said  # what failed, and why
     assert "entry from tmx on 2026-12-01" in said
     assert "localize memory remove --text '保温12小时' --to th --shop acme-th" in said
+    # the engine's answer, kept, is served next time; the person's entry still said
+    again, calls = translate(engine, settings, source)
+    assert (calls, again.origin, again.translation) == (0, "memory", fake_translate(source))
+    assert [f.code for f in again.findings] == ["memory_passed_over"]
 
 
 def test_a_regions_failure_from_the_memory_names_the_entry_and_its_removal(
