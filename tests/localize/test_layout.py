@@ -380,3 +380,24 @@ def test_two_turned_lines_on_a_sticker_are_set_clear_of_each_other() -> None:
     overlap = int((first.astype(bool) & second).sum())
     assert overlap == 0 or any("overlaps" in w for w in drawn.warnings), (overlap, drawn)
     assert overlap < 20, (overlap, drawn)  # set smaller or on fewer lines, not over it
+
+
+def test_a_turned_line_that_cannot_clear_the_one_over_it_says_so() -> None:
+    yellow, white = (255, 240, 80), (255, 255, 255)
+    texts = ["限时抢购", "立减30元"]
+    scene = draw(
+        Image.new("RGB", (520, 420), (230, 30, 40)),
+        [Lettering(texts[0], (70, 110), 62, yellow, angle=12),
+         Lettering(texts[1], (90, 140), 44, white, angle=12)],  # half over the first
+    )  # fmt: skip
+    img = scene.image.copy()
+    drawn = ReplaceText(
+        scene.plans(texts, ["Săn deal giới hạn", "Giảm ngay 105.000₫"]), "vi", "latin"
+    ).draw(img)
+    first = cv2.dilate(ink_mask(img, yellow, 120).astype(np.uint8), np.ones((3, 3), np.uint8))
+    assert (first.astype(bool) & ink_mask(img, white, 60)).sum()  # no size clears it
+    said = [str(w) for w in drawn.warnings if "overlaps" in str(w)]
+    assert said == [
+        "text '立减30元': its translation overlaps the text drawn for '限时抢购' even at "
+        "its smallest size; shorten one of them"
+    ], drawn.warnings
