@@ -407,3 +407,36 @@ def test_a_caption_on_a_gradient_with_no_free_place_says_how_much_it_covers() ->
     covered, drawn = caption_over(img, oval)
     assert covered > 0 and drawn.covers > 0  # type: ignore[attr-defined]
     assert any(f"caption covers {drawn.covers} px (" in w for w in drawn.warnings)  # type: ignore[attr-defined]
+
+
+def test_a_caption_localize_run_could_not_keep_off_the_product_is_said_in_review(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    # the trial: "Free shipping nationwide" lay over the product on three published images,
+    # and neither `localize run`'s review nor the terminal queue said a word
+    from PIL import ImageDraw
+    from textual.widgets import Static
+
+    from localize.review_ui import ReviewApp
+    from store.db import open_store
+    from tests.localize.test_review_ui import drive, press
+
+    run, db_url = setup
+    img = soft_gradient(600, seed=5)
+    ImageDraw.Draw(img).ellipse((12, 12, 588, 588), fill=(60, 70, 110))  # fills the frame
+    img.save(tmp_path / "oval.jpg", quality=90)
+    listing = tmp_path / "l.csv"
+    listing.write_text("product_id,title,caption,images\np1,保温杯,包邮,a.jpg;oval.jpg\n", "utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    notes = [f["message"] for f in doc["findings"] if f["code"] == "image_notes"]
+    assert len(notes) == 1 and notes[0].startswith("image 2: caption covers "), notes
+    seen: list[str] = []
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        seen.append(str(pilot.app.screen.query_one("#other-findings", Static).render()))
+        await press(pilot, "q")
+
+    drive(ReviewApp(open_store(db_url), None, reviewer="mei"), script)
+    assert "image 2: caption covers " in seen[0], seen
