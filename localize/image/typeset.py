@@ -302,7 +302,7 @@ def set_pieces(
         # own region) is set again smaller, on fewer lines, until it clears it
         least = max(FLOOR_PX, round(LEAST * top))
         crossed = _crossing(img, pieces, block, lines, setting, frame, owned, weight, path,
-                            shaping, spacing, top)  # fmt: skip
+                            shaping, spacing, top) if final else (0, -1)  # fmt: skip
         size = setting.size
         while crossed[0] and size > least:
             size = max(least, min(size - 1, round(size * REFIT)))
