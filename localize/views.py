@@ -148,11 +148,12 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
             }
         )
     elif captioned.replaced_text:
+        from localize.image.regions import done_count
+
         status = "erased" if captioned.erased_only else "replaced"
         for d in result.done:
             regions = captioned.regions.get(str(d.input), [])
-            # a region with text still read around it (`left`) is not cleanly done
-            replaced = sum(1 for r in regions if r["status"] == status and not r.get("left"))
+            replaced = done_count(regions, status)  # as the review queue counts them
             counts = dict(output=str(d.output), done=replaced, regions=len(regions))
             env.out(
                 msg("{output}  ({done} of {regions} text region(s) erased)", **counts)

@@ -36,6 +36,7 @@ from localize.image.readback import STILL_READ, still_read_finding
 from localize.image.regions import (
     FINDING,
     POOR_ERASE,
+    ImageText,
     Translate,
     edits_for,
     finding,
@@ -128,6 +129,7 @@ class _ItemWork:
     truncated: bool = False
     errors: list[str] = field(default_factory=list)
     regions: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> finding
+    texts: dict[int, tuple[str, ImageText]] = field(default_factory=dict)  # ... its plan
     poor: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> poor_erase
     left: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> chinese_still_read
     nowhere: dict[str, str] | None = None  # its caption goes on no image: the finding
@@ -164,6 +166,7 @@ def _replacement(
         prices=shop_prices(texts.settings, shop, texts.settings.markets.script(item.language)),
     )
     state.regions[n] = finding(n, redact(source), text)
+    state.texts[n] = (redact(source), text)
     script = texts.settings.markets.script(item.language)
     return ReplaceText(
         text.plans,
@@ -286,6 +289,7 @@ def run_images(
         if n in state.regions and done.erased:  # the erase's scores, known once drawn
             records = state.regions[n]["regions"]
             with_erase_scores(records, done.erased)
+            state.regions[n] = finding(n, *state.texts[n])  # counted as now read back
             if (poor := poor_erase_finding(n, records)) is not None:
                 state.poor[n] = poor
             if (left := still_read_finding(n, records)) is not None:

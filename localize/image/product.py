@@ -53,12 +53,7 @@ def silhouette(rgb: Any) -> Any | None:
     import numpy as np
 
     h, w = rgb.shape[:2]
-    scale = min(1.0, WORK_SIDE / max(h, w))
-    small = (
-        cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))), cv2.INTER_AREA)
-        if scale < 1
-        else rgb
-    )
+    small, scale = _work_copy(rgb)
     sh, sw = small.shape[:2]
     if sh < 8 or sw < 8:
         return None
@@ -90,6 +85,63 @@ def silhouette(rgb: Any) -> Any | None:
     if scale < 1:
         shape = cv2.resize(shape, (w, h), interpolation=cv2.INTER_NEAREST)
     return shape.astype(bool)
+
+
+def _work_copy(rgb: Any) -> tuple[Any, float]:
+    """`rgb` at most WORK_SIDE px on its longer side, and the scale it was shrunk by."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    scale = min(1.0, WORK_SIDE / max(h, w))
+    if scale == 1:
+        return rgb, scale
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), scale
+
+
+STEP = 6  # per channel, between neighbouring px (work copy): a backdrop's shading is smoother
+
+
+def foreground(rgb: Any) -> Any | None:
+    """Everything standing on the picture's backdrop, as a boolean array of `rgb`'s height
+    x width: the product, a table, a banner, a sticker, however many and whichever is
+    largest, but not what lies across it from edge to edge (a banner's edges, stripes);
+    None when there is no backdrop (a photo, a texture). A backdrop is plain or
+    softly shaded (a supplier's gradient): grown from the border over px that differ from
+    their neighbours by at most STEP, and covering most of the border (BACKGROUND_SHARE).
+    What a caption must keep clear of, where the silhouette (one product, plain
+    backgrounds only) decides what is the product's printing."""
+    import cv2
+    import numpy as np
+
+    h, w = rgb.shape[:2]
+    small, scale = _work_copy(rgb)
+    sh, sw = small.shape[:2]
+    if sh < 8 or sw < 8:
+        return None
+    px = cv2.GaussianBlur(small, (3, 3), 0).astype(np.int16)  # JPEG and sensor noise
+    across = np.abs(np.diff(px, axis=1)).max(axis=2) > STEP
+    down = np.abs(np.diff(px, axis=0)).max(axis=2) > STEP
+    edge = np.zeros((sh, sw), bool)  # a px either side of a step is the step's
+    edge[:, 1:] |= across
+    edge[:, :-1] |= across
+    edge[1:] |= down
+    edge[:-1] |= down
+    _, labels = cv2.connectedComponents((~edge).astype(np.uint8), connectivity=4)
+    border = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    if (border > 0).mean() < BACKGROUND_SHARE:
+        return None
+    backdrop = np.isin(labels, np.unique(border[border > 0]))
+    things = (~backdrop).astype(np.uint8)
+    things = cv2.morphologyEx(things, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))  # specks
+    count, parts, stats, _ = cv2.connectedComponentsWithStats(things, connectivity=8)
+    for n in range(1, count):  # laid across the picture: a banner or stripes, not a thing
+        x, y, bw, bh = (int(v) for v in stats[n, :4])
+        if (x == 0 and x + bw == sw) or (y == 0 and y + bh == sh):
+            things[parts == n] = 0
+    if scale < 1:
+        things = cv2.resize(things, (w, h), interpolation=cv2.INTER_NEAREST)
+    return things.astype(bool)
 
 
 def _angle(polygon: Sequence[Point]) -> float:

@@ -150,9 +150,17 @@ def _price(text: str, translate: Translate, prices: Prices) -> tuple[str | None,
     return (None, "; ".join(problems)) if problems else (written, "")
 
 
+def done_count(records: Iterable[dict[str, Any]], status: str = "replaced") -> int:
+    """How many regions are done for the seller: `status` (replaced, or erased) and no
+    Chinese still read around them once erased; kept, failed and still-read ones are not.
+    `localize image` and the review queue both count by it."""
+    return sum(1 for r in records if r["status"] == status and not r.get("left"))
+
+
 def finding(image: int, source: str, text: ImageText) -> dict[str, Any]:
-    """The item finding that carries one image's regions for the review queue."""
-    replaced = sum(1 for r in text.records if r["status"] == "replaced")
+    """The item finding that carries one image's regions for the review queue (made again
+    once the erase is read back: a region still read is no longer counted replaced)."""
+    replaced = done_count(text.records)
     printed = sum(1 for r in text.records if r.get("kind") == PRINTING and r["status"] == "kept")
     severity = "error" if text.left else "warning" if text.notes else "info"
     figures = {"image": image + 1, "replaced": replaced, "regions": len(text.records)}

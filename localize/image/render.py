@@ -56,9 +56,12 @@ class Captioned:
     @property
     def warnings(self) -> tuple[str, ...]:
         """What a reviewer should know about the drawing."""
+        left, top, right, bottom = self.band
+        share = self.covers / max(1, (right - left) * (bottom - top))
         covering = (
-            f"caption covers {self.covers} px of the image's text or the product: no free "
-            "place was found; shorten the caption or leave this image without one",
+            f"caption covers {self.covers} px ({share:.0%} of the caption) of the image's "
+            "text or the product: no free place was found; shorten the caption or leave "
+            "this image without one",
         )
         # the floor is sized from the image: a caption there (or under it, in a band
         # too short for it) is hard to read on a phone, whatever else it got right
@@ -182,7 +185,7 @@ def draw_caption(
 ) -> Captioned:
     """Draw `caption` on `img` (in place) inside the area every crop shows, over the
     calmer of top and bottom unless the layout fixes it, and never over the text regions
-    `avoid` nor the product (its silhouette on a studio background): when neither edge
+    `avoid` nor what stands on the backdrop (product.foreground): when neither edge
     is free, the nearest free full-width band, then the same at the smallest size, then a
     badge in a free corner; when nothing is free, the least covering place, said in the
     result's warnings. `clear` False places it by the edges' detail alone (as captions
@@ -262,12 +265,12 @@ def _covered(img: Any, avoid: tuple[design.Box, ...]) -> Any:
     touches the product by a pixel is never taken as free), scaled back to px."""
     import numpy as np
 
-    from localize.image.product import WORK_SIDE, silhouette
+    from localize.image.product import WORK_SIDE, foreground
 
     factor = max(1, math.ceil(max(img.size) / WORK_SIDE))
     small = img.reduce(factor) if factor > 1 else img  # a box filter: fast, and enough
     scale = small.width / img.width
-    taken = silhouette(np.asarray(small))
+    taken = foreground(np.asarray(small))
     if taken is None:
         taken = np.zeros((small.height, small.width), bool)
     grow = max(2, round(min(img.size) * AVOID_MARGIN))

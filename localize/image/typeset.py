@@ -298,10 +298,29 @@ def set_pieces(
         setting, frame = _best(
             pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em
         )
+        # a block set over text already drawn (two turned lines, each wrapped within its
+        # own region) is set again smaller, on fewer lines, until it clears it
+        least = max(FLOOR_PX, round(LEAST * top))
+        crossed = _crossing(img, pieces, block, lines, setting, frame, owned, weight, path,
+                            shaping, spacing, top) if final else (0, -1)  # fmt: skip
+        size = setting.size
+        while crossed[0] and size > least:
+            size = max(least, min(size - 1, round(size * REFIT)))
+            tried = _best(
+                pieces, block, script, path, weight, shaping, rooms, size, spacing, ink_em
+            )
+            again = _crossing(img, pieces, block, lines, *tried, owned, weight, path, shaping,
+                              spacing, top)  # fmt: skip
+            if again[0] < crossed[0]:
+                (setting, frame), crossed = tried, again
         final[n] = setting.size
         drawn = _draw_block(
             img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top
         )
+        if drawn.ink is not None:  # its ink, for the blocks after it to keep clear of
+            where, (ix, iy) = drawn.ink
+            area = owned[iy : iy + where.shape[0], ix : ix + where.shape[1]]
+            area[where & (area >= 0)] = INKED - n
         owned[owned == n + 1] = 0  # what it erased and left empty is free panel again,
         if drawn.box is not None:  # and what it drew is not, for the blocks after it
             x0, y0, x1, y1 = drawn.box
@@ -340,6 +359,15 @@ def set_pieces(
                     text=first,
                 )
             )
+        if crossed[0]:
+            notes.append(
+                msg(
+                    "text {text!r}: its translation overlaps the text drawn for {other!r} "
+                    "even at its smallest size; shorten one of them",
+                    text=first,
+                    other=pieces[blocks[crossed[1]].lines[0]].source,
+                )
+            )
         if drawn.contrast < LOW_CONTRAST:
             notes.append(
                 msg(
@@ -362,6 +390,33 @@ def set_pieces(
         tuple(per_size), tuple(per_lines), truncated, worst, tuple(notes), tuple(originals),
         tuple(b.lines for b in blocks), tuple(per_left), tuple(per_weight),
     )  # fmt: skip
+
+
+REFIT = 0.9  # a block set over text already drawn is set again this much smaller
+INKED = -2  # in `owned`: the ink block n drew is INKED - n (kept text is -1, free 0)
+
+
+def _crossing(
+    img: Any, pieces: Sequence[Piece], block: Any, lines: Sequence[Any], setting: Setting,
+    frame: Frame, owned: Any, weight: int, path: Any, shaping: str | None, spacing: float,
+    top: int,
+) -> tuple[int, int]:  # fmt: skip
+    """How many px of a block's ink, were it drawn so, lie on (or within a px of) ink an
+    earlier block drew, and which block that was."""
+    import cv2
+    import numpy as np
+
+    drawn = _draw_block(img, pieces, block, lines, setting, frame, owned, weight, path,
+                        shaping, spacing, top, dry=True)  # fmt: skip
+    if drawn.ink is None:
+        return 0, -1
+    where, (ix, iy) = drawn.ink
+    area = owned[iy : iy + where.shape[0], ix : ix + where.shape[1]]
+    near = cv2.dilate(where.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    hit = area[near & (area <= INKED)]
+    if not hit.size:
+        return 0, -1
+    return int(hit.size), int(np.bincount(INKED - hit).argmax())
 
 
 @dataclass(frozen=True)
@@ -528,16 +583,18 @@ class _Drawn:
     clipped: bool
     lefts: tuple[tuple[float, ...], ...]
     box: tuple[int, int, int, int] | None  # the drawn ink's box, in the image
+    ink: tuple[Any, tuple[int, int]] | None = None  # its pixels (boolean) and their corner
 
 
 def _draw_block(
     img: Any, pieces: Sequence[Piece], block: Any, lines: Sequence[Any], setting: Setting,
     frame: Frame, owned: Any, weight: int, path: Any, shaping: str | None, spacing: float,
-    top: int,
+    top: int, *, dry: bool = False,
 ) -> _Drawn:  # fmt: skip
     """Draw a set block in its frame: one size, one weight, one alignment (one left edge,
     centre or right edge), centred on the original's ink across the lines; outline, strike
-    and underline as the original had them; clipped to where it may be drawn."""
+    and underline as the original had them; clipped to where it may be drawn. `dry`: only
+    say where its ink would go, drawing nothing."""
     import numpy as np
     from PIL import Image, ImageDraw
 
@@ -598,6 +655,7 @@ def _draw_block(
     colours = ([ink.outline] if outline else []) + [ink.fill]
     clipped = 0
     total = 0
+    inked: tuple[Any, tuple[int, int]] | None = None
     for colour, layer in zip(colours, layers, strict=True):
         placed, origin = _place(layer, frame, pad)
         ox, oy = origin
@@ -614,6 +672,10 @@ def _draw_block(
         may = allowed
         clipped += int(((alpha >= 128) & ~may).sum())
         clip = np.where(may, alpha, 0).astype(np.uint8)
+        if inked is None:  # the outline's layer, when there is one, holds the fill's
+            inked = (clip >= 128, (ix0, iy0))
+        if dry:
+            continue
         img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), colour), (ix0, iy0),
                   Image.fromarray(clip))  # fmt: skip
     lefts: list[list[float]] = [[] for _ in setting.lines]
@@ -633,6 +695,7 @@ def _draw_block(
         total > 0 and clipped > CLIPPED * total,
         tuple(tuple(v) for v in lefts),
         box,
+        inked,
     )
 
 

@@ -343,3 +343,100 @@ def test_a_caption_only_run_does_not_call_the_products_own_label_chinese_to_repl
     said = caption.draw(img.copy())
     chinese = [w for w in said.warnings if "Chinese" in w]
     assert chinese and "大容量包邮" in chinese[0] and "保温杯" not in chinese[0], said.warnings
+
+
+def soft_gradient(size: int, seed: int = 0) -> Image.Image:
+    """A supplier's soft four-colour gradient backdrop with a little sensor noise (no plain
+    colour anywhere along its border)."""
+    from PIL import ImageFilter
+
+    y, x = np.mgrid[0:size, 0:size] / size
+    base = np.stack([140 + 80 * x + 25 * np.sin(5 * y), 110 + 70 * y, 160 - 60 * x * y], -1)
+    base += np.random.default_rng(seed).normal(0, 5, base.shape)
+    img = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    return img.filter(ImageFilter.GaussianBlur(1.0))
+
+
+def caption_over(img: Image.Image, thing: np.ndarray, avoid: tuple = ()) -> tuple[int, object]:  # type: ignore[type-arg]
+    """The px of `thing` (a boolean mask of what must stay visible) a caption covers, and
+    what was drawn."""
+    from localize.image.render import draw_caption
+
+    drawn = draw_caption(img, "Free shipping nationwide", "en", "latin", avoid=avoid)
+    left, top, right, bottom = drawn.band
+    return int(thing[top:bottom, left:right].sum()), drawn
+
+
+def test_a_caption_keeps_off_an_oval_product_on_a_gradient() -> None:
+    from PIL import ImageDraw
+
+    img = soft_gradient(600)
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((168, 210, 432, 570), fill=(245, 230, 200))  # the trial's a08, at 600 px
+    draw.rectangle((0, 72, 600, 150), fill=(200, 20, 40))  # a red banner with its headline
+    oval = np.zeros((600, 600), bool)
+    ImageDraw.Draw(mask := Image.fromarray(oval)).ellipse((168, 210, 432, 570), fill=1)
+    oval = np.asarray(mask).astype(bool)
+    covered, drawn = caption_over(img, oval, avoid=((84, 76, 420, 150),))
+    assert covered == 0, drawn
+
+
+def test_a_caption_keeps_off_a_product_smaller_than_the_table_under_it() -> None:
+    from PIL import ImageDraw
+
+    img = Image.new("RGB", (600, 600), (250, 250, 250))
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((240, 36, 360, 156), fill=(200, 170, 120))  # the trial's a02: a round tin
+    draw.ellipse((270, 66, 330, 126), fill=(230, 210, 170))
+    for k in range(5):  # a spec table, larger than the tin, under it
+        draw.line((60, 282 + 66 * k, 540, 282 + 66 * k), fill=(120, 120, 130), width=2)
+    for x in (60, 228, 540):
+        draw.line((x, 282, x, 546), fill=(120, 120, 130), width=2)
+    tin = np.abs(np.asarray(img).astype(int) - 250).max(axis=2) > 20
+    tin[260:, :] = False  # the table's cells are text regions, avoided by their boxes
+    covered, drawn = caption_over(img, tin, avoid=((100, 290, 520, 540),))
+    assert covered == 0, drawn
+
+
+def test_a_caption_on_a_gradient_with_no_free_place_says_how_much_it_covers() -> None:
+    from PIL import ImageDraw
+
+    img = soft_gradient(600, seed=3)
+    ImageDraw.Draw(img).ellipse((40, 40, 560, 560), fill=(60, 70, 110))  # fills the frame
+    oval = np.asarray(img).astype(int)[..., 2] < 120
+    covered, drawn = caption_over(img, oval)
+    assert covered > 0 and drawn.covers > 0  # type: ignore[attr-defined]
+    assert any(f"caption covers {drawn.covers} px (" in w for w in drawn.warnings)  # type: ignore[attr-defined]
+
+
+def test_a_caption_localize_run_could_not_keep_off_the_product_is_said_in_review(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    # the trial: "Free shipping nationwide" lay over the product on three published images,
+    # and neither `localize run`'s review nor the terminal queue said a word
+    from PIL import ImageDraw
+    from textual.widgets import Static
+
+    from localize.review_ui import ReviewApp
+    from store.db import open_store
+    from tests.localize.test_review_ui import drive, press
+
+    run, db_url = setup
+    img = soft_gradient(600, seed=5)
+    ImageDraw.Draw(img).ellipse((12, 12, 588, 588), fill=(60, 70, 110))  # fills the frame
+    img.save(tmp_path / "oval.jpg", quality=90)
+    listing = tmp_path / "l.csv"
+    listing.write_text("product_id,title,caption,images\np1,保温杯,包邮,a.jpg;oval.jpg\n", "utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    notes = [f["message"] for f in doc["findings"] if f["code"] == "image_notes"]
+    assert len(notes) == 1 and notes[0].startswith("image 2: caption covers "), notes
+    seen: list[str] = []
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        seen.append(str(pilot.app.screen.query_one("#other-findings", Static).render()))
+        await press(pilot, "q")
+
+    drive(ReviewApp(open_store(db_url), None, reviewer="mei"), script)
+    assert "image 2: caption covers " in seen[0], seen

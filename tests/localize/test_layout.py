@@ -357,3 +357,47 @@ def test_text_shrunk_but_large_on_a_phone_is_not_called_illegible() -> None:
     )
     assert drawn.size < 38  # 8 px on a phone
     assert any("under the legible size" in w for w in drawn.warnings), drawn.warnings
+
+
+def test_two_turned_lines_on_a_sticker_are_set_clear_of_each_other() -> None:
+    # the trial's a01 in vi: both lines of a turned sticker wrapped to two lines in their
+    # own regions, and "giới hạn" lay over "Giảm ngay" without a word
+    yellow, white = (255, 240, 80), (255, 255, 255)
+    sticker = Image.new("RGB", (520, 420), (230, 30, 40))
+    texts = ["限时抢购", "立减30元"]
+    scene = draw(
+        sticker,
+        [Lettering(texts[0], (70, 110), 62, yellow, angle=12),
+         Lettering(texts[1], (120, 190), 44, white, angle=12)],
+    )  # fmt: skip
+    img = scene.image.copy()
+    drawn = ReplaceText(
+        scene.plans(texts, ["Săn deal giới hạn", "Giảm ngay 105.000₫"]), "vi", "latin"
+    ).draw(img)
+    first = cv2.dilate(ink_mask(img, yellow, 120).astype(np.uint8), np.ones((3, 3), np.uint8))
+    second = ink_mask(img, white, 60)
+    assert first.any() and second.any()
+    overlap = int((first.astype(bool) & second).sum())
+    assert overlap == 0 or any("overlaps" in w for w in drawn.warnings), (overlap, drawn)
+    assert overlap < 20, (overlap, drawn)  # set smaller or on fewer lines, not over it
+
+
+def test_a_turned_line_that_cannot_clear_the_one_over_it_says_so() -> None:
+    yellow, white = (255, 240, 80), (255, 255, 255)
+    texts = ["限时抢购", "立减30元"]
+    scene = draw(
+        Image.new("RGB", (520, 420), (230, 30, 40)),
+        [Lettering(texts[0], (70, 110), 62, yellow, angle=12),
+         Lettering(texts[1], (90, 140), 44, white, angle=12)],  # half over the first
+    )  # fmt: skip
+    img = scene.image.copy()
+    drawn = ReplaceText(
+        scene.plans(texts, ["Săn deal giới hạn", "Giảm ngay 105.000₫"]), "vi", "latin"
+    ).draw(img)
+    first = cv2.dilate(ink_mask(img, yellow, 120).astype(np.uint8), np.ones((3, 3), np.uint8))
+    assert (first.astype(bool) & ink_mask(img, white, 60)).sum()  # no size clears it
+    said = [str(w) for w in drawn.warnings if "overlaps" in str(w)]
+    assert said == [
+        "text '立减30元': its translation overlaps the text drawn for '限时抢购' even at "
+        "its smallest size; shorten one of them"
+    ], drawn.warnings

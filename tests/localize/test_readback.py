@@ -188,6 +188,8 @@ def test_localize_run_says_what_is_still_read_and_approval_needs_a_reason(  # ty
     [left] = [f for f in shown["findings"] if f["code"] == STILL_READ]
     assert left["severity"] == "error" and "region 1 '新品上市'" in left["message"]
     assert "still read after erasing" in shown["regions"][0]["reason"]
+    [counted] = [f for f in shown["findings"] if f["code"] == "image_text"]
+    assert "0 of 1 text region(s) replaced" in counted["message"]  # as `localize image` counts
     refused = run("review", "approve", str(item_id), "--reviewer", "mei")
     assert refused.code == 1 and STILL_READ in refused.err, refused.err
     approved = run(

@@ -545,3 +545,18 @@ def test_an_unwritable_ocr_cache_is_a_warning_and_the_work_goes_on(
     assert first == again and len(first) == 2
     [warning] = [r.getMessage() for r in caplog.records]
     assert str(folder) in warning and "without caching" in warning
+
+
+def test_a_region_still_read_after_erasing_is_not_counted_as_replaced() -> None:
+    # the trial: `localize image` said "6 of 8 text region(s) replaced" and `review show`
+    # "8 of 8" for the same output; replaced means the Chinese is gone and the translation
+    # drawn, counted by one function for both
+    from localize.image.regions import ImageText, done_count, finding
+
+    ghost = {"text": "材质", "status": "replaced", "left": [{"text": "材质", "box": [1, 2, 3, 4]}]}
+    records = (ghost, {"text": "容量", "status": "replaced"}, {"text": "品", "status": "kept"})
+    said = finding(0, "a02.jpg", ImageText((), (), records))["message"]
+    assert said == "image 1: 1 of 3 text region(s) replaced"
+    assert done_count(records) == 1
+    erased = [{"status": "erased", "left": [{"text": "容"}]}, {"status": "erased"}]
+    assert done_count(erased, "erased") == 1
