@@ -237,3 +237,29 @@ def test_an_unwritable_folder_draws_uncached(tmp_path: Path) -> None:
     blocked.write_text("a file where the folder should be")
     out, _ = _drawn(img, plans, blocked)
     assert np.array_equal(out, _drawn(img, plans, None)[0])
+
+
+def test_a_plate_edited_by_hand_is_refused_and_made_again(tmp_path: Path) -> None:
+    # the plate's meta names its arrays by digest: one that loads whole but is not the
+    # plate written (a patch painted over, a mask of another size) is never drawn on
+    import io
+    import zipfile
+
+    img, plans = _banner()
+    folder = tmp_path / "plates"
+    uncached, first = _drawn(img, plans, None)
+    _drawn(img, plans, folder)
+    path = PlateCache(folder).path(_key(img, plans))
+    with np.load(path) as kept:
+        arrays = {name: kept[name] for name in kept.files}
+    painted = dict(arrays, patch0=np.full_like(arrays["patch0"], 255))
+    smaller = dict(arrays, mask0=arrays["mask0"][:-1, :-1])
+    for edited in (painted, smaller):
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **edited)
+        path.write_bytes(buf.getvalue())
+        assert zipfile.is_zipfile(path)
+        assert PlateCache(folder).get(_key(img, plans), img.size) is None
+        out, done = _drawn(img, plans, folder)
+        assert np.array_equal(out, uncached) and done == first
+        assert PlateCache(folder).get(_key(img, plans), img.size) is not None  # made again
