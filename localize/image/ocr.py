@@ -258,13 +258,50 @@ def content_key(img: Any) -> str:
 
 
 @dataclass(frozen=True)
+class Keeper:
+    """How a cache of the data directory writes its files (the OCR's regions, the clean
+    plates): each whole or not at all, renamed into place; a folder that cannot be written
+    (a file in its place, read-only, a full disk) is said once, and the rest of the run
+    goes on without keeping rather than failing every image or trying every write again."""
+
+    what: str  # which cache, as the warning names it
+    cost: str  # what going on without it costs, as the warning says it
+    unwritable: list[str] = field(default_factory=list, compare=False, repr=False)
+
+    def write(self, folder: Path, path: Path, data: bytes) -> bool:
+        """Write `data` to `path` (in `folder`, made when missing); False when the folder
+        cannot be written (said the first time)."""
+        if self.unwritable:
+            return False
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, data)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            self.unwritable.append(reason)
+            log.warning(
+                "%s %s cannot be written (%s): going on without caching, so %s; make it a "
+                "writable folder with free space (it is under the data directory, "
+                "$SHOPBOT_HOME)",
+                self.what,
+                folder,
+                reason,
+                self.cost,
+            )
+            return False
+        return True
+
+
+@dataclass(frozen=True)
 class OcrCache:
     """Regions per image content, one JSON file each in a folder of the data directory."""
 
     folder: Path
-    # Why the folder could not be written, once it could not: the rest of the run goes on
-    # uncached rather than failing every image (or trying every write again).
-    unwritable: list[str] = field(default_factory=list, compare=False, repr=False)
+    keeper: Keeper = field(
+        default_factory=lambda: Keeper("the OCR cache", "text on images is read again next time"),
+        compare=False,
+        repr=False,
+    )
 
     @property
     def plates(self) -> Path:
@@ -287,25 +324,10 @@ class OcrCache:
             return None
 
     def put(self, key: str, regions: list[Region]) -> None:
-        """Keep the regions of the content `key`; a folder that cannot be written (a file
-        in its place, read-only, a full disk) is said once and the work goes on uncached."""
-        if self.unwritable:
-            return
+        """Keep the regions of the content `key` (or go on uncached: Keeper)."""
         doc = {"version": CACHE_VERSION, "regions": [r.to_json() for r in regions]}
-        path = self.path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, json.dumps(doc, ensure_ascii=False).encode())
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            self.unwritable.append(reason)
-            log.warning(
-                "the OCR cache %s cannot be written (%s): going on without caching, so text "
-                "on images is read again next time; make it a writable folder with free "
-                "space (it is under the data directory, $SHOPBOT_HOME)",
-                self.folder,
-                reason,
-            )
+        data = json.dumps(doc, ensure_ascii=False).encode()
+        self.keeper.write(self.folder, self.path(key), data)
 
     def regions(self, img: Any, detector: TextDetector) -> list[Region]:
         """The regions on `img`: from the cache, else detected and cached."""

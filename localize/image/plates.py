@@ -29,8 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from config.files import write_atomically
-from localize.image.ocr import Point
+from localize.image.ocr import Keeper, Point
 
 if TYPE_CHECKING:
     from localize.image.readback import Reading
@@ -177,9 +176,13 @@ class PlateCache:
 
     folder: Path
     limit: int = PLATE_BYTES
-    # Why the folder could not be written, once it could not: the rest of the run goes
-    # on without keeping plates rather than failing every image.
-    unwritable: list[str] = field(default_factory=list, compare=False, repr=False)
+    keeper: Keeper = field(
+        default_factory=lambda: Keeper(
+            "the clean-plate cache", "images are erased again next time"
+        ),
+        compare=False,
+        repr=False,
+    )
 
     def path(self, key: str) -> Path:
         """Where the plate `key` is kept."""
@@ -206,25 +209,10 @@ class PlateCache:
         return plate
 
     def put(self, key: str, plate: Plate) -> None:
-        """Keep `plate` under `key`, then keep the folder under its bound; a folder that
-        cannot be written is said once and the work goes on without keeping plates."""
-        if self.unwritable:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.path(key), _encode(key, plate))
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            self.unwritable.append(reason)
-            log.warning(
-                "the clean-plate cache %s cannot be written (%s): going on without it, so "
-                "images are erased again next time; make it a writable folder with free "
-                "space (it is under the data directory, $SHOPBOT_HOME)",
-                self.folder,
-                reason,
-            )
-            return
-        self.bound()
+        """Keep `plate` under `key` (or go on without: Keeper), then keep the folder under
+        its bound."""
+        if self.keeper.write(self.folder, self.path(key), _encode(key, plate)):
+            self.bound()
 
     def bound(self, now: float | None = None) -> None:
         """Remove the least recently used plates while the folder holds more than its
