@@ -117,6 +117,14 @@ def _engine() -> Any:
         path = getattr(getattr(holder, "session", None), "_model_path", None)
         if isinstance(path, str):
             holder.session = ReturningSession(path)
+    # Its detection normalises a picture with float64 means (a list in its config): two
+    # float64 copies of the frame (50 MB at 1024 px) and a fifth of a detection's CPU,
+    # for a model fed float32 anyway. As float32 arrays the same sums stay float32.
+    import numpy as np
+
+    detector = engine.text_det
+    detector.mean = np.asarray(detector.mean or (0.5, 0.5, 0.5), np.float32)
+    detector.std = np.asarray(detector.std or (0.5, 0.5, 0.5), np.float32)
     return engine
 
 
@@ -149,7 +157,6 @@ class ReturningSession:
 
 
 DETECT_SIDE = 1024  # px: the longest side text is looked for at (read at full size)
-DETECT_LEAST = 736  # px: RapidOCR enlarges a picture whose shorter side is under this
 
 
 class RapidOcrDetector:
@@ -162,11 +169,14 @@ class RapidOcrDetector:
 
     `least` is the lowest reading score kept (None: RapidOCR's own, 0.5); reading an erased
     image back keeps every box the detector finds (0.0), however unsure its reading. With
-    `pad`, a picture whose shorter side is under DETECT_LEAST is padded to it rather than
-    enlarged by RapidOCR (a 577x248 crop was detected at 1713x736: 2 s of CPU)."""
+    `as_is`, lines are looked for on the picture at its own size (to a multiple of 32),
+    never enlarged to RapidOCR's least side of 736 px (a 577x248 crop was detected at
+    1713x736: 2 s of CPU) nor padded to it (a third of a read-back's sheet was margin)."""
 
-    def __init__(self, least: float | None = None, pad: bool = False, enlarge: float = 1.0) -> None:
-        self.least, self.pad, self.enlarge = least, pad, enlarge
+    def __init__(
+        self, least: float | None = None, as_is: bool = False, enlarge: float = 1.0
+    ) -> None:
+        self.least, self.as_is, self.enlarge = least, as_is, enlarge
 
     def detect(self, img: Any) -> list[Region]:
         """The text regions on `img`, in reading order."""
@@ -184,11 +194,7 @@ class RapidOcrDetector:
             if scale < 1.0
             else full
         )
-        if self.pad and min(small.shape[:2]) < DETECT_LEAST:  # the margin: one flat colour
-            below, right = (max(0, DETECT_LEAST - n) for n in small.shape[:2])
-            colour = [int(v) for v in np.median(small.reshape(-1, 3), axis=0)]
-            small = cv2.copyMakeBorder(small, 0, below, 0, right, cv2.BORDER_CONSTANT, None, colour)
-        boxes, _ = engine.text_det(small)
+        boxes = _lines_as_is(engine, small) if self.as_is else engine.text_det(small)[0]
         if boxes is None or len(boxes) == 0:
             return []
         boxes = [np.asarray(b, np.float32) / scale for b in engine.sorted_boxes(boxes)]
@@ -247,6 +253,19 @@ class RapidOcrDetector:
 
 
 STACK_GAP = 24  # px of white between the crops read in one pass
+
+
+def _lines_as_is(engine: Any, picture: Any) -> Any:
+    """The line boxes RapidOCR's detection finds on `picture` (BGR) at its own size:
+    its own steps (RapidOCR 1.4's inner names), only the resize to its least side left out."""
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    detector, shape = engine.text_det, picture.shape[:2]
+    feed = DetPreProcess(max(shape), "max", detector.mean, detector.std)(picture)
+    if feed is None:
+        return None
+    found, _ = detector.postprocess_op(detector.infer(feed)[0], shape)
+    return detector.filter_tag_det_res(found, shape)
 
 
 def content_key(img: Any) -> str:
