@@ -117,6 +117,14 @@ def _engine() -> Any:
         path = getattr(getattr(holder, "session", None), "_model_path", None)
         if isinstance(path, str):
             holder.session = ReturningSession(path)
+    # Its detection normalises a picture with float64 means (a list in its config): two
+    # float64 copies of the frame (50 MB at 1024 px) and a fifth of a detection's CPU,
+    # for a model fed float32 anyway. As float32 arrays the same sums stay float32.
+    import numpy as np
+
+    detector = engine.text_det
+    detector.mean = np.asarray(detector.mean or (0.5, 0.5, 0.5), np.float32)
+    detector.std = np.asarray(detector.std or (0.5, 0.5, 0.5), np.float32)
     return engine
 
 
@@ -149,7 +157,6 @@ class ReturningSession:
 
 
 DETECT_SIDE = 1024  # px: the longest side text is looked for at (read at full size)
-DETECT_LEAST = 736  # px: RapidOCR enlarges a picture whose shorter side is under this
 
 
 class RapidOcrDetector:
@@ -162,11 +169,14 @@ class RapidOcrDetector:
 
     `least` is the lowest reading score kept (None: RapidOCR's own, 0.5); reading an erased
     image back keeps every box the detector finds (0.0), however unsure its reading. With
-    `pad`, a picture whose shorter side is under DETECT_LEAST is padded to it rather than
-    enlarged by RapidOCR (a 577x248 crop was detected at 1713x736: 2 s of CPU)."""
+    `as_is`, lines are looked for on the picture at its own size (to a multiple of 32),
+    never enlarged to RapidOCR's least side of 736 px (a 577x248 crop was detected at
+    1713x736: 2 s of CPU) nor padded to it (a third of a read-back's sheet was margin)."""
 
-    def __init__(self, least: float | None = None, pad: bool = False, enlarge: float = 1.0) -> None:
-        self.least, self.pad, self.enlarge = least, pad, enlarge
+    def __init__(
+        self, least: float | None = None, as_is: bool = False, enlarge: float = 1.0
+    ) -> None:
+        self.least, self.as_is, self.enlarge = least, as_is, enlarge
 
     def detect(self, img: Any) -> list[Region]:
         """The text regions on `img`, in reading order."""
@@ -174,6 +184,7 @@ class RapidOcrDetector:
         import numpy as np
 
         engine = _engine()
+        give_back()  # the detection's working set is counted from what the process holds
         full = np.ascontiguousarray(np.asarray(img.convert("RGB"))[:, :, ::-1])  # BGR
         height, width = full.shape[:2]
         scale = min(1.0, DETECT_SIDE / max(height, width))
@@ -184,11 +195,7 @@ class RapidOcrDetector:
             if scale < 1.0
             else full
         )
-        if self.pad and min(small.shape[:2]) < DETECT_LEAST:  # the margin: one flat colour
-            below, right = (max(0, DETECT_LEAST - n) for n in small.shape[:2])
-            colour = [int(v) for v in np.median(small.reshape(-1, 3), axis=0)]
-            small = cv2.copyMakeBorder(small, 0, below, 0, right, cv2.BORDER_CONSTANT, None, colour)
-        boxes, _ = engine.text_det(small)
+        boxes = _lines_as_is(engine, small) if self.as_is else engine.text_det(small)[0]
         if boxes is None or len(boxes) == 0:
             return []
         boxes = [np.asarray(b, np.float32) / scale for b in engine.sorted_boxes(boxes)]
@@ -249,6 +256,40 @@ class RapidOcrDetector:
 STACK_GAP = 24  # px of white between the crops read in one pass
 
 
+def give_back() -> None:
+    """Hand the memory the process has freed back to the system (glibc's malloc_trim;
+    elsewhere nothing). Freed frames (a decode, an erase's copies, the OCR's own arrays)
+    stay in the heap in pieces: 50 MB of a 1000x1000 image's run was held so, under the
+    next detection's peak."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.lru_cache(maxsize=1)
+def _malloc_trim() -> Any:
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
+        return None
+
+
+def _lines_as_is(engine: Any, picture: Any) -> Any:
+    """The line boxes RapidOCR's detection finds on `picture` (BGR) at its own size:
+    its own steps (RapidOCR 1.4's inner names), only the resize to its least side left out."""
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    detector, shape = engine.text_det, picture.shape[:2]
+    feed = DetPreProcess(max(shape), "max", detector.mean, detector.std)(picture)
+    if feed is None:
+        return None
+    found, _ = detector.postprocess_op(detector.infer(feed)[0], shape)
+    return detector.filter_tag_det_res(found, shape)
+
+
 def content_key(img: Any) -> str:
     """The sha256 of the image's pixels: the same picture gets the same key, however it
     was stored."""
@@ -258,13 +299,50 @@ def content_key(img: Any) -> str:
 
 
 @dataclass(frozen=True)
+class Keeper:
+    """How a cache of the data directory writes its files (the OCR's regions, the clean
+    plates): each whole or not at all, renamed into place; a folder that cannot be written
+    (a file in its place, read-only, a full disk) is said once, and the rest of the run
+    goes on without keeping rather than failing every image or trying every write again."""
+
+    what: str  # which cache, as the warning names it
+    cost: str  # what going on without it costs, as the warning says it
+    unwritable: list[str] = field(default_factory=list, compare=False, repr=False)
+
+    def write(self, folder: Path, path: Path, data: bytes) -> bool:
+        """Write `data` to `path` (in `folder`, made when missing); False when the folder
+        cannot be written (said the first time)."""
+        if self.unwritable:
+            return False
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, data)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            self.unwritable.append(reason)
+            log.warning(
+                "%s %s cannot be written (%s): going on without caching, so %s; make it a "
+                "writable folder with free space (it is under the data directory, "
+                "$SHOPBOT_HOME)",
+                self.what,
+                folder,
+                reason,
+                self.cost,
+            )
+            return False
+        return True
+
+
+@dataclass(frozen=True)
 class OcrCache:
     """Regions per image content, one JSON file each in a folder of the data directory."""
 
     folder: Path
-    # Why the folder could not be written, once it could not: the rest of the run goes on
-    # uncached rather than failing every image (or trying every write again).
-    unwritable: list[str] = field(default_factory=list, compare=False, repr=False)
+    keeper: Keeper = field(
+        default_factory=lambda: Keeper("the OCR cache", "text on images is read again next time"),
+        compare=False,
+        repr=False,
+    )
 
     @property
     def plates(self) -> Path:
@@ -287,25 +365,10 @@ class OcrCache:
             return None
 
     def put(self, key: str, regions: list[Region]) -> None:
-        """Keep the regions of the content `key`; a folder that cannot be written (a file
-        in its place, read-only, a full disk) is said once and the work goes on uncached."""
-        if self.unwritable:
-            return
+        """Keep the regions of the content `key` (or go on uncached: Keeper)."""
         doc = {"version": CACHE_VERSION, "regions": [r.to_json() for r in regions]}
-        path = self.path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, json.dumps(doc, ensure_ascii=False).encode())
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            self.unwritable.append(reason)
-            log.warning(
-                "the OCR cache %s cannot be written (%s): going on without caching, so text "
-                "on images is read again next time; make it a writable folder with free "
-                "space (it is under the data directory, $SHOPBOT_HOME)",
-                self.folder,
-                reason,
-            )
+        data = json.dumps(doc, ensure_ascii=False).encode()
+        self.keeper.write(self.folder, self.path(key), data)
 
     def regions(self, img: Any, detector: TextDetector) -> list[Region]:
         """The regions on `img`: from the cache, else detected and cached."""

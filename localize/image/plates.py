@@ -27,14 +27,16 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from config.files import write_atomically
-from localize.image.ocr import Point
+from localize.image.ocr import Keeper, Point
+
+if TYPE_CHECKING:
+    from localize.image.readback import Reading
 
 log = logging.getLogger("localize.plates")
 
-PLATE_FORMAT = 1  # bumped when what a plate file holds changes
+PLATE_FORMAT = 2  # bumped when what a plate file holds changes
 PLATE_BYTES = 256 * 1024 * 1024  # the folder's bound: the least recently used go first
 KEEP_SHARE = 0.8  # ... down to this share of it, so that every put does not sweep again
 STALE_PART = 3600.0  # s: a temporary file this old is a killed writer's, not a live one's
@@ -83,11 +85,14 @@ class ErasedRegion:
 
 @dataclass(frozen=True)
 class Plate:
-    """An image's erase: the pixels it changed (patches: left, top, H x W x 3 uint8) and,
-    per region erased in order, what it left (None: the region had nothing to erase)."""
+    """An image's erase: the pixels it changed (patches: left, top, H x W x 3 uint8),
+    per region erased in order, what it left (None: the region had nothing to erase) and,
+    once read back, what was read around the regions erased and who read it
+    (readback.reader): a fact of the erase like the plate, so a re-run reads nothing."""
 
     patches: tuple[tuple[int, int, Any], ...]
     regions: tuple[ErasedRegion | None, ...]
+    read: tuple[str, tuple[Reading, ...]] | None = None
 
     def paste(self, img: Any) -> None:
         """Put the erased pixels onto `img` (the same picture, not yet erased) in place."""
@@ -134,6 +139,33 @@ def plate_key(
     return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
 
 
+@dataclass
+class Kept:
+    """An image's plate as this run has it: taken from the cache or just made, to be kept
+    (again) once it is read back, so that one write holds the erase and its read-back."""
+
+    cache: PlateCache
+    key: str
+    plate: Plate
+    changed: bool  # made (or read back) in this run: not yet what the cache holds
+
+    def readings(self, by: str) -> tuple[Reading, ...] | None:
+        """What `by` read back around the regions erased, None when it never did."""
+        read = self.plate.read
+        return read[1] if read is not None and read[0] == by else None
+
+    def read_by(self, by: str, readings: Sequence[Reading]) -> None:
+        """Keep what `by` read back with the plate (written by `keep`)."""
+        self.plate = Plate(self.plate.patches, self.plate.regions, (by, tuple(readings)))
+        self.changed = True
+
+    def keep(self) -> None:
+        """Write the plate when this run made or read it back (once)."""
+        if self.changed:
+            self.cache.put(self.key, self.plate)
+            self.changed = False
+
+
 class _Unreadable(Exception):
     """A plate file that is not what this code writes."""
 
@@ -144,9 +176,13 @@ class PlateCache:
 
     folder: Path
     limit: int = PLATE_BYTES
-    # Why the folder could not be written, once it could not: the rest of the run goes
-    # on without keeping plates rather than failing every image.
-    unwritable: list[str] = field(default_factory=list, compare=False, repr=False)
+    keeper: Keeper = field(
+        default_factory=lambda: Keeper(
+            "the clean-plate cache", "images are erased again next time"
+        ),
+        compare=False,
+        repr=False,
+    )
 
     def path(self, key: str) -> Path:
         """Where the plate `key` is kept."""
@@ -173,25 +209,10 @@ class PlateCache:
         return plate
 
     def put(self, key: str, plate: Plate) -> None:
-        """Keep `plate` under `key`, then keep the folder under its bound; a folder that
-        cannot be written is said once and the work goes on without keeping plates."""
-        if self.unwritable:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.path(key), _encode(key, plate))
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            self.unwritable.append(reason)
-            log.warning(
-                "the clean-plate cache %s cannot be written (%s): going on without it, so "
-                "images are erased again next time; make it a writable folder with free "
-                "space (it is under the data directory, $SHOPBOT_HOME)",
-                self.folder,
-                reason,
-            )
-            return
-        self.bound()
+        """Keep `plate` under `key` (or go on without: Keeper), then keep the folder under
+        its bound."""
+        if self.keeper.write(self.folder, self.path(key), _encode(key, plate)):
+            self.bound()
 
     def bound(self, now: float | None = None) -> None:
         """Remove the least recently used plates while the folder holds more than its
@@ -247,11 +268,35 @@ def _encode(key: str, plate: Plate) -> bytes:
         regions.append(
             {"at": list(region.at), "erased": asdict(region.erased), "look": asdict(region.look)}
         )
-    meta = {"format": PLATE_FORMAT, "key": key, "patches": patches, "regions": regions}
+    read = None
+    if plate.read is not None:
+        by, found = plate.read
+        read = {"by": by, "found": [[*box, text, confidence] for box, text, confidence in found]}
+    meta = {
+        "format": PLATE_FORMAT,
+        "key": key,
+        "patches": patches,
+        "regions": regions,
+        "read": read,
+        "digest": _digest(arrays),
+    }
     arrays["meta"] = np.frombuffer(json.dumps(meta, default=_plain).encode(), np.uint8)
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
     return buf.getvalue()
+
+
+def _digest(arrays: dict[str, Any]) -> str:
+    """A digest of a plate's arrays (name, type, shape and bytes of each): its meta names
+    the arrays it was written with, so edited or swapped ones are refused."""
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        if name == "meta":
+            continue
+        value = arrays[name]
+        digest.update(f"{name}:{value.dtype.str}:{value.shape}:".encode())
+        digest.update(value.tobytes())
+    return digest.hexdigest()
 
 
 def _plain(value: Any) -> Any:
@@ -271,10 +316,13 @@ def _decode(data: bytes, key: str, size: tuple[int, int]) -> Plate:
         meta = json.loads(bytes(arrays["meta"]).decode())
         if meta.get("format") != PLATE_FORMAT or meta.get("key") != key:
             raise _Unreadable("another format or key")
+        loaded = {name: arrays[name] for name in arrays.files if name != "meta"}
+        if _digest(loaded) != meta.get("digest"):
+            raise _Unreadable("arrays other than the ones written")
         width, height = size
         patches = []
         for i, (left, top) in enumerate(meta["patches"]):
-            pixels = arrays[f"patch{i}"]
+            pixels = loaded[f"patch{i}"]
             h, w = pixels.shape[:2]
             if (
                 pixels.dtype != np.uint8
@@ -289,7 +337,7 @@ def _decode(data: bytes, key: str, size: tuple[int, int]) -> Plate:
             if doc is None:
                 regions.append(None)
                 continue
-            mask, (x, y) = arrays[f"mask{i}"], doc["at"]
+            mask, (x, y) = loaded[f"mask{i}"], doc["at"]
             if mask.ndim != 2 or not (
                 0 <= x and x + mask.shape[1] <= width and 0 <= y and y + mask.shape[0] <= height
             ):
@@ -313,6 +361,13 @@ def _decode(data: bytes, key: str, size: tuple[int, int]) -> Plate:
                 look["swapped"],
             )
             regions.append(ErasedRegion(mask, (int(x), int(y)), erased, shown))
+    read = meta.get("read")
+    if read is not None:
+        found = tuple(
+            ((int(x0), int(y0), int(x1), int(y1)), str(text), float(confidence))
+            for x0, y0, x1, y1, text, confidence in read["found"]
+        )
+        return Plate(tuple(patches), tuple(regions), (str(read["by"]), found))
     return Plate(tuple(patches), tuple(regions))
 
 

@@ -9,7 +9,10 @@ see what it left outside that panel: reading back can.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from config.i18n import SEMICOLON, Joined, Msg, msg
@@ -105,8 +108,17 @@ class FaintToo:
             p.filter(ImageFilter.UnsharpMask(STRETCH_RADIUS, STRETCH, STRETCH_FROM))
             for p in pictures
         ]
-        # two passes, not one picture of both: the peak memory follows the picture's size
-        read, faintly = read_all(self.detector, pictures), read_all(self.detector, stretched)
+        # two passes, not one picture of both: the peak memory follows the picture's size.
+        # The stretched copy first: what a picture shows, its stretched copy shows more
+        # strongly, so one on whose stretched copy no line is found is not read as it is
+        # (a clean erase, most of them: one detection rather than two)
+        faintly = read_all(self.detector, stretched)
+        showing = [i for i, faint in enumerate(faintly) if faint]
+        read: list[list[Region]] = [[] for _ in pictures]
+        for i, found in zip(
+            showing, read_all(self.detector, [pictures[i] for i in showing]), strict=True
+        ):
+            read[i] = found
         out = []
         for found, faint in zip(read, faintly, strict=True):
             boxes = [r.box for r in found]
@@ -134,8 +146,11 @@ def unsure(detector: TextDetector) -> TextDetector:
     from localize.image.ocr import RapidOcrDetector
 
     if isinstance(detector, RapidOcrDetector):
-        return FaintToo(RapidOcrDetector(least=0.0, pad=True, enlarge=READ_ENLARGED))
+        return FaintToo(RapidOcrDetector(least=0.0, as_is=True, enlarge=READ_ENLARGED))
     return detector
+
+
+Reading = tuple[Box, str, float]  # a box read (in the image's frame), its text, its score
 
 
 def read_back(
@@ -148,26 +163,80 @@ def read_back(
     erased, nothing drawn yet), one list per region: Chinese read anywhere in its
     neighbourhood, or anything boxed on the region itself (a glyph-like residue). Text
     on the `untouched` regions (kept, not Chinese, left for a person) is no news."""
-    near = [neighbourhood(tuple(p), img.size) for p in erased]
+    return still_read(read_around(img, erased, detector), erased, img.size, untouched)
+
+
+def read_around(
+    img: Any, erased: Sequence[Sequence[Point]], detector: TextDetector
+) -> list[Reading]:
+    """Everything `detector` reads around the `erased` regions of `img` (the crops of
+    their neighbourhoods, each pixel read once), in the image's frame: what the erase
+    left, whatever is made of it (kept with the clean plate: a re-run reads nothing)."""
+    boxes = crops([neighbourhood(tuple(p), img.size) for p in erased])
+    return [
+        (_shifted(found, crop), found.text, found.confidence)
+        for crop, read in zip(boxes, read_all(detector, [img.crop(b) for b in boxes]), strict=True)
+        for found in read
+    ]
+
+
+def still_read(
+    readings: Sequence[Reading],
+    erased: Sequence[Sequence[Point]],
+    size: tuple[int, int],
+    untouched: Sequence[Sequence[Point]] = (),
+) -> list[list[dict[str, Any]]]:
+    """`read_back`'s answer from what was read around the `erased` regions of an image of
+    `size`: per region, the Chinese read near it and anything boxed on it, but for text on
+    the `untouched` regions."""
+    near = [neighbourhood(tuple(p), size) for p in erased]
     own = [_box(p) for p in erased]
     known = [_box(p) for p in untouched]
     left: list[list[dict[str, Any]]] = [[] for _ in erased]
-    boxes = crops(near)
-    for crop, read in zip(boxes, read_all(detector, [img.crop(b) for b in boxes]), strict=True):
-        for found in read:
-            box = _shifted(found, crop)
-            if any(_overlap(box, k) > 0.5 * _area(box) for k in known):
-                continue  # text the first reading found and left on purpose
-            on = [_overlap(box, b) for b in own]
-            inside = max(on) >= ON * _area(box)
-            chinese = has_chinese(found.text) and found.confidence >= UNSURE
-            if chinese and not inside and set(found.text) <= SHAPES:
-                continue  # a product's edge or a box read as 口 or 一, beside the region
-            which = _nearest(box, own, on)
-            if not (chinese or inside) or which is None or _overlap(box, near[which]) == 0:
-                continue
-            left[which].append({"text": found.text, "box": list(box)})
+    for box, text, confidence in readings:
+        if any(_overlap(box, k) > 0.5 * _area(box) for k in known):
+            continue  # text the first reading found and left on purpose
+        on = [_overlap(box, b) for b in own]
+        inside = max(on) >= ON * _area(box)
+        chinese = has_chinese(text) and confidence >= UNSURE
+        if chinese and not inside and set(text) <= SHAPES:
+            continue  # a product's edge or a box read as 口 or 一, beside the region
+        which = _nearest(box, own, on)
+        if not (chinese or inside) or which is None or _overlap(box, near[which]) == 0:
+            continue
+        left[which].append({"text": text, "box": list(box)})
     return left
+
+
+def reader(detector: TextDetector) -> str:
+    """Who reads an erased image back, as its plate keeps it: the detector's kind and
+    settings, this code's version and the OCR engine's (another reader reads again)."""
+    from localize.image.ocr import RapidOcrDetector
+
+    if isinstance(detector, FaintToo):
+        name = f"FaintToo({STRETCH_RADIUS},{STRETCH},{STRETCH_FROM},{reader(detector.detector)})"
+    elif isinstance(detector, RapidOcrDetector):
+        name = f"RapidOcrDetector({detector.least},{detector.as_is},{detector.enlarge})"
+    else:
+        name = f"{type(detector).__module__}.{type(detector).__qualname__}"
+    return f"{name}@{_reader_version()}"
+
+
+@functools.lru_cache(maxsize=1)
+def _reader_version() -> str:
+    """This module's and ocr.py's code and the OCR engine's version, as one digest."""
+    from importlib import metadata
+
+    from localize.image import ocr
+
+    digest = hashlib.sha256()
+    for source in (__file__, ocr.__file__ or ""):
+        digest.update(Path(source).read_bytes())
+    try:
+        digest.update(metadata.version("rapidocr_onnxruntime").encode())
+    except metadata.PackageNotFoundError:  # pragma: no cover - a broken installation
+        pass
+    return digest.hexdigest()[:16]
 
 
 def _shifted(region: Region, crop: Box) -> Box:

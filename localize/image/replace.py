@@ -28,8 +28,8 @@ from localize.image.erase import (  # noqa: F401 - erase's names, as callers imp
     stroke_width,
 )
 from localize.image.ocr import Point, TextDetector
-from localize.image.plates import ErasedRegion
-from localize.image.readback import read_back, still_read_note, unsure
+from localize.image.plates import ErasedRegion, Kept
+from localize.image.readback import read_around, reader, still_read, still_read_note, unsure
 from localize.image.render import validate_caption
 from localize.image.typeset import Piece, set_pieces
 
@@ -114,7 +114,7 @@ class ReplaceText:
         if self.strict and left:  # known before erasing: the image is not written
             raise ChineseLeft(left)
         pieces, figures = [], []
-        erased = self._erase(img, [plan for plan, _ in todo])
+        erased, plate = self._erase(img, [plan for plan, _ in todo])
         for (plan, text), region in zip(todo, erased, strict=True):
             if region is not None:
                 figures += _figures(plan, region.erased)
@@ -131,8 +131,10 @@ class ReplaceText:
                 )
         notes += [poor_erase_note(f) for f in figures if f["poor"]]
         if self.read_back is not None and pieces:
-            figures = self._read_back(img, pieces, figures, kept)
+            figures = self._read_back(img, pieces, figures, kept, plate)
             notes += [still_read_note(f["text"], f["left"]) for f in figures if f.get("left")]
+        if plate is not None:  # the erase and its read-back in one write
+            plate.keep()
         if not pieces or self.erase_only:
             return Replaced(0, (), False, 21.0, tuple(notes), tuple(figures))
         taken = None
@@ -147,10 +149,12 @@ class ReplaceText:
             max(done.sizes), lines, done.truncated, done.contrast, tuple(notes), tuple(figures)
         )
 
-    def _erase(self, img: Any, plans: list[RegionPlan]) -> list[ErasedRegion | None]:
+    def _erase(
+        self, img: Any, plans: list[RegionPlan]
+    ) -> tuple[list[ErasedRegion | None], Kept | None]:
         """Erase the regions of `plans` from `img` in place, in order, and what each left
         (None: nothing to erase): the kept plate when this picture's same regions were
-        erased before by this erase code, else erased now and the plate kept."""
+        erased before by this erase code, else erased now (and its plate, to keep)."""
         import numpy as np
 
         cache, key = None, ""
@@ -163,23 +167,35 @@ class ReplaceText:
             plate = cache.get(key, img.size)
             if plate is not None and len(plate.regions) == len(plans):
                 plate.paste(img)
-                return list(plate.regions)
+                return list(plate.regions), Kept(cache, key, plate, changed=False)
         original = np.asarray(img).copy()  # the looks are measured before anything is erased
         done = [erase_region(img, original, plan) for plan in plans]
-        if cache is not None:
-            from localize.image.plates import Plate, changed
+        if cache is None:
+            return done, None
+        from localize.image.plates import Plate, changed
 
-            cache.put(key, Plate(changed(original, img), tuple(done)))
-        return done
+        return done, Kept(cache, key, Plate(changed(original, img), tuple(done)), changed=True)
 
     def _read_back(
-        self, img: Any, pieces: list[Piece], figures: list[dict[str, Any]], kept: list[Any]
+        self,
+        img: Any,
+        pieces: list[Piece],
+        figures: list[dict[str, Any]],
+        kept: list[Any],
+        plate: Kept | None,
     ) -> list[dict[str, Any]]:
-        """The figures with what is still read around each erased region (`left`)."""
+        """The figures with what is still read around each erased region (`left`): what
+        the plate kept of its read-back when the same reader read it, else read now."""
         assert self.read_back is not None
-        readings = read_back(
-            img, [p.polygon for p in pieces], unsure(self.read_back), (*self.untouched, *kept)
-        )
+        detector = unsure(self.read_back)
+        erased = [p.polygon for p in pieces]
+        by = reader(detector)
+        found = plate.readings(by) if plate is not None else None
+        if found is None:
+            found = tuple(read_around(img, erased, detector))
+            if plate is not None:
+                plate.read_by(by, found)
+        readings = still_read(found, erased, img.size, (*self.untouched, *kept))
         return [
             {**figure, "left": found} if found else figure
             for figure, found in zip(figures, readings, strict=True)

@@ -5,6 +5,7 @@ killed one leave only whole plates; the folder stays under its bound."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -132,7 +133,20 @@ def test_a_damaged_plate_is_made_again_never_an_error(tmp_path: Path) -> None:
     mask = ErasedRegion(np.full((20, 20), 255, np.uint8), (995, 995), one.erased, one.look)
     PlateCache(tmp_path / "patch").put(_key(img, plans), Plate(((995, 995, past),), ()))
     PlateCache(tmp_path / "mask").put(_key(img, plans), Plate(kept.patches, (mask,)))
+    # a plate that loads whole but holds other arrays than its meta names by digest (a
+    # patch painted over, a mask cut smaller: edited by hand) is not the plate written
+    with np.load(path) as arrays:
+        written = {name: arrays[name] for name in arrays.files}
+    edited = []
+    for name, array in (
+        ("patch0", np.full_like(written["patch0"], 255)),
+        ("mask0", written["mask0"][:-1, :-1]),
+    ):
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **{**written, name: array})
+        edited.append(buf.getvalue())
     damages = [
+        *edited,
         whole[: len(whole) // 2],  # cut short
         b"not a plate at all",
         b"",

@@ -210,3 +210,33 @@ def test_crops_read_in_one_pass_come_back_each_in_its_own_frame() -> None:
     assert [r.text for r in first] == ["包邮到家"] and [r.text for r in second] == ["新品"]
     left, top, right, bottom = second[0].box
     assert abs(left - 90) < 12 and abs(top - 55) < 20 and right < 300 and bottom < 160
+
+
+class Counted:
+    """A detector that counts the pictures it is given to read (a real TextDetector
+    around another one)."""
+
+    def __init__(self, detector: Reads) -> None:
+        self.detector, self.calls = detector, 0
+
+    def detect(self, img: Image.Image) -> list[Region]:
+        """What the detector reads on `img`, counted."""
+        self.calls += 1
+        return self.detector.detect(img)
+
+
+def test_a_cached_rerun_reads_nothing_again_and_says_the_same(tmp_path: Path) -> None:
+    # the read-back's findings are kept with the clean plate: a re-run of the same
+    # picture neither erases nor reads it again (it read back on every run: seconds)
+    img, plain, polygon = overhang()
+    reads = Counted(Reads(plain, Region(polygon, "新品上市", 0.99)))
+    first = _erased(tmp_path, img, reads)
+    assert reads.calls >= 2  # the first reading, then the read-back
+    reads.calls = 0
+    again = _erased(tmp_path, img, reads)
+    assert reads.calls == 0
+    assert again.regions == first.regions and again.result.done[0].warnings == (
+        first.result.done[0].warnings
+    )
+    [record] = again.regions[str(tmp_path / "in.png")]
+    assert record["left"][0]["text"] == "新品上市"
