@@ -29,7 +29,7 @@ from config.cli import (
     new_app,
     show_import,
 )
-from config.errors import BadInput
+from config.errors import NAME_MAX, BadInput, bounded
 from config.i18n import msg
 from localize import views
 
@@ -439,7 +439,7 @@ def _reviewer(inv: Invocation, name: str | None) -> str:
     if name is not None and not name.strip():
         raise BadInput("--reviewer is empty: give your name (or leave it out for your login)")
     if name:
-        return name.strip()
+        return bounded("--reviewer", name.strip(), NAME_MAX)
     try:
         return getpass.getuser()
     except (KeyError, OSError):
