@@ -160,8 +160,15 @@ def videos_mark(
     inv: Invocation,
     video_id: Annotated[str, typer.Argument(help="The platform's video id.")],
     shop: RequiredShop,
-    by: Annotated[str, typer.Option("--by", help="Who decides (recorded in the audit trail).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (recorded with it).")],
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by", help="Who decides (recorded in the audit trail; at most 100 characters)."
+        ),
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why (recorded with it; at most 2000 characters).")
+    ],
     # Four plain flags rather than two --x/--no-x pairs: a pair lets the last one given
     # win silently, and `--product --no-product` must be refused, not guessed.
     is_original: Annotated[

@@ -252,14 +252,15 @@ def zone_label(zone: ZoneInfo, lang: str) -> str:
 
 
 def moment_text(lang: str, moment: datetime, *, end_of_day: bool = False) -> str:
-    """A moment as the team reads it, in its own timezone: 'Fri 27 Nov 18:30'; with
-    `end_of_day`, a midnight is the end of the day before: 'Fri 27 Nov 24:00'."""
+    """A moment as the team reads it, in its own timezone: 'Fri 27 Nov 18:30', in Chinese
+    '11月27日（周五）18:30'; with `end_of_day`, a midnight is the end of the day before:
+    'Fri 27 Nov 24:00'."""
     clock = f"{moment:%H:%M}"
     if end_of_day and clock == "00:00":
         moment, clock = moment - timedelta(days=1), "24:00"
     wd = _WEEKDAYS[lang][moment.weekday()]
-    if lang == "zh":
-        return f"{wd} {moment.month}月{moment.day}日 {clock}"
+    if lang == "zh":  # the weekday after the date, in brackets, as Chinese writes it
+        return f"{moment.month}月{moment.day}日（{wd}）{clock}"
     return f"{wd} {moment:%d %b} {clock}"
 
 

@@ -65,7 +65,7 @@ from cadence.quota import (
 from cadence.standing import facts, rules_for
 from cadence.standing import statuses as statuses  # moved there; callers here keep working
 from cadence.videos import IngestSummary, VideoRecord, ingest, numbered, read_file
-from config.errors import BadInput
+from config.errors import NAME_MAX, REASON_MAX, BadInput, bounded
 from config.files import parse_time
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
@@ -917,11 +917,10 @@ def mark_video(
     video_id, by, reason = video_id.strip(), by.strip(), reason.strip()
     if original is None and product is None:
         raise BadInput("say what to mark: --original, --not-original, --product or --no-product")
-    for option, value, limit in (("--by", by, 100), ("--reason", reason, 2000)):
+    for option, value, limit in (("--by", by, NAME_MAX), ("--reason", reason, REASON_MAX)):
         if not value:
             raise BadInput(f"{option} is empty; the audit trail records who decided and why")
-        if len(value) > limit:
-            raise BadInput(f"{option} is {len(value)} characters; at most {limit}")
+        bounded(option, value, limit)
     register_shops(engine, settings, [shop])
     with session_scope(engine) as session:
         row = store_mark(

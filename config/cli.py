@@ -286,10 +286,12 @@ def _help_language(argv: Sequence[str], env: Environment) -> str:
             given = then if word == "--lang" else word.split("=", 1)[1]
         if word == "--config" or word.startswith("--config="):
             config = then if word == "--config" else word.split("=", 1)[1]
+    if given is not None:  # a --lang that is no language is refused, help or not
+        return choose(given, env.environ)
     inv = Invocation(env=env, config=Path(config) if config else None)
     try:
         return choose(given, env.environ, inv.team_language)
-    except AppError:  # a bad --lang is said when a command runs; help is in English
+    except AppError:  # a bad [team] language is said when a command runs: help in English
         return ENGLISH
 
 
@@ -324,7 +326,11 @@ def main(
     if hasattr(command, "context_class") and (
         len(before) < 2 or any(flag in before for flag in HELP_FLAGS)
     ):  # help, or a group without its command (which shows help)
-        env.lang = env.lang or _help_language(before, env)
+        try:
+            env.lang = env.lang or _help_language(before, env)
+        except AppError as exc:
+            env.lang = ENGLISH
+            return _failed(env, wants_json, exc.text, exc.exit_code)
         if env.lang != ENGLISH:
             speak_help(command, env.catalog)
     try:

@@ -60,6 +60,33 @@ class BadInput(AppError):
     """A command-line value or input file that cannot be used."""
 
 
+# What a person writes into the audit trail, at most: a name (--reviewer, --by) and a
+# reason (--reason, --override). Longer is a paste gone wrong, printed whole by every view.
+NAME_MAX = 100
+REASON_MAX = 2000
+
+
+class TooLong(BadInput):
+    """A value a person typed that is longer than the audit trail keeps."""
+
+    def __init__(self, option: str, length: int, limit: int) -> None:
+        super().__init__(
+            msg(
+                "{option} is {length} characters; at most {limit}",
+                option=option,
+                length=length,
+                limit=limit,
+            )
+        )
+
+
+def bounded(option: str, value: str, limit: int) -> str:
+    """`value` when it has at most `limit` characters, else TooLong naming `option`."""
+    if len(value) > limit:
+        raise TooLong(option, len(value), limit)
+    return value
+
+
 class UnknownLanguage(AppError):
     """A language code the markets file does not know (or fits several of its codes)."""
 

@@ -345,7 +345,8 @@ def choose(
     from config.errors import BadInput
 
     for given, where in ((option, "--lang"), (environ.get("SHOPBOT_LANG"), "SHOPBOT_LANG")):
-        if given:
+        # an empty --lang is a value typed (a script's unset variable), not one left out
+        if given or (given is not None and where == "--lang"):
             found = language(given)
             if found is None:
                 raise BadInput(

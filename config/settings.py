@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -56,8 +57,58 @@ _BAD_PORT = msg("the port must be a number from 1 to 65535")
 WEEK_MINUTES, DAY_SECONDS, YEAR_HOURS = 7 * 24 * 60, 24 * 60 * 60, 365 * 24
 
 
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_written(cls, value: Any, info: ValidationInfo) -> Any:
+        """A number or a switch is taken only as TOML writes one: pydantic would read
+        `weekly_quota = "3"` as 3 and `= true` as 1, where the seller meant something
+        else or copied a value from somewhere it was text."""
+        field_info = cls.model_fields.get(info.field_name or "")
+        kinds = _plain_kinds(field_info.annotation) if field_info else set()
+        key = (field_info.alias if field_info else None) or info.field_name
+        numbers = kinds & {int, float}
+        if isinstance(value, str) and kinds and str not in kinds:
+            shown = value if len(value) <= 20 else value[:20] + "…"
+            if numbers:
+                example = value.strip() if _NUMBER.fullmatch(value.strip()) else "1"
+                raise ValueError(
+                    msg(
+                        "a number is written without quotes ({key} = {example}), not as the "
+                        "text {text!r}",
+                        key=key,
+                        example=example,
+                        text=shown,
+                    )
+                )
+            example = value.strip().lower() if value.strip().lower() == "false" else "true"
+            raise ValueError(
+                msg(
+                    "true or false is written without quotes ({key} = {example}), not as the "
+                    "text {text!r}",
+                    key=key,
+                    example=example,
+                    text=shown,
+                )
+            )
+        if isinstance(value, bool) and numbers and bool not in kinds:
+            raise ValueError(msg("a number, not true or false"))
+        return value
+
+
+def _plain_kinds(annotation: Any) -> set[type]:
+    """The plain value types a field takes (int, float, bool, str), its optional `None`
+    aside; empty when it takes anything else as well (a table, a list, a date)."""
+    args = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+    kinds = {a for a in args if a is not type(None)}
+    if kinds and all(a in (int, float, bool, str) for a in kinds):
+        return kinds
+    return set()
 
 
 def _env_name(value: str | None) -> str | None:
@@ -869,7 +920,27 @@ def _describe(error: Any, doc: tomldoc.TomlDocument) -> str:
     name = loc[-1] if loc else None
     if error["type"] == "extra_forbidden" and isinstance(name, str) and name in _homes():
         return _misplaced(name, where)
+    if error["type"] in ("model_type", "dict_type"):  # pydantic would name our class
+        return _not_a_table(loc, error.get("input"), where)
     return tomldoc.problem(error, where, template="config/shops.example.toml", echo=_ECHO)
+
+
+def _not_a_table(loc: tuple[Any, ...], given: Any, where: Any) -> Msg:
+    """A key that is a table, given something else: how to write it ([[KEY]] makes a list
+    of tables, the usual slip)."""
+    table = ".".join(p for p in loc if isinstance(p, str))
+    if isinstance(given, list):
+        return msg(
+            "{where}: [[{table}]] makes a list of tables, and this is one table: write it "
+            "[{table}], with single brackets",
+            where=where,
+            table=table,
+        )
+    return msg(
+        "{where}: a table: write [{table}] on a line of its own, its keys on the lines below",
+        where=where,
+        table=table,
+    )
 
 
 def _misplaced(name: str, where: Any) -> Msg:

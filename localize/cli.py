@@ -29,7 +29,7 @@ from config.cli import (
     new_app,
     show_import,
 )
-from config.errors import BadInput
+from config.errors import NAME_MAX, BadInput, bounded
 from config.i18n import msg
 from localize import views
 
@@ -373,7 +373,9 @@ def review(
     ctx: typer.Context,
     shop: ShopOption = None,
     language: Annotated[str | None, typer.Option("--language", help="Only this language.")] = None,
-    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", help="Your name (at most 100 characters).")
+    ] = None,
     config: ConfigOption = None,
     db: DbOption = None,
     lang: LangOption = None,
@@ -439,7 +441,7 @@ def _reviewer(inv: Invocation, name: str | None) -> str:
     if name is not None and not name.strip():
         raise BadInput("--reviewer is empty: give your name (or leave it out for your login)")
     if name:
-        return name.strip()
+        return bounded("--reviewer", name.strip(), NAME_MAX)
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -537,12 +539,18 @@ def review_history(
 def review_approve(
     inv: Invocation,
     item: ItemId,
-    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", help="Your name (at most 100 characters).")
+    ] = None,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="FIELD=TEXT: your translation of a field.")
     ] = None,
     override: Annotated[
-        str | None, typer.Option("--override", help="Approve despite errors, for this reason.")
+        str | None,
+        typer.Option(
+            "--override",
+            help="Approve despite errors, for this reason (at most 2000 characters).",
+        ),
     ] = None,
     version: VersionOption = None,
     region: Annotated[
@@ -582,8 +590,10 @@ def review_approve(
 def review_reject(
     inv: Invocation,
     item: ItemId,
-    reason: Annotated[str, typer.Option("--reason", help="Why.")],
-    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why (at most 2000 characters).")],
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", help="Your name (at most 100 characters).")
+    ] = None,
     version: VersionOption = None,
     field: Annotated[
         list[str] | None,

@@ -402,6 +402,17 @@ def snapshot(session: Session | Connection, item_id: int) -> ItemSnapshot | None
     return ItemSnapshot(state, version, last[0], last[1], revision, what_changed(last[2]))
 
 
+def entered(session: Session | Connection, item_id: int, state: str) -> ItemSnapshot | None:
+    """Who put the item into `state` and when: its latest change to it (a later change that
+    kept the state, a run finding no other engine, is not who decided); None unrecorded."""
+    rows = session.execute(_changes(item_id).order_by(AUDIT.c.id.desc()))
+    for actor, at, detail in rows:
+        said = detail if isinstance(detail, dict) else {}
+        if said.get("to") == state and said.get("from") != state:
+            return ItemSnapshot(state, 0, actor, at, 0, what_changed(said))
+    return None
+
+
 def _changes(item_id: int) -> Any:
     """The query of an item's applied changes in its audit trail: who, when, what."""
     return select(AUDIT.c.actor, AUDIT.c.at, AUDIT.c.detail).where(

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
 
-from config.errors import AppError, BadInput, ExitCode
+from config.errors import REASON_MAX, AppError, BadInput, ExitCode, bounded
 from config.i18n import SEMICOLON, Joined, Msg, Text, from_stored, msg
 from config.runtime import Clock, utcnow
 from localize import lifecycle
@@ -592,6 +592,7 @@ def approve(
     and the approval are one transaction, except that an edited caption is stored first so
     that its images can be drawn again before the approval. `version` is the lock's,
     `revision` the version the reviewer was shown."""
+    bounded("--override", override or "", REASON_MAX)
     current = _decidable(store, item_id, version, editing=bool(edits), revision=revision)
     edits = {k: v for k, v in (edits or {}).items() if v != (getattr(current.item, k) or "")}
     if not edits and current.item.state == ItemState.REJECTED:
@@ -732,6 +733,7 @@ def reject(
     again; or (on_reject = "person") a reviewer edits and approves it."""
     if not reason.strip():
         raise BadInput(msg("a rejection needs a reason (--reason)"))
+    bounded("--reason", reason, REASON_MAX)
     unknown = sorted(set(fields) - set(FIELDS))
     if unknown:
         raise BadInput(
@@ -888,9 +890,11 @@ def _decidable(
                 now = lifecycle.moved_past(conn, item_id, revision)
             else:
                 now = lifecycle.snapshot(conn, item_id)
+            came = lifecycle.entered(conn, item_id, item.state) if decided else None
         if decided:
+            by = came or now  # who decided it, not who last touched it
             raise AlreadyDecided(
-                item_id, item.state, now and now.actor, now and now.at, bool(item.needs_person)
+                item_id, item.state, by and by.actor, by and by.at, bool(item.needs_person)
             )
         if shown_other and revision is not None and now is not None and revision > now.revision:
             raise BadInput(

@@ -15,6 +15,7 @@ before anything could be asked.
 from __future__ import annotations
 
 import importlib
+import logging
 import threading
 
 _asking: threading.Thread | None = None
@@ -24,9 +25,27 @@ _failure: BaseException | None = None
 def _import() -> None:
     global _failure
     try:
+        # textual-image warns with a whole traceback when the terminal does not say its
+        # cell size, and then assumes one: its fallback working, nothing for a reviewer
+        quiet = logging.getLogger("textual_image")
+        quiet.addHandler(logging.NullHandler())
+        quiet.propagate = False
+        _cell_size()  # before the widget's import, which asks it and may fail
         importlib.import_module("textual_image.widget")
     except BaseException as exc:  # raised where it is waited for, as an import would be
         _failure = exc
+
+
+def _cell_size() -> None:
+    """The terminal's cell size, asked once, as textual-image's widget does when imported
+    (before Textual reads the keyboard, which would take the answer for keys); VT340's, as
+    textual-image assumes, when the terminal cannot say (0 columns divides by zero)."""
+    from textual_image import _terminal  # its only way to ask or to settle the size
+
+    try:
+        _terminal.get_cell_size()
+    except Exception:
+        _terminal.get_cell_size._result = _terminal.CellSize(10, 20)  # type: ignore[attr-defined]
 
 
 def ask() -> None:

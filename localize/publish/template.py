@@ -407,9 +407,14 @@ class TemplatePublisher:
 @dataclass
 class ExportWithWorkbook(ExportPublisher):
     """The export folders, and one workbook per run of what went out (the latest version of
-    each product), with our own columns."""
+    each product), with our own columns.
 
-    holds: bool = False
+    An item is published only once the run's workbook is written (`holds`): a run killed
+    between its folders and its workbook leaves them approved, and the next run finds their
+    folders done and puts them in its workbook. The store, not the folder, says what still
+    needs a workbook: sellers move uploaded workbooks away, so none could be searched for."""
+
+    holds: bool = True
     sent: list[tuple[Work, Steps, str]] = field(default_factory=list)
     clock: Callable[[], datetime] = utcnow
 
@@ -420,8 +425,9 @@ class ExportWithWorkbook(ExportPublisher):
         return where
 
     def end_run(self) -> RunEnd:
-        """listings-TIME.xlsx in the export folder, with its manifest; a failure is a note
-        (the items are out: their folders are written)."""
+        """listings-TIME.xlsx in the export folder, with its manifest; the items are written
+        once it is (an older version of a product too: its folder is, and the workbook has
+        the newest), and wait for the next run's workbook when it cannot be."""
         end = RunEnd()
         if not self.sent:  # nothing went out: no workbook (and openpyxl not loaded for it)
             return end
@@ -454,8 +460,10 @@ class ExportWithWorkbook(ExportPublisher):
             target = save_new(workbook, self.folder, "listings", self.clock())
             write_manifest(target, {"file": str(target), "items": rows})
         except PublishError as exc:
-            end.notes.append(msg("the run's workbook was not written: {problem}", problem=exc.text))
+            why = msg("the run's workbook was not written: {problem}", problem=exc.text)
+            end.failed = dict.fromkeys(where, why)
             return end
+        end.written = where
         end.files.append(str(target))
         return end
 

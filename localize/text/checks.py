@@ -30,6 +30,14 @@ _HAN = re.compile(f"[{_HAN_CHARS}]")
 # A run: Chinese characters, with the spaces, digits and Chinese punctuation between them.
 _HAN_RUN = re.compile(f"[{_HAN_CHARS}](?:[{_HAN_CHARS}\\s\\d，、。！？：；（）]*[{_HAN_CHARS}])?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def has_chinese(text: str) -> bool:
+    """Whether `text` holds a Chinese character (what a Chinese listing's text is to be
+    translated for)."""
+    return bool(_HAN.search(text))
+
+
 _WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE | re.UNICODE)
 # What ends a sentence, by the target language's script: a Chinese source's 。！？ map to
 # the target's own marks; Thai, Lao and Khmer end sentences with a space or nothing.

@@ -35,6 +35,11 @@ class LanguageError(EngineError):
 SAVE_EVERY, SAVE_SECONDS = 16, 1.0  # engine results stored at least this often
 
 
+# The origin of a segment with nothing to translate, kept as written: no engine was asked
+# and the memory keeps nothing for it (an identity entry would only crowd it).
+AS_WRITTEN = "as written"
+
+
 @dataclass
 class Segment:
     """One piece of text translated: where it came from, or why it failed."""
@@ -262,7 +267,7 @@ class SegmentTranslator:
                 usable = not checks.unusable(
                     segment.text, target_lang=self.target_lang, kept=segment.kept, source=source
                 )
-                if segment.error is None and usable:
+                if segment.error is None and usable and segment.origin != AS_WRITTEN:
                     memory.remember(
                         session,
                         scope=self.scope,
@@ -279,6 +284,10 @@ class SegmentTranslator:
         if not protect.has_words(protected.text):
             text, _ = protect.restore(protected.text, protected)
             return Segment(text, "glossary", protected.kept)
+        if self.source_lang.lower().startswith("zh") and not checks.has_chinese(protected.text):
+            # nothing to translate in a Chinese listing (a seller's English, a model name)
+            text, _ = protect.restore(protected.text, protected)
+            return Segment(text, AS_WRITTEN, protected.kept)
         rejected = self.rejected.get(memory.source_key(source))
         refused = None
         if rejected is not None:
@@ -383,7 +392,7 @@ def assemble(
         return FieldResult("", segments[0].origin, [], errors[0], no_new=no_new)
     findings += checks.cleaned(field_name, changes, target_lang, of="translation")
     kept = tuple(k for s in segments for k in s.kept)
-    origins = sorted({s.origin for s in segments}) or ["none"]
+    origins = sorted({s.origin for s in segments if s.origin != AS_WRITTEN}) or ["none"]
     findings += checks.check(
         text, output, field=field_name, target_lang=target_lang, kept=kept, limits=limits
     )

@@ -190,8 +190,8 @@ def test_messages_say_what_is_due_by_when_and_what_counted(language: str) -> Non
     assert "acme-th" in message.title and "7301" in message.body and "7302" in message.body
     if language == "zh":
         assert "已发 1/3 条" in message.body and "应发 2 条" in message.body
-        assert "已逾期 1 条（第 2 条应在 周五 11月27日 24:00 前发布）" in message.body
-        assert "下一条截止：周日 11月29日 24:00" in message.body and "未挂车" in message.body
+        assert "已逾期 1 条（第 2 条应在 11月27日（周五）24:00 前发布）" in message.body
+        assert "下一条截止：11月29日（周日）24:00" in message.body and "未挂车" in message.body
     else:
         assert "1 of 3" in message.body and "2 due by now" in message.body
         assert "1 overdue (video 2 was due by Fri 27 Nov 24:00)" in message.body

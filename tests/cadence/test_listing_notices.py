@@ -296,8 +296,8 @@ def test_notices_read_naturally_in_chinese() -> None:
     assert texts[0] is not None and texts[1] is not None
     assert texts[0].title == "【acme-th】2 个商品待审核"
     assert texts[0].body.startswith(
-        "店铺 acme-th 有 2 个商品等待审核（最早的自 周三 12月2日 10:00 曼谷时间 = "
-        "周三 12月2日 11:00 北京时间 起）。"
+        "店铺 acme-th 有 2 个商品等待审核（最早的自 12月2日（周三）10:00 曼谷时间 = "
+        "12月2日（周三）11:00 北京时间 起）。"
     )
     assert texts[1].title == "【acme-th】商品 P-7 被拦截，未发布"
     assert texts[1].body.startswith("商品 P-7（条目 7，th）被拦截，未发布：no EPR registration")

@@ -367,7 +367,7 @@ def test_reminder_and_digest_read_naturally_in_chinese() -> None:
     message = render(decision, "acme-th", "zh", week=week)
     assert message.title == "【acme-th】提醒：本周第 1/3 条带货视频 6 小时后截止"
     assert message.body.startswith(
-        "截止时间：周三 11月25日 24:00 曼谷时间 = 周四 11月26日 01:00 北京时间。"
+        "截止时间：11月25日（周三）24:00 曼谷时间 = 11月26日（周四）01:00 北京时间。"
     )
     digest = render_digest("zh", now, [history(rules, [], now, weeks=4)])
     assert digest.title == "【周报】各店铺带货视频（11月25日）"
@@ -413,10 +413,10 @@ def test_a_shop_on_beijings_clock_reads_each_time_once_and_its_zone_by_name() ->
     decision = AlertDecision(Action.NOTICE, "reminder", week.week.start, True, now, due)
     body = render(decision, "acme-my", "zh", week=week).body
     assert body.splitlines()[:3] == [
-        "截止时间：周五 11月27日 24:00。",
+        "截止时间：11月27日（周五）24:00。",
         "本周（11月23日–11月29日，吉隆坡时间）：已发 0/3 条带购物车的原创短视频，"
         "截至目前应发 1 条。",
-        "已逾期 1 条（第 1 条应在 周三 11月25日 24:00 前发布）。",
+        "已逾期 1 条（第 1 条应在 11月25日（周三）24:00 前发布）。",
     ]
     assert "Asia/" not in body and "北京时间" not in body
 

@@ -47,6 +47,26 @@ def test_a_language_given_on_purpose_that_is_not_one_is_refused(given: str) -> N
     assert len(raised.value.message) < 200  # a long value is cut, not echoed whole
 
 
+def test_an_empty_lang_is_refused_not_taken_as_none_given() -> None:
+    with pytest.raises(BadInput) as raised:
+        choose("", {"SHOPBOT_LANG": "zh"})
+    assert "--lang ''" in raised.value.message
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("localize", "--lang", "xx", "--help"),
+        ("localize", "review", "--help", "--lang=xx"),
+        ("cadence", "--lang", "", "--help"),
+    ],
+)
+def test_an_unknown_lang_is_refused_with_help_too(cli, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    result = cli(*args)
+    assert result.code == 2 and "is not a language this program speaks" in result.err
+    assert "Usage:" not in result.out
+
+
 def test_a_message_renders_its_parameters_lists_and_nested_messages_in_one_language() -> None:
     zh = catalog("zh")
     said = msg(

@@ -516,3 +516,44 @@ def test_a_key_in_the_wrong_table_says_where_it_belongs(
     message = error_of(tmp_path, text)
     assert message.startswith(str(tmp_path / "shops.toml") + ": ")
     assert expected in message
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            'weekly_quota = "3"',
+            "shops[0].weekly_quota (line 4) [shop 'a']: a number is written without quotes "
+            "(weekly_quota = 3), not as the text '3'",
+        ),
+        (
+            "weekly_quota = true",
+            "shops[0].weekly_quota (line 4) [shop 'a']: a number, not true or false",
+        ),
+        (
+            'require_product = "false"',
+            "shops[0].require_product (line 4) [shop 'a']: true or false is written without "
+            "quotes (require_product = false), not as the text 'false'",
+        ),
+        (
+            'repeat_interval_hours = "24"',
+            "shops[0].repeat_interval_hours (line 4) [shop 'a']: a number is written without "
+            "quotes (repeat_interval_hours = 24), not as the text '24'",
+        ),
+    ],
+    ids=["quoted-number", "bool-for-number", "quoted-bool", "quoted-float"],
+)
+def test_numbers_and_switches_are_taken_only_as_written(line: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse(f'[[shops]]\nid = "a"\nmarket = "TH"\n{line}\n', "shops.toml")
+    assert expected in str(err.value)
+
+
+def test_a_table_written_as_an_array_of_tables_names_the_key_and_the_fix() -> None:
+    text = '[[shops]]\nid = "a"\nmarket = "TH"\n[[shops.translation]]\nengine = "google"\n'
+    with pytest.raises(ConfigError) as err:
+        parse(text, "shops.toml")
+    message = str(err.value)
+    assert "shops[0].translation (line 4) [shop 'a']: " in message
+    assert "write it [shops.translation], with single brackets" in message
+    assert "TranslationSettings" not in message

@@ -18,6 +18,7 @@ from tests.httpserver import Reply, Request, Route, serve
 from tests.localize.images import photo
 from tests.tiktok.partner import KEY, SECRET, TOKEN, signed, success
 
+TITLE = "Botol Termos Keluli Tahan Karat ACME 500ml"
 UPLOAD = "/product/202309/images/upload"
 EDIT = "/product/202309/products/1729001/partial_edit"
 # The variables the shop's [shops.tiktok] table names, and what they hold.
@@ -121,6 +122,45 @@ def stored_work(engine: Engine, settings: Settings, shop: ShopSettings, tmp_path
         images=tuple(images),
         content_hash=hashlib.sha256(b"version 1").hexdigest(),
     )
+
+
+def approved_items(engine: Engine, settings: Settings, tmp_path: Path, count: int) -> list[int]:
+    """`count` approved items of the drinkware category, two main images each."""
+    shop = settings.shops[0]
+    register_shops(engine, settings, [shop])
+    images = []
+    for n in (1, 2):
+        photo(seed=n * 40).save(tmp_path / f"main-{n}.jpg")
+        images.append(str(tmp_path / f"main-{n}.jpg"))
+    ids = []
+    with session_scope(engine) as session:
+        for n in range(count):
+            listing = Listing(
+                shop_id=shop.id,
+                product_id=f"p{n}",
+                sku=f"SKU-{n}",
+                title="保温杯",
+                images=images,
+                category="drinkware",
+                source_hash=f"{n:064d}",
+            )
+            session.add(listing)
+            session.flush()
+            item = LocalizationItem(
+                listing_id=listing.id,
+                shop_id=shop.id,
+                language="ms",
+                source_hash=f"{n:064d}",
+                state=ItemState.APPROVED,
+                title=f"{TITLE} {n}",
+                description="<p>Kekal panas 12 jam.</p>",
+                images=images,
+            )
+            session.add(item)
+            session.flush()
+            assert item.id is not None
+            ids.append(item.id)
+    return ids
 
 
 def recorded(engine: Engine, item_id: int) -> list[str]:

@@ -76,7 +76,8 @@ def test_the_flow_speaks_chinese_when_asked(shop, tmp_path: Path) -> None:  # ty
     assert "2 个条目等待审核" in ran
     assert "编号" in listed and "已翻译" in listed and "translated" not in listed
     assert "条目 1 — acme-my p1（ms），已翻译" in shown and "[标题]" in shown
-    assert "条目 1：批准（已批准" in approved and "条目 2：驳回（已驳回" in rejected
+    assert "条目 1（版本 1）：批准，当前状态：已批准" in approved
+    assert "条目 2（版本 1）：驳回，当前状态：已驳回" in rejected
     assert "待翻译 -> 已翻译" in history
     assert "已发布条目 1（p1，ms）" in published
 

@@ -18,13 +18,10 @@ from localize.publish import Steps, Work
 from localize.publish.service import publish_shop
 from localize.publish.template import TemplatePublisher
 from store.db import read_scope, session_scope
-from store.models import ItemState, Listing, LocalizationItem
-from store.queries import register_shops
-from tests.localize.images import photo
-from tests.localize.publishing import bulk_template
+from store.models import LocalizationItem
+from tests.localize.publishing import approved_items, bulk_template
 
 HOLD = timedelta(minutes=3)
-TITLE = "Botol Termos Keluli Tahan Karat ACME 500ml"
 
 
 def template_shop(tmp_path: Path) -> Settings:
@@ -39,45 +36,6 @@ def template_shop(tmp_path: Path) -> Settings:
         encoding="utf-8",
     )
     return load(config)
-
-
-def approved_items(engine: Engine, settings: Settings, tmp_path: Path, count: int) -> list[int]:
-    """`count` approved items of the drinkware category, two main images each."""
-    shop = settings.shops[0]
-    register_shops(engine, settings, [shop])
-    images = []
-    for n in (1, 2):
-        photo(seed=n * 40).save(tmp_path / f"main-{n}.jpg")
-        images.append(str(tmp_path / f"main-{n}.jpg"))
-    ids = []
-    with session_scope(engine) as session:
-        for n in range(count):
-            listing = Listing(
-                shop_id=shop.id,
-                product_id=f"p{n}",
-                sku=f"SKU-{n}",
-                title="保温杯",
-                images=images,
-                category="drinkware",
-                source_hash=f"{n:064d}",
-            )
-            session.add(listing)
-            session.flush()
-            item = LocalizationItem(
-                listing_id=listing.id,
-                shop_id=shop.id,
-                language="ms",
-                source_hash=f"{n:064d}",
-                state=ItemState.APPROVED,
-                title=f"{TITLE} {n}",
-                description="<p>Kekal panas 12 jam.</p>",
-                images=images,
-            )
-            session.add(item)
-            session.flush()
-            assert item.id is not None
-            ids.append(item.id)
-    return ids
 
 
 @dataclass

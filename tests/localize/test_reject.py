@@ -151,6 +151,16 @@ def test_with_one_engine_the_rejected_text_is_not_taken_again_the_item_waits_for
     assert plain.code == 1 and "it waits for a person's translation: approve it" in plain.err
     third = run("run", "--shop", "acme-my", "--json")
     assert json.loads(third.out)["engine_calls"] == 0
+    # ploy rejected it; the run after only found no other engine
+    twice = run("review", "reject", str(first["id"]), "--reviewer", "nok", "--reason", "y")
+    assert twice.code == 1 and "was already rejected by ploy at " in twice.err, twice.err
+    # what a person writes is bounded, and said so before anything is looked at
+    long = run("review", "reject", str(first["id"]), "--reviewer", "nok", "--reason", "y" * 2001)
+    assert long.code == 2 and "--reason is 2001 characters; at most 2000" in long.err, long.err
+    name = run("review", "approve", str(first["id"]), "--reviewer", "n" * 101)
+    assert name.code == 2 and "--reviewer is 101 characters; at most 100" in name.err, name.err
+    why = run("review", "approve", str(first["id"]), "--reviewer", "nok", "--override", "y" * 2001)
+    assert why.code == 2 and "--override is 2001 characters; at most 2000" in why.err, why.err
     title = "Botol Termos Keluli Tahan Karat ACME 500ml Kapasiti Besar Sukan Luar"
     mine = run(
         "review", "approve", str(first["id"]), "--reviewer", "nok", "--set", f"title={title}"

@@ -206,7 +206,7 @@ def test_the_review_ui_speaks_chinese_with_no_english_but_values(  # type: ignor
     assert "错误" in said["blocked"] and "个错误" in said["blocked"]
     assert "仍要跳过吗" in said["unsaved"]
     assert "驳回此译文" in said["reason"] and "需要填写原因" in said["reason"]
-    assert "条目 2：驳回（已驳回" in said["decided"]
+    assert "：驳回，当前状态：已驳回" in said["decided"]
     assert "操作人 nok" in said["notice"]
     assert "没有等待审核的条目" in said["empty"]
     english = {}

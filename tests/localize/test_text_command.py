@@ -37,6 +37,25 @@ def test_translate_then_reuse_the_memory(run, engine_server) -> None:  # type: i
     assert len(engine_server.requests) == 1
 
 
+def test_a_segment_with_nothing_chinese_in_it_is_kept_as_is_not_sent_nor_stored(  # type: ignore[no-untyped-def]
+    run, engine_server, tmp_path: Path
+) -> None:
+    html = "<p>line <br>next</p><p>保温杯</p><p>ACME-500 (2 pcs)</p>"
+    done = run("text", html, "--to", "th", "--shop", "acme-th", "--field", "description", "--json")
+    assert done.code == 0, done.err
+    doc = json.loads(done.out)
+    assert doc["translation"] == "<p>line <br>next</p><p>กกก</p><p>ACME-500 (2 pcs)</p>"
+    assert doc["origin"] == "libre" and doc["engine_calls"] == 1
+    asked = [r.json()["q"] if r.body.startswith(b"{") else r.body for r in engine_server.requests]
+    assert len(asked) == 1 and "line" not in str(asked)
+    exported = tmp_path / "memory.tmx"
+    assert run("memory", "export", str(exported), "--shop", "acme-th").code == 0
+    assert exported.read_text(encoding="utf-8").count("<tu ") == 1  # 保温杯 only
+    english = run("text", "Free shipping", "--to", "th", "--shop", "acme-th", "--json")
+    doc = json.loads(english.out)
+    assert (doc["translation"], doc["origin"], doc["engine_calls"]) == ("Free shipping", "none", 0)
+
+
 def test_glossary_terms_come_back_exactly(run) -> None:  # type: ignore[no-untyped-def]
     assert run("glossary", "add", "ACME", "--shop", "acme-th").code == 0
     assert run("glossary", "add", "保温杯", "--to", "th", "--as", "แก้วเก็บความร้อน").code == 0
