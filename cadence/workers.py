@@ -9,8 +9,11 @@ The job functions are the fleet's own (each shop's `Daemon`), run as procrastina
   publish) whose current period — its interval, staggered as the fleet staggers it — has
   no run yet, a delivery when the shop has messages due. Each goes in with a queueing lock
   (one waiting at most) and a lock (never two running) per shop and job;
-- a shop's job runs unless a run of it started in its period already: deferred twice (a
-  tick run again after its worker died), it still runs once;
+- a shop's job runs unless its period has its run already: deferred twice (a tick run
+  again after its worker died), it still runs once. A job in the queue (waiting, or held
+  by a worker) is not deferred again: a dead worker's, put back, runs for its own period
+  and is recorded so however late it ends (job_run.period), and the next period gets its
+  own run; a twin deferred meanwhile would have taken the next period's place;
 - localize translates and hands each item whose images are missing to a task of its own,
   which any worker may take (a lock per item; captioning skips what is drawn already);
 - a worker that dies (SIGKILL, a machine lost) stops beating; once it has been silent for
@@ -115,25 +118,43 @@ def due_jobs(
 
 
 def last_runs(engine: Engine, since: datetime) -> dict[tuple[str, str], datetime]:
-    """When each shop's periodic jobs last started, of the runs since `since` (one query)."""
+    """The latest period each shop's periodic jobs ran for, of the runs started since
+    `since` (one query): a run's own period when a worker recorded it, else the moment it
+    started."""
     from sqlalchemy import func
     from sqlmodel import col, select
 
     from store.db import read_scope
     from store.models import JobRun
 
+    served = func.coalesce(JobRun.period, JobRun.started_at)
     with read_scope(engine) as session:
         rows = session.exec(
-            select(JobRun.shop_id, JobRun.job, func.max(JobRun.started_at))
+            select(JobRun.shop_id, JobRun.job, func.max(served))
             .where(JobRun.started_at >= since, col(JobRun.job) != "deliver")
             .group_by(JobRun.shop_id, JobRun.job)
         ).all()
     return {(shop, job): started for shop, job, started in rows}
 
 
-def plan(fleet: Fleet, now: datetime) -> list[DueJob]:
+def in_queue(engine: Engine) -> set[tuple[str, str]]:
+    """The shops' jobs waiting or running in the queue (a dead worker's among them, until
+    they are put back): (shop, job)."""
+    sql = (
+        "SELECT args->>'shop', args->>'job' FROM procrastinate_jobs "
+        "WHERE task_name = 'cadence.shop_job' AND status IN ('todo', 'doing')"
+    )
+    with engine.connect() as conn:
+        return {(shop, job) for shop, job in conn.exec_driver_sql(sql).all()}
+
+
+def plan(fleet: Fleet, now: datetime, queued: Iterable[tuple[str, str]] = ()) -> list[DueJob]:
     """What the tick at `now` defers: every shop's periodic jobs due, and a delivery for
-    each shop with messages due."""
+    each shop with messages due; none of the `queued` (shop, job)s.
+
+    A job in the queue already is not deferred again, even the one a dead worker held: put
+    back, it runs for its own period (recorded so, however late); a twin deferred meanwhile
+    for the next period would take its place and leave that period without a run."""
     periodic = [
         (daemon.shop.id, name, seconds)
         for daemon in fleet.daemons.values()
@@ -144,7 +165,8 @@ def plan(fleet: Fleet, now: datetime) -> list[DueJob]:
     runs = last_runs(fleet.engine, now - timedelta(seconds=2 * longest))
     due = due_jobs(periodic, runs, now)
     due += [DueJob(d.shop.id, "deliver", now) for d in fleet.deliveries_due(now)]
-    return due
+    skip = set(queued)
+    return [job for job in due if (job.shop, job.job) not in skip]
 
 
 @dataclass
@@ -209,7 +231,8 @@ class Worker:
         """Put back the jobs of dead workers, then defer what is due at `timestamp`."""
         now = datetime.fromtimestamp(timestamp, UTC)
         await self.retry_stalled()
-        due = await asyncio.to_thread(plan, self.fleet, now)
+        queued = await asyncio.to_thread(in_queue, self.fleet.engine)
+        due = await asyncio.to_thread(plan, self.fleet, now, queued)
         deferred = 0
         for job in due:
             deferred += await self.defer(job)
@@ -278,7 +301,9 @@ class Worker:
         return len(stalled)
 
     def run_shop_job(self, shop: str, job: str, period: int) -> None:
-        """A shop's job, the fleet's own function, unless it ran in this period already."""
+        """A shop's job, the fleet's own function, unless it ran in this period already;
+        recorded as the run for its period (a dead worker's job put back may start after
+        its period ended: it is still that period's run, and the next period gets its own)."""
         daemon = self.fleet.daemons.get(shop)
         if daemon is None:  # not in this machine's shops file (another worker may know it)
             log.warning(
@@ -290,14 +315,19 @@ class Worker:
                 ),
             )
             return
-        if job != "deliver" and self._ran_since(shop, job, datetime.fromtimestamp(period, UTC)):
+        start = datetime.fromtimestamp(period, UTC)
+        if job == "deliver":
+            self.fleet._run_named(shop, job)
+            return
+        if self._ran_since(shop, job, start):
             log.info(
                 "%s", msg("{shop}/{job}: ran in this period already; skipped", shop=shop, job=job)
             )
             return
-        self.fleet._run_named(shop, job)
+        self.fleet._run_named(shop, job, start)
 
     def _ran_since(self, shop: str, job: str, start: datetime) -> bool:
+        from sqlalchemy import func
         from sqlmodel import select
 
         from store.db import read_scope
@@ -305,7 +335,10 @@ class Worker:
 
         with read_scope(self.fleet.engine) as session:
             query = select(JobRun.id).where(
-                JobRun.shop_id == shop, JobRun.job == job, JobRun.started_at >= start
+                JobRun.shop_id == shop,
+                JobRun.job == job,
+                JobRun.started_at >= start,
+                func.coalesce(JobRun.period, JobRun.started_at) >= start,
             )
             return session.exec(query.limit(1)).first() is not None
 

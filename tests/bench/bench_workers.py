@@ -126,6 +126,14 @@ def doing(engine) -> set[int]:  # type: ignore[no-untyped-def]
         )
 
 
+def heartbeats(engine) -> dict[int, datetime]:  # type: ignore[no-untyped-def]
+    """Each procrastinate worker's last heartbeat."""
+    with engine.connect() as conn:
+        return dict(
+            conn.execute(text("SELECT id, last_heartbeat FROM procrastinate_workers")).all()
+        )
+
+
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 240
     kill_every = float(sys.argv[2]) if len(sys.argv) > 2 else 30
@@ -171,10 +179,16 @@ def main() -> None:
             end = time.monotonic() + seconds
             next_kill = time.monotonic() + kill_every
             rss: list[float] = []
+            beats: dict[int, datetime] = {}
+            longest_beat = 0.0  # between two heartbeats of a worker that beat again: alive
             while time.monotonic() < end:
                 time.sleep(0.25)
                 now = time.monotonic()
                 alive = doing(engine)
+                for worker, beat in heartbeats(engine).items():
+                    if worker in beats and beat != beats[worker]:
+                        longest_beat = max(longest_beat, (beat - beats[worker]).total_seconds())
+                    beats[worker] = beat
                 for at, held in list(pending):
                     if not held & alive:
                         failovers.append(now - at)
@@ -195,7 +209,7 @@ def main() -> None:
                 w.wait(timeout=70)
             with engine.connect() as conn:
                 runs = conn.execute(
-                    text("SELECT shop_id, started_at FROM job_run WHERE job = 'check'")
+                    text("SELECT shop_id, started_at, period FROM job_run WHERE job = 'check'")
                 ).all()
                 unsent = conn.execute(
                     text("SELECT count(*) FROM outbox_message WHERE state = 'pending'")
@@ -211,8 +225,11 @@ def main() -> None:
         server.stop()
 
     per_period: Counter[tuple[str, datetime]] = Counter()
-    for shop, at in runs:
-        per_period[(shop, period_start(f"{shop}/check", 60, at))] += 1
+    late = 0  # runs that ended after their period (a killed worker's, put back): its run
+    for shop, at, period in runs:
+        start = period or period_start(f"{shop}/check", 60, at)
+        late += start != period_start(f"{shop}/check", 60, at)
+        per_period[(shop, start)] += 1
     duplicates = sum(c - 1 for c in per_period.values() if c > 1)
     gaps = 0
     for k in range(n):
@@ -233,7 +250,7 @@ def main() -> None:
     )
     print(
         f"checks: {len(runs)} runs over {periods} shop-periods: {duplicates} duplicate(s), "
-        f"{gaps} gap(s)"
+        f"{gaps} gap(s); {late} run late for their period (a killed worker's, put back)"
     )
     print(
         f"alerts: {len(received)} messages sent ({sum(received.values())} sends), "
@@ -259,6 +276,12 @@ def main() -> None:
             f"{len(pending)} not yet at the end) against a lease of {LEASE} s; heartbeat "
             f"{HEARTBEAT} s, dead after {3 * HEARTBEAT} s, tick {TICK} s"
         )
+    declared = log.read_text(errors="replace").count("of a dead worker")
+    print(
+        f"heartbeat every {HEARTBEAT} s: longest between two beats of a live worker "
+        f"{longest_beat:.1f} s; jobs put back as a dead worker's: {declared} "
+        f"(after {kills} kills)"
+    )
     if rss:
         print(f"RSS of a worker when killed: {min(rss):.0f}-{max(rss):.0f} MB")
 

@@ -286,6 +286,72 @@ def test_a_killed_workers_job_runs_again_on_another_within_a_lease(
         assert _count(w, "status = 'doing'") == 0
 
 
+def _periods(engine, job: str) -> list[tuple[str, datetime]]:  # type: ignore[no-untyped-def]
+    """Each run of `job`: its shop, and the period it was the run for."""
+    with session_scope(engine) as s:
+        runs = s.exec(select(JobRun).where(JobRun.job == job)).all()
+        return sorted(
+            (r.shop_id, r.period or period_start(f"{r.shop_id}/{job}", 900, r.started_at))
+            for r in runs
+        )
+
+
+async def _run_what_waits(w: Worker) -> None:
+    """The worker takes the jobs it can (none held by a lock) until none is left."""
+    periodic = w.app.periodic_registry.periodic_tasks
+    saved = dict(periodic)
+    periodic.clear()
+    try:
+        await w.run_async(once=True, signals=False)
+    finally:
+        periodic.update(saved)
+
+
+@ON_POSTGRES
+def test_a_check_whose_worker_died_at_its_periods_end_runs_once_late_for_that_period(
+    tmp_path: Path, engine
+) -> None:  # type: ignore[no-untyped-def]
+    config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+    config.write_text(QUEUE + config.read_text())
+    first = period_start("shop-a/check", 900, T0)
+    second = first + timedelta(seconds=900)
+    clock = Clock(second - timedelta(seconds=3))  # the check falls due late in its period
+    w = worker_of(engine, config, clock)
+
+    async def tick() -> None:
+        await _open_and(w, w.tick(int(clock.now.timestamp())))
+
+    async def taken_by_a_worker_then_killed() -> int:
+        async with w.app.open_async():
+            manager = w.app.job_manager
+            dead = await manager.register_worker()
+            job = await manager.fetch_job(queues=None, worker_id=dead)
+            assert job is not None and job.task_name == "cadence.shop_job"
+            return dead  # never finished: its process was SIGKILLed
+
+    asyncio.run(tick())
+    dead = asyncio.run(taken_by_a_worker_then_killed())
+    # The next period begins before the dead worker is found silent: its tick defers
+    # nothing for the shop's check (the killed run is still that period's).
+    clock.now = second + timedelta(seconds=1)
+    asyncio.run(tick())
+    asyncio.run(_run_what_waits(w))
+    with engine.begin() as conn:  # silent for a minute now: dead
+        conn.exec_driver_sql(
+            "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 minute' "
+            "WHERE id = %s",
+            (dead,),
+        )
+    for later in (5, 10, 15):
+        clock.now = second + timedelta(seconds=later)
+        asyncio.run(tick())
+        asyncio.run(_run_what_waits(w))
+    # The killed check ran once, late, recorded for its own period; the next period had
+    # its own run too.
+    assert _periods(engine, "check") == [("shop-a", first), ("shop-a", second)]
+    assert _count(w, "status IN ('todo', 'doing')") == 0
+
+
 def test_the_queue_on_sqlite_is_refused_naming_the_key(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     config = shops_file(tmp_path / "shops.toml", ["shop-a"])
     config.write_text('[fleet]\nqueue = "procrastinate"\n' + config.read_text())
