@@ -599,11 +599,11 @@ def fleet_status(engine: Engine, settings: Settings, now: datetime) -> dict[str,
     alive = timedelta(seconds=3 * HEARTBEAT_SECONDS)
     shared: dict[str, object] = {}
     if settings.fleet.queue == "procrastinate" and engine.dialect.name == "postgresql":
-        from cadence.workers import STALLED_HEARTBEATS, queue_status
+        from cadence.workers import queue_status
 
         # procrastinate's own tables: the workers beating, the jobs waiting and running
-        stalled_after = STALLED_HEARTBEATS * settings.fleet.heartbeat_seconds
-        shared = {"task_queue": {"engine": "procrastinate", **queue_status(engine, stalled_after)}}
+        dead_after = settings.fleet.dead_after
+        shared = {"task_queue": {"engine": "procrastinate", **queue_status(engine, dead_after)}}
     return {
         **shared,
         "shops": shops,

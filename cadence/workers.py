@@ -17,8 +17,11 @@ The job functions are the fleet's own (each shop's `Daemon`), run as procrastina
 - localize translates and hands each item whose images are missing to a task of its own,
   which any worker may take (a lock per item; captioning skips what is drawn already);
 - a worker that dies (SIGKILL, a machine lost) stops beating; once it has been silent for
-  3 heartbeats the next tick puts its jobs back in the queue (procrastinate's stalled jobs),
-  and another worker runs them.
+  `[fleet] dead_after_seconds` (3 heartbeats, at least 30 s) the next tick puts its jobs
+  back in the queue (procrastinate's stalled jobs), and another worker runs them. The
+  margin is wide because a live worker taken for dead has its jobs run twice: on a loaded
+  machine beats come late, and a worker starting deletes the rows of workers silent that
+  long (procrastinate's pruning).
 
 Decisions take the tick's timestamp as `now`; leases and heartbeats read the clock (the
 database's) when they act.
@@ -176,6 +179,7 @@ class Worker:
     fleet: Fleet
     tick_seconds: int = 10
     heartbeat_seconds: int = 10
+    dead_after_seconds: float | None = None  # default: STALLED_HEARTBEATS heartbeats
 
     def __post_init__(self) -> None:
         import procrastinate
@@ -216,13 +220,28 @@ class Worker:
             clean_up
         )
 
+    @classmethod
+    def of(cls, fleet: Fleet) -> Worker:
+        """The worker for a configured fleet, timed by its [fleet] table."""
+        assert fleet.settings is not None
+        timing = fleet.settings.fleet
+        return cls(
+            fleet,
+            tick_seconds=timing.tick_seconds,
+            heartbeat_seconds=timing.heartbeat_seconds,
+            dead_after_seconds=timing.dead_after,
+        )
+
     def _settings(self):  # type: ignore[no-untyped-def]
         assert self.fleet.settings is not None
         return self.fleet.settings
 
     @property
     def stalled_after(self) -> float:
-        """Seconds without a heartbeat after which a worker is taken for dead."""
+        """Seconds without a heartbeat after which a worker is taken for dead ([fleet]
+        dead_after_seconds): its jobs are put back, and a worker starting removes it."""
+        if self.dead_after_seconds is not None:
+            return float(self.dead_after_seconds)
         return float(STALLED_HEARTBEATS * self.heartbeat_seconds)
 
     # -- tasks ---------------------------------------------------------------------------

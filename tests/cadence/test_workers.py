@@ -352,6 +352,56 @@ def test_a_check_whose_worker_died_at_its_periods_end_runs_once_late_for_that_pe
     assert _count(w, "status IN ('todo', 'doing')") == 0
 
 
+@ON_POSTGRES
+def test_a_live_worker_beating_late_under_load_is_not_taken_for_dead(
+    tmp_path: Path, engine
+) -> None:  # type: ignore[no-untyped-def]
+    config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+    beats = '[fleet]\nqueue = "procrastinate"\ntick_seconds = 1\nheartbeat_seconds = 2\n'
+    config.write_text(beats + config.read_text())
+    w = Worker.of(worker_of(engine, config, Clock(T0)).fleet)  # as `cadence worker` makes it
+
+    async def late_by(seconds: int) -> int:
+        async with w.app.open_async():
+            manager = w.app.job_manager
+            if not _count(w, "status = 'doing'"):
+                await w.defer(DueJob("shop-a", "check", T0))
+                busy = await manager.register_worker()
+                assert await manager.fetch_job(queues=None, worker_id=busy) is not None
+            with engine.begin() as conn:
+                conn.exec_driver_sql(
+                    "UPDATE procrastinate_workers "
+                    "SET last_heartbeat = now() - make_interval(secs => %s)",
+                    (seconds,),
+                )
+            return await w.retry_stalled()
+
+    # The bench saw a live worker's 2 s beats come 3.4 s apart and one taken for dead at
+    # 6 s (3 beats): its job then ran twice. 12 s late is a loaded machine, not a death.
+    assert asyncio.run(late_by(12)) == 0
+    assert _count(w, "status = 'doing'") == 1
+    assert asyncio.run(late_by(31)) == 1  # silent past 30 s: dead, its job put back
+    assert _count(w, "status = 'todo'") == 1
+
+
+def test_dead_after_seconds_defaults_to_three_beats_or_30_s_and_is_checked(
+    tmp_path: Path,
+) -> None:
+    from config.errors import ConfigError
+
+    config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+    body = config.read_text()
+    assert load(config).fleet.dead_after == 30
+    config.write_text("[fleet]\nheartbeat_seconds = 20\n" + body)
+    assert load(config).fleet.dead_after == 60
+    config.write_text("[fleet]\nheartbeat_seconds = 2\ndead_after_seconds = 8\n" + body)
+    assert load(config).fleet.dead_after == 8
+    config.write_text("[fleet]\nheartbeat_seconds = 10\ndead_after_seconds = 15\n" + body)
+    with pytest.raises(ConfigError, match="dead_after_seconds") as info:
+        load(config)
+    assert "at least 20" in info.value.message
+
+
 def test_the_queue_on_sqlite_is_refused_naming_the_key(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     config = shops_file(tmp_path / "shops.toml", ["shop-a"])
     config.write_text('[fleet]\nqueue = "procrastinate"\n' + config.read_text())
