@@ -37,6 +37,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from cadence.workers import period_start
+from config.settings import DEAD_AFTER_MIN
 from store.db import open_store
 from tests import pgserver
 from tests.bench.bench_fleet import rss_mb
@@ -47,6 +48,7 @@ from tests.localize.libre import libre
 CADENCE = [sys.executable, "-c", "from cadence.cli import run; run()"]
 LEASE = 120  # the shops' lease_seconds (the default)
 HEARTBEAT, TICK = 2, 5
+DEAD_AFTER = max(3 * HEARTBEAT, DEAD_AFTER_MIN)  # [fleet] dead_after_seconds' default
 IMAGE_SHOPS, PRODUCTS = 10, 3  # shops localizing, products each (two photos a product)
 REF = re.compile(r"ref: (\S+)")
 CAPTIONED = re.compile(r"\[(\S+)\] caption: item (\d+): (\d+) image\(s\) captioned")
@@ -180,10 +182,15 @@ def main() -> None:
             next_kill = time.monotonic() + kill_every
             rss: list[float] = []
             beats: dict[int, datetime] = {}
+            stopped_alone = 0
             longest_beat = 0.0  # between two heartbeats of a worker that beat again: alive
             while time.monotonic() < end:
                 time.sleep(0.25)
                 now = time.monotonic()
+                for k, w in enumerate(workers):
+                    if w.poll() is not None:  # stopped on its own (not killed here): counted
+                        stopped_alone += 1
+                        workers[k] = start_worker(env, log)
                 alive = doing(engine)
                 for worker, beat in heartbeats(engine).items():
                     if worker in beats and beat != beats[worker]:
@@ -274,13 +281,13 @@ def main() -> None:
             f"failover: the killed worker's jobs done elsewhere in {min(failovers):.1f}-"
             f"{max(failovers):.1f} s (mean {sum(failovers) / len(failovers):.1f} s; "
             f"{len(pending)} not yet at the end) against a lease of {LEASE} s; heartbeat "
-            f"{HEARTBEAT} s, dead after {3 * HEARTBEAT} s, tick {TICK} s"
+            f"{HEARTBEAT} s, dead after {DEAD_AFTER} s, tick {TICK} s"
         )
     declared = log.read_text(errors="replace").count("of a dead worker")
     print(
         f"heartbeat every {HEARTBEAT} s: longest between two beats of a live worker "
         f"{longest_beat:.1f} s; jobs put back as a dead worker's: {declared} "
-        f"(after {kills} kills)"
+        f"(after {kills} kills); workers that stopped on their own: {stopped_alone}"
     )
     if rss:
         print(f"RSS of a worker when killed: {min(rss):.0f}-{max(rss):.0f} MB")
