@@ -109,8 +109,8 @@ def due_jobs(
     last_runs: Mapping[tuple[str, str], datetime],
     now: datetime,
 ) -> list[DueJob]:
-    """Of the (shop, job, interval in seconds) given, those with no run started in the
-    period holding `now`."""
+    """Of the (shop, job, interval in seconds) given, those whose period holding `now` has
+    no run yet (`last_runs`: the latest period each ran for)."""
     due = []
     for shop, job, seconds in jobs:
         start = period_start(f"{shop}/{job}", seconds, now)
