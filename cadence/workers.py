@@ -54,6 +54,7 @@ PRIORITY = {"tick": 100, "deliver": 20, "check": 10, "sync": 5}
 # engine or a big image holds an image worker, never a check, a delivery or the tick.
 LIGHT_QUEUE, HEAVY_QUEUE = "cadence", "cadence-images"
 STALLED_HEARTBEATS = 3  # a worker silent this many heartbeats is dead
+TAKEOVER_LOCK = 20_0020  # PostgreSQL advisory lock: one takeover of dead workers' jobs at once
 RETENTION_MINUTE = 17  # of every hour: old failed jobs removed (off the ticks' round minutes)
 
 
@@ -149,6 +150,46 @@ def in_queue(engine: Engine) -> set[tuple[str, str]]:
     )
     with engine.connect() as conn:
         return {(shop, job) for shop, job in conn.exec_driver_sql(sql).all()}
+
+
+def put_back_stalled(engine: Engine, dead_after: float) -> list[tuple[int, str, bool]]:
+    """The jobs of workers silent for `dead_after` seconds, each put back in the queue, or
+    closed as failed when its twin waits already: (job id, call, put back).
+
+    One transaction under an advisory lock, the list read inside it: two ticks running at
+    once (a slow one and the next) each acted on its own list, and one put back (or closed
+    as failed) a job the other had put back and a live worker had taken again. While
+    another tick takes over, this one does nothing (the next tick looks again)."""
+    from sqlalchemy.exc import IntegrityError
+
+    stalled = (
+        "SELECT job.id, job.task_name, job.args::text FROM procrastinate_jobs job "
+        "LEFT JOIN procrastinate_workers w ON w.id = job.worker_id "
+        "WHERE job.status = 'doing' AND (job.worker_id IS NULL "
+        "OR w.last_heartbeat < now() - make_interval(secs => %s)) "
+        "ORDER BY job.id FOR UPDATE OF job"
+    )
+    done: list[tuple[int, str, bool]] = []
+    with engine.begin() as conn:
+        if not conn.exec_driver_sql(
+            "SELECT pg_try_advisory_xact_lock(%s)", (TAKEOVER_LOCK,)
+        ).scalar():
+            return done
+        for job_id, task, args in conn.exec_driver_sql(stalled, (dead_after,)).all():
+            call = f"{task}[{job_id}]({args})"
+            try:
+                with conn.begin_nested():  # procrastinate's own retry, as its manager calls it
+                    conn.exec_driver_sql(
+                        "SELECT procrastinate_retry_job_v2(%s, now(), NULL, NULL, NULL)",
+                        (job_id,),
+                    )
+                done.append((job_id, call, True))
+            except IntegrityError:  # its queueing lock: a twin waits, and does it
+                conn.exec_driver_sql(
+                    "SELECT procrastinate_finish_job_v1(%s, 'failed', false)", (job_id,)
+                )
+                done.append((job_id, call, False))
+    return done
 
 
 def plan(fleet: Fleet, now: datetime, queued: Iterable[tuple[str, str]] = ()) -> list[DueJob]:
@@ -296,28 +337,18 @@ class Worker:
 
     async def retry_stalled(self) -> int:
         """Put the jobs of workers silent for `stalled_after` seconds back in the queue; one
-        whose twin already waits (its queueing lock) is closed as failed: the twin does it."""
-        from procrastinate.exceptions import ConnectorException
-        from procrastinate.jobs import Status
-
-        manager = self.app.job_manager
-        stalled = await manager.get_stalled_jobs(seconds_since_heartbeat=self.stalled_after)
-        for job in stalled:
-            assert job.id is not None
-            try:
-                await manager.retry_job(job)
+        whose twin already waits (its queueing lock) is closed as failed: the twin does it.
+        None while another tick does the same (`put_back_stalled`)."""
+        done = await asyncio.to_thread(put_back_stalled, self.fleet.engine, self.stalled_after)
+        for job_id, call, queued in done:
+            if queued:
                 log.warning(
                     "%s",
-                    msg(
-                        "job {id} ({call}) of a dead worker: queued again",
-                        id=job.id,
-                        call=job.call_string,
-                    ),
+                    msg("job {id} ({call}) of a dead worker: queued again", id=job_id, call=call),
                 )
-            except ConnectorException:
-                await manager.finish_job_by_id_async(job.id, Status.FAILED, delete_job=False)
-                log.warning("%s", msg("job {id} of a dead worker: already queued again", id=job.id))
-        return len(stalled)
+            else:
+                log.warning("%s", msg("job {id} of a dead worker: already queued again", id=job_id))
+        return len(done)
 
     def run_shop_job(self, shop: str, job: str, period: int) -> None:
         """A shop's job, the fleet's own function, unless it ran in this period already;

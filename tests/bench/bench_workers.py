@@ -234,8 +234,11 @@ def main() -> None:
     per_period: Counter[tuple[str, datetime]] = Counter()
     late = 0  # runs that ended after their period (a killed worker's, put back): its run
     for shop, at, period in runs:
-        start = period or period_start(f"{shop}/check", 60, at)
-        late += start != period_start(f"{shop}/check", 60, at)
+        # read raw: the store keeps UTC without a zone
+        at = at.replace(tzinfo=UTC)
+        started_in = period_start(f"{shop}/check", 60, at)
+        start = period.replace(tzinfo=UTC) if period else started_in
+        late += start != started_in
         per_period[(shop, start)] += 1
     duplicates = sum(c - 1 for c in per_period.values() if c > 1)
     gaps = 0

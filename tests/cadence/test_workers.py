@@ -384,6 +384,46 @@ def test_a_live_worker_beating_late_under_load_is_not_taken_for_dead(
     assert _count(w, "status = 'todo'") == 1
 
 
+@ON_POSTGRES
+def test_one_takeover_at_a_time_so_none_acts_on_a_list_another_has_changed(
+    tmp_path: Path, engine
+) -> None:  # type: ignore[no-untyped-def]
+    from cadence.workers import TAKEOVER_LOCK
+
+    config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+    config.write_text(QUEUE + config.read_text())
+    w = worker_of(engine, config, Clock(T0))
+
+    async def taken_by_a_dead_worker() -> None:
+        async with w.app.open_async():
+            await w.defer(DueJob("shop-a", "check", T0))
+            dead = await w.app.job_manager.register_worker()
+            assert await w.app.job_manager.fetch_job(queues=None, worker_id=dead) is not None
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'"
+            )
+
+    asyncio.run(taken_by_a_dead_worker())
+    # Two ticks run at once (a slow one and the next): the bench saw one put back a job the
+    # other had put back and a live worker had taken again, and close it as failed under
+    # that worker. While one takes over, the other does nothing.
+    with engine.connect() as other_tick:
+        other_tick.exec_driver_sql("SELECT pg_advisory_lock(%s)", (TAKEOVER_LOCK,))
+        assert asyncio.run(_open_and(w, w.retry_stalled())) == 0
+        assert _count(w, "status = 'doing'") == 1
+        other_tick.exec_driver_sql("SELECT pg_advisory_unlock(%s)", (TAKEOVER_LOCK,))
+    assert asyncio.run(_open_and(w, w.retry_stalled())) == 1
+    assert _count(w, "status = 'todo'") == 1
+    # Taken again by a worker that dies too, while a twin waits: closed, the twin does it.
+    asyncio.run(taken_by_a_dead_worker())  # takes the job put back; defers none
+    later = DueJob("shop-a", "check", T0 + timedelta(minutes=15))
+    assert asyncio.run(_open_and(w, w.defer(later))) == 1
+    assert _count(w, "status = 'todo'") == 1 and _count(w, "status = 'doing'") == 1
+    assert asyncio.run(_open_and(w, w.retry_stalled())) == 1
+    assert _count(w, "status = 'failed'") == 1 and _count(w, "status = 'todo'") == 1
+
+
 def test_dead_after_seconds_defaults_to_three_beats_or_30_s_and_is_checked(
     tmp_path: Path,
 ) -> None:
