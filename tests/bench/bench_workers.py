@@ -232,13 +232,16 @@ def main() -> None:
         server.stop()
 
     per_period: Counter[tuple[str, datetime]] = Counter()
+    lateness: list[float] = []
     late = 0  # runs that ended after their period (a killed worker's, put back): its run
     for shop, at, period in runs:
         # read raw: the store keeps UTC without a zone
         at = at.replace(tzinfo=UTC)
         started_in = period_start(f"{shop}/check", 60, at)
         start = period.replace(tzinfo=UTC) if period else started_in
-        late += start != started_in
+        if start != started_in:
+            late += 1
+            lateness.append((at - start).total_seconds() - 60)  # after its period ended
         per_period[(shop, start)] += 1
     duplicates = sum(c - 1 for c in per_period.values() if c > 1)
     gaps = 0
@@ -260,8 +263,15 @@ def main() -> None:
     )
     print(
         f"checks: {len(runs)} runs over {periods} shop-periods: {duplicates} duplicate(s), "
-        f"{gaps} gap(s); {late} run late for their period (a killed worker's, put back)"
+        f"{gaps} gap(s); {late} run late for their period (a killed worker's, put back, or "
+        "a queue behind)"
     )
+    if lateness:
+        lateness.sort()
+        print(
+            f"late runs began {lateness[len(lateness) // 2]:.0f} s (median), "
+            f"{lateness[-1]:.0f} s (most) after their period ended"
+        )
     print(
         f"alerts: {len(received)} messages sent ({sum(received.values())} sends), "
         f"{sent_twice} sent twice; "
