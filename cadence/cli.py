@@ -430,11 +430,7 @@ def _worker(inv: Invocation, once: bool) -> int:
         data_dir=inv.data_dir,
     )
     fleet.configure(settings)
-    Worker(
-        fleet,
-        tick_seconds=settings.fleet.tick_seconds,
-        heartbeat_seconds=settings.fleet.heartbeat_seconds,
-    ).run(once=once)
+    Worker.of(fleet).run(once=once)
     return ExitCode.OK
 
 

@@ -18,7 +18,7 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -330,22 +330,29 @@ class Daemon:
         order = [n for n in ONCE_ORDER if n in jobs] + [n for n in jobs if n not in ONCE_ORDER]
         return all([self.run_job(name, jobs[name][0]) for name in order])
 
-    def run_job(self, name: str, job: Job) -> bool:
-        """Run one job, recording it; an exception is logged and stored, not raised, and
-        items the job could not do make the run not ok, each error stored."""
+    def run_job(self, name: str, job: Job, period: datetime | None = None) -> bool:
+        """Run one job, recording it (as the run for `period` when given: a queued job's);
+        an exception is logged and stored, not raised, and items the job could not do make
+        the run not ok, each error stored."""
         with self._idle:
             self._running.add(name)
         try:
-            return self._run_job(name, job)
+            return self._run_job(name, job, period)
         finally:
             with self._idle:
                 self._running.discard(name)
                 self._idle.notify_all()
 
-    def _run_job(self, name: str, job: Job) -> bool:
+    def _run_job(self, name: str, job: Job, period: datetime | None) -> bool:
         from cadence.fleet import worker_id
 
-        run = JobRun(shop_id=self.shop.id, job=name, started_at=self.clock(), worker=worker_id())
+        run = JobRun(
+            shop_id=self.shop.id,
+            job=name,
+            started_at=self.clock(),
+            worker=worker_id(),
+            period=period,
+        )
         try:
             outcome = job()
             if isinstance(outcome, str):

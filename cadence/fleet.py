@@ -201,8 +201,15 @@ class Fleet:
 
     # -- jobs ----------------------------------------------------------------------------
 
-    def _run(self, shop_id: str, name: str, job: Callable[[], str | Outcome]) -> bool:
-        """One shop's job, never two of the same at once; recorded as the shop's run."""
+    def _run(
+        self,
+        shop_id: str,
+        name: str,
+        job: Callable[[], str | Outcome],
+        period: datetime | None = None,
+    ) -> bool:
+        """One shop's job, never two of the same at once; recorded as the shop's run (for
+        `period`, when a queue gave one)."""
         key = (shop_id, name)
         with self._idle:
             if key in self._running or self.stopping.is_set():
@@ -212,7 +219,7 @@ class Fleet:
             daemon = self.daemons.get(shop_id)
             if daemon is None:  # removed by a reload since it was scheduled
                 return True
-            return daemon.run_job(name, job)
+            return daemon.run_job(name, job, period)
         finally:
             with self._idle:
                 self._running.discard(key)
@@ -370,13 +377,13 @@ class Fleet:
                 executor="light",
             )
 
-    def _run_named(self, shop_id: str, name: str) -> bool:
+    def _run_named(self, shop_id: str, name: str, period: datetime | None = None) -> bool:
         """A shop's job by name, with the shop's configuration as it is when it runs."""
         daemon = self.daemons.get(shop_id)
         jobs = daemon.jobs() if daemon is not None else {}
         if name not in jobs:  # gone with a reload since it was scheduled
             return True
-        return self._run(shop_id, name, jobs[name][0])
+        return self._run(shop_id, name, jobs[name][0], period)
 
     def scheduler(self, kind: type[BaseScheduler] | None = None) -> BaseScheduler:
         """A scheduler (not started) with every shop's jobs, the fleet's own jobs, and the
@@ -592,11 +599,11 @@ def fleet_status(engine: Engine, settings: Settings, now: datetime) -> dict[str,
     alive = timedelta(seconds=3 * HEARTBEAT_SECONDS)
     shared: dict[str, object] = {}
     if settings.fleet.queue == "procrastinate" and engine.dialect.name == "postgresql":
-        from cadence.workers import STALLED_HEARTBEATS, queue_status
+        from cadence.workers import queue_status
 
         # procrastinate's own tables: the workers beating, the jobs waiting and running
-        stalled_after = STALLED_HEARTBEATS * settings.fleet.heartbeat_seconds
-        shared = {"task_queue": {"engine": "procrastinate", **queue_status(engine, stalled_after)}}
+        dead_after = settings.fleet.dead_after
+        shared = {"task_queue": {"engine": "procrastinate", **queue_status(engine, dead_after)}}
     return {
         **shared,
         "shops": shops,

@@ -7,8 +7,11 @@ chat showed it (the team chats' webhooks take no idempotency key), so that targe
 recorded as "may have been delivered" and never sent to again: an alert is never sent
 twice. Missing one is the smaller harm: a shop that stays behind is said again by the
 next rung of the escalation ladder and by the digest, and `cadence alerts` and `cadence
-fleet status` show the uncertain message. A send that failed (cannot connect, an error
-answer) is certain and retried as before; so is a process killed before a send began.
+fleet status` show the uncertain message. A send whose request went out and got no answer
+by the deadline is the same uncertainty (the chat may be slow to answer a message it shows)
+and is recorded so at once, never sent again. A send that failed (no connection made, in
+time or at all; an error answer) is certain and retried as before; so is a process
+killed before a send began.
 """
 
 from __future__ import annotations
@@ -244,7 +247,9 @@ def _deliver_one(
         assert message is not None
         # Sends begun and never answered: the lease this message was claimed under was
         # over, so the process that began them died. They may have reached the chat.
-        uncertain = sorted({attempt.target for attempt in _record_uncertain(session, message_id)})
+        lost = _record_uncertain(session, message_id)
+        uncertain = sorted({attempt.target for attempt in lost})
+        why_uncertain = list(dict.fromkeys(attempt.error or "" for attempt in lost))
         done = delivered_targets(session, message_id=message_id)
         stale = None if uncertain else why_stale(session, message, now=now)
         if stale is not None:  # it would mislead now: never sent, and it says why
@@ -267,15 +272,22 @@ def _deliver_one(
             attempt_id = attempt.id
         started = time.perf_counter()
         error = None
+        unanswered = False
         try:
             notifier.send(message.title, message.body, message.severity)
         except DeliveryError as exc:
-            error = exc.problem
-            errors.append(exc.message)
+            if exc.uncertain:  # sent, no answer by the deadline: as if killed mid-send
+                unanswered = True
+                error = _uncertain_text([notifier.target], exc.problem)
+                uncertain.append(notifier.target)
+                why_uncertain.append(error)
+            else:
+                error = exc.problem
+                errors.append(exc.message)
         with session_scope(engine) as session:  # recorded at once: narrows the uncertain window
             answered = session.get(DeliveryAttempt, attempt_id)
             assert answered is not None
-            answered.ok = error is None
+            answered.ok = None if unanswered else error is None
             answered.error = error
             answered.duration_ms = int((time.perf_counter() - started) * 1000)
             session.add(answered)
@@ -287,7 +299,7 @@ def _deliver_one(
         if not errors:
             message.state = MessageState.UNCERTAIN if uncertain else MessageState.DELIVERED
             message.delivered_at = None if uncertain else now
-            message.last_error = _uncertain_text(uncertain) if uncertain else None
+            message.last_error = "; ".join(why_uncertain)[:2000] if uncertain else None
             if uncertain:
                 summary.uncertain += 1
             else:
@@ -304,11 +316,17 @@ def _deliver_one(
         session.add(message)
 
 
-def _uncertain_text(targets: Sequence[str]) -> str:
-    """What a person reads of sends whose answer was lost with their process."""
+def _uncertain_text(targets: Sequence[str], problem: str | None = None) -> str:
+    """What a person reads of sends whose answer never came: lost with their process, or
+    (`problem`) not given by the deadline."""
+    why = (
+        f"the request went out and there was {problem}"
+        if problem
+        else "the process sending it stopped before the answer came"
+    )
     return (
-        f"may have been delivered to {', '.join(targets)}: the process sending it stopped "
-        "before the answer came; not sent again (so it is never sent twice)"
+        f"may have been delivered to {', '.join(targets)}: {why}; not sent again (so it is "
+        "never sent twice)"
     )[:2000]
 
 

@@ -9,13 +9,19 @@ The job functions are the fleet's own (each shop's `Daemon`), run as procrastina
   publish) whose current period — its interval, staggered as the fleet staggers it — has
   no run yet, a delivery when the shop has messages due. Each goes in with a queueing lock
   (one waiting at most) and a lock (never two running) per shop and job;
-- a shop's job runs unless a run of it started in its period already: deferred twice (a
-  tick run again after its worker died), it still runs once;
+- a shop's job runs unless its period has its run already: deferred twice (a tick run
+  again after its worker died), it still runs once. A job in the queue (waiting, or held
+  by a worker) is not deferred again: a dead worker's, put back, runs for its own period
+  and is recorded so however late it ends (job_run.period), and the next period gets its
+  own run; a twin deferred meanwhile would have taken the next period's place;
 - localize translates and hands each item whose images are missing to a task of its own,
   which any worker may take (a lock per item; captioning skips what is drawn already);
 - a worker that dies (SIGKILL, a machine lost) stops beating; once it has been silent for
-  3 heartbeats the next tick puts its jobs back in the queue (procrastinate's stalled jobs),
-  and another worker runs them.
+  `[fleet] dead_after_seconds` (3 heartbeats, at least 30 s) the next tick puts its jobs
+  back in the queue (procrastinate's stalled jobs), and another worker runs them. The
+  margin is wide because a live worker taken for dead has its jobs run twice: on a loaded
+  machine beats come late, and a worker starting deletes the rows of workers silent that
+  long (procrastinate's pruning).
 
 Decisions take the tick's timestamp as `now`; leases and heartbeats read the clock (the
 database's) when they act.
@@ -48,6 +54,7 @@ PRIORITY = {"tick": 100, "deliver": 20, "check": 10, "sync": 5}
 # engine or a big image holds an image worker, never a check, a delivery or the tick.
 LIGHT_QUEUE, HEAVY_QUEUE = "cadence", "cadence-images"
 STALLED_HEARTBEATS = 3  # a worker silent this many heartbeats is dead
+TAKEOVER_LOCK = 20_0020  # PostgreSQL advisory lock: one takeover of dead workers' jobs at once
 RETENTION_MINUTE = 17  # of every hour: old failed jobs removed (off the ticks' round minutes)
 
 
@@ -103,8 +110,8 @@ def due_jobs(
     last_runs: Mapping[tuple[str, str], datetime],
     now: datetime,
 ) -> list[DueJob]:
-    """Of the (shop, job, interval in seconds) given, those with no run started in the
-    period holding `now`."""
+    """Of the (shop, job, interval in seconds) given, those whose period holding `now` has
+    no run yet (`last_runs`: the latest period each ran for)."""
     due = []
     for shop, job, seconds in jobs:
         start = period_start(f"{shop}/{job}", seconds, now)
@@ -115,25 +122,83 @@ def due_jobs(
 
 
 def last_runs(engine: Engine, since: datetime) -> dict[tuple[str, str], datetime]:
-    """When each shop's periodic jobs last started, of the runs since `since` (one query)."""
+    """The latest period each shop's periodic jobs ran for, of the runs started since
+    `since` (one query): a run's own period when a worker recorded it, else the moment it
+    started."""
     from sqlalchemy import func
     from sqlmodel import col, select
 
     from store.db import read_scope
     from store.models import JobRun
 
+    served = func.coalesce(JobRun.period, JobRun.started_at)
     with read_scope(engine) as session:
         rows = session.exec(
-            select(JobRun.shop_id, JobRun.job, func.max(JobRun.started_at))
+            select(JobRun.shop_id, JobRun.job, func.max(served))
             .where(JobRun.started_at >= since, col(JobRun.job) != "deliver")
             .group_by(JobRun.shop_id, JobRun.job)
         ).all()
     return {(shop, job): started for shop, job, started in rows}
 
 
-def plan(fleet: Fleet, now: datetime) -> list[DueJob]:
+def in_queue(engine: Engine) -> set[tuple[str, str]]:
+    """The shops' jobs waiting or running in the queue (a dead worker's among them, until
+    they are put back): (shop, job)."""
+    sql = (
+        "SELECT args->>'shop', args->>'job' FROM procrastinate_jobs "
+        "WHERE task_name = 'cadence.shop_job' AND status IN ('todo', 'doing')"
+    )
+    with engine.connect() as conn:
+        return {(shop, job) for shop, job in conn.exec_driver_sql(sql).all()}
+
+
+def put_back_stalled(engine: Engine, dead_after: float) -> list[tuple[int, str, bool]]:
+    """The jobs of workers silent for `dead_after` seconds, each put back in the queue, or
+    closed as failed when its twin waits already: (job id, call, put back).
+
+    One transaction under an advisory lock, the list read inside it: two ticks running at
+    once (a slow one and the next) each acted on its own list, and one put back (or closed
+    as failed) a job the other had put back and a live worker had taken again. While
+    another tick takes over, this one does nothing (the next tick looks again)."""
+    from sqlalchemy.exc import IntegrityError
+
+    stalled = (
+        "SELECT job.id, job.task_name, job.args::text FROM procrastinate_jobs job "
+        "LEFT JOIN procrastinate_workers w ON w.id = job.worker_id "
+        "WHERE job.status = 'doing' AND (job.worker_id IS NULL "
+        "OR w.last_heartbeat < now() - make_interval(secs => %s)) "
+        "ORDER BY job.id FOR UPDATE OF job"
+    )
+    done: list[tuple[int, str, bool]] = []
+    with engine.begin() as conn:
+        if not conn.exec_driver_sql(
+            "SELECT pg_try_advisory_xact_lock(%s)", (TAKEOVER_LOCK,)
+        ).scalar():
+            return done
+        for job_id, task, args in conn.exec_driver_sql(stalled, (dead_after,)).all():
+            call = f"{task}[{job_id}]({args})"
+            try:
+                with conn.begin_nested():  # procrastinate's own retry, as its manager calls it
+                    conn.exec_driver_sql(
+                        "SELECT procrastinate_retry_job_v2(%s, now(), NULL, NULL, NULL)",
+                        (job_id,),
+                    )
+                done.append((job_id, call, True))
+            except IntegrityError:  # its queueing lock: a twin waits, and does it
+                conn.exec_driver_sql(
+                    "SELECT procrastinate_finish_job_v1(%s, 'failed', false)", (job_id,)
+                )
+                done.append((job_id, call, False))
+    return done
+
+
+def plan(fleet: Fleet, now: datetime, queued: Iterable[tuple[str, str]] = ()) -> list[DueJob]:
     """What the tick at `now` defers: every shop's periodic jobs due, and a delivery for
-    each shop with messages due."""
+    each shop with messages due; none of the `queued` (shop, job)s.
+
+    A job in the queue already is not deferred again, even the one a dead worker held: put
+    back, it runs for its own period (recorded so, however late); a twin deferred meanwhile
+    for the next period would take its place and leave that period without a run."""
     periodic = [
         (daemon.shop.id, name, seconds)
         for daemon in fleet.daemons.values()
@@ -144,7 +209,8 @@ def plan(fleet: Fleet, now: datetime) -> list[DueJob]:
     runs = last_runs(fleet.engine, now - timedelta(seconds=2 * longest))
     due = due_jobs(periodic, runs, now)
     due += [DueJob(d.shop.id, "deliver", now) for d in fleet.deliveries_due(now)]
-    return due
+    skip = set(queued)
+    return [job for job in due if (job.shop, job.job) not in skip]
 
 
 @dataclass
@@ -154,6 +220,7 @@ class Worker:
     fleet: Fleet
     tick_seconds: int = 10
     heartbeat_seconds: int = 10
+    dead_after_seconds: float | None = None  # default: STALLED_HEARTBEATS heartbeats
 
     def __post_init__(self) -> None:
         import procrastinate
@@ -194,13 +261,28 @@ class Worker:
             clean_up
         )
 
+    @classmethod
+    def of(cls, fleet: Fleet) -> Worker:
+        """The worker for a configured fleet, timed by its [fleet] table."""
+        assert fleet.settings is not None
+        timing = fleet.settings.fleet
+        return cls(
+            fleet,
+            tick_seconds=timing.tick_seconds,
+            heartbeat_seconds=timing.heartbeat_seconds,
+            dead_after_seconds=timing.dead_after,
+        )
+
     def _settings(self):  # type: ignore[no-untyped-def]
         assert self.fleet.settings is not None
         return self.fleet.settings
 
     @property
     def stalled_after(self) -> float:
-        """Seconds without a heartbeat after which a worker is taken for dead."""
+        """Seconds without a heartbeat after which a worker is taken for dead ([fleet]
+        dead_after_seconds): its jobs are put back, and a worker starting removes it."""
+        if self.dead_after_seconds is not None:
+            return float(self.dead_after_seconds)
         return float(STALLED_HEARTBEATS * self.heartbeat_seconds)
 
     # -- tasks ---------------------------------------------------------------------------
@@ -209,7 +291,8 @@ class Worker:
         """Put back the jobs of dead workers, then defer what is due at `timestamp`."""
         now = datetime.fromtimestamp(timestamp, UTC)
         await self.retry_stalled()
-        due = await asyncio.to_thread(plan, self.fleet, now)
+        queued = await asyncio.to_thread(in_queue, self.fleet.engine)
+        due = await asyncio.to_thread(plan, self.fleet, now, queued)
         deferred = 0
         for job in due:
             deferred += await self.defer(job)
@@ -254,31 +337,23 @@ class Worker:
 
     async def retry_stalled(self) -> int:
         """Put the jobs of workers silent for `stalled_after` seconds back in the queue; one
-        whose twin already waits (its queueing lock) is closed as failed: the twin does it."""
-        from procrastinate.exceptions import ConnectorException
-        from procrastinate.jobs import Status
-
-        manager = self.app.job_manager
-        stalled = await manager.get_stalled_jobs(seconds_since_heartbeat=self.stalled_after)
-        for job in stalled:
-            assert job.id is not None
-            try:
-                await manager.retry_job(job)
+        whose twin already waits (its queueing lock) is closed as failed: the twin does it.
+        None while another tick does the same (`put_back_stalled`)."""
+        done = await asyncio.to_thread(put_back_stalled, self.fleet.engine, self.stalled_after)
+        for job_id, call, queued in done:
+            if queued:
                 log.warning(
                     "%s",
-                    msg(
-                        "job {id} ({call}) of a dead worker: queued again",
-                        id=job.id,
-                        call=job.call_string,
-                    ),
+                    msg("job {id} ({call}) of a dead worker: queued again", id=job_id, call=call),
                 )
-            except ConnectorException:
-                await manager.finish_job_by_id_async(job.id, Status.FAILED, delete_job=False)
-                log.warning("%s", msg("job {id} of a dead worker: already queued again", id=job.id))
-        return len(stalled)
+            else:
+                log.warning("%s", msg("job {id} of a dead worker: already queued again", id=job_id))
+        return len(done)
 
     def run_shop_job(self, shop: str, job: str, period: int) -> None:
-        """A shop's job, the fleet's own function, unless it ran in this period already."""
+        """A shop's job, the fleet's own function, unless it ran in this period already;
+        recorded as the run for its period (a dead worker's job put back may start after
+        its period ended: it is still that period's run, and the next period gets its own)."""
         daemon = self.fleet.daemons.get(shop)
         if daemon is None:  # not in this machine's shops file (another worker may know it)
             log.warning(
@@ -290,14 +365,19 @@ class Worker:
                 ),
             )
             return
-        if job != "deliver" and self._ran_since(shop, job, datetime.fromtimestamp(period, UTC)):
+        start = datetime.fromtimestamp(period, UTC)
+        if job == "deliver":
+            self.fleet._run_named(shop, job)
+            return
+        if self._ran_since(shop, job, start):
             log.info(
                 "%s", msg("{shop}/{job}: ran in this period already; skipped", shop=shop, job=job)
             )
             return
-        self.fleet._run_named(shop, job)
+        self.fleet._run_named(shop, job, start)
 
     def _ran_since(self, shop: str, job: str, start: datetime) -> bool:
+        from sqlalchemy import func
         from sqlmodel import select
 
         from store.db import read_scope
@@ -305,7 +385,10 @@ class Worker:
 
         with read_scope(self.fleet.engine) as session:
             query = select(JobRun.id).where(
-                JobRun.shop_id == shop, JobRun.job == job, JobRun.started_at >= start
+                JobRun.shop_id == shop,
+                JobRun.job == job,
+                JobRun.started_at >= start,
+                func.coalesce(JobRun.period, JobRun.started_at) >= start,
             )
             return session.exec(query.limit(1)).first() is not None
 

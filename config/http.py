@@ -42,7 +42,12 @@ T = TypeVar("T")
 
 
 class Late(Exception):
-    """The deadline passed before the whole answer arrived."""
+    """The deadline passed before the whole answer arrived; `sent`: the request may have
+    reached the server (False only when no connection was made in time)."""
+
+    def __init__(self, sent: bool = True) -> None:
+        super().__init__()
+        self.sent = sent
 
 
 class TooLarge(Exception):
@@ -392,6 +397,8 @@ def request(
                 stream=True,
                 allow_redirects=False,
             )
+        except requests.ConnectTimeout:  # the name lookup or the connection: nothing sent
+            raise Late(sent=False) from None
         except requests.Timeout:
             raise Late from None
         except requests.RequestException:

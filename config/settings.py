@@ -730,6 +730,14 @@ class Settings:
         }
 
 
+# A worker taken for dead, when nothing says otherwise, has been silent at least this long.
+# Measured (tests/bench/bench_workers.py, 2-core machine, load average ~12): a live
+# worker's 2 s beats came up to 3.4 s apart, and one was once taken for dead at 6 s
+# (3 beats); 30 s is a margin of 5 times that without slowing a takeover past the
+# alerts' lease (120 s).
+DEAD_AFTER_MIN = 30
+
+
 class FleetSettings(_Strict):
     """One process for many shops (`cadence daemon --all`): its shared, bounded pools."""
 
@@ -747,9 +755,36 @@ class FleetSettings(_Strict):
     # this process together; none: each shop's own [shops.translation] concurrency only.
     engine_calls: int | None = Field(None, ge=1, le=256)
     heartbeat_seconds: int = Field(10, ge=1, le=300)
+    # procrastinate: a worker silent this long is taken for dead and its jobs run again on
+    # another. Unset: 3 heartbeats, at least DEAD_AFTER_MIN s; a loaded machine's live
+    # worker beats late, and one taken for dead has its jobs run twice.
+    dead_after_seconds: int | None = Field(None, ge=2, le=3600)
     # procrastinate: a failed (or cancelled) queue job is kept this long for a person to
     # look at, then removed by the workers' hourly clean-up (job_run keeps its record).
     keep_failed_jobs_hours: int = Field(168, ge=1, le=24 * 366)
+
+    @model_validator(mode="after")
+    def _dead_after_two_beats(self) -> FleetSettings:
+        given = self.dead_after_seconds
+        if given is not None and given < 2 * self.heartbeat_seconds:
+            raise ValueError(
+                msg(
+                    "dead_after_seconds = {given} is shorter than two heartbeats "
+                    "(heartbeat_seconds = {beat}): every live worker would be taken for dead "
+                    "between its beats; use at least {least}",
+                    given=given,
+                    beat=self.heartbeat_seconds,
+                    least=2 * self.heartbeat_seconds,
+                )
+            )
+        return self
+
+    @property
+    def dead_after(self) -> int:
+        """Seconds without a heartbeat after which a worker is dead."""
+        if self.dead_after_seconds is not None:
+            return self.dead_after_seconds
+        return max(3 * self.heartbeat_seconds, DEAD_AFTER_MIN)
 
     @field_validator("tick_seconds")
     @classmethod

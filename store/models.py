@@ -351,6 +351,10 @@ class JobRun(SQLModel, table=True):
     ok: bool | None = None
     error: str | None = Field(default=None, sa_type=Text)
     worker: str | None = Field(default=None, max_length=128)  # host:pid that ran it
+    # The start of the period a `cadence worker` ran it for: a run taken over from a killed
+    # worker may start after its period ended and is still that period's run (None: the
+    # period is the one `started_at` falls in).
+    period: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class FleetWorker(SQLModel, table=True):

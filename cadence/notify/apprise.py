@@ -55,7 +55,9 @@ class AppriseNotifier:
         worker.start()
         worker.join(self.timeout)
         if worker.is_alive():
-            raise DeliveryError(self.target, f"no answer within {self.timeout:g} s")
+            # connecting gives up sooner (cto, at most 4 s): a send still running has most
+            # likely gone out, and is taken for one that may have been shown
+            raise DeliveryError(self.target, f"no answer within {self.timeout:g} s", uncertain=True)
         with _LOCK:
             if _LINGERING.get(self.target) is worker:
                 del _LINGERING[self.target]

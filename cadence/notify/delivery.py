@@ -56,13 +56,15 @@ class Sender(Protocol):
 
 
 class DeliveryError(AppError):
-    """A target did not accept a message."""
+    """A target did not accept a message; `uncertain`: it may have (the request went out
+    and no answer came by the deadline), so sending again may show it twice."""
 
     exit_code = ExitCode.FAILURES
 
-    def __init__(self, target: str, problem: str) -> None:
+    def __init__(self, target: str, problem: str, *, uncertain: bool = False) -> None:
         self.target = target
         self.problem = problem
+        self.uncertain = uncertain
         super().__init__(f"{target}: {problem}")
 
 
@@ -139,7 +141,7 @@ class NamedTarget:
         try:
             self.notifier.send(title, body, severity)
         except DeliveryError as exc:
-            raise DeliveryError(self.target, exc.problem) from None
+            raise DeliveryError(self.target, exc.problem, uncertain=exc.uncertain) from None
 
 
 @dataclass
@@ -169,8 +171,10 @@ class HttpPoster:
                 timeout=self.timeout,
                 max_bytes=self.max_bytes,
             )
-        except Late:
-            raise DeliveryError(self.target, f"no answer within {self.timeout:g} s") from None
+        except Late as late:
+            raise DeliveryError(
+                self.target, f"no answer within {self.timeout:g} s", uncertain=late.sent
+            ) from None
         except TooLarge:
             raise DeliveryError(self.target, f"answer larger than {self.max_bytes} bytes") from None
         except requests.ConnectionError:

@@ -37,6 +37,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from cadence.workers import period_start
+from config.settings import DEAD_AFTER_MIN
 from store.db import open_store
 from tests import pgserver
 from tests.bench.bench_fleet import rss_mb
@@ -47,6 +48,7 @@ from tests.localize.libre import libre
 CADENCE = [sys.executable, "-c", "from cadence.cli import run; run()"]
 LEASE = 120  # the shops' lease_seconds (the default)
 HEARTBEAT, TICK = 2, 5
+DEAD_AFTER = max(3 * HEARTBEAT, DEAD_AFTER_MIN)  # [fleet] dead_after_seconds' default
 IMAGE_SHOPS, PRODUCTS = 10, 3  # shops localizing, products each (two photos a product)
 REF = re.compile(r"ref: (\S+)")
 CAPTIONED = re.compile(r"\[(\S+)\] caption: item (\d+): (\d+) image\(s\) captioned")
@@ -126,6 +128,14 @@ def doing(engine) -> set[int]:  # type: ignore[no-untyped-def]
         )
 
 
+def heartbeats(engine) -> dict[int, datetime]:  # type: ignore[no-untyped-def]
+    """Each procrastinate worker's last heartbeat."""
+    with engine.connect() as conn:
+        return dict(
+            conn.execute(text("SELECT id, last_heartbeat FROM procrastinate_workers")).all()
+        )
+
+
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 240
     kill_every = float(sys.argv[2]) if len(sys.argv) > 2 else 30
@@ -171,10 +181,21 @@ def main() -> None:
             end = time.monotonic() + seconds
             next_kill = time.monotonic() + kill_every
             rss: list[float] = []
+            beats: dict[int, datetime] = {}
+            stopped_alone = 0
+            longest_beat = 0.0  # between two heartbeats of a worker that beat again: alive
             while time.monotonic() < end:
                 time.sleep(0.25)
                 now = time.monotonic()
+                for k, w in enumerate(workers):
+                    if w.poll() is not None:  # stopped on its own (not killed here): counted
+                        stopped_alone += 1
+                        workers[k] = start_worker(env, log)
                 alive = doing(engine)
+                for worker, beat in heartbeats(engine).items():
+                    if worker in beats and beat != beats[worker]:
+                        longest_beat = max(longest_beat, (beat - beats[worker]).total_seconds())
+                    beats[worker] = beat
                 for at, held in list(pending):
                     if not held & alive:
                         failovers.append(now - at)
@@ -195,7 +216,7 @@ def main() -> None:
                 w.wait(timeout=70)
             with engine.connect() as conn:
                 runs = conn.execute(
-                    text("SELECT shop_id, started_at FROM job_run WHERE job = 'check'")
+                    text("SELECT shop_id, started_at, period FROM job_run WHERE job = 'check'")
                 ).all()
                 unsent = conn.execute(
                     text("SELECT count(*) FROM outbox_message WHERE state = 'pending'")
@@ -211,8 +232,17 @@ def main() -> None:
         server.stop()
 
     per_period: Counter[tuple[str, datetime]] = Counter()
-    for shop, at in runs:
-        per_period[(shop, period_start(f"{shop}/check", 60, at))] += 1
+    lateness: list[float] = []
+    late = 0  # runs that ended after their period (a killed worker's, put back): its run
+    for shop, at, period in runs:
+        # read raw: the store keeps UTC without a zone
+        at = at.replace(tzinfo=UTC)
+        started_in = period_start(f"{shop}/check", 60, at)
+        start = period.replace(tzinfo=UTC) if period else started_in
+        if start != started_in:
+            late += 1
+            lateness.append((at - start).total_seconds() - 60)  # after its period ended
+        per_period[(shop, start)] += 1
     duplicates = sum(c - 1 for c in per_period.values() if c > 1)
     gaps = 0
     for k in range(n):
@@ -233,8 +263,15 @@ def main() -> None:
     )
     print(
         f"checks: {len(runs)} runs over {periods} shop-periods: {duplicates} duplicate(s), "
-        f"{gaps} gap(s)"
+        f"{gaps} gap(s); {late} run late for their period (a killed worker's, put back, or "
+        "a queue behind)"
     )
+    if lateness:
+        lateness.sort()
+        print(
+            f"late runs began {lateness[len(lateness) // 2]:.0f} s (median), "
+            f"{lateness[-1]:.0f} s (most) after their period ended"
+        )
     print(
         f"alerts: {len(received)} messages sent ({sum(received.values())} sends), "
         f"{sent_twice} sent twice; "
@@ -257,8 +294,14 @@ def main() -> None:
             f"failover: the killed worker's jobs done elsewhere in {min(failovers):.1f}-"
             f"{max(failovers):.1f} s (mean {sum(failovers) / len(failovers):.1f} s; "
             f"{len(pending)} not yet at the end) against a lease of {LEASE} s; heartbeat "
-            f"{HEARTBEAT} s, dead after {3 * HEARTBEAT} s, tick {TICK} s"
+            f"{HEARTBEAT} s, dead after {DEAD_AFTER} s, tick {TICK} s"
         )
+    declared = log.read_text(errors="replace").count("of a dead worker")
+    print(
+        f"heartbeat every {HEARTBEAT} s: longest between two beats of a live worker "
+        f"{longest_beat:.1f} s; jobs put back as a dead worker's: {declared} "
+        f"(after {kills} kills); workers that stopped on their own: {stopped_alone}"
+    )
     if rss:
         print(f"RSS of a worker when killed: {min(rss):.0f}-{max(rss):.0f} MB")
 

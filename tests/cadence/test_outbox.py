@@ -406,6 +406,36 @@ def test_a_send_that_could_not_connect_is_retried(engine: Engine) -> None:
         assert summary.delivered == 1 and len(srv.requests) == 1
 
 
+def test_a_send_the_chat_never_answered_is_uncertain_and_never_sent_again(
+    engine: Engine,
+) -> None:
+    mid = enqueue(engine)
+    silent = {"/hook": lambda r: Reply(200, {"errcode": 0}, delay=60)}  # takes it, never answers
+    with serve(silent) as srv, serve({"/other": lambda r: Reply(200, {"errcode": 0})}) as ok:
+        hook = JsonWebhookNotifier(f"json://127.0.0.1:{srv.port}/hook", timeout=0.3)
+        refused = JsonWebhookNotifier(f"json://127.0.0.1:{closed_port()}/refused")
+        summary = deliver_due(
+            engine, notifiers=lambda s: [hook, refused], now=NOW, clock=lambda: NOW
+        )
+        # The request went out and no answer came: the chat may show it, as when the
+        # sender is killed mid-send. The target that refused the connection is retried.
+        assert len(srv.requests) == 1 and summary.retrying == 1
+        with session_scope(engine) as s:
+            timed_out = s.exec(
+                select(DeliveryAttempt).where(DeliveryAttempt.target == hook.target)
+            ).one()
+        assert timed_out.ok is None and "no answer within 0.3 s" in (timed_out.error or "")
+        back = JsonWebhookNotifier(f"json://127.0.0.1:{ok.port}/other")
+        later = message(engine, mid).next_attempt_at
+        summary = deliver_due(
+            engine, notifiers=lambda s: [hook, back], now=later, clock=lambda: later
+        )
+        assert len(srv.requests) == 1, "sent again to the target that never answered"
+        assert len(ok.requests) == 1 and summary.uncertain == 1
+    row = message(engine, mid)
+    assert row.state == "uncertain" and "no answer within 0.3 s" in row.last_error
+
+
 def test_a_retried_message_whose_alert_closed_meanwhile_is_dropped(engine: Engine) -> None:
     mid = enqueue(engine)
     hook = JsonWebhookNotifier(f"json://127.0.0.1:{closed_port()}/hook")

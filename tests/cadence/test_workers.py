@@ -286,6 +286,162 @@ def test_a_killed_workers_job_runs_again_on_another_within_a_lease(
         assert _count(w, "status = 'doing'") == 0
 
 
+def _periods(engine, job: str) -> list[tuple[str, datetime]]:  # type: ignore[no-untyped-def]
+    """Each run of `job`: its shop, and the period it was the run for."""
+    with session_scope(engine) as s:
+        runs = s.exec(select(JobRun).where(JobRun.job == job)).all()
+        return sorted(
+            (r.shop_id, r.period or period_start(f"{r.shop_id}/{job}", 900, r.started_at))
+            for r in runs
+        )
+
+
+async def _run_what_waits(w: Worker) -> None:
+    """The worker takes the jobs it can (none held by a lock) until none is left."""
+    periodic = w.app.periodic_registry.periodic_tasks
+    saved = dict(periodic)
+    periodic.clear()
+    try:
+        await w.run_async(once=True, signals=False)
+    finally:
+        periodic.update(saved)
+
+
+@ON_POSTGRES
+def test_a_check_whose_worker_died_at_its_periods_end_runs_once_late_for_that_period(
+    tmp_path: Path, engine
+) -> None:  # type: ignore[no-untyped-def]
+    config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+    config.write_text(QUEUE + config.read_text())
+    first = period_start("shop-a/check", 900, T0)
+    second = first + timedelta(seconds=900)
+    clock = Clock(second - timedelta(seconds=3))  # the check falls due late in its period
+    w = worker_of(engine, config, clock)
+
+    async def tick() -> None:
+        await _open_and(w, w.tick(int(clock.now.timestamp())))
+
+    async def taken_by_a_worker_then_killed() -> int:
+        async with w.app.open_async():
+            manager = w.app.job_manager
+            dead = await manager.register_worker()
+            job = await manager.fetch_job(queues=None, worker_id=dead)
+            assert job is not None and job.task_name == "cadence.shop_job"
+            return dead  # never finished: its process was SIGKILLed
+
+    asyncio.run(tick())
+    dead = asyncio.run(taken_by_a_worker_then_killed())
+    # The next period begins before the dead worker is found silent: its tick defers
+    # nothing for the shop's check (the killed run is still that period's).
+    clock.now = second + timedelta(seconds=1)
+    asyncio.run(tick())
+    asyncio.run(_run_what_waits(w))
+    with engine.begin() as conn:  # silent for a minute now: dead
+        conn.exec_driver_sql(
+            "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 minute' "
+            "WHERE id = %s",
+            (dead,),
+        )
+    for later in (5, 10, 15):
+        clock.now = second + timedelta(seconds=later)
+        asyncio.run(tick())
+        asyncio.run(_run_what_waits(w))
+    # The killed check ran once, late, recorded for its own period; the next period had
+    # its own run too.
+    assert _periods(engine, "check") == [("shop-a", first), ("shop-a", second)]
+    assert _count(w, "status IN ('todo', 'doing')") == 0
+
+
+@ON_POSTGRES
+def test_a_live_worker_beating_late_under_load_is_not_taken_for_dead(
+    tmp_path: Path, engine
+) -> None:  # type: ignore[no-untyped-def]
+    config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+    beats = '[fleet]\nqueue = "procrastinate"\ntick_seconds = 1\nheartbeat_seconds = 2\n'
+    config.write_text(beats + config.read_text())
+    w = Worker.of(worker_of(engine, config, Clock(T0)).fleet)  # as `cadence worker` makes it
+
+    async def late_by(seconds: int) -> int:
+        async with w.app.open_async():
+            manager = w.app.job_manager
+            if not _count(w, "status = 'doing'"):
+                await w.defer(DueJob("shop-a", "check", T0))
+                busy = await manager.register_worker()
+                assert await manager.fetch_job(queues=None, worker_id=busy) is not None
+            with engine.begin() as conn:
+                conn.exec_driver_sql(
+                    "UPDATE procrastinate_workers "
+                    "SET last_heartbeat = now() - make_interval(secs => %s)",
+                    (seconds,),
+                )
+            return await w.retry_stalled()
+
+    # The bench saw a live worker's 2 s beats come 3.4 s apart and one taken for dead at
+    # 6 s (3 beats): its job then ran twice. 12 s late is a loaded machine, not a death.
+    assert asyncio.run(late_by(12)) == 0
+    assert _count(w, "status = 'doing'") == 1
+    assert asyncio.run(late_by(31)) == 1  # silent past 30 s: dead, its job put back
+    assert _count(w, "status = 'todo'") == 1
+
+
+@ON_POSTGRES
+def test_one_takeover_at_a_time_so_none_acts_on_a_list_another_has_changed(
+    tmp_path: Path, engine
+) -> None:  # type: ignore[no-untyped-def]
+    from cadence.workers import TAKEOVER_LOCK
+
+    config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+    config.write_text(QUEUE + config.read_text())
+    w = worker_of(engine, config, Clock(T0))
+
+    async def taken_by_a_dead_worker() -> None:
+        async with w.app.open_async():
+            await w.defer(DueJob("shop-a", "check", T0))
+            dead = await w.app.job_manager.register_worker()
+            assert await w.app.job_manager.fetch_job(queues=None, worker_id=dead) is not None
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'"
+            )
+
+    asyncio.run(taken_by_a_dead_worker())
+    # Two ticks run at once (a slow one and the next): the bench saw one put back a job the
+    # other had put back and a live worker had taken again, and close it as failed under
+    # that worker. While one takes over, the other does nothing.
+    with engine.connect() as other_tick:
+        other_tick.exec_driver_sql("SELECT pg_advisory_lock(%s)", (TAKEOVER_LOCK,))
+        assert asyncio.run(_open_and(w, w.retry_stalled())) == 0
+        assert _count(w, "status = 'doing'") == 1
+        other_tick.exec_driver_sql("SELECT pg_advisory_unlock(%s)", (TAKEOVER_LOCK,))
+    assert asyncio.run(_open_and(w, w.retry_stalled())) == 1
+    assert _count(w, "status = 'todo'") == 1
+    # Taken again by a worker that dies too, while a twin waits: closed, the twin does it.
+    asyncio.run(taken_by_a_dead_worker())  # takes the job put back; defers none
+    later = DueJob("shop-a", "check", T0 + timedelta(minutes=15))
+    assert asyncio.run(_open_and(w, w.defer(later))) == 1
+    assert _count(w, "status = 'todo'") == 1 and _count(w, "status = 'doing'") == 1
+    assert asyncio.run(_open_and(w, w.retry_stalled())) == 1
+    assert _count(w, "status = 'failed'") == 1 and _count(w, "status = 'todo'") == 1
+
+
+def test_dead_after_seconds_defaults_to_three_beats_or_30_s_and_is_checked(
+    tmp_path: Path,
+) -> None:
+    from config.errors import ConfigError
+
+    config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+    body = config.read_text()
+    assert load(config).fleet.dead_after == 30
+    config.write_text("[fleet]\nheartbeat_seconds = 20\n" + body)
+    assert load(config).fleet.dead_after == 60
+    config.write_text("[fleet]\nheartbeat_seconds = 2\ndead_after_seconds = 8\n" + body)
+    assert load(config).fleet.dead_after == 8
+    config.write_text("[fleet]\nheartbeat_seconds = 10\ndead_after_seconds = 15\n" + body)
+    with pytest.raises(ConfigError, match="dead_after_seconds") as info:
+        load(config)
+    assert "at least 20" in info.value.message
+
+
 def test_the_queue_on_sqlite_is_refused_naming_the_key(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     config = shops_file(tmp_path / "shops.toml", ["shop-a"])
     config.write_text('[fleet]\nqueue = "procrastinate"\n' + config.read_text())
