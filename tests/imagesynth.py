@@ -371,6 +371,29 @@ def _over_product(
     return img, base, texts, ink, product
 
 
+def _paragraph(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """Five lines of 52 px brown text on a cream panel over a photo (a trial's a06_para):
+    each line's crop holds its neighbours' letters too, which are no pattern."""
+    base = _gradient(rng) * 0.5 + 60 + 40 * _noise(rng, 8)[..., None]
+    panel = (40, 80, 560, 620)
+    base[panel[1] : panel[3], panel[0] : panel[2]] = (250, 245, 230)
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    lines = ["精选优质棉麻面料", "柔软亲肤不起球", "立体剪裁显瘦百搭", "机洗不变形不褪色", "多色可选送礼佳品"]
+    f, texts = font(52), []
+    for k, line in enumerate(lines):
+        at = (75, 110 + 100 * k)
+        draw.text(at, line, font=f, fill=(70, 50, 30))
+        left, top, right, bottom = draw.textbbox(at, line, font=f)
+        box = (left - 4, top - 4, right + 4, bottom + 4)
+        texts.append(Text(line, box, 52, "regular", (70, 50, 30)))
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    ink = (np.asarray(img) != truth).any(axis=2)
+    return np.asarray(img), base, texts, ink, panel
+
+
 LOOKS = {
     "flat": (_flat, Look()),
     "gradient": (_gradient, Look(fill=(255, 255, 255))),
@@ -388,10 +411,10 @@ LOOKS = {
         Look(fill=(255, 255, 255), outline=(40, 70, 140), outline_width=4),
     ),
 }
-JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh")
+JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragraph")
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
-    *("bokeh",),
+    *("bokeh", "paragraph"),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes"),
     *(f"{name}-jpeg" for name in JPEG),
@@ -410,6 +433,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _overhang(rng)
     elif base_name == "tight-band":
         img, base, texts, ink, panel = _tight_band(rng)
+    elif base_name == "paragraph":
+        img, base, texts, ink, panel = _paragraph(rng)
     elif base_name == "product":
         img, base, texts, ink, product = _over_product(rng)
     else:

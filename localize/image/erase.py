@@ -269,7 +269,9 @@ def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, .
     import numpy as np
 
     text = _text_pixels(rgb, win, height)
-    out, score = _texture_fill(rgb, text, np.ones(text.shape, bool), height)
+    # never copied from: other text in the crop in the same ink (a paragraph's next line,
+    # whose letters fit the hole's shape and were copied into it, scored as a perfect match)
+    out, score = _texture_fill(rgb, text, ~_same_ink(rgb, text, win), height)
     method = "texture"
     if out is None or score < GOOD:  # a copy that fits less well than a soft fill
         soft, soft_score = _smooth_fill(rgb, text, grow)
@@ -489,6 +491,20 @@ def _db(rmse: float) -> float:
 
 
 # a texture or a photo: the text's own colours, filled from the same picture
+
+
+def _same_ink(rgb: Any, text: Any, win: Window) -> Any:
+    """Pixels outside the erased area in the text's own colours (much commoner in the
+    text than around it), a px grown for their anti-aliasing: other lines' letters."""
+    import numpy as np
+
+    q = (rgb.astype(np.int32) // 24) @ np.array([1 << 8, 1 << 4, 1])
+    size = 1 << 12
+    around = ~win.area
+    p_text = np.bincount(q[text], minlength=size) / max(1, int(text.sum()))
+    p_out = np.bincount(q[around], minlength=size) / max(1, int(around.sum()))
+    ink = ((p_text >= 0.01) & (p_text > 4 * p_out))[q] & around
+    return _ring(ink, 1) if ink.any() else ink
 
 
 def _text_pixels(rgb: Any, win: Window, height: float) -> Any:
