@@ -381,7 +381,8 @@ def _paragraph(
     base[panel[1] : panel[3], panel[0] : panel[2]] = (250, 245, 230)
     img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
     draw = ImageDraw.Draw(img)
-    lines = ["精选优质棉麻面料", "柔软亲肤不起球", "立体剪裁显瘦百搭", "机洗不变形不褪色", "多色可选送礼佳品"]
+    lines = ["精选优质棉麻面料", "柔软亲肤不起球", "立体剪裁显瘦百搭", "机洗不变形不褪色"]
+    lines.append("多色可选送礼佳品")
     f, texts = font(52), []
     for k, line in enumerate(lines):
         at = (75, 110 + 100 * k)

@@ -42,9 +42,9 @@ TARGETS = {
     "product": 24,
     "stripes-jpeg": 24,
     "bokeh-jpeg": 24,
-    "overhang-jpeg": 32,
-    "paragraph": 32,
-    "paragraph-jpeg": 32,  # the neighbouring lines in its crop are no pattern  # the band runs on to its JPEG-blurred edge under the letters
+    "overhang-jpeg": 32,  # the band runs on to its JPEG-blurred edge under the letters
+    "paragraph": 32,  # the neighbouring lines in its crop: never copied into the hole
+    "paragraph-jpeg": 32,
 }
 SMEAR = 20.0  # dB over a region's text pixels: below it the fill shows at a glance
 
