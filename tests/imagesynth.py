@@ -395,6 +395,33 @@ def _paragraph(
     return np.asarray(img), base, texts, ink, panel
 
 
+def _shadow_band(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """White text with a dark drop shadow on a tight red band over a grainy photo (a
+    trial's a08_shadow): the shadow and the letters' feet reach the band's lower edge, and
+    JPEG blurs them a few px onto the photo below. The panel given is the band and the
+    rows just below it, where those feet are erased against the photo."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
+    base = np.stack([140 + 80 * x + 25 * np.sin(5 * y), 110 + 70 * y + 25 * np.cos(3 * x),
+                     160 - 60 * x * y], -1)  # fmt: skip
+    base = base + rng.normal(0, 5, base.shape)
+    page = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    page = page.filter(ImageFilter.GaussianBlur(1.0))
+    band = (0, 120, SIZE, 251)
+    ImageDraw.Draw(page).rectangle((0, 120, SIZE, 250), fill=(200, 20, 40))
+    img = page.copy()
+    draw, f, word = ImageDraw.Draw(img), font(96), "年货节大促"
+    draw.text((146, 132), word, font=f, fill=(90, 0, 10))
+    draw.text((140, 126), word, font=f, fill=(255, 255, 255))
+    left, top, right, bottom = draw.textbbox((140, 126), word, font=f)
+    box = (left - 2, top - 2, right + 8, min(SIZE, bottom + 8))
+    texts = [Text(word, box, 96, "regular", (255, 255, 255), shadow=(6, 6))]
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    panel = (band[0], band[1], band[2], band[3] + 8)
+    return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, panel
+
+
 LOOKS = {
     "flat": (_flat, Look()),
     "gradient": (_gradient, Look(fill=(255, 255, 255))),
@@ -412,10 +439,10 @@ LOOKS = {
         Look(fill=(255, 255, 255), outline=(40, 70, 140), outline_width=4),
     ),
 }
-JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragraph")
+JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragraph", "shadow-band")
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
-    *("bokeh", "paragraph"),
+    *("bokeh", "paragraph", "shadow-band"),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes"),
     *(f"{name}-jpeg" for name in JPEG),
@@ -434,6 +461,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _overhang(rng)
     elif base_name == "tight-band":
         img, base, texts, ink, panel = _tight_band(rng)
+    elif base_name == "shadow-band":
+        img, base, texts, ink, panel = _shadow_band(rng)
     elif base_name == "paragraph":
         img, base, texts, ink, panel = _paragraph(rng)
     elif base_name == "product":

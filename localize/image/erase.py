@@ -30,6 +30,7 @@ OUTLINE_APART = 150.0  # ... and the two differ by at least this (sum over R, G,
 PANEL_TOL = 14.0  # px within this (per channel) of the panel's model belong to it
 FEET = 0.35  # of the region's height: how far letters' feet hang past a band's edge
 FEET_TOL = 8.0  # ... of the page that letters hanging past a band's edge lie on
+FEET_OFF = 24.0  # grey levels off a photo past the band: a letter's or its shadow's foot
 SMOOTH = 0.9  # a panel is smooth when this share of the erased area is panel or enclosed
 REACH = 1.6  # of the region's height: how far around it a texture's fill is looked for
 POOR = 22.0  # dB: an erase scored under this is said to the reviewer
@@ -176,16 +177,17 @@ def erase(
             if more is not None and rest is not None and more.any():
                 _, page, _, more_score, _, _ = rest
                 out[more] = page[more]
-                # the band runs on to its edge under the letters: JPEG's blur took its
-                # last rows out of the panel, but beside the letters they are nearer the
-                # band than the page, and the edge runs straight on between
-                edge = rim & ~hull & ~_ring(text | more, EDGE_BLUR + 1)
-                edge &= _nearer_colour(rgb, fill, page)
-                if edge.any():
-                    under = more & _hull(panel | edge) & ~hull
-                    out[under] = fill[under]
+                _band_under(out, rgb, fill, page, panel, rim, text, more)
                 text = text | more  # (the panel stays the band: the translation goes on it)
                 score = min(score, more_score)
+            # what still hangs past the band (a photo there, no smooth page; or a drop
+            # shadow darker than the letters): what differs from the photo continued up to
+            # the band (a08_shadow: the shadow's dark ticks were left below its edge)
+            feet, page = _feet_on_photo(out, fill, hull, text, win, height)
+            if feet.any():
+                out[feet] = page[feet]
+                _band_under(out, rgb, fill, page, panel, rim, text, feet)
+                text = text | feet
     else:
         text, out, score, method, background = loose  # type: ignore[misc]
         panel = None
@@ -260,6 +262,58 @@ def _past(shapes: Any, edge: Any) -> Any:
     count, labels = cv2.connectedComponents(shapes.astype(np.uint8), connectivity=8)
     reach = np.unique(labels[shapes & ~edge])
     return np.isin(labels, reach[reach > 0])
+
+
+def _band_under(
+    out: Any, rgb: Any, fill: Any, page: Any, panel: Any, rim: Any, text: Any, feet: Any
+) -> None:
+    """The band run on to its edge under the letters' `feet` in `out`: JPEG's blur took its
+    last rows out of the panel, but beside the letters they are nearer the band than the
+    page, and the edge runs straight on between."""
+    hull = _hull(panel)
+    edge = rim & ~hull & ~_ring(text | feet, EDGE_BLUR + 1)
+    edge &= _nearer_colour(rgb, fill, page)
+    if edge.any():
+        under = feet & _hull(panel | edge) & ~hull
+        out[under] = fill[under]
+
+
+def _feet_on_photo(
+    rgb: Any, fill: Any, hull: Any, text: Any, win: Window, height: float
+) -> tuple[Any, Any]:
+    """The letters' and their shadow's pixels hanging past a band's edge onto a photo (off
+    the photo continued smoothly up to the band, hanging from where the letters cross its
+    edge, the band's own JPEG-blurred edge left out), and the photo continued over them."""
+    import cv2
+    import numpy as np
+
+    reach = max(2, round(FEET * height))
+    near = _ring(hull, reach) & ~hull & win.area
+    est = _pull_push(rgb, hull | near)
+    px = rgb.astype(np.float32)
+    off = _most(np.abs(px - est)) > FEET_OFF
+    # the band's blurred edge is a mix of the band and the photo: on the line between them
+    span = est - fill.astype(np.float32)
+    reach2 = (span * span).sum(axis=2)
+    rel = px - fill.astype(np.float32)
+    t = (rel * span).sum(axis=2) / np.maximum(reach2, 1.0)
+    apart = rel - t[..., None] * span
+    mix = (t > -0.1) & (t < 1.1) & ((apart * apart).sum(axis=2) < 0.0625 * reach2)
+    crossing = text & ~(hull & ~_ring(~hull, EDGE_BLUR + 1))
+    feet = off & ~mix & near & _ring(crossing, reach)
+    feet = _touching(feet & _ring(crossing, EDGE_BLUR + 2), feet)
+    # a foot is narrower than a letter; what runs on along the band is a rule of the
+    # picture (a table's line under a cell), not the letters'
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(feet.astype(np.uint8), 8)
+    narrow = np.zeros(count, bool)
+    narrow[1:] = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) <= height
+    feet = narrow[labels]
+    if not feet.any():
+        return feet, rgb
+    feet = _ring(feet, 2) & near  # their anti-aliasing, and JPEG's ringing around them
+    # continued from the photo, not from the band's blurred edge beside the feet
+    page = _pull_push(rgb, hull | feet | (mix & near & _ring(hull, EDGE_BLUR)))
+    return feet, np.clip(np.rint(page), 0, 255).astype(np.uint8)
 
 
 def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, ...]:

@@ -158,6 +158,26 @@ def test_drop_shadows_are_gone() -> None:
     assert diff[s.ink].max() <= 8  # no darker ghost of the letters left
 
 
+@pytest.mark.parametrize("name", ["shadow-band", "shadow-band-jpeg"])
+def test_a_drop_shadow_reaching_a_tight_bands_edge_leaves_no_dark_ticks(name: str) -> None:
+    """A trial's a08_shadow: the shadow and the letters' feet reach the red band's lower
+    edge and a px or two past it; dark ticks were left there, below the band and on its
+    last rows. The band keeps its red to its edge, the photo below its own pixels."""
+    s = make(name)
+    clean, [info] = erased(s)
+    a, truth = np.asarray(clean).astype(np.int16), np.asarray(s.background).astype(np.int16)
+    left, _, right, _ = s.texts[0].box
+    edge = 251  # the band's first row of photo
+    rows = slice(edge - 6, edge + 6)
+    darker = truth[rows, left:right].sum(axis=2) - a[rows, left:right].sum(axis=2)
+    assert (darker > 60).sum() == 0, f"{(darker > 60).sum()} px of shadow left at the edge"
+    red = np.abs(a[edge - 4 : edge - 1, left:right] - (200, 20, 40)).max(axis=2)
+    assert np.percentile(red, 99) <= 24  # the band red to its (JPEG-blurred) last row
+    below = np.abs(a[edge + 2 : edge + 8, left:right] - truth[edge + 2 : edge + 8, left:right])
+    assert np.percentile(below.max(axis=2), 99) <= 24  # the photo below its own
+    assert not info.poor
+
+
 NOISY = "限时特价"
 
 
