@@ -422,6 +422,34 @@ def _shadow_band(
     return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, panel
 
 
+def _pill(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A bold green headline whose feet touch a white pill under it, with orange text in
+    the pill, on a grainy photo (a trial's a10_jpeg70, saved as JPEG quality 70 by
+    make("pill-jpeg70")): the pill is a panel of its own, never the headline's ink."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
+    base = np.stack([160 + 80 * x + 25 * np.sin(5 * y), 140 + 70 * y + 25 * np.cos(3 * x),
+                     140 - 60 * x * y], -1)  # fmt: skip
+    base = base + rng.normal(0, 5, base.shape)
+    page = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    page = page.filter(ImageFilter.GaussianBlur(1.0))
+    ImageDraw.Draw(page).rounded_rectangle((80, 230, 520, 320), 45, fill=(255, 255, 255))
+    img = page.copy()
+    draw, texts = ImageDraw.Draw(img), []
+    for at, word, size, fill, bold in (
+        ((90, 80), "农家土蜂蜜", 120, (20, 90, 30), 2),
+        ((120, 240), "无添加 纯天然", 56, (200, 120, 0), 0),
+    ):
+        f = font(size)
+        draw.text(at, word, font=f, fill=fill, stroke_width=bold, stroke_fill=fill)
+        left, top, right, bottom = draw.textbbox(at, word, font=f, stroke_width=bold)
+        box = (left - 3, top - 3, right + 3, bottom + 3)
+        texts.append(Text(word, box, size, "bold" if bold else "regular", fill))
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
+
+
 LOOKS = {
     "flat": (_flat, Look()),
     "gradient": (_gradient, Look(fill=(255, 255, 255))),
@@ -442,7 +470,7 @@ LOOKS = {
 JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragraph", "shadow-band")
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
-    *("bokeh", "paragraph", "shadow-band"),
+    *("bokeh", "paragraph", "shadow-band", "pill-jpeg70"),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes"),
     *(f"{name}-jpeg" for name in JPEG),
@@ -451,7 +479,7 @@ CLASSES = (
 
 def make(name: str, seed: int = 0) -> Synth:
     """The synthetic image of class `name` (one of CLASSES) for `seed`."""
-    base_name = name.removesuffix("-jpeg")
+    base_name = name.removesuffix("-jpeg").removesuffix("-jpeg70")
     rng = np.random.default_rng(abs(hash_name(base_name)) + seed)
     panel = (0, 0, SIZE, SIZE)
     product = None
@@ -461,6 +489,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _overhang(rng)
     elif base_name == "tight-band":
         img, base, texts, ink, panel = _tight_band(rng)
+    elif base_name == "pill":
+        img, base, texts, ink, panel = _pill(rng)
     elif base_name == "shadow-band":
         img, base, texts, ink, panel = _shadow_band(rng)
     elif base_name == "paragraph":
@@ -472,9 +502,9 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink = _plain(maker, look)(rng)
     background = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
     image = Image.fromarray(img)
-    if name.endswith("-jpeg"):
+    if name.endswith(("-jpeg", "-jpeg70")):
         buf = io.BytesIO()
-        image.save(buf, "JPEG", quality=88)
+        image.save(buf, "JPEG", quality=70 if name.endswith("70") else 88)
         image = Image.open(buf).convert("RGB")
     return Synth(name, image, background, texts, panel, product, ink)
 

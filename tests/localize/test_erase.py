@@ -45,6 +45,7 @@ TARGETS = {
     "overhang-jpeg": 32,  # the band runs on to its JPEG-blurred edge under the letters
     "paragraph": 32,  # the neighbouring lines in its crop: never copied into the hole
     "paragraph-jpeg": 32,
+    "pill-jpeg70": 24,  # a grainy photo, JPEG's blocks around the letters in the mask
 }
 SMEAR = 20.0  # dB over a region's text pixels: below it the fill shows at a glance
 
@@ -176,6 +177,21 @@ def test_a_drop_shadow_reaching_a_tight_bands_edge_leaves_no_dark_ticks(name: st
     below = np.abs(a[edge + 2 : edge + 8, left:right] - truth[edge + 2 : edge + 8, left:right])
     assert np.percentile(below.max(axis=2), 99) <= 24  # the photo below its own
     assert not info.poor
+
+
+def test_a_pill_a_headline_touches_is_a_panel_not_ink_and_no_jpeg_ghost_is_left() -> None:
+    """A trial's a10_jpeg70: the headline's feet touch a white pill; the pill was erased
+    as the headline's ink, and JPEG's ringing around the letters (5-13 grey levels, in
+    8 px blocks) was left as a readable ghost of them."""
+    s = make("pill-jpeg70")
+    clean, infos = erased(s)
+    a, truth = np.asarray(clean).astype(np.int16), np.asarray(s.background).astype(np.int16)
+    pill = (np.abs(truth - 255).max(axis=2) == 0) & ~s.ink
+    assert np.percentile(np.abs(a - truth).max(axis=2)[pill], 95) <= 16  # still white
+    left, top, right, bottom = s.texts[0].box
+    off = np.abs(a - truth).max(axis=2)[top:bottom, left:right]
+    assert np.percentile(off[~pill[top:bottom, left:right]], 99) <= 20  # no ghost
+    assert all(not i.poor for i in infos)
 
 
 NOISY = "限时特价"
