@@ -450,6 +450,45 @@ def _pill(
     return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
 
 
+def _sticker(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A red starburst sticker with a yellow and a white line on it over a grainy photo (a
+    trial's a01_sticker, not turned here: a Text's box is upright): each line's crop holds
+    the other line and the star's points, and neither makes the sticker a pattern."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
+    base = np.stack([140 + 80 * x + 25 * np.sin(5 * y), 110 + 70 * y + 25 * np.cos(3 * x),
+                     160 - 60 * x * y], -1)  # fmt: skip
+    base = base + rng.normal(0, 5, base.shape)
+    page = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    page = page.filter(ImageFilter.GaussianBlur(1.0))
+    star = Image.new("RGBA", (360, 360), (0, 0, 0, 0))
+    points = [
+        (180 + (170 if k % 2 == 0 else 140) * np.cos(np.pi * k / 12),
+         180 + (170 if k % 2 == 0 else 140) * np.sin(np.pi * k / 12))
+        for k in range(24)
+    ]  # fmt: skip
+    ImageDraw.Draw(star).polygon(points, fill=(230, 30, 40))
+    lettered = star.copy()
+    draw = ImageDraw.Draw(lettered)
+    lines = (
+        ((55, 110), "限时抢购", 62, (255, 240, 80), 1),
+        ((95, 190), "立减30元", 44, (255, 255, 255), 0),
+    )
+    for at, word, size, fill, bold in lines:
+        draw.text(at, word, font=font(size), fill=fill, stroke_width=bold, stroke_fill=fill)
+    img, truth = page.copy(), page.copy()
+    for layer, onto in ((lettered, img), (star, truth)):
+        onto.paste(layer, (40, 40), layer)
+    texts = []
+    for at, word, size, fill, bold in lines:
+        left, top, right, bottom = draw.textbbox(at, word, font=font(size), stroke_width=bold)
+        box = (left + 40 - 4, top + 40 - 4, right + 40 + 4, bottom + 40 + 4)
+        texts.append(Text(word, box, size, "bold" if bold else "regular", fill))
+    ink = (np.asarray(img) != np.asarray(truth)).any(axis=2)
+    return np.asarray(img), np.asarray(truth).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
+
+
 LOOKS = {
     "flat": (_flat, Look()),
     "gradient": (_gradient, Look(fill=(255, 255, 255))),
@@ -470,7 +509,7 @@ LOOKS = {
 JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragraph", "shadow-band")
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
-    *("bokeh", "paragraph", "shadow-band", "pill-jpeg70"),
+    *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes"),
     *(f"{name}-jpeg" for name in JPEG),
@@ -489,6 +528,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _overhang(rng)
     elif base_name == "tight-band":
         img, base, texts, ink, panel = _tight_band(rng)
+    elif base_name == "sticker":
+        img, base, texts, ink, panel = _sticker(rng)
     elif base_name == "pill":
         img, base, texts, ink, panel = _pill(rng)
     elif base_name == "shadow-band":

@@ -573,6 +573,13 @@ def _smooth_around(text: Any, panel: Any, win: Window, done: Any) -> float | Non
     # and a panel, not one colour of a pattern: away from the text its edge with other
     # things is a few lines (a band's edges, a product's outline), not stripe after stripe
     foreign = (~panel & ~text).astype(np.uint8)
+    # other text the panel holds (a paragraph's next line, a sticker's other line) is no
+    # pattern: a shape it encloses, no larger than a line, is left out of its edge
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(foreign, connectivity=8)
+    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    held = stats[:, cv2.CC_STAT_AREA] <= 2 * int(win.inside.sum())
+    held[border] = False
+    foreign[held[labels]] = 0
     edge = panel & (cv2.dilate(foreign, np.ones((3, 3), np.uint8)) > 0) & ~win.area
     if edge.sum() > EDGES * sum(panel.shape):
         return None

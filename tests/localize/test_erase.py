@@ -45,6 +45,7 @@ TARGETS = {
     "overhang-jpeg": 32,  # the band runs on to its JPEG-blurred edge under the letters
     "paragraph": 32,  # the neighbouring lines in its crop: never copied into the hole
     "paragraph-jpeg": 32,
+    "sticker": 32,  # the other line and the star's points in each crop: no pattern
     "pill-jpeg70": 24,  # a grainy photo, JPEG's blocks around the letters in the mask
 }
 SMEAR = 20.0  # dB over a region's text pixels: below it the fill shows at a glance
