@@ -371,6 +371,124 @@ def _over_product(
     return img, base, texts, ink, product
 
 
+def _paragraph(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """Five lines of 52 px brown text on a cream panel over a photo (a trial's a06_para):
+    each line's crop holds its neighbours' letters too, which are no pattern."""
+    base = _gradient(rng) * 0.5 + 60 + 40 * _noise(rng, 8)[..., None]
+    panel = (40, 80, 560, 620)
+    base[panel[1] : panel[3], panel[0] : panel[2]] = (250, 245, 230)
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    lines = ["精选优质棉麻面料", "柔软亲肤不起球", "立体剪裁显瘦百搭", "机洗不变形不褪色"]
+    lines.append("多色可选送礼佳品")
+    f, texts = font(52), []
+    for k, line in enumerate(lines):
+        at = (75, 110 + 100 * k)
+        draw.text(at, line, font=f, fill=(70, 50, 30))
+        left, top, right, bottom = draw.textbbox(at, line, font=f)
+        box = (left - 4, top - 4, right + 4, bottom + 4)
+        texts.append(Text(line, box, 52, "regular", (70, 50, 30)))
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    ink = (np.asarray(img) != truth).any(axis=2)
+    return np.asarray(img), base, texts, ink, panel
+
+
+def _shadow_band(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """White text with a dark drop shadow on a tight red band over a grainy photo (a
+    trial's a08_shadow): the shadow and the letters' feet reach the band's lower edge, and
+    JPEG blurs them a few px onto the photo below. The panel given is the band and the
+    rows just below it, where those feet are erased against the photo."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
+    base = np.stack([140 + 80 * x + 25 * np.sin(5 * y), 110 + 70 * y + 25 * np.cos(3 * x),
+                     160 - 60 * x * y], -1)  # fmt: skip
+    base = base + rng.normal(0, 5, base.shape)
+    page = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    page = page.filter(ImageFilter.GaussianBlur(1.0))
+    band = (0, 120, SIZE, 251)
+    ImageDraw.Draw(page).rectangle((0, 120, SIZE, 250), fill=(200, 20, 40))
+    img = page.copy()
+    draw, f, word = ImageDraw.Draw(img), font(96), "年货节大促"
+    draw.text((146, 132), word, font=f, fill=(90, 0, 10))
+    draw.text((140, 126), word, font=f, fill=(255, 255, 255))
+    left, top, right, bottom = draw.textbbox((140, 126), word, font=f)
+    box = (left - 2, top - 2, right + 8, min(SIZE, bottom + 8))
+    texts = [Text(word, box, 96, "regular", (255, 255, 255), shadow=(6, 6))]
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    panel = (band[0], band[1], band[2], band[3] + 8)
+    return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, panel
+
+
+def _pill(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A bold green headline whose feet touch a white pill under it, with orange text in
+    the pill, on a grainy photo (a trial's a10_jpeg70, saved as JPEG quality 70 by
+    make("pill-jpeg70")): the pill is a panel of its own, never the headline's ink."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
+    base = np.stack([160 + 80 * x + 25 * np.sin(5 * y), 140 + 70 * y + 25 * np.cos(3 * x),
+                     140 - 60 * x * y], -1)  # fmt: skip
+    base = base + rng.normal(0, 5, base.shape)
+    page = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    page = page.filter(ImageFilter.GaussianBlur(1.0))
+    ImageDraw.Draw(page).rounded_rectangle((80, 230, 520, 320), 45, fill=(255, 255, 255))
+    img = page.copy()
+    draw, texts = ImageDraw.Draw(img), []
+    for at, word, size, fill, bold in (
+        ((90, 80), "农家土蜂蜜", 120, (20, 90, 30), 2),
+        ((120, 240), "无添加 纯天然", 56, (200, 120, 0), 0),
+    ):
+        f = font(size)
+        draw.text(at, word, font=f, fill=fill, stroke_width=bold, stroke_fill=fill)
+        left, top, right, bottom = draw.textbbox(at, word, font=f, stroke_width=bold)
+        box = (left - 3, top - 3, right + 3, bottom + 3)
+        texts.append(Text(word, box, size, "bold" if bold else "regular", fill))
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
+
+
+def _sticker(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A red starburst sticker with a yellow and a white line on it over a grainy photo (a
+    trial's a01_sticker, not turned here: a Text's box is upright): each line's crop holds
+    the other line and the star's points, and neither makes the sticker a pattern."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
+    base = np.stack([140 + 80 * x + 25 * np.sin(5 * y), 110 + 70 * y + 25 * np.cos(3 * x),
+                     160 - 60 * x * y], -1)  # fmt: skip
+    base = base + rng.normal(0, 5, base.shape)
+    page = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    page = page.filter(ImageFilter.GaussianBlur(1.0))
+    star = Image.new("RGBA", (360, 360), (0, 0, 0, 0))
+    points = [
+        (180 + (170 if k % 2 == 0 else 140) * np.cos(np.pi * k / 12),
+         180 + (170 if k % 2 == 0 else 140) * np.sin(np.pi * k / 12))
+        for k in range(24)
+    ]  # fmt: skip
+    ImageDraw.Draw(star).polygon(points, fill=(230, 30, 40))
+    lettered = star.copy()
+    draw = ImageDraw.Draw(lettered)
+    lines = (
+        ((55, 110), "限时抢购", 62, (255, 240, 80), 1),
+        ((95, 190), "立减30元", 44, (255, 255, 255), 0),
+    )
+    for at, word, size, fill, bold in lines:
+        draw.text(at, word, font=font(size), fill=fill, stroke_width=bold, stroke_fill=fill)
+    img, truth = page.copy(), page.copy()
+    for layer, onto in ((lettered, img), (star, truth)):
+        onto.paste(layer, (40, 40), layer)
+    texts = []
+    for at, word, size, fill, bold in lines:
+        left, top, right, bottom = draw.textbbox(at, word, font=font(size), stroke_width=bold)
+        box = (left + 40 - 4, top + 40 - 4, right + 40 + 4, bottom + 40 + 4)
+        texts.append(Text(word, box, size, "bold" if bold else "regular", fill))
+    ink = (np.asarray(img) != np.asarray(truth)).any(axis=2)
+    return np.asarray(img), np.asarray(truth).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
+
+
 LOOKS = {
     "flat": (_flat, Look()),
     "gradient": (_gradient, Look(fill=(255, 255, 255))),
@@ -388,10 +506,10 @@ LOOKS = {
         Look(fill=(255, 255, 255), outline=(40, 70, 140), outline_width=4),
     ),
 }
-JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh")
+JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragraph", "shadow-band")
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
-    *("bokeh",),
+    *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes"),
     *(f"{name}-jpeg" for name in JPEG),
@@ -400,7 +518,7 @@ CLASSES = (
 
 def make(name: str, seed: int = 0) -> Synth:
     """The synthetic image of class `name` (one of CLASSES) for `seed`."""
-    base_name = name.removesuffix("-jpeg")
+    base_name = name.removesuffix("-jpeg").removesuffix("-jpeg70")
     rng = np.random.default_rng(abs(hash_name(base_name)) + seed)
     panel = (0, 0, SIZE, SIZE)
     product = None
@@ -410,6 +528,14 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _overhang(rng)
     elif base_name == "tight-band":
         img, base, texts, ink, panel = _tight_band(rng)
+    elif base_name == "sticker":
+        img, base, texts, ink, panel = _sticker(rng)
+    elif base_name == "pill":
+        img, base, texts, ink, panel = _pill(rng)
+    elif base_name == "shadow-band":
+        img, base, texts, ink, panel = _shadow_band(rng)
+    elif base_name == "paragraph":
+        img, base, texts, ink, panel = _paragraph(rng)
     elif base_name == "product":
         img, base, texts, ink, product = _over_product(rng)
     else:
@@ -417,9 +543,9 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink = _plain(maker, look)(rng)
     background = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
     image = Image.fromarray(img)
-    if name.endswith("-jpeg"):
+    if name.endswith(("-jpeg", "-jpeg70")):
         buf = io.BytesIO()
-        image.save(buf, "JPEG", quality=88)
+        image.save(buf, "JPEG", quality=70 if name.endswith("70") else 88)
         image = Image.open(buf).convert("RGB")
     return Synth(name, image, background, texts, panel, product, ink)
 

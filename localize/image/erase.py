@@ -30,6 +30,7 @@ OUTLINE_APART = 150.0  # ... and the two differ by at least this (sum over R, G,
 PANEL_TOL = 14.0  # px within this (per channel) of the panel's model belong to it
 FEET = 0.35  # of the region's height: how far letters' feet hang past a band's edge
 FEET_TOL = 8.0  # ... of the page that letters hanging past a band's edge lie on
+FEET_OFF = 24.0  # grey levels off a photo past the band: a letter's or its shadow's foot
 SMOOTH = 0.9  # a panel is smooth when this share of the erased area is panel or enclosed
 REACH = 1.6  # of the region's height: how far around it a texture's fill is looked for
 POOR = 22.0  # dB: an erase scored under this is said to the reviewer
@@ -40,6 +41,9 @@ SURE = 45.0  # dB: a panel fitting this well is taken without trying other colou
 SEEDS = 3  # of the region's commonest colours, tried in turn as the panel's
 EDGE_BLUR = 3  # px: a band's edge JPEG blurs into the page around it
 TEXT_WITHIN = 0.5  # of a shape the panel encloses, inside the region grown: it is text
+JPEG_BLOCK = 8  # px: the blocks JPEG codes an image in
+RINGING = 1.0  # the panel further off its model by the letters than away: JPEG's ringing
+BLOB = 0.35  # of the region's height: a solid shape this thick joined to letters is no stroke
 MATCH_HEIGHT = 64  # px: larger letters are matched on a copy scaled down to this height
 GOOD = 35.0  # dB: a texture's copy that fits its ring this well is not second-guessed
 RELAX = 12  # passes smoothing a soft fill
@@ -176,16 +180,17 @@ def erase(
             if more is not None and rest is not None and more.any():
                 _, page, _, more_score, _, _ = rest
                 out[more] = page[more]
-                # the band runs on to its edge under the letters: JPEG's blur took its
-                # last rows out of the panel, but beside the letters they are nearer the
-                # band than the page, and the edge runs straight on between
-                edge = rim & ~hull & ~_ring(text | more, EDGE_BLUR + 1)
-                edge &= _nearer_colour(rgb, fill, page)
-                if edge.any():
-                    under = more & _hull(panel | edge) & ~hull
-                    out[under] = fill[under]
+                _band_under(out, rgb, fill, page, panel, rim, text, more)
                 text = text | more  # (the panel stays the band: the translation goes on it)
                 score = min(score, more_score)
+            # what still hangs past the band (a photo there, no smooth page; or a drop
+            # shadow darker than the letters): what differs from the photo continued up to
+            # the band (a08_shadow: the shadow's dark ticks were left below its edge)
+            feet, page = _feet_on_photo(out, fill, hull, text, win, height)
+            if feet.any():
+                out[feet] = page[feet]
+                _band_under(out, rgb, fill, page, panel, rim, text, feet)
+                text = text | feet
     else:
         text, out, score, method, background = loose  # type: ignore[misc]
         panel = None
@@ -262,6 +267,58 @@ def _past(shapes: Any, edge: Any) -> Any:
     return np.isin(labels, reach[reach > 0])
 
 
+def _band_under(
+    out: Any, rgb: Any, fill: Any, page: Any, panel: Any, rim: Any, text: Any, feet: Any
+) -> None:
+    """The band run on to its edge under the letters' `feet` in `out`: JPEG's blur took its
+    last rows out of the panel, but beside the letters they are nearer the band than the
+    page, and the edge runs straight on between."""
+    hull = _hull(panel)
+    edge = rim & ~hull & ~_ring(text | feet, EDGE_BLUR + 1)
+    edge &= _nearer_colour(rgb, fill, page)
+    if edge.any():
+        under = feet & _hull(panel | edge) & ~hull
+        out[under] = fill[under]
+
+
+def _feet_on_photo(
+    rgb: Any, fill: Any, hull: Any, text: Any, win: Window, height: float
+) -> tuple[Any, Any]:
+    """The letters' and their shadow's pixels hanging past a band's edge onto a photo (off
+    the photo continued smoothly up to the band, hanging from where the letters cross its
+    edge, the band's own JPEG-blurred edge left out), and the photo continued over them."""
+    import cv2
+    import numpy as np
+
+    reach = max(2, round(FEET * height))
+    near = _ring(hull, reach) & ~hull & win.area
+    est = _pull_push(rgb, hull | near)
+    px = rgb.astype(np.float32)
+    off = _most(np.abs(px - est)) > FEET_OFF
+    # the band's blurred edge is a mix of the band and the photo: on the line between them
+    span = est - fill.astype(np.float32)
+    reach2 = (span * span).sum(axis=2)
+    rel = px - fill.astype(np.float32)
+    t = (rel * span).sum(axis=2) / np.maximum(reach2, 1.0)
+    apart = rel - t[..., None] * span
+    mix = (t > -0.1) & (t < 1.1) & ((apart * apart).sum(axis=2) < 0.0625 * reach2)
+    crossing = text & ~(hull & ~_ring(~hull, EDGE_BLUR + 1))
+    feet = off & ~mix & near & _ring(crossing, reach)
+    feet = _touching(feet & _ring(crossing, EDGE_BLUR + 2), feet)
+    # a foot is narrower than a letter; what runs on along the band is a rule of the
+    # picture (a table's line under a cell), not the letters'
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(feet.astype(np.uint8), 8)
+    narrow = np.zeros(count, bool)
+    narrow[1:] = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) <= height
+    feet = narrow[labels]
+    if not feet.any():
+        return feet, rgb
+    feet = _ring(feet, 2) & near  # their anti-aliasing, and JPEG's ringing around them
+    # continued from the photo, not from the band's blurred edge beside the feet
+    page = _pull_push(rgb, hull | feet | (mix & near & _ring(hull, EDGE_BLUR)))
+    return feet, np.clip(np.rint(page), 0, 255).astype(np.uint8)
+
+
 def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, ...]:
     """On a texture or a photo: the text's pixels, the crop filled (a copy of the same
     picture, or a soft fill where that fits better), its score, its method and the
@@ -269,7 +326,9 @@ def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, .
     import numpy as np
 
     text = _text_pixels(rgb, win, height)
-    out, score = _texture_fill(rgb, text, np.ones(text.shape, bool), height)
+    # never copied from: other text in the crop in the same ink (a paragraph's next line,
+    # whose letters fit the hole's shape and were copied into it, scored as a perfect match)
+    out, score = _texture_fill(rgb, text, ~_same_ink(rgb, text, win), height)
     method = "texture"
     if out is None or score < GOOD:  # a copy that fits less well than a soft fill
         soft, soft_score = _smooth_fill(rgb, text, grow)
@@ -381,8 +440,10 @@ def _panel_from(
     hull = _hull(panel)
     # specks of the panel's own blurred edge, inside its hull, are not letters
     rim = hull & _ring(~hull, EDGE_BLUR + 1)
-    text = _past(_enclosed(panel, win, hull & ~done), rim)
-    left = _smooth_around(text, panel, win, done)
+    text = _enclosed(panel, win, hull & ~done)
+    others = _other_panels(text, win, rgb)  # neither the panel nor its text: left as is
+    text = _past(text & ~others, rim)
+    left = _smooth_around(text, panel, win, done | others)
     if left is None:
         return None
     # anti-aliasing of the letters lies on the panel's side of the threshold: a px more
@@ -390,14 +451,45 @@ def _panel_from(
     text &= ~done
     fill_f = np.clip(np.rint(model), 0, 255)
     fill = fill_f.astype(np.uint8)
+    text |= _ringing(rgb, fill, text, panel & ~done, win)
     spread = float(np.ptp(fill_f[panel], axis=0).max()) if panel.any() else 0.0
     method = "flat" if spread <= 3 else "gradient"
+    if method == "gradient":  # a photo's light is no plane: the fill levelled to the
+        # panel around the letters, or a large patch shows its edge (a10_jpeg70's)
+        level = _pull_push(px - model, text | ~panel)
+        fill = fill.copy()
+        fill[text] = np.clip(np.rint(model[text] + level[text]), 0, 255).astype(np.uint8)
     ring = _ring(text, 4) & panel & ~text
     residual = px[ring] - model[ring] if ring.any() else np.zeros((1, 3), np.float32)
     # what was left unerased along the letters counts as a half-tone error each
     score = _db(float(np.sqrt((residual**2).mean() + LEFT_ERROR**2 * left)))
     background = np.median(fill[text], axis=0)
     return text, fill, background, score, method, panel | text
+
+
+def _ringing(rgb: Any, fill: Any, text: Any, panel: Any, win: Window) -> Any:
+    """The panel's pixels in the JPEG blocks (8 x 8, on the image's grid) the letters
+    touch, when the panel there is further off its model than elsewhere: the ringing a
+    low JPEG quality leaves around letters, a blocky ghost of them once they are gone
+    (a10_jpeg70: 5-13 grey levels, the headline still read)."""
+    import cv2
+    import numpy as np
+
+    h, w = text.shape
+    dy, dx = win.top % JPEG_BLOCK, win.left % JPEG_BLOCK
+    rows, cols = (h + dy + JPEG_BLOCK - 1) // JPEG_BLOCK, (w + dx + JPEG_BLOCK - 1) // JPEG_BLOCK
+    grid = np.zeros((rows * JPEG_BLOCK, cols * JPEG_BLOCK), np.uint8)
+    grid[dy : dy + h, dx : dx + w] = text
+    hit = grid.reshape(rows, JPEG_BLOCK, cols, JPEG_BLOCK).max(axis=(1, 3))
+    blocks = np.kron(hit, np.ones((JPEG_BLOCK, JPEG_BLOCK), np.uint8))[dy : dy + h, dx : dx + w]
+    near = (blocks > 0) & panel & ~text
+    far = panel & ~_ring(text, 2 * JPEG_BLOCK)
+    if near.sum() < 20 or far.sum() < 20:
+        return np.zeros(text.shape, bool)
+    off = _most(cv2.absdiff(rgb, fill)).astype(np.float32)
+    rms_near = float(np.sqrt((off[near] ** 2).mean()))
+    rms_far = float(np.sqrt((off[far] ** 2).mean()))
+    return near if rms_near > RINGING * rms_far + 0.5 else np.zeros(text.shape, bool)
 
 
 def _hull(panel: Any) -> Any:
@@ -437,6 +529,35 @@ def _enclosed(panel: Any, win: Window, hull: Any) -> Any:
     return np.isin(holes, mostly)
 
 
+def _other_panels(text: Any, win: Window, rgb: Any) -> Any:
+    """Blobs joined to the letters that are no letters: a solid shape far thicker than a
+    stroke, of one colour, lying mostly outside the region grown (a white pill the
+    headline's feet touch, a10_jpeg70: it was erased as the headline's ink)."""
+    import cv2
+    import numpy as np
+
+    across = 2 * float(cv2.distanceTransform(win.inside.astype(np.uint8), cv2.DIST_L2, 3).max())
+    reach = max(2, round(BLOB * across / 2))
+    others = np.zeros(text.shape, bool)
+    if not text.any():
+        return others
+    # opened by a disc (by distances: its cost does not grow with the disc as a
+    # morphological opening's does, 3000 px pictures have 300 px letters)
+    deep = cv2.distanceTransform(text.astype(np.uint8), cv2.DIST_L2, 3) > reach
+    if not deep.any():
+        return others
+    core = _ring(deep, reach) & text
+    count, labels = cv2.connectedComponents(core.astype(np.uint8), connectivity=8)
+    for k in range(1, count):
+        blob = labels == k
+        colour = np.median(rgb[blob], axis=0).astype(np.uint8)
+        alike = _most(cv2.absdiff(rgb, np.broadcast_to(colour, rgb.shape))) <= 3 * PANEL_TOL
+        grown = _ring(blob, 2 * reach) & text & alike
+        if (grown & win.area).sum() < TEXT_WITHIN * grown.sum():
+            others |= grown
+    return others
+
+
 def _smooth_around(text: Any, panel: Any, win: Window, done: Any) -> float | None:
     """The share of the letters' rows of the region that is neither the panel nor
     enclosed by it (a stroke joined to the page through JPEG's blur, left as it is), or
@@ -452,6 +573,13 @@ def _smooth_around(text: Any, panel: Any, win: Window, done: Any) -> float | Non
     # and a panel, not one colour of a pattern: away from the text its edge with other
     # things is a few lines (a band's edges, a product's outline), not stripe after stripe
     foreign = (~panel & ~text).astype(np.uint8)
+    # other text the panel holds (a paragraph's next line, a sticker's other line) is no
+    # pattern: a shape it encloses, no larger than a line, is left out of its edge
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(foreign, connectivity=8)
+    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    held = stats[:, cv2.CC_STAT_AREA] <= 2 * int(win.inside.sum())
+    held[border] = False
+    foreign[held[labels]] = 0
     edge = panel & (cv2.dilate(foreign, np.ones((3, 3), np.uint8)) > 0) & ~win.area
     if edge.sum() > EDGES * sum(panel.shape):
         return None
@@ -489,6 +617,20 @@ def _db(rmse: float) -> float:
 
 
 # a texture or a photo: the text's own colours, filled from the same picture
+
+
+def _same_ink(rgb: Any, text: Any, win: Window) -> Any:
+    """Pixels outside the erased area in the text's own colours (much commoner in the
+    text than around it), a px grown for their anti-aliasing: other lines' letters."""
+    import numpy as np
+
+    q = (rgb.astype(np.int32) // 24) @ np.array([1 << 8, 1 << 4, 1])
+    size = 1 << 12
+    around = ~win.area
+    p_text = np.bincount(q[text], minlength=size) / max(1, int(text.sum()))
+    p_out = np.bincount(q[around], minlength=size) / max(1, int(around.sum()))
+    ink = ((p_text >= 0.01) & (p_text > 4 * p_out))[q] & around
+    return _ring(ink, 1) if ink.any() else ink
 
 
 def _text_pixels(rgb: Any, win: Window, height: float) -> Any:

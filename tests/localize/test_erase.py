@@ -43,6 +43,10 @@ TARGETS = {
     "stripes-jpeg": 24,
     "bokeh-jpeg": 24,
     "overhang-jpeg": 32,  # the band runs on to its JPEG-blurred edge under the letters
+    "paragraph": 32,  # the neighbouring lines in its crop: never copied into the hole
+    "paragraph-jpeg": 32,
+    "sticker": 32,  # the other line and the star's points in each crop: no pattern
+    "pill-jpeg70": 24,  # a grainy photo, JPEG's blocks around the letters in the mask
 }
 SMEAR = 20.0  # dB over a region's text pixels: below it the fill shows at a glance
 
@@ -154,6 +158,41 @@ def test_drop_shadows_are_gone() -> None:
     clean, _ = erased(s)
     diff = np.abs(np.asarray(clean, np.int16) - np.asarray(s.background, np.int16)).max(axis=2)
     assert diff[s.ink].max() <= 8  # no darker ghost of the letters left
+
+
+@pytest.mark.parametrize("name", ["shadow-band", "shadow-band-jpeg"])
+def test_a_drop_shadow_reaching_a_tight_bands_edge_leaves_no_dark_ticks(name: str) -> None:
+    """A trial's a08_shadow: the shadow and the letters' feet reach the red band's lower
+    edge and a px or two past it; dark ticks were left there, below the band and on its
+    last rows. The band keeps its red to its edge, the photo below its own pixels."""
+    s = make(name)
+    clean, [info] = erased(s)
+    a, truth = np.asarray(clean).astype(np.int16), np.asarray(s.background).astype(np.int16)
+    left, _, right, _ = s.texts[0].box
+    edge = 251  # the band's first row of photo
+    rows = slice(edge - 6, edge + 6)
+    darker = truth[rows, left:right].sum(axis=2) - a[rows, left:right].sum(axis=2)
+    assert (darker > 60).sum() == 0, f"{(darker > 60).sum()} px of shadow left at the edge"
+    red = np.abs(a[edge - 4 : edge - 1, left:right] - (200, 20, 40)).max(axis=2)
+    assert np.percentile(red, 99) <= 24  # the band red to its (JPEG-blurred) last row
+    below = np.abs(a[edge + 2 : edge + 8, left:right] - truth[edge + 2 : edge + 8, left:right])
+    assert np.percentile(below.max(axis=2), 99) <= 24  # the photo below its own
+    assert not info.poor
+
+
+def test_a_pill_a_headline_touches_is_a_panel_not_ink_and_no_jpeg_ghost_is_left() -> None:
+    """A trial's a10_jpeg70: the headline's feet touch a white pill; the pill was erased
+    as the headline's ink, and JPEG's ringing around the letters (5-13 grey levels, in
+    8 px blocks) was left as a readable ghost of them."""
+    s = make("pill-jpeg70")
+    clean, infos = erased(s)
+    a, truth = np.asarray(clean).astype(np.int16), np.asarray(s.background).astype(np.int16)
+    pill = (np.abs(truth - 255).max(axis=2) == 0) & ~s.ink
+    assert np.percentile(np.abs(a - truth).max(axis=2)[pill], 95) <= 16  # still white
+    left, top, right, bottom = s.texts[0].box
+    off = np.abs(a - truth).max(axis=2)[top:bottom, left:right]
+    assert np.percentile(off[~pill[top:bottom, left:right]], 99) <= 20  # no ghost
+    assert all(not i.poor for i in infos)
 
 
 NOISY = "限时特价"
