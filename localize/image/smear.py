@@ -139,68 +139,48 @@ def _steps(line: Any) -> Any:
     return out
 
 
+def _line(pixels: Any, box: tuple[int, int, int, int], side: str, inward: int) -> Any:
+    """The colours along one side of `box`, `inward` px inside it (outside when negative),
+    averaged over 2 px across (None when that line is off the crop)."""
+    bx0, by0, bx1, by1 = box
+    at = {"top": by0 + inward, "bottom": by1 - 1 - inward}.get(side)
+    if at is not None:
+        if at < 1 or at + 1 >= pixels.shape[0]:
+            return None
+        return pixels[at - 1 : at + 1, bx0:bx1].mean(0)
+    at = bx0 + inward if side == "left" else bx1 - 1 - inward
+    if at < 1 or at + 1 >= pixels.shape[1]:
+        return None
+    return pixels[by0:by1, at - 1 : at + 1].mean(1)
+
+
 def _smeared(before: Any, after: Any, box: tuple[int, int, int, int]) -> str:
-    """The side (top, bottom, left, right) an edge crosses from outside into the region
-    without the fill continuing it (empty when every crossing edge goes on inside)."""
+    """The side (top, bottom, left, right) a long edge crosses from outside into the region
+    without the fill continuing it (empty when every crossing edge goes on inside). Long:
+    seen both just outside the side and `depth` further out, so that a texture's short
+    strokes (a gingham's cells) are not taken for the product's edge."""
     import numpy as np
 
     bx0, by0, bx1, by1 = box
     depth = min(DEPTH, (bx1 - bx0) // 3, (by1 - by0) // 3)
     if depth < 3:
         return ""
-    # each side: the line of pixels just outside it (on the original, the other regions'
-    # text as erased) and `depth` inside (on the plate), both running along the side
-    sides = []
-    if by0 >= 3:
-        sides.append(
-            (
-                "top",
-                before[by0 - 3 : by0 - 1].mean(0),
-                after[by0 + depth - 1 : by0 + depth + 1].mean(0),
-                bx0,
-                bx1,
-            )
-        )
-    if by1 + 3 <= before.shape[0]:
-        sides.append(
-            (
-                "bottom",
-                before[by1 + 1 : by1 + 3].mean(0),
-                after[by1 - depth - 1 : by1 - depth + 1].mean(0),
-                bx0,
-                bx1,
-            )
-        )
-    if bx0 >= 3:
-        sides.append(
-            (
-                "left",
-                before[:, bx0 - 3 : bx0 - 1].mean(1),
-                after[:, bx0 + depth - 1 : bx0 + depth + 1].mean(1),
-                by0,
-                by1,
-            )
-        )
-    if bx1 + 3 <= before.shape[1]:
-        sides.append(
-            (
-                "right",
-                before[:, bx1 + 1 : bx1 + 3].mean(1),
-                after[:, bx1 - depth - 1 : bx1 - depth + 1].mean(1),
-                by0,
-                by1,
-            )
-        )
     reach = depth + STEP  # an edge crossing at a slant moves along the side as it goes in
-    for name, outside, inside, lo, hi in sides:
-        out_steps, in_steps = _steps(outside[lo:hi]), _steps(inside[lo:hi])
+    for side in ("top", "bottom", "left", "right"):
+        near, far = _line(before, box, side, -2), _line(before, box, side, -2 - depth)
+        inside = _line(after, box, side, depth)
+        if near is None or far is None or inside is None:
+            continue
+        out_steps, far_steps, in_steps = _steps(near), _steps(far), _steps(inside)
         for at in np.argsort(-out_steps)[:4]:  # the strongest crossings
             strength = out_steps[at]
             if strength < EDGE:
                 break
-            near = in_steps[max(0, at - reach) : at + reach + 1]
-            if near.size and near.max() < FADED * strength:
-                return name
+            around = slice(max(0, at - reach), at + reach + 1)
+            if far_steps[around].max() < (1 - FADED) * strength:
+                continue  # no long edge: it does not reach far outside
+            if in_steps[around].max() < FADED * strength:
+                return side
     return ""
 
 
