@@ -30,7 +30,7 @@ STEP = 3  # px either side of a step, averaged
 DEPTH = 10  # px inside the region where a crossing edge must still be seen
 SPECK_FLOOR = 18.0  # grey levels: a pixel standing out less than this is never residue
 SPECK_RING = 3.0  # ... nor less than this many times what the ring's 99th percentile does
-SPECK_SHARE = 0.004  # of the region's area standing out: residue
+SPECK_SHARE = 0.0015  # of the region's area standing out: residue
 SPECK_LEAST = 12  # px: ... and at least this many
 
 

@@ -75,10 +75,11 @@ def test_specks_of_the_letters_left_inside_a_region_are_residue(name: str) -> No
     s = make(name)
     plate = np.asarray(s.background).copy()
     ink = np.asarray(s.image)
-    for t in s.texts:  # a dot of ink every 12 px along the line's middle, as a06's were left
+    for t in s.texts:  # a dot of ink every 30 px along the line's middle: sparse, as the
+        # trial's a06 line 2 left 77 px of them on a region of 26,000 px
         x0, y0, x1, y1 = t.box
         middle = (y0 + y1) // 2
-        for x in range(x0 + 6, x1 - 6, 12):
+        for x in range(x0 + 6, x1 - 6, 30):
             plate[middle - 1 : middle + 2, x - 1 : x + 2] = ink[middle, x] // 4
     assert all(RESIDUE in kinds for kinds in doubts(s, Image.fromarray(plate)))
 
