@@ -7,8 +7,8 @@ comparing the image before erasing with the clean plate:
   a table's rule) that the fill does not continue: strong where it crosses the region's
   side, faded a few pixels inside;
 - **residue**: specks, ticks and blocky ghosts left inside the region: pixels standing out
-  from their neighbourhood (a median filter keeps edges, not specks) far more than the
-  ring's own texture does.
+  from their neighbourhood (what a disc a stroke wide cannot follow: morphological top-hat
+  and black-hat keep specks, not edges) far more than the ring's own texture does.
 
 Each look names what it saw; the caller turns them into a warning naming the region.
 """
@@ -32,6 +32,7 @@ SPECK_FLOOR = 18.0  # grey levels: a pixel standing out less than this is never 
 SPECK_RING = 3.0  # ... nor less than this many times what the ring's 99th percentile does
 SPECK_SHARE = 0.0015  # of the region's area standing out: residue
 SPECK_LEAST = 12  # px: ... and at least this many
+SPECK_SIZE = 0.8  # of the text's height: the longest a speck or ghost is
 
 
 @dataclass(frozen=True)
@@ -191,14 +192,28 @@ def _residue(after: Any, box: tuple[int, int, int, int], text_height: int) -> in
     import numpy as np
 
     grey = after.mean(axis=2).astype(np.uint8)
-    size = max(5, (text_height // 5) | 1)
-    standing = np.abs(grey.astype(np.int16) - cv2.medianBlur(grey, size).astype(np.int16))
+    # what a disc a letter's stroke wide cannot follow: specks brighter (top-hat) or darker
+    # (black-hat) than around them; a large shape's corner loses only a sliver to it
+    size = max(5, (text_height // 8) | 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    standing = np.maximum(
+        cv2.morphologyEx(grey, cv2.MORPH_TOPHAT, disc),
+        cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, disc),
+    )
     bx0, by0, bx1, by1 = box
     inside = np.zeros(grey.shape, bool)
     inside[by0:by1, bx0:bx1] = True
     outside = ~inside
     ring_level = np.percentile(standing[outside], 99) if outside.any() else 0.0
     level = max(SPECK_FLOOR, SPECK_RING * ring_level)
-    specks = (standing > level) & inside
-    count = int(specks.sum())
-    return count if count >= max(SPECK_LEAST, SPECK_SHARE * inside.sum()) else 0
+    above = standing > level
+    specks = (above & inside).astype(np.uint8)
+    # specks and ghosts are letter-sized at most; a line standing out along the region (a
+    # band's edge) is the picture's own
+    n, _, stats, _ = cv2.connectedComponentsWithStats(specks, connectivity=8)
+    sides = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    count = int(stats[1:, cv2.CC_STAT_AREA][sides <= SPECK_SIZE * text_height].sum())
+    # ... and a texture's own (a gingham's crossings) stands out as often in the ring
+    ring_share = above[outside].mean() if outside.any() else 0.0
+    enough = max(SPECK_LEAST, SPECK_SHARE * inside.sum(), SPECK_RING * ring_share * inside.sum())
+    return count if count >= enough else 0
