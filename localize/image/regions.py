@@ -186,9 +186,9 @@ POOR_ERASE = "poor_erase"  # a region whose erase scored poorly: a smear may sho
 
 
 def with_erase_scores(records: Sequence[dict[str, Any]], figures: Iterable[dict[str, Any]]) -> None:
-    """Each record erased gets its erase score (dB) and fill method, and what was still
-    read around it once erased (`left`, when anything was), matched by text and polygon,
-    in place."""
+    """Each record erased gets its erase score (dB) and fill method, what was still read
+    around it once erased (`left`, when anything was) and what the judge of erases doubts
+    about it (`doubts`, smear.py), matched by text and polygon, in place."""
     by_key = {(f["text"], _polygon_key(f["polygon"])): f for f in figures}
     for record in records:
         figure = by_key.get((record.get("text"), _polygon_key(record.get("polygon") or ())))
@@ -196,6 +196,8 @@ def with_erase_scores(records: Sequence[dict[str, Any]], figures: Iterable[dict[
             record.update(erase=figure["erase"], erase_method=figure["method"])
             if figure.get("left"):
                 record["left"] = figure["left"]
+            if figure.get("doubts"):
+                record["doubts"] = figure["doubts"]
 
 
 def _polygon_key(polygon: Iterable[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
@@ -204,11 +206,22 @@ def _polygon_key(polygon: Iterable[Sequence[int]]) -> tuple[tuple[int, ...], ...
 
 def poor_erase_finding(image: int, records: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     """The warning finding naming image `image`'s regions whose erase scored poorly (the
-    fill may show as a smear), or None when every erase scored well."""
+    fill may show as a smear) or that the judge of erases doubts (smear.py: an edge
+    smeared, specks left, whatever the score), or None when every erase passed."""
     from localize.image.erase import POOR
+    from localize.image.smear import said as doubt_said
 
     poor = [
         msg(
+            "region {n} {text!r} ({doubts}; {score} dB, {method} fill)",
+            n=n,
+            text=r["text"],
+            doubts=Joined([doubt_said(d) for d in r["doubts"]], SEMICOLON),
+            score=r.get("erase", "?"),
+            method=r.get("erase_method", "?"),
+        )
+        if r.get("doubts")
+        else msg(
             "region {n} {text!r} ({score} dB, {method} fill)",
             n=n,
             text=r["text"],
@@ -216,7 +229,7 @@ def poor_erase_finding(image: int, records: Sequence[dict[str, Any]]) -> dict[st
             method=r.get("erase_method", "?"),
         )
         for n, r in enumerate(records, start=1)
-        if isinstance(r.get("erase"), (int, float)) and r["erase"] < POOR
+        if r.get("doubts") or (isinstance(r.get("erase"), (int, float)) and r["erase"] < POOR)
     ]
     if not poor:
         return None

@@ -17,7 +17,7 @@ from typing import Any
 
 from config.errors import AppError, ExitCode
 from config.i18n import SEMICOLON, Joined, Msg, msg
-from localize.image import fonts, looks
+from localize.image import fonts, looks, smear
 from localize.image.erase import (  # noqa: F401 - erase's names, as callers import them here
     Erased,
     Ink,
@@ -114,10 +114,15 @@ class ReplaceText:
         if self.strict and left:  # known before erasing: the image is not written
             raise ChineseLeft(left)
         pieces, figures = [], []
+        # each region's surroundings before erasing, for the judge of erases (smear.py)
+        seen = [smear.before(img, plan.polygon, dilation(plan.polygon)) for plan, _ in todo]
         erased, plate = self._erase(img, [plan for plan, _ in todo])
-        for (plan, text), region in zip(todo, erased, strict=True):
+        boxes = [smear.grown_box(p.polygon, dilation(p.polygon), img.size) for p, _ in todo]
+        for n, ((plan, text), region) in enumerate(zip(todo, erased, strict=True)):
             if region is not None:
-                figures += _figures(plan, region.erased)
+                others = boxes[:n] + boxes[n + 1 :]
+                doubts = smear.judge(seen[n], img, others) if seen[n] is not None else ()
+                figures += _figures(plan, region.erased, doubts)
                 pieces.append(
                     Piece(
                         plan.polygon,
@@ -129,7 +134,7 @@ class ReplaceText:
                         region.at,
                     )
                 )
-        notes += [poor_erase_note(f) for f in figures if f["poor"]]
+        notes += [poor_erase_note(f) for f in figures if f["poor"] or f.get("doubts")]
         if self.read_back is not None and pieces:
             figures = self._read_back(img, pieces, figures, kept, plate)
             notes += [still_read_note(f["text"], f["left"]) for f in figures if f.get("left")]
@@ -206,7 +211,17 @@ POOR_ERASE = "poor_erase"  # the finding a poorly scored erase raises
 
 
 def poor_erase_note(figure: dict[str, Any]) -> Msg:
-    """What a reviewer is told of a region whose erase scored poorly."""
+    """What a reviewer is told of a region whose erase scored poorly, or that the judge of
+    erases doubts (smear.py: an edge smeared, specks left), whatever its score."""
+    if figure.get("doubts"):
+        return msg(
+            "poor_erase: text {text!r} erased poorly ({doubts}; score {score} dB, {method} "
+            "fill): retouch it or keep it",
+            text=figure["text"],
+            doubts=Joined([smear.said(d) for d in figure["doubts"]], SEMICOLON),
+            score=figure["erase"],
+            method=figure["method"],
+        )
     return msg(
         "poor_erase: text {text!r} erased poorly (score {score} dB, {method} fill): the "
         "background may show a smear; retouch it or keep it",
@@ -216,19 +231,21 @@ def poor_erase_note(figure: dict[str, Any]) -> Msg:
     )
 
 
-def _figures(plan: RegionPlan, erased: Erased | None) -> tuple[dict[str, Any], ...]:
-    """The erase's figures for one region, as the region records carry them."""
+def _figures(
+    plan: RegionPlan, erased: Erased | None, doubts: tuple[dict[str, Any], ...] = ()
+) -> tuple[dict[str, Any], ...]:
+    """The erase's figures for one region, as the region records carry them, with what the
+    judge of erases doubts about it (smear.py)."""
     if erased is None:
         return ()
-    return (
-        {
-            "text": plan.text,
-            "polygon": [list(p) for p in plan.polygon],
-            "erase": erased.score,
-            "method": erased.method,
-            "poor": erased.poor,
-        },
-    )
+    figure = {
+        "text": plan.text,
+        "polygon": [list(p) for p in plan.polygon],
+        "erase": erased.score,
+        "method": erased.method,
+        "poor": erased.poor,
+    }
+    return ({**figure, "doubts": list(doubts)} if doubts else figure,)
 
 
 def erase_piece(img: Any, original: Any, plan: RegionPlan, text: str) -> Piece | None:
@@ -283,12 +300,14 @@ def replace_region(img: Any, plan: RegionPlan, language: str, script: str) -> Re
     import numpy as np
 
     text = validate_caption(plan.translation, script)
+    seen = smear.before(img, plan.polygon, dilation(plan.polygon))
     piece = erase_piece(img, np.asarray(img).copy(), plan, text)
     if piece is None:
         return Replaced(0, (), False, 21.0)
+    doubts = smear.judge(seen, img) if seen is not None else ()
     done = set_pieces(img, [piece], language, script)
-    figures = _figures(plan, piece.erased)
-    notes = done.notes + tuple(poor_erase_note(f) for f in figures if f["poor"])
+    figures = _figures(plan, piece.erased, doubts)
+    notes = done.notes + tuple(poor_erase_note(f) for f in figures if f["poor"] or f.get("doubts"))
     return Replaced(done.sizes[0], done.lines[0], done.truncated, done.contrast, notes, figures)
 
 

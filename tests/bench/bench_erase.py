@@ -67,7 +67,10 @@ def quality() -> None:
 
     before = previous_erase()
     detector = RapidOcrDetector()
-    print(f"{'class':16s} {'before':>8s} {'after':>8s} {'after/OCR':>10s}  outside  poor/regions")
+    print(
+        f"{'class':16s} {'before':>8s} {'after':>8s} {'after/OCR':>10s}  outside  poor/regions"
+        "  doubted (OCR: smear or residue)"
+    )
     for name in CLASSES:
         s = make(name)
         cells = []
@@ -90,9 +93,10 @@ def quality() -> None:
         cells.append(f"{ocr_db:10.1f}")
         poor = sum(1 for i in infos if i is not None and i.poor)
         ocr_poor = sum(1 for f in drawn.erased if f["poor"])
+        doubted = sum(1 for f in drawn.erased if f.get("doubts"))  # the judge (smear.py)
         print(
             f"{name:16s} {' '.join(cells)}  {outside:>4d}/{ocr_outside:<4d}"
-            f"  {poor}/{len(infos)} ({ocr_poor}/{len(found)} OCR)"
+            f"  {poor}/{len(infos)} ({ocr_poor}/{len(found)} OCR)  {doubted} doubted"
         )
 
 

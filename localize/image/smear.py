@@ -1,0 +1,219 @@
+"""Judging each erased region as a retoucher looks at it, independent of the panel the erase
+chose (the erase's own score compares the fill with that panel, so a fill that smears the
+product into the page can score well). Two looks, each on a crop around one region,
+comparing the image before erasing with the clean plate:
+
+- **smear**: an edge entering the region from outside (the product's silhouette, a band,
+  a table's rule) that the fill does not continue: strong where it crosses the region's
+  side, faded a few pixels inside;
+- **residue**: specks, ticks and blocky ghosts left inside the region: pixels standing out
+  from their neighbourhood (what a disc a stroke wide cannot follow: morphological top-hat
+  and black-hat keep specks, not edges) far more than the ring's own texture does.
+
+Each look names what it saw; the caller turns them into a warning naming the region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from config.i18n import Msg, msg, pmsg
+from localize.image.ocr import Point
+
+SMEAR, RESIDUE = "smear", "residue"  # what a look can find (a doubt's kind)
+CHANGED = 12  # per channel: a pixel the erase changed by more than this was erased
+EDGE = 40.0  # per channel: a step this strong where an edge crosses the region's side
+FADED = 0.35  # ... inside the region an edge keeping less than this of its step is smeared
+STEP = 3  # px either side of a step, averaged
+DEPTH = 10  # px inside the region where a crossing edge must still be seen
+SPECK_FLOOR = 18.0  # grey levels: a pixel standing out less than this is never residue
+SPECK_RING = 3.0  # ... nor less than this many times what the ring's 99th percentile does
+SPECK_SHARE = 0.0015  # of the region's area standing out: residue
+SPECK_LEAST = 12  # px: ... and at least this many
+SPECK_SIZE = 0.8  # of the text's height: the longest a speck or ghost is
+
+
+@dataclass(frozen=True)
+class Before:
+    """A region's surroundings as they were before erasing: the crop around it (`crop`:
+    left, top, right, bottom in the image), the region grown as the erase grew it (`box`,
+    in the crop), the text's height and the crop's pixels (H x W x 3 uint8)."""
+
+    crop: tuple[int, int, int, int]
+    box: tuple[int, int, int, int]
+    text_height: int
+    pixels: Any
+
+
+def grown_box(polygon: Sequence[Point], grow: int, size: tuple[int, int]) -> tuple[int, ...]:
+    """The box (left, top, right, bottom) the erase of `polygon` grown by `grow` may change,
+    within an image of `size` (width, height)."""
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    return (
+        max(0, int(min(xs)) - grow),
+        max(0, int(min(ys)) - grow),
+        min(size[0], int(max(xs)) + grow + 1),
+        min(size[1], int(max(ys)) + grow + 1),
+    )
+
+
+def before(img: Any, polygon: Sequence[Point], grow: int) -> Before | None:
+    """What a region's surroundings look like on `img` (a PIL image) before it is erased;
+    None for a region too small to judge. Only a crop is kept, never the whole frame."""
+    import numpy as np
+
+    x0, y0, x1, y1 = grown_box(polygon, grow, img.size)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    text_height = max(4, min(x1 - x0, y1 - y0) - 2 * grow)
+    ring = max(6, round(0.5 * text_height))
+    crop = (
+        max(0, x0 - ring),
+        max(0, y0 - ring),
+        min(img.width, x1 + ring),
+        min(img.height, y1 + ring),
+    )
+    box = (x0 - crop[0], y0 - crop[1], x1 - crop[0], y1 - crop[1])
+    return Before(crop, box, text_height, np.asarray(img.crop(crop)))
+
+
+def judge(
+    seen: Before, img: Any, others: Sequence[tuple[int, ...]] = ()
+) -> tuple[dict[str, Any], ...]:
+    """What looks wrong with one region's erase: `seen` its surroundings before erasing,
+    `img` the image once every region is erased, `others` the grown boxes of the other
+    regions erased (their text is no edge of the picture to continue); nothing when the
+    erase passes. Each doubt is a plain dict (its `kind` and what it measured), as region
+    records carry it into --json and the store; `said` words it."""
+    import numpy as np
+
+    cx0, cy0, cx1, cy1 = seen.crop
+    original = seen.pixels.astype(np.int16)
+    plate = np.asarray(img.crop(seen.crop)).astype(np.int16)
+    if not (np.abs(original - plate).max(axis=2) > CHANGED).any():
+        return ()
+    text = np.zeros(original.shape[:2], bool)
+    for ox0, oy0, ox1, oy1 in others:
+        text[max(0, oy0 - cy0) : max(0, oy1 - cy0), max(0, ox0 - cx0) : max(0, ox1 - cx0)] = True
+    doubts = []
+    side = _smeared(np.where(text[..., None], plate, original), plate, seen.box)
+    if side:
+        doubts.append({"kind": SMEAR, "side": side})
+    specks = _residue(plate, seen.box, seen.text_height)
+    if specks:
+        doubts.append({"kind": RESIDUE, "px": specks})
+    return tuple(doubts)
+
+
+SIDES = {  # a region's sides, as a doubt names the one an edge enters at
+    "top": pmsg("region side", "top"),
+    "bottom": pmsg("region side", "bottom"),
+    "left": pmsg("region side", "left"),
+    "right": pmsg("region side", "right"),
+}
+
+
+def said(doubt: dict[str, Any]) -> Msg:
+    """A doubt in the reviewer's words."""
+    if doubt.get("kind") == SMEAR:
+        side = SIDES.get(str(doubt.get("side")), str(doubt.get("side")))
+        return msg("an edge entering at its {side} side is smeared, not continued", side=side)
+    return msg("{px} px of specks or ghosts left inside it", px=doubt.get("px", "?"))
+
+
+def _steps(line: Any) -> Any:
+    """The colour step at each position of a 1-D line of colours (N x 3): the largest
+    channel difference between the STEP pixels after and the STEP pixels before it."""
+    import numpy as np
+
+    n = len(line)
+    out = np.zeros(n)
+    if n < 2 * STEP + 1:
+        return out
+    cum = np.vstack([np.zeros((1, 3)), np.cumsum(line, axis=0)])
+    idx = np.arange(STEP, n - STEP)
+    ahead = (cum[idx + STEP] - cum[idx]) / STEP
+    behind = (cum[idx] - cum[idx - STEP]) / STEP
+    out[STEP : n - STEP] = np.abs(ahead - behind).max(axis=1)
+    return out
+
+
+def _line(pixels: Any, box: tuple[int, int, int, int], side: str, inward: int) -> Any:
+    """The colours along one side of `box`, `inward` px inside it (outside when negative),
+    averaged over 2 px across (None when that line is off the crop)."""
+    bx0, by0, bx1, by1 = box
+    at = {"top": by0 + inward, "bottom": by1 - 1 - inward}.get(side)
+    if at is not None:
+        if at < 1 or at + 1 >= pixels.shape[0]:
+            return None
+        return pixels[at - 1 : at + 1, bx0:bx1].mean(0)
+    at = bx0 + inward if side == "left" else bx1 - 1 - inward
+    if at < 1 or at + 1 >= pixels.shape[1]:
+        return None
+    return pixels[by0:by1, at - 1 : at + 1].mean(1)
+
+
+def _smeared(before: Any, after: Any, box: tuple[int, int, int, int]) -> str:
+    """The side (top, bottom, left, right) a long edge crosses from outside into the region
+    without the fill continuing it (empty when every crossing edge goes on inside). Long:
+    seen both just outside the side and `depth` further out, so that a texture's short
+    strokes (a gingham's cells) are not taken for the product's edge."""
+    import numpy as np
+
+    bx0, by0, bx1, by1 = box
+    depth = min(DEPTH, (bx1 - bx0) // 3, (by1 - by0) // 3)
+    if depth < 3:
+        return ""
+    reach = depth + STEP  # an edge crossing at a slant moves along the side as it goes in
+    for side in ("top", "bottom", "left", "right"):
+        near, far = _line(before, box, side, -2), _line(before, box, side, -2 - depth)
+        inside = _line(after, box, side, depth)
+        if near is None or far is None or inside is None:
+            continue
+        out_steps, far_steps, in_steps = _steps(near), _steps(far), _steps(inside)
+        for at in np.argsort(-out_steps)[:4]:  # the strongest crossings
+            strength = out_steps[at]
+            if strength < EDGE:
+                break
+            around = slice(max(0, at - reach), at + reach + 1)
+            if far_steps[around].max() < (1 - FADED) * strength:
+                continue  # no long edge: it does not reach far outside
+            if in_steps[around].max() < FADED * strength:
+                return side
+    return ""
+
+
+def _residue(after: Any, box: tuple[int, int, int, int], text_height: int) -> int:
+    """How many pixels inside the region stand out as specks or ghosts on the plate, far
+    more than the ring's own texture makes them (0 when too few do to show)."""
+    import cv2
+    import numpy as np
+
+    grey = after.mean(axis=2).astype(np.uint8)
+    # what a disc a letter's stroke wide cannot follow: specks brighter (top-hat) or darker
+    # (black-hat) than around them; a large shape's corner loses only a sliver to it
+    size = max(5, (text_height // 8) | 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    standing = np.maximum(
+        cv2.morphologyEx(grey, cv2.MORPH_TOPHAT, disc),
+        cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, disc),
+    )
+    bx0, by0, bx1, by1 = box
+    inside = np.zeros(grey.shape, bool)
+    inside[by0:by1, bx0:bx1] = True
+    outside = ~inside
+    ring_level = np.percentile(standing[outside], 99) if outside.any() else 0.0
+    level = max(SPECK_FLOOR, SPECK_RING * ring_level)
+    above = standing > level
+    specks = (above & inside).astype(np.uint8)
+    # specks and ghosts are letter-sized at most; a line standing out along the region (a
+    # band's edge) is the picture's own
+    n, _, stats, _ = cv2.connectedComponentsWithStats(specks, connectivity=8)
+    sides = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    count = int(stats[1:, cv2.CC_STAT_AREA][sides <= SPECK_SIZE * text_height].sum())
+    # ... and a texture's own (a gingham's crossings) stands out as often in the ring
+    ring_share = above[outside].mean() if outside.any() else 0.0
+    enough = max(SPECK_LEAST, SPECK_SHARE * inside.sum(), SPECK_RING * ring_share * inside.sum())
+    return count if count >= enough else 0
