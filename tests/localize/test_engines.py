@@ -189,7 +189,10 @@ def test_the_command_ends_and_the_process_exits_by_tries_times_timeout(tmp_path,
         baseline = overhead(tmp_path, *args)
         done, took = localize(tmp_path, shops_toml(tmp_path, srv.url, timeout=1, retries=1), *args)
     assert done.returncode == 1 and "gave up after 2 tries: no answer within 1 s" in done.stderr
-    assert took - baseline < 2 * 1 + backoff(1) + 2  # tries x timeout + backoff + 2 s
+    # tries x timeout + backoff + 2 s, and room for a loaded machine (the baseline is another
+    # process at another moment: 10 s apart seen under a loaded serial run); still under the
+    # 20 s two tries of the default 10 s timeout would take.
+    assert took - baseline < 2 * 1 + backoff(1) + 2 + 8
 
 
 def test_an_engine_given_up_on_is_not_waited_for_again_in_the_same_run() -> None:

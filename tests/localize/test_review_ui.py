@@ -251,6 +251,9 @@ class Tmux:
     def __init__(self, command: list[str], env: dict[str, str], folder: Path) -> None:
         self.socket = str(folder / "tmux.sock")
         shell = f"{shlex.join(command)}; echo EXITED $?; sleep 60"
+        # The pane's size is the terminal's: COLUMNS and LINES (pytest-xdist's workers have
+        # 80 and 24) would make the app draw 80x24 in the 200x50 pane, its images unseen.
+        env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
         self.tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", "review", shell, env=env)
 
     def tmux(self, *args: str, env: dict[str, str] | None = None) -> str:

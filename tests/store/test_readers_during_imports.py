@@ -71,14 +71,26 @@ def test_status_answers_while_a_large_tmx_import_runs(tmp_path: Path, summary_li
         )
         took = time.monotonic() - started
         still_importing = importer.poll() is None
+        # The writer goes on after the reader: another batch comes in. The rest of the
+        # import is no part of this (a whole 30,000-unit import took minutes of a loaded
+        # machine); a killed import keeps what it committed.
+        before = _stored(db_url)
+        deadline = time.monotonic() + 120
+        while _stored(db_url) == before and importer.poll() is None:
+            assert time.monotonic() < deadline, "the import stored nothing more in 120 s"
+            time.sleep(0.05)
+        after = _stored(db_url)
+        ended = importer.poll()
     finally:
-        _, err = importer.communicate(timeout=300)
-    assert importer.returncode == 0, err
+        importer.kill()
+        _, err = importer.communicate(timeout=60)
+    assert ended in (None, 0), err
+    assert "locked" not in err, err
     assert status.returncode == 0, status.stderr
     assert '"acme-th"' in status.stdout
     assert still_importing, "the import ended before status ran; make the file larger"
     summary_line(f"cadence status during a {UNITS:,}-unit TMX import: {took:.2f} s")
-    # A process start and an answer; a reader waiting for the writer would take the
-    # import's whole length or fail with "database is locked".
-    assert took < 10
-    assert _stored(db_url) == UNITS
+    # A reader waiting for the writer would answer only once the import ended (above) or
+    # fail with "database is locked" after the busy timeout. Its seconds are not asserted:
+    # a process start beside a busy importer took 13 s of a loaded machine (6 s alone).
+    assert before < after <= UNITS or (ended == 0 and after == UNITS)  # it wrote on
