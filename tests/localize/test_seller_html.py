@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from localize.text import html
@@ -109,10 +109,12 @@ def words_only(text: str) -> str:
 def arrived(translated: str, description: str, wanted: str) -> None:
     """The words of the source reached `translated`: exactly (whitespace folded), or, where
     the source had leftovers, in order with the leftovers gone."""
+    # the fake engine answers in lower case; a segment without Chinese is kept as the seller
+    # wrote it (never sent to an engine), so its letters keep their case: compared folded
     if not any(left in description for left in LEFTOVERS):
-        assert plain(translated) == wanted
+        assert plain(translated).lower() == wanted
         return
-    assert words_only(plain(translated)) == words_only(wanted)
+    assert words_only(plain(translated)).lower() == words_only(wanted)
     assert not set(CJK_PUNCTUATION) & set(translated) and "alicdn" not in translated
 
 
@@ -200,6 +202,8 @@ def test_a_non_breaking_space_is_never_taken_from_the_memory_as_a_space(  # type
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(description=descriptions)
+@example(description="<p>ACME</p>")  # no Chinese: kept as written, never sent to the engine
+@example(description="<p>&amp;500mlACME12<br>【热卖】</p>")
 def test_any_seller_description_goes_through_whole(setup, tmp_path: Path, description: str) -> None:  # type: ignore[no-untyped-def]
     run, _ = setup
     product = f"p{uuid.uuid4().hex[:12]}"  # examples share the store: each its own listing
