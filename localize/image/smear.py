@@ -159,7 +159,13 @@ def _smeared(before: Any, after: Any, box: tuple[int, int, int, int]) -> str:
     """The side (top, bottom, left, right) a long edge crosses from outside into the region
     without the fill continuing it (empty when every crossing edge goes on inside). Long:
     seen both just outside the side and `depth` further out, so that a texture's short
-    strokes (a gingham's cells) are not taken for the product's edge."""
+    strokes (a gingham's cells) are not taken for the product's edge. An edge the picture
+    before erasing does not show `depth` inside either (it ends in the margin the erase grew
+    around the text: a sticker's point, a gingham's row edge meeting a column band) is the
+    picture's own end, not the fill's; where the text covers that line, its strokes show.
+    Both looks inside follow the edge's slant from `far` to the side, too: a slanted edge
+    (a product's rounded top, a star's point) is found where it heads, not only beside
+    where it crossed."""
     import numpy as np
 
     bx0, by0, bx1, by1 = box
@@ -169,10 +175,11 @@ def _smeared(before: Any, after: Any, box: tuple[int, int, int, int]) -> str:
     reach = depth + STEP  # an edge crossing at a slant moves along the side as it goes in
     for side in ("top", "bottom", "left", "right"):
         near, far = _line(before, box, side, -2), _line(before, box, side, -2 - depth)
-        inside = _line(after, box, side, depth)
-        if near is None or far is None or inside is None:
+        inside, was = _line(after, box, side, depth), _line(before, box, side, depth)
+        if near is None or far is None or inside is None or was is None:
             continue
         out_steps, far_steps, in_steps = _steps(near), _steps(far), _steps(inside)
+        was_steps = _steps(was)
         for at in np.argsort(-out_steps)[:4]:  # the strongest crossings
             strength = out_steps[at]
             if strength < EDGE:
@@ -180,7 +187,14 @@ def _smeared(before: Any, after: Any, box: tuple[int, int, int, int]) -> str:
             around = slice(max(0, at - reach), at + reach + 1)
             if far_steps[around].max() < (1 - FADED) * strength:
                 continue  # no long edge: it does not reach far outside
-            if in_steps[around].max() < FADED * strength:
+            # ... and where it heads: an edge nearly along the side (a product's rounded top)
+            # moves further along it than `reach` by `depth` inside
+            came = around.start + int(far_steps[around].argmax())
+            ahead = at + round((at - came) * (depth + 2) / depth)
+            heading = slice(max(0, ahead - reach), max(0, ahead + reach + 1))
+            if max(was_steps[around].max(), was_steps[heading].max(initial=0)) < FADED * strength:
+                continue  # the picture itself ends it there (a star's point, a gingham's band)
+            if max(in_steps[around].max(), in_steps[heading].max(initial=0)) < FADED * strength:
                 return side
     return ""
 

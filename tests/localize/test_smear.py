@@ -24,7 +24,7 @@ from tests.localize.images import Reads
 
 CLEAN = (
     *("flat", "gradient", "banner", "tight-band", "stripes", "checks", "wood", "bokeh"),
-    *("product",),
+    *("product", "sticker"),
     *("flat-jpeg", "banner-jpeg", "stripes-jpeg", "bokeh-jpeg"),
 )
 
@@ -46,6 +46,57 @@ def doubts(s: Synth, plate: Image.Image) -> list[list[str]]:
 def test_a_fill_that_is_the_true_background_raises_nothing(name: str) -> None:
     s = make(name)
     assert doubts(s, s.background) == [[] for _ in s.texts]
+
+
+@pytest.mark.parametrize("name", ["sticker", "checks"])
+@pytest.mark.parametrize("seed", range(1, 8))
+def test_an_edge_the_picture_itself_ends_inside_a_region_is_no_smear(name: str, seed: int) -> None:
+    # a sticker's star points end in its valleys just inside line 1's box, a gingham's row
+    # edges vanish inside a column band: the true background does not continue them either
+    s = make(name, seed)
+    assert doubts(s, s.background) == [[] for _ in s.texts]
+
+
+@pytest.mark.parametrize(("name", "seed"), [("sticker", 0), ("checks", 1)])
+def test_a_clean_erase_of_a_sticker_or_a_gingham_is_not_a_poor_erase(name: str, seed: int) -> None:
+    # the trial's b01/a01 stickers (41-45 dB) and a gingham erased perfectly were warned
+    s = make(name, seed)
+    img = s.image.copy()
+    plans = tuple(RegionPlan(t.polygon, t.text, "") for t in s.texts)
+    done = ReplaceText(plans, "en", "latin", erase_only=True).draw(img)
+    assert psnr(np.asarray(img), np.asarray(s.background)) > SHOWS
+    assert not [n for n in done.notes if POOR_ERASE in str(n)]
+
+
+def ringed_sticker(
+    dx: int, dy: int
+) -> tuple[Image.Image, Image.Image, tuple[tuple[int, int], ...]]:
+    """A yellow disc sticker with a thin red ring and a red line on it (the trial's b01): the
+    picture without the line, with it, and its box; `dx`, `dy` move the line toward the ring."""
+    y, x = np.mgrid[0:600, 0:600] / 600
+    plain = Image.fromarray(
+        np.stack([120 + 60 * x, 150 + 40 * y, 140 - 30 * x], -1).astype(np.uint8)
+    )
+    draw = ImageDraw.Draw(plain)
+    draw.ellipse((20, 20, 460, 460), fill=(255, 200, 0))
+    draw.ellipse((40, 40, 440, 440), outline=(220, 30, 30), width=7)
+    img = plain.copy()
+    draw = ImageDraw.Draw(img)
+    at, look = (110 + dx, 120 + dy), {"font": font(90)}
+    draw.text(at, "爆款直降", fill=(220, 30, 30), **look)
+    left, top, right, bottom = draw.textbbox(at, "爆款直降", **look)
+    return plain, img, ((left - 4, top - 4), (right + 4, top - 4), (right + 4, bottom + 4),
+                        (left - 4, bottom + 4))  # fmt: skip
+
+
+@pytest.mark.parametrize(("dx", "dy"), [(40, -56), (0, -64), (-8, -32)])
+def test_a_ring_crossing_a_side_at_a_slant_is_no_smear(dx: int, dy: int) -> None:
+    # the ring crosses a side nearly along it: `depth` inside, the true background shows it
+    # (or its other edge) only where its slant takes it, not beside where it crossed
+    plain, img, polygon = ringed_sticker(dx, dy)
+    seen = before(img, polygon, dilation(polygon))
+    assert seen is not None
+    assert judge(seen, plain) == ()
 
 
 def _filled_flat(s: Synth) -> Image.Image:
