@@ -467,27 +467,32 @@ def _covering(
     where, (ix, iy) = drawn.whole
     if not where.any():
         return 0, ""
-    h, w = where.shape
+    reach = max(1, round(WORD_GAP * size))  # the ink's surroundings, past its layer
+    rows, cols = owned.shape
+    x0, y0 = max(0, ix - reach), max(0, iy - reach)
+    x1, y1 = min(cols, ix + where.shape[1] + reach), min(rows, iy + where.shape[0] + reach)
+    ink = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    ink[iy - y0 : iy - y0 + where.shape[0], ix - x0 : ix - x0 + where.shape[1]] = where
 
-    def near(share: float) -> Any:
-        gap = max(1, round(share * size))
-        kernel = np.ones((2 * gap + 1, 2 * gap + 1), np.uint8)
-        return cv2.dilate(where.astype(np.uint8), kernel).astype(bool)
+    def near(across: float, down: float) -> Any:
+        kernel = np.ones((2 * max(1, round(down * size)) + 1, 2 * max(1, round(across * size)) + 1))
+        return cv2.dilate(ink, kernel.astype(np.uint8)).astype(bool)
 
-    plate = rgb[iy : iy + h, ix : ix + w].astype(np.int16)
+    plate = rgb[y0:y1, x0:x1].astype(np.int16)
     background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
     far = np.abs(plate - background).max(axis=2) > FOREIGN
-    theirs = owned[iy : iy + h, ix : ix + w] <= INKED
-    on_product = np.zeros(where.shape, bool)
+    # another block's letters beside it: a word space apart across, a gap above and below
+    theirs = near(WORD_GAP, GAP) & (owned[y0:y1, x0:x1] <= INKED)
+    on_product = np.zeros(far.shape, bool)
     if product is not None:
-        on_product = product[iy : iy + h, ix : ix + w] & far
-    hit = (near(GAP) & far) | (near(WORD_GAP) & theirs)
+        on_product = product[y0:y1, x0:x1] & far
+    hit = (near(GAP, GAP) & far) | theirs
     count = int(hit.sum())
-    if count <= max(COVERS_PX, COVERS * int(where.sum())):
+    if not theirs.any() and count <= max(COVERS_PX, COVERS * int(where.sum())):
         return 0, ""
     if int((hit & on_product).sum()) * 2 >= count:
         return count, "product"
-    if int((hit & theirs).sum()) * 2 >= count:
+    if theirs.any():
         return count, "text"
     return count, "other"
 
