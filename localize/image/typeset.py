@@ -431,8 +431,8 @@ def _crossing(drawn: _Drawn, owned: Any) -> tuple[int, int]:
 FOREIGN = 60  # per channel: a plate pixel this far from a block's panel is something else
 GAP = 0.06  # of the size: ink nearer than this to something else runs onto it
 WORD_GAP = 0.2  # of the size: text nearer than this to another block's reads as one run
-COVERS = 0.01  # of a block's ink (and at least COVERS_PX): so much on something else is said
-COVERS_PX = 12
+COVERS = 0.002  # of a block's ink (and more than COVERS_PX px) near something else is said
+COVERS_PX = 4
 
 
 RUNS_ONTO = {  # what a block's ink runs onto -> what a reviewer is told
@@ -474,19 +474,20 @@ def _covering(
     ink = np.zeros((y1 - y0, x1 - x0), np.uint8)
     ink[iy - y0 : iy - y0 + where.shape[0], ix - x0 : ix - x0 + where.shape[1]] = where
 
-    def near(across: float, down: float) -> Any:
+    def near(mask: Any, across: float, down: float) -> Any:
         kernel = np.ones((2 * max(1, round(down * size)) + 1, 2 * max(1, round(across * size)) + 1))
-        return cv2.dilate(ink, kernel.astype(np.uint8)).astype(bool)
+        return cv2.dilate(mask.astype(np.uint8), kernel.astype(np.uint8)).astype(bool)
 
     plate = rgb[y0:y1, x0:x1].astype(np.int16)
     background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
     far = np.abs(plate - background).max(axis=2) > FOREIGN
-    # another block's letters beside it: a word space apart across, a gap above and below
-    theirs = near(WORD_GAP, GAP) & (owned[y0:y1, x0:x1] <= INKED)
     on_product = np.zeros(far.shape, bool)
     if product is not None:
-        on_product = product[y0:y1, x0:x1] & far
-    hit = (near(GAP, GAP) & far) | theirs
+        on_product = ink.astype(bool) & near(product[y0:y1, x0:x1] & far, GAP, GAP)
+    # the ink's px on or near: another block's letters (a word space across, a gap above
+    # and below), or what the plate shows that is not the panel
+    theirs = ink.astype(bool) & near(owned[y0:y1, x0:x1] <= INKED, WORD_GAP, GAP)
+    hit = theirs | (ink.astype(bool) & near(far, GAP, GAP))
     count = int(hit.sum())
     if not theirs.any() and count <= max(COVERS_PX, COVERS * int(where.sum())):
         return 0, ""
