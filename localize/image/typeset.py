@@ -252,7 +252,10 @@ def set_pieces(
             owned[rows, cols][inside[: rows.stop - rows.start, : cols.stop - cols.start]] = b + 1
     if taken is not None:
         owned[taken > 0] = -1
-    rgb = np.asarray(img)
+    rgb = np.asarray(img)  # the clean plate: what a block's ink must not run onto
+    from localize.image.product import silhouette
+
+    product = silhouette(rgb)
     plans, heights = [], []
     for block in blocks:
         members = [pieces[i] for i in block.lines]
@@ -301,18 +304,28 @@ def set_pieces(
         # a block set over text already drawn (two turned lines, each wrapped within its
         # own region) is set again smaller, on fewer lines, until it clears it
         least = max(FLOOR_PX, round(LEAST * top))
-        crossed = _crossing(img, pieces, block, lines, setting, frame, owned, weight, path,
-                            shaping, spacing, top) if final else (0, -1)  # fmt: skip
+
+        # and so is a block whose ink would run onto what the plate shows beside its
+        # panel (the product, a rule, a pill, a price), when a smaller size clears it
+        def trial(
+            setting: Setting, frame: Frame, block: Any = block, weight: int = weight,
+            top: int = top,
+        ) -> tuple[tuple[int, int], tuple[int, str]]:  # fmt: skip
+            drawn = _draw_block(img, pieces, block, lines, setting, frame, owned, weight,
+                                path, shaping, spacing, top, dry=True)  # fmt: skip
+            crossed = _crossing(drawn, owned) if final else (0, -1)
+            return crossed, _covering(drawn, rgb, product, owned, block, pieces, setting.size)
+
+        crossed, covered = trial(setting, frame)
         size = setting.size
-        while crossed[0] and size > least:
+        while (crossed[0] or covered[0]) and size > least:
             size = max(least, min(size - 1, round(size * REFIT)))
             tried = _best(
                 pieces, block, script, path, weight, shaping, rooms, size, spacing, ink_em
             )
-            again = _crossing(img, pieces, block, lines, *tried, owned, weight, path, shaping,
-                              spacing, top)  # fmt: skip
-            if again[0] < crossed[0]:
-                (setting, frame), crossed = tried, again
+            again = trial(*tried)
+            if (again[0][0], again[1][0]) < (crossed[0], covered[0]):
+                (setting, frame), (crossed, covered) = tried, again
         final[n] = setting.size
         drawn = _draw_block(
             img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top
@@ -368,6 +381,8 @@ def set_pieces(
                     other=pieces[blocks[crossed[1]].lines[0]].source,
                 )
             )
+        if covered[0]:
+            notes.append(msg(RUNS_ONTO[covered[1]].text, text=first, count=covered[0]))
         if drawn.contrast < LOW_CONTRAST:
             notes.append(
                 msg(
@@ -396,18 +411,12 @@ REFIT = 0.9  # a block set over text already drawn is set again this much smalle
 INKED = -2  # in `owned`: the ink block n drew is INKED - n (kept text is -1, free 0)
 
 
-def _crossing(
-    img: Any, pieces: Sequence[Piece], block: Any, lines: Sequence[Any], setting: Setting,
-    frame: Frame, owned: Any, weight: int, path: Any, shaping: str | None, spacing: float,
-    top: int,
-) -> tuple[int, int]:  # fmt: skip
-    """How many px of a block's ink, were it drawn so, lie on (or within a px of) ink an
-    earlier block drew, and which block that was."""
+def _crossing(drawn: _Drawn, owned: Any) -> tuple[int, int]:
+    """How many px of a block's ink, were it drawn so (a dry run), lie on (or within a px
+    of) ink an earlier block drew, and which block that was."""
     import cv2
     import numpy as np
 
-    drawn = _draw_block(img, pieces, block, lines, setting, frame, owned, weight, path,
-                        shaping, spacing, top, dry=True)  # fmt: skip
     if drawn.ink is None:
         return 0, -1
     where, (ix, iy) = drawn.ink
@@ -417,6 +426,76 @@ def _crossing(
     if not hit.size:
         return 0, -1
     return int(hit.size), int(np.bincount(INKED - hit).argmax())
+
+
+FOREIGN = 60  # per channel: a plate pixel this far from a block's panel is something else
+GAP = 0.06  # of the size: ink nearer than this to something else runs onto it
+WORD_GAP = 0.2  # of the size: text nearer than this to another block's reads as one run
+COVERS = 0.002  # of a block's ink (and more than COVERS_PX px) near something else is said
+COVERS_PX = 4
+
+
+RUNS_ONTO = {  # what a block's ink runs onto -> what a reviewer is told
+    "product": msg(
+        "text {text!r}: its translation runs onto the product beside it ({count} px) even "
+        "at its smallest size; shorten it or move it"
+    ),
+    "text": msg(
+        "text {text!r}: its translation runs into the text drawn beside it ({count} px) even "
+        "at its smallest size; shorten one of them"
+    ),
+    "other": msg(
+        "text {text!r}: its translation runs onto the lettering, rule or panel edge beside "
+        "it ({count} px) even at its smallest size; shorten it or move it"
+    ),
+}
+
+
+def _covering(
+    drawn: _Drawn, rgb: Any, product: Any, owned: Any, block: Any, pieces: Sequence[Piece],
+    size: int,
+) -> tuple[int, str]:  # fmt: skip
+    """How many px of a block's whole ink (before clipping), were it drawn so, lie on or
+    within GAP of what the clean plate shows that is not the block's panel (the product's
+    silhouette, pixels far from the panel's colour: a rule, a pill, other text, or ink an
+    earlier block drew), and what that mostly is; (0, "") when within COVERS of nothing."""
+    import cv2
+    import numpy as np
+
+    if drawn.whole is None:
+        return 0, ""
+    where, (ix, iy) = drawn.whole
+    if not where.any():
+        return 0, ""
+    reach = max(1, round(WORD_GAP * size))  # the ink's surroundings, past its layer
+    rows, cols = owned.shape
+    x0, y0 = max(0, ix - reach), max(0, iy - reach)
+    x1, y1 = min(cols, ix + where.shape[1] + reach), min(rows, iy + where.shape[0] + reach)
+    ink = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    ink[iy - y0 : iy - y0 + where.shape[0], ix - x0 : ix - x0 + where.shape[1]] = where
+
+    def near(mask: Any, across: float, down: float) -> Any:
+        kernel = np.ones((2 * max(1, round(down * size)) + 1, 2 * max(1, round(across * size)) + 1))
+        return cv2.dilate(mask.astype(np.uint8), kernel.astype(np.uint8)).astype(bool)
+
+    plate = rgb[y0:y1, x0:x1].astype(np.int16)
+    background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
+    far = np.abs(plate - background).max(axis=2) > FOREIGN
+    on_product = np.zeros(far.shape, bool)
+    if product is not None:
+        on_product = ink.astype(bool) & near(product[y0:y1, x0:x1] & far, GAP, GAP)
+    # the ink's px on or near: another block's letters (a word space across, a gap above
+    # and below), or what the plate shows that is not the panel
+    theirs = ink.astype(bool) & near(owned[y0:y1, x0:x1] <= INKED, WORD_GAP, GAP)
+    hit = theirs | (ink.astype(bool) & near(far, GAP, GAP))
+    count = int(hit.sum())
+    if not theirs.any() and count <= max(COVERS_PX, COVERS * int(where.sum())):
+        return 0, ""
+    if int((hit & on_product).sum()) * 2 >= count:
+        return count, "product"
+    if theirs.any():
+        return count, "text"
+    return count, "other"
 
 
 @dataclass(frozen=True)
@@ -584,6 +663,7 @@ class _Drawn:
     lefts: tuple[tuple[float, ...], ...]
     box: tuple[int, int, int, int] | None  # the drawn ink's box, in the image
     ink: tuple[Any, tuple[int, int]] | None = None  # its pixels (boolean) and their corner
+    whole: tuple[Any, tuple[int, int]] | None = None  # the same before clipping
 
 
 def _draw_block(
@@ -656,6 +736,7 @@ def _draw_block(
     clipped = 0
     total = 0
     inked: tuple[Any, tuple[int, int]] | None = None
+    whole: tuple[Any, tuple[int, int]] | None = None
     for colour, layer in zip(colours, layers, strict=True):
         placed, origin = _place(layer, frame, pad)
         ox, oy = origin
@@ -674,6 +755,7 @@ def _draw_block(
         clip = np.where(may, alpha, 0).astype(np.uint8)
         if inked is None:  # the outline's layer, when there is one, holds the fill's
             inked = (clip >= 128, (ix0, iy0))
+            whole = (alpha >= 128, (ix0, iy0))
         if dry:
             continue
         img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), colour), (ix0, iy0),
@@ -696,6 +778,7 @@ def _draw_block(
         tuple(tuple(v) for v in lefts),
         box,
         inked,
+        whole,
     )
 
 

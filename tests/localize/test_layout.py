@@ -401,3 +401,74 @@ def test_a_turned_line_that_cannot_clear_the_one_over_it_says_so() -> None:
         "text '立减30元': its translation overlaps the text drawn for '限时抢购' even at "
         "its smallest size; shorten one of them"
     ], drawn.warnings
+
+
+def test_a_headline_touching_the_product_is_set_clear_of_it_or_said() -> None:
+    # the trial's b05 in th: the Chinese's last glyph touched a green bottle; the Thai,
+    # one unbreakable run, was drawn 39 px onto the bottle, dark on green, unwarned
+    from PIL import ImageDraw
+
+    img = Image.new("RGB", (1000, 1000), (242, 240, 235))
+    ImageDraw.Draw(img).rounded_rectangle((560, 200, 860, 920), 60, fill=(40, 140, 80))
+    scene = draw(img, [Lettering("超大容量", (100, 380), 120)])
+    out = scene.image.copy()
+    drawn = ReplaceText(scene.plans(["超大容量"], ["ความจุใหญ่พิเศษ"]), "th", "thai").draw(out)
+    bottle = np.asarray(out)[200:920, 575:860].astype(np.int16)
+    on = int((np.abs(bottle - (30, 30, 30)).max(axis=2) < 60).sum())
+    said = [w for w in drawn.warnings if "runs onto the product" in w]
+    assert on < 100 or said, (on, drawn.warnings)
+    assert on < 100, (on, drawn.size, drawn.warnings)  # set smaller, clear of the bottle
+
+
+def test_a_label_next_to_its_price_keeps_a_gap_or_says_so() -> None:
+    # the trial's b08 in vi: "Giá cuối" ran into the price as "Giá cuối139.650₫"
+    red = (200, 0, 50)
+    img = Image.new("RGB", (1000, 600), (255, 240, 240))
+    scene = draw(
+        img, [Lettering("到手价", (60, 250), 64, red), Lettering("¥39.9", (290, 220), 130, red)]
+    )
+    out = scene.image.copy()
+    drawn = ReplaceText(
+        scene.plans(["到手价", "¥39.9"], ["Giá cuối", "139.650₫"]), "vi", "latin"
+    ).draw(out)
+    ink = ink_mask(out, red, 120)[150:450].astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    parts = [tuple(int(v) for v in stats[n, :4]) for n in range(1, count) if stats[n, 4] > 4]
+    price = min(x for x, _, _, h in parts if h > 80)  # the price's digits are tall
+    label = max(x + w for x, _, w, h in parts if h <= 80 and x < price)
+    said = [w for w in drawn.warnings if "runs onto" in w]
+    assert price - label >= 8 or said, (price - label, drawn.lines, drawn.warnings)
+
+
+def test_a_line_over_a_pill_is_set_clear_of_it_or_said() -> None:
+    # the trial's a10 in en/vi: a two-line headline hung into the white pill below it,
+    # its descenders cut by the pill's edge, unwarned
+    from PIL import ImageDraw
+
+    img = Image.new("RGB", (800, 600), (120, 70, 30))
+    ImageDraw.Draw(img).rounded_rectangle((60, 232, 740, 330), 40, fill=(255, 255, 255))
+    scene = draw(img, [Lettering("天然生蜂蜜", (80, 140), 70, (250, 230, 180))])
+    out = scene.image.copy()
+    drawn = ReplaceText(
+        scene.plans(["天然生蜂蜜"], ["Natural raw honey, golden and pure"]), "en", "latin"
+    ).draw(out)
+    ink = ink_mask(out, (250, 230, 180), 60)
+    lowest = int(np.nonzero(ink.any(axis=1))[0].max())
+    said = [w for w in drawn.warnings if "runs onto" in w]
+    assert lowest < 230 or said, (lowest, drawn.lines, drawn.warnings)  # whole, above it
+
+
+def test_a_headline_that_cannot_clear_the_product_says_so() -> None:
+    # half the headline lies on the bottle: no size within its panel clears it
+    from PIL import ImageDraw
+
+    img = Image.new("RGB", (1000, 1000), (242, 240, 235))
+    ImageDraw.Draw(img).rounded_rectangle((400, 200, 860, 920), 60, fill=(40, 140, 80))
+    scene = draw(img, [Lettering("超大容量", (100, 380), 120)])
+    drawn = ReplaceText(scene.plans(["超大容量"], ["ความจุใหญ่พิเศษ"]), "th", "thai").draw(
+        scene.image.copy()
+    )
+    said = [str(w) for w in drawn.warnings if "runs onto" in str(w)]
+    assert len(said) == 1 and said[0].startswith(
+        "text '超大容量': its translation runs onto the product beside it ("
+    ), drawn.warnings
