@@ -26,7 +26,7 @@ from localize import lifecycle
 from localize.engines.resilient import Failing
 from localize.image.batch import Job, run_batch
 from localize.image.fetch import ImageFetcher
-from localize.image.findings import NOWHERE, image_finding
+from localize.image.findings import CHINESE_LEFT, NOWHERE, image_finding
 from localize.image.fonts import FontError
 from localize.image.inputs import ImageInputError, open_for_drawing
 from localize.image.ocr import OcrCache, RapidOcrDetector, data_cache
@@ -63,9 +63,8 @@ TRUNCATED = {
 
 
 OWN_FINDINGS = (f"{POOR_ERASE}:", f"{STILL_READ}:")  # drawing notes that are findings
-REDRAWN_HERE = (FINDING, POOR_ERASE, STILL_READ)  # an image's findings a drawing replaces
+REDRAWN_HERE = (FINDING, POOR_ERASE, STILL_READ, CHINESE_LEFT)  # what a replacing drawing replaces
 NOTES = "image_notes"  # what drawing an image said (a caption covering text)
-CHINESE_LEFT = "chinese_on_image"  # supplier Chinese a caption-only run leaves on an image
 
 
 def _notes(image: int, told: list[Text]) -> dict[str, Any]:
@@ -90,7 +89,7 @@ def chinese_on_image(image: int, texts: list[str]) -> dict[str, Any]:
         image=image + 1,
         texts=shown,
     )
-    return image_finding(CHINESE_LEFT, "warning", image, said)
+    return {**image_finding(CHINESE_LEFT, "warning", image, said), "texts": texts}
 
 
 def caption_nowhere(count: int, which: str) -> dict[str, Any]:

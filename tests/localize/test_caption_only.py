@@ -89,3 +89,56 @@ def test_a_caption_only_run_on_images_without_text_finds_no_chinese(  # type: ig
         settings = shop_with_pictures(engine, tmp_path, srv.url, pictures)
         run_shop(engine, settings, settings.shops[0], Secrets({"KEY": "k"}), tmp_path / "i")
     assert [f for f in item_findings(engine) if f["code"] == CHINESE] == []
+
+
+def test_publish_refuses_an_image_a_caption_only_run_left_chinese_on(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path
+) -> None:
+    # Approved with the warning seen (a warning asks no override), the item still does not go
+    # out: the trial's "published 1, blocked 0" sent a Thai buyer the supplier's Chinese.
+    from config.runtime import Secrets
+    from localize.publish.service import publish_shop
+    from localize.review import approve
+    from localize.run import run_shop
+    from tests.localize.images import with_chinese
+
+    blank = Image.new("RGB", (800, 800), (245, 245, 240))
+    main, plain = tmp_path / "main.png", tmp_path / "plain.png"
+    with_chinese(blank, [("爆款直降", (100, 60), 70)]).save(main)
+    blank.save(plain)
+    with serve({"/translate": libre(api_key="k")}) as srv:
+        settings = shop_with_pictures(engine, tmp_path, srv.url, [main, plain])
+        run_shop(engine, settings, settings.shops[0], Secrets({"KEY": "k"}), tmp_path / "i")
+    assert [f["image"] for f in item_findings(engine) if f["code"] == CHINESE] == [0]
+    approve(engine, settings, 1, reviewer="ann")
+    done = publish_shop(engine, settings, settings.shops[0], Secrets({}), dry_run=True)
+    assert done.ready == [] and len(done.blocked) == 1, (done.ready, done.blocked)
+    assert "爆款直降" in str(done.blocked[0]), done.blocked
+
+
+def test_the_finding_goes_once_the_shop_replaces_the_text(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path
+) -> None:
+    from config.runtime import Secrets
+    from config.settings import parse
+    from localize.run import run_shop
+    from tests.localize.images import with_chinese
+
+    blank = Image.new("RGB", (420, 400), (245, 245, 240))
+    main, plain = tmp_path / "main.png", tmp_path / "plain.png"
+    with_chinese(blank, [("爆款直降", (60, 40), 40)]).save(main)
+    blank.save(plain)
+    with serve({"/translate": libre(api_key="k")}) as srv:
+        settings = shop_with_pictures(engine, tmp_path, srv.url, [main, plain])
+        run_shop(engine, settings, settings.shops[0], Secrets({"KEY": "k"}), tmp_path / "i")
+        assert [f["image"] for f in item_findings(engine) if f["code"] == CHINESE] == [0]
+        replacing = parse(
+            '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
+            f'[shops.translation]\nengine = "libre"\nurl = "{srv.url}"\napi_key_env = "KEY"\n'
+            "retries = 0\n[shops.captions]\nreplace_text = true\n",
+            "shops.toml",
+        )
+        run_shop(engine, replacing, replacing.shops[0], Secrets({"KEY": "k"}), tmp_path / "i")
+    found = item_findings(engine)
+    assert [f for f in found if f["code"] == CHINESE] == [], found
+    assert any(f["code"] == "image_text" and f["image"] == 0 for f in found), found
