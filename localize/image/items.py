@@ -84,8 +84,9 @@ def chinese_on_image(image: int, texts: list[str]) -> dict[str, Any]:
     after a caption-only run: a buyer in a market of another language reads it."""
     shown = ", ".join(repr(t) for t in texts[:3]) + (" ..." if len(texts) > 3 else "")
     said = msg(
-        "image {image}: it still carries Chinese text ({texts}) that a caption alone leaves: "
-        "set [shops.captions] replace_text = true in the shops file, or retouch the image",
+        "image {image}: it still carries the supplier's Chinese text or yuan prices ({texts}) "
+        "that a caption alone leaves: set [shops.captions] replace_text = true in the shops "
+        "file, or retouch the image",
         image=image + 1,
         texts=shown,
     )
@@ -205,7 +206,7 @@ def _chinese_left(
     except AppError:  # a captioned one fails in the batch, saying why; publish checks the rest
         return
     regions = texts.cache.regions(picture.image, RapidOcrDetector())
-    state.chinese[n] = [r.text for r in chinese_overlay(picture.image, regions)]
+    state.chinese[n] = [r.text for r in chinese_overlay(picture.image, regions, yuan=True)]
 
 
 def reads_chinese_left(shop: ShopSettings, language: str) -> bool:

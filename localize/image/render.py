@@ -134,13 +134,15 @@ def _read_before(
     )
 
 
-def chinese_overlay(img: Any, regions: Sequence[Region]) -> list[Region]:
+def chinese_overlay(img: Any, regions: Sequence[Region], *, yuan: bool = False) -> list[Region]:
     """The regions read on `img` that a buyer would see as the supplier's Chinese: Chinese
-    text that is not the product's own printing (kept by default: nothing to replace)."""
+    text (and, with `yuan`, yuan prices) that is not the product's own printing (kept by
+    default: nothing to replace)."""
+    from localize.image.prices import yuan_price
     from localize.image.product import PRINTING
     from localize.image.regions import kinds_of
 
-    chinese = [r for r in regions if r.chinese]
+    chinese = [r for r in regions if r.chinese or (yuan and yuan_price(r.text) is not None)]
     if not chinese:
         return []
     kinds = kinds_of(img, chinese)

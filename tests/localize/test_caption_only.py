@@ -60,7 +60,7 @@ def test_chinese_left_on_any_image_of_a_caption_only_run_is_a_finding(  # type: 
     main, plain, spec = tmp_path / "main.png", tmp_path / "plain.png", tmp_path / "spec.png"
     with_chinese(blank, [("爆款直降", (60, 40), 40)]).save(main)  # uncaptioned: the first
     blank.save(plain)
-    with_chinese(blank, [("超大容量", (60, 280), 36)]).save(spec)
+    with_chinese(blank, [("超大容量", (60, 280), 36), ("¥99", (260, 60), 44)]).save(spec)
     with serve({"/translate": libre(api_key="k")}) as srv:
         settings = shop_with_pictures(engine, tmp_path, srv.url, [main, plain, spec])
         done = run_shop(engine, settings, settings.shops[0], Secrets({"KEY": "k"}), tmp_path / "i")
@@ -70,6 +70,7 @@ def test_chinese_left_on_any_image_of_a_caption_only_run_is_a_finding(  # type: 
     assert found[0]["severity"] == "warning"
     assert found[0]["message"].startswith("image 1: ") and "爆款直降" in found[0]["message"]
     assert "超大容量" in found[2]["message"] and "爆款直降" not in found[2]["message"]
+    assert "99" in found[2]["message"], found[2]  # a yuan price a Thai buyer cannot pay in
     assert "replace_text = true" in found[0]["message"] and "retouch" in found[0]["message"]
     # and said once: the caption's own note of the same Chinese is not repeated
     notes = [f["message"] for f in item_findings(engine) if f["code"] == "image_notes"]
