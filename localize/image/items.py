@@ -86,7 +86,7 @@ def chinese_on_image(image: int, texts: list[str]) -> dict[str, Any]:
     said = msg(
         "image {image}: it still carries the supplier's Chinese text or yuan prices ({texts}) "
         "that a caption alone leaves: set [shops.captions] replace_text = true in the shops "
-        "file, or retouch the image",
+        "file, or retouch the image (publishing refuses it as it is)",
         image=image + 1,
         texts=shown,
     )

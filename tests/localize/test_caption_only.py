@@ -72,6 +72,7 @@ def test_chinese_left_on_any_image_of_a_caption_only_run_is_a_finding(  # type: 
     assert "超大容量" in found[2]["message"] and "爆款直降" not in found[2]["message"]
     assert "99" in found[2]["message"], found[2]  # a yuan price a Thai buyer cannot pay in
     assert "replace_text = true" in found[0]["message"] and "retouch" in found[0]["message"]
+    assert "publishing refuses it" in found[0]["message"]  # approving asks no override
     # and said once: the caption's own note of the same Chinese is not repeated
     notes = [f["message"] for f in item_findings(engine) if f["code"] == "image_notes"]
     assert not any("Chinese" in n for n in notes), notes
