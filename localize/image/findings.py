@@ -10,6 +10,7 @@ from config.i18n import Msg, stored
 
 FINDING = "image_text"  # the finding that carries one image's region records (regions.py)
 NOWHERE = "caption_on_no_image"  # the caption is drawn on none of the listing's images
+CHINESE_LEFT = "chinese_on_image"  # supplier Chinese a caption-only run leaves on an image
 
 
 def image_finding(code: str, severity: str, image: int, said: Msg) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from localize import lifecycle
 from localize.engines.resilient import Failing
 from localize.image.batch import Job, run_batch
 from localize.image.fetch import ImageFetcher
-from localize.image.findings import NOWHERE
+from localize.image.findings import CHINESE_LEFT, NOWHERE, image_finding
 from localize.image.fonts import FontError
 from localize.image.inputs import ImageInputError, open_for_drawing
 from localize.image.ocr import OcrCache, RapidOcrDetector, data_cache
@@ -47,7 +47,7 @@ from localize.image.regions import (
     shop_prices,
     with_erase_scores,
 )
-from localize.image.render import TRUNCATED_WARNING, Caption, validate_caption
+from localize.image.render import TRUNCATED_WARNING, Caption, chinese_overlay, validate_caption
 from localize.image.replace import ReplaceText
 from store.db import session_scope
 from store.models import ItemState, Listing, LocalizationItem
@@ -63,8 +63,8 @@ TRUNCATED = {
 
 
 OWN_FINDINGS = (f"{POOR_ERASE}:", f"{STILL_READ}:")  # drawing notes that are findings
-REDRAWN_HERE = (FINDING, POOR_ERASE, STILL_READ)  # an image's findings a drawing replaces
-NOTES = "image_notes"  # what drawing an image said (a caption covering text, Chinese left)
+REDRAWN_HERE = (FINDING, POOR_ERASE, STILL_READ, CHINESE_LEFT)  # what a replacing drawing replaces
+NOTES = "image_notes"  # what drawing an image said (a caption covering text)
 
 
 def _notes(image: int, told: list[Text]) -> dict[str, Any]:
@@ -77,6 +77,20 @@ def _notes(image: int, told: list[Text]) -> dict[str, Any]:
         "says": stored(said),
         "image": image,
     }
+
+
+def chinese_on_image(image: int, texts: list[str]) -> dict[str, Any]:
+    """The finding of image `image` (from 0) still carrying the supplier's Chinese `texts`
+    after a caption-only run: a buyer in a market of another language reads it."""
+    shown = ", ".join(repr(t) for t in texts[:3]) + (" ..." if len(texts) > 3 else "")
+    said = msg(
+        "image {image}: it still carries the supplier's Chinese text or yuan prices ({texts}) "
+        "that a caption alone leaves: set [shops.captions] replace_text = true in the shops "
+        "file, or retouch the image (publishing refuses it as it is)",
+        image=image + 1,
+        texts=shown,
+    )
+    return {**image_finding(CHINESE_LEFT, "warning", image, said), "texts": texts}
 
 
 def caption_nowhere(count: int, which: str) -> dict[str, Any]:
@@ -134,6 +148,8 @@ class _ItemWork:
     left: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> chinese_still_read
     nowhere: dict[str, str] | None = None  # its caption goes on no image: the finding
     notes: dict[int, list[str]] = field(default_factory=dict)  # image -> what drawing it said
+    # image -> the Chinese a caption-only run leaves on it (every image read: [] for none)
+    chinese: dict[int, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -179,6 +195,26 @@ def _replacement(
     )
 
 
+def _chinese_left(
+    state: _ItemWork, n: int, src: Path, texts: _TextContext, rules: ImageRules
+) -> None:
+    """Read image `n` of an item (once per content: the OCR cache) and keep the supplier's
+    Chinese overlay text on it, for a run that draws captions without replacing text."""
+    shop = texts.settings.shop(state.item.shop_id)
+    try:
+        picture = open_for_drawing(src, rules, shop.captions.aspect)
+    except AppError:  # a captioned one fails in the batch, saying why; publish checks the rest
+        return
+    regions = texts.cache.regions(picture.image, RapidOcrDetector())
+    state.chinese[n] = [r.text for r in chinese_overlay(picture.image, regions, yuan=True)]
+
+
+def reads_chinese_left(shop: ShopSettings, language: str) -> bool:
+    """Whether a run reads an item's images for the Chinese a caption leaves on them: its
+    text is not replaced, and its buyers do not read Chinese."""
+    return not shop.captions.replace_text and language.split("-")[0].lower() != "zh"
+
+
 def positions(count: int, which: str) -> list[int]:
     """Which of a listing's main images get a caption (TikTok advises a clean first one)."""
     if which == "none":
@@ -221,6 +257,7 @@ def run_images(
     work: list[_ItemWork] = []
     wanted: list[tuple[_ItemWork, int, Path, ImagePipeline, str]] = []
     idle: list[tuple[LocalizationItem, dict[str, str] | None]] = []
+    unread: list[tuple[_ItemWork, int, str]] = []  # images only read for the Chinese left
     for item, listing in rows:
         nowhere = None
         if (item.caption or "").strip() and listing.images:
@@ -242,6 +279,8 @@ def run_images(
                     script,
                     layout,
                     read_before=texts.cache.folder,  # clear of text read before, if any
+                    # the Chinese left is this run's own finding (state.chinese)
+                    say_chinese=not reads_chinese_left(shop, item.language),
                 )
             except FontError as exc:  # every image would fail alike: open none of them
                 state.errors.append(exc.message)
@@ -251,17 +290,27 @@ def run_images(
             (state, n, out, drawn if n in captioned else None, listing.images[n])
             for n, out in missing
         ]
+        if reads_chinese_left(shop, item.language):  # the uncaptioned ones, the main one too
+            drawing = {n for n, _ in missing}
+            unread += [(state, n, s) for n, s in enumerate(listing.images) if n not in drawing]
     jobs: list[Job] = []
     owners: dict[Path, tuple[_ItemWork, int]] = {}
     fetched: dict[str, Path | ImageInputError] = {}
     try:
         fetcher = ImageFetcher.for_shop(shop.images)
-        fetched = fetcher.fetch_all([s for *_, s in wanted if "://" in s], downloads)
+        sources = [s for *_, s in wanted] + [s for *_, s in unread]
+        fetched = fetcher.fetch_all(sorted({s for s in sources if "://" in s}), downloads)
+        for state, n, source in unread:
+            src = fetched.get(source, Path(source))
+            if not isinstance(src, ImageInputError):  # publish says why it cannot be had
+                _chinese_left(state, n, src, texts, rules)
         for state, n, out, caption_drawing, source in wanted:
             src = fetched.get(source, Path(source))
             if isinstance(src, ImageInputError):
                 state.errors.append(src.message)
                 continue
+            if reads_chinese_left(shop, state.item.language):
+                _chinese_left(state, n, src, texts, rules)
             owners[out] = (state, n)
             layers: list[Any] = [caption_drawing] if caption_drawing else []
             if shop.captions.replace_text:
@@ -442,6 +491,11 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
                 for f in findings
                 if not (f.get("code") == NOTES and f.get("image") in state.notes)
             ] + [_notes(n, told) for n, told in sorted(state.notes.items()) if told]
+            findings = [
+                f
+                for f in findings
+                if not (f.get("code") == CHINESE_LEFT and f.get("image") in state.chinese)
+            ] + [chinese_on_image(n, left) for n, left in sorted(state.chinese.items()) if left]
             findings = _with_nowhere(findings, state.nowhere)
             if findings != item.findings:
                 fields["findings"] = findings

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.i18n import SEMICOLON, Joined, msg
-from localize.image.findings import FINDING, image_finding
+from localize.image.findings import CHINESE_LEFT, FINDING, image_finding
 from localize.image.ocr import Region, has_chinese
 from localize.image.prices import Prices, yuan_price
 from localize.image.product import OVERLAY, PRICE, PRINTING
@@ -254,12 +254,20 @@ def edits_for(findings: Iterable[dict[str, Any]], image: int) -> list[dict[str, 
 def chinese_left(findings: Iterable[dict[str, Any]], image: int) -> list[str]:
     """The texts of image `image`'s regions a buyer would read untranslated: Chinese (or a
     yuan price) neither replaced nor kept, and Chinese overlay text a reviewer kept (the
-    market's rule wants the picture in its language; only the product's printing stays)."""
+    market's rule wants the picture in its language; only the product's printing stays),
+    and the Chinese overlay text a caption-only run read and left on it."""
+    findings = list(findings)
+    left = [
+        str(t)
+        for f in findings
+        if f.get("code") == CHINESE_LEFT and f.get("image") == image
+        for t in f.get("texts") or []
+    ]
     return [
         r["text"]
         for r in edits_for(findings, image)
         if r.get("status") == UNTRANSLATED or kept_overlay(r)
-    ]
+    ] + left
 
 
 def kept_overlay(record: dict[str, Any]) -> bool:

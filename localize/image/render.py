@@ -10,12 +10,16 @@ from __future__ import annotations
 import functools
 import math
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from localize.image import colors, design, fonts
 from localize.image.fit import Fit, FitSpec, fit, glue_closing, latin_units
+
+if TYPE_CHECKING:
+    from localize.image.ocr import Region
 
 TRUNCATED_WARNING = "caption truncated: a reviewer should shorten it"
 
@@ -88,6 +92,7 @@ class Caption:
     avoid: tuple[design.Box, ...] = ()  # the text regions on the image (old and redrawn)
     read_before: Path | None = None  # an OCR cache folder: regions already read, if any
     read: bool = False  # ... and the picture read (then cached) when it holds none
+    say_chinese: bool = True  # False: the caller says the Chinese left itself (localize run)
 
     def draw(self, img: Any) -> Captioned:
         """Draw the caption on `img` in place, clear of `avoid` and the product, and of the
@@ -96,30 +101,30 @@ class Caption:
         warned."""
         avoid, notes = self.avoid, ()
         if self.read_before is not None:
-            avoid, notes = _read_before(img, self.read_before, avoid, self.read)
+            avoid, notes = _read_before(img, self.read_before, avoid, self.read, self.say_chinese)
         drawn = draw_caption(img, self.text, self.language, self.script, self.layout, avoid)
         return replace(drawn, notes=drawn.notes + notes) if notes else drawn
 
 
 def _read_before(
-    img: Any, folder: Path, avoid: tuple[design.Box, ...], read: bool = False
+    img: Any,
+    folder: Path,
+    avoid: tuple[design.Box, ...],
+    read: bool = False,
+    say_chinese: bool = True,
 ) -> tuple[tuple[design.Box, ...], tuple[str, ...]]:
     """`avoid` with the regions the OCR cache in `folder` holds for `img` (read now and
-    cached when `read`), and a warning when some are Chinese; as given when the picture
-    was never read."""
+    cached when `read`), and a warning when some are Chinese (unless the caller says it
+    itself); as given when the picture was never read."""
     from localize.image.ocr import OcrCache, RapidOcrDetector, content_key
-    from localize.image.product import PRINTING
-    from localize.image.regions import kinds_of, occupied
+    from localize.image.regions import occupied
 
     cache = OcrCache(folder)
     regions = cache.regions(img, RapidOcrDetector()) if read else cache.get(content_key(img))
     if not regions:
         return avoid, ()
     boxes = avoid + occupied([r.to_json() for r in regions])
-    chinese = [r for r in regions if r.chinese]
-    if chinese:  # the product's own printing is kept by default: nothing to replace there
-        kinds = kinds_of(img, chinese)
-        chinese = [r for r, kind in zip(chinese, kinds, strict=True) if kind != PRINTING]
+    chinese = chinese_overlay(img, regions) if say_chinese else []
     if not chinese:
         return boxes, ()
     shown = ", ".join(repr(r.text) for r in chinese[:3]) + (" ..." if len(chinese) > 3 else "")
@@ -127,6 +132,21 @@ def _read_before(
         f"the image carries Chinese text ({shown}) that a caption alone leaves: "
         "replace it (--replace-text, or replace_text = true in [shops.captions])",
     )
+
+
+def chinese_overlay(img: Any, regions: Sequence[Region], *, yuan: bool = False) -> list[Region]:
+    """The regions read on `img` that a buyer would see as the supplier's Chinese: Chinese
+    text (and, with `yuan`, yuan prices) that is not the product's own printing (kept by
+    default: nothing to replace)."""
+    from localize.image.prices import yuan_price
+    from localize.image.product import PRINTING
+    from localize.image.regions import kinds_of
+
+    chinese = [r for r in regions if r.chinese or (yuan and yuan_price(r.text) is not None)]
+    if not chinese:
+        return []
+    kinds = kinds_of(img, chinese)
+    return [r for r, kind in zip(chinese, kinds, strict=True) if kind != PRINTING]
 
 
 # Scripts written without spaces between words: lines break at a word segmenter's bounds.

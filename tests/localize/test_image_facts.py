@@ -316,9 +316,11 @@ def test_a_caption_only_run_keeps_clear_of_text_read_before_and_says_it_is_chine
     assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
     assert run("run", "--shop", "acme-my").code == 0
     doc = json.loads(run("review", "show", "1", "--json").out)
-    notes = [f for f in doc["findings"] if f["code"] == "image_notes"]
-    assert len(notes) == 1 and notes[0]["message"].startswith("image 2: the image carries")
+    notes = [f for f in doc["findings"] if f["code"] == "chinese_on_image"]
+    assert len(notes) == 1 and notes[0]["message"].startswith("image 2: it still carries")
     assert "replace_text = true" in notes[0]["message"]
+    shown = run("review", "show", "1").out
+    assert "chinese_on_image" in shown and "保温杯大容量" in shown, shown
     drawn = np.asarray(Image.open(doc["images"][1]["captioned"]).convert("RGB"))
     ink = drawn.max(axis=2) < 90  # the caption's dark letters (the Chinese is red)
     rows = np.nonzero(ink.sum(axis=1) > 2)[0]
