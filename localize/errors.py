@@ -38,3 +38,8 @@ class EngineFailed(AppError):
     """A text could not be translated (the engine's error, or the checks, say why)."""
 
     exit_code = ExitCode.FAILURES
+
+
+class NoNewText(EngineFailed):
+    """A text no engine translated but with a text a reviewer rejected: it waits for a
+    person (asking again would only give the rejected text again)."""

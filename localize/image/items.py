@@ -39,6 +39,7 @@ from localize.image.regions import (
     ImageText,
     Translate,
     edits_for,
+    engine_failed,
     finding,
     kinds_of,
     occupied,
@@ -425,7 +426,8 @@ def _missing(
     item: LocalizationItem, listing: Listing, shop: ShopSettings, root: Path, redo: bool = False
 ) -> list[tuple[int, Path]]:
     """The positions still to caption (or to replace the text on), with their outputs: not
-    recorded, or gone from disk (every one when `redo`)."""
+    recorded, or gone from disk (every one when `redo`), or with text an engine failed to
+    translate (asked again, as a listing text whose engine failed is)."""
     if shop.captions.replace_text:
         which = "all"  # Chinese on any of them, caption or not, keeps the listing back
     elif (item.caption or "").strip():
@@ -441,6 +443,7 @@ def _missing(
             n < len(have)
             and have[n] in (str(out), str(_named_before(item, listing, root, n)))
             and Path(have[n]).is_file()
+            and not (shop.captions.replace_text and engine_failed(item.findings, n))
         )
     ]
 

@@ -4,7 +4,8 @@ or whose translation failed its checks), and the records the review queue reads.
 
 A review record is plain JSON, one per region:
 `{"polygon", "box", "text", "confidence", "translation", "keep", "status", "kind"}` (and
-`reason` when untranslated) where `status` is replaced | kept | low_confidence |
+`reason` when untranslated, and `engine_failed` when an engine's failure, not a check, left
+it so: the next run asks it again) where `status` is replaced | kept | low_confidence |
 not_chinese | untranslated and `kind` is overlay (the supplier's text, replaced), printing
 (the product's own label, kept unless a reviewer gives it a translation) or price (a yuan
 price, converted to the market's currency or untranslated); an untranslated region is
@@ -30,6 +31,11 @@ Translate = Callable[[str], tuple[str | None, list[str]]]
 NO_RATE = Prices()  # no rate given: no yuan price is converted
 UNTRANSLATED = "untranslated"  # Chinese a buyer will still see: the image is not compliant
 ERASED = "erased"  # the clean plate: the region erased, nothing drawn
+
+
+class EngineDown(str):
+    """A reason a region went untranslated that is an engine's failure (down, refusing),
+    not its checks': the region is asked again by the next run, as a listing text is."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,16 @@ def plan_text(
     come from the picture; without them a region is a price or overlay text by its text."""
     edited = {_key(e["text"], e["box"]): e for e in edits if "text" in e and "box" in e}
     plans, notes, records = [], [], []
+    down: list[str] = []  # the texts an engine failed (not its checks), in order asked
+
+    def asking(text: str) -> tuple[str | None, list[str]]:
+        found, problems = translate(text)
+        if found is None and any(isinstance(p, EngineDown) for p in problems):
+            down.append(text)
+        return found, problems
+
     for n, region in enumerate(regions):
+        failed_before = len(down)
         kind = kinds[n] if kinds is not None else PRICE if yuan_price(region.text) else OVERLAY
         record: dict[str, Any] = {
             **region.to_json(),
@@ -91,7 +106,7 @@ def plan_text(
         if edit.get("keep"):
             record.update(keep=True, status="kept", translation=edit.get("translation"))
         elif kind == PRICE and not edit.get("translation"):
-            translation, reason = _price(region.text, translate, prices)
+            translation, reason = _price(region.text, asking, prices)
             if translation is None:
                 record.update(status=UNTRANSLATED, reason=reason)
                 notes.append(
@@ -116,7 +131,7 @@ def plan_text(
             )
         else:
             translation, problems = (
-                (edit["translation"], []) if edit.get("translation") else translate(region.text)
+                (edit["translation"], []) if edit.get("translation") else asking(region.text)
             )
             if translation is None:
                 reason = Joined(problems, SEMICOLON) if problems else msg("no translation")
@@ -127,6 +142,8 @@ def plan_text(
             else:
                 record.update(status="replaced", translation=translation)
                 plans.append(RegionPlan(region.polygon, region.text, translation))
+        if record["status"] == UNTRANSLATED and len(down) > failed_before:
+            record["engine_failed"] = True  # the engine's fault: ask again on the next run
         records.append(record)
     return ImageText(tuple(plans), tuple(notes), tuple(records))
 
@@ -251,6 +268,15 @@ def edits_for(findings: Iterable[dict[str, Any]], image: int) -> list[dict[str, 
     return []
 
 
+def engine_failed(findings: Iterable[dict[str, Any]], image: int) -> bool:
+    """Whether image `image` has a region left untranslated because an engine failed (not
+    its checks, not a reviewer): the image is drawn again, the region asked again."""
+    return any(
+        r.get("status") == UNTRANSLATED and r.get("engine_failed")
+        for r in edits_for(findings, image)
+    )
+
+
 def chinese_left(findings: Iterable[dict[str, Any]], image: int) -> list[str]:
     """The texts of image `image`'s regions a buyer would read untranslated: Chinese (or a
     yuan price) neither replaced nor kept, and Chinese overlay text a reviewer kept (the
@@ -313,7 +339,7 @@ def translator(
     language's font cannot draw. `chain()`, when given, is the run's engine chain (its
     failures counted with the run's)."""
     from config.markets import load_markets
-    from localize.errors import EngineFailed
+    from localize.errors import EngineFailed, NoNewText
     from localize.text.checks import from_memory
     from localize.text.service import translate_one
 
@@ -335,8 +361,10 @@ def translator(
                     rejected=rejected,
                     chain=chain() if chain is not None else None,
                 )
-            except EngineFailed as exc:
+            except NoNewText as exc:  # a person's to translate: asking again gives the same
                 done[text] = (None, [exc.message])
+            except EngineFailed as exc:
+                done[text] = (None, [EngineDown(exc.message)])
             else:
                 errors = [f.message for f in result.findings if f.severity == "error"]
                 errors = errors or usable(result.translation, script)

@@ -17,7 +17,7 @@ from config.markets import Market, MarketCatalog
 from config.runtime import Secrets
 from localize.engines import URL_ENGINES, Brief, EngineChain, ResilientEngine, build_engine
 from localize.engines.resilient import shared_calls as shared_engine_calls
-from localize.errors import EngineError, EngineFailed, NoNewTranslation
+from localize.errors import EngineError, EngineFailed, NoNewText, NoNewTranslation
 from localize.text import checks, html, leftovers, memory, protect
 from store.db import read_scope, session_scope
 from store.models import GlossaryTerm, Quality
@@ -469,7 +469,7 @@ def translate_one(
         if own:
             chain.close()
     if result.error:
-        raise EngineFailed(result.error)
+        raise (NoNewText if result.no_new else EngineFailed)(result.error)
     return result, chain.calls - before
 
 

@@ -142,3 +142,79 @@ def test_a_queue_workers_images_failing_on_the_engine_tell_the_team(  # type: ig
     with read_scope(engine) as s:
         told = s.exec(select(Alert.subject).where(Alert.rule == "engine_failing")).all()
     assert told == ["engine:libre"]
+
+
+def test_words_on_a_picture_the_engine_failed_are_asked_again_by_the_next_run(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path
+) -> None:
+    # Issue 19/17: the engine down while the picture's words were asked left the region
+    # untranslated with the network error for good: the next run, the engine back, drew
+    # nothing again, and the reviewer could only type every region by hand.
+    from sqlmodel import select
+
+    from config.runtime import Secrets
+    from localize.run import run_shop
+    from store.db import read_scope
+    from store.models import LocalizationItem
+    from tests.localize.libre import libre
+
+    down = [True]
+    asked: list[str] = []
+
+    def engine_back_later(req: Request) -> Reply:
+        if "包邮" in req.body.decode() + str(req.query):
+            asked.append("picture")
+            if down[0]:
+                return Reply(503, {"error": "the server is overloaded"})
+        return libre(api_key="k")(req)  # type: ignore[operator]
+
+    def regions() -> list[dict]:  # type: ignore[type-arg]
+        with read_scope(engine) as s:
+            [item] = s.exec(select(LocalizationItem)).all()
+            return [r for f in item.findings if f.get("code") == "image_text" for r in f["regions"]]
+
+    with serve({"/translate": engine_back_later}) as srv:
+        settings = shop_with_a_picture(engine, tmp_path, srv.url)
+        shop = settings.shops[0]
+
+        def run():  # type: ignore[no-untyped-def]
+            return run_shop(engine, settings, shop, Secrets({"KEY": "k"}), tmp_path / "images")
+
+        run()
+        [region] = regions()
+        assert region["status"] == "untranslated" and "overloaded" in region["reason"]
+        assert asked == ["picture"]
+        down[0] = False
+        again = run()
+        [region] = regions()
+        assert asked == ["picture", "picture"]  # asked again, the engine back
+        assert region["status"] == "replaced" and region["translation"] == "xxxxx"
+        assert again.images.images == 1 and again.engines_failing == []
+        run()  # answered now: a third run asks nothing and draws nothing
+        assert asked == ["picture", "picture"]
+
+
+def test_words_only_a_person_can_translate_now_are_not_marked_to_be_asked_again(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path
+) -> None:
+    # A region whose every engine gave only a text a reviewer rejected waits for a person,
+    # as a listing text does; only an engine's failure is asked again by the next run.
+    from config.runtime import Secrets
+    from localize.image.regions import EngineDown, translator
+    from localize.text.memory import source_key
+    from localize.text.service import Rejected
+
+    with serve({"/translate": down_for_images}) as srv:
+        settings = shop_with_a_picture(engine, tmp_path, srv.url)
+        translate = translator(
+            engine,
+            Secrets({"KEY": "k"}),
+            to="ms",
+            settings=settings,
+            shop=settings.shops[0],
+            rejected={source_key("保温杯"): Rejected(frozenset({"xxx"}), frozenset({"libre"}))},
+        )
+        down, rejected = translate("包邮"), translate("保温杯")
+    assert down[0] is None and [type(p) for p in down[1]] == [EngineDown]
+    assert rejected[0] is None and "rejected" in str(rejected[1])
+    assert not any(isinstance(p, EngineDown) for p in rejected[1])

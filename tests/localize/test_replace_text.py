@@ -560,3 +560,27 @@ def test_a_region_still_read_after_erasing_is_not_counted_as_replaced() -> None:
     assert done_count(records) == 1
     erased = [{"status": "erased", "left": [{"text": "容"}]}, {"status": "erased"}]
     assert done_count(erased, "erased") == 1
+
+
+def test_only_a_region_an_engine_failed_is_marked_to_be_asked_again() -> None:
+    # Issue 19/17: a check's refusal stands until a reviewer acts; an engine's failure
+    # (down, refusing) is the engine's, asked again by the next run (findings say which).
+    from config.markets import Currency
+    from localize.image.prices import Prices
+    from localize.image.regions import EngineDown, engine_failed
+
+    square = ((10, 10), (200, 10), (200, 50), (10, 50))
+    below = ((10, 60), (200, 60), (200, 90), (10, 90))
+    regions = [Region(square, "包邮", 0.99), Region(below, "¥99 包邮", 0.99)]
+    rate = Prices(1.0, Currency("MYR", "RM"), "latin")
+
+    def down(text: str) -> tuple[str | None, list[str]]:
+        return None, [EngineDown("gave up after 4 tries: network error")]
+
+    failed = plan_text(regions, down, kinds=["overlay", "price"], prices=rate).records
+    assert [r.get("engine_failed") for r in failed] == [True, True]
+    refused = plan_text(regions, lambda t: (None, ["still has Chinese"]), prices=rate).records
+    assert [r.get("engine_failed") for r in refused] == [None, None]
+    item = finding(0, "a.jpg", plan_text(regions, down, kinds=["overlay", "price"], prices=rate))
+    assert engine_failed([item], 0) and not engine_failed([item], 1)
+    assert not engine_failed([finding(0, "a.jpg", plan_text(regions, english))], 0)
