@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from config.runtime import Secrets
 from config.settings import load
+from localize import lifecycle
 from localize.publish.service import HOST, publish_shop
 from localize.publish.template import ExportWithWorkbook
 from store.db import open_store, read_scope, session_scope
@@ -29,6 +30,7 @@ PUBLISH_UNTIL_THE_WORKBOOK = """
 import sys
 from config.runtime import Secrets
 from config.settings import load
+from localize import lifecycle
 from localize.publish.service import publish_shop
 from localize.publish.template import ExportWithWorkbook
 from store.db import open_store
@@ -205,3 +207,34 @@ def test_the_partial_workbook_of_a_killed_run_is_removed_by_the_next(
 
     assert [p["id"] for p in run.published] == ids
     assert not [p.name for p in export.iterdir() if p.name.endswith(".part")]
+
+
+def test_an_item_changed_while_the_workbook_is_written_leaves_the_others_published(
+    tmp_path: Path, engine: Engine
+) -> None:
+    settings = load(export_shop(tmp_path))
+    first, changed, last = approved_items(engine, settings, tmp_path, 3)
+    publisher = ExportWithWorkbook.from_settings(settings, settings.shops[0])
+
+    def clock() -> datetime:  # read once the folders are written: its source changes now
+        with session_scope(engine) as session:
+            item = session.get(LocalizationItem, changed)
+            assert item is not None
+            lifecycle.change(session, item, ItemState.STALE, actor="import")
+        return datetime(2026, 12, 6, 7, 0, tzinfo=UTC)
+
+    publisher.clock = clock
+    run = publish_shop(engine, settings, settings.shops[0], Secrets(), publisher=publisher)
+
+    assert sorted(p["id"] for p in run.published) == [first, last]
+    [stale] = run.stale
+    assert (stale["id"], stale["sent"]) == (changed, True)
+    with read_scope(engine) as session:
+        rows = session.exec(
+            select(LocalizationItem.id, LocalizationItem.state, LocalizationItem.claimed_by)
+        )
+        assert {i: (s, c) for i, s, c in rows} == {
+            first: ("published", None),
+            changed: ("stale", None),
+            last: ("published", None),
+        }
