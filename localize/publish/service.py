@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from config.i18n import SEMICOLON, Joined, Msg, msg, stored
 from config.runtime import Clock, Secrets, utcnow
@@ -182,16 +183,26 @@ def _end_run(store: Engine, publisher: EndsRun, hold: Hold, run: PublishRun) -> 
     try:
         end = publisher.end_run()
     finally:
+        written = [h for h in run.held if end is not None and h[0].id in end.written]
+        changed: set[int] = set()
+        if end is not None and written:
+            # every item of the workbook marked in one transaction: a run killed meanwhile
+            # leaves all of them approved (the next run finds them in the workbook), not some
+            with session_scope(store) as session:
+                for item, steps, _, _ in written:
+                    try:
+                        _mark_published(session, item, f"{steps.kind}: {end.written[item.id]}")
+                    except lifecycle.ItemChanged:  # nothing written for it; the rest go on
+                        changed.add(item.id)
         for item, steps, summary, read_version in run.held:
             where = end.written.get(item.id) if end else None
             if where is not None:
-                entry = {**summary, "where": where, "steps": steps.sent}
-                try:
-                    _published(store, item, f"{steps.kind}: {where}", run, entry)
+                if item.id not in changed:
+                    run.published.append({**summary, "where": where, "steps": steps.sent})
                     hold.drop(item.id)
                     continue
-                except lifecycle.ItemChanged:  # changed while held: it is in the workbook
-                    _stale(store, item.id, read_version, True, run, summary)
+                # changed while held: it is in the workbook
+                _stale(store, item.id, read_version, True, run, summary)
             elif end is not None:
                 why = end.failed.get(item.id, msg("not written into the run's workbook"))
                 run.failed.append({**summary, "error": why})
@@ -284,16 +295,21 @@ def _published(
 ) -> None:
     """Record the item published (its hold ended) and say where it went."""
     with session_scope(store) as session:
-        lifecycle.change(
-            session,
-            item,
-            ItemState.PUBLISHED,
-            actor=ACTOR,
-            reason=reason,
-            claimed_by=None,
-            claimed_until=None,
-        )
+        _mark_published(session, item, reason)
     run.published.append(entry)
+
+
+def _mark_published(session: Session, item: LocalizationItem, reason: str) -> None:
+    """The item published, its hold ended (ItemChanged when it moved on since read)."""
+    lifecycle.change(
+        session,
+        item,
+        ItemState.PUBLISHED,
+        actor=ACTOR,
+        reason=reason,
+        claimed_by=None,
+        claimed_until=None,
+    )
 
 
 def _stale(

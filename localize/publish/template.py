@@ -20,7 +20,6 @@ import errno
 import json
 import os
 import re
-import secrets
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from config.runtime import Secrets, utcnow
 from config.settings import Settings, ShopSettings, TemplateSettings
 from localize.image.outputs import safe_name
 from localize.publish import PublishError, RunEnd, Steps, Work
-from localize.publish.export import CSV_COLUMNS, ExportPublisher, neutralise
+from localize.publish.export import CSV_COLUMNS, ExportPublisher, neutralise, part_name
 from localize.publish.imagehost import ImageHost
 
 IMAGE_FIELDS = ("main_image",) + tuple(f"image_{n}" for n in range(2, 10))
@@ -116,7 +115,8 @@ def _cell(text: str) -> str:
 def save_new(workbook: Any, folder: Path, stem: str, when: datetime) -> Path:
     """Save under a name no earlier run used (`stem-YYYYmmdd-HHMMSS[-n].xlsx`): written to
     a temporary name, then linked into place, which never replaces a file."""
-    tmp = folder / f".{stem}.{secrets.token_hex(4)}.part"
+    # named as an export's .part folder is, so the next export run removes it if this one dies
+    tmp = folder / part_name(f"{stem}.xlsx", os.getpid())
     try:
         folder.mkdir(parents=True, exist_ok=True)  # a file in its place is said, not a crash
         workbook.save(tmp)
@@ -151,7 +151,7 @@ def save_new(workbook: Any, folder: Path, stem: str, when: datetime) -> Path:
 def write_manifest(workbook: Path, manifest: dict[str, Any]) -> Path:
     """The manifest beside the workbook (same name, .json), written whole or not at all."""
     target = workbook.with_suffix(".json")
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    tmp = target.with_name(part_name(target.name, os.getpid()))
     try:
         tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
         os.replace(tmp, target)
@@ -411,16 +411,29 @@ class ExportWithWorkbook(ExportPublisher):
 
     An item is published only once the run's workbook is written (`holds`): a run killed
     between its folders and its workbook leaves them approved, and the next run finds their
-    folders done and puts them in its workbook. The store, not the folder, says what still
-    needs a workbook: sellers move uploaded workbooks away, so none could be searched for."""
+    folders done and puts them in its workbook. The store says what still needs a workbook
+    (sellers move uploaded workbooks away); a run killed after its workbook was in place but
+    before its items were marked leaves them approved, so a workbook still in the folder whose
+    manifest lists the very version of an item counts as its workbook."""
 
     holds: bool = True
     sent: list[tuple[Work, Steps, str]] = field(default_factory=list)
     clock: Callable[[], datetime] = utcnow
+    earlier: dict[int, str] = field(default_factory=dict)  # already in a written workbook
+    books: dict[tuple[int, int, int, str], Path] | None = None  # what the folder's workbooks list
 
     def publish(self, work: Work, steps: Steps) -> str:
-        """The item's folder, remembered for the run's workbook."""
+        """The item's folder, remembered for the run's workbook (unless a workbook in the
+        folder already lists this very version of it)."""
         where = super().publish(work, steps)
+        if self.books is None:
+            self.books = listed(self.folder)
+        book = self.books.get((work.item_id, work.version, work.lock_version, where))
+        if book is not None:
+            # a run killed after its workbook was in place, before the items were marked
+            # published: a second workbook would make the seller upload them twice
+            self.earlier[work.item_id] = str(book)
+            return where
         self.sent.append((work, steps, where))
         return where
 
@@ -429,6 +442,19 @@ class ExportWithWorkbook(ExportPublisher):
         once it is (an older version of a product too: its folder is, and the workbook has
         the newest), and wait for the next run's workbook when it cannot be."""
         end = RunEnd()
+        self.books = None  # read again by the next run
+        for book in sorted(set(self.earlier.values())):
+            mine = [i for i, b in self.earlier.items() if b == book]
+            end.notes.append(
+                msg(
+                    "{name} (written by a run that was stopped) already lists {count} of the "
+                    "items: they are not written again",
+                    name=Path(book).name,
+                    count=len(mine),
+                )
+            )
+        end.written = dict(self.earlier)
+        self.earlier = {}
         if not self.sent:  # nothing went out: no workbook (and openpyxl not loaded for it)
             return end
         import openpyxl
@@ -463,9 +489,28 @@ class ExportWithWorkbook(ExportPublisher):
             why = msg("the run's workbook was not written: {problem}", problem=exc.text)
             end.failed = dict.fromkeys(where, why)
             return end
-        end.written = where
+        end.written |= where
         end.files.append(str(target))
         return end
+
+
+def listed(folder: Path) -> dict[tuple[int, int, int, str], Path]:
+    """The item versions the workbooks in an export folder list (item, reviewer's version,
+    lock version, item folder) -> the workbook: those whose manifest is whole and whose
+    workbook is still there."""
+    found: dict[tuple[int, int, int, str], Path] = {}
+    for manifest in sorted(folder.glob("listings-*.json")):
+        book = manifest.with_suffix(".xlsx")
+        try:
+            items = json.loads(manifest.read_text(encoding="utf-8"))["items"]
+            if not book.is_file():
+                continue
+            for entry in items:
+                key = (entry["item_id"], entry["version"], entry["lock_version"], entry["folder"])
+                found.setdefault(key, book)
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # not one of our manifests: it lists nothing
+    return found
 
 
 def _images_of(folder: Path) -> list[str]:

@@ -17,10 +17,11 @@ from sqlmodel import select
 
 from config.runtime import Secrets
 from config.settings import load
-from localize.publish.service import publish_shop
+from localize import lifecycle
+from localize.publish.service import HOST, publish_shop
 from localize.publish.template import ExportWithWorkbook
-from store.db import open_store, read_scope
-from store.models import LocalizationItem
+from store.db import open_store, read_scope, session_scope
+from store.models import ItemState, LocalizationItem
 from tests.localize.publishing import approved_items
 
 # A publish run in its own process whose workbook clock, read only once every folder is
@@ -29,6 +30,7 @@ PUBLISH_UNTIL_THE_WORKBOOK = """
 import sys
 from config.runtime import Secrets
 from config.settings import load
+from localize import lifecycle
 from localize.publish.service import publish_shop
 from localize.publish.template import ExportWithWorkbook
 from store.db import open_store
@@ -121,3 +123,118 @@ def test_items_whose_workbook_cannot_be_written_wait_for_the_next_one(
         path.unlink()
     again = publish_shop(engine, settings, settings.shops[0], Secrets(), publisher=publisher)
     assert sorted(p["id"] for p in again.published) == ids
+
+
+def dead_holder() -> str:
+    """A publisher's hold as a run on this machine whose process has ended leaves it."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=60)
+    return f"publish:{HOST}:{child.pid}"
+
+
+def test_items_a_killed_run_put_in_its_workbook_are_not_written_again(
+    tmp_path: Path, engine: Engine
+) -> None:
+    settings = load(export_shop(tmp_path))
+    shop = settings.shops[0]
+    ids = approved_items(engine, settings, tmp_path, 3)
+    with read_scope(engine) as session:
+        rows = session.exec(select(LocalizationItem.id, LocalizationItem.version))
+        read = {item_id: version for item_id, version in rows}
+    first = publish_shop(engine, settings, shop, Secrets())
+    assert sorted(p["id"] for p in first.published) == ids
+    # As a run killed after its workbook was in place, before it marked the items
+    # published, leaves the store: approved as it read them, held by a process now gone.
+    holder = dead_holder()
+    with session_scope(engine) as session:
+        for item_id, version in read.items():
+            item = session.get(LocalizationItem, item_id)
+            assert item is not None
+            item.state, item.version = ItemState.APPROVED, version
+            item.claimed_by, item.claimed_until = holder, datetime(2999, 1, 1, tzinfo=UTC)
+
+    again = publish_shop(engine, settings, shop, Secrets())
+
+    export = tmp_path / "export"
+    [book] = export.glob("listings-*.xlsx")  # no second workbook with the same products
+    assert sorted(p["id"] for p in again.published) == ids and not again.failed
+    assert {p["where"] for p in again.published} == {str(book)} and not again.files
+    assert any(book.name in note and "3 of the items" in note for note in again.notes)
+    with read_scope(engine) as session:
+        states = session.exec(select(LocalizationItem.state, LocalizationItem.claimed_by))
+        assert set(states) == {("published", None)}
+
+
+# A run killed while its workbook is being saved: the partial file is written, then the
+# process waits on stdin until the test kills it.
+KILLED_WHILE_SAVING = """
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from localize.publish.template import save_new
+
+class Workbook:
+    def save(self, path):
+        Path(path).write_bytes(b"PK partial")
+        print("saving", flush=True)
+        sys.stdin.read()
+
+save_new(Workbook(), Path(sys.argv[1]), "listings", datetime(2026, 12, 6, tzinfo=UTC))
+"""
+
+
+def test_the_partial_workbook_of_a_killed_run_is_removed_by_the_next(
+    tmp_path: Path, engine: Engine
+) -> None:
+    settings = load(export_shop(tmp_path))
+    ids = approved_items(engine, settings, tmp_path, 1)
+    export = tmp_path / "export"
+    killed = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WHILE_SAVING, str(export)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert killed.stdout is not None
+        assert killed.stdout.readline() == "saving\n"
+    finally:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=60)
+    assert [p.name for p in export.iterdir() if p.name.endswith(".part")]
+
+    run = publish_shop(engine, settings, settings.shops[0], Secrets())
+
+    assert [p["id"] for p in run.published] == ids
+    assert not [p.name for p in export.iterdir() if p.name.endswith(".part")]
+
+
+def test_an_item_changed_while_the_workbook_is_written_leaves_the_others_published(
+    tmp_path: Path, engine: Engine
+) -> None:
+    settings = load(export_shop(tmp_path))
+    first, changed, last = approved_items(engine, settings, tmp_path, 3)
+    publisher = ExportWithWorkbook.from_settings(settings, settings.shops[0])
+
+    def clock() -> datetime:  # read once the folders are written: its source changes now
+        with session_scope(engine) as session:
+            item = session.get(LocalizationItem, changed)
+            assert item is not None
+            lifecycle.change(session, item, ItemState.STALE, actor="import")
+        return datetime(2026, 12, 6, 7, 0, tzinfo=UTC)
+
+    publisher.clock = clock
+    run = publish_shop(engine, settings, settings.shops[0], Secrets(), publisher=publisher)
+
+    assert sorted(p["id"] for p in run.published) == [first, last]
+    [stale] = run.stale
+    assert (stale["id"], stale["sent"]) == (changed, True)
+    with read_scope(engine) as session:
+        rows = session.exec(
+            select(LocalizationItem.id, LocalizationItem.state, LocalizationItem.claimed_by)
+        )
+        assert {i: (s, c) for i, s, c in rows} == {
+            first: ("published", None),
+            changed: ("stale", None),
+            last: ("published", None),
+        }
