@@ -112,7 +112,9 @@ def _read_before(
     from localize.image.regions import kinds_of, occupied
 
     cache = OcrCache(folder)
-    regions = cache.regions(img, RapidOcrDetector()) if read else cache.get(content_key(img))
+    regions = (
+        cache.regions(img, RapidOcrDetector()) if read else cache.get(content_key(img), img.size)
+    )
     if not regions:
         return avoid, ()
     boxes = avoid + occupied([r.to_json() for r in regions])
