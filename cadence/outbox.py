@@ -170,6 +170,7 @@ class DeliverySummary:
     dropped: int = 0
     uncertain: int = 0  # sent by a process that died before the answer: not sent again
     errors: list[str] = field(default_factory=list)
+    unanswered: list[str] = field(default_factory=list)  # why each uncertain one may have gone
 
     @property
     def idle(self) -> bool:
@@ -186,6 +187,7 @@ class DeliverySummary:
         self.dropped += other.dropped
         self.uncertain += other.uncertain
         self.errors += other.errors
+        self.unanswered += other.unanswered
 
 
 def shops_with_due_messages(
@@ -302,6 +304,7 @@ def _deliver_one(
             message.last_error = "; ".join(why_uncertain)[:2000] if uncertain else None
             if uncertain:
                 summary.uncertain += 1
+                summary.unanswered.extend(why_uncertain)
             else:
                 summary.delivered += 1
         else:

@@ -314,17 +314,27 @@ def checked(env: Environment, run: CheckRun) -> None:
 def _delivered(delivery: DeliverySummary) -> Msg:
     counts = dict(delivered=delivery.delivered, retrying=delivery.retrying, failed=delivery.failed)
     if delivery.dropped:
-        return msg(
+        said = msg(
             "delivered {delivered}, retrying {retrying}, failed {failed}, dropped {dropped}",
             dropped=delivery.dropped,
             **counts,
         )
-    return msg("delivered {delivered}, retrying {retrying}, failed {failed}", **counts)
+    else:
+        said = msg("delivered {delivered}, retrying {retrying}, failed {failed}", **counts)
+    if delivery.uncertain:  # sent with no answer: nobody may have read it, so it is said
+        return msg(
+            "{said}, uncertain {n}: may have been delivered, not sent again",
+            said=said,
+            n=delivery.uncertain,
+        )
+    return said
 
 
 def _failures(env: Environment, delivery: DeliverySummary, owner: Msg) -> None:
     for error in delivery.errors:
         env.err(msg("  delivery failed ({owner}): {error}", owner=owner, error=error))
+    for why in delivery.unanswered:
+        env.err(msg("  delivery uncertain ({owner}): {why}", owner=owner, why=why))
 
 
 def alerts(env: Environment, report: Sequence[AlertReport], as_json: bool) -> None:
@@ -474,8 +484,9 @@ def fleet(env: Environment, report: dict[str, Any], as_json: bool) -> None:
     if queue.get("messages_uncertain"):
         env.out(
             msg(
-                "{count} message(s) may have been delivered: their worker stopped mid-send; "
-                "not sent again (cadence alerts shows which)",
+                "{count} message(s) may have been delivered: the chat gave no answer in "
+                "time or their worker stopped mid-send; not sent again (cadence alerts shows "
+                "which)",
                 count=queue["messages_uncertain"],
             )
         )

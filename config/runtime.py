@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from config.errors import MissingSecret
+from config.errors import ConfigError, MissingSecret
 from config.i18n import Catalog, Msg, Text, catalog, choose, msg
 from config.terminal import encodable, printable, printable_json
 
@@ -181,9 +181,11 @@ class Invocation:
         team's language too); None when there is no such file or key."""
         if self._settings is not None:
             return self._settings.team_language
-        try:
-            text = self.config_path.read_text(encoding="utf-8-sig")
-        except (OSError, ValueError):
+        from config import tomldoc
+
+        try:  # checked as the loader checks it: a pipe or /dev/zero is never read
+            text = tomldoc.content(self.config_path, missing="").decode("utf-8-sig")
+        except (ConfigError, ValueError):
             return None
         if "[team]" not in text and "team." not in text:  # most files: no TOML parse
             return None

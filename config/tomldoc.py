@@ -67,6 +67,13 @@ def read(path: Path | str, *, missing: Text) -> TomlDocument:
     """Read and parse a TOML file; ConfigError naming it when it is missing (`missing` says
     what to do then), unreadable, not UTF-8 or not TOML."""
     shown = str(path)
+    return parse(decode(content(path, missing=missing), shown), shown)
+
+
+def content(path: Path | str, *, missing: Text) -> bytes:
+    """The bytes of a configuration file; ConfigError naming it when it is missing, not a
+    regular file (a pipe hangs, /dev/zero never ends), too large or unreadable."""
+    shown = str(path)
     try:
         info = Path(path).stat()
         if stat.S_ISDIR(info.st_mode):
@@ -83,7 +90,7 @@ def read(path: Path | str, *, missing: Text) -> TomlDocument:
     except OSError as exc:
         problem = msg("cannot read the file: {reason}", reason=exc.strerror or str(exc))
         raise ConfigError(shown, problem) from None
-    return parse(decode(raw, shown), shown)
+    return raw
 
 
 def decode(raw: bytes, shown: str) -> str:

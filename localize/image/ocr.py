@@ -23,6 +23,10 @@ from config.http import parse_json
 
 MIN_CONFIDENCE = 0.8  # below this a region is reported for a person, not replaced
 CACHE_VERSION = 2  # bumped when the engine or its settings change what regions come out
+# A cached entry beyond these is not what the detector writes (edited or damaged): read
+# again. 20,000 regions took minutes to replace; a point of 1e12 overflowed every run.
+MAX_CACHED_REGIONS = 1000
+MAX_POLYGON_POINTS = 64
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 log = logging.getLogger("localize.ocr")
 
@@ -353,16 +357,29 @@ class OcrCache:
         """Where the regions of the content `key` are kept."""
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> list[Region] | None:
-        """The cached regions, or None when this content was never read (or the file is
-        from another engine version, or damaged: then it is read again)."""
+    def get(self, key: str, size: tuple[int, int]) -> list[Region] | None:
+        """The cached regions of a picture of `size` (width, height), or None when this
+        content was never read (or the file is from another engine version, damaged or
+        edited: too many regions, a point outside the picture; then it is read again)."""
         try:
             data = parse_json(self.path(key).read_bytes())  # bounded: a damaged file fails
             if data.get("version") != CACHE_VERSION:
                 return None
-            return [Region.from_json(r) for r in data["regions"]]
-        except (OSError, ValueError, KeyError, TypeError):
+            found = data["regions"]
+            if not isinstance(found, list) or len(found) > MAX_CACHED_REGIONS:
+                return None
+            regions = [Region.from_json(r) for r in found]
+        except (OSError, ValueError, KeyError, TypeError, OverflowError):
             return None
+        width, height = size
+        for region in regions:
+            if not (
+                3 <= len(region.polygon) <= MAX_POLYGON_POINTS
+                and 0.0 <= region.confidence <= 1.0
+                and all(0 <= x < width and 0 <= y < height for x, y in region.polygon)
+            ):
+                return None
+        return regions
 
     def put(self, key: str, regions: list[Region]) -> None:
         """Keep the regions of the content `key` (or go on uncached: Keeper)."""
@@ -373,7 +390,7 @@ class OcrCache:
     def regions(self, img: Any, detector: TextDetector) -> list[Region]:
         """The regions on `img`: from the cache, else detected and cached."""
         key = content_key(img)
-        cached = self.get(key)
+        cached = self.get(key, img.size)
         if cached is not None:
             return cached
         found = detector.detect(img)

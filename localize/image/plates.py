@@ -278,18 +278,22 @@ def _encode(key: str, plate: Plate) -> bytes:
         "patches": patches,
         "regions": regions,
         "read": read,
-        "digest": _digest(arrays),
     }
+    meta["digest"] = _digest(arrays, meta)
     arrays["meta"] = np.frombuffer(json.dumps(meta, default=_plain).encode(), np.uint8)
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
     return buf.getvalue()
 
 
-def _digest(arrays: dict[str, Any]) -> str:
-    """A digest of a plate's arrays (name, type, shape and bytes of each): its meta names
-    the arrays it was written with, so edited or swapped ones are refused."""
+def _digest(arrays: dict[str, Any], meta: dict[str, Any]) -> str:
+    """A digest of a plate's arrays (name, type, shape and bytes of each) and of its meta
+    (but the digest itself): edited or swapped arrays are refused, and so is an edited meta
+    (a patch moved, a region dropped, an ink height or offset changed), which the erase
+    would otherwise trust as it is."""
     digest = hashlib.sha256()
+    described = {name: value for name, value in meta.items() if name != "digest"}
+    digest.update(json.dumps(described, sort_keys=True, default=_plain).encode())
     for name in sorted(arrays):
         if name == "meta":
             continue
@@ -314,11 +318,13 @@ def _decode(data: bytes, key: str, size: tuple[int, int]) -> Plate:
 
     with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
         meta = json.loads(bytes(arrays["meta"]).decode())
+        if not isinstance(meta, dict):
+            raise _Unreadable("a meta that is not a table")
         if meta.get("format") != PLATE_FORMAT or meta.get("key") != key:
             raise _Unreadable("another format or key")
         loaded = {name: arrays[name] for name in arrays.files if name != "meta"}
-        if _digest(loaded) != meta.get("digest"):
-            raise _Unreadable("arrays other than the ones written")
+        if _digest(loaded, meta) != meta.get("digest"):
+            raise _Unreadable("arrays or meta other than the ones written")
         width, height = size
         patches = []
         for i, (left, top) in enumerate(meta["patches"]):

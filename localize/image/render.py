@@ -120,7 +120,9 @@ def _read_before(
     from localize.image.regions import occupied
 
     cache = OcrCache(folder)
-    regions = cache.regions(img, RapidOcrDetector()) if read else cache.get(content_key(img))
+    regions = (
+        cache.regions(img, RapidOcrDetector()) if read else cache.get(content_key(img), img.size)
+    )
     if not regions:
         return avoid, ()
     boxes = avoid + occupied([r.to_json() for r in regions])

@@ -600,4 +600,7 @@ def test_an_uncertain_delivery_is_shown_in_alerts_and_fleet_status(
     assert "may have been delivered, 2 attempt(s), not sent again — " in text
     status = json.loads(run("fleet", "status", "--json").out)
     assert status["queue"]["messages_uncertain"] == 1
-    assert "1 message(s) may have been delivered" in run("fleet", "status").out
+    assert (
+        "1 message(s) may have been delivered: the chat gave no answer in time or their worker"
+        in run("fleet", "status").out
+    )

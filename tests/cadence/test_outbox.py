@@ -462,3 +462,31 @@ def test_a_message_about_a_week_that_is_over_is_dropped(engine: Engine) -> None:
     other = enqueue(engine, rule="at_risk")
     deliver_due(engine, notifiers=lambda s: [team], now=just_before, clock=lambda: just_before)
     assert message(engine, other).state == "delivered" and len(team.sent) == 1
+
+
+def test_cadence_check_counts_and_names_a_send_that_got_no_answer(engine: Engine) -> None:
+    """A timed-out send is recorded as "may have been delivered"; the check's line said
+    "delivered 0, retrying 0, failed 0" and nothing on stderr, as if nothing was due."""
+    import io
+
+    from cadence import views
+    from cadence.service import check, notifiers_for
+    from config.runtime import Environment, Secrets
+    from config.settings import parse
+    from store.queries import register_shops
+
+    silent = {"/hook": lambda r: Reply(200, {"errcode": 0}, delay=60)}  # takes it, never answers
+    with serve(silent) as srv:
+        url = f"json://127.0.0.1:{srv.port}/hook"
+        settings = parse(
+            f'[[shops]]\nid = "a-my"\nmarket = "MY"\nalert_urls = ["{url}"]\n', "shops.toml"
+        )
+        register_shops(engine, settings, settings.shops)
+        notifiers = notifiers_for(settings, Secrets({}), io.StringIO(), timeout=0.3)
+        run = check(engine, settings, settings.shops, NOW, notifiers)
+    assert run.shops[0].delivery.uncertain == 1
+    out, err = io.StringIO(), io.StringIO()
+    views.checked(Environment(stdout=out, stderr=err, environ={}), run)
+    assert "uncertain 1: may have been delivered, not sent again" in out.getvalue()
+    assert url.split("//")[1].split("/")[0] in err.getvalue(), err.getvalue()
+    assert "no answer within 0.3 s" in err.getvalue()

@@ -198,6 +198,43 @@ def test_the_team_language_in_the_shops_file_is_used_and_checked(shop_cli, tmp_p
     assert "team.language (line 2)" in bad.err and "en, zh" in bad.err
 
 
+def test_a_pipe_as_the_shops_file_is_refused_without_being_read(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Looking for `[team] language` opened the file unchecked: a pipe hung for good and
+    /dev/zero was read until the OOM killer came; now it is refused, exit 2, like imports."""
+    import os
+    import threading
+
+    pipe = tmp_path / "ff.toml"
+    os.mkfifo(pipe)
+    read_by_us: list[bool] = []
+    done = threading.Event()
+
+    def writer() -> None:  # lets a wrong read end instead of hanging the test
+        while not done.is_set():
+            try:
+                with open(pipe, "w", encoding="utf-8") as stream:
+                    if done.is_set():
+                        return
+                    read_by_us.append(True)
+                    stream.write("x = 1\n")
+            except OSError:
+                return
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    for environ, args in (({"SHOPBOT_CONFIG": str(pipe)}, ()), ({}, ("--config", str(pipe)))):
+        result = cli("cadence", "status", *args, environ=environ)
+        assert result.code == 2, result.err
+        assert str(pipe) in result.err and "not a regular file" in result.err
+    done.set()
+    os.close(os.open(pipe, os.O_RDONLY | os.O_NONBLOCK))  # lets the writer go
+    assert not read_by_us
+    thread.join(5)
+    for device in ("/dev/zero", "/dev/urandom"):
+        result = cli("cadence", "status", "--config", device)
+        assert result.code == 2 and f"{device}: is not a regular file" in result.err
+
+
 def test_a_bad_shopbot_lang_is_said_in_english_before_anything_runs(shop_cli) -> None:  # type: ignore[no-untyped-def]
     result = shop_cli("status", lang="tlh")
     assert result.code == 2

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from localize.image.ocr import RapidOcrDetector
+from localize.image.ocr import OcrCache, RapidOcrDetector, Region, content_key
 from tests.imagesynth import make
 
 STATUS = Path("/proc/self/status")
@@ -36,3 +37,46 @@ def test_a_batch_of_detections_costs_what_one_does_and_gives_its_memory_back() -
     assert [r.text for r in found] == ["限时特价", "舒适百搭", "大容量保温"]
     assert peak < 230, f"the batch's detections peaked {peak:.0f} MB above where they began"
     assert kept < 70, f"the process kept {kept:.0f} MB after the batch"
+
+
+class _Reading:
+    """A detector that finds one line and counts how often it is asked."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def detect(self, img: object) -> list[Region]:
+        self.asked += 1
+        return [Region(((10, 10), (60, 10), (60, 30), (10, 30)), "包邮", 0.99)]
+
+
+def test_a_tampered_region_cache_entry_is_read_again_never_trusted(tmp_path: Path) -> None:
+    """An entry is checked when loaded: 20,000 regions ran for minutes, a coordinate of 1e12
+    failed the image on every run with OverflowError; such an entry is a miss."""
+    from PIL import Image
+
+    img = Image.new("RGB", (200, 100), "white")
+    cache, detector = OcrCache(tmp_path / "ocr"), _Reading()
+    assert len(cache.regions(img, detector)) == 1 and detector.asked == 1
+    path = cache.path(content_key(img))
+    good = json.loads(path.read_text(encoding="utf-8"))
+    assert len(cache.regions(img, detector)) == 1 and detector.asked == 1  # a hit
+
+    def line(x: float, y: float) -> dict[str, object]:
+        polygon = [[x, y], [x + 50, y], [x + 50, y + 20], [x, y + 20]]
+        return {"polygon": polygon, "text": "包邮", "confidence": 0.99}
+
+    tampered = [
+        [line(i % 100, i % 50) for i in range(20_000)],  # more than any picture holds
+        [line(1e12, 20)],  # far outside the picture
+        [line(-5, 20)],
+        [line(10, 90)],  # its bottom below the picture
+        [{**line(10, 10), "polygon": [[10, 10]] * 5000}],
+        [{**line(10, 10), "confidence": 99}],
+    ]
+    for regions in tampered:
+        path.write_text(json.dumps({**good, "regions": regions}), encoding="utf-8")
+        asked = detector.asked
+        assert len(cache.regions(img, detector)) == 1
+        assert detector.asked == asked + 1  # read again, and the entry made good
+        assert json.loads(path.read_text(encoding="utf-8")) == good

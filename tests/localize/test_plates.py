@@ -6,10 +6,12 @@ killed one leave only whole plates; the folder stays under its bound."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -145,6 +147,28 @@ def test_a_damaged_plate_is_made_again_never_an_error(tmp_path: Path) -> None:
         buf = io.BytesIO()
         np.savez_compressed(buf, **{**written, name: array})
         edited.append(buf.getvalue())
+    # only the meta edited, the arrays and their digest untouched (a patch moved, a region
+    # dropped, the ink made invisible, an offset no erase survives, a better score)
+    meta = json.loads(bytes(written["meta"]).decode())
+
+    def with_meta(change: Any) -> bytes:
+        doc = json.loads(json.dumps(meta))
+        change(doc)
+        raw = np.frombuffer(json.dumps(doc).encode(), np.uint8)
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **{**written, "meta": raw})
+        return buf.getvalue()
+
+    erased = "regions", 0, "erased"
+    for change in (
+        lambda d: d.update(patches=[[0, 0]] * len(d["patches"])),
+        lambda d: d.update(regions=[None] * len(d["regions"])),
+        lambda d: d[erased[0]][0][erased[2]].update(ink_height=-5),
+        lambda d: d[erased[0]][0][erased[2]].update(offset=[1e308, 1e308]),
+        lambda d: d[erased[0]][0][erased[2]].update(score=99),
+        lambda d: d.update(read={"by": "x", "found": []}),
+    ):
+        edited.append(with_meta(change))
     damages = [
         *edited,
         whole[: len(whole) // 2],  # cut short
