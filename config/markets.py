@@ -165,6 +165,11 @@ class LanguageTag:
         return mine is None or theirs is None or mine == theirs
 
 
+def primary_language(code: str) -> str:
+    """The language of a code without its script or region ('zh' of 'zh-CN' or 'zh_TW')."""
+    return code.split("-")[0].split("_")[0].lower()
+
+
 def bcp47(text: str) -> str | None:
     """A language tag in BCP 47's case (`zh-Hans-CN`, `th`, `en-GB`; `_` read as `-`), or
     None when `text` is not shaped like one."""

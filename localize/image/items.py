@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from config.errors import AppError
 from config.i18n import SEMICOLON, Joined, Text, msg, stored
-from config.markets import ImageRules
+from config.markets import ImageRules, primary_language
 from config.settings import Settings, ShopSettings
 from config.urls import redact
 from localize import lifecycle
@@ -213,7 +213,7 @@ def _chinese_left(
 def reads_chinese_left(shop: ShopSettings, language: str) -> bool:
     """Whether a run reads an item's images for the Chinese a caption leaves on them: its
     text is not replaced, and its buyers do not read Chinese."""
-    return not shop.captions.replace_text and language.split("-")[0].lower() != "zh"
+    return not shop.captions.replace_text and primary_language(language) != "zh"
 
 
 def positions(count: int, which: str) -> list[int]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from config.i18n import SEMICOLON, Joined, Msg, Text, msg, stored
-from config.markets import BUILT_IN, Market
+from config.markets import BUILT_IN, Market, primary_language
 from config.terminal import control_character
 from localize.text import FIELD_NAMES, html, leftovers
 from localize.text import said as said  # re-exported: where it lived before
@@ -319,7 +319,7 @@ def check(
 def sentence_ends(language: str) -> frozenset[str] | None:
     """The marks that end a sentence in `language` (a code such as 'en', 'zh-CN', 'th'),
     or None when its script requires none (Thai, Lao, Khmer)."""
-    return _ENDS_BY_LANGUAGE.get(language.split("-")[0].split("_")[0].lower(), _LATIN_END)
+    return _ENDS_BY_LANGUAGE.get(primary_language(language), _LATIN_END)
 
 
 def _end_findings(field: str, source: str, target: str, language: str) -> list[Finding]:

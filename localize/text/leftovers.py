@@ -32,6 +32,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from config.markets import primary_language
+
 # Hosts of TikTok's own image CDN: a description image there was uploaded to TikTok Shop.
 # (From the URLs its image upload answers; unverified beyond them.)
 TIKTOK_IMAGE_HOSTS = ("ibyteimg.com", "byteimg.com", "tiktokcdn.com", "tiktokcdn-us.com")
@@ -121,13 +123,9 @@ class Leftover:
     fix: str
 
 
-def _base(language: str) -> str:
-    return language.split("-")[0].split("_")[0].lower()
-
-
 def keeps_cjk_punctuation(language: str) -> bool:
     """Whether `language` is written with Chinese punctuation (Chinese, Japanese)."""
-    return _base(language) in _KEEPS_CJK
+    return primary_language(language) in _KEEPS_CJK
 
 
 def _word(ch: str) -> bool:
@@ -201,7 +199,7 @@ def _no_emoji(text: str, changes: list[Change], field: str = "title") -> str:
 
 def _punctuation(text: str, language: str, changes: list[Change]) -> str:
     """Fullwidth marks as `language` writes them."""
-    table = _SPACED if _base(language) in _SPACE_SEPARATED else _LATIN
+    table = _SPACED if primary_language(language) in _SPACE_SEPARATED else _LATIN
     if not any(ch in table for ch in text):
         return text
     out: list[str] = []
