@@ -183,6 +183,9 @@ class RunEnd:
 
     written: dict[int, str] = field(default_factory=dict)  # item id -> where it went
     failed: dict[int, str] = field(default_factory=dict)  # item id -> why not (stays approved)
+    # item id -> why an older version of a product is not published: the run wrote its
+    # newer one (it goes stale, never written on its own over the newer one later)
+    superseded: dict[int, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 

@@ -71,32 +71,8 @@ class ExportPublisher:
         return str(target)
 
     def sweep(self, now: float | None = None) -> list[str]:
-        """Remove the `.part` folders that runs which died left behind: this machine's
-        whose process has ended, and any older than a publisher's hold on an item (whoever
-        wrote it has lost the item by then); the names removed."""
-        cutoff = (time.time() if now is None else now) - HOLD.total_seconds()
-        try:
-            entries = list(os.scandir(self.folder))
-        except OSError:  # no folder yet: nothing left over
-            return []
-        removed = []
-        for entry in entries:
-            if not (entry.name.startswith(".") and entry.name.endswith(PART)):
-                continue
-            mine = _PART.match(entry.name)
-            try:
-                old = entry.stat(follow_symlinks=False).st_mtime < cutoff
-            except OSError:
-                continue
-            dead = bool(mine and mine["host"] == _HOST and not process_alive(int(mine["pid"])))
-            if not (old or dead):
-                continue
-            if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
-                Path(entry.path).unlink(missing_ok=True)  # never into what a link points at
-            else:
-                shutil.rmtree(entry.path, ignore_errors=True)
-            removed.append(entry.name)
-        return removed
+        """Remove the `.part` files and folders runs which died left behind (`leftovers`)."""
+        return leftovers(self.folder, now)
 
     def _write(self, work: Work, target: Path) -> None:
         tmp = target.with_name(part_name(target.name, os.getpid()))
@@ -136,6 +112,36 @@ class ExportPublisher:
                     problem=exc.strerror or str(exc),
                 )
             ) from None
+
+
+def leftovers(folder: Path, now: float | None = None) -> list[str]:
+    """Remove the `.part` files and folders that runs which died left in `folder` (item
+    folders, workbooks, manifests): this machine's whose process has ended, and any older
+    than a publisher's hold on an item (whoever wrote it has lost the item by then); the
+    names removed."""
+    cutoff = (time.time() if now is None else now) - HOLD.total_seconds()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # no folder yet: nothing left over
+        return []
+    removed = []
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(PART)):
+            continue
+        mine = _PART.match(entry.name)
+        try:
+            old = entry.stat(follow_symlinks=False).st_mtime < cutoff
+        except OSError:
+            continue
+        dead = bool(mine and mine["host"] == _HOST and not process_alive(int(mine["pid"])))
+        if not (old or dead):
+            continue
+        if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
+            Path(entry.path).unlink(missing_ok=True)  # never into what a link points at
+        else:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(entry.name)
+    return removed
 
 
 def part_name(name: str, pid: int) -> str:

@@ -183,20 +183,32 @@ def _end_run(store: Engine, publisher: EndsRun, hold: Hold, run: PublishRun) -> 
     try:
         end = publisher.end_run()
     finally:
-        written = [h for h in run.held if end is not None and h[0].id in end.written]
+        done = {**end.written, **end.superseded} if end is not None else {}
+        written = [h for h in run.held if h[0].id in done]
         changed: set[int] = set()
         if end is not None and written:
             # every item of the workbook marked in one transaction: a run killed meanwhile
-            # leaves all of them approved (the next run finds them in the workbook), not some
+            # leaves all of them approved (the next run finds them in the workbook), not some;
+            # an older version of a product goes stale with its newer one published
             with session_scope(store) as session:
                 for item, steps, _, _ in written:
                     try:
-                        _mark_published(session, item, f"{steps.kind}: {end.written[item.id]}")
+                        if item.id in end.superseded:
+                            _mark_superseded(session, item, end.superseded[item.id])
+                        else:
+                            _mark_published(session, item, f"{steps.kind}: {done[item.id]}")
                     except lifecycle.ItemChanged:  # nothing written for it; the rest go on
                         changed.add(item.id)
         for item, steps, summary, read_version in run.held:
             where = end.written.get(item.id) if end else None
-            if where is not None:
+            why = end.superseded.get(item.id) if end else None
+            if why is not None and item.id not in changed:
+                run.stale.append({**summary, "sent": bool(steps.sent), "reason": why})
+                hold.drop(item.id)
+                continue
+            if why is not None:
+                _stale(store, item.id, read_version, bool(steps.sent), run, summary)
+            elif where is not None:
                 if item.id not in changed:
                     run.published.append({**summary, "where": where, "steps": steps.sent})
                     hold.drop(item.id)
@@ -204,8 +216,8 @@ def _end_run(store: Engine, publisher: EndsRun, hold: Hold, run: PublishRun) -> 
                 # changed while held: it is in the workbook
                 _stale(store, item.id, read_version, True, run, summary)
             elif end is not None:
-                why = end.failed.get(item.id, msg("not written into the run's workbook"))
-                run.failed.append({**summary, "error": why})
+                error = end.failed.get(item.id, msg("not written into the run's workbook"))
+                run.failed.append({**summary, "error": error})
             _release(store, hold, item.id)
         run.held.clear()
     run.files += end.files
@@ -307,6 +319,20 @@ def _mark_published(session: Session, item: LocalizationItem, reason: str) -> No
         ItemState.PUBLISHED,
         actor=ACTOR,
         reason=reason,
+        claimed_by=None,
+        claimed_until=None,
+    )
+
+
+def _mark_superseded(session: Session, item: LocalizationItem, why: str) -> None:
+    """An older version of a product the run wrote a newer one of: stale, saying so, its
+    hold ended (ItemChanged when it moved on since read)."""
+    lifecycle.change(
+        session,
+        item,
+        ItemState.STALE,
+        actor=ACTOR,
+        reason=why,
         claimed_by=None,
         claimed_until=None,
     )

@@ -6,7 +6,10 @@ or columns added, removed or reordered make Seller Center refuse it. So the colu
 found by their header names, one row per item (the latest version of each product) goes
 below the rows already there, and nothing else in the workbook is touched. Each run writes
 a new file (the template and earlier runs' files are never overwritten) beside a manifest
-of what went in. Items are published only once the file holding them exists.
+of what went in (and inside it: a workbook in the folder says itself which item versions
+it holds, so a run killed before it could record them writes none of them twice). Items
+are published only once the file holding them exists; an older version of a product the
+run wrote a newer one of goes stale.
 
 openpyxl keeps the cells, styles, column widths, data validations (drop-downs), merged
 cells, defined names, hidden sheets, sheet protection and conditional formatting; it drops
@@ -33,7 +36,13 @@ from config.runtime import Secrets, utcnow
 from config.settings import Settings, ShopSettings, TemplateSettings
 from localize.image.outputs import safe_name
 from localize.publish import PublishError, RunEnd, Steps, Work
-from localize.publish.export import CSV_COLUMNS, ExportPublisher, neutralise, part_name
+from localize.publish.export import (
+    CSV_COLUMNS,
+    ExportPublisher,
+    leftovers,
+    neutralise,
+    part_name,
+)
 from localize.publish.imagehost import ImageHost
 
 IMAGE_FIELDS = ("main_image",) + tuple(f"image_{n}" for n in range(2, 10))
@@ -48,6 +57,9 @@ HEADERS = {
 } | {f"Product Image {n}": f"image_{n}" for n in range(2, 10)}
 HEADER_ROWS = 30  # the header row is looked for among the first rows of each sheet
 STEP = "template"
+MANIFEST_PROPERTY = "shopbot-manifest"  # a workbook's own copy of its manifest
+_PROPERTIES = "docProps/custom.xml"
+_PROPERTIES_MAX = 64 * 2**20  # a manifest of many thousand items fits; a bomb does not
 _NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV}
 EXCEL_CELL_MAX = 32767
 # Characters an .xlsx cell cannot hold (openpyxl refuses them): control characters.
@@ -112,9 +124,17 @@ def _cell(text: str) -> str:
     return neutralise(_ILLEGAL.sub("", text))[:EXCEL_CELL_MAX]
 
 
-def save_new(workbook: Any, folder: Path, stem: str, when: datetime) -> Path:
-    """Save under a name no earlier run used (`stem-YYYYmmdd-HHMMSS[-n].xlsx`): written to
-    a temporary name, then linked into place, which never replaces a file."""
+def save_new(
+    workbook: Any, folder: Path, stem: str, when: datetime, manifest: dict[str, Any]
+) -> Path:
+    """Save under a name no earlier run used (`stem-YYYYmmdd-HHMMSS[-n].xlsx`), its
+    manifest inside it and beside it (.json): written to a temporary name, then linked
+    into place, which never replaces a file.
+
+    The workbook carries its own manifest (a custom document property) so that it and what
+    it lists come into place as one file: a run killed before its .json is written leaves a
+    workbook the next run still reads as holding its items (`listed`)."""
+    _embed(workbook, manifest)
     # named as an export's .part folder is, so the next export run removes it if this one dies
     tmp = folder / part_name(f"{stem}.xlsx", os.getpid())
     try:
@@ -131,10 +151,11 @@ def save_new(workbook: Any, folder: Path, stem: str, when: datetime) -> Path:
                 if exc.errno not in _NO_LINKS or target.exists():
                     raise
                 os.rename(tmp, target)
-            return target
-        raise PublishError(
-            msg("{folder}: too many files named {base}-*.xlsx", folder=str(folder), base=base)
-        )
+            break
+        else:
+            raise PublishError(
+                msg("{folder}: too many files named {base}-*.xlsx", folder=str(folder), base=base)
+            )
     except OSError as exc:
         raise PublishError(
             msg(
@@ -146,6 +167,19 @@ def save_new(workbook: Any, folder: Path, stem: str, when: datetime) -> Path:
     finally:
         with contextlib.suppress(OSError):  # no folder: nothing was written
             tmp.unlink(missing_ok=True)
+    write_manifest(target, {"file": str(target)} | manifest)
+    return target
+
+
+def _embed(workbook: Any, manifest: dict[str, Any]) -> None:
+    """The manifest as the workbook's own custom document property (Seller Center reads
+    the sheets, not the properties); one a template already carried is replaced."""
+    from openpyxl.packaging.custom import StringProperty
+
+    props = workbook.custom_doc_props
+    props.props = [p for p in props.props if p.name != MANIFEST_PROPERTY]
+    text = json.dumps(manifest, ensure_ascii=True, separators=(",", ":"))
+    props.append(StringProperty(name=MANIFEST_PROPERTY, value=text))
 
 
 def write_manifest(workbook: Path, manifest: dict[str, Any]) -> Path:
@@ -163,24 +197,140 @@ def write_manifest(workbook: Path, manifest: dict[str, Any]) -> Path:
     return target
 
 
-def latest(held: list[tuple[Work, Steps]]) -> tuple[list[tuple[Work, Steps]], dict[int, str]]:
-    """One item per product and language, the newest; the older ones with why they wait."""
+@dataclass(frozen=True)
+class Listed:
+    """Where a workbook in the export folder holds an item version."""
+
+    book: Path
+    sheet: str
+    row: int
+
+
+def listed(folder: Path) -> dict[tuple[int, int, int], Listed]:
+    """The item versions the workbooks in an export folder hold (item, reviewer's version,
+    lock version) -> where: what each workbook's own manifest lists (else, for one written
+    before workbooks carried it, the .json beside it)."""
+    found: dict[tuple[int, int, int], Listed] = {}
+    try:
+        books = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("."))
+    except OSError:  # no folder yet: no workbook
+        return found
+    for book in books:
+        manifest = manifest_of(book)
+        try:
+            sheet = str(manifest.get("sheet", ""))
+            for entry in manifest["items"]:
+                key = (int(entry["item_id"]), int(entry["version"]), int(entry["lock_version"]))
+                found.setdefault(key, Listed(book, sheet, int(entry.get("row", 0))))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue  # not one of our workbooks: it lists nothing
+    return found
+
+
+def manifest_of(book: Path) -> dict[str, Any]:
+    """The manifest a workbook of ours carries, else the .json beside it; {} for any other
+    file (a seller's, a damaged one, a link)."""
+    import defusedxml.ElementTree as SafeTree
+
+    if book.is_symlink() or not book.is_file():
+        return {}
+    try:
+        with zipfile.ZipFile(book) as archive:
+            info = archive.getinfo(_PROPERTIES)
+            if info.file_size <= _PROPERTIES_MAX:
+                root = SafeTree.fromstring(archive.read(info))
+                for prop in root:
+                    if prop.get("name") == MANIFEST_PROPERTY:
+                        found = json.loads("".join(prop.itertext()))
+                        if isinstance(found, dict):
+                            return found
+    except (OSError, KeyError, ValueError, SyntaxError, zipfile.BadZipFile):
+        pass  # SyntaxError: ElementTree's ParseError; ValueError: defusedxml's refusals
+    try:
+        found = json.loads(book.with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+@dataclass
+class Written:
+    """What the workbooks in an export folder already hold, read once a run: a run killed
+    once its workbook was in place, before its items were marked published, left them
+    approved, and they are taken as written there rather than written again (a second
+    workbook would make the seller upload them twice)."""
+
+    folder: Path
+    found: dict[tuple[int, int, int], Listed] | None = None
+    earlier: dict[int, str] = field(default_factory=dict)  # item -> where it already is
+
+    def find(self, work: Work) -> Listed | None:
+        """The workbook holding this very version of the item, if one does (the folder
+        read at the run's first item, the .part files of runs that died removed first)."""
+        if self.found is None:
+            leftovers(self.folder)
+            self.found = listed(self.folder)
+        return self.found.get((work.item_id, work.version, work.lock_version))
+
+    def take(self, work: Work, where: str) -> None:
+        """The item counts as written at `where` by an earlier run."""
+        self.earlier[work.item_id] = where
+
+    def end(self) -> RunEnd:
+        """The items earlier runs wrote, with a note naming each workbook; the folder is
+        read again by the next run."""
+        end = RunEnd(written=dict(self.earlier))
+        books: dict[str, int] = {}
+        for where in self.earlier.values():
+            name = Path(where.partition("#")[0]).name
+            books[name] = books.get(name, 0) + 1
+        for name, count in sorted(books.items()):
+            end.notes.append(
+                msg(
+                    "{name} (written by a run that was stopped) already lists {count} of the "
+                    "items: they are not written again",
+                    name=name,
+                    count=count,
+                )
+            )
+        self.found, self.earlier = None, {}
+        return end
+
+
+def latest(held: list[tuple[Work, Steps]]) -> tuple[list[tuple[Work, Steps]], dict[int, Work]]:
+    """One item per product and language, the newest; the older ones -> the newer one."""
     newest: dict[tuple[str, str], tuple[Work, Steps]] = {}
     for work, steps in held:
         key = (work.product_id, work.language)
         if key not in newest or newest[key][0].item_id < work.item_id:
             newest[key] = (work, steps)
     kept = {w.item_id for w, _ in newest.values()}
-    older: dict[int, str] = {
-        w.item_id: msg(
-            "superseded by item {newer}, a newer version of product {product}; it stays approved",
-            newer=newest[(w.product_id, w.language)][0].item_id,
-            product=w.product_id,
-        )
-        for w, _ in held
-        if w.item_id not in kept
+    older = {
+        w.item_id: newest[(w.product_id, w.language)][0] for w, _ in held if w.item_id not in kept
     }
     return [h for h in held if h[0].item_id in kept], older
+
+
+def supersede(end: RunEnd, older: dict[int, Work]) -> None:
+    """The older versions of products whose newest one the run wrote are superseded by it
+    (never written on their own later, over the newer one); those whose newest one could
+    not be written wait with it."""
+    for item_id, newer in older.items():
+        if newer.item_id in end.written:
+            end.written.pop(item_id, None)
+            end.superseded[item_id] = msg(
+                "superseded by item {newer}, a newer version of product {product}, "
+                "published in its place",
+                newer=newer.item_id,
+                product=newer.product_id,
+            )
+        else:
+            end.failed[item_id] = msg(
+                "superseded by item {newer}, a newer version of product {product}; it stays "
+                "approved",
+                newer=newer.item_id,
+                product=newer.product_id,
+            )
 
 
 def missing_template(category: str) -> Msg:
@@ -220,7 +370,10 @@ class TemplatePublisher:
     kind: str = "template"
     holds: bool = True
     held: list[tuple[Work, Steps]] = field(default_factory=list)
-    earlier: dict[int, str] = field(default_factory=dict)  # already in a written workbook
+    written: Written = field(init=False)  # what the folder's workbooks already hold
+
+    def __post_init__(self) -> None:
+        self.written = Written(self.folder)
 
     @classmethod
     def from_settings(
@@ -241,10 +394,16 @@ class TemplatePublisher:
         template = self.templates(work.category)
         if template is None:
             raise PublishError(missing_template(work.category))
+        found = self.written.find(work)
         done = steps.done(STEP)
         if done and Path(done.partition("#")[0]).is_file():
-            self.earlier[work.item_id] = done  # written before the last run could record it
+            self.written.take(work, done)  # written before the last run could record it
             return done
+        if found is not None:  # written before the last run could record the step even
+            ref = f"{found.book}#{found.sheet}!{found.row}"
+            steps.record(STEP, ref)
+            self.written.take(work, ref)
+            return ref
         self.held.append((work, steps))
         return self._path(template)
 
@@ -256,8 +415,8 @@ class TemplatePublisher:
         """One new workbook per template with the held items; their manifest beside it."""
         # taken out first: a run that dies in here leaves nothing for the next to repeat
         held, self.held = self.held, []
-        end, self.earlier = RunEnd(written=self.earlier), {}
-        kept, end.failed = latest(held)
+        end = self.written.end()
+        kept, older = latest(held)
         groups: dict[str, list[tuple[Work, Steps]]] = {}
         chosen: dict[str, TemplateSettings] = {}
         for work, steps in kept:
@@ -274,6 +433,7 @@ class TemplatePublisher:
             except PublishError as exc:
                 for work, _ in items:
                     end.failed.setdefault(work.item_id, exc.text)
+        supersede(end, older)
         if self.host is not None and (self.host.uploaded or self.host.found):
             end.notes.append(
                 msg(
@@ -349,12 +509,13 @@ class TemplatePublisher:
             row += 1
         if not rows:
             return
-        target = save_new(workbook, self.folder, stem, when)
-        write_manifest(
-            target,
+        target = save_new(
+            workbook,
+            self.folder,
+            stem,
+            when,
             {
                 "template": str(path),
-                "file": str(target),
                 "sheet": layout.sheet,
                 "written_at": when.isoformat(),
                 "image_urls": self.host is not None,
@@ -413,26 +574,24 @@ class ExportWithWorkbook(ExportPublisher):
     between its folders and its workbook leaves them approved, and the next run finds their
     folders done and puts them in its workbook. The store says what still needs a workbook
     (sellers move uploaded workbooks away); a run killed after its workbook was in place but
-    before its items were marked leaves them approved, so a workbook still in the folder whose
-    manifest lists the very version of an item counts as its workbook."""
+    before its items were marked leaves them approved, so a workbook still in the folder that
+    lists the very version of an item counts as its workbook (`Written`, as for templates)."""
 
     holds: bool = True
     sent: list[tuple[Work, Steps, str]] = field(default_factory=list)
     clock: Callable[[], datetime] = utcnow
-    earlier: dict[int, str] = field(default_factory=dict)  # already in a written workbook
-    books: dict[tuple[int, int, int, str], Path] | None = None  # what the folder's workbooks list
+    written: Written = field(init=False)  # what the folder's workbooks already hold
+
+    def __post_init__(self) -> None:
+        self.written = Written(self.folder)
 
     def publish(self, work: Work, steps: Steps) -> str:
         """The item's folder, remembered for the run's workbook (unless a workbook in the
         folder already lists this very version of it)."""
         where = super().publish(work, steps)
-        if self.books is None:
-            self.books = listed(self.folder)
-        book = self.books.get((work.item_id, work.version, work.lock_version, where))
-        if book is not None:
-            # a run killed after its workbook was in place, before the items were marked
-            # published: a second workbook would make the seller upload them twice
-            self.earlier[work.item_id] = str(book)
+        found = self.written.find(work)
+        if found is not None:
+            self.written.take(work, str(found.book))
             return where
         self.sent.append((work, steps, where))
         return where
@@ -441,26 +600,13 @@ class ExportWithWorkbook(ExportPublisher):
         """listings-TIME.xlsx in the export folder, with its manifest; the items are written
         once it is (an older version of a product too: its folder is, and the workbook has
         the newest), and wait for the next run's workbook when it cannot be."""
-        end = RunEnd()
-        self.books = None  # read again by the next run
-        for book in sorted(set(self.earlier.values())):
-            mine = [i for i, b in self.earlier.items() if b == book]
-            end.notes.append(
-                msg(
-                    "{name} (written by a run that was stopped) already lists {count} of the "
-                    "items: they are not written again",
-                    name=Path(book).name,
-                    count=len(mine),
-                )
-            )
-        end.written = dict(self.earlier)
-        self.earlier = {}
+        end = self.written.end()
         if not self.sent:  # nothing went out: no workbook (and openpyxl not loaded for it)
             return end
         import openpyxl
 
         where = {w.item_id: f for w, _, f in self.sent}
-        kept, _ = latest([(w, s) for w, s, _ in self.sent])
+        kept, older = latest([(w, s) for w, s, _ in self.sent])
         workbook = openpyxl.Workbook()
         ws = workbook.active
         ws.title = "listings"
@@ -477,40 +623,22 @@ class ExportWithWorkbook(ExportPublisher):
                     "product_id": work.product_id,
                     "version": work.version,  # the reviewer's (review show's "version")
                     "lock_version": work.lock_version,
+                    "content_hash": work.content_hash,
                     "row": row,
                     "folder": str(folder),
                 }
             )
         self.sent.clear()
         try:
-            target = save_new(workbook, self.folder, "listings", self.clock())
-            write_manifest(target, {"file": str(target), "items": rows})
+            target = save_new(workbook, self.folder, "listings", self.clock(), {"items": rows})
         except PublishError as exc:
             why = msg("the run's workbook was not written: {problem}", problem=exc.text)
             end.failed = dict.fromkeys(where, why)
             return end
         end.written |= where
+        supersede(end, older)
         end.files.append(str(target))
         return end
-
-
-def listed(folder: Path) -> dict[tuple[int, int, int, str], Path]:
-    """The item versions the workbooks in an export folder list (item, reviewer's version,
-    lock version, item folder) -> the workbook: those whose manifest is whole and whose
-    workbook is still there."""
-    found: dict[tuple[int, int, int, str], Path] = {}
-    for manifest in sorted(folder.glob("listings-*.json")):
-        book = manifest.with_suffix(".xlsx")
-        try:
-            items = json.loads(manifest.read_text(encoding="utf-8"))["items"]
-            if not book.is_file():
-                continue
-            for entry in items:
-                key = (entry["item_id"], entry["version"], entry["lock_version"], entry["folder"])
-                found.setdefault(key, book)
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # not one of our manifests: it lists nothing
-    return found
 
 
 def _images_of(folder: Path) -> list[str]:

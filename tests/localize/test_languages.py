@@ -240,9 +240,15 @@ def test_publishing_errors_are_said_in_the_readers_language(tmp_path: Path) -> N
 
     from config.i18n import catalog
     from config.settings import ImageHostSettings
-    from localize.publish import PublishError, Steps, Work
+    from localize.publish import PublishError, RunEnd, Steps, Work
     from localize.publish.imagehost import ImageHost
-    from localize.publish.template import find_layout, latest, missing_template, save_new
+    from localize.publish.template import (
+        find_layout,
+        latest,
+        missing_template,
+        save_new,
+        supersede,
+    )
 
     refused: list[PublishError] = []
     with pytest.raises(PublishError) as layout:
@@ -251,7 +257,9 @@ def test_publishing_errors_are_said_in_the_readers_language(tmp_path: Path) -> N
     refused.append(PublishError(missing_template("drinkware")))
     (tmp_path / "file").write_text("", encoding="utf-8")
     with pytest.raises(PublishError) as saved:
-        save_new(openpyxl.Workbook(), tmp_path / "file" / "in", "listings", datetime(2026, 12, 1))
+        save_new(
+            openpyxl.Workbook(), tmp_path / "file" / "in", "listings", datetime(2026, 12, 1), {}
+        )
     refused.append(saved.value)
     host = ImageHost(
         ImageHostSettings(
@@ -271,7 +279,10 @@ def test_publishing_errors_are_said_in_the_readers_language(tmp_path: Path) -> N
         for i in (1, 2)
     ]
     _, older = latest([(w, Steps.__new__(Steps)) for w in work])  # steps unread here
-    refused.append(PublishError(older[1]))
+    waits, written = RunEnd(), RunEnd(written={2: "listings.xlsx"})
+    supersede(waits, older)
+    supersede(written, older)
+    refused += [PublishError(waits.failed[1]), PublishError(written.superseded[1])]
     assert str(refused[1]).startswith("no bulk-listing template for category 'drinkware'")
     # values: the names given, and the system's own words for a failed file operation
     data = re.compile(r"'(bkt|drinkware)'|t\.xlsx|Not a directory")

@@ -12,6 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -21,8 +22,8 @@ from localize import lifecycle
 from localize.publish.service import HOST, publish_shop
 from localize.publish.template import ExportWithWorkbook
 from store.db import open_store, read_scope, session_scope
-from store.models import ItemState, LocalizationItem
-from tests.localize.publishing import approved_items
+from store.models import AuditEvent, ItemState, LocalizationItem
+from tests.localize.publishing import approved_items, bulk_template
 
 # A publish run in its own process whose workbook clock, read only once every folder is
 # written, says so and then waits on stdin until the test kills the process.
@@ -172,14 +173,17 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from localize.publish.template import save_new
+from openpyxl.packaging.custom import CustomPropertyList
 
 class Workbook:
+    custom_doc_props = CustomPropertyList()
+
     def save(self, path):
         Path(path).write_bytes(b"PK partial")
         print("saving", flush=True)
         sys.stdin.read()
 
-save_new(Workbook(), Path(sys.argv[1]), "listings", datetime(2026, 12, 6, tzinfo=UTC))
+save_new(Workbook(), Path(sys.argv[1]), "listings", datetime(2026, 12, 6, tzinfo=UTC), {})
 """
 
 
@@ -238,3 +242,143 @@ def test_an_item_changed_while_the_workbook_is_written_leaves_the_others_publish
             changed: ("stale", None),
             last: ("published", None),
         }
+
+
+# A publish run (export or template kind) in its own process, killed at one moment of
+# writing its workbook: "workbook" just after the .xlsx is in place (its .json not yet),
+# "manifest" just after the .json is. The pause is a wrapper round the standard library's
+# os.link / os.replace in the child, none of our code changed.
+PUBLISH_KILLED_AT = """
+import os
+import sys
+from config.runtime import Secrets
+from config.settings import load
+from localize.publish.service import publish_shop
+from store.db import open_store
+
+point = sys.argv[3]
+real_link, real_replace = os.link, os.replace
+
+def pause():
+    print(point, flush=True)
+    sys.stdin.read()
+    raise SystemExit("not killed")
+
+def link(src, dst, *args, **kwargs):
+    real_link(src, dst, *args, **kwargs)
+    if point == "workbook" and str(dst).endswith(".xlsx"):
+        pause()
+
+def replace(src, dst, *args, **kwargs):
+    real_replace(src, dst, *args, **kwargs)
+    if point == "manifest" and str(dst).endswith(".json"):
+        pause()
+
+os.link, os.replace = link, replace
+settings = load(sys.argv[1])
+publish_shop(open_store(sys.argv[2]), settings, settings.shops[0], Secrets())
+"""
+
+
+def killing_shop(tmp_path: Path, kind: str) -> Path:
+    """A Malaysian shop of this publish kind exporting to tmp_path/export (the template
+    kind filling t.xlsx for drinkware), captions on no image."""
+    publish = 'kind = "export"\n'
+    if kind == "template":
+        bulk_template(tmp_path / "t.xlsx", "Drinkware (600001)")
+        publish = 'kind = "template"\ntemplates = { drinkware = "t.xlsx" }\n'
+    config = tmp_path / "shops.toml"
+    config.write_text(
+        '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
+        f'caption_images = "none"\n[shops.publish]\nexport_dir = "export"\n{publish}',
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.mark.parametrize(
+    ("kind", "point"), [("export", "workbook"), ("template", "workbook"), ("template", "manifest")]
+)
+def test_a_run_killed_once_its_workbook_is_in_place_is_not_written_twice(
+    tmp_path: Path, db_url: str, kind: str, point: str
+) -> None:
+    config = killing_shop(tmp_path, kind)
+    settings = load(config)
+    store = open_store(db_url)
+    try:
+        ids = approved_items(store, settings, tmp_path, 3)
+        killed = subprocess.Popen(
+            [sys.executable, "-c", PUBLISH_KILLED_AT, str(config), db_url, point],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "SHOPBOT_HOME": str(tmp_path / "home")},
+        )
+        try:
+            assert killed.stdout is not None
+            assert killed.stdout.readline() == f"{point}\n"
+        finally:
+            killed.send_signal(signal.SIGKILL)
+            killed.wait(timeout=60)
+        export = tmp_path / "export"
+        [book] = export.glob("*.xlsx")
+        assert book.with_suffix(".json").exists() == (point == "manifest")
+
+        again = publish_shop(store, settings, settings.shops[0], Secrets())
+
+        assert list(export.glob("*.xlsx")) == [book]  # the products are in one workbook only
+        assert sorted(p["id"] for p in again.published) == ids and not again.failed
+        assert {p["where"].partition("#")[0] for p in again.published} == {str(book)}
+        assert not [p.name for p in export.iterdir() if p.name.endswith(".part")]
+        with read_scope(store) as session:
+            states = session.exec(select(LocalizationItem.state, LocalizationItem.claimed_by))
+            assert set(states) == {("published", None)}
+    finally:
+        store.dispose()
+
+
+@pytest.mark.parametrize("kind", ["export", "template"])
+def test_of_two_approved_versions_of_a_product_the_newest_is_published_the_older_superseded(
+    tmp_path: Path, engine: Engine, kind: str
+) -> None:
+    settings = load(killing_shop(tmp_path, kind))
+    shop = settings.shops[0]
+    [older] = approved_items(engine, settings, tmp_path, 1)
+    with session_scope(engine) as session:  # approved again after its listing changed
+        first = session.get(LocalizationItem, older)
+        assert first is not None
+        second = LocalizationItem(
+            listing_id=first.listing_id,
+            shop_id=first.shop_id,
+            language=first.language,
+            source_hash="9" * 64,
+            state=ItemState.APPROVED,
+            title=f"{first.title} baharu",
+            description=first.description,
+            images=first.images,
+        )
+        session.add(second)
+        session.flush()
+        newer = second.id
+
+    run = publish_shop(engine, settings, shop, Secrets())
+    again = publish_shop(engine, settings, shop, Secrets())
+
+    [book] = (tmp_path / "export").glob("*.xlsx")  # the older is never written on its own
+    manifest = json.loads(book.with_suffix(".json").read_text(encoding="utf-8"))
+    assert [i["item_id"] for i in manifest["items"]] == [newer]
+    assert [p["id"] for p in run.published] == [newer] and not run.failed
+    [superseded] = run.stale
+    assert superseded["id"] == older and f"item {newer}" in superseded["reason"]
+    assert not again.published and not again.failed and not again.stale
+    with read_scope(engine) as session:
+        states = dict(session.exec(select(LocalizationItem.id, LocalizationItem.state)).all())
+        assert states == {older: "stale", newer: "published"}
+        history = session.exec(
+            select(AuditEvent.detail).where(
+                AuditEvent.entity == "localization_item",
+                AuditEvent.entity_id == str(older),
+                AuditEvent.action == "stale",
+            )
+        ).all()
+        assert [f"item {newer}" in json.dumps(d) for d in history] == [True]
