@@ -126,14 +126,15 @@ def _cell(text: str) -> str:
 
 def save_new(
     workbook: Any, folder: Path, stem: str, when: datetime, manifest: dict[str, Any]
-) -> Path:
+) -> tuple[Path, Msg | None]:
     """Save under a name no earlier run used (`stem-YYYYmmdd-HHMMSS[-n].xlsx`), its
     manifest inside it and beside it (.json): written to a temporary name, then linked
     into place, which never replaces a file.
 
     The workbook carries its own manifest (a custom document property) so that it and what
     it lists come into place as one file: a run killed before its .json is written leaves a
-    workbook the next run still reads as holding its items (`listed`)."""
+    workbook the next run still reads as holding its items (`listed`). So a .json that
+    cannot be written fails nothing: what the seller should know about it is returned."""
     _embed(workbook, manifest)
     # named as an export's .part folder is, so the next export run removes it if this one dies
     tmp = folder / part_name(f"{stem}.xlsx", os.getpid())
@@ -167,8 +168,17 @@ def save_new(
     finally:
         with contextlib.suppress(OSError):  # no folder: nothing was written
             tmp.unlink(missing_ok=True)
-    write_manifest(target, {"file": str(target)} | manifest)
-    return target
+    try:
+        write_manifest(target, {"file": str(target)} | manifest)
+    except PublishError as exc:
+        # the workbook is in place and carries the manifest: its items are written
+        return target, msg(
+            "{name}: the manifest beside it was not written ({problem}); the workbook "
+            "holds it as well",
+            name=target.name,
+            problem=exc.text,
+        )
+    return target, None
 
 
 def _embed(workbook: Any, manifest: dict[str, Any]) -> None:
@@ -509,7 +519,7 @@ class TemplatePublisher:
             row += 1
         if not rows:
             return
-        target = save_new(
+        target, trouble = save_new(
             workbook,
             self.folder,
             stem,
@@ -523,6 +533,8 @@ class TemplatePublisher:
             },
         )
         end.files.append(str(target))
+        if trouble is not None:
+            end.notes.append(trouble)
         if self.host is None:
             end.notes.append(
                 msg(
@@ -630,7 +642,9 @@ class ExportWithWorkbook(ExportPublisher):
             )
         self.sent.clear()
         try:
-            target = save_new(workbook, self.folder, "listings", self.clock(), {"items": rows})
+            target, trouble = save_new(
+                workbook, self.folder, "listings", self.clock(), {"items": rows}
+            )
         except PublishError as exc:
             why = msg("the run's workbook was not written: {problem}", problem=exc.text)
             end.failed = dict.fromkeys(where, why)
@@ -638,6 +652,8 @@ class ExportWithWorkbook(ExportPublisher):
         end.written |= where
         supersede(end, older)
         end.files.append(str(target))
+        if trouble is not None:
+            end.notes.append(trouble)
         return end
 
 

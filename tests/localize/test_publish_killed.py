@@ -382,3 +382,21 @@ def test_of_two_approved_versions_of_a_product_the_newest_is_published_the_older
             )
         ).all()
         assert [f"item {newer}" in json.dumps(d) for d in history] == [True]
+
+
+def test_a_manifest_that_cannot_be_written_beside_its_workbook_fails_no_item(
+    tmp_path: Path, engine: Engine
+) -> None:
+    settings = load(export_shop(tmp_path))
+    ids = approved_items(engine, settings, tmp_path, 2)
+    publisher = ExportWithWorkbook.from_settings(settings, settings.shops[0])
+    publisher.clock = lambda: datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    # something of the seller's where the .json would go: the workbook still holds its items
+    (tmp_path / "export" / "listings-20261206-090000.json").mkdir(parents=True)
+
+    run = publish_shop(engine, settings, settings.shops[0], Secrets(), publisher=publisher)
+
+    book = tmp_path / "export" / "listings-20261206-090000.xlsx"
+    assert sorted(p["id"] for p in run.published) == ids and not run.failed
+    assert run.files == [str(book)]
+    assert any(book.name in note and "manifest" in note for note in run.notes)
