@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -186,6 +186,7 @@ class RunEnd:
     # item id -> why an older version of a product is not published: the run wrote its
     # newer one (it goes stale, never written on its own over the newer one later)
     superseded: dict[int, str] = field(default_factory=dict)
+    changed: set[int] = field(default_factory=set)  # left out: they changed since read
     files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -198,9 +199,15 @@ class EndsRun(Protocol):
 
     holds: bool
 
-    def end_run(self) -> RunEnd:
-        """Write what the run's items make together; never raises for one item's trouble."""
+    def end_run(self, unchanged: Unchanged | None = None) -> RunEnd:
+        """Write what the run's items make together; never raises for one item's trouble.
+        `unchanged` says which items are still as the run read them, asked just before the
+        file is saved: the others are left out of it (`RunEnd.changed`)."""
         ...
+
+
+# item ids -> those still as the publish run read them (the store asked at that moment)
+Unchanged = Callable[[Collection[int]], set[int]]
 
 
 PublisherFactory = Callable[[Settings, ShopSettings, Secrets], Publisher]

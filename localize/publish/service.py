@@ -12,13 +12,14 @@ import json
 import os
 import socket
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from config.i18n import SEMICOLON, Joined, Msg, msg, stored
 from config.runtime import Clock, Secrets, utcnow
@@ -35,6 +36,7 @@ from localize.publish import (
     Publisher,
     PublishError,
     Steps,
+    Unchanged,
     Work,
     process_alive,
     publisher_for,
@@ -181,7 +183,7 @@ def _end_run(store: Engine, publisher: EndsRun, hold: Hold, run: PublishRun) -> 
     where it says they were written, and let go (still approved) otherwise."""
     end = None
     try:
-        end = publisher.end_run()
+        end = publisher.end_run(_as_read(store, run))
     finally:
         done = {**end.written, **end.superseded} if end is not None else {}
         written = [h for h in run.held if h[0].id in done]
@@ -206,7 +208,7 @@ def _end_run(store: Engine, publisher: EndsRun, hold: Hold, run: PublishRun) -> 
                 run.stale.append({**summary, "sent": bool(steps.sent), "reason": why})
                 hold.drop(item.id)
                 continue
-            if why is not None:
+            if why is not None or (end is not None and item.id in end.changed):
                 _stale(store, item.id, read_version, bool(steps.sent), run, summary)
             elif where is not None:
                 if item.id not in changed:
@@ -322,6 +324,27 @@ def _mark_published(session: Session, item: LocalizationItem, reason: str) -> No
         claimed_by=None,
         claimed_until=None,
     )
+
+
+def _as_read(store: Engine, run: PublishRun) -> Unchanged:
+    """Which of the items the run holds are still as it read them (their version, as this
+    run last changed them), asked of the store when called."""
+    versions = {item.id: item.version for item, _, _, _ in run.held}
+
+    def unchanged(item_ids: Collection[int]) -> set[int]:
+        ids = [i for i in item_ids if i in versions]
+        still: set[int] = set()
+        with read_scope(store) as session:
+            for start in range(0, len(ids), 500):  # within every store's limit on parameters
+                rows = session.exec(
+                    select(LocalizationItem.id, LocalizationItem.version).where(
+                        col(LocalizationItem.id).in_(ids[start : start + 500])
+                    )
+                )
+                still |= {i for i, version in rows if versions.get(i) == version}
+        return still
+
+    return unchanged
 
 
 def _mark_superseded(session: Session, item: LocalizationItem, why: str) -> None:

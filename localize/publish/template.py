@@ -29,13 +29,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from config.i18n import Msg, msg
 from config.runtime import Secrets, utcnow
 from config.settings import Settings, ShopSettings, TemplateSettings
 from localize.image.outputs import safe_name
-from localize.publish import PublishError, RunEnd, Steps, Work
+from localize.publish import PublishError, RunEnd, Steps, Unchanged, Work
 from localize.publish.export import (
     CSV_COLUMNS,
     ExportPublisher,
@@ -64,6 +64,7 @@ _NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.E
 EXCEL_CELL_MAX = 32767
 # Characters an .xlsx cell cannot hold (openpyxl refuses them): control characters.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_T = TypeVar("_T")
 
 
 def header_key(text: object) -> str:
@@ -421,7 +422,7 @@ class TemplatePublisher:
         path = Path(template.file)
         return str(path if path.is_absolute() else self.base / path)
 
-    def end_run(self) -> RunEnd:
+    def end_run(self, unchanged: Unchanged | None = None) -> RunEnd:
         """One new workbook per template with the held items; their manifest beside it."""
         # taken out first: a run that dies in here leaves nothing for the next to repeat
         held, self.held = self.held, []
@@ -439,7 +440,7 @@ class TemplatePublisher:
             self.host.found.clear()
         for path, items in groups.items():
             try:
-                self._fill(Path(path), chosen[path], items, end)
+                self._fill(Path(path), chosen[path], items, end, unchanged)
             except PublishError as exc:
                 for work, _ in items:
                     end.failed.setdefault(work.item_id, exc.text)
@@ -456,7 +457,12 @@ class TemplatePublisher:
         return end
 
     def _fill(
-        self, path: Path, template: TemplateSettings, items: list[tuple[Work, Steps]], end: RunEnd
+        self,
+        path: Path,
+        template: TemplateSettings,
+        items: list[tuple[Work, Steps]],
+        end: RunEnd,
+        unchanged: Unchanged | None,
     ) -> None:
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
@@ -485,14 +491,16 @@ class TemplatePublisher:
         when = self.clock()
         stem = safe_name(path.stem, "")
         pictures = self.folder / f"{stem}-{when:%Y%m%d-%H%M%S}-images"
-        rows: list[dict[str, Any]] = []
-        row = layout.next_row
+        ready: list[tuple[Work, list[str]]] = []
         for work, steps in items:
             try:
-                images = self._images(work, steps, pictures)
+                ready.append((work, self._images(work, steps, pictures)))
             except PublishError as exc:
                 end.failed[work.item_id] = exc.text
-                continue
+        ready = _as_read(ready, unchanged, end)  # after the uploads, the run's long part
+        rows: list[dict[str, Any]] = []
+        row = layout.next_row
+        for work, images in ready:
             values = {
                 "product_name": work.title,
                 "description": work.description,
@@ -608,7 +616,7 @@ class ExportWithWorkbook(ExportPublisher):
         self.sent.append((work, steps, where))
         return where
 
-    def end_run(self) -> RunEnd:
+    def end_run(self, unchanged: Unchanged | None = None) -> RunEnd:
         """listings-TIME.xlsx in the export folder, with its manifest; the items are written
         once it is (an older version of a product too: its folder is, and the workbook has
         the newest), and wait for the next run's workbook when it cannot be."""
@@ -617,8 +625,11 @@ class ExportWithWorkbook(ExportPublisher):
             return end
         import openpyxl
 
-        where = {w.item_id: f for w, _, f in self.sent}
-        kept, older = latest([(w, s) for w, s, _ in self.sent])
+        when = self.clock()
+        sent = _as_read([(w, (s, f)) for w, s, f in self.sent], unchanged, end)
+        self.sent.clear()
+        where = {w.item_id: f for w, (_, f) in sent}
+        kept, older = latest([(w, s) for w, (s, _) in sent])
         workbook = openpyxl.Workbook()
         ws = workbook.active
         ws.title = "listings"
@@ -640,11 +651,8 @@ class ExportWithWorkbook(ExportPublisher):
                     "folder": str(folder),
                 }
             )
-        self.sent.clear()
         try:
-            target, trouble = save_new(
-                workbook, self.folder, "listings", self.clock(), {"items": rows}
-            )
+            target, trouble = save_new(workbook, self.folder, "listings", when, {"items": rows})
         except PublishError as exc:
             why = msg("the run's workbook was not written: {problem}", problem=exc.text)
             end.failed = dict.fromkeys(where, why)
@@ -655,6 +663,18 @@ class ExportWithWorkbook(ExportPublisher):
         if trouble is not None:
             end.notes.append(trouble)
         return end
+
+
+def _as_read(
+    items: list[tuple[Work, _T]], unchanged: Unchanged | None, end: RunEnd
+) -> list[tuple[Work, _T]]:
+    """The items still as the run read them (all, when nobody can say); the others are
+    left out of the workbook and named in `end.changed`."""
+    if unchanged is None or not items:
+        return items
+    still = unchanged([w.item_id for w, _ in items])
+    end.changed |= {w.item_id for w, _ in items if w.item_id not in still}
+    return [(w, t) for w, t in items if w.item_id in still]
 
 
 def _images_of(folder: Path) -> list[str]:

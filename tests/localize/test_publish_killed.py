@@ -19,6 +19,7 @@ from sqlmodel import select
 from config.runtime import Secrets
 from config.settings import load
 from localize import lifecycle
+from localize.publish import publisher_for
 from localize.publish.service import HOST, publish_shop
 from localize.publish.template import ExportWithWorkbook
 from store.db import open_store, read_scope, session_scope
@@ -400,3 +401,32 @@ def test_a_manifest_that_cannot_be_written_beside_its_workbook_fails_no_item(
     assert sorted(p["id"] for p in run.published) == ids and not run.failed
     assert run.files == [str(book)]
     assert any(book.name in note and "manifest" in note for note in run.notes)
+
+
+@pytest.mark.parametrize("kind", ["export", "template"])
+def test_an_item_changed_before_the_workbook_is_saved_is_not_in_it(
+    tmp_path: Path, engine: Engine, kind: str
+) -> None:
+    settings = load(killing_shop(tmp_path, kind))
+    shop = settings.shops[0]
+    first, changed, last = approved_items(engine, settings, tmp_path, 3)
+    publisher = publisher_for(settings, shop, Secrets())
+
+    def clock() -> datetime:  # read once every item is taken in: its listing changes now
+        with session_scope(engine) as session:
+            item = session.get(LocalizationItem, changed)
+            assert item is not None
+            lifecycle.change(session, item, ItemState.STALE, actor="import")
+        return datetime(2026, 12, 6, 7, 0, tzinfo=UTC)
+
+    publisher.clock = clock  # type: ignore[attr-defined]
+    run = publish_shop(engine, settings, shop, Secrets(), publisher=publisher)
+
+    [book] = (tmp_path / "export").glob("*.xlsx")  # the seller uploads no changed version
+    manifest = json.loads(book.with_suffix(".json").read_text(encoding="utf-8"))
+    assert sorted(i["item_id"] for i in manifest["items"]) == [first, last]
+    assert sorted(p["id"] for p in run.published) == [first, last] and not run.failed
+    assert [s["id"] for s in run.stale] == [changed]
+    with read_scope(engine) as session:
+        states = dict(session.exec(select(LocalizationItem.id, LocalizationItem.state)).all())
+        assert states == {first: "published", changed: "stale", last: "published"}
