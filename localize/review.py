@@ -72,7 +72,6 @@ class AlreadyDecided(AppError):
         at: datetime | None,
         waits_for_person: bool = False,
     ) -> None:
-        from localize.views import ITEM_STATES, word
 
         who = msg(" by {by}", by=by) if by else ""
         when = msg(" at {at} UTC", at=at.strftime("%Y-%m-%d %H:%M:%S")) if at else ""
@@ -81,18 +80,43 @@ class AlreadyDecided(AppError):
             if waits_for_person
             else msg("`localize run` translates it again, or approve it with your own text")
         )
-        decided = msg(
-            "item {id} was already {state}{who}{when}; nothing was changed",
-            id=item_id,
-            state=word(ITEM_STATES, state),
-            who=who,
-            when=when,
-        )
+        decided = _already(item_id, state, who, when)
         if state == "stale":
             decided = msg("{said} (its source changed: review the new version)", said=decided)
         if state == "rejected":
-            decided = msg("{said}; {again} (--set FIELD=TEXT)", said=decided, again=again)
+            decided = msg(
+                "{said}; {again} (--set FIELD=TEXT, or --region N=TEXT for the text on its images)",
+                said=decided,
+                again=again,
+            )
         super().__init__(decided)
+
+
+def _already(item_id: int, state: str, who: Text, when: Text) -> Msg:
+    """'Item N was already approved by X at T': one whole sentence per state, so that no
+    language builds it from a state's word and its own verb (Thai said "approved" twice)."""
+    from localize.views import ITEM_STATES, word
+
+    said = {"id": item_id, "who": who, "when": when}
+    if state == "approved":
+        return msg("item {id} was already approved{who}{when}; nothing was changed", **said)
+    if state == "rejected":
+        return msg("item {id} was already rejected{who}{when}; nothing was changed", **said)
+    if state == "published":
+        return msg("item {id} was already published{who}{when}; nothing was changed", **said)
+    if state == "stale":
+        return msg("item {id} was already stale{who}{when}; nothing was changed", **said)
+    if state == "failed":
+        return msg("item {id} was marked failed{who}{when}; nothing was changed", **said)
+    if state == "pending":
+        return msg(
+            "item {id} was sent back to be translated again{who}{when}; nothing was changed", **said
+        )
+    return msg(
+        "item {id} is no longer waiting for review (it is {state}{who}{when}); nothing was changed",
+        state=word(ITEM_STATES, state),
+        **said,
+    )
 
 
 class ClaimedByOther(AppError):
@@ -1214,8 +1238,10 @@ def edit_regions(
     then draw its images again through the pipeline with them; the item stays in review."""
     if settings is None or images_root is None:
         raise BadInput("editing the text on images needs the shop's configuration (--config)")
-    current = _decidable(store, item_id, version, revision=revision)
+    # a region's text is a person's own, as --set is: a rejected item takes it
+    current = _decidable(store, item_id, version, editing=bool(edits), revision=revision)
     findings = _region_findings(store, settings, current, edits, keep)
+    mine = {"needs_person": None, "error": None} if edits else {}
     with session_scope(store) as session:
         lifecycle.change(
             session,
@@ -1225,6 +1251,7 @@ def edit_regions(
             reason="image text edited",
             findings=findings,
             seen="text on images",
+            **mine,
         )
         _decision(session, current.item, reviewer, Decision.EDIT, "")
     outcome = Outcome(current.item, Decision.EDIT)

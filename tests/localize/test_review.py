@@ -579,3 +579,23 @@ def test_history_shows_an_excerpt_of_a_long_text_and_json_keeps_it_whole(queued)
     assert f"localize review history {first} --json" in shown.out  # how to see it whole
     whole = json.loads(run("review", "history", first, "--json").out)
     assert whole[1]["text"]["description"]["after"] == description
+
+
+@pytest.mark.parametrize("state", ["approved", "rejected", "published", "stale", "failed"])
+def test_already_decided_says_its_state_once_in_every_language(state: str) -> None:
+    # trial-adv2 (9): Thai read "อนุมัติแล้วแล้ว": the pattern put its own "already" after a
+    # state's word that has one; each state is now a whole sentence in each language
+    from config.i18n import catalog
+    from localize.views import ITEM_STATES
+
+    refusal = review.AlreadyDecided(1, state, "bob", None)
+    for lang in ("en", "zh", "th"):
+        said = catalog(lang).render(refusal.text)
+        assert "bob" in said and "1" in said, (lang, said)
+        assert "⟦" not in said and "{" not in said, (lang, said)  # nothing left untranslated
+        if lang != "en":
+            assert said.isascii() is False, (lang, said)
+    th = catalog("th").render(refusal.text)
+    assert "แล้วแล้ว" not in th, th
+    state_word = catalog("th").render(ITEM_STATES[state])
+    assert th.count(state_word) <= 1, th
