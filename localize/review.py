@@ -72,7 +72,6 @@ class AlreadyDecided(AppError):
         at: datetime | None,
         waits_for_person: bool = False,
     ) -> None:
-
         who = msg(" by {by}", by=by) if by else ""
         when = msg(" at {at} UTC", at=at.strftime("%Y-%m-%d %H:%M:%S")) if at else ""
         again = (
@@ -165,7 +164,7 @@ class EditOvertaken(lifecycle.ItemChanged):
                 "it was changed{by} meanwhile (it is {state}, version {version})",
                 by=by,
                 state=word(ITEM_STATES, now.state),
-                version=now.version,
+                version=now.revision,  # as a reviewer counts them: the lock's moves with images
             )
         then = (
             msg("your edit, saved as version {version}, was replaced", version=saved_as)
@@ -647,7 +646,7 @@ def approve(
         drawn = _rerender(store, settings, current, images_root, outcome, mine)
         mine = drawn.versions.get(item_id, mine)
         outcome.rerendered = drawn.images
-        saved_as = current.item.version
+        saved_as = current.item.revision  # the version the reviewer would be shown
         current = entry(store, item_id)
         if current.item.version != mine:  # someone changed it while it was drawn
             with read_connection(store) as conn:
