@@ -643,7 +643,7 @@ def approve(
             with session_scope(store) as session:
                 _edited(session, current, edits, findings, reviewer)
         mine = current.item.version  # the version this edit made: approve only that
-        drawn = _rerender(store, settings, current, images_root, outcome, mine)
+        drawn = _rerender(store, settings, current, images_root, outcome, mine, reviewer)
         mine = drawn.versions.get(item_id, mine)
         outcome.rerendered = drawn.images
         saved_as = current.item.revision  # the version the reviewer would be shown
@@ -1033,6 +1033,7 @@ def _rerender(
     images_root: Path,
     outcome: Outcome,
     version: int,
+    reviewer: str,
 ) -> ImageSummary:
     """Draw the item's captioned images again for its new caption, as of `version` (the
     edit's): not at all once someone else changed it."""
@@ -1047,6 +1048,7 @@ def _rerender(
         only=[current.item.id],
         redo=True,
         versions={current.item.id: version},
+        actor=reviewer,  # the reviewer's edit is drawn, not a run's work
     )
     outcome.notes += done.errors
     return done
@@ -1255,7 +1257,7 @@ def edit_regions(
         _decision(session, current.item, reviewer, Decision.EDIT, "")
     outcome = Outcome(current.item, Decision.EDIT)
     edited = entry(store, item_id)  # drawn as of the version this edit made, or not at all
-    drawn = _rerender(store, settings, edited, images_root, outcome, edited.item.version)
+    drawn = _rerender(store, settings, edited, images_root, outcome, edited.item.version, reviewer)
     outcome.rerendered = drawn.images
     outcome.item = entry(store, item_id).item
     return outcome

@@ -158,6 +158,12 @@ def test_an_edited_caption_redraws_its_images_before_approval(queued) -> None:  
     assert item.state == ItemState.APPROVED
     redrawn = Path(item.images[1])  # a file of its own: another caption's drawing is not it
     assert redrawn != image and redrawn.read_bytes() != before
+    # trial-adv2 (9): the drawing was ploy's, not `localize run`'s (no run in between)
+    events = review.history(open_store(db_url), first["id"])
+    since = [h for h in events if h.get("version", 0) >= 2]
+    assert since and {h["actor"] for h in since} == {"ploy"}, events
+    drawn = run("review", "history", str(first["id"])).out.splitlines()
+    assert not [line for line in drawn if "localize run" in line and "(v2)" in line], drawn
 
 
 def test_a_caption_its_font_cannot_draw_is_refused_before_anything_is_written(queued) -> None:  # type: ignore[no-untyped-def]
