@@ -500,9 +500,10 @@ def review_list(
         if state not in known:
             raise BadInput(f"--state {state!r}: use one of {', '.join(known)}")
         states = [ItemState(state)]
-    entries = queue(
-        _store(inv), shop_id=_scope(inv, shop) or None, language=language, states=states
-    )
+    store, scope = _store(inv), _scope(inv, shop) or None
+    entries = queue(store, shop_id=scope, language=language, states=states)
+    if states is None:  # a failed item waits for a fix, not a review: shown, or never seen
+        entries += queue(store, shop_id=scope, language=language, states=[ItemState.FAILED])
     views.review_list(inv.env, entries, json_out, [s.value for s in states or ()])
 
 

@@ -382,6 +382,17 @@ def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
         )
     for item_id, why in t.for_a_person.items():
         env.err(msg("item {id} {why}", id=item_id, why=why))
+    for item_id, files in t.waiting_for_a_file.items():
+        from config.files import excerpt
+
+        env.err(
+            msg(
+                "item {id} failed on its images and waits for {files}: not translated again "
+                "until the file is there (or the listing is imported again)",
+                id=item_id,
+                files=Joined([excerpt(f) for f in files]),
+            )
+        )
 
 
 def review_list(
@@ -445,6 +456,17 @@ def review_list(
         env.out(env.say(line).rstrip())
         if item.state == "blocked" and item.error:
             env.out(msg("        blocked: {error}", error=e.blocked_reasons()))
+        if item.state == "failed":
+            from config.files import excerpt
+
+            env.out(
+                msg(
+                    "        failed: {error}\n        fix what it says (an image file, the "
+                    "listing: import it again, the engine), then `localize run --shop {shop}`",
+                    error=excerpt(item.error or "", 300, quoted=False),
+                    shop=item.shop_id,
+                )
+            )
 
 
 def review_item(env: Environment, e: Entry, as_json: bool) -> None:

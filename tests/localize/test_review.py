@@ -605,3 +605,36 @@ def test_already_decided_says_its_state_once_in_every_language(state: str) -> No
     assert "แล้วแล้ว" not in th, th
     state_word = catalog("th").render(ITEM_STATES[state])
     assert th.count(state_word) <= 1, th
+
+
+def test_a_failed_item_is_listed_with_its_error_and_what_to_do(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # trial-adv2 (9): an item whose image file is missing failed, and `review list` did not
+    # show it at all (nor did the import say the file was missing)
+    run, db_url = setup
+    photo(seed=0).save(tmp_path / "a.jpg")
+    (tmp_path / "listings.csv").write_text(
+        "product_id,sku,title,description,caption,images\n"
+        "p1,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温</p>,包邮,a.jpg;gone.jpg\n",
+        encoding="utf-8",
+    )
+    imported = run("listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my")
+    assert imported.code == 0, imported.err
+    assert "listings.csv:2: image 'gone.jpg' is missing" in imported.err, imported.err
+    assert run("run", "--shop", "acme-my").code == 1
+    listed = run("review", "list")
+    assert listed.code == 0, listed.err
+    failed = [line for line in listed.out.splitlines() if " p1 " in line]
+    assert failed and all("failed" in line for line in failed), listed.out
+    assert "gone.jpg" in listed.out and "localize run --shop acme-my" in listed.out, listed.out
+    rows = json.loads(run("review", "list", "--json").out)
+    assert {r["state"] for r in rows} == {"failed"} and all("gone.jpg" in r["error"] for r in rows)
+    # nothing changed (same listing, the file still missing): not translated again
+    again = run("run", "--shop", "acme-my")
+    assert again.code == 1 and "0 item(s) translated" in again.out, again.out
+    assert "gone.jpg': not translated again until the file is there" in again.err, again.err
+    done = json.loads(run("run", "--shop", "acme-my", "--json").out)
+    assert (done["translated"], done["from_memory"]) == (0, 0), done
+    assert done["waiting_for_a_file"] == [r["id"] for r in rows], done
+    photo(seed=40).save(tmp_path / "gone.jpg")  # the file came: the items go on
+    later = json.loads(run("run", "--shop", "acme-my", "--json").out)
+    assert later["translated"] == len(rows) and not later["waiting_for_a_file"], later
