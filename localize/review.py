@@ -1074,6 +1074,7 @@ def history(
     return [
         {
             "item": int(r.entity_id),
+            "shop": r.shop_id,  # whose clock its time is shown in
             "at": r.at,
             "actor": r.actor,
             "action": r.action,

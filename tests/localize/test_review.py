@@ -638,3 +638,18 @@ def test_a_failed_item_is_listed_with_its_error_and_what_to_do(setup, tmp_path: 
     photo(seed=40).save(tmp_path / "gone.jpg")  # the file came: the items go on
     later = json.loads(run("run", "--shop", "acme-my", "--json").out)
     assert later["translated"] == len(rows) and not later["waiting_for_a_file"], later
+
+
+def test_review_times_are_in_the_shops_display_zone(queued) -> None:  # type: ignore[no-untyped-def]
+    # trial-adv2 (9): the review printed UTC where cadence prints the team's clock
+    run, _ = queued
+    first = listed(run)[0]
+    said = run("review", "reject", str(first["id"]), "--reviewer", "ploy", "--reason", "x")
+    assert said.code == 0, said.err
+    # a team alerted in Chinese (the default) reads Beijing time, as cadence shows it
+    history = run("review", "history", str(first["id"])).out
+    assert " Beijing  item " in history and "UTC" not in history, history
+    shown = run("review", "show", str(first["id"])).out
+    assert "by ploy at " in shown and " Beijing (version 1): x" in shown, shown
+    doc = json.loads(run("review", "history", str(first["id"]), "--json").out)
+    assert all("+00:00" in h["at"] for h in doc), doc  # --json keeps ISO with its offset
