@@ -489,11 +489,9 @@ def _display_zone(inv: Invocation) -> Callable[[str], ZoneInfo | None]:
     except AppError:  # a broken shops file does not stop reading the history
         settings = None
 
-    def zone(shop_id: str) -> ZoneInfo | None:
-        shop = next((s for s in settings.shops if s.id == shop_id), None) if settings else None
-        return shop.display_zone(settings.markets) if shop and settings else None
+    from localize.review import display_zone
 
-    return zone
+    return lambda shop_id: display_zone(settings, shop_id)
 
 
 def _settings_if_any(inv: Invocation):  # type: ignore[no-untyped-def]

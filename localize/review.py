@@ -38,6 +38,8 @@ from store.item_rows import AUDIT, ITEM, Record, records
 from store.states import Decision, ItemState, Quality
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from sqlmodel import Session
 
     from localize.image.items import ImageSummary
@@ -562,6 +564,13 @@ def recheck(
         )
         kept_findings += [f.as_dict() for f in found]
     return kept_findings
+
+
+def display_zone(settings: Settings | None, shop_id: str) -> ZoneInfo | None:
+    """The zone the shop's team reads times in (as cadence shows them); None when no
+    shops file names the shop (times are then shown in UTC, said so)."""
+    shop = next((s for s in settings.shops if s.id == shop_id), None) if settings else None
+    return shop.display_zone(settings.markets) if shop and settings else None
 
 
 def _limits(settings: Settings | None, shop_id: str) -> checks.Limits:
