@@ -116,7 +116,8 @@ def videos_add(
         title=title,
         cover=cover,
     )
-    views.video_added(inv.env, summary, shop_cfg.id, video_id.strip(), moment)
+    zones = shop_cfg.zone(settings.markets), shop_cfg.display_zone(settings.markets)
+    views.video_added(inv.env, summary, shop_cfg.id, video_id.strip(), moment, *zones)
 
 
 @command(videos_app, "import")

@@ -29,10 +29,18 @@ if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
 
 
 def video_added(
-    env: Environment, summary: IngestSummary, shop: str, video: str, at: datetime
+    env: Environment,
+    summary: IngestSummary,
+    shop: str,
+    video: str,
+    at: datetime,
+    zone: ZoneInfo | None = None,
+    display: ZoneInfo | None = None,
 ) -> None:
-    """One hand-entered video."""
-    when = at.isoformat()
+    """One hand-entered video, its time in the shop's clock (and the team's beside it)."""
+    from config.times import for_people
+
+    when = for_people(alert_lang(env), at, zone, display)
     if summary.added:
         said = msg("added video {video} of {shop} posted {at}", video=video, shop=shop, at=when)
     elif summary.updated:
@@ -165,7 +173,7 @@ def status_table(env: Environment, weeks: Sequence[WeekStatus], as_json: bool) -
     if as_json:
         env.json([s.as_dict() for s in weeks])
         return
-    from cadence.messages import deadline
+    from config.times import deadline
 
     lang = alert_lang(env)
     env.out(
@@ -250,7 +258,7 @@ def history(env: Environment, shop: str, zone: str, result: History, as_json: bo
     env.out(msg("streak: {streak} week(s) met in a row", streak=result.streak))
     if result.current is None or shown is None:
         return
-    from cadence.messages import moment_text, same_clock, zone_label
+    from config.times import moment_text, same_clock, zone_label
 
     lang = alert_lang(env)
     start = result.current.week.starts_at
@@ -345,6 +353,8 @@ def alerts(env: Environment, report: Sequence[AlertReport], as_json: bool) -> No
         return
     if not report:
         env.out(msg("no alerts"))
+    from config.times import day_text
+
     lang = alert_lang(env)
     for a in report:
         env.out(
@@ -352,7 +362,7 @@ def alerts(env: Environment, report: Sequence[AlertReport], as_json: bool) -> No
                 "{shop} {period} {rule} [{severity}] {state} (notified {times}x), opened "
                 "{opened}{clocks}",
                 shop=a.shop,
-                period=a.period_start.isoformat(),
+                period=day_text(lang, a.period_start),
                 rule=Joined([word(RULES, a.rule), *filter(None, [a.subject])], " "),
                 severity=word(SEVERITIES, a.severity),
                 state=word(ALERT_STATES, a.state),
@@ -435,7 +445,7 @@ def _iso(moment: datetime | None, zone: ZoneInfo | None = None) -> str | None:
 def _clocks(alert: AlertReport, moment: datetime, lang: str) -> str:
     """A UTC moment as the shop and the team read it: ' (Wed 25 Nov 18:00 Bangkok = Wed 25
     Nov 19:00 Beijing)'; one clock when they agree, nothing for an unconfigured shop."""
-    from cadence.messages import moment_text, same_clock, zone_label
+    from config.times import moment_text, same_clock, zone_label
 
     zones = [z for z in (alert.zone, alert.display_zone) if z is not None]
     unique = zones[:1] if len(zones) == 2 and same_clock(zones[0], zones[1], moment) else zones

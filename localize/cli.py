@@ -6,7 +6,7 @@ Each command is its options, one service call and one view (localize/views.py).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -32,6 +32,10 @@ from config.cli import (
 from config.errors import NAME_MAX, BadInput, bounded
 from config.i18n import msg
 from localize import views
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from zoneinfo import ZoneInfo
 
 app = new_app(
     "localize",
@@ -475,6 +479,21 @@ def _region_edits(values: list[str]) -> dict[int, str]:
     return edits
 
 
+def _display_zone(inv: Invocation) -> Callable[[str], ZoneInfo | None]:
+    """Shop -> the zone its team reads times in (as cadence shows them); None without a
+    shops file that names the shop (times are then shown in UTC, said so)."""
+    from config.errors import AppError
+
+    try:
+        settings = _settings_if_any(inv)
+    except AppError:  # a broken shops file does not stop reading the history
+        settings = None
+
+    from localize.review import display_zone
+
+    return lambda shop_id: display_zone(settings, shop_id)
+
+
 def _settings_if_any(inv: Invocation):  # type: ignore[no-untyped-def]
     """The configuration when there is one (its markets' limits check edits)."""
     return inv.settings() if inv.config_path.is_file() else None
@@ -500,9 +519,10 @@ def review_list(
         if state not in known:
             raise BadInput(f"--state {state!r}: use one of {', '.join(known)}")
         states = [ItemState(state)]
-    entries = queue(
-        _store(inv), shop_id=_scope(inv, shop) or None, language=language, states=states
-    )
+    store, scope = _store(inv), _scope(inv, shop) or None
+    entries = queue(store, shop_id=scope, language=language, states=states)
+    if states is None:  # a failed item waits for a fix, not a review: shown, or never seen
+        entries += queue(store, shop_id=scope, language=language, states=[ItemState.FAILED])
     views.review_list(inv.env, entries, json_out, [s.value for s in states or ()])
 
 
@@ -515,7 +535,8 @@ def review_show(
     """Show one item: every field beside its source, findings, image paths."""
     from localize.review import detail
 
-    views.review_item(inv.env, detail(_store(inv), item), json_out)
+    found = detail(_store(inv), item)
+    views.review_item(inv.env, found, json_out, _display_zone(inv)(found.item.shop_id))
 
 
 @command(review_app, "history")
@@ -531,7 +552,10 @@ def review_history(
     from localize.review import history
 
     views.review_history(
-        inv.env, history(_store(inv), item, shop_id=_scope(inv, shop) or None), json_out
+        inv.env,
+        history(_store(inv), item, shop_id=_scope(inv, shop) or None),
+        json_out,
+        _display_zone(inv),
     )
 
 

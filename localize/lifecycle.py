@@ -164,6 +164,10 @@ class ItemChanged(AppError):
         super().__init__(message)
 
 
+# The error findings of text left on an item's images: `approve --region N=TEXT` fixes them.
+ON_IMAGES = frozenset({"image_text", "chinese_still_read"})
+
+
 class ApprovalBlocked(AppError):
     """Error-level findings stand and nobody overrode them."""
 
@@ -180,6 +184,13 @@ class ApprovalBlocked(AppError):
         else:
             what = msg(
                 "Edit the text until it is clean, or approve with an override and its reason"
+            )
+        if any(f.get("code") in ON_IMAGES for f in errors):  # only --region edits those
+            what = msg(
+                "{what}. The text on its images: give your own with --region N=TEXT (the "
+                "regions are numbered in `localize review show {id}`)",
+                what=what,
+                id=item_id,
             )
         super().__init__(
             msg(

@@ -358,6 +358,20 @@ def import_file(
             else:
                 kept.append((place, record))
         records = kept
+    base = path.parent.resolve()
+    for place, record in records:  # stored all the same: the file may come before the run
+        for image in record.images:
+            if "://" not in image and not Path(image).is_file():
+                near = Path(image)  # as the row wrote it, where it can be
+                named = str(near.relative_to(base)) if near.is_relative_to(base) else image
+                notes.append(
+                    msg(
+                        "{place}: image {image} is missing; the listing is stored, but "
+                        "`localize run` fails its items until the file is there",
+                        place=place.said,
+                        image=excerpt(named),
+                    )
+                )
     register_shops(store, settings, [shop])
     summary = import_listings(store, shop_id=shop.id, records=records)
     summary.problems = problems

@@ -38,6 +38,8 @@ from store.item_rows import AUDIT, ITEM, Record, records
 from store.states import Decision, ItemState, Quality
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from sqlmodel import Session
 
     from localize.image.items import ImageSummary
@@ -72,8 +74,6 @@ class AlreadyDecided(AppError):
         at: datetime | None,
         waits_for_person: bool = False,
     ) -> None:
-        from localize.views import ITEM_STATES, word
-
         who = msg(" by {by}", by=by) if by else ""
         when = msg(" at {at} UTC", at=at.strftime("%Y-%m-%d %H:%M:%S")) if at else ""
         again = (
@@ -81,18 +81,43 @@ class AlreadyDecided(AppError):
             if waits_for_person
             else msg("`localize run` translates it again, or approve it with your own text")
         )
-        decided = msg(
-            "item {id} was already {state}{who}{when}; nothing was changed",
-            id=item_id,
-            state=word(ITEM_STATES, state),
-            who=who,
-            when=when,
-        )
+        decided = _already(item_id, state, who, when)
         if state == "stale":
             decided = msg("{said} (its source changed: review the new version)", said=decided)
         if state == "rejected":
-            decided = msg("{said}; {again} (--set FIELD=TEXT)", said=decided, again=again)
+            decided = msg(
+                "{said}; {again} (--set FIELD=TEXT, or --region N=TEXT for the text on its images)",
+                said=decided,
+                again=again,
+            )
         super().__init__(decided)
+
+
+def _already(item_id: int, state: str, who: Text, when: Text) -> Msg:
+    """'Item N was already approved by X at T': one whole sentence per state, so that no
+    language builds it from a state's word and its own verb (Thai said "approved" twice)."""
+    from localize.views import ITEM_STATES, word
+
+    said = {"id": item_id, "who": who, "when": when}
+    if state == "approved":
+        return msg("item {id} was already approved{who}{when}; nothing was changed", **said)
+    if state == "rejected":
+        return msg("item {id} was already rejected{who}{when}; nothing was changed", **said)
+    if state == "published":
+        return msg("item {id} was already published{who}{when}; nothing was changed", **said)
+    if state == "stale":
+        return msg("item {id} was already stale{who}{when}; nothing was changed", **said)
+    if state == "failed":
+        return msg("item {id} was marked failed{who}{when}; nothing was changed", **said)
+    if state == "pending":
+        return msg(
+            "item {id} was sent back to be translated again{who}{when}; nothing was changed", **said
+        )
+    return msg(
+        "item {id} is no longer waiting for review (it is {state}{who}{when}); nothing was changed",
+        state=word(ITEM_STATES, state),
+        **said,
+    )
 
 
 class ClaimedByOther(AppError):
@@ -141,7 +166,7 @@ class EditOvertaken(lifecycle.ItemChanged):
                 "it was changed{by} meanwhile (it is {state}, version {version})",
                 by=by,
                 state=word(ITEM_STATES, now.state),
-                version=now.version,
+                version=now.revision,  # as a reviewer counts them: the lock's moves with images
             )
         then = (
             msg("your edit, saved as version {version}, was replaced", version=saved_as)
@@ -541,6 +566,13 @@ def recheck(
     return kept_findings
 
 
+def display_zone(settings: Settings | None, shop_id: str) -> ZoneInfo | None:
+    """The zone the shop's team reads times in (as cadence shows them); None when no
+    shops file names the shop (times are then shown in UTC, said so)."""
+    shop = next((s for s in settings.shops if s.id == shop_id), None) if settings else None
+    return shop.display_zone(settings.markets) if shop and settings else None
+
+
 def _limits(settings: Settings | None, shop_id: str) -> checks.Limits:
     from localize.text import checks
 
@@ -620,10 +652,10 @@ def approve(
             with session_scope(store) as session:
                 _edited(session, current, edits, findings, reviewer)
         mine = current.item.version  # the version this edit made: approve only that
-        drawn = _rerender(store, settings, current, images_root, outcome, mine)
+        drawn = _rerender(store, settings, current, images_root, outcome, mine, reviewer)
         mine = drawn.versions.get(item_id, mine)
         outcome.rerendered = drawn.images
-        saved_as = current.item.version
+        saved_as = current.item.revision  # the version the reviewer would be shown
         current = entry(store, item_id)
         if current.item.version != mine:  # someone changed it while it was drawn
             with read_connection(store) as conn:
@@ -1010,6 +1042,7 @@ def _rerender(
     images_root: Path,
     outcome: Outcome,
     version: int,
+    reviewer: str,
 ) -> ImageSummary:
     """Draw the item's captioned images again for its new caption, as of `version` (the
     edit's): not at all once someone else changed it."""
@@ -1024,6 +1057,7 @@ def _rerender(
         only=[current.item.id],
         redo=True,
         versions={current.item.id: version},
+        actor=reviewer,  # the reviewer's edit is drawn, not a run's work
     )
     outcome.notes += done.errors
     return done
@@ -1049,6 +1083,7 @@ def history(
     return [
         {
             "item": int(r.entity_id),
+            "shop": r.shop_id,  # whose clock its time is shown in
             "at": r.at,
             "actor": r.actor,
             "action": r.action,
@@ -1214,8 +1249,10 @@ def edit_regions(
     then draw its images again through the pipeline with them; the item stays in review."""
     if settings is None or images_root is None:
         raise BadInput("editing the text on images needs the shop's configuration (--config)")
-    current = _decidable(store, item_id, version, revision=revision)
+    # a region's text is a person's own, as --set is: a rejected item takes it
+    current = _decidable(store, item_id, version, editing=bool(edits), revision=revision)
     findings = _region_findings(store, settings, current, edits, keep)
+    mine = {"needs_person": None, "error": None} if edits else {}
     with session_scope(store) as session:
         lifecycle.change(
             session,
@@ -1225,11 +1262,12 @@ def edit_regions(
             reason="image text edited",
             findings=findings,
             seen="text on images",
+            **mine,
         )
         _decision(session, current.item, reviewer, Decision.EDIT, "")
     outcome = Outcome(current.item, Decision.EDIT)
     edited = entry(store, item_id)  # drawn as of the version this edit made, or not at all
-    drawn = _rerender(store, settings, edited, images_root, outcome, edited.item.version)
+    drawn = _rerender(store, settings, edited, images_root, outcome, edited.item.version, reviewer)
     outcome.rerendered = drawn.images
     outcome.item = entry(store, item_id).item
     return outcome

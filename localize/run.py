@@ -64,6 +64,9 @@ class RunSummary:
     avoided: dict[str, dict[str, Rejected]] = field(default_factory=dict)
     # the shop's engines that failed texts in this run (a fallback may have answered them)
     engines_failing: list[Failing] = field(default_factory=list)
+    # failed items whose local image files are still missing: item id -> those files (not
+    # translated again for nothing until a file is there or the listing changes)
+    waiting_for_a_file: dict[int, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """For --json."""
@@ -84,6 +87,7 @@ class RunSummary:
                 {"id": k, "why": str(v)} for k, v in self.for_a_person.items()
             ],
             "engines_failing": [f.as_dict() for f in self.engines_failing],
+            "waiting_for_a_file": sorted(self.waiting_for_a_file),
         }
 
 
@@ -109,6 +113,7 @@ def run_text(
         source_codes = engine_codes(settings.markets, SOURCE_LANGUAGE, chain)
         for lang in languages:
             work = _open_items(store, shop.id, lang)
+            work = _without_missing_files(work, summary)
             work, rejected = _after_rejection(store, work, shop.translation.on_reject, summary)
             if not work:
                 continue
@@ -177,6 +182,24 @@ def _open_items(store: Engine, shop_id: str, lang: str) -> list[tuple[Localizati
             language=lang,
             current_source=True,
         )
+
+
+def _without_missing_files(
+    work: list[tuple[LocalizationItem, Listing]], summary: RunSummary
+) -> list[tuple[LocalizationItem, Listing]]:
+    """The items to translate, less those that failed on their images with a local image
+    file still missing: translating them again would only fail them again. A changed
+    listing is a new version (new items), and a file that is there now lets them go on."""
+    keep = []
+    for item, listing in work:
+        missing = [
+            image for image in listing.images if "://" not in image and not Path(image).is_file()
+        ]
+        if item.state == ItemState.FAILED and (item.error or "").startswith("images:") and missing:
+            summary.waiting_for_a_file[int(item.id or 0)] = missing
+        else:
+            keep.append((item, listing))
+    return keep
 
 
 def _after_rejection(
@@ -346,7 +369,8 @@ class ShopRun:
     @property
     def failed(self) -> bool:
         """Whether any item failed (it is kept, with its error, for the next run)."""
-        return bool(self.text.failed or self.images.failed)
+        # one waiting for a missing file failed before and still would: said as failing
+        return bool(self.text.failed or self.images.failed or self.text.waiting_for_a_file)
 
     def as_dict(self) -> dict[str, Any]:
         """For --json."""

@@ -16,6 +16,10 @@ from config.terminal import clipped
 from config.views import file_imported, problems
 
 if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
+    from collections.abc import Callable
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
     from config.i18n import Msg
     from config.runtime import Environment, Progress
     from localize.engines.resilient import Failing
@@ -382,6 +386,17 @@ def shop_run(env: Environment, shop: str, run: ShopRun, as_json: bool) -> None:
         )
     for item_id, why in t.for_a_person.items():
         env.err(msg("item {id} {why}", id=item_id, why=why))
+    for item_id, files in t.waiting_for_a_file.items():
+        from config.files import excerpt
+
+        env.err(
+            msg(
+                "item {id} failed on its images and waits for {files}: not translated again "
+                "until the file is there (or the listing is imported again)",
+                id=item_id,
+                files=Joined([excerpt(f) for f in files]),
+            )
+        )
 
 
 def review_list(
@@ -445,10 +460,22 @@ def review_list(
         env.out(env.say(line).rstrip())
         if item.state == "blocked" and item.error:
             env.out(msg("        blocked: {error}", error=e.blocked_reasons()))
+        if item.state == "failed":
+            from config.files import excerpt
+
+            env.out(
+                msg(
+                    "        failed: {error}\n        fix what it says (an image file, the "
+                    "listing: import it again, the engine), then `localize run --shop {shop}`",
+                    error=excerpt(item.error or "", 300, quoted=False),
+                    shop=item.shop_id,
+                )
+            )
 
 
-def review_item(env: Environment, e: Entry, as_json: bool) -> None:
-    """One item: each field's source beside its translation, findings, images."""
+def review_item(env: Environment, e: Entry, as_json: bool, zone: ZoneInfo | None = None) -> None:
+    """One item: each field's source beside its translation, findings, images (times in
+    the shop's display `zone`)."""
     if as_json:
         env.json(e.as_dict())
         return
@@ -464,7 +491,7 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
             version=d["version"],
         )
     )
-    _rejection(env, d)
+    _rejection(env, d, zone)
     # A stale item's translation was made from the source before the change: shown beside
     # it, the listing's new source after (beside the new one, 400ml read as a number error).
     before = d["source_before"] if d["state"] == "stale" and d["source_before"] else None
@@ -516,7 +543,7 @@ def review_item(env: Environment, e: Entry, as_json: bool) -> None:
         env.out(msg("\n[error]\n  {error}", error=said))
 
 
-def _rejection(env: Environment, d: dict[str, Any]) -> None:
+def _rejection(env: Environment, d: dict[str, Any], zone: ZoneInfo | None = None) -> None:
     """Who rejected the item last, when, why and what; and whether it waits for a person."""
     r = d["rejection"]
     if r is None:
@@ -526,11 +553,11 @@ def _rejection(env: Environment, d: dict[str, Any]) -> None:
         if d["state"] == "rejected"
         else msg("\n[rejected before (this text came after)]")
     )
-    said = dict(who=r["by"], at=r["at"].strftime("%Y-%m-%d %H:%M:%S"), reason=r["reason"])
+    said = dict(who=r["by"], at=for_team(env, r["at"], zone), reason=r["reason"])
     env.out(
-        msg("  by {who} at {at} UTC (version {version}): {reason}", version=r["version"], **said)
+        msg("  by {who} at {at} (version {version}): {reason}", version=r["version"], **said)
         if r.get("version")
-        else msg("  by {who} at {at} UTC: {reason}", **said)
+        else msg("  by {who} at {at}: {reason}", **said)
     )
     targets: list[Msg | str] = [", ".join(r["fields"])] if r["fields"] else []
     if r["images"]:
@@ -553,8 +580,21 @@ def _image_regions(env: Environment, regions: Sequence[dict[str, Any]]) -> None:
         env.out(f"  {describe_region(r)}")
 
 
-def review_history(env: Environment, events: Sequence[dict[str, Any]], as_json: bool) -> None:
-    """Changes, newest first."""
+def for_team(env: Environment, moment: datetime, zone: ZoneInfo | None) -> str:
+    """A stored moment as the team reads it (config.times): in the shop's display zone,
+    in UTC (said) when no shops file tells where the shop is."""
+    from config.times import for_people
+
+    return for_people("zh" if env.catalog.lang == "zh" else "en", moment, None, zone)
+
+
+def review_history(
+    env: Environment,
+    events: Sequence[dict[str, Any]],
+    as_json: bool,
+    zones: Callable[[str], ZoneInfo | None] | None = None,
+) -> None:
+    """Changes, newest first; times in each shop's display zone (`zones`: shop -> zone)."""
     if as_json:
         env.json(list(events))
         return
@@ -576,7 +616,7 @@ def review_history(env: Environment, events: Sequence[dict[str, Any]], as_json: 
         )
         line = msg(
             "{at}  item {item:<6} {actor:<16} {what}",
-            at=ev["at"].strftime("%Y-%m-%d %H:%M:%S"),
+            at=for_team(env, ev["at"], zones(ev.get("shop") or "") if zones else None),
             item=ev["item"],
             actor=ev["actor"],
             what=what,

@@ -235,6 +235,7 @@ def run_images(
     redo: bool = False,
     translate_for: Callable[[str], Translate] | None = None,
     versions: Mapping[int, int] | None = None,
+    actor: str = ACTOR,
 ) -> ImageSummary:
     """Caption the missing images of every translated item (of the items `only` names),
     under `root` (the data directory's `images`), and record what was finished; `redo`
@@ -242,7 +243,8 @@ def run_images(
     image's Chinese text is replaced first, caption or not, translated by
     `translate_for(language)` (a re-render without it uses the stored translations).
     `versions` (item -> version) draws those items only as they stand at that version: a
-    reviewer's edit is drawn for that edit, or not at all once someone changed the item."""
+    reviewer's edit is drawn for that edit, or not at all once someone changed the item;
+    `actor` is who the history credits (the reviewer whose edit is drawn)."""
     with session_scope(store) as session:
         rows = lifecycle.with_listings(session, shop_id=shop.id, states=[ItemState.TRANSLATED])
     if only is not None:
@@ -358,8 +360,8 @@ def run_images(
         if failed.input in shown:
             error = error.replace(str(failed.input), shown[failed.input])
         owners[failed.output][0].errors.append(error)
-    summary = _record(store, work)
-    summary.nowhere += _said_nowhere(store, idle, summary.versions)
+    summary = _record(store, work, actor)
+    summary.nowhere += _said_nowhere(store, idle, summary.versions, actor)
     return summary
 
 
@@ -385,6 +387,7 @@ def _said_nowhere(
     store: Engine,
     idle: list[tuple[LocalizationItem, dict[str, str] | None]],
     versions: dict[int, int],
+    actor: str = ACTOR,
 ) -> list[int]:
     """The items with no image to draw whose caption goes on no image, said in their
     findings (once); their ids. `versions` gets the version each item is left at (an
@@ -398,7 +401,7 @@ def _said_nowhere(
             if findings != item.findings:
                 try:
                     lifecycle.change(
-                        session, item, ItemState.TRANSLATED, actor=ACTOR, findings=findings
+                        session, item, ItemState.TRANSLATED, actor=actor, findings=findings
                     )
                 except lifecycle.ItemChanged:
                     continue  # changed meanwhile: the next run sees it again
@@ -469,7 +472,7 @@ def _region_texts(findings: list[dict[str, Any]]) -> dict[int, list[Any]]:
     }
 
 
-def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
+def _record(store: Engine, work: list[_ItemWork], actor: str = ACTOR) -> ImageSummary:
     """Store each item's images through the lifecycle: finished ones always, the item
     failed with the errors when any image could not be made."""
     summary = ImageSummary()
@@ -510,11 +513,11 @@ def _record(store: Engine, work: list[_ItemWork]) -> ImageSummary:
             try:
                 if error:
                     lifecycle.change(
-                        session, item, ItemState.FAILED, actor=ACTOR, error=error, **fields
+                        session, item, ItemState.FAILED, actor=actor, error=error, **fields
                     )
                 else:
                     lifecycle.change(
-                        session, item, ItemState.TRANSLATED, actor=ACTOR, seen=seen, **fields
+                        session, item, ItemState.TRANSLATED, actor=actor, seen=seen, **fields
                     )
             except lifecycle.ItemChanged:
                 continue  # changed while its images were drawn: the next run sees it again

@@ -34,6 +34,8 @@ from localize.review_ui.opened import Opened, open_item
 from localize.review_ui.screens import ConfirmScreen, EmptyScreen, ItemScreen, Speaking
 
 if TYPE_CHECKING:  # a review without a shops file loads no settings
+    from datetime import datetime
+
     from config.settings import Settings
 
 T = TypeVar("T")
@@ -98,6 +100,14 @@ class ReviewApp(App[None]):
         """The screen under the others (shown while the first item opens), its keys in the
         reader's language."""
         return Speaking()
+
+    def shown_time(self, moment: datetime, shop_id: str) -> str:
+        """A stored moment as `localize review history` shows it: in the shop's display
+        zone (config.times), in UTC (said) without a shops file that names the shop."""
+        from config.times import for_people
+
+        zone = review.display_zone(self.settings, shop_id)
+        return for_people("zh" if self.catalog.lang == "zh" else "en", moment, None, zone)
 
     def say(self, text: Text) -> str:
         """A message as the reader reads it (a plain str, what someone wrote, as it is)."""

@@ -112,11 +112,23 @@ BORROWED = (
         "review says, so the item would only be blocked. Edit the text instead "
         "(--set FIELD=TEXT, or e in `localize review`); nothing was changed"
     ),
-    msg("item {id} was already {state}{who}{when}; nothing was changed"),
+    msg("item {id} was already approved{who}{when}; nothing was changed"),
+    msg("item {id} was already rejected{who}{when}; nothing was changed"),
+    msg("item {id} was already published{who}{when}; nothing was changed"),
+    msg("item {id} was already stale{who}{when}; nothing was changed"),
+    msg("item {id} was marked failed{who}{when}; nothing was changed"),
+    msg("item {id} was sent back to be translated again{who}{when}; nothing was changed"),
+    msg(
+        "item {id} is no longer waiting for review (it is {state}{who}{when}); nothing was changed"
+    ),
     msg(" by {by}"),
     msg(" at {at} UTC"),
     msg("{said} (its source changed: review the new version)"),
-    msg("{said}; {again} (--set FIELD=TEXT)"),
+    msg("{said}; {again} (--set FIELD=TEXT, or --region N=TEXT for the text on its images)"),
+    msg(
+        "{what}. The text on its images: give your own with --region N=TEXT (the regions "
+        "are numbered in `localize review show {id}`)"
+    ),
     msg("it waits for a person's translation: approve it with your own text"),
     msg("`localize run` translates it again, or approve it with your own text"),
     msg("item {id} no longer exists"),
@@ -395,16 +407,18 @@ class ItemScreen(Speaking):
         if rejection["images"]:
             numbers = ", ".join(str(n) for n in rejection["images"])
             targets.append(msg("image {numbers}", numbers=numbers))
-        who = dict(who=rejection["by"], at=f"{rejection['at']:%Y-%m-%d %H:%M}")
+        who = dict(
+            who=rejection["by"], at=self.review_app.shown_time(rejection["at"], entry.item.shop_id)
+        )
         by = (
             msg(
-                "by {who} at {at} UTC (version {version}): {reason}",
+                "by {who} at {at} (version {version}): {reason}",
                 version=rejection["version"],
                 reason=rejection["reason"],
                 **who,
             )
             if rejection.get("version")
-            else msg("by {who} at {at} UTC: {reason}", reason=rejection["reason"], **who)
+            else msg("by {who} at {at}: {reason}", reason=rejection["reason"], **who)
         )
         text = RichText.assemble(
             (

@@ -393,7 +393,9 @@ def test_videos_add_takes_and_documents_local_times(run, capsys) -> None:  # typ
     result = run(
         "videos", "add", "--shop", "acme-th", "--id", "s1", "--posted-at", "2026/11/24 19:05"
     )
-    assert result.code == 0 and "posted 2026-11-24T19:05:00+07:00" in result.out
+    # for people in the shop's clock, named (trial-adv2 9: it printed raw ISO); --json
+    # keeps ISO with its offset
+    assert result.code == 0 and "posted Tue 24 Nov 19:05 Bangkok" in result.out, result.out
 
 
 @pytest.mark.parametrize(
@@ -451,6 +453,8 @@ def test_one_bad_target_fails_alone_and_the_others_deliver(  # type: ignore[no-u
             assert re.fullmatch(rf"{bad} \(\w*://.*#[0-9a-f]{{8}}\)", failed["target"])
         text = run("alerts").out
         assert reason in text and bad in text
+        # the week a person reads, not a raw ISO date (trial-adv2 9)
+        assert "acme-th Mon 23 Nov 2026 " in text and "2026-11-23" not in text, text
         retry = run(
             "check", "--shop", "acme-th", "--as-of", "2026-11-26T10:05+07:00", environ=environ
         )

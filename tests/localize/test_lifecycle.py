@@ -358,3 +358,15 @@ def test_the_version_a_reviewer_sees_starts_at_1_and_moves_with_the_text(engine:
         past = lifecycle.moved_past(s, item.id, 1)
     assert past is not None and (past.actor, past.what) == ("ploy", "title changed")
     assert past.revision == 2 and past.state == "approved"
+
+
+def test_a_refusal_for_chinese_left_on_an_image_names_the_region_option() -> None:
+    # trial-adv2 (3): the image_text refusal said "edit the text" and nothing of --region,
+    # the one option that edits the text on an image
+    findings = [
+        {"code": "image_text", "severity": "error", "image": 2, "message": "image 2: 0 of 1"},
+    ]
+    said = str(lifecycle.ApprovalBlocked(7, lifecycle.open_errors(findings)))
+    assert "--region N=TEXT" in said and "localize review show 7" in said, said
+    words = [{"code": "numbers", "severity": "error", "field": "title", "message": "12 -> 13"}]
+    assert "--region" not in str(lifecycle.ApprovalBlocked(7, lifecycle.open_errors(words)))

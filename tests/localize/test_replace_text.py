@@ -584,3 +584,37 @@ def test_only_a_region_an_engine_failed_is_marked_to_be_asked_again() -> None:
     item = finding(0, "a.jpg", plan_text(regions, down, kinds=["overlay", "price"], prices=rate))
     assert engine_failed([item], 0) and not engine_failed([item], 1)
     assert not engine_failed([finding(0, "a.jpg", plan_text(regions, english))], 0)
+
+
+def test_a_rejected_item_waiting_for_a_person_takes_regions_with_or_without_set(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path, db_url: str
+) -> None:
+    # trial-adv2 (3): `--region` is a person's own text, as `--set` is: the rejected item
+    # refused it ("already rejected … approve it with your own text"), the way through was
+    # --set for every field and an override that approved an image still in Chinese
+    run, _ = setup
+    item_id = item_with_text(setup, tmp_path, db_url)
+    said = run("review", "reject", str(item_id), "--reviewer", "bob", "--reason", "stiff")
+    assert said.code == 0, said.err
+    alone = run("review", "approve", str(item_id), "--reviewer", "dave", "--region", "1=Flask")
+    assert alone.code == 0, alone.err
+    doc = json.loads(run("review", "show", str(item_id), "--json").out)
+    assert doc["state"] == "approved" and doc["regions"][0]["translation"] == "Flask"
+    assert doc["waits_for_person"] is None
+
+
+def test_a_rejected_item_takes_regions_beside_set(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path, db_url: str
+) -> None:
+    run, _ = setup
+    item_id = item_with_text(setup, tmp_path, db_url)
+    assert run("review", "reject", str(item_id), "--reviewer", "bob", "--reason", "x").code == 0
+    title = "Botol Termos Keluli Tahan Karat ACME 500ml Kapasiti Besar Sukan Luar"
+    both = run(
+        "review", "approve", str(item_id), "--reviewer", "dave",
+        "--set", f"title={title}", "--region", "2=Free shipping",
+    )  # fmt: skip
+    assert both.code == 0, both.err
+    doc = json.loads(run("review", "show", str(item_id), "--json").out)
+    assert doc["state"] == "approved" and doc["fields"]["title"]["translation"] == title
+    assert doc["regions"][1]["translation"] == "Free shipping"

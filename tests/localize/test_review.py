@@ -158,6 +158,12 @@ def test_an_edited_caption_redraws_its_images_before_approval(queued) -> None:  
     assert item.state == ItemState.APPROVED
     redrawn = Path(item.images[1])  # a file of its own: another caption's drawing is not it
     assert redrawn != image and redrawn.read_bytes() != before
+    # trial-adv2 (9): the drawing was ploy's, not `localize run`'s (no run in between)
+    events = review.history(open_store(db_url), first["id"])
+    since = [h for h in events if h.get("version", 0) >= 2]
+    assert since and {h["actor"] for h in since} == {"ploy"}, events
+    drawn = run("review", "history", str(first["id"])).out.splitlines()
+    assert not [line for line in drawn if "localize run" in line and "(v2)" in line], drawn
 
 
 def test_a_caption_its_font_cannot_draw_is_refused_before_anything_is_written(queued) -> None:  # type: ignore[no-untyped-def]
@@ -579,3 +585,71 @@ def test_history_shows_an_excerpt_of_a_long_text_and_json_keeps_it_whole(queued)
     assert f"localize review history {first} --json" in shown.out  # how to see it whole
     whole = json.loads(run("review", "history", first, "--json").out)
     assert whole[1]["text"]["description"]["after"] == description
+
+
+@pytest.mark.parametrize("state", ["approved", "rejected", "published", "stale", "failed"])
+def test_already_decided_says_its_state_once_in_every_language(state: str) -> None:
+    # trial-adv2 (9): Thai read "อนุมัติแล้วแล้ว": the pattern put its own "already" after a
+    # state's word that has one; each state is now a whole sentence in each language
+    from config.i18n import catalog
+    from localize.views import ITEM_STATES
+
+    refusal = review.AlreadyDecided(1, state, "bob", None)
+    for lang in ("en", "zh", "th"):
+        said = catalog(lang).render(refusal.text)
+        assert "bob" in said and "1" in said, (lang, said)
+        assert "⟦" not in said and "{" not in said, (lang, said)  # nothing left untranslated
+        if lang != "en":
+            assert said.isascii() is False, (lang, said)
+    th = catalog("th").render(refusal.text)
+    assert "แล้วแล้ว" not in th, th
+    state_word = catalog("th").render(ITEM_STATES[state])
+    assert th.count(state_word) <= 1, th
+
+
+def test_a_failed_item_is_listed_with_its_error_and_what_to_do(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # trial-adv2 (9): an item whose image file is missing failed, and `review list` did not
+    # show it at all (nor did the import say the file was missing)
+    run, db_url = setup
+    photo(seed=0).save(tmp_path / "a.jpg")
+    (tmp_path / "listings.csv").write_text(
+        "product_id,sku,title,description,caption,images\n"
+        "p1,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温</p>,包邮,a.jpg;gone.jpg\n",
+        encoding="utf-8",
+    )
+    imported = run("listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my")
+    assert imported.code == 0, imported.err
+    assert "listings.csv:2: image 'gone.jpg' is missing" in imported.err, imported.err
+    assert run("run", "--shop", "acme-my").code == 1
+    listed = run("review", "list")
+    assert listed.code == 0, listed.err
+    failed = [line for line in listed.out.splitlines() if " p1 " in line]
+    assert failed and all("failed" in line for line in failed), listed.out
+    assert "gone.jpg" in listed.out and "localize run --shop acme-my" in listed.out, listed.out
+    rows = json.loads(run("review", "list", "--json").out)
+    assert {r["state"] for r in rows} == {"failed"} and all("gone.jpg" in r["error"] for r in rows)
+    # nothing changed (same listing, the file still missing): not translated again
+    again = run("run", "--shop", "acme-my")
+    assert again.code == 1 and "0 item(s) translated" in again.out, again.out
+    assert "gone.jpg': not translated again until the file is there" in again.err, again.err
+    done = json.loads(run("run", "--shop", "acme-my", "--json").out)
+    assert (done["translated"], done["from_memory"]) == (0, 0), done
+    assert done["waiting_for_a_file"] == [r["id"] for r in rows], done
+    photo(seed=40).save(tmp_path / "gone.jpg")  # the file came: the items go on
+    later = json.loads(run("run", "--shop", "acme-my", "--json").out)
+    assert later["translated"] == len(rows) and not later["waiting_for_a_file"], later
+
+
+def test_review_times_are_in_the_shops_display_zone(queued) -> None:  # type: ignore[no-untyped-def]
+    # trial-adv2 (9): the review printed UTC where cadence prints the team's clock
+    run, _ = queued
+    first = listed(run)[0]
+    said = run("review", "reject", str(first["id"]), "--reviewer", "ploy", "--reason", "x")
+    assert said.code == 0, said.err
+    # a team alerted in Chinese (the default) reads Beijing time, as cadence shows it
+    history = run("review", "history", str(first["id"])).out
+    assert " Beijing  item " in history and "UTC" not in history, history
+    shown = run("review", "show", str(first["id"])).out
+    assert "by ploy at " in shown and " Beijing (version 1): x" in shown, shown
+    doc = json.loads(run("review", "history", str(first["id"]), "--json").out)
+    assert all("+00:00" in h["at"] for h in doc), doc  # --json keeps ISO with its offset

@@ -115,6 +115,9 @@ def test_a_caption_edit_that_lost_the_race_applies_nothing(setup, tmp_path: Path
     with read_scope(store) as s:
         item = s.get(LocalizationItem, item_id)
     assert (item.state, item.caption) == ("approved", "Hantar percuma")
+    # trial-adv2 (9): the version a reviewer counts, not the lock's ("version 4" of a v2)
+    assert f"(it is approved, version {item.revision})" in error.message, error.message
+    assert "your edit, saved as version 2, was replaced" in error.message, error.message
     assert Path(item.images[1]) == winners_image and winners_image.read_bytes() == drawn
     captions = [
         h["text"]["caption"]["after"] for h in review.history(store, item_id) if "text" in h
