@@ -43,9 +43,9 @@ def _import() -> None:
 @contextmanager
 def _without_numpy() -> Iterator[None]:
     """textual-image without NumPy, its optional extra: NumPy only speeds its sixel
-    encoding (by a tenth: the colour quantizing is Pillow's) and loading it took a fifth of
-    a second of CPU on every start, most of it before the first item (half blocks, which
-    tmux and most terminals get, never use it). An import of NumPy fails while this holds
+    encoding (by a tenth: the colour quantizing is Pillow's) and loading it took 70-90 ms
+    of CPU on every start, before the first item (half blocks, which tmux and most
+    terminals get, never use it). An import of NumPy fails while this holds
     (sys.modules' None), and nothing else imported before the first paint asks for it
     (tests/test_startup.py); afterwards whoever needs it (captions, OCR) imports it."""
     if "numpy" in sys.modules:  # someone loaded it already: nothing to save

@@ -73,8 +73,8 @@ print("numpy after:", numpy.__name__, flush=True)
 
 def test_asking_the_terminal_loads_no_numpy() -> None:
     """NumPy only speeds textual-image's sixel encoding (its optional extra, a tenth of the
-    time there) and costs a fifth of a second of CPU on every start: the review starts
-    without it, and it stays importable for everything else."""
+    time there) and cost 70-90 ms of CPU on every start: the review starts without it,
+    and it stays importable for everything else."""
     done = subprocess.run(
         [sys.executable, "-c", WHAT_IT_LOADS], cwd=ROOT, capture_output=True, text=True
     )
