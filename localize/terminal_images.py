@@ -3,10 +3,10 @@ while the review's other modules load.
 
 textual-image asks the terminal when it is imported, by writing a query and waiting up to
 a tenth of a second for each answer (a terminal that does not know a query never
-answers), and it loads NumPy. It must ask before Textual starts reading the keyboard,
-which would take the answers for keys. Asked in a thread, the waiting overlaps the
-imports and the store's opening instead of adding to them: `localize review` calls
-`ask` first and the app calls `wait` before it starts.
+answers); it is loaded without NumPy (`_without_numpy`). It must ask before Textual
+starts reading the keyboard, which would take the answers for keys. Asked in a thread,
+the waiting overlaps the imports and the store's opening instead of adding to them:
+`localize review` calls `ask` first and the app calls `wait` before it starts.
 
 Not in localize.review_ui: importing that package imports the app, and all of Textual,
 before anything could be asked.
@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _asking: threading.Thread | None = None
 _failure: BaseException | None = None
@@ -31,9 +34,29 @@ def _import() -> None:
         quiet.addHandler(logging.NullHandler())
         quiet.propagate = False
         _cell_size()  # before the widget's import, which asks it and may fail
-        importlib.import_module("textual_image.widget")
+        with _without_numpy():
+            importlib.import_module("textual_image.widget")
     except BaseException as exc:  # raised where it is waited for, as an import would be
         _failure = exc
+
+
+@contextmanager
+def _without_numpy() -> Iterator[None]:
+    """textual-image without NumPy, its optional extra: NumPy only speeds its sixel
+    encoding (by a tenth: the colour quantizing is Pillow's) and loading it took 70-90 ms
+    of CPU on every start, before the first item (half blocks, which tmux and most
+    terminals get, never use it). An import of NumPy fails while this holds
+    (sys.modules' None), and nothing else imported before the first paint asks for it
+    (tests/test_startup.py); afterwards whoever needs it (captions, OCR) imports it."""
+    if "numpy" in sys.modules:  # someone loaded it already: nothing to save
+        yield
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if sys.modules.get("numpy", ...) is None:
+            del sys.modules["numpy"]
 
 
 def _cell_size() -> None:
@@ -54,7 +77,7 @@ def ask() -> None:
     if _asking is None:
         # Textual's and Pillow's modules are imported here first: the thread imports some
         # of them, and two threads importing one circle of imports can see a module half
-        # made. What the thread imports then (NumPy, textual-image) nothing else does.
+        # made. What the thread imports then (textual-image) nothing else does.
         import PIL.Image  # noqa: F401
         import textual.app  # noqa: F401
         import textual.widget  # noqa: F401

@@ -51,8 +51,9 @@ def test_status_reads_the_store_without_the_orm_alembic_or_the_alert_machinery(
 
 
 def test_the_review_app_leaves_images_and_settings_to_whoever_needs_them() -> None:
-    """textual-image (NumPy, and its questions to the terminal) is loaded in a thread while
-    the rest loads (localize.terminal_images), and the settings only from a shops file."""
+    """textual-image (and its questions to the terminal) is loaded in a thread while the
+    rest loads (localize.terminal_images), and the settings only from a shops file; nothing
+    asks for NumPy, which that thread holds off while it loads."""
     probe = "import sys, localize.review_ui; print(' '.join(sys.modules))"
     done = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True

@@ -56,3 +56,27 @@ def test_a_terminal_that_never_answers_gets_no_traceback(rows_columns: tuple[int
     text = said.decode("utf-8", "replace")
     assert "cell 10 20" in text  # VT340's, the sizes assumed
     assert "Traceback" not in text and "Failed to get cell size" not in text, text
+
+
+# What the review loads for its images, then whether NumPy can still be had by whoever
+# needs it (the caption and OCR code does).
+WHAT_IT_LOADS = """
+import sys
+from localize import terminal_images
+terminal_images.wait()
+from textual_image.widget import Image
+print("numpy loaded:", "numpy" in sys.modules, flush=True)
+import numpy
+print("numpy after:", numpy.__name__, flush=True)
+"""
+
+
+def test_asking_the_terminal_loads_no_numpy() -> None:
+    """NumPy only speeds textual-image's sixel encoding (its optional extra, a tenth of the
+    time there) and cost 70-90 ms of CPU on every start: the review starts without it,
+    and it stays importable for everything else."""
+    done = subprocess.run(
+        [sys.executable, "-c", WHAT_IT_LOADS], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["numpy loaded: False", "numpy after: numpy"]
