@@ -547,6 +547,12 @@ def _room(
     keep = max(2, round(0.4 * ink))  # kept clear of whatever bounds the panel
     eroded = cv2.erode(free.astype(np.uint8), np.ones((2 * keep + 1, 2 * keep + 1), np.uint8))
     eroded = eroded.astype(bool)
+    # in the rows the original's own ink took, only what is beside it bounds the room: a
+    # table's rule under a label (a cell's text sits nearer its rules than `keep`) is no
+    # reason to keep the translation in the Chinese glyph box instead of its cell
+    ink_rows = slice(max(0, int(box[1]) - y0), max(0, int(np.ceil(box[3])) - y0))
+    beside = cv2.erode(free[ink_rows].astype(np.uint8), np.ones((1, 2 * keep + 1), np.uint8))
+    eroded[ink_rows] |= beside.astype(bool)
     eroded[:, :keep] = False  # nor drawn against the image's edges
     eroded[:, width - keep :] = False
     if y0 == 0:
