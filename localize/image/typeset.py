@@ -23,6 +23,7 @@ FLOOR_PX = 10  # px: and never smaller than this, whatever the original
 WARN_UNDER = 0.5  # of the original's size: drawn smaller than this (and smaller than
 # reads on a phone: design.legible_size), a reviewer is told
 ALIKE = 0.75  # alike blocks share a size unless it shrinks one below this share of its own
+LIST_GAP = 0.4  # of the size: the least space between two items of a list, past the pitch
 TITLE = 1.15  # an original this much taller than another is its title: never drawn smaller
 
 
@@ -37,6 +38,7 @@ class Setting:
     hyphenated: bool = False
     under_floor: bool = False
     overflow: bool = False
+    gap: float = 0.0  # px between one item's last line and the next item's first, past the pitch
 
     def all_lines(self) -> tuple[str, ...]:
         """The block's lines top to bottom."""
@@ -49,6 +51,27 @@ def depth(count: int, size: int, spacing: float, ink: float) -> float:
     return size * (ink + (count - 1) * spacing) if count else 0.0
 
 
+def item_gap(pitch: float, size: int, spacing: float) -> float:
+    """The space added between two items of a block whose original lines were `pitch` px
+    apart (top to top), so that items set at `size` stay as far apart as the original's
+    (a list of claims keeps its gaps; its items do not run together); 0 for lines set
+    closer than a line's pitch (a paragraph)."""
+    return max(0.0, pitch - size * spacing)
+
+
+def phrases(units: Sequence[str]) -> list[str]:
+    """Break units joined into the phrases a space ends (Thai words between spaces are one
+    phrase: ดูเพรียว is not split into ดู | เพรียว while the phrase fits); Latin words,
+    each ending in its space, are their own phrases."""
+    out: list[str] = []
+    for unit in units:
+        if out and not out[-1][-1:].isspace():
+            out[-1] += unit
+        else:
+            out.append(unit)
+    return out
+
+
 def set_block(
     items: Sequence[Sequence[str]],
     measure: Measure,
@@ -56,52 +79,80 @@ def set_block(
     top: int,
     spacing: float = 1.2,
     ink: float = 1.0,
+    pitch: float = 0.0,
+    whole: bool = False,
 ) -> Setting:
-    """The largest size, at most `top`, whose lines fit `room` (width, height): first
-    whole words at or above the floor, then Latin words hyphenated there, then whole
-    words under the floor, then the least size, overflowing."""
+    """The largest size, at most `top`, whose lines fit `room` (width, height): for a
+    block of several items (each an original line) or a label (`whole`), first every
+    item whole on its one line at or above the floor (a list's claims are not broken
+    mid-phrase to be set larger); then whole words at or above the floor (broken between
+    phrases where they fit), then Latin words hyphenated there, then whole words under
+    the floor, then the least size, overflowing. `pitch`: how far apart (top to top, px)
+    the original's lines were: the items are set that far apart where the room has the
+    height (item_gap), and at least LIST_GAP apart (smaller if need be: a list's claims
+    set evenly run together into one paragraph)."""
     width, height = room
     floor = min(top, max(FLOOR_PX, round(FLOOR * top)))
     least = min(floor, max(8, round(LEAST * top)))
 
-    def lines_at(size: int, hyphen: bool) -> list[list[str]] | None:
+    def units_at(units: Sequence[str], size: int) -> Sequence[str]:
+        joined = phrases(units)
+        fits = all(measure(u.strip(), size) <= width for u in joined if u.strip())
+        return joined if fits and len(joined) < len(units) else units
+
+    def lines_at(size: int, hyphen: bool, one: bool = False) -> list[list[str]] | None:
         out = []
         for units in items:
             wide = [u for u in units if u.strip() and measure(u.strip(), size) > width]
             if wide and (not hyphen or not all(hyphenable(u) for u in wide)):
                 return None  # a word wider than the room: it would be broken
-            out.append(wrap(units, width, size, measure, hyphen=hyphen))
+            out.append(wrap(units_at(units, size), width, size, measure, hyphen=hyphen))
+            if one and len(out[-1]) > 1:
+                return None
         count = sum(len(item) for item in out)
-        return out if depth(count, size, spacing, ink) <= height else None
+        apart = (len(out) - 1) * least_gap(size)
+        return out if depth(count, size, spacing, ink) + apart <= height else None
 
-    def largest(lo: int, hi: int, hyphen: bool) -> tuple[int, list[list[str]]] | None:
+    def least_gap(size: int) -> float:  # a list's items kept visibly apart, never run on
+        return min(item_gap(pitch, size, spacing), LIST_GAP * size)
+
+    def largest(lo: int, hi: int, hyphen: bool, one: bool) -> tuple[int, list[list[str]]] | None:
         best = None
         while lo <= hi:
             mid = (lo + hi) // 2
-            found = lines_at(mid, hyphen)
+            found = lines_at(mid, hyphen, one)
             if found is not None:
                 best, lo = (mid, found), mid + 1
             else:
                 hi = mid - 1
         return best
 
-    for lo, hi, hyphen, under in (
+    def gap(size: int, lines: Sequence[Sequence[str]]) -> float:
+        if len(lines) < 2:
+            return 0.0
+        spare = height - depth(sum(len(item) for item in lines), size, spacing, ink)
+        most = item_gap(pitch, size, spacing)
+        return max(least_gap(size), min(most, spare / (len(lines) - 1)))
+
+    first = [(floor, top, False, False)] if len(items) > 1 or whole else []
+    tries = [
         (floor, top, False, False),
         (floor, top, True, False),
         (least, floor - 1, False, True),
         (least, floor - 1, True, True),
-    ):
-        best = largest(lo, hi, hyphen)
+    ]
+    for n, (lo, hi, hyphen, under) in enumerate(first + tries):
+        best = largest(lo, hi, hyphen, one=bool(first) and n == 0)
         if best is not None:
             size, lines = best
             even = tuple(
-                tuple(balance(units, width, size, measure, len(found)))
+                tuple(balance(units_at(units, size), width, size, measure, len(found)))
                 if not hyphen
                 else tuple(found)
                 for units, found in zip(items, lines, strict=True)
             )
             broken = hyphen and any(line.endswith("-") for item in even for line in item)
-            return Setting(size, even, broken, under)
+            return Setting(size, even, broken, under, gap=gap(size, even))
     lines = [wrap(units, width, least, measure) for units in items]
     return Setting(least, tuple(tuple(item) for item in lines), True, True, True)
 
@@ -279,18 +330,24 @@ def set_pieces(
     # whose size is capped by its: a title stays larger than its body)
     # blocks alike in a column (labels set apart) are set in one size: the smallest any of
     # them needs, unless that would shrink one by more than ALIKE
+    # (a column's labels are each kept on one line where that fits at the floor, and all
+    # set in one size when that leaves none under its floor: a table's column)
     caps = [plan[1] for plan in plans]
+    labels: set[int] = set()
     for column in columns(lines, blocks):
         alone = {}
+        labels.update(n for n in column if len(blocks[n].lines) == 1)
         for n in column:
             block, top, weight = plans[n]
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing)
             alone[n] = _best(
-                pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em
-            )[0].size
+                pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
+                n in labels,
+            )[0].size  # fmt: skip
         least = min(alone.values())
+        one = all(least >= FLOOR * plans[n][1] for n in column)
         for n in column:
-            if least >= ALIKE * alone[n]:
+            if one or least >= ALIKE * alone[n]:
                 caps[n] = least
     final: dict[int, int] = {}
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
@@ -299,7 +356,7 @@ def set_pieces(
         cap = min([caps[n], *larger])
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing)
         setting, frame = _best(
-            pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em
+            pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels
         )
         # a block set over text already drawn (two turned lines, each wrapped within its
         # own region) is set again smaller, on fewer lines, until it clears it
@@ -321,8 +378,9 @@ def set_pieces(
         while (crossed[0] or covered[0]) and size > least:
             size = max(least, min(size - 1, round(size * REFIT)))
             tried = _best(
-                pieces, block, script, path, weight, shaping, rooms, size, spacing, ink_em
-            )
+                pieces, block, script, path, weight, shaping, rooms, size, spacing, ink_em,
+                n in labels,
+            )  # fmt: skip
             again = trial(*tried)
             if (again[0][0], again[1][0]) < (crossed[0], covered[0]):
                 (setting, frame), (crossed, covered) = tried, again
@@ -508,6 +566,7 @@ class Frame:
     angle: float
     centre: tuple[float, float]
     ink: tuple[float, float, float, float]
+    pitch: float = 0.0  # how far apart (top to top, px) the original's lines were
 
 
 def _room(
@@ -535,6 +594,8 @@ def _room(
     box = block.box(list(lines))
     ink = max(lines[i].ink_height for i in block.lines)
     pitch = round(top * spacing)
+    tops = [lines[i].box[1] for i in block.lines]
+    apart = float(np.median(np.diff(tops))) if len(tops) > 1 else 0.0
     grown = max(dilation(pieces[i].polygon) for i in block.lines)  # erased around the ink
     height, width = owned.shape
     y0 = max(0, int(box[1]) - pitch - grown - 2)
@@ -607,15 +668,18 @@ def _room(
             half = max(0.0, min(middle - x0, x1 - middle))
             x0, x1 = int(middle - half), int(np.ceil(middle + half))
         room = (x0, gy0 + y0, x1, gy1 + y0)
-        out.append(((float(x1 - x0), float(gy1 - gy0)), Frame(room, 0.0, (0.0, 0.0), box)))
+        frame = Frame(room, 0.0, (0.0, 0.0), box, apart)
+        out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
     return out
 
 
 def _set(
     pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int, shaping: str | None,
-    room: tuple[float, float], top: int, spacing: float, ink_em: float,
+    room: tuple[float, float], top: int, spacing: float, ink_em: float, pitch: float = 0.0,
+    whole: bool = False,
 ) -> Setting:  # fmt: skip
-    """A block's translations set in its room."""
+    """A block's translations set in its room (`pitch`: the original's, kept between
+    items; `whole`: a label, kept on one line where it fits at the floor)."""
     from localize.image import fonts
     from localize.image.render import break_units
 
@@ -625,7 +689,7 @@ def _set(
     items = [break_units(pieces[i].text, script) for i in block.lines]
     return set_block(items, measure, room, top, spacing, ink_extent(
         [pieces[i].text for i in block.lines], path, weight, shaping, ink_em
-    ))  # fmt: skip
+    ), pitch, whole)  # fmt: skip
 
 
 INK_SIZE = 100  # px: the size a translation's real ink extent is measured at
@@ -652,13 +716,14 @@ def ink_extent(
 def _best(
     pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int,
     shaping: str | None, rooms: list[tuple[tuple[float, float], Frame]], top: int,
-    spacing: float, ink_em: float,
+    spacing: float, ink_em: float, whole: bool = False,
 ) -> tuple[Setting, Frame]:  # fmt: skip
     """The block set in whichever of its rooms lets it be largest (then on fewer lines)."""
-    tried = [
-        (_set(pieces, block, script, path, weight, shaping, room, top, spacing, ink_em), frame)
-        for room, frame in rooms
-    ]
+    tried = []
+    for room, frame in rooms:
+        set_ = _set(pieces, block, script, path, weight, shaping, room, top, spacing, ink_em,
+                    frame.pitch, whole)  # fmt: skip
+        tried.append((set_, frame))
     return max(tried, key=lambda t: (not t[0].overflow, t[0].size, -len(t[0].all_lines())))
 
 
@@ -701,7 +766,7 @@ def _draw_block(
     rows = [(k, line) for k, item in enumerate(setting.lines) for line in item]
     boxes = [_inked(font, line, outline, shaping) for _, line in rows]
     pitch = size * spacing
-    baselines = [n * pitch for n in range(len(rows))]
+    baselines = [n * pitch + k * setting.gap for n, (k, _) in enumerate(rows)]
     x0, y0, x1, y1 = frame.box
     w, h = x1 - x0, y1 - y0
     pad = outline + 2
@@ -709,6 +774,8 @@ def _draw_block(
     ink_bottom = max((y + b[3] for y, b in zip(baselines, boxes, strict=True)), default=0)
     middle = (frame.ink[1] + frame.ink[3]) / 2 - y0  # the original's centre, in the room
     shift = _within(middle - (ink_top + ink_bottom) / 2, -ink_top, h - ink_bottom)
+    if len(setting.lines) > 1 and setting.gap:  # a list: its top where the original's was
+        shift = _within(frame.ink[1] - y0 - ink_top, -ink_top, h - ink_bottom)
     widths = [b[2] - b[0] for b in boxes]
     widest = max(widths, default=0)
     left, right = frame.ink[0] - x0, frame.ink[2] - x0
