@@ -488,7 +488,8 @@ def _crossing(drawn: _Drawn, owned: Any) -> tuple[int, int]:
 
 FOREIGN = 60  # per channel: a plate pixel this far from a block's panel is something else
 GAP = 0.06  # of the size: ink nearer than this to something else runs onto it
-WORD_GAP = 0.2  # of the size: text nearer than this to another block's reads as one run
+WORD_GAP = 0.3  # of the size: text nearer than this to another block's reads as one run (a
+# word space is 0.26 em: two labels on one baseline need at least that between them)
 COVERS = 0.002  # of a block's ink (and more than COVERS_PX px) near something else is said
 COVERS_PX = 4
 

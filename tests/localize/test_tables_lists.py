@@ -113,3 +113,31 @@ def test_a_list_keeps_one_claim_per_line_far_apart_from_the_originals_top_and_le
     cols = np.nonzero(ink.any(axis=0))[0]
     original_left = np.nonzero(s.ink.any(axis=0))[0][0]
     assert abs(x0 + cols[0] - original_left) <= 0.1 * 43 + 3, (x0 + cols[0], original_left)
+
+
+def test_a_label_and_the_price_beside_it_on_one_baseline_keep_a_space_or_say_so() -> None:
+    from tests.localize.supplier_text import Lettering, draw
+
+    texts = ["到手价", "￥39.9"]  # b08_strike: "Giá cuối139.650₫", the glyphs touching
+    scene = draw(
+        Image.new("RGB", (1000, 200), (254, 240, 239)),
+        [
+            Lettering(texts[0], (60, 60), 64, fill=(200, 30, 60)),
+            Lettering(texts[1], (290, 25), 132, fill=(200, 30, 60)),
+        ],
+    )
+    img = scene.image.copy()
+    original = np.asarray(img).copy()
+    pieces = [
+        erase_piece(img, original, RegionPlan(p, t, tr), tr)
+        for p, t, tr in zip(scene.polygons, texts, ["Giá cuối", "139.650₫"], strict=True)
+    ]
+    done = set_pieces(img, pieces, "vi", "latin")  # type: ignore[arg-type]
+    ink = inked(img, (200, 30, 60), 150)
+    rows = slice(60, 160)  # the label's rows, the price's beside them
+    cols = np.nonzero(ink[rows].any(axis=0))[0]
+    price = done.lefts[1][0]  # where the price's ink starts, and the label's ends
+    label = cols[cols < price - 1].max()
+    said = any("runs into the text" in n for n in done.notes)
+    space = price - label  # at least a word space (Noto Sans: 0.26 em)
+    assert space >= 0.25 * done.sizes[0] or said, (space, done.sizes, done.notes)
