@@ -375,7 +375,16 @@ def set_pieces(
 
         crossed, covered = trial(setting, frame)
         size = setting.size
-        while (crossed[0] or covered[0]) and size > least:
+        while crossed[0] or covered[0]:
+            # moved away from the text it touches, within the free panel, before it is
+            # made smaller (a01: "giới hạn" touched "Giảm ngay", shrunk to 48% for it)
+            for moved in _moves(owned, frame, setting.size, crossed, covered):
+                again = trial(setting, moved)
+                if not again[0][0] and not again[1][0]:
+                    frame, (crossed, covered) = moved, again
+                    break
+            if not (crossed[0] or covered[0]) or size <= least:
+                break
             size = max(least, min(size - 1, round(size * REFIT)))
             tried = _best(
                 pieces, block, script, path, weight, shaping, rooms, size, spacing, ink_em,
@@ -466,6 +475,60 @@ def set_pieces(
 
 
 REFIT = 0.9  # a block set over text already drawn is set again this much smaller
+MOVES = (0.1, 0.2, 0.35, 0.5, 0.7, 1.0)  # of the size: how far a block is tried moved away
+
+
+def _moves(
+    owned: Any, frame: Frame, size: int, crossed: tuple[int, int], covered: tuple[int, str]
+) -> list[Frame]:
+    """The block's frame moved straight away from the drawn text it touches, by each of
+    MOVES, nearest first: candidates, each kept only when, drawn there (on its erased area
+    and the free panel around it), the block touches nothing; none when it touches no
+    drawn text (a product or a rule: no side to move away from is known)."""
+    import numpy as np
+
+    if crossed[0]:
+        ys, xs = np.nonzero(owned == INKED - crossed[1])
+    elif covered[1] == "text":
+        ys, xs = np.nonzero(owned <= INKED)
+    else:
+        return []
+    if not len(xs):
+        return []
+    if frame.angle:
+        cx, cy = frame.centre
+    else:
+        cx, cy = (frame.box[0] + frame.box[2]) / 2, (frame.box[1] + frame.box[3]) / 2
+    # the nearest of the other text's ink decides the side, down or up: a line is moved
+    # across its baseline, never along it into its neighbour's column
+    near = np.argsort(np.hypot(xs - cx, ys - cy))[: max(1, len(xs) // 20)]
+    t = np.radians(-frame.angle)  # the frame's "down", turned with it
+    down = (-float(np.sin(t)), float(np.cos(t)))
+    ox, oy = cx - float(xs[near].mean()), cy - float(ys[near].mean())
+    across = ox * down[1] - oy * down[0]  # along the baseline
+    below = ox * down[0] + oy * down[1]  # across it
+    if abs(across) > abs(below):  # beside it on one baseline (a label and its price)
+        return []
+    step = 1.0 if below >= 0 else -1.0
+    return [
+        _shifted(frame, (down[0] * step * share * size, down[1] * step * share * size))
+        for share in MOVES
+    ]
+
+
+def _shifted(frame: Frame, move: tuple[float, float]) -> Frame:
+    """The frame moved by (dx, dy) px."""
+    dx, dy = move
+    if frame.angle:
+        return Frame(frame.box, frame.angle, (frame.centre[0] + dx, frame.centre[1] + dy),
+                     frame.ink, frame.pitch)  # fmt: skip
+    x0, y0, x1, y1 = frame.box
+    ix0, iy0, ix1, iy1 = frame.ink
+    x, y = round(dx), round(dy)
+    return Frame((x0 + x, y0 + y, x1 + x, y1 + y), 0.0, frame.centre,
+                 (ix0 + x, iy0 + y, ix1 + x, iy1 + y), frame.pitch)  # fmt: skip
+
+
 INKED = -2  # in `owned`: the ink block n drew is INKED - n (kept text is -1, free 0)
 
 
@@ -885,11 +948,12 @@ def _allowed(
         if right > left and bottom > top:
             part = pieces[i].mask[top - y : bottom - y, left - x : right - x] > 0
             mine[top - ay0 : bottom - ay0, left - ax0 : right - ax0] |= part
-    if frame.angle:
-        return mine
-    x0, y0, x1, y1 = frame.box
-    rx0, ry0 = max(ax0, x0 - pad), max(ay0, y0 - pad)
-    rx1, ry1 = min(ax1, x1 + pad), min(ay1, y1 + pad)
+    if frame.angle:  # a turned block: its erased area and the free panel its layer covers
+        rx0, ry0, rx1, ry1 = ax0, ay0, ax1, ay1
+    else:
+        x0, y0, x1, y1 = frame.box
+        rx0, ry0 = max(ax0, x0 - pad), max(ay0, y0 - pad)
+        rx1, ry1 = min(ax1, x1 + pad), min(ay1, y1 + pad)
     near = np.zeros(mine.shape, bool)
     if rx1 > rx0 and ry1 > ry0:
         window = np.asarray(img.crop((rx0, ry0, rx1, ry1))).astype(np.int16)

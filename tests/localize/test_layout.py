@@ -472,3 +472,24 @@ def test_a_headline_that_cannot_clear_the_product_says_so() -> None:
     assert len(said) == 1 and said[0].startswith(
         "text '超大容量': its translation runs onto the product beside it ("
     ), drawn.warnings
+
+
+def test_a_line_touching_the_one_above_is_moved_down_its_sticker_before_it_is_shrunk() -> None:
+    from PIL import ImageDraw
+
+    texts = ["限时抢购", "立减30元"]  # a01_sticker vi: "giới hạn" touched "Giảm ngay", at 48%
+    base = Image.new("RGB", (700, 500), (170, 140, 160))
+    ImageDraw.Draw(base).regular_polygon((330, 250, 220), 14, fill=(225, 30, 40))
+    scene = draw(
+        base,
+        [
+            Lettering(texts[0], (150, 150), 80, fill=(250, 230, 60), bold=2, angle=8),
+            Lettering(texts[1], (210, 260), 52, fill=(255, 255, 255), angle=8),
+        ],
+    )
+    img, done = set_scene(scene, texts, ["Săn deal giới hạn", "Giảm ngay 105.000₫"], "vi")
+    assert not done.notes, done.notes
+    assert done.sizes[1] >= 0.5 * done.originals[1], (done.sizes, done.originals)
+    yellow, white = ink_mask(img, (250, 230, 60), 120), ink_mask(img, (255, 255, 255), 120)
+    apart = cv2.distanceTransform((~yellow).astype(np.uint8), cv2.DIST_L2, 3)[white].min()
+    assert apart >= 0.15 * done.sizes[1], (apart, done.sizes)  # clear of the line above
