@@ -367,7 +367,7 @@ def set_pieces(
         def trial(
             setting: Setting, frame: Frame, block: Any = block, weight: int = weight,
             top: int = top,
-        ) -> tuple[tuple[int, int], tuple[int, str]]:  # fmt: skip
+        ) -> tuple[tuple[int, int], tuple[int, str, int]]:  # fmt: skip
             drawn = _draw_block(img, pieces, block, lines, setting, frame, owned, weight,
                                 path, shaping, spacing, top, dry=True)  # fmt: skip
             crossed = _crossing(drawn, owned) if final else (0, -1)
@@ -449,7 +449,7 @@ def set_pieces(
                 )
             )
         if covered[0]:
-            notes.append(msg(RUNS_ONTO[covered[1]].text, text=first, count=covered[0]))
+            notes.append(msg(RUNS_ONTO[covered[1]].text, text=first, count=covered[2]))
         if drawn.contrast < LOW_CONTRAST:
             notes.append(
                 msg(
@@ -576,19 +576,22 @@ RUNS_ONTO = {  # what a block's ink runs onto -> what a reviewer is told
 def _covering(
     drawn: _Drawn, rgb: Any, product: Any, owned: Any, block: Any, pieces: Sequence[Piece],
     size: int,
-) -> tuple[int, str]:  # fmt: skip
+) -> tuple[int, str, int]:  # fmt: skip
     """How many px of a block's whole ink (before clipping), were it drawn so, lie on or
     within GAP of what the clean plate shows that is not the block's panel (the product's
     silhouette, pixels far from the panel's colour: a rule, a pill, other text, or ink an
-    earlier block drew), and what that mostly is; (0, "") when within COVERS of nothing."""
+    earlier block drew), what that mostly is, and the figure a reviewer is told: how many
+    px of its letters as drawn (the fill, not the outline around it; before clipping when
+    clipping leaves none) lie on or within GAP of that; (0, "", 0) when within COVERS of
+    nothing."""
     import cv2
     import numpy as np
 
     if drawn.whole is None:
-        return 0, ""
+        return 0, "", 0
     where, (ix, iy) = drawn.whole
     if not where.any():
-        return 0, ""
+        return 0, "", 0
     reach = max(1, round(WORD_GAP * size))  # the ink's surroundings, past its layer
     rows, cols = owned.shape
     x0, y0 = max(0, ix - reach), max(0, iy - reach)
@@ -612,12 +615,26 @@ def _covering(
     hit = theirs | (ink.astype(bool) & near(far, GAP, GAP))
     count = int(hit.sum())
     if not theirs.any() and count <= max(COVERS_PX, COVERS * int(where.sum())):
-        return 0, ""
+        return 0, "", 0
+    # (the figure: letters on the product or the other thing itself; for text, the
+    # letters nearer it than a word space)
     if int((hit & on_product).sum()) * 2 >= count:
-        return count, "product"
-    if theirs.any():
-        return count, "text"
-    return count, "other"
+        kind, onto = "product", product[y0:y1, x0:x1] & far
+    elif theirs.any():
+        kind, onto = "text", near(owned[y0:y1, x0:x1] <= INKED, WORD_GAP, GAP)
+    else:
+        kind, onto = "other", far
+    figure = 0
+    for letters in (drawn.fill, drawn.fill_whole):  # as drawn; else before clipping
+        if letters is not None and not figure:
+            mask, (lx, ly) = letters
+            drawn_here = np.zeros(onto.shape, bool)
+            top, left = ly - y0, lx - x0
+            part = mask[max(0, -top) : onto.shape[0] - top, max(0, -left) : onto.shape[1] - left]
+            drawn_here[max(0, top) : max(0, top) + part.shape[0],
+                       max(0, left) : max(0, left) + part.shape[1]] = part  # fmt: skip
+            figure = int((drawn_here & onto).sum())
+    return count, kind, figure or count
 
 
 @dataclass(frozen=True)
@@ -799,6 +816,8 @@ class _Drawn:
     box: tuple[int, int, int, int] | None  # the drawn ink's box, in the image
     ink: tuple[Any, tuple[int, int]] | None = None  # its pixels (boolean) and their corner
     whole: tuple[Any, tuple[int, int]] | None = None  # the same before clipping
+    fill: tuple[Any, tuple[int, int]] | None = None  # the letters' own px drawn (no outline)
+    fill_whole: tuple[Any, tuple[int, int]] | None = None  # the same before clipping
 
 
 def _draw_block(
@@ -874,6 +893,8 @@ def _draw_block(
     total = 0
     inked: tuple[Any, tuple[int, int]] | None = None
     whole: tuple[Any, tuple[int, int]] | None = None
+    letters: tuple[Any, tuple[int, int]] | None = None  # the fill's px drawn (no outline)
+    letters_whole: tuple[Any, tuple[int, int]] | None = None
     for colour, layer in zip(colours, layers, strict=True):
         placed, origin = _place(layer, frame, pad)
         ox, oy = origin
@@ -893,6 +914,8 @@ def _draw_block(
         if inked is None:  # the outline's layer, when there is one, holds the fill's
             inked = (clip >= 128, (ix0, iy0))
             whole = (alpha >= 128, (ix0, iy0))
+        letters = (clip >= 128, (ix0, iy0))  # the last layer drawn: the fill's
+        letters_whole = (alpha >= 128, (ix0, iy0))
         if dry:
             continue
         img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), colour), (ix0, iy0),
@@ -916,6 +939,8 @@ def _draw_block(
         box,
         inked,
         whole,
+        letters,
+        letters_whole,
     )
 
 

@@ -493,3 +493,21 @@ def test_a_line_touching_the_one_above_is_moved_down_its_sticker_before_it_is_sh
     yellow, white = ink_mask(img, (250, 230, 60), 120), ink_mask(img, (255, 255, 255), 120)
     apart = cv2.distanceTransform((~yellow).astype(np.uint8), cv2.DIST_L2, 3)[white].min()
     assert apart >= 0.15 * done.sizes[1], (apart, done.sizes)  # clear of the line above
+
+
+def test_the_px_said_to_run_onto_the_product_are_the_letters_drawn_on_it() -> None:
+    # the trial's a13/a14: "runs onto ... (24,487 px)" for one 53 px line: the figure
+    # counted the outline's layer and the ink near anything, not the letters on the product
+    from PIL import ImageDraw
+
+    img = Image.new("RGB", (1000, 1000), (242, 240, 235))
+    ImageDraw.Draw(img).rounded_rectangle((400, 200, 860, 920), 60, fill=(40, 140, 80))
+    fill, edge = (30, 30, 30), (255, 255, 255)
+    scene = draw(img, [Lettering("超大容量", (100, 380), 120, fill=fill, outline=8, edge=edge)])
+    out = scene.image.copy()
+    drawn = ReplaceText(scene.plans(["超大容量"], ["ความจุใหญ่พิเศษ"]), "th", "thai").draw(out)
+    [said] = [w for w in drawn.warnings if "runs onto the product" in w]
+    figure = int(said.split("(")[1].split(" px")[0].replace(",", ""))
+    bottle = np.abs(np.asarray(img).astype(np.int16) - (40, 140, 80)).max(axis=2) < 30
+    letters = int((ink_mask(out, fill, 90) & bottle).sum())  # the fill's px on the bottle
+    assert 0 < figure <= 1.15 * letters + 50, (figure, letters)
