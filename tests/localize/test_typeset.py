@@ -163,3 +163,15 @@ def test_a_room_grows_over_the_free_panel_and_stops_at_what_is_not() -> None:
 
 def test_the_weight_comes_from_the_original_alone() -> None:
     assert weight_for(0.07) == 400 and weight_for(0.2) == 700 and weight_for(None) == 700
+
+
+def test_thai_breaks_between_phrases_where_each_phrase_fits() -> None:
+    # a06 th: "ตัดเย็บทรงสวย ดู | เพรียว ใส่ได้ทุกลุค", a phrase split between two words
+    text = "ตัดเย็บทรงสวย ดูเพรียว ใส่ได้ทุกลุค"
+    units = break_units(text, "thai")
+    measure = measure_for("thai", "th")
+    for width in range(300, 460, 20):
+        setting = set_block([units], measure, (width, 400), 40)
+        phrases = text.split()
+        for line in setting.lines[0]:
+            assert all(word in phrases for word in line.split()), (width, setting.lines)
