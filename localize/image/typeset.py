@@ -288,7 +288,7 @@ def set_pieces(
     import numpy as np
 
     from localize.image import fonts
-    from localize.image.blocks import columns, group
+    from localize.image.blocks import columns, group, side_by_side
     from localize.image.replace import start_size
 
     lines = [line_of(p) for p in pieces]
@@ -330,11 +330,18 @@ def set_pieces(
     # whose size is capped by its: a title stays larger than its body)
     # blocks alike in a column (labels set apart) are set in one size: the smallest any of
     # them needs, unless that would shrink one by more than ALIKE
-    # (a column's labels are each kept on one line where that fits at the floor, and all
-    # set in one size when that leaves none under its floor: a table's column)
+    # (a column's labels, or a row's, are each kept on one line where that fits at the
+    # floor, and all set in one size when that leaves none under its floor: a table)
     caps = [plan[1] for plan in plans]
     labels: set[int] = set()
-    for column in columns(lines, blocks):
+    groups: list[set[int]] = []
+    for found in columns(lines, blocks) + side_by_side(lines, blocks):  # (a table: both,
+        merged = set(found)  # one group: its columns and rows share their cells)
+        for other in [g for g in groups if g & merged]:
+            merged |= other
+            groups.remove(other)
+        groups.append(merged)
+    for column in (sorted(g) for g in groups):
         alone = {}
         labels.update(n for n in column if len(blocks[n].lines) == 1)
         for n in column:
@@ -348,7 +355,7 @@ def set_pieces(
         one = all(least >= FLOOR * plans[n][1] for n in column)
         for n in column:
             if one or least >= ALIKE * alone[n]:
-                caps[n] = least
+                caps[n] = min(caps[n], least)
     final: dict[int, int] = {}
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
         block, top, weight = plans[n]

@@ -65,6 +65,8 @@ def test_a_cells_text_is_fitted_to_its_cell_and_a_columns_labels_share_one_size(
         assert len(done.lines[n]) == 1, (n, done.lines, done.sizes)
     sizes = [done.sizes[n] for n in labels]
     assert max(sizes) <= 1.05 * min(sizes), sizes  # one size for the column
+    header = done.sizes[:2]
+    assert max(header) <= 1.05 * min(header), done.sizes  # and for the header's row
     assert min(done.sizes[n] / done.originals[n] for n in labels) >= 0.6, done.sizes
     rules = inked(s.background, (170, 170, 170), 30)
     near_rule = cv2.dilate(rules.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
