@@ -395,6 +395,77 @@ def _paragraph(
     return np.asarray(img), base, texts, ink, panel
 
 
+TABLE_CELL = (300, 100)  # a table's cell, px: the labels' column and the values' column
+TABLE_AT = (100, 480)  # the table's top-left corner
+TABLE_ROWS = [("参数", "规格"), ("型号", "X9"), ("功率", "1200瓦"), ("电压", "220伏")]
+LIST_ITEMS = ["天然竹纤维毛巾", "吸水速干不掉毛", "婴儿可用更安心"]
+
+
+def _table(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A spec table (a trial's b04_spec): a blue header row with white labels, then rows of
+    dark labels and values in white cells ruled in grey; each text sits left and low in its
+    cell (a rule 12 px under its ink), a third of the cell's width, with room for a line
+    twice as long."""
+    base = np.full((SIZE, SIZE, 3), 250.0)
+    (cw, ch), (x0, y0) = TABLE_CELL, TABLE_AT
+    rows = len(TABLE_ROWS)
+    base[y0 : y0 + ch, x0 : x0 + 2 * cw] = (30, 110, 190)
+    for r in range(rows + 1):  # the rules: 2 px, grey
+        base[y0 + r * ch - 1 : y0 + r * ch + 1, x0 : x0 + 2 * cw] = (170, 170, 170)
+    for c in range(3):
+        base[y0 : y0 + rows * ch, x0 + c * cw - 1 : x0 + c * cw + 1] = (170, 170, 170)
+    base[y0 + 1 : y0 + ch - 1, x0 + 1 : x0 + 2 * cw - 1] = (30, 110, 190)
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    f, texts = font(46), []
+    for r, row in enumerate(TABLE_ROWS):
+        fill = (255, 255, 255) if r == 0 else (40, 40, 40)
+        for c, word in enumerate(row):
+            at = (x0 + c * cw + 60, y0 + r * ch + 30)  # low in the cell, as b04 has it
+            draw.text(at, word, font=f, fill=fill)
+            left, top, right, bottom = draw.textbbox(at, word, font=f)
+            texts.append(
+                Text(word, (left - 4, top - 4, right + 4, bottom + 4), 46, "regular", fill)
+            )
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    ink = (np.asarray(img) != truth).any(axis=2)
+    return np.asarray(img), base, texts, ink, (x0, y0, x0 + 2 * cw, y0 + rows * ch)
+
+
+def table_cell(s: Synth, n: int) -> tuple[int, int, int, int]:
+    """The cell of a table image's n-th text (left, top, right, bottom, inside its rules)."""
+    (cw, ch), (x0, y0) = TABLE_CELL, TABLE_AT
+    r, c = divmod(n, 2)
+    return (x0 + c * cw + 1, y0 + r * ch + 1, x0 + (c + 1) * cw - 1, y0 + (r + 1) * ch - 1)
+
+
+def _list(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A list of three separate claims (a trial's b03_para): 43 px brown lines, one claim
+    each, far apart (a pitch of twice their size) on a cream rounded panel over a pink
+    gradient; the panel is much wider than the lines."""
+    base = _gradient(rng) * 0.4 + np.asarray((150, 90, 110)) * 0.6
+    panel = (20, 470, 760, 840)
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    ImageDraw.Draw(img).rounded_rectangle(panel, 24, fill=(252, 246, 228))
+    base = np.asarray(img).astype(np.float32)
+    draw = ImageDraw.Draw(img)
+    f, texts = font(43), []
+    for k, line in enumerate(LIST_ITEMS):
+        at = (90, 530 + 86 * k)
+        draw.text(at, line, font=f, fill=(90, 70, 50))
+        left, top, right, bottom = draw.textbbox(at, line, font=f)
+        texts.append(
+            Text(line, (left - 4, top - 4, right + 4, bottom + 4), 43, "regular", (90, 70, 50))
+        )
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    ink = (np.asarray(img) != truth).any(axis=2)
+    return np.asarray(img), base, texts, ink, panel
+
+
 def _shadow_band(
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
@@ -514,6 +585,7 @@ CLASSES = (
     *("outline2", "outline4", "outline8", "outline-stripes"),
     *(f"{name}-jpeg" for name in JPEG),
 )
+LAYOUTS = ("table", "list")  # drawn for the layout's tests (set, not erase, is their subject)
 
 
 def make(name: str, seed: int = 0) -> Synth:
@@ -534,6 +606,10 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _pill(rng)
     elif base_name == "shadow-band":
         img, base, texts, ink, panel = _shadow_band(rng)
+    elif base_name == "table":
+        img, base, texts, ink, panel = _table(rng)
+    elif base_name == "list":
+        img, base, texts, ink, panel = _list(rng)
     elif base_name == "paragraph":
         img, base, texts, ink, panel = _paragraph(rng)
     elif base_name == "product":

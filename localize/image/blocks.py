@@ -169,3 +169,23 @@ def columns(lines: list[Line], blocks: list[Block]) -> list[list[int]]:
         else:
             found.append([n])
     return [c for c in found if len(c) > 1]
+
+
+def side_by_side(lines: list[Line], blocks: list[Block]) -> list[list[int]]:
+    """Blocks of one line each that look alike and stand side by side on one baseline (a
+    table's header cells, a row of badges), as lists of block indexes, left to right: a
+    designer sets them in one size."""
+    found: list[list[int]] = []
+    alone = [n for n, b in enumerate(blocks) if len(b.lines) == 1]
+    for n in sorted(alone, key=lambda n: lines[blocks[n].lines[0]].box[0]):
+        line = lines[blocks[n].lines[0]]
+        if not line.straight or line.vertical:
+            continue
+        for row in found:
+            head = lines[blocks[row[0]].lines[0]]
+            if _alike(head, line) and abs(head.box[3] - line.box[3]) <= ALIGNED * head.ink_height:
+                row.append(n)
+                break
+        else:
+            found.append([n])
+    return [r for r in found if len(r) > 1]

@@ -23,6 +23,7 @@ FLOOR_PX = 10  # px: and never smaller than this, whatever the original
 WARN_UNDER = 0.5  # of the original's size: drawn smaller than this (and smaller than
 # reads on a phone: design.legible_size), a reviewer is told
 ALIKE = 0.75  # alike blocks share a size unless it shrinks one below this share of its own
+LIST_GAP = 0.4  # of the size: the least space between two items of a list, past the pitch
 TITLE = 1.15  # an original this much taller than another is its title: never drawn smaller
 
 
@@ -37,6 +38,7 @@ class Setting:
     hyphenated: bool = False
     under_floor: bool = False
     overflow: bool = False
+    gap: float = 0.0  # px between one item's last line and the next item's first, past the pitch
 
     def all_lines(self) -> tuple[str, ...]:
         """The block's lines top to bottom."""
@@ -49,6 +51,27 @@ def depth(count: int, size: int, spacing: float, ink: float) -> float:
     return size * (ink + (count - 1) * spacing) if count else 0.0
 
 
+def item_gap(pitch: float, size: int, spacing: float) -> float:
+    """The space added between two items of a block whose original lines were `pitch` px
+    apart (top to top), so that items set at `size` stay as far apart as the original's
+    (a list of claims keeps its gaps; its items do not run together); 0 for lines set
+    closer than a line's pitch (a paragraph)."""
+    return max(0.0, pitch - size * spacing)
+
+
+def phrases(units: Sequence[str]) -> list[str]:
+    """Break units joined into the phrases a space ends (Thai words between spaces are one
+    phrase: ดูเพรียว is not split into ดู | เพรียว while the phrase fits); Latin words,
+    each ending in its space, are their own phrases."""
+    out: list[str] = []
+    for unit in units:
+        if out and not out[-1][-1:].isspace():
+            out[-1] += unit
+        else:
+            out.append(unit)
+    return out
+
+
 def set_block(
     items: Sequence[Sequence[str]],
     measure: Measure,
@@ -56,52 +79,80 @@ def set_block(
     top: int,
     spacing: float = 1.2,
     ink: float = 1.0,
+    pitch: float = 0.0,
+    whole: bool = False,
 ) -> Setting:
-    """The largest size, at most `top`, whose lines fit `room` (width, height): first
-    whole words at or above the floor, then Latin words hyphenated there, then whole
-    words under the floor, then the least size, overflowing."""
+    """The largest size, at most `top`, whose lines fit `room` (width, height): for a
+    block of several items (each an original line) or a label (`whole`), first every
+    item whole on its one line at or above the floor (a list's claims are not broken
+    mid-phrase to be set larger); then whole words at or above the floor (broken between
+    phrases where they fit), then Latin words hyphenated there, then whole words under
+    the floor, then the least size, overflowing. `pitch`: how far apart (top to top, px)
+    the original's lines were: the items are set that far apart where the room has the
+    height (item_gap), and at least LIST_GAP apart (smaller if need be: a list's claims
+    set evenly run together into one paragraph)."""
     width, height = room
     floor = min(top, max(FLOOR_PX, round(FLOOR * top)))
     least = min(floor, max(8, round(LEAST * top)))
 
-    def lines_at(size: int, hyphen: bool) -> list[list[str]] | None:
+    def units_at(units: Sequence[str], size: int) -> Sequence[str]:
+        joined = phrases(units)
+        fits = all(measure(u.strip(), size) <= width for u in joined if u.strip())
+        return joined if fits and len(joined) < len(units) else units
+
+    def lines_at(size: int, hyphen: bool, one: bool = False) -> list[list[str]] | None:
         out = []
         for units in items:
             wide = [u for u in units if u.strip() and measure(u.strip(), size) > width]
             if wide and (not hyphen or not all(hyphenable(u) for u in wide)):
                 return None  # a word wider than the room: it would be broken
-            out.append(wrap(units, width, size, measure, hyphen=hyphen))
+            out.append(wrap(units_at(units, size), width, size, measure, hyphen=hyphen))
+            if one and len(out[-1]) > 1:
+                return None
         count = sum(len(item) for item in out)
-        return out if depth(count, size, spacing, ink) <= height else None
+        apart = (len(out) - 1) * least_gap(size)
+        return out if depth(count, size, spacing, ink) + apart <= height else None
 
-    def largest(lo: int, hi: int, hyphen: bool) -> tuple[int, list[list[str]]] | None:
+    def least_gap(size: int) -> float:  # a list's items kept visibly apart, never run on
+        return min(item_gap(pitch, size, spacing), LIST_GAP * size)
+
+    def largest(lo: int, hi: int, hyphen: bool, one: bool) -> tuple[int, list[list[str]]] | None:
         best = None
         while lo <= hi:
             mid = (lo + hi) // 2
-            found = lines_at(mid, hyphen)
+            found = lines_at(mid, hyphen, one)
             if found is not None:
                 best, lo = (mid, found), mid + 1
             else:
                 hi = mid - 1
         return best
 
-    for lo, hi, hyphen, under in (
+    def gap(size: int, lines: Sequence[Sequence[str]]) -> float:
+        if len(lines) < 2:
+            return 0.0
+        spare = height - depth(sum(len(item) for item in lines), size, spacing, ink)
+        most = item_gap(pitch, size, spacing)
+        return max(least_gap(size), min(most, spare / (len(lines) - 1)))
+
+    first = [(floor, top, False, False)] if len(items) > 1 or whole else []
+    tries = [
         (floor, top, False, False),
         (floor, top, True, False),
         (least, floor - 1, False, True),
         (least, floor - 1, True, True),
-    ):
-        best = largest(lo, hi, hyphen)
+    ]
+    for n, (lo, hi, hyphen, under) in enumerate(first + tries):
+        best = largest(lo, hi, hyphen, one=bool(first) and n == 0)
         if best is not None:
             size, lines = best
             even = tuple(
-                tuple(balance(units, width, size, measure, len(found)))
+                tuple(balance(units_at(units, size), width, size, measure, len(found)))
                 if not hyphen
                 else tuple(found)
                 for units, found in zip(items, lines, strict=True)
             )
             broken = hyphen and any(line.endswith("-") for item in even for line in item)
-            return Setting(size, even, broken, under)
+            return Setting(size, even, broken, under, gap=gap(size, even))
     lines = [wrap(units, width, least, measure) for units in items]
     return Setting(least, tuple(tuple(item) for item in lines), True, True, True)
 
@@ -237,7 +288,7 @@ def set_pieces(
     import numpy as np
 
     from localize.image import fonts
-    from localize.image.blocks import columns, group
+    from localize.image.blocks import columns, group, side_by_side
     from localize.image.replace import start_size
 
     lines = [line_of(p) for p in pieces]
@@ -279,19 +330,32 @@ def set_pieces(
     # whose size is capped by its: a title stays larger than its body)
     # blocks alike in a column (labels set apart) are set in one size: the smallest any of
     # them needs, unless that would shrink one by more than ALIKE
+    # (a column's labels, or a row's, are each kept on one line where that fits at the
+    # floor, and all set in one size when that leaves none under its floor: a table)
     caps = [plan[1] for plan in plans]
-    for column in columns(lines, blocks):
+    labels: set[int] = set()
+    groups: list[set[int]] = []
+    for found in columns(lines, blocks) + side_by_side(lines, blocks):  # (a table: both,
+        merged = set(found)  # one group: its columns and rows share their cells)
+        for other in [g for g in groups if g & merged]:
+            merged |= other
+            groups.remove(other)
+        groups.append(merged)
+    for column in (sorted(g) for g in groups):
         alone = {}
+        labels.update(n for n in column if len(blocks[n].lines) == 1)
         for n in column:
             block, top, weight = plans[n]
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing)
             alone[n] = _best(
-                pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em
-            )[0].size
+                pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
+                n in labels,
+            )[0].size  # fmt: skip
         least = min(alone.values())
+        one = all(least >= FLOOR * plans[n][1] for n in column)
         for n in column:
-            if least >= ALIKE * alone[n]:
-                caps[n] = least
+            if one or least >= ALIKE * alone[n]:
+                caps[n] = min(caps[n], least)
     final: dict[int, int] = {}
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
         block, top, weight = plans[n]
@@ -299,7 +363,7 @@ def set_pieces(
         cap = min([caps[n], *larger])
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing)
         setting, frame = _best(
-            pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em
+            pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels
         )
         # a block set over text already drawn (two turned lines, each wrapped within its
         # own region) is set again smaller, on fewer lines, until it clears it
@@ -310,7 +374,7 @@ def set_pieces(
         def trial(
             setting: Setting, frame: Frame, block: Any = block, weight: int = weight,
             top: int = top,
-        ) -> tuple[tuple[int, int], tuple[int, str]]:  # fmt: skip
+        ) -> tuple[tuple[int, int], tuple[int, str, int]]:  # fmt: skip
             drawn = _draw_block(img, pieces, block, lines, setting, frame, owned, weight,
                                 path, shaping, spacing, top, dry=True)  # fmt: skip
             crossed = _crossing(drawn, owned) if final else (0, -1)
@@ -318,11 +382,21 @@ def set_pieces(
 
         crossed, covered = trial(setting, frame)
         size = setting.size
-        while (crossed[0] or covered[0]) and size > least:
+        while crossed[0] or covered[0]:
+            # moved away from the text it touches, within the free panel, before it is
+            # made smaller (a01: "giới hạn" touched "Giảm ngay", shrunk to 48% for it)
+            for moved in _moves(owned, frame, setting.size, crossed, covered):
+                again = trial(setting, moved)
+                if not again[0][0] and not again[1][0]:
+                    frame, (crossed, covered) = moved, again
+                    break
+            if not (crossed[0] or covered[0]) or size <= least:
+                break
             size = max(least, min(size - 1, round(size * REFIT)))
             tried = _best(
-                pieces, block, script, path, weight, shaping, rooms, size, spacing, ink_em
-            )
+                pieces, block, script, path, weight, shaping, rooms, size, spacing, ink_em,
+                n in labels,
+            )  # fmt: skip
             again = trial(*tried)
             if (again[0][0], again[1][0]) < (crossed[0], covered[0]):
                 (setting, frame), (crossed, covered) = tried, again
@@ -382,7 +456,7 @@ def set_pieces(
                 )
             )
         if covered[0]:
-            notes.append(msg(RUNS_ONTO[covered[1]].text, text=first, count=covered[0]))
+            notes.append(msg(RUNS_ONTO[covered[1]].text, text=first, count=covered[2]))
         if drawn.contrast < LOW_CONTRAST:
             notes.append(
                 msg(
@@ -408,6 +482,60 @@ def set_pieces(
 
 
 REFIT = 0.9  # a block set over text already drawn is set again this much smaller
+MOVES = (0.1, 0.2, 0.35, 0.5, 0.7, 1.0)  # of the size: how far a block is tried moved away
+
+
+def _moves(
+    owned: Any, frame: Frame, size: int, crossed: tuple[int, int], covered: tuple[int, str]
+) -> list[Frame]:
+    """The block's frame moved straight away from the drawn text it touches, by each of
+    MOVES, nearest first: candidates, each kept only when, drawn there (on its erased area
+    and the free panel around it), the block touches nothing; none when it touches no
+    drawn text (a product or a rule: no side to move away from is known)."""
+    import numpy as np
+
+    if crossed[0]:
+        ys, xs = np.nonzero(owned == INKED - crossed[1])
+    elif covered[1] == "text":
+        ys, xs = np.nonzero(owned <= INKED)
+    else:
+        return []
+    if not len(xs):
+        return []
+    if frame.angle:
+        cx, cy = frame.centre
+    else:
+        cx, cy = (frame.box[0] + frame.box[2]) / 2, (frame.box[1] + frame.box[3]) / 2
+    # the nearest of the other text's ink decides the side, down or up: a line is moved
+    # across its baseline, never along it into its neighbour's column
+    near = np.argsort(np.hypot(xs - cx, ys - cy))[: max(1, len(xs) // 20)]
+    t = np.radians(-frame.angle)  # the frame's "down", turned with it
+    down = (-float(np.sin(t)), float(np.cos(t)))
+    ox, oy = cx - float(xs[near].mean()), cy - float(ys[near].mean())
+    across = ox * down[1] - oy * down[0]  # along the baseline
+    below = ox * down[0] + oy * down[1]  # across it
+    if abs(across) > abs(below):  # beside it on one baseline (a label and its price)
+        return []
+    step = 1.0 if below >= 0 else -1.0
+    return [
+        _shifted(frame, (down[0] * step * share * size, down[1] * step * share * size))
+        for share in MOVES
+    ]
+
+
+def _shifted(frame: Frame, move: tuple[float, float]) -> Frame:
+    """The frame moved by (dx, dy) px."""
+    dx, dy = move
+    if frame.angle:
+        return Frame(frame.box, frame.angle, (frame.centre[0] + dx, frame.centre[1] + dy),
+                     frame.ink, frame.pitch)  # fmt: skip
+    x0, y0, x1, y1 = frame.box
+    ix0, iy0, ix1, iy1 = frame.ink
+    x, y = round(dx), round(dy)
+    return Frame((x0 + x, y0 + y, x1 + x, y1 + y), 0.0, frame.centre,
+                 (ix0 + x, iy0 + y, ix1 + x, iy1 + y), frame.pitch)  # fmt: skip
+
+
 INKED = -2  # in `owned`: the ink block n drew is INKED - n (kept text is -1, free 0)
 
 
@@ -430,7 +558,8 @@ def _crossing(drawn: _Drawn, owned: Any) -> tuple[int, int]:
 
 FOREIGN = 60  # per channel: a plate pixel this far from a block's panel is something else
 GAP = 0.06  # of the size: ink nearer than this to something else runs onto it
-WORD_GAP = 0.2  # of the size: text nearer than this to another block's reads as one run
+WORD_GAP = 0.3  # of the size: text nearer than this to another block's reads as one run (a
+# word space is 0.26 em: two labels on one baseline need at least that between them)
 COVERS = 0.002  # of a block's ink (and more than COVERS_PX px) near something else is said
 COVERS_PX = 4
 
@@ -454,19 +583,22 @@ RUNS_ONTO = {  # what a block's ink runs onto -> what a reviewer is told
 def _covering(
     drawn: _Drawn, rgb: Any, product: Any, owned: Any, block: Any, pieces: Sequence[Piece],
     size: int,
-) -> tuple[int, str]:  # fmt: skip
+) -> tuple[int, str, int]:  # fmt: skip
     """How many px of a block's whole ink (before clipping), were it drawn so, lie on or
     within GAP of what the clean plate shows that is not the block's panel (the product's
     silhouette, pixels far from the panel's colour: a rule, a pill, other text, or ink an
-    earlier block drew), and what that mostly is; (0, "") when within COVERS of nothing."""
+    earlier block drew), what that mostly is, and the figure a reviewer is told: how many
+    px of its letters as drawn (the fill, not the outline around it; before clipping when
+    clipping leaves none) lie on or within GAP of that; (0, "", 0) when within COVERS of
+    nothing."""
     import cv2
     import numpy as np
 
     if drawn.whole is None:
-        return 0, ""
+        return 0, "", 0
     where, (ix, iy) = drawn.whole
     if not where.any():
-        return 0, ""
+        return 0, "", 0
     reach = max(1, round(WORD_GAP * size))  # the ink's surroundings, past its layer
     rows, cols = owned.shape
     x0, y0 = max(0, ix - reach), max(0, iy - reach)
@@ -490,12 +622,26 @@ def _covering(
     hit = theirs | (ink.astype(bool) & near(far, GAP, GAP))
     count = int(hit.sum())
     if not theirs.any() and count <= max(COVERS_PX, COVERS * int(where.sum())):
-        return 0, ""
+        return 0, "", 0
+    # (the figure: letters on the product or the other thing itself; for text, the
+    # letters nearer it than a word space)
     if int((hit & on_product).sum()) * 2 >= count:
-        return count, "product"
-    if theirs.any():
-        return count, "text"
-    return count, "other"
+        kind, onto = "product", product[y0:y1, x0:x1] & far
+    elif theirs.any():
+        kind, onto = "text", near(owned[y0:y1, x0:x1] <= INKED, WORD_GAP, GAP)
+    else:
+        kind, onto = "other", far
+    figure = 0
+    for letters in (drawn.fill, drawn.fill_whole):  # as drawn; else before clipping
+        if letters is not None and not figure:
+            mask, (lx, ly) = letters
+            drawn_here = np.zeros(onto.shape, bool)
+            top, left = ly - y0, lx - x0
+            part = mask[max(0, -top) : onto.shape[0] - top, max(0, -left) : onto.shape[1] - left]
+            drawn_here[max(0, top) : max(0, top) + part.shape[0],
+                       max(0, left) : max(0, left) + part.shape[1]] = part  # fmt: skip
+            figure = int((drawn_here & onto).sum())
+    return count, kind, figure or count
 
 
 @dataclass(frozen=True)
@@ -508,6 +654,7 @@ class Frame:
     angle: float
     centre: tuple[float, float]
     ink: tuple[float, float, float, float]
+    pitch: float = 0.0  # how far apart (top to top, px) the original's lines were
 
 
 def _room(
@@ -535,6 +682,8 @@ def _room(
     box = block.box(list(lines))
     ink = max(lines[i].ink_height for i in block.lines)
     pitch = round(top * spacing)
+    tops = [lines[i].box[1] for i in block.lines]
+    apart = float(np.median(np.diff(tops))) if len(tops) > 1 else 0.0
     grown = max(dilation(pieces[i].polygon) for i in block.lines)  # erased around the ink
     height, width = owned.shape
     y0 = max(0, int(box[1]) - pitch - grown - 2)
@@ -547,6 +696,12 @@ def _room(
     keep = max(2, round(0.4 * ink))  # kept clear of whatever bounds the panel
     eroded = cv2.erode(free.astype(np.uint8), np.ones((2 * keep + 1, 2 * keep + 1), np.uint8))
     eroded = eroded.astype(bool)
+    # in the rows the original's own ink took, only what is beside it bounds the room: a
+    # table's rule under a label (a cell's text sits nearer its rules than `keep`) is no
+    # reason to keep the translation in the Chinese glyph box instead of its cell
+    ink_rows = slice(max(0, int(box[1]) - y0), max(0, int(np.ceil(box[3])) - y0))
+    beside = cv2.erode(free[ink_rows].astype(np.uint8), np.ones((1, 2 * keep + 1), np.uint8))
+    eroded[ink_rows] |= beside.astype(bool)
     eroded[:, :keep] = False  # nor drawn against the image's edges
     eroded[:, width - keep :] = False
     if y0 == 0:
@@ -601,15 +756,18 @@ def _room(
             half = max(0.0, min(middle - x0, x1 - middle))
             x0, x1 = int(middle - half), int(np.ceil(middle + half))
         room = (x0, gy0 + y0, x1, gy1 + y0)
-        out.append(((float(x1 - x0), float(gy1 - gy0)), Frame(room, 0.0, (0.0, 0.0), box)))
+        frame = Frame(room, 0.0, (0.0, 0.0), box, apart)
+        out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
     return out
 
 
 def _set(
     pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int, shaping: str | None,
-    room: tuple[float, float], top: int, spacing: float, ink_em: float,
+    room: tuple[float, float], top: int, spacing: float, ink_em: float, pitch: float = 0.0,
+    whole: bool = False,
 ) -> Setting:  # fmt: skip
-    """A block's translations set in its room."""
+    """A block's translations set in its room (`pitch`: the original's, kept between
+    items; `whole`: a label, kept on one line where it fits at the floor)."""
     from localize.image import fonts
     from localize.image.render import break_units
 
@@ -619,7 +777,7 @@ def _set(
     items = [break_units(pieces[i].text, script) for i in block.lines]
     return set_block(items, measure, room, top, spacing, ink_extent(
         [pieces[i].text for i in block.lines], path, weight, shaping, ink_em
-    ))  # fmt: skip
+    ), pitch, whole)  # fmt: skip
 
 
 INK_SIZE = 100  # px: the size a translation's real ink extent is measured at
@@ -646,13 +804,14 @@ def ink_extent(
 def _best(
     pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int,
     shaping: str | None, rooms: list[tuple[tuple[float, float], Frame]], top: int,
-    spacing: float, ink_em: float,
+    spacing: float, ink_em: float, whole: bool = False,
 ) -> tuple[Setting, Frame]:  # fmt: skip
     """The block set in whichever of its rooms lets it be largest (then on fewer lines)."""
-    tried = [
-        (_set(pieces, block, script, path, weight, shaping, room, top, spacing, ink_em), frame)
-        for room, frame in rooms
-    ]
+    tried = []
+    for room, frame in rooms:
+        set_ = _set(pieces, block, script, path, weight, shaping, room, top, spacing, ink_em,
+                    frame.pitch, whole)  # fmt: skip
+        tried.append((set_, frame))
     return max(tried, key=lambda t: (not t[0].overflow, t[0].size, -len(t[0].all_lines())))
 
 
@@ -664,6 +823,8 @@ class _Drawn:
     box: tuple[int, int, int, int] | None  # the drawn ink's box, in the image
     ink: tuple[Any, tuple[int, int]] | None = None  # its pixels (boolean) and their corner
     whole: tuple[Any, tuple[int, int]] | None = None  # the same before clipping
+    fill: tuple[Any, tuple[int, int]] | None = None  # the letters' own px drawn (no outline)
+    fill_whole: tuple[Any, tuple[int, int]] | None = None  # the same before clipping
 
 
 def _draw_block(
@@ -695,7 +856,7 @@ def _draw_block(
     rows = [(k, line) for k, item in enumerate(setting.lines) for line in item]
     boxes = [_inked(font, line, outline, shaping) for _, line in rows]
     pitch = size * spacing
-    baselines = [n * pitch for n in range(len(rows))]
+    baselines = [n * pitch + k * setting.gap for n, (k, _) in enumerate(rows)]
     x0, y0, x1, y1 = frame.box
     w, h = x1 - x0, y1 - y0
     pad = outline + 2
@@ -703,6 +864,8 @@ def _draw_block(
     ink_bottom = max((y + b[3] for y, b in zip(baselines, boxes, strict=True)), default=0)
     middle = (frame.ink[1] + frame.ink[3]) / 2 - y0  # the original's centre, in the room
     shift = _within(middle - (ink_top + ink_bottom) / 2, -ink_top, h - ink_bottom)
+    if len(setting.lines) > 1 and setting.gap:  # a list: its top where the original's was
+        shift = _within(frame.ink[1] - y0 - ink_top, -ink_top, h - ink_bottom)
     widths = [b[2] - b[0] for b in boxes]
     widest = max(widths, default=0)
     left, right = frame.ink[0] - x0, frame.ink[2] - x0
@@ -737,6 +900,8 @@ def _draw_block(
     total = 0
     inked: tuple[Any, tuple[int, int]] | None = None
     whole: tuple[Any, tuple[int, int]] | None = None
+    letters: tuple[Any, tuple[int, int]] | None = None  # the fill's px drawn (no outline)
+    letters_whole: tuple[Any, tuple[int, int]] | None = None
     for colour, layer in zip(colours, layers, strict=True):
         placed, origin = _place(layer, frame, pad)
         ox, oy = origin
@@ -756,6 +921,8 @@ def _draw_block(
         if inked is None:  # the outline's layer, when there is one, holds the fill's
             inked = (clip >= 128, (ix0, iy0))
             whole = (alpha >= 128, (ix0, iy0))
+        letters = (clip >= 128, (ix0, iy0))  # the last layer drawn: the fill's
+        letters_whole = (alpha >= 128, (ix0, iy0))
         if dry:
             continue
         img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), colour), (ix0, iy0),
@@ -779,6 +946,8 @@ def _draw_block(
         box,
         inked,
         whole,
+        letters,
+        letters_whole,
     )
 
 
@@ -811,11 +980,12 @@ def _allowed(
         if right > left and bottom > top:
             part = pieces[i].mask[top - y : bottom - y, left - x : right - x] > 0
             mine[top - ay0 : bottom - ay0, left - ax0 : right - ax0] |= part
-    if frame.angle:
-        return mine
-    x0, y0, x1, y1 = frame.box
-    rx0, ry0 = max(ax0, x0 - pad), max(ay0, y0 - pad)
-    rx1, ry1 = min(ax1, x1 + pad), min(ay1, y1 + pad)
+    if frame.angle:  # a turned block: its erased area and the free panel its layer covers
+        rx0, ry0, rx1, ry1 = ax0, ay0, ax1, ay1
+    else:
+        x0, y0, x1, y1 = frame.box
+        rx0, ry0 = max(ax0, x0 - pad), max(ay0, y0 - pad)
+        rx1, ry1 = min(ax1, x1 + pad), min(ay1, y1 + pad)
     near = np.zeros(mine.shape, bool)
     if rx1 > rx0 and ry1 > ry0:
         window = np.asarray(img.crop((rx0, ry0, rx1, ry1))).astype(np.int16)

@@ -6,7 +6,13 @@ same run on the same drawn images and languages (en, th, vi, ms, de):
   60%), per region;
 - the spread of sizes within a block (max / min - 1, per block of 2+ lines);
 - lines that end inside a word;
-- time per image.
+- time per image;
+
+and, for tables and lists (tests/imagesynth.py's "table" and "list", en/th/vi), the
+typesetting at BASE (loaded from git) against today's: items (cells, claims) broken over
+more than one line, the spread of sizes in a table's label column, the smallest gap
+between two claims of a list (of the size), how far the list's top moved from the
+original's, and time per image.
 
 Run from the project's root: .venv/bin/python -m tests.bench.bench_layout [--sheet out.png]
 """
@@ -301,5 +307,84 @@ def contact(rows: list[list[Image.Image]], heads: list[str]) -> Image.Image:
     return sheet
 
 
+BASE = "fc7cae9"  # typeset.py before tables were set by cell and lists by claim
+
+
+def old_typeset():  # type: ignore[no-untyped-def]
+    """localize/image/typeset.py as it was at BASE, loaded as a module of its own."""
+    source = subprocess.run(
+        ["git", "show", f"{BASE}:localize/image/typeset.py"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    path = Path(tempfile.mkdtemp()) / "typeset_before.py"
+    path.write_text(source, "utf-8")
+    spec = importlib.util.spec_from_file_location("typeset_before", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["typeset_before"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def tables_and_lists() -> list[Image.Image]:
+    """Set the table and the list in en/th/vi at BASE and today; print the figures and
+    return the drawn images (before, after) for a sheet."""
+    from localize.image import typeset
+    from localize.image.replace import RegionPlan
+    from tests.imagesynth import make
+    from tests.localize.test_tables_lists import LIST, TABLE, ink_runs
+
+    old = old_typeset()
+    scripts = {"en": "latin", "th": "thai", "vi": "latin"}
+    got: dict[str, dict[str, list[float]]] = {
+        way: {"broken": [], "spread": [], "gap": [], "top": [], "seconds": []}
+        for way in ("before", "after")
+    }
+    drawn = []
+    for name, words in (("table", TABLE), ("list", LIST)):
+        s = make(name)
+        first = int(np.nonzero(s.ink.any(axis=1))[0][0])
+        for language, translations in words.items():
+            for way, module in (("before", old), ("after", typeset)):
+                img = s.image.copy()
+                original = np.asarray(img).copy()
+                started = time.perf_counter()
+                pieces = [
+                    erase_piece(img, original, RegionPlan(t.polygon, t.text, tr), tr)
+                    for t, tr in zip(s.texts, translations, strict=True)
+                ]
+                done = module.set_pieces(img, pieces, language, scripts[language])
+                got[way]["seconds"].append(time.perf_counter() - started)
+                got[way]["broken"].append(sum(len(lines) > 1 for lines in done.lines))
+                drawn.append(img)
+                if name == "table":
+                    labels = [done.sizes[n] for n in (2, 4, 6)]
+                    got[way]["spread"].append(max(labels) / min(labels) - 1)
+                    continue
+                ink = np.abs(np.asarray(img).astype(int) - (90, 70, 50)).sum(axis=2) <= 90
+                ink[:, 760:] = False
+                runs = ink_runs(ink.any(axis=1), round(0.15 * done.sizes[0]))
+                gaps = [b[0] - a[1] for a, b in zip(runs, runs[1:], strict=False)]
+                got[way]["gap"].append(min(gaps) / done.sizes[0] if gaps else 0.0)
+                got[way]["top"].append(abs(runs[0][0] - first) if runs else 0.0)
+    print()
+    print(f"{'':8}{'broken items':>14}{'label spread':>14}{'list gap (em)':>15}"
+          f"{'list top moved':>16}{'s/image':>9}")  # fmt: skip
+    for way, g in got.items():
+        print(
+            f"{way:8}{int(sum(g['broken'])):>14}{max(g['spread']):>13.0%} "
+            f"{min(g['gap']):>14.2f}{max(g['top']):>14.0f}px"
+            f"{statistics.median(g['seconds']):>9.2f}"
+        )
+    print(
+        "tables and lists: 2 images x en/th/vi; broken: cells or claims set on 2+ lines "
+        "(all fit whole); spread: max/min - 1 of a table's label column (worst); gap: the "
+        "smallest between two claims, of the size (a line's own pitch: ~0.1); top: the "
+        f"list's first line from the original's (worst); before = typeset.py at {BASE}"
+    )
+    return drawn
+
+
 if __name__ == "__main__":
     main()
+    tables_and_lists()

@@ -105,11 +105,25 @@ def test_a_latin_word_is_hyphenated_only_when_it_cannot_fit_whole() -> None:
     assert not small.hyphenated and small.under_floor and whole(small.lines[0], thai)
 
 
-def test_every_item_of_a_block_gets_the_one_size() -> None:
+def test_every_item_of_a_block_gets_the_one_size_and_stays_whole_where_it_can() -> None:
     measure = measure_for("latin", "en")
     items = [break_units(t, "latin") for t in ("Keeps warm", "Food-grade steel liner", "Lid")]
-    setting = set_block(items, measure, (measure("Food-grade steel", 30), 400), 30)
-    assert setting.size == 30 and [len(i) for i in setting.lines] == [1, 2, 1]
+    width = measure("Food-grade steel", 30)
+    setting = set_block(items, measure, (width, 400), 30)  # whole, smaller, over the floor
+    assert 18 <= setting.size < 30 and [len(i) for i in setting.lines] == [1, 1, 1]
+    setting = set_block(items, measure, (0.7 * width, 400), 30)  # not whole even at the floor
+    assert setting.size == 30 and [len(i) for i in setting.lines] == [2, 2, 1]
+
+
+def test_items_of_a_list_keep_the_originals_distance_apart() -> None:
+    measure = measure_for("latin", "en")
+    items = [break_units(t, "latin") for t in ("Keeps warm", "Food-grade steel liner", "Lid")]
+    setting = set_block(items, measure, (measure("Food-grade steel", 30), 400), 30, pitch=60)
+    assert setting.gap == pytest.approx(
+        60 - setting.size * 1.2
+    )  # each item's top where the original's was
+    tight = set_block(items, measure, (measure("Food-grade steel", 30), 400), 30, pitch=25)
+    assert tight.gap == 0  # a paragraph's lines: set at the line pitch
 
 
 def line(box: tuple[float, float, float, float], **kw) -> Line:  # type: ignore[no-untyped-def]
@@ -149,3 +163,15 @@ def test_a_room_grows_over_the_free_panel_and_stops_at_what_is_not() -> None:
 
 def test_the_weight_comes_from_the_original_alone() -> None:
     assert weight_for(0.07) == 400 and weight_for(0.2) == 700 and weight_for(None) == 700
+
+
+def test_thai_breaks_between_phrases_where_each_phrase_fits() -> None:
+    # a06 th: "ตัดเย็บทรงสวย ดู | เพรียว ใส่ได้ทุกลุค", a phrase split between two words
+    text = "ตัดเย็บทรงสวย ดูเพรียว ใส่ได้ทุกลุค"
+    units = break_units(text, "thai")
+    measure = measure_for("thai", "th")
+    for width in range(300, 460, 20):
+        setting = set_block([units], measure, (width, 400), 40)
+        phrases = text.split()
+        for line in setting.lines[0]:
+            assert all(word in phrases for word in line.split()), (width, setting.lines)

@@ -1,0 +1,145 @@
+"""Tables and lists set like the supplier's (a trial's b04_spec, b03_para, a06_para): a
+cell's translation fitted to its cell, not to the Chinese glyph box, one size for a
+column's labels; a list of separate claims kept one claim per line at one size, its items
+as far apart as the original's, its top and left edge where the original's were."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from localize.image.replace import RegionPlan, erase_piece
+from localize.image.typeset import set_pieces
+from tests.imagesynth import TABLE_ROWS, Synth, make, table_cell
+
+SCRIPTS = {"en": "latin", "th": "thai", "vi": "latin"}
+TABLE = {  # the trial's own translations: "Công suất" was wrapped in a cell with room
+    "en": ["Parameter", "Specification", "Model", "X9", "Power", "1200 W", "Voltage", "220 V"],
+    "th": [
+        "พารามิเตอร์",
+        "ข้อมูลจำเพาะ",
+        "รุ่น",
+        "X9",
+        "กำลังไฟ",
+        "1200 วัตต์",
+        "แรงดันไฟ",
+        "220 โวลต์",
+    ],  # fmt: skip
+    "vi": ["Thông số", "Quy cách", "Mẫu", "X9", "Công suất", "1200 W", "Điện áp", "220 V"],
+}
+LIST = {
+    "en": ["Natural bamboo-fibre towel", "Absorbent, quick-dry, lint-free", "Safe for babies"],
+    "th": ["ผ้าขนหนูใยไผ่ธรรมชาติ", "ซับน้ำดี แห้งเร็ว ขนไม่หลุด", "ใช้กับทารกได้อย่างสบายใจ"],
+    "vi": ["Khăn sợi tre tự nhiên", "Thấm hút, nhanh khô, không rụng lông", "An toàn cho em bé"],
+}
+
+
+def set_synth(s: Synth, translations: list[str], language: str):  # type: ignore[no-untyped-def]
+    """Erase a synthetic image's texts and set their translations: the image and the set."""
+    img = s.image.copy()
+    original = np.asarray(img).copy()
+    pieces = [
+        erase_piece(img, original, RegionPlan(t.polygon, t.text, tr), tr)
+        for t, tr in zip(s.texts, translations, strict=True)
+    ]
+    assert all(pieces)
+    return img, set_pieces(img, pieces, language, SCRIPTS[language])  # type: ignore[arg-type]
+
+
+def inked(img: Image.Image, colour: tuple[int, int, int], near: int = 120) -> np.ndarray:
+    """The pixels near a colour."""
+    a = np.asarray(img).astype(np.int16)
+    return np.abs(a - np.asarray(colour, np.int16)).sum(axis=2) <= near
+
+
+@pytest.mark.parametrize("language", sorted(TABLE))
+def test_a_cells_text_is_fitted_to_its_cell_and_a_columns_labels_share_one_size(
+    language: str,
+) -> None:
+    s = make("table")
+    img, done = set_synth(s, TABLE[language], language)
+    labels = [2 * r for r in range(1, len(TABLE_ROWS))]  # 型号 功率 电压: one column
+    for n in [*labels, 0, 1]:  # a cell with room for the text on one line keeps it on one
+        assert len(done.lines[n]) == 1, (n, done.lines, done.sizes)
+    sizes = [done.sizes[n] for n in labels]
+    assert max(sizes) <= 1.05 * min(sizes), sizes  # one size for the column
+    header = done.sizes[:2]
+    assert max(header) <= 1.05 * min(header), done.sizes  # and for the header's row
+    assert min(done.sizes[n] / done.originals[n] for n in labels) >= 0.6, done.sizes
+    rules = inked(s.background, (170, 170, 170), 30)
+    near_rule = cv2.dilate(rules.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    for colour in ((40, 40, 40), (255, 255, 255)):
+        ink = inked(img, colour) & ~inked(s.background, colour)
+        assert not (ink & near_rule).any(), (colour, int((ink & near_rule).sum()))
+    dark = inked(img, (40, 40, 40))
+    for n in labels:  # each label inside its own cell, left where the original's was
+        x0, y0, x1, y1 = table_cell(s, n)
+        rows = np.nonzero(dark[y0:y1, x0:x1].any(axis=1))[0]
+        cols = np.nonzero(dark[y0:y1, x0:x1].any(axis=0))[0]
+        assert len(rows) and rows[0] >= 4 and rows[-1] <= y1 - y0 - 4, (n, rows)
+        assert abs(x0 + cols[0] - s.texts[n].box[0]) <= 10, (n, x0 + cols[0])
+
+
+def ink_runs(rows: np.ndarray, bridge: int) -> list[tuple[int, int]]:
+    """The runs of inked rows (first, last), gaps of up to `bridge` rows bridged."""
+    found = np.nonzero(rows)[0]
+    runs: list[list[int]] = []
+    for y in found:
+        if runs and y - runs[-1][1] <= bridge + 1:
+            runs[-1][1] = int(y)
+        else:
+            runs.append([int(y), int(y)])
+    return [(a, b) for a, b in runs]
+
+
+@pytest.mark.parametrize("language", sorted(LIST))
+def test_a_list_keeps_one_claim_per_line_far_apart_from_the_originals_top_and_left(
+    language: str,
+) -> None:
+    s = make("list")
+    img, done = set_synth(s, LIST[language], language)
+    assert (0, 1, 2) in done.blocks
+    assert [len(item) for item in done.lines] == [1, 1, 1], done.lines  # no claim broken
+    assert max(done.sizes) <= 1.05 * min(done.sizes)
+    assert min(s / o for s, o in zip(done.sizes, done.originals, strict=True)) >= 0.6
+    x0, y0, x1, y1 = 40, 500, 740, 820  # inside the panel
+    ink = inked(img, (90, 70, 50), 90)[y0:y1, x0:x1]
+    runs = ink_runs(ink.any(axis=1), bridge=round(0.15 * done.sizes[0]))
+    assert len(runs) == 3, runs  # three lines, each apart from the next
+    gaps = [b[0] - a[1] for a, b in zip(runs, runs[1:], strict=False)]
+    assert min(gaps) >= 0.3 * done.sizes[0], (gaps, done.sizes)  # (a line's own pitch: 0.1)
+    first = np.nonzero(s.ink.any(axis=1))[0][0]  # the original's top, and its left edge
+    assert abs(y0 + runs[0][0] - first) <= 0.25 * 43, (y0 + runs[0][0], first)
+    cols = np.nonzero(ink.any(axis=0))[0]
+    original_left = np.nonzero(s.ink.any(axis=0))[0][0]
+    assert abs(x0 + cols[0] - original_left) <= 0.1 * 43 + 3, (x0 + cols[0], original_left)
+
+
+def test_a_label_and_the_price_beside_it_on_one_baseline_keep_a_space_or_say_so() -> None:
+    from tests.localize.supplier_text import Lettering, draw
+
+    texts = ["到手价", "￥39.9"]  # b08_strike: "Giá cuối139.650₫", the glyphs touching
+    scene = draw(
+        Image.new("RGB", (1000, 200), (254, 240, 239)),
+        [
+            Lettering(texts[0], (60, 60), 64, fill=(200, 30, 60)),
+            Lettering(texts[1], (290, 25), 132, fill=(200, 30, 60)),
+        ],
+    )
+    img = scene.image.copy()
+    original = np.asarray(img).copy()
+    pieces = [
+        erase_piece(img, original, RegionPlan(p, t, tr), tr)
+        for p, t, tr in zip(scene.polygons, texts, ["Giá cuối", "139.650₫"], strict=True)
+    ]
+    done = set_pieces(img, pieces, "vi", "latin")  # type: ignore[arg-type]
+    ink = inked(img, (200, 30, 60), 150)
+    rows = slice(60, 160)  # the label's rows, the price's beside them
+    cols = np.nonzero(ink[rows].any(axis=0))[0]
+    price = done.lefts[1][0]  # where the price's ink starts, and the label's ends
+    label = cols[cols < price - 1].max()
+    said = any("runs into the text" in n for n in done.notes)
+    space = price - label  # at least a word space (Noto Sans: 0.26 em)
+    assert space >= 0.25 * done.sizes[0] or said, (space, done.sizes, done.notes)
