@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.localize.libre import params
+
 
 @pytest.fixture
 def run(cli, tmp_path: Path, db_url: str, engine_server):  # type: ignore[no-untyped-def]
@@ -464,3 +466,20 @@ def test_control_characters_in_an_engines_answer_are_removed_and_said(  # type: 
     [cleaned] = [f for f in done["findings"] if f["code"] == "control_character_cleaned"]
     assert cleaned["severity"] == "warning" and "U+001B, U+0007, U+202E" in cleaned["message"]
     assert not [f for f in done["findings"] if f["severity"] == "error"], done["findings"]
+
+
+def test_japanese_and_korean_segments_are_sent_for_the_engine_to_detect(  # type: ignore[no-untyped-def]
+    run, engine_server
+) -> None:
+    """`<p>かわいいカップ</p><p>한국 제품</p>` reached the buyer as written with no finding
+    (issue #17): a script the buyer's language does not use is translated, its source left
+    for the engine to detect; the seller's Latin English is still not sent."""
+    html = "<p>红色</p><p>かわいいカップ</p><p>한국 제품</p><p>Free shipping</p>"
+    done = run("text", html, "--to", "th", "--shop", "acme-th", "--field", "description", "--json")
+    assert done.code == 0, done.err
+    doc = json.loads(done.out)
+    sent = {params(r)["q"]: params(r)["source"] for r in engine_server.requests}
+    assert sent == {"红色": "zh", "かわいいカップ": "auto", "한국 제품": "auto"}
+    assert "かわ" not in doc["translation"] and "한국" not in doc["translation"]
+    assert "<p>Free shipping</p>" in doc["translation"]
+    assert not [f for f in doc["findings"] if f["code"] == "foreign_script_left"]
