@@ -502,11 +502,13 @@ _CLEANED: dict[str, tuple[str, Msg]] = {
         WARNING,
         msg("links to other sites removed, their text kept (TikTok Shop refuses them): {before}"),
     ),
+    # An answer that carried terminal or bidi sequences is not a translation to trust even
+    # once they are gone (`]0;PWNED[2J[bold red]x[/]`): a reviewer writes the text.
     "control_character": (
-        WARNING,
+        ERROR,
         msg(
             "control characters removed from the engine's answer (no shopper may get them): "
-            "{before}"
+            "{before}; what is left of it is not to be trusted: check it and write the text"
         ),
     ),
 }

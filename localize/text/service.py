@@ -268,7 +268,15 @@ class SegmentTranslator:
                 usable = not checks.unusable(
                     segment.text, target_lang=self.target_lang, kept=segment.kept, source=source
                 )
-                if segment.error is None and usable and segment.origin != AS_WRITTEN:
+                # nor is one that needed control characters removed: it is an error a
+                # reviewer clears by writing the text, and the next run asks again
+                controls = any(c.code == "control_character" for c in segment.changes)
+                if (
+                    segment.error is None
+                    and usable
+                    and not controls
+                    and segment.origin != AS_WRITTEN
+                ):
                     memory.remember(
                         session,
                         scope=self.scope,
