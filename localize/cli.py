@@ -29,7 +29,7 @@ from config.cli import (
     new_app,
     show_import,
 )
-from config.errors import NAME_MAX, BadInput, bounded
+from config.errors import NAME_MAX, BadInput, bounded, echoed
 from config.i18n import msg
 from localize import views
 
@@ -242,7 +242,7 @@ def glossary_remove(
     )
     if not n:
         raise BadInput(
-            f"no glossary entry {term!r}"
+            f"no glossary entry {echoed(term)!r}"
             + (f" for {to}" if to else "")
             + (f" in shop {shop}" if shop else " shared by every shop")
         )
@@ -325,7 +325,7 @@ def memory_remove(
         n = memory.remove(session, scope=scope, text=text, target_lang=language, origin=origin)
     if not n:
         asked = {"--text": text, "--to": language, "--origin": origin}
-        said = ", ".join(f"{k} {v!r}" for k, v in asked.items() if v is not None)
+        said = ", ".join(f"{k} {echoed(v)!r}" for k, v in asked.items() if v is not None)
         raise BadInput(
             msg(
                 "no translation memory entry of shop {shop} for {said}; nothing was removed",
