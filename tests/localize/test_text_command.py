@@ -331,7 +331,8 @@ def test_glossary_add_and_import_refuse_control_characters_alike(  # type: ignor
     assert imported.code == 1 and "0 added" in imported.out, imported.err
     said = imported.err.split(f"{path}:2: ", 1)[1].strip()
     if "\n" in term:  # the file's reader says it first: a field over lines
-        assert "term runs over lines 2-3" in said and "contains U+000A" in added.err
+        assert "term has a line break inside its quotes (lines 2-3)" in said
+        assert "contains U+000A" in added.err
         return
     assert said.startswith(f"{which} contains U+") and "remove it" in said, said
     assert said.split(";")[0] in added.err  # the same words for the same problem
