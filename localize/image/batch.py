@@ -218,6 +218,7 @@ def fit_workers(asked: int, available: int | None, per_worker: int = WORKER_MEMO
 # single-threaded, starts once a process, and ends when the process that started it does.
 START_METHOD = "forkserver"
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PRELOAD = ["localize.image.pipeline", "localize.image.items"]
 
 
 def die_with_parent(started_by: int, parent: int | None) -> None:
@@ -239,13 +240,18 @@ def die_with_parent(started_by: int, parent: int | None) -> None:
         pass
 
 
-def worker_pool(workers: int, method: str = START_METHOD) -> ProcessPoolExecutor:
-    """A pool of image workers that die with the process that started them."""
+def worker_pool(workers: int, method: str | None = None) -> ProcessPoolExecutor:
+    """A pool of image workers that die with the process that started them (started by
+    START_METHOD unless `method` says)."""
+    method = method or START_METHOD
     context = multiprocessing.get_context(method)
     parent: int | None = os.getpid()
     if method == "forkserver":
         from multiprocessing import forkserver
 
+        # imported once in the server, not again in each worker it forks (the server is
+        # still one thread: what these import starts no thread at import)
+        context.set_forkserver_preload(PRELOAD)
         forkserver.ensure_running()
         # its pid is not public: without it, only the started_by check is made
         parent = getattr(forkserver._forkserver, "_forkserver_pid", None)

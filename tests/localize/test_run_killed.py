@@ -191,3 +191,21 @@ def test_image_workers_die_with_a_killed_run(tmp_path: Path) -> None:
                     os.kill(pid, signal.SIGKILL)
             run.stderr.close() if run.stderr else None
     assert left == [], f"still running after their run was killed: {left}"
+
+
+def test_what_the_forkserver_preloads_starts_no_thread() -> None:
+    """The forkserver is there to fork from one thread: a module it preloads that started
+    a thread at import (a BLAS pool) would bring back the locks copied mid-use."""
+    from localize.image.batch import PRELOAD
+
+    counted = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import os; [__import__(m) for m in {PRELOAD!r}]; "
+            "print(len(os.listdir('/proc/self/task')))",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert counted.stdout.strip() == "1", counted.stderr
