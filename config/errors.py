@@ -126,7 +126,7 @@ class UnknownLanguage(AppError):
     ) -> None:
         self.given = given
         self.known = tuple(known)
-        shown = given if len(given) <= 40 else given[:40] + "…"
+        shown = echoed(given, 40)
         known_codes = ", ".join(self.known)
         if fits:
             problem = msg(

@@ -455,7 +455,8 @@ def _edits(values: list[str]) -> dict[str, str]:
         name, sep, text = value.partition("=")
         if not sep or name.strip() not in FIELDS:
             raise BadInput(
-                f"--set {value[:40]!r}: use --set FIELD=TEXT with FIELD one of {', '.join(FIELDS)}"
+                f"--set {echoed(value, 40)!r}: use --set FIELD=TEXT with FIELD one of "
+                f"{', '.join(FIELDS)}"
             )
         edits[name.strip()] = text
     return edits

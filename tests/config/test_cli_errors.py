@@ -139,6 +139,9 @@ _PASTE = "红" * 40_000  # a paste gone wrong: 120 KB echoed whole in the error
         ),
         ("cadence", "status", "--db", f"sqlite:///{_PASTE}"),
         ("cadence", "status", "--config", _PASTE),
+        ("localize", "text", "x", "--to", _PASTE),
+        ("localize", "review", "list", "--lang", _PASTE),
+        ("localize", "review", "approve", "1", "--reviewer", "a", "--set", _PASTE),
     ],
     ids=lambda a: " ".join(x for x in a if len(x) < 40),
 )
