@@ -916,7 +916,9 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
             )
         seen.setdefault(shop.id, i)
         warnings += _template_problems(doc, i, shop, base)
-        problems += _export_dir_problems(doc, i, shop, base)
+        # said by every command, like a template's file: one shop's folder is no reason
+        # for the others' commands (or cadence's) to stop
+        warnings += _export_dir_problems(doc, i, shop, base)
     if problems:
         raise ConfigError(shown, problems)
     return Settings(
