@@ -129,15 +129,20 @@ def _alive(pid: int) -> bool:
         return False
 
 
+PHOTOS = 5  # two languages, two photos a listing: 20 images, enough to keep 2 workers busy
+
+
 def test_image_workers_die_with_a_killed_run(tmp_path: Path) -> None:
     """kill -9 of `localize run` left two forked image workers running for 19 minutes
     (parent 1, the store and its WAL open; issue 17, defect 7): every worker is gone within
     seconds of its run. The process table is polled against a deadline."""
     from tests.localize.images import photo
 
-    for n in range(12):
+    for n in range(PHOTOS):
         photo(seed=n * 7).save(tmp_path / f"p{n}.jpg")
-    rows = "".join(f"p{n},保温杯 {n},包邮 {n},p{n}.jpg;p{(n + 1) % 12}.jpg\n" for n in range(12))
+    rows = "".join(
+        f"p{n},保温杯 {n},包邮 {n},p{n}.jpg;p{(n + 1) % PHOTOS}.jpg\n" for n in range(PHOTOS)
+    )
     (tmp_path / "l.csv").write_text("product_id,title,caption,images\n" + rows, encoding="utf-8")
     db = f"sqlite:///{tmp_path / 's.db'}"
     env = {**os.environ, "K": "k", "SHOPBOT_HOME": str(tmp_path / "home")}
