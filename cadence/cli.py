@@ -23,7 +23,7 @@ from config.cli import (
     new_app,
     show_import,
 )
-from config.errors import BadInput
+from config.errors import BadInput, echoed
 
 app = new_app(
     "cadence", "Keep each shop on its weekly cadence of product-linked videos.", program=True
@@ -51,9 +51,9 @@ def parse_moment(inv: Invocation, option: str, text: str | None) -> datetime:
         moment = parse_iso(text)
     except ValueError as exc:
         problem = f": {exc}" if str(exc).startswith("the year") else " is not an ISO 8601 time"
-        raise BadInput(f"{option} {text!r}{problem}, e.g. 2026-11-26T09:00+07:00") from None
+        raise BadInput(f"{option} {echoed(text)!r}{problem}, e.g. 2026-11-26T09:00+07:00") from None
     if moment.tzinfo is None:
-        raise BadInput(f"{option} {text!r} has no UTC offset; add one, e.g. +07:00 or Z")
+        raise BadInput(f"{option} {echoed(text)!r} has no UTC offset; add one, e.g. +07:00 or Z")
     return moment
 
 

@@ -65,7 +65,7 @@ from cadence.quota import (
 from cadence.standing import facts, rules_for
 from cadence.standing import statuses as statuses  # moved there; callers here keep working
 from cadence.videos import IngestSummary, VideoRecord, ingest, numbered, read_file
-from config.errors import NAME_MAX, REASON_MAX, BadInput, bounded
+from config.errors import NAME_MAX, REASON_MAX, BadInput, bounded, echoed
 from config.files import parse_time
 from config.runtime import Secrets
 from config.settings import Settings, ShopSettings
@@ -934,5 +934,7 @@ def mark_video(
             has_product=product,
         )
         if row is None:
-            raise BadInput(f"shop {shop.id!r} has no video {video_id!r}; add or import it first")
+            raise BadInput(
+                f"shop {shop.id!r} has no video {echoed(video_id)!r}; add or import it first"
+            )
         return MarkResult(shop.id, video_id, row.original, row.has_product, by, reason)

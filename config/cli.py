@@ -108,12 +108,21 @@ def invocation(
     env.team_language = inv.team_language
     if lang is not None:
         env.lang = choose(lang, env.environ)
-    if config is not None and not config.is_file():
+    if config is not None and not _is_file(config):
         # A file named with --config that is not there is a mistake even for a command
         # that needs no shop: without this, `glossary add` wrote to the shared scope and
         # `text` used the default engine, as if no file had been named.
         inv.settings()  # the loader's own message: no such file, a folder, a device
     return inv
+
+
+def _is_file(path: Path) -> bool:
+    """Whether `path` names a regular file; False for one the system cannot even look up
+    (a name too long: OSError from stat, exit 3 before)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def command(app: typer.Typer, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import IntEnum
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import Any
 
-from config.i18n import Lines, Msg, Text, msg
+from config.i18n import Joined, Lines, Msg, Text, msg
 
 
 class ExitCode(IntEnum):
@@ -19,14 +20,44 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
+# A value echoed in an error, at most: longer is a paste gone wrong (40,000 × 红 was
+# printed whole, 120 KB on the terminal), shown by its start and its length.
+ECHO_MAX = 200
+
+
+def echoed(value: str, limit: int = ECHO_MAX) -> str:
+    """A person's value as an error shows it: whole when short, else its start, an
+    ellipsis and its length."""
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit]}… ({len(value):,} characters)"
+
+
+def _cut(value: Any) -> Any:
+    """A message's values, each one too long to echo cut (`echoed`), its words kept."""
+    if isinstance(value, Joined):
+        return Joined([_cut(v) for v in value.items], value.separator)
+    if isinstance(value, Msg):
+        params = {k: _cut(v) for k, v in value.params.items()}
+        return Msg(value.text, context=value.context, **params)
+    if type(value) is str or isinstance(value, PurePath):
+        # room for the words around a value a message echoed itself ("--text '…'")
+        return echoed(str(value)) if len(str(value)) > ECHO_MAX + 100 else value
+    if type(value) in (list, tuple):
+        return type(value)(_cut(v) for v in value)
+    return value
+
+
 class AppError(Exception):
     """An error the user can act on; the CLI prints its message (in the reader's language)
     and exits with `exit_code`. `message` is the English text (what is stored and logged),
-    `text` the message itself, to be rendered where it is shown (config.i18n)."""
+    `text` the message itself, to be rendered where it is shown (config.i18n). Every value
+    in it is echoed by one rule, applied here: a long one is cut (`echoed`)."""
 
     exit_code: ExitCode = ExitCode.BAD_INPUT
 
     def __init__(self, message: Text) -> None:
+        message = _cut(message) if isinstance(message, Msg) else message
         self.text = message
         self.message = str(message)
         super().__init__(self.message)
@@ -95,7 +126,7 @@ class UnknownLanguage(AppError):
     ) -> None:
         self.given = given
         self.known = tuple(known)
-        shown = given if len(given) <= 40 else given[:40] + "…"
+        shown = echoed(given, 40)
         known_codes = ", ".join(self.known)
         if fits:
             problem = msg(

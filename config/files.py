@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
-from config.errors import BadInput
+from config.errors import BadInput, echoed
 from config.i18n import Msg, msg
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -49,19 +49,21 @@ def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
+        raise BadInput(f"{echoed(str(path))}: no such file") from None
     except OSError as exc:
-        raise BadInput(f"{path}: {_os_problem(exc)}") from None
+        raise BadInput(f"{echoed(str(path))}: {_os_problem(exc)}") from None
     if stat.S_ISDIR(info.st_mode):
-        raise BadInput(f"{path}: is a folder, not a file")
+        raise BadInput(f"{echoed(str(path))}: is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):
-        raise BadInput(f"{path}: is not a regular file (a device, pipe or socket)")
+        raise BadInput(f"{echoed(str(path))}: is not a regular file (a device, pipe or socket)")
     if info.st_size > limit:
-        raise BadInput(f"{path}: {info.st_size:,} bytes; files of at most {limit:,} are read")
+        raise BadInput(
+            f"{echoed(str(path))}: {info.st_size:,} bytes; files of at most {limit:,} are read"
+        )
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise BadInput(f"{path}: {_os_problem(exc)}") from None
+        raise BadInput(f"{echoed(str(path))}: {_os_problem(exc)}") from None
 
 
 def _os_problem(exc: OSError) -> str:
@@ -82,8 +84,12 @@ def read_text(path: Path) -> str:
     text = decode(raw)
     if text is None:
         if raw.startswith(b"PK\x03\x04"):
-            raise BadInput(f"{path}: is a workbook or other zip file, not text; {SAVE_AS}")
-        raise BadInput(f"{path}: cannot tell its encoding{_both_readings(raw)}; {SAVE_AS}")
+            raise BadInput(
+                f"{echoed(str(path))}: is a workbook or other zip file, not text; {SAVE_AS}"
+            )
+        raise BadInput(
+            f"{echoed(str(path))}: cannot tell its encoding{_both_readings(raw)}; {SAVE_AS}"
+        )
     return text
 
 
@@ -337,7 +343,9 @@ def save_file(path: Path, data: bytes) -> None:
     try:
         write_atomically(path, data)
     except OSError as exc:
-        raise BadInput(f"{path}: cannot write it: {_write_problem(path, exc)}") from None
+        raise BadInput(
+            f"{echoed(str(path))}: cannot write it: {_write_problem(path, exc)}"
+        ) from None
 
 
 def _write_problem(path: Path, exc: OSError) -> str:

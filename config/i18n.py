@@ -342,7 +342,7 @@ def choose(
     """The reader's language: --lang, $SHOPBOT_LANG, the shops file's [team] language, the
     locale, English. A code given on purpose (the first three) that names no language is
     an error; a locale this program has no catalog for means English."""
-    from config.errors import BadInput
+    from config.errors import BadInput, echoed
 
     for given, where in ((option, "--lang"), (environ.get("SHOPBOT_LANG"), "SHOPBOT_LANG")):
         # an empty --lang is a value typed (a script's unset variable), not one left out
@@ -354,7 +354,7 @@ def choose(
                         "{where} {given!r} is not a language this program speaks; "
                         "use one of: {known}",
                         where=where,
-                        given=given[:40],
+                        given=echoed(given, 40),
                         known=known(),
                     )
                 )

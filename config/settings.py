@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cache
@@ -30,6 +31,7 @@ from config.files import FIRST_YEAR, LAST_YEAR
 from config.i18n import Joined, Msg, Text, msg
 from config.markets import MarketCatalog, check_timezone, load_markets
 from config.tables import MAX_ROWS
+from config.terminal import control_character
 
 # The fields of a videos file (cadence/videos.py reads them); `[import.columns]` maps a
 # seller's own headers onto these.
@@ -57,7 +59,7 @@ _BAD_PORT = msg("the port must be a number from 1 to 65535")
 WEEK_MINUTES, DAY_SECONDS, YEAR_HOURS = 7 * 24 * 60, 24 * 60 * 60, 365 * 24
 
 
-_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")  # ASCII digits: TOML takes no others
 
 
 class _Strict(BaseModel):
@@ -73,10 +75,15 @@ class _Strict(BaseModel):
         kinds = _plain_kinds(field_info.annotation) if field_info else set()
         key = (field_info.alias if field_info else None) or info.field_name
         numbers = kinds & {int, float}
+        bad = _control_in(value)
+        if bad is not None:  # an escape inside a URL was taken, and stripped only when shown
+            raise ValueError(msg("contains {bad}; remove it", bad=bad))
         if isinstance(value, str) and kinds and str not in kinds:
             shown = value if len(value) <= 20 else value[:20] + "…"
             if numbers:
-                example = value.strip() if _NUMBER.fullmatch(value.strip()) else "1"
+                # "３" (fullwidth) is 3 to a person, and to nothing in TOML
+                digits = unicodedata.normalize("NFKC", value).strip()
+                example = digits if _NUMBER.fullmatch(digits) else "1"
                 raise ValueError(
                     msg(
                         "a number is written without quotes ({key} = {example}), not as the "
@@ -98,7 +105,31 @@ class _Strict(BaseModel):
             )
         if isinstance(value, bool) and numbers and bool not in kinds:
             raise ValueError(msg("a number, not true or false"))
+        if isinstance(value, float) and int in kinds and float not in kinds:
+            # pydantic took 2.0 as 2 and said of 1e308 "exceeded maximum size"
+            default = field_info.default if field_info else None
+            raise ValueError(
+                msg(
+                    "a whole number is written with digits only ({key} = {example}), not as "
+                    "{value}",
+                    key=key,
+                    example=default if isinstance(default, int) else 1,
+                    value=repr(value),
+                )
+            )
         return value
+
+
+def _control_in(value: Any) -> Msg | None:
+    """The first control character in a text value (or a list of them), as
+    config.terminal names it; line breaks and tabs are a multi-line value's own."""
+    texts = value if isinstance(value, list) else [value]
+    for text in texts:
+        if isinstance(text, str):
+            bad = control_character(text, lines=True)
+            if bad is not None:
+                return bad
+    return None
 
 
 def _plain_kinds(annotation: Any) -> set[type]:
@@ -874,7 +905,7 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
         parsed = _File.model_validate(data, context={"markets": catalog})
     except ValidationError as exc:
         raise ConfigError(shown, [_describe(e, doc) for e in exc.errors()]) from None
-    problems: list[str] = []
+    problems: list[Text] = []
     warnings: list[Text] = []
     seen: dict[str, int] = {}
     for i, shop in enumerate(parsed.shops):
@@ -885,6 +916,9 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
             )
         seen.setdefault(shop.id, i)
         warnings += _template_problems(doc, i, shop, base)
+        # said by every command, like a template's file: one shop's folder is no reason
+        # for the others' commands (or cadence's) to stop
+        warnings += _export_dir_problems(doc, i, shop, base)
     if problems:
         raise ConfigError(shown, problems)
     return Settings(
@@ -898,6 +932,38 @@ def _validate(doc: tomldoc.TomlDocument, *, base: Path | None) -> Settings:
         team_language=parsed.team.language,
         warnings=warnings,
     )
+
+
+def _export_dir_problems(
+    doc: tomldoc.TomlDocument, index: int, shop: ShopSettings, base: Path | None
+) -> list[Msg]:
+    """An `export_dir` that can never be a folder (a file is at its name, or above it):
+    found at publish before, once per item ("failed 40")."""
+    given = shop.publish.export_dir
+    if not given or base is None or shop.publish.kind == "tiktok":
+        return []
+    folder = Path(given).expanduser()
+    folder = folder if folder.is_absolute() else base / folder
+    where = msg(
+        "{where} [shop {shop!r}]",
+        where=doc.where(("shops", index, "publish", "export_dir")),
+        shop=shop.id,
+    )
+    try:
+        # the folder is made when missing: only what stands at its name or above matters
+        standing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+        if standing is None or standing.is_dir():
+            return []
+    except OSError as exc:
+        return [msg("{where}: cannot be used: {reason}", where=where, reason=exc.strerror or exc)]
+    return [
+        msg(
+            "{where}: {path} is a file, not a folder; name a folder for the exports (it is "
+            "made when missing)",
+            where=where,
+            path=str(standing),
+        )
+    ]
 
 
 def _template_problems(
@@ -955,6 +1021,12 @@ def _describe(error: Any, doc: tomldoc.TomlDocument) -> str:
     name = loc[-1] if loc else None
     if error["type"] == "extra_forbidden" and isinstance(name, str) and name in _homes():
         return _misplaced(name, where)
+    if error["type"] == "list_type" and loc == ("shops",):  # shops = {...}, [shops]
+        return msg(
+            "{where}: each shop is a [[shops]] table: write [[shops]] (double brackets) on a "
+            "line of its own with that shop's keys below it, and again for each shop",
+            where=where,
+        )
     if error["type"] in ("model_type", "dict_type"):  # pydantic would name our class
         return _not_a_table(loc, error.get("input"), where)
     return tomldoc.problem(error, where, template="config/shops.example.toml", echo=_ECHO)
@@ -1034,6 +1106,9 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 def alert_url_problem(url: str) -> Msg | None:
     """Why alerts could not be delivered to `url` (an Apprise URL or one of ours), or None;
     the message never quotes the URL, which carries tokens."""
+    bad = control_character(url)
+    if bad is not None:  # an escape or a line break is no part of any service's address
+        return msg("contains {bad}; remove it", bad=bad)
     scheme, sep, _ = url.partition("://")
     if not sep or not _SCHEME.fullmatch(scheme):
         return msg("neither an Apprise URL (scheme://...) nor 'env:NAME'")

@@ -444,9 +444,21 @@ def _csv_values(
     values = {f: cell for f, cell in zip(fields, cells, strict=False) if f is not None}
     for f, value in values.items():
         if f not in columns.multiline and ("\n" in value or "\r" in value):
+            # Lines that read like rows of their own (a delimiter in them) were swallowed by
+            # a quote left open; without one, the value itself has a line break inside
+            # properly paired quotes (an image path pasted with a newline).
+            later = value.splitlines()[1:]
+            if any(d in line for line in later for d in ",;\t"):
+                return msg(
+                    "{field} runs over lines {start}-{end}: a quote is probably not closed; "
+                    "lines {start}-{end} skipped",
+                    field=f,
+                    start=start,
+                    end=end,
+                )
             return msg(
-                "{field} runs over lines {start}-{end}: a quote is probably not closed; "
-                "lines {start}-{end} skipped",
+                "{field} has a line break inside its quotes (lines {start}-{end}), and "
+                "{field} takes one line: remove the line break; lines {start}-{end} skipped",
                 field=f,
                 start=start,
                 end=end,

@@ -29,7 +29,7 @@ from config.cli import (
     new_app,
     show_import,
 )
-from config.errors import NAME_MAX, BadInput, bounded
+from config.errors import NAME_MAX, BadInput, bounded, echoed
 from config.i18n import msg
 from localize import views
 
@@ -246,7 +246,7 @@ def glossary_remove(
     )
     if not n:
         raise BadInput(
-            f"no glossary entry {term!r}"
+            f"no glossary entry {echoed(term)!r}"
             + (f" for {to}" if to else "")
             + (f" in shop {shop}" if shop else " shared by every shop")
         )
@@ -329,7 +329,7 @@ def memory_remove(
         n = memory.remove(session, scope=scope, text=text, target_lang=language, origin=origin)
     if not n:
         asked = {"--text": text, "--to": language, "--origin": origin}
-        said = ", ".join(f"{k} {v!r}" for k, v in asked.items() if v is not None)
+        said = ", ".join(f"{k} {echoed(v)!r}" for k, v in asked.items() if v is not None)
         raise BadInput(
             msg(
                 "no translation memory entry of shop {shop} for {said}; nothing was removed",
@@ -459,7 +459,8 @@ def _edits(values: list[str]) -> dict[str, str]:
         name, sep, text = value.partition("=")
         if not sep or name.strip() not in FIELDS:
             raise BadInput(
-                f"--set {value[:40]!r}: use --set FIELD=TEXT with FIELD one of {', '.join(FIELDS)}"
+                f"--set {echoed(value, 40)!r}: use --set FIELD=TEXT with FIELD one of "
+                f"{', '.join(FIELDS)}"
             )
         edits[name.strip()] = text
     return edits

@@ -22,7 +22,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.pool import StaticPool
 
-from config.errors import AppError
+from config.errors import AppError, echoed
 from config.urls import redact
 
 if TYPE_CHECKING:  # imported where a session is made: a Core reader needs no ORM
@@ -40,7 +40,7 @@ class StoreError(AppError):
     """The database cannot be opened, migrated or written."""
 
     def __init__(self, url: str, problem: str) -> None:
-        super().__init__(f"database {redact(url)}: {problem}")
+        super().__init__(f"database {echoed(redact(url))}: {problem}")
 
 
 _SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
@@ -119,9 +119,13 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         # A folder is not made here: a typo in --db would quietly make one (and an empty
         # store) anywhere. The data folder, the default's, is made by config.runtime.
         path = Path(database).expanduser()
-        if path.is_dir():
+        try:
+            folder, parent = path.is_dir(), path.parent.is_dir()
+        except OSError as exc:  # a name too long to look up (exit 3 before)
+            raise StoreError(url, f"cannot be used: {exc.strerror or exc}") from None
+        if folder:
             raise StoreError(url, f"is a folder; name a file in it, such as {path / 'shopbot.db'}")
-        if not path.parent.is_dir():
+        if not parent:
             raise StoreError(
                 url,
                 f"the folder {path.parent} does not exist; create it first, or leave --db out "

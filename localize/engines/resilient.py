@@ -367,11 +367,14 @@ class EngineChain:
         """(translation, engine name); `source`/`target` map engine name to its code. The
         engines named in `skip` are not asked, an answer `refused` says no to (a text a
         reviewer rejected) is passed over for the next engine's: NoNewTranslation when no
-        engine is left."""
+        engine is left. An engine without a code in `source` is not asked (it cannot take
+        a text whose language it must find itself)."""
         errors: list[EngineError] = []
         passed: list[str] = []
         for translator in self.engines:
             name = translator.name
+            if name not in source:
+                continue
             if name in skip:
                 passed.append(msg("{engine}: gave the rejected text, not asked again", engine=name))
                 continue

@@ -3,9 +3,13 @@ outcome for every file, so one bad file fails alone and the rest are done."""
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import multiprocessing
 import os
+import signal
 import stat
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -208,6 +212,57 @@ def fit_workers(asked: int, available: int | None, per_worker: int = WORKER_MEMO
     return max(1, min(asked, available // per_worker))
 
 
+# Workers start from a forkserver, not by fork: a fork of `localize run` (threads for engine
+# calls, progress, the store's pool) copies locks other threads hold, and two workers of a
+# killed run waited on a lock and a pipe for good (issue 17, defect 7). The forkserver is
+# single-threaded, starts once a process, and ends when the process that started it does.
+START_METHOD = "forkserver"
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PRELOAD = ["localize.image.pipeline", "localize.image.items"]
+
+
+def die_with_parent(started_by: int, parent: int | None) -> None:
+    """A pool worker's initializer: the kernel kills it when its parent (the forkserver,
+    which ends with the run) ends; when that already happened, or the run that started the
+    pool (`started_by`) is gone, it ends at once."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl in this libc: the checks below remain
+            pass
+    if parent is not None and os.getppid() != parent:  # it died before the signal was asked
+        os._exit(1)
+    try:
+        os.kill(started_by, 0)
+    except ProcessLookupError:
+        os._exit(1)
+    except PermissionError:  # there, under another user: alive
+        pass
+
+
+def worker_pool(workers: int, method: str | None = None) -> ProcessPoolExecutor:
+    """A pool of image workers that die with the process that started them (started by
+    START_METHOD unless `method` says)."""
+    method = method or START_METHOD
+    context = multiprocessing.get_context(method)
+    parent: int | None = os.getpid()
+    if method == "forkserver":
+        from multiprocessing import forkserver
+
+        # imported once in the server, not again in each worker it forks (the server is
+        # still one thread: what these import starts no thread at import)
+        context.set_forkserver_preload(PRELOAD)
+        forkserver.ensure_running()
+        # its pid is not public: without it, only the started_by check is made
+        parent = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=die_with_parent,
+        initargs=(os.getpid(), parent),
+    )
+
+
 def run_batch(
     jobs: Sequence[Job],
     workers: int | None = None,
@@ -248,7 +303,7 @@ def run_batch(
         for i, job in enumerate(jobs):
             record(i, run_job(job))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with worker_pool(workers) as pool:
             futures: dict[Future[Outcome], int] = {
                 pool.submit(run_job, job): i for i, job in enumerate(jobs)
             }

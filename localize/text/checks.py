@@ -138,6 +138,10 @@ def unusable(
     if not target_lang.startswith("zh") and _HAN.search(rest):
         runs = ", ".join(f"\u201c{r[:30]}\u201d" for r in han_runs(rest)[:5])
         why.append(msg("still has Chinese: {left}", left=runs))
+    foreign = foreign_runs(rest, target_lang)
+    if foreign:
+        left = ", ".join(f"\u201c{r[:30]}\u201d" for r in foreign[:5])
+        why.append(msg("left in a script the buyer does not read: {left}", left=left))
     bad = control_character(answer, lines=True)
     if bad:
         why.append(msg("contains {bad}", bad=bad))
@@ -239,6 +243,16 @@ def check(
                     if more > 0
                     else msg("Chinese left untranslated: {left}", left=left),
                 ),
+            )
+        )
+    foreign = foreign_runs(tgt_plain, target_lang)
+    if foreign:  # kana, Hangul... a Malay buyer cannot read either
+        left = ", ".join(f"\u201c{r[:30]}\u201d" for r in foreign[:5])
+        out.append(
+            Finding(
+                "foreign_script_left",
+                ERROR if field == "title" else WARNING,
+                about(field, msg("left in a script the buyer does not read: {left}", left=left)),
             )
         )
     if normalised(src_plain) == normalised(tgt_plain) and _HAN.search(src_plain):
@@ -381,6 +395,56 @@ def _tag_findings(fragment: html.Fragment) -> list[Finding]:
     return out
 
 
+# The letters a language is written in besides Latin, which every buyer reads (brands, units,
+# a seller's English), as Unicode names them; Chinese left is `chinese_left`'s. Greek
+# letters pass: α-, β-, Ω in ingredient and part names are printed so in every market.
+_OWN_LETTERS: dict[str, frozenset[str]] = {
+    "th": frozenset({"THAI"}),
+    "ja": frozenset({"HIRAGANA", "KATAKANA"}),
+    "ko": frozenset({"HANGUL"}),
+    "ru": frozenset({"CYRILLIC"}),
+    "uk": frozenset({"CYRILLIC"}),
+    "ar": frozenset({"ARABIC"}),
+    "fa": frozenset({"ARABIC"}),
+    "ur": frozenset({"ARABIC"}),
+    "he": frozenset({"HEBREW"}),
+    "hi": frozenset({"DEVANAGARI"}),
+    "lo": frozenset({"LAO"}),
+    "km": frozenset({"KHMER"}),
+    "my": frozenset({"MYANMAR"}),
+}
+_READ_EVERYWHERE = frozenset({"LATIN", "GREEK"})
+_LETTER_WORDS = frozenset({"LETTER", "SYLLABLE", "CHARACTER"})
+
+
+def _letter_script(ch: str) -> str | None:
+    """The script of a letter as Unicode names it ('HIRAGANA', 'THAI'), None for anything
+    else (a digit, a sign such as µ or ª, a Chinese character)."""
+    if ch < "\x80" or not ch.isalpha():
+        return None
+    words = unicodedata.name(ch, "").split()
+    if words[:1] in (["HALFWIDTH"], ["FULLWIDTH"]):
+        words = words[1:]
+    return words[0] if words and _LETTER_WORDS & set(words) else None
+
+
+def foreign_runs(text: str, target_lang: str) -> list[str]:
+    """The words of a text in a script the target language is not written in (kana or
+    Hangul for a Malay buyer), consecutive ones together, in order, each once."""
+    own = _READ_EVERYWHERE | _OWN_LETTERS.get(primary_language(target_lang), frozenset())
+    runs: list[str] = []
+    current: list[str] = []
+    for word in text.split():
+        if any((s := _letter_script(ch)) is not None and s not in own for ch in word):
+            current.append(word)
+        elif current:
+            runs.append(" ".join(current))
+            current = []
+    if current:
+        runs.append(" ".join(current))
+    return list(dict.fromkeys(runs))
+
+
 def han_runs(text: str) -> list[str]:
     """The runs of Chinese characters in a text, as they stand, in order, each once."""
     return list(dict.fromkeys(m.group(0) for m in _HAN_RUN.finditer(text)))
@@ -438,11 +502,13 @@ _CLEANED: dict[str, tuple[str, Msg]] = {
         WARNING,
         msg("links to other sites removed, their text kept (TikTok Shop refuses them): {before}"),
     ),
+    # An answer that carried terminal or bidi sequences is not a translation to trust even
+    # once they are gone (`]0;PWNED[2J[bold red]x[/]`): a reviewer writes the text.
     "control_character": (
-        WARNING,
+        ERROR,
         msg(
             "control characters removed from the engine's answer (no shopper may get them): "
-            "{before}"
+            "{before}; what is left of it is not to be trusted: check it and write the text"
         ),
     ),
 }

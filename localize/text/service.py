@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from config.engines import ENGINES
 from config.errors import BadInput, ExitCode
 from config.i18n import Msg, msg
 from config.markets import Market, MarketCatalog
@@ -267,7 +268,15 @@ class SegmentTranslator:
                 usable = not checks.unusable(
                     segment.text, target_lang=self.target_lang, kept=segment.kept, source=source
                 )
-                if segment.error is None and usable and segment.origin != AS_WRITTEN:
+                # nor is one that needed control characters removed: it is an error a
+                # reviewer clears by writing the text, and the next run asks again
+                controls = any(c.code == "control_character" for c in segment.changes)
+                if (
+                    segment.error is None
+                    and usable
+                    and not controls
+                    and segment.origin != AS_WRITTEN
+                ):
                     memory.remember(
                         session,
                         scope=self.scope,
@@ -284,10 +293,15 @@ class SegmentTranslator:
         if not protect.has_words(protected.text):
             text, _ = protect.restore(protected.text, protected)
             return Segment(text, "glossary", protected.kept)
+        source_codes = self.source_codes
         if self.source_lang.lower().startswith("zh") and not checks.has_chinese(protected.text):
-            # nothing to translate in a Chinese listing (a seller's English, a model name)
-            text, _ = protect.restore(protected.text, protected)
-            return Segment(text, AS_WRITTEN, protected.kept)
+            # No Chinese: a seller's English or a model name stays as written, but a line
+            # in a script the buyer does not read (Japanese, Korean) goes to the engines
+            # that find its language themselves (with none, checks' foreign_script_left).
+            source_codes = detecting(self.chain)
+            if not source_codes or not checks.foreign_runs(protected.text, self.target_lang):
+                text, _ = protect.restore(protected.text, protected)
+                return Segment(text, AS_WRITTEN, protected.kept)
         rejected = self.rejected.get(memory.source_key(source))
         refused = None
         if rejected is not None:
@@ -298,7 +312,7 @@ class SegmentTranslator:
         try:
             raw, origin = self.chain.translate(
                 protected.text,
-                self.source_codes,
+                source_codes,
                 self.target_codes,
                 self.briefs.get(source),
                 skip=rejected.engines if rejected else (),
@@ -311,6 +325,16 @@ class SegmentTranslator:
         text, _lost = protect.restore(raw, protected)
         after = leftovers.clean_translation(text, "", self.target_lang)
         return Segment(after.text, origin, protected.kept, changes=tuple(after.changes))
+
+
+def detecting(chain: EngineChain) -> dict[str, str]:
+    """Each engine of the chain that finds a text's language itself, with the source code
+    that asks it to."""
+    return {
+        e.name: spec.detects
+        for e in chain.engines
+        if (spec := ENGINES.get(e.name)) is not None and spec.detects is not None
+    }
 
 
 def briefs(

@@ -4,6 +4,7 @@ with one JSON document naming the error, usage errors included."""
 from __future__ import annotations
 
 import json
+import re
 import typing
 
 import pytest
@@ -109,3 +110,48 @@ def test_an_argument_that_is_not_utf8_is_refused_by_its_place_not_a_crash(cli) -
         assert f"argument {args.index(reason) + 1} " in said.err
         refused = cli(program, *args, "--json")
         assert refused.code == 2 and "UTF-8" in json.loads(refused.out)["error"]
+
+
+_PASTE = "红" * 40_000  # a paste gone wrong: 120 KB echoed whole in the error
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("localize", "review", "list", "--shop", _PASTE),
+        ("localize", "memory", "remove", "--text", _PASTE),
+        ("localize", "memory", "remove", "--text", _PASTE, "--shop", "t-my"),
+        ("localize", "glossary", "remove", _PASTE),
+        ("localize", "listings", "import", _PASTE, "--shop", "t-my"),
+        ("cadence", "status", "--as-of", _PASTE),
+        (
+            "cadence",
+            "videos",
+            "mark",
+            _PASTE,
+            "--shop",
+            "t-my",
+            "--original",
+            "--by",
+            "a",
+            "--reason",
+            "r",
+        ),
+        ("cadence", "status", "--db", f"sqlite:///{_PASTE}"),
+        ("cadence", "status", "--config", _PASTE),
+        ("localize", "text", "x", "--to", _PASTE),
+        ("localize", "review", "list", "--lang", _PASTE),
+        ("localize", "review", "approve", "1", "--reviewer", "a", "--set", _PASTE),
+    ],
+    ids=lambda a: " ".join(x for x in a if len(x) < 40),
+)
+def test_a_long_value_is_echoed_cut_with_its_length(cli, tmp_path, args) -> None:  # type: ignore[no-untyped-def]
+    """One rule for every echo of a person's value in an error: its start, an ellipsis and
+    its length (`review list --shop` and `memory remove --text` printed all 120 KB)."""
+    config = tmp_path / "shops.toml"
+    config.write_text('[[shops]]\nid = "t-my"\nmarket = "MY"\n', encoding="utf-8")
+    with_config = () if "--config" in args else ("--config", str(config))
+    done = cli(*args, *with_config)
+    assert done.code == 2, done.err[:500]
+    assert len(done.err) < 1500, done.err[:500]
+    assert re.search(r"… \(40,0\d\d characters\)", done.err), done.err[:500]

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from config.errors import AppError, BadInput
+from config.errors import AppError, BadInput, echoed
 from config.files import decode, parse_iso, parse_time, read_bytes, read_text, save_file
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -29,7 +29,9 @@ def test_paths_that_are_not_readable_files_are_refused_by_name(tmp_path: Path) -
     for path, problem in cases.items():
         with pytest.raises(BadInput) as caught:
             read_bytes(path)
-        assert str(caught.value).startswith(f"{path}: ") and problem in str(caught.value)
+        # the path as every error echoes a value (a long one cut, with its length)
+        said = str(caught.value)
+        assert said.startswith(f"{echoed(str(path))}: ") and problem in said
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
@@ -229,7 +231,7 @@ def test_save_file_says_what_is_wrong_with_the_destination(
     (tmp_path / "a-folder").mkdir()
     with pytest.raises(BadInput) as raised:
         save_file(tmp_path / where, b"data")
-    assert raised.value.message.startswith(f"{tmp_path / where}: cannot write it: ")
+    assert raised.value.message.startswith(f"{echoed(str(tmp_path / where))}: cannot write it: ")
     assert raised.value.message.endswith(says.format(tmp=tmp_path))
 
 

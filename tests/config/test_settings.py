@@ -557,3 +557,60 @@ def test_a_table_written_as_an_array_of_tables_names_the_key_and_the_fix() -> No
     assert "shops[0].translation (line 4) [shop 'a']: " in message
     assert "write it [shops.translation], with single brackets" in message
     assert "TranslationSettings" not in message
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "weekly_quota = 1e308",
+            "shops[0].weekly_quota (line 4) [shop 'a']: a whole number is written with digits "
+            "only (weekly_quota = 3), not as 1e+308",
+        ),
+        (
+            "weekly_quota = 2.5",
+            "shops[0].weekly_quota (line 4) [shop 'a']: a whole number is written with digits "
+            "only (weekly_quota = 3), not as 2.5",
+        ),
+        (
+            'weekly_quota = "３"',
+            "shops[0].weekly_quota (line 4) [shop 'a']: a number is written without quotes "
+            "(weekly_quota = 3), not as the text '３'",
+        ),
+        (
+            '[shops.translation]\nengine = "libre"\nurl = "http://127.0.0.1:5000/\\u001b[2J"',
+            "shops[0].translation.url (line 6) [shop 'a']: contains U+001B (a control "
+            "character) at character 23; remove it",
+        ),
+    ],
+    ids=["1e308", "fraction", "fullwidth-digit", "escape-in-url"],
+)
+def test_a_shops_file_value_is_told_what_to_write_instead(line: str, expected: str) -> None:
+    """pydantic's "Unable to parse input string as an integer, exceeded maximum size", a
+    fullwidth `"３"` told to write `weekly_quota = ３` (not TOML either), an escape inside a
+    URL accepted (issue #17): the file, the key, what is wrong, what to write."""
+    with pytest.raises(ConfigError) as err:
+        parse(f'[[shops]]\nid = "a"\nmarket = "TH"\n{line}\n', "shops.toml")
+    assert expected in str(err.value)
+
+
+def test_shops_written_as_one_table_is_told_to_write_double_brackets() -> None:
+    with pytest.raises(ConfigError) as err:
+        parse('shops = {id = "a", market = "TH"}\n', "shops.toml")
+    message = str(err.value)
+    assert "shops (line 1): each shop is a [[shops]] table" in message
+    assert "valid list" not in message
+
+
+def test_an_export_dir_that_names_a_file_is_said_at_load(tmp_path: Path) -> None:
+    """Found only at publish before, once per item ("failed 40"): said when the file is
+    loaded, as a template's missing file is (one shop's files, not fatal to the rest)."""
+    (tmp_path / "out.txt").write_text("x", encoding="utf-8")
+    path = write(
+        tmp_path,
+        '[[shops]]\nid = "a"\nmarket = "TH"\n[shops.publish]\nkind = "export"\n'
+        'export_dir = "out.txt"\n',
+    )
+    [said] = load(path).warnings
+    assert "shops[0].publish.export_dir (line 6) [shop 'a']: " in said
+    assert "is a file, not a folder; name a folder" in said

@@ -46,7 +46,8 @@ def test_rows_keep_their_physical_lines(tmp_path: Path) -> None:
     [
         ('id,posted_at,title\n1,a,"open\n2,b,c\n3,d,e\n', 2, "never closed, so lines 2-4"),
         ('id,posted_at\n1,"a\n2,"b"\n', 2, "the quotes do not pair up"),
-        ('id,posted_at,title\n1,"a\nb",c\n', 2, "posted_at runs over lines 2-3"),
+        ('id,posted_at,title\n1,"a\nb",c\n', 2, "posted_at has a line break inside its quotes"),
+        ('id,posted_at,title\n1,"a\n2,b",c\n', 2, "a quote is probably not closed"),
         ("id,posted_at\n1,a,extra\n", 2, "more fields than the header has columns"),
         ("id,posted_at,title\n1,a,b\n2,b\n", 3, "fewer fields than the header has columns"),
         ("id,posted_at\n1,a\x00b\n", 2, "posted_at contains a NUL character"),
@@ -56,6 +57,7 @@ def test_rows_keep_their_physical_lines(tmp_path: Path) -> None:
     ids=[
         "unclosed-quote",
         "unpaired-quote",
+        "line-break-in-quotes",
         "swallowed-line",
         "extra",
         "short",

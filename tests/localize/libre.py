@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 
 from tests.httpserver import Reply, Request
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = re.compile(r"[\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af]")  # Chinese, kana, Hangul
 
 
 def fake_translate(text: str, target: str = "th") -> str:

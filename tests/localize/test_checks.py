@@ -168,3 +168,41 @@ def test_a_control_character_in_a_translation_is_an_error(field: str, text: str)
     assert "control_character" in [f.code for f in found if f.severity == ERROR]
     lines = check("保温杯", "<p>a\nb\tc</p>", field="description", target_lang="ms")
     assert "control_character" not in [f.code for f in lines]  # a description's line ends
+
+
+@pytest.mark.parametrize(
+    ("target", "lang", "left"),
+    [
+        ("かわいいカップ", "ms", "かわいいカップ"),
+        ("한국 제품", "th", "한국 제품"),
+        ("red Кружка", "en", "Кружка"),
+        ("ｶｯﾌﾟ", "id", "ｶｯﾌﾟ"),
+    ],
+)
+def test_a_script_the_buyer_does_not_read_is_a_finding_like_chinese_left(
+    target: str, lang: str, left: str
+) -> None:
+    """Japanese and Korean reached a Malay buyer as written with no finding (issue #17)."""
+    found = [
+        f
+        for f in check(target, target, field="title", target_lang=lang)
+        if f.code == "foreign_script_left"
+    ]
+    assert len(found) == 1 and found[0].severity == ERROR, found
+    assert left in str(found[0].message)
+    in_description = check(
+        f"<p>{target}</p>", f"<p>{target}</p>", field="description", target_lang=lang
+    )
+    assert [f.severity for f in in_description if f.code == "foreign_script_left"] == ["warning"]
+
+
+@pytest.mark.parametrize(
+    ("target", "lang"),
+    [("แก้วเก็บความร้อน 500ml", "th"), ("Café crème µm ª 1º", "fr"), ("Free shipping", "ms")],
+)
+def test_the_buyers_own_script_and_latin_are_not_foreign(target: str, lang: str) -> None:
+    assert not [
+        f
+        for f in check(target, target, field="title", target_lang=lang)
+        if f.code == "foreign_script_left"
+    ]

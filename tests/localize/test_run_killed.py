@@ -102,3 +102,115 @@ def test_a_killed_run_keeps_what_the_engine_answered(tmp_path: Path, db_url: str
     summary = json.loads(again.stdout)
     assert summary["engine_calls"] == LISTINGS - ANSWERED
     assert summary["from_memory"] == ANSWERED and summary["translated"] == LISTINGS
+
+
+def _descendants(root: int) -> set[int]:
+    """The processes below `root` now (its children, theirs, ...), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # gone meanwhile
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, waiting for its parent to read its end, does not)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+PHOTOS = 5  # two languages, two photos a listing: 20 images, enough to keep 2 workers busy
+
+
+def test_image_workers_die_with_a_killed_run(tmp_path: Path) -> None:
+    """kill -9 of `localize run` left two forked image workers running for 19 minutes
+    (parent 1, the store and its WAL open; issue 17, defect 7): every worker is gone within
+    seconds of its run. The process table is polled against a deadline."""
+    from tests.localize.images import photo
+
+    for n in range(PHOTOS):
+        photo(seed=n * 7).save(tmp_path / f"p{n}.jpg")
+    rows = "".join(
+        f"p{n},保温杯 {n},包邮 {n},p{n}.jpg;p{(n + 1) % PHOTOS}.jpg\n" for n in range(PHOTOS)
+    )
+    (tmp_path / "l.csv").write_text("product_id,title,caption,images\n" + rows, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    env = {**os.environ, "K": "k", "SHOPBOT_HOME": str(tmp_path / "home")}
+    with serve({"/translate": libre()}) as srv:
+        config = tmp_path / "shops.toml"
+        config.write_text(
+            '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms", "en"]\n'
+            f'[shops.translation]\nengine = "libre"\nurl = "{srv.url}"\napi_key_env = "K"\n',
+            encoding="utf-8",
+        )
+        common = ("--config", str(config), "--db", db)
+        imported = subprocess.run(
+            [
+                *LOCALIZE,
+                "listings",
+                "import",
+                str(tmp_path / "l.csv"),
+                "--shop",
+                "acme-my",
+                *common,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
+        assert imported.returncode == 0, imported.stderr
+        run = subprocess.Popen(
+            [*LOCALIZE, "run", "--shop", "acme-my", "--jobs", "2", *common],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+        )
+        try:
+            seen: set[int] = set()
+            deadline = time.monotonic() + 120
+            while len(seen) < 2 and run.poll() is None and time.monotonic() < deadline:
+                seen |= _descendants(run.pid)  # the image workers (and what starts them)
+                time.sleep(0.05)
+            assert len(seen) >= 2, "no image workers were started"
+            run.send_signal(signal.SIGKILL)
+            run.wait()
+            deadline = time.monotonic() + 10
+            while any(_alive(p) for p in seen) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            left = [p for p in seen if _alive(p)]
+        finally:
+            for pid in _descendants(run.pid) | seen:  # leave nothing behind a failed test
+                if _alive(pid):
+                    os.kill(pid, signal.SIGKILL)
+            run.stderr.close() if run.stderr else None
+    assert left == [], f"still running after their run was killed: {left}"
+
+
+def test_what_the_forkserver_preloads_starts_no_thread() -> None:
+    """The forkserver is there to fork from one thread: a module it preloads that started
+    a thread at import (a BLAS pool) would bring back the locks copied mid-use."""
+    from localize.image.batch import PRELOAD
+
+    counted = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import os; [__import__(m) for m in {PRELOAD!r}]; "
+            "print(len(os.listdir('/proc/self/task')))",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert counted.stdout.strip() == "1", counted.stderr

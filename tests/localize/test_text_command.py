@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.localize.libre import params
+
 
 @pytest.fixture
 def run(cli, tmp_path: Path, db_url: str, engine_server):  # type: ignore[no-untyped-def]
@@ -329,7 +331,8 @@ def test_glossary_add_and_import_refuse_control_characters_alike(  # type: ignor
     assert imported.code == 1 and "0 added" in imported.out, imported.err
     said = imported.err.split(f"{path}:2: ", 1)[1].strip()
     if "\n" in term:  # the file's reader says it first: a field over lines
-        assert "term runs over lines 2-3" in said and "contains U+000A" in added.err
+        assert "term has a line break inside its quotes (lines 2-3)" in said
+        assert "contains U+000A" in added.err
         return
     assert said.startswith(f"{which} contains U+") and "remove it" in said, said
     assert said.split(";")[0] in added.err  # the same words for the same problem
@@ -436,12 +439,15 @@ def test_memory_remove_by_text_and_language_or_by_origin(run, engine_server) -> 
     assert last["origin"] == "libre"
 
 
-def test_control_characters_in_an_engines_answer_are_removed_and_said(  # type: ignore[no-untyped-def]
+def test_control_characters_in_an_engines_answer_are_removed_and_a_reviewer_must_look(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path, db_url: str
 ) -> None:
     """An engine that answered a caption with an escape sequence left the item failed on
-    every run (the check refused the text, nothing could be approved): the characters go,
-    a warning says which, the text is used and remembered."""
+    every run (the check refused the text, nothing could be approved): the characters go
+    and the text reaches review. But an answer that carried terminal sequences is not a
+    translation to trust (`]0;PWNED[2J[bold red]x[/]` was drawn on the image and kept in
+    the memory with a mere warning, issue #17): it is an error a reviewer clears by
+    writing the text, and it is never remembered, so the next run asks again."""
     from tests.httpserver import Reply, serve
 
     def hostile(req):  # type: ignore[no-untyped-def]
@@ -455,12 +461,40 @@ def test_control_characters_in_an_engines_answer_are_removed_and_said(  # type: 
             encoding="utf-8",
         )
         args = ("text", "全国包邮", "--to", "th", "--shop", "s-ok", "--field", "caption", "--json")
-        said = cli(
-            "localize", *args, "--config", str(config), "--db", db_url, environ={"LIBRE_KEY": "k"}
-        )
-    assert said.code == 0, said.err
-    done = json.loads(said.out)
+        said = [
+            cli(
+                "localize",
+                *args,
+                "--config",
+                str(config),
+                "--db",
+                db_url,
+                environ={"LIBRE_KEY": "k"},
+            )
+            for _ in range(2)
+        ]
+        asked = len(srv.requests)
+    assert [s.code for s in said] == [1, 1], said[0].err
+    done = json.loads(said[0].out)
     assert done["translation"] == "ส่งฟรี]0;x ทั่วประเทศ"
     [cleaned] = [f for f in done["findings"] if f["code"] == "control_character_cleaned"]
-    assert cleaned["severity"] == "warning" and "U+001B, U+0007, U+202E" in cleaned["message"]
-    assert not [f for f in done["findings"] if f["severity"] == "error"], done["findings"]
+    assert cleaned["severity"] == "error" and "U+001B, U+0007, U+202E" in cleaned["message"]
+    again = json.loads(said[1].out)
+    assert again["origin"] == "libre" and asked == 2  # not served from the memory
+
+
+def test_japanese_and_korean_segments_are_sent_for_the_engine_to_detect(  # type: ignore[no-untyped-def]
+    run, engine_server
+) -> None:
+    """`<p>かわいいカップ</p><p>한국 제품</p>` reached the buyer as written with no finding
+    (issue #17): a script the buyer's language does not use is translated, its source left
+    for the engine to detect; the seller's Latin English is still not sent."""
+    html = "<p>红色</p><p>かわいいカップ</p><p>한국 제품</p><p>Free shipping</p>"
+    done = run("text", html, "--to", "th", "--shop", "acme-th", "--field", "description", "--json")
+    assert done.code == 0, done.err
+    doc = json.loads(done.out)
+    sent = {params(r)["q"]: params(r)["source"] for r in engine_server.requests}
+    assert sent == {"红色": "zh", "かわいいカップ": "auto", "한국 제품": "auto"}
+    assert "かわ" not in doc["translation"] and "한국" not in doc["translation"]
+    assert "<p>Free shipping</p>" in doc["translation"]
+    assert not [f for f in doc["findings"] if f["code"] == "foreign_script_left"]
