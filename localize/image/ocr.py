@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import re
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -97,30 +98,47 @@ class TextDetector(Protocol):
 OCR_THREADS = 1
 
 
-@functools.lru_cache(maxsize=1)
-def _engine() -> Any:
-    """One RapidOCR per process (loading its models takes a third of a second), its models
-    run by sessions that give their working memory back after every call."""
+def load_engine() -> Any:
+    """A RapidOCR whose three models are each loaded once, into sessions that give their
+    working memory back after every call.
+
+    RapidOCR's own sessions run without ONNX Runtime's arena, on malloc: what a 1000 px
+    detection frees stays with the process in fragments that the next one cannot reuse,
+    so a detection peaked at twice its working set (~520 MB for 1000x1000). Ours keep
+    their working memory in the arena and hand it back after each run. Its parts are
+    built by their own constructors (RapidOCR 1.4's, from its own config) with our
+    session in place of theirs, rather than built with theirs and then given ours: every
+    model was loaded twice, 2.6 s of a 12.9 s `localize image` run."""
     try:
-        from rapidocr_onnxruntime import RapidOCR
+        from rapidocr_onnxruntime import main
+        from rapidocr_onnxruntime.ch_ppocr_cls import text_cls
+        from rapidocr_onnxruntime.ch_ppocr_det import text_detect
+        from rapidocr_onnxruntime.ch_ppocr_rec import text_recognize
+        from rapidocr_onnxruntime.utils import OrtInferSession, read_yaml, update_model_path
     except ImportError as exc:  # pragma: no cover - a broken installation
         raise OcrError(f"the OCR engine is not installed ({exc}); reinstall shopbot") from None
-    engine = RapidOCR()
-    # RapidOCR's own sessions run without ONNX Runtime's arena, on malloc: what a 1000 px
-    # detection frees stays with the process in fragments that the next one cannot
-    # reuse, so a detection peaked at twice its working set (~520 MB for 1000x1000).
-    # Ours keep their working memory in the arena and hand it back after each run.
-    # (RapidOCR 1.4's inner names; another version keeps its own sessions: more memory,
-    # the same regions)
-    for part, name in (
-        (engine.text_det, "infer"),
-        (engine.text_cls, "infer"),
-        (engine.text_rec, "session"),
-    ):
-        holder = getattr(part, name, None)
-        path = getattr(getattr(holder, "session", None), "_model_path", None)
-        if isinstance(path, str):
-            holder.session = ReturningSession(path)
+
+    class Session(OrtInferSession):  # type: ignore[misc]
+        """RapidOCR's session wrapper (names, metadata, errors) around ours."""
+
+        def __init__(self, config: dict[str, Any]) -> None:  # no super(): that loads it
+            self.session = ReturningSession(str(config["model_path"]))
+
+    def built(part: Any, config: dict[str, Any]) -> Any:
+        # The part's own __init__, run with `Session` where its module names
+        # OrtInferSession: nothing of the library is changed for anyone else.
+        init = part.__init__
+        names = {**init.__globals__, "OrtInferSession": Session}
+        made = part.__new__(part)
+        types.FunctionType(init.__code__, names, init.__name__, init.__defaults__)(made, config)
+        return made
+
+    config = update_model_path(read_yaml(str(main.DEFAULT_CFG_PATH)))
+    engine = main.RapidOCR.__new__(main.RapidOCR)  # its __init__ would load every model
+    engine.text_score = config["Global"]["text_score"]
+    engine.text_det = built(text_detect.TextDetector, config["Det"])
+    engine.text_cls = built(text_cls.TextClassifier, config["Cls"])
+    engine.text_rec = built(text_recognize.TextRecognizer, config["Rec"])
     # Its detection normalises a picture with float64 means (a list in its config): two
     # float64 copies of the frame (50 MB at 1024 px) and a fifth of a detection's CPU,
     # for a model fed float32 anyway. As float32 arrays the same sums stay float32.
@@ -130,6 +148,12 @@ def _engine() -> Any:
     detector.mean = np.asarray(detector.mean or (0.5, 0.5, 0.5), np.float32)
     detector.std = np.asarray(detector.std or (0.5, 0.5, 0.5), np.float32)
     return engine
+
+
+@functools.lru_cache(maxsize=1)
+def _engine() -> Any:
+    """One RapidOCR per process (loading its models takes a third of a second)."""
+    return load_engine()
 
 
 class ReturningSession:
