@@ -174,7 +174,7 @@ def _replacement(
     item = state.item
     shop = texts.settings.shop(item.shop_id)
     picture = open_for_drawing(src, rules, shop.captions.aspect)
-    regions = texts.cache.regions(picture.image, RapidOcrDetector())
+    content, regions = texts.cache.keyed(picture.image, RapidOcrDetector())
     text = plan_text(
         regions,
         texts.translate_for(item.language),
@@ -193,6 +193,7 @@ def _replacement(
         plates=texts.cache.plates,
         read_back=RapidOcrDetector(),
         untouched=text.untouched,
+        content=content,
     )
 
 

@@ -413,13 +413,18 @@ class OcrCache:
 
     def regions(self, img: Any, detector: TextDetector) -> list[Region]:
         """The regions on `img`: from the cache, else detected and cached."""
+        return self.keyed(img, detector)[1]
+
+    def keyed(self, img: Any, detector: TextDetector) -> tuple[str, list[Region]]:
+        """The content key of `img` (content_key) and its regions (as `regions`): the key
+        names its clean plate too, so the frame is hashed once per image."""
         key = content_key(img)
         cached = self.get(key, img.size)
         if cached is not None:
-            return cached
+            return key, cached
         found = detector.detect(img)
         self.put(key, found)
-        return found
+        return key, found
 
 
 def data_cache(data_dir: Path) -> OcrCache:
