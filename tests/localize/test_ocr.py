@@ -101,11 +101,24 @@ def test_each_ocr_model_is_loaded_once_per_process() -> None:
 
     sys.setprofile(count)
     try:
-        engine = load_engine()
+        load_engine()
     finally:
         sys.setprofile(None)
     assert len(counted) == 3, counted
     assert len(set(counted)) == 3  # detection, orientation, reading: each its own model
     found = RapidOcrDetector().detect(make("wood").image.resize((700, 700)))
-    assert engine.text_det.mean.dtype.name == "float32"
     assert [r.text for r in found] == ["限时特价", "舒适百搭", "大容量保温"]
+
+
+def test_a_picture_is_fed_to_detection_as_rapidocrs_own_steps_feed_it() -> None:
+    """The lookup table gives the very numbers RapidOCR's float arithmetic gives."""
+    import numpy as np
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    from localize.image.ocr import _engine, _normalised
+
+    detector = _engine().text_det
+    picture = np.asarray(make("wood").image.resize((320, 256)))
+    theirs = DetPreProcess(320, "max", detector.mean, detector.std)(picture)
+    assert theirs is not None
+    assert np.array_equal(_normalised(picture, detector), theirs)
