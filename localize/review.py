@@ -266,6 +266,8 @@ class Entry:
 
     def as_dict(self) -> dict[str, Any]:
         """For --json: every field side by side, findings, images, the claim."""
+        from localize.image.findings import carries_caption
+
         item, listing = self.item, self.listing
         return {
             "id": item.id,
@@ -290,9 +292,14 @@ class Entry:
             "findings": item.findings,
             "open_errors": len(lifecycle.open_errors(item.findings)),
             "images": [
-                {"original": original, "captioned": captioned if captioned != original else None}
-                for original, captioned in zip(
-                    listing.images, _padded(item.images, listing.images), strict=True
+                {
+                    "original": original,
+                    "captioned": captioned if captioned != original else None,
+                    # drawn with the caption (else its text only replaced)
+                    "caption": captioned != original and carries_caption(item.findings, n),
+                }
+                for n, (original, captioned) in enumerate(
+                    zip(listing.images, _padded(item.images, listing.images), strict=True)
                 )
             ],
             "regions": image_regions(item.findings),

@@ -522,7 +522,6 @@ def review_item(env: Environment, e: Entry, as_json: bool, zone: ZoneInfo | None
         from localize.image.findings import NOWHERE
 
         nowhere = any(f.get("code") == NOWHERE for f in d["findings"])
-        drawn = msg("text replaced, no caption") if nowhere else msg("captioned")
         env.out(
             msg("\n[images] (the caption is drawn on none of them)")
             if nowhere
@@ -531,6 +530,7 @@ def review_item(env: Environment, e: Entry, as_json: bool, zone: ZoneInfo | None
         for n, image in enumerate(d["images"], start=1):
             env.out(f"  {n}. {image['original']}")
             if image["captioned"]:
+                drawn = msg("captioned") if image["caption"] else msg("text replaced, no caption")
                 env.out(msg("     {drawn}: {file}", drawn=drawn, file=image["captioned"]))
     if d["source_diff"]:
         env.out(msg("\n[source changed]"))

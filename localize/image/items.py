@@ -151,6 +151,8 @@ class _ItemWork:
     notes: dict[int, list[str]] = field(default_factory=dict)  # image -> what drawing it said
     # image -> the Chinese a caption-only run leaves on it (every image read: [] for none)
     chinese: dict[int, list[str]] = field(default_factory=dict)
+    only_read: bool = False  # nothing to draw: its images are only read for the Chinese
+    captioned: set[int] = field(default_factory=set)  # the images drawn with the caption
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,7 @@ def _replacement(
     item = state.item
     shop = texts.settings.shop(item.shop_id)
     picture = open_for_drawing(src, rules, shop.captions.aspect)
-    regions = texts.cache.regions(picture.image, RapidOcrDetector())
+    content, regions = texts.cache.keyed(picture.image, RapidOcrDetector())
     text = plan_text(
         regions,
         texts.translate_for(item.language),
@@ -193,6 +195,7 @@ def _replacement(
         plates=texts.cache.plates,
         read_back=RapidOcrDetector(),
         untouched=text.untouched,
+        content=content,
     )
 
 
@@ -267,6 +270,11 @@ def run_images(
             if not positions(len(listing.images), shop.caption_images):
                 nowhere = caption_nowhere(len(listing.images), shop.caption_images)
         missing = _missing(item, listing, shop, root, redo)
+        if not missing and _unread(item, listing, shop):
+            state = _ItemWork(item, list(listing.images), only_read=True)
+            work.append(state)
+            unread += [(state, n, s) for n, s in enumerate(listing.images)]
+            continue
         if not missing:
             idle.append((item, nowhere))
             continue
@@ -315,6 +323,8 @@ def run_images(
             if reads_chinese_left(shop, state.item.language):
                 _chinese_left(state, n, src, texts, rules)
             owners[out] = (state, n)
+            if caption_drawing:
+                state.captioned.add(n)
             layers: list[Any] = [caption_drawing] if caption_drawing else []
             if shop.captions.replace_text:
                 try:
@@ -366,14 +376,16 @@ def run_images(
 
 
 def items_to_caption(store: Engine, shop: ShopSettings, root: Path) -> list[int]:
-    """The shop's translated items with images still to caption (or text to replace): what
-    `run_images` would draw, item by item, so that a queue's workers can share them."""
+    """The shop's translated items with images still to caption (or text to replace, or
+    only to read for the Chinese on them): what `run_images` would draw, item by item, so
+    that a queue's workers can share them."""
     with session_scope(store) as session:
         rows = lifecycle.with_listings(session, shop_id=shop.id, states=[ItemState.TRANSLATED])
     return [
         item.id
         for item, listing in rows
-        if item.id is not None and _missing(item, listing, shop, root)
+        if item.id is not None
+        and (_missing(item, listing, shop, root) or _unread(item, listing, shop))
     ]
 
 
@@ -451,6 +463,19 @@ def _missing(
     ]
 
 
+def _unread(item: LocalizationItem, listing: Listing, shop: ShopSettings) -> bool:
+    """Whether an item with nothing to draw (no caption, text not replaced) still has its
+    images to read for the Chinese on them: it goes out with the supplier's own images, so
+    their Chinese is a finding (and publishing refuses them) like a captioned one's. Read
+    once: its images are then recorded, as the originals."""
+    return (
+        reads_chinese_left(shop, item.language)
+        and not (item.caption or "").strip()
+        and bool(listing.images)
+        and not item.images
+    )
+
+
 def _images_so_far(item: LocalizationItem, listing: Listing) -> list[str]:
     """The item's images as recorded, or the listing's own before any was captioned."""
     return list(item.images) if len(item.images) == len(listing.images) else list(listing.images)
@@ -482,11 +507,17 @@ def _record(store: Engine, work: list[_ItemWork], actor: str = ACTOR) -> ImageSu
             fields: dict[str, Any] = {}
             if state.written or item.images:
                 fields["images"] = state.images
+            elif state.only_read and len(state.chinese) == len(state.images):
+                # every image read: recorded as they go out (the originals), so that the
+                # next run does not read them again
+                fields["images"] = state.images
             findings = [
                 f
                 for f in item.findings
                 if not (f.get("code") in REDRAWN_HERE and f.get("image") in state.regions)
-            ] + [state.regions[n] for n in sorted(state.regions)]
+            ] + [  # each says whether its image carries the caption (review's label)
+                {**state.regions[n], "caption": n in state.captioned} for n in sorted(state.regions)
+            ]
             findings += [state.poor[n] for n in sorted(state.poor)]
             findings += [state.left[n] for n in sorted(state.left)]
             # by its code: one stored before it carried `says` is the same finding

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import re
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -97,39 +98,54 @@ class TextDetector(Protocol):
 OCR_THREADS = 1
 
 
-@functools.lru_cache(maxsize=1)
-def _engine() -> Any:
-    """One RapidOCR per process (loading its models takes a third of a second), its models
-    run by sessions that give their working memory back after every call."""
+def load_engine() -> Any:
+    """A RapidOCR whose three models are each loaded once, into sessions that give their
+    working memory back after every call.
+
+    RapidOCR's own sessions run without ONNX Runtime's arena, on malloc: what a 1000 px
+    detection frees stays with the process in fragments that the next one cannot reuse,
+    so a detection peaked at twice its working set (~520 MB for 1000x1000). Ours keep
+    their working memory in the arena and hand it back after each run. Its parts are
+    built by their own constructors (RapidOCR 1.4's, from its own config) with our
+    session in place of theirs, rather than built with theirs and then given ours: every
+    model was loaded twice, 2.6 s of a 12.9 s `localize image` run."""
     try:
-        from rapidocr_onnxruntime import RapidOCR
+        from rapidocr_onnxruntime import main
+        from rapidocr_onnxruntime.ch_ppocr_cls import text_cls
+        from rapidocr_onnxruntime.ch_ppocr_det import text_detect
+        from rapidocr_onnxruntime.ch_ppocr_rec import text_recognize
+        from rapidocr_onnxruntime.utils import OrtInferSession, read_yaml, update_model_path
     except ImportError as exc:  # pragma: no cover - a broken installation
         raise OcrError(f"the OCR engine is not installed ({exc}); reinstall shopbot") from None
-    engine = RapidOCR()
-    # RapidOCR's own sessions run without ONNX Runtime's arena, on malloc: what a 1000 px
-    # detection frees stays with the process in fragments that the next one cannot
-    # reuse, so a detection peaked at twice its working set (~520 MB for 1000x1000).
-    # Ours keep their working memory in the arena and hand it back after each run.
-    # (RapidOCR 1.4's inner names; another version keeps its own sessions: more memory,
-    # the same regions)
-    for part, name in (
-        (engine.text_det, "infer"),
-        (engine.text_cls, "infer"),
-        (engine.text_rec, "session"),
-    ):
-        holder = getattr(part, name, None)
-        path = getattr(getattr(holder, "session", None), "_model_path", None)
-        if isinstance(path, str):
-            holder.session = ReturningSession(path)
-    # Its detection normalises a picture with float64 means (a list in its config): two
-    # float64 copies of the frame (50 MB at 1024 px) and a fifth of a detection's CPU,
-    # for a model fed float32 anyway. As float32 arrays the same sums stay float32.
-    import numpy as np
 
-    detector = engine.text_det
-    detector.mean = np.asarray(detector.mean or (0.5, 0.5, 0.5), np.float32)
-    detector.std = np.asarray(detector.std or (0.5, 0.5, 0.5), np.float32)
+    class Session(OrtInferSession):  # type: ignore[misc]
+        """RapidOCR's session wrapper (names, metadata, errors) around ours."""
+
+        def __init__(self, config: dict[str, Any]) -> None:  # no super(): that loads it
+            self.session = ReturningSession(str(config["model_path"]))
+
+    def built(part: Any, config: dict[str, Any]) -> Any:
+        # The part's own __init__, run with `Session` where its module names
+        # OrtInferSession: nothing of the library is changed for anyone else.
+        init = part.__init__
+        names = {**init.__globals__, "OrtInferSession": Session}
+        made = part.__new__(part)
+        types.FunctionType(init.__code__, names, init.__name__, init.__defaults__)(made, config)
+        return made
+
+    config = update_model_path(read_yaml(str(main.DEFAULT_CFG_PATH)))
+    engine = main.RapidOCR.__new__(main.RapidOCR)  # its __init__ would load every model
+    engine.text_score = config["Global"]["text_score"]
+    engine.text_det = built(text_detect.TextDetector, config["Det"])
+    engine.text_cls = built(text_cls.TextClassifier, config["Cls"])
+    engine.text_rec = built(text_recognize.TextRecognizer, config["Rec"])
     return engine
+
+
+@functools.lru_cache(maxsize=1)
+def _engine() -> Any:
+    """One RapidOCR per process (loading its models takes a third of a second)."""
+    return load_engine()
 
 
 class ReturningSession:
@@ -199,7 +215,7 @@ class RapidOcrDetector:
             if scale < 1.0
             else full
         )
-        boxes = _lines_as_is(engine, small) if self.as_is else engine.text_det(small)[0]
+        boxes = _lines(engine, small, self.as_is)
         if boxes is None or len(boxes) == 0:
             return []
         boxes = [np.asarray(b, np.float32) / scale for b in engine.sorted_boxes(boxes)]
@@ -281,17 +297,37 @@ def _malloc_trim() -> Any:
         return None
 
 
-def _lines_as_is(engine: Any, picture: Any) -> Any:
-    """The line boxes RapidOCR's detection finds on `picture` (BGR) at its own size:
-    its own steps (RapidOCR 1.4's inner names), only the resize to its least side left out."""
+def _lines(engine: Any, picture: Any, as_is: bool = False) -> Any:
+    """The line boxes RapidOCR's detection finds on `picture` (BGR): its own steps
+    (RapidOCR 1.4's inner names), resized as it resizes (`as_is`: at the picture's own
+    size, never enlarged to its least side) and normalised through a lookup table."""
     from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
 
     detector, shape = engine.text_det, picture.shape[:2]
-    feed = DetPreProcess(max(shape), "max", detector.mean, detector.std)(picture)
-    if feed is None:
+    sizing = DetPreProcess(max(shape), "max") if as_is else detector.get_preprocess(max(shape))
+    resized = sizing.resize(picture)
+    if resized is None:
         return None
-    found, _ = detector.postprocess_op(detector.infer(feed)[0], shape)
+    found, _ = detector.postprocess_op(detector.infer(_normalised(resized, detector))[0], shape)
     return detector.filter_tag_det_res(found, shape)
+
+
+def _normalised(picture: Any, detector: Any) -> Any:
+    """`picture` (H x W x 3 uint8) as the detection model takes it (1 x 3 x H x W float32),
+    the same numbers RapidOCR's own normalisation gives, each channel looked up in a table
+    of its 256 values: its float arithmetic over the frame, then a copy to transpose it,
+    were a tenth of a detection's CPU."""
+    import numpy as np
+
+    mean = np.asarray(detector.mean if detector.mean is not None else (0.5, 0.5, 0.5))
+    std = np.asarray(detector.std if detector.std is not None else (0.5, 0.5, 0.5))
+    # the same float32 steps as its (value * 1/255 - mean) / std, once per value
+    levels = np.arange(256, dtype=np.float32)[None, :] * np.float32(1 / 255.0)
+    table = ((levels - mean[:, None]) / std[:, None]).astype(np.float32)
+    out = np.empty((1, 3, *picture.shape[:2]), np.float32)
+    for channel in range(3):
+        np.take(table[channel], picture[:, :, channel], out=out[0, channel])
+    return out
 
 
 def content_key(img: Any) -> str:
@@ -389,13 +425,18 @@ class OcrCache:
 
     def regions(self, img: Any, detector: TextDetector) -> list[Region]:
         """The regions on `img`: from the cache, else detected and cached."""
+        return self.keyed(img, detector)[1]
+
+    def keyed(self, img: Any, detector: TextDetector) -> tuple[str, list[Region]]:
+        """The content key of `img` (content_key) and its regions (as `regions`): the key
+        names its clean plate too, so the frame is hashed once per image."""
         key = content_key(img)
         cached = self.get(key, img.size)
         if cached is not None:
-            return cached
+            return key, cached
         found = detector.detect(img)
         self.put(key, found)
-        return found
+        return key, found
 
 
 def data_cache(data_dir: Path) -> OcrCache:

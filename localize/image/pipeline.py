@@ -242,7 +242,7 @@ def replace_text_images(
         except AppError:  # the batch opens it again and reports the error with the others
             jobs.append(job)
             continue
-        regions = cache.regions(picture.image, detector)
+        content, regions = cache.keyed(picture.image, detector)
         kinds = kinds_of(picture.image, regions)
         if translate is None:  # the clean plate: a price is overlay text like any other
             kinds = [OVERLAY if k == PRICE else k for k in kinds]
@@ -267,6 +267,7 @@ def replace_text_images(
             plates=cache.plates,
             read_back=detector,
             untouched=text.untouched,
+            content=content,
         )
         if captioned is not None:
             on_top = replace(captioned, avoid=occupied(text.records))

@@ -25,7 +25,7 @@ import os
 import time
 import zipfile
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,13 +86,16 @@ class ErasedRegion:
 @dataclass(frozen=True)
 class Plate:
     """An image's erase: the pixels it changed (patches: left, top, H x W x 3 uint8),
-    per region erased in order, what it left (None: the region had nothing to erase) and,
+    per region erased in order, what it left (None: the region had nothing to erase),
     once read back, what was read around the regions erased and who read it
-    (readback.reader): a fact of the erase like the plate, so a re-run reads nothing."""
+    (readback.reader), and once judged, what the judge of erases doubts about each region
+    (smear.judge; nothing for a region with nothing erased): facts of the erase like the
+    plate, so a re-run neither reads nor judges again."""
 
     patches: tuple[tuple[int, int, Any], ...]
     regions: tuple[ErasedRegion | None, ...]
     read: tuple[str, tuple[Reading, ...]] | None = None
+    doubts: tuple[tuple[dict[str, Any], ...], ...] | None = None
 
     def paste(self, img: Any) -> None:
         """Put the erased pixels onto `img` (the same picture, not yet erased) in place."""
@@ -156,7 +159,13 @@ class Kept:
 
     def read_by(self, by: str, readings: Sequence[Reading]) -> None:
         """Keep what `by` read back with the plate (written by `keep`)."""
-        self.plate = Plate(self.plate.patches, self.plate.regions, (by, tuple(readings)))
+        self.plate = replace(self.plate, read=(by, tuple(readings)))
+        self.changed = True
+
+    def judged(self, doubts: Sequence[Sequence[dict[str, Any]]]) -> None:
+        """Keep what the judge of erases doubts about each region with the plate (written
+        by `keep`)."""
+        self.plate = replace(self.plate, doubts=tuple(tuple(d) for d in doubts))
         self.changed = True
 
     def keep(self) -> None:
@@ -278,6 +287,7 @@ def _encode(key: str, plate: Plate) -> bytes:
         "patches": patches,
         "regions": regions,
         "read": read,
+        "doubts": None if plate.doubts is None else [list(d) for d in plate.doubts],
     }
     meta["digest"] = _digest(arrays, meta)
     arrays["meta"] = np.frombuffer(json.dumps(meta, default=_plain).encode(), np.uint8)
@@ -367,14 +377,21 @@ def _decode(data: bytes, key: str, size: tuple[int, int]) -> Plate:
                 look["swapped"],
             )
             regions.append(ErasedRegion(mask, (int(x), int(y)), erased, shown))
-    read = meta.get("read")
+    read, kept = meta.get("read"), None
     if read is not None:
         found = tuple(
             ((int(x0), int(y0), int(x1), int(y1)), str(text), float(confidence))
             for x0, y0, x1, y1, text, confidence in read["found"]
         )
-        return Plate(tuple(patches), tuple(regions), (str(read["by"]), found))
-    return Plate(tuple(patches), tuple(regions))
+        kept = (str(read["by"]), found)
+    doubts = meta.get("doubts")  # None: a plate of before they were kept (judged again)
+    if doubts is not None:
+        if len(doubts) != len(regions) or not all(
+            isinstance(d, list) and all(isinstance(x, dict) for x in d) for d in doubts
+        ):
+            raise _Unreadable("doubts that are not one list per region")
+        doubts = tuple(tuple(d) for d in doubts)
+    return Plate(tuple(patches), tuple(regions), kept, doubts)
 
 
 def _rgb(value: Any) -> Any:

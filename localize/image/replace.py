@@ -28,7 +28,7 @@ from localize.image.erase import (  # noqa: F401 - erase's names, as callers imp
     stroke_width,
 )
 from localize.image.ocr import Point, TextDetector
-from localize.image.plates import ErasedRegion, Kept
+from localize.image.plates import ErasedRegion, Kept, Plate, PlateCache
 from localize.image.readback import read_around, reader, still_read, still_read_note, unsure
 from localize.image.render import validate_caption
 from localize.image.typeset import Piece, set_pieces
@@ -87,6 +87,7 @@ class ReplaceText:
     plates: Path | None = None  # where clean plates are kept between runs (plates.py)
     read_back: TextDetector | None = None  # reads the erased image again (readback.py)
     untouched: tuple[tuple[Point, ...], ...] = ()  # regions left as they are (not erased)
+    content: str | None = None  # the picture's ocr.content_key when known: hashed once
 
     def draw(self, img: Any) -> Replaced:
         """Erase every region not kept, then (unless `erase_only`) set the translations
@@ -114,14 +115,27 @@ class ReplaceText:
         if self.strict and left:  # known before erasing: the image is not written
             raise ChineseLeft(left)
         pieces, figures = [], []
-        # each region's surroundings before erasing, for the judge of erases (smear.py)
-        seen = [smear.before(img, plan.polygon, dilation(plan.polygon)) for plan, _ in todo]
-        erased, plate = self._erase(img, [plan for plan, _ in todo])
-        boxes = [smear.grown_box(p.polygon, dilation(p.polygon), img.size) for p, _ in todo]
+        plans = [plan for plan, _ in todo]
+        place = self._place(img, plans)
+        judged = place[2].doubts if place is not None and place[2] is not None else None
+        # each region's surroundings before erasing, for the judge of erases (smear.py),
+        # unless the kept plate holds what it doubted
+        seen = (
+            []
+            if judged is not None
+            else [smear.before(img, plan.polygon, dilation(plan.polygon)) for plan in plans]
+        )
+        erased, plate = self._erase(img, plans, place)
+        boxes = [smear.grown_box(p.polygon, dilation(p.polygon), img.size) for p in plans]
+        doubted: list[tuple[dict[str, Any], ...]] = []
         for n, ((plan, text), region) in enumerate(zip(todo, erased, strict=True)):
+            doubts: tuple[dict[str, Any], ...] = ()
+            if judged is not None:
+                doubts = judged[n]
+            elif region is not None and seen[n] is not None:
+                doubts = smear.judge(seen[n], img, boxes[:n] + boxes[n + 1 :])
+            doubted.append(doubts)
             if region is not None:
-                others = boxes[:n] + boxes[n + 1 :]
-                doubts = smear.judge(seen[n], img, others) if seen[n] is not None else ()
                 figures += _figures(plan, region.erased, doubts)
                 pieces.append(
                     Piece(
@@ -135,6 +149,8 @@ class ReplaceText:
                     )
                 )
         notes += [poor_erase_note(f) for f in figures if f["poor"] or f.get("doubts")]
+        if plate is not None and judged is None:
+            plate.judged(doubted)
         if self.read_back is not None and pieces:
             figures = self._read_back(img, pieces, figures, kept, plate)
             notes += [still_read_note(f["text"], f["left"]) for f in figures if f.get("left")]
@@ -154,31 +170,40 @@ class ReplaceText:
             max(done.sizes), lines, done.truncated, done.contrast, tuple(notes), tuple(figures)
         )
 
+    def _place(self, img: Any, plans: list[RegionPlan]) -> _Place | None:
+        """Where the plate of `plans` erased from `img` is kept (cache and key) and the
+        plate kept there by this erase code (None: not yet); None when plates are not
+        kept."""
+        if self.plates is None or not plans:
+            return None
+        from localize.image.ocr import content_key
+        from localize.image.plates import plate_key
+
+        cache = PlateCache(self.plates)
+        content = self.content or content_key(img)
+        key = plate_key(content, [(plan.polygon, plan.text) for plan in plans])
+        plate = cache.get(key, img.size)
+        return cache, key, plate if plate is not None and len(plate.regions) == len(plans) else None
+
     def _erase(
-        self, img: Any, plans: list[RegionPlan]
+        self, img: Any, plans: list[RegionPlan], place: _Place | None
     ) -> tuple[list[ErasedRegion | None], Kept | None]:
         """Erase the regions of `plans` from `img` in place, in order, and what each left
-        (None: nothing to erase): the kept plate when this picture's same regions were
-        erased before by this erase code, else erased now (and its plate, to keep)."""
+        (None: nothing to erase): the kept plate (`place`) when this picture's same regions
+        were erased before by this erase code, else erased now (and its plate, to keep)."""
         import numpy as np
 
-        cache, key = None, ""
-        if self.plates is not None and plans:
-            from localize.image.ocr import content_key
-            from localize.image.plates import PlateCache, plate_key
-
-            cache = PlateCache(self.plates)
-            key = plate_key(content_key(img), [(plan.polygon, plan.text) for plan in plans])
-            plate = cache.get(key, img.size)
-            if plate is not None and len(plate.regions) == len(plans):
-                plate.paste(img)
-                return list(plate.regions), Kept(cache, key, plate, changed=False)
+        if place is not None and place[2] is not None:
+            cache, key, plate = place
+            plate.paste(img)
+            return list(plate.regions), Kept(cache, key, plate, changed=False)
         original = np.asarray(img).copy()  # the looks are measured before anything is erased
         done = [erase_region(img, original, plan) for plan in plans]
-        if cache is None:
+        if place is None:
             return done, None
-        from localize.image.plates import Plate, changed
+        from localize.image.plates import changed
 
+        cache, key, _ = place
         return done, Kept(cache, key, Plate(changed(original, img), tuple(done)), changed=True)
 
     def _read_back(
@@ -206,6 +231,9 @@ class ReplaceText:
             for figure, found in zip(figures, readings, strict=True)
         ]
 
+
+# where a picture's plate is kept (cache and key) and the plate kept there (None: none yet)
+_Place = tuple[PlateCache, str, Plate | None]
 
 POOR_ERASE = "poor_erase"  # the finding a poorly scored erase raises
 

@@ -25,6 +25,7 @@ class Picture:
 
     original: str
     captioned: str | None
+    caption: bool = True  # the captioned one carries the caption (else only its text replaced)
     original_image: PILImage.Image | None = None
     captioned_image: PILImage.Image | None = None
     problems: list[Text] = field(default_factory=list)
@@ -66,7 +67,7 @@ def open_item(store: Engine, entry: review.Entry) -> Opened:
     pictures = []
     shown = entry.as_dict()
     for n, pair in enumerate(shown["images"], start=1):
-        picture = Picture(pair["original"], pair["captioned"])
+        picture = Picture(pair["original"], pair["captioned"], pair["caption"])
         regions = [r for r in shown["regions"] if r["image"] == n]
         picture.regions = [review.describe_region(r) for r in regions]
         pictures.append(picture)

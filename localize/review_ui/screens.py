@@ -391,10 +391,7 @@ class ItemScreen(Speaking):
 
     def _show_pictures(self, opened: Opened) -> None:
         if opened is self.opened and self.is_mounted:
-            from localize.image.findings import NOWHERE
-
-            nowhere = any(f.get("code") == NOWHERE for f in opened.findings)
-            pictures = _pictures(opened.pictures, reader(self), nowhere)
+            pictures = _pictures(opened.pictures, reader(self))
             self.query_one("#pictures", Vertical).mount_all(pictures)
 
     def _rejection(self, rejection: Mapping[str, Any]) -> RichText:
@@ -587,14 +584,11 @@ class ItemScreen(Speaking):
         self.app.push_screen(ConfirmScreen(unsaved(self.edits, "skip")), chosen)
 
 
-def _pictures(
-    pictures: Iterable[Picture], words: Catalog, nowhere: bool = False
-) -> Iterable[Widget]:
-    """Each image: the original beside the captioned one (or only text-replaced, when
-    `nowhere` says the caption is drawn on no image), paths under them, then the text
-    regions found on it."""
-    drawn = msg("text replaced, no caption") if nowhere else msg("captioned")
+def _pictures(pictures: Iterable[Picture], words: Catalog) -> Iterable[Widget]:
+    """Each image: the original beside the captioned one (or only text-replaced, when it
+    carries no caption), paths under them, then the text regions found on it."""
     for n, picture in enumerate(pictures, start=1):
+        drawn = msg("captioned") if picture.caption else msg("text replaced, no caption")
         title = words.render(msg("image {n} · original", n=n))
         pair = [_picture(title, picture.original, picture.original_image, words)]
         if picture.captioned:

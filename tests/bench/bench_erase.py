@@ -132,7 +132,7 @@ else:
         t, cpu = time.perf_counter(), time.process_time()
         picture = open_for_drawing(src, rules)
         img = picture.image
-        regions = cache.regions(img, detector)
+        content, regions = cache.keyed(img, detector)  # the frame hashed once
         text = plan_text(regions, lambda s: ("", []))
         if case == "ocr only":
             pass
@@ -149,6 +149,7 @@ else:
                 plates=plates,
                 read_back=back,
                 untouched=text.untouched,
+                content=content,
             ).draw(img)
         save(img, out, rules)
         return time.perf_counter() - t, time.process_time() - cpu

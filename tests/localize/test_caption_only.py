@@ -15,8 +15,16 @@ from tests.localize.libre import libre
 CHINESE = "chinese_on_image"
 
 
-def shop_with_pictures(engine, tmp_path: Path, url: str, pictures: list[Path]):  # type: ignore[no-untyped-def]
-    """A shop with the default captions config and one captioned listing of `pictures`."""
+def shop_with_pictures(
+    engine,
+    tmp_path: Path,
+    url: str,
+    pictures: list[Path],
+    caption: str = "包邮",
+    replace_text: bool = False,
+):  # type: ignore[no-untyped-def]
+    """A shop with the default captions config (but `replace_text`) and one listing of
+    `pictures` (captioned, unless `caption` is empty)."""
     from config.settings import parse
     from localize.listings import ListingRecord, import_listings
     from store.queries import register_shops
@@ -24,7 +32,7 @@ def shop_with_pictures(engine, tmp_path: Path, url: str, pictures: list[Path]): 
     settings = parse(
         '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
         f'[shops.translation]\nengine = "libre"\nurl = "{url}"\napi_key_env = "KEY"\n'
-        "retries = 0\n",
+        "retries = 0\n" + ("[shops.captions]\nreplace_text = true\n" if replace_text else ""),
         "shops.toml",
     )
     shop = settings.shops[0]
@@ -32,7 +40,7 @@ def shop_with_pictures(engine, tmp_path: Path, url: str, pictures: list[Path]): 
     record = ListingRecord(
         product_id="p1",
         title="保温杯大容量不锈钢" * 3,
-        caption="包邮",
+        caption=caption,
         images=tuple(str(p) for p in pictures),
     )
     import_listings(engine, shop_id=shop.id, records=[(None, record)])  # type: ignore[list-item]
@@ -144,3 +152,82 @@ def test_the_finding_goes_once_the_shop_replaces_the_text(  # type: ignore[no-un
     found = item_findings(engine)
     assert [f for f in found if f["code"] == CHINESE] == [], found
     assert any(f["code"] == "image_text" and f["image"] == 0 for f in found), found
+
+
+def test_chinese_on_the_images_of_an_item_without_a_caption_is_a_finding_read_once(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path
+) -> None:
+    # Without a caption and with replace_text = false nothing is drawn, so nothing read
+    # the images: no finding, and publish sent the supplier's Chinese to a Malay buyer.
+    from sqlmodel import Session, select
+
+    from config.runtime import Secrets
+    from localize.publish.service import publish_shop
+    from localize.review import approve
+    from localize.run import run_shop
+    from store.models import LocalizationItem
+    from tests.localize.images import with_chinese
+
+    blank = Image.new("RGB", (420, 400), (245, 245, 240))
+    main, plain = tmp_path / "main.png", tmp_path / "plain.png"
+    with_chinese(blank, [("爆款直降", (60, 40), 40)]).save(main)
+    blank.save(plain)
+    with serve({"/translate": libre(api_key="k")}) as srv:
+        settings = shop_with_pictures(engine, tmp_path, srv.url, [main, plain], caption="")
+        shop = settings.shops[0]
+        first = run_shop(engine, settings, shop, Secrets({"KEY": "k"}), tmp_path / "i")
+        assert first.images.failed == 0 and first.images.images == 0  # nothing drawn
+        found = [f for f in item_findings(engine) if f["code"] == CHINESE]
+        assert [f["image"] for f in found] == [0], item_findings(engine)
+        assert "爆款直降" in found[0]["message"]
+        with Session(engine) as session:
+            [item] = session.exec(select(LocalizationItem)).all()
+        run_shop(engine, settings, shop, Secrets({"KEY": "k"}), tmp_path / "i")
+    with Session(engine) as session:
+        [again] = session.exec(select(LocalizationItem)).all()
+    assert again.version == item.version  # read once: a re-run changes nothing
+    assert [f["image"] for f in item_findings(engine) if f["code"] == CHINESE] == [0]
+    approve(engine, settings, 1, reviewer="ann")
+    done = publish_shop(engine, settings, shop, Secrets({}), dry_run=True)
+    assert done.ready == [] and len(done.blocked) == 1, (done.ready, done.blocked)
+    assert "爆款直降" in str(done.blocked[0]), done.blocked
+
+
+def test_only_the_images_really_captioned_are_labelled_captioned(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path
+) -> None:
+    # With replace_text every image is drawn, but caption_images = "all-but-first" leaves
+    # the first without the caption: review show and the UI called it "captioned".
+    from io import StringIO
+
+    from config.i18n import catalog
+    from config.runtime import Environment, Secrets
+    from localize.review import detail
+    from localize.review_ui.opened import open_item
+    from localize.review_ui.screens import _pictures
+    from localize.run import run_shop
+    from localize.views import review_item
+
+    pictures = [tmp_path / "a.png", tmp_path / "b.png"]
+    for p in pictures:
+        Image.new("RGB", (420, 400), (245, 245, 240)).save(p)
+    with serve({"/translate": libre(api_key="k")}) as srv:
+        settings = shop_with_pictures(engine, tmp_path, srv.url, pictures, replace_text=True)
+        done = run_shop(engine, settings, settings.shops[0], Secrets({"KEY": "k"}), tmp_path / "i")
+    assert done.images.failed == 0 and done.images.images == 2  # both drawn, one captioned
+    shown = detail(engine, 1).as_dict()["images"]
+    assert [i["caption"] for i in shown] == [False, True]
+    assert all(i["captioned"] for i in shown)  # both written: the paths stay
+    out = StringIO()
+    review_item(Environment(stdout=out, environ={"SHOPBOT_LANG": "en"}), detail(engine, 1), False)
+    labels = [line.split(":")[0].strip() for line in out.getvalue().splitlines() if "i/" in line]
+    assert labels == ["text replaced, no caption", "captioned"], out.getvalue()
+    opened = open_item(engine, detail(engine, 1))
+    titles = [
+        box.border_title
+        for pair in _pictures(opened.pictures, catalog("en"))
+        for box in getattr(pair, "_pending_children", [])
+    ]
+    assert "image 1 · text replaced, no caption" in titles, titles
+    assert "image 2 · captioned" in titles, titles
+    assert "image 1 · captioned" not in titles

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,7 @@ def test_a_damaged_plate_is_made_again_never_an_error(tmp_path: Path) -> None:
         lambda d: d[erased[0]][0][erased[2]].update(offset=[1e308, 1e308]),
         lambda d: d[erased[0]][0][erased[2]].update(score=99),
         lambda d: d.update(read={"by": "x", "found": []}),
+        lambda d: d.update(doubts=[[{"kind": "residue", "px": 1}]] * len(d["doubts"])),
     ):
         edited.append(with_meta(change))
     damages = [
@@ -183,6 +185,51 @@ def test_a_damaged_plate_is_made_again_never_an_error(tmp_path: Path) -> None:
         out, done = _drawn(img, plans, folder)
         assert np.array_equal(out, uncached) and done == first
         assert PlateCache(folder).get(_key(img, plans), img.size) is not None  # made again
+
+
+def test_what_the_judge_of_erases_doubted_is_kept_with_the_plate_not_judged_again(
+    tmp_path: Path,
+) -> None:
+    """The judge (smear.py) compares each region's surroundings before and after erasing:
+    a fact of the erase like the plate, yet it ran again on every cached re-run."""
+    img, plans = _banner()
+    cache = PlateCache(tmp_path / "plates")
+    _, first = _drawn(img, plans, cache.folder)
+    kept = cache.get(_key(img, plans), img.size)
+    assert kept is not None and kept.doubts is not None
+    assert [list(d) for d in kept.doubts] == [f.get("doubts", []) for f in first.erased]
+    # doubts the judge would never raise here: a re-run that reports them took them
+    # from the plate rather than judging again
+    residue = {"kind": "residue", "px": 99}
+    cache.put(_key(img, plans), replace(kept, doubts=((residue,),) * len(plans)))
+    _, again = _drawn(img, plans, cache.folder)
+    assert [f["doubts"] for f in again.erased] == [[residue]] * len(plans)
+    assert any("99 px of specks" in str(note) for note in again.notes)
+
+
+def test_the_content_key_the_ocr_cache_made_names_the_plate_the_frame_hashed_once(
+    tmp_path: Path,
+) -> None:
+    """Reading an image hashed its frame (the OCR cache's key), then erasing it hashed the
+    same frame again for the plate's key: the first key is handed on."""
+    from localize.image.ocr import OcrCache
+
+    img, plans = _banner()
+    found = OcrCache(tmp_path / "ocr").keyed(img, _Nothing())
+    assert found == (content_key(img), [])
+    cache = PlateCache(tmp_path / "plates")
+    given = "c" * 64  # not this picture's: the plate is named by what it was handed
+    ReplaceText(plans, "en", "latin", plates=cache.folder, content=given).draw(img.copy())
+    outlines = [(p.polygon, p.text) for p in plans]
+    assert cache.get(plate_key(given, outlines), img.size) is not None
+    assert cache.get(_key(img, plans), img.size) is None
+
+
+class _Nothing:
+    """A detector that finds no text."""
+
+    def detect(self, img: object) -> list[Any]:
+        return []
 
 
 def test_a_plate_under_another_name_is_not_taken_for_it(tmp_path: Path) -> None:
