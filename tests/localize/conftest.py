@@ -3,6 +3,11 @@ LibreTranslate route, with three product photos beside its files."""
 
 from __future__ import annotations
 
+import io
+import json
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +15,13 @@ import pytest
 from tests.httpserver import serve
 from tests.localize.images import photo
 from tests.localize.libre import libre
+
+# The review tests' queue: two listings, the first with two photos, the second too short.
+LISTINGS = (
+    "product_id,sku,title,description,caption,images\n"
+    "p1,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,a.jpg;b.jpg\n"
+    "p2,SKU-2,短标题,,,\n"  # its translation is under the market's 25 characters: an error
+)
 
 # Test servers listen on 127.0.0.1, which a shop may download images from only when allowed.
 LOOPBACK_IMAGES = '[shops.images]\nallow_networks = ["127.0.0.0/8"]\n'
@@ -46,3 +58,157 @@ def setup(cli, tmp_path: Path, db_url: str, engine_server):  # type: ignore[no-u
         )
 
     return run, db_url
+
+
+@pytest.fixture(scope="session")
+def queued_store(tmp_path_factory: pytest.TempPathFactory, pg) -> Callable[[str], Path]:  # type: ignore[no-untyped-def]
+    """The review queue built once per run and backend (`localize run` on two photos took
+    ~4 s of CPU for each of ~140 tests): a folder with the photos, listings.csv, the
+    store (SQLite: store.db; PostgreSQL: a template database, its name in `database`) and
+    the home the run drew into. A test's copy (`queued`) names its own folder instead."""
+    from config.cli import main
+    from config.runtime import Environment
+    from localize.cli import app
+    from tests.conftest import _admin, _database_url, _worker
+    from tests.localize.images import photo
+
+    built: dict[str, Path] = {}
+
+    def build(backend: str) -> Path:
+        if backend in built:
+            return built[backend]
+        root = tmp_path_factory.mktemp(f"queued-{backend}")
+        for seed, name in enumerate(("a.jpg", "b.jpg")):
+            photo(seed=seed * 40).save(root / name)
+        (root / "listings.csv").write_text(LISTINGS, encoding="utf-8")
+        if backend == "sqlite":
+            url = f"sqlite:///{root / 'store.db'}"
+        else:
+            assert pg is not None, "PostgreSQL did not start"
+            name = f"queued_{_worker()}_{uuid.uuid4().hex[:8]}"
+            _admin(pg, f"CREATE DATABASE {name}")
+            (root / "database").write_text(name, encoding="utf-8")
+            url = _database_url(pg, name)
+        (root / "home").mkdir()
+        with serve({"/translate": libre(api_key="k")}) as srv:
+            (root / "shops.toml").write_text(
+                '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms", "en"]\n'
+                f'[shops.translation]\nengine = "libre"\nurl = "{srv.url}"\n'
+                'api_key_env = "LIBRE_KEY"\nretries = 0\n',
+                encoding="utf-8",
+            )
+            env = {"SHOPBOT_HOME": str(root / "home"), "LIBRE_KEY": "k"}
+            common = ["--config", str(root / "shops.toml"), "--db", url]
+            for args in (
+                ["listings", "import", str(root / "listings.csv"), "--shop", "acme-my"],
+                ["run", "--shop", "acme-my"],
+            ):
+                err = io.StringIO()
+                code = main(
+                    app,
+                    [*args, *common],
+                    Environment(stdout=io.StringIO(), stderr=err, environ=env, cwd=root),
+                )
+                assert code == 0, err.getvalue()
+        assert "4 item(s) wait for review: localize review --shop acme-my" in err.getvalue()
+        if backend == "sqlite":  # everything in store.db, none left in its WAL: one file
+            import sqlite3
+
+            with sqlite3.connect(root / "store.db") as db:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:  # a template is copied only with no one connected: the commands' pool is
+            _admin(
+                pg,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{name}' AND pid <> pg_backend_pid()",
+            )
+        built[backend] = root
+        return root
+
+    yield build  # type: ignore[misc]
+    if pg is not None:
+        for root in built.values():
+            if (root / "database").is_file():
+                name = (root / "database").read_text(encoding="utf-8")
+                _admin(pg, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def queued(  # type: ignore[no-untyped-def]
+    setup, queued_store, cli, home: Path, tmp_path: Path, request: pytest.FixtureRequest, pg
+) -> Iterator[tuple[Callable[..., object], str]]:
+    """`setup`'s shop with the review queue in its store: two listings translated and
+    captioned, four items waiting (a copy of the one built for the run, this test's own)."""
+    from sqlalchemy import text
+
+    from localize.listings import ListingRecord
+    from store.db import open_store
+    from tests.conftest import _admin, _database_url
+
+    _, db_url = setup
+    backend = "sqlite" if db_url.startswith("sqlite") else "postgres"
+    root = queued_store(backend)
+    shutil.copytree(root / "home", home, dirs_exist_ok=True)
+    # the same photos as the run's (`setup` drew them from the same seeds), the same file
+    (tmp_path / "listings.csv").write_text(LISTINGS, encoding="utf-8")
+    name = None
+    if backend == "sqlite":
+        shutil.copyfile(root / "store.db", tmp_path / "store.db")
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+        images, as_json = "images", "{}"
+    else:
+        name = f"q_{uuid.uuid4().hex[:12]}"
+        template = (root / "database").read_text(encoding="utf-8")
+        _admin(pg, f"CREATE DATABASE {name} TEMPLATE {template}")
+        url = _database_url(pg, name)
+        images, as_json = "CAST(images AS TEXT)", "CAST({} AS JSON)"
+    # The listings' photos and the items' drawn images are this test's, in its folder and
+    # home: the paths moved, and with them each listing's source_hash (what an import of
+    # the same file in this folder computes, so that it finds nothing changed).
+    store = open_store(url)
+    with store.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE localization_item SET images = "
+                + as_json.format(f"replace({images}, :built, :mine)")
+            ),
+            {"built": str(root), "mine": str(tmp_path)},
+        )
+        rows = conn.execute(
+            text("SELECT id, product_id, title, description, caption, images FROM listing")
+        ).all()
+        for row in rows:
+            photos = json.loads(row.images) if isinstance(row.images, str) else row.images
+            moved = [p.replace(str(root), str(tmp_path), 1) for p in photos]
+            record = ListingRecord(
+                product_id=row.product_id,
+                title=row.title,
+                description=row.description,
+                caption=row.caption,
+                images=tuple(moved),
+            )
+            before = conn.execute(
+                text("SELECT source_hash FROM listing WHERE id = :id"), {"id": row.id}
+            ).scalar_one()
+            conn.execute(
+                text(
+                    f"UPDATE listing SET images = {as_json.format(':images')}, "
+                    "source_hash = :hash WHERE id = :id"
+                ),
+                {"images": json.dumps(moved), "hash": record.source_hash, "id": row.id},
+            )
+            conn.execute(
+                text("UPDATE localization_item SET source_hash = :hash WHERE source_hash = :was"),
+                {"hash": record.source_hash, "was": before},
+            )
+    store.dispose()
+    config = tmp_path / "shops.toml"
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return cli(
+            "localize", *args, "--config", str(config), "--db", url, environ={"LIBRE_KEY": "k"}
+        )
+
+    yield run, url
+    if name is not None:
+        _admin(pg, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
