@@ -9,8 +9,11 @@ shop, where per-shop daemons would each load Python, the models and their own po
 - deliveries: one light job finds the shops with messages due (one query) and hands each
   to the job pool; a shop whose target hangs holds one worker up to its deadline, never the
   dispatcher nor another shop's delivery (a shop's delivery is never run twice at once);
-- syncs run in the job pool; localize and publish (engines, images, uploads) in their own
-  pool of `[fleet] image_workers`, so slow translation never delays a check or an alert;
+- syncs run in the job pool; localize and publish (engines and uploads: mostly waiting on
+  another server) each in a lane of the shop's own, so a shop whose engine never answers
+  delays its own jobs only, never a check, an alert or another shop's localize; the images
+  of the items a run translated are captioned in the one image pool (`[fleet]
+  image_workers`: the CPU- and memory-heavy part), an item a task;
 - each shop's periodic jobs are spread over their interval (a fleet of 1,000 does not wake
   at once), and every job keeps the per-shop rules: never overlapping itself, missed runs
   coalesced, an exception logged and recorded, never fatal.
@@ -51,7 +54,7 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
 
 log = logging.getLogger("cadence.fleet")
-HEAVY = frozenset({"localize", "publish"})  # engines, images and uploads: their own pool
+HEAVY = frozenset({"localize", "publish"})  # engines and uploads: a lane per shop
 HEARTBEAT_SECONDS = 30
 _OWN_JOBS = frozenset({"watch", "heartbeat", "deliver-due"})
 _ONE_OFF = "check-added-"  # a reload's check of the shops it added, run once
@@ -107,6 +110,9 @@ class Fleet:
     _running: set[tuple[str, str]] = field(default_factory=set, init=False)
     _idle: threading.Condition = field(default_factory=threading.Condition, init=False)
     _pool: ThreadPoolExecutor | None = field(default=None, init=False)
+    _images: ThreadPoolExecutor | None = field(default=None, init=False)  # image_workers
+    _captioning: set[tuple[str, int]] = field(default_factory=set, init=False)
+    _lanes: int = field(default=0, init=False)  # threads of the scheduler's "shops" pool
     _scheduler: BaseScheduler | None = field(default=None, init=False)
     _file_stamp: tuple[float, int] | None = field(default=None, init=False)
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -137,14 +143,44 @@ class Fleet:
                 registered=True,
                 log_prefix=f"[{shop.id}] ",
                 language=self.language,
-                hand_images=functools.partial(self.hand_images, shop.id)
-                if self.hand_images is not None
-                else None,
+                hand_images=self._hand_for(shop.id),
             )
             for shop in shops
         }
         self._file_stamp = self._stamp(settings.path)
         return shops
+
+    def _hand_for(self, shop_id: str) -> Callable[[list[int]], None] | None:
+        """Where a shop's localize run hands the items whose images are to caption: a
+        queue's worker, or, when scheduled here, the image pool; None: captioned in the run
+        (`--once`)."""
+        if self.hand_images is not None:
+            return functools.partial(self.hand_images, shop_id)
+        if self._images is not None:
+            return functools.partial(self.caption_soon, shop_id)
+        return None
+
+    def caption_soon(self, shop_id: str, items: list[int]) -> None:
+        """Caption these items' images in the image pool, an item a task; an item already
+        waiting or in progress is not handed twice."""
+        assert self._images is not None
+        for item in items:
+            key = (shop_id, item)
+            with self._idle:
+                if key in self._captioning:
+                    continue
+                self._captioning.add(key)
+            self._images.submit(self._caption, shop_id, item)
+
+    def _caption(self, shop_id: str, item: int) -> bool:
+        try:
+            daemon = self.daemons.get(shop_id)
+            if daemon is None or self.stopping.is_set():  # removed by a reload, or stopping
+                return True
+            return daemon.run_job("caption", lambda: daemon.caption(item))
+        finally:
+            with self._idle:
+                self._captioning.discard((shop_id, item))
 
     @staticmethod
     def _stamp(path: str) -> tuple[float, int] | None:
@@ -337,11 +373,12 @@ class Fleet:
             by_interval.setdefault(seconds, []).append(daemon.shop.id)
             for name, (_, seconds) in daemon.jobs().items():
                 if name not in ("check", "deliver"):
-                    executor = "heavy" if name in HEAVY else "light"
+                    executor = "shops" if name in HEAVY else "light"
                     job_id = f"{daemon.shop.id}/{name}"
                     wanted[job_id] = (self._run_named, (daemon.shop.id, name), seconds, executor)
         for seconds, ids in by_interval.items():  # checks: one sweep per check interval
             wanted[f"check-{seconds}"] = (self.check_all, (ids,), seconds, "light")
+        self._widen_lanes(scheduler)
         now = self.clock()
         for job in scheduler.get_jobs():
             if job.id in _OWN_JOBS or job.id.startswith(_ONE_OFF):
@@ -377,6 +414,20 @@ class Fleet:
                 executor="light",
             )
 
+    def _widen_lanes(self, scheduler: BaseScheduler) -> None:
+        """A thread for each of every shop's localize and publish jobs (threads are made
+        only when jobs run at once): one shop's silent engine holds its own lane only. A
+        reload that brings more shops brings a wider pool; running jobs finish in the old."""
+        from apscheduler.executors.pool import ThreadPoolExecutor as Pool
+
+        wanted = max(1, len(HEAVY) * len(self.daemons))
+        if wanted <= self._lanes:
+            return
+        if self._lanes:
+            scheduler.remove_executor("shops", shutdown=False)
+        scheduler.add_executor(Pool(max_workers=wanted), "shops")
+        self._lanes = wanted
+
     def _run_named(self, shop_id: str, name: str, period: datetime | None = None) -> bool:
         """A shop's job by name, with the shop's configuration as it is when it runs."""
         daemon = self.daemons.get(shop_id)
@@ -400,7 +451,6 @@ class Fleet:
             executors={
                 "default": Pool(max_workers=2),  # the fleet's own small jobs
                 "light": Pool(max_workers=pools.job_workers),
-                "heavy": Pool(max_workers=pools.image_workers),
             },
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
             timezone=UTC,
@@ -408,6 +458,12 @@ class Fleet:
         self._pool = ThreadPoolExecutor(
             max_workers=pools.job_workers, thread_name_prefix="fleet-deliver"
         )
+        if self.hand_images is None:  # no queue: this process captions what its runs hand
+            self._images = ThreadPoolExecutor(
+                max_workers=pools.image_workers, thread_name_prefix="fleet-images"
+            )
+            for shop_id, daemon in self.daemons.items():
+                daemon.hand_images = self._hand_for(shop_id)
         now = self.clock()
         deliver = min((d.shop.schedule.deliver_seconds for d in self.daemons.values()), default=30)
         scheduler.add_job(
@@ -512,8 +568,9 @@ class Fleet:
         scheduler.start()
         with self._idle:
             finished = self._idle.wait_for(lambda: not self._running, timeout=STOP_WAIT_MAX)
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        for pool in (self._pool, self._images):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
         if finished:
             log.info("%s", msg("fleet stopped"))
             return

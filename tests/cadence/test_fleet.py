@@ -22,10 +22,12 @@ from sqlmodel import select
 
 from cadence.fleet import Fleet, stagger
 from cadence.service import evaluate_and_decide, evaluate_and_decide_many, register_shops
+from config.runtime import Secrets
 from config.settings import load
 from store.db import open_store, session_scope
 from store.models import Alert, JobRun, OutboxMessage, Video
 from tests.httpserver import Reply, serve
+from tests.localize.conftest import engine_server, setup  # noqa: F401 - fixtures
 
 NOW = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)  # a Thursday
 CADENCE = [sys.executable, "-c", "from cadence.cli import run; run()"]
@@ -105,7 +107,7 @@ def test_every_shop_has_its_jobs_spread_over_their_intervals(tmp_path: Path, eng
     assert jobs["check-900"].trigger.interval == timedelta(minutes=15)
     assert jobs["check-900"].args == (ids,)
     assert {f"{i}/{n}" for i in ids for n in ("localize", "publish")} <= set(jobs)
-    assert jobs["shop-007/localize"].executor == "heavy"
+    assert jobs["shop-007/localize"].executor == "shops"
     firsts = {jobs[f"{i}/localize"].next_run_time for i in ids}
     assert len(firsts) > 30, "spread, not all at once"
     for i in ids:
@@ -329,3 +331,120 @@ def test_the_fleets_reload_lines_are_said_in_the_logs_language(tmp_path: Path, e
     layout = re.compile(r"\b(INFO|WARNING|ERROR|SIGHUP)\b|\[fleet\]|'BAD ID'")
     bare = [line for line in written if bare_words(line, layout)]
     assert not bare, "\n".join(bare)
+
+
+def test_a_shop_whose_engine_never_answers_holds_up_no_other_shops_localize(  # type: ignore[no-untyped-def]
+    tmp_path: Path, engine
+) -> None:
+    from localize.listings import ListingRecord, import_listings
+    from store.models import ItemState, LocalizationItem
+    from tests.localize.libre import libre
+
+    release, silent_asked = threading.Event(), threading.Event()
+
+    def silent(req):  # type: ignore[no-untyped-def]
+        silent_asked.set()
+        release.wait(30)  # accepts, and answers only when the test lets it
+        return Reply(503, {"error": "gave up"})
+
+    with serve({"/silent/translate": silent, "/fast/translate": libre()}) as srv:
+        config = tmp_path / "shops.toml"
+        config.write_text(
+            "[fleet]\nimage_workers = 1\n"
+            + "".join(
+                f'[[shops]]\nid = "{shop_id}"\nmarket = "TH"\n[shops.translation]\n'
+                f'engine = "libre"\nurl = "{srv.url}/{shop_id}/"\napi_key_env = "K"\n'
+                "timeout = 30\nretries = 0\n"
+                for shop_id in ("silent", "fast")
+            ),
+            encoding="utf-8",
+        )
+        fleet = Fleet(
+            engine=engine,
+            load_settings=lambda: load(config),
+            console=io.StringIO(),
+            log_stream=io.StringIO(),
+            data_dir=tmp_path / "data",
+            secrets=Secrets({"K": "k"}),
+        )  # on the real clock: the scheduler runs what is due now
+        fleet.configure(load(config))
+        record = ListingRecord(product_id="p1", title="保温杯")
+        for shop_id in ("silent", "fast"):
+            import_listings(engine, shop_id=shop_id, records=[(None, record)])  # type: ignore[list-item]
+        scheduler = fleet.scheduler(BackgroundScheduler)
+        scheduler.start()
+        try:
+            scheduler.get_job("silent/localize").modify(next_run_time=datetime.now(UTC))
+            assert silent_asked.wait(10)
+            scheduler.get_job("fast/localize").modify(next_run_time=datetime.now(UTC))
+
+            def translated() -> bool:
+                with session_scope(engine) as s:
+                    items = s.exec(
+                        select(LocalizationItem).where(LocalizationItem.shop_id == "fast")
+                    ).all()
+                return bool(items) and all(i.state != ItemState.PENDING for i in items)
+
+            waited = threading.Event()
+            for _ in range(100):  # the fast shop's run, while the silent one still waits
+                if translated():
+                    break
+                waited.wait(0.1)
+            assert translated() and not release.is_set()
+            assert ("silent", "localize") in fleet._running
+        finally:
+            release.set()
+            fleet.stopping.set()
+            scheduler.shutdown(wait=True)
+
+
+def test_a_scheduled_fleet_captions_a_runs_images_in_the_image_pool_an_item_a_task(  # type: ignore[no-untyped-def]
+    setup,  # noqa: F811 - the localize tests' fixture: a shop, its engine, its photos
+    tmp_path: Path,
+    db_url: str,
+) -> None:
+    run, _ = setup
+    listings = tmp_path / "l.csv"
+    listings.write_text("product_id,title,caption,images\np1,保温杯,包邮,a.jpg;b.jpg;c.jpg\n")
+    assert run("listings", "import", str(listings), "--shop", "acme-my").code == 0
+    config = tmp_path / "shops.toml"
+    engine = open_store(db_url)
+    fleet = Fleet(
+        engine=engine,
+        load_settings=lambda: load(config),
+        console=io.StringIO(),
+        log_stream=io.StringIO(),
+        data_dir=tmp_path / "data",
+        secrets=Secrets({"LIBRE_KEY": "k"}),
+    )
+    fleet.configure(load(config))
+    scheduler = fleet.scheduler(BackgroundScheduler)
+
+    def runs(job: str) -> list[JobRun]:
+        with session_scope(engine) as s:
+            return list(s.exec(select(JobRun).where(JobRun.job == job)))
+
+    def localize_and_wait_for(captions: int) -> None:
+        done = threading.Event()
+        scheduler.get_job("acme-my/localize").modify(next_run_time=datetime.now(UTC))
+        for _ in range(300):
+            if len(runs("localize")) == len(before) + 1 and not fleet._captioning:
+                break
+            done.wait(0.1)
+        assert len(runs("caption")) == captions
+
+    scheduler.start()
+    try:
+        before: list[JobRun] = []
+        localize_and_wait_for(2)  # two items (ms, en), a task each
+        assert all(r.ok for r in runs("caption"))
+        drawn = sorted((tmp_path / "data" / "images").rglob("*.jpg"))
+        assert len(drawn) == 4  # each item's images that carry the caption
+        stamps = [p.stat().st_mtime_ns for p in drawn]
+        before = runs("localize")
+        localize_and_wait_for(2)  # the next run finds nothing left to draw
+        assert [p.stat().st_mtime_ns for p in drawn] == stamps
+    finally:
+        fleet.stopping.set()
+        scheduler.shutdown(wait=True)
+        engine.dispose()

@@ -17,6 +17,7 @@ from localize.publish.tiktok import TikTokPublisher
 from store.db import open_store, read_scope
 from store.models import LocalizationItem, PublishRecord
 from tests.httpserver import Reply, serve
+from tests.localize.conftest import backend_of, commands
 from tests.localize.images import photo
 from tests.localize.libre import libre
 from tests.localize.publishing import (
@@ -37,38 +38,64 @@ LISTINGS = (
 )
 
 
-@pytest.fixture
-def shop(cli, tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
-    """A shop with translated, captioned items; `use(kind, partner_url)` writes its config."""
+ENV = {"LIBRE_KEY": "k", "TT_KEY": KEY, "TT_SECRET": SECRET, "TT_TOKEN": TOKEN}
+
+
+def shop_config(engine_url: str, kind: str, partner_url: str, publish: str) -> str:
+    """The shop's shops.toml: publishing by `kind`, to the Partner API at `partner_url`."""
+    return (
+        '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
+        f'[shops.translation]\nengine = "libre"\nurl = "{engine_url}"\n'
+        'api_key_env = "LIBRE_KEY"\nretries = 0\n'
+        f'[shops.publish]\nkind = "{kind}"\nexport_dir = "export"\n{publish}'
+        f'[shops.tiktok]\nbase_url = "{partner_url}"\napp_key_env = "TT_KEY"\n'
+        'app_secret_env = "TT_SECRET"\naccess_token_env = "TT_TOKEN"\nshop_cipher = "ROW_1"\n'
+        "timeout = 2\n"
+    )
+
+
+def photos_and_listings(folder: Path) -> None:
+    """The three photos and the listings file naming them."""
     for seed, name in enumerate(("a.jpg", "b.jpg", "c.jpg")):
-        photo(seed=seed * 40).save(tmp_path / name)
-    (tmp_path / "listings.csv").write_text(LISTINGS, encoding="utf-8")
+        photo(seed=seed * 40).save(folder / name)
+    (folder / "listings.csv").write_text(LISTINGS, encoding="utf-8")
+
+
+def translated_shop(root: Path, url: str) -> None:
+    """The listings imported, translated and captioned (`built_once`)."""
+    photos_and_listings(root)
+    with serve({"/translate": libre(api_key="k")}) as engine:
+        (root / "engine_url").write_text(engine.url, encoding="utf-8")
+        (root / "shops.toml").write_text(
+            shop_config(engine.url, "export", "http://127.0.0.1:9", ""), encoding="utf-8"
+        )
+        commands(
+            root,
+            url,
+            {"SHOPBOT_HOME": str(root / "home"), **ENV},
+            ["listings", "import", str(root / "listings.csv"), "--shop", "acme-my"],
+            ["run", "--shop", "acme-my"],
+        )
+
+
+@pytest.fixture
+def shop(cli, tmp_path: Path, db_url: str, built_once, store_copy):  # type: ignore[no-untyped-def]
+    """A shop with translated, captioned items (built once per run, each test a copy of its
+    own); `use(kind, partner_url)` writes its config."""
+    photos_and_listings(tmp_path)
+    root = built_once("translated", backend_of(db_url), translated_shop)
+    url = store_copy(root)
+    engine_url = (root / "engine_url").read_text(encoding="utf-8")  # stopped, as before
     config = tmp_path / "shops.toml"
-    env = {"LIBRE_KEY": "k", "TT_KEY": KEY, "TT_SECRET": SECRET, "TT_TOKEN": TOKEN}
 
     def use(kind: str, partner_url: str = "http://127.0.0.1:9", publish: str = "") -> None:
-        config.write_text(
-            '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
-            f'[shops.translation]\nengine = "libre"\nurl = "{engine_url}"\n'
-            'api_key_env = "LIBRE_KEY"\nretries = 0\n'
-            f'[shops.publish]\nkind = "{kind}"\nexport_dir = "export"\n{publish}'
-            f'[shops.tiktok]\nbase_url = "{partner_url}"\napp_key_env = "TT_KEY"\n'
-            'app_secret_env = "TT_SECRET"\naccess_token_env = "TT_TOKEN"\nshop_cipher = "ROW_1"\n'
-            "timeout = 2\n",
-            encoding="utf-8",
-        )
+        config.write_text(shop_config(engine_url, kind, partner_url, publish), encoding="utf-8")
 
     def run(*args: str):  # type: ignore[no-untyped-def]
-        return cli("localize", *args, "--config", str(config), "--db", db_url, environ=env)
+        return cli("localize", *args, "--config", str(config), "--db", url, environ=ENV)
 
-    with serve({"/translate": libre(api_key="k")}) as engine:
-        engine_url = engine.url
-        use("export")
-        assert (
-            run("listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my").code == 0
-        )
-        assert run("run", "--shop", "acme-my").code == 0
-    return run, use, db_url, tmp_path
+    use("export")
+    return run, use, url, tmp_path
 
 
 def items(db_url: str) -> list[LocalizationItem]:

@@ -23,26 +23,6 @@ from store.models import (
     Shop,
     TranslationMemory,
 )
-from tests.localize.images import photo
-
-LISTINGS = (
-    "product_id,sku,title,description,caption,images\n"
-    "p1,SKU-1,ACME 不锈钢真空保温杯 500ml 大容量 户外运动,<p>保温 12 小时。</p>,包邮,a.jpg;b.jpg\n"
-    "p2,SKU-2,短标题,,,\n"  # its translation is under the market's 25 characters: an error
-)
-
-
-@pytest.fixture
-def queued(setup, tmp_path: Path):  # type: ignore[no-untyped-def]
-    run, db_url = setup
-    for seed, name in enumerate(("a.jpg", "b.jpg")):
-        photo(seed=seed * 40).save(tmp_path / name)
-    (tmp_path / "listings.csv").write_text(LISTINGS, encoding="utf-8")
-    assert run("listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my").code == 0
-    done = run("run", "--shop", "acme-my")
-    assert done.code == 0, done.err
-    assert "4 item(s) wait for review: localize review --shop acme-my" in done.err
-    return run, db_url
 
 
 def approved_over_its_errors(db_url: str, item_id: int, *, by: str) -> None:

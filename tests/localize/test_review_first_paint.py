@@ -6,7 +6,6 @@ from __future__ import annotations
 from localize import review
 from localize.review_ui.opened import load_pictures, open_item
 from store.db import open_store
-from tests.localize.test_review import queued  # noqa: F401  (fixture)
 
 
 def test_an_opened_item_reads_its_images_only_when_asked(queued) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

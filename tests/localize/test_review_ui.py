@@ -33,11 +33,7 @@ from store.models import (
     ReviewDecision,
     TranslationMemory,
 )
-from tests.localize.test_review import (  # noqa: F401  (fixtures)
-    approved_over_its_errors,
-    listed,
-    queued,
-)
+from tests.localize.test_review import approved_over_its_errors, listed
 
 Script = Callable[[Pilot[None]], Awaitable[None]]
 

@@ -20,10 +20,7 @@ from config.i18n import CLOSE, OPEN, PSEUDO
 from localize.review_ui import ReviewApp
 from localize.review_ui.screens import ConfirmScreen, EmptyScreen, ItemScreen, ReasonScreen
 from store.db import open_store
-from tests.localize.test_review import (  # noqa: F401  (fixtures)
-    listed,
-    queued,
-)
+from tests.localize.test_review import listed
 from tests.localize.test_review_ui import Tmux, answer, drive, press, settle
 
 # What may be read outside the catalogs' words: the values. Ids, versions, counts, dates,
