@@ -489,6 +489,86 @@ def _sticker(
     return np.asarray(img), np.asarray(truth).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
 
 
+def _photo(rng: np.random.Generator) -> np.ndarray:
+    """A soft studio photo: a two-tone light gradient with grain, a dark product on it."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
+    base = np.stack([150 + 80 * x + 25 * np.sin(5 * y), 170 - 60 * y + 25 * np.cos(3 * x),
+                     140 + 40 * x * y], -1)  # fmt: skip
+    base = base + 30 * _noise(rng, 12)[..., None] + rng.normal(0, 2, base.shape)
+    shape = Image.new("L", (SIZE, SIZE), 0)
+    ImageDraw.Draw(shape).ellipse((300, 260, 720, 900), fill=255)
+    on = np.asarray(shape.filter(ImageFilter.GaussianBlur(1.0)), np.float32)[..., None] / 255
+    product = np.array([60, 70, 110], np.float32) + 12 * _noise(rng, 6)[..., None]
+    return base * (1 - on) + product * on
+
+
+def _watermark(
+    rng: np.random.Generator, over: str
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A shop's translucent watermark (one colour at one strength over everything under
+    it, a trial's a11 and b06): white at 37% across a photo and the dark product on it
+    (`over` "photo"), or black at 30% inside a flat cream card (`over` "flat")."""
+    base = _photo(rng)
+    panel = (0, 0, SIZE, SIZE)
+    if over == "flat":
+        panel = (120, 380, 880, 640)
+        base[panel[1] : panel[3], panel[0] : panel[2]] = (232, 226, 214)
+        colour, alpha, at, size = (0, 0, 0), 0.30, (170, 440), 130
+    else:
+        colour, alpha, at, size = (255, 255, 255), 0.37, (110, 470), 140
+    word = "优品旗舰店" if over == "photo" else "正品保障"
+    truth = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    f = font(size)
+    layer = Image.new("RGBA", truth.size, (0, 0, 0, 0))
+    ImageDraw.Draw(layer).text(at, word, font=f, fill=(*colour, round(255 * alpha)))
+    img = truth.convert("RGBA")
+    img.alpha_composite(layer)
+    left, top, right, bottom = ImageDraw.Draw(layer).textbbox(at, word, font=f)
+    box = (left - 6, top - 6, right + 6, bottom + 6)
+    ink = np.asarray(layer)[..., 3] > 0
+    texts = [Text(word, box, size, "regular", colour)]
+    return np.asarray(img.convert("RGB")), np.asarray(truth).astype(np.float32), texts, ink, panel
+
+
+def _ruled_cells(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A spec table on a white card (a trial's a02_spec): 1-2 px grey rules a few px from
+    each cell's dark text, which the erase must neither take for ink nor smear."""
+    page = Image.new("RGB", (SIZE, SIZE), (236, 240, 244))
+    draw = ImageDraw.Draw(page)
+    table = (80, 200, 920, 680)
+    draw.rectangle(table, fill=(255, 255, 255), outline=(150, 150, 150), width=2)
+    rows = [200, 360, 520, 680]
+    for y in rows[1:-1]:
+        draw.line((table[0], y, table[2], y), fill=(170, 170, 170), width=1)
+    draw.line((360, table[1], 360, table[3]), fill=(170, 170, 170), width=1)
+    img = page.copy()
+    draw, texts = ImageDraw.Draw(img), []
+    cells = (("材质", (110, 250)), ("304不锈钢", (390, 250)), ("容量", (110, 410)))
+    cells += (("500毫升", (390, 410)),)
+    for word, at in cells:
+        f = font(72)
+        draw.text(at, word, font=f, fill=(40, 40, 40))
+        left, top, right, bottom = draw.textbbox(at, word, font=f)
+        texts.append(Text(word, (left - 4, top - 4, right + 4, bottom + 4), 72, "regular",
+                          (40, 40, 40)))  # fmt: skip
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
+
+
+def ghosted(s: Synth, levels: float) -> Image.Image:
+    """The true background of `s` with a faint ghost of its letters left on it, `levels`
+    grey levels off (towards the text's colour): an erase that nearly worked."""
+    import cv2
+
+    base = np.asarray(s.background).astype(np.float32)
+    soft = cv2.GaussianBlur(s.ink.astype(np.float32), (0, 0), 0.8)[..., None]
+    towards = np.sign(np.asarray(s.texts[0].fill, np.float32).mean() - base.mean(axis=2))
+    return Image.fromarray(np.clip(np.rint(base + levels * soft * towards[..., None]), 0, 255)
+                           .astype(np.uint8))  # fmt: skip
+
+
 LOOKS = {
     "flat": (_flat, Look()),
     "gradient": (_gradient, Look(fill=(255, 255, 255))),
@@ -510,6 +590,7 @@ JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragra
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
+    *("watermark-photo", "watermark-flat", "ruled-cells"),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes"),
     *(f"{name}-jpeg" for name in JPEG),
@@ -534,6 +615,10 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _pill(rng)
     elif base_name == "shadow-band":
         img, base, texts, ink, panel = _shadow_band(rng)
+    elif base_name.startswith("watermark-"):
+        img, base, texts, ink, panel = _watermark(rng, base_name.removeprefix("watermark-"))
+    elif base_name == "ruled-cells":
+        img, base, texts, ink, panel = _ruled_cells(rng)
     elif base_name == "paragraph":
         img, base, texts, ink, panel = _paragraph(rng)
     elif base_name == "product":
