@@ -47,10 +47,6 @@ BLOB = 0.35  # of the region's height: a solid shape this thick joined to letter
 MATCH_HEIGHT = 64  # px: larger letters are matched on a copy scaled down to this height
 GOOD = 35.0  # dB: a texture's copy that fits its ring this well is not second-guessed
 RELAX = 12  # passes smoothing a soft fill
-SIDED_CRISP = 0.25  # of the smaller side's share: at most this many half-way pixels
-SIDED_SHARE = 0.05  # of the ring around a hole: each side of an edge crossing it at least
-SIDED_APART = 90.0  # ... and the two sides' colours this far apart (sum over R, G, B)
-SIDED_WORSE = 0.0  # dB: a fill from two sides scoring at most this much worse is taken
 MARK_LEAST = 6.0  # grey levels: the least a translucent mark's stroke stands out
 MARK_SPREAD = 30.0  # grey levels the picture under a mark must vary by to un-blend it
 MARK_ALPHA = (0.08, 0.85)  # a mark's strength: past these it is ink, or nothing
@@ -345,12 +341,6 @@ def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, .
         soft, soft_score = _smooth_fill(rgb, text, grow)
         if out is None or soft_score > score:
             out, score, method = soft, soft_score, "smooth"
-        # an edge crossing the text (the product's against the backdrop): each side of
-        # it filled from its own side only, the edge continued, not smeared (the ring's
-        # score hardly sees the difference: the hole is large, the edge short in it)
-        sided = _sided_fill(rgb, text, grow)
-        if sided is not None and sided[1] >= score - SIDED_WORSE:
-            out, score, method = sided[0], sided[1], "smooth"
     ring = _ring(text, max(2, grow)) & ~text
     background = (
         np.median(rgb[ring], axis=0) if ring.any() else np.median(rgb.reshape(-1, 3), axis=0)
@@ -805,80 +795,6 @@ def _smooth_fill(rgb: Any, hole: Any, grow: int) -> tuple[Any, float]:
     filled = _pull_push(rgb, hole)
     out[hole] = np.clip(np.rint(filled[hole]), 0, 255).astype(np.uint8)
     return out, _db(float(np.sqrt((err**2).mean()))) if band.any() else SCORE_CAP
-
-
-def _sided_fill(rgb: Any, hole: Any, grow: int) -> tuple[Any, float] | None:
-    """`rgb` with the `hole` filled from two sides of an edge crossing it (the product's
-    and the backdrop's colours around the hole, told apart by two-means), each hole pixel
-    from the side its nearest known pixel lies on, each side's fill from that side's
-    pixels only; and its score (the same fill tried on a ring around the hole). None
-    when what is around the hole is not two distinct colours."""
-    import cv2
-    import numpy as np
-
-    ring = _ring(hole, max(3, grow)) & ~hole
-    around = rgb[ring].astype(np.float32)
-    if len(around) < 40:
-        return None
-    centres = np.stack([np.percentile(around, 10, axis=0), np.percentile(around, 90, axis=0)])
-    for _ in range(8):
-        d = np.stack([np.abs(around - c).sum(axis=1) for c in centres])
-        near = d.argmin(axis=0)
-        if near.min() == near.max():
-            return None
-        centres = np.stack([around[near == k].mean(axis=0) for k in (0, 1)])
-    share = min(float((near == 0).mean()), float((near == 1).mean()))
-    if share < SIDED_SHARE or float(np.abs(centres[0] - centres[1]).sum()) < SIDED_APART:
-        return None
-    # a crisp edge (a product's), not a soft one (bokeh, a shaded photo): few pixels lie
-    # half way between the two colours
-    span = centres[1] - centres[0]
-    t = ((around - centres[0]) @ span) / max(1e-6, float(span @ span))
-    if float(((t > 0.25) & (t < 0.75)).mean()) > SIDED_CRISP * share:
-        return None
-    px = rgb.astype(np.float32)
-    side = np.abs(px - centres[1]).sum(axis=2) < np.abs(px - centres[0]).sum(axis=2)
-    # the edge continued through the hole: a conic (a product's rounded outline, or a
-    # straight edge) fitted to the sides of the known pixels around it
-    hy, hx = np.nonzero(hole)
-    reach = _ring(hole, max(6, (int(hy.max()) - int(hy.min())) // 2)) & ~hole
-    ky, kx = np.nonzero(reach)
-    cy, cx, scale = float(hy.mean()), float(hx.mean()), float(max(hole.shape))
-
-    def terms(y: Any, x: Any) -> Any:
-        u, v = (x - cx) / scale, (y - cy) / scale
-        return np.column_stack([np.ones(len(u)), u, v, u * u, u * v, v * v])
-
-    target = np.where(side[ky, kx], 1.0, -1.0)
-    coef, *_ = np.linalg.lstsq(terms(ky, kx), target, rcond=None)
-    # through the edge's own points where they show (an algebraic fit: the conic
-    # nearest to passing through them all), when enough show
-    u8 = side.astype(np.uint8)
-    edge = cv2.dilate(u8, np.ones((3, 3), np.uint8)) != cv2.erode(u8, np.ones((3, 3), np.uint8))
-    ey, ex = np.nonzero(edge & reach & ~_ring(hole, 2))
-    if len(ex) >= 20:
-        through = np.linalg.svd(terms(ey, ex), full_matrices=False)[2][-1]
-        agree = float(((terms(ky, kx) @ through > 0) == side[ky, kx]).mean())
-        fitted = float(((terms(ky, kx) @ coef > 0) == side[ky, kx]).mean())
-        if max(agree, 1 - agree) >= fitted:  # it tells the sides apart at least as well
-            coef = through if agree >= 0.5 else -through
-    hole_side = np.zeros(hole.shape, bool)
-    hole_side[hy, hx] = terms(hy, hx) @ coef > 0
-    band = _ring(hole, max(2, grow // 2)) & ~hole
-    out, errors = rgb.copy(), []
-    for k in (False, True):
-        other = ~hole & (side != k)
-        fill = _pull_push(rgb, hole | other)
-        where = hole & (hole_side == k)
-        out[where] = np.clip(np.rint(fill[where]), 0, 255).astype(np.uint8)
-        trial_band = band & (side == k)
-        if trial_band.any():
-            trial = _pull_push(rgb, hole | other | trial_band)
-            errors.append(trial[trial_band] - px[trial_band])
-    if not errors:
-        return None
-    err = np.concatenate(errors)
-    return out, _db(float(np.sqrt((err**2).mean())))
 
 
 def _pull_push(rgb: Any, hole: Any) -> Any:
