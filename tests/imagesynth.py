@@ -557,6 +557,28 @@ def _ruled_cells(
     return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
 
 
+def _outlined_edge(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """White text with a 4 px dark outline whose line crosses the top of a cream product
+    on a grainy photo (a trial's a13/a14 line 2): the product's edge runs through the
+    erased area and must go on through it, not be smeared into the photo."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
+    base = np.stack([150 + 60 * x + 20 * np.sin(4 * y), 110 + 50 * y, 150 - 30 * x * y], -1)
+    base = base + rng.normal(0, 3, base.shape)
+    page = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    page = page.filter(ImageFilter.GaussianBlur(0.8))
+    ImageDraw.Draw(page).ellipse((250, 300, 750, 950), fill=(225, 215, 200))
+    img = page.copy()
+    draw, f, word, at = ImageDraw.Draw(img), font(80), "温和不刺激", (100, 240)
+    draw.text(at, word, font=f, fill=(255, 255, 255), stroke_width=4, stroke_fill=(60, 20, 50))
+    left, top, right, bottom = draw.textbbox(at, word, font=f, stroke_width=4)
+    texts = [Text(word, (left - 3, top - 3, right + 3, bottom + 3), 80, "regular",
+                  (255, 255, 255), (60, 20, 50), 4)]  # fmt: skip
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
+
+
 def ghosted(s: Synth, levels: float) -> Image.Image:
     """The true background of `s` with a faint ghost of its letters left on it, `levels`
     grey levels off (towards the text's colour): an erase that nearly worked."""
@@ -590,7 +612,7 @@ JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragra
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
-    *("watermark-photo", "watermark-flat", "ruled-cells"),
+    *("watermark-photo", "watermark-flat", "ruled-cells", "outlined-edge"),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes"),
     *(f"{name}-jpeg" for name in JPEG),
@@ -617,6 +639,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _shadow_band(rng)
     elif base_name.startswith("watermark-"):
         img, base, texts, ink, panel = _watermark(rng, base_name.removeprefix("watermark-"))
+    elif base_name == "outlined-edge":
+        img, base, texts, ink, panel = _outlined_edge(rng)
     elif base_name == "ruled-cells":
         img, base, texts, ink, panel = _ruled_cells(rng)
     elif base_name == "paragraph":
