@@ -579,6 +579,23 @@ def _outlined_edge(
     return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
 
 
+def _grain(rng: np.random.Generator) -> np.ndarray:
+    """A flat cream panel with a photo's grain (no JPEG): no ringing to erase round the
+    letters, the grain must go on up to them."""
+    base = np.broadcast_to(np.array([226, 214, 190], np.float32), (SIZE, SIZE, 3))
+    return base + rng.normal(0, 5, (SIZE, SIZE, 1)).astype(np.float32)
+
+
+def _dotted(rng: np.random.Generator) -> np.ndarray:
+    """A flat pale panel printed with small dots of its own (a polka pattern every 40 px,
+    4 px across): the dots near the letters are the panel's, not the letters'."""
+    base = np.broadcast_to(np.array([250, 236, 240], np.float32), (SIZE, SIZE, 3)).copy()
+    y, x = np.mgrid[0:SIZE, 0:SIZE]
+    dots = ((x % 40 - 20) ** 2 + (y % 40 - 20) ** 2) <= 4
+    base[dots] = (235, 150, 170)
+    return base
+
+
 def ghosted(s: Synth, levels: float) -> Image.Image:
     """The true background of `s` with a faint ghost of its letters left on it, `levels`
     grey levels off (towards the text's colour): an erase that nearly worked."""
@@ -602,6 +619,8 @@ LOOKS = {
     "outline2": (_flat, Look(fill=(255, 255, 255), outline=(20, 20, 20), outline_width=2)),
     "outline4": (_gradient, Look(fill=(255, 255, 255), outline=(200, 0, 0), outline_width=4)),
     "outline8": (_flat, Look(fill=(255, 230, 0), outline=(30, 30, 120), outline_width=8)),
+    "grain": (_grain, Look(fill=(120, 40, 30))),
+    "dotted": (_dotted, Look(fill=(60, 60, 160))),
     # an outline of the stripes' own dark colour
     "outline-stripes": (
         _stripes,
@@ -609,10 +628,12 @@ LOOKS = {
     ),
 }
 JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragraph", "shadow-band")
+JPEG += ("grain",)  # a grainy photo panel: JPEG's ringing check must not smooth its grain
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
-    *("watermark-photo", "watermark-flat", "ruled-cells", "outlined-edge"),
+    *("watermark-photo", "watermark-flat", "ruled-cells", "outlined-edge", "grain"),
+    *("dotted",),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes"),
     *(f"{name}-jpeg" for name in JPEG),

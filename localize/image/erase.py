@@ -43,6 +43,7 @@ EDGE_BLUR = 3  # px: a band's edge JPEG blurs into the page around it
 TEXT_WITHIN = 0.5  # of a shape the panel encloses, inside the region grown: it is text
 JPEG_BLOCK = 8  # px: the blocks JPEG codes an image in
 RINGING = 1.0  # the panel further off its model by the letters than away: JPEG's ringing
+PATTERN = 5  # shapes a panel encloses away from the text: its own pattern (dots)
 BLOB = 0.35  # of the region's height: a solid shape this thick joined to letters is no stroke
 MATCH_HEIGHT = 64  # px: larger letters are matched on a copy scaled down to this height
 GOOD = 35.0  # dB: a texture's copy that fits its ring this well is not second-guessed
@@ -447,7 +448,7 @@ def _panel_from(
     hull = _hull(panel)
     # specks of the panel's own blurred edge, inside its hull, are not letters
     rim = hull & _ring(~hull, EDGE_BLUR + 1)
-    text = _enclosed(panel, win, hull & ~done)
+    text = _enclosed(panel, win, hull & ~done, rgb)
     others = _other_panels(text, win, rgb)  # neither the panel nor its text: left as is
     text = _past(text & ~others, rim)
     left = _smooth_around(text, panel, win, done | others)
@@ -513,9 +514,10 @@ def _hull(panel: Any) -> Any:
     return hull > 0
 
 
-def _enclosed(panel: Any, win: Window, hull: Any) -> Any:
+def _enclosed(panel: Any, win: Window, hull: Any, rgb: Any = None) -> Any:
     """What the panel encloses near the region within its hull: the letters, their
-    outline and shadow (cut at a band's edge where they hang past it)."""
+    outline and shadow (cut at a band's edge where they hang past it), but not the
+    panel's own small pattern (dots printed all over it, also away from the text)."""
     import cv2
     import numpy as np
 
@@ -533,7 +535,32 @@ def _enclosed(panel: Any, win: Window, hull: Any) -> Any:
     sizes = np.bincount(holes.ravel(), minlength=holes.max() + 1)
     within = np.bincount(holes[win.area].ravel(), minlength=holes.max() + 1)
     mostly = candidates[within[candidates] >= TEXT_WITHIN * sizes[candidates]]
+    if rgb is not None:
+        own = np.median(rgb[panel].astype(np.float32), axis=0) if panel.any() else None
+        mostly = np.setdiff1d(mostly, _pattern(holes, sizes, candidates, border, rgb, own))
     return np.isin(holes, mostly)
+
+
+def _pattern(holes: Any, sizes: Any, candidates: Any, border: Any, rgb: Any, panel: Any) -> Any:
+    """Of the `candidates`, the shapes like those the panel (of colour `panel`) encloses
+    away from the text (as small, of the same colour, PATTERN of them at least, printed
+    in a colour of their own, not JPEG's specks of the panel's): the panel's own dots."""
+    import numpy as np
+
+    away = np.setdiff1d(np.arange(1, len(sizes)), np.concatenate([candidates, border]))
+    if len(away) < PATTERN or panel is None:
+        return np.zeros(0, np.int64)
+    biggest = 1.5 * float(np.percentile(sizes[away], 90))
+    colour = np.median(rgb[np.isin(holes, away)].astype(np.float32), axis=0)
+    if float(np.abs(colour - panel).max()) <= 3 * PANEL_TOL:
+        return np.zeros(0, np.int64)
+    small = candidates[sizes[candidates] <= biggest]
+    alike = [
+        k
+        for k in small
+        if np.abs(np.median(rgb[holes == k].astype(np.float32), axis=0) - colour).sum() <= INK_NEAR
+    ]
+    return np.asarray(alike, np.int64)
 
 
 def _other_panels(text: Any, win: Window, rgb: Any) -> Any:
