@@ -560,6 +560,125 @@ def _sticker(
     return np.asarray(img), np.asarray(truth).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
 
 
+def _photo(rng: np.random.Generator) -> np.ndarray:
+    """A soft studio photo: a two-tone light gradient with grain, a dark product on it."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
+    base = np.stack([150 + 80 * x + 25 * np.sin(5 * y), 170 - 60 * y + 25 * np.cos(3 * x),
+                     140 + 40 * x * y], -1)  # fmt: skip
+    base = base + 30 * _noise(rng, 12)[..., None] + rng.normal(0, 2, base.shape)
+    shape = Image.new("L", (SIZE, SIZE), 0)
+    ImageDraw.Draw(shape).ellipse((300, 260, 720, 900), fill=255)
+    on = np.asarray(shape.filter(ImageFilter.GaussianBlur(1.0)), np.float32)[..., None] / 255
+    product = np.array([60, 70, 110], np.float32) + 12 * _noise(rng, 6)[..., None]
+    return base * (1 - on) + product * on
+
+
+def _watermark(
+    rng: np.random.Generator, over: str
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A shop's translucent watermark (one colour at one strength over everything under
+    it, a trial's a11 and b06): white at 37% across a photo and the dark product on it
+    (`over` "photo"), or black at 30% inside a flat cream card (`over` "flat")."""
+    base = _photo(rng)
+    panel = (0, 0, SIZE, SIZE)
+    if over == "flat":
+        panel = (120, 380, 880, 640)
+        base[panel[1] : panel[3], panel[0] : panel[2]] = (232, 226, 214)
+        colour, alpha, at, size = (0, 0, 0), 0.30, (170, 440), 130
+    else:
+        colour, alpha, at, size = (255, 255, 255), 0.37, (110, 470), 140
+    word = "优品旗舰店" if over == "photo" else "正品保障"
+    truth = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    f = font(size)
+    layer = Image.new("RGBA", truth.size, (0, 0, 0, 0))
+    ImageDraw.Draw(layer).text(at, word, font=f, fill=(*colour, round(255 * alpha)))
+    img = truth.convert("RGBA")
+    img.alpha_composite(layer)
+    left, top, right, bottom = ImageDraw.Draw(layer).textbbox(at, word, font=f)
+    box = (left - 6, top - 6, right + 6, bottom + 6)
+    ink = np.asarray(layer)[..., 3] > 0
+    texts = [Text(word, box, size, "regular", colour)]
+    return np.asarray(img.convert("RGB")), np.asarray(truth).astype(np.float32), texts, ink, panel
+
+
+def _ruled_cells(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A spec table on a white card (a trial's a02_spec): 1-2 px grey rules a few px from
+    each cell's dark text, which the erase must neither take for ink nor smear."""
+    page = Image.new("RGB", (SIZE, SIZE), (236, 240, 244))
+    draw = ImageDraw.Draw(page)
+    table = (80, 200, 920, 680)
+    draw.rectangle(table, fill=(255, 255, 255), outline=(150, 150, 150), width=2)
+    rows = [200, 360, 520, 680]
+    for y in rows[1:-1]:
+        draw.line((table[0], y, table[2], y), fill=(170, 170, 170), width=1)
+    draw.line((360, table[1], 360, table[3]), fill=(170, 170, 170), width=1)
+    img = page.copy()
+    draw, texts = ImageDraw.Draw(img), []
+    cells = (("材质", (110, 250)), ("304不锈钢", (390, 250)), ("容量", (110, 410)))
+    cells += (("500毫升", (390, 410)),)
+    for word, at in cells:
+        f = font(72)
+        draw.text(at, word, font=f, fill=(40, 40, 40))
+        left, top, right, bottom = draw.textbbox(at, word, font=f)
+        texts.append(Text(word, (left - 4, top - 4, right + 4, bottom + 4), 72, "regular",
+                          (40, 40, 40)))  # fmt: skip
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
+
+
+def _outlined_edge(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """White text with a 4 px dark outline whose line crosses the top of a cream product
+    on a grainy photo (a trial's a13/a14 line 2): the product's edge runs through the
+    erased area and must go on through it, not be smeared into the photo."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
+    base = np.stack([150 + 60 * x + 20 * np.sin(4 * y), 110 + 50 * y, 150 - 30 * x * y], -1)
+    base = base + rng.normal(0, 3, base.shape)
+    page = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    page = page.filter(ImageFilter.GaussianBlur(0.8))
+    ImageDraw.Draw(page).ellipse((250, 300, 750, 950), fill=(225, 215, 200))
+    img = page.copy()
+    draw, f, word, at = ImageDraw.Draw(img), font(80), "温和不刺激", (100, 240)
+    draw.text(at, word, font=f, fill=(255, 255, 255), stroke_width=4, stroke_fill=(60, 20, 50))
+    left, top, right, bottom = draw.textbbox(at, word, font=f, stroke_width=4)
+    texts = [Text(word, (left - 3, top - 3, right + 3, bottom + 3), 80, "regular",
+                  (255, 255, 255), (60, 20, 50), 4)]  # fmt: skip
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
+
+
+def _grain(rng: np.random.Generator) -> np.ndarray:
+    """A flat cream panel with a photo's grain (no JPEG): no ringing to erase round the
+    letters, the grain must go on up to them."""
+    base = np.broadcast_to(np.array([226, 214, 190], np.float32), (SIZE, SIZE, 3))
+    return base + rng.normal(0, 5, (SIZE, SIZE, 1)).astype(np.float32)
+
+
+def _dotted(rng: np.random.Generator) -> np.ndarray:
+    """A flat pale panel printed with small dots of its own (a polka pattern every 40 px,
+    4 px across): the dots near the letters are the panel's, not the letters'."""
+    base = np.broadcast_to(np.array([250, 236, 240], np.float32), (SIZE, SIZE, 3)).copy()
+    y, x = np.mgrid[0:SIZE, 0:SIZE]
+    dots = ((x % 40 - 20) ** 2 + (y % 40 - 20) ** 2) <= 4
+    base[dots] = (235, 150, 170)
+    return base
+
+
+def ghosted(s: Synth, levels: float) -> Image.Image:
+    """The true background of `s` with a faint ghost of its letters left on it, `levels`
+    grey levels off (towards the text's colour): an erase that nearly worked."""
+    import cv2
+
+    base = np.asarray(s.background).astype(np.float32)
+    soft = cv2.GaussianBlur(s.ink.astype(np.float32), (0, 0), 0.8)[..., None]
+    towards = np.sign(np.asarray(s.texts[0].fill, np.float32).mean() - base.mean(axis=2))
+    return Image.fromarray(np.clip(np.rint(base + levels * soft * towards[..., None]), 0, 255)
+                           .astype(np.uint8))  # fmt: skip
+
+
 LOOKS = {
     "flat": (_flat, Look()),
     "gradient": (_gradient, Look(fill=(255, 255, 255))),
@@ -571,6 +690,8 @@ LOOKS = {
     "outline2": (_flat, Look(fill=(255, 255, 255), outline=(20, 20, 20), outline_width=2)),
     "outline4": (_gradient, Look(fill=(255, 255, 255), outline=(200, 0, 0), outline_width=4)),
     "outline8": (_flat, Look(fill=(255, 230, 0), outline=(30, 30, 120), outline_width=8)),
+    "grain": (_grain, Look(fill=(120, 40, 30))),
+    "dotted": (_dotted, Look(fill=(60, 60, 160))),
     # an outline of the stripes' own dark colour
     "outline-stripes": (
         _stripes,
@@ -578,9 +699,12 @@ LOOKS = {
     ),
 }
 JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragraph", "shadow-band")
+JPEG += ("grain",)  # a grainy photo panel: JPEG's ringing check must not smooth its grain
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
+    *("watermark-photo", "watermark-flat", "ruled-cells", "outlined-edge", "grain"),
+    *("dotted",),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes"),
     *(f"{name}-jpeg" for name in JPEG),
@@ -610,6 +734,12 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _table(rng)
     elif base_name == "list":
         img, base, texts, ink, panel = _list(rng)
+    elif base_name.startswith("watermark-"):
+        img, base, texts, ink, panel = _watermark(rng, base_name.removeprefix("watermark-"))
+    elif base_name == "outlined-edge":
+        img, base, texts, ink, panel = _outlined_edge(rng)
+    elif base_name == "ruled-cells":
+        img, base, texts, ink, panel = _ruled_cells(rng)
     elif base_name == "paragraph":
         img, base, texts, ink, panel = _paragraph(rng)
     elif base_name == "product":

@@ -43,10 +43,17 @@ EDGE_BLUR = 3  # px: a band's edge JPEG blurs into the page around it
 TEXT_WITHIN = 0.5  # of a shape the panel encloses, inside the region grown: it is text
 JPEG_BLOCK = 8  # px: the blocks JPEG codes an image in
 RINGING = 1.0  # the panel further off its model by the letters than away: JPEG's ringing
+PATTERN = 5  # shapes a panel encloses away from the text: its own pattern (dots)
 BLOB = 0.35  # of the region's height: a solid shape this thick joined to letters is no stroke
 MATCH_HEIGHT = 64  # px: larger letters are matched on a copy scaled down to this height
 GOOD = 35.0  # dB: a texture's copy that fits its ring this well is not second-guessed
 RELAX = 12  # passes smoothing a soft fill
+MARK_LEAST = 6.0  # grey levels: the least a translucent mark's stroke stands out
+MARK_SPREAD = 30.0  # grey levels the picture under a mark must vary by to un-blend it
+MARK_ALPHA = (0.08, 0.85)  # a mark's strength: past these it is ink, or nothing
+MARK_SOFT = 0.8  # px: the blur of a mark's glyphs' anti-aliased edges
+MARK_STEEP = 80.0  # Sobel's grey step: the picture's own edge, under a mark
+MARK_FIT = 0.8  # of its pixels' variance the blend must explain: a mark, not a picture
 
 
 def region_mask(size: tuple[int, int], polygon: tuple[Point, ...], grow: int) -> Any:
@@ -153,7 +160,8 @@ def erase(
     model = _panel(rgb, win)
     loose = None
     if model is None or model[3] < POOR:  # a poor panel may be a blob of a photo
-        loose = _loose_fill(rgb, win, height, grow)
+        # a translucent mark (a watermark) over a picture: the picture under it kept
+        loose = _translucent(rgb, win, height) or _loose_fill(rgb, win, height, grow)
     if model is not None and (loose is None or model[3] >= loose[2]):
         text, fill, background, score, method, panel = model
         out = rgb.copy()
@@ -440,7 +448,7 @@ def _panel_from(
     hull = _hull(panel)
     # specks of the panel's own blurred edge, inside its hull, are not letters
     rim = hull & _ring(~hull, EDGE_BLUR + 1)
-    text = _enclosed(panel, win, hull & ~done)
+    text = _enclosed(panel, win, hull & ~done, rgb)
     others = _other_panels(text, win, rgb)  # neither the panel nor its text: left as is
     text = _past(text & ~others, rim)
     left = _smooth_around(text, panel, win, done | others)
@@ -506,9 +514,10 @@ def _hull(panel: Any) -> Any:
     return hull > 0
 
 
-def _enclosed(panel: Any, win: Window, hull: Any) -> Any:
+def _enclosed(panel: Any, win: Window, hull: Any, rgb: Any = None) -> Any:
     """What the panel encloses near the region within its hull: the letters, their
-    outline and shadow (cut at a band's edge where they hang past it)."""
+    outline and shadow (cut at a band's edge where they hang past it), but not the
+    panel's own small pattern (dots printed all over it, also away from the text)."""
     import cv2
     import numpy as np
 
@@ -526,7 +535,32 @@ def _enclosed(panel: Any, win: Window, hull: Any) -> Any:
     sizes = np.bincount(holes.ravel(), minlength=holes.max() + 1)
     within = np.bincount(holes[win.area].ravel(), minlength=holes.max() + 1)
     mostly = candidates[within[candidates] >= TEXT_WITHIN * sizes[candidates]]
+    if rgb is not None:
+        own = np.median(rgb[panel].astype(np.float32), axis=0) if panel.any() else None
+        mostly = np.setdiff1d(mostly, _pattern(holes, sizes, candidates, border, rgb, own))
     return np.isin(holes, mostly)
+
+
+def _pattern(holes: Any, sizes: Any, candidates: Any, border: Any, rgb: Any, panel: Any) -> Any:
+    """Of the `candidates`, the shapes like those the panel (of colour `panel`) encloses
+    away from the text (as small, of the same colour, PATTERN of them at least, printed
+    in a colour of their own, not JPEG's specks of the panel's): the panel's own dots."""
+    import numpy as np
+
+    away = np.setdiff1d(np.arange(1, len(sizes)), np.concatenate([candidates, border]))
+    if len(away) < PATTERN or panel is None:
+        return np.zeros(0, np.int64)
+    biggest = 1.5 * float(np.percentile(sizes[away], 90))
+    colour = np.median(rgb[np.isin(holes, away)].astype(np.float32), axis=0)
+    if float(np.abs(colour - panel).max()) <= 3 * PANEL_TOL:
+        return np.zeros(0, np.int64)
+    small = candidates[sizes[candidates] <= biggest]
+    alike = [
+        k
+        for k in small
+        if np.abs(np.median(rgb[holes == k].astype(np.float32), axis=0) - colour).sum() <= INK_NEAR
+    ]
+    return np.asarray(alike, np.int64)
 
 
 def _other_panels(text: Any, win: Window, rgb: Any) -> Any:
@@ -973,3 +1007,215 @@ def _two_groups(pixels: Any) -> tuple[Any, Any] | None:
     if smaller < OUTLINE_SHARE or float(np.abs(centres[0] - centres[1]).sum()) < OUTLINE_APART:
         return None
     return centres, labels
+
+
+# a translucent mark (a shop's watermark): one colour blended at one strength over the
+# picture, un-blended so the picture under it (texture, product) is kept, not filled
+
+
+@dataclass(frozen=True)
+class Blend:
+    """A translucent mark's model: observed = alpha * colour + (1 - alpha) * background."""
+
+    alpha: float
+    colour: Any  # float32 RGB
+    fit: float  # the share of the pairs' variance the model explains (R squared)
+
+
+def _mark_seed(rgb: Any, win: Window, height: float) -> Any:
+    """The mark's surest pixels: thin strokes standing out from the picture around them,
+    brighter or darker (whichever lies within the region rather than around it), by a
+    morphological top-hat or black-hat a few strokes wide, on a copy scaled so that
+    large letters cost no more."""
+    import cv2
+    import numpy as np
+
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    f = max(1, math.ceil(height / MATCH_HEIGHT))
+    h, w = grey.shape
+    small = cv2.resize(grey, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
+    size = max(5, round(0.15 * height / f)) | 1  # a few strokes wide
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    best, best_share = None, 0.0
+    for op in (cv2.MORPH_TOPHAT, cv2.MORPH_BLACKHAT):
+        hat = cv2.morphologyEx(small, op, disc)
+        if f > 1:  # thresholded at full size: the strokes' own edges, not blocks
+            hat = cv2.resize(hat, (w, h), interpolation=cv2.INTER_LINEAR)
+        hat = hat.astype(np.float32)
+        # (Otsu's split of the region's values: strokes from what lies between them)
+        values = np.clip(hat[win.inside], 0, 255).astype(np.uint8)[:, None]
+        otsu, _ = cv2.threshold(values, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        level = max(MARK_LEAST, float(otsu))
+        strong = hat > level
+        share = float(strong[win.inside].mean()) - float(strong[~win.area].mean())
+        if share > best_share:
+            best, best_share = strong, share
+    if best is None or best_share < 0.05:
+        return np.zeros(win.inside.shape, bool)
+    seed = best
+    return seed & win.inside
+
+
+def _blend_fit(px: Any, mask: Any, core: Any) -> Blend | None:
+    """The one colour and strength that explain the mark's core pixels from the picture
+    just beside each (the nearest pixel off the mark: observed = k + m * beside per
+    channel, one m for all; refitted on the pairs that fit best, so that a pair across
+    the picture's own edge does not tilt it); None when the picture under the mark
+    varies too little to tell strength from colour."""
+    import cv2
+    import numpy as np
+
+    on = _ring(mask, 3)  # (its anti-aliased edge is no picture beside it)
+    _, labels = cv2.distanceTransformWithLabels(
+        on.astype(np.uint8), cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL
+    )  # labels: the nearest pixel off the mark, each numbered
+    ys, xs = np.nonzero(~on)
+    where = np.zeros(int(labels.max()) + 1, np.int64)
+    where[labels[ys, xs]] = ys * on.shape[1] + xs  # each number: its pixel
+    flat = px.reshape(-1, 3)
+    nearest = where[labels[core]]
+    obs, bg = px[core].astype(np.float64), flat[nearest].astype(np.float64)
+    if len(obs) < 50:
+        return None
+    # the pairs grouped by the picture's colour beside them, a median per group and
+    # each group counted once: most of a mark may lie on one flat product, and a pair
+    # across the picture's own edge is outvoted in its group
+    shade = (bg.astype(np.int64) // 16) @ np.array([1 << 8, 1 << 4, 1])
+    groups = [g for g in np.unique(shade) if (shade == g).sum() >= 20]
+    if len(groups) < 3:
+        return None
+    o = np.array([np.median(obs[shade == g], axis=0) for g in groups])
+    b = np.array([np.median(bg[shade == g], axis=0) for g in groups])
+    if float(np.ptp(b.mean(axis=1))) < MARK_SPREAD:
+        return None
+    # each group weighs as the square root of its pairs: the mark's few pairs across the
+    # picture's own edges (a band's) make small groups of their own
+    weight = np.sqrt([(shade == g).sum() for g in groups])[:, None]
+    keep = np.ones(len(groups), bool)
+    for _ in range(2):  # once more without the groups the line misses by far
+        w = weight[keep] / weight[keep].sum()
+        bc = b[keep] - (w * b[keep]).sum(axis=0)
+        oc = o[keep] - (w * o[keep]).sum(axis=0)
+        m = float((w * bc * oc).sum() / max(1e-6, float((w * bc * bc).sum())))
+        k = (w * o[keep]).sum(axis=0) - m * (w * b[keep]).sum(axis=0)
+        residual = np.abs(o - (k + m * b)).sum(axis=1)
+        keep = residual <= max(6.0, 3 * float(np.median(residual)))
+        if keep.sum() < 3:
+            return None
+    total = float(((o[keep] - o[keep].mean(axis=0)) ** 2).sum())
+    fit = 1 - float(((o[keep] - (k + m * b[keep])) ** 2).sum()) / max(1e-6, total)
+    alpha = 1 - m
+    if not MARK_ALPHA[0] <= alpha <= MARK_ALPHA[1] or fit < MARK_FIT:
+        return None
+    colour = np.clip(k / alpha, 0, 255).astype(np.float32)
+    return Blend(alpha, colour, fit)
+
+
+def _coverage(px: Any, back: Any, blend: Blend) -> Any:
+    """How much of the mark lies on each pixel (0-1): its step off the background along
+    the mark's own direction, against the full mark's step there (anti-aliased edges of
+    the glyphs are partly covered)."""
+    import numpy as np
+
+    toward = blend.colour - back
+    reach = (toward * toward).sum(axis=2)
+    cov = ((px - back) * toward).sum(axis=2) / np.maximum(blend.alpha * reach, 1.0)
+    # where the mark's colour is near the background's it shows little either way
+    return np.where(reach > 400.0, np.clip(cov, 0.0, 1.0), 0.0)
+
+
+def _unblend(px: Any, cov: Any, blend: Blend) -> Any:
+    """The picture under the mark: (observed - a * colour) / (1 - a), a the strength
+    scaled by each pixel's coverage."""
+    import numpy as np
+
+    a = (blend.alpha * cov)[..., None]
+    return np.clip((px - a * blend.colour) / (1 - a), 0, 255)
+
+
+def _ghost(px: Any, mask: Any, win: Window) -> float:
+    """How much the letters still show in `px` (grey levels): the mask's pixels off the
+    picture continued smoothly over them, beyond what the picture's own texture is off
+    it just around the mask, and their mean offset (a ghost is brighter or darker all
+    along)."""
+    import numpy as np
+
+    g = px.mean(axis=2)
+    grey = np.repeat(g[..., None], 3, axis=2)  # (pull-push works on three channels)
+    smooth = _pull_push(grey, mask)[..., 0]
+    ring = _ring(mask, 4) & ~_ring(mask, 1) & win.area
+    ref = _pull_push(grey, _ring(mask, 1) | ring)[..., 0]
+    if not mask.any() or not ring.any():
+        return 0.0
+    off = g[mask] - smooth[mask]
+    texture = float(np.sqrt(((g[ring] - ref[ring]) ** 2).mean()))
+    spread = float(np.sqrt((off**2).mean()))
+    return math.hypot(max(0.0, spread - texture), float(np.median(off)))
+
+
+def _strokes_away(rgb: Any, colour: Any, height: float) -> Any:
+    """The picture with strokes of `colour` a few px wide taken away: per channel, an
+    opening where the colour is brighter than the picture, a closing where darker."""
+    import cv2
+    import numpy as np
+
+    size = max(5, round(0.15 * height)) | 1
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    typical = np.median(rgb.reshape(-1, 3), axis=0)
+    planes = []
+    for k in range(3):
+        op = cv2.MORPH_OPEN if colour[k] >= typical[k] else cv2.MORPH_CLOSE
+        planes.append(cv2.morphologyEx(np.ascontiguousarray(rgb[..., k]), op, disc))
+    return cv2.merge(planes).astype(np.float32)
+
+
+def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None:
+    """A translucent mark over the picture, un-blended: its pixels, the crop with the
+    picture under them restored, the score, the method and the background's colour; the
+    crop unchanged (scored poor) when un-blending would leave it worse than the mark;
+    None when the region is no translucent mark (opaque ink, or too little under it
+    varies to tell)."""
+    import cv2
+    import numpy as np
+
+    seed = _mark_seed(rgb, win, height)
+    if seed.sum() < 50:
+        return None
+    px = rgb.astype(np.float32)
+    square = np.ones((3, 3), np.uint8)
+    blend = _blend_fit(px, seed, cv2.erode(seed.astype(np.uint8), square) > 0)
+    if blend is None:
+        return None
+    # the whole mark, its faint parts the seed missed too: each pixel's coverage against
+    # the picture with thin strokes of the mark's colour opened away (a morphological
+    # opening keeps the product's edge where a smooth fill would blur it)
+    under = _strokes_away(rgb, blend.colour, height)
+    mask = ((_coverage(px, under, blend) > 0.5) & win.area) | seed
+    blend = _blend_fit(px, mask, cv2.erode(mask.astype(np.uint8), square) > 0) or blend
+    mask |= seed & win.area  # (a stroke's junction, where the picture continued is unsure)
+    # the glyphs' anti-aliased edges: what the pixels show against the picture under
+    # them, or where that picture has an edge of its own (the product's, under a stroke)
+    # and is unsure there, the mask's own soft edge
+    cov = _coverage(px, under, blend)
+    grey = under.mean(axis=2)
+    steep = np.hypot(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
+    soft = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), MARK_SOFT)
+    cov = np.where(_ring(steep > MARK_STEEP, 2), soft, cov)
+    cov = np.where(cv2.erode(mask.astype(np.uint8), square) > 0, 1.0, cov)
+    cov = np.where(_ring(mask, 3) & win.area, cov, 0.0).astype(np.float32)
+    restored = _unblend(px, cov, blend)
+    # the glyphs' edges keep a thin line (JPEG's ringing, a resampled mark's halo, the
+    # coverage a little off): a median a few px wide removes the line, not the picture
+    edge = _ring(mask, 2) & ~(cv2.erode(mask.astype(np.uint8), square, iterations=2) > 0)
+    edge &= win.area
+    median = cv2.medianBlur(np.clip(np.rint(restored), 0, 255).astype(np.uint8), 5)
+    restored[edge] = median[edge]
+    hole = _ring(mask, 1) & win.area
+    left, was = _ghost(restored, hole, win), _ghost(px, hole, win)
+    out = np.clip(np.rint(restored), 0, 255).astype(np.uint8)
+    ring = _ring(hole, 4) & ~hole & win.area
+    background = np.median(rgb[ring], axis=0) if ring.any() else blend.colour
+    text = cov > 0
+    if left >= was:  # never worse than the mark left as it was
+        return text, rgb.copy(), 0.0, "unblend", background
+    return text, out, _db(max(left, 1e-3)), "unblend", background

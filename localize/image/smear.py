@@ -8,7 +8,10 @@ comparing the image before erasing with the clean plate:
   side, faded a few pixels inside;
 - **residue**: specks, ticks and blocky ghosts left inside the region: pixels standing out
   from their neighbourhood (what a disc a stroke wide cannot follow: morphological top-hat
-  and black-hat keep specks, not edges) far more than the ring's own texture does.
+  and black-hat keep specks, not edges) far more than the ring's own texture does; and a
+  faint ghost of the whole letters (a few grey levels, under any speck's floor, a02's
+  cells and a half-un-blended watermark): the plate's fine detail following the shape of
+  what the erase changed, which a picture's own texture does not.
 
 Each look names what it saw; the caller turns them into a warning naming the region.
 """
@@ -33,6 +36,8 @@ SPECK_RING = 3.0  # ... nor less than this many times what the ring's 99th perce
 SPECK_SHARE = 0.0015  # of the region's area standing out: residue
 SPECK_LEAST = 12  # px: ... and at least this many
 SPECK_SIZE = 0.8  # of the text's height: the longest a speck or ghost is
+GHOST = 3.5  # grey levels of the letters' fine detail still on the plate: a faint ghost
+GHOST_CHANGED = 3  # grey levels: a pixel the erase changed by more, the letters' shape
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,9 @@ def judge(
     side = _smeared(np.where(text[..., None], plate, original), plate, seen.box)
     if side:
         doubts.append({"kind": SMEAR, "side": side})
-    specks = _residue(plate, seen.box, seen.text_height)
+    specks = _residue(plate, seen.box, seen.text_height) or _ghost(
+        original, plate, seen.box, seen.text_height
+    )
     if specks:
         doubts.append({"kind": RESIDUE, "px": specks})
     return tuple(doubts)
@@ -231,3 +238,31 @@ def _residue(after: Any, box: tuple[int, int, int, int], text_height: int) -> in
     ring_share = above[outside].mean() if outside.any() else 0.0
     enough = max(SPECK_LEAST, SPECK_SHARE * inside.sum(), SPECK_RING * ring_share * inside.sum())
     return count if count >= enough else 0
+
+
+def _ghost(before: Any, after: Any, box: tuple[int, int, int, int], text_height: int) -> int:
+    """How many pixels of the letters still show as a faint ghost on the plate (0 when
+    none does): the plate's fine detail (what a blur a stroke wide takes away) regressed
+    on the fine detail of what the erase changed, over the changed pixels; a clean fill
+    keeps none of the letters' shape (a texture continued is no more like the letters
+    than the texture was), a ghost keeps a share of it, here in grey levels."""
+    import cv2
+    import numpy as np
+
+    was = before.astype(np.float32).mean(axis=2)
+    now = after.astype(np.float32).mean(axis=2)
+    sigma = max(1.5, text_height / 12)
+    change = was - now
+    fine_now = now - cv2.GaussianBlur(now, (0, 0), sigma)
+    fine_change = change - cv2.GaussianBlur(change, (0, 0), sigma)
+    bx0, by0, bx1, by1 = box
+    inside = np.zeros(now.shape, bool)
+    inside[by0:by1, bx0:bx1] = True
+    changed = (np.abs(change) > GHOST_CHANGED).astype(np.uint8)
+    letters = inside & (cv2.dilate(changed, np.ones((5, 5), np.uint8)) > 0)
+    if letters.sum() < SPECK_LEAST:
+        return 0
+    p, r = fine_change[letters], fine_now[letters]
+    share = float((r * p).sum()) / max(1e-6, float((p * p).sum()))
+    level = share * float(np.percentile(np.abs(p), 90))
+    return int(letters.sum()) if level > GHOST else 0

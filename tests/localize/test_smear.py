@@ -19,12 +19,12 @@ from localize.image.pipeline import replace_text_images
 from localize.image.regions import POOR_ERASE, poor_erase_finding, with_erase_scores
 from localize.image.replace import RegionPlan, ReplaceText
 from localize.image.smear import RESIDUE, SMEAR, before, grown_box, judge
-from tests.imagesynth import Synth, font, make, psnr
+from tests.imagesynth import Synth, font, ghosted, make, psnr
 from tests.localize.images import Reads
 
 CLEAN = (
     *("flat", "gradient", "banner", "tight-band", "stripes", "checks", "wood", "bokeh"),
-    *("product", "sticker"),
+    *("product", "sticker", "ruled-cells", "watermark-photo", "watermark-flat"),
     *("flat-jpeg", "banner-jpeg", "stripes-jpeg", "bokeh-jpeg"),
 )
 
@@ -133,6 +133,18 @@ def test_specks_of_the_letters_left_inside_a_region_are_residue(name: str) -> No
         for x in range(x0 + 6, x1 - 6, 30):
             plate[middle - 1 : middle + 2, x - 1 : x + 2] = ink[middle, x] // 4
     assert all(RESIDUE in kinds for kinds in doubts(s, Image.fromarray(plate)))
+
+
+@pytest.mark.parametrize(
+    ("name", "levels"),
+    [("flat", 8), ("ruled-cells", 8), ("pill-jpeg70", 8), ("sticker", 8), ("bokeh", 12)]
+    + [("wood", 12), ("watermark-photo", 12)],
+)
+def test_a_faint_ghost_of_the_whole_letters_is_residue(name: str, levels: int) -> None:
+    # under the specks' floor (18 grey levels): a02's ruled cells, a watermark half
+    # un-blended; the same plates without the ghost raise nothing (the test above)
+    s = make(name)
+    assert all(RESIDUE in kinds for kinds in doubts(s, ghosted(s, levels)))
 
 
 def test_a_doubted_region_is_a_poor_erase_warning_naming_what_was_seen_whatever_its_score() -> None:
