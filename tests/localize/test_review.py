@@ -23,6 +23,7 @@ from store.models import (
     Shop,
     TranslationMemory,
 )
+from tests.localize.images import photo
 
 
 def approved_over_its_errors(db_url: str, item_id: int, *, by: str) -> None:
