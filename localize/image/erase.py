@@ -44,6 +44,7 @@ TEXT_WITHIN = 0.5  # of a shape the panel encloses, inside the region grown: it 
 JPEG_BLOCK = 8  # px: the blocks JPEG codes an image in
 RINGING = 1.0  # the panel further off its model by the letters than away: JPEG's ringing
 PATTERN = 5  # shapes a panel encloses away from the text: its own pattern (dots)
+STROKE_MIX = 0.12  # of the letters-to-panel span: small shapes this near it are strokes
 BLOB = 0.35  # of the region's height: a solid shape this thick joined to letters is no stroke
 MATCH_HEIGHT = 64  # px: larger letters are matched on a copy scaled down to this height
 GOOD = 35.0  # dB: a texture's copy that fits its ring this well is not second-guessed
@@ -544,7 +545,8 @@ def _enclosed(panel: Any, win: Window, hull: Any, rgb: Any = None) -> Any:
 def _pattern(holes: Any, sizes: Any, candidates: Any, border: Any, rgb: Any, panel: Any) -> Any:
     """Of the `candidates`, the shapes like those the panel (of colour `panel`) encloses
     away from the text (as small, of the same colour, PATTERN of them at least, printed
-    in a colour of their own, not JPEG's specks of the panel's): the panel's own dots."""
+    in a colour of their own, neither the panel's nor the letters': not JPEG's specks, not
+    the other lines' strokes): the panel's own dots."""
     import numpy as np
 
     away = np.setdiff1d(np.arange(1, len(sizes)), np.concatenate([candidates, border]))
@@ -553,6 +555,12 @@ def _pattern(holes: Any, sizes: Any, candidates: Any, border: Any, rgb: Any, pan
     biggest = 1.5 * float(np.percentile(sizes[away], 90))
     colour = np.median(rgb[np.isin(holes, away)].astype(np.float32), axis=0)
     if float(np.abs(colour - panel).max()) <= 3 * PANEL_TOL:
+        return np.zeros(0, np.int64)
+    # shapes away from the text in the letters' own colour (or its mix with the panel's)
+    # are the other lines' strokes (a paragraph's dots and ticks): a pattern is printed in
+    # a colour of its own
+    letters = np.median(rgb[np.isin(holes, candidates)].astype(np.float32), axis=0)
+    if _blend(colour, letters, panel, near=STROKE_MIX):  # (small, so anti-aliased: lighter)
         return np.zeros(0, np.int64)
     small = candidates[sizes[candidates] <= biggest]
     alike = [
@@ -965,9 +973,10 @@ def _ink(rgb: Any, inside: Any, background: Any) -> Ink:
     return Ink(as_rgb[inner], as_rgb[outer])  # type: ignore[arg-type]
 
 
-def _blend(outer: Any, inner: Any, background: Any) -> bool:
+def _blend(outer: Any, inner: Any, background: Any, near: float = 0.25) -> bool:
     """Whether the outer colour is only the letters' anti-aliased edge: a mix of the fill
-    and the background, on the line between them, not a colour of its own."""
+    and the background, on the line between them (within `near` of its length), not a
+    colour of its own."""
     import numpy as np
 
     span = background - inner
@@ -976,7 +985,7 @@ def _blend(outer: Any, inner: Any, background: Any) -> bool:
         return False
     t = float((outer - inner) @ span) / reach
     off = float(np.linalg.norm(outer - (inner + t * span)))
-    return 0.0 < t < 1.0 and off < 0.25 * reach**0.5
+    return 0.0 < t < 1.0 and off < near * reach**0.5
 
 
 def _channel_sum(diff: Any) -> Any:

@@ -412,3 +412,33 @@ def test_a_panels_own_dots_beside_the_letters_are_kept() -> None:
     beside = ~(cv2.dilate(s.ink.astype(np.uint8), np.ones((13, 13), np.uint8)) > 0)
     changed = (np.asarray(clean) != np.asarray(s.image)).any(axis=2)
     assert int((changed & beside).sum()) == 0
+
+
+def test_the_other_lines_of_a_paragraph_in_a_crop_are_no_pattern_of_the_panel() -> None:
+    # a trial's b03: three 44 px brown lines on a cream panel (JPEG); each line's crop holds
+    # pieces of its neighbours, small and anti-aliased lighter than the letters, that were
+    # taken for the panel's own dots, so the like-sized stroke of 速 was kept (23.7 dB)
+    import io
+
+    from tests.imagesynth import font
+
+    lines = ["天然竹纤维毛巾", "吸水速干不掉毛", "婴儿可用更安心"]
+
+    def scene(text: bool) -> Image.Image:
+        im = Image.new("RGB", (700, 860), (90, 120, 100))
+        d = ImageDraw.Draw(im)
+        d.rounded_rectangle([50, 500, 620, 800], 20, fill=(252, 246, 228))
+        for k, line in enumerate(lines if text else []):
+            d.text((90, 530 + k * 85), line, font=font(44), fill=(100, 70, 40))
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=90)
+        return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+    img, truth = scene(True), scene(False)
+    boxes = [(90, 543, 398, 586), (90, 629, 398, 671), (90, 714, 398, 756)]  # OCR's boxes
+    for left, top, right, bottom in boxes:
+        erase(img, ((left, top), (right, top), (right, bottom), (left, bottom)))
+    got, want = np.asarray(img), np.asarray(truth)
+    for left, top, right, bottom in boxes:
+        area = (slice(top - 4, bottom + 4), slice(left - 4, right + 4))
+        assert psnr(got[area], want[area]) >= 32, (left, top)
