@@ -152,18 +152,26 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
             }
         )
     elif captioned.replaced_text:
-        from localize.image.regions import done_count
+        from localize.image.regions import done_count, still_read_count
 
         status = "erased" if captioned.erased_only else "replaced"
         for d in result.done:
             regions = captioned.regions.get(str(d.input), [])
             replaced = done_count(regions, status)  # as the review queue counts them
             counts = dict(output=str(d.output), done=replaced, regions=len(regions))
-            env.out(
+            said = (
                 msg("{output}  ({done} of {regions} text region(s) erased)", **counts)
                 if captioned.erased_only
                 else msg("{output}  ({done} of {regions} text region(s) replaced)", **counts)
             )
+            still = still_read_count(regions, status)
+            if still:  # worked on, but Chinese is still read there: the warning says where
+                said = msg(
+                    "{said}; {still} with Chinese still read around it (see the warning)",
+                    said=said,
+                    still=still,
+                )
+            env.out(said)
     else:
         for d in result.done:
             drawn = dict(output=str(d.output), size=d.size, lines=len(d.lines))

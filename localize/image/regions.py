@@ -174,6 +174,12 @@ def done_count(records: Iterable[dict[str, Any]], status: str = "replaced") -> i
     return sum(1 for r in records if r["status"] == status and not r.get("left"))
 
 
+def still_read_count(records: Iterable[dict[str, Any]], status: str = "replaced") -> int:
+    """How many regions were `status` (drawn or erased) but still have Chinese read
+    around them: not done, yet not untouched either, so a count says them apart."""
+    return sum(1 for r in records if r["status"] == status and r.get("left"))
+
+
 def finding(image: int, source: str, text: ImageText) -> dict[str, Any]:
     """The item finding that carries one image's regions for the review queue (made again
     once the erase is read back: a region still read is no longer counted replaced)."""
@@ -190,6 +196,11 @@ def finding(image: int, source: str, text: ImageText) -> dict[str, Any]:
         )
     else:
         said = msg("image {image}: {replaced} of {regions} text region(s) replaced", **figures)
+    still = still_read_count(text.records)
+    if still:  # drawn, so "0 of 1 replaced" alone reads as if nothing was
+        said = msg(
+            "{said}; {still} drawn over Chinese still read around it", said=said, still=still
+        )
     if text.notes:
         said = msg("{said}; {notes}", said=said, notes=Joined(list(text.notes), SEMICOLON))
     return {

@@ -190,6 +190,7 @@ def test_localize_run_says_what_is_still_read_and_approval_needs_a_reason(  # ty
     assert "still read after erasing" in shown["regions"][0]["reason"]
     [counted] = [f for f in shown["findings"] if f["code"] == "image_text"]
     assert "0 of 1 text region(s) replaced" in counted["message"]  # as `localize image` counts
+    assert "1 drawn over Chinese still read" in counted["message"]  # (drawn, not untouched)
     refused = run("review", "approve", str(item_id), "--reviewer", "mei")
     assert refused.code == 1 and STILL_READ in refused.err, refused.err
     approved = run(
