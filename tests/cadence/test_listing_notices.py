@@ -347,7 +347,7 @@ def test_cadence_alerts_names_the_blocking(cli, db_url: str, tmp_path, hook: Ser
     assert alert["subject"].startswith(f"item:{item}:")
     assert alert["messages"][0]["state"] == "delivered"
     text = cli("cadence", "alerts", *args).out
-    assert f"acme-th 2026-12-03 item_blocked item:{item}:" in text
+    assert f"acme-th Thu 03 Dec 2026 item_blocked item:{item}:" in text
 
 
 def test_many_blockings_at_once_are_told_in_one_message_each_once(
