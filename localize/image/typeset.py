@@ -59,17 +59,59 @@ def item_gap(pitch: float, size: int, spacing: float) -> float:
     return max(0.0, pitch - size * spacing)
 
 
-def phrases(units: Sequence[str]) -> list[str]:
-    """Break units joined into the phrases a space ends (Thai words between spaces are one
-    phrase: ดูเพรียว is not split into ดู | เพรียว while the phrase fits); Latin words,
-    each ending in its space, are their own phrases."""
-    out: list[str] = []
-    for unit in units:
-        if out and not out[-1][-1:].isspace():
-            out[-1] += unit
-        else:
-            out.append(unit)
+PAUSES = frozenset(",;:.!?\u3001\uff0c\uff1b\uff1a\u3002\uff01\uff1f")  # end a phrase
+
+
+def boundaries(units: Sequence[str]) -> list[int]:
+    """How strong a break after each unit but the last is: 2 after a comma (or other
+    pause) and its space, 1 after a space, 0 between two words not spaced apart (Thai)."""
+    out, text = [], ""
+    for unit in units[:-1]:
+        text += unit
+        spaced = text[-1:].isspace()
+        out.append(2 if spaced and text.rstrip()[-1:] in PAUSES else int(spaced))
     return out
+
+
+def phrases(units: Sequence[str], level: int = 1) -> list[list[str]]:
+    """The units in runs that only a break of at least `level` ends: at 1 the phrases a
+    space ends (Thai words between spaces are one phrase: ดูเพรียว is not split into
+    ดู | เพรียว; Latin words are their own), at 2 those a comma ends (a Vietnamese claim
+    'Thấm hút, nhanh khô' is not broken inside 'nhanh khô')."""
+    out: list[list[str]] = [[]]
+    for unit, strength in zip(units, [*boundaries(units), level], strict=True):
+        out[-1].append(unit)
+        if strength >= level:
+            out.append([])
+    return [run for run in out if run]
+
+
+def break_at_phrases(units: Sequence[str], fits: Any, strict: bool = False) -> list[str] | None:
+    """One rule for every script: the units joined into their phrases at the strongest
+    break they have, and a phrase that does not `fit` (its line's width) broken at the
+    next weaker break inside it, down to its units (words); `strict`: None instead,
+    when a phrase at the strongest break must be broken (a claim set smaller rather than
+    cut mid-phrase)."""
+
+    def split(run: Sequence[str], level: int, top: bool) -> list[str] | None:
+        if level <= 0 or len(run) < 2:
+            return list(run)
+        out: list[str] = []
+        for part in phrases(run, level):
+            joined = "".join(part)
+            if len(part) == 1 or not joined.strip() or fits(joined.strip()):
+                out.append(joined)
+            elif strict and top:
+                return None
+            else:
+                found = split(part, level - 1, False)
+                if found is None:
+                    return None
+                out.extend(found)
+        return out
+
+    strongest = max(boundaries(units), default=0)
+    return split(units, strongest, True)
 
 
 def set_block(
@@ -84,7 +126,8 @@ def set_block(
 ) -> Setting:
     """The largest size, at most `top`, whose lines fit `room` (width, height): for a
     block of several items (each an original line) or a label (`whole`), first every
-    item whole on its one line at or above the floor (a list's claims are not broken
+    item whole on its one line at or above the floor, then each broken only between its
+    phrases (break_at_phrases) at or above the floor (a list's claims are not broken
     mid-phrase to be set larger); then whole words at or above the floor (broken between
     phrases where they fit), then Latin words hyphenated there, then whole words under
     the floor, then the least size, overflowing. `pitch`: how far apart (top to top, px)
@@ -95,18 +138,21 @@ def set_block(
     floor = min(top, max(FLOOR_PX, round(FLOOR * top)))
     least = min(floor, max(8, round(LEAST * top)))
 
-    def units_at(units: Sequence[str], size: int) -> Sequence[str]:
-        joined = phrases(units)
-        fits = all(measure(u.strip(), size) <= width for u in joined if u.strip())
-        return joined if fits and len(joined) < len(units) else units
+    def units_at(units: Sequence[str], size: int, strict: bool = False) -> Sequence[str] | None:
+        return break_at_phrases(units, lambda text: measure(text, size) <= width, strict)
 
-    def lines_at(size: int, hyphen: bool, one: bool = False) -> list[list[str]] | None:
+    def lines_at(
+        size: int, hyphen: bool, one: bool = False, strict: bool = False
+    ) -> list[list[str]] | None:
         out = []
         for units in items:
             wide = [u for u in units if u.strip() and measure(u.strip(), size) > width]
             if wide and (not hyphen or not all(hyphenable(u) for u in wide)):
                 return None  # a word wider than the room: it would be broken
-            out.append(wrap(units_at(units, size), width, size, measure, hyphen=hyphen))
+            joined = units_at(units, size, strict)
+            if joined is None:
+                return None  # a claim would be broken mid-phrase
+            out.append(wrap(joined, width, size, measure, hyphen=hyphen))
             if one and len(out[-1]) > 1:
                 return None
         count = sum(len(item) for item in out)
@@ -116,11 +162,13 @@ def set_block(
     def least_gap(size: int) -> float:  # a list's items kept visibly apart, never run on
         return min(item_gap(pitch, size, spacing), LIST_GAP * size)
 
-    def largest(lo: int, hi: int, hyphen: bool, one: bool) -> tuple[int, list[list[str]]] | None:
+    def largest(
+        lo: int, hi: int, hyphen: bool, one: bool, strict: bool
+    ) -> tuple[int, list[list[str]]] | None:
         best = None
         while lo <= hi:
             mid = (lo + hi) // 2
-            found = lines_at(mid, hyphen, one)
+            found = lines_at(mid, hyphen, one, strict)
             if found is not None:
                 best, lo = (mid, found), mid + 1
             else:
@@ -134,15 +182,17 @@ def set_block(
         most = item_gap(pitch, size, spacing)
         return max(least_gap(size), min(most, spare / (len(lines) - 1)))
 
-    first = [(floor, top, False, False)] if len(items) > 1 or whole else []
+    # (lo, hi, hyphen, under the floor, each item on one line, broken only between phrases)
+    listed = len(items) > 1 or whole
+    first = [(floor, top, False, False, True, False), (floor, top, False, False, False, True)]
     tries = [
-        (floor, top, False, False),
-        (floor, top, True, False),
-        (least, floor - 1, False, True),
-        (least, floor - 1, True, True),
+        (floor, top, False, False, False, False),
+        (floor, top, True, False, False, False),
+        (least, floor - 1, False, True, False, False),
+        (least, floor - 1, True, True, False, False),
     ]
-    for n, (lo, hi, hyphen, under) in enumerate(first + tries):
-        best = largest(lo, hi, hyphen, one=bool(first) and n == 0)
+    for lo, hi, hyphen, under, one, strict in (first if listed else []) + tries:
+        best = largest(lo, hi, hyphen, one, strict)
         if best is not None:
             size, lines = best
             even = tuple(
