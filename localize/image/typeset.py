@@ -384,6 +384,7 @@ def set_pieces(
     # floor, and all set in one size when that leaves none under its floor: a table)
     caps = [plan[1] for plan in plans]
     labels: set[int] = set()
+    tight: set[int] = set()  # labels wrapped inside their cell, up to its rules
     groups: list[set[int]] = []
     for found in columns(lines, blocks) + side_by_side(lines, blocks):  # (a table: both,
         merged = set(found)  # one group: its columns and rows share their cells)
@@ -401,6 +402,23 @@ def set_pieces(
                 pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
                 n in labels,
             )[0].size  # fmt: skip
+        # a label that fits its cell on one line only under its floor ("Trọng lượng" in
+        # a02's narrow cell) does not set the column's size: it is wrapped inside its cell
+        # (the cell's whole height, nearer its rules) at the size the others share
+        narrow = [n for n in column if n in labels and alone[n] < FLOOR * plans[n][1]]
+        rest = [n for n in column if n not in narrow]
+        if narrow and rest:
+            shared = min(alone[n] for n in rest)
+            for n in narrow:
+                block, top, weight = plans[n]
+                rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, tight=True)
+                wrapped = _best(
+                    pieces, block, script, path, weight, shaping, rooms, shared, spacing, ink_em
+                )[0]  # fmt: skip
+                if wrapped.size >= shared and not wrapped.overflow:
+                    alone[n] = shared
+                    labels.discard(n)
+                    tight.add(n)
         least = min(alone.values())
         one = all(least >= FLOOR * plans[n][1] for n in column)
         for n in column:
@@ -411,7 +429,7 @@ def set_pieces(
         block, top, weight = plans[n]
         larger = [size for m, size in final.items() if heights[m] > TITLE * heights[n]]
         cap = min([caps[n], *larger])
-        rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing)
+        rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight)
         setting, frame = _best(
             pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels
         )
@@ -709,11 +727,12 @@ class Frame:
 
 def _room(
     rgb: Any, owned: Any, number: int, block: Any, lines: Sequence[Any], pieces: Sequence[Piece],
-    top: int, spacing: float,
+    top: int, spacing: float, tight: bool = False,
 ) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
     """The spaces a block may take and their frames: an upright block grows over the free
     panel around it (pixels near its background, or erased by it, away from other text),
-    up and down by at most a line; a turned one keeps its own region."""
+    up and down by at most a line; a turned one keeps its own region. `tight`: kept only a
+    little way from what bounds the panel (a label wrapped inside its table cell)."""
     import cv2
     import numpy as np
 
@@ -743,7 +762,7 @@ def _room(
     free = np.abs(window - background).max(axis=2) <= FREE_NEAR
     mine = owned[y0:y1] == number
     free = (free & (owned[y0:y1] == 0)) | mine
-    keep = max(2, round(0.4 * ink))  # kept clear of whatever bounds the panel
+    keep = max(2, round((0.12 if tight else 0.4) * ink))  # kept clear of what bounds the panel
     eroded = cv2.erode(free.astype(np.uint8), np.ones((2 * keep + 1, 2 * keep + 1), np.uint8))
     eroded = eroded.astype(bool)
     # in the rows the original's own ink took, only what is beside it bounds the room: a
