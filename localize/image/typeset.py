@@ -449,7 +449,7 @@ def set_pieces(
             return crossed, _covering(drawn, rgb, product, owned, block, pieces, setting.size)
 
         crossed, covered = trial(setting, frame)
-        size = setting.size
+        size = size_set = setting.size
         while crossed[0] or covered[0]:
             # moved away from the text it touches, within the free panel, before it is
             # made smaller (a01: "giới hạn" touched "Giảm ngay", shrunk to 48% for it)
@@ -468,6 +468,17 @@ def set_pieces(
             again = trial(*tried)
             if (again[0][0], again[1][0]) < (crossed[0], covered[0]):
                 (setting, frame), (crossed, covered) = tried, again
+        if setting.size < size_set and not (crossed[0] or covered[0]):
+            # shrunk, then cleared by a move: grown back toward the size it was set at,
+            # into the free space it moved to (a01 vi 'Giảm ngay 105.000₫' stayed small)
+            setting, frame = _grown_back(
+                (setting, frame), size_set, trial,
+                lambda size, block=block, weight=weight, rooms=rooms, label=n in labels: _best(
+                    pieces, block, script, path, weight, shaping, rooms, size, spacing,
+                    ink_em, label,
+                ),
+                owned,
+            )  # fmt: skip
         final[n] = setting.size
         drawn = _draw_block(
             img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top
@@ -550,6 +561,33 @@ def set_pieces(
 
 
 REFIT = 0.9  # a block set over text already drawn is set again this much smaller
+GROW_STEPS = 6  # sizes tried, largest first, when a shrunk and moved block grows back
+
+
+def _grown_back(
+    done: tuple[Setting, Frame], largest: int, trial: Any, set_at: Any, owned: Any
+) -> tuple[Setting, Frame]:
+    """A block shrunk and then moved clear of what it touched, set at the largest size
+    under `largest` (the size it was set at before) that is clear where it is set or
+    moved as _moves would move it: a move that clears the block makes room a smaller size
+    did not need. `trial(setting, frame)` is what it touches; `set_at(size)` the block
+    set at most that large."""
+    setting, _ = done
+    step = max(1, (largest - setting.size) // GROW_STEPS)
+    for size in range(largest - 1, setting.size, -step):
+        tried = set_at(size)
+        if tried[0].size <= setting.size:
+            continue
+        touched = trial(*tried)
+        if not (touched[0][0] or touched[1][0]):
+            return tried
+        for moved in _moves(owned, tried[1], tried[0].size, *touched):
+            again = trial(tried[0], moved)
+            if not (again[0][0] or again[1][0]):
+                return tried[0], moved
+    return done
+
+
 MOVES = (0.1, 0.2, 0.35, 0.5, 0.7, 1.0)  # of the size: how far a block is tried moved away
 
 
@@ -747,7 +785,9 @@ def _room(
         ink = first.ink_height
         inner = (w / 2 + du - length / 2, h / 2 + dv - ink / 2, w / 2 + du + length / 2,
                  h / 2 + dv + ink / 2)  # fmt: skip
-        return [((float(length), float(h)), Frame((0, 0, w, h), angle, centre, inner))]
+        own = ((float(length), float(h)), Frame((0, 0, w, h), angle, centre, inner))
+        piece = pieces[block.lines[0]]
+        return [own, *_turned_room(rgb, owned, number, piece, own[1], margin, top, spacing)]
     box = block.box(list(lines))
     ink = max(lines[i].ink_height for i in block.lines)
     pitch = round(top * spacing)
@@ -827,6 +867,63 @@ def _room(
         room = (x0, gy0 + y0, x1, gy1 + y0)
         frame = Frame(room, 0.0, (0.0, 0.0), box, apart)
         out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
+    return out
+
+
+def _turned_room(
+    rgb: Any, owned: Any, number: int, piece: Piece, frame: Frame, margin: int, top: int,
+    spacing: float,
+) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
+    """A turned block's room grown over the free panel around its region, in its own
+    turned frame (the panel turned upright about the region's centre, grown as an upright
+    block's is: along by half its length, across by a line), and that room's frame; none
+    when nothing around it is free. A turned block kept to its own region was set small
+    where the panel around it had the room (a01 vi 'Giảm ngay 105.000₫' at 29 px of 54)."""
+    import math
+
+    import cv2
+    import numpy as np
+
+    _, _, w, h = frame.box
+    length = w - 2 * margin
+    cx, cy = frame.centre
+    along, across = round(0.5 * length), round(top * spacing)
+    reach = round(math.hypot(w / 2 + along, h / 2 + across)) + 1
+    rows, cols = owned.shape
+    x0, y0 = max(0, round(cx) - reach), max(0, round(cy) - reach)
+    x1, y1 = min(cols, round(cx) + reach), min(rows, round(cy) + reach)
+    if x1 <= x0 or y1 <= y0:
+        return []
+    background = np.asarray(piece.erased.background, np.int16)
+    near = np.abs(rgb[y0:y1, x0:x1].astype(np.int16) - background).max(axis=2) <= FREE_NEAR
+    mine = owned[y0:y1, x0:x1]
+    free = ((near & (mine == 0)) | (mine == number)).astype(np.uint8)
+    keep = max(2, round(0.2 * (frame.ink[3] - frame.ink[1])))
+    free = cv2.erode(free, np.ones((2 * keep + 1, 2 * keep + 1), np.uint8))
+    turn = cv2.getRotationMatrix2D((cx - x0, cy - y0), frame.angle, 1.0)
+    upright = cv2.warpAffine(free, turn, (x1 - x0, y1 - y0), flags=cv2.INTER_NEAREST,
+                             borderValue=0).astype(bool)  # fmt: skip
+    mx, my = cx - x0, cy - y0
+    start = (round(mx - w / 2), round(my - h / 2), round(mx + w / 2), round(my + h / 2))
+    out = []
+    # (as an upright block's room: both ways round; and from the middle of its region,
+    # deeper where the panel narrows under it: a star, a round badge)
+    middle = (round(mx - w * 0.3), start[1], round(mx + w * 0.3), start[3])
+    for sideways, seed in ((True, start), (False, start), (False, middle)):
+        gx0, gy0, gx1, gy1 = grow(upright, seed, (along, across), sideways)
+        gx0, gy0 = min(gx0, start[0]), min(gy0, start[1])
+        gx1, gy1 = max(gx1, start[2]), max(gy1, start[3])
+        big_w, big_h = gx1 - gx0, gy1 - gy0
+        if (big_w, big_h) == (w, h):
+            continue
+        ox, oy = (gx0 + gx1) / 2 - mx, (gy0 + gy1) / 2 - my  # its centre moved, upright
+        a = math.radians(frame.angle)  # turned back into the image
+        centre = (cx + ox * math.cos(a) - oy * math.sin(a),
+                  cy + ox * math.sin(a) + oy * math.cos(a))  # fmt: skip
+        dx, dy = big_w / 2 - w / 2 - ox, big_h / 2 - h / 2 - oy
+        ink = (frame.ink[0] + dx, frame.ink[1] + dy, frame.ink[2] + dx, frame.ink[3] + dy)
+        room = (float(big_w - 2 * margin), float(big_h))
+        out.append((room, Frame((0, 0, big_w, big_h), frame.angle, centre, ink)))
     return out
 
 

@@ -143,3 +143,25 @@ def test_a_label_and_the_price_beside_it_on_one_baseline_keep_a_space_or_say_so(
     said = any("runs into the text" in n for n in done.notes)
     space = price - label  # at least a word space (Noto Sans: 0.26 em)
     assert space >= 0.25 * done.sizes[0] or said, (space, done.sizes, done.notes)
+
+
+def test_a_turned_line_grows_into_the_free_panel_around_its_region() -> None:
+    # a01 vi: 'Giảm ngay 105.000₫' kept to the turned region of '立减30元' (29 px of 54)
+    # while the sticker had the room around it
+    from tests.localize.supplier_text import Lettering, draw
+
+    scene = draw(
+        Image.new("RGB", (900, 600), (230, 30, 40)),
+        [Lettering("立减30元", (300, 250), 54, fill=(255, 255, 255), angle=10)],
+    )
+    img = scene.image.copy()
+    original = np.asarray(img).copy()
+    pieces = [
+        erase_piece(img, original, RegionPlan(scene.polygons[0], "立减30元", tr), tr)
+        for tr in ["Giảm ngay 105.000₫"]
+    ]
+    done = set_pieces(img, pieces, "vi", "latin")  # type: ignore[arg-type]
+    assert done.sizes[0] >= 0.8 * done.originals[0], (done.sizes, done.originals, done.lines)
+    assert not done.notes, done.notes
+    white = inked(img, (255, 255, 255), 150)
+    assert white.any() and not white[:, :40].any() and not white[:, -40:].any()
