@@ -393,19 +393,23 @@ def set_pieces(
             groups.remove(other)
         groups.append(merged)
     for column in (sorted(g) for g in groups):
-        alone = {}
+        alone, one_line = {}, set()
         labels.update(n for n in column if len(blocks[n].lines) == 1)
         for n in column:
             block, top, weight = plans[n]
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing)
-            alone[n] = _best(
+            found = _best(
                 pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
                 n in labels,
-            )[0].size  # fmt: skip
+            )[0]  # fmt: skip
+            alone[n] = found.size
+            if len(found.all_lines()) == 1 and found.size >= FLOOR * top:
+                one_line.add(n)
         # a label that fits its cell on one line only under its floor ("Trọng lượng" in
         # a02's narrow cell) does not set the column's size: it is wrapped inside its cell
-        # (the cell's whole height, nearer its rules) at the size the others share
-        narrow = [n for n in column if n in labels and alone[n] < FLOOR * plans[n][1]]
+        # (the cell's whole height, nearer its rules) at the size the others share, or the
+        # largest under it that leaves it at or above its floor
+        narrow = [n for n in column if n in labels and n not in one_line]
         rest = [n for n in column if n not in narrow]
         if narrow and rest:
             shared = min(alone[n] for n in rest)
@@ -415,8 +419,8 @@ def set_pieces(
                 wrapped = _best(
                     pieces, block, script, path, weight, shaping, rooms, shared, spacing, ink_em
                 )[0]  # fmt: skip
-                if wrapped.size >= shared and not wrapped.overflow:
-                    alone[n] = shared
+                if wrapped.size >= max(alone[n], FLOOR * top) and not wrapped.overflow:
+                    alone[n] = wrapped.size
                     labels.discard(n)
                     tight.add(n)
         least = min(alone.values())
