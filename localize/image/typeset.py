@@ -982,7 +982,11 @@ def _best(
         set_ = _set(pieces, block, script, path, weight, shaping, room, top, spacing, ink_em,
                     frame.pitch, whole)  # fmt: skip
         tried.append((set_, frame))
-    return max(tried, key=lambda t: (not t[0].overflow, t[0].size, -len(t[0].all_lines())))
+    # (a word is hyphenated only when no room holds it whole: a01 en "Limited- / time")
+    return max(
+        tried,
+        key=lambda t: (not t[0].overflow, not t[0].hyphenated, t[0].size, -len(t[0].all_lines())),
+    )
 
 
 @dataclass(frozen=True)
