@@ -59,17 +59,59 @@ def item_gap(pitch: float, size: int, spacing: float) -> float:
     return max(0.0, pitch - size * spacing)
 
 
-def phrases(units: Sequence[str]) -> list[str]:
-    """Break units joined into the phrases a space ends (Thai words between spaces are one
-    phrase: ดูเพรียว is not split into ดู | เพรียว while the phrase fits); Latin words,
-    each ending in its space, are their own phrases."""
-    out: list[str] = []
-    for unit in units:
-        if out and not out[-1][-1:].isspace():
-            out[-1] += unit
-        else:
-            out.append(unit)
+PAUSES = frozenset(",;:.!?\u3001\uff0c\uff1b\uff1a\u3002\uff01\uff1f")  # end a phrase
+
+
+def boundaries(units: Sequence[str]) -> list[int]:
+    """How strong a break after each unit but the last is: 2 after a comma (or other
+    pause) and its space, 1 after a space, 0 between two words not spaced apart (Thai)."""
+    out, text = [], ""
+    for unit in units[:-1]:
+        text += unit
+        spaced = text[-1:].isspace()
+        out.append(2 if spaced and text.rstrip()[-1:] in PAUSES else int(spaced))
     return out
+
+
+def phrases(units: Sequence[str], level: int = 1) -> list[list[str]]:
+    """The units in runs that only a break of at least `level` ends: at 1 the phrases a
+    space ends (Thai words between spaces are one phrase: ดูเพรียว is not split into
+    ดู | เพรียว; Latin words are their own), at 2 those a comma ends (a Vietnamese claim
+    'Thấm hút, nhanh khô' is not broken inside 'nhanh khô')."""
+    out: list[list[str]] = [[]]
+    for unit, strength in zip(units, [*boundaries(units), level], strict=True):
+        out[-1].append(unit)
+        if strength >= level:
+            out.append([])
+    return [run for run in out if run]
+
+
+def break_at_phrases(units: Sequence[str], fits: Any, strict: bool = False) -> list[str] | None:
+    """One rule for every script: the units joined into their phrases at the strongest
+    break they have, and a phrase that does not `fit` (its line's width) broken at the
+    next weaker break inside it, down to its units (words); `strict`: None instead,
+    when a phrase at the strongest break must be broken (a claim set smaller rather than
+    cut mid-phrase)."""
+
+    def split(run: Sequence[str], level: int, top: bool) -> list[str] | None:
+        if level <= 0 or len(run) < 2:
+            return list(run)
+        out: list[str] = []
+        for part in phrases(run, level):
+            joined = "".join(part)
+            if len(part) == 1 or not joined.strip() or fits(joined.strip()):
+                out.append(joined)
+            elif strict and top:
+                return None
+            else:
+                found = split(part, level - 1, False)
+                if found is None:
+                    return None
+                out.extend(found)
+        return out
+
+    strongest = max(boundaries(units), default=0)
+    return split(units, strongest, True)
 
 
 def set_block(
@@ -84,7 +126,8 @@ def set_block(
 ) -> Setting:
     """The largest size, at most `top`, whose lines fit `room` (width, height): for a
     block of several items (each an original line) or a label (`whole`), first every
-    item whole on its one line at or above the floor (a list's claims are not broken
+    item whole on its one line at or above the floor, then each broken only between its
+    phrases (break_at_phrases) at or above the floor (a list's claims are not broken
     mid-phrase to be set larger); then whole words at or above the floor (broken between
     phrases where they fit), then Latin words hyphenated there, then whole words under
     the floor, then the least size, overflowing. `pitch`: how far apart (top to top, px)
@@ -95,18 +138,21 @@ def set_block(
     floor = min(top, max(FLOOR_PX, round(FLOOR * top)))
     least = min(floor, max(8, round(LEAST * top)))
 
-    def units_at(units: Sequence[str], size: int) -> Sequence[str]:
-        joined = phrases(units)
-        fits = all(measure(u.strip(), size) <= width for u in joined if u.strip())
-        return joined if fits and len(joined) < len(units) else units
+    def units_at(units: Sequence[str], size: int, strict: bool = False) -> Sequence[str] | None:
+        return break_at_phrases(units, lambda text: measure(text, size) <= width, strict)
 
-    def lines_at(size: int, hyphen: bool, one: bool = False) -> list[list[str]] | None:
+    def lines_at(
+        size: int, hyphen: bool, one: bool = False, strict: bool = False
+    ) -> list[list[str]] | None:
         out = []
         for units in items:
             wide = [u for u in units if u.strip() and measure(u.strip(), size) > width]
             if wide and (not hyphen or not all(hyphenable(u) for u in wide)):
                 return None  # a word wider than the room: it would be broken
-            out.append(wrap(units_at(units, size), width, size, measure, hyphen=hyphen))
+            joined = units_at(units, size, strict)
+            if joined is None:
+                return None  # a claim would be broken mid-phrase
+            out.append(wrap(joined, width, size, measure, hyphen=hyphen))
             if one and len(out[-1]) > 1:
                 return None
         count = sum(len(item) for item in out)
@@ -116,11 +162,13 @@ def set_block(
     def least_gap(size: int) -> float:  # a list's items kept visibly apart, never run on
         return min(item_gap(pitch, size, spacing), LIST_GAP * size)
 
-    def largest(lo: int, hi: int, hyphen: bool, one: bool) -> tuple[int, list[list[str]]] | None:
+    def largest(
+        lo: int, hi: int, hyphen: bool, one: bool, strict: bool
+    ) -> tuple[int, list[list[str]]] | None:
         best = None
         while lo <= hi:
             mid = (lo + hi) // 2
-            found = lines_at(mid, hyphen, one)
+            found = lines_at(mid, hyphen, one, strict)
             if found is not None:
                 best, lo = (mid, found), mid + 1
             else:
@@ -134,15 +182,17 @@ def set_block(
         most = item_gap(pitch, size, spacing)
         return max(least_gap(size), min(most, spare / (len(lines) - 1)))
 
-    first = [(floor, top, False, False)] if len(items) > 1 or whole else []
+    # (lo, hi, hyphen, under the floor, each item on one line, broken only between phrases)
+    listed = len(items) > 1 or whole
+    first = [(floor, top, False, False, True, False), (floor, top, False, False, False, True)]
     tries = [
-        (floor, top, False, False),
-        (floor, top, True, False),
-        (least, floor - 1, False, True),
-        (least, floor - 1, True, True),
+        (floor, top, False, False, False, False),
+        (floor, top, True, False, False, False),
+        (least, floor - 1, False, True, False, False),
+        (least, floor - 1, True, True, False, False),
     ]
-    for n, (lo, hi, hyphen, under) in enumerate(first + tries):
-        best = largest(lo, hi, hyphen, one=bool(first) and n == 0)
+    for lo, hi, hyphen, under, one, strict in (first if listed else []) + tries:
+        best = largest(lo, hi, hyphen, one, strict)
         if best is not None:
             size, lines = best
             even = tuple(
@@ -334,6 +384,7 @@ def set_pieces(
     # floor, and all set in one size when that leaves none under its floor: a table)
     caps = [plan[1] for plan in plans]
     labels: set[int] = set()
+    tight: set[int] = set()  # labels wrapped inside their cell, up to its rules
     groups: list[set[int]] = []
     for found in columns(lines, blocks) + side_by_side(lines, blocks):  # (a table: both,
         merged = set(found)  # one group: its columns and rows share their cells)
@@ -342,15 +393,36 @@ def set_pieces(
             groups.remove(other)
         groups.append(merged)
     for column in (sorted(g) for g in groups):
-        alone = {}
+        alone, one_line = {}, set()
         labels.update(n for n in column if len(blocks[n].lines) == 1)
         for n in column:
             block, top, weight = plans[n]
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing)
-            alone[n] = _best(
+            found = _best(
                 pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
                 n in labels,
-            )[0].size  # fmt: skip
+            )[0]  # fmt: skip
+            alone[n] = found.size
+            if len(found.all_lines()) == 1 and found.size >= FLOOR * top:
+                one_line.add(n)
+        # a label that fits its cell on one line only under its floor ("Trọng lượng" in
+        # a02's narrow cell) does not set the column's size: it is wrapped inside its cell
+        # (the cell's whole height, nearer its rules) at the size the others share, or the
+        # largest under it that leaves it at or above its floor
+        narrow = [n for n in column if n in labels and n not in one_line]
+        rest = [n for n in column if n not in narrow]
+        if narrow and rest:
+            shared = min(alone[n] for n in rest)
+            for n in narrow:
+                block, top, weight = plans[n]
+                rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, tight=True)
+                wrapped = _best(
+                    pieces, block, script, path, weight, shaping, rooms, shared, spacing, ink_em
+                )[0]  # fmt: skip
+                if wrapped.size >= max(alone[n], FLOOR * top) and not wrapped.overflow:
+                    alone[n] = wrapped.size
+                    labels.discard(n)
+                    tight.add(n)
         least = min(alone.values())
         one = all(least >= FLOOR * plans[n][1] for n in column)
         for n in column:
@@ -361,7 +433,7 @@ def set_pieces(
         block, top, weight = plans[n]
         larger = [size for m, size in final.items() if heights[m] > TITLE * heights[n]]
         cap = min([caps[n], *larger])
-        rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing)
+        rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight)
         setting, frame = _best(
             pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels
         )
@@ -381,7 +453,7 @@ def set_pieces(
             return crossed, _covering(drawn, rgb, product, owned, block, pieces, setting.size)
 
         crossed, covered = trial(setting, frame)
-        size = setting.size
+        size = size_set = setting.size
         while crossed[0] or covered[0]:
             # moved away from the text it touches, within the free panel, before it is
             # made smaller (a01: "giới hạn" touched "Giảm ngay", shrunk to 48% for it)
@@ -400,6 +472,17 @@ def set_pieces(
             again = trial(*tried)
             if (again[0][0], again[1][0]) < (crossed[0], covered[0]):
                 (setting, frame), (crossed, covered) = tried, again
+        if setting.size < size_set and not (crossed[0] or covered[0]):
+            # shrunk, then cleared by a move: grown back toward the size it was set at,
+            # into the free space it moved to (a01 vi 'Giảm ngay 105.000₫' stayed small)
+            setting, frame = _grown_back(
+                (setting, frame), size_set, trial,
+                lambda size, block=block, weight=weight, rooms=rooms, label=n in labels: _best(
+                    pieces, block, script, path, weight, shaping, rooms, size, spacing,
+                    ink_em, label,
+                ),
+                owned,
+            )  # fmt: skip
         final[n] = setting.size
         drawn = _draw_block(
             img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top
@@ -482,6 +565,33 @@ def set_pieces(
 
 
 REFIT = 0.9  # a block set over text already drawn is set again this much smaller
+GROW_STEPS = 6  # sizes tried, largest first, when a shrunk and moved block grows back
+
+
+def _grown_back(
+    done: tuple[Setting, Frame], largest: int, trial: Any, set_at: Any, owned: Any
+) -> tuple[Setting, Frame]:
+    """A block shrunk and then moved clear of what it touched, set at the largest size
+    under `largest` (the size it was set at before) that is clear where it is set or
+    moved as _moves would move it: a move that clears the block makes room a smaller size
+    did not need. `trial(setting, frame)` is what it touches; `set_at(size)` the block
+    set at most that large."""
+    setting, _ = done
+    step = max(1, (largest - setting.size) // GROW_STEPS)
+    for size in range(largest - 1, setting.size, -step):
+        tried = set_at(size)
+        if tried[0].size <= setting.size:
+            continue
+        touched = trial(*tried)
+        if not (touched[0][0] or touched[1][0]):
+            return tried
+        for moved in _moves(owned, tried[1], tried[0].size, *touched):
+            again = trial(tried[0], moved)
+            if not (again[0][0] or again[1][0]):
+                return tried[0], moved
+    return done
+
+
 MOVES = (0.1, 0.2, 0.35, 0.5, 0.7, 1.0)  # of the size: how far a block is tried moved away
 
 
@@ -659,11 +769,12 @@ class Frame:
 
 def _room(
     rgb: Any, owned: Any, number: int, block: Any, lines: Sequence[Any], pieces: Sequence[Piece],
-    top: int, spacing: float,
+    top: int, spacing: float, tight: bool = False,
 ) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
     """The spaces a block may take and their frames: an upright block grows over the free
     panel around it (pixels near its background, or erased by it, away from other text),
-    up and down by at most a line; a turned one keeps its own region."""
+    up and down by at most a line; a turned one keeps its own region. `tight`: kept only a
+    little way from what bounds the panel (a label wrapped inside its table cell)."""
     import cv2
     import numpy as np
 
@@ -678,7 +789,9 @@ def _room(
         ink = first.ink_height
         inner = (w / 2 + du - length / 2, h / 2 + dv - ink / 2, w / 2 + du + length / 2,
                  h / 2 + dv + ink / 2)  # fmt: skip
-        return [((float(length), float(h)), Frame((0, 0, w, h), angle, centre, inner))]
+        own = ((float(length), float(h)), Frame((0, 0, w, h), angle, centre, inner))
+        piece = pieces[block.lines[0]]
+        return [own, *_turned_room(rgb, owned, number, piece, own[1], margin, top, spacing)]
     box = block.box(list(lines))
     ink = max(lines[i].ink_height for i in block.lines)
     pitch = round(top * spacing)
@@ -693,7 +806,7 @@ def _room(
     free = np.abs(window - background).max(axis=2) <= FREE_NEAR
     mine = owned[y0:y1] == number
     free = (free & (owned[y0:y1] == 0)) | mine
-    keep = max(2, round(0.4 * ink))  # kept clear of whatever bounds the panel
+    keep = max(2, round((0.12 if tight else 0.4) * ink))  # kept clear of what bounds the panel
     eroded = cv2.erode(free.astype(np.uint8), np.ones((2 * keep + 1, 2 * keep + 1), np.uint8))
     eroded = eroded.astype(bool)
     # in the rows the original's own ink took, only what is beside it bounds the room: a
@@ -761,6 +874,63 @@ def _room(
     return out
 
 
+def _turned_room(
+    rgb: Any, owned: Any, number: int, piece: Piece, frame: Frame, margin: int, top: int,
+    spacing: float,
+) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
+    """A turned block's room grown over the free panel around its region, in its own
+    turned frame (the panel turned upright about the region's centre, grown as an upright
+    block's is: along by half its length, across by a line), and that room's frame; none
+    when nothing around it is free. A turned block kept to its own region was set small
+    where the panel around it had the room (a01 vi 'Giảm ngay 105.000₫' at 29 px of 54)."""
+    import math
+
+    import cv2
+    import numpy as np
+
+    _, _, w, h = frame.box
+    length = w - 2 * margin
+    cx, cy = frame.centre
+    along, across = round(0.5 * length), round(top * spacing)
+    reach = round(math.hypot(w / 2 + along, h / 2 + across)) + 1
+    rows, cols = owned.shape
+    x0, y0 = max(0, round(cx) - reach), max(0, round(cy) - reach)
+    x1, y1 = min(cols, round(cx) + reach), min(rows, round(cy) + reach)
+    if x1 <= x0 or y1 <= y0:
+        return []
+    background = np.asarray(piece.erased.background, np.int16)
+    near = np.abs(rgb[y0:y1, x0:x1].astype(np.int16) - background).max(axis=2) <= FREE_NEAR
+    mine = owned[y0:y1, x0:x1]
+    free = ((near & (mine == 0)) | (mine == number)).astype(np.uint8)
+    keep = max(2, round(0.2 * (frame.ink[3] - frame.ink[1])))
+    free = cv2.erode(free, np.ones((2 * keep + 1, 2 * keep + 1), np.uint8))
+    turn = cv2.getRotationMatrix2D((cx - x0, cy - y0), frame.angle, 1.0)
+    upright = cv2.warpAffine(free, turn, (x1 - x0, y1 - y0), flags=cv2.INTER_NEAREST,
+                             borderValue=0).astype(bool)  # fmt: skip
+    mx, my = cx - x0, cy - y0
+    start = (round(mx - w / 2), round(my - h / 2), round(mx + w / 2), round(my + h / 2))
+    out = []
+    # (as an upright block's room: both ways round; and from the middle of its region,
+    # deeper where the panel narrows under it: a star, a round badge)
+    middle = (round(mx - w * 0.3), start[1], round(mx + w * 0.3), start[3])
+    for sideways, seed in ((True, start), (False, start), (False, middle)):
+        gx0, gy0, gx1, gy1 = grow(upright, seed, (along, across), sideways)
+        gx0, gy0 = min(gx0, start[0]), min(gy0, start[1])
+        gx1, gy1 = max(gx1, start[2]), max(gy1, start[3])
+        big_w, big_h = gx1 - gx0, gy1 - gy0
+        if (big_w, big_h) == (w, h):
+            continue
+        ox, oy = (gx0 + gx1) / 2 - mx, (gy0 + gy1) / 2 - my  # its centre moved, upright
+        a = math.radians(frame.angle)  # turned back into the image
+        centre = (cx + ox * math.cos(a) - oy * math.sin(a),
+                  cy + ox * math.sin(a) + oy * math.cos(a))  # fmt: skip
+        dx, dy = big_w / 2 - w / 2 - ox, big_h / 2 - h / 2 - oy
+        ink = (frame.ink[0] + dx, frame.ink[1] + dy, frame.ink[2] + dx, frame.ink[3] + dy)
+        room = (float(big_w - 2 * margin), float(big_h))
+        out.append((room, Frame((0, 0, big_w, big_h), frame.angle, centre, ink)))
+    return out
+
+
 def _set(
     pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int, shaping: str | None,
     room: tuple[float, float], top: int, spacing: float, ink_em: float, pitch: float = 0.0,
@@ -812,7 +982,11 @@ def _best(
         set_ = _set(pieces, block, script, path, weight, shaping, room, top, spacing, ink_em,
                     frame.pitch, whole)  # fmt: skip
         tried.append((set_, frame))
-    return max(tried, key=lambda t: (not t[0].overflow, t[0].size, -len(t[0].all_lines())))
+    # (a word is hyphenated only when no room holds it whole: a01 en "Limited- / time")
+    return max(
+        tried,
+        key=lambda t: (not t[0].overflow, not t[0].hyphenated, t[0].size, -len(t[0].all_lines())),
+    )
 
 
 @dataclass(frozen=True)

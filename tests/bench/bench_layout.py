@@ -308,6 +308,8 @@ def contact(rows: list[list[Image.Image]], heads: list[str]) -> Image.Image:
 
 
 BASE = "fc7cae9"  # typeset.py before tables were set by cell and lists by claim
+if "--base" in sys.argv:  # or the one given: .venv/bin/python -m ... --base merge
+    BASE = sys.argv[sys.argv.index("--base") + 1]
 
 
 def old_typeset():  # type: ignore[no-untyped-def]
@@ -385,6 +387,59 @@ def tables_and_lists() -> list[Image.Image]:
     return drawn
 
 
+CLAIMS = {  # a06/b03's claims, as the trial's engine translated them
+    "en": ["Soft on skin, no pilling", "Tailored cut, slimming, goes with anything",
+           "Machine washable, keeps shape and colour", "Absorbent, quick-dry, lint-free"],
+    "th": ["นุ่มสบายผิว ไม่เป็นขุย", "ตัดเย็บทรงสวย ดูเพรียว ใส่ได้ทุกลุค",
+           "ซักเครื่องได้ ไม่เสียทรง สีไม่ตก", "ซับน้ำดี แห้งเร็ว ขนไม่หลุด"],
+    "vi": ["Mềm mại, không xù lông", "Cắt may tôn dáng, dễ phối",
+           "Giặt máy không biến dạng, không phai", "Thấm hút, nhanh khô, không rụng lông"],
+}  # fmt: skip
+
+
+def claims() -> None:
+    """A list's claims set in rooms of many widths at BASE and today: lines that end
+    inside a phrase (Latin: not after a comma; Thai: not at a space) when the item has
+    phrases, and the median size."""
+    from localize.image import typeset
+    from localize.image.typeset import boundaries
+
+    old = old_typeset()
+    got = {"before": [0, 0, []], "after": [0, 0, []]}
+    for language, items in CLAIMS.items():
+        script = "thai" if language == "th" else "latin"
+        font = fonts.load(fonts.font_for(script).path, 40, 400)
+        shaping = language if fonts.needs_shaping(script) else None
+
+        def measure(text: str, size: int, font=font, shaping=shaping) -> float:  # noqa: ANN001
+            return fonts.load(font.path, size, 400).getlength(text, language=shaping)
+
+        units = [break_units(t, script) for t in items]
+        for width in range(180, 620, 20):
+            for way, module in (("before", old), ("after", typeset)):
+                setting = module.set_block(units, measure, (width, 600), 40, pitch=60)
+                got[way][2].append(setting.size)
+                for item, lines in zip(units, setting.lines, strict=True):
+                    strongest = max(boundaries(item), default=0)
+                    ends, text = set(), ""
+                    for unit, strength in zip(item, [*boundaries(item), 0], strict=True):
+                        text += unit
+                        if strength >= strongest:
+                            ends.add(len(text.replace(" ", "")))
+                    at = 0
+                    for line in lines[:-1]:
+                        at += len(line.replace(" ", "").rstrip("-"))
+                        got[way][0] += at not in ends
+                        got[way][1] += 1
+    print()
+    print(f"{'':8}{'breaks mid-phrase':>19}{'median size':>13}")
+    for way, (mid, total, sizes) in got.items():
+        print(f"{way:8}{mid:>10} of {total:<6}{statistics.median(sizes):>11.0f}px")
+    print(f"claims: a06/b03's, en/th/vi, 4 items in rooms 180..600 px wide (top 40 px); "
+          f"before = typeset.py at {BASE}")  # fmt: skip
+
+
 if __name__ == "__main__":
     main()
     tables_and_lists()
+    claims()

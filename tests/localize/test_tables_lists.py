@@ -143,3 +143,64 @@ def test_a_label_and_the_price_beside_it_on_one_baseline_keep_a_space_or_say_so(
     said = any("runs into the text" in n for n in done.notes)
     space = price - label  # at least a word space (Noto Sans: 0.26 em)
     assert space >= 0.25 * done.sizes[0] or said, (space, done.sizes, done.notes)
+
+
+def test_a_turned_line_grows_into_the_free_panel_around_its_region() -> None:
+    # a01 vi: 'Giảm ngay 105.000₫' kept to the turned region of '立减30元' (29 px of 54)
+    # while the sticker had the room around it
+    from tests.localize.supplier_text import Lettering, draw
+
+    scene = draw(
+        Image.new("RGB", (900, 600), (230, 30, 40)),
+        [Lettering("立减30元", (300, 250), 54, fill=(255, 255, 255), angle=10)],
+    )
+    img = scene.image.copy()
+    original = np.asarray(img).copy()
+    pieces = [
+        erase_piece(img, original, RegionPlan(scene.polygons[0], "立减30元", tr), tr)
+        for tr in ["Giảm ngay 105.000₫"]
+    ]
+    done = set_pieces(img, pieces, "vi", "latin")  # type: ignore[arg-type]
+    assert done.sizes[0] >= 0.8 * done.originals[0], (done.sizes, done.originals, done.lines)
+    assert not done.notes, done.notes
+    white = inked(img, (255, 255, 255), 150)
+    assert white.any() and not white[:, :40].any() and not white[:, -40:].any()
+
+
+def test_a_label_too_long_for_its_cell_at_the_floor_wraps_inside_it_at_the_columns_size() -> None:
+    # a02 vi: "Trọng lượng" fitted its narrow cell on one line only under its floor, and the
+    # table's one size gave way: labels and values at four sizes
+    from PIL import ImageDraw
+
+    from tests.localize.supplier_text import Lettering, draw
+
+    page = Image.new("RGB", (1000, 600), (248, 248, 250))
+    pen = ImageDraw.Draw(page)
+    rows = [(70 + 110 * r, 180 + 110 * r) for r in range(4)]  # a02's table: 110-px rows
+    for top, bottom in rows:
+        pen.rectangle((100, top, 380, bottom), fill=(226, 230, 240), outline=(120, 120, 130))
+        pen.rectangle((380, top, 900, bottom), fill=(250, 250, 252), outline=(120, 120, 130))
+    texts = ["材质", "304不锈钢", "容量", "500毫升", "重量", "350克", "产地", "浙江义乌"]
+    scene = draw(
+        page,
+        [
+            Lettering(t, (172 if n % 2 == 0 else 430, rows[n // 2][0] + 27), 52)
+            for n, t in enumerate(texts)
+        ],
+    )
+    vi = ["Chất liệu", "Thép không gỉ 304", "Dung tích", "500 ml", "Trọng lượng", "350 g",
+          "Xuất xứ", "Nghĩa Ô, Chiết Giang"]  # fmt: skip
+    img = scene.image.copy()
+    original = np.asarray(img).copy()
+    pieces = [
+        erase_piece(img, original, RegionPlan(p, t, tr), tr)
+        for p, t, tr in zip(scene.polygons, texts, vi, strict=True)
+    ]
+    done = set_pieces(img, pieces, "vi", "latin")  # type: ignore[arg-type]
+    labels = [done.sizes[n] for n in (0, 2, 4, 6)]
+    assert max(labels) <= 1.05 * min(labels), (done.sizes, done.lines)  # one size
+    assert len(done.lines[4]) == 2 and done.sizes[4] >= 0.6 * done.originals[4], done.lines
+    dark = inked(img, (30, 30, 30), 150)
+    top, bottom = rows[2]
+    inside = np.nonzero(dark[top - 15 : bottom + 15, 100:380].any(axis=1))[0] + top - 15
+    assert inside.min() > top + 1 and inside.max() < bottom - 1, (inside.min(), inside.max())

@@ -175,3 +175,39 @@ def test_thai_breaks_between_phrases_where_each_phrase_fits() -> None:
         phrases = text.split()
         for line in setting.lines[0]:
             assert all(word in phrases for word in line.split()), (width, setting.lines)
+
+
+@pytest.mark.parametrize(
+    "language,text",
+    [  # a06/b03 vi: "Thấm hút, nhanh / khô", "Cắt may tôn / dáng": a claim cut mid-phrase
+        ("vi", "Thấm hút, nhanh khô, không rụng lông"),
+        ("vi", "Cắt may tôn dáng, dễ phối"),
+        ("vi", "Giặt máy không biến dạng, không phai"),
+        ("en", "Machine washable, keeps shape and colour"),
+        ("th", "ซับน้ำดี แห้งเร็ว ขนไม่หลุด"),
+    ],
+)
+def test_a_claim_that_must_wrap_breaks_between_its_phrases_before_its_words(
+    language: str, text: str
+) -> None:
+    script = "thai" if language == "th" else "latin"
+    measure = measure_for(script, language)
+    # a phrase ends at a comma in Latin scripts, at a space in Thai
+    phrases = [p.strip() for p in (text.split(",") if script == "latin" else text.split())]
+    widest = max(measure(p + ",", 24) for p in phrases)
+    for width in range(int(widest) + 1, int(measure(text, 24)), 11):
+        items = [break_units(text, script), break_units("An toàn cho em bé", script)]
+        setting = set_block(items, measure, (width, 400), 40, pitch=60)
+        for line in setting.lines[0]:  # every line whole phrases (the room has each)
+            kept = [p.strip() for p in (line.split(",") if script == "latin" else line.split())]
+            assert all(p in phrases for p in kept if p), (width, setting.size, setting.lines)
+
+
+def test_a_phrase_too_wide_for_its_room_is_broken_between_its_words_alone() -> None:
+    text = "Êm, tiết kiệm điện năng tối đa, khử mùi"
+    measure = measure_for("latin", "vi")
+    width = measure("tiết kiệm điện năng", 40) + 2  # the long phrase cannot stay whole
+    setting = set_block([break_units(text, "latin")], measure, (width, 400), 40)
+    assert setting.size == 40 and not setting.hyphenated, setting.lines  # between its words
+    assert "".join(setting.lines[0]).replace(" ", "") == text.replace(" ", "")
+    assert any("khử mùi" in line for line in setting.lines[0]), setting.lines
