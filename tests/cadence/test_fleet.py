@@ -517,3 +517,32 @@ def test_an_engine_silent_on_one_items_images_is_not_waited_on_again_by_the_next
         clock[0] = NOW + timedelta(minutes=30)
         daemon.caption(first)
         assert len(asked_for_picture) == 2
+
+
+def test_a_reload_closes_the_engines_the_replaced_shops_captions_shared(  # type: ignore[no-untyped-def]
+    tmp_path: Path, engine
+) -> None:
+    # A reload makes every shop's daemon anew: the chain the old one's caption tasks
+    # shared must be closed, or each reload leaves its engines' threads behind.
+    from tests.localize.libre import libre
+
+    with serve({"/translate": libre(api_key="k")}) as srv:
+        config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+        config.write_text(
+            config.read_text()
+            + f'[shops.translation]\nengine = "libre"\nurl = "{srv.url}"\napi_key_env = "K"\n',
+            encoding="utf-8",
+        )
+        fleet = fleet_of(engine, config, secrets=Secrets({"K": "k"}), data_dir=tmp_path / "d")
+        before = set(threading.enumerate())
+        with fleet.daemons["shop-a"].caption_engines().lend() as engines:
+            chain = engines()
+            assert chain.engines[0].translate("保温杯", "zh", "ms")  # its threads at work
+        made = [
+            t for t in threading.enumerate() if t not in before and t.name.startswith("translator-")
+        ]
+        assert made
+        assert fleet.reload("SIGHUP")
+        for thread in made:
+            thread.join(5)
+        assert not [t for t in made if t.is_alive()]
