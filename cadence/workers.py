@@ -244,6 +244,7 @@ class Worker:
         self.shop_job = self.app.task(name="cadence.shop_job")(self._shop_job)
         self.caption = self.app.task(name="cadence.caption", queue=HEAVY_QUEUE)(self._caption)
         self._threads: ThreadPoolExecutor | None = None  # run_async's: where jobs run
+        self._queue_workers: list[Any] = []  # run_async's procrastinate workers, one a queue
         tick = self.app.task(
             name="cadence.tick",
             queueing_lock="cadence.tick",
@@ -485,17 +486,22 @@ class Worker:
                 QueueWorker(self.app, queues=[queue], concurrency=size, **self.options(once=once))
                 for queue, size in sizes.items()
             ]
+            self._queue_workers = workers
             if signals:
                 loop = asyncio.get_running_loop()
-
-                def stop() -> None:
-                    self.fleet.stopping.set()
-                    for w in workers:
-                        w.stop()
-
                 for signum in (signal.SIGTERM, signal.SIGINT):
-                    loop.add_signal_handler(signum, stop)
-            await asyncio.gather(*(w.run() for w in workers))
+                    loop.add_signal_handler(signum, self.stop)
+            try:
+                await asyncio.gather(*(w.run() for w in workers))
+            finally:
+                self._queue_workers = []
+
+    def stop(self) -> None:
+        """Stop this process's workers, from their event loop: no job is taken any more,
+        the jobs in progress finish (at most STOP_WAIT_MAX)."""
+        self.fleet.stopping.set()
+        for w in self._queue_workers:
+            w.stop()
 
     def run(self, *, once: bool = False) -> None:
         """Run this process's workers (and the periodic deferrer) until SIGTERM or SIGINT;
