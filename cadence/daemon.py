@@ -81,9 +81,9 @@ def _cut(text: str, limit: int) -> str:
 class CaptionEngines:
     """A shop's engine chain, shared by its caption tasks (an item a task) for `keep`: an
     engine that gave up on one item's picture (silent through every try) is not waited on
-    again by the next item's, as within one run; once `keep` has passed a new chain is
-    made, so the next localize period asks the engine again. A chain is closed once
-    replaced and no task uses it."""
+    again by the next item's, as within one run; once `keep` has passed (or `close`) a new
+    chain is made, so the next localize run's tasks ask the engine again. A chain is closed
+    once replaced and no task uses it."""
 
     make: Callable[[], EngineChain]
     keep: timedelta
@@ -274,6 +274,8 @@ class Daemon:
         from localize.run import run_shop
 
         assert self.data_dir is not None
+        if self.hand_images is not None:  # this run's caption tasks ask the engines anew
+            self.close_engines()
         done = run_shop(
             self.engine,
             self.settings,
@@ -342,7 +344,8 @@ class Daemon:
         )
 
     def caption_engines(self) -> CaptionEngines:
-        """The engine chain the shop's caption tasks share, for one localize interval."""
+        """The engine chain the shop's caption tasks share: made anew by each localize run
+        of this process, and after half a localize interval (another process's run)."""
         with self._engines_lock:  # two caption tasks at once: one chain
             if self._caption_engines is None:
                 from localize.text.service import engine_chain
@@ -350,7 +353,9 @@ class Daemon:
                 translation, calls = self.shop.translation, self.settings.fleet.engine_calls
                 self._caption_engines = CaptionEngines(
                     make=lambda: engine_chain(translation, self.secrets, calls),
-                    keep=timedelta(minutes=self.shop.schedule.localize_minutes),
+                    # half an interval: a chain made late for one run (its captions
+                    # waited) is not still down when the next run's tasks come
+                    keep=timedelta(minutes=self.shop.schedule.localize_minutes) / 2,
                     clock=self.clock,
                 )
             return self._caption_engines

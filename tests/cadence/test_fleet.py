@@ -456,8 +456,8 @@ def test_an_engine_silent_on_one_items_images_is_not_waited_on_again_by_the_next
     # Each caption task (a queue's, or the image pool's) made its own engine chain, so an
     # engine that gave up on the words of one item's picture was asked again, and waited
     # on again (tries x timeout), by the next item's: the image workers sat out the whole
-    # silence item after item. The shop's caption tasks now share one chain for a
-    # localize interval: the next period's run asks the engine again.
+    # silence item after item. The shop's caption tasks now share one chain until the
+    # next localize run (at most half an interval): that run's tasks ask the engine again.
     from PIL import Image
 
     from cadence.daemon import Daemon
@@ -513,10 +513,20 @@ def test_an_engine_silent_on_one_items_images_is_not_waited_on_again_by_the_next
         assert len(asked_for_picture) == 1  # waited out, and given up on
         daemon.caption(second)
         assert len(asked_for_picture) == 1, "the second item waited on the silent engine again"
-        # the next localize period's tasks ask it again (it may be back)
-        clock[0] = NOW + timedelta(minutes=30)
+        # another process's next run's tasks ask it again (it may be back): the chain is
+        # kept half a localize interval
+        clock[0] = NOW + timedelta(minutes=15)
         daemon.caption(first)
         assert len(asked_for_picture) == 2
+        daemon.caption(second)
+        assert len(asked_for_picture) == 2
+        # this process's next run hands the items again (the words on their pictures are
+        # to ask again): its tasks ask the engine anew, whenever it runs
+        handed.clear()
+        daemon.localize()
+        assert sorted(handed) == sorted([first, second])
+        daemon.caption(first)
+        assert len(asked_for_picture) == 3
 
 
 def test_a_reload_closes_the_engines_the_replaced_shops_captions_shared(  # type: ignore[no-untyped-def]
