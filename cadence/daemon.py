@@ -10,13 +10,14 @@ publisher could not send) is recorded as not ok, with each item's error.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,7 +34,7 @@ from store.models import JobRun
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
 
-    from localize.engines.resilient import Failing
+    from localize.engines.resilient import EngineChain, Failing
 
 log = logging.getLogger("cadence.daemon")
 ONCE_ORDER = ("sync", "check", "deliver", "localize", "publish")
@@ -77,6 +78,60 @@ def _cut(text: str, limit: int) -> str:
 
 
 @dataclass
+class CaptionEngines:
+    """A shop's engine chain, shared by its caption tasks (an item a task) for `keep`: an
+    engine that gave up on one item's picture (silent through every try) is not waited on
+    again by the next item's, as within one run; once `keep` has passed (or `close`) a new
+    chain is made, so the next localize run's tasks ask the engine again. A chain is closed
+    once replaced and no task uses it."""
+
+    make: Callable[[], EngineChain]
+    keep: timedelta
+    clock: Clock
+    _chain: EngineChain | None = field(default=None, init=False)
+    _made: datetime | None = field(default=None, init=False)
+    _users: dict[int, int] = field(default_factory=dict, init=False)  # id(chain) -> tasks
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    @contextlib.contextmanager
+    def lend(self) -> Iterator[Callable[[], EngineChain]]:
+        """For one task: a getter of the shared chain (made when first needed), given back
+        when the task ends."""
+        borrowed: list[EngineChain] = []
+
+        def chain() -> EngineChain:
+            with self._lock:
+                now = self.clock()
+                if self._chain is None or self._made is None or now - self._made >= self.keep:
+                    self._retire()
+                    self._chain, self._made = self.make(), now
+                self._users[id(self._chain)] = self._users.get(id(self._chain), 0) + 1
+                borrowed.append(self._chain)
+                return self._chain
+
+        try:
+            yield chain
+        finally:
+            with self._lock:
+                for made in borrowed:
+                    self._users[id(made)] -= 1
+                    if made is not self._chain and not self._users[id(made)]:
+                        del self._users[id(made)]
+                        made.close()
+
+    def close(self) -> None:
+        """Close the chain (once no task uses it): the shop's daemon is gone (a reload)."""
+        with self._lock:
+            self._retire()
+
+    def _retire(self) -> None:
+        chain, self._chain, self._made = self._chain, None, None
+        if chain is not None and not self._users.get(id(chain)):
+            self._users.pop(id(chain), None)
+            chain.close()
+
+
+@dataclass
 class Daemon:
     """One shop's scheduler."""
 
@@ -96,6 +151,8 @@ class Daemon:
     # to it, a task each that any worker may take, rather than captioned in this job.
     hand_images: Callable[[list[int]], None] | None = None
     _running: set[str] = field(default_factory=set, init=False, repr=False)  # job names
+    _caption_engines: CaptionEngines | None = field(default=None, init=False, repr=False)
+    _engines_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     # what the last publish pass found blocked: the same again is not news for the log
     _blocked_before: str = field(default="", init=False, repr=False)
     _idle: threading.Condition = field(default_factory=threading.Condition, init=False)
@@ -217,6 +274,8 @@ class Daemon:
         from localize.run import run_shop
 
         assert self.data_dir is not None
+        if self.hand_images is not None:  # this run's caption tasks ask the engines anew
+            self.close_engines()
         done = run_shop(
             self.engine,
             self.settings,
@@ -261,15 +320,17 @@ class Daemon:
         from localize.run import caption_items
 
         assert self.data_dir is not None
-        i = caption_items(
-            self.engine,
-            self.settings,
-            self.shop,
-            self.secrets,
-            self.data_dir / "images",
-            only=[item_id],
-            workers=1,
-        )
+        with self.caption_engines().lend() as engines:
+            i = caption_items(
+                self.engine,
+                self.settings,
+                self.shop,
+                self.secrets,
+                self.data_dir / "images",
+                only=[item_id],
+                workers=1,
+                engines=engines,
+            )
         self._tell_engines_failing(i.engines_failing)  # a queue's worker drew the images
         return Outcome(
             msg(
@@ -281,6 +342,29 @@ class Daemon:
             failures=tuple(i.errors),
             idle=not (i.images or i.errors),
         )
+
+    def caption_engines(self) -> CaptionEngines:
+        """The engine chain the shop's caption tasks share: made anew by each localize run
+        of this process, and after half a localize interval (another process's run)."""
+        with self._engines_lock:  # two caption tasks at once: one chain
+            if self._caption_engines is None:
+                from localize.text.service import engine_chain
+
+                translation, calls = self.shop.translation, self.settings.fleet.engine_calls
+                self._caption_engines = CaptionEngines(
+                    make=lambda: engine_chain(translation, self.secrets, calls),
+                    # half an interval: a chain made late for one run (its captions
+                    # waited) is not still down when the next run's tasks come
+                    keep=timedelta(minutes=self.shop.schedule.localize_minutes) / 2,
+                    clock=self.clock,
+                )
+            return self._caption_engines
+
+    def close_engines(self) -> None:
+        """Close the caption tasks' engine chain (once none uses it): the shop's daemon is
+        replaced (a fleet's reload)."""
+        if self._caption_engines is not None:
+            self._caption_engines.close()
 
     def publish(self) -> Outcome:
         """Publish the shop's approved items (preflight first)."""

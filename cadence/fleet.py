@@ -129,6 +129,7 @@ class Fleet:
         shops = select_shops(settings, self.names, reloading=reloading)
         register_shops(self.engine, settings, shops)
         self.settings = settings
+        replaced = self.daemons
         self.daemons = {
             shop.id: Daemon(
                 engine=self.engine,
@@ -147,6 +148,8 @@ class Fleet:
             )
             for shop in shops
         }
+        for daemon in replaced.values():  # its caption tasks' engines: closed once unused
+            daemon.close_engines()
         self._file_stamp = self._stamp(settings.path)
         return shops
 

@@ -35,7 +35,8 @@ import functools
 import logging
 import signal
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -50,9 +51,12 @@ from config.i18n import msg
 log = logging.getLogger("cadence.workers")
 # Which waiting job a free worker takes first: the tick, alerts, the quota, the rest.
 PRIORITY = {"tick": 100, "deliver": 20, "check": 10, "sync": 5}
-# Two queues, each with its own workers in every process, as the fleet's two pools: a slow
-# engine or a big image holds an image worker, never a check, a delivery or the tick.
-LIGHT_QUEUE, HEAVY_QUEUE = "cadence", "cadence-images"
+# Three queues, each with its own workers in every process, as the fleet's pools: checks,
+# deliveries and syncs (and the tick); images, the CPU- and memory-heavy part, an item a
+# task; localize and publish, which mostly wait on another server (an engine, an upload),
+# a lane per shop and job. A silent engine holds its own shop's lane, never an image
+# worker, a check, a delivery, the tick or another shop's localize.
+LIGHT_QUEUE, HEAVY_QUEUE, SHOPS_QUEUE = "cadence", "cadence-images", "cadence-shops"
 STALLED_HEARTBEATS = 3  # a worker silent this many heartbeats is dead
 TAKEOVER_LOCK = 20_0020  # PostgreSQL advisory lock: one takeover of dead workers' jobs at once
 RETENTION_MINUTE = 17  # of every hour: old failed jobs removed (off the ticks' round minutes)
@@ -228,7 +232,7 @@ class Worker:
         pools = self._settings().fleet
         # procrastinate's own connections: each worker's fetches and finishes, the tick's
         # defers, the listener; the jobs themselves use the store's engine.
-        connections = pools.job_workers + pools.image_workers + 2
+        connections = pools.job_workers + pools.image_workers + 3
         self.app = procrastinate.App(
             connector=procrastinate.PsycopgConnector(
                 conninfo=conninfo(self.fleet.engine), min_size=1, max_size=connections
@@ -237,8 +241,10 @@ class Worker:
         self.fleet.hand_images = self.hand_images
         for daemon in self.fleet.daemons.values():  # configured before this worker existed
             daemon.hand_images = functools.partial(self.hand_images, daemon.shop.id)
-        self.shop_job = self.app.task(name="cadence.shop_job")(self.run_shop_job)
-        self.caption = self.app.task(name="cadence.caption", queue=HEAVY_QUEUE)(self.run_caption)
+        self.shop_job = self.app.task(name="cadence.shop_job")(self._shop_job)
+        self.caption = self.app.task(name="cadence.caption", queue=HEAVY_QUEUE)(self._caption)
+        self._threads: ThreadPoolExecutor | None = None  # run_async's: where jobs run
+        self._queue_workers: list[Any] = []  # run_async's procrastinate workers, one a queue
         tick = self.app.task(
             name="cadence.tick",
             queueing_lock="cadence.tick",
@@ -329,7 +335,7 @@ class Worker:
                 lock=key,
                 queueing_lock=key,
                 priority=PRIORITY.get(job.job, 0),
-                queue=HEAVY_QUEUE if job.job in HEAVY else LIGHT_QUEUE,
+                queue=SHOPS_QUEUE if job.job in HEAVY else LIGHT_QUEUE,
             ).defer_async(shop=job.shop, job=job.job, period=int(job.period.timestamp()))
         except AlreadyEnqueued:
             return 0
@@ -349,6 +355,21 @@ class Worker:
             else:
                 log.warning("%s", msg("job {id} of a dead worker: already queued again", id=job_id))
         return len(done)
+
+    async def _shop_job(self, shop: str, job: str, period: int) -> None:
+        await self._in_thread(self.run_shop_job, shop, job, period)
+
+    async def _caption(self, shop: str, item: int) -> None:
+        await self._in_thread(self.run_caption, shop, item)
+
+    async def _in_thread(self, work: Callable[..., None], *args: object) -> None:
+        """Run a job in this process's own threads: procrastinate runs a task that is not
+        async in asyncio's default pool (os.cpu_count() + 4 threads at most), which a few
+        silent engines would fill, every queue's jobs waiting behind them."""
+        if self._threads is None:  # a job run outside run_async (none in production)
+            await asyncio.to_thread(work, *args)
+            return
+        await asyncio.get_running_loop().run_in_executor(self._threads, work, *args)
 
     def run_shop_job(self, shop: str, job: str, period: int) -> None:
         """A shop's job, the fleet's own function, unless it ran in this period already;
@@ -419,7 +440,7 @@ class Worker:
     # -- running -------------------------------------------------------------------------
 
     def options(self, *, once: bool = False) -> dict[str, Any]:
-        """procrastinate's worker options common to this process's two workers."""
+        """procrastinate's worker options common to this process's workers (one a queue)."""
         return {
             "name": "cadence",
             "wait": not once,
@@ -430,33 +451,57 @@ class Worker:
             "install_signal_handlers": False,  # one stop for both: run_async's
         }
 
+    def concurrency(self) -> dict[str, int]:
+        """How many jobs of each queue this process runs at once: the fleet's pools, and a
+        lane for each of its shops' localize and publish jobs (threads are made only when
+        jobs run at once; a shop's job never runs twice at once: its lock)."""
+        pools = self._settings().fleet
+        return {
+            LIGHT_QUEUE: pools.job_workers,
+            HEAVY_QUEUE: pools.image_workers,
+            SHOPS_QUEUE: max(1, len(HEAVY) * len(self.fleet.daemons)),
+        }
+
     async def run_async(self, *, once: bool = False, signals: bool = True) -> None:
         """procrastinate's workers for this process, one per queue, sized as the fleet's
         pools; with `once`, until no job waits for them; with `signals`, SIGTERM and SIGINT
-        stop both (the jobs in progress finish, at most STOP_WAIT_MAX)."""
+        stop them all (the jobs in progress finish, at most STOP_WAIT_MAX)."""
+        sizes = self.concurrency()
+        self.app.perform_import_paths()
+        # A thread for every job this process may run at once, whatever its queue.
+        self._threads = threads = ThreadPoolExecutor(
+            max_workers=sum(sizes.values()), thread_name_prefix="cadence-worker"
+        )
+        try:
+            await self._run_queues(sizes, once=once, signals=signals)
+        finally:
+            self._threads = None
+            threads.shutdown(wait=False)
+
+    async def _run_queues(self, sizes: dict[str, int], *, once: bool, signals: bool) -> None:
         from procrastinate.worker import Worker as QueueWorker
 
-        pools = self._settings().fleet
-        self.app.perform_import_paths()
         async with self.app.open_async():
             workers = [
                 QueueWorker(self.app, queues=[queue], concurrency=size, **self.options(once=once))
-                for queue, size in (
-                    (LIGHT_QUEUE, pools.job_workers),
-                    (HEAVY_QUEUE, pools.image_workers),
-                )
+                for queue, size in sizes.items()
             ]
+            self._queue_workers = workers
             if signals:
                 loop = asyncio.get_running_loop()
-
-                def stop() -> None:
-                    self.fleet.stopping.set()
-                    for w in workers:
-                        w.stop()
-
                 for signum in (signal.SIGTERM, signal.SIGINT):
-                    loop.add_signal_handler(signum, stop)
-            await asyncio.gather(*(w.run() for w in workers))
+                    loop.add_signal_handler(signum, self.stop)
+            try:
+                await asyncio.gather(*(w.run() for w in workers))
+            finally:
+                self._queue_workers = []
+
+    def stop(self) -> None:
+        """Stop this process's workers, from their event loop: no job is taken any more,
+        the jobs in progress finish (at most STOP_WAIT_MAX)."""
+        self.fleet.stopping.set()
+        for w in self._queue_workers:
+            w.stop()
 
     def run(self, *, once: bool = False) -> None:
         """Run this process's workers (and the periodic deferrer) until SIGTERM or SIGINT;

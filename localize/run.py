@@ -442,14 +442,22 @@ def caption_items(
     workers: int | None = None,
     progress: Progress | None = None,
     avoided: dict[str, dict[str, Rejected]] | None = None,
+    engines: Callable[[], EngineChain] | None = None,
 ) -> ImageSummary:
     """The image half of a shop's run: caption the translated items' images (those `only`
     names), their Chinese text replaced when the shop says so, never with a text a reviewer
     rejected (`avoided`: what this run's text half read of the rejections). The engines
-    that failed the images' text are in the summary's `engines_failing`."""
+    that failed the images' text are in the summary's `engines_failing`. `engines`, when
+    given, lends the chain to use (the caller's, shared by several calls: an engine given
+    up on is not waited on again; it stays open), asked when an image first needs one."""
     chains: list[EngineChain] = []  # one for the run, made when an image first needs one
+    lent: list[EngineChain] = []
 
     def chain() -> EngineChain:
+        if engines is not None:
+            if not lent:
+                lent.append(engines())
+            return lent[0]
         if not chains:
             chains.append(engine_chain(shop.translation, secrets, settings.fleet.engine_calls))
         return chains[0]
@@ -476,5 +484,5 @@ def caption_items(
     finally:
         for made in chains:
             made.close()
-    summary.engines_failing = [f for made in chains for f in made.failing()]
+    summary.engines_failing = [f for made in chains + lent for f in made.failing()]
     return summary

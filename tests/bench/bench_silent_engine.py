@@ -10,6 +10,10 @@ server speaking LibreTranslate's `/translate` that:
 - trickle: answers 200 with LibreTranslate's JSON, a byte every 0.3 s (never finishes in time);
 - silent, one pool: silent, with every shop's localize and publish jobs in one pool of
   image_workers threads, as the fleet ran them before (what the lanes per shop fixed).
+On PostgreSQL, the queue's path too (`pg worker`: `[fleet] queue = "procrastinate"`, one
+worker process's procrastinate workers, the jobs deferred by the bench at the same rates):
+baseline, silent, and `silent, images queue` (localize deferred on the image queue, as the
+worker ran it before localize and publish had a queue of their own).
 Every shop has listings waiting. The quota sweep runs every CHECK s and each shop's localize
 job every LOCALIZE s (spread over the interval) for SECONDS s of wall time; then, from the
 runs the fleet recorded in the store:
@@ -20,6 +24,7 @@ runs the fleet recorded in the store:
 
 On SQLite, and on PostgreSQL when its binaries are here (a server started for the run).
 Run from the project's root: .venv/bin/python -m tests.bench.bench_silent_engine [SECONDS]
+[fleet|worker]
 """
 
 from __future__ import annotations
@@ -61,10 +66,14 @@ SILENT_ROUTES = {
     "silent, one pool": lambda r: Reply(200, {}, delay=600),
 }
 
+# The queue's path (`cadence worker`, PostgreSQL): the same shops, the jobs deferred to it.
+WORKER_KINDS = ("baseline", "silent", "silent, images queue")
 
-def shops_file(path: Path, neighbours_url: str, silent_url: str) -> Path:
-    """NEIGHBOURS shops on the engine that answers, and `silent` on the other."""
-    body = "[fleet]\nimage_workers = 1\n"
+
+def shops_file(path: Path, neighbours_url: str, silent_url: str, fleet: str = "") -> Path:
+    """NEIGHBOURS shops on the engine that answers, and `silent` on the other (`fleet`:
+    more [fleet] keys)."""
+    body = "[fleet]\nimage_workers = 1\n" + fleet
     for shop_id, url in [(f"n{n:02d}", neighbours_url) for n in range(NEIGHBOURS)] + [
         ("silent", silent_url)
     ]:
@@ -139,17 +148,29 @@ def one_fleet(root: Path, db_url: str, kind: str, seconds: float) -> dict[str, o
         with session_scope(engine) as s:
             runs = list(s.exec(select(JobRun).where(JobRun.started_at >= t0)))
         engine.dispose()
+    return figures_of(runs, [s.id for s in shops], t0, firsts, end)
+
+
+def figures_of(
+    runs: list[JobRun],
+    shop_ids: list[str],
+    t0: datetime,
+    firsts: dict[str, datetime],
+    end: datetime,
+) -> dict[str, object]:
+    """The neighbours' lateness and missed runs, and the silent shop's localize runs, of
+    the runs recorded (checks due from `t0`, each shop's localize from `firsts`)."""
     figures: dict[str, object] = {}
     cutoff = end - timedelta(seconds=1)  # a run due in the last second may not be recorded
     for job, every in (("check", CHECK), ("localize", LOCALIZE)):
         lateness, expected = [], 0
-        for shop in shops:
-            if shop.id == "silent":
+        for shop_id in shop_ids:
+            if shop_id == "silent":
                 continue
-            first = t0 if job == "check" else firsts[shop.id]
+            first = t0 if job == "check" else firsts[shop_id]
             expected += int((cutoff - first).total_seconds() // every) + 1
             for r in runs:
-                if r.job == job and r.shop_id == shop.id:
+                if r.job == job and r.shop_id == shop_id:
                     started = _utc(r.started_at)
                     lateness.append(late(started, first, every))
                     if started - timedelta(seconds=lateness[-1]) > cutoff:
@@ -162,6 +183,92 @@ def one_fleet(root: Path, db_url: str, kind: str, seconds: float) -> dict[str, o
         if r.finished_at is not None
     ]
     return figures
+
+
+def one_worker(root: Path, db_url: str, kind: str, seconds: float) -> dict[str, object]:
+    """The same on the queue (`[fleet] queue = "procrastinate"`, one `cadence worker`
+    process's workers, real clock): the bench defers each neighbour's check every CHECK s
+    and each shop's localize every LOCALIZE s (as the tick would, at those rates), the
+    worker runs them; `silent, images queue`: localize deferred on the image queue, as the
+    worker did before it had a queue of its own for localize and publish."""
+    import asyncio
+
+    from cadence.workers import HEAVY_QUEUE, DueJob, Worker
+
+    route = SILENT_ROUTES["baseline" if kind == "baseline" else "silent"]
+    with (
+        serve({"/translate": libre()}) as neighbours_engine,
+        serve({"/translate": route}) as silent_engine,
+    ):
+        config = shops_file(
+            root / "shops.toml",
+            neighbours_engine.url,
+            silent_engine.url,
+            fleet='queue = "procrastinate"\n',
+        )
+        engine = open_store(db_url)
+        fleet = Fleet(
+            engine=engine,
+            load_settings=lambda: load(config),
+            console=io.StringIO(),
+            log_stream=io.StringIO(),
+            data_dir=root / "data",
+            secrets=Secrets({"K": "k"}),
+        )
+        shops = fleet.configure(load(config))
+        for shop in shops:
+            records = [
+                ListingRecord(product_id=f"p{k}", title=f"不锈钢真空保温杯 {k} 号")
+                for k in range(LISTINGS)
+            ]
+            import_listings(engine, shop_id=shop.id, records=[(None, r) for r in records])  # type: ignore[misc]
+        worker = Worker(fleet, tick_seconds=10, heartbeat_seconds=10)
+        worker.app.periodic_registry.periodic_tasks.clear()  # this bench defers the jobs
+        t0 = datetime.now(UTC) + timedelta(seconds=2)
+        ids = [s.id for s in shops]
+        firsts = {i: t0 + timedelta(seconds=LOCALIZE * n / len(ids)) for n, i in enumerate(ids)}
+        end = t0 + timedelta(seconds=seconds)
+        due = [
+            (t0 + timedelta(seconds=k * CHECK), i, "check")
+            for k in range(int(seconds // CHECK) + 1)
+            for i in ids
+            if i != "silent"
+        ] + [
+            (firsts[i] + timedelta(seconds=k * LOCALIZE), i, "localize")
+            for k in range(int(seconds // LOCALIZE) + 1)
+            for i in ids
+        ]
+        due = sorted(d for d in due if d[0] < end)
+
+        async def defer_all() -> None:
+            from procrastinate.exceptions import AlreadyEnqueued
+
+            for when, shop, job in due:
+                await asyncio.sleep(max(0.0, (when - datetime.now(UTC)).total_seconds()))
+                if job == "localize" and kind == "silent, images queue":
+                    key = f"{shop}/{job}"
+                    try:
+                        await worker.shop_job.configure(
+                            lock=key, queueing_lock=key, queue=HEAVY_QUEUE
+                        ).defer_async(shop=shop, job=job, period=int(when.timestamp()))
+                    except AlreadyEnqueued:  # one waits already: this one is missed
+                        pass
+                else:
+                    await worker.defer(DueJob(shop, job, when))
+
+        async def run() -> None:
+            working = asyncio.create_task(worker.run_async(signals=False))
+            await asyncio.sleep(1)  # its connections open
+            await defer_all()
+            await asyncio.sleep(max(0.0, (end - datetime.now(UTC)).total_seconds()))
+            worker.stop()  # the jobs in progress finish
+            await working
+
+        asyncio.run(run())
+        with session_scope(engine) as s:
+            runs = list(s.exec(select(JobRun).where(JobRun.started_at >= t0)))
+        engine.dispose()
+    return figures_of(runs, ids, t0, firsts, end)
 
 
 def _utc(moment: datetime | None) -> datetime:
@@ -183,11 +290,13 @@ def stores(root: Path) -> Iterator[Iterator[tuple[str, str]]]:
         from sqlalchemy import create_engine, text
 
         admin = create_engine(server.url, isolation_level="AUTOCOMMIT")
-        for n, kind in enumerate(SILENT_ROUTES):
+        scenarios = [("postgresql", kind) for kind in SILENT_ROUTES]
+        scenarios += [("pg worker", kind) for kind in WORKER_KINDS]
+        for n, (store, kind) in enumerate(scenarios):
             name = f"s{n}"
             with admin.connect() as conn:
                 conn.execute(text(f"CREATE DATABASE bench_{name}"))
-            yield "postgresql", kind, server.url.rsplit("/", 1)[0] + f"/bench_{name}"  # type: ignore[misc]
+            yield store, kind, server.url.rsplit("/", 1)[0] + f"/bench_{name}"  # type: ignore[misc]
         admin.dispose()
 
     try:
@@ -199,6 +308,7 @@ def stores(root: Path) -> Iterator[Iterator[tuple[str, str]]]:
 
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 30.0
+    only = sys.argv[2] if len(sys.argv) > 2 else ""  # "fleet" or "worker": that path only
     logging.disable(logging.WARNING)  # the silent shop's failures: counted below, not shown
     print(
         f"{NEIGHBOURS} neighbours + 1 silent shop, {LISTINGS} listings each; sweep every "
@@ -211,7 +321,10 @@ def main() -> None:
     with stores(root) as each:
         for store, kind, url in each:  # type: ignore[misc]
             place = Path(tempfile.mkdtemp(dir=root))
-            figures = one_fleet(place, url, kind, seconds)
+            if only and (store == "pg worker") != (only == "worker"):
+                continue
+            run = one_worker if store == "pg worker" else one_fleet
+            figures = run(place, url, kind, seconds)
             for job in ("check", "localize"):
                 lateness, missed = figures[job]  # type: ignore[misc]
                 p50, worst = percentile(lateness, 0.5), max(lateness, default=float("nan"))

@@ -448,3 +448,111 @@ def test_a_scheduled_fleet_captions_a_runs_images_in_the_image_pool_an_item_a_ta
         fleet.stopping.set()
         scheduler.shutdown(wait=True)
         engine.dispose()
+
+
+def test_an_engine_silent_on_one_items_images_is_not_waited_on_again_by_the_next(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path
+) -> None:
+    # Each caption task (a queue's, or the image pool's) made its own engine chain, so an
+    # engine that gave up on the words of one item's picture was asked again, and waited
+    # on again (tries x timeout), by the next item's: the image workers sat out the whole
+    # silence item after item. The shop's caption tasks now share one chain until the
+    # next localize run (at most half an interval): that run's tasks ask the engine again.
+    from PIL import Image
+
+    from cadence.daemon import Daemon
+    from config.settings import parse
+    from localize.listings import ListingRecord, import_listings
+    from tests.localize.images import with_chinese
+    from tests.localize.libre import libre
+
+    asked_for_picture: list[str] = []
+
+    def silent_for_pictures(req):  # type: ignore[no-untyped-def]
+        if "包邮" in req.body.decode() + str(req.query):
+            asked_for_picture.append(req.path)
+            return Reply(200, {"translatedText": "too late"}, delay=5)  # past the timeout
+        return libre(api_key="k")(req)
+
+    with serve({"/translate": silent_for_pictures}) as srv:
+        settings = parse(
+            '[[shops]]\nid = "acme-my"\nmarket = "MY"\nlanguages = ["ms"]\n'
+            f'[shops.translation]\nengine = "libre"\nurl = "{srv.url}"\napi_key_env = "KEY"\n'
+            "timeout = 0.5\nretries = 0\n[shops.captions]\nreplace_text = true\n"
+            "[shops.schedule]\nlocalize_minutes = 30\n",
+            "shops.toml",
+        )
+        shop = settings.shops[0]
+        register_shops(engine, settings, [shop])
+        for n in range(2):
+            picture = tmp_path / f"zh{n}.png"
+            blank = Image.new("RGB", (420, 400), (245, 245, 240))
+            with_chinese(blank, [("包邮不锈钢", (60, 250), 30)]).save(picture)
+            record = ListingRecord(
+                product_id=f"p{n}", title="保温杯大容量不锈钢" * 3, images=(str(picture),)
+            )
+            import_listings(engine, shop_id=shop.id, records=[(None, record)])  # type: ignore[list-item]
+        clock = [NOW]
+        handed: list[int] = []
+        daemon = Daemon(
+            engine=engine,
+            settings=settings,
+            shop=shop,
+            secrets=Secrets({"KEY": "k"}),
+            console=io.StringIO(),
+            log_stream=io.StringIO(),
+            clock=lambda: clock[0],
+            data_dir=tmp_path / "data",
+            registered=True,
+            hand_images=handed.extend,
+        )
+        daemon.localize()
+        assert len(handed) == 2 and not asked_for_picture  # the listing text translated
+        first, second = handed
+        daemon.caption(first)
+        assert len(asked_for_picture) == 1  # waited out, and given up on
+        daemon.caption(second)
+        assert len(asked_for_picture) == 1, "the second item waited on the silent engine again"
+        # another process's next run's tasks ask it again (it may be back): the chain is
+        # kept half a localize interval
+        clock[0] = NOW + timedelta(minutes=15)
+        daemon.caption(first)
+        assert len(asked_for_picture) == 2
+        daemon.caption(second)
+        assert len(asked_for_picture) == 2
+        # this process's next run hands the items again (the words on their pictures are
+        # to ask again): its tasks ask the engine anew, whenever it runs
+        handed.clear()
+        daemon.localize()
+        assert sorted(handed) == sorted([first, second])
+        daemon.caption(first)
+        assert len(asked_for_picture) == 3
+
+
+def test_a_reload_closes_the_engines_the_replaced_shops_captions_shared(  # type: ignore[no-untyped-def]
+    tmp_path: Path, engine
+) -> None:
+    # A reload makes every shop's daemon anew: the chain the old one's caption tasks
+    # shared must be closed, or each reload leaves its engines' threads behind.
+    from tests.localize.libre import libre
+
+    with serve({"/translate": libre(api_key="k")}) as srv:
+        config = shops_file(tmp_path / "shops.toml", ["shop-a"])
+        config.write_text(
+            config.read_text()
+            + f'[shops.translation]\nengine = "libre"\nurl = "{srv.url}"\napi_key_env = "K"\n',
+            encoding="utf-8",
+        )
+        fleet = fleet_of(engine, config, secrets=Secrets({"K": "k"}), data_dir=tmp_path / "d")
+        before = set(threading.enumerate())
+        with fleet.daemons["shop-a"].caption_engines().lend() as engines:
+            chain = engines()
+            assert chain.engines[0].translate("保温杯", "zh", "ms")  # its threads at work
+        made = [
+            t for t in threading.enumerate() if t not in before and t.name.startswith("translator-")
+        ]
+        assert made
+        assert fleet.reload("SIGHUP")
+        for thread in made:
+            thread.join(5)
+        assert not [t for t in made if t.is_alive()]

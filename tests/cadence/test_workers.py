@@ -614,3 +614,76 @@ def test_keep_failed_jobs_hours_is_checked_and_defaults_to_a_week(tmp_path: Path
     config.write_text("[fleet]\nkeep_failed_jobs_hours = 0\n" + config.read_text())
     with pytest.raises(ConfigError, match="keep_failed_jobs_hours"):
         load(config)
+
+
+@ON_POSTGRES
+def test_shops_whose_engines_never_answer_hold_up_no_other_shops_localize(  # type: ignore[no-untyped-def]
+    tmp_path: Path, engine
+) -> None:
+    import threading
+
+    from config.runtime import Secrets
+    from localize.listings import ListingRecord, import_listings
+    from store.models import ItemState, LocalizationItem
+    from tests.localize.libre import libre
+
+    # As many silent shops as asyncio's default thread pool has threads (where
+    # procrastinate runs a task that is not async): none of them may hold a place the
+    # fast shop's localize needs, an image worker nor a thread.
+    silent_ids = [f"silent-{n}" for n in range(min(32, (os.cpu_count() or 1) + 4))]
+    release, asked = threading.Event(), threading.Semaphore(0)
+
+    def silent(req):  # type: ignore[no-untyped-def]
+        asked.release()
+        release.wait(60)  # accepts, and answers only when the test lets it
+        return Reply(503, {"error": "gave up"})
+
+    routes = {f"/{s}/translate": silent for s in silent_ids} | {"/fast/translate": libre()}
+    with serve(routes) as srv:
+        config = tmp_path / "shops.toml"
+        config.write_text(
+            QUEUE
+            + "image_workers = 1\n"
+            + "".join(
+                f'[[shops]]\nid = "{shop_id}"\nmarket = "TH"\n[shops.translation]\n'
+                f'engine = "libre"\nurl = "{srv.url}/{shop_id}/"\napi_key_env = "K"\n'
+                "timeout = 60\nretries = 0\n"
+                for shop_id in [*silent_ids, "fast"]
+            ),
+            encoding="utf-8",
+        )
+        kw = {"data_dir": tmp_path / "data", "secrets": Secrets({"K": "k"})}
+        w = worker_of(engine, config, Clock(T0), **kw)
+        record = ListingRecord(product_id="p1", title="保温杯")
+        for shop_id in [*silent_ids, "fast"]:
+            import_listings(engine, shop_id=shop_id, records=[(None, record)])  # type: ignore[list-item]
+
+        async def defer_all() -> None:
+            for shop_id in [*silent_ids, "fast"]:  # the silent ones first in the queue
+                assert await w.defer(DueJob(shop_id, "localize", T0)) == 1
+
+        asyncio.run(_open_and(w, defer_all()))
+
+        def translated() -> bool:
+            with session_scope(engine) as s:
+                items = s.exec(
+                    select(LocalizationItem).where(LocalizationItem.shop_id == "fast")
+                ).all()
+            return bool(items) and all(i.state != ItemState.PENDING for i in items)
+
+        worker = threading.Thread(target=lambda: asyncio.run(_run_what_waits(w)))
+        worker.start()
+        try:
+            for _ in silent_ids:  # every silent shop's localize is waiting on its engine
+                assert asked.acquire(timeout=20)
+            waited = threading.Event()
+            for _ in range(100):  # the fast shop's run, while the silent ones still wait
+                if translated():
+                    break
+                waited.wait(0.1)
+            assert translated() and not release.is_set()
+        finally:
+            release.set()
+            worker.join(60)
+        assert not worker.is_alive()
+        assert sorted(_runs(engine, "localize")) == sorted([*silent_ids, "fast"])
