@@ -773,7 +773,10 @@ class FleetSettings(_Strict):
     """One process for many shops (`cadence daemon --all`): its shared, bounded pools."""
 
     job_workers: int = Field(4, ge=1, le=64)  # checks, deliveries, syncs in flight at once
-    image_workers: int = Field(2, ge=1, le=32)  # localize and publish jobs in flight at once
+    # The image pool's size: items whose images are drawn at once (localize and publish run
+    # in a lane per shop, not here); with queue = "procrastinate", the heavy queue's workers
+    # (localize, publish and image tasks).
+    image_workers: int = Field(2, ge=1, le=32)
     reload_seconds: int = Field(30, ge=5, le=DAY_SECONDS)  # how often the shops file is looked at
     check_batch: int = Field(50, ge=1, le=1000)  # shops evaluated in one transaction
     # Who runs the jobs: this process's own scheduler (APScheduler, any store), or
