@@ -26,7 +26,7 @@ from pydantic import (
 
 from config import tomldoc
 from config.engines import ENGINE_NAMES, ENGINES, OPENAI_URL, EngineName
-from config.errors import AppError, ConfigError
+from config.errors import AppError, ConfigError, echoed
 from config.files import FIRST_YEAR, LAST_YEAR
 from config.i18n import Joined, Msg, Text, msg
 from config.markets import MarketCatalog, check_timezone, load_markets
@@ -737,9 +737,9 @@ class Settings:
         known = ", ".join(s.id for s in self.shops)
         raise ConfigError(
             self.path,
-            msg("no shop with id {shop!r}; shops here: {known}", shop=shop_id, known=known)
+            msg("no shop with id {shop!r}; shops here: {known}", shop=echoed(shop_id), known=known)
             if known
-            else msg("no shop with id {shop!r}; this file has no shops", shop=shop_id),
+            else msg("no shop with id {shop!r}; this file has no shops", shop=echoed(shop_id)),
         )
 
     def zone(self, shop: ShopSettings) -> ZoneInfo:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
 
-from config.errors import REASON_MAX, AppError, BadInput, ExitCode, bounded
+from config.errors import REASON_MAX, AppError, BadInput, ExitCode, bounded, echoed
 from config.i18n import SEMICOLON, Joined, Msg, Text, from_stored, msg
 from config.runtime import Clock, utcnow
 from localize import lifecycle
@@ -555,7 +555,7 @@ def recheck(
     unknown = set(edits) - set(FIELDS)
     if unknown:
         raise BadInput(
-            f"cannot edit {', '.join(sorted(unknown))}; the fields are {', '.join(FIELDS)}"
+            f"cannot edit {echoed(', '.join(sorted(unknown)))}; the fields are {', '.join(FIELDS)}"
         )
     item, listing = entry.item, entry.listing
     limits = _limits(settings, item.shop_id)
@@ -776,7 +776,8 @@ def reject(
     unknown = sorted(set(fields) - set(FIELDS))
     if unknown:
         raise BadInput(
-            f"--field {', '.join(unknown)}: the fields are {', '.join(FIELDS)}; nothing was changed"
+            f"--field {echoed(', '.join(unknown))}: the fields are {', '.join(FIELDS)}; "
+            "nothing was changed"
         )
     current = _decidable(store, item_id, version, revision=revision)
     item, listing = current.item, current.listing
