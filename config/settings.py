@@ -945,28 +945,55 @@ def _export_dir_problems(
     given = shop.publish.export_dir
     if not given or base is None or shop.publish.kind == "tiktok":
         return []
-    folder = Path(given).expanduser()
-    folder = folder if folder.is_absolute() else base / folder
     where = msg(
         "{where} [shop {shop!r}]",
         where=doc.where(("shops", index, "publish", "export_dir")),
         shop=shop.id,
     )
+    problem = _unusable_folder(_export_folder(base, shop), where)
+    return [problem] if problem is not None else []
+
+
+def _export_folder(base: Path, shop: ShopSettings) -> Path:
+    """`export_dir` (relative to the shops file's folder `base`), else out/SHOP there."""
+    given = shop.publish.export_dir
+    folder = Path(given).expanduser() if given else Path("out") / shop.id
+    return folder if folder.is_absolute() else base / folder
+
+
+def _unusable_folder(folder: Path, where: Text) -> Msg | None:
+    """Why `folder` can never be the exports' folder (a file at its name or above it),
+    named by `where`; None when it can (it is made when missing)."""
     try:
         # the folder is made when missing: only what stands at its name or above matters
         standing = next((p for p in (folder, *folder.parents) if p.exists()), None)
         if standing is None or standing.is_dir():
-            return []
+            return None
     except OSError as exc:
-        return [msg("{where}: cannot be used: {reason}", where=where, reason=exc.strerror or exc)]
-    return [
-        msg(
-            "{where}: {path} is a file, not a folder; name a folder for the exports (it is "
-            "made when missing)",
-            where=where,
-            path=str(standing),
-        )
-    ]
+        return msg("{where}: cannot be used: {reason}", where=where, reason=exc.strerror or exc)
+    return msg(
+        "{where}: {path} is a file, not a folder; name a folder for the exports (it is "
+        "made when missing)",
+        where=where,
+        path=str(standing),
+    )
+
+
+def export_folder(settings: Settings, shop: ShopSettings) -> Path:
+    """The shop's export folder: `export_dir` (relative to the shops file), else out/SHOP
+    beside it; ConfigError naming the key when it can never be a folder, so that a publish
+    run stops once, before any item is touched, rather than failing each item."""
+    folder = _export_folder(Path(settings.path).parent, shop)
+    index = next((i for i, s in enumerate(settings.shops) if s.id == shop.id), 0)
+    where = msg(
+        "{where} [shop {shop!r}]",
+        where=tomldoc.key_path(("shops", index, "publish", "export_dir")),
+        shop=shop.id,
+    )
+    problem = _unusable_folder(folder, where)
+    if problem is not None:
+        raise ConfigError(settings.path, problem)
+    return folder
 
 
 def _template_problems(

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from config.i18n import SEMICOLON, Joined, Msg, msg, stored
 from config.runtime import Clock, Secrets, utcnow
-from config.settings import Settings, ShopSettings
+from config.settings import Settings, ShopSettings, export_folder
 from localize import lifecycle
 from localize.image.fetch import ImageFetcher
 from localize.image.inputs import ImageInputError
@@ -132,6 +132,8 @@ def publish_shop(
     register_shops(store, settings, [shop])
     if not dry_run and publisher is None:
         publisher = publisher_for(settings, shop, secrets)
+    elif dry_run and shop.publish.kind != "tiktok":
+        export_folder(settings, shop)  # a folder that can never be: as a real run says it
     rules = rules_for(settings, shop)
     with read_scope(store) as session:
         rows = lifecycle.with_listings(
