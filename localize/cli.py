@@ -644,6 +644,7 @@ def review_reject(
         revision=version,
         fields=[f.strip() for f in field or []],
         images=image or [],
+        zones=_display_zone(inv),
     )
     views.decided(inv.env, outcome)
 
