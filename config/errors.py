@@ -7,7 +7,7 @@ from enum import IntEnum
 from pathlib import Path, PurePath
 from typing import Any
 
-from config.i18n import Joined, Lines, Msg, Text, msg
+from config.i18n import Joined, Lines, Msg, Said, Text, msg
 
 
 class ExitCode(IntEnum):
@@ -35,6 +35,8 @@ def echoed(value: str, limit: int = ECHO_MAX) -> str:
 
 def _cut(value: Any) -> Any:
     """A message's values, each one too long to echo cut (`echoed`), its words kept."""
+    if isinstance(value, Said):  # said by code in each language: short, kept as it is
+        return value
     if isinstance(value, Joined):
         return Joined([_cut(v) for v in value.items], value.separator)
     if isinstance(value, Msg):

@@ -198,6 +198,18 @@ def pmsg(context: str, text: str, /, **params: Any) -> Msg:
 Text = Msg | str
 
 
+class Said(Msg):
+    """A value each language says by code rather than by catalog (a moment: 'Fri 27 Nov
+    18:30 Beijing', '11月27日（周五）18:30 北京时间'): `said(lang)` gives it; as a str, the
+    English, which is also what is stored."""
+
+    __slots__ = ()
+
+    def said(self, lang: str) -> str:
+        """The value as `lang` says it."""
+        return str(self)
+
+
 class Joined(Msg):
     """A parameter that is several values shown with a separator of its own (a Msg when the
     languages differ: "; " is "；" in Chinese); a plain list is joined with ", "."""
@@ -242,6 +254,8 @@ class Catalog:
         rendered the same way), a list or tuple of them joined, anything else as str()."""
         if isinstance(value, Joined):
             return self.render(value.separator).join(self.render(v) for v in value.items)
+        if isinstance(value, Said):
+            return value.said(self.lang)
         if isinstance(value, Msg):
             return self._message(value)
         if isinstance(value, (list, tuple)):

@@ -26,7 +26,7 @@ from pydantic import (
 
 from config import tomldoc
 from config.engines import ENGINE_NAMES, ENGINES, OPENAI_URL, EngineName
-from config.errors import AppError, ConfigError
+from config.errors import AppError, ConfigError, echoed
 from config.files import FIRST_YEAR, LAST_YEAR
 from config.i18n import Joined, Msg, Text, msg
 from config.markets import MarketCatalog, check_timezone, load_markets
@@ -737,9 +737,9 @@ class Settings:
         known = ", ".join(s.id for s in self.shops)
         raise ConfigError(
             self.path,
-            msg("no shop with id {shop!r}; shops here: {known}", shop=shop_id, known=known)
+            msg("no shop with id {shop!r}; shops here: {known}", shop=echoed(shop_id), known=known)
             if known
-            else msg("no shop with id {shop!r}; this file has no shops", shop=shop_id),
+            else msg("no shop with id {shop!r}; this file has no shops", shop=echoed(shop_id)),
         )
 
     def zone(self, shop: ShopSettings) -> ZoneInfo:
@@ -773,7 +773,10 @@ class FleetSettings(_Strict):
     """One process for many shops (`cadence daemon --all`): its shared, bounded pools."""
 
     job_workers: int = Field(4, ge=1, le=64)  # checks, deliveries, syncs in flight at once
-    image_workers: int = Field(2, ge=1, le=32)  # localize and publish jobs in flight at once
+    # The image pool's size: items whose images are drawn at once (localize and publish run
+    # in a lane per shop, not here); with queue = "procrastinate", the heavy queue's workers
+    # (localize, publish and image tasks).
+    image_workers: int = Field(2, ge=1, le=32)
     reload_seconds: int = Field(30, ge=5, le=DAY_SECONDS)  # how often the shops file is looked at
     check_batch: int = Field(50, ge=1, le=1000)  # shops evaluated in one transaction
     # Who runs the jobs: this process's own scheduler (APScheduler, any store), or
@@ -942,28 +945,55 @@ def _export_dir_problems(
     given = shop.publish.export_dir
     if not given or base is None or shop.publish.kind == "tiktok":
         return []
-    folder = Path(given).expanduser()
-    folder = folder if folder.is_absolute() else base / folder
     where = msg(
         "{where} [shop {shop!r}]",
         where=doc.where(("shops", index, "publish", "export_dir")),
         shop=shop.id,
     )
+    problem = _unusable_folder(_export_folder(base, shop), where)
+    return [problem] if problem is not None else []
+
+
+def _export_folder(base: Path, shop: ShopSettings) -> Path:
+    """`export_dir` (relative to the shops file's folder `base`), else out/SHOP there."""
+    given = shop.publish.export_dir
+    folder = Path(given).expanduser() if given else Path("out") / shop.id
+    return folder if folder.is_absolute() else base / folder
+
+
+def _unusable_folder(folder: Path, where: Text) -> Msg | None:
+    """Why `folder` can never be the exports' folder (a file at its name or above it),
+    named by `where`; None when it can (it is made when missing)."""
     try:
         # the folder is made when missing: only what stands at its name or above matters
         standing = next((p for p in (folder, *folder.parents) if p.exists()), None)
         if standing is None or standing.is_dir():
-            return []
+            return None
     except OSError as exc:
-        return [msg("{where}: cannot be used: {reason}", where=where, reason=exc.strerror or exc)]
-    return [
-        msg(
-            "{where}: {path} is a file, not a folder; name a folder for the exports (it is "
-            "made when missing)",
-            where=where,
-            path=str(standing),
-        )
-    ]
+        return msg("{where}: cannot be used: {reason}", where=where, reason=exc.strerror or exc)
+    return msg(
+        "{where}: {path} is a file, not a folder; name a folder for the exports (it is "
+        "made when missing)",
+        where=where,
+        path=str(standing),
+    )
+
+
+def export_folder(settings: Settings, shop: ShopSettings) -> Path:
+    """The shop's export folder: `export_dir` (relative to the shops file), else out/SHOP
+    beside it; ConfigError naming the key when it can never be a folder, so that a publish
+    run stops once, before any item is touched, rather than failing each item."""
+    folder = _export_folder(Path(settings.path).parent, shop)
+    index = next((i for i, s in enumerate(settings.shops) if s.id == shop.id), 0)
+    where = msg(
+        "{where} [shop {shop!r}]",
+        where=tomldoc.key_path(("shops", index, "publish", "export_dir")),
+        shop=shop.id,
+    )
+    problem = _unusable_folder(folder, where)
+    if problem is not None:
+        raise ConfigError(settings.path, problem)
+    return folder
 
 
 def _template_problems(

@@ -5,7 +5,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from config.i18n import Said
 
 _WEEKDAYS = {
     "zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
@@ -103,3 +106,26 @@ def for_people(
     if display is not None and not same_clock(zone, display, moment):
         return at(lang, moment.astimezone(zone), display)  # both clocks, each named
     return f"{moment_text(lang, moment.astimezone(zone))} {zone_label(zone, lang)}"
+
+
+class Moment(Said):
+    """A stored moment as a message's value, said as `for_people` says it in the reader's
+    language, in the team's display `zone` (in UTC, said so, without one): a refusal built
+    in the core ("already approved by X at …") reads like the rest of review."""
+
+    __slots__ = ("moment", "zone")
+    moment: datetime
+    zone: ZoneInfo | None
+
+    def __new__(cls, moment: datetime, zone: ZoneInfo | None = None) -> Moment:
+        made = str.__new__(cls, for_people("en", moment, None, zone))
+        made.text, made.context, made.params = str(made), None, {}
+        made.moment, made.zone = moment, zone
+        return made
+
+    def said(self, lang: str) -> str:
+        """The moment in `lang` (Chinese, else English)."""
+        return for_people("zh" if lang == "zh" else "en", self.moment, None, self.zone)
+
+    def __reduce__(self) -> Any:
+        return Moment, (self.moment, self.zone)

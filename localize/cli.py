@@ -171,7 +171,7 @@ def text(
     from localize.text.checks import has_errors
 
     if field not in FIELDS:
-        raise BadInput(f"--field {field!r}: use title, description or caption")
+        raise BadInput(f"--field {echoed(field)!r}: use title, description or caption")
     result, calls = _translate(inv, source, to=to, from_=from_, shop=shop, field=field)
     views.translated(inv.env, result, calls, json_out)
     return ExitCode.FAILURES if has_errors(result.findings) else ExitCode.OK
@@ -518,7 +518,7 @@ def review_list(
     if state is not None:
         known = [s.value for s in ItemState]
         if state not in known:
-            raise BadInput(f"--state {state!r}: use one of {', '.join(known)}")
+            raise BadInput(f"--state {echoed(state)!r}: use one of {', '.join(known)}")
         states = [ItemState(state)]
     store, scope = _store(inv), _scope(inv, shop) or None
     entries = queue(store, shop_id=scope, language=language, states=states)
@@ -644,6 +644,7 @@ def review_reject(
         revision=version,
         fields=[f.strip() for f in field or []],
         images=image or [],
+        zones=_display_zone(inv),
     )
     views.decided(inv.env, outcome)
 

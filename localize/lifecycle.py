@@ -29,6 +29,8 @@ from store.item_rows import AUDIT, DECISION, ITEM, LISTING, Record, records
 from store.states import Decision, ItemState
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from sqlalchemy import Connection
     from sqlmodel import Session
 
@@ -129,21 +131,19 @@ class ItemChanged(AppError):
 
     exit_code = ExitCode.FAILURES
 
-    def __init__(self, item_id: int, read_revision: int, now: ItemSnapshot | None) -> None:
+    def __init__(
+        self,
+        item_id: int,
+        read_revision: int,
+        now: ItemSnapshot | None,
+        zone: ZoneInfo | None = None,
+    ) -> None:
         from localize.views import ITEM_STATES, word
 
         if now is None:
             message = msg("item {id} no longer exists", id=item_id)
         else:
-            by = (
-                msg(
-                    " by {actor} at {at} UTC",
-                    actor=now.actor,
-                    at=now.at.strftime("%Y-%m-%d %H:%M:%S"),
-                )
-                if now.actor
-                else ""
-            )
+            by = changed_by(now, zone)
             what = msg(": {what}", what=now.what) if now.what else ""
             # versions as a reviewer counts them: the same number means the same text
             had = (
@@ -162,6 +162,16 @@ class ItemChanged(AppError):
                 had=had,
             )
         super().__init__(message)
+
+
+def changed_by(now: ItemSnapshot, zone: ZoneInfo | None) -> Msg | str:
+    """' by X at Sun 06 Dec 14:39 Beijing': who changed an item last and when, in the
+    team's display `zone` as review shows times ('' when nobody is recorded)."""
+    from config.times import Moment
+
+    if not now.actor:
+        return ""
+    return msg(" by {actor} at {at}", actor=now.actor, at=Moment(now.at, zone))
 
 
 # The error findings of text left on an item's images: `approve --region N=TEXT` fixes them.
@@ -276,6 +286,7 @@ def change(
     now: datetime | None = None,
     seen: str = "",
     says: object = None,
+    zone: ZoneInfo | None = None,
     **fields: Any,
 ) -> Item:
     """Move `item` (as read, at its version) to `to`, writing `fields`; the only way any
@@ -286,7 +297,8 @@ def change(
     Raises IllegalTransition for a change the table forbids, ApprovalBlocked when approval
     meets open errors without `override` (a reason), CannotOverride for errors publishing
     refuses anyway, and ItemChanged when the item moved on since it was read. On success
-    `item` holds the new values and an audit entry is added. A new caption drops the images
+    `item` holds the new values and an audit entry is added. `zone` is the one the team
+    reads times in, for the refusal's "changed by X at T". A new caption drops the images
     drawn with the old one (they are drawn again, or publish preflight blocks the item); an
     item going stale keeps, in its audit entry, the source it was translated from (callers
     mark items stale before they write the listing's new source).
@@ -326,7 +338,7 @@ def change(
         # still, or it loses as a writer would.
         stored = session.execute(select(ITEM.c.version).where(ITEM.c.id == item.id)).scalar()
         if stored != item.version:
-            raise ItemChanged(item.id, item.revision, snapshot(session, item.id))
+            raise ItemChanged(item.id, item.revision, snapshot(session, item.id), zone)
         return item
     texts = [name for name in TEXT_FIELDS if name in changed]
     revision = item.revision
@@ -349,7 +361,7 @@ def change(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise ItemChanged(item.id, item.revision, snapshot(session, item.id))
+        raise ItemChanged(item.id, item.revision, snapshot(session, item.id), zone)
     detail: dict[str, Any] = {
         "from": current.value,
         "to": to.value,

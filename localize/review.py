@@ -20,7 +20,7 @@ the decisions that use them, once the reviewer's first item is on screen.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
 
-from config.errors import REASON_MAX, AppError, BadInput, ExitCode, bounded
+from config.errors import REASON_MAX, AppError, BadInput, ExitCode, bounded, echoed
 from config.i18n import SEMICOLON, Joined, Msg, Text, from_stored, msg
 from config.runtime import Clock, utcnow
 from localize import lifecycle
@@ -50,6 +50,15 @@ if TYPE_CHECKING:  # a review without a shops file loads no settings
     from config.settings import Settings
 
 CLAIM = timedelta(minutes=15)
+# Shop -> the zone its team reads times in (`display_zone`), for the times refusals name.
+Zones = Callable[[str], "ZoneInfo | None"]
+
+
+def in_utc(shop_id: str) -> ZoneInfo | None:
+    """No zone: times said in UTC (and said so), where no shops file names the shop."""
+    return None
+
+
 FIELDS = ("title", "description", "caption")
 SOURCE_LANGUAGE = "zh-CN"
 
@@ -73,9 +82,12 @@ class AlreadyDecided(AppError):
         by: str | None,
         at: datetime | None,
         waits_for_person: bool = False,
+        zone: ZoneInfo | None = None,
     ) -> None:
+        from config.times import Moment
+
         who = msg(" by {by}", by=by) if by else ""
-        when = msg(" at {at} UTC", at=at.strftime("%Y-%m-%d %H:%M:%S")) if at else ""
+        when = msg(" at {at}", at=Moment(at, zone)) if at else ""
         again = (
             msg("it waits for a person's translation: approve it with your own text")
             if waits_for_person
@@ -125,14 +137,18 @@ class ClaimedByOther(AppError):
 
     exit_code = ExitCode.FAILURES
 
-    def __init__(self, item_id: int, by: str, until: datetime) -> None:
+    def __init__(
+        self, item_id: int, by: str, until: datetime, zone: ZoneInfo | None = None
+    ) -> None:
+        from config.times import Moment
+
         super().__init__(
             msg(
-                "item {id} is open with {by} until {until} UTC; "
+                "item {id} is open with {by} until {until}; "
                 "take another item, or wait for their claim to run out",
                 id=item_id,
                 by=by,
-                until=until.strftime("%H:%M:%S"),
+                until=Moment(until, zone),
             )
         )
 
@@ -147,21 +163,14 @@ class EditOvertaken(lifecycle.ItemChanged):
         now: lifecycle.ItemSnapshot | None,
         edits: Mapping[str, str],
         saved_as: int | None,
+        zone: ZoneInfo | None = None,
     ) -> None:
         from localize.views import ITEM_STATES, word
 
         if now is None:
             where = msg("it no longer exists")
         else:
-            by = (
-                msg(
-                    " by {actor} at {at} UTC",
-                    actor=now.actor,
-                    at=now.at.strftime("%Y-%m-%d %H:%M:%S"),
-                )
-                if now.actor
-                else ""
-            )
+            by = lifecycle.changed_by(now, zone)
             where = msg(
                 "it was changed{by} meanwhile (it is {state}, version {version})",
                 by=by,
@@ -452,15 +461,22 @@ def claim(
     reviewer: str,
     lease: timedelta = CLAIM,
     clock: Clock = utcnow,
+    zones: Zones = in_utc,
 ) -> Entry:
-    """Hold an item for `reviewer` until the lease runs out (from now, as read now)."""
+    """Hold an item for `reviewer` until the lease runs out (from now, as read now); held
+    by another, ClaimedByOther says until when in the shop's `zones` time."""
     now = clock()
     with transaction(store) as conn:
         taken = lifecycle.claim(conn, item_id, holder=reviewer, until=now + lease, now=now)
     found = entry(store, item_id)
     if not taken:
         assert found.item.claimed_by and found.item.claimed_until
-        raise ClaimedByOther(item_id, found.item.claimed_by, found.item.claimed_until)
+        raise ClaimedByOther(
+            item_id,
+            found.item.claimed_by,
+            found.item.claimed_until,
+            zones(found.item.shop_id),
+        )
     return found
 
 
@@ -555,7 +571,7 @@ def recheck(
     unknown = set(edits) - set(FIELDS)
     if unknown:
         raise BadInput(
-            f"cannot edit {', '.join(sorted(unknown))}; the fields are {', '.join(FIELDS)}"
+            f"cannot edit {echoed(', '.join(sorted(unknown)))}; the fields are {', '.join(FIELDS)}"
         )
     item, listing = entry.item, entry.listing
     limits = _limits(settings, item.shop_id)
@@ -580,6 +596,11 @@ def display_zone(settings: Settings | None, shop_id: str) -> ZoneInfo | None:
     return shop.display_zone(settings.markets) if shop and settings else None
 
 
+def zones_of(settings: Settings | None) -> Zones:
+    """Each shop's display zone by the shops file (`display_zone`), for refusals' times."""
+    return lambda shop_id: display_zone(settings, shop_id)
+
+
 def _limits(settings: Settings | None, shop_id: str) -> checks.Limits:
     from localize.text import checks
 
@@ -596,6 +617,7 @@ def _edited(
     edits: Mapping[str, str],
     findings: list[dict[str, Any]],
     reviewer: str,
+    zone: ZoneInfo | None = None,
 ) -> None:
     """The edit as a change (a blocked item's reasons are cleared: preflight judges the new
     text) and its decision, in the caller's transaction."""
@@ -605,6 +627,7 @@ def _edited(
         ItemState.TRANSLATED,
         actor=reviewer,
         reason="edited",
+        zone=zone,
         findings=findings,
         error=None,
         needs_person=None,  # a person's text at last, for a rejected item that waited
@@ -632,10 +655,14 @@ def approve(
     that its images can be drawn again before the approval. `version` is the lock's,
     `revision` the version the reviewer was shown."""
     bounded("--override", override or "", REASON_MAX)
-    current = _decidable(store, item_id, version, editing=bool(edits), revision=revision)
+    zones = zones_of(settings)
+    current = _decidable(
+        store, item_id, version, editing=bool(edits), revision=revision, zones=zones
+    )
+    zone = zones(current.item.shop_id)
     edits = {k: v for k, v in (edits or {}).items() if v != (getattr(current.item, k) or "")}
     if not edits and current.item.state == ItemState.REJECTED:
-        _decidable(store, item_id, version)  # rejected, and no text of one's own: decided
+        _decidable(store, item_id, version, zones=zones)  # rejected, no text of one's own
     findings = recheck(store, settings, current, edits) if edits else list(current.item.findings)
     errors = lifecycle.open_errors(findings)
     if errors and not (override and override.strip()):
@@ -655,9 +682,9 @@ def approve(
     outcome = Outcome(current.item, Decision.APPROVE)
     if redraw:
         assert settings is not None and images_root is not None
-        with _kept_if_lost(store, current, edits, reviewer, saved_as=None):
+        with _kept_if_lost(store, current, edits, reviewer, saved_as=None, zone=zone):
             with session_scope(store) as session:
-                _edited(session, current, edits, findings, reviewer)
+                _edited(session, current, edits, findings, reviewer, zone)
         mine = current.item.version  # the version this edit made: approve only that
         drawn = _rerender(store, settings, current, images_root, outcome, mine, reviewer)
         mine = drawn.versions.get(item_id, mine)
@@ -667,7 +694,7 @@ def approve(
         if current.item.version != mine:  # someone changed it while it was drawn
             with read_connection(store) as conn:
                 now = lifecycle.snapshot(conn, item_id)
-            raise EditOvertaken(item_id, now, edits, saved_as)
+            raise EditOvertaken(item_id, now, edits, saved_as, zone)
         if outcome.notes or current.item.state != ItemState.TRANSLATED:
             outcome.item, outcome.decision = current.item, Decision.EDIT
             outcome.notes.append(
@@ -681,15 +708,16 @@ def approve(
     overriding = bool(override and errors)
     decided = Decision.OVERRIDE if overriding else Decision.APPROVE
     # the approval is conditional on the version this reviewer's own edit produced
-    with _kept_if_lost(store, current, edits, reviewer, saved_as=saved_as):
+    with _kept_if_lost(store, current, edits, reviewer, saved_as=saved_as, zone=zone):
         with session_scope(store) as session:
             if edits_written:
-                _edited(session, current, edits_written, findings, reviewer)
+                _edited(session, current, edits_written, findings, reviewer, zone)
             lifecycle.change(
                 session,
                 current.item,
                 ItemState.APPROVED,
                 actor=reviewer,
+                zone=zone,
                 override=override if overriding else None,
                 error=None,
                 claimed_by=None,
@@ -704,7 +732,13 @@ def approve(
 
 @contextmanager
 def _kept_if_lost(
-    store: Engine, current: Entry, edits: Mapping[str, str], reviewer: str, *, saved_as: int | None
+    store: Engine,
+    current: Entry,
+    edits: Mapping[str, str],
+    reviewer: str,
+    *,
+    saved_as: int | None,
+    zone: ZoneInfo | None = None,
 ) -> Iterator[None]:
     """An edit that lost to someone else's change is kept in the item's history (unless it
     was saved already) and the reviewer told who changed it and what their text was."""
@@ -737,7 +771,7 @@ def _kept_if_lost(
                         },
                     },
                 )
-        raise EditOvertaken(item.id, now, edits, saved_as) from None
+        raise EditOvertaken(item.id, now, edits, saved_as, zone) from None
 
 
 def _drawable_caption(settings: Settings, item: Record, caption: str) -> None:
@@ -765,6 +799,7 @@ def reject(
     revision: int | None = None,
     fields: Sequence[str] = (),
     images: Sequence[int] = (),
+    zones: Zones = in_utc,
 ) -> Outcome:
     """Reject an item, for a reason, as a whole or the `fields` and `images` (1-based)
     named: `localize run` asks the chain's next engine for the rejected texts and never
@@ -776,9 +811,10 @@ def reject(
     unknown = sorted(set(fields) - set(FIELDS))
     if unknown:
         raise BadInput(
-            f"--field {', '.join(unknown)}: the fields are {', '.join(FIELDS)}; nothing was changed"
+            f"--field {echoed(', '.join(unknown))}: the fields are {', '.join(FIELDS)}; "
+            "nothing was changed"
         )
-    current = _decidable(store, item_id, version, revision=revision)
+    current = _decidable(store, item_id, version, revision=revision, zones=zones)
     item, listing = current.item, current.listing
     count = len(listing.images)
     wrong = [n for n in images if not 1 <= n <= count]
@@ -816,6 +852,7 @@ def reject(
             ItemState.REJECTED,
             actor=reviewer,
             reason=reason,
+            zone=zones(item.shop_id),
             claimed_by=None,
             claimed_until=None,
             needs_person=None,
@@ -911,6 +948,7 @@ def _decidable(
     *,
     editing: bool = False,
     revision: int | None = None,
+    zones: Zones = in_utc,
 ) -> Entry:
     """The item as it stands, if a reviewer may decide it now (at `version`, the lock's, or
     at `revision`, the version a reviewer was shown, if given): it waits for review
@@ -933,14 +971,19 @@ def _decidable(
         if decided:
             by = came or now  # who decided it, not who last touched it
             raise AlreadyDecided(
-                item_id, item.state, by and by.actor, by and by.at, bool(item.needs_person)
+                item_id,
+                item.state,
+                by and by.actor,
+                by and by.at,
+                bool(item.needs_person),
+                zones(item.shop_id),
             )
         if shown_other and revision is not None and now is not None and revision > now.revision:
             raise BadInput(
                 f"item {item_id} is at version {now.revision}; it has no version {revision} "
                 f"(`localize review show {item_id}`)"
             )
-        raise lifecycle.ItemChanged(item_id, revision or item.revision, now)
+        raise lifecycle.ItemChanged(item_id, revision or item.revision, now, zones(item.shop_id))
     return current
 
 
@@ -1257,7 +1300,10 @@ def edit_regions(
     if settings is None or images_root is None:
         raise BadInput("editing the text on images needs the shop's configuration (--config)")
     # a region's text is a person's own, as --set is: a rejected item takes it
-    current = _decidable(store, item_id, version, editing=bool(edits), revision=revision)
+    zones = zones_of(settings)
+    current = _decidable(
+        store, item_id, version, editing=bool(edits), revision=revision, zones=zones
+    )
     findings = _region_findings(store, settings, current, edits, keep)
     mine = {"needs_person": None, "error": None} if edits else {}
     with session_scope(store) as session:
@@ -1267,6 +1313,7 @@ def edit_regions(
             ItemState.TRANSLATED,
             actor=reviewer,
             reason="image text edited",
+            zone=zones(current.item.shop_id),
             findings=findings,
             seen="text on images",
             **mine,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from config.errors import AppError, BadInput
+from config.errors import AppError, BadInput, echoed
 from config.markets import ImageRules
 from localize.image.outputs import output_format, safe_name, suffix_for
 
@@ -90,14 +90,15 @@ def run_job(job: Job) -> Outcome:
     try:
         return job.operation(job.src, job.out)
     except AppError as exc:
-        named = exc.message.startswith((str(job.src), str(job.out)))
-        return Failed(job.src, job.out, exc.message if named else f"{job.src}: {exc.message}")
+        names = (echoed(str(job.src)), echoed(str(job.out)))  # as errors echo them
+        named = exc.message.startswith((str(job.src), str(job.out), *names))
+        return Failed(job.src, job.out, exc.message if named else f"{names[0]}: {exc.message}")
     except Exception as exc:  # noqa: BLE001 - a Pillow bug on a hostile file: report, go on
         return Failed(job.src, job.out, _unexpected(job, exc))
 
 
 def _unexpected(job: Job, exc: BaseException) -> str:
-    return f"{job.src}: cannot be processed ({type(exc).__name__}: {exc})"
+    return f"{echoed(str(job.src))}: cannot be processed ({type(exc).__name__}: {exc})"
 
 
 _IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"})
@@ -117,12 +118,14 @@ def plan(
         output_format(target, rules)  # refused before any work, not JPEG under a .bmp name
         return _refuse_overwrites([Job(inputs[0], target, operation)])
     if existing == "file":
-        raise BadInput(f"{target} is a file: {len(inputs)} image(s) need a folder to go into")
+        raise BadInput(
+            f"{echoed(str(target))} is a file: {len(inputs)} image(s) need a folder to go into"
+        )
     if existing is None and not folder and target.suffix.lower() in _IMAGE_SUFFIXES:
         # a folder named like an image is a mistake: OUT was meant for one input
         raise BadInput(
-            f"-o {target} names an image file, but {len(inputs)} images were given: give a "
-            "folder (e.g. -o out/) for several, or one input for one file"
+            f"-o {echoed(str(target))} names an image file, but {len(inputs)} images were "
+            "given: give a folder (e.g. -o out/) for several, or one input for one file"
         )
     used: set[str] = set()
     jobs = []
@@ -150,7 +153,7 @@ def _refuse_overwrites(jobs: list[Job]) -> list[Job]:
     for job in jobs:
         src = sources.get(_resolved(job.out)) or sources.get(_inode(job.out))
         if src is not None:
-            raise BadInput(f"-o would overwrite the input {src}; write elsewhere")
+            raise BadInput(f"-o would overwrite the input {echoed(str(src))}; write elsewhere")
     return jobs
 
 

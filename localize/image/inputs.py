@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from config.errors import AppError, ExitCode
+from config.errors import AppError, ExitCode, echoed
 from config.i18n import msg
 from config.markets import ImageRules
 from localize.image.design import reframe
@@ -32,7 +32,7 @@ class ImageInputError(AppError):
 
     def __init__(self, path: Path | str, problem: str) -> None:
         self.path = str(path)
-        super().__init__(f"{path}: {problem}")
+        super().__init__(f"{echoed(str(path))}: {problem}")
 
 
 @dataclass

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from config.errors import AppError, BadInput, ExitCode
+from config.errors import AppError, BadInput, ExitCode, echoed
 from config.files import write_atomically
 from config.markets import ImageRules
 
@@ -35,7 +35,8 @@ def output_format(path: Path, rules: ImageRules) -> str:
     if fmt is None or fmt not in rules.formats:
         usable = ", ".join(s for s, f in SUFFIX_FORMATS.items() if f in rules.formats)
         raise BadInput(
-            f"{path}: cannot write {path.suffix or 'a file without an extension'}; "
+            f"{echoed(str(path))}: cannot write "
+            f"{echoed(path.suffix, 40) or 'a file without an extension'}; "
             f"name it with one of {usable}"
         )
     return fmt

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from config.errors import AppError, BadInput, ConfigError
+from config.errors import AppError, BadInput, ConfigError, echoed
 from config.markets import ImageRules, MarketCatalog
 from localize.image.batch import BatchResult, Done, plan, run_batch
 from localize.image.fit import FitSpec
@@ -338,9 +338,9 @@ class ImageOrder:
                 "(with either to draw a caption too)"
             )
         if self.position not in (None, "auto", "bottom", "top"):
-            raise BadInput(f"--position {self.position!r}: use auto, bottom or top")
+            raise BadInput(f"--position {echoed(self.position)!r}: use auto, bottom or top")
         if self.style not in (None, *STYLES):
-            raise BadInput(f"--style {self.style!r}: use band, badge or outline")
+            raise BadInput(f"--style {echoed(self.style)!r}: use band, badge or outline")
 
     def layout(self, base: Layout) -> Layout:
         """The shop's (or default) layout with the order's position, style and lines."""
@@ -361,7 +361,8 @@ def refuse_folders(inputs: Sequence[Path]) -> None:
             folder = False
         if folder:
             raise BadInput(
-                f"{path} is a folder, not an image: give the images in it (e.g. {path}/*.jpg)"
+                f"{echoed(str(path))} is a folder, not an image: give the images in it "
+                f"(e.g. {echoed(str(path))}/*.jpg)"
             )
 
 

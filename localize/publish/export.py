@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from config.i18n import msg
-from config.settings import Settings, ShopSettings
+from config.settings import Settings, ShopSettings, export_folder
 from localize.image.outputs import distinct_name
 from localize.publish import HOLD, PublishError, Steps, Work, process_alive
 
@@ -51,9 +51,7 @@ class ExportPublisher:
     def from_settings(cls, settings: Settings, shop: ShopSettings) -> ExportPublisher:
         """The shop's export folder: `export_dir` (relative to the shops file), else
         out/SHOP beside the shops file."""
-        base = Path(settings.path).parent
-        folder = Path(shop.publish.export_dir) if shop.publish.export_dir else Path("out") / shop.id
-        return cls(folder if folder.is_absolute() else base / folder)
+        return cls(export_folder(settings, shop))
 
     def publish(self, work: Work, steps: Steps) -> str:
         """Write the item's folder (once per version: done when its manifest says so)."""

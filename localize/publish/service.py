@@ -17,13 +17,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from config.i18n import SEMICOLON, Joined, Msg, msg, stored
 from config.runtime import Clock, Secrets, utcnow
-from config.settings import Settings, ShopSettings
+from config.settings import Settings, ShopSettings, export_folder
 from localize import lifecycle
 from localize.image.fetch import ImageFetcher
 from localize.image.inputs import ImageInputError
@@ -67,6 +68,7 @@ class PublishRun:
     notes: list[str] = field(default_factory=list)  # what the seller should know or do
     # Items the publisher holds until the run's end (a workbook), with what goes with them.
     held: list[tuple[LocalizationItem, Steps, dict[str, Any], int]] = field(default_factory=list)
+    zone: ZoneInfo | None = None  # the team's display zone: the times its notes name
 
     def as_dict(self) -> dict[str, Any]:
         """For --json."""
@@ -128,10 +130,12 @@ def publish_shop(
 ) -> PublishRun:
     """Preflight every approved (or blocked) item of the shop and publish those that pass."""
     now = now or clock()
-    run = PublishRun()
+    run = PublishRun(zone=settings.display_zone(shop))
     register_shops(store, settings, [shop])
     if not dry_run and publisher is None:
         publisher = publisher_for(settings, shop, secrets)
+    elif dry_run and shop.publish.kind != "tiktok":
+        export_folder(settings, shop)  # a folder that can never be: as a real run says it
     rules = rules_for(settings, shop)
     with read_scope(store) as session:
         rows = lifecycle.with_listings(
@@ -262,7 +266,11 @@ def _send(
             run.busy.append(item.id)
         else:
             run.stale.append(
-                {**summary, "sent": False, "reason": _changed(now, read_version, sent=False)}
+                {
+                    **summary,
+                    "sent": False,
+                    "reason": _changed(now, read_version, sent=False, zone=run.zone),
+                }
             )
         return
     published = False
@@ -372,10 +380,17 @@ def _stale(
     """Report an item that changed while this run held it."""
     with read_scope(store) as session:
         now = lifecycle.snapshot(session, item_id)
-    run.stale.append({**summary, "sent": sent, "reason": _changed(now, read_version, sent=sent)})
+    reason = _changed(now, read_version, sent=sent, zone=run.zone)
+    run.stale.append({**summary, "sent": sent, "reason": reason})
 
 
-def _changed(now: lifecycle.ItemSnapshot | None, read_version: int, *, sent: bool) -> Msg:
+def _changed(
+    now: lifecycle.ItemSnapshot | None,
+    read_version: int,
+    *,
+    sent: bool,
+    zone: ZoneInfo | None = None,
+) -> Msg:
     """Why an item read as approved was not published: what it is now, who made it so, and
     whether it went out as it stood before."""
     then = (
@@ -394,11 +409,7 @@ def _changed(now: lifecycle.ItemSnapshot | None, read_version: int, *, sent: boo
         )
     from localize.views import ITEM_STATES, word
 
-    by = (
-        msg(" by {actor} at {at} UTC", actor=now.actor, at=now.at.strftime("%Y-%m-%d %H:%M:%S"))
-        if now.actor
-        else ""
-    )
+    by = lifecycle.changed_by(now, zone)
     return msg(
         "changed{by} meanwhile (it is {state}, version {version}; this run read "
         "version {read}){then}",

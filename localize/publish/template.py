@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 from config.i18n import Msg, msg
 from config.runtime import Secrets, utcnow
-from config.settings import Settings, ShopSettings, TemplateSettings
+from config.settings import Settings, ShopSettings, TemplateSettings, export_folder
 from localize.image.outputs import safe_name
 from localize.publish import PublishError, RunEnd, Steps, Unchanged, Work
 from localize.publish.export import (
@@ -363,9 +363,7 @@ def refusal(shop: ShopSettings, category: str) -> str | None:
 
 
 def _folder(settings: Settings, shop: ShopSettings) -> Path:
-    base = Path(settings.path).parent
-    folder = Path(shop.publish.export_dir) if shop.publish.export_dir else Path("out") / shop.id
-    return folder if folder.is_absolute() else base / folder
+    return export_folder(settings, shop)
 
 
 @dataclass

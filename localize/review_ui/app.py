@@ -322,7 +322,12 @@ class ReviewApp(App[None]):
 
         def job() -> tuple[review.Outcome, Opened | None]:
             outcome = review.reject(
-                self.store, item.id, reviewer=self.reviewer, reason=reason, version=item.version
+                self.store,
+                item.id,
+                reviewer=self.reviewer,
+                reason=reason,
+                version=item.version,
+                zones=review.zones_of(self.settings),
             )
             return outcome, self._next()
 

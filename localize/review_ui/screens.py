@@ -122,7 +122,7 @@ BORROWED = (
         "item {id} is no longer waiting for review (it is {state}{who}{when}); nothing was changed"
     ),
     msg(" by {by}"),
-    msg(" at {at} UTC"),
+    msg(" at {at}"),
     msg("{said} (its source changed: review the new version)"),
     msg("{said}; {again} (--set FIELD=TEXT, or --region N=TEXT for the text on its images)"),
     msg(
@@ -132,7 +132,7 @@ BORROWED = (
     msg("it waits for a person's translation: approve it with your own text"),
     msg("`localize run` translates it again, or approve it with your own text"),
     msg("item {id} no longer exists"),
-    msg(" by {actor} at {at} UTC"),
+    msg(" by {actor} at {at}"),
     msg(": {what}"),
     msg("; you had version {version}"),
     msg(
@@ -140,7 +140,7 @@ BORROWED = (
         "nothing was written — reload it and decide again"
     ),
     msg(
-        "item {id} is open with {by} until {until} UTC; "
+        "item {id} is open with {by} until {until}; "
         "take another item, or wait for their claim to run out"
     ),
     msg("it no longer exists"),

@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from config.errors import BadInput, UnknownLanguage
+from config.errors import BadInput, UnknownLanguage, echoed
 from config.files import read_bytes, save_file
 from config.i18n import SEMICOLON, Joined, Msg, Text, msg
 from config.markets import MarketCatalog, load_markets
@@ -194,6 +194,7 @@ def _refuse_overwriting(path: Path) -> None:
     """BadInput when `path` holds something other than a TMX file."""
     import stat
 
+    shown = echoed(str(path))  # a path is a value a person typed
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -201,19 +202,19 @@ def _refuse_overwriting(path: Path) -> None:
     except OSError as exc:  # a name too long, a parent that is a file: said by save_file
         if exc.errno in (errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP):
             return
-        raise BadInput(f"{path}: cannot tell what is there ({exc.strerror})") from None
+        raise BadInput(f"{shown}: cannot tell what is there ({exc.strerror})") from None
     if stat.S_ISDIR(st.st_mode):
-        raise BadInput(f"{path} is a folder; give the name of the TMX file to write")
+        raise BadInput(f"{shown} is a folder; give the name of the TMX file to write")
     if not stat.S_ISREG(st.st_mode):  # a pipe or a device: opened to look, it would wait
-        raise BadInput(f"{path} is not a regular file; give the name of the TMX file to write")
+        raise BadInput(f"{shown} is not a regular file; give the name of the TMX file to write")
     try:
         with path.open("rb") as f:
             head = f.read(4096)
     except OSError as exc:
-        raise BadInput(f"{path}: cannot read it to check what it is ({exc.strerror})") from None
+        raise BadInput(f"{shown}: cannot read it to check what it is ({exc.strerror})") from None
     if b"<tmx" not in head:
         raise BadInput(
-            f"{path} exists and is not a TMX file: it is not overwritten; give a new file "
+            f"{shown} exists and is not a TMX file: it is not overwritten; give a new file "
             "name (e.g. memory.tmx)"
         )
 

@@ -142,6 +142,47 @@ _PASTE = "红" * 40_000  # a paste gone wrong: 120 KB echoed whole in the error
         ("localize", "text", "x", "--to", _PASTE),
         ("localize", "review", "list", "--lang", _PASTE),
         ("localize", "review", "approve", "1", "--reviewer", "a", "--set", _PASTE),
+        # issue 17: f-string errors that bypassed the rule
+        ("localize", "review", "list", "--state", _PASTE),
+        ("localize", "text", "x", "--to", "ms", "--field", _PASTE),
+        (
+            "localize",
+            "review",
+            "reject",
+            "1",
+            "--reviewer",
+            "a",
+            "--reason",
+            "r",
+            "--field",
+            _PASTE,
+        ),
+        (
+            "localize",
+            "image",
+            "a.png",
+            "-o",
+            "o.png",
+            "--to",
+            "ms",
+            "--caption",
+            "x",
+            "--position",
+            _PASTE,
+        ),
+        (
+            "localize",
+            "image",
+            "a.png",
+            "-o",
+            "o.png",
+            "--to",
+            "ms",
+            "--caption",
+            "x",
+            "--style",
+            _PASTE,
+        ),
     ],
     ids=lambda a: " ".join(x for x in a if len(x) < 40),
 )
@@ -153,5 +194,14 @@ def test_a_long_value_is_echoed_cut_with_its_length(cli, tmp_path, args) -> None
     with_config = () if "--config" in args else ("--config", str(config))
     done = cli(*args, *with_config)
     assert done.code == 2, done.err[:500]
+    assert len(done.err) < 1500, done.err[:500]
+    assert re.search(r"… \(40,0\d\d characters\)", done.err), done.err[:500]
+
+
+def test_an_image_path_is_echoed_cut_in_its_failure(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`localize image` on a missing input named by a paste: the failure line printed the
+    whole 120 KB name (issue 17)."""
+    done = cli("localize", "image", _PASTE + ".png", "-o", "o.png", "--to", "ms", "--caption", "x")
+    assert done.code == 1, done.err[:500]
     assert len(done.err) < 1500, done.err[:500]
     assert re.search(r"… \(40,0\d\d characters\)", done.err), done.err[:500]

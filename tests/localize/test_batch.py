@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from config.errors import echoed
 from config.files import write_atomically
 from localize.image.batch import Done, Failed, Job, run_batch
 from localize.image.outputs import ImageOutputError, encode
@@ -69,8 +70,9 @@ def test_a_hostile_file_fails_alone_and_the_rest_are_written(  # type: ignore[no
     assert all(Image.open(d["output"]).size == (600, 600) for d in doc["captioned"])
     [failed] = doc["failed"]
     assert failed["input"] == str(bad) and failed["output"]  # where it would have gone
-    assert failed["error"].startswith(f"{bad}: {reason}")
-    assert f"failed: {bad}: {reason}" in result.err
+    shown = echoed(str(bad))  # as every error echoes a path: a long one cut, with its length
+    assert failed["error"].startswith(f"{shown}: {reason}")
+    assert f"failed: {shown}: {reason}" in result.err
     assert "2 captioned, 1 failed, 0 truncated" in result.err
     assert sorted(p.name for p in out.iterdir()) == ["good0.jpg", "good1.jpg"]
 

@@ -151,6 +151,25 @@ def test_only_approved_items_go_out_and_only_once(shop) -> None:  # type: ignore
         assert len(s.exec(select(PublishRecord)).all()) == 1
 
 
+def test_an_export_dir_that_is_a_file_fails_the_run_once(shop) -> None:  # type: ignore[no-untyped-def]
+    """issue 17: `export_dir` naming a file was warned at load, then each item failed on
+    its own ("failed 40"); the run stops once, naming the key, and no item is touched."""
+    run, _, db_url, tmp_path = shop
+    approve_all(run)
+    (tmp_path / "export").write_text("not a folder", encoding="utf-8")
+    for dry in ((), ("--dry-run",)):
+        done = run("publish", "--shop", "acme-my", *dry)
+        assert done.code == 2, done.err
+        assert "shops[0].publish.export_dir [shop 'acme-my']: " in done.err, done.err
+        assert done.err.count("is a file, not a folder; name a folder") == 2, done.err  # + load
+        assert "failed" not in done.err, done.err
+        assert [(i.state, i.claimed_by, i.error) for i in items(db_url)] == [
+            ("approved", None, None)
+        ] * 2
+    said = run("publish", "--shop", "acme-my", "--json")
+    assert said.code == 2 and "export_dir" in json.loads(said.out)["error"]
+
+
 def test_a_blocked_item_goes_out_once_its_reasons_are_gone(shop) -> None:  # type: ignore[no-untyped-def]
     run, use, db_url, _ = shop
     approve_all(run)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import func, select
@@ -634,3 +635,61 @@ def test_review_times_are_in_the_shops_display_zone(queued) -> None:  # type: ig
     assert "by ploy at " in shown and " Beijing (version 1): x" in shown, shown
     doc = json.loads(run("review", "history", str(first["id"]), "--json").out)
     assert all("+00:00" in h["at"] for h in doc), doc  # --json keeps ISO with its offset
+
+
+def test_refusals_say_their_times_in_the_shops_display_zone(queued) -> None:  # type: ignore[no-untyped-def]
+    # issue 17: "already decided … at 2026-12-06 06:39:21 UTC", "open with X until … UTC":
+    # refusals were built in the core without the zone the rest of review shows times in
+    run, db_url = queued
+    first = listed(run)[0]["id"]
+    assert run("review", "approve", str(first), "--reviewer", "ploy").code == 0
+    again = run("review", "reject", str(first), "--reviewer", "nok", "--reason", "tone")
+    assert again.code == 1 and f"item {first} was already approved by ploy at " in again.err
+    assert " Beijing; nothing was changed" in again.err and "UTC" not in again.err, again.err
+    zh = run(
+        "review", "reject", str(first), "--reviewer", "nok", "--reason", "tone", "--lang", "zh"
+    )
+    assert zh.code == 1 and "北京时间" in zh.err and "（周" in zh.err, zh.err
+    store = open_store(db_url)
+    t0 = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+    second = listed(run)[0]["id"]
+    review.claim(store, second, reviewer="ploy", clock=lambda: t0)
+    with pytest.raises(review.ClaimedByOther) as taken:
+        review.claim(
+            store,
+            second,
+            reviewer="nok",
+            clock=lambda: t0,
+            zones=lambda shop: ZoneInfo("Asia/Shanghai"),
+        )
+    assert "is open with ploy until Sun 29 Nov 17:15 Beijing; " in taken.value.message
+
+
+def test_an_item_changed_meanwhile_says_when_in_the_zone_given(db_url: str) -> None:
+    """lifecycle.change's refusal names who changed the item and when, in the zone given."""
+    from localize import lifecycle
+
+    store = open_store(db_url)
+    with session_scope(store) as s:
+        s.add(Shop(id="z-my", market="MY", timezone="Asia/Kuala_Lumpur"))
+    with session_scope(store) as s:
+        s.add(Listing(shop_id="z-my", product_id="p", title="杯子", source_hash="h"))
+    with session_scope(store) as s:
+        listing = s.exec(select(Listing)).one()
+        item = LocalizationItem(
+            shop_id="z-my", listing_id=listing.id, language="ms", source_hash="h"
+        )
+        s.add(item)
+    with session_scope(store) as s:
+        stale = s.exec(select(LocalizationItem)).one()
+        s.expunge(stale)
+    at = datetime(2026, 12, 6, 6, 39, 21, tzinfo=UTC)
+    with session_scope(store) as s:
+        item = s.exec(select(LocalizationItem)).one()
+        lifecycle.change(s, item, ItemState.FAILED, actor="run", error="x", now=at)
+    with session_scope(store) as s, pytest.raises(lifecycle.ItemChanged) as lost:
+        lifecycle.change(
+            s, stale, ItemState.FAILED, actor="ploy", error="y", zone=ZoneInfo("Asia/Bangkok")
+        )
+    assert " by run at Sun 06 Dec 13:39 Bangkok" in lost.value.message, lost.value.message
+    assert "UTC" not in lost.value.message

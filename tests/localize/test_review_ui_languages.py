@@ -26,6 +26,10 @@ from tests.localize.test_review_ui import Tmux, answer, drive, press, settle
 # What may be read outside the catalogs' words: the values. Ids, versions, counts, dates,
 # the shop, products, SKUs and languages (codes), finding codes, the reviewers' names.
 VALUES = re.compile(
+    # a moment as config.times says it in English (the pseudo-language's), which a refusal
+    # names ("already rejected by nok at Sun 06 Dec 17:45 Beijing"), wrapped or not
+    r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|\b\d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b|"
+    r"\b\d\d:\d\d Beijing\b|"
     r"\d{4}-\d\d-\d\d( \d\d:\d\d)?|\bv?\d+\b|acme-\w+|\bp\d\b|SKU-\d|\b(ms|en)\b|"
     r"\b[a-z]+(_[a-z]+)+\b|\b(ploy|nok)\b|\bUTC\b|\(y / n\)|"
     # the keys' names and the commands a message names, as typed
