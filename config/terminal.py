@@ -28,10 +28,14 @@ from config.i18n import Catalog, Msg, msg
 # separators (some terminals break lines there); bidi embeddings, overrides and isolates;
 # lone surrogates (undecodable bytes in arguments), which cannot even be encoded.
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-_ANY = re.compile(f"[{_CONTROLS}]")
-_ONE_LINE = re.compile(f"[\n\t{_CONTROLS}]")
+# the bidi marks (left-to-right, right-to-left, Arabic letter): invisible, they still turn
+# the text around them on a terminal, so they are shown escaped too; a listing may carry
+# them copied from a page, so unlike the controls they are not refused at import
+_MARKS = "\u200e\u200f\u061c"
+_ANY = re.compile(f"[{_CONTROLS}{_MARKS}]")
+_ONE_LINE = re.compile(f"[\n\t{_CONTROLS}{_MARKS}]")
 # What json.dumps leaves raw (it escapes C0 itself): DEL, C1, separators, bidi, surrogates.
-_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_IN_JSON = re.compile(f"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff{_MARKS}]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -67,6 +71,8 @@ def control_character(text: str, *, lines: bool = False) -> Msg | None:
     3'; None when there is none."""
     for n, char in enumerate(text, start=1):
         if char in "\n\r\t" and lines:
+            continue
+        if char in _MARKS:  # shown escaped, not refused
             continue
         if char in "\n\t" or _ANY.fullmatch(char):
             name = unicodedata.name(char, "a control character").lower()

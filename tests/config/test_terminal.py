@@ -10,7 +10,7 @@ import logging
 import pytest
 
 from config.runtime import Environment
-from config.terminal import LogLines, control_character, printable
+from config.terminal import LogLines, control_character, printable, printable_json
 from tests.hostile import BIDI, C0, C1, CLEAR, EVERYTHING, MARKUP, TEXTS, raw_controls
 
 ORDINARY = (
@@ -160,3 +160,13 @@ def test_a_long_title_is_cut_to_its_columns_on_a_terminal() -> None:
         cut = clipped(text, 40)
         assert cell_len(cut) == 40 and cut.endswith("…") and text.startswith(cut[:-1].rstrip())
     assert clipped("保温杯 500ml", 40) == "保温杯 500ml"
+
+
+def test_bidi_marks_are_shown_escaped_but_not_refused() -> None:
+    # a trial: U+200F and U+061C reached the terminal raw in review list/show and the
+    # review screen (invisible, they turn the text around them); a listing copied from a
+    # page may carry them, so they are not refused like the controls
+    for mark in ("\u200e", "\u200f", "\u061c"):
+        assert printable(f"abc{mark}def") == f"abc\\u{ord(mark):04x}def"
+        assert "\\u" in printable_json(json.dumps({"t": f"a{mark}b"}, ensure_ascii=False))
+        assert control_character(f"abc{mark}def") is None
