@@ -412,3 +412,18 @@ def test_a_panels_own_dots_beside_the_letters_are_kept() -> None:
     beside = ~(cv2.dilate(s.ink.astype(np.uint8), np.ones((13, 13), np.uint8)) > 0)
     changed = (np.asarray(clean) != np.asarray(s.image)).any(axis=2)
     assert int((changed & beside).sum()) == 0
+
+
+@pytest.mark.parametrize("name", ["watermark-photo", "watermark-photo-jpeg"])
+def test_an_unblended_watermark_leaves_no_outline_of_its_letters(name: str) -> None:
+    # a11: every letter's outline stayed 2-5 levels darker than the photo just outside
+    # its strokes (the edges' coverage was measured against an opening of the picture,
+    # which lies under its grain, so the photo beside the strokes was un-blended too)
+    s = make(name)
+    clean, [info] = erased(s)
+    assert info.method == "unblend"
+    ink = s.ink.astype(np.uint8)
+    rim = (cv2.dilate(ink, np.ones((7, 7), np.uint8)) > 0) & ~s.ink  # 3 px outside
+    off = np.asarray(clean, float).mean(axis=2) - np.asarray(s.background, float).mean(axis=2)
+    assert abs(float(off[rim].mean())) <= 0.5  # no darker (or brighter) line all along
+    assert float(np.abs(off[rim]).mean()) <= 1.2
