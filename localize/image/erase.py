@@ -53,6 +53,7 @@ SIDED_APART = 90.0  # ... and the two sides' colours this far apart (sum over R,
 SIDED_GAP = 0.15  # of the text's height: gaps between letters the edge is not seen in
 SIDED_HEADING = 60.0  # degrees: an edge's heading at each end off the line between the ends
 SIDED_TURN = 90.0  # degrees: ... and between the two ends' headings
+SIDED_PULL = 0.7  # of the distance between the ends: how far each heading carries the line
 MARK_LEAST = 6.0  # grey levels: the least a translucent mark's stroke stands out
 MARK_SPREAD = 30.0  # grey levels the picture under a mark must vary by to un-blend it
 MARK_ALPHA = (0.08, 0.85)  # a mark's strength: past these it is ink, or nothing
@@ -351,10 +352,11 @@ def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, .
     # the product's edge under the letters (a13/a14 line 2): continued through them as a
     # smooth line from where it enters the letters to where it leaves, each side filled
     # from its own side; only when both ends are seen, heading the same way (a conic
-    # fitted to the whole ring drew a chord that cut the product)
+    # fitted to the whole ring drew a chord that cut the product); and only when it fits
+    # its ring better than the fill it would replace (a product's flat face copied whole)
     sided = _sided_fill(rgb, text, height)
-    if sided is not None:
-        out, score, method = sided[0], min(score, sided[1]), "sided"
+    if sided is not None and sided[1] > score:
+        out, score, method = sided[0], sided[1], "sided"
     ring = _ring(text, max(2, grow)) & ~text
     background = (
         np.median(rgb[ring], axis=0) if ring.any() else np.median(rgb.reshape(-1, 3), axis=0)
@@ -915,9 +917,9 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
     s = np.linspace(0, 1, max(20, round(length)))[:, None]
     curve = (
         (2 * s**3 - 3 * s**2 + 1) * p0
-        + (s**3 - 2 * s**2 + s) * length * t0
+        + (s**3 - 2 * s**2 + s) * SIDED_PULL * length * t0
         + (-2 * s**3 + 3 * s**2) * p1
-        + (s**3 - s**2) * length * t1
+        + (s**3 - s**2) * SIDED_PULL * length * t1
     )  # (Hermite's cubic)
     wall = np.zeros(hole.shape, np.uint8)
     cv2.polylines(wall, [np.rint(curve).astype(np.int32)], False, 1, 2)
