@@ -931,6 +931,12 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
         rim = _ring(piece, 2) & ~piece & ~hole & (wall == 0)
         if rim.any() and (piece & hole).any():
             hole_side[piece & hole] = side[rim].mean() > 0.5
+    # the line itself: the side most of the pieces beside it are (its own pixels' colour
+    # is the letters', which may lie nearer either side's: specks along the edge)
+    off_wall = (wall == 0).astype(np.float32)
+    votes = cv2.blur(hole_side.astype(np.float32) * off_wall, (5, 5))
+    on_wall = (wall > 0) & hole
+    hole_side[on_wall] = (votes > 0.5 * cv2.blur(off_wall, (5, 5)))[on_wall]
     out, errors = rgb.copy(), []
     band = _ring(hole, 3) & ~hole
     for k in (False, True):
