@@ -679,6 +679,21 @@ def ghosted(s: Synth, levels: float) -> Image.Image:
                            .astype(np.uint8))  # fmt: skip
 
 
+def outlined(s: Synth, levels: float, width: int = 2) -> Image.Image:
+    """The true background of `s` with its letters' outline left on it: a line `width` px
+    wide just outside every stroke, `levels` grey levels off away from the text's colour
+    (a watermark un-blended a little past its strokes' edges, a11)."""
+    import cv2
+
+    base = np.asarray(s.background).astype(np.float32)
+    ink = s.ink.astype(np.uint8)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * width + 1, 2 * width + 1))
+    line = (cv2.dilate(ink, disc) > 0) & ~s.ink
+    away = -np.sign(np.asarray(s.texts[0].fill, np.float32).mean() - base.mean(axis=2))
+    off = levels * line * away
+    return Image.fromarray(np.clip(np.rint(base + off[..., None]), 0, 255).astype(np.uint8))
+
+
 LOOKS = {
     "flat": (_flat, Look()),
     "gradient": (_gradient, Look(fill=(255, 255, 255))),

@@ -49,11 +49,18 @@ BLOB = 0.35  # of the region's height: a solid shape this thick joined to letter
 MATCH_HEIGHT = 64  # px: larger letters are matched on a copy scaled down to this height
 GOOD = 35.0  # dB: a texture's copy that fits its ring this well is not second-guessed
 RELAX = 12  # passes smoothing a soft fill
+SIDED_SHARE = 0.05  # of the ring around a hole: each side of an edge crossing it at least
+SIDED_APART = 90.0  # ... and the two sides' colours this far apart (sum over R, G, B)
+SIDED_GAP = 0.15  # of the text's height: gaps between letters the edge is not seen in
+SIDED_HEADING = 60.0  # degrees: an edge's heading at each end off the line between the ends
+SIDED_TURN = 90.0  # degrees: ... and between the two ends' headings
+SIDED_PULL = 0.7  # of the distance between the ends: how far each heading carries the line
 MARK_LEAST = 6.0  # grey levels: the least a translucent mark's stroke stands out
 MARK_SPREAD = 30.0  # grey levels the picture under a mark must vary by to un-blend it
 MARK_ALPHA = (0.08, 0.85)  # a mark's strength: past these it is ink, or nothing
 MARK_SOFT = 0.8  # px: the blur of a mark's glyphs' anti-aliased edges
 MARK_STEEP = 80.0  # Sobel's grey step: the picture's own edge, under a mark
+BESIDE = 2.5  # px: the reach of the picture around a mark that its edges are un-blended on
 MARK_FIT = 0.8  # of its pixels' variance the blend must explain: a mark, not a picture
 
 
@@ -343,6 +350,14 @@ def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, .
         soft, soft_score = _smooth_fill(rgb, text, grow)
         if out is None or soft_score > score:
             out, score, method = soft, soft_score, "smooth"
+    # the product's edge under the letters (a13/a14 line 2): continued through them as a
+    # smooth line from where it enters the letters to where it leaves, each side filled
+    # from its own side; only when both ends are seen, heading the same way (a conic
+    # fitted to the whole ring drew a chord that cut the product); and only when it fits
+    # its ring better than the fill it would replace (a product's flat face copied whole)
+    sided = _sided_fill(rgb, text, height)
+    if sided is not None and sided[1] > score:
+        out, score, method = sided[0], sided[1], "sided"
     ring = _ring(text, max(2, grow)) & ~text
     background = (
         np.median(rgb[ring], axis=0) if ring.any() else np.median(rgb.reshape(-1, 3), axis=0)
@@ -832,6 +847,120 @@ def _smooth_fill(rgb: Any, hole: Any, grow: int) -> tuple[Any, float]:
     return out, _db(float(np.sqrt((err**2).mean()))) if band.any() else SCORE_CAP
 
 
+def _two_sides(rgb: Any, hole: Any) -> Any:
+    """Which of two colours each pixel is nearer (bool), when the ring around `hole` is
+    two distinct colours (a product against its backdrop); None otherwise."""
+    import cv2
+    import numpy as np
+
+    around = rgb[_ring(hole, 4) & ~hole].astype(np.float32)
+    if len(around) < 40:
+        return None
+    centres = np.stack([np.percentile(around, 10, axis=0), np.percentile(around, 90, axis=0)])
+    for _ in range(8):
+        near = np.stack([np.abs(around - c).sum(axis=1) for c in centres]).argmin(axis=0)
+        if near.min() == near.max():
+            return None
+        centres = np.stack([around[near == k].mean(axis=0) for k in (0, 1)])
+    share = min(float((near == 0).mean()), float((near == 1).mean()))
+    if share < SIDED_SHARE or float(np.abs(centres[0] - centres[1]).sum()) < SIDED_APART:
+        return None
+    px = rgb.astype(np.float32)
+    side = np.abs(px - centres[1]).sum(axis=2) < np.abs(px - centres[0]).sum(axis=2)
+    return cv2.medianBlur(side.astype(np.uint8), 5) > 0  # (the grain's stray pixels)
+
+
+def _edge_end(edge: Any, group: Any, reach: int) -> tuple[Any, Any]:
+    """Where an edge meets a hole (the mean of its `group` of contact pixels, x, y) and
+    which way it runs there (a unit vector: the main axis of the edge's pixels nearby)."""
+    import numpy as np
+
+    gy, gx = np.nonzero(group)
+    at = np.array([gx.mean(), gy.mean()])
+    ey, ex = np.nonzero(edge)
+    close = np.hypot(ex - at[0], ey - at[1]) < reach
+    pts = np.column_stack([ex[close], ey[close]]).astype(np.float64)
+    _, _, axes = np.linalg.svd(pts - pts.mean(axis=0), full_matrices=False)
+    return at, axes[0]
+
+
+def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
+    """`rgb` with an edge that crosses the `hole` (a product's against its backdrop)
+    continued through it: a smooth line (a cubic from the point and the heading where
+    the edge enters the letters to those where it leaves), each side of it filled from
+    its own side's pixels only; and the score (each side's fill tried on a ring of its
+    known pixels). None unless exactly two ends are seen and their headings agree with
+    the line between them."""
+    import cv2
+    import numpy as np
+
+    side = _two_sides(rgb, hole)
+    if side is None:
+        return None
+    u8 = side.astype(np.uint8)
+    square = np.ones((3, 3), np.uint8)
+    edge = cv2.dilate(u8, square) != cv2.erode(u8, square)
+    # the letters and the gaps between them: one hole the edge enters and leaves
+    gap = max(3, round(SIDED_GAP * height))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * gap + 1, 2 * gap + 1))
+    shut = cv2.morphologyEx(hole.astype(np.uint8), cv2.MORPH_CLOSE, disc) > 0
+    edge &= _ring(hole, max(8, round(0.5 * height))) & ~_ring(shut, 2)
+    contact = edge & _ring(shut, 5)
+    count, labels = cv2.connectedComponents(
+        cv2.dilate(contact.astype(np.uint8), np.ones((5, 5), np.uint8))
+    )
+    groups = [g for g in ((labels == k) & contact for k in range(1, count)) if g.sum() >= 3]
+    if len(groups) != 2:
+        return None
+    (p0, t0), (p1, t1) = (_edge_end(edge, g, 3 * gap) for g in groups)
+    chord = p1 - p0
+    length = float(np.linalg.norm(chord))
+    if length < 2:
+        return None
+    t0, t1 = (t if t @ chord >= 0 else -t for t in (t0, t1))  # both heading from p0 to p1
+    apart = np.degrees(np.arccos(np.clip([t0 @ chord / length, t1 @ chord / length], -1, 1)))
+    turn = float(np.degrees(np.arccos(np.clip(t0 @ t1, -1, 1))))
+    if float(apart.max()) > SIDED_HEADING or turn > SIDED_TURN:
+        return None
+    s = np.linspace(0, 1, max(20, round(length)))[:, None]
+    curve = (
+        (2 * s**3 - 3 * s**2 + 1) * p0
+        + (s**3 - 2 * s**2 + s) * SIDED_PULL * length * t0
+        + (-2 * s**3 + 3 * s**2) * p1
+        + (s**3 - s**2) * SIDED_PULL * length * t1
+    )  # (Hermite's cubic)
+    wall = np.zeros(hole.shape, np.uint8)
+    cv2.polylines(wall, [np.rint(curve).astype(np.int32)], False, 1, 2)
+    # each piece of the hole either side of the line: the side of the known pixels round it
+    count, labels = cv2.connectedComponents(((shut | hole) & (wall == 0)).astype(np.uint8), 4)
+    hole_side = side.copy()
+    for k in range(1, count):
+        piece = labels == k
+        rim = _ring(piece, 2) & ~piece & ~hole & (wall == 0)
+        if rim.any() and (piece & hole).any():
+            hole_side[piece & hole] = side[rim].mean() > 0.5
+    # the line itself: the side most of the pieces beside it are (its own pixels' colour
+    # is the letters', which may lie nearer either side's: specks along the edge)
+    off_wall = (wall == 0).astype(np.float32)
+    votes = cv2.blur(hole_side.astype(np.float32) * off_wall, (5, 5))
+    on_wall = (wall > 0) & hole
+    hole_side[on_wall] = (votes > 0.5 * cv2.blur(off_wall, (5, 5)))[on_wall]
+    out, errors = rgb.copy(), []
+    band = _ring(hole, 3) & ~hole
+    for k in (False, True):
+        others = ~(~hole & (side == k))
+        where = hole & (hole_side == k)
+        fill = _pull_push(rgb, others)
+        out[where] = np.clip(np.rint(fill[where]), 0, 255).astype(np.uint8)
+        trial = band & (side == k)
+        if trial.any():
+            errors.append(_pull_push(rgb, others | trial)[trial] - rgb[trial].astype(np.float32))
+    if not errors:
+        return None
+    err = np.concatenate(errors)
+    return out, _db(float(np.sqrt((err**2).mean())))
+
+
 def _pull_push(rgb: Any, hole: Any) -> Any:
     """A smooth membrane over `hole` from the known pixels around it (float image)."""
     import cv2
@@ -1133,6 +1262,21 @@ def _coverage(px: Any, back: Any, blend: Blend) -> Any:
     return np.where(reach > 400.0, np.clip(cov, 0.0, 1.0), 0.0)
 
 
+def _picture_beside(rgb: Any, hole: Any) -> Any:
+    """The picture around `hole` carried a few px into it (float image): a mean of the
+    known pixels nearby, weighted by nearness; deeper in, the smooth membrane over the
+    hole. Local, as the membrane's wide reach is not: beside a dark product it mixed in
+    the light photo a stroke away and left every letter's outline 2-5 levels off."""
+    import cv2
+    import numpy as np
+
+    known = (~hole).astype(np.float32)
+    near = cv2.GaussianBlur(rgb.astype(np.float32) * known[..., None], (0, 0), BESIDE)
+    weight = cv2.GaussianBlur(known, (0, 0), BESIDE)[..., None]
+    far = 0.02  # (the membrane's weight: it takes over where no known pixel is near)
+    return (near + far * _pull_push(rgb, hole)) / (weight + far)
+
+
 def _unblend(px: Any, cov: Any, blend: Blend) -> Any:
     """The picture under the mark: (observed - a * colour) / (1 - a), a the strength
     scaled by each pixel's coverage."""
@@ -1205,7 +1349,7 @@ def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None
     # the glyphs' anti-aliased edges: what the pixels show against the picture under
     # them, or where that picture has an edge of its own (the product's, under a stroke)
     # and is unsure there, the mask's own soft edge
-    cov = _coverage(px, under, blend)
+    cov = _coverage(px, _picture_beside(rgb, _ring(mask, 2)), blend)
     grey = under.mean(axis=2)
     steep = np.hypot(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
     soft = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), MARK_SOFT)

@@ -11,13 +11,16 @@ comparing the image before erasing with the clean plate:
   and black-hat keep specks, not edges) far more than the ring's own texture does; and a
   faint ghost of the whole letters (a few grey levels, under any speck's floor, a02's
   cells and a half-un-blended watermark): the plate's fine detail following the shape of
-  what the erase changed, which a picture's own texture does not.
+  what the erase changed, which a picture's own texture does not; and a line of a few
+  levels along the letters' outline (a11's un-blended watermark): the plate's profile
+  across the edge of what the erase changed, against the same profile moved off it.
 
 Each look names what it saw; the caller turns them into a warning naming the region.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +40,12 @@ SPECK_SHARE = 0.0015  # of the region's area standing out: residue
 SPECK_LEAST = 12  # px: ... and at least this many
 SPECK_SIZE = 0.8  # of the text's height: the longest a speck or ghost is
 GHOST = 3.5  # grey levels of the letters' fine detail still on the plate: a faint ghost
+OUTLINE_CHANGED = 6.0  # grey levels changed: the letters' (JPEG's noise changes less)
+OUTLINE_REACH = 4  # px either side of the erase's edge where a letter's outline may lie
+OUTLINE_BLUR = 4.0  # px: the plate's fine detail is what a blur this wide takes away
+OUTLINE_CLIP = 12.0  # grey levels: fine detail past this is the picture's own edge
+OUTLINE_RATIO = 2.5  # the profile across the letters' edges this many times that off them
+OUTLINE_LEVELS = 0.6  # grey levels: ... and this much stronger: an outline still shows
 GHOST_CHANGED = 3  # grey levels: a pixel the erase changed by more, the letters' shape
 
 
@@ -106,8 +115,10 @@ def judge(
     side = _smeared(np.where(text[..., None], plate, original), plate, seen.box)
     if side:
         doubts.append({"kind": SMEAR, "side": side})
-    specks = _residue(plate, seen.box, seen.text_height) or _ghost(
-        original, plate, seen.box, seen.text_height
+    specks = (
+        _residue(plate, seen.box, seen.text_height)
+        or _ghost(original, plate, seen.box, seen.text_height)
+        or _outline(original, plate, seen.box, seen.text_height)
     )
     if specks:
         doubts.append({"kind": RESIDUE, "px": specks})
@@ -266,3 +277,56 @@ def _ghost(before: Any, after: Any, box: tuple[int, int, int, int], text_height:
     share = float((r * p).sum()) / max(1e-6, float((p * p).sum()))
     level = share * float(np.percentile(np.abs(p), 90))
     return int(letters.sum()) if level > GHOST else 0
+
+
+def _outline(before: Any, after: Any, box: tuple[int, int, int, int], text_height: int) -> int:
+    """How many pixels of the letters' outline still show on the plate (0 when none does):
+    the plate's fine detail averaged by distance from the edge of what the erase changed
+    (a profile across the letters' own strokes, outside to inside), against the same
+    profile with that edge moved off the letters (the picture's own texture and edges
+    cross it there as often, and its grain averages out). A line of a few levels along
+    every stroke (a11's un-blended watermark) is readable on a smooth photo where no
+    speck stands out and the letters' fill left no ghost."""
+    import cv2
+    import numpy as np
+
+    was = before.astype(np.float32).mean(axis=2)
+    now = after.astype(np.float32).mean(axis=2)
+    bx0, by0, bx1, by1 = box
+    inside = np.zeros(now.shape, bool)
+    inside[by0:by1, bx0:bx1] = True
+    changed = ((np.abs(was - now) > OUTLINE_CHANGED) & inside).astype(np.uint8)
+    if changed.sum() < SPECK_LEAST:
+        return 0
+    into = cv2.distanceTransform(changed, cv2.DIST_L2, 3)
+    out_of = cv2.distanceTransform(1 - changed, cv2.DIST_L2, 3)
+    # signed px from the edge: 1, 2 ... inside what changed, -1, -2 ... outside it
+    across = np.where(changed > 0, np.ceil(into), -np.ceil(out_of)).astype(np.int32)
+    across[np.abs(across) > OUTLINE_REACH] = 0
+    fine = now - cv2.GaussianBlur(now, (0, 0), OUTLINE_BLUR)
+    fine = np.clip(fine, -OUTLINE_CLIP, OUTLINE_CLIP)  # (a product's edge crossing: capped)
+    h, w = now.shape
+
+    def profile(dy: int, dx: int) -> float:
+        """The root mean square of the plate's profile across the edge moved by (dy, dx)."""
+        moved = np.zeros_like(across)
+        moved[max(0, dy) : h + min(0, dy), max(0, dx) : w + min(0, dx)] = across[
+            max(0, -dy) : h + min(0, -dy), max(0, -dx) : w + min(0, -dx)
+        ]
+        means = []
+        for k in range(-OUTLINE_REACH, OUTLINE_REACH + 1):
+            at = moved == k
+            if k and at.sum() >= SPECK_LEAST:
+                means.append(float(fine[at].mean()))
+        return float(np.sqrt(np.mean(np.square(means)))) if means else float("nan")
+
+    on = profile(0, 0)
+    d = max(3, round(text_height / 3))
+    moved = [profile(dy, dx) for dy in (-d, 0, d) for dx in (-d, 0, d) if dy or dx]
+    moved = [m for m in moved if not math.isnan(m)]
+    if math.isnan(on) or not moved:
+        return 0
+    off = max(moved)  # (a shift along the picture's own edge keeps its profile: a band's)
+    if on > OUTLINE_RATIO * off and on - off > OUTLINE_LEVELS:
+        return int((across != 0).sum())
+    return 0
