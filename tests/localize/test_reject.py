@@ -413,3 +413,28 @@ def test_a_rejected_item_whose_retranslation_met_an_outage_is_asked_again_then_w
         )
         assert mine.code == 0, mine.err
         assert stored(db_url, first["id"]).state == ItemState.APPROVED
+
+
+def test_a_rejected_item_failed_by_an_outage_takes_a_persons_text(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str
+) -> None:
+    model = Outage()
+    with serve({"/translate": libre(api_key="k"), "/v1/chat/completions": model}) as srv:
+        run = shop(cli, tmp_path, db_url, srv.url, 'fallback = "openai"\n')
+        first = only_item(run)
+        said = run("review", "reject", str(first["id"]), "--reviewer", "bob", "--reason", "x")
+        assert said.code == 0, said.err
+        model.down = True
+        assert run("run", "--shop", "acme-my").code == 1
+        listed = run("review", "list").out
+        assert "failed" in listed and "rejected by bob: 'x'" in listed, listed
+        assert "or approve it with your own text: --set FIELD=TEXT" in listed, listed
+        plain = run("review", "approve", str(first["id"]), "--reviewer", "dave")
+        assert plain.code == 1 and "--set FIELD=TEXT" in plain.err, plain.err
+        title = "Botol Termos Keluli Tahan Karat ACME 500ml Kapasiti Besar Sukan Luar"
+        mine = run(
+            "review", "approve", str(first["id"]), "--reviewer", "dave", "--set", f"title={title}"
+        )
+        assert mine.code == 0, mine.err
+        item = stored(db_url, first["id"])
+        assert (item.state, item.title, item.error) == (ItemState.APPROVED, title, None)
