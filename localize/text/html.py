@@ -5,6 +5,7 @@ content); one parser splits a fragment into markup and text, for translation and
 from __future__ import annotations
 
 import html as htmllib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -23,6 +24,17 @@ _DROPPED_BLOCKS = frozenset(
     | {"center", "hr", "form", "fieldset", "details", "summary"}
 )
 _BREAK = "\ue000"  # where a dropped block began or ended (a private-use character)
+# A CDATA section, or one left open at the end: sellers paste it from XML and ERP exports.
+# HTML has none outside SVG and MathML (a parser reads it as a comment and drops it, the
+# description's words with it): its content is taken as the text it is.
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.S)
+
+
+def _cdata_as_text(html: str) -> str:
+    """The HTML with each CDATA section replaced by its content, escaped as text."""
+    if "<![CDATA[" not in html:
+        return html
+    return _CDATA.sub(lambda m: htmllib.escape(m.group(1), quote=False), html)
 
 
 @dataclass
@@ -102,7 +114,7 @@ class _Splitter(HTMLParser):
 def parse(html: str) -> Fragment:
     """A fragment as it stands, every tag kept (what the checks look at)."""
     parser = _Splitter()
-    parser.feed(html)
+    parser.feed(_cdata_as_text(html))
     parser.close()
     return parser.fragment
 
@@ -114,7 +126,7 @@ def sanitize(html: str) -> str:
     import nh3
 
     cleaned = nh3.clean(
-        _mark_blocks(html.replace(_BREAK, "")),
+        _mark_blocks(_cdata_as_text(html.replace(_BREAK, ""))),
         tags=set(ALLOWED_TAGS),
         attributes={"img": {"src"}},
         clean_content_tags=set(_DROP_WITH_CONTENT),
