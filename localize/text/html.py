@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from config.i18n import Msg, msg
 
 # TikTok Shop's description rules (Partner API 202309): these tags only, blocks not nested.
 ALLOWED_TAGS = frozenset({"p", "img", "ul", "ol", "li", "br", "strong", "b", "i", "em", "u"})
@@ -35,6 +38,36 @@ def _cdata_as_text(html: str) -> str:
     if "<![CDATA[" not in html:
         return html
     return _CDATA.sub(lambda m: htmllib.escape(m.group(1), quote=False), html)
+
+
+# A numeric character reference as HTML reads it (the semicolon may be left out).
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+
+
+def reference_problem(html: str) -> Msg | None:
+    """Why a description cannot be taken: the first numeric character reference in it that
+    writes a control character (`&#27;` is an escape, as a raw one is) or no character at
+    all (`&#0;`, `&#xD800;`: a parser makes them U+FFFD), as '&#27; at character 3: ...';
+    None when there is none. A CDATA section's references are its text, not references."""
+    from config.files import excerpt
+    from config.terminal import control_character
+
+    inside = [m.span() for m in _CDATA.finditer(html)] if "<![CDATA[" in html else []
+    for m in _REFERENCE.finditer(html):
+        if any(a <= m.start() < b for a, b in inside):
+            continue
+        digits = m.group(1) or m.group(2)
+        code = int(digits, 16 if m.group(1) else 10) if len(digits) <= 8 else -1
+        said = {"ref": excerpt(m.group(), 20, quoted=False), "n": m.start() + 1}
+        if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            return msg("{ref} at character {n}, which is no character", **said)
+        # 128-159 are read as Windows-1252 (&#x80; is the euro sign), as browsers read them
+        char = htmllib.unescape(m.group()) if 0x80 <= code <= 0x9F else chr(code)
+        if control_character(char, lines=True):
+            name = unicodedata.name(char, "a control character").lower()
+            code = format(ord(char), "04X")
+            return msg("{ref} at character {n}: U+{code} ({name})", code=code, name=name, **said)
+    return None
 
 
 @dataclass
