@@ -44,7 +44,8 @@ S = ItemState
 # change too: it bumps the version and is audited, but only where the table allows it.
 TRANSITIONS: dict[ItemState, frozenset[ItemState]] = {
     S.PENDING: frozenset({S.TRANSLATED, S.FAILED, S.STALE}),
-    S.FAILED: frozenset({S.TRANSLATED, S.FAILED, S.STALE}),
+    # or rejected again: a rejected item failed by an outage, then given the rejected text
+    S.FAILED: frozenset({S.TRANSLATED, S.FAILED, S.REJECTED, S.STALE}),
     S.TRANSLATED: frozenset({S.TRANSLATED, S.APPROVED, S.REJECTED, S.FAILED, S.STALE}),
     # translated again, or edited; or left rejected, waiting for a person's translation
     S.REJECTED: frozenset({S.TRANSLATED, S.REJECTED, S.FAILED, S.STALE}),

@@ -21,6 +21,7 @@ from config.tables import MAX_ROWS, Columns, Place, Row, RowProblem, read_table
 from config.terminal import control_character
 from config.urls import redact
 from localize import lifecycle
+from localize.text import html
 from store.db import session_scope
 from store.models import ItemState, Listing, LocalizationItem, utcnow
 from store.queries import register_shops
@@ -167,6 +168,8 @@ def _text_problem(row: Row) -> Msg | None:
     escape sequence, a bidi override), which no shopper should see and no terminal obey."""
     for name in TEXT_FIELDS:
         found = control_character(row.text(name), lines=name in COLUMNS.multiline)
+        if not found and name == "description":  # HTML: `&#27;` writes an escape too
+            found = html.reference_problem(row.text(name))
         if found:
             return msg(
                 "{field} contains {found}; remove it from the file and import again",

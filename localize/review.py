@@ -83,6 +83,7 @@ class AlreadyDecided(AppError):
         at: datetime | None,
         waits_for_person: bool = False,
         zone: ZoneInfo | None = None,
+        takes_text: bool = False,
     ) -> None:
         from config.times import Moment
 
@@ -96,7 +97,7 @@ class AlreadyDecided(AppError):
         decided = _already(item_id, state, who, when)
         if state == "stale":
             decided = msg("{said} (its source changed: review the new version)", said=decided)
-        if state == "rejected":
+        if state == "rejected" or takes_text:  # takes_text: failed, but rejected before
             decided = msg(
                 "{said}; {again} (--set FIELD=TEXT, or --region N=TEXT for the text on its images)",
                 said=decided,
@@ -661,7 +662,7 @@ def approve(
     )
     zone = zones(current.item.shop_id)
     edits = {k: v for k, v in (edits or {}).items() if v != (getattr(current.item, k) or "")}
-    if not edits and current.item.state == ItemState.REJECTED:
+    if not edits and current.item.state in (ItemState.REJECTED, ItemState.FAILED):
         _decidable(store, item_id, version, zones=zones)  # rejected, no text of one's own
     findings = recheck(store, settings, current, edits) if edits else list(current.item.findings)
     errors = lifecycle.open_errors(findings)
@@ -956,7 +957,13 @@ def _decidable(
     own text."""
     current = entry(store, item_id)
     item = current.item
-    open_to = set(lifecycle.TO_DECIDE) | ({ItemState.REJECTED} if editing else set())
+    # a rejected item failed by an outage is still rejected: a person's text is taken
+    rejected_failed = False
+    if item.state == ItemState.FAILED:
+        with read_connection(store) as conn:
+            rejected_failed = lifecycle.last_rejection(conn, item_id) is not None
+    by_person = {ItemState.REJECTED} | ({ItemState.FAILED} if rejected_failed else set())
+    open_to = set(lifecycle.TO_DECIDE) | (by_person if editing else set())
     decided = item.state not in open_to
     moved = version is not None and version != item.version
     shown_other = revision is not None and revision != item.revision
@@ -977,6 +984,7 @@ def _decidable(
                 by and by.at,
                 bool(item.needs_person),
                 zones(item.shop_id),
+                takes_text=rejected_failed,
             )
         if shown_other and revision is not None and now is not None and revision > now.revision:
             raise BadInput(

@@ -293,7 +293,12 @@ def _store_results(
                 if r.no_new
                 or (details and not r.error and _rejected_field(details, f, r.translation))
             ]
-            if same and item.state == ItemState.REJECTED:
+            # a rejected item whose last run met an outage is failed, but still rejected:
+            # it waits for a person as it would have had the engine answered then
+            rejected_still = item.state == ItemState.REJECTED or (
+                item.state == ItemState.FAILED and bool(details)
+            )
+            if same and rejected_still:
                 # the fields that did get a new text have it: the person starts from there
                 new = {
                     f: r.translation for f, r in results.items() if f not in same and not r.error

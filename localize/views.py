@@ -447,7 +447,8 @@ def review_list(
             by = dict(who=rejected["by"], reason=repr(said))
             notes.append(
                 msg("rejected by {who}: {reason}", **by)
-                if item.state == "rejected"
+                # failed by an outage on its way to a new text, it still stands rejected
+                if item.state in ("rejected", "failed")
                 else msg("translated again after rejection by {who}: {reason}", **by)
             )
         if e.waits_for_person():
@@ -479,6 +480,13 @@ def review_list(
                     shop=item.shop_id,
                 )
             )
+            if rejected:  # a person's text is taken as it is for a rejected item
+                env.out(
+                    msg(
+                        "        or approve it with your own text: --set FIELD=TEXT, or "
+                        "--region N=TEXT for the text on its images"
+                    )
+                )
 
 
 def review_item(env: Environment, e: Entry, as_json: bool, zone: ZoneInfo | None = None) -> None:

@@ -195,6 +195,14 @@ def check(
     parsed = html.parse(target) if field == "description" else None
     src_plain = plain(source) if parsed else source
     tgt_plain = parsed.text() if parsed else target
+    if src_plain.strip() and not tgt_plain.strip():  # every word gone, not one translated
+        out.append(
+            Finding(
+                "text_lost",
+                ERROR,
+                about(field, msg("the source has text and the translation has none")),
+            )
+        )
     missing = numbers(src_plain) - numbers(tgt_plain)
     if missing:
         out.append(

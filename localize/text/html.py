@@ -5,9 +5,13 @@ content); one parser splits a fragment into markup and text, for translation and
 from __future__ import annotations
 
 import html as htmllib
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from config.i18n import Msg, msg
 
 # TikTok Shop's description rules (Partner API 202309): these tags only, blocks not nested.
 ALLOWED_TAGS = frozenset({"p", "img", "ul", "ol", "li", "br", "strong", "b", "i", "em", "u"})
@@ -23,6 +27,47 @@ _DROPPED_BLOCKS = frozenset(
     | {"center", "hr", "form", "fieldset", "details", "summary"}
 )
 _BREAK = "\ue000"  # where a dropped block began or ended (a private-use character)
+# A CDATA section, or one left open at the end: sellers paste it from XML and ERP exports.
+# HTML has none outside SVG and MathML (a parser reads it as a comment and drops it, the
+# description's words with it): its content is taken as the text it is.
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.S)
+
+
+def _cdata_as_text(html: str) -> str:
+    """The HTML with each CDATA section replaced by its content, escaped as text."""
+    if "<![CDATA[" not in html:
+        return html
+    return _CDATA.sub(lambda m: htmllib.escape(m.group(1), quote=False), html)
+
+
+# A numeric character reference as HTML reads it (the semicolon may be left out).
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+
+
+def reference_problem(html: str) -> Msg | None:
+    """Why a description cannot be taken: the first numeric character reference in it that
+    writes a control character (`&#27;` is an escape, as a raw one is) or no character at
+    all (`&#0;`, `&#xD800;`: a parser makes them U+FFFD), as '&#27; at character 3: ...';
+    None when there is none. A CDATA section's references are its text, not references."""
+    from config.files import excerpt
+    from config.terminal import control_character
+
+    inside = [m.span() for m in _CDATA.finditer(html)] if "<![CDATA[" in html else []
+    for m in _REFERENCE.finditer(html):
+        if any(a <= m.start() < b for a, b in inside):
+            continue
+        digits = m.group(1) or m.group(2)
+        code = int(digits, 16 if m.group(1) else 10) if len(digits) <= 8 else -1
+        said = {"ref": excerpt(m.group(), 20, quoted=False), "n": m.start() + 1}
+        if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            return msg("{ref} at character {n}, which is no character", **said)
+        # 128-159 are read as Windows-1252 (&#x80; is the euro sign), as browsers read them
+        char = htmllib.unescape(m.group()) if 0x80 <= code <= 0x9F else chr(code)
+        if control_character(char, lines=True):
+            name = unicodedata.name(char, "a control character").lower()
+            code = format(ord(char), "04X")
+            return msg("{ref} at character {n}: U+{code} ({name})", code=code, name=name, **said)
+    return None
 
 
 @dataclass
@@ -102,7 +147,7 @@ class _Splitter(HTMLParser):
 def parse(html: str) -> Fragment:
     """A fragment as it stands, every tag kept (what the checks look at)."""
     parser = _Splitter()
-    parser.feed(html)
+    parser.feed(_cdata_as_text(html))
     parser.close()
     return parser.fragment
 
@@ -114,7 +159,7 @@ def sanitize(html: str) -> str:
     import nh3
 
     cleaned = nh3.clean(
-        _mark_blocks(html.replace(_BREAK, "")),
+        _mark_blocks(_cdata_as_text(html.replace(_BREAK, ""))),
         tags=set(ALLOWED_TAGS),
         attributes={"img": {"src"}},
         clean_content_tags=set(_DROP_WITH_CONTENT),

@@ -59,6 +59,9 @@ def test_a_clean_translation_has_no_findings(field: str) -> None:
             "error",
         ),
         ("description", "<p>杯</p>", "<div>cup</div>", [], "description_tags", "error"),
+        # a source's words gone whole (CDATA was dropped): an empty text went to the buyer
+        ("description", "<p>保温 12 小时</p>", "<p> </p>", [], "text_lost", "error"),
+        ("caption", "包邮", "", [], "text_lost", "error"),
         (
             "description",
             "<p>杯</p>",

@@ -16,7 +16,7 @@ from store.models import ItemState, LocalizationItem
 from tests.httpserver import Reply, Request, serve
 from tests.localize.conftest import LOOPBACK_IMAGES
 from tests.localize.images import photo
-from tests.localize.libre import libre
+from tests.localize.libre import fake_translate, libre
 
 LISTINGS = (
     "product_id,sku,title,description,caption,images\n"
@@ -366,3 +366,75 @@ def test_a_rejection_holds_for_its_own_item_not_for_another_product_with_the_sam
             assert p2["fields"][name]["translation"] == first["fields"][name]["translation"]
         item = stored(db_url, first["id"])
         assert (item.state, item.needs_person) == (ItemState.REJECTED, "engines")
+
+
+class Outage:
+    """A chat model that gives what LibreTranslate gave (so a rejected text comes back),
+    which a test takes down (503, as a proxy in front of a dead server answers) and back."""
+
+    def __init__(self) -> None:
+        self.down = False
+
+    def __call__(self, req: Request) -> Reply:
+        if self.down:
+            return Reply(503, {"error": "Service Unavailable"})
+        said = fake_translate(req.json()["messages"][-1]["content"], "ms")
+        message = {"role": "assistant", "content": said}
+        return Reply(200, {"id": "c1", "choices": [{"message": message, "finish_reason": "stop"}]})
+
+
+def test_a_rejected_item_whose_retranslation_met_an_outage_is_asked_again_then_waits_for_a_person(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str
+) -> None:
+    model = Outage()
+    with serve({"/translate": libre(api_key="k"), "/v1/chat/completions": model}) as srv:
+        run = shop(cli, tmp_path, db_url, srv.url, 'fallback = "openai"\n')
+        first = only_item(run)
+        said = run("review", "reject", str(first["id"]), "--reviewer", "bob", "--reason", "x")
+        assert said.code == 0, said.err
+        model.down = True
+        down = run("run", "--shop", "acme-my")
+        assert down.code == 1, down.err
+        assert stored(db_url, first["id"]).state == ItemState.FAILED
+        model.down = False
+        before = asked(srv, "/v1/chat/completions")
+        back = run("run", "--shop", "acme-my", "--json")
+        assert asked(srv, "/v1/chat/completions") > before  # an outage is no answer: asked again
+        assert back.code == 0, (back.out, back.err)
+        assert [w["id"] for w in json.loads(back.out)["waiting_for_a_person"]] == [first["id"]]
+        item = stored(db_url, first["id"])
+        assert (item.state, item.needs_person) == (ItemState.REJECTED, "engines")
+        assert "waits for a person's translation" in run("review", "list").out
+        third = run("run", "--shop", "acme-my", "--json")
+        assert third.code == 0 and json.loads(third.out)["engine_calls"] == 0
+        title = "Botol Termos Keluli Tahan Karat ACME 500ml Kapasiti Besar Sukan Luar"
+        mine = run(
+            "review", "approve", str(first["id"]), "--reviewer", "dave", "--set", f"title={title}"
+        )
+        assert mine.code == 0, mine.err
+        assert stored(db_url, first["id"]).state == ItemState.APPROVED
+
+
+def test_a_rejected_item_failed_by_an_outage_takes_a_persons_text(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str
+) -> None:
+    model = Outage()
+    with serve({"/translate": libre(api_key="k"), "/v1/chat/completions": model}) as srv:
+        run = shop(cli, tmp_path, db_url, srv.url, 'fallback = "openai"\n')
+        first = only_item(run)
+        said = run("review", "reject", str(first["id"]), "--reviewer", "bob", "--reason", "x")
+        assert said.code == 0, said.err
+        model.down = True
+        assert run("run", "--shop", "acme-my").code == 1
+        listed = run("review", "list").out
+        assert "failed" in listed and "rejected by bob: 'x'" in listed, listed
+        assert "or approve it with your own text: --set FIELD=TEXT" in listed, listed
+        plain = run("review", "approve", str(first["id"]), "--reviewer", "dave")
+        assert plain.code == 1 and "--set FIELD=TEXT" in plain.err, plain.err
+        title = "Botol Termos Keluli Tahan Karat ACME 500ml Kapasiti Besar Sukan Luar"
+        mine = run(
+            "review", "approve", str(first["id"]), "--reviewer", "dave", "--set", f"title={title}"
+        )
+        assert mine.code == 0, mine.err
+        item = stored(db_url, first["id"])
+        assert (item.state, item.title, item.error) == (ItemState.APPROVED, title, None)

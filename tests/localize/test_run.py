@@ -442,3 +442,45 @@ def test_control_characters_in_a_listings_text_are_refused_naming_row_and_field(
         assert f"{path}: item {item}: {problem}" in result.err, result.err
     assert result.err.count(what_to_do) == 6
     assert "1 added" in result.out and "6 skipped" in result.out
+
+
+def test_control_characters_written_as_html_references_in_a_description_are_refused(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    """`&#27;` and `&#x202e;` passed import, and the run then blamed the engine for them;
+    `&#0;` and `&#xD800;` became U+FFFD with no word: the seller wrote them, import says so."""
+    run, _ = setup
+    path = tmp_path / "l.json"
+    described = [
+        "<p>保温&#27;[2J 小时</p>",
+        "<p>保温&#x202E;小时</p>",
+        "<p>保温&#0;</p>",
+        "<p>&#xD800;保温</p>",
+        "<p>保温&#99999999999;</p>",
+        "<p>保温&#x110000</p>",  # no semicolon: HTML reads it all the same
+    ]
+    rows = [
+        {"product_id": f"p{n}", "title": "保温杯", "description": d}
+        for n, d in enumerate(described)
+    ] + [
+        # what sellers write: characters, a line end, a non-breaking space, a CDATA's text
+        {
+            "product_id": "ok",
+            "title": "保温杯 &#27;",  # a title is plain text: these are its characters
+            "description": "<p>&#20013;&#x6587;&#10;&nbsp;&#160;<![CDATA[&#27;]]></p>",
+        }
+    ]
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    result = run("listings", "import", str(path), "--shop", "acme-my")
+    assert result.code == 1, result.err
+    for item, problem in [
+        (0, "description contains &#27; at character 6: U+001B (a control character)"),
+        (1, "description contains &#x202E; at character 6: U+202E (right-to-left override)"),
+        (2, "description contains &#0; at character 6, which is no character"),
+        (3, "description contains &#xD800; at character 4, which is no character"),
+        (4, "description contains &#99999999999; at character 6, which is no character"),
+        (5, "description contains &#x110000 at character 6, which is no character"),
+    ]:
+        assert f"{path}: item {item}: {problem}" in result.err, result.err
+    assert result.err.count("remove it from the file and import again") == 6
+    assert "1 added" in result.out and "6 skipped" in result.out
