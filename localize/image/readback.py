@@ -55,6 +55,21 @@ def _area(box: Box) -> int:
     return max(1, box[2] - box[0]) * max(1, box[3] - box[1])
 
 
+def _share_on(box: Box, polygon: Sequence[Sequence[int]]) -> float:
+    """The share of `box` that lies on `polygon` itself, not only on its bounding box: a
+    turned region's box (a watermark across the picture) holds much that it never
+    covered, which is no residue of it."""
+    from PIL import Image, ImageDraw
+
+    width, height = max(1, box[2] - box[0]), max(1, box[3] - box[1])
+    scale = min(1.0, 64 / max(width, height))  # (a share: counted on a small raster)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    mask = Image.new("L", size, 0)
+    points = [((p[0] - box[0]) * scale, (p[1] - box[1]) * scale) for p in polygon]
+    ImageDraw.Draw(mask).polygon(points, fill=1)
+    return sum(mask.getdata()) / (size[0] * size[1])
+
+
 def neighbourhood(polygon: Sequence[Point], size: tuple[int, int]) -> Box:
     """The box read back around one erased region: the region grown by its line height's
     share beside (ACROSS) and above and below it (ABOVE), within the image."""
@@ -197,7 +212,8 @@ def still_read(
         if any(_overlap(box, k) > 0.5 * _area(box) for k in known):
             continue  # text the first reading found and left on purpose
         on = [_overlap(box, b) for b in own]
-        inside = max(on) >= ON * _area(box)
+        pairs = zip(on, erased, strict=True)
+        inside = any(o >= ON * _area(box) and _share_on(box, p) >= ON for o, p in pairs)
         chinese = has_chinese(text) and confidence >= UNSURE
         if chinese and not inside and set(text) <= SHAPES:
             continue  # a product's edge or a box read as 口 or 一, beside the region

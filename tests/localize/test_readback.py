@@ -241,3 +241,16 @@ def test_a_cached_rerun_reads_nothing_again_and_says_the_same(tmp_path: Path) ->
     )
     [record] = again.regions[str(tmp_path / "in.png")]
     assert record["left"][0]["text"] == "新品上市"
+
+
+def test_what_a_turned_regions_box_holds_off_the_region_is_no_residue() -> None:
+    # a trial's c03: a shop mark turned 30 degrees across the picture; once erased, the
+    # product's clean circle inside the mark's bounding box (not under the mark) read as
+    # '●' and was "still read" on the region: the only error, pointing at the wrong thing
+    from localize.image.readback import still_read
+
+    mark = [(100, 500), (500, 270), (540, 340), (140, 570)]  # a turned band, 80 px across
+    circle = (120, 280, 220, 380)  # in the band's bounding box, well off the band
+    on_band = (300, 390, 340, 430)  # a speck on the band itself
+    left = still_read([(circle, "●", 0.9), (on_band, "丶", 0.1)], [mark], (800, 800))
+    assert [r["text"] for r in left[0]] == ["丶"]
