@@ -1367,6 +1367,13 @@ def save_region_edit(
     )
     findings = _region_findings(store, settings, current, edits, keep)
     mine = {"needs_person": None, "error": None} if edits else {}
+    regions = image_regions(current.item.findings)
+    after = {**{n: text.strip() for n, text in edits.items()}}
+    after.update({n: regions[n - 1]["text"] for n in keep})  # kept: the printing itself
+    said = {
+        f"region {n}": {"before": regions[n - 1]["translation"], "after": text}
+        for n, text in sorted(after.items())
+    }
     with session_scope(store) as session:
         lifecycle.change(
             session,
@@ -1377,6 +1384,7 @@ def save_region_edit(
             zone=zones(current.item.shop_id),
             findings=findings,
             seen="text on images",
+            text=said,
             **mine,
         )
         _decision(session, current.item, reviewer, Decision.EDIT, "")

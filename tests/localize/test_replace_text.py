@@ -392,6 +392,9 @@ def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # typ
     ]
     after = DETECTOR.detect(Image.open(doc["images"][0]["captioned"]).convert("RGB"))
     assert sorted(r.text for r in after if has_chinese(r.text)) == ["包邮不锈钢"]  # kept
+    # trial-adv3 (6): the region's edit in history with its text before and after
+    said = run("review", "history", str(item_id)).out
+    assert "region 1: 'xxxxxx' -> 'Vacuum flask'" in said, said
     held = run("publish", "--shop", "acme-my", "--dry-run")  # the market's rule still holds
     assert held.code == 1 and "Chinese text not replaced: '包邮不锈钢'" in held.out + held.err
     assert any("vacuum" in r.text.lower() for r in after), [r.text for r in after]

@@ -146,6 +146,8 @@ def test_an_edited_caption_redraws_its_images_before_approval(queued) -> None:  
     assert since and {h["actor"] for h in since} == {"ploy"}, events
     drawn = run("review", "history", str(first["id"])).out.splitlines()
     assert not [line for line in drawn if "localize run" in line and "(v2)" in line], drawn
+    # trial-adv3 (6): one approval, one "images drawn" (the edit drops the old ones)
+    assert sum("images drawn" in line for line in drawn if "ploy" in line) == 1, drawn
 
 
 def test_a_caption_its_font_cannot_draw_is_refused_before_anything_is_written(queued) -> None:  # type: ignore[no-untyped-def]
