@@ -418,6 +418,8 @@ def review(
         before_the_command(ctx, config, db, lang)
         return None
     inv = invocation(ctx, config, db, lang)
+    if language is not None:  # as review list: a code no market speaks is no empty queue
+        language = _codes(inv).language_code(language, "--language")
     isatty = getattr(inv.env.stdout, "isatty", None)
     if not (isatty and isatty()):
         raise BadInput(

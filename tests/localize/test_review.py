@@ -723,5 +723,7 @@ def test_review_list_refuses_a_language_it_does_not_know(queued) -> None:  # typ
     unknown = run("review", "list", "--language", "xx")
     assert unknown.code == 2, unknown.out + unknown.err
     assert "--language: unknown language 'xx'; known:" in unknown.err and "ms" in unknown.err
+    screen = run("review", "--language", "xx")  # the review screen's own, before a terminal
+    assert screen.code == 2 and "--language: unknown language 'xx'" in screen.err, screen.err
     upper = run("review", "list", "--language", "MS", "--json")  # as --to takes it
     assert upper.code == 0 and json.loads(upper.out), upper.err
