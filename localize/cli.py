@@ -80,6 +80,13 @@ def _catalog(inv: Invocation, shop: str | None):  # type: ignore[no-untyped-def]
     return inv.settings().markets if shop else load_markets()
 
 
+def _codes(inv: Invocation):  # type: ignore[no-untyped-def]
+    """The shops file's markets when there is one, else the bundled ones (language codes)."""
+    from config.markets import load_markets
+
+    return inv.settings().markets if inv.config_path.is_file() else load_markets()
+
+
 def _translate(inv: Invocation, source: str, *, to: str, from_: str, shop: str | None, field: str):  # type: ignore[no-untyped-def]
     """Translate one field as the shop would, or with the shared memory and glossary."""
     from localize.text.service import translate_one
@@ -411,6 +418,8 @@ def review(
         before_the_command(ctx, config, db, lang)
         return None
     inv = invocation(ctx, config, db, lang)
+    if language is not None:  # as review list: a code no market speaks is no empty queue
+        language = _codes(inv).language_code(language, "--language")
     isatty = getattr(inv.env.stdout, "isatty", None)
     if not (isatty and isatty()):
         raise BadInput(
@@ -462,8 +471,18 @@ def _edits(values: list[str]) -> dict[str, str]:
                 f"--set {echoed(value, 40)!r}: use --set FIELD=TEXT with FIELD one of "
                 f"{', '.join(FIELDS)}"
             )
+        _once("--set", name.strip(), edits.get(name.strip()), text)
         edits[name.strip()] = text
     return edits
+
+
+def _once(option: str, key: object, before: str | None, text: str) -> None:
+    """Refuse an option given twice for one field or region: which one wins is a guess."""
+    if before is not None:
+        raise BadInput(
+            f"{option} {key} given twice: {echoed(before, 40)!r} and {echoed(text, 40)!r}; "
+            "give it once"
+        )
 
 
 def _region_edits(values: list[str]) -> dict[int, str]:
@@ -476,6 +495,7 @@ def _region_edits(values: list[str]) -> dict[int, str]:
                 f"--region {value[:40]!r}: use --region N=TEXT with N a region number "
                 "from `localize review show`"
             )
+        _once("--region", int(number), edits.get(int(number)), text)
         edits[int(number)] = text
     return edits
 
@@ -520,6 +540,8 @@ def review_list(
         if state not in known:
             raise BadInput(f"--state {echoed(state)!r}: use one of {', '.join(known)}")
         states = [ItemState(state)]
+    if language is not None:  # a code no market speaks lists nothing: not an empty queue
+        language = _codes(inv).language_code(language, "--language")
     store, scope = _store(inv), _scope(inv, shop) or None
     entries = queue(store, shop_id=scope, language=language, states=states)
     if states is None:  # a failed item waits for a fix, not a review: shown, or never seen

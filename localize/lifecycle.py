@@ -288,6 +288,7 @@ def change(
     seen: str = "",
     says: object = None,
     zone: ZoneInfo | None = None,
+    text: Mapping[str, Mapping[str, str | None]] | None = None,
     **fields: Any,
 ) -> Item:
     """Move `item` (as read, at its version) to `to`, writing `fields`; the only way any
@@ -382,6 +383,8 @@ def change(
                 "before": getattr(item, name),
                 "after": fields[name],
             }
+    for name, change in (text or {}).items():  # text that is no field: a region's on an image
+        detail.setdefault("text", {})[name] = dict(change)
     if "error" in fields and fields["error"]:
         detail["error"] = fields["error"]
         if says is not None:  # the error as messages (config.i18n.stored): shown in any language
@@ -470,7 +473,10 @@ def what_changed(detail: dict[str, Any]) -> Joined:
     texts = list(detail.get("text") or {})
     if texts:
         said.append(msg("{fields} changed", fields=", ".join(texts)))
+    dropped = str(detail.get("images") or "").startswith("dropped")
     for name in detail.get("changed") or []:
+        if name == "images" and dropped:  # the old caption's, dropped: not a drawing
+            continue
         if name not in texts:
             said.append(OTHER_CHANGES.get(name) or msg("{field} changed", field=name))
     return Joined(said, msg("; "))

@@ -661,6 +661,17 @@ def approve(
         store, item_id, version, editing=bool(edits), revision=revision, zones=zones
     )
     zone = zones(current.item.shop_id)
+    drawn_first = 0
+    if undrawn_regions(current.item.findings) and settings and images_root:
+        # a region edit saved and not drawn (a kill between them): drawn before it is judged
+        outcome = Outcome(current.item, Decision.EDIT)
+        drawn = _rerender(
+            store, settings, current, images_root, outcome, current.item.version, reviewer
+        )
+        if outcome.notes:
+            return outcome
+        current = _decidable(store, item_id, None, editing=bool(edits), zones=zones)
+        drawn_first = drawn.images
     edits = {k: v for k, v in (edits or {}).items() if v != (getattr(current.item, k) or "")}
     if not edits and current.item.state in (ItemState.REJECTED, ItemState.FAILED):
         _decidable(store, item_id, version, zones=zones)  # rejected, no text of one's own
@@ -728,6 +739,7 @@ def approve(
             if edits:
                 outcome.remembered = _remember(session, current, edits)
     outcome.item, outcome.decision = current.item, decided
+    outcome.rerendered += drawn_first
     return outcome
 
 
@@ -1162,6 +1174,18 @@ def history(
 # item's images in order, as `review show` lists them and `approve --region N=TEXT` takes.
 
 
+def undrawn_regions(findings: Sequence[dict[str, Any]]) -> bool:
+    """Whether a reviewer's region edit is saved but its image not drawn with it yet."""
+    from localize.image.findings import FINDING
+
+    return any(
+        r.get("undrawn")
+        for f in findings
+        if f.get("code") == FINDING
+        for r in f.get("regions") or []
+    )
+
+
 def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every text region on the item's images, numbered across them: image, index, text,
     translation, confidence, state (replaced | kept | untranslated | low_confidence |
@@ -1179,7 +1203,10 @@ def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                     "text": record.get("text"),
                     "translation": record.get("translation"),
                     "confidence": record.get("confidence"),
-                    "state": record.get("status"),
+                    # saved, its image not drawn with it yet: not "replaced" beside the error
+                    "state": "edited, not drawn yet"
+                    if record.get("undrawn")
+                    else record.get("status"),
                     "kind": record.get("kind", "overlay"),
                     **({"reason": record["reason"]} if record.get("reason") else {}),
                     **({"reason": _still_read(record["left"])} if record.get("left") else {}),
@@ -1268,10 +1295,11 @@ def _region_findings(
         problems = [f.message for f in found if f.severity == "error"] + usable(text, script)
         if problems:
             raise BadInput(f"region {n} ({source!r}): {'; '.join(problems)}")
-        record.update(translation=text.strip(), keep=False, status="replaced")
+        # not drawn yet: a run or the next approve draws it (a kill may come between)
+        record.update(translation=text.strip(), keep=False, status="replaced", undrawn=True)
         record.pop("reason", None)
     for n in keep:
-        numbered[n - 1].update(keep=True, status="kept")
+        numbered[n - 1].update(keep=True, status="kept", undrawn=True)
         numbered[n - 1].pop("reason", None)
     kept = [(n, r) for n, r in enumerate(numbered, start=1) if kept_overlay(r)]
     message = (
@@ -1307,6 +1335,31 @@ def edit_regions(
     then draw its images again through the pipeline with them; the item stays in review."""
     if settings is None or images_root is None:
         raise BadInput("editing the text on images needs the shop's configuration (--config)")
+    current = save_region_edit(
+        store, settings, item_id, reviewer=reviewer, edits=edits, keep=keep, version=version,
+        revision=revision,
+    )  # fmt: skip
+    outcome = Outcome(current.item, Decision.EDIT)
+    edited = entry(store, item_id)  # drawn as of the version this edit made, or not at all
+    drawn = _rerender(store, settings, edited, images_root, outcome, edited.item.version, reviewer)
+    outcome.rerendered = drawn.images
+    outcome.item = entry(store, item_id).item
+    return outcome
+
+
+def save_region_edit(
+    store: Engine,
+    settings: Settings,
+    item_id: int,
+    *,
+    reviewer: str,
+    edits: Mapping[int, str],
+    keep: Sequence[int] = (),
+    version: int | None = None,
+    revision: int | None = None,
+) -> Entry:
+    """The first step of a region edit, one transaction: the regions' new text, marked not
+    drawn yet (a run or the next approve draws it, should the drawing never come)."""
     # a region's text is a person's own, as --set is: a rejected item takes it
     zones = zones_of(settings)
     current = _decidable(
@@ -1314,6 +1367,13 @@ def edit_regions(
     )
     findings = _region_findings(store, settings, current, edits, keep)
     mine = {"needs_person": None, "error": None} if edits else {}
+    regions = image_regions(current.item.findings)
+    after = {**{n: text.strip() for n, text in edits.items()}}
+    after.update({n: regions[n - 1]["text"] for n in keep})  # kept: the printing itself
+    said = {
+        f"region {n}": {"before": regions[n - 1]["translation"], "after": text}
+        for n, text in sorted(after.items())
+    }
     with session_scope(store) as session:
         lifecycle.change(
             session,
@@ -1324,15 +1384,11 @@ def edit_regions(
             zone=zones(current.item.shop_id),
             findings=findings,
             seen="text on images",
+            text=said,
             **mine,
         )
         _decision(session, current.item, reviewer, Decision.EDIT, "")
-    outcome = Outcome(current.item, Decision.EDIT)
-    edited = entry(store, item_id)  # drawn as of the version this edit made, or not at all
-    drawn = _rerender(store, settings, edited, images_root, outcome, edited.item.version, reviewer)
-    outcome.rerendered = drawn.images
-    outcome.item = entry(store, item_id).item
-    return outcome
+    return current
 
 
 def approve_with_regions(

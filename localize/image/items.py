@@ -451,10 +451,17 @@ def _missing(
         return []
     wanted = [(n, _expected(item, listing, root, n)) for n in positions(len(listing.images), which)]
     have = [] if redo else item.images
+    # a reviewer's region edit saved but not drawn (killed between): drawn now
+    undrawn = {
+        int(f["image"])
+        for f in item.findings
+        if f.get("code") == FINDING and any(r.get("undrawn") for r in f.get("regions") or [])
+    }
     return [
         (n, out)
         for n, out in wanted
-        if not (
+        if n in undrawn
+        or not (
             n < len(have)
             and have[n] in (str(out), str(_named_before(item, listing, root, n)))
             and Path(have[n]).is_file()

@@ -392,6 +392,9 @@ def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # typ
     ]
     after = DETECTOR.detect(Image.open(doc["images"][0]["captioned"]).convert("RGB"))
     assert sorted(r.text for r in after if has_chinese(r.text)) == ["包邮不锈钢"]  # kept
+    # trial-adv3 (6): the region's edit in history with its text before and after
+    said = run("review", "history", str(item_id)).out
+    assert "region 1: 'xxxxxx' -> 'Vacuum flask'" in said, said
     held = run("publish", "--shop", "acme-my", "--dry-run")  # the market's rule still holds
     assert held.code == 1 and "Chinese text not replaced: '包邮不锈钢'" in held.out + held.err
     assert any("vacuum" in r.text.lower() for r in after), [r.text for r in after]
@@ -621,3 +624,38 @@ def test_a_rejected_item_takes_regions_beside_set(  # type: ignore[no-untyped-de
     doc = json.loads(run("review", "show", str(item_id), "--json").out)
     assert doc["state"] == "approved" and doc["fields"]["title"]["translation"] == title
     assert doc["regions"][1]["translation"] == "Free shipping"
+
+
+def test_a_region_edit_saved_and_not_drawn_is_drawn_by_the_next_run_or_approve(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path, db_url: str
+) -> None:
+    # trial-adv3 (4): a kill after the region edit was saved and before its image was drawn
+    # left it "replaced" beside the open "0 of 1 replaced" error; a run did not draw it and a
+    # plain approve was refused. The state that first step leaves, then the next run/approve.
+    from config.settings import load
+    from localize import review
+    from store.db import open_store
+
+    run, _ = setup
+    item_id = item_with_text(setup, tmp_path, db_url)
+    settings = load(tmp_path / "shops.toml")
+    store = open_store(db_url)
+    review.save_region_edit(store, settings, item_id, reviewer="d", edits={1: "Vacuum flask"})
+    doc = json.loads(run("review", "show", str(item_id), "--json").out)
+    assert doc["regions"][0]["state"] == "edited, not drawn yet"
+    again = run("run", "--shop", "acme-my")
+    assert again.code == 0, again.err
+    doc = json.loads(run("review", "show", str(item_id), "--json").out)
+    assert [(r["translation"], r["state"]) for r in doc["regions"]][0] == (
+        "Vacuum flask",
+        "replaced",
+    )
+    after = DETECTOR.detect(Image.open(doc["images"][0]["captioned"]).convert("RGB"))
+    assert any("vacuum" in r.text.lower() for r in after), [r.text for r in after]
+
+    review.save_region_edit(store, settings, item_id, reviewer="d", edits={2: "Free shipping"})
+    plain = run("review", "approve", str(item_id), "--reviewer", "d")
+    assert plain.code == 0, plain.err
+    doc = json.loads(run("review", "show", str(item_id), "--json").out)
+    assert doc["state"] == "approved"
+    assert [r["state"] for r in doc["regions"]] == ["replaced", "replaced"]

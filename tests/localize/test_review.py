@@ -146,6 +146,8 @@ def test_an_edited_caption_redraws_its_images_before_approval(queued) -> None:  
     assert since and {h["actor"] for h in since} == {"ploy"}, events
     drawn = run("review", "history", str(first["id"])).out.splitlines()
     assert not [line for line in drawn if "localize run" in line and "(v2)" in line], drawn
+    # trial-adv3 (6): one approval, one "images drawn" (the edit drops the old ones)
+    assert sum("images drawn" in line for line in drawn if "ploy" in line) == 1, drawn
 
 
 def test_a_caption_its_font_cannot_draw_is_refused_before_anything_is_written(queued) -> None:  # type: ignore[no-untyped-def]
@@ -693,3 +695,35 @@ def test_an_item_changed_meanwhile_says_when_in_the_zone_given(db_url: str) -> N
         )
     assert " by run at Sun 06 Dec 13:39 Bangkok" in lost.value.message, lost.value.message
     assert "UTC" not in lost.value.message
+
+
+def test_an_option_given_twice_is_refused_naming_both_values(queued) -> None:  # type: ignore[no-untyped-def]
+    # trial-adv3 (6): `--set caption=A --set caption=B` kept B without a word
+    run, _ = queued
+    first = listed(run)[0]
+    twice = run(
+        "review", "approve", str(first["id"]), "--reviewer", "ploy",
+        "--set", "caption=Percuma", "--set", "caption=Pos percuma",
+    )  # fmt: skip
+    assert twice.code == 2, twice.err
+    assert "--set caption given twice" in twice.err
+    assert "'Percuma'" in twice.err and "'Pos percuma'" in twice.err
+    regions = run(
+        "review", "approve", str(first["id"]), "--reviewer", "ploy",
+        "--region", "1=Flask", "--region", "1=Bottle",
+    )  # fmt: skip
+    assert regions.code == 2 and "--region 1 given twice" in regions.err, regions.err
+    assert "'Flask'" in regions.err and "'Bottle'" in regions.err
+    assert listed(run)[0]["state"] == first["state"]  # nothing written
+
+
+def test_review_list_refuses_a_language_it_does_not_know(queued) -> None:  # type: ignore[no-untyped-def]
+    # trial-adv3 (6): `--language xx` listed nothing with exit 0, as if the queue were empty
+    run, _ = queued
+    unknown = run("review", "list", "--language", "xx")
+    assert unknown.code == 2, unknown.out + unknown.err
+    assert "--language: unknown language 'xx'; known:" in unknown.err and "ms" in unknown.err
+    screen = run("review", "--language", "xx")  # the review screen's own, before a terminal
+    assert screen.code == 2 and "--language: unknown language 'xx'" in screen.err, screen.err
+    upper = run("review", "list", "--language", "MS", "--json")  # as --to takes it
+    assert upper.code == 0 and json.loads(upper.out), upper.err
