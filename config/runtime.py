@@ -32,6 +32,18 @@ def ticker(progress: Progress | None, what: str) -> Callable[[int, int], None] |
     return lambda done, total: progress(what, done, total)
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine with this id is running (a publisher or a run
+    that was killed is not; one we may not signal is taken as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def utcnow() -> datetime:
     """The current time in UTC: the default clock."""
     return datetime.now(UTC)

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from config.errors import AppError, BadInput, echoed
 from config.markets import ImageRules
+from config.runtime import process_alive
 from localize.image.outputs import output_format, safe_name, suffix_for
 
 log = logging.getLogger("localize.image")
@@ -249,27 +250,16 @@ def die_with_parent(started_by: int, parent: int | None) -> None:
         with contextlib.suppress(OSError):
             os.close(alive)
         forkserver._forkserver._forkserver_alive_fd = None
-    if not _alive(started_by):
+    if not process_alive(started_by):
         os._exit(1)
     # and the run itself watched: whatever the server does, no worker outlives it by more
     # than a few seconds (a daemon thread; the worker's tasks are not disturbed)
     threading.Thread(target=_watch, args=(started_by,), daemon=True, name="run-watch").start()
 
 
-def _alive(pid: int) -> bool:
-    """Whether process `pid` is still there (under another user counts)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _watch(started_by: int, every: float = 2.0) -> None:
     """End this worker once the run that started it is gone (checked `every` seconds)."""
-    while _alive(started_by):
+    while process_alive(started_by):
         time.sleep(every)
     os._exit(1)
 

@@ -9,7 +9,6 @@ so a run that died resumes where it stopped and sends nothing twice. The registr
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -152,18 +151,6 @@ class Steps:
                 )
         except IntegrityError:
             pass  # already recorded: the step was done before
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process of this machine with this id is running (a publisher that was
-    killed is not; one we may not signal is taken as running)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 class Publisher(Protocol):

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from config.i18n import msg
+from config.runtime import process_alive
 from config.settings import Settings, ShopSettings, export_folder
 from localize.image.outputs import distinct_name
-from localize.publish import HOLD, PublishError, Steps, Work, process_alive
+from localize.publish import HOLD, PublishError, Steps, Work
 
 MANIFEST = "manifest.json"  # what the export wrote, file by file, for which item version
 PART = ".part"

@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from config.i18n import SEMICOLON, Joined, Msg, msg, stored
-from config.runtime import Clock, Secrets, utcnow
+from config.runtime import Clock, Secrets, process_alive, utcnow
 from config.settings import Settings, ShopSettings, export_folder
 from localize import lifecycle
 from localize.image.fetch import ImageFetcher
@@ -39,7 +39,6 @@ from localize.publish import (
     Steps,
     Unchanged,
     Work,
-    process_alive,
     publisher_for,
 )
 from localize.publish.preflight import Candidate, ImageFacts, Reason, Rules, preflight
