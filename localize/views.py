@@ -37,6 +37,10 @@ if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
 
 # Progress reported by what is being done; anything else is a language being translated into.
 ACTIVITIES = {"captioning": msg("captioning"), "replacing text": msg("replacing text")}
+# A failed item's error as a list shows it, at most (a line per item; `review show` has
+# it whole).
+FAILED_SHOWN = 300
+
 SEVERITIES = {"error": msg("error"), "warning": msg("warning"), "info": msg("info")}
 ITEM_STATES = {
     "pending": pmsg("item", "pending"),
@@ -472,14 +476,17 @@ def review_list(
         if item.state == "failed":
             from config.files import excerpt
 
+            error = item.error or ""
             env.out(
                 msg(
                     "        failed: {error}\n        fix what it says (an image file, the "
                     "listing: import it again, the engine), then `localize run --shop {shop}`",
-                    error=excerpt(item.error or "", 300, quoted=False),
+                    error=excerpt(error, FAILED_SHOWN, quoted=False),
                     shop=item.shop_id,
                 )
             )
+            if len(error) > FAILED_SHOWN:  # its advice is at its end: say where it is whole
+                env.out(msg("        its whole error: `localize review show {id}`", id=item.id))
             if rejected:  # a person's text is taken as it is for a rejected item
                 env.out(
                     msg(

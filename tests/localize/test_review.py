@@ -624,6 +624,28 @@ def test_a_failed_item_is_listed_with_its_error_and_what_to_do(setup, tmp_path: 
     assert later["translated"] == len(rows) and not later["waiting_for_a_file"], later
 
 
+def test_a_long_failure_in_the_list_says_where_it_is_whole(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # stop 21: a failed item's error is our own sentence (what failed, then what to do); the
+    # list cut it at 300 characters and its advice went with the cut, with no way on
+    run, _ = setup
+    photo(seed=0).save(tmp_path / "a.jpg")
+    gone = "g" * 200 + ".jpg"
+    (tmp_path / "listings.csv").write_text(
+        "product_id,sku,title,description,caption,images\n"
+        f"p1,SKU-1,ACME 不锈钢真空保温杯 500ml,<p>保温</p>,包邮,a.jpg;{gone};{gone[1:]}\n",
+        encoding="utf-8",
+    )
+    assert run("listings", "import", str(tmp_path / "listings.csv"), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 1
+    rows = json.loads(run("review", "list", "--json").out)
+    assert rows and all(len(r["error"]) > 300 for r in rows), rows
+    listed = run("review", "list").out
+    for row in rows:
+        assert f"its whole error: `localize review show {row['id']}`" in listed, listed
+        shown = run("review", "show", str(row["id"]))
+        assert shown.code == 0 and row["error"] in shown.out, shown.out
+
+
 def test_review_times_are_in_the_shops_display_zone(queued) -> None:  # type: ignore[no-untyped-def]
     # trial-adv2 (9): the review printed UTC where cadence prints the team's clock
     run, _ = queued
