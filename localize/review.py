@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, select
 
 from config.errors import REASON_MAX, AppError, BadInput, ExitCode, bounded, echoed
-from config.i18n import SEMICOLON, Joined, Msg, Text, from_stored, msg
+from config.i18n import SEMICOLON, Joined, Msg, Text, from_stored, msg, pmsg
 from config.runtime import Clock, utcnow
 from localize import lifecycle
 from store.db import read_connection, session_scope, transaction
@@ -1186,6 +1186,10 @@ def undrawn_regions(findings: Sequence[dict[str, Any]]) -> bool:
     )
 
 
+# A region edited in review whose image is not drawn with it yet (its state, as --json says it)
+UNDRAWN = "edited, not drawn yet"
+
+
 def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every text region on the item's images, numbered across them: image, index, text,
     translation, confidence, state (replaced | kept | untranslated | low_confidence |
@@ -1204,9 +1208,7 @@ def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                     "translation": record.get("translation"),
                     "confidence": record.get("confidence"),
                     # saved, its image not drawn with it yet: not "replaced" beside the error
-                    "state": "edited, not drawn yet"
-                    if record.get("undrawn")
-                    else record.get("status"),
+                    "state": UNDRAWN if record.get("undrawn") else record.get("status"),
                     "kind": record.get("kind", "overlay"),
                     **({"reason": record["reason"]} if record.get("reason") else {}),
                     **({"reason": _still_read(record["left"])} if record.get("left") else {}),
@@ -1222,12 +1224,23 @@ def _still_read(left: Sequence[dict[str, Any]]) -> Msg:
     return msg("still read after erasing: {read}", read=texts_read(left))
 
 
+# A region's state as people read it (`image_regions` and --json keep the words of the left)
+REGION_STATES = {
+    "replaced": pmsg("region", "replaced"),
+    "kept": pmsg("region", "kept"),
+    "untranslated": pmsg("region", "untranslated"),
+    "low_confidence": msg("read with low confidence"),
+    "not_chinese": msg("not Chinese"),
+    UNDRAWN: msg("edited, not drawn yet"),
+}
+
+
 def describe_region(region: dict[str, Any]) -> Msg:
     """One region of `image_regions` on a line, as the queue shows it."""
     translation = f" -> {region['translation']!r}" if region["translation"] else ""
     from localize.image.product import KIND_NAMES
 
-    why = f" ({region['reason']})" if region.get("reason") else ""
+    why = msg(" ({reason})", reason=region["reason"]) if region.get("reason") else ""
     kind = KIND_NAMES.get(region.get("kind") or "overlay", str(region.get("kind")))
     return msg(
         "{index}. image {image}: {text}{translation}  {state}{why}, confidence {confidence}; "
@@ -1236,7 +1249,7 @@ def describe_region(region: dict[str, Any]) -> Msg:
         image=region["image"],
         text=repr(region["text"]),
         translation=translation,
-        state=region["state"],
+        state=REGION_STATES.get(region["state"], region["state"]),
         why=why,
         confidence=region["confidence"],
         kind=kind,

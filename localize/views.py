@@ -600,7 +600,7 @@ def _image_regions(env: Environment, regions: Sequence[dict[str, Any]]) -> None:
 
     env.out(msg("\n[text on images]"))
     for r in regions:
-        env.out(f"  {describe_region(r)}")
+        env.out(msg("  {region}", region=describe_region(r)))  # in the reader's language
 
 
 def for_team(env: Environment, moment: datetime, zone: ZoneInfo | None) -> str:

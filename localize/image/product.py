@@ -29,13 +29,14 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from config.i18n import msg
 from localize.image.ocr import Point
 
 OVERLAY, PRINTING, PRICE = "overlay", "printing", "price"  # a region's kind
 KIND_NAMES = {  # as review shows them; the region's state says what was done
-    OVERLAY: "overlay text",
-    PRINTING: "the product's own printing",
-    PRICE: "a yuan price",
+    OVERLAY: msg("overlay text"),
+    PRINTING: msg("the product's own printing"),
+    PRICE: msg("a yuan price"),
 }
 WORK_SIDE = 320  # px: the silhouette is found on a copy this large
 PLAIN = 18  # a pixel within this (per channel) of the border's colour is background

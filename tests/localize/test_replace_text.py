@@ -366,6 +366,11 @@ def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # typ
     assert "; overlay text" in shown.out
     doc = json.loads(run("review", "show", str(item_id), "--json").out)
     assert [(r["index"], r["state"]) for r in doc["regions"]] == [(1, "replaced"), (2, "replaced")]
+    # a Chinese team reads the regions' states and kinds in Chinese (they were English
+    # words inside a translated line); --json keeps its words
+    zh = run("review", "show", str(item_id), "--lang", "zh").out
+    assert "1. 图片 1：'保温杯大容量' -> 'xxxxxx'  已替换，置信度" in zh, zh
+    assert "；叠加文字" in zh and "replaced" not in zh and "overlay" not in zh, zh
 
     chinese = run("review", "approve", str(item_id), "--reviewer", "mei", "--region", "1=保温")
     assert chinese.code == 2 and "region 1 ('保温杯大容量')" in chinese.err
