@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -83,6 +84,8 @@ class _Strict(BaseModel):
             if numbers:
                 # "３" (fullwidth) is 3 to a person, and to nothing in TOML
                 digits = unicodedata.normalize("NFKC", value).strip()
+                # and "٣" (Arabic-Indic), "३" (Devanagari): a digit in any script
+                digits = "".join(str(unicodedata.decimal(c, c)) for c in digits)
                 example = digits if _NUMBER.fullmatch(digits) else "1"
                 raise ValueError(
                     msg(
@@ -105,6 +108,18 @@ class _Strict(BaseModel):
             )
         if isinstance(value, bool) and numbers and bool not in kinds:
             raise ValueError(msg("a number, not true or false"))
+        if isinstance(value, float) and float in kinds and not math.isfinite(value):
+            # TOML's nan and inf are floats: pydantic compared nan with the range and said
+            # "should be less than or equal to 600.0"
+            default = field_info.default if field_info else None
+            raise ValueError(
+                msg(
+                    "{value} is no amount here: give a number ({key} = {example})",
+                    value=repr(value),
+                    key=key,
+                    example=default if isinstance(default, (int, float)) else 1,
+                )
+            )
         if isinstance(value, float) and int in kinds and float not in kinds:
             # pydantic took 2.0 as 2 and said of 1e308 "exceeded maximum size"
             default = field_info.default if field_info else None

@@ -578,12 +578,22 @@ def test_a_table_written_as_an_array_of_tables_names_the_key_and_the_fix() -> No
             "(weekly_quota = 3), not as the text '３'",
         ),
         (
+            'weekly_quota = "٣"',  # trial-adv3: an Arabic-Indic 3 was told "weekly_quota = 1"
+            "shops[0].weekly_quota (line 4) [shop 'a']: a number is written without quotes "
+            "(weekly_quota = 3), not as the text '٣'",
+        ),
+        (
+            "[shops.images]\ndownload_seconds = nan",  # trial-adv3: "less than or equal to 600"
+            "shops[0].images.download_seconds (line 5) [shop 'a']: nan is no amount here: give "
+            "a number (download_seconds = 20.0)",
+        ),
+        (
             '[shops.translation]\nengine = "libre"\nurl = "http://127.0.0.1:5000/\\u001b[2J"',
             "shops[0].translation.url (line 6) [shop 'a']: contains U+001B (a control "
             "character) at character 23; remove it",
         ),
     ],
-    ids=["1e308", "fraction", "fullwidth-digit", "escape-in-url"],
+    ids=["1e308", "fraction", "fullwidth-digit", "arabic-indic-digit", "nan", "escape-in-url"],
 )
 def test_a_shops_file_value_is_told_what_to_write_instead(line: str, expected: str) -> None:
     """pydantic's "Unable to parse input string as an integer, exceeded maximum size", a
