@@ -258,7 +258,7 @@ def test_the_images_table_and_its_defaults(tmp_path: Path) -> None:
         ("concurrency = 100", "shops[0].images.concurrency (line 5) [shop 'a']: Input"),
         ("allow_host = []", "shops[0].images.allow_host (line 5) [shop 'a']: unknown key"),
         ("yuan_rate = 0", "shops[0].images.yuan_rate (line 5) [shop 'a']: Input should be greater"),
-        ("yuan_rate = nan", "shops[0].images.yuan_rate (line 5) [shop 'a']: Input"),
+        ("yuan_rate = nan", "shops[0].images.yuan_rate (line 5) [shop 'a']: nan is no amount"),
         ("yuan_rat = 4.7", "shops[0].images.yuan_rat (line 5) [shop 'a']: unknown key"),
     ],
 )
