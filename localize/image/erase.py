@@ -50,6 +50,7 @@ MATCH_HEIGHT = 64  # px: larger letters are matched on a copy scaled down to thi
 GOOD = 35.0  # dB: a texture's copy that fits its ring this well is not second-guessed
 RELAX = 12  # passes smoothing a soft fill
 GRAIN_REACH = 5  # of the region's growth (~0.9 of its height): how far stripes are followed
+PRE = 1.5  # px: the blur a stripe's heading is taken on (the grain's own drowned it)
 SIDED_SHARE = 0.05  # of the ring around a hole: each side of an edge crossing it at least
 SIDED_APART = 90.0  # ... and the two sides' colours this far apart (sum over R, G, B)
 SIDED_GAP = 0.15  # of the text's height: gaps between letters the edge is not seen in
@@ -904,10 +905,11 @@ def _along_grain(
     weight = cv2.GaussianBlur(seen, (0, 0), sigma) + 1e-6
     out = np.full(img.shape, np.nan, np.float32)
     out[~hole] = img[~hole]
+    smooth = cv2.GaussianBlur(img, (0, 0), PRE / f)
     hy, hx = np.nonzero(hole)
     for c in range(3):
-        gx = cv2.Sobel(img[..., c], cv2.CV_32F, 1, 0, ksize=3)
-        gy = cv2.Sobel(img[..., c], cv2.CV_32F, 0, 1, ksize=3)
+        gx = cv2.Sobel(smooth[..., c], cv2.CV_32F, 1, 0, ksize=3)
+        gy = cv2.Sobel(smooth[..., c], cv2.CV_32F, 0, 1, ksize=3)
         jxx, jxy, jyy = (
             cv2.GaussianBlur(g * seen, (0, 0), sigma) / weight for g in (gx * gx, gx * gy, gy * gy)
         )
