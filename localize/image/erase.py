@@ -350,7 +350,7 @@ def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, .
     out, score = _texture_fill(rgb, text, ~others, height)
     method = "texture"
     if out is None or score < GOOD:  # a copy that fits less well than a soft fill
-        soft, soft_score = _smooth_fill(rgb, text, grow, others)
+        soft, soft_score = _smooth_fill(rgb, text, grow, others, 0.0 if out is None else score)
         if out is None or soft_score > score:
             out, score, method = soft, soft_score, "smooth"
     # the product's edge under the letters (a13/a14 line 2): continued through them as a
@@ -835,12 +835,15 @@ def _refine(grey: Any, ky: Any, kx: Any, dy: int, dx: int, reach: int) -> tuple[
     return at
 
 
-def _smooth_fill(rgb: Any, hole: Any, grow: int, avoid: Any = None) -> tuple[Any, float]:
+def _smooth_fill(
+    rgb: Any, hole: Any, grow: int, avoid: Any = None, copied: float = 0.0
+) -> tuple[Any, float]:
     """`rgb` with the `hole` filled smoothly from all around it (pull-push through a
     pyramid, then relaxed), for soft backgrounds, or where that fits poorly, each colour
-    carried along its own stripes (`_along_grain`) when that fits better; and the score:
-    the same fill tried on a ring of known pixels around the hole, against what they are.
-    `avoid`: pixels never carried into the hole (other lines' letters)."""
+    carried along its own stripes (`_along_grain`); and the score: the same fill tried on
+    a ring of known pixels around the hole, against what they are. `avoid`: pixels never
+    carried into the hole (other lines' letters); `copied`: the score of a copy of the
+    picture already made (a good one: no stripes followed)."""
     import numpy as np
 
     out = rgb.copy()
@@ -852,25 +855,18 @@ def _smooth_fill(rgb: Any, hole: Any, grow: int, avoid: Any = None) -> tuple[Any
     err = trial[band] - rgb[band].astype(np.float32)
     score = _db(float(np.sqrt((err**2).mean())))
     filled = _pull_push(rgb, hole)
-    if score < GOOD:  # stripes or grain the membrane blurs into a blob the letters' shape
-        # both tried on a thin ring: a wide one shuts a dense line's letters into one
-        # block that no stripe crosses
-        thin = _ring(hole, 3) & ~hole
+    if max(score, copied) < POOR:  # the membrane a blob the letters' shape, no copy fits
+        # (only then: following stripes costs up to 1 s a large region; where the membrane
+        # or a copy fits well enough, as on bokeh and wood, it is no worse)
         blocked = hole if avoid is None else hole | avoid
-        soft = _pull_push(rgb, hole | thin)
-        grain = _along_grain(rgb, hole | thin, blocked | thin, GRAIN_REACH * grow, half=True)
-        grain = np.where(np.isnan(grain), soft, grain)
-        err_soft = soft[thin] - rgb[thin].astype(np.float32)
-        err = grain[thin] - rgb[thin].astype(np.float32)
-        # (a poor membrane is a blob the letters' shape, whatever a thin ring says of it)
-        if (err**2).mean() < (err_soft**2).mean() or score < POOR:
-            # scored as the membrane is, on the wide ring: the thin one sees too little
-            # of a hole's grain to warn of a poor fill (19 dB true where it said 25)
-            wide = _along_grain(rgb, hole | band, blocked | band, GRAIN_REACH * grow, half=True)
-            wide = np.where(np.isnan(wide), trial, wide)[band] - rgb[band].astype(np.float32)
-            score = _db(float(np.sqrt((wide**2).mean())))
-            grain = _along_grain(rgb, hole, blocked, GRAIN_REACH * grow)
-            filled = np.where(np.isnan(grain), filled, grain)  # no stripe reached: membrane
+        grain = _along_grain(rgb, hole, blocked, GRAIN_REACH * grow)
+        filled = np.where(np.isnan(grain), filled, grain)  # no stripe reached: membrane
+        # scored as the membrane is, on the same ring: the fill used, tried there (a
+        # thin ring sees too little of the grain to warn of a poor fill: it said 25 dB
+        # where the truth was 19)
+        wide = _along_grain(rgb, hole | band, blocked | band, GRAIN_REACH * grow, half=True)
+        wide = np.where(np.isnan(wide), trial, wide)[band] - rgb[band].astype(np.float32)
+        score = _db(float(np.sqrt((wide**2).mean())))
     out[hole] = np.clip(np.rint(filled[hole]), 0, 255).astype(np.uint8)
     return out, score
 
