@@ -650,6 +650,29 @@ def _outlined_edge(
     return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
 
 
+def _busy(rng: np.random.Generator) -> np.ndarray:
+    """Fine stripes of three colours, each its own way and period (none repeats the
+    others'), with grain and a few dots (a trial's a03: no one stretch of it matches
+    another, and its grey is nearly flat)."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+    base = np.stack(
+        [
+            128 + 60 * np.sin(x / 9.0 + 3 * np.sin(y / 23.0)),
+            120 + 55 * np.cos(y / 7.0 + x / 31.0),
+            100 + 70 * np.sin((x + y) / 13.0),
+        ],
+        axis=-1,
+    ) + rng.normal(0, 18, (SIZE, SIZE, 3))
+    img = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    for _ in range(30):
+        cx, cy, r = (int(v) for v in (*rng.integers(0, SIZE, 2), rng.integers(8, 30)))
+        draw.ellipse(
+            (cx - r, cy - r, cx + r, cy + r), fill=tuple(int(v) for v in rng.integers(30, 230, 3))
+        )
+    return np.asarray(img.filter(ImageFilter.GaussianBlur(0.8))).astype(np.float32)
+
+
 def _grain(rng: np.random.Generator) -> np.ndarray:
     """A flat cream panel with a photo's grain (no JPEG): no ringing to erase round the
     letters, the grain must go on up to them."""
@@ -707,6 +730,11 @@ LOOKS = {
     "outline8": (_flat, Look(fill=(255, 230, 0), outline=(30, 30, 120), outline_width=8)),
     "grain": (_grain, Look(fill=(120, 40, 30))),
     "dotted": (_dotted, Look(fill=(60, 60, 160))),
+    # white letters outlined in black over three colours' stripes and dots (a03)
+    "outline-busy": (
+        _busy,
+        Look(fill=(255, 255, 255), outline=(20, 20, 20), outline_width=6, sizes=(140, 100, 60)),
+    ),
     # an outline of the stripes' own dark colour
     "outline-stripes": (
         _stripes,
@@ -721,7 +749,7 @@ CLASSES = (
     *("watermark-photo", "watermark-flat", "ruled-cells", "outlined-edge", "grain"),
     *("dotted",),
     *("product", "shadow"),
-    *("outline2", "outline4", "outline8", "outline-stripes"),
+    *("outline2", "outline4", "outline8", "outline-stripes", "outline-busy"),
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = ("table", "list")  # drawn for the layout's tests (set, not erase, is their subject)
