@@ -62,6 +62,7 @@ MARK_SOFT = 0.8  # px: the blur of a mark's glyphs' anti-aliased edges
 MARK_STEEP = 80.0  # Sobel's grey step: the picture's own edge, under a mark
 BESIDE = 2.5  # px: the reach of the picture around a mark that its edges are un-blended on
 MARK_FIT = 0.8  # of its pixels' variance the blend must explain: a mark, not a picture
+MARK_GAP = 0.15  # coverage under this, inside a stroke's mask: a gap between strokes
 
 
 def region_mask(size: tuple[int, int], polygon: tuple[Point, ...], grow: int) -> Any:
@@ -1354,7 +1355,13 @@ def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None
     steep = np.hypot(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
     soft = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), MARK_SOFT)
     cov = np.where(_ring(steep > MARK_STEEP, 2), soft, cov)
-    cov = np.where(cv2.erode(mask.astype(np.uint8), square) > 0, 1.0, cov)
+    # inside the strokes the mark covers fully (the picture under it, texture and all, is
+    # kept), but for a gap the mask swallowed between two strokes (a11's turned letters):
+    # a pixel the mark plainly misses, against the picture beside, is no stroke; taken
+    # as covered it was un-blended to a near-black speck
+    inner = cv2.erode(mask.astype(np.uint8), square) > 0
+    gap = _ring(inner & (cov < MARK_GAP), 2)  # (with its anti-aliased sides)
+    cov = np.where(inner & ~gap, 1.0, cov)
     cov = np.where(_ring(mask, 3) & win.area, cov, 0.0).astype(np.float32)
     restored = _unblend(px, cov, blend)
     # the glyphs' edges keep a thin line (JPEG's ringing, a resampled mark's halo, the
