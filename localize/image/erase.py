@@ -63,6 +63,7 @@ MARK_STEEP = 80.0  # Sobel's grey step: the picture's own edge, under a mark
 BESIDE = 2.5  # px: the reach of the picture around a mark that its edges are un-blended on
 MARK_FIT = 0.8  # of its pixels' variance the blend must explain: a mark, not a picture
 MARK_GAP = 0.15  # coverage under this, inside a stroke's mask: a gap between strokes
+MARK_PAST = 8.0  # levels under black or past white: no pixel under the mark was so
 
 
 def region_mask(size: tuple[int, int], polygon: tuple[Point, ...], grow: int) -> Any:
@@ -1360,7 +1361,11 @@ def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None
     # a pixel the mark plainly misses, against the picture beside, is no stroke; taken
     # as covered it was un-blended to a near-black speck
     inner = cv2.erode(mask.astype(np.uint8), square) > 0
-    gap = _ring(inner & (cov < MARK_GAP), 2)  # (with its anti-aliased sides)
+    # (and fully covered it would be under black or past white: beside the picture's own
+    # edge, the picture beside is unsure and a stroke's coverage reads low there too)
+    full = (px - blend.alpha * blend.colour) / (1 - blend.alpha)
+    impossible = ((full < -MARK_PAST) | (full > 255 + MARK_PAST)).any(axis=2)
+    gap = _ring(inner & (cov < MARK_GAP) & impossible, 2)  # (with its anti-aliased sides)
     cov = np.where(inner & ~gap, 1.0, cov)
     cov = np.where(_ring(mask, 3) & win.area, cov, 0.0).astype(np.float32)
     restored = _unblend(px, cov, blend)
