@@ -284,7 +284,9 @@ def _spots(before: Any, after: Any, box: tuple[int, int, int, int], text_height:
     longest = max(3, round(SPOT_SIZE * text_height))
     sides = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
     areas = stats[1:, cv2.CC_STAT_AREA]
-    count = int(areas[(sides <= longest) & (areas >= SPOT_LEAST)].sum())
+    # (a speck has a body: a line 1 px thin is the corner of an edge, a texture's seam)
+    thick = np.minimum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) >= 2
+    count = int(areas[(sides <= longest) & (areas >= SPOT_LEAST) & thick].sum())
     return count if count >= SPOT_FEW else 0
 
 
