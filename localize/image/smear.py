@@ -52,7 +52,7 @@ SPOT_FLOOR = 30.0  # grey levels off its surroundings: a speck or bite (JPEG's n
 SPOT_RING = 3.0  # ... and this many times what the ring's own 99.9th percentile is off
 SPOT_SIZE = 0.08  # of the text's height: the longest a speck is (at least 3 px)
 SPOT_LEAST = 3  # px: a speck this big at least (a lone pixel is noise)
-SPOT_FEW = 6  # px of specks: enough to see at full size
+SPOT_FEW = 8  # px of specks: enough to name (fewer, a band corner's sliver, a touch at most)
 
 
 @dataclass(frozen=True)
