@@ -11,6 +11,7 @@ weight, outline, shadow). Deterministic: the same class and seed give the same p
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -43,10 +44,13 @@ class Text:
     outline: tuple[int, int, int] | None = None
     outline_width: int = 0
     shadow: tuple[int, int] | None = None  # the shadow's offset (dx, dy), None without one
+    turned: tuple[tuple[int, int], ...] | None = None  # a turned line's polygon (OCR's)
 
     @property
     def polygon(self) -> tuple[tuple[int, int], ...]:
         """The box as an OCR polygon, clockwise from the top left."""
+        if self.turned is not None:
+            return self.turned
         left, top, right, bottom = self.box
         return ((left, top), (right, top), (right, bottom), (left, bottom))
 
@@ -578,7 +582,8 @@ def _watermark(
 ) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
     """A shop's translucent watermark (one colour at one strength over everything under
     it, a trial's a11 and b06): white at 37% across a photo and the dark product on it
-    (`over` "photo"), or black at 30% inside a flat cream card (`over` "flat")."""
+    (`over` "photo", or "turned" 25 degrees as a11 was), or black at 30% inside a flat
+    cream card (`over` "flat")."""
     base = _photo(rng)
     panel = (0, 0, SIZE, SIZE)
     if over == "flat":
@@ -587,17 +592,29 @@ def _watermark(
         colour, alpha, at, size = (0, 0, 0), 0.30, (170, 440), 130
     else:
         colour, alpha, at, size = (255, 255, 255), 0.37, (110, 470), 140
-    word = "优品旗舰店" if over == "photo" else "正品保障"
+    word = "正品保障" if over == "flat" else "优品旗舰店"
     truth = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
     f = font(size)
     layer = Image.new("RGBA", truth.size, (0, 0, 0, 0))
     ImageDraw.Draw(layer).text(at, word, font=f, fill=(*colour, round(255 * alpha)))
+    left, top, right, bottom = ImageDraw.Draw(layer).textbbox(at, word, font=f)
+    polygon = None
+    if over == "turned":  # (a11: the mark turned 25 degrees, narrow gaps between strokes)
+        turn, centre = 25, ((left + right) / 2, (top + bottom) / 2)
+        layer = layer.rotate(turn, resample=Image.BICUBIC, center=centre)
+        c, s_ = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+        corners = ((left - 6, top - 6), (right + 6, top - 6), (right + 6, bottom + 6),
+                   (left - 6, bottom + 6))  # fmt: skip
+        polygon = tuple(
+            (round(centre[0] + (x - centre[0]) * c + (y - centre[1]) * s_),
+             round(centre[1] - (x - centre[0]) * s_ + (y - centre[1]) * c))
+            for x, y in corners
+        )  # fmt: skip
     img = truth.convert("RGBA")
     img.alpha_composite(layer)
-    left, top, right, bottom = ImageDraw.Draw(layer).textbbox(at, word, font=f)
     box = (left - 6, top - 6, right + 6, bottom + 6)
     ink = np.asarray(layer)[..., 3] > 0
-    texts = [Text(word, box, size, "regular", colour)]
+    texts = [Text(word, box, size, "regular", colour, turned=polygon)]
     return np.asarray(img.convert("RGB")), np.asarray(truth).astype(np.float32), texts, ink, panel
 
 
@@ -746,7 +763,8 @@ JPEG += ("grain",)  # a grainy photo panel: JPEG's ringing check must not smooth
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
-    *("watermark-photo", "watermark-flat", "ruled-cells", "outlined-edge", "grain"),
+    *("watermark-photo", "watermark-flat", "watermark-turned", "ruled-cells", "outlined-edge"),
+    *("grain",),
     *("dotted",),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes", "outline-busy"),

@@ -64,6 +64,10 @@ MARK_SOFT = 0.8  # px: the blur of a mark's glyphs' anti-aliased edges
 MARK_STEEP = 80.0  # Sobel's grey step: the picture's own edge, under a mark
 BESIDE = 2.5  # px: the reach of the picture around a mark that its edges are un-blended on
 MARK_FIT = 0.8  # of its pixels' variance the blend must explain: a mark, not a picture
+MARK_GAP = 0.15  # coverage under this, inside a stroke's mask: a gap between strokes
+MARK_REACH = 0.15  # of the text's height: the picture around a stroke (a stroke wide)
+MARK_SIDE = 12.0  # levels on each channel: a colour the picture beside shows
+MARK_PAST = 8.0  # levels under black or past white: no pixel under the mark was so
 
 
 def region_mask(size: tuple[int, int], polygon: tuple[Point, ...], grow: int) -> Any:
@@ -1415,6 +1419,30 @@ def _strokes_away(rgb: Any, colour: Any, height: float) -> Any:
     return cv2.merge(planes).astype(np.float32)
 
 
+def _sides_around(px: Any, known: Any, reach: int) -> tuple[Any, Any]:
+    """The colours of the darkest and of the lightest `known` pixel within `reach` px of
+    each pixel (float images): an edge's two sides, whole colours (not a channel's
+    minimum from one side and another's from the other)."""
+    import cv2
+    import numpy as np
+
+    h, w = known.shape
+    grey = np.rint(px.mean(axis=2)).astype(np.float64)
+    # each pixel's grey level and its number in one float (exact below 2**53), so that
+    # the window's extreme names the pixel it came from
+    key = grey * float(h * w) + np.arange(h * w, dtype=np.float64).reshape(h, w)
+    square = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
+    big = 256.0 * h * w
+    dark = cv2.erode(np.where(known, key, big), square)
+    light = cv2.dilate(np.where(known, key, -1.0), square)
+    flat = px.reshape(-1, 3)
+    out = []
+    for extreme, none in ((dark, dark >= big), (light, light < 0)):
+        at = np.mod(np.where(none, 0.0, extreme), h * w).astype(np.int64)
+        out.append(np.where(none[..., None], np.float32(1e6), flat[at]))
+    return out[0], out[1]
+
+
 def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None:
     """A translucent mark over the picture, un-blended: its pixels, the crop with the
     picture under them restored, the score, the method and the background's colour; the
@@ -1439,6 +1467,18 @@ def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None
     mask = ((_coverage(px, under, blend) > 0.5) & win.area) | seed
     blend = _blend_fit(px, mask, cv2.erode(mask.astype(np.uint8), square) > 0) or blend
     mask |= seed & win.area  # (a stroke's junction, where the picture continued is unsure)
+    # a stroke along or across the product's own edge (c03's 店 on the blue's side): the
+    # opening takes it for the edge's lighter side, and the picture beside mixes both
+    # sides, so it read part covered or not at all and was left as a light bite; a pixel
+    # is fully covered when so un-blended it is the colour of one side (the darkest or
+    # the lightest of the picture around), as a stroke's anti-aliased side, or the
+    # picture itself beside the stroke, is not
+    full = (px - blend.alpha * blend.colour) / (1 - blend.alpha)
+    reach = max(2, round(MARK_REACH * height))
+    covered = np.zeros(mask.shape, bool)
+    for side in _sides_around(px, ~_ring(mask, 2), reach):
+        covered |= np.abs(full - side).max(axis=2) <= MARK_SIDE
+    mask |= covered & _ring(mask, reach) & win.area
     # the glyphs' anti-aliased edges: what the pixels show against the picture under
     # them, or where that picture has an edge of its own (the product's, under a stroke)
     # and is unsure there, the mask's own soft edge
@@ -1447,7 +1487,18 @@ def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None
     steep = np.hypot(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
     soft = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), MARK_SOFT)
     cov = np.where(_ring(steep > MARK_STEEP, 2), soft, cov)
-    cov = np.where(cv2.erode(mask.astype(np.uint8), square) > 0, 1.0, cov)
+    # inside the strokes the mark covers fully (the picture under it, texture and all, is
+    # kept), but for a gap the mask swallowed between two strokes (a11's turned letters):
+    # a pixel the mark plainly misses, against the picture beside, is no stroke; taken
+    # as covered it was un-blended to a near-black speck
+    inner = cv2.erode(mask.astype(np.uint8), square) > 0
+    # (and fully covered it would be under black or past white: beside the picture's own
+    # edge, the picture beside is unsure and a stroke's coverage reads low there too)
+    impossible = ((full < -MARK_PAST) | (full > 255 + MARK_PAST)).any(axis=2)
+    gap = _ring(inner & (cov < MARK_GAP) & impossible, 2)  # (with its anti-aliased sides)
+    cov = np.where(inner & ~gap, 1.0, cov)
+    # ... and a stroke's part along or across the product's own edge, fully covered
+    cov = np.where(covered & _ring(mask, 2) & ~gap, 1.0, cov)
     cov = np.where(_ring(mask, 3) & win.area, cov, 0.0).astype(np.float32)
     restored = _unblend(px, cov, blend)
     # the glyphs' edges keep a thin line (JPEG's ringing, a resampled mark's halo, the

@@ -47,6 +47,12 @@ OUTLINE_CLIP = 12.0  # grey levels: fine detail past this is the picture's own e
 OUTLINE_RATIO = 2.5  # the profile across the letters' edges this many times that off them
 OUTLINE_LEVELS = 0.6  # grey levels: ... and this much stronger: an outline still shows
 GHOST_CHANGED = 3  # grey levels: a pixel the erase changed by more, the letters' shape
+SPOT_AROUND = 7  # px: the median a speck of a few px is measured against (its surroundings)
+SPOT_FLOOR = 30.0  # grey levels off its surroundings: a speck or bite (JPEG's noise is less)
+SPOT_RING = 3.0  # ... and this many times what the ring's own 99.9th percentile is off
+SPOT_SIZE = 0.08  # of the text's height: the longest a speck is (at least 3 px)
+SPOT_LEAST = 3  # px: a speck this big at least (a lone pixel is noise)
+SPOT_FEW = 8  # px of specks: enough to name (fewer, a band corner's sliver, a touch at most)
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,7 @@ def judge(
         doubts.append({"kind": SMEAR, "side": side})
     specks = (
         _residue(plate, seen.box, seen.text_height)
+        or _spots(original, plate, seen.box, seen.text_height)
         or _ghost(original, plate, seen.box, seen.text_height)
         or _outline(original, plate, seen.box, seen.text_height)
     )
@@ -249,6 +256,38 @@ def _residue(after: Any, box: tuple[int, int, int, int], text_height: int) -> in
     ring_share = above[outside].mean() if outside.any() else 0.0
     enough = max(SPECK_LEAST, SPECK_SHARE * inside.sum(), SPECK_RING * ring_share * inside.sum())
     return count if count >= enough else 0
+
+
+def _spots(before: Any, after: Any, box: tuple[int, int, int, int], text_height: int) -> int:
+    """How many pixels of small specks and bites the erase left (0 when none shows): blobs
+    of a few px on or beside the pixels it changed, far darker or lighter than the median of
+    their surroundings, where the picture outside the region has none so strong. A few
+    specks on a large region are too few for `_residue`'s share of its area, yet a
+    near-black speck on a navy product is seen at once (a11's un-blended watermark)."""
+    import cv2
+    import numpy as np
+
+    was = before.astype(np.float32).mean(axis=2)
+    now = after.astype(np.float32).mean(axis=2)
+    off = np.abs(now - cv2.medianBlur(np.rint(now).astype(np.uint8), SPOT_AROUND))
+    bx0, by0, bx1, by1 = box
+    inside = np.zeros(now.shape, bool)
+    inside[by0:by1, bx0:bx1] = True
+    if inside.all():
+        return 0
+    level = max(SPOT_FLOOR, SPOT_RING * float(np.percentile(off[~inside], 99.9)))
+    # on or beside what the erase changed: its own specks, and bites of the letters it left
+    changed = (np.abs(was - now) > CHANGED).astype(np.uint8)
+    near = cv2.dilate(changed, np.ones((5, 5), np.uint8)) > 0
+    spots = ((off > level) & near & inside).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(spots, connectivity=8)
+    longest = max(3, round(SPOT_SIZE * text_height))
+    sides = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    # (a speck has a body: a line 1 px thin is the corner of an edge, a texture's seam)
+    thick = np.minimum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) >= 2
+    count = int(areas[(sides <= longest) & (areas >= SPOT_LEAST) & thick].sum())
+    return count if count >= SPOT_FEW else 0
 
 
 def _ghost(before: Any, after: Any, box: tuple[int, int, int, int], text_height: int) -> int:

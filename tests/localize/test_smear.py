@@ -26,6 +26,7 @@ from tests.localize.images import Reads
 CLEAN = (
     *("flat", "gradient", "banner", "tight-band", "stripes", "checks", "wood", "bokeh"),
     *("product", "sticker", "ruled-cells", "watermark-photo", "watermark-flat"),
+    *("watermark-turned", "dotted", "grain"),
     *("flat-jpeg", "banner-jpeg", "stripes-jpeg", "bokeh-jpeg"),
 )
 
@@ -224,3 +225,20 @@ def test_an_erase_that_smears_the_products_edge_is_never_silent(tmp_path: Path) 
     if warned:  # ... in the region's record, its finding and the command's warnings
         assert record.get("doubts") and poor_erase_finding(0, [record]) is not None
         assert any(POOR_ERASE in w and LINE in w for w in out.warnings)
+
+
+@pytest.mark.parametrize("name", ["watermark-photo", "watermark-turned", "flat", "bokeh"])
+@pytest.mark.parametrize("levels", [-70, 70])
+def test_a_few_small_specks_or_bites_on_a_large_region_are_residue(name: str, levels: int) -> None:
+    # a11: three near-black specks of 3-5 px (14 px in all) on the navy product, on a region
+    # of ~375,000 px: far under the share of its area the specks' look needs, and silent
+    s = make(name)
+    plate = np.asarray(s.background).astype(np.int16)
+    for t in s.texts:
+        left, top, right, bottom = t.box
+        ys, xs = np.nonzero(s.ink[top:bottom, left:right])
+        for k in (len(ys) // 5, len(ys) // 2, 4 * len(ys) // 5):  # on three of its letters
+            y, x = top + ys[k], left + xs[k]
+            plate[y : y + 2, x : x + 2] = np.clip(plate[y, x] + levels, 0, 255)
+    spotted = Image.fromarray(plate.astype(np.uint8))
+    assert all(RESIDUE in kinds for kinds in doubts(s, spotted))
