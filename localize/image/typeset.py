@@ -25,6 +25,9 @@ WARN_UNDER = 0.5  # of the original's size: drawn smaller than this (and smaller
 ALIKE = 0.75  # alike blocks share a size unless it shrinks one below this share of its own
 LIST_GAP = 0.4  # of the size: the least space between two items of a list, past the pitch
 TITLE = 1.15  # an original this much taller than another is its title: never drawn smaller
+HANG_GAP = 0.5  # of the size: the least space under a claim wrapped under itself, to the next
+WRAP_GAIN = 1.1  # a list's claim is wrapped under itself only when that sets the list this
+# much larger than one line each would
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class Setting:
     under_floor: bool = False
     overflow: bool = False
     gap: float = 0.0  # px between one item's last line and the next item's first, past the pitch
+    apart: float = 0.0  # a list's: its items' tops this far apart (px), each item's lines under
+    # its first (an item wrapped hangs under itself, its neighbours where they were)
 
     def all_lines(self) -> tuple[str, ...]:
         """The block's lines top to bottom."""
@@ -133,7 +138,9 @@ def set_block(
     the floor, then the least size, overflowing. `pitch`: how far apart (top to top, px)
     the original's lines were: the items are set that far apart where the room has the
     height (item_gap), and at least LIST_GAP apart (smaller if need be: a list's claims
-    set evenly run together into one paragraph)."""
+    set evenly run together into one paragraph); items further apart than that (a bullet
+    list) keep their places (`Setting.apart`), one line each or a claim wrapped under
+    itself, never pushing the next one down."""
     width, height = room
     floor = min(top, max(FLOOR_PX, round(FLOOR * top)))
     least = min(floor, max(8, round(LEAST * top)))
@@ -142,7 +149,7 @@ def set_block(
         return break_at_phrases(units, lambda text: measure(text, size) <= width, strict)
 
     def lines_at(
-        size: int, hyphen: bool, one: bool = False, strict: bool = False
+        size: int, hyphen: bool, one: bool = False, strict: bool = False, hang: bool = False
     ) -> list[list[str]] | None:
         out = []
         for units in items:
@@ -155,6 +162,13 @@ def set_block(
             out.append(wrap(joined, width, size, measure, hyphen=hyphen))
             if one and len(out[-1]) > 1:
                 return None
+        if hang:  # each item in its own place: its lines above the next item's top
+            if any(
+                depth(len(item), size, spacing, ink) + HANG_GAP * size > pitch for item in out[:-1]
+            ):
+                return None
+            last = (len(out) - 1) * pitch + depth(len(out[-1]), size, spacing, ink)
+            return out if last <= height else None
         count = sum(len(item) for item in out)
         apart = (len(out) - 1) * least_gap(size)
         return out if depth(count, size, spacing, ink) + apart <= height else None
@@ -163,12 +177,12 @@ def set_block(
         return min(item_gap(pitch, size, spacing), LIST_GAP * size)
 
     def largest(
-        lo: int, hi: int, hyphen: bool, one: bool, strict: bool
+        lo: int, hi: int, hyphen: bool, one: bool, strict: bool, hang: bool = False
     ) -> tuple[int, list[list[str]]] | None:
         best = None
         while lo <= hi:
             mid = (lo + hi) // 2
-            found = lines_at(mid, hyphen, one, strict)
+            found = lines_at(mid, hyphen, one, strict, hang)
             if found is not None:
                 best, lo = (mid, found), mid + 1
             else:
@@ -182,6 +196,28 @@ def set_block(
         most = item_gap(pitch, size, spacing)
         return max(least_gap(size), min(most, spare / (len(lines) - 1)))
 
+    def even(
+        size: int, lines: Sequence[Sequence[str]], hyphen: bool
+    ) -> tuple[tuple[str, ...], ...]:
+        return tuple(
+            tuple(balance(units_at(units, size), width, size, measure, len(found)))
+            if not hyphen
+            else tuple(found)
+            for units, found in zip(items, lines, strict=True)
+        )
+
+    # a list of claims set further apart than a line (a bullet list): its items keep their
+    # places, one line each, or a claim too long wrapped under itself (between its phrases)
+    # where that sets the list clearly larger, never pushing the next claim down
+    if len(items) > 1 and item_gap(pitch, top, spacing) > LIST_GAP * top:
+        one_line = largest(floor, top, False, True, False, True)
+        hung = largest(floor, top, False, False, True, True)
+        if hung is not None and (one_line is None or hung[0] >= WRAP_GAIN * one_line[0]):
+            one_line = hung
+        if one_line is not None:
+            size, lines = one_line
+            set_ = even(size, lines, False)
+            return Setting(size, set_, gap=gap(size, set_), apart=pitch)
     # (lo, hi, hyphen, under the floor, each item on one line, broken only between phrases)
     listed = len(items) > 1 or whole
     first = [(floor, top, False, False, True, False), (floor, top, False, False, False, True)]
@@ -195,14 +231,9 @@ def set_block(
         best = largest(lo, hi, hyphen, one, strict)
         if best is not None:
             size, lines = best
-            even = tuple(
-                tuple(balance(units_at(units, size), width, size, measure, len(found)))
-                if not hyphen
-                else tuple(found)
-                for units, found in zip(items, lines, strict=True)
-            )
-            broken = hyphen and any(line.endswith("-") for item in even for line in item)
-            return Setting(size, even, broken, under, gap=gap(size, even))
+            set_ = even(size, lines, hyphen)
+            broken = hyphen and any(line.endswith("-") for item in set_ for line in item)
+            return Setting(size, set_, broken, under, gap=gap(size, set_))
     lines = [wrap(units, width, least, measure) for units in items]
     return Setting(least, tuple(tuple(item) for item in lines), True, True, True)
 
@@ -292,6 +323,7 @@ class Set:
     blocks: tuple[tuple[int, ...], ...] = ()  # the pieces set together
     lefts: tuple[tuple[float, ...], ...] = ()  # per piece: each line's left edge, in px
     weights: tuple[int, ...] = ()  # per piece: the font weight it was drawn in
+    baselines: tuple[tuple[float, ...], ...] = ()  # per piece: each line's baseline, in px
 
 
 def weight_for(heaviness: float | None) -> int:
@@ -370,6 +402,7 @@ def set_pieces(
     per_size = [0] * len(pieces)
     per_lines: list[tuple[str, ...]] = [()] * len(pieces)
     per_left: list[tuple[float, ...]] = [()] * len(pieces)
+    per_base: list[tuple[float, ...]] = [()] * len(pieces)
     originals = [0] * len(pieces)
     per_weight = [0] * len(pieces)
     notes: list[str] = []
@@ -501,6 +534,7 @@ def set_pieces(
             per_size[i], per_lines[i], originals[i] = setting.size, setting.lines[k], top
             per_weight[i] = weight
             per_left[i] = drawn.lefts[k]
+            per_base[i] = drawn.baselines[k]
         first = pieces[block.lines[0]].source
         if setting.overflow:
             truncated = True
@@ -560,7 +594,7 @@ def set_pieces(
             )
     return Set(
         tuple(per_size), tuple(per_lines), truncated, worst, tuple(notes), tuple(originals),
-        tuple(b.lines for b in blocks), tuple(per_left), tuple(per_weight),
+        tuple(b.lines for b in blocks), tuple(per_left), tuple(per_weight), tuple(per_base),
     )  # fmt: skip
 
 
@@ -999,6 +1033,7 @@ class _Drawn:
     whole: tuple[Any, tuple[int, int]] | None = None  # the same before clipping
     fill: tuple[Any, tuple[int, int]] | None = None  # the letters' own px drawn (no outline)
     fill_whole: tuple[Any, tuple[int, int]] | None = None  # the same before clipping
+    baselines: tuple[tuple[float, ...], ...] = ()  # per item: its lines' baselines, in the image
 
 
 def _draw_block(
@@ -1031,6 +1066,9 @@ def _draw_block(
     boxes = [_inked(font, line, outline, shaping) for _, line in rows]
     pitch = size * spacing
     baselines = [n * pitch + k * setting.gap for n, (k, _) in enumerate(rows)]
+    if setting.apart:  # a list: each item where the original's was, its lines under it
+        within = [sum(1 for m, _ in rows[:n] if m == k) for n, (k, _) in enumerate(rows)]
+        baselines = [k * setting.apart + j * pitch for (k, _), j in zip(rows, within, strict=True)]
     x0, y0, x1, y1 = frame.box
     w, h = x1 - x0, y1 - y0
     pad = outline + 2
@@ -1038,7 +1076,8 @@ def _draw_block(
     ink_bottom = max((y + b[3] for y, b in zip(baselines, boxes, strict=True)), default=0)
     middle = (frame.ink[1] + frame.ink[3]) / 2 - y0  # the original's centre, in the room
     shift = _within(middle - (ink_top + ink_bottom) / 2, -ink_top, h - ink_bottom)
-    if len(setting.lines) > 1 and setting.gap:  # a list: its top where the original's was
+    if len(setting.lines) > 1 and (setting.gap or setting.apart):  # a list: its top where
+        # the original's was
         shift = _within(frame.ink[1] - y0 - ink_top, -ink_top, h - ink_bottom)
     widths = [b[2] - b[0] for b in boxes]
     widest = max(widths, default=0)
@@ -1102,8 +1141,10 @@ def _draw_block(
         img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), colour), (ix0, iy0),
                   Image.fromarray(clip))  # fmt: skip
     lefts: list[list[float]] = [[] for _ in setting.lines]
-    for (k, _), x, b in zip(rows, xs, boxes, strict=True):
+    bases: list[list[float]] = [[] for _ in setting.lines]
+    for (k, _), x, y, b in zip(rows, xs, baselines, boxes, strict=True):
         lefts[k].append(x0 + x + b[0])
+        bases[k].append(y0 + y + shift)
     box = None
     if rows and not frame.angle:
         box = (
@@ -1122,6 +1163,7 @@ def _draw_block(
         whole,
         letters,
         letters_whole,
+        tuple(tuple(v) for v in bases),
     )
 
 
