@@ -419,6 +419,8 @@ def set_pieces(
     labels: set[int] = set()
     tight: set[int] = set()  # labels wrapped inside their cell, up to its rules
     groups: list[set[int]] = []
+    rows_of = {n: tuple(row) for row in side_by_side(lines, blocks) for n in row}
+    row_base: dict[tuple[int, ...], float] = {}  # a row's baseline, once a cell of it is drawn
     for found in columns(lines, blocks) + side_by_side(lines, blocks):  # (a table: both,
         merged = set(found)  # one group: its columns and rows share their cells)
         for other in [g for g in groups if g & merged]:
@@ -476,12 +478,17 @@ def set_pieces(
 
         # and so is a block whose ink would run onto what the plate shows beside its
         # panel (the product, a rule, a pill, a price), when a smaller size clears it
+        # (a cell of a table's row on the baseline of the row's cell drawn before it)
+        baseline = row_base.get(rows_of.get(n, ()))
+        row = [pieces[blocks[m].lines[0]].text for m in rows_of.get(n, ()) if m != n]
+
         def trial(
             setting: Setting, frame: Frame, block: Any = block, weight: int = weight,
-            top: int = top,
+            top: int = top, baseline: float | None = baseline, row: list[str] = row,
         ) -> tuple[tuple[int, int], tuple[int, str, int]]:  # fmt: skip
             drawn = _draw_block(img, pieces, block, lines, setting, frame, owned, weight,
-                                path, shaping, spacing, top, dry=True)  # fmt: skip
+                                path, shaping, spacing, top, dry=True, script=script,
+                                baseline=baseline, row=row)  # fmt: skip
             crossed = _crossing(drawn, owned) if final else (0, -1)
             return crossed, _covering(drawn, rgb, product, owned, block, pieces, setting.size)
 
@@ -518,8 +525,11 @@ def set_pieces(
             )  # fmt: skip
         final[n] = setting.size
         drawn = _draw_block(
-            img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top
-        )
+            img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top,
+            script=script, baseline=baseline, row=row,
+        )  # fmt: skip
+        if n in rows_of and drawn.baselines and drawn.baselines[0] and not frame.angle:
+            row_base.setdefault(rows_of[n], drawn.baselines[0][0])
         if drawn.ink is not None:  # its ink, for the blocks after it to keep clear of
             where, (ix, iy) = drawn.ink
             area = owned[iy : iy + where.shape[0], ix : ix + where.shape[1]]
@@ -1039,7 +1049,8 @@ class _Drawn:
 def _draw_block(
     img: Any, pieces: Sequence[Piece], block: Any, lines: Sequence[Any], setting: Setting,
     frame: Frame, owned: Any, weight: int, path: Any, shaping: str | None, spacing: float,
-    top: int, *, dry: bool = False,
+    top: int, *, dry: bool = False, script: str = "latin", baseline: float | None = None,
+    row: Sequence[str] = (),
 ) -> _Drawn:  # fmt: skip
     """Draw a set block in its frame: one size, one weight, one alignment (one left edge,
     centre or right edge), centred on the original's ink across the lines; outline, strike
@@ -1074,11 +1085,25 @@ def _draw_block(
     pad = outline + 2
     ink_top = min((y + b[1] for y, b in zip(baselines, boxes, strict=True)), default=0)
     ink_bottom = max((y + b[3] for y, b in zip(baselines, boxes, strict=True)), default=0)
+    if len(rows) == 1 and row:  # a table's cell: kept in its room as the row's deepest and
+        # tallest text would be, so that every cell of the row is placed alike
+        beside = [_inked(font, text, outline, shaping) for text in row if text.strip()]
+        ink_top = min([ink_top, *(b[1] for b in beside)])
+        ink_bottom = max([ink_bottom, *(b[3] for b in beside)])
+    # placed by the font's body (the same for every line and every cell of a row), not
+    # by each line's ink: Thai marks above or below, a descender, an accent over a
+    # capital would move one cell of a row up or down against the next
+    high, low = _body(font, script, shaping)
     middle = (frame.ink[1] + frame.ink[3]) / 2 - y0  # the original's centre, in the room
-    shift = _within(middle - (ink_top + ink_bottom) / 2, -ink_top, h - ink_bottom)
-    if len(setting.lines) > 1 and (setting.gap or setting.apart):  # a list: its top where
-        # the original's was
-        shift = _within(frame.ink[1] - y0 - ink_top, -ink_top, h - ink_bottom)
+    body = (baselines[0] + high + baselines[-1] + low) / 2 if rows else 0.0
+    if len(setting.lines) > 1 and (setting.gap or setting.apart):  # a list: its first
+        # line where the original's first was (each next item at the original's pitch)
+        first_line = lines[block.lines[0]].box
+        middle = frame.ink[1] - y0 + (first_line[3] - first_line[1]) / 2
+        body = baselines[0] + (high + low) / 2
+    shift = _within(middle - body, -ink_top, h - ink_bottom)
+    if baseline is not None and rows and not frame.angle:  # a row's: shared, or as near
+        shift = _within(baseline - y0 - baselines[0], -ink_top, h - ink_bottom)  # as fits
     widths = [b[2] - b[0] for b in boxes]
     widest = max(widths, default=0)
     left, right = frame.ink[0] - x0, frame.ink[2] - x0
@@ -1165,6 +1190,17 @@ def _draw_block(
         letters_whole,
         tuple(tuple(v) for v in bases),
     )
+
+
+BODY = {"thai": "\u0e01"}  # the letters a line's body is measured by (ก); else "H"
+
+
+def _body(font: Any, script: str, shaping: str | None) -> tuple[float, float]:
+    """The top and bottom of a line's body from its baseline, in px: the ink of a letter
+    with nothing above or below it (a capital; a Thai consonant), the same for every line
+    set in this font whatever marks, accents or descenders it has."""
+    box = font.getbbox(BODY.get(script, "H"), anchor="ls", language=shaping)
+    return float(box[1]), float(box[3])
 
 
 def _inked(font: Any, line: str, stroke: int, shaping: str | None) -> tuple[int, ...]:
