@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from config.i18n import msg
+from config.i18n import Msg, msg
 from localize.image.design import legible_size
 from localize.image.fit import Measure, balance, hyphenable, wrap
 
@@ -236,6 +236,76 @@ def set_block(
             return Setting(size, set_, broken, under, gap=gap(size, set_))
     lines = [wrap(units, width, least, measure) for units in items]
     return Setting(least, tuple(tuple(item) for item in lines), True, True, True)
+
+
+SPREAD = 0.1  # lines set alike differing by more than this (of the size) are a fault said
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A block as drawn, for the check of its layout: its first original text, the size it
+    was drawn at, the size matching its original (`top`), the size its own space held it
+    at (`room`), and its lines' left edges (px; a left-aligned block's, else none)."""
+
+    text: str
+    size: int
+    top: int
+    room: int
+    lefts: tuple[float, ...] = ()
+
+
+def faults(
+    laid: Sequence[Laid], sized: Sequence[Sequence[int]], edged: Sequence[Sequence[int]]
+) -> list[Msg]:
+    """What a reviewer is told of a layout's faults (issue #18: none silent): a block drawn
+    under the floor (FLOOR) of its original's size where its own space held it larger
+    (something else made it smaller); blocks set alike in the original (`sized`: groups
+    of indexes into `laid`) drawn more than SPREAD apart in size; lines at one left edge
+    in the original (a left-aligned block's own, and `edged`: its column's) drawn more
+    than SPREAD of the size apart."""
+    said = []
+    for block in laid:
+        floor = round(FLOOR * block.top)
+        if block.size < floor <= block.room:
+            said.append(
+                msg(
+                    "text {text!r}: drawn at {percent}% of the original's size though its "
+                    "space holds it at {room}%; check it by eye",
+                    text=block.text,
+                    percent=round(100 * block.size / block.top),
+                    room=round(100 * block.room / block.top),
+                )
+            )
+        if block.lefts and max(block.lefts) - min(block.lefts) > SPREAD * block.size:
+            said.append(_ragged(block.text, max(block.lefts) - min(block.lefts)))
+    for group in sized:
+        sizes = [laid[n].size for n in group]
+        if max(sizes) > (1 + SPREAD) * min(sizes):
+            smallest = laid[group[sizes.index(min(sizes))]]
+            said.append(
+                msg(
+                    "text {text!r}: lines of one size in the original are drawn at {small} "
+                    "to {large} px; check them by eye",
+                    text=smallest.text,
+                    small=min(sizes),
+                    large=max(sizes),
+                )
+            )
+    for group in edged:
+        edges = [min(laid[n].lefts) for n in group if laid[n].lefts]
+        if edges and max(edges) - min(edges) > SPREAD * min(laid[n].size for n in group):
+            said.append(_ragged(laid[group[0]].text, max(edges) - min(edges)))
+    return said
+
+
+def _ragged(text: str, apart: float) -> Msg:
+    """The fault of lines at one left edge drawn apart."""
+    return msg(
+        "text {text!r}: lines at one left edge in the original are drawn up to {apart} px "
+        "apart; check them by eye",
+        text=text,
+        apart=round(apart),
+    )
 
 
 def grow(
@@ -464,6 +534,7 @@ def set_pieces(
             if one or least >= ALIKE * alone[n]:
                 caps[n] = min(caps[n], least)
     final: dict[int, int] = {}
+    laid: dict[int, Laid] = {}  # each block as drawn, for the check of the layout's faults
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
         block, top, weight = plans[n]
         larger = [size for m, size in final.items() if heights[m] > TITLE * heights[n]]
@@ -546,13 +617,22 @@ def set_pieces(
             per_left[i] = drawn.lefts[k]
             per_base[i] = drawn.baselines[k]
         first = pieces[block.lines[0]].source
+        room = setting.size  # (one said illegible below is not said again)
+        shrunk = setting.size < WARN_UNDER * top or setting.under_floor
+        illegible = shrunk and setting.size < legible_size(img.width)
+        if setting.size < round(FLOOR * top) and not illegible:  # what its own space held
+            room = _best(
+                pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
+                n in labels,
+            )[0].size  # fmt: skip
+        edges = tuple(x for item in drawn.lefts for x in item) if block.align == "left" else ()
+        laid[n] = Laid(first, setting.size, top, room, () if frame.angle else edges)
         if setting.overflow:
             truncated = True
             notes.append(
                 msg("text {text!r}: its translation does not fit the space; shorten it", text=first)
             )
-        shrunk = setting.size < WARN_UNDER * top or setting.under_floor
-        if shrunk and setting.size < legible_size(img.width):  # small where a buyer sees it
+        if illegible:  # small where a buyer sees it
             notes.append(
                 msg(
                     "text {text!r}: drawn at {percent}% of the original's size, under the "
@@ -602,6 +682,9 @@ def set_pieces(
                     text=first,
                 )
             )
+    shown = [laid[n] for n in range(len(blocks))]
+    left_columns = [c for c in columns(lines, blocks) if blocks[c[0]].align == "left"]
+    notes += faults(shown, [sorted(g) for g in groups], left_columns)
     return Set(
         tuple(per_size), tuple(per_lines), truncated, worst, tuple(notes), tuple(originals),
         tuple(b.lines for b in blocks), tuple(per_left), tuple(per_weight), tuple(per_base),
