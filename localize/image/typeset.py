@@ -1173,18 +1173,19 @@ def _draw_block(
         beside = [_inked(font, text, outline, shaping) for text in row if text.strip()]
         ink_top = min([ink_top, *(b[1] for b in beside)])
         ink_bottom = max([ink_bottom, *(b[3] for b in beside)])
-    # placed by the font's body (the same for every line and every cell of a row), not
-    # by each line's ink: Thai marks above or below, a descender, an accent over a
-    # capital would move one cell of a row up or down against the next
-    high, low = _body(font, script, shaping)
+    # centred on the original's ink (a table's cell as the row's tallest and deepest text
+    # would be: Thai marks above or below, a descender, an accent over a capital do not
+    # move one cell of a row up or down against the next; and a row's later cells take
+    # the baseline of the first drawn)
     middle = (frame.ink[1] + frame.ink[3]) / 2 - y0  # the original's centre, in the room
-    body = (baselines[0] + high + baselines[-1] + low) / 2 if rows else 0.0
+    shift = _within(middle - (ink_top + ink_bottom) / 2, -ink_top, h - ink_bottom)
     if len(setting.lines) > 1 and (setting.gap or setting.apart):  # a list: its first
-        # line where the original's first was (each next item at the original's pitch)
+        # line's body (a capital, a Thai consonant: whatever marks its claim has) where
+        # the original's first line was, each next item at the original's pitch
+        high, low = _body(font, script, shaping)
         first_line = lines[block.lines[0]].box
         middle = frame.ink[1] - y0 + (first_line[3] - first_line[1]) / 2
-        body = baselines[0] + (high + low) / 2
-    shift = _within(middle - body, -ink_top, h - ink_bottom)
+        shift = _within(middle - baselines[0] - (high + low) / 2, -ink_top, h - ink_bottom)
     if baseline is not None and rows and not frame.angle:  # a row's: shared, or as near
         shift = _within(baseline - y0 - baselines[0], -ink_top, h - ink_bottom)  # as fits
     widths = [b[2] - b[0] for b in boxes]
