@@ -537,8 +537,12 @@ def set_pieces(
     laid: dict[int, Laid] = {}  # each block as drawn, for the check of the layout's faults
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
         block, top, weight = plans[n]
-        larger = [size for m, size in final.items() if heights[m] > TITLE * heights[n]]
-        cap = min([caps[n], *larger])
+        titles = [(m, size) for m, size in final.items() if heights[m] > TITLE * heights[n]]
+        larger = [size for _, size in titles]  # never larger than its title, and as much
+        # smaller as the original was, down to its floor (a01 en: "Save $4.20" nearly the
+        # size of the squeezed "Limited-time deal" over it)
+        kept = [max(round(FLOOR * top), int(size * heights[n] / heights[m])) for m, size in titles]
+        cap = min([caps[n], *larger, *kept])
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight)
         setting, frame = _best(
             pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels
