@@ -538,10 +538,11 @@ def set_pieces(
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
         block, top, weight = plans[n]
         titles = [(m, size) for m, size in final.items() if heights[m] > TITLE * heights[n]]
-        larger = [size for _, size in titles]  # never larger than its title, and as much
-        # smaller as the original was, down to its floor (a01 en: "Save $4.20" nearly the
-        # size of the squeezed "Limited-time deal" over it)
-        kept = [max(round(FLOOR * top), int(size * heights[n] / heights[m])) for m, size in titles]
+        larger = [size for _, size in titles]  # never larger than its title, and visibly
+        # smaller (TITLE), down to its floor (a01 en: "Save $4.20" nearly the size of the
+        # squeezed "Limited-time deal" over it; keeping the originals' whole ratio set
+        # the bench's bodies at 72% of their originals' size instead of 93%)
+        kept = [max(round(FLOOR * top), int(size / TITLE)) for _, size in titles]
         cap = min([caps[n], *larger, *kept])
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight)
         setting, frame = _best(

@@ -513,7 +513,7 @@ def test_the_px_said_to_run_onto_the_product_are_the_letters_drawn_on_it() -> No
     assert 0 < figure <= 1.15 * letters + 50, (figure, letters)
 
 
-def test_a_squeezed_title_keeps_its_ratio_to_its_body_down_to_the_bodys_floor() -> None:
+def test_a_squeezed_title_stays_visibly_larger_than_its_body_down_to_the_bodys_floor() -> None:
     # a01 en: "Limited-time deal" squeezed into its sticker, "Save $4.20" under it drawn
     # nearly the title's size: the hierarchy gone
     texts = ["保温杯", "立减三十"]
@@ -523,10 +523,7 @@ def test_a_squeezed_title_keeps_its_ratio_to_its_body_down_to_the_bodys_floor() 
     )
     title = "Vacuum insulated stainless steel travel flask"
     _, done = set_scene(scene, texts, [title, "Save"], "en")
-    ratio = done.originals[1] / done.originals[0]
     floor = round(0.6 * done.originals[1])
-    assert done.sizes[1] <= max(floor, round(done.sizes[0] * ratio)) + 1, (
-        done.sizes,
-        done.originals,
-    )
+    larger = done.sizes[0] >= 1.15 * done.sizes[1] - 1
+    assert larger or done.sizes[1] == floor, (done.sizes, done.originals)
     assert done.sizes[1] >= floor, (done.sizes, done.originals)  # never under the floor for it
