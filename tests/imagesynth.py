@@ -403,6 +403,7 @@ TABLE_CELL = (300, 100)  # a table's cell, px: the labels' column and the values
 TABLE_AT = (100, 480)  # the table's top-left corner
 TABLE_ROWS = [("参数", "规格"), ("型号", "X9"), ("功率", "1200瓦"), ("电压", "220伏")]
 LIST_ITEMS = ["天然竹纤维毛巾", "吸水速干不掉毛", "婴儿可用更安心"]
+BULLETS = ["防水防汗", "蓝牙5.3", "续航30小时", "一键配对"]
 
 
 def _table(
@@ -464,6 +465,34 @@ def _list(
         left, top, right, bottom = draw.textbbox(at, line, font=f)
         texts.append(
             Text(line, (left - 4, top - 4, right + 4, bottom + 4), 43, "regular", (90, 70, 50))
+        )
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    ink = (np.asarray(img) != truth).any(axis=2)
+    return np.asarray(img), base, texts, ink, panel
+
+
+def _bullets(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """Four short claims, each after a drawn teal dot (a trial's c02_bullets): 42 px dark
+    lines far apart (a pitch of 95 px, more than a paragraph's) on a white rounded panel
+    over a gradient, the panel not much wider than the longest claim."""
+    base = _gradient(rng) * 0.5 + np.asarray((120, 130, 150)) * 0.5
+    panel = (60, 280, 560, 720)
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    pen = ImageDraw.Draw(img)
+    pen.rounded_rectangle(panel, 24, fill=(255, 255, 255))
+    for k in range(len(BULLETS)):  # the dots are the picture's: never erased
+        y = 330 + 95 * k
+        pen.ellipse((95, y + 16, 113, y + 34), fill=(0, 150, 136))
+    base = np.asarray(img).astype(np.float32)
+    f, texts = font(42), []
+    for k, line in enumerate(BULLETS):
+        at = (135, 330 + 95 * k)
+        pen.text(at, line, font=f, fill=(30, 30, 30))
+        left, top, right, bottom = pen.textbbox(at, line, font=f)
+        texts.append(
+            Text(line, (left - 4, top - 4, right + 4, bottom + 4), 42, "regular", (30, 30, 30))
         )
     truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
     ink = (np.asarray(img) != truth).any(axis=2)
@@ -770,7 +799,11 @@ CLASSES = (
     *("outline2", "outline4", "outline8", "outline-stripes", "outline-busy"),
     *(f"{name}-jpeg" for name in JPEG),
 )
-LAYOUTS = ("table", "list")  # drawn for the layout's tests (set, not erase, is their subject)
+LAYOUTS = (
+    "table",
+    "list",
+    "bullets",
+)  # drawn for the layout's tests (set, not erase, is their subject)
 
 
 def make(name: str, seed: int = 0) -> Synth:
@@ -795,6 +828,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _table(rng)
     elif base_name == "list":
         img, base, texts, ink, panel = _list(rng)
+    elif base_name == "bullets":
+        img, base, texts, ink, panel = _bullets(rng)
     elif base_name.startswith("watermark-"):
         img, base, texts, ink, panel = _watermark(rng, base_name.removeprefix("watermark-"))
     elif base_name == "outlined-edge":

@@ -18,6 +18,8 @@ ALIGNED = 0.6  # of the ink height: edges (or centres) this close are aligned
 CLOSE = 1.3  # of the ink height: the gap between two lines of one block at most
 STRAIGHT = 3.0  # degrees: a line tilted less than this is drawn straight (OCR's skew)
 TALL = 2.0  # a region this many times taller than wide with 2+ characters is vertical
+LIST_CLOSE = 2.6  # of the ink height: the gap between two claims of a list at most
+EVEN = 0.15  # a list's claims are evenly spaced: each pitch within this share of the first
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,66 @@ def group(lines: list[Line]) -> list[Block]:
         elif lines[members[0]].straight and not lines[members[0]].vertical:
             align = _beside(lines, members[0], [m for m, _ in blocks if m is not members])
         out.append(Block(tuple(members), align))
-    return sorted(out, key=lambda b: b.lines[0])
+    return sorted(_listed(lines, out), key=lambda b: b.lines[0])
+
+
+def _listed(lines: list[Line], blocks: list[Block]) -> list[Block]:
+    """The blocks with a list's claims made one left-aligned block: lines alone, alike,
+    starting at one left edge, one under the other, evenly spaced and further apart than
+    a paragraph's lines (CLOSE) but at most LIST_CLOSE, with nothing between them and no
+    alike line beside them on their baseline (a table's label has its value there: its
+    rules, not a list's gaps, keep the rows apart)."""
+    beside = {n for row in side_by_side(lines, blocks) for n in row}
+    claims = [
+        i
+        for n, b in enumerate(blocks)
+        if len(b.lines) == 1 and n not in beside
+        for i in b.lines
+        if lines[i].straight and not lines[i].vertical
+    ]
+    chains: list[list[int]] = []
+    for i in sorted(claims, key=lambda i: lines[i].box[1]):
+        line = lines[i]
+        for chain in chains:
+            last = lines[chain[-1]]
+            height = (last.ink_height + line.ink_height) / 2
+            gap = line.box[1] - last.box[3]
+            pitch = line.box[1] - last.box[1]
+            first = lines[chain[1]].box[1] - lines[chain[0]].box[1] if len(chain) > 1 else pitch
+            if (
+                _alike(last, line)
+                and abs(last.box[0] - line.box[0]) <= ALIGNED * height
+                and 0 <= gap <= LIST_CLOSE * height
+                and abs(pitch - first) <= EVEN * first
+                and not _between(lines, last, line)
+            ):
+                chain.append(i)
+                break
+        else:
+            chains.append([i])
+    merged = {i: chain for chain in chains if len(chain) > 1 for i in chain}
+    out, done = [], set()
+    for block in blocks:
+        chain = merged.get(block.lines[0]) if len(block.lines) == 1 else None
+        if chain is None:
+            out.append(block)
+        elif chain[0] not in done:
+            done.add(chain[0])
+            out.append(Block(tuple(chain), "left"))
+    return out
+
+
+def _between(lines: list[Line], upper: Line, lower: Line) -> bool:
+    """Whether another line lies between two lines one over the other, across their
+    columns."""
+    left, right = min(upper.box[0], lower.box[0]), max(upper.box[2], lower.box[2])
+    for other in lines:
+        if other is upper or other is lower:
+            continue
+        b = other.box
+        if b[3] > upper.box[3] and b[1] < lower.box[1] and b[0] < right and b[2] > left:
+            return True
+    return False
 
 
 def _beside(lines: list[Line], alone: int, others: list[list[int]]) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from config.i18n import msg
+from config.i18n import Msg, msg
 from localize.image.design import legible_size
 from localize.image.fit import Measure, balance, hyphenable, wrap
 
@@ -25,6 +25,9 @@ WARN_UNDER = 0.5  # of the original's size: drawn smaller than this (and smaller
 ALIKE = 0.75  # alike blocks share a size unless it shrinks one below this share of its own
 LIST_GAP = 0.4  # of the size: the least space between two items of a list, past the pitch
 TITLE = 1.15  # an original this much taller than another is its title: never drawn smaller
+HANG_GAP = 0.5  # of the size: the least space under a claim wrapped under itself, to the next
+WRAP_GAIN = 1.1  # a list's claim is wrapped under itself only when that sets the list this
+# much larger than one line each would
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class Setting:
     under_floor: bool = False
     overflow: bool = False
     gap: float = 0.0  # px between one item's last line and the next item's first, past the pitch
+    apart: float = 0.0  # a list's: its items' tops this far apart (px), each item's lines under
+    # its first (an item wrapped hangs under itself, its neighbours where they were)
 
     def all_lines(self) -> tuple[str, ...]:
         """The block's lines top to bottom."""
@@ -133,7 +138,9 @@ def set_block(
     the floor, then the least size, overflowing. `pitch`: how far apart (top to top, px)
     the original's lines were: the items are set that far apart where the room has the
     height (item_gap), and at least LIST_GAP apart (smaller if need be: a list's claims
-    set evenly run together into one paragraph)."""
+    set evenly run together into one paragraph); items further apart than that (a bullet
+    list) keep their places (`Setting.apart`), one line each or a claim wrapped under
+    itself, never pushing the next one down."""
     width, height = room
     floor = min(top, max(FLOOR_PX, round(FLOOR * top)))
     least = min(floor, max(8, round(LEAST * top)))
@@ -142,7 +149,7 @@ def set_block(
         return break_at_phrases(units, lambda text: measure(text, size) <= width, strict)
 
     def lines_at(
-        size: int, hyphen: bool, one: bool = False, strict: bool = False
+        size: int, hyphen: bool, one: bool = False, strict: bool = False, hang: bool = False
     ) -> list[list[str]] | None:
         out = []
         for units in items:
@@ -155,6 +162,13 @@ def set_block(
             out.append(wrap(joined, width, size, measure, hyphen=hyphen))
             if one and len(out[-1]) > 1:
                 return None
+        if hang:  # each item in its own place: its lines above the next item's top
+            if any(
+                depth(len(item), size, spacing, ink) + HANG_GAP * size > pitch for item in out[:-1]
+            ):
+                return None
+            last = (len(out) - 1) * pitch + depth(len(out[-1]), size, spacing, ink)
+            return out if last <= height else None
         count = sum(len(item) for item in out)
         apart = (len(out) - 1) * least_gap(size)
         return out if depth(count, size, spacing, ink) + apart <= height else None
@@ -163,12 +177,12 @@ def set_block(
         return min(item_gap(pitch, size, spacing), LIST_GAP * size)
 
     def largest(
-        lo: int, hi: int, hyphen: bool, one: bool, strict: bool
+        lo: int, hi: int, hyphen: bool, one: bool, strict: bool, hang: bool = False
     ) -> tuple[int, list[list[str]]] | None:
         best = None
         while lo <= hi:
             mid = (lo + hi) // 2
-            found = lines_at(mid, hyphen, one, strict)
+            found = lines_at(mid, hyphen, one, strict, hang)
             if found is not None:
                 best, lo = (mid, found), mid + 1
             else:
@@ -182,6 +196,28 @@ def set_block(
         most = item_gap(pitch, size, spacing)
         return max(least_gap(size), min(most, spare / (len(lines) - 1)))
 
+    def even(
+        size: int, lines: Sequence[Sequence[str]], hyphen: bool
+    ) -> tuple[tuple[str, ...], ...]:
+        return tuple(
+            tuple(balance(units_at(units, size), width, size, measure, len(found)))
+            if not hyphen
+            else tuple(found)
+            for units, found in zip(items, lines, strict=True)
+        )
+
+    # a list of claims set further apart than a line (a bullet list): its items keep their
+    # places, one line each, or a claim too long wrapped under itself (between its phrases)
+    # where that sets the list clearly larger, never pushing the next claim down
+    if len(items) > 1 and item_gap(pitch, top, spacing) > LIST_GAP * top:
+        one_line = largest(floor, top, False, True, False, True)
+        hung = largest(floor, top, False, False, True, True)
+        if hung is not None and (one_line is None or hung[0] >= WRAP_GAIN * one_line[0]):
+            one_line = hung
+        if one_line is not None:
+            size, lines = one_line
+            set_ = even(size, lines, False)
+            return Setting(size, set_, gap=gap(size, set_), apart=pitch)
     # (lo, hi, hyphen, under the floor, each item on one line, broken only between phrases)
     listed = len(items) > 1 or whole
     first = [(floor, top, False, False, True, False), (floor, top, False, False, False, True)]
@@ -195,16 +231,81 @@ def set_block(
         best = largest(lo, hi, hyphen, one, strict)
         if best is not None:
             size, lines = best
-            even = tuple(
-                tuple(balance(units_at(units, size), width, size, measure, len(found)))
-                if not hyphen
-                else tuple(found)
-                for units, found in zip(items, lines, strict=True)
-            )
-            broken = hyphen and any(line.endswith("-") for item in even for line in item)
-            return Setting(size, even, broken, under, gap=gap(size, even))
+            set_ = even(size, lines, hyphen)
+            broken = hyphen and any(line.endswith("-") for item in set_ for line in item)
+            return Setting(size, set_, broken, under, gap=gap(size, set_))
     lines = [wrap(units, width, least, measure) for units in items]
     return Setting(least, tuple(tuple(item) for item in lines), True, True, True)
+
+
+SPREAD = 0.1  # lines set alike differing by more than this (of the size) are a fault said
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A block as drawn, for the check of its layout: its first original text, the size it
+    was drawn at, the size matching its original (`top`), the size its own space held it
+    at (`room`), and its lines' left edges (px; a left-aligned block's, else none)."""
+
+    text: str
+    size: int
+    top: int
+    room: int
+    lefts: tuple[float, ...] = ()
+
+
+def faults(
+    laid: Sequence[Laid], sized: Sequence[Sequence[int]], edged: Sequence[Sequence[int]]
+) -> list[Msg]:
+    """What a reviewer is told of a layout's faults (issue #18: none silent): a block drawn
+    under the floor (FLOOR) of its original's size where its own space held it larger
+    (something else made it smaller); blocks set alike in the original (`sized`: groups
+    of indexes into `laid`) drawn more than SPREAD apart in size; lines at one left edge
+    in the original (a left-aligned block's own, and `edged`: its column's) drawn more
+    than SPREAD of the size apart."""
+    said = []
+    for block in laid:
+        floor = round(FLOOR * block.top)
+        if block.size < floor <= block.room:
+            said.append(
+                msg(
+                    "text {text!r}: drawn at {percent}% of the original's size though its "
+                    "space holds it at {room}%; check it by eye",
+                    text=block.text,
+                    percent=round(100 * block.size / block.top),
+                    room=round(100 * block.room / block.top),
+                )
+            )
+        if block.lefts and max(block.lefts) - min(block.lefts) > SPREAD * block.size:
+            said.append(_ragged(block.text, max(block.lefts) - min(block.lefts)))
+    for group in sized:
+        sizes = [laid[n].size for n in group]
+        if max(sizes) > (1 + SPREAD) * min(sizes):
+            smallest = laid[group[sizes.index(min(sizes))]]
+            said.append(
+                msg(
+                    "text {text!r}: lines of one size in the original are drawn at {small} "
+                    "to {large} px; check them by eye",
+                    text=smallest.text,
+                    small=min(sizes),
+                    large=max(sizes),
+                )
+            )
+    for group in edged:
+        edges = [min(laid[n].lefts) for n in group if laid[n].lefts]
+        if edges and max(edges) - min(edges) > SPREAD * min(laid[n].size for n in group):
+            said.append(_ragged(laid[group[0]].text, max(edges) - min(edges)))
+    return said
+
+
+def _ragged(text: str, apart: float) -> Msg:
+    """The fault of lines at one left edge drawn apart."""
+    return msg(
+        "text {text!r}: lines at one left edge in the original are drawn up to {apart} px "
+        "apart; check them by eye",
+        text=text,
+        apart=round(apart),
+    )
 
 
 def grow(
@@ -292,6 +393,7 @@ class Set:
     blocks: tuple[tuple[int, ...], ...] = ()  # the pieces set together
     lefts: tuple[tuple[float, ...], ...] = ()  # per piece: each line's left edge, in px
     weights: tuple[int, ...] = ()  # per piece: the font weight it was drawn in
+    baselines: tuple[tuple[float, ...], ...] = ()  # per piece: each line's baseline, in px
 
 
 def weight_for(heaviness: float | None) -> int:
@@ -370,6 +472,7 @@ def set_pieces(
     per_size = [0] * len(pieces)
     per_lines: list[tuple[str, ...]] = [()] * len(pieces)
     per_left: list[tuple[float, ...]] = [()] * len(pieces)
+    per_base: list[tuple[float, ...]] = [()] * len(pieces)
     originals = [0] * len(pieces)
     per_weight = [0] * len(pieces)
     notes: list[str] = []
@@ -386,6 +489,8 @@ def set_pieces(
     labels: set[int] = set()
     tight: set[int] = set()  # labels wrapped inside their cell, up to its rules
     groups: list[set[int]] = []
+    rows_of = {n: tuple(row) for row in side_by_side(lines, blocks) for n in row}
+    row_base: dict[tuple[int, ...], float] = {}  # a row's baseline, once a cell of it is drawn
     for found in columns(lines, blocks) + side_by_side(lines, blocks):  # (a table: both,
         merged = set(found)  # one group: its columns and rows share their cells)
         for other in [g for g in groups if g & merged]:
@@ -429,10 +534,16 @@ def set_pieces(
             if one or least >= ALIKE * alone[n]:
                 caps[n] = min(caps[n], least)
     final: dict[int, int] = {}
+    laid: dict[int, Laid] = {}  # each block as drawn, for the check of the layout's faults
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
         block, top, weight = plans[n]
-        larger = [size for m, size in final.items() if heights[m] > TITLE * heights[n]]
-        cap = min([caps[n], *larger])
+        titles = [(m, size) for m, size in final.items() if heights[m] > TITLE * heights[n]]
+        larger = [size for _, size in titles]  # never larger than its title, and visibly
+        # smaller (TITLE), down to its floor (a01 en: "Save $4.20" nearly the size of the
+        # squeezed "Limited-time deal" over it; keeping the originals' whole ratio set
+        # the bench's bodies at 72% of their originals' size instead of 93%)
+        kept = [max(round(FLOOR * top), int(size / TITLE)) for _, size in titles]
+        cap = min([caps[n], *larger, *kept])
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight)
         setting, frame = _best(
             pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels
@@ -443,12 +554,17 @@ def set_pieces(
 
         # and so is a block whose ink would run onto what the plate shows beside its
         # panel (the product, a rule, a pill, a price), when a smaller size clears it
+        # (a cell of a table's row on the baseline of the row's cell drawn before it)
+        baseline = row_base.get(rows_of.get(n, ()))
+        row = [pieces[blocks[m].lines[0]].text for m in rows_of.get(n, ()) if m != n]
+
         def trial(
             setting: Setting, frame: Frame, block: Any = block, weight: int = weight,
-            top: int = top,
+            top: int = top, baseline: float | None = baseline, row: list[str] = row,
         ) -> tuple[tuple[int, int], tuple[int, str, int]]:  # fmt: skip
             drawn = _draw_block(img, pieces, block, lines, setting, frame, owned, weight,
-                                path, shaping, spacing, top, dry=True)  # fmt: skip
+                                path, shaping, spacing, top, dry=True, script=script,
+                                baseline=baseline, row=row)  # fmt: skip
             crossed = _crossing(drawn, owned) if final else (0, -1)
             return crossed, _covering(drawn, rgb, product, owned, block, pieces, setting.size)
 
@@ -485,8 +601,11 @@ def set_pieces(
             )  # fmt: skip
         final[n] = setting.size
         drawn = _draw_block(
-            img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top
-        )
+            img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top,
+            script=script, baseline=baseline, row=row,
+        )  # fmt: skip
+        if n in rows_of and drawn.baselines and drawn.baselines[0] and not frame.angle:
+            row_base.setdefault(rows_of[n], drawn.baselines[0][0])
         if drawn.ink is not None:  # its ink, for the blocks after it to keep clear of
             where, (ix, iy) = drawn.ink
             area = owned[iy : iy + where.shape[0], ix : ix + where.shape[1]]
@@ -501,14 +620,24 @@ def set_pieces(
             per_size[i], per_lines[i], originals[i] = setting.size, setting.lines[k], top
             per_weight[i] = weight
             per_left[i] = drawn.lefts[k]
+            per_base[i] = drawn.baselines[k]
         first = pieces[block.lines[0]].source
+        room = setting.size  # (one said illegible below is not said again)
+        shrunk = setting.size < WARN_UNDER * top or setting.under_floor
+        illegible = shrunk and setting.size < legible_size(img.width)
+        if setting.size < round(FLOOR * top) and not illegible:  # what its own space held
+            room = _best(
+                pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
+                n in labels,
+            )[0].size  # fmt: skip
+        edges = tuple(x for item in drawn.lefts for x in item) if block.align == "left" else ()
+        laid[n] = Laid(first, setting.size, top, room, () if frame.angle else edges)
         if setting.overflow:
             truncated = True
             notes.append(
                 msg("text {text!r}: its translation does not fit the space; shorten it", text=first)
             )
-        shrunk = setting.size < WARN_UNDER * top or setting.under_floor
-        if shrunk and setting.size < legible_size(img.width):  # small where a buyer sees it
+        if illegible:  # small where a buyer sees it
             notes.append(
                 msg(
                     "text {text!r}: drawn at {percent}% of the original's size, under the "
@@ -558,9 +687,12 @@ def set_pieces(
                     text=first,
                 )
             )
+    shown = [laid[n] for n in range(len(blocks))]
+    left_columns = [c for c in columns(lines, blocks) if blocks[c[0]].align == "left"]
+    notes += faults(shown, [sorted(g) for g in groups], left_columns)
     return Set(
         tuple(per_size), tuple(per_lines), truncated, worst, tuple(notes), tuple(originals),
-        tuple(b.lines for b in blocks), tuple(per_left), tuple(per_weight),
+        tuple(b.lines for b in blocks), tuple(per_left), tuple(per_weight), tuple(per_base),
     )  # fmt: skip
 
 
@@ -999,12 +1131,14 @@ class _Drawn:
     whole: tuple[Any, tuple[int, int]] | None = None  # the same before clipping
     fill: tuple[Any, tuple[int, int]] | None = None  # the letters' own px drawn (no outline)
     fill_whole: tuple[Any, tuple[int, int]] | None = None  # the same before clipping
+    baselines: tuple[tuple[float, ...], ...] = ()  # per item: its lines' baselines, in the image
 
 
 def _draw_block(
     img: Any, pieces: Sequence[Piece], block: Any, lines: Sequence[Any], setting: Setting,
     frame: Frame, owned: Any, weight: int, path: Any, shaping: str | None, spacing: float,
-    top: int, *, dry: bool = False,
+    top: int, *, dry: bool = False, script: str = "latin", baseline: float | None = None,
+    row: Sequence[str] = (),
 ) -> _Drawn:  # fmt: skip
     """Draw a set block in its frame: one size, one weight, one alignment (one left edge,
     centre or right edge), centred on the original's ink across the lines; outline, strike
@@ -1031,15 +1165,34 @@ def _draw_block(
     boxes = [_inked(font, line, outline, shaping) for _, line in rows]
     pitch = size * spacing
     baselines = [n * pitch + k * setting.gap for n, (k, _) in enumerate(rows)]
+    if setting.apart:  # a list: each item where the original's was, its lines under it
+        within = [sum(1 for m, _ in rows[:n] if m == k) for n, (k, _) in enumerate(rows)]
+        baselines = [k * setting.apart + j * pitch for (k, _), j in zip(rows, within, strict=True)]
     x0, y0, x1, y1 = frame.box
     w, h = x1 - x0, y1 - y0
     pad = outline + 2
     ink_top = min((y + b[1] for y, b in zip(baselines, boxes, strict=True)), default=0)
     ink_bottom = max((y + b[3] for y, b in zip(baselines, boxes, strict=True)), default=0)
+    if len(rows) == 1 and row:  # a table's cell: kept in its room as the row's deepest and
+        # tallest text would be, so that every cell of the row is placed alike
+        beside = [_inked(font, text, outline, shaping) for text in row if text.strip()]
+        ink_top = min([ink_top, *(b[1] for b in beside)])
+        ink_bottom = max([ink_bottom, *(b[3] for b in beside)])
+    # centred on the original's ink (a table's cell as the row's tallest and deepest text
+    # would be: Thai marks above or below, a descender, an accent over a capital do not
+    # move one cell of a row up or down against the next; and a row's later cells take
+    # the baseline of the first drawn)
     middle = (frame.ink[1] + frame.ink[3]) / 2 - y0  # the original's centre, in the room
     shift = _within(middle - (ink_top + ink_bottom) / 2, -ink_top, h - ink_bottom)
-    if len(setting.lines) > 1 and setting.gap:  # a list: its top where the original's was
-        shift = _within(frame.ink[1] - y0 - ink_top, -ink_top, h - ink_bottom)
+    if len(setting.lines) > 1 and (setting.gap or setting.apart):  # a list: its first
+        # line's body (a capital, a Thai consonant: whatever marks its claim has) where
+        # the original's first line was, each next item at the original's pitch
+        high, low = _body(font, script, shaping)
+        first_line = lines[block.lines[0]].box
+        middle = frame.ink[1] - y0 + (first_line[3] - first_line[1]) / 2
+        shift = _within(middle - baselines[0] - (high + low) / 2, -ink_top, h - ink_bottom)
+    if baseline is not None and rows and not frame.angle:  # a row's: shared, or as near
+        shift = _within(baseline - y0 - baselines[0], -ink_top, h - ink_bottom)  # as fits
     widths = [b[2] - b[0] for b in boxes]
     widest = max(widths, default=0)
     left, right = frame.ink[0] - x0, frame.ink[2] - x0
@@ -1102,8 +1255,10 @@ def _draw_block(
         img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), colour), (ix0, iy0),
                   Image.fromarray(clip))  # fmt: skip
     lefts: list[list[float]] = [[] for _ in setting.lines]
-    for (k, _), x, b in zip(rows, xs, boxes, strict=True):
+    bases: list[list[float]] = [[] for _ in setting.lines]
+    for (k, _), x, y, b in zip(rows, xs, baselines, boxes, strict=True):
         lefts[k].append(x0 + x + b[0])
+        bases[k].append(y0 + y + shift)
     box = None
     if rows and not frame.angle:
         box = (
@@ -1122,7 +1277,19 @@ def _draw_block(
         whole,
         letters,
         letters_whole,
+        tuple(tuple(v) for v in bases),
     )
+
+
+BODY = {"thai": "\u0e01"}  # the letters a line's body is measured by (ก); else "H"
+
+
+def _body(font: Any, script: str, shaping: str | None) -> tuple[float, float]:
+    """The top and bottom of a line's body from its baseline, in px: the ink of a letter
+    with nothing above or below it (a capital; a Thai consonant), the same for every line
+    set in this font whatever marks, accents or descenders it has."""
+    box = font.getbbox(BODY.get(script, "H"), anchor="ls", language=shaping)
+    return float(box[1]), float(box[3])
 
 
 def _inked(font: Any, line: str, stroke: int, shaping: str | None) -> tuple[int, ...]:

@@ -511,3 +511,19 @@ def test_the_px_said_to_run_onto_the_product_are_the_letters_drawn_on_it() -> No
     bottle = np.abs(np.asarray(img).astype(np.int16) - (40, 140, 80)).max(axis=2) < 30
     letters = int((ink_mask(out, fill, 90) & bottle).sum())  # the fill's px on the bottle
     assert 0 < figure <= 1.15 * letters + 50, (figure, letters)
+
+
+def test_a_squeezed_title_stays_visibly_larger_than_its_body_down_to_the_bodys_floor() -> None:
+    # a01 en: "Limited-time deal" squeezed into its sticker, "Save $4.20" under it drawn
+    # nearly the title's size: the hierarchy gone
+    texts = ["保温杯", "立减三十"]
+    scene = draw(
+        Image.new("RGB", (700, 400), CREAM),
+        [Lettering(texts[0], (60, 60), 60, bold=2), Lettering(texts[1], (60, 200), 40)],
+    )
+    title = "Vacuum insulated stainless steel travel flask"
+    _, done = set_scene(scene, texts, [title, "Save"], "en")
+    floor = round(0.6 * done.originals[1])
+    larger = done.sizes[0] >= 1.15 * done.sizes[1] - 1
+    assert larger or done.sizes[1] == floor, (done.sizes, done.originals)
+    assert done.sizes[1] >= floor, (done.sizes, done.originals)  # never under the floor for it

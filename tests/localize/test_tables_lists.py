@@ -12,7 +12,7 @@ from PIL import Image
 
 from localize.image.replace import RegionPlan, erase_piece
 from localize.image.typeset import set_pieces
-from tests.imagesynth import TABLE_ROWS, Synth, make, table_cell
+from tests.imagesynth import BULLETS, TABLE_ROWS, Synth, make, table_cell
 
 SCRIPTS = {"en": "latin", "th": "thai", "vi": "latin"}
 TABLE = {  # the trial's own translations: "Công suất" was wrapped in a cell with room
@@ -82,6 +82,19 @@ def test_a_cells_text_is_fitted_to_its_cell_and_a_columns_labels_share_one_size(
         assert abs(x0 + cols[0] - s.texts[n].box[0]) <= 10, (n, x0 + cols[0])
 
 
+@pytest.mark.parametrize("language", sorted(TABLE))
+def test_the_cells_of_one_row_share_one_baseline_whatever_their_marks(language: str) -> None:
+    # c01 th: ชื่อสินค้า sat 12 px lower than แก้วเก็บอุณหภูมิ beside it, each centred by
+    # its own ink (Thai marks above and below change the ink's box)
+    s = make("table")
+    _, done = set_synth(s, TABLE[language], language)
+    for r in range(len(TABLE_ROWS)):
+        label, value = done.baselines[2 * r], done.baselines[2 * r + 1]
+        assert len(label) == len(value) == 1, done.lines
+        # (3 px: "X9"'s room, grown from its short box, stops above the label's)
+        assert abs(label[0] - value[0]) <= 3, (r, done.baselines, done.lines)
+
+
 def ink_runs(rows: np.ndarray, bridge: int) -> list[tuple[int, int]]:
     """The runs of inked rows (first, last), gaps of up to `bridge` rows bridged."""
     found = np.nonzero(rows)[0]
@@ -115,6 +128,43 @@ def test_a_list_keeps_one_claim_per_line_far_apart_from_the_originals_top_and_le
     cols = np.nonzero(ink.any(axis=0))[0]
     original_left = np.nonzero(s.ink.any(axis=0))[0][0]
     assert abs(x0 + cols[0] - original_left) <= 0.1 * 43 + 3, (x0 + cols[0], original_left)
+
+
+CLAIMS = {  # trial-img6's c02: en item 1 wrapped up into the panel's top, vi's set small
+    "en": ["Waterproof and sweatproof", "Bluetooth 5.3", "30-hour battery", "One-tap pairing"],
+    "th": ["กันน้ำกันเหงื่อ", "บลูทูธ 5.3", "แบตอยู่ได้ 30 ชั่วโมง", "จับคู่ด้วยปุ่มเดียว"],
+    "vi": ["Chống nước, chống mồ hôi", "Bluetooth 5.3", "Pin 30 giờ", "Ghép nối một chạm"],
+}
+
+
+@pytest.mark.parametrize("language", sorted(CLAIMS))
+def test_a_bullet_lists_claims_are_one_block_each_where_it_was_wrapping_under_itself(
+    language: str,
+) -> None:
+    s = make("bullets")
+    img, done = set_synth(s, CLAIMS[language], language)
+    assert tuple(range(len(BULLETS))) in done.blocks, done.blocks  # one block: one size
+    assert max(done.sizes) <= 1.1 * min(done.sizes), (done.sizes, done.lines)
+    assert min(s / o for s, o in zip(done.sizes, done.originals, strict=True)) >= 0.6, (
+        done.sizes,
+        done.originals,
+    )
+    lefts = [x for item in done.lefts for x in item]  # one left edge, the original's
+    original_left = min(t.box[0] for t in s.texts) + 4
+    assert max(lefts) - min(lefts) <= 0.1 * min(done.sizes), lefts
+    assert abs(min(lefts) - original_left) <= 0.1 * 42 + 3, (lefts, original_left)
+    ink = inked(img, (30, 30, 30), 120)[:, 125:555]  # right of the dots
+    rows = ink.any(axis=1)
+    tops = [t.box[1] + 4 for t in s.texts]
+    size = done.sizes[0]
+    assert not rows[s.panel[1] : tops[0] - 21].any()  # nothing risen to the panel's top
+    first = [item[0] for item in done.baselines]  # each item's first line where it was
+    for k, top in enumerate(tops):
+        assert abs(first[k] - first[0] - (top - tops[0])) <= 0.1 * 42, (first, tops, done.lines)
+        if k:  # its lines under it, clear of the next item: a blank band between them
+            between = ~rows[round(done.baselines[k - 1][-1]) : round(first[k])]
+            blank = max((b - a + 1 for a, b in ink_runs(between, 0)), default=0)
+            assert blank >= 0.35 * size, (k, blank, done.lines, done.sizes)
 
 
 def test_a_label_and_the_price_beside_it_on_one_baseline_keep_a_space_or_say_so() -> None:

@@ -11,7 +11,7 @@ from localize.image import fonts
 from localize.image.blocks import Line, group
 from localize.image.fit import CLOSING, wrap
 from localize.image.render import break_units
-from localize.image.typeset import grow, set_block, weight_for
+from localize.image.typeset import Laid, faults, grow, set_block, weight_for
 
 SAMPLES = {
     "en": ("latin", "Breathable mesh fabric, keeps feet dry (all day) and cool."),
@@ -211,3 +211,28 @@ def test_a_phrase_too_wide_for_its_room_is_broken_between_its_words_alone() -> N
     assert setting.size == 40 and not setting.hyphenated, setting.lines  # between its words
     assert "".join(setting.lines[0]).replace(" ", "") == text.replace(" ", "")
     assert any("khử mùi" in line for line in setting.lines[0]), setting.lines
+
+
+def test_a_blocks_layout_fault_is_said_never_silent() -> None:
+    # trial-img6: c02 vi's first claim at 60% beside the others at 85%, "Bluetooth" a few
+    # px left of the other claims, and nothing said
+    def laid(text: str, size: int, **kw) -> Laid:  # type: ignore[no-untyped-def]
+        return Laid(text, size, kw.pop("top", 52), kw.pop("room", size), **kw)
+
+    even = [laid("防水防汗", 44, lefts=(134.0,)), laid("蓝牙5.3", 44, lefts=(134.0,))]
+    assert faults(even, [[0, 1]], [[0, 1]]) == []
+    sizes = [laid("防水防汗", 32, lefts=(134.0,)), laid("蓝牙5.3", 44, lefts=(134.0,))]
+    said = faults(sizes, [[0, 1]], [])
+    assert len(said) == 1 and "'防水防汗'" in said[0] and "32 to 44 px" in said[0], said
+    assert faults(sizes, [], []) == []  # not set alike in the original: nothing to say
+    edges = [laid("防水防汗", 44, lefts=(134.0,)), laid("蓝牙5.3", 44, lefts=(128.0,))]
+    said = faults(edges, [], [[0, 1]])
+    assert len(said) == 1 and "6 px" in said[0], said
+    ragged = [laid("材质", 40, lefts=(100.0, 100.0, 106.0))]  # one block's own lines
+    assert len(faults(ragged, [], [])) == 1
+    assert faults([laid("材质", 40, lefts=(100.0, 100.0, 103.0))], [], []) == []  # ±10%
+    small = laid("保温杯", 25, top=52, room=40, lefts=(10.0,))  # its space held it at 77%
+    said = faults([small], [], [])
+    assert len(said) == 1 and "48%" in said[0] and "77%" in said[0], said
+    squeezed = laid("保温杯", 25, top=52, room=25, lefts=(10.0,))  # no room: shrinking is
+    assert faults([squeezed], [], []) == []  # the layout's answer (said when illegible)
