@@ -144,8 +144,9 @@ def load_engine() -> Any:
 
 
 @functools.lru_cache(maxsize=1)
-def _engine() -> Any:
-    """One RapidOCR per process (loading its models takes a third of a second)."""
+def process_engine() -> Any:
+    """One RapidOCR per process (loading its models takes a third of a second); an image
+    worker has it from the server it was forked from (ocr_models.py)."""
     return load_engine()
 
 
@@ -204,7 +205,7 @@ class RapidOcrDetector:
         import cv2
         import numpy as np
 
-        engine = _engine()
+        engine = process_engine()
         give_back()  # the detection's working set is counted from what the process holds
         full = np.ascontiguousarray(np.asarray(img.convert("RGB"))[:, :, ::-1])  # BGR
         height, width = full.shape[:2]
