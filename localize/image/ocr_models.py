@@ -19,4 +19,7 @@ os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
 from localize.image.ocr import process_engine  # noqa: E402 - the environment above first
 
-process_engine()
+try:
+    process_engine()
+except Exception:  # noqa: BLE001 - a server that failed here would start no worker at all:
+    pass  # each worker loads the models itself, and says what is wrong for its image
