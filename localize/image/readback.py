@@ -34,9 +34,10 @@ STRETCH_RADIUS, STRETCH, STRETCH_FROM = 24, 300, 4
 READ_ENLARGED = 1.5
 # ... only as far as their smallest erased line is READ_LINE px tall: a line that tall
 # reads as well at its own size, and the detection's CPU follows the pixels read (a
-# 1000x1000 image's 100 px line read 1.5x enlarged: 0.35 s more than as it is). Not less:
-# glyphs' feet left under a 55-66 px line (the trial's a02) read only enlarged 1.5x
-READ_LINE = 100
+# 1000x1000 image's 100 px line read 1.5x enlarged: 0.35 s more than at 1.2x). Not less:
+# the feet of glyphs left under the trials' 55-80 px lines (a02, b01's turned line) were
+# read only enlarged 1.5x
+READ_LINE = 120
 # characters a shape reads as (a bottle as 口, an edge as 一): beside a region they are not
 # taken for Chinese left; on it, they are residue like any box
 SHAPES = frozenset("口一丨二三十日目田回工")
