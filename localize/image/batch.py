@@ -225,7 +225,7 @@ def fit_workers(asked: int, available: int | None, per_worker: int = WORKER_MEMO
 # single-threaded, starts once a process, and ends when the process that started it does.
 START_METHOD = "forkserver"
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
-PRELOAD = ["localize.image.pipeline", "localize.image.items"]
+PRELOAD = ["localize.image.ocr_models", "localize.image.pipeline", "localize.image.items"]
 
 
 def die_with_parent(started_by: int, parent: int | None) -> None:
@@ -273,8 +273,9 @@ def worker_pool(workers: int, method: str | None = None) -> ProcessPoolExecutor:
     if method == "forkserver":
         from multiprocessing import forkserver
 
-        # imported once in the server, not again in each worker it forks (the server is
-        # still one thread: what these import starts no thread at import)
+        # imported once in the server, not again in each worker it forks, the OCR models
+        # loaded there too (ocr_models.py); the server is still one thread: what these
+        # import starts no thread at import
         context.set_forkserver_preload(PRELOAD)
         forkserver.ensure_running()
         # its pid is not public: without it, only the started_by check is made

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import types
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -143,8 +144,9 @@ def load_engine() -> Any:
 
 
 @functools.lru_cache(maxsize=1)
-def _engine() -> Any:
-    """One RapidOCR per process (loading its models takes a third of a second)."""
+def process_engine() -> Any:
+    """One RapidOCR per process (loading its models takes a third of a second); an image
+    worker has it from the server it was forked from (ocr_models.py)."""
     return load_engine()
 
 
@@ -203,7 +205,7 @@ class RapidOcrDetector:
         import cv2
         import numpy as np
 
-        engine = _engine()
+        engine = process_engine()
         give_back()  # the detection's working set is counted from what the process holds
         full = np.ascontiguousarray(np.asarray(img.convert("RGB"))[:, :, ::-1])  # BGR
         height, width = full.shape[:2]
@@ -234,18 +236,27 @@ class RapidOcrDetector:
             regions.append(Region(polygon, str(text), round(float(score), 4)))
         return regions
 
-    def detect_all(self, pictures: list[Any]) -> list[list[Region]]:
+    def detect_all(
+        self, pictures: list[Any], enlarge: Sequence[float] | None = None
+    ) -> list[list[Region]]:
         """The text regions on each of `pictures` (crops of one image), read in one pass:
         stacked into one picture, a gap between them, so that a few small crops cost one
-        detection rather than one enlarged to RapidOCR's least size each."""
+        detection rather than one enlarged to RapidOCR's least size each. Each is read
+        enlarged by its own share of `enlarge` (at most this detector's own)."""
         from PIL import Image
 
         if not pictures:
             return []
-        across = max(p.width for p in pictures)
-        down = sum(p.height for p in pictures) + STACK_GAP * (len(pictures) - 1)
-        k = min(self.enlarge, DETECT_SIDE / max(across, down))  # never over DETECT_SIDE
-        sizes = [(max(1, round(p.width * k)), max(1, round(p.height * k))) for p in pictures]
+        wanted = [min(self.enlarge, e) for e in enlarge or [self.enlarge] * len(pictures)]
+        across = max(p.width * e for p, e in zip(pictures, wanted, strict=True))
+        down = sum(p.height * e for p, e in zip(pictures, wanted, strict=True))
+        down += STACK_GAP * (len(pictures) - 1)
+        fit = min(1.0, DETECT_SIDE / max(across, down))  # the sheet never over DETECT_SIDE
+        ks = [e * fit for e in wanted]
+        sizes = [
+            (max(1, round(p.width * k)), max(1, round(p.height * k)))
+            for p, k in zip(pictures, ks, strict=True)
+        ]
         width = max(w for w, _ in sizes)
         tops, height = [], 0
         for _, h in sizes:
@@ -259,7 +270,7 @@ class RapidOcrDetector:
             left, top, right, bottom = region.box
             middle = (top + bottom) / 2
             n = max(i for i, t in enumerate(tops) if t <= middle)
-            picture, (w, h) = pictures[n], sizes[n]
+            picture, (w, h), k = pictures[n], sizes[n], ks[n]
             if left >= w or middle > tops[n] + h:
                 continue  # in a gap or beside a narrower crop: nothing of it is there
             polygon = tuple(

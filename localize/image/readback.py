@@ -28,9 +28,16 @@ SURE = 0.5  # on a contrast-stretched crop, any other reading counts from this s
 # STRETCH % stronger, from STRETCH_FROM grey levels: a shadow's ghost 10-15 levels lighter
 # than the panel reads, a JPEG's residue of 1-3 levels stays unseen
 STRETCH_RADIUS, STRETCH, STRETCH_FROM = 24, 300, 4
-# the crops are read enlarged this much (all in one pass): residue reads better larger, and
-# one pass costs a fraction of a crop each enlarged to RapidOCR's least size (5 s of CPU)
+# the crops are read enlarged at most this much (all in one pass): residue of small text
+# reads better larger, and one pass costs a fraction of a crop each enlarged to RapidOCR's
+# least size (5 s of CPU)
 READ_ENLARGED = 1.5
+# ... only as far as their smallest erased line is READ_LINE px tall: a line that tall
+# reads as well at its own size, and the detection's CPU follows the pixels read (a
+# 1000x1000 image's 100 px line read 1.5x enlarged: 0.35 s more than at 1.2x). Not less:
+# the feet of glyphs left under the trials' 55-80 px lines (a02, b01's turned line) were
+# read only enlarged 1.5x
+READ_LINE = 120
 # characters a shape reads as (a bottle as 口, an edge as 一): beside a region they are not
 # taken for Chinese left; on it, they are residue like any box
 SHAPES = frozenset("口一丨二三十日目田回工")
@@ -115,8 +122,11 @@ class FaintToo:
         """The regions read on `img`, then those only its stretched copy shows."""
         return self.detect_all([img])[0]
 
-    def detect_all(self, pictures: list[Any]) -> list[list[Region]]:
-        """`detect` for each of `pictures`, all read in one pass where the detector can."""
+    def detect_all(
+        self, pictures: list[Any], enlarge: Sequence[float] | None = None
+    ) -> list[list[Region]]:
+        """`detect` for each of `pictures`, all read in one pass where the detector can
+        (each enlarged by its share of `enlarge` where the detector enlarges)."""
         from PIL import ImageFilter
 
         stretched = [
@@ -127,11 +137,14 @@ class FaintToo:
         # The stretched copy first: what a picture shows, its stretched copy shows more
         # strongly, so one on whose stretched copy no line is found is not read as it is
         # (a clean erase, most of them: one detection rather than two)
-        faintly = read_all(self.detector, stretched)
+        faintly = read_all(self.detector, stretched, enlarge)
         showing = [i for i, faint in enumerate(faintly) if faint]
         read: list[list[Region]] = [[] for _ in pictures]
+        again = [enlarge[i] for i in showing] if enlarge is not None else None
         for i, found in zip(
-            showing, read_all(self.detector, [pictures[i] for i in showing]), strict=True
+            showing,
+            read_all(self.detector, [pictures[i] for i in showing], again),
+            strict=True,
         ):
             read[i] = found
         out = []
@@ -148,10 +161,15 @@ class FaintToo:
         return out
 
 
-def read_all(detector: TextDetector, pictures: list[Any]) -> list[list[Region]]:
-    """The regions on each picture: in one pass when the detector reads several at once."""
+def read_all(
+    detector: TextDetector, pictures: list[Any], enlarge: Sequence[float] | None = None
+) -> list[list[Region]]:
+    """The regions on each picture: in one pass when the detector reads several at once
+    (each enlarged by its share of `enlarge` when it enlarges)."""
     many = getattr(detector, "detect_all", None)
-    return many(pictures) if many is not None else [detector.detect(p) for p in pictures]
+    if many is None:
+        return [detector.detect(p) for p in pictures]
+    return many(pictures) if enlarge is None else many(pictures, enlarge)
 
 
 def unsure(detector: TextDetector) -> TextDetector:
@@ -188,11 +206,20 @@ def read_around(
     their neighbourhoods, each pixel read once), in the image's frame: what the erase
     left, whatever is made of it (kept with the clean plate: a re-run reads nothing)."""
     boxes = crops([neighbourhood(tuple(p), img.size) for p in erased])
+    lines = [_box(p) for p in erased]
+    read = read_all(detector, [img.crop(b) for b in boxes], [enlarged(c, lines) for c in boxes])
     return [
         (_shifted(found, crop), found.text, found.confidence)
-        for crop, read in zip(boxes, read_all(detector, [img.crop(b) for b in boxes]), strict=True)
-        for found in read
+        for crop, found_in in zip(boxes, read, strict=True)
+        for found in found_in
     ]
+
+
+def enlarged(crop: Box, lines: Sequence[Box]) -> float:
+    """How much the `crop` read back is enlarged: so that the smallest of the erased `lines`
+    on it is READ_LINE px tall, never shrunk, never more than READ_ENLARGED."""
+    heights = [max(1, b[3] - b[1]) for b in lines if _overlap(b, crop) > 0]
+    return min(READ_ENLARGED, max(1.0, READ_LINE / min(heights))) if heights else READ_ENLARGED
 
 
 def still_read(

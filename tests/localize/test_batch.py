@@ -386,3 +386,19 @@ def test_several_inputs_and_an_output_named_like_an_image_is_refused(tmp_path: P
     folder = cli("localize", "image", *args[:2], "-o", str(tmp_path / "out"), "--to", "th",
                  "--caption", "ส่งฟรี")  # fmt: skip
     assert folder.code == 0, folder.err
+
+
+def _ocr_models_loaded() -> bool:
+    """Whether this process has the OCR models without asking for them (run in a worker)."""
+    from localize.image.ocr import process_engine
+
+    return process_engine.cache_info().currsize == 1
+
+
+def test_an_image_worker_has_the_ocr_models_from_the_server_it_was_forked_from() -> None:
+    # each worker imported ONNX Runtime and loaded the three models again for its first
+    # read-back (0.45 s of CPU a worker) after the run had loaded them for its own reading
+    from localize.image.batch import worker_pool
+
+    with worker_pool(2) as pool:
+        assert pool.submit(_ocr_models_loaded).result(timeout=300)

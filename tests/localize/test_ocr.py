@@ -115,9 +115,9 @@ def test_a_picture_is_fed_to_detection_as_rapidocrs_own_steps_feed_it() -> None:
     import numpy as np
     from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
 
-    from localize.image.ocr import _engine, _normalised
+    from localize.image.ocr import _normalised, process_engine
 
-    detector = _engine().text_det
+    detector = process_engine().text_det
     picture = np.asarray(make("wood").image.resize((320, 256)))
     theirs = DetPreProcess(320, "max", detector.mean, detector.std)(picture)
     assert theirs is not None
