@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import re
 import types
 from collections.abc import Sequence
@@ -22,6 +23,11 @@ from typing import Any, Protocol
 from config.errors import AppError, ExitCode
 from config.files import write_atomically
 from config.http import parse_json
+
+# ONNX Runtime (1.29 on) reports telemetry unless told not to: a thread from its import, a
+# device id and a database under ~/.cache/Microsoft, connections out. A seller's image
+# batch has no business with it; an operator who wants it sets the variable themselves.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 MIN_CONFIDENCE = 0.8  # below this a region is reported for a person, not replaced
 CACHE_VERSION = 2  # bumped when the engine or its settings change what regions come out

@@ -122,3 +122,18 @@ def test_a_picture_is_fed_to_detection_as_rapidocrs_own_steps_feed_it() -> None:
     theirs = DetPreProcess(320, "max", detector.mean, detector.std)(picture)
     assert theirs is not None
     assert np.array_equal(_normalised(picture, detector), theirs)
+
+
+def test_reading_an_image_leaves_no_telemetry_behind(tmp_path: Path) -> None:
+    # ONNX Runtime 1.29+ starts a telemetry thread at import and writes a device id and a
+    # database under ~/.cache/Microsoft (img-cost2 found it): none of that from a reading
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"}
+    env["HOME"] = str(tmp_path)
+    code = "import localize.image.ocr as o; o.process_engine()"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / ".cache" / "Microsoft").exists()
