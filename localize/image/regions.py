@@ -31,6 +31,7 @@ Translate = Callable[[str], tuple[str | None, list[str]]]
 NO_RATE = Prices()  # no rate given: no yuan price is converted
 UNTRANSLATED = "untranslated"  # Chinese a buyer will still see: the image is not compliant
 ERASED = "erased"  # the clean plate: the region erased, nothing drawn
+NOT_WRITTEN = "not_written"  # its file failed: nothing written, the region is as it was
 
 
 class EngineDown(str):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -442,3 +443,83 @@ def test_a_caption_localize_run_could_not_keep_off_the_product_is_said_in_review
 
     drive(ReviewApp(open_store(db_url), None, reviewer="mei"), script)
     assert "image 2: caption covers " in seen[0], seen
+
+
+def priced_plate(tmp_path: Path) -> tuple[Path, Any]:
+    """A plain picture carrying a yuan price and a headline, saved, and a detector that
+    reads both where they were drawn."""
+    from PIL import ImageDraw
+
+    from tests.localize.images import Reads, cjk_font
+
+    plain = Image.new("RGB", (420, 300), (245, 245, 240))
+    img, draw, regions = plain.copy(), None, []
+    draw = ImageDraw.Draw(img)
+    for text, (x, y) in (("到手价¥89", (30, 40)), ("保温杯大容量", (30, 170))):
+        font = cjk_font(40)
+        draw.text((x, y), text, font=font, fill=(200, 20, 20))
+        left, top, right, bottom = draw.textbbox((x, y), text, font=font)
+        regions.append(region(text, (left - 3, top - 3, right + 3, bottom + 3)))
+    src = tmp_path / "zh.png"
+    img.save(src)
+    return src, Reads(plain, *regions)
+
+
+def test_a_yuan_price_is_of_kind_price_on_the_clean_plate_as_when_replaced(
+    tmp_path: Path,
+) -> None:
+    from localize.image.ocr import OcrCache
+    from localize.image.pipeline import replace_text_images
+
+    src, reads = priced_plate(tmp_path)
+    kinds = {}
+    for name, translate in (("erased", None), ("replaced", english)):
+        made = replace_text_images(
+            [src],
+            tmp_path / f"{name}.png",
+            language="en",
+            translate=translate,
+            cache=OcrCache(tmp_path / "ocr"),
+            detector=reads,
+            workers=1,
+        )
+        kinds[name] = {r["text"]: (r["kind"], r["status"]) for r in made.regions[str(src)]}
+    assert kinds["erased"] == {"到手价¥89": (PRICE, "erased"), "保温杯大容量": (OVERLAY, "erased")}
+    # (with no shop the price has no rate: that file fails; its kind is the same)
+    assert kinds["replaced"]["到手价¥89"][0] == PRICE
+
+
+def test_the_regions_of_a_file_that_failed_do_not_say_replaced(tmp_path: Path) -> None:
+    from localize.image.ocr import OcrCache
+    from localize.image.pipeline import replace_text_images
+
+    src, reads = priced_plate(tmp_path)
+    made = replace_text_images(
+        [src],
+        tmp_path / "out.png",
+        language="en",
+        translate=lambda text: ("保温杯", []),  # a translation Noto Sans cannot draw
+        cache=OcrCache(tmp_path / "ocr"),
+        detector=reads,
+        workers=1,
+    )
+    assert not made.result.done and made.result.failed  # nothing was written
+    records = made.regions[str(src)]
+    assert records and not [r for r in records if r["status"] in ("replaced", "erased")]
+    statuses = {r["text"]: r["status"] for r in records}
+    assert statuses["保温杯大容量"] == "not_written", statuses
+
+
+def test_the_clean_plate_needs_no_language_and_a_replacement_still_does(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    from tests.localize.images import with_chinese
+
+    picture = Image.new("RGB", (320, 320), (245, 245, 240))
+    with_chinese(picture, [("保温杯", (40, 60), 40)]).save(tmp_path / "zh.png")
+    out = f"{tmp_path}/plate/"
+    erased = cli("localize", "image", str(tmp_path / "zh.png"), "-o", out, "--erase-only")
+    assert erased.code == 0, erased.err
+    assert "1 of 1 text region(s) erased" in erased.out and (tmp_path / "plate/zh.png").exists()
+    told = cli("localize", "image", str(tmp_path / "zh.png"), "-o", out, "--replace-text")
+    assert told.code == 2 and "Missing option '--to'" in told.err, told.err
