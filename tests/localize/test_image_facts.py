@@ -523,3 +523,84 @@ def test_the_clean_plate_needs_no_language_and_a_replacement_still_does(  # type
     assert "1 of 1 text region(s) erased" in erased.out and (tmp_path / "plate/zh.png").exists()
     told = cli("localize", "image", str(tmp_path / "zh.png"), "-o", out, "--replace-text")
     assert told.code == 2 and "Missing option '--to'" in told.err, told.err
+
+
+def cereal_box(
+    backdrop: Image.Image, box: tuple[int, int, int, int]
+) -> tuple[Image.Image, dict[str, Region]]:
+    """The trial's p4 at 800 px: a cereal box standing on `backdrop` (its outline `box`)
+    with its name and weight printed on it, and a headline above it on the backdrop."""
+    from PIL import ImageDraw
+
+    from tests.localize.images import cjk_font
+
+    img = backdrop.copy()
+    draw = ImageDraw.Draw(img)
+    left, top, right, bottom = box
+    draw.rectangle(box, fill=(240, 200, 90))
+    draw.rectangle((left, top, right, top + 40), fill=(200, 140, 40))
+    draw.ellipse((left + 70, top + 220, right - 70, top + 350), fill=(250, 240, 210))
+    middle = (left + right) // 2
+    texts = {
+        "headline": ("早餐好搭档", (400, 100), 68, (30, 30, 30)),
+        "name": ("有机燕麦片", (middle, top + 115), 36, (120, 60, 10)),
+        "weight": ("净含量500克", (middle, top + 165), 22, (120, 60, 10)),
+    }
+    found = {}
+    for name, (text, at, px, colour) in texts.items():
+        font = cjk_font(px)
+        draw.text(at, text, font=font, fill=colour, anchor="mm")
+        x0, y0, x1, y1 = draw.textbbox(at, text, font=font, anchor="mm")
+        found[name] = region(text, (x0 - 3, y0 - 3, x1 + 3, y1 + 3))
+    return img, found
+
+
+def kinds_by_name(img: Image.Image, found: dict[str, Region]) -> tuple[dict[str, str], set[str]]:
+    from localize.image.product import read_kinds
+
+    kinds, doubtful = read_kinds(
+        np.asarray(img), [r.polygon for r in found.values()], [False] * len(found)
+    )
+    names = list(found)
+    return dict(zip(names, kinds, strict=True)), {names[n] for n in doubtful}
+
+
+def test_packaging_standing_on_a_gradient_is_the_products_printing() -> None:
+    # trial-img7 p4: on a photo-like gradient the box's own name was replaced, silently
+    img, found = cereal_box(soft_gradient(800, seed=7), (265, 265, 535, 720))
+    kinds, doubtful = kinds_by_name(img, found)
+    assert kinds == {"headline": OVERLAY, "name": PRINTING, "weight": PRINTING}
+    assert doubtful == set()  # the headline lies on the backdrop: surely overlay text
+    plain, found = cereal_box(Image.new("RGB", (800, 800), (250, 250, 250)), (265, 265, 535, 720))
+    assert kinds_by_name(plain, found) == (kinds, set())  # as on a studio background
+
+
+def test_text_inside_a_thing_not_surely_the_product_is_said_not_passed_over() -> None:
+    from PIL import ImageDraw
+
+    from tests.localize.images import cjk_font
+
+    # a second, smaller box beside the product (a gift set): a thing on the backdrop, but
+    # not the one product the rule is sure of, so its text is not kept, and not replaced
+    # in silence either
+    img, found = cereal_box(soft_gradient(800, seed=7), (265, 265, 535, 720))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((600, 470, 740, 720), fill=(120, 170, 90))
+    at, font = (670, 590), cjk_font(24)
+    draw.text(at, "燕麦奶", font=font, fill=(250, 250, 240), anchor="mm")
+    x0, y0, x1, y1 = draw.textbbox(at, "燕麦奶", font=font, anchor="mm")
+    found["second"] = region("燕麦奶", (x0 - 3, y0 - 3, x1 + 3, y1 + 3))
+    kinds, doubtful = kinds_by_name(img, found)
+    assert kinds == {"headline": OVERLAY, "name": PRINTING, "weight": PRINTING, "second": OVERLAY}
+    assert doubtful == {"second"}
+    found = {"headline": found["headline"], "second": found["second"]}
+    kinds = {"headline": OVERLAY, "second": OVERLAY}
+    text = plan_text(list(found.values()), english, kinds=list(kinds.values()), doubtful={1})
+    records = {r["text"]: r for r in text.records}
+    assert records["燕麦奶"]["maybe_printing"] is True
+    assert "maybe_printing" not in records["早餐好搭档"]
+    said = [n for n in text.notes if "may be printed on the product" in n]
+    assert len(said) == 1 and "'燕麦奶'" in said[0] and "--keep-region" in said[0]
+    assert finding(0, "a.jpg", text)["severity"] == "warning"
+    busy = np.asarray(photo((800, 800)))  # a photo: no backdrop, no thing, nothing to doubt
+    assert kinds_by_name(Image.fromarray(busy), found)[1] == set()
