@@ -46,14 +46,15 @@ LABEL_HEIGHT = 0.12  # of the product's height: label text, not a headline
 SKEW = 3.0  # degrees: text leaning more follows the product's surface
 
 
-def silhouette(rgb: Any) -> Any | None:
+def silhouette(rgb: Any, work: tuple[Any, float] | None = None) -> Any | None:
     """The product's silhouette as a boolean array of `rgb`'s height x width (an H x W x 3
-    uint8 array), or None when the picture has no plain studio background or no product."""
+    uint8 array), or None when the picture has no plain studio background or no product;
+    `work` is _work_copy(rgb) when the caller made it already."""
     import cv2
     import numpy as np
 
     h, w = rgb.shape[:2]
-    small, scale = _work_copy(rgb)
+    small, scale = work or _work_copy(rgb)
     sh, sw = small.shape[:2]
     if sh < 8 or sw < 8:
         return None
@@ -123,13 +124,13 @@ def foreground(rgb: Any) -> Any | None:
     return things.astype(bool)
 
 
-def _standing(rgb: Any) -> tuple[Any, float] | None:
-    """What stands on the picture's backdrop (foreground's rule) on the work copy, as a
-    0/1 uint8 array, and the scale of that copy; None when there is no backdrop."""
+def _standing(rgb: Any, work: tuple[Any, float] | None = None) -> tuple[Any, float] | None:
+    """What stands on the picture's backdrop (foreground's rule) on the work copy (`work`,
+    else made here), as a 0/1 uint8 array, and the copy's scale; None with no backdrop."""
     import cv2
     import numpy as np
 
-    small, scale = _work_copy(rgb)
+    small, scale = work or _work_copy(rgb)
     sh, sw = small.shape[:2]
     if sh < 8 or sw < 8:
         return None
@@ -156,14 +157,15 @@ def _standing(rgb: Any) -> tuple[Any, float] | None:
     return things, scale
 
 
-def outlines(rgb: Any) -> tuple[list[Any], float]:
+def outlines(rgb: Any, work: tuple[Any, float] | None = None) -> tuple[list[Any], float]:
     """The closed outlines of the things standing on the picture's backdrop (foreground's
     rule), each filled (what is printed on a thing lies inside it), largest first, as
-    boolean arrays of the work copy, with the scale of that copy; none on a photo."""
+    boolean arrays of the work copy (`work`, else made here), with the copy's scale; none
+    on a photo."""
     import cv2
     import numpy as np
 
-    found = _standing(rgb)
+    found = _standing(rgb, work)
     if found is None:
         return [], 1.0
     things, scale = found
@@ -177,15 +179,16 @@ def outlines(rgb: Any) -> tuple[list[Any], float]:
     return shapes, scale
 
 
-def on_backdrop(rgb: Any) -> Any | None:
+def on_backdrop(rgb: Any, found: tuple[list[Any], float] | None = None) -> Any | None:
     """The product standing whole on a smooth backdrop that is not plain (a supplier's
     gradient, a soft photo-like shading), where `silhouette` finds none: the largest
     thing there (at least PRODUCT_SHARE of the picture), its outline closed and touching
     no edge of the picture (a compact object, not a panel or a crop of a scene), holes
-    filled; as a boolean array of `rgb`'s height x width, or None."""
+    filled; as a boolean array of `rgb`'s height x width, or None. `found`: outlines(rgb)
+    when the caller made them already."""
     import cv2
 
-    shapes, scale = outlines(rgb)
+    shapes, scale = found or outlines(rgb)
     if not shapes:
         return None
     shape = shapes[0]
@@ -262,18 +265,18 @@ def read_kinds(
     backdrop (rule 3 on its outline), but not surely the product's label by the rules
     above (not the product, too tall for a label, or the backdrop too busy to be sure),
     for a reviewer to check rather than pass over in silence."""
-    product = None
-    if any(not p for p in is_price) and polygons:
-        product = silhouette(rgb)
-        if product is None:  # no plain studio background: a smooth one may still show it
-            product = on_backdrop(rgb)
+    if all(is_price) or not polygons:
+        return [PRICE] * len(polygons), frozenset()
+    work = _work_copy(rgb)  # made once: shrinking a 3000 px picture is most of the cost
+    things = outlines(rgb, work)
+    product = silhouette(rgb, work)
+    if product is None:  # no plain studio background: a smooth one may still show it
+        product = on_backdrop(rgb, things)
     kinds = [
         PRICE if price else PRINTING if printed_on_product(polygon, product) else OVERLAY
         for polygon, price in zip(polygons, is_price, strict=True)
     ]
-    if OVERLAY not in kinds:
-        return kinds, frozenset()
-    shapes, scale = outlines(rgb)
+    shapes, scale = things
     doubtful = frozenset(
         n
         for n, (polygon, kind) in enumerate(zip(polygons, kinds, strict=True))
