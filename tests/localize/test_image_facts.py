@@ -604,3 +604,33 @@ def test_text_inside_a_thing_not_surely_the_product_is_said_not_passed_over() ->
     assert finding(0, "a.jpg", text)["severity"] == "warning"
     busy = np.asarray(photo((800, 800)))  # a photo: no backdrop, no thing, nothing to doubt
     assert kinds_by_name(Image.fromarray(busy), found)[1] == set()
+
+
+def test_localize_run_keeps_the_printing_of_a_box_on_a_gradient(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    run, _ = setup
+    config = tmp_path / "shops.toml"
+    languages = 'languages = ["ms", "en"]\n'
+    config.write_text(
+        config.read_text("utf-8").replace(languages, 'languages = ["ms"]\n')
+        + "[shops.captions]\nreplace_text = true\n",
+        encoding="utf-8",
+    )
+    img, found = cereal_box(soft_gradient(800, seed=7), (265, 265, 535, 720))
+    img.save(tmp_path / "box.png")
+    listing = tmp_path / "l.csv"
+    listing.write_text("product_id,title,caption,images\np1,燕麦片,,box.png\n", "utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    kinds = {r["text"]: (r["kind"], r["state"]) for r in doc["regions"]}
+    assert kinds["有机燕麦片"] == ("printing", "kept"), kinds
+    assert kinds["早餐好搭档"] == ("overlay", "replaced"), kinds
+    drawn = np.asarray(Image.open(doc["images"][0]["captioned"]).convert("RGB")).astype(int)
+    changed = {}
+    for name in ("name", "headline"):
+        left, top, right, bottom = found[name].box
+        before = np.asarray(img).astype(int)[top:bottom, left:right]
+        changed[name] = np.abs(drawn[top:bottom, left:right] - before).mean()
+    assert changed["name"] < 6 < 20 < changed["headline"], changed  # (JPEG on its edges)
