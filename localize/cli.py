@@ -117,7 +117,10 @@ def image(
             "-o", "--out", help="A file for one input (.jpg or .png); a folder (ending in /)."
         ),
     ],
-    to: Annotated[str, typer.Option("--to", help="Target language, e.g. th, vi, en.")],
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="Target language, e.g. th, vi, en (not with --erase-only)."),
+    ] = None,
     text: Annotated[str | None, typer.Option("--text", help="Source text to translate.")] = None,
     caption: Annotated[str | None, typer.Option("--caption", help="Caption as is.")] = None,
     replace_text: Annotated[
@@ -143,6 +146,10 @@ def image(
     """Draw a caption in the buyer's language onto images, or replace the text on them."""
     from localize.image.pipeline import ImageOrder, localize_images
 
+    if to is None and not erase_only:  # the clean plate draws nothing, in no language
+        from typer._click.exceptions import MissingParameter  # Typer's own click, vendored
+
+        raise MissingParameter(param_hint="'--to'", param_type="option")
     order = ImageOrder(text, caption, replace_text, position, style, max_lines, erase_only)
     with views.progress(inv.env) as progress:
         made = localize_images(

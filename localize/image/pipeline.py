@@ -17,7 +17,14 @@ from localize.image.fit import FitSpec
 from localize.image.inputs import open_for_drawing
 from localize.image.ocr import OcrCache, Region, TextDetector
 from localize.image.outputs import save
-from localize.image.regions import PRICE, ImageText, Translate, kinds_of, plan_text, shop_prices
+from localize.image.regions import (
+    PRICE,
+    ImageText,
+    Translate,
+    kinds_and_doubts,
+    plan_text,
+    shop_prices,
+)
 from localize.image.render import Caption, Layout, validate_caption
 from localize.image.replace import RegionPlan, Replaced, ReplaceText
 
@@ -215,7 +222,13 @@ def replace_text_images(
     is a warning naming it, and so is text `detector` still reads around a region erased
     (`left` in its record)."""
     from localize.image.ocr import RapidOcrDetector
-    from localize.image.regions import ERASED, OVERLAY, occupied, with_erase_scores
+    from localize.image.regions import (
+        ERASED,
+        NOT_WRITTEN,
+        OVERLAY,
+        occupied,
+        with_erase_scores,
+    )
 
     catalog, market, aspect, base = _context(settings, shop)
     captioned = (
@@ -243,17 +256,20 @@ def replace_text_images(
             jobs.append(job)
             continue
         content, regions = cache.keyed(picture.image, detector)
-        kinds = kinds_of(picture.image, regions)
-        if translate is None:  # the clean plate: a price is overlay text like any other
-            kinds = [OVERLAY if k == PRICE else k for k in kinds]
-        text = plan_text(regions, translate or _nothing_drawn, kinds=kinds, prices=prices)
+        kinds, doubtful = kinds_and_doubts(picture.image, regions)
+        # the clean plate erases a price like any overlay text, but it is still a price
+        # (one kind per region in --json, whichever the mode)
+        erased_as = [OVERLAY if k == PRICE else k for k in kinds] if translate is None else kinds
+        text = plan_text(
+            regions, translate or _nothing_drawn, kinds=erased_as, prices=prices, doubtful=doubtful
+        )
         if translate is None:  # ... even one OCR read without its ¥ ("?99"): erased too
             text = _erase_prices(text, regions)
         records = [
-            {**r, "status": ERASED, "translation": None}
+            {**r, "status": ERASED, "translation": None, "kind": PRICE if k == PRICE else r["kind"]}
             if translate is None and r["status"] == "replaced"
             else r
-            for r in text.records
+            for r, k in zip(text.records, kinds, strict=True)
         ]
         found[str(job.src)] = records
         drawing: Drawing = ReplaceText(
@@ -276,6 +292,12 @@ def replace_text_images(
     result = run_batch(jobs, workers, progress)
     for done in result.done:  # the drawing's warnings already name a poor erase
         with_erase_scores(found.get(str(done.input), []), done.erased)
+    for failed in result.failed:  # nothing was written: no region of it was replaced
+        records = found.get(str(failed.input), [])
+        records[:] = [
+            {**r, "status": NOT_WRITTEN} if r["status"] in ("replaced", ERASED) else r
+            for r in records
+        ]
     return CaptionedImages(
         captioned.text if captioned else "",
         result,
@@ -366,13 +388,16 @@ def refuse_folders(inputs: Sequence[Path]) -> None:
             )
 
 
+NO_LANGUAGE = "und"  # BCP 47's undetermined: the clean plate draws nothing in any language
+
+
 def localize_images(
     store: Callable[[], Any],
     secrets: Any,
     inputs: Sequence[Path],
     out: Path | str,
     *,
-    to: str,
+    to: str | None,
     order: ImageOrder,
     data_dir: Path,
     settings: Settings | None = None,
@@ -382,7 +407,8 @@ def localize_images(
 ) -> CaptionedImages:
     """`localize image`: the order checked, the language code resolved, then a caption
     (translated and checked first when given as source text) drawn on every input, or the
-    Chinese text on them replaced. `store` opens the store only when a translation needs
+    Chinese text on them replaced (or, for the clean plate, erased: `to` may be None).
+    `store` opens the store only when a translation needs
     it; `progress(what, done, total)` hears how far the batch is."""
     from config.runtime import ticker
 
@@ -394,7 +420,7 @@ def localize_images(
         from config.markets import load_markets
 
         catalog = load_markets()
-    to = catalog.language_code(to, "--to")
+    to = catalog.language_code(to, "--to") if to is not None else NO_LANGUAGE
     from localize.image.ocr import data_cache
 
     shop_settings = settings.shop(shop) if settings is not None and shop else None

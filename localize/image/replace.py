@@ -11,6 +11,7 @@ detection and translation that produce the plans happen before, in the caller.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,7 @@ class ReplaceText:
                 taken |= region_mask(img.size, polygon, dilation(polygon))
         done = set_pieces(img, pieces, self.language, self.script, taken)
         lines = tuple(line for item in done.lines for line in item)
-        notes += done.notes
+        notes += beside_original(done.notes, _original_contrasts(pieces))
         return Replaced(
             max(done.sizes), lines, done.truncated, done.contrast, tuple(notes), tuple(figures)
         )
@@ -322,6 +323,39 @@ def erase_region(img: Any, original: Any, plan: RegionPlan) -> ErasedRegion | No
     return ErasedRegion(crop, (left + int(cols[0]), top + int(rows[0])), erased, look)
 
 
+# typeset.py's note for text drawn under WCAG's 3:1 (its wording, matched here)
+LOW_CONTRAST_NOTE = "text {text!r}: low contrast ({ratio}:1) against its background"
+CLEARLY_FAINTER = 0.8  # of the original's contrast: a translation drawn under it is fainter
+
+
+def beside_original(notes: Sequence[Msg], originals: dict[str, float]) -> list[Msg]:
+    """`notes` less each low contrast the supplier's own text had too: `originals` gives
+    the contrast of each source text as it was; a translation drawn no clearly fainter
+    (CLEARLY_FAINTER) leaves nothing for the tool or a reviewer to fix (a white headline
+    on a light sky), so only one drawn fainter than its original is said."""
+    said = []
+    for note in notes:
+        if isinstance(note, Msg) and note.text == LOW_CONTRAST_NOTE:
+            original = originals.get(note.params["text"])
+            if original is not None and float(note.params["ratio"]) >= CLEARLY_FAINTER * original:
+                continue
+        said.append(note)
+    return said
+
+
+def _original_contrasts(pieces: Sequence[Piece]) -> dict[str, float]:
+    """Each source text's contrast as the supplier drew it: its fill against its outline,
+    or against the background erasing found (as typeset measures what it draws)."""
+    from localize.image import colors
+
+    originals: dict[str, float] = {}
+    for piece in pieces:
+        ink = piece.erased.ink
+        edge = ink.outline or piece.erased.background
+        originals.setdefault(piece.source, colors.contrast(ink.fill, edge))
+    return originals
+
+
 def replace_region(img: Any, plan: RegionPlan, language: str, script: str) -> Replaced:
     """Erase one region from `img` and set its translation there, as a block of its own; a
     translation the font cannot draw raises FontError before anything is erased."""
@@ -335,7 +369,9 @@ def replace_region(img: Any, plan: RegionPlan, language: str, script: str) -> Re
     doubts = smear.judge(seen, img) if seen is not None else ()
     done = set_pieces(img, [piece], language, script)
     figures = _figures(plan, piece.erased, doubts)
-    notes = done.notes + tuple(poor_erase_note(f) for f in figures if f["poor"] or f.get("doubts"))
+    notes = tuple(beside_original(done.notes, _original_contrasts([piece]))) + tuple(
+        poor_erase_note(f) for f in figures if f["poor"] or f.get("doubts")
+    )
     return Replaced(done.sizes[0], done.lines[0], done.truncated, done.contrast, notes, figures)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -442,3 +443,194 @@ def test_a_caption_localize_run_could_not_keep_off_the_product_is_said_in_review
 
     drive(ReviewApp(open_store(db_url), None, reviewer="mei"), script)
     assert "image 2: caption covers " in seen[0], seen
+
+
+def priced_plate(tmp_path: Path) -> tuple[Path, Any]:
+    """A plain picture carrying a yuan price and a headline, saved, and a detector that
+    reads both where they were drawn."""
+    from PIL import ImageDraw
+
+    from tests.localize.images import Reads, cjk_font
+
+    plain = Image.new("RGB", (420, 300), (245, 245, 240))
+    img, draw, regions = plain.copy(), None, []
+    draw = ImageDraw.Draw(img)
+    for text, (x, y) in (("到手价¥89", (30, 40)), ("保温杯大容量", (30, 170))):
+        font = cjk_font(40)
+        draw.text((x, y), text, font=font, fill=(200, 20, 20))
+        left, top, right, bottom = draw.textbbox((x, y), text, font=font)
+        regions.append(region(text, (left - 3, top - 3, right + 3, bottom + 3)))
+    src = tmp_path / "zh.png"
+    img.save(src)
+    return src, Reads(plain, *regions)
+
+
+def test_a_yuan_price_is_of_kind_price_on_the_clean_plate_as_when_replaced(
+    tmp_path: Path,
+) -> None:
+    from localize.image.ocr import OcrCache
+    from localize.image.pipeline import replace_text_images
+
+    src, reads = priced_plate(tmp_path)
+    kinds = {}
+    for name, translate in (("erased", None), ("replaced", english)):
+        made = replace_text_images(
+            [src],
+            tmp_path / f"{name}.png",
+            language="en",
+            translate=translate,
+            cache=OcrCache(tmp_path / "ocr"),
+            detector=reads,
+            workers=1,
+        )
+        kinds[name] = {r["text"]: (r["kind"], r["status"]) for r in made.regions[str(src)]}
+    assert kinds["erased"] == {"到手价¥89": (PRICE, "erased"), "保温杯大容量": (OVERLAY, "erased")}
+    # (with no shop the price has no rate: that file fails; its kind is the same)
+    assert kinds["replaced"]["到手价¥89"][0] == PRICE
+
+
+def test_the_regions_of_a_file_that_failed_do_not_say_replaced(tmp_path: Path) -> None:
+    from localize.image.ocr import OcrCache
+    from localize.image.pipeline import replace_text_images
+
+    src, reads = priced_plate(tmp_path)
+    made = replace_text_images(
+        [src],
+        tmp_path / "out.png",
+        language="en",
+        translate=lambda text: ("保温杯", []),  # a translation Noto Sans cannot draw
+        cache=OcrCache(tmp_path / "ocr"),
+        detector=reads,
+        workers=1,
+    )
+    assert not made.result.done and made.result.failed  # nothing was written
+    records = made.regions[str(src)]
+    assert records and not [r for r in records if r["status"] in ("replaced", "erased")]
+    statuses = {r["text"]: r["status"] for r in records}
+    assert statuses["保温杯大容量"] == "not_written", statuses
+
+
+def test_the_clean_plate_needs_no_language_and_a_replacement_still_does(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    from tests.localize.images import with_chinese
+
+    picture = Image.new("RGB", (320, 320), (245, 245, 240))
+    with_chinese(picture, [("保温杯", (40, 60), 40)]).save(tmp_path / "zh.png")
+    out = f"{tmp_path}/plate/"
+    erased = cli("localize", "image", str(tmp_path / "zh.png"), "-o", out, "--erase-only")
+    assert erased.code == 0, erased.err
+    assert "1 of 1 text region(s) erased" in erased.out and (tmp_path / "plate/zh.png").exists()
+    told = cli("localize", "image", str(tmp_path / "zh.png"), "-o", out, "--replace-text")
+    assert told.code == 2 and "Missing option '--to'" in told.err, told.err
+
+
+def cereal_box(
+    backdrop: Image.Image, box: tuple[int, int, int, int]
+) -> tuple[Image.Image, dict[str, Region]]:
+    """The trial's p4 at 800 px: a cereal box standing on `backdrop` (its outline `box`)
+    with its name and weight printed on it, and a headline above it on the backdrop."""
+    from PIL import ImageDraw
+
+    from tests.localize.images import cjk_font
+
+    img = backdrop.copy()
+    draw = ImageDraw.Draw(img)
+    left, top, right, bottom = box
+    draw.rectangle(box, fill=(240, 200, 90))
+    draw.rectangle((left, top, right, top + 40), fill=(200, 140, 40))
+    draw.ellipse((left + 70, top + 220, right - 70, top + 350), fill=(250, 240, 210))
+    middle = (left + right) // 2
+    texts = {
+        "headline": ("早餐好搭档", (400, 100), 68, (30, 30, 30)),
+        "name": ("有机燕麦片", (middle, top + 115), 36, (120, 60, 10)),
+        "weight": ("净含量500克", (middle, top + 165), 22, (120, 60, 10)),
+    }
+    found = {}
+    for name, (text, at, px, colour) in texts.items():
+        font = cjk_font(px)
+        draw.text(at, text, font=font, fill=colour, anchor="mm")
+        x0, y0, x1, y1 = draw.textbbox(at, text, font=font, anchor="mm")
+        found[name] = region(text, (x0 - 3, y0 - 3, x1 + 3, y1 + 3))
+    return img, found
+
+
+def kinds_by_name(img: Image.Image, found: dict[str, Region]) -> tuple[dict[str, str], set[str]]:
+    from localize.image.product import read_kinds
+
+    kinds, doubtful = read_kinds(
+        np.asarray(img), [r.polygon for r in found.values()], [False] * len(found)
+    )
+    names = list(found)
+    return dict(zip(names, kinds, strict=True)), {names[n] for n in doubtful}
+
+
+def test_packaging_standing_on_a_gradient_is_the_products_printing() -> None:
+    # trial-img7 p4: on a photo-like gradient the box's own name was replaced, silently
+    img, found = cereal_box(soft_gradient(800, seed=7), (265, 265, 535, 720))
+    kinds, doubtful = kinds_by_name(img, found)
+    assert kinds == {"headline": OVERLAY, "name": PRINTING, "weight": PRINTING}
+    assert doubtful == set()  # the headline lies on the backdrop: surely overlay text
+    plain, found = cereal_box(Image.new("RGB", (800, 800), (250, 250, 250)), (265, 265, 535, 720))
+    assert kinds_by_name(plain, found) == (kinds, set())  # as on a studio background
+
+
+def test_text_inside_a_thing_not_surely_the_product_is_said_not_passed_over() -> None:
+    from PIL import ImageDraw
+
+    from tests.localize.images import cjk_font
+
+    # a second, smaller box beside the product (a gift set): a thing on the backdrop, but
+    # not the one product the rule is sure of, so its text is not kept, and not replaced
+    # in silence either
+    img, found = cereal_box(soft_gradient(800, seed=7), (265, 265, 535, 720))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((600, 470, 740, 720), fill=(120, 170, 90))
+    at, font = (670, 590), cjk_font(24)
+    draw.text(at, "燕麦奶", font=font, fill=(250, 250, 240), anchor="mm")
+    x0, y0, x1, y1 = draw.textbbox(at, "燕麦奶", font=font, anchor="mm")
+    found["second"] = region("燕麦奶", (x0 - 3, y0 - 3, x1 + 3, y1 + 3))
+    kinds, doubtful = kinds_by_name(img, found)
+    assert kinds == {"headline": OVERLAY, "name": PRINTING, "weight": PRINTING, "second": OVERLAY}
+    assert doubtful == {"second"}
+    found = {"headline": found["headline"], "second": found["second"]}
+    kinds = {"headline": OVERLAY, "second": OVERLAY}
+    text = plan_text(list(found.values()), english, kinds=list(kinds.values()), doubtful={1})
+    records = {r["text"]: r for r in text.records}
+    assert records["燕麦奶"]["maybe_printing"] is True
+    assert "maybe_printing" not in records["早餐好搭档"]
+    said = [n for n in text.notes if "may be printed on the product" in n]
+    assert len(said) == 1 and "'燕麦奶'" in said[0] and "--keep-region" in said[0]
+    assert finding(0, "a.jpg", text)["severity"] == "warning"
+    busy = np.asarray(photo((800, 800)))  # a photo: no backdrop, no thing, nothing to doubt
+    assert kinds_by_name(Image.fromarray(busy), found)[1] == set()
+
+
+def test_localize_run_keeps_the_printing_of_a_box_on_a_gradient(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    run, _ = setup
+    config = tmp_path / "shops.toml"
+    languages = 'languages = ["ms", "en"]\n'
+    config.write_text(
+        config.read_text("utf-8").replace(languages, 'languages = ["ms"]\n')
+        + "[shops.captions]\nreplace_text = true\n",
+        encoding="utf-8",
+    )
+    img, found = cereal_box(soft_gradient(800, seed=7), (265, 265, 535, 720))
+    img.save(tmp_path / "box.png")
+    listing = tmp_path / "l.csv"
+    listing.write_text("product_id,title,caption,images\np1,燕麦片,,box.png\n", "utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    kinds = {r["text"]: (r["kind"], r["state"]) for r in doc["regions"]}
+    assert kinds["有机燕麦片"] == ("printing", "kept"), kinds
+    assert kinds["早餐好搭档"] == ("overlay", "replaced"), kinds
+    drawn = np.asarray(Image.open(doc["images"][0]["captioned"]).convert("RGB")).astype(int)
+    changed = {}
+    for name in ("name", "headline"):
+        left, top, right, bottom = found[name].box
+        before = np.asarray(img).astype(int)[top:bottom, left:right]
+        changed[name] = np.abs(drawn[top:bottom, left:right] - before).mean()
+    assert changed["name"] < 6 < 20 < changed["headline"], changed  # (JPEG on its edges)

@@ -239,7 +239,9 @@ def test_a_squeezed_or_faint_text_is_flagged_for_the_reviewer() -> None:
     )
     img = faint.image.copy()
     drawn = ReplaceText(faint.plans([text], ["Cup"]), "en", "latin").draw(img)
-    assert any("low contrast" in w for w in drawn.warnings), drawn.warnings
+    # as faint as the supplier drew it: nothing to fix, so not said (a translation drawn
+    # fainter than its original is: test_supplier_contrast)
+    assert not any("low contrast" in w for w in drawn.warnings), drawn.warnings
 
 
 def test_no_word_is_broken_when_read_back_by_ocr() -> None:
