@@ -51,6 +51,8 @@ TARGETS = {
     "watermark-photo": 28,  # a translucent mark: the photo and product under it kept
     "watermark-flat": 32,
     "ruled-cells": 32,  # 1 px rules a few px from the letters: neither ink nor smeared
+    "card-edge": 32,  # three flat pieces: the card's edge and the band's run on through
+    "card-edge-jpeg": 32,
 }
 SMEAR = 20.0  # dB over a region's text pixels: below it the fill shows at a glance
 
@@ -488,3 +490,23 @@ def test_text_on_a_products_face_keeps_its_exact_fill_where_an_edge_is_also_seen
     clean, infos = erased(s)
     assert scored(s, clean)[0] >= 40
     assert all(i is not None and i.method != "sided" for i in infos)
+
+
+@pytest.mark.parametrize("name", ["card-edge", "card-edge-jpeg"])
+def test_text_across_a_cards_edge_and_its_band_continues_each_edge_and_fills_each_piece(
+    name: str,
+) -> None:
+    # a05_edge: red text from a grey page onto a blue card with a yellow band, across the
+    # card's left edge and the band's bottom edge, came out grey, blue and yellow smeared
+    # into one another (19.9 dB, a smooth fill): each piece is its own flat colour
+    s = make(name)
+    clean, [info] = erased(s)
+    db, changed = scored(s, clean)
+    assert changed == 0 and db >= 32, (db, info.method)
+    truth = np.asarray(s.background).astype(np.int16)
+    off = np.abs(np.asarray(clean).astype(np.int16) - truth).max(axis=2)
+    for colour in ((236, 236, 236), (30, 90, 160), (240, 200, 60)):  # page, card, band
+        piece = np.abs(truth - np.array(colour)).sum(axis=2) < 30
+        inner = ~cv2.dilate((~piece).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        assert float((off[s.ink & inner] <= 12).mean()) >= 0.98, colour
+    assert not info.poor
