@@ -56,6 +56,7 @@ SIDED_HEADING = 60.0  # degrees: an edge's heading at each end off the line betw
 SIDED_TURN = 90.0  # degrees: ... and between the two ends' headings
 SIDED_PULL = 0.7  # of the distance between the ends: how far each heading carries the line
 SIDED_STRAIGHT = 5.0  # degrees: ends' headings this near the line between them: straight
+SIDED_CORNER = 2.0  # one end this many times further from where the ends' lines meet: a corner
 SIDED_PIECES = 4  # distinct colours around a hole at most: a backdrop, a card, a band on it
 MARK_LEAST = 6.0  # grey levels: the least a translucent mark's stroke stands out
 MARK_SPREAD = 30.0  # grey levels the picture under a mark must vary by to un-blend it
@@ -952,6 +953,48 @@ def _joined(
     return pairs, [k for k in range(len(ends)) if k not in used]
 
 
+def _edge_through(p0: Any, t0: Any, p1: Any, t1: Any) -> tuple[Any, bool]:
+    """The points of an edge from `p0` heading `t0` to `p1` arriving heading `t1`: when
+    the two headings' lines meet ahead, one end's much further off than the other's (a
+    product's flat top running into its rounded corner), each end's line run on to a
+    round corner between them (a cubic from the corner's steeper heading bulged over
+    the top, a14); otherwise Hermite's cubic (one curve: an ellipse's top, whose ends'
+    lines meet about as far from each). And whether the line's place is known (straight
+    sides) rather than guessed (a cubic's bend)."""
+    import numpy as np
+
+    length = float(np.linalg.norm(p1 - p0))
+    n = max(20, round(length))
+    turn = float(np.clip(t0 @ t1, -1, 1))
+    det = float(t0[0] * t1[1] - t0[1] * t1[0])
+    if abs(det) > 1e-3 and turn > -0.5:
+        # where p0 + a t0 = p1 - b t1
+        a, b = np.linalg.solve(np.column_stack([t0, t1]), p1 - p0)
+        if a > 0 and b > 0 and max(a, b) >= SIDED_CORNER * min(a, b):
+            corner = p0 + a * t0
+            d = min(a, b)
+            start, end = corner - d * t0, corner + d * t1
+            w = math.cos(math.acos(turn) / 2)  # (a circle's arc as a rational quadratic)
+            s = np.linspace(0, 1, n)[:, None]
+            arc = ((1 - s) ** 2 * start + 2 * s * (1 - s) * w * corner + s**2 * end) / (
+                (1 - s) ** 2 + 2 * s * (1 - s) * w + s**2
+            )
+            into = np.linspace(0, 1, max(2, round(2 * (a - d))))[:, None]
+            out_of = np.linspace(0, 1, max(2, round(2 * (b - d))))[:, None]
+            # (each line's points to half a px: which side a pixel lies on is told by them)
+            return np.vstack([p0 + into * (start - p0), arc, end + out_of * (p1 - end)]), True
+
+    s = np.linspace(0, 1, 2 * n)[:, None]
+    curve = (
+        (2 * s**3 - 3 * s**2 + 1) * p0
+        + (s**3 - 2 * s**2 + s) * SIDED_PULL * length * t0
+        + (-2 * s**3 + 3 * s**2) * p1
+        + (s**3 - s**2) * SIDED_PULL * length * t1
+    )  # (Hermite's cubic)
+    u = (p1 - p0) / max(length, 1e-9)
+    return curve, min(t0 @ u, t1 @ u) >= math.cos(math.radians(SIDED_STRAIGHT))
+
+
 def _ray(
     p: Any, t: Any, inside: Any, wall: Any, reach: float, seen: Any
 ) -> tuple[Any, bool] | None:
@@ -1058,20 +1101,12 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
     wall, lines = np.zeros(hole.shape, np.uint8), []
     for i, j in pairs:
         (p0, t0), (p1, t1) = ends[i], ends[j]
-        length = float(np.linalg.norm(p1 - p0))
-        t1 = -t1  # both heading from p0 to p1
-        s = np.linspace(0, 1, max(20, round(length)))[:, None]
-        curve = (
-            (2 * s**3 - 3 * s**2 + 1) * p0
-            + (s**3 - 2 * s**2 + s) * SIDED_PULL * length * t0
-            + (-2 * s**3 + 3 * s**2) * p1
-            + (s**3 - s**2) * SIDED_PULL * length * t1
-        )  # (Hermite's cubic)
+        curve, known = _edge_through(p0, t0, p1, -t1)  # (both heading from p0 to p1)
         cv2.polylines(wall, [np.rint(curve).astype(np.int32)], False, 1, 2)
-        u = (p1 - p0) / length
-        if min(t0 @ u, t1 @ u) >= math.cos(math.radians(SIDED_STRAIGHT)):
-            # a straight edge's place is known to a fraction of a px (a cubic's bend only
-            # guesses at a curve's: there the pixels beside it vote)
+        if known:
+            # a straight edge's place (or a corner's between straight sides) is known to a
+            # fraction of a px; a cubic's bend only guesses at a curve's: there the pixels
+            # beside it vote
             lines.append(curve)
     for k in alone:  # each runs on until it meets a line drawn (the nearer ones first)
         p, t = ends[k]

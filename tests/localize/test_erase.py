@@ -19,7 +19,7 @@ from localize.image.ocr import OcrCache, RapidOcrDetector, Region, has_chinese
 from localize.image.pipeline import replace_text_images
 from localize.image.regions import POOR_ERASE, poor_erase_finding
 from localize.image.replace import RegionPlan, ReplaceText
-from tests.imagesynth import CLASSES, Synth, make, psnr, scored
+from tests.imagesynth import CLASSES, Synth, font, make, psnr, scored
 from tests.localize.images import Reads
 
 # dB over the text's pixels: the targets (32 on smooth panels, 24 on textures and
@@ -510,3 +510,22 @@ def test_text_across_a_cards_edge_and_its_band_continues_each_edge_and_fills_eac
         inner = ~cv2.dilate((~piece).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
         assert float((off[s.ink & inner] <= 12).mean()) >= 0.98, colour
     assert not info.poor
+
+
+def test_a_products_flat_top_running_into_its_rounded_corner_under_text_has_no_bump() -> None:
+    # a14 line 2: yellow letters across a dark product's rounded corner and its flat top;
+    # the cubic from the corner's steep heading to the flat end bulged 7 px over the top
+    page = Image.new("RGB", (1000, 700), (190, 140, 160))
+    ImageDraw.Draw(page).rounded_rectangle((300, 420, 1000, 800), radius=110, fill=(50, 55, 65))
+    img, word = page.copy(), "降噪长续航"
+    draw, f = ImageDraw.Draw(img), font(100)
+    draw.text((150, 340), word, font=f, fill=(255, 220, 0))
+    left, top, right, bottom = draw.textbbox((150, 340), word, font=f)
+    box = (slice(top - 4, bottom + 4), slice(left - 4, right + 4))
+    info = erase(img, ((left - 4, top - 4), (right + 4, top - 4), (right + 4, bottom + 4),
+                       (left - 4, bottom + 4)))  # fmt: skip
+    assert info is not None and info.method == "sided"
+    clean, truth = np.asarray(img)[box], np.asarray(page)[box]
+    assert psnr(clean, truth) >= 32  # (28.7 dB with the bump)
+    over = (np.abs(clean.astype(int) - truth.astype(int)).max(axis=2) > 30)[: 420 - top + 4 - 2]
+    assert int(over.sum()) <= 10  # nothing of the product above its top (41 px with it)
