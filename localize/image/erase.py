@@ -1023,10 +1023,10 @@ def _ray(
     return (np.array(points), False) if entered else None
 
 
-def _beside_line(on: Any, lines: list[Any], labels: Any, wall: Any) -> Any:
-    """For the pixels `on` a drawn line: the label of the pixel a few px away from the
-    line on their own side of it (the line's true place lies between pixels: a pixel's
-    centre tells which side it is on; -1 where that is not told)."""
+def _beside_line(on: Any, lines: list[Any], labels: Any, wall: Any) -> tuple[Any, Any, Any]:
+    """The pixels `on` a drawn line (ys, xs) and for each the label of the pixel a few px
+    away from the line on its own side (the line's true place lies between pixels: a
+    pixel's centre tells which side it is on; -1 where that is not told)."""
     import numpy as np
 
     ys, xs = np.nonzero(on)
@@ -1035,8 +1035,8 @@ def _beside_line(on: Any, lines: list[Any], labels: Any, wall: Any) -> Any:
         return ys, xs, found
     pts = np.vstack(lines)
     here = np.column_stack([xs, ys]).astype(np.float64)
-    for start in range(0, len(xs), 2048):  # (a distance matrix a block at a time)
-        block = here[start : start + 2048]
+    for start in range(0, len(xs), 512):  # (a distance matrix a block at a time)
+        block = here[start : start + 512]
         d = ((block[:, None, :] - pts[None, :, :]) ** 2).sum(axis=2)
         off = block - pts[d.argmin(axis=1)]
         size = np.hypot(off[:, 0], off[:, 1])
@@ -1047,7 +1047,7 @@ def _beside_line(on: Any, lines: list[Any], labels: Any, wall: Any) -> Any:
         ok &= (to[:, 0] >= 0) & (to[:, 0] < w) & (to[:, 1] >= 0) & (to[:, 1] < h)
         to[:, 0], to[:, 1] = np.clip(to[:, 0], 0, w - 1), np.clip(to[:, 1], 0, h - 1)
         ok &= wall[to[:, 1], to[:, 0]] == 0
-        found[start : start + 2048] = np.where(ok, labels[to[:, 1], to[:, 0]], -1)
+        found[start : start + 512] = np.where(ok, labels[to[:, 1], to[:, 0]], -1)
     return ys, xs, found
 
 
@@ -1057,9 +1057,9 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
     piece's pixels only; and the score (each piece's fill tried on a ring of its known
     pixels). The ring is split into pieces by colour; an edge seen entering the hole and
     leaving it, its ends' headings agreeing with the line between them, is drawn as a
-    smooth line (a cubic from the point and heading where it enters the letters to those
-    where it leaves); one seen only entering runs straight on until it meets another
-    edge's line (a band's edge ending on the card's). None when no edge is seen, or one
+    smooth line (from the point and heading where it enters the letters to those where it
+    leaves: `_edge_through`); one seen only entering runs straight on until it meets
+    another edge's line (a band's edge ending on the card's). None when no edge is seen, or one
     runs on out of the hole with no edge seen leaving there."""
     import cv2
     import numpy as np
@@ -1108,7 +1108,7 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
             # fraction of a px; a cubic's bend only guesses at a curve's: there the pixels
             # beside it vote
             lines.append(curve)
-    for k in alone:  # each runs on until it meets a line drawn (the nearer ones first)
+    for k in alone:  # each in turn runs on until it meets a line drawn before it
         p, t = ends[k]
         met = _ray(p, t, inside, cv2.dilate(wall, square) > 0, float(sum(hole.shape)), seen)
         if met is None or not met[1] or len(met[0]) < 2:
