@@ -57,6 +57,7 @@ SIDED_TURN = 90.0  # degrees: ... and between the two ends' headings
 SIDED_PULL = 0.7  # of the distance between the ends: how far each heading carries the line
 SIDED_STRAIGHT = 5.0  # degrees: ends' headings this near the line between them: straight
 SIDED_CORNER = 2.0  # one end this many times further from where the ends' lines meet: a corner
+SIDED_FLAT = 3.0  # grey levels: a piece's pixels round the hole this near a plane: flat
 SIDED_PIECES = 4  # distinct colours around a hole at most: a backdrop, a card, a band on it
 MARK_LEAST = 6.0  # grey levels: the least a translucent mark's stroke stands out
 MARK_SPREAD = 30.0  # grey levels the picture under a mark must vary by to un-blend it
@@ -1136,19 +1137,31 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
     hole_side[ys, xs] = np.where(beside >= 0, beside, voted[ys, xs])
     out, errors = rgb.copy(), []
     band = _ring(hole, 3) & ~hole
-    # each piece filled from its own pixels away from its edges (JPEG blurs an edge's
-    # pixels into a mix of its two pieces: a yellow band's last rows darker by its blue)
+    # a flat (or evenly shaded) piece is filled from the plane fitted to its own pixels
+    # around the hole away from its edges (JPEG blurs an edge's pixels into a mix of its
+    # two pieces: a yellow band's last rows darker by its blue); any other (a soft photo's
+    # pieces, which blend into each other) smoothly from all its own pixels
     near_edge = _ring(seen, EDGE_BLUR)
+    around = _ring(hole, max(8, round(0.5 * height))) & ~hole & ~near_edge
     for k in range(pieces):
         own = ~hole & (side == k)
-        others = ~(own & ~near_edge) if (own & ~near_edge & band).any() else ~own
-        where = hole & (hole_side == k)
-        if where.any():
-            fill = _pull_push(rgb, others)
-            out[where] = np.clip(np.rint(fill[where]), 0, 255).astype(np.uint8)
         trial = band & (side == k)
+        where = hole & (hole_side == k)
+        fit = around & own
+        plane = None
+        if fit.sum() >= 20:
+            coef = _fit_plane(rgb, fit)
+            ys, xs = np.nonzero(fit)
+            basis = np.column_stack([xs, ys, np.ones(len(xs))])
+            miss = basis @ coef - rgb[ys, xs].astype(np.float64)
+            if math.sqrt(float((miss**2).mean())) <= SIDED_FLAT:
+                plane = _render_plane(coef, hole.shape)
+        fill = plane if plane is not None else _pull_push(rgb, ~own)
+        if where.any():
+            out[where] = np.clip(np.rint(fill[where]), 0, 255).astype(np.uint8)
         if trial.any():
-            errors.append(_pull_push(rgb, others | trial)[trial] - rgb[trial].astype(np.float32))
+            told = plane if plane is not None else _pull_push(rgb, ~own | trial)
+            errors.append(told[trial] - rgb[trial].astype(np.float32))
     if not errors:
         return None
     err = np.concatenate(errors)
