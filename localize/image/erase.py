@@ -1052,6 +1052,31 @@ def _beside_line(on: Any, lines: list[Any], labels: Any, wall: Any) -> tuple[Any
     return ys, xs, found
 
 
+def _flat_pieces(rgb: Any, hole: Any, side: Any, near_edge: Any, height: float) -> list[Any]:
+    """For each piece of the ring: the plane fitted to its own pixels round the hole away
+    from its edges, rendered over the crop, when they lie within SIDED_FLAT of it (a flat or evenly
+    shaded piece: a card, a band; JPEG blurs an edge's pixels into a mix of its two
+    pieces, a yellow band's last rows darker by its blue); None for any other (a soft
+    photo's pieces, which blend into each other, are filled smoothly from all their
+    own pixels)."""
+    import numpy as np
+
+    around = _ring(hole, max(8, round(0.5 * height))) & ~hole & ~near_edge
+    planes = []
+    for k in range(int(side.max()) + 1):
+        fit = around & (side == k)
+        plane = None
+        if fit.sum() >= 20:
+            coef = _fit_plane(rgb, fit)
+            ys, xs = np.nonzero(fit)
+            basis = np.column_stack([xs, ys, np.ones(len(xs))])
+            miss = basis @ coef - rgb[ys, xs].astype(np.float64)
+            if math.sqrt(float((miss**2).mean())) <= SIDED_FLAT:
+                plane = _render_plane(coef, hole.shape)
+        planes.append(plane)
+    return planes
+
+
 def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
     """`rgb` with the edges that cross the `hole` (a product's against its backdrop, a band's
     across the product) continued through it, each piece between them filled from its own
@@ -1099,6 +1124,10 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
     pairs, alone = _joined(ends)
     if len(ends) == 2 and not pairs:
         return None  # (one edge whose two ends disagree: a corner, a curve it cannot tell)
+    pieces = int(side.max()) + 1
+    planes = _flat_pieces(rgb, hole, side, _ring(seen, EDGE_BLUR), height)
+    if len(ends) > 2 and any(plane is None for plane in planes):
+        return None  # (more edges than one among pieces not flat: a texture, wood's grain)
     wall, lines = np.zeros(hole.shape, np.uint8), []
     for i, j in pairs:
         (p0, t0), (p1, t1) = ends[i], ends[j]
@@ -1116,7 +1145,6 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
             return None
         cv2.polylines(wall, [np.rint(met[0]).astype(np.int32)], False, 1, 2)
         lines.append(met[0])
-    pieces = int(side.max()) + 1
     # each piece of the hole between the lines: the piece of most known pixels round it
     count, labels = cv2.connectedComponents((inside & (wall == 0)).astype(np.uint8), 4)
     hole_side = side.copy()
@@ -1137,25 +1165,11 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
     hole_side[ys, xs] = np.where(beside >= 0, beside, voted[ys, xs])
     out, errors = rgb.copy(), []
     band = _ring(hole, 3) & ~hole
-    # a flat (or evenly shaded) piece is filled from the plane fitted to its own pixels
-    # around the hole away from its edges (JPEG blurs an edge's pixels into a mix of its
-    # two pieces: a yellow band's last rows darker by its blue); any other (a soft photo's
-    # pieces, which blend into each other) smoothly from all its own pixels
-    near_edge = _ring(seen, EDGE_BLUR)
-    around = _ring(hole, max(8, round(0.5 * height))) & ~hole & ~near_edge
     for k in range(pieces):
         own = ~hole & (side == k)
         trial = band & (side == k)
         where = hole & (hole_side == k)
-        fit = around & own
-        plane = None
-        if fit.sum() >= 20:
-            coef = _fit_plane(rgb, fit)
-            ys, xs = np.nonzero(fit)
-            basis = np.column_stack([xs, ys, np.ones(len(xs))])
-            miss = basis @ coef - rgb[ys, xs].astype(np.float64)
-            if math.sqrt(float((miss**2).mean())) <= SIDED_FLAT:
-                plane = _render_plane(coef, hole.shape)
+        plane = planes[k]
         fill = plane if plane is not None else _pull_push(rgb, ~own)
         if where.any():
             out[where] = np.clip(np.rint(fill[where]), 0, 255).astype(np.uint8)
