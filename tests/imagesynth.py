@@ -719,6 +719,30 @@ def _busy(rng: np.random.Generator) -> np.ndarray:
     return np.asarray(img.filter(ImageFilter.GaussianBlur(0.8))).astype(np.float32)
 
 
+def _card_edge(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """Red text on a light grey page running onto a product (a trial's a05_edge): a blue
+    card with rounded corners and a yellow band across it. The letters cross the card's
+    vertical left edge and the band's bottom edge; every piece is flat colour, and the
+    truth is the three straight edges continued through the hole."""
+    page = Image.new("RGB", (SIZE, SIZE), (236, 236, 236))
+    draw = ImageDraw.Draw(page)
+    card, band = (400, 150, 820, 820), (400, 400, 820, 540)
+    draw.rounded_rectangle(card, radius=40, fill=(30, 90, 160))
+    draw.rectangle(band, fill=(240, 200, 60))
+    img = page.copy()
+    draw, f = ImageDraw.Draw(img), font(100)
+    # from the page onto the card, the band's bottom edge through the letters
+    word, at = "防摔耐磨", (130, 470)
+    draw.text(at, word, font=f, fill=(215, 30, 30))
+    left, top, right, bottom = draw.textbbox(at, word, font=f)
+    texts = [Text(word, (left - 4, top - 4, right + 4, bottom + 4), 100, "regular",
+                  (215, 30, 30))]  # fmt: skip
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
+
+
 def _grain(rng: np.random.Generator) -> np.ndarray:
     """A flat cream panel with a photo's grain (no JPEG): no ringing to erase round the
     letters, the grain must go on up to them."""
@@ -789,12 +813,13 @@ LOOKS = {
 }
 JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragraph", "shadow-band")
 JPEG += ("grain",)  # a grainy photo panel: JPEG's ringing check must not smooth its grain
+JPEG += ("card-edge",)
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
     *("watermark-photo", "watermark-flat", "watermark-turned", "ruled-cells", "outlined-edge"),
     *("grain",),
-    *("dotted",),
+    *("dotted", "card-edge"),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes", "outline-busy"),
     *(f"{name}-jpeg" for name in JPEG),
@@ -834,6 +859,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _watermark(rng, base_name.removeprefix("watermark-"))
     elif base_name == "outlined-edge":
         img, base, texts, ink, panel = _outlined_edge(rng)
+    elif base_name == "card-edge":
+        img, base, texts, ink, panel = _card_edge(rng)
     elif base_name == "ruled-cells":
         img, base, texts, ink, panel = _ruled_cells(rng)
     elif base_name == "paragraph":

@@ -57,6 +57,10 @@ SIDED_GAP = 0.15  # of the text's height: gaps between letters the edge is not s
 SIDED_HEADING = 60.0  # degrees: an edge's heading at each end off the line between the ends
 SIDED_TURN = 90.0  # degrees: ... and between the two ends' headings
 SIDED_PULL = 0.7  # of the distance between the ends: how far each heading carries the line
+SIDED_STRAIGHT = 5.0  # degrees: ends' headings this near the line between them: straight
+SIDED_CORNER = 2.0  # one end this many times further from where the ends' lines meet: a corner
+SIDED_FLAT = 3.0  # grey levels: a piece's pixels round the hole this near a plane: flat
+SIDED_PIECES = 4  # distinct colours around a hole at most: a backdrop, a card, a band on it
 MARK_LEAST = 6.0  # grey levels: the least a translucent mark's stroke stands out
 MARK_SPREAD = 30.0  # grey levels the picture under a mark must vary by to un-blend it
 MARK_ALPHA = (0.08, 0.85)  # a mark's strength: past these it is ink, or nothing
@@ -944,27 +948,64 @@ def _along_grain(
     return np.where(np.isnan(up), np.nan, up)  # (known pixels are the caller's to keep)
 
 
-def _two_sides(rgb: Any, hole: Any) -> Any:
-    """Which of two colours each pixel is nearer (bool), when the ring around `hole` is
-    two distinct colours (a product against its backdrop); None otherwise."""
+def _pieces(rgb: Any, hole: Any) -> Any:
+    """Which of the ring's distinct colours each pixel is nearest (labels 0..n-1, uint8),
+    when the ring around `hole` is two to SIDED_PIECES distinct colours (a product against
+    its backdrop, a band across the product); None otherwise."""
     import cv2
     import numpy as np
 
     around = rgb[_ring(hole, 4) & ~hole].astype(np.float32)
     if len(around) < 40:
         return None
-    centres = np.stack([np.percentile(around, 10, axis=0), np.percentile(around, 90, axis=0)])
-    for _ in range(8):
-        near = np.stack([np.abs(around - c).sum(axis=1) for c in centres]).argmin(axis=0)
-        if near.min() == near.max():
+
+    def split(centres: Any) -> tuple[Any, Any] | None:
+        """k-means from `centres`: the centres and each ring pixel's, or None when a piece
+        is too small or two too alike to be pieces of their own."""
+        for _ in range(8):
+            near = np.stack([np.abs(around - c).sum(axis=1) for c in centres]).argmin(axis=0)
+            if len(np.unique(near)) < len(centres):
+                return None
+            centres = np.stack([around[near == k].mean(axis=0) for k in range(len(centres))])
+        shares = np.bincount(near, minlength=len(centres)) / len(near)
+        apart = min(
+            float(np.abs(centres[i] - centres[j]).sum())
+            for i in range(len(centres))
+            for j in range(i)
+        )
+        if float(shares.min()) < SIDED_SHARE or apart < SIDED_APART:
             return None
-        centres = np.stack([around[near == k].mean(axis=0) for k in (0, 1)])
-    share = min(float((near == 0).mean()), float((near == 1).mean()))
-    if share < SIDED_SHARE or float(np.abs(centres[0] - centres[1]).sum()) < SIDED_APART:
+        return centres, near
+
+    found = split(np.stack([np.percentile(around, 10, axis=0), np.percentile(around, 90, axis=0)]))
+    if found is None:
         return None
+    while len(found[0]) < SIDED_PIECES:
+        # a further piece: the commonest colour of what lies far from every piece so far
+        # (mixed pixels along an edge are few and lie between two pieces' colours)
+        centres, near = found
+        far = np.stack([np.abs(around - c).sum(axis=1) for c in centres]).min(axis=0)
+        far = around[far > SIDED_APART]
+        if len(far) < SIDED_SHARE * len(around):
+            break
+        q = (far.astype(np.int32) // 32) @ np.array([1 << 6, 1 << 3, 1])
+        seed = far[q == np.bincount(q).argmax()].mean(axis=0)
+        more = split(np.vstack([centres, seed]))
+        if more is None:
+            break
+        found = more
+    centres = found[0]
     px = rgb.astype(np.float32)
-    side = np.abs(px - centres[1]).sum(axis=2) < np.abs(px - centres[0]).sum(axis=2)
-    return cv2.medianBlur(side.astype(np.uint8), 5) > 0  # (the grain's stray pixels)
+    near = np.stack([np.abs(px - c).sum(axis=2) for c in centres])
+    # each pixel the piece most of its 5 x 5 neighbours are nearest (the grain's and
+    # JPEG's stray pixels; for two pieces, a median)
+    votes = np.stack(
+        [
+            cv2.blur((near.argmin(axis=0) == k).astype(np.float32), (5, 5))
+            for k in range(len(centres))
+        ]
+    )
+    return votes.argmax(axis=0).astype(np.uint8)
 
 
 def _edge_end(edge: Any, group: Any, reach: int) -> tuple[Any, Any]:
@@ -981,22 +1022,179 @@ def _edge_end(edge: Any, group: Any, reach: int) -> tuple[Any, Any]:
     return at, axes[0]
 
 
-def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
-    """`rgb` with an edge that crosses the `hole` (a product's against its backdrop)
-    continued through it: a smooth line (a cubic from the point and the heading where
-    the edge enters the letters to those where it leaves), each side of it filled from
-    its own side's pixels only; and the score (each side's fill tried on a ring of its
-    known pixels). None unless exactly two ends are seen and their headings agree with
-    the line between them."""
+def _joined(
+    ends: list[tuple[Any, Any]],
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Which edges' ends (point, inward heading) are one edge entering the hole and leaving
+    it: pairs whose headings agree with the line between them, best first; and the ends
+    left over."""
+    import numpy as np
+
+    tried = []
+    for i in range(len(ends)):
+        for j in range(i + 1, len(ends)):
+            (p0, t0), (p1, t1) = ends[i], ends[j]
+            chord = p1 - p0
+            length = float(np.linalg.norm(chord))
+            if length < 2:
+                continue
+            u = chord / length
+            apart = np.degrees(np.arccos(np.clip([t0 @ u, -(t1 @ u)], -1, 1)))
+            turn = float(np.degrees(np.arccos(np.clip(-(t0 @ t1), -1, 1))))
+            if float(apart.max()) <= SIDED_HEADING and turn <= SIDED_TURN:
+                tried.append((float(apart.max()), i, j))
+    pairs, used = [], set()
+    for _, i, j in sorted(tried):
+        if i not in used and j not in used:
+            pairs.append((i, j))
+            used |= {i, j}
+    return pairs, [k for k in range(len(ends)) if k not in used]
+
+
+def _edge_through(p0: Any, t0: Any, p1: Any, t1: Any) -> tuple[Any, bool]:
+    """The points of an edge from `p0` heading `t0` to `p1` arriving heading `t1`: when
+    the two headings' lines meet ahead, one end's much further off than the other's (a
+    product's flat top running into its rounded corner), each end's line run on to a
+    round corner between them (a cubic from the corner's steeper heading bulged over
+    the top, a14); otherwise Hermite's cubic (one curve: an ellipse's top, whose ends'
+    lines meet about as far from each). And whether the line's place is known (straight
+    sides) rather than guessed (a cubic's bend)."""
+    import numpy as np
+
+    length = float(np.linalg.norm(p1 - p0))
+    n = max(20, round(length))
+    turn = float(np.clip(t0 @ t1, -1, 1))
+    det = float(t0[0] * t1[1] - t0[1] * t1[0])
+    if abs(det) > 1e-3 and turn > -0.5:
+        # where p0 + a t0 = p1 - b t1
+        a, b = np.linalg.solve(np.column_stack([t0, t1]), p1 - p0)
+        if a > 0 and b > 0 and max(a, b) >= SIDED_CORNER * min(a, b):
+            corner = p0 + a * t0
+            d = min(a, b)
+            start, end = corner - d * t0, corner + d * t1
+            w = math.cos(math.acos(turn) / 2)  # (a circle's arc as a rational quadratic)
+            s = np.linspace(0, 1, n)[:, None]
+            arc = ((1 - s) ** 2 * start + 2 * s * (1 - s) * w * corner + s**2 * end) / (
+                (1 - s) ** 2 + 2 * s * (1 - s) * w + s**2
+            )
+            into = np.linspace(0, 1, max(2, round(2 * (a - d))))[:, None]
+            out_of = np.linspace(0, 1, max(2, round(2 * (b - d))))[:, None]
+            # (each line's points to half a px: which side a pixel lies on is told by them)
+            return np.vstack([p0 + into * (start - p0), arc, end + out_of * (p1 - end)]), True
+
+    s = np.linspace(0, 1, 2 * n)[:, None]
+    curve = (
+        (2 * s**3 - 3 * s**2 + 1) * p0
+        + (s**3 - 2 * s**2 + s) * SIDED_PULL * length * t0
+        + (-2 * s**3 + 3 * s**2) * p1
+        + (s**3 - s**2) * SIDED_PULL * length * t1
+    )  # (Hermite's cubic)
+    u = (p1 - p0) / max(length, 1e-9)
+    return curve, min(t0 @ u, t1 @ u) >= math.cos(math.radians(SIDED_STRAIGHT))
+
+
+def _ray(
+    p: Any, t: Any, inside: Any, wall: Any, reach: float, seen: Any
+) -> tuple[Any, bool] | None:
+    """An edge run straight on from where it enters the hole (`p`, heading `t`) to where
+    it meets a line already drawn (True) or leaves `inside` where no edge is `seen` going
+    on (False; between two letters the edge is seen and the line goes on): its points
+    (x, y, to a fraction of a px); None when it never enters."""
     import cv2
     import numpy as np
 
-    side = _two_sides(rgb, hole)
+    seen = cv2.dilate(seen.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    h, w = inside.shape
+    entered, points = False, []
+    for s in np.arange(0.0, reach + 1.0, 0.5):
+        q = p + s * t
+        x, y = np.rint(q).astype(int)
+        if not (0 <= x < w and 0 <= y < h):
+            return (np.array(points), False) if entered else None
+        if inside[y, x]:
+            entered = True
+        if entered and wall[y, x]:
+            return np.array(points + [q]), True
+        if entered and not inside[y, x] and not seen[y, x]:
+            return np.array(points), False
+        points.append(q)
+    return (np.array(points), False) if entered else None
+
+
+def _beside_line(on: Any, lines: list[Any], labels: Any, wall: Any) -> tuple[Any, Any, Any]:
+    """The pixels `on` a drawn line (ys, xs) and for each the label of the pixel a few px
+    away from the line on its own side (the line's true place lies between pixels: a
+    pixel's centre tells which side it is on; -1 where that is not told)."""
+    import numpy as np
+
+    ys, xs = np.nonzero(on)
+    found = np.full(len(xs), -1, np.int16)
+    if not lines or not len(xs):
+        return ys, xs, found
+    pts = np.vstack(lines)
+    here = np.column_stack([xs, ys]).astype(np.float64)
+    for start in range(0, len(xs), 512):  # (a distance matrix a block at a time)
+        block = here[start : start + 512]
+        d = ((block[:, None, :] - pts[None, :, :]) ** 2).sum(axis=2)
+        off = block - pts[d.argmin(axis=1)]
+        size = np.hypot(off[:, 0], off[:, 1])
+        ok = size > 0.05
+        step = np.where(ok[:, None], off / np.maximum(size, 1e-9)[:, None], 0) * 3.5
+        to = np.rint(block + step).astype(int)
+        h, w = labels.shape
+        ok &= (to[:, 0] >= 0) & (to[:, 0] < w) & (to[:, 1] >= 0) & (to[:, 1] < h)
+        to[:, 0], to[:, 1] = np.clip(to[:, 0], 0, w - 1), np.clip(to[:, 1], 0, h - 1)
+        ok &= wall[to[:, 1], to[:, 0]] == 0
+        found[start : start + 512] = np.where(ok, labels[to[:, 1], to[:, 0]], -1)
+    return ys, xs, found
+
+
+def _flat_pieces(rgb: Any, hole: Any, side: Any, near_edge: Any, height: float) -> list[Any]:
+    """For each piece of the ring: the plane fitted to its own pixels round the hole away
+    from its edges, rendered over the crop, when they lie within SIDED_FLAT of it (a flat or evenly
+    shaded piece: a card, a band; JPEG blurs an edge's pixels into a mix of its two
+    pieces, a yellow band's last rows darker by its blue); None for any other (a soft
+    photo's pieces, which blend into each other, are filled smoothly from all their
+    own pixels)."""
+    import numpy as np
+
+    around = _ring(hole, max(8, round(0.5 * height))) & ~hole & ~near_edge
+    planes = []
+    for k in range(int(side.max()) + 1):
+        fit = around & (side == k)
+        plane = None
+        if fit.sum() >= 20:
+            coef = _fit_plane(rgb, fit)
+            ys, xs = np.nonzero(fit)
+            basis = np.column_stack([xs, ys, np.ones(len(xs))])
+            miss = basis @ coef - rgb[ys, xs].astype(np.float64)
+            if math.sqrt(float((miss**2).mean())) <= SIDED_FLAT:
+                plane = _render_plane(coef, hole.shape)
+        planes.append(plane)
+    return planes
+
+
+def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
+    """`rgb` with the edges that cross the `hole` (a product's against its backdrop, a band's
+    across the product) continued through it, each piece between them filled from its own
+    piece's pixels only; and the score (each piece's fill tried on a ring of its known
+    pixels). The ring is split into pieces by colour; an edge seen entering the hole and
+    leaving it, its ends' headings agreeing with the line between them, is drawn as a
+    smooth line (from the point and heading where it enters the letters to those where it
+    leaves: `_edge_through`); one seen only entering runs straight on until it meets
+    another edge's line (a band's edge ending on the card's). None when no edge is seen, or one
+    runs on out of the hole with no edge seen leaving there."""
+    import cv2
+    import numpy as np
+
+    side = _pieces(rgb, hole)
     if side is None:
         return None
-    u8 = side.astype(np.uint8)
     square = np.ones((3, 3), np.uint8)
-    edge = cv2.dilate(u8, square) != cv2.erode(u8, square)
+    low, high = cv2.erode(side, square), cv2.dilate(side, square)
+    seen = high != low
+    pair = low.astype(np.int16) * 16 + high  # which two pieces an edge's pixel lies between
+    edge = seen.copy()
     # the letters and the gaps between them: one hole the edge enters and leaves
     gap = max(3, round(SIDED_GAP * height))
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * gap + 1, 2 * gap + 1))
@@ -1007,51 +1205,74 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
         cv2.dilate(contact.astype(np.uint8), np.ones((5, 5), np.uint8))
     )
     groups = [g for g in ((labels == k) & contact for k in range(1, count)) if g.sum() >= 3]
-    if len(groups) != 2:
+    if not groups:
         return None
-    (p0, t0), (p1, t1) = (_edge_end(edge, g, 3 * gap) for g in groups)
-    chord = p1 - p0
-    length = float(np.linalg.norm(chord))
-    if length < 2:
-        return None
-    t0, t1 = (t if t @ chord >= 0 else -t for t in (t0, t1))  # both heading from p0 to p1
-    apart = np.degrees(np.arccos(np.clip([t0 @ chord / length, t1 @ chord / length], -1, 1)))
-    turn = float(np.degrees(np.arccos(np.clip(t0 @ t1, -1, 1))))
-    if float(apart.max()) > SIDED_HEADING or turn > SIDED_TURN:
-        return None
-    s = np.linspace(0, 1, max(20, round(length)))[:, None]
-    curve = (
-        (2 * s**3 - 3 * s**2 + 1) * p0
-        + (s**3 - 2 * s**2 + s) * SIDED_PULL * length * t0
-        + (-2 * s**3 + 3 * s**2) * p1
-        + (s**3 - s**2) * SIDED_PULL * length * t1
-    )  # (Hermite's cubic)
-    wall = np.zeros(hole.shape, np.uint8)
-    cv2.polylines(wall, [np.rint(curve).astype(np.int32)], False, 1, 2)
-    # each piece of the hole either side of the line: the side of the known pixels round it
-    count, labels = cv2.connectedComponents(((shut | hole) & (wall == 0)).astype(np.uint8), 4)
+    inside = shut | hole
+    ends = []
+    for g in groups:
+        # (its own two pieces' edge: not another's meeting it nearby, a band's on a card's)
+        p, t = _edge_end(edge & (pair == np.bincount(pair[g]).argmax()), g, 3 * gap)
+        # heading into the hole: towards its pixels near the end
+        hy, hx = np.nonzero(inside & (_ring(g, 3 * gap)))
+        if len(hx) == 0:
+            return None
+        toward = np.array([hx.mean(), hy.mean()]) - p
+        ends.append((p, t if t @ toward >= 0 else -t))
+    pairs, alone = _joined(ends)
+    if len(ends) == 2 and not pairs:
+        return None  # (one edge whose two ends disagree: a corner, a curve it cannot tell)
+    pieces = int(side.max()) + 1
+    planes = _flat_pieces(rgb, hole, side, _ring(seen, EDGE_BLUR), height)
+    if len(ends) > 2 and any(plane is None for plane in planes):
+        return None  # (more edges than one among pieces not flat: a texture, wood's grain)
+    wall, lines = np.zeros(hole.shape, np.uint8), []
+    for i, j in pairs:
+        (p0, t0), (p1, t1) = ends[i], ends[j]
+        curve, known = _edge_through(p0, t0, p1, -t1)  # (both heading from p0 to p1)
+        cv2.polylines(wall, [np.rint(curve).astype(np.int32)], False, 1, 2)
+        if known:
+            # a straight edge's place (or a corner's between straight sides) is known to a
+            # fraction of a px; a cubic's bend only guesses at a curve's: there the pixels
+            # beside it vote
+            lines.append(curve)
+    for k in alone:  # each in turn runs on until it meets a line drawn before it
+        p, t = ends[k]
+        met = _ray(p, t, inside, cv2.dilate(wall, square) > 0, float(sum(hole.shape)), seen)
+        if met is None or not met[1] or len(met[0]) < 2:
+            return None
+        cv2.polylines(wall, [np.rint(met[0]).astype(np.int32)], False, 1, 2)
+        lines.append(met[0])
+    # each piece of the hole between the lines: the piece of most known pixels round it
+    count, labels = cv2.connectedComponents((inside & (wall == 0)).astype(np.uint8), 4)
     hole_side = side.copy()
     for k in range(1, count):
         piece = labels == k
         rim = _ring(piece, 2) & ~piece & ~hole & (wall == 0)
         if rim.any() and (piece & hole).any():
-            hole_side[piece & hole] = side[rim].mean() > 0.5
-    # the line itself: the side most of the pieces beside it are (its own pixels' colour
+            hole_side[piece & hole] = np.bincount(side[rim], minlength=pieces).argmax()
+    # the line itself: the piece most of the pieces beside it are (its own pixels' colour
     # is the letters', which may lie nearer either side's: specks along the edge)
     off_wall = (wall == 0).astype(np.float32)
-    votes = cv2.blur(hole_side.astype(np.float32) * off_wall, (5, 5))
+    votes = np.stack(
+        [cv2.blur((hole_side == k).astype(np.float32) * off_wall, (5, 5)) for k in range(pieces)]
+    )
     on_wall = (wall > 0) & hole
-    hole_side[on_wall] = (votes > 0.5 * cv2.blur(off_wall, (5, 5)))[on_wall]
+    voted = votes.argmax(axis=0).astype(np.uint8)
+    ys, xs, beside = _beside_line(on_wall, lines, hole_side, wall)
+    hole_side[ys, xs] = np.where(beside >= 0, beside, voted[ys, xs])
     out, errors = rgb.copy(), []
     band = _ring(hole, 3) & ~hole
-    for k in (False, True):
-        others = ~(~hole & (side == k))
-        where = hole & (hole_side == k)
-        fill = _pull_push(rgb, others)
-        out[where] = np.clip(np.rint(fill[where]), 0, 255).astype(np.uint8)
+    for k in range(pieces):
+        own = ~hole & (side == k)
         trial = band & (side == k)
+        where = hole & (hole_side == k)
+        plane = planes[k]
+        fill = plane if plane is not None else _pull_push(rgb, ~own)
+        if where.any():
+            out[where] = np.clip(np.rint(fill[where]), 0, 255).astype(np.uint8)
         if trial.any():
-            errors.append(_pull_push(rgb, others | trial)[trial] - rgb[trial].astype(np.float32))
+            told = plane if plane is not None else _pull_push(rgb, ~own | trial)
+            errors.append(told[trial] - rgb[trial].astype(np.float32))
     if not errors:
         return None
     err = np.concatenate(errors)
