@@ -1008,15 +1008,22 @@ def _pieces(rgb: Any, hole: Any) -> Any:
     return votes.argmax(axis=0).astype(np.uint8)
 
 
-def _edge_end(edge: Any, group: Any, reach: int) -> tuple[Any, Any]:
+def _edge_end(edge: Any, group: Any, reach: int) -> tuple[Any, Any] | None:
     """Where an edge meets a hole (the mean of its `group` of contact pixels, x, y) and
-    which way it runs there (a unit vector: the main axis of the edge's pixels nearby)."""
+    which way it runs there (a unit vector: the main axis of the edge's pixels nearby);
+    None when too little of the edge lies near to say which way (a weave's fine threads
+    beside a thin outline: no pixel within reach, and the fill gave up with an IndexError
+    that failed the whole image)."""
     import numpy as np
 
     gy, gx = np.nonzero(group)
+    if len(gx) == 0:
+        return None
     at = np.array([gx.mean(), gy.mean()])
     ey, ex = np.nonzero(edge)
     close = np.hypot(ex - at[0], ey - at[1]) < reach
+    if int(close.sum()) < 2:
+        return None
     pts = np.column_stack([ex[close], ey[close]]).astype(np.float64)
     _, _, axes = np.linalg.svd(pts - pts.mean(axis=0), full_matrices=False)
     return at, axes[0]
@@ -1211,7 +1218,10 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
     ends = []
     for g in groups:
         # (its own two pieces' edge: not another's meeting it nearby, a band's on a card's)
-        p, t = _edge_end(edge & (pair == np.bincount(pair[g]).argmax()), g, 3 * gap)
+        end = _edge_end(edge & (pair == np.bincount(pair[g]).argmax()), g, 3 * gap)
+        if end is None:
+            return None  # an edge no one can follow: today's fill (and its score) instead
+        p, t = end
         # heading into the hole: towards its pixels near the end
         hy, hx = np.nonzero(inside & (_ring(g, 3 * gap)))
         if len(hx) == 0:

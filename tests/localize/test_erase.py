@@ -590,3 +590,33 @@ def test_wood_grain_crossing_the_letters_is_no_set_of_flat_pieces_with_edges_run
     img = s.image.copy()
     info = erase(img, ((148, 517), (374, 517), (374, 579), (148, 579)))
     assert info is not None and info.method != "sided"
+
+
+def test_thin_outlined_text_on_a_weave_is_erased_not_failed_with_an_index_error() -> None:
+    # trial-img7 p2: white letters with a 3 px outline on woven fabric failed the whole
+    # image ("cannot be processed (IndexError ...)") after numpy's "Mean of empty slice":
+    # an edge seen at the hole had no pixel near enough to say which way it ran
+    import io
+    import warnings
+
+    rng = np.random.default_rng(1)
+    y, x = np.mgrid[0:1000, 0:1000].astype(float)
+    weave = 18 * np.sin(x * 2 * np.pi / 6) * np.sign(np.sin(y * 2 * np.pi / 12))
+    weave += 18 * np.sin(y * 2 * np.pi / 6) * np.sign(np.cos(x * 2 * np.pi / 12))
+    base = np.array([70, 95, 140], float) + weave[..., None] + rng.normal(0, 7, (1000, 1000, 1))
+    base += rng.normal(0, 3, (1000, 1000, 3))
+    img = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    for at, word, size in (((120, 140), "纯棉亲肤", 110), ((120, 300), "透气舒适", 80)):
+        draw.text(at, word, font=font(size), fill="white", stroke_width=3, stroke_fill=(20, 20, 30))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=92)
+    img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    read = (  # as the OCR read them
+        ((117, 166), (565, 170), (564, 287), (116, 283)),
+        ((120, 324), (442, 320), (443, 403), (121, 407)),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no "Mean of empty slice" either
+        infos = [erase(img, polygon) for polygon in read]
+    assert all(info is not None for info in infos)
