@@ -249,7 +249,8 @@ def test_any_operation_runs_and_every_outcome_is_typed(tmp_path: Path, workers: 
         Failed(
             tmp_path / "bug.in",
             tmp_path / "bug.out",
-            f"{tmp_path / 'bug.in'}: cannot be processed (RuntimeError: a bug deep in a decoder)",
+            f"{tmp_path / 'bug.in'}: cannot be processed (RuntimeError: a bug deep in a decoder)"
+            "; if it opens in an image viewer, this is a bug in shopbot: report it with the file",
         )
     ]
     assert seen[-1] == (3, 3) and len(seen) == 3
