@@ -1,6 +1,13 @@
 """How an original line of text looks, measured from the image before it is erased: the
-width of its outline, a rule struck through or drawn under it, the height of its letters
-without that rule, and whether it stands upright in a column (vertical Chinese).
+letters' own colour and stroke, whether they have an outline and how wide, a rule struck
+through or drawn under them, the height of its letters without that rule, and whether it
+stands upright in a column (vertical Chinese).
+
+The erase reads the ink's colours from the pixels least like the background, which on
+small text are mostly anti-aliased edge and on a photo may be the photo between the
+strokes; here the reading is checked against the letters' shapes: their colour is their
+cores', and an outline is one only when it is a colour of its own, no wider than an
+outline can be.
 
 Everything is measured in the line's own frame (turned upright), on a crop around it.
 """
@@ -15,6 +22,10 @@ INK_NEAR = 60.0  # a pixel within this of the ink's colour (sum over R, G, B) is
 RULE_COVER = 0.85  # a row inked over this share of the text's width is a rule, not letters
 RULE_THIN = 0.25  # ... at most this share of the letters' height thick
 TALL = 2.0  # a region this many times taller than wide, 2+ characters: vertical
+OUTLINE_MOST = 0.25  # of the region's height: an "outline" reaching further is the picture
+CORE = 80  # percentile: the letters' pixels this far towards their colour are their core
+SMALL = 40  # px: a region at most this tall has strokes too fine for the erase's measure
+ENLARGE = 4  # ... and is measured enlarged this many times
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,11 @@ class Look:
     letters: float | None = None  # px: the letters' height without any rule
     across: float | None = None  # px: how wide the ink is across a vertical column
     swapped: bool = False  # the ink's fill is its outline's colour, and the other way round
+    # as read here, in drawing order (None: as the erase read it; kept plates carry these
+    # in their erase's ink and stroke)
+    fill: tuple[int, int, int] | None = None
+    edge: tuple[int, int, int] | None = None  # the outline's colour; None: no outline
+    stroke: float | None = None  # px: the letters' stroke, read finer than the erase can
 
 
 def upright(rgb: Any, polygon: Any, pad: int) -> Any:
@@ -57,6 +73,15 @@ def upright(rgb: Any, polygon: Any, pad: int) -> Any:
         np.ascontiguousarray(rgb), turn, (max(1, w), max(1, h)), flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_REPLICATE,
     )  # fmt: skip
+
+
+def as_is(rgb: Any, polygon: Any, pad: int) -> Any:
+    """The crop of `rgb` around the polygon's bounding box, `pad` px around it, unturned."""
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    left, top = max(0, int(min(xs)) - pad), max(0, int(min(ys)) - pad)
+    right = min(rgb.shape[1], int(math.ceil(max(xs))) + pad + 1)
+    bottom = min(rgb.shape[0], int(math.ceil(max(ys))) + pad + 1)
+    return rgb[top:bottom, left:right]
 
 
 def near(rgb: Any, colour: tuple[int, int, int] | None) -> Any:
@@ -155,14 +180,64 @@ def outer(rgb: Any, first: Any, second: Any, background: Any) -> bool:
     return int((b & background).sum()) >= int((a & background).sum())
 
 
+def core(rgb: Any, colour: Any, background: Any) -> tuple[int, int, int]:
+    """The colour of the letters' cores in an upright crop: of the pixels at least half
+    way from the background to `colour`, the median of the furthest (CORE percentile on),
+    so that anti-aliased edges, most of small text's pixels, do not pale it."""
+    import numpy as np
+
+    f, b = np.asarray(colour, np.float32), np.asarray(background, np.float32)
+    d = f - b
+    along = float(d @ d)
+    px = rgb.reshape(-1, 3).astype(np.float32)
+    t = ((px - b) @ d) / max(along, 1.0)
+    on = t >= 0.5
+    if along < 1.0 or int(on.sum()) < 8:
+        return tuple(int(v) for v in colour)  # type: ignore[return-value]
+    cut = float(np.percentile(t[on], CORE))
+    return tuple(int(round(v)) for v in np.median(px[on & (t >= cut)], axis=0))  # type: ignore[return-value]
+
+
+def fine_stroke(rgb: Any, colour: Any, background: Any) -> float | None:
+    """How thick the strokes of small letters of `colour` are, in px, to a fraction of
+    one: the crop enlarged ENLARGE times (each pixel's share of ink interpolated) and cut
+    at half ink, where a 3x3 edge no longer counts every pixel of a 1-2 px stroke."""
+    import cv2
+    import numpy as np
+
+    from localize.image.erase import stroke_width
+
+    f, b = np.asarray(colour, np.float32), np.asarray(background, np.float32)
+    d = f - b
+    along = float(d @ d)
+    if along < 1.0:
+        return None
+    share = np.clip(((rgb.astype(np.float32) - b) @ d) / along, 0.0, 1.0)
+    h, w = share.shape
+    big = cv2.resize(share, (w * ENLARGE, h * ENLARGE), interpolation=cv2.INTER_LINEAR)
+    width = stroke_width(big >= 0.5)
+    return None if width is None else width / ENLARGE
+
+
+def _farther(a: Any, b: Any, background: Any) -> Any:
+    """Of two colours, the one further from the background (sum over R, G, B)."""
+    return max((a, b), key=lambda c: sum(abs(x - y) for x, y in zip(c, background, strict=True)))
+
+
 def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, text: str) -> Look:
-    """The look of one region of the original image `rgb` (H x W x 3) whose ink is `fill`
-    (and `outline`, for outlined text) on `background`."""
+    """The look of one region of the original image `rgb` (H x W x 3) whose ink the erase
+    read as `fill` (and `outline`, for outlined text) on `background`."""
+    from localize.image import colors
+
     (x0, y0), (x1, y1), _, (x3, y3) = polygon[:4]
     length, height = math.hypot(x1 - x0, y1 - y0), math.hypot(x3 - x0, y3 - y0)
     pad = max(2, round(0.15 * height))
     crop = upright(rgb, polygon, pad)
     around = near(crop, background)
+    if outline is not None and (
+        colors.mixed(fill, outline, background) or colors.mixed(outline, fill, background)
+    ):  # one is only the other's anti-aliased edge on the background: no outline
+        fill, outline = _farther(fill, outline, background), None
     swapped = outline is not None and not outer(crop, fill, outline, around)
     if swapped:  # the colour at the letters' edge is the outline
         fill, outline = outline, fill
@@ -171,7 +246,23 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
     letters = float(span[1] - span[0] + 1) if span and found else None
     width = None
     if outline is not None:
-        width = outline_width(ink, near(crop, outline), around)
+        from localize.image.erase import stroke_width
+
+        ring = near(crop, outline)
+        width = outline_width(ink, ring, around)
+        band = stroke_width(ring)  # how thick the outline's own band is
+        if width is not None and (width > OUTLINE_MOST * height or (band and width > 2 * band)):
+            # white letters on a photo: the letters taken for an outline, the photo
+            # between their strokes for a fill; an outline is not that wide, and it
+            # reaches out from the fill as far as its own band is thick
+            fill, outline, width = _farther(fill, outline, background), None, None
+            ink = near(crop, fill)
+    stroke = None
+    if outline is None:  # read on the pixels as they are: turning a crop blurs fine strokes
+        box = as_is(rgb, polygon, pad)
+        fill = core(box, fill, background)
+        if height <= SMALL:
+            stroke = fine_stroke(box, fill, background)
     across = None
     chars = sum(1 for ch in text if not ch.isspace())
     if chars >= 2 and height >= TALL * length:
@@ -180,4 +271,5 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
         cols = np.nonzero((ink | near(crop, outline)).any(axis=0))[0]
         if len(cols):
             across = float(cols[-1] - cols[0] + 1)
-    return Look(width, found, letters, across, swapped)
+    colours = tuple(int(v) for v in fill), outline and tuple(int(v) for v in outline)
+    return Look(width, found, letters, across, False, colours[0], colours[1], stroke)  # type: ignore[arg-type]

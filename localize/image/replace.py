@@ -11,7 +11,7 @@ detection and translation that produce the plans happen before, in the caller.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -300,6 +300,8 @@ def erase_region(img: Any, original: Any, plan: RegionPlan) -> ErasedRegion | No
     look = looks.measure(
         original, plan.polygon, ink.fill, ink.outline, erased.background, plan.text
     )
+    if look.fill is not None:  # the letters' colours and stroke as their shapes show them
+        erased = replace(erased, ink=Ink(look.fill, look.edge), stroke=look.stroke or erased.stroke)
     xs, ys = [p[0] for p in plan.polygon], [p[1] for p in plan.polygon]
     left, top = max(0, int(min(xs)) - grow - 1), max(0, int(min(ys)) - grow - 1)
     right = min(img.width, int(max(xs)) + grow + 2)
