@@ -26,6 +26,7 @@ OUTLINE_MOST = 0.25  # of the region's height: an "outline" reaching further is 
 CORE = 80  # percentile: the letters' pixels this far towards their colour are their core
 SMALL = 40  # px: a region at most this tall has strokes too fine for the erase's measure
 ENLARGE = 4  # ... and is measured enlarged this many times
+OUTLINE_SHARE = 0.12  # of the size drawn: an outline kept at its own width up to this
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,16 @@ def outline_width(fill: Any, outline: Any, background: Any) -> float | None:
     if edge.sum() < 10:
         return None
     return float(np.median(away[edge]))
+
+
+def drawn_outline(width: float | None, size: int, scale: float) -> int:
+    """How wide to draw an outline, px, for text set at `size` (`scale` of the size that
+    matched the original): the original's own width, as a designer's stroke is one width
+    whatever the text's size, up to OUTLINE_SHARE of the size (the letters' counters stay
+    open), never thinner than the original's scaled; size/12 scaled when unknown."""
+    if width is None:
+        return max(1, round(size / 12 * scale))
+    return max(1, round(max(width * scale, min(width, OUTLINE_SHARE * size))))
 
 
 def outer(rgb: Any, first: Any, second: Any, background: Any) -> bool:

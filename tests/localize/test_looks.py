@@ -138,3 +138,38 @@ def test_a_line_read_a_little_tilted_keeps_its_colour() -> None:
     assert _off(ink.fill, (60, 60, 60)) <= 12, ink.fill
     assert weight <= 500, weight
 
+
+@pytest.mark.parametrize("width", [2, 3, 4, 6, 8])
+def test_an_outline_is_drawn_at_its_own_width_when_the_text_is_set_smaller(width: int) -> None:
+    # trial-img7 d01: a 6 px outline came out about 2 px once its line was set at half
+    # the original's size: the outline shrank with the letters
+    from localize.image.looks import drawn_outline
+
+    assert drawn_outline(width, 70, 0.45) == width
+    assert drawn_outline(width, 120, 1.0) == width
+
+
+def test_an_outline_never_fills_small_letters_nor_grows_past_its_own() -> None:
+    from localize.image.looks import drawn_outline
+
+    assert drawn_outline(8, 20, 0.2) == 2  # 12% of a 20 px size: the counters stay open
+    assert drawn_outline(6, 200, 2.0) == 12  # set larger than the original: scaled with it
+    assert drawn_outline(None, 48, 0.5) == 2  # unknown: a twelfth of the size, scaled
+
+
+def test_a_line_set_smaller_keeps_its_outline_width_on_the_image() -> None:
+    # trial-img7 d01 line 1, end to end: white letters, a 6 px dark outline, a translation
+    # too long for the original's size; the drawn outline is measured on the output
+    from localize.image.looks import near, outline_width
+
+    base = Image.new("RGB", (900, 240), (70, 94, 140))
+    img, polygon = _drawn(
+        base, "纯棉亲肤", (40, 40), 110, (255, 255, 255), outline=(20, 20, 30), width=6
+    )
+    plan = replace.RegionPlan(polygon, "纯棉亲肤", "Pure cotton, soft on skin")
+    drawn = replace.ReplaceText((plan,), "en", "latin").draw(img)
+    assert drawn.size < 110  # set smaller than the original: the case in question
+    rgb = np.asarray(img)
+    fill, ring = near(rgb, (255, 255, 255)), near(rgb, (20, 20, 30))
+    width = outline_width(fill, ring, near(rgb, (70, 94, 140)))
+    assert width is not None and width >= 4.5, width
