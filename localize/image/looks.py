@@ -284,3 +284,22 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
             across = float(cols[-1] - cols[0] + 1)
     colours = tuple(int(v) for v in fill), outline and tuple(int(v) for v in outline)
     return Look(width, found, letters, across, False, colours[0], colours[1], stroke)  # type: ignore[arg-type]
+
+
+def one_look(
+    inks: Any, widths: Any
+) -> tuple[tuple[int, int, int], tuple[int, int, int] | None, float | None]:
+    """The look the lines of one block are drawn in, pooled from each line's reading
+    (`inks`: (fill, outline or None) per line, `widths`: its outline's width or None):
+    outlined only when most lines are, each colour the lines' median, the width too; a
+    line misread from a handful of pixels is outvoted rather than restyling the block."""
+    import numpy as np
+
+    ringed = [(ink, w) for ink, w in zip(inks, widths, strict=True) if ink[1] is not None]
+    if 2 * len(ringed) > len(inks):
+        fill = tuple(int(v) for v in np.median([ink[0] for ink, _ in ringed], axis=0))
+        edge = tuple(int(v) for v in np.median([ink[1] for ink, _ in ringed], axis=0))
+        known = [w for _, w in ringed if w]
+        return fill, edge, float(np.median(known)) if known else None  # type: ignore[return-value]
+    fills = [ink[0] for ink in inks]
+    return tuple(int(v) for v in np.median(fills, axis=0)), None, None  # type: ignore[return-value]

@@ -163,7 +163,7 @@ class ReplaceText:
             taken = np.zeros((img.height, img.width), np.uint8)
             for polygon in kept:
                 taken |= region_mask(img.size, polygon, dilation(polygon))
-        done = set_pieces(img, pieces, self.language, self.script, taken)
+        done = set_pieces(img, one_look_per_block(pieces), self.language, self.script, taken)
         lines = tuple(line for item in done.lines for line in item)
         notes += done.notes
         return Replaced(
@@ -274,6 +274,30 @@ def _figures(
         "poor": erased.poor,
     }
     return ({**figure, "doubts": list(doubts)} if doubts else figure,)
+
+
+def one_look_per_block(pieces: list[Piece]) -> list[Piece]:
+    """The pieces, each block's lines (grouped as typeset groups them) given the block's
+    pooled look (looks.one_look): one block, one colour, one outline."""
+    from localize.image.blocks import group
+    from localize.image.typeset import line_of
+
+    out = list(pieces)
+    for block in group([line_of(p) for p in pieces]):
+        members = [pieces[i] for i in block.lines]
+        if len(members) < 2:
+            continue
+        fill, edge, width = looks.one_look(
+            [(p.erased.ink.fill, p.erased.ink.outline) for p in members],
+            [p.look.outline for p in members],
+        )
+        for i, p in zip(block.lines, members, strict=True):
+            out[i] = replace(
+                p,
+                erased=replace(p.erased, ink=Ink(fill, edge)),
+                look=replace(p.look, outline=width, swapped=False),
+            )
+    return out
 
 
 def erase_piece(img: Any, original: Any, plan: RegionPlan, text: str) -> Piece | None:

@@ -173,3 +173,18 @@ def test_a_line_set_smaller_keeps_its_outline_width_on_the_image() -> None:
     fill, ring = near(rgb, (255, 255, 255)), near(rgb, (20, 20, 30))
     width = outline_width(fill, ring, near(rgb, (70, 94, 140)))
     assert width is not None and width >= 4.5, width
+
+
+def test_one_look_per_block_outvotes_a_misread_line() -> None:
+    # trial-img7 d04/d06: the lines of one block came out in different looks, each drawn
+    # as its own reading said; the block's majority decides
+    from localize.image.looks import one_look
+
+    grey, pale, dark = (60, 60, 60), (70, 70, 70), (20, 20, 30)
+    # one line of five read with a halo: no halo for any
+    inks = [(grey, None), (pale, None), (grey, dark), (grey, None), (pale, None)]
+    assert one_look(inks, [None, None, 1.4, None, None]) == (grey, None, None)
+    # two of three outlined: all outlined, at the outlined lines' median width
+    white = (255, 255, 255)
+    inks = [(white, None), (white, dark), (white, dark)]
+    assert one_look(inks, [None, 6.0, 5.0]) == (white, dark, 5.5)
