@@ -24,6 +24,7 @@ RULE_THIN = 0.25  # ... at most this share of the letters' height thick
 TALL = 2.0  # a region this many times taller than wide, 2+ characters: vertical
 OUTLINE_MOST = 0.25  # of the region's height: an "outline" reaching further is the picture
 CORE = 80  # percentile: the letters' pixels this far towards their colour are their core
+OFF_LINE = 0.1  # of the way from the background to the ink: off its line, another colour
 SMALL = 40  # px: a region at most this tall has strokes too fine for the erase's measure
 ENLARGE = 4  # ... and is measured enlarged this many times
 OUTLINE_SHARE = 0.12  # of the size drawn: an outline kept at its own width up to this
@@ -202,7 +203,10 @@ def core(rgb: Any, colour: Any, background: Any) -> tuple[int, int, int]:
     along = float(d @ d)
     px = rgb.reshape(-1, 3).astype(np.float32)
     t = ((px - b) @ d) / max(along, 1.0)
-    on = t >= 0.5
+    # ... and on the line from the background to it: a pixel off it is another colour
+    # (a second text crossing this one, a photo's), however far it lies along
+    off = np.linalg.norm(px - b - t[:, None] * d, axis=1)
+    on = (t >= 0.5) & (off <= OFF_LINE * along**0.5)
     if along < 1.0 or int(on.sum()) < 8:
         return tuple(int(v) for v in colour)  # type: ignore[return-value]
     cut = float(np.percentile(t[on], CORE))
