@@ -22,6 +22,7 @@ INK_NEAR = 60.0  # a pixel within this of the ink's colour (sum over R, G, B) is
 RULE_COVER = 0.85  # a row inked over this share of the text's width is a rule, not letters
 RULE_THIN = 0.25  # ... at most this share of the letters' height thick
 TALL = 2.0  # a region this many times taller than wide, 2+ characters: vertical
+EDGE_RAMP = 2.0  # px: a ring of blended colour no wider than this is anti-aliasing
 OUTLINE_MOST = 0.25  # of the region's height: an "outline" reaching further is the picture
 CORE = 80  # percentile: the letters' pixels this far towards their colour are their core
 OFF_LINE = 0.1  # of the way from the background to the ink: off its line, another colour
@@ -249,13 +250,14 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
     pad = max(2, round(0.15 * height))
     crop = upright(rgb, polygon, pad)
     around = near(crop, background)
-    if outline is not None and (
-        colors.mixed(fill, outline, background) or colors.mixed(outline, fill, background)
-    ):  # one is only the other's anti-aliased edge on the background: no outline
-        fill, outline = _farther(fill, outline, background), None
     swapped = outline is not None and not outer(crop, fill, outline, around)
     if swapped:  # the colour at the letters' edge is the outline
         fill, outline = outline, fill
+    # a colour that is a mix of the other and the background is that other's anti-aliased
+    # edge, unless it lies outside the letters and is wider than the ramp: a mid-tone
+    # outline (grey round white on black)
+    blend = outline is not None and colors.mixed(fill, outline, background)
+    ramp = outline is not None and colors.mixed(outline, fill, background)
     ink = near(crop, fill)
     found, span = rules(ink)
     letters = float(span[1] - span[0] + 1) if span and found else None
@@ -266,7 +268,10 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
         ring = near(crop, outline)
         width = outline_width(ink, ring, around)
         band = stroke_width(ring)  # how thick the outline's own band is
-        if width is not None and (width > OUTLINE_MOST * height or (band and width > 2 * band)):
+        edge = blend or (ramp and (width is None or width < EDGE_RAMP))
+        if edge or (
+            width is not None and (width > OUTLINE_MOST * height or (band and width > 2 * band))
+        ):
             # white letters on a photo: the letters taken for an outline, the photo
             # between their strokes for a fill; an outline is not that wide, and it
             # reaches out from the fill as far as its own band is thick

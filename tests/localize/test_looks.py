@@ -188,3 +188,17 @@ def test_one_look_per_block_outvotes_a_misread_line() -> None:
     white = (255, 255, 255)
     inks = [(white, None), (white, dark), (white, dark)]
     assert one_look(inks, [None, 6.0, 5.0]) == (white, dark, 5.5)
+
+
+def test_a_mid_tone_outline_is_an_outline_not_an_edge() -> None:
+    # grey round white on black is a mix of the two in colour, but 4 px wide outside the
+    # letters: not the anti-aliased edge a small line's "halo" was
+    from localize.image.looks import measure
+
+    base = Image.new("RGB", (600, 200), (15, 15, 15))
+    img, polygon = _drawn(
+        base, "纯棉亲肤", (40, 40), 80, (255, 255, 255), outline=(128, 128, 128), width=4
+    )
+    look = measure(np.asarray(img), polygon, (255, 255, 255), (128, 128, 128), (15, 15, 15), "")
+    assert look.edge is not None and look.outline is not None, look
+    assert abs(look.outline - 4) <= 1, look
