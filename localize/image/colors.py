@@ -62,3 +62,15 @@ def choose(brightest: RGB, darkest: RGB) -> Palette:
 def readable_on(background: RGB) -> RGB:
     """White or near-black, whichever reads better on `background`."""
     return max((WHITE, BLACK), key=lambda text: contrast(text, background))
+
+
+def mixed(colour: RGB, a: RGB, b: RGB, near: float = 0.25) -> bool:
+    """Whether `colour` is only a mix of `a` and `b` (an anti-aliased edge between them):
+    on the line from one to the other, strictly between, within `near` of its length."""
+    span = [y - x for x, y in zip(a, b, strict=True)]
+    reach = sum(v * v for v in span)
+    if reach == 0:
+        return False
+    t = sum((c - x) * v for c, x, v in zip(colour, a, span, strict=True)) / reach
+    off = sum((c - (x + t * v)) ** 2 for c, x, v in zip(colour, a, span, strict=True)) ** 0.5
+    return 0.0 < t < 1.0 and off < near * reach**0.5

@@ -1,6 +1,13 @@
 """How an original line of text looks, measured from the image before it is erased: the
-width of its outline, a rule struck through or drawn under it, the height of its letters
-without that rule, and whether it stands upright in a column (vertical Chinese).
+letters' own colour and stroke, whether they have an outline and how wide, a rule struck
+through or drawn under them, the height of its letters without that rule, and whether it
+stands upright in a column (vertical Chinese).
+
+The erase reads the ink's colours from the pixels least like the background, which on
+small text are mostly anti-aliased edge and on a photo may be the photo between the
+strokes; here the reading is checked against the letters' shapes: their colour is their
+cores', and an outline is one only when it is a colour of its own, no wider than an
+outline can be.
 
 Everything is measured in the line's own frame (turned upright), on a crop around it.
 """
@@ -15,6 +22,13 @@ INK_NEAR = 60.0  # a pixel within this of the ink's colour (sum over R, G, B) is
 RULE_COVER = 0.85  # a row inked over this share of the text's width is a rule, not letters
 RULE_THIN = 0.25  # ... at most this share of the letters' height thick
 TALL = 2.0  # a region this many times taller than wide, 2+ characters: vertical
+EDGE_RAMP = 2.0  # px: a ring of blended colour no wider than this is anti-aliasing
+OUTLINE_MOST = 0.25  # of the region's height: an "outline" reaching further is the picture
+CORE = 80  # percentile: the letters' pixels this far towards their colour are their core
+OFF_LINE = 0.1  # of the way from the background to the ink: off its line, another colour
+SMALL = 40  # px: a region at most this tall has strokes too fine for the erase's measure
+ENLARGE = 4  # ... and is measured enlarged this many times
+OUTLINE_SHARE = 0.12  # of the size drawn: an outline kept at its own width up to this
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,11 @@ class Look:
     letters: float | None = None  # px: the letters' height without any rule
     across: float | None = None  # px: how wide the ink is across a vertical column
     swapped: bool = False  # the ink's fill is its outline's colour, and the other way round
+    # as read here, in drawing order (None: as the erase read it; kept plates carry these
+    # in their erase's ink and stroke)
+    fill: tuple[int, int, int] | None = None
+    edge: tuple[int, int, int] | None = None  # the outline's colour; None: no outline
+    stroke: float | None = None  # px: the letters' stroke, read finer than the erase can
 
 
 def upright(rgb: Any, polygon: Any, pad: int) -> Any:
@@ -57,6 +76,15 @@ def upright(rgb: Any, polygon: Any, pad: int) -> Any:
         np.ascontiguousarray(rgb), turn, (max(1, w), max(1, h)), flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_REPLICATE,
     )  # fmt: skip
+
+
+def as_is(rgb: Any, polygon: Any, pad: int) -> Any:
+    """The crop of `rgb` around the polygon's bounding box, `pad` px around it, unturned."""
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    left, top = max(0, int(min(xs)) - pad), max(0, int(min(ys)) - pad)
+    right = min(rgb.shape[1], int(math.ceil(max(xs))) + pad + 1)
+    bottom = min(rgb.shape[0], int(math.ceil(max(ys))) + pad + 1)
+    return rgb[top:bottom, left:right]
 
 
 def near(rgb: Any, colour: tuple[int, int, int] | None) -> Any:
@@ -144,6 +172,16 @@ def outline_width(fill: Any, outline: Any, background: Any) -> float | None:
     return float(np.median(away[edge]))
 
 
+def drawn_outline(width: float | None, size: int, scale: float) -> int:
+    """How wide to draw an outline, px, for text set at `size` (`scale` of the size that
+    matched the original): the original's own width, as a designer's stroke is one width
+    whatever the text's size, up to OUTLINE_SHARE of the size (the letters' counters stay
+    open), never thinner than the original's scaled; size/12 scaled when unknown."""
+    if width is None:
+        return max(1, round(size / 12 * scale))
+    return max(1, round(max(width * scale, min(width, OUTLINE_SHARE * size))))
+
+
 def outer(rgb: Any, first: Any, second: Any, background: Any) -> bool:
     """Whether the `second` colour is outside the `first` in an upright crop: it is the one
     that meets the background (the outline), not the letters' fill."""
@@ -155,9 +193,58 @@ def outer(rgb: Any, first: Any, second: Any, background: Any) -> bool:
     return int((b & background).sum()) >= int((a & background).sum())
 
 
+def core(rgb: Any, colour: Any, background: Any) -> tuple[int, int, int]:
+    """The colour of the letters' cores in an upright crop: of the pixels at least half
+    way from the background to `colour`, the median of the furthest (CORE percentile on),
+    so that anti-aliased edges, most of small text's pixels, do not pale it."""
+    import numpy as np
+
+    f, b = np.asarray(colour, np.float32), np.asarray(background, np.float32)
+    d = f - b
+    along = float(d @ d)
+    px = rgb.reshape(-1, 3).astype(np.float32)
+    t = ((px - b) @ d) / max(along, 1.0)
+    # ... and on the line from the background to it: a pixel off it is another colour
+    # (a second text crossing this one, a photo's), however far it lies along
+    off = np.linalg.norm(px - b - t[:, None] * d, axis=1)
+    on = (t >= 0.5) & (off <= OFF_LINE * along**0.5)
+    if along < 1.0 or int(on.sum()) < 8:
+        return tuple(int(v) for v in colour)  # type: ignore[return-value]
+    cut = float(np.percentile(t[on], CORE))
+    return tuple(int(round(v)) for v in np.median(px[on & (t >= cut)], axis=0))  # type: ignore[return-value]
+
+
+def fine_stroke(rgb: Any, colour: Any, background: Any) -> float | None:
+    """How thick the strokes of small letters of `colour` are, in px, to a fraction of
+    one: the crop enlarged ENLARGE times (each pixel's share of ink interpolated) and cut
+    at half ink, where a 3x3 edge no longer counts every pixel of a 1-2 px stroke."""
+    import cv2
+    import numpy as np
+
+    from localize.image.erase import stroke_width
+
+    f, b = np.asarray(colour, np.float32), np.asarray(background, np.float32)
+    d = f - b
+    along = float(d @ d)
+    if along < 1.0:
+        return None
+    share = np.clip(((rgb.astype(np.float32) - b) @ d) / along, 0.0, 1.0)
+    h, w = share.shape
+    big = cv2.resize(share, (w * ENLARGE, h * ENLARGE), interpolation=cv2.INTER_LINEAR)
+    width = stroke_width(big >= 0.5)
+    return None if width is None else width / ENLARGE
+
+
+def _farther(a: Any, b: Any, background: Any) -> Any:
+    """Of two colours, the one further from the background (sum over R, G, B)."""
+    return max((a, b), key=lambda c: sum(abs(x - y) for x, y in zip(c, background, strict=True)))
+
+
 def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, text: str) -> Look:
-    """The look of one region of the original image `rgb` (H x W x 3) whose ink is `fill`
-    (and `outline`, for outlined text) on `background`."""
+    """The look of one region of the original image `rgb` (H x W x 3) whose ink the erase
+    read as `fill` (and `outline`, for outlined text) on `background`."""
+    from localize.image import colors
+
     (x0, y0), (x1, y1), _, (x3, y3) = polygon[:4]
     length, height = math.hypot(x1 - x0, y1 - y0), math.hypot(x3 - x0, y3 - y0)
     pad = max(2, round(0.15 * height))
@@ -166,12 +253,36 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
     swapped = outline is not None and not outer(crop, fill, outline, around)
     if swapped:  # the colour at the letters' edge is the outline
         fill, outline = outline, fill
+    # a colour that is a mix of the other and the background is that other's anti-aliased
+    # edge, unless it lies outside the letters and is wider than the ramp: a mid-tone
+    # outline (grey round white on black)
+    blend = outline is not None and colors.mixed(fill, outline, background)
+    ramp = outline is not None and colors.mixed(outline, fill, background)
     ink = near(crop, fill)
     found, span = rules(ink)
     letters = float(span[1] - span[0] + 1) if span and found else None
     width = None
     if outline is not None:
-        width = outline_width(ink, near(crop, outline), around)
+        from localize.image.erase import stroke_width
+
+        ring = near(crop, outline)
+        width = outline_width(ink, ring, around)
+        band = stroke_width(ring)  # how thick the outline's own band is
+        edge = blend or (ramp and (width is None or width < EDGE_RAMP))
+        if edge or (
+            width is not None and (width > OUTLINE_MOST * height or (band and width > 2 * band))
+        ):
+            # white letters on a photo: the letters taken for an outline, the photo
+            # between their strokes for a fill; an outline is not that wide, and it
+            # reaches out from the fill as far as its own band is thick
+            fill, outline, width = _farther(fill, outline, background), None, None
+            ink = near(crop, fill)
+    stroke = None
+    if outline is None:  # read on the pixels as they are: turning a crop blurs fine strokes
+        box = as_is(rgb, polygon, pad)
+        fill = core(box, fill, background)
+        if height <= SMALL:
+            stroke = fine_stroke(box, fill, background)
     across = None
     chars = sum(1 for ch in text if not ch.isspace())
     if chars >= 2 and height >= TALL * length:
@@ -180,4 +291,24 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
         cols = np.nonzero((ink | near(crop, outline)).any(axis=0))[0]
         if len(cols):
             across = float(cols[-1] - cols[0] + 1)
-    return Look(width, found, letters, across, swapped)
+    colours = tuple(int(v) for v in fill), outline and tuple(int(v) for v in outline)
+    return Look(width, found, letters, across, False, colours[0], colours[1], stroke)  # type: ignore[arg-type]
+
+
+def one_look(
+    inks: Any, widths: Any
+) -> tuple[tuple[int, int, int], tuple[int, int, int] | None, float | None]:
+    """The look the lines of one block are drawn in, pooled from each line's reading
+    (`inks`: (fill, outline or None) per line, `widths`: its outline's width or None):
+    outlined only when most lines are, each colour the lines' median, the width too; a
+    line misread from a handful of pixels is outvoted rather than restyling the block."""
+    import numpy as np
+
+    ringed = [(ink, w) for ink, w in zip(inks, widths, strict=True) if ink[1] is not None]
+    if 2 * len(ringed) > len(inks):
+        fill = tuple(int(v) for v in np.median([ink[0] for ink, _ in ringed], axis=0))
+        edge = tuple(int(v) for v in np.median([ink[1] for ink, _ in ringed], axis=0))
+        known = [w for _, w in ringed if w]
+        return fill, edge, float(np.median(known)) if known else None  # type: ignore[return-value]
+    fills = [ink[0] for ink in inks]
+    return tuple(int(v) for v in np.median(fills, axis=0)), None, None  # type: ignore[return-value]

@@ -12,7 +12,7 @@ detection and translation that produce the plans happen before, in the caller.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +164,7 @@ class ReplaceText:
             taken = np.zeros((img.height, img.width), np.uint8)
             for polygon in kept:
                 taken |= region_mask(img.size, polygon, dilation(polygon))
-        done = set_pieces(img, pieces, self.language, self.script, taken)
+        done = set_pieces(img, one_look_per_block(pieces), self.language, self.script, taken)
         lines = tuple(line for item in done.lines for line in item)
         notes += beside_original(done.notes, _original_contrasts(pieces))
         return Replaced(
@@ -277,6 +277,30 @@ def _figures(
     return ({**figure, "doubts": list(doubts)} if doubts else figure,)
 
 
+def one_look_per_block(pieces: list[Piece]) -> list[Piece]:
+    """The pieces, each block's lines (grouped as typeset groups them) given the block's
+    pooled look (looks.one_look): one block, one colour, one outline."""
+    from localize.image.blocks import group
+    from localize.image.typeset import line_of
+
+    out = list(pieces)
+    for block in group([line_of(p) for p in pieces]):
+        members = [pieces[i] for i in block.lines]
+        if len(members) < 2:
+            continue
+        fill, edge, width = looks.one_look(
+            [(p.erased.ink.fill, p.erased.ink.outline) for p in members],
+            [p.look.outline for p in members],
+        )
+        for i, p in zip(block.lines, members, strict=True):
+            out[i] = replace(
+                p,
+                erased=replace(p.erased, ink=Ink(fill, edge)),
+                look=replace(p.look, outline=width, swapped=False),
+            )
+    return out
+
+
 def erase_piece(img: Any, original: Any, plan: RegionPlan, text: str) -> Piece | None:
     """Erase one region from `img` and measure how its original looked (on `original`, the
     image's pixels before any erasing), ready to set `text` in its place; None when there
@@ -301,6 +325,8 @@ def erase_region(img: Any, original: Any, plan: RegionPlan) -> ErasedRegion | No
     look = looks.measure(
         original, plan.polygon, ink.fill, ink.outline, erased.background, plan.text
     )
+    if look.fill is not None:  # the letters' colours and stroke as their shapes show them
+        erased = replace(erased, ink=Ink(look.fill, look.edge), stroke=look.stroke or erased.stroke)
     xs, ys = [p[0] for p in plan.polygon], [p[1] for p in plan.polygon]
     left, top = max(0, int(min(xs)) - grow - 1), max(0, int(min(ys)) - grow - 1)
     right = min(img.width, int(max(xs)) + grow + 2)

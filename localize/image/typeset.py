@@ -1159,8 +1159,10 @@ def _draw_block(
     scale = size / max(1, top)
     outline = 0
     if ink.outline is not None:
+        from localize.image.looks import drawn_outline
+
         widths = [p.look.outline for p in members if p.look.outline]
-        outline = max(1, round((float(np.median(widths)) if widths else size / 12) * scale))
+        outline = drawn_outline(float(np.median(widths)) if widths else None, size, scale)
     rows = [(k, line) for k, item in enumerate(setting.lines) for line in item]
     boxes = [_inked(font, line, outline, shaping) for _, line in rows]
     pitch = size * spacing
