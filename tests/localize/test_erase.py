@@ -19,7 +19,7 @@ from localize.image.ocr import OcrCache, RapidOcrDetector, Region, has_chinese
 from localize.image.pipeline import replace_text_images
 from localize.image.regions import POOR_ERASE, poor_erase_finding
 from localize.image.replace import RegionPlan, ReplaceText
-from tests.imagesynth import CLASSES, Synth, make, psnr, scored
+from tests.imagesynth import BLUE, CLASSES, Synth, font, make, psnr, scored
 from tests.localize.images import Reads
 
 # dB over the text's pixels: the targets (32 on smooth panels, 24 on textures and
@@ -34,12 +34,14 @@ TARGETS = {
     "outline2": 32,
     "outline4": 32,
     "outline8": 32,
+    "outline6": 32,  # a thick outline, the OCR's box on the letters: no slab of its colour
     "flat-jpeg": 32,
     "stripes": 24,
     "wood": 24,
     "bokeh": 24,
     "checks": 24,
     "outline-stripes": 24,
+    "outline-weave": 24,
     "product": 24,
     "stripes-jpeg": 24,
     "bokeh-jpeg": 24,
@@ -488,3 +490,25 @@ def test_text_on_a_products_face_keeps_its_exact_fill_where_an_edge_is_also_seen
     clean, infos = erased(s)
     assert scored(s, clean)[0] >= 40
     assert all(i is not None and i.method != "sided" for i in infos)
+
+
+@pytest.mark.parametrize("width", [3, 6, 8])
+def test_a_thick_outline_hugging_the_letters_is_their_ink_and_the_colour_beyond_it_fills(
+    width: int,
+) -> None:
+    # trial d01/p1: in the OCR's box the dark outline is the commonest colour; grown as the
+    # panel, it enclosed the letters and the blue between them, filled as a black slab
+    # scored 22.3 dB "flat"
+    img = Image.new("RGB", (1000, 1000), BLUE)
+    at, word, f = (120, 300), "透气舒适", font(80)
+    draw = ImageDraw.Draw(img)
+    draw.text(at, word, font=f, fill=(255, 255, 255), stroke_width=width, stroke_fill=(20, 20, 30))
+    left, top, right, bottom = draw.textbbox(at, word, font=f)  # the letters, not the outline
+    polygon = ((left, top), (right, top), (right, bottom), (left, bottom))
+    info = erase(img, polygon)
+    assert info is not None and info.method == "flat" and not info.poor
+    assert info.background == BLUE
+    ink = np.asarray(img)[
+        top - width - 2 : bottom + width + 2, left - width - 2 : right + width + 2
+    ]
+    assert np.abs(ink.astype(int) - BLUE).max() <= 2
