@@ -62,6 +62,8 @@ MARK_SOFT = 0.8  # px: the blur of a mark's glyphs' anti-aliased edges
 MARK_STEEP = 80.0  # Sobel's grey step: the picture's own edge, under a mark
 BESIDE = 2.5  # px: the reach of the picture around a mark that its edges are un-blended on
 MARK_FIT = 0.8  # of its pixels' variance the blend must explain: a mark, not a picture
+TEXTURED = 12.0  # grey levels of fine detail around a hole: a texture (a weave, stripes)
+BARE = 0.35  # of that detail: a fill keeping less of it is a bare patch in the texture
 HUG = 0.25  # of the region's height: a "panel" all within this of the letters it encloses
 # is their outline (it ends where they end), their ink and no panel
 
@@ -350,6 +352,7 @@ def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, .
     method = "texture"
     if out is None or score < GOOD:  # a copy that fits less well than a soft fill
         soft, soft_score = _smooth_fill(rgb, text, grow)
+        soft_score = _bare(rgb, soft, text, grow, soft_score)
         if out is None or soft_score > score:
             out, score, method = soft, soft_score, "smooth"
     # the product's edge under the letters (a13/a14 line 2): continued through them as a
@@ -852,6 +855,32 @@ def _texture_fill(rgb: Any, text: Any, allowed: Any, height: float) -> tuple[Any
         out[hy, hx] = np.clip(np.rint(img[src_h] + level), 0, 255).astype(np.uint8)
     score = _db(math.sqrt(max(errors))) if errors else SCORE_CAP
     return out, score
+
+
+def _bare(rgb: Any, out: Any, hole: Any, grow: int, score: float) -> float:
+    """`score` of the fill `out` of `hole` counting the texture it lacks: on a texture (fine
+    detail of TEXTURED grey levels around the hole) a fill keeping under BARE of it is a
+    bare patch the hole's shape (trial p3: a smooth fill on woven fabric, 22.1 dB on its
+    ring's match alone and silent, the letters' shape plain in the weave); the detail it
+    lacks is an error on top of the ring's."""
+    import cv2
+    import numpy as np
+
+    ring = _ring(hole, max(2, grow)) & ~hole
+    core = hole & ~_ring(~hole, 2)  # (its seam with the picture has some of the ring's)
+    if not ring.any() or not core.any():
+        return score
+
+    def detail(img: Any, where: Any) -> float:
+        grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        fine = grey - cv2.GaussianBlur(grey, (0, 0), 2.0)
+        return float(np.sqrt((fine[where] ** 2).mean()))
+
+    around, kept = detail(rgb, ring), detail(out, core)
+    if around < TEXTURED or kept >= BARE * around:
+        return score
+    rmse = 255 * 10 ** (-score / 20)
+    return _db(math.sqrt(rmse**2 + around**2 - kept**2))
 
 
 def _refine(grey: Any, ky: Any, kx: Any, dy: int, dx: int, reach: int) -> tuple[int, int]:
