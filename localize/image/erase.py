@@ -482,7 +482,7 @@ def _panel_from(
     if touched.max() == 0:
         return None
     panel = labels == touched.argmax()  # the panel: the one the region's colour belongs to
-    if _hugs(panel, height):
+    if _hugs(panel, win, height):
         return None
     hull = _hull(panel)
     # specks of the panel's own blurred edge, inside its hull, are not letters
@@ -514,20 +514,22 @@ def _panel_from(
     return text, fill, background, score, method, panel | text
 
 
-def _hugs(panel: Any, height: float) -> bool:
-    """Whether `panel` is the letters' own outline: it encloses shapes (the letters) and
-    none of it lies further than HUG of the text's height from them, so it ends where
-    they end and the picture beyond it is another colour (trial d01: a 6 px dark outline,
-    commoner in the OCR's box than the blue fabric, was grown as the panel and the letters
-    and the fabric between them filled with its black). A panel reaches past the text: a
-    band's corners, a badge's rim, a page."""
+def _hugs(panel: Any, win: Window, height: float) -> bool:
+    """Whether `panel` is the letters' own outline: it encloses shapes in the region (the
+    letters; not specks of a grainy panel's noise all over it) and none of it lies further
+    than HUG of the text's height from them, so it ends where they end and the picture
+    beyond it is another colour (trial d01: a 6 px dark outline, commoner in the OCR's
+    box than the blue fabric, was grown as the panel and the letters and the fabric
+    between them filled with its black). A panel reaches past the text: a band's corners,
+    a badge's rim, a page."""
     import cv2
     import numpy as np
 
     rest = (~panel).astype(np.uint8)
     _, shapes = cv2.connectedComponents(rest, connectivity=8)
     border = np.unique(np.concatenate([shapes[0], shapes[-1], shapes[:, 0], shapes[:, -1]]))
-    enclosed = (shapes > 0) & ~np.isin(shapes, border)
+    letters = np.setdiff1d(np.unique(shapes[win.inside]), np.append(border, 0))
+    enclosed = np.isin(shapes, letters)
     if not enclosed.any():
         return False
     away = cv2.distanceTransform((~enclosed).astype(np.uint8), cv2.DIST_L2, 3)[panel]
