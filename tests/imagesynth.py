@@ -220,6 +220,7 @@ class Look:
     outline_width: int = 0
     shadow: bool = False
     sizes: tuple[int, ...] = (90, 56, 36)
+    tight: bool = False  # the OCR's box hugs the letters' fill, a thick outline past it
 
 
 def _place(
@@ -253,6 +254,8 @@ def _place(
         ys, xs = np.nonzero(alpha)
         ink[ys + y - t0, xs + x - l0] = True
         margin = max(3, size // 10)  # an OCR box: the ink and a little
+        if look.tight:  # (as RapidOCR read trial d01's: its outline was past the box)
+            margin = -look.outline_width
         box = (x - margin, y - margin, x + (r0 - l0) + margin, y + (b0 - t0) + margin)
         texts.append(
             Text(
@@ -760,6 +763,24 @@ def _dotted(rng: np.random.Generator) -> np.ndarray:
     return base
 
 
+BLUE = (70, 95, 140)  # the fabric's and the flat panel's blue under outlined white text
+
+
+def _weave(rng: np.random.Generator) -> np.ndarray:
+    """Woven blue fabric (a cushion cover, a trial's d01): a fine 6 px weave with noise,
+    on which no smooth panel grows."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+    weave = 18 * np.sin(x * 2 * np.pi / 6) * np.sign(np.sin(y * 2 * np.pi / 12))
+    weave += 18 * np.sin(y * 2 * np.pi / 6) * np.sign(np.cos(x * 2 * np.pi / 12))
+    base = np.array(BLUE, np.float32) + weave[..., None]
+    return base + rng.normal(0, 7, (SIZE, SIZE, 1)) + rng.normal(0, 3, (SIZE, SIZE, 3))
+
+
+def _blue(rng: np.random.Generator) -> np.ndarray:
+    """One flat blue (the same text on it as on the weave: a trial's p1_flatblue)."""
+    return np.broadcast_to(np.array(BLUE, np.float32), (SIZE, SIZE, 3)).copy()
+
+
 def ghosted(s: Synth, levels: float) -> Image.Image:
     """The true background of `s` with a faint ghost of its letters left on it, `levels`
     grey levels off (towards the text's colour): an erase that nearly worked."""
@@ -805,6 +826,13 @@ LOOKS = {
         _busy,
         Look(fill=(255, 255, 255), outline=(20, 20, 20), outline_width=6, sizes=(140, 100, 60)),
     ),
+    # white letters with a thick dark outline (d01): in the region's box the outline is
+    # commoner than what is around it, but it hugs the letters, so it is ink, no panel
+    "outline6": (_blue, Look((255, 255, 255), (20, 20, 30), 6, sizes=(110, 80, 56), tight=True)),
+    "outline-weave": (
+        _weave,
+        Look((255, 255, 255), (20, 20, 30), 4, sizes=(100, 80, 64), tight=True),
+    ),
     # an outline of the stripes' own dark colour
     "outline-stripes": (
         _stripes,
@@ -822,6 +850,7 @@ CLASSES = (
     *("dotted", "card-edge"),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes", "outline-busy"),
+    *("outline6", "outline-weave"),
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
