@@ -13,7 +13,9 @@ comparing the image before erasing with the clean plate:
   cells and a half-un-blended watermark): the plate's fine detail following the shape of
   what the erase changed, which a picture's own texture does not; and a line of a few
   levels along the letters' outline (a11's un-blended watermark): the plate's profile
-  across the edge of what the erase changed, against the same profile moved off it.
+  across the edge of what the erase changed, against the same profile moved off it; and a
+  fill far calmer than the picture right around it (a smooth tan patch where wood's grain
+  ran, a flat patch on marble's veins).
 
 Each look names what it saw; the caller turns them into a warning naming the region.
 """
@@ -53,6 +55,8 @@ SPOT_RING = 3.0  # ... and this many times what the ring's own 99.9th percentile
 SPOT_SIZE = 0.08  # of the text's height: the longest a speck is (at least 3 px)
 SPOT_LEAST = 3  # px: a speck this big at least (a lone pixel is noise)
 SPOT_FEW = 8  # px of specks: enough to name (fewer, a band corner's sliver, a touch at most)
+CALM_RING = 3.0  # grey levels off the local median, on average: the ring around is textured
+CALM_RATIO = 4.0  # ... and the fill this many times calmer than it: a smooth patch on grain
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,7 @@ def judge(
         or _spots(original, plate, seen.box, seen.text_height)
         or _ghost(original, plate, seen.box, seen.text_height)
         or _outline(original, plate, seen.box, seen.text_height)
+        or _calm(original, plate, seen.box, seen.text_height)
     )
     if specks:
         doubts.append({"kind": RESIDUE, "px": specks})
@@ -369,3 +374,32 @@ def _outline(before: Any, after: Any, box: tuple[int, int, int, int], text_heigh
     if on > OUTLINE_RATIO * off and on - off > OUTLINE_LEVELS:
         return int((across != 0).sum())
     return 0
+
+
+def _calm(before: Any, after: Any, box: tuple[int, int, int, int], text_height: int) -> int:
+    """How many pixels the erase filled with a patch far calmer than the picture right
+    around it (0 when the fill is as lively): each pixel's distance from the median of
+    its surroundings (half a letter wide), averaged over what the erase changed and over
+    the unchanged pixels within a quarter letter of it. A smooth fill on wood's grain
+    scores well against its ring (the grain's mean is its colour) and leaves no speck or
+    ghost, yet it reads at once as a patch (d03: 0.5 levels against the grain's 6.2)."""
+    import cv2
+    import numpy as np
+
+    was = before.astype(np.float32).mean(axis=2)
+    now = after.astype(np.float32).mean(axis=2)
+    bx0, by0, bx1, by1 = box
+    inside = np.zeros(now.shape, bool)
+    inside[by0:by1, bx0:bx1] = True
+    changed = ((np.abs(was - now) > CHANGED) & inside).astype(np.uint8)
+    if changed.sum() < SPECK_LEAST:
+        return 0
+    size = max(5, (text_height // 2) | 1)
+    off = np.abs(now - cv2.medianBlur(np.rint(now).astype(np.uint8), size))
+    reach = max(3, text_height // 4)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
+    around = (cv2.dilate(changed, disc) > 0) & (changed == 0)
+    if around.sum() < SPECK_LEAST:
+        return 0
+    fill, ring = float(off[changed > 0].mean()), float(off[around].mean())
+    return int(changed.sum()) if ring >= CALM_RING and fill * CALM_RATIO < ring else 0

@@ -164,6 +164,17 @@ def test_an_outline_of_the_letters_a_few_levels_off_is_residue(name: str) -> Non
     assert all(RESIDUE in kinds for kinds in doubts(s, Image.fromarray(plate)))
 
 
+@pytest.mark.parametrize("name", ["wood", "stripes", "wood-jpeg", "stripes-jpeg"])
+def test_a_smooth_patch_where_the_grain_ran_is_residue(name: str) -> None:
+    # d03: a smooth tan patch where the wood's grain ran scored 29.5 dB (the grain's mean
+    # is its colour) and left no speck, ghost or outline: every mode was silent
+    s = make(name)
+    near = cv2.dilate(s.ink.astype(np.uint8), np.ones((11, 11), np.uint8)) > 0
+    smooth = cv2.GaussianBlur(np.asarray(s.image), (0, 0), 12)  # the grain averaged out
+    plate = np.where(near[..., None], smooth, np.asarray(s.background))
+    assert all(RESIDUE in kinds for kinds in doubts(s, Image.fromarray(plate)))
+
+
 def test_a_doubted_region_is_a_poor_erase_warning_naming_what_was_seen_whatever_its_score() -> None:
     record = {"text": "温和不刺激", "polygon": [[0, 0], [9, 0], [9, 9], [0, 9]], "status": "erased"}
     figure = {**record, "erase": 40.0, "method": "smooth", "poor": False}
