@@ -35,6 +35,7 @@ CHANGED = 12  # per channel: a pixel the erase changed by more than this was era
 EDGE = 40.0  # per channel: a step this strong where an edge crosses the region's side
 FADED = 0.35  # ... inside the region an edge keeping less than this of its step is smeared
 STEP = 3  # px either side of a step, averaged
+LINE_SIDE = 6  # px either side of a thin line (a marble's vein) its contrast is taken against
 DEPTH = 10  # px inside the region where a crossing edge must still be seen
 SPECK_FLOOR = 18.0  # grey levels: a pixel standing out less than this is never residue
 SPECK_RING = 3.0  # ... nor less than this many times what the ring's 99th percentile does
@@ -55,7 +56,7 @@ SPOT_RING = 3.0  # ... and this many times what the ring's own 99.9th percentile
 SPOT_SIZE = 0.08  # of the text's height: the longest a speck is (at least 3 px)
 SPOT_LEAST = 3  # px: a speck this big at least (a lone pixel is noise)
 SPOT_FEW = 8  # px of specks: enough to name (fewer, a band corner's sliver, a touch at most)
-CALM_RING = 3.0  # grey levels off the local median, on average: the ring around is textured
+CALM_RING = 3.0  # grey levels off the local median, the ring's median: it is textured
 CALM_RATIO = 4.0  # ... and the fill this many times calmer than it: a smooth patch on grain
 
 
@@ -170,6 +171,24 @@ def _steps(line: Any) -> Any:
     return out
 
 
+def _strength(line: Any) -> Any:
+    """How strongly an edge or a thin line crosses each position of a 1-D line of colours
+    (N x 3): the colour step there (`_steps`), or a line's contrast against the colours
+    LINE_SIDE px either side of it, whichever is more. A marble's vein 3 px wide steps only
+    36-40 levels over STEP px (under EDGE) though it is 80 off the white around it, so a
+    flat fill cutting d02's veins off at the region's side was no smear."""
+    import numpy as np
+
+    out = _steps(line)
+    k = LINE_SIDE
+    if len(line) < 2 * k + 1:
+        return out
+    sides = (line[: -2 * k] + line[2 * k :]) / 2
+    ridge = np.abs(line[k:-k] - sides).max(axis=1)
+    out[k:-k] = np.maximum(out[k:-k], ridge)
+    return out
+
+
 def _line(pixels: Any, box: tuple[int, int, int, int], side: str, inward: int) -> Any:
     """The colours along one side of `box`, `inward` px inside it (outside when negative),
     averaged over 2 px across (None when that line is off the crop)."""
@@ -208,8 +227,8 @@ def _smeared(before: Any, after: Any, box: tuple[int, int, int, int]) -> str:
         inside, was = _line(after, box, side, depth), _line(before, box, side, depth)
         if near is None or far is None or inside is None or was is None:
             continue
-        out_steps, far_steps, in_steps = _steps(near), _steps(far), _steps(inside)
-        was_steps = _steps(was)
+        out_steps, far_steps, in_steps = _strength(near), _strength(far), _strength(inside)
+        was_steps = _strength(was)
         for at in np.argsort(-out_steps)[:4]:  # the strongest crossings
             strength = out_steps[at]
             if strength < EDGE:
@@ -379,10 +398,11 @@ def _outline(before: Any, after: Any, box: tuple[int, int, int, int], text_heigh
 def _calm(before: Any, after: Any, box: tuple[int, int, int, int], text_height: int) -> int:
     """How many pixels the erase filled with a patch far calmer than the picture right
     around it (0 when the fill is as lively): each pixel's distance from the median of
-    its surroundings (half a letter wide), averaged over what the erase changed and over
-    the unchanged pixels within a quarter letter of it. A smooth fill on wood's grain
-    scores well against its ring (the grain's mean is its colour) and leaves no speck or
-    ghost, yet it reads at once as a patch (d03: 0.5 levels against the grain's 6.2)."""
+    its surroundings (half a letter wide), the median over what the erase changed and
+    over the unchanged pixels within a quarter letter of it (a median: a product's edge
+    or a sticker's ring passing beside the letters is no texture). A smooth fill on
+    wood's grain scores well against its ring (the grain's mean is its colour) and leaves
+    no speck or ghost, yet it reads at once as a patch (d03: 0.3 levels against 5.7)."""
     import cv2
     import numpy as np
 
@@ -401,5 +421,5 @@ def _calm(before: Any, after: Any, box: tuple[int, int, int, int], text_height: 
     around = (cv2.dilate(changed, disc) > 0) & (changed == 0)
     if around.sum() < SPECK_LEAST:
         return 0
-    fill, ring = float(off[changed > 0].mean()), float(off[around].mean())
+    fill, ring = float(np.median(off[changed > 0])), float(np.median(off[around]))
     return int(changed.sum()) if ring >= CALM_RING and fill * CALM_RATIO < ring else 0
