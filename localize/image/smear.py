@@ -58,6 +58,11 @@ SPOT_LEAST = 3  # px: a speck this big at least (a lone pixel is noise)
 SPOT_FEW = 8  # px of specks: enough to name (fewer, a band corner's sliver, a touch at most)
 CALM_RING = 3.0  # grey levels off the local median, the ring's median: it is textured
 CALM_RATIO = 4.0  # ... and the fill this many times calmer than it: a smooth patch on grain
+CALM_BLUR = 1.5  # px: the grain of a photo, averaged out before its liveliness is taken
+LINES_FLOOR = 30.0  # grey levels: a thin line (a vein) standing out this much off its sides
+LINES_REACH = 3  # px either side of the edge of what the erase changed, lines compared on
+LINES_MANY = 4  # lines reaching the letters' edges: a texture's (a ring or rule is one)
+LINES_SHARE = 0.008  # of the pixels around the fill: the picture there is lined (marble)
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,7 @@ def judge(
         or _spots(original, plate, seen.box, seen.text_height)
         or _ghost(original, plate, seen.box, seen.text_height)
         or _outline(original, plate, seen.box, seen.text_height)
-        or _calm(original, plate, seen.box, seen.text_height)
+        or _calm(original, plate, seen.box, seen.text_height, text)
     )
     if specks:
         doubts.append({"kind": RESIDUE, "px": specks})
@@ -395,14 +400,19 @@ def _outline(before: Any, after: Any, box: tuple[int, int, int, int], text_heigh
     return 0
 
 
-def _calm(before: Any, after: Any, box: tuple[int, int, int, int], text_height: int) -> int:
+def _calm(
+    before: Any, after: Any, box: tuple[int, int, int, int], text_height: int, text: Any
+) -> int:
     """How many pixels the erase filled with a patch far calmer than the picture right
-    around it (0 when the fill is as lively): each pixel's distance from the median of
-    its surroundings (half a letter wide), the median over what the erase changed and
-    over the unchanged pixels within a quarter letter of it (a median: a product's edge
-    or a sticker's ring passing beside the letters is no texture). A smooth fill on
-    wood's grain scores well against its ring (the grain's mean is its colour) and leaves
-    no speck or ghost, yet it reads at once as a patch (d03: 0.3 levels against 5.7)."""
+    around it (0 when the fill is as lively), over what the erase changed against the
+    unchanged pixels within a quarter letter of it (not other regions' text): each
+    pixel's distance from the median of its surroundings (half a letter wide), their
+    medians (a product's edge or a sticker's ring passing beside the letters is no
+    texture); or the share of thin lines standing out (what a disc a stroke wide cannot
+    follow, as `_residue` takes specks: an edge is no line). A smooth fill on wood's grain
+    scores well against its ring (the grain's mean is its colour) and leaves no speck or
+    ghost, yet it reads at once as a patch (d03: 0.3 levels against 5.7); on marble the
+    letters' shapes show as white where veins ran (d02: 0.2% of lines against 5.4%)."""
     import cv2
     import numpy as np
 
@@ -414,12 +424,42 @@ def _calm(before: Any, after: Any, box: tuple[int, int, int, int], text_height: 
     changed = ((np.abs(was - now) > CHANGED) & inside).astype(np.uint8)
     if changed.sum() < SPECK_LEAST:
         return 0
-    size = max(5, (text_height // 2) | 1)
-    off = np.abs(now - cv2.medianBlur(np.rint(now).astype(np.uint8), size))
+    grey = np.rint(now).astype(np.uint8)
+    # (a photo's grain, a pixel fine, is averaged out: a smooth fill is no patch on it)
+    soft = cv2.GaussianBlur(now, (0, 0), CALM_BLUR)
+    off = np.abs(
+        soft - cv2.medianBlur(np.rint(soft).astype(np.uint8), max(5, (text_height // 2) | 1))
+    )
     reach = max(3, text_height // 4)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
-    around = (cv2.dilate(changed, disc) > 0) & (changed == 0)
+    around = (cv2.dilate(changed, disc) > 0) & (changed == 0) & ~text
     if around.sum() < SPECK_LEAST:
         return 0
-    fill, ring = float(np.median(off[changed > 0])), float(np.median(off[around]))
-    return int(changed.sum()) if ring >= CALM_RING and fill * CALM_RATIO < ring else 0
+    filled = changed > 0
+    fill, ring = float(np.median(off[filled])), float(np.median(off[around]))
+    if ring >= CALM_RING and fill * CALM_RATIO < ring:
+        return int(changed.sum())
+    size = max(5, (text_height // 8) | 1)  # (as `_residue`'s disc)
+    stroke = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    lines = (
+        np.maximum(
+            cv2.morphologyEx(grey, cv2.MORPH_TOPHAT, stroke),
+            cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, stroke),
+        )
+        > LINES_FLOOR
+    )
+    # (just either side of the edge of what changed: a line that reaches the letters goes
+    # on into them on a true fill; a ring or a rule passing beside them is no texture)
+    square = np.ones((2 * LINES_REACH + 1, 2 * LINES_REACH + 1), np.uint8)
+    outer = (cv2.dilate(changed, square) > 0) & ~filled & ~text
+    inner = filled & ~(cv2.erode(changed, square) > 0)
+    if outer.sum() < SPECK_LEAST or inner.sum() < SPECK_LEAST:
+        return 0
+    fill, ring = float(lines[inner].mean()), float(lines[outer].mean())
+    if ring < LINES_SHARE or fill * CALM_RATIO >= ring:
+        return 0
+    # (and many lines, a texture's: one ring or rule in the letters' colour runs on under
+    # them unchanged, so it seems to stop at their edges)
+    _, labels = cv2.connectedComponents(lines.astype(np.uint8), connectivity=8)
+    many = len(np.unique(labels[outer & lines])) >= LINES_MANY
+    return int(changed.sum()) if many else 0

@@ -172,10 +172,11 @@ def test_an_outline_of_the_letters_a_few_levels_off_is_residue(name: str) -> Non
     assert all(RESIDUE in kinds for kinds in doubts(s, Image.fromarray(plate)))
 
 
-@pytest.mark.parametrize("name", ["wood", "wood-jpeg"])
-def test_a_smooth_patch_where_the_grain_ran_is_residue(name: str) -> None:
+@pytest.mark.parametrize("name", ["wood", "wood-jpeg", "marble", "marble-jpeg"])
+def test_a_smooth_patch_where_the_grain_or_veins_ran_is_residue(name: str) -> None:
     # d03: a smooth tan patch where the wood's grain ran scored 29.5 dB (the grain's mean
-    # is its colour) and left no speck, ghost or outline: every mode was silent
+    # is its colour) and left no speck, ghost or outline: every mode was silent; d02: the
+    # letters' shapes white where marble's veins ran (25.3 dB), silent
     s = make(name)
     near = cv2.dilate(s.ink.astype(np.uint8), np.ones((11, 11), np.uint8)) > 0
     smooth = cv2.GaussianBlur(np.asarray(s.background), (0, 0), 20)  # the grain averaged out
