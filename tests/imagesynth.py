@@ -132,6 +132,17 @@ def _wood(rng: np.random.Generator) -> np.ndarray:
     return dark + (light - dark) * t
 
 
+def _marble(rng: np.random.Generator) -> np.ndarray:
+    """White marble with thin grey veins winding across it (d02's tray)."""
+    import cv2
+
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+    v = np.abs(np.sin((x * 0.6 + y * 0.8) / 70 + 6 * _noise(rng, SIZE // 40 + 2)))
+    veins = ((1 - v) ** 8)[..., None] * np.array([1, 1, 0.9], np.float32)
+    base = 236 - 90 * veins + rng.normal(0, 2.5, (SIZE, SIZE, 1)).astype(np.float32)
+    return cv2.GaussianBlur(base, (0, 0), 0.8)
+
+
 def _bokeh(rng: np.random.Generator) -> np.ndarray:
     base = _gradient(rng) * 0.7 + 40
     img = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
@@ -815,6 +826,8 @@ LOOKS = {
     "checks": (_checks, Look(fill=(20, 60, 20), outline=(255, 255, 255), outline_width=3)),
     "wood": (_wood, Look(fill=(255, 240, 200))),
     "bokeh": (_bokeh, Look(fill=(255, 255, 255))),
+    "marble": (_marble, Look(fill=(196, 160, 72))),  # gold on white marble's veins (d02)
+    "wood-shadow": (_wood, Look(fill=(45, 28, 16), shadow=True)),  # d03: dark, soft shadow
     "shadow": (_flat, Look(fill=(255, 210, 40), shadow=True)),
     "outline2": (_flat, Look(fill=(255, 255, 255), outline=(20, 20, 20), outline_width=2)),
     "outline4": (_gradient, Look(fill=(255, 255, 255), outline=(200, 0, 0), outline_width=4)),
@@ -848,6 +861,7 @@ CLASSES = (
     *("watermark-photo", "watermark-flat", "watermark-turned", "ruled-cells", "outlined-edge"),
     *("grain",),
     *("dotted", "card-edge"),
+    *("marble", "wood-shadow"),
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes", "outline-busy"),
     *("outline6", "outline-weave"),

@@ -47,11 +47,12 @@ CHUNK_ROWS = 256  # rows compared at a time when finding what an erase changed
 def erase_version() -> str:
     """The erase code's own version: a digest of the modules whose code decides what an
     erase produces (and the libraries' versions it runs on), so that a changed erase is
-    never served a plate the previous one made."""
+    never served a plate the previous one made; and the judge's, whose doubts the plate
+    keeps (a changed judge was served the previous one's silence)."""
     if not _version:  # once per process: the code does not change under a running one
-        from localize.image import colors, erase, looks, replace
+        from localize.image import colors, erase, looks, replace, smear
 
-        modules = (colors, erase, looks, replace)
+        modules = (colors, erase, looks, replace, smear)
         _version.append(code_version([Path(m.__file__ or "") for m in modules]))
     return _version[0]
 

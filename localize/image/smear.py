@@ -13,7 +13,9 @@ comparing the image before erasing with the clean plate:
   cells and a half-un-blended watermark): the plate's fine detail following the shape of
   what the erase changed, which a picture's own texture does not; and a line of a few
   levels along the letters' outline (a11's un-blended watermark): the plate's profile
-  across the edge of what the erase changed, against the same profile moved off it.
+  across the edge of what the erase changed, against the same profile moved off it; and a
+  fill far calmer than the picture right around it (a smooth tan patch where wood's grain
+  ran, a flat patch on marble's veins).
 
 Each look names what it saw; the caller turns them into a warning naming the region.
 """
@@ -33,6 +35,7 @@ CHANGED = 12  # per channel: a pixel the erase changed by more than this was era
 EDGE = 40.0  # per channel: a step this strong where an edge crosses the region's side
 FADED = 0.35  # ... inside the region an edge keeping less than this of its step is smeared
 STEP = 3  # px either side of a step, averaged
+LINE_SIDE = 6  # px either side of a thin line (a marble's vein) its contrast is taken against
 DEPTH = 10  # px inside the region where a crossing edge must still be seen
 SPECK_FLOOR = 18.0  # grey levels: a pixel standing out less than this is never residue
 SPECK_RING = 3.0  # ... nor less than this many times what the ring's 99th percentile does
@@ -53,6 +56,13 @@ SPOT_RING = 3.0  # ... and this many times what the ring's own 99.9th percentile
 SPOT_SIZE = 0.08  # of the text's height: the longest a speck is (at least 3 px)
 SPOT_LEAST = 3  # px: a speck this big at least (a lone pixel is noise)
 SPOT_FEW = 8  # px of specks: enough to name (fewer, a band corner's sliver, a touch at most)
+CALM_RING = 3.0  # grey levels off the local median, the ring's median: it is textured
+CALM_RATIO = 4.0  # ... and the fill this many times calmer than it: a smooth patch on grain
+CALM_BLUR = 1.5  # px: the grain of a photo, averaged out before its liveliness is taken
+LINES_FLOOR = 30.0  # grey levels: a thin line (a vein) standing out this much off its sides
+LINES_REACH = 3  # px either side of the edge of what the erase changed, lines compared on
+LINES_MANY = 4  # lines reaching the letters' edges: a texture's (a ring or rule is one)
+LINES_SHARE = 0.008  # of the pixels around the fill: the picture there is lined (marble)
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,7 @@ def judge(
         or _spots(original, plate, seen.box, seen.text_height)
         or _ghost(original, plate, seen.box, seen.text_height)
         or _outline(original, plate, seen.box, seen.text_height)
+        or _calm(original, plate, seen.box, seen.text_height, text)
     )
     if specks:
         doubts.append({"kind": RESIDUE, "px": specks})
@@ -162,6 +173,24 @@ def _steps(line: Any) -> Any:
     ahead = (cum[idx + STEP] - cum[idx]) / STEP
     behind = (cum[idx] - cum[idx - STEP]) / STEP
     out[STEP : n - STEP] = np.abs(ahead - behind).max(axis=1)
+    return out
+
+
+def _strength(line: Any) -> Any:
+    """How strongly an edge or a thin line crosses each position of a 1-D line of colours
+    (N x 3): the colour step there (`_steps`), or a line's contrast against the colours
+    LINE_SIDE px either side of it, whichever is more. A marble's vein 3 px wide steps only
+    36-40 levels over STEP px (under EDGE) though it is 80 off the white around it, so a
+    flat fill cutting d02's veins off at the region's side was no smear."""
+    import numpy as np
+
+    out = _steps(line)
+    k = LINE_SIDE
+    if len(line) < 2 * k + 1:
+        return out
+    sides = (line[: -2 * k] + line[2 * k :]) / 2
+    ridge = np.abs(line[k:-k] - sides).max(axis=1)
+    out[k:-k] = np.maximum(out[k:-k], ridge)
     return out
 
 
@@ -203,8 +232,8 @@ def _smeared(before: Any, after: Any, box: tuple[int, int, int, int]) -> str:
         inside, was = _line(after, box, side, depth), _line(before, box, side, depth)
         if near is None or far is None or inside is None or was is None:
             continue
-        out_steps, far_steps, in_steps = _steps(near), _steps(far), _steps(inside)
-        was_steps = _steps(was)
+        out_steps, far_steps, in_steps = _strength(near), _strength(far), _strength(inside)
+        was_steps = _strength(was)
         for at in np.argsort(-out_steps)[:4]:  # the strongest crossings
             strength = out_steps[at]
             if strength < EDGE:
@@ -369,3 +398,68 @@ def _outline(before: Any, after: Any, box: tuple[int, int, int, int], text_heigh
     if on > OUTLINE_RATIO * off and on - off > OUTLINE_LEVELS:
         return int((across != 0).sum())
     return 0
+
+
+def _calm(
+    before: Any, after: Any, box: tuple[int, int, int, int], text_height: int, text: Any
+) -> int:
+    """How many pixels the erase filled with a patch far calmer than the picture right
+    around it (0 when the fill is as lively), over what the erase changed against the
+    unchanged pixels within a quarter letter of it (not other regions' text): each
+    pixel's distance from the median of its surroundings (half a letter wide), their
+    medians (a product's edge or a sticker's ring passing beside the letters is no
+    texture); or the share of thin lines standing out (what a disc a stroke wide cannot
+    follow, as `_residue` takes specks: an edge is no line). A smooth fill on wood's grain
+    scores well against its ring (the grain's mean is its colour) and leaves no speck or
+    ghost, yet it reads at once as a patch (d03: 0.3 levels against 5.7); on marble the
+    letters' shapes show as white where veins ran (d02: 0.2% of lines against 5.4%)."""
+    import cv2
+    import numpy as np
+
+    was = before.astype(np.float32).mean(axis=2)
+    now = after.astype(np.float32).mean(axis=2)
+    bx0, by0, bx1, by1 = box
+    inside = np.zeros(now.shape, bool)
+    inside[by0:by1, bx0:bx1] = True
+    changed = ((np.abs(was - now) > CHANGED) & inside).astype(np.uint8)
+    if changed.sum() < SPECK_LEAST:
+        return 0
+    grey = np.rint(now).astype(np.uint8)
+    # (a photo's grain, a pixel fine, is averaged out: a smooth fill is no patch on it)
+    soft = cv2.GaussianBlur(now, (0, 0), CALM_BLUR)
+    off = np.abs(
+        soft - cv2.medianBlur(np.rint(soft).astype(np.uint8), max(5, (text_height // 2) | 1))
+    )
+    reach = max(3, text_height // 4)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
+    around = (cv2.dilate(changed, disc) > 0) & (changed == 0) & ~text
+    if around.sum() < SPECK_LEAST:
+        return 0
+    filled = changed > 0
+    fill, ring = float(np.median(off[filled])), float(np.median(off[around]))
+    if ring >= CALM_RING and fill * CALM_RATIO < ring:
+        return int(changed.sum())
+    size = max(5, (text_height // 8) | 1)  # (as `_residue`'s disc)
+    stroke = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    lines = (
+        np.maximum(
+            cv2.morphologyEx(grey, cv2.MORPH_TOPHAT, stroke),
+            cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, stroke),
+        )
+        > LINES_FLOOR
+    )
+    # (just either side of the edge of what changed: a line that reaches the letters goes
+    # on into them on a true fill; a ring or a rule passing beside them is no texture)
+    square = np.ones((2 * LINES_REACH + 1, 2 * LINES_REACH + 1), np.uint8)
+    outer = (cv2.dilate(changed, square) > 0) & ~filled & ~text
+    inner = filled & ~(cv2.erode(changed, square) > 0)
+    if outer.sum() < SPECK_LEAST or inner.sum() < SPECK_LEAST:
+        return 0
+    fill, ring = float(lines[inner].mean()), float(lines[outer].mean())
+    if ring < LINES_SHARE or fill * CALM_RATIO >= ring:
+        return 0
+    # (and many lines, a texture's: one ring or rule in the letters' colour runs on under
+    # them unchanged, so it seems to stop at their edges)
+    _, labels = cv2.connectedComponents(lines.astype(np.uint8), connectivity=8)
+    many = len(np.unique(labels[outer & lines])) >= LINES_MANY
+    return int(changed.sum()) if many else 0

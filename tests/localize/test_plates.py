@@ -122,6 +122,13 @@ def test_another_erase_code_has_its_own_plates(tmp_path: Path) -> None:
     assert plate_key("c", regions) != plate_key("c", regions, before)
 
 
+def test_the_judges_code_is_part_of_the_plates_version() -> None:
+    # a plate keeps what the judge of erases doubted (smear.py): a changed judge served
+    # the previous one's doubts from the cache (d02/d03 stayed silent on a re-run)
+    modules = ("colors", "erase", "looks", "replace", "smear")
+    assert erase_version() == code_version([ROOT / f"localize/image/{m}.py" for m in modules])
+
+
 def test_a_damaged_plate_is_made_again_never_an_error(tmp_path: Path) -> None:
     img, plans = _banner()
     folder = tmp_path / "plates"

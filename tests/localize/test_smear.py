@@ -26,7 +26,7 @@ from tests.localize.images import Reads
 CLEAN = (
     *("flat", "gradient", "banner", "tight-band", "stripes", "checks", "wood", "bokeh"),
     *("product", "sticker", "ruled-cells", "watermark-photo", "watermark-flat"),
-    *("watermark-turned", "dotted", "grain"),
+    *("watermark-turned", "dotted", "grain", "marble", "wood-shadow"),
     *("flat-jpeg", "banner-jpeg", "stripes-jpeg", "bokeh-jpeg"),
 )
 
@@ -118,6 +118,14 @@ def test_a_fill_that_blurs_the_products_edge_is_a_smear_and_the_same_fill_off_it
     assert found[2] == []
 
 
+@pytest.mark.parametrize("name", ["marble", "marble-jpeg"])
+def test_thin_veins_a_flat_fill_cuts_off_are_a_smear(name: str) -> None:
+    # d02 line 2: a flat patch where marble's veins ran (38.7 dB "flat", true 24.9), silent:
+    # a vein 3 px wide steps under EDGE over STEP px though it is 80 levels off the white
+    s = make(name)
+    assert all(SMEAR in kinds for kinds in doubts(s, _filled_flat(s)))
+
+
 def test_stripes_a_fill_does_not_continue_are_a_smear() -> None:
     s = make("stripes")
     assert all(SMEAR in kinds for kinds in doubts(s, _filled_flat(s)))
@@ -161,6 +169,18 @@ def test_an_outline_of_the_letters_a_few_levels_off_is_residue(name: str) -> Non
     # is the image as it came, JPEG's noise and all)
     near = cv2.dilate(s.ink.astype(np.uint8), np.ones((11, 11), np.uint8)) > 0
     plate = np.where(near[..., None], np.asarray(outlined(s, 3)), np.asarray(s.image))
+    assert all(RESIDUE in kinds for kinds in doubts(s, Image.fromarray(plate)))
+
+
+@pytest.mark.parametrize("name", ["wood", "wood-jpeg", "marble", "marble-jpeg"])
+def test_a_smooth_patch_where_the_grain_or_veins_ran_is_residue(name: str) -> None:
+    # d03: a smooth tan patch where the wood's grain ran scored 29.5 dB (the grain's mean
+    # is its colour) and left no speck, ghost or outline: every mode was silent; d02: the
+    # letters' shapes white where marble's veins ran (25.3 dB), silent
+    s = make(name)
+    near = cv2.dilate(s.ink.astype(np.uint8), np.ones((11, 11), np.uint8)) > 0
+    smooth = cv2.GaussianBlur(np.asarray(s.background), (0, 0), 20)  # the grain averaged out
+    plate = np.where(near[..., None], smooth, np.asarray(s.background))
     assert all(RESIDUE in kinds for kinds in doubts(s, Image.fromarray(plate)))
 
 
