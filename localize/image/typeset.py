@@ -440,7 +440,7 @@ def set_pieces(
     import numpy as np
 
     from localize.image import fonts
-    from localize.image.blocks import columns, group, side_by_side
+    from localize.image.blocks import Block, columns, group, side_by_side
     from localize.image.replace import start_size
 
     lines = [line_of(p) for p in pieces]
@@ -550,6 +550,12 @@ def set_pieces(
         cap = min([caps[n], *larger, *kept])
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
                       standing)  # fmt: skip
+        edge = _margin_side(block, lines, rooms, img.width)
+        if edge:  # a line alone on a photo, set by the image's margin: it keeps that edge
+            block = blocks[n] = Block(block.lines, edge)
+            plans[n] = (block, top, weight)
+            rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
+                          standing)  # fmt: skip
         setting, frame = _best(
             pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels
         )
@@ -863,9 +869,11 @@ def _covering(
     plate = rgb[y0:y1, x0:x1].astype(np.int16)
     background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
     far = np.abs(plate - background).max(axis=2) > FOREIGN
-    if on_photo:
+    if on_photo:  # of what is far from its colour, only a hard edge or what stands there
         here = None if standing is None else standing[y0:y1, x0:x1]
-        far = ~_clear(rgb[y0:y1, x0:x1], here)
+        far &= ~_clear(rgb[y0:y1, x0:x1], None)
+        if here is not None:
+            far |= here
         product = standing
     on_product = np.zeros(far.shape, bool)
     if product is not None:
@@ -997,8 +1005,11 @@ def _room(
         min(width, int(np.ceil(box[2])) + grown),
         min(y1 - y0, int(np.ceil(box[3])) - y0),
     )
-    if open_:  # grown from the longest free run of its own columns (off the product)
-        start = _free_run(eroded, start)
+    if open_ and standing_here is not None:  # grown from the longest run of its own
+        # columns off the product (a busy photo's edges do not cut its own box)
+        square = np.ones((2 * keep + 1, 2 * keep + 1), np.uint8)
+        away = cv2.erode((~standing_here).astype(np.uint8), square).astype(bool)
+        start = _free_run(away, start)
         own[:, : start[0]] = False
         own[:, start[2] :] = False
     eroded |= mine & own
@@ -1038,6 +1049,29 @@ def _room(
         frame = Frame(room, 0.0, (0.0, 0.0), box, apart, open_)
         out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
     return out
+
+
+MARGIN_SIDE = 0.5  # a line alone this much nearer one side of the image than the other
+# is set by that side's margin (d03: at x = 80 of 1000 px, 300 px free past its end)
+
+
+def _margin_side(
+    block: Any, lines: Sequence[Any], rooms: Sequence[tuple[Any, Frame]], width: int
+) -> str:
+    """The edge a line alone on a photo or a texture keeps ("left" or "right"; "" to
+    stay centred): with no panel and no neighbour to align to, a line much nearer one
+    side of the picture than the other was set from that side's margin, not centred."""
+    line = lines[block.lines[0]]
+    if len(block.lines) > 1 or block.align != "centre" or not line.straight or line.vertical:
+        return ""
+    if not rooms or not rooms[0][1].open:
+        return ""
+    left, right = line.box[0], width - line.box[2]
+    if left < MARGIN_SIDE * right:
+        return "left"
+    if right < MARGIN_SIDE * left:
+        return "right"
+    return ""
 
 
 def _standing(things: Any, product: Any, erased: Any) -> Any:
@@ -1094,9 +1128,13 @@ def _clear(rgb: Any, standing: Any) -> Any:
     return free
 
 
+RUN_SHARE = 1 / 3  # of a line's box: the least part off the product it grows from
+
+
 def _free_run(free: Any, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
     """The box cut to the longest run of its columns that are free down its rows (at least
-    90%): a line across a product's edge grows from its part off the product."""
+    90%), when that run is at least RUN_SHARE of it: a line across a product's edge grows
+    from its part off the product."""
 
     x0, y0, x1, y1 = box
     if x1 <= x0 or y1 <= y0:
@@ -1110,7 +1148,8 @@ def _free_run(free: Any, box: tuple[int, int, int, int]) -> tuple[int, int, int,
             if k - run_at > best:
                 best, lo, hi = k - run_at, x0 + run_at, x0 + k
             run_at = None
-    return (lo, y0, hi, y1) if best else box
+    # (a line lying mostly on what stands there is not bounded by it: its own box stays)
+    return (lo, y0, hi, y1) if best >= RUN_SHARE * (x1 - x0) else box
 
 
 def _turned_room(

@@ -561,6 +561,9 @@ def test_a_paragraph_on_a_photo_grows_rightward_into_the_free_space_beside_it(
     assert max(abs(x - 80) for x in lefts) <= 0.1 * 56 + 3  # still left-aligned at x = 80
     ink = np.nonzero(ink_mask(img, (255, 255, 255), near=30).any(axis=0))[0]
     assert ink[-1] < 1080 - 0.01 * 720  # and clear of the image's edge
+    # a blurred photo's soft detail is nothing it runs onto (it was said to run onto a
+    # "lettering, rule or panel edge" of 1,083 px)
+    assert not any("runs onto" in str(n) for n in done.notes), done.notes
 
 
 @pytest.mark.parametrize("language", sorted(ON_PHOTO))
@@ -581,3 +584,23 @@ def test_a_line_across_a_products_edge_on_a_photo_grows_beside_the_product_not_o
     on_phone = yellow[phone[1] + 30 : phone[3] - 30, phone[0] + 10 : phone[2] - 30]
     assert on_phone.sum() <= 0.02 * yellow.sum()  # beside the phone, not over it
     assert not any("lettering, rule or panel edge" in n for n in done.notes), done.notes
+
+
+@pytest.mark.parametrize(
+    "language, translation", [("en", "Handmade from solid wood"), ("vi", "Gỗ thật làm thủ công")]
+)
+def test_a_line_alone_on_a_photo_by_its_left_margin_stays_left_aligned(
+    language: str, translation: str
+) -> None:
+    # d03: one line at x = 80 of a 1000 px picture (300 px free past its end) was drawn
+    # centred on the Chinese line, its left edge moved in by 100 px
+    from tests.imagesynth import blurred_photo
+
+    scene = draw(
+        blurred_photo((1000, 700), seed=3),
+        [Lettering("实木手工制作", (80, 120), 100, fill=(45, 30, 20))],
+    )
+    img, done = set_scene(scene, ["实木手工制作"], [translation], language)
+    assert done.blocks == ((0,),)
+    lefts = done.lefts[0]  # one left edge, the original's
+    assert max(abs(x - 80) for x in lefts) <= 0.1 * 100, (lefts, done.lines)
