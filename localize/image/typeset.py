@@ -505,7 +505,7 @@ def set_pieces(
         for n in column:
             block, top, weight = plans[n]
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing,
-                          standing=standing)  # fmt: skip
+                          standing=standing, product=product, photo=False)  # fmt: skip
             found = _best(
                 pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
                 n in labels,
@@ -524,7 +524,7 @@ def set_pieces(
             for n in narrow:
                 block, top, weight = plans[n]
                 rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, tight=True,
-                              standing=standing)  # fmt: skip
+                              standing=standing, product=product, photo=False)  # fmt: skip
                 wrapped = _best(
                     pieces, block, script, path, weight, shaping, rooms, shared, spacing, ink_em
                 )[0]  # fmt: skip
@@ -537,6 +537,7 @@ def set_pieces(
         for n in column:
             if one or least >= ALIKE * alone[n]:
                 caps[n] = min(caps[n], least)
+    grouped = {n for g in groups for n in g}  # a table's cells, a column's labels
     final: dict[int, int] = {}
     laid: dict[int, Laid] = {}  # each block as drawn, for the check of the layout's faults
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
@@ -549,13 +550,13 @@ def set_pieces(
         kept = [max(round(FLOOR * top), int(size / TITLE)) for _, size in titles]
         cap = min([caps[n], *larger, *kept])
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
-                      standing)  # fmt: skip
+                      standing, product, n not in grouped)  # fmt: skip
         edge = _margin_side(block, lines, rooms, img.width)
         if edge:  # a line alone on a photo, set by the image's margin: it keeps that edge
             block = blocks[n] = Block(block.lines, edge)
             plans[n] = (block, top, weight)
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
-                          standing)  # fmt: skip
+                          standing, product, n not in grouped)  # fmt: skip
         setting, frame = _best(
             pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels
         )
@@ -923,14 +924,17 @@ class Frame:
 
 def _room(
     rgb: Any, owned: Any, number: int, block: Any, lines: Sequence[Any], pieces: Sequence[Piece],
-    top: int, spacing: float, tight: bool = False, standing: Any = None,
+    top: int, spacing: float, tight: bool = False, standing: Any = None, product: Any = None,
+    photo: bool = True,
 ) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
     """The spaces a block may take and their frames: an upright block grows over the free
     panel around it (pixels near its background, or erased by it, away from other text;
     on a photo or a texture with no flat panel beside it, over whatever is neither the
     product, what else stands on the picture (`standing`), a hard edge nor other text),
     up and down by at most a line; a turned one keeps its own region. `tight`: kept only a
-    little way from what bounds the panel (a label wrapped inside its table cell)."""
+    little way from what bounds the panel (a label wrapped inside its table cell);
+    `photo`: False for a table's cell or a column's label, whose rules and neighbours
+    beside it are no photo (its cell is its room)."""
     import cv2
     import numpy as np
 
@@ -961,13 +965,20 @@ def _room(
     window = rgb[y0:y1].astype(np.int16)
     background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
     free = np.abs(window - background).max(axis=2) <= FREE_NEAR
-    close = np.abs(window - background).max(axis=2) <= FREE_NEAR // 2
     ink_rows = slice(max(0, int(box[1]) - y0), max(0, int(np.ceil(box[3])) - y0))
     standing_here = None if standing is None else standing[y0:y1]
-    others = owned[y0:y1] == 0  # (beside it: neither text nor what stands there)
-    if standing_here is not None:
-        others &= ~standing_here
-    open_ = not _flat(close[ink_rows], others[ink_rows], box, ink)
+    others = owned[y0:y1] == 0  # (beside it: neither text nor the product)
+    if product is not None:
+        others &= ~product[y0:y1]
+    open_ = photo and not _flat(free, others, box, ink, ink_rows)
+    if open_ and standing_here is not None:  # what it stands on itself (a sticker, a
+        # panel over the photo: most of its box) is no obstacle to it; a product it only
+        # crosses is (d08's phone)
+        count, parts = cv2.connectedComponents(standing_here.astype(np.uint8), connectivity=8)
+        under = parts[ink_rows, max(0, int(box[0])) : int(np.ceil(box[2]))]
+        share = np.bincount(under.ravel(), minlength=count) / max(1, under.size)
+        share[0] = 0.0
+        standing_here = standing_here & ~(share >= 0.5)[parts]
     if open_:  # a photo or a texture: free wherever nothing stands or is drawn (the
         # Chinese line's own box is not its room: d04's line squeezed to 35% beside
         # 500 px of blurred photo)
@@ -1096,20 +1107,25 @@ def _standing(things: Any, product: Any, erased: Any) -> Any:
 
 OPEN_REACH = 2  # lines: how far up and down a block on a photo may grow (a short line
 # wrapped there: d08's 'Extra-long battery life' beside the phone it crossed)
+BESIDE = 0.25  # of the px beside a block's rows: fewer free of text, and its window is read
 FLAT = 0.8  # of the px beside a line: this many near its background make a flat panel
 HARD = 24  # per channel, across 2 px of the softened plate: an edge (a product's, a rule's)
 SOFTEN = 2.0  # px: the blur that takes a texture's weave or grain and JPEG's noise out
 
 
-def _flat(near: Any, others: Any, box: tuple[float, ...], ink: float) -> bool:
-    """Whether a line sits on a flat panel: most px beside it in its rows (within three
-    ink heights either side, `others`: not text, not the product) are near its
-    background colour."""
+def _flat(near: Any, others: Any, box: tuple[float, ...], ink: float, rows: slice) -> bool:
+    """Whether a block sits on a flat panel: most px beside it in its `rows` (within
+    three ink heights either side, `others`: not text, not the product) are near its
+    background colour; in all the rows given when its own erased text leaves few there
+    (a list's claims: the space between them is erased too)."""
     x0, x1 = max(0, int(box[0] - 3 * ink)), int(box[2] + 3 * ink)
-    around = others[:, x0:x1]
+    around = others[rows, x0:x1]
+    if around.mean() < BESIDE:
+        rows = slice(None)
+        around = others[rows, x0:x1]
     if not around.any():
         return True
-    return float(near[:, x0:x1][around].mean()) >= FLAT
+    return float(near[rows, x0:x1][around].mean()) >= FLAT
 
 
 def _clear(rgb: Any, standing: Any) -> Any:
