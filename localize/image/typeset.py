@@ -965,12 +965,15 @@ def _room(
     window = rgb[y0:y1].astype(np.int16)
     background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
     free = np.abs(window - background).max(axis=2) <= FREE_NEAR
+    # (a flat panel is within half FREE_NEAR of its colour beside the line: a weave or a
+    # wood grain within FREE_NEAR of its mean is still no panel, d01/d03)
+    close = np.abs(window - background).max(axis=2) <= FREE_NEAR // 2
     ink_rows = slice(max(0, int(box[1]) - y0), max(0, int(np.ceil(box[3])) - y0))
     standing_here = None if standing is None else standing[y0:y1]
     others = owned[y0:y1] == 0  # (beside it: neither text nor the product)
     if product is not None:
         others &= ~product[y0:y1]
-    open_ = photo and not _flat(free, others, box, ink, ink_rows)
+    open_ = photo and not _flat(close, others, box, ink, ink_rows)
     if open_ and standing_here is not None:  # what it stands on itself (a sticker, a
         # panel over the photo: most of its box) is no obstacle to it; a product it only
         # crosses is (d08's phone)
