@@ -945,3 +945,33 @@ def scored(s: Synth, clean: Image.Image) -> tuple[float, int]:
     outside = ~s.panel_mask()
     changed = int((np.asarray(clean) != np.asarray(s.image))[outside].any(axis=-1).sum())
     return psnr(a[where], b[where]), changed
+
+
+def blurred_photo(
+    size: tuple[int, int] = (1080, 720), seed: int = 0, product: tuple[int, ...] | None = None
+) -> Image.Image:
+    """A blurred lifestyle photo with no flat panel anywhere (a trial's d04/d08: soft
+    colour blobs over a shaded, grainy scene), and, when `product` (left, top, right,
+    bottom) is given, a dark phone standing on it: a backdrop a caption is laid onto."""
+    w, h = size
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:h, 0:w] / max(w, h)
+    base = np.stack([150 + 90 * y + 20 * np.sin(4 * x), 140 + 60 * x + 20 * np.cos(6 * y),
+                     130 + 50 * x * y - 30 * y], -1) + rng.normal(0, 6, (h, w, 3))  # fmt: skip
+    img = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8)).filter(
+        ImageFilter.GaussianBlur(1.2)
+    )
+    draw = ImageDraw.Draw(img)
+    for _ in range(14):
+        cx, cy, r = int(rng.integers(0, w)), int(rng.integers(0, h)), int(rng.integers(60, 220))
+        colour = tuple(int(c) for c in rng.integers(60, 250, 3))
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour)
+    img = img.filter(ImageFilter.GaussianBlur(28))
+    if product is not None:
+        left, top, right, bottom = product
+        phone = ImageDraw.Draw(img)
+        phone.rounded_rectangle(product, 60, fill=(25, 25, 30))
+        phone.rounded_rectangle(
+            (left + 30, top + 40, right - 30, bottom - 40), 40, fill=(60, 70, 90)
+        )
+    return img

@@ -20,6 +20,9 @@ STRAIGHT = 3.0  # degrees: a line tilted less than this is drawn straight (OCR's
 TALL = 2.0  # a region this many times taller than wide with 2+ characters is vertical
 LIST_CLOSE = 2.6  # of the ink height: the gap between two claims of a list at most
 EVEN = 0.15  # a list's claims are evenly spaced: each pitch within this share of the first
+SMALL = 24.0  # px of ink: text this small has its fill measured diluted by its background
+SMALL_COLOUR = 4.0  # so its colours are alike within this many times SAME_COLOUR (d06's
+# one grey at 14-18 px was measured 76 to 180)
 
 
 @dataclass(frozen=True)
@@ -75,9 +78,10 @@ def _alike(a: Line, b: Line) -> bool:
     """Whether two lines look the same: colour, size and weight."""
     if a.vertical or b.vertical or not (a.straight and b.straight):
         return False
-    if sum(abs(x - y) for x, y in zip(a.colour, b.colour, strict=True)) > SAME_COLOUR:
-        return False
     high, low = max(a.ink_height, b.ink_height), min(a.ink_height, b.ink_height)
+    apart = SAME_COLOUR * (SMALL_COLOUR if high < SMALL else 1.0)
+    if sum(abs(x - y) for x, y in zip(a.colour, b.colour, strict=True)) > apart:
+        return False
     if low <= 0 or high / low > SAME_HEIGHT:
         return False
     if a.heaviness and b.heaviness:

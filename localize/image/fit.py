@@ -52,14 +52,24 @@ def clusters(text: str) -> list[str]:
 
 
 def latin_units(text: str) -> list[str]:
-    """Words, each with the spaces that follow it."""
+    """Words, each with the spaces that follow it; a compound of words of three letters
+    or more is two units, the first ending on its hyphen ('Extra-' 'long': a line may
+    break after a compound's own hyphen, as a typesetter breaks it, before any word is
+    hyphenated)."""
     units: list[str] = []
     for ch in text:
         if units and (not units[-1][-1].isspace() or ch.isspace()):
             units[-1] += ch
         else:
             units.append(ch)
-    return units
+    out: list[str] = []
+    for unit in units:
+        parts = unit.split("-")
+        if len(parts) > 1 and all(sum(c.isalpha() for c in p) >= 3 for p in parts):
+            out += [p + "-" for p in parts[:-1]] + [parts[-1]]
+        else:
+            out.append(unit)
+    return out
 
 
 # Punctuation that closes what comes before it, in any script: never the first thing on a line.

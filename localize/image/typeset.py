@@ -440,7 +440,7 @@ def set_pieces(
     import numpy as np
 
     from localize.image import fonts
-    from localize.image.blocks import columns, group, side_by_side
+    from localize.image.blocks import Block, columns, group, side_by_side
     from localize.image.replace import start_size
 
     lines = [line_of(p) for p in pieces]
@@ -456,9 +456,11 @@ def set_pieces(
     if taken is not None:
         owned[taken > 0] = -1
     rgb = np.asarray(img)  # the clean plate: what a block's ink must not run onto
-    from localize.image.product import silhouette
+    from localize.image.product import foreground, silhouette
 
     product = silhouette(rgb)
+    # what stands on a backdrop (the product, a sticker): a photo's text keeps off it
+    standing = _standing(foreground(rgb), product, owned > 0)
     plans, heights = [], []
     for block in blocks:
         members = [pieces[i] for i in block.lines]
@@ -502,7 +504,8 @@ def set_pieces(
         labels.update(n for n in column if len(blocks[n].lines) == 1)
         for n in column:
             block, top, weight = plans[n]
-            rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing)
+            rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing,
+                          standing=standing, product=product, photo=False)  # fmt: skip
             found = _best(
                 pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
                 n in labels,
@@ -520,7 +523,8 @@ def set_pieces(
             shared = min(alone[n] for n in rest)
             for n in narrow:
                 block, top, weight = plans[n]
-                rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, tight=True)
+                rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, tight=True,
+                              standing=standing, product=product, photo=False)  # fmt: skip
                 wrapped = _best(
                     pieces, block, script, path, weight, shaping, rooms, shared, spacing, ink_em
                 )[0]  # fmt: skip
@@ -533,6 +537,7 @@ def set_pieces(
         for n in column:
             if one or least >= ALIKE * alone[n]:
                 caps[n] = min(caps[n], least)
+    grouped = {n for g in groups for n in g}  # a table's cells, a column's labels
     final: dict[int, int] = {}
     laid: dict[int, Laid] = {}  # each block as drawn, for the check of the layout's faults
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
@@ -544,7 +549,14 @@ def set_pieces(
         # the bench's bodies at 72% of their originals' size instead of 93%)
         kept = [max(round(FLOOR * top), int(size / TITLE)) for _, size in titles]
         cap = min([caps[n], *larger, *kept])
-        rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight)
+        rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
+                      standing, product, n not in grouped)  # fmt: skip
+        edge = _margin_side(block, lines, rooms, img.width)
+        if edge:  # a line alone on a photo, set by the image's margin: it keeps that edge
+            block = blocks[n] = Block(block.lines, edge)
+            plans[n] = (block, top, weight)
+            rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
+                          standing, product, n not in grouped)  # fmt: skip
         setting, frame = _best(
             pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels
         )
@@ -566,7 +578,8 @@ def set_pieces(
                                 path, shaping, spacing, top, dry=True, script=script,
                                 baseline=baseline, row=row)  # fmt: skip
             crossed = _crossing(drawn, owned) if final else (0, -1)
-            return crossed, _covering(drawn, rgb, product, owned, block, pieces, setting.size)
+            return crossed, _covering(drawn, rgb, product, owned, block, pieces, setting.size,
+                                      standing if frame.open else None, frame.open)  # fmt: skip
 
         crossed, covered = trial(setting, frame)
         size = size_set = setting.size
@@ -770,12 +783,12 @@ def _shifted(frame: Frame, move: tuple[float, float]) -> Frame:
     dx, dy = move
     if frame.angle:
         return Frame(frame.box, frame.angle, (frame.centre[0] + dx, frame.centre[1] + dy),
-                     frame.ink, frame.pitch)  # fmt: skip
+                     frame.ink, frame.pitch, frame.open)  # fmt: skip
     x0, y0, x1, y1 = frame.box
     ix0, iy0, ix1, iy1 = frame.ink
     x, y = round(dx), round(dy)
     return Frame((x0 + x, y0 + y, x1 + x, y1 + y), 0.0, frame.centre,
-                 (ix0 + x, iy0 + y, ix1 + x, iy1 + y), frame.pitch)  # fmt: skip
+                 (ix0 + x, iy0 + y, ix1 + x, iy1 + y), frame.pitch, frame.open)  # fmt: skip
 
 
 INKED = -2  # in `owned`: the ink block n drew is INKED - n (kept text is -1, free 0)
@@ -824,7 +837,7 @@ RUNS_ONTO = {  # what a block's ink runs onto -> what a reviewer is told
 
 def _covering(
     drawn: _Drawn, rgb: Any, product: Any, owned: Any, block: Any, pieces: Sequence[Piece],
-    size: int,
+    size: int, standing: Any = None, on_photo: bool = False,
 ) -> tuple[int, str, int]:  # fmt: skip
     """How many px of a block's whole ink (before clipping), were it drawn so, lie on or
     within GAP of what the clean plate shows that is not the block's panel (the product's
@@ -832,7 +845,9 @@ def _covering(
     earlier block drew), what that mostly is, and the figure a reviewer is told: how many
     px of its letters as drawn (the fill, not the outline around it; before clipping when
     clipping leaves none) lie on or within GAP of that; (0, "", 0) when within COVERS of
-    nothing."""
+    nothing. `on_photo`: the block lies on a photo or a texture, where only what stands
+    on it (`standing`, the product among it) and hard edges are something else, a
+    photo's soft detail being no more than its panel's shading (d04, d08)."""
     import cv2
     import numpy as np
 
@@ -855,6 +870,12 @@ def _covering(
     plate = rgb[y0:y1, x0:x1].astype(np.int16)
     background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
     far = np.abs(plate - background).max(axis=2) > FOREIGN
+    if on_photo:  # of what is far from its colour, only a hard edge or what stands there
+        here = None if standing is None else standing[y0:y1, x0:x1]
+        far &= ~_clear(rgb[y0:y1, x0:x1], None)
+        if here is not None:
+            far |= here
+        product = standing
     on_product = np.zeros(far.shape, bool)
     if product is not None:
         on_product = ink.astype(bool) & near(product[y0:y1, x0:x1] & far, GAP, GAP)
@@ -897,16 +918,23 @@ class Frame:
     centre: tuple[float, float]
     ink: tuple[float, float, float, float]
     pitch: float = 0.0  # how far apart (top to top, px) the original's lines were
+    open: bool = False  # found on a photo or texture (no flat panel): its room is the
+    # photo's free space, not the pixels near one background colour
 
 
 def _room(
     rgb: Any, owned: Any, number: int, block: Any, lines: Sequence[Any], pieces: Sequence[Piece],
-    top: int, spacing: float, tight: bool = False,
+    top: int, spacing: float, tight: bool = False, standing: Any = None, product: Any = None,
+    photo: bool = True,
 ) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
     """The spaces a block may take and their frames: an upright block grows over the free
-    panel around it (pixels near its background, or erased by it, away from other text),
+    panel around it (pixels near its background, or erased by it, away from other text;
+    on a photo or a texture with no flat panel beside it, over whatever is neither the
+    product, what else stands on the picture (`standing`), a hard edge nor other text),
     up and down by at most a line; a turned one keeps its own region. `tight`: kept only a
-    little way from what bounds the panel (a label wrapped inside its table cell)."""
+    little way from what bounds the panel (a label wrapped inside its table cell);
+    `photo`: False for a table's cell or a column's label, whose rules and neighbours
+    beside it are no photo (its cell is its room)."""
     import cv2
     import numpy as np
 
@@ -931,12 +959,36 @@ def _room(
     apart = float(np.median(np.diff(tops))) if len(tops) > 1 else 0.0
     grown = max(dilation(pieces[i].polygon) for i in block.lines)  # erased around the ink
     height, width = owned.shape
-    y0 = max(0, int(box[1]) - pitch - grown - 2)
-    y1 = min(height, int(box[3]) + pitch + grown + 2)
+    span = OPEN_REACH * pitch  # (the window holds what a block on a photo may take)
+    y0 = max(0, int(box[1]) - span - grown - 2)
+    y1 = min(height, int(box[3]) + span + grown + 2)
     window = rgb[y0:y1].astype(np.int16)
     background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
     free = np.abs(window - background).max(axis=2) <= FREE_NEAR
+    # (a flat panel is within half FREE_NEAR of its colour beside the line: a weave or a
+    # wood grain within FREE_NEAR of its mean is still no panel, d01/d03)
+    close = np.abs(window - background).max(axis=2) <= FREE_NEAR // 2
+    ink_rows = slice(max(0, int(box[1]) - y0), max(0, int(np.ceil(box[3])) - y0))
+    standing_here = None if standing is None else standing[y0:y1]
+    others = owned[y0:y1] == 0  # (beside it: neither text nor the product)
+    if product is not None:
+        others &= ~product[y0:y1]
+    open_ = photo and not _flat(close, others, box, ink, ink_rows)
+    if open_ and standing_here is not None:  # what it stands on itself (a sticker, a
+        # panel over the photo: most of its box) is no obstacle to it; a product it only
+        # crosses is (d08's phone)
+        count, parts = cv2.connectedComponents(standing_here.astype(np.uint8), connectivity=8)
+        under = parts[ink_rows, max(0, int(box[0])) : int(np.ceil(box[2]))]
+        share = np.bincount(under.ravel(), minlength=count) / max(1, under.size)
+        share[0] = 0.0
+        standing_here = standing_here & ~(share >= 0.5)[parts]
+    if open_:  # a photo or a texture: free wherever nothing stands or is drawn (the
+        # Chinese line's own box is not its room: d04's line squeezed to 35% beside
+        # 500 px of blurred photo)
+        free = _clear(rgb[y0:y1], standing_here)
     mine = owned[y0:y1] == number
+    if open_ and standing_here is not None:  # its erased area over the product is not
+        mine &= ~standing_here  # its room either (d08: a line across a phone's edge)
     free = (free & (owned[y0:y1] == 0)) | mine
     keep = max(2, round((0.12 if tight else 0.4) * ink))  # kept clear of what bounds the panel
     eroded = cv2.erode(free.astype(np.uint8), np.ones((2 * keep + 1, 2 * keep + 1), np.uint8))
@@ -944,9 +996,9 @@ def _room(
     # in the rows the original's own ink took, only what is beside it bounds the room: a
     # table's rule under a label (a cell's text sits nearer its rules than `keep`) is no
     # reason to keep the translation in the Chinese glyph box instead of its cell
-    ink_rows = slice(max(0, int(box[1]) - y0), max(0, int(np.ceil(box[3])) - y0))
     beside = cv2.erode(free[ink_rows].astype(np.uint8), np.ones((1, 2 * keep + 1), np.uint8))
-    eroded[ink_rows] |= beside.astype(bool)
+    if not open_:  # (on a photo, the edge beside the ink bounds the rows above it too)
+        eroded[ink_rows] |= beside.astype(bool)
     eroded[:, :keep] = False  # nor drawn against the image's edges
     eroded[:, width - keep :] = False
     if y0 == 0:
@@ -961,13 +1013,20 @@ def _room(
         max(0, int(box[1]) - grown - y0) : max(0, int(np.ceil(box[3])) + grown - y0),
         max(0, int(box[0]) - grown) : int(np.ceil(box[2])) + grown,
     ] = True
-    eroded |= mine & own
     start = (
         max(0, int(box[0]) - grown),
         max(0, int(box[1]) - y0),
         min(width, int(np.ceil(box[2])) + grown),
         min(y1 - y0, int(np.ceil(box[3])) - y0),
     )
+    if open_ and standing_here is not None:  # grown from the longest run of its own
+        # columns off the product (a busy photo's edges do not cut its own box)
+        square = np.ones((2 * keep + 1, 2 * keep + 1), np.uint8)
+        away = cv2.erode((~standing_here).astype(np.uint8), square).astype(bool)
+        start = _free_run(away, start)
+        own[:, : start[0]] = False
+        own[:, start[2] :] = False
+    eroded |= mine & own
     # a tight band: the margin erased around the ink may reach past its edges, and text
     # set against them looks cut; the room keeps a little of the band all round
     panels = [pieces[i].erased.panel for i in block.lines if pieces[i].erased.panel]
@@ -986,7 +1045,7 @@ def _room(
         bounds = (0, 0, width, y1 - y0)
     out = []
     for across in (True, False):
-        x0, gy0, x1, gy1 = grow(eroded, start, (width, pitch), across)
+        x0, gy0, x1, gy1 = grow(eroded, start, (width, span if open_ else pitch), across)
         x0, gy0 = max(x0, min(bounds[0], start[0])), max(gy0, min(bounds[1], start[1]))
         x1, gy1 = min(x1, max(bounds[2], start[2])), min(gy1, max(bounds[3], start[3]))
         # the text keeps the original's edge: a left-aligned block grows rightwards only,
@@ -1001,9 +1060,115 @@ def _room(
             half = max(0.0, min(middle - x0, x1 - middle))
             x0, x1 = int(middle - half), int(np.ceil(middle + half))
         room = (x0, gy0 + y0, x1, gy1 + y0)
-        frame = Frame(room, 0.0, (0.0, 0.0), box, apart)
+        frame = Frame(room, 0.0, (0.0, 0.0), box, apart, open_)
         out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
     return out
+
+
+MARGIN_SIDE = 0.5  # a line alone this much nearer one side of the image than the other
+# is set by that side's margin (d03: at x = 80 of 1000 px, 300 px free past its end)
+
+
+def _margin_side(
+    block: Any, lines: Sequence[Any], rooms: Sequence[tuple[Any, Frame]], width: int
+) -> str:
+    """The edge a line alone on a photo or a texture keeps ("left" or "right"; "" to
+    stay centred): with no panel and no neighbour to align to, a line much nearer one
+    side of the picture than the other was set from that side's margin, not centred."""
+    line = lines[block.lines[0]]
+    if len(block.lines) > 1 or block.align != "centre" or not line.straight or line.vertical:
+        return ""
+    if not rooms or not rooms[0][1].open:
+        return ""
+    left, right = line.box[0], width - line.box[2]
+    if left < MARGIN_SIDE * right:
+        return "left"
+    if right < MARGIN_SIDE * left:
+        return "right"
+    return ""
+
+
+def _standing(things: Any, product: Any, erased: Any) -> Any:
+    """What stands on the picture (the things on its backdrop and the product's
+    silhouette, either None when unknown), without what the erase left behind: a thing
+    lying mostly in the erased areas is a trace of the text, not something there."""
+    import cv2
+    import numpy as np
+
+    if things is not None:
+        count, parts = cv2.connectedComponents(things.astype(np.uint8), connectivity=8)
+        if count > 1:
+            area = np.bincount(parts.ravel(), minlength=count)
+            inside = np.bincount(parts[erased].ravel(), minlength=count)
+            trace = inside * 2 > area
+            trace[0] = False
+            things = things & ~trace[parts]
+    if product is None:
+        return things
+    return product if things is None else things | product
+
+
+OPEN_REACH = 2  # lines: how far up and down a block on a photo may grow (a short line
+# wrapped there: d08's 'Extra-long battery life' beside the phone it crossed)
+BESIDE = 0.25  # of the px beside a block's rows: fewer free of text, and its window is read
+FLAT = 0.8  # of the px beside a line: this many near its background make a flat panel
+HARD = 24  # per channel, across 2 px of the softened plate: an edge (a product's, a rule's)
+SOFTEN = 2.0  # px: the blur that takes a texture's weave or grain and JPEG's noise out
+
+
+def _flat(near: Any, others: Any, box: tuple[float, ...], ink: float, rows: slice) -> bool:
+    """Whether a block sits on a flat panel: most px beside it in its `rows` (within
+    three ink heights either side, `others`: not text, not the product) are near its
+    background colour; in all the rows given when its own erased text leaves few there
+    (a list's claims: the space between them is erased too)."""
+    x0, x1 = max(0, int(box[0] - 3 * ink)), int(box[2] + 3 * ink)
+    around = others[rows, x0:x1]
+    if around.mean() < BESIDE:
+        rows = slice(None)
+        around = others[rows, x0:x1]
+    if not around.any():
+        return True
+    return float(near[rows, x0:x1][around].mean()) >= FLAT
+
+
+def _clear(rgb: Any, standing: Any) -> Any:
+    """Where a photo or a texture is free for text (boolean, as `rgb`'s rows x columns):
+    not what stands on it (`standing`: the product, a sticker; None: nothing known) and
+    no hard edge, a texture's weave, grain or a photo's soft shading being no edge."""
+    import cv2
+    import numpy as np
+
+    soft = cv2.GaussianBlur(np.ascontiguousarray(rgb, np.uint8), (0, 0), SOFTEN)
+    kernel = np.ones((3, 3), np.uint8)
+    step = (cv2.dilate(soft, kernel).astype(np.int16) - cv2.erode(soft, kernel)).max(axis=2)
+    free = step <= HARD
+    if standing is not None:
+        free &= ~standing
+    return free
+
+
+RUN_SHARE = 1 / 3  # of a line's box: the least part off the product it grows from
+
+
+def _free_run(free: Any, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The box cut to the longest run of its columns that are free down its rows (at least
+    90%), when that run is at least RUN_SHARE of it: a line across a product's edge grows
+    from its part off the product."""
+
+    x0, y0, x1, y1 = box
+    if x1 <= x0 or y1 <= y0:
+        return box
+    ok = free[y0:y1, x0:x1].mean(axis=0) >= 0.9
+    best, run_at, (lo, hi) = 0, None, (x0, x1)
+    for k, good in enumerate([*ok, False]):
+        if good and run_at is None:
+            run_at = k
+        elif not good and run_at is not None:
+            if k - run_at > best:
+                best, lo, hi = k - run_at, x0 + run_at, x0 + k
+            run_at = None
+    # (a line lying mostly on what stands there is not bounded by it: its own box stays)
+    return (lo, y0, hi, y1) if best >= RUN_SHARE * (x1 - x0) else box
 
 
 def _turned_room(
@@ -1335,7 +1500,7 @@ def _allowed(
         background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
         near[ry0 - ay0 : ry1 - ay0, rx0 - ax0 : rx1 - ax0] = (
             np.abs(window - background).max(axis=2) <= FREE_NEAR
-        )
+        ) | frame.open  # (a photo's room was found free as a whole)
     return mine | (near & (owned[ay0:ay1, ax0:ax1] == 0))
 
 

@@ -73,3 +73,12 @@ def test_past_the_minimum_it_truncates_with_an_ellipsis_and_says_so() -> None:
 def test_clusters_keep_marks_with_their_base(text: str) -> None:
     assert "".join(clusters(text)) == text
     assert len(clusters(text)) < len(text)
+
+
+def test_a_compound_breaks_after_its_own_hyphen_before_a_word_is_hyphenated() -> None:
+    # d08 en: "Extra-long battery life" beside a phone was set "Extra-lo- / ng" (and
+    # "batte- / ry" when 'Extra-long' was one word too wide for the room)
+    assert latin_units("Extra-long battery") == ["Extra-", "long ", "battery"]
+    assert latin_units("Wi-Fi 6") == ["Wi-Fi ", "6"]  # short parts: one word
+    lines = wrap(latin_units("Extra-long battery life"), 8, 1, lambda t, s: len(t))
+    assert lines == ["Extra-", "long", "battery", "life"]

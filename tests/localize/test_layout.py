@@ -529,3 +529,80 @@ def test_a_squeezed_title_stays_visibly_larger_than_its_body_down_to_the_bodys_f
     larger = done.sizes[0] >= 1.15 * done.sizes[1] - 1
     assert larger or done.sizes[1] == floor, (done.sizes, done.originals)
     assert done.sizes[1] >= floor, (done.sizes, done.originals)  # never under the floor for it
+
+
+ON_PHOTO = {  # a trial's d04: selling points laid straight onto a blurred photo
+    "en": ["Food-grade silicone", "Heat-resistant, dishwasher-safe", "Folds flat to save space"],
+    "th": ["ซิลิโคนเกรดอาหาร", "ทนความร้อน เข้าเครื่องล้างจานได้", "พับเก็บได้ ไม่เปลืองพื้นที่"],
+    "vi": ["Chất liệu silicone cấp thực phẩm", "Chịu nhiệt, dùng được máy rửa bát",
+           "Gấp gọn, không chiếm chỗ"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", sorted(ON_PHOTO))
+def test_a_paragraph_on_a_photo_grows_rightward_into_the_free_space_beside_it(
+    language: str,
+) -> None:
+    from tests.imagesynth import blurred_photo
+
+    texts = ["食品级硅胶材质", "耐高温可进洗碗机", "折叠收纳不占地方"]
+    scene = draw(
+        blurred_photo((1080, 720), seed=4),
+        [Lettering(t, (80, 120 + 100 * n), 56, fill=(255, 255, 255)) for n, t in enumerate(texts)],
+    )
+    img, done = set_scene(scene, texts, ON_PHOTO[language], language)
+    assert done.blocks == ((0, 1, 2),)
+    # no flat panel around it, but 500 px of photo free to its right: at least 60% of
+    # the original's size (it was squeezed into the Chinese lines' own box: 35%)
+    assert min(s / o for s, o in zip(done.sizes, done.originals, strict=True)) >= 0.6, (
+        done.sizes,
+        done.originals,
+        done.lines,
+    )
+    lefts = [x for item in done.lefts for x in item]
+    assert max(abs(x - 80) for x in lefts) <= 0.1 * 56 + 3  # still left-aligned at x = 80
+    ink = np.nonzero(ink_mask(img, (255, 255, 255), near=30).any(axis=0))[0]
+    assert ink[-1] < 1080 - 0.01 * 720  # and clear of the image's edge
+    # a blurred photo's soft detail is nothing it runs onto (it was said to run onto a
+    # "lettering, rule or panel edge" of 1,083 px)
+    assert not any("runs onto" in str(n) for n in done.notes), done.notes
+
+
+@pytest.mark.parametrize("language", sorted(ON_PHOTO))
+def test_a_line_across_a_products_edge_on_a_photo_grows_beside_the_product_not_onto_it(
+    language: str,
+) -> None:
+    from tests.imagesynth import blurred_photo
+
+    translations = {"en": "Extra-long battery life", "th": "แบตอึดพิเศษ", "vi": "Pin siêu bền"}
+    phone = (500, 150, 860, 900)
+    scene = draw(
+        blurred_photo((1000, 1000), seed=8, product=phone),
+        [Lettering("超长续航", (200, 420), 120, fill=(255, 210, 0))],
+    )
+    img, done = set_scene(scene, ["超长续航"], [translations[language]], language)
+    assert done.sizes[0] >= 0.6 * done.originals[0], (done.sizes, done.originals, done.lines)
+    yellow = ink_mask(img, (255, 210, 0), near=60)
+    on_phone = yellow[phone[1] + 30 : phone[3] - 30, phone[0] + 10 : phone[2] - 30]
+    assert on_phone.sum() <= 0.02 * yellow.sum()  # beside the phone, not over it
+    assert not any("lettering, rule or panel edge" in n for n in done.notes), done.notes
+
+
+@pytest.mark.parametrize(
+    "language, translation", [("en", "Handmade from solid wood"), ("vi", "Gỗ thật làm thủ công")]
+)
+def test_a_line_alone_on_a_photo_by_its_left_margin_stays_left_aligned(
+    language: str, translation: str
+) -> None:
+    # d03: one line at x = 80 of a 1000 px picture (300 px free past its end) was drawn
+    # centred on the Chinese line, its left edge moved in by 100 px
+    from tests.imagesynth import blurred_photo
+
+    scene = draw(
+        blurred_photo((1000, 700), seed=3),
+        [Lettering("实木手工制作", (80, 120), 100, fill=(45, 30, 20))],
+    )
+    img, done = set_scene(scene, ["实木手工制作"], [translation], language)
+    assert done.blocks == ((0,),)
+    lefts = done.lefts[0]  # one left edge, the original's
+    assert max(abs(x - 80) for x in lefts) <= 0.1 * 100, (lefts, done.lines)

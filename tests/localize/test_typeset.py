@@ -236,3 +236,20 @@ def test_a_blocks_layout_fault_is_said_never_silent() -> None:
     assert len(said) == 1 and "48%" in said[0] and "77%" in said[0], said
     squeezed = laid("保温杯", 25, top=52, room=25, lefts=(10.0,))  # no room: shrinking is
     assert faults([squeezed], [], []) == []  # the layout's answer (said when illegible)
+
+
+def test_small_spec_lines_one_grey_are_one_list_though_their_measured_greys_differ() -> None:
+    # d06: five spec lines 14-18 px, all (60, 60, 60) on a light panel, as the erase
+    # measured them (a thin stroke's fill is diluted by its background: 76 to 180); each
+    # was a block of its own, drawn at three sizes and three greys
+    lines = [
+        line((107, 506, 259, 522), ink=16.0, colour=(107, 107, 104), heaviness=0.126),
+        line((108, 550, 256, 566), ink=16.0, colour=(76, 76, 73), heaviness=0.125),
+        line((107, 593, 204, 608), ink=15.1, colour=(180, 180, 177), heaviness=0.137),
+        line((106, 637, 192, 652), ink=15.1, colour=(104, 104, 102), heaviness=0.132),
+        line((105, 680, 212, 694), ink=14.0, colour=(126, 126, 123), heaviness=0.143),
+    ]
+    assert [(b.lines, b.align) for b in group(lines)] == [((0, 1, 2, 3, 4), "left")]
+    # large text keeps its colours apart: a red title over a black body is two blocks
+    big = [line((60, 40, 440, 100), colour=(180, 60, 60)), line((60, 130, 440, 190))]
+    assert len(group(big)) == 2
