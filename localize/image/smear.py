@@ -287,6 +287,19 @@ def _residue(after: Any, box: tuple[int, int, int, int], text_height: int) -> in
     return count if count >= enough else 0
 
 
+def _greys(before: Any, after: Any, box: tuple[int, int, int, int]) -> tuple[Any, Any, Any]:
+    """The crop before and after the erase in grey (float32), and the region's `box` (left,
+    top, right, bottom) as a mask: what every look below starts from."""
+    import numpy as np
+
+    was = before.astype(np.float32).mean(axis=2)
+    now = after.astype(np.float32).mean(axis=2)
+    bx0, by0, bx1, by1 = box
+    inside = np.zeros(now.shape, bool)
+    inside[by0:by1, bx0:bx1] = True
+    return was, now, inside
+
+
 def _spots(before: Any, after: Any, box: tuple[int, int, int, int], text_height: int) -> int:
     """How many pixels of small specks and bites the erase left (0 when none shows): blobs
     of a few px on or beside the pixels it changed, far darker or lighter than the median of
@@ -296,12 +309,8 @@ def _spots(before: Any, after: Any, box: tuple[int, int, int, int], text_height:
     import cv2
     import numpy as np
 
-    was = before.astype(np.float32).mean(axis=2)
-    now = after.astype(np.float32).mean(axis=2)
+    was, now, inside = _greys(before, after, box)
     off = np.abs(now - cv2.medianBlur(np.rint(now).astype(np.uint8), SPOT_AROUND))
-    bx0, by0, bx1, by1 = box
-    inside = np.zeros(now.shape, bool)
-    inside[by0:by1, bx0:bx1] = True
     if inside.all():
         return 0
     level = max(SPOT_FLOOR, SPOT_RING * float(np.percentile(off[~inside], 99.9)))
@@ -328,15 +337,11 @@ def _ghost(before: Any, after: Any, box: tuple[int, int, int, int], text_height:
     import cv2
     import numpy as np
 
-    was = before.astype(np.float32).mean(axis=2)
-    now = after.astype(np.float32).mean(axis=2)
+    was, now, inside = _greys(before, after, box)
     sigma = max(1.5, text_height / 12)
     change = was - now
     fine_now = now - cv2.GaussianBlur(now, (0, 0), sigma)
     fine_change = change - cv2.GaussianBlur(change, (0, 0), sigma)
-    bx0, by0, bx1, by1 = box
-    inside = np.zeros(now.shape, bool)
-    inside[by0:by1, bx0:bx1] = True
     changed = (np.abs(change) > GHOST_CHANGED).astype(np.uint8)
     letters = inside & (cv2.dilate(changed, np.ones((5, 5), np.uint8)) > 0)
     if letters.sum() < SPECK_LEAST:
@@ -358,11 +363,7 @@ def _outline(before: Any, after: Any, box: tuple[int, int, int, int], text_heigh
     import cv2
     import numpy as np
 
-    was = before.astype(np.float32).mean(axis=2)
-    now = after.astype(np.float32).mean(axis=2)
-    bx0, by0, bx1, by1 = box
-    inside = np.zeros(now.shape, bool)
-    inside[by0:by1, bx0:bx1] = True
+    was, now, inside = _greys(before, after, box)
     changed = ((np.abs(was - now) > OUTLINE_CHANGED) & inside).astype(np.uint8)
     if changed.sum() < SPECK_LEAST:
         return 0
@@ -416,11 +417,7 @@ def _calm(
     import cv2
     import numpy as np
 
-    was = before.astype(np.float32).mean(axis=2)
-    now = after.astype(np.float32).mean(axis=2)
-    bx0, by0, bx1, by1 = box
-    inside = np.zeros(now.shape, bool)
-    inside[by0:by1, bx0:bx1] = True
+    was, now, inside = _greys(before, after, box)
     changed = ((np.abs(was - now) > CHANGED) & inside).astype(np.uint8)
     if changed.sum() < SPECK_LEAST:
         return 0
