@@ -74,7 +74,6 @@ MARK_SIDE = 12.0  # levels on each channel: a colour the picture beside shows
 MARK_PAST = 8.0  # levels under black or past white: no pixel under the mark was so
 TEXTURED = 12.0  # grey levels of fine detail around a hole: a texture (a weave, stripes)
 BARE = 0.35  # of that detail: a fill keeping less of it is a bare patch in the texture
-LETTER_BITS = 12  # px: a shape of the ink's colour this large may be a letter, not grain
 HUG = 0.25  # of the region's height: a "panel" all within this of the letters it encloses
 # is their outline (it ends where they end), their ink and no panel
 
@@ -736,7 +735,6 @@ def _db(rmse: float) -> float:
 def _same_ink(rgb: Any, text: Any, win: Window) -> Any:
     """Pixels outside the erased area in the text's own colours (much commoner in the
     text than around it), a px grown for their anti-aliasing: other lines' letters."""
-    import cv2
     import numpy as np
 
     q = (rgb.astype(np.int32) // 24) @ np.array([1 << 8, 1 << 4, 1])
@@ -745,14 +743,6 @@ def _same_ink(rgb: Any, text: Any, win: Window) -> Any:
     p_text = np.bincount(q[text], minlength=size) / max(1, int(text.sum()))
     p_out = np.bincount(q[around], minlength=size) / max(1, int(around.sum()))
     ink = ((p_text >= 0.01) & (p_text > 4 * p_out))[q] & around
-    if ink.any():
-        # a letter is a shape; a texture's lone pixels of the ink's colour are not (a
-        # weave's dark threads beside a dark outline: 400 specks of 1-2 px forbade every
-        # stretch of the weave as a source, and the letters got a bare smooth patch, p3)
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), 8)
-        shapes = stats[:, cv2.CC_STAT_AREA] >= LETTER_BITS
-        shapes[0] = False
-        ink = shapes[labels]
     return _ring(ink, 1) if ink.any() else ink
 
 

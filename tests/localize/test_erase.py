@@ -661,18 +661,6 @@ def test_a_fill_that_leaves_the_weave_out_is_said() -> None:
             assert info.poor, (s.texts[k].text, info.score, info.method, region_db(s, clean, k))
 
 
-def test_a_weave_whose_threads_share_the_outlines_dark_is_copied_through_the_letters() -> None:
-    # trial p3/d01: the weave's dark threads, a pixel or two each in the outline's colour,
-    # were taken for other lines' letters all over the crop; no stretch of the weave was
-    # left to copy from, and every line but one got a bare smooth patch (19.4 dB, warned)
-    s = make("outline-weave")
-    clean, infos = erased(s)
-    assert [info.method for info in infos] == ["texture"] * len(infos)
-    assert not any(info.poor for info in infos)
-    for k in range(len(infos)):
-        assert region_db(s, clean, k) >= TARGETS["outline-weave"], s.texts[k].text
-
-
 def test_a_grainy_panels_noise_specks_are_no_letters_its_outline_hugs() -> None:
     # a flat panel with a photo's grain holds specks off its colour all over it: each is
     # enclosed by the panel, so every pixel of the panel lies near one, and the panel
