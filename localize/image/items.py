@@ -41,7 +41,7 @@ from localize.image.regions import (
     edits_for,
     engine_failed,
     finding,
-    kinds_and_doubts,
+    kinds_of,
     occupied,
     plan_text,
     poor_erase_finding,
@@ -177,14 +177,12 @@ def _replacement(
     shop = texts.settings.shop(item.shop_id)
     picture = open_for_drawing(src, rules, shop.captions.aspect)
     content, regions = texts.cache.keyed(picture.image, RapidOcrDetector())
-    kinds, doubtful = kinds_and_doubts(picture.image, regions)
     text = plan_text(
         regions,
         texts.translate_for(item.language),
         edits_for(item.findings, n),
-        kinds=kinds,
+        kinds=kinds_of(picture.image, regions),
         prices=shop_prices(texts.settings, shop, texts.settings.markets.script(item.language)),
-        doubtful=doubtful,
     )
     state.regions[n] = finding(n, redact(source), text)
     state.texts[n] = (redact(source), text)

@@ -17,14 +17,7 @@ from localize.image.fit import FitSpec
 from localize.image.inputs import open_for_drawing
 from localize.image.ocr import OcrCache, Region, TextDetector
 from localize.image.outputs import save
-from localize.image.regions import (
-    PRICE,
-    ImageText,
-    Translate,
-    kinds_and_doubts,
-    plan_text,
-    shop_prices,
-)
+from localize.image.regions import PRICE, ImageText, Translate, kinds_of, plan_text, shop_prices
 from localize.image.render import Caption, Layout, validate_caption
 from localize.image.replace import RegionPlan, Replaced, ReplaceText
 
@@ -256,13 +249,11 @@ def replace_text_images(
             jobs.append(job)
             continue
         content, regions = cache.keyed(picture.image, detector)
-        kinds, doubtful = kinds_and_doubts(picture.image, regions)
+        kinds = kinds_of(picture.image, regions)
         # the clean plate erases a price like any overlay text, but it is still a price
         # (one kind per region in --json, whichever the mode)
         erased_as = [OVERLAY if k == PRICE else k for k in kinds] if translate is None else kinds
-        text = plan_text(
-            regions, translate or _nothing_drawn, kinds=erased_as, prices=prices, doubtful=doubtful
-        )
+        text = plan_text(regions, translate or _nothing_drawn, kinds=erased_as, prices=prices)
         if translate is None:  # ... even one OCR read without its ¥ ("?99"): erased too
             text = _erase_prices(text, regions)
         records = [

@@ -47,15 +47,14 @@ LABEL_HEIGHT = 0.12  # of the product's height: label text, not a headline
 SKEW = 3.0  # degrees: text leaning more follows the product's surface
 
 
-def silhouette(rgb: Any, work: tuple[Any, float] | None = None) -> Any | None:
+def silhouette(rgb: Any) -> Any | None:
     """The product's silhouette as a boolean array of `rgb`'s height x width (an H x W x 3
-    uint8 array), or None when the picture has no plain studio background or no product;
-    `work` is _work_copy(rgb) when the caller made it already."""
+    uint8 array), or None when the picture has no plain studio background or no product."""
     import cv2
     import numpy as np
 
     h, w = rgb.shape[:2]
-    small, scale = work or _work_copy(rgb)
+    small, scale = _work_copy(rgb)
     sh, sw = small.shape[:2]
     if sh < 8 or sw < 8:
         return None
@@ -114,24 +113,10 @@ def foreground(rgb: Any) -> Any | None:
     What a caption must keep clear of, where the silhouette (one product, plain
     backgrounds only) decides what is the product's printing."""
     import cv2
-
-    h, w = rgb.shape[:2]
-    found = _standing(rgb)
-    if found is None:
-        return None
-    things, scale = found
-    if scale < 1:
-        things = cv2.resize(things, (w, h), interpolation=cv2.INTER_NEAREST)
-    return things.astype(bool)
-
-
-def _standing(rgb: Any, work: tuple[Any, float] | None = None) -> tuple[Any, float] | None:
-    """What stands on the picture's backdrop (foreground's rule) on the work copy (`work`,
-    else made here), as a 0/1 uint8 array, and the copy's scale; None with no backdrop."""
-    import cv2
     import numpy as np
 
-    small, scale = work or _work_copy(rgb)
+    h, w = rgb.shape[:2]
+    small, scale = _work_copy(rgb)
     sh, sw = small.shape[:2]
     if sh < 8 or sw < 8:
         return None
@@ -155,54 +140,9 @@ def _standing(rgb: Any, work: tuple[Any, float] | None = None) -> tuple[Any, flo
         x, y, bw, bh = (int(v) for v in stats[n, :4])
         if (x == 0 and x + bw == sw) or (y == 0 and y + bh == sh):
             things[parts == n] = 0
-    return things, scale
-
-
-def outlines(rgb: Any, work: tuple[Any, float] | None = None) -> tuple[list[Any], float]:
-    """The closed outlines of the things standing on the picture's backdrop (foreground's
-    rule), each filled (what is printed on a thing lies inside it), largest first, as
-    boolean arrays of the work copy (`work`, else made here), with the copy's scale; none
-    on a photo."""
-    import cv2
-    import numpy as np
-
-    found = _standing(rgb, work)
-    if found is None:
-        return [], 1.0
-    things, scale = found
-    count, parts, stats, _ = cv2.connectedComponentsWithStats(things, connectivity=8)
-    shapes = []
-    for n in sorted(range(1, count), key=lambda n: -int(stats[n, cv2.CC_STAT_AREA])):
-        shape = np.pad((parts == n).astype(np.uint8), 1)  # a frame of outside to fill from
-        holes = shape.copy()
-        cv2.floodFill(holes, None, (0, 0), 1)
-        shapes.append(((shape | (holes == 0)) > 0)[1:-1, 1:-1])
-    return shapes, scale
-
-
-def on_backdrop(rgb: Any, found: tuple[list[Any], float] | None = None) -> Any | None:
-    """The product standing whole on a smooth backdrop that is not plain (a supplier's
-    gradient, a soft photo-like shading), where `silhouette` finds none: the largest
-    thing there (at least PRODUCT_SHARE of the picture), its outline closed and touching
-    no edge of the picture (a compact object, not a panel or a crop of a scene), holes
-    filled; as a boolean array of `rgb`'s height x width, or None. `found`: outlines(rgb)
-    when the caller made them already."""
-    import cv2
-
-    shapes, scale = found or outlines(rgb)
-    if not shapes:
-        return None
-    shape = shapes[0]
-    sh, sw = shape.shape
-    rows, cols = shape.any(axis=1).nonzero()[0], shape.any(axis=0).nonzero()[0]
-    if shape.sum() < PRODUCT_SHARE * sh * sw:
-        return None
-    if rows[0] == 0 or cols[0] == 0 or rows[-1] == sh - 1 or cols[-1] == sw - 1:
-        return None  # cut by the frame: a thing we see only part of is no sure product
     if scale < 1:
-        h, w = rgb.shape[:2]
-        return cv2.resize(shape.astype("uint8"), (w, h), interpolation=cv2.INTER_NEAREST) > 0
-    return shape
+        things = cv2.resize(things, (w, h), interpolation=cv2.INTER_NEAREST)
+    return things.astype(bool)
 
 
 def _angle(polygon: Sequence[Point]) -> float:
@@ -255,54 +195,13 @@ def region_kinds(
 ) -> list[str]:
     """Each region's kind: a price, the product's printing, or overlay text; the
     silhouette is found only when some region could be printing."""
-    return read_kinds(rgb, polygons, is_price)[0]
-
-
-def read_kinds(
-    rgb: Any, polygons: Sequence[Sequence[Point]], is_price: Sequence[bool]
-) -> tuple[list[str], frozenset[int]]:
-    """Each region's kind (as region_kinds), and the regions called overlay text that may
-    still be the product's printing: inside the closed outline of a thing standing on the
-    backdrop (rule 3 on its outline), but not surely the product's label by the rules
-    above (not the product, too tall for a label, or the backdrop too busy to be sure),
-    for a reviewer to check rather than pass over in silence."""
-    if all(is_price) or not polygons:
-        return [PRICE] * len(polygons), frozenset()
-    work = _work_copy(rgb)  # made once: shrinking a 3000 px picture is most of the cost
-    things = outlines(rgb, work)
-    product = silhouette(rgb, work)
-    if product is None:  # no plain studio background: a smooth one may still show it
-        product = on_backdrop(rgb, things)
-    kinds = [
+    product = None
+    if any(not p for p in is_price) and polygons:
+        product = silhouette(rgb)
+    return [
         PRICE if price else PRINTING if printed_on_product(polygon, product) else OVERLAY
         for polygon, price in zip(polygons, is_price, strict=True)
     ]
-    shapes, scale = things
-    doubtful = frozenset(
-        n
-        for n, (polygon, kind) in enumerate(zip(polygons, kinds, strict=True))
-        if kind == OVERLAY
-        and any(_inside([(x * scale, y * scale) for x, y in polygon], s) for s in shapes)
-    )
-    return kinds, doubtful
-
-
-def _inside(polygon: Sequence[tuple[float, float]], shape: Any) -> bool:
-    """Whether the region `polygon` and its margin lie inside `shape` (rule 3)."""
-    import cv2
-    import numpy as np
-
-    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
-    margin = max(1, round((max(ys) - min(ys)) / 2))
-    h, w = shape.shape
-    left, top = max(0, round(min(xs)) - margin), max(0, round(min(ys)) - margin)
-    right, bottom = min(w, round(max(xs)) + margin + 1), min(h, round(max(ys)) + margin + 1)
-    if right <= left or bottom <= top:
-        return False
-    area = np.zeros((bottom - top, right - left), np.uint8)
-    cv2.fillPoly(area, [np.round(np.array(polygon) - (left, top)).astype(np.int32)], 1)
-    area = cv2.dilate(area, np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)) > 0
-    return bool(shape[top:bottom, left:right][area].mean() >= INSIDE)
 
 
 def product_box(product: Any) -> tuple[int, int, int, int] | None:

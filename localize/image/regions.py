@@ -15,7 +15,7 @@ translation, or `keep`) is honoured on the next render by matching text and box.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,14 +78,11 @@ def plan_text(
     *,
     kinds: Sequence[str] | None = None,
     prices: Prices = NO_RATE,
-    doubtful: Collection[int] = (),
 ) -> ImageText:
     """The plan for `regions`: confident Chinese overlay text translated (or as a reviewer
     edited it), the product's printing kept, yuan prices converted by `prices`, the others
     left as they are and said why. `kinds` (one per region, see localize.image.product)
-    come from the picture; without them a region is a price or overlay text by its text.
-    A region in `doubtful` (by index) replaced as overlay text may be the product's
-    printing: its record says so (`maybe_printing`) and a note asks a person to check."""
+    come from the picture; without them a region is a price or overlay text by its text."""
     edited = {_key(e["text"], e["box"]): e for e in edits if "text" in e and "box" in e}
     plans, notes, records = [], [], []
     down: list[str] = []  # the texts an engine failed (not its checks), in order asked
@@ -146,16 +143,6 @@ def plan_text(
             else:
                 record.update(status="replaced", translation=translation)
                 plans.append(RegionPlan(region.polygon, region.text, translation))
-        if n in doubtful and kind == OVERLAY and record["status"] == "replaced":
-            record["maybe_printing"] = True  # not surely overlay text: never silent
-            notes.append(
-                msg(
-                    "text {text!r} may be printed on the product (it lies inside the outline "
-                    "of a thing on the picture): check it, and keep it if it is "
-                    "(review approve --keep-region)",
-                    text=region.text,
-                )
-            )
         if record["status"] == UNTRANSLATED and len(down) > failed_before:
             record["engine_failed"] = True  # the engine's fault: ask again on the next run
         records.append(record)
@@ -406,19 +393,13 @@ def translator(
 def kinds_of(img: Any, regions: Sequence[Region]) -> list[str]:
     """Each region's kind on the picture `img` (a PIL RGB image): a yuan price, the
     product's own printing, or overlay text (localize.image.product says the rule)."""
-    return kinds_and_doubts(img, regions)[0]
-
-
-def kinds_and_doubts(img: Any, regions: Sequence[Region]) -> tuple[list[str], frozenset[int]]:
-    """Each region's kind (kinds_of), and the overlay regions that may still be printed
-    on the product (product.read_kinds): plan_text's `kinds` and `doubtful`."""
     import numpy as np
 
-    from localize.image.product import read_kinds
+    from localize.image.product import region_kinds
 
     if not regions:
-        return [], frozenset()
-    return read_kinds(
+        return []
+    return region_kinds(
         np.asarray(img),
         [r.polygon for r in regions],
         [yuan_price(r.text) is not None for r in regions],
