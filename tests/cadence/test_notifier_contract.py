@@ -136,7 +136,12 @@ def test_a_service_dripping_its_headers_is_cut_at_the_deadline(
     with raw_serve(pause) as srv:
         notifier = family.build(srv, 1.0)  # type: ignore[arg-type]
         started = time.perf_counter()
-        with pytest.raises(DeliveryError, match="no answer within 1 s"):
+        # Apprise's own read timeout is the same second: under load it may end the send
+        # a moment before our deadline does, with its own words (CI at stop 22)
+        said = "no answer within 1 s"
+        if family.build is FAMILIES["apprise"].build:
+            said += "|Connection error occurred"
+        with pytest.raises(DeliveryError, match=said):
             notifier.send("T", "B", "warning")
         assert time.perf_counter() - started < 1 + 1
         if family.build is not FAMILIES["apprise"].build:  # Apprise's send is abandoned
