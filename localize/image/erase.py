@@ -437,18 +437,21 @@ def _panel(
     # the region's commonest colours in turn: bold white letters may outnumber the red of
     # the tight band they sit on, and the letters are no panel
     found = []
+    hugging: list[bool] = []
     for k in np.argsort(-counts)[:SEEDS]:
         if counts[k] < 0.1 * len(inside):
             break
         seed = inside[coarse == values[k]].mean(axis=0)
-        panel = _panel_from(rgb, px, win, seed, done, height, tol)
+        panel = _panel_from(rgb, px, win, seed, done, height, tol, hugging)
         if panel is not None:
             found.append(panel)
         if panel is not None and panel[3] >= SURE:  # an exact fit: no other does better
             break
-    if not found:
+    if not found and hugging:
         # a thick outline fills the region's box, the colour it stands on a sliver of it
-        # (trial d01, p1): that colour, from around the region grown, is tried too
+        # (trial d01, p1): that colour, from around the region grown, is tried too; only
+        # then (a translucent mark over a texture found a "gradient" there and lost its
+        # un-blend: c03 60 -> 29.8, the mark left stronger than it was)
         around = _ring(win.area, 3) & ~win.area & ~done
         if around.sum() >= 30:
             seed = np.median(px[around], axis=0)
@@ -472,8 +475,10 @@ def _panel_from(
     done: Any,
     height: float,
     tol: float = PANEL_TOL,
+    hugging: list[bool] | None = None,
 ) -> tuple[Any, Any, Any, float, str, Any] | None:
-    """The smooth panel grown from one colour of the region, as `_panel` says, or None."""
+    """The smooth panel grown from one colour of the region, as `_panel` says, or None
+    (and True added to `hugging` when it was refused as the letters' own outline)."""
     import cv2
     import numpy as np
 
@@ -494,6 +499,8 @@ def _panel_from(
         return None
     panel = labels == touched.argmax()  # the panel: the one the region's colour belongs to
     if _hugs(panel, win, height):
+        if hugging is not None:
+            hugging.append(True)
         return None
     hull = _hull(panel)
     # specks of the panel's own blurred edge, inside its hull, are not letters
