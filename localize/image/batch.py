@@ -105,7 +105,7 @@ def _unexpected(job: Job, exc: BaseException) -> str:
     """What an unexpected exception on one file says: a broken file or a bug of ours look
     alike here (trial-img7's ordinary image failed with our IndexError as 'cannot be
     processed'), so the message says how to tell, and the log keeps the traceback."""
-    log.error("%s: unexpected error", job.src, exc_info=exc)
+    log.error("%r: unexpected error", str(job.src), exc_info=exc)  # (repr: a hostile name)
     return (
         f"{echoed(str(job.src))}: cannot be processed ({type(exc).__name__}: {exc}); if it "
         "opens in an image viewer, this is a bug in shopbot: report it with the file"

@@ -17,7 +17,7 @@ from PIL import Image
 
 from config.errors import echoed
 from config.files import write_atomically
-from localize.image.batch import Done, Failed, Job, run_batch
+from localize.image.batch import Done, Failed, Job, run_batch, run_job
 from localize.image.outputs import ImageOutputError, encode
 from tests.localize.images import (
     photo,
@@ -403,3 +403,18 @@ def test_an_image_worker_has_the_ocr_models_from_the_server_it_was_forked_from()
 
     with worker_pool(2) as pool:
         assert pool.submit(_ocr_models_loaded).result(timeout=300)
+
+
+def test_an_unexpected_error_logs_its_traceback_with_a_hostile_name_escaped(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # the traceback of our own bug is logged (stderr when nothing else handles it): the
+    # file's name in it must not reach the terminal as control sequences
+    folder = tmp_path / "x\x1b[2Jy"
+    folder.mkdir()
+    (folder / "bug.in").write_bytes(b"b")
+    with caplog.at_level("ERROR", logger="localize.image"):
+        outcome = run_job(Job(folder / "bug.in", folder / "bug.out", Copy()))
+    assert isinstance(outcome, Failed) and "this is a bug in shopbot" in outcome.error
+    assert "RuntimeError: a bug deep in a decoder" in caplog.text
+    assert "\x1b" not in caplog.text
