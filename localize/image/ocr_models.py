@@ -5,8 +5,8 @@ again, 0.45 s of CPU a worker, after the run itself loaded them for the first re
 
 The server must stay one thread (a fork copies no lock another thread holds): the thread
 pools these libraries would start at import are turned off first. One BLAS thread is what
-a worker wants anyway (a worker per core), and ONNX Runtime's telemetry (on by default
-since 1.29, a thread of its own) has no business in a seller's image batch.
+a worker wants anyway (a worker per core); ONNX Runtime's telemetry thread is turned off by
+localize.image.ocr itself, before anything imports ONNX Runtime.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import os
 
 # (before anything imports numpy, OpenCV or ONNX Runtime in this process)
 os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
 from localize.image.ocr import process_engine  # noqa: E402 - the environment above first
 
