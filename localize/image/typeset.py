@@ -1351,6 +1351,13 @@ def _draw_block(
     # the baseline of the first drawn)
     middle = (frame.ink[1] + frame.ink[3]) / 2 - y0  # the original's centre, in the room
     shift = _within(middle - (ink_top + ink_bottom) / 2, -ink_top, h - ink_bottom)
+    if len(rows) == 1 and row:  # a table's cell: its body (a capital, a Thai consonant)
+        # centred in its cell (its room: the cell kept as far from the rule above as from
+        # the one below), its marks and descenders kept in the room; placed by its own
+        # ink, or where the original's was, the rows drifted with what each had above or
+        # below (c01 th: the last row, with nothing under it, sat on its cell's bottom rule)
+        high, low = _body(font, script, shaping)
+        shift = _within(h / 2 - (high + low) / 2, -ink_top, h - ink_bottom)
     if len(setting.lines) > 1 and (setting.gap or setting.apart):  # a list: its first
         # line's body (a capital, a Thai consonant: whatever marks its claim has) where
         # the original's first line was, each next item at the original's pitch

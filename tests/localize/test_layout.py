@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from localize.image import looks
 from localize.image.ocr import RapidOcrDetector
@@ -606,3 +606,53 @@ def test_a_line_alone_on_a_photo_by_its_left_margin_stays_left_aligned(
     assert done.blocks == ((0,),)
     lefts = done.lefts[0]  # one left edge, the original's
     assert max(abs(x - 80) for x in lefts) <= 0.1 * 100, (lefts, done.lines)
+
+
+TABLE_ROWS = {
+    "th": [
+        ("ชื่อสินค้า", "แก้วเก็บอุณหภูมิ"),
+        ("ความจุ", "500 มล."),
+        ("วัสดุ", "สแตนเลส 304"),
+        ("เก็บความร้อน", "12 ชั่วโมง"),
+    ],
+    "en": [
+        ("Product", "Insulated cup"),
+        ("Capacity", "500 ml"),
+        ("Material", "304 stainless steel"),
+        ("Keeps warm", "12 hours"),
+    ],
+}
+
+
+@pytest.mark.parametrize("language", sorted(TABLE_ROWS))
+def test_a_tables_rows_sit_alike_in_their_cells_and_clear_of_the_rules(language: str) -> None:
+    # trial-img8's c01 th: each row placed by its own marks (ุ under วัสดุ, none under
+    # เก็บความร้อน), so the rows drifted up and down in their cells and the last one sat
+    # on its cell's bottom rule; the Chinese sat low in every cell alike
+    rule, top, pitch = (170, 170, 170), 500, 90
+    img = Image.new("RGB", (1000, 1000), (246, 246, 244))
+    pen = ImageDraw.Draw(img)
+    for k in range(5):
+        pen.line((150, top + k * pitch, 860, top + k * pitch), fill=rule, width=1)
+    for x in (150, 430, 860):
+        pen.line((x, top, x, top + 4 * pitch), fill=rule, width=1)
+    labels, values = ["品名", "容量", "材质", "保温"], ["保温杯", "500毫升", "304不锈钢", "12小时"]
+    texts = [t for pair in zip(labels, values, strict=True) for t in pair]
+    scene = draw(img, [Lettering(t, (175 + 280 * (n % 2), top + 30 + pitch * (n // 2)), 36)
+                       for n, t in enumerate(texts)])  # fmt: skip
+    translations = [t for pair in TABLE_ROWS[language] for t in pair]
+    out, done = set_scene(scene, texts, translations, language)
+    size = min(done.sizes)
+    # each row's baseline sits as far under its cell's middle as every other row's
+    under = [done.baselines[2 * k][0] - (top + pitch * k + pitch / 2) for k in range(4)]
+    assert max(under) - min(under) <= 0.1 * size, (under, done.lines)
+    for k in range(4):  # a row's cells share their baseline
+        assert abs(done.baselines[2 * k][0] - done.baselines[2 * k + 1][0]) <= 1
+    # and no row's letters come near its cell's rules, above or below
+    ink = ink_mask(out, (30, 30, 30), 200)
+    for k in range(4):
+        rows = np.nonzero(
+            ink[top + pitch * k + 3 : top + pitch * (k + 1) - 2, 160:850].any(axis=1)
+        )[0]
+        above, below = rows[0] + 3, pitch - 3 - rows[-1]
+        assert below >= 0.2 * size and above >= 0.2 * size, (k, above, below, done.lines)
