@@ -245,28 +245,31 @@ SPREAD = 0.1  # lines set alike differing by more than this (of the size) are a 
 class Laid:
     """A block as drawn, for the check of its layout: its first original text, the size it
     was drawn at, the size matching its original (`top`), the size its own space held it
-    at (`room`), and its lines' left edges (px; a left-aligned block's, else none)."""
+    at (`room`), its lines' left edges (px; a left-aligned block's, else none), and
+    whether its size was already said."""
 
     text: str
     size: int
     top: int
     room: int
     lefts: tuple[float, ...] = ()
+    said: bool = False  # its size already said (illegible): not said again
 
 
 def faults(
     laid: Sequence[Laid], sized: Sequence[Sequence[int]], edged: Sequence[Sequence[int]]
 ) -> list[Msg]:
     """What a reviewer is told of a layout's faults (issue #18: none silent): a block drawn
-    under the floor (FLOOR) of its original's size where its own space held it larger
-    (something else made it smaller); blocks set alike in the original (`sized`: groups
-    of indexes into `laid`) drawn more than SPREAD apart in size; lines at one left edge
+    under the floor (FLOOR) of its original's size, in every language alike (where its
+    own space held it larger, something else made it smaller: said so; else its
+    translation is too long for its space); blocks set alike in the original (`sized`:
+    groups of indexes into `laid`) drawn more than SPREAD apart in size; lines at one left edge
     in the original (a left-aligned block's own, and `edged`: its column's) drawn more
     than SPREAD of the size apart."""
     said = []
     for block in laid:
         floor = round(FLOOR * block.top)
-        if block.size < floor <= block.room:
+        if block.size < floor <= block.room and not block.said:
             said.append(
                 msg(
                     "text {text!r}: drawn at {percent}% of the original's size though its "
@@ -274,6 +277,16 @@ def faults(
                     text=block.text,
                     percent=round(100 * block.size / block.top),
                     room=round(100 * block.room / block.top),
+                )
+            )
+        elif block.size < floor and not block.said:  # (d01 th/vi were silent where en,
+            # its space measured larger, was told)
+            said.append(
+                msg(
+                    "text {text!r}: drawn at {percent}% of the original's size, all its "
+                    "space holds; shorten it or check it by eye",
+                    text=block.text,
+                    percent=round(100 * block.size / block.top),
                 )
             )
         if block.lefts and max(block.lefts) - min(block.lefts) > SPREAD * block.size:
@@ -644,7 +657,7 @@ def set_pieces(
                 n in labels,
             )[0].size  # fmt: skip
         edges = tuple(x for item in drawn.lefts for x in item) if block.align == "left" else ()
-        laid[n] = Laid(first, setting.size, top, room, () if frame.angle else edges)
+        laid[n] = Laid(first, setting.size, top, room, () if frame.angle else edges, illegible)
         if setting.overflow:
             truncated = True
             notes.append(

@@ -234,8 +234,14 @@ def test_a_blocks_layout_fault_is_said_never_silent() -> None:
     small = laid("保温杯", 25, top=52, room=40, lefts=(10.0,))  # its space held it at 77%
     said = faults([small], [], [])
     assert len(said) == 1 and "48%" in said[0] and "77%" in said[0], said
-    squeezed = laid("保温杯", 25, top=52, room=25, lefts=(10.0,))  # no room: shrinking is
-    assert faults([squeezed], [], []) == []  # the layout's answer (said when illegible)
+    # d01 th/vi: drawn at 60% and under where no more fitted its space: said all the same,
+    # as en's was (one rule in every language: no poor result silent, issue #18)
+    squeezed = laid("保温杯", 25, top=52, room=25, lefts=(10.0,))
+    said = faults([squeezed], [], [])
+    assert len(said) == 1 and "48%" in said[0] and "shorten" in said[0], said
+    said_before = laid("保温杯", 20, top=52, room=20, lefts=(10.0,), said=True)
+    assert faults([said_before], [], []) == []  # (told once: illegible, say)
+    assert faults([laid("保温杯", 32, top=52, room=32, lefts=(10.0,))], [], []) == []  # 62%
 
 
 def test_small_spec_lines_one_grey_are_one_list_though_their_measured_greys_differ() -> None:
