@@ -1056,9 +1056,14 @@ def _room(
         )  # fmt: skip
     else:
         bounds = (0, 0, width, y1 - y0)
+    seeds = [(start, True), (start, False)]
+    if open_:  # and from its rows clear beside it: text drawn just over it (d01's title,
+        # drawn larger than its original) keeps a few of its top rows from the free photo
+        # beside it, which stopped the room growing sideways at its own Chinese box
+        seeds += [(seed, True) for seed in _clear_rows(eroded, start)]
     out = []
-    for across in (True, False):
-        x0, gy0, x1, gy1 = grow(eroded, start, (width, span if open_ else pitch), across)
+    for seed, across in seeds:
+        x0, gy0, x1, gy1 = grow(eroded, seed, (width, span if open_ else pitch), across)
         x0, gy0 = max(x0, min(bounds[0], start[0])), max(gy0, min(bounds[1], start[1]))
         x1, gy1 = min(x1, max(bounds[2], start[2])), min(gy1, max(bounds[3], start[3]))
         # the text keeps the original's edge: a left-aligned block grows rightwards only,
@@ -1076,6 +1081,37 @@ def _room(
         frame = Frame(room, 0.0, (0.0, 0.0), box, apart, open_)
         out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
     return out
+
+
+CLEAR_ROWS = 0.6  # of a block's rows: the least clear beside it that it may grow from
+
+
+def _clear_rows(free: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """The box cut to the longest run of its rows free just past its right edge, or its
+    left one (each side that has such a run of at least CLEAR_ROWS of them, short of all):
+    where a block hemmed in at its top or bottom still has the room beside it."""
+    x0, y0, x1, y1 = box
+    out = []
+    for column in (x1, x0 - 1):
+        if not 0 <= column < free.shape[1] or y1 <= y0:
+            continue
+        at, best = _longest_run(free[y0:y1, column])
+        if CLEAR_ROWS * (y1 - y0) <= best < y1 - y0:
+            out.append((x0, y0 + at, x1, y0 + at + best))
+    return out
+
+
+def _longest_run(flags: Sequence[Any]) -> tuple[int, int]:
+    """Where the longest run of true flags starts, and how long it is (0, 0: none)."""
+    best, start, run_at = 0, 0, None
+    for k, good in enumerate([*flags, False]):
+        if good and run_at is None:
+            run_at = k
+        elif not good and run_at is not None:
+            if k - run_at > best:
+                best, start = k - run_at, run_at
+            run_at = None
+    return start, best
 
 
 MARGIN_SIDE = 0.5  # a line alone this much nearer one side of the image than the other
@@ -1171,17 +1207,9 @@ def _free_run(free: Any, box: tuple[int, int, int, int]) -> tuple[int, int, int,
     x0, y0, x1, y1 = box
     if x1 <= x0 or y1 <= y0:
         return box
-    ok = free[y0:y1, x0:x1].mean(axis=0) >= 0.9
-    best, run_at, (lo, hi) = 0, None, (x0, x1)
-    for k, good in enumerate([*ok, False]):
-        if good and run_at is None:
-            run_at = k
-        elif not good and run_at is not None:
-            if k - run_at > best:
-                best, lo, hi = k - run_at, x0 + run_at, x0 + k
-            run_at = None
+    at, best = _longest_run(free[y0:y1, x0:x1].mean(axis=0) >= 0.9)
     # (a line lying mostly on what stands there is not bounded by it: its own box stays)
-    return (lo, y0, hi, y1) if best >= RUN_SHARE * (x1 - x0) else box
+    return (x0 + at, y0, x0 + at + best, y1) if best >= RUN_SHARE * (x1 - x0) else box
 
 
 def _turned_room(

@@ -656,3 +656,35 @@ def test_a_tables_rows_sit_alike_in_their_cells_and_clear_of_the_rules(language:
         )[0]
         above, below = rows[0] + 3, pitch - 3 - rows[-1]
         assert below >= 0.2 * size and above >= 0.2 * size, (k, above, below, done.lines)
+
+
+UNDER_TITLE = {
+    "en": ("Pure cotton, soft on skin", "Breathable and comfy"),
+    "th": ("ผ้าฝ้ายแท้ นุ่มสบายผิว", "ระบายอากาศ ใส่สบาย"),
+    "vi": ("Cotton nguyên chất, êm da", "Thoáng khí, thoải mái"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(UNDER_TITLE))
+def test_a_line_under_a_title_on_a_photo_takes_the_room_beside_it_not_its_own_box(
+    language: str,
+) -> None:
+    # the trial's d01 (a weave): the title drawn first reached down near line 2, and the
+    # few rows of line 2 kept clear of it stopped its room growing sideways at its own
+    # Chinese box; 透气舒适 was wrapped at 55-60% (vi on three lines) with 500 px free
+    rng = np.random.default_rng(1)  # a blue weave: 4 px checks, each thread's shade its own
+    y, x = np.mgrid[0:1000, 0:1000]
+    shade = np.where((y // 4 + x // 4) % 2, 18.0, -18.0) + rng.normal(0, 12, (1000, 1000))
+    weave = np.clip(np.asarray((70, 95, 140), float) + shade[..., None], 0, 255)
+    white, dark = (255, 255, 255), (20, 20, 20)
+    texts = ["纯棉亲肤", "透气舒适"]
+    scene = draw(
+        Image.fromarray(weave.astype(np.uint8)),
+        [Lettering(texts[0], (115, 160), 110, white, outline=4, edge=dark),
+         Lettering(texts[1], (120, 320), 78, white, outline=3, edge=dark)],
+    )  # fmt: skip
+    _, done = set_scene(scene, texts, list(UNDER_TITLE[language]), language)
+    assert done.blocks == ((0,), (1,)), done.blocks
+    # (en was wrapped at 63%, th and vi under 60% and vi on three lines)
+    assert done.sizes[1] >= 0.8 * done.originals[1], (done.sizes, done.originals, done.lines)
+    assert len(done.lines[1]) <= 2, done.lines  # room beside it: never three lines
