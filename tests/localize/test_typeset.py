@@ -259,3 +259,18 @@ def test_small_spec_lines_one_grey_are_one_list_though_their_measured_greys_diff
     # large text keeps its colours apart: a red title over a black body is two blocks
     big = [line((60, 40, 440, 100), colour=(180, 60, 60)), line((60, 130, 440, 190))]
     assert len(group(big)) == 2
+
+
+def test_a_claim_wrapped_under_itself_keeps_clear_of_the_next_claim() -> None:
+    # trial-img8's c02 en: "Waterproof / and sweatproof" wrapped at 35 px with 20 px left
+    # above "Bluetooth 5.3" (the others 70 px apart): a list that reads as a paragraph
+    # and three claims; one line each fits at the floor, the list shrunk together
+    measure = measure_for("latin", "en")
+    claims = ["Waterproof and sweatproof", "Bluetooth 5.3", "30-hour battery", "One-tap pairing"]
+    items = [break_units(t, "latin") for t in claims]
+    setting = set_block(items, measure, (415, 399), 52, 1.2, 0.95, pitch=95)
+    assert len({len(item) for item in setting.lines}) == 1 or all(
+        95 - setting.size * (0.95 + 1.2 * (len(item) - 1)) >= 0.75 * setting.size
+        for item in setting.lines[:-1]
+    ), (setting.size, setting.lines)
+    assert setting.size >= round(0.6 * 52), setting.size  # (at its floor: not under it)
