@@ -1,6 +1,6 @@
 """Judging each erased region as a retoucher looks at it, independent of the panel the erase
 chose (the erase's own score compares the fill with that panel, so a fill that smears the
-product into the page can score well). Two looks, each on a crop around one region,
+product into the page can score well). Two kinds of doubt, each on a crop around one region,
 comparing the image before erasing with the clean plate:
 
 - **smear**: an edge entering the region from outside (the product's silhouette, a band,
@@ -15,7 +15,8 @@ comparing the image before erasing with the clean plate:
   levels along the letters' outline (a11's un-blended watermark): the plate's profile
   across the edge of what the erase changed, against the same profile moved off it; and a
   fill far calmer than the picture right around it (a smooth tan patch where wood's grain
-  ran, a flat patch on marble's veins).
+  ran, a flat patch on marble's veins); and letters a copy brought in (a paragraph's next
+  line, copied where its ring fits: strokes of the erased text's own ink).
 
 Each look names what it saw; the caller turns them into a warning naming the region.
 """
@@ -139,8 +140,11 @@ def judge(
     if side:
         doubts.append({"kind": SMEAR, "side": side})
     height = seen.text_height
-    # (letters brought in first: their strokes are specks too, but not left ones)
+    # (the look that says most first: letters brought in are specks too, and a smooth
+    # patch's rim may leave a few, but neither is what is left of the letters)
     px, look = _brought(original, plate, seen.box, height, text), BROUGHT
+    if not px:
+        px, look = _calm(original, plate, seen.box, height, text)
     if not px:
         look = SPECKS
         px = (
@@ -149,8 +153,6 @@ def judge(
             or _ghost(original, plate, seen.box, height)
             or _outline(original, plate, seen.box, height)
         )
-    if not px:
-        px, look = _calm(original, plate, seen.box, height, text)
     if px:
         # (a look of its own past specks: older records, without one, were specks)
         doubts.append({"kind": RESIDUE, "px": px} | ({} if look == SPECKS else {"look": look}))
