@@ -1,6 +1,6 @@
 """Judging each erased region as a retoucher looks at it, independent of the panel the erase
 chose (the erase's own score compares the fill with that panel, so a fill that smears the
-product into the page can score well). Two looks, each on a crop around one region,
+product into the page can score well). Two kinds of doubt, each on a crop around one region,
 comparing the image before erasing with the clean plate:
 
 - **smear**: an edge entering the region from outside (the product's silhouette, a band,
@@ -15,7 +15,8 @@ comparing the image before erasing with the clean plate:
   levels along the letters' outline (a11's un-blended watermark): the plate's profile
   across the edge of what the erase changed, against the same profile moved off it; and a
   fill far calmer than the picture right around it (a smooth tan patch where wood's grain
-  ran, a flat patch on marble's veins).
+  ran, a flat patch on marble's veins); and letters a copy brought in (a paragraph's next
+  line, copied where its ring fits: strokes of the erased text's own ink).
 
 Each look names what it saw; the caller turns them into a warning naming the region.
 """
@@ -31,6 +32,8 @@ from config.i18n import Msg, msg, pmsg
 from localize.image.ocr import Point
 
 SMEAR, RESIDUE = "smear", "residue"  # what a look can find (a doubt's kind)
+# which look saw a residue (a doubt's `look`; none: specks or ghosts)
+SPECKS, CALM, VEINS, BROUGHT = "specks", "calm", "veins", "brought"
 CHANGED = 12  # per channel: a pixel the erase changed by more than this was erased
 EDGE = 40.0  # per channel: a step this strong where an edge crosses the region's side
 FADED = 0.35  # ... inside the region an edge keeping less than this of its step is smeared
@@ -63,6 +66,11 @@ LINES_FLOOR = 30.0  # grey levels: a thin line (a vein) standing out this much o
 LINES_REACH = 3  # px either side of the edge of what the erase changed, lines compared on
 LINES_MANY = 4  # lines reaching the letters' edges: a texture's (a ring or rule is one)
 LINES_SHARE = 0.008  # of the pixels around the fill: the picture there is lined (marble)
+INK_BIN = 24  # levels per channel: colours alike enough to be one ink (as erase.py's bins)
+INK_COMMON = 0.01  # of the pixels the erase changed, before: a colour this common is ink ...
+INK_RARE = 4.0  # ... when this many times rarer around (as erase.py's `_same_ink`)
+INK_SHARE = 0.1  # of what the erase changed, now strokes of that ink: letters brought in ...
+INK_RICHER = 10.0  # ... and this many times the share of the ink around
 
 
 @dataclass(frozen=True)
@@ -131,15 +139,23 @@ def judge(
     side = _smeared(np.where(text[..., None], plate, original), plate, seen.box)
     if side:
         doubts.append({"kind": SMEAR, "side": side})
-    specks = (
-        _residue(plate, seen.box, seen.text_height)
-        or _spots(original, plate, seen.box, seen.text_height)
-        or _ghost(original, plate, seen.box, seen.text_height)
-        or _outline(original, plate, seen.box, seen.text_height)
-        or _calm(original, plate, seen.box, seen.text_height, text)
-    )
-    if specks:
-        doubts.append({"kind": RESIDUE, "px": specks})
+    height = seen.text_height
+    # (the look that says most first: letters brought in are specks too, and a smooth
+    # patch's rim may leave a few, but neither is what is left of the letters)
+    px, look = _brought(original, plate, seen.box, height, text), BROUGHT
+    if not px:
+        px, look = _calm(original, plate, seen.box, height, text)
+    if not px:
+        look = SPECKS
+        px = (
+            _residue(plate, seen.box, height)
+            or _spots(original, plate, seen.box, height)
+            or _ghost(original, plate, seen.box, height)
+            or _outline(original, plate, seen.box, height)
+        )
+    if px:
+        # (a look of its own past specks: older records, without one, were specks)
+        doubts.append({"kind": RESIDUE, "px": px} | ({} if look == SPECKS else {"look": look}))
     return tuple(doubts)
 
 
@@ -156,7 +172,15 @@ def said(doubt: dict[str, Any]) -> Msg:
     if doubt.get("kind") == SMEAR:
         side = SIDES.get(str(doubt.get("side")), str(doubt.get("side")))
         return msg("an edge entering at its {side} side is smeared, not continued", side=side)
-    return msg("{px} px of specks or ghosts left inside it", px=doubt.get("px", "?"))
+    px = doubt.get("px", "?")
+    look = doubt.get("look")
+    if look == CALM:
+        return msg("a smooth patch of {px} px where the picture around it is textured", px=px)
+    if look == VEINS:
+        return msg("the picture's lines stop at the letters' shape ({px} px)", px=px)
+    if look == BROUGHT:
+        return msg("{px} px of other letters copied into it", px=px)
+    return msg("{px} px of specks or ghosts left inside it", px=px)
 
 
 def _steps(line: Any) -> Any:
@@ -403,7 +427,7 @@ def _outline(before: Any, after: Any, box: tuple[int, int, int, int], text_heigh
 
 def _calm(
     before: Any, after: Any, box: tuple[int, int, int, int], text_height: int, text: Any
-) -> int:
+) -> tuple[int, str]:
     """How many pixels the erase filled with a patch far calmer than the picture right
     around it (0 when the fill is as lively), over what the erase changed against the
     unchanged pixels within a quarter letter of it (not other regions' text): each
@@ -413,14 +437,15 @@ def _calm(
     follow, as `_residue` takes specks: an edge is no line). A smooth fill on wood's grain
     scores well against its ring (the grain's mean is its colour) and leaves no speck or
     ghost, yet it reads at once as a patch (d03: 0.3 levels against 5.7); on marble the
-    letters' shapes show as white where veins ran (d02: 0.2% of lines against 5.4%)."""
+    letters' shapes show as white where veins ran (d02: 0.2% of lines against 5.4%). And
+    which it saw: CALM, a smooth patch, or VEINS, lines stopping at the letters' shape."""
     import cv2
     import numpy as np
 
     was, now, inside = _greys(before, after, box)
     changed = ((np.abs(was - now) > CHANGED) & inside).astype(np.uint8)
     if changed.sum() < SPECK_LEAST:
-        return 0
+        return 0, ""
     grey = np.rint(now).astype(np.uint8)
     # (a photo's grain, a pixel fine, is averaged out: a smooth fill is no patch on it)
     soft = cv2.GaussianBlur(now, (0, 0), CALM_BLUR)
@@ -431,11 +456,11 @@ def _calm(
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
     around = (cv2.dilate(changed, disc) > 0) & (changed == 0) & ~text
     if around.sum() < SPECK_LEAST:
-        return 0
+        return 0, ""
     filled = changed > 0
     fill, ring = float(np.median(off[filled])), float(np.median(off[around]))
     if ring >= CALM_RING and fill * CALM_RATIO < ring:
-        return int(changed.sum())
+        return int(changed.sum()), CALM
     size = max(5, (text_height // 8) | 1)  # (as `_residue`'s disc)
     stroke = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     lines = (
@@ -451,12 +476,49 @@ def _calm(
     outer = (cv2.dilate(changed, square) > 0) & ~filled & ~text
     inner = filled & ~(cv2.erode(changed, square) > 0)
     if outer.sum() < SPECK_LEAST or inner.sum() < SPECK_LEAST:
-        return 0
+        return 0, ""
     fill, ring = float(lines[inner].mean()), float(lines[outer].mean())
     if ring < LINES_SHARE or fill * CALM_RATIO >= ring:
-        return 0
+        return 0, ""
     # (and many lines, a texture's: one ring or rule in the letters' colour runs on under
     # them unchanged, so it seems to stop at their edges)
     _, labels = cv2.connectedComponents(lines.astype(np.uint8), connectivity=8)
     many = len(np.unique(labels[outer & lines])) >= LINES_MANY
-    return int(changed.sum()) if many else 0
+    return (int(changed.sum()), VEINS) if many else (0, "")
+
+
+def _brought(
+    before: Any, after: Any, box: tuple[int, int, int, int], text_height: int, text: Any
+) -> int:
+    """How many pixels of letters the fill brought into the region (0 when none): pixels
+    the erase changed that now show the erased text's own ink (colours common in the
+    letters and rare in the picture around and between them, other regions' text aside)
+    in strokes, far more often than the picture around shows that ink. A copy of a
+    paragraph's next line fits the hole's ring exactly and scores itself perfect (60 dB),
+    yet it puts new letters where the old ones were."""
+    import cv2
+    import numpy as np
+
+    _, _, inside = _greys(before, after, box)
+    changed = np.abs(before.astype(np.int16) - after.astype(np.int16)).max(axis=2) > CHANGED
+    changed &= inside
+    # (the picture between the letters too: a banner's colour under them is no ink)
+    around = ~(cv2.dilate(changed.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & ~text
+    if changed.sum() < SPECK_LEAST or around.sum() < SPECK_LEAST:
+        return 0
+    bins = np.array([1 << 8, 1 << 4, 1])
+    q_was = (before.astype(np.int32) // INK_BIN) @ bins
+    q_now = (after.astype(np.int32) // INK_BIN) @ bins
+    p_text = np.bincount(q_was[changed], minlength=1 << 12) / int(changed.sum())
+    p_out = np.bincount(q_was[around], minlength=1 << 12) / int(around.sum())
+    ink = (p_text >= INK_COMMON) & (p_text > INK_RARE * p_out)
+    brought = ink[q_now] & changed
+    # (strokes, not a blob: a bokeh's bright disc under white letters is in their colour)
+    wide = max(3, (text_height // 4) | 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (wide, wide))
+    blobs = cv2.morphologyEx(brought.astype(np.uint8), cv2.MORPH_OPEN, disc) > 0
+    strokes = brought & ~blobs
+    share, ring = float(strokes[changed].mean()), float(ink[q_was[around]].mean())
+    if strokes.sum() >= SPECK_LEAST and share >= INK_SHARE and share > INK_RICHER * ring:
+        return int(strokes.sum())
+    return 0

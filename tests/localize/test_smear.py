@@ -19,7 +19,7 @@ from localize.image.ocr import OcrCache, Region
 from localize.image.pipeline import replace_text_images
 from localize.image.regions import POOR_ERASE, poor_erase_finding, with_erase_scores
 from localize.image.replace import RegionPlan, ReplaceText
-from localize.image.smear import RESIDUE, SMEAR, before, grown_box, judge
+from localize.image.smear import RESIDUE, SMEAR, before, grown_box, judge, said
 from tests.imagesynth import Synth, font, ghosted, make, outlined, psnr
 from tests.localize.images import Reads
 
@@ -31,8 +31,9 @@ CLEAN = (
 )
 
 
-def doubts(s: Synth, plate: Image.Image) -> list[list[str]]:
-    """The kinds of doubt the judge raises on each of `s`'s regions, `plate` its erase."""
+def doubts(s: Synth, plate: Image.Image, key: str = "kind") -> list[list[str]]:
+    """The kinds of doubt the judge raises on each of `s`'s regions, `plate` its erase (or
+    another of their keys: `look`, which look saw a residue)."""
     grown = [dilation(t.polygon) for t in s.texts]
     boxes = [grown_box(t.polygon, g, s.image.size) for t, g in zip(s.texts, grown, strict=True)]
     out = []
@@ -40,7 +41,7 @@ def doubts(s: Synth, plate: Image.Image) -> list[list[str]]:
         seen = before(s.image, t.polygon, g)
         assert seen is not None
         found = judge(seen, plate, boxes[:n] + boxes[n + 1 :])
-        out.append([d["kind"] for d in found])
+        out.append([d.get(key) for d in found])
     return out
 
 
@@ -180,8 +181,10 @@ def test_a_smooth_patch_where_the_grain_or_veins_ran_is_residue(name: str) -> No
     s = make(name)
     near = cv2.dilate(s.ink.astype(np.uint8), np.ones((11, 11), np.uint8)) > 0
     smooth = cv2.GaussianBlur(np.asarray(s.background), (0, 0), 20)  # the grain averaged out
-    plate = np.where(near[..., None], smooth, np.asarray(s.background))
-    assert all(RESIDUE in kinds for kinds in doubts(s, Image.fromarray(plate)))
+    plate = Image.fromarray(np.where(near[..., None], smooth, np.asarray(s.background)))
+    assert all(RESIDUE in kinds for kinds in doubts(s, plate))
+    # ... said as what it is: a smooth patch, or lines stopping at the letters (no specks)
+    assert all({"calm", "veins"} & set(looks) for looks in doubts(s, plate, "look"))
 
 
 def test_a_doubted_region_is_a_poor_erase_warning_naming_what_was_seen_whatever_its_score() -> None:
@@ -262,3 +265,46 @@ def test_a_few_small_specks_or_bites_on_a_large_region_are_residue(name: str, le
             plate[y : y + 2, x : x + 2] = np.clip(plate[y, x] + levels, 0, 255)
     spotted = Image.fromarray(plate.astype(np.uint8))
     assert all(RESIDUE in kinds for kinds in doubts(s, spotted))
+
+
+def _copied_from_the_next_line(s: Synth, pitch: int) -> Image.Image:
+    """The true background with each line's letters (grown 3 px) filled from `pitch` px
+    below on the image as it came: a copy of the next line's letters, whose ring fits."""
+    plate = np.asarray(s.background).copy()
+    hole = cv2.dilate(s.ink.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    ys, xs = np.nonzero(hole)
+    plate[ys, xs] = np.asarray(s.image)[np.clip(ys + pitch, 0, s.image.height - 1), xs]
+    return Image.fromarray(plate)
+
+
+@pytest.mark.parametrize("name", ["paragraph", "paragraph-jpeg"])
+@pytest.mark.parametrize("pitch", [100, -100])
+def test_a_copy_of_a_neighbouring_lines_letters_is_residue(name: str, pitch: int) -> None:
+    # the reverted _same_ink rule (stop 22): a paragraph's holes filled with the next
+    # line's letters, the copy's ring an exact match (self-score 60), and the judge silent
+    s = make(name)
+    plate = _copied_from_the_next_line(s, pitch)
+    outer = 4 if pitch > 0 else 0  # (the outer line has no neighbour that way: not judged)
+    grown = [dilation(t.polygon) for t in s.texts]
+    boxes = [grown_box(t.polygon, g, s.image.size) for t, g in zip(s.texts, grown, strict=True)]
+    for n, (t, g) in enumerate(zip(s.texts, grown, strict=True)):
+        seen = before(s.image, t.polygon, g)
+        assert seen is not None
+        found = judge(seen, plate, boxes[:n] + boxes[n + 1 :])
+        if n != outer:
+            assert [d.get("look") for d in found] == ["brought"], (n, found)
+            assert "other letters copied into it" in str(said(found[0]))
+
+
+def test_each_look_says_what_it_saw_in_its_own_words() -> None:
+    # a smooth patch or veins cut at the letters' shape are no "specks or ghosts"
+    words = {
+        None: "specks or ghosts left inside it",
+        "calm": "a smooth patch of 120 px",
+        "veins": "lines stop at the letters' shape",
+        "brought": "120 px of other letters copied into it",
+    }
+    for look, said_so in words.items():
+        doubt = {"kind": RESIDUE, "px": 120} | ({"look": look} if look else {})
+        assert said_so in str(said(doubt)), look
+    assert len({str(said({"kind": RESIDUE, "px": 1, "look": k})) for k in words}) == 4
