@@ -987,7 +987,14 @@ def _room(
     others = owned[y0:y1] == 0  # (beside it: neither text nor the product)
     if product is not None:
         others &= ~product[y0:y1]
-    open_ = photo and not _flat(close, others, box, ink, ink_rows)
+    # a panel its erase found of one colour (a badge, a band) is a flat panel, whatever
+    # lies past its edge: a red disc on a card's corner, read three ink heights either
+    # side, was a photo with the product all round (d07: "Hot" at 32%, "runs onto the
+    # product")
+    one_colour = all(
+        pieces[i].erased.method == "flat" and pieces[i].erased.panel for i in block.lines
+    )
+    open_ = photo and not one_colour and not _flat(close, others, box, ink, ink_rows)
     if open_ and standing_here is not None:  # what it stands on itself (a sticker, a
         # panel over the photo: most of its box) is no obstacle to it; a product it only
         # crosses is (d08's phone)
@@ -1005,7 +1012,20 @@ def _room(
         mine &= ~standing_here  # its room either (d08: a line across a phone's edge)
     free = (free & (owned[y0:y1] == 0)) | mine
     keep = max(2, round((0.12 if tight else 0.4) * ink))  # kept clear of what bounds the panel
-    eroded = cv2.erode(free.astype(np.uint8), np.ones((2 * keep + 1, 2 * keep + 1), np.uint8))
+    apart_from = keep
+    if open_:  # on a photo, kept no farther from what stands there or was drawn than the
+        # original was (down to the gap a block's ink keeps from it): a subline set 17 px
+        # under its headline, its last letters on the soap's top, kept 31 px from both
+        # had a strip too short for its line and was wrapped at 35% (a13)
+        ink_box = np.zeros(free.shape, bool)
+        ink_box[ink_rows, max(0, int(box[0])) : int(np.ceil(box[2]))] = True
+        reach = cv2.distanceTransform((free | ink_box).astype(np.uint8), cv2.DIST_L2, 3)
+        edge = cv2.dilate(ink_box.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        clearance = float(reach[edge & ~ink_box].min()) if (edge & ~ink_box).any() else keep
+        apart_from = max(round(GAP * top) + 1, min(keep, int(clearance)))
+    eroded = cv2.erode(
+        free.astype(np.uint8), np.ones((2 * apart_from + 1, 2 * apart_from + 1), np.uint8)
+    )
     eroded = eroded.astype(bool)
     # in the rows the original's own ink took, only what is beside it bounds the room: a
     # table's rule under a label (a cell's text sits nearer its rules than `keep`) is no
@@ -1033,9 +1053,10 @@ def _room(
         min(width, int(np.ceil(box[2])) + grown),
         min(y1 - y0, int(np.ceil(box[3])) - y0),
     )
+    away = None
     if open_ and standing_here is not None:  # grown from the longest run of its own
         # columns off the product (a busy photo's edges do not cut its own box)
-        square = np.ones((2 * keep + 1, 2 * keep + 1), np.uint8)
+        square = np.ones((2 * apart_from + 1, 2 * apart_from + 1), np.uint8)
         away = cv2.erode((~standing_here).astype(np.uint8), square).astype(bool)
         start = _free_run(away, start)
         own[:, : start[0]] = False
@@ -1062,6 +1083,13 @@ def _room(
         # drawn larger than its original) keeps a few of its top rows from the free photo
         # beside it, which stopped the room growing sideways at its own Chinese box
         seeds += [(seed, True) for seed in _clear_rows(eroded, start)]
+    if open_:  # and from its top or bottom rows alone, sideways first: its translation,
+        # at most the original's size and often smaller, needs no more than the rows
+        # left free beside it (a13: the soap's top beside the subline's last rows)
+        part = max(1, round(FLOOR * (start[3] - start[1])))
+        for seed in ((start[0], start[1], start[2], start[1] + part),
+                     (start[0], start[3] - part, start[2], start[3])):  # fmt: skip
+            seeds.append((seed if away is None else _free_run(away, seed), True))
     out = []
     for seed, across in seeds:
         x0, gy0, x1, gy1 = grow(eroded, seed, (width, span if open_ else pitch), across)

@@ -688,3 +688,69 @@ def test_a_line_under_a_title_on_a_photo_takes_the_room_beside_it_not_its_own_bo
     # (en was wrapped at 63%, th and vi under 60% and vi on three lines)
     assert done.sizes[1] >= 0.8 * done.originals[1], (done.sizes, done.originals, done.lines)
     assert len(done.lines[1]) <= 2, done.lines  # room beside it: never three lines
+
+
+# (the least share of the original's size the disc holds: "Bán chạy" on one line across
+# it is wider than the disc at 50%, and on two lines taller than its rim allows)
+BADGE = {"en": ("Hot", 0.6), "th": ("ขายดี", 0.6), "vi": ("Bán chạy", 0.45)}
+
+
+@pytest.mark.parametrize("language", sorted(BADGE))
+def test_a_badge_on_the_products_corner_is_its_panel_not_the_product(language: str) -> None:
+    # d07: a red disc 热卖 on a card's corner is part of the product's silhouette; read as a
+    # photo with the product all round, "Hot" was drawn at 32% against the disc's right
+    # edge and said to run onto the product ("shorten it")
+    from PIL import ImageDraw
+
+    img = Image.new("RGB", (1000, 1000), (244, 244, 246))
+    pen = ImageDraw.Draw(img)
+    pen.rounded_rectangle((220, 220, 780, 880), 40, fill=(45, 115, 95))
+    pen.ellipse((653, 133, 867, 347), fill=(255, 255, 255))
+    pen.ellipse((660, 140, 860, 340), fill=(225, 30, 40))
+    scene = draw(img, [Lettering("热卖", (682, 200), 76, fill=(255, 255, 255))])
+    translation, least = BADGE[language]
+    out, done = set_scene(scene, ["热卖"], [translation], language)
+    assert done.sizes[0] >= least * done.originals[0], (done.sizes, done.originals, done.lines)
+    white = ink_mask(out, (255, 255, 255), 60)[150:330, 670:850]
+    xs = np.nonzero(white.any(axis=0))[0] + 670
+    assert abs((xs[0] + xs[-1]) / 2 - 760) <= 12, (xs[0], xs[-1])  # centred on the disc
+    assert not any("product" in str(n) or "shorten" in str(n) for n in done.notes), done.notes
+
+
+SUBLINE = {
+    "en": ["Handmade soap", "Gentle, non-irritating"],
+    "th": ["สบู่ทำมือ", "อ่อนโยน ไม่ระคายเคือง"],
+    "vi": ["Xà phòng thủ công", "Dịu nhẹ, không kích ứng"],
+}
+
+
+@pytest.mark.parametrize("language", sorted(SUBLINE))
+def test_a_subline_over_the_products_top_grows_into_the_strip_beside_it(language: str) -> None:
+    # a13: a white-outlined subline set 17 px under its headline on a smooth gradient,
+    # its last letters on the top of the oval soap under it; kept 31 px from both, its
+    # translation was wrapped in the corner left of the soap at a third of its size, with
+    # 400 px of gradient free beside it
+    from PIL import ImageDraw
+
+    ys, xs = np.mgrid[0:1000, 0:1000] / 1000.0
+    t = np.clip(0.6 * ys + 0.4 * (1 - xs), 0, 1)[..., None]
+    shade = np.array((225, 95, 150.0)) * (1 - t) + np.array((110, 205, 160.0)) * t
+    img = Image.fromarray(shade.astype(np.uint8))
+    ImageDraw.Draw(img).ellipse((250, 301, 750, 951), fill=(225, 215, 200))
+    white = (255, 255, 255)
+    texts = ["手工香皂", "温和不刺激"]
+    scene = draw(
+        img,
+        [
+            Lettering(texts[0], (100, 70), 118, fill=(120, 40, 90)),
+            Lettering(texts[1], (104, 206), 78, fill=white, outline=4, edge=(60, 30, 50)),
+        ],
+    )
+    out, done = set_scene(scene, texts, SUBLINE[language], language)
+    # one line across the strip between the headline and the soap: about half the
+    # original's size (its rows less the gaps kept from both), not a third in the corner
+    assert len(done.lines[1]) == 1, done.lines
+    assert done.sizes[1] >= 0.45 * done.originals[1], (done.sizes, done.originals)
+    soap = np.zeros((1000, 1000), np.uint8)
+    cv2.ellipse(soap, (500, 626), (250, 325), 0, 0, 360, 1, -1)
+    assert not (ink_mask(out, white, 60) & soap.astype(bool)).sum()  # and off the soap
