@@ -280,6 +280,9 @@ def replace_text_images(
             on_top = replace(captioned, avoid=occupied(text.records))
             drawing = Layers((drawing, on_top))
         jobs.append(replace(job, operation=ImagePipeline(drawing, rules, aspect)))
+        # the job opens its picture again: this copy (27 MB at 3000 px) is not held
+        # through the drawing
+        del picture
     result = run_batch(jobs, workers, progress)
     for done in result.done:  # the drawing's warnings already name a poor erase
         with_erase_scores(found.get(str(done.input), []), done.erased)

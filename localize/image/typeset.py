@@ -332,8 +332,11 @@ def grow(
     import numpy as np
 
     h, w = free.shape
-    table = np.zeros((h + 1, w + 1), np.int64)
-    table[1:, 1:] = free.astype(np.int64).cumsum(axis=0).cumsum(axis=1)
+    # (summed in place, in 32 bits: a 3000 px frame's table and its int64 temporaries
+    # were 85 MB of the drawing's peak)
+    table = np.zeros((h + 1, w + 1), np.int32)
+    np.cumsum(free, axis=0, dtype=np.int32, out=table[1:, 1:])
+    np.cumsum(table[1:, 1:], axis=1, out=table[1:, 1:])
 
     def share(x0: int, y0: int, x1: int, y1: int) -> float:
         if x1 <= x0 or y1 <= y0:
@@ -978,10 +981,12 @@ def _room(
     y1 = min(height, int(box[3]) + span + grown + 2)
     window = rgb[y0:y1].astype(np.int16)
     background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
-    free = np.abs(window - background).max(axis=2) <= FREE_NEAR
+    off = np.abs(window - background).max(axis=2)
+    del window  # (a full frame's int16 copy: not held through the rest)
+    free = off <= FREE_NEAR
     # (a flat panel is within half FREE_NEAR of its colour beside the line: a weave or a
     # wood grain within FREE_NEAR of its mean is still no panel, d01/d03)
-    close = np.abs(window - background).max(axis=2) <= FREE_NEAR // 2
+    close = off <= FREE_NEAR // 2
     ink_rows = slice(max(0, int(box[1]) - y0), max(0, int(np.ceil(box[3])) - y0))
     standing_here = None if standing is None else standing[y0:y1]
     others = owned[y0:y1] == 0  # (beside it: neither text nor the product)

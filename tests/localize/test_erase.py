@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from localize.image.erase import POOR, erase
+from localize.image.erase import POOR, _closed, erase
 from localize.image.ocr import OcrCache, RapidOcrDetector, Region, has_chinese
 from localize.image.pipeline import replace_text_images
 from localize.image.regions import POOR_ERASE, poor_erase_finding
@@ -711,3 +711,19 @@ def test_a_translucent_mark_over_a_photo_is_unblended_not_taken_for_a_gradient()
     truth = np.asarray(picture(False))
     box = (slice(301, 775), slice(190, 861))
     assert psnr(np.asarray(img)[box], truth[box]) >= 32
+
+
+def test_a_hole_closed_on_its_own_box_is_the_hole_closed_on_the_whole_crop() -> None:
+    # letters near the crop's edge and far from it, gaps wider and narrower than the disc
+    rng = np.random.default_rng(7)
+    for _ in range(60):
+        h, w = (int(v) for v in rng.integers(20, 90, 2))
+        hole = np.zeros((h, w), bool)
+        for _ in range(int(rng.integers(1, 5))):
+            y, x = int(rng.integers(0, h)), int(rng.integers(0, w))
+            hole[y : y + int(rng.integers(1, 12)), x : x + int(rng.integers(1, 12))] = True
+        radius = int(rng.integers(1, 20))
+        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+        whole = cv2.morphologyEx(hole.astype(np.uint8), cv2.MORPH_CLOSE, disc) > 0
+        assert np.array_equal(_closed(hole, radius), whole)
+    assert not _closed(np.zeros((9, 9), bool), 3).any()
