@@ -104,6 +104,15 @@ def _translate(inv: Invocation, source: str, *, to: str, from_: str, shop: str |
     )
 
 
+class _MissingTo(typer.BadParameter):
+    """--to left out without --erase-only: said as Click says a missing option (the usage
+    line, exit 2), through Typer's public BadParameter rather than its vendored Click."""
+
+    def format_message(self) -> str:
+        """Click's own words for a missing option."""
+        return "Missing option '--to'."
+
+
 @command(app, "image")
 def image(
     inv: Invocation,
@@ -147,9 +156,7 @@ def image(
     from localize.image.pipeline import ImageOrder, localize_images
 
     if to is None and not erase_only:  # the clean plate draws nothing, in no language
-        from typer._click.exceptions import MissingParameter  # Typer's own click, vendored
-
-        raise MissingParameter(param_hint="'--to'", param_type="option")
+        raise _MissingTo("", param_hint="'--to'")
     order = ImageOrder(text, caption, replace_text, position, style, max_lines, erase_only)
     with views.progress(inv.env) as progress:
         made = localize_images(

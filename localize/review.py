@@ -1344,23 +1344,51 @@ def edit_regions(
     images_root: Path | None = None,
     revision: int | None = None,
 ) -> Outcome:
-    """Edit the translation of text regions on an item's images (or keep them as printed),
-    then draw its images again through the pipeline with them; the item stays in review."""
+    """Edit the translation of text regions on an item's images (or keep them as printed)
+    and draw its images again with them, one unit: the edit is stored with its drawing in
+    one transaction, or not at all (the notes say why); the item stays in review."""
+    from localize.image.items import Unsaved, run_images
+
     if settings is None or images_root is None:
         raise BadInput("editing the text on images needs the shop's configuration (--config)")
-    current = save_region_edit(
+    current, findings, save = _region_edit(
         store, settings, item_id, reviewer=reviewer, edits=edits, keep=keep, version=version,
         revision=revision,
     )  # fmt: skip
     outcome = Outcome(current.item, Decision.EDIT)
-    edited = entry(store, item_id)  # drawn as of the version this edit made, or not at all
-    drawn = _rerender(store, settings, edited, images_root, outcome, edited.item.version, reviewer)
+    shop = settings.shop(current.item.shop_id)
+    drawn = run_images(
+        store,
+        settings,
+        shop,
+        images_root,
+        only=[item_id],
+        redo=True,
+        versions={item_id: current.item.version},  # as the reviewer's edit found it
+        actor=reviewer,
+        unsaved=Unsaved(item_id, findings, save),
+    )
+    if drawn.errors:
+        outcome.notes += [
+            msg(
+                "item {id}: the region edit is not saved: its images could not be drawn "
+                "with it ({errors}); the regions are as they were",
+                id=item_id,
+                errors=Joined([e.split(": ", 1)[-1] for e in drawn.errors], SEMICOLON),
+            )
+        ]
+        return outcome
+    if item_id not in drawn.versions:  # changed by someone else since it was read
+        with read_connection(store) as conn:
+            now = lifecycle.snapshot(conn, item_id)
+        zone = zones_of(settings)(current.item.shop_id)
+        raise lifecycle.ItemChanged(item_id, current.item.revision, now, zone)
     outcome.rerendered = drawn.images
     outcome.item = entry(store, item_id).item
     return outcome
 
 
-def save_region_edit(
+def _region_edit(
     store: Engine,
     settings: Settings,
     item_id: int,
@@ -1370,9 +1398,9 @@ def save_region_edit(
     keep: Sequence[int] = (),
     version: int | None = None,
     revision: int | None = None,
-) -> Entry:
-    """The first step of a region edit, one transaction: the regions' new text, marked not
-    drawn yet (a run or the next approve draws it, should the drawing never come)."""
+) -> tuple[Entry, list[dict[str, Any]], Callable[[Session, Any], None]]:
+    """A region edit checked and not written: the item as read, its findings with the
+    regions' new text (marked not drawn yet) and what writes them in a session."""
     # a region's text is a person's own, as --set is: a rejected item takes it
     zones = zones_of(settings)
     current = _decidable(
@@ -1387,10 +1415,11 @@ def save_region_edit(
         f"region {n}": {"before": regions[n - 1]["translation"], "after": text}
         for n, text in sorted(after.items())
     }
-    with session_scope(store) as session:
+
+    def save(session: Session, item: Any) -> None:
         lifecycle.change(
             session,
-            current.item,
+            item,
             ItemState.TRANSLATED,
             actor=reviewer,
             reason="image text edited",
@@ -1400,7 +1429,31 @@ def save_region_edit(
             text=said,
             **mine,
         )
-        _decision(session, current.item, reviewer, Decision.EDIT, "")
+        _decision(session, item, reviewer, Decision.EDIT, "")
+
+    return current, findings, save
+
+
+def save_region_edit(
+    store: Engine,
+    settings: Settings,
+    item_id: int,
+    *,
+    reviewer: str,
+    edits: Mapping[int, str],
+    keep: Sequence[int] = (),
+    version: int | None = None,
+    revision: int | None = None,
+) -> Entry:
+    """A region edit stored alone, marked not drawn yet: the state a store written before
+    the edit and its drawing were one transaction may hold (a run or the next approve
+    draws it)."""
+    current, _, save = _region_edit(
+        store, settings, item_id, reviewer=reviewer, edits=edits, keep=keep, version=version,
+        revision=revision,
+    )  # fmt: skip
+    with session_scope(store) as session:
+        save(session, current.item)
     return current
 
 

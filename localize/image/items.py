@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from config.errors import AppError
 from config.i18n import SEMICOLON, Joined, Text, msg, stored
@@ -134,6 +135,17 @@ class ImageSummary:
     engines_failing: list[Failing] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Unsaved:
+    """A reviewer's edit of an item's findings (its image regions) drawn before it is
+    stored: `save` writes it in the transaction that records the drawing, so the two land
+    together, or, when any image of it cannot be drawn, neither does."""
+
+    item: int
+    findings: list[dict[str, Any]]
+    save: Callable[[Session, LocalizationItem], None]
+
+
 @dataclass
 class _ItemWork:
     """One item's images as this run leaves them: outputs where finished, else sources."""
@@ -239,6 +251,7 @@ def run_images(
     translate_for: Callable[[str], Translate] | None = None,
     versions: Mapping[int, int] | None = None,
     actor: str = ACTOR,
+    unsaved: Unsaved | None = None,
 ) -> ImageSummary:
     """Caption the missing images of every translated item (of the items `only` names),
     under `root` (the data directory's `images`), and record what was finished; `redo`
@@ -247,13 +260,28 @@ def run_images(
     `translate_for(language)` (a re-render without it uses the stored translations).
     `versions` (item -> version) draws those items only as they stand at that version: a
     reviewer's edit is drawn for that edit, or not at all once someone changed the item;
-    `actor` is who the history credits (the reviewer whose edit is drawn)."""
+    `actor` is who the history credits (the reviewer whose edit is drawn). An `unsaved`
+    edit is drawn as if stored, and stored with its drawing or not at all."""
+    # a reviewer's edit moves a rejected or failed item back to review: drawn from there
+    states = [ItemState.TRANSLATED] if unsaved is None else list(ItemState)
     with session_scope(store) as session:
-        rows = lifecycle.with_listings(session, shop_id=shop.id, states=[ItemState.TRANSLATED])
+        rows = lifecycle.with_listings(session, shop_id=shop.id, states=states)
+    if unsaved is not None:
+        rows = [
+            (item, listing)
+            for item, listing in rows
+            if item.state == ItemState.TRANSLATED or item.id == unsaved.item
+        ]
     if only is not None:
         rows = [(item, listing) for item, listing in rows if item.id in only]
     if versions is not None:
         rows = [(item, listing) for item, listing in rows if versions.get(item.id) == item.version]
+    stored: dict[int, LocalizationItem] = {}  # the unsaved edit's item as the store holds it
+    if unsaved is not None:
+        for i, (item, listing) in enumerate(rows):
+            if item.id == unsaved.item:
+                stored[unsaved.item] = item
+                rows[i] = (_drawn_as(item, unsaved.findings), listing)
     rules = settings.markets.market(shop.market).images
     layout = shop_layout(shop)
     downloads = root / shop.id / ".downloads"
@@ -370,7 +398,7 @@ def run_images(
         if failed.input in shown:
             error = error.replace(str(failed.input), shown[failed.input])
         owners[failed.output][0].errors.append(error)
-    summary = _record(store, work, actor)
+    summary = _record(store, work, actor, unsaved, stored)
     summary.nowhere += _said_nowhere(store, idle, summary.versions, actor)
     return summary
 
@@ -504,12 +532,37 @@ def _region_texts(findings: list[dict[str, Any]]) -> dict[int, list[Any]]:
     }
 
 
-def _record(store: Engine, work: list[_ItemWork], actor: str = ACTOR) -> ImageSummary:
+def _drawn_as(item: LocalizationItem, findings: list[dict[str, Any]]) -> LocalizationItem:
+    """A copy of `item` with `findings` (an edit not stored yet), to draw it from."""
+    from store.item_rows import Record
+
+    names = list(LocalizationItem.__table__.columns.keys())  # type: ignore[attr-defined]
+    copy = Record(names, [getattr(item, name) for name in names])
+    copy.findings = findings
+    return copy  # type: ignore[return-value]
+
+
+def _record(
+    store: Engine,
+    work: list[_ItemWork],
+    actor: str = ACTOR,
+    unsaved: Unsaved | None = None,
+    stored: Mapping[int, LocalizationItem] | None = None,
+) -> ImageSummary:
     """Store each item's images through the lifecycle: finished ones always, the item
-    failed with the errors when any image could not be made."""
+    failed with the errors when any image could not be made. An `unsaved` edit is saved
+    first, in the same transaction; when its item's images failed, nothing is written."""
     summary = ImageSummary()
+    for state in work:
+        if unsaved is not None and state.item.id == unsaved.item and state.errors:
+            summary.failed += 1
+            summary.errors.append(f"item {unsaved.item}: " + "; ".join(state.errors)[:1900])
+            return summary  # the edit is not stored: its regions stay as they were
     with session_scope(store) as session:
         for state in work:
+            if unsaved is not None and stored and state.item.id in stored:
+                state.item = stored[unsaved.item]
+                unsaved.save(session, state.item)  # now at the edit's version and findings
             item = state.item
             fields: dict[str, Any] = {}
             if state.written or item.images:

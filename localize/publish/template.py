@@ -235,6 +235,9 @@ def listed(folder: Path) -> dict[tuple[int, int, int], Listed]:
                 found.setdefault(key, Listed(book, sheet, int(entry.get("row", 0))))
         except (KeyError, TypeError, ValueError, AttributeError):
             continue  # not one of our workbooks: it lists nothing
+        if not book.with_suffix(".json").exists():  # a run killed before writing it
+            with contextlib.suppress(PublishError):  # the workbook holds it: a copy missing
+                write_manifest(book, {"file": str(book)} | manifest)
     return found
 
 

@@ -331,6 +331,12 @@ def test_a_run_killed_once_its_workbook_is_in_place_is_not_written_twice(
         assert sorted(p["id"] for p in again.published) == ids and not again.failed
         assert {p["where"].partition("#")[0] for p in again.published} == {str(book)}
         assert not [p.name for p in export.iterdir() if p.name.endswith(".part")]
+        # s23 (tidy 2): the .json the kill left unwritten is written by the re-run, true to
+        # the workbook on disk (it was never written again)
+        from localize.publish.template import manifest_of
+
+        beside = json.loads(book.with_suffix(".json").read_text(encoding="utf-8"))
+        assert beside == {"file": str(book)} | manifest_of(book)
         with read_scope(store) as session:
             states = session.exec(select(LocalizationItem.state, LocalizationItem.claimed_by))
             assert set(states) == {("published", None)}

@@ -664,3 +664,34 @@ def test_a_region_edit_saved_and_not_drawn_is_drawn_by_the_next_run_or_approve( 
     doc = json.loads(run("review", "show", str(item_id), "--json").out)
     assert doc["state"] == "approved"
     assert [r["state"] for r in doc["regions"]] == ["replaced", "replaced"]
+
+
+def test_a_region_edit_whose_drawing_fails_leaves_the_region_as_it_was(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path, db_url: str
+) -> None:
+    # s23 (tidy 1): the edit and its drawing were two transactions: a drawing that failed
+    # (the source image gone) left the edit stored beside a stale picture, the item failed.
+    # One unit now: nothing of the edit is stored, and the message says so.
+    from sqlmodel import select
+
+    from store.db import open_store, session_scope
+    from store.models import LocalizationItem
+
+    run, _ = setup
+    item_id = item_with_text(setup, tmp_path, db_url)
+    before = json.loads(run("review", "show", str(item_id), "--json").out)
+    drawn = Path(before["images"][0]["captioned"])
+    picture = drawn.read_bytes()
+    with session_scope(open_store(db_url)) as s:
+        stored = s.exec(select(LocalizationItem).where(LocalizationItem.id == item_id)).one()
+        was = (stored.version, stored.state, stored.findings, stored.images)
+    (tmp_path / "zh.png").unlink()  # the supplier's image, read again to draw the edit
+    said = run("review", "approve", str(item_id), "--reviewer", "mei", "--region", "1=Flask")
+    assert said.code == 1, said.err
+    assert "zh.png" in said.err and "region edit is not saved" in said.err, said.err
+    with session_scope(open_store(db_url)) as s:
+        stored = s.exec(select(LocalizationItem).where(LocalizationItem.id == item_id)).one()
+        assert (stored.version, stored.state, stored.findings, stored.images) == was
+    after = json.loads(run("review", "show", str(item_id), "--json").out)
+    assert after["regions"] == before["regions"] and after["state"] == "translated"
+    assert drawn.read_bytes() == picture
