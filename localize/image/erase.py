@@ -74,6 +74,8 @@ MARK_SIDE = 12.0  # levels on each channel: a colour the picture beside shows
 MARK_PAST = 8.0  # levels under black or past white: no pixel under the mark was so
 TEXTURED = 12.0  # grey levels of fine detail around a hole: a texture (a weave, stripes)
 BARE = 0.35  # of that detail: a fill keeping less of it is a bare patch in the texture
+LETTER_BITS = 12  # px: a speck of the ink's colour under this may be a texture's grain
+SPREAD = 0.4  # of their density over the crop: specks this dense on every side are grain
 HUG = 0.25  # of the region's height: a "panel" all within this of the letters it encloses
 # is their outline (it ends where they end), their ink and no panel
 
@@ -741,7 +743,9 @@ def _db(rmse: float) -> float:
 
 def _same_ink(rgb: Any, text: Any, win: Window) -> Any:
     """Pixels outside the erased area in the text's own colours (much commoner in the
-    text than around it), a px grown for their anti-aliasing: other lines' letters."""
+    text than around it), a px grown for their anti-aliasing: other lines' letters; but
+    not a texture's specks in those colours (a weave's threads)."""
+    import cv2
     import numpy as np
 
     q = (rgb.astype(np.int32) // 24) @ np.array([1 << 8, 1 << 4, 1])
@@ -750,7 +754,48 @@ def _same_ink(rgb: Any, text: Any, win: Window) -> Any:
     p_text = np.bincount(q[text], minlength=size) / max(1, int(text.sum()))
     p_out = np.bincount(q[around], minlength=size) / max(1, int(around.sum()))
     ink = ((p_text >= 0.01) & (p_text > 4 * p_out))[q] & around
+    if ink.any():
+        # a weave's dark threads beside a dark outline are 400 specks of 1-2 px that forbade
+        # every stretch of the weave as a source (d01, p3: a bare smooth patch); but a
+        # paragraph's neighbours in a tight box show as such specks too (their anti-aliased
+        # tones), and were copied into the hole when all specks were dropped (6477f3b). Told
+        # apart by where they lie: a texture's on every side of the line, letters' in bands
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), 8)
+        small = stats[:, cv2.CC_STAT_AREA] < LETTER_BITS
+        small[0] = False
+        specks = small[labels]
+        if specks.any() and _all_around(specks, around, win.area):
+            ink &= ~specks
     return _ring(ink, 1) if ink.any() else ink
+
+
+def _all_around(specks: Any, around: Any, area: Any) -> bool:
+    """Whether the `specks` lie on every side of the `area` (left and right of it in its
+    rows, above and below it in its columns) about as densely as over the crop: grain,
+    not a neighbouring line (above or below a line, beside a column, on one side of a
+    line split in two). A side with room for too few specks to tell is not counted."""
+    import numpy as np
+
+    ys, xs = np.nonzero(area)
+    if len(ys) == 0:
+        return False
+    r0, r1, c0, c1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+    density = specks.sum() / max(1, int(around.sum()))
+    sides = (
+        (slice(r0, r1), slice(0, c0)),
+        (slice(r0, r1), slice(c1, None)),
+        (slice(0, r0), slice(c0, c1)),
+        (slice(r1, None), slice(c0, c1)),
+    )
+    seen = 0
+    for side in sides:
+        room = int(around[side].sum())
+        if density * room < 8:  # (too few expected to tell an empty side from chance)
+            continue
+        seen += 1
+        if specks[side].sum() < SPREAD * density * room:
+            return False
+    return seen >= 2
 
 
 def _text_pixels(rgb: Any, win: Window, height: float) -> Any:

@@ -727,3 +727,36 @@ def test_a_hole_closed_on_its_own_box_is_the_hole_closed_on_the_whole_crop() -> 
         whole = cv2.morphologyEx(hole.astype(np.uint8), cv2.MORPH_CLOSE, disc) > 0
         assert np.array_equal(_closed(hole, radius), whole)
     assert not _closed(np.zeros((9, 9), bool), 3).any()
+
+
+def test_a_weave_whose_threads_share_the_outlines_dark_is_copied_through_the_letters() -> None:
+    # trial p3/d01: the weave's dark threads, a pixel or two each in the outline's colour,
+    # were taken for other lines' letters all over the crop; no stretch of the weave was
+    # left to copy from, and every line but one got a bare smooth patch (22.3 dB, warned)
+    s = make("outline-weave")
+    clean, infos = erased(s)
+    assert [info.method for info in infos] == ["texture"] * len(infos)
+    assert not any(info.poor for info in infos)
+    for k in range(len(infos)):
+        assert region_db(s, clean, k) >= TARGETS["outline-weave"], s.texts[k].text
+
+
+@pytest.mark.parametrize("name", ["paragraph", "paragraph-jpeg"])
+def test_a_paragraphs_neighbour_letters_are_never_copied_into_a_lines_hole(name: str) -> None:
+    # the OCR's boxes are tighter than the true ones: a line's neighbours show in its crop
+    # only as 1-2 px fragments of their anti-aliased tones, like a texture's specks; taken
+    # for grain, the neighbours' letters were copied into the hole, scored a perfect 60
+    # (6477f3b: paragraph via OCR 99 -> 34.9 dB)
+    s = make(name)
+    read = (  # as the OCR read them
+        ((77, 125), (488, 127), (488, 178), (77, 175)),
+        ((79, 227), (438, 227), (438, 277), (79, 277)),
+        ((79, 327), (489, 327), (489, 377), (79, 377)),
+        ((78, 426), (488, 426), (488, 477), (78, 477)),
+        ((78, 525), (488, 527), (488, 578), (78, 576)),
+    )
+    clean = s.image.copy()
+    for polygon in read:
+        erase(clean, polygon)
+    for k in range(len(s.texts)):
+        assert region_db(s, clean, k) >= TARGETS[name], s.texts[k].text
