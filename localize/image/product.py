@@ -11,7 +11,8 @@ as the product's printing only when every one of these holds:
    silhouette and every region on it is overlay text;
 2. the product is the largest thing that is not background (at least PRODUCT_SHARE of the
    picture, holes filled: what is printed on it belongs to it), and not a banner (a shape
-   touching two opposite edges of the picture is a panel laid across it);
+   touching two opposite edges of the picture is a panel laid across it), and not a frame
+   (a table: mostly the background's own colour inside its rules, HOLLOW);
 3. the region and a margin around it (half its height) lie inside the silhouette
    (INSIDE share): the pixels around the letters are the product's, not the page's or a
    banner's, so text beside the product or straddling its edge is overlay;
@@ -45,6 +46,9 @@ PRODUCT_SHARE = 0.04  # of the picture: the least a product covers
 INSIDE = 0.9  # of the region and its margin: inside the product
 LABEL_HEIGHT = 0.12  # of the product's height: label text, not a headline
 SKEW = 3.0  # degrees: text leaning more follows the product's surface
+HOLLOW = 0.5  # of the silhouette, holes filled: more of the page's own colour inside is a
+# frame (a size chart's rules round white cells: trial-img9 e06 0.73, spec tables 0.56-0.87),
+# not a product (every product on a plain backdrop in the trials: 0.28 at most)
 
 
 def silhouette(rgb: Any) -> Any | None:
@@ -83,6 +87,8 @@ def silhouette(rgb: Any) -> Any | None:
     holes = shape.copy()  # filled from outside: what is left unfilled is inside it
     cv2.floodFill(holes, np.zeros((sh + 2, sw + 2), np.uint8), (0, 0), 1)
     shape |= (holes == 0).astype(np.uint8)
+    if near[shape.astype(bool)].mean() > HOLLOW:
+        return None  # mostly the page's own colour inside: a table's or a card's frame
     if scale < 1:
         shape = cv2.resize(shape, (w, h), interpolation=cv2.INTER_NEAREST)
     return shape.astype(bool)

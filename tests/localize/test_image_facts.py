@@ -67,6 +67,32 @@ def test_no_studio_background_means_no_printing() -> None:
     assert region_kinds(np.asarray(banner), [label.polygon], [False]) == [OVERLAY]
 
 
+def test_a_size_chart_on_a_plain_page_is_no_product_and_its_cells_are_overlay() -> None:
+    # trial-img9 e06: a table of white cells under a blue header band, alone on a white
+    # page, was taken for the product and its 20 cells (Chinese headers too) kept silently
+    from PIL import ImageDraw
+
+    img = Image.new("RGB", (1000, 900), (255, 255, 255))
+    pen = ImageDraw.Draw(img)
+    pen.rectangle((80, 220, 920, 310), fill=(40, 95, 165))
+    for x in (80, 300, 520, 740, 920):
+        pen.line((x, 220, x, 670), fill=(200, 200, 200), width=2)
+    for y in (220, 310, 400, 490, 580, 670):
+        pen.line((80, y, 920, y), fill=(200, 200, 200), width=2)
+    pen.text((400, 100), "尺码表", fill=(30, 30, 30))
+    header = region("尺码", (150, 245, 230, 290))
+    cell = region("胸围", (370, 335, 450, 375))
+    assert silhouette(np.asarray(img)) is None
+    assert region_kinds(np.asarray(img), [header.polygon, cell.polygon], [False] * 2) == [
+        OVERLAY,
+        OVERLAY,
+    ]
+    # the bottle's label stays its printing (a solid product, not a frame)
+    shot, regions = shot_regions()
+    kinds = region_kinds(np.asarray(shot), [regions["printing"].polygon], [False])
+    assert kinds == [PRINTING]
+
+
 def test_a_headline_laid_over_the_product_is_not_label_text() -> None:
     img, _ = product_shot()
     big = region("超大容量", (310, 600, 490, 700))  # 100 px tall, inside the bottle
