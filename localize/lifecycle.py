@@ -307,8 +307,7 @@ def change(
     """
     from sqlalchemy.orm.attributes import set_committed_value
 
-    from store.models import Listing, LocalizationItem
-    from store.queries import audit
+    from store.item_rows import audit
 
     assert item.id is not None
     unknown = set(fields) - WRITABLE
@@ -356,11 +355,9 @@ def change(
         "revision": revision,
         "updated_at": at,
     }
+    session.flush()  # through Core, the session's own pending rows are not written first
     result = session.execute(
-        update(LocalizationItem)
-        .where(LocalizationItem.id == item.id, LocalizationItem.version == item.version)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+        update(ITEM).where(ITEM.c.id == item.id, ITEM.c.version == item.version).values(**values)
     )
     if result.rowcount != 1:
         raise ItemChanged(item.id, item.revision, snapshot(session, item.id), zone)
@@ -392,6 +389,8 @@ def change(
     if dropped:
         detail["images"] = "dropped: drawn with the caption before this change"
     if to is ItemState.STALE and to is not current:
+        from store.models import Listing
+
         listing = session.get(Listing, item.listing_id)
         if listing is not None:  # as it stood before the caller writes the new source
             detail["source"] = {name: getattr(listing, name) for name in TEXT_FIELDS}

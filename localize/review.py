@@ -1015,10 +1015,13 @@ def _decision(
     reason: str,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    from store.models import ReviewDecision
+    from sqlalchemy import insert
 
-    session.add(
-        ReviewDecision(
+    from store.item_rows import DECISION
+
+    session.flush()  # through Core (no ORM classes to build): what came first is written first
+    session.execute(
+        insert(DECISION).values(
             item_id=item.id,
             reviewer=reviewer,
             decision=decision,

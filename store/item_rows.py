@@ -10,11 +10,15 @@ keeps them equal to store.models).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, Integer, String, Text, column, table
+from sqlalchemy import JSON, Date, Integer, String, Text, column, insert, table
 
 from store.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ITEM = table(
     "localization_item",
@@ -99,3 +103,30 @@ def records(rows: Iterable[Any], *tables: Any) -> list[tuple[Record, ...]]:
         spans.append((names, start, start + len(names)))
         start += len(names)
     return [tuple(Record(names, row[first:last]) for names, first, last in spans) for row in rows]
+
+
+def audit(
+    session: Session,
+    *,
+    actor: str,
+    shop_id: str | None,
+    entity: str,
+    entity_id: object,
+    action: str,
+    detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Append to the audit trail, in the caller's transaction (written through Core: a
+    review decision in a fresh process need not build the ORM's classes)."""
+    session.flush()  # what the caller added first is written first: the trail keeps its order
+    session.execute(
+        insert(AUDIT).values(
+            at=at or datetime.now(UTC),
+            actor=actor,
+            shop_id=shop_id or None,
+            entity=entity,
+            entity_id=str(entity_id),
+            action=action,
+            detail=detail or {},
+        )
+    )

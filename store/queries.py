@@ -10,9 +10,9 @@ from sqlalchemy import Engine, and_, or_
 from sqlmodel import Session, col, select
 
 from store.db import session_scope
+from store.item_rows import audit as audit  # where it always was, for its callers
 from store.models import (
     Alert,
-    AuditEvent,
     DeliveryAttempt,
     MessageState,
     OutboxMessage,
@@ -265,31 +265,6 @@ def unanswered_sends(session: Session, *, message_id: int) -> list[DeliveryAttem
         DeliveryAttempt.message_id == message_id, col(DeliveryAttempt.ok).is_(None)
     )
     return list(session.exec(query.order_by(col(DeliveryAttempt.id))))
-
-
-def audit(
-    session: Session,
-    *,
-    actor: str,
-    shop_id: str | None,
-    entity: str,
-    entity_id: object,
-    action: str,
-    detail: dict[str, Any] | None = None,
-    at: datetime | None = None,
-) -> None:
-    """Append to the audit trail, in the caller's transaction."""
-    session.add(
-        AuditEvent(
-            at=at or utcnow(),
-            actor=actor,
-            shop_id=shop_id or None,
-            entity=entity,
-            entity_id=str(entity_id),
-            action=action,
-            detail=detail or {},
-        )
-    )
 
 
 def register_shops(engine: Engine, settings: Settings, shops: Iterable[ShopSettings]) -> None:

@@ -9,6 +9,8 @@ whatever happens.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from dataclasses import replace as dataclass_replace
@@ -298,6 +300,8 @@ def run_images(
             if not positions(len(listing.images), shop.caption_images):
                 nowhere = caption_nowhere(len(listing.images), shop.caption_images)
         missing = _missing(item, listing, shop, root, redo)
+        if redo:  # never over the picture the store points at until this drawing is stored
+            missing = [(n, _redrawn(out, item.findings, n)) for n, out in missing]
         if not missing and _unread(item, listing, shop):
             state = _ItemWork(item, list(listing.images), only_read=True)
             work.append(state)
@@ -458,6 +462,31 @@ def _expected(item: LocalizationItem, listing: Listing, root: Path, n: int) -> P
     return before.with_name(f"{before.stem}-{drawn}{before.suffix}")
 
 
+def _redrawn(out: Path, findings: list[dict[str, Any]], n: int) -> Path:
+    """Where image `n` goes when drawn again with its text regions as `findings` hold them:
+    named for those texts too, so that a reviewer's edit is drawn beside the picture the
+    store points at (removed once the edit is stored), never over it: a drawing whose
+    edit is then refused or killed leaves the old regions' picture where the store says."""
+    texts = _region_texts(findings).get(n)
+    if texts is None:  # no text replaced on it: only its caption, which names it already
+        return out
+    kept = [
+        bool(r.get("keep"))
+        for f in findings
+        if f.get("code") == FINDING and f.get("image") == n
+        for r in f.get("regions") or []
+    ]
+    said = json.dumps([texts, kept], ensure_ascii=False).encode()
+    return out.with_name(f"{out.stem}-r{hashlib.sha256(said).hexdigest()[:8]}{out.suffix}")
+
+
+def _drawn_for(recorded: str, out: Path) -> bool:
+    """Whether `recorded` is image `out` as named when drawn, or drawn again (`_redrawn`)."""
+    found = Path(recorded)
+    pattern = re.escape(out.stem) + r"(-r[0-9a-f]{8})?" + re.escape(out.suffix)
+    return found.parent == out.parent and re.fullmatch(pattern, found.name) is not None
+
+
 def _named_before(item: LocalizationItem, listing: Listing, root: Path, n: int) -> Path:
     """Where image `n` went before names carried the caption: still its own, since a new
     caption drops an item's images."""
@@ -491,7 +520,7 @@ def _missing(
         if n in undrawn
         or not (
             n < len(have)
-            and have[n] in (str(out), str(_named_before(item, listing, root, n)))
+            and (_drawn_for(have[n], out) or have[n] == str(_named_before(item, listing, root, n)))
             and Path(have[n]).is_file()
             and not (shop.captions.replace_text and engine_failed(item.findings, n))
         )
@@ -558,12 +587,14 @@ def _record(
             summary.failed += 1
             summary.errors.append(f"item {unsaved.item}: " + "; ".join(state.errors)[:1900])
             return summary  # the edit is not stored: its regions stay as they were
+    replaced: list[Path] = []  # pictures drawn again under a new name: gone once stored
     with session_scope(store) as session:
         for state in work:
             if unsaved is not None and stored and state.item.id in stored:
                 state.item = stored[unsaved.item]
                 unsaved.save(session, state.item)  # now at the edit's version and findings
             item = state.item
+            recorded = list(item.images)
             fields: dict[str, Any] = {}
             if state.written or item.images:
                 fields["images"] = state.images
@@ -613,6 +644,11 @@ def _record(
             except lifecycle.ItemChanged:
                 continue  # changed while its images were drawn: the next run sees it again
             summary.versions[item.id] = item.version
+            replaced += [
+                Path(old)
+                for old, now in zip(recorded, state.images, strict=False)
+                if old != now and Path(old).parent == Path(now).parent  # ours, not a source
+            ]
             summary.images += state.written
             summary.truncated += int(state.truncated)
             if error:
@@ -622,4 +658,6 @@ def _record(
                 summary.items += 1
             if state.nowhere:
                 summary.nowhere.append(int(item.id or 0))
+    for path in replaced:  # after the commit: until then the store pointed at them
+        path.unlink(missing_ok=True)
     return summary

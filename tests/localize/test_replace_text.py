@@ -695,3 +695,52 @@ def test_a_region_edit_whose_drawing_fails_leaves_the_region_as_it_was(  # type:
     after = json.loads(run("review", "show", str(item_id), "--json").out)
     assert after["regions"] == before["regions"] and after["state"] == "translated"
     assert drawn.read_bytes() == picture
+
+
+def test_a_region_edit_that_loses_to_a_change_made_while_drawing_leaves_the_old_picture(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path, db_url: str
+) -> None:
+    # s23 (approve 2): the edit's drawing went to the file the item records (same caption,
+    # same name): when its commit was refused (another reviewer's edit came first) or the
+    # process was killed after the drawing, the store's picture showed the lost edit.
+    from config.settings import load
+    from localize.image.items import Unsaved, run_images
+    from localize.lifecycle import ItemChanged
+    from localize.review import _region_edit, entry, image_regions, save_region_edit
+    from store.db import open_store
+
+    run, _ = setup
+    item_id = item_with_text(setup, tmp_path, db_url)
+    store, settings = open_store(db_url), load(tmp_path / "shops.toml")
+    drawn = Path(entry(store, item_id).item.images[0])
+    picture = drawn.read_bytes()
+    current, findings, save = _region_edit(
+        store, settings, item_id, reviewer="mei", edits={1: "Flask"}
+    )
+
+    def another_reviewer(done: int, total: int) -> None:  # after mei's picture is written
+        save_region_edit(store, settings, item_id, reviewer="lin", edits={2: "Steel"})
+
+    with pytest.raises(ItemChanged):
+        run_images(
+            store,
+            settings,
+            settings.shop("acme-my"),
+            drawn.parents[2],
+            only=[item_id],
+            redo=True,
+            versions={item_id: current.item.version},
+            actor="mei",
+            unsaved=Unsaved(item_id, findings, save),
+            progress=another_reviewer,
+        )
+    now = entry(store, item_id).item
+    regions = [r["translation"] for r in image_regions(now.findings)]
+    assert regions[0] != "Flask" and regions[1] == "Steel"  # lin's edit, not mei's
+    assert Path(now.images[0]).read_bytes() == picture  # the regions the store holds
+    # the next approve draws lin's edit, and the picture mei's drawing left is gone
+    said = run("review", "approve", str(item_id), "--reviewer", "lin")
+    assert said.code == 0, said.err
+    after = entry(store, item_id).item.images[0]
+    assert Path(after).read_bytes() != picture
+    assert not drawn.exists()  # replaced once lin's drawing was stored
