@@ -124,6 +124,21 @@ def test_a_picture_is_fed_to_detection_as_rapidocrs_own_steps_feed_it() -> None:
     assert np.array_equal(_normalised(picture, detector), theirs)
 
 
+def test_a_picture_in_another_mode_is_read_as_its_rgb_copy_is() -> None:
+    """Detection takes an RGB picture as it is (no converted copy) and converts any other:
+    a picture with alpha or a palette reads the lines its RGB conversion reads."""
+    detector = RapidOcrDetector()
+    img = make("wood").image.resize((500, 500))
+    read = [(r.polygon, r.text) for r in detector.detect(img)]
+    assert [t for _, t in read] == ["限时特价", "舒适百搭", "大容量保温"]
+    for mode in ("RGBA", "P"):  # (a palette's pixels are its indices)
+        other = img.convert(mode)
+        assert [(r.polygon, r.text) for r in detector.detect(other)] == [
+            (r.polygon, r.text) for r in detector.detect(other.convert("RGB"))
+        ], mode
+    assert [(r.polygon, r.text) for r in detector.detect(img.convert("RGBA"))] == read
+
+
 def test_reading_an_image_leaves_no_telemetry_behind(tmp_path: Path) -> None:
     # ONNX Runtime 1.29+ starts a telemetry thread at import and writes a device id and a
     # database under ~/.cache/Microsoft (img-cost2 found it): none of that from a reading
