@@ -77,6 +77,7 @@ TINT_REACH = 4  # px either side of a pixel: the two sides of the edge it lies o
 TINT_STEP = 30.0  # levels of brightness and of colour both: an edge between two colours
 TINT_LEAD = 0.2  # of the step: brightness ahead of colour by this much is a mark's tint ...
 TINT_RATIO = 1.5  # ... and this many times the picture's own untouched edges (99.9th pc)
+TINT_STRIP = 128  # rows of the crop measured at once (a bound on the look's memory)
 
 
 @dataclass(frozen=True)
@@ -536,34 +537,47 @@ def _brought(
 
 def _tint_lead(pixels: Any) -> tuple[Any, Any]:
     """How far each pixel's brightness has moved off the nearer side of the edge it lies on
-    ahead of its colour (YCbCr; 0 off any edge between two colours): both move together
-    across a true edge, and a JPEG moves the colour further (its colour is blurred over
-    more pixels than its brightness), so only a tint over one side moves the brightness
-    further. The edge is the strongest of four headings, its sides TINT_REACH px away."""
+    ahead of its colour (YCbCr), and whether it lies on an edge between two colours at all:
+    both move together across a true edge, and a JPEG moves the colour further (its colour
+    is blurred over more pixels than its brightness), so only a tint over one side moves
+    the brightness further. The edge is the strongest of four headings, its sides
+    TINT_REACH px away. Taken in strips of rows: a 3000 px watermark's crop whole would
+    hold a dozen full-frame float copies."""
     import numpy as np
 
-    rgb = pixels.astype(np.float32)
-    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    y = 0.299 * r + 0.587 * g + 0.114 * b
-    c = np.stack([-0.1687 * r - 0.3313 * g + 0.5 * b, 0.5 * r - 0.4187 * g - 0.0813 * b], -1)
-    k, (h, w) = TINT_REACH, y.shape
-    ys, cs = np.pad(y, k, mode="edge"), np.pad(c, ((k, k), (k, k), (0, 0)), mode="edge")
-    lead, strongest = np.zeros((h, w), np.float32), np.zeros((h, w), np.float32)
-    for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1)):
-        ya, yb = (ys[k + s * dy : k + s * dy + h, k + s * dx : k + s * dx + w] for s in (-k, k))
-        ca, cb = (cs[k + s * dy : k + s * dy + h, k + s * dx : k + s * dx + w] for s in (-k, k))
-        dy_, dc = yb - ya, cb - ca
-        dc2 = (dc * dc).sum(-1)
-        edge = (np.abs(dy_) > TINT_STEP) & (dc2 > TINT_STEP**2)
-        ty = np.clip((y - ya) / np.where(edge, dy_, 1), 0, 1)
-        tc = np.clip(((c - ca) * dc).sum(-1) / np.maximum(dc2, 1e-6), 0, 1)
-        near = (ty + tc) < 1  # (measured from the side the pixel is nearer)
-        ahead = np.where(near, ty - tc, tc - ty)
-        step = np.abs(dy_) + np.sqrt(dc2)
-        better = edge & (step > strongest)
-        lead = np.where(better, ahead, lead)
-        strongest = np.where(better, step, strongest)
-    return lead, strongest > 0
+    k, (h, w) = TINT_REACH, pixels.shape[:2]
+    padded = np.pad(pixels, ((k, k), (k, k), (0, 0)), mode="edge")
+    lead, on_edge = np.zeros((h, w), np.float32), np.zeros((h, w), bool)
+    for r0 in range(0, h, TINT_STRIP):
+        r1 = min(h, r0 + TINT_STRIP)
+        rgb = padded[r0 : r1 + 2 * k].astype(np.float32)
+        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+        y = 0.299 * r + 0.587 * g + 0.114 * b
+        c = np.stack([-0.1687 * r - 0.3313 * g + 0.5 * b, 0.5 * r - 0.4187 * g - 0.0813 * b], -1)
+        n = r1 - r0
+
+        def at(a: Any, dy: int, dx: int, n: int = n) -> Any:
+            """`a` moved by (dy, dx): the strip's own rows, seen from that far off."""
+            return a[k + dy : k + dy + n, k + dx : k + dx + w]
+
+        y0, c0 = at(y, 0, 0), at(c, 0, 0)
+        best, strongest = np.zeros((n, w), np.float32), np.zeros((n, w), np.float32)
+        for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1)):
+            ya, yb = at(y, -k * dy, -k * dx), at(y, k * dy, k * dx)
+            ca, cb = at(c, -k * dy, -k * dx), at(c, k * dy, k * dx)
+            dy_, dc = yb - ya, cb - ca
+            dc2 = (dc * dc).sum(-1)
+            edge = (np.abs(dy_) > TINT_STEP) & (dc2 > TINT_STEP**2)
+            ty = np.clip((y0 - ya) / np.where(edge, dy_, 1), 0, 1)
+            tc = np.clip(((c0 - ca) * dc).sum(-1) / np.maximum(dc2, 1e-6), 0, 1)
+            # (measured from the side the pixel is nearer)
+            ahead = np.where(ty + tc < 1, ty - tc, tc - ty)
+            step = np.abs(dy_) + np.sqrt(dc2)
+            better = edge & (step > strongest)
+            best = np.where(better, ahead, best)
+            strongest = np.where(better, step, strongest)
+        lead[r0:r1], on_edge[r0:r1] = best, strongest > 0
+    return lead, on_edge
 
 
 def _tint(before: Any, after: Any, box: tuple[int, int, int, int], text: Any) -> int:
