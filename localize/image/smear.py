@@ -16,9 +16,17 @@ comparing the image before erasing with the clean plate:
   across the edge of what the erase changed, against the same profile moved off it; and a
   fill far calmer than the picture right around it (a smooth tan patch where wood's grain
   ran, a flat patch on marble's veins); and letters a copy brought in (a paragraph's next
-  line, copied where its ring fits: strokes of the erased text's own ink).
+  line, copied where its ring fits: strokes of the erased text's own ink); and a sliver of
+  a translucent mark's tint left on an edge (c03), whose shade moved off the edge's two
+  sides further than its colour did, where a JPEG's blur moves the colour further.
 
 Each look names what it saw; the caller turns them into a warning naming the region.
+There is no look for the seams between a texture copy's strips (outline-busy via OCR,
+19.1 dB, self-scored 22.3): a column's step inside the fill against the same column
+outside fired on checks, wood and marble's true background, and against the same rows'
+straightest steps outside the fill (4.96 there, truth 0.9) it fired on the true
+background of product (86), overhang-jpeg (106), card-edge (44) and watermark-photo (6.8),
+and on wood's and wood-shadow's erases (6.0, 8.0) that pass their goals.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from localize.image.ocr import Point
 
 SMEAR, RESIDUE = "smear", "residue"  # what a look can find (a doubt's kind)
 # which look saw a residue (a doubt's `look`; none: specks or ghosts)
-SPECKS, CALM, VEINS, BROUGHT = "specks", "calm", "veins", "brought"
+SPECKS, CALM, VEINS, BROUGHT, TINT = "specks", "calm", "veins", "brought", "tint"
 CHANGED = 12  # per channel: a pixel the erase changed by more than this was erased
 EDGE = 40.0  # per channel: a step this strong where an edge crosses the region's side
 FADED = 0.35  # ... inside the region an edge keeping less than this of its step is smeared
@@ -71,6 +79,11 @@ INK_COMMON = 0.01  # of the pixels the erase changed, before: a colour this comm
 INK_RARE = 4.0  # ... when this many times rarer around (as erase.py's `_same_ink`)
 INK_SHARE = 0.1  # of what the erase changed, now strokes of that ink: letters brought in ...
 INK_RICHER = 10.0  # ... and this many times the share of the ink around
+TINT_REACH = 4  # px either side of a pixel: the two sides of the edge it lies on
+TINT_STEP = 30.0  # levels of brightness and of colour both: an edge between two colours
+TINT_LEAD = 0.2  # of the step: brightness ahead of colour by this much is a mark's tint ...
+TINT_RATIO = 1.5  # ... and this many times the picture's own untouched edges (99.9th pc)
+TINT_STRIP = 128  # rows of the crop measured at once (a bound on the look's memory)
 
 
 @dataclass(frozen=True)
@@ -153,6 +166,8 @@ def judge(
             or _ghost(original, plate, seen.box, height)
             or _outline(original, plate, seen.box, height)
         )
+    if not px:
+        px, look = _tint(original, plate, seen.box, text), TINT
     if px:
         # (a look of its own past specks: older records, without one, were specks)
         doubts.append({"kind": RESIDUE, "px": px} | ({} if look == SPECKS else {"look": look}))
@@ -180,6 +195,8 @@ def said(doubt: dict[str, Any]) -> Msg:
         return msg("the picture's lines stop at the letters' shape ({px} px)", px=px)
     if look == BROUGHT:
         return msg("{px} px of other letters copied into it", px=px)
+    if look == TINT:
+        return msg("a sliver of {px} px of the mark's tint left along an edge", px=px)
     return msg("{px} px of specks or ghosts left inside it", px=px)
 
 
@@ -522,3 +539,70 @@ def _brought(
     if strokes.sum() >= SPECK_LEAST and share >= INK_SHARE and share > INK_RICHER * ring:
         return int(strokes.sum())
     return 0
+
+
+def _tint_lead(pixels: Any) -> tuple[Any, Any]:
+    """How far each pixel's brightness has moved off the nearer side of the edge it lies on
+    ahead of its colour (YCbCr), and whether it lies on an edge between two colours at all:
+    both move together across a true edge, and a JPEG moves the colour further (its colour
+    is blurred over more pixels than its brightness), so only a tint over one side moves
+    the brightness further. The edge is the strongest of four headings, its sides
+    TINT_REACH px away. Taken in strips of rows: a 3000 px watermark's crop whole would
+    hold a dozen full-frame float copies."""
+    import numpy as np
+
+    k, (h, w) = TINT_REACH, pixels.shape[:2]
+    padded = np.pad(pixels, ((k, k), (k, k), (0, 0)), mode="edge")
+    lead, on_edge = np.zeros((h, w), np.float32), np.zeros((h, w), bool)
+    for r0 in range(0, h, TINT_STRIP):
+        r1 = min(h, r0 + TINT_STRIP)
+        rgb = padded[r0 : r1 + 2 * k].astype(np.float32)
+        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+        y = 0.299 * r + 0.587 * g + 0.114 * b
+        c = np.stack([-0.1687 * r - 0.3313 * g + 0.5 * b, 0.5 * r - 0.4187 * g - 0.0813 * b], -1)
+        n = r1 - r0
+
+        def at(a: Any, dy: int, dx: int, n: int = n) -> Any:
+            """`a` moved by (dy, dx): the strip's own rows, seen from that far off."""
+            return a[k + dy : k + dy + n, k + dx : k + dx + w]
+
+        y0, c0 = at(y, 0, 0), at(c, 0, 0)
+        best, strongest = np.zeros((n, w), np.float32), np.zeros((n, w), np.float32)
+        for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1)):
+            ya, yb = at(y, -k * dy, -k * dx), at(y, k * dy, k * dx)
+            ca, cb = at(c, -k * dy, -k * dx), at(c, k * dy, k * dx)
+            dy_, dc = yb - ya, cb - ca
+            dc2 = (dc * dc).sum(-1)
+            edge = (np.abs(dy_) > TINT_STEP) & (dc2 > TINT_STEP**2)
+            ty = np.clip((y0 - ya) / np.where(edge, dy_, 1), 0, 1)
+            tc = np.clip(((c0 - ca) * dc).sum(-1) / np.maximum(dc2, 1e-6), 0, 1)
+            # (measured from the side the pixel is nearer)
+            ahead = np.where(ty + tc < 1, ty - tc, tc - ty)
+            step = np.abs(dy_) + np.sqrt(dc2)
+            better = edge & (step > strongest)
+            best = np.where(better, ahead, best)
+            strongest = np.where(better, step, strongest)
+        lead[r0:r1], on_edge[r0:r1] = best, strongest > 0
+    return lead, on_edge
+
+
+def _tint(before: Any, after: Any, box: tuple[int, int, int, int], text: Any) -> int:
+    """How many pixels on or beside what the erase changed sit on an edge between two
+    colours with their brightness moved off its sides ahead of their colour (`_tint_lead`)
+    far more than on the same picture's untouched edges (0 when none does): a translucent
+    mark un-blended all but a sliver on the product's edge (c03: light blue on navy beside
+    tan, between the two in grey, so no speck, 25-39 levels off the line between the
+    sides where the JPEG's own colour blur on the same edge is up to 46)."""
+    import cv2
+    import numpy as np
+
+    _, _, inside = _greys(before, after, box)
+    changed = np.abs(before.astype(np.int16) - after.astype(np.int16)).max(axis=2) > CHANGED
+    near = cv2.dilate((changed & inside).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    lead, edge = _tint_lead(after)
+    untouched = edge & ~near & ~text
+    if (near & inside).sum() < SPECK_LEAST or untouched.sum() < SPECK_LEAST:
+        return 0
+    level = max(TINT_LEAD, TINT_RATIO * float(np.percentile(lead[untouched], 99.9)))
+    count = int((edge & near & inside & (lead > level)).sum())
+    return count if count >= SPOT_FEW else 0

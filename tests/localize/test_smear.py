@@ -7,6 +7,7 @@ not the erase), except the last, which erases for real: a smear there is never s
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 import cv2
@@ -308,3 +309,52 @@ def test_each_look_says_what_it_saw_in_its_own_words() -> None:
         doubt = {"kind": RESIDUE, "px": 120} | ({"look": look} if look else {})
         assert said_so in str(said(doubt)), look
     assert len({str(said({"kind": RESIDUE, "px": 1, "look": k})) for k in words}) == 4
+
+
+def _two_colour_edge(sliver: float) -> tuple[Image.Image, Image.Image, list[tuple[int, int]]]:
+    """A navy product's edge against a tan wall under a translucent white mark, as a JPEG
+    (its colours blurred across the edge), its erase as a JPEG too, and the mark's box:
+    the erase is the true background but for a sliver a few px wide on the edge's navy side
+    still carrying `sliver` of the mark's white (c03: x 668-672, y 440-476)."""
+    navy, tan = np.array([50, 90, 140]), np.array([190, 140, 130])
+    wall = np.zeros((140, 320, 3))
+    wall[:, :120], wall[:, 120:] = navy, tan
+    wall = cv2.GaussianBlur(wall, (0, 0), 0.8)
+
+    def jpeg(pixels: np.ndarray) -> Image.Image:
+        out = BytesIO()
+        Image.fromarray(np.clip(np.rint(pixels), 0, 255).astype(np.uint8)).save(
+            out, "JPEG", quality=80
+        )
+        return Image.open(BytesIO(out.getvalue())).convert("RGB")
+
+    letters = Image.new("L", (320, 140))
+    ImageDraw.Draw(letters).text((48, 44), "好物优选", fill=255, font=font(40))
+    left, top, right, bottom = letters.getbbox()  # type: ignore[misc]
+    box = [(left, top), (right, top), (right, bottom), (left, bottom)]
+    mark = np.asarray(letters)[..., None] / 255 * 0.45
+    marked = wall * (1 - mark) + 255 * mark
+    plate = wall.copy()
+    rows = slice(top + 4, bottom - 4)
+    plate[rows, 114:119] = plate[rows, 114:119] * (1 - sliver) + 255 * sliver
+    return jpeg(marked), jpeg(plate), box
+
+
+@pytest.mark.parametrize("sliver", [0.12, 0.16])
+def test_a_sliver_of_the_marks_tint_left_on_an_edge_is_residue(sliver: float) -> None:
+    # c03: the un-blended mark left a light-blue sliver on the product's edge, between its
+    # sides in grey so only colour shows it, and the JPEG blurs every edge's colours as far
+    # off the line between its sides (p99 48 levels): the judge was silent
+    image, plate, box = _two_colour_edge(sliver)
+    seen = before(image, box, dilation(box))
+    assert seen is not None
+    found = judge(seen, plate)
+    assert [(d["kind"], d.get("look")) for d in found] == [(RESIDUE, "tint")], found
+    assert "of the mark's tint left along an edge" in str(said(found[0]))
+
+
+def test_the_jpegs_own_colour_blur_on_an_edge_is_no_tint() -> None:
+    image, plate, box = _two_colour_edge(0.0)
+    seen = before(image, box, dilation(box))
+    assert seen is not None
+    assert judge(seen, plate) == ()
