@@ -1090,9 +1090,9 @@ def _room(
         # drawn larger than its original) keeps a few of its top rows from the free photo
         # beside it, which stopped the room growing sideways at its own Chinese box
         seeds += [(seed, True) for seed in _clear_rows(eroded, start)]
-    if open_:  # and from its top or bottom rows alone, sideways first: its translation,
-        # at most the original's size and often smaller, needs no more than the rows
-        # left free beside it (a13: the soap's top beside the subline's last rows)
+        # and from its top or bottom rows alone, sideways first: its translation, at most
+        # the original's size and often smaller, needs no more than the rows left free
+        # beside it (a13: the soap's top beside the subline's last rows)
         part = max(1, round(FLOOR * (start[3] - start[1])))
         for seed in ((start[0], start[1], start[2], start[1] + part),
                      (start[0], start[3] - part, start[2], start[3])):  # fmt: skip
