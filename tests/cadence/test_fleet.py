@@ -15,6 +15,7 @@ import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -22,8 +23,9 @@ from sqlmodel import select
 
 from cadence.fleet import Fleet, stagger
 from cadence.service import evaluate_and_decide, evaluate_and_decide_many, register_shops
+from config.markets import load_markets
 from config.runtime import Secrets
-from config.settings import load
+from config.settings import WEEKDAYS, load
 from store.db import open_store, session_scope
 from store.models import Alert, JobRun, OutboxMessage, Video
 from tests.httpserver import Reply, serve
@@ -33,12 +35,22 @@ NOW = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)  # a Thursday
 CADENCE = [sys.executable, "-c", "from cadence.cli import run; run()"]
 
 
-def shops_file(path: Path, ids: list[str], hook: str | None = None, extra: str = "") -> Path:
+def shops_file(
+    path: Path, ids: list[str], hook: str | None = None, extra: str = "", live: bool = False
+) -> Path:
+    """A shops file of `ids` in five markets; `live`: each shop's week starts so that the
+    real today is its sixth day, where 0 of 3 is behind (for a daemon run as a command,
+    which reads the real clock: from 16:00 UTC on a Sunday it is Monday in Kuala Lumpur,
+    a week just begun, and no shop there was behind)."""
     markets = ["TH", "MY", "UK", "US", "VN"]
     body = ""
     for n, shop_id in enumerate(ids):
-        body += f'[[shops]]\nid = "{shop_id}"\nmarket = "{markets[n % len(markets)]}"\n'
+        market = markets[n % len(markets)]
+        body += f'[[shops]]\nid = "{shop_id}"\nmarket = "{market}"\n'
         body += 'alert_language = "en"\n'
+        if live:
+            zone = ZoneInfo(load_markets().market(market).timezone)
+            body += f'week_start = "{WEEKDAYS[(datetime.now(zone).weekday() - 5) % 7]}"\n'
         if hook:
             body += f'alert_urls = ["json://{hook}/{shop_id}"]\n'
         body += "[shops.schedule]\ndeliver_seconds = 5\ncheck_minutes = 15\n"
@@ -152,7 +164,7 @@ def test_a_reload_adds_and_removes_shops_and_a_broken_file_keeps_them(  # type: 
 
 def test_once_runs_every_shops_jobs_and_records_each(tmp_path: Path, db_url: str, cli) -> None:  # type: ignore[no-untyped-def]
     config = shops_file(
-        tmp_path / "shops.toml", ["a", "b", "c"], extra="[fleet]\ncheck_batch = 2\n"
+        tmp_path / "shops.toml", ["a", "b", "c"], extra="[fleet]\ncheck_batch = 2\n", live=True
     )
     done = cli("cadence", "daemon", "--all", "--once", "--config", str(config), "--db", db_url)
     assert done.code == 0, done.err
@@ -207,7 +219,7 @@ def test_a_shop_whose_target_never_answers_holds_up_no_other(tmp_path: Path, eng
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="SIGHUP is POSIX")
 def test_sighup_starts_a_new_shops_jobs_without_a_restart(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'store.db'}"
-    config = shops_file(tmp_path / "shops.toml", ["a", "b"])
+    config = shops_file(tmp_path / "shops.toml", ["a", "b"], live=True)
     env = {**os.environ, "SHOPBOT_HOME": str(tmp_path / "home")}
     proc = subprocess.Popen(
         [*CADENCE, "daemon", "--all", "--config", str(config), "--db", db],
@@ -236,7 +248,7 @@ def test_sighup_starts_a_new_shops_jobs_without_a_restart(tmp_path: Path) -> Non
     try:
         assert said("fleet started: 2 shop(s)")
         assert said("[b] check: behind")  # b's first check, logged under its name
-        shops_file(config, ["a", "b", "c"])
+        shops_file(config, ["a", "b", "c"], live=True)
         proc.send_signal(signal.SIGHUP)
         assert said("SIGHUP: shops file reloaded: 3 shop(s); added c")
         assert said("[c] check: behind"), "".join(lines)  # its jobs started at once
