@@ -1437,29 +1437,6 @@ def _region_edit(
     return current, findings, save
 
 
-def save_region_edit(
-    store: Engine,
-    settings: Settings,
-    item_id: int,
-    *,
-    reviewer: str,
-    edits: Mapping[int, str],
-    keep: Sequence[int] = (),
-    version: int | None = None,
-    revision: int | None = None,
-) -> Entry:
-    """A region edit stored alone, marked not drawn yet: the state a store written before
-    the edit and its drawing were one transaction may hold (a run or the next approve
-    draws it)."""
-    current, _, save = _region_edit(
-        store, settings, item_id, reviewer=reviewer, edits=edits, keep=keep, version=version,
-        revision=revision,
-    )  # fmt: skip
-    with session_scope(store) as session:
-        save(session, current.item)
-    return current
-
-
 def approve_with_regions(
     store: Engine,
     settings: Settings | None,

@@ -31,6 +31,21 @@ from localize.image.replace import (
 from tests.localize.images import gradient, photo, with_chinese
 from tests.localize.libre import fake_translate
 
+
+def save_region_edit(
+    store, settings, item_id: int, *, reviewer: str, edits: dict[int, str]
+) -> None:  # type: ignore[no-untyped-def]
+    """A region edit stored alone, marked not drawn yet: the state a store written before
+    the edit and its drawing were one transaction may hold (a run or the next approve
+    draws it)."""
+    from localize.review import _region_edit
+    from store.db import session_scope
+
+    current, _, save = _region_edit(store, settings, item_id, reviewer=reviewer, edits=edits)
+    with session_scope(store) as session:
+        save(session, current.item)
+
+
 TEXTS = [("保温杯大容量", (30, 40), 34), ("包邮不锈钢", (60, 250), 30)]
 SIZE = (420, 340)
 CASES = {
@@ -638,14 +653,13 @@ def test_a_region_edit_saved_and_not_drawn_is_drawn_by_the_next_run_or_approve( 
     # left it "replaced" beside the open "0 of 1 replaced" error; a run did not draw it and a
     # plain approve was refused. The state that first step leaves, then the next run/approve.
     from config.settings import load
-    from localize import review
     from store.db import open_store
 
     run, _ = setup
     item_id = item_with_text(setup, tmp_path, db_url)
     settings = load(tmp_path / "shops.toml")
     store = open_store(db_url)
-    review.save_region_edit(store, settings, item_id, reviewer="d", edits={1: "Vacuum flask"})
+    save_region_edit(store, settings, item_id, reviewer="d", edits={1: "Vacuum flask"})
     doc = json.loads(run("review", "show", str(item_id), "--json").out)
     assert doc["regions"][0]["state"] == "edited, not drawn yet"
     again = run("run", "--shop", "acme-my")
@@ -658,7 +672,7 @@ def test_a_region_edit_saved_and_not_drawn_is_drawn_by_the_next_run_or_approve( 
     after = DETECTOR.detect(Image.open(doc["images"][0]["captioned"]).convert("RGB"))
     assert any("vacuum" in r.text.lower() for r in after), [r.text for r in after]
 
-    review.save_region_edit(store, settings, item_id, reviewer="d", edits={2: "Free shipping"})
+    save_region_edit(store, settings, item_id, reviewer="d", edits={2: "Free shipping"})
     plain = run("review", "approve", str(item_id), "--reviewer", "d")
     assert plain.code == 0, plain.err
     doc = json.loads(run("review", "show", str(item_id), "--json").out)
@@ -706,7 +720,7 @@ def test_a_region_edit_that_loses_to_a_change_made_while_drawing_leaves_the_old_
     from config.settings import load
     from localize.image.items import Unsaved, run_images
     from localize.lifecycle import ItemChanged
-    from localize.review import _region_edit, entry, image_regions, save_region_edit
+    from localize.review import _region_edit, entry, image_regions
     from store.db import open_store
 
     run, _ = setup
