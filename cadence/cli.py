@@ -23,7 +23,7 @@ from config.cli import (
     new_app,
     show_import,
 )
-from config.errors import BadInput, echoed
+from config.errors import BadInput
 
 app = new_app(
     "cadence", "Keep each shop on its weekly cadence of product-linked videos.", program=True
@@ -43,18 +43,11 @@ AsOfOption = Annotated[
 
 def parse_moment(inv: Invocation, option: str, text: str | None) -> datetime:
     """--as-of and friends: an ISO 8601 moment with an offset; now when not given."""
-    from config.files import parse_iso
+    from config.files import given_moment
 
     if text is None:
         return inv.env.clock()
-    try:
-        moment = parse_iso(text)
-    except ValueError as exc:
-        problem = f": {exc}" if str(exc).startswith("the year") else " is not an ISO 8601 time"
-        raise BadInput(f"{option} {echoed(text)!r}{problem}, e.g. 2026-11-26T09:00+07:00") from None
-    if moment.tzinfo is None:
-        raise BadInput(f"{option} {echoed(text)!r} has no UTC offset; add one, e.g. +07:00 or Z")
-    return moment
+    return given_moment(option, text)
 
 
 def _store(inv: Invocation, *, stays_up: bool = False):  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from typer.exceptions import TyperException
 
 from config.errors import AppError, ExitCode
 from config.i18n import ENGLISH, Catalog, Text, choose, msg, pmsg
-from config.runtime import Environment, Invocation
+from config.runtime import Environment, Invocation, clock_from, utcnow
 from config.terminal import tolerant
 from config.views import FileImport
 
@@ -108,6 +108,16 @@ def invocation(
     env.team_language = inv.team_language
     if lang is not None:
         env.lang = choose(lang, env.environ)
+    if env.clock is utcnow:  # a test's own clock stays; else $SHOPBOT_NOW may set it
+        env.clock, start = clock_from(env.environ)
+        if start is not None:  # said each time: a daemon left on it would alert on a past week
+            env.err(
+                msg(
+                    "$SHOPBOT_NOW is set: the clock starts at {moment} and runs on from there "
+                    "(for tests and to reproduce a past week; unset it for real work)",
+                    moment=start.isoformat(),
+                )
+            )
     if config is not None and not _is_file(config):
         # A file named with --config that is not there is a mistake even for a command
         # that needs no shop: without this, `glossary add` wrote to the shared scope and

@@ -256,6 +256,23 @@ def parse_iso(text: str) -> datetime:
     return _in_range(datetime.fromisoformat(value))
 
 
+def given_moment(name: str, text: str, remedy: str = "") -> datetime:
+    """A moment a person gave (--as-of, $SHOPBOT_NOW): ISO 8601 with a UTC offset; BadInput
+    naming `name`, what is wrong and an example otherwise (`remedy` said after it)."""
+    try:
+        moment = parse_iso(text)
+    except ValueError as exc:
+        problem = f": {exc}" if str(exc).startswith("the year") else " is not an ISO 8601 time"
+        raise BadInput(
+            f"{name} {echoed(text)!r}{problem}, e.g. 2026-11-26T09:00+07:00{remedy}"
+        ) from None
+    if moment.tzinfo is None:
+        raise BadInput(
+            f"{name} {echoed(text)!r} has no UTC offset; add one, e.g. +07:00 or Z{remedy}"
+        )
+    return moment
+
+
 def parse_time(text: str, zone: tzinfo) -> datetime:
     """A time as sellers' files write it (see TIMES_ACCEPTED), read in `zone` when it has no
     offset; ValueError saying what is accepted otherwise."""

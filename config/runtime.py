@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -47,6 +48,28 @@ def process_alive(pid: int) -> bool:
 def utcnow() -> datetime:
     """The current time in UTC: the default clock."""
     return datetime.now(UTC)
+
+
+# The clock's start for tests and for reproducing a past week (config/cli.main reads it).
+NOW_VARIABLE = "SHOPBOT_NOW"
+
+
+def clock_from(environ: Mapping[str, str]) -> tuple[Clock, datetime | None]:
+    """The real clock, or with $SHOPBOT_NOW one that starts at that moment and runs on from
+    there (a daemon's leases, waits and deadlines still pass as they do), with that start;
+    BadInput naming the variable when it is not an ISO 8601 time with an offset."""
+    from config.files import given_moment
+
+    text = environ.get(NOW_VARIABLE)
+    if not text:
+        return utcnow, None
+    start = given_moment(
+        f"${NOW_VARIABLE}",
+        text,
+        remedy=" (it sets the clock for tests and past weeks; unset it to use the real one)",
+    ).astimezone(UTC)
+    began = time.monotonic()
+    return (lambda: start + timedelta(seconds=time.monotonic() - began)), start
 
 
 @dataclass(frozen=True)

@@ -289,6 +289,35 @@ def test_bad_input_exits_2_with_a_clear_message(run, args: list[str], message: s
     assert result.code == 2 and message in result.err
 
 
+def test_shopbot_now_sets_the_clock_a_command_without_as_of_decides_by(run) -> None:  # type: ignore[no-untyped-def]
+    # A command given no --as-of (a daemon has none) decides by the clock: $SHOPBOT_NOW sets
+    # it, so a test needs neither the real hour of the week nor a patched clock.
+    def status(now: str):  # type: ignore[no-untyped-def]
+        result = run("status", "--shop", "acme-th", "--json", environ={"SHOPBOT_NOW": now})
+        assert result.code == 0, result.err
+        [th] = json.loads(result.out)
+        return th, result.err
+
+    thursday, said = status("2026-12-03T13:00+07:00")
+    assert (thursday["week_start"], thursday["due_by_now"], thursday["state"]) == (
+        "2026-11-30",
+        1,
+        "behind",
+    )
+    assert "$SHOPBOT_NOW is set: the clock starts at 2026-12-03T06:00:00+00:00" in said
+    monday, _ = status("2026-12-06T17:30Z")  # 00:30 on Monday in Bangkok: a new week
+    assert (monday["week_start"], monday["due_by_now"], monday["state"]) == (
+        "2026-12-07",
+        0,
+        "on_track",
+    )
+    bad = run("status", environ={"SHOPBOT_NOW": "last thursday"})
+    assert bad.code == 2 and "$SHOPBOT_NOW 'last thursday' is not an ISO 8601 time" in bad.err
+    naive = run("status", environ={"SHOPBOT_NOW": "2026-12-03T13:00"})
+    assert naive.code == 2 and "$SHOPBOT_NOW '2026-12-03T13:00' has no UTC offset" in naive.err
+    assert "unset it to use the real one" in naive.err
+
+
 def test_a_bad_config_file_exits_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path, "shops.toml", '[[shops]]\nid = "x"\nmarket = "ZZ"\n')
     result = cli("cadence", "status", "--config", str(path))
