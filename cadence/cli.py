@@ -24,6 +24,7 @@ from config.cli import (
     show_import,
 )
 from config.errors import BadInput
+from config.runtime import utcnow
 
 app = new_app(
     "cadence", "Keep each shop on its weekly cadence of product-linked videos.", program=True
@@ -344,6 +345,7 @@ def daemon(
         log_stream=inv.env.stderr,
         language=inv.env.catalog,
         clock=inv.env.clock,
+        timer=utcnow,  # fire times by the machine's clock, whatever $SHOPBOT_NOW says
         data_dir=inv.data_dir,
     )
     if once:
@@ -395,6 +397,7 @@ def _fleet(inv: Invocation, names: list[str] | None, once: bool) -> int:
         log_stream=inv.env.stderr,
         language=inv.env.catalog,
         clock=inv.env.clock,
+        timer=utcnow,
         data_dir=inv.data_dir,
     )
     shops = fleet.configure(settings)
@@ -421,6 +424,7 @@ def _worker(inv: Invocation, once: bool) -> int:
         log_stream=inv.env.stderr,
         language=inv.env.catalog,
         clock=inv.env.clock,
+        timer=utcnow,
         data_dir=inv.data_dir,
     )
     fleet.configure(settings)

@@ -142,6 +142,9 @@ class Daemon:
     console: IO[str] = field(default_factory=lambda: sys.stdout)  # alerts without targets
     log_stream: IO[str] = field(default_factory=lambda: sys.stderr)
     clock: Clock = utcnow
+    # What the scheduler's fire times are placed by: APScheduler waits on the machine's
+    # clock, so a clock set apart ($SHOPBOT_NOW) must not place them; None: `clock`.
+    timer: Clock | None = None
     data_dir: Path | None = None  # captioned images go below it; None: no localization jobs
     stopping: threading.Event = field(default_factory=threading.Event)  # shared by a fleet
     registered: bool = False  # the shop's row is in the store already (a fleet did it)
@@ -491,7 +494,7 @@ class Daemon:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
             timezone=UTC,
         )
-        now = self.clock()
+        now = (self.timer or self.clock)()
         for name, (job, seconds) in self.jobs().items():
             scheduler.add_job(
                 self.run_job,

@@ -100,6 +100,7 @@ class Fleet:
     console: IO[str] = field(default_factory=lambda: sys.stdout)
     log_stream: IO[str] = field(default_factory=lambda: sys.stderr)
     clock: Clock = utcnow
+    timer: Clock | None = None  # what places the scheduler's fire times (Daemon.timer)
     data_dir: Path | None = None
     # A queue's worker (cadence.workers): each shop's items to caption go to it, an item a task.
     hand_images: Callable[[str, list[int]], None] | None = None
@@ -139,6 +140,7 @@ class Fleet:
                 console=self.console,
                 log_stream=self.log_stream,
                 clock=self.clock,
+                timer=self.timer,
                 data_dir=self.data_dir,
                 stopping=self.stopping,
                 registered=True,
@@ -382,7 +384,7 @@ class Fleet:
         for seconds, ids in by_interval.items():  # checks: one sweep per check interval
             wanted[f"check-{seconds}"] = (self.check_all, (ids,), seconds, "light")
         self._widen_lanes(scheduler)
-        now = self.clock()
+        now = (self.timer or self.clock)()
         for job in scheduler.get_jobs():
             if job.id in _OWN_JOBS or job.id.startswith(_ONE_OFF):
                 continue
@@ -467,7 +469,7 @@ class Fleet:
             )
             for shop_id, daemon in self.daemons.items():
                 daemon.hand_images = self._hand_for(shop_id)
-        now = self.clock()
+        now = (self.timer or self.clock)()
         deliver = min((d.shop.schedule.deliver_seconds for d in self.daemons.values()), default=30)
         scheduler.add_job(
             self.deliver_due, "interval", seconds=deliver, id="deliver-due", next_run_time=now
