@@ -15,7 +15,6 @@ import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -23,34 +22,29 @@ from sqlmodel import select
 
 from cadence.fleet import Fleet, stagger
 from cadence.service import evaluate_and_decide, evaluate_and_decide_many, register_shops
-from config.markets import load_markets
 from config.runtime import Secrets
-from config.settings import WEEKDAYS, load
+from config.settings import load
 from store.db import open_store, session_scope
 from store.models import Alert, JobRun, OutboxMessage, Video
 from tests.httpserver import Reply, serve
 from tests.localize.conftest import engine_server, setup  # noqa: F401 - fixtures
 
 NOW = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)  # a Thursday
+# A command decides by the clock (a daemon has no --as-of), so the commands run here are
+# given theirs, whatever the real hour of the week (on a Sunday evening in UTC, Asia's week
+# has turned and no shop there is behind): NOW, or the sixth day of the week in Bangkok,
+# Kuala Lumpur and London, where 0 of 3 is at risk.
+AT_NOW = {"SHOPBOT_NOW": NOW.isoformat()}
+AT_SIXTH_DAY = {"SHOPBOT_NOW": (NOW + timedelta(days=2)).isoformat()}
 CADENCE = [sys.executable, "-c", "from cadence.cli import run; run()"]
 
 
-def shops_file(
-    path: Path, ids: list[str], hook: str | None = None, extra: str = "", live: bool = False
-) -> Path:
-    """A shops file of `ids` in five markets; `live`: each shop's week starts so that the
-    real today is its sixth day, where 0 of 3 is behind (for a daemon run as a command,
-    which reads the real clock: from 16:00 UTC on a Sunday it is Monday in Kuala Lumpur,
-    a week just begun, and no shop there was behind)."""
+def shops_file(path: Path, ids: list[str], hook: str | None = None, extra: str = "") -> Path:
     markets = ["TH", "MY", "UK", "US", "VN"]
     body = ""
     for n, shop_id in enumerate(ids):
-        market = markets[n % len(markets)]
-        body += f'[[shops]]\nid = "{shop_id}"\nmarket = "{market}"\n'
+        body += f'[[shops]]\nid = "{shop_id}"\nmarket = "{markets[n % len(markets)]}"\n'
         body += 'alert_language = "en"\n'
-        if live:
-            zone = ZoneInfo(load_markets().market(market).timezone)
-            body += f'week_start = "{WEEKDAYS[(datetime.now(zone).weekday() - 5) % 7]}"\n'
         if hook:
             body += f'alert_urls = ["json://{hook}/{shop_id}"]\n'
         body += "[shops.schedule]\ndeliver_seconds = 5\ncheck_minutes = 15\n"
@@ -164,9 +158,10 @@ def test_a_reload_adds_and_removes_shops_and_a_broken_file_keeps_them(  # type: 
 
 def test_once_runs_every_shops_jobs_and_records_each(tmp_path: Path, db_url: str, cli) -> None:  # type: ignore[no-untyped-def]
     config = shops_file(
-        tmp_path / "shops.toml", ["a", "b", "c"], extra="[fleet]\ncheck_batch = 2\n", live=True
+        tmp_path / "shops.toml", ["a", "b", "c"], extra="[fleet]\ncheck_batch = 2\n"
     )
-    done = cli("cadence", "daemon", "--all", "--once", "--config", str(config), "--db", db_url)
+    where = ("--config", str(config), "--db", db_url)
+    done = cli("cadence", "daemon", "--all", "--once", *where, environ=AT_SIXTH_DAY)
     assert done.code == 0, done.err
     assert done.out.count("video quota") >= 3  # each shop's alert, to the console
     engine = open_store(db_url)
@@ -174,11 +169,11 @@ def test_once_runs_every_shops_jobs_and_records_each(tmp_path: Path, db_url: str
         runs = {(r.shop_id, r.job): r for r in s.exec(select(JobRun))}
     assert {k for k in runs if k[1] == "check"} == {("a", "check"), ("b", "check"), ("c", "check")}
     assert all(r.ok and r.worker and ":" in r.worker for r in runs.values())
-    status = cli("cadence", "fleet", "status", "--json", "--config", str(config), "--db", db_url)
+    status = cli("cadence", "fleet", "status", "--json", *where, environ=AT_SIXTH_DAY)
     doc = json.loads(status.out)
     assert [s["shop"] for s in doc["shops"]] == ["a", "b", "c"]
     assert {j["job"] for j in doc["shops"][0]["jobs"]} >= {"check", "deliver"}
-    text = cli("cadence", "fleet", "status", "--config", str(config), "--db", db_url)
+    text = cli("cadence", "fleet", "status", *where, environ=AT_SIXTH_DAY)
     assert "no worker has run yet" in text.out and "check" in text.out
     some = cli(
         "cadence", "daemon", "--shops", "b,nope", "--once", "--config", str(config), "--db", db_url
@@ -219,8 +214,8 @@ def test_a_shop_whose_target_never_answers_holds_up_no_other(tmp_path: Path, eng
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="SIGHUP is POSIX")
 def test_sighup_starts_a_new_shops_jobs_without_a_restart(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'store.db'}"
-    config = shops_file(tmp_path / "shops.toml", ["a", "b"], live=True)
-    env = {**os.environ, "SHOPBOT_HOME": str(tmp_path / "home")}
+    config = shops_file(tmp_path / "shops.toml", ["a", "b"])
+    env = {**os.environ, "SHOPBOT_HOME": str(tmp_path / "home"), **AT_SIXTH_DAY}
     proc = subprocess.Popen(
         [*CADENCE, "daemon", "--all", "--config", str(config), "--db", db],
         stdout=subprocess.DEVNULL,
@@ -248,7 +243,7 @@ def test_sighup_starts_a_new_shops_jobs_without_a_restart(tmp_path: Path) -> Non
     try:
         assert said("fleet started: 2 shop(s)")
         assert said("[b] check: behind")  # b's first check, logged under its name
-        shops_file(config, ["a", "b", "c"], live=True)
+        shops_file(config, ["a", "b", "c"])
         proc.send_signal(signal.SIGHUP)
         assert said("SIGHUP: shops file reloaded: 3 shop(s); added c")
         assert said("[c] check: behind"), "".join(lines)  # its jobs started at once

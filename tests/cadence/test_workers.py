@@ -25,7 +25,7 @@ from cadence.workers import DueJob, Worker, due_jobs, period_start
 from config.settings import load
 from store.db import session_scope
 from store.models import JobRun, OutboxMessage
-from tests.cadence.test_fleet import shops_file
+from tests.cadence.test_fleet import AT_NOW, NOW, shops_file
 from tests.httpserver import Reply, serve
 from tests.localize.conftest import engine_server, setup  # noqa: F401 - fixtures
 
@@ -238,8 +238,9 @@ def test_a_killed_workers_job_runs_again_on_another_within_a_lease(
             "deliver_seconds = 5", "deliver_seconds = 5\nlease_seconds = 5"
         )
         config.write_text(QUEUE + text)
-        env = {**os.environ, "SHOPBOT_HOME": str(home), "SHOPBOT_DB": db_url}
+        env = {**os.environ, "SHOPBOT_HOME": str(home), "SHOPBOT_DB": db_url, **AT_NOW}
         log = tmp_path / "worker.log"
+        started = time.monotonic()  # its clock starts at NOW a little after this
         with log.open("w") as err:
             proc = subprocess.Popen(
                 [
@@ -264,7 +265,8 @@ def test_a_killed_workers_job_runs_again_on_another_within_a_lease(
             proc.wait()
         killed = time.monotonic()
         silent = False
-        w = worker_of(engine, config, lambda: datetime.now(UTC))  # leases read the clock
+        # the same clock: leases read it, the dead worker's were written by it
+        w = worker_of(engine, config, lambda: NOW + timedelta(seconds=time.monotonic() - started))
         # The dead worker's delivery (a check it was running when killed, as a loaded
         # machine may have it, is doing too: taken over the same way, not counted here).
         assert _count(w, "status = 'doing' AND args->>'job' = 'deliver'") == 1
