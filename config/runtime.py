@@ -50,7 +50,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-# The clock's start for tests and for reproducing a past week (config/cli.main reads it).
+# The clock's start for tests and for reproducing a past week (config.cli.invocation reads it).
 NOW_VARIABLE = "SHOPBOT_NOW"
 
 
