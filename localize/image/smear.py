@@ -333,12 +333,23 @@ def _greys(before: Any, after: Any, box: tuple[int, int, int, int]) -> tuple[Any
     top, right, bottom) as a mask: what every look below starts from."""
     import numpy as np
 
-    was = before.astype(np.float32).mean(axis=2)
-    now = after.astype(np.float32).mean(axis=2)
+    was, now = _grey(before), _grey(after)
     bx0, by0, bx1, by1 = box
     inside = np.zeros(now.shape, bool)
     inside[by0:by1, bx0:bx1] = True
     return was, now, inside
+
+
+def _grey(pixels: Any) -> Any:
+    """The mean of an image's three channels per pixel, in float32: the same float32 sums
+    and division as numpy's mean over a last axis of three, which is ten times slower
+    (each look of every region's judge starts from two of them)."""
+    import numpy as np
+
+    grey = pixels[..., 0].astype(np.float32)
+    grey += pixels[..., 1]
+    grey += pixels[..., 2]
+    return np.true_divide(grey, np.intp(3), out=grey, casting="unsafe")  # (as numpy's mean)
 
 
 def _spots(before: Any, after: Any, box: tuple[int, int, int, int], text_height: int) -> int:
