@@ -1445,7 +1445,8 @@ def _pull_push(rgb: Any, hole: Any) -> Any:
     import numpy as np
 
     weight = (~hole).astype(np.float32)
-    value = rgb.astype(np.float32) * weight[..., None]
+    value = rgb.astype(np.float32)
+    value *= weight[..., None]  # (in place: a product broadcast into a new array is slower)
     levels = []
     while min(weight.shape) > 4:
         levels.append((value, weight))
@@ -1457,7 +1458,8 @@ def _pull_push(rgb: Any, hole: Any) -> Any:
     fill = np.where(known[..., None], value / np.maximum(weight, 1e-4)[..., None], mean)
     for value, weight in reversed(levels):
         up = cv2.resize(fill, (weight.shape[1], weight.shape[0]), interpolation=cv2.INTER_LINEAR)
-        fill = value + (1 - weight)[..., None] * up  # premultiplied: known pixels stay
+        up *= (1 - weight)[..., None]
+        fill = np.add(value, up, out=up)  # premultiplied: known pixels stay
     ys, xs = np.nonzero(hole)
     if len(xs):  # smooth the pyramid's blockiness inside the hole only
         top, left = max(0, int(ys.min()) - 1), max(0, int(xs.min()) - 1)
