@@ -145,3 +145,36 @@ def test_an_approval_from_a_script_writes_without_building_the_tables_classes(
     with session_scope(engine) as s:
         item = s.get(LocalizationItem, 1)
         assert item is not None and item.state == ItemState.APPROVED
+
+
+def test_reading_a_jpeg_or_png_loads_no_other_format_plugin(tmp_path: Path) -> None:
+    """Given a format it has not loaded, Pillow loads all of its ~40 plugins: a JPEG or a
+    PNG loads only the common ones (and no colour management, no EXIF turning), while a
+    WebP and a TIFF still open as themselves."""
+    from PIL import Image
+
+    picture = Image.new("RGB", (64, 48), (200, 30, 40))
+    for name in ("a.png", "a.jpg", "a.webp", "a.tif"):
+        picture.save(tmp_path / name, **({"lossless": True} if name.endswith("webp") else {}))
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from localize.image.inputs import load_image\n"
+        f"folder = Path({str(tmp_path)!r})\n"
+        "for name in ('a.png', 'a.jpg'):\n"
+        "    load_image(folder / name)\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('PIL.')))\n"
+        "for name in ('a.webp', 'a.tif'):\n"
+        "    img = load_image(folder / name).image\n"
+        "    print(name, img.mode, img.size, img.getpixel((5, 5)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    loaded, *opened = done.stdout.splitlines()
+    unneeded = {"PIL.TiffImagePlugin", "PIL.WebPImagePlugin", "PIL.ImageCms", "PIL.ImageOps"}
+    assert sorted(set(loaded.split()) & unneeded) == []
+    assert opened == [
+        "a.webp RGB (64, 48) (200, 30, 40)",
+        "a.tif RGB (64, 48) (200, 30, 40)",
+    ]

@@ -333,12 +333,23 @@ def _greys(before: Any, after: Any, box: tuple[int, int, int, int]) -> tuple[Any
     top, right, bottom) as a mask: what every look below starts from."""
     import numpy as np
 
-    was = before.astype(np.float32).mean(axis=2)
-    now = after.astype(np.float32).mean(axis=2)
+    was, now = _grey(before), _grey(after)
     bx0, by0, bx1, by1 = box
     inside = np.zeros(now.shape, bool)
     inside[by0:by1, bx0:bx1] = True
     return was, now, inside
+
+
+def _grey(pixels: Any) -> Any:
+    """The mean of an image's three channels per pixel, in float32: the same float32 sums
+    and division as numpy's mean over a last axis of three, which is ten times slower
+    (each look of every region's judge starts from two of them)."""
+    import numpy as np
+
+    grey = pixels[..., 0].astype(np.float32)
+    grey += pixels[..., 1]
+    grey += pixels[..., 2]
+    return np.true_divide(grey, np.intp(3), out=grey, casting="unsafe")  # (as numpy's mean)
 
 
 def _spots(before: Any, after: Any, box: tuple[int, int, int, int], text_height: int) -> int:
@@ -559,23 +570,29 @@ def _tint_lead(pixels: Any) -> tuple[Any, Any]:
         rgb = padded[r0 : r1 + 2 * k].astype(np.float32)
         r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
         y = 0.299 * r + 0.587 * g + 0.114 * b
-        c = np.stack([-0.1687 * r - 0.3313 * g + 0.5 * b, 0.5 * r - 0.4187 * g - 0.0813 * b], -1)
+        # (Cb and Cr apart: numpy's sums over a last axis of two, the same float32 adds,
+        # were a tenth of a new image's judge)
+        cb = -0.1687 * r - 0.3313 * g + 0.5 * b
+        cr = 0.5 * r - 0.4187 * g - 0.0813 * b
         n = r1 - r0
 
         def at(a: Any, dy: int, dx: int, n: int = n) -> Any:
             """`a` moved by (dy, dx): the strip's own rows, seen from that far off."""
             return a[k + dy : k + dy + n, k + dx : k + dx + w]
 
-        y0, c0 = at(y, 0, 0), at(c, 0, 0)
+        y0, cb0, cr0 = at(y, 0, 0), at(cb, 0, 0), at(cr, 0, 0)
         best, strongest = np.zeros((n, w), np.float32), np.zeros((n, w), np.float32)
         for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1)):
             ya, yb = at(y, -k * dy, -k * dx), at(y, k * dy, k * dx)
-            ca, cb = at(c, -k * dy, -k * dx), at(c, k * dy, k * dx)
-            dy_, dc = yb - ya, cb - ca
-            dc2 = (dc * dc).sum(-1)
+            cba, cra = at(cb, -k * dy, -k * dx), at(cr, -k * dy, -k * dx)
+            dy_ = yb - ya
+            dcb, dcr = at(cb, k * dy, k * dx) - cba, at(cr, k * dy, k * dx) - cra
+            dc2 = dcb * dcb + dcr * dcr
             edge = (np.abs(dy_) > TINT_STEP) & (dc2 > TINT_STEP**2)
             ty = np.clip((y0 - ya) / np.where(edge, dy_, 1), 0, 1)
-            tc = np.clip(((c0 - ca) * dc).sum(-1) / np.maximum(dc2, 1e-6), 0, 1)
+            toward = (cb0 - cba) * dcb + (cr0 - cra) * dcr
+            toward += 0  # (as numpy's sum, from +0: a zero is never -0)
+            tc = np.clip(toward / np.maximum(dc2, 1e-6), 0, 1)
             # (measured from the side the pixel is nearer)
             ahead = np.where(ty + tc < 1, ty - tc, tc - ty)
             step = np.abs(dy_) + np.sqrt(dc2)

@@ -358,3 +358,19 @@ def test_the_jpegs_own_colour_blur_on_an_edge_is_no_tint() -> None:
     seen = before(image, box, dilation(box))
     assert seen is not None
     assert judge(seen, plate) == ()
+
+
+def test_the_looks_grey_is_numpys_mean_of_the_channels_bit_for_bit() -> None:
+    # every sum three 8-bit channels can make, in the uint8 crops and the int16 copies the
+    # judge takes, and a crop that is a view (strided) as the judge's are
+    from localize.image.smear import _grey
+
+    levels = np.arange(256)
+    triples = np.stack(np.meshgrid(levels, levels, [0, 1, 127, 254, 255]), -1).reshape(-1, 3)
+    for pixels in (triples.astype(np.uint8), triples.astype(np.int16)):
+        want = pixels.astype(np.float32).mean(axis=-1)
+        assert np.array_equal(_grey(pixels).view(np.int32), want.view(np.int32))
+    crop = np.random.default_rng(3).integers(0, 256, (90, 140, 3), np.uint8)[7:80, 5:131]
+    want = crop.astype(np.float32).mean(axis=2)
+    got = _grey(crop)
+    assert got.dtype == np.float32 and np.array_equal(got.view(np.int32), want.view(np.int32))
