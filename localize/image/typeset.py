@@ -24,6 +24,8 @@ WARN_UNDER = 0.5  # of the original's size: drawn smaller than this (and smaller
 # reads on a phone: design.legible_size), a reviewer is told
 ALIKE = 0.75  # alike blocks share a size unless it shrinks one below this share of its own
 LIST_GAP = 0.4  # of the size: the least space between two items of a list, past the pitch
+APART = 0.5  # of the gap between a row's labels: kept between their translations
+WIDE = 1.0  # of the ink height: labels on one baseline this far apart are a row's labels
 TITLE = 1.15  # an original this much taller than another is its title: never drawn smaller
 HANG_GAP = 0.8  # of the size: the least space under a claim wrapped under itself, to the next
 # (0.5 left c02 en's 'and sweatproof' 20 px over 'Bluetooth 5.3', the other claims 70 apart)
@@ -511,6 +513,10 @@ def set_pieces(
     tight: set[int] = set()  # labels wrapped inside their cell, up to its rules
     groups: list[set[int]] = []
     rows_of = {n: tuple(row) for row in side_by_side(lines, blocks) for n in row}
+    # a row's labels (under icons, in a table's header) each kept to its share of the gaps
+    reach: dict[int, tuple[float, float]] = {}
+    for row in set(rows_of.values()):
+        reach.update(row_reach(lines, blocks, row))
     row_base: dict[tuple[int, ...], float] = {}  # a row's baseline, once a cell of it is drawn
     for found in columns(lines, blocks) + side_by_side(lines, blocks):  # (a table: both,
         merged = set(found)  # one group: its columns and rows share their cells)
@@ -524,7 +530,8 @@ def set_pieces(
         for n in column:
             block, top, weight = plans[n]
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing,
-                          standing=standing, product=product, photo=False)  # fmt: skip
+                          standing=standing, product=product, photo=False,
+                          between=reach.get(n))  # fmt: skip
             found = _best(
                 pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
                 n in labels,
@@ -543,7 +550,8 @@ def set_pieces(
             for n in narrow:
                 block, top, weight = plans[n]
                 rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, tight=True,
-                              standing=standing, product=product, photo=False)  # fmt: skip
+                              standing=standing, product=product, photo=False,
+                              between=reach.get(n))  # fmt: skip
                 wrapped = _best(
                     pieces, block, script, path, weight, shaping, rooms, shared, spacing, ink_em
                 )[0]  # fmt: skip
@@ -569,13 +577,13 @@ def set_pieces(
         kept = [max(round(FLOOR * top), int(size / TITLE)) for _, size in titles]
         cap = min([caps[n], *larger, *kept])
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
-                      standing, product, n not in grouped)  # fmt: skip
+                      standing, product, n not in grouped, reach.get(n))  # fmt: skip
         edge = _margin_side(block, lines, rooms, img.width)
         if edge:  # a line alone on a photo, set by the image's margin: it keeps that edge
             block = blocks[n] = Block(block.lines, edge)
             plans[n] = (block, top, weight)
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
-                          standing, product, n not in grouped)  # fmt: skip
+                          standing, product, n not in grouped, reach.get(n))  # fmt: skip
         setting, frame = _best(
             pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels
         )
@@ -944,7 +952,7 @@ class Frame:
 def _room(
     rgb: Any, owned: Any, number: int, block: Any, lines: Sequence[Any], pieces: Sequence[Piece],
     top: int, spacing: float, tight: bool = False, standing: Any = None, product: Any = None,
-    photo: bool = True,
+    photo: bool = True, between: tuple[float, float] | None = None,
 ) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
     """The spaces a block may take and their frames: an upright block grows over the free
     panel around it (pixels near its background, or erased by it, away from other text;
@@ -953,7 +961,8 @@ def _room(
     up and down by at most a line; a turned one keeps its own region. `tight`: kept only a
     little way from what bounds the panel (a label wrapped inside its table cell);
     `photo`: False for a table's cell or a column's label, whose rules and neighbours
-    beside it are no photo (its cell is its room)."""
+    beside it are no photo (its cell is its room); `between`: the columns (left, right)
+    a row's label stays within, its share of the gaps to its neighbours (`row_reach`)."""
     import cv2
     import numpy as np
 
@@ -1113,9 +1122,48 @@ def _room(
             middle = (box[0] + box[2]) / 2
             half = max(0.0, min(middle - x0, x1 - middle))
             x0, x1 = int(middle - half), int(np.ceil(middle + half))
+        if between is not None:  # a row's label: never into its neighbours' share of the
+            # gaps (e07: four labels under icons grew into one run of text ~10 px apart)
+            if between[0] > x0:  # (an end of the row is bounded on one side only)
+                x0 = min(int(np.ceil(between[0])), x1)
+            if between[1] < x1:
+                x1 = max(int(between[1]), x0)
         room = (x0, gy0 + y0, x1, gy1 + y0)
         frame = Frame(room, 0.0, (0.0, 0.0), box, apart, open_)
         out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
+    return out
+
+
+def row_reach(
+    lines: Sequence[Any], blocks: Sequence[Any], row: Sequence[int]
+) -> dict[int, tuple[float, float]]:
+    """The columns (left, right, px) each label of a row (block indexes, left to right)
+    may be drawn within: its own box and its share of the wide gaps (at least WIDE of the
+    ink height) to its neighbours, APART of each gap kept free between them; a centred
+    label keeps its centre (one under each icon), a left-aligned one takes nothing of the
+    gap on its left, a right-aligned one nothing on its right."""
+    boxes = [blocks[n].box(list(lines)) for n in row]
+    low = [float("-inf")] * len(row)
+    high = [float("inf")] * len(row)
+    for k in range(len(row) - 1):
+        left, right = blocks[row[k]], blocks[row[k + 1]]
+        gap = boxes[k + 1][0] - boxes[k][2]
+        ink = max(lines[i].ink_height for i in (*left.lines, *right.lines))
+        if gap < WIDE * ink:  # close: words of one line, not labels set apart
+            continue
+        grows = (left.align != "right", right.align != "left")
+        share = (1 - APART) * gap / max(1, sum(grows))
+        high[k] = boxes[k][2] + share * grows[0]
+        low[k + 1] = boxes[k + 1][0] - share * grows[1]
+    out = {}
+    for k, n in enumerate(row):
+        if low[k] == float("-inf") and high[k] == float("inf"):
+            continue
+        if blocks[n].align == "centre":
+            middle = (boxes[k][0] + boxes[k][2]) / 2
+            half = min(middle - low[k], high[k] - middle)
+            low[k], high[k] = middle - half, middle + half
+        out[n] = (low[k], high[k])
     return out
 
 
