@@ -1018,8 +1018,14 @@ def _room(
     # lies past its edge: a red disc on a card's corner, read three ink heights either
     # side, was a photo with the product all round (d07: "Hot" at 32%, "runs onto the
     # product")
-    one_colour = all(
-        pieces[i].erased.method == "flat" and pieces[i].erased.panel for i in block.lines
+    flat = [pieces[i].erased.panel for i in block.lines if pieces[i].erased.method == "flat"]
+    one_colour = len(flat) == len(block.lines) and all(flat)
+    # and so is one a line of the block found holding the whole block: a title's first
+    # line by a white card's top edge, its erase crop reaching the photo past it, was
+    # erased as a texture and set as on a photo, the card taken for the product it ran
+    # onto (e01: 34%, "runs onto the product (2988 px)")
+    one_colour |= any(
+        p[0] <= box[0] and p[1] <= box[1] and p[2] >= box[2] and p[3] >= box[3] for p in flat if p
     )
     open_ = photo and not one_colour and not _flat(close, others, box, ink, ink_rows)
     if open_ and standing_here is not None:  # what it stands on itself (a sticker, a

@@ -787,3 +787,27 @@ def test_a_tag_that_reads_as_large_as_its_original_is_not_called_small() -> None
     long = "Free shipping on every order, today only"
     out, done = set_scene(tag("包邮"), ["包邮"], [long], "en")
     assert any("of the original's size" in str(n) for n in done.notes), (done.notes, done.sizes)
+
+
+def test_a_title_by_a_cards_top_edge_takes_the_cards_space_not_called_on_the_product() -> None:
+    # e01: a white card over a blurred photo; the title's first line, near the card's top
+    # edge, was erased as a texture (its crop reached the photo), so the block was set as on
+    # a photo, the card taken for the product: 34%, "runs onto the product (2988 px)"
+    from PIL import ImageFilter
+
+    img = Image.new("RGB", (1080, 1080), (222, 196, 170))
+    pen = ImageDraw.Draw(img)
+    blurred = [(700, 150, 180, (110, 190, 150)), (560, 300, 120, (220, 110, 90)),
+               (900, 560, 200, (110, 230, 120)), (400, 120, 100, (160, 210, 140))]  # fmt: skip
+    for x, y, r, colour in blurred:
+        pen.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+    img = img.filter(ImageFilter.GaussianBlur(30))
+    ImageDraw.Draw(img).rounded_rectangle((60, 105, 580, 585), 30, fill=(255, 255, 255))
+    texts = ["北欧风陶瓷杯", "大容量450毫升"]
+    scene = draw(img, [Lettering(texts[0], (100, 122), 62, bold=2),
+                       Lettering(texts[1], (100, 206), 52, bold=2)])  # fmt: skip
+    out, done = set_scene(scene, texts, ["Nordic-style ceramic mug", "Large 450 ml capacity"], "en")
+    assert not any("product" in str(n) for n in done.notes), done.notes
+    assert done.sizes[0] >= 0.45 * done.originals[0], (done.sizes, done.originals, done.lines)
+    dark = ink_mask(out, (30, 30, 30), 150)
+    assert not dark[:, 580:].any() and not dark[:105].any()  # on the card
