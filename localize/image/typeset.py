@@ -287,7 +287,7 @@ def faults(
                     "space holds it at {room}%; check it by eye",
                     text=block.text,
                     percent=block.percent(block.size),
-                    room=block.percent(block.room),
+                    room=min(100, block.percent(block.room)),  # (its em may exceed the original's)
                 )
             )
         elif block.size < round(WARN_UNDER * (block.em or block.top)) and not block.said:  # under
