@@ -22,8 +22,12 @@ LEAST = 0.35  # of the original's size: the smallest a block is ever set
 FLOOR_PX = 10  # px: and never smaller than this, whatever the original
 WARN_UNDER = 0.5  # of the original's size: drawn smaller than this (and smaller than
 # reads on a phone: design.legible_size), a reviewer is told
+CJK_EM = 0.9  # of a Chinese glyph's em, its ink (Noto Sans CJK: 0.93): the original's size a
+# reader compares a translation with is its em, not its ink (a Latin capital is 0.72 em)
 ALIKE = 0.75  # alike blocks share a size unless it shrinks one below this share of its own
 LIST_GAP = 0.4  # of the size: the least space between two items of a list, past the pitch
+APART = 0.5  # of the gap between a row's labels: kept between their translations
+WIDE = 1.0  # of the ink height: labels on one baseline this far apart are a row's labels
 TITLE = 1.15  # an original this much taller than another is its title: never drawn smaller
 HANG_GAP = 0.8  # of the size: the least space under a claim wrapped under itself, to the next
 # (0.5 left c02 en's 'and sweatproof' 20 px over 'Bluetooth 5.3', the other claims 70 apart)
@@ -247,7 +251,8 @@ class Laid:
     """A block as drawn, for the check of its layout: its first original text, the size it
     was drawn at, the size matching its original (`top`), the size its own space held it
     at (`room`), its lines' left edges (px; a left-aligned block's, else none), and
-    whether its size was already said."""
+    whether its size was already said; `em`: the original's em, px (its ink over CJK_EM),
+    which a reader compares the drawn size with (0: `top`)."""
 
     text: str
     size: int
@@ -255,6 +260,11 @@ class Laid:
     room: int
     lefts: tuple[float, ...] = ()
     said: bool = False  # its size already said (illegible): not said again
+    em: float = 0.0
+
+    def percent(self, size: int) -> int:
+        """A size, in % of the original's as a reader sees it (of its em)."""
+        return round(100 * size / (self.em or self.top))
 
 
 def faults(
@@ -276,11 +286,11 @@ def faults(
                     "text {text!r}: drawn at {percent}% of the original's size though its "
                     "space holds it at {room}%; check it by eye",
                     text=block.text,
-                    percent=round(100 * block.size / block.top),
-                    room=round(100 * block.room / block.top),
+                    percent=block.percent(block.size),
+                    room=min(100, block.percent(block.room)),  # (its em may exceed the original's)
                 )
             )
-        elif block.size < round(WARN_UNDER * block.top) and not block.said:  # under
+        elif block.size < round(WARN_UNDER * (block.em or block.top)) and not block.said:  # under
             # half, in every language (d01 th/vi were silent where en, its space measured
             # larger, was told); between half and FLOOR it is the most its space holds and
             # looks right (a13's subline under its headline, over the soap: trial-img9)
@@ -289,7 +299,7 @@ def faults(
                     "text {text!r}: drawn at {percent}% of the original's size, all its "
                     "space holds; shorten it or check it by eye",
                     text=block.text,
-                    percent=round(100 * block.size / block.top),
+                    percent=block.percent(block.size),
                 )
             )
         if block.lefts and max(block.lefts) - min(block.lefts) > SPREAD * block.size:
@@ -511,6 +521,10 @@ def set_pieces(
     tight: set[int] = set()  # labels wrapped inside their cell, up to its rules
     groups: list[set[int]] = []
     rows_of = {n: tuple(row) for row in side_by_side(lines, blocks) for n in row}
+    # a row's labels (under icons, in a table's header) each kept to its share of the gaps
+    reach: dict[int, tuple[float, float]] = {}
+    for row in set(rows_of.values()):
+        reach.update(row_reach(lines, blocks, row))
     row_base: dict[tuple[int, ...], float] = {}  # a row's baseline, once a cell of it is drawn
     for found in columns(lines, blocks) + side_by_side(lines, blocks):  # (a table: both,
         merged = set(found)  # one group: its columns and rows share their cells)
@@ -524,7 +538,8 @@ def set_pieces(
         for n in column:
             block, top, weight = plans[n]
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing,
-                          standing=standing, product=product, photo=False)  # fmt: skip
+                          standing=standing, product=product, photo=False,
+                          between=reach.get(n))  # fmt: skip
             found = _best(
                 pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
                 n in labels,
@@ -543,7 +558,8 @@ def set_pieces(
             for n in narrow:
                 block, top, weight = plans[n]
                 rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, tight=True,
-                              standing=standing, product=product, photo=False)  # fmt: skip
+                              standing=standing, product=product, photo=False,
+                              between=reach.get(n))  # fmt: skip
                 wrapped = _best(
                     pieces, block, script, path, weight, shaping, rooms, shared, spacing, ink_em
                 )[0]  # fmt: skip
@@ -569,13 +585,13 @@ def set_pieces(
         kept = [max(round(FLOOR * top), int(size / TITLE)) for _, size in titles]
         cap = min([caps[n], *larger, *kept])
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
-                      standing, product, n not in grouped)  # fmt: skip
+                      standing, product, n not in grouped, reach.get(n))  # fmt: skip
         edge = _margin_side(block, lines, rooms, img.width)
         if edge:  # a line alone on a photo, set by the image's margin: it keeps that edge
             block = blocks[n] = Block(block.lines, edge)
             plans[n] = (block, top, weight)
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
-                          standing, product, n not in grouped)  # fmt: skip
+                          standing, product, n not in grouped, reach.get(n))  # fmt: skip
         setting, frame = _best(
             pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels
         )
@@ -655,7 +671,10 @@ def set_pieces(
             per_base[i] = drawn.baselines[k]
         first = pieces[block.lines[0]].source
         room = setting.size  # (one said illegible below is not said again)
-        shrunk = setting.size < WARN_UNDER * top or setting.under_floor
+        # small as a reader sees it: its em against the original's (e11's 'Free shipping'
+        # at 0.48 of the size matching 包邮's ink by its capitals read fine: 0.57 of its em)
+        em = heights[n] / CJK_EM
+        shrunk = setting.size < WARN_UNDER * em or setting.under_floor
         illegible = shrunk and setting.size < legible_size(img.width)
         if setting.size < round(FLOOR * top) and not illegible:  # what its own space held
             room = _best(
@@ -663,7 +682,7 @@ def set_pieces(
                 n in labels,
             )[0].size  # fmt: skip
         edges = tuple(x for item in drawn.lefts for x in item) if block.align == "left" else ()
-        laid[n] = Laid(first, setting.size, top, room, () if frame.angle else edges, illegible)
+        laid[n] = Laid(first, setting.size, top, room, () if frame.angle else edges, illegible, em)
         if setting.overflow:
             truncated = True
             notes.append(
@@ -675,7 +694,7 @@ def set_pieces(
                     "text {text!r}: drawn at {percent}% of the original's size, under the "
                     "legible size; shorten it",
                     text=first,
-                    percent=round(100 * setting.size / top),
+                    percent=laid[n].percent(setting.size),
                 )
             )
         if drawn.clipped and not setting.overflow:
@@ -944,7 +963,7 @@ class Frame:
 def _room(
     rgb: Any, owned: Any, number: int, block: Any, lines: Sequence[Any], pieces: Sequence[Piece],
     top: int, spacing: float, tight: bool = False, standing: Any = None, product: Any = None,
-    photo: bool = True,
+    photo: bool = True, between: tuple[float, float] | None = None,
 ) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
     """The spaces a block may take and their frames: an upright block grows over the free
     panel around it (pixels near its background, or erased by it, away from other text;
@@ -953,7 +972,8 @@ def _room(
     up and down by at most a line; a turned one keeps its own region. `tight`: kept only a
     little way from what bounds the panel (a label wrapped inside its table cell);
     `photo`: False for a table's cell or a column's label, whose rules and neighbours
-    beside it are no photo (its cell is its room)."""
+    beside it are no photo (its cell is its room); `between`: the columns (left, right)
+    a row's label stays within, its share of the gaps to its neighbours (`row_reach`)."""
     import cv2
     import numpy as np
 
@@ -998,8 +1018,14 @@ def _room(
     # lies past its edge: a red disc on a card's corner, read three ink heights either
     # side, was a photo with the product all round (d07: "Hot" at 32%, "runs onto the
     # product")
-    one_colour = all(
-        pieces[i].erased.method == "flat" and pieces[i].erased.panel for i in block.lines
+    flat = [pieces[i].erased.panel for i in block.lines if pieces[i].erased.method == "flat"]
+    one_colour = len(flat) == len(block.lines) and all(flat)
+    # and so is one a line of the block found holding the whole block: a title's first
+    # line by a white card's top edge, its erase crop reaching the photo past it, was
+    # erased as a texture and set as on a photo, the card taken for the product it ran
+    # onto (e01: 34%, "runs onto the product (2988 px)")
+    one_colour |= any(
+        p[0] <= box[0] and p[1] <= box[1] and p[2] >= box[2] and p[3] >= box[3] for p in flat if p
     )
     open_ = photo and not one_colour and not _flat(close, others, box, ink, ink_rows)
     if open_ and standing_here is not None:  # what it stands on itself (a sticker, a
@@ -1113,9 +1139,48 @@ def _room(
             middle = (box[0] + box[2]) / 2
             half = max(0.0, min(middle - x0, x1 - middle))
             x0, x1 = int(middle - half), int(np.ceil(middle + half))
+        if between is not None:  # a row's label: never into its neighbours' share of the
+            # gaps (e07: four labels under icons grew into one run of text ~10 px apart)
+            if between[0] > x0:  # (an end of the row is bounded on one side only)
+                x0 = min(int(np.ceil(between[0])), x1)
+            if between[1] < x1:
+                x1 = max(int(between[1]), x0)
         room = (x0, gy0 + y0, x1, gy1 + y0)
         frame = Frame(room, 0.0, (0.0, 0.0), box, apart, open_)
         out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
+    return out
+
+
+def row_reach(
+    lines: Sequence[Any], blocks: Sequence[Any], row: Sequence[int]
+) -> dict[int, tuple[float, float]]:
+    """The columns (left, right, px) each label of a row (block indexes, left to right)
+    may be drawn within: its own box and its share of the wide gaps (at least WIDE of the
+    ink height) to its neighbours, APART of each gap kept free between them; a centred
+    label keeps its centre (one under each icon), a left-aligned one takes nothing of the
+    gap on its left, a right-aligned one nothing on its right."""
+    boxes = [blocks[n].box(list(lines)) for n in row]
+    low = [float("-inf")] * len(row)
+    high = [float("inf")] * len(row)
+    for k in range(len(row) - 1):
+        left, right = blocks[row[k]], blocks[row[k + 1]]
+        gap = boxes[k + 1][0] - boxes[k][2]
+        ink = max(lines[i].ink_height for i in (*left.lines, *right.lines))
+        if gap < WIDE * ink:  # close: words of one line, not labels set apart
+            continue
+        grows = (left.align != "right", right.align != "left")
+        share = (1 - APART) * gap / max(1, sum(grows))
+        high[k] = boxes[k][2] + share * grows[0]
+        low[k + 1] = boxes[k + 1][0] - share * grows[1]
+    out = {}
+    for k, n in enumerate(row):
+        if low[k] == float("-inf") and high[k] == float("inf"):
+            continue
+        if blocks[n].align == "centre":
+            middle = (boxes[k][0] + boxes[k][2]) / 2
+            half = min(middle - low[k], high[k] - middle)
+            low[k], high[k] = middle - half, middle + half
+        out[n] = (low[k], high[k])
     return out
 
 

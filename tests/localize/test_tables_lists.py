@@ -254,3 +254,43 @@ def test_a_label_too_long_for_its_cell_at_the_floor_wraps_inside_it_at_the_colum
     top, bottom = rows[2]
     inside = np.nonzero(dark[top - 15 : bottom + 15, 100:380].any(axis=1))[0] + top - 15
     assert inside.min() > top + 1 and inside.max() < bottom - 1, (inside.min(), inside.max())
+
+
+ICON_LABELS = {  # trial-img9's e07: four labels under four icons, ~120 px apart
+    "en": ["Waterproof", "Lightweight", "Hard-wearing", "Breathable"],
+    "th": ["กันน้ำ", "น้ำหนักเบา", "ทนทาน", "ระบายอากาศ"],
+    "vi": ["Chống nước", "Nhẹ", "Chống mài mòn", "Thoáng khí"],
+}
+
+
+@pytest.mark.parametrize("language", sorted(ICON_LABELS))
+def test_a_row_of_labels_under_icons_keeps_them_apart(language: str) -> None:
+    # e07 th: each label grew sideways into its neighbours' space, and the four ran
+    # together into one line ~10 px apart (the original's were 122 px apart)
+    from PIL import ImageDraw
+
+    from tests.localize.supplier_text import Lettering, draw
+
+    page = Image.new("RGB", (1000, 1000), (245, 245, 245))
+    pen = ImageDraw.Draw(page)
+    centres = [185, 395, 605, 815]
+    for x in centres:
+        pen.ellipse((x - 58, 640, x + 58, 756), outline=(30, 80, 170), width=6)
+    texts = ["防水", "轻便", "耐磨", "透气"]
+    scene = draw(page, [Lettering(t, (x - 44, 796), 44, fill=(50, 50, 50)) for t, x in
+                        zip(texts, centres, strict=True)])  # fmt: skip
+    img = scene.image.copy()
+    original = np.asarray(img).copy()
+    pieces = [
+        erase_piece(img, original, RegionPlan(p, t, tr), tr)
+        for p, t, tr in zip(scene.polygons, texts, ICON_LABELS[language], strict=True)
+    ]
+    done = set_pieces(img, pieces, language, SCRIPTS[language])  # type: ignore[arg-type]
+    before = inked(scene.image, (50, 50, 50), 150)[780:860].any(axis=0)
+    runs = ink_runs(before, 20)  # (a label's own glyphs bridged)
+    gap = min(b - a for (_, a), (b, _) in zip(runs, runs[1:], strict=False))
+    after = inked(img, (50, 50, 50), 150)[760:].any(axis=0)
+    labels = ink_runs(after, round(0.4 * gap))  # what is closer runs on (APART: 0.5)
+    assert len(labels) == 4, (gap, labels, done.lines, done.sizes)
+    for (_, right), centre in zip(labels, centres[1:], strict=False):  # none past the midpoint
+        assert right < centre - 105, (labels, done.lines)

@@ -234,6 +234,11 @@ def test_a_blocks_layout_fault_is_said_never_silent() -> None:
     small = laid("保温杯", 25, top=52, room=40, lefts=(10.0,))  # its space held it at 77%
     said = faults([small], [], [])
     assert len(said) == 1 and "48%" in said[0] and "77%" in said[0], said
+    # said of the original's em (ink 42 px: 47 px), as a reader compares them; the space
+    # holding more than the original's size is said as holding all of it, not "111%"
+    small = laid("保温杯", 25, top=52, room=52, lefts=(10.0,), em=46.7)
+    said = faults([small], [], [])
+    assert len(said) == 1 and "54%" in said[0] and "100%" in said[0], said
     # d01 th/vi: drawn at 60% and under where no more fitted its space: said all the same,
     # as en's was (one rule in every language: no poor result silent, issue #18)
     squeezed = laid("保温杯", 25, top=52, room=25, lefts=(10.0,))
