@@ -1,18 +1,20 @@
-"""What an image shows of the product, pure: its silhouette on a plain studio background,
-and which text regions are printed on it (the product's own label, kept) rather than laid
+"""What an image shows of the product, pure: its silhouette on a studio backdrop, and which
+text regions are printed on it (the product's own label, kept) rather than laid
 over the picture by the supplier (overlay text, replaced).
 
 The rule is deliberately conservative, because keeping overlay Chinese by mistake leaves
 a non-compliant image while erasing a label misrepresents the product; so a region counts
 as the product's printing only when every one of these holds:
 
-1. the picture has a studio background: most of its border (BACKGROUND_SHARE) is one
-   plain colour, flooded inwards from the border; a photo or a full-bleed panel has no
+1. the picture has a studio backdrop: most of its border (BACKGROUND_SHARE) is one plain
+   colour or lies on one smooth gradient (a quadratic surface fitted to the border, then to
+   every px on it), flooded inwards from the border; a photo or a full-bleed panel has no
    silhouette and every region on it is overlay text;
 2. the product is the largest thing that is not background (at least PRODUCT_SHARE of the
    picture, holes filled: what is printed on it belongs to it), and not a banner (a shape
-   touching two opposite edges of the picture is a panel laid across it), and not a frame
-   (a table: mostly the background's own colour inside its rules, HOLLOW);
+   touching two opposite edges of the picture is a panel laid across it), not a frame
+   (a table: mostly the background's own colour inside its rules, HOLLOW), and not a text
+   panel (a card or a sticker: one flat colour outside its text, PANEL);
 3. the region and a margin around it (half its height) lie inside the silhouette
    (INSIDE share): the pixels around the letters are the product's, not the page's or a
    banner's, so text beside the product or straddling its edge is overlay;
@@ -46,6 +48,8 @@ PRODUCT_SHARE = 0.04  # of the picture: the least a product covers
 INSIDE = 0.9  # of the region and its margin: inside the product
 LABEL_HEIGHT = 0.12  # of the product's height: label text, not a headline
 SKEW = 3.0  # degrees: text leaning more follows the product's surface
+PANEL = 0.85  # of a thing outside its text, one flat colour: a panel laid to carry text (a
+# card of claims, trial-img8 c02: 0.9 with its text; boxes and bottles 0.6-0.75 with it)
 HOLLOW = 0.5  # of the silhouette, holes filled: more of the page's own colour inside is a
 # frame (a size chart's rules round white cells: trial-img9 e06 0.73, spec tables 0.56-0.87),
 # not a product (every product on a plain backdrop in the trials: 0.28 at most)
@@ -62,12 +66,9 @@ def silhouette(rgb: Any) -> Any | None:
     sh, sw = small.shape[:2]
     if sh < 8 or sw < 8:
         return None
-    px = small.astype(np.int16)
-    border = np.concatenate([px[0], px[-1], px[:, 0], px[:, -1]])
-    colour = np.median(border, axis=0)
-    if (np.abs(border - colour).max(axis=1) <= PLAIN).mean() < BACKGROUND_SHARE:
+    near = _backdrop(small)
+    if near is None:
         return None
-    near = (np.abs(px - colour).max(axis=2) <= PLAIN).astype(np.uint8)
     _, labels = cv2.connectedComponents(near, connectivity=4)
     edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
     touching = np.unique(edge[edge > 0])
@@ -92,6 +93,43 @@ def silhouette(rgb: Any) -> Any | None:
     if scale < 1:
         shape = cv2.resize(shape, (w, h), interpolation=cv2.INTER_NEAREST)
     return shape.astype(bool)
+
+
+def _backdrop(small: Any) -> Any | None:
+    """Which px of the work copy `small` are its backdrop's (uint8 H x W, 1 for the
+    backdrop), or None when most of its border is neither one plain colour nor a smooth
+    gradient: a photo, a texture."""
+    import numpy as np
+
+    px = small.astype(np.float32)
+    border = np.concatenate([px[0], px[-1], px[:, 0], px[:, -1]])
+    colour = np.median(border, axis=0)
+    if (np.abs(border - colour).max(axis=1) <= PLAIN).mean() >= BACKGROUND_SHARE:
+        return (np.abs(px - colour).max(axis=2) <= PLAIN).astype(np.uint8)
+    # a supplier's gradient (trial-img7 p4: a box on shading, its printing overwritten):
+    # a smooth surface fitted to the border, then refitted to every px that lies on it
+    # (the border alone says little of the middle); what departs from it stands on it
+    sh, sw = px.shape[:2]
+    ys, xs = np.mgrid[0:sh, 0:sw].astype(np.float32)
+    terms = _surface_terms(xs / max(1, sw - 1), ys / max(1, sh - 1))
+    ring = np.zeros((sh, sw), bool)
+    ring[0] = ring[-1] = ring[:, 0] = ring[:, -1] = True
+    on = ring
+    for _ in range(3):
+        fitted, *_ = np.linalg.lstsq(terms[on], px[on], rcond=None)
+        off = np.abs(px - terms @ fitted).max(axis=2)
+        if (off[ring] <= PLAIN).mean() < BACKGROUND_SHARE:
+            return None
+        on = off <= PLAIN / 2  # the surely backdrop px the next fit learns from
+    return (off <= PLAIN).astype(np.uint8)
+
+
+def _surface_terms(x: Any, y: Any) -> Any:
+    """The terms of a quadratic surface in x and y (0..1), stacked on a last axis: a
+    shading with one bend each way, which is what a studio's or a supplier's backdrop is."""
+    import numpy as np
+
+    return np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1)
 
 
 def _work_copy(rgb: Any) -> tuple[Any, float]:
@@ -196,14 +234,38 @@ def printed_on_product(polygon: Sequence[Point], product: Any) -> bool:
     return follows_surface or tall <= LABEL_HEIGHT * product_h
 
 
+def text_panel(rgb: Any, shape: Any, polygons: Sequence[Sequence[Point]]) -> bool:
+    """Whether the thing `shape` (a boolean H x W array) is a panel laid there to carry
+    text (a card, a badge, a sticker): outside the text regions `polygons` it is one flat
+    colour (PANEL of it), where a product has its shading, its lid, its label's picture."""
+    import cv2
+    import numpy as np
+
+    small, scale = _work_copy(rgb)
+    sh, sw = small.shape[:2]
+    inside = cv2.resize(shape.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST)
+    text = np.zeros((sh, sw), np.uint8)
+    for polygon in polygons:
+        cv2.fillPoly(text, [np.round(np.array(polygon, np.float32) * scale).astype(np.int32)], 1)
+    text = cv2.dilate(text, np.ones((5, 5), np.uint8))  # the letters' edges and halo
+    rest = small[(inside > 0) & (text == 0)].astype(np.int16)
+    if len(rest) == 0:
+        return True  # nothing but text
+    colour = np.median(rest, axis=0)
+    return float((np.abs(rest - colour).max(axis=1) <= PLAIN).mean()) >= PANEL
+
+
 def region_kinds(
     rgb: Any, polygons: Sequence[Sequence[Point]], is_price: Sequence[bool]
 ) -> list[str]:
     """Each region's kind: a price, the product's printing, or overlay text; the
-    silhouette is found only when some region could be printing."""
+    silhouette is found only when some region could be printing, and a text panel (a
+    card of claims standing on a gradient, trial-img8 c02) is no product."""
     product = None
     if any(not p for p in is_price) and polygons:
         product = silhouette(rgb)
+        if product is not None and text_panel(rgb, product, polygons):
+            product = None
     return [
         PRICE if price else PRINTING if printed_on_product(polygon, product) else OVERLAY
         for polygon, price in zip(polygons, is_price, strict=True)

@@ -99,6 +99,88 @@ def test_a_headline_laid_over_the_product_is_not_label_text() -> None:
     assert region_kinds(np.asarray(img), [big.polygon], [False]) == [OVERLAY]
 
 
+def box_regions(with_text: bool = True) -> tuple[Image.Image, dict[str, Region], np.ndarray]:
+    from tests.localize.images import box_on_gradient
+
+    img, boxes, mask = box_on_gradient(with_text=with_text)
+    named = {name: region(text, box) for name, (text, box) in boxes.items()}
+    return img, named, np.asarray(mask) > 0
+
+
+def test_a_box_on_a_gradient_backdrop_is_the_product_and_its_printing_is_kept() -> None:
+    # trial-img7's p4: the cereal box's own 有机燕麦片 / 净含量500克 were overwritten in
+    # erase, en and th with no warning, because a silhouette was found on plain backdrops only
+    img, regions, box = box_regions()
+    product = silhouette(np.asarray(img))
+    assert product is not None
+    overlap = (product & box).sum() / (product | box).sum()
+    assert overlap > 0.95, overlap  # the box, not the headline nor the backdrop's shading
+    kinds = region_kinds(np.asarray(img), [r.polygon for r in regions.values()], [False] * 3)
+    assert dict(zip(regions, kinds, strict=True)) == {
+        "name": PRINTING,
+        "weight": PRINTING,
+        "headline": OVERLAY,
+    }
+
+
+def test_a_card_of_claims_on_a_gradient_is_no_product() -> None:
+    # trial-img8 c02: a white card of four bullet claims beside an earbud, on a gradient,
+    # is the largest thing standing there; its claims are the supplier's overlay text
+    from PIL import ImageDraw
+
+    from tests.localize.images import cjk_font
+
+    img = soft_gradient(800, seed=2)
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((48, 224, 448, 576), radius=16, fill=(255, 255, 255))
+    draw.ellipse((512, 240, 720, 448), fill=(238, 238, 244))  # the earbud beside it
+    draw.ellipse((560, 288, 672, 400), fill=(35, 35, 40))
+    claims = []
+    for n, text in enumerate(("防水防汗", "蓝牙5.3", "续航30小时", "一键配对")):
+        y = 272 + 74 * n
+        draw.ellipse((76, y + 8, 92, y + 24), fill=(20, 150, 130))
+        draw.text((112, y), text, font=cjk_font(32), fill=(40, 40, 40))
+        claims.append(region(text, draw.textbbox((112, y), text, font=cjk_font(32))))
+    assert silhouette(np.asarray(img)) is not None  # it stands on the backdrop, ...
+    kinds = region_kinds(np.asarray(img), [c.polygon for c in claims], [False] * 4)
+    assert kinds == [OVERLAY] * 4  # ... but a card laid to carry text is no product
+
+
+@pytest.mark.parametrize("caption", [None, "Free shipping"])
+def test_the_box_printing_on_a_gradient_is_unchanged_to_the_byte(
+    tmp_path: Path, caption: str | None
+) -> None:
+    from localize.image.ocr import OcrCache
+    from localize.image.pipeline import replace_text_images
+    from tests.localize.images import Reads
+
+    img, regions, box = box_regions()
+    plain, _, _ = box_regions(with_text=False)
+    src = tmp_path / "p4.png"
+    img.save(src)
+    for translate in (english, None):  # replaced, and the clean plate
+        out = tmp_path / ("en.png" if translate else "erased.png")
+        made = replace_text_images(
+            [src],
+            out,
+            language="en",
+            translate=translate,
+            cache=OcrCache(tmp_path / "ocr"),
+            detector=Reads(plain, *regions.values()),
+            workers=1,
+            caption=caption,
+        )
+        assert made.result.done, made.result
+        records = {r["text"]: (r["kind"], r["status"]) for r in made.regions[str(src)]}
+        assert records["有机燕麦片"] == (PRINTING, "kept"), records
+        assert records["净含量500克"] == (PRINTING, "kept"), records
+        assert records["早餐好搭档"][0] == OVERLAY, records
+        drawn = np.asarray(Image.open(out).convert("RGB"))
+        assert (drawn[box] == np.asarray(img)[box]).all()  # the product, to the byte
+        warned = [w for done in made.result.done for w in done.warnings]
+        assert not [w for w in warned if "covers" in w], warned  # the caption beside it
+
+
 @pytest.mark.parametrize(
     ("text", "amount"),
     [
