@@ -223,13 +223,14 @@ INK_SHARE = 0.02  # of a region's box: that much unlike the plain picture is rea
 
 
 def box_on_gradient(
-    size: int = 800, *, with_text: bool = True
+    size: int = 800, *, with_text: bool = True, backdrop: Image.Image | None = None
 ) -> tuple[Image.Image, dict[str, tuple[str, tuple[int, int, int, int]]], Image.Image]:
     """trial-img7's p4: a cereal box (a darker lid band, a white disc) standing on a
     photo-like gradient backdrop with a little sensor noise, no plain colour anywhere; its
     own printing (有机燕麦片 / 净含量500克) on the box and a headline above it; with each
     text's (text, box) by name and the box's silhouette as a mask ("L", 255 inside).
-    `with_text` False: the same picture with no text drawn, the boxes still given."""
+    `with_text` False: the same picture with no text drawn, the boxes still given; with a
+    `backdrop` (size x size), the box stands on it instead (a photo)."""
     import numpy as np
     from PIL import ImageFilter
 
@@ -244,7 +245,7 @@ def box_on_gradient(
         -1,
     ) + np.random.default_rng(7).normal(0, 6, (size, size, 3))
     img = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
-    img = img.filter(ImageFilter.GaussianBlur(1.2))
+    img = img.filter(ImageFilter.GaussianBlur(1.2)) if backdrop is None else backdrop.copy()
     draw = ImageDraw.Draw(img)
     body = tuple(round(v * s) for v in (330, 330, 670, 780))  # (p4's: 900; room for a caption)
     draw.rectangle(body, fill=(240, 200, 90))
