@@ -46,6 +46,7 @@ from localize.image.regions import (
     finding,
     kinds_of,
     occupied,
+    on_object_of,
     plan_text,
     poor_erase_finding,
     shop_prices,
@@ -191,12 +192,14 @@ def _replacement(
     shop = texts.settings.shop(item.shop_id)
     picture = open_for_drawing(src, rules, shop.captions.aspect)
     content, regions = texts.cache.keyed(picture.image, RapidOcrDetector())
+    kinds = kinds_of(picture.image, regions)
     text = plan_text(
         regions,
         texts.translate_for(item.language),
         edits_for(item.findings, n),
-        kinds=kinds_of(picture.image, regions),
+        kinds=kinds,
         prices=shop_prices(texts.settings, shop, texts.settings.markets.script(item.language)),
+        on_object=on_object_of(picture.image, regions, kinds),
     )
     state.regions[n] = finding(n, redact(source), text)
     state.texts[n] = (redact(source), text)

@@ -17,7 +17,15 @@ from localize.image.fit import FitSpec
 from localize.image.inputs import open_for_drawing
 from localize.image.ocr import OcrCache, Region, TextDetector
 from localize.image.outputs import save
-from localize.image.regions import PRICE, ImageText, Translate, kinds_of, plan_text, shop_prices
+from localize.image.regions import (
+    PRICE,
+    ImageText,
+    Translate,
+    kinds_of,
+    on_object_of,
+    plan_text,
+    shop_prices,
+)
 from localize.image.render import Caption, Layout, validate_caption
 from localize.image.replace import RegionPlan, Replaced, ReplaceText
 
@@ -253,7 +261,13 @@ def replace_text_images(
         # the clean plate erases a price like any overlay text, but it is still a price
         # (one kind per region in --json, whichever the mode)
         erased_as = [OVERLAY if k == PRICE else k for k in kinds] if translate is None else kinds
-        text = plan_text(regions, translate or _nothing_drawn, kinds=erased_as, prices=prices)
+        text = plan_text(
+            regions,
+            translate or _nothing_drawn,
+            kinds=erased_as,
+            prices=prices,
+            on_object=on_object_of(picture.image, regions, kinds),
+        )
         if translate is None:  # ... even one OCR read without its ¥ ("?99"): erased too
             text = _erase_prices(text, regions)
         records = [

@@ -1,18 +1,21 @@
-"""What an image shows of the product, pure: its silhouette on a plain studio background,
-and which text regions are printed on it (the product's own label, kept) rather than laid
+"""What an image shows of the product, pure: its silhouette on a studio backdrop, and which
+text regions are printed on it (the product's own label, kept) rather than laid
 over the picture by the supplier (overlay text, replaced).
 
 The rule is deliberately conservative, because keeping overlay Chinese by mistake leaves
 a non-compliant image while erasing a label misrepresents the product; so a region counts
 as the product's printing only when every one of these holds:
 
-1. the picture has a studio background: most of its border (BACKGROUND_SHARE) is one
-   plain colour, flooded inwards from the border; a photo or a full-bleed panel has no
+1. the picture has a studio backdrop: most of its border (BACKGROUND_SHARE) is one plain
+   colour or lies on one smooth gradient (a quadratic surface fitted to the border, then to
+   every px on it), flooded inwards from the border; a photo or a full-bleed panel has no
    silhouette and every region on it is overlay text;
 2. the product is the largest thing that is not background (at least PRODUCT_SHARE of the
    picture, holes filled: what is printed on it belongs to it), and not a banner (a shape
-   touching two opposite edges of the picture is a panel laid across it), and not a frame
-   (a table: mostly the background's own colour inside its rules, HOLLOW);
+   touching two opposite edges of the picture is a panel laid across it), not a frame
+   (a table: mostly the background's own colour inside its rules, HOLLOW), and, on a
+   gradient, not a text panel (a card or a sticker: one smooth fill outside the text
+   regions, PANEL; the plain backdrop's rule is as the trials measured it);
 3. the region and a margin around it (half its height) lie inside the silhouette
    (INSIDE share): the pixels around the letters are the product's, not the page's or a
    banner's, so text beside the product or straddling its edge is overlay;
@@ -46,14 +49,18 @@ PRODUCT_SHARE = 0.04  # of the picture: the least a product covers
 INSIDE = 0.9  # of the region and its margin: inside the product
 LABEL_HEIGHT = 0.12  # of the product's height: label text, not a headline
 SKEW = 3.0  # degrees: text leaning more follows the product's surface
+PANEL = 0.85  # of a thing outside its text, one smooth fill: a panel laid to carry text (a
+# card of claims, trial-img8 c02: 0.9 with its letters even; p4's box 0.74, b06's 0.74)
+OBJECT_RING = 0.6  # of the ring round a region's letters in one shaded area: they sit on it
 HOLLOW = 0.5  # of the silhouette, holes filled: more of the page's own colour inside is a
 # frame (a size chart's rules round white cells: trial-img9 e06 0.73, spec tables 0.56-0.87),
 # not a product (every product on a plain backdrop in the trials: 0.28 at most)
 
 
-def silhouette(rgb: Any) -> Any | None:
+def silhouette(rgb: Any, texts: Sequence[Sequence[Point]] = ()) -> Any | None:
     """The product's silhouette as a boolean array of `rgb`'s height x width (an H x W x 3
-    uint8 array), or None when the picture has no plain studio background or no product."""
+    uint8 array), or None when the picture has no studio backdrop or no product; the
+    text regions `texts` on it, when known, are not counted as its own fill."""
     import cv2
     import numpy as np
 
@@ -62,12 +69,9 @@ def silhouette(rgb: Any) -> Any | None:
     sh, sw = small.shape[:2]
     if sh < 8 or sw < 8:
         return None
-    px = small.astype(np.int16)
-    border = np.concatenate([px[0], px[-1], px[:, 0], px[:, -1]])
-    colour = np.median(border, axis=0)
-    if (np.abs(border - colour).max(axis=1) <= PLAIN).mean() < BACKGROUND_SHARE:
+    near, plain = _backdrop(small)
+    if near is None:
         return None
-    near = (np.abs(px - colour).max(axis=2) <= PLAIN).astype(np.uint8)
     _, labels = cv2.connectedComponents(near, connectivity=4)
     edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
     touching = np.unique(edge[edge > 0])
@@ -89,9 +93,48 @@ def silhouette(rgb: Any) -> Any | None:
     shape |= (holes == 0).astype(np.uint8)
     if near[shape.astype(bool)].mean() > HOLLOW:
         return None  # mostly the page's own colour inside: a table's or a card's frame
+    if not plain and _panel(small, shape > 0, texts, scale):
+        return None  # one smooth fill but for its text: a card of claims, a sticker
     if scale < 1:
         shape = cv2.resize(shape, (w, h), interpolation=cv2.INTER_NEAREST)
     return shape.astype(bool)
+
+
+def _backdrop(small: Any) -> tuple[Any | None, bool]:
+    """Which px of the work copy `small` are its backdrop's (uint8 H x W, 1 for the
+    backdrop), or None when most of its border is neither one plain colour nor a smooth
+    gradient (a photo, a texture); and whether it is plain."""
+    import numpy as np
+
+    px = small.astype(np.float32)
+    border = np.concatenate([px[0], px[-1], px[:, 0], px[:, -1]])
+    colour = np.median(border, axis=0)
+    if (np.abs(border - colour).max(axis=1) <= PLAIN).mean() >= BACKGROUND_SHARE:
+        return (np.abs(px - colour).max(axis=2) <= PLAIN).astype(np.uint8), True
+    # a supplier's gradient (trial-img7 p4: a box on shading, its printing overwritten):
+    # a smooth surface fitted to the border, then refitted to every px that lies on it
+    # (the border alone says little of the middle); what departs from it stands on it
+    sh, sw = px.shape[:2]
+    ys, xs = np.mgrid[0:sh, 0:sw].astype(np.float32)
+    terms = _surface_terms(xs / max(1, sw - 1), ys / max(1, sh - 1))
+    ring = np.zeros((sh, sw), bool)
+    ring[0] = ring[-1] = ring[:, 0] = ring[:, -1] = True
+    on = ring
+    for _ in range(3):
+        fitted, *_ = np.linalg.lstsq(terms[on], px[on], rcond=None)
+        off = np.abs(px - terms @ fitted).max(axis=2)
+        if (off[ring] <= PLAIN).mean() < BACKGROUND_SHARE:
+            return None, False
+        on = off <= PLAIN / 2  # the surely backdrop px the next fit learns from
+    return (off <= PLAIN).astype(np.uint8), False
+
+
+def _surface_terms(x: Any, y: Any) -> Any:
+    """The terms of a quadratic surface in x and y (0..1), stacked on a last axis: a
+    shading with one bend each way, which is what a studio's or a supplier's backdrop is."""
+    import numpy as np
+
+    return np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1)
 
 
 def _work_copy(rgb: Any) -> tuple[Any, float]:
@@ -126,15 +169,7 @@ def foreground(rgb: Any) -> Any | None:
     sh, sw = small.shape[:2]
     if sh < 8 or sw < 8:
         return None
-    px = cv2.GaussianBlur(small, (3, 3), 0).astype(np.int16)  # JPEG and sensor noise
-    across = np.abs(np.diff(px, axis=1)).max(axis=2) > STEP
-    down = np.abs(np.diff(px, axis=0)).max(axis=2) > STEP
-    edge = np.zeros((sh, sw), bool)  # a px either side of a step is the step's
-    edge[:, 1:] |= across
-    edge[:, :-1] |= across
-    edge[1:] |= down
-    edge[:-1] |= down
-    _, labels = cv2.connectedComponents((~edge).astype(np.uint8), connectivity=4)
+    labels = _smooth_areas(small)
     border = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
     if (border > 0).mean() < BACKGROUND_SHARE:
         return None
@@ -149,6 +184,24 @@ def foreground(rgb: Any) -> Any | None:
     if scale < 1:
         things = cv2.resize(things, (w, h), interpolation=cv2.INTER_NEAREST)
     return things.astype(bool)
+
+
+def _smooth_areas(small: Any) -> Any:
+    """The work copy `small` cut into areas of softly shaded px (neighbours differing by
+    at most STEP per channel), as labels (0: the steps between them)."""
+    import cv2
+    import numpy as np
+
+    sh, sw = small.shape[:2]
+    px = cv2.GaussianBlur(small, (3, 3), 0).astype(np.int16)  # JPEG and sensor noise
+    across = np.abs(np.diff(px, axis=1)).max(axis=2) > STEP
+    down = np.abs(np.diff(px, axis=0)).max(axis=2) > STEP
+    edge = np.zeros((sh, sw), bool)  # a px either side of a step is the step's
+    edge[:, 1:] |= across
+    edge[:, :-1] |= across
+    edge[1:] |= down
+    edge[:-1] |= down
+    return cv2.connectedComponents((~edge).astype(np.uint8), connectivity=4)[1]
 
 
 def _angle(polygon: Sequence[Point]) -> float:
@@ -196,6 +249,51 @@ def printed_on_product(polygon: Sequence[Point], product: Any) -> bool:
     return follows_surface or tall <= LABEL_HEIGHT * product_h
 
 
+def text_panel(rgb: Any, shape: Any, polygons: Sequence[Sequence[Point]]) -> bool:
+    """Whether the thing `shape` (a boolean H x W array) is a panel laid there to carry
+    text (a card, a badge, a sticker): outside the text regions `polygons` it is one plain
+    or smoothly shaded fill (PANEL of it), where a product has its lid, its label's
+    picture, its window."""
+    import cv2
+    import numpy as np
+
+    small, scale = _work_copy(rgb)
+    sh, sw = small.shape[:2]
+    inside = cv2.resize(shape.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST)
+    return _panel(small, inside > 0, polygons, scale)
+
+
+def _panel(small: Any, inside: Any, polygons: Sequence[Sequence[Point]], scale: float) -> bool:
+    """text_panel on the work copy `small` (shrunk by `scale`), `inside` its shape there."""
+    import cv2
+    import numpy as np
+
+    sh, sw = small.shape[:2]
+    text = np.zeros((sh, sw), np.uint8)
+    for polygon in polygons:
+        cv2.fillPoly(text, [np.round(np.array(polygon, np.float32) * scale).astype(np.int32)], 1)
+    text = cv2.dilate(text, np.ones((5, 5), np.uint8))  # the letters' edges and halo
+    rest = inside & (text == 0)
+    if not rest.any():
+        return True  # nothing but text
+    return _fill_share(small, rest) >= PANEL
+
+
+def _fill_share(small: Any, where: Any) -> float:
+    """How much of the px `where` of the work copy `small` lie on one smooth fill: a
+    plain colour or a gradient (the quadratic surface fitted to them), within PLAIN."""
+    import numpy as np
+
+    ys, xs = np.nonzero(where)
+    rest = small[ys, xs].astype(np.float32)
+    sh, sw = small.shape[:2]
+    terms = _surface_terms(xs / max(1, sw - 1), ys / max(1, sh - 1)).astype(np.float32)
+    fitted, *_ = np.linalg.lstsq(terms, rest, rcond=None)
+    plain = np.abs(rest - np.median(rest, axis=0)).max(axis=1) <= PLAIN
+    smooth = np.abs(rest - terms @ fitted).max(axis=1) <= PLAIN
+    return float(max(plain.mean(), smooth.mean()))
+
+
 def region_kinds(
     rgb: Any, polygons: Sequence[Sequence[Point]], is_price: Sequence[bool]
 ) -> list[str]:
@@ -203,11 +301,62 @@ def region_kinds(
     silhouette is found only when some region could be printing."""
     product = None
     if any(not p for p in is_price) and polygons:
-        product = silhouette(rgb)
+        product = silhouette(rgb, polygons)
     return [
         PRICE if price else PRINTING if printed_on_product(polygon, product) else OVERLAY
         for polygon, price in zip(polygons, is_price, strict=True)
     ]
+
+
+def on_an_object(rgb: Any, polygons: Sequence[Sequence[Point]], kinds: Sequence[str]) -> list[bool]:
+    """Which overlay regions lie on a compact thing that is not a text panel, on a
+    picture whose product cannot be told (no studio backdrop: a photo): a box or a bottle
+    standing in a scene, so the text may be its own printing, which a reviewer must be
+    told of rather than have it replaced in silence (trial-img7 p4). A region is on one
+    when the softly shaded area around its letters (OBJECT_RING of the ring round it)
+    is closed (it touches no edge of the picture: not the scene, not a banner), at least
+    PRODUCT_SHARE of the picture, and not one smooth fill outside the text (a card, a
+    badge, a sticker)."""
+    import cv2
+    import numpy as np
+
+    flags = [False] * len(polygons)
+    if OVERLAY not in kinds or silhouette(rgb) is not None:
+        return flags  # no overlay text, or the product is told: printed_on_product decides
+    small, scale = _work_copy(rgb)
+    sh, sw = small.shape[:2]
+    if sh < 8 or sw < 8:
+        return flags
+    labels = _smooth_areas(small)
+    for n, (polygon, kind) in enumerate(zip(polygons, kinds, strict=True)):
+        if kind != OVERLAY:
+            continue
+        outline = np.round(np.array(polygon, np.float32) * scale).astype(np.int32)
+        text = np.zeros((sh, sw), np.uint8)
+        cv2.fillPoly(text, [outline], 1)
+        tall = max(2, int(np.ptp(outline[:, 1])))
+        ring = cv2.dilate(text, np.ones((tall + 1, tall + 1), np.uint8)) > 0
+        ring &= cv2.dilate(text, np.ones((3, 3), np.uint8)) == 0
+        found = labels[ring]
+        found = found[found > 0]
+        if not len(found):
+            continue
+        area = int(np.bincount(found).argmax())
+        if (found == area).mean() < OBJECT_RING:
+            continue  # the letters sit on no one area: a texture, a photo's detail
+        shape = (labels == area).astype(np.uint8)
+        ys, xs = np.nonzero(shape)
+        if ys.min() == 0 or xs.min() == 0 or ys.max() == sh - 1 or xs.max() == sw - 1:
+            continue  # the scene itself, or a banner across it
+        holes = shape.copy()  # its letters, its window, its picture: inside it
+        cv2.floodFill(holes, np.zeros((sh + 2, sw + 2), np.uint8), (0, 0), 1)
+        shape |= (holes == 0).astype(np.uint8)
+        if shape.sum() < PRODUCT_SHARE * sh * sw:
+            continue
+        others = [p for p, k in zip(polygons, kinds, strict=True) if k != PRICE]
+        whole = cv2.resize(shape, rgb.shape[1::-1], interpolation=cv2.INTER_NEAREST)
+        flags[n] = not text_panel(rgb, whole > 0, others)
+    return flags
 
 
 def product_box(product: Any) -> tuple[int, int, int, int] | None:

@@ -78,11 +78,14 @@ def plan_text(
     *,
     kinds: Sequence[str] | None = None,
     prices: Prices = NO_RATE,
+    on_object: Sequence[bool] = (),
 ) -> ImageText:
     """The plan for `regions`: confident Chinese overlay text translated (or as a reviewer
     edited it), the product's printing kept, yuan prices converted by `prices`, the others
     left as they are and said why. `kinds` (one per region, see localize.image.product)
-    come from the picture; without them a region is a price or overlay text by its text."""
+    come from the picture; without them a region is a price or overlay text by its text.
+    Overlay text `on_object` (product.on_an_object: on a thing in a photo that may be the
+    product) is replaced, and said: it may be the product's own printing."""
     edited = {_key(e["text"], e["box"]): e for e in edits if "text" in e and "box" in e}
     plans, notes, records = [], [], []
     down: list[str] = []  # the texts an engine failed (not its checks), in order asked
@@ -143,6 +146,15 @@ def plan_text(
             else:
                 record.update(status="replaced", translation=translation)
                 plans.append(RegionPlan(region.polygon, region.text, translation))
+                if n < len(on_object) and on_object[n] and not edit.get("translation"):
+                    record["on_object"] = True  # (a reviewer's own translation: checked)
+                    notes.append(
+                        msg(
+                            "text {text!r} lies on a thing standing in the photo: it may be "
+                            "the product's own printing; check it, and keep the region if it is",
+                            text=region.text,
+                        )
+                    )
         if record["status"] == UNTRANSLATED and len(down) > failed_before:
             record["engine_failed"] = True  # the engine's fault: ask again on the next run
         records.append(record)
@@ -388,6 +400,18 @@ def translator(
         return done[text]
 
     return translate
+
+
+def on_object_of(img: Any, regions: Sequence[Region], kinds: Sequence[str]) -> list[bool]:
+    """Which of `regions` (of `kinds`, kinds_of's) on the picture `img` are overlay text
+    on a thing in a photo that may be the product (localize.image.product.on_an_object)."""
+    import numpy as np
+
+    from localize.image.product import on_an_object
+
+    if not regions:
+        return []
+    return on_an_object(np.asarray(img), [r.polygon for r in regions], kinds)
 
 
 def kinds_of(img: Any, regions: Sequence[Region]) -> list[str]:

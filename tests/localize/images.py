@@ -220,3 +220,50 @@ class Reads:
 
 INK_DIFFERS = 6  # grey levels: a pixel unlike the plain picture (a shadow's faint ghost too)
 INK_SHARE = 0.02  # of a region's box: that much unlike the plain picture is read as text
+
+
+def box_on_gradient(
+    size: int = 800, *, with_text: bool = True, backdrop: Image.Image | None = None
+) -> tuple[Image.Image, dict[str, tuple[str, tuple[int, int, int, int]]], Image.Image]:
+    """trial-img7's p4: a cereal box (a darker lid band, a white disc) standing on a
+    photo-like gradient backdrop with a little sensor noise, no plain colour anywhere; its
+    own printing (有机燕麦片 / 净含量500克) on the box and a headline above it; with each
+    text's (text, box) by name and the box's silhouette as a mask ("L", 255 inside).
+    `with_text` False: the same picture with no text drawn, the boxes still given; with a
+    `backdrop` (size x size), the box stands on it instead (a photo)."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    s = size / 1000
+    y, x = np.mgrid[0:size, 0:size] / size
+    base = np.stack(
+        [
+            120 + 90 * y + 20 * np.sin(4 * x),
+            130 + 60 * x + 20 * np.cos(6 * y),
+            150 + 50 * x * y - 30 * y,
+        ],
+        -1,
+    ) + np.random.default_rng(7).normal(0, 6, (size, size, 3))
+    img = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    img = img.filter(ImageFilter.GaussianBlur(1.2)) if backdrop is None else backdrop.copy()
+    draw = ImageDraw.Draw(img)
+    body = tuple(round(v * s) for v in (330, 330, 670, 780))  # (p4's: 900; room for a caption)
+    draw.rectangle(body, fill=(240, 200, 90))
+    draw.rectangle(tuple(round(v * s) for v in (330, 330, 670, 380)), fill=(200, 140, 40))
+    draw.ellipse(tuple(round(v * s) for v in (420, 590, 580, 750)), fill=(250, 240, 210))
+    silhouette = Image.new("L", (size, size), 0)
+    ImageDraw.Draw(silhouette).rectangle(body, fill=255)
+    texts = {
+        "name": ("有机燕麦片", (500, 470), 44, (120, 60, 10)),
+        "weight": ("净含量500克", (500, 530), 28, (120, 60, 10)),
+        "headline": ("早餐好搭档", (500, 170), 84, (30, 30, 30)),
+    }
+    boxes = {}
+    for name, (text, (cx, cy), px, colour) in texts.items():
+        font = cjk_font(round(px * s))
+        at = (round(cx * s), round(cy * s))
+        if with_text:
+            draw.text(at, text, font=font, fill=colour, anchor="mm")
+        left, top, right, bottom = draw.textbbox(at, text, font=font, anchor="mm")
+        boxes[name] = (text, (left - 3, top - 3, right + 3, bottom + 3))
+    return img, boxes, silhouette

@@ -15,7 +15,14 @@ from PIL import Image
 from config.markets import load_markets
 from localize.image.ocr import Region
 from localize.image.prices import Prices, yuan_price
-from localize.image.product import OVERLAY, PRICE, PRINTING, region_kinds, silhouette
+from localize.image.product import (
+    OVERLAY,
+    PRICE,
+    PRINTING,
+    on_an_object,
+    region_kinds,
+    silhouette,
+)
 from localize.image.regions import chinese_left, finding, plan_text
 from tests.localize.images import photo, product_shot
 
@@ -97,6 +104,139 @@ def test_a_headline_laid_over_the_product_is_not_label_text() -> None:
     img, _ = product_shot()
     big = region("超大容量", (310, 600, 490, 700))  # 100 px tall, inside the bottle
     assert region_kinds(np.asarray(img), [big.polygon], [False]) == [OVERLAY]
+
+
+def box_regions(with_text: bool = True) -> tuple[Image.Image, dict[str, Region], np.ndarray]:
+    from tests.localize.images import box_on_gradient
+
+    img, boxes, mask = box_on_gradient(with_text=with_text)
+    named = {name: region(text, box) for name, (text, box) in boxes.items()}
+    return img, named, np.asarray(mask) > 0
+
+
+def test_a_box_on_a_gradient_backdrop_is_the_product_and_its_printing_is_kept() -> None:
+    # trial-img7's p4: the cereal box's own 有机燕麦片 / 净含量500克 were overwritten in
+    # erase, en and th with no warning, because a silhouette was found on plain backdrops only
+    img, regions, box = box_regions()
+    product = silhouette(np.asarray(img))
+    assert product is not None
+    overlap = (product & box).sum() / (product | box).sum()
+    assert overlap > 0.95, overlap  # the box, not the headline nor the backdrop's shading
+    kinds = region_kinds(np.asarray(img), [r.polygon for r in regions.values()], [False] * 3)
+    assert dict(zip(regions, kinds, strict=True)) == {
+        "name": PRINTING,
+        "weight": PRINTING,
+        "headline": OVERLAY,
+    }
+
+
+def test_a_card_of_claims_on_a_gradient_is_no_product() -> None:
+    # trial-img8 c02: a white card of four bullet claims beside an earbud, on a gradient,
+    # is the largest thing standing there; its claims are the supplier's overlay text
+    from PIL import ImageDraw
+
+    from tests.localize.images import cjk_font
+
+    img = soft_gradient(800, seed=2)
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((48, 224, 448, 576), radius=16, fill=(255, 255, 255))
+    draw.ellipse((512, 240, 720, 448), fill=(238, 238, 244))  # the earbud beside it
+    draw.ellipse((560, 288, 672, 400), fill=(35, 35, 40))
+    claims = []
+    for n, text in enumerate(("防水防汗", "蓝牙5.3", "续航30小时", "一键配对")):
+        y = 272 + 74 * n
+        draw.ellipse((76, y + 8, 92, y + 24), fill=(20, 150, 130))
+        draw.text((112, y), text, font=cjk_font(32), fill=(40, 40, 40))
+        claims.append(region(text, draw.textbbox((112, y), text, font=cjk_font(32))))
+    kinds = region_kinds(np.asarray(img), [c.polygon for c in claims], [False] * 4)
+    assert kinds == [OVERLAY] * 4
+    # the card is one smooth fill but for its claims: no silhouette; a bare gradient has none
+    assert silhouette(np.asarray(img), [c.polygon for c in claims]) is None
+    assert silhouette(np.asarray(soft_gradient(800, seed=2))) is None
+
+
+@pytest.mark.parametrize("caption", [None, "Free shipping"])
+def test_the_box_printing_on_a_gradient_is_unchanged_to_the_byte(
+    tmp_path: Path, caption: str | None
+) -> None:
+    from localize.image.ocr import OcrCache
+    from localize.image.pipeline import replace_text_images
+    from tests.localize.images import Reads
+
+    img, regions, box = box_regions()
+    plain, _, _ = box_regions(with_text=False)
+    src = tmp_path / "p4.png"
+    img.save(src)
+    for translate in (english, None):  # replaced, and the clean plate
+        out = tmp_path / ("en.png" if translate else "erased.png")
+        made = replace_text_images(
+            [src],
+            out,
+            language="en",
+            translate=translate,
+            cache=OcrCache(tmp_path / "ocr"),
+            detector=Reads(plain, *regions.values()),
+            workers=1,
+            caption=caption,
+        )
+        assert made.result.done, made.result
+        records = {r["text"]: (r["kind"], r["status"]) for r in made.regions[str(src)]}
+        assert records["有机燕麦片"] == (PRINTING, "kept"), records
+        assert records["净含量500克"] == (PRINTING, "kept"), records
+        assert records["早餐好搭档"][0] == OVERLAY, records
+        drawn = np.asarray(Image.open(out).convert("RGB"))
+        assert (drawn[box] == np.asarray(img)[box]).all()  # the product, to the byte
+        warned = [w for done in made.result.done for w in done.warnings]
+        assert not [w for w in warned if "covers" in w], warned  # the caption beside it
+
+
+def test_printing_on_a_box_in_a_photo_is_replaced_but_never_in_silence(tmp_path: Path) -> None:
+    # where no backdrop tells the product, text on a thing standing in the photo (the box)
+    # is said to be maybe its printing; a card, a badge and a banner of text are not
+    from PIL import ImageDraw
+
+    from localize.image.ocr import OcrCache
+    from localize.image.pipeline import replace_text_images
+    from tests.localize.images import Reads, box_on_gradient, cjk_font
+
+    scene = photo((800, 800), seed=4)
+    img, boxes, _ = box_on_gradient(backdrop=scene)
+    plain, _, _ = box_on_gradient(backdrop=scene, with_text=False)
+    regions = [region(text, box) for text, box in boxes.values()]
+    src = tmp_path / "box.png"
+    img.save(src)
+    for translate in (english, None):  # replaced, and the clean plate
+        made = replace_text_images(
+            [src],
+            tmp_path / "out.png",
+            language="en",
+            translate=translate,
+            cache=OcrCache(tmp_path / "ocr"),
+            detector=Reads(plain, *regions),
+            workers=1,
+        )
+        records = {r["text"]: r for r in made.regions[str(src)]}
+        assert [t for t, r in records.items() if r.get("on_object")] == [
+            "有机燕麦片",
+            "净含量500克",
+        ]
+        warned = [w for done in made.result.done for w in done.warnings]
+        said = [w for w in warned if "may be the product's own printing; check it" in w]
+        assert len(said) == 2 and "有机燕麦片" in said[0] and "净含量500克" in said[1], warned
+    panels = photo((800, 800), seed=4)
+    draw = ImageDraw.Draw(panels)
+    draw.ellipse((500, 500, 760, 760), fill=(220, 30, 40))  # a badge
+    draw.rounded_rectangle((40, 40, 440, 300), radius=14, fill=(255, 255, 255))  # a card
+    draw.rectangle((0, 340, 800, 440), fill=(200, 20, 40))  # a banner
+    texts = [("热卖爆款", (540, 600), 44), ("防水防汗", (70, 80), 40), ("蓝牙5.3", (70, 170), 40)]
+    texts.append(("限时特价", (200, 360), 56))
+    laid = []
+    for text, at, px in texts:
+        draw.text(at, text, font=cjk_font(px), fill=(250, 250, 250) if px != 40 else (30, 30, 30))
+        laid.append(region(text, draw.textbbox(at, text, font=cjk_font(px))).polygon)
+    kinds = region_kinds(np.asarray(panels), laid, [False] * 4)
+    assert kinds == [OVERLAY] * 4
+    assert on_an_object(np.asarray(panels), laid, kinds) == [False] * 4
 
 
 @pytest.mark.parametrize(
