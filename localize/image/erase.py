@@ -76,6 +76,7 @@ TEXTURED = 12.0  # grey levels of fine detail around a hole: a texture (a weave,
 BARE = 0.35  # of that detail: a fill keeping less of it is a bare patch in the texture
 LETTER_BITS = 12  # px: a speck of the ink's colour under this may be a texture's grain
 SPREAD = 0.4  # of their density over the crop: specks this dense on every side are grain
+COLUMN = 2.0  # a region this many times taller than wide is a column of stacked characters
 HUG = 0.25  # of the region's height: a "panel" all within this of the letters it encloses
 # is their outline (it ends where they end), their ink and no panel
 
@@ -102,9 +103,17 @@ def geometry(polygon: tuple[Point, ...]) -> tuple[float, float, float, tuple[flo
     return length, height, angle, (cx, cy)
 
 
+def text_size(polygon: tuple[Point, ...]) -> float:
+    """The letters' size in a region: its height, or a column's width (characters stacked
+    in a column, 竖排: its height is its length, and erasing a share of that around it took
+    a rule beside the column for its ink, trial e05)."""
+    length, height, _, _ = geometry(polygon)
+    return length if height >= COLUMN * length else height
+
+
 def dilation(polygon: tuple[Point, ...]) -> int:
-    """How far around a region is erased: a share of its height, at least 2 px."""
-    return max(2, round(geometry(polygon)[1] * DILATE))
+    """How far around a region is erased: a share of its letters' size, at least 2 px."""
+    return max(2, round(text_size(polygon) * DILATE))
 
 
 @dataclass(frozen=True)
@@ -176,7 +185,7 @@ def erase(
     from PIL import Image
 
     grow = dilation(polygon) if grow is None else grow
-    height = max(2.0, geometry(polygon)[1])
+    height = max(2.0, text_size(polygon))
     win = window(img, polygon, grow, max(8, round(REACH * height)))
     if not win.inside.any():
         return None

@@ -133,6 +133,7 @@ def set_block(
     ink: float = 1.0,
     pitch: float = 0.0,
     whole: bool = False,
+    hyphens: bool = True,
 ) -> Setting:
     """The largest size, at most `top`, whose lines fit `room` (width, height): for a
     block of several items (each an original line) or a label (`whole`), first every
@@ -145,7 +146,8 @@ def set_block(
     height (item_gap), and at least LIST_GAP apart (smaller if need be: a list's claims
     set evenly run together into one paragraph); items further apart than that (a bullet
     list) keep their places (`Setting.apart`), one line each or a claim wrapped under
-    itself, never pushing the next one down."""
+    itself, never pushing the next one down. `hyphens`: False for a vertical column set
+    across, whose words are never broken (too long whole, it is flagged for a reviewer)."""
     width, height = room
     floor = min(top, max(FLOOR_PX, round(FLOOR * top)))
     least = min(floor, max(8, round(LEAST * top)))
@@ -233,14 +235,19 @@ def set_block(
         (least, floor - 1, True, True, False, False),
     ]
     for lo, hi, hyphen, under, one, strict in (first if listed else []) + tries:
+        if hyphen and not hyphens:
+            continue
         best = largest(lo, hi, hyphen, one, strict)
         if best is not None:
             size, lines = best
             set_ = even(size, lines, hyphen)
             broken = hyphen and any(line.endswith("-") for item in set_ for line in item)
             return Setting(size, set_, broken, under, gap=gap(size, set_))
-    lines = [wrap(units, width, least, measure) for units in items]
-    return Setting(least, tuple(tuple(item) for item in lines), True, True, True)
+    if not hyphens:  # whole words even overflowing: a word too wide keeps a line of its own
+        widest = max((measure(u.strip(), least) for units in items for u in units), default=0)
+        width = max(width, widest)
+    lines = [wrap(units, width, least, measure, hyphen=hyphens) for units in items]
+    return Setting(least, tuple(tuple(item) for item in lines), hyphens, True, True)
 
 
 SPREAD = 0.1  # lines set alike differing by more than this (of the size) are a fault said
@@ -490,6 +497,7 @@ def set_pieces(
     product = silhouette(rgb)
     # what stands on a backdrop (the product, a sticker): a photo's text keeps off it
     standing = _standing(foreground(rgb), product, owned > 0)
+    stacked = {n + 1 for n, b in enumerate(blocks) if any(lines[i].vertical for i in b.lines)}
     plans, heights = [], []
     for block in blocks:
         members = [pieces[i] for i in block.lines]
@@ -584,6 +592,12 @@ def set_pieces(
         # the bench's bodies at 72% of their originals' size instead of 93%)
         kept = [max(round(FLOOR * top), int(size / TITLE)) for _, size in titles]
         cap = min([caps[n], *larger, *kept])
+        lent, held = None, None
+        if n + 1 in stacked:  # vertical columns side by side give their space together:
+            # the others not yet drawn lend theirs to this one's lines set across (trial
+            # e05: each kept to its own narrow column, 高山云雾 broke into syllables)
+            lent = np.isin(owned, [m for m in stacked if m != n + 1])
+            held, owned[lent] = owned.copy(), 0
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
                       standing, product, n not in grouped, reach.get(n))  # fmt: skip
         edge = _margin_side(block, lines, rooms, img.width)
@@ -663,6 +677,9 @@ def set_pieces(
             x0, y0, x1, y1 = drawn.box
             area = owned[max(0, y0) : y1, max(0, x0) : x1]
             area[area == 0] = -1
+        if lent is not None and held is not None:  # what it did not take is theirs again
+            back = lent & (owned == 0)
+            owned[back] = held[back]
         worst = min(worst, drawn.contrast)
         for k, i in enumerate(block.lines):
             per_size[i], per_lines[i], originals[i] = setting.size, setting.lines[k], top
@@ -729,12 +746,13 @@ def set_pieces(
                 )
             )
         if any(lines[i].vertical for i in block.lines) and (
-            setting.under_floor or setting.hyphenated
-        ):
+            setting.overflow or setting.size < legible_size(img.width)
+        ):  # (its words are never broken: too long whole, it is flagged instead)
             notes.append(
                 msg(
-                    "vertical text {text!r}: set across its column below the legible size; "
-                    "a reviewer should lay it out by hand",
+                    "vertical text {text!r}: no free space around its column holds its "
+                    "translation across in whole words at a legible size; a reviewer "
+                    "should lay it out by hand",
                     text=first,
                 )
             )
@@ -826,7 +844,8 @@ def _shifted(frame: Frame, move: tuple[float, float]) -> Frame:
     ix0, iy0, ix1, iy1 = frame.ink
     x, y = round(dx), round(dy)
     return Frame((x0 + x, y0 + y, x1 + x, y1 + y), 0.0, frame.centre,
-                 (ix0 + x, iy0 + y, ix1 + x, iy1 + y), frame.pitch, frame.open)  # fmt: skip
+                 (ix0 + x, iy0 + y, ix1 + x, iy1 + y), frame.pitch, frame.open,
+                 frame.stacked)  # fmt: skip
 
 
 INKED = -2  # in `owned`: the ink block n drew is INKED - n (kept text is -1, free 0)
@@ -958,6 +977,7 @@ class Frame:
     pitch: float = 0.0  # how far apart (top to top, px) the original's lines were
     open: bool = False  # found on a photo or texture (no flat panel): its room is the
     # photo's free space, not the pixels near one background colour
+    stacked: bool = False  # a vertical column's lines set across: from where it began
 
 
 def _room(
@@ -997,8 +1017,14 @@ def _room(
     tops = [lines[i].box[1] for i in block.lines]
     apart = float(np.median(np.diff(tops))) if len(tops) > 1 else 0.0
     grown = max(dilation(pieces[i].polygon) for i in block.lines)  # erased around the ink
+    vertical = any(lines[i].vertical for i in block.lines)
+    # (a column's margin erased beside it is no room of its own: set across, its lines
+    # ran up against a rule beside it, trial e05)
+    side = 0 if vertical else grown
     height, width = owned.shape
     span = OPEN_REACH * pitch  # (the window holds what a block on a photo may take)
+    if vertical:  # (and the space a column's neighbours left it, along their length)
+        span = max(span, 2 * round(box[3] - box[1]))
     y0 = max(0, int(box[1]) - span - grown - 2)
     y1 = min(height, int(box[3]) + span + grown + 2)
     window = rgb[y0:y1].astype(np.int16)
@@ -1078,12 +1104,12 @@ def _room(
     own = np.zeros(mine.shape, bool)
     own[
         max(0, int(box[1]) - grown - y0) : max(0, int(np.ceil(box[3])) + grown - y0),
-        max(0, int(box[0]) - grown) : int(np.ceil(box[2])) + grown,
+        max(0, int(box[0]) - side) : int(np.ceil(box[2])) + side,
     ] = True
     start = (
-        max(0, int(box[0]) - grown),
+        max(0, int(box[0]) - side),
         max(0, int(box[1]) - y0),
-        min(width, int(np.ceil(box[2])) + grown),
+        min(width, int(np.ceil(box[2])) + side),
         min(y1 - y0, int(np.ceil(box[3])) - y0),
     )
     away = None
@@ -1123,6 +1149,9 @@ def _room(
         for seed in ((start[0], start[1], start[2], start[1] + part),
                      (start[0], start[3] - part, start[2], start[3])):  # fmt: skip
             seeds.append((seed if away is None else _free_run(away, seed), True))
+    below_above = _below_above(eroded, start) if vertical else []
+    if below_above:  # its own column taken by a column set across before it: grown from
+        seeds = [(seed, True) for seed in below_above]  # the free rows below (or above)
     out = []
     for seed, across in seeds:
         x0, gy0, x1, gy1 = grow(eroded, seed, (width, span if open_ else pitch), across)
@@ -1146,7 +1175,7 @@ def _room(
             if between[1] < x1:
                 x1 = max(int(between[1]), x0)
         room = (x0, gy0 + y0, x1, gy1 + y0)
-        frame = Frame(room, 0.0, (0.0, 0.0), box, apart, open_)
+        frame = Frame(room, 0.0, (0.0, 0.0), box, apart, open_, vertical)
         out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
     return out
 
@@ -1185,6 +1214,25 @@ def row_reach(
 
 
 CLEAR_ROWS = 0.6  # of a block's rows: the least clear beside it that it may grow from
+
+
+def _below_above(free: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """A seed one row high across a column's width (`box`, in `free`'s frame), where its
+    own rows are not free (another column's translation set across over them): the first
+    wholly free row below its top (read after what took it), else the last one above its
+    bottom; none when its own rows are free."""
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    clear = free[:, x0:x1].all(axis=1)
+    if x1 <= x0 or clear[y0:y1].mean() >= CLEAR_ROWS:
+        return []
+    below, above = np.nonzero(clear[y0:])[0], np.nonzero(clear[:y1])[0]
+    if len(below):
+        return [(x0, y0 + int(below[0]), x1, y0 + int(below[0]) + 1)]
+    if len(above):
+        return [(x0, int(above[-1]), x1, int(above[-1]) + 1)]
+    return []
 
 
 def _clear_rows(free: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
@@ -1384,9 +1432,10 @@ def _set(
         return fonts.load(path, size, weight).getlength(text, language=shaping)
 
     items = [break_units(pieces[i].text, script) for i in block.lines]
+    stacked = any(pieces[i].look.across for i in block.lines)  # a vertical column's
     return set_block(items, measure, room, top, spacing, ink_extent(
         [pieces[i].text for i in block.lines], path, weight, shaping, ink_em
-    ), pitch, whole)  # fmt: skip
+    ), pitch, whole, hyphens=not stacked)  # fmt: skip
 
 
 INK_SIZE = 100  # px: the size a translation's real ink extent is measured at
@@ -1507,6 +1556,8 @@ def _draw_block(
         first_line = lines[block.lines[0]].box
         middle = frame.ink[1] - y0 + (first_line[3] - first_line[1]) / 2
         shift = _within(middle - baselines[0] - (high + low) / 2, -ink_top, h - ink_bottom)
+    if frame.stacked and rows:  # a column's lines set across start where it began
+        shift = _within(frame.ink[1] - y0 - ink_top, -ink_top, h - ink_bottom)
     if baseline is not None and rows and not frame.angle:  # a row's: shared, or as near
         shift = _within(baseline - y0 - baselines[0], -ink_top, h - ink_bottom)  # as fits
     widths = [b[2] - b[0] for b in boxes]

@@ -369,6 +369,38 @@ def test_a_product_the_panel_also_encloses_is_never_taken_for_text() -> None:
     assert psnr(np.asarray(img)[84:385, 322:379], np.asarray(plain)[84:385, 322:379]) > 30
 
 
+def _column_beside_a_rule() -> tuple[Image.Image, Image.Image, tuple]:  # type: ignore[type-arg]
+    """A cream gradient, a thin red rule and, 28 px right of it, a column of large Chinese
+    (a trial's 竖排, e05): the image, the same without the text, and the column's outline."""
+    from tests.localize.images import cjk_font
+
+    w, h = 600, 900
+    ramp = np.linspace(0, 1, h)[:, None, None]
+    top, bottom = np.array([244, 238, 224]), np.array([230, 220, 200])
+    plain = Image.fromarray(
+        np.broadcast_to(top + (bottom - top) * ramp, (h, w, 3)).astype(np.uint8)
+    )
+    ImageDraw.Draw(plain).line([100, 120, 100, 700], fill=(160, 60, 50), width=4)
+    with_text = plain.copy()
+    draw, font = ImageDraw.Draw(with_text), cjk_font(100)
+    for n, ch in enumerate("茶香四溢"):
+        draw.text((130, 130 + 120 * n), ch, font=font, fill=(40, 40, 35))
+    polygon = ((124, 149), (239, 149), (239, 626), (124, 626))  # as OCR read it
+    return with_text, plain, polygon
+
+
+def test_a_rule_beside_a_column_of_vertical_text_is_kept() -> None:
+    # Trial e05: a column's size was taken as its 477 px length, so it was erased 86 px
+    # around and the red rule 24 px beside it went as its ink (2,324 px lost, unwarned).
+    img, plain, polygon = _column_beside_a_rule()
+    done = erase(img, polygon)
+    assert done is not None and not done.poor
+    rule = np.zeros((img.height, img.width), bool)
+    rule[115:706, 95:106] = True
+    assert np.abs(np.asarray(img, int) - np.asarray(plain, int))[rule].max() <= 2
+    assert psnr(np.asarray(img)[149:627, 124:240], np.asarray(plain)[149:627, 124:240]) > 32
+
+
 def test_the_clean_plate_erases_a_price_ocr_read_without_its_yuan_sign(tmp_path: Path) -> None:
     # "¥99" read as "?99" has no Chinese in it: the clean plate left it, saying nothing
     s = make("flat")

@@ -219,11 +219,70 @@ def test_vertical_chinese_is_set_across_its_column_or_flagged() -> None:
     busy = boxed.image.copy()
     from PIL import ImageDraw
 
-    ImageDraw.Draw(busy).rectangle((0, 0, 140, 400), fill=(90, 140, 60))
-    ImageDraw.Draw(busy).rectangle((370, 0, 500, 400), fill=(90, 140, 60))
+    # (150 px between them: "Thermoregulating" is 130 px at the legible size, 16 px, and
+    # the room keeps its distance from both; 230 px held it whole at 18 px, 41%)
+    ImageDraw.Draw(busy).rectangle((0, 0, 180, 400), fill=(90, 140, 60))
+    ImageDraw.Draw(busy).rectangle((330, 0, 500, 400), fill=(90, 140, 60))
     long = "Thermoregulating insulated bottle"  # its first word cannot fit at a legible size
     drawn = ReplaceText(boxed.plans([text], [long]), "en", "latin").draw(busy)
     assert any("vertical text '竖排文字'" in w for w in drawn.warnings), drawn.warnings
+    assert whole_words(drawn.lines, long, "latin"), drawn.lines  # flagged, never broken
+
+
+COLUMNS = {
+    "en": ["Rich tea aroma", "High-mountain mist"],
+    "th": ["หอมกลิ่นชาฟุ้ง", "ชาภูเขาสูงในสายหมอก"],
+    "vi": ["Hương trà ngào ngạt", "Núi cao mây mù"],
+}
+
+
+def two_columns() -> Scene:
+    """A trial's two columns of 竖排 (e05): a large one 28 px right of a thin red rule, a
+    smaller red one beside it, a tea can to their right."""
+    img = Image.new("RGB", (900, 1200), (240, 232, 215))
+    ImageDraw.Draw(img).rounded_rectangle([430, 350, 800, 1080], 40, fill=(70, 110, 80))
+    ImageDraw.Draw(img).line([100, 120, 100, 700], fill=(160, 60, 50), width=4)
+    return draw(
+        img,
+        [
+            Lettering("茶香四溢", (130, 130), 100, fill=(40, 40, 35), vertical=True),
+            Lettering("高山云雾", (270, 150), 50, fill=(150, 60, 50), vertical=True),
+        ],
+    )
+
+
+def whole_words(lines: tuple[str, ...], translation: str, script: str) -> bool:
+    """Whether `lines` are the translation's words (as break_units parts it) in order,
+    each line whole words: none broken with a hyphen of the layout's own."""
+    units = [u.strip() for u in break_units(translation, script)]
+    k = 0
+    for line in lines:
+        text, built = line.replace(" ", ""), ""
+        while k < len(units) and len(built) < len(text):
+            built, k = built + units[k], k + 1
+        if built != text:
+            return False
+    return k == len(units)
+
+
+@pytest.mark.parametrize("language", sorted(COLUMNS))
+def test_two_vertical_columns_are_set_across_their_space_in_whole_words_or_flagged(
+    language: str,
+) -> None:
+    # Trial e05: 高山云雾 came out as "Hi / gh- / m- / ou- / nt- / ai- / n / mi / st", and
+    # the column beside the rule was drawn against it
+    scene = two_columns()
+    texts = ["茶香四溢", "高山云雾"]
+    img, done = set_scene(scene, texts, COLUMNS[language], language)
+    script = SCRIPTS[language]
+    for k in range(2):
+        assert whole_words(done.lines[k], COLUMNS[language][k], script), done.lines
+        flagged = any(f"vertical text {texts[k]!r}" in n for n in done.notes)
+        assert done.sizes[k] >= 29 or flagged, (done.sizes, done.notes)  # legible on 900 px
+    after, before = np.asarray(img, np.int16), np.asarray(scene.image, np.int16)
+    changed = np.abs(after - before).max(axis=2) > 40
+    assert not changed[:, 90:111].any()  # the rule kept, nothing drawn against it
+    assert not changed[350:1080, 430:800].any()  # nor on the can
 
 
 def test_a_squeezed_or_faint_text_is_flagged_for_the_reviewer() -> None:
