@@ -158,6 +158,23 @@ def _bokeh(rng: np.random.Generator) -> np.ndarray:
     return out + rng.normal(0, 1.5, out.shape).astype(np.float32)  # sensor noise
 
 
+def _night(rng: np.random.Generator) -> np.ndarray:
+    """A dark night photo with soft lights out of focus (a trial's e09): a navy gradient,
+    blurred coloured discs, sensor noise."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32) / SIZE
+    base = np.stack([12 + 10 * x, 14 + 6 * y, 30 + 20 * y], -1)
+    layer = Image.new("RGB", (SIZE, SIZE), (0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    for _ in range(40):
+        r = int(rng.integers(20, 70))
+        cx, cy = rng.integers(0, SIZE, 2)
+        colour = tuple(int(v) for v in rng.integers(80, 255, 3))
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour)
+    layer = layer.filter(ImageFilter.GaussianBlur(14))
+    out = base + 0.7 * np.asarray(layer, np.float32)
+    return out + rng.normal(0, 1.5, out.shape).astype(np.float32)
+
+
 def _product(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """A bottle on a light studio background, lit from the left."""
     back = np.broadcast_to(np.array([242, 242, 238], np.float32), (SIZE, SIZE, 3)).copy()
@@ -185,11 +202,14 @@ def _text_layer(
     shadow: tuple[int, int] | None,
     fill: tuple[int, int, int],
     outline: tuple[int, int, int] | None,
+    glow: tuple[int, int, int] | None = None,
 ) -> tuple[Image.Image, tuple[int, int, int, int]]:
-    """The text drawn alone on transparency, and its ink's box within the layer."""
+    """The text drawn alone on transparency, and its ink's box within the layer (a glow's
+    halo is in the layer, not in the box: an OCR reads the letters)."""
     f = font(size)
     thick = max(1, size // 30) if bold else 0
     reach = outline_width + thick + (abs(shadow[0]) + abs(shadow[1]) + 6 if shadow else 0) + 4
+    reach += round(3 * GLOW * size) if glow else 0
     left, top, right, bottom = f.getbbox(text)
     w, h = right - left + 2 * reach, bottom - top + 2 * reach
     origin = (reach - left, reach - top)
@@ -219,7 +239,14 @@ def _text_layer(
     draw.text(origin, text, font=f, fill=fill, stroke_width=thick, stroke_fill=fill)
     alpha = np.asarray(layer)[..., 3]
     ys, xs = np.nonzero(alpha > 0)
-    return layer, (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    if glow:  # a soft halo of its own colour under the letters, as e09's (1.6x, saturated)
+        halo = Image.fromarray(alpha).filter(ImageFilter.GaussianBlur(GLOW * size))
+        strength = np.clip(np.asarray(halo, np.float32) * 1.6, 0, 255).astype(np.uint8)
+        under = Image.new("RGBA", (w, h), (*glow, 0))
+        under.putalpha(Image.fromarray(strength))
+        layer = Image.alpha_composite(under, layer)
+    return layer, box
 
 
 @dataclass(frozen=True)
@@ -232,6 +259,7 @@ class Look:
     shadow: bool = False
     sizes: tuple[int, ...] = (90, 56, 36)
     tight: bool = False  # the OCR's box hugs the letters' fill, a thick outline past it
+    glow: tuple[int, int, int] | None = None  # a soft halo's colour around the letters
 
 
 def _place(
@@ -258,6 +286,7 @@ def _place(
             shadow=shadow,
             fill=look.fill,
             outline=look.outline,
+            glow=look.glow,
         )
         x, y = slots[n]
         img.paste(layer, (x - l0, y - t0), layer)
@@ -284,6 +313,7 @@ def _place(
 
 
 SLOTS = [(90, 110), (150, 520), (420, 800)]
+GLOW = 0.1  # of the text's size: the blur of a glow's halo (e09: 12 px on 120 px letters)
 
 
 def _plain(maker: Callable[[np.random.Generator], np.ndarray], look: Look) -> Callable:
@@ -826,6 +856,8 @@ LOOKS = {
     "checks": (_checks, Look(fill=(20, 60, 20), outline=(255, 255, 255), outline_width=3)),
     "wood": (_wood, Look(fill=(255, 240, 200))),
     "bokeh": (_bokeh, Look(fill=(255, 255, 255))),
+    # white letters with a cyan glow on a dark night photo's soft lights (e09)
+    "glow": (_night, Look(fill=(255, 255, 255), glow=(110, 200, 255), sizes=(120, 60, 44))),
     "marble": (_marble, Look(fill=(196, 160, 72))),  # gold on white marble's veins (d02)
     "wood-shadow": (_wood, Look(fill=(45, 28, 16), shadow=True)),  # d03: dark, soft shadow
     "shadow": (_flat, Look(fill=(255, 210, 40), shadow=True)),
@@ -855,6 +887,7 @@ LOOKS = {
 JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragraph", "shadow-band")
 JPEG += ("grain",)  # a grainy photo panel: JPEG's ringing check must not smooth its grain
 JPEG += ("card-edge",)
+JPEG += ("glow",)
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
@@ -865,6 +898,7 @@ CLASSES = (
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes", "outline-busy"),
     *("outline6", "outline-weave"),
+    *("glow",),
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (

@@ -42,6 +42,7 @@ from localize.image.ocr import Point
 SMEAR, RESIDUE = "smear", "residue"  # what a look can find (a doubt's kind)
 # which look saw a residue (a doubt's `look`; none: specks or ghosts)
 SPECKS, CALM, VEINS, BROUGHT, TINT = "specks", "calm", "veins", "brought", "tint"
+PAINTED = "painted"
 CHANGED = 12  # per channel: a pixel the erase changed by more than this was erased
 EDGE = 40.0  # per channel: a step this strong where an edge crosses the region's side
 FADED = 0.35  # ... inside the region an edge keeping less than this of its step is smeared
@@ -74,11 +75,17 @@ LINES_FLOOR = 30.0  # grey levels: a thin line (a vein) standing out this much o
 LINES_REACH = 3  # px either side of the edge of what the erase changed, lines compared on
 LINES_MANY = 4  # lines reaching the letters' edges: a texture's (a ring or rule is one)
 LINES_SHARE = 0.008  # of the pixels around the fill: the picture there is lined (marble)
+INK_NEAR = 60.0  # a pixel within this of the ink's colour (sum over R, G, B) is ink
 INK_BIN = 24  # levels per channel: colours alike enough to be one ink (as erase.py's bins)
 INK_COMMON = 0.01  # of the pixels the erase changed, before: a colour this common is ink ...
 INK_RARE = 4.0  # ... when this many times rarer around (as erase.py's `_same_ink`)
 INK_SHARE = 0.1  # of what the erase changed, now strokes of that ink: letters brought in ...
 INK_RICHER = 10.0  # ... and this many times the share of the ink around
+PAINT_LETTERS = 0.5  # of the most the erase changed a pixel (99th pc): the letters' own
+PAINT_CLEAR = 0.15  # of the text's height: pixels this far from them showed the picture
+PAINT_LEVELS = 20.0  # levels on a channel: ... and one of those changed more was painted over
+PAINT_RIM = 2  # px inside the box's edge: where a fill painted over the picture is cut off
+PAINT_SHARE = 0.05  # of those pixels painted over: the picture between the letters is lost
 TINT_REACH = 4  # px either side of a pixel: the two sides of the edge it lies on
 TINT_STEP = 30.0  # levels of brightness and of colour both: an edge between two colours
 TINT_LEAD = 0.2  # of the step: brightness ahead of colour by this much is a mark's tint ...
@@ -159,6 +166,8 @@ def judge(
     if not px:
         px, look = _calm(original, plate, seen.box, height, text)
     if not px:
+        px, look = painted(original, plate, seen.box, height, text), PAINTED
+    if not px:
         look = SPECKS
         px = (
             _residue(plate, seen.box, height)
@@ -195,6 +204,12 @@ def said(doubt: dict[str, Any]) -> Msg:
         return msg("the picture's lines stop at the letters' shape ({px} px)", px=px)
     if look == BROUGHT:
         return msg("{px} px of other letters copied into it", px=px)
+    if look == PAINTED:
+        return msg(
+            "the picture between the letters is painted over ({px} px): its lights and colours"
+            " stop at the text's box",
+            px=px,
+        )
     if look == TINT:
         return msg("a sliver of {px} px of the mark's tint left along an edge", px=px)
     return msg("{px} px of specks or ghosts left inside it", px=px)
@@ -513,6 +528,49 @@ def _calm(
     _, labels = cv2.connectedComponents(lines.astype(np.uint8), connectivity=8)
     many = len(np.unique(labels[outer & lines])) >= LINES_MANY
     return (int(changed.sum()), VEINS) if many else (0, "")
+
+
+def painted(
+    before: Any, after: Any, box: tuple[int, int, int, int], text_height: int, text: Any
+) -> int:
+    """How many pixels of the picture showing between the letters the fill painted over (0
+    when it kept them): of the pixels in the region a few px clear of what the erase changed
+    most (the letters, their edge, a shadow or glow hugging them), those it changed by much.
+    A panel fitted to a photo (e09's line under a headline, on a night photo's soft lights)
+    takes the lights for letters and paints the whole box one dark gradient, scoring 38 dB
+    against the panel and leaving no speck: the picture's own colours show in the gaps of
+    the letters before, and nowhere after."""
+    import cv2
+    import numpy as np
+
+    _, _, inside = _greys(before, after, box)
+    # (on each channel: a pink light painted a pale lilac changes little in grey)
+    change = np.abs(before.astype(np.float32) - after.astype(np.float32)).max(axis=2)
+    inside &= ~text
+    if not inside.any():
+        return 0
+    # (white letters on a pale page change it by less than on a dark one)
+    most = float(np.percentile(change[inside], 99))
+    letters = (change > max(PAINT_LEVELS, PAINT_LETTERS * most)) & inside
+    if not letters.any():
+        return 0
+    # and pixels of the letters' ink, however little they changed (black letters crossing
+    # a stripe's dark band)
+    ink = np.median(before[letters & (change >= most)].astype(np.float32), axis=0)
+    near = np.abs(before.astype(np.float32) - ink).sum(axis=2) <= INK_NEAR
+    letters = (letters | (near & (change > CHANGED) & inside)).astype(np.uint8)
+    away = cv2.distanceTransform(1 - letters, cv2.DIST_L2, 3)
+    gaps = inside & (away > max(2.0, PAINT_CLEAR * text_height))
+    over = gaps & (change > PAINT_LEVELS)
+    count = int(over.sum())
+    if count < SPECK_LEAST or count < PAINT_SHARE * int(gaps.sum()):
+        return 0
+    # (and cut off at the box's edge, as a rectangle shows: a translucent mark un-blended
+    # changes the picture near its strokes only, and ends inside the box)
+    bx0, by0, bx1, by1 = box
+    rim = inside.copy()
+    rim[by0 + PAINT_RIM : by1 - PAINT_RIM, bx0 + PAINT_RIM : bx1 - PAINT_RIM] = False
+    return count if int((over & rim).sum()) >= SPECK_LEAST else 0
 
 
 def _brought(

@@ -12,9 +12,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
-from localize.image.erase import POOR, _closed, erase
+from localize.image.erase import POOR, _closed, _smooth_fill, erase
 from localize.image.ocr import OcrCache, RapidOcrDetector, Region, has_chinese
 from localize.image.pipeline import replace_text_images
 from localize.image.regions import POOR_ERASE, poor_erase_finding
@@ -64,6 +64,11 @@ TARGETS = {
     # 27.8 dB; where the veins or grain are lost the judge says so, smear.py)
     "marble": 24,
     "wood-shadow": 24,
+    # e09: white letters with a cyan glow on a night photo's soft lights: the glow's outer
+    # halo is left outside the letters' hole and the headline's fill is streaked (16 dB,
+    # warned): the issue's 24 is not reached yet
+    "glow": 18,
+    "glow-jpeg": 18,
 }
 SMEAR = 20.0  # dB over a region's text pixels: below it the fill shows at a glance
 
@@ -792,3 +797,71 @@ def test_a_paragraphs_neighbour_letters_are_never_copied_into_a_lines_hole(name:
         erase(clean, polygon)
     for k in range(len(s.texts)):
         assert region_db(s, clean, k) >= TARGETS[name], s.texts[k].text
+
+
+def _night_line() -> tuple[Image.Image, np.ndarray, tuple[tuple[int, int], ...]]:
+    """e09's line under its headline: 48 px white text with a drop shadow over a dark navy
+    night photo, three soft lights under the letters; the image, its truth and the box."""
+    y, x = np.mgrid[0:600, 0:800].astype(np.float32) / 800
+    base = np.stack([12 + 10 * x, 14 + 6 * y, 30 + 20 * y], -1)
+    lights = Image.new("RGB", (800, 600))
+    draw = ImageDraw.Draw(lights)
+    for cx, cy, colour in (
+        (260, 330, (150, 230, 60)),
+        (400, 350, (230, 110, 120)),
+        (330, 290, (200, 160, 140)),
+    ):
+        draw.ellipse((cx - 40, cy - 40, cx + 40, cy + 40), fill=colour)
+    base = base + 0.7 * np.asarray(lights.filter(ImageFilter.GaussianBlur(14)), np.float32)
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    img = Image.fromarray(truth)
+    layer = Image.new("RGBA", (800, 600), (0, 0, 0, 0))
+    shade = Image.new("L", (800, 600), 0)
+    ImageDraw.Draw(shade).text((124, 304), "一键调光护眼无频闪", font=font(48), fill=200)
+    layer = Image.composite(
+        Image.new("RGBA", (800, 600), (0, 0, 0, 255)),
+        layer,
+        shade.filter(ImageFilter.GaussianBlur(2)),
+    )
+    ImageDraw.Draw(layer).text(
+        (120, 300), "一键调光护眼无频闪", font=font(48), fill=(255, 255, 255)
+    )
+    img.paste(layer, (0, 0), layer)
+    left, top, right, bottom = ImageDraw.Draw(layer).textbbox(
+        (120, 300), "一键调光护眼无频闪", font=font(48)
+    )
+    box = (
+        (left - 4, top - 4),
+        (right + 4, top - 4),
+        (right + 4, bottom + 4),
+        (left - 4, bottom + 4),
+    )
+    return img, truth, box
+
+
+def test_a_panel_fitted_to_a_night_photo_does_not_paint_over_its_lights() -> None:
+    # e09: a dark gradient fitted around the line took the lights for letters and painted
+    # the whole box over (38 dB on its ring, 20 against the truth); a fill from the picture
+    # keeps what of them shows between the letters
+    img, truth, box = _night_line()
+    info = erase(img, box)
+    assert info is not None and info.method not in ("flat", "gradient")
+    (left, top), (right, bottom) = box[0], box[2]
+    area = (slice(top, bottom), slice(left, right))
+    assert psnr(np.asarray(img)[area], truth[area]) >= 16  # the panel's: 13.2
+
+
+def test_a_smooth_fill_carries_in_no_light_from_other_lines_letters() -> None:
+    # e09: the white line under the headline, in the headline's crop, lifted the whole
+    # soft fill of the headline into a lighter haze over the dark photo (27.9 dB in its
+    # box; 33.8 without it)
+    rng = np.random.default_rng(0)
+    rgb = np.clip(rng.normal(16, 2, (260, 400, 3)), 0, 255).astype(np.uint8)
+    hole = np.zeros(rgb.shape[:2], bool)
+    hole[40:140, 40:360] = True
+    other = np.zeros(rgb.shape[:2], bool)
+    for x in range(60, 340, 40):  # the next line's white letters, below the hole
+        other[170:215, x : x + 24] = True
+    rgb[other] = 255
+    filled, _ = _smooth_fill(rgb, hole, 8, other)
+    assert np.abs(filled[hole].astype(np.float32) - 16).max() <= 8
