@@ -1009,3 +1009,56 @@ def blurred_photo(
             (left + 30, top + 40, right - 30, bottom - 40), 40, fill=(60, 70, 90)
         )
     return img
+
+
+def tilted_banner(angle: float = 8.0, quality: int | None = None, ghost: float = 0.0) -> Synth:
+    """A red sticker banner turned `angle` degrees (rising to the right) with one line of
+    bold white Chinese along it, over a light studio backdrop and the top of a bottle (a
+    trial's e03); `quality`: saved as a JPEG of that quality (its edge rings); `ghost`: the
+    image is instead the true background with the letters left `ghost` levels faint on it
+    (an erase that left its ghost, which the judge of erases must still doubt)."""
+    y = np.mgrid[0:SIZE, 0:SIZE][0] / SIZE
+    base = np.stack([236 - 24 * y, 238 - 18 * y, 244 - 12 * y], -1)
+    base = base + np.random.default_rng(8).normal(0, 2, base.shape)
+    page = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    pen = ImageDraw.Draw(page)
+    pen.rounded_rectangle((380, 300, 640, 900), 110, fill=(172, 198, 226))
+    pen.rectangle((450, 230, 570, 310), fill=(92, 100, 122))  # its neck, under the banner
+    word, f, held = "新品首发", font(110), (620, 220)
+    band = Image.new("RGBA", held, (0, 0, 0, 0))
+    ImageDraw.Draw(band).rounded_rectangle((10, 10, 610, 210), 40, fill=(232, 52, 58, 255))
+    lettered = band.copy()
+    centre = (held[0] / 2, held[1] / 2)
+    ImageDraw.Draw(lettered).text(centre, word, font=f, fill=(255, 255, 255, 255), anchor="mm",
+                                  stroke_width=2, stroke_fill=(255, 255, 255, 255))  # fmt: skip
+    at = (40, 40)
+    img, truth = page.copy(), page.copy()
+    for layer, onto in ((lettered, img), (band, truth)):
+        turned = layer.rotate(angle, resample=Image.BICUBIC, expand=True)
+        onto.paste(turned, at, turned)
+    # the line's box (its ink and a few px) turned with it: OCR's polygon
+    left, top, right, bottom = ImageDraw.Draw(band).textbbox(
+        centre, word, font=f, anchor="mm", stroke_width=2
+    )
+    c, s_ = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    w, h = held
+    big_w, big_h = w * c + h * abs(s_), w * abs(s_) + h * c  # the turned layer's size
+    corners = ((left - 6, top - 6), (right + 6, top - 6), (right + 6, bottom + 6),
+               (left - 6, bottom + 6))  # fmt: skip
+    polygon = tuple(
+        (round(at[0] + big_w / 2 + (x - w / 2) * c + (y - h / 2) * s_),
+         round(at[1] + big_h / 2 - (x - w / 2) * s_ + (y - h / 2) * c))
+        for x, y in corners
+    )  # fmt: skip
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    box = (min(xs), min(ys), max(xs), max(ys))
+    ink = (np.asarray(img) != np.asarray(truth)).any(axis=2)
+    text = Text(word, box, 110, "bold", (255, 255, 255), turned=polygon)
+    synth = Synth("tilted-banner", img, truth, [text], (0, 0, SIZE, SIZE), None, ink)
+    if ghost:
+        synth.image = ghosted(synth, ghost)
+    if quality is not None:
+        buf = io.BytesIO()
+        synth.image.save(buf, "JPEG", quality=quality)
+        synth.image = Image.open(buf).convert("RGB")
+    return synth

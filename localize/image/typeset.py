@@ -1400,7 +1400,13 @@ def _turned_room(
     # (as an upright block's room: both ways round; and from the middle of its region,
     # deeper where the panel narrows under it: a star, a round badge)
     middle = (round(mx - w * 0.3), start[1], round(mx + w * 0.3), start[3])
-    for sideways, seed in ((True, start), (False, start), (False, middle)):
+    # and from the original's ink rows alone, sideways first: the region with the margin
+    # erased round it is as deep as a tight banner (its edges in its first and last rows
+    # stopped it growing along the banner at all: e03 set on two lines at 54%)
+    ink = (round(start[0] + frame.ink[0]), round(start[1] + frame.ink[1]),
+           round(start[0] + frame.ink[2]), round(start[1] + frame.ink[3]))  # fmt: skip
+    seeds = ((True, start), (False, start), (False, middle), (True, ink))
+    for sideways, seed in seeds:
         gx0, gy0, gx1, gy1 = grow(upright, seed, (along, across), sideways)
         gx0, gy0 = min(gx0, start[0]), min(gy0, start[1])
         gx1, gy1 = max(gx1, start[2]), max(gy1, start[3])

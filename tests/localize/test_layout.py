@@ -16,6 +16,7 @@ from localize.image.ocr import RapidOcrDetector
 from localize.image.render import break_units
 from localize.image.replace import RegionPlan, ReplaceText, erase_piece, stroke_width
 from localize.image.typeset import set_pieces
+from tests.imagesynth import tilted_banner
 from tests.localize.images import photo
 from tests.localize.supplier_text import Lettering, Scene, draw
 
@@ -174,6 +175,51 @@ def test_a_struck_through_or_underlined_price_keeps_its_rule(kind: str) -> None:
     img = plain.image.copy()
     ReplaceText(plain.plans([text], ["Was 99 yuan"]), "en", "latin").draw(img)
     assert looks.rules(ink_mask(img, (30, 30, 30), 60))[0] == ()  # none added
+
+
+def drawn_angle(img: Image.Image, background: Image.Image) -> float:
+    """The angle (degrees, counterclockwise) of the white lines drawn on the red banner of
+    `background`: the turn at which the ink's rows line up sharpest (its projection across
+    the lines is most peaked)."""
+    truth = np.asarray(background).astype(np.int16)
+    red = ((truth[..., 0] > 180) & (truth[..., 1] < 110)).astype(np.uint8)
+    banner = np.zeros(red.shape, np.uint8)
+    cv2.fillConvexPoly(banner, cv2.convexHull(cv2.findNonZero(red)), 1)
+    banner = cv2.erode(banner, np.ones((9, 9), np.uint8)) > 0
+    ys, xs = np.nonzero((np.asarray(img).min(axis=2) > 200) & banner)
+    sharpest = []
+    for turn in np.arange(-20.0, 20.01, 0.1):
+        t = np.radians(turn)
+        across = ys * np.cos(t) + xs * np.sin(t)
+        rows = np.bincount(np.rint(across - across.min()).astype(int)).astype(float)
+        sharpest.append(((rows * rows).sum(), turn))
+    return float(max(sharpest)[1])
+
+
+@pytest.mark.parametrize("translation", ["New arrival", "Just launched"])
+def test_a_tilted_banners_translation_is_set_along_it_at_the_originals_size_and_weight(
+    translation: str,
+) -> None:
+    # a trial's e03: a banner turned 8 degrees had its translation wrapped on two lines at
+    # 54% of the original's size, in a lighter weight than the same banner upright gets
+    done = {}
+    for angle in (0.0, 8.0):
+        s = tilted_banner(angle)
+        img = s.image.copy()
+        plan = RegionPlan(s.texts[0].polygon, s.texts[0].text, translation)
+        piece = erase_piece(img, np.asarray(img).copy(), plan, translation)
+        assert piece is not None
+        done[angle] = (img, s, set_pieces(img, [piece], "en", "latin"))
+    img, s, turned = done[8.0]
+    _, _, upright = done[0.0]
+    assert abs(drawn_angle(s.image, s.background) - 8.0) <= 1.5  # (the measure itself)
+    assert abs(drawn_angle(img, s.background) - 8.0) <= 1.5  # along the banner
+    assert turned.weights == upright.weights  # the original's weight, as upright
+    assert turned.lines == ((translation,),)  # on one line along the banner
+    assert turned.sizes[0] >= 0.95 * upright.sizes[0]  # as large as the banner allows
+    if translation == "New arrival":  # (the banner's room holds it at 60%)
+        assert turned.sizes[0] >= 0.6 * turned.originals[0]
+    assert not turned.notes
 
 
 def test_a_line_skewed_by_two_degrees_is_drawn_straight() -> None:
