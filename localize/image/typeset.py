@@ -1170,6 +1170,10 @@ def row_reach(
         ink = max(lines[i].ink_height for i in (*left.lines, *right.lines))
         if gap < WIDE * ink:  # close: words of one line, not labels set apart
             continue
+        if left.align != "centre" or right.align != "centre":  # a table's cells, set on
+            # their column's edge, are bounded by its rules: the gap to the next cell's
+            # text is no bound (c01's cells came out at half their size)
+            continue
         grows = (left.align != "right", right.align != "left")
         share = (1 - APART) * gap / max(1, sum(grows))
         high[k] = boxes[k][2] + share * grows[0]
