@@ -689,9 +689,11 @@ def set_pieces(
         first = pieces[block.lines[0]].source
         room = setting.size  # (one said illegible below is not said again)
         # small as a reader sees it: its em against the original's (e11's 'Free shipping'
-        # at 0.48 of the size matching 包邮's ink by its capitals read fine: 0.57 of its em)
+        # at 0.48 of the size matching 包邮's ink by its capitals read fine: 0.57 of its em),
+        # under its floor (d02's 'Premium / quality' wrapped at 57% of its em, 9 pt on a
+        # phone)
         em = heights[n] / CJK_EM
-        shrunk = setting.size < WARN_UNDER * em or setting.under_floor
+        shrunk = setting.size < FLOOR * em or setting.under_floor
         illegible = shrunk and setting.size < legible_size(img.width)
         if setting.size < round(FLOOR * top) and not illegible:  # what its own space held
             room = _best(
@@ -1196,6 +1198,10 @@ def row_reach(
         gap = boxes[k + 1][0] - boxes[k][2]
         ink = max(lines[i].ink_height for i in (*left.lines, *right.lines))
         if gap < WIDE * ink:  # close: words of one line, not labels set apart
+            continue
+        if left.align != "centre" or right.align != "centre":  # a table's cells, set on
+            # their column's edge, are bounded by its rules: the gap to the next cell's
+            # text is no bound (c01's cells came out at half their size)
             continue
         grows = (left.align != "right", right.align != "left")
         share = (1 - APART) * gap / max(1, sum(grows))
