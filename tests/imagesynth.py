@@ -143,18 +143,24 @@ def _marble(rng: np.random.Generator) -> np.ndarray:
     return cv2.GaussianBlur(base, (0, 0), 0.8)
 
 
+def _lights(
+    rng: np.random.Generator, count: int, radius: tuple[int, int], colours: tuple[int, int]
+) -> np.ndarray:
+    """Out-of-focus lights: `count` discs of random radius and colour, blurred (bokeh)."""
+    layer = Image.new("RGB", (SIZE, SIZE), (0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    for _ in range(count):
+        r = int(rng.integers(*radius))
+        cx, cy = rng.integers(0, SIZE, 2)
+        colour = tuple(int(v) for v in rng.integers(*colours, 3))
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour)
+    return np.asarray(layer.filter(ImageFilter.GaussianBlur(14)), np.float32)
+
+
 def _bokeh(rng: np.random.Generator) -> np.ndarray:
     base = _gradient(rng) * 0.7 + 40
     img = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
-    layer = Image.new("RGB", (SIZE, SIZE), (0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    for _ in range(60):
-        r = int(rng.integers(20, 90))
-        cx, cy = rng.integers(0, SIZE, 2)
-        colour = tuple(int(v) for v in rng.integers(60, 200, 3))
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour)
-    layer = layer.filter(ImageFilter.GaussianBlur(14))
-    out = np.asarray(img, np.float32) + 0.6 * np.asarray(layer, np.float32)
+    out = np.asarray(img, np.float32) + 0.6 * _lights(rng, 60, (20, 90), (60, 200))
     return out + rng.normal(0, 1.5, out.shape).astype(np.float32)  # sensor noise
 
 
@@ -163,15 +169,7 @@ def _night(rng: np.random.Generator) -> np.ndarray:
     blurred coloured discs, sensor noise."""
     y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32) / SIZE
     base = np.stack([12 + 10 * x, 14 + 6 * y, 30 + 20 * y], -1)
-    layer = Image.new("RGB", (SIZE, SIZE), (0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    for _ in range(40):
-        r = int(rng.integers(20, 70))
-        cx, cy = rng.integers(0, SIZE, 2)
-        colour = tuple(int(v) for v in rng.integers(80, 255, 3))
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour)
-    layer = layer.filter(ImageFilter.GaussianBlur(14))
-    out = base + 0.7 * np.asarray(layer, np.float32)
+    out = base + 0.7 * _lights(rng, 40, (20, 70), (80, 255))
     return out + rng.normal(0, 1.5, out.shape).astype(np.float32)
 
 
