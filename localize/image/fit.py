@@ -91,9 +91,11 @@ def glue_closing(units: Sequence[str]) -> list[str]:
             if out[-1].strip():
                 out[-1] += unit
                 continue
-            # a space between a word and its comma: the comma still goes with the word
+            # a space between a word and its mark (Thai writes ๆ after one): the mark still
+            # goes with the word (popped first: `out[-2] += out.pop()` stored one slot early)
             if len(out) > 1:
-                out[-2] += out.pop() + unit
+                space = out.pop()
+                out[-1] += space + unit
                 continue
         out.append(unit)
     joined: list[str] = []  # an opening bracket or quote alone goes with what follows

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from localize.image.fit import ELLIPSIS, FitSpec, clusters, fit, latin_units, wrap
 
@@ -82,3 +84,31 @@ def test_a_compound_breaks_after_its_own_hyphen_before_a_word_is_hyphenated() ->
     assert latin_units("Wi-Fi 6") == ["Wi-Fi ", "6"]  # short parts: one word
     lines = wrap(latin_units("Extra-long battery life"), 8, 1, lambda t, s: len(t))
     assert lines == ["Extra-", "long", "battery", "life"]
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("สวย ๆ ใส่สบาย", "thai"),  # a repeat mark after its word's space (trial-img10: IndexError)
+        ("ลอกออกแล้วตบเบา ๆ จนซึมซาบ", "thai"),  # f05: drawn 'ลอกออกแล้วเบา ๆเบา'
+        ("ฯลฯ และอื่น ๆ ฯ", "thai"),
+        ("Light , strong ; and warm .", "latin"),
+    ],
+)
+def test_a_mark_that_closes_after_a_space_goes_with_its_word_and_no_text_is_lost(
+    text: str, script: str
+) -> None:
+    # Thai writes ๆ (and ฯ) after a space; a stray space before a comma is everyday input
+    from localize.image.render import break_units
+
+    units = break_units(text, script)
+    assert "".join(units) == text, units
+    assert not any(u.lstrip()[:1] in ("ๆ", "ฯ", ",", ";", ".") for u in units[1:]), units
+
+
+@given(st.lists(st.sampled_from(["word", "คำ", " ", "  ", ",", "ๆ", " ๆ", ".", "x ", ")"])))
+def test_gluing_closing_marks_keeps_every_character_in_order(units: list[str]) -> None:
+    # (an opening bracket drops the space after it: '( word' is set '(word')
+    from localize.image.fit import glue_closing
+
+    assert "".join(glue_closing(units)) == "".join(units)
