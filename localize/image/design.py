@@ -14,7 +14,7 @@ from dataclasses import dataclass
 Box = tuple[int, int, int, int]  # left, top, right, bottom
 CROP_ASPECTS = (1.0, 3 / 4)  # width / height of the crops TikTok shows
 PHONE_WIDTH = 390  # pt: a phone's screen, across which a buyer sees a product image
-LEGIBLE_ON_PHONE = 12.5  # pt: the smallest text reads at there (a caption's floor, 0.032)
+LEGIBLE_ON_PHONE = 11  # pt: the smallest text style on a phone (Apple HIG: Caption 2, 11 pt)
 
 
 def legible_size(width: int) -> int:

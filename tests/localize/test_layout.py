@@ -464,6 +464,14 @@ def test_text_shrunk_but_large_on_a_phone_is_not_called_illegible() -> None:
     )
     assert drawn.size < 38  # 8 px on a phone
     assert any("under the legible size" in w for w in drawn.warnings), drawn.warnings
+    # trial-img9's e11: 'Free shipping' at 37 px on a 1200 px tag read fine, 11.5 pt across
+    # a phone, yet was said under the legible size (then 12.5 pt)
+    tag = hemmed(60, (500, 560), (480, 540, 720, 650))
+    drawn = ReplaceText(tag.plans(["保温杯"], ["Insulated flask"]), "en", "latin").draw(
+        tag.image.copy()
+    )
+    assert 11 <= drawn.size * 390 / 1200 < 12.5, drawn.size
+    assert not any("legible" in w for w in drawn.warnings), drawn.warnings
 
 
 def test_two_turned_lines_on_a_sticker_are_set_clear_of_each_other() -> None:
