@@ -134,6 +134,7 @@ def set_block(
     pitch: float = 0.0,
     whole: bool = False,
     hyphens: bool = True,
+    row: bool = False,
 ) -> Setting:
     """The largest size, at most `top`, whose lines fit `room` (width, height): for a
     block of several items (each an original line) or a label (`whole`), first every
@@ -147,7 +148,9 @@ def set_block(
     set evenly run together into one paragraph); items further apart than that (a bullet
     list) keep their places (`Setting.apart`), one line each or a claim wrapped under
     itself, never pushing the next one down. `hyphens`: False for a vertical column set
-    across, whose words are never broken (too long whole, it is flagged for a reviewer)."""
+    across, whose words are never broken (too long whole, it is flagged for a reviewer);
+    `row`: a label of a row set at the row's one size, on at most ROW_LINES lines of whole
+    words, a hyphenated compound kept whole unless only its parts fit (row_units)."""
     width, height = room
     floor = min(top, max(FLOOR_PX, round(FLOOR * top)))
     least = min(floor, max(8, round(LEAST * top)))
@@ -156,8 +159,9 @@ def set_block(
         return break_at_phrases(units, lambda text: measure(text, size) <= width, strict)
 
     def lines_at(
-        size: int, hyphen: bool, one: bool = False, strict: bool = False, hang: bool = False
-    ) -> list[list[str]] | None:
+        size: int, hyphen: bool, one: bool = False, strict: bool = False, hang: bool = False,
+        items: Sequence[Sequence[str]] = items, most: int = 0,
+    ) -> list[list[str]] | None:  # fmt: skip
         out = []
         for units in items:
             wide = [u for u in units if u.strip() and measure(u.strip(), size) > width]
@@ -167,7 +171,7 @@ def set_block(
             if joined is None:
                 return None  # a claim would be broken mid-phrase
             out.append(wrap(joined, width, size, measure, hyphen=hyphen))
-            if one and len(out[-1]) > 1:
+            if (one and len(out[-1]) > 1) or (most and len(out[-1]) > most):
                 return None
         if hang:  # each item in its own place: its lines above the next item's top
             if any(
@@ -184,12 +188,13 @@ def set_block(
         return min(item_gap(pitch, size, spacing), LIST_GAP * size)
 
     def largest(
-        lo: int, hi: int, hyphen: bool, one: bool, strict: bool, hang: bool = False
-    ) -> tuple[int, list[list[str]]] | None:
+        lo: int, hi: int, hyphen: bool, one: bool, strict: bool, hang: bool = False,
+        items: Sequence[Sequence[str]] = items, most: int = 0,
+    ) -> tuple[int, list[list[str]]] | None:  # fmt: skip
         best = None
         while lo <= hi:
             mid = (lo + hi) // 2
-            found = lines_at(mid, hyphen, one, strict, hang)
+            found = lines_at(mid, hyphen, one, strict, hang, items, most)
             if found is not None:
                 best, lo = (mid, found), mid + 1
             else:
@@ -204,8 +209,9 @@ def set_block(
         return max(least_gap(size), min(most, spare / (len(lines) - 1)))
 
     def even(
-        size: int, lines: Sequence[Sequence[str]], hyphen: bool
-    ) -> tuple[tuple[str, ...], ...]:
+        size: int, lines: Sequence[Sequence[str]], hyphen: bool,
+        items: Sequence[Sequence[str]] = items,
+    ) -> tuple[tuple[str, ...], ...]:  # fmt: skip
         return tuple(
             tuple(balance(units_at(units, size), width, size, measure, len(found)))
             if not hyphen
@@ -225,6 +231,19 @@ def set_block(
             size, lines = one_line
             set_ = even(size, lines, False)
             return Setting(size, set_, gap=gap(size, set_), apart=pitch)
+    if row:  # whole words (a compound whole first) at `top` itself (the row's size, once
+        # found: its floor is the original's), at or above the floor, then under it
+        whole_first = [row_units(units) for units in items]
+        for units, lo, hi, under in (
+            (whole_first, top, top, False), (items, top, top, False),
+            (whole_first, floor, top, False), (items, floor, top, False),
+            (whole_first, least, floor - 1, True), (items, least, floor - 1, True),
+        ):  # fmt: skip
+            best = largest(lo, hi, False, False, False, items=units, most=ROW_LINES)
+            if best is not None:
+                size, lines = best
+                set_ = even(size, lines, False, units)
+                return Setting(size, set_, False, under, gap=gap(size, set_))
     # (lo, hi, hyphen, under the floor, each item on one line, broken only between phrases)
     listed = len(items) > 1 or whole
     first = [(floor, top, False, False, True, False), (floor, top, False, False, False, True)]
@@ -540,8 +559,29 @@ def set_pieces(
             merged |= other
             groups.remove(other)
         groups.append(merged)
+    in_row: set[int] = set()  # a row's centred labels (under icons), set at one size
+    rows = {frozenset(row) for row in rows_of.values()}
     for column in (sorted(g) for g in groups):
         alone, one_line = {}, set()
+        if frozenset(column) in rows and all(
+            n in reach and len(blocks[n].lines) == 1 for n in column
+        ):  # one block in the designer's eye: each label at the largest size at which
+            # every one fits its share of the gaps, wrapped between its words where that
+            # lets the row be larger (e07: en 27-40 px, th 30-57 px in one row)
+            for n in column:
+                block, top, weight = plans[n]
+                rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing,
+                              standing=standing, product=product, photo=False,
+                              between=reach[n])  # fmt: skip
+                alone[n] = _best(
+                    pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
+                    row=True,
+                )[0].size  # fmt: skip
+            least = min(alone.values())
+            for n in column:
+                caps[n] = min(caps[n], least)
+            in_row.update(column)
+            continue
         labels.update(n for n in column if len(blocks[n].lines) == 1)
         for n in column:
             block, top, weight = plans[n]
@@ -607,8 +647,9 @@ def set_pieces(
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
                           standing, product, n not in grouped, reach.get(n))  # fmt: skip
         setting, frame = _best(
-            pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels
-        )
+            pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels,
+            n in in_row,
+        )  # fmt: skip
         # a block set over text already drawn (two turned lines, each wrapped within its
         # own region) is set again smaller, on fewer lines, until it clears it
         least = max(FLOOR_PX, round(LEAST * top))
@@ -645,7 +686,7 @@ def set_pieces(
             size = max(least, min(size - 1, round(size * REFIT)))
             tried = _best(
                 pieces, block, script, path, weight, shaping, rooms, size, spacing, ink_em,
-                n in labels,
+                n in labels, n in in_row,
             )  # fmt: skip
             again = trial(*tried)
             if (again[0][0], again[1][0]) < (crossed[0], covered[0]):
@@ -655,9 +696,10 @@ def set_pieces(
             # into the free space it moved to (a01 vi 'Giảm ngay 105.000₫' stayed small)
             setting, frame = _grown_back(
                 (setting, frame), size_set, trial,
-                lambda size, block=block, weight=weight, rooms=rooms, label=n in labels: _best(
+                lambda size, block=block, weight=weight, rooms=rooms, label=n in labels,
+                row=n in in_row: _best(
                     pieces, block, script, path, weight, shaping, rooms, size, spacing,
-                    ink_em, label,
+                    ink_em, label, row,
                 ),
                 owned,
             )  # fmt: skip
@@ -698,7 +740,7 @@ def set_pieces(
         if setting.size < round(FLOOR * top) and not illegible:  # what its own space held
             room = _best(
                 pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
-                n in labels,
+                n in labels, n in in_row,
             )[0].size  # fmt: skip
         edges = tuple(x for item in drawn.lefts for x in item) if block.align == "left" else ()
         laid[n] = Laid(first, setting.size, top, room, () if frame.angle else edges, illegible, em)
@@ -1430,13 +1472,29 @@ def _turned_room(
     return out
 
 
+ROW_LINES = 2  # a row's label is wrapped onto at most this many lines
+
+
+def row_units(units: Sequence[str]) -> list[str]:
+    """The units a row's label is wrapped at, a hyphenated compound whole ('Hard-wearing'
+    is one word: broken at its hyphen only when it cannot fit whole)."""
+    out: list[str] = []
+    for unit in units:
+        if out and out[-1].endswith("-"):
+            out[-1] += unit
+        else:
+            out.append(unit)
+    return out
+
+
 def _set(
     pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int, shaping: str | None,
     room: tuple[float, float], top: int, spacing: float, ink_em: float, pitch: float = 0.0,
-    whole: bool = False,
+    whole: bool = False, row: bool = False,
 ) -> Setting:  # fmt: skip
     """A block's translations set in its room (`pitch`: the original's, kept between
-    items; `whole`: a label, kept on one line where it fits at the floor)."""
+    items; `whole`: a label, kept on one line where it fits at the floor; `row`: a row's
+    label, at the row's size on up to ROW_LINES lines of whole words)."""
     from localize.image import fonts
     from localize.image.render import break_units
 
@@ -1447,7 +1505,7 @@ def _set(
     stacked = any(pieces[i].look.across for i in block.lines)  # a vertical column's
     return set_block(items, measure, room, top, spacing, ink_extent(
         [pieces[i].text for i in block.lines], path, weight, shaping, ink_em
-    ), pitch, whole, hyphens=not stacked)  # fmt: skip
+    ), pitch, whole, hyphens=not stacked, row=row)  # fmt: skip
 
 
 INK_SIZE = 100  # px: the size a translation's real ink extent is measured at
@@ -1474,13 +1532,13 @@ def ink_extent(
 def _best(
     pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int,
     shaping: str | None, rooms: list[tuple[tuple[float, float], Frame]], top: int,
-    spacing: float, ink_em: float, whole: bool = False,
+    spacing: float, ink_em: float, whole: bool = False, row: bool = False,
 ) -> tuple[Setting, Frame]:  # fmt: skip
     """The block set in whichever of its rooms lets it be largest (then on fewer lines)."""
     tried = []
     for room, frame in rooms:
         set_ = _set(pieces, block, script, path, weight, shaping, room, top, spacing, ink_em,
-                    frame.pitch, whole)  # fmt: skip
+                    frame.pitch, whole, row)  # fmt: skip
         tried.append((set_, frame))
     # (a word is hyphenated only when no room holds it whole: a01 en "Limited- / time")
     return max(
