@@ -330,6 +330,8 @@ def test_a_row_of_labels_under_icons_is_set_at_one_size_in_whole_words(language:
     done = set_pieces(img, pieces, language, SCRIPTS[language])  # type: ignore[arg-type]
     assert max(done.sizes) <= 1.1 * min(done.sizes), (done.sizes, done.lines)
     assert not any("of one size in the original" in note for note in done.notes), done.notes
+    small = [note for note in done.notes if "of the original's size" in note]
+    assert len(small) <= 1, small  # the row's size told once, by the label that sets it
     for text, lines in zip(labels, done.lines, strict=True):  # whole words, never broken
         units = [u.strip() for u in break_units(text, SCRIPTS[language])]
         assert "".join(lines).replace(" ", "") == text.replace(" ", ""), lines
