@@ -134,6 +134,8 @@ def set_block(
     pitch: float = 0.0,
     whole: bool = False,
     hyphens: bool = True,
+    row: bool = False,
+    parts: bool = False,
 ) -> Setting:
     """The largest size, at most `top`, whose lines fit `room` (width, height): for a
     block of several items (each an original line) or a label (`whole`), first every
@@ -147,7 +149,10 @@ def set_block(
     set evenly run together into one paragraph); items further apart than that (a bullet
     list) keep their places (`Setting.apart`), one line each or a claim wrapped under
     itself, never pushing the next one down. `hyphens`: False for a vertical column set
-    across, whose words are never broken (too long whole, it is flagged for a reviewer)."""
+    across, whose words are never broken (too long whole, it is flagged for a reviewer);
+    `row`: a label of a row, the largest it fits on at most ROW_LINES lines of whole words
+    (under its floor if need be: its row's size is the least of its labels'), a hyphenated
+    compound whole (row_units) unless `parts`."""
     width, height = room
     floor = min(top, max(FLOOR_PX, round(FLOOR * top)))
     least = min(floor, max(8, round(LEAST * top)))
@@ -156,8 +161,9 @@ def set_block(
         return break_at_phrases(units, lambda text: measure(text, size) <= width, strict)
 
     def lines_at(
-        size: int, hyphen: bool, one: bool = False, strict: bool = False, hang: bool = False
-    ) -> list[list[str]] | None:
+        size: int, hyphen: bool, one: bool = False, strict: bool = False, hang: bool = False,
+        items: Sequence[Sequence[str]] = items, most: int = 0,
+    ) -> list[list[str]] | None:  # fmt: skip
         out = []
         for units in items:
             wide = [u for u in units if u.strip() and measure(u.strip(), size) > width]
@@ -167,7 +173,7 @@ def set_block(
             if joined is None:
                 return None  # a claim would be broken mid-phrase
             out.append(wrap(joined, width, size, measure, hyphen=hyphen))
-            if one and len(out[-1]) > 1:
+            if (one and len(out[-1]) > 1) or (most and len(out[-1]) > most):
                 return None
         if hang:  # each item in its own place: its lines above the next item's top
             if any(
@@ -184,12 +190,13 @@ def set_block(
         return min(item_gap(pitch, size, spacing), LIST_GAP * size)
 
     def largest(
-        lo: int, hi: int, hyphen: bool, one: bool, strict: bool, hang: bool = False
-    ) -> tuple[int, list[list[str]]] | None:
+        lo: int, hi: int, hyphen: bool, one: bool, strict: bool, hang: bool = False,
+        items: Sequence[Sequence[str]] = items, most: int = 0,
+    ) -> tuple[int, list[list[str]]] | None:  # fmt: skip
         best = None
         while lo <= hi:
             mid = (lo + hi) // 2
-            found = lines_at(mid, hyphen, one, strict, hang)
+            found = lines_at(mid, hyphen, one, strict, hang, items, most)
             if found is not None:
                 best, lo = (mid, found), mid + 1
             else:
@@ -204,8 +211,9 @@ def set_block(
         return max(least_gap(size), min(most, spare / (len(lines) - 1)))
 
     def even(
-        size: int, lines: Sequence[Sequence[str]], hyphen: bool
-    ) -> tuple[tuple[str, ...], ...]:
+        size: int, lines: Sequence[Sequence[str]], hyphen: bool,
+        items: Sequence[Sequence[str]] = items,
+    ) -> tuple[tuple[str, ...], ...]:  # fmt: skip
         return tuple(
             tuple(balance(units_at(units, size), width, size, measure, len(found)))
             if not hyphen
@@ -225,6 +233,13 @@ def set_block(
             size, lines = one_line
             set_ = even(size, lines, False)
             return Setting(size, set_, gap=gap(size, set_), apart=pitch)
+    if row:
+        units = items if parts else [row_units(item) for item in items]
+        best = largest(least, top, False, False, False, items=units, most=ROW_LINES)
+        if best is not None:
+            size, lines = best
+            set_ = even(size, lines, False, units)
+            return Setting(size, set_, False, size < floor, gap=gap(size, set_))
     # (lo, hi, hyphen, under the floor, each item on one line, broken only between phrases)
     listed = len(items) > 1 or whole
     first = [(floor, top, False, False, True, False), (floor, top, False, False, False, True)]
@@ -540,8 +555,38 @@ def set_pieces(
             merged |= other
             groups.remove(other)
         groups.append(merged)
+    in_row: dict[int, int] = {}  # a row's centred labels (under icons): its one size
+    parted: set[int] = set()  # labels of a row wrapped at a compound's hyphen
+    setters: set[int] = set()  # the labels whose length sets their row's size
+    rows = {frozenset(row) for row in rows_of.values()}
     for column in (sorted(g) for g in groups):
         alone, one_line = {}, set()
+        if frozenset(column) in rows and all(
+            n in reach and len(blocks[n].lines) == 1 for n in column
+        ):  # one block in the designer's eye: each label at the largest size at which
+            # every one fits its share of the gaps, wrapped between its words where that
+            # lets the row be larger (e07: en 27-40 px, th 30-57 px in one row); a
+            # compound ('Hard-wearing') is one word, broken at its hyphen only when it
+            # cannot fit whole at the least size
+            for n in column:
+                block, top, weight = plans[n]
+                rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing,
+                              standing=standing, product=product, photo=False,
+                              between=reach[n])  # fmt: skip
+                for parts in (False, True):
+                    found = _best(pieces, block, script, path, weight, shaping, rooms, top,
+                                  spacing, ink_em, row=True, parts=parts)[0]  # fmt: skip
+                    if not found.overflow:
+                        break
+                alone[n] = found.size
+                if parts:
+                    parted.add(n)
+            least = min(alone.values())
+            setters.update(n for n in column if alone[n] == least)
+            for n in column:
+                caps[n] = min(caps[n], least)
+                in_row[n] = least
+            continue
         labels.update(n for n in column if len(blocks[n].lines) == 1)
         for n in column:
             block, top, weight = plans[n]
@@ -607,8 +652,9 @@ def set_pieces(
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
                           standing, product, n not in grouped, reach.get(n))  # fmt: skip
         setting, frame = _best(
-            pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels
-        )
+            pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels,
+            n in in_row, n in parted,
+        )  # fmt: skip
         # a block set over text already drawn (two turned lines, each wrapped within its
         # own region) is set again smaller, on fewer lines, until it clears it
         least = max(FLOOR_PX, round(LEAST * top))
@@ -645,7 +691,7 @@ def set_pieces(
             size = max(least, min(size - 1, round(size * REFIT)))
             tried = _best(
                 pieces, block, script, path, weight, shaping, rooms, size, spacing, ink_em,
-                n in labels,
+                n in labels, n in in_row, n in parted,
             )  # fmt: skip
             again = trial(*tried)
             if (again[0][0], again[1][0]) < (crossed[0], covered[0]):
@@ -655,9 +701,10 @@ def set_pieces(
             # into the free space it moved to (a01 vi 'Giảm ngay 105.000₫' stayed small)
             setting, frame = _grown_back(
                 (setting, frame), size_set, trial,
-                lambda size, block=block, weight=weight, rooms=rooms, label=n in labels: _best(
+                lambda size, block=block, weight=weight, rooms=rooms, label=n in labels,
+                row=n in in_row, parts=n in parted: _best(
                     pieces, block, script, path, weight, shaping, rooms, size, spacing,
-                    ink_em, label,
+                    ink_em, label, row, parts,
                 ),
                 owned,
             )  # fmt: skip
@@ -695,19 +742,36 @@ def set_pieces(
         em = heights[n] / CJK_EM
         shrunk = setting.size < FLOOR * em or setting.under_floor
         illegible = shrunk and setting.size < legible_size(img.width)
-        if setting.size < round(FLOOR * top) and not illegible:  # what its own space held
+        # a row's label at its row's size, set by a longer one: that one is told, once for
+        # the row (e07 en: the four labels told alike, where only 'Hard-wearing' is long)
+        led = n in in_row and n not in setters and setting.size >= in_row[n]
+        if n in in_row:  # a row's label: what the row's one size let it be (the row's
+            # longest label is told when under half; the others are smaller by design)
+            room = in_row[n]
+        elif setting.size < round(FLOOR * top) and not illegible:  # what its own space held
             room = _best(
                 pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
                 n in labels,
             )[0].size  # fmt: skip
         edges = tuple(x for item in drawn.lefts for x in item) if block.align == "left" else ()
-        laid[n] = Laid(first, setting.size, top, room, () if frame.angle else edges, illegible, em)
+        laid[n] = Laid(first, setting.size, top, room, () if frame.angle else edges,
+                       illegible or led, em)  # fmt: skip
         if setting.overflow:
             truncated = True
             notes.append(
                 msg("text {text!r}: its translation does not fit the space; shorten it", text=first)
             )
-        if illegible:  # small where a buyer sees it
+        if illegible and n in setters:  # (and the labels of its row with it)
+            notes.append(
+                msg(
+                    "text {text!r}: drawn at {percent}% of the original's size, under the "
+                    "legible size, and the labels of its row with it (they share one size); "
+                    "shorten it",
+                    text=first,
+                    percent=laid[n].percent(setting.size),
+                )
+            )
+        elif illegible and not led:  # small where a buyer sees it
             notes.append(
                 msg(
                     "text {text!r}: drawn at {percent}% of the original's size, under the "
@@ -1430,13 +1494,29 @@ def _turned_room(
     return out
 
 
+ROW_LINES = 2  # a row's label is wrapped onto at most this many lines
+
+
+def row_units(units: Sequence[str]) -> list[str]:
+    """The units a row's label is wrapped at, a hyphenated compound whole ('Hard-wearing'
+    is one word: broken at its hyphen only when it cannot fit whole)."""
+    out: list[str] = []
+    for unit in units:
+        if out and out[-1].endswith("-"):
+            out[-1] += unit
+        else:
+            out.append(unit)
+    return out
+
+
 def _set(
     pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int, shaping: str | None,
     room: tuple[float, float], top: int, spacing: float, ink_em: float, pitch: float = 0.0,
-    whole: bool = False,
+    whole: bool = False, row: bool = False, parts: bool = False,
 ) -> Setting:  # fmt: skip
     """A block's translations set in its room (`pitch`: the original's, kept between
-    items; `whole`: a label, kept on one line where it fits at the floor)."""
+    items; `whole`: a label, kept on one line where it fits at the floor; `row`: a row's
+    label, on up to ROW_LINES lines of whole words, `parts`: a compound's parts apart)."""
     from localize.image import fonts
     from localize.image.render import break_units
 
@@ -1447,7 +1527,7 @@ def _set(
     stacked = any(pieces[i].look.across for i in block.lines)  # a vertical column's
     return set_block(items, measure, room, top, spacing, ink_extent(
         [pieces[i].text for i in block.lines], path, weight, shaping, ink_em
-    ), pitch, whole, hyphens=not stacked)  # fmt: skip
+    ), pitch, whole, hyphens=not stacked, row=row, parts=parts)  # fmt: skip
 
 
 INK_SIZE = 100  # px: the size a translation's real ink extent is measured at
@@ -1474,13 +1554,13 @@ def ink_extent(
 def _best(
     pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int,
     shaping: str | None, rooms: list[tuple[tuple[float, float], Frame]], top: int,
-    spacing: float, ink_em: float, whole: bool = False,
+    spacing: float, ink_em: float, whole: bool = False, row: bool = False, parts: bool = False,
 ) -> tuple[Setting, Frame]:  # fmt: skip
     """The block set in whichever of its rooms lets it be largest (then on fewer lines)."""
     tried = []
     for room, frame in rooms:
         set_ = _set(pieces, block, script, path, weight, shaping, room, top, spacing, ink_em,
-                    frame.pitch, whole)  # fmt: skip
+                    frame.pitch, whole, row, parts)  # fmt: skip
         tried.append((set_, frame))
     # (a word is hyphenated only when no room holds it whole: a01 en "Limited- / time")
     return max(

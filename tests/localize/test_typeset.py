@@ -282,3 +282,19 @@ def test_a_claim_wrapped_under_itself_keeps_clear_of_the_next_claim() -> None:
         for item in setting.lines[:-1]
     ), (setting.size, setting.lines)
     assert setting.size >= round(0.6 * 52), setting.size  # (at its floor: not under it)
+
+
+def test_a_rows_label_keeps_a_compound_whole_and_wraps_only_between_words() -> None:
+    # e07 en: 'Hard-wearing' was split at its hyphen onto two lines while the labels
+    # beside it were one line each: in a row it is one word, made smaller before it breaks
+    measure = measure_for("latin", "en")
+    units = break_units("Hard-wearing", "latin")
+    word = measure("Hard-wearing", 40)
+    kept = set_block([units], measure, (word * 0.5, 200), 40, row=True)
+    assert kept.lines == (("Hard-wearing",),) and not kept.overflow, kept
+    assert kept.size < 0.6 * 40  # under the floor, still whole: the row sets its size
+    parts = set_block([units], measure, (word * 0.5, 200), 40, row=True, parts=True)
+    assert parts.lines == (("Hard-", "wearing"),) and parts.size > kept.size
+    two = set_block([break_units("Breathable mesh", "latin")], measure, (word * 0.5, 200), 40,
+                    row=True)  # fmt: skip
+    assert two.lines == (("Breathable", "mesh"),) and two.size > kept.size, two
