@@ -21,6 +21,9 @@ from typing import Any
 INK_NEAR = 60.0  # a pixel within this of the ink's colour (sum over R, G, B) is ink
 RULE_COVER = 0.85  # a row inked over this share of the text's width is a rule, not letters
 RULE_THIN = 0.25  # ... at most this share of the letters' height thick
+RULE_GAP = 0.03  # of the ink's height (at least 1 px): a gap this narrow in a rule's row is
+# JPEG's, a px decoded paler than the ink read (trial-img10 f01: each row of a 3 px strike
+# broken once, so none ran across the text and the strike was lost)
 TALL = 2.0  # a region this many times taller than wide, 2+ characters: vertical
 EDGE_RAMP = 2.0  # px: a ring of blended colour no wider than this is anti-aliasing
 OUTLINE_MOST = 0.25  # of the region's height: an "outline" reaching further is the picture
@@ -96,8 +99,9 @@ def near(rgb: Any, colour: tuple[int, int, int] | None) -> Any:
     return np.abs(rgb.astype(np.int16) - np.asarray(colour, np.int16)).sum(axis=2) <= INK_NEAR
 
 
-def _longest_runs(ink: Any) -> Any:
-    """Per row of a boolean mask, the length of its longest run of inked pixels."""
+def _longest_runs(ink: Any, gap: int = 0) -> Any:
+    """Per row of a boolean mask, the length of its longest run of inked pixels, runs apart
+    by at most `gap` px counted as one."""
     import numpy as np
 
     padded = np.zeros((ink.shape[0], ink.shape[1] + 2), np.int8)
@@ -106,7 +110,10 @@ def _longest_runs(ink: Any) -> Any:
     longest = np.zeros(ink.shape[0], int)
     for y in np.nonzero(ink.any(axis=1))[0]:
         starts, ends = np.nonzero(steps[y] == 1)[0], np.nonzero(steps[y] == -1)[0]
-        longest[y] = int((ends - starts).max())
+        joined = np.concatenate(([True], starts[1:] - ends[:-1] > gap))
+        firsts = np.nonzero(joined)[0]
+        lasts = np.concatenate((firsts[1:] - 1, [len(ends) - 1]))
+        longest[y] = int((ends[lasts] - starts[firsts]).max())
     return longest
 
 
@@ -127,7 +134,8 @@ def rules(ink: Any) -> tuple[tuple[Rule, ...], tuple[int, int] | None]:
         return (), None
     left, right = int(cols[0]), int(cols[-1])
     span = right - left + 1
-    ruled = _longest_runs(ink[:, left : right + 1]) >= RULE_COVER * span
+    gap = max(1, round(RULE_GAP * (rows[-1] - rows[0] + 1)))
+    ruled = _longest_runs(ink[:, left : right + 1], gap) >= RULE_COVER * span
     letters = np.nonzero(ink.any(axis=1) & ~ruled)[0]
     if len(letters) < 2:
         return (), (int(rows[0]), int(rows[-1]))
