@@ -694,3 +694,26 @@ def test_the_clean_plate_needs_no_language_and_a_replacement_still_does(  # type
     import localize.cli
 
     assert "typer._click" not in Path(localize.cli.__file__).read_text(encoding="utf-8")
+
+
+def test_a_detail_page_padded_to_the_aspect_range_is_no_product_and_its_text_is_replaced() -> None:
+    # trial-img10 f12: a 750x2000 page padded to 1500x2000 in its border's colour; the page
+    # (but for its photo's top rows, of that colour) stood on the padding like a product,
+    # so its heading, paragraph and tip were kept as its printing, silently, in every mode
+    from config.markets import load_markets
+    from localize.image.inputs import Picture, fit_size
+    from tests.localize.images import detail_page
+
+    page, boxes = detail_page()
+    rules = load_markets().market("US").images
+    padded = fit_size(Picture(page), Path("f12_long.jpg"), rules).image
+    shift = (padded.width - page.width) // 2
+    assert padded.height == page.height and shift > 0  # padded at the sides, not scaled
+    regions = [
+        region(text, (left + shift, top, right + shift, bottom))
+        for text, (left, top, right, bottom) in boxes.values()
+    ]
+    rgb = np.asarray(padded)
+    assert silhouette(rgb, [r.polygon for r in regions]) is None
+    kinds = region_kinds(rgb, [r.polygon for r in regions], [False] * len(regions))
+    assert kinds == [OVERLAY] * len(regions)
