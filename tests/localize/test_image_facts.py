@@ -717,3 +717,20 @@ def test_a_detail_page_padded_to_the_aspect_range_is_no_product_and_its_text_is_
     assert silhouette(rgb, [r.polygon for r in regions]) is None
     kinds = region_kinds(rgb, [r.polygon for r in regions], [False] * len(regions))
     assert kinds == [OVERLAY] * len(regions)
+
+
+def test_most_of_an_images_chinese_kept_as_printing_is_said_to_the_reviewer() -> None:
+    # trial-img10 f12: 8 of 8 regions kept as the product's printing said only "0 of 8
+    # replaced"; a rule that takes a page for the product must not go unseen
+    lines = [
+        region("本款保温杯采用食品级", (60, 880 + 52 * n, 600, 920 + 52 * n)) for n in range(4)
+    ]
+    page = plan_text(lines, english, kinds=[PRINTING] * 4)
+    assert [r["status"] for r in page.records] == ["kept"] * 4
+    said = [n for n in page.notes if "printing" in n]
+    assert len(said) == 1 and "4 of 4" in said[0] and "translation" in said[0], page.notes
+    # a label among overlay text, or one label alone, is the rule working: nothing said
+    label = region("保温杯", (340, 420, 460, 470))
+    assert plan_text([label], english, kinds=[PRINTING]).notes == ()
+    mixed = plan_text([label, *lines[:3]], english, kinds=[PRINTING] + [OVERLAY] * 3)
+    assert not [n for n in mixed.notes if "printing" in n]
