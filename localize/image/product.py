@@ -122,7 +122,9 @@ def _unpadded(rgb: Any) -> tuple[int, int, int, int] | None:
 
     h, w = rgb.shape[:2]
     colour = rgb[0, 0]
-    same = (rgb == colour).all(axis=2)
+    same = rgb[..., 0] == colour[0]  # (channel by channel: no full-frame H x W x 3 copy)
+    for c in (1, 2):
+        same &= rgb[..., c] == colour[c]
     for axis in (0, 1):  # margins left and right (columns all of it), or top and bottom
         full, across = same.all(axis=axis), same.all(axis=1 - axis)
         if full.all() or not (full[0] and full[-1]) or across[0] or across[-1]:
