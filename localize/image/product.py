@@ -65,6 +65,17 @@ def silhouette(rgb: Any, texts: Sequence[Sequence[Point]] = ()) -> Any | None:
     import numpy as np
 
     h, w = rgb.shape[:2]
+    inner = _unpadded(rgb)
+    if inner is not None:  # the padding is ours, not a studio's: the picture is inside it
+        top, left, bottom, right = inner
+        shape = silhouette(
+            rgb[top:bottom, left:right], [[(x - left, y - top) for x, y in p] for p in texts]
+        )
+        if shape is None:
+            return None
+        whole = np.zeros((h, w), bool)
+        whole[top:bottom, left:right] = shape
+        return whole
     small, scale = _work_copy(rgb)
     sh, sw = small.shape[:2]
     if sh < 8 or sw < 8:
@@ -98,6 +109,33 @@ def silhouette(rgb: Any, texts: Sequence[Sequence[Point]] = ()) -> Any | None:
     if scale < 1:
         shape = cv2.resize(shape, (w, h), interpolation=cv2.INTER_NEAREST)
     return shape.astype(bool)
+
+
+def _unpadded(rgb: Any) -> tuple[int, int, int, int] | None:
+    """Where a picture padded to the aspect range (inputs.fit_size: margins of one exact
+    colour on two opposite sides) lies on its canvas (top, left, bottom, right), when its
+    own edges there are mostly not of that colour (a full-bleed page: trial-img10 f12, a
+    750x2000 detail page whose padding stood for a studio backdrop, the page for the
+    product); None when there is no such margin (a studio shot's own backdrop, however
+    plain, runs all round its product: its rows above and below are margin too)."""
+    import numpy as np
+
+    h, w = rgb.shape[:2]
+    colour = rgb[0, 0]
+    same = rgb[..., 0] == colour[0]  # (channel by channel: no full-frame H x W x 3 copy)
+    for c in (1, 2):
+        same &= rgb[..., c] == colour[c]
+    for axis in (0, 1):  # margins left and right (columns all of it), or top and bottom
+        full, across = same.all(axis=axis), same.all(axis=1 - axis)
+        if full.all() or not (full[0] and full[-1]) or across[0] or across[-1]:
+            continue  # no margins both sides, or margins all round (a studio's backdrop)
+        start = int(np.argmin(full))
+        end = len(full) - int(np.argmin(full[::-1]))
+        edges = (rgb[:, [start, end - 1]] if axis == 0 else rgb[[start, end - 1]]).astype(np.int16)
+        if (np.abs(edges - colour).max(axis=-1) > PLAIN).mean() <= 0.5:
+            continue  # the margin's colour runs on into the picture: its own backdrop
+        return (0, start, h, end) if axis == 0 else (start, 0, end, w)
+    return None
 
 
 def _backdrop(small: Any) -> tuple[Any | None, bool]:

@@ -71,6 +71,11 @@ def _key(text: str, box: Sequence[int]) -> tuple[str, tuple[int, ...]]:
     return (text, tuple(int(v) for v in box))
 
 
+MOST_KEPT = 3  # regions kept as printing, when most of an image's Chinese, said to a reviewer
+# (trial-img10 f12: a detail page taken for the product, 8 of 8 kept silently); a label or
+# two alone is what a product shot carries
+
+
 def plan_text(
     regions: Iterable[Region],
     translate: Translate,
@@ -89,6 +94,7 @@ def plan_text(
     edited = {_key(e["text"], e["box"]): e for e in edits if "text" in e and "box" in e}
     plans, notes, records = [], [], []
     down: list[str] = []  # the texts an engine failed (not its checks), in order asked
+    chinese = 0  # regions read as Chinese
 
     def asking(text: str) -> tuple[str | None, list[str]]:
         found, problems = translate(text)
@@ -98,6 +104,7 @@ def plan_text(
 
     for n, region in enumerate(regions):
         failed_before = len(down)
+        chinese += region.chinese
         kind = kinds[n] if kinds is not None else PRICE if yuan_price(region.text) else OVERLAY
         record: dict[str, Any] = {
             **region.to_json(),
@@ -158,6 +165,22 @@ def plan_text(
         if record["status"] == UNTRANSLATED and len(down) > failed_before:
             record["engine_failed"] = True  # the engine's fault: ask again on the next run
         records.append(record)
+    printed = sum(
+        1
+        for r in records
+        if r["kind"] == PRINTING and r["status"] == "kept" and has_chinese(r["text"])
+    )
+    if printed >= MOST_KEPT and printed * 2 > chinese:
+        notes.append(
+            msg(
+                "{printed} of {chinese} Chinese text region(s) were kept as the product's own "
+                "printing: most of the image's text; if it is laid over the picture (a detail "
+                "page, a card) rather than printed on the product, give those regions a "
+                "translation in review",
+                printed=printed,
+                chinese=chinese,
+            )
+        )
     return ImageText(tuple(plans), tuple(notes), tuple(records))
 
 

@@ -665,16 +665,28 @@ def set_pieces(
         baseline = row_base.get(rows_of.get(n, ()))
         row = [pieces[blocks[m].lines[0]].text for m in rows_of.get(n, ()) if m != n]
 
+        # (what it stands on itself, a button under its label, is not what it runs onto:
+        # f08's "Buy now" at 44%, "runs onto the product beside it", the button)
+        around = None
+        if standing is not None:
+            box = block.box(list(lines))
+            around = _without_its_own(
+                standing,
+                slice(max(0, int(box[1])), int(np.ceil(box[3]))),
+                slice(max(0, int(box[0])), int(np.ceil(box[2]))),
+            )
+
         def trial(
             setting: Setting, frame: Frame, block: Any = block, weight: int = weight,
             top: int = top, baseline: float | None = baseline, row: list[str] = row,
+            around: Any = around,
         ) -> tuple[tuple[int, int], tuple[int, str, int]]:  # fmt: skip
             drawn = _draw_block(img, pieces, block, lines, setting, frame, owned, weight,
                                 path, shaping, spacing, top, dry=True, script=script,
                                 baseline=baseline, row=row)  # fmt: skip
             crossed = _crossing(drawn, owned) if final else (0, -1)
             return crossed, _covering(drawn, rgb, product, owned, block, pieces, setting.size,
-                                      standing if frame.open else None, frame.open)  # fmt: skip
+                                      around if frame.open else None, frame.open)  # fmt: skip
 
         crossed, covered = trial(setting, frame)
         size = size_set = setting.size
@@ -1120,14 +1132,10 @@ def _room(
         p[0] <= box[0] and p[1] <= box[1] and p[2] >= box[2] and p[3] >= box[3] for p in flat if p
     )
     open_ = photo and not one_colour and not _flat(close, others, box, ink, ink_rows)
-    if open_ and standing_here is not None:  # what it stands on itself (a sticker, a
-        # panel over the photo: most of its box) is no obstacle to it; a product it only
-        # crosses is (d08's phone)
-        count, parts = cv2.connectedComponents(standing_here.astype(np.uint8), connectivity=8)
-        under = parts[ink_rows, max(0, int(box[0])) : int(np.ceil(box[2]))]
-        share = np.bincount(under.ravel(), minlength=count) / max(1, under.size)
-        share[0] = 0.0
-        standing_here = standing_here & ~(share >= 0.5)[parts]
+    if open_ and standing_here is not None:
+        standing_here = _without_its_own(
+            standing_here, ink_rows, slice(max(0, int(box[0])), int(np.ceil(box[2])))
+        )
     if open_:  # a photo or a texture: free wherever nothing stands or is drawn (the
         # Chinese line's own box is not its room: d04's line squeezed to 35% beside
         # 500 px of blurred photo)
@@ -1354,6 +1362,21 @@ def _margin_side(
     if right < MARGIN_SIDE * left:
         return "right"
     return ""
+
+
+def _without_its_own(standing: Any, rows: slice, cols: slice) -> Any:
+    """`standing` (what stands on the picture) without what a block's letters, in `rows`
+    and `cols` of it, stand on themselves (half their box or more: a sticker, a button, a
+    panel over the photo): no obstacle to it, and not the product it might run onto; a
+    product it only crosses is (d08's phone)."""
+    import cv2
+    import numpy as np
+
+    count, parts = cv2.connectedComponents(standing.astype(np.uint8), connectivity=8)
+    under = parts[rows, cols]
+    share = np.bincount(under.ravel(), minlength=count) / max(1, under.size)
+    share[0] = 0.0
+    return standing & ~(share >= 0.5)[parts]
 
 
 def _standing(things: Any, product: Any, erased: Any) -> Any:

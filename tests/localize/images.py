@@ -267,3 +267,63 @@ def box_on_gradient(
         left, top, right, bottom = draw.textbbox(at, text, font=font, anchor="mm")
         boxes[name] = (text, (left - 3, top - 3, right + 3, bottom + 3))
     return img, boxes, silhouette
+
+
+def detail_page(
+    *, with_text: bool = True
+) -> tuple[Image.Image, dict[str, tuple[str, tuple[int, int, int, int]]]]:
+    """A supplier's 750x2000 detail page, drawn like trial-img10's f12: a soft room photo
+    with a cup (its top rows the page's border colour), a white panel with a heading, its
+    bar and a 6-line paragraph, a second photo, and a cream tip band at the foot; with each
+    text's (text, box) by name, boxes in the page's own px."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    def room(w: int, h: int, seed: int) -> Image.Image:
+        rng = np.random.default_rng(seed)
+        y = np.mgrid[0:h, 0:w][0] / max(w, h)
+        wall = np.stack([205 - 40 * y, 190 - 45 * y, 168 - 50 * y], -1)
+        wall[int(h * 0.7) :] = (140, 100, 72)  # the floor
+        img = Image.fromarray(np.clip(wall, 0, 255).astype(np.uint8))
+        draw = ImageDraw.Draw(img)
+        for _ in range(7):
+            cx, cy = int(rng.integers(0, w)), int(rng.integers(int(h * 0.2), int(h * 0.85)))
+            rx, ry = int(rng.integers(30, w // 4)), int(rng.integers(30, h // 4))
+            colour = tuple(int(c) for c in rng.integers(60, 235, 3))
+            draw.rounded_rectangle((cx - rx, cy - ry, cx + rx, cy + ry), 25, fill=colour)
+        return img.filter(ImageFilter.GaussianBlur(6))
+
+    img = Image.new("RGB", (750, 2000), (255, 255, 255))
+    img.paste(room(750, 700, 212), (0, 0))
+    pen = ImageDraw.Draw(img)
+    pen.rounded_rectangle((300, 180, 450, 620), 40, fill=(70, 130, 120))  # a cup
+    pen.rectangle((60, 840, 150, 848), fill=(245, 130, 40))  # the heading's bar
+    img.paste(room(750, 600, 213), (0, 1260))
+    pen = ImageDraw.Draw(img)
+    pen.rounded_rectangle((260, 1380, 490, 1800), 50, fill=(70, 130, 120))
+    pen.rectangle((0, 1880, 750, 2000), fill=(255, 240, 220))
+    texts = {
+        "heading": ("产品介绍", (60, 760), 56, (30, 30, 30)),
+        **{
+            f"line{n}": (line, (60, 880 + n * 52), 32, (80, 80, 85))
+            for n, line in enumerate(
+                (
+                    "本款保温杯采用食品级304不锈钢内胆，",
+                    "真空双层结构，保温保冷长达12小时。",
+                    "杯盖采用硅胶密封圈，倒置不漏水，",
+                    "随身携带更放心。杯身轻巧，",
+                    "单手即可握持，通勤、旅行、",
+                    "运动都适用。",
+                )
+            )
+        },
+        "tip": ("温馨提示：请勿放入微波炉加热", (136, 1922), 34, (200, 90, 30)),
+    }
+    boxes = {}
+    for name, (text, (x, y), size, fill) in texts.items():
+        font = cjk_font(size)
+        left, top, right, bottom = font.getbbox(text)
+        boxes[name] = (text, (x + left, y + top, x + right, y + bottom))
+        if with_text:
+            ImageDraw.Draw(img).text((x, y), text, font=font, fill=fill)
+    return img, boxes

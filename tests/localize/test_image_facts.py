@@ -694,3 +694,43 @@ def test_the_clean_plate_needs_no_language_and_a_replacement_still_does(  # type
     import localize.cli
 
     assert "typer._click" not in Path(localize.cli.__file__).read_text(encoding="utf-8")
+
+
+def test_a_detail_page_padded_to_the_aspect_range_is_no_product_and_its_text_is_replaced() -> None:
+    # trial-img10 f12: a 750x2000 page padded to 1500x2000 in its border's colour; the page
+    # (but for its photo's top rows, of that colour) stood on the padding like a product,
+    # so its heading, paragraph and tip were kept as its printing, silently, in every mode
+    from config.markets import load_markets
+    from localize.image.inputs import Picture, fit_size
+    from tests.localize.images import detail_page
+
+    page, boxes = detail_page()
+    rules = load_markets().market("US").images
+    padded = fit_size(Picture(page), Path("f12_long.jpg"), rules).image
+    shift = (padded.width - page.width) // 2
+    assert padded.height == page.height and shift > 0  # padded at the sides, not scaled
+    regions = [
+        region(text, (left + shift, top, right + shift, bottom))
+        for text, (left, top, right, bottom) in boxes.values()
+    ]
+    rgb = np.asarray(padded)
+    assert silhouette(rgb, [r.polygon for r in regions]) is None
+    kinds = region_kinds(rgb, [r.polygon for r in regions], [False] * len(regions))
+    assert kinds == [OVERLAY] * len(regions)
+
+
+def test_most_of_an_images_chinese_kept_as_printing_is_said_to_the_reviewer() -> None:
+    # trial-img10 f12: 8 of 8 regions kept as the product's printing said only "0 of 8
+    # replaced"; a rule that takes a page for the product must not go unseen
+    lines = [
+        region("本款保温杯采用食品级", (60, 880 + 52 * n, 600, 920 + 52 * n)) for n in range(4)
+    ]
+    page = plan_text(lines, english, kinds=[PRINTING] * 4)
+    assert [r["status"] for r in page.records] == ["kept"] * 4
+    said = [n for n in page.notes if "printing" in n]
+    assert len(said) == 1 and "4 of 4" in said[0] and "translation" in said[0], page.notes
+    # a label among overlay text, or one label alone, is the rule working: nothing said
+    label = region("保温杯", (340, 420, 460, 470))
+    assert plan_text([label], english, kinds=[PRINTING]).notes == ()
+    mixed = plan_text([label, *lines[:3]], english, kinds=[PRINTING] + [OVERLAY] * 3)
+    assert not [n for n in mixed.notes if "printing" in n]

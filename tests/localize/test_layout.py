@@ -991,3 +991,32 @@ def test_a_struck_old_price_beside_the_new_one_keeps_its_strike_and_size(languag
     # are longer and fill that room at about half (vi warned), not a third of it
     least = 0.6 if language == "en" else 0.42
     assert letters[1] - letters[0] >= least * (original[1] - original[0]), (letters, original)
+
+
+def test_a_buttons_label_is_not_said_to_run_onto_the_product_it_is_the_button() -> None:
+    # trial-img10 f08: 立即购买 on an orange-to-yellow button beside a phone, on a purple
+    # gradient; the label, erased as a gradient, was set as on a photo, and what stands
+    # there (the button under it among it) taken for the product: "Buy now" at 44%, "runs
+    # onto the product beside it (674 px) ... shorten it"
+    def shading(size: tuple[int, int], start: tuple[int, ...], end: tuple[int, ...],
+                down: bool) -> Image.Image:  # fmt: skip
+        w, h = size
+        t = (np.mgrid[0:h, 0:w][0 if down else 1] / (h if down else w))[..., None]
+        a = np.asarray(start, float) * (1 - t) + np.asarray(end, float) * t
+        a += np.random.default_rng(8).normal(0, 2, (h, w, 1))
+        return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+
+    img = shading((1080, 1080), (90, 40, 160), (235, 80, 150), True)
+    pen = ImageDraw.Draw(img)
+    pen.rounded_rectangle((390, 300, 690, 760), 40, fill=(30, 30, 40))  # a phone
+    pen.rounded_rectangle((405, 320, 675, 740), 30, fill=(120, 170, 230))
+    button = Image.new("L", (560, 130), 0)
+    ImageDraw.Draw(button).rounded_rectangle((0, 0, 559, 129), 65, fill=255)
+    img.paste(shading((560, 130), (255, 150, 30), (255, 210, 60), False), (260, 850), button)
+    pen = ImageDraw.Draw(img)
+    pen.line([(745, 890), (770, 915), (745, 940)], fill=(255, 255, 255), width=7)  # a chevron
+    texts = ["年终大促", "立即购买"]
+    scene = draw(img, [Lettering(texts[0], (280, 105), 130, (255, 255, 255), bold=3),
+                       Lettering(texts[1], (378, 880), 64, (255, 255, 255), bold=1)])  # fmt: skip
+    out, done = set_scene(scene, texts, ["Year-end sale", "Buy now"], "en")
+    assert not any("product" in str(n) for n in done.notes), done.notes
