@@ -856,6 +856,9 @@ LOOKS = {
     "bokeh": (_bokeh, Look(fill=(255, 255, 255))),
     # white letters with a cyan glow on a dark night photo's soft lights (e09)
     "glow": (_night, Look(fill=(255, 255, 255), glow=(110, 200, 255), sizes=(120, 60, 44))),
+    # white letters with a dark drop shadow on the same night photo (e09's second line):
+    # the shadow's specks were left on the lights, and in the letters' counters
+    "night-shadow": (_night, Look(fill=(255, 255, 255), shadow=True, sizes=(56, 48, 44))),
     "marble": (_marble, Look(fill=(196, 160, 72))),  # gold on white marble's veins (d02)
     "wood-shadow": (_wood, Look(fill=(45, 28, 16), shadow=True)),  # d03: dark, soft shadow
     "shadow": (_flat, Look(fill=(255, 210, 40), shadow=True)),
@@ -896,7 +899,7 @@ CLASSES = (
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes", "outline-busy"),
     *("outline6", "outline-weave"),
-    *("glow",),
+    *("glow", "night-shadow"),
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (

@@ -78,6 +78,15 @@ BARE = 0.35  # of that detail: a fill keeping less of it is a bare patch in the 
 LETTER_BITS = 12  # px: a speck of the ink's colour under this may be a texture's grain
 SPREAD = 0.4  # of their density over the crop: specks this dense on every side are grain
 COLUMN = 2.0  # a region this many times taller than wide is a column of stacked characters
+GLOW_REACH = 0.5  # of the text's size: how far from the letters a glow is looked for
+GLOW_LEAST = 16.0  # grey levels: a glow leans at least this toward the letters' colour
+GLOW_WIDE = 3  # px: a glow fades over at least this (an outline ends at once)
+GLOW_STEP = 0.5  # of the glow's lean next to the letters: the most it drops in a px
+SHADOW_REACH = 0.12  # of the text's size: the farthest a drop shadow is offset
+SHADOW_DARK = 0.15  # of the light side's grey: a shadow's side darker than the opposite by this
+GAP = 0.3  # of the text's size: a gap enclosed by the erased area at most this square
+SHADOW_CALM = 3.0  # grey levels: the picture off its local median at most this: calm
+SHADOW_LEAST = 4.0  # grey levels: ... and at least this
 HUG = 0.25  # of the region's height: a "panel" all within this of the letters it encloses
 # is their outline (it ends where they end), their ink and no panel
 
@@ -395,6 +404,13 @@ def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, .
     import numpy as np
 
     text = _text_pixels(rgb, win, height)
+    # a glow's soft halo and a drop shadow hug the letters past their own colours: left
+    # out, the halo showed as a lighter box round the fill and the shadow as dark specks
+    # on the photo's lights (e09)
+    shadow = _shadow(rgb, text, win, height)
+    text = text | _glow(rgb, text, win, height) | shadow
+    if shadow.any():  # (a letter's counter a shadow falls into: its dark specks were kept)
+        text = _gaps_closed(text, height)
     # never copied from: other text in the crop in the same ink (a paragraph's next line,
     # whose letters fit the hole's shape and were copied into it, scored as a perfect match)
     others = _same_ink(rgb, text, win)
@@ -878,6 +894,159 @@ def _text_pixels(rgb: Any, win: Window, height: float) -> Any:
     else:
         grow = 2
     return _ring(text, grow) & win.area
+
+
+def _profile(rgb: Any, hole: Any, height: float, toward: Any = None) -> tuple[Any, Any]:
+    """How far the pixels at each distance (1 px rings) from `hole` lean from the
+    background (the crop's median past the rings) toward the hole's own colour (or
+    `toward`), in grey levels along that line: the median of each ring, and the far
+    pixels' spread. Empty when the hole has no core or no colour of its own."""
+    import cv2
+    import numpy as np
+
+    reach = max(4, round(GLOW_REACH * height))
+    dist = cv2.distanceTransform((~hole).astype(np.uint8), cv2.DIST_L2, 3)
+    far = (dist > reach) & (dist <= 2 * reach)
+    core = hole & ~_ring(~hole, 2)
+    if not far.any() or not core.any():
+        return np.zeros(0), np.zeros(0)
+    img = rgb.astype(np.float32)
+    back = np.median(img[far], axis=0)
+    ink = np.median(img[core], axis=0) if toward is None else np.asarray(toward, np.float32)
+    line = ink - back
+    span = float(np.linalg.norm(line))
+    if span < GLOW_LEAST:
+        return np.zeros(0), np.zeros(0)
+    lean = (img - back) @ (line / span)
+    rings = np.array(
+        [
+            float(np.median(lean[(dist > d - 1) & (dist <= d)]))
+            if ((dist > d - 1) & (dist <= d)).any()
+            else 0.0
+            for d in range(1, reach + 1)
+        ]
+    )
+    spread = float(np.median(np.abs(lean[far] - np.median(lean[far]))))
+    return rings, np.asarray([spread])
+
+
+def _glow(rgb: Any, hole: Any, win: Window, height: float) -> Any:
+    """A glow around the letters: a soft fall-off from the letters' colour to the
+    background, wide and with no hard outer edge (an outline is a band of one colour
+    ending at once; a shadow is offset and darker): the pixels out to where it fades
+    into the background; none when there is no glow."""
+    import numpy as np
+
+    rings, spread = _profile(rgb, hole, height)
+    none = np.zeros(hole.shape, bool)
+    if len(rings) < 4:
+        return none
+    level = max(GLOW_LEAST / 4, 2.0 * float(spread[0]))
+    if rings[0] < GLOW_LEAST or rings[0] < 3 * level:
+        return none
+    faded = np.nonzero(rings < level)[0]
+    if len(faded) == 0:
+        return none  # no end in sight: a picture the hole's colour, not a halo
+    width = int(faded[0])  # rings 1..width lean toward the letters
+    half = np.nonzero(rings < rings[0] / 2)[0]
+    # soft: halving takes a few px and the fall is gradual (an outline left outside
+    # the hole drops from its colour to the background's in a px or two)
+    if width < GLOW_WIDE or (len(half) and half[0] < 2):
+        return none
+    steps = -np.diff(rings[: width + 1])
+    if steps.max() > GLOW_STEP * rings[0]:
+        return none
+    return _ring(hole, width + 1) & ~hole
+
+
+def _gaps_closed(hole: Any, height: float) -> Any:
+    """`hole` with the small gaps it encloses taken in (on a photo every counter taken lost
+    its texture: only where a shadow falls into them, e09's dark specks)."""
+    import cv2
+    import numpy as np
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((~hole).astype(np.uint8), 4)
+    h, w = hole.shape
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    inner = (x > 0) & (y > 0)
+    inner &= (x + stats[:, cv2.CC_STAT_WIDTH] < w) & (y + stats[:, cv2.CC_STAT_HEIGHT] < h)
+    small = inner & (stats[:, cv2.CC_STAT_AREA] <= (GAP * height) ** 2)
+    return hole | small[labels] if small.any() else hole
+
+
+def _shadow(rgb: Any, hole: Any, win: Window, height: float) -> Any:
+    """A drop shadow: the letters' shape offset to one side, darker there than on the
+    opposite side by the same offset; the shadow's pixels (every offset up to it, a px
+    grown), none when there is none."""
+    import cv2
+    import numpy as np
+
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    none = np.zeros(hole.shape, bool)
+    ring = _ring(hole, 2) & ~hole
+    if not ring.any() or not hole.any():
+        return none
+    # the letters themselves: the hole's pixels at least half as far from the background
+    # as its farthest (the hole grown around them holds most of a shadow's offset)
+    off = np.abs(grey - float(np.median(grey[ring])))
+    core = hole & (off >= 0.5 * float(np.percentile(off[hole], 95)))
+    if core.sum() < 20:
+        return none
+    reach = max(2, round(SHADOW_REACH * height))
+    pace = max(1, reach // 4)  # (offsets a few px apart: a large line's shadow is wide)
+    ys, xs = np.nonzero(hole)
+    top, left = max(0, int(ys.min()) - 2 * reach), max(0, int(xs.min()) - 2 * reach)
+    crop = (slice(top, int(ys.max()) + 2 * reach + 1), slice(left, int(xs.max()) + 2 * reach + 1))
+    grey, letters = grey[crop], core[crop]
+    h, w = letters.shape
+
+    def moved(mask: Any, dx: int, dy: int) -> Any:
+        m = np.zeros_like(mask)
+        m[max(0, dy) : h + min(0, dy), max(0, dx) : w + min(0, dx)] = mask[
+            max(0, -dy) : h - max(0, dy), max(0, -dx) : w - max(0, dx)
+        ]
+        return m
+
+    outside = ~_ring(letters, 1)
+    # the picture around, without thin strokes or their shadow: a median over a letter
+    size = min(255, 2 * (round(0.5 * height) // 2) + 1)
+    local = cv2.medianBlur(np.clip(grey, 0, 255).astype(np.uint8), max(3, size)).astype(np.float32)
+    below = local - grey
+    # only on a calm picture: on stripes, checks or wood the texture's own dark patches
+    # beside the letters read as a shadow, and a shadow's whole shape taken cost the
+    # copy of the texture (wood 28.7 -> 25.3 dB)
+    away = ~_ring(letters, 2 * reach)
+    if not away.any() or float(np.abs(below[away]).mean()) > SHADOW_CALM:
+        return none
+    if float(below[letters].mean()) >= 0:  # (a dark shadow shows under light letters: dark
+        return none  # ones on a gingham's cells found one in its squares)
+    found = []
+    for dy in range(-reach, reach + 1, pace):
+        for dx in range(-reach, reach + 1, pace):
+            if dx == 0 and dy == 0:
+                continue
+            here, there = moved(letters, dx, dy) & outside, moved(letters, -dx, -dy) & outside
+            if here.sum() < 20 or there.sum() < 20:
+                continue
+            # darker than the picture around there, and more than the opposite side is
+            # (an outline is dark all round; the photo's own lights vary over the line)
+            dim = float(below[here].mean()) - float(below[there].mean())
+            lit = float(local[here].mean())
+            # (darker by a share of the light: on a night photo a shadow is a few levels)
+            if dim >= max(SHADOW_LEAST, SHADOW_DARK * lit):
+                found.append((dim, dx, dy))
+    if not found:
+        return none
+    # the darkest offset is the letters' own edge next to them; the shadow reaches as far
+    # as its side stays about as dark
+    best = max(found)[0]
+    _, dx, dy = max(found, key=lambda f: (f[0] >= best / 2, abs(f[1]) + abs(f[2]), f[0]))
+    steps = max(abs(dx), abs(dy))
+    shadow = np.zeros(hole.shape, bool)
+    for k in range(1, steps + 1):
+        shadow[crop] |= moved(letters, round(dx * k / steps), round(dy * k / steps))
+    shadow = _ring(shadow, pace // 2 + 1)
+    return shadow & ~hole
 
 
 def _texture_fill(rgb: Any, text: Any, allowed: Any, height: float) -> tuple[Any, float]:

@@ -43,6 +43,7 @@ SMEAR, RESIDUE = "smear", "residue"  # what a look can find (a doubt's kind)
 # which look saw a residue (a doubt's `look`; none: specks or ghosts)
 SPECKS, CALM, VEINS, BROUGHT, TINT = "specks", "calm", "veins", "brought", "tint"
 PAINTED = "painted"
+HAZE = "haze"
 CHANGED = 12  # per channel: a pixel the erase changed by more than this was erased
 EDGE = 40.0  # per channel: a step this strong where an edge crosses the region's side
 FADED = 0.35  # ... inside the region an edge keeping less than this of its step is smeared
@@ -86,6 +87,13 @@ PAINT_CLEAR = 0.15  # of the text's height: pixels this far from them showed the
 PAINT_LEVELS = 20.0  # levels on a channel: ... and one of those changed more was painted over
 PAINT_RIM = 2  # px inside the box's edge: where a fill painted over the picture is cut off
 PAINT_SHARE = 0.05  # of those pixels painted over: the picture between the letters is lost
+HAZE_REACH = 0.25  # of the text's height: the fill's rim, and the picture's band around it
+HAZE_LEVELS = 4.0  # levels toward the letters' colour: the fill's rim this far off the
+HAZE_SPREAD = 1.5  # picture around it (and this many times that picture's own spread) ...
+HAZE_CALM = 4.0  # ... on a calm picture (its spread at most this): a lighter box shows
+HAZE_BAND = 2.0  # levels: the band just past the fill is the picture's own (no edge there)
+HAZE_FAR = 3  # of the reach: how far past the fill the picture is taken
+HAZE_SPAN = 40.0  # levels between the letters' colour and the picture's, at least
 TINT_REACH = 4  # px either side of a pixel: the two sides of the edge it lies on
 TINT_STEP = 30.0  # levels of brightness and of colour both: an edge between two colours
 TINT_LEAD = 0.2  # of the step: brightness ahead of colour by this much is a mark's tint ...
@@ -185,6 +193,8 @@ def judge(
         )
     if not px:
         px, look = _tint(original, plate, seen.box, text), TINT
+    if not px:
+        px, look = _haze(original, plate, seen.box, height, text), HAZE
     if px:
         # (a look of its own past specks: older records, without one, were specks)
         doubts.append({"kind": RESIDUE, "px": px} | ({} if look == SPECKS else {"look": look}))
@@ -216,6 +226,12 @@ def said(doubt: dict[str, Any]) -> Msg:
         return msg(
             "the picture between the letters is painted over ({px} px): its lights and colours"
             " stop at the text's box",
+            px=px,
+        )
+    if look == HAZE:
+        return msg(
+            "a haze of the letters' colour is left over it ({px} px): a lighter box shows"
+            " on the picture; retouch it, or cover it with the translation",
             px=px,
         )
     if look == TINT:
@@ -582,6 +598,50 @@ def painted(
     rim = inside.copy()
     rim[by0 + PAINT_RIM : by1 - PAINT_RIM, bx0 + PAINT_RIM : bx1 - PAINT_RIM] = False
     return count if int((over & rim).sum()) >= SPECK_LEAST else 0
+
+
+def _haze(
+    before: Any, after: Any, box: tuple[int, int, int, int], text_height: int, text: Any
+) -> int:
+    """How many pixels of the fill lean toward the letters' colour from the calm picture
+    around it (0 when none): the letters' glow, or the lights of the photo around, carried
+    into the fill as a haze whose box shows (e09's headline: a lighter box on the night
+    photo, 4-5 levels over a picture varying by 2-3, and no look saw it)."""
+    import cv2
+    import numpy as np
+
+    b, a = before.astype(np.float32), after.astype(np.float32)
+    change = np.abs(b - a).max(axis=2)
+    changed = change > CHANGED
+    if not changed.any():
+        return 0
+    reach = max(3, round(HAZE_REACH * text_height))
+    out = cv2.distanceTransform((~changed).astype(np.uint8), cv2.DIST_L2, 3)
+    depth = cv2.distanceTransform(changed.astype(np.uint8), cv2.DIST_L2, 3)
+    far = (out > reach) & (out <= HAZE_FAR * reach) & ~text
+    band = (out > 0) & (out <= reach) & ~text
+    rim = (depth > 0) & (depth <= reach)
+    if far.sum() < 50 or not band.any() or not rim.any():
+        return 0
+    most = float(np.percentile(change[changed], 99))
+    ink = np.median(b[changed & (change >= most)], axis=0)
+    back = np.median(a[far], axis=0)
+    line = ink - back
+    span = float(np.linalg.norm(line))
+    if span < HAZE_SPAN:
+        return 0
+    lean = (a - back) @ (line / span)
+    spread = float(np.median(np.abs(lean[far] - np.median(lean[far]))))
+    if spread > HAZE_CALM or abs(float(np.median(lean[band]))) > HAZE_BAND:
+        return 0  # (a busy picture, or one whose own edge runs along the fill's)
+    least = max(HAZE_LEVELS, HAZE_SPREAD * spread)
+    haze = float(np.median(lean[rim]))
+    # (and lighter than most of the picture around: a gingham's white squares are a
+    # quarter of it and more, and its fill as light as they are is no haze)
+    if haze < least or haze <= float(np.percentile(lean[far], 75)):
+        return 0
+    count = int((rim & (lean >= least)).sum())
+    return count if count >= SPECK_LEAST else 0
 
 
 def _brought(

@@ -64,11 +64,13 @@ TARGETS = {
     # 27.8 dB; where the veins or grain are lost the judge says so, smear.py)
     "marble": 24,
     "wood-shadow": 24,
-    # e09: white letters with a cyan glow on a night photo's soft lights: the glow's outer
-    # halo is left outside the letters' hole and the headline's fill is streaked (16 dB,
-    # warned): the issue's 24 is not reached yet
-    "glow": 18,
-    "glow-jpeg": 18,
+    # e09: white letters with a cyan glow on a night photo's soft lights: the glow's soft
+    # fall-off, told from an outline's hard edge, is taken into the hole (18.3 dB with it
+    # left round a copied fill, 23.3 now); the fill is a smooth haze where the truth has
+    # lights: the issue's 24 is not reached yet
+    "glow": 22,
+    "glow-jpeg": 22,
+    "night-shadow": 26,  # e09's second line: its shadow's ghost was left (26.3 dB, 27.7)
 }
 SMEAR = 20.0  # dB over a region's text pixels: below it the fill shows at a glance
 
@@ -200,6 +202,21 @@ def test_a_drop_shadow_reaching_a_tight_bands_edge_leaves_no_dark_ticks(name: st
     below = np.abs(a[edge + 2 : edge + 8, left:right] - truth[edge + 2 : edge + 8, left:right])
     assert np.percentile(below.max(axis=2), 99) <= 24  # the photo below its own
     assert not info.poor
+
+
+def test_a_drop_shadow_on_a_night_photos_lights_leaves_no_dark_specks() -> None:
+    """e09's second line: white letters' dark drop shadow on a night photo is dark on
+    dark, no colour rare enough to be ink; where it crossed a soft light, and in the
+    letters' counters it falls into, its specks were left (1651 px darker than the truth
+    by 24 levels in the line's box)."""
+    s = make("night-shadow")
+    clean, _ = erased(s)
+    a = np.asarray(clean, np.float32).mean(axis=2)
+    truth = np.asarray(s.background, np.float32).mean(axis=2)
+    for t in s.texts:
+        left, top, right, bottom = t.box
+        dark = int((truth[top:bottom, left:right] - a[top:bottom, left:right] > 24).sum())
+        assert dark <= 500, f"{t.text}: {dark} px of shadow left"
 
 
 def test_a_pill_a_headline_touches_is_a_panel_not_ink_and_no_jpeg_ghost_is_left() -> None:

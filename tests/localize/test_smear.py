@@ -20,7 +20,17 @@ from localize.image.ocr import OcrCache, Region
 from localize.image.pipeline import replace_text_images
 from localize.image.regions import POOR_ERASE, poor_erase_finding, with_erase_scores
 from localize.image.replace import RegionPlan, ReplaceText
-from localize.image.smear import PAINTED, RESIDUE, SMEAR, before, grown_box, judge, said
+from localize.image.smear import (
+    HAZE,
+    PAINTED,
+    RESIDUE,
+    SMEAR,
+    _haze,
+    before,
+    grown_box,
+    judge,
+    said,
+)
 from tests.imagesynth import Synth, font, ghosted, make, outlined, psnr, tilted_banner
 from tests.localize.images import Reads
 
@@ -330,6 +340,29 @@ def test_a_panel_painting_over_a_photos_lights_between_the_letters_is_residue(na
     assert all(PAINTED in found for found in doubts(s, plate, "look"))
     said_so = said({"kind": RESIDUE, "px": 500, "look": PAINTED})
     assert "the picture between the letters is painted over (500 px)" in str(said_so)
+
+
+@pytest.mark.parametrize("lift", [0.0, 6.0])
+def test_a_haze_of_the_letters_colour_left_over_a_calm_photo_is_seen(lift: float) -> None:
+    # e09's headline: its glow, and the lights around, carried into the fill lifted it 4-5
+    # levels toward the letters' white over a night photo varying by 2-3: a lighter box
+    # that showed at a glance, and no look said it (the truth itself: nothing seen)
+    s = make("glow")
+    truth = np.asarray(s.background).astype(np.float32)
+    off = np.abs(np.asarray(s.image, np.int16) - truth).max(axis=2) > 12
+    hole = cv2.dilate(off.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # the letters
+    plate = Image.fromarray(
+        np.clip(np.rint(truth + lift * hole[..., None]), 0, 255).astype(np.uint8)
+    )
+    headline = s.texts[0]  # (on the calm dark of the photo; the lines below sit among
+    # lights as bright as a haze, and are not said)
+    seen = before(s.image, headline.polygon, dilation(headline.polygon))
+    assert seen is not None
+    after = np.asarray(plate.crop(seen.crop))
+    found = _haze(seen.pixels, after, seen.box, seen.text_height, np.zeros(after.shape[:2], bool))
+    assert (found > 1000) if lift else found == 0, found
+    said_so = str(said({"kind": RESIDUE, "px": 900, "look": HAZE}))
+    assert "a haze of the letters' colour is left over it (900 px)" in said_so
 
 
 def test_each_look_says_what_it_saw_in_its_own_words() -> None:
