@@ -243,8 +243,13 @@ def erase(
     bg = tuple(int(v) for v in background)
     ink = _ink(rgb, win.inside, np.asarray(bg, np.float32))
     letters = _near(rgb, ink) & text & win.inside
-    ink_height, offset = _ink_extent(polygon, letters, (win.left, win.top))
     letters_at = text & win.inside
+    ink_height, offset = _ink_extent(polygon, letters, (win.left, win.top))
+    # where the line lies along itself is told by all its letters, not its main colour's
+    # alone: f06's title, 补水保湿 black then 一整天 red, was centred on its black half,
+    # 145 px left of the line's centre, and set right-aligned at the image's left edge
+    _, whole = _ink_extent(polygon, letters_at, (win.left, win.top))
+    offset = (whole[0], offset[1])
     core = _half_ink(rgb, ink.fill, bg) & letters_at
     stroke = stroke_width(core)
     turn = geometry(polygon)[2]
