@@ -18,6 +18,8 @@ ALIGNED = 0.6  # of the ink height: edges (or centres) this close are aligned
 CLOSE = 1.3  # of the ink height: the gap between two lines of one block at most
 STRAIGHT = 3.0  # degrees: a line tilted less than this is drawn straight (OCR's skew)
 TALL = 2.0  # a region this many times taller than wide with 2+ characters is vertical
+EDGE_CLEAR = 0.25  # of the ink height: centres this much further apart than edges that
+# agree (and twice as far) tell lines set on that edge, not centred
 LIST_CLOSE = 2.6  # of the ink height: the gap between two claims of a list at most
 EVEN = 0.15  # a list's claims are evenly spaced: each pitch within this share of the first
 SMALL = 24.0  # px of ink: text this small has its fill measured diluted by its background
@@ -125,13 +127,18 @@ def group(lines: list[Line]) -> list[Block]:
         members, ways, shared = joined
         members.append(i)
         ways.intersection_update(shared)
+    alone = [m[0] for m, _ in blocks if len(m) == 1]
+    edges = {i: _column_edge(lines, i, alone) for i in alone}
     out = []
     for members, ways in blocks:
         align = "centre"
         if len(members) > 1:
             align = next(w for w in ("left", "centre", "right") if w in ways)
+        elif edges[members[0]]:
+            align = edges[members[0]]
         elif lines[members[0]].straight and not lines[members[0]].vertical:
-            align = _beside(lines, members[0], [m for m, _ in blocks if m is not members])
+            others = [(m, edges.get(m[0], "")) for m, _ in blocks if m is not members]
+            align = _beside(lines, members[0], others)
         out.append(Block(tuple(members), align))
     return sorted(_listed(lines, out), key=lambda b: b.lines[0])
 
@@ -195,11 +202,44 @@ def _between(lines: list[Line], upper: Line, lower: Line) -> bool:
     return False
 
 
-def _beside(lines: list[Line], alone: int, others: list[list[int]]) -> str:
-    """How a line alone aligns: on the left (or right) edge it shares with lines within a
-    few lines of it (a block, or other lines alone: a column of labels); else centred."""
+def _column_edge(lines: list[Line], alone: int, others: list[int]) -> str:
+    """The edge a line alone shares with alike lines alone one above the other anywhere
+    on the image ("left" or "right"; "" when none): steps of a how-to set far apart on one
+    left edge (f05: 200 px apart, each beside its number) are a left-aligned column, not
+    each a centred line; lines of one width on one centre stay centred."""
     line = lines[alone]
-    for members in others:
+    if not line.straight or line.vertical:
+        return ""
+    column = [
+        lines[i]
+        for i in others
+        if i != alone
+        and _alike(line, lines[i])
+        and (lines[i].box[1] >= line.box[3] or lines[i].box[3] <= line.box[1])
+    ]
+    for edge, side in (("left", 0), ("right", 2)):
+        boxes = [line.box] + [
+            o.box for o in column if edge in alignment(line.box, o.box, ALIGNED * line.ink_height)
+        ]
+        if len(boxes) < 2:
+            continue
+        # on that edge, not on a centre: the edges agree far better than the centres do
+        # (f05's steps: left edges within 3 px, centres 22 px apart, inside ALIGNED)
+        ends = [b[side] for b in boxes]
+        middles = [(b[0] + b[2]) / 2 for b in boxes]
+        apart = max(ends) - min(ends)
+        if max(middles) - min(middles) > max(2 * apart, EDGE_CLEAR * line.ink_height):
+            return edge
+    return ""
+
+
+def _beside(lines: list[Line], alone: int, others: list[tuple[list[int], str]]) -> str:
+    """How a line alone aligns: on the left (or right) edge it shares with lines within a
+    few lines of it (a block, or other lines alone: a column of labels); else centred. A
+    neighbour set on a column's edge lends only that edge: a title's right edge near a left
+    column's first line's is chance (f05's, 24 px apart, set the title right-aligned)."""
+    line = lines[alone]
+    for members, edge in others:
         if not all(lines[i].straight and not lines[i].vertical for i in members):
             continue
         boxes = [lines[i].box for i in members]
@@ -209,9 +249,9 @@ def _beside(lines: list[Line], alone: int, others: list[list[int]]) -> str:
         if gap > 3 * line.ink_height or gap < -0.5 * line.ink_height:
             continue
         ways = alignment(line.box, box, ALIGNED * lines[members[0]].ink_height)
-        if "left" in ways:  # (lines of one width: left, as product copy mostly is)
-            return "left"
-        if "right" in ways and "centre" not in ways:
+        if "left" in ways and edge != "right":  # (lines of one width: left, as product
+            return "left"  # copy mostly is)
+        if "right" in ways and "centre" not in ways and edge != "left":
             return "right"
     return "centre"
 

@@ -1020,3 +1020,56 @@ def test_a_buttons_label_is_not_said_to_run_onto_the_product_it_is_the_button() 
                        Lettering(texts[1], (378, 880), 64, (255, 255, 255), bold=1)])  # fmt: skip
     out, done = set_scene(scene, texts, ["Year-end sale", "Buy now"], "en")
     assert not any("product" in str(n) for n in done.notes), done.notes
+
+
+def two_colour_title() -> tuple[Scene, list[str]]:
+    """f06: a centred title in two colours (补水保湿 black, 一整天 red) over a centred grey
+    subline, on a 1000 px wide page: OCR reads the title as one line."""
+    from tests.localize.supplier_text import cjk_font
+
+    black, red, grey = (25, 25, 30), (220, 30, 45), (105, 112, 122)
+    size, sub = 90, 40
+    head, tail, subline = "补水保湿", "一整天", "深层滋润清爽不油腻"
+    wide = cjk_font(size).getlength(head)
+    x0 = round((1000 - cjk_font(size).getlength(head + tail)) / 2)
+    first = draw(Image.new("RGB", (1000, 600), CREAM), [Lettering(head, (x0, 150), size, black)])
+    x1 = round((1000 - cjk_font(sub).getlength(subline)) / 2)
+    rest = draw(
+        first.image,
+        [
+            Lettering(tail, (x0 + round(wide), 150), size, red),
+            Lettering(subline, (x1, 290), sub, grey),
+        ],
+    )
+    xs = [x for p in (first.polygons[0], rest.polygons[0]) for x, _ in p]
+    ys = [y for p in (first.polygons[0], rest.polygons[0]) for _, y in p]
+    title = ((min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys)))
+    scene = Scene(
+        rest.image, [title, rest.polygons[1]], [first.ink_heights[0], rest.ink_heights[1]]
+    )
+    return scene, [head + tail, subline]
+
+
+@pytest.mark.parametrize(
+    "language, translations",
+    [
+        ("en", ["Hydrated all day long", "Deeply nourishing, fresh, never greasy"]),
+        ("vi", ["Cấp ẩm suốt cả ngày", "Dưỡng sâu, mát nhẹ, không bết dính"]),
+    ],
+)
+def test_a_centred_two_colour_title_and_its_subline_are_drawn_centred(
+    language: str, translations: list[str]
+) -> None:
+    # f06: the title's ink was measured from its main colour alone (the black half), its
+    # centre taken 145 px left of the line's: title and subline were set right-aligned
+    # at the image's left edge, the subline wrapped with 1000 px free
+    scene, texts = two_colour_title()
+    img, done = set_scene(scene, texts, translations, language)
+    assert [set(b) for b in done.blocks] in ([{0}, {1}], [{1}, {0}]), done.blocks
+    for n, rows in ((0, slice(120, 270)), (1, slice(270, 360))):
+        ink = ink_mask(img, (25, 25, 30) if n == 0 else (105, 112, 122), 60)[rows]
+        cols = np.nonzero(ink.any(axis=0))[0]
+        assert len(cols), (n, done.lines)
+        centre = (cols[0] + cols[-1]) / 2
+        assert abs(centre - 500) <= 0.02 * 1000, (n, cols[0], cols[-1], done.lines)
+    assert len(done.lines[1]) == 1, done.lines  # the subline has the page: not wrapped

@@ -298,3 +298,21 @@ def test_a_rows_label_keeps_a_compound_whole_and_wraps_only_between_words() -> N
     two = set_block([break_units("Breathable mesh", "latin")], measure, (word * 0.5, 200), 40,
                     row=True)  # fmt: skip
     assert two.lines == (("Breathable", "mesh"),) and two.size > kept.size, two
+
+
+def test_steps_far_apart_on_one_left_edge_are_left_aligned_the_title_over_them_centred() -> None:
+    # f05 (as measured): a centred title, then three steps beside their numbers, 200 px
+    # apart (too far for a list), on one left edge. Each step alone was centred (vi: step
+    # 3 wrapped as two centred lines under two left-aligned steps) and the title, its
+    # right edge 24 px from step 1's by chance, was set right-aligned
+    lines = [
+        line((288, 138, 610, 212), ink=75.0, colour=(56, 43, 32), heaviness=0.123),
+        line((220, 382, 586, 424), ink=42.0, colour=(66, 57, 49), heaviness=0.071),
+        line((218, 622, 546, 664), ink=42.0, colour=(66, 57, 48), heaviness=0.069),
+        line((221, 862, 587, 904), ink=41.0, colour=(67, 56, 48), heaviness=0.075),
+    ]
+    aligns = {b.lines: b.align for b in group(lines)}
+    assert aligns == {(0,): "centre", (1,): "left", (2,): "left", (3,): "left"}, aligns
+    # lines of one width stacked on one centre stay centred
+    same = [line((300, 100 + 200 * n, 600, 140 + 200 * n)) for n in range(3)]
+    assert {b.align for b in group(same)} == {"centre"}
