@@ -544,10 +544,13 @@ def set_pieces(
     tight: set[int] = set()  # labels wrapped inside their cell, up to its rules
     groups: list[set[int]] = []
     rows_of = {n: tuple(row) for row in side_by_side(lines, blocks) for n in row}
-    # a row's labels (under icons, in a table's header) each kept to its share of the gaps
+    # a row's labels (under icons, in a table's header) each kept to its share of the gaps,
+    # on a flat panel (f04: four photos' corner labels, a row across a collage, each
+    # capped near 184 px of its 594 px photo, "Living / room")
     reach: dict[int, tuple[float, float]] = {}
     for row in set(rows_of.values()):
-        reach.update(row_reach(lines, blocks, row))
+        if all(pieces[i].erased.method == "flat" for n in row for i in blocks[n].lines):
+            reach.update(row_reach(lines, blocks, row))
     row_base: dict[tuple[int, ...], float] = {}  # a row's baseline, once a cell of it is drawn
     for found in columns(lines, blocks) + side_by_side(lines, blocks):  # (a table: both,
         merged = set(found)  # one group: its columns and rows share their cells)

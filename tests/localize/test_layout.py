@@ -1073,3 +1073,31 @@ def test_a_centred_two_colour_title_and_its_subline_are_drawn_centred(
         centre = (cols[0] + cols[-1]) / 2
         assert abs(centre - 500) <= 0.02 * 1000, (n, cols[0], cols[-1], done.lines)
     assert len(done.lines[1]) == 1, done.lines  # the subline has the page: not wrapped
+
+
+def test_a_collages_corner_labels_are_no_row_of_icon_labels() -> None:
+    # trial-img10's f04: four photos, 2x2, each with a short label in its lower-left corner;
+    # the labels, one row apart, were bounded like icons' labels by their share of the gap
+    # (~184 px of a 594 px photo): 'Living / room', 'Phòng / ngủ'
+    from PIL import ImageFilter
+
+    img = Image.new("RGB", (1200, 1200), (255, 255, 255))
+    colours = [(205, 170, 140), (170, 160, 175), (225, 190, 140), (190, 200, 160)]
+    cells = [(0, 0), (606, 0), (0, 606), (606, 606)]
+    for k, (x, y) in enumerate(cells):
+        cell = Image.new("RGB", (594, 594), colours[k])
+        pen = ImageDraw.Draw(cell)
+        for j in range(6):
+            x0, y0 = (97 * (j + k)) % 420, (71 * (j + 2 * k)) % 380
+            pen.rounded_rectangle(
+                (x0, y0, x0 + 150, y0 + 110), 20, fill=(60 + 30 * j, 200 - 25 * j, 120 + 20 * k)
+            )
+        img.paste(cell.filter(ImageFilter.GaussianBlur(6)), (x, y))
+    texts = ["客厅", "卧室", "书房", "阳台"]
+    white = (255, 255, 255)
+    scene = draw(img, [Lettering(t, (x + 35, y + 505), 64, fill=white, bold=1)
+                       for t, (x, y) in zip(texts, cells, strict=True)])  # fmt: skip
+    _, done = set_scene(scene, texts, ["Living room", "Bedroom", "Study", "Balcony"], "en")
+    # each its own photo's label, grown over its photo as a line alone on one is
+    assert done.sizes[0] >= 0.8 * done.originals[0], (done.sizes, done.originals, done.lines)
+    assert done.sizes[1] >= 0.8 * done.originals[1], (done.sizes, done.originals, done.lines)
