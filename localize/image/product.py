@@ -98,10 +98,7 @@ def silhouette(rgb: Any, texts: Sequence[Sequence[Point]] = ()) -> Any | None:
         return None
     if (x == 0 and x + bw == sw) or (y == 0 and y + bh == sh):
         return None  # a banner laid across the picture, not a product standing on it
-    shape = (parts == biggest).astype(np.uint8)
-    holes = shape.copy()  # filled from outside: what is left unfilled is inside it
-    cv2.floodFill(holes, np.zeros((sh + 2, sw + 2), np.uint8), (0, 0), 1)
-    shape |= (holes == 0).astype(np.uint8)
+    shape = _filled(parts == biggest)
     if near[shape.astype(bool)].mean() > HOLLOW:
         return None  # mostly the page's own colour inside: a table's or a card's frame
     if not plain and _panel(small, shape > 0, texts, scale):
@@ -109,6 +106,19 @@ def silhouette(rgb: Any, texts: Sequence[Sequence[Point]] = ()) -> Any | None:
     if scale < 1:
         shape = cv2.resize(shape, (w, h), interpolation=cv2.INTER_NEAREST)
     return shape.astype(bool)
+
+
+def _filled(shape: Any) -> Any:
+    """The boolean `shape` as uint8 with its holes filled (what a flood from the corner
+    outside it does not reach is inside it: its letters, its window, its picture)."""
+    import cv2
+    import numpy as np
+
+    sh, sw = shape.shape
+    filled = shape.astype(np.uint8)
+    holes = filled.copy()
+    cv2.floodFill(holes, np.zeros((sh + 2, sw + 2), np.uint8), (0, 0), 1)
+    return filled | (holes == 0).astype(np.uint8)
 
 
 def _unpadded(rgb: Any) -> tuple[int, int, int, int] | None:
@@ -318,22 +328,11 @@ def printed_on_product(polygon: Sequence[Point], product: Any) -> bool:
     return follows_surface or tall <= LABEL_HEIGHT * product_h
 
 
-def text_panel(rgb: Any, shape: Any, polygons: Sequence[Sequence[Point]]) -> bool:
-    """Whether the thing `shape` (a boolean H x W array) is a panel laid there to carry
-    text (a card, a badge, a sticker): outside the text regions `polygons` it is one plain
-    or smoothly shaded fill (PANEL of it), where a product has its lid, its label's
-    picture, its window."""
-    import cv2
-    import numpy as np
-
-    small, scale = _work_copy(rgb)
-    sh, sw = small.shape[:2]
-    inside = cv2.resize(shape.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST)
-    return _panel(small, inside > 0, polygons, scale)
-
-
 def _panel(small: Any, inside: Any, polygons: Sequence[Sequence[Point]], scale: float) -> bool:
-    """text_panel on the work copy `small` (shrunk by `scale`), `inside` its shape there."""
+    """Whether the thing `inside` (a boolean array over the work copy `small`, shrunk by
+    `scale`) is a panel laid there to carry text (a card, a badge, a sticker): outside the
+    text regions `polygons` it is one plain or smoothly shaded fill (PANEL of it), where a
+    product has its lid, its label's picture, its window."""
     import cv2
     import numpy as np
 
@@ -413,18 +412,14 @@ def on_an_object(rgb: Any, polygons: Sequence[Sequence[Point]], kinds: Sequence[
         area = int(np.bincount(found).argmax())
         if (found == area).mean() < OBJECT_RING:
             continue  # the letters sit on no one area: a texture, a photo's detail
-        shape = (labels == area).astype(np.uint8)
-        ys, xs = np.nonzero(shape)
+        ys, xs = np.nonzero(labels == area)
         if ys.min() == 0 or xs.min() == 0 or ys.max() == sh - 1 or xs.max() == sw - 1:
             continue  # the scene itself, or a banner across it
-        holes = shape.copy()  # its letters, its window, its picture: inside it
-        cv2.floodFill(holes, np.zeros((sh + 2, sw + 2), np.uint8), (0, 0), 1)
-        shape |= (holes == 0).astype(np.uint8)
+        shape = _filled(labels == area)  # its letters, its window, its picture: inside it
         if shape.sum() < PRODUCT_SHARE * sh * sw:
             continue
         others = [p for p, k in zip(polygons, kinds, strict=True) if k != PRICE]
-        whole = cv2.resize(shape, rgb.shape[1::-1], interpolation=cv2.INTER_NEAREST)
-        flags[n] = not text_panel(rgb, whole > 0, others)
+        flags[n] = not _panel(small, shape > 0, others, scale)
     return flags
 
 
