@@ -14,7 +14,8 @@ from config.markets import Currency
 
 _AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _YUAN = re.compile(
-    rf"(?:[¥￥]|RMB|CNY)\s*(?P<a>{_AMOUNT})"
+    # OCR may read a sign twice, the second time as "?" (trial-img11 g03: "￥?59")
+    rf"(?:[¥￥]|RMB|CNY)\s*(?:[?？¥￥]\s*)?(?P<a>{_AMOUNT})"
     rf"|(?P<b>{_AMOUNT})\s*(?:元|块|RMB|CNY)"
     # OCR reads ¥ as "?" or "Y": only right before the digits, in a text of no other Latin
     rf"|(?<![A-Za-z])[?？Y]\s?(?P<c>{_AMOUNT})(?![A-Za-z])"
@@ -32,20 +33,47 @@ class YuanPrice:
 
     def rest(self, text: str) -> str:
         """The region's text without the price (the words beside it, e.g. 到手价)."""
-        return " ".join((text[: self.start] + " " + text[self.end :]).split()).strip(" :：")
+        return _words(text[: self.start] + " " + text[self.end :])
 
 
-def yuan_price(text: str) -> YuanPrice | None:
-    """The first yuan price in `text`, or None. A "?" or "Y" before digits counts only
-    when the text has no other Latin letters (a price tag misread, not a model number)."""
+def yuan_prices(text: str) -> list[YuanPrice]:
+    """Every yuan price in `text`, in order. A "?" or "Y" before digits counts only when
+    the text has no other Latin letters (a price tag misread, not a model number)."""
+    found = []
     for m in _YUAN.finditer(text):
         if m.group("c") is not None:
             others = text[: m.start()] + text[m.end() :]
             if _LATIN.search(others) or text[m.start()] == "Y" and _LATIN.search(text[m.end() :]):
                 continue
         raw = m.group("a") or m.group("b") or m.group("c")
-        return YuanPrice(Decimal(raw.replace(",", "")), m.start(), m.end())
-    return None
+        found.append(YuanPrice(Decimal(raw.replace(",", "")), m.start(), m.end()))
+    return found
+
+
+def yuan_price(text: str) -> YuanPrice | None:
+    """The first yuan price in `text`, or None."""
+    found = yuan_prices(text)
+    return found[0] if found else None
+
+
+def pieces(text: str, found: list[YuanPrice]) -> list[tuple[str, YuanPrice | None]]:
+    """`text` cut at its prices: each price with the words just before it (since the
+    previous price), then any words after the last one with no price. "原价¥129 现价¥59"
+    is two pieces, each read and converted on its own (one price converted and the other
+    left in yuan would show a buyer a yuan price, or put both after both labels)."""
+    out: list[tuple[str, YuanPrice | None]] = []
+    at = 0
+    for price in found:
+        out.append((_words(text[at : price.start]), price))
+        at = price.end
+    tail = _words(text[at:])
+    if tail:
+        out.append((tail, None))
+    return out
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).strip(" :：")
 
 
 def local_price(price: YuanPrice, rate: float, currency: Currency) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 from config.i18n import SEMICOLON, Joined, msg
 from localize.image.findings import CHINESE_LEFT, FINDING, image_finding
 from localize.image.ocr import Region, has_chinese
-from localize.image.prices import Prices, yuan_price
+from localize.image.prices import Prices, pieces, yuan_price, yuan_prices
 from localize.image.product import OVERLAY, PRICE, PRINTING
 from localize.image.replace import RegionPlan
 
@@ -185,22 +185,25 @@ def plan_text(
 
 
 def _price(text: str, translate: Translate, prices: Prices) -> tuple[str | None, str]:
-    """A price region's text in the market's currency (the words beside the price
+    """A price region's text in the market's currency (the words beside each price
     translated), or None and why not."""
-    price = yuan_price(text)
-    if price is None:  # a reviewer's kind on a text with no price in it: words only
-        found, problems = translate(text)
-        return found, "; ".join(problems)
-    local = prices.local(price)
-    if local is None:
+    found = yuan_prices(text)
+    if not found:  # a reviewer's kind on a text with no price in it: words only
+        said, problems = translate(text)
+        return said, "; ".join(problems)
+    if prices.local(found[0]) is None:
         return None, f"a yuan price: {prices.why_not()}"
-    words = price.rest(text)
-    found, problems = (words, []) if not has_chinese(words) else translate(words)
-    if found is None:
-        return None, Joined(problems, SEMICOLON) if problems else msg("no translation")
-    written = f"{found} {local}" if found else local
-    problems = usable(written, prices.script) if prices.script else []
-    return (None, "; ".join(problems)) if problems else (written, "")
+    parts = [(found[0].rest(text), found[0])] if len(found) == 1 else pieces(text, found)
+    written = []
+    for words, price in parts:
+        said, problems = (words, []) if not has_chinese(words) else translate(words)
+        if said is None:
+            return None, Joined(problems, SEMICOLON) if problems else msg("no translation")
+        local = prices.local(price) if price is not None else None
+        written.append(" ".join(part for part in (said, local) if part))
+    line = " ".join(part for part in written if part)
+    problems = usable(line, prices.script) if prices.script else []
+    return (None, "; ".join(problems)) if problems else (line, "")
 
 
 def done_count(records: Iterable[dict[str, Any]], status: str = "replaced") -> int:

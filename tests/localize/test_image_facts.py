@@ -10,11 +10,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from config.markets import load_markets
 from localize.image.ocr import Region
-from localize.image.prices import Prices, yuan_price
+from localize.image.prices import Prices, yuan_price, yuan_prices
 from localize.image.product import (
     OVERLAY,
     PRICE,
@@ -268,6 +270,49 @@ def test_a_price_is_converted_at_the_shops_rate_in_the_markets_format() -> None:
     assert all(r["kind"] == PRICE and r["status"] == "replaced" for r in baht.records)
     dong = plan_text(regions[:1], english, prices=Prices(3500, VND))
     assert dong.records[0]["translation"] == "Price 346.500₫"
+
+
+@pytest.mark.parametrize("text", ["￥?59", "¥？59", "￥ ?59", "¥¥59"])
+def test_a_sign_read_twice_is_one_price_and_no_sign_is_left_over(text: str) -> None:
+    # trial-img11 g03: OCR read "¥59" as "￥?59"; the "?59" alone was the price, so the "￥"
+    # was kept as the words beside it and drawn "￥ £6.49" (which the font check refused)
+    found = yuan_price(text)
+    assert found is not None and found.amount == Decimal("59") and found.rest(text) == ""
+    baht = plan_text([region(text, (10, 10, 200, 60))], english, prices=Prices(4.75, THB))
+    assert baht.records[0]["translation"] == "฿280"
+
+
+def test_every_price_in_a_region_is_converted_each_after_its_own_words() -> None:
+    said = []
+
+    def words(text: str) -> tuple[str | None, list[str]]:
+        said.append(text)
+        return {"原价": "Was", "现价": "Now"}.get(text), []
+
+    both = plan_text(
+        [region("原价¥129 现价¥59", (10, 10, 300, 60))], words, prices=Prices(4.75, THB)
+    )
+    assert both.records[0]["translation"] == "Was ฿613 Now ฿280"
+    assert said == ["原价", "现价"]
+    tail = plan_text([region("¥129/件起", (10, 10, 300, 60))], english, prices=Prices(4.75, THB))
+    assert tail.records[0]["translation"] == "Price ฿613"  # one price: its words first
+    assert yuan_prices("¥12 到 ¥15 之间") and len(yuan_prices("¥12 到 ¥15 之间")) == 2
+
+
+_SIGNS = st.sampled_from(["¥{}", "￥{}", "￥?{}", "¥ {}", "{}元", "{} 元", "RMB {}", "?{}"])
+_LABELS = st.sampled_from(["", "原价", "到手价", "现价 ", "券后", "/件", "起"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_LABELS, _SIGNS, st.integers(1, 99999)), min_size=1, max_size=3))
+def test_no_yuan_is_left_in_a_converted_price(parts: list[tuple[str, str, int]]) -> None:
+    text = " ".join(label + sign.format(n) for label, sign, n in parts)
+    if sum("?" in sign for _, sign, _ in parts) and len(parts) > 1:
+        return  # a "?" price counts only alone with its digits (no other Latin)
+    plan = plan_text([region(text, (10, 10, 300, 60))], english, prices=Prices(4.75, THB))
+    written = plan.records[0]["translation"]
+    assert written is not None and written.count("฿") == len(parts), (text, written)
+    assert not any(mark in written for mark in ("¥", "￥", "元", "RMB", "?")), (text, written)
 
 
 def test_a_price_without_a_rate_is_an_error_naming_the_region() -> None:
