@@ -65,10 +65,16 @@ def latin_units(text: str) -> list[str]:
     out: list[str] = []
     for unit in units:
         parts = unit.split("-")
-        if len(parts) > 1 and all(sum(c.isalpha() for c in p) >= 3 for p in parts):
-            out += [p + "-" for p in parts[:-1]] + [parts[-1]]
-        else:
-            out.append(unit)
+        letters = [sum(c.isalpha() for c in part) for part in parts]
+        piece = parts[0]
+        for k in range(1, len(parts)):  # after this hyphen: three letters on each side
+            # ('Glow-' 'in-' 'the-dark', never 'T-' 'shirt' or 'Wi-' 'Fi')
+            if sum(letters[:k]) >= 3 and sum(letters[k:]) >= 3 and letters[k - 1]:
+                out.append(piece + "-")
+                piece = parts[k]
+            else:
+                piece += "-" + parts[k]
+        out.append(piece)
     return out
 
 
@@ -136,8 +142,9 @@ def wrap(
             continue
         dash = "-" if hyphen and hyphenable(unit) else ""
         for cluster in clusters(unit):  # a unit wider than the box: split between clusters
-            fits = measure((line + cluster).rstrip() + dash, size) <= width
-            if fits or not line or cluster in CLOSING or cluster.isspace():
+            own = cluster == "-"  # its own hyphen ends the line, none is added after it
+            fits = measure((line + cluster).rstrip() + ("" if own else dash), size) <= width
+            if fits or not line or own or cluster in CLOSING or cluster.isspace():
                 line += cluster
             else:
                 lines.append(line.rstrip() + (dash if line[-1:].isalpha() else ""))

@@ -86,6 +86,21 @@ def test_a_compound_breaks_after_its_own_hyphen_before_a_word_is_hyphenated() ->
     assert lines == ["Extra-", "long", "battery", "life"]
 
 
+def test_a_hyphen_never_starts_a_line_and_a_long_compound_breaks_at_its_hyphens() -> None:
+    # trial-img11 g07 en: 'Glow-in-the-dark design' came out 'Glow-in-the- / -dark': the
+    # compound was one unit ('in' under three letters), split before its own hyphen, and a
+    # hyphen added to the line before
+    assert latin_units("Glow-in-the-dark") == ["Glow-", "in-", "the-", "dark"]
+    assert latin_units("T-shirt e-commerce") == ["T-shirt ", "e-commerce"]
+    assert latin_units("Anti-UV") == ["Anti-UV"]
+    for width in range(4, 30):
+        for text in ("Glow-in-the-dark design", "Ultra-lightweight", "ab-cd-ef-ghijklmn"):
+            lines = wrap(latin_units(text), width, 1, lambda t, s: len(t))
+            assert not any(line.startswith("-") or line.endswith("--") for line in lines)
+            kept = "".join(lines).replace("-", "").replace(" ", "")
+            assert kept == text.replace("-", "").replace(" ", "")
+
+
 @pytest.mark.parametrize(
     ("text", "script"),
     [
