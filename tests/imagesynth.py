@@ -478,9 +478,7 @@ def _two_colour(
         left, top, right, bottom = draw.textbbox(at, line, font=f)
         margin = max(3, size // 10)
         box = (left - margin, top - margin, right + margin, bottom + margin)
-        texts.append(
-            Text(line, box, size, "regular", main, runs=((start, end, second),))
-        )
+        texts.append(Text(line, box, size, "regular", main, runs=((start, end, second),)))
     truth = base.astype(np.uint8)
     ink = (np.asarray(img) != truth).any(axis=2)
     return np.asarray(img), base, texts, ink, (0, 0, SIZE, SIZE)

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from config.i18n import Msg, pmsg
 from localize.image import colors, looks
 
 INK_FROM = 90  # sum over R, G, B: a pixel this far from the panel is ink
@@ -45,6 +46,40 @@ class ColourRun:
 def hex_colour(colour: colors.RGB) -> str:
     """A colour as a reviewer reads it: #rrggbb."""
     return "#" + "".join(f"{int(v):02x}" for v in colour)
+
+
+def colour_name(colour: colors.RGB) -> Msg:
+    """A colour's everyday name, as a reviewer would say it ("red", "black"): by its
+    lightness and saturation first, then its hue."""
+    import colorsys
+
+    h, s, v = colorsys.rgb_to_hsv(*(c / 255 for c in colour))
+    if v < 0.25:
+        name = "black"
+    elif s < 0.2:
+        name = "white" if v > 0.85 else "grey"
+    else:
+        hue = h * 360
+        name = next(n for top, n in HUES if hue < top)
+        if name == "red" and s < 0.5 and v > 0.7:
+            name = "pink"
+    return {
+        "black": pmsg("colour", "black"),
+        "white": pmsg("colour", "white"),
+        "grey": pmsg("colour", "grey"),
+        "red": pmsg("colour", "red"),
+        "orange": pmsg("colour", "orange"),
+        "yellow": pmsg("colour", "yellow"),
+        "green": pmsg("colour", "green"),
+        "blue": pmsg("colour", "blue"),
+        "purple": pmsg("colour", "purple"),
+        "pink": pmsg("colour", "pink"),
+    }[name]
+
+
+# hues (degrees) up to which a saturated colour has a name
+HUES = ((15, "red"), (45, "orange"), (70, "yellow"), (170, "green"), (255, "blue"))
+HUES += ((290, "purple"), (340, "pink"), (361, "red"))
 
 
 def _ems(ch: str) -> float:
