@@ -251,3 +251,20 @@ def test_lines_are_found_in_their_text_across_breaks_and_hyphens() -> None:
     text = "Hydrated all day long"
     assert line_spans(text, ["Hydrated", "all day long"]) == [(0, 8), (9, 21)]
     assert line_spans("Breathable cotton", ["Breath-", "able cotton"]) == [(0, 6), (6, 17)]
+
+
+def test_the_review_queue_shows_each_regions_colours() -> None:
+    from config.i18n import catalog
+    from localize.image.regions import finding
+    from localize.review import describe_region, image_regions
+
+    img, regions = regions_of("two-colour")
+    table = {**LINES["en"], "一整天": "the whole day"}  # the third run not in its line
+    text = plan_text(regions, dictionary(table), colours=colours_of(img, regions))
+    shown = [describe_region(r) for r in image_regions([finding(0, "a.jpg", text)])]
+    assert "'爆款' was red (#dc1e2d): 'bestseller' drawn red too" in shown[0], shown[0]
+    assert "'一整天' was red (#dc1e2d): the translation drawn in one colour" in shown[2]
+    assert "红色" in catalog("zh").render(shown[0])
+    plain = plan_text(regions, dictionary(table))  # no colours read: the line as before
+    (before,) = [describe_region(r) for r in image_regions([finding(0, "a.jpg", plain)])][:1]
+    assert str(shown[0]).startswith(str(before) + "; ")
