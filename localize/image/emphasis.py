@@ -21,10 +21,11 @@ from config.i18n import Msg, pmsg
 from localize.image import colors, looks
 
 INK_FROM = 90  # sum over R, G, B: a pixel this far from the panel is ink
-APART = 0.94  # cosine: two ways from the panel to the ink this far apart (20 degrees) are
-# two colours
+APART = 0.975  # cosine: two ways from the panel to the ink this far apart (13 degrees) are
+# two colours (black and dark green from a white page lie 16 degrees apart: both dark)
 APART_COLOUR = 90  # sum over R, G, B: ... and their cores this far apart
-SECOND_INK = 0.08  # of a line's core ink: a colour with less is no colour of its own
+SECOND_INK = 0.03  # of a line's ink: a colour with less is no colour of its own (一 alone
+# in blue in a black line of seven: 3.7%)
 PURE = 0.8  # of a character's core ink: one colour's share that makes it that colour's
 FAINT = 0.2  # of a character's mean ink: one with less (a dot, a comma) takes no colour
 PLAIN = 0.7  # of the crop's border: this much of it the panel's colour, or no plain panel

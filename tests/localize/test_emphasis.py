@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -268,3 +268,82 @@ def test_the_review_queue_shows_each_regions_colours() -> None:
     plain = plan_text(regions, dictionary(table))  # no colours read: the line as before
     (before,) = [describe_region(r) for r in image_regions([finding(0, "a.jpg", plain)])][:1]
     assert str(shown[0]).startswith(str(before) + "; ")
+
+
+def test_localize_images_replacement_reads_the_colours_and_its_records_carry_the_runs(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    from localize.image.ocr import OcrCache
+    from localize.image.pipeline import replace_text_images
+
+    src, out = tmp_path / "in.png", tmp_path / "out.png"
+    make("two-colour").image.save(src)
+    table = {**LINES["vi"], "爆款": "Hot"}  # the first run not in its line: said
+    made = replace_text_images(
+        [src], out, language="vi", translate=dictionary(table), cache=OcrCache(tmp_path / "ocr")
+    )
+    records = made.regions[str(src)]
+    assert [r["text"] for r in records] == [line for line, _, _ in TWO_COLOURS]
+    assert [r["runs"][0]["at"] is not None for r in records] == [False, True, True]
+    (done,) = made.result.done
+    assert [w for w in done.warnings if "colour it by hand" in w] == [
+        "text '爆款保温杯': the original shows '爆款' in red (#dc1e2d), the rest in black; "
+        "the translation is drawn all in black: colour it by hand"
+    ]
+    drawn = Image.open(out).convert("RGB")
+    assert near(drawn, TWO_COLOUR_INK[1], 60).sum() > 500  # 'Dưỡng ẩm', 'suốt cả ngày'
+
+
+PALETTE = {  # colours a supplier sets a title in, each its own way from a light page
+    "black": (25, 25, 30),
+    "red": (220, 30, 45),
+    "blue": (30, 70, 200),
+    "green": (20, 140, 60),
+    "orange": (245, 120, 10),
+    "purple": (130, 40, 160),
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sampled_from(["爆款保温杯", "全天保湿补水", "补水保湿一整天", "限时特价包邮"]),
+    st.data(),
+    st.sampled_from(sorted(PALETTE)),
+    st.sampled_from(sorted(PALETTE)),
+    st.sampled_from([(250, 250, 250), (245, 240, 230), (235, 238, 242)]),
+    st.integers(48, 110),
+)
+def test_any_run_in_any_two_colours_is_found_where_it_is(  # type: ignore[no-untyped-def]
+    line, data, main, second, page, size
+) -> None:
+    from tests.imagesynth import font
+
+    if main == second:
+        return
+    start = data.draw(st.integers(0, len(line) - 1))
+    end = data.draw(st.integers(start + 1, len(line)))
+    if (start, end) == (0, len(line)):
+        return  # all one colour: no run
+    f = font(size)
+    img = Image.new("RGB", (round(f.getlength(line)) + 80, size * 2), page)
+    from PIL import ImageDraw
+
+    pen = ImageDraw.Draw(img)
+    for n, ch in enumerate(line):
+        colour = PALETTE[second] if start <= n < end else PALETTE[main]
+        pen.text((40 + f.getlength(line[:n]), size // 3), ch, font=f, fill=colour)
+    left, top, right, bottom = pen.textbbox((40, size // 3), line, font=f)
+    m = max(3, size // 10)
+    polygon = (
+        (left - m, top - m),
+        (right + m, top - m),
+        (right + m, bottom + m),
+        (left - m, bottom + m),
+    )
+    spans = [(r.start, r.end) for r in colour_runs(np.asarray(img), polygon, line)]
+    # the fewer characters are the run, the others the line's main colour (a tie: either)
+    run = [(start, end)]
+    rest = [(a, b) for a, b in ((0, start), (end, len(line))) if b > a]
+    inside, outside = end - start, len(line) - (end - start)
+    wanted = [run] if inside < outside else [rest] if inside > outside else [run, rest]
+    assert spans in wanted, (line, start, end, main, second, size)
