@@ -1215,6 +1215,7 @@ def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                     "kind": record.get("kind", "overlay"),
                     **({"reason": record["reason"]} if record.get("reason") else {}),
                     **({"reason": _still_read(record["left"])} if record.get("left") else {}),
+                    **({"runs": record["runs"]} if record.get("runs") else {}),
                 }
             )
     return out
@@ -1245,7 +1246,7 @@ def describe_region(region: dict[str, Any]) -> Msg:
 
     why = msg(" ({reason})", reason=region["reason"]) if region.get("reason") else ""
     kind = KIND_NAMES.get(region.get("kind") or "overlay", str(region.get("kind")))
-    return msg(
+    said = msg(
         "{index}. image {image}: {text}{translation}  {state}{why}, confidence {confidence}; "
         "{kind}",
         index=region["index"],
@@ -1257,6 +1258,40 @@ def describe_region(region: dict[str, Any]) -> Msg:
         confidence=region["confidence"],
         kind=kind,
     )
+    if not region.get("runs"):
+        return said
+    return msg("{region}; {runs}", region=said, runs=Joined(_runs(region["runs"]), SEMICOLON))
+
+
+def _runs(runs: Sequence[dict[str, Any]]) -> list[Msg]:
+    """A region's characters in a colour of their own (regions.py's records), as the
+    queue shows them: what they were drawn as, or that the translation is one colour."""
+    from localize.image.emphasis import colour_name
+
+    said = []
+    for run in runs:
+        code = str(run.get("colour", "#000000"))
+        colour = colour_name(tuple(int(code[k : k + 2], 16) for k in (1, 3, 5)))  # type: ignore[arg-type]
+        if run.get("at"):
+            said.append(
+                msg(
+                    "{text!r} was {colour} ({code}): {words!r} drawn {colour} too",
+                    text=run["text"],
+                    colour=colour,
+                    code=code,
+                    words=run["translation"],
+                )
+            )
+        else:
+            said.append(
+                msg(
+                    "{text!r} was {colour} ({code}): the translation drawn in one colour",
+                    text=run["text"],
+                    colour=colour,
+                    code=code,
+                )
+            )
+    return said
 
 
 def _region_findings(

@@ -45,6 +45,8 @@ class Text:
     outline_width: int = 0
     shadow: tuple[int, int] | None = None  # the shadow's offset (dx, dy), None without one
     turned: tuple[tuple[int, int], ...] | None = None  # a turned line's polygon (OCR's)
+    runs: tuple[tuple[int, int, tuple[int, int, int]], ...] = ()  # characters start..end
+    # of `text` drawn in a second colour (a key word in red), that colour
 
     @property
     def polygon(self) -> tuple[tuple[int, int], ...]:
@@ -439,6 +441,47 @@ def _paragraph(
     truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
     ink = (np.asarray(img) != truth).any(axis=2)
     return np.asarray(img), base, texts, ink, panel
+
+
+TWO_COLOURS = (
+    # (line, start, end of the run in the second colour): at the start, in the middle, at
+    # the end of the line (f06: 补水保湿 black, then 一整天 red)
+    ("爆款保温杯", 0, 2),
+    ("全天保湿补水", 2, 4),
+    ("补水保湿一整天", 4, 7),
+)
+TWO_COLOUR_INK = ((25, 25, 30), (220, 30, 45))  # the lines' main colour, their emphasis'
+
+
+def _two_colour(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """Three lines of black titles on a cream page, each with a run of characters in red
+    (a trial's f06, where the translation came out all black): the run at the line's
+    start, middle and end. Each character is drawn where the whole line's layout puts it,
+    so the line reads (and an OCR reads it) as one."""
+    shade = rng.integers(-6, 7)
+    base = np.broadcast_to(
+        np.array([245 + shade // 2, 240 + shade // 2, 230], np.float32), (SIZE, SIZE, 3)
+    ).copy()
+    img = Image.fromarray(base.astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    main, second = TWO_COLOUR_INK
+    texts = []
+    for k, (line, start, end) in enumerate(TWO_COLOURS):
+        size = (96, 80, 72)[k]
+        f = font(size)
+        at = (int(rng.integers(80, 200)), 140 + 290 * k)
+        for n, ch in enumerate(line):
+            x = at[0] + f.getlength(line[:n])
+            draw.text((x, at[1]), ch, font=f, fill=second if start <= n < end else main)
+        left, top, right, bottom = draw.textbbox(at, line, font=f)
+        margin = max(3, size // 10)
+        box = (left - margin, top - margin, right + margin, bottom + margin)
+        texts.append(Text(line, box, size, "regular", main, runs=((start, end, second),)))
+    truth = base.astype(np.uint8)
+    ink = (np.asarray(img) != truth).any(axis=2)
+    return np.asarray(img), base, texts, ink, (0, 0, SIZE, SIZE)
 
 
 TABLE_CELL = (300, 100)  # a table's cell, px: the labels' column and the values' column
@@ -889,6 +932,7 @@ JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragra
 JPEG += ("grain",)  # a grainy photo panel: JPEG's ringing check must not smooth its grain
 JPEG += ("card-edge",)
 JPEG += ("glow",)
+JPEG += ("two-colour",)  # JPEG's ringing round red on cream: no third colour
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
@@ -900,6 +944,7 @@ CLASSES = (
     *("outline2", "outline4", "outline8", "outline-stripes", "outline-busy"),
     *("outline6", "outline-weave"),
     *("glow", "night-shadow"),
+    *("two-colour",),
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
@@ -941,6 +986,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _card_edge(rng)
     elif base_name == "ruled-cells":
         img, base, texts, ink, panel = _ruled_cells(rng)
+    elif base_name == "two-colour":
+        img, base, texts, ink, panel = _two_colour(rng)
     elif base_name == "paragraph":
         img, base, texts, ink, panel = _paragraph(rng)
     elif base_name == "product":

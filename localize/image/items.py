@@ -41,6 +41,7 @@ from localize.image.regions import (
     POOR_ERASE,
     ImageText,
     Translate,
+    colours_of,
     edits_for,
     engine_failed,
     finding,
@@ -200,6 +201,7 @@ def _replacement(
         kinds=kinds,
         prices=shop_prices(texts.settings, shop, texts.settings.markets.script(item.language)),
         on_object=on_object_of(picture.image, regions, kinds),
+        colours=colours_of(picture.image, regions),
     )
     state.regions[n] = finding(n, redact(source), text)
     state.texts[n] = (redact(source), text)

@@ -21,6 +21,7 @@ from localize.image.regions import (
     PRICE,
     ImageText,
     Translate,
+    colours_of,
     kinds_of,
     on_object_of,
     plan_text,
@@ -267,6 +268,7 @@ def replace_text_images(
             kinds=erased_as,
             prices=prices,
             on_object=on_object_of(picture.image, regions, kinds),
+            colours=colours_of(picture.image, regions) if translate is not None else (),
         )
         if translate is None:  # ... even one OCR read without its ¥ ("?99"): erased too
             text = _erase_prices(text, regions)

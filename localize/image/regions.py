@@ -16,10 +16,12 @@ translation, or `keep`) is honoured on the next render by matching text and box.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from config.i18n import SEMICOLON, Joined, msg
+from config.i18n import SEMICOLON, Joined, Msg, msg
+from localize.image import emphasis
+from localize.image.emphasis import ColourRun
 from localize.image.findings import CHINESE_LEFT, FINDING, image_finding
 from localize.image.ocr import Region, has_chinese
 from localize.image.prices import Prices, pieces, yuan_price, yuan_prices
@@ -84,6 +86,7 @@ def plan_text(
     kinds: Sequence[str] | None = None,
     prices: Prices = NO_RATE,
     on_object: Sequence[bool] = (),
+    colours: Sequence[tuple[ColourRun, ...]] = (),
 ) -> ImageText:
     """The plan for `regions`: confident Chinese overlay text translated (or as a reviewer
     edited it), the product's printing kept, yuan prices converted by `prices`, the others
@@ -152,7 +155,13 @@ def plan_text(
                 )
             else:
                 record.update(status="replaced", translation=translation)
-                plans.append(RegionPlan(region.polygon, region.text, translation))
+                runs: tuple[ColourRun, ...] = ()
+                if n < len(colours) and colours[n]:
+                    runs, record["runs"], said = _emphasis(
+                        region.text, translation, colours[n], translate
+                    )
+                    notes += said
+                plans.append(RegionPlan(region.polygon, region.text, translation, runs=runs))
                 if n < len(on_object) and on_object[n] and not edit.get("translation"):
                     record["on_object"] = True  # (a reviewer's own translation: checked)
                     notes.append(
@@ -182,6 +191,59 @@ def plan_text(
             )
         )
     return ImageText(tuple(plans), tuple(notes), tuple(records))
+
+
+def _emphasis(
+    text: str, translation: str, runs: Sequence[ColourRun], translate: Translate
+) -> tuple[tuple[ColourRun, ...], list[dict[str, Any]], list[Msg]]:
+    """The runs of `translation` to colour as `runs` colour `text`'s characters: each run's
+    own translation (by `translate`, as the line's: memory first, then the engine) found
+    in the line's as whole words; what the region's record says of each; and a note for
+    each run that cannot be placed (the line is drawn in its main colour there)."""
+    import unicodedata
+
+    drawn = unicodedata.normalize("NFC", " ".join(translation.split()))  # as it is drawn
+    placed, said, notes = [], [], []
+    for run in runs:
+        words = text[run.start : run.end]
+        # (not counted as the engine failing the region: the line itself is translated)
+        found, _ = translate(words)
+        at = emphasis.find(drawn, found) if found else None
+        said.append(
+            {
+                "text": words,
+                "colour": emphasis.hex_colour(run.colour),
+                "main": emphasis.hex_colour(run.main),
+                "translation": found,
+                "at": list(at) if at else None,
+            }
+        )
+        if at is None:
+            notes.append(
+                msg(
+                    "text {text!r}: the original shows {run!r} in {colour} ({code}), the rest "
+                    "in {main}; the translation is drawn all in {main}: colour it by hand",
+                    text=text,
+                    run=words,
+                    colour=emphasis.colour_name(run.colour),
+                    code=emphasis.hex_colour(run.colour),
+                    main=emphasis.colour_name(run.main),
+                )
+            )
+        else:
+            placed.append(replace(run, start=at[0], end=at[1]))
+    return tuple(placed), said, notes
+
+
+def colours_of(img: Any, regions: Sequence[Region]) -> list[tuple[ColourRun, ...]]:
+    """Each region's characters drawn in a second colour on the picture `img` (a PIL RGB
+    image, before erasing; emphasis.colour_runs), for the Chinese regions only."""
+    import numpy as np
+
+    if not any(r.chinese for r in regions):
+        return [() for _ in regions]
+    rgb = np.asarray(img)
+    return [emphasis.colour_runs(rgb, r.polygon, r.text) if r.chinese else () for r in regions]
 
 
 def _price(text: str, translate: Translate, prices: Prices) -> tuple[str | None, str]:

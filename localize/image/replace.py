@@ -19,6 +19,7 @@ from typing import Any
 from config.errors import AppError, ExitCode
 from config.i18n import SEMICOLON, Joined, Msg, msg
 from localize.image import fonts, looks, smear
+from localize.image.emphasis import ColourRun
 from localize.image.erase import (  # noqa: F401 - erase's names, as callers import them here
     Erased,
     Ink,
@@ -55,6 +56,8 @@ class RegionPlan:
     text: str
     translation: str
     keep: bool = False
+    runs: tuple[ColourRun, ...] = ()  # parts of the translation drawn in a colour of their
+    # own (indices into it as drawn: NFC, spaces folded), as the original's were
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ class ReplaceText:
                         region.erased,
                         region.look,
                         region.at,
+                        plan.runs,
                     )
                 )
         notes += [poor_erase_note(f) for f in figures if f["poor"] or f.get("doubts")]
@@ -308,7 +312,10 @@ def erase_piece(img: Any, original: Any, plan: RegionPlan, text: str) -> Piece |
     region = erase_region(img, original, plan)
     if region is None:
         return None
-    return Piece(plan.polygon, plan.text, text, region.mask, region.erased, region.look, region.at)
+    return Piece(
+        plan.polygon, plan.text, text, region.mask, region.erased, region.look, region.at,
+        plan.runs,
+    )  # fmt: skip
 
 
 def erase_region(img: Any, original: Any, plan: RegionPlan) -> ErasedRegion | None:

@@ -421,6 +421,7 @@ class Piece:
     erased: Any
     look: Any
     at: tuple[int, int] = (0, 0)  # where the mask's top-left corner lies in the image
+    runs: tuple[Any, ...] = ()  # emphasis.ColourRun: parts of `text` in a colour of their own
 
     def place(self, shape: tuple[int, int]) -> tuple[slice, slice, Any]:
         """The rows and columns of an image of `shape` the mask covers, and the mask
@@ -1706,6 +1707,12 @@ def _draw_block(
                      at + thick / 2 - 1), fill=255,
                 )  # fmt: skip
         layers.append(layer)
+    # the parts drawn in a colour of their own (a key word red in a black title), per
+    # colour: the columns of its letters in each line, cut from the one shaped line
+    zones = _zones(members, setting.lines, rows, xs, baselines, boxes, font, shaping,
+                   (w + 2 * pad, h + 2 * pad), (pad, shift + pad))  # fmt: skip
+    if zones:
+        ink = type(ink)(_main_beside(ink.fill, members), ink.outline)
     allowed = None  # (worked out on the layer's area once: every layer has one size)
     colours = ([ink.outline] if outline else []) + [ink.fill]
     clipped = 0
@@ -1739,6 +1746,12 @@ def _draw_block(
             continue
         img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), colour), (ix0, iy0),
                   Image.fromarray(clip))  # fmt: skip
+        if layer is layers[-1]:  # the letters' own layer: its runs in their colours
+            for accent, zone in zones:
+                part = np.asarray(_place(zone, frame, pad)[0])
+                part = part[iy0 - oy : iy1 - oy, ix0 - ox : ix1 - ox]
+                img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), accent), (ix0, iy0),
+                          Image.fromarray(np.minimum(clip, part)))  # fmt: skip
     lefts: list[list[float]] = [[] for _ in setting.lines]
     bases: list[list[float]] = [[] for _ in setting.lines]
     for (k, _), x, y, b in zip(rows, xs, baselines, boxes, strict=True):
@@ -1764,6 +1777,58 @@ def _draw_block(
         letters_whole,
         tuple(tuple(v) for v in bases),
     )
+
+
+def _zones(
+    members: Sequence[Piece], items: Sequence[Sequence[str]], rows: Sequence[Any],
+    xs: Sequence[float], baselines: Sequence[float], boxes: Sequence[Any], font: Any,
+    shaping: str | None, size: tuple[int, int], origin: tuple[float, float],
+) -> list[tuple[Any, Any]]:  # fmt: skip
+    """Where a block's letters are drawn in a colour of their own: per colour, a layer
+    (L, `size`, the block's layer's frame, `origin` its pen's offset) white over the
+    columns of each run's letters in each line they fall on. A run's columns are cut from
+    its line shaped whole (its advance up to the run and through it), so Thai and
+    Vietnamese keep their shaping and kerning across the cut."""
+    from PIL import Image, ImageDraw
+
+    from localize.image.emphasis import line_spans
+
+    spans = [line_spans(p.text, item) for p, item in zip(members, items, strict=True)]
+    zones: dict[Any, Any] = {}
+    seen = {k: 0 for k in range(len(items))}
+    for (k, line), x, y, b in zip(rows, xs, baselines, boxes, strict=True):
+        j = seen[k]
+        seen[k] += 1
+        start, end = spans[k][j]
+        for run in members[k].runs:
+            lo, hi = max(run.start, start) - start, min(run.end, end) - start
+            if hi <= lo:
+                continue
+            layer = zones.get(run.colour)
+            if layer is None:
+                layer = zones[run.colour] = Image.new("L", size, 0)
+            left = x + origin[0] + font.getlength(line[:lo], language=shaping)
+            right = x + origin[0] + font.getlength(line[:hi], language=shaping)
+            if hi == len(line):  # the line's last letter: all its ink, overhang too
+                right = max(right, x + origin[0] + b[2] + 1)
+            if lo == 0:
+                left = min(left, x + origin[0] + b[0] - 1)
+            top, bottom = y + origin[1] + b[1] - 2, y + origin[1] + b[3] + 2
+            ImageDraw.Draw(layer).rectangle((left, top, right - 1, bottom), fill=255)
+    return list(zones.items())
+
+
+def _main_beside(fill: Any, members: Sequence[Piece]) -> Any:
+    """The colour the rest of a block with runs of another colour is drawn in: its fill as
+    read, unless that reading is nearer a run's colour than the line's main one (the
+    erase's reading of a line of two colours may take either)."""
+    for p in members:
+        for run in p.runs:
+            to_run = sum(abs(a - b) for a, b in zip(fill, run.colour, strict=True))
+            to_main = sum(abs(a - b) for a, b in zip(fill, run.main, strict=True))
+            if to_run < to_main:
+                return run.main
+    return fill
 
 
 BODY = {"thai": "\u0e01"}  # the letters a line's body is measured by (ก); else "H"
