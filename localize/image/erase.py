@@ -154,6 +154,7 @@ class Erased:
     method: str = "flat"  # flat | gradient | texture | none
     panel: tuple[int, int, int, int] | None = None  # the panel's box in the image (a side
     # where the panel reaches the edge of the crop it was found in: the image's edge)
+    crowded: bool = False  # filled smoothly: other text all around left nothing to copy
 
     @property
     def poor(self) -> bool:
@@ -233,7 +234,7 @@ def erase(
         return None
     rgb = win.rgb
     model = _panel(rgb, win, height)
-    loose = None
+    loose, crowded = None, []
     if model is None or model[3] < POOR or _paints_over(rgb, model, win, height):
         # a poor panel may be a blob of a photo; a translucent mark (a watermark) over a
         # picture: the picture under it kept
@@ -278,7 +279,7 @@ def erase(
                 _band_under(out, rgb, fill, page, panel, rim, text, feet)
                 text = text | feet
     else:
-        text, out, score, method, background = loose  # type: ignore[misc]
+        text, out, score, method, background, *crowded = loose  # type: ignore[misc]
         panel = None
     img.paste(Image.fromarray(out), (win.left, win.top))
     bg = tuple(int(v) for v in background)
@@ -322,6 +323,7 @@ def erase(
         round(float(score), 1),
         method,
         box,
+        bool(crowded and crowded[0]),
     )
 
 
@@ -458,6 +460,13 @@ def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, .
     others = own | win.others
     out, score = _texture_fill(rgb, text, ~others, height)
     method = "texture"
+    # no stretch free of the other regions' letters near the hole, where one would be
+    # without them: a smooth fill, said, rather than a copy of letters
+    crowded = (
+        out is None
+        and bool(win.others.any())
+        and _texture_fill(rgb, text, ~own, height)[0] is not None
+    )
     if out is None or score < GOOD:  # a copy that fits less well than a soft fill
         soft, soft_score = _smooth_fill(rgb, text, grow, others, 0.0 if out is None else score)
         soft_score = _bare(rgb, soft, text, grow, soft_score)
@@ -475,7 +484,7 @@ def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, .
     background = (
         np.median(rgb[ring], axis=0) if ring.any() else np.median(rgb.reshape(-1, 3), axis=0)
     )
-    return text, out, score, method, background
+    return text, out, score, method, background, crowded and method == "smooth"
 
 
 # the smooth panel: one colour or one gradient, grown from inside the region

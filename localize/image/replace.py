@@ -139,6 +139,9 @@ class ReplaceText:
                 doubts = judged[n]
             elif region is not None and seen[n] is not None:
                 doubts = smear.judge(seen[n], img, boxes[:n] + boxes[n + 1 :])
+            if judged is None and region is not None and region.erased.crowded:
+                # the texture it stands on could not be continued: a smooth patch, said
+                doubts = ({"kind": smear.CROWDED}, *doubts)
             doubted.append(doubts)
             if region is not None:
                 figures += _figures(plan, region.erased, doubts)

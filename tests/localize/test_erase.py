@@ -19,6 +19,7 @@ from localize.image.ocr import OcrCache, RapidOcrDetector, Region, has_chinese
 from localize.image.pipeline import replace_text_images
 from localize.image.regions import POOR_ERASE, poor_erase_finding
 from localize.image.replace import RegionPlan, ReplaceText
+from localize.image.smear import CROWDED
 from tests.imagesynth import BLUE, CLASSES, Synth, font, make, psnr, scored
 from tests.localize.images import Reads
 
@@ -921,3 +922,33 @@ def test_a_dense_paragraph_on_a_texture_copies_none_of_its_other_lines_into_a_li
         assert db >= TARGETS[name] or drawn.erased[k]["poor"], (s.texts[k].text, db)
     assert scored(s, clean)[0] >= TARGETS[name]
 
+
+def test_a_line_with_text_all_around_is_filled_smoothly_and_said_not_copied_from_letters() -> None:
+    # a word in the middle of a grid of words on wood (a spec sheet printed on a board):
+    # every stretch of wood a word tall near it holds other words' letters; a smooth fill
+    # leaves the grain out, so it is said, and no letter is carried in
+    s = make("wood")
+    base = np.asarray(s.background).copy()
+    img, f, boxes = Image.fromarray(base), font(40), []
+    draw = ImageDraw.Draw(img)
+    for row in range(5):
+        for col in range(4):
+            at = (60 + 190 * col, 200 + 52 * row)
+            draw.text(at, "纯棉透气", font=f, fill=(255, 240, 200))
+            left, top, right, bottom = draw.textbbox(at, "纯棉透气", font=f)
+            boxes.append(((left - 3, top - 3), (right + 3, top - 3), (right + 3, bottom + 3),
+                          (left - 3, bottom + 3)))  # fmt: skip
+    middle = 2 * 4 + 1
+    others = boxes[:middle] + boxes[middle + 1 :]  # (left as they are: the board's printing)
+    plan = RegionPlan(boxes[middle], "纯棉透气", "")
+    drawn = ReplaceText((plan,), "en", "latin", erase_only=True, untouched=tuple(others))
+    said = drawn.draw(img)
+    (left, top), (right, bottom) = boxes[middle][0], boxes[middle][2]
+    got = np.asarray(img, np.float32)[top:bottom, left:right]
+    truth = base[top:bottom, left:right].astype(np.float32)
+    lighter = (got - truth).sum(axis=2) > 3 * 40  # the cream letters' strokes carried in
+    assert lighter.sum() < 20, lighter.sum()
+    [figure] = said.erased
+    assert figure["method"] == "smooth"
+    assert {"kind": CROWDED} in figure["doubts"]
+    assert any(POOR_ERASE in str(note) and "纯棉透气" in str(note) for note in said.notes)
