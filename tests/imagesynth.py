@@ -484,6 +484,56 @@ def _two_colour(
     return np.asarray(img), base, texts, ink, (0, 0, SIZE, SIZE)
 
 
+def _linen(rng: np.random.Generator) -> np.ndarray:
+    """Beige linen: threads across and down, each a little lighter or darker than the
+    next, slubs drawn out along them and a paper's grain (a detail page's textured panel)."""
+    import cv2
+
+    def threads(shape: tuple[int, int], sx: float, sy: float, spread: float) -> np.ndarray:
+        noise = cv2.GaussianBlur(rng.normal(0, 1, shape).astype(np.float32), (0, 0), sx, sigmaY=sy)
+        return noise * (spread / max(1e-6, float(noise.std())))
+
+    rows, cols = threads((SIZE, 1), 0.1, 0.8, 6), threads((1, SIZE), 0.8, 0.1, 4)
+    slubs = threads((SIZE, SIZE), 9, 0.8, 5)
+    grey = rows + cols + slubs + rng.normal(0, 2.5, (SIZE, SIZE)).astype(np.float32)
+    return np.array([214, 200, 174], np.float32) + grey[..., None] * np.array([1, 1, 0.9])
+
+
+PARAGRAPH_LINES = (
+    "精选优质亚麻面料",
+    "透气吸湿不闷汗",
+    "手工缝制细节讲究",
+    "水洗柔软越用越舒服",
+    "天然环保无甲醛残留",
+    "多种尺寸可定制",
+)
+
+
+def _dense(
+    rng: np.random.Generator,
+    maker: Callable[[np.random.Generator], np.ndarray] = None,  # type: ignore[assignment]
+    fill: tuple[int, int, int] = (58, 40, 28),
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A detail page's paragraph (a trial's f12): six close lines of 34 px dark text on a
+    texture (linen unless `maker` says), 46 px apart (a gap of about a third of a line
+    between their boxes), so each line's crop holds its neighbours' letters above and
+    below, and no stretch of the texture a line tall and free of letters lies over or
+    under a line in the paragraph's middle."""
+    base = (maker or _linen)(rng)
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    f, texts = font(34), []
+    for k, line in enumerate(PARAGRAPH_LINES):
+        at = (120, 300 + 46 * k)
+        draw.text(at, line, font=f, fill=fill)
+        left, top, right, bottom = draw.textbbox(at, line, font=f)
+        box = (left - 3, top - 3, right + 3, bottom + 3)
+        texts.append(Text(line, box, 34, "regular", fill))
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    ink = (np.asarray(img) != truth).any(axis=2)
+    return np.asarray(img), base, texts, ink, (0, 0, SIZE, SIZE)
+
+
 TABLE_CELL = (300, 100)  # a table's cell, px: the labels' column and the values' column
 TABLE_AT = (100, 480)  # the table's top-left corner
 TABLE_ROWS = [("参数", "规格"), ("型号", "X9"), ("功率", "1200瓦"), ("电压", "220伏")]
@@ -933,6 +983,7 @@ JPEG += ("grain",)  # a grainy photo panel: JPEG's ringing check must not smooth
 JPEG += ("card-edge",)
 JPEG += ("glow",)
 JPEG += ("two-colour",)  # JPEG's ringing round red on cream: no third colour
+JPEG += ("para-linen",)
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
@@ -945,6 +996,7 @@ CLASSES = (
     *("outline6", "outline-weave"),
     *("glow", "night-shadow"),
     *("two-colour",),
+    *("para-linen", "para-wood"),
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
@@ -988,6 +1040,10 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _ruled_cells(rng)
     elif base_name == "two-colour":
         img, base, texts, ink, panel = _two_colour(rng)
+    elif base_name == "para-linen":
+        img, base, texts, ink, panel = _dense(rng)
+    elif base_name == "para-wood":
+        img, base, texts, ink, panel = _dense(rng, _wood, (255, 240, 200))
     elif base_name == "paragraph":
         img, base, texts, ink, panel = _paragraph(rng)
     elif base_name == "product":

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,6 +154,7 @@ class Erased:
     method: str = "flat"  # flat | gradient | texture | none
     panel: tuple[int, int, int, int] | None = None  # the panel's box in the image (a side
     # where the panel reaches the edge of the crop it was found in: the image's edge)
+    crowded: bool = False  # filled smoothly: other text all around left nothing to copy
 
     @property
     def poor(self) -> bool:
@@ -169,10 +171,22 @@ class Window:
     rgb: Any  # uint8 H x W x 3, a copy
     area: Any  # bool: the region grown by `grow` (what the translation may cover)
     inside: Any  # bool: the region itself
+    others: Any  # bool: the image's other text regions in the crop (never a source)
 
 
-def window(img: Any, polygon: tuple[Point, ...], grow: int, pad: int) -> Window:
-    """The crop of `img` around the region, `pad` px beyond its grown outline."""
+OTHERS_GROW = 2  # px: another region's box grown by this (its letters' anti-aliasing)
+
+
+def window(
+    img: Any,
+    polygon: tuple[Point, ...],
+    grow: int,
+    pad: int,
+    others: Sequence[tuple[Point, ...]] = (),
+) -> Window:
+    """The crop of `img` around the region, `pad` px beyond its grown outline, with the
+    `others` regions (the image's other text, erased before or after this one or kept as
+    it is) that lie in it, outside the region's grown outline."""
     import cv2
     import numpy as np
 
@@ -185,27 +199,42 @@ def window(img: Any, polygon: tuple[Point, ...], grow: int, pad: int) -> Window:
     inside = np.zeros(rgb.shape[:2], np.uint8)
     cv2.fillPoly(inside, [shifted], 1)
     area = _ring(inside > 0, grow)
-    return Window(left, top, rgb, area, inside > 0)
+    near = np.zeros(rgb.shape[:2], np.uint8)
+    for other in others:
+        xs, ys = [p[0] for p in other], [p[1] for p in other]
+        if max(xs) < left or min(xs) >= right or max(ys) < top or min(ys) >= bottom:
+            continue
+        at = np.array([(round(x - left), round(y - top)) for x, y in other], np.int32)
+        cv2.fillPoly(near, [at], 1)
+    taken = _ring(near > 0, OTHERS_GROW) & ~area if near.any() else near > 0
+    return Window(left, top, rgb, area, inside > 0, taken)
 
 
 def erase(
-    img: Any, polygon: tuple[Point, ...], mask: Any = None, grow: int | None = None
+    img: Any,
+    polygon: tuple[Point, ...],
+    mask: Any = None,
+    grow: int | None = None,
+    others: Sequence[tuple[Point, ...]] = (),
 ) -> Erased | None:
     """Erase the text of one region from `img` in place (only pixels of its panel, near
     the region, change) and say what was learnt and how well it went; None for a region
-    with no area. `mask` is accepted for callers that made one; the region is its own."""
+    with no area. `mask` is accepted for callers that made one; the region is its own.
+    `others`: the image's other text regions (polygons), whose pixels no fill copies or
+    carries in (a paragraph's next line, erased later or kept as printing: f12's lines
+    each got ghosts of their neighbours' letters)."""
     import cv2
     import numpy as np
     from PIL import Image
 
     grow = dilation(polygon) if grow is None else grow
     height = max(2.0, text_size(polygon))
-    win = window(img, polygon, grow, max(8, round(REACH * height)))
+    win = window(img, polygon, grow, max(8, round(REACH * height)), others)
     if not win.inside.any():
         return None
     rgb = win.rgb
     model = _panel(rgb, win, height)
-    loose = None
+    loose, crowded = None, []
     if model is None or model[3] < POOR or _paints_over(rgb, model, win, height):
         # a poor panel may be a blob of a photo; a translucent mark (a watermark) over a
         # picture: the picture under it kept
@@ -250,7 +279,7 @@ def erase(
                 _band_under(out, rgb, fill, page, panel, rim, text, feet)
                 text = text | feet
     else:
-        text, out, score, method, background = loose  # type: ignore[misc]
+        text, out, score, method, background, *crowded = loose  # type: ignore[misc]
         panel = None
     img.paste(Image.fromarray(out), (win.left, win.top))
     bg = tuple(int(v) for v in background)
@@ -294,6 +323,7 @@ def erase(
         round(float(score), 1),
         method,
         box,
+        bool(crowded and crowded[0]),
     )
 
 
@@ -382,7 +412,7 @@ def _feet_on_photo(
 
     reach = max(2, round(FEET * height))
     near = _ring(hull, reach) & ~hull & win.area
-    est = _pull_push(rgb, hull | near)
+    est = _pull_push(rgb, hull | near | win.others)  # (other lines' letters: no photo)
     px = rgb.astype(np.float32)
     off = _most(np.abs(px - est)) > FEET_OFF
     # the band's blurred edge is a mix of the band and the photo: on the line between them
@@ -405,7 +435,7 @@ def _feet_on_photo(
         return feet, rgb
     feet = _ring(feet, 2) & near  # their anti-aliasing, and JPEG's ringing around them
     # continued from the photo, not from the band's blurred edge beside the feet
-    page = _pull_push(rgb, hull | feet | (mix & near & _ring(hull, EDGE_BLUR)))
+    page = _pull_push(rgb, hull | feet | win.others | (mix & near & _ring(hull, EDGE_BLUR)))
     return feet, np.clip(np.rint(page), 0, 255).astype(np.uint8)
 
 
@@ -424,10 +454,19 @@ def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, .
     if shadow.any():  # (a letter's counter a shadow falls into: its dark specks were kept)
         text = _gaps_closed(text, height)
     # never copied from: other text in the crop in the same ink (a paragraph's next line,
-    # whose letters fit the hole's shape and were copied into it, scored as a perfect match)
-    others = _same_ink(rgb, text, win)
+    # whose letters fit the hole's shape and were copied into it, scored as a perfect match),
+    # and the image's other text regions, in any ink (f12's close lines on linen)
+    own = _same_ink(rgb, text, win)
+    others = own | win.others
     out, score = _texture_fill(rgb, text, ~others, height)
     method = "texture"
+    # no stretch free of the other regions' letters near the hole, where one would be
+    # without them: a smooth fill, said, rather than a copy of letters
+    crowded = (
+        out is None
+        and bool(win.others.any())
+        and _texture_fill(rgb, text, ~own, height)[0] is not None
+    )
     if out is None or score < GOOD:  # a copy that fits less well than a soft fill
         soft, soft_score = _smooth_fill(rgb, text, grow, others, 0.0 if out is None else score)
         soft_score = _bare(rgb, soft, text, grow, soft_score)
@@ -438,14 +477,14 @@ def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, .
     # from its own side; only when both ends are seen, heading the same way (a conic
     # fitted to the whole ring drew a chord that cut the product); and only when it fits
     # its ring better than the fill it would replace (a product's flat face copied whole)
-    sided = _sided_fill(rgb, text, height)
+    sided = _sided_fill(rgb, text, height, win.others)
     if sided is not None and sided[1] > score:
         out, score, method = sided[0], sided[1], "sided"
     ring = _ring(text, max(2, grow)) & ~text
     background = (
         np.median(rgb[ring], axis=0) if ring.any() else np.median(rgb.reshape(-1, 3), axis=0)
     )
-    return text, out, score, method, background
+    return text, out, score, method, background, crowded and method == "smooth"
 
 
 # the smooth panel: one colour or one gradient, grown from inside the region
@@ -815,7 +854,7 @@ def _same_ink(rgb: Any, text: Any, win: Window) -> Any:
 
     q = (rgb.astype(np.int32) // 24) @ np.array([1 << 8, 1 << 4, 1])
     size = 1 << 12
-    around = ~win.area
+    around = ~win.area & ~win.others
     p_text = np.bincount(q[text], minlength=size) / max(1, int(text.sum()))
     p_out = np.bincount(q[around], minlength=size) / max(1, int(around.sum()))
     ink = ((p_text >= 0.01) & (p_text > 4 * p_out))[q] & around
@@ -872,7 +911,9 @@ def _text_pixels(rgb: Any, win: Window, height: float) -> Any:
 
     q = (rgb.astype(np.int32) // 24) @ np.array([1 << 8, 1 << 4, 1])
     size = 1 << 12
-    around = ~_ring(win.area, 2)
+    # (other lines' letters around are no picture: in a paragraph's crop they made the
+    # letters' own colours common around the line, and none of its letters rare)
+    around = ~_ring(win.area, 2) & ~win.others
     n_in, n_out = max(1, int(win.inside.sum())), max(1, int(around.sum()))
     p_in = np.bincount(q[win.inside], minlength=size) / n_in
     p_out = np.bincount(q[around], minlength=size) / n_out
@@ -1122,7 +1163,7 @@ def _texture_fill(rgb: Any, text: Any, allowed: Any, height: float) -> tuple[Any
         hy, hx = np.nonzero(hole_full)
         ky, kx = np.nonzero(ring)
         if f > 1 and len(kx):  # the scaled offset refined at full size, a px at a time
-            dy, dx = _refine(grey, ky, kx, dy, dx, f)
+            dy, dx = _refine(grey, ky, kx, dy, dx, f, (hy, hx), text | ~allowed)
         src_h = (np.clip(hy + dy, 0, shape[0] - 1), np.clip(hx + dx, 0, shape[1] - 1))
         src_k = (np.clip(ky + dy, 0, shape[0] - 1), np.clip(kx + dx, 0, shape[1] - 1))
         # level the copy to its new surroundings: a plane through the ring's differences
@@ -1166,9 +1207,20 @@ def _bare(rgb: Any, out: Any, hole: Any, grow: int, score: float) -> float:
     return _db(math.sqrt(rmse**2 + around**2 - kept**2))
 
 
-def _refine(grey: Any, ky: Any, kx: Any, dy: int, dx: int, reach: int) -> tuple[int, int]:
+def _refine(
+    grey: Any,
+    ky: Any,
+    kx: Any,
+    dy: int,
+    dx: int,
+    reach: int,
+    hole: tuple[Any, Any] | None = None,
+    forbidden: Any = None,
+) -> tuple[int, int]:
     """The offset within `reach` px of (dy, dx) whose copy of the ring's pixels (ky, kx)
-    matches them best."""
+    matches them best; with `hole` (its pixels' rows and columns), only an offset that
+    copies none of them from a `forbidden` pixel (the text, other lines' letters: found
+    on a scaled copy, a px of full size further may land on them), but for (dy, dx)."""
     import numpy as np
 
     h, w = grey.shape
@@ -1177,6 +1229,10 @@ def _refine(grey: Any, ky: Any, kx: Any, dy: int, dx: int, reach: int) -> tuple[
     for ay in range(dy - reach, dy + reach + 1):
         sy = np.clip(ky + ay, 0, h - 1)
         for ax in range(dx - reach, dx + reach + 1):
+            if hole is not None and (ay, ax) != (dy, dx):
+                hy = np.clip(hole[0] + ay, 0, h - 1)
+                if forbidden[hy, np.clip(hole[1] + ax, 0, w - 1)].any():
+                    continue
             d = grey[sy, np.clip(kx + ax, 0, w - 1)] - target
             err = float(d @ d)
             if err < best:
@@ -1292,14 +1348,15 @@ def _along_grain(
     return np.where(np.isnan(up), np.nan, up)  # (known pixels are the caller's to keep)
 
 
-def _pieces(rgb: Any, hole: Any) -> Any:
+def _pieces(rgb: Any, hole: Any, avoid: Any) -> Any:
     """Which of the ring's distinct colours each pixel is nearest (labels 0..n-1, uint8),
-    when the ring around `hole` is two to SIDED_PIECES distinct colours (a product against
-    its backdrop, a band across the product); None otherwise."""
+    when the ring around `hole` (less `avoid`: other letters) is two to SIDED_PIECES
+    distinct colours (a product against its backdrop, a band across the product); None
+    otherwise."""
     import cv2
     import numpy as np
 
-    around = rgb[_ring(hole, 4) & ~hole].astype(np.float32)
+    around = rgb[_ring(hole, 4) & ~hole & ~avoid].astype(np.float32)
     if len(around) < 40:
         return None
 
@@ -1548,7 +1605,9 @@ def _closed(mask: Any, radius: int) -> Any:
     return shut
 
 
-def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
+def _sided_fill(
+    rgb: Any, hole: Any, height: float, avoid: Any = None
+) -> tuple[Any, float] | None:
     """`rgb` with the edges that cross the `hole` (a product's against its backdrop, a band's
     across the product) continued through it, each piece between them filled from its own
     piece's pixels only; and the score (each piece's fill tried on a ring of its known
@@ -1557,16 +1616,18 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
     smooth line (from the point and heading where it enters the letters to those where it
     leaves: `_edge_through`); one seen only entering runs straight on until it meets
     another edge's line (a band's edge ending on the card's). None when no edge is seen, or one
-    runs on out of the hole with no edge seen leaving there."""
+    runs on out of the hole with no edge seen leaving there. `avoid`: pixels that are no
+    piece and never filled from (other lines' letters)."""
     import cv2
     import numpy as np
 
-    side = _pieces(rgb, hole)
+    avoid = np.zeros(hole.shape, bool) if avoid is None else avoid
+    side = _pieces(rgb, hole, avoid)
     if side is None:
         return None
     square = np.ones((3, 3), np.uint8)
     low, high = cv2.erode(side, square), cv2.dilate(side, square)
-    seen = high != low
+    seen = (high != low) & ~_ring(avoid, 1)  # (no edge of other letters' strokes)
     pair = low.astype(np.int16) * 16 + high  # which two pieces an edge's pixel lies between
     edge = seen.copy()
     # the letters and the gaps between them: one hole the edge enters and leaves
@@ -1628,7 +1689,7 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
     hole_side = side.copy()
     for k in range(1, count):
         piece = labels == k
-        rim = _ring(piece, 2) & ~piece & ~hole & (wall == 0)
+        rim = _ring(piece, 2) & ~piece & ~hole & ~avoid & (wall == 0)
         if rim.any() and (piece & hole).any():
             hole_side[piece & hole] = np.bincount(side[rim], minlength=pieces).argmax()
     # the line itself: the piece most of the pieces beside it are (its own pixels' colour
@@ -1642,9 +1703,9 @@ def _sided_fill(rgb: Any, hole: Any, height: float) -> tuple[Any, float] | None:
     ys, xs, beside = _beside_line(on_wall, lines, hole_side, wall)
     hole_side[ys, xs] = np.where(beside >= 0, beside, voted[ys, xs])
     out, errors = rgb.copy(), []
-    band = _ring(hole, 3) & ~hole
+    band = _ring(hole, 3) & ~hole & ~avoid
     for k in range(pieces):
-        own = ~hole & (side == k)
+        own = ~hole & ~avoid & (side == k)
         trial = band & (side == k)
         where = hole & (hole_side == k)
         plane = planes[k]

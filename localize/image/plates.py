@@ -369,6 +369,7 @@ def _decode(data: bytes, key: str, size: tuple[int, int]) -> Plate:
                 e["score"],
                 e["method"],
                 None if e["panel"] is None else tuple(e["panel"]),
+                bool(e.get("crowded", False)),
             )
             shown = Look(
                 look["outline"],

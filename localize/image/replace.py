@@ -129,7 +129,11 @@ class ReplaceText:
             if judged is not None
             else [smear.before(img, plan.polygon, dilation(plan.polygon)) for plan in plans]
         )
-        erased, plate = self._erase(img, plans, place)
+        # every other text region is no source for a region's fill: the ones erased before
+        # or after it, and the ones left as they are (f12's paragraph: each line's fill
+        # copied its neighbours' letters, 11.5 dB)
+        text_regions = (*(p.polygon for p in plans), *kept, *self.untouched)
+        erased, plate = self._erase(img, plans, place, text_regions)
         boxes = [smear.grown_box(p.polygon, dilation(p.polygon), img.size) for p in plans]
         doubted: list[tuple[dict[str, Any], ...]] = []
         for n, ((plan, text), region) in enumerate(zip(todo, erased, strict=True)):
@@ -138,6 +142,9 @@ class ReplaceText:
                 doubts = judged[n]
             elif region is not None and seen[n] is not None:
                 doubts = smear.judge(seen[n], img, boxes[:n] + boxes[n + 1 :])
+            if judged is None and region is not None and region.erased.crowded:
+                # the texture it stands on could not be continued: a smooth patch, said
+                doubts = ({"kind": smear.CROWDED}, *doubts)
             doubted.append(doubts)
             if region is not None:
                 figures += _figures(plan, region.erased, doubts)
@@ -191,11 +198,16 @@ class ReplaceText:
         return cache, key, plate if plate is not None and len(plate.regions) == len(plans) else None
 
     def _erase(
-        self, img: Any, plans: list[RegionPlan], place: _Place | None
+        self,
+        img: Any,
+        plans: list[RegionPlan],
+        place: _Place | None,
+        text_regions: Sequence[tuple[Point, ...]] = (),
     ) -> tuple[list[ErasedRegion | None], Kept | None]:
         """Erase the regions of `plans` from `img` in place, in order, and what each left
         (None: nothing to erase): the kept plate (`place`) when this picture's same regions
-        were erased before by this erase code, else erased now (and its plate, to keep)."""
+        were erased before by this erase code, else erased now (and its plate, to keep).
+        `text_regions`: all the picture's text (polygons), never a source of a fill."""
         import numpy as np
 
         if place is not None and place[2] is not None:
@@ -203,7 +215,10 @@ class ReplaceText:
             plate.paste(img)
             return list(plate.regions), Kept(cache, key, plate, changed=False)
         original = np.asarray(img).copy()  # the looks are measured before anything is erased
-        done = [erase_region(img, original, plan) for plan in plans]
+        done = [  # (the plans' own polygons come first in `text_regions`)
+            erase_region(img, original, plan, (*text_regions[:n], *text_regions[n + 1 :]))
+            for n, plan in enumerate(plans)
+        ]
         if place is None:
             return done, None
         from localize.image.plates import changed
@@ -318,14 +333,17 @@ def erase_piece(img: Any, original: Any, plan: RegionPlan, text: str) -> Piece |
     )  # fmt: skip
 
 
-def erase_region(img: Any, original: Any, plan: RegionPlan) -> ErasedRegion | None:
+def erase_region(
+    img: Any, original: Any, plan: RegionPlan, others: Sequence[tuple[Point, ...]] = ()
+) -> ErasedRegion | None:
     """Erase one region from `img` and measure how its original looked (on `original`, the
     image's pixels before any erasing); None when there was nothing to erase. Masks are
-    made on a crop around the region, never the whole frame."""
+    made on a crop around the region, never the whole frame. `others`: the picture's other
+    text regions, never copied into this one's hole."""
     import numpy as np
 
     grow = dilation(plan.polygon)
-    erased = erase(img, plan.polygon, None, grow)
+    erased = erase(img, plan.polygon, None, grow, others)
     if erased is None:
         return None
     ink = erased.ink

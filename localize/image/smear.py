@@ -40,6 +40,7 @@ from config.i18n import Msg, msg, pmsg
 from localize.image.ocr import Point
 
 SMEAR, RESIDUE = "smear", "residue"  # what a look can find (a doubt's kind)
+CROWDED = "crowded"  # (a doubt the erase itself raises: other text all around, no copy)
 # which look saw a residue (a doubt's `look`; none: specks or ghosts)
 SPECKS, CALM, VEINS, BROUGHT, TINT = "specks", "calm", "veins", "brought", "tint"
 PAINTED = "painted"
@@ -214,6 +215,10 @@ def said(doubt: dict[str, Any]) -> Msg:
     if doubt.get("kind") == SMEAR:
         side = SIDES.get(str(doubt.get("side")), str(doubt.get("side")))
         return msg("an edge entering at its {side} side is smeared, not continued", side=side)
+    if doubt.get("kind") == CROWDED:
+        return msg(
+            "filled smoothly: other text all around it left no stretch of the picture to copy"
+        )
     px = doubt.get("px", "?")
     look = doubt.get("look")
     if look == CALM:
