@@ -26,6 +26,7 @@ CJK_EM = 0.9  # of a Chinese glyph's em, its ink (Noto Sans CJK: 0.93): the orig
 # reader compares a translation with is its em, not its ink (a Latin capital is 0.72 em)
 ALIKE = 0.75  # alike blocks share a size unless it shrinks one below this share of its own
 LIST_GAP = 0.4  # of the size: the least space between two items of a list, past the pitch
+SMOOTH = ("flat", "gradient")  # erase methods of a panel, not a picture (as ALIKE)
 APART = 0.5  # of the gap between a row's labels: kept between their translations
 WIDE = 1.0  # of the ink height: labels on one baseline this far apart are a row's labels
 TITLE = 1.15  # an original this much taller than another is its title: never drawn smaller
@@ -546,11 +547,16 @@ def set_pieces(
     groups: list[set[int]] = []
     rows_of = {n: tuple(row) for row in side_by_side(lines, blocks) for n in row}
     # a row's labels (under icons, in a table's header) each kept to its share of the gaps,
-    # on a flat panel (f04: four photos' corner labels, a row across a collage, each
-    # capped near 184 px of its 594 px photo, "Living / room")
+    # on a smooth panel, flat or shaded (f04: four photos' corner labels, a row across a
+    # collage, each capped near 184 px of its 594 px photo, "Living / room"; g10: a page
+    # shaded top to bottom is a panel too, its labels were set at three sizes run together,
+    # when the labels' backgrounds are alike: the collage's photos were each smooth too)
     reach: dict[int, tuple[float, float]] = {}
     for row in set(rows_of.values()):
-        if all(pieces[i].erased.method == "flat" for n in row for i in blocks[n].lines):
+        under = [pieces[i].erased for n in row for i in blocks[n].lines]
+        if all(e.method == "flat" for e in under) or (
+            all(e.method in SMOOTH for e in under) and _alike([e.background for e in under])
+        ):
             reach.update(row_reach(lines, blocks, row))
     row_base: dict[tuple[int, ...], float] = {}  # a row's baseline, once a cell of it is drawn
     for found in columns(lines, blocks) + side_by_side(lines, blocks):  # (a table: both,
@@ -1256,6 +1262,18 @@ def _room(
         frame = Frame(room, 0.0, (0.0, 0.0), box, apart, open_, vertical)
         out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
     return out
+
+
+ALIKE = 36  # sum over R, G, B: backgrounds this close are one panel's
+
+
+def _alike(colours: Sequence[tuple[int, int, int]]) -> bool:
+    """Whether every two of the colours are within ALIKE of each other."""
+    return all(
+        sum(abs(a - b) for a, b in zip(one, other, strict=True)) <= ALIKE
+        for k, one in enumerate(colours)
+        for other in colours[k + 1 :]
+    )
 
 
 def row_reach(

@@ -202,3 +202,33 @@ def test_a_mid_tone_outline_is_an_outline_not_an_edge() -> None:
     look = measure(np.asarray(img), polygon, (255, 255, 255), (128, 128, 128), (15, 15, 15), "")
     assert look.edge is not None and look.outline is not None, look
     assert abs(look.outline - 4) <= 1, look
+
+
+@pytest.mark.parametrize(
+    ("fill", "shadow", "offset", "base"),
+    [
+        ((255, 255, 255), (55, 57, 59), (4, 4), (205, 216, 226)),  # g01: white on a pale sky
+        ((255, 210, 40), (60, 60, 80), (5, 5), (163, 180, 231)),  # yellow on light blue
+        ((255, 210, 40), (60, 60, 80), (3, 3), (163, 180, 231)),
+        ((255, 255, 255), (40, 10, 10), (3, 4), (200, 20, 40)),  # white on a red band
+        ((45, 28, 16), (120, 100, 80), (4, 4), (170, 130, 90)),  # dark letters, lighter shadow
+    ],
+)
+def test_letters_over_their_drop_shadow_are_read_in_their_own_colour(
+    fill: tuple[int, int, int],
+    shadow: tuple[int, int, int],
+    offset: tuple[int, int],
+    base: tuple[int, int, int],
+) -> None:
+    # trial-img11 g01: white letters over a dark drop shadow on a pale photo were read as
+    # dark letters in a white outline (the shadow is as much ink as the letters, and both
+    # are thicker than an edge) and drawn dark grey in a white halo, with no warning; the
+    # synthetic `shadow` class's smaller lines came out slate-blue for yellow
+    scene = Image.new("RGB", (760, 200), base)
+    ImageDraw.Draw(scene).text(
+        (40 + offset[0], 50 + offset[1]), "长效保温杯", font=font(60), fill=shadow
+    )
+    img, polygon = _drawn(scene, "长效保温杯", (40, 50), 60, fill)
+    ink, look, _ = _read(img, polygon, "长效保温杯")
+    assert _off(ink.fill, fill) <= 30, ink
+    assert ink.outline is None and look.outline is None, (ink, look)
