@@ -507,11 +507,12 @@ def set_pieces(
     if taken is not None:
         owned[taken > 0] = -1
     rgb = np.asarray(img)  # the clean plate: what a block's ink must not run onto
-    from localize.image.product import foreground, silhouette
+    from localize.image.product import Product, foreground
 
-    product = silhouette(rgb)
+    plate = Product(rgb)  # its work copy made once, for the silhouette and what stands
+    product = plate.silhouette()
     # what stands on a backdrop (the product, a sticker): a photo's text keeps off it
-    standing = _standing(foreground(rgb), product, owned > 0)
+    standing = _standing(foreground(rgb, plate), product, owned > 0)
     stacked = {n + 1 for n, b in enumerate(blocks) if any(lines[i].vertical for i in b.lines)}
     plans, heights = [], []
     for block in blocks:
