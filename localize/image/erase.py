@@ -1707,7 +1707,7 @@ def _near(rgb: Any, ink: Ink) -> Any:
     for colour in (ink.fill, ink.outline):
         if colour is not None:  # whole grey levels: exact on uint8, no float copy of the crop
             d = cv2.absdiff(rgb, np.broadcast_to(np.asarray(colour, np.uint8), rgb.shape))
-            near |= d.sum(axis=2, dtype=np.int16) <= INK_NEAR
+            near |= colors.channel_total(d, np.int16) <= INK_NEAR
     return near
 
 
@@ -2106,7 +2106,7 @@ def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None
     reach = max(2, round(MARK_REACH * height))
     covered = np.zeros(mask.shape, bool)
     for side in _sides_around(px, ~_ring(mask, 2), reach):
-        covered |= np.abs(full - side).max(axis=2) <= MARK_SIDE
+        covered |= colors.largest_channel(np.abs(full - side)) <= MARK_SIDE
     mask |= covered & _ring(mask, reach) & win.area
     # the glyphs' anti-aliased edges: what the pixels show against the picture under
     # them, or where that picture has an edge of its own (the product's, under a stroke)

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from config.i18n import msg
+from localize.image.colors import largest_channel
 from localize.image.ocr import Point
 
 OVERLAY, PRINTING, PRICE = "overlay", "printing", "price"  # a region's kind
@@ -219,7 +220,7 @@ def _backdrop(small: Any) -> tuple[Any | None, bool]:
     border = np.concatenate([px[0], px[-1], px[:, 0], px[:, -1]])
     colour = np.median(border, axis=0)
     if (np.abs(border - colour).max(axis=1) <= PLAIN).mean() >= BACKGROUND_SHARE:
-        return (np.abs(px - colour).max(axis=2) <= PLAIN).astype(np.uint8), True
+        return (largest_channel(np.abs(px - colour)) <= PLAIN).astype(np.uint8), True
     # a supplier's gradient (trial-img7 p4: a box on shading, its printing overwritten):
     # a smooth surface fitted to the border, then refitted to every px that lies on it
     # (the border alone says little of the middle); what departs from it stands on it
@@ -237,7 +238,7 @@ def _backdrop(small: Any) -> tuple[Any | None, bool]:
         ys, xs = np.nonzero(on)
         fitted = _fit(xs / max(1, sw - 1), ys / max(1, sh - 1), px[ys, xs])
         surface = cv2.resize(_surface(fitted, x, y), (sw, sh), interpolation=cv2.INTER_LINEAR)
-        off = cv2.absdiff(px, surface).max(axis=2)
+        off = largest_channel(cv2.absdiff(px, surface))
         if (off[ring] <= PLAIN).mean() < BACKGROUND_SHARE:
             return None, False
         on = off <= PLAIN / 2  # the surely backdrop px the next fit learns from
@@ -335,8 +336,8 @@ def _smooth_areas(small: Any) -> Any:
 
     sh, sw = small.shape[:2]
     px = cv2.GaussianBlur(small, (3, 3), 0).astype(np.int16)  # JPEG and sensor noise
-    across = np.abs(np.diff(px, axis=1)).max(axis=2) > STEP
-    down = np.abs(np.diff(px, axis=0)).max(axis=2) > STEP
+    across = largest_channel(np.abs(np.diff(px, axis=1))) > STEP
+    down = largest_channel(np.abs(np.diff(px, axis=0))) > STEP
     edge = np.zeros((sh, sw), bool)  # a px either side of a step is the step's
     edge[:, 1:] |= across
     edge[:, :-1] |= across

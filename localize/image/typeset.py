@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.i18n import Msg, msg
+from localize.image.colors import largest_channel
 from localize.image.design import legible_size
 from localize.image.fit import Measure, balance, hyphenable, wrap
 
@@ -1008,7 +1009,7 @@ def _covering(
 
     plate = rgb[y0:y1, x0:x1].astype(np.int16)
     background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
-    far = np.abs(plate - background).max(axis=2) > FOREIGN
+    far = largest_channel(np.abs(plate - background)) > FOREIGN
     if on_photo:  # of what is far from its colour, only a hard edge or what stands there
         here = None if standing is None else standing[y0:y1, x0:x1]
         far &= ~_clear(rgb[y0:y1, x0:x1], None)
@@ -1111,7 +1112,7 @@ def _room(
     y1 = min(height, int(box[3]) + span + grown + 2)
     window = rgb[y0:y1].astype(np.int16)
     background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
-    off = np.abs(window - background).max(axis=2)
+    off = largest_channel(np.abs(window - background))
     del window  # (a full frame's int16 copy: not held through the rest)
     free = off <= FREE_NEAR
     # (a flat panel is within half FREE_NEAR of its colour beside the line: a weave or a
@@ -1435,7 +1436,7 @@ def _clear(rgb: Any, standing: Any) -> Any:
 
     soft = cv2.GaussianBlur(np.ascontiguousarray(rgb, np.uint8), (0, 0), SOFTEN)
     kernel = np.ones((3, 3), np.uint8)
-    step = (cv2.dilate(soft, kernel).astype(np.int16) - cv2.erode(soft, kernel)).max(axis=2)
+    step = largest_channel(cv2.dilate(soft, kernel).astype(np.int16) - cv2.erode(soft, kernel))
     free = step <= HARD
     if standing is not None:
         free &= ~standing
@@ -1483,7 +1484,7 @@ def _turned_room(
     if x1 <= x0 or y1 <= y0:
         return []
     background = np.asarray(piece.erased.background, np.int16)
-    near = np.abs(rgb[y0:y1, x0:x1].astype(np.int16) - background).max(axis=2) <= FREE_NEAR
+    near = largest_channel(np.abs(rgb[y0:y1, x0:x1].astype(np.int16) - background)) <= FREE_NEAR
     mine = owned[y0:y1, x0:x1]
     free = ((near & (mine == 0)) | (mine == number)).astype(np.uint8)
     keep = max(2, round(0.2 * (frame.ink[3] - frame.ink[1])))
@@ -1818,7 +1819,7 @@ def _allowed(
         window = np.asarray(img.crop((rx0, ry0, rx1, ry1))).astype(np.int16)
         background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
         near[ry0 - ay0 : ry1 - ay0, rx0 - ax0 : rx1 - ax0] = (
-            np.abs(window - background).max(axis=2) <= FREE_NEAR
+            largest_channel(np.abs(window - background)) <= FREE_NEAR
         ) | frame.open  # (a photo's room was found free as a whole)
     return mine | (near & (owned[ay0:ay1, ax0:ax1] == 0))
 
