@@ -9,6 +9,7 @@ it cannot fit whole even at the floor).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -1549,7 +1550,7 @@ def _set(
     from localize.image.render import break_units
 
     def measure(text: str, size: int) -> float:
-        return fonts.load(path, size, weight).getlength(text, language=shaping)
+        return fonts.length(path, size, weight, text, shaping)
 
     items = [break_units(pieces[i].text, script) for i in block.lines]
     stacked = any(pieces[i].look.across for i in block.lines)  # a vertical column's
@@ -1640,7 +1641,7 @@ def _draw_block(
         widths = [p.look.outline for p in members if p.look.outline]
         outline = drawn_outline(float(np.median(widths)) if widths else None, size, scale)
     rows = [(k, line) for k, item in enumerate(setting.lines) for line in item]
-    boxes = [_inked(font, line, outline, shaping) for _, line in rows]
+    boxes = [_inked(path, size, weight, line, outline, shaping) for _, line in rows]
     pitch = size * spacing
     baselines = [n * pitch + k * setting.gap for n, (k, _) in enumerate(rows)]
     if setting.apart:  # a list: each item where the original's was, its lines under it
@@ -1653,7 +1654,9 @@ def _draw_block(
     ink_bottom = max((y + b[3] for y, b in zip(baselines, boxes, strict=True)), default=0)
     if len(rows) == 1 and row:  # a table's cell: kept in its room as the row's deepest and
         # tallest text would be, so that every cell of the row is placed alike
-        beside = [_inked(font, text, outline, shaping) for text in row if text.strip()]
+        beside = [
+            _inked(path, size, weight, text, outline, shaping) for text in row if text.strip()
+        ]
         ink_top = min([ink_top, *(b[1] for b in beside)])
         ink_bottom = max([ink_bottom, *(b[3] for b in beside)])
     # centred on the original's ink (a table's cell as the row's tallest and deepest text
@@ -1779,9 +1782,17 @@ def _body(font: Any, script: str, shaping: str | None) -> tuple[float, float]:
     return float(box[1]), float(box[3])
 
 
-def _inked(font: Any, line: str, stroke: int, shaping: str | None) -> tuple[int, ...]:
+@functools.lru_cache(maxsize=1024)
+def _inked(
+    path: Any, size: int, weight: int, line: str, stroke: int, shaping: str | None
+) -> tuple[int, ...]:
     """The box of a line's ink from its baseline's start (the letters' side bearings left
-    out, so that lines align on their ink, as the eye sees them)."""
+    out, so that lines align on their ink, as the eye sees them), set in
+    fonts.load(path, size, weight): each line rendered once, where every trial of a block's
+    place and size rendered its lines again (9% of a drawing's CPU)."""
+    from localize.image import fonts
+
+    font = fonts.load(path, size, weight)
     mask, (dx, dy) = font.getmask2(line, anchor="ls", stroke_width=stroke, language=shaping)
     box = mask.getbbox()
     if box is None:
