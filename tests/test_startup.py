@@ -4,11 +4,13 @@ has one second; tests/bench/bench_status.py measures it)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from store.db import open_store, session_scope
@@ -17,8 +19,11 @@ from store.models import Decision, ItemState, Listing, LocalizationItem, ReviewD
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def modules_after(program: str, args: list[str], tmp_path: Path) -> tuple[int, set[str]]:
-    """Run `program args` in a fresh Python: its exit code and every module it imported."""
+def modules_after(
+    program: str, args: list[str], tmp_path: Path, environ: dict[str, str] | None = None
+) -> tuple[int, set[str]]:
+    """Run `program args` in a fresh Python (with `environ` added to the environment): its
+    exit code and every module it imported."""
     listing = tmp_path / "modules.txt"
     probe = (
         "import sys\n"
@@ -29,7 +34,12 @@ def modules_after(program: str, args: list[str], tmp_path: Path) -> tuple[int, s
         "sys.exit(code)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(environ or {})},
     )
     assert listing.exists(), done.stderr
     return done.returncode, set(listing.read_text(encoding="utf-8").split())
@@ -178,3 +188,42 @@ def test_reading_a_jpeg_or_png_loads_no_other_format_plugin(tmp_path: Path) -> N
         "a.webp RGB (64, 48) (200, 30, 40)",
         "a.tif RGB (64, 48) (200, 30, 40)",
     ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--erase-only"], ["--to", "en", "--caption", "Free shipping"]],
+    ids=["clean plate", "caption"],
+)
+def test_an_image_command_without_a_shop_opens_no_store_and_no_settings(
+    args: list[str], tmp_path: Path
+) -> None:
+    """`localize image` without --shop (the clean plate, a caption given as is) needs no
+    store, no translation machinery and no shops file: every one-off run would pay their
+    imports (SQLAlchemy, the tables' classes, Alembic) for nothing, and none of the daemon's
+    or the review UI's (APScheduler, Apprise, Textual)."""
+    from PIL import Image
+
+    src = tmp_path / "a.png"
+    Image.new("RGB", (320, 320), (240, 240, 240)).save(src)
+    code, loaded = modules_after(
+        "localize",
+        ["image", str(src), "-o", str(tmp_path / "out.png"), *args],
+        tmp_path,
+        {"SHOPBOT_HOME": str(tmp_path / "home")},
+    )
+    assert code == 0
+    unneeded = {
+        "sqlalchemy",
+        "sqlmodel",
+        "alembic",
+        "store.db",
+        "store.models",
+        "config.settings",
+        "localize.text.service",
+        "localize.text.memory",
+        "apscheduler",
+        "apprise",
+        "textual",
+    }
+    assert sorted(loaded & unneeded) == []

@@ -833,8 +833,21 @@ def _ring(mask: Any, width: int) -> Any:
     if width <= 3:
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * width + 1, 2 * width + 1))
         return cv2.dilate(mask.astype(np.uint8), kernel) > 0
-    away = cv2.distanceTransform((~mask.astype(bool)).astype(np.uint8), cv2.DIST_L2, 5)
-    return away <= width
+    mask = mask.astype(bool)
+    # the transform only over the mask's box grown by `width`: a chamfer distance is at
+    # least the larger of its offsets, so nothing further is within `width`, and a
+    # nearest path never leaves the box of its two ends (a few letters in a window many
+    # times their size took the whole window's transform, 5% of a drawing's CPU)
+    h, w = mask.shape
+    rows, cols = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
+    if not len(rows):
+        return np.zeros((h, w), bool)
+    y0, y1 = max(0, int(rows[0]) - width - 1), min(h, int(rows[-1]) + width + 2)
+    x0, x1 = max(0, int(cols[0]) - width - 1), min(w, int(cols[-1]) + width + 2)
+    grown = np.zeros((h, w), bool)
+    away = cv2.distanceTransform((~mask[y0:y1, x0:x1]).astype(np.uint8), cv2.DIST_L2, 5)
+    grown[y0:y1, x0:x1] = away <= width
+    return grown
 
 
 def _db(rmse: float) -> float:
@@ -1768,7 +1781,7 @@ def _near(rgb: Any, ink: Ink) -> Any:
     for colour in (ink.fill, ink.outline):
         if colour is not None:  # whole grey levels: exact on uint8, no float copy of the crop
             d = cv2.absdiff(rgb, np.broadcast_to(np.asarray(colour, np.uint8), rgb.shape))
-            near |= d.sum(axis=2, dtype=np.int16) <= INK_NEAR
+            near |= colors.channel_total(d, np.int16) <= INK_NEAR
     return near
 
 
@@ -2218,7 +2231,7 @@ def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None
     reach = max(2, round(MARK_REACH * height))
     covered = np.zeros(mask.shape, bool)
     for side in _sides_around(px, ~_ring(mask, 2), reach):
-        covered |= np.abs(full - side).max(axis=2) <= MARK_SIDE
+        covered |= colors.largest_channel(np.abs(full - side)) <= MARK_SIDE
     mask |= covered & _ring(mask, reach) & win.area
     # the glyphs' anti-aliased edges: what the pixels show against the picture under
     # them, or where that picture has an edge of its own (the product's, under a stroke)

@@ -50,6 +50,7 @@ from localize.image.regions import (
     on_object_of,
     plan_text,
     poor_erase_finding,
+    product_of,
     shop_prices,
     with_erase_scores,
 )
@@ -193,14 +194,15 @@ def _replacement(
     shop = texts.settings.shop(item.shop_id)
     picture = open_for_drawing(src, rules, shop.captions.aspect)
     content, regions = texts.cache.keyed(picture.image, RapidOcrDetector())
-    kinds = kinds_of(picture.image, regions)
+    product = product_of(picture.image) if regions else None  # found once
+    kinds = kinds_of(picture.image, regions, product)
     text = plan_text(
         regions,
         texts.translate_for(item.language),
         edits_for(item.findings, n),
         kinds=kinds,
         prices=shop_prices(texts.settings, shop, texts.settings.markets.script(item.language)),
-        on_object=on_object_of(picture.image, regions, kinds),
+        on_object=on_object_of(picture.image, regions, kinds, product),
         colours=colours_of(picture.image, regions),
     )
     state.regions[n] = finding(n, redact(source), text)

@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from localize.image.colors import channel_total
+
 INK_NEAR = 60.0  # a pixel within this of the ink's colour (sum over R, G, B) is ink
 RULE_COVER = 0.85  # a row inked over this share of the text's width is a rule, not letters
 RULE_THIN = 0.25  # ... at most this share of the letters' height thick
@@ -96,7 +98,7 @@ def near(rgb: Any, colour: tuple[int, int, int] | None) -> Any:
 
     if colour is None:
         return np.zeros(rgb.shape[:2], bool)
-    return np.abs(rgb.astype(np.int16) - np.asarray(colour, np.int16)).sum(axis=2) <= INK_NEAR
+    return channel_total(np.abs(rgb.astype(np.int16) - np.asarray(colour, np.int16))) <= INK_NEAR
 
 
 def _longest_runs(ink: Any, gap: int = 0) -> Any:

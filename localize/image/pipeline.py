@@ -25,6 +25,7 @@ from localize.image.regions import (
     kinds_of,
     on_object_of,
     plan_text,
+    product_of,
     shop_prices,
 )
 from localize.image.render import Caption, Layout, validate_caption
@@ -258,7 +259,8 @@ def replace_text_images(
             jobs.append(job)
             continue
         content, regions = cache.keyed(picture.image, detector)
-        kinds = kinds_of(picture.image, regions)
+        product = product_of(picture.image) if regions else None  # found once
+        kinds = kinds_of(picture.image, regions, product)
         # the clean plate erases a price like any overlay text, but it is still a price
         # (one kind per region in --json, whichever the mode)
         erased_as = [OVERLAY if k == PRICE else k for k in kinds] if translate is None else kinds
@@ -267,7 +269,7 @@ def replace_text_images(
             translate or _nothing_drawn,
             kinds=erased_as,
             prices=prices,
-            on_object=on_object_of(picture.image, regions, kinds),
+            on_object=on_object_of(picture.image, regions, kinds, product),
             colours=colours_of(picture.image, regions) if translate is not None else (),
         )
         if translate is None:  # ... even one OCR read without its ¥ ("?99"): erased too
@@ -297,8 +299,8 @@ def replace_text_images(
             drawing = Layers((drawing, on_top))
         jobs.append(replace(job, operation=ImagePipeline(drawing, rules, aspect)))
         # the job opens its picture again: this copy (27 MB at 3000 px) is not held
-        # through the drawing
-        del picture
+        # through the drawing (nor its array in `product`)
+        del picture, product
     result = run_batch(jobs, workers, progress)
     for done in result.done:  # the drawing's warnings already name a poor erase
         with_erase_scores(found.get(str(done.input), []), done.erased)

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from config.i18n import msg
+from localize.image.colors import largest_channel
 from localize.image.ocr import Point
 
 OVERLAY, PRINTING, PRICE = "overlay", "printing", "price"  # a region's kind
@@ -61,51 +62,112 @@ def silhouette(rgb: Any, texts: Sequence[Sequence[Point]] = ()) -> Any | None:
     """The product's silhouette as a boolean array of `rgb`'s height x width (an H x W x 3
     uint8 array), or None when the picture has no studio backdrop or no product; the
     text regions `texts` on it, when known, are not counted as its own fill."""
-    import cv2
-    import numpy as np
+    return Product(rgb).silhouette(texts)
 
-    h, w = rgb.shape[:2]
-    inner = _unpadded(rgb)
-    if inner is not None:  # the padding is ours, not a studio's: the picture is inside it
-        top, left, bottom, right = inner
-        shape = silhouette(
-            rgb[top:bottom, left:right], [[(x - left, y - top) for x, y in p] for p in texts]
-        )
-        if shape is None:
+
+class Product:
+    """What one picture `rgb` (an H x W x 3 uint8 array) shows of its product, worked out
+    once and asked as often as needed: its work copy, and the biggest thing standing on its
+    backdrop, from which its silhouette is cut with or without the text regions counted.
+    The regions' kinds, on_an_object and the layout each found the silhouette again (its
+    backdrop, its parts, its holes: 10-40 ms a time at 1000 px), and two of them on the
+    same picture."""
+
+    def __init__(self, rgb: Any) -> None:
+        self.rgb = rgb
+        self._work: tuple[Any, float] | None = None
+        self._shape: tuple[Any, ...] | None = None
+        self._cut: dict[tuple[tuple[Point, ...], ...], Any | None] = {}
+
+    def work_copy(self) -> tuple[Any, float]:
+        """The picture at most WORK_SIDE px on its longer side, and the scale it was shrunk
+        by (_work_copy's), made once."""
+        if self._work is None:
+            self._work = _work_copy(self.rgb)
+        return self._work
+
+    def silhouette(self, texts: Sequence[Sequence[Point]] = ()) -> Any | None:
+        """The module's silhouette (see silhouette()) with the text regions `texts` not
+        counted as the product's own fill; each set of regions cut once."""
+        key = tuple(tuple(tuple(p) for p in polygon) for polygon in texts)
+        if key not in self._cut:
+            self._cut[key] = self._silhouette(texts)
+        return self._cut[key]
+
+    def _silhouette(self, texts: Sequence[Sequence[Point]]) -> Any | None:
+        import cv2
+        import numpy as np
+
+        found = self._biggest()
+        if found is None:
             return None
-        whole = np.zeros((h, w), bool)
+        inner, small, scale, shape, plain = found
+        if inner is not None:  # the padding is ours: the texts as they lie on the picture
+            top, left = inner[0], inner[1]
+            texts = [[(x - left, y - top) for x, y in p] for p in texts]
+        if not plain and _panel(small, shape > 0, texts, scale):
+            return None  # one smooth fill but for its text: a card of claims, a sticker
+        rgb = self.rgb
+        h, w = rgb.shape[:2]
+        if inner is not None:
+            h, w = inner[2] - inner[0], inner[3] - inner[1]
+        if scale < 1:
+            shape = cv2.resize(shape, (w, h), interpolation=cv2.INTER_NEAREST)
+        shape = shape.astype(bool)
+        if inner is None:
+            return shape
+        top, left, bottom, right = inner
+        whole = np.zeros(rgb.shape[:2], bool)
         whole[top:bottom, left:right] = shape
         return whole
-    small, scale = _work_copy(rgb)
-    sh, sw = small.shape[:2]
-    if sh < 8 or sw < 8:
-        return None
-    near, plain = _backdrop(small)
-    if near is None:
-        return None
-    _, labels = cv2.connectedComponents(near, connectivity=4)
-    edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
-    touching = np.unique(edge[edge > 0])
-    background = np.isin(labels, touching)
-    count, parts, stats, _ = cv2.connectedComponentsWithStats(
-        (~background).astype(np.uint8), connectivity=8
-    )
-    if count < 2:
-        return None
-    biggest = 1 + int(stats[1:, cv2.CC_STAT_AREA].argmax())
-    x, y, bw, bh, area = (int(v) for v in stats[biggest])
-    if area < PRODUCT_SHARE * sh * sw:
-        return None
-    if (x == 0 and x + bw == sw) or (y == 0 and y + bh == sh):
-        return None  # a banner laid across the picture, not a product standing on it
-    shape = _filled(parts == biggest)
-    if near[shape.astype(bool)].mean() > HOLLOW:
-        return None  # mostly the page's own colour inside: a table's or a card's frame
-    if not plain and _panel(small, shape > 0, texts, scale):
-        return None  # one smooth fill but for its text: a card of claims, a sticker
-    if scale < 1:
-        shape = cv2.resize(shape, (w, h), interpolation=cv2.INTER_NEAREST)
-    return shape.astype(bool)
+
+    def _biggest(self) -> tuple[Any, ...] | None:
+        """Where the picture lies inside our own padding (or None), its work copy and scale,
+        the biggest thing on its backdrop (uint8, holes filled, on the work copy) and
+        whether the backdrop is plain; None when there is no product to be found (the
+        module's rules 1 and 2 but for the text panel)."""
+        if self._shape is None:
+            self._shape = (self._find(),)
+        return self._shape[0]
+
+    def _find(self) -> tuple[Any, ...] | None:
+        import cv2
+        import numpy as np
+
+        rgb, inner = self.rgb, None
+        while (within := _unpadded(rgb)) is not None:
+            # the padding is ours, not a studio's: the picture is inside it
+            top, left, bottom, right = within
+            rgb = rgb[top:bottom, left:right]
+            if inner is not None:
+                top, left = top + inner[0], left + inner[1]
+            inner = (top, left, top + rgb.shape[0], left + rgb.shape[1])
+        small, scale = self.work_copy() if inner is None else _work_copy(rgb)
+        sh, sw = small.shape[:2]
+        if sh < 8 or sw < 8:
+            return None
+        near, plain = _backdrop(small)
+        if near is None:
+            return None
+        _, labels = cv2.connectedComponents(near, connectivity=4)
+        edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+        touching = np.unique(edge[edge > 0])
+        background = np.isin(labels, touching)
+        count, parts, stats, _ = cv2.connectedComponentsWithStats(
+            (~background).astype(np.uint8), connectivity=8
+        )
+        if count < 2:
+            return None
+        biggest = 1 + int(stats[1:, cv2.CC_STAT_AREA].argmax())
+        x, y, bw, bh, area = (int(v) for v in stats[biggest])
+        if area < PRODUCT_SHARE * sh * sw:
+            return None
+        if (x == 0 and x + bw == sw) or (y == 0 and y + bh == sh):
+            return None  # a banner laid across the picture, not a product standing on it
+        shape = _filled(parts == biggest)
+        if near[shape.astype(bool)].mean() > HOLLOW:
+            return None  # mostly the page's own colour inside: a table's or a card's frame
+        return inner, small, scale, shape, plain
 
 
 def _filled(shape: Any) -> Any:
@@ -158,7 +220,7 @@ def _backdrop(small: Any) -> tuple[Any | None, bool]:
     border = np.concatenate([px[0], px[-1], px[:, 0], px[:, -1]])
     colour = np.median(border, axis=0)
     if (np.abs(border - colour).max(axis=1) <= PLAIN).mean() >= BACKGROUND_SHARE:
-        return (np.abs(px - colour).max(axis=2) <= PLAIN).astype(np.uint8), True
+        return (largest_channel(np.abs(px - colour)) <= PLAIN).astype(np.uint8), True
     # a supplier's gradient (trial-img7 p4: a box on shading, its printing overwritten):
     # a smooth surface fitted to the border, then refitted to every px that lies on it
     # (the border alone says little of the middle); what departs from it stands on it
@@ -176,7 +238,7 @@ def _backdrop(small: Any) -> tuple[Any | None, bool]:
         ys, xs = np.nonzero(on)
         fitted = _fit(xs / max(1, sw - 1), ys / max(1, sh - 1), px[ys, xs])
         surface = cv2.resize(_surface(fitted, x, y), (sw, sh), interpolation=cv2.INTER_LINEAR)
-        off = cv2.absdiff(px, surface).max(axis=2)
+        off = largest_channel(cv2.absdiff(px, surface))
         if (off[ring] <= PLAIN).mean() < BACKGROUND_SHARE:
             return None, False
         on = off <= PLAIN / 2  # the surely backdrop px the next fit learns from
@@ -231,7 +293,7 @@ def _work_copy(rgb: Any) -> tuple[Any, float]:
 STEP = 6  # per channel, between neighbouring px (work copy): a backdrop's shading is smoother
 
 
-def foreground(rgb: Any) -> Any | None:
+def foreground(rgb: Any, product: Product | None = None) -> Any | None:
     """Everything standing on the picture's backdrop, as a boolean array of `rgb`'s height
     x width: the product, a table, a banner, a sticker, however many and whichever is
     largest, but not what lies across it from edge to edge (a banner's edges, stripes);
@@ -239,12 +301,13 @@ def foreground(rgb: Any) -> Any | None:
     softly shaded (a supplier's gradient): grown from the border over px that differ from
     their neighbours by at most STEP, and covering most of the border (BACKGROUND_SHARE).
     What a caption must keep clear of, where the silhouette (one product, plain
-    backgrounds only) decides what is the product's printing."""
+    backgrounds only) decides what is the product's printing. `product`, when given, is
+    the same picture's Product (its work copy made once)."""
     import cv2
     import numpy as np
 
     h, w = rgb.shape[:2]
-    small, scale = _work_copy(rgb)
+    small, scale = (product or Product(rgb)).work_copy()
     sh, sw = small.shape[:2]
     if sh < 8 or sw < 8:
         return None
@@ -273,8 +336,8 @@ def _smooth_areas(small: Any) -> Any:
 
     sh, sw = small.shape[:2]
     px = cv2.GaussianBlur(small, (3, 3), 0).astype(np.int16)  # JPEG and sensor noise
-    across = np.abs(np.diff(px, axis=1)).max(axis=2) > STEP
-    down = np.abs(np.diff(px, axis=0)).max(axis=2) > STEP
+    across = largest_channel(np.abs(np.diff(px, axis=1))) > STEP
+    down = largest_channel(np.abs(np.diff(px, axis=0))) > STEP
     edge = np.zeros((sh, sw), bool)  # a px either side of a step is the step's
     edge[:, 1:] |= across
     edge[:, :-1] |= across
@@ -363,20 +426,29 @@ def _fill_share(small: Any, where: Any) -> float:
 
 
 def region_kinds(
-    rgb: Any, polygons: Sequence[Sequence[Point]], is_price: Sequence[bool]
+    rgb: Any,
+    polygons: Sequence[Sequence[Point]],
+    is_price: Sequence[bool],
+    product: Product | None = None,
 ) -> list[str]:
     """Each region's kind: a price, the product's printing, or overlay text; the
-    silhouette is found only when some region could be printing."""
-    product = None
+    silhouette is found only when some region could be printing (from `product`, the
+    picture's Product, when given)."""
+    shape = None
     if any(not p for p in is_price) and polygons:
-        product = silhouette(rgb, polygons)
+        shape = (product or Product(rgb)).silhouette(polygons)
     return [
-        PRICE if price else PRINTING if printed_on_product(polygon, product) else OVERLAY
+        PRICE if price else PRINTING if printed_on_product(polygon, shape) else OVERLAY
         for polygon, price in zip(polygons, is_price, strict=True)
     ]
 
 
-def on_an_object(rgb: Any, polygons: Sequence[Sequence[Point]], kinds: Sequence[str]) -> list[bool]:
+def on_an_object(
+    rgb: Any,
+    polygons: Sequence[Sequence[Point]],
+    kinds: Sequence[str],
+    product: Product | None = None,
+) -> list[bool]:
     """Which overlay regions lie on a compact thing that is not a text panel, on a
     picture whose product cannot be told (no studio backdrop: a photo): a box or a bottle
     standing in a scene, so the text may be its own printing, which a reviewer must be
@@ -384,14 +456,15 @@ def on_an_object(rgb: Any, polygons: Sequence[Sequence[Point]], kinds: Sequence[
     when the softly shaded area around its letters (OBJECT_RING of the ring round it)
     is closed (it touches no edge of the picture: not the scene, not a banner), at least
     PRODUCT_SHARE of the picture, and not one smooth fill outside the text (a card, a
-    badge, a sticker)."""
+    badge, a sticker). `product`, when given, is the picture's Product (found once)."""
     import cv2
     import numpy as np
 
     flags = [False] * len(polygons)
-    if OVERLAY not in kinds or silhouette(rgb) is not None:
+    product = product or Product(rgb)
+    if OVERLAY not in kinds or product.silhouette() is not None:
         return flags  # no overlay text, or the product is told: printed_on_product decides
-    small, scale = _work_copy(rgb)
+    small, scale = product.work_copy()
     sh, sw = small.shape[:2]
     if sh < 8 or sw < 8:
         return flags

@@ -490,32 +490,45 @@ def translator(
     return translate
 
 
-def on_object_of(img: Any, regions: Sequence[Region], kinds: Sequence[str]) -> list[bool]:
+def on_object_of(
+    img: Any, regions: Sequence[Region], kinds: Sequence[str], product: Any = None
+) -> list[bool]:
     """Which of `regions` (of `kinds`, kinds_of's) on the picture `img` are overlay text
-    on a thing in a photo that may be the product (localize.image.product.on_an_object)."""
-    import numpy as np
-
+    on a thing in a photo that may be the product (localize.image.product.on_an_object);
+    `product` is the picture's product_of, when the caller has it."""
     from localize.image.product import on_an_object
 
     if not regions:
         return []
-    return on_an_object(np.asarray(img), [r.polygon for r in regions], kinds)
+    product = product or product_of(img)
+    return on_an_object(product.rgb, [r.polygon for r in regions], kinds, product)
 
 
-def kinds_of(img: Any, regions: Sequence[Region]) -> list[str]:
+def kinds_of(img: Any, regions: Sequence[Region], product: Any = None) -> list[str]:
     """Each region's kind on the picture `img` (a PIL RGB image): a yuan price, the
-    product's own printing, or overlay text (localize.image.product says the rule)."""
-    import numpy as np
-
+    product's own printing, or overlay text (localize.image.product says the rule);
+    `product` is the picture's product_of, when the caller has it."""
     from localize.image.product import region_kinds
 
     if not regions:
         return []
+    product = product or product_of(img)
     return region_kinds(
-        np.asarray(img),
+        product.rgb,
         [r.polygon for r in regions],
         [yuan_price(r.text) is not None for r in regions],
+        product,
     )
+
+
+def product_of(img: Any) -> Any:
+    """What the picture `img` (a PIL RGB image) shows of its product
+    (localize.image.product.Product), found once for kinds_of and on_object_of both."""
+    import numpy as np
+
+    from localize.image.product import Product
+
+    return Product(np.asarray(img))
 
 
 def shop_prices(settings: Any, shop: Any, script: str | None = None) -> Prices:

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.i18n import Msg, msg, pmsg
+from localize.image.colors import channel_total, largest_channel
 from localize.image.ocr import Point
 
 SMEAR, RESIDUE = "smear", "residue"  # what a look can find (a doubt's kind)
@@ -167,7 +168,7 @@ def judge(
     cx0, cy0, cx1, cy1 = seen.crop
     original = seen.pixels.astype(np.int16)
     plate = np.asarray(img.crop(seen.crop)).astype(np.int16)
-    if not (np.abs(original - plate).max(axis=2) > CHANGED).any():
+    if not (largest_channel(np.abs(original - plate)) > CHANGED).any():
         return ()
     text = np.zeros(original.shape[:2], bool)
     for ox0, oy0, ox1, oy1 in others:
@@ -577,7 +578,7 @@ def painted(
 
     _, _, inside = _greys(before, after, box)
     # (on each channel: a pink light painted a pale lilac changes little in grey)
-    change = np.abs(before.astype(np.float32) - after.astype(np.float32)).max(axis=2)
+    change = largest_channel(np.abs(before.astype(np.float32) - after.astype(np.float32)))
     inside &= ~text
     if not inside.any():
         return 0
@@ -589,7 +590,7 @@ def painted(
     # and pixels of the letters' ink, however little they changed (black letters crossing
     # a stripe's dark band)
     ink = np.median(before[letters & (change >= most)].astype(np.float32), axis=0)
-    near = np.abs(before.astype(np.float32) - ink).sum(axis=2) <= INK_NEAR
+    near = channel_total(np.abs(before.astype(np.float32) - ink)) <= INK_NEAR
     letters = (letters | (near & (change > CHANGED) & inside)).astype(np.uint8)
     away = cv2.distanceTransform(1 - letters, cv2.DIST_L2, 3)
     gaps = inside & (away > max(2.0, PAINT_CLEAR * text_height))
@@ -616,7 +617,7 @@ def _haze(
     import numpy as np
 
     b, a = before.astype(np.float32), after.astype(np.float32)
-    change = np.abs(b - a).max(axis=2)
+    change = largest_channel(np.abs(b - a))
     changed = change > CHANGED
     if not changed.any():
         return 0
@@ -662,7 +663,7 @@ def _brought(
     import numpy as np
 
     _, _, inside = _greys(before, after, box)
-    changed = np.abs(before.astype(np.int16) - after.astype(np.int16)).max(axis=2) > CHANGED
+    changed = largest_channel(np.abs(before.astype(np.int16) - after.astype(np.int16))) > CHANGED
     changed &= inside
     # (the picture between the letters too: a banner's colour under them is no ink)
     around = ~(cv2.dilate(changed.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & ~text
@@ -748,7 +749,7 @@ def _tint(before: Any, after: Any, box: tuple[int, int, int, int], text: Any) ->
     import numpy as np
 
     _, _, inside = _greys(before, after, box)
-    changed = np.abs(before.astype(np.int16) - after.astype(np.int16)).max(axis=2) > CHANGED
+    changed = largest_channel(np.abs(before.astype(np.int16) - after.astype(np.int16))) > CHANGED
     near = cv2.dilate((changed & inside).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     lead, edge = _tint_lead(after)
     untouched = edge & ~near & ~text

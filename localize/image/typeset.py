@@ -9,11 +9,13 @@ it cannot fit whole even at the floor).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from config.i18n import Msg, msg
+from localize.image.colors import largest_channel
 from localize.image.design import legible_size
 from localize.image.fit import Measure, balance, hyphenable, wrap
 
@@ -509,11 +511,12 @@ def set_pieces(
     if taken is not None:
         owned[taken > 0] = -1
     rgb = np.asarray(img)  # the clean plate: what a block's ink must not run onto
-    from localize.image.product import foreground, silhouette
+    from localize.image.product import Product, foreground
 
-    product = silhouette(rgb)
+    plate = Product(rgb)  # its work copy made once, for the silhouette and what stands
+    product = plate.silhouette()
     # what stands on a backdrop (the product, a sticker): a photo's text keeps off it
-    standing = _standing(foreground(rgb), product, owned > 0)
+    standing = _standing(foreground(rgb, plate), product, owned > 0)
     stacked = {n + 1 for n, b in enumerate(blocks) if any(lines[i].vertical for i in b.lines)}
     plans, heights = [], []
     for block in blocks:
@@ -1014,7 +1017,7 @@ def _covering(
 
     plate = rgb[y0:y1, x0:x1].astype(np.int16)
     background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
-    far = np.abs(plate - background).max(axis=2) > FOREIGN
+    far = largest_channel(np.abs(plate - background)) > FOREIGN
     if on_photo:  # of what is far from its colour, only a hard edge or what stands there
         here = None if standing is None else standing[y0:y1, x0:x1]
         far &= ~_clear(rgb[y0:y1, x0:x1], None)
@@ -1117,7 +1120,7 @@ def _room(
     y1 = min(height, int(box[3]) + span + grown + 2)
     window = rgb[y0:y1].astype(np.int16)
     background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
-    off = np.abs(window - background).max(axis=2)
+    off = largest_channel(np.abs(window - background))
     del window  # (a full frame's int16 copy: not held through the rest)
     free = off <= FREE_NEAR
     # (a flat panel is within half FREE_NEAR of its colour beside the line: a weave or a
@@ -1453,7 +1456,7 @@ def _clear(rgb: Any, standing: Any) -> Any:
 
     soft = cv2.GaussianBlur(np.ascontiguousarray(rgb, np.uint8), (0, 0), SOFTEN)
     kernel = np.ones((3, 3), np.uint8)
-    step = (cv2.dilate(soft, kernel).astype(np.int16) - cv2.erode(soft, kernel)).max(axis=2)
+    step = largest_channel(cv2.dilate(soft, kernel).astype(np.int16) - cv2.erode(soft, kernel))
     free = step <= HARD
     if standing is not None:
         free &= ~standing
@@ -1501,7 +1504,7 @@ def _turned_room(
     if x1 <= x0 or y1 <= y0:
         return []
     background = np.asarray(piece.erased.background, np.int16)
-    near = np.abs(rgb[y0:y1, x0:x1].astype(np.int16) - background).max(axis=2) <= FREE_NEAR
+    near = largest_channel(np.abs(rgb[y0:y1, x0:x1].astype(np.int16) - background)) <= FREE_NEAR
     mine = owned[y0:y1, x0:x1]
     free = ((near & (mine == 0)) | (mine == number)).astype(np.uint8)
     keep = max(2, round(0.2 * (frame.ink[3] - frame.ink[1])))
@@ -1566,7 +1569,7 @@ def _set(
     from localize.image.render import break_units
 
     def measure(text: str, size: int) -> float:
-        return fonts.load(path, size, weight).getlength(text, language=shaping)
+        return fonts.length(path, size, weight, text, shaping)
 
     items = [break_units(pieces[i].text, script) for i in block.lines]
     stacked = any(pieces[i].look.across for i in block.lines)  # a vertical column's
@@ -1657,7 +1660,7 @@ def _draw_block(
         widths = [p.look.outline for p in members if p.look.outline]
         outline = drawn_outline(float(np.median(widths)) if widths else None, size, scale)
     rows = [(k, line) for k, item in enumerate(setting.lines) for line in item]
-    boxes = [_inked(font, line, outline, shaping) for _, line in rows]
+    boxes = [_inked(path, size, weight, line, outline, shaping) for _, line in rows]
     pitch = size * spacing
     baselines = [n * pitch + k * setting.gap for n, (k, _) in enumerate(rows)]
     if setting.apart:  # a list: each item where the original's was, its lines under it
@@ -1670,7 +1673,9 @@ def _draw_block(
     ink_bottom = max((y + b[3] for y, b in zip(baselines, boxes, strict=True)), default=0)
     if len(rows) == 1 and row:  # a table's cell: kept in its room as the row's deepest and
         # tallest text would be, so that every cell of the row is placed alike
-        beside = [_inked(font, text, outline, shaping) for text in row if text.strip()]
+        beside = [
+            _inked(path, size, weight, text, outline, shaping) for text in row if text.strip()
+        ]
         ink_top = min([ink_top, *(b[1] for b in beside)])
         ink_bottom = max([ink_bottom, *(b[3] for b in beside)])
     # centred on the original's ink (a table's cell as the row's tallest and deepest text
@@ -1860,9 +1865,17 @@ def _body(font: Any, script: str, shaping: str | None) -> tuple[float, float]:
     return float(box[1]), float(box[3])
 
 
-def _inked(font: Any, line: str, stroke: int, shaping: str | None) -> tuple[int, ...]:
+@functools.lru_cache(maxsize=1024)
+def _inked(
+    path: Any, size: int, weight: int, line: str, stroke: int, shaping: str | None
+) -> tuple[int, ...]:
     """The box of a line's ink from its baseline's start (the letters' side bearings left
-    out, so that lines align on their ink, as the eye sees them)."""
+    out, so that lines align on their ink, as the eye sees them), set in
+    fonts.load(path, size, weight): each line rendered once, where every trial of a block's
+    place and size rendered its lines again (9% of a drawing's CPU)."""
+    from localize.image import fonts
+
+    font = fonts.load(path, size, weight)
     mask, (dx, dy) = font.getmask2(line, anchor="ls", stroke_width=stroke, language=shaping)
     box = mask.getbbox()
     if box is None:
@@ -1900,7 +1913,7 @@ def _allowed(
         window = np.asarray(img.crop((rx0, ry0, rx1, ry1))).astype(np.int16)
         background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
         near[ry0 - ay0 : ry1 - ay0, rx0 - ax0 : rx1 - ax0] = (
-            np.abs(window - background).max(axis=2) <= FREE_NEAR
+            largest_channel(np.abs(window - background)) <= FREE_NEAR
         ) | frame.open  # (a photo's room was found free as a whole)
     return mine | (near & (owned[ay0:ay1, ax0:ax1] == 0))
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFilter
 
 from localize.image.erase import POOR, _closed, _smooth_fill, erase
@@ -952,3 +954,26 @@ def test_a_line_with_text_all_around_is_filled_smoothly_and_said_not_copied_from
     assert figure["method"] == "smooth"
     assert {"kind": CROWDED} in figure["doubts"]
     assert any(POOR_ERASE in str(note) and "纯棉透气" in str(note) for note in said.notes)
+
+
+@given(
+    st.integers(1, 90),
+    st.integers(1, 90),
+    st.lists(st.tuples(st.integers(0, 89), st.integers(0, 89), st.integers(1, 12)), max_size=5),
+    st.integers(4, 40),
+    st.booleans(),
+)
+def test_a_mask_grown_on_its_own_box_is_grown_as_over_the_whole_window(
+    h: int, w: int, blots: list[tuple[int, int, int]], width: int, inverted: bool
+) -> None:
+    # _ring's distance transform is worked out over the mask's box grown by its width,
+    # not the whole window: the same pixels as the whole window's transform, to the pixel
+    from localize.image.erase import _ring
+
+    mask = np.zeros((h, w), bool)
+    for y, x, size in blots:
+        mask[y : y + size, x : x + 2 * size] = True
+    if inverted:
+        mask = ~mask
+    whole = cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5) <= width
+    assert np.array_equal(_ring(mask, width), whole)

@@ -192,6 +192,49 @@ def test_the_box_printing_on_a_gradient_is_unchanged_to_the_byte(
         assert not [w for w in warned if "covers" in w], warned  # the caption beside it
 
 
+def test_each_picture_is_searched_for_its_product_once(tmp_path: Path) -> None:
+    # the regions' kinds, on_an_object and the layout each found the silhouette again
+    # (the original picture's twice, the clean plate's twice, once more for what stands
+    # on its backdrop): each picture is now shrunk to its work copy and searched once
+    import hashlib
+    import sys
+    from collections import Counter
+
+    from localize.image import product as product_module
+    from localize.image.ocr import OcrCache
+    from localize.image.pipeline import replace_text_images
+    from tests.localize.images import Reads
+
+    img, regions, _ = box_regions()
+    plain, _, _ = box_regions(with_text=False)
+    src = tmp_path / "p4.png"
+    img.save(src)
+    shrunk: list[str] = []
+
+    def watch(frame: Any, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code is product_module._work_copy.__code__:
+            rgb = np.ascontiguousarray(frame.f_locals["rgb"])
+            shrunk.append(hashlib.sha256(rgb).hexdigest())
+
+    sys.setprofile(watch)
+    try:
+        made = replace_text_images(
+            [src],
+            tmp_path / "en.png",
+            language="en",
+            translate=english,
+            cache=OcrCache(tmp_path / "ocr"),
+            detector=Reads(plain, *regions.values()),
+            workers=1,
+        )
+    finally:
+        sys.setprofile(None)
+    assert made.result.done, made.result
+    pictures = Counter(shrunk)
+    assert len(pictures) == 2, pictures  # the picture and its clean plate
+    assert set(pictures.values()) == {1}, pictures
+
+
 def test_printing_on_a_box_in_a_photo_is_replaced_but_never_in_silence(tmp_path: Path) -> None:
     # where no backdrop tells the product, text on a thing standing in the photo (the box)
     # is said to be maybe its printing; a card, a badge and a banner of text are not
