@@ -9,6 +9,7 @@ it cannot fit whole even at the floor).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -1646,7 +1647,8 @@ def _draw_block(
         baselines = [k * setting.apart + j * pitch for (k, _), j in zip(rows, within, strict=True)]
     x0, y0, x1, y1 = frame.box
     w, h = x1 - x0, y1 - y0
-    pad = outline + 2
+    glow, shadow = _glow_shadow(members, scale)
+    pad = outline + 2 + _reach(glow, shadow)
     ink_top = min((y + b[1] for y, b in zip(baselines, boxes, strict=True)), default=0)
     ink_bottom = max((y + b[3] for y, b in zip(baselines, boxes, strict=True)), default=0)
     if len(rows) == 1 and row:  # a table's cell: kept in its room as the row's deepest and
@@ -1714,6 +1716,8 @@ def _draw_block(
     whole: tuple[Any, tuple[int, int]] | None = None
     letters: tuple[Any, tuple[int, int]] | None = None  # the fill's px drawn (no outline)
     letters_whole: tuple[Any, tuple[int, int]] | None = None
+    if not dry and (glow or shadow) and layers:  # under the letters, their outline
+        allowed = _under(img, layers[0], frame, pad, glow, shadow, owned, block, pieces)
     for colour, layer in zip(colours, layers, strict=True):
         placed, origin = _place(layer, frame, pad)
         ox, oy = origin
@@ -1764,6 +1768,67 @@ def _draw_block(
         letters_whole,
         tuple(tuple(v) for v in bases),
     )
+
+
+def _glow_shadow(members: Sequence[Piece], scale: float) -> tuple[Any, Any]:
+    """The block's glow and drop shadow (looks.Glow, looks.Shadow or None), as most of its
+    lines had them, each measure the lines' median scaled by `scale` (the size drawn over
+    the size that matched the original)."""
+    import numpy as np
+
+    from localize.image.looks import Glow, Shadow
+
+    glows = [p.look.glow for p in members if p.look.glow]
+    shadows = [p.look.shadow for p in members if p.look.shadow]
+    glow = shadow = None
+    if 2 * len(glows) > len(members):
+        colour = tuple(int(v) for v in np.median([g.colour for g in glows], axis=0))
+        glow = Glow(colour, float(np.median([g.radius for g in glows])) * scale)  # type: ignore[arg-type]
+    if 2 * len(shadows) > len(members):
+        colour = tuple(int(v) for v in np.median([d.colour for d in shadows], axis=0))
+        dx, dy, blur = (float(np.median(v)) * scale for v in zip(
+            *((d.dx, d.dy, d.blur) for d in shadows), strict=True))  # fmt: skip
+        shadow = Shadow(colour, dx, dy, blur)  # type: ignore[arg-type]
+    return glow, shadow
+
+
+def _reach(glow: Any, shadow: Any) -> int:
+    """How far a glow and a shadow reach past the letters, px: the room their layer needs."""
+    reach = 3 * glow.radius if glow else 0.0
+    if shadow:
+        reach = max(reach, max(abs(shadow.dx), abs(shadow.dy)) + 3 * shadow.blur)
+    return math.ceil(reach)
+
+
+def _under(
+    img: Any, layer: Any, frame: Frame, pad: int, glow: Any, shadow: Any, owned: Any,
+    block: Any, pieces: Sequence[Piece],
+) -> Any:  # fmt: skip
+    """Draw the glow and the drop shadow of the letters whose outermost layer is `layer`
+    under where they go (the letters are drawn over them next), where the block may be
+    drawn; that area's mask (`_allowed`), for the letters to reuse."""
+    import numpy as np
+    from PIL import Image
+
+    from localize.image.render import drop_shadow, halo
+
+    placed, (ox, oy) = _place(layer, frame, pad)
+    ix0, iy0 = max(0, ox), max(0, oy)
+    ix1, iy1 = min(img.width, ox + placed.width), min(img.height, oy + placed.height)
+    if ix1 <= ix0 or iy1 <= iy0:
+        return None
+    may = _allowed(img, owned, block, pieces, frame, pad, (ix0, iy0, ix1, iy1))
+    under = []
+    if shadow:
+        under.append((shadow.colour, drop_shadow(placed, shadow.dx, shadow.dy, shadow.blur)))
+    if glow:
+        under.append((glow.colour, halo(placed, glow.radius)))
+    for colour, alpha in under:
+        part = np.asarray(alpha)[iy0 - oy : iy1 - oy, ix0 - ox : ix1 - ox]
+        clip = np.where(may, part, 0).astype(np.uint8)
+        img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), colour), (ix0, iy0),
+                  Image.fromarray(clip))  # fmt: skip
+    return may
 
 
 BODY = {"thai": "\u0e01"}  # the letters a line's body is measured by (ก); else "H"
