@@ -1648,7 +1648,7 @@ def _draw_block(
     x0, y0, x1, y1 = frame.box
     w, h = x1 - x0, y1 - y0
     glow, shadow = _glow_shadow(members, scale)
-    pad = outline + 2 + _reach(glow, shadow)
+    pad = outline + 2
     ink_top = min((y + b[1] for y, b in zip(baselines, boxes, strict=True)), default=0)
     ink_bottom = max((y + b[3] for y, b in zip(baselines, boxes, strict=True)), default=0)
     if len(rows) == 1 and row:  # a table's cell: kept in its room as the row's deepest and
@@ -1716,7 +1716,8 @@ def _draw_block(
     whole: tuple[Any, tuple[int, int]] | None = None
     letters: tuple[Any, tuple[int, int]] | None = None  # the fill's px drawn (no outline)
     letters_whole: tuple[Any, tuple[int, int]] | None = None
-    if not dry and (glow or shadow) and layers:  # under the letters, their outline
+    if not dry and (glow or shadow) and layers:  # under the letters, their outline (where
+        # the letters may go read on the plate as it was before: a halo is no panel)
         allowed = _under(img, layers[0], frame, pad, glow, shadow, owned, block, pieces)
     for colour, layer in zip(colours, layers, strict=True):
         placed, origin = _place(layer, frame, pad)
@@ -1805,8 +1806,10 @@ def _under(
     block: Any, pieces: Sequence[Piece],
 ) -> Any:  # fmt: skip
     """Draw the glow and the drop shadow of the letters whose outermost layer is `layer`
-    under where they go (the letters are drawn over them next), where the block may be
-    drawn; that area's mask (`_allowed`), for the letters to reuse."""
+    (`pad` px round the frame) under where they go, the letters drawn over them next: of
+    the letters as they are clipped, where the block may be drawn within their reach of
+    its frame. Where the letters may be drawn on the layer's area (`_allowed`), None when
+    it is off the image."""
     import numpy as np
     from PIL import Image
 
@@ -1817,18 +1820,28 @@ def _under(
     ix1, iy1 = min(img.width, ox + placed.width), min(img.height, oy + placed.height)
     if ix1 <= ix0 or iy1 <= iy0:
         return None
-    may = _allowed(img, owned, block, pieces, frame, pad, (ix0, iy0, ix1, iy1))
+    letters = _allowed(img, owned, block, pieces, frame, pad, (ix0, iy0, ix1, iy1))
+    # the letters as drawn (a line clipped by its space casts nothing where it is cut), on
+    # a canvas as far larger as the glow and the shadow reach
+    e = _reach(glow, shadow)
+    canvas = np.zeros((placed.height + 2 * e, placed.width + 2 * e), np.uint8)
+    alpha = np.asarray(placed)[iy0 - oy : iy1 - oy, ix0 - ox : ix1 - ox]
+    canvas[iy0 - oy + e : iy1 - oy + e, ix0 - ox + e : ix1 - ox + e] = np.where(letters, alpha, 0)
+    drawn, ox, oy = Image.fromarray(canvas), ox - e, oy - e
+    gx0, gy0 = max(0, ox), max(0, oy)
+    gx1, gy1 = min(img.width, ox + drawn.width), min(img.height, oy + drawn.height)
+    may = _allowed(img, owned, block, pieces, frame, pad + e, (gx0, gy0, gx1, gy1))
     under = []
     if shadow:
-        under.append((shadow.colour, drop_shadow(placed, shadow.dx, shadow.dy, shadow.blur)))
+        under.append((shadow.colour, drop_shadow(drawn, shadow.dx, shadow.dy, shadow.blur)))
     if glow:
-        under.append((glow.colour, halo(placed, glow.radius)))
-    for colour, alpha in under:
-        part = np.asarray(alpha)[iy0 - oy : iy1 - oy, ix0 - ox : ix1 - ox]
+        under.append((glow.colour, halo(drawn, glow.radius)))
+    for colour, soft in under:
+        part = np.asarray(soft)[gy0 - oy : gy1 - oy, gx0 - ox : gx1 - ox]
         clip = np.where(may, part, 0).astype(np.uint8)
-        img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), colour), (ix0, iy0),
+        img.paste(Image.new("RGB", (gx1 - gx0, gy1 - gy0), colour), (gx0, gy0),
                   Image.fromarray(clip))  # fmt: skip
-    return may
+    return letters
 
 
 BODY = {"thai": "\u0e01"}  # the letters a line's body is measured by (ก); else "H"

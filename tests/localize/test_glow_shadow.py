@@ -130,3 +130,39 @@ def test_the_translation_is_drawn_with_the_originals_drop_shadow(language: str) 
     lit_side = float(np.median(grey[moved(-5)]))
     assert page - shadow_side >= 40, (page, shadow_side)  # dark down and to the right
     assert abs(page - lit_side) <= 15, (page, lit_side)  # the page up and to the left
+
+
+def test_the_glow_changes_nothing_of_the_letters_even_where_they_are_clipped() -> None:
+    # a subline too long for its space is clipped where its space ends: with a glow's
+    # wider layer its letters ran on past that edge, and a halo showed round letters cut
+    from dataclasses import replace as changed
+
+    from localize.image.typeset import set_pieces
+
+    s = make("glow")
+    says = ["Large capacity flask", "Keeps drinks hot for twelve hours and cold for a day, "
+            "made of food-grade steel", "Free shipping home"]  # fmt: skip
+    drawn = []
+    for glowing in (True, False):
+        img = s.image.copy()
+        original = np.asarray(img).copy()
+        pieces = []
+        for t, tr in zip(s.texts, says, strict=True):
+            piece = replace.erase_piece(
+                img, original, replace.RegionPlan(t.polygon, t.text, tr), tr
+            )
+            assert piece is not None and piece.look.glow is not None
+            pieces.append(piece if glowing else changed(piece, look=changed(piece.look, glow=None)))
+        done = set_pieces(img, pieces, "en", "latin")
+        drawn.append((np.asarray(img).astype(np.int16), done))
+    (lit, done), (flat, _) = drawn
+    assert any("does not fit" in str(n) for n in done.notes)  # clipped: the case in question
+    white, core = flat.min(axis=2) >= 235, flat.min(axis=2) >= 254
+    # the same letters, cut alike: their cores as white, nothing whiter past their edges
+    # (an anti-aliased edge over the halo is lighter than over the night)
+    assert (lit.min(axis=2)[core] >= 254).all()
+    past = (lit.min(axis=2) >= 254) & ~_ring(white, -1, 1)
+    assert past.sum() == 0, past.sum()
+    halo = (lit != flat).any(axis=2)
+    near = _ring(white, -1, 3 * round(GLOW * s.texts[0].size))
+    assert halo.any() and not (halo & ~near).any()  # a halo only round letters drawn
