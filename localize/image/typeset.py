@@ -34,6 +34,10 @@ HANG_GAP = 0.8  # of the size: the least space under a claim wrapped under itsel
 # (0.5 left c02 en's 'and sweatproof' 20 px over 'Bluetooth 5.3', the other claims 70 apart)
 WRAP_GAIN = 1.1  # a list's claim is wrapped under itself only when that sets the list this
 # much larger than one line each would
+LINES_MOST = 3  # lines per original line (about twice, and a short last one): a block is
+# wrapped onto more only when no size at or above its floor holds it on these (e09's
+# one-line subline came back on 5 lines in English, down a tall room; a reviewer is told
+# when it still is)
 
 
 @dataclass(frozen=True)
@@ -250,10 +254,15 @@ def set_block(
         (least, floor - 1, False, True, False, False),
         (least, floor - 1, True, True, False, False),
     ]
-    for lo, hi, hyphen, under, one, strict in (first if listed else []) + tries:
+    # (each item on at most LINES_MOST lines at or above the floor, where that holds it)
+    capped = [(floor, top, False, False, False, False)]
+    for n, (lo, hi, hyphen, under, one, strict) in enumerate(
+        (first if listed else []) + capped + tries
+    ):
         if hyphen and not hyphens:
             continue
-        best = largest(lo, hi, hyphen, one, strict)
+        most = LINES_MOST if n == len(first if listed else []) else 0
+        best = largest(lo, hi, hyphen, one, strict, most=most)
         if best is not None:
             size, lines = best
             set_ = even(size, lines, hyphen)
@@ -794,6 +803,18 @@ def set_pieces(
                     "legible size; shorten it",
                     text=first,
                     percent=laid[n].percent(setting.size),
+                )
+            )
+        count = len(setting.all_lines())
+        if count > LINES_MOST * len(block.lines) and not setting.overflow:  # unlike its
+            # original: a reviewer shortens it (no size at or above the floor held it)
+            notes.append(
+                msg(
+                    "text {text!r}: wrapped onto {count} lines where the original had "
+                    "{lines}; shorten it",
+                    text=first,
+                    count=count,
+                    lines=len(block.lines),
                 )
             )
         if drawn.clipped and not setting.overflow:
@@ -1590,10 +1611,17 @@ def _best(
                     frame.pitch, whole, row, parts)  # fmt: skip
         tried.append((set_, frame))
     # (a word is hyphenated only when no room holds it whole: a01 en "Limited- / time")
+    # (and a room that holds it on at most LINES_MOST lines an original line at or above
+    # its floor before one that holds it larger on more: not down a tall room, line by line)
+    most = LINES_MOST * len(block.lines)
     return max(
         tried,
-        key=lambda t: (not t[0].overflow, not t[0].hyphenated, t[0].size, -len(t[0].all_lines())),
-    )
+        key=lambda t: (
+            not t[0].overflow, not t[0].hyphenated,
+            len(t[0].all_lines()) <= most and not t[0].under_floor,
+            t[0].size, -len(t[0].all_lines()),
+        ),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
