@@ -34,6 +34,27 @@ OFF_LINE = 0.1  # of the way from the background to the ink: off its line, anoth
 SMALL = 40  # px: a region at most this tall has strokes too fine for the erase's measure
 ENLARGE = 4  # ... and is measured enlarged this many times
 OUTLINE_SHARE = 0.12  # of the size drawn: an outline kept at its own width up to this
+GLOW_REACH = 0.5  # of the region's height: how far from the letters a glow is looked for
+GLOW_LEAST = 40.0  # colour distance (R, G, B): a halo next to the letters this far off the
+# picture beyond it at least
+GLOW_WIDE = 3  # px: a glow fades over at least this (an outline ends at once)
+GLOW_ROUND = 0.4  # of its strongest side: a glow is as strong on its weakest (all round)
+GLOW_STEP = 0.5  # of the glow's strength next to the letters: the most it drops in a px
+GLOW_SIGMA = 1.0  # a Gaussian halo's visible reach (to a quarter of its strength) per its
+# sigma, as drawn (a mask blurred, its alpha 1.6x): imagesynth's glow, sigma 0.1 of the size,
+# reaches 12 px at 120 px and 6 at 60
+SHADOW_REACH = 0.15  # of the region's height: the farthest a drop shadow is offset
+SHADOW_LEAST = 8.0  # grey levels: a shadow's side darker than the opposite side by this
+SHADOW_DARK = 0.15  # ... or by this share of the picture's grey there, if more
+SHADOW_TEXTURE = 2.0  # times the picture's own variation round the letters: a shadow's dim
+SHADOW_HOLD = 0.9  # of the darkest offset's dim: the shadow reaches on while this dark
+SHADOW_SIDED = 2.0  # times as often dark on its side as on the opposite: a shadow
+SHADOW_COVER = 0.5  # of the letters' shape moved by the offset: at least this shadowed
+SHADOW_LIGHTER = 20  # levels: a shadow's colour lighter than the background's in a channel
+SHADOW_LIKE = 2 * INK_NEAR  # a colour read as an outline this near a shadow's is the shadow
+SHADOW_LEAST_OFFSET = 3.0  # px: a shadow nearer the letters is their anti-aliased edge
+SHADOW_NIGHT = 3 * 80  # R + G + B: a background darker than this is a night's
+SHADOW_BLUR = 0.25  # of its offset: a drop shadow's blur (not measured: a designer's usual)
 
 
 @dataclass(frozen=True)
@@ -44,6 +65,26 @@ class Rule:
     kind: str
     thickness: float
     at: float
+
+
+@dataclass(frozen=True)
+class Glow:
+    """A soft halo round the letters: its `colour` next to them, and `radius` (px) the
+    sigma of the Gaussian it fades by, on the original."""
+
+    colour: tuple[int, int, int]
+    radius: float
+
+
+@dataclass(frozen=True)
+class Shadow:
+    """A drop shadow: the letters' shape in `colour`, offset by `dx`, `dy` px (right,
+    down) and blurred by `blur` px, on the original."""
+
+    colour: tuple[int, int, int]
+    dx: float
+    dy: float
+    blur: float
 
 
 @dataclass(frozen=True)
@@ -60,6 +101,8 @@ class Look:
     fill: tuple[int, int, int] | None = None
     edge: tuple[int, int, int] | None = None  # the outline's colour; None: no outline
     stroke: float | None = None  # px: the letters' stroke, read finer than the erase can
+    glow: Glow | None = None  # a soft halo round the letters
+    shadow: Shadow | None = None  # an offset darker copy of them
 
 
 def upright(rgb: Any, polygon: Any, pad: int) -> Any:
@@ -245,9 +288,165 @@ def fine_stroke(rgb: Any, colour: Any, background: Any) -> float | None:
     return None if width is None else width / ENLARGE
 
 
+def _apart(a: Any, b: Any) -> int:
+    """How far apart two colours are (sum over R, G, B)."""
+    return sum(abs(int(x) - int(y)) for x, y in zip(a, b, strict=True))
+
+
 def _farther(a: Any, b: Any, background: Any) -> Any:
     """Of two colours, the one further from the background (sum over R, G, B)."""
     return max((a, b), key=lambda c: sum(abs(x - y) for x, y in zip(c, background, strict=True)))
+
+
+def _inked(crop: Any, inks: Any) -> Any:
+    """The pixels of a crop near any of the colours `inks` (a fill, an outline)."""
+    import numpy as np
+
+    mask = np.zeros(crop.shape[:2], bool)
+    for colour in inks:
+        mask |= near(crop, colour)
+    return mask
+
+
+def _moved(mask: Any, dx: int, dy: int) -> Any:
+    """A boolean mask shifted by `dx`, `dy` px (right, down), what leaves it dropped."""
+    import numpy as np
+
+    h, w = mask.shape
+    out = np.zeros_like(mask)
+    if abs(dx) >= w or abs(dy) >= h:
+        return out
+    out[max(0, dy) : h + min(0, dy), max(0, dx) : w + min(0, dx)] = mask[
+        max(0, -dy) : h - max(0, dy), max(0, -dx) : w - max(0, dx)
+    ]
+    return out
+
+
+def glow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Glow | None:
+    """The glow round the letters (the pixels of the colours `inks`) in the region
+    `polygon` of `rgb` (the whole image): a halo off the picture beyond it next to the
+    letters on every side, fading over a few px (an outline ends at once); None when
+    there is none."""
+    import cv2
+    import numpy as np
+
+    reach = max(6, round(GLOW_REACH * height))
+    crop = as_is(rgb, polygon, 2 * reach).astype(np.float32)
+    letters = _inked(crop, inks)
+    if letters.sum() < 20:
+        return None
+    dist, labels = cv2.distanceTransformWithLabels(
+        (~letters).astype(np.uint8), cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL
+    )
+    far = (dist > reach) & (dist <= 2 * reach)
+    if far.sum() < 20:
+        return None
+    back = np.median(crop[far], axis=0)
+    off = np.linalg.norm(crop - back, axis=2)
+    rings = []
+    for d in range(1, reach + 1):
+        ring = (dist > d - 1) & (dist <= d)
+        rings.append(float(np.median(off[ring])) if ring.any() else 0.0)
+    strongest = int(np.argmax(rings[:3]))
+    peak = rings[strongest]
+    if peak < GLOW_LEAST:
+        return None
+    faded = [d for d, v in enumerate(rings) if v < peak / 4]
+    if not faded or faded[0] < GLOW_WIDE:
+        return None  # no end in sight (the picture is the halo's colour), or an outline
+    if max(-np.diff(rings[strongest : faded[0] + 1])) > GLOW_STEP * peak:
+        return None  # a band of one colour ending at once: an outline, a tight panel
+    # all round: the ring next to the letters as far off on each side of them (a drop
+    # shadow is on one side)
+    ys, xs = np.nonzero(letters)
+    where = np.zeros(int(labels.max()) + 1, int)
+    where[labels[letters]] = np.arange(len(ys))
+    near_ring = (dist > 1) & (dist <= max(2, faded[0] // 2))
+    py, px = np.nonzero(near_ring)
+    nearest = where[labels[near_ring]]
+    dy, dx = py - ys[nearest], px - xs[nearest]
+    strength = off[near_ring]
+    sides = [strength[dy < 0], strength[dy > 0], strength[dx < 0], strength[dx > 0]]
+    means = [float(np.median(v)) for v in sides if len(v) >= 10]
+    if len(means) < 4 or min(means) < GLOW_ROUND * max(means):
+        return None
+    ring = (dist > strongest) & (dist <= strongest + 1)
+    colour = tuple(int(round(v)) for v in np.median(crop[ring], axis=0))
+    if any(_apart(colour, ink) <= 2 * INK_NEAR for ink in inks):
+        return None  # the letters' own outline past where its colour was read (on a weave)
+    return Glow(colour, faded[0] * GLOW_SIGMA)  # type: ignore[arg-type]
+
+
+def shadow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Shadow | None:
+    """The drop shadow of the letters (the pixels of the colours `inks`) in the region
+    `polygon` of `rgb`: their shape offset to one side, darker there than the opposite
+    side at the same offset (an outline or a glow is alike all round); None when there
+    is none."""
+    import cv2
+    import numpy as np
+
+    reach = max(2, round(SHADOW_REACH * height))
+    crop = as_is(rgb, polygon, 2 * reach)
+    letters = _inked(crop, inks)
+    if letters.sum() < 20:
+        return None
+    grey = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    size = min(255, 2 * (round(0.5 * height) // 2) + 1)
+    local = cv2.medianBlur(grey.astype(np.uint8), max(3, size)).astype(np.float32)
+    below = local - grey
+    # (past the letters' anti-aliased edge, which is their colour half mixed)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    outside = ~(cv2.dilate(letters.astype(np.uint8), disc) > 0)
+    # on a texture its own dark patches beside the letters read as a shadow: a shadow is
+    # darker than the picture's own ups and downs are
+    away = ~(cv2.dilate(letters.astype(np.uint8), disc, iterations=max(1, reach)) > 0)
+    texture = float(np.abs(below[away]).mean()) if away.any() else 0.0
+
+    def dim(dx: int, dy: int) -> tuple[float, float]:
+        here = _moved(letters, dx, dy) & outside
+        there = _moved(letters, -dx, -dy) & outside
+        if here.sum() < 20 or there.sum() < 20:
+            return -1.0, 0.0
+        return float(below[here].mean()) - float(below[there].mean()), float(local[here].mean())
+
+    pace = max(1, reach // 5)
+    coarse = [
+        (dim(dx, dy)[0], dx, dy)
+        for dy in range(-reach, reach + 1, pace)
+        for dx in range(-reach, reach + 1, pace)
+        if (dx, dy) != (0, 0)
+    ]
+    _, bx, by = max(coarse)
+    fine = [
+        (dim(dx, dy)[0], dx, dy)
+        for dy in range(by - pace, by + pace + 1)
+        for dx in range(bx - pace, bx + pace + 1)
+        if (dx, dy) != (0, 0) and max(abs(dx), abs(dy)) <= reach
+    ]
+    best, dx, dy = max(fine)
+    # the darkest offset may be the letters' own edge next to them: the shadow reaches
+    # as far along that way as its side stays about as dark
+    heading = math.atan2(dy, dx)
+    for k in range(max(abs(dx), abs(dy)) + 1, reach + 1):
+        fx, fy = round(k * math.cos(heading)), round(k * math.sin(heading))
+        if dim(fx, fy)[0] < SHADOW_HOLD * best:
+            break
+        dx, dy = fx, fy
+    lit = dim(dx, dy)[1]
+    if best < max(SHADOW_LEAST, SHADOW_DARK * lit, SHADOW_TEXTURE * texture):
+        return None
+    here = _moved(letters, dx, dy) & outside
+    dark = below >= 0.5 * float(below[here].mean())
+    colour = tuple(int(round(v)) for v in np.median(crop[here & dark], axis=0))
+    # as dark as often on the opposite side: something all round the letters (an outline,
+    # a fill inside one, a tight band), not a shadow
+    there = _moved(letters, -dx, -dy) & outside
+    if float(dark[here].mean()) < SHADOW_SIDED * float(dark[there].mean()):
+        return None
+    if float(dark[here].mean()) < SHADOW_COVER:  # the letters' whole shape is shadowed,
+        # not a stretch of the picture's edge beside a few of them (a red product's side)
+        return None
+    return Shadow(colour, float(dx), float(dy), SHADOW_BLUR * math.hypot(dx, dy))  # type: ignore[arg-type]
 
 
 def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, text: str) -> Look:
@@ -260,6 +459,16 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
     pad = max(2, round(0.15 * height))
     crop = upright(rgb, polygon, pad)
     around = near(crop, background)
+    shadow = None
+    if outline is not None:  # a drop shadow is a colour of its own beside the letters, on
+        # one side: read as an outline, yellow letters came back grey-blue outlined in
+        # yellow (imagesynth's shadow), white ones outlined in the shadow's dark red
+        for letters, other in ((fill, outline), (outline, fill)):
+            shadow = shadow_of(rgb, polygon, [letters], height)
+            if shadow is not None and _apart(shadow.colour, other) <= SHADOW_LIKE:
+                fill, outline = letters, None
+                break
+            shadow = None
     swapped = outline is not None and not outer(crop, fill, outline, around)
     if swapped:  # the colour at the letters' edge is the outline
         fill, outline = outline, fill
@@ -302,7 +511,21 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
         if len(cols):
             across = float(cols[-1] - cols[0] + 1)
     colours = tuple(int(v) for v in fill), outline and tuple(int(v) for v in outline)
-    return Look(width, found, letters, across, False, colours[0], colours[1], stroke)  # type: ignore[arg-type]
+    inks = [c for c in colours if c is not None]
+    if shadow is None and not across:
+        shadow = shadow_of(rgb, polygon, inks, height)
+    if shadow is not None and (
+        math.hypot(shadow.dx, shadow.dy) < SHADOW_LEAST_OFFSET
+        or (_apart(shadow.colour, background) < INK_NEAR and sum(background) > SHADOW_NIGHT)
+        or any(s > b + SHADOW_LIGHTER for s, b in zip(shadow.colour, background, strict=True))
+    ):  # the letters' own edge; or the panel round them, darker than the page past it
+        # (a tight red band's, a check's red square beside the letters; on a night photo
+        # a shadow is as dark as the picture round it); or no shadow: one darkens what it
+        # falls on (a red product's side beside white letters on blue is lighter in red)
+        shadow = None
+    # (a shadow's blur next to the letters is no glow: one or the other is drawn)
+    glow = None if across or shadow else glow_of(rgb, polygon, inks, height)
+    return Look(width, found, letters, across, False, colours[0], colours[1], stroke, glow, shadow)  # type: ignore[arg-type]
 
 
 def one_look(

@@ -325,7 +325,7 @@ def _decode(data: bytes, key: str, size: tuple[int, int]) -> Plate:
     import numpy as np
 
     from localize.image.erase import Erased, Ink
-    from localize.image.looks import Look, Rule
+    from localize.image.looks import Glow, Look, Rule, Shadow
 
     with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
         meta = json.loads(bytes(arrays["meta"]).decode())
@@ -371,12 +371,16 @@ def _decode(data: bytes, key: str, size: tuple[int, int]) -> Plate:
                 None if e["panel"] is None else tuple(e["panel"]),
                 bool(e.get("crowded", False)),
             )
+            glow, shadow = look.get("glow"), look.get("shadow")
             shown = Look(
                 look["outline"],
                 tuple(Rule(r["kind"], r["thickness"], r["at"]) for r in look["rules"]),
                 look["letters"],
                 look["across"],
                 look["swapped"],
+                glow=glow and Glow(_rgb(glow["colour"]), glow["radius"]),
+                shadow=shadow
+                and Shadow(_rgb(shadow["colour"]), shadow["dx"], shadow["dy"], shadow["blur"]),
             )
             regions.append(ErasedRegion(mask, (int(x), int(y)), erased, shown))
     read, kept = meta.get("read"), None

@@ -422,3 +422,26 @@ def _paint(img: Any, band: tuple[int, int, int, int], layout: Layout, size: int,
     else:
         img.paste(veil, band[:2])
     return _Ink(palette.text, 0, palette.band, palette.worst_contrast)
+
+
+GLOW_GAIN = 1.6  # a halo's strength over its blurred mask: full next to the letters (e09's)
+
+
+def halo(mask: Any, radius: float) -> Any:
+    """A glow's alpha (mode "L") under letters whose alpha is `mask` (mode "L"): the mask
+    blurred by a Gaussian of sigma `radius` px, strengthened so that it is full next to
+    the letters and fades out over about `radius` px."""
+    from PIL import ImageFilter
+
+    soft = mask.filter(ImageFilter.GaussianBlur(max(0.5, radius)))
+    return soft.point(lambda v: min(255, round(v * GLOW_GAIN)))
+
+
+def drop_shadow(mask: Any, dx: float, dy: float, blur: float) -> Any:
+    """A drop shadow's alpha (mode "L") under letters whose alpha is `mask` (mode "L"): the
+    mask moved by `dx`, `dy` px (right, down) and blurred by `blur` px, the same size."""
+    from PIL import Image, ImageFilter
+
+    moved = Image.new("L", mask.size, 0)
+    moved.paste(mask, (round(dx), round(dy)))
+    return moved.filter(ImageFilter.GaussianBlur(blur)) if blur >= 0.5 else moved

@@ -10,6 +10,7 @@ it cannot fit whole even at the floor).
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,10 @@ HANG_GAP = 0.8  # of the size: the least space under a claim wrapped under itsel
 # (0.5 left c02 en's 'and sweatproof' 20 px over 'Bluetooth 5.3', the other claims 70 apart)
 WRAP_GAIN = 1.1  # a list's claim is wrapped under itself only when that sets the list this
 # much larger than one line each would
+LINES_MOST = 3  # lines per original line (about twice, and a short last one): a block is
+# wrapped onto more only when no size at or above its floor holds it on these (e09's
+# one-line subline came back on 5 lines in English, down a tall room; a reviewer is told
+# when it still is)
 
 
 @dataclass(frozen=True)
@@ -252,10 +257,15 @@ def set_block(
         (least, floor - 1, False, True, False, False),
         (least, floor - 1, True, True, False, False),
     ]
-    for lo, hi, hyphen, under, one, strict in (first if listed else []) + tries:
+    # (each item on at most LINES_MOST lines at or above the floor, where that holds it)
+    capped = [(floor, top, False, False, False, False)]
+    for n, (lo, hi, hyphen, under, one, strict) in enumerate(
+        (first if listed else []) + capped + tries
+    ):
         if hyphen and not hyphens:
             continue
-        best = largest(lo, hi, hyphen, one, strict)
+        most = LINES_MOST if n == len(first if listed else []) else 0
+        best = largest(lo, hi, hyphen, one, strict, most=most)
         if best is not None:
             size, lines = best
             set_ = even(size, lines, hyphen)
@@ -803,6 +813,18 @@ def set_pieces(
                     "legible size; shorten it",
                     text=first,
                     percent=laid[n].percent(setting.size),
+                )
+            )
+        count = len(setting.all_lines())
+        if count > LINES_MOST * len(block.lines) and not setting.overflow:  # unlike its
+            # original: a reviewer shortens it (no size at or above the floor held it)
+            notes.append(
+                msg(
+                    "text {text!r}: wrapped onto {count} lines where the original had "
+                    "{lines}; shorten it",
+                    text=first,
+                    count=count,
+                    lines=len(block.lines),
                 )
             )
         if drawn.clipped and not setting.overflow:
@@ -1611,10 +1633,17 @@ def _best(
                     frame.pitch, whole, row, parts)  # fmt: skip
         tried.append((set_, frame))
     # (a word is hyphenated only when no room holds it whole: a01 en "Limited- / time")
+    # (and a room that holds it on at most LINES_MOST lines an original line at or above
+    # its floor before one that holds it larger on more: not down a tall room, line by line)
+    most = LINES_MOST * len(block.lines)
     return max(
         tried,
-        key=lambda t: (not t[0].overflow, not t[0].hyphenated, t[0].size, -len(t[0].all_lines())),
-    )
+        key=lambda t: (
+            not t[0].overflow, not t[0].hyphenated,
+            len(t[0].all_lines()) <= most and not t[0].under_floor,
+            t[0].size, -len(t[0].all_lines()),
+        ),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -1668,6 +1697,7 @@ def _draw_block(
         baselines = [k * setting.apart + j * pitch for (k, _), j in zip(rows, within, strict=True)]
     x0, y0, x1, y1 = frame.box
     w, h = x1 - x0, y1 - y0
+    glow, shadow = _glow_shadow(members, scale)
     pad = outline + 2
     ink_top = min((y + b[1] for y, b in zip(baselines, boxes, strict=True)), default=0)
     ink_bottom = max((y + b[3] for y, b in zip(baselines, boxes, strict=True)), default=0)
@@ -1744,6 +1774,9 @@ def _draw_block(
     whole: tuple[Any, tuple[int, int]] | None = None
     letters: tuple[Any, tuple[int, int]] | None = None  # the fill's px drawn (no outline)
     letters_whole: tuple[Any, tuple[int, int]] | None = None
+    if not dry and (glow or shadow) and layers:  # under the letters, their outline (where
+        # the letters may go read on the plate as it was before: a halo is no panel)
+        allowed = _under(img, layers[0], frame, pad, glow, shadow, owned, block, pieces)
     for colour, layer in zip(colours, layers, strict=True):
         placed, origin = _place(layer, frame, pad)
         ox, oy = origin
@@ -1852,6 +1885,79 @@ def _main_beside(fill: Any, members: Sequence[Piece]) -> Any:
             if to_run < to_main:
                 return run.main
     return fill
+
+
+def _glow_shadow(members: Sequence[Piece], scale: float) -> tuple[Any, Any]:
+    """The block's glow and drop shadow (looks.Glow, looks.Shadow or None), as most of its
+    lines had them, each measure the lines' median scaled by `scale` (the size drawn over
+    the size that matched the original)."""
+    import numpy as np
+
+    from localize.image.looks import Glow, Shadow
+
+    glows = [p.look.glow for p in members if p.look.glow]
+    shadows = [p.look.shadow for p in members if p.look.shadow]
+    glow = shadow = None
+    if 2 * len(glows) > len(members):
+        colour = tuple(int(v) for v in np.median([g.colour for g in glows], axis=0))
+        glow = Glow(colour, float(np.median([g.radius for g in glows])) * scale)  # type: ignore[arg-type]
+    if 2 * len(shadows) > len(members):
+        colour = tuple(int(v) for v in np.median([d.colour for d in shadows], axis=0))
+        dx, dy, blur = (float(np.median(v)) * scale for v in zip(
+            *((d.dx, d.dy, d.blur) for d in shadows), strict=True))  # fmt: skip
+        shadow = Shadow(colour, dx, dy, blur)  # type: ignore[arg-type]
+    return glow, shadow
+
+
+def _reach(glow: Any, shadow: Any) -> int:
+    """How far a glow and a shadow reach past the letters, px: the room their layer needs."""
+    reach = 3 * glow.radius if glow else 0.0
+    if shadow:
+        reach = max(reach, max(abs(shadow.dx), abs(shadow.dy)) + 3 * shadow.blur)
+    return math.ceil(reach)
+
+
+def _under(
+    img: Any, layer: Any, frame: Frame, pad: int, glow: Any, shadow: Any, owned: Any,
+    block: Any, pieces: Sequence[Piece],
+) -> Any:  # fmt: skip
+    """Draw the glow and the drop shadow of the letters whose outermost layer is `layer`
+    (`pad` px round the frame) under where they go, the letters drawn over them next: of
+    the letters as they are clipped, where the block may be drawn within their reach of
+    its frame. Where the letters may be drawn on the layer's area (`_allowed`), None when
+    it is off the image."""
+    import numpy as np
+    from PIL import Image
+
+    from localize.image.render import drop_shadow, halo
+
+    placed, (ox, oy) = _place(layer, frame, pad)
+    ix0, iy0 = max(0, ox), max(0, oy)
+    ix1, iy1 = min(img.width, ox + placed.width), min(img.height, oy + placed.height)
+    if ix1 <= ix0 or iy1 <= iy0:
+        return None
+    letters = _allowed(img, owned, block, pieces, frame, pad, (ix0, iy0, ix1, iy1))
+    # the letters as drawn (a line clipped by its space casts nothing where it is cut), on
+    # a canvas as far larger as the glow and the shadow reach
+    e = _reach(glow, shadow)
+    canvas = np.zeros((placed.height + 2 * e, placed.width + 2 * e), np.uint8)
+    alpha = np.asarray(placed)[iy0 - oy : iy1 - oy, ix0 - ox : ix1 - ox]
+    canvas[iy0 - oy + e : iy1 - oy + e, ix0 - ox + e : ix1 - ox + e] = np.where(letters, alpha, 0)
+    drawn, ox, oy = Image.fromarray(canvas), ox - e, oy - e
+    gx0, gy0 = max(0, ox), max(0, oy)
+    gx1, gy1 = min(img.width, ox + drawn.width), min(img.height, oy + drawn.height)
+    may = _allowed(img, owned, block, pieces, frame, pad + e, (gx0, gy0, gx1, gy1))
+    under = []
+    if shadow:
+        under.append((shadow.colour, drop_shadow(drawn, shadow.dx, shadow.dy, shadow.blur)))
+    if glow:
+        under.append((glow.colour, halo(drawn, glow.radius)))
+    for colour, soft in under:
+        part = np.asarray(soft)[gy0 - oy : gy1 - oy, gx0 - ox : gx1 - ox]
+        clip = np.where(may, part, 0).astype(np.uint8)
+        img.paste(Image.new("RGB", (gx1 - gx0, gy1 - gy0), colour), (gx0, gy0),
+                  Image.fromarray(clip))  # fmt: skip
+    return letters
 
 
 BODY = {"thai": "\u0e01"}  # the letters a line's body is measured by (ก); else "H"

@@ -15,7 +15,7 @@ from localize.image import looks
 from localize.image.ocr import RapidOcrDetector
 from localize.image.render import break_units
 from localize.image.replace import RegionPlan, ReplaceText, erase_piece, stroke_width
-from localize.image.typeset import set_pieces
+from localize.image.typeset import LINES_MOST, set_pieces
 from tests.imagesynth import tilted_banner
 from tests.localize.images import photo
 from tests.localize.supplier_text import Lettering, Scene, draw
@@ -1101,3 +1101,35 @@ def test_a_collages_corner_labels_are_no_row_of_icon_labels() -> None:
     # each its own photo's label, grown over its photo as a line alone on one is
     assert done.sizes[0] >= 0.8 * done.originals[0], (done.sizes, done.originals, done.lines)
     assert done.sizes[1] >= 0.8 * done.originals[1], (done.sizes, done.originals, done.lines)
+
+
+SUBLINES = {
+    "en": ("Large capacity flask", "Keeps drinks hot for twelve hours and cold all day"),
+    "th": ("กระติกน้ำความจุสูง", "เก็บความร้อนได้นานสิบสองชั่วโมงและเก็บความเย็นได้ทั้งวัน"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(SUBLINES))
+def test_a_long_subline_on_a_night_photo_keeps_a_sensible_line_count_or_says_so(
+    language: str,
+) -> None:
+    # e09: a white headline with a cyan glow and a smaller subline under it; the subline's
+    # long English came back wrapped onto 5 lines where the original had one, said nowhere
+    from tests.imagesynth import make
+
+    s = make("glow")
+    img = s.image.copy()
+    original = np.asarray(img).copy()
+    says = [*SUBLINES[language], SUBLINES[language][0]]
+    pieces = [
+        erase_piece(img, original, RegionPlan(t.polygon, t.text, tr), tr)
+        for t, tr in zip(s.texts, says, strict=True)
+    ]
+    done = set_pieces(img, pieces, language, SCRIPTS[language])
+    sub = done.lines[1]
+    notes = [str(n) for n in done.notes if s.texts[1].text in str(n)]
+    said = [n for n in notes if "lines" in n]
+    overflow = [n for n in notes if "does not fit" in n]  # (said already: no second note)
+    assert len(sub) <= LINES_MOST or said or overflow, (sub, done.notes)
+    if said:  # ... and no size at or above its floor held it on fewer
+        assert f"{len(sub)} lines" in said[0] and "had 1" in said[0], said

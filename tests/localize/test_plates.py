@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from localize.image.ocr import content_key
@@ -80,6 +81,21 @@ def test_a_rerun_in_another_language_draws_on_the_kept_plate_exactly_as_erasing_
     _marked(img, plans, PlateCache(folder))
     marked, _ = _drawn(img, plans, folder)
     assert tuple(marked[5, 5]) == MAGENTA  # drawn on the plate, not erased again
+
+
+@pytest.mark.parametrize("name", ["glow", "shadow"])
+def test_a_glow_or_a_shadow_read_before_erasing_is_kept_with_the_plate(
+    name: str, tmp_path: Path
+) -> None:
+    # the look is read on the original's pixels, which a kept plate no longer has: a
+    # rerun drew the translation flat, without the glow or shadow the first run drew
+    s = make(name)
+    plans = tuple(RegionPlan(t.polygon, t.text, "Sale today") for t in s.texts)
+    folder = tmp_path / "plates"
+    uncached, _ = _drawn(s.image, plans, None, language="th", script="thai")
+    _drawn(s.image, plans, folder)
+    cached, _ = _drawn(s.image, plans, folder, language="th", script="thai")
+    assert np.array_equal(cached, uncached)
 
 
 def test_the_clean_plate_itself_comes_from_the_kept_one(tmp_path: Path) -> None:
@@ -289,6 +305,7 @@ WRITER = r"""
 import sys
 from pathlib import Path
 import numpy as np
+import pytest
 from localize.image.plates import Plate, PlateCache
 folder, me = Path(sys.argv[1]), int(sys.argv[2])
 cache = PlateCache(folder, limit=600 * 1024)

@@ -11,7 +11,7 @@ from localize.image import fonts
 from localize.image.blocks import Line, group
 from localize.image.fit import CLOSING, wrap
 from localize.image.render import break_units
-from localize.image.typeset import Laid, faults, grow, set_block, weight_for
+from localize.image.typeset import LINES_MOST, Laid, faults, grow, set_block, weight_for
 
 SAMPLES = {
     "en": ("latin", "Breathable mesh fabric, keeps feet dry (all day) and cool."),
@@ -316,3 +316,21 @@ def test_steps_far_apart_on_one_left_edge_are_left_aligned_the_title_over_them_c
     # lines of one width stacked on one centre stay centred
     same = [line((300, 100 + 200 * n, 600, 140 + 200 * n)) for n in range(3)]
     assert {b.align for b in group(same)} == {"centre"}
+
+
+def test_a_one_line_original_is_set_smaller_on_fewer_lines_rather_than_down_a_tall_room() -> None:
+    # e09: a subline of one line came back on 5 lines in English, at its full size down a
+    # tall narrow room, where a smaller size, still above its floor, held it on fewer
+    measure = measure_for("latin", "en")
+    text = "Keeps drinks hot for twelve hours and cold all day"
+    units = break_units(text, "latin")
+    room = (measure(text, 60) * 0.27, 60 * 1.2 * 6)  # 5 lines at 60 px fit its height
+    setting = set_block([units], measure, room, 60)
+    [lines] = setting.lines
+    assert len(lines) <= LINES_MOST, lines
+    assert setting.size >= 0.6 * 60 and not setting.under_floor, setting
+    assert all(measure(line, setting.size) <= room[0] for line in lines)
+    assert whole(lines, units)
+    # too narrow for that even at the floor: wrapped as before, at the largest size
+    narrow = set_block([units], measure, (measure(text, 60) * 0.15, 60 * 1.2 * 12), 60)
+    assert len(narrow.lines[0]) > LINES_MOST and narrow.size >= 0.6 * 60, narrow

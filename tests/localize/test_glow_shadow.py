@@ -1,0 +1,168 @@
+"""A glow or a drop shadow round the original letters is measured with their look (looks.py)
+and drawn again under the translation (render.halo / render.drop_shadow through typeset's
+drawing), on tests/imagesynth.py's classes, whose true glow and shadow are known."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from localize.image import replace
+from tests.imagesynth import GLOW, Synth, make
+
+SAYS = {"en": "Large capacity flask", "th": "กระติกน้ำความจุสูง"}
+
+
+def _looks(s: Synth) -> list:
+    """Each line's look as erasing it read it."""
+    original = np.asarray(s.image).copy()
+    work = s.image.copy()
+    out = []
+    for t in s.texts:
+        region = replace.erase_region(work, original, replace.RegionPlan(t.polygon, t.text, "x"))
+        assert region is not None
+        out.append(region.look)
+    return out
+
+
+def _drawn(s: Synth, language: str = "en", line: int = 0) -> Image.Image:
+    """`s` with its line `line` replaced by a translation (the others left as they are)."""
+    t = s.texts[line]
+    img = s.image.copy()
+    plan = replace.RegionPlan(t.polygon, t.text, SAYS[language])
+    replace.ReplaceText((plan,), language, "latin" if language == "en" else "thai").draw(img)
+    return img
+
+
+def _ring(mask: np.ndarray, inner: int, outer: int) -> np.ndarray:
+    """The pixels between `inner` and `outer` px from `mask`."""
+    away = cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5)
+    return (away > inner) & (away <= outer)
+
+
+@pytest.mark.parametrize("name", ["glow", "glow-jpeg"])
+def test_the_look_carries_a_glow_its_colour_and_its_reach(name: str) -> None:
+    s = make(name)
+    for t, look in zip(s.texts, _looks(s), strict=True):
+        assert look.glow is not None, (t.size, look)
+        assert look.shadow is None, (t.size, look)
+        r, g, b = look.glow.colour  # the cyan (110, 200, 255), paler on thin strokes
+        assert b - r >= 50 and g - r >= 30, look.glow
+        assert 0.5 * GLOW * t.size <= look.glow.radius <= 1.5 * GLOW * t.size, look.glow
+
+
+@pytest.mark.parametrize("name", ["shadow", "night-shadow", "wood-shadow"])
+def test_the_look_carries_a_drop_shadow_its_side_and_its_offset(name: str) -> None:
+    s = make(name)
+    looks = _looks(s)
+    found = [(t, look) for t, look in zip(s.texts, looks, strict=True) if look.shadow]
+    assert len(found) >= 2, looks  # (one line of three may be too faint to be sure of)
+    for t, look in found:
+        assert t.shadow is not None
+        shadow, (dx, dy) = look.shadow, t.shadow
+        assert shadow.dx > 0 and shadow.dy > 0, (t.size, shadow)  # down and to the right
+        reach, truth = np.hypot(shadow.dx, shadow.dy), np.hypot(dx, dy)
+        assert 0.5 * truth <= reach <= 1.6 * truth, (t.size, shadow)
+        assert sum(shadow.colour) < sum(t.fill) or sum(t.fill) < 200, shadow  # darker
+        assert look.glow is None and look.edge is None, (t.size, look)
+
+
+def test_a_drop_shadow_is_not_read_as_the_letters_outline() -> None:
+    # yellow letters with a dark shadow came back dark grey-blue letters outlined in
+    # yellow: the shadow, one-sided, was read as an outline and the colours swapped
+    s = make("shadow")
+    for t, look in zip(s.texts, _looks(s), strict=True):
+        assert look.edge is None and look.outline is None, (t.size, look)
+        assert sum(abs(a - b) for a, b in zip(look.fill, t.fill, strict=True)) <= 60, look
+
+
+@pytest.mark.parametrize(
+    "name", ["flat", "gradient", "bokeh", "stripes", "wood", "outline2", "outline4", "outline8"]
+)
+def test_letters_without_a_glow_or_a_shadow_get_none(name: str) -> None:
+    s = make(name)
+    for t, look in zip(s.texts, _looks(s), strict=True):
+        assert look.glow is None and look.shadow is None, (t.size, look)
+
+
+@pytest.mark.parametrize("language", ["en", "th"])
+def test_the_translation_is_drawn_with_the_originals_glow(language: str) -> None:
+    # e09: white letters that stood out on a night photo by their cyan glow came back
+    # flat white on the dark picture
+    s = make("glow")
+    a = np.asarray(_drawn(s, language)).astype(np.int16)
+    left, top, right, bottom = s.texts[0].box
+    grow = replace.dilation(s.texts[0].polygon)
+    box = np.zeros(a.shape[:2], bool)
+    box[top - grow : bottom + grow, left - grow : right + grow] = True
+    white = box & (a.min(axis=2) >= 235)
+    assert white.sum() > 500
+    halo = _ring(white, 1, 4) & box & (a.min(axis=2) < 235)
+    past = _ring(white, 25, 40) & box  # the night photo, beyond the halo
+    blue = a[..., 2] - a[..., 0]
+    assert np.median(blue[halo]) >= 40, np.median(blue[halo])  # cyan next to the letters
+    lift = np.median(a[halo].sum(axis=1)) - np.median(a[past].sum(axis=1))
+    assert lift >= 150, lift  # and clearly lighter than the picture past it
+
+
+@pytest.mark.parametrize("language", ["en", "th"])
+def test_the_translation_is_drawn_with_the_originals_drop_shadow(language: str) -> None:
+    s = make("shadow")
+    a = np.asarray(_drawn(s, language)).astype(np.int16)
+    t = s.texts[0]
+    yellow = np.abs(a - np.asarray(t.fill, np.int16)).sum(axis=2) <= 60
+    assert yellow.sum() > 500  # the letters in their own yellow
+    outside = ~_ring(yellow, -1, 2)
+    grey = a.sum(axis=2) / 3
+    page = float(np.median(grey[_ring(yellow, 40, 60)]))
+
+    def moved(d: int) -> np.ndarray:  # the letters moved d px right and down
+        m = np.zeros_like(yellow)
+        if d > 0:
+            m[d:, d:] = yellow[:-d, :-d]
+        else:
+            m[:d, :d] = yellow[-d:, -d:]
+        return m & outside
+
+    shadow_side = float(np.median(grey[moved(5)]))
+    lit_side = float(np.median(grey[moved(-5)]))
+    assert page - shadow_side >= 40, (page, shadow_side)  # dark down and to the right
+    assert abs(page - lit_side) <= 15, (page, lit_side)  # the page up and to the left
+
+
+def test_the_glow_changes_nothing_of_the_letters_even_where_they_are_clipped() -> None:
+    # a subline too long for its space is clipped where its space ends: with a glow's
+    # wider layer its letters ran on past that edge, and a halo showed round letters cut
+    from dataclasses import replace as changed
+
+    from localize.image.typeset import set_pieces
+
+    s = make("glow")
+    says = ["Large capacity flask", "Keeps drinks hot for twelve hours and cold for a day, "
+            "made of food-grade steel", "Free shipping home"]  # fmt: skip
+    drawn = []
+    for glowing in (True, False):
+        img = s.image.copy()
+        original = np.asarray(img).copy()
+        pieces = []
+        for t, tr in zip(s.texts, says, strict=True):
+            piece = replace.erase_piece(
+                img, original, replace.RegionPlan(t.polygon, t.text, tr), tr
+            )
+            assert piece is not None and piece.look.glow is not None
+            pieces.append(piece if glowing else changed(piece, look=changed(piece.look, glow=None)))
+        done = set_pieces(img, pieces, "en", "latin")
+        drawn.append((np.asarray(img).astype(np.int16), done))
+    (lit, done), (flat, _) = drawn
+    assert any("does not fit" in str(n) for n in done.notes)  # clipped: the case in question
+    white, core = flat.min(axis=2) >= 235, flat.min(axis=2) >= 254
+    # the same letters, cut alike: their cores as white, nothing whiter past their edges
+    # (an anti-aliased edge over the halo is lighter than over the night)
+    assert (lit.min(axis=2)[core] >= 254).all()
+    past = (lit.min(axis=2) >= 254) & ~_ring(white, -1, 1)
+    assert past.sum() == 0, past.sum()
+    halo = (lit != flat).any(axis=2)
+    near = _ring(white, -1, 3 * round(GLOW * s.texts[0].size))
+    assert halo.any() and not (halo & ~near).any()  # a halo only round letters drawn
