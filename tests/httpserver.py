@@ -64,12 +64,17 @@ def serve(routes: dict[str, Route]) -> Iterator[Server]:
         def _handle(self) -> None:
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            if len(body) < length:  # the client went before its body was whole (a daemon
+                # killed mid-send): a real server never acts on half a request, nor records
+                # it (test_sigkill_while_delivering read an empty body as a message, once)
+                return
             req = Request(
                 method=self.command,
                 path=parts.path,
                 query={k: v[-1] for k, v in parse_qs(parts.query).items()},
                 headers={k.lower(): v for k, v in self.headers.items()},
-                body=self.rfile.read(length) if length else b"",
+                body=body,
             )
             with received:  # recorded before answering: the client may move on at once
                 requests.append(req)
