@@ -327,6 +327,10 @@ def _checked(
 
     if outline is None:
         return fill, None, None
+    if sum(abs(a - b) for a, b in zip(outline, background, strict=True)) <= INK_NEAR:
+        # the picture's own colour round the letters: navy letters on light tiles read in
+        # a 5-6 px "outline" of the tiles' shade, 3 walls in 9
+        return fill, None, None
     # a colour that is a mix of the other and the background is that other's anti-aliased
     # edge, unless it lies outside the letters and is wider than the ramp: a mid-tone
     # outline (grey round white on black)
