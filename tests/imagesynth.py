@@ -913,6 +913,26 @@ def _blue(rng: np.random.Generator) -> np.ndarray:
     return np.broadcast_to(np.array(BLUE, np.float32), (SIZE, SIZE, 3)).copy()
 
 
+NAVY = (25, 35, 95)  # an outline's navy, near the grout's dark (a trial's f11)
+
+
+def _grout(rng: np.random.Generator, tile: int = 96, line: int = 5) -> np.ndarray:
+    """Light ceramic tiles set in dark grout (a trial's f11's wall): square tiles, each its
+    own pale shade with a soft glaze across it and a little grain, `line` px of grout
+    between them whose dark blue-grey is near a navy outline's."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE]
+    shades = rng.uniform(205, 245, (SIZE // tile + 2, SIZE // tile + 2, 1)) + rng.uniform(
+        -6, 6, (SIZE // tile + 2, SIZE // tile + 2, 3)
+    )
+    base = shades[y // tile, x // tile].astype(np.float32)
+    glaze = 10 * np.sin((x % tile + y % tile) / tile * np.pi)[..., None]
+    base = base + glaze + rng.normal(0, 2.5, (SIZE, SIZE, 1))
+    joint = (x % tile < line) | (y % tile < line)
+    base[joint] = np.array([62, 66, 82], np.float32) + rng.normal(0, 4, (int(joint.sum()), 1))
+    img = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    return np.asarray(img.filter(ImageFilter.GaussianBlur(0.7))).astype(np.float32)
+
+
 def ghosted(s: Synth, levels: float) -> Image.Image:
     """The true background of `s` with a faint ghost of its letters left on it, `levels`
     grey levels off (towards the text's colour): an erase that nearly worked."""
@@ -977,6 +997,13 @@ LOOKS = {
         _stripes,
         Look(fill=(255, 255, 255), outline=(40, 70, 140), outline_width=4),
     ),
+    # white letters with a navy outline over light tiles in dark grout (a trial's f11): the
+    # outline's colour near the grout's, the tiles light and each its own shade; and the
+    # same outline over wood grain and out-of-focus lights
+    "outline-tiles3": (_grout, Look(fill=(255, 255, 255), outline=NAVY, outline_width=3)),
+    "outline-tiles5": (_grout, Look(fill=(255, 255, 255), outline=NAVY, outline_width=5)),
+    "outline-wood": (_wood, Look(fill=(255, 255, 255), outline=NAVY, outline_width=3)),
+    "outline-bokeh": (_bokeh, Look(fill=(255, 255, 255), outline=NAVY, outline_width=5)),
 }
 JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragraph", "shadow-band")
 JPEG += ("grain",)  # a grainy photo panel: JPEG's ringing check must not smooth its grain
@@ -984,6 +1011,7 @@ JPEG += ("card-edge",)
 JPEG += ("glow",)
 JPEG += ("two-colour",)  # JPEG's ringing round red on cream: no third colour
 JPEG += ("para-linen",)
+JPEG += ("outline-tiles3", "outline-tiles5", "outline-wood", "outline-bokeh")
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
@@ -994,6 +1022,7 @@ CLASSES = (
     *("product", "shadow"),
     *("outline2", "outline4", "outline8", "outline-stripes", "outline-busy"),
     *("outline6", "outline-weave"),
+    *("outline-tiles3", "outline-tiles5", "outline-wood", "outline-bokeh"),
     *("glow", "night-shadow"),
     *("two-colour",),
     *("para-linen", "para-wood"),

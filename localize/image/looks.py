@@ -7,7 +7,8 @@ The erase reads the ink's colours from the pixels least like the background, whi
 small text are mostly anti-aliased edge and on a photo may be the photo between the
 strokes; here the reading is checked against the letters' shapes: their colour is their
 cores', and an outline is one only when it is a colour of its own, no wider than an
-outline can be.
+outline can be; or when its shape shows it (one width all round a fill it encloses),
+whatever the colours around it (white letters in navy over light tiles and dark grout).
 
 Everything is measured in the line's own frame (turned upright), on a crop around it.
 """
@@ -55,6 +56,10 @@ SHADOW_LIKE = 2 * INK_NEAR  # a colour read as an outline this near a shadow's i
 SHADOW_LEAST_OFFSET = 3.0  # px: a shadow nearer the letters is their anti-aliased edge
 SHADOW_NIGHT = 3 * 80  # R + G + B: a background darker than this is a night's
 SHADOW_BLUR = 0.25  # of its offset: a drop shadow's blur (not measured: a designer's usual)
+HUGS = 0.95  # of a ring's outer edge within its width (+ HUG_SLACK) of what it encloses:
+HUG_SLACK = 2.0  # px ... an outline, one width all round its letters; a dark letter's own
+# edge lies as far from its counters as the stroke it belongs to runs (0.5-0.7 of it)
+ONE_COLOUR = 0.5  # of what a ring encloses in the one colour: the letters' fill
 
 
 @dataclass(frozen=True)
@@ -293,6 +298,55 @@ def _apart(a: Any, b: Any) -> int:
     return sum(abs(int(x) - int(y)) for x, y in zip(a, b, strict=True))
 
 
+def enclosed(crop: Any, colour: Any, most: float) -> tuple[tuple[int, int, int], float] | None:
+    """An outline told by its shape in an upright crop: the pixels of `colour` enclosing
+    shapes of one other colour (the letters' fill) and reaching out from them one width
+    all round, no wider than `most` px; that fill's colour and the outline's width, or
+    None. Whatever the picture around is: a light, varied one (tiles, f11) has colours
+    near the fill's and lines near the outline's, where telling the two by colour fails."""
+    import cv2
+    import numpy as np
+
+    ring = near(crop, colour)
+    count, labels = cv2.connectedComponents((~ring).astype(np.uint8), connectivity=4)
+    border = np.unique(np.concatenate((labels[0], labels[-1], labels[:, 0], labels[:, -1])))
+    holes = (labels > 0) & ~np.isin(labels, border)
+    if holes.sum() < 20:
+        return None
+    fill = tuple(int(v) for v in np.median(crop[holes], axis=0))
+    inside = holes & near(crop, fill)
+    apart = sum(abs(a - b) for a, b in zip(fill, colour, strict=True))
+    if inside.sum() < ONE_COLOUR * holes.sum() or apart < 2 * INK_NEAR:
+        return None
+    outside = ~ring & ~holes
+    away = cv2.distanceTransform((~inside).astype(np.uint8), cv2.DIST_L2, 5)
+    edge = ring & (cv2.dilate(outside.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    if edge.sum() < 10:
+        return None
+    reach = away[edge]
+    width = float(np.median(reach))
+    if width > most or float((reach <= width + HUG_SLACK).mean()) < HUGS:
+        return None
+    return fill, width  # type: ignore[return-value]
+
+
+def beside(crop: Any, colour: Any) -> tuple[int, int, int] | None:
+    """The colour 2-3 px out from the pixels of `colour` in an upright crop (their median):
+    an outline's, where the erase read the fill alone (white letters on stripes whose
+    light is the fill's and dark the outline's)."""
+    import cv2
+    import numpy as np
+
+    ink = near(crop, colour).astype(np.uint8)
+    if ink.sum() < 20:
+        return None
+    out = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))) > 0
+    out &= ~(cv2.dilate(ink, np.ones((3, 3), np.uint8)) > 0)
+    if not out.any():
+        return None
+    return tuple(int(v) for v in np.median(crop[out], axis=0))  # type: ignore[return-value]
+
+
 def _farther(a: Any, b: Any, background: Any) -> Any:
     """Of two colours, the one further from the background (sum over R, G, B)."""
     return max((a, b), key=lambda c: sum(abs(x - y) for x, y in zip(c, background, strict=True)))
@@ -449,11 +503,57 @@ def shadow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Shadow | None
     return Shadow(colour, float(dx), float(dy), SHADOW_BLUR * math.hypot(dx, dy))  # type: ignore[arg-type]
 
 
+def _ringed(
+    crop: Any, fill: Any, outline: Any, background: Any, most: float
+) -> tuple[tuple[int, int, int], tuple[int, int, int], float] | None:
+    """(outline, fill, width) when the shape shows an outline round the letters (enclosed),
+    of the erase's colours or the one just outside its fill, each taken at its core."""
+    for colour in (outline, fill, beside(crop, fill)):
+        if colour is None:
+            continue
+        ring = core(crop, colour, background)
+        found = enclosed(crop, ring, most)
+        if found is not None:
+            return ring, found[0], found[1]
+    return None
+
+
+def _checked(
+    crop: Any, fill: Any, outline: Any, background: Any, around: Any, height: float
+) -> tuple[Any, Any, float | None]:
+    """(fill, outline, width) of an outline told by colour alone, or (fill, None, None)
+    when it is an anti-aliased edge or a photo's patch: wider than an outline can be."""
+    from localize.image import colors
+    from localize.image.erase import stroke_width
+
+    if outline is None:
+        return fill, None, None
+    if sum(abs(a - b) for a, b in zip(outline, background, strict=True)) <= INK_NEAR:
+        # the picture's own colour round the letters: navy letters on light tiles read in
+        # a 5-6 px "outline" of the tiles' shade, 3 walls in 9
+        return fill, None, None
+    # a colour that is a mix of the other and the background is that other's anti-aliased
+    # edge, unless it lies outside the letters and is wider than the ramp: a mid-tone
+    # outline (grey round white on black)
+    blend = colors.mixed(fill, outline, background)
+    ramp = colors.mixed(outline, fill, background)
+    ring = near(crop, outline)
+    width = outline_width(near(crop, fill), ring, around)
+    band = stroke_width(ring)  # how thick the outline's own band is
+    edge = blend or (ramp and (width is None or width < EDGE_RAMP))
+    if edge or (
+        width is not None and (width > OUTLINE_MOST * height or (band and width > 2 * band))
+    ):
+        # white letters on a photo: the letters taken for an outline, the photo between
+        # their strokes for a fill; an outline is not that wide, and it reaches out from
+        # the fill as far as its own band is thick
+        return _farther(fill, outline, background), None, None
+    return fill, outline, width
+
+
 def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, text: str) -> Look:
     """The look of one region of the original image `rgb` (H x W x 3) whose ink the erase
     read as `fill` (and `outline`, for outlined text) on `background`."""
-    from localize.image import colors
-
     (x0, y0), (x1, y1), _, (x3, y3) = polygon[:4]
     length, height = math.hypot(x1 - x0, y1 - y0), math.hypot(x3 - x0, y3 - y0)
     pad = max(2, round(0.15 * height))
@@ -469,33 +569,23 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
                 fill, outline = letters, None
                 break
             shadow = None
-    swapped = outline is not None and not outer(crop, fill, outline, around)
-    if swapped:  # the colour at the letters' edge is the outline
-        fill, outline = outline, fill
-    # a colour that is a mix of the other and the background is that other's anti-aliased
-    # edge, unless it lies outside the letters and is wider than the ramp: a mid-tone
-    # outline (grey round white on black)
-    blend = outline is not None and colors.mixed(fill, outline, background)
-    ramp = outline is not None and colors.mixed(outline, fill, background)
+    ringed = None
+    if shadow is None:
+        ringed = _ringed(crop, fill, outline, background, OUTLINE_MOST * height)
+    if ringed is not None:
+        # an outline its shape shows is taken as it is: the checks on colour below are
+        # for a photo's patches taken for one
+        outline, fill, width = ringed
+    else:
+        swapped = outline is not None and not outer(crop, fill, outline, around)
+        if swapped:  # the colour at the letters' edge is the outline
+            fill, outline = outline, fill
     ink = near(crop, fill)
     found, span = rules(ink)
     letters = float(span[1] - span[0] + 1) if span and found else None
-    width = None
-    if outline is not None:
-        from localize.image.erase import stroke_width
-
-        ring = near(crop, outline)
-        width = outline_width(ink, ring, around)
-        band = stroke_width(ring)  # how thick the outline's own band is
-        edge = blend or (ramp and (width is None or width < EDGE_RAMP))
-        if edge or (
-            width is not None and (width > OUTLINE_MOST * height or (band and width > 2 * band))
-        ):
-            # white letters on a photo: the letters taken for an outline, the photo
-            # between their strokes for a fill; an outline is not that wide, and it
-            # reaches out from the fill as far as its own band is thick
-            fill, outline, width = _farther(fill, outline, background), None, None
-            ink = near(crop, fill)
+    if ringed is None:
+        fill, outline, width = _checked(crop, fill, outline, background, around, height)
+        ink = near(crop, fill)
     stroke = None
     if outline is None:  # read on the pixels as they are: turning a crop blurs fine strokes
         box = as_is(rgb, polygon, pad)
