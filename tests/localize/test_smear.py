@@ -23,6 +23,7 @@ from localize.image.replace import RegionPlan, ReplaceText
 from localize.image.smear import (
     HAZE,
     PAINTED,
+    REPEAT,
     RESIDUE,
     SMEAR,
     _haze,
@@ -39,6 +40,7 @@ CLEAN = (
     *("product", "sticker", "ruled-cells", "watermark-photo", "watermark-flat"),
     *("watermark-turned", "dotted", "grain", "marble", "wood-shadow"),
     *("flat-jpeg", "banner-jpeg", "stripes-jpeg", "bokeh-jpeg", "glow", "glow-jpeg"),
+    *("polka", "tiles", "gingham", "polka-jpeg", "tiles-jpeg", "gingham-jpeg"),
 )
 
 
@@ -372,11 +374,12 @@ def test_each_look_says_what_it_saw_in_its_own_words() -> None:
         "calm": "a smooth patch of 120 px",
         "veins": "lines stop at the letters' shape",
         "brought": "120 px of other letters copied into it",
+        "repeat": "the pattern around it (repeating every 71 px) is not continued",
     }
     for look, said_so in words.items():
-        doubt = {"kind": RESIDUE, "px": 120} | ({"look": look} if look else {})
+        doubt = {"kind": RESIDUE, "px": 120, "period": 71} | ({"look": look} if look else {})
         assert said_so in str(said(doubt)), look
-    assert len({str(said({"kind": RESIDUE, "px": 1, "look": k})) for k in words}) == 4
+    assert len({str(said({"kind": RESIDUE, "px": 1, "look": k})) for k in words}) == 5
 
 
 def _two_colour_edge(sliver: float) -> tuple[Image.Image, Image.Image, list[tuple[int, int]]]:
@@ -466,3 +469,31 @@ def test_a_tilted_banners_edge_in_the_regions_box_is_no_residue_but_leftovers_ar
     assert doubts(s, Image.fromarray(plate), "look") == [[None]]  # (specks)
     # and a faint ghost of the whole letters
     assert doubts(s, ghosted(s, 10)) == [[RESIDUE]]
+
+
+def dots_dropped(s: Synth) -> Image.Image:
+    """The true background of the polka class with every dot the letters touch painted
+    over in the panel's pink, as a flat fill leaves it (f09)."""
+    truth = np.asarray(s.background).copy()
+    pink = np.array([240, 150, 175], np.uint8)
+    dot = np.abs(truth.astype(np.int32) - pink).sum(axis=2) > 30
+    ink = cv2.dilate(s.ink.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    _, labels = cv2.connectedComponents(dot.astype(np.uint8))
+    hit = np.unique(labels[ink & dot])
+    truth[np.isin(labels, hit[hit > 0]) | ink] = pink
+    return Image.fromarray(truth)
+
+
+@pytest.mark.parametrize("name", ["polka", "polka-jpeg"])
+def test_dots_a_fill_leaves_out_under_the_letters_are_a_broken_pattern(name: str) -> None:
+    # f09: a flat pink fill where the title covered big dots scored 22.2 dB, and no look
+    # saw it (no speck left, no edge entering the region): said, with the dots' period
+    s = make(name)
+    plate = dots_dropped(s)
+    assert doubts(s, plate, "look") == [[REPEAT] for _ in s.texts]
+    grown = dilation(s.texts[0].polygon)
+    seen = before(s.image, s.texts[0].polygon, grown)
+    assert seen is not None
+    (found,) = judge(seen, plate)
+    assert found["period"] in (71, 72)
+    assert "repeating every 7" in str(said(found))
