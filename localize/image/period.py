@@ -24,6 +24,7 @@ LEAST_PAIRS = 400  # ... and at least this many pairs
 CONTRAST = 6.0  # grey levels (the surround's spread): less is no pattern worth continuing
 APART = 25.0  # degrees: the lattice's two steps at least this far from one heading
 STEPS = 6  # lattice steps each way a copy may come from
+HALF_DROP = 0.2  # the correlation half a step out this much under the step's: a period
 SHARP = 0.15  # px off whole ones: a copy from a shift this near them is read from one px
 WORK = 320  # px: the longer side of the copy the lattice is sought on (a larger crop shrunk)
 
@@ -53,12 +54,9 @@ class Lattice:
                 if (i or j) and math.hypot(dy, dx) <= reach:
                     found.append((dy, dx))
 
-        # (those landing within SHARP of whole px first: read between px, a sharp edge
-        # is softened; then the nearest)
-        def rough(o: tuple[float, float]) -> bool:
-            return max(abs(o[0] - round(o[0])), abs(o[1] - round(o[1]))) > SHARP
-
-        return sorted(found, key=lambda o: (rough(o), o[0] ** 2 + o[1] ** 2, o))
+        # (the nearest first: a step's error grows with each step taken; stripes' copies
+        # from a far offset landing on whole px were a third of a period off, bleached)
+        return sorted(found, key=lambda o: (o[0] ** 2 + o[1] ** 2, o))
 
 
 def lattice(grey: Any, known: Any) -> Lattice | None:
@@ -125,6 +123,13 @@ def lattice(grey: Any, known: Any) -> Lattice | None:
             break
     if second is None:
         return None
+    # a period dips between its repeats; along stripes the correlation runs on in a ridge,
+    # level half way too: no step of their own (a lattice read off one drifted across the
+    # stripes a px every few steps, bleaching them), the copy of a stretch follows them
+    for k in (first, second):
+        y, x = round(sh + dy[k] / 2), round(sw + dx[k] / 2)
+        if float(ncc[y, x]) > float(score[k]) - HALF_DROP:
+            return None
     # a lattice repeats at every sum of its steps: two chance repeats of wood's grain or a
     # photo's do not (where a sum lies past what the crop can pair, it cannot be told)
     told = 0

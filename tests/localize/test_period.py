@@ -64,8 +64,11 @@ def test_the_lattice_of_dots_is_found_to_a_fraction_of_a_px_and_the_hole_comes_b
 
 
 @settings(max_examples=15, deadline=None)
-@given(seed=st.integers(0, 10_000), kind=st.sampled_from(["blobs", "grain", "flat", "ramp"]))
-def test_a_photos_blobs_grain_a_flat_panel_or_a_gradient_repeat_nothing(
+@given(
+    seed=st.integers(0, 10_000),
+    kind=st.sampled_from(["blobs", "grain", "flat", "ramp", "stripes"]),
+)
+def test_a_photos_blobs_grain_a_flat_panel_a_gradient_or_stripes_repeat_nothing(
     seed: int, kind: str
 ) -> None:
     rng = np.random.default_rng(seed)
@@ -77,9 +80,15 @@ def test_a_photos_blobs_grain_a_flat_panel_or_a_gradient_repeat_nothing(
         grey = 180 + rng.normal(0, 8, size).astype(np.float32)
     elif kind == "flat":
         grey = np.full(size, float(rng.integers(40, 220)), np.float32)
-    else:
+    elif kind == "ramp":
         y, x = np.mgrid[0 : size[0], 0 : size[1]].astype(np.float32)
         grey = 60 + 0.3 * x + 0.2 * y
+    else:  # stripes run on along themselves: no step of their own to copy from, a ridge
+        # (a lattice read off one drifted across them; the copy of a stretch follows them)
+        y, x = np.mgrid[0 : size[0], 0 : size[1]].astype(np.float32)
+        angle, period = rng.uniform(0, np.pi), rng.uniform(20, 60)
+        along = x * np.cos(angle) + y * np.sin(angle)
+        grey = 120 + 60 * np.cos(2 * np.pi * along / period)  # (soft: no px staircase)
     hole = hole_in(size, (80, 120, 160, 360))
     assert lattice(grey, ~hole) is None
 
