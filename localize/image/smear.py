@@ -102,6 +102,7 @@ TINT_RATIO = 1.5  # ... and this many times the picture's own untouched edges (9
 TINT_STRIP = 128  # rows of the crop measured at once (a bound on the look's memory)
 REPEAT_OFF = 3.0  # the fill off the pattern's own copy this many times the ring is off its
 REPEAT_LEVELS = 10.0  # ... and by this many grey levels (RMS) more: the pattern is broken
+REPEAT_LOOSE = 9.0  # grey levels (RMS): a surround off its own copies more repeats nothing
 REPEAT_REACHED = 0.5  # of what the erase changed: a copy reaching less of it tells nothing
 
 
@@ -804,6 +805,9 @@ def _repeat(
     if not got.any():
         return 0, 0
     base = float(np.sqrt(((was - own)[got] ** 2).mean()))
+    if base > REPEAT_LOOSE:  # (a band's edge and its letters' feet: a chance lattice, 11.7
+        # levels off itself, and overhang's clean erase was doubted; tiles' shades, 7.5)
+        return 0, 0
     rms = float(np.sqrt((off**2).mean()))
     if rms < REPEAT_OFF * base or rms < base + REPEAT_LEVELS:
         return 0, 0
