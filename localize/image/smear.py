@@ -103,6 +103,7 @@ TINT_STRIP = 128  # rows of the crop measured at once (a bound on the look's mem
 REPEAT_OFF = 3.0  # the fill off the pattern's own copy this many times the ring is off its
 REPEAT_LEVELS = 10.0  # ... and by this many grey levels (RMS) more: the pattern is broken
 REPEAT_LOOSE = 9.0  # grey levels (RMS): a surround off its own copies more repeats nothing
+REPEAT_FIT = 0.45  # ... nor one off them by more than this share of its own spread
 REPEAT_REACHED = 0.5  # of what the erase changed: a copy reaching less of it tells nothing
 
 
@@ -805,8 +806,11 @@ def _repeat(
     if not got.any():
         return 0, 0
     base = float(np.sqrt(((was - own)[got] ** 2).mean()))
-    if base > REPEAT_LOOSE:  # (a band's edge and its letters' feet: a chance lattice, 11.7
-        # levels off itself, and overhang's clean erase was doubted; tiles' shades, 7.5)
+    # (a band's edge and its letters' feet: a chance lattice, 11.7 levels off itself, and
+    # overhang's clean erase was doubted; tiles' shades, 7.5; and one read off the thin
+    # frame round a small line, 4.4 levels where the surround spreads 8: polka-jpeg's clean
+    # third line, 42 dB, doubted via OCR's box)
+    if base > REPEAT_LOOSE or base > REPEAT_FIT * float(was[known].std()):
         return 0, 0
     rms = float(np.sqrt((off**2).mean()))
     if rms < REPEAT_OFF * base or rms < base + REPEAT_LEVELS:
