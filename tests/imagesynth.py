@@ -895,6 +895,59 @@ def _dotted(rng: np.random.Generator) -> np.ndarray:
     return base
 
 
+def _polka(rng: np.random.Generator) -> np.ndarray:
+    """Large white polka dots on a pink panel (a trial's f09): dots 24 px across every
+    71.5 px, each row set half a step along (a half-drop), anti-aliased; a title 90 px tall
+    covers several of them, which must go on under it."""
+    base = np.broadcast_to(np.array([240, 150, 175], np.float32), (SIZE, SIZE, 3)).copy()
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+    step = 71.5
+    row = np.floor(y / step)
+    dx = (x + 0.5 * step * (row % 2)) % step - step / 2
+    dy = y % step - step / 2
+    cover = np.clip(12.0 + 0.5 - np.sqrt(dx * dx + dy * dy), 0, 1)[..., None]
+    return base + (np.array([252, 250, 248], np.float32) - base) * cover
+
+
+def _tiles(rng: np.random.Generator) -> np.ndarray:
+    """Ceramic tiles (a trial's f11): square tiles 97.6 px apart (a photo's scale: no whole
+    number of px), each its own shade of an off-white (a few levels apart), set in 4 px
+    darker grout lines, anti-aliased, with a slight grain: the grout lines must run on
+    straight through the letters."""
+    pitch, grout = 97.6, 4.0
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+    y, x = y + 37.3, x + 61.7
+    shades = rng.normal(0, 5, (int(SIZE / pitch) + 3,) * 2).astype(np.float32)
+    tile = (
+        np.array([228, 224, 214], np.float32)
+        + shades[(y // pitch).astype(int), (x // pitch).astype(int)][..., None]
+    )
+
+    def line(v: np.ndarray) -> np.ndarray:  # a grout line's cover where each tile starts
+        off = np.abs((v + pitch / 2) % pitch - pitch / 2)
+        return np.clip(grout / 2 + 0.5 - off, 0, 1)
+
+    cover = np.maximum(line(y), line(x))[..., None]
+    base = tile + (np.array([150, 146, 138], np.float32) - tile) * cover
+    return base + rng.normal(0, 2.0, (SIZE, SIZE, 1)).astype(np.float32)
+
+
+def _gingham(rng: np.random.Generator) -> np.ndarray:
+    """Gingham (a trial's f10): white with red bands across and down, half of a 37.4 px
+    period each (no whole number of px), anti-aliased; where the bands cross, the full red,
+    where one lies, half of it (a third colour)."""
+    period = 37.4
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+
+    def band(v: np.ndarray) -> np.ndarray:  # cover of a band half the period wide
+        off = np.abs((v % period) - period / 2)  # 0 at a band's middle
+        return np.clip(period / 4 + 0.5 - off, 0, 1)
+
+    t = (0.5 * (band(y + 9.2) + band(x + 17.6)))[..., None]
+    white, red = np.array([250, 248, 245], np.float32), np.array([196, 40, 52], np.float32)
+    return white + (red - white) * t
+
+
 BLUE = (70, 95, 140)  # the fabric's and the flat panel's blue under outlined white text
 
 
@@ -992,6 +1045,11 @@ LOOKS = {
         _weave,
         Look((255, 255, 255), (20, 20, 30), 4, sizes=(100, 80, 64), tight=True),
     ),
+    # a title over several big dots, tiles and their grout, a gingham's checks (f09-f11):
+    # the pattern goes on under the letters
+    "polka": (_polka, Look(fill=(120, 20, 60), sizes=(90, 64, 48))),
+    "tiles": (_tiles, Look(fill=(30, 45, 80), sizes=(90, 64, 48))),
+    "gingham": (_gingham, Look(fill=(20, 30, 70), sizes=(80, 56, 44))),
     # an outline of the stripes' own dark colour
     "outline-stripes": (
         _stripes,
@@ -1012,6 +1070,7 @@ JPEG += ("glow",)
 JPEG += ("two-colour",)  # JPEG's ringing round red on cream: no third colour
 JPEG += ("para-linen",)
 JPEG += ("outline-tiles3", "outline-tiles5", "outline-wood", "outline-bokeh")
+JPEG += ("polka", "tiles", "gingham")
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
@@ -1026,6 +1085,7 @@ CLASSES = (
     *("glow", "night-shadow"),
     *("two-colour",),
     *("para-linen", "para-wood"),
+    *("polka", "tiles", "gingham"),
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (

@@ -46,6 +46,7 @@ CROWDED = "crowded"  # (a doubt the erase itself raises: other text all around, 
 SPECKS, CALM, VEINS, BROUGHT, TINT = "specks", "calm", "veins", "brought", "tint"
 PAINTED = "painted"
 HAZE = "haze"
+REPEAT = "repeat"
 CHANGED = 12  # per channel: a pixel the erase changed by more than this was erased
 EDGE = 40.0  # per channel: a step this strong where an edge crosses the region's side
 FADED = 0.35  # ... inside the region an edge keeping less than this of its step is smeared
@@ -101,6 +102,11 @@ TINT_STEP = 30.0  # levels of brightness and of colour both: an edge between two
 TINT_LEAD = 0.2  # of the step: brightness ahead of colour by this much is a mark's tint ...
 TINT_RATIO = 1.5  # ... and this many times the picture's own untouched edges (99.9th pc)
 TINT_STRIP = 128  # rows of the crop measured at once (a bound on the look's memory)
+REPEAT_OFF = 3.0  # the fill off the pattern's own copy this many times the ring is off its
+REPEAT_LEVELS = 10.0  # ... and by this many grey levels (RMS) more: the pattern is broken
+REPEAT_LOOSE = 9.0  # grey levels (RMS): a surround off its own copies more repeats nothing
+REPEAT_FIT = 0.45  # ... nor one off them by more than this share of its own spread
+REPEAT_REACHED = 0.5  # of what the erase changed: a copy reaching less of it tells nothing
 
 
 @dataclass(frozen=True)
@@ -197,9 +203,14 @@ def judge(
         px, look = _tint(original, plate, seen.box, text), TINT
     if not px:
         px, look = _haze(original, plate, seen.box, height, text), HAZE
+    extra: dict[str, Any] = {}
+    if not px:
+        px, period = _repeat(original, plate, seen.box, text, seen.area)
+        look, extra = REPEAT, {"period": period}
     if px:
         # (a look of its own past specks: older records, without one, were specks)
-        doubts.append({"kind": RESIDUE, "px": px} | ({} if look == SPECKS else {"look": look}))
+        look_said = {} if look == SPECKS else {"look": look}
+        doubts.append({"kind": RESIDUE, "px": px} | look_said | extra)
     return tuple(doubts)
 
 
@@ -242,6 +253,13 @@ def said(doubt: dict[str, Any]) -> Msg:
         )
     if look == TINT:
         return msg("a sliver of {px} px of the mark's tint left along an edge", px=px)
+    if look == REPEAT:
+        return msg(
+            "the pattern around it (repeating every {period} px) is not continued through"
+            " it ({px} px)",
+            period=doubt.get("period", "?"),
+            px=px,
+        )
     return msg("{px} px of specks or ghosts left inside it", px=px)
 
 
@@ -758,3 +776,49 @@ def _tint(before: Any, after: Any, box: tuple[int, int, int, int], text: Any) ->
     level = max(TINT_LEAD, TINT_RATIO * float(np.percentile(lead[untouched], 99.9)))
     count = int((edge & near & inside & (lead > level)).sum())
     return count if count >= SPOT_FEW else 0
+
+
+def _repeat(
+    before: Any, after: Any, box: tuple[int, int, int, int], text: Any, area: Any = None
+) -> tuple[int, int]:
+    """How many pixels the erase changed break the regular pattern around the region
+    (polka dots, tiles' grout, a gingham's checks: its lattice read off the crop outside
+    the region and other regions' text), and the pattern's period in px; (0, 0) when
+    there is no such pattern or the fill continues it. Each changed pixel is set beside
+    the same phase of the pattern a period or more away outside the region; the fill is
+    broken when it is off those copies by REPEAT_OFF times what the surround is off its own
+    copies, and by REPEAT_LEVELS more (f09: the dots under a title were left out of a flat
+    pink fill, 22.2 dB, and no look saw it: no speck left, no edge entering)."""
+    import numpy as np
+
+    from localize.image import period
+
+    was, now, inside = _greys(before, after, box)
+    region = inside if area is None else area
+    known = ~(region | text)
+    changed = np.abs(before.astype(np.int16) - after.astype(np.int16)).max(axis=2) > CHANGED
+    changed &= region
+    if changed.sum() < SPECK_LEAST:
+        return 0, 0
+    lat = period.lattice(was, known)
+    if lat is None:
+        return 0, 0
+    copy, reached = period.continued(now, changed, known, lat)
+    if reached.sum() < REPEAT_REACHED * changed.sum():
+        return 0, 0
+    off = np.abs(now - copy)[reached]
+    # the surround's own: each of its pixels against its copies a period or more away
+    own, got = period.continued(was, known, known, lat)
+    if not got.any():
+        return 0, 0
+    base = float(np.sqrt(((was - own)[got] ** 2).mean()))
+    # (a band's edge and its letters' feet: a chance lattice, 11.7 levels off itself, and
+    # overhang's clean erase was doubted; tiles' shades, 7.5; and one read off the thin
+    # frame round a small line, 4.4 levels where the surround spreads 8: polka-jpeg's clean
+    # third line, 42 dB, doubted via OCR's box)
+    if base > REPEAT_LOOSE or base > REPEAT_FIT * float(was[known].std()):
+        return 0, 0
+    rms = float(np.sqrt((off**2).mean()))
+    if rms < REPEAT_OFF * base or rms < base + REPEAT_LEVELS:
+        return 0, 0
+    return int((off > base + REPEAT_LEVELS).sum()), lat.period

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from localize.image.erase import dilation
+from localize.image.erase import dilation, erase
 from localize.image.ocr import OcrCache, Region
 from localize.image.pipeline import replace_text_images
 from localize.image.regions import POOR_ERASE, poor_erase_finding, with_erase_scores
@@ -23,6 +23,7 @@ from localize.image.replace import RegionPlan, ReplaceText
 from localize.image.smear import (
     HAZE,
     PAINTED,
+    REPEAT,
     RESIDUE,
     SMEAR,
     _haze,
@@ -39,6 +40,7 @@ CLEAN = (
     *("product", "sticker", "ruled-cells", "watermark-photo", "watermark-flat"),
     *("watermark-turned", "dotted", "grain", "marble", "wood-shadow"),
     *("flat-jpeg", "banner-jpeg", "stripes-jpeg", "bokeh-jpeg", "glow", "glow-jpeg"),
+    *("polka", "tiles", "gingham", "polka-jpeg", "tiles-jpeg", "gingham-jpeg"),
 )
 
 
@@ -372,11 +374,12 @@ def test_each_look_says_what_it_saw_in_its_own_words() -> None:
         "calm": "a smooth patch of 120 px",
         "veins": "lines stop at the letters' shape",
         "brought": "120 px of other letters copied into it",
+        "repeat": "the pattern around it (repeating every 71 px) is not continued",
     }
     for look, said_so in words.items():
-        doubt = {"kind": RESIDUE, "px": 120} | ({"look": look} if look else {})
+        doubt = {"kind": RESIDUE, "px": 120, "period": 71} | ({"look": look} if look else {})
         assert said_so in str(said(doubt)), look
-    assert len({str(said({"kind": RESIDUE, "px": 1, "look": k})) for k in words}) == 4
+    assert len({str(said({"kind": RESIDUE, "px": 1, "look": k})) for k in words}) == 5
 
 
 def _two_colour_edge(sliver: float) -> tuple[Image.Image, Image.Image, list[tuple[int, int]]]:
@@ -466,3 +469,62 @@ def test_a_tilted_banners_edge_in_the_regions_box_is_no_residue_but_leftovers_ar
     assert doubts(s, Image.fromarray(plate), "look") == [[None]]  # (specks)
     # and a faint ghost of the whole letters
     assert doubts(s, ghosted(s, 10)) == [[RESIDUE]]
+
+
+def dots_dropped(s: Synth) -> Image.Image:
+    """The true background of the polka class with every dot the letters touch painted
+    over in the panel's pink, as a flat fill leaves it (f09)."""
+    truth = np.asarray(s.background).copy()
+    pink = np.array([240, 150, 175], np.uint8)
+    dot = np.abs(truth.astype(np.int32) - pink).sum(axis=2) > 30
+    ink = cv2.dilate(s.ink.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    _, labels = cv2.connectedComponents(dot.astype(np.uint8))
+    hit = np.unique(labels[ink & dot])
+    truth[np.isin(labels, hit[hit > 0]) | ink] = pink
+    return Image.fromarray(truth)
+
+
+@pytest.mark.parametrize("name", ["polka", "polka-jpeg"])
+def test_dots_a_fill_leaves_out_under_the_letters_are_a_broken_pattern(name: str) -> None:
+    # f09: a flat pink fill where the title covered big dots scored 22.2 dB, and no look
+    # saw it (no speck left, no edge entering the region): said, with the dots' period
+    s = make(name)
+    plate = dots_dropped(s)
+    assert doubts(s, plate, "look") == [[REPEAT] for _ in s.texts]
+    grown = dilation(s.texts[0].polygon)
+    seen = before(s.image, s.texts[0].polygon, grown)
+    assert seen is not None
+    (found,) = judge(seen, plate)
+    assert found["period"] in (71, 72)
+    assert "repeating every 7" in str(said(found))
+
+
+@pytest.mark.parametrize("name", ["overhang", "overhang-jpeg"])
+def test_a_bands_edge_and_its_letters_feet_are_no_pattern_broken(name: str) -> None:
+    # the box as RapidOCR read it, the letters' feet below the band left out of it: the
+    # band's edge and the feet beside the box repeat every 44 px along it by chance, and
+    # a clean erase (75 dB) was doubted as breaking that "pattern"
+    s = make(name)
+    left, top, right, bottom = s.texts[0].box
+    box = ((left + 5, top + 9), (right - 8, top + 9), (right - 8, bottom - 19),
+           (left + 5, bottom - 19))  # fmt: skip
+    seen = before(s.image, box, dilation(box))
+    assert seen is not None
+    img = s.image.copy()
+    erase(img, box)
+    assert [d.get("look") for d in judge(seen, img)] == []
+
+
+def test_a_small_lines_thin_frame_of_dots_is_no_pattern_to_hold_a_clean_erase_to() -> None:
+    # polka-jpeg's third line through RapidOCR's box: the judge's crop leaves a frame of
+    # 26 px round it, a chance lattice fits it loosely (4.4 levels off, the frame spreads
+    # 8), and the erase, 42 dB against the truth, was doubted as breaking the dots
+    s = make("polka-jpeg")
+    left, top, right, bottom = s.texts[2].box
+    box = ((left + 3, top + 2), (right - 2, top + 2), (right - 2, bottom - 3),
+           (left + 3, bottom - 3))  # fmt: skip
+    seen = before(s.image, box, dilation(box))
+    assert seen is not None
+    img = s.image.copy()
+    erase(img, box)
+    assert [d.get("look") for d in judge(seen, img)] == []
