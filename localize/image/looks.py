@@ -602,7 +602,9 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
             across = float(cols[-1] - cols[0] + 1)
     colours = tuple(int(v) for v in fill), outline and tuple(int(v) for v in outline)
     inks = [c for c in colours if c is not None]
-    if shadow is None and not across:
+    if shadow is None and not across and colours[1] is None:  # (outlined letters: the
+        # outline is their edge; over tiles their grout beside them on one side read as a
+        # shadow, and one was drawn under the navy outline)
         shadow = shadow_of(rgb, polygon, inks, height)
     if shadow is not None and (
         math.hypot(shadow.dx, shadow.dy) < SHADOW_LEAST_OFFSET
