@@ -21,6 +21,7 @@ from store.db import read_scope, session_scope
 from store.models import Quality, TranslationMemory
 
 BATCH = 500  # pairs per transaction (a fraction of a second of SQLite's write lock)
+ORIGIN_MOST = 64  # characters of a unit's x-origin the store keeps (its memory.origin column)
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -155,6 +156,19 @@ def import_tmx(
                 )
             )
         props = {p.get("type"): (p.text or "") for p in tu.findall("prop")}
+        origin = props.get("x-origin") or "tmx"
+        if len(origin) > ORIGIN_MOST:  # (the store's column: PostgreSQL refused the row,
+            # and the import failed with no file named, where SQLite kept it whole)
+            result.skipped.append(
+                place.problem(
+                    msg(
+                        "x-origin is {count} characters long; its first {most} are kept",
+                        count=len(origin),
+                        most=ORIGIN_MOST,
+                    )
+                )
+            )
+            origin = origin[:ORIGIN_MOST]
         tu_quality = props.get("x-quality")
         if tu_quality not in (Quality.HUMAN, Quality.MACHINE):
             tu_quality = quality
@@ -165,7 +179,7 @@ def import_tmx(
                 "source": unit.source,
                 "target": text,
                 "quality": tu_quality,
-                "origin": props.get("x-origin") or "tmx",
+                "origin": origin,
             }
             for lang, text in unit.targets.items()
         ]

@@ -119,3 +119,26 @@ def test_any_tmx_file_is_imported_or_refused_with_our_error(
     again = import_tmx(engine, path, scope=scope)
     assert (again.stored, len(again.skipped)) == (first.stored, len(first.skipped))
     assert _rows(engine, scope) == rows
+
+
+def test_a_long_x_origin_is_cut_to_what_the_store_keeps_and_said(
+    engine: Engine, folder: Path
+) -> None:
+    # Hypothesis, on PostgreSQL in CI: a 120-character x-origin overflowed memory.origin
+    # (64), and the import failed with the database's error, no file named
+    path = folder / "memory.tmx"
+    path.write_text(
+        '<tmx><header srclang="zh-CN"/><body><tu><prop type="x-origin">'
+        + "o" * 120
+        + '</prop><tuv xml:lang="zh-CN"><seg>保温杯</seg></tuv>'
+        '<tuv xml:lang="th"><seg>กระติกน้ำ</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    done = import_tmx(engine, path, scope="long-origin")
+    assert done.stored == 1
+    assert len(done.skipped) == 1 and "120 characters" in str(done.skipped[0])
+    with read_scope(engine) as session:
+        row = session.exec(
+            select(TranslationMemory).where(TranslationMemory.scope == "long-origin")
+        ).one()
+    assert row.origin == "o" * 64 and row.target_text == "กระติกน้ำ"
