@@ -284,7 +284,7 @@ def terms_imported(env: Environment, file: Path, result: ImportResult) -> None:
 
 def memory_imported(env: Environment, file: Path, result: TmxImport) -> None:
     """A TMX file imported."""
-    problems(env, result.skipped)
+    problems(env, result.skipped + result.noted)
     env.out(
         msg(
             "{file}: {stored} translation(s) stored, {skipped} unit(s) skipped",

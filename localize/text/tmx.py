@@ -31,6 +31,7 @@ class TmxImport:
 
     stored: int = 0
     skipped: list[RowProblem] = field(default_factory=list)
+    noted: list[RowProblem] = field(default_factory=list)  # stored, with something said
 
 
 def _seg_text(seg: ET.Element) -> str:
@@ -159,7 +160,7 @@ def import_tmx(
         origin = props.get("x-origin") or "tmx"
         if len(origin) > ORIGIN_MOST:  # (the store's column: PostgreSQL refused the row,
             # and the import failed with no file named, where SQLite kept it whole)
-            result.skipped.append(
+            result.noted.append(
                 place.problem(
                     msg(
                         "x-origin is {count} characters long; its first {most} are kept",

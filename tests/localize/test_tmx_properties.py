@@ -136,7 +136,8 @@ def test_a_long_x_origin_is_cut_to_what_the_store_keeps_and_said(
     )
     done = import_tmx(engine, path, scope="long-origin")
     assert done.stored == 1
-    assert len(done.skipped) == 1 and "120 characters" in str(done.skipped[0])
+    assert done.skipped == [] and len(done.noted) == 1  # stored: not called skipped
+    assert "120 characters" in str(done.noted[0]) and str(path) in str(done.noted[0])
     with read_scope(engine) as session:
         row = session.exec(
             select(TranslationMemory).where(TranslationMemory.scope == "long-origin")
