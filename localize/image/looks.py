@@ -560,18 +560,19 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
     crop = upright(rgb, polygon, pad)
     around = near(crop, background)
     shadow = None
-    if outline is not None:  # a drop shadow is a colour of its own beside the letters, on
-        # one side: read as an outline, yellow letters came back grey-blue outlined in
-        # yellow (imagesynth's shadow), white ones outlined in the shadow's dark red
+    # an outline its shape shows, one width all round the letters, is one; else a colour
+    # beside the letters on one side is a drop shadow: read as an outline, yellow letters
+    # came back grey-blue outlined in yellow (imagesynth's shadow), white ones outlined in
+    # the shadow's dark red (and the shadow looked for first took a tiles' grout beside
+    # white in a 2 px navy outline for one, and the outline was lost)
+    ringed = _ringed(crop, fill, outline, background, OUTLINE_MOST * height)
+    if ringed is None and outline is not None:
         for letters, other in ((fill, outline), (outline, fill)):
             shadow = shadow_of(rgb, polygon, [letters], height)
             if shadow is not None and _apart(shadow.colour, other) <= SHADOW_LIKE:
                 fill, outline = letters, None
                 break
             shadow = None
-    ringed = None
-    if shadow is None:
-        ringed = _ringed(crop, fill, outline, background, OUTLINE_MOST * height)
     if ringed is not None:
         # an outline its shape shows is taken as it is: the checks on colour below are
         # for a photo's patches taken for one
