@@ -427,7 +427,7 @@ def _feet_on_photo(
     near = _ring(hull, reach) & ~hull & win.area
     est = _pull_push(rgb, hull | near | win.others)  # (other lines' letters: no photo)
     px = rgb.astype(np.float32)
-    off = _most(np.abs(px - est)) > FEET_OFF
+    off = colors.largest_channel(np.abs(px - est)) > FEET_OFF
     # the band's blurred edge is a mix of the band and the photo: on the line between them
     span = est - fill.astype(np.float32)
     reach2 = (span * span).sum(axis=2)
@@ -602,7 +602,7 @@ def _panel_from(
     import numpy as np
 
     seed = np.clip(np.rint(seed_colour), 0, 255).astype(np.uint8)
-    fit = _most(cv2.absdiff(rgb, np.broadcast_to(seed, rgb.shape))) <= 2 * tol
+    fit = colors.largest_channel(cv2.absdiff(rgb, np.broadcast_to(seed, rgb.shape))) <= 2 * tol
     fit &= ~done
     model = None
     for _ in range(2):  # grown from the seed colour: a gradient's far end joins in turn
@@ -610,7 +610,7 @@ def _panel_from(
             return None
         model = _render_plane(_fit_plane(rgb, fit), rgb.shape[:2])
         shade = np.clip(np.rint(model), 0, 255).astype(np.uint8)
-        fit = (_most(cv2.absdiff(rgb, shade)) <= tol) & ~done
+        fit = (colors.largest_channel(cv2.absdiff(rgb, shade)) <= tol) & ~done
     count, labels = cv2.connectedComponents(fit.astype(np.uint8), connectivity=4)
     touched = np.bincount(labels[win.inside & fit], minlength=count)
     touched[0] = 0
@@ -692,7 +692,7 @@ def _ringing(rgb: Any, fill: Any, text: Any, panel: Any, win: Window) -> Any:
     far = panel & ~_ring(text, 2 * JPEG_BLOCK)
     if near.sum() < 20 or far.sum() < 20:
         return np.zeros(text.shape, bool)
-    off = _most(cv2.absdiff(rgb, fill)).astype(np.float32)
+    off = colors.largest_channel(cv2.absdiff(rgb, fill)).astype(np.float32)
     rms_near = float(np.sqrt((off[near] ** 2).mean()))
     rms_far = float(np.sqrt((off[far] ** 2).mean()))
     return near if rms_near > RINGING * rms_far + 0.5 else np.zeros(text.shape, bool)
@@ -790,7 +790,10 @@ def _other_panels(text: Any, win: Window, rgb: Any) -> Any:
     for k in range(1, count):
         blob = labels == k
         colour = np.median(rgb[blob], axis=0).astype(np.uint8)
-        alike = _most(cv2.absdiff(rgb, np.broadcast_to(colour, rgb.shape))) <= 3 * PANEL_TOL
+        alike = (
+            colors.largest_channel(cv2.absdiff(rgb, np.broadcast_to(colour, rgb.shape)))
+            <= 3 * PANEL_TOL
+        )
         grown = _ring(blob, 2 * reach) & text & alike
         if (grown & win.area).sum() < TEXT_WITHIN * grown.sum():
             others |= grown
@@ -827,14 +830,6 @@ def _smooth_around(text: Any, panel: Any, win: Window, done: Any) -> float | Non
     extent &= win.inside & ~done
     left = 1 - float((extent & (panel | text)).sum()) / max(1, int(extent.sum()))
     return None if left > 1 - SMOOTH else left
-
-
-def _most(diff: Any) -> Any:
-    """The largest of an image's three channels per pixel (numpy's max over a last axis
-    of three is several times slower)."""
-    import numpy as np
-
-    return np.maximum(np.maximum(diff[..., 0], diff[..., 1]), diff[..., 2])
 
 
 def _ring(mask: Any, width: int) -> Any:
@@ -961,7 +956,7 @@ def _text_pixels(rgb: Any, win: Window, height: float) -> Any:
         bins, counts = np.unique(q[first], return_counts=True)
         edge = np.median(rgb[first & (q == bins[counts.argmax()])].astype(np.float32), axis=0)
         edge_u8 = np.clip(np.rint(edge), 0, 255).astype(np.uint8)
-        like = _most(cv2.absdiff(rgb, np.broadcast_to(edge_u8, rgb.shape))) <= 40
+        like = colors.largest_channel(cv2.absdiff(rgb, np.broadcast_to(edge_u8, rgb.shape))) <= 40
         base = float(like[around].mean()) if around.any() else 0.0
         width = 0
         for d in range(2, max(4, int(height * 0.2))):  # 1 px: the anti-aliasing, mixed
@@ -1053,6 +1048,21 @@ def _gaps_closed(hole: Any, height: float) -> Any:
     return hole | small[labels] if small.any() else hole
 
 
+def moved(mask: Any, dx: int, dy: int) -> Any:
+    """A boolean mask shifted by `dx`, `dy` px (right, down), what leaves it dropped (a drop
+    shadow's offset tried, here and in looks)."""
+    import numpy as np
+
+    h, w = mask.shape
+    out = np.zeros_like(mask)
+    if abs(dx) >= w or abs(dy) >= h:
+        return out
+    out[max(0, dy) : h + min(0, dy), max(0, dx) : w + min(0, dx)] = mask[
+        max(0, -dy) : h - max(0, dy), max(0, -dx) : w - max(0, dx)
+    ]
+    return out
+
+
 def _shadow(rgb: Any, hole: Any, win: Window, height: float) -> Any:
     """A drop shadow: the letters' shape offset to one side, darker there than on the
     opposite side by the same offset; the shadow's pixels (every offset up to it, a px
@@ -1077,14 +1087,6 @@ def _shadow(rgb: Any, hole: Any, win: Window, height: float) -> Any:
     top, left = max(0, int(ys.min()) - 2 * reach), max(0, int(xs.min()) - 2 * reach)
     crop = (slice(top, int(ys.max()) + 2 * reach + 1), slice(left, int(xs.max()) + 2 * reach + 1))
     grey, letters = grey[crop], core[crop]
-    h, w = letters.shape
-
-    def moved(mask: Any, dx: int, dy: int) -> Any:
-        m = np.zeros_like(mask)
-        m[max(0, dy) : h + min(0, dy), max(0, dx) : w + min(0, dx)] = mask[
-            max(0, -dy) : h - max(0, dy), max(0, -dx) : w - max(0, dx)
-        ]
-        return m
 
     outside = ~_ring(letters, 1)
     # the picture around, without thin strokes or their shadow: a median over a letter
@@ -2074,15 +2076,7 @@ def _cast_by(first: Any, second: Any, rows: int, colours: Any, background: Any) 
     # 179 px title's 43 x 43 offsets took 2.7 s where its whole erase took 2.1)
     f = max(1, rows // CAST_ROWS)
     first, second = first[::f, ::f], second[::f, ::f]
-    h, w = first.shape
     reach = max(2, round(SHADOW_REACH * rows / f))
-
-    def moved(mask: Any, dx: int, dy: int) -> Any:
-        out = np.zeros_like(mask)
-        out[max(0, dy) : h + min(0, dy), max(0, dx) : w + min(0, dx)] = mask[
-            max(0, -dy) : h - max(0, dy), max(0, -dx) : w - max(0, dx)
-        ]
-        return out
 
     most = 0.0
     for this, that in ((first, second), (second, first)):

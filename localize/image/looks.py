@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from localize.image.colors import channel_total
+from localize.image.erase import moved
 
 INK_NEAR = 60.0  # a pixel within this of the ink's colour (sum over R, G, B) is ink
 RULE_COVER = 0.85  # a row inked over this share of the text's width is a rule, not letters
@@ -362,20 +363,6 @@ def _inked(crop: Any, inks: Any) -> Any:
     return mask
 
 
-def _moved(mask: Any, dx: int, dy: int) -> Any:
-    """A boolean mask shifted by `dx`, `dy` px (right, down), what leaves it dropped."""
-    import numpy as np
-
-    h, w = mask.shape
-    out = np.zeros_like(mask)
-    if abs(dx) >= w or abs(dy) >= h:
-        return out
-    out[max(0, dy) : h + min(0, dy), max(0, dx) : w + min(0, dx)] = mask[
-        max(0, -dy) : h - max(0, dy), max(0, -dx) : w - max(0, dx)
-    ]
-    return out
-
-
 def glow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Glow | None:
     """The glow round the letters (the pixels of the colours `inks`) in the region
     `polygon` of `rgb` (the whole image): a halo off the picture beyond it next to the
@@ -457,8 +444,8 @@ def shadow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Shadow | None
     texture = float(np.abs(below[away]).mean()) if away.any() else 0.0
 
     def dim(dx: int, dy: int) -> tuple[float, float]:
-        here = _moved(letters, dx, dy) & outside
-        there = _moved(letters, -dx, -dy) & outside
+        here = moved(letters, dx, dy) & outside
+        there = moved(letters, -dx, -dy) & outside
         if here.sum() < 20 or there.sum() < 20:
             return -1.0, 0.0
         return float(below[here].mean()) - float(below[there].mean()), float(local[here].mean())
@@ -489,12 +476,12 @@ def shadow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Shadow | None
     lit = dim(dx, dy)[1]
     if best < max(SHADOW_LEAST, SHADOW_DARK * lit, SHADOW_TEXTURE * texture):
         return None
-    here = _moved(letters, dx, dy) & outside
+    here = moved(letters, dx, dy) & outside
     dark = below >= 0.5 * float(below[here].mean())
     colour = tuple(int(round(v)) for v in np.median(crop[here & dark], axis=0))
     # as dark as often on the opposite side: something all round the letters (an outline,
     # a fill inside one, a tight band), not a shadow
-    there = _moved(letters, -dx, -dy) & outside
+    there = moved(letters, -dx, -dy) & outside
     if float(dark[here].mean()) < SHADOW_SIDED * float(dark[there].mean()):
         return None
     if float(dark[here].mean()) < SHADOW_COVER:  # the letters' whole shape is shadowed,
