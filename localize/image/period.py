@@ -130,6 +130,12 @@ def lattice(grey: Any, known: Any) -> Lattice | None:
         y, x = round(sh + dy[k] / 2), round(sw + dx[k] / 2)
         if float(ncc[y, x]) > float(score[k]) - HALF_DROP:
             return None
+    # ... and a lattice's repeat is a peak on its own: stripes' repeats lie on a ridge, each
+    # as strong, so a step across them plus any part of a step along them is one too (two
+    # such steps, neither along the stripes, passed the test half way: 8% of soft stripes)
+    for k in (first, second):
+        if _on_ridge(ncc, int(ys[k]), int(xs[k]), float(score[k]), length[k] / f / 4):
+            return None
     # a lattice repeats at every sum of its steps: two chance repeats of wood's grain or a
     # photo's do not (where a sum lies past what the crop can pair, it cannot be told)
     told = 0
@@ -259,3 +265,18 @@ def _sharpened(g: Any, m: Any, shift: tuple[float, float]) -> tuple[float, float
         bend = lo - 2 * mid + hi
         step.append(0.0 if bend >= 0 else max(-0.5, min(0.5, 0.5 * (lo - hi) / bend)))
     return (cy - reach + i + step[0], cx - reach + j + step[1])
+
+
+def _on_ridge(ncc: Any, y: int, x: int, peak: float, reach: float) -> bool:
+    """Whether the correlation `ncc` runs on from its peak at (`y`, `x`) along some heading:
+    within HALF_DROP of `peak` at `reach` px (at least 2) out on one of 16 headings."""
+    h, w = ncc.shape
+    r = max(2.0, reach)
+    for i in range(16):
+        a = math.pi * i / 16  # (a ridge runs both ways: half the circle, each way once)
+        for sign in (1, -1):
+            ry, rx = round(y + sign * r * math.sin(a)), round(x + sign * r * math.cos(a))
+            if 0 <= ry < h and 0 <= rx < w and float(ncc[ry, rx]) > peak - HALF_DROP:
+                return True
+    return False
+

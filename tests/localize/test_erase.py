@@ -938,15 +938,7 @@ def _ghost_strokes(s: Synth, clean: Image.Image, k: int) -> int:
     [
         "para-linen",
         "para-linen-jpeg",
-        pytest.param(
-            "para-wood",
-            marks=pytest.mark.xfail(
-                reason="the wood's wave read as a lattice (period 44 px, strength 0.91): line 2 "
-                "copied a period away, 24.0 dB where the strip copy gave 30.0, within the 1 dB "
-                "a lattice is given over a strip copy (tiles' grout needs it)",
-                strict=False,
-            ),
-        ),
+        "para-wood",
     ],
 )
 def test_a_dense_paragraph_on_a_texture_copies_none_of_its_other_lines_into_a_line(
