@@ -279,4 +279,3 @@ def _on_ridge(ncc: Any, y: int, x: int, peak: float, reach: float) -> bool:
             if 0 <= ry < h and 0 <= rx < w and float(ncc[ry, rx]) > peak - HALF_DROP:
                 return True
     return False
-

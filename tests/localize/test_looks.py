@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -314,6 +314,9 @@ def _tiles(seed: int, size: tuple[int, int]) -> Image.Image:
 
 
 @settings(max_examples=12, deadline=None)
+# (CI: a 2 px outline JPEG'd open by a px where the grout crosses it, the fill let out)
+@example(width=2, size=73, seed=3, jpeg=True, outlined=True)
+@example(width=2, size=62, seed=0, jpeg=True, outlined=True)
 @given(
     width=st.integers(2, 8),
     size=st.integers(56, 110),
