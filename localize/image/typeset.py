@@ -1246,6 +1246,7 @@ def _room(
         )  # fmt: skip
     else:
         bounds = (0, 0, width, y1 - y0)
+    margin = page_margin(box, width)
     seeds = [(start, True), (start, False)]
     if open_:  # and from its rows clear beside it: text drawn just over it (d01's title,
         # drawn larger than its original) keeps a few of its top rows from the free photo
@@ -1277,6 +1278,11 @@ def _room(
             middle = (box[0] + box[2]) / 2
             half = max(0.0, min(middle - x0, x1 - middle))
             x0, x1 = int(middle - half), int(np.ceil(middle + half))
+        # and keeps the page's margin: as far from the image's right edge as the original
+        # kept from its left (and the reverse), whatever free paper lies past it (g11: the
+        # claims at x = 98 ran to 20 px from the right edge in th and vi)
+        x0 = max(x0, min(margin, int(box[0]), x1))
+        x1 = min(x1, max(width - margin, int(np.ceil(box[2])), x0))
         if between is not None:  # a row's label: never into its neighbours' share of the
             # gaps (e07: four labels under icons grew into one run of text ~10 px apart)
             if between[0] > x0:  # (an end of the row is bounded on one side only)
@@ -1287,6 +1293,17 @@ def _room(
         frame = Frame(room, 0.0, (0.0, 0.0), box, apart, open_, vertical)
         out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
     return out
+
+
+MARGIN_MOST = 0.12  # of the image's width: the widest a page's side margin is taken to be
+
+
+def page_margin(box: tuple[float, ...], width: int) -> int:
+    """The page's side margin a block keeps from both edges of an image `width` px wide:
+    the nearer of its original's distances from them (a heading at x = 98 keeps 98 px
+    on its right too), at most MARGIN_MOST of the width (a short line far from both edges
+    says little of the page's margin)."""
+    return max(0, int(min(box[0], width - box[2], MARGIN_MOST * width)))
 
 
 ALIKE = 36  # sum over R, G, B: backgrounds this close are one panel's

@@ -1,0 +1,56 @@
+"""A heading and its page set like a designer (a trial's g11): the heading grows to the
+right on its own line before it wraps, the lines keep the page's margin on the right as
+on the left (set smaller before they run to the edge), an underline sits below the
+lowest mark of its line, and what had to give is said."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from localize.image.replace import RegionPlan, erase_piece
+from localize.image.typeset import set_pieces
+from tests.imagesynth import HEADING_AT, make
+
+SCRIPTS = {"en": "latin", "th": "thai", "vi": "latin"}
+PAGE = {  # g11's translations, as the trial's engine gave them
+    "en": ["Product details", "Selected quality fabric, soft on the skin",
+           "Breathable, for all seasons", "Fine workmanship, neat stitching",
+           "Many colours to choose from, for every need"],
+    "th": ["รายละเอียดสินค้า", "คัดสรรผ้าคุณภาพดี นุ่มสบายผิว", "ระบายอากาศได้ดี ใช้ได้ทุกฤดู",
+           "งานตัดเย็บประณีต ฝีเข็มเรียบร้อย", "มีหลายสีให้เลือก ตอบโจทย์ทุกความต้องการ"],
+    "vi": ["Giới thiệu sản phẩm", "Vải chọn lọc chất lượng cao, mềm mại với da",
+           "Thoáng khí, dùng được bốn mùa", "Đường may tinh tế, gọn gàng",
+           "Nhiều màu để lựa chọn, đáp ứng mọi nhu cầu"],
+}  # fmt: skip
+
+
+def set_page(language: str, translations: list[str] | None = None):  # type: ignore[no-untyped-def]
+    """The heading page erased and set in `language`: the synth, the image, what was set."""
+    s = make("heading")
+    img = s.image.copy()
+    original = np.asarray(img).copy()
+    pieces = [
+        erase_piece(img, original, RegionPlan(t.polygon, t.text, tr), tr)
+        for t, tr in zip(s.texts, translations or PAGE[language], strict=True)
+    ]
+    return s, img, set_pieces(img, [p for p in pieces if p], language, SCRIPTS[language])
+
+
+def drawn_ink(s, img) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Where the drawing put letters: far from the true background (the paper's weave and
+    mottle stay within a few levels of it)."""
+    diff = np.abs(np.asarray(img).astype(np.int16) - np.asarray(s.background).astype(np.int16))
+    return diff.max(axis=2) > 60
+
+
+@pytest.mark.parametrize("language", sorted(PAGE))
+def test_lines_keep_the_pages_margin_on_the_right_as_on_the_left(language: str) -> None:
+    # g11 th/vi: the claims ran to the image's right edge, the left margin ~100 px
+    s, img, done = set_page(language)
+    ink = drawn_ink(s, img)
+    cols = np.nonzero(ink.any(axis=0))[0]
+    left = HEADING_AT[0]
+    assert cols[0] >= left - 8, cols[0]
+    assert cols[-1] <= img.width - left + 4, (cols[-1], done.lines, done.sizes)
+    assert not any("runs onto" in str(n) for n in done.notes), done.notes
