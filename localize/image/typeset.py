@@ -37,6 +37,9 @@ HANG_GAP = 0.8  # of the size: the least space under a claim wrapped under itsel
 # (0.5 left c02 en's 'and sweatproof' 20 px over 'Bluetooth 5.3', the other claims 70 apart)
 WRAP_GAIN = 1.1  # a list's claim is wrapped under itself only when that sets the list this
 # much larger than one line each would
+ONE_LINE = 0.9  # of the original's em: one original line (a heading) set on one line at
+# least this large stays on one line, where wrapping would set it larger (it grows along
+# its line before it wraps; d01's title on one line at 76% of its em wraps, as before)
 LINES_MOST = 3  # lines per original line (about twice, and a short last one): a block is
 # wrapped onto more only when no size at or above its floor holds it on these (e09's
 # one-line subline came back on 5 lines in English, down a tall room; a reviewer is told
@@ -144,6 +147,7 @@ def set_block(
     hyphens: bool = True,
     row: bool = False,
     parts: bool = False,
+    along: int = 0,
 ) -> Setting:
     """The largest size, at most `top`, whose lines fit `room` (width, height): for a
     block of several items (each an original line) or a label (`whole`), first every
@@ -160,7 +164,9 @@ def set_block(
     across, whose words are never broken (too long whole, it is flagged for a reviewer);
     `row`: a label of a row, the largest it fits on at most ROW_LINES lines of whole words
     (under its floor if need be: its row's size is the least of its labels'), a hyphenated
-    compound whole (row_units) unless `parts`."""
+    compound whole (row_units) unless `parts`. `along`: one original line (a heading, a
+    line alone) is kept on one line where that sets it at least this large, rather than
+    wrapped larger (0: the largest size wins)."""
     width, height = room
     floor = min(top, max(FLOOR_PX, round(FLOOR * top)))
     least = min(floor, max(8, round(LEAST * top)))
@@ -268,6 +274,14 @@ def set_block(
         best = largest(lo, hi, hyphen, one, strict, most=most)
         if best is not None:
             size, lines = best
+            if along and not listed and len(lines[0]) > 1:  # one original line: kept on
+                # one line where that holds it at `along` (g11 vi's heading went onto two
+                # lines at its full size, up to the image's top, where one line across the
+                # empty page held it at 106% of the original's em)
+                alone = largest(max(floor, along), size, False, True, False)
+                if alone is not None:
+                    size, lines = alone
+                    return Setting(size, even(size, lines, False), gap=gap(size, lines))
             set_ = even(size, lines, hyphen)
             broken = hyphen and any(line.endswith("-") for item in set_ for line in item)
             return Setting(size, set_, broken, under, gap=gap(size, set_))
@@ -674,9 +688,11 @@ def set_pieces(
             plans[n] = (block, top, weight)
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
                           standing, product, n not in grouped, reach.get(n))  # fmt: skip
+        # (a line alone, no table's or column's: kept on one line at ONE_LINE of its em)
+        along = math.ceil(ONE_LINE * heights[n] / CJK_EM) if n not in grouped else 0
         setting, frame = _best(
             pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels,
-            n in in_row, n in parted,
+            n in in_row, n in parted, along,
         )  # fmt: skip
         # a block set over text already drawn (two turned lines, each wrapped within its
         # own region) is set again smaller, on fewer lines, until it clears it
@@ -726,7 +742,7 @@ def set_pieces(
             size = max(least, min(size - 1, round(size * REFIT)))
             tried = _best(
                 pieces, block, script, path, weight, shaping, rooms, size, spacing, ink_em,
-                n in labels, n in in_row, n in parted,
+                n in labels, n in in_row, n in parted, along,
             )  # fmt: skip
             again = trial(*tried)
             if (again[0][0], again[1][0]) < (crossed[0], covered[0]):
@@ -737,9 +753,9 @@ def set_pieces(
             setting, frame = _grown_back(
                 (setting, frame), size_set, trial,
                 lambda size, block=block, weight=weight, rooms=rooms, label=n in labels,
-                row=n in in_row, parts=n in parted: _best(
+                row=n in in_row, parts=n in parted, along=along: _best(
                     pieces, block, script, path, weight, shaping, rooms, size, spacing,
-                    ink_em, label, row, parts,
+                    ink_em, label, row, parts, along,
                 ),
                 owned,
             )  # fmt: skip
@@ -786,7 +802,7 @@ def set_pieces(
         elif setting.size < round(FLOOR * top) and not illegible:  # what its own space held
             room = _best(
                 pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
-                n in labels,
+                n in labels, along=along,
             )[0].size  # fmt: skip
         edges = tuple(x for item in drawn.lefts for x in item) if block.align == "left" else ()
         laid[n] = Laid(first, setting.size, top, room, () if frame.angle else edges,
@@ -1599,11 +1615,12 @@ def row_units(units: Sequence[str]) -> list[str]:
 def _set(
     pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int, shaping: str | None,
     room: tuple[float, float], top: int, spacing: float, ink_em: float, pitch: float = 0.0,
-    whole: bool = False, row: bool = False, parts: bool = False,
+    whole: bool = False, row: bool = False, parts: bool = False, along: int = 0,
 ) -> Setting:  # fmt: skip
     """A block's translations set in its room (`pitch`: the original's, kept between
     items; `whole`: a label, kept on one line where it fits at the floor; `row`: a row's
-    label, on up to ROW_LINES lines of whole words, `parts`: a compound's parts apart)."""
+    label, on up to ROW_LINES lines of whole words, `parts`: a compound's parts apart;
+    `along`: the size one original line is kept on one line at, set_block's)."""
     from localize.image import fonts
     from localize.image.render import break_units
 
@@ -1614,7 +1631,7 @@ def _set(
     stacked = any(pieces[i].look.across for i in block.lines)  # a vertical column's
     return set_block(items, measure, room, top, spacing, ink_extent(
         [pieces[i].text for i in block.lines], path, weight, shaping, ink_em
-    ), pitch, whole, hyphens=not stacked, row=row, parts=parts)  # fmt: skip
+    ), pitch, whole, hyphens=not stacked, row=row, parts=parts, along=along)  # fmt: skip
 
 
 INK_SIZE = 100  # px: the size a translation's real ink extent is measured at
@@ -1642,18 +1659,20 @@ def _best(
     pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int,
     shaping: str | None, rooms: list[tuple[tuple[float, float], Frame]], top: int,
     spacing: float, ink_em: float, whole: bool = False, row: bool = False, parts: bool = False,
+    along: int = 0,
 ) -> tuple[Setting, Frame]:  # fmt: skip
-    """The block set in whichever of its rooms lets it be largest (then on fewer lines)."""
+    """The block set in whichever of its rooms lets it be largest (then on fewer lines);
+    one original line on one line in the room that holds it so at `along` or larger."""
     tried = []
     for room, frame in rooms:
         set_ = _set(pieces, block, script, path, weight, shaping, room, top, spacing, ink_em,
-                    frame.pitch, whole, row, parts)  # fmt: skip
+                    frame.pitch, whole, row, parts, along)  # fmt: skip
         tried.append((set_, frame))
     # (a word is hyphenated only when no room holds it whole: a01 en "Limited- / time")
     # (and a room that holds it on at most LINES_MOST lines an original line at or above
     # its floor before one that holds it larger on more: not down a tall room, line by line)
     most = LINES_MOST * len(block.lines)
-    return max(
+    best = max(
         tried,
         key=lambda t: (
             not t[0].overflow, not t[0].hyphenated,
@@ -1661,6 +1680,16 @@ def _best(
             t[0].size, -len(t[0].all_lines()),
         ),
     )  # fmt: skip
+    # (one original line kept on one line in the room that holds it so, where that costs
+    # it little of the size another room wraps it at, as set_block keeps it in one room)
+    if along and len(block.lines) == 1 and len(best[0].all_lines()) > 1:
+        alone = [
+            t for t in tried
+            if len(t[0].all_lines()) == 1 and t[0].size >= along and not t[0].overflow
+        ]  # fmt: skip
+        if alone:
+            return max(alone, key=lambda t: t[0].size)
+    return best
 
 
 @dataclass(frozen=True)

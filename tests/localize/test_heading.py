@@ -45,6 +45,19 @@ def drawn_ink(s, img) -> np.ndarray:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("language", sorted(PAGE))
+def test_a_heading_on_an_empty_page_grows_right_on_its_own_line_before_it_wraps(
+    language: str,
+) -> None:
+    # g11 vi: "Giới thiệu / sản phẩm" on two lines moved up to the image's top, the
+    # whole width right of it empty paper
+    s, img, done = set_page(language)
+    assert done.lines[0] == (PAGE[language][0],), done.lines
+    em = s.texts[0].size  # the original's em, as a reader compares the sizes
+    assert done.sizes[0] >= 0.9 * em, (done.sizes, done.originals)
+    assert abs(done.lefts[0][0] - HEADING_AT[0]) <= 8, done.lefts  # the page's left margin
+
+
+@pytest.mark.parametrize("language", sorted(PAGE))
 def test_lines_keep_the_pages_margin_on_the_right_as_on_the_left(language: str) -> None:
     # g11 th/vi: the claims ran to the image's right edge, the left margin ~100 px
     s, img, done = set_page(language)
