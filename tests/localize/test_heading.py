@@ -67,3 +67,19 @@ def test_lines_keep_the_pages_margin_on_the_right_as_on_the_left(language: str) 
     assert cols[0] >= left - 8, cols[0]
     assert cols[-1] <= img.width - left + 4, (cols[-1], done.lines, done.sizes)
     assert not any("runs onto" in str(n) for n in done.notes), done.notes
+
+
+@pytest.mark.parametrize("language", sorted(PAGE))
+def test_an_underline_sits_below_the_lowest_mark_of_its_line(language: str) -> None:
+    # g11 vi: the heading's rule ran through the dot under "ệ" (and a Thai mark below,
+    # or a descender, would be cut by it the same way)
+    s, img, done = set_page(language)
+    ink = drawn_ink(s, img)[: s.texts[1].box[1]]  # the heading's rows, above the claims
+    cols = np.nonzero(ink.any(axis=0))[0]
+    span = ink[:, cols[0] : cols[-1] + 1]
+    ruled = np.nonzero(span.mean(axis=1) >= 0.9)[0]
+    assert len(ruled), "no underline drawn"
+    rule_top = int(ruled[0])
+    lowest = np.nonzero(span[:rule_top].any(axis=1))[0][-1]  # the letters' lowest ink
+    assert rule_top - lowest >= 3, (language, rule_top, lowest, done.lines[0])
+    assert rule_top - lowest <= 0.25 * done.sizes[0], (rule_top, lowest)  # still its rule
