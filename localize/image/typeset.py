@@ -37,9 +37,9 @@ HANG_GAP = 0.8  # of the size: the least space under a claim wrapped under itsel
 # (0.5 left c02 en's 'and sweatproof' 20 px over 'Bluetooth 5.3', the other claims 70 apart)
 WRAP_GAIN = 1.1  # a list's claim is wrapped under itself only when that sets the list this
 # much larger than one line each would
-ONE_LINE = 0.9  # of the original's em: one original line (a heading) set on one line at
-# least this large stays on one line, where wrapping would set it larger (it grows along
-# its line before it wraps; d01's title on one line at 76% of its em wraps, as before)
+ONE_LINE = 1.0  # of the original's em: one original line (a heading) that reads as large as
+# the original on one line stays on it, where wrapping would set it larger (it grows along
+# its line before it wraps; d01's title, on one line at 76% of its em, wraps as before)
 LINES_MOST = 3  # lines per original line (about twice, and a short last one): a block is
 # wrapped onto more only when no size at or above its floor holds it on these (e09's
 # one-line subline came back on 5 lines in English, down a tall room; a reviewer is told
@@ -1263,7 +1263,9 @@ def _room(
         )  # fmt: skip
     else:
         bounds = (0, 0, width, y1 - y0)
-    margin = page_margin(box, width)
+    # (a centred block tells no page's margin: its room stays centred on it, clear of
+    # the edges; a red band's centred line across the image kept its size, bench_layout)
+    margin = page_margin(box, width) if block.align != "centre" else 0
     seeds = [(start, True), (start, False)]
     if open_:  # and from its rows clear beside it: text drawn just over it (d01's title,
         # drawn larger than its original) keeps a few of its top rows from the free photo
