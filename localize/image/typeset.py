@@ -310,6 +310,7 @@ class Laid:
     lefts: tuple[float, ...] = ()
     said: bool = False  # its size already said (illegible): not said again
     em: float = 0.0
+    pinched: bool = False  # held under FLOOR of its em by the page's margin (page_margin)
 
     def percent(self, size: int) -> int:
         """A size, in % of the original's as a reader sees it (of its em)."""
@@ -322,10 +323,11 @@ def faults(
     """What a reviewer is told of a layout's faults (issue #18: none silent): a block drawn
     under the floor (FLOOR) of its original's size where its own space held it larger
     (something else made it smaller), or under half of it (WARN_UNDER: its translation is
-    too long for its space), in every language alike; blocks set alike in the original (`sized`:
-    groups of indexes into `laid`) drawn more than SPREAD apart in size; lines at one left edge
-    in the original (a left-aligned block's own, and `edged`: its column's) drawn more
-    than SPREAD of the size apart."""
+    too long for its space) or under FLOOR of its em where the page's margin held it there
+    (`pinched`: the image's width past the margin held it larger), in every language
+    alike; blocks set alike in the original (`sized`: groups of indexes into `laid`) drawn
+    more than SPREAD apart in size; lines at one left edge in the original (a left-aligned
+    block's own, and `edged`: its column's) drawn more than SPREAD of the size apart."""
     said = []
     for block in laid:
         floor = round(FLOOR * block.top)
@@ -339,7 +341,9 @@ def faults(
                     room=min(100, block.percent(block.room)),  # (its em may exceed the original's)
                 )
             )
-        elif block.size < round(WARN_UNDER * (block.em or block.top)) and not block.said:  # under
+        elif (
+            block.size < round(WARN_UNDER * (block.em or block.top)) or block.pinched
+        ) and not block.said:  # under
             # half, in every language (d01 th/vi were silent where en, its space measured
             # larger, was told); between half and FLOOR it is the most its space holds and
             # looks right (a13's subline under its headline, over the soap: trial-img9)
@@ -760,6 +764,23 @@ def set_pieces(
                 ),
                 owned,
             )  # fmt: skip
+        # held small by the page's margin (g11 kept its claims off the right edge): said,
+        # when the image's width past the margin would have held it larger than its room
+        # did (read before it is drawn: its own letters are no obstacle to itself; a size
+        # cut later to clear what it ran onto is no cost of the margin, d07's badge)
+        pinched = False
+        if (
+            setting.size < FLOOR * heights[n] / CJK_EM
+            and setting.size >= legible_size(img.width)  # (else said illegible below)
+            and not (frame.angle or n in in_row)
+        ):
+            wide = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
+                         standing, product, n not in grouped, reach.get(n),
+                         margin=False)  # fmt: skip
+            pinched = _best(
+                pieces, block, script, path, weight, shaping, wide, cap, spacing,
+                ink_em, n in labels, n in in_row, n in parted, along,
+            )[0].size > size_set  # fmt: skip
         final[n] = setting.size
         drawn = _draw_block(
             img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top,
@@ -807,7 +828,7 @@ def set_pieces(
             )[0].size  # fmt: skip
         edges = tuple(x for item in drawn.lefts for x in item) if block.align == "left" else ()
         laid[n] = Laid(first, setting.size, top, room, () if frame.angle else edges,
-                       illegible or led, em)  # fmt: skip
+                       illegible or led, em, pinched)  # fmt: skip
         if setting.overflow:
             truncated = True
             notes.append(
@@ -1113,7 +1134,7 @@ class Frame:
 def _room(
     rgb: Any, owned: Any, number: int, block: Any, lines: Sequence[Any], pieces: Sequence[Piece],
     top: int, spacing: float, tight: bool = False, standing: Any = None, product: Any = None,
-    photo: bool = True, between: tuple[float, float] | None = None,
+    photo: bool = True, between: tuple[float, float] | None = None, margin: bool = True,
 ) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
     """The spaces a block may take and their frames: an upright block grows over the free
     panel around it (pixels near its background, or erased by it, away from other text;
@@ -1123,7 +1144,8 @@ def _room(
     little way from what bounds the panel (a label wrapped inside its table cell);
     `photo`: False for a table's cell or a column's label, whose rules and neighbours
     beside it are no photo (its cell is its room); `between`: the columns (left, right)
-    a row's label stays within, its share of the gaps to its neighbours (`row_reach`)."""
+    a row's label stays within, its share of the gaps to its neighbours (`row_reach`);
+    `margin`: False to let it reach the image's edges past the page's margin."""
     import cv2
     import numpy as np
 
@@ -1265,7 +1287,7 @@ def _room(
         bounds = (0, 0, width, y1 - y0)
     # (a centred block tells no page's margin: its room stays centred on it, clear of
     # the edges; a red band's centred line across the image kept its size, bench_layout)
-    margin = page_margin(box, width) if block.align != "centre" else 0
+    margin = page_margin(box, width) if margin and block.align != "centre" else 0
     seeds = [(start, True), (start, False)]
     if open_:  # and from its rows clear beside it: text drawn just over it (d01's title,
         # drawn larger than its original) keeps a few of its top rows from the free photo

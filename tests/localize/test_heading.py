@@ -83,3 +83,36 @@ def test_an_underline_sits_below_the_lowest_mark_of_its_line(language: str) -> N
     lowest = np.nonzero(span[:rule_top].any(axis=1))[0][-1]  # the letters' lowest ink
     assert rule_top - lowest >= 3, (language, rule_top, lowest, done.lines[0])
     assert rule_top - lowest <= 0.25 * done.sizes[0], (rule_top, lowest)  # still its rule
+
+
+def test_a_line_the_pages_margin_holds_under_60_percent_is_said() -> None:
+    # what the margin costs is never silent: a paragraph over a card, too long for its
+    # width at 60% of its em, is set smaller inside the margin and said (main ran it to
+    # 20 px from the right edge at 63%, silent); the same size for want of room alone, no
+    # page's margin in it, is the best it can be and not said (a13: a false alarm)
+    from PIL import Image, ImageDraw
+
+    from tests.localize.supplier_text import Lettering, draw
+
+    texts = ["精选优质亚麻面料", "透气吸湿不闷汗"]
+    vi = [
+        "Vải lanh cao cấp tuyển chọn kỹ lưỡng, mềm mại, thoáng mát và bền đẹp theo năm tháng",
+        "Thoáng khí, hút ẩm tốt, không gây bí bách hay đổ mồ hôi kể cả ngày hè nóng nực",
+    ]
+    page = Image.new("RGB", (1000, 600), (240, 234, 220))
+    ImageDraw.Draw(page).rectangle((0, 330, 1000, 600), fill=(150, 175, 140))
+    brown = (60, 45, 35)
+    scene = draw(page, [Lettering(t, (100, 150 + 78 * k), 64, brown) for k, t in enumerate(texts)])
+    img = scene.image.copy()
+    original = np.asarray(img).copy()
+    pieces = [
+        erase_piece(img, original, RegionPlan(p, t, tr), tr)
+        for p, t, tr in zip(scene.polygons, texts, vi, strict=True)
+    ]
+    done = set_pieces(img, pieces, "vi", "latin")
+    dark = np.abs(np.asarray(img).astype(int) - brown).sum(axis=2) <= 90
+    cols = np.nonzero(dark[:330].any(axis=0))[0]
+    assert cols[-1] <= 1000 - 100 + 4, (cols[-1], done.lines)  # the page's margin kept
+    em = np.median(scene.ink_heights) / 0.9
+    said = any("all its space holds" in str(n) for n in done.notes)
+    assert done.sizes[0] >= 0.6 * em or said, (done.sizes, em, done.notes)
