@@ -534,6 +534,57 @@ def _dense(
     return np.asarray(img), base, texts, ink, (0, 0, SIZE, SIZE)
 
 
+def _paper(rng: np.random.Generator) -> np.ndarray:
+    """Light cream paper: a fine weave across and down and a soft mottle (a detail page's
+    background, a trial's g11)."""
+    import cv2
+
+    weave = np.sin(np.arange(SIZE) * 2 * np.pi / 6)[:, None] + np.sin(
+        np.arange(SIZE) * 2 * np.pi / 6
+    )[None, :]
+    mottle = cv2.GaussianBlur(rng.normal(0, 1, (SIZE, SIZE)).astype(np.float32), (0, 0), 24)
+    mottle *= 3 / max(1e-6, float(mottle.std()))
+    grey = 2.0 * weave + mottle + rng.normal(0, 1.5, (SIZE, SIZE))
+    return np.array([236, 228, 208], np.float32) + grey[..., None] * np.array([1, 1, 0.9])
+
+
+HEADING = "产品介绍"
+HEADING_BODY = ("精选优质面料，柔软亲肤", "透气性好，四季适用", "做工精细，走线整齐",
+                "多种颜色可选，满足不同需求")  # fmt: skip
+HEADING_AT = (98, 128)  # the heading's top-left; the body lines on its left edge below it
+
+
+def _heading(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A detail page (a trial's g11): top left a bold brown heading of 76 px, underlined,
+    and under it four claims of 44 px on its left edge, 110 px apart, on light paper; the
+    whole width right of them is empty paper. The vi heading wrapped onto two underlined
+    lines up to the image's top, the rule through the dot of "ệ", and the th and vi claims
+    ran to the image's right edge (no right margin, the left one ~100 px)."""
+    base = _paper(rng)
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    texts = []
+    brown, body = (96, 58, 34), (72, 56, 44)
+    f = font(76)
+    x, y = HEADING_AT
+    draw.text((x, y), HEADING, font=f, fill=brown, stroke_width=2, stroke_fill=brown)
+    left, top, right, bottom = draw.textbbox((x, y), HEADING, font=f, stroke_width=2)
+    rule = (left, bottom + 8, right, bottom + 13)  # 5 px, 8 px under the letters
+    draw.rectangle(rule, fill=brown)
+    texts.append(Text(HEADING, (left - 4, top - 4, right + 4, rule[3] + 4), 76, "bold", brown))
+    f = font(44)
+    for k, line in enumerate(HEADING_BODY):
+        at = (x + 2, 295 + 110 * k)
+        draw.text(at, line, font=f, fill=body)
+        left, top, right, bottom = draw.textbbox(at, line, font=f)
+        texts.append(Text(line, (left - 4, top - 4, right + 4, bottom + 4), 44, "regular", body))
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    ink = (np.asarray(img) != truth).any(axis=2)
+    return np.asarray(img), base, texts, ink, (0, 0, SIZE, SIZE)
+
+
 TABLE_CELL = (300, 100)  # a table's cell, px: the labels' column and the values' column
 TABLE_AT = (100, 480)  # the table's top-left corner
 TABLE_ROWS = [("参数", "规格"), ("型号", "X9"), ("功率", "1200瓦"), ("电压", "220伏")]
@@ -1092,6 +1143,7 @@ LAYOUTS = (
     "table",
     "list",
     "bullets",
+    "heading",
 )  # drawn for the layout's tests (set, not erase, is their subject)
 
 
@@ -1119,6 +1171,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _list(rng)
     elif base_name == "bullets":
         img, base, texts, ink, panel = _bullets(rng)
+    elif base_name == "heading":
+        img, base, texts, ink, panel = _heading(rng)
     elif base_name.startswith("watermark-"):
         img, base, texts, ink, panel = _watermark(rng, base_name.removeprefix("watermark-"))
     elif base_name == "outlined-edge":

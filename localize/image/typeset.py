@@ -37,6 +37,9 @@ HANG_GAP = 0.8  # of the size: the least space under a claim wrapped under itsel
 # (0.5 left c02 en's 'and sweatproof' 20 px over 'Bluetooth 5.3', the other claims 70 apart)
 WRAP_GAIN = 1.1  # a list's claim is wrapped under itself only when that sets the list this
 # much larger than one line each would
+ONE_LINE = 1.0  # of the original's em: one original line (a heading) that reads as large as
+# the original on one line stays on it, where wrapping would set it larger (it grows along
+# its line before it wraps; d01's title, on one line at 76% of its em, wraps as before)
 LINES_MOST = 3  # lines per original line (about twice, and a short last one): a block is
 # wrapped onto more only when no size at or above its floor holds it on these (e09's
 # one-line subline came back on 5 lines in English, down a tall room; a reviewer is told
@@ -144,6 +147,7 @@ def set_block(
     hyphens: bool = True,
     row: bool = False,
     parts: bool = False,
+    along: int = 0,
 ) -> Setting:
     """The largest size, at most `top`, whose lines fit `room` (width, height): for a
     block of several items (each an original line) or a label (`whole`), first every
@@ -160,7 +164,9 @@ def set_block(
     across, whose words are never broken (too long whole, it is flagged for a reviewer);
     `row`: a label of a row, the largest it fits on at most ROW_LINES lines of whole words
     (under its floor if need be: its row's size is the least of its labels'), a hyphenated
-    compound whole (row_units) unless `parts`."""
+    compound whole (row_units) unless `parts`. `along`: one original line (a heading, a
+    line alone) is kept on one line where that sets it at least this large, rather than
+    wrapped larger (0: the largest size wins)."""
     width, height = room
     floor = min(top, max(FLOOR_PX, round(FLOOR * top)))
     least = min(floor, max(8, round(LEAST * top)))
@@ -268,6 +274,14 @@ def set_block(
         best = largest(lo, hi, hyphen, one, strict, most=most)
         if best is not None:
             size, lines = best
+            if along and not listed and len(lines[0]) > 1:  # one original line: kept on
+                # one line where that holds it at `along` (g11 vi's heading went onto two
+                # lines at its full size, up to the image's top, where one line across the
+                # empty page held it at 106% of the original's em)
+                alone = largest(max(floor, along), size, False, True, False)
+                if alone is not None:
+                    size, lines = alone
+                    return Setting(size, even(size, lines, False), gap=gap(size, lines))
             set_ = even(size, lines, hyphen)
             broken = hyphen and any(line.endswith("-") for item in set_ for line in item)
             return Setting(size, set_, broken, under, gap=gap(size, set_))
@@ -296,6 +310,7 @@ class Laid:
     lefts: tuple[float, ...] = ()
     said: bool = False  # its size already said (illegible): not said again
     em: float = 0.0
+    pinched: bool = False  # held under FLOOR of its em by the page's margin (page_margin)
 
     def percent(self, size: int) -> int:
         """A size, in % of the original's as a reader sees it (of its em)."""
@@ -308,10 +323,11 @@ def faults(
     """What a reviewer is told of a layout's faults (issue #18: none silent): a block drawn
     under the floor (FLOOR) of its original's size where its own space held it larger
     (something else made it smaller), or under half of it (WARN_UNDER: its translation is
-    too long for its space), in every language alike; blocks set alike in the original (`sized`:
-    groups of indexes into `laid`) drawn more than SPREAD apart in size; lines at one left edge
-    in the original (a left-aligned block's own, and `edged`: its column's) drawn more
-    than SPREAD of the size apart."""
+    too long for its space) or under FLOOR of its em where the page's margin held it there
+    (`pinched`: the image's width past the margin held it larger), in every language
+    alike; blocks set alike in the original (`sized`: groups of indexes into `laid`) drawn
+    more than SPREAD apart in size; lines at one left edge in the original (a left-aligned
+    block's own, and `edged`: its column's) drawn more than SPREAD of the size apart."""
     said = []
     for block in laid:
         floor = round(FLOOR * block.top)
@@ -325,7 +341,9 @@ def faults(
                     room=min(100, block.percent(block.room)),  # (its em may exceed the original's)
                 )
             )
-        elif block.size < round(WARN_UNDER * (block.em or block.top)) and not block.said:  # under
+        elif (
+            block.size < round(WARN_UNDER * (block.em or block.top)) or block.pinched
+        ) and not block.said:  # under
             # half, in every language (d01 th/vi were silent where en, its space measured
             # larger, was told); between half and FLOOR it is the most its space holds and
             # looks right (a13's subline under its headline, over the soap: trial-img9)
@@ -418,6 +436,7 @@ INK_EM = {"thai": 1.15}  # a line's ink (marks above and below), of the size; La
 FREE_NEAR = 28  # a pixel within this (each channel) of a block's background is free panel
 LOW_CONTRAST = 3.0  # WCAG: under this the text is hard to read
 CLIPPED = 0.02  # of a block's drawn ink: more than this cut off by the room is said
+UNDER_CLEAR = 0.06  # of the size: kept clear between a line's lowest ink and its underline
 HEAVY = ((0.105, 400), (0.12, 500), (0.135, 600))  # stroke / ink height -> weight; else 700
 
 
@@ -674,9 +693,11 @@ def set_pieces(
             plans[n] = (block, top, weight)
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
                           standing, product, n not in grouped, reach.get(n))  # fmt: skip
+        # (a line alone, no table's or column's: kept on one line at ONE_LINE of its em)
+        along = math.ceil(ONE_LINE * heights[n] / CJK_EM) if n not in grouped else 0
         setting, frame = _best(
             pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels,
-            n in in_row, n in parted,
+            n in in_row, n in parted, along,
         )  # fmt: skip
         # a block set over text already drawn (two turned lines, each wrapped within its
         # own region) is set again smaller, on fewer lines, until it clears it
@@ -726,7 +747,7 @@ def set_pieces(
             size = max(least, min(size - 1, round(size * REFIT)))
             tried = _best(
                 pieces, block, script, path, weight, shaping, rooms, size, spacing, ink_em,
-                n in labels, n in in_row, n in parted,
+                n in labels, n in in_row, n in parted, along,
             )  # fmt: skip
             again = trial(*tried)
             if (again[0][0], again[1][0]) < (crossed[0], covered[0]):
@@ -737,12 +758,29 @@ def set_pieces(
             setting, frame = _grown_back(
                 (setting, frame), size_set, trial,
                 lambda size, block=block, weight=weight, rooms=rooms, label=n in labels,
-                row=n in in_row, parts=n in parted: _best(
+                row=n in in_row, parts=n in parted, along=along: _best(
                     pieces, block, script, path, weight, shaping, rooms, size, spacing,
-                    ink_em, label, row, parts,
+                    ink_em, label, row, parts, along,
                 ),
                 owned,
             )  # fmt: skip
+        # held small by the page's margin (g11 kept its claims off the right edge): said,
+        # when the image's width past the margin would have held it larger than its room
+        # did (read before it is drawn: its own letters are no obstacle to itself; a size
+        # cut later to clear what it ran onto is no cost of the margin, d07's badge)
+        pinched = False
+        if (
+            setting.size < FLOOR * heights[n] / CJK_EM
+            and setting.size >= legible_size(img.width)  # (else said illegible below)
+            and not (frame.angle or n in in_row)
+        ):
+            wide = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
+                         standing, product, n not in grouped, reach.get(n),
+                         margin=False)  # fmt: skip
+            pinched = _best(
+                pieces, block, script, path, weight, shaping, wide, cap, spacing,
+                ink_em, n in labels, n in in_row, n in parted, along,
+            )[0].size > size_set  # fmt: skip
         final[n] = setting.size
         drawn = _draw_block(
             img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top,
@@ -786,11 +824,11 @@ def set_pieces(
         elif setting.size < round(FLOOR * top) and not illegible:  # what its own space held
             room = _best(
                 pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
-                n in labels,
+                n in labels, along=along,
             )[0].size  # fmt: skip
         edges = tuple(x for item in drawn.lefts for x in item) if block.align == "left" else ()
         laid[n] = Laid(first, setting.size, top, room, () if frame.angle else edges,
-                       illegible or led, em)  # fmt: skip
+                       illegible or led, em, pinched)  # fmt: skip
         if setting.overflow:
             truncated = True
             notes.append(
@@ -1096,7 +1134,7 @@ class Frame:
 def _room(
     rgb: Any, owned: Any, number: int, block: Any, lines: Sequence[Any], pieces: Sequence[Piece],
     top: int, spacing: float, tight: bool = False, standing: Any = None, product: Any = None,
-    photo: bool = True, between: tuple[float, float] | None = None,
+    photo: bool = True, between: tuple[float, float] | None = None, margin: bool = True,
 ) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
     """The spaces a block may take and their frames: an upright block grows over the free
     panel around it (pixels near its background, or erased by it, away from other text;
@@ -1106,7 +1144,8 @@ def _room(
     little way from what bounds the panel (a label wrapped inside its table cell);
     `photo`: False for a table's cell or a column's label, whose rules and neighbours
     beside it are no photo (its cell is its room); `between`: the columns (left, right)
-    a row's label stays within, its share of the gaps to its neighbours (`row_reach`)."""
+    a row's label stays within, its share of the gaps to its neighbours (`row_reach`);
+    `margin`: False to let it reach the image's edges past the page's margin."""
     import cv2
     import numpy as np
 
@@ -1246,6 +1285,9 @@ def _room(
         )  # fmt: skip
     else:
         bounds = (0, 0, width, y1 - y0)
+    # (a centred block tells no page's margin: its room stays centred on it, clear of
+    # the edges; a red band's centred line across the image kept its size, bench_layout)
+    margin = page_margin(box, width) if margin and block.align != "centre" else 0
     seeds = [(start, True), (start, False)]
     if open_:  # and from its rows clear beside it: text drawn just over it (d01's title,
         # drawn larger than its original) keeps a few of its top rows from the free photo
@@ -1277,6 +1319,11 @@ def _room(
             middle = (box[0] + box[2]) / 2
             half = max(0.0, min(middle - x0, x1 - middle))
             x0, x1 = int(middle - half), int(np.ceil(middle + half))
+        # and keeps the page's margin: as far from the image's right edge as the original
+        # kept from its left (and the reverse), whatever free paper lies past it (g11: the
+        # claims at x = 98 ran to 20 px from the right edge in th and vi)
+        x0 = max(x0, min(margin, int(box[0]), x1))
+        x1 = min(x1, max(width - margin, int(np.ceil(box[2])), x0))
         if between is not None:  # a row's label: never into its neighbours' share of the
             # gaps (e07: four labels under icons grew into one run of text ~10 px apart)
             if between[0] > x0:  # (an end of the row is bounded on one side only)
@@ -1287,6 +1334,17 @@ def _room(
         frame = Frame(room, 0.0, (0.0, 0.0), box, apart, open_, vertical)
         out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
     return out
+
+
+MARGIN_MOST = 0.12  # of the image's width: the widest a page's side margin is taken to be
+
+
+def page_margin(box: tuple[float, ...], width: int) -> int:
+    """The page's side margin a block keeps from both edges of an image `width` px wide:
+    the nearer of its original's distances from them (a heading at x = 98 keeps 98 px
+    on its right too), at most MARGIN_MOST of the width (a short line far from both edges
+    says little of the page's margin)."""
+    return max(0, int(min(box[0], width - box[2], MARGIN_MOST * width)))
 
 
 ALIKE = 36  # sum over R, G, B: backgrounds this close are one panel's
@@ -1582,11 +1640,12 @@ def row_units(units: Sequence[str]) -> list[str]:
 def _set(
     pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int, shaping: str | None,
     room: tuple[float, float], top: int, spacing: float, ink_em: float, pitch: float = 0.0,
-    whole: bool = False, row: bool = False, parts: bool = False,
+    whole: bool = False, row: bool = False, parts: bool = False, along: int = 0,
 ) -> Setting:  # fmt: skip
     """A block's translations set in its room (`pitch`: the original's, kept between
     items; `whole`: a label, kept on one line where it fits at the floor; `row`: a row's
-    label, on up to ROW_LINES lines of whole words, `parts`: a compound's parts apart)."""
+    label, on up to ROW_LINES lines of whole words, `parts`: a compound's parts apart;
+    `along`: the size one original line is kept on one line at, set_block's)."""
     from localize.image import fonts
     from localize.image.render import break_units
 
@@ -1597,7 +1656,7 @@ def _set(
     stacked = any(pieces[i].look.across for i in block.lines)  # a vertical column's
     return set_block(items, measure, room, top, spacing, ink_extent(
         [pieces[i].text for i in block.lines], path, weight, shaping, ink_em
-    ), pitch, whole, hyphens=not stacked, row=row, parts=parts)  # fmt: skip
+    ), pitch, whole, hyphens=not stacked, row=row, parts=parts, along=along)  # fmt: skip
 
 
 INK_SIZE = 100  # px: the size a translation's real ink extent is measured at
@@ -1625,18 +1684,20 @@ def _best(
     pieces: Sequence[Piece], block: Any, script: str, path: Any, weight: int,
     shaping: str | None, rooms: list[tuple[tuple[float, float], Frame]], top: int,
     spacing: float, ink_em: float, whole: bool = False, row: bool = False, parts: bool = False,
+    along: int = 0,
 ) -> tuple[Setting, Frame]:  # fmt: skip
-    """The block set in whichever of its rooms lets it be largest (then on fewer lines)."""
+    """The block set in whichever of its rooms lets it be largest (then on fewer lines);
+    one original line on one line in the room that holds it so at `along` or larger."""
     tried = []
     for room, frame in rooms:
         set_ = _set(pieces, block, script, path, weight, shaping, room, top, spacing, ink_em,
-                    frame.pitch, whole, row, parts)  # fmt: skip
+                    frame.pitch, whole, row, parts, along)  # fmt: skip
         tried.append((set_, frame))
     # (a word is hyphenated only when no room holds it whole: a01 en "Limited- / time")
     # (and a room that holds it on at most LINES_MOST lines an original line at or above
     # its floor before one that holds it larger on more: not down a tall room, line by line)
     most = LINES_MOST * len(block.lines)
-    return max(
+    best = max(
         tried,
         key=lambda t: (
             not t[0].overflow, not t[0].hyphenated,
@@ -1644,6 +1705,16 @@ def _best(
             t[0].size, -len(t[0].all_lines()),
         ),
     )  # fmt: skip
+    # (one original line kept on one line in the room that holds it so, where that costs
+    # it little of the size another room wraps it at, as set_block keeps it in one room)
+    if along and len(block.lines) == 1 and len(best[0].all_lines()) > 1:
+        alone = [
+            t for t in tried
+            if len(t[0].all_lines()) == 1 and t[0].size >= along and not t[0].overflow
+        ]  # fmt: skip
+        if alone:
+            return max(alone, key=lambda t: t[0].size)
+    return best
 
 
 @dataclass(frozen=True)
@@ -1708,30 +1779,41 @@ def _draw_block(
         ]
         ink_top = min([ink_top, *(b[1] for b in beside)])
         ink_bottom = max([ink_bottom, *(b[3] for b in beside)])
+    rules = {r.kind: r for p in members for r in p.look.rules}
+    # an underline's centre under the baseline: below the lowest mark or descender of the
+    # block's lines, as the original's rule lay clear of its letters (g11 vi: the rule at
+    # 0.12 of the size ran through the dot under "ệ"), at one depth for all its lines
+    under = 0.12 * size
+    deepest = ink_bottom  # (and the rule under it: kept in the room, not centred on)
+    if "underline" in rules and boxes:
+        thick = max(1, round(rules["underline"].thickness * scale))
+        clear = max(2, round(UNDER_CLEAR * size))
+        under = max(under, max(b[3] for b in boxes) + clear + thick / 2)
+        deepest = max(ink_bottom, max(baselines) + under + thick / 2)
     # centred on the original's ink (a table's cell as the row's tallest and deepest text
     # would be: Thai marks above or below, a descender, an accent over a capital do not
     # move one cell of a row up or down against the next; and a row's later cells take
     # the baseline of the first drawn)
     middle = (frame.ink[1] + frame.ink[3]) / 2 - y0  # the original's centre, in the room
-    shift = _within(middle - (ink_top + ink_bottom) / 2, -ink_top, h - ink_bottom)
+    shift = _within(middle - (ink_top + ink_bottom) / 2, -ink_top, h - deepest)
     if len(rows) == 1 and row:  # a table's cell: its body (a capital, a Thai consonant)
         # centred in its cell (its room: the cell kept as far from the rule above as from
         # the one below), its marks and descenders kept in the room; placed by its own
         # ink, or where the original's was, the rows drifted with what each had above or
         # below (c01 th: the last row, with nothing under it, sat on its cell's bottom rule)
         high, low = _body(font, script, shaping)
-        shift = _within(h / 2 - (high + low) / 2, -ink_top, h - ink_bottom)
+        shift = _within(h / 2 - (high + low) / 2, -ink_top, h - deepest)
     if len(setting.lines) > 1 and (setting.gap or setting.apart):  # a list: its first
         # line's body (a capital, a Thai consonant: whatever marks its claim has) where
         # the original's first line was, each next item at the original's pitch
         high, low = _body(font, script, shaping)
         first_line = lines[block.lines[0]].box
         middle = frame.ink[1] - y0 + (first_line[3] - first_line[1]) / 2
-        shift = _within(middle - baselines[0] - (high + low) / 2, -ink_top, h - ink_bottom)
+        shift = _within(middle - baselines[0] - (high + low) / 2, -ink_top, h - deepest)
     if frame.stacked and rows:  # a column's lines set across start where it began
-        shift = _within(frame.ink[1] - y0 - ink_top, -ink_top, h - ink_bottom)
+        shift = _within(frame.ink[1] - y0 - ink_top, -ink_top, h - deepest)
     if baseline is not None and rows and not frame.angle:  # a row's: shared, or as near
-        shift = _within(baseline - y0 - baselines[0], -ink_top, h - ink_bottom)  # as fits
+        shift = _within(baseline - y0 - baselines[0], -ink_top, h - deepest)  # as fits
     widths = [b[2] - b[0] for b in boxes]
     widest = max(widths, default=0)
     left, right = frame.ink[0] - x0, frame.ink[2] - x0
@@ -1744,7 +1826,6 @@ def _draw_block(
     else:
         anchor = _within((left + right) / 2, widest / 2, w - widest / 2)
         xs = [anchor - (b[0] + b[2]) / 2 for b in boxes]
-    rules = {r.kind: r for p in members for r in p.look.rules}
     layers = []
     for stroke in ([outline] if outline else []) + [0]:
         layer = Image.new("L", (w + 2 * pad, h + 2 * pad), 0)
@@ -1754,7 +1835,7 @@ def _draw_block(
                       stroke_width=stroke, stroke_fill=255, language=shaping)  # fmt: skip
             for kind, rule in rules.items():
                 thick = max(1, round(rule.thickness * scale)) + 2 * stroke
-                at = y + shift + pad + (-0.3 * size if kind == "strike" else 0.12 * size)
+                at = y + shift + pad + (-0.3 * size if kind == "strike" else under)
                 draw.rectangle(
                     (x + pad + b[0] - stroke, at - thick / 2, x + pad + b[2] + stroke,
                      at + thick / 2 - 1), fill=255,
@@ -1819,7 +1900,7 @@ def _draw_block(
             int(x0 + min(x + b[0] for x, b in zip(xs, boxes, strict=True))),
             int(y0 + shift + ink_top),
             int(x0 + max(x + b[2] for x, b in zip(xs, boxes, strict=True))) + 1,
-            int(y0 + shift + ink_bottom) + 1,
+            int(y0 + shift + deepest) + 1,
         )
     edge = ink.outline or first.erased.background
     return _Drawn(

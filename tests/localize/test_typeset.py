@@ -250,6 +250,11 @@ def test_a_blocks_layout_fault_is_said_never_silent() -> None:
     # over half, all its space holds: the best it can be, not a fault (a13's subline at 55%
     # between its headline and the soap was called a false alarm by a stranger)
     assert faults([laid("保温杯", 29, top=52, room=29, lefts=(10.0,))], [], []) == []  # 56%
+    # but held there by the page's margin, the image's width past it holding it larger
+    # (g11's claims kept off the right edge): said, as what the margin cost
+    pinched = laid("保温杯", 29, top=52, room=29, lefts=(10.0,), pinched=True)
+    said = faults([pinched], [], [])
+    assert len(said) == 1 and "56%" in said[0] and "all its space holds" in said[0], said
 
 
 def test_small_spec_lines_one_grey_are_one_list_though_their_measured_greys_differ() -> None:
