@@ -334,3 +334,19 @@ def test_a_one_line_original_is_set_smaller_on_fewer_lines_rather_than_down_a_ta
     # too narrow for that even at the floor: wrapped as before, at the largest size
     narrow = set_block([units], measure, (measure(text, 60) * 0.15, 60 * 1.2 * 12), 60)
     assert len(narrow.lines[0]) > LINES_MOST and narrow.size >= 0.6 * 60, narrow
+
+
+def test_lines_alone_on_one_centre_their_edges_apart_are_centred() -> None:
+    # g03 (trial-img11, as measured): a price card's label, price and struck old price,
+    # their centres within 2 px, their left edges 15-57 px apart; the label and the old
+    # price, their lefts inside the tolerance, were set left-aligned (and drawn right of
+    # the card's centre)
+    lines = [
+        line((629, 350, 780, 395), ink=45.0, colour=(196, 28, 27), heaviness=0.13),
+        line((572, 460, 836, 578), ink=118.0, colour=(220, 19, 16), heaviness=0.15),
+        line((614, 635, 798, 671), ink=36.0, colour=(127, 125, 122), heaviness=0.08),
+    ]
+    assert [b.align for b in group(lines)] == ["centre"] * 3
+    # lines on one left edge, their centres apart, stay left-aligned
+    left = [line((60, 100, 400, 140)), line((60, 180, 300, 215), colour=(200, 30, 30))]
+    assert [b.align for b in group(left)] == ["left", "left"]
