@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from localize.image import fonts
 from localize.image.blocks import Line, group
@@ -350,3 +352,24 @@ def test_lines_alone_on_one_centre_their_edges_apart_are_centred() -> None:
     # lines on one left edge, their centres apart, stay left-aligned
     left = [line((60, 100, 400, 140)), line((60, 180, 300, 215), colour=(200, 30, 30))]
     assert [b.align for b in group(left)] == ["left", "left"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["Was", "Giá", "gốc", "ราคาปกติ", "£14.19", "451.500₫"]),
+                   min_size=1, max_size=4),
+    width=st.integers(60, 600), height=st.integers(20, 200), top=st.integers(20, 90),
+)  # fmt: skip
+def test_a_struck_line_is_shrunk_on_its_one_line_before_it_is_wrapped(
+    words: list[str], width: int, height: int, top: int
+) -> None:
+    # g03 th/vi: an old price wrapped onto two struck lines read as two prices
+    measure = measure_for("latin", "en")
+    units = break_units(" ".join(words), "latin")
+    least = max(8, round(0.35 * top))
+    fits = measure(" ".join(words), least) <= width and least <= height
+    set_ = set_block([units], measure, (width, height), top, single=True)
+    if fits:
+        assert set_.lines == ((" ".join(words),),), set_
+        wider = set_block([units], measure, (width, height), set_.size + 1, single=True)
+        assert set_.size == top or wider.size == set_.size  # the largest one line holds
