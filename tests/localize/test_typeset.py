@@ -373,3 +373,21 @@ def test_a_struck_line_is_shrunk_on_its_one_line_before_it_is_wrapped(
         assert set_.lines == ((" ".join(words),),), set_
         wider = set_block([units], measure, (width, height), set_.size + 1, single=True)
         assert set_.size == top or wider.size == set_.size  # the largest one line holds
+
+
+def test_alike_labels_of_one_column_keep_one_alignment() -> None:
+    # g02 (trial-img11, as measured): a spec table's label column, 产品名称 wider than the
+    # others, all centred in their cells; the centre read off 产品名称 made 容量 alone
+    # centred and left 材质 and 颜色 on one left edge
+    grey = (80, 80, 90)
+    boxes = [
+        (96, 547, 224, 576), (286, 548, 384, 576),  # 产品名称 | 保温杯
+        (125, 628, 194, 655),  # 容量 (its value, 500ml, kept as it is)
+        (125, 708, 193, 736), (287, 708, 432, 736),  # 材质 | 304不锈钢
+        (125, 788, 194, 816), (288, 788, 423, 816),  # 颜色 | 黑色/白色
+        (125, 868, 194, 894),  # 重量
+    ]  # fmt: skip
+    lines = [line(b, ink=27.0, colour=grey, heaviness=0.08) for b in boxes]
+    align = {b.lines: b.align for b in group(lines)}
+    labels = [align.get((i,)) for i in (2, 3, 5, 7)]
+    assert len(set(labels)) == 1 and None not in labels, align
