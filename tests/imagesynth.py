@@ -779,6 +779,48 @@ def _sticker(
     return np.asarray(img), np.asarray(truth).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
 
 
+CARD = (470, 300, 940, 760)  # the price card's box: its centre, x = 705, is its lines' axis
+CARD_LINES = (  # (text, size, fill, bold, the ink's centre y, struck through)
+    ("到手价", 46, (200, 28, 28), True, 372, False),
+    ("¥59", 150, (220, 20, 18), True, 520, False),
+    ("原价¥129", 36, (128, 125, 122), False, 652, True),
+)
+
+
+def _price_card(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A cream rounded price card on an orange-to-red gradient, beside a white bottle (a
+    trial's g03): a red label, a big red price and a small grey old price struck through,
+    each centred on the card's centre (not on one edge: their lefts are 15-60 px apart)."""
+    y = np.mgrid[0:SIZE, 0:SIZE][0].astype(np.float32) / SIZE
+    top, bottom = np.array([252, 140, 42], np.float32), np.array([228, 38, 36], np.float32)
+    base = top + (bottom - top) * y[..., None] + rng.normal(0, 1.5, (SIZE, SIZE, 3))
+    page = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    pen = ImageDraw.Draw(page)
+    pen.rounded_rectangle((140, 340, 330, 860), 40, fill=(246, 246, 244))  # the bottle
+    pen.rectangle((175, 260, 295, 350), fill=(58, 58, 62))  # its cap
+    pen.rounded_rectangle(CARD, 28, fill=(255, 250, 240))
+    img = page.copy()
+    texts, axis = [], (CARD[0] + CARD[2]) / 2
+    for word, size, fill, bold, middle, struck in CARD_LINES:
+        layer, (l0, t0, r0, b0) = _text_layer(
+            word, size, bold=bold, outline_width=0, shadow=None, fill=fill, outline=None
+        )
+        x, y0 = round(axis - (r0 - l0) / 2), round(middle - (b0 - t0) / 2)
+        img.paste(layer, (x - l0, y0 - t0), layer)
+        box = (x, y0, x + r0 - l0, y0 + b0 - t0)
+        if struck:  # a rule through the middle of the letters, a little past them
+            rule = (box[1] + box[3]) // 2
+            ImageDraw.Draw(img).line((box[0] - 4, rule, box[2] + 4, rule), fill=fill, width=3)
+            box = (box[0] - 4, box[1], box[2] + 4, box[3])
+        margin = max(3, size // 10)  # an OCR box: the ink and a little
+        box = (box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin)
+        texts.append(Text(word, box, size, "bold" if bold else "regular", fill))
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, CARD
+
+
 def _photo(rng: np.random.Generator) -> np.ndarray:
     """A soft studio photo: a two-tone light gradient with grain, a dark product on it."""
     y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
@@ -1122,6 +1164,7 @@ JPEG += ("two-colour",)  # JPEG's ringing round red on cream: no third colour
 JPEG += ("para-linen",)
 JPEG += ("outline-tiles3", "outline-tiles5", "outline-wood", "outline-bokeh")
 JPEG += ("polka", "tiles", "gingham")
+JPEG += ("price-card",)
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
@@ -1137,6 +1180,7 @@ CLASSES = (
     *("two-colour",),
     *("para-linen", "para-wood"),
     *("polka", "tiles", "gingham"),
+    *("price-card",),
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
@@ -1187,6 +1231,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _dense(rng)
     elif base_name == "para-wood":
         img, base, texts, ink, panel = _dense(rng, _wood, (255, 240, 200))
+    elif base_name == "price-card":
+        img, base, texts, ink, panel = _price_card(rng)
     elif base_name == "paragraph":
         img, base, texts, ink, panel = _paragraph(rng)
     elif base_name == "product":

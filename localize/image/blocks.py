@@ -249,11 +249,29 @@ def _beside(lines: list[Line], alone: int, others: list[tuple[list[int], str]]) 
         if gap > 3 * line.ink_height or gap < -0.5 * line.ink_height:
             continue
         ways = alignment(line.box, box, ALIGNED * lines[members[0]].ink_height)
+        if (
+            "centre" in ways
+            and not any(_alike(line, lines[i]) for i in members)
+            and _on_centre(line.box, box, line.ink_height)
+        ):  # (lines of one look in a column are a column: _column_edge and columns())
+            return "centre"
         if "left" in ways and edge != "right":  # (lines of one width: left, as product
             return "left"  # copy mostly is)
         if "right" in ways and "centre" not in ways and edge != "left":
             return "right"
     return "centre"
+
+
+def _on_centre(a: Box, b: Box, ink: float) -> bool:
+    """Whether two boxes of lines of different looks are set on one centre, not on an
+    edge: their centres agree far better than either edge does (as _column_edge tells an
+    edge from a centre, the other way round): a price card's label and old price, centres
+    1.5 px apart and lefts 15 (g03), within ALIGNED of either, were taken for left-aligned.
+    (Alike lines are a column's: g02's spec labels, 容量 centred under the wider 产品名称
+    and 材质 left-aligned under 容量, came out half centred, half on one left edge.)"""
+    middles = abs((a[0] + a[2]) / 2 - (b[0] + b[2]) / 2)
+    edges = min(abs(a[0] - b[0]), abs(a[2] - b[2]))
+    return edges > max(2 * middles, EDGE_CLEAR * ink)
 
 
 def columns(lines: list[Line], blocks: list[Block]) -> list[list[int]]:

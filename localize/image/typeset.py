@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.i18n import Msg, msg
+from localize.image.cards import Card
 from localize.image.colors import largest_channel
 from localize.image.design import legible_size
 from localize.image.fit import Measure, balance, hyphenable, wrap
@@ -148,6 +149,7 @@ def set_block(
     row: bool = False,
     parts: bool = False,
     along: int = 0,
+    single: bool = False,
 ) -> Setting:
     """The largest size, at most `top`, whose lines fit `room` (width, height): for a
     block of several items (each an original line) or a label (`whole`), first every
@@ -166,7 +168,9 @@ def set_block(
     (under its floor if need be: its row's size is the least of its labels'), a hyphenated
     compound whole (row_units) unless `parts`. `along`: one original line (a heading, a
     line alone) is kept on one line where that sets it at least this large, rather than
-    wrapped larger (0: the largest size wins)."""
+    wrapped larger (0: the largest size wins); `single`: a struck line (an old price), each
+    item on its one line down to the least size before it is wrapped (on two struck lines
+    it reads as two prices: g03's old price)."""
     width, height = room
     floor = min(top, max(FLOOR_PX, round(FLOOR * top)))
     least = min(floor, max(8, round(LEAST * top)))
@@ -254,6 +258,12 @@ def set_block(
             size, lines = best
             set_ = even(size, lines, False, units)
             return Setting(size, set_, False, size < floor, gap=gap(size, set_))
+    if single:
+        best = largest(least, top, False, True, False)
+        if best is not None:
+            size, lines = best
+            set_ = even(size, lines, False)
+            return Setting(size, set_, False, size < floor, gap=gap(size, set_))
     # (lo, hi, hyphen, under the floor, each item on one line, broken only between phrases)
     listed = len(items) > 1 or whole
     first = [(floor, top, False, False, True, False), (floor, top, False, False, False, True)]
@@ -301,7 +311,9 @@ class Laid:
     was drawn at, the size matching its original (`top`), the size its own space held it
     at (`room`), its lines' left edges (px; a left-aligned block's, else none), and
     whether its size was already said; `em`: the original's em, px (its ink over CJK_EM),
-    which a reader compares the drawn size with (0: `top`)."""
+    which a reader compares the drawn size with (0: `top`); `held`: a struck line or a
+    card's line, shrunk on its one line or in its card rather than wrapped or moved:
+    said under its floor, not only under half (g03 vi's price at 58%, silent)."""
 
     text: str
     size: int
@@ -311,6 +323,7 @@ class Laid:
     said: bool = False  # its size already said (illegible): not said again
     em: float = 0.0
     pinched: bool = False  # held under FLOOR of its em by the page's margin (page_margin)
+    held: bool = False
 
     def percent(self, size: int) -> int:
         """A size, in % of the original's as a reader sees it (of its em)."""
@@ -323,11 +336,12 @@ def faults(
     """What a reviewer is told of a layout's faults (issue #18: none silent): a block drawn
     under the floor (FLOOR) of its original's size where its own space held it larger
     (something else made it smaller), or under half of it (WARN_UNDER: its translation is
-    too long for its space) or under FLOOR of its em where the page's margin held it there
-    (`pinched`: the image's width past the margin held it larger), in every language
-    alike; blocks set alike in the original (`sized`: groups of indexes into `laid`) drawn
-    more than SPREAD apart in size; lines at one left edge in the original (a left-aligned
-    block's own, and `edged`: its column's) drawn more than SPREAD of the size apart."""
+    too long for its space; under the floor when it is `held`) or under FLOOR of its em
+    where the page's margin held it there (`pinched`: the image's width past the margin held
+    it larger), in every language alike; blocks set alike in the original (`sized`: groups
+    of indexes into `laid`) drawn more than SPREAD apart in size; lines at one left edge in
+    the original (a left-aligned block's own, and `edged`: its column's) drawn more than
+    SPREAD of the size apart."""
     said = []
     for block in laid:
         floor = round(FLOOR * block.top)
@@ -341,9 +355,10 @@ def faults(
                     room=min(100, block.percent(block.room)),  # (its em may exceed the original's)
                 )
             )
-        elif (
-            block.size < round(WARN_UNDER * (block.em or block.top)) or block.pinched
-        ) and not block.said:  # under
+        elif not block.said and (
+            block.size < round((FLOOR if block.held else WARN_UNDER) * (block.em or block.top))
+            or block.pinched
+        ):  # under
             # half, in every language (d01 th/vi were silent where en, its space measured
             # larger, was told); between half and FLOOR it is the most its space holds and
             # looks right (a13's subline under its headline, over the soap: trial-img9)
@@ -525,6 +540,7 @@ def set_pieces(
 
     from localize.image import fonts
     from localize.image.blocks import Block, columns, group, side_by_side
+    from localize.image.ocr import has_chinese
     from localize.image.replace import start_size
 
     lines = [line_of(p) for p in pieces]
@@ -668,6 +684,11 @@ def set_pieces(
             if one or least >= ALIKE * alone[n]:
                 caps[n] = min(caps[n], least)
     grouped = {n for g in groups for n in g}  # a table's cells, a column's labels
+    cards, axes = _cards(rgb, blocks, lines, pieces, grouped | set(rows_of))
+    for n in axes:  # set on its card's centre: centred, whatever edge it shares by chance
+        if blocks[n].align != "centre":
+            blocks[n] = Block(blocks[n].lines, "centre")
+            plans[n] = (blocks[n], *plans[n][1:])
     final: dict[int, int] = {}
     laid: dict[int, Laid] = {}  # each block as drawn, for the check of the layout's faults
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
@@ -686,7 +707,8 @@ def set_pieces(
             lent = np.isin(owned, [m for m in stacked if m != n + 1])
             held, owned[lent] = owned.copy(), 0
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
-                      standing, product, n not in grouped, reach.get(n))  # fmt: skip
+                      standing, product, n not in grouped, reach.get(n), cards.get(n),
+                      n in axes)  # fmt: skip
         edge = _margin_side(block, lines, rooms, img.width)
         if edge:  # a line alone on a photo, set by the image's margin: it keeps that edge
             block = blocks[n] = Block(block.lines, edge)
@@ -775,8 +797,8 @@ def set_pieces(
             and not (frame.angle or n in in_row)
         ):
             wide = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
-                         standing, product, n not in grouped, reach.get(n),
-                         margin=False)  # fmt: skip
+                         standing, product, n not in grouped, reach.get(n), cards.get(n),
+                         n in axes, margin=False)  # fmt: skip
             pinched = _best(
                 pieces, block, script, path, weight, shaping, wide, cap, spacing,
                 ink_em, n in labels, n in in_row, n in parted, along,
@@ -812,8 +834,10 @@ def set_pieces(
         # at 0.48 of the size matching 包邮's ink by its capitals read fine: 0.57 of its em),
         # under its floor (d02's 'Premium / quality' wrapped at 57% of its em, 9 pt on a
         # phone)
-        em = heights[n] / CJK_EM
-        shrunk = setting.size < FLOOR * em or setting.under_floor
+        # (an original of no Chinese, a price's "¥59", is as tall as its capitals and digits:
+        # `top` matches them; its ink over CJK_EM took g03 vi's price at 45% for 56%)
+        em = heights[n] / CJK_EM if any(has_chinese(pieces[i].source) for i in block.lines) else 0.0
+        shrunk = setting.size < FLOOR * (em or top) or setting.under_floor
         illegible = shrunk and setting.size < legible_size(img.width)
         # a row's label at its row's size, set by a longer one: that one is told, once for
         # the row (e07 en: the four labels told alike, where only 'Hard-wearing' is long)
@@ -827,8 +851,20 @@ def set_pieces(
                 n in labels, along=along,
             )[0].size  # fmt: skip
         edges = tuple(x for item in drawn.lefts for x in item) if block.align == "left" else ()
+        kept_to = n in axes or all(struck(pieces[i]) for i in block.lines)  # (its card, a line)
         laid[n] = Laid(first, setting.size, top, room, () if frame.angle else edges,
-                       illegible or led, em, pinched)  # fmt: skip
+                       illegible or led, em, pinched, kept_to)  # fmt: skip
+        if n in axes and drawn.box is not None:  # its card's centre kept, or said
+            off = abs((drawn.box[0] + drawn.box[2]) / 2 - cards[n].axis)
+            if off > max(AXIS_OFF_PX, SPREAD * setting.size):
+                notes.append(
+                    msg(
+                        "text {text!r}: drawn {apart} px off the centre it shared with the "
+                        "lines of its card; check it by eye",
+                        text=first,
+                        apart=round(off),
+                    )
+                )
         if setting.overflow:
             truncated = True
             notes.append(
@@ -914,6 +950,47 @@ def set_pieces(
         tuple(per_size), tuple(per_lines), truncated, worst, tuple(notes), tuple(originals),
         tuple(b.lines for b in blocks), tuple(per_left), tuple(per_weight), tuple(per_base),
     )  # fmt: skip
+
+
+def _cards(
+    rgb: Any, blocks: Sequence[Any], lines: Sequence[Any], pieces: Sequence[Piece],
+    apart: set[int],
+) -> tuple[dict[int, Card], set[int]]:  # fmt: skip
+    """The card each block sits on with another (cards.py; blocks by index, none for those
+    of `apart`: a table's cells, a column's or a row's labels, which have rules of their
+    own), and the blocks set on their card's centre: centred ones whose centre is the
+    card's, and every block of a card whose blocks all have their centres on it (a label's
+    left edge near the old price's by chance is no left edge: g03)."""
+    from localize.image.cards import cards_of
+
+    wanted = [
+        n for n, b in enumerate(blocks)
+        if n not in apart and all(lines[i].straight and not lines[i].vertical for i in b.lines)
+    ]  # fmt: skip
+    found = cards_of(
+        rgb, [(blocks[n].box(list(lines)), pieces[blocks[n].lines[0]].erased.background)
+              for n in wanted],
+    )  # fmt: skip
+    # (a card with one block on it is its panel as before: a banner, a button, a tag; its
+    # lines' shared centre is what a card of several gives them)
+    cards = {
+        n: card
+        for n, card in zip(wanted, found, strict=True)
+        if card is not None and found.count(card) > 1
+    }
+
+    def centred(n: int) -> bool:
+        ink = max(lines[i].ink_height for i in blocks[n].lines)
+        return cards[n].centres(blocks[n].box(list(lines)), ink)
+
+    axes = set()
+    for n, card in cards.items():
+        mates = [m for m, other in cards.items() if other == card]
+        if centred(n) and (
+            blocks[n].align == "centre" or (len(mates) > 1 and all(map(centred, mates)))
+        ):
+            axes.add(n)
+    return cards, axes
 
 
 REFIT = 0.9  # a block set over text already drawn is set again this much smaller
@@ -1134,7 +1211,8 @@ class Frame:
 def _room(
     rgb: Any, owned: Any, number: int, block: Any, lines: Sequence[Any], pieces: Sequence[Piece],
     top: int, spacing: float, tight: bool = False, standing: Any = None, product: Any = None,
-    photo: bool = True, between: tuple[float, float] | None = None, margin: bool = True,
+    photo: bool = True, between: tuple[float, float] | None = None, card: Card | None = None,
+    axis: bool = False, margin: bool = True,
 ) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
     """The spaces a block may take and their frames: an upright block grows over the free
     panel around it (pixels near its background, or erased by it, away from other text;
@@ -1145,7 +1223,10 @@ def _room(
     `photo`: False for a table's cell or a column's label, whose rules and neighbours
     beside it are no photo (its cell is its room); `between`: the columns (left, right)
     a row's label stays within, its share of the gaps to its neighbours (`row_reach`);
-    `margin`: False to let it reach the image's edges past the page's margin."""
+    `card`: the card the block sits on (cards.py), a flat panel whatever lies past it, its
+    room kept its margin from the card's sides; `axis`: the block was centred on the
+    card's centre and stays so, its room even about it; `margin`: False to let it reach the
+    image's edges past the page's margin."""
     import cv2
     import numpy as np
 
@@ -1205,6 +1286,9 @@ def _room(
     one_colour |= any(
         p[0] <= box[0] and p[1] <= box[1] and p[2] >= box[2] and p[3] >= box[3] for p in flat if p
     )
+    # and so is a card it sits on (g03: the price's rows ran past the card onto the
+    # gradient and the bottle, and it was set as on a photo, by the image's right margin)
+    one_colour |= card is not None
     open_ = photo and not one_colour and not _flat(close, others, box, ink, ink_rows)
     if open_ and standing_here is not None:
         standing_here = _without_its_own(
@@ -1219,6 +1303,8 @@ def _room(
         mine &= ~standing_here  # its room either (d08: a line across a phone's edge)
     free = (free & (owned[y0:y1] == 0)) | mine
     keep = max(2, round((0.12 if tight else 0.4) * ink))  # kept clear of what bounds the panel
+    if card is not None:  # (a card's lines keep its margin: 0.4 of a big price's ink
+        keep = min(keep, card.margin)  # kept g03's price 47 px off a 470 px card's sides)
     apart_from = keep
     if open_:  # on a photo, kept no farther from what stands there or was drawn than the
         # original was (down to the gap a block's ink keeps from it): a subline set 17 px
@@ -1315,8 +1401,8 @@ def _room(
             x0 = max(x0, min(int(box[0]), x1))
         elif block.align == "right":
             x1 = min(x1, max(int(np.ceil(box[2])), x0))
-        elif len(block.lines) > 1:
-            middle = (box[0] + box[2]) / 2
+        elif len(block.lines) > 1 or axis:  # (on a card's centre: that is no guess)
+            middle = card.axis if axis and card is not None else (box[0] + box[2]) / 2
             half = max(0.0, min(middle - x0, x1 - middle))
             x0, x1 = int(middle - half), int(np.ceil(middle + half))
         # and keeps the page's margin: as far from the image's right edge as the original
@@ -1331,7 +1417,11 @@ def _room(
             if between[1] < x1:
                 x1 = max(int(between[1]), x0)
         room = (x0, gy0 + y0, x1, gy1 + y0)
-        frame = Frame(room, 0.0, (0.0, 0.0), box, apart, open_, vertical)
+        inked = box
+        if axis and card is not None:  # drawn on the card's centre, not the line's own
+            move = card.axis - (box[0] + box[2]) / 2
+            inked = (box[0] + move, box[1], box[2] + move, box[3])
+        frame = Frame(room, 0.0, (0.0, 0.0), inked, apart, open_, vertical)
         out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
     return out
 
@@ -1656,7 +1746,20 @@ def _set(
     stacked = any(pieces[i].look.across for i in block.lines)  # a vertical column's
     return set_block(items, measure, room, top, spacing, ink_extent(
         [pieces[i].text for i in block.lines], path, weight, shaping, ink_em
-    ), pitch, whole, hyphens=not stacked, row=row, parts=parts, along=along)  # fmt: skip
+    ), pitch, whole, hyphens=not stacked, row=row, parts=parts, along=along,
+        single=all(struck(pieces[i]) for i in block.lines))  # fmt: skip
+
+
+AXIS_OFF_PX = 4  # px: a card's line drawn further than this (and SPREAD of its size) off
+# the card's centre has left the axis its lines share
+
+
+def struck(piece: Piece) -> bool:
+    """Whether a piece is struck through (an old price): never wrapped, since two struck
+    lines read as two prices (g03's "ราคาปกติ / ฿606"); a price with words beside it may
+    be wrapped between them (a sticker's "Giảm ngay / 105.000₫" is larger so), its amount
+    is one word."""
+    return any(rule.kind == "strike" for rule in piece.look.rules)
 
 
 INK_SIZE = 100  # px: the size a translation's real ink extent is measured at

@@ -56,6 +56,8 @@ TARGETS = {
     "paragraph": 32,  # the neighbouring lines in its crop: never copied into the hole
     "paragraph-jpeg": 32,
     "sticker": 32,  # the other line and the star's points in each crop: no pattern
+    "price-card": 32,  # g03: a flat card on a gradient, the price's crop past its edge
+    "price-card-jpeg": 32,
     "pill-jpeg70": 24,  # a grainy photo, JPEG's blocks around the letters in the mask
     "watermark-photo": 28,  # a translucent mark: the photo and product under it kept
     "watermark-flat": 32,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from localize.image import fonts
 from localize.image.blocks import Line, group
@@ -339,3 +341,58 @@ def test_a_one_line_original_is_set_smaller_on_fewer_lines_rather_than_down_a_ta
     # too narrow for that even at the floor: wrapped as before, at the largest size
     narrow = set_block([units], measure, (measure(text, 60) * 0.15, 60 * 1.2 * 12), 60)
     assert len(narrow.lines[0]) > LINES_MOST and narrow.size >= 0.6 * 60, narrow
+
+
+def test_lines_alone_on_one_centre_their_edges_apart_are_centred() -> None:
+    # g03 (trial-img11, as measured): a price card's label, price and struck old price,
+    # their centres within 2 px, their left edges 15-57 px apart; the label and the old
+    # price, their lefts inside the tolerance, were set left-aligned (and drawn right of
+    # the card's centre)
+    lines = [
+        line((629, 350, 780, 395), ink=45.0, colour=(196, 28, 27), heaviness=0.13),
+        line((572, 460, 836, 578), ink=118.0, colour=(220, 19, 16), heaviness=0.15),
+        line((614, 635, 798, 671), ink=36.0, colour=(127, 125, 122), heaviness=0.08),
+    ]
+    assert [b.align for b in group(lines)] == ["centre"] * 3
+    # lines on one left edge, their centres apart, stay left-aligned
+    left = [line((60, 100, 400, 140)), line((60, 180, 300, 215), colour=(200, 30, 30))]
+    assert [b.align for b in group(left)] == ["left", "left"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["Was", "Giá", "gốc", "ราคาปกติ", "£14.19", "451.500₫"]),
+                   min_size=1, max_size=4),
+    width=st.integers(60, 600), height=st.integers(20, 200), top=st.integers(20, 90),
+)  # fmt: skip
+def test_a_struck_line_is_shrunk_on_its_one_line_before_it_is_wrapped(
+    words: list[str], width: int, height: int, top: int
+) -> None:
+    # g03 th/vi: an old price wrapped onto two struck lines read as two prices
+    measure = measure_for("latin", "en")
+    units = break_units(" ".join(words), "latin")
+    least = max(8, round(0.35 * top))
+    fits = measure(" ".join(words), least) <= width and least <= height
+    set_ = set_block([units], measure, (width, height), top, single=True)
+    if fits:
+        assert set_.lines == ((" ".join(words),),), set_
+        wider = set_block([units], measure, (width, height), set_.size + 1, single=True)
+        assert set_.size == top or wider.size == set_.size  # the largest one line holds
+
+
+def test_alike_labels_of_one_column_keep_one_alignment() -> None:
+    # g02 (trial-img11, as measured): a spec table's label column, 产品名称 wider than the
+    # others, all centred in their cells; the centre read off 产品名称 made 容量 alone
+    # centred and left 材质 and 颜色 on one left edge
+    grey = (80, 80, 90)
+    boxes = [
+        (96, 547, 224, 576), (286, 548, 384, 576),  # 产品名称 | 保温杯
+        (125, 628, 194, 655),  # 容量 (its value, 500ml, kept as it is)
+        (125, 708, 193, 736), (287, 708, 432, 736),  # 材质 | 304不锈钢
+        (125, 788, 194, 816), (288, 788, 423, 816),  # 颜色 | 黑色/白色
+        (125, 868, 194, 894),  # 重量
+    ]  # fmt: skip
+    lines = [line(b, ink=27.0, colour=grey, heaviness=0.08) for b in boxes]
+    align = {b.lines: b.align for b in group(lines)}
+    labels = [align.get((i,)) for i in (2, 3, 5, 7)]
+    assert len(set(labels)) == 1 and None not in labels, align
