@@ -1847,14 +1847,15 @@ def _draw_block(
     past = [v for x, b in zip(xs, boxes, strict=True) for v in (-(x + b[0]), x + b[2] - w)]
     past += [-(shift + ink_top), shift + ink_bottom - h] if rows else []
     pad += max(0, math.ceil(max(past, default=0)))
-    layers = []
-    labels = np.zeros((h + 2 * pad, w + 2 * pad), np.uint8)  # which line (1, 2, ...) each
-    # px of the outermost layer is: a line is drawn whole or not at all
-    for stroke in ([outline] if outline else []) + [0]:
-        layer = np.zeros((h + 2 * pad, w + 2 * pad), np.uint8)
+    strokes = ([outline] if outline else []) + [0]
+
+    def paint(stroke: int, only: int | None = None) -> Any:
+        """The layer of the block's lines (or of line `only` alone) at `stroke`."""
+        layer = Image.new("L", (w + 2 * pad, h + 2 * pad), 0)
+        draw = ImageDraw.Draw(layer)
         for n, ((_, line), x, y, b) in enumerate(zip(rows, xs, baselines, boxes, strict=True)):
-            alone = Image.new("L", (w + 2 * pad, h + 2 * pad), 0)
-            draw = ImageDraw.Draw(alone)
+            if only is not None and n != only:
+                continue
             draw.text((x + pad, y + shift + pad), line, font=font, fill=255, anchor="ls",
                       stroke_width=stroke, stroke_fill=255, language=shaping)  # fmt: skip
             for kind, rule in rules.items():
@@ -1864,11 +1865,16 @@ def _draw_block(
                     (x + pad + b[0] - stroke, at - thick / 2, x + pad + b[2] + stroke,
                      at + thick / 2 - 1), fill=255,
                 )  # fmt: skip
-            part = np.asarray(alone)
-            np.maximum(layer, part, out=layer)
-            if not layers:
-                labels[part > 0] = min(255, n + 1)
-        layers.append(Image.fromarray(layer))
+        return layer
+
+    def labels() -> Any:
+        """Which line (1, 2, ...) each px of the outermost layer is, each drawn alone."""
+        out = np.zeros((h + 2 * pad, w + 2 * pad), np.uint8)
+        for n in range(len(rows)):
+            out[np.asarray(paint(strokes[0], n)) > 0] = min(255, n + 1)
+        return Image.fromarray(out)
+
+    layers = [paint(stroke) for stroke in strokes]
     # the parts drawn in a colour of their own (a key word red in a black title), per
     # colour: the columns of its letters in each line, cut from the one shaped line
     zones = _zones(members, setting.lines, rows, xs, baselines, boxes, font, shaping,
@@ -1876,10 +1882,13 @@ def _draw_block(
     if zones:
         ink = type(ink)(_main_beside(ink.fill, members), ink.outline)
     colours = ([ink.outline] if outline else []) + [ink.fill]
-    left_out = _left_out(img, layers, labels, frame, pad, owned, kept) if layers else set()
+    left_out, placed_labels = (
+        _left_out(img, layers[0], labels, frame, pad, owned, kept) if layers else (set(), None)
+    )
     keep = None  # the placed layer's px of the lines drawn (all but those left out)
-    if layers:
-        placed_labels = _place_labels(Image.fromarray(labels), frame, pad)
+    if layers and placed_labels is None:
+        keep = np.ones(np.asarray(_place(layers[0], frame, pad)[0]).shape, bool)
+    elif layers:
         keep = ~np.isin(placed_labels, [n + 1 for n in left_out])
         if left_out and frame.angle:  # (a turned layer's soft edge lies past its labels)
             import cv2
@@ -2079,28 +2088,30 @@ EDGE_ALPHA = 32  # a line's px at least this opaque past the image's edge: it wo
 
 
 def _left_out(
-    img: Any, layers: Sequence[Any], labels: Any, frame: Frame, pad: int, owned: Any,
-    kept: Any,
-) -> set[int]:  # fmt: skip
+    img: Any, outer: Any, labels: Any, frame: Frame, pad: int, owned: Any, kept: Any
+) -> tuple[set[int], Any]:
     """The lines (indexes into the block's rows) that cannot be drawn whole: their ink
-    (the outermost layer's; `labels` says which line each px is) runs past the image's
-    edge, or onto kept text (`kept`, 0/255: the product's own printing is never drawn
-    over). Every other line is drawn whole over whatever its room holds (a texture's vein,
-    a panel's edge, text drawn before it: the layout's checks move, shrink or say it),
-    never cut by it."""
+    (the outermost layer's, `outer`) runs past the image's edge, or onto kept text
+    (`kept`, 0/255: the product's own printing is never drawn over); and, when there are
+    any, which line each px of the placed layer is (`labels()`: the lines drawn alone,
+    only then), else None. Every other line is drawn whole over whatever its room holds (a
+    texture's vein, a panel's edge, text drawn before it: the layout's checks move,
+    shrink or say it), never cut by it."""
     import numpy as np
-    from PIL import Image
 
-    placed, (ox, oy) = _place(layers[0], frame, pad)
-    lab = _place_labels(Image.fromarray(labels), frame, pad)
-    ys, xs = np.nonzero((np.asarray(placed) >= EDGE_ALPHA) & (lab > 0))
+    placed, (ox, oy) = _place(outer, frame, pad)
+    ys, xs = np.nonzero(np.asarray(placed) >= EDGE_ALPHA)
     gx, gy = xs + ox, ys + oy
     rows, cols = owned.shape
     bad = (gx < 0) | (gy < 0) | (gx >= min(cols, img.width)) | (gy >= min(rows, img.height))
     if kept is not None:
         on = ~bad
         bad[on] = kept[gy[on], gx[on]] > 0
-    return {int(v) - 1 for v in np.unique(lab[ys[bad], xs[bad]])}
+    if not bad.any():
+        return set(), None
+    lab = _place_labels(labels(), frame, pad)
+    found = lab[ys[bad], xs[bad]]
+    return {int(v) - 1 for v in np.unique(found[found > 0])}, lab
 
 
 def _place_labels(labels: Any, frame: Frame, pad: int) -> Any:
