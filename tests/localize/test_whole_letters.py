@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw
 
 from localize.image import fonts
 from localize.image.replace import RegionPlan, erase_piece
-from localize.image.typeset import CJK_EM, FLOOR, Set, set_pieces
+from localize.image.typeset import FLOOR, Set, set_pieces
 from tests.imagesynth import CLASSES, LAYOUTS, make
 
 SCRIPTS = {"en": "latin", "th": "thai", "vi": "latin"}
