@@ -419,6 +419,46 @@ def _over_product(
     return img, base, texts, ink, product
 
 
+COLUMNS = (("匠心品质", 96, (690, 150)), ("典雅生活", 52, (570, 260)))  # text, size, top-left
+VASE = (60, 90, 95)  # the product's teal, darker than the marble's veins
+
+
+def _columns(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, np.ndarray]:
+    """Two vertical columns of dark brown Chinese, one large and one small, top right on
+    white marble's grey veins, a dark vase standing on the left (a trial's g09): the
+    columns' translations set across belong in the calm marble around them, off the
+    vase, never in the columns' own narrow boxes."""
+    base = _marble(rng)
+    shape = Image.new("L", (SIZE, SIZE), 0)
+    draw = ImageDraw.Draw(shape)
+    draw.ellipse((140, 480, 440, 960), fill=255)
+    draw.rectangle((245, 330, 335, 560), fill=255)
+    draw.ellipse((225, 310, 355, 350), fill=255)
+    product = np.asarray(shape) > 127
+    base[product] = np.array(VASE, np.float32)
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    clean = np.asarray(img).copy()
+    texts = []
+    for k, (word, size, (x, y)) in enumerate(COLUMNS):
+        f, step = font(size), round(size * 1.1)
+        thick = max(1, size // 30) if k == 0 else 0  # the heading bold, as g09's
+        layer = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+        pen = ImageDraw.Draw(layer)
+        for n, ch in enumerate(word):
+            pen.text((x, y + n * step), ch, font=f, fill=(58, 48, 42), stroke_width=thick,
+                     stroke_fill=(58, 48, 42))  # fmt: skip
+        img.paste(layer, (0, 0), layer)
+        ys, xs = np.nonzero(np.asarray(layer)[..., 3] > 0)
+        margin = max(3, size // 10)
+        box = (int(xs.min()) - margin, int(ys.min()) - margin, int(xs.max()) + 1 + margin,
+               int(ys.max()) + 1 + margin)  # fmt: skip
+        texts.append(Text(word, box, size, "bold" if thick else "regular", (58, 48, 42)))
+    ink = (np.asarray(img) != clean).any(axis=2)
+    return np.asarray(img), clean.astype(np.float32), texts, ink, product
+
+
 def _paragraph(
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
@@ -539,9 +579,10 @@ def _paper(rng: np.random.Generator) -> np.ndarray:
     background, a trial's g11)."""
     import cv2
 
-    weave = np.sin(np.arange(SIZE) * 2 * np.pi / 6)[:, None] + np.sin(
-        np.arange(SIZE) * 2 * np.pi / 6
-    )[None, :]
+    weave = (
+        np.sin(np.arange(SIZE) * 2 * np.pi / 6)[:, None]
+        + np.sin(np.arange(SIZE) * 2 * np.pi / 6)[None, :]
+    )
     mottle = cv2.GaussianBlur(rng.normal(0, 1, (SIZE, SIZE)).astype(np.float32), (0, 0), 24)
     mottle *= 3 / max(1e-6, float(mottle.std()))
     grey = 2.0 * weave + mottle + rng.normal(0, 1.5, (SIZE, SIZE))
@@ -1165,6 +1206,7 @@ JPEG += ("para-linen",)
 JPEG += ("outline-tiles3", "outline-tiles5", "outline-wood", "outline-bokeh")
 JPEG += ("polka", "tiles", "gingham")
 JPEG += ("price-card",)
+JPEG += ("columns",)
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
@@ -1181,6 +1223,7 @@ CLASSES = (
     *("para-linen", "para-wood"),
     *("polka", "tiles", "gingham"),
     *("price-card",),
+    *("columns",),  # g09: two vertical columns on marble beside a vase
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
@@ -1237,6 +1280,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _paragraph(rng)
     elif base_name == "product":
         img, base, texts, ink, product = _over_product(rng)
+    elif base_name == "columns":
+        img, base, texts, ink, product = _columns(rng)
     else:
         maker, look = LOOKS[base_name]
         img, base, texts, ink = _plain(maker, look)(rng)

@@ -157,7 +157,8 @@ def set_block(
     phrases (break_at_phrases) at or above the floor (a list's claims are not broken
     mid-phrase to be set larger); then whole words at or above the floor (broken between
     phrases where they fit), then Latin words hyphenated there, then whole words under
-    the floor, then the least size, overflowing. `pitch`: how far apart (top to top, px)
+    the floor, then whole words under the least size (down to FLOOR_PX), then the least
+    size, overflowing. `pitch`: how far apart (top to top, px)
     the original's lines were: the items are set that far apart where the room has the
     height (item_gap), and at least LIST_GAP apart (smaller if need be: a list's claims
     set evenly run together into one paragraph); items further apart than that (a bullet
@@ -272,6 +273,10 @@ def set_block(
         (floor, top, True, False, False, False),
         (least, floor - 1, False, True, False, False),
         (least, floor - 1, True, True, False, False),
+        # then whole words smaller still, in the space there is: a line wider than its
+        # room is cut at its edge when drawn (g09: "afte / uali" for "Crafted quality"),
+        # and small text is said, cut text is lost
+        (min(least, FLOOR_PX), least - 1, False, True, False, False),
     ]
     # (each item on at most LINES_MOST lines at or above the floor, where that holds it)
     capped = [(floor, top, False, False, False, False)]
@@ -450,7 +455,6 @@ SPACING = {"thai": 1.35}  # line pitch, of the size; Latin scripts 1.2
 INK_EM = {"thai": 1.15}  # a line's ink (marks above and below), of the size; Latin 1.0
 FREE_NEAR = 28  # a pixel within this (each channel) of a block's background is free panel
 LOW_CONTRAST = 3.0  # WCAG: under this the text is hard to read
-CLIPPED = 0.02  # of a block's drawn ink: more than this cut off by the room is said
 UNDER_CLEAR = 0.06  # of the size: kept clear between a line's lowest ink and its underline
 HEAVY = ((0.105, 400), (0.12, 500), (0.135, 600))  # stroke / ink height -> weight; else 700
 
@@ -493,6 +497,8 @@ class Set:
     lefts: tuple[tuple[float, ...], ...] = ()  # per piece: each line's left edge, in px
     weights: tuple[int, ...] = ()  # per piece: the font weight it was drawn in
     baselines: tuple[tuple[float, ...], ...] = ()  # per piece: each line's baseline, in px
+    pens: tuple[tuple[float, ...], ...] = ()  # per piece: where each line's pen started (x,
+    # px, on its baseline: the letters are drawn from there, anchor "ls"); () when turned
 
 
 def weight_for(heaviness: float | None) -> int:
@@ -577,6 +583,7 @@ def set_pieces(
     per_lines: list[tuple[str, ...]] = [()] * len(pieces)
     per_left: list[tuple[float, ...]] = [()] * len(pieces)
     per_base: list[tuple[float, ...]] = [()] * len(pieces)
+    per_pen: list[tuple[float, ...]] = [()] * len(pieces)
     originals = [0] * len(pieces)
     per_weight = [0] * len(pieces)
     notes: list[str] = []
@@ -749,10 +756,13 @@ def set_pieces(
         ) -> tuple[tuple[int, int], tuple[int, str, int]]:  # fmt: skip
             drawn = _draw_block(img, pieces, block, lines, setting, frame, owned, weight,
                                 path, shaping, spacing, top, dry=True, script=script,
-                                baseline=baseline, row=row)  # fmt: skip
+                                baseline=baseline, row=row, kept=taken)  # fmt: skip
             crossed = _crossing(drawn, owned) if final else (0, -1)
+            # (on a calm texture only the product stands: the veins are the texture's)
+            on = (_solid(product) if frame.calm else around) if frame.open else None
+            speck = max(lines[i].ink_height for i in block.lines) if frame.calm else 0.0
             return crossed, _covering(drawn, rgb, product, owned, block, pieces, setting.size,
-                                      around if frame.open else None, frame.open)  # fmt: skip
+                                      on, frame.open, speck)  # fmt: skip
 
         crossed, covered = trial(setting, frame)
         size = size_set = setting.size
@@ -806,7 +816,7 @@ def set_pieces(
         final[n] = setting.size
         drawn = _draw_block(
             img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top,
-            script=script, baseline=baseline, row=row,
+            script=script, baseline=baseline, row=row, kept=taken,
         )  # fmt: skip
         if n in rows_of and drawn.baselines and drawn.baselines[0] and not frame.angle:
             row_base.setdefault(rows_of[n], drawn.baselines[0][0])
@@ -828,6 +838,7 @@ def set_pieces(
             per_weight[i] = weight
             per_left[i] = drawn.lefts[k]
             per_base[i] = drawn.baselines[k]
+            per_pen[i] = drawn.pens[k] if drawn.pens else ()
         first = pieces[block.lines[0]].source
         room = setting.size  # (one said illegible below is not said again)
         # small as a reader sees it: its em against the original's (e11's 'Free shipping'
@@ -901,9 +912,10 @@ def set_pieces(
                     lines=len(block.lines),
                 )
             )
-        if drawn.clipped and not setting.overflow:
+        if drawn.clipped and not setting.overflow:  # (a line left out, never cut)
+            truncated = True
             notes.append(
-                msg("text {text!r}: some of its letters are clipped by the space", text=first)
+                msg("text {text!r}: its translation does not fit the space; shorten it", text=first)
             )
         if drawn.box is not None and _at_edge(drawn.box, block.box(list(lines)), img.size):
             notes.append(
@@ -949,6 +961,7 @@ def set_pieces(
     return Set(
         tuple(per_size), tuple(per_lines), truncated, worst, tuple(notes), tuple(originals),
         tuple(b.lines for b in blocks), tuple(per_left), tuple(per_weight), tuple(per_base),
+        tuple(per_pen),
     )  # fmt: skip
 
 
@@ -1073,7 +1086,7 @@ def _shifted(frame: Frame, move: tuple[float, float]) -> Frame:
     x, y = round(dx), round(dy)
     return Frame((x0 + x, y0 + y, x1 + x, y1 + y), 0.0, frame.centre,
                  (ix0 + x, iy0 + y, ix1 + x, iy1 + y), frame.pitch, frame.open,
-                 frame.stacked)  # fmt: skip
+                 frame.stacked, frame.calm)  # fmt: skip
 
 
 INKED = -2  # in `owned`: the ink block n drew is INKED - n (kept text is -1, free 0)
@@ -1085,9 +1098,9 @@ def _crossing(drawn: _Drawn, owned: Any) -> tuple[int, int]:
     import cv2
     import numpy as np
 
-    if drawn.ink is None:
+    if drawn.whole is None:  # (all its lines, those it would leave out for it too)
         return 0, -1
-    where, (ix, iy) = drawn.ink
+    where, (ix, iy) = drawn.whole
     area = owned[iy : iy + where.shape[0], ix : ix + where.shape[1]]
     near = cv2.dilate(where.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     hit = area[near & (area <= INKED)]
@@ -1122,7 +1135,7 @@ RUNS_ONTO = {  # what a block's ink runs onto -> what a reviewer is told
 
 def _covering(
     drawn: _Drawn, rgb: Any, product: Any, owned: Any, block: Any, pieces: Sequence[Piece],
-    size: int, standing: Any = None, on_photo: bool = False,
+    size: int, standing: Any = None, on_photo: bool = False, speck: float = 0.0,
 ) -> tuple[int, str, int]:  # fmt: skip
     """How many px of a block's whole ink (before clipping), were it drawn so, lie on or
     within GAP of what the clean plate shows that is not the block's panel (the product's
@@ -1132,7 +1145,8 @@ def _covering(
     clipping leaves none) lie on or within GAP of that; (0, "", 0) when within COVERS of
     nothing. `on_photo`: the block lies on a photo or a texture, where only what stands
     on it (`standing`, the product among it) and hard edges are something else, a
-    photo's soft detail being no more than its panel's shading (d04, d08)."""
+    photo's soft detail being no more than its panel's shading (d04, d08); `speck`: a calm
+    texture's, whose short hard stretches (a vein's) are its own (`_clear`)."""
     import cv2
     import numpy as np
 
@@ -1157,7 +1171,7 @@ def _covering(
     far = largest_channel(np.abs(plate - background)) > FOREIGN
     if on_photo:  # of what is far from its colour, only a hard edge or what stands there
         here = None if standing is None else standing[y0:y1, x0:x1]
-        far &= ~_clear(rgb[y0:y1, x0:x1], None)
+        far &= ~_clear(rgb[y0:y1, x0:x1], None, speck)
         if here is not None:
             far |= here
         product = standing
@@ -1206,6 +1220,8 @@ class Frame:
     open: bool = False  # found on a photo or texture (no flat panel): its room is the
     # photo's free space, not the pixels near one background colour
     stacked: bool = False  # a vertical column's lines set across: from where it began
+    calm: bool = False  # a column's room on a calm texture: only the product, other text
+    # and hard edges bound it (a marble's veins, a grain's specks are no obstacle)
 
 
 def _room(
@@ -1298,6 +1314,12 @@ def _room(
         # Chinese line's own box is not its room: d04's line squeezed to 35% beside
         # 500 px of blurred photo)
         free = _clear(rgb[y0:y1], standing_here)
+    # a column on a calm texture (g09: two columns on marble beside a vase) has the room
+    # around it that a flat panel would give: the veins far from its background colour
+    # kept its translation in the column's own narrow box ("afte / uali")
+    calm = vertical and not open_ and not one_colour
+    if calm:  # (a vein's stretch shorter than the letters are wide is the marble's)
+        free |= _clear(rgb[y0:y1], None if product is None else _solid(product)[y0:y1], ink)
     mine = owned[y0:y1] == number
     if open_ and standing_here is not None:  # its erased area over the product is not
         mine &= ~standing_here  # its room either (d08: a line across a phone's edge)
@@ -1324,7 +1346,9 @@ def _room(
     # table's rule under a label (a cell's text sits nearer its rules than `keep`) is no
     # reason to keep the translation in the Chinese glyph box instead of its cell
     beside = cv2.erode(free[ink_rows].astype(np.uint8), np.ones((1, 2 * keep + 1), np.uint8))
-    if not open_:  # (on a photo, the edge beside the ink bounds the rows above it too)
+    if not open_ and not calm:  # (on a photo, the edge beside the ink bounds the rows
+        # above it too; and round a column set across, whose own rows are no line's:
+        # g09's subline, set in the column's rows, came within 9 px of the vase's lip)
         eroded[ink_rows] |= beside.astype(bool)
     eroded[:, :keep] = False  # nor drawn against the image's edges
     eroded[:, width - keep :] = False
@@ -1386,12 +1410,32 @@ def _room(
         for seed in ((start[0], start[1], start[2], start[1] + part),
                      (start[0], start[3] - part, start[2], start[3])):  # fmt: skip
             seeds.append((seed if away is None else _free_run(away, seed), True))
+    if vertical:  # set across from its top (or under its foot), it needs a line's
+        # height of the rows beside it, not the whole column's: grown sideways from its
+        # first rows, from its last ones, and from the rows just under it
+        part = min(start[3] - start[1], pitch)
+        under = (start[0], start[3], start[2], min(y1 - y0, start[3] + part))
+        seeds += [
+            ((start[0], start[1], start[2], start[1] + part), True),
+            ((start[0], start[3] - part, start[2], start[3]), True),
+            *([(under, True)] if under[3] > under[1] else []),
+        ]
+    if vertical:  # a column set across keeps a line's gap from text drawn before it (its
+        # own erased area, always its room, let g09's subline be set 4 px under the
+        # heading set across over its column)
+        apart_px = round(COLUMN_APART * pitch)
+        near_text = cv2.dilate(
+            (owned[y0:y1] < 0).astype(np.uint8), np.ones((2 * apart_px + 1, 1), np.uint8)
+        )
+        eroded &= ~near_text.astype(bool)
     below_above = _below_above(eroded, start) if vertical else []
     if below_above:  # its own column taken by a column set across before it: grown from
-        seeds = [(seed, True) for seed in below_above]  # the free rows below (or above)
+        # the free rows below (or above), sideways first or down first (a row's strip
+        # grown sideways first may pass between what a deeper room must keep clear of)
+        seeds = [(seed, across) for seed in below_above for across in (True, False)]
     out = []
     for seed, across in seeds:
-        x0, gy0, x1, gy1 = grow(eroded, seed, (width, span if open_ else pitch), across)
+        x0, gy0, x1, gy1 = grow(eroded, seed, (width, span if open_ or vertical else pitch), across)
         x0, gy0 = max(x0, min(bounds[0], start[0])), max(gy0, min(bounds[1], start[1]))
         x1, gy1 = min(x1, max(bounds[2], start[2])), min(gy1, max(bounds[3], start[3]))
         # the text keeps the original's edge: a left-aligned block grows rightwards only,
@@ -1421,7 +1465,7 @@ def _room(
         if axis and card is not None:  # drawn on the card's centre, not the line's own
             move = card.axis - (box[0] + box[2]) / 2
             inked = (box[0] + move, box[1], box[2] + move, box[3])
-        frame = Frame(room, 0.0, (0.0, 0.0), inked, apart, open_, vertical)
+        frame = Frame(room, 0.0, (0.0, 0.0), inked, apart, open_ or calm, vertical, calm)
         out.append(((float(x1 - x0), float(gy1 - gy0)), frame))
     return out
 
@@ -1487,6 +1531,8 @@ def row_reach(
 
 
 CLEAR_ROWS = 0.6  # of a block's rows: the least clear beside it that it may grow from
+COLUMN_APART = 0.4  # of a line's pitch: a column set across keeps this much space above
+# and below it from text drawn before it
 
 
 def _below_above(free: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
@@ -1574,6 +1620,32 @@ def _without_its_own(standing: Any, rows: slice, cols: slice) -> Any:
     return standing & ~(share >= 0.5)[parts]
 
 
+SOLID = 0.02  # of the image's shorter side: a product's part thinner than this on a calm
+# texture is the texture's (a vein the silhouette ran along)
+
+
+def _solid(product: Any) -> Any:
+    """The product's silhouette without its thin tendrils (an opening by SOLID of the
+    image's side): on veined marble the silhouette ran from a vase along the veins
+    touching it, 400 px across the marble a column's translation was set on (imagesynth's
+    "columns": "runs onto the product", set at 43%). None stays None."""
+    if product is None:
+        return None
+    return _opened(product.tobytes(), product.shape)
+
+
+@functools.lru_cache(maxsize=4)
+def _opened(data: bytes, shape: tuple[int, int]) -> Any:
+    """`_solid` of a silhouette given as its bytes (the drawing asks once per trial)."""
+    import cv2
+    import numpy as np
+
+    mask = np.frombuffer(data, bool).reshape(shape).astype(np.uint8)
+    side = max(3, round(SOLID * min(shape)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
+    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel).astype(bool)
+
+
 def _standing(things: Any, product: Any, erased: Any) -> Any:
     """What stands on the picture (the things on its backdrop and the product's
     silhouette, either None when unknown), without what the erase left behind: a thing
@@ -1617,10 +1689,12 @@ def _flat(near: Any, others: Any, box: tuple[float, ...], ink: float, rows: slic
     return float(near[rows, x0:x1][around].mean()) >= FLAT
 
 
-def _clear(rgb: Any, standing: Any) -> Any:
+def _clear(rgb: Any, standing: Any, speck: float = 0.0) -> Any:
     """Where a photo or a texture is free for text (boolean, as `rgb`'s rows x columns):
     not what stands on it (`standing`: the product, a sticker; None: nothing known) and
-    no hard edge, a texture's weave, grain or a photo's soft shading being no edge."""
+    no hard edge, a texture's weave, grain or a photo's soft shading being no edge;
+    `speck`: on a calm texture, a hard edge shorter than this (px, across its longer
+    side) is the texture's own detail, no edge either."""
     import cv2
     import numpy as np
 
@@ -1628,6 +1702,14 @@ def _clear(rgb: Any, standing: Any) -> Any:
     kernel = np.ones((3, 3), np.uint8)
     step = largest_channel(cv2.dilate(soft, kernel).astype(np.int16) - cv2.erode(soft, kernel))
     free = step <= HARD
+    if speck:  # (marble's veins at their darkest: stretches of 5-60 px, where a vase's
+        # outline runs 600 px and a sticker's all round it)
+        count, parts, stats, _ = cv2.connectedComponentsWithStats(
+            (~free).astype(np.uint8), connectivity=8
+        )
+        short = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) < speck
+        short[0] = False
+        free |= short[parts]
     if standing is not None:
         free &= ~standing
     return free
@@ -1800,14 +1882,24 @@ def _best(
     # (and a room that holds it on at most LINES_MOST lines an original line at or above
     # its floor before one that holds it larger on more: not down a tall room, line by line)
     most = LINES_MOST * len(block.lines)
-    best = max(
-        tried,
-        key=lambda t: (
+
+    def rank(t: tuple[Setting, Frame]) -> tuple[bool, bool, bool, int, int]:
+        return (
             not t[0].overflow, not t[0].hyphenated,
             len(t[0].all_lines()) <= most and not t[0].under_floor,
             t[0].size, -len(t[0].all_lines()),
-        ),
-    )  # fmt: skip
+        )  # fmt: skip
+
+    best = max(tried, key=rank)
+    if best[1].stacked:  # a column set across: on the fewest lines within COMPACT of the
+        # largest size (its translation set down a tall room line by line took the space
+        # of the column beside it: imagesynth's "columns" vi, 'Chất / lượng / tinh xảo'
+        # over 'Sống thanh lịch' squeezed to 24%)
+        near = [
+            t for t in tried
+            if rank(t)[:3] == rank(best)[:3] and t[0].size >= COMPACT * best[0].size
+        ]  # fmt: skip
+        best = min(near, key=lambda t: (len(t[0].all_lines()), -t[0].size))
     # (one original line kept on one line in the room that holds it so, where that costs
     # it little of the size another room wraps it at, as set_block keeps it in one room)
     if along and len(block.lines) == 1 and len(best[0].all_lines()) > 1:
@@ -1820,10 +1912,14 @@ def _best(
     return best
 
 
+COMPACT = 0.8  # of the largest size a column set across could have: on fewer lines, it
+# may be set this much smaller
+
+
 @dataclass(frozen=True)
 class _Drawn:
     contrast: float
-    clipped: bool
+    clipped: int  # lines left out: they could not be drawn whole
     lefts: tuple[tuple[float, ...], ...]
     box: tuple[int, int, int, int] | None  # the drawn ink's box, in the image
     ink: tuple[Any, tuple[int, int]] | None = None  # its pixels (boolean) and their corner
@@ -1831,18 +1927,20 @@ class _Drawn:
     fill: tuple[Any, tuple[int, int]] | None = None  # the letters' own px drawn (no outline)
     fill_whole: tuple[Any, tuple[int, int]] | None = None  # the same before clipping
     baselines: tuple[tuple[float, ...], ...] = ()  # per item: its lines' baselines, in the image
+    pens: tuple[tuple[float, ...], ...] = ()  # per item: its lines' pens (x), upright only
 
 
 def _draw_block(
     img: Any, pieces: Sequence[Piece], block: Any, lines: Sequence[Any], setting: Setting,
     frame: Frame, owned: Any, weight: int, path: Any, shaping: str | None, spacing: float,
     top: int, *, dry: bool = False, script: str = "latin", baseline: float | None = None,
-    row: Sequence[str] = (),
+    row: Sequence[str] = (), kept: Any = None,
 ) -> _Drawn:  # fmt: skip
     """Draw a set block in its frame: one size, one weight, one alignment (one left edge,
     centre or right edge), centred on the original's ink across the lines; outline, strike
-    and underline as the original had them; clipped to where it may be drawn. `dry`: only
-    say where its ink would go, drawing nothing."""
+    and underline as the original had them; each line whole, never cut (one that cannot
+    be drawn whole, past the image's edge or onto `kept` text, is left out and counted).
+    `dry`: only say where its ink would go, drawing nothing."""
     import numpy as np
     from PIL import Image, ImageDraw
 
@@ -1929,11 +2027,20 @@ def _draw_block(
     else:
         anchor = _within((left + right) / 2, widest / 2, w - widest / 2)
         xs = [anchor - (b[0] + b[2]) / 2 for b in boxes]
-    layers = []
-    for stroke in ([outline] if outline else []) + [0]:
+    # the layer holds every line whole, wherever it goes: a line past its room (set
+    # overflowing) was cut at the layer's edge (g09's "afte / uali")
+    past = [v for x, b in zip(xs, boxes, strict=True) for v in (-(x + b[0]), x + b[2] - w)]
+    past += [-(shift + ink_top), shift + deepest - h] if rows else []
+    pad += max(0, math.ceil(max(past, default=0)))
+    strokes = ([outline] if outline else []) + [0]
+
+    def paint(stroke: int, only: int | None = None) -> Any:
+        """The layer of the block's lines (or of line `only` alone) at `stroke`."""
         layer = Image.new("L", (w + 2 * pad, h + 2 * pad), 0)
         draw = ImageDraw.Draw(layer)
-        for (_, line), x, y, b in zip(rows, xs, baselines, boxes, strict=True):
+        for n, ((_, line), x, y, b) in enumerate(zip(rows, xs, baselines, boxes, strict=True)):
+            if only is not None and n != only:
+                continue
             draw.text((x + pad, y + shift + pad), line, font=font, fill=255, anchor="ls",
                       stroke_width=stroke, stroke_fill=255, language=shaping)  # fmt: skip
             for kind, rule in rules.items():
@@ -1943,16 +2050,36 @@ def _draw_block(
                     (x + pad + b[0] - stroke, at - thick / 2, x + pad + b[2] + stroke,
                      at + thick / 2 - 1), fill=255,
                 )  # fmt: skip
-        layers.append(layer)
+        return layer
+
+    def labels() -> Any:
+        """Which line (1, 2, ...) each px of the outermost layer is, each drawn alone."""
+        out = np.zeros((h + 2 * pad, w + 2 * pad), np.uint8)
+        for n in range(len(rows)):
+            out[np.asarray(paint(strokes[0], n)) > 0] = min(255, n + 1)
+        return Image.fromarray(out)
+
+    layers = [paint(stroke) for stroke in strokes]
     # the parts drawn in a colour of their own (a key word red in a black title), per
     # colour: the columns of its letters in each line, cut from the one shaped line
     zones = _zones(members, setting.lines, rows, xs, baselines, boxes, font, shaping,
                    (w + 2 * pad, h + 2 * pad), (pad, shift + pad))  # fmt: skip
     if zones:
         ink = type(ink)(_main_beside(ink.fill, members), ink.outline)
-    allowed = None  # (worked out on the layer's area once: every layer has one size)
     colours = ([ink.outline] if outline else []) + [ink.fill]
-    clipped = 0
+    left_out, placed_labels = (
+        _left_out(img, layers[0], labels, frame, pad, owned, kept) if layers else (set(), None)
+    )
+    keep = None  # the placed layer's px of the lines drawn (all but those left out)
+    if layers and placed_labels is None:
+        keep = np.ones(np.asarray(_place(layers[0], frame, pad)[0]).shape, bool)
+    elif layers:
+        keep = ~np.isin(placed_labels, [n + 1 for n in left_out])
+        if left_out and frame.angle:  # (a turned layer's soft edge lies past its labels)
+            import cv2
+
+            gone = cv2.dilate((~keep).astype(np.uint8), np.ones((3, 3), np.uint8))
+            keep = ~gone.astype(bool)
     total = 0
     inked: tuple[Any, tuple[int, int]] | None = None
     whole: tuple[Any, tuple[int, int]] | None = None
@@ -1960,7 +2087,7 @@ def _draw_block(
     letters_whole: tuple[Any, tuple[int, int]] | None = None
     if not dry and (glow or shadow) and layers:  # under the letters, their outline (where
         # the letters may go read on the plate as it was before: a halo is no panel)
-        allowed = _under(img, layers[0], frame, pad, glow, shadow, owned, block, pieces)
+        _under(img, layers[0], keep, frame, pad, glow, shadow, owned, block, pieces)
     for colour, layer in zip(colours, layers, strict=True):
         placed, origin = _place(layer, frame, pad)
         ox, oy = origin
@@ -1972,10 +2099,7 @@ def _draw_block(
         alpha = np.asarray(placed)
         total += int((alpha >= 128).sum())
         alpha = alpha[iy0 - oy : iy1 - oy, ix0 - ox : ix1 - ox]
-        if allowed is None:
-            allowed = _allowed(img, owned, block, pieces, frame, pad, (ix0, iy0, ix1, iy1))
-        may = allowed
-        clipped += int(((alpha >= 128) & ~may).sum())
+        may = keep[iy0 - oy : iy1 - oy, ix0 - ox : ix1 - ox]  # (its lines whole, or none)
         clip = np.where(may, alpha, 0).astype(np.uint8)
         if inked is None:  # the outline's layer, when there is one, holds the fill's
             inked = (clip >= 128, (ix0, iy0))
@@ -1994,9 +2118,11 @@ def _draw_block(
                           Image.fromarray(np.minimum(clip, part)))  # fmt: skip
     lefts: list[list[float]] = [[] for _ in setting.lines]
     bases: list[list[float]] = [[] for _ in setting.lines]
-    for (k, _), x, y, b in zip(rows, xs, baselines, boxes, strict=True):
+    pens: list[list[float]] = [[] for _ in setting.lines]
+    for n, ((k, _), x, y, b) in enumerate(zip(rows, xs, baselines, boxes, strict=True)):
         lefts[k].append(x0 + x + b[0])
         bases[k].append(y0 + y + shift)
+        pens[k].append(math.nan if n in left_out else x0 + x)
     box = None
     if rows and not frame.angle:
         box = (
@@ -2008,7 +2134,7 @@ def _draw_block(
     edge = ink.outline or first.erased.background
     return _Drawn(
         colors.contrast(ink.fill, edge),
-        total > 0 and clipped > CLIPPED * total,
+        len(left_out),
         tuple(tuple(v) for v in lefts),
         box,
         inked,
@@ -2016,6 +2142,7 @@ def _draw_block(
         letters,
         letters_whole,
         tuple(tuple(v) for v in bases),
+        () if frame.angle else tuple(tuple(v) for v in pens),
     )
 
 
@@ -2102,14 +2229,13 @@ def _reach(glow: Any, shadow: Any) -> int:
 
 
 def _under(
-    img: Any, layer: Any, frame: Frame, pad: int, glow: Any, shadow: Any, owned: Any,
-    block: Any, pieces: Sequence[Piece],
-) -> Any:  # fmt: skip
+    img: Any, layer: Any, keep: Any, frame: Frame, pad: int, glow: Any, shadow: Any,
+    owned: Any, block: Any, pieces: Sequence[Piece],
+) -> None:  # fmt: skip
     """Draw the glow and the drop shadow of the letters whose outermost layer is `layer`
     (`pad` px round the frame) under where they go, the letters drawn over them next: of
-    the letters as they are clipped, where the block may be drawn within their reach of
-    its frame. Where the letters may be drawn on the layer's area (`_allowed`), None when
-    it is off the image."""
+    the lines drawn (`keep`: the placed layer's px of the lines not left out), where the
+    block may be drawn within their reach of its frame."""
     import numpy as np
     from PIL import Image
 
@@ -2119,10 +2245,10 @@ def _under(
     ix0, iy0 = max(0, ox), max(0, oy)
     ix1, iy1 = min(img.width, ox + placed.width), min(img.height, oy + placed.height)
     if ix1 <= ix0 or iy1 <= iy0:
-        return None
-    letters = _allowed(img, owned, block, pieces, frame, pad, (ix0, iy0, ix1, iy1))
-    # the letters as drawn (a line clipped by its space casts nothing where it is cut), on
-    # a canvas as far larger as the glow and the shadow reach
+        return
+    letters = keep[iy0 - oy : iy1 - oy, ix0 - ox : ix1 - ox]
+    # the letters as drawn (a line left out casts nothing), on a canvas as far larger as
+    # the glow and the shadow reach
     e = _reach(glow, shadow)
     canvas = np.zeros((placed.height + 2 * e, placed.width + 2 * e), np.uint8)
     alpha = np.asarray(placed)[iy0 - oy : iy1 - oy, ix0 - ox : ix1 - ox]
@@ -2141,7 +2267,47 @@ def _under(
         clip = np.where(may, part, 0).astype(np.uint8)
         img.paste(Image.new("RGB", (gx1 - gx0, gy1 - gy0), colour), (gx0, gy0),
                   Image.fromarray(clip))  # fmt: skip
-    return letters
+
+
+EDGE_ALPHA = 32  # a line's px at least this opaque past the image's edge: it would be cut
+
+
+def _left_out(
+    img: Any, outer: Any, labels: Any, frame: Frame, pad: int, owned: Any, kept: Any
+) -> tuple[set[int], Any]:
+    """The lines (indexes into the block's rows) that cannot be drawn whole: their ink
+    (the outermost layer's, `outer`) runs past the image's edge, or onto kept text
+    (`kept`, 0/255: the product's own printing is never drawn over); and, when there are
+    any, which line each px of the placed layer is (`labels()`: the lines drawn alone,
+    only then), else None. Every other line is drawn whole over whatever its room holds (a
+    texture's vein, a panel's edge, text drawn before it: the layout's checks move,
+    shrink or say it), never cut by it."""
+    import numpy as np
+
+    placed, (ox, oy) = _place(outer, frame, pad)
+    ys, xs = np.nonzero(np.asarray(placed) >= EDGE_ALPHA)
+    gx, gy = xs + ox, ys + oy
+    rows, cols = owned.shape
+    bad = (gx < 0) | (gy < 0) | (gx >= min(cols, img.width)) | (gy >= min(rows, img.height))
+    if kept is not None:
+        on = ~bad
+        bad[on] = kept[gy[on], gx[on]] > 0
+    if not bad.any():
+        return set(), None
+    lab = _place_labels(labels(), frame, pad)
+    found = lab[ys[bad], xs[bad]]
+    return {int(v) - 1 for v in np.unique(found[found > 0])}, lab
+
+
+def _place_labels(labels: Any, frame: Frame, pad: int) -> Any:
+    """Which line each px of a block's placed layer is (uint8, as `_place` places the
+    layer: turned with the frame, to the nearest px so no line's number blends)."""
+    import numpy as np
+    from PIL import Image
+
+    if not frame.angle:
+        return np.asarray(labels)
+    return np.asarray(labels.rotate(-frame.angle, resample=Image.Resampling.NEAREST, expand=True))
 
 
 BODY = {"thai": "\u0e01"}  # the letters a line's body is measured by (ก); else "H"

@@ -344,3 +344,20 @@ def test_an_outline_over_tiles_is_read_at_its_width_and_none_is_made_up(
         return
     assert look.edge is not None and _off(look.edge, NAVY) <= 40, look
     assert look.outline is not None and abs(look.outline - width) <= 1, look
+
+
+@pytest.mark.parametrize("name", ["columns", "columns-jpeg"])
+def test_a_columns_width_is_its_own_ink_not_its_neighbours(name: str) -> None:
+    # g09: the large column's crop, padded sideways, held the small column's last strokes
+    # and read 173 px across for letters 104 px wide; its translation was set to match
+    s = make(name)
+    img = s.image.copy()
+    original = np.asarray(img).copy()
+    for text in s.texts:
+        plan = replace.RegionPlan(text.polygon, text.text, "x")
+        piece = replace.erase_piece(img, original, plan, "x")
+        assert piece is not None and piece.look.across is not None
+        left, top, right, bottom = text.box
+        cols = np.nonzero(s.ink[top:bottom, left:right].any(axis=0))[0]
+        width = cols[-1] - cols[0] + 1
+        assert abs(piece.look.across - width) <= 0.1 * width, (text.text, piece.look.across, width)
