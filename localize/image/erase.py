@@ -520,8 +520,9 @@ def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, .
     # nor into a hole deeper than the stripes' heading is read around (wood-shadow's
     # letters and shadow one blob: the headings guessed inside it drew streaks, 27 -> 24)
     if method != "sided" and score < GOOD and _shallow(text) and _striped(rgb, text, grow, others):
-        grain, grain_score = _smooth_fill(rgb, text, grow, others, grain=True)
-        if grain_score > score + GRAIN_SLACK:
+        beat = score + GRAIN_SLACK
+        grain, grain_score = _smooth_fill(rgb, text, grow, others, grain=True, beat=beat)
+        if grain is not None and grain_score > beat:
             out, score, method = grain, grain_score, "grain"
     ring = _ring(text, max(2, grow)) & ~text
     background = (
@@ -1445,6 +1446,7 @@ def _smooth_fill(
     avoid: Any = None,
     copied: float = 0.0,
     grain: bool = False,
+    beat: float = 0.0,
 ) -> tuple[Any, float]:
     """`rgb` with the `hole` filled smoothly from all around it (pull-push through a
     pyramid, then relaxed), for soft backgrounds, or where that fits poorly, each colour
@@ -1452,7 +1454,8 @@ def _smooth_fill(
     a ring of known pixels around the hole, against what they are. `avoid`: pixels never
     carried into the hole (other lines' letters); `copied`: the score of a copy of the
     picture already made (a good one: no stripes followed); `grain`: stripes followed
-    whatever the membrane's score (a stripe field round the hole)."""
+    whatever the membrane's score (a stripe field round the hole), and None for the image
+    where their trial on the ring scores no more than `beat`."""
     import numpy as np
 
     out = rgb.copy()
@@ -1471,14 +1474,16 @@ def _smooth_fill(
         # (only then: following stripes costs up to 1 s a large region; where the membrane
         # or a copy fits well enough, as on bokeh and wood, it is no worse)
         blocked = hole if avoid is None else hole | avoid
-        grain = _along_grain(rgb, hole, blocked, GRAIN_REACH * grow)
-        filled = np.where(np.isnan(grain), filled, grain)  # no stripe reached: membrane
         # scored as the membrane is, on the same ring: the fill used, tried there (a
         # thin ring sees too little of the grain to warn of a poor fill: it said 25 dB
         # where the truth was 19)
         wide = _along_grain(rgb, hole | band, blocked | band, GRAIN_REACH * grow, half=True)
         wide = np.where(np.isnan(wide), trial, wide)[band] - rgb[band].astype(np.float32)
         score = _db(float(np.sqrt((wide**2).mean())))
+        if grain and score <= beat:  # (the trial beaten: no stripes followed at full size)
+            return None, score
+        along = _along_grain(rgb, hole, blocked, GRAIN_REACH * grow)
+        filled = np.where(np.isnan(along), filled, along)  # no stripe reached: membrane
     out[hole] = np.clip(np.rint(filled[hole]), 0, 255).astype(np.uint8)
     return out, score
 
