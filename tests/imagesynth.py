@@ -626,6 +626,42 @@ def _heading(
     return np.asarray(img), base, texts, ink, (0, 0, SIZE, SIZE)
 
 
+WOOD_TITLE = [("天然实木 匠心制作", 84, (70, 38, 16)), ("环保无甲醛", 56, (255, 248, 235)),
+              ("经久耐用", 56, (255, 248, 235))]  # fmt: skip
+
+
+def _wood_title(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A bold dark-brown title and two white lines on three planks of wavy wood grain (a
+    trial's g05): light and dark bands about 35 px apart running near level, bent by a
+    slow wave; the title's brown is near the dark bands', and at the letters' edge the
+    colour is the grain's own nearly everywhere around (it was taken for an outline 16 px
+    wide, and the whole box filled flat)."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+    warp = 90 * _noise(rng, 7) + 12 * _noise(rng, 25)
+    grain = np.sin((y + warp) / 5.5) * 0.5 + 0.5
+    fine = _noise(rng, 80)
+    tone = 0.75 + 0.25 * grain * (0.6 + 0.4 * fine)
+    base = np.stack([196 * tone, 142 * tone, 92 * tone], -1)
+    for edge in (330, 660):  # the planks' joins
+        base[edge - 2 : edge + 2] *= 0.55
+    base = base + rng.normal(0, 3, (SIZE, SIZE, 1))
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    img = Image.fromarray(truth)
+    draw, texts = ImageDraw.Draw(img), []
+    for (line, size, fill), centre in zip(WOOD_TITLE, (165, 495, 820), strict=True):
+        f, thick = font(size), max(1, size // 28)
+        at = (SIZE // 2, centre)
+        draw.text(at, line, font=f, fill=fill, anchor="mm", stroke_width=thick, stroke_fill=fill)
+        left, top, right, bottom = draw.textbbox(at, line, font=f, anchor="mm", stroke_width=thick)
+        margin = max(3, size // 10)
+        box = (left - margin, top - margin, right + margin, bottom + margin)
+        texts.append(Text(line, box, size, "bold", fill))
+    ink = (np.asarray(img) != truth).any(axis=2)
+    return np.asarray(img), truth.astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
+
+
 TABLE_CELL = (300, 100)  # a table's cell, px: the labels' column and the values' column
 TABLE_AT = (100, 480)  # the table's top-left corner
 TABLE_ROWS = [("参数", "规格"), ("型号", "X9"), ("功率", "1200瓦"), ("电压", "220伏")]
@@ -1207,6 +1243,7 @@ JPEG += ("outline-tiles3", "outline-tiles5", "outline-wood", "outline-bokeh")
 JPEG += ("polka", "tiles", "gingham")
 JPEG += ("price-card",)
 JPEG += ("columns",)
+JPEG += ("wood-title",)
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
@@ -1224,6 +1261,7 @@ CLASSES = (
     *("polka", "tiles", "gingham"),
     *("price-card",),
     *("columns",),  # g09: two vertical columns on marble beside a vase
+    *("wood-title",),
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
@@ -1276,6 +1314,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _dense(rng, _wood, (255, 240, 200))
     elif base_name == "price-card":
         img, base, texts, ink, panel = _price_card(rng)
+    elif base_name == "wood-title":
+        img, base, texts, ink, panel = _wood_title(rng)
     elif base_name == "paragraph":
         img, base, texts, ink, panel = _paragraph(rng)
     elif base_name == "product":

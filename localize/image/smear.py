@@ -191,6 +191,8 @@ def judge(
         px, look = _calm(original, plate, seen.box, height, text)
     if not px:
         px, look = painted(original, plate, seen.box, height, text), PAINTED
+    if not px:  # (after the panel's look: a panel painted over lights is flat there too)
+        px, look = _calm(original, plate, seen.box, height, text, whole=True)
     if not px:
         look = SPECKS
         px = (
@@ -520,7 +522,12 @@ def _outline(before: Any, after: Any, box: tuple[int, int, int, int], text_heigh
 
 
 def _calm(
-    before: Any, after: Any, box: tuple[int, int, int, int], text_height: int, text: Any
+    before: Any,
+    after: Any,
+    box: tuple[int, int, int, int],
+    text_height: int,
+    text: Any,
+    whole: bool = False,
 ) -> tuple[int, str]:
     """How many pixels the erase filled with a patch far calmer than the picture right
     around it (0 when the fill is as lively), over what the erase changed against the
@@ -532,7 +539,8 @@ def _calm(
     scores well against its ring (the grain's mean is its colour) and leaves no speck or
     ghost, yet it reads at once as a patch (d03: 0.3 levels against 5.7); on marble the
     letters' shapes show as white where veins ran (d02: 0.2% of lines against 5.4%). And
-    which it saw: CALM, a smooth patch, or VEINS, lines stopping at the letters' shape."""
+    which it saw: CALM, a smooth patch, or VEINS, lines stopping at the letters' shape.
+    `whole`: the fill taken as every pixel the erase touched (a smooth patch only)."""
     import cv2
     import numpy as np
 
@@ -552,9 +560,23 @@ def _calm(
     if around.sum() < SPECK_LEAST:
         return 0, ""
     filled = changed > 0
+    if whole:
+        # the whole patch the erase touched, against the picture past it: a box filled
+        # flat over a faint grain changes the grain between the letters by less than
+        # CHANGED, and a ring round what changed more lies on that flat box itself (g05's
+        # title: 0.33 levels in the fill, 2.98 in such a ring, 9.7 past the box)
+        filled = np.abs(before.astype(np.int16) - after.astype(np.int16)).max(axis=2) > 0
+        filled &= inside
+        if filled.sum() <= changed.sum():
+            return 0, ""
+        around = (cv2.dilate(filled.astype(np.uint8), disc) > 0) & ~filled & ~text
+        if around.sum() < SPECK_LEAST:
+            return 0, ""
     fill, ring = float(np.median(off[filled])), float(np.median(off[around]))
     if ring >= CALM_RING and fill * CALM_RATIO < ring:
-        return int(changed.sum()), CALM
+        return int(filled.sum()), CALM
+    if whole:
+        return 0, ""
     size = max(5, (text_height // 8) | 1)  # (as `_residue`'s disc)
     stroke = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     lines = (

@@ -89,6 +89,11 @@ TARGETS = {
     "tiles-jpeg": 30,
     "gingham": 32,
     "gingham-jpeg": 30,
+    # g05: a dark title and two white lines on wavy wood grain (17.6 and 17.8 dB: the
+    # title's whole box filled flat, line 3 half left on a band of the grain taken for a
+    # panel)
+    "wood-title": 24,
+    "wood-title-jpeg": 24,
 }
 SMEAR = 20.0  # dB over a region's text pixels: below it the fill shows at a glance
 # f11's classes whose fill shows and is not said yet: on tiles, the texture's copy (strip by
@@ -1070,3 +1075,36 @@ def test_a_clean_erase_of_a_pattern_raises_no_warning() -> None:
         plans = tuple(RegionPlan(t.polygon, t.text, "") for t in s.texts)
         done = ReplaceText(plans, "en", "latin", erase_only=True).draw(img)
         assert not [n for n in done.notes if POOR_ERASE in str(n)], name
+
+
+@pytest.mark.parametrize("name", ["wood-title", "wood-title-jpeg"])
+def test_a_dark_title_on_wavy_grain_is_erased_letter_by_letter_and_the_grain_carried_on(
+    name: str,
+) -> None:
+    # g05: the grain's own colour at the letters' edge, all around them, was taken for an
+    # outline 16 px wide, and the title's whole box was filled as one flat patch (27.2 dB
+    # on the title, the grain between the letters gone); a copy of the grain per strip
+    # showed the letters' shape (30.6); the grain carried on along its heading, 34.8
+    s = make(name)
+    clean, infos = erased(s)
+    title = s.texts[0]
+    changed = (np.abs(np.asarray(clean, np.int16) - np.asarray(s.image, np.int16)) > 12).any(2)
+    near = cv2.dilate(s.ink.astype(np.uint8), np.ones((13, 13), np.uint8)) > 0
+    left, top, right, bottom = title.box
+    box = np.zeros(changed.shape, bool)
+    box[top:bottom, left:right] = True
+    # the grain between the letters, 6 px and more from them, kept as it was
+    assert int((changed & box & ~near).sum()) <= 0.01 * int((box & ~near).sum())
+    assert region_db(s, clean, 0) >= 32, region_db(s, clean, 0)
+    assert infos[0] is not None and not infos[0].poor
+
+
+@pytest.mark.parametrize("name", ["wood-title", "wood-title-jpeg"])
+def test_a_band_of_the_grain_under_half_the_letters_is_no_panel_of_theirs(name: str) -> None:
+    # the wood-title class's line 3: one dark band of the grain, under the lower half of
+    # the white letters, was grown as their panel (27.9 dB on its ring): the lower halves
+    # filled flat, the upper halves left standing white (10.1 dB on the line)
+    s = make(name)
+    clean, infos = erased(s)
+    assert infos[2] is not None and infos[2].method not in ("flat", "gradient")
+    assert region_db(s, clean, 2) >= 24, region_db(s, clean, 2)

@@ -200,6 +200,32 @@ def test_a_smooth_patch_where_the_grain_or_veins_ran_is_residue(name: str) -> No
     assert all({"calm", "veins"} & set(looks) for looks in doubts(s, plate, "look"))
 
 
+@pytest.mark.parametrize("name", ["wood-title", "wood-title-jpeg"])
+@pytest.mark.parametrize("faint", [1.0, 0.5])
+def test_a_box_filled_flat_over_a_faint_grain_is_a_smooth_patch(name: str, faint: float) -> None:
+    # g05: the title's whole box filled smoothly (0.33 levels lively) on a wood grain;
+    # between the letters it changed the grain by less than a letter's 12
+    # levels, so the ring round what changed more lay on the flat box (2.98 levels, under
+    # the 3 a texture needs) and no look saw it, in any language; `faint`: the grain's
+    # contrast, turned down
+    s = make(name)
+    truth = np.asarray(s.background, np.float32)
+    grain = np.clip(np.rint(truth.mean((0, 1)) + faint * (truth - truth.mean((0, 1)))), 0, 255)
+    image = np.where(s.ink[..., None], np.asarray(s.image), grain.astype(np.uint8))
+    s = Synth(s.name, Image.fromarray(image), Image.fromarray(grain.astype(np.uint8)),
+              s.texts, s.panel, s.product, s.ink)  # fmt: skip
+    title = s.texts[0]
+    left, top, right, bottom = grown_box(title.polygon, dilation(title.polygon), s.image.size)
+    plate = grain.copy()  # (the grain averaged out: a membrane's soft fill)
+    smooth = cv2.GaussianBlur(grain, (0, 0), 20)
+    plate[top:bottom, left:right] = np.rint(smooth[top:bottom, left:right])
+    plate = Image.fromarray(plate.astype(np.uint8))
+    # (a smooth patch, or the picture painted over: each names the patch; at full contrast
+    # the painted look saw it before, at half none did)
+    assert doubts(s, plate, "look")[0] in (["calm"], ["painted"])
+    assert doubts(s, s.background)[0] == []  # (the grain itself, letter by letter: none)
+
+
 def test_a_doubted_region_is_a_poor_erase_warning_naming_what_was_seen_whatever_its_score() -> None:
     record = {"text": "温和不刺激", "polygon": [[0, 0], [9, 0], [9, 9], [0, 9]], "status": "erased"}
     figure = {**record, "erase": 40.0, "method": "smooth", "poor": False}
