@@ -108,6 +108,51 @@ def numbers(text: str) -> Counter[str]:
     return Counter(n.replace(",", "") for n in _NUMBER.findall(text))
 
 
+# A number a Chinese word multiplies: N折 is a price at N tenths (85折, 8.5折: at 85%), which a
+# translation says as what is paid or what is taken off ("8折" is "20% off", "-20%",
+# "pay 80%"); N万 is N ten-thousands ("10万+" is "100,000+", "100K+")
+_TIMES = re.compile(r"(\d+(?:\.\d+)?)\s*([折万萬])")
+
+
+def _readings(number: str, word: str) -> set[float]:
+    """The values a translation may write for `number` `word` (see _TIMES)."""
+    value = float(number)
+    if word == "折":
+        paid = value * 10 if value < 10 else value  # (% of the price)
+        return {value, paid, round(100 - paid, 6)}
+    return {value, value * 10_000, value * 10}  # (10万: itself, 100000, 100 K)
+
+
+def _values(number: str) -> set[float]:
+    """What a number written in a translation may be worth: with a thousands separator of
+    dots (vi, id, de: "100.000") as well as a decimal point."""
+    out = {float(number)}
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):
+        out.add(float(number.replace(".", "")))
+    return out
+
+
+def missing_numbers(source: str, target: str) -> Counter[str]:
+    """The numbers of `source` that `target` does not write (thousands separators dropped):
+    a number a Chinese word multiplies (8折, 10万) may be written as what it means."""
+    wrote = numbers(target)
+    missing = numbers(source) - wrote
+    if not missing:
+        return missing
+    spare = wrote - numbers(source)  # (the target's numbers no source number took)
+    for found in _TIMES.finditer(source):
+        number, word = found.group(1), found.group(2)
+        if missing[number] <= 0:
+            continue
+        readings = _readings(number, word)
+        for other in list(spare.elements()):
+            if any(abs(v - r) < 1e-6 for v in _values(other) for r in readings):
+                missing[number] -= 1
+                spare[other] -= 1
+                break
+    return +missing
+
+
 def emoji(text: str) -> Counter[str]:
     """The emoji (pictographs and symbols) in a text."""
     return Counter(ch for ch in text if unicodedata.category(ch) == "So")
@@ -123,7 +168,7 @@ def unusable(
     memory entry like it is a miss."""
     why = []
     if source is not None:
-        missing = numbers(source) - numbers(answer)
+        missing = missing_numbers(source, answer)
         if missing:
             why.append(
                 msg(
@@ -203,7 +248,7 @@ def check(
                 about(field, msg("the source has text and the translation has none")),
             )
         )
-    missing = numbers(src_plain) - numbers(tgt_plain)
+    missing = missing_numbers(src_plain, tgt_plain)
     if missing:
         out.append(
             Finding(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from localize.text.checks import ERROR, Limits, check, has_errors
+from localize.text.checks import ERROR, Limits, check, has_errors, unusable
 
 CLEAN = {
     "title": (
@@ -105,6 +105,47 @@ def test_sentence_ends_are_judged_by_the_target_scripts_own_marks(
 
 def test_thousands_separators_and_units_do_not_trip_numbers() -> None:
     assert check("重1,000g", "Weight 1000 g", field="caption", target_lang="en") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "language"),
+    [
+        ("新品 8折", "New: 20% off", "en"),  # trial-img12 g09's sticker: refused, file failed
+        ("8折", "ลด 20%", "th"),
+        ("8折", "Giảm 20%", "vi"),
+        ("全场8折", "Pay 80% on everything", "en"),
+        ("8.5折", "15% off", "en"),
+        ("85折", "15% off", "en"),
+        ("低至5折 满199可用", "Up to 50% off, on orders over 199", "en"),
+        ("销量10万+", "100,000+ sold", "en"),
+        ("销量10万+", "Đã bán 100.000+", "vi"),
+        ("销量10万+", "100K+ sold", "en"),
+    ],
+)
+def test_a_discount_in_tenths_or_a_count_in_ten_thousands_may_be_written_as_it_means(
+    source: str, target: str, language: str
+) -> None:
+    # "8折" (a price at 8 tenths) is "20% off" to a buyer: the number check refused the
+    # right translation, and a glossary entry for it, and the image failed with Chinese left
+    found = check(source, target, field="caption", target_lang=language)
+    assert [f for f in found if f.code == "numbers"] == []
+    assert unusable(target, target_lang=language, source=source) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("8折", "30% off"),  # the wrong discount
+        ("8折 满199", "20% off over 200"),  # the threshold changed
+        ("8折 再减8元", "20% off, and more off"),  # the 8 off lost (20 says the 8 of 8折 only)
+        ("10万+", "1000+ sold"),
+    ],
+)
+def test_a_discount_or_a_count_written_wrong_is_still_a_changed_number(
+    source: str, target: str
+) -> None:
+    found = check(source, target, field="caption", target_lang="en")
+    assert [f.severity for f in found if f.code == "numbers"] == [ERROR]
 
 
 def test_chinese_is_fine_when_translating_into_chinese() -> None:
