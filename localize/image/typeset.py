@@ -692,7 +692,9 @@ def set_pieces(
                 caps[n] = min(caps[n], least)
     grouped = {n for g in groups for n in g}  # a table's cells, a column's labels
     cards, axes = _cards(rgb, blocks, lines, pieces, grouped | set(rows_of))
-    for n in axes:  # set on its card's centre: centred, whatever edge it shares by chance
+    evened = _centred_in_panel(rgb, blocks, lines, pieces, grouped | set(rows_of))
+    for n in axes | evened:  # set on its card's (panel's) centre: centred, whatever edge it
+        # shares by chance
         if blocks[n].align != "centre":
             blocks[n] = Block(blocks[n].lines, "centre")
             plans[n] = (blocks[n], *plans[n][1:])
@@ -963,6 +965,60 @@ def set_pieces(
         tuple(b.lines for b in blocks), tuple(per_left), tuple(per_weight), tuple(per_base),
         tuple(per_pen),
     )  # fmt: skip
+
+
+PANEL_EVEN = 0.15  # of the two gaps' mean (and at least EVEN_INK of the ink height): a
+EVEN_INK = 0.3  # block's gaps to its panel's sides this near each other are even
+
+
+def _centred_in_panel(
+    rgb: Any, blocks: Sequence[Any], lines: Sequence[Any], pieces: Sequence[Piece],
+    apart: set[int],
+) -> set[int]:  # fmt: skip
+    """The blocks of lines of one width whose alignment their lines cannot tell (left,
+    centre and right edges all within ALIGNED: read as left, the first) that sit on the
+    centre of the panel round them: as far from its left side as from its right, along
+    the block's rows. A sticker's 新品 / 8折 in a red disc came back "New" / "20% off" on
+    the disc's left (trial-img12 g09); a left-aligned paragraph keeps its edge (its
+    panel runs on past its right end). Not a table's cells or labels (`apart`)."""
+    import numpy as np
+
+    from localize.image.blocks import ALIGNED, alignment
+
+    out = set()
+    h, w = rgb.shape[:2]
+    for n, block in enumerate(blocks):
+        members = [lines[i] for i in block.lines]
+        if n in apart or block.align != "left" or len(members) < 2:
+            continue
+        if not all(m.straight and not m.vertical for m in members):
+            continue
+        ink = max(m.ink_height for m in members)
+        if any(
+            alignment(a.box, b.box, ALIGNED * ink) != {"left", "centre", "right"}
+            for a, b in zip(members, members[1:], strict=False)
+        ):
+            continue
+        x0, y0, x1, y1 = (round(v) for v in block.box(list(lines)))
+        if x0 <= 0 or x1 >= w or y1 <= y0:
+            continue
+        background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
+        gaps = []
+        for y in np.linspace(y0, y1 - 1, 7).round().astype(int).clip(0, h - 1):
+            free = (np.abs(rgb[y].astype(np.int16) - background) <= FREE_NEAR).all(axis=1)
+            left = np.nonzero(~free[:x0])[0]
+            right = np.nonzero(~free[x1:])[0]
+            # (the block's own row: its letters erased, the plate there is the panel)
+            gaps.append((x0 - (left[-1] + 1 if len(left) else 0),
+                         (right[0] if len(right) else w - x1)))  # fmt: skip
+        left_gap, right_gap = (float(np.median([g[k] for g in gaps])) for k in (0, 1))
+        if min(left_gap, right_gap) <= 0:
+            continue
+        if abs(left_gap - right_gap) <= max(
+            PANEL_EVEN * (left_gap + right_gap) / 2, EVEN_INK * ink
+        ):
+            out.add(n)
+    return out
 
 
 def _cards(

@@ -1,0 +1,87 @@
+"""Lines of one width whose edges cannot tell how they were aligned: centred when they sit
+on the centre of the panel round them (a sticker's disc), left when the panel runs on
+past their right end (a paragraph's page)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from localize.image.replace import RegionPlan, ReplaceText
+from tests.imagesynth import font
+
+GREY, RED, WHITE = (222, 222, 226), (214, 20, 36), (255, 255, 255)
+DISC = (200, 250, 110)  # centre x, y and radius
+
+
+def _page(lines: list[str], at: list[tuple[int, int]], disc: bool) -> tuple[Image.Image, list]:
+    """The image and each line's polygon: white bold lines centred on a red disc, or dark
+    ones on a wide grey page at one left edge."""
+    img = Image.new("RGB", (640, 500), GREY)
+    draw = ImageDraw.Draw(img)
+    cx, cy, r = DISC
+    if disc:
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=RED)
+    f, polygons = font(52), []
+    for text, (x, y) in zip(lines, at, strict=True):
+        left, top, right, bottom = draw.textbbox((x, y), text, font=f, stroke_width=1)
+        if disc:  # (centred on the disc: placed by its own width)
+            x -= (left + right) / 2 - cx
+            left, top, right, bottom = draw.textbbox((x, y), text, font=f, stroke_width=1)
+        fill = WHITE if disc else (60, 50, 40)
+        draw.text((x, y), text, font=f, fill=fill, stroke_width=1, stroke_fill=fill)
+        polygons.append(((left - 4, top - 4), (right + 4, top - 4), (right + 4, bottom + 4),
+                         (left - 4, bottom + 4)))  # fmt: skip
+    return img, polygons
+
+
+def _lines_drawn(img: Image.Image, colour: tuple[int, int, int]) -> list[tuple[float, float]]:
+    """Each drawn line's ink, across: (left, right), top line first (rows of ink more than
+    6 px apart are two lines)."""
+    a = np.asarray(img).astype(np.int16)
+    ink = np.abs(a - np.asarray(colour)).max(axis=2) < 24  # (the grey page: 33 off white)
+    rows = np.nonzero(ink.any(axis=1))[0]
+    runs: list[list[int]] = []
+    for y in rows:
+        if runs and y - runs[-1][1] <= 6:
+            runs[-1][1] = int(y)
+        else:
+            runs.append([int(y), int(y)])
+    out = []
+    for top, bottom in runs:
+        cols = np.nonzero(ink[top : bottom + 1].any(axis=0))[0]
+        out.append((float(cols[0]), float(cols[-1] + 1)))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("language", "script", "translations"),
+    [("en", "latin", ["New", "20% off"]), ("th", "thai", ["ใหม่", "ลด 20%"])],
+)
+def test_a_stickers_lines_of_one_width_stay_centred_on_its_disc(
+    language: str, script: str, translations: list[str]
+) -> None:
+    # trial-img12 g09: 新品 / 8折 centred on a red disc came back "New" / "20% off" set on
+    # the disc's left, the lines' edges agreeing as well as their centres (read as left)
+    img, polygons = _page(["新品", "8折"], [(0, 172), (0, 240)], disc=True)
+    plans = tuple(
+        RegionPlan(p, t, tr)
+        for p, t, tr in zip(polygons, ["新品", "8折"], translations, strict=True)
+    )
+    ReplaceText(plans, language, script).draw(img)
+    drawn = _lines_drawn(img, WHITE)
+    assert len(drawn) == 2, drawn
+    for left, right in drawn:
+        assert abs((left + right) / 2 - DISC[0]) <= 6, (drawn, DISC[0])
+
+
+def test_a_paragraphs_lines_of_one_width_keep_their_left_edge_on_a_wide_page() -> None:
+    img, polygons = _page(["纯棉面料", "柔软亲肤"], [(40, 150), (40, 220)], disc=False)
+    plans = (RegionPlan(polygons[0], "纯棉面料", "Pure cotton fabric"),
+             RegionPlan(polygons[1], "柔软亲肤", "Soft"))  # fmt: skip
+    ReplaceText(plans, "en", "latin").draw(img)
+    drawn = _lines_drawn(img, (60, 50, 40))
+    assert len(drawn) == 2, drawn
+    assert abs(drawn[0][0] - drawn[1][0]) <= 4, drawn  # one left edge
+    assert drawn[0][0] <= 60, drawn
