@@ -419,6 +419,61 @@ def _over_product(
     return img, base, texts, ink, product
 
 
+GIFTBOX_PRINTING = (("御品金茶", 64, 650), ("特级·500克", 34, 745))  # text, size, top
+GIFTBOX_OVERLAY = (
+    ("臻品礼盒", 84, (330, 70)),
+    ("送礼佳品", 40, (420, 200)),
+    ("中秋限定", 40, (790, 905)),
+)
+GOLD = (214, 178, 104)
+
+
+def _giftbox(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, np.ndarray]:
+    """trial-img12 g06: a navy gift box in 3/4 view (front face, lighter top, darker side)
+    with two gold stripes, standing on a dark backdrop softly shaded; its own printing,
+    a big gold name and a small grade and weight, centred on the front face, and overlay
+    text around it (a gold headline and subline above, a corner note below right). Its
+    texts: the overlay lines first, then the printing (the last two)."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32) / SIZE
+    shade = 34 - 16 * y - 8 * (x - 0.5) ** 2
+    base = np.stack([shade, shade + 2, shade + 8], -1) + 2 * _noise(rng, 40)[..., None]
+    shape = Image.new("L", (SIZE, SIZE), 0)
+    faces = Image.new("RGB", (SIZE, SIZE), (0, 0, 0))
+    draw, pen = ImageDraw.Draw(shape), ImageDraw.Draw(faces)
+    front = [(190, 400), (630, 400), (630, 870), (190, 870)]
+    top = [(190, 400), (630, 400), (730, 330), (290, 330)]
+    side = [(630, 400), (730, 330), (730, 800), (630, 870)]
+    for face, colour in ((front, (30, 48, 86)), (top, (44, 64, 104)), (side, (20, 32, 60))):
+        draw.polygon(face, fill=255)
+        pen.polygon(face, fill=colour)
+    pen.rectangle((190, 520, 630, 534), fill=GOLD)
+    pen.rectangle((190, 546, 630, 552), fill=GOLD)
+    pen.polygon([(630, 520), (730, 450), (730, 464), (630, 534)], fill=(150, 122, 70))
+    product = np.asarray(shape) > 127
+    base[product] = np.asarray(faces, np.float32)[product]
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    clean = np.asarray(img).copy()
+    lines = [(w, px, at) for w, px, at in GIFTBOX_OVERLAY]
+    draw = ImageDraw.Draw(img)
+    for word, px, top_y in GIFTBOX_PRINTING:  # centred on the front face
+        width = draw.textbbox((0, 0), word, font=font(px))[2]
+        lines.append((word, px, (410 - width // 2, top_y)))
+    texts = []
+    for k, (word, px, (left, top_y)) in enumerate(lines):
+        bold = k in (0, 3)  # the headline and the box's name
+        stroke = px // 30 if bold else 0
+        draw.text((left, top_y), word, font=font(px), fill=GOLD, stroke_width=stroke,
+                  stroke_fill=GOLD)  # fmt: skip
+        l0, t0, r0, b0 = draw.textbbox((left, top_y), word, font=font(px), stroke_width=stroke)
+        margin = max(3, px // 10)
+        box = (l0 - margin, t0 - margin, r0 + margin, b0 + margin)
+        texts.append(Text(word, box, px, "bold" if bold else "regular", GOLD))
+    ink = (np.asarray(img) != clean).any(axis=2)
+    return np.asarray(img), clean.astype(np.float32), texts, ink, product
+
+
 COLUMNS = (("匠心品质", 96, (690, 150)), ("典雅生活", 52, (570, 260)))  # text, size, top-left
 VASE = (60, 90, 95)  # the product's teal, darker than the marble's veins
 
@@ -1322,6 +1377,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, product = _over_product(rng)
     elif base_name == "columns":
         img, base, texts, ink, product = _columns(rng)
+    elif base_name == "giftbox":
+        img, base, texts, ink, product = _giftbox(rng)
     else:
         maker, look = LOOKS[base_name]
         img, base, texts, ink = _plain(maker, look)(rng)

@@ -26,6 +26,7 @@ from localize.image.product import (
     silhouette,
 )
 from localize.image.regions import chinese_left, finding, plan_text
+from tests.imagesynth import make
 from tests.localize.images import photo, product_shot
 
 THB = load_markets().market("TH").currency
@@ -106,6 +107,22 @@ def test_a_headline_laid_over_the_product_is_not_label_text() -> None:
     img, _ = product_shot()
     big = region("超大容量", (310, 600, 490, 700))  # 100 px tall, inside the bottle
     assert region_kinds(np.asarray(img), [big.polygon], [False]) == [OVERLAY]
+
+
+def test_a_boxs_own_name_printed_large_on_its_face_is_kept_and_text_past_its_edge_is_not() -> None:
+    # trial-img12 g06: a gift box's name 御品金茶 centred on its front face, 61 px on a
+    # 481 px box (0.127, over LABEL_HEIGHT 0.12), was erased and redrawn "Imperial Golden
+    # Tea" in every language while the small 特级·500克 under it was kept
+    s = make("giftbox")
+    img = np.asarray(s.image)
+    polygons = [region(t.text, t.box).polygon for t in s.texts]
+    kinds = region_kinds(img, polygons, [False] * len(polygons))
+    assert kinds == [OVERLAY] * 3 + [PRINTING] * 2, kinds
+    # the same name straddling the box's left edge, or laid across the face from edge to
+    # edge, is overlay: the product's own printing sits clear of its outline
+    left, top, right, bottom = s.texts[3].box
+    for box in ((left - 150, top, right - 150, bottom), (180, top, 640, bottom)):
+        assert region_kinds(img, [region("御品金茶", box).polygon], [False]) == [OVERLAY], box
 
 
 def box_regions(with_text: bool = True) -> tuple[Image.Image, dict[str, Region], np.ndarray]:
