@@ -1317,6 +1317,7 @@ CLASSES = (
     *("price-card",),
     *("columns",),  # g09: two vertical columns on marble beside a vase
     *("wood-title",),
+    *("giftbox",),  # g06: a box's own printing on its face, overlay text around it
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
