@@ -474,6 +474,54 @@ def _giftbox(
     return np.asarray(img), clean.astype(np.float32), texts, ink, product
 
 
+CARD_TEXTS = (  # text, size, top-left, fill: the headline on the stripes, two tiles' offers
+    ("双十一狂欢", 80, (300, 250), (255, 255, 255)),
+    ("满199减30", 40, (110, 520), (190, 20, 20)),
+    ("第二件半价", 40, (110, 720), (190, 20, 20)),
+)
+BOTTLE_LABEL = (("海盐", 44, 700), ("洗发露", 30, 765))  # text, size, top: on the label
+
+
+def _card_bottle(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, np.ndarray]:
+    """trial-img12 g01: a promotion poster with no studio backdrop (bold stripes, where
+    g01 has rays), a white headline on them, and a cream card laid over the lower half
+    carrying two yellow offer tiles and a blue pump bottle with a white label, its own
+    printing (海盐 / 洗发露) on it. Its texts: the overlay lines first (the headline and the
+    tiles'), then the label's two (the bottle's silhouette the product)."""
+    base = _stripes(rng) * 0.6 + np.array([220, 60, 40], np.float32) * 0.4
+    card = Image.new("L", (SIZE, SIZE), 0)
+    ImageDraw.Draw(card).rounded_rectangle((50, 440, 950, 960), radius=30, fill=255)
+    base[np.asarray(card) > 127] = (252, 246, 234)
+    shape = Image.new("L", (SIZE, SIZE), 0)
+    draw = ImageDraw.Draw(shape)
+    draw.rounded_rectangle((560, 560, 760, 920), radius=50, fill=255)  # the body
+    draw.rectangle((640, 500, 680, 565), fill=255)  # the neck and the pump's head
+    draw.rectangle((640, 485, 730, 505), fill=255)
+    product = np.asarray(shape) > 127
+    base[product] = (70, 150, 220)
+    base[660:820, 600:720] = (255, 255, 255)  # the label
+    for tile in ((90, 490, 330, 620), (90, 690, 330, 820)):
+        base[tile[1] : tile[3], tile[0] : tile[2]] = (255, 214, 60)
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    clean = np.asarray(img).copy()
+    lines = list(CARD_TEXTS)
+    draw = ImageDraw.Draw(img)
+    for word, px, top_y in BOTTLE_LABEL:  # centred on the label
+        width = draw.textbbox((0, 0), word, font=font(px))[2]
+        lines.append((word, px, (660 - width // 2, top_y), (40, 70, 120)))
+    texts = []
+    for word, px, (left, top_y), fill in lines:
+        draw.text((left, top_y), word, font=font(px), fill=fill)
+        l0, t0, r0, b0 = draw.textbbox((left, top_y), word, font=font(px))
+        margin = max(3, px // 10)
+        box = (l0 - margin, t0 - margin, r0 + margin, b0 + margin)
+        texts.append(Text(word, box, px, "regular", fill))
+    ink = (np.asarray(img) != clean).any(axis=2)
+    return np.asarray(img), clean.astype(np.float32), texts, ink, product
+
+
 COLUMNS = (("匠心品质", 96, (690, 150)), ("典雅生活", 52, (570, 260)))  # text, size, top-left
 VASE = (60, 90, 95)  # the product's teal, darker than the marble's veins
 
@@ -1318,6 +1366,7 @@ CLASSES = (
     *("columns",),  # g09: two vertical columns on marble beside a vase
     *("wood-title",),
     *("giftbox",),  # g06: a box's own printing on its face, overlay text around it
+    *("card-bottle",),  # g01: a bottle's label on a card laid over a poster
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
@@ -1380,6 +1429,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, product = _columns(rng)
     elif base_name == "giftbox":
         img, base, texts, ink, product = _giftbox(rng)
+    elif base_name == "card-bottle":
+        img, base, texts, ink, product = _card_bottle(rng)
     else:
         maker, look = LOOKS[base_name]
         img, base, texts, ink = _plain(maker, look)(rng)

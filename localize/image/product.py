@@ -58,6 +58,8 @@ FACE_HEIGHT = 0.2  # of the product's height: a name printed large on its face, 
 SKEW = 3.0  # degrees: text leaning more follows the product's surface
 PANEL = 0.85  # of a thing outside its text, one smooth fill: a panel laid to carry text (a
 # card of claims, trial-img8 c02: 0.9 with its letters even; p4's box 0.74, b06's 0.74)
+CARD_SHARE = 0.2  # of the picture: the least a card carrying the product covers (g01: 0.27)
+CARD_INSET = 0.03  # of a card's size: past its rounded corners, into its own colour
 OBJECT_RING = 0.6  # of the ring round a region's letters in one shaded area: they sit on it
 HOLLOW = 0.5  # of the silhouette, holes filled: more of the page's own colour inside is a
 # frame (a size chart's rules round white cells: trial-img9 e06 0.73, spec tables 0.56-0.87),
@@ -154,7 +156,22 @@ class Product:
             return None
         near, plain = _backdrop(small)
         if near is None:
-            return None
+            # no studio backdrop: a poster (trial-img12 g01, rays) may lay a card over
+            # itself on which the product stands, the card its backdrop (the card's
+            # inner part, past its rounded corners, taken as the picture)
+            if (card := _card(small)) is None:
+                return None
+            top, left, bottom, right = (round(v / scale) for v in card)
+            rgb = rgb[top:bottom, left:right]
+            if inner is not None:
+                top, left = top + inner[0], left + inner[1]
+            inner = (top, left, top + rgb.shape[0], left + rgb.shape[1])
+            small, scale = _work_copy(rgb)
+            sh, sw = small.shape[:2]
+            near, plain = _backdrop(small)
+            if sh < 8 or sw < 8 or near is None or not plain:
+                return None
+            plain = False  # what stands on a card must not be a text panel (_panel)
         _, labels = cv2.connectedComponents(near, connectivity=4)
         edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
         touching = np.unique(edge[edge > 0])
@@ -174,6 +191,29 @@ class Product:
         if near[shape.astype(bool)].mean() > HOLLOW:
             return None  # mostly the page's own colour inside: a table's or a card's frame
         return inner, small, scale, shape, plain
+
+
+def _card(small: Any) -> tuple[int, int, int, int] | None:
+    """Where a card laid over the work copy `small` lies (top, left, bottom, right, inset
+    by CARD_INSET of its size past rounded corners): the largest softly shaded area that
+    touches no edge of the picture (the poster's own ground does) and covers at least
+    CARD_SHARE of it; None when there is none. (_find then takes it for a backdrop only
+    when its border is one plain colour.)"""
+    import numpy as np
+
+    labels = _smooth_areas(small)
+    sh, sw = labels.shape
+    areas = np.bincount(labels.ravel())
+    areas[0] = 0
+    best = int(areas.argmax())
+    if not best or areas[best] < CARD_SHARE * sh * sw:
+        return None
+    ys, xs = np.nonzero(labels == best)
+    if ys.min() == 0 or xs.min() == 0 or ys.max() == sh - 1 or xs.max() == sw - 1:
+        return None  # the poster's ground, or a band across it
+    top, left, bottom, right = int(ys.min()), int(xs.min()), int(ys.max()) + 1, int(xs.max()) + 1
+    dy, dx = round(CARD_INSET * (bottom - top)), round(CARD_INSET * (right - left))
+    return top + dy, left + dx, bottom - dy, right - dx
 
 
 def _filled(shape: Any) -> Any:

@@ -125,6 +125,25 @@ def test_a_boxs_own_name_printed_large_on_its_face_is_kept_and_text_past_its_edg
         assert region_kinds(img, [region("御品金茶", box).polygon], [False]) == [OVERLAY], box
 
 
+def test_a_bottle_on_a_card_laid_over_a_poster_keeps_its_label_and_the_tiles_are_overlay() -> None:
+    # trial-img12 g01: on red rays (no studio backdrop) a cream card carries offer tiles
+    # and a pump bottle; the bottle's label 海盐 / 洗发露 was erased and translated, not
+    # warned, because a product was looked for on a studio backdrop or a photo's object only
+    s = make("card-bottle")
+    img = np.asarray(s.image)
+    polygons = [region(t.text, t.box).polygon for t in s.texts]
+    kinds = region_kinds(img, polygons, [False] * len(polygons))
+    assert kinds == [OVERLAY] * 3 + [PRINTING] * 2, kinds
+    found = silhouette(img, polygons)
+    assert found is not None
+    overlap = (found & s.product).sum() / (found | s.product).sum()
+    assert overlap > 0.9, overlap  # the bottle, not the card nor a tile
+    # a card carrying only text tiles has no product: its tiles' text stays overlay
+    tiles = np.asarray(s.background).copy()
+    tiles[480:930, 540:780] = (252, 246, 234)
+    assert silhouette(tiles) is None
+
+
 def box_regions(with_text: bool = True) -> tuple[Image.Image, dict[str, Region], np.ndarray]:
     from tests.localize.images import box_on_gradient
 
