@@ -9,7 +9,9 @@ as the product's printing only when every one of these holds:
 1. the picture has a studio backdrop: most of its border (BACKGROUND_SHARE) is one plain
    colour or lies on one smooth gradient (a quadratic surface fitted to the border, then to
    every px on it), flooded inwards from the border; a photo or a full-bleed panel has no
-   silhouette and every region on it is overlay text;
+   silhouette and every region on it is overlay text, unless a plain card laid over it
+   (CARD_SHARE of it, touching no edge: a poster's) carries the product, the card then
+   its backdrop and what stands on it never a text panel;
 2. the product is the largest thing that is not background (at least PRODUCT_SHARE of the
    picture, holes filled: what is printed on it belongs to it), and not a banner (a shape
    touching two opposite edges of the picture is a panel laid across it), not a frame
