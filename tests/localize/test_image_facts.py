@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -123,6 +123,31 @@ def test_a_boxs_own_name_printed_large_on_its_face_is_kept_and_text_past_its_edg
     left, top, right, bottom = s.texts[3].box
     for box in ((left - 150, top, right - 150, bottom), (180, top, 640, bottom)):
         assert region_kinds(img, [region("御品金茶", box).polygon], [False]) == [OVERLAY], box
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    tall=st.integers(20, 105),
+    width=st.integers(60, 300),
+    across=st.floats(0, 1),
+    down=st.floats(0, 1),
+)
+def test_a_line_clear_inside_the_box_is_printing_and_the_same_across_its_edge_is_overlay(
+    tall: int, width: int, across: float, down: float
+) -> None:
+    # up to FACE_HEIGHT of the box's height (540 px): kept anywhere on the front face
+    # (190-630 x 400-870) with a line's height of the box all round it; the same line
+    # moved half off the face's left edge onto the backdrop is overlay
+    room_x, room_y = 440 - 2 * tall - width, 470 - 3 * tall
+    assume(room_x >= 0 and room_y >= 0)
+    s = make("giftbox")
+    left, top = 190 + tall + round(across * room_x), 400 + tall + round(down * room_y)
+    img = np.asarray(s.background)
+    inside = region("御品金茶", (left, top, left + width, top + tall))
+    assert region_kinds(img, [inside.polygon], [False]) == [PRINTING], inside.polygon
+    edge = 190 - width // 2
+    across_edge = region("御品金茶", (edge, top, edge + width, top + tall))
+    assert region_kinds(img, [across_edge.polygon], [False]) == [OVERLAY], across_edge.polygon
 
 
 def test_a_bottle_on_a_card_laid_over_a_poster_keeps_its_label_and_the_tiles_are_overlay() -> None:
