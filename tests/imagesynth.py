@@ -419,6 +419,109 @@ def _over_product(
     return img, base, texts, ink, product
 
 
+GIFTBOX_PRINTING = (("御品金茶", 64, 650), ("特级·500克", 34, 745))  # text, size, top
+GIFTBOX_OVERLAY = (
+    ("臻品礼盒", 84, (330, 70)),
+    ("送礼佳品", 40, (420, 200)),
+    ("中秋限定", 40, (790, 905)),
+)
+GOLD = (214, 178, 104)
+
+
+def _giftbox(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, np.ndarray]:
+    """trial-img12 g06: a navy gift box in 3/4 view (front face, lighter top, darker side)
+    with two gold stripes, standing on a dark backdrop softly shaded; its own printing,
+    a big gold name and a small grade and weight, centred on the front face, and overlay
+    text around it (a gold headline and subline above, a corner note below right). Its
+    texts: the overlay lines first, then the printing (the last two)."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32) / SIZE
+    shade = 34 - 16 * y - 8 * (x - 0.5) ** 2
+    base = np.stack([shade, shade + 2, shade + 8], -1) + 2 * _noise(rng, 40)[..., None]
+    shape = Image.new("L", (SIZE, SIZE), 0)
+    faces = Image.new("RGB", (SIZE, SIZE), (0, 0, 0))
+    draw, pen = ImageDraw.Draw(shape), ImageDraw.Draw(faces)
+    front = [(190, 400), (630, 400), (630, 870), (190, 870)]
+    top = [(190, 400), (630, 400), (730, 330), (290, 330)]
+    side = [(630, 400), (730, 330), (730, 800), (630, 870)]
+    for face, colour in ((front, (30, 48, 86)), (top, (44, 64, 104)), (side, (20, 32, 60))):
+        draw.polygon(face, fill=255)
+        pen.polygon(face, fill=colour)
+    pen.rectangle((190, 520, 630, 534), fill=GOLD)
+    pen.rectangle((190, 546, 630, 552), fill=GOLD)
+    pen.polygon([(630, 520), (730, 450), (730, 464), (630, 534)], fill=(150, 122, 70))
+    product = np.asarray(shape) > 127
+    base[product] = np.asarray(faces, np.float32)[product]
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    clean = np.asarray(img).copy()
+    lines = [(w, px, at) for w, px, at in GIFTBOX_OVERLAY]
+    draw = ImageDraw.Draw(img)
+    for word, px, top_y in GIFTBOX_PRINTING:  # centred on the front face
+        width = draw.textbbox((0, 0), word, font=font(px))[2]
+        lines.append((word, px, (410 - width // 2, top_y)))
+    texts = []
+    for k, (word, px, (left, top_y)) in enumerate(lines):
+        bold = k in (0, 3)  # the headline and the box's name
+        stroke = px // 30 if bold else 0
+        draw.text((left, top_y), word, font=font(px), fill=GOLD, stroke_width=stroke,
+                  stroke_fill=GOLD)  # fmt: skip
+        l0, t0, r0, b0 = draw.textbbox((left, top_y), word, font=font(px), stroke_width=stroke)
+        margin = max(3, px // 10)
+        box = (l0 - margin, t0 - margin, r0 + margin, b0 + margin)
+        texts.append(Text(word, box, px, "bold" if bold else "regular", GOLD))
+    ink = (np.asarray(img) != clean).any(axis=2)
+    return np.asarray(img), clean.astype(np.float32), texts, ink, product
+
+
+CARD_TEXTS = (  # text, size, top-left, fill: the headline on the stripes, two tiles' offers
+    ("双十一狂欢", 80, (300, 250), (255, 255, 255)),
+    ("满199减30", 40, (110, 520), (190, 20, 20)),
+    ("第二件半价", 40, (110, 720), (190, 20, 20)),
+)
+BOTTLE_LABEL = (("海盐", 44, 700), ("洗发露", 30, 765))  # text, size, top: on the label
+
+
+def _card_bottle(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, np.ndarray]:
+    """trial-img12 g01: a promotion poster with no studio backdrop (bold stripes, where
+    g01 has rays), a white headline on them, and a cream card laid over the lower half
+    carrying two yellow offer tiles and a blue pump bottle with a white label, its own
+    printing (海盐 / 洗发露) on it. Its texts: the overlay lines first (the headline and the
+    tiles'), then the label's two (the bottle's silhouette the product)."""
+    base = _stripes(rng) * 0.6 + np.array([220, 60, 40], np.float32) * 0.4
+    card = Image.new("L", (SIZE, SIZE), 0)
+    ImageDraw.Draw(card).rounded_rectangle((50, 440, 950, 960), radius=30, fill=255)
+    base[np.asarray(card) > 127] = (252, 246, 234)
+    shape = Image.new("L", (SIZE, SIZE), 0)
+    draw = ImageDraw.Draw(shape)
+    draw.rounded_rectangle((560, 560, 760, 920), radius=50, fill=255)  # the body
+    draw.rectangle((640, 500, 680, 565), fill=255)  # the neck and the pump's head
+    draw.rectangle((640, 485, 730, 505), fill=255)
+    product = np.asarray(shape) > 127
+    base[product] = (70, 150, 220)
+    base[660:820, 600:720] = (255, 255, 255)  # the label
+    for tile in ((90, 490, 330, 620), (90, 690, 330, 820)):
+        base[tile[1] : tile[3], tile[0] : tile[2]] = (255, 214, 60)
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    clean = np.asarray(img).copy()
+    lines = list(CARD_TEXTS)
+    draw = ImageDraw.Draw(img)
+    for word, px, top_y in BOTTLE_LABEL:  # centred on the label
+        width = draw.textbbox((0, 0), word, font=font(px))[2]
+        lines.append((word, px, (660 - width // 2, top_y), (40, 70, 120)))
+    texts = []
+    for word, px, (left, top_y), fill in lines:
+        draw.text((left, top_y), word, font=font(px), fill=fill)
+        l0, t0, r0, b0 = draw.textbbox((left, top_y), word, font=font(px))
+        margin = max(3, px // 10)
+        box = (l0 - margin, t0 - margin, r0 + margin, b0 + margin)
+        texts.append(Text(word, box, px, "regular", fill))
+    ink = (np.asarray(img) != clean).any(axis=2)
+    return np.asarray(img), clean.astype(np.float32), texts, ink, product
+
+
 COLUMNS = (("匠心品质", 96, (690, 150)), ("典雅生活", 52, (570, 260)))  # text, size, top-left
 VASE = (60, 90, 95)  # the product's teal, darker than the marble's veins
 
@@ -1262,6 +1365,8 @@ CLASSES = (
     *("price-card",),
     *("columns",),  # g09: two vertical columns on marble beside a vase
     *("wood-title",),
+    *("giftbox",),  # g06: a box's own printing on its face, overlay text around it
+    *("card-bottle",),  # g01: a bottle's label on a card laid over a poster
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
@@ -1322,6 +1427,10 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, product = _over_product(rng)
     elif base_name == "columns":
         img, base, texts, ink, product = _columns(rng)
+    elif base_name == "giftbox":
+        img, base, texts, ink, product = _giftbox(rng)
+    elif base_name == "card-bottle":
+        img, base, texts, ink, product = _card_bottle(rng)
     else:
         maker, look = LOOKS[base_name]
         img, base, texts, ink = _plain(maker, look)(rng)

@@ -9,7 +9,9 @@ as the product's printing only when every one of these holds:
 1. the picture has a studio backdrop: most of its border (BACKGROUND_SHARE) is one plain
    colour or lies on one smooth gradient (a quadratic surface fitted to the border, then to
    every px on it), flooded inwards from the border; a photo or a full-bleed panel has no
-   silhouette and every region on it is overlay text;
+   silhouette and every region on it is overlay text, unless a plain card laid over it
+   (CARD_SHARE of it, touching no edge: a poster's) carries the product, the card then
+   its backdrop and what stands on it never a text panel;
 2. the product is the largest thing that is not background (at least PRODUCT_SHARE of the
    picture, holes filled: what is printed on it belongs to it), and not a banner (a shape
    touching two opposite edges of the picture is a panel laid across it), not a frame
@@ -21,7 +23,10 @@ as the product's printing only when every one of these holds:
    banner's, so text beside the product or straddling its edge is overlay;
 4. the text is label-sized: at most LABEL_HEIGHT of the product's height, unless it is
    skewed or curved with the product's surface (its outline leans over SKEW degrees or is
-   not a rectangle), which a headline laid over the photo never is.
+   not a rectangle), which a headline laid over the photo never is, or it is a name printed
+   large on a face of the product (at most FACE_HEIGHT) with the product a line's height
+   all round it (INSIDE of the region grown by its height), where a headline laid over the
+   product runs near or past its edges.
 
 Everything is measured on a copy at most WORK_SIDE px on its longer side: a silhouette
 needs no more, and a 3000 px picture costs the same as a 300 px one.
@@ -49,9 +54,14 @@ BACKGROUND_SHARE = 0.6  # of the border: a studio background
 PRODUCT_SHARE = 0.04  # of the picture: the least a product covers
 INSIDE = 0.9  # of the region and its margin: inside the product
 LABEL_HEIGHT = 0.12  # of the product's height: label text, not a headline
+FACE_HEIGHT = 0.2  # of the product's height: a name printed large on its face, when the
+# product lies a line's height all round it (trial-img12 g06: 0.127; a headline over a bottle
+# in the tests, 0.17, runs past its edges)
 SKEW = 3.0  # degrees: text leaning more follows the product's surface
 PANEL = 0.85  # of a thing outside its text, one smooth fill: a panel laid to carry text (a
 # card of claims, trial-img8 c02: 0.9 with its letters even; p4's box 0.74, b06's 0.74)
+CARD_SHARE = 0.2  # of the picture: the least a card carrying the product covers (g01: 0.27)
+CARD_INSET = 0.03  # of a card's size: past its rounded corners, into its own colour
 OBJECT_RING = 0.6  # of the ring round a region's letters in one shaded area: they sit on it
 HOLLOW = 0.5  # of the silhouette, holes filled: more of the page's own colour inside is a
 # frame (a size chart's rules round white cells: trial-img9 e06 0.73, spec tables 0.56-0.87),
@@ -148,7 +158,22 @@ class Product:
             return None
         near, plain = _backdrop(small)
         if near is None:
-            return None
+            # no studio backdrop: a poster (trial-img12 g01, rays) may lay a card over
+            # itself on which the product stands, the card its backdrop (the card's
+            # inner part, past its rounded corners, taken as the picture)
+            if (card := _card(small)) is None:
+                return None
+            top, left, bottom, right = (round(v / scale) for v in card)
+            rgb = rgb[top:bottom, left:right]
+            if inner is not None:
+                top, left = top + inner[0], left + inner[1]
+            inner = (top, left, top + rgb.shape[0], left + rgb.shape[1])
+            small, scale = _work_copy(rgb)
+            sh, sw = small.shape[:2]
+            near, plain = _backdrop(small)
+            if sh < 8 or sw < 8 or near is None or not plain:
+                return None
+            plain = False  # what stands on a card must not be a text panel (_panel)
         _, labels = cv2.connectedComponents(near, connectivity=4)
         edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
         touching = np.unique(edge[edge > 0])
@@ -168,6 +193,29 @@ class Product:
         if near[shape.astype(bool)].mean() > HOLLOW:
             return None  # mostly the page's own colour inside: a table's or a card's frame
         return inner, small, scale, shape, plain
+
+
+def _card(small: Any) -> tuple[int, int, int, int] | None:
+    """Where a card laid over the work copy `small` lies (top, left, bottom, right, inset
+    by CARD_INSET of its size past rounded corners): the largest softly shaded area that
+    touches no edge of the picture (the poster's own ground does) and covers at least
+    CARD_SHARE of it; None when there is none. (_find then takes it for a backdrop only
+    when its border is one plain colour.)"""
+    import numpy as np
+
+    labels = _smooth_areas(small)
+    sh, sw = labels.shape
+    areas = np.bincount(labels.ravel())
+    areas[0] = 0
+    best = int(areas.argmax())
+    if not best or areas[best] < CARD_SHARE * sh * sw:
+        return None
+    ys, xs = np.nonzero(labels == best)
+    if ys.min() == 0 or xs.min() == 0 or ys.max() == sh - 1 or xs.max() == sw - 1:
+        return None  # the poster's ground, or a band across it
+    top, left, bottom, right = int(ys.min()), int(xs.min()), int(ys.max()) + 1, int(xs.max()) + 1
+    dy, dx = round(CARD_INSET * (bottom - top)), round(CARD_INSET * (right - left))
+    return top + dy, left + dx, bottom - dy, right - dx
 
 
 def _filled(shape: Any) -> Any:
@@ -367,28 +415,41 @@ def _rectangular(polygon: Sequence[Point]) -> bool:
 def printed_on_product(polygon: Sequence[Point], product: Any) -> bool:
     """Whether the region `polygon` is the product's own printing on the silhouette
     `product` (a boolean H x W array, or None), by the module's rule 3 and 4."""
-    import cv2
     import numpy as np
 
     if product is None:
         return False
-    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    ys = [p[1] for p in polygon]
     tall = max(1, max(ys) - min(ys))
-    margin = max(2, tall // 2)
-    h, w = product.shape
-    left, top = max(0, min(xs) - margin), max(0, min(ys) - margin)
-    right, bottom = min(w, max(xs) + margin + 1), min(h, max(ys) + margin + 1)
-    if right <= left or bottom <= top:
-        return False
-    area = np.zeros((bottom - top, right - left), np.uint8)
-    cv2.fillPoly(area, [np.array(polygon, np.int32) - (left, top)], 1)
-    area = cv2.dilate(area, np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)) > 0
-    if float(product[top:bottom, left:right][area].mean()) < INSIDE:
+    if _inside(polygon, product, max(2, tall // 2)) < INSIDE:
         return False
     rows = np.nonzero(product.any(axis=1))[0]
     product_h = int(rows[-1] - rows[0] + 1)
     follows_surface = _angle(polygon) > SKEW or not _rectangular(polygon)
-    return follows_surface or tall <= LABEL_HEIGHT * product_h
+    if follows_surface or tall <= LABEL_HEIGHT * product_h:
+        return True
+    # a name printed large on a face of the product (trial-img12 g06: 御品金茶, 0.127 of
+    # its box) has the product all round it, a line's height clear of its outline; a
+    # headline laid over the product runs near or past its edges
+    return tall <= FACE_HEIGHT * product_h and _inside(polygon, product, tall) >= INSIDE
+
+
+def _inside(polygon: Sequence[Point], product: Any, margin: int) -> float:
+    """How much of the region `polygon` grown by `margin` px lies inside the silhouette
+    `product` (0 when the region lies off the picture)."""
+    import cv2
+    import numpy as np
+
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    h, w = product.shape
+    left, top = max(0, min(xs) - margin), max(0, min(ys) - margin)
+    right, bottom = min(w, max(xs) + margin + 1), min(h, max(ys) + margin + 1)
+    if right <= left or bottom <= top:
+        return 0.0
+    area = np.zeros((bottom - top, right - left), np.uint8)
+    cv2.fillPoly(area, [np.array(polygon, np.int32) - (left, top)], 1)
+    area = cv2.dilate(area, np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)) > 0
+    return float(product[top:bottom, left:right][area].mean())
 
 
 def _panel(small: Any, inside: Any, polygons: Sequence[Sequence[Point]], scale: float) -> bool:

@@ -94,6 +94,8 @@ TARGETS = {
     # panel)
     "wood-title": 24,
     "wood-title-jpeg": 24,
+    "giftbox": 32,  # g06: flat navy faces and a dark shading round gold letters
+    "card-bottle": 32,  # g01: a headline on stripes (47.9), the label's lines (31.1, 53.0)
 }
 SMEAR = 20.0  # dB over a region's text pixels: below it the fill shows at a glance
 # f11's classes whose fill shows and is not said yet: on tiles, the texture's copy (strip by

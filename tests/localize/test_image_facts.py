@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -26,6 +26,7 @@ from localize.image.product import (
     silhouette,
 )
 from localize.image.regions import chinese_left, finding, plan_text
+from tests.imagesynth import make
 from tests.localize.images import photo, product_shot
 
 THB = load_markets().market("TH").currency
@@ -106,6 +107,66 @@ def test_a_headline_laid_over_the_product_is_not_label_text() -> None:
     img, _ = product_shot()
     big = region("超大容量", (310, 600, 490, 700))  # 100 px tall, inside the bottle
     assert region_kinds(np.asarray(img), [big.polygon], [False]) == [OVERLAY]
+
+
+def test_a_boxs_own_name_printed_large_on_its_face_is_kept_and_text_past_its_edge_is_not() -> None:
+    # trial-img12 g06: a gift box's name 御品金茶 centred on its front face, 61 px on a
+    # 481 px box (0.127, over LABEL_HEIGHT 0.12), was erased and redrawn "Imperial Golden
+    # Tea" in every language while the small 特级·500克 under it was kept
+    s = make("giftbox")
+    img = np.asarray(s.image)
+    polygons = [region(t.text, t.box).polygon for t in s.texts]
+    kinds = region_kinds(img, polygons, [False] * len(polygons))
+    assert kinds == [OVERLAY] * 3 + [PRINTING] * 2, kinds
+    # the same name straddling the box's left edge, or laid across the face from edge to
+    # edge, is overlay: the product's own printing sits clear of its outline
+    left, top, right, bottom = s.texts[3].box
+    for box in ((left - 150, top, right - 150, bottom), (180, top, 640, bottom)):
+        assert region_kinds(img, [region("御品金茶", box).polygon], [False]) == [OVERLAY], box
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    tall=st.integers(20, 105),
+    width=st.integers(60, 300),
+    across=st.floats(0, 1),
+    down=st.floats(0, 1),
+)
+def test_a_line_clear_inside_the_box_is_printing_and_the_same_across_its_edge_is_overlay(
+    tall: int, width: int, across: float, down: float
+) -> None:
+    # up to FACE_HEIGHT of the box's height (540 px): kept anywhere on the front face
+    # (190-630 x 400-870) with a line's height of the box all round it; the same line
+    # moved half off the face's left edge onto the backdrop is overlay
+    room_x, room_y = 440 - 2 * tall - width, 470 - 3 * tall
+    assume(room_x >= 0 and room_y >= 0)
+    s = make("giftbox")
+    left, top = 190 + tall + round(across * room_x), 400 + tall + round(down * room_y)
+    img = np.asarray(s.background)
+    inside = region("御品金茶", (left, top, left + width, top + tall))
+    assert region_kinds(img, [inside.polygon], [False]) == [PRINTING], inside.polygon
+    edge = 190 - width // 2
+    across_edge = region("御品金茶", (edge, top, edge + width, top + tall))
+    assert region_kinds(img, [across_edge.polygon], [False]) == [OVERLAY], across_edge.polygon
+
+
+def test_a_bottle_on_a_card_laid_over_a_poster_keeps_its_label_and_the_tiles_are_overlay() -> None:
+    # trial-img12 g01: on red rays (no studio backdrop) a cream card carries offer tiles
+    # and a pump bottle; the bottle's label 海盐 / 洗发露 was erased and translated, not
+    # warned, because a product was looked for on a studio backdrop or a photo's object only
+    s = make("card-bottle")
+    img = np.asarray(s.image)
+    polygons = [region(t.text, t.box).polygon for t in s.texts]
+    kinds = region_kinds(img, polygons, [False] * len(polygons))
+    assert kinds == [OVERLAY] * 3 + [PRINTING] * 2, kinds
+    found = silhouette(img, polygons)
+    assert found is not None
+    overlap = (found & s.product).sum() / (found | s.product).sum()
+    assert overlap > 0.9, overlap  # the bottle, not the card nor a tile
+    # a card carrying only text tiles has no product: its tiles' text stays overlay
+    tiles = np.asarray(s.background).copy()
+    tiles[480:930, 540:780] = (252, 246, 234)
+    assert silhouette(tiles) is None
 
 
 def box_regions(with_text: bool = True) -> tuple[Image.Image, dict[str, Region], np.ndarray]:
