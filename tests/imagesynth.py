@@ -1001,6 +1001,77 @@ def _price_card(
     return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, CARD
 
 
+SKY_LINES = (  # (text, size, fill, bold, top-left or the ink's centre, shadowed)
+    ("户外露营 一秒速开", 76, (255, 255, 255), True, (80, 90), True),
+    ("防雨防晒 3-4人帐篷", 42, (255, 255, 255), False, (80, 200), True),
+    ("到手价", 30, (120, 60, 0), False, (210, 860), False),
+    ("¥299", 52, (200, 20, 20), True, (210, 920), False),
+)
+SKY_TAG = (60, 820, 360, 960)  # the yellow price tag's box, its lines centred in it
+TENT = ((360, 800), (560, 540), (760, 800))
+SKY_WISPS = ((400, -60, 470, 60), (790, 140, 900, 185))  # g12's wisps that cut its room
+
+
+def _sky_headline(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, np.ndarray]:
+    """A tent on a hills-and-sky photo (a trial's g12): a big white headline with a hard
+    dark drop shadow and a smaller subline under it top left, over a sky of soft clouds
+    that leaves the right half free; a yellow tag bottom left, a label over a big red
+    price centred on it. The clouds' steepest shading reads as things standing there."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+    t = (y / SIZE)[..., None]
+    base = np.array([110, 160, 220], np.float32) + (np.array([110, 70, 20], np.float32)) * t
+    hills = 560 + 60 * np.sin(x / 160) + 30 * np.sin(x / 53)
+    base[y > hills] = (70, 110, 80)
+    meadow = y > 680 + 40 * np.sin(x / 120 + 1)
+    grass = np.array([90, 150, 70], np.float32) * (0.8 + 0.4 * _noise(rng, 30))[..., None]
+    base[meadow] = grass[meadow]
+    soft = Image.fromarray((_noise(rng, 12) * 255).astype(np.uint8)).filter(
+        ImageFilter.GaussianBlur(30)
+    )
+    clouds = np.clip(np.asarray(soft, np.float32) / 255 - 0.55, 0, 1) * 300 * (y < 450)
+    wisps = Image.new("L", (SIZE, SIZE), 0)  # brighter wisps over the headline and right
+    pen = ImageDraw.Draw(wisps)  # of it, their shading steep enough to read as things
+    for wisp in SKY_WISPS:
+        pen.ellipse(wisp, fill=110)
+    clouds = clouds + np.asarray(wisps.filter(ImageFilter.GaussianBlur(10)), np.float32)
+    base = base + clouds[..., None] + rng.normal(0, 3, (SIZE, SIZE, 1))
+    page = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    page = page.filter(ImageFilter.GaussianBlur(1))
+    pen = ImageDraw.Draw(page)
+    pen.polygon(TENT, fill=(230, 110, 30))
+    pen.polygon([(560, 540), (760, 800), (820, 780), (620, 540)], fill=(180, 80, 20))
+    pen.polygon([(520, 800), (560, 680), (600, 800)], fill=(60, 40, 20))
+    pen.rounded_rectangle(SKY_TAG, radius=20, fill=(255, 210, 40))
+    img, texts = page.copy(), []
+    draw = ImageDraw.Draw(img)
+    for word, size, fill, bold, at, shadowed in SKY_LINES:
+        f, thick = font(size), max(1, size // 26) if bold else 0
+        anchor = "la" if shadowed else "mm"  # (the tag's lines: centred on its centre)
+        if shadowed:  # a hard dark shadow 5 px down and right, as g12's
+            draw.text((at[0] + 5, at[1] + 5), word, font=f, fill=(30, 40, 50),
+                      stroke_width=thick, stroke_fill=(30, 40, 50), anchor=anchor)  # fmt: skip
+        draw.text(at, word, font=f, fill=fill, stroke_width=thick, stroke_fill=fill,
+                  anchor=anchor)  # fmt: skip
+        left, top, right, bottom = draw.textbbox(at, word, font=f, stroke_width=thick,
+                                                 anchor=anchor)  # fmt: skip
+        margin = max(3, size // 10)  # an OCR box: the ink and a little
+        box = (left - margin, top - margin, right + margin, bottom + margin)
+        texts.append(Text(word, box, size, "bold" if bold else "regular", fill,
+                          shadow=(5, 5) if shadowed else None))  # fmt: skip
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    product = Image.new("L", (SIZE, SIZE), 0)
+    ImageDraw.Draw(product).polygon([*TENT, (820, 780), (620, 540)], fill=255)
+    return (
+        np.asarray(img),
+        np.asarray(page).astype(np.float32),
+        texts,
+        ink,
+        (np.asarray(product) > 0),
+    )
+
+
 def _photo(rng: np.random.Generator) -> np.ndarray:
     """A soft studio photo: a two-tone light gradient with grain, a dark product on it."""
     y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
@@ -1367,6 +1438,7 @@ CLASSES = (
     *("wood-title",),
     *("giftbox",),  # g06: a box's own printing on its face, overlay text around it
     *("card-bottle",),  # g01: a bottle's label on a card laid over a poster
+    *("sky-headline",),  # g12: a headline and subline on a sky of soft clouds, a price tag
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
@@ -1431,6 +1503,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, product = _giftbox(rng)
     elif base_name == "card-bottle":
         img, base, texts, ink, product = _card_bottle(rng)
+    elif base_name == "sky-headline":
+        img, base, texts, ink, product = _sky_headline(rng)
     else:
         maker, look = LOOKS[base_name]
         img, base, texts, ink = _plain(maker, look)(rng)
