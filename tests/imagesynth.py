@@ -1270,6 +1270,9 @@ LOOKS = {
     "outline-tiles5": (_grout, Look(fill=(255, 255, 255), outline=NAVY, outline_width=5)),
     "outline-wood": (_wood, Look(fill=(255, 255, 255), outline=NAVY, outline_width=3)),
     "outline-bokeh": (_bokeh, Look(fill=(255, 255, 255), outline=NAVY, outline_width=5)),
+    # brown letters in a 3 px pale outline on g11's knit, lighter than its light threads:
+    # the outline is all round the letters, the threads beside them only here and there
+    "outline-knit": (_knit, Look(fill=(110, 80, 60), outline=(240, 236, 226), outline_width=3)),
 }
 JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragraph", "shadow-band")
 JPEG += ("grain",)  # a grainy photo panel: JPEG's ringing check must not smooth its grain
@@ -1300,7 +1303,7 @@ CLASSES = (
     *("price-card",),
     *("columns",),  # g09: two vertical columns on marble beside a vase
     *("wood-title",),
-    *("knit-title",),  # g11: a plain brown subline on a zig-zag knit
+    *("knit-title", "outline-knit"),  # g11: a plain brown subline on a zig-zag knit
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
