@@ -765,6 +765,44 @@ def _wood_title(
     return np.asarray(img), truth.astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
 
 
+def _knit(rng: np.random.Generator) -> np.ndarray:
+    """A grey-beige knit (a trial's g11): rows of zig-zag stitches 13 px apart, each row a
+    light thread (about 215) fading to a dark one (about 158), and a soft mottle."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+    zig = 2.5 * np.abs(((x / 10.0) % 2.0) - 1.0)  # up and down 2.5 px every 10 px
+    row = 0.5 + 0.5 * np.cos(2 * np.pi * (y + zig) / 13.0)
+    mottle = 4 * _noise(rng, 20)
+    grey = 158 + 57 * row**2 + mottle + rng.normal(0, 1.5, (SIZE, SIZE))
+    return grey[..., None] * np.array([1.0, 0.98, 0.93], np.float32)
+
+
+KNIT_TITLE = [("冬季加厚针织开衫", 72, (90, 60, 40), "bold"),
+              ("柔软不扎 温暖贴身", 36, (119, 93, 75), "regular")]  # fmt: skip
+
+
+def _knit_title(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A bold brown title and under it a lighter brown subline, neither outlined, on a
+    zig-zag knit (a trial's g11): the knit's light threads run beside the subline's thin
+    strokes all along it, and were read as a 5 px pale outline the original never had,
+    drawn round its translation in en, th and vi."""
+    base = _knit(rng)
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    img = Image.fromarray(truth)
+    draw, texts = ImageDraw.Draw(img), []
+    for (line, size, fill, weight), centre in zip(KNIT_TITLE, (205, 304), strict=True):
+        f, thick = font(size), (max(1, size // 28) if weight == "bold" else 0)
+        at = (SIZE // 2, centre)
+        draw.text(at, line, font=f, fill=fill, anchor="mm", stroke_width=thick, stroke_fill=fill)
+        left, top, right, bottom = draw.textbbox(at, line, font=f, anchor="mm", stroke_width=thick)
+        margin = max(3, size // 10)
+        box = (left - margin, top - margin, right + margin, bottom + margin)
+        texts.append(Text(line, box, size, weight, fill))
+    ink = (np.asarray(img) != truth).any(axis=2)
+    return np.asarray(img), truth.astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
+
+
 TABLE_CELL = (300, 100)  # a table's cell, px: the labels' column and the values' column
 TABLE_AT = (100, 480)  # the table's top-left corner
 TABLE_ROWS = [("参数", "规格"), ("型号", "X9"), ("功率", "1200瓦"), ("电压", "220伏")]
@@ -1406,6 +1444,9 @@ LOOKS = {
     "outline-tiles5": (_grout, Look(fill=(255, 255, 255), outline=NAVY, outline_width=5)),
     "outline-wood": (_wood, Look(fill=(255, 255, 255), outline=NAVY, outline_width=3)),
     "outline-bokeh": (_bokeh, Look(fill=(255, 255, 255), outline=NAVY, outline_width=5)),
+    # brown letters in a 3 px pale outline on g11's knit, lighter than its light threads:
+    # the outline is all round the letters, the threads beside them only here and there
+    "outline-knit": (_knit, Look(fill=(110, 80, 60), outline=(240, 236, 226), outline_width=3)),
 }
 JPEG = ("flat", "banner", "overhang", "tight-band", "stripes", "bokeh", "paragraph", "shadow-band")
 JPEG += ("grain",)  # a grainy photo panel: JPEG's ringing check must not smooth its grain
@@ -1439,6 +1480,7 @@ CLASSES = (
     *("giftbox",),  # g06: a box's own printing on its face, overlay text around it
     *("card-bottle",),  # g01: a bottle's label on a card laid over a poster
     *("sky-headline",),  # g12: a headline and subline on a sky of soft clouds, a price tag
+    *("knit-title", "outline-knit"),  # g11: a plain brown subline on a zig-zag knit
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
@@ -1493,6 +1535,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _price_card(rng)
     elif base_name == "wood-title":
         img, base, texts, ink, panel = _wood_title(rng)
+    elif base_name == "knit-title":
+        img, base, texts, ink, panel = _knit_title(rng)
     elif base_name == "paragraph":
         img, base, texts, ink, panel = _paragraph(rng)
     elif base_name == "product":

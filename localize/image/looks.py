@@ -62,6 +62,9 @@ HUG_SLACK = 2.0  # px ... an outline, one width all round its letters; a dark le
 # edge lies as far from its counters as the stroke it belongs to runs (0.5-0.7 of it)
 GAPPED_MOST = 4.0  # px: the widest outline looked for through a px gap in its ring
 ONE_COLOUR = 0.5  # of what a ring encloses in the one colour: the letters' fill
+ALL_ROUND = 0.75  # of a ring of pixels at one distance from the letters, within an
+# outline's width: an outline told by colour alone is its colour on this much of one (a
+# knit's light threads beside g11's subline: at most 34%, on every ring out to 8 px)
 
 
 @dataclass(frozen=True)
@@ -545,11 +548,34 @@ def _ringed(
     return None
 
 
+def all_round(crop: Any, fill: Any, outline: Any, width: float) -> bool:
+    """Whether the colour `outline` runs all round the letters of `fill` in an upright crop,
+    as a drawn outline does: on some ring of pixels at one distance from them, out to its
+    `width` and a px, ALL_ROUND of the ring is of that colour. A picture's own colour lies
+    beside the letters only here and there (a knit's light threads on g11, as common beside
+    the subline as anywhere on the knit: read as a 5 px pale outline and drawn round every
+    translation of it)."""
+    import cv2
+    import numpy as np
+
+    letters = near(crop, fill)
+    if letters.sum() < 20:
+        return True  # (nothing to tell it by: as read)
+    away = cv2.distanceTransform((~letters).astype(np.uint8), cv2.DIST_L2, 5)
+    ring = near(crop, outline)
+    for d in range(1, max(2, math.ceil(width) + 1) + 1):
+        band = (away > d - 1) & (away <= d)
+        if band.sum() >= 20 and float(ring[band].mean()) >= ALL_ROUND:
+            return True
+    return False
+
+
 def _checked(
     crop: Any, fill: Any, outline: Any, background: Any, around: Any, height: float
 ) -> tuple[Any, Any, float | None]:
     """(fill, outline, width) of an outline told by colour alone, or (fill, None, None)
-    when it is an anti-aliased edge or a photo's patch: wider than an outline can be."""
+    when it is an anti-aliased edge or a photo's patch: wider than an outline can be, or
+    not all round the letters."""
     from localize.image import colors
     from localize.image.erase import stroke_width
 
@@ -569,7 +595,12 @@ def _checked(
     band = stroke_width(ring)  # how thick the outline's own band is
     edge = blend or (ramp and (width is None or width < EDGE_RAMP))
     if edge or (
-        width is not None and (width > OUTLINE_MOST * height or (band and width > 2 * band))
+        width is not None
+        and (
+            width > OUTLINE_MOST * height
+            or (band and width > 2 * band)
+            or not all_round(crop, fill, outline, width)
+        )
     ):
         # white letters on a photo: the letters taken for an outline, the photo between
         # their strokes for a fill; an outline is not that wide, and it reaches out from

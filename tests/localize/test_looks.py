@@ -244,9 +244,6 @@ KNOWN = {
     # the outline is the stripes' own dark: where the erase reads the white fill alone or
     # the light stripe, the dark ring runs on into the stripes and hugs nothing
     "outline-stripes": "lines 1 and 3: the outline joins the stripes of its own colour",
-    # cream lines 12 px apart on wood: the grain's dark between them hugs the letters as
-    # closely as a 2-3 px outline would, and the colour's reading takes it for one
-    "para-wood": "the wood's dark grain between close lines read as a 2-3 px outline",
 }
 CLASS_PARAMS = [
     pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN[name], strict=False))
