@@ -980,7 +980,10 @@ def _centred_in_panel(
     centre of the panel round them: as far from its left side as from its right, along
     the block's rows. A sticker's 新品 / 8折 in a red disc came back "New" / "20% off" on
     the disc's left (trial-img12 g09); a left-aligned paragraph keeps its edge (its
-    panel runs on past its right end). Not a table's cells or labels (`apart`)."""
+    panel runs on past its right end). A line alone given the left edge it shares with
+    a neighbour is one of them when that neighbour is one too (a title and its subline of
+    one width centred on denim, g10, were set from their left edge). Not a table's cells
+    or labels (`apart`)."""
     import numpy as np
 
     from localize.image.blocks import ALIGNED, alignment
@@ -989,7 +992,7 @@ def _centred_in_panel(
     h, w = rgb.shape[:2]
     for n, block in enumerate(blocks):
         members = [lines[i] for i in block.lines]
-        if n in apart or block.align != "left" or len(members) < 2:
+        if n in apart or block.align != "left":
             continue
         if not all(m.straight and not m.vertical for m in members):
             continue
@@ -1018,7 +1021,21 @@ def _centred_in_panel(
             PANEL_EVEN * (left_gap + right_gap) / 2, EVEN_INK * ink
         ):
             out.add(n)
-    return out
+
+    def near(n: int) -> bool:  # another of them within a few lines above or below
+        a = blocks[n].box(list(lines))
+        ink = max(lines[i].ink_height for i in blocks[n].lines)
+        for m in out - {n}:
+            b = blocks[m].box(list(lines))
+            if max(b[1] - a[3], a[1] - b[3]) <= 3 * ink and alignment(a, b, ALIGNED * ink) == {
+                "left",
+                "centre",
+                "right",
+            }:
+                return True
+        return False
+
+    return {n for n in out if len(blocks[n].lines) > 1 or near(n)}
 
 
 def _cards(

@@ -1,6 +1,7 @@
-"""Lines of one width whose edges cannot tell how they were aligned: centred when they sit
-on the centre of the panel round them (a sticker's disc), left when the panel runs on
-past their right end (a paragraph's page)."""
+"""Lines of one width whose edges cannot tell how they were aligned (a block's, or a title
+and its subline's): centred when they sit on the centre of the panel round them (a
+sticker's disc, a page), left when the panel runs on past their right end (a paragraph's
+page)."""
 
 from __future__ import annotations
 
@@ -85,3 +86,31 @@ def test_a_paragraphs_lines_of_one_width_keep_their_left_edge_on_a_wide_page() -
     assert len(drawn) == 2, drawn
     assert abs(drawn[0][0] - drawn[1][0]) <= 4, drawn  # one left edge
     assert drawn[0][0] <= 60, drawn
+
+
+def test_a_title_and_its_subline_of_one_width_centred_on_the_page_stay_centred() -> None:
+    # trial-img12 g10: 经典牛仔 over 耐磨耐穿越洗越有型, centred on denim and of one width,
+    # each took the left edge it shares with the other, and came back set from it
+    blue, gold = (30, 50, 100), (240, 190, 80)
+    img = Image.new("RGB", (640, 420), blue)
+    draw = ImageDraw.Draw(img)
+    polygons = []
+    for text, size, fill, y in (
+        ("经典牛仔", 64, gold, 100),
+        ("耐磨耐穿越洗越有型", 28, WHITE, 200),
+    ):
+        f = font(size)
+        left, top, right, bottom = draw.textbbox((0, y), text, font=f)
+        x = 320 - (left + right) / 2
+        draw.text((x, y), text, font=f, fill=fill)
+        left, top, right, bottom = draw.textbbox((x, y), text, font=f)
+        polygons.append(((left - 4, top - 4), (right + 4, top - 4), (right + 4, bottom + 4),
+                         (left - 4, bottom + 4)))  # fmt: skip
+    plans = (RegionPlan(polygons[0], "经典牛仔", "Classic denim"),
+             RegionPlan(polygons[1], "耐磨耐穿越洗越有型", "Tough and hard-wearing"))  # fmt: skip
+    ReplaceText(plans, "en", "latin").draw(img)
+    for colour in (gold, WHITE):
+        drawn = _lines_drawn(img, colour)
+        assert len(drawn) == 1, (colour, drawn)
+        left, right = drawn[0]
+        assert abs((left + right) / 2 - 320) <= 8, (colour, drawn)
