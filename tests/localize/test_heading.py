@@ -116,3 +116,25 @@ def test_a_line_the_pages_margin_holds_under_60_percent_is_said() -> None:
     em = np.median(scene.ink_heights) / 0.9
     said = any("all its space holds" in str(n) for n in done.notes)
     assert done.sizes[0] >= 0.6 * em or said, (done.sizes, em, done.notes)
+
+
+def test_a_centred_subline_set_on_one_line_keeps_clear_of_the_images_edges() -> None:
+    # trial-img12 g11: a centred subline on knit, 349 px from either edge, came back on
+    # one line from x 18 to 978 of 1000 (a centred block kept no page margin); it keeps
+    # up to CENTRE_MARGIN of the width, 60 px here
+    from localize.image.replace import ReplaceText
+
+    s = make("knit-title")
+    title, sub = s.texts
+    img = s.image.copy()
+    plans = (
+        RegionPlan(title.polygon, title.text, "Thick winter knit cardigan"),
+        RegionPlan(sub.polygon, sub.text, "Soft, never itchy, warm and close-fitting"),
+    )
+    ReplaceText(plans, "en", "latin").draw(img)
+    ink = np.abs(np.asarray(img).astype(np.int16) - np.asarray(sub.fill)).max(axis=2) < 30
+    ink[: sub.box[1] - 10] = False
+    ink[sub.box[3] + 60 :] = False
+    cols = np.nonzero(ink.any(axis=0))[0]
+    assert len(cols), "nothing drawn"
+    assert cols[0] >= 58 and cols[-1] <= 942, (cols[0], cols[-1])
