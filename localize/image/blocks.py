@@ -64,6 +64,15 @@ class Block:
         )
 
 
+WAYS = ("left", "centre", "right")  # how lines align, in the order a block takes the first
+
+
+def untold(a: Box, b: Box, tolerance: float) -> bool:
+    """Whether two boxes' alignment cannot be told: their left edges, centres and right
+    edges all close (lines of one width)."""
+    return alignment(a, b, tolerance) == set(WAYS)
+
+
 def alignment(a: Box, b: Box, tolerance: float) -> set[str]:
     """The ways two boxes are aligned: their left edges, centres or right edges close."""
     found = set()
@@ -122,7 +131,7 @@ def group(lines: list[Line]) -> list[Block]:
                 joined = (members, ways, shared)
                 break
         if joined is None:
-            blocks.append(([i], {"left", "centre", "right"}))
+            blocks.append(([i], set(WAYS)))
             continue
         members, ways, shared = joined
         members.append(i)
@@ -133,7 +142,7 @@ def group(lines: list[Line]) -> list[Block]:
     for members, ways in blocks:
         align = "centre"
         if len(members) > 1:
-            align = next(w for w in ("left", "centre", "right") if w in ways)
+            align = next(w for w in WAYS if w in ways)
         elif edges[members[0]]:
             align = edges[members[0]]
         elif lines[members[0]].straight and not lines[members[0]].vertical:

@@ -986,7 +986,7 @@ def _centred_in_panel(
     or labels (`apart`)."""
     import numpy as np
 
-    from localize.image.blocks import ALIGNED, alignment
+    from localize.image.blocks import ALIGNED, untold
 
     out = set()
     h, w = rgb.shape[:2]
@@ -997,9 +997,8 @@ def _centred_in_panel(
         if not all(m.straight and not m.vertical for m in members):
             continue
         ink = max(m.ink_height for m in members)
-        if any(
-            alignment(a.box, b.box, ALIGNED * ink) != {"left", "centre", "right"}
-            for a, b in zip(members, members[1:], strict=False)
+        if not all(
+            untold(a.box, b.box, ALIGNED * ink) for a, b in zip(members, members[1:], strict=False)
         ):
             continue
         x0, y0, x1, y1 = (round(v) for v in block.box(list(lines)))
@@ -1027,11 +1026,7 @@ def _centred_in_panel(
         ink = max(lines[i].ink_height for i in blocks[n].lines)
         for m in out - {n}:
             b = blocks[m].box(list(lines))
-            if max(b[1] - a[3], a[1] - b[3]) <= 3 * ink and alignment(a, b, ALIGNED * ink) == {
-                "left",
-                "centre",
-                "right",
-            }:
+            if max(b[1] - a[3], a[1] - b[3]) <= 3 * ink and untold(a, b, ALIGNED * ink):
                 return True
         return False
 

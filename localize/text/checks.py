@@ -112,6 +112,7 @@ def numbers(text: str) -> Counter[str]:
 # translation says as what is paid or what is taken off ("8折" is "20% off", "-20%",
 # "pay 80%"); N万 is N ten-thousands ("10万+" is "100,000+", "100K+")
 _TIMES = re.compile(r"(\d+(?:\.\d+)?)\s*([折万萬])")
+_DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")  # "100.000" (vi, id, de)
 
 
 def _readings(number: str, word: str) -> set[float]:
@@ -127,7 +128,7 @@ def _values(number: str) -> set[float]:
     """What a number written in a translation may be worth: with a thousands separator of
     dots (vi, id, de: "100.000") as well as a decimal point."""
     out = {float(number)}
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):
+    if _DOT_THOUSANDS.fullmatch(number):
         out.add(float(number.replace(".", "")))
     return out
 
