@@ -126,10 +126,15 @@ def _readings(number: str, word: str) -> set[float]:
 
 def _values(number: str) -> set[float]:
     """What a number written in a translation may be worth: with a thousands separator of
-    dots (vi, id, de: "100.000") as well as a decimal point."""
-    out = {float(number)}
+    dots (vi, id, de: "100.000") as well as a decimal point; none for what is no number
+    read so ("1.2.3", a version; "1.000.000,5", its comma dropped by `numbers`)."""
+    out = set()
     if _DOT_THOUSANDS.fullmatch(number):
         out.add(float(number.replace(".", "")))
+    try:
+        out.add(float(number))
+    except ValueError:
+        pass
     return out
 
 

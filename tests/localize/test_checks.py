@@ -139,6 +139,7 @@ def test_a_discount_in_tenths_or_a_count_in_ten_thousands_may_be_written_as_it_m
         ("8折 满199", "20% off over 200"),  # the threshold changed
         ("8折 再减8元", "20% off, and more off"),  # the 8 off lost (20 says the 8 of 8折 only)
         ("10万+", "1000+ sold"),
+        ("10万+", "v1.2.3, sold 1.000.000,5"),  # (no number read: an error, not a crash)
     ],
 )
 def test_a_discount_or_a_count_written_wrong_is_still_a_changed_number(
