@@ -445,24 +445,32 @@ def localize_images(
         )
         caption, findings = result.translation, tuple(result.findings)
     if order.replace_text or order.erase_only:
+        from localize.text.service import CallChain
+
         translate = None  # the clean plate: no translation, no store, no engine
+        chain = CallChain(secrets, settings, shop_settings)
         if order.replace_text:
             from localize.image.regions import translator
 
-            translate = translator(store(), secrets, to=to, settings=settings, shop=shop_settings)
-        made = replace_text_images(
-            inputs,
-            out,
-            language=to,
-            translate=translate,
-            cache=data_cache(data_dir),
-            settings=settings,
-            shop=shop,
-            workers=workers,
-            progress=ticker(progress, "replacing text" if translate else "erasing text"),
-            caption=caption,
-            layout=order.layout,
-        )
+            translate = translator(
+                store(), secrets, to=to, settings=settings, shop=shop_settings, chain=chain
+            )
+        try:
+            made = replace_text_images(
+                inputs,
+                out,
+                language=to,
+                translate=translate,
+                cache=data_cache(data_dir),
+                settings=settings,
+                shop=shop,
+                workers=workers,
+                progress=ticker(progress, "replacing text" if translate else "erasing text"),
+                caption=caption,
+                layout=order.layout,
+            )
+        finally:
+            chain.close()
         return replace(made, findings=findings)
     made = caption_images(
         inputs,

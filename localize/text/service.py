@@ -131,6 +131,49 @@ def engine_chain(
     return EngineChain(engines)
 
 
+def shop_chain(
+    secrets: Secrets, settings: Settings | None = None, shop: ShopSettings | None = None
+) -> EngineChain:
+    """The chain `localize text` asks: the shop's engines, or without a shop Google with
+    the default settings."""
+    if settings is not None and shop is not None:
+        tsettings = shop.translation
+    else:
+        from config.settings import TranslationSettings
+
+        tsettings = TranslationSettings()
+    return engine_chain(
+        tsettings, secrets, settings.fleet.engine_calls if settings is not None else None
+    )
+
+
+class CallChain:
+    """One command's chain, made when a text first needs it (a clean plate or an image
+    with no text asks no engine, and needs no key), shared by every text and worker of
+    the call: an engine given up on is not waited on again for the next region. Called,
+    it is the chain; `close()` stops it if it was made."""
+
+    def __init__(
+        self, secrets: Secrets, settings: Settings | None = None, shop: ShopSettings | None = None
+    ) -> None:
+        import threading
+
+        self._make = lambda: shop_chain(secrets, settings, shop)
+        self._lock = threading.Lock()
+        self.made: EngineChain | None = None
+
+    def __call__(self) -> EngineChain:
+        with self._lock:
+            if self.made is None:
+                self.made = self._make()
+            return self.made
+
+    def close(self) -> None:
+        with self._lock:
+            if self.made is not None:
+                self.made.close()
+
+
 def engine_codes(catalog: MarketCatalog, language: str, chain: EngineChain) -> dict[str, str]:
     """Each engine's code for `language`."""
     entry = catalog.languages.get(language)
@@ -470,9 +513,7 @@ def translate_one(
     scope = shop.id if shop else ""
     own = chain is None
     if chain is None:
-        chain = engine_chain(
-            tsettings, secrets, settings.fleet.engine_calls if settings is not None else None
-        )
+        chain = shop_chain(secrets, settings, shop)
     before = chain.calls
     try:
         translator = SegmentTranslator(

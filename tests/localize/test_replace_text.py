@@ -274,6 +274,32 @@ def test_with_no_engine_an_image_still_chinese_fails_naming_file_and_regions(  #
     assert not out.exists() and "0 written, 1 failed" in result.err
 
 
+def test_an_engine_given_up_on_is_not_asked_again_for_the_next_region(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, zh_image: Path
+) -> None:
+    """One `localize image` call asks one engine chain: once every try of a region's text
+    has failed, the next region is not made to wait through its own tries (four regions
+    against a silent engine took 4 x 4 x 10 s before the call gave up)."""
+    from tests.httpserver import Reply, serve
+
+    down = {"/translate": lambda req: Reply(503, {"error": "Service unavailable"})}
+    with serve(down) as srv:
+        config = tmp_path / "down.toml"
+        config.write_text(
+            '[[shops]]\nid = "acme-vn"\nmarket = "VN"\n[shops.translation]\nengine = "libre"\n'
+            f'url = "{srv.url}"\nretries = 1\ntimeout = 5\n',
+            encoding="utf-8",
+        )
+        result = cli(
+            "localize", "image", str(zh_image), "-o", str(tmp_path / "out.png"), "--to", "vi",
+            "--replace-text", "--shop", "acme-vn", "--config", str(config), "--db", db_url,
+        )  # fmt: skip
+        asked = len(srv.requests)
+    assert result.code == 1, result.err
+    assert asked == 2, asked  # the first text's two tries; the second text not sent
+    assert "gave up after 2 tries" in result.err and "not tried" in result.err
+
+
 def test_an_engine_answer_still_chinese_leaves_that_region_untranslated(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path, db_url: str, zh_image: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
