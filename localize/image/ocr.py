@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from config.errors import AppError, ExitCode
 from config.files import write_atomically
 from config.http import parse_json
+from localize.image import curves
 
 # ONNX Runtime (1.29 on) reports telemetry unless told not to: a thread from its import, a
 # device id and a database under ~/.cache/Microsoft, connections out. A seller's image
@@ -30,7 +31,7 @@ from config.http import parse_json
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 MIN_CONFIDENCE = 0.8  # below this a region is reported for a person, not replaced
-CACHE_VERSION = 2  # bumped when the engine or its settings change what regions come out
+CACHE_VERSION = 3  # bumped when the engine or its settings change what regions come out
 # A cached entry beyond these is not what the detector writes (edited or damaged): read
 # again. 20,000 regions took minutes to replace; a point of 1e12 overflowed every run.
 MAX_CACHED_REGIONS = 1000
@@ -226,15 +227,31 @@ class RapidOcrDetector:
             if scale < 1.0
             else full
         )
-        boxes = _lines(engine, small, self.as_is)
-        if boxes is None or len(boxes) == 0:
+        found = _lines(engine, small, self.as_is)
+        if found is None:
             return []
-        boxes = [np.asarray(b, np.float32) / scale for b in engine.sorted_boxes(boxes)]
-        crops = engine.get_crop_img_list(full, boxes)
-        crops, _, _ = engine.text_cls(crops)
-        read, _ = engine.text_rec(crops, False)
-        regions = []
-        for points, (text, score, *_rest) in zip(boxes, read, strict=True):
+        boxes, prob = found
+        bent = [
+            band.scaled(1 / scale, 1 / scale).fitted(full)
+            for band in curves.bands(
+                prob, list(boxes), (small.shape[1] / prob.shape[1], small.shape[0] / prob.shape[0])
+            )
+        ]
+        if len(boxes) == 0 and not bent:
+            return []
+        boxes = (
+            [np.asarray(b, np.float32) / scale for b in engine.sorted_boxes(boxes)]
+            if len(boxes)
+            else []
+        )
+        crops = engine.get_crop_img_list(full, boxes) if boxes else []
+        crops, _, _ = engine.text_cls(crops) if crops else ([], None, None)
+        # a curved line is read unrolled, as it runs (no turning: its strip is upright)
+        read, _ = engine.text_rec(crops + [band.strip(full) for band in bent], False)
+        outlines = [np.asarray(b, np.float32) for b in boxes]
+        outlines += [np.asarray(band.outline(), np.float32) for band in bent]
+        regions: list[Region] = []
+        for n, (points, (text, score, *_rest)) in enumerate(zip(outlines, read, strict=True)):
             least = engine.text_score if self.least is None else self.least
             if float(score) < least:  # as RapidOCR's own pipeline drops them
                 continue
@@ -242,7 +259,12 @@ class RapidOcrDetector:
                 (min(width - 1, max(0, round(float(x)))), min(height - 1, max(0, round(float(y)))))
                 for x, y in points
             )
-            regions.append(Region(polygon, str(text), round(float(score), 4)))
+            region = Region(polygon, str(text), round(float(score), 4))
+            if n < len(boxes):
+                regions.append(region)
+            else:  # in reading order: a curved line before the first line below its top
+                at = next((i for i, r in enumerate(regions) if r.box[1] > region.box[1]), None)
+                regions.insert(len(regions) if at is None else at, region)
         return regions
 
     def detect_all(
@@ -319,9 +341,10 @@ def _malloc_trim() -> Any:
 
 
 def _lines(engine: Any, picture: Any, as_is: bool = False) -> Any:
-    """The line boxes RapidOCR's detection finds on `picture` (BGR): its own steps
-    (RapidOCR 1.4's inner names), resized as it resizes (`as_is`: at the picture's own
-    size, never enlarged to its least side) and normalised through a lookup table."""
+    """The line boxes RapidOCR's detection finds on `picture` (BGR), and the model's map
+    of text (H x W probabilities, at the size it was resized to): its own steps (RapidOCR
+    1.4's inner names), resized as it resizes (`as_is`: at the picture's own size, never
+    enlarged to its least side) and normalised through a lookup table."""
     from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
 
     detector, shape = engine.text_det, picture.shape[:2]
@@ -329,8 +352,9 @@ def _lines(engine: Any, picture: Any, as_is: bool = False) -> Any:
     resized = sizing.resize(picture)
     if resized is None:
         return None
-    found, _ = detector.postprocess_op(detector.infer(_normalised(resized, detector))[0], shape)
-    return detector.filter_tag_det_res(found, shape)
+    prob = detector.infer(_normalised(resized, detector))[0]
+    found, _ = detector.postprocess_op(prob, shape)
+    return detector.filter_tag_det_res(found, shape), prob[0, 0] if prob.ndim == 4 else prob[0]
 
 
 def _normalised(picture: Any, detector: Any) -> Any:

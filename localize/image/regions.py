@@ -21,6 +21,7 @@ from typing import Any
 
 from config.i18n import SEMICOLON, Joined, Msg, msg
 from localize.image import emphasis
+from localize.image.curves import is_curved
 from localize.image.emphasis import ColourRun
 from localize.image.findings import CHINESE_LEFT, FINDING, image_finding
 from localize.image.ocr import Region, has_chinese
@@ -119,6 +120,25 @@ def plan_text(
         edit = edited.get(_key(region.text, region.box), {})
         if edit.get("keep"):
             record.update(keep=True, status="kept", translation=edit.get("translation"))
+        elif is_curved(region.polygon) and region.chinese and kind != PRINTING:
+            # found along its curve and read, but set only as straight lines: erased and
+            # drawn as one, a ribbon's slogan came out as a tilted column over a white
+            # gap. Left as it is, Chinese left like any region not replaced, with the
+            # translation a designer would set along it
+            translation = edit.get("translation") or asking(region.text)[0]
+            reason = (
+                msg(
+                    "it runs along a curve and curved text is not redrawn: set {translation!r} "
+                    "along it by hand, or keep the region",
+                    translation=translation,
+                )
+                if translation
+                else msg("it runs along a curve and curved text is not redrawn: set it by hand")
+            )
+            record.update(status=UNTRANSLATED, reason=reason, curved=True)
+            notes.append(
+                msg("text {text!r} not replaced: {reason}", text=region.text, reason=reason)
+            )
         elif kind == PRICE and not edit.get("translation"):
             translation, reason = _price(region.text, asking, prices)
             if translation is None:

@@ -1,0 +1,230 @@
+"""Lines of text that run along a curve (a slogan on a ribbon, a label round an arc).
+
+The detection model marks such a line as one curved band of "text" pixels, but RapidOCR
+scores a line over its rotated bounding box: a band bent into an arc fills a small share
+of that box, scores under its threshold and is dropped, so the line was never found and
+its Chinese stayed on the image with no word said (trial-img12 g07). Here such bands are
+found in the detection's own map, followed along their middle and unrolled into a
+straight strip the recognition model can read; the line's outline follows the curve
+(more than four points: `is_curved`).
+
+Pure numpy and OpenCV: no engine here; ocr.py reads the strips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+THRESH = 0.3  # a pixel of the map is text from this probability (RapidOCR's own)
+LEAST_SCORE = 0.6  # the band's mean probability over its own pixels, at least
+BENT = 0.8  # a band filling less of its least rotated rectangle than this is curved (and
+# one the boxes left out: a straight one fills its own and scores as it does)
+LONG = 3.0  # ... and at least this many times as long as the model's band is thick (a
+# line, not a blob: three letters' band is five times as long)
+LEAST_AREA = 300  # px of the map: smaller bands are specks
+JOIN = 5  # px of the map between pieces of one line
+SIDE_POINTS = 12  # points along each long side of a curved line's outline
+ROOM = 0.15  # the strip read, beyond the band's own height, on each side (its share)
+UNCLIP = 1.6  # RapidOCR's unclip_ratio: the model's band is the text shrunk by this
+SEARCH = 2.0  # the letters are looked for this many times the model's height across it
+STROKES = 0.3  # ... in the rows whose change along the line is this share of the most
+FRINGE = 0.08  # ... and this share of their height beside them: strokes' soft edges, and
+# the corners of letters turned with the curve, stand past the rows that change most
+
+
+@dataclass(frozen=True)
+class Band:
+    """A curved line in a picture's coordinates: its middle (points left to right), the
+    unit normal at each (pointing down the picture) and the text's height."""
+
+    middle: Any  # N x 2 float, one point per px of length
+    normals: Any  # N x 2 float
+    height: float
+
+    def outline(self) -> tuple[tuple[float, float], ...]:
+        """The line's outline, clockwise from its top left: its top edge left to right,
+        then its bottom edge back, SIDE_POINTS each."""
+        import numpy as np
+
+        at = np.linspace(0, len(self.middle) - 1, SIDE_POINTS).round().astype(int)
+        half = self.height / 2
+        top = self.middle[at] - half * self.normals[at]
+        bottom = self.middle[at] + half * self.normals[at]
+        points = np.concatenate([top, bottom[::-1]])
+        return tuple((float(x), float(y)) for x, y in points)
+
+    def scaled(self, across: float, down: float) -> Band:
+        """The band in a picture `across` times as wide and `down` times as tall."""
+        import numpy as np
+
+        normals = self.normals / (across, down)  # (a normal turns against the stretch)
+        normals /= np.hypot(normals[:, 0], normals[:, 1])[:, None]
+        return Band(self.middle * (across, down), normals, self.height * (across + down) / 2)
+
+    def fitted(self, picture: Any) -> Band:
+        """The band moved across itself and resized to the letters it runs through: the
+        model's band sits off the letters' middle (a 60 px line's by 14 px, trial-like
+        arcs), so it is unrolled twice as tall and cut to the rows where the picture
+        changes most along the line (letters' strokes; a ribbon's edge runs along it and
+        does not)."""
+        import cv2
+        import numpy as np
+
+        wide = self.strip(picture, SEARCH)
+        grey = cv2.cvtColor(wide, cv2.COLOR_BGR2GRAY) if wide.ndim == 3 else wide
+        along = np.abs(cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)).mean(axis=1)
+        along = np.convolve(along, np.ones(3) / 3, mode="same")
+        peak = int(np.argmax(along))
+        if along[peak] <= 0:
+            return self
+        strokes = along >= STROKES * along[peak]
+        top = bottom = peak
+        while top > 0 and strokes[top - 1]:
+            top -= 1
+        while bottom < len(along) - 1 and strokes[bottom + 1]:
+            bottom += 1
+        height = float(bottom - top + 1)
+        if height < self.height * 0.5:  # a line of dots or a pattern: keep the model's
+            return self
+        shift = (top + bottom) / 2 - (len(along) - 1) / 2
+        grown = height * (1 + 2 * FRINGE)
+        return Band(self.middle + shift * self.normals, self.normals, grown)
+
+    def strip(self, picture: Any, grown: float = 1 + 2 * ROOM) -> Any:
+        """The line unrolled: a straight strip of the picture (H x W x 3), its height the
+        text's `grown` times (ROOM beside it), as long as the line."""
+        import cv2
+        import numpy as np
+
+        height = max(8, round(self.height * grown))
+        across = np.arange(height, dtype=np.float32) - (height - 1) / 2
+        xs = self.middle[None, :, 0] + across[:, None] * self.normals[None, :, 0]
+        ys = self.middle[None, :, 1] + across[:, None] * self.normals[None, :, 1]
+        return cv2.remap(
+            picture,
+            xs.astype(np.float32),
+            ys.astype(np.float32),
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        )
+
+
+def bands(prob: Any, taken: Sequence[Any], scale: tuple[float, float]) -> list[Band]:
+    """The curved lines in the detection map `prob` (H x W, the model's output for a
+    picture resized to it) that no box in `taken` (the lines found as boxes, in the
+    picture's coordinates) covers; `scale` (across, down) maps the map's coordinates to
+    the picture's. Only bands running across (wider than tall): a ribbon or an arc, not
+    a column. The model may break one arc into pieces (a six-letter arc into two halves,
+    each too bent for its box): pieces within JOIN px of each other are one line."""
+    import cv2
+    import numpy as np
+
+    bitmap = (prob > THRESH).astype(np.uint8)
+    contours, _ = cv2.findContours(bitmap, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    pieces = np.zeros_like(bitmap)
+    perimeters = np.zeros(bitmap.shape, np.float32)  # each piece's, at one of its pixels
+    for contour in contours:
+        area = cv2.contourArea(contour)
+        if area < LEAST_AREA:
+            continue
+        (_, _), (w, h), _ = cv2.minAreaRect(contour)
+        if min(w, h) <= 0 or max(w, h) < LONG * min(w, h):
+            continue
+        if _covered(contour.reshape(-1, 2) * scale, taken):  # a line read as a box already
+            continue
+        cv2.drawContours(pieces, [contour], -1, 1, thickness=-1)
+        x, y = contour[0, 0]
+        perimeters[y, x] += cv2.arcLength(contour, True)
+    pieces &= bitmap
+    joined = cv2.dilate(pieces, np.ones((JOIN, JOIN), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined)
+    found = []
+    for label in range(1, count):
+        x, y, bw, bh, _ = stats[label]
+        if bw < bh:
+            continue
+        inside = (labels[y : y + bh, x : x + bw] == label) & (pieces[y : y + bh, x : x + bw] > 0)
+        area = float(inside.sum())
+        points = np.argwhere(inside)[:, ::-1].astype(np.float32)
+        (_, _), (w, h), _ = cv2.minAreaRect(points)
+        if w * h <= 0 or area / (w * h) >= BENT:
+            continue
+        if prob[y : y + bh, x : x + bw][inside].mean() < LEAST_SCORE:
+            continue
+        perimeter = float(perimeters[y : y + bh, x : x + bw][inside].sum())
+        band = _follow(inside, area, perimeter)
+        if band is not None:
+            found.append(
+                _resampled(Band(band.middle + (x, y), band.normals, band.height).scaled(*scale))
+            )
+    return found
+
+
+def _follow(inside: Any, area: float, perimeter: float) -> Band | None:
+    """The band's middle, column by column (a smooth curve fitted through the middle of
+    each column's pixels), and its text height: the band's thickness grown back by the
+    model's unclip (the band is the text shrunk)."""
+    import numpy as np
+
+    columns = np.flatnonzero(inside.any(axis=0))
+    if len(columns) < 8:
+        return None
+    rows = np.arange(inside.shape[0])[:, None]
+    filled = inside[:, columns]
+    tops = np.where(filled, rows, inside.shape[0]).min(axis=0)
+    bottoms = np.where(filled, rows, -1).max(axis=0)
+    middles = (tops + bottoms) / 2
+    thickness = float(np.median(bottoms - tops + 1))
+    fit = np.polynomial.Polynomial.fit(columns, middles, deg=min(3, len(columns) - 1))
+    slope = fit.deriv()
+    # the model's band is the text shrunk by `grow` all round: its ends too, each grown
+    # back along the line's own direction there
+    grow = area * UNCLIP / max(perimeter, 1.0)
+    first, last = float(columns[0]), float(columns[-1])
+    first -= grow / float(np.hypot(1.0, slope(first)))
+    last += grow / float(np.hypot(1.0, slope(last)))
+    xs = np.arange(first, last + 1, dtype=np.float64)
+    ys, slopes = fit(xs), slope(xs)
+    norm = np.hypot(1.0, slopes)
+    normals = np.stack([-slopes / norm, 1.0 / norm], axis=1)  # down the picture
+    return Band(np.stack([xs, ys], axis=1), normals, thickness + 2 * grow)
+
+
+def _resampled(band: Band) -> Band:
+    """The band with one middle point per px of its length (a steep part of an arc has
+    more length than columns: read at one point per column, its letters were squeezed)."""
+    import numpy as np
+
+    steps = np.hypot(*np.diff(band.middle, axis=0).T)
+    along = np.concatenate([[0.0], np.cumsum(steps)])
+    at = np.arange(0.0, along[-1], 1.0)
+    middle = np.stack([np.interp(at, along, band.middle[:, i]) for i in (0, 1)], axis=1)
+    normals = np.stack([np.interp(at, along, band.normals[:, i]) for i in (0, 1)], axis=1)
+    normals /= np.hypot(normals[:, 0], normals[:, 1])[:, None]
+    return Band(middle, normals, band.height)
+
+
+def _covered(points: Any, taken: Sequence[Any]) -> bool:
+    """Whether most of `points` (a piece's outline) lie in a line found as a box."""
+    import cv2
+    import numpy as np
+
+    if not len(taken):
+        return False
+    points = points[:: max(1, len(points) // 32)]
+    inside = sum(
+        any(
+            cv2.pointPolygonTest(np.asarray(box, np.float32), (float(x), float(y)), False) >= 0
+            for box in taken
+        )
+        for x, y in points
+    )
+    return inside * 2 > len(points)
+
+
+def is_curved(polygon: Sequence[Any]) -> bool:
+    """Whether a region's outline is a curved line's (`Band.outline`): the detector gives
+    every straight line four corners."""
+    return len(polygon) > 4
