@@ -88,12 +88,29 @@ CLOSING = frozenset(
 OPENING = frozenset("([{\u2018\u201c\u00ab\u2039\uff08\uff3b\uff5b\u300c\u300e\u3010\u300a\u3008")
 
 
+# A mark standing alone between phrases ('Thick & warm · Anti-pilling'): where a line
+# breaks beside it, the break separates and the mark goes (a line began '· Anti-pilling',
+# trial-img13 g04, g11)
+SEPARATORS = frozenset("\u00b7\u2022\u30fb|/\u2013\u2014-")
+
+
+def end_line(line: str) -> str:
+    """A line as it ends: its trailing spaces, and a separator standing alone at its end
+    (SEPARATORS), dropped."""
+    line = line.rstrip()
+    head, _, last = line.rpartition(" ")
+    if head.strip() and last in SEPARATORS:
+        return head.rstrip()
+    return line
+
+
 def glue_closing(units: Sequence[str]) -> list[str]:
     """The units with each one that starts with closing punctuation (a comma, a full stop, a
-    closing bracket...) joined to the unit before it, so that no line can start with it."""
+    closing bracket...), or that is a separator standing alone, joined to the unit before
+    it, so that no line can start with it."""
     out: list[str] = []
     for unit in units:
-        if out and unit.strip() and unit.lstrip()[0] in CLOSING:
+        if out and unit.strip() and (unit.lstrip()[0] in CLOSING or unit.strip() in SEPARATORS):
             if out[-1].strip():
                 out[-1] += unit
                 continue
@@ -134,7 +151,7 @@ def wrap(
             line = candidate
             continue
         if line.strip():
-            lines.append(line.rstrip())
+            lines.append(end_line(line))
             line = ""
         unit = unit.lstrip() if not line else unit
         if measure(unit.rstrip(), size) <= width:
@@ -144,13 +161,14 @@ def wrap(
         for cluster in clusters(unit):  # a unit wider than the box: split between clusters
             own = cluster == "-"  # its own hyphen ends the line, none is added after it
             fits = measure((line + cluster).rstrip() + ("" if own else dash), size) <= width
-            if fits or not line or own or cluster in CLOSING or cluster.isspace():
+            closes = cluster in CLOSING or cluster in SEPARATORS
+            if fits or not line or own or closes or cluster.isspace():
                 line += cluster
             else:
                 lines.append(line.rstrip() + (dash if line[-1:].isalpha() else ""))
                 line = cluster
     if line.strip():
-        lines.append(line.rstrip())
+        lines.append(end_line(line))
     return lines
 
 

@@ -62,6 +62,34 @@ def test_no_line_starts_with_closing_punctuation_at_any_width(language: str) -> 
                 assert line.rstrip()[-1] != "(", (width, line)
 
 
+@pytest.mark.parametrize("separator", ["\u00b7", "|", "/", "\u2022", "-"])
+@pytest.mark.parametrize("language", sorted(SAMPLES))
+def test_a_line_broken_beside_a_separator_neither_starts_nor_ends_with_it(
+    language: str, separator: str
+) -> None:
+    """'Thick & warm · Anti-pilling' wrapped at the dot: the break separates, the dot goes
+    (a line began '· Anti-pilling', trial-img13 g04, g11); no word is lost or moved."""
+    from localize.image.fit import SEPARATORS
+
+    script, text = SAMPLES[language]
+    phrased = text.replace(", ", f" {separator} ").replace(",", f" {separator} ")
+    measure = measure_for(script, language)
+    units = break_units(phrased, script)
+    words = [w for w in phrased.split() if w not in SEPARATORS]
+    broken_beside = 0
+    for width in range(60, 700, 7):
+        lines = wrap(units, width, 24, measure)
+        for line in lines:
+            assert line.split()[0] not in SEPARATORS, (width, line)
+            assert line.split()[-1] not in SEPARATORS, (width, line)
+        def letters(said: str) -> str:  # (a word too wide for the box gets a hyphen)
+            return "".join(said.split()).replace(separator, "").replace("-", "")
+
+        assert letters(" ".join(lines)) == letters(" ".join(words)), (width, lines)
+        broken_beside += len(lines) > 1 and separator not in " ".join(lines)
+    assert broken_beside  # some widths broke the line at the separator
+
+
 @pytest.mark.parametrize("language", sorted(SAMPLES))
 def test_a_block_is_wrapped_at_word_boundaries_never_inside_a_word(language: str) -> None:
     script, text = SAMPLES[language]
