@@ -82,6 +82,7 @@ def test_a_line_broken_beside_a_separator_neither_starts_nor_ends_with_it(
         for line in lines:
             assert line.split()[0] not in SEPARATORS, (width, line)
             assert line.split()[-1] not in SEPARATORS, (width, line)
+
         def letters(said: str) -> str:  # (a word too wide for the box gets a hyphen)
             return "".join(said.split()).replace(separator, "").replace("-", "")
 
