@@ -25,6 +25,9 @@ LONG = 3.0  # ... and at least this many times as long as the model's band is th
 # line, not a blob: three letters' band is five times as long)
 LEAST_AREA = 300  # px of the map: smaller bands are specks
 JOIN = 5  # px of the map between pieces of one line
+GRID = 4  # rolling back: px between the points where the band's coordinates are found
+COARSE, CHUNK = 4, 4096  # rolling back: the middle's every COARSE-th point is searched for
+# the nearest, CHUNK pixels at a time (then refined along the tangent)
 SIDE_POINTS = 12  # points along each long side of a curved line's outline
 ROOM = 0.15  # the strip read, beyond the band's own height, on each side (its share)
 UNCLIP = 1.6  # RapidOCR's unclip_ratio: the model's band is the text shrunk by this
@@ -54,6 +57,40 @@ class Band:
         bottom = self.middle[at] + half * self.normals[at]
         points = np.concatenate([top, bottom[::-1]])
         return tuple((float(x), float(y)) for x, y in points)
+
+    @classmethod
+    def from_outline(cls, polygon: Sequence[Any]) -> Band:
+        """The band an `outline` came from (a region's polygon, rounded to whole px): its
+        middle through the middles of opposite points, its height theirs."""
+        import numpy as np
+
+        points = np.asarray(polygon, np.float64)
+        half = len(points) // 2
+        top, bottom = points[:half], points[half:][::-1]
+        middles = (top + bottom) / 2
+        height = float(np.median(np.hypot(*(bottom - top).T)))
+        fit = np.polynomial.Polynomial.fit(middles[:, 0], middles[:, 1], deg=min(3, half - 1))
+        xs = np.arange(middles[0, 0], middles[-1, 0] + 1, dtype=np.float64)
+        slopes = fit.deriv()(xs)
+        norm = np.hypot(1.0, slopes)
+        normals = np.stack([-slopes / norm, 1.0 / norm], axis=1)
+        return _resampled(cls(np.stack([xs, fit(xs)], axis=1), normals, height))
+
+    def extended(self, by: int) -> Band:
+        """The band run on `by` px past each end, straight along its direction there."""
+        import numpy as np
+
+        if by <= 0:
+            return self
+        steps = np.arange(by, 0, -1, dtype=np.float64)[:, None]
+        ahead = self.middle[-1] - self.middle[-2]
+        back = self.middle[1] - self.middle[0]
+        before = self.middle[0] - steps * back / np.hypot(*back)
+        after = self.middle[-1] + steps[::-1] * ahead / np.hypot(*ahead)
+        normals = np.concatenate(
+            [np.repeat(self.normals[:1], by, 0), self.normals, np.repeat(self.normals[-1:], by, 0)]
+        )
+        return Band(np.concatenate([before, self.middle, after]), normals, self.height)
 
     def scaled(self, across: float, down: float) -> Band:
         """The band in a picture `across` times as wide and `down` times as tall."""
@@ -106,9 +143,73 @@ class Band:
             picture,
             xs.astype(np.float32),
             ys.astype(np.float32),
-            cv2.INTER_LINEAR,
+            cv2.INTER_CUBIC,
             borderMode=cv2.BORDER_REPLICATE,
         )
+
+
+def roll_back(band: Band, picture: Any, strip: Any, changed: Any, grown: float) -> None:
+    """Lay `strip` (unrolled from `picture` by `band.strip(picture, grown)`, then drawn on)
+    back along the band onto `picture` (H x W x 3, in place), where `changed` (the strip's
+    pixels that differ from what was unrolled) says, its edges blended: every pixel of the
+    picture near the band takes the strip's pixel at its distance along the band and
+    across it."""
+    import cv2
+    import numpy as np
+
+    height, length = strip.shape[:2]
+    half = (height - 1) / 2
+    reach = half + 2
+    corners = np.concatenate(
+        [band.middle - reach * band.normals, band.middle + reach * band.normals]
+    )
+    x0, y0 = np.floor(corners.min(axis=0)).astype(int).clip(0)
+    x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + 1
+    x1, y1 = min(x1, picture.shape[1]), min(y1, picture.shape[0])
+    if x1 <= x0 or y1 <= y0:
+        return
+    # where each pixel lies along and across the band: found exactly on a grid every
+    # GRID px (both vary smoothly near a band far less bent than its own height), then
+    # between the grid's points bilinearly
+    gy = np.arange(y0, y1 - 1 + GRID, GRID, dtype=np.float32)
+    gx = np.arange(x0, x1 - 1 + GRID, GRID, dtype=np.float32)
+    grid = np.stack(np.meshgrid(gx, gy), axis=2).reshape(-1, 2)
+    coarse = band.middle[::COARSE].astype(np.float32)
+    nearest = np.empty(len(grid), np.int64)
+    for start in range(0, len(grid), CHUNK):  # the nearest middle point, a chunk at a time
+        part = grid[start : start + CHUNK]
+        d = ((part[:, None, :] - coarse[None, :, :]) ** 2).sum(axis=2)
+        nearest[start : start + CHUNK] = d.argmin(axis=1) * COARSE
+    offsets = grid - band.middle[nearest]
+    tangents = band.normals[nearest][:, ::-1] * (1, -1)  # the normal turned back along
+    shape = (len(gy), len(gx))
+    along = (nearest + (offsets * tangents).sum(axis=1)).reshape(shape)
+    across = ((offsets * band.normals[nearest]).sum(axis=1) + half).reshape(shape)
+    map_x, map_y = (_between(v, y1 - y0, x1 - x0) for v in (along, across))
+    inside = (map_x >= 0) & (map_x <= length - 1) & (map_y >= 0) & (map_y <= height - 1)
+    laid = cv2.remap(strip, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    weight = cv2.remap(
+        changed.astype(np.float32), map_x, map_y, cv2.INTER_LINEAR, borderValue=0.0
+    )
+    weight *= inside
+    area = picture[y0:y1, x0:x1].astype(np.float32)
+    blended = area + (laid.astype(np.float32) - area) * weight[:, :, None]
+    picture[y0:y1, x0:x1] = np.clip(np.rint(blended), 0, 255).astype(picture.dtype)
+
+
+def _between(values: Any, height: int, width: int) -> Any:
+    """`values` on a grid every GRID px, at every px of a `height` x `width` area
+    (bilinearly; the grid's first point at the area's first px)."""
+    import numpy as np
+
+    ys = np.arange(height, dtype=np.float32) / GRID
+    xs = np.arange(width, dtype=np.float32) / GRID
+    i, j = ys.astype(int), xs.astype(int)
+    i1, j1 = np.minimum(i + 1, values.shape[0] - 1), np.minimum(j + 1, values.shape[1] - 1)
+    ty, tx = (ys - i)[:, None], (xs - j)[None, :]
+    top = values[i][:, j] * (1 - tx) + values[i][:, j1] * tx
+    bottom = values[i1][:, j] * (1 - tx) + values[i1][:, j1] * tx
+    return (top * (1 - ty) + bottom * ty).astype(np.float32)
 
 
 def bands(prob: Any, taken: Sequence[Any], scale: tuple[float, float]) -> list[Band]:

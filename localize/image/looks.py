@@ -42,6 +42,8 @@ GLOW_LEAST = 40.0  # colour distance (R, G, B): a halo next to the letters this 
 GLOW_WIDE = 3  # px: a glow fades over at least this (an outline ends at once)
 GLOW_ROUND = 0.4  # of its strongest side: a glow is as strong on its weakest (all round)
 GLOW_STEP = 0.5  # of the glow's strength next to the letters: the most it drops in a px
+GLOW_FLAT = 0.03  # of its strength: rings this alike hold it (a glow fades ring by ring)
+GLOW_PLATEAU = 5  # ... and this many rings holding it are a panel, not a glow
 GLOW_SIGMA = 1.0  # a Gaussian halo's visible reach (to a quarter of its strength) per its
 # sigma, as drawn (a mask blurred, its alpha 1.6x): imagesynth's glow, sigma 0.1 of the size,
 # reaches 12 px at 120 px and 6 at 60
@@ -440,6 +442,13 @@ def glow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Glow | None:
         return None  # no end in sight (the picture is the halo's colour), or an outline
     if max(-np.diff(rings[strongest : faded[0] + 1])) > GLOW_STEP * peak:
         return None  # a band of one colour ending at once: an outline, a tight panel
+    held = run = 0  # the most rings in a row each as far off as the one before
+    for step in np.abs(np.diff(rings[strongest : faded[0]])):
+        run = run + 1 if step <= GLOW_FLAT * peak else 0
+        held = max(held, run)
+    if held + 1 >= GLOW_PLATEAU:
+        return None  # as far off for ring after ring, then gone: a panel round the letters
+        # whose edge lies at many distances from them (a ribbon's along its curve), no halo
     # all round: the ring next to the letters as far off on each side of them (a drop
     # shadow is on one side)
     ys, xs = np.nonzero(letters)

@@ -120,25 +120,6 @@ def plan_text(
         edit = edited.get(_key(region.text, region.box), {})
         if edit.get("keep"):
             record.update(keep=True, status="kept", translation=edit.get("translation"))
-        elif is_curved(region.polygon) and region.chinese and kind != PRINTING:
-            # found along its curve and read, but set only as straight lines: erased and
-            # drawn as one, a ribbon's slogan came out as a tilted column over a white
-            # gap. Left as it is, Chinese left like any region not replaced, with the
-            # translation a designer would set along it
-            translation = edit.get("translation") or asking(region.text)[0]
-            reason = (
-                msg(
-                    "it runs along a curve and curved text is not redrawn: set {translation!r} "
-                    "along it by hand, or keep the region",
-                    translation=translation,
-                )
-                if translation
-                else msg("it runs along a curve and curved text is not redrawn: set it by hand")
-            )
-            record.update(status=UNTRANSLATED, reason=reason, curved=True)
-            notes.append(
-                msg("text {text!r} not replaced: {reason}", text=region.text, reason=reason)
-            )
         elif kind == PRICE and not edit.get("translation"):
             translation, reason = _price(region.text, asking, prices)
             if translation is None:
@@ -176,7 +157,7 @@ def plan_text(
             else:
                 record.update(status="replaced", translation=translation)
                 runs: tuple[ColourRun, ...] = ()
-                if n < len(colours) and colours[n]:
+                if n < len(colours) and colours[n] and not is_curved(region.polygon):
                     runs, record["runs"], said = _emphasis(
                         region.text, translation, colours[n], translate
                     )
@@ -191,6 +172,8 @@ def plan_text(
                             text=region.text,
                         )
                     )
+        if is_curved(region.polygon):
+            record["curved"] = True  # set along its curve (replace.py)
         if record["status"] == UNTRANSLATED and len(down) > failed_before:
             record["engine_failed"] = True  # the engine's fault: ask again on the next run
         records.append(record)

@@ -18,7 +18,8 @@ from typing import Any
 
 from config.errors import AppError, ExitCode
 from config.i18n import SEMICOLON, Joined, Msg, msg
-from localize.image import fonts, looks, smear
+from localize.image import curves, fonts, looks, smear
+from localize.image.curves import is_curved
 from localize.image.emphasis import ColourRun
 from localize.image.erase import (  # noqa: F401 - erase's names, as callers import them here
     Erased,
@@ -99,8 +100,6 @@ class ReplaceText:
         as it is and said (with `strict`, the image fails, naming every region left); an
         erase that scores poorly is said too, and so is text still read around a region
         once it is erased (with `read_back`)."""
-        import numpy as np
-
         notes, left = list(self.notes), list(self.left)
         kept, todo = [], []
         for plan in self.regions:
@@ -118,6 +117,70 @@ class ReplaceText:
             todo.append((plan, text))
         if self.strict and left:  # known before erasing: the image is not written
             raise ChineseLeft(left)
+        # a line along a curve is unrolled, replaced as a straight one and laid back
+        bent = [(plan, text) for plan, text in todo if is_curved(plan.polygon)]
+        todo = [(plan, text) for plan, text in todo if not is_curved(plan.polygon)]
+        along = [self._along(img, plan, text) for plan, text in bent]
+        curved = [plan.polygon for plan, _ in bent]
+        done = self._straight(img, todo, kept, curved, notes)
+        if not along:
+            return done
+        return Replaced(
+            max([done.size, *(a.size for a in along)]),
+            (*(line for a in along for line in a.lines), *done.lines),
+            done.truncated or any(a.truncated for a in along),
+            min([done.contrast, *(a.contrast for a in along)]) if done.lines else
+            min(a.contrast for a in along),
+            (*(n for a in along for n in a.notes), *done.notes),
+            (*(f for a in along for f in a.erased), *done.erased),
+        )  # fmt: skip
+
+    def _along(self, img: Any, plan: RegionPlan, text: str) -> Replaced:
+        """Replace a line that runs along a curve: the band it runs along unrolled into a
+        straight strip (ALONG_ROOM of its height across it, as much again past each end:
+        the panel it stands on, for its erase), replaced there as a straight line, and the
+        strip's changed pixels laid back along the band."""
+        import numpy as np
+        from PIL import Image
+
+        band = curves.Band.from_outline(plan.polygon)
+        past = round(band.height / 2)
+        wide = band.extended(past)
+        rgb = img if img.mode == "RGB" else img.convert("RGB")
+        picture = np.asarray(rgb).copy()
+        strip = wide.strip(picture, ALONG_ROOM)
+        middle = (strip.shape[0] - 1) / 2
+        top, bottom = round(middle - band.height / 2), round(middle + band.height / 2)
+        left, right = past, strip.shape[1] - 1 - past
+        flat = RegionPlan(
+            ((left, top), (right, top), (right, bottom), (left, bottom)),
+            plan.text,
+            plan.translation,
+            runs=plan.runs,
+        )
+        sheet = Image.fromarray(strip)
+        done = ReplaceText((flat,), self.language, self.script, erase_only=self.erase_only).draw(
+            sheet
+        )
+        after = np.asarray(sheet)
+        changed = (after != strip).any(axis=2)
+        curves.roll_back(wide, picture, after, changed, ALONG_ROOM)
+        img.paste(Image.fromarray(picture).convert(img.mode))
+        polygon = [list(p) for p in plan.polygon]
+        return replace(done, erased=tuple({**f, "polygon": polygon} for f in done.erased))
+
+    def _straight(
+        self,
+        img: Any,
+        todo: list[tuple[RegionPlan, str]],
+        kept: list[tuple[Point, ...]],
+        curved: list[tuple[Point, ...]],
+        notes: list[Msg],
+    ) -> Replaced:
+        """Erase and set the straight lines of `todo` (the curved ones are done already:
+        `curved`, no fill's source and never drawn over)."""
+        import numpy as np
+
         pieces, figures = [], []
         plans = [plan for plan, _ in todo]
         place = self._place(img, plans)
@@ -132,7 +195,7 @@ class ReplaceText:
         # every other text region is no source for a region's fill: the ones erased before
         # or after it, and the ones left as they are (f12's paragraph: each line's fill
         # copied its neighbours' letters, 11.5 dB)
-        text_regions = (*(p.polygon for p in plans), *kept, *self.untouched)
+        text_regions = (*(p.polygon for p in plans), *kept, *curved, *self.untouched)
         erased, plate = self._erase(img, plans, place, text_regions)
         boxes = [smear.grown_box(p.polygon, dilation(p.polygon), img.size) for p in plans]
         doubted: list[tuple[dict[str, Any], ...]] = []
@@ -171,9 +234,10 @@ class ReplaceText:
         if not pieces or self.erase_only:
             return Replaced(0, (), False, 21.0, tuple(notes), tuple(figures))
         taken = None
-        if kept:  # kept text stays as it is: nothing is drawn over it
+        if kept or curved:  # kept text stays as it is, a curved line is drawn already:
+            # nothing is drawn over them
             taken = np.zeros((img.height, img.width), np.uint8)
-            for polygon in kept:
+            for polygon in (*kept, *curved):
                 taken |= region_mask(img.size, polygon, dilation(polygon))
         done = set_pieces(img, one_look_per_block(pieces), self.language, self.script, taken)
         lines = tuple(line for item in done.lines for line in item)
@@ -256,6 +320,9 @@ class ReplaceText:
 _Place = tuple[PlateCache, str, Plate | None]
 
 POOR_ERASE = "poor_erase"  # the finding a poorly scored erase raises
+# a curved line's strip, across it: this many times its height (the panel it stands on, a
+# ribbon's edges, for its erase; room for its translation on two lines)
+ALONG_ROOM = 2.2
 
 
 def poor_erase_note(figure: dict[str, Any]) -> Msg:
