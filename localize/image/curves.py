@@ -188,9 +188,7 @@ def roll_back(band: Band, picture: Any, strip: Any, changed: Any, grown: float) 
     map_x, map_y = (_between(v, y1 - y0, x1 - x0) for v in (along, across))
     inside = (map_x >= 0) & (map_x <= length - 1) & (map_y >= 0) & (map_y <= height - 1)
     laid = cv2.remap(strip, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    weight = cv2.remap(
-        changed.astype(np.float32), map_x, map_y, cv2.INTER_LINEAR, borderValue=0.0
-    )
+    weight = cv2.remap(changed.astype(np.float32), map_x, map_y, cv2.INTER_LINEAR, borderValue=0.0)
     weight *= inside
     area = picture[y0:y1, x0:x1].astype(np.float32)
     blended = area + (laid.astype(np.float32) - area) * weight[:, :, None]
