@@ -171,7 +171,7 @@ def test_a_ribbon_tight_round_the_letters_is_no_glow_but_a_halo_is() -> None:
     from localize.image import looks
     from localize.image.curves import Band
 
-    img, _ = ribbon("限时特惠全场包邮", 64, 450, 90)
+    img, _ = ribbon("限时特惠买一送一", 64, 450, 90)  # (read as one ending '送－')
     (region,) = DETECTOR.detect(img)
     band = Band.from_outline(region.polygon)
     past = round(band.height / 2)
