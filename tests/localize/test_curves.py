@@ -12,9 +12,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from localize.image.curves import is_curved
+from localize.image.curves import Band, is_curved
 from localize.image.ocr import RapidOcrDetector, Region, has_chinese
 from localize.image.product import OVERLAY, PRINTING
 from localize.image.regions import finding, plan_text
@@ -26,13 +28,13 @@ RED, RIBBON, PAGE = (200, 30, 40), (240, 200, 60), (250, 236, 220)
 
 
 def ribbon(
-    text: str, size: int, radius: int, span: float, title: str | None = None
+    text: str, size: int, radius: int, span: float, title: str | None = None, top: int = 420
 ) -> tuple[Image.Image, np.ndarray]:
     """A 1000 px square: `text` set letter by letter along an arc of `radius` px over
     `span` degrees, each letter turned with it, on a solid ribbon that follows it (a straight
     `title` above it, when given); and the letters' own pixels."""
     img = Image.new("RGB", (1000, 1000), PAGE)
-    centre = (500, 420 + radius)
+    centre = (500, top + radius)
     draw = ImageDraw.Draw(img)
     ends = (-90 - span / 2 - 4, -90 + span / 2 + 4)
     outer, inner = radius + size // 2 + 14, radius - size // 2 - 14
@@ -189,3 +191,84 @@ def test_a_ribbon_tight_round_the_letters_is_no_glow_but_a_halo_is() -> None:
     halo.paste(Image.new("RGB", halo.size, (255, 255, 255)), (0, 0), shape)
     box = ((300, 118), (600, 118), (600, 182), (300, 182))
     assert looks.glow_of(np.asarray(halo), box, [(255, 255, 255)], 64) is not None
+
+
+@st.composite
+def arcs(draw: st.DrawFn) -> Band:
+    """A band along a random arc across a 1000 px picture: its middle, normals, height."""
+    from localize.image.curves import Band
+
+    radius = draw(st.floats(250, 2000))
+    span = draw(st.floats(10, 80))
+    smile = draw(st.booleans())  # bent down at its ends, or up
+    x0 = draw(st.floats(-60, 300))
+    y0 = draw(st.floats(60, 940))
+    height = draw(st.floats(16, 90))
+    angles = np.radians(np.linspace(-span / 2, span / 2, 400))
+    xs = x0 + radius * (np.sin(angles) - np.sin(angles[0]))
+    ys = y0 + (1 if smile else -1) * radius * (np.cos(angles) - 1) * -1
+    slopes = np.gradient(ys, xs)
+    norm = np.hypot(1.0, slopes)
+    normals = np.stack([-slopes / norm, 1.0 / norm], axis=1)
+    return Band(np.stack([xs, ys], axis=1), normals, height)
+
+
+@settings(max_examples=25, deadline=None)
+@given(band=arcs())
+def test_a_band_comes_back_from_its_outline_and_rolls_back_where_it_changed(band: Band) -> None:
+    from localize.image.curves import Band, _resampled, roll_back
+
+    band = _resampled(band)
+    outline = tuple((round(x), round(y)) for x, y in band.outline())
+    again = Band.from_outline(outline)
+    assert abs(again.height - band.height) <= 0.05 * band.height + 1.5
+    for point in again.middle[:: max(1, len(again.middle) // 20)]:  # on the same curve
+        assert np.hypot(*(band.middle - point).T).min() <= 2.0
+    rng = np.random.default_rng(len(band.middle))
+    picture = rng.integers(0, 256, (1000, 1000, 3), dtype=np.uint8)
+    before = picture.copy()
+    strip = band.strip(picture, 2.2)
+    roll_back(band, picture, np.zeros_like(strip), np.zeros(strip.shape[:2], bool), 2.2)
+    assert (picture == before).all()  # nothing changed in the strip: nothing laid back
+    strip[:] = (255, 0, 0)
+    roll_back(band, picture, strip, np.ones(strip.shape[:2], bool), 2.2)
+    moved = (picture != before).any(axis=2)
+    ys, xs = np.nonzero(moved)
+    if len(xs):  # only near the band (it may run off the picture)
+        near = np.hypot(
+            xs[:, None] - band.middle[None, ::8, 0], ys[:, None] - band.middle[None, ::8, 1]
+        ).min(axis=1)
+        assert near.max() <= 1.1 * band.height + 12
+    inside = [(round(x), round(y)) for x, y in band.middle[4:-4:25]]  # (its ends: within a px)
+    on = [(x, y) for x, y in inside if 0 <= x < 1000 and 0 <= y < 1000]
+    assert all(tuple(picture[y, x]) == (255, 0, 0) for x, y in on)  # laid along its middle
+
+
+SLOGANS = ("限时特惠全场包邮", "纯棉透气舒适", "加厚保暖防风", "品质保证放心购买", "新品上市")
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    text=st.sampled_from(SLOGANS),
+    size=st.integers(36, 80),
+    radius=st.integers(300, 900),
+    span=st.floats(30, 90),
+    top=st.integers(40, 880),
+    language=st.sampled_from(["en", "th", "vi"]),
+)
+def test_any_ribbon_goes_through_the_whole_replacement(
+    text: str, size: int, radius: int, span: float, top: int, language: str
+) -> None:
+    """Ribbons of any bend, size and place (at the picture's edge too) are read, erased
+    and drawn without a fault, and nothing is changed far from their letters."""
+    from localize.image.regions import plan_text
+
+    img, letters = ribbon(text, size, radius, span, top=top)
+    regions = DETECTOR.detect(img)
+    translation = {"en": "Limited offer", "th": "โปรพิเศษ", "vi": "Ưu đãi có hạn"}[language]
+    planned = plan_text(regions, lambda t: (translation, []))
+    drawn = img.copy()
+    script = "thai" if language == "th" else "latin"
+    ReplaceText(planned.plans, language, script).draw(drawn)
+    reach = cv2.dilate(letters.astype(np.uint8), np.ones((4 * size, 4 * size), np.uint8)) > 0
+    assert (np.asarray(drawn) == np.asarray(img))[~reach].all()
