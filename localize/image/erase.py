@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from localize.image import colors
+from localize.image.curves import Band, is_curved
 from localize.image.ocr import Point
 
 DILATE = 0.18  # of the region's height, added around it before erasing
@@ -116,7 +117,14 @@ def region_mask(size: tuple[int, int], polygon: tuple[Point, ...], grow: int) ->
 
 
 def geometry(polygon: tuple[Point, ...]) -> tuple[float, float, float, tuple[float, float]]:
-    """The region's length along its text, its height, its angle in degrees, its centre."""
+    """The region's length along its text, its height, its angle in degrees, its centre
+    (a curved line's: along its curve, its chord's angle)."""
+    if is_curved(polygon):
+        band = Band.from_outline(polygon)
+        (x0, y0), (x1, y1) = band.middle[0], band.middle[-1]
+        cx, cy = (float(v) for v in band.middle.mean(axis=0))
+        angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+        return float(len(band.middle)), band.height, angle, (cx, cy)
     (x0, y0), (x1, y1), _, (x3, y3) = polygon[:4]
     length, height = math.hypot(x1 - x0, y1 - y0), math.hypot(x3 - x0, y3 - y0)
     angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
