@@ -905,7 +905,7 @@ def set_pieces(
             # said: set off it, larger, where its centred room was too narrow
             box = block.box(list(lines))
             off = abs((drawn.box[0] + drawn.box[2]) / 2 - (box[0] + box[2]) / 2)
-            if off > max(AXIS_OFF_PX, SPREAD * setting.size):
+            if off > max(AXIS_OFF_PX, SPREAD * setting.size, OFF_CENTRE * img.width):
                 notes.append(
                     msg(
                         "text {text!r}: centred in the original, drawn {apart} px off its "
@@ -1036,8 +1036,10 @@ def _panel_gaps(
 
 def _even(gaps: tuple[float, float, bool] | None, ink: float) -> bool:
     """Whether a box's gaps to its panel's sides (`_panel_gaps`) are even: it sits on the
-    panel's centre."""
-    if gaps is None or min(gaps[0], gaps[1]) <= 0:
+    panel's centre. Gaps under EVEN_INK of the ink are no panel's: a weave's threads
+    or a photo's detail right by the letters on both sides (a title and its subline set
+    from one left edge on a blue weave, 1-3 px from its threads, were taken for centred)."""
+    if gaps is None or min(gaps[0], gaps[1]) < EVEN_INK * ink:
         return False
     left, right = gaps[0], gaps[1]
     return abs(left - right) <= max(PANEL_EVEN * (left + right) / 2, EVEN_INK * ink)
@@ -1115,6 +1117,7 @@ def _centred_in_panel(
 
 STEADY = 0.75  # of the size a room off its centre gives it: a line alone whose centre is
 # told is set on it down to this
+OFF_CENTRE = 0.03  # of the image's width: such a line drawn further off its centre is said
 
 
 def _steady(blocks: Sequence[Any], lines: Sequence[Any], on: dict[int, Any]) -> set[int]:
