@@ -85,7 +85,7 @@ def alignment(a: Box, b: Box, tolerance: float) -> set[str]:
     return found
 
 
-def _alike(a: Line, b: Line) -> bool:
+def alike(a: Line, b: Line) -> bool:
     """Whether two lines look the same: colour, size and weight."""
     if a.vertical or b.vertical or not (a.straight and b.straight):
         return False
@@ -124,7 +124,7 @@ def group(lines: list[Line]) -> list[Block]:
         joined = None
         for members, ways in blocks:
             last = lines[members[-1]]
-            if not _alike(last, lines[i]):
+            if not alike(last, lines[i]):
                 continue
             shared = _neighbours(last, lines[i]) & ways
             if shared:
@@ -176,7 +176,7 @@ def _listed(lines: list[Line], blocks: list[Block]) -> list[Block]:
             pitch = line.box[1] - last.box[1]
             first = lines[chain[1]].box[1] - lines[chain[0]].box[1] if len(chain) > 1 else pitch
             if (
-                _alike(last, line)
+                alike(last, line)
                 and abs(last.box[0] - line.box[0]) <= ALIGNED * height
                 and 0 <= gap <= LIST_CLOSE * height
                 and abs(pitch - first) <= EVEN * first
@@ -223,7 +223,7 @@ def _column_edge(lines: list[Line], alone: int, others: list[int]) -> str:
         lines[i]
         for i in others
         if i != alone
-        and _alike(line, lines[i])
+        and alike(line, lines[i])
         and (lines[i].box[1] >= line.box[3] or lines[i].box[3] <= line.box[1])
     ]
     for edge, side in (("left", 0), ("right", 2)):
@@ -260,7 +260,7 @@ def _beside(lines: list[Line], alone: int, others: list[tuple[list[int], str]]) 
         ways = alignment(line.box, box, ALIGNED * lines[members[0]].ink_height)
         if (
             "centre" in ways
-            and not any(_alike(line, lines[i]) for i in members)
+            and not any(alike(line, lines[i]) for i in members)
             and _on_centre(line.box, box, line.ink_height)
         ):  # (lines of one look in a column are a column: _column_edge and columns())
             return "centre"
@@ -292,7 +292,7 @@ def columns(lines: list[Line], blocks: list[Block]) -> list[list[int]]:
         for column in found:
             other = blocks[column[0]]
             head = lines[other.lines[0]]
-            if other.align != block.align or not _alike(head, first):
+            if other.align != block.align or not alike(head, first):
                 continue
             shared = alignment(block.box(lines), other.box(lines), ALIGNED * first.ink_height)
             if block.align in shared:
@@ -315,7 +315,7 @@ def side_by_side(lines: list[Line], blocks: list[Block]) -> list[list[int]]:
             continue
         for row in found:
             head = lines[blocks[row[0]].lines[0]]
-            if _alike(head, line) and abs(head.box[3] - line.box[3]) <= ALIGNED * head.ink_height:
+            if alike(head, line) and abs(head.box[3] - line.box[3]) <= ALIGNED * head.ink_height:
                 row.append(n)
                 break
         else:

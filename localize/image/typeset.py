@@ -692,12 +692,18 @@ def set_pieces(
                 caps[n] = min(caps[n], least)
     grouped = {n for g in groups for n in g}  # a table's cells, a column's labels
     cards, axes = _cards(rgb, blocks, lines, pieces, grouped | set(rows_of))
-    evened = _centred_in_panel(rgb, blocks, lines, pieces, grouped | set(rows_of))
+    mates: dict[int, set[int]] = {}  # a table's cells, a column's or a row's labels: the
+    for found in columns(lines, blocks) + side_by_side(lines, blocks):  # others of theirs
+        for n in found:
+            mates.setdefault(n, set()).update(m for m in found if m != n)
+    on = _on_panels(rgb, blocks, lines, pieces)
+    evened = _centred_in_panel(blocks, lines, on, mates)
     for n in axes | evened:  # set on its card's (panel's) centre: centred, whatever edge it
         # shares by chance
         if blocks[n].align != "centre":
             blocks[n] = Block(blocks[n].lines, "centre")
             plans[n] = (blocks[n], *plans[n][1:])
+    steady = _steady(blocks, lines, on)
     final: dict[int, int] = {}
     laid: dict[int, Laid] = {}  # each block as drawn, for the check of the layout's faults
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
@@ -718,7 +724,10 @@ def set_pieces(
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
                       standing, product, n not in grouped, reach.get(n), cards.get(n),
                       n in axes)  # fmt: skip
-        edge = _margin_side(block, lines, rooms, img.width)
+        # (one on its panel's centre, a burst's, or on its neighbour's, sits on no margin:
+        # trial 13 g02's 到手价 in the yellow burst by the right edge came back
+        # right-aligned, "Final / price")
+        edge = "" if n in on or n in steady else _margin_side(block, lines, rooms, img.width)
         if edge:  # a line alone on a photo, set by the image's margin: it keeps that edge
             block = blocks[n] = Block(block.lines, edge)
             plans[n] = (block, top, weight)
@@ -726,6 +735,20 @@ def set_pieces(
                           standing, product, n not in grouped, reach.get(n))  # fmt: skip
         # (a line alone, no table's or column's: kept on one line at ONE_LINE of its em)
         along = math.ceil(ONE_LINE * heights[n] / CJK_EM) if n not in grouped else 0
+        if n in steady and n not in axes:  # a line alone whose centre is told stays on it
+            # where that costs it little of the size a room off its centre would give it
+            # (trial 13 g05: the subtitle and footer centred on the image, grown into the
+            # wood on their right, came back flush right)
+            even = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
+                         standing, product, n not in grouped, reach.get(n), cards.get(n),
+                         steady=2 if n in on and not on[n][2] else 1)  # fmt: skip
+            sizes = [
+                _best(pieces, block, script, path, weight, shaping, r, cap, spacing, ink_em,
+                      n in labels, n in in_row, n in parted, along)[0].size
+                for r in (even, rooms)
+            ]  # fmt: skip
+            if sizes[0] >= STEADY * sizes[1]:
+                rooms = even
         setting, frame = _best(
             pieces, block, script, path, weight, shaping, rooms, cap, spacing, ink_em, n in labels,
             n in in_row, n in parted, along,
@@ -878,6 +901,19 @@ def set_pieces(
                         apart=round(off),
                     )
                 )
+        if n in steady and n not in axes and drawn.box is not None:  # its centre kept, or
+            # said: set off it, larger, where its centred room was too narrow
+            box = block.box(list(lines))
+            off = abs((drawn.box[0] + drawn.box[2]) / 2 - (box[0] + box[2]) / 2)
+            if off > max(AXIS_OFF_PX, SPREAD * setting.size, OFF_CENTRE * img.width):
+                notes.append(
+                    msg(
+                        "text {text!r}: centred in the original, drawn {apart} px off its "
+                        "centre; check it by eye",
+                        text=first,
+                        apart=round(off),
+                    )
+                )
         if setting.overflow:
             truncated = True
             notes.append(
@@ -971,66 +1007,146 @@ PANEL_EVEN = 0.15  # of the two gaps' mean (and at least EVEN_INK of the ink hei
 EVEN_INK = 0.3  # block's gaps to its panel's sides this near each other are even
 
 
-def _centred_in_panel(
-    rgb: Any, blocks: Sequence[Any], lines: Sequence[Any], pieces: Sequence[Piece],
-    apart: set[int],
-) -> set[int]:  # fmt: skip
-    """The blocks of lines of one width whose alignment their lines cannot tell (left,
-    centre and right edges all within ALIGNED: read as left, the first) that sit on the
-    centre of the panel round them: as far from its left side as from its right, along
-    the block's rows. A sticker's 新品 / 8折 in a red disc came back "New" / "20% off" on
-    the disc's left (trial-img12 g09); a left-aligned paragraph keeps its edge (its
-    panel runs on past its right end). A line alone given the left edge it shares with
-    a neighbour is one of them when that neighbour is one too (a title and its subline of
-    one width centred on denim, g10, were set from their left edge). Not a table's cells
-    or labels (`apart`)."""
+def _panel_gaps(
+    rgb: Any, box: tuple[float, ...], background: Any
+) -> tuple[float, float, bool] | None:
+    """A box's gaps (left, right; px, medians along its rows on the plate) to the sides
+    of the panel round it: the nearest pixels either side not near `background`, else the
+    image's edges; and whether both sides are the panel's own (not the image's edges).
+    None for a box at the image's edge."""
     import numpy as np
 
-    from localize.image.blocks import ALIGNED, untold
-
-    out = set()
     h, w = rgb.shape[:2]
+    x0, y0, x1, y1 = (round(v) for v in box)
+    if x0 <= 0 or x1 >= w or y1 <= y0:
+        return None
+    background = np.asarray(background, np.int16)
+    gaps, closed = [], []
+    for y in np.linspace(y0, y1 - 1, 7).round().astype(int).clip(0, h - 1):
+        free = (np.abs(rgb[y].astype(np.int16) - background) <= FREE_NEAR).all(axis=1)
+        left = np.nonzero(~free[:x0])[0]
+        right = np.nonzero(~free[x1:])[0]
+        # (the block's own row: its letters erased, the plate there is the panel)
+        gaps.append((x0 - (left[-1] + 1 if len(left) else 0),
+                     (right[0] if len(right) else w - x1)))  # fmt: skip
+        closed.append(bool(len(left)) and bool(len(right)))
+    left_gap, right_gap = (float(np.median([g[k] for g in gaps])) for k in (0, 1))
+    return left_gap, right_gap, sum(closed) > len(closed) / 2
+
+
+def _even(gaps: tuple[float, float, bool] | None, ink: float) -> bool:
+    """Whether a box's gaps to its panel's sides (`_panel_gaps`) are even: it sits on the
+    panel's centre. Gaps under EVEN_INK of the ink are no panel's: a weave's threads
+    or a photo's detail right by the letters on both sides (a title and its subline set
+    from one left edge on a blue weave, 1-3 px from its threads, were taken for centred)."""
+    if gaps is None or min(gaps[0], gaps[1]) < EVEN_INK * ink:
+        return False
+    left, right = gaps[0], gaps[1]
+    return abs(left - right) <= max(PANEL_EVEN * (left + right) / 2, EVEN_INK * ink)
+
+
+def _on_panels(
+    rgb: Any, blocks: Sequence[Any], lines: Sequence[Any], pieces: Sequence[Piece]
+) -> dict[int, tuple[float, float, bool]]:
+    """The upright blocks that sit on the centre of the panel round them (by index: their
+    gaps to its sides, `_panel_gaps`)."""
+    out = {}
     for n, block in enumerate(blocks):
         members = [lines[i] for i in block.lines]
-        if n in apart or block.align != "left":
-            continue
         if not all(m.straight and not m.vertical for m in members):
             continue
         ink = max(m.ink_height for m in members)
-        if not all(
-            untold(a.box, b.box, ALIGNED * ink) for a, b in zip(members, members[1:], strict=False)
-        ):
+        gaps = _panel_gaps(rgb, block.box(list(lines)), pieces[block.lines[0]].erased.background)
+        if gaps is not None and _even(gaps, ink):
+            out[n] = gaps
+    return out
+
+
+def _centred_in_panel(
+    blocks: Sequence[Any], lines: Sequence[Any], on: dict[int, Any], mates: dict[int, set[int]]
+) -> set[int]:
+    """The blocks set on an edge only by chance, that sit on the centre of the panel round
+    them (`on`, `_on_panels`): centred. Lines of one width (left, centre and right edges
+    all within ALIGNED: read as left, the first) tell no edge: a sticker's 新品 / 8折 in a
+    red disc came back "New" / "20% off" on the disc's left (trial-img12 g09); a
+    left-aligned paragraph keeps its edge (its panel runs on past its right end). A line
+    alone tells no edge by itself: it takes the edge of its neighbours, and one that
+    lends it the edge while sitting on its own panel's centre lends none (trial 13 g02:
+    the red band's centred 限时特惠 买一送一, its right end by chance within 16 px of the
+    burst's centred 到手价 180 px under it, was set flush right, the band's left half
+    empty; g10 of trial-img12: a title and its subline of one width centred on denim). A
+    table's cell (a column's or a row's label: `mates`, the others of its column and row by
+    block) is centred when every cell of its column and row sits on its own cell's centre
+    (trial 13 g07: the first column's 容量 / 保温 / 材质 / 杯盖, of one width, came back
+    left-aligned)."""
+    from localize.image.blocks import ALIGNED, alignment, alike, untold
+
+    out = set()
+    for n in on:
+        block = blocks[n]
+        if block.align == "centre":
             continue
-        x0, y0, x1, y1 = (round(v) for v in block.box(list(lines)))
-        if x0 <= 0 or x1 >= w or y1 <= y0:
+        members = [lines[i] for i in block.lines]
+        ink = max(m.ink_height for m in members)
+        if len(members) > 1:
+            if n not in mates and all(
+                untold(a.box, b.box, ALIGNED * ink)
+                for a, b in zip(members, members[1:], strict=False)
+            ):
+                out.add(n)
             continue
-        background = np.asarray(pieces[block.lines[0]].erased.background, np.int16)
-        gaps = []
-        for y in np.linspace(y0, y1 - 1, 7).round().astype(int).clip(0, h - 1):
-            free = (np.abs(rgb[y].astype(np.int16) - background) <= FREE_NEAR).all(axis=1)
-            left = np.nonzero(~free[:x0])[0]
-            right = np.nonzero(~free[x1:])[0]
-            # (the block's own row: its letters erased, the plate there is the panel)
-            gaps.append((x0 - (left[-1] + 1 if len(left) else 0),
-                         (right[0] if len(right) else w - x1)))  # fmt: skip
-        left_gap, right_gap = (float(np.median([g[k] for g in gaps])) for k in (0, 1))
-        if min(left_gap, right_gap) <= 0:
+        if n in mates:
+            if all(m in on for m in mates[n]):
+                out.add(n)
             continue
-        if abs(left_gap - right_gap) <= max(
-            PANEL_EVEN * (left_gap + right_gap) / 2, EVEN_INK * ink
-        ):
+        line = members[0]
+        lenders = []
+        for m, other in enumerate(blocks):
+            if m == n or m in mates:
+                continue
+            box = other.box(list(lines))
+            near = max(box[1] - line.box[3], line.box[1] - box[3]) <= 3 * ink
+            column = len(other.lines) == 1 and alike(line, lines[other.lines[0]])
+            tolerance = ALIGNED * max(lines[i].ink_height for i in other.lines)
+            if (near or column) and block.align in alignment(line.box, box, tolerance):
+                lenders.append(m)
+        if all(m in on for m in lenders):
             out.add(n)
+    return out
 
-    def near(n: int) -> bool:  # another of them within a few lines above or below
-        a = blocks[n].box(list(lines))
-        ink = max(lines[i].ink_height for i in blocks[n].lines)
-        for m in out - {n}:
-            b = blocks[m].box(list(lines))
-            if max(b[1] - a[3], a[1] - b[3]) <= 3 * ink and untold(a, b, ALIGNED * ink):
-                return True
-        return False
 
-    return {n for n in out if len(blocks[n].lines) > 1 or near(n)}
+STEADY = 0.75  # of the size a room off its centre gives it: a line alone whose centre is
+# told is set on it down to this
+OFF_CENTRE = 0.03  # of the image's width: such a line drawn further off its centre is said
+
+
+def _steady(blocks: Sequence[Any], lines: Sequence[Any], on: dict[int, Any]) -> set[int]:
+    """The centred lines alone whose centre is told, not guessed: on the centre of the
+    panel round them (`on`; the image's, when the panel runs to its edges), or on the
+    centre of a block within a few lines above or below, its edges apart (a subtitle
+    centred under a wider title)."""
+    from localize.image.blocks import ALIGNED, alignment
+
+    out = set()
+    for n, block in enumerate(blocks):
+        line = lines[block.lines[0]]
+        if len(block.lines) > 1 or block.align != "centre" or not line.straight:
+            continue
+        if line.vertical:
+            continue
+        if n in on:
+            out.add(n)
+            continue
+        for m, other in enumerate(blocks):
+            if m == n or not all(lines[i].straight for i in other.lines):
+                continue
+            box = other.box(list(lines))
+            if max(box[1] - line.box[3], line.box[1] - box[3]) > 3 * line.ink_height:
+                continue
+            if alignment(line.box, box, ALIGNED * line.ink_height) == {"centre"}:
+                out.add(n)
+                break
+    return out
 
 
 def _cards(
@@ -1296,7 +1412,7 @@ def _room(
     rgb: Any, owned: Any, number: int, block: Any, lines: Sequence[Any], pieces: Sequence[Piece],
     top: int, spacing: float, tight: bool = False, standing: Any = None, product: Any = None,
     photo: bool = True, between: tuple[float, float] | None = None, card: Card | None = None,
-    axis: bool = False, margin: bool = True,
+    axis: bool = False, margin: bool = True, steady: int = 0,
 ) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
     """The spaces a block may take and their frames: an upright block grows over the free
     panel around it (pixels near its background, or erased by it, away from other text;
@@ -1310,7 +1426,11 @@ def _room(
     `card`: the card the block sits on (cards.py), a flat panel whatever lies past it, its
     room kept its margin from the card's sides; `axis`: the block was centred on the
     card's centre and stays so, its room even about it; `margin`: False to let it reach the
-    image's edges past the page's margin."""
+    image's edges past the page's margin; `steady`: a centred line alone whose centre is
+    told (`_steady`): its room even about it (1), and as wide on both sides as on its freer
+    one where nothing standing there nor other text bounds the other (2: on a photo, a
+    texture or a page whose panel runs to the image's edges, its colour's spread, a grain,
+    is no side of a panel)."""
     import cv2
     import numpy as np
 
@@ -1410,6 +1530,14 @@ def _room(
         free.astype(np.uint8), np.ones((2 * apart_from + 1, 2 * apart_from + 1), np.uint8)
     )
     eroded = eroded.astype(bool)
+    solid = None
+    if steady > 1 or (steady and open_):  # (what only the texture bounds: trial 13 g05's
+        # subtitle and footer centred on wood, their rooms stopped by its grain 60 px on
+        # their left and free to the margin on their right, were set flush right)
+        solid = ~standing_here if standing_here is not None else np.ones(free.shape, bool)
+        solid = (solid & (owned[y0:y1] == 0)) | mine
+        square = np.ones((2 * apart_from + 1, 2 * apart_from + 1), np.uint8)
+        solid = cv2.erode(solid.astype(np.uint8), square).astype(bool)
     # in the rows the original's own ink took, only what is beside it bounds the room: a
     # table's rule under a label (a cell's text sits nearer its rules than `keep`) is no
     # reason to keep the translation in the Chinese glyph box instead of its cell
@@ -1517,9 +1645,11 @@ def _room(
             x0 = max(x0, min(int(box[0]), x1))
         elif block.align == "right":
             x1 = min(x1, max(int(np.ceil(box[2])), x0))
-        elif len(block.lines) > 1 or axis:  # (on a card's centre: that is no guess)
+        elif len(block.lines) > 1 or axis or steady:  # (on a card's centre: no guess)
             middle = card.axis if axis and card is not None else (box[0] + box[2]) / 2
             half = max(0.0, min(middle - x0, x1 - middle))
+            if solid is not None:
+                half = _mirrored(solid[gy0:gy1], middle, half, max(middle - x0, x1 - middle))
             x0, x1 = int(middle - half), int(np.ceil(middle + half))
         # and keeps the page's margin: as far from the image's right edge as the original
         # kept from its left (and the reverse), whatever free paper lies past it (g11: the
@@ -1543,6 +1673,26 @@ def _room(
 
 
 CENTRE_MARGIN = 0.06  # of the image's width: the most a centred block keeps from its edges
+
+
+def _mirrored(free: Any, middle: float, half: float, most: float) -> float:
+    """The half-width (from `half` up to `most`) of the strip about `middle` whose columns
+    of `free` (boolean rows x columns) are all free (98%, as grow() takes a strip)."""
+    import numpy as np
+
+    if most <= half or free.size == 0:
+        return half
+    share = free.mean(axis=0)
+    width = free.shape[1]
+    reach = half
+    while reach < most:
+        left, right = int(middle - reach - 1), int(np.ceil(middle + reach))
+        if left < 0 or right >= width or share[left] < 0.98 or share[right] < 0.98:
+            break
+        reach += 1
+    return reach
+
+
 MARGIN_MOST = 0.12  # of the image's width: the widest a page's side margin is taken to be
 
 
