@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 
 from localize.image.ocr import OcrCache, RapidOcrDetector
 from localize.image.pipeline import replace_text_images
+from localize.image.readback import still_read
 from localize.image.strokes import widened
 from tests.localize.images import cjk_font
 
@@ -103,3 +104,14 @@ def test_a_pills_own_edge_is_not_taken_for_a_glyph() -> None:
     ys, xs = np.nonzero((rgb == WHITE).all(axis=2))
     box = (int(xs.min()) - 3, int(ys.min()) - 3, int(xs.max()) + 4, int(ys.max()) + 4)
     assert widened(rgb, box) == box
+
+
+def test_a_stroke_left_along_an_erased_line_is_still_read_an_edge_below_is_not() -> None:
+    line = ((771, 796), (902, 796), (902, 842), (771, 842))  # g01's 键开盖
+    stroke = (741, 815, 770, 822)  # its 一, beside it on the line
+    edge = (700, 870, 760, 880)  # a shape read as 一 below the line
+    long = (540, 812, 770, 824)  # a rule along it, longer than any character
+    left = still_read(
+        [(stroke, "一", 0.9), (edge, "一", 0.9), (long, "一", 0.9)], [line], (1000, 1000)
+    )
+    assert left == [[{"text": "一", "box": list(stroke)}]]
