@@ -115,3 +115,15 @@ def test_a_stroke_left_along_an_erased_line_is_still_read_an_edge_below_is_not()
         [(stroke, "一", 0.9), (edge, "一", 0.9), (long, "一", 0.9)], [line], (1000, 1000)
     )
     assert left == [[{"text": "一", "box": list(stroke)}]]
+
+
+def test_a_column_takes_in_the_stroke_left_above_it() -> None:
+    img = Image.new("RGB", (300, 600), (248, 248, 248))
+    draw = ImageDraw.Draw(img)
+    for n, glyph in enumerate("一键开盖"):  # read downwards
+        draw.text((120, 100 + n * 55), glyph, font=cjk_font(50), fill=(30, 30, 30))
+    rgb = np.asarray(img)
+    ys, xs = np.nonzero((rgb < 128).any(axis=2))
+    cut = (int(xs.min()) - 3, 160, int(xs.max()) + 4, int(ys.max()) + 4)  # from 键 down
+    left, top, right, bottom = widened(rgb, cut)
+    assert top <= ys.min() and (left, right, bottom) == (cut[0], cut[2], cut[3])
