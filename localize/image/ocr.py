@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from config.errors import AppError, ExitCode
 from config.files import write_atomically
 from config.http import parse_json
-from localize.image import curves
+from localize.image import curves, strokes
 
 # ONNX Runtime (1.29 on) reports telemetry unless told not to: a thread from its import, a
 # device id and a database under ~/.cache/Microsoft, connections out. A seller's image
@@ -31,7 +31,7 @@ from localize.image import curves
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 MIN_CONFIDENCE = 0.8  # below this a region is reported for a person, not replaced
-CACHE_VERSION = 3  # bumped when the engine or its settings change what regions come out
+CACHE_VERSION = 4  # bumped when the engine or its settings change what regions come out
 # A cached entry beyond these is not what the detector writes (edited or damaged): read
 # again. 20,000 regions took minutes to replace; a point of 1e12 overflowed every run.
 MAX_CACHED_REGIONS = 1000
@@ -200,12 +200,21 @@ class RapidOcrDetector:
     image back keeps every box the detector finds (0.0), however unsure its reading. With
     `as_is`, lines are looked for on the picture at its own size (to a multiple of 32),
     never enlarged to RapidOCR's least side of 736 px (a 577x248 crop was detected at
-    1713x736: 2 s of CPU) nor padded to it (a third of a read-back's sheet was margin)."""
+    1713x736: 2 s of CPU) nor padded to it (a third of a read-back's sheet was margin).
+
+    With `ends`, an upright line's box takes in the ink of a glyph its detection left out
+    beside it (strokes.py: 一 of 一键开盖, boxed and read as 键开盖) and is read again
+    over it; the reading is kept when it is the first one with characters added at its
+    ends."""
 
     def __init__(
-        self, least: float | None = None, as_is: bool = False, enlarge: float = 1.0
+        self,
+        least: float | None = None,
+        as_is: bool = False,
+        enlarge: float = 1.0,
+        ends: bool = True,
     ) -> None:
-        self.least, self.as_is, self.enlarge = least, as_is, enlarge
+        self.least, self.as_is, self.enlarge, self.ends = least, as_is, enlarge, ends
 
     def detect(self, img: Any) -> list[Region]:
         """The text regions on `img`, in reading order."""
@@ -265,7 +274,8 @@ class RapidOcrDetector:
             else:  # in reading order: a curved line before the first line below its top
                 at = next((i for i, r in enumerate(regions) if r.box[1] > region.box[1]), None)
                 regions.insert(len(regions) if at is None else at, region)
-        return regions
+        least = engine.text_score if self.least is None else self.least
+        return _with_ends(engine, full, regions, least) if self.ends else regions
 
     def detect_all(
         self, pictures: list[Any], enlarge: Sequence[float] | None = None
@@ -317,6 +327,101 @@ class RapidOcrDetector:
 
 
 STACK_GAP = 24  # px of white between the crops read in one pass
+
+
+def _with_ends(engine: Any, full: Any, regions: list[Region], least: float) -> list[Region]:
+    """`regions` (found on `full`, the BGR frame) with each upright line taking in the
+    glyphs its detection left beside it (`_whole`: read again at least `least`). A
+    stroke boxed apart from its line (an 一 read alone beside '-键开盖') is one of them:
+    it goes into the line's box and is no line of its own."""
+    straight = [r for r in regions if _upright(r)]
+    out: list[Region] = []
+    for region in regions:
+        if not _upright(region):
+            out.append(region)
+            continue
+        others = [o.box for o in straight if o is not region and not _piece(o, region)]
+        out.append(_whole(engine, full, region, others, least))
+    grown = [(w, r) for w, r in zip(out, regions, strict=True) if w.box != r.box]
+    return [
+        w
+        for w, r in zip(out, regions, strict=True)
+        if not any(_piece(r, line) and _inside(r.box, g.box) for g, line in grown if line is not r)
+    ]
+
+
+def _piece(stroke: Region, line: Region) -> bool:
+    """Whether `stroke` is a lone stroke (一, 丨, a dash) boxed along `line`, no larger
+    than a character of it."""
+    left, top, right, bottom = line.box
+    height = bottom - top
+    a, b, c, d = stroke.box
+    return (
+        bool(stroke.text)
+        and set(stroke.text) <= LONE
+        and max(c - a, d - b) <= strokes.MOST_SIDE * height
+        and b >= top - strokes.BEYOND * height
+        and d <= bottom + strokes.BEYOND * height
+    )
+
+
+def _inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether box `a` lies within box `b`."""
+    return a[0] >= b[0] and a[1] >= b[1] and a[2] <= b[2] and a[3] <= b[3]
+
+
+LONE = frozenset("一丨-‐–—_~.·、,，。'|")  # what a stroke boxed alone reads as
+CUT_READS = "-‐–—_~.·'"  # what a stroke cut by a box reads as, at the box's end
+
+
+def _upright(region: Region) -> bool:
+    """Whether `region` is a four-cornered outline filling its upright box (each corner
+    within a tenth of the box's short side of it, or 2 px): a straight line neither
+    turned nor bent."""
+    if len(region.polygon) != 4:
+        return False
+    left, top, right, bottom = region.box
+    near = max(2, (min(right - left, bottom - top) + 1) // 10)
+    return all(
+        min(abs(x - left), abs(x - right)) <= near and min(abs(y - top), abs(y - bottom)) <= near
+        for x, y in region.polygon
+    )
+
+
+def _whole(
+    engine: Any,
+    full: Any,
+    region: Region,
+    others: list[tuple[int, int, int, int]],
+    least: float,
+) -> Region:
+    """`region` (upright) with the glyph its detection left out beside it taken in
+    (strokes.widened, on `full`: the BGR frame) and read again over it: the new reading
+    when it is the old one (but for a dash read at its end) with characters added at its
+    ends, read at least `least`; else the old reading over the widened box (the ink is
+    the line's all the same: it is erased with it)."""
+    import numpy as np
+
+    left, top, right, bottom = region.box
+    rgb = full[:, :, ::-1]
+    wide = strokes.widened(
+        rgb,
+        (left, top, right + 1, bottom + 1),
+        [(a, b, c + 1, d + 1) for a, b, c, d in others],
+    )
+    if wide == (left, top, right + 1, bottom + 1):
+        return region
+    x0, y0, x1, y1 = wide[0], wide[1], wide[2] - 1, wide[3] - 1
+    polygon = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+    crops = engine.get_crop_img_list(full, [np.asarray(polygon, np.float32)])
+    crops, _, _ = engine.text_cls(crops)
+    read, _ = engine.text_rec(crops, False)
+    text, score = str(read[0][0]), float(read[0][1])
+    # a glyph cut by the box read as a dash ('-键开盖'): what is kept of the first reading
+    kept = region.text.strip(CUT_READS) or region.text
+    if kept in text and text != region.text and score >= least:
+        return Region(polygon, text, round(score, 4))
+    return Region(polygon, region.text, region.confidence)
 
 
 def give_back() -> None:

@@ -39,7 +39,9 @@ READ_ENLARGED = 1.5
 # read only enlarged 1.5x
 READ_LINE = 120
 # characters a shape reads as (a bottle as 口, an edge as 一): beside a region they are not
-# taken for Chinese left; on it, they are residue like any box
+# taken for Chinese left, unless they lie along its line beyond an end, a character's size
+# (a stroke the first reading dropped: trial 13 g01's 一 of 一键开盖); on it, they are
+# residue like any box
 SHAPES = frozenset("口一丨二三十日目田回工")
 ON = 0.5  # the share of a box that must lie on an erased region for it to be residue
 
@@ -179,7 +181,8 @@ def unsure(detector: TextDetector) -> TextDetector:
     from localize.image.ocr import RapidOcrDetector
 
     if isinstance(detector, RapidOcrDetector):
-        return FaintToo(RapidOcrDetector(least=0.0, as_is=True, enlarge=READ_ENLARGED))
+        # boxes as the detection draws them: what is left of an erase is read where it is
+        return FaintToo(RapidOcrDetector(least=0.0, as_is=True, enlarge=READ_ENLARGED, ends=False))
     return detector
 
 
@@ -242,13 +245,30 @@ def still_read(
         pairs = zip(on, erased, strict=True)
         inside = any(o >= ON * _area(box) and _share_on(box, p) >= ON for o, p in pairs)
         chinese = has_chinese(text) and confidence >= UNSURE
-        if chinese and not inside and set(text) <= SHAPES:
-            continue  # a product's edge or a box read as 口 or 一, beside the region
         which = _nearest(box, own, on)
+        if chinese and not inside and set(text) <= SHAPES:
+            if which is None or not _along(box, own[which]):
+                continue  # a product's edge or a box read as 口 or 一, beside the region
+            # a stroke at the line's end, of its size: a glyph the first reading dropped
         if not (chinese or inside) or which is None or _overlap(box, near[which]) == 0:
             continue
         left[which].append({"text": text, "box": list(box)})
     return left
+
+
+def _along(box: Box, line: Box) -> bool:
+    """Whether `box` lies along the upright `line`, beyond one of its ends, no larger
+    than a character of it (an 一 or 丨 the first reading left out of its box, still on
+    the image): its middle within the line's band, within ACROSS line heights of an end."""
+    left, top, right, bottom = line
+    across = right - left >= bottom - top
+    if not across:  # a column: its ends are above and below
+        return _along((box[1], box[0], box[3], box[2]), (top, left, bottom, right))
+    height = bottom - top
+    middle = (box[1] + box[3]) / 2
+    size = max(box[2] - box[0], box[3] - box[1])
+    beside = left - ACROSS * height <= box[2] and box[0] <= right + ACROSS * height
+    return top <= middle <= bottom and size <= 1.1 * height and beside
 
 
 def reader(detector: TextDetector) -> str:
