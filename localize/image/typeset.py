@@ -702,7 +702,14 @@ def set_pieces(
     laid: dict[int, Laid] = {}  # each block as drawn, for the check of the layout's faults
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
         block, top, weight = plans[n]
-        titles = [(m, size) for m, size in final.items() if heights[m] > TITLE * heights[n]]
+        # (a turned line is no title of an upright one: a corner ribbon's 新品, its size
+        # bound by its triangle, held trial 13 g06's selling points at 73% in th)
+        upright = lines[block.lines[0]].straight
+        titles = [
+            (m, size) for m, size in final.items()
+            if heights[m] > TITLE * heights[n]
+            and (lines[blocks[m].lines[0]].straight or not upright)
+        ]  # fmt: skip
         larger = [size for _, size in titles]  # never larger than its title, and visibly
         # smaller (TITLE), down to its floor (a01 en: "Save $4.20" nearly the size of the
         # squeezed "Limited-time deal" over it; keeping the originals' whole ratio set

@@ -1172,3 +1172,31 @@ def test_selling_points_beside_a_lamp_on_a_vignette_take_the_width_up_to_the_lam
     on_lamp = cv2.dilate(np.asarray(lamp), np.ones((9, 9), np.uint8)) > 0
     assert not (ink & on_lamp).any()  # up to the lamp, never over it
     assert not done.notes, done.notes
+
+
+@pytest.mark.parametrize(
+    "language, translations",
+    [("th", ["สินค้าใหม่", "ปรับแสงได้ 3 ระดับ"]), ("vi", ["Hàng mới", "3 mức độ sáng"])],
+)
+def test_a_corner_ribbon_is_no_title_of_the_upright_lines(
+    language: str, translations: list[str]
+) -> None:
+    # trial 13 g06: 新品 turned 45 degrees in a red corner triangle, taller than the
+    # selling points, was taken for their title: squeezed into its triangle, it held them
+    # at 60-73% of their size with the page free all round them
+    from PIL import ImageDraw
+
+    page = Image.new("RGB", (1000, 1000), (235, 228, 218))
+    ImageDraw.Draw(page).polygon([(0, 0), (260, 0), (0, 260)], fill=(230, 30, 40))
+    texts = ["新品", "三档调光"]
+    scene = draw(
+        page,
+        [
+            Lettering(texts[0], (5, 5), 64, fill=(255, 255, 255), bold=2, angle=45),
+            Lettering(texts[1], (80, 600), 50, fill=(60, 60, 60), bold=1),
+        ],
+    )
+    _, done = set_scene(scene, texts, translations, language)
+    assert done.blocks == ((0,), (1,))
+    assert done.sizes[0] < 0.8 * done.originals[0]  # the ribbon: squeezed in its triangle
+    assert done.sizes[1] >= 0.9 * done.originals[1], (done.sizes, done.originals, done.lines)
