@@ -1997,6 +1997,14 @@ def _best(
             if rank(t)[:3] == rank(best)[:3] and t[0].size >= COMPACT * best[0].size
         ]  # fmt: skip
         best = min(near, key=lambda t: (len(t[0].all_lines()), -t[0].size))
+    else:  # any block: a room that holds it on fewer lines at nearly the size (FEWER) is
+        # the designer's (g04's title in bold: 'New for / Winter' at 117 px in its own
+        # box's width over 'New for Winter' at 115 across the image, run onto its subline)
+        fewer = [
+            t for t in tried
+            if rank(t)[:3] == rank(best)[:3] and t[0].size >= FEWER * best[0].size
+        ]  # fmt: skip
+        best = min(fewer, key=lambda t: (len(t[0].all_lines()), -t[0].size))
     # (one original line kept on one line in the room that holds it so, where that costs
     # it little of the size another room wraps it at, as set_block keeps it in one room)
     if along and len(block.lines) == 1 and len(best[0].all_lines()) > 1:
@@ -2011,6 +2019,8 @@ def _best(
 
 COMPACT = 0.8  # of the largest size a column set across could have: on fewer lines, it
 # may be set this much smaller
+FEWER = 0.95  # of the largest size any block could have: on fewer lines, it may be set
+# this much smaller
 
 
 @dataclass(frozen=True)
