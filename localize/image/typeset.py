@@ -456,7 +456,11 @@ INK_EM = {"thai": 1.15}  # a line's ink (marks above and below), of the size; La
 FREE_NEAR = 28  # a pixel within this (each channel) of a block's background is free panel
 LOW_CONTRAST = 3.0  # WCAG: under this the text is hard to read
 UNDER_CLEAR = 0.06  # of the size: kept clear between a line's lowest ink and its underline
-HEAVY = ((0.105, 400), (0.12, 500), (0.135, 600))  # stroke / ink height -> weight; else 700
+HEAVY = ((0.088, 400), (0.12, 500), (0.135, 600))  # stroke / ink height -> weight; else 700
+# (Regular up to near halfway to the Latin font's 500, its stroke over 0.9 of its em as a
+# Chinese line's ink is: 400 0.075, 500 0.092; Noto CJK Regular reads 0.065-0.073 at 14-70
+# px. At 0.105, trial 13 g06's 54 px selling points, Regular grown by 1 px a side: 0.104,
+# as heavy as the Latin 600's 0.106, came back Regular)
 
 
 @dataclass(frozen=True)
