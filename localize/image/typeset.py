@@ -456,7 +456,11 @@ INK_EM = {"thai": 1.15}  # a line's ink (marks above and below), of the size; La
 FREE_NEAR = 28  # a pixel within this (each channel) of a block's background is free panel
 LOW_CONTRAST = 3.0  # WCAG: under this the text is hard to read
 UNDER_CLEAR = 0.06  # of the size: kept clear between a line's lowest ink and its underline
-HEAVY = ((0.105, 400), (0.12, 500), (0.135, 600))  # stroke / ink height -> weight; else 700
+HEAVY = ((0.088, 400), (0.12, 500), (0.135, 600))  # stroke / ink height -> weight; else 700
+# (Regular up to near halfway to the Latin font's 500, its stroke over 0.9 of its em as a
+# Chinese line's ink is: 400 0.075, 500 0.092; Noto CJK Regular reads 0.065-0.073 at 14-70
+# px. At 0.105, trial 13 g06's 54 px selling points, Regular grown by 1 px a side: 0.104,
+# as heavy as the Latin 600's 0.106, came back Regular)
 
 
 @dataclass(frozen=True)
@@ -708,7 +712,14 @@ def set_pieces(
     laid: dict[int, Laid] = {}  # each block as drawn, for the check of the layout's faults
     for n in sorted(range(len(plans)), key=lambda n: (-heights[n], n)):
         block, top, weight = plans[n]
-        titles = [(m, size) for m, size in final.items() if heights[m] > TITLE * heights[n]]
+        # (a turned line is no title of an upright one: a corner ribbon's 新品, its size
+        # bound by its triangle, held trial 13 g06's selling points at 73% in th)
+        upright = lines[block.lines[0]].straight
+        titles = [
+            (m, size) for m, size in final.items()
+            if heights[m] > TITLE * heights[n]
+            and (lines[blocks[m].lines[0]].straight or not upright)
+        ]  # fmt: skip
         larger = [size for _, size in titles]  # never larger than its title, and visibly
         # smaller (TITLE), down to its floor (a01 en: "Save $4.20" nearly the size of the
         # squeezed "Limited-time deal" over it; keeping the originals' whole ratio set
@@ -2140,6 +2151,14 @@ def _best(
             if rank(t)[:3] == rank(best)[:3] and t[0].size >= COMPACT * best[0].size
         ]  # fmt: skip
         best = min(near, key=lambda t: (len(t[0].all_lines()), -t[0].size))
+    else:  # any block: a room that holds it on fewer lines at nearly the size (FEWER) is
+        # the designer's (g04's title in bold: 'New for / Winter' at 117 px in its own
+        # box's width over 'New for Winter' at 115 across the image, run onto its subline)
+        fewer = [
+            t for t in tried
+            if rank(t)[:3] == rank(best)[:3] and t[0].size >= FEWER * best[0].size
+        ]  # fmt: skip
+        best = min(fewer, key=lambda t: (len(t[0].all_lines()), -t[0].size))
     # (one original line kept on one line in the room that holds it so, where that costs
     # it little of the size another room wraps it at, as set_block keeps it in one room)
     if along and len(block.lines) == 1 and len(best[0].all_lines()) > 1:
@@ -2154,6 +2173,8 @@ def _best(
 
 COMPACT = 0.8  # of the largest size a column set across could have: on fewer lines, it
 # may be set this much smaller
+FEWER = 0.95  # of the largest size any block could have: on fewer lines, it may be set
+# this much smaller
 
 
 @dataclass(frozen=True)

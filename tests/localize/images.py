@@ -327,3 +327,40 @@ def detail_page(
         if with_text:
             ImageDraw.Draw(img).text((x, y), text, font=font, fill=fill)
     return img, boxes
+
+
+def lamp_in_vignette(size: int = 1000) -> tuple[Image.Image, Image.Image]:
+    """trial 13's g06: a desk lamp (a dark base and arm, a white shade drawn in a thin grey
+    outline) on a photo-like backdrop whose border is one colour but whose middle is lit:
+    a radial vignette 60 levels brighter there, a warm glow under the shade and a soft
+    shadow under the base, with a little sensor noise; and the lamp's silhouette as a mask
+    ("L", 255 inside). No text: the caller letters it."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    s = size / 1000
+    y, x = np.mgrid[0:size, 0:size]
+    reach = np.clip(np.hypot(x - 500 * s, y - 455 * s) / (680 * s), 0, 1)[..., None]
+    lit = np.array((250, 246, 238), float) * (1 - reach) + np.array((190, 180, 170)) * reach
+    lit += np.random.default_rng(6).normal(0, 3, (size, size))[..., None]
+    img = Image.fromarray(np.clip(lit, 0, 255).astype(np.uint8))
+
+    def at(*v: float) -> tuple[int, ...]:
+        return tuple(round(c * s) for c in v)
+
+    shade = Image.new("L", img.size, 0)
+    ImageDraw.Draw(shade).ellipse(at(365, 845, 635, 900), fill=110)
+    shade = shade.filter(ImageFilter.GaussianBlur(25 * s))
+    img = Image.composite(Image.new("RGB", img.size, (30, 30, 30)), img, shade)
+    glow = Image.new("L", img.size, 0)
+    ImageDraw.Draw(glow).ellipse(at(510, 390, 730, 580), fill=120)
+    glow = glow.filter(ImageFilter.GaussianBlur(40 * s))
+    img = Image.composite(Image.new("RGB", img.size, (255, 240, 180)), img, glow)
+    silhouette = Image.new("L", img.size, 0)
+    for pen, colour in ((ImageDraw.Draw(img), None), (ImageDraw.Draw(silhouette), 255)):
+        pen.ellipse(at(380, 820, 620, 875), fill=colour or (40, 40, 45))
+        pen.line(at(500, 845, 435, 545), fill=colour or (60, 60, 65), width=round(18 * s))
+        pen.line(at(435, 545, 590, 365), fill=colour or (60, 60, 65), width=round(18 * s))
+        shade_at = [at(545, 300), at(690, 345), at(655, 427), at(527, 382)]
+        pen.polygon(shade_at, fill=colour or (240, 240, 235), outline=colour or (80, 80, 80))
+    return img, silhouette

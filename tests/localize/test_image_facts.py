@@ -883,3 +883,19 @@ def test_most_of_an_images_chinese_kept_as_printing_is_said_to_the_reviewer() ->
     assert plan_text([label], english, kinds=[PRINTING]).notes == ()
     mixed = plan_text([label, *lines[:3]], english, kinds=[PRINTING] + [OVERLAY] * 3)
     assert not [n for n in mixed.notes if "printing" in n]
+
+
+def test_a_vignettes_lit_middle_is_backdrop_not_the_product() -> None:
+    # trial 13 g06: a border of one colour around a middle lit 60 levels brighter; what
+    # was far from the border's colour was the product, and the lamp's silhouette was a
+    # disc over half the picture, the selling points beside it set in a 100 px column
+    from tests.localize.images import lamp_in_vignette
+
+    img, lamp = lamp_in_vignette()
+    found = silhouette(np.asarray(img))
+    assert found is not None
+    lamp_px = np.asarray(lamp) > 0
+    assert (found & lamp_px).sum() >= 0.95 * lamp_px.sum()  # the lamp, its shade whole
+    # and little more: the glow under its shade, the shadow under its base
+    assert (found & ~lamp_px).sum() <= lamp_px.sum(), (found & ~lamp_px).sum() / lamp_px.sum()
+    assert not found[700, 100] and not found[200, 300]  # the backdrop left of it, lit or not

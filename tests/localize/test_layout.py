@@ -1133,3 +1133,70 @@ def test_a_long_subline_on_a_night_photo_keeps_a_sensible_line_count_or_says_so(
     assert len(sub) <= LINES_MOST or said or overflow, (sub, done.notes)
     if said:  # ... and no size at or above its floor held it on fewer
         assert f"{len(sub)} lines" in said[0] and "had 1" in said[0], said
+
+
+POINTS = {  # trial 13 g06: two selling points left of a desk lamp
+    "en": ["3 brightness levels", "Eye-care, flicker-free"],
+    "th": ["ปรับแสงได้ 3 ระดับ", "ถนอมสายตา ไม่กะพริบ"],
+    "vi": ["3 mức độ sáng", "Bảo vệ mắt, không nhấp nháy"],
+}
+
+
+@pytest.mark.parametrize("language", sorted(POINTS))
+def test_selling_points_beside_a_lamp_on_a_vignette_take_the_width_up_to_the_lamp(
+    language: str,
+) -> None:
+    # trial 13 g06: the vignette's lit middle, far from its border's colour, was taken for
+    # the lamp's silhouette (a disc over most of the picture), and the two points left of
+    # the lamp were set in a 100 px column: 24 px one-word lines, 400 px of free backdrop
+    # between them and the lamp (vi on 8 lines)
+    from tests.localize.images import lamp_in_vignette
+
+    texts = ["三档调光", "护眼无频闪"]
+    backdrop, lamp = lamp_in_vignette()
+    grey = (60, 60, 60)
+    scene = draw(
+        backdrop, [Lettering(t, (70, 640 + 75 * n), 50, grey, bold=1) for n, t in enumerate(texts)]
+    )
+    img, done = set_scene(scene, texts, POINTS[language], language)
+    assert done.blocks == ((0, 1),)
+    assert min(s / o for s, o in zip(done.sizes, done.originals, strict=True)) >= 0.6, (
+        done.sizes,
+        done.originals,
+        done.lines,
+    )
+    assert all(len(item) <= LINES_MOST for item in done.lines), done.lines
+    lefts = [x for item in done.lefts for x in item]
+    assert max(abs(x - 70) for x in lefts) <= 0.1 * 50 + 3  # at the original's left edge
+    ink = ink_mask(img, grey, near=60) & ~ink_mask(backdrop, grey, near=60)
+    on_lamp = cv2.dilate(np.asarray(lamp), np.ones((9, 9), np.uint8)) > 0
+    assert not (ink & on_lamp).any()  # up to the lamp, never over it
+    assert not done.notes, done.notes
+
+
+@pytest.mark.parametrize(
+    "language, translations",
+    [("th", ["สินค้าใหม่", "ปรับแสงได้ 3 ระดับ"]), ("vi", ["Hàng mới", "3 mức độ sáng"])],
+)
+def test_a_corner_ribbon_is_no_title_of_the_upright_lines(
+    language: str, translations: list[str]
+) -> None:
+    # trial 13 g06: 新品 turned 45 degrees in a red corner triangle, taller than the
+    # selling points, was taken for their title: squeezed into its triangle, it held them
+    # at 60-73% of their size with the page free all round them
+    from PIL import ImageDraw
+
+    page = Image.new("RGB", (1000, 1000), (235, 228, 218))
+    ImageDraw.Draw(page).polygon([(0, 0), (260, 0), (0, 260)], fill=(230, 30, 40))
+    texts = ["新品", "三档调光"]
+    scene = draw(
+        page,
+        [
+            Lettering(texts[0], (5, 5), 64, fill=(255, 255, 255), bold=2, angle=45),
+            Lettering(texts[1], (80, 600), 50, fill=(60, 60, 60), bold=1),
+        ],
+    )
+    _, done = set_scene(scene, texts, translations, language)
+    assert done.blocks == ((0,), (1,))
+    assert done.sizes[0] < 0.8 * done.originals[0]  # the ribbon: squeezed in its triangle
+    assert done.sizes[1] >= 0.9 * done.originals[1], (done.sizes, done.originals, done.lines)

@@ -95,6 +95,19 @@ def test_small_bold_text_stays_bold(size: int) -> None:
     assert weight >= 600, weight
 
 
+@pytest.mark.parametrize("size", [54, 70])
+def test_large_text_grown_by_a_pixel_is_drawn_heavier_than_regular(size: int) -> None:
+    # trial 13 g06: 54 px selling points, Regular grown by 1 px a side, stroke 0.104 of
+    # their ink (Regular: 0.07; the Latin font's 600: 0.106), came back Regular; the
+    # 48 px one is medium (test_layout's one weight whatever the language)
+    base = Image.new("RGB", (900, 160), (238, 238, 235))
+    img, polygon = _drawn(base, SPEC[1], (20, 30), size, (60, 60, 60), thick=1)
+    _, _, weight = _read(img, polygon, SPEC[1])
+    assert weight >= 500, weight
+    plain, polygon = _drawn(base, SPEC[1], (20, 30), size, (60, 60, 60))
+    assert _read(plain, polygon, SPEC[1])[2] == 400  # and Regular stays Regular
+
+
 def _scene() -> Image.Image:
     """A blurred photo behind a paragraph: purple with gold patches (as d04's)."""
     img = Image.new("RGB", (700, 260), (188, 98, 200))
