@@ -40,6 +40,7 @@ EDGES = 3.0  # a panel's edge with other things, in lengths of the crop's (width
 LEFT_ERROR = 128.0  # grey levels: a pixel of text left unerased, as the score counts it
 SURE = 45.0  # dB: a panel fitting this well is taken without trying other colours
 SEEDS = 3  # of the region's commonest colours, tried in turn as the panel's
+REFIT = 2  # times the panel's model is fitted again to the panel alone, and it regrown
 EDGE_BLUR = 3  # px: a band's edge JPEG blurs into the page around it
 TURNED = 3.0  # degrees: a line turned this far has its strokes measured turned upright
 TEXT_WITHIN = 0.5  # of a shape the panel encloses, inside the region grown: it is text
@@ -648,6 +649,24 @@ def _panel_from(
     if touched.max() == 0:
         return None
     panel = labels == touched.argmax()  # the panel: the one the region's colour belongs to
+    # the model from the panel alone: the seed's colour also matched the pixels of
+    # neighbouring panels a shade apart (a table's rows shaded white and light blue in
+    # turn, 15 levels apart, fenced off by the rules), and a plane through all of them is
+    # none of their colours: each cell's letters were filled with the mix, a lighter ghost
+    # of themselves in the shaded rows, a darker one in the white (trial 13 g07, 19.7 dB)
+    for _ in range(REFIT):
+        model = _render_plane(_fit_plane(rgb, panel), rgb.shape[:2])
+        shade = np.clip(np.rint(model), 0, 255).astype(np.uint8)
+        fit = (colors.largest_channel(cv2.absdiff(rgb, shade)) <= tol) & ~done
+        count, labels = cv2.connectedComponents(fit.astype(np.uint8), connectivity=4)
+        touched = np.bincount(labels[win.inside & fit], minlength=count)
+        touched[0] = 0
+        if touched.max() == 0:
+            return None
+        grown = labels == touched.argmax()
+        if (grown == panel).all():
+            break
+        panel = grown
     if _hugs(panel, win, height):
         if hugging is not None:
             hugging.append(True)
