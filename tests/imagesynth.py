@@ -862,12 +862,13 @@ SHADED = ((255, 255, 255), (240, 245, 250))  # the rows' shading, alternating: w
 
 
 def _shaded_table(
-    rng: np.random.Generator,
+    rng: np.random.Generator, ruled: bool = True
 ) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
     """A comparison table (trial 13 g07): a navy header row with white labels, then rows
     shaded white and light blue in turn (15 levels apart), ruled 2 px in grey-blue, each
     text centred in its cell, the better column in orange. A cell's crop takes in the
-    rows above and below: each is a colour near the cell's own, none of it the cell."""
+    rows above and below: each is a colour near the cell's own, none of it the cell.
+    Not `ruled`: the rows' shades touch (a zebra table with no rules)."""
     base = np.zeros((SIZE, SIZE, 3), np.float32)
     base[:] = (246, 251, 255)
     x0, x1 = SHADED_COLUMNS[0], SHADED_COLUMNS[-1]
@@ -876,10 +877,10 @@ def _shaded_table(
         y = SHADED_TOP + r * SHADED_ROW
         base[y : y + SHADED_ROW, x0:x1] = (40, 70, 120) if r == 0 else SHADED[r % 2]
     rule = (180, 190, 200)
-    for r in range(rows + 1):
+    for r in range(rows + 1 if ruled else 0):
         y = SHADED_TOP + r * SHADED_ROW
         base[y : y + 2, x0 : x1 + 2] = rule
-    for x in SHADED_COLUMNS:
+    for x in SHADED_COLUMNS if ruled else ():
         base[SHADED_TOP : SHADED_TOP + rows * SHADED_ROW, x : x + 2] = rule
     img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
     draw = ImageDraw.Draw(img)
@@ -1540,7 +1541,8 @@ CLASSES = (
     *("card-bottle",),  # g01: a bottle's label on a card laid over a poster
     *("sky-headline",),  # g12: a headline and subline on a sky of soft clouds, a price tag
     *("knit-title", "outline-knit"),  # g11: a plain brown subline on a zig-zag knit
-    *("shaded-table",),  # trial 13 g07: a comparison table's rows shaded white, light blue
+    *("shaded-table", "zebra-table"),  # trial 13 g07: a table's rows shaded white and light
+    # blue in turn, ruled, and with no rules
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
@@ -1573,6 +1575,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _table(rng)
     elif base_name == "shaded-table":
         img, base, texts, ink, panel = _shaded_table(rng)
+    elif base_name == "zebra-table":
+        img, base, texts, ink, panel = _shaded_table(rng, ruled=False)
     elif base_name == "list":
         img, base, texts, ink, panel = _list(rng)
     elif base_name == "bullets":
