@@ -608,10 +608,11 @@ def set_pieces(
     # when the labels' backgrounds are alike: the collage's photos were each smooth too)
     reach: dict[int, tuple[float, float]] = {}
     for row in set(rows_of.values()):
+        # (flat ones too: a collage's photos, each its own colour, were told from a page
+        # only by one photo's erase coming out a poor "gradient"; fitted to its own panel
+        # it is "flat", and the labels were capped to their share of the gaps again)
         under = [pieces[i].erased for n in row for i in blocks[n].lines]
-        if all(e.method == "flat" for e in under) or (
-            all(e.method in SMOOTH for e in under) and _alike([e.background for e in under])
-        ):
+        if all(e.method in SMOOTH for e in under) and _alike([e.background for e in under]):
             reach.update(row_reach(lines, blocks, row))
     row_base: dict[tuple[int, ...], float] = {}  # a row's baseline, once a cell of it is drawn
     for found in columns(lines, blocks) + side_by_side(lines, blocks):  # (a table: both,
