@@ -850,6 +850,66 @@ def table_cell(s: Synth, n: int) -> tuple[int, int, int, int]:
     return (x0 + c * cw + 1, y0 + r * ch + 1, x0 + (c + 1) * cw - 1, y0 + (r + 1) * ch - 1)
 
 
+SHADED_COLUMNS = (80, 330, 620, 920)  # a comparison table's column rules, x (trial 13 g07)
+SHADED_TOP, SHADED_ROW = 300, 110  # its top rule and its rows' pitch, px
+SHADED_ROWS = [
+    ("参数", "普通款", "升级款"),
+    ("容量", "350毫升", "500毫升"),
+    ("保温", "6小时", "24小时"),
+]
+SHADED_ROWS += [("材质", "201钢", "316不锈钢"), ("杯盖", "旋盖", "弹跳盖")]
+SHADED = ((255, 255, 255), (240, 245, 250))  # the rows' shading, alternating: white, light blue
+
+
+def _shaded_table(
+    rng: np.random.Generator, ruled: bool = True
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A comparison table (trial 13 g07): a navy header row with white labels, then rows
+    shaded white and light blue in turn (15 levels apart), ruled 2 px in grey-blue, each
+    text centred in its cell, the better column in orange. A cell's crop takes in the
+    rows above and below: each is a colour near the cell's own, none of it the cell.
+    Not `ruled`: the rows' shades touch (a zebra table with no rules)."""
+    base = np.zeros((SIZE, SIZE, 3), np.float32)
+    base[:] = (246, 251, 255)
+    x0, x1 = SHADED_COLUMNS[0], SHADED_COLUMNS[-1]
+    rows = len(SHADED_ROWS)
+    for r in range(rows):
+        y = SHADED_TOP + r * SHADED_ROW
+        base[y : y + SHADED_ROW, x0:x1] = (40, 70, 120) if r == 0 else SHADED[r % 2]
+    rule = (180, 190, 200)
+    for r in range(rows + 1 if ruled else 0):
+        y = SHADED_TOP + r * SHADED_ROW
+        base[y : y + 2, x0 : x1 + 2] = rule
+    for x in SHADED_COLUMNS if ruled else ():
+        base[SHADED_TOP : SHADED_TOP + rows * SHADED_ROW, x : x + 2] = rule
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    f, texts = font(48), []
+    for r, row in enumerate(SHADED_ROWS):
+        for c, word in enumerate(row):
+            fill = (255, 255, 255) if r == 0 else (225, 90, 30) if c == 2 else (50, 60, 80)
+            centre = (
+                (SHADED_COLUMNS[c] + SHADED_COLUMNS[c + 1]) // 2,
+                SHADED_TOP + r * SHADED_ROW + 56,
+            )
+            draw.text(centre, word, font=f, fill=fill, anchor="mm")
+            left, top, right, bottom = draw.textbbox(centre, word, font=f, anchor="mm")
+            texts.append(
+                Text(word, (left - 4, top - 4, right + 4, bottom + 4), 48, "regular", fill)
+            )
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    ink = (np.asarray(img) != truth).any(axis=2)
+    panel = (x0, SHADED_TOP, x1 + 2, SHADED_TOP + rows * SHADED_ROW + 2)
+    return np.asarray(img), base, texts, ink, panel
+
+
+def shaded_cell(n: int) -> tuple[int, int, int, int]:
+    """The cell of the shaded table's n-th text (left, top, right, bottom, inside its rules)."""
+    r, c = divmod(n, len(SHADED_ROWS[0]))
+    top = SHADED_TOP + r * SHADED_ROW + 2
+    return (SHADED_COLUMNS[c] + 2, top, SHADED_COLUMNS[c + 1], top + SHADED_ROW - 2)
+
+
 def _list(
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
@@ -1481,6 +1541,8 @@ CLASSES = (
     *("card-bottle",),  # g01: a bottle's label on a card laid over a poster
     *("sky-headline",),  # g12: a headline and subline on a sky of soft clouds, a price tag
     *("knit-title", "outline-knit"),  # g11: a plain brown subline on a zig-zag knit
+    *("shaded-table", "zebra-table"),  # trial 13 g07: a table's rows shaded white and light
+    # blue in turn, ruled, and with no rules
     *(f"{name}-jpeg" for name in JPEG),
 )
 LAYOUTS = (
@@ -1511,6 +1573,10 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _shadow_band(rng)
     elif base_name == "table":
         img, base, texts, ink, panel = _table(rng)
+    elif base_name == "shaded-table":
+        img, base, texts, ink, panel = _shaded_table(rng)
+    elif base_name == "zebra-table":
+        img, base, texts, ink, panel = _shaded_table(rng, ruled=False)
     elif base_name == "list":
         img, base, texts, ink, panel = _list(rng)
     elif base_name == "bullets":

@@ -41,6 +41,8 @@ EDGES = 3.0  # a panel's edge with other things, in lengths of the crop's (width
 LEFT_ERROR = 128.0  # grey levels: a pixel of text left unerased, as the score counts it
 SURE = 45.0  # dB: a panel fitting this well is taken without trying other colours
 SEEDS = 3  # of the region's commonest colours, tried in turn as the panel's
+REFIT = 2  # times the panel's model is fitted again to the panel alone, and it regrown
+TIGHTER = 3.0  # dB: a panel grown at its tolerance fitting this much better than at twice it
 EDGE_BLUR = 3  # px: a band's edge JPEG blurs into the page around it
 TURNED = 3.0  # degrees: a line turned this far has its strokes measured turned upright
 TEXT_WITHIN = 0.5  # of a shape the panel encloses, inside the region grown: it is text
@@ -601,6 +603,15 @@ def _panel(
             break
         seed = inside[coarse == values[k]].mean(axis=0)
         panel = _panel_from(rgb, px, win, seed, done, height, tol, hugging)
+        if panel is not None and panel[3] < SURE:
+            # grown from the seed at its own tolerance, not twice it, and modelled by
+            # what is around the region: two flat shades within twice it of each other
+            # and touching (a table's rows shaded white and light blue in turn with no
+            # rule between them, the page beside the table) were one panel, and their
+            # plane neither's colour: the letters stayed as ghosts in both shades
+            tight = _panel_from(rgb, px, win, seed, done, height, tol, reach=tol, local=True)
+            if tight is not None and tight[3] >= panel[3] + TIGHTER:
+                panel = tight
         if panel is not None:
             found.append(panel)
         if panel is not None and panel[3] >= SURE:  # an exact fit: no other does better
@@ -634,14 +645,20 @@ def _panel_from(
     height: float,
     tol: float = PANEL_TOL,
     hugging: list[bool] | None = None,
+    reach: float | None = None,
+    local: bool = False,
 ) -> tuple[Any, Any, Any, float, str, Any] | None:
     """The smooth panel grown from one colour of the region, as `_panel` says, or None
-    (and True added to `hugging` when it was refused as the letters' own outline)."""
+    (and True added to `hugging` when it was refused as the letters' own outline);
+    `reach`: how far from that colour its first pixels are (twice `tol` unless told: a
+    gradient's far end joins in turn); `local`: its model fitted to the panel around the
+    region only (grown by its margin), not to all of it."""
     import cv2
     import numpy as np
 
     seed = np.clip(np.rint(seed_colour), 0, 255).astype(np.uint8)
-    fit = colors.largest_channel(cv2.absdiff(rgb, np.broadcast_to(seed, rgb.shape))) <= 2 * tol
+    reach = 2 * tol if reach is None else reach
+    fit = colors.largest_channel(cv2.absdiff(rgb, np.broadcast_to(seed, rgb.shape))) <= reach
     fit &= ~done
     model = None
     for _ in range(2):  # grown from the seed colour: a gradient's far end joins in turn
@@ -656,6 +673,25 @@ def _panel_from(
     if touched.max() == 0:
         return None
     panel = labels == touched.argmax()  # the panel: the one the region's colour belongs to
+    # the model from the panel alone: the seed's colour also matched the pixels of
+    # neighbouring panels a shade apart (a table's rows shaded white and light blue in
+    # turn, 15 levels apart, fenced off by the rules), and a plane through all of them is
+    # none of their colours: each cell's letters were filled with the mix, a lighter ghost
+    # of themselves in the shaded rows, a darker one in the white (trial 13 g07, 19.7 dB)
+    for _ in range(REFIT):
+        near = panel & win.area if local else panel
+        model = _render_plane(_fit_plane(rgb, near if near.sum() >= 30 else panel), rgb.shape[:2])
+        shade = np.clip(np.rint(model), 0, 255).astype(np.uint8)
+        fit = (colors.largest_channel(cv2.absdiff(rgb, shade)) <= tol) & ~done
+        count, labels = cv2.connectedComponents(fit.astype(np.uint8), connectivity=4)
+        touched = np.bincount(labels[win.inside & fit], minlength=count)
+        touched[0] = 0
+        if touched.max() == 0:
+            return None
+        grown = labels == touched.argmax()
+        if (grown == panel).all():
+            break
+        panel = grown
     if _hugs(panel, win, height):
         if hugging is not None:
             hugging.append(True)

@@ -612,10 +612,11 @@ def set_pieces(
     # when the labels' backgrounds are alike: the collage's photos were each smooth too)
     reach: dict[int, tuple[float, float]] = {}
     for row in set(rows_of.values()):
+        # (flat ones too: a collage's photos, each its own colour, were told from a page
+        # only by one photo's erase coming out a poor "gradient"; fitted to its own panel
+        # it is "flat", and the labels were capped to their share of the gaps again)
         under = [pieces[i].erased for n in row for i in blocks[n].lines]
-        if all(e.method == "flat" for e in under) or (
-            all(e.method in SMOOTH for e in under) and _alike([e.background for e in under])
-        ):
+        if all(e.method in SMOOTH for e in under) and _alike([e.background for e in under]):
             reach.update(row_reach(lines, blocks, row))
     row_base: dict[tuple[int, ...], float] = {}  # a row's baseline, once a cell of it is drawn
     for found in columns(lines, blocks) + side_by_side(lines, blocks):  # (a table: both,
@@ -854,7 +855,10 @@ def set_pieces(
             img, pieces, block, lines, setting, frame, owned, weight, path, shaping, spacing, top,
             script=script, baseline=baseline, row=row, kept=taken,
         )  # fmt: skip
-        if n in rows_of and drawn.baselines and drawn.baselines[0] and not frame.angle:
+        # (the row's baseline is a one-line cell's: a cell wrapped onto two lines, drawn
+        # first, set its first line's, and "6 hours" beside "Keeps / hot" sat at the top of
+        # its cell, level with "Keeps", not on its middle: trial 13 g07)
+        if n in rows_of and [len(b) for b in drawn.baselines] == [1] and not frame.angle:
             row_base.setdefault(rows_of[n], drawn.baselines[0][0])
         if drawn.ink is not None:  # its ink, for the blocks after it to keep clear of
             where, (ix, iy) = drawn.ink
@@ -2274,8 +2278,10 @@ def _draw_block(
         shift = _within(middle - baselines[0] - (high + low) / 2, -ink_top, h - deepest)
     if frame.stacked and rows:  # a column's lines set across start where it began
         shift = _within(frame.ink[1] - y0 - ink_top, -ink_top, h - deepest)
-    if baseline is not None and rows and not frame.angle:  # a row's: shared, or as near
-        shift = _within(baseline - y0 - baselines[0], -ink_top, h - deepest)  # as fits
+    if baseline is not None and len(rows) == 1 and not frame.angle:  # a row's: shared,
+        # or as near as fits; a cell wrapped onto more lines is centred as its original was
+        # (its first line on the row's baseline hung it onto the rule below: trial 13 g07)
+        shift = _within(baseline - y0 - baselines[0], -ink_top, h - deepest)
     widths = [b[2] - b[0] for b in boxes]
     widest = max(widths, default=0)
     left, right = frame.ink[0] - x0, frame.ink[2] - x0

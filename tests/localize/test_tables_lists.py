@@ -362,3 +362,32 @@ def test_a_row_of_labels_under_icons_is_set_at_one_size_in_whole_words(
     assert len(runs) == 4, (runs, done.lines, done.sizes)  # apart: no two run together
     for (_, right), centre in zip(runs, centres[1:], strict=False):  # none past the midpoint
         assert right < centre - 105, (runs, done.lines)
+
+
+SHADED_EN = ["Compare", "Standard", "Upgraded", "Capacity", "350ml", "500ml", "Keeps hot"]
+SHADED_EN += ["6 hours", "24 hours", "Material", "201 steel", "316 stainless steel", "Lid"]
+SHADED_EN += ["Screw lid", "Pop-up lid"]
+
+
+@pytest.mark.parametrize(
+    "label,value", [("Keeps hot", "6 hours"), ("Warm", "Keeps hot for 6 hours")]
+)
+def test_a_row_with_one_cell_wrapped_keeps_every_cell_on_its_middle(label: str, value: str) -> None:
+    """A comparison table's row (trial 13 g07): one cell's translation wraps onto two
+    lines, the other's stays on one. Each is centred in its cell, as the originals were:
+    the row's shared baseline is a one-line cell's, never a wrapped cell's first line
+    ("6 hours" sat at the top of its cell, level with "Keeps" over "hot"), and a wrapped
+    cell does not hang from it onto the rule below."""
+    from tests.imagesynth import shaded_cell
+
+    s = make("shaded-table")
+    words = list(SHADED_EN)
+    words[6], words[7] = label, value
+    img, done = set_synth(s, words, "en")
+    assert sorted(len(done.lines[k]) for k in (6, 7)) == [1, 2], done.lines
+    dark = inked(img, (50, 60, 80), 150)
+    for k in (6, 7):
+        left, top, right, bottom = shaded_cell(k)
+        rows = np.nonzero(dark[top:bottom, left + 4 : right - 4].any(axis=1))[0]
+        above, below = int(rows[0]), bottom - top - 1 - int(rows[-1])
+        assert abs(above - below) <= 8, (words[k], done.lines[k], above, below)
