@@ -69,7 +69,8 @@ class Band:
         top, bottom = points[:half], points[half:][::-1]
         middles = (top + bottom) / 2
         height = float(np.median(np.hypot(*(bottom - top).T)))
-        fit = np.polynomial.Polynomial.fit(middles[:, 0], middles[:, 1], deg=min(3, half - 1))
+        # (a quintic: a cubic through a long shallow arc's twelve middles missed it by 3 px)
+        fit = np.polynomial.Polynomial.fit(middles[:, 0], middles[:, 1], deg=min(5, half - 1))
         xs = np.arange(middles[0, 0], middles[-1, 0] + 1, dtype=np.float64)
         slopes = fit.deriv()(xs)
         norm = np.hypot(1.0, slopes)

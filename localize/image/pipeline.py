@@ -445,13 +445,13 @@ def localize_images(
         )
         caption, findings = result.translation, tuple(result.findings)
     if order.replace_text or order.erase_only:
-        from localize.text.service import CallChain
-
         translate = None  # the clean plate: no translation, no store, no engine
-        chain = CallChain(secrets, settings, shop_settings)
+        chain = None
         if order.replace_text:
             from localize.image.regions import translator
+            from localize.text.service import CallChain
 
+            chain = CallChain(secrets, settings, shop_settings)
             translate = translator(
                 store(), secrets, to=to, settings=settings, shop=shop_settings, chain=chain
             )
@@ -470,7 +470,8 @@ def localize_images(
                 layout=order.layout,
             )
         finally:
-            chain.close()
+            if chain is not None:
+                chain.close()
         return replace(made, findings=findings)
     made = caption_images(
         inputs,

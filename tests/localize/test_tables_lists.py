@@ -370,7 +370,7 @@ SHADED_EN += ["Screw lid", "Pop-up lid"]
 
 
 @pytest.mark.parametrize(
-    "label,value", [("Keeps hot", "6 hours"), ("Warm", "Keeps hot for 6 hours")]
+    "label,value", [("Keeps drinks hot", "6 hours"), ("Warm", "Keeps hot for 6 hours")]
 )
 def test_a_row_with_one_cell_wrapped_keeps_every_cell_on_its_middle(label: str, value: str) -> None:
     """A comparison table's row (trial 13 g07): one cell's translation wraps onto two
