@@ -3,10 +3,12 @@
 The detection model marks such a line as one curved band of "text" pixels, but RapidOCR
 scores a line over its rotated bounding box: a band bent into an arc fills a small share
 of that box, scores under its threshold and is dropped, so the line was never found and
-its Chinese stayed on the image with no word said (trial-img12 g07). Here such bands are
-found in the detection's own map, followed along their middle and unrolled into a
-straight strip the recognition model can read; the line's outline follows the curve
-(more than four points: `is_curved`).
+its Chinese stayed on the image with no word said (trial-img12 g07, trial-img13 g09). Here
+such bands are found in the detection's own map, followed along their middle and unrolled
+into a straight strip the recognition model can read; the line's outline follows the curve
+(more than four points: `is_curved`). A curved line is replaced the same way: unrolled
+(`Band.from_outline`, `Band.strip`), erased and set in its strip as a straight line
+(replace.py), and laid back along the curve (`roll_back`).
 
 Pure numpy and OpenCV: no engine here; ocr.py reads the strips.
 """
