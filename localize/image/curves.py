@@ -25,6 +25,8 @@ BENT = 0.8  # a band filling less of its least rotated rectangle than this is cu
 # one the boxes left out: a straight one fills its own and scores as it does)
 LONG = 3.0  # ... and at least this many times as long as the model's band is thick (a
 # line, not a blob: three letters' band is five times as long)
+STRETCH = 1.5  # heights: the stretches a band is bent to its letters by, at least this long
+SAG = 0.25  # a band a box covers bows this share of its height from its chord, at least
 LEAST_AREA = 300  # px of the map: smaller bands are specks
 JOIN = 5  # px of the map between pieces of one line
 GRID = 4  # rolling back: px between the points where the band's coordinates are found
@@ -108,29 +110,32 @@ class Band:
         model's band sits off the letters' middle (a 60 px line's by 14 px, trial-like
         arcs), so it is unrolled twice as tall and cut to the rows where the picture
         changes most along the line (letters' strokes; a ribbon's edge runs along it and
-        does not)."""
+        does not). Then bent to them stretch by stretch: the model's band of a shallow arc
+        is flatter than the letters (9 px off at its ends and middle on a 36 px line over
+        50 degrees), and a strip unrolled along it bows the ribbon's edges into the
+        letters' rows."""
         import cv2
         import numpy as np
 
         wide = self.strip(picture, SEARCH)
         grey = cv2.cvtColor(wide, cv2.COLOR_BGR2GRAY) if wide.ndim == 3 else wide
-        along = np.abs(cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)).mean(axis=1)
-        along = np.convolve(along, np.ones(3) / 3, mode="same")
-        peak = int(np.argmax(along))
-        if along[peak] <= 0:
+        change = np.abs(cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3))
+        rows = _rows(change.mean(axis=1))
+        if rows is None:
             return self
-        strokes = along >= STROKES * along[peak]
-        top = bottom = peak
-        while top > 0 and strokes[top - 1]:
-            top -= 1
-        while bottom < len(along) - 1 and strokes[bottom + 1]:
-            bottom += 1
+        top, bottom = rows
         height = float(bottom - top + 1)
         if height < self.height * 0.5:  # a line of dots or a pattern: keep the model's
             return self
-        shift = (top + bottom) / 2 - (len(along) - 1) / 2
-        grown = height * (1 + 2 * FRINGE)
-        return Band(self.middle + shift * self.normals, self.normals, grown)
+        centre = (top + bottom) / 2
+        shift = centre - (len(change) - 1) / 2 + _bend(change, centre, height)
+        middle = self.middle + shift[:, None] * self.normals
+        if np.ptp(shift) < 1:
+            return Band(middle, self.normals, height * (1 + 2 * FRINGE))
+        tangents = np.gradient(middle, axis=0)
+        tangents /= np.maximum(np.hypot(tangents[:, 0], tangents[:, 1]), 1e-9)[:, None]
+        normals = np.stack([-tangents[:, 1], tangents[:, 0]], axis=1)  # down the picture
+        return _resampled(Band(middle, normals, height * (1 + 2 * FRINGE)))
 
     def strip(self, picture: Any, grown: float = 1 + 2 * ROOM) -> Any:
         """The line unrolled: a straight strip of the picture (H x W x 3), its height the
@@ -198,6 +203,54 @@ def roll_back(band: Band, picture: Any, strip: Any, changed: Any, grown: float) 
     picture[y0:y1, x0:x1] = np.clip(np.rint(blended), 0, 255).astype(picture.dtype)
 
 
+def _rows(profile: Any) -> tuple[int, int] | None:
+    """The rows (first, last) round the strongest of `profile` (a strip's change along the
+    line, row by row) that change STROKES of it or more: the letters' strokes."""
+    import numpy as np
+
+    profile = np.convolve(profile, np.ones(3) / 3, mode="same")
+    peak = int(np.argmax(profile))
+    if profile[peak] <= 0:
+        return None
+    strokes = profile >= STROKES * profile[peak]
+    top = bottom = peak
+    while top > 0 and strokes[top - 1]:
+        top -= 1
+    while bottom < len(profile) - 1 and strokes[bottom + 1]:
+        bottom += 1
+    return top, bottom
+
+
+def _bend(change: Any, centre: float, height: float) -> Any:
+    """How far the letters' middle lies from `centre` at each px along a strip (`change`:
+    its change along the line, rows x length): found stretch by stretch (STRETCH heights
+    long; within a height of the centre, so that a stretch between letters or beside the
+    ribbon's edge finds nothing of its own), a quadratic through them weighted by their
+    strokes; zeros where there are too few stretches to say."""
+    import numpy as np
+
+    length = change.shape[1]
+    count = int(length // (STRETCH * height))
+    flat = np.zeros(length)
+    if count < 3:
+        return flat
+    lo, hi = max(0, round(centre - height)), min(len(change), round(centre + height) + 1)
+    at, off, weight = [], [], []
+    for k in range(count):
+        cols = slice(k * length // count, (k + 1) * length // count)
+        profile = change[lo:hi, cols].mean(axis=1)
+        rows = _rows(profile)
+        if rows is None or rows[1] - rows[0] + 1 < height * 0.5:
+            continue
+        at.append((cols.start + cols.stop - 1) / 2)
+        off.append(lo + (rows[0] + rows[1]) / 2 - centre)
+        weight.append(float(profile.max()))
+    if len(at) < 3:
+        return flat
+    fit = np.polynomial.Polynomial.fit(at, off, deg=2, w=np.sqrt(weight))
+    return np.clip(fit(np.arange(length, dtype=np.float64)), -height / 2, height / 2)
+
+
 def _between(values: Any, height: int, width: int) -> Any:
     """`values` on a grid every GRID px, at every px of a `height` x `width` area
     (bilinearly; the grid's first point at the area's first px)."""
@@ -213,13 +266,22 @@ def _between(values: Any, height: int, width: int) -> Any:
     return (top * (1 - ty) + bottom * ty).astype(np.float32)
 
 
-def bands(prob: Any, taken: Sequence[Any], scale: tuple[float, float]) -> list[Band]:
+def bands(
+    prob: Any, taken: Sequence[Any], scale: tuple[float, float]
+) -> list[tuple[Band, frozenset[int]]]:
     """The curved lines in the detection map `prob` (H x W, the model's output for a
-    picture resized to it) that no box in `taken` (the lines found as boxes, in the
-    picture's coordinates) covers; `scale` (across, down) maps the map's coordinates to
-    the picture's. Only bands running across (wider than tall): a ribbon or an arc, not
-    a column. The model may break one arc into pieces (a six-letter arc into two halves,
-    each too bent for its box): pieces within JOIN px of each other are one line."""
+    picture resized to it), each with the boxes of `taken` (the lines found as boxes, in
+    the picture's coordinates) it would replace; `scale` (across, down) maps the map's
+    coordinates to the picture's. Only bands running across (wider than tall): a ribbon or
+    an arc, not a column. The model may break one arc into pieces (a six-letter arc into
+    two halves, each too bent for its box): pieces within JOIN px of each other are one
+    line.
+
+    A band no box covers is a line RapidOCR dropped (its box scored low). A band a box
+    covers is kept only when it bows from its ends' chord by SAG of its height or more: a
+    short line on a shallow arc scores well over its box, but the box reaches across the
+    ribbon it stands on, taken for its ink and erased to the page (the caller reads both
+    and keeps the band where it reads as the box did)."""
     import cv2
     import numpy as np
 
@@ -227,6 +289,7 @@ def bands(prob: Any, taken: Sequence[Any], scale: tuple[float, float]) -> list[B
     contours, _ = cv2.findContours(bitmap, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     pieces = np.zeros_like(bitmap)
     perimeters = np.zeros(bitmap.shape, np.float32)  # each piece's, at one of its pixels
+    covering = np.full(bitmap.shape, -1, np.int32)  # the box over each covered piece
     for contour in contours:
         area = cv2.contourArea(contour)
         if area < LEAST_AREA:
@@ -234,9 +297,12 @@ def bands(prob: Any, taken: Sequence[Any], scale: tuple[float, float]) -> list[B
         (_, _), (w, h), _ = cv2.minAreaRect(contour)
         if min(w, h) <= 0 or max(w, h) < LONG * min(w, h):
             continue
-        if _covered(contour.reshape(-1, 2) * scale, taken):  # a line read as a box already
+        box = _covering(contour.reshape(-1, 2) * scale, taken)
+        if box is not None and area / (w * h) >= BENT:  # a straight line read as a box
             continue
         cv2.drawContours(pieces, [contour], -1, 1, thickness=-1)
+        if box is not None:
+            cv2.drawContours(covering, [contour], -1, box, thickness=-1)
         x, y = contour[0, 0]
         perimeters[y, x] += cv2.arcLength(contour, True)
     pieces &= bitmap
@@ -257,11 +323,28 @@ def bands(prob: Any, taken: Sequence[Any], scale: tuple[float, float]) -> list[B
             continue
         perimeter = float(perimeters[y : y + bh, x : x + bw][inside].sum())
         band = _follow(inside, area, perimeter)
-        if band is not None:
-            found.append(
-                _resampled(Band(band.middle + (x, y), band.normals, band.height).scaled(*scale))
-            )
+        if band is None:
+            continue
+        over = covering[y : y + bh, x : x + bw][inside]
+        boxes = frozenset(int(b) for b in np.unique(over[over >= 0]))
+        if boxes and _sag(band) < SAG * band.height:
+            continue
+        band = _resampled(Band(band.middle + (x, y), band.normals, band.height).scaled(*scale))
+        found.append((band, boxes))
     return found
+
+
+def _sag(band: Band) -> float:
+    """How far the band's middle bows from the chord between its ends, px."""
+    import numpy as np
+
+    start, end = band.middle[0], band.middle[-1]
+    chord = end - start
+    length = float(np.hypot(*chord))
+    if length <= 0:
+        return 0.0
+    offsets = band.middle - start
+    return float(np.abs(offsets[:, 0] * chord[1] - offsets[:, 1] * chord[0]).max() / length)
 
 
 def _follow(inside: Any, area: float, perimeter: float) -> Band | None:
@@ -308,22 +391,23 @@ def _resampled(band: Band) -> Band:
     return Band(middle, normals, band.height)
 
 
-def _covered(points: Any, taken: Sequence[Any]) -> bool:
-    """Whether most of `points` (a piece's outline) lie in a line found as a box."""
+def _covering(points: Any, taken: Sequence[Any]) -> int | None:
+    """The box of `taken` most of `points` (a piece's outline) lie in, when most lie in
+    boxes: a line found as a box (or as two)."""
     import cv2
     import numpy as np
 
     if not len(taken):
-        return False
+        return None
     points = points[:: max(1, len(points) // 32)]
-    inside = sum(
-        any(
-            cv2.pointPolygonTest(np.asarray(box, np.float32), (float(x), float(y)), False) >= 0
-            for box in taken
-        )
-        for x, y in points
-    )
-    return inside * 2 > len(points)
+    boxes = [np.asarray(box, np.float32) for box in taken]
+    votes = np.zeros(len(boxes), np.int64)
+    for x, y in points:
+        for n, box in enumerate(boxes):
+            if cv2.pointPolygonTest(box, (float(x), float(y)), False) >= 0:
+                votes[n] += 1
+                break
+    return int(votes.argmax()) if votes.sum() * 2 > len(points) else None
 
 
 def is_curved(polygon: Sequence[Any]) -> bool:

@@ -31,7 +31,7 @@ from localize.image import curves, strokes
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 MIN_CONFIDENCE = 0.8  # below this a region is reported for a person, not replaced
-CACHE_VERSION = 4  # bumped when the engine or its settings change what regions come out
+CACHE_VERSION = 5  # bumped when the engine or its settings change what regions come out
 # A cached entry beyond these is not what the detector writes (edited or damaged): read
 # again. 20,000 regions took minutes to replace; a point of 1e12 overflowed every run.
 MAX_CACHED_REGIONS = 1000
@@ -185,6 +185,7 @@ class ReturningSession:
         return getattr(self._session, name)  # get_inputs, get_modelmeta...
 
 
+READS_AS = 0.8  # a curve's reading matches its box's from this likeness (difflib's ratio)
 DETECT_SIDE = 1024  # px: the longest side text is looked for at (read at full size)
 
 
@@ -240,29 +241,38 @@ class RapidOcrDetector:
         if found is None:
             return []
         boxes, prob = found
+        boxes = list(engine.sorted_boxes(boxes)) if len(boxes) else []
         bent = [
-            band.scaled(1 / scale, 1 / scale).fitted(full)
-            for band in curves.bands(
-                prob, list(boxes), (small.shape[1] / prob.shape[1], small.shape[0] / prob.shape[0])
+            (band.scaled(1 / scale, 1 / scale).fitted(full), over)
+            for band, over in curves.bands(
+                prob, boxes, (small.shape[1] / prob.shape[1], small.shape[0] / prob.shape[0])
             )
         ]
-        if len(boxes) == 0 and not bent:
+        if not boxes and not bent:
             return []
-        boxes = (
-            [np.asarray(b, np.float32) / scale for b in engine.sorted_boxes(boxes)]
-            if len(boxes)
-            else []
-        )
+        boxes = [np.asarray(b, np.float32) / scale for b in boxes]
         crops = engine.get_crop_img_list(full, boxes) if boxes else []
         crops, _, _ = engine.text_cls(crops) if crops else ([], None, None)
         # a curved line is read unrolled, as it runs (no turning: its strip is upright)
-        read, _ = engine.text_rec(crops + [band.strip(full) for band in bent], False)
+        read, _ = engine.text_rec(crops + [band.strip(full) for band, _ in bent], False)
+        least = engine.text_score if self.least is None else self.least
         outlines = [np.asarray(b, np.float32) for b in boxes]
-        outlines += [np.asarray(band.outline(), np.float32) for band in bent]
+        outlines += [np.asarray(band.outline(), np.float32) for band, _ in bent]
+        # a box the curve it bows along replaces (curves.bands: a shallow arc read over a
+        # box reaching across its ribbon), where the curve reads as the box did
+        dropped: set[int] = set()
+        for k, (_, over) in enumerate(bent):
+            if not over:
+                continue
+            text, score, *_rest = read[len(boxes) + k]
+            as_boxed = "".join(str(read[n][0]) for n in sorted(over))
+            if float(score) >= least and _reads_as(str(text), as_boxed):
+                dropped |= over
+            else:
+                dropped.add(len(boxes) + k)
         regions: list[Region] = []
         for n, (points, (text, score, *_rest)) in enumerate(zip(outlines, read, strict=True)):
-            least = engine.text_score if self.least is None else self.least
-            if float(score) < least:  # as RapidOCR's own pipeline drops them
+            if float(score) < least or n in dropped:  # as RapidOCR's own pipeline drops them
                 continue
             polygon = tuple(
                 (min(width - 1, max(0, round(float(x)))), min(height - 1, max(0, round(float(y)))))
@@ -274,7 +284,6 @@ class RapidOcrDetector:
             else:  # in reading order: a curved line before the first line below its top
                 at = next((i for i, r in enumerate(regions) if r.box[1] > region.box[1]), None)
                 regions.insert(len(regions) if at is None else at, region)
-        least = engine.text_score if self.least is None else self.least
         return _with_ends(engine, full, regions, least) if self.ends else regions
 
     def detect_all(
@@ -443,6 +452,14 @@ def _malloc_trim() -> Any:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
         return None
+
+
+def _reads_as(text: str, boxed: str) -> bool:
+    """Whether a curve's reading is the box's: the same characters, give or take one in
+    five (an arc's end letter read or missed)."""
+    from difflib import SequenceMatcher
+
+    return bool(text) and SequenceMatcher(None, text, boxed).ratio() >= READS_AS
 
 
 def _lines(engine: Any, picture: Any, as_is: bool = False) -> Any:
