@@ -28,15 +28,24 @@ RED, RIBBON, PAGE = (200, 30, 40), (240, 200, 60), (250, 236, 220)
 
 
 def ribbon(
-    text: str, size: int, radius: int, span: float, title: str | None = None, top: int = 420
+    text: str,
+    size: int,
+    radius: int,
+    span: float,
+    title: str | None = None,
+    top: int = 420,
+    smile: bool = False,
 ) -> tuple[Image.Image, np.ndarray]:
     """A 1000 px square: `text` set letter by letter along an arc of `radius` px over
     `span` degrees, each letter turned with it, on a solid ribbon that follows it (a straight
-    `title` above it, when given); and the letters' own pixels."""
+    `title` above it, when given); and the letters' own pixels. The arc's top at `top`
+    (the top of a circle), or with `smile` its bottom at `top` (the bottom of one)."""
     img = Image.new("RGB", (1000, 1000), PAGE)
-    centre = (500, top + radius)
+    centre = (500, top - radius) if smile else (500, top + radius)
+    middle = 90 if smile else -90
+    way = -1 if smile else 1  # left to right, the angle falls along a circle's bottom
     draw = ImageDraw.Draw(img)
-    ends = (-90 - span / 2 - 4, -90 + span / 2 + 4)
+    ends = (middle - way * (span / 2 + 4), middle + way * (span / 2 + 4))
     outer, inner = radius + size // 2 + 14, radius - size // 2 - 14
     rim = [
         (centre[0] + r * math.cos(math.radians(a)), centre[1] + r * math.sin(math.radians(a)))
@@ -48,29 +57,32 @@ def ribbon(
         draw.text((500, 150), title, font=font(80), fill=RED, anchor="mm")
     letters = Image.new("L", img.size, 0)
     for n, char in enumerate(text):
-        angle = -90 - span / 2 + span * (n + 0.5) / len(text)
+        angle = middle - way * span / 2 + way * span * (n + 0.5) / len(text)
         x = centre[0] + radius * math.cos(math.radians(angle))
         y = centre[1] + radius * math.sin(math.radians(angle))
         glyph = Image.new("L", (size * 2, size * 2), 0)
         ImageDraw.Draw(glyph).text((size, size), char, font=font(size), fill=255, anchor="mm")
-        glyph = glyph.rotate(-(angle + 90), resample=Image.Resampling.BICUBIC)
+        glyph = glyph.rotate(-(angle - middle), resample=Image.Resampling.BICUBIC)
         letters.paste(glyph, (round(x - size), round(y - size)), glyph)
     img.paste(Image.new("RGB", img.size, RED), (0, 0), letters)
     return img, np.asarray(letters) > 128
 
 
 @pytest.mark.parametrize(
-    ("text", "size", "radius", "span"),
+    ("text", "size", "radius", "span", "smile"),
     [
-        ("限时特惠全场包邮", 64, 450, 90),
-        ("纯棉透气舒适", 56, 700, 40),
-        ("加厚保暖防风", 60, 360, 80),
+        ("限时特惠全场包邮", 64, 450, 90, False),
+        ("纯棉透气舒适", 56, 700, 40, False),
+        ("加厚保暖防风", 60, 360, 80, False),
+        ("品质保证放心购买", 56, 450, 70, True),  # along a circle's bottom
     ],
 )
 def test_a_line_along_an_arc_is_found_read_and_outlined(
-    text: str, size: int, radius: int, span: float
+    text: str, size: int, radius: int, span: float, smile: bool
 ) -> None:
-    img, letters = ribbon(text, size, radius, span, title="冬季新款")
+    img, letters = ribbon(
+        text, size, radius, span, title="冬季新款", top=600 if smile else 420, smile=smile
+    )
     regions = DETECTOR.detect(img)
     curved = [r for r in regions if is_curved(r.polygon)]
     assert [r.text for r in curved] == [text], [(r.text, len(r.polygon)) for r in regions]
