@@ -1652,6 +1652,37 @@ def scored(s: Synth, clean: Image.Image) -> tuple[float, int]:
     return psnr(a[where], b[where]), changed
 
 
+def ink_runs(rows: np.ndarray, bridge: int) -> list[tuple[int, int]]:
+    """The runs of inked rows (first, last), gaps of up to `bridge` rows bridged."""
+    found = np.nonzero(rows)[0]
+    runs: list[list[int]] = []
+    for y in found:
+        if runs and y - runs[-1][1] <= bridge + 1:
+            runs[-1][1] = int(y)
+        else:
+            runs.append([int(y), int(y)])
+    return [(a, b) for a, b in runs]
+
+
+def lines_drawn(
+    img: Image.Image,
+    colour: tuple[int, int, int],
+    area: tuple[int, int, int, int] | None = None,
+    near: int = 40,
+) -> list[tuple[float, float]]:
+    """Each drawn line's ink (pixels within `near` of `colour` in every channel) inside
+    `area` (the whole image when None), across: (left, right), top line first (rows of
+    ink more than 6 px apart are two lines)."""
+    x0, y0, x1, y1 = area or (0, 0, img.width, img.height)
+    a = np.asarray(img)[y0:y1, x0:x1].astype(np.int16)
+    ink = np.abs(a - np.asarray(colour)).max(axis=2) < near
+    out = []
+    for top, bottom in ink_runs(ink.any(axis=1), bridge=5):
+        cols = np.nonzero(ink[top : bottom + 1].any(axis=0))[0]
+        out.append((float(cols[0] + x0), float(cols[-1] + 1 + x0)))
+    return out
+
+
 def blurred_photo(
     size: tuple[int, int] = (1080, 720), seed: int = 0, product: tuple[int, ...] | None = None
 ) -> Image.Image:

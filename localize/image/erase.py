@@ -660,19 +660,17 @@ def _panel_from(
     reach = 2 * tol if reach is None else reach
     fit = colors.largest_channel(cv2.absdiff(rgb, np.broadcast_to(seed, rgb.shape))) <= reach
     fit &= ~done
-    model = None
-    for _ in range(2):  # grown from the seed colour: a gradient's far end joins in turn
-        if fit.sum() < 30:
-            return None
-        model = _render_plane(_fit_plane(rgb, fit), rgb.shape[:2])
-        shade = np.clip(np.rint(model), 0, 255).astype(np.uint8)
-        fit = (colors.largest_channel(cv2.absdiff(rgb, shade)) <= tol) & ~done
-    count, labels = cv2.connectedComponents(fit.astype(np.uint8), connectivity=4)
-    touched = np.bincount(labels[win.inside & fit], minlength=count)
-    touched[0] = 0
-    if touched.max() == 0:
+    # grown from the seed colour, twice (a gradient's far end joins in turn), then the
+    # piece of it the region touches
+    if fit.sum() < 30:
         return None
-    panel = labels == touched.argmax()  # the panel: the one the region's colour belongs to
+    _, fit = _near_plane(rgb, fit, done, tol)
+    if fit.sum() < 30:
+        return None
+    found = _panel_of(rgb, fit, win, done, tol)
+    if found is None:
+        return None
+    panel, model = found  # the panel: the one the region's colour belongs to
     # the model from the panel alone: the seed's colour also matched the pixels of
     # neighbouring panels a shade apart (a table's rows shaded white and light blue in
     # turn, 15 levels apart, fenced off by the rules), and a plane through all of them is
@@ -680,15 +678,10 @@ def _panel_from(
     # of themselves in the shaded rows, a darker one in the white (trial 13 g07, 19.7 dB)
     for _ in range(REFIT):
         near = panel & win.area if local else panel
-        model = _render_plane(_fit_plane(rgb, near if near.sum() >= 30 else panel), rgb.shape[:2])
-        shade = np.clip(np.rint(model), 0, 255).astype(np.uint8)
-        fit = (colors.largest_channel(cv2.absdiff(rgb, shade)) <= tol) & ~done
-        count, labels = cv2.connectedComponents(fit.astype(np.uint8), connectivity=4)
-        touched = np.bincount(labels[win.inside & fit], minlength=count)
-        touched[0] = 0
-        if touched.max() == 0:
+        found = _panel_of(rgb, near if near.sum() >= 30 else panel, win, done, tol)
+        if found is None:
             return None
-        grown = labels == touched.argmax()
+        grown, model = found
         if (grown == panel).all():
             break
         panel = grown
@@ -724,6 +717,33 @@ def _panel_from(
     score = _db(float(np.sqrt((residual**2).mean() + LEFT_ERROR**2 * left)))
     background = np.median(fill[text], axis=0)
     return text, fill, background, score, method, panel | text
+
+
+def _near_plane(rgb: Any, where: Any, done: Any, tol: float) -> tuple[Any, Any]:
+    """The planes fitted to the pixels `where`, rendered over the crop (float32), and the
+    pixels within `tol` of them, those in `done` left out."""
+    import cv2
+    import numpy as np
+
+    model = _render_plane(_fit_plane(rgb, where), rgb.shape[:2])
+    shade = np.clip(np.rint(model), 0, 255).astype(np.uint8)
+    return model, (colors.largest_channel(cv2.absdiff(rgb, shade)) <= tol) & ~done
+
+
+def _panel_of(rgb: Any, where: Any, win: Window, done: Any, tol: float) -> tuple[Any, Any] | None:
+    """The panel of a plane fitted to the pixels `where`: of the pixels within `tol` of
+    it (`_near_plane`), the 4-connected piece the region's inside touches most, and the
+    plane's render; None when the region touches none of them."""
+    import cv2
+    import numpy as np
+
+    model, fit = _near_plane(rgb, where, done, tol)
+    count, labels = cv2.connectedComponents(fit.astype(np.uint8), connectivity=4)
+    touched = np.bincount(labels[win.inside & fit], minlength=count)
+    touched[0] = 0
+    if touched.max() == 0:
+        return None
+    return labels == touched.argmax(), model
 
 
 def _hugs(panel: Any, win: Window, height: float) -> bool:

@@ -40,6 +40,27 @@ def engine_server():  # type: ignore[no-untyped-def]
         yield srv
 
 
+def vn_shop(path: Path, url: str, settings: str) -> Path:
+    """`path` written as a shops.toml of one shop, "acme-vn" (market VN), that translates
+    through LibreTranslate at `url` with `settings` (lines of its [shops.translation])."""
+    path.write_text(
+        '[[shops]]\nid = "acme-vn"\nmarket = "VN"\n[shops.translation]\nengine = "libre"\n'
+        f'url = "{url}"\n{settings}',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def shop_config(tmp_path: Path, engine_server) -> Path:  # type: ignore[no-untyped-def]
+    """The shop "acme-vn" translating through `engine_server`, its key in LIBRE_KEY."""
+    return vn_shop(
+        tmp_path / "shops.toml",
+        engine_server.url,
+        'api_key_env = "LIBRE_KEY"\nretries = 0\ntimeout = 5\n',
+    )
+
+
 @pytest.fixture
 def setup(cli, tmp_path: Path, db_url: str, engine_server):  # type: ignore[no-untyped-def]
     for seed, name in enumerate(("a.jpg", "b.jpg", "c.jpg")):

@@ -222,6 +222,27 @@ INK_DIFFERS = 6  # grey levels: a pixel unlike the plain picture (a shadow's fai
 INK_SHARE = 0.02  # of a region's box: that much unlike the plain picture is read as text
 
 
+def clean_plate(tmp_path: Path, img: Image.Image, detector=None, language: str = "en"):  # type: ignore[no-untyped-def]
+    """`img` saved as `tmp_path / "in.png"` and its text erased by the clean-plate run
+    (no translation, for `language`) into `tmp_path / "out.png"`, in this process, its
+    lines found by `detector` (the real OCR when None): what the run made (its records
+    under `str(tmp_path / "in.png")`)."""
+    from localize.image.ocr import OcrCache
+    from localize.image.pipeline import replace_text_images
+
+    src = tmp_path / "in.png"
+    img.save(src)
+    return replace_text_images(
+        [src],
+        tmp_path / "out.png",
+        language=language,
+        translate=None,
+        cache=OcrCache(tmp_path / "ocr"),
+        detector=detector,
+        workers=1,
+    )
+
+
 def box_on_gradient(
     size: int = 800, *, with_text: bool = True, backdrop: Image.Image | None = None
 ) -> tuple[Image.Image, dict[str, tuple[str, tuple[int, int, int, int]]], Image.Image]:

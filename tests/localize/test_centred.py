@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from localize.image.replace import RegionPlan, ReplaceText
-from tests.imagesynth import font
+from tests.imagesynth import font, lines_drawn
 
 GREY, RED, WHITE, YELLOW = (236, 236, 238), (214, 24, 36), (255, 255, 255), (255, 214, 0)
 DARK = (52, 52, 60)
@@ -21,28 +21,6 @@ def _box(draw: ImageDraw.ImageDraw, at: tuple[float, float], text: str, f, fill)
     left, top, right, bottom = draw.textbbox(at, text, font=f, anchor="mm")
     return ((left - 4, top - 4), (right + 4, top - 4), (right + 4, bottom + 4),
             (left - 4, bottom + 4))  # fmt: skip
-
-
-def _lines_drawn(
-    img: Image.Image, colour: tuple[int, int, int], area: tuple[int, int, int, int]
-) -> list[tuple[float, float]]:
-    """Each drawn line's ink of `colour` inside `area`, across: (left, right), top line
-    first (rows of ink more than 6 px apart are two lines)."""
-    x0, y0, x1, y1 = area
-    a = np.asarray(img)[y0:y1, x0:x1].astype(np.int16)
-    ink = np.abs(a - np.asarray(colour)).max(axis=2) < 40
-    rows = np.nonzero(ink.any(axis=1))[0]
-    runs: list[list[int]] = []
-    for y in rows:
-        if runs and y - runs[-1][1] <= 6:
-            runs[-1][1] = int(y)
-        else:
-            runs.append([int(y), int(y)])
-    out = []
-    for top, bottom in runs:
-        cols = np.nonzero(ink[top : bottom + 1].any(axis=0))[0]
-        out.append((float(cols[0] + x0), float(cols[-1] + 1 + x0)))
-    return out
 
 
 def test_a_banners_centred_line_stays_centred_when_it_wraps() -> None:
@@ -62,11 +40,11 @@ def test_a_banners_centred_line_stays_centred_when_it_wraps() -> None:
         RegionPlan(label, "到手价", "Final price today"),
     )
     ReplaceText(plans, "en", "latin").draw(img)
-    drawn = _lines_drawn(img, WHITE, (0, 0, 1000, 200))
+    drawn = lines_drawn(img, WHITE, (0, 0, 1000, 200))
     assert len(drawn) == 2, drawn  # (it wraps)
     for left, right in drawn:
         assert abs((left + right) / 2 - 500) <= 12, drawn  # each line on the band's centre
-    drawn = _lines_drawn(img, RED, (690, 290, 910, 400))
+    drawn = lines_drawn(img, RED, (690, 290, 910, 400))
     assert drawn, drawn
     for left, right in drawn:
         assert abs((left + right) / 2 - 800) <= 10, drawn  # on the burst's centre
@@ -95,7 +73,7 @@ def test_a_subtitle_centred_under_a_centred_title_stays_centred() -> None:
         RegionPlan(sub, "陶瓷马克杯送勺子", "Ceramic mug + free spoon"),
     )
     ReplaceText(plans, "en", "latin").draw(img)
-    drawn = _lines_drawn(img, WHITE, (0, 300, 1000, 420))
+    drawn = lines_drawn(img, WHITE, (0, 300, 1000, 420))
     assert drawn, drawn
     for left, right in drawn:
         assert abs((left + right) / 2 - 500) <= 12, drawn
@@ -129,7 +107,7 @@ def test_a_table_column_centred_in_its_cells_stays_centred() -> None:
     ReplaceText(tuple(plans), "en", "latin").draw(img)
     for cx, cy in centres:
         cell = (int(cx - 120), int(cy - 40), int(cx + 120), int(cy + 40))
-        drawn = _lines_drawn(img, DARK, cell)
+        drawn = lines_drawn(img, DARK, cell)
         assert drawn, (cx, cy)
         for left, right in drawn:
             assert abs((left + right) / 2 - cx) <= 8, (cx, cy, drawn)
@@ -149,7 +127,7 @@ def test_a_centred_line_set_off_its_centre_is_said() -> None:
         RegionPlan(sub, "轻薄透气", "Light, thin and breathable fabric"),
     )
     done = ReplaceText(plans, "en", "latin").draw(img)
-    drawn = _lines_drawn(img, RED, (0, 200, 1000, 340))
+    drawn = lines_drawn(img, RED, (0, 200, 1000, 340))
     assert drawn, drawn
     said = [str(n) for n in done.notes if "off its centre" in str(n)]
     off = max(abs((left + right) / 2 - 500) for left, right in drawn)

@@ -149,26 +149,16 @@ def test_a_curved_line_is_erased_and_its_translation_set_along_the_curve(
 
 
 def test_localize_image_replaces_a_curved_line_and_says_it_is_curved(  # type: ignore[no-untyped-def]
-    cli, tmp_path: Path, db_url: str
+    cli, tmp_path: Path, db_url: str, shop_config: Path
 ) -> None:
-    from tests.httpserver import serve
-    from tests.localize.libre import libre
-
     src = tmp_path / "ribbon.png"
     ribbon("限时特惠全场包邮", 64, 450, 90)[0].save(src)
-    with serve({"/translate": libre()}) as srv:
-        config = tmp_path / "shops.toml"
-        config.write_text(
-            '[[shops]]\nid = "acme-vn"\nmarket = "VN"\n[shops.translation]\nengine = "libre"\n'
-            f'url = "{srv.url}"\napi_key_env = "LIBRE_KEY"\nretries = 0\n',
-            encoding="utf-8",
-        )
-        out = tmp_path / "out.png"
-        result = cli(
-            "localize", "image", str(src), "-o", str(out), "--to", "vi", "--replace-text",
-            "--shop", "acme-vn", "--config", str(config), "--db", db_url, "--json",
-            environ={"LIBRE_KEY": "k"},
-        )  # fmt: skip
+    out = tmp_path / "out.png"
+    result = cli(
+        "localize", "image", str(src), "-o", str(out), "--to", "vi", "--replace-text",
+        "--shop", "acme-vn", "--config", str(shop_config), "--db", db_url, "--json",
+        environ={"LIBRE_KEY": "k"},
+    )  # fmt: skip
     assert result.code == 0, result.err
     (record,) = json.loads(result.out)["regions"][str(src)]
     assert record["status"] == "replaced" and record["curved"] is True

@@ -17,13 +17,12 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFilter
 
 from localize.image.erase import POOR, _closed, _smooth_fill, erase
-from localize.image.ocr import OcrCache, RapidOcrDetector, Region, has_chinese
-from localize.image.pipeline import replace_text_images
+from localize.image.ocr import RapidOcrDetector, Region, has_chinese
 from localize.image.regions import POOR_ERASE, poor_erase_finding
 from localize.image.replace import RegionPlan, ReplaceText
 from localize.image.smear import CROWDED
 from tests.imagesynth import BLUE, CLASSES, Synth, font, make, psnr, scored, shaded_cell
-from tests.localize.images import Reads
+from tests.localize.images import Reads, clean_plate
 
 # dB over the text's pixels: the targets (32 on smooth panels, 24 on textures and
 # photos), and the same for the other classes by what they sit on
@@ -330,19 +329,9 @@ def test_a_poor_erase_is_a_warning_naming_its_region_and_every_region_carries_it
     tmp_path: Path,
 ) -> None:
     img, polygon = on_noise()
-    src = tmp_path / "in.png"
-    img.save(src)
-    made = replace_text_images(
-        [src],
-        tmp_path / "out.png",
-        language="th",
-        translate=None,
-        cache=OcrCache(tmp_path / "ocr"),
-        detector=Reads(noise(), Region(polygon, NOISY, 1.0)),
-        workers=1,
-    )
+    made = clean_plate(tmp_path, img, Reads(noise(), Region(polygon, NOISY, 1.0)), "th")
     [done] = made.result.done
-    [record] = made.regions[str(src)]
+    [record] = made.regions[str(tmp_path / "in.png")]
     assert record["status"] == "erased" and record["erase"] < POOR
     assert any(POOR_ERASE in w and NOISY in w for w in done.warnings)
     finding = poor_erase_finding(0, [record])
@@ -493,19 +482,9 @@ def test_a_rule_beside_a_column_of_vertical_text_is_kept() -> None:
 def test_the_clean_plate_erases_a_price_ocr_read_without_its_yuan_sign(tmp_path: Path) -> None:
     # "¥99" read as "?99" has no Chinese in it: the clean plate left it, saying nothing
     s = make("flat")
-    src = tmp_path / "in.png"
-    s.image.save(src)
     price = Region(s.texts[0].polygon, "?99", 0.99)
-    made = replace_text_images(
-        [src],
-        tmp_path / "out.png",
-        language="en",
-        translate=None,
-        cache=OcrCache(tmp_path / "ocr"),
-        detector=Reads(s.background, price),
-        workers=1,
-    )
-    [record] = made.regions[str(src)]
+    made = clean_plate(tmp_path, s.image, Reads(s.background, price))
+    [record] = made.regions[str(tmp_path / "in.png")]
     assert (record["kind"], record["status"]) == ("price", "erased")
     box = s.texts[0].box
     out = np.asarray(Image.open(tmp_path / "out.png").convert("RGB"))

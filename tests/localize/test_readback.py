@@ -12,12 +12,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from localize.image.ocr import OcrCache, Region
-from localize.image.pipeline import CaptionedImages, replace_text_images
+from localize.image.ocr import Region
 from localize.image.readback import STILL_READ, crops, read_back, still_read_finding
 from localize.image.replace import RegionPlan, ReplaceText
 from localize.review import describe_region, image_regions
-from tests.localize.images import Reads, cjk_font
+from tests.localize.images import Reads, cjk_font, clean_plate
 
 Polygon = tuple[tuple[int, int], ...]
 
@@ -83,24 +82,10 @@ def slope(size: tuple[int, int], start: tuple[int, int, int]) -> Image.Image:
     return Image.fromarray(np.broadcast_to(pixels, (h, w, 3)).astype(np.uint8))
 
 
-def _erased(tmp_path: Path, img: Image.Image, reads: Reads) -> CaptionedImages:
-    src = tmp_path / "in.png"
-    img.save(src)
-    return replace_text_images(
-        [src],
-        tmp_path / "out.png",
-        language="en",
-        translate=None,
-        cache=OcrCache(tmp_path / "ocr"),
-        detector=reads,
-        workers=1,
-    )
-
-
 def test_letters_hanging_out_of_a_band_are_still_read_and_said(tmp_path: Path) -> None:
     # n1: the glyphs' feet below the band stayed, "erased", no warning, published
     img, plain, polygon = overhang()
-    made = _erased(tmp_path, img, Reads(plain, Region(polygon, "新品上市", 0.99)))
+    made = clean_plate(tmp_path, img, Reads(plain, Region(polygon, "新品上市", 0.99)))
     [done] = made.result.done
     [record] = made.regions[str(tmp_path / "in.png")]
     assert record["left"] and record["left"][0]["text"] == "新品上市"
@@ -114,7 +99,7 @@ def test_letters_hanging_out_of_a_band_are_still_read_and_said(tmp_path: Path) -
 
 def test_a_drop_shadows_ghost_is_still_read_and_said(tmp_path: Path) -> None:
     img, plain, polygon = drop_shadow()
-    made = _erased(tmp_path, img, Reads(plain, Region(polygon, "买一送一", 0.99)))
+    made = clean_plate(tmp_path, img, Reads(plain, Region(polygon, "买一送一", 0.99)))
     [record] = made.regions[str(tmp_path / "in.png")]
     assert record["status"] == "erased" and record["left"], record
     assert any(w.startswith(f"{STILL_READ}:") for w in made.result.done[0].warnings)
@@ -127,7 +112,7 @@ def test_a_character_the_first_reading_missed_is_found_around_its_neighbour(
     img, plain, line, glyph = unread_glyph()
     reads = Reads(plain, Region(line, "季加厚款", 0.99), Region(glyph, "冬", 0.9), smallest=16)
     assert [r.text for r in reads.detect(img)] == ["季加厚款"]  # as the first reading
-    made = _erased(tmp_path, img, reads)
+    made = clean_plate(tmp_path, img, reads)
     [record] = made.regions[str(tmp_path / "in.png")]
     assert [r["text"] for r in record["left"]] == ["冬"]
     shown = [describe_region(r) for r in image_regions([{**_finding(record), "image": 0}])]
@@ -145,7 +130,7 @@ def test_a_clean_erase_reads_back_clean_and_keeps_its_region_replaced(tmp_path: 
     draw = ImageDraw.Draw(img)
     draw.text((120, 200), "包邮到家", font=cjk_font(90), fill=(30, 30, 30))
     polygon = _around(draw.textbbox((120, 200), "包邮到家", font=cjk_font(90)), 8)
-    made = _erased(tmp_path, img, Reads(plain, Region(polygon, "包邮到家", 0.99)))
+    made = clean_plate(tmp_path, img, Reads(plain, Region(polygon, "包邮到家", 0.99)))
     [record] = made.regions[str(tmp_path / "in.png")]
     assert "left" not in record and still_read_finding(0, [record]) is None
     assert not any(STILL_READ in w for w in made.result.done[0].warnings)
@@ -279,10 +264,10 @@ def test_a_cached_rerun_reads_nothing_again_and_says_the_same(tmp_path: Path) ->
     # picture neither erases nor reads it again (it read back on every run: seconds)
     img, plain, polygon = overhang()
     reads = Counted(Reads(plain, Region(polygon, "新品上市", 0.99)))
-    first = _erased(tmp_path, img, reads)
+    first = clean_plate(tmp_path, img, reads)
     assert reads.calls >= 2  # the first reading, then the read-back
     reads.calls = 0
-    again = _erased(tmp_path, img, reads)
+    again = clean_plate(tmp_path, img, reads)
     assert reads.calls == 0
     assert again.regions == first.regions and again.result.done[0].warnings == (
         first.result.done[0].warnings

@@ -28,6 +28,7 @@ from localize.image.replace import (
     erase,
     region_mask,
 )
+from tests.localize.conftest import vn_shop
 from tests.localize.images import gradient, photo, with_chinese
 from tests.localize.libre import fake_translate
 
@@ -153,17 +154,6 @@ def test_regions_are_cached_by_content_so_a_rerun_detects_nothing(tmp_path: Path
     assert cache.regions(img, counting) == first and counting.calls == 3
 
 
-@pytest.fixture
-def shop_config(tmp_path: Path, engine_server) -> Path:  # type: ignore[no-untyped-def]
-    config = tmp_path / "shops.toml"
-    config.write_text(
-        '[[shops]]\nid = "acme-vn"\nmarket = "VN"\n[shops.translation]\nengine = "libre"\n'
-        f'url = "{engine_server.url}"\napi_key_env = "LIBRE_KEY"\nretries = 0\ntimeout = 5\n',
-        encoding="utf-8",
-    )
-    return config
-
-
 def test_the_command_replaces_text_and_reports_regions(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path, db_url: str, shop_config: Path, engine_server
 ) -> None:
@@ -255,12 +245,8 @@ def zh_image(tmp_path: Path) -> Path:
 def test_with_no_engine_an_image_still_chinese_fails_naming_file_and_regions(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path, db_url: str, zh_image: Path
 ) -> None:
-    config = tmp_path / "dead.toml"
-    config.write_text(  # nothing listens on port 9 (discard) on a test machine
-        '[[shops]]\nid = "acme-vn"\nmarket = "VN"\n[shops.translation]\nengine = "libre"\n'
-        'url = "http://127.0.0.1:9/"\nretries = 0\ntimeout = 2\n',
-        encoding="utf-8",
-    )
+    # nothing listens on port 9 (discard) on a test machine
+    config = vn_shop(tmp_path / "dead.toml", "http://127.0.0.1:9/", "retries = 0\ntimeout = 2\n")
     out = tmp_path / "out.png"
     result = cli(
         "localize", "image", str(zh_image), "-o", str(out), "--to", "vi", "--replace-text",
@@ -284,12 +270,7 @@ def test_an_engine_given_up_on_is_not_asked_again_for_the_next_region(  # type: 
 
     down = {"/translate": lambda req: Reply(503, {"error": "Service unavailable"})}
     with serve(down) as srv:
-        config = tmp_path / "down.toml"
-        config.write_text(
-            '[[shops]]\nid = "acme-vn"\nmarket = "VN"\n[shops.translation]\nengine = "libre"\n'
-            f'url = "{srv.url}"\nretries = 1\ntimeout = 5\n',
-            encoding="utf-8",
-        )
+        config = vn_shop(tmp_path / "down.toml", srv.url, "retries = 1\ntimeout = 5\n")
         result = cli(
             "localize", "image", str(zh_image), "-o", str(tmp_path / "out.png"), "--to", "vi",
             "--replace-text", "--shop", "acme-vn", "--config", str(config), "--db", db_url,
@@ -315,12 +296,7 @@ def test_an_engine_answer_still_chinese_leaves_that_region_untranslated(  # type
     monkeypatch.setitem(FACTORIES, "libre", EchoLibre)  # an engine that echoes its input
     echo = {"/echo": lambda req: Reply(200, {"text": json.loads(req.body)["q"]})}
     with serve(echo) as srv:
-        config = tmp_path / "echo.toml"
-        config.write_text(
-            '[[shops]]\nid = "acme-vn"\nmarket = "VN"\n[shops.translation]\nengine = "libre"\n'
-            f'url = "{srv.url}"\nretries = 0\n',
-            encoding="utf-8",
-        )
+        config = vn_shop(tmp_path / "echo.toml", srv.url, "retries = 0\n")
         out = tmp_path / "out.png"
         result = cli(
             "localize", "image", str(zh_image), "-o", str(out), "--to", "vi", "--replace-text",

@@ -16,8 +16,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from localize.image.erase import dilation, erase
-from localize.image.ocr import OcrCache, Region
-from localize.image.pipeline import replace_text_images
+from localize.image.ocr import Region
 from localize.image.regions import POOR_ERASE, poor_erase_finding, with_erase_scores
 from localize.image.replace import RegionPlan, ReplaceText
 from localize.image.smear import (
@@ -33,7 +32,7 @@ from localize.image.smear import (
     said,
 )
 from tests.imagesynth import Synth, font, ghosted, make, outlined, psnr, tilted_banner
-from tests.localize.images import Reads
+from tests.localize.images import Reads, clean_plate
 
 CLEAN = (
     *("flat", "gradient", "banner", "tight-band", "stripes", "checks", "wood", "bokeh"),
@@ -271,18 +270,8 @@ def test_an_erase_that_smears_the_products_edge_is_never_silent(tmp_path: Path) 
     # a fill that does not pass for the picture is said, whatever its own score; one that
     # does (as a better erase would make it) is not
     assert warned if db < SHOWS else not warned, (db, done)
-    src = tmp_path / "in.png"
-    img.save(src)
-    made = replace_text_images(
-        [src],
-        tmp_path / "out.png",
-        language="en",
-        translate=None,
-        cache=OcrCache(tmp_path / "ocr"),
-        detector=Reads(plain, Region(polygon, LINE, 1.0)),
-        workers=1,
-    )
-    [record] = made.regions[str(src)]
+    made = clean_plate(tmp_path, img, Reads(plain, Region(polygon, LINE, 1.0)))
+    [record] = made.regions[str(tmp_path / "in.png")]
     [out] = made.result.done
     if warned:  # ... in the region's record, its finding and the command's warnings
         assert record.get("doubts") and poor_erase_finding(0, [record]) is not None

@@ -5,15 +5,15 @@ page)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
 from localize.image.replace import RegionPlan, ReplaceText
-from tests.imagesynth import font
+from tests.imagesynth import font, lines_drawn
 
 GREY, RED, WHITE = (222, 222, 226), (214, 20, 36), (255, 255, 255)
 DISC = (200, 250, 110)  # centre x, y and radius
+INK = 24  # a drawn line's pixel: within this of its colour (the grey page: 33 off white)
 
 
 def _page(lines: list[str], at: list[tuple[int, int]], disc: bool) -> tuple[Image.Image, list]:
@@ -37,25 +37,6 @@ def _page(lines: list[str], at: list[tuple[int, int]], disc: bool) -> tuple[Imag
     return img, polygons
 
 
-def _lines_drawn(img: Image.Image, colour: tuple[int, int, int]) -> list[tuple[float, float]]:
-    """Each drawn line's ink, across: (left, right), top line first (rows of ink more than
-    6 px apart are two lines)."""
-    a = np.asarray(img).astype(np.int16)
-    ink = np.abs(a - np.asarray(colour)).max(axis=2) < 24  # (the grey page: 33 off white)
-    rows = np.nonzero(ink.any(axis=1))[0]
-    runs: list[list[int]] = []
-    for y in rows:
-        if runs and y - runs[-1][1] <= 6:
-            runs[-1][1] = int(y)
-        else:
-            runs.append([int(y), int(y)])
-    out = []
-    for top, bottom in runs:
-        cols = np.nonzero(ink[top : bottom + 1].any(axis=0))[0]
-        out.append((float(cols[0]), float(cols[-1] + 1)))
-    return out
-
-
 @pytest.mark.parametrize(
     ("language", "script", "translations"),
     [("en", "latin", ["New", "20% off"]), ("th", "thai", ["ใหม่", "ลด 20%"])],
@@ -71,7 +52,7 @@ def test_a_stickers_lines_of_one_width_stay_centred_on_its_disc(
         for p, t, tr in zip(polygons, ["新品", "8折"], translations, strict=True)
     )
     ReplaceText(plans, language, script).draw(img)
-    drawn = _lines_drawn(img, WHITE)
+    drawn = lines_drawn(img, WHITE, near=INK)
     assert len(drawn) == 2, drawn
     for left, right in drawn:
         assert abs((left + right) / 2 - DISC[0]) <= 6, (drawn, DISC[0])
@@ -82,7 +63,7 @@ def test_a_paragraphs_lines_of_one_width_keep_their_left_edge_on_a_wide_page() -
     plans = (RegionPlan(polygons[0], "纯棉面料", "Pure cotton fabric"),
              RegionPlan(polygons[1], "柔软亲肤", "Soft"))  # fmt: skip
     ReplaceText(plans, "en", "latin").draw(img)
-    drawn = _lines_drawn(img, (60, 50, 40))
+    drawn = lines_drawn(img, (60, 50, 40), near=INK)
     assert len(drawn) == 2, drawn
     assert abs(drawn[0][0] - drawn[1][0]) <= 4, drawn  # one left edge
     assert drawn[0][0] <= 60, drawn
@@ -110,7 +91,7 @@ def test_a_title_and_its_subline_of_one_width_centred_on_the_page_stay_centred()
              RegionPlan(polygons[1], "耐磨耐穿越洗越有型", "Tough and hard-wearing"))  # fmt: skip
     ReplaceText(plans, "en", "latin").draw(img)
     for colour in (gold, WHITE):
-        drawn = _lines_drawn(img, colour)
+        drawn = lines_drawn(img, colour, near=INK)
         assert len(drawn) == 1, (colour, drawn)
         left, right = drawn[0]
         assert abs((left + right) / 2 - 320) <= 8, (colour, drawn)

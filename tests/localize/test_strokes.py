@@ -11,11 +11,10 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from localize.image.ocr import OcrCache, RapidOcrDetector
-from localize.image.pipeline import replace_text_images
+from localize.image.ocr import RapidOcrDetector
 from localize.image.readback import still_read
 from localize.image.strokes import widened
-from tests.localize.images import cjk_font
+from tests.localize.images import cjk_font, clean_plate
 
 PAGE, PILL, WHITE = (205, 220, 235), (20, 90, 160), (255, 255, 255)
 
@@ -54,20 +53,11 @@ def test_a_stroke_the_detection_left_out_of_a_line_is_in_its_box_and_reading(
 def test_the_clean_plate_keeps_no_stroke_of_a_line_read_without_it(tmp_path: Path) -> None:
     # g01's plate: the pill was cleared but for the 一, left as a white dash
     img, ink = pill("一键开盖", 700, 40)
-    src = tmp_path / "in.png"
-    img.save(src)
-    made = replace_text_images(
-        [src],
-        tmp_path / "out.png",
-        language="en",
-        translate=None,
-        cache=OcrCache(tmp_path / "ocr"),
-        workers=1,
-    )
+    made = clean_plate(tmp_path, img)
     plate = np.asarray(Image.open(tmp_path / "out.png").convert("RGB")).astype(int)
     left_over = np.abs(plate[ink] - PILL).max(axis=1) > 40
     assert left_over.sum() == 0, f"{left_over.sum()} px of the text left on the pill"
-    [record] = made.regions[str(src)]
+    [record] = made.regions[str(tmp_path / "in.png")]
     assert record["text"] == "一键开盖" and record["status"] == "erased"
 
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from localize.image.replace import RegionPlan, erase_piece
 from localize.image.typeset import set_pieces
-from tests.imagesynth import BULLETS, TABLE_ROWS, Synth, make, table_cell
+from tests.imagesynth import BULLETS, TABLE_ROWS, Synth, ink_runs, make, table_cell
 
 SCRIPTS = {"en": "latin", "th": "thai", "vi": "latin"}
 TABLE = {  # the trial's own translations: "Công suất" was wrapped in a cell with room
@@ -93,18 +93,6 @@ def test_the_cells_of_one_row_share_one_baseline_whatever_their_marks(language: 
         assert len(label) == len(value) == 1, done.lines
         # (3 px: "X9"'s room, grown from its short box, stops above the label's)
         assert abs(label[0] - value[0]) <= 3, (r, done.baselines, done.lines)
-
-
-def ink_runs(rows: np.ndarray, bridge: int) -> list[tuple[int, int]]:
-    """The runs of inked rows (first, last), gaps of up to `bridge` rows bridged."""
-    found = np.nonzero(rows)[0]
-    runs: list[list[int]] = []
-    for y in found:
-        if runs and y - runs[-1][1] <= bridge + 1:
-            runs[-1][1] = int(y)
-        else:
-            runs.append([int(y), int(y)])
-    return [(a, b) for a, b in runs]
 
 
 @pytest.mark.parametrize("language", sorted(LIST))
