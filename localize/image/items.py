@@ -221,14 +221,19 @@ def _replacement(
 
 
 def _chinese_left(
-    state: _ItemWork, n: int, src: Path, texts: _TextContext, rules: ImageRules
+    state: _ItemWork, n: int, src: Path, texts: _TextContext, rules: ImageRules, only: bool
 ) -> None:
     """Read image `n` of an item (once per content: the OCR cache) and keep the supplier's
-    Chinese overlay text on it, for a run that draws captions without replacing text."""
+    Chinese overlay text on it, for a run that draws captions without replacing text.
+    `only`: the image is only read (nothing is drawn on it), so one that cannot be opened
+    fails its item here (a drawn one fails in the batch, saying why), as the import said:
+    `localize run` fails its items until the file is there."""
     shop = texts.settings.shop(state.item.shop_id)
     try:
         picture = open_for_drawing(src, rules, shop.captions.aspect)
-    except AppError:  # a captioned one fails in the batch, saying why; publish checks the rest
+    except AppError as exc:
+        if only:
+            state.errors.append(exc.message)
         return
     regions = texts.cache.regions(picture.image, RapidOcrDetector())
     state.chinese[n] = [r.text for r in chinese_overlay(picture.image, regions, yuan=True)]
@@ -310,7 +315,7 @@ def run_images(
         if redo:  # never over the picture the store points at until this drawing is stored
             missing = [(n, _redrawn(out, item.findings, n)) for n, out in missing]
         if not missing and _unread(item, listing, shop):
-            state = _ItemWork(item, list(listing.images), only_read=True)
+            state = _ItemWork(item, list(listing.images), only_read=True, nowhere=nowhere)
             work.append(state)
             unread += [(state, n, s) for n, s in enumerate(listing.images)]
             continue
@@ -352,15 +357,18 @@ def run_images(
         fetched = fetcher.fetch_all(sorted({s for s in sources if "://" in s}), downloads)
         for state, n, source in unread:
             src = fetched.get(source, Path(source))
-            if not isinstance(src, ImageInputError):  # publish says why it cannot be had
-                _chinese_left(state, n, src, texts, rules)
+            if isinstance(src, ImageInputError):  # (a trial's loopback URL, a missing
+                # file: the reviewer approved them, and publish blocked them as "missing")
+                state.errors.append(src.message)
+                continue
+            _chinese_left(state, n, src, texts, rules, only=True)
         for state, n, out, caption_drawing, source in wanted:
             src = fetched.get(source, Path(source))
             if isinstance(src, ImageInputError):
                 state.errors.append(src.message)
                 continue
             if reads_chinese_left(shop, state.item.language):
-                _chinese_left(state, n, src, texts, rules)
+                _chinese_left(state, n, src, texts, rules, only=False)
             owners[out] = (state, n)
             if caption_drawing:
                 state.captioned.add(n)
@@ -535,13 +543,19 @@ def _missing(
 
 
 def _unread(item: LocalizationItem, listing: Listing, shop: ShopSettings) -> bool:
-    """Whether an item with nothing to draw (no caption, text not replaced) still has its
-    images to read for the Chinese on them: it goes out with the supplier's own images, so
-    their Chinese is a finding (and publishing refuses them) like a captioned one's. Read
-    once: its images are then recorded, as the originals."""
+    """Whether an item with nothing to draw (no caption, or one `caption_images` puts on
+    none of its images; text not replaced) still has its images to read for the Chinese on
+    them: it goes out with the supplier's own images, so their Chinese is a finding (and
+    publishing refuses them) like a captioned one's. Read once: its images are then
+    recorded, as the originals. (A one-image listing's caption under the default
+    "all-but-first" went on no image, so nothing read it: its main image's Chinese was
+    published, said nowhere.)"""
+    captioned = bool((item.caption or "").strip()) and bool(
+        positions(len(listing.images), shop.caption_images)
+    )
     return (
         reads_chinese_left(shop, item.language)
-        and not (item.caption or "").strip()
+        and not captioned
         and bool(listing.images)
         and not item.images
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from tests.httpserver import serve
@@ -231,3 +232,57 @@ def test_only_the_images_really_captioned_are_labelled_captioned(  # type: ignor
     assert "image 1 · text replaced, no caption" in titles, titles
     assert "image 2 · captioned" in titles, titles
     assert "image 1 · captioned" not in titles
+
+
+def test_a_one_image_listing_whose_caption_goes_on_no_image_has_its_chinese_read(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path
+) -> None:
+    # A stranger's trial: a one-image listing with a caption, under the default
+    # caption_images = "all-but-first", drew nothing, so nothing read its image: the
+    # supplier's Chinese on it was approved and published (byte for byte the original),
+    # said nowhere but "caption drawn on no image".
+    from config.runtime import Secrets
+    from localize.publish.service import publish_shop
+    from localize.review import approve
+    from localize.run import run_shop
+    from tests.localize.images import with_chinese
+
+    main = tmp_path / "main.png"
+    blank = Image.new("RGB", (420, 400), (245, 245, 240))
+    with_chinese(blank, [("爆款直降", (60, 40), 40)]).save(main)
+    with serve({"/translate": libre(api_key="k")}) as srv:
+        settings = shop_with_pictures(engine, tmp_path, srv.url, [main])
+        shop = settings.shops[0]
+        done = run_shop(engine, settings, shop, Secrets({"KEY": "k"}), tmp_path / "i")
+        assert done.images.failed == 0 and done.images.images == 0  # nothing drawn
+        codes = [f["code"] for f in item_findings(engine)]
+        assert codes.count(CHINESE) == 1 and codes.count("caption_on_no_image") == 1, codes
+        assert done.images.nowhere, done.images  # the run says the caption's fate too
+        again = run_shop(engine, settings, shop, Secrets({"KEY": "k"}), tmp_path / "i")
+        codes = [f["code"] for f in item_findings(engine)]
+        assert codes.count(CHINESE) == 1 and codes.count("caption_on_no_image") == 1, codes
+        assert again.images.nowhere, again.images  # still said on the next run
+    approve(engine, settings, 1, reviewer="ann")
+    published = publish_shop(engine, settings, shop, Secrets({}), dry_run=True)
+    assert published.ready == [] and len(published.blocked) == 1
+    assert "爆款直降" in str(published.blocked[0]), published.blocked
+
+
+@pytest.mark.parametrize("kind", ["missing", "not an image"])
+def test_an_image_only_read_that_cannot_be_opened_fails_its_item_naming_it(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path, kind: str
+) -> None:
+    # A stranger's trial: items whose one image was missing or a text file named .png
+    # passed `localize run` as "0 failed", were approved, and only publish blocked them
+    # ("missing or not an image"), though the import had said the run fails them.
+    from config.runtime import Secrets
+    from localize.run import run_shop
+
+    main = tmp_path / "main.png"
+    if kind == "not an image":
+        main.write_text("not a picture", encoding="utf-8")
+    with serve({"/translate": libre(api_key="k")}) as srv:
+        settings = shop_with_pictures(engine, tmp_path, srv.url, [main])
+        done = run_shop(engine, settings, settings.shops[0], Secrets({"KEY": "k"}), tmp_path / "i")
+    assert done.images.failed == 1, done.images
+    assert "main.png" in " ".join(done.images.errors), done.images.errors

@@ -72,9 +72,11 @@ def test_import_run_and_run_again(setup, tmp_path: Path, engine_server) -> None:
     ]
     assert rows[1].images[1] == str(home / "2" / f"2-SKU-1-en-{drawn[1]}.jpg")
     assert Image.open(rows[0].images[1]).size == (600, 600)
-    assert rows[2].images == []  # p2 has one image only: nothing to caption, and said
+    # p2 has one image only: nothing to caption, and said; still read for the Chinese a
+    # Malay buyer would see on it, and recorded as it goes out, the original
+    assert rows[2].images == [str(tmp_path / "c.jpg")]
     assert summary["images"] == {
-        "items": 2,
+        "items": 4,  # (p2's two read, nothing drawn)
         "captioned": 2,
         "failed": 0,
         "truncated": 0,
