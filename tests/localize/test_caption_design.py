@@ -176,3 +176,20 @@ def test_a_caption_forced_to_its_smallest_size_is_said() -> None:
     assert any("smallest size" in w for w in small.warnings), (small.size, small.warnings)
     roomy = draw_caption(Image.new("RGB", (1000, 1000), (200, 200, 200)), "Sale", "en", "latin")
     assert not any("smallest size" in w for w in roomy.warnings), roomy.size
+
+
+def test_the_summary_line_names_the_images_to_look_at(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A batch's operator reads the last line: an image with four warnings (a 12 dB erase,
+    # Chinese still read) was "5 written, 0 failed" there, exit 0 (a stranger's trial).
+    for name in ("plain.png", "long.png"):
+        photo().save(tmp_path / name)
+    long = " ".join(["Free shipping on every stainless steel vacuum cup today"] * 3)
+    out = tmp_path / "out"
+    base = ["localize", "image", "-o", f"{out}/", "--to", "en"]
+    fine = cli(*base, str(tmp_path / "plain.png"), "--caption", "Hi")
+    assert fine.code == 0 and "to look at" not in fine.err, fine.err
+    both = cli(*base, str(tmp_path / "plain.png"), str(tmp_path / "long.png"), "--caption", long)
+    assert both.code == 0, both.err
+    assert "smallest size" in both.err
+    last = both.err.strip().splitlines()[-1]
+    assert last.startswith("2 of them to look at before uploading (") and "long.png" in last, last

@@ -899,3 +899,24 @@ def test_a_vignettes_lit_middle_is_backdrop_not_the_product() -> None:
     # and little more: the glow under its shade, the shadow under its base
     assert (found & ~lamp_px).sum() <= lamp_px.sum(), (found & ~lamp_px).sum() / lamp_px.sum()
     assert not found[700, 100] and not found[200, 300]  # the backdrop left of it, lit or not
+
+
+def test_a_caption_takes_the_largest_size_a_free_band_holds() -> None:
+    # A stranger's trial: a bottle standing to 84 % of the picture's height, its title
+    # above it, and a free strip under it. Tried at three sizes only (the largest, halfway
+    # and the smallest), the caption went to its smallest, 24 px, said "shorten the
+    # caption", where one line at 38 px was free.
+    from PIL import ImageDraw
+
+    from localize.image.render import draw_caption
+
+    img = Image.new("RGB", (1000, 1000), (243, 239, 230))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((360, 330, 640, 370), fill=(58, 58, 68))  # the cap
+    draw.rounded_rectangle((370, 365, 630, 840), radius=40, fill=(120, 140, 160))
+    titles = ((260, 70, 740, 165), (305, 195, 695, 255))
+    caption = "Miễn phí vận chuyển toàn quốc"
+    drawn = draw_caption(img.copy(), caption, "vi", "latin", avoid=titles)
+    assert drawn.covers == 0
+    assert drawn.size >= 34, (drawn.size, drawn.band)
+    assert not any("smallest size" in w for w in drawn.warnings), drawn.warnings
