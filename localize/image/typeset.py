@@ -1447,9 +1447,10 @@ KEPT = FLOOR  # of the gap between two blocks stacked one over the other (at mos
 
 def stacked_gaps(lines: Sequence[Any], blocks: Sequence[Any]) -> dict[int, list[tuple[int, int]]]:
     """Per upright block, the upright blocks right above and right below it (the nearest
-    whose ink shares some of its columns) and the px kept clear between their ink: KEPT of
-    the original's gap, at most KEPT of the larger block's ink height (a footer far below
-    a title is no reason to keep it from the room between them)."""
+    whose ink shares some of its columns, and any beside that one, level with it) and the
+    px kept clear between their ink: KEPT of the original's gap, at most KEPT of the larger
+    block's ink height (a footer far below a title is no reason to keep it from the room
+    between them)."""
     upright = [
         n for n, b in enumerate(blocks)
         if all(lines[i].straight and not lines[i].vertical for i in b.lines)
@@ -1466,11 +1467,14 @@ def stacked_gaps(lines: Sequence[Any], blocks: Sequence[Any]) -> dict[int, list[
         ]  # fmt: skip
         if not under:
             continue
-        gap, m = min(under)
-        kept = round(KEPT * min(gap, max(inks[n], inks[m])))
-        if kept > 0:
-            out[n].append((m, kept))
-            out[m].append((n, kept))
+        nearest = boxes[min(under)[1]]
+        for gap, m in under:  # (the nearest, and those beside it: two claims under a title)
+            if boxes[m][1] >= nearest[3]:
+                continue
+            kept = round(KEPT * min(gap, max(inks[n], inks[m])))
+            if kept > 0:
+                out[n].append((m, kept))
+                out[m].append((n, kept))
     return out
 
 
