@@ -1619,6 +1619,13 @@ def _room(
         # above it too; and round a column set across, whose own rows are no line's:
         # g09's subline, set in the column's rows, came within 9 px of the vase's lip)
         eroded[ink_rows] |= beside.astype(bool)
+        # (but text drawn just under or over those rows is no rule: a claim moved down
+        # off its title, its top level with the bottom of its neighbour's rows, let that
+        # neighbour's room run over it, and 'One-touch keep-warm' sat on 'Dry-boil')
+        drawn = cv2.dilate(
+            (owned[y0:y1] < 0).astype(np.uint8), np.ones((2 * keep + 1, 2 * keep + 1), np.uint8)
+        )
+        eroded[ink_rows] &= ~drawn[ink_rows].astype(bool)
     eroded[:, :keep] = False  # nor drawn against the image's edges
     eroded[:, width - keep :] = False
     if y0 == 0:
