@@ -573,6 +573,15 @@ def set_pieces(
     # what stands on a backdrop (the product, a sticker): a photo's text keeps off it
     standing = _standing(foreground(rgb, plate), product, owned > 0, rgb)
     stacked = {n + 1 for n, b in enumerate(blocks) if any(lines[i].vertical for i in b.lines)}
+    # the blocks over and under each (their ink as drawn, once it is): the gaps kept
+    near = stacked_gaps(lines, blocks)
+    inks: dict[int, tuple[float, float, float, float]] = {
+        n: b.box(list(lines)) for n, b in enumerate(blocks)
+    }
+
+    def clear_of(n: int) -> list[tuple[tuple[float, float, float, float], int]]:
+        return [(inks[m], kept) for m, kept in near.get(n, [])]
+
     plans, heights = [], []
     for block in blocks:
         members = [pieces[i] for i in block.lines]
@@ -642,7 +651,7 @@ def set_pieces(
                 block, top, weight = plans[n]
                 rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing,
                               standing=standing, product=product, photo=False,
-                              between=reach[n])  # fmt: skip
+                              between=reach[n], clear=clear_of(n))  # fmt: skip
                 for parts in (False, True):
                     found = _best(pieces, block, script, path, weight, shaping, rooms, top,
                                   spacing, ink_em, row=True, parts=parts)[0]  # fmt: skip
@@ -662,7 +671,7 @@ def set_pieces(
             block, top, weight = plans[n]
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing,
                           standing=standing, product=product, photo=False,
-                          between=reach.get(n))  # fmt: skip
+                          between=reach.get(n), clear=clear_of(n))  # fmt: skip
             found = _best(
                 pieces, block, script, path, weight, shaping, rooms, top, spacing, ink_em,
                 n in labels,
@@ -682,7 +691,7 @@ def set_pieces(
                 block, top, weight = plans[n]
                 rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, tight=True,
                               standing=standing, product=product, photo=False,
-                              between=reach.get(n))  # fmt: skip
+                              between=reach.get(n), clear=clear_of(n))  # fmt: skip
                 wrapped = _best(
                     pieces, block, script, path, weight, shaping, rooms, shared, spacing, ink_em
                 )[0]  # fmt: skip
@@ -735,7 +744,7 @@ def set_pieces(
             held, owned[lent] = owned.copy(), 0
         rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
                       standing, product, n not in grouped, reach.get(n), cards.get(n),
-                      n in axes)  # fmt: skip
+                      n in axes, clear=clear_of(n))  # fmt: skip
         # (one on its panel's centre, a burst's, or on its neighbour's, sits on no margin:
         # trial 13 g02's 到手价 in the yellow burst by the right edge came back
         # right-aligned, "Final / price")
@@ -744,7 +753,8 @@ def set_pieces(
             block = blocks[n] = Block(block.lines, edge)
             plans[n] = (block, top, weight)
             rooms = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
-                          standing, product, n not in grouped, reach.get(n))  # fmt: skip
+                          standing, product, n not in grouped, reach.get(n),
+                          clear=clear_of(n))  # fmt: skip
         # (a line alone, no table's or column's: kept on one line at ONE_LINE of its em)
         along = math.ceil(ONE_LINE * heights[n] / CJK_EM) if n not in grouped else 0
         if n in steady and n not in axes:  # a line alone whose centre is told stays on it
@@ -753,7 +763,8 @@ def set_pieces(
             # wood on their right, came back flush right)
             even = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
                          standing, product, n not in grouped, reach.get(n), cards.get(n),
-                         steady=2 if n in on and not on[n][2] else 1)  # fmt: skip
+                         steady=2 if n in on and not on[n][2] else 1,
+                         clear=clear_of(n))  # fmt: skip
             sizes = [
                 _best(pieces, block, script, path, weight, shaping, r, cap, spacing, ink_em,
                       n in labels, n in in_row, n in parted, along)[0].size
@@ -845,7 +856,7 @@ def set_pieces(
         ):
             wide = _room(rgb, owned, n + 1, block, lines, pieces, top, spacing, n in tight,
                          standing, product, n not in grouped, reach.get(n), cards.get(n),
-                         n in axes, margin=False)  # fmt: skip
+                         n in axes, margin=False, clear=clear_of(n))  # fmt: skip
             pinched = _best(
                 pieces, block, script, path, weight, shaping, wide, cap, spacing,
                 ink_em, n in labels, n in in_row, n in parted, along,
@@ -860,6 +871,9 @@ def set_pieces(
         # its cell, level with "Keeps", not on its middle: trial 13 g07)
         if n in rows_of and [len(b) for b in drawn.baselines] == [1] and not frame.angle:
             row_base.setdefault(rows_of[n], drawn.baselines[0][0])
+        if drawn.box is not None and not frame.angle:  # where it was drawn: the gap kept
+            inks[n] = drawn.box  # from its ink (marks and descenders too: a Thai vowel
+            # under a title's line, over a subline's, read as run together at 15 px)
         if drawn.ink is not None:  # its ink, for the blocks after it to keep clear of
             where, (ix, iy) = drawn.ink
             area = owned[iy : iy + where.shape[0], ix : ix + where.shape[1]]
@@ -1423,11 +1437,53 @@ class Frame:
     # and hard edges bound it (a marble's veins, a grain's specks are no obstacle)
 
 
+KEPT = FLOOR  # of the gap between two blocks stacked one over the other (at most of the
+# larger's ink height): kept clear between their translations. A gap shrinks no more than
+# the type may (FLOOR): a title grown down over its own erased margin was set 15 px over
+# its subtitle, 36 px under it in the original, closer than its own two lines, and read
+# as one block with it (issue #18); 0.75 cost a13 th's subline, squeezed between its
+# headline and the soap, a tenth of its size
+
+
+def stacked_gaps(lines: Sequence[Any], blocks: Sequence[Any]) -> dict[int, list[tuple[int, int]]]:
+    """Per upright block, the upright blocks right above and right below it (the nearest
+    whose ink shares some of its columns, and any beside that one, level with it) and the
+    px kept clear between their ink: KEPT of the original's gap, at most KEPT of the larger
+    block's ink height (a footer far below a title is no reason to keep it from the room
+    between them)."""
+    upright = [
+        n for n, b in enumerate(blocks)
+        if all(lines[i].straight and not lines[i].vertical for i in b.lines)
+    ]  # fmt: skip
+    boxes = {n: blocks[n].box(list(lines)) for n in upright}
+    inks = {n: max(lines[i].ink_height for i in blocks[n].lines) for n in upright}
+    out: dict[int, list[tuple[int, int]]] = {n: [] for n in upright}
+    for n in upright:
+        a = boxes[n]
+        under = [
+            (boxes[m][1] - a[3], m) for m in upright
+            if m != n and boxes[m][1] >= a[3]
+            and min(a[2], boxes[m][2]) - max(a[0], boxes[m][0]) > 0
+        ]  # fmt: skip
+        if not under:
+            continue
+        nearest = boxes[min(under)[1]]
+        for gap, m in under:  # (the nearest, and those beside it: two claims under a title)
+            if boxes[m][1] >= nearest[3]:
+                continue
+            kept = round(KEPT * min(gap, max(inks[n], inks[m])))
+            if kept > 0:
+                out[n].append((m, kept))
+                out[m].append((n, kept))
+    return out
+
+
 def _room(
     rgb: Any, owned: Any, number: int, block: Any, lines: Sequence[Any], pieces: Sequence[Piece],
     top: int, spacing: float, tight: bool = False, standing: Any = None, product: Any = None,
     photo: bool = True, between: tuple[float, float] | None = None, card: Card | None = None,
     axis: bool = False, margin: bool = True, steady: int = 0,
+    clear: Sequence[tuple[tuple[float, float, float, float], int]] = (),
 ) -> list[tuple[tuple[float, float], Frame]]:  # fmt: skip
     """The spaces a block may take and their frames: an upright block grows over the free
     panel around it (pixels near its background, or erased by it, away from other text;
@@ -1445,7 +1501,9 @@ def _room(
     told (`_steady`): its room even about it (1), and as wide on both sides as on its freer
     one where nothing standing there nor other text bounds the other (2: on a photo, a
     texture or a page whose panel runs to the image's edges, its colour's spread, a grain,
-    is no side of a panel)."""
+    is no side of a panel); `clear`: the ink (as drawn, or the original's before it is) of
+    the blocks stacked right above and below it, and the px its room keeps from each
+    (stacked_gaps: the gap between them kept a gap, not taken by its own erased margin)."""
     import cv2
     import numpy as np
 
@@ -1561,6 +1619,13 @@ def _room(
         # above it too; and round a column set across, whose own rows are no line's:
         # g09's subline, set in the column's rows, came within 9 px of the vase's lip)
         eroded[ink_rows] |= beside.astype(bool)
+        # (but text drawn just under or over those rows is no rule: a claim moved down
+        # off its title, its top level with the bottom of its neighbour's rows, let that
+        # neighbour's room run over it, and 'One-touch keep-warm' sat on 'Dry-boil')
+        drawn = cv2.dilate(
+            (owned[y0:y1] < 0).astype(np.uint8), np.ones((2 * keep + 1, 2 * keep + 1), np.uint8)
+        )
+        eroded[ink_rows] &= ~drawn[ink_rows].astype(bool)
     eroded[:, :keep] = False  # nor drawn against the image's edges
     eroded[:, width - keep :] = False
     if y0 == 0:
@@ -1643,6 +1708,19 @@ def _room(
             (owned[y0:y1] < 0).astype(np.uint8), np.ones((2 * apart_px + 1, 1), np.uint8)
         )
         eroded &= ~near_text.astype(bool)
+    for (ax0, ay0, ax1, ay1), kept in clear:  # the gap to a block over or under it kept:
+        # a title grown down over its own erased margin was set 15 px over its subtitle,
+        # 36 px under it in the original, and read as one block with it (issue #18)
+        cols = slice(max(0, int(ax0) - kept), max(0, int(np.ceil(ax1)) + kept))
+        if ay0 >= box[3] - 1:  # under it: from `kept` over its ink down (never into the
+            # rows of its own original ink, its room whatever was drawn)
+            eroded[max(start[3], int(ay0) - kept - y0) : max(0, int(np.ceil(ay1)) - y0), cols] = (
+                False
+            )
+        elif ay1 <= box[1] + 1:  # over it
+            eroded[max(0, int(ay0) - y0) : min(start[1], int(np.ceil(ay1)) + kept - y0), cols] = (
+                False
+            )
     below_above = _below_above(eroded, start) if vertical else []
     if below_above:  # its own column taken by a column set across before it: grown from
         # the free rows below (or above), sideways first or down first (a row's strip
