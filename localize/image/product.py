@@ -15,7 +15,8 @@ as the product's printing only when every one of these holds:
 2. the product is the largest thing that is not background (at least PRODUCT_SHARE of the
    picture, holes filled: what is printed on it belongs to it), and not a banner (a shape
    touching two opposite edges of the picture is a panel laid across it), not a frame
-   (a table: mostly the background's own colour inside its rules, HOLLOW), and, on a
+   (a table: mostly the background's own colour inside its rules, HOLLOW, or, whatever
+   its cells' shades, ruled from edge to edge into cells of plain fills), and, on a
    gradient, not a text panel (a card or a sticker: one smooth fill outside the text
    regions, PANEL; the plain backdrop's rule is as the trials measured it);
 3. the region and a margin around it (half its height) lie inside the silhouette
@@ -63,6 +64,12 @@ PANEL = 0.85  # of a thing outside its text, one smooth fill: a panel laid to ca
 CARD_SHARE = 0.2  # of the picture: the least a card carrying the product covers (g01: 0.27)
 CARD_INSET = 0.03  # of a card's size: past its rounded corners, into its own colour
 OBJECT_RING = 0.6  # of the ring round a region's letters in one shaded area: they sit on it
+RULE_SIDE = 800  # px: a table's rules are looked for on its own crop this large
+RULE_REACH = 6  # px (on that crop): a rule is thinner; its px differ from those this far off
+RULE_SPAN = 0.9  # of a thing's width: a table's rule runs across all of it
+CELL_FILL = 0.7  # of a table's cells' px: each cell's own plain fill, its text and all (the
+# kit's 07 and 07c: 0.93, imagesynth ruled-cells 0.94; no product in the tests or the kit
+# is ruled across both ways to be asked)
 HOLLOW = 0.5  # of the silhouette, holes filled: more of the page's own colour inside is a
 # frame (a size chart's rules round white cells: trial-img9 e06 0.73, spec tables 0.56-0.87),
 # not a product (every product on a plain backdrop in the trials: 0.28 at most)
@@ -192,7 +199,81 @@ class Product:
         shape = _filled(parts == biggest)
         if near[shape.astype(bool)].mean() > HOLLOW:
             return None  # mostly the page's own colour inside: a table's or a card's frame
+        if _table(rgb, shape, scale):
+            return None  # ruled into cells of plain fills, whatever their shade: a table
         return inner, small, scale, shape, plain
+
+
+def _table(rgb: Any, shape: Any, scale: float) -> bool:
+    """Whether the thing `shape` (uint8 over the work copy of `rgb`, shrunk by `scale`) is
+    a table: thin straight rules (RULE_REACH) run across all of it (RULE_SPAN), at least
+    one inside it each way or two one way, and cut it into cells mostly of one plain fill
+    each (CELL_FILL of their px, their text and all). HOLLOW sees a table of white cells;
+    shaded cells are not the page's colour (the kit's 07: a 2x3 spec table with its
+    header row shaded, 0.41 of it the page's, was taken for a solid product and two of
+    its headers kept as printing), nor white ones on a grey page (imagesynth ruled-cells).
+    Read on the thing's own crop at most RULE_SIDE px long: a 2 px rule is lost on the
+    work copy. A product is seldom ruled edge to edge, and then not into plain cells."""
+    import cv2
+    import numpy as np
+
+    ys, xs = np.nonzero(shape)
+    top, bottom, left, right = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+    h, w = rgb.shape[:2]
+    crop = rgb[
+        max(0, math.floor(top / scale)) : min(h, math.ceil(bottom / scale)),
+        max(0, math.floor(left / scale)) : min(w, math.ceil(right / scale)),
+    ]
+    size = min(1.0, RULE_SIDE / max(crop.shape[:2]))
+    if size < 1:
+        wide, tall = max(1, round(crop.shape[1] * size)), max(1, round(crop.shape[0] * size))
+        crop = cv2.resize(crop, (wide, tall), interpolation=cv2.INTER_AREA)
+    tall, wide = crop.shape[:2]
+    if min(tall, wide) <= 4 * RULE_REACH:
+        return False
+    inside = shape[top:bottom, left:right].astype(np.uint8)
+    inside = cv2.resize(inside, (wide, tall), interpolation=cv2.INTER_NEAREST) > 0
+    px = crop.astype(np.int16)
+    across = _rules(px, inside)
+    down = _rules(px.transpose(1, 0, 2), inside.T)
+    if not (across and down) and max(len(across), len(down)) < 2:
+        return False
+    cells, total = 0.0, 0
+    bands = [0, *across, tall]
+    stripes = [0, *down, wide]
+    for y0, y1 in zip(bands, bands[1:], strict=False):
+        for x0, x1 in zip(stripes, stripes[1:], strict=False):
+            cell = px[y0 + RULE_REACH : y1 - RULE_REACH, x0 + RULE_REACH : x1 - RULE_REACH]
+            cell = cell[
+                inside[y0 + RULE_REACH : y1 - RULE_REACH, x0 + RULE_REACH : x1 - RULE_REACH]
+            ]
+            if not len(cell):
+                continue
+            off = largest_channel(np.abs(cell - np.median(cell, axis=0).astype(np.int16)))
+            cells += float((off <= PLAIN).sum())
+            total += len(cell)
+    return total > 0 and cells / total >= CELL_FILL
+
+
+def _rules(px: Any, inside: Any) -> list[int]:
+    """Where thin rules run across the thing `inside` (boolean H x W) on its crop `px`
+    (int16 H x W x 3), row by row: the middle row of each run of rows whose px, over
+    RULE_SPAN of the thing's width there (itself RULE_SPAN of the crop's), differ by more
+    than PLAIN from the px RULE_REACH above and below both; the thing's own outline, which
+    the backdrop lies beside, is none, nor is a band wider than a rule (its inside is like
+    itself either side), nor the step between two fills."""
+    import numpy as np
+
+    k = RULE_REACH
+    middle = px[k:-k]
+    line = largest_channel(np.abs(middle - px[: -2 * k])) > PLAIN
+    line &= largest_channel(np.abs(middle - px[2 * k :])) > PLAIN
+    within = inside[k:-k] & inside[: -2 * k] & inside[2 * k :]
+    span = within.sum(axis=1)
+    ruled = (span >= RULE_SPAN * px.shape[1]) & ((line & within).sum(axis=1) >= RULE_SPAN * span)
+    rows = np.nonzero(ruled)[0] + k
+    runs = np.split(rows, np.nonzero(np.diff(rows) > 1)[0] + 1) if len(rows) else []
+    return [int(run[len(run) // 2]) for run in runs]
 
 
 def _card(small: Any) -> tuple[int, int, int, int] | None:

@@ -103,6 +103,57 @@ def test_a_size_chart_on_a_plain_page_is_no_product_and_its_cells_are_overlay() 
     assert kinds == [PRINTING]
 
 
+def spec_table(shaded: tuple[bool, bool]) -> tuple[Image.Image, list[Region]]:
+    """The kit's 07: a 2x3 spec table ruled 4 px in black on a white page under a title,
+    each row's cells shaded (230, 230, 240) or white as `shaded` says, and its six cells'
+    texts (the title's region first)."""
+    from PIL import ImageDraw
+
+    from tests.localize.images import cjk_font
+
+    img = Image.new("RGB", (1000, 1000), (255, 255, 255))
+    pen = ImageDraw.Draw(img)
+    texts = [("保温杯", (500, 150), 80)]
+    for r, row in enumerate((("尺寸", "容量", "材质"), ("20cm", "500ml", "不锈钢"))):
+        for c, word in enumerate(row):
+            cell = (100 + c * 267, 300 + r * 180, 100 + (c + 1) * 267, 300 + (r + 1) * 180)
+            pen.rectangle(
+                cell, outline=(0, 0, 0), width=4, fill=(230, 230, 240) if shaded[r] else None
+            )
+            texts.append((word, ((cell[0] + cell[2]) // 2, (cell[1] + cell[3]) // 2), 60))
+    regions = []
+    for word, centre, px in texts:
+        pen.text(centre, word, font=cjk_font(px), fill=(0, 0, 0), anchor="mm")
+        left, top, right, bottom = pen.textbbox(centre, word, font=cjk_font(px), anchor="mm")
+        regions.append(region(word, (left - 6, top - 6, right + 6, bottom + 6)))
+    return img, regions
+
+
+@pytest.mark.parametrize("shaded", [(True, False), (True, True), (False, True), (False, False)])
+def test_a_spec_table_whose_cells_are_shaded_is_no_product_and_its_cells_are_overlay(
+    shaded: tuple[bool, bool],
+) -> None:
+    # the kit's 07 (trial s28, D2): a 2x3 spec table with its header row shaded was taken
+    # for the product (its shaded cells are not the page's colour: 0.41 of it was, under
+    # HOLLOW), and 容量 and 材质 were kept in Chinese as its printing while 尺寸 beside them,
+    # 5 px taller, was replaced; with every cell shaded all but 尺寸 were kept
+    img, regions = spec_table(shaded)
+    rgb = np.asarray(img)
+    polygons = [r.polygon for r in regions]
+    assert silhouette(rgb, polygons) is None
+    assert region_kinds(rgb, polygons, [False] * len(regions)) == [OVERLAY] * len(regions)
+
+
+def test_a_white_spec_table_on_a_grey_page_is_no_product() -> None:
+    # imagesynth ruled-cells (a trial's a02_spec): white cells ruled 1-2 px in grey on a
+    # page 19 levels darker are not the page's colour either; 材质 and 容量 were kept
+    s = make("ruled-cells")
+    img = np.asarray(s.image)
+    polygons = [region(t.text, t.box).polygon for t in s.texts]
+    assert silhouette(img, polygons) is None
+    assert region_kinds(img, polygons, [False] * len(polygons)) == [OVERLAY] * len(polygons)
+
+
 def test_a_headline_laid_over_the_product_is_not_label_text() -> None:
     img, _ = product_shot()
     big = region("超大容量", (310, 600, 490, 700))  # 100 px tall, inside the bottle
