@@ -61,6 +61,12 @@ FACE_HEIGHT = 0.2  # of the product's height: a name printed large on its face, 
 SKEW = 3.0  # degrees: text leaning more follows the product's surface
 PANEL = 0.85  # of a thing outside its text, one smooth fill: a panel laid to carry text (a
 # card of claims, trial-img8 c02: 0.9 with its letters even; p4's box 0.74, b06's 0.74)
+DOUBT_PANEL = 0.9  # of a thing on a plain backdrop outside its text, one smooth fill: its
+# printing is kept but said (imagesynth's list, bullets and paragraph panels taken for the
+# product: 0.91-0.98; the giftbox 0.83, card-bottle's bottle 0.85, the tests' bottle 0.65)
+DOUBT_HOLLOW = 0.3  # of a thing, the page's own colour inside: its printing is kept but
+# said (a spec table ruled one way, header shaded: 0.42; the kit's and the tests' products
+# 0.03 at most, config/example's flask 0.19; HOLLOW's trials 0.28)
 CARD_SHARE = 0.2  # of the picture: the least a card carrying the product covers (g01: 0.27)
 CARD_INSET = 0.03  # of a card's size: past its rounded corners, into its own colour
 OBJECT_RING = 0.6  # of the ring round a region's letters in one shaded area: they sit on it
@@ -118,7 +124,7 @@ class Product:
         found = self._biggest()
         if found is None:
             return None
-        inner, small, scale, shape, plain = found
+        inner, small, scale, shape, plain, _ = found
         if inner is not None:  # the padding is ours: the texts as they lie on the picture
             top, left = inner[0], inner[1]
             texts = [[(x - left, y - top) for x, y in p] for p in texts]
@@ -140,9 +146,10 @@ class Product:
 
     def _biggest(self) -> tuple[Any, ...] | None:
         """Where the picture lies inside our own padding (or None), its work copy and scale,
-        the biggest thing on its backdrop (uint8, holes filled, on the work copy) and
-        whether the backdrop is plain; None when there is no product to be found (the
-        module's rules 1 and 2 but for the text panel)."""
+        the biggest thing on its backdrop (uint8, holes filled, on the work copy), whether
+        the backdrop is plain and how much of the thing is the backdrop's colour; None when
+        there is no product to be found (the module's rules 1 and 2 but for the text
+        panel)."""
         if self._shape is None:
             self._shape = (self._find(),)
         return self._shape[0]
@@ -197,11 +204,12 @@ class Product:
         if (x == 0 and x + bw == sw) or (y == 0 and y + bh == sh):
             return None  # a banner laid across the picture, not a product standing on it
         shape = _filled(parts == biggest)
-        if near[shape.astype(bool)].mean() > HOLLOW:
+        hollow = float(near[shape.astype(bool)].mean())
+        if hollow > HOLLOW:
             return None  # mostly the page's own colour inside: a table's or a card's frame
         if _table(rgb, shape, scale):
             return None  # ruled into cells of plain fills, whatever their shade: a table
-        return inner, small, scale, shape, plain
+        return inner, small, scale, shape, plain, hollow
 
 
 def _table(rgb: Any, shape: Any, scale: float) -> bool:
@@ -274,6 +282,34 @@ def _rules(px: Any, inside: Any) -> list[int]:
     rows = np.nonzero(ruled)[0] + k
     runs = np.split(rows, np.nonzero(np.diff(rows) > 1)[0] + 1) if len(rows) else []
     return [int(run[len(run) // 2]) for run in runs]
+
+
+def doubted(
+    rgb: Any,
+    polygons: Sequence[Sequence[Point]],
+    kinds: Sequence[str],
+    product: Product | None = None,
+) -> list[bool]:
+    """Which printing regions (of `kinds`, region_kinds') lie on a thing that may not be
+    the product, kept all the same but to be said to a reviewer: more of the page's own
+    colour inside it than any product the trials measured (DOUBT_HOLLOW, under HOLLOW: a
+    frame not told by its rules, a table ruled one way only), or, outside its text, one
+    smooth fill as a card, a sticker or a table's cell is (DOUBT_PANEL; a plain backdrop's
+    things are not held to PANEL). `product`, when given, is the picture's Product."""
+    flags = [False] * len(polygons)
+    if PRINTING not in kinds:
+        return flags
+    product = product or Product(rgb)
+    found = product._biggest()
+    if found is None:
+        return flags
+    inner, small, scale, shape, _, hollow = found
+    texts = polygons
+    if inner is not None:
+        top, left = inner[0], inner[1]
+        texts = [[(x - left, y - top) for x, y in p] for p in texts]
+    doubt = hollow > DOUBT_HOLLOW or _panel(small, shape > 0, texts, scale, DOUBT_PANEL)
+    return [doubt and kind == PRINTING for kind in kinds]
 
 
 def _card(small: Any) -> tuple[int, int, int, int] | None:
@@ -554,11 +590,17 @@ def _inside(polygon: Sequence[Point], product: Any, margin: int) -> float:
     return float(product[top:bottom, left:right][area].mean())
 
 
-def _panel(small: Any, inside: Any, polygons: Sequence[Sequence[Point]], scale: float) -> bool:
+def _panel(
+    small: Any,
+    inside: Any,
+    polygons: Sequence[Sequence[Point]],
+    scale: float,
+    share: float = PANEL,
+) -> bool:
     """Whether the thing `inside` (a boolean array over the work copy `small`, shrunk by
     `scale`) is a panel laid there to carry text (a card, a badge, a sticker): outside the
-    text regions `polygons` it is one plain or smoothly shaded fill (PANEL of it), where a
-    product has its lid, its label's picture, its window."""
+    text regions `polygons` it is one plain or smoothly shaded fill (`share` of it), where
+    a product has its lid, its label's picture, its window."""
     import cv2
     import numpy as np
 
@@ -570,7 +612,7 @@ def _panel(small: Any, inside: Any, polygons: Sequence[Sequence[Point]], scale: 
     rest = inside & (text == 0)
     if not rest.any():
         return True  # nothing but text
-    return _fill_share(small, rest) >= PANEL
+    return _fill_share(small, rest) >= share
 
 
 def _fill_share(small: Any, where: Any) -> float:
