@@ -42,6 +42,7 @@ from localize.image.regions import (
     ImageText,
     Translate,
     colours_of,
+    doubted_of,
     edits_for,
     engine_failed,
     finding,
@@ -204,6 +205,7 @@ def _replacement(
         prices=shop_prices(texts.settings, shop, texts.settings.markets.script(item.language)),
         on_object=on_object_of(picture.image, regions, kinds, product),
         colours=colours_of(picture.image, regions),
+        doubted=doubted_of(picture.image, regions, kinds, product),
     )
     state.regions[n] = finding(n, redact(source), text)
     state.texts[n] = (redact(source), text)

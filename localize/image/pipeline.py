@@ -22,6 +22,7 @@ from localize.image.regions import (
     ImageText,
     Translate,
     colours_of,
+    doubted_of,
     kinds_of,
     on_object_of,
     plan_text,
@@ -271,6 +272,7 @@ def replace_text_images(
             prices=prices,
             on_object=on_object_of(picture.image, regions, kinds, product),
             colours=colours_of(picture.image, regions) if translate is not None else (),
+            doubted=doubted_of(picture.image, regions, kinds, product),
         )
         if translate is None:  # ... even one OCR read without its ¥ ("?99"): erased too
             text = _erase_prices(text, regions)

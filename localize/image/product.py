@@ -15,7 +15,8 @@ as the product's printing only when every one of these holds:
 2. the product is the largest thing that is not background (at least PRODUCT_SHARE of the
    picture, holes filled: what is printed on it belongs to it), and not a banner (a shape
    touching two opposite edges of the picture is a panel laid across it), not a frame
-   (a table: mostly the background's own colour inside its rules, HOLLOW), and, on a
+   (a table: mostly the background's own colour inside its rules, HOLLOW, or, whatever
+   its cells' shades, ruled from edge to edge into cells of plain fills), and, on a
    gradient, not a text panel (a card or a sticker: one smooth fill outside the text
    regions, PANEL; the plain backdrop's rule is as the trials measured it);
 3. the region and a margin around it (half its height) lie inside the silhouette
@@ -60,9 +61,21 @@ FACE_HEIGHT = 0.2  # of the product's height: a name printed large on its face, 
 SKEW = 3.0  # degrees: text leaning more follows the product's surface
 PANEL = 0.85  # of a thing outside its text, one smooth fill: a panel laid to carry text (a
 # card of claims, trial-img8 c02: 0.9 with its letters even; p4's box 0.74, b06's 0.74)
+DOUBT_PANEL = 0.9  # of a thing on a plain backdrop outside its text, one smooth fill: its
+# printing is kept but said (imagesynth's list, bullets and paragraph panels taken for the
+# product: 0.91-0.98; the giftbox 0.83, card-bottle's bottle 0.85, the tests' bottle 0.65)
+DOUBT_HOLLOW = 0.3  # of a thing, the page's own colour inside: its printing is kept but
+# said (a spec table ruled one way, header shaded: 0.42; the kit's and the tests' products
+# 0.03 at most, config/example's flask 0.19; HOLLOW's trials 0.28)
 CARD_SHARE = 0.2  # of the picture: the least a card carrying the product covers (g01: 0.27)
 CARD_INSET = 0.03  # of a card's size: past its rounded corners, into its own colour
 OBJECT_RING = 0.6  # of the ring round a region's letters in one shaded area: they sit on it
+RULE_SIDE = 800  # px: a table's rules are looked for on its own crop this large
+RULE_REACH = 6  # px (on that crop): a rule is thinner; its px differ from those this far off
+RULE_SPAN = 0.9  # of a thing's width: a table's rule runs across all of it
+CELL_FILL = 0.7  # of a table's cells' px: each cell's own plain fill, its text and all (the
+# kit's 07 and 07c: 0.93, imagesynth ruled-cells 0.94; no product in the tests or the kit
+# is ruled across both ways to be asked)
 HOLLOW = 0.5  # of the silhouette, holes filled: more of the page's own colour inside is a
 # frame (a size chart's rules round white cells: trial-img9 e06 0.73, spec tables 0.56-0.87),
 # not a product (every product on a plain backdrop in the trials: 0.28 at most)
@@ -111,7 +124,7 @@ class Product:
         found = self._biggest()
         if found is None:
             return None
-        inner, small, scale, shape, plain = found
+        inner, small, scale, shape, plain, _ = found
         if inner is not None:  # the padding is ours: the texts as they lie on the picture
             top, left = inner[0], inner[1]
             texts = [[(x - left, y - top) for x, y in p] for p in texts]
@@ -133,9 +146,10 @@ class Product:
 
     def _biggest(self) -> tuple[Any, ...] | None:
         """Where the picture lies inside our own padding (or None), its work copy and scale,
-        the biggest thing on its backdrop (uint8, holes filled, on the work copy) and
-        whether the backdrop is plain; None when there is no product to be found (the
-        module's rules 1 and 2 but for the text panel)."""
+        the biggest thing on its backdrop (uint8, holes filled, on the work copy), whether
+        the backdrop is plain and how much of the thing is the backdrop's colour; None when
+        there is no product to be found (the module's rules 1 and 2 but for the text
+        panel)."""
         if self._shape is None:
             self._shape = (self._find(),)
         return self._shape[0]
@@ -190,9 +204,112 @@ class Product:
         if (x == 0 and x + bw == sw) or (y == 0 and y + bh == sh):
             return None  # a banner laid across the picture, not a product standing on it
         shape = _filled(parts == biggest)
-        if near[shape.astype(bool)].mean() > HOLLOW:
+        hollow = float(near[shape.astype(bool)].mean())
+        if hollow > HOLLOW:
             return None  # mostly the page's own colour inside: a table's or a card's frame
-        return inner, small, scale, shape, plain
+        if _table(rgb, shape, scale):
+            return None  # ruled into cells of plain fills, whatever their shade: a table
+        return inner, small, scale, shape, plain, hollow
+
+
+def _table(rgb: Any, shape: Any, scale: float) -> bool:
+    """Whether the thing `shape` (uint8 over the work copy of `rgb`, shrunk by `scale`) is
+    a table: thin straight rules (RULE_REACH) run across all of it (RULE_SPAN), at least
+    one inside it each way or two one way, and cut it into cells mostly of one plain fill
+    each (CELL_FILL of their px, their text and all). HOLLOW sees a table of white cells;
+    shaded cells are not the page's colour (the kit's 07: a 2x3 spec table with its
+    header row shaded, 0.41 of it the page's, was taken for a solid product and two of
+    its headers kept as printing), nor white ones on a grey page (imagesynth ruled-cells).
+    Read on the thing's own crop at most RULE_SIDE px long: a 2 px rule is lost on the
+    work copy. A product is seldom ruled edge to edge, and then not into plain cells."""
+    import cv2
+    import numpy as np
+
+    ys, xs = np.nonzero(shape)
+    top, bottom, left, right = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+    h, w = rgb.shape[:2]
+    crop = rgb[
+        max(0, math.floor(top / scale)) : min(h, math.ceil(bottom / scale)),
+        max(0, math.floor(left / scale)) : min(w, math.ceil(right / scale)),
+    ]
+    size = min(1.0, RULE_SIDE / max(crop.shape[:2]))
+    if size < 1:
+        wide, tall = max(1, round(crop.shape[1] * size)), max(1, round(crop.shape[0] * size))
+        crop = cv2.resize(crop, (wide, tall), interpolation=cv2.INTER_AREA)
+    tall, wide = crop.shape[:2]
+    if min(tall, wide) <= 4 * RULE_REACH:
+        return False
+    inside = shape[top:bottom, left:right].astype(np.uint8)
+    inside = cv2.resize(inside, (wide, tall), interpolation=cv2.INTER_NEAREST) > 0
+    px = crop.astype(np.int16)
+    across = _rules(px, inside)
+    down = _rules(px.transpose(1, 0, 2), inside.T)
+    if not (across and down) and max(len(across), len(down)) < 2:
+        return False
+    cells, total = 0.0, 0
+    bands = [0, *across, tall]
+    stripes = [0, *down, wide]
+    for y0, y1 in zip(bands, bands[1:], strict=False):
+        for x0, x1 in zip(stripes, stripes[1:], strict=False):
+            cell = px[y0 + RULE_REACH : y1 - RULE_REACH, x0 + RULE_REACH : x1 - RULE_REACH]
+            cell = cell[
+                inside[y0 + RULE_REACH : y1 - RULE_REACH, x0 + RULE_REACH : x1 - RULE_REACH]
+            ]
+            if not len(cell):
+                continue
+            off = largest_channel(np.abs(cell - np.median(cell, axis=0).astype(np.int16)))
+            cells += float((off <= PLAIN).sum())
+            total += len(cell)
+    return total > 0 and cells / total >= CELL_FILL
+
+
+def _rules(px: Any, inside: Any) -> list[int]:
+    """Where thin rules run across the thing `inside` (boolean H x W) on its crop `px`
+    (int16 H x W x 3), row by row: the middle row of each run of rows whose px, over
+    RULE_SPAN of the thing's width there (itself RULE_SPAN of the crop's), differ by more
+    than PLAIN from the px RULE_REACH above and below both; the thing's own outline, which
+    the backdrop lies beside, is none, nor is a band wider than a rule (its inside is like
+    itself either side), nor the step between two fills."""
+    import numpy as np
+
+    k = RULE_REACH
+    middle = px[k:-k]
+    line = largest_channel(np.abs(middle - px[: -2 * k])) > PLAIN
+    line &= largest_channel(np.abs(middle - px[2 * k :])) > PLAIN
+    within = inside[k:-k] & inside[: -2 * k] & inside[2 * k :]
+    span = within.sum(axis=1)
+    ruled = (span >= RULE_SPAN * px.shape[1]) & ((line & within).sum(axis=1) >= RULE_SPAN * span)
+    rows = np.nonzero(ruled)[0] + k
+    runs = np.split(rows, np.nonzero(np.diff(rows) > 1)[0] + 1) if len(rows) else []
+    return [int(run[len(run) // 2]) for run in runs]
+
+
+def doubted(
+    rgb: Any,
+    polygons: Sequence[Sequence[Point]],
+    kinds: Sequence[str],
+    product: Product | None = None,
+) -> list[bool]:
+    """Which printing regions (of `kinds`, region_kinds') lie on a thing that may not be
+    the product, kept all the same but to be said to a reviewer: more of the page's own
+    colour inside it than any product the trials measured (DOUBT_HOLLOW, under HOLLOW: a
+    frame not told by its rules, a table ruled one way only), or, outside its text, one
+    smooth fill as a card, a sticker or a table's cell is (DOUBT_PANEL; a plain backdrop's
+    things are not held to PANEL). `product`, when given, is the picture's Product."""
+    flags = [False] * len(polygons)
+    if PRINTING not in kinds:
+        return flags
+    product = product or Product(rgb)
+    found = product._biggest()
+    if found is None:
+        return flags
+    inner, small, scale, shape, _, hollow = found
+    texts = polygons
+    if inner is not None:
+        top, left = inner[0], inner[1]
+        texts = [[(x - left, y - top) for x, y in p] for p in texts]
+    doubt = hollow > DOUBT_HOLLOW or _panel(small, shape > 0, texts, scale, DOUBT_PANEL)
+    return [doubt and kind == PRINTING for kind in kinds]
 
 
 def _card(small: Any) -> tuple[int, int, int, int] | None:
@@ -473,11 +590,17 @@ def _inside(polygon: Sequence[Point], product: Any, margin: int) -> float:
     return float(product[top:bottom, left:right][area].mean())
 
 
-def _panel(small: Any, inside: Any, polygons: Sequence[Sequence[Point]], scale: float) -> bool:
+def _panel(
+    small: Any,
+    inside: Any,
+    polygons: Sequence[Sequence[Point]],
+    scale: float,
+    share: float = PANEL,
+) -> bool:
     """Whether the thing `inside` (a boolean array over the work copy `small`, shrunk by
     `scale`) is a panel laid there to carry text (a card, a badge, a sticker): outside the
-    text regions `polygons` it is one plain or smoothly shaded fill (PANEL of it), where a
-    product has its lid, its label's picture, its window."""
+    text regions `polygons` it is one plain or smoothly shaded fill (`share` of it), where
+    a product has its lid, its label's picture, its window."""
     import cv2
     import numpy as np
 
@@ -489,7 +612,7 @@ def _panel(small: Any, inside: Any, polygons: Sequence[Sequence[Point]], scale: 
     rest = inside & (text == 0)
     if not rest.any():
         return True  # nothing but text
-    return _fill_share(small, rest) >= PANEL
+    return _fill_share(small, rest) >= share
 
 
 def _fill_share(small: Any, where: Any) -> float:

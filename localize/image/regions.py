@@ -88,13 +88,16 @@ def plan_text(
     prices: Prices = NO_RATE,
     on_object: Sequence[bool] = (),
     colours: Sequence[tuple[ColourRun, ...]] = (),
+    doubted: Sequence[bool] = (),
 ) -> ImageText:
     """The plan for `regions`: confident Chinese overlay text translated (or as a reviewer
     edited it), the product's printing kept, yuan prices converted by `prices`, the others
     left as they are and said why. `kinds` (one per region, see localize.image.product)
     come from the picture; without them a region is a price or overlay text by its text.
     Overlay text `on_object` (product.on_an_object: on a thing in a photo that may be the
-    product) is replaced, and said: it may be the product's own printing."""
+    product) is replaced, and said: it may be the product's own printing. Printing
+    `doubted` (product.doubted: on a thing that may be a card or a table) is kept, and
+    said when it is Chinese, unless most of the image's Chinese is kept (said so, below)."""
     edited = {_key(e["text"], e["box"]): e for e in edits if "text" in e and "box" in e}
     plans, notes, records = [], [], []
     down: list[str] = []  # the texts an engine failed (not its checks), in order asked
@@ -132,6 +135,8 @@ def plan_text(
                 plans.append(RegionPlan(region.polygon, region.text, translation))
         elif kind == PRINTING and not edit.get("translation"):
             record.update(keep=True, status="kept")
+            if n < len(doubted) and doubted[n]:
+                record["doubted"] = True  # a thing that may be a card or a table
         elif not region.chinese and not (kind == PRICE and edit.get("translation")):
             record["status"] = "not_chinese"
         elif not region.confident and not edit.get("translation"):
@@ -182,6 +187,11 @@ def plan_text(
         for r in records
         if r["kind"] == PRINTING and r["status"] == "kept" and has_chinese(r["text"])
     )
+    doubts = [
+        r["text"]
+        for r in records
+        if r.get("doubted") and r["status"] == "kept" and has_chinese(r["text"])
+    ]
     if printed >= MOST_KEPT and printed * 2 > chinese:
         notes.append(
             msg(
@@ -191,6 +201,16 @@ def plan_text(
                 "translation in review",
                 printed=printed,
                 chinese=chinese,
+            )
+        )
+    elif doubts:  # (one or two such regions, or a few among much else, are not "most")
+        notes.append(
+            msg(
+                "Chinese text {texts} kept as the product's own printing, but what it lies on "
+                "may not be the product (a card, a sticker or a table: one plain fill but for "
+                "its text, or much of the page's colour inside it); check it, and give it a "
+                "translation in review if it is laid over the picture",
+                texts=", ".join(repr(t) for t in doubts),
             )
         )
     return ImageText(tuple(plans), tuple(notes), tuple(records))
@@ -505,6 +525,20 @@ def on_object_of(
         return []
     product = product or product_of(img)
     return on_an_object(product.rgb, [r.polygon for r in regions], kinds, product)
+
+
+def doubted_of(
+    img: Any, regions: Sequence[Region], kinds: Sequence[str], product: Any = None
+) -> list[bool]:
+    """Which of `regions` (of `kinds`, kinds_of's) on the picture `img` are kept as the
+    product's printing on a thing that may not be the product (localize.image.product.
+    doubted); `product` is the picture's product_of, when the caller has it."""
+    from localize.image.product import doubted
+
+    if not regions:
+        return []
+    product = product or product_of(img)
+    return doubted(product.rgb, [r.polygon for r in regions], kinds, product)
 
 
 def kinds_of(img: Any, regions: Sequence[Region], product: Any = None) -> list[str]:
