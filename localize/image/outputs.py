@@ -97,6 +97,19 @@ def safe_name(name: str, suffix: str) -> str:
     return cleaned[:100] + suffix
 
 
+def ascii_name(key: str) -> str:
+    """A name of ASCII letters, digits and . _ - for a file TikTok sees (the pictures a
+    seller uploads to its Media Center, named SKU-position): `key` itself when it is such a
+    name already (`SKU-1`), else its safe form and a digest of it, so that two SKUs with
+    nothing in ASCII (`红色款`, `蓝色款`: both `image` to safe_name, `item-HASH` here) never
+    share a file; never starting with `-`."""
+    cleaned = _UNSAFE.sub("_", key).strip("._-")
+    if cleaned == key and len(key) <= 100:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{cleaned[:80].rstrip('._-') or 'item'}-{digest}"
+
+
 # What a readable name keeps: ASCII letters, digits and . _ -, as safe_name does, and any
 # script's letters, digits and combining marks (Thai vowels, Vietnamese tones written
 # apart); not spaces, punctuation, symbols, emoji, controls or bidi marks.
