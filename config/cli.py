@@ -45,12 +45,34 @@ __all__ = [
 MAX_ID = 2**31 - 1
 MAX_WORKERS = 64  # more processes than this only thrash a seller's machine
 
+
+def not_empty(value: str, instead: str) -> str:
+    """`value`, or a usage error (exit 2) when it is empty: `--db "$DB"` with $DB unset is
+    a script's mistake, and taken as "not given" (the default database) or as Path("")
+    (the current folder) it did something else in silence. `instead` says what to give."""
+    if not value:
+        raise typer.BadParameter(f"it is empty (an unset variable?): {instead}")
+    return value
+
+
+def _config_path(value: str) -> Path:
+    instead = "give the shops file, or leave it out for $SHOPBOT_CONFIG, else ./shops.toml"
+    return Path(not_empty(value, instead))
+
+
+def _db_url(value: str) -> str:
+    instead = "give a database URL, or leave it out for $SHOPBOT_DB, else the SQLite file"
+    return not_empty(value, instead)
+
+
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
         "--config",
         help="Shops file [default: $SHOPBOT_CONFIG, else ./shops.toml].",
         show_default=False,
+        parser=_config_path,
+        metavar="PATH",
     ),
 ]
 DbOption = Annotated[
@@ -60,6 +82,8 @@ DbOption = Annotated[
         help="Database URL [default: $SHOPBOT_DB, else SQLite in $SHOPBOT_HOME "
         "or the user data directory].",
         show_default=False,
+        parser=_db_url,
+        metavar="TEXT",
     ),
 ]
 LangOption = Annotated[

@@ -27,6 +27,7 @@ from config.cli import (
     invocation,
     main,
     new_app,
+    not_empty,
     show_import,
 )
 from config.errors import NAME_MAX, BadInput, bounded, echoed
@@ -113,6 +114,11 @@ class _MissingTo(typer.BadParameter):
         return "Missing option '--to'."
 
 
+def _out(value: str) -> str:
+    """-o, refused when empty: an unset $OUT, not the current folder (`-o .` names that)."""
+    return not_empty(value, "give a file for one input, or a folder (e.g. -o out/; -o . here)")
+
+
 @command(app, "image")
 def image(
     inv: Invocation,
@@ -123,7 +129,11 @@ def image(
     out: Annotated[
         str,
         typer.Option(
-            "-o", "--out", help="A file for one input (.jpg or .png); a folder (ending in /)."
+            "-o",
+            "--out",
+            help="A file for one input (.jpg or .png); a folder (ending in /).",
+            parser=_out,
+            metavar="TEXT",
         ),
     ],
     to: Annotated[

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the CLI imports views at start-up: keep --help light
     from config.i18n import Msg
     from config.runtime import Environment, Progress
     from localize.engines.resilient import Failing
+    from localize.image.batch import BatchResult, Done
     from localize.image.pipeline import CaptionedImages
     from localize.listings import ImportSummary
     from localize.publish.service import PublishRun
@@ -148,6 +149,7 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
                         "contrast": d.contrast,
                         "bytes": d.bytes,
                         "warnings": list(d.warnings),
+                        "replaced": d.replaced,
                     }
                     for d in result.done
                 ],
@@ -165,7 +167,7 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
         for d in result.done:
             regions = captioned.regions.get(str(d.input), [])
             replaced = done_count(regions, status)  # as the review queue counts them
-            counts = dict(output=str(d.output), done=replaced, regions=len(regions))
+            counts = dict(output=_written(d, result), done=replaced, regions=len(regions))
             said = (
                 msg("{output}  ({done} of {regions} text region(s) erased)", **counts)
                 if captioned.erased_only
@@ -181,12 +183,23 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
             env.out(said)
     else:
         for d in result.done:
-            drawn = dict(output=str(d.output), size=d.size, lines=len(d.lines))
+            drawn = dict(output=_written(d, result), size=d.size, lines=len(d.lines))
             env.out(
                 msg("{output}  ({size} px, {lines} line(s), truncated)", **drawn)
                 if d.truncated
                 else msg("{output}  ({size} px, {lines} line(s))", **drawn)
             )
+    replaced = [d.output.name for d in result.done if d.replaced]
+    if replaced:  # an earlier run's outputs, or another picture of the same name: never unsaid
+        env.err(
+            msg(
+                "note: {n} file(s) of these names were already there and are replaced: "
+                "{names} (move them elsewhere first to keep them)",
+                n=len(replaced),
+                names=", ".join(replaced[:MAX_NAMED])
+                + (", …" if len(replaced) > MAX_NAMED else ""),
+            )
+        )
     counts = dict(done=len(result.done), failed=len(result.failed), truncated=result.truncated)
     env.err(
         msg("{done} written, {failed} failed, {truncated} truncated", **counts)
@@ -207,6 +220,17 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
                 ),
             )
         )
+
+
+MAX_NAMED = 5  # files a note names before "…"
+
+
+def _written(done: Done, result: BatchResult) -> Text:
+    """Where an image went, and from which input when there were several and its name
+    does not say (`主图-2.png`, or a name whose characters were replaced)."""
+    if len(result.done) + len(result.failed) > 1 and done.output.stem != done.input.stem:
+        return msg("{output} (from {input})", output=str(done.output), input=str(done.input))
+    return str(done.output)
 
 
 def listings_imported(env: Environment, file: Path, summary: ImportSummary, as_json: bool) -> None:

@@ -15,14 +15,14 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from config.errors import AppError, BadInput, echoed
 from config.markets import ImageRules
 from config.runtime import process_alive
-from localize.image.outputs import output_format, safe_name, suffix_for
+from localize.image.outputs import output_format, readable_name, same_on_disk, suffix_for
 
 log = logging.getLogger("localize.image")
 # What one image worker may take at its peak (a large image's arrays while erasing and
@@ -43,6 +43,7 @@ class Done:
     bytes: int
     warnings: tuple[str, ...] = ()
     erased: tuple[dict[str, Any], ...] = ()  # per region erased: its text, polygon, score
+    replaced: bool = False  # it took the place of a file that was there (Job.replaces)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class Job:
     src: Path
     out: Path
     operation: Operation
+    # a file of the name we gave the output (in a folder) was there before: an earlier run's
+    # output, the same input's or another's of the same name; said, never replaced silently
+    replaces: bool = False
 
 
 @dataclass
@@ -119,9 +123,13 @@ def plan(
     inputs: Sequence[Path], out: Path | str, operation: Operation, rules: ImageRules
 ) -> list[Job]:
     """Where each input's output goes: OUT itself for one input (its extension says the
-    format), else files named after the inputs in folder OUT. OUT ending in a slash, or an
-    existing folder, is always a folder; a missing one is made when the first file is
-    written."""
+    format), else files named after the inputs in folder OUT (`readable_name`: 主图.png
+    stays 主图.png; a name already given in this call, as a case-blind disk compares them,
+    gets -2, -3). OUT ending in a slash, or an existing folder, is always a folder; a
+    missing one is made when the first file is written. An empty OUT is refused: it is an
+    unset variable far more often than the current folder (which `.` names)."""
+    if not str(out):
+        raise BadInput("-o is empty: give a file for one input, or a folder (e.g. -o out/)")
     target = Path(out)
     existing = _existing(target)
     folder = str(out).endswith(("/", os.sep)) or existing == "folder"
@@ -138,17 +146,17 @@ def plan(
             f"-o {echoed(str(target))} names an image file, but {len(inputs)} images were "
             "given: give a folder (e.g. -o out/) for several, or one input for one file"
         )
-    used: set[str] = set()
+    used: set[str] = set()  # as a case-blind disk sees them: `A.jpg` and `a.jpg` are one
     jobs = []
     for src in inputs:
         suffix = suffix_for(src, rules)
-        name = safe_name(src.stem, suffix)
-        n = 2
-        while name in used:
-            name = safe_name(f"{src.stem}-{n}", suffix)
-            n += 1
-        used.add(name)
-        jobs.append(Job(src, (target / name).resolve(), operation))
+        base = readable_name(src.stem, "")
+        name, n = base + suffix, 2
+        while same_on_disk(name) in used:
+            name, n = f"{base}-{n}{suffix}", n + 1
+        used.add(same_on_disk(name))
+        out = (target / name).resolve()
+        jobs.append(Job(src, out, operation, replaces=_existing(out) == "file"))
     return _refuse_overwrites(jobs)
 
 
@@ -347,9 +355,9 @@ def run_batch(
                     outcome = Failed(jobs[i].src, jobs[i].out, _unexpected(jobs[i], exc))
                 record(i, outcome)
     result = BatchResult()
-    for outcome in outcomes:
+    for job, outcome in zip(jobs, outcomes, strict=True):
         if isinstance(outcome, Done):
-            result.done.append(outcome)
+            result.done.append(replace(outcome, replaced=job.replaces))
         elif isinstance(outcome, Failed):
             result.failed.append(outcome)
     return result

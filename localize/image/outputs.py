@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,54 @@ def safe_name(name: str, suffix: str) -> str:
     """A file name from a SKU or product id that cannot leave its folder."""
     cleaned = _UNSAFE.sub("_", name).strip("._") or "image"
     return cleaned[:100] + suffix
+
+
+def ascii_name(key: str) -> str:
+    """A name of ASCII letters, digits and . _ - for a file TikTok sees (the pictures a
+    seller uploads to its Media Center, named SKU-position): `key` itself when it is such a
+    name already (`SKU-1`), else its safe form and a digest of it, so that two SKUs with
+    nothing in ASCII (`红色款`, `蓝色款`: both `image` to safe_name, `item-HASH` here) never
+    share a file; never starting with `-`."""
+    cleaned = _UNSAFE.sub("_", key).strip("._-")
+    if cleaned == key and len(key) <= 100:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{cleaned[:80].rstrip('._-') or 'item'}-{digest}"
+
+
+# What a readable name keeps: ASCII letters, digits and . _ -, as safe_name does, and any
+# script's letters, digits and combining marks (Thai vowels, Vietnamese tones written
+# apart); not spaces, punctuation, symbols, emoji, controls or bidi marks.
+_KEPT_CATEGORIES = frozenset("LMN")
+READABLE_MAX = 100  # characters of a readable name before its suffix ...
+READABLE_BYTES = 200  # ... and bytes: with "-99" and ".jpeg" it stays under 255 bytes
+
+
+def _kept(c: str) -> bool:
+    if c.isascii():
+        return c.isalnum() or c in "._-"
+    return unicodedata.category(c)[0] in _KEPT_CATEGORIES
+
+
+def readable_name(name: str, suffix: str) -> str:
+    """The output file name `localize image` gives an input named `name`, readable as the
+    seller named it: `红色 横幅` is `红色_横幅` (each run of what is not kept a `_`, as
+    safe_name does, so an ASCII name is what it always was), never starting with `-` or
+    `.` (a shell option, a hidden file), `image` when nothing readable is left, at most 100
+    characters and 200 bytes. Not for names that are stored or that TikTok sees: those are
+    safe_name's."""
+    marked = "".join(c if _kept(c) else "\0" for c in unicodedata.normalize("NFC", name))
+    cleaned = re.sub("\0+", "_", marked).lstrip("._-").rstrip("._") or "image"
+    cut = cleaned[:READABLE_MAX]
+    while len(cut.encode()) > READABLE_BYTES:
+        cut = cut[:-1]
+    return cut + suffix
+
+
+def same_on_disk(name: str) -> str:
+    """`name` as a case-blind, normalising disk (macOS, Windows, a FAT stick) sees it: two
+    names with one key are one file there."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def distinct_name(name: str, suffix: str = "", *, key: str | None = None, limit: int = 100) -> str:

@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 from config.i18n import Msg, msg
 from config.runtime import Secrets, utcnow
 from config.settings import Settings, ShopSettings, TemplateSettings, export_folder
-from localize.image.outputs import safe_name
+from localize.image.outputs import ascii_name, safe_name
 from localize.publish import PublishError, RunEnd, Steps, Unchanged, Work
 from localize.publish.export import (
     CSV_COLUMNS,
@@ -573,7 +573,8 @@ class TemplatePublisher:
         pictures.mkdir(parents=True, exist_ok=True)
         for n, image in enumerate(work.images[: len(IMAGE_FIELDS)], start=1):
             steps.working()
-            name = safe_name(f"{work.sku or work.product_id}-{n}", image.suffix.lower() or ".jpg")
+            key = ascii_name(work.sku or work.product_id)  # two Chinese SKUs: two names
+            name = f"{key}-{n}{image.suffix.lower() or '.jpg'}"
             try:
                 shutil.copyfile(image, pictures / name)
             except OSError as exc:

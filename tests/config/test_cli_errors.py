@@ -205,3 +205,32 @@ def test_an_image_path_is_echoed_cut_in_its_failure(cli, tmp_path) -> None:  # t
     assert done.code == 1, done.err[:500]
     assert len(done.err) < 1500, done.err[:500]
     assert re.search(r"… \(40,0\d\d characters\)", done.err), done.err[:500]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("localize", "glossary", "add", "ACME", "--db", ""),
+        ("localize", "--db", "", "glossary", "add", "ACME"),
+        ("cadence", "status", "--db", ""),
+    ],
+    ids=" ".join,
+)
+def test_an_empty_db_is_a_usage_error_not_the_default_database(cli, db_url, args) -> None:  # type: ignore[no-untyped-def]
+    """`--db "$DB"` with $DB unset went to $SHOPBOT_DB (else the SQLite file) in silence: a
+    term added to another database than the script named (trial s28, D13's kin)."""
+    done = cli(*args, environ={"SHOPBOT_DB": db_url})
+    assert done.code == 2, done.err
+    assert "Invalid value for '--db': it is empty (an unset variable?)" in done.err
+    listed = cli("localize", "glossary", "list", "--json", environ={"SHOPBOT_DB": db_url})
+    assert "ACME" not in listed.out
+
+
+@pytest.mark.parametrize("program", ["cadence", "localize"])
+def test_an_empty_config_is_named_as_empty_not_as_the_folder_dot(cli, program) -> None:  # type: ignore[no-untyped-def]
+    """`--config ""` was refused as `.: is a folder, not a TOML file`: true of Path(""),
+    but not what was typed."""
+    command = ("status",) if program == "cadence" else ("glossary", "list")
+    done = cli(program, *command, "--config", "")
+    assert done.code == 2, done.err
+    assert "Invalid value for '--config': it is empty (an unset variable?)" in done.err

@@ -418,3 +418,97 @@ def test_an_unexpected_error_logs_its_traceback_with_a_hostile_name_escaped(
     assert isinstance(outcome, Failed) and "this is a bug in shopbot" in outcome.error
     assert "RuntimeError: a bug deep in a decoder" in caplog.text
     assert "\x1b" not in caplog.text
+
+
+# ---- names in a folder: the input's own, readable; none shared; none replaced unsaid ----
+
+
+def test_outputs_in_a_folder_keep_the_inputs_chinese_names(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Sellers name their files in Chinese: 主图.png became image.png and the next -2.png, so
+    nobody could tell which input became which (trial s28, D3)."""
+    shop = tmp_path / "商品 图片 dir"
+    other = tmp_path / "other"
+    shop.mkdir()
+    other.mkdir()
+    srcs = [
+        save(photo(seed=40 * s), shop / name)
+        for s, name in enumerate(["主图.png", "详情图.png", "红色 横幅.png", "ส่งฟรี.png"])
+    ]
+    srcs.append(save(photo(seed=200), other / "主图.png"))
+    out = tmp_path / "同名"
+    result = image(cli, *map(str, srcs), "-o", f"{out}/", "--jobs", "1")
+    assert result.code == 0, result.err
+    names = ["主图.png", "详情图.png", "红色_横幅.png", "ส่งฟรี.png", "主图-2.png"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+    for src, name in zip(srcs, names, strict=True):  # each from its own input
+        assert Image.open(out / name).size == Image.open(src).size
+    # where the name does not say which input it is, the line does
+    assert f"{out / '主图-2.png'} (from {srcs[4]})" in result.out
+    assert f"{out / '红色_横幅.png'} (from {srcs[2]})" in result.out
+    assert f"{out / '主图.png'}  (" in result.out
+
+
+def test_no_output_name_starts_with_a_dash_or_differs_only_in_case(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-2.png` breaks `rm -2.png`; `A.jpg` and `a.jpg` are one file on macOS, Windows and a
+    FAT stick, so the second would replace the first there."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "b").mkdir()
+    srcs = [
+        save(photo(seed=0), tmp_path / "-rf.jpg"),
+        save(photo(seed=40), tmp_path / "A.jpg"),
+        save(photo(seed=80), tmp_path / "b" / "a.jpg"),
+    ]
+    out = tmp_path / "out"
+    result = image(cli, *(f"./{s.relative_to(tmp_path)}" for s in srcs), "-o", f"{out}/")
+    assert result.code == 0, result.err
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["A.jpg", "a-2.jpg", "rf.jpg"]
+
+
+def test_two_inputs_with_one_long_name_get_a_file_each(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A name cut at 100 characters lost its -2, and the search for a free name never ended."""
+    name = "x" * 150 + ".jpg"
+    srcs = []
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        srcs.append(save(photo(seed=len(srcs) * 40), tmp_path / folder / name))
+    out = tmp_path / "out"
+    result = image(cli, *map(str, srcs), "-o", f"{out}/", "--jobs", "1")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in out.iterdir()) == ["x" * 100 + "-2.jpg", "x" * 100 + ".jpg"]
+
+
+def test_a_later_run_replacing_a_file_in_the_folder_says_so(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Two products' 主图.png into one folder in two runs: the second replaces the first's
+    picture, as `cp` would, but never in silence (trial s28, D3)."""
+    srcs = []
+    for folder in ("cup", "bottle"):
+        (tmp_path / folder).mkdir()
+        srcs.append(save(photo(seed=len(srcs) * 40), tmp_path / folder / "主图.png"))
+    out = tmp_path / "two"
+    first = image(cli, str(srcs[0]), "-o", f"{out}/", "--json")
+    assert first.code == 0, first.err
+    assert json.loads(first.out)["captioned"][0]["replaced"] is False
+    assert "already there" not in first.err
+    second = image(cli, str(srcs[1]), "-o", f"{out}/", "--json")
+    assert second.code == 0, second.err
+    [done] = json.loads(second.out)["captioned"]
+    assert done["replaced"] is True and Path(done["output"]) == out / "主图.png"
+    assert "1 file(s) of these names were already there and are replaced: 主图.png" in second.err
+
+
+def test_an_empty_out_is_a_usage_error_and_writes_nothing(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o "$OUT"` with $OUT unset wrote into the current folder, exit 0 (trial s28, D13)."""
+    [src] = goods(tmp_path, 1)
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    for mode in (CAPTION, ("--to", "en", "--replace-text"), ("--erase-only",)):
+        result = cli("localize", "image", str(src), "-o", "", *mode)
+        assert result.code == 2, result.err
+        assert "Invalid value for '-o' / '--out': it is empty" in result.err
+    assert list(here.iterdir()) == []

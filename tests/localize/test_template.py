@@ -31,6 +31,7 @@ from tests.localize.images import photo
 from tests.localize.libre import libre
 from tests.localize.publishing import (
     TEMPLATE_HEADERS,
+    approved_items,
     bulk_template,
     shop_settings,
     stored_work,
@@ -270,6 +271,38 @@ def test_without_an_image_host_the_images_lie_beside_the_workbook(
     row = dict(zip(TEMPLATE_HEADERS, openpyxl.load_workbook(book)["Template"][6], strict=True))
     assert row["Product Name"].value == work.title and row["Main Product Image"].value is None
     assert end.written == {work.item_id: f"{book}#Template!6"}
+
+
+def test_pictures_for_the_media_center_never_share_a_name(engine: Engine, tmp_path: Path) -> None:
+    """Two items whose SKUs are Chinese were both `-1.jpg`, `-2.jpg` beside the workbook: the
+    second item's pictures replaced the first's, and `-1.jpg` breaks `rm` in a shell. The
+    names stay ASCII: the seller uploads them to TikTok's Media Center."""
+    from localize.publish.template import TemplatePublisher
+
+    bulk_template(tmp_path / "t.xlsx", "Drinkware (600001)")
+    settings = shop_settings(tmp_path, "template", publish='templates = { drinkware = "t.xlsx" }\n')
+    shop = settings.shops[0]
+    publisher = TemplatePublisher.from_settings(settings, shop, Secrets({}))
+    first = replace(stored_work(engine, settings, shop, tmp_path), category="drinkware")
+    (tmp_path / "other").mkdir()
+    [other_id] = approved_items(engine, settings, tmp_path / "other", 1)
+    blue = [tmp_path / "blue-1.jpg", tmp_path / "blue-2.jpg"]
+    for seed, path in zip((7, 9), blue, strict=True):
+        photo(seed=seed).save(path)
+    works = [
+        replace(first, sku="红色款"),
+        replace(first, item_id=other_id, product_id="p0", sku="蓝色款", images=tuple(blue)),
+    ]
+    for work in works:
+        publisher.publish(work, Steps(engine, work, "template"))
+    publisher.end_run()
+    pictures = next((tmp_path / "export").glob("t-*-images"))
+    names = sorted(p.name for p in pictures.iterdir())
+    assert len(names) == 4 and all(n.isascii() and not n.startswith("-") for n in names), names
+    for work in works:  # each item's pictures are its own
+        for n, image in enumerate(work.images, start=1):
+            [mine] = [p for p in pictures.iterdir() if p.read_bytes() == image.read_bytes()]
+            assert mine.name.endswith(f"-{n}.jpg")
 
 
 def test_a_template_that_is_missing_or_not_xlsx_is_a_warning_at_config_load(
