@@ -16,7 +16,7 @@ from PIL import Image
 
 from config.markets import load_markets
 from localize.image.ocr import Region
-from localize.image.prices import Prices, yuan_price, yuan_prices
+from localize.prices import Prices, yuan_price, yuan_prices
 from localize.image.product import (
     OVERLAY,
     PRICE,

@@ -1,7 +1,9 @@
-"""Yuan prices on an image, pure: found in a region's text (¥, ￥, 元, 块, RMB, and OCR's
-misreading of ¥ as "?" or "Y" right before the digits), and written again in the market's
-currency and format (markets.toml `currency`) at the shop's rate. A buyer never sees a
-yuan price unconverted: a price that cannot be converted is an error for the reviewer.
+"""Yuan prices, pure, for images and listing text alike: found in a text (¥, ￥, &yen;, 元,
+RMB, CNY; on an image also 块 and OCR's misreading of ¥ as "?" or "Y" right before the
+digits), and written again in the market's currency and format (markets.toml `currency`) at
+the shop's rate (`[shops.images] yuan_rate`). A buyer never sees a yuan price unconverted:
+on an image a price that cannot be converted is an error for the reviewer; in listing text
+(localize.text.service) a warning naming it.
 """
 
 from __future__ import annotations
@@ -9,16 +11,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from config.markets import Currency
 
 _AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _YUAN = re.compile(
     # OCR may read a sign twice, the second time as "?" (trial-img11 g03: "￥?59")
-    rf"(?:[¥￥]|RMB|CNY)\s*(?:[?？¥￥]\s*)?(?P<a>{_AMOUNT})"
+    rf"(?:[¥￥]|&yen;|RMB|CNY)\s*(?:[?？¥￥]\s*)?(?P<a>{_AMOUNT})"
     rf"|(?P<b>{_AMOUNT})\s*(?:元|块|RMB|CNY)"
     # OCR reads ¥ as "?" or "Y": only right before the digits, in a text of no other Latin
     rf"|(?<![A-Za-z])[?？Y]\s?(?P<c>{_AMOUNT})(?![A-Za-z])"
+)
+# In a seller's text only a sign says yuan: no OCR misreading, and not 块, which counts
+# pieces as often as yuan (毛巾3块装: a pack of 3); "¥" repeated is a typing slip, not OCR's.
+_TEXT_YUAN = re.compile(
+    rf"(?:[¥￥]|&yen;|\b(?:RMB|CNY))\s*(?P<a>{_AMOUNT})(?!\d)"
+    rf"|(?<![\d.,A-Za-z])(?P<b>{_AMOUNT})\s*(?:元(?!素)|(?:RMB|CNY)\b)"
 )
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -36,16 +45,18 @@ class YuanPrice:
         return _words(text[: self.start] + " " + text[self.end :])
 
 
-def yuan_prices(text: str) -> list[YuanPrice]:
-    """Every yuan price in `text`, in order. A "?" or "Y" before digits counts only when
-    the text has no other Latin letters (a price tag misread, not a model number)."""
+def yuan_prices(text: str, *, read: bool = True) -> list[YuanPrice]:
+    """Every yuan price in `text`, in order: a text `read` off an image (OCR) or, with
+    `read` False, written by a seller (only the signs ¥ ￥ &yen; RMB CNY 元 count there). On
+    an image a "?" or "Y" before digits counts only when the text has no other Latin
+    letters (a price tag misread, not a model number)."""
     found = []
-    for m in _YUAN.finditer(text):
-        if m.group("c") is not None:
+    for m in (_YUAN if read else _TEXT_YUAN).finditer(text):
+        if m.groupdict().get("c") is not None:
             others = text[: m.start()] + text[m.end() :]
             if _LATIN.search(others) or text[m.start()] == "Y" and _LATIN.search(text[m.end() :]):
                 continue
-        raw = m.group("a") or m.group("b") or m.group("c")
+        raw = m.group("a") or m.group("b") or m.groupdict().get("c")
         found.append(YuanPrice(Decimal(raw.replace(",", "")), m.start(), m.end()))
     return found
 
@@ -104,3 +115,13 @@ class Prices:
             f"set [shops.images] yuan_rate ({self.currency.code} per yuan) to convert it, "
             "or set the region to a local price in review"
         )
+
+
+def shop_prices(settings: Any, shop: Any, script: str | None = None) -> Prices:
+    """How a shop's yuan prices are converted: its `[shops.images] yuan_rate` and its
+    market's currency, drawn in `script`; without a shop, no price is converted (each is
+    an error on an image, a warning in listing text)."""
+    if settings is None or shop is None:
+        return Prices()
+    currency = settings.markets.market(shop.market).currency
+    return Prices(shop.images.yuan_rate, currency, script)
