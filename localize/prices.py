@@ -9,6 +9,7 @@ on an image a price that cannot be converted is an error for the reviewer; in li
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -59,6 +60,14 @@ def yuan_prices(text: str, *, read: bool = True) -> list[YuanPrice]:
         raw = m.group("a") or m.group("b") or m.groupdict().get("c")
         found.append(YuanPrice(Decimal(raw.replace(",", "")), m.start(), m.end()))
     return found
+
+
+def as_yuan(text: str, price: YuanPrice) -> str:
+    """A yuan price of a seller's `text` written one way, "¥" and its amount as written
+    ("99元", "RMB 99" and "&yen;99" are all "¥99"): the form listing text keeps through the
+    engines and the memory (no Chinese character in it, and every buyer reads it as yuan),
+    converted when the field is put together."""
+    return "¥" + re.search(_AMOUNT, text[price.start : price.end]).group()  # type: ignore[union-attr]
 
 
 def yuan_price(text: str) -> YuanPrice | None:
@@ -125,3 +134,36 @@ def shop_prices(settings: Any, shop: Any, script: str | None = None) -> Prices:
         return Prices()
     currency = settings.markets.market(shop.market).currency
     return Prices(shop.images.yuan_rate, currency, script)
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A text's yuan prices written in the market's currency: the text, each price
+    converted (as it stood, as it is now) and each one left in yuan (no rate)."""
+
+    text: str
+    converted: tuple[tuple[str, str], ...] = ()
+    left: tuple[str, ...] = ()
+
+
+def convert_text(text: str, prices: Prices, keep: Sequence[str] = ()) -> Converted:
+    """Every yuan price of a seller's `text` (or its translation) written in the market's
+    currency by `prices`, but for one inside a term of `keep` (a brand's "99元店" is its
+    name, not a price); without a rate each is left, and said."""
+    held = [
+        (m.start(), m.end()) for term in keep if term for m in re.finditer(re.escape(term), text)
+    ]
+    out, converted, left, at = [], [], [], 0
+    for price in yuan_prices(text, read=False):
+        if any(a < price.end and price.start < b for a, b in held):
+            continue
+        written = text[price.start : price.end]
+        local = prices.local(price)
+        if local is None:
+            left.append(written)
+            continue
+        out.append(text[at : price.start] + local)
+        converted.append((written, local))
+        at = price.end
+    out.append(text[at:])
+    return Converted("".join(out), tuple(converted), tuple(left))

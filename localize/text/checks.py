@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from config.i18n import SEMICOLON, Joined, Msg, Text, msg, stored
 from config.markets import BUILT_IN, Market, primary_language
 from config.terminal import control_character
+from localize.prices import Prices
+from localize.prices import yuan_prices as yuan_prices_in
 from localize.text import FIELD_NAMES, html, leftovers
 from localize.text import said as said  # re-exported: where it lived before
 
@@ -140,7 +142,11 @@ def _values(number: str) -> set[float]:
 
 def missing_numbers(source: str, target: str) -> Counter[str]:
     """The numbers of `source` that `target` does not write (thousands separators dropped):
-    a number a Chinese word multiplies (8折, 10万) may be written as what it means."""
+    a number a Chinese word multiplies (8折, 10万) may be written as what it means, and a
+    yuan price's is not held to the source's (converted to the market's currency, its
+    number is another; the translation keeps each price as a protected term, which the
+    term check holds it to: localize.text.protect)."""
+    source = _without_yuan(source)
     wrote = numbers(target)
     missing = numbers(source) - wrote
     if not missing:
@@ -157,6 +163,50 @@ def missing_numbers(source: str, target: str) -> Counter[str]:
                 spare[other] -= 1
                 break
     return +missing
+
+
+def _without_yuan(text: str) -> str:
+    """`text` with its yuan prices (a seller's, localize.prices) taken out."""
+    found = yuan_prices_in(text, read=False)
+    for price in reversed(found):
+        text = text[: price.start] + " " + text[price.end :]
+    return text
+
+
+def yuan_prices(
+    field: str, converted: Mapping[str, str], left: Sequence[str], prices: Prices
+) -> list[Finding]:
+    """What became of a field's yuan prices: converted at the shop's rate (info: which,
+    and to what), or left in yuan for the buyer (a warning naming each, and what to do)."""
+    out = []
+    if converted:
+        pairs = ", ".join(f"{yuan} -> {local}" for yuan, local in converted.items())
+        assert prices.currency is not None and prices.rate is not None
+        said = msg(
+            "yuan prices converted at {rate} {code} per yuan: {pairs}",
+            rate=format(prices.rate, "g"),
+            code=prices.currency.code,
+            pairs=pairs,
+        )
+        out.append(Finding("yuan_converted", INFO, about(field, said), ", ".join(converted), pairs))
+    if left:
+        names = ", ".join(dict.fromkeys(left))
+        if prices.currency is None and prices.rate is not None:
+            said = msg(
+                "yuan prices left in yuan for the buyer: {prices}; the market has no currency "
+                "in the markets file: give it one, or write the local prices in the text",
+                prices=names,
+            )
+        else:
+            said = msg(
+                "yuan prices left in yuan for the buyer: {prices}; set [shops.images] "
+                "yuan_rate ({code} per yuan) to convert them, or write the local prices "
+                "in the text",
+                prices=names,
+                code=prices.currency.code if prices.currency else "local currency",
+            )
+        out.append(Finding("yuan_price", WARNING, about(field, said), names))
+    return out
 
 
 def emoji(text: str) -> Counter[str]:
