@@ -140,13 +140,13 @@ def _values(number: str) -> set[float]:
     return out
 
 
-def missing_numbers(source: str, target: str) -> Counter[str]:
+def missing_numbers(source: str, target: str, prices: Prices | None = None) -> Counter[str]:
     """The numbers of `source` that `target` does not write (thousands separators dropped):
-    a number a Chinese word multiplies (8折, 10万) may be written as what it means, and a
-    yuan price's is not held to the source's (converted to the market's currency, its
-    number is another; the translation keeps each price as a protected term, which the
-    term check holds it to: localize.text.protect)."""
-    source = _without_yuan(source)
+    a number a Chinese word multiplies (8折, 10万) may be written as what it means, and
+    with the shop's `prices` a yuan price as the market's price it converts to (¥199 as
+    ฿935 at 4.7), as the translation writes it (localize.text.service.assemble)."""
+    if prices is not None:
+        source = _as_written(source, target, prices)
     wrote = numbers(target)
     missing = numbers(source) - wrote
     if not missing:
@@ -165,12 +165,17 @@ def missing_numbers(source: str, target: str) -> Counter[str]:
     return +missing
 
 
-def _without_yuan(text: str) -> str:
-    """`text` with its yuan prices (a seller's, localize.prices) taken out."""
-    found = yuan_prices_in(text, read=False)
-    for price in reversed(found):
-        text = text[: price.start] + " " + text[price.end :]
-    return text
+def _as_written(source: str, target: str, prices: Prices) -> str:
+    """`source` with each yuan price whose number `target` does not write, but whose
+    local price's number it does, written as that local price."""
+    wrote = numbers(target)
+    for price in reversed(yuan_prices_in(source, read=False)):
+        local = prices.local(price)
+        if local is None or not numbers(source[price.start : price.end]) - wrote:
+            continue
+        if not numbers(local) - wrote:
+            source = source[: price.start] + local + source[price.end :]
+    return source
 
 
 def yuan_prices(
@@ -290,8 +295,10 @@ def check(
     target_lang: str,
     kept: Sequence[str] = (),
     limits: Limits = Limits(),
+    prices: Prices | None = None,
 ) -> list[Finding]:
-    """Every check for one field ('title', 'description' or 'caption')."""
+    """Every check for one field ('title', 'description' or 'caption'); with the shop's
+    `prices`, a yuan price may be written converted (missing_numbers)."""
     out: list[Finding] = []
     parsed = html.parse(target) if field == "description" else None
     src_plain = plain(source) if parsed else source
@@ -304,7 +311,7 @@ def check(
                 about(field, msg("the source has text and the translation has none")),
             )
         )
-    missing = missing_numbers(src_plain, tgt_plain)
+    missing = missing_numbers(src_plain, tgt_plain, prices)
     if missing:
         out.append(
             Finding(

@@ -497,7 +497,13 @@ def assemble(
     )
     origins = sorted({s.origin for s in segments if s.origin != AS_WRITTEN}) or ["none"]
     findings += checks.check(
-        text, output, field=field_name, target_lang=target_lang, kept=kept, limits=limits
+        text,
+        output,
+        field=field_name,
+        target_lang=target_lang,
+        kept=kept,
+        limits=limits,
+        prices=prices,
     )
     entries = tuple(dict.fromkeys(s.entry for s in segments if s.entry))
     if entries and checks.has_errors(findings):  # else the next run serves it again, unsaid

@@ -43,9 +43,15 @@ def test_a_price_inside_a_brand_term_is_the_brands() -> None:
     assert kept.yuan == ("¥99",) and "99元店" in kept.kept
 
 
-def test_a_converted_price_is_not_a_changed_number() -> None:
-    assert not checks.missing_numbers("原价¥199，到手价99元，3件", "Was ฿935, only ฿465, 3 pcs")
-    assert checks.missing_numbers("原价¥199，3件", "Was ฿935, 4 pcs") == {"3": 1}
+def test_a_converted_price_is_not_a_changed_number_but_a_lost_or_wrong_one_is() -> None:
+    thai = Prices(4.7, _currency("TH"))
+    source = "原价¥199，到手价99元，3件"
+    assert not checks.missing_numbers(source, "Was ฿935, only ฿465, 3 pcs", thai)
+    assert not checks.missing_numbers(source, "Was ¥199, only ¥99, 3 pcs", thai)  # (no rate)
+    assert checks.missing_numbers(source, "Was ฿935, only ฿400, 3 pcs", thai) == {"99": 1}
+    assert checks.missing_numbers(source, "Was ฿935, only ฿465, 4 pcs", thai) == {"3": 1}
+    found = checks.check(source, "Was ฿935, only ฿465, 3 pcs", field="caption", target_lang="en")
+    assert [f.code for f in found if f.code == "numbers"] == ["numbers"]  # (no shop's rate)
 
 
 @pytest.fixture
@@ -129,3 +135,10 @@ def test_a_runs_listing_shows_its_prices_converted_in_review(shop, tmp_path: Pat
     said = run("review", "show", str(item["id"])).out
     assert "info: yuan_converted: description: yuan prices converted at 4.7 THB per yuan" in said
     assert "numbers" not in said
+    # a reviewer writes the prices converted too: not a changed number; a wrong one is
+    wrong = "description=<p>Was ฿935, now ฿400</p>"
+    refused = run("review", "approve", str(item["id"]), "--reviewer", "r", "--set", wrong)
+    assert refused.code == 1 and "number(s) 99 of the source" in refused.err
+    right = "description=<p>Was ฿935, now ฿465, only ฿465</p>"
+    done = run("review", "approve", str(item["id"]), "--reviewer", "r", "--set", right)
+    assert done.code == 0, done.err
