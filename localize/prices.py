@@ -24,10 +24,11 @@ _YUAN = re.compile(
     # OCR reads ¥ as "?" or "Y": only right before the digits, in a text of no other Latin
     rf"|(?<![A-Za-z])[?？Y]\s?(?P<c>{_AMOUNT})(?![A-Za-z])"
 )
-# In a seller's text only a sign says yuan: no OCR misreading, and not 块, which counts
-# pieces as often as yuan (毛巾3块装: a pack of 3); "¥" repeated is a typing slip, not OCR's.
+# In a seller's text only a sign says yuan: no OCR misreading (nor a sign read twice), and
+# not 块, which counts pieces as often as yuan (毛巾3块装: a pack of 3); digits after a
+# model's letters (X99元) or 元素 (an element) are no price.
 _TEXT_YUAN = re.compile(
-    rf"(?:[¥￥]|&yen;|\b(?:RMB|CNY))\s*(?P<a>{_AMOUNT})(?!\d)"
+    rf"(?:[¥￥]|&yen;|\b(?:RMB|CNY))\s*(?P<a>{_AMOUNT})"
     rf"|(?<![\d.,A-Za-z])(?P<b>{_AMOUNT})\s*(?:元(?!素)|(?:RMB|CNY)\b)"
 )
 _LATIN = re.compile(r"[A-Za-z]")
@@ -35,7 +36,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 @dataclass(frozen=True)
 class YuanPrice:
-    """A yuan price found in a region's text: the amount, and the text around it."""
+    """A yuan price found in a text (an image region's, a listing's): the amount, and
+    where it stands."""
 
     amount: Decimal
     start: int
@@ -67,7 +69,8 @@ def as_yuan(text: str, price: YuanPrice) -> str:
     ("99元", "RMB 99" and "&yen;99" are all "¥99"): the form listing text keeps through the
     engines and the memory (no Chinese character in it, and every buyer reads it as yuan),
     converted when the field is put together."""
-    return "¥" + re.search(_AMOUNT, text[price.start : price.end]).group()  # type: ignore[union-attr]
+    written = re.search(_AMOUNT, text[price.start : price.end])
+    return "¥" + (written.group() if written else str(price.amount))
 
 
 def yuan_price(text: str) -> YuanPrice | None:
