@@ -142,3 +142,13 @@ def test_a_runs_listing_shows_its_prices_converted_in_review(shop, tmp_path: Pat
     right = "description=<p>Was ฿935, now ฿465, only ฿465</p>"
     done = run("review", "approve", str(item["id"]), "--reviewer", "r", "--set", right)
     assert done.code == 0, done.err
+
+
+def test_a_brand_terms_price_stays_the_brands_through_localize_text(shop) -> None:  # type: ignore[no-untyped-def]
+    run, write = shop
+    write(4.7)
+    assert run("glossary", "add", "99元店", "--shop", "acme-th").code == 0
+    done = run("text", "99元店 到手价99元", "--to", "th", "--shop", "acme-th", "--json")
+    doc = json.loads(done.out)
+    assert doc["translation"] == "99元店 กกก฿465"
+    assert [f["fix"] for f in doc["findings"] if f["code"] == "yuan_converted"] == ["¥99 -> ฿465"]
