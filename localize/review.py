@@ -566,6 +566,7 @@ def recheck(
     store: Engine, settings: Settings | None, entry: Entry, edits: Mapping[str, str]
 ) -> list[dict[str, Any]]:
     """The item's findings with those of the edited fields made again for the new text."""
+    from localize.prices import shop_prices
     from localize.text import checks, html, leftovers, protect
     from localize.text.service import load_terms
 
@@ -577,6 +578,9 @@ def recheck(
     item, listing = entry.item, entry.listing
     limits = _limits(settings, item.shop_id)
     terms = load_terms(store, scope=item.shop_id, language=item.language)
+    # a reviewer may write a yuan price converted at the shop's rate, as a run does
+    shop = next((s for s in settings.shops if s.id == item.shop_id), None) if settings else None
+    prices = shop_prices(settings, shop)
     kept_findings = [f for f in item.findings if lifecycle.field_of(f) not in edits]
     for name, text in edits.items():
         # the source as the engines got it (its leftovers cleaned), as `localize run` checks
@@ -584,7 +588,13 @@ def recheck(
         pieces = html.split(source).texts() if name == "description" else [source]
         kept = tuple(k for piece in pieces for k in protect.protect(piece, terms).kept)
         found = checks.check(
-            source, text, field=name, target_lang=item.language, kept=kept, limits=limits
+            source,
+            text,
+            field=name,
+            target_lang=item.language,
+            kept=kept,
+            limits=limits,
+            prices=prices,
         )
         kept_findings += [f.as_dict() for f in found]
     return kept_findings

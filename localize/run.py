@@ -21,9 +21,11 @@ from localize import lifecycle
 from localize.engines.resilient import EngineChain, Failing, together
 from localize.image.items import ImageSummary, items_to_caption, run_images
 from localize.image.regions import translator
+from localize.prices import Prices, shop_prices
 from localize.text import memory
 from localize.text.checks import Limits, has_errors
 from localize.text.service import (
+    NO_RATE,
     Rejected,
     SegmentTranslator,
     assemble,
@@ -149,7 +151,9 @@ def run_text(
                 done = translator.translate_many(segments)
                 summary.segments += unique
                 summary.from_memory += translator.from_memory
-                _store_results(store, group, done, lang, limits, summary, rejected)
+                _store_results(
+                    store, group, done, lang, limits, summary, rejected, shop_prices(settings, shop)
+                )
     finally:
         summary.engine_calls = chain.calls
         summary.engines_failing = chain.failing()
@@ -278,12 +282,15 @@ def _store_results(
     limits: Limits,
     summary: RunSummary,
     rejected: dict[int, list[dict[str, Any]]] | None = None,
+    prices: Prices = NO_RATE,
 ) -> None:
     rejected = rejected or {}
     with session_scope(store) as session:
         for item, listing in work:
             results = {
-                f: assemble(getattr(listing, f), f, done, target_lang=lang, limits=limits)
+                f: assemble(
+                    getattr(listing, f), f, done, target_lang=lang, limits=limits, prices=prices
+                )
                 for f in FIELDS
             }
             details = rejected.get(int(item.id or 0), [])

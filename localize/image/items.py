@@ -52,11 +52,11 @@ from localize.image.regions import (
     plan_text,
     poor_erase_finding,
     product_of,
-    shop_prices,
     with_erase_scores,
 )
 from localize.image.render import TRUNCATED_WARNING, Caption, chinese_overlay, validate_caption
 from localize.image.replace import ReplaceText
+from localize.prices import shop_prices
 from store.db import session_scope
 from store.models import ItemState, Listing, LocalizationItem
 

@@ -27,10 +27,10 @@ from localize.image.regions import (
     on_object_of,
     plan_text,
     product_of,
-    shop_prices,
 )
 from localize.image.render import Caption, Layout, validate_caption
 from localize.image.replace import RegionPlan, Replaced, ReplaceText
+from localize.prices import shop_prices
 
 if TYPE_CHECKING:  # settings bring pydantic; worker processes unpickling a job need none
     from config.settings import Settings, ShopSettings
@@ -324,7 +324,7 @@ def replace_text_images(
 def _erase_prices(text: ImageText, regions: Sequence[Region]) -> ImageText:
     """The clean plate's plan with every yuan price erased as well: one OCR read as "?99"
     has no Chinese in it, so plan_text leaves it as not Chinese."""
-    from localize.image.prices import yuan_price
+    from localize.prices import yuan_price
 
     plans, records = list(text.plans), []
     for region, record in zip(regions, text.records, strict=True):

@@ -25,9 +25,9 @@ from localize.image.curves import is_curved
 from localize.image.emphasis import ColourRun
 from localize.image.findings import CHINESE_LEFT, FINDING, image_finding
 from localize.image.ocr import Region, has_chinese
-from localize.image.prices import Prices, pieces, yuan_price, yuan_prices
 from localize.image.product import OVERLAY, PRICE, PRINTING
 from localize.image.replace import RegionPlan
+from localize.prices import Prices, pieces, yuan_price, yuan_prices
 
 # A region's text -> its translation, or None with the reasons it cannot be used.
 Translate = Callable[[str], tuple[str | None, list[str]]]
@@ -566,16 +566,6 @@ def product_of(img: Any) -> Any:
     from localize.image.product import Product
 
     return Product(np.asarray(img))
-
-
-def shop_prices(settings: Any, shop: Any, script: str | None = None) -> Prices:
-    """How a shop's yuan prices are converted: its `[shops.images] yuan_rate` and its
-    market's currency, drawn in `script`; without a shop, no price is converted (each is
-    an error)."""
-    if settings is None or shop is None:
-        return NO_RATE
-    currency = settings.markets.market(shop.market).currency
-    return Prices(shop.images.yuan_rate, currency, script)
 
 
 def occupied(records: Iterable[dict[str, Any]]) -> tuple[tuple[int, int, int, int], ...]:

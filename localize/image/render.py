@@ -140,9 +140,9 @@ def chinese_overlay(img: Any, regions: Sequence[Region], *, yuan: bool = False) 
     """The regions read on `img` that a buyer would see as the supplier's Chinese: Chinese
     text (and, with `yuan`, yuan prices) that is not the product's own printing (kept by
     default: nothing to replace)."""
-    from localize.image.prices import yuan_price
     from localize.image.product import PRINTING
     from localize.image.regions import kinds_of
+    from localize.prices import yuan_price
 
     chinese = [r for r in regions if r.chinese or (yuan and yuan_price(r.text) is not None)]
     if not chinese:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from config.i18n import SEMICOLON, Joined, Msg, Text, msg, stored
 from config.markets import BUILT_IN, Market, primary_language
 from config.terminal import control_character
+from localize.prices import Prices
+from localize.prices import yuan_prices as yuan_prices_in
 from localize.text import FIELD_NAMES, html, leftovers
 from localize.text import said as said  # re-exported: where it lived before
 
@@ -138,9 +140,13 @@ def _values(number: str) -> set[float]:
     return out
 
 
-def missing_numbers(source: str, target: str) -> Counter[str]:
+def missing_numbers(source: str, target: str, prices: Prices | None = None) -> Counter[str]:
     """The numbers of `source` that `target` does not write (thousands separators dropped):
-    a number a Chinese word multiplies (8折, 10万) may be written as what it means."""
+    a number a Chinese word multiplies (8折, 10万) may be written as what it means, and
+    with the shop's `prices` a yuan price as the market's price it converts to (¥199 as
+    ฿935 at 4.7), as the translation writes it (localize.text.service.assemble)."""
+    if prices is not None:
+        source = _as_written(source, target, prices)
     wrote = numbers(target)
     missing = numbers(source) - wrote
     if not missing:
@@ -157,6 +163,55 @@ def missing_numbers(source: str, target: str) -> Counter[str]:
                 spare[other] -= 1
                 break
     return +missing
+
+
+def _as_written(source: str, target: str, prices: Prices) -> str:
+    """`source` with each yuan price whose number `target` does not write, but whose
+    local price's number it does, written as that local price."""
+    wrote = numbers(target)
+    for price in reversed(yuan_prices_in(source, read=False)):
+        local = prices.local(price)
+        if local is None or not numbers(source[price.start : price.end]) - wrote:
+            continue
+        if not numbers(local) - wrote:
+            source = source[: price.start] + local + source[price.end :]
+    return source
+
+
+def yuan_prices(
+    field: str, converted: Mapping[str, str], left: Sequence[str], prices: Prices
+) -> list[Finding]:
+    """What became of a field's yuan prices: converted at the shop's rate (info: which,
+    and to what), or left in yuan for the buyer (a warning naming each, and what to do)."""
+    out = []
+    if converted:
+        pairs = ", ".join(f"{yuan} -> {local}" for yuan, local in converted.items())
+        assert prices.currency is not None and prices.rate is not None
+        said = msg(
+            "yuan prices converted at {rate} {code} per yuan: {pairs}",
+            rate=format(prices.rate, "g"),
+            code=prices.currency.code,
+            pairs=pairs,
+        )
+        out.append(Finding("yuan_converted", INFO, about(field, said), ", ".join(converted), pairs))
+    if left:
+        names = ", ".join(dict.fromkeys(left))
+        if prices.currency is None and prices.rate is not None:
+            said = msg(
+                "yuan prices left in yuan for the buyer: {prices}; the market has no currency "
+                "in the markets file: give it one, or write the local prices in the text",
+                prices=names,
+            )
+        else:
+            said = msg(
+                "yuan prices left in yuan for the buyer: {prices}; set [shops.images] "
+                "yuan_rate ({code} per yuan) to convert them, or write the local prices "
+                "in the text",
+                prices=names,
+                code=prices.currency.code if prices.currency else "local currency",
+            )
+        out.append(Finding("yuan_price", WARNING, about(field, said), names))
+    return out
 
 
 def emoji(text: str) -> Counter[str]:
@@ -240,8 +295,10 @@ def check(
     target_lang: str,
     kept: Sequence[str] = (),
     limits: Limits = Limits(),
+    prices: Prices | None = None,
 ) -> list[Finding]:
-    """Every check for one field ('title', 'description' or 'caption')."""
+    """Every check for one field ('title', 'description' or 'caption'); with the shop's
+    `prices`, a yuan price may be written converted (missing_numbers)."""
     out: list[Finding] = []
     parsed = html.parse(target) if field == "description" else None
     src_plain = plain(source) if parsed else source
@@ -254,7 +311,7 @@ def check(
                 about(field, msg("the source has text and the translation has none")),
             )
         )
-    missing = missing_numbers(src_plain, tgt_plain)
+    missing = missing_numbers(src_plain, tgt_plain, prices)
     if missing:
         out.append(
             Finding(

@@ -168,12 +168,29 @@ class Protected:
     text: str
     replacements: tuple[str, ...]
     kept: tuple[str, ...]  # the do-not-translate terms found (for the check)
+    yuan: tuple[str, ...] = ()  # the yuan prices among `kept`, each as_yuan writes it
+
+
+def yuan_spans(text: str) -> list[tuple[int, int, str]]:
+    """The yuan prices of a seller's text (localize.prices, signs only): start, end, and
+    the price as the translation keeps it ("¥99")."""
+    from localize.prices import as_yuan, yuan_prices
+
+    return [(p.start, p.end, as_yuan(text, p)) for p in yuan_prices(text, read=False)]
 
 
 def protect(
-    text: str, terms: Sequence[Term], patterns: Iterable[str] = DEFAULT_PATTERNS
+    text: str,
+    terms: Sequence[Term],
+    patterns: Iterable[str] = DEFAULT_PATTERNS,
+    *,
+    yuan: bool = False,
 ) -> Protected:
-    """Replace protected terms (longest first) and pattern matches with placeholders."""
+    """Replace protected terms (longest first) and pattern matches with placeholders; with
+    `yuan`, each yuan price outside the seller's own terms and patterns too (a price inside
+    a brand term is the brand's), put back as "¥99" (as_yuan) whatever sign it had: the
+    engine can neither change its number nor write 元 in the buyer's language, and the
+    field converts it (localize.text.service.assemble)."""
     spans: list[tuple[int, int, str, bool]] = []  # start, end, output, is do-not-translate
 
     def free(start: int, end: int) -> bool:
@@ -185,22 +202,33 @@ def protect(
         for m in re.finditer(re.escape(term.term), text):
             if free(m.start(), m.end()):
                 spans.append((m.start(), m.end(), term.target or m.group(0), term.target is None))
-    regexes = [t.term for t in terms if t.is_pattern] + list(patterns)
-    for pattern in regexes:
+    own = [t.term for t in terms if t.is_pattern]
+    for pattern in own:
+        for m in find(pattern, text):
+            if m.group(0) and free(m.start(), m.end()):
+                spans.append((m.start(), m.end(), m.group(0), True))
+    prices: set[int] = set()  # (before the SKU pattern, which takes "RMB99" for a model)
+    for start, end, value in yuan_spans(text) if yuan else ():
+        if free(start, end):
+            prices.add(start)
+            spans.append((start, end, value, True))
+    for pattern in patterns:
         for m in find(pattern, text):
             if m.group(0) and free(m.start(), m.end()):
                 spans.append((m.start(), m.end(), m.group(0), True))
     spans.sort()
-    out, replacements, kept, pos = [], [], [], 0
+    out, replacements, kept, found, pos = [], [], [], [], 0
     for start, end, value, dnt in spans:
         out.append(text[pos:start])
         out.append(_PLACEHOLDER.format(len(replacements)))
         replacements.append(value)
         if dnt:
             kept.append(value)
+        if start in prices:
+            found.append(value)
         pos = end
     out.append(text[pos:])
-    return Protected("".join(out), tuple(replacements), tuple(kept))
+    return Protected("".join(out), tuple(replacements), tuple(kept), tuple(found))
 
 
 def restore(translated: str, protected: Protected) -> tuple[str, list[int]]:

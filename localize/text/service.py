@@ -19,6 +19,7 @@ from config.runtime import Secrets
 from localize.engines import URL_ENGINES, Brief, EngineChain, ResilientEngine, build_engine
 from localize.engines.resilient import shared_calls as shared_engine_calls
 from localize.errors import EngineError, EngineFailed, NoNewText, NoNewTranslation
+from localize.prices import Prices, convert_text, shop_prices
 from localize.text import checks, html, leftovers, memory, protect
 from store.db import read_scope, session_scope
 from store.models import GlossaryTerm, Quality
@@ -39,6 +40,7 @@ SAVE_EVERY, SAVE_SECONDS = 16, 1.0  # engine results stored at least this often
 # The origin of a segment with nothing to translate, kept as written: no engine was asked
 # and the memory keeps nothing for it (an identity entry would only crowd it).
 AS_WRITTEN = "as written"
+NO_RATE = Prices()  # no yuan_rate: no yuan price converted, each said
 
 
 @dataclass
@@ -57,6 +59,7 @@ class Segment:
     # engine: the entry and why
     passed_over: tuple[memory.Entry, tuple[Msg, ...]] | None = None
     entry: memory.Entry | None = None  # the memory entry it was served from
+    yuan: tuple[str, ...] = ()  # its yuan prices, among `kept`, as protect keeps them
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,8 @@ class SegmentTranslator:
                     target_lang=self.target_lang,
                     text=first,
                 )
-                kept = protect.protect(first, self.terms).kept
+                protected = self._protect(first)
+                kept = protected.kept
                 refused = self.rejected.get(memory.source_key(first))
                 hit = None
                 for row in found:
@@ -271,6 +275,7 @@ class SegmentTranslator:
                             kept,
                             entry=entry,
                             passed_over=passed_over.get(first),
+                            yuan=protected.yuan,
                         )
                 else:
                     todo.append(first)
@@ -331,8 +336,19 @@ class SegmentTranslator:
                         origin=segment.origin,
                     )
 
+    def _protect(self, source: str) -> protect.Protected:
+        """`source` with its protected terms as placeholders, and its yuan prices unless
+        the buyer reads Chinese (assemble converts them)."""
+        yuan = not self.target_lang.lower().startswith("zh")
+        return protect.protect(source, self.terms, yuan=yuan)
+
     def _engine(self, source: str) -> Segment:
-        protected = protect.protect(source, self.terms)
+        segment = self._engine_segment(source)
+        segment.yuan = self._protect(source).yuan
+        return segment
+
+    def _engine_segment(self, source: str) -> Segment:
+        protected = self._protect(source)
         if not protect.has_words(protected.text):
             text, _ = protect.restore(protected.text, protected)
             return Segment(text, "glossary", protected.kept)
@@ -410,8 +426,11 @@ def assemble(
     *,
     target_lang: str,
     limits: checks.Limits,
+    prices: Prices = NO_RATE,
 ) -> FieldResult:
-    """A field put together from its translated segments, and checked."""
+    """A field put together from its translated segments, and checked; its yuan prices
+    (each kept by the segments as "¥99") written in the market's currency by `prices`
+    (the shop's `yuan_rate`), or left and said so without a rate."""
     if not text.strip():
         return FieldResult(text, "none", [])
     source = leftovers.clean_source(text, field_name)
@@ -420,13 +439,24 @@ def assemble(
     if not text.strip():  # nothing but leftovers (a title of emoji): nothing to translate
         return FieldResult("", "none", findings)
     changes: list[leftovers.Change] = []  # what cleaning changed in the engines' text
+    converted: dict[str, str] = {}  # a yuan price as the text had it -> in local currency
+    left: list[str] = []  # yuan prices left (no rate)
+    in_yuan = not target_lang.lower().startswith("zh")  # a Chinese reader's are kept
 
     def cleaned(segment: Segment) -> str:
         # cleaned as the engine answered (Segment.changes); again for the field (a title's
         # emoji, a memory entry stored before cleaning was)
         after = leftovers.clean_translation(segment.text, field_name, target_lang)
         changes.extend([*segment.changes, *after.changes])
-        return after.text
+        if not in_yuan:
+            return after.text
+        # the memory keeps "¥99" whatever the rate: converted here, on the way out (and a
+        # price an older entry or a person wrote as 99元 too); a brand term's own is kept
+        terms = _without(segment.kept, segment.yuan)
+        done = convert_text(after.text, prices, terms)
+        converted.update(done.converted)
+        left.extend(done.left)
+        return done.text
 
     if field_name == "description":
         fragment = html.split(text)
@@ -458,10 +488,22 @@ def assemble(
         no_new = all(s.no_new for s in segments if s.error)
         return FieldResult("", segments[0].origin, [], errors[0], no_new=no_new)
     findings += checks.cleaned(field_name, changes, target_lang, of="translation")
-    kept = tuple(k for s in segments for k in s.kept)
+    findings += checks.yuan_prices(field_name, converted, left, prices)
+    # a price kept is there converted (a placeholder the engine lost is still missed)
+    kept = tuple(
+        k
+        for s in segments
+        for k in (*_without(s.kept, s.yuan), *(converted.get(y, y) for y in s.yuan))
+    )
     origins = sorted({s.origin for s in segments if s.origin != AS_WRITTEN}) or ["none"]
     findings += checks.check(
-        text, output, field=field_name, target_lang=target_lang, kept=kept, limits=limits
+        text,
+        output,
+        field=field_name,
+        target_lang=target_lang,
+        kept=kept,
+        limits=limits,
+        prices=prices,
     )
     entries = tuple(dict.fromkeys(s.entry for s in segments if s.entry))
     if entries and checks.has_errors(findings):  # else the next run serves it again, unsaid
@@ -469,12 +511,29 @@ def assemble(
     return FieldResult(output, "+".join(origins), findings, entries=entries)
 
 
+def _without(kept: Sequence[str], yuan: Sequence[str]) -> list[str]:
+    """A segment's protected terms but its yuan prices (each taken out once)."""
+    rest = list(kept)
+    for price in yuan:
+        if price in rest:
+            rest.remove(price)
+    return rest
+
+
 def translate_field(
-    translator: SegmentTranslator, text: str, *, field_name: str, limits: checks.Limits
+    translator: SegmentTranslator,
+    text: str,
+    *,
+    field_name: str,
+    limits: checks.Limits,
+    prices: Prices = NO_RATE,
 ) -> FieldResult:
-    """One listing field (title, description or caption) translated and checked."""
+    """One listing field (title, description or caption) translated and checked, its yuan
+    prices converted by `prices`."""
     done = translator.translate_many(field_segments(text, field_name))
-    return assemble(text, field_name, done, target_lang=translator.target_lang, limits=limits)
+    return assemble(
+        text, field_name, done, target_lang=translator.target_lang, limits=limits, prices=prices
+    )
 
 
 def translate_one(
@@ -529,7 +588,13 @@ def translate_one(
             briefs=briefs([(field, source)], market, limits),
             rejected=rejected or {},
         )
-        result = translate_field(translator, source, field_name=field, limits=limits)
+        result = translate_field(
+            translator,
+            source,
+            field_name=field,
+            limits=limits,
+            prices=shop_prices(settings, shop),
+        )
     finally:
         if own:
             chain.close()

@@ -16,7 +16,6 @@ from PIL import Image
 
 from config.markets import load_markets
 from localize.image.ocr import Region
-from localize.image.prices import Prices, yuan_price, yuan_prices
 from localize.image.product import (
     OVERLAY,
     PRICE,
@@ -26,6 +25,7 @@ from localize.image.product import (
     silhouette,
 )
 from localize.image.regions import chinese_left, finding, plan_text
+from localize.prices import Prices, yuan_price, yuan_prices
 from tests.imagesynth import make
 from tests.localize.images import photo, product_shot
 

@@ -594,8 +594,8 @@ def test_only_a_region_an_engine_failed_is_marked_to_be_asked_again() -> None:
     # Issue 19/17: a check's refusal stands until a reviewer acts; an engine's failure
     # (down, refusing) is the engine's, asked again by the next run (findings say which).
     from config.markets import Currency
-    from localize.image.prices import Prices
     from localize.image.regions import EngineDown, engine_failed
+    from localize.prices import Prices
 
     square = ((10, 10), (200, 10), (200, 50), (10, 50))
     below = ((10, 60), (200, 60), (200, 90), (10, 90))

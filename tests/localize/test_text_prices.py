@@ -1,0 +1,154 @@
+"""Yuan prices in listing text: converted at the shop's `yuan_rate` into the market's
+currency and format as on images (localize.prices), said as an info finding; without a
+rate, a warning naming each price. The number check does not take a converted price for a
+changed number, a brand term's price stays the brand's, and the memory keeps the price in
+yuan ("¥99"), so that a new rate converts it again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from localize.prices import Prices, convert_text
+from localize.text import checks, protect
+
+
+def _currency(code: str):  # type: ignore[no-untyped-def]
+    from config.markets import load_markets
+
+    return next(m.currency for m in load_markets().markets.values() if m.code == code)
+
+
+def test_every_sign_of_a_sellers_yuan_price_is_converted_in_the_markets_format() -> None:
+    thai = Prices(4.7, _currency("TH"))
+    done = convert_text("原价¥199，现价￥99，到手价99元 &yen;10 RMB 1,000 5 CNY", thai)
+    assert done.text == "原价฿935，现价฿465，到手价฿465 ฿47 ฿4,700 ฿24"
+    assert done.left == ()
+    vietnam = convert_text("¥99", Prices(3500, _currency("VN")))
+    assert vietnam.text == "346.500₫"
+
+
+def test_a_count_of_pieces_or_a_model_number_is_no_price() -> None:
+    thai = Prices(4.7, _currency("TH"))
+    for text in ("毛巾3块装", "型号Y99", "2元素", "X99元"):
+        assert convert_text(text, thai).text == text
+
+
+def test_a_price_inside_a_brand_term_is_the_brands() -> None:
+    done = convert_text("99元店 ¥99", Prices(4.7, _currency("TH")), keep=["99元店"])
+    assert done.text == "99元店 ฿465"
+    kept = protect.protect("99元店 到手价99元", [protect.Term("99元店")], yuan=True)
+    assert kept.yuan == ("¥99",) and "99元店" in kept.kept
+
+
+def test_a_converted_price_is_not_a_changed_number_but_a_lost_or_wrong_one_is() -> None:
+    thai = Prices(4.7, _currency("TH"))
+    source = "原价¥199，到手价99元，3件"
+    assert not checks.missing_numbers(source, "Was ฿935, only ฿465, 3 pcs", thai)
+    assert not checks.missing_numbers(source, "Was ¥199, only ¥99, 3 pcs", thai)  # (no rate)
+    assert checks.missing_numbers(source, "Was ฿935, only ฿400, 3 pcs", thai) == {"99": 1}
+    assert checks.missing_numbers(source, "Was ฿935, only ฿465, 4 pcs", thai) == {"3": 1}
+    found = checks.check(source, "Was ฿935, only ฿465, 3 pcs", field="caption", target_lang="en")
+    assert [f.code for f in found if f.code == "numbers"] == ["numbers"]  # (no shop's rate)
+
+
+@pytest.fixture
+def shop(cli, tmp_path: Path, db_url: str, engine_server):  # type: ignore[no-untyped-def]
+    config = tmp_path / "shops.toml"
+
+    def write(rate: float | None) -> None:
+        config.write_text(
+            '[[shops]]\nid = "acme-th"\nmarket = "TH"\n[shops.translation]\nengine = "libre"\n'
+            f'url = "{engine_server.url}"\napi_key_env = "LIBRE_KEY"\nretries = 0\ntimeout = 5\n'
+            + (f"[shops.images]\nyuan_rate = {rate}\n" if rate is not None else ""),
+            encoding="utf-8",
+        )
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return cli(
+            "localize", *args, "--config", str(config), "--db", db_url, environ={"LIBRE_KEY": "k"}
+        )
+
+    return invoke, write
+
+
+DESCRIPTION = "<p>原价¥199，现价￥99，到手价99元</p>"
+
+
+def test_localize_text_converts_a_descriptions_yuan_prices_at_the_shops_rate(shop) -> None:  # type: ignore[no-untyped-def]
+    run, write = shop
+    write(4.7)
+    done = run(
+        "text", DESCRIPTION, "--to", "th", "--shop", "acme-th", "--field", "description", "--json"
+    )
+    assert done.code == 0, done.err
+    doc = json.loads(done.out)
+    assert doc["translation"] == "<p>กก฿935 กก฿465 กกก฿465</p>"  # (Thai: a space for ，)
+    codes = {f["code"]: f for f in doc["findings"]}
+    assert codes["yuan_converted"]["severity"] == "info"
+    assert codes["yuan_converted"]["fix"] == "¥199 -> ฿935, ¥99 -> ฿465"
+    assert "numbers" not in codes and "protected_term" not in codes
+
+
+def test_without_a_rate_each_yuan_price_is_a_warning_and_a_new_rate_converts_the_memorys(  # type: ignore[no-untyped-def]
+    shop, engine_server
+) -> None:
+    run, write = shop
+    write(None)
+    title = "&yen;99 保温杯 RMB 199"
+    done = run("text", title, "--to", "th", "--shop", "acme-th", "--json")
+    doc = json.loads(done.out)
+    assert doc["translation"] == "¥99 กกก ¥199"
+    warned = [f for f in doc["findings"] if f["code"] == "yuan_price"]
+    assert [f["severity"] for f in warned] == ["warning"]
+    assert (
+        warned[0]["text"] == "¥99, ¥199"
+        and "set [shops.images] yuan_rate (THB per yuan)" in (warned[0]["message"])
+    )
+    write(4.7)  # the memory kept the yuan: served again, converted at the rate set now
+    again = json.loads(run("text", title, "--to", "th", "--shop", "acme-th", "--json").out)
+    assert again["origin"] == "memory" and again["translation"] == "฿465 กกก ฿935"
+    assert len(engine_server.requests) == 1
+
+
+def test_a_runs_listing_shows_its_prices_converted_in_review(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, write = shop
+    write(4.7)
+    record = {
+        "product_id": "H-yuan",
+        "sku": "H-yuan",
+        "title": "新款保温杯 不锈钢 超大容量 轻薄便携 全国包邮 正品保障 到手价99元",
+        "description": DESCRIPTION,
+        "images": "",
+    }
+    listings = tmp_path / "listings.json"
+    listings.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    assert run("listings", "import", str(listings), "--shop", "acme-th").code == 0
+    assert run("run", "--shop", "acme-th").code == 0
+    item = json.loads(run("review", "list", "--json").out)[0]
+    shown = json.loads(run("review", "show", str(item["id"]), "--json").out)
+    description = shown["fields"]["description"]["translation"]
+    assert "฿935" in description and "¥" not in description and "￥" not in description
+    assert shown["fields"]["title"]["translation"].endswith("฿465")
+    said = run("review", "show", str(item["id"])).out
+    assert "info: yuan_converted: description: yuan prices converted at 4.7 THB per yuan" in said
+    assert "numbers" not in said
+    # a reviewer writes the prices converted too: not a changed number; a wrong one is
+    wrong = "description=<p>Was ฿935, now ฿400</p>"
+    refused = run("review", "approve", str(item["id"]), "--reviewer", "r", "--set", wrong)
+    assert refused.code == 1 and "number(s) 99 of the source" in refused.err
+    right = "description=<p>Was ฿935, now ฿465, only ฿465</p>"
+    done = run("review", "approve", str(item["id"]), "--reviewer", "r", "--set", right)
+    assert done.code == 0, done.err
+
+
+def test_a_brand_terms_price_stays_the_brands_through_localize_text(shop) -> None:  # type: ignore[no-untyped-def]
+    run, write = shop
+    write(4.7)
+    assert run("glossary", "add", "99元店", "--shop", "acme-th").code == 0
+    done = run("text", "99元店 到手价99元", "--to", "th", "--shop", "acme-th", "--json")
+    doc = json.loads(done.out)
+    assert doc["translation"] == "99元店 กกก฿465"
+    assert [f["fix"] for f in doc["findings"] if f["code"] == "yuan_converted"] == ["¥99 -> ฿465"]
