@@ -434,6 +434,8 @@ def assemble(
         # whitespace at a description's edges carries nothing, and a tab or CR there would
         # start a formula in a spreadsheet (the export quotes such a cell)
         output = fragment.render(lambda t: cleaned(done[t])).strip()
+        if fragment.reshaped:
+            findings += checks.reshaped(fragment.reshaped)
         if fragment.dropped:
             findings.append(
                 checks.Finding(
@@ -464,7 +466,8 @@ def assemble(
         text, output, field=field_name, target_lang=target_lang, kept=kept, limits=limits
     )
     entries = tuple(dict.fromkeys(s.entry for s in segments if s.entry))
-    if entries and checks.has_errors(findings):  # else the next run serves it again, unsaid
+    # else the next run serves it again, unsaid; never beside an error of the source's markup
+    if entries and checks.memory_may_have_caused(findings):
         findings.append(checks.memory_served(field_name, entries))
     return FieldResult(output, "+".join(origins), findings, entries=entries)
 
