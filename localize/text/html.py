@@ -274,34 +274,41 @@ class _BlockMarker(HTMLParser):
 
     def _close_table(self) -> None:
         self._close_row()
-        self.depth = 0
-        self.tables += 1
-        header: list[str] | None = None
-        used = False
+        self.depth, self.tables = 0, self.tables + 1
         lines: list[str] = []
+        header: list[str] = []  # the header row the rows below are paired with
+        at = 0  # where its line goes: the header cells no row gave a value to (if any)
+        used: set[int] = set()  # its columns that gave a value its name
+
+        def unpaired() -> None:
+            left = [c for i, c in enumerate(header) if i not in used and _cell_words(c)]
+            lines.insert(at, " | ".join(left))
+            if used:
+                self.paired += 1
+
         for row in self.rows:
             cells = [c for _, c in row]
             if len(row) > 1 and all(h for h, _ in row):  # a header row
-                if header is not None and not used:
-                    lines.append(" | ".join(c for c in header if _cell_words(c)))
-                header, used = cells, False
-            elif header is not None:
-                pairs = [
-                    f"{header[i]}: {c}" if i < len(header) and _cell_words(header[i]) else c
-                    for i, c in enumerate(cells)
-                    if _cell_words(c)
-                ]
+                if header:
+                    unpaired()
+                header, at, used = cells, len(lines), set()
+            elif header:
+                pairs = []
+                for i, c in enumerate(cells):
+                    if not _cell_words(c):
+                        continue
+                    if i < len(header) and _cell_words(header[i]):
+                        used.add(i)
+                        c = f"{header[i]}: {c}"
+                    pairs.append(c)
                 lines.append("; ".join(pairs))
-                used = True
             elif len(row) > 1 and row[0][0] and _cell_words(cells[0]):  # its own header
                 values = " | ".join(c for c in cells[1:] if _cell_words(c))
                 lines.append(f"{cells[0]}: {values}" if values else cells[0])
             else:
                 lines.append(" | ".join(c for c in cells if _cell_words(c)))
-        if header is not None and not used:
-            lines.append(" | ".join(c for c in header if _cell_words(c)))
-        if header is not None and used:
-            self.paired += 1
+        if header:
+            unpaired()
         self.rows = []
         self.out.append(_BREAK + _BREAK.join(lines) + _BREAK)
 
@@ -587,37 +594,40 @@ def _list_items(lst: _Element, mark: str, reshaped: Reshaped) -> list[_Element |
 
 def _items(item: _Element, mark: str, reshaped: Reshaped) -> list[_Element | str]:
     """A list item made flat: its own text (its paragraphs as lines, `<br>` between), then
-    the items of the lists inside it, marked a level deeper."""
+    the items of a list inside it, marked a level deeper; words after that list are an
+    item again, at the item's level (the words keep their order)."""
+    out: list[_Element | str] = []
     lines: list[list[_Element | str]] = [[]]
-    after: list[_Element | str] = []  # the items of lists inside it
-    blocks = False
+    blocks = nested = False
+
+    def flush() -> None:
+        kept = [line for line in lines if _has_words(line)]
+        if kept:
+            children: list[_Element | str] = [mark] if mark else []
+            for n, line in enumerate(kept):
+                children.extend(["<br>", *_trimmed(line)] if n else _trimmed(line))
+            out.append(_Element("li", item.start, children))
+        lines[:] = [[]]
+
     for node in _unfold(item.children):
         if isinstance(node, _Element) and node.name == "p":
             blocks = True
-            lines += [node.children, []]
-        elif isinstance(node, _Element) and node.name in _LISTS:
+            lines.extend([node.children, []])
+        elif isinstance(node, _Element) and node.name in _LISTS | {"li"}:
+            nested = True
             reshaped.sublists += 1
-            after.extend(_list_items(node, mark + SUBITEM, reshaped))
-            lines.append([])
-        elif isinstance(node, _Element) and node.name == "li":  # an item in an item
-            reshaped.sublists += 1
-            after.extend(_items(node, mark + SUBITEM, reshaped))
+            flush()
+            if node.name == "li":  # an item in an item (out of an inline tag around it)
+                out.extend(_items(node, mark + SUBITEM, reshaped))
+            else:
+                out.extend(_list_items(node, mark + SUBITEM, reshaped))
         else:
             lines[-1].append(node)
-    if blocks:
-        reshaped.item_paragraphs += 1
-    kept = [line for line in lines if _has_words(line)]
-    if not blocks and not after and not mark:
+    if not blocks and not nested and not mark:
         return [item]  # as it was
-    children: list[_Element | str] = []
-    for n, line in enumerate(kept):
-        if n:
-            children.append("<br>")
-        children.extend(_trimmed(line))
-    if mark and kept:
-        children.insert(0, mark)
-    own = [_Element("li", item.start, children)] if kept else []
-    return [*own, *after]
+    reshaped.item_paragraphs += blocks
+    flush()
+    return out
 
 
 def _trimmed(line: list[_Element | str]) -> list[_Element | str]:
