@@ -82,8 +82,9 @@ class Fragment:
 
     def texts(self) -> list[str]:
         """The text pieces that carry words, in order, without the whitespace around them
-        (that stays with the markup: `render` puts it back as it was)."""
-        return [v.strip() for k, v in self.parts if k == "text" and v.strip()]
+        nor a sub-item's mark first (they stay with the markup: `render` puts them back as
+        they were; '– 防水' and '防水' are one text to the memory)."""
+        return [core for k, v in self.parts if k == "text" and (core := _around(v)[1])]
 
     def text(self) -> str:
         """The fragment's plain text (scripts and styles are not text)."""
@@ -100,13 +101,24 @@ class Fragment:
         for kind, value in self.parts:
             if kind == "tag":
                 out.append(value)
-            elif value.strip():
-                lead = value[: len(value) - len(value.lstrip())]
-                trail = value[len(value.rstrip()) :]
-                out.append(lead + htmllib.escape(translate(value.strip()), quote=False) + trail)
+            elif (split := _around(value))[1]:
+                lead, core, trail = split
+                out.append(lead + htmllib.escape(translate(core), quote=False) + trail)
             else:
                 out.append(value)
         return "".join(out)
+
+
+def _around(text: str) -> tuple[str, str, str]:
+    """A text piece as (what goes before its words: whitespace and sub-item marks, its
+    words, the whitespace after them)."""
+    core = text.strip()
+    while core.startswith(SUBITEM.strip()) and (core[1:2].isspace() or len(core) == 1):
+        core = core[1:].lstrip()
+    if not core:
+        return text, "", ""
+    start = text.index(core)
+    return text[:start], core, text[start + len(core) :]
 
 
 class _Splitter(HTMLParser):

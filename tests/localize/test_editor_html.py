@@ -209,7 +209,7 @@ def listing(tmp_path: Path, product: str, description: str) -> Path:
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_editor_html_goes_through_the_whole_flow_said_and_the_memory_not_blamed(  # type: ignore[no-untyped-def]
-    setup, tmp_path: Path
+    setup, tmp_path: Path, engine_server
 ) -> None:
     """The stranger's D7: the memory held '不锈钢' from an earlier listing; the list that
     had it in `<li><p>` was refused (`nested block tags: p`) and the memory blamed. Now it
@@ -236,6 +236,8 @@ def test_editor_html_goes_through_the_whole_flow_said_and_the_memory_not_blamed(
     assert imported.code == 0, imported.err
     ran = run("run", "--shop", "acme-my", "--json")
     assert ran.code == 0, ran.err
+    sent = [r.query.get("q") or r.json().get("q") for r in engine_server.requests]
+    assert "红" in sent and not [q for q in sent if "–" in q], sent  # the mark is no text
     items = shown(run, "p1")
     for doc in items:
         codes = {f["code"]: f for f in doc["findings"]}
