@@ -255,8 +255,6 @@ def test_the_buyers_own_script_and_latin_are_not_foreign(target: str, lang: str)
 
 def test_a_block_inside_another_says_which_and_how_to_write_it() -> None:
     """'nested block tags: p' said neither where nor what to do (the stranger's D7)."""
-    from localize.text.checks import check
-
     [finding] = [
         f
         for f in check(
