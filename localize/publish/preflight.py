@@ -123,10 +123,22 @@ def preflight(candidate: Candidate, rules: Rules, now: datetime) -> list[Reason]
             )
         )
     fragment = html.parse(c.description)
-    if fragment.refused or fragment.nested:
-        tags = sorted(set(fragment.refused + fragment.nested))
+    if fragment.refused:
+        tags = sorted(set(fragment.refused))
         out.append(
             Reason("description_tags", msg("description: tags not allowed: {tags}", tags=tags))
+        )
+    if fragment.nested:  # what the sanitizer makes flat: a reviewer's edit wrote it again
+        nested = ", ".join(f"<{t}>" for t in sorted(set(fragment.nested)))
+        out.append(
+            Reason(
+                "description_tags",
+                msg(
+                    "description: a block inside another ({tags}): TikTok Shop takes p, ul "
+                    "and ol one after another, never one inside another",
+                    tags=nested,
+                ),
+            )
         )
     out += _image_reasons(c.images, rules.images)
     out += _chinese_left_reasons(c.images)

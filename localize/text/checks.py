@@ -504,11 +504,91 @@ def _tag_findings(fragment: html.Fragment) -> list[Finding]:
                 ERROR,
                 about(
                     "description",
-                    msg("nested block tags: {tags}", tags=", ".join(sorted(set(fragment.nested)))),
+                    msg(
+                        "a block inside another ({tags} inside a list or a paragraph): TikTok "
+                        "Shop takes p, ul and ol one after another, never one inside another; "
+                        "write an item's lines in its <li> with <br> between them, and a "
+                        "sub-list's items as items of the list",
+                        tags=", ".join(f"<{t}>" for t in sorted(set(fragment.nested))),
+                    ),
                 ),
             )
         )
     return out
+
+
+# Findings the translation memory cannot have caused: the description's markup is the
+# source's (sanitized), the memory gives only the text between the tags, escaped.
+STRUCTURE = frozenset({"description_tags", "description_nesting"})
+
+
+def memory_may_have_caused(findings: Sequence[Finding]) -> bool:
+    """Whether an error-level finding is one whose text the memory gave could cause (not
+    one of the source's markup): only then is a memory entry named beside the errors."""
+    return any(f.severity == ERROR and f.code not in STRUCTURE for f in findings)
+
+
+def reshaped(found: html.Reshaped) -> list[Finding]:
+    """What the sanitizer rebuilt in a description so that TikTok Shop takes it: each said
+    (the words are all kept; a table's layout is not, so it is a warning to look at)."""
+    said: list[tuple[str, Msg]] = []
+    if found.item_paragraphs:
+        said.append(
+            (
+                INFO,
+                msg(
+                    "{n} list item(s) held paragraphs (<li><p>, as editors write them): each "
+                    "paragraph was made a line of the item, <br> between them",
+                    n=found.item_paragraphs,
+                ),
+            )
+        )
+    if found.sublists:
+        said.append(
+            (
+                INFO,
+                msg(
+                    "{n} list(s) inside a list were flattened into it: their items follow "
+                    "the item they were in, each marked '– '",
+                    n=found.sublists,
+                ),
+            )
+        )
+    if found.loose_items:
+        said.append(
+            (
+                INFO,
+                msg(
+                    "{n} list item(s) outside a list (an <li> left open or pasted alone) "
+                    "were put in a list",
+                    n=found.loose_items,
+                ),
+            )
+        )
+    if found.list_text:
+        said.append(
+            (
+                INFO,
+                msg(
+                    "{n} run(s) of words written in a list outside its items were made items",
+                    n=found.list_text,
+                ),
+            )
+        )
+    if found.tables:
+        said.append(
+            (
+                WARNING,
+                msg(
+                    "{n} table(s) were written one paragraph per row (TikTok Shop takes no "
+                    "table), each value after its column's header ('Size: 20cm; Capacity: "
+                    "500ml') where there was a header row, else the cells joined by ' | ': "
+                    "check that the rows read right",
+                    n=found.tables,
+                ),
+            )
+        )
+    return [Finding("description_reshaped", sev, about("description", m)) for sev, m in said]
 
 
 # The letters a language is written in besides Latin, which every buyer reads (brands, units,

@@ -78,11 +78,13 @@ class Fragment:
     tags: list[str] = field(default_factory=list)  # every tag opened, in order
     nested: list[str] = field(default_factory=list)  # block tags opened inside a block
     dropped: list[str] = field(default_factory=list)  # tags the sanitizer removed
+    reshaped: Reshaped | None = None  # what the sanitizer rebuilt to make it valid
 
     def texts(self) -> list[str]:
         """The text pieces that carry words, in order, without the whitespace around them
-        (that stays with the markup: `render` puts it back as it was)."""
-        return [v.strip() for k, v in self.parts if k == "text" and v.strip()]
+        nor a sub-item's mark first (they stay with the markup: `render` puts them back as
+        they were; '– 防水' and '防水' are one text to the memory)."""
+        return [core for k, v in self.parts if k == "text" and (core := _around(v)[1])]
 
     def text(self) -> str:
         """The fragment's plain text (scripts and styles are not text)."""
@@ -99,13 +101,24 @@ class Fragment:
         for kind, value in self.parts:
             if kind == "tag":
                 out.append(value)
-            elif value.strip():
-                lead = value[: len(value) - len(value.lstrip())]
-                trail = value[len(value.rstrip()) :]
-                out.append(lead + htmllib.escape(translate(value.strip()), quote=False) + trail)
+            elif (split := _around(value))[1]:
+                lead, core, trail = split
+                out.append(lead + htmllib.escape(translate(core), quote=False) + trail)
             else:
                 out.append(value)
         return "".join(out)
+
+
+def _around(text: str) -> tuple[str, str, str]:
+    """A text piece as (what goes before its words: whitespace and sub-item marks, its
+    words, the whitespace after them)."""
+    core = text.strip()
+    while core.startswith(SUBITEM.strip()) and (core[1:2].isspace() or len(core) == 1):
+        core = core[1:].lstrip()
+    if not core:
+        return text, "", ""
+    start = text.index(core)
+    return text[:start], core, text[start + len(core) :]
 
 
 class _Splitter(HTMLParser):
@@ -154,12 +167,21 @@ def parse(html: str) -> Fragment:
 
 def sanitize(html: str) -> str:
     """Only TikTok Shop's tags, only `img src` (http or https); other tags dropped with
-    their text kept (a dropped block's text in a paragraph of its own), scripts and styles
-    dropped with their content."""
+    their text kept (a dropped block's text in a paragraph of its own, a table's rows each
+    a paragraph), scripts and styles dropped with their content; blocks inside blocks made
+    flat (`reshape`)."""
+    return clean(html)[0]
+
+
+def clean(html: str) -> tuple[str, Reshaped]:
+    """`sanitize`'s HTML, and what was rebuilt to make it valid (for the findings)."""
     import nh3
 
+    marker = _BlockMarker()
+    marker.feed(_cdata_as_text(html.replace(_BREAK, "")))
+    marker.close()
     cleaned = nh3.clean(
-        _mark_blocks(_cdata_as_text(html.replace(_BREAK, ""))),
+        marker.marked(),
         tags=set(ALLOWED_TAGS),
         attributes={"img": {"src"}},
         clean_content_tags=set(_DROP_WITH_CONTENT),
@@ -167,42 +189,177 @@ def sanitize(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    return _paragraphs(cleaned) if _BREAK in cleaned else cleaned
+    if _BREAK in cleaned:
+        cleaned = _paragraphs(cleaned)
+    reshaped = Reshaped(tables=marker.tables, table_headers=marker.paired)
+    return reshape(cleaned, reshaped), reshaped
+
+
+_TABLE_PARTS = frozenset(
+    {"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"}
+)
+_CELL_BLOCKS = BLOCK_TAGS | _DROPPED_BLOCKS | {"li"}  # inside a cell: a space
+_TAG_TEXT = re.compile(r"<[^>]*>")
+
+
+def _cell_words(cell: str) -> bool:
+    return bool(_TAG_TEXT.sub("", cell).strip())
 
 
 class _BlockMarker(HTMLParser):
-    """The HTML as written, each tag of a dropped block replaced by _BREAK."""
+    """The HTML as written, each tag of a dropped block replaced by _BREAK, and each table
+    written row by row: a row is a paragraph of its own (between _BREAKs), its cells paired
+    with their column's header ('尺寸: 20cm; 容量: 500ml') when the table has a header row
+    (a row of <th>), or the row's own header cell first ('尺寸: 20cm') when it starts with
+    one, or else joined by ' | '. A phone shows a description as one column: a value on a
+    line of its own, its header lines above, is read as nothing, and an engine given
+    '尺寸: 20cm' as one piece knows what the number is."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.out: list[str] = []
+        self.tables = 0  # tables written row by row
+        self.paired = 0  # of them, with a header row paired with the values
+        self.depth = 0  # tables open (one inside a cell is read as its cells' text)
+        self.rows: list[list[tuple[bool, str]]] = []  # (a header cell, its HTML)
+        self.row: list[tuple[bool, str]] | None = None
+        self.cell: list[str] | None = None
+        self.header = False
+
+    def _emit(self, text: str) -> None:
+        if not self.depth:
+            self.out.append(text)
+            return
+        if self.cell is None:  # words in a table outside any cell: a cell of their own
+            if not text.strip():
+                return
+            self._open_cell(header=False)
+        assert self.cell is not None
+        self.cell.append(text)
+
+    def _open_cell(self, *, header: bool) -> None:
+        self._close_cell()
+        if self.row is None:
+            self.row = []
+        self.cell, self.header = [], header
+
+    def _close_cell(self) -> None:
+        if self.cell is not None:
+            assert self.row is not None
+            self.row.append((self.header, "".join(self.cell).strip()))
+            self.cell = None
+
+    def _close_row(self) -> None:
+        self._close_cell()
+        if self.row:
+            self.rows.append(self.row)
+        self.row = None
+
+    def _table_tag(self, tag: str, *, end: bool) -> bool:
+        """A tag of the outermost table handled; False for one that is a cell's content."""
+        if tag == "table":
+            if end and self.depth == 1:
+                self._close_table()
+            elif end and self.depth:
+                self.depth -= 1
+                self._emit(" ")
+            elif not end:
+                if self.depth:
+                    self._emit(" ")
+                else:
+                    self.rows, self.row, self.cell = [], None, None
+                self.depth += 1
+            return True
+        if not self.depth or tag not in _TABLE_PARTS:
+            return False
+        if self.depth > 1:  # a table inside a cell: its cells' text, spaced
+            self._emit(" ")
+        elif tag in ("td", "th"):
+            self._close_cell() if end else self._open_cell(header=tag == "th")
+        elif tag == "caption":  # a caption: a paragraph of its own
+            self._close_row()
+            if not end:
+                self._open_cell(header=False)
+        elif tag == "tr":
+            self._close_row()
+        return True
+
+    def _close_table(self) -> None:
+        self._close_row()
+        self.depth, self.tables = 0, self.tables + 1
+        lines: list[str] = []
+        header: list[str] = []  # the header row the rows below are paired with
+        at = 0  # where its line goes: the header cells no row gave a value to (if any)
+        used: set[int] = set()  # its columns that gave a value its name
+
+        def unpaired() -> None:
+            left = [c for i, c in enumerate(header) if i not in used and _cell_words(c)]
+            lines.insert(at, " | ".join(left))
+            if used:
+                self.paired += 1
+
+        for row in self.rows:
+            cells = [c for _, c in row]
+            if len(row) > 1 and all(h for h, _ in row):  # a header row
+                if header:
+                    unpaired()
+                header, at, used = cells, len(lines), set()
+            elif header:
+                pairs = []
+                for i, c in enumerate(cells):
+                    if not _cell_words(c):
+                        continue
+                    if i < len(header) and _cell_words(header[i]):
+                        used.add(i)
+                        c = f"{header[i]}: {c}"
+                    pairs.append(c)
+                lines.append("; ".join(pairs))
+            elif len(row) > 1 and row[0][0] and _cell_words(cells[0]):  # its own header
+                values = " | ".join(c for c in cells[1:] if _cell_words(c))
+                lines.append(f"{cells[0]}: {values}" if values else cells[0])
+            else:
+                lines.append(" | ".join(c for c in cells if _cell_words(c)))
+        if header:
+            unpaired()
+        self.rows = []
+        self.out.append(_BREAK + _BREAK.join(lines) + _BREAK)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(_BREAK if tag in _DROPPED_BLOCKS else self.get_starttag_text() or "")
+        if self._table_tag(tag, end=False):
+            return
+        if self.depth and tag in _CELL_BLOCKS:
+            self._emit(" ")
+        else:
+            self._emit(_BREAK if tag in _DROPPED_BLOCKS else self.get_starttag_text() or "")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        self.out.append(_BREAK if tag in _DROPPED_BLOCKS else f"</{tag}>")
+        if self._table_tag(tag, end=True):
+            return
+        if self.depth and tag in _CELL_BLOCKS:
+            self._emit(" ")
+        else:
+            self._emit(_BREAK if tag in _DROPPED_BLOCKS else f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
-        self.out.append(data)
+        self._emit(data)
 
     def handle_entityref(self, name: str) -> None:
-        self.out.append(f"&{name};")
+        self._emit(f"&{name};")
 
     def handle_charref(self, name: str) -> None:
-        self.out.append(f"&#{name};")
+        self._emit(f"&#{name};")
 
-
-def _mark_blocks(html: str) -> str:
-    marker = _BlockMarker()
-    marker.feed(html)
-    marker.close()
-    if marker.rawdata:  # an unfinished tag at the end: as written, the sanitizer judges it
-        marker.out.append(marker.rawdata)
-    return "".join(marker.out)
+    def marked(self) -> str:
+        """The HTML marked, a table left open at the end written as it stands."""
+        if self.rawdata:  # an unfinished tag at the end: as written, the sanitizer judges it
+            self._emit(self.rawdata)
+            self.rawdata = ""
+        if self.depth:
+            self._close_table()
+        return "".join(self.out)
 
 
 def _paragraphs(cleaned: str) -> str:
@@ -254,9 +411,256 @@ def _paragraphs(cleaned: str) -> str:
     return "".join(out)
 
 
+@dataclass
+class Reshaped:
+    """What the sanitizer rebuilt so that TikTok Shop takes a description: each a count."""
+
+    tables: int = 0  # tables written one paragraph per row
+    table_headers: int = 0  # of them, with each value after its column's header
+    item_paragraphs: int = 0  # list items whose paragraphs became their lines
+    sublists: int = 0  # lists inside a list, flattened into it
+    loose_items: int = 0  # list items outside a list, put in one
+    list_text: int = 0  # words directly in a list (outside its items), made items
+
+    def __bool__(self) -> bool:
+        return any(vars(self).values())
+
+
+@dataclass
+class _Element:
+    name: str
+    start: str  # the start tag as written
+    children: list[_Element | str] = field(default_factory=list)
+
+    def html(self) -> str:
+        if self.name in _VOID:
+            return self.start
+        return self.start + _markup(self.children) + f"</{self.name}>"
+
+
+def _markup(nodes: list[_Element | str]) -> str:
+    return "".join(n if isinstance(n, str) else n.html() for n in nodes)
+
+
+class _TreeBuilder(HTMLParser):
+    """Sanitized HTML (well formed: nh3 writes a tree) as a tree, text kept escaped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.root = _Element("", "")
+        self.open = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = _Element(tag, self.get_starttag_text() or f"<{tag}>")
+        self.open[-1].children.append(element)
+        if tag not in _VOID:
+            self.open.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.open.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        if any(e.name == tag for e in self.open[1:]):
+            while self.open.pop().name != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        children = self.open[-1].children
+        if children and isinstance(children[-1], str):
+            children[-1] += data
+        else:
+            children.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.handle_data(f"&#{name};")
+
+
+_LISTS = frozenset({"ul", "ol"})
+SUBITEM = "\u2013 "  # before each item of a list that was inside another, once a level
+
+
+def _has_words(nodes: list[_Element | str]) -> bool:
+    return any(
+        (n.strip() if isinstance(n, str) else n.name in _VOID or _has_words(n.children))
+        for n in nodes
+    )
+
+
+_FLAT_BLOCKS = _LISTS | {"p", "li"}
+
+
+def _holds_block(node: _Element | str) -> bool:
+    return isinstance(node, _Element) and any(
+        isinstance(c, _Element) and (c.name in _FLAT_BLOCKS or _holds_block(c))
+        for c in node.children
+    )
+
+
+def _unfold(nodes: list[_Element | str]) -> list[_Element | str]:
+    """Nodes with each inline tag around a block (`<b>a<li>x</li>b</b>`, `<p>` around an item
+    left open) split at the block: the words before and after stay in the tag, a paragraph's
+    or an item's words go in a copy of it, a list stands on its own."""
+    out: list[_Element | str] = []
+    for node in nodes:
+        if not isinstance(node, _Element) or node.name in _LISTS or node.name == "li":
+            out.append(node)
+            continue
+        if not _holds_block(node):
+            out.append(node)
+            continue
+        run: list[_Element | str] = []
+
+        def flush(node: _Element = node, run: list[_Element | str] = run) -> None:
+            if run:
+                out.append(_Element(node.name, node.start, run[:]))
+            run.clear()
+
+        for child in _unfold(node.children):
+            if not isinstance(child, _Element) or child.name not in _FLAT_BLOCKS:
+                run.append(child)
+                continue
+            flush()
+            if child.name in _LISTS or node.name == "p":
+                out.append(child)  # a list, or a block that was inside a paragraph
+            else:  # the inline tag's look kept on the block's words
+                out.append(
+                    _Element(
+                        child.name, child.start, [_Element(node.name, node.start, child.children)]
+                    )
+                )
+        flush()
+    return out
+
+
+def reshape(cleaned: str, reshaped: Reshaped) -> str:
+    """Sanitized HTML with what editors write and TikTok Shop refuses (blocks not nested)
+    made flat, its words all kept, each change counted in `reshaped`: a paragraph in a list
+    item becomes the item's text, several its lines (`<br>` between); a list inside a list
+    is flattened into it, its items after their parent item, each marked '– ' a level;
+    an item outside any list (`<p>a<li>b`, unclosed) goes into a `<ul>`; words directly in
+    a list become an item."""
+    if not re.search(r"<(li|ul|ol)\b", cleaned):
+        return cleaned
+    builder = _TreeBuilder()
+    builder.feed(cleaned)
+    builder.close()
+    out: list[_Element | str] = []
+    loose: _Element | None = None  # the list an item outside one goes into
+    for node in _unfold(builder.root.children):
+        if isinstance(node, _Element) and node.name == "li":
+            if loose is None:  # the list just before it (closed too early), or a new one
+                before = [n for n in out if not isinstance(n, str) or n.strip()][-1:]
+                if before and isinstance(before[0], _Element) and before[0].name in _LISTS:
+                    loose = before[0]
+                else:
+                    loose = _Element("ul", "<ul>")
+                    out.append(loose)
+            loose.children.extend(_items(node, "", reshaped))
+            reshaped.loose_items += 1
+        elif loose is not None and isinstance(node, str) and not node.strip():
+            loose.children.append(node)  # the space between two such items
+        else:
+            loose = None
+            if isinstance(node, _Element) and node.name in _LISTS:
+                node.children = _list_items(node, "", reshaped)
+            out.append(node)  # (spaces after a list stay after it)
+    return _markup(out)
+
+
+def _list_items(lst: _Element, mark: str, reshaped: Reshaped) -> list[_Element | str]:
+    """A list's children as items only: its items' blocks made flat, a list in it
+    flattened, words directly in it an item of their own."""
+    out: list[_Element | str] = []
+    run: list[_Element | str] = []  # words directly in the list, not in an item
+
+    def flush() -> None:
+        if _has_words(run):
+            reshaped.list_text += 1
+            out.extend(_items(_Element("li", "<li>", run[:]), mark, reshaped))
+        elif run:
+            out.extend(n for n in run if isinstance(n, str))
+        run.clear()
+
+    for node in _unfold(lst.children):
+        if isinstance(node, _Element) and node.name == "li":
+            flush()
+            out.extend(_items(node, mark, reshaped))
+        elif isinstance(node, _Element) and node.name in _LISTS:
+            flush()
+            reshaped.sublists += 1
+            out.extend(_list_items(node, mark + SUBITEM, reshaped))
+        elif isinstance(node, _Element) and node.name == "p":
+            flush()
+            run.extend(node.children)
+            flush()
+        else:
+            run.append(node)
+    flush()
+    return out
+
+
+def _items(item: _Element, mark: str, reshaped: Reshaped) -> list[_Element | str]:
+    """A list item made flat: its own text (its paragraphs as lines, `<br>` between), then
+    the items of a list inside it, marked a level deeper; words after that list are an
+    item again, at the item's level (the words keep their order)."""
+    out: list[_Element | str] = []
+    lines: list[list[_Element | str]] = [[]]
+    blocks = nested = False
+
+    def flush() -> None:
+        kept = [line for line in lines if _has_words(line)]
+        if kept:
+            children: list[_Element | str] = [mark] if mark else []
+            for n, line in enumerate(kept):
+                children.extend(["<br>", *_trimmed(line)] if n else _trimmed(line))
+            out.append(_Element("li", item.start, children))
+        lines[:] = [[]]
+
+    for node in _unfold(item.children):
+        if isinstance(node, _Element) and node.name == "p":
+            blocks = True
+            lines.extend([node.children, []])
+        elif isinstance(node, _Element) and node.name in _LISTS | {"li"}:
+            nested = True
+            reshaped.sublists += 1
+            flush()
+            if node.name == "li":  # an item in an item (out of an inline tag around it)
+                out.extend(_items(node, mark + SUBITEM, reshaped))
+            else:
+                out.extend(_list_items(node, mark + SUBITEM, reshaped))
+        else:
+            lines[-1].append(node)
+    if not blocks and not nested and not mark:
+        return [item]  # as it was
+    reshaped.item_paragraphs += blocks
+    flush()
+    return out
+
+
+def _trimmed(line: list[_Element | str]) -> list[_Element | str]:
+    """A line of an item without the spaces at its ends (they were a paragraph's edges)."""
+    line = list(line)
+    if line and isinstance(line[0], str):
+        line[0] = line[0].lstrip()
+    if line and isinstance(line[-1], str):
+        line[-1] = line[-1].rstrip()
+    return [n for n in line if n != ""]
+
+
 def split(html: str) -> Fragment:
     """A description made safe for TikTok Shop, split for translation; `dropped` names the
-    tags that were removed."""
-    fragment = parse(sanitize(html))
-    fragment.dropped = parse(html).refused
+    tags that were removed (a table's not, when it was written row by row: `reshaped`
+    says so), `reshaped` what was rebuilt."""
+    cleaned, reshaped = clean(html)
+    fragment = parse(cleaned)
+    refused = parse(html).refused
+    if reshaped.tables:
+        refused = [t for t in refused if t not in _TABLE_PARTS]
+    fragment.dropped = refused
+    fragment.reshaped = reshaped
     return fragment

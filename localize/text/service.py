@@ -464,6 +464,8 @@ def assemble(
         # whitespace at a description's edges carries nothing, and a tab or CR there would
         # start a formula in a spreadsheet (the export quotes such a cell)
         output = fragment.render(lambda t: cleaned(done[t])).strip()
+        if fragment.reshaped:
+            findings += checks.reshaped(fragment.reshaped)
         if fragment.dropped:
             findings.append(
                 checks.Finding(
@@ -506,7 +508,8 @@ def assemble(
         prices=prices,
     )
     entries = tuple(dict.fromkeys(s.entry for s in segments if s.entry))
-    if entries and checks.has_errors(findings):  # else the next run serves it again, unsaid
+    # else the next run serves it again, unsaid; never beside an error of the source's markup
+    if entries and checks.memory_may_have_caused(findings):
         findings.append(checks.memory_served(field_name, entries))
     return FieldResult(output, "+".join(origins), findings, entries=entries)
 

@@ -251,3 +251,16 @@ def test_the_buyers_own_script_and_latin_are_not_foreign(target: str, lang: str)
         for f in check(target, target, field="title", target_lang=lang)
         if f.code == "foreign_script_left"
     ]
+
+
+def test_a_block_inside_another_says_which_and_how_to_write_it() -> None:
+    """'nested block tags: p' said neither where nor what to do (the stranger's D7)."""
+    [finding] = [
+        f
+        for f in check(
+            "<p>杯</p>", "<ul><li><p>cup</p></li></ul>", field="description", target_lang="en"
+        )
+        if f.code == "description_nesting"
+    ]
+    assert finding.severity == "error"
+    assert "<p> inside a list" in finding.message and "with <br> between" in finding.message

@@ -129,3 +129,14 @@ def test_review_refuses_an_override_for_every_text_rule_preflight_enforces(code:
     assert refused, findings
     with pytest.raises(lifecycle.ApprovalBlocked, match="cannot be overridden"):
         raise lifecycle.ApprovalBlocked(1, lifecycle.open_errors(findings))
+
+
+def test_a_block_inside_another_is_refused_with_what_to_do() -> None:
+    """A reviewer's own text can bring back what the sanitizer makes flat (`<li><p>`): the
+    reason says what is wrong, not that `ul` or `p` is a tag TikTok Shop refuses (it takes
+    both, one after another)."""
+    item = replace(GOOD, description="<ul><li><p>Capacity</p></li></ul>")
+    [reason] = preflight(item, RULES, NOW)
+    assert reason.code == "description_tags"
+    assert "<p>" in reason.message and "never one inside another" in reason.message
+    assert "not allowed" not in reason.message
