@@ -69,6 +69,9 @@ SIDED_PIECES = 4  # distinct colours around a hole at most: a backdrop, a card, 
 SIDED_HARD = 0.15  # of two pieces' colours apart: the least step in a px of a hard edge
 SIDED_SQUARE = 30.0  # degrees past SIDED_TURN: the sharpest corner hidden in a hole continued
 SIDED_ON = 1.5  # px: an edge's pixel this near a line through its end lies on it
+SIDED_OTHER = 30.0  # degrees: another edge's heading through an end, this far off its own
+SIDED_OTHER_HELD = 0.25  # ... holding at least this share of the pixels its own line holds
+SIDED_OTHER_SPREAD = 45.0  # degrees either side of it its straight line is looked for
 SIDED_HELD = 1.25  # a heading holding this many times the pixels the main axis holds: its own
 MEMBRANE_MARGIN = 8  # px around a hole a piece's own pixels are continued from
 BLOB_SOFT = 15.0  # levels a px (R+G+B): a blob fading into the picture less steeply is its
@@ -1844,9 +1847,40 @@ def _edge_end(edge: Any, group: Any, reach: int) -> tuple[Any, Any] | None:
     return at, axes[0]
 
 
-def _straight_on(edge: Any, p: Any, t: Any, reach: float) -> tuple[Any, Any]:
+def _other_heading(edge: Any, at: Any, reach: int, t: Any) -> Any:
+    """Where two edges meet by a hole's side (a ribbon's side running down from a box's top
+    edge, both edges of the same two pieces when the ribbon reads as the lights'): the
+    other edge's heading through the end `at`, SIDED_OTHER degrees or more off `t`, when
+    at least SIDED_OTHER_HELD as many of the `edge` pixels within `reach` lie on it as on
+    `t`'s line; None otherwise. (Which of the two runs on under the letters is told by
+    the other ends: JPEG's blur left g09's top edge fewer pixels there than the ribbon's.)"""
+    import numpy as np
+
+    ey, ex = np.nonzero(edge)
+    close = np.hypot(ex - at[0], ey - at[1]) < reach
+    rel = np.column_stack([ex[close], ey[close]]).astype(np.float64) - at
+    if len(rel) < 10:
+        return None
+    held_t = int((np.abs(rel @ np.array([-t[1], t[0]])) <= SIDED_ON).sum())
+    turns = np.radians(np.arange(0.0, 180.0, 1.0))
+    headings = np.column_stack([np.cos(turns), np.sin(turns)])
+    normals = np.column_stack([-np.sin(turns), np.cos(turns)])
+    held = (np.abs(rel @ normals.T) <= SIDED_ON).sum(axis=0)
+    apart = np.degrees(np.arccos(np.clip(np.abs(headings @ t), 0, 1)))
+    held[apart < SIDED_OTHER] = 0
+    best = int(held.argmax())
+    if held[best] < max(6, SIDED_OTHER_HELD * held_t):
+        return None
+    on = rel[np.abs(rel @ normals[best]) <= SIDED_ON]
+    _, _, axes = np.linalg.svd(on - on.mean(axis=0), full_matrices=False)
+    return axes[0]
+
+
+def _straight_on(
+    edge: Any, p: Any, t: Any, reach: float, spread: float = SIDED_STRAIGHT
+) -> tuple[Any, Any]:
     """The line an edge runs on up to the hole, from its end `p` heading `t` into the hole:
-    of the headings within SIDED_STRAIGHT of `t`, the one along which most of the `edge`
+    of the headings within `spread` degrees of `t`, the one along which most of the `edge`
     pixels behind the end (up to `reach` px) lie on one line (a px wide), fitted again to
     those pixels; the end's own line where too few lie on it. (Its few px by the end read
     the heading 5 degrees off where a ribbon's side met a box's top edge there, and run on
@@ -1857,14 +1891,14 @@ def _straight_on(edge: Any, p: Any, t: Any, reach: float) -> tuple[Any, Any]:
     rel = np.column_stack([ex, ey]).astype(np.float64) - p
     back = -(rel @ t)
     side = rel @ np.array([-t[1], t[0]])
-    slack = math.tan(math.radians(SIDED_STRAIGHT))
+    slack = math.tan(math.radians(spread))
     near = (back >= -2) & (back <= reach) & (np.abs(side) <= 4 + slack * np.maximum(back, 0))
     rel = rel[near]
     if len(rel) < 10:
         return p, t
     base = math.atan2(t[1], t[0])
     best, best_count = None, 0
-    for turn in np.radians(np.arange(-SIDED_STRAIGHT, SIDED_STRAIGHT + 0.01, 0.25)):
+    for turn in np.radians(np.arange(-spread, spread + 0.01, 0.25)):
         normal = np.array([-math.sin(base + turn), math.cos(base + turn)])
         cell = np.floor((rel @ normal) / SIDED_ON).astype(np.int64)
         low = int(cell.min())
@@ -1892,12 +1926,13 @@ def _straight_on(edge: Any, p: Any, t: Any, reach: float) -> tuple[Any, Any]:
 
 def _joined(
     ends: list[tuple[Any, Any]], inside: Any = None, straight: Any = None
-) -> tuple[list[tuple[int, int]], list[int], set[tuple[int, int]]]:
+) -> tuple[list[tuple[int, int]], list[int], dict[tuple[int, int], tuple[Any, Any]]]:
     """Which edges' ends (point, inward heading) are one edge entering the hole and leaving
     it: pairs whose headings agree with the line between them, best first, then (given
     the hole, `inside`) pairs whose lines meet at a corner inside it (their lines: the
-    ends' own, or `straight`'s, each end's line read along its edge); the ends left over;
-    and which of the pairs are such corners."""
+    ends' own, or one of `straight`'s for each end, its line read along its edge and
+    another edge's met there); the ends left over; and the pairs that are such corners,
+    with the two lines that meet."""
     import numpy as np
 
     tried = []
@@ -1919,26 +1954,37 @@ def _joined(
             pairs.append((i, j))
             used |= {i, j}
     if inside is None:
-        return pairs, [k for k in range(len(ends)) if k not in used], set()
+        return pairs, [k for k in range(len(ends)) if k not in used], {}
     # a corner hidden by the letters (a box's top edge and its side, g09): two ends left
     # whose lines meet ahead of both, inside the hole, one leg far longer than the other
     # (its chord then runs near one end's heading and across the other's)
-    corners: list[tuple[int, int]] = []
+    corners: dict[tuple[int, int], tuple[Any, Any]] = {}
+    choices = straight or [[end] for end in ends]
     for i in range(len(ends)):
         for j in range(i + 1, len(ends)):
             if {i, j} & used or (i, j) in pairs:
                 continue
-            (p0, t0), (p1, t1) = (straight or ends)[i], (straight or ends)[j]
-            turn = float(np.degrees(np.arccos(np.clip(-(t0 @ t1), -1, 1))))
-            if turn > SIDED_TURN + SIDED_SQUARE or abs(float(t0[0] * t1[1] - t0[1] * t1[0])) < 0.2:
-                continue
-            a, b = np.linalg.solve(np.column_stack([t0, -t1]), p1 - p0)
-            x, y = np.rint(p0 + a * t0).astype(int)
-            h, w = inside.shape
-            if a > 0 and b > 0 and 0 <= x < w and 0 <= y < h and inside[y, x]:
-                corners.append((i, j))
-                used |= {i, j}
-    return pairs + corners, [k for k in range(len(ends)) if k not in used], set(corners)
+            for first, second in ((f, s) for f in choices[i] for s in choices[j]):
+                if _corner_inside(first, second, inside):
+                    corners[(i, j)] = (first, second)
+                    used |= {i, j}
+                    break
+    return pairs + list(corners), [k for k in range(len(ends)) if k not in used], corners
+
+
+def _corner_inside(first: Any, second: Any, inside: Any) -> bool:
+    """Whether two ends' lines (point, inward heading) meet ahead of both, inside the hole
+    (`inside`), turning no sharper than SIDED_TURN + SIDED_SQUARE."""
+    import numpy as np
+
+    (p0, t0), (p1, t1) = first, second
+    turn = float(np.degrees(np.arccos(np.clip(-(t0 @ t1), -1, 1))))
+    if turn > SIDED_TURN + SIDED_SQUARE or abs(float(t0[0] * t1[1] - t0[1] * t1[0])) < 0.2:
+        return False
+    a, b = np.linalg.solve(np.column_stack([t0, -t1]), p1 - p0)
+    x, y = np.rint(p0 + a * t0).astype(int)
+    h, w = inside.shape
+    return bool(a > 0 and b > 0 and 0 <= x < w and 0 <= y < h and inside[y, x])
 
 
 def _edge_through(p0: Any, t0: Any, p1: Any, t1: Any) -> tuple[Any, bool]:
@@ -2151,7 +2197,15 @@ def _sided_fill(rgb: Any, hole: Any, height: float, avoid: Any = None) -> tuple[
         toward = np.array([hx.mean(), hy.mean()]) - p
         ends.append((p, t if t @ toward >= 0 else -t))
         mine = seen & (pair == np.bincount(pair[g]).argmax()) & ~_ring(shut, 2)
-        straight.append(_straight_on(mine, *ends[-1], float(sum(hole.shape))))
+        lines_of = [_straight_on(mine, *ends[-1], float(sum(hole.shape)))]
+        other = _other_heading(edge & (pair == np.bincount(pair[g]).argmax()), p, 3 * gap, t)
+        if other is not None:
+            other = other if other @ toward >= 0 else -other
+            # (read along the straight edge it runs on past the other one: a box's top edge
+            # past the ribbon, whatever the few px by the junction said of its heading)
+            reach = float(sum(hole.shape))
+            lines_of.append(_straight_on(mine, p, other, reach, SIDED_OTHER_SPREAD))
+        straight.append(lines_of)
     # (a corner's sides are run on far past their ends: their headings are read along
     # all the straight edge outside the hole, not the few px by the end)
     pairs, alone, corners = _joined(ends, _ring(inside, gap), straight)
@@ -2161,7 +2215,7 @@ def _sided_fill(rgb: Any, hole: Any, height: float, avoid: Any = None) -> tuple[
     for i, j in pairs:
         (p0, t0), (p1, t1) = ends[i], ends[j]
         if (i, j) in corners:  # each side's straight line run on to where they meet
-            (p0, t0), (p1, t1) = straight[i], straight[j]
+            (p0, t0), (p1, t1) = corners[(i, j)]
             a = float(np.linalg.solve(np.column_stack([t0, -t1]), p1 - p0)[0])
             corner = p0 + a * t0
             s = np.linspace(0, 1, max(2, round(2 * a)))[:, None]
