@@ -75,6 +75,7 @@ SIDED_OTHER_SPREAD = 45.0  # degrees either side of it its straight line is look
 SIDED_HELD = 1.25  # a heading holding this many times the pixels the main axis holds: its own
 MEMBRANE_MARGIN = 8  # px around a hole a piece's own pixels are continued from
 BLOB_SOFT = 15.0  # levels a px (R+G+B): a blob fading into the picture less steeply is its
+BLOB_SOFT_SHARE = 0.1  # ... and less steeply than this share of what it stands out by
 BLOB_SHARE = 0.5  # of a colour's pixels among the letters' colours: in thick blobs, a picture's
 MARK_LEAST = 6.0  # grey levels: the least a translucent mark's stroke stands out
 MARK_SPREAD = 30.0  # grey levels the picture under a mark must vary by to un-blend it
@@ -1098,7 +1099,16 @@ def _blobs(rgb: Any, text: Any, q: Any) -> Any:
     soft = np.zeros(count, bool)
     for k in range(1, count):
         around = steep[rim == k]
-        soft[k] = len(around) >= 10 and float(np.median(around)) < BLOB_SOFT
+        if len(around) < 10 or float(np.median(around)) >= BLOB_SOFT:
+            continue
+        # (and soft for what it stands out by: a drop shadow on a night photo, dark on
+        # dark, steps little, but all it stands out by in a few px, 0.13-0.24 of it; a
+        # light fades over 30, 0.04-0.05)
+        blob = labels == k
+        beyond = _ring(blob, 8) & ~_ring(blob, 4) & ~text
+        if beyond.any():
+            off = np.abs(rgb[blob].mean(axis=0) - rgb[beyond].astype(np.float64).mean(axis=0))
+            soft[k] = float(np.median(around)) < BLOB_SOFT_SHARE * float(off.sum())
     return soft[labels]
 
 
