@@ -474,6 +474,52 @@ def _giftbox(
     return np.asarray(img), clean.astype(np.float32), texts, ink, product
 
 
+CORNER_BOX = (300, 470, 820, 940)  # g09's gift box: red, a gold ribbon down its middle
+CORNER_RED = (178, 28, 40)
+CORNER_LINE = ("送礼佳品节日限定", 48, (330, 478))  # its line: text, size, centre
+
+
+def _corner_box(
+    rng: np.random.Generator, angle: float, fill: tuple[int, int, int]
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, np.ndarray]:
+    """A trial's g09: a line of Chinese turned `angle` degrees (rising to the right) set
+    across the top-left corner of a red gift box standing on bokeh: its first letters on
+    the lights, its last on the box, the box's top edge and its side running under the
+    letters and meeting there. Its text's polygon is OCR's, turned with it."""
+    base = _bokeh(rng)
+    page = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    pen = ImageDraw.Draw(page)
+    pen.rectangle(CORNER_BOX, fill=CORNER_RED)
+    middle = (CORNER_BOX[0] + CORNER_BOX[2]) // 2
+    pen.rectangle((middle - 14, CORNER_BOX[1], middle + 14, CORNER_BOX[3]), fill=GOLD)
+    shape = Image.new("L", (SIZE, SIZE), 0)
+    ImageDraw.Draw(shape).rectangle(CORNER_BOX, fill=255)
+    word, px, (cx, cy) = CORNER_LINE
+    f = font(px)
+    left, top, right, bottom = f.getbbox(word)
+    pad = 12
+    w, h = right - left + 2 * pad, bottom - top + 2 * pad
+    layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    ImageDraw.Draw(layer).text((pad - left, pad - top), word, font=f, fill=(*fill, 255))
+    turned = layer.rotate(angle, resample=Image.BICUBIC, expand=True)
+    img = page.copy()
+    img.paste(turned, (round(cx - turned.width / 2), round(cy - turned.height / 2)), turned)
+    c, s_ = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    m = max(3, px // 10)  # an OCR box: the ink and a little, turned with the line
+    corners = ((pad - m, pad - m), (w - pad + m, pad - m), (w - pad + m, h - pad + m),
+               (pad - m, h - pad + m))  # fmt: skip
+    polygon = tuple(
+        (round(cx + (x - w / 2) * c + (y - h / 2) * s_),
+         round(cy - (x - w / 2) * s_ + (y - h / 2) * c))
+        for x, y in corners
+    )  # fmt: skip
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    box = (min(xs), min(ys), max(xs), max(ys))
+    text = Text(word, box, px, "regular", fill, turned=polygon if angle else None)
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    return np.asarray(img), np.asarray(page, np.float32), [text], ink, np.asarray(shape) > 127
+
+
 CARD_TEXTS = (  # text, size, top-left, fill: the headline on the stripes, two tiles' offers
     ("双十一狂欢", 80, (300, 250), (255, 255, 255)),
     ("满199减30", 40, (110, 520), (190, 20, 20)),
@@ -1538,6 +1584,9 @@ CLASSES = (
     *("columns",),  # g09: two vertical columns on marble beside a vase
     *("wood-title",),
     *("giftbox",),  # g06: a box's own printing on its face, overlay text around it
+    # g09: a line across a red gift box's top-left corner on bokeh, level in gold and
+    # turned 8 degrees in white: the box's edges run under the letters and meet there
+    *("corner-box", "corner-box-turned"),
     *("card-bottle",),  # g01: a bottle's label on a card laid over a poster
     *("sky-headline",),  # g12: a headline and subline on a sky of soft clouds, a price tag
     *("knit-title", "outline-knit"),  # g11: a plain brown subline on a zig-zag knit
@@ -1611,6 +1660,10 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, product = _columns(rng)
     elif base_name == "giftbox":
         img, base, texts, ink, product = _giftbox(rng)
+    elif base_name == "corner-box":
+        img, base, texts, ink, product = _corner_box(rng, 0.0, GOLD)
+    elif base_name == "corner-box-turned":
+        img, base, texts, ink, product = _corner_box(rng, 8.0, (255, 255, 255))
     elif base_name == "card-bottle":
         img, base, texts, ink, product = _card_bottle(rng)
     elif base_name == "sky-headline":

@@ -66,6 +66,17 @@ SIDED_STRAIGHT = 5.0  # degrees: ends' headings this near the line between them:
 SIDED_CORNER = 2.0  # one end this many times further from where the ends' lines meet: a corner
 SIDED_FLAT = 3.0  # grey levels: a piece's pixels round the hole this near a plane: flat
 SIDED_PIECES = 4  # distinct colours around a hole at most: a backdrop, a card, a band on it
+SIDED_HARD = 0.15  # of two pieces' colours apart: the least step in a px of a hard edge
+SIDED_SQUARE = 30.0  # degrees past SIDED_TURN: the sharpest corner hidden in a hole continued
+SIDED_ON = 1.5  # px: an edge's pixel this near a line through its end lies on it
+SIDED_OTHER = 30.0  # degrees: another edge's heading through an end, this far off its own
+SIDED_OTHER_HELD = 0.25  # ... holding at least this share of the pixels its own line holds
+SIDED_OTHER_SPREAD = 45.0  # degrees either side of it its straight line is looked for
+SIDED_HELD = 1.25  # a heading holding this many times the pixels the main axis holds: its own
+MEMBRANE_MARGIN = 8  # px around a hole a piece's own pixels are continued from
+BLOB_SOFT = 15.0  # levels a px (R+G+B): a blob fading into the picture less steeply is its
+BLOB_SOFT_SHARE = 0.1  # ... and less steeply than this share of what it stands out by
+BLOB_SHARE = 0.5  # of a colour's pixels among the letters' colours: in thick blobs, a picture's
 MARK_LEAST = 6.0  # grey levels: the least a translucent mark's stroke stands out
 MARK_SPREAD = 30.0  # grey levels the picture under a mark must vary by to un-blend it
 MARK_ALPHA = (0.08, 0.85)  # a mark's strength: past these it is ink, or nothing
@@ -1035,6 +1046,7 @@ def _text_pixels(rgb: Any, win: Window, height: float) -> Any:
     p_out = np.bincount(q[around], minlength=size) / n_out
     rare = (p_in > 0.002) & (p_in > 4 * p_out + 0.001)
     text = rare[q] & win.area
+    text &= ~_blobs(rgb, text, q)
     # specks of a rare colour alone in the texture are not text: keep what is sizeable
     count, labels, stats, _ = cv2.connectedComponentsWithStats(text.astype(np.uint8), 8)
     small = max(4, int(height * height * 0.002))
@@ -1067,6 +1079,82 @@ def _text_pixels(rgb: Any, win: Window, height: float) -> Any:
     else:
         grow = 2
     return _ring(text, grow) & win.area
+
+
+def _blobs(rgb: Any, text: Any, q: Any) -> Any:
+    """Of the pixels of colours rare around a region (`text`; `q`: each pixel's colour's
+    bin), those of a soft blob far thicker than the letters' strokes, in colours found
+    mostly in such blobs: a light of bokeh lying mostly inside the region is as rare
+    around it as the letters are, and taken for them it was filled from the box beside
+    it (g09). Thick: surviving an opening by a disc twice as wide as the strokes (the
+    strokes never do, a glyph's crossing strokes a little, their colours' other pixels
+    not); soft: fading into the picture around it less than BLOB_SOFT levels a px (a
+    light blurred over 30 px, 4; a drop shadow thick with its letters ends in a few px,
+    60: wood-shadow's shadows are the letters')."""
+    import cv2
+    import numpy as np
+
+    none = np.zeros(text.shape, bool)
+    wide = stroke_width(text)
+    if wide is None:
+        return none
+    radius = max(2, round(wide))
+    thick = _opened(text, radius)
+    if not thick.any():
+        return none
+    size = int(q.max()) + 1
+    total = np.bincount(q[text], minlength=size)
+    inside = np.bincount(q[thick], minlength=size)
+    theirs = inside > BLOB_SHARE * np.maximum(total, 1)
+    blob = thick & theirs[q]
+    # (and the blob's own rim, a px or two the disc's corners missed, of the same colours)
+    square = np.ones((5, 5), np.uint8)
+    blob |= (cv2.dilate(blob.astype(np.uint8), square) > 0) & text & theirs[q]
+    count, labels = cv2.connectedComponents(blob.astype(np.uint8), connectivity=8)
+    if count < 2:
+        return none
+    steep = _steepness(rgb)
+    rim = cv2.dilate(labels.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.int32)
+    rim = np.where((labels == 0) & ~text, rim, 0)  # the picture right around each blob
+    soft = np.zeros(count, bool)
+    for k in range(1, count):
+        around = steep[rim == k]
+        if len(around) < 10 or float(np.median(around)) >= BLOB_SOFT:
+            continue
+        # (and soft for what it stands out by: a drop shadow on a night photo, dark on
+        # dark, steps little, but all it stands out by in a few px, 0.13-0.24 of it; a
+        # light fades over 30, 0.04-0.05)
+        blob = labels == k
+        beyond = _ring(blob, 8) & ~_ring(blob, 4) & ~text
+        if beyond.any():
+            off = np.abs(rgb[blob].mean(axis=0) - rgb[beyond].astype(np.float64).mean(axis=0))
+            soft[k] = float(np.median(around)) < BLOB_SOFT_SHARE * float(off.sum())
+    return soft[labels]
+
+
+def _steepness(rgb: Any) -> Any:
+    """How steeply the picture changes at each px: Sobel's step over R, G and B summed
+    (a step of D between two px: D / 2 on each of them)."""
+    import cv2
+    import numpy as np
+
+    px = rgb.astype(np.float32)
+    return (
+        sum(
+            np.abs(cv2.Sobel(px[..., c], cv2.CV_32F, 1, 0, ksize=3))
+            + np.abs(cv2.Sobel(px[..., c], cv2.CV_32F, 0, 1, ksize=3))
+            for c in range(3)
+        )
+        / 8.0
+    )
+
+
+def _opened(mask: Any, radius: int) -> Any:
+    """`mask` opened by a disc of `radius` px."""
+    import cv2
+
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    return cv2.morphologyEx(mask.astype("uint8"), cv2.MORPH_OPEN, disc) > 0
 
 
 def _profile(rgb: Any, hole: Any, height: float, toward: Any = None) -> tuple[Any, Any]:
@@ -1716,6 +1804,46 @@ def _pieces(rgb: Any, hole: Any, avoid: Any) -> Any:
     return votes.argmax(axis=0).astype(np.uint8)
 
 
+def _hard_pieces(rgb: Any, side: Any, hole: Any, avoid: Any, height: float) -> Any:
+    """`side` (`_pieces`' labels) with pieces whose edge with each other is soft near the
+    `hole` taken as one (relabelled 0..n-1): a soft edge steps less than SIDED_HARD of the
+    two pieces' colours apart in a px at its steepest (bokeh's lights, blurred over
+    30 px, step 0.03 of it; a box's edge, a band's, even JPEG's, 0.3 and more); as they
+    are when no edge is hard (nothing to keep apart from the lights)."""
+    import cv2
+    import numpy as np
+
+    pieces = int(side.max()) + 1
+    px = rgb.astype(np.float32)
+    # (the labels' edge lies a px or two off the picture's)
+    steep = cv2.dilate(_steepness(rgb), np.ones((5, 5), np.uint8))
+    near = _ring(hole, max(8, round(0.5 * height))) & ~_ring(hole, 2) & ~_ring(avoid, 2)
+    square = np.ones((3, 3), np.uint8)
+    low, high = cv2.erode(side, square), cv2.dilate(side, square)
+    parent = list(range(pieces))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for i in range(pieces):
+        for j in range(i + 1, pieces):
+            on = near & (low == i) & (high == j)
+            if int(on.sum()) < 3:
+                continue
+            apart = float(np.abs(px[side == i].mean(axis=0) - px[side == j].mean(axis=0)).sum())
+            if float(np.median(steep[on])) < SIDED_HARD * apart:
+                parent[root(j)] = root(i)
+    roots = sorted({root(k) for k in range(pieces)})
+    if len(roots) < 2 or len(roots) == pieces:
+        # (no hard edge at all: the pieces each filled from its own as before, bokeh's
+        # lights told apart by their colours, 29.0 dB where one membrane gave 27.8)
+        return side
+    relabel = np.array([roots.index(root(k)) for k in range(pieces)], np.uint8)
+    return relabel[side]
+
+
 def _edge_end(edge: Any, group: Any, reach: int) -> tuple[Any, Any] | None:
     """Where an edge meets a hole (the mean of its `group` of contact pixels, x, y) and
     which way it runs there (a unit vector: the main axis of the edge's pixels nearby);
@@ -1734,15 +1862,107 @@ def _edge_end(edge: Any, group: Any, reach: int) -> tuple[Any, Any] | None:
         return None
     pts = np.column_stack([ex[close], ey[close]]).astype(np.float64)
     _, _, axes = np.linalg.svd(pts - pts.mean(axis=0), full_matrices=False)
+    # another edge meeting this one near the hole (a ribbon's side running down from a
+    # box's top edge, g09) tilts the pixels' main axis off both: the heading through the
+    # end that most of them lie on, where it holds clearly more of them
+    rel = pts - at
+    turns = np.radians(np.arange(0.0, 180.0, 1.0))
+    normals = np.column_stack([-np.sin(turns), np.cos(turns)])
+    held = (np.abs(rel @ normals.T) <= SIDED_ON).sum(axis=0)
+    axis_held = int((np.abs(rel @ np.array([-axes[0][1], axes[0][0]])) <= SIDED_ON).sum())
+    best = int(held.argmax())
+    if held[best] > SIDED_HELD * axis_held:
+        on = pts[np.abs(rel @ normals[best]) <= SIDED_ON]
+        _, _, axes = np.linalg.svd(on - on.mean(axis=0), full_matrices=False)
     return at, axes[0]
 
 
+def _other_heading(edge: Any, at: Any, reach: int, t: Any) -> Any:
+    """Where two edges meet by a hole's side (a ribbon's side running down from a box's top
+    edge, both edges of the same two pieces when the ribbon reads as the lights'): the
+    other edge's heading through the end `at`, SIDED_OTHER degrees or more off `t`, when
+    at least SIDED_OTHER_HELD as many of the `edge` pixels within `reach` lie on it as on
+    `t`'s line; None otherwise. (Which of the two runs on under the letters is told by
+    the other ends: JPEG's blur left g09's top edge fewer pixels there than the ribbon's.)"""
+    import numpy as np
+
+    ey, ex = np.nonzero(edge)
+    close = np.hypot(ex - at[0], ey - at[1]) < reach
+    rel = np.column_stack([ex[close], ey[close]]).astype(np.float64) - at
+    if len(rel) < 10:
+        return None
+    held_t = int((np.abs(rel @ np.array([-t[1], t[0]])) <= SIDED_ON).sum())
+    turns = np.radians(np.arange(0.0, 180.0, 1.0))
+    headings = np.column_stack([np.cos(turns), np.sin(turns)])
+    normals = np.column_stack([-np.sin(turns), np.cos(turns)])
+    held = (np.abs(rel @ normals.T) <= SIDED_ON).sum(axis=0)
+    apart = np.degrees(np.arccos(np.clip(np.abs(headings @ t), 0, 1)))
+    held[apart < SIDED_OTHER] = 0
+    best = int(held.argmax())
+    if held[best] < max(6, SIDED_OTHER_HELD * held_t):
+        return None
+    on = rel[np.abs(rel @ normals[best]) <= SIDED_ON]
+    _, _, axes = np.linalg.svd(on - on.mean(axis=0), full_matrices=False)
+    return axes[0]
+
+
+def _straight_on(
+    edge: Any, p: Any, t: Any, reach: float, spread: float = SIDED_STRAIGHT
+) -> tuple[Any, Any]:
+    """The line an edge runs on up to the hole, from its end `p` heading `t` into the hole:
+    of the headings within `spread` degrees of `t`, the one along which most of the `edge`
+    pixels behind the end (up to `reach` px) lie on one line (a px wide), fitted again to
+    those pixels; the end's own line where too few lie on it. (Its few px by the end read
+    the heading 5 degrees off where a ribbon's side met a box's top edge there, and run on
+    200 px under g09's letters the corner was drawn 17 px off.)"""
+    import numpy as np
+
+    ey, ex = np.nonzero(edge)
+    rel = np.column_stack([ex, ey]).astype(np.float64) - p
+    back = -(rel @ t)
+    side = rel @ np.array([-t[1], t[0]])
+    slack = math.tan(math.radians(spread))
+    near = (back >= -2) & (back <= reach) & (np.abs(side) <= 4 + slack * np.maximum(back, 0))
+    rel = rel[near]
+    if len(rel) < 10:
+        return p, t
+    base = math.atan2(t[1], t[0])
+    best, best_count = None, 0
+    for turn in np.radians(np.arange(-spread, spread + 0.01, 0.25)):
+        normal = np.array([-math.sin(base + turn), math.cos(base + turn)])
+        cell = np.floor((rel @ normal) / SIDED_ON).astype(np.int64)
+        low = int(cell.min())
+        counts = np.bincount(cell - low)
+        if len(counts) > 1:  # (two cells side by side: a line wherever it falls on them)
+            counts = counts[:-1] + counts[1:]
+        k = int(counts.argmax())
+        if counts[k] > best_count:
+            best_count, best = int(counts[k]), (normal, (k + low) * SIDED_ON)
+    if best is None or best_count < 10:
+        return p, t
+    normal, lo = best
+    off = rel @ normal
+    on = rel[(off >= lo) & (off < lo + 2 * SIDED_ON)] + p
+    for _ in range(2):  # (fitted, then again to the pixels on the fitted line)
+        centre = on.mean(axis=0)
+        _, _, axes = np.linalg.svd(on - centre, full_matrices=False)
+        heading = axes[0] if axes[0] @ t >= 0 else -axes[0]
+        across = (on - centre) @ np.array([-heading[1], heading[0]])
+        if int((np.abs(across) <= SIDED_ON).sum()) < 10:
+            break
+        on = on[np.abs(across) <= SIDED_ON]
+    return centre + ((p - centre) @ heading) * heading, heading
+
+
 def _joined(
-    ends: list[tuple[Any, Any]],
-) -> tuple[list[tuple[int, int]], list[int]]:
+    ends: list[tuple[Any, Any]], inside: Any = None, straight: Any = None
+) -> tuple[list[tuple[int, int]], list[int], dict[tuple[int, int], tuple[Any, Any]]]:
     """Which edges' ends (point, inward heading) are one edge entering the hole and leaving
-    it: pairs whose headings agree with the line between them, best first; and the ends
-    left over."""
+    it: pairs whose headings agree with the line between them, best first, then (given
+    the hole, `inside`) pairs whose lines meet at a corner inside it (their lines: the
+    ends' own, or one of `straight`'s for each end, its line read along its edge and
+    another edge's met there); the ends left over; and the pairs that are such corners,
+    with the two lines that meet."""
     import numpy as np
 
     tried = []
@@ -1763,7 +1983,38 @@ def _joined(
         if i not in used and j not in used:
             pairs.append((i, j))
             used |= {i, j}
-    return pairs, [k for k in range(len(ends)) if k not in used]
+    if inside is None:
+        return pairs, [k for k in range(len(ends)) if k not in used], {}
+    # a corner hidden by the letters (a box's top edge and its side, g09): two ends left
+    # whose lines meet ahead of both, inside the hole, one leg far longer than the other
+    # (its chord then runs near one end's heading and across the other's)
+    corners: dict[tuple[int, int], tuple[Any, Any]] = {}
+    choices = straight or [[end] for end in ends]
+    for i in range(len(ends)):
+        for j in range(i + 1, len(ends)):
+            if {i, j} & used or (i, j) in pairs:
+                continue
+            for first, second in ((f, s) for f in choices[i] for s in choices[j]):
+                if _corner_inside(first, second, inside):
+                    corners[(i, j)] = (first, second)
+                    used |= {i, j}
+                    break
+    return pairs + list(corners), [k for k in range(len(ends)) if k not in used], corners
+
+
+def _corner_inside(first: Any, second: Any, inside: Any) -> bool:
+    """Whether two ends' lines (point, inward heading) meet ahead of both, inside the hole
+    (`inside`), turning no sharper than SIDED_TURN + SIDED_SQUARE."""
+    import numpy as np
+
+    (p0, t0), (p1, t1) = first, second
+    turn = float(np.degrees(np.arccos(np.clip(-(t0 @ t1), -1, 1))))
+    if turn > SIDED_TURN + SIDED_SQUARE or abs(float(t0[0] * t1[1] - t0[1] * t1[0])) < 0.2:
+        return False
+    a, b = np.linalg.solve(np.column_stack([t0, -t1]), p1 - p0)
+    x, y = np.rint(p0 + a * t0).astype(int)
+    h, w = inside.shape
+    return bool(a > 0 and b > 0 and 0 <= x < w and 0 <= y < h and inside[y, x])
 
 
 def _edge_through(p0: Any, t0: Any, p1: Any, t1: Any) -> tuple[Any, bool]:
@@ -1930,6 +2181,10 @@ def _sided_fill(rgb: Any, hole: Any, height: float, avoid: Any = None) -> tuple[
     side = _pieces(rgb, hole, avoid)
     if side is None:
         return None
+    # pieces that blend into each other (bokeh's lights into the dusk between them) are
+    # one picture filled from all its pixels: only a hard edge is continued (g09: a gift
+    # box's corner on bokeh, its edges lost among the lights' soft ones, smeared)
+    side = _hard_pieces(rgb, side, hole, avoid, height)
     square = np.ones((3, 3), np.uint8)
     low, high = cv2.erode(side, square), cv2.dilate(side, square)
     seen = (high != low) & ~_ring(avoid, 1)  # (no edge of other letters' strokes)
@@ -1956,7 +2211,7 @@ def _sided_fill(rgb: Any, hole: Any, height: float, avoid: Any = None) -> tuple[
         return None
     groups = [(labels == k) & contact for k in kept]
     inside = shut | hole
-    ends = []
+    ends, straight = [], []
     for g in groups:
         # (its own two pieces' edge: not another's meeting it nearby, a band's on a card's)
         end = _edge_end(edge & (pair == np.bincount(pair[g]).argmax()), g, 3 * gap)
@@ -1969,13 +2224,36 @@ def _sided_fill(rgb: Any, hole: Any, height: float, avoid: Any = None) -> tuple[
             return None
         toward = np.array([hx.mean(), hy.mean()]) - p
         ends.append((p, t if t @ toward >= 0 else -t))
-    pairs, alone = _joined(ends)
+        mine = seen & (pair == np.bincount(pair[g]).argmax()) & ~_ring(shut, 2)
+        lines_of = [_straight_on(mine, *ends[-1], float(sum(hole.shape)))]
+        other = _other_heading(edge & (pair == np.bincount(pair[g]).argmax()), p, 3 * gap, t)
+        if other is not None:
+            other = other if other @ toward >= 0 else -other
+            # (read along the straight edge it runs on past the other one: a box's top edge
+            # past the ribbon, whatever the few px by the junction said of its heading)
+            reach = float(sum(hole.shape))
+            lines_of.append(_straight_on(mine, p, other, reach, SIDED_OTHER_SPREAD))
+        straight.append(lines_of)
+    # (a corner's sides are run on far past their ends: their headings are read along
+    # all the straight edge outside the hole, not the few px by the end)
+    pairs, alone, corners = _joined(ends, _ring(inside, gap), straight)
     if len(ends) == 2 and not pairs:
         return None  # (one edge whose two ends disagree: a corner, a curve it cannot tell)
     wall, lines = np.zeros(hole.shape, np.uint8), []
     for i, j in pairs:
         (p0, t0), (p1, t1) = ends[i], ends[j]
-        curve, known = _edge_through(p0, t0, p1, -t1)  # (both heading from p0 to p1)
+        if (i, j) in corners:  # each side's straight line run on to where they meet
+            (p0, t0), (p1, t1) = corners[(i, j)]
+            a = float(np.linalg.solve(np.column_stack([t0, -t1]), p1 - p0)[0])
+            corner = p0 + a * t0
+            s = np.linspace(0, 1, max(2, round(2 * a)))[:, None]
+            back = np.linspace(0, 1, max(2, round(2 * float(np.linalg.norm(p1 - corner)))))
+            curve, known = (
+                np.vstack([p0 + s * (corner - p0), corner + back[:, None] * (p1 - corner)]),
+                True,
+            )
+        else:
+            curve, known = _edge_through(p0, t0, p1, -t1)  # (both heading from p0 to p1)
         cv2.polylines(wall, [np.rint(curve).astype(np.int32)], False, 1, 2)
         if known:
             # a straight edge's place (or a corner's between straight sides) is known to a
@@ -2014,16 +2292,42 @@ def _sided_fill(rgb: Any, hole: Any, height: float, avoid: Any = None) -> tuple[
         trial = band & (side == k)
         where = hole & (hole_side == k)
         plane = planes[k]
-        fill = plane if plane is not None else _pull_push(rgb, ~own)
+        # (a piece not flat, bokeh's lights: continued from its own pixels nearby, not a
+        # pyramid's block means, which pulled a light hidden under g09's letters 10
+        # levels towards the dusk around it and left the letters' shape darker on it)
         if where.any():
+            fill = plane if plane is not None else _membrane(rgb, ~own, where)
             out[where] = np.clip(np.rint(fill[where]), 0, 255).astype(np.uint8)
         if trial.any():
-            told = plane if plane is not None else _pull_push(rgb, ~own | trial)
+            told = plane if plane is not None else _membrane(rgb, ~own | trial, trial)
             errors.append(told[trial] - rgb[trial].astype(np.float32))
     if not errors:
         return None
     err = np.concatenate(errors)
     return out, _db(float(np.sqrt((err**2).mean())))
+
+
+def _membrane(rgb: Any, unknown: Any, where: Any) -> Any:
+    """The `unknown` pixels continued from the known ones nearest them (Navier-Stokes
+    inpainting, on the box around `where` and a margin only): a float image, exact where
+    known, filled at least `where`."""
+    import cv2
+    import numpy as np
+
+    fill = rgb.astype(np.float32)
+    ys, xs = np.nonzero(where)
+    if not len(xs):
+        return fill
+    h, w = where.shape
+    m = MEMBRANE_MARGIN
+    top, left = max(0, int(ys.min()) - m), max(0, int(xs.min()) - m)
+    bottom, right = min(h, int(ys.max()) + m + 1), min(w, int(xs.max()) + m + 1)
+    part = unknown[top:bottom, left:right]
+    if part.all():
+        return _pull_push(rgb, unknown)
+    done = cv2.inpaint(rgb[top:bottom, left:right], part.astype(np.uint8), 3, cv2.INPAINT_NS)
+    fill[top:bottom, left:right] = done
+    return fill
 
 
 def _pull_push(rgb: Any, hole: Any) -> Any:
