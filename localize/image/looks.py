@@ -77,6 +77,8 @@ class Rule:
     kind: str
     thickness: float
     at: float
+    colour: tuple[int, int, int] | None = None  # its own, where not the letters' (a red
+    # strike through a black old price); None: the letters'
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,44 @@ def rules(ink: Any) -> tuple[tuple[Rule, ...], tuple[int, int] | None]:
                     found.append(Rule("underline", float(thick), at))
             start = None
     return tuple(found), (top, bottom)
+
+
+STRIKE_OWN = 0.6  # of a coloured strike's band: px of its own colour (not the letters')
+
+
+def _coloured_strike(
+    crop: Any, ink: Any, beside: Any
+) -> tuple[tuple[Rule, ...], tuple[int, int] | None] | None:
+    """A strike through the letters (`ink`, a boolean mask of `crop`) drawn in a colour of
+    its own, neither theirs nor what is `beside` them (the panel, an outline): a rule of
+    the letters and that colour together whose band is mostly that colour; with the
+    letters' rows, as `rules` gives them. None when there is none."""
+    import numpy as np
+
+    other = ~ink & ~beside
+    found, span = rules(ink | other)
+    strikes = [r for r in found if r.kind == "strike"]
+    if not strikes or span is None:
+        return None
+    rows = np.nonzero(ink.any(axis=1))[0]
+    if len(rows) < 2:
+        return None
+    top, tall = span[0], span[1] - span[0] + 1
+    said = []
+    for rule in strikes:
+        middle = top + rule.at * tall
+        half = max(1.0, rule.thickness / 2)
+        band = slice(max(0, round(middle - half)), round(middle + half) + 1)
+        cols = np.nonzero((ink | other)[band].any(axis=0))[0]
+        if not len(cols):
+            continue
+        area = other[band, cols[0] : cols[-1] + 1]
+        if area.mean() < STRIKE_OWN:
+            continue
+        pixels = crop[band, cols[0] : cols[-1] + 1][area]
+        colour = tuple(int(v) for v in np.median(pixels, axis=0))
+        said.append(Rule("strike", rule.thickness, rule.at, colour))  # type: ignore[arg-type]
+    return (tuple(said), span) if said else None
 
 
 def outline_width(fill: Any, outline: Any, background: Any) -> float | None:
@@ -650,6 +690,10 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
             fill, outline = outline, fill
     ink = near(crop, fill)
     found, span = rules(ink)
+    if not found:  # a strike in a colour of its own: a red line through a black ¥99 was
+        # no rule of the black ink's, and the old price came back unstruck, a current
+        # price to a buyer (a stranger's trial)
+        found, span = _coloured_strike(crop, ink, around | near(crop, outline)) or (found, span)
     letters = float(span[1] - span[0] + 1) if span and found else None
     if ringed is None:
         fill, outline, width = _checked(crop, fill, outline, background, around, height)

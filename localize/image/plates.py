@@ -375,7 +375,10 @@ def _decode(data: bytes, key: str, size: tuple[int, int]) -> Plate:
             glow, shadow = look.get("glow"), look.get("shadow")
             shown = Look(
                 look["outline"],
-                tuple(Rule(r["kind"], r["thickness"], r["at"]) for r in look["rules"]),
+                tuple(
+                    Rule(r["kind"], r["thickness"], r["at"], r.get("colour") and _rgb(r["colour"]))
+                    for r in look["rules"]
+                ),
                 look["letters"],
                 look["across"],
                 look["swapped"],

@@ -2379,16 +2379,21 @@ def _draw_block(
     pad += max(0, math.ceil(max(past, default=0)))
     strokes = ([outline] if outline else []) + [0]
 
-    def paint(stroke: int, only: int | None = None) -> Any:
-        """The layer of the block's lines (or of line `only` alone) at `stroke`."""
+    def paint(stroke: int, only: int | None = None, ruled: str | None = None) -> Any:
+        """The layer of the block's lines (or of line `only` alone) at `stroke`, with the
+        rules drawn in the letters' colour; with `ruled`, that rule alone (one drawn in a
+        colour of its own, painted over the letters)."""
         layer = Image.new("L", (w + 2 * pad, h + 2 * pad), 0)
         draw = ImageDraw.Draw(layer)
         for n, ((_, line), x, y, b) in enumerate(zip(rows, xs, baselines, boxes, strict=True)):
             if only is not None and n != only:
                 continue
-            draw.text((x + pad, y + shift + pad), line, font=font, fill=255, anchor="ls",
-                      stroke_width=stroke, stroke_fill=255, language=shaping)  # fmt: skip
+            if ruled is None:
+                draw.text((x + pad, y + shift + pad), line, font=font, fill=255, anchor="ls",
+                          stroke_width=stroke, stroke_fill=255, language=shaping)  # fmt: skip
             for kind, rule in rules.items():
+                if (kind != ruled) if ruled is not None else rule.colour is not None:
+                    continue
                 thick = max(1, round(rule.thickness * scale)) + 2 * stroke
                 at = y + shift + pad + (-0.3 * size if kind == "strike" else under)
                 draw.rectangle(
@@ -2461,6 +2466,13 @@ def _draw_block(
                 part = part[iy0 - oy : iy1 - oy, ix0 - ox : ix1 - ox]
                 img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), accent), (ix0, iy0),
                           Image.fromarray(np.minimum(clip, part)))  # fmt: skip
+            for kind, rule in rules.items():  # a rule in its own colour, over the letters
+                if rule.colour is None:
+                    continue
+                part = np.asarray(_place(paint(0, ruled=kind), frame, pad)[0])
+                part = np.where(may, part[iy0 - oy : iy1 - oy, ix0 - ox : ix1 - ox], 0)
+                img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), rule.colour), (ix0, iy0),
+                          Image.fromarray(part.astype(np.uint8)))  # fmt: skip
     lefts: list[list[float]] = [[] for _ in setting.lines]
     bases: list[list[float]] = [[] for _ in setting.lines]
     pens: list[list[float]] = [[] for _ in setting.lines]

@@ -1200,3 +1200,42 @@ def test_a_corner_ribbon_is_no_title_of_the_upright_lines(
     assert done.blocks == ((0,), (1,))
     assert done.sizes[0] < 0.8 * done.originals[0]  # the ribbon: squeezed in its triangle
     assert done.sizes[1] >= 0.9 * done.originals[1], (done.sizes, done.originals, done.lines)
+
+
+def test_a_strike_in_a_colour_of_its_own_is_kept_in_it() -> None:
+    # A stranger's trial: a black old price ¥99 struck through in red. The strike was
+    # looked for in the black ink only, so none was found, and the converted price came
+    # back unstruck: an old price shown to a buyer as a current one, said nowhere.
+    from tests.imagesynth import font
+
+    img = Image.new("RGB", (1000, 1000), (248, 248, 248))
+    draw = ImageDraw.Draw(img)
+    draw.text((760, 640), "¥99", font=font(60), fill=(30, 30, 30), anchor="mm")
+    left, top, right, bottom = draw.textbbox((760, 640), "¥99", font=font(60), anchor="mm")
+    middle = (top + bottom) // 2
+    draw.line((left - 5, middle, right + 5, middle), fill=(200, 0, 0), width=6)
+    region = box(left - 12, top - 10, right + 12, bottom + 10)
+    look = looks.measure(np.asarray(img), region, (30, 30, 30), None, (248, 248, 248), "¥99")
+    assert [(r.kind, r.colour) for r in look.rules] == [("strike", (200, 0, 0))], look.rules
+    drawn = img.copy()
+    ReplaceText((RegionPlan(region, "¥99", "$13.86"),), "en", "latin").draw(drawn)
+    red = ink_mask(drawn, (200, 0, 0), 60)[top - 10 : bottom + 10, left - 150 : right + 150]
+    black = ink_mask(drawn, (30, 30, 30), 60)[top - 10 : bottom + 10, left - 150 : right + 150]
+    assert black.sum() > 200  # the new price drawn in the letters' black ...
+    found, _ = looks.rules(red | black)
+    assert [r.kind for r in found] == ["strike"], found  # ... struck through
+    rows = np.nonzero(red.any(axis=1))[0]
+    assert len(rows) and rows[-1] - rows[0] <= 10, rows  # in red, one thin line
+
+
+@pytest.mark.parametrize("name", ["two-colour", "price-card"])
+def test_a_second_colour_that_is_no_line_is_no_strike(name: str) -> None:
+    # (the red word of a black title, a card's coloured lines: not a strike of their own)
+    from tests.imagesynth import make
+
+    s = make(name)
+    for text in s.texts:
+        under = np.asarray(s.background.crop(text.box)).reshape(-1, 3)
+        page = tuple(int(v) for v in np.median(under, axis=0))
+        look = looks.measure(np.asarray(s.image), text.polygon, text.fill, None, page, text.text)
+        assert all(r.colour is None for r in look.rules), (text.text, look.rules)
