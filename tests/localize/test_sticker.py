@@ -154,3 +154,25 @@ def _red_lines(img: Image.Image) -> list[tuple[int, int]]:
     a = np.asarray(img)[cy - r : cy + r, cx - r : cx + r].astype(np.int16)
     ink = np.abs(a - np.asarray(RED)).max(axis=2) < 80
     return ink_runs(ink.any(axis=1), bridge=4)
+
+
+@pytest.mark.parametrize(
+    ("language", "script", "translations"),
+    [
+        ("en", "latin", ["Great product", "$1,234,567.89"]),
+        ("vi", "latin", ["Giá", "1.234.567.890₫"]),
+        ("th", "thai", ["ราคา", "฿1,234,567,890"]),
+    ],
+)
+def test_a_stickers_price_drawn_under_half_its_size_is_said_in_every_language(
+    language: str, script: str, translations: list[str]
+) -> None:
+    # trial s28 D10: the price drawn at 45% of its size was silent (its block's size was
+    # the label's and the price's ink together); a price too long for its disc is told
+    img, polygons = _price_sticker()
+    plans = tuple(
+        RegionPlan(p, t, tr)
+        for p, t, tr in zip(polygons, ["到手价", "¥39.9"], translations, strict=True)
+    )
+    notes = ReplaceText(plans, language, script).draw(img).notes
+    assert any("'¥39.9'" in str(n) and "% of the original's size" in str(n) for n in notes), notes
