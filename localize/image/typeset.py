@@ -519,7 +519,7 @@ def weight_for(heaviness: float | None) -> int:
 def line_of(piece: Piece) -> Any:
     """The layout's view of a piece: its upright box around the ink, the ink's height, its
     colour, weight and angle."""
-    from localize.image.blocks import Line
+    from localize.image.blocks import Line, size_of
     from localize.image.replace import geometry
 
     length, height, angle, (cx, cy) = geometry(piece.polygon)
@@ -535,7 +535,7 @@ def line_of(piece: Piece) -> Any:
     middle = cy + dv if abs(angle) < 3 else cy
     heaviness = erased.stroke / ink if erased.stroke and ink else None
     box = (cx + du - length / 2, middle - ink / 2, cx + du + length / 2, middle + ink / 2)
-    return Line(box, ink, erased.ink.fill, heaviness, angle)
+    return Line(box, ink, erased.ink.fill, heaviness, angle, em=size_of(piece.source, ink))
 
 
 def set_pieces(

@@ -5,11 +5,12 @@ page)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
 from localize.image.replace import RegionPlan, ReplaceText
-from tests.imagesynth import font, lines_drawn
+from tests.imagesynth import font, ink_runs, lines_drawn
 
 GREY, RED, WHITE = (222, 222, 226), (214, 20, 36), (255, 255, 255)
 DISC = (200, 250, 110)  # centre x, y and radius
@@ -95,3 +96,83 @@ def test_a_title_and_its_subline_of_one_width_centred_on_the_page_stay_centred()
         assert len(drawn) == 1, (colour, drawn)
         left, right = drawn[0]
         assert abs((left + right) / 2 - 320) <= 8, (colour, drawn)
+
+
+YELLOW = (255, 200, 0)
+PRICE_DISC = (810, 210, 130)  # a price sticker's centre x, y and radius (trial s28's 18)
+
+
+def _price_sticker() -> tuple[Image.Image, list]:
+    """A yellow disc beside a product with its label 到手价 at 44 px over its price ¥39.9
+    at 64 px, both red and centred: the image and each line's polygon."""
+    img = Image.new("RGB", (1000, 1000), WHITE)
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((350, 200, 650, 900), radius=50, fill=(200, 200, 210))
+    cx, cy, r = PRICE_DISC
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=YELLOW)
+    polygons = []
+    for text, size, y in (("到手价", 44, 170), ("¥39.9", 64, 250)):
+        draw.text((cx, y), text, font=font(size), fill=RED, anchor="mm")
+        left, top, right, bottom = draw.textbbox((cx, y), text, font=font(size), anchor="mm")
+        polygons.append(((left - 6, top - 6), (right + 6, top - 6), (right + 6, bottom + 6),
+                         (left - 6, bottom + 6)))  # fmt: skip
+    return img, polygons
+
+
+@pytest.mark.parametrize(
+    ("language", "script", "translations"),
+    [
+        ("en", "latin", ["Great product", "$5.59"]),
+        ("vi", "latin", ["Giá cuối cùng", "206.500₫"]),
+        ("th", "thai", ["ราคาสุทธิ", "฿277"]),
+    ],
+)
+def test_a_stickers_price_keeps_its_size_under_its_smaller_label(
+    language: str, script: str, translations: list[str]
+) -> None:
+    # trial s28 D10: the label (ink 40 px, Chinese) and the price (ink 49 px, figures) read
+    # as one size by their ink, so were one block set at the label's size: "$5.59" drawn
+    # at 45% of ¥39.9 under a label on two lines, and nothing said. A price is the
+    # sticker's point: it keeps at least FLOOR of its height where the disc holds it
+    img, polygons = _price_sticker()
+    plans = tuple(
+        RegionPlan(p, t, tr)
+        for p, t, tr in zip(polygons, ["到手价", "¥39.9"], translations, strict=True)
+    )
+    original = _red_lines(img)
+    ReplaceText(plans, language, script).draw(img)
+    drawn = _red_lines(img)
+    assert len(drawn) >= 2, drawn
+    price, was = drawn[-1][1] - drawn[-1][0], original[-1][1] - original[-1][0]
+    assert price >= 0.6 * was, (language, drawn, original)  # (the price: the lowest line)
+    assert price > drawn[-2][1] - drawn[-2][0], (language, drawn)  # and the largest
+
+
+def _red_lines(img: Image.Image) -> list[tuple[int, int]]:
+    """The rows of red ink on the price sticker, one (top, bottom) run a line."""
+    cx, cy, r = PRICE_DISC
+    a = np.asarray(img)[cy - r : cy + r, cx - r : cx + r].astype(np.int16)
+    ink = np.abs(a - np.asarray(RED)).max(axis=2) < 80
+    return ink_runs(ink.any(axis=1), bridge=4)
+
+
+@pytest.mark.parametrize(
+    ("language", "script", "translations"),
+    [
+        ("en", "latin", ["Great product", "$1,234,567.89"]),
+        ("vi", "latin", ["Giá", "1.234.567.890₫"]),
+        ("th", "thai", ["ราคา", "฿1,234,567,890"]),
+    ],
+)
+def test_a_stickers_price_drawn_under_half_its_size_is_said_in_every_language(
+    language: str, script: str, translations: list[str]
+) -> None:
+    # trial s28 D10: the price drawn at 45% of its size was silent (its block's size was
+    # the label's and the price's ink together); a price too long for its disc is told
+    img, polygons = _price_sticker()
+    plans = tuple(
+        RegionPlan(p, t, tr)
+        for p, t, tr in zip(polygons, ["到手价", "¥39.9"], translations, strict=True)
+    )
+    notes = ReplaceText(plans, language, script).draw(img).notes
+    assert any("'¥39.9'" in str(n) and "% of the original's size" in str(n) for n in notes), notes
