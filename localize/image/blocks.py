@@ -25,7 +25,8 @@ EVEN = 0.15  # a list's claims are evenly spaced: each pitch within this share o
 SMALL = 24.0  # px of ink: text this small has its fill measured diluted by its background
 SMALL_COLOUR = 4.0  # so its colours are alike within this many times SAME_COLOUR (d06's
 # one grey at 14-18 px was measured 76 to 180)
-CJK_EM = 0.9  # of its em: a Chinese line's ink (as typeset.CJK_EM)
+CJK_EM = 0.9  # of a Chinese glyph's em, its ink (Noto Sans CJK: 0.93): the original's size a
+# reader compares a translation with is its em, not its ink (a Latin capital is 0.72 em)
 FIGURES_EM = 0.73  # of its em: a line of figures' ink (a price's "¥39.9": its digits' height)
 
 

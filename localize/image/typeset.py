@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.i18n import Msg, msg
+from localize.image.blocks import CJK_EM
 from localize.image.cards import Card
 from localize.image.colors import largest_channel
 from localize.image.design import legible_size
@@ -26,8 +27,6 @@ LEAST = 0.35  # of the original's size: the smallest a block is ever set
 FLOOR_PX = 10  # px: and never smaller than this, whatever the original
 WARN_UNDER = 0.5  # of the original's size: drawn smaller than this (and smaller than
 # reads on a phone: design.legible_size), a reviewer is told
-CJK_EM = 0.9  # of a Chinese glyph's em, its ink (Noto Sans CJK: 0.93): the original's size a
-# reader compares a translation with is its em, not its ink (a Latin capital is 0.72 em)
 ALIKE = 0.75  # alike blocks share a size unless it shrinks one below this share of its own
 LIST_GAP = 0.4  # of the size: the least space between two items of a list, past the pitch
 SMOOTH = ("flat", "gradient")  # erase methods of a panel, not a picture (as ALIKE)
