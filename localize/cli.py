@@ -203,6 +203,10 @@ def text(
 
     if field not in FIELDS:
         raise BadInput(f"--field {echoed(field)!r}: use title, description or caption")
+    if not source.strip():  # `localize text "$TITLE"` with $TITLE unset printed "" and rc 0
+        raise BadInput(
+            msg("nothing to translate: the text is empty or only spaces (an unset variable?)")
+        )
     result, calls = _translate(inv, source, to=to, from_=from_, shop=shop, field=field)
     views.translated(inv.env, result, calls, json_out)
     return ExitCode.FAILURES if has_errors(result.findings) else ExitCode.OK
