@@ -167,6 +167,14 @@ def image(
 
     if to is None and not erase_only:  # the clean plate draws nothing, in no language
         raise _MissingTo("", param_hint="'--to'")
+    if to is not None and erase_only:  # taken in silence, it seemed to choose something
+        raise BadInput(
+            msg(
+                "--erase-only writes the clean plate, in no language: give it without --to "
+                "{to}, or give --to with --replace-text to draw the translation",
+                to=to,
+            )
+        )
     order = ImageOrder(text, caption, replace_text, position, style, max_lines, erase_only)
     with views.progress(inv.env) as progress:
         made = localize_images(
@@ -203,6 +211,10 @@ def text(
 
     if field not in FIELDS:
         raise BadInput(f"--field {echoed(field)!r}: use title, description or caption")
+    if not source.strip():  # `localize text "$TITLE"` with $TITLE unset printed "" and rc 0
+        raise BadInput(
+            msg("nothing to translate: the text is empty or only spaces (an unset variable?)")
+        )
     result, calls = _translate(inv, source, to=to, from_=from_, shop=shop, field=field)
     views.translated(inv.env, result, calls, json_out)
     return ExitCode.FAILURES if has_errors(result.findings) else ExitCode.OK

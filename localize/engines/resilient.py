@@ -188,7 +188,8 @@ class ResilientEngine:
     calls: int = 0  # engine calls made, for summaries and benchmarks
     asked: int = 0  # texts it was given (a call each, or more: chunks, retries)
     failed: int = 0  # texts it gave no translation of
-    last_error: Text | None = None  # what its last failed call said (not "not tried")
+    last_error: Text | None = None  # what its last failed call said (not "not tried"); when
+    # it was given up on, that with where to look (gave_up)
     down: Text | None = None  # why the engine was given up on: the rest of the run skips it
     url: str | None = None  # the shop's [shops.translation] url, for saying where to look
     shared: threading.BoundedSemaphore | None = None  # [fleet] engine_calls: shared_calls()
@@ -279,8 +280,10 @@ class ResilientEngine:
         # Silent, refusing or overloaded through every try: the next text would wait as long
         # for the same answer. It is skipped for the rest of this run (the fallback, if any,
         # takes over; failed items are tried again by the next run).
-        self.down = self.last_error = last
-        raise EngineError(self.name, gave_up(self.name, self.retries + 1, last, self.url))
+        # The run's summary says it with where to look (last_error): the texts skipped after
+        # it say only "not tried", and the one that gave up is whichever was asked first.
+        self.down, self.last_error = last, gave_up(self.name, self.retries + 1, last, self.url)
+        raise EngineError(self.name, self.last_error)
 
     def close(self) -> None:
         """Stop the workers (without waiting for abandoned calls)."""

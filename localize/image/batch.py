@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from config.errors import AppError, BadInput, echoed
+from config.i18n import Text, msg
 from config.markets import ImageRules
 from config.runtime import process_alive
 from localize.image.outputs import output_format, readable_name, same_on_disk, suffix_for
@@ -52,7 +53,7 @@ class Failed:
 
     input: Path
     output: Path
-    error: str
+    error: Text  # a message, shown in the reader's language (--json: its English)
 
 
 Outcome = Done | Failed
@@ -100,7 +101,8 @@ def run_job(job: Job) -> Outcome:
     except AppError as exc:
         names = (echoed(str(job.src)), echoed(str(job.out)))  # as errors echo them
         named = exc.message.startswith((str(job.src), str(job.out), *names))
-        return Failed(job.src, job.out, exc.message if named else f"{names[0]}: {exc.message}")
+        said = exc.text if named else msg("{path}: {problem}", path=names[0], problem=exc.text)
+        return Failed(job.src, job.out, said)
     except Exception as exc:  # noqa: BLE001 - a Pillow bug on a hostile file: report, go on
         return Failed(job.src, job.out, _unexpected(job, exc))
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from config.i18n import SEMICOLON, Joined, Msg, msg
+from config.i18n import SEMICOLON, Joined, Msg, Text, msg
 from localize.image import emphasis
 from localize.image.curves import is_curved
 from localize.image.emphasis import ColourRun
@@ -30,7 +30,7 @@ from localize.image.replace import RegionPlan
 from localize.prices import Prices, pieces, yuan_price, yuan_prices
 
 # A region's text -> its translation, or None with the reasons it cannot be used.
-Translate = Callable[[str], tuple[str | None, list[str]]]
+Translate = Callable[[str], tuple[str | None, list[Text]]]
 NO_RATE = Prices()  # no rate given: no yuan price is converted
 UNTRANSLATED = "untranslated"  # Chinese a buyer will still see: the image is not compliant
 ERASED = "erased"  # the clean plate: the region erased, nothing drawn
@@ -51,10 +51,17 @@ class ImageText:
     records: tuple[dict[str, Any], ...]
 
     @property
-    def left(self) -> tuple[str, ...]:
-        """The confident Chinese regions neither replaced nor kept, each said with why."""
+    def left(self) -> tuple[Msg, ...]:
+        """The confident Chinese regions neither replaced nor kept, each said with why (a
+        message whose words are kept whole however long: only the values in it, the
+        region's text or an engine's answer, are cut when echoed)."""
         return tuple(
-            f"region {n} {r['text']!r} not replaced: {r.get('reason') or 'no translation'}"
+            msg(
+                "region {n} {text!r} not replaced: {reason}",
+                n=n,
+                text=r["text"],
+                reason=r.get("reason") or msg("no translation"),
+            )
             for n, r in enumerate(self.records, start=1)
             if r["status"] == UNTRANSLATED
         )
@@ -103,7 +110,7 @@ def plan_text(
     down: list[str] = []  # the texts an engine failed (not its checks), in order asked
     chinese = 0  # regions read as Chinese
 
-    def asking(text: str) -> tuple[str | None, list[str]]:
+    def asking(text: str) -> tuple[str | None, list[Text]]:
         found, problems = translate(text)
         if found is None and any(isinstance(p, EngineDown) for p in problems):
             down.append(text)
@@ -269,13 +276,13 @@ def colours_of(img: Any, regions: Sequence[Region]) -> list[tuple[ColourRun, ...
     return [emphasis.colour_runs(rgb, r.polygon, r.text) if r.chinese else () for r in regions]
 
 
-def _price(text: str, translate: Translate, prices: Prices) -> tuple[str | None, str]:
+def _price(text: str, translate: Translate, prices: Prices) -> tuple[str | None, Text]:
     """A price region's text in the market's currency (the words beside each price
     translated), or None and why not."""
     found = yuan_prices(text)
     if not found:  # a reviewer's kind on a text with no price in it: words only
         said, problems = translate(text)
-        return said, "; ".join(problems)
+        return said, Joined(problems, SEMICOLON)
     if prices.local(found[0]) is None:
         return None, f"a yuan price: {prices.why_not()}"
     parts = [(found[0].rest(text), found[0])] if len(found) == 1 else pieces(text, found)
@@ -288,7 +295,7 @@ def _price(text: str, translate: Translate, prices: Prices) -> tuple[str | None,
         written.append(" ".join(part for part in (said, local) if part))
     line = " ".join(part for part in written if part)
     problems = usable(line, prices.script) if prices.script else []
-    return (None, "; ".join(problems)) if problems else (line, "")
+    return (None, Joined(problems, SEMICOLON)) if problems else (line, "")
 
 
 def done_count(records: Iterable[dict[str, Any]], status: str = "replaced") -> int:
@@ -441,7 +448,7 @@ def kept_overlay(record: dict[str, Any]) -> bool:
     )
 
 
-def usable(translation: str, script: str) -> list[str]:
+def usable(translation: str, script: str) -> list[Msg]:
     """Why a region's translation cannot be drawn in its place (empty when it can): it
     still has Chinese, or the script's font cannot draw it."""
     from localize.image.fonts import FontError
@@ -449,11 +456,17 @@ def usable(translation: str, script: str) -> list[str]:
     from localize.image.render import validate_caption
 
     if has_chinese(translation):
-        return [f"the translation {translation!r} still has Chinese"]
+        return [msg("the translation {translation!r} still has Chinese", translation=translation)]
     try:
         validate_caption(translation, script)
     except FontError as exc:
-        return [f"the translation {translation!r}: {exc.message}"]
+        return [
+            msg(
+                "the translation {translation!r}: {problem}",
+                translation=translation,
+                problem=exc.text,
+            )
+        ]
     return []
 
 
@@ -475,13 +488,13 @@ def translator(
     failures counted with the run's)."""
     from config.markets import load_markets
     from localize.errors import EngineFailed, NoNewText
-    from localize.text.checks import from_memory
+    from localize.text.checks import from_memory, of_a_region
     from localize.text.service import translate_one
 
     script = (settings.markets if settings is not None else load_markets()).script(to)
-    done: dict[str, tuple[str | None, list[str]]] = {}
+    done: dict[str, tuple[str | None, list[Text]]] = {}
 
-    def translate(text: str) -> tuple[str | None, list[str]]:
+    def translate(text: str) -> tuple[str | None, list[Text]]:
         if text not in done:
             try:
                 result, _ = translate_one(
@@ -497,16 +510,22 @@ def translator(
                     chain=chain() if chain is not None else None,
                 )
             except NoNewText as exc:  # a person's to translate: asking again gives the same
-                done[text] = (None, [exc.message])
+                done[text] = (None, [exc.text])
             except EngineFailed as exc:
                 done[text] = (None, [EngineDown(exc.message)])
             else:
-                errors = [f.message for f in result.findings if f.severity == "error"]
+                # the checks are a caption's (the text is drawn on the image as one is), but
+                # what they say is of the region, named before it (not "caption: ...")
+                errors = [of_a_region(f.message) for f in result.findings if f.severity == "error"]
                 errors = errors or usable(result.translation, script)
                 if errors and result.entries:  # else it would seem the engine's
-                    errors = [f"{e} ({from_memory(result.entries[0])})" for e in errors]
+                    entry = from_memory(result.entries[0])
+                    errors = [msg("{problem} ({entry})", problem=e, entry=entry) for e in errors]
                 elif errors:
-                    errors = [f"{e} (answered by {result.origin})" for e in errors]
+                    errors = [
+                        msg("{problem} (answered by {engine})", problem=e, engine=result.origin)
+                        for e in errors
+                    ]
                 done[text] = (None, errors) if errors else (result.translation, [])
         return done[text]
 

@@ -86,6 +86,28 @@ def about(field: str, message: Msg) -> Msg:
     return msg("{field}: {message}", field=FIELD_NAMES.get(field, field), message=message)
 
 
+REGION_TEXT = msg("region's text")  # what a caption's check calls the text of an image region
+
+
+def of_a_region(message: Text) -> Text:
+    """A caption's finding said of a region of the text on an image (translated and checked
+    as a caption, as it is drawn on the image as one is): without its "caption: ", as the
+    region is named before it, and a caption it speaks of called the region's text (trial
+    s28 D15: a banner's failure read "caption: ..." on an image with no caption)."""
+    if isinstance(message, Joined):
+        return Joined([of_a_region(m) for m in message.items], message.separator)
+    if not isinstance(message, Msg):
+        return message
+    caption = FIELD_NAMES["caption"]
+    if message.text == "{field}: {message}" and message.params.get("field") == caption:
+        return of_a_region(message.params["message"])
+    params = {
+        k: REGION_TEXT if k == "field" and v == caption else of_a_region(v)
+        for k, v in message.params.items()
+    }
+    return Msg(message.text, context=message.context, **params)
+
+
 @dataclass(frozen=True)
 class Limits:
     """A market's text limits; without a market, the widest the markets file allows."""

@@ -218,3 +218,37 @@ def test_words_only_a_person_can_translate_now_are_not_marked_to_be_asked_again(
     assert down[0] is None and [type(p) for p in down[1]] == [EngineDown]
     assert rejected[0] is None and "rejected" in str(rejected[1])
     assert not any(isinstance(p, EngineDown) for p in rejected[1])
+
+
+def test_an_engine_given_up_on_in_a_run_says_where_to_look_once_for_every_item(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str
+) -> None:
+    """A shop whose engine is down (trial s28 D15): the items asked after the engine was
+    given up on said only "not tried: it gave up on an earlier text (network error ...)",
+    and where to look ("is the libre server at ... running?") was on whichever item
+    happened to be asked first. The run's summary says it once, for all of them."""
+    from tests.httpserver import closed_port
+
+    port = closed_port()
+    config = tmp_path / "shops.toml"
+    config.write_text(
+        '[[shops]]\nid = "acme-th"\nmarket = "TH"\n[shops.translation]\nengine = "libre"\n'
+        f'url = "http://127.0.0.1:{port}/"\nretries = 0\n',
+        encoding="utf-8",
+    )
+    rows = "".join(f"p{n},SKU-{n},保温杯 {n} 号,<p>保温 {n} 小时</p>,包邮,\n" for n in range(4))
+    (tmp_path / "l.csv").write_text(LISTINGS.splitlines(True)[0] + rows, encoding="utf-8")
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return cli("localize", *args, "--config", str(config), "--db", db_url)
+
+    assert run("listings", "import", str(tmp_path / "l.csv"), "--shop", "acme-th").code == 0
+    where = f"is the libre server at http://127.0.0.1:{port} ([shops.translation] url) running"
+    said = run("run", "--shop", "acme-th")
+    assert said.code == 1, said.err
+    failed = [line for line in said.err.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 4, said.err  # (those asked after the engine was given up on: not said)
+    [summary] = [line for line in said.err.splitlines() if line.startswith("warning: ")]
+    assert "translation engine libre failed" in summary and where in summary, summary
+    [failing] = json.loads(run("run", "--shop", "acme-th", "--json").out)["engines_failing"]
+    assert where in failing["last_error"] and "network error" in failing["last_error"]

@@ -281,6 +281,39 @@ def test_an_engine_given_up_on_is_not_asked_again_for_the_next_region(  # type: 
     assert "gave up after 2 tries" in result.err and "not tried" in result.err
 
 
+def test_an_answer_with_tags_and_control_characters_is_said_whole_and_of_the_region(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, zh_image: Path
+) -> None:
+    """An engine that answers a region with tags and terminal sequences (trial s28 D15):
+    the failure called the banner's text a "caption", was cut mid-word at 200 characters
+    ("…check it and write th… (345 characters)"), and its second problem (the tags) and
+    the words saying what to do were only in --json. Said whole, of the region, and in the
+    reader's language."""
+    from tests.httpserver import Reply, serve
+    from tests.localize.libre import params
+
+    def hostile(req):  # type: ignore[no-untyped-def]
+        q = params(req)["q"]
+        said = [f"<b>{t}</b> \x1b[31mRED\u202e" for t in q] if isinstance(q, list) else None
+        return Reply(200, {"translatedText": said or f"<b>{q}</b> \x1b[31mRED\u202e"})
+
+    with serve({"/translate": hostile}) as srv:
+        config = vn_shop(tmp_path / "tags.toml", srv.url, "retries = 0\ntimeout = 5\n")
+        args = (
+            "localize", "image", str(zh_image), "-o", str(tmp_path / "out.png"), "--to", "vi",
+            "--replace-text", "--shop", "acme-vn", "--config", str(config), "--db", db_url,
+        )  # fmt: skip
+        said, chinese = cli(*args), cli(*args, "--lang", "zh")
+    assert said.code == 1, said.err
+    [failed] = [line for line in said.err.splitlines() if line.startswith("failed: ")]
+    assert "caption" not in failed and "characters)" not in failed, failed
+    for region in ("region 1 '保温杯大容量'", "region 2 '包邮不锈钢'"):
+        assert f"{region} not replaced: control characters removed" in failed
+    assert failed.count("check it and write the text (in the translation)") == 2, failed
+    assert failed.count("a region's text is plain text, tags would show as typed: remove") == 2
+    assert "图片上仍留有中文：区域 1 '保温杯大容量' 未替换" in chinese.err, chinese.err
+
+
 def test_an_engine_answer_still_chinese_leaves_that_region_untranslated(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path, db_url: str, zh_image: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -239,6 +239,20 @@ def test_a_text_already_in_the_target_language_is_refused(run, engine_server, to
     assert engine_server.requests == []
 
 
+@pytest.mark.parametrize("source", ["", "  \t "])
+def test_nothing_to_translate_is_bad_input_not_an_empty_translation(  # type: ignore[no-untyped-def]
+    run, engine_server, source: str
+) -> None:
+    """`localize text "" --to th` printed an empty line, `origin: none` and exit 0 (trial s28
+    D16): a script's unset variable looked like a translation."""
+    said = run("text", source, "--to", "th", "--shop", "acme-th")
+    assert said.code == 2 and said.out == "", said.out
+    assert "nothing to translate: the text is empty or only spaces" in said.err
+    as_json = run("text", source, "--to", "th", "--shop", "acme-th", "--json")
+    assert as_json.code == 2 and "nothing to translate" in json.loads(as_json.out)["error"]
+    assert engine_server.requests == []
+
+
 def test_an_engine_given_up_on_says_where_to_look(cli, tmp_path: Path, db_url: str) -> None:  # type: ignore[no-untyped-def]
     from tests.httpserver import closed_port
 
