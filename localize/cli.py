@@ -167,14 +167,6 @@ def image(
 
     if to is None and not erase_only:  # the clean plate draws nothing, in no language
         raise _MissingTo("", param_hint="'--to'")
-    if to is not None and erase_only:  # taken in silence, it seemed to choose something
-        raise BadInput(
-            msg(
-                "--erase-only writes the clean plate, in no language: give it without --to "
-                "{to}, or give --to with --replace-text to draw the translation",
-                to=to,
-            )
-        )
     order = ImageOrder(text, caption, replace_text, position, style, max_lines, erase_only)
     with views.progress(inv.env) as progress:
         made = localize_images(
