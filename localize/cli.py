@@ -138,7 +138,7 @@ def image(
     ],
     to: Annotated[
         str | None,
-        typer.Option("--to", help="Target language, e.g. th, vi, en (not with --erase-only)."),
+        typer.Option("--to", help="Target language, e.g. th, vi, en (not used by --erase-only)."),
     ] = None,
     text: Annotated[str | None, typer.Option("--text", help="Source text to translate.")] = None,
     caption: Annotated[str | None, typer.Option("--caption", help="Caption as is.")] = None,
@@ -167,6 +167,8 @@ def image(
 
     if to is None and not erase_only:  # the clean plate draws nothing, in no language
         raise _MissingTo("", param_hint="'--to'")
+    if to is not None and erase_only:  # (DESIGN's contract gives both: taken, and said)
+        views.language_unused(inv.env, to)
     order = ImageOrder(text, caption, replace_text, position, style, max_lines, erase_only)
     with views.progress(inv.env) as progress:
         made = localize_images(

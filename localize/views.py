@@ -123,6 +123,17 @@ def translated(env: Environment, result: FieldResult, calls: int, as_json: bool)
     findings(env, result.findings)
 
 
+def language_unused(env: Environment, language: str) -> None:
+    """`localize image --erase-only --to LANG`: the clean plate is in no language (taken in
+    silence, --to seemed to choose something: a stranger's trial)."""
+    env.err(
+        msg(
+            "note: --erase-only draws nothing, in no language: --to {language} is not used",
+            language=language,
+        )
+    )
+
+
 MAX_NAMED = 5  # images named in the summary's "to look at" line, then "…"
 
 

@@ -1153,3 +1153,13 @@ def test_a_band_of_the_grain_under_half_the_letters_is_no_panel_of_theirs(name: 
     clean, infos = erased(s)
     assert infos[2] is not None and infos[2].method not in ("flat", "gradient")
     assert region_db(s, clean, 2) >= 24, region_db(s, clean, 2)
+
+
+def test_the_clean_plate_takes_a_language_and_says_it_is_not_used(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`--erase-only --to en` was taken in silence (a stranger's trial), as if --to chose
+    something; DESIGN's command list gives both, so it is taken, and said."""
+    src, out = tmp_path / "in.png", tmp_path / "plate.png"
+    make("flat").image.save(src)
+    done = cli("localize", "image", str(src), "-o", str(out), "--erase-only", "--to", "en")
+    assert done.code == 0 and out.is_file(), done.err
+    assert "--to en is not used" in done.err
