@@ -480,12 +480,18 @@ def _read(engine: Any, crops: list[Any]) -> list[tuple[str, float]]:
     for crop, (text, score, *rest) in zip(crops, found, strict=True):
         text = str(text)
         if rest and text:
-            columns, words, odds = rest[0][0], rest[0][2], rest[0][-1]
+            box = rest[0]  # columns, words, their columns, kinds, scores (, SpaceOdds')
+            columns, words = box[0], box[2]
+            odds = box[5] if len(box) > 5 else None
             at = [c for word in words for c in word]
             width = crop.shape[1]
             xs = [(c + 0.5) / columns * width for c in at] if columns else []
             # how likely a space between each two characters, as the model saw it
-            hints = [float(odds[a : b + 1].max()) for a, b in zip(at, at[1:], strict=False)]
+            hints = (
+                [float(odds[a : b + 1].max()) for a, b in zip(at, at[1:], strict=False)]
+                if odds is not None
+                else None
+            )
             text = spaces.respaced(text, xs, crop, hints)
         read.append((text, float(score)))
     return read
