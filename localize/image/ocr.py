@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from config.errors import AppError, ExitCode
 from config.files import write_atomically
 from config.http import parse_json
-from localize.image import curves, strokes
+from localize.image import curves, spaces, strokes
 
 # ONNX Runtime (1.29 on) reports telemetry unless told not to: a thread from its import, a
 # device id and a database under ~/.cache/Microsoft, connections out. A seller's image
@@ -31,7 +31,7 @@ from localize.image import curves, strokes
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 MIN_CONFIDENCE = 0.8  # below this a region is reported for a person, not replaced
-CACHE_VERSION = 5  # bumped when the engine or its settings change what regions come out
+CACHE_VERSION = 6  # bumped when the engine or its settings change what regions come out
 # A cached entry beyond these is not what the detector writes (edited or damaged): read
 # again. 20,000 regions took minutes to replace; a point of 1e12 overflowed every run.
 MAX_CACHED_REGIONS = 1000
@@ -147,7 +147,27 @@ def load_engine() -> Any:
     engine.text_det = built(text_detect.TextDetector, config["Det"])
     engine.text_cls = built(text_cls.TextClassifier, config["Cls"])
     engine.text_rec = built(text_recognize.TextRecognizer, config["Rec"])
+    engine.text_rec.postprocess_op = SpaceOdds(engine.text_rec.postprocess_op)
     return engine
+
+
+class SpaceOdds:
+    """RapidOCR's CTC decoding, whose word boxes also carry how likely the model thought a
+    space at each of its columns (the last of its classes): a space it dropped still shows
+    there, a little (0.02-0.3 at the gaps of 'Colormayvary'; nowhere else over 0.005)."""
+
+    def __init__(self, decode: Any) -> None:
+        self.decode = decode
+
+    def __call__(self, preds: Any, return_word_box: bool = False, **kwargs: Any) -> Any:
+        out = self.decode(preds, return_word_box, **kwargs)
+        if return_word_box:
+            for n, (_text, _score, box) in enumerate(out):
+                box.append(preds[n, :, -1])
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.decode, name)  # character, dict...
 
 
 @functools.lru_cache(maxsize=1)
@@ -265,8 +285,7 @@ class RapidOcrDetector:
         ]
         # a curved line is read unrolled, as it runs (no turning: its strip is upright)
         strips = [band.strip(full) for band, _ in bent]
-        read, _ = engine.text_rec(crops + strips + [upright[n] for n in flipped], False)
-        read = list(read)
+        read = _read(engine, crops + strips + [upright[n] for n in flipped])
         for n, again in zip(flipped, read[len(crops) + len(strips) :], strict=True):
             if float(again[1]) + FLIP_SURER >= float(read[n][1]):
                 read[n] = again
@@ -440,13 +459,42 @@ def _whole(
     polygon = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
     crops = engine.get_crop_img_list(full, [np.asarray(polygon, np.float32)])
     crops, _, _ = engine.text_cls(crops)
-    read, _ = engine.text_rec(crops, False)
+    read = _read(engine, crops)
     text, score = str(read[0][0]), float(read[0][1])
     # a glyph cut by the box read as a dash ('-键开盖'): what is kept of the first reading
     kept = region.text.strip(CUT_READS) or region.text
     if kept in text and text != region.text and score >= least:
         return Region(polygon, text, round(score, 4))
     return Region(polygon, region.text, region.confidence)
+
+
+def _read(engine: Any, crops: list[Any]) -> list[tuple[str, float]]:
+    """What RapidOCR's recogniser reads on each of `crops` (BGR line pictures) and how sure
+    it is, with the spaces it dropped between Latin words (and between Latin and Han) put
+    back from the gaps on the crop (spaces.py): 'Colormayvary' was drawn for 'Color may
+    vary'. Where each character was read comes from its CTC columns (word boxes)."""
+    if not crops:
+        return []
+    found, _ = engine.text_rec(crops, True)
+    read: list[tuple[str, float]] = []
+    for crop, (text, score, *rest) in zip(crops, found, strict=True):
+        text = str(text)
+        if rest and text:
+            box = rest[0]  # columns, words, their columns, kinds, scores (, SpaceOdds')
+            columns, words = box[0], box[2]
+            odds = box[5] if len(box) > 5 else None
+            at = [c for word in words for c in word]
+            width = crop.shape[1]
+            xs = [(c + 0.5) / columns * width for c in at] if columns else []
+            # how likely a space between each two characters, as the model saw it
+            hints = (
+                [float(odds[a : b + 1].max()) for a, b in zip(at, at[1:], strict=False)]
+                if odds is not None
+                else None
+            )
+            text = spaces.respaced(text, xs, crop, hints)
+        read.append((text, float(score)))
+    return read
 
 
 def give_back() -> None:

@@ -1,0 +1,132 @@
+"""The spaces a reading lost, put back from the picture it was read from.
+
+RapidOCR's Chinese recogniser (CTC) often drops the space between Latin words, and between
+Latin and Chinese, in a line at small sizes or in a mixed line: '颜色以实物为准 Color may
+vary' was read '颜色以实物为准Colormayvary', sent to the engine and drawn so (a stranger's
+trial, D9). The recogniser says at which of its columns each character was read; the
+crop says where its ink is. Between two neighbouring characters (Latin and Latin, or
+Latin and Han) with no space read between them, a space goes back where the blank
+columns between them are clearly wider than the gaps between the letters of that run of
+Latin (their median, plus a share of the line's height: a word space is about a quarter
+of the font's size). A run of fewer than three Latin characters has no median to trust,
+and nothing else (punctuation, digits beside a full stop) is ever spaced.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# a gap this share of the crop's height beyond the run's median letter gap is a space:
+# a space is ~0.25 em and a crop ~1.0-1.3 em high; letters apart by their side bearings
+# alone measured up to 2 px over the median at 20 px ('dr' of drinks), a space 4-6 px
+WIDER_BY = 0.15
+HINT = 0.01  # a space the recogniser thought this likely between two characters...
+HINTED_BY = 0.05  # ...needs a gap only this share of the height over the median
+INK_FROM = 0.25  # how far from the ground to the ink a pixel counts as ink
+HAN_MARGIN = 0.25  # of the height: a Han glyph's own blank columns (川, 以) not counted
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def latin(char: str) -> bool:
+    """Whether `char` is a Latin letter or a digit (what words of a line are made of)."""
+    return char.isalnum() and ord(char) < 0x250
+
+
+def han(char: str) -> bool:
+    """Whether `char` is a Chinese character."""
+    return bool(_HAN.match(char))
+
+
+def blank_columns(crop: Any) -> Any:
+    """Which columns of `crop` (H x W x 3 uint8, BGR or RGB) hold no ink: its pixels split
+    in two by Otsu's threshold, the ink being the smaller part (text on a plain ground)."""
+    import cv2
+    import numpy as np
+
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    cut, split = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    dark = split.astype(bool)
+    if dark.all() or not dark.any():
+        return np.ones(gray.shape[1], bool)
+    if dark.mean() > 0.5:  # light text on a dark ground
+        dark = ~dark
+    ground, ink = float(np.median(gray[~dark])), float(np.median(gray[dark]))
+    # a quarter of the way from the ground to the ink: Otsu's half-way cut left a stem's
+    # soft edge out, and 'u m' of vacuum measured as wide as a space at 20 px
+    level = ground + INK_FROM * (ink - ground)
+    inked = gray < level if ink < ground else gray > level
+    return ~np.asarray(inked.any(axis=0))
+
+
+def _blank_runs(blank: Any) -> list[tuple[int, int]]:
+    """The runs of blank columns between ink (start, end: end excluded), the margins
+    before the first ink and after the last left out."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    seen_ink = False
+    for x, free in enumerate(blank):
+        if free and start is None and seen_ink:
+            start = x
+        elif not free:
+            if start is not None:
+                runs.append((start, x))
+            start, seen_ink = None, True
+    return runs
+
+
+def respaced(text: str, xs: list[float], crop: Any, hints: list[float] | None = None) -> str:
+    """`text` with a space put back between each two neighbouring characters (Latin and
+    Latin, Latin and Han) whose gap on `crop` is a word's, not a letter's; `xs` is where
+    each character of `text` was read (x on `crop`, as many as characters); `hints` how
+    likely the recogniser thought a space between each two (SpaceOdds): a gap it hinted
+    at needs only be wider than the run's median letter gap by HINTED_BY of the height,
+    any other by WIDER_BY."""
+    import statistics
+
+    if len(xs) != len(text) or not any(latin(c) for c in text):
+        return text
+    hints = hints if hints is not None and len(hints) == len(text) - 1 else [0.0] * len(xs)
+    height = crop.shape[0]
+    margin = HAN_MARGIN * height
+    # each run of blank columns is the gap of the one pair of neighbours its middle lies
+    # between (a character's place is only roughly known: a window from one to the next
+    # took in the space beyond a word's last letter, and split 'vacuu m')
+    gaps = [0] * (len(text) - 1)
+    for start, end in _blank_runs(blank_columns(crop)):
+        middle = (start + end) / 2
+        n = sum(1 for x in xs if x <= middle) - 1
+        if not 0 <= n < len(gaps):
+            continue
+        if (han(text[n]) and middle - xs[n] < margin) or (
+            han(text[n + 1]) and xs[n + 1] - middle < margin
+        ):
+            continue  # a Han glyph's own blank columns (川, 以)
+        gaps[n] = max(gaps[n], end - start)
+
+    runs, run = [], []  # the runs of Latin characters: [index, ...]
+    for n, char in enumerate(text):
+        if latin(char):
+            run.append(n)
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    spaced_after: set[int] = set()
+    for run in runs:
+        if len(run) < 3:
+            continue
+        median = statistics.median(gaps[n] for n in run[:-1])
+        wide = [
+            n
+            for n in range(len(gaps))
+            if gaps[n] > median + height * (HINTED_BY if hints[n] >= HINT else WIDER_BY)
+        ]
+        spaced_after |= {n for n in wide if n in run[:-1]}
+        before, after = run[0] - 1, run[-1] + 1
+        if before >= 0 and han(text[before]) and before in wide:
+            spaced_after.add(before)
+        if after < len(text) and han(text[after]) and run[-1] in wide:
+            spaced_after.add(run[-1])
+    return "".join(c + (" " if n in spaced_after else "") for n, c in enumerate(text))
