@@ -245,6 +245,9 @@ def rules(ink: Any) -> tuple[tuple[Rule, ...], tuple[int, int] | None]:
 
 
 STRIKE_OWN = 0.6  # of a coloured strike's band: px of its own colour (not the letters')
+STRIKE_LEAST = 2.0  # px: a coloured strike is at least this thick (a 1 px line: the picture's)
+STRIKE_AT = (0.3, 0.7)  # of the letters' height from their top: where one strikes through
+STRIKE_ELSEWHERE = 0.02  # of the rows above and below the letters: its colour there at most
 
 
 def _coloured_strike(
@@ -258,13 +261,23 @@ def _coloured_strike(
 
     other = ~ink & ~beside
     found, span = rules(ink | other)
-    strikes = [r for r in found if r.kind == "strike"]
+    strikes = [
+        r
+        for r in found
+        if r.kind == "strike"
+        and r.thickness >= STRIKE_LEAST
+        and STRIKE_AT[0] <= r.at <= STRIKE_AT[1]
+    ]
     if not strikes or span is None:
         return None
     rows = np.nonzero(ink.any(axis=1))[0]
     if len(rows) < 2:
         return None
     top, tall = span[0], span[1] - span[0] + 1
+    # the rows above and below the letters: a colour of the picture shows there too (a
+    # gingham's stripe through the letters, read as a pink strike, painted over them)
+    clear = np.ones(len(crop), bool)
+    clear[span[0] : span[1] + 1] = False
     said = []
     for rule in strikes:
         middle = top + rule.at * tall
@@ -278,6 +291,8 @@ def _coloured_strike(
             continue
         pixels = crop[band, cols[0] : cols[-1] + 1][area]
         colour = tuple(int(v) for v in np.median(pixels, axis=0))
+        if clear.any() and near(crop[clear], colour).mean() > STRIKE_ELSEWHERE:
+            continue
         said.append(Rule("strike", rule.thickness, rule.at, colour))  # type: ignore[arg-type]
     return (tuple(said), span) if said else None
 
