@@ -385,3 +385,17 @@ def lamp_in_vignette(size: int = 1000) -> tuple[Image.Image, Image.Image]:
         shade_at = [at(545, 300), at(690, 345), at(655, 427), at(527, 382)]
         pen.polygon(shade_at, fill=colour or (240, 240, 235), outline=colour or (80, 80, 80))
     return img, silhouette
+
+
+def struck_price() -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """A stranger's trial's old price: ¥99 in black, struck through its middle in red (6 px,
+    5 px past the ink each side) on a light grey 1000 px page; and the ink's box."""
+    from tests.imagesynth import font
+
+    img = Image.new("RGB", (1000, 1000), (248, 248, 248))
+    draw = ImageDraw.Draw(img)
+    draw.text((760, 640), "¥99", font=font(60), fill=(30, 30, 30), anchor="mm")
+    left, top, right, bottom = draw.textbbox((760, 640), "¥99", font=font(60), anchor="mm")
+    middle = (top + bottom) // 2
+    draw.line((left - 5, middle, right + 5, middle), fill=(200, 0, 0), width=6)
+    return img, (left, top, right, bottom)

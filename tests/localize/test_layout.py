@@ -1206,14 +1206,9 @@ def test_a_strike_in_a_colour_of_its_own_is_kept_in_it() -> None:
     # A stranger's trial: a black old price ¥99 struck through in red. The strike was
     # looked for in the black ink only, so none was found, and the converted price came
     # back unstruck: an old price shown to a buyer as a current one, said nowhere.
-    from tests.imagesynth import font
+    from tests.localize.images import struck_price
 
-    img = Image.new("RGB", (1000, 1000), (248, 248, 248))
-    draw = ImageDraw.Draw(img)
-    draw.text((760, 640), "¥99", font=font(60), fill=(30, 30, 30), anchor="mm")
-    left, top, right, bottom = draw.textbbox((760, 640), "¥99", font=font(60), anchor="mm")
-    middle = (top + bottom) // 2
-    draw.line((left - 5, middle, right + 5, middle), fill=(200, 0, 0), width=6)
+    img, (left, top, right, bottom) = struck_price()
     region = box(left - 12, top - 10, right + 12, bottom + 10)
     look = looks.measure(np.asarray(img), region, (30, 30, 30), None, (248, 248, 248), "¥99")
     assert [(r.kind, r.colour) for r in look.rules] == [("strike", (200, 0, 0))], look.rules

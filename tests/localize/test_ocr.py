@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 
 from localize.image.ocr import OcrCache, RapidOcrDetector, Region, content_key
 from tests.imagesynth import font, make
+from tests.localize.images import struck_price
 
 STATUS = Path("/proc/self/status")
 
@@ -155,21 +156,10 @@ def test_reading_an_image_leaves_no_telemetry_behind(tmp_path: Path) -> None:
     assert not (tmp_path / ".cache" / "Microsoft").exists()
 
 
-def struck_price() -> Image.Image:
-    """A stranger's trial's old price: ¥99 in black, struck through its middle in red."""
-    img = Image.new("RGB", (1000, 1000), (248, 248, 248))
-    draw = ImageDraw.Draw(img)
-    draw.text((760, 640), "¥99", font=font(60), fill=(30, 30, 30), anchor="mm")
-    left, top, right, bottom = draw.textbbox((760, 640), "¥99", font=font(60), anchor="mm")
-    middle = (top + bottom) // 2
-    draw.line((left - 5, middle, right + 5, middle), fill=(200, 0, 0), width=6)
-    return img
-
-
 def test_a_price_struck_across_its_top_is_read_upright() -> None:
     # The strike made the angle classifier turn the line over (0.99 sure), and turned it
     # read 66大 at 0.84: translated, and drawn as "66Great product" in its place.
-    (region,) = RapidOcrDetector().detect(struck_price())
+    (region,) = RapidOcrDetector().detect(struck_price()[0])
     assert "99" in region.text and "66" not in region.text and "大" not in region.text, region
 
 
