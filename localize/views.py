@@ -161,6 +161,7 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
                         "bytes": d.bytes,
                         "warnings": list(d.warnings),
                         "replaced": d.replaced,
+                        **_region_counts(captioned, d),
                     }
                     for d in result.done
                 ],
@@ -172,26 +173,35 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
             }
         )
     elif captioned.replaced_text:
-        from localize.image.regions import done_count, still_read_count
+        from localize.image.regions import without_chinese_said
 
-        status = "erased" if captioned.erased_only else "replaced"
         for d in result.done:
             regions = captioned.regions.get(str(d.input), [])
-            replaced = done_count(regions, status)  # as the review queue counts them
-            counts = dict(output=_written(d, result), done=replaced, regions=len(regions))
+            figures = _region_counts(captioned, d)
+            counts = dict(
+                output=_written(d, result),
+                done=figures["regions_done"],
+                regions=figures["regions_to_replace"],
+            )
             said = (
                 msg("{output}  ({done} of {regions} text region(s) erased)", **counts)
                 if captioned.erased_only
                 else msg("{output}  ({done} of {regions} text region(s) replaced)", **counts)
             )
-            still = still_read_count(regions, status)
+            still = figures["regions_still_read"]
             if still:  # worked on, but Chinese is still read there: the warning says where
                 said = msg(
                     "{said}; {still} with Chinese still read around it (see the warning)",
                     said=said,
                     still=still,
                 )
-            env.out(said)
+            if figures["regions_printing"]:  # kept on purpose: "1 of 3" alone reads undone
+                said = msg(
+                    "{said}; {printed} kept as the product's own printing",
+                    said=said,
+                    printed=figures["regions_printing"],
+                )
+            env.out(without_chinese_said(said, regions))
     else:
         for d in result.done:
             drawn = dict(output=_written(d, result), size=d.size, lines=len(d.lines))
@@ -234,6 +244,35 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
 
 
 MAX_NAMED = 5  # files a note names before "…"
+
+
+def _region_counts(captioned: CaptionedImages, done: Done) -> dict[str, int]:
+    """`localize image`'s counts of one image's text regions (none for a caption alone):
+    done (replaced, or erased, and no Chinese read there after), of how many to replace
+    (those with no Chinese are not: Latin letters, numbers), how many of those are the
+    product's printing kept, still read after erasing, and without Chinese. (--json adds
+    them beside its older fields; `regions` lists each one.)"""
+    from localize.image.product import PRINTING
+    from localize.image.regions import (
+        done_count,
+        still_read_count,
+        to_replace_count,
+        without_chinese_count,
+    )
+
+    if not captioned.replaced_text:
+        return {}
+    status = "erased" if captioned.erased_only else "replaced"
+    regions = captioned.regions.get(str(done.input), [])
+    return {
+        "regions_done": done_count(regions, status),  # as the review queue counts them
+        "regions_to_replace": to_replace_count(regions),
+        "regions_printing": sum(
+            1 for r in regions if r.get("kind") == PRINTING and r.get("status") == "kept"
+        ),
+        "regions_still_read": still_read_count(regions, status),
+        "regions_without_chinese": without_chinese_count(regions),
+    }
 
 
 def _written(done: Done, result: BatchResult) -> Text:

@@ -34,6 +34,7 @@ Translate = Callable[[str], tuple[str | None, list[Text]]]
 NO_RATE = Prices()  # no rate given: no yuan price is converted
 UNTRANSLATED = "untranslated"  # Chinese a buyer will still see: the image is not compliant
 ERASED = "erased"  # the clean plate: the region erased, nothing drawn
+NOT_CHINESE = "not_chinese"  # a region read with no Chinese in it: Latin text, numbers
 NOT_WRITTEN = "not_written"  # its file failed: nothing written, the region is as it was
 
 
@@ -145,7 +146,7 @@ def plan_text(
             if n < len(doubted) and doubted[n]:
                 record["doubted"] = True  # a thing that may be a card or a table
         elif not region.chinese and not (kind == PRICE and edit.get("translation")):
-            record["status"] = "not_chinese"
+            record["status"] = NOT_CHINESE
         elif not region.confident and not edit.get("translation"):
             record["status"] = "low_confidence"
             notes.append(
@@ -311,13 +312,40 @@ def still_read_count(records: Iterable[dict[str, Any]], status: str = "replaced"
     return sum(1 for r in records if r["status"] == status and r.get("left"))
 
 
+def without_chinese_count(records: Iterable[dict[str, Any]]) -> int:
+    """How many regions carry no Chinese (a brand in Latin letters, a capacity, a year):
+    left as they are, as they should be, so never counted among those to replace (a
+    stranger's fully done image read "3 of 5 replaced" for its two Latin lines)."""
+    return sum(1 for r in records if r.get("status") == NOT_CHINESE)
+
+
+def to_replace_count(records: Sequence[dict[str, Any]]) -> int:
+    """How many regions needed replacing: every region read but those with no Chinese (the
+    "of M" of "N of M text region(s) replaced"; the product's printing kept is counted,
+    and said beside it)."""
+    return len(records) - without_chinese_count(records)
+
+
+def without_chinese_said(said: Msg, records: Sequence[dict[str, Any]]) -> Msg:
+    """`said`, and how many regions with no Chinese were left as they are, when any."""
+    count = without_chinese_count(records)
+    if not count:
+        return said
+    return msg(
+        "{said}; {count} more without Chinese (Latin letters, numbers) left as they are",
+        said=said,
+        count=count,
+    )
+
+
 def finding(image: int, source: str, text: ImageText) -> dict[str, Any]:
     """The item finding that carries one image's regions for the review queue (made again
     once the erase is read back: a region still read is no longer counted replaced)."""
     replaced = done_count(text.records)
     printed = sum(1 for r in text.records if r.get("kind") == PRINTING and r["status"] == "kept")
     severity = "error" if text.left else "warning" if text.notes else "info"
-    figures = {"image": image + 1, "replaced": replaced, "regions": len(text.records)}
+    regions = to_replace_count(text.records)
+    figures = {"image": image + 1, "replaced": replaced, "regions": regions}
     if printed:
         said = msg(
             "image {image}: {replaced} of {regions} text region(s) replaced, {printed} kept "
@@ -332,6 +360,7 @@ def finding(image: int, source: str, text: ImageText) -> dict[str, Any]:
         said = msg(
             "{said}; {still} drawn over Chinese still read around it", said=said, still=still
         )
+    said = without_chinese_said(said, text.records)
     if text.notes:
         said = msg("{said}; {notes}", said=said, notes=Joined(list(text.notes), SEMICOLON))
     return {

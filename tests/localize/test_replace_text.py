@@ -793,3 +793,38 @@ def test_a_region_edit_that_loses_to_a_change_made_while_drawing_leaves_the_old_
     after = entry(store, item_id).item.images[0]
     assert Path(after).read_bytes() != picture
     assert not drawn.exists()  # replaced once lin's drawing was stored
+
+
+def test_regions_without_chinese_are_not_counted_among_those_to_replace(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, shop_config: Path, engine_server
+) -> None:
+    # a stranger's trial: a fully done image read "3 of 5 text region(s) replaced", its
+    # brand in Latin letters and a year counted among what was left to do
+    from localize.image.regions import ImageText, finding
+
+    src = tmp_path / "mixed.png"
+    latin = [("ACME 500ml", (30, 140), 30), ("2024", (300, 330), 30)]
+    with_chinese(with_chinese(Image.new("RGB", (520, 420), (245, 245, 240)), TEXTS), latin).save(
+        src
+    )
+    args = ["localize", "image", str(src), "-o", str(tmp_path / "out.png"), "--to", "vi"]
+    common = ["--replace-text", "--shop", "acme-vn", "--config", str(shop_config), "--db", db_url]
+    said = cli(*args, *common, environ={"LIBRE_KEY": "k"})
+    assert said.code == 0, said.err
+    assert "(2 of 2 text region(s) replaced); 2 more without Chinese" in said.out, said.out
+    doc = json.loads(cli(*args, *common, "--json", environ={"LIBRE_KEY": "k"}).out)
+    [done] = doc["captioned"]  # the older fields stay; the counts are added beside them
+    assert {"input", "output", "warnings", "replaced"} <= set(done)
+    assert (done["regions_done"], done["regions_to_replace"]) == (2, 2)
+    assert done["regions_without_chinese"] == 2
+    assert sorted(r["status"] for r in doc["regions"][str(src)]) == [
+        "not_chinese",
+        "not_chinese",
+        "replaced",
+        "replaced",
+    ]
+    records = tuple(doc["regions"][str(src)])
+    assert finding(0, "mixed.png", ImageText((), (), records))["message"] == (
+        "image 1: 2 of 2 text region(s) replaced; 2 more without Chinese (Latin letters, "
+        "numbers) left as they are"
+    )
