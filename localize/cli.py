@@ -640,7 +640,10 @@ def review_approve(
             "--keep-region",
             min=1,
             max=MAX_ID,
-            help="Leave text region N as printed (a logo, the product's own).",
+            help=(
+                "Leave text region N as printed (a logo, the product's own); Chinese laid "
+                "over the picture needs --override REASON too."
+            ),
         ),
     ] = None,
 ) -> int:

@@ -1508,6 +1508,8 @@ def approve_with_regions(
             revision=revision,
             **approval,
         )
+    if keep_regions and not (approval.get("override") or "").strip():
+        _keeping_overlay_refused(store, item_id, keep_regions, regions or {})
     edited = edit_regions(
         store,
         settings,
@@ -1526,3 +1528,46 @@ def approve_with_regions(
     )
     outcome.rerendered += edited.rerendered
     return outcome
+
+
+def _keeping_overlay_refused(
+    store: Engine, item_id: int, keep: Sequence[int], edits: Mapping[int, str]
+) -> None:
+    """BadInput, before anything is written, when `--keep-region` would keep Chinese laid
+    over the picture (not the product's own printing) without `--override REASON`: the
+    reviewer's own input is refused, a usage error (exit 2) that says what to give. It was
+    saved, the images drawn again, and the approval then refused as "the job found
+    failures" (exit 1): a stranger's trial."""
+    from localize.image.findings import FINDING
+    from localize.image.regions import kept_overlay
+
+    numbered = [
+        record
+        for f in sorted(
+            (f for f in entry(store, item_id).item.findings if f.get("code") == FINDING),
+            key=lambda f: f["image"],
+        )
+        for record in f.get("regions") or []
+    ]
+    overlay = [
+        n
+        for n in dict.fromkeys(keep)  # (a region named twice is said once)
+        if 1 <= n <= len(numbered)  # one out of range: the edit says which exist
+        and n not in edits
+        and kept_overlay({**numbered[n - 1], "status": "kept"})
+    ]
+    if overlay:
+        raise BadInput(
+            msg(
+                "--keep-region: {regions}: Chinese laid over the picture, not the product's "
+                "own printing. Keeping it needs --override REASON (why it may stay), or give it "
+                "a translation instead with --region N=TEXT; nothing was changed (publishing "
+                "still refuses Chinese on a main image)",
+                regions=Joined(
+                    [
+                        msg("region {n} {text!r}", n=n, text=str(numbered[n - 1].get("text")))
+                        for n in overlay
+                    ]
+                ),
+            )
+        )

@@ -432,8 +432,16 @@ def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # typ
         "review", "approve", str(item_id), "--reviewer", "mei",
         "--region", "1=Vacuum flask", "--keep-region", "2",
     )  # fmt: skip
-    assert silently.code == 1, silently.err  # overlay text, not the product's printing
-    assert "Chinese overlay text kept" in silently.err and "region 2 '包邮不锈钢'" in silently.err
+    # overlay text, not the product's printing: the reviewer's input is refused, a usage
+    # error (DESIGN's exit 2), not "the job found failures" (it was exit 1), and nothing of
+    # it is saved
+    assert silently.code == 2, silently.err
+    assert "region 2 '包邮不锈钢'" in silently.err and "--override REASON" in silently.err
+    assert "--region N=TEXT" in silently.err and "nothing was changed" in silently.err
+    doc = json.loads(run("review", "show", str(item_id), "--json").out)
+    assert doc["state"] == "translated"
+    assert [r["state"] for r in doc["regions"]] == ["replaced", "replaced"]
+    assert not any(f["code"] == "image_text_kept" for f in doc["findings"])
     approved = run(
         "review", "approve", str(item_id), "--reviewer", "mei",
         "--region", "1=Vacuum flask", "--keep-region", "2", "--override", "the seller's mark",
