@@ -144,6 +144,8 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
     for failure in result.failed:
         env.err(msg("failed: {error}", error=failure.error))
     for done in result.done:
+        for said in done.info:
+            env.err(msg("note: {input}: {info}", input=str(done.input), info=said))
         for warning in done.warnings:
             env.err(msg("warning: {input}: {warning}", input=str(done.input), warning=warning))
     if as_json:
@@ -161,6 +163,7 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
                         "bytes": d.bytes,
                         "warnings": list(d.warnings),
                         "replaced": d.replaced,
+                        "info": list(d.info),
                         **_region_counts(captioned, d),
                     }
                     for d in result.done

@@ -45,6 +45,7 @@ class Done:
     warnings: tuple[str, ...] = ()
     erased: tuple[dict[str, Any], ...] = ()  # per region erased: its text, polygon, score
     replaced: bool = False  # it took the place of a file that was there (Job.replaces)
+    info: tuple[str, ...] = ()  # what was done to it that needs no fixing (transparency flattened)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ meets the market's image rules.
 
 Only the formats we read are opened; the decompression-bomb guard stays on; EXIF
 orientation is applied; CMYK goes to sRGB through its embedded profile; palette, alpha and
-16-bit images become 8-bit RGB; an animated image gives its first frame and a warning.
+16-bit images become 8-bit RGB (a transparent one flattened onto white, and said); an
+animated image gives its first frame and a warning.
 Images outside the market's aspect range are padded (or cropped), never squashed;
 larger ones are scaled down to the market's maximum, smaller ones refused.
 """
@@ -37,10 +38,12 @@ class ImageInputError(AppError):
 
 @dataclass
 class Picture:
-    """A decoded RGB image to draw on, with notes on what was changed to get it."""
+    """A decoded RGB image to draw on, with notes on what was changed to get it (warnings:
+    look before uploading) and `info` (said, nothing to fix)."""
 
     image: Any  # a PIL.Image.Image in RGB mode
     notes: list[str] = field(default_factory=list)
+    info: list[str] = field(default_factory=list)
 
 
 def load_image(path: Path) -> Picture:
@@ -87,7 +90,8 @@ def load_image(path: Path) -> Picture:
         from PIL import ImageOps
 
         img = ImageOps.exif_transpose(img)
-    return Picture(_to_rgb(img, notes), notes)
+    info: list[str] = []
+    return Picture(_to_rgb(img, notes, info), notes, info)
 
 
 def _formats(path: Path) -> list[str]:
@@ -122,7 +126,8 @@ def _damage(exc: BaseException) -> str:
     return f"cannot be read: {message or type(exc).__name__}"
 
 
-def _to_rgb(img: Any, notes: list[str]) -> Any:
+def _to_rgb(img: Any, notes: list[str], info: list[str] | None = None) -> Any:
+    """`img` as 8-bit RGB; what had to be changed is added to `notes` (warnings) or `info`."""
     from PIL import Image
 
     if img.mode == "CMYK":
@@ -144,8 +149,19 @@ def _to_rgb(img: Any, notes: list[str]) -> Any:
         return img.convert("L").convert("RGB")
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         rgba = img.convert("RGBA")
+        alpha = rgba.getchannel("A")
         base = Image.new("RGB", rgba.size, (255, 255, 255))
-        base.paste(rgba, mask=rgba.getchannel("A"))
+        base.paste(rgba, mask=alpha)
+        if info is not None and alpha.getextrema()[0] < 255:  # (all opaque: nothing changed)
+            # every stage after this draws in RGB and a .jpg has no alpha; white is the
+            # background TikTok Shop advises for a main image: flattened, and said (a
+            # stranger's product cut-out came back on white, nothing saying so)
+            info.append(
+                msg(
+                    "it has transparent parts: they are flattened onto white (the file "
+                    "written has no transparency)"
+                )
+            )
         return base
     return img.convert("RGB") if img.mode != "RGB" else img
 
@@ -212,7 +228,7 @@ def fit_size(picture: Picture, path: Path, rules: ImageRules, aspect: str = "pad
                 **figures,
             )
         notes.append(said)
-    return Picture(img, notes)
+    return Picture(img, notes, list(picture.info))
 
 
 def _edge_colour(img: Any) -> tuple[int, ...]:

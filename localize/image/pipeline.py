@@ -101,6 +101,7 @@ class ImagePipeline:
             contrast=round(drawn.contrast, 2),
             bytes=written,
             warnings=(*picture.notes, *drawn.warnings),
+            info=tuple(picture.info),
             erased=tuple(getattr(drawn, "erased", ())),  # a caption erases nothing
         )
 

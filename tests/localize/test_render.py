@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from config.markets import load_markets
 from localize.image.design import safe_area
@@ -188,6 +188,27 @@ def test_sixteen_bit_palette_alpha_are_made_rgb(cli, tmp_path: Path) -> None:  #
     ]:
         doc, out = converted(cli, tmp_path, save(img, tmp_path / name))
         assert out.mode == "RGB" and out.size == (600, 600), name
+
+
+def test_a_transparent_png_is_flattened_onto_white_and_says_so(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # a stranger's product cut-out came back on white and nothing said it: said now, as a
+    # note (nothing to fix: white is the background TikTok Shop advises), and in --json
+    cutout = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
+    ImageDraw.Draw(cutout).ellipse((150, 150, 450, 550), fill=(40, 90, 200, 255))
+    src = save(cutout, tmp_path / "cutout.png")
+    result, out = run_image(cli, tmp_path, src)
+    assert result.code == 0, result.err
+    said = "it has transparent parts: they are flattened onto white"
+    assert f"note: {src}: {said}" in result.err, result.err
+    doc = json.loads(result.out)["captioned"][0]
+    assert said in doc["info"][0] and not doc["warnings"]  # a note, not a warning to fix
+    img = Image.open(out).convert("RGB")
+    assert min(img.getpixel((20, 300))) > 245  # white where it was transparent (a JPEG)
+    # an RGBA file with no transparent pixel has nothing flattened: nothing said
+    opaque = save(photo().convert("RGBA"), tmp_path / "opaque.png")
+    result, _ = run_image(cli, tmp_path, opaque)
+    assert result.code == 0 and "transparent" not in result.err, result.err
+    assert json.loads(result.out)["captioned"][0]["info"] == []
 
 
 def test_animated_images_give_their_first_frame_with_a_warning(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
