@@ -176,7 +176,7 @@ def changed_by(now: ItemSnapshot, zone: ZoneInfo | None) -> Msg | str:
 
 
 # The error findings of text left on an item's images: `approve --region N=TEXT` fixes them.
-ON_IMAGES = frozenset({"image_text", "chinese_still_read"})
+ON_IMAGES = frozenset({"image_text", "chinese_still_read", "image_text_doubted"})
 
 
 class ApprovalBlocked(AppError):

@@ -686,6 +686,11 @@ def approve(
     if not edits and current.item.state in (ItemState.REJECTED, ItemState.FAILED):
         _decidable(store, item_id, version, zones=zones)  # rejected, no text of one's own
     findings = recheck(store, settings, current, edits) if edits else list(current.item.findings)
+    # (an item read before Chinese kept as printing on a doubted thing was an error gets
+    # it now: approved over it only with a reason, which publish preflight then finds)
+    from localize.image.regions import with_doubted
+
+    findings = with_doubted(findings)
     errors = lifecycle.open_errors(findings)
     if errors and not (override and override.strip()):
         raise lifecycle.ApprovalBlocked(item_id, errors)
@@ -744,6 +749,11 @@ def approve(
                 error=None,
                 claimed_by=None,
                 claimed_until=None,
+                **(
+                    {"findings": findings}
+                    if not edits and findings != current.item.findings
+                    else {}
+                ),
             )
             _decision(session, current.item, reviewer, decided, override or "")
             if edits:
@@ -1317,7 +1327,7 @@ def _region_findings(
     not hold them to the source. Keeping Chinese overlay text (not the product's printing)
     adds an error finding that only an override with a reason clears."""
     from localize.image.product import PRICE
-    from localize.image.regions import FINDING, kept_overlay, usable
+    from localize.image.regions import FINDING, kept_overlay, usable, with_doubted
 
     item = current.item
     findings = [
@@ -1374,7 +1384,7 @@ def _region_findings(
     if kept:  # the same regions kept as before: the finding (and its override) stands
         same = [f for f in before if f.get("message") == message]
         findings += same or [{"code": KEPT_OVERLAY, "severity": "error", "message": message}]
-    return findings
+    return with_doubted(findings)  # a doubted region given a translation is no longer one
 
 
 KEPT_OVERLAY = "image_text_kept"  # the error a kept Chinese overlay region raises

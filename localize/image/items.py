@@ -52,6 +52,7 @@ from localize.image.regions import (
     plan_text,
     poor_erase_finding,
     product_of,
+    with_doubted,
     with_erase_scores,
 )
 from localize.image.render import TRUNCATED_WARNING, Caption, chinese_overlay, validate_caption
@@ -647,7 +648,7 @@ def _record(
                 for f in findings
                 if not (f.get("code") == CHINESE_LEFT and f.get("image") in state.chinese)
             ] + [chinese_on_image(n, left) for n, left in sorted(state.chinese.items()) if left]
-            findings = _with_nowhere(findings, state.nowhere)
+            findings = with_doubted(_with_nowhere(findings, state.nowhere))
             if findings != item.findings:
                 fields["findings"] = findings
             # the text drawn on an image a reviewer had seen changed: a version to review

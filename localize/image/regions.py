@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from config.i18n import SEMICOLON, Joined, Msg, Text, msg
+from config.i18n import SEMICOLON, Joined, Msg, Text, msg, stored
 from localize.image import emphasis
 from localize.image.curves import is_curved
 from localize.image.emphasis import ColourRun
@@ -475,6 +475,96 @@ def kept_overlay(record: dict[str, Any]) -> bool:
         and record.get("kind", OVERLAY) != PRINTING
         and has_chinese(str(record.get("text", "")))
     )
+
+
+DOUBTED = "image_text_doubted"  # the error Chinese kept as printing on a doubted thing raises
+
+
+def _doubted(record: dict[str, Any]) -> bool:
+    """Whether a region record is Chinese kept as the product's own printing on a thing
+    that may not be the product (product.doubted: a card, a sticker, a table's cell)."""
+    return (
+        bool(record.get("doubted"))
+        and record.get("status") == "kept"
+        and record.get("kind") == PRINTING
+        and has_chinese(str(record.get("text", "")))
+    )
+
+
+def doubted_regions(findings: Iterable[dict[str, Any]]) -> list[tuple[int, int, dict[str, Any]]]:
+    """Each doubted region kept as printing (see _doubted): its number across the item's
+    images as `review show` numbers them (from 1), its image (0-based) and its record."""
+    texts = sorted((f for f in findings if f.get("code") == FINDING), key=lambda f: f["image"])
+    out, n = [], 0
+    for f in texts:
+        for record in f.get("regions") or []:
+            n += 1
+            if not f.get("rejected") and _doubted(record):
+                out.append((n, int(f["image"]), record))
+    return out
+
+
+def _doubt_key(image: int, record: dict[str, Any]) -> dict[str, Any]:
+    return {"image": image, "text": record.get("text"), "box": list(record.get("box") or [])}
+
+
+def with_doubted(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The findings with the error that Chinese kept as the product's printing on a thing
+    that may not be the product raises (issue 18: keeping text that is not the product's
+    own printing is an error only an override with a reason clears), made again from the
+    regions: gone once no such region is kept, and the one stored kept (with its override)
+    while it names the same regions. It was a warning only, and publishing let it through."""
+    doubted = doubted_regions(findings)
+    before = [f for f in findings if f.get("code") == DOUBTED]
+    out = [f for f in findings if f.get("code") != DOUBTED]
+    if not doubted:
+        return out
+    keys = [_doubt_key(image, record) for _, image, record in doubted]
+    same = [f for f in before if f.get("doubted") == keys]
+    if same:
+        return out + same[:1]
+    said = msg(
+        "images: Chinese kept as the product's own printing on what may not be the product "
+        "(a card, a sticker, a table): {regions}; if it is laid over the picture give it a "
+        "translation (--region N=TEXT), else approve with --override REASON saying it is "
+        "the product's printing",
+        regions=Joined(
+            [
+                msg("region {n} {text!r} (image {image})", n=n, text=r["text"], image=image + 1)
+                for n, image, r in doubted
+            ],
+            SEMICOLON,
+        ),
+    )
+    return out + [
+        {
+            "code": DOUBTED,
+            "severity": "error",
+            "message": str(said),
+            "says": stored(said),
+            "doubted": keys,
+        }
+    ]
+
+
+def doubted_left(findings: Sequence[dict[str, Any]], image: int) -> list[tuple[int, str]]:
+    """The doubted regions kept as printing on image `image` (0-based) that no reviewer
+    cleared: their number (as `review show` numbers them) and text. A reviewer clears one
+    by approving over the error with a reason (its finding then carries `overridden_by`
+    and `override_reason`, lifecycle.overridden) or by giving it a translation."""
+    cleared = [
+        key
+        for f in findings
+        if f.get("code") == DOUBTED
+        and f.get("overridden_by")
+        and str(f.get("override_reason") or "").strip()
+        for key in f.get("doubted") or []
+    ]
+    return [
+        (n, str(record["text"]))
+        for n, at, record in doubted_regions(findings)
+        if at == image and _doubt_key(at, record) not in cleared
+    ]
 
 
 def usable(translation: str, script: str) -> list[Msg]:

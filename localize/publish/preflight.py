@@ -32,6 +32,9 @@ class ImageFacts:
     captioned: bool = False  # drawn by us in the item's language
     wanted_caption: bool = False  # the shop's caption_images says this one carries one
     chinese_left: tuple[str, ...] = ()  # supplier text on it neither replaced nor kept
+    # Chinese kept as the product's printing on a thing that may not be the product, that no
+    # reviewer overrode with a reason: (its region's number in `review show`, its text)
+    doubted: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Candidate:
     category: str
     safety_report_date: date | None
     images: Sequence[ImageFacts]
+    item_id: int | None = None  # for the command a reason names
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,7 @@ def preflight(candidate: Candidate, rules: Rules, now: datetime) -> list[Reason]
         )
     out += _image_reasons(c.images, rules.images)
     out += _chinese_left_reasons(c.images)
+    out += _doubted_reasons(c.images, c.item_id)
     if rules.epr_required and not (rules.epr_registration or "").strip():
         out.append(
             Reason(
@@ -258,6 +263,32 @@ def _chinese_left_reasons(images: Sequence[ImageFacts]) -> list[Reason]:
         )
         for n, image in enumerate(images, start=1)
         if image.chinese_left
+    ]
+
+
+def _doubted_reasons(images: Sequence[ImageFacts], item_id: int | None) -> list[Reason]:
+    """Chinese kept as the product's own printing on a thing that may not be the product (a
+    card, a sticker, a table) keeps the item back until a reviewer gives it a translation or
+    approves over it with a reason (issue 18: the market's local-language rule still
+    applies to text that is not the product's own printing; it was a warning only)."""
+    item = str(item_id) if item_id is not None else "ID"
+    return [
+        Reason(
+            "image_text_doubted",
+            msg(
+                "{where}: region {n} {text!r} was kept as the product's own printing, but what it "
+                "lies on may not be the product: give it a translation (`localize review "
+                "approve {item} --region {n}=TEXT`) or, if it is the product's printing, "
+                "approve over it with a reason (`localize review approve {item} --override "
+                "REASON`)",
+                where=msg("image {n} ({path})", n=at, path=image.path),
+                n=n,
+                text=text,
+                item=item,
+            ),
+        )
+        for at, image in enumerate(images, start=1)
+        for n, text in image.doubted
     ]
 
 

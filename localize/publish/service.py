@@ -29,7 +29,7 @@ from localize import lifecycle
 from localize.image.fetch import ImageFetcher
 from localize.image.inputs import ImageInputError
 from localize.image.items import positions
-from localize.image.regions import chinese_left
+from localize.image.regions import chinese_left, doubted_left
 from localize.publish import (
     HOLD,
     EndsRun,
@@ -486,6 +486,7 @@ def _candidate(
                 wanted=n in wanted,
             ),
             chinese_left=tuple(chinese_left(item.findings, n)),
+            doubted=tuple(doubted_left(item.findings, n)),
         )
         for n, path in enumerate(images)
     ]
@@ -498,6 +499,7 @@ def _candidate(
         category=listing.category,
         safety_report_date=listing.safety_report_date,
         images=facts,
+        item_id=item.id,
     )
 
 

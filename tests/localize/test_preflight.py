@@ -46,6 +46,7 @@ CASES = {
     "image_bytes": {"images": (replace(IMAGE, size=6_000_000),)},
     "image_size": {"images": (replace(IMAGE, width=5000),)},
     "image_not_localized": {"images": (replace(IMAGE, captioned=False),)},
+    "image_text_doubted": {"images": (replace(IMAGE, doubted=((2, "保温杯"),)),)},
     "safety_report_missing": {"category": "Kids cups"},
     "safety_report_recent": {"category": "cosmetics", "safety_report_date": date(2026, 11, 10)},
 }
@@ -140,3 +141,42 @@ def test_a_block_inside_another_is_refused_with_what_to_do() -> None:
     assert reason.code == "description_tags"
     assert "<p>" in reason.message and "never one inside another" in reason.message
     assert "not allowed" not in reason.message
+
+
+def test_chinese_kept_as_printing_on_a_doubted_thing_needs_an_override_with_a_reason() -> None:
+    # a stranger's trial: the `doubted` warning (what it lies on may not be the product)
+    # was said, and publishing let the Chinese through; issue 18 wants text that is not the
+    # product's own printing an error only an override with a reason clears
+    from localize.image.regions import DOUBTED, doubted_left, with_doubted
+
+    label = {"text": "容量", "box": [1, 2, 30, 20], "status": "kept", "kind": "printing"}
+    regions = [
+        {"text": "ACME", "box": [0, 0, 9, 9], "status": "not_chinese", "kind": "overlay"},
+        {**label, "doubted": True},
+    ]
+    findings = [
+        {"code": "image_text", "severity": "warning", "image": 0, "regions": [dict(label)]},
+        {"code": "image_text", "severity": "warning", "image": 1, "regions": regions},
+    ]
+    assert doubted_left(findings, 0) == [] and doubted_left(findings, 1) == [(3, "容量")]
+    [error] = [f for f in with_doubted(findings) if f["code"] == DOUBTED]
+    assert error["severity"] == "error" and "region 3 '容量' (image 2)" in error["message"]
+    assert "--override REASON" in error["message"] and "--region N=TEXT" in error["message"]
+    # overridden with a reason (lifecycle.overridden writes these): cleared, and kept so
+    overridden = {**error, "overridden_by": "mei", "override_reason": "the cup's own label"}
+    assert doubted_left([*findings, overridden], 1) == []
+    assert with_doubted([*findings, overridden])[-1] == overridden
+    assert doubted_left([*findings, {**overridden, "override_reason": " "}], 1) == [(3, "容量")]
+    translated = [
+        findings[0],
+        {**findings[1], "regions": [regions[0], {**label, "status": "replaced"}]},
+    ]
+    assert not any(f["code"] == DOUBTED for f in with_doubted(translated))
+
+    image = replace(IMAGE, path="out/2.jpg", doubted=tuple(doubted_left(findings, 1)))
+    [reason] = preflight(replace(GOOD, images=(IMAGE, image), item_id=7), RULES, NOW)
+    assert reason.code == "image_text_doubted"
+    said = str(reason.message)
+    assert said.startswith("image 2 (out/2.jpg): region 3 '容量' was kept as the product's")
+    assert "`localize review approve 7 --region 3=TEXT`" in said
+    assert "`localize review approve 7 --override REASON`" in said

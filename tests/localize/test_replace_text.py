@@ -836,3 +836,51 @@ def test_regions_without_chinese_are_not_counted_among_those_to_replace(  # type
         "image 1: 2 of 2 text region(s) replaced; 2 more without Chinese (Latin letters, "
         "numbers) left as they are"
     )
+
+
+def test_chinese_kept_as_printing_on_what_may_not_be_the_product_needs_a_reason_to_publish(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path, db_url: str
+) -> None:
+    # a stranger's trial: Chinese on a plain blue shape was kept as the product's printing,
+    # warned as "may not be the product", and approved and published with no word more;
+    # issue 18: an error only an override with a reason clears
+    from PIL import ImageDraw
+
+    run, _ = setup
+    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
+        f.write("[shops.captions]\nreplace_text = true\n")
+    img = Image.new("RGB", (600, 600), (255, 255, 255))
+    ImageDraw.Draw(img).ellipse((60, 60, 540, 540), fill=(40, 90, 200))
+    with_chinese(img, [("保温杯大容量", (140, 270), 50)], fill=(255, 255, 255)).save(
+        tmp_path / "card.png"
+    )
+    title = "保温杯大容量不锈钢" * 3
+    (tmp_path / "l.csv").write_text(f"product_id,title,caption,images\np1,{title},,card.png\n")
+    assert run("listings", "import", str(tmp_path / "l.csv"), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    doc = json.loads(run("review", "show", "1", "--json").out)
+    assert [(r["text"], r["state"]) for r in doc["regions"]] == [("保温杯大容量", "kept")]
+    assert [f["severity"] for f in doc["findings"] if f["code"] == "image_text_doubted"] == [
+        "error"
+    ]
+    refused = run("review", "approve", "1", "--reviewer", "mei")
+    assert refused.code == 1 and "region 1 '保温杯大容量' (image 1)" in refused.err
+    assert "--override REASON" in refused.err
+    reason = "the tumbler's own printing, checked against the supplier's photo"
+    assert run("review", "approve", "1", "--reviewer", "mei", "--override", reason).code == 0
+    stored = json.loads(run("review", "show", "1", "--json").out)["findings"]
+    [doubt] = [f for f in stored if f["code"] == "image_text_doubted"]
+    assert (doubt["overridden_by"], doubt["override_reason"]) == ("mei", reason)
+    ready = run("publish", "--shop", "acme-my", "--dry-run")
+    assert ready.code == 0 and "ready: item 1" in ready.out, ready.out + ready.err
+    # an item stored before the doubt was an error (its finding a warning only) gets the
+    # error when approved: refused without a reason as well
+    from store.db import open_store, session_scope
+    from store.models import LocalizationItem
+
+    with session_scope(open_store(db_url)) as s:
+        item = s.get(LocalizationItem, 2)
+        assert item is not None and item.language == "en"
+        item.findings = [f for f in item.findings if f["code"] != "image_text_doubted"]
+    old = run("review", "approve", "2", "--reviewer", "mei")
+    assert old.code == 1 and "image_text_doubted" in old.err, old.err
