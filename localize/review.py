@@ -1544,12 +1544,13 @@ def _keeping_overlay_refused(
     store: Engine, item_id: int, keep: Sequence[int], edits: Mapping[int, str]
 ) -> None:
     """BadInput, before anything is written, when `--keep-region` would keep Chinese laid
-    over the picture (not the product's own printing) without `--override REASON`: the
-    reviewer's own input is refused, a usage error (exit 2) that says what to give. It was
-    saved, the images drawn again, and the approval then refused as "the job found
-    failures" (exit 1): a stranger's trial."""
+    over the picture (not the product's own printing), or Chinese on a thing that may not
+    be the product (regions.DOUBTED), without `--override REASON`: the reviewer's own input
+    is refused, a usage error (exit 2) that says what to give. It was saved, the images
+    drawn again, and the approval then refused as "the job found failures" (exit 1): a
+    stranger's trial."""
     from localize.image.findings import FINDING
-    from localize.image.regions import kept_overlay
+    from localize.image.regions import is_doubted, kept_overlay
 
     numbered = [
         record
@@ -1559,25 +1560,45 @@ def _keeping_overlay_refused(
         )
         for record in f.get("regions") or []
     ]
-    overlay = [
+    asked = [
         n
         for n in dict.fromkeys(keep)  # (a region named twice is said once)
-        if 1 <= n <= len(numbered)  # one out of range: the edit says which exist
-        and n not in edits
-        and kept_overlay({**numbered[n - 1], "status": "kept"})
+        if 1 <= n <= len(numbered) and n not in edits  # out of range: the edit says which exist
     ]
+    kept = {n: {**numbered[n - 1], "status": "kept"} for n in asked}
+    overlay = [n for n in asked if kept_overlay(kept[n])]
+    doubted = [n for n in asked if is_doubted(kept[n])]
+    if not overlay and not doubted:
+        return
+
+    def named(regions: list[int]) -> Joined:
+        return Joined(
+            [
+                msg("region {n} {text!r}", n=n, text=str(numbered[n - 1].get("text")))
+                for n in regions
+            ]
+        )
+
+    said = []
     if overlay:
-        raise BadInput(
+        said.append(
             msg(
-                "--keep-region: {regions}: Chinese laid over the picture, not the product's "
-                "own printing. Keeping it needs --override REASON (why it may stay), or give it "
-                "a translation instead with --region N=TEXT; nothing was changed (publishing "
-                "still refuses Chinese on a main image)",
-                regions=Joined(
-                    [
-                        msg("region {n} {text!r}", n=n, text=str(numbered[n - 1].get("text")))
-                        for n in overlay
-                    ]
-                ),
+                "{regions}: Chinese laid over the picture, not the product's own printing "
+                "(publishing still refuses Chinese on a main image, even with a reason)",
+                regions=named(overlay),
             )
         )
+    if doubted:
+        said.append(
+            msg(
+                "{regions}: Chinese on what may not be the product (a card, a sticker, a table)",
+                regions=named(doubted),
+            )
+        )
+    raise BadInput(
+        msg(
+            "--keep-region: {regions}. Keeping it needs --override REASON (why it may stay), "
+            "or give it a translation instead with --region N=TEXT; nothing was changed",
+            regions=Joined(said, SEMICOLON),
+        )
+    )

@@ -131,6 +131,8 @@ def plan_text(
         edit = edited.get(_key(region.text, region.box), {})
         if edit.get("keep"):
             record.update(keep=True, status="kept", translation=edit.get("translation"))
+            if kind == PRINTING and n < len(doubted) and doubted[n]:
+                record["doubted"] = True  # kept by a reviewer: still only a reason clears it
         elif kind == PRICE and not edit.get("translation"):
             translation, reason = _price(region.text, asking, prices)
             if translation is None:
@@ -480,7 +482,7 @@ def kept_overlay(record: dict[str, Any]) -> bool:
 DOUBTED = "image_text_doubted"  # the error Chinese kept as printing on a doubted thing raises
 
 
-def _doubted(record: dict[str, Any]) -> bool:
+def is_doubted(record: dict[str, Any]) -> bool:
     """Whether a region record is Chinese kept as the product's own printing on a thing
     that may not be the product (product.doubted: a card, a sticker, a table's cell)."""
     return (
@@ -492,14 +494,14 @@ def _doubted(record: dict[str, Any]) -> bool:
 
 
 def doubted_regions(findings: Iterable[dict[str, Any]]) -> list[tuple[int, int, dict[str, Any]]]:
-    """Each doubted region kept as printing (see _doubted): its number across the item's
+    """Each doubted region kept as printing (see is_doubted): its number across the item's
     images as `review show` numbers them (from 1), its image (0-based) and its record."""
     texts = sorted((f for f in findings if f.get("code") == FINDING), key=lambda f: f["image"])
     out, n = [], 0
     for f in texts:
         for record in f.get("regions") or []:
             n += 1
-            if not f.get("rejected") and _doubted(record):
+            if not f.get("rejected") and is_doubted(record):
                 out.append((n, int(f["image"]), record))
     return out
 

@@ -866,11 +866,20 @@ def test_chinese_kept_as_printing_on_what_may_not_be_the_product_needs_a_reason_
     refused = run("review", "approve", "1", "--reviewer", "mei")
     assert refused.code == 1 and "region 1 '保温杯大容量' (image 1)" in refused.err
     assert "--override REASON" in refused.err
+    # keeping it by name is no reason either (the image drawn again with the keep had
+    # lost its doubt, and the item was approved): refused before anything is saved
+    kept = run("review", "approve", "1", "--reviewer", "mei", "--keep-region", "1")
+    assert kept.code == 2 and "region 1 '保温杯大容量'" in kept.err, kept.err
+    assert "--override REASON" in kept.err and "nothing was changed" in kept.err
     reason = "the tumbler's own printing, checked against the supplier's photo"
-    assert run("review", "approve", "1", "--reviewer", "mei", "--override", reason).code == 0
-    stored = json.loads(run("review", "show", "1", "--json").out)["findings"]
-    [doubt] = [f for f in stored if f["code"] == "image_text_doubted"]
+    approved = run(
+        "review", "approve", "1", "--reviewer", "mei", "--keep-region", "1", "--override", reason
+    )  # fmt: skip
+    assert approved.code == 0, approved.err
+    shown = json.loads(run("review", "show", "1", "--json").out)
+    [doubt] = [f for f in shown["findings"] if f["code"] == "image_text_doubted"]
     assert (doubt["overridden_by"], doubt["override_reason"]) == ("mei", reason)
+    assert shown["state"] == "approved"
     ready = run("publish", "--shop", "acme-my", "--dry-run")
     assert ready.code == 0 and "ready: item 1" in ready.out, ready.out + ready.err
     # an item stored before the doubt was an error (its finding a warning only) gets the
