@@ -1341,6 +1341,15 @@ def _region_findings(
         for f in sorted((f for f in findings if f.get("code") == FINDING), key=lambda f: f["image"])
         for record in f["regions"]
     ]
+    both = sorted(set(edits) & set(keep))
+    if both:  # keep won silently, and the translation given was lost (a stranger's trial)
+        raise BadInput(
+            msg(
+                "region(s) {regions}: given both a translation (--region N=TEXT) and "
+                "--keep-region N; give one of the two; nothing was changed",
+                regions=", ".join(map(str, both)),
+            )
+        )
     for n in [*edits, *keep]:
         if not 1 <= n <= len(numbered):
             raise BadInput(

@@ -438,6 +438,12 @@ def test_a_reviewer_edits_and_keeps_regions_and_the_image_is_drawn_again(  # typ
     assert silently.code == 2, silently.err
     assert "region 2 '包邮不锈钢'" in silently.err and "--override REASON" in silently.err
     assert "--region N=TEXT" in silently.err and "nothing was changed" in silently.err
+    # a translation and a keep for one region: keep won and the translation was lost
+    both = run(
+        "review", "approve", str(item_id), "--reviewer", "mei",
+        "--region", "2=Free shipping", "--keep-region", "2", "--override", "the seller's mark",
+    )  # fmt: skip
+    assert both.code == 2 and "region(s) 2: given both a translation" in both.err, both.err
     doc = json.loads(run("review", "show", str(item_id), "--json").out)
     assert doc["state"] == "translated"
     assert [r["state"] for r in doc["regions"]] == ["replaced", "replaced"]
