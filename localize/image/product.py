@@ -201,18 +201,21 @@ class Product:
         thing = shape > 0
         if (fill & thing).sum() < INSIDE * fill.sum():
             return None  # not a part of the thing: the backdrop's
-        # the rest of the thing: without the shape and its edge (the steps round it are no
-        # area's, a ring that would join the rest past the shape)
+        # the rest of the thing: without the shape, its edge (the steps round it are no
+        # area's) and its rim (a white ring round a badge), all thinner than a tenth of
+        # the shape's width, which would join the rest past the shape; its box is all its
+        # parts' (a label band across a can parts the can in two, both the can)
         edge = cv2.dilate(fill.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-        count, parts, stats, _ = cv2.connectedComponentsWithStats(
-            (thing & ~edge).astype(np.uint8), connectivity=8
+        rim = 2 * round(0.05 * math.sqrt(fill.sum())) + 1
+        rest = cv2.morphologyEx(
+            (thing & ~edge).astype(np.uint8),
+            cv2.MORPH_OPEN,
+            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (rim, rim)),
         )
-        if count < 2:
-            return None  # the thing is all this shape
-        biggest = 1 + int(stats[1:, cv2.CC_STAT_AREA].argmax())
-        x, y, bw, bh, size = (int(v) for v in stats[biggest])
-        if size < max(fill.sum(), PRODUCT_SHARE * sh * sw):
+        if rest.sum() < max(fill.sum(), PRODUCT_SHARE * sh * sw):
             return None  # the text lies on the thing's bulk: the product's own face
+        ys, xs = np.nonzero(rest)
+        y, x, bh, bw = int(ys.min()), int(xs.min()), int(np.ptp(ys)) + 1, int(np.ptp(xs)) + 1
         within = int(fill[y : y + bh, x : x + bw].sum())
         if within > (1 - STICKER_OUT) * fill.sum():
             return None  # within the product's extent: a label on it

@@ -323,6 +323,18 @@ def test_a_sticker_laid_over_the_products_edge_is_overlay_and_its_label_is_kept(
     kinds = region_kinds(img, polygons, prices)
     assert kinds == [OVERLAY, PRICE, PRINTING], kinds
     assert not any(doubted(img, polygons, kinds)), kinds
+    # a badge with a white rim (the rim joins the bottle round the disc): the same
+    from PIL import ImageDraw
+
+    from tests.imagesynth import STICKER_DISC
+
+    rimmed = s.image.copy()
+    (x, y, r), w = STICKER_DISC, 14
+    ImageDraw.Draw(rimmed).ellipse(
+        (x - r - w, y - r - w, x + r + w, y + r + w), outline="white", width=w
+    )
+    kinds = region_kinds(np.asarray(rimmed), polygons, prices)
+    assert kinds == [OVERLAY, PRICE, PRINTING], kinds
     # a line on the bottle's own body (the thing's bulk, no shape of its own) stays kept
     body = np.asarray(make("product").background)
     label = region("冷萃咖啡", (420, 560, 580, 610)).polygon
@@ -349,6 +361,17 @@ def test_text_on_a_shape_touching_the_product_but_not_over_it_is_kept_doubted() 
     kinds = region_kinds(rgb, [tag], [False])
     assert kinds == [PRINTING], kinds
     assert doubted(rgb, [tag], kinds) == [True]
+    # a can's label band across its whole width parts the can in two; both are the can,
+    # and the band's name is its own printing, kept and not doubted
+    can = Image.new("RGB", (1000, 1000), (245, 245, 245))
+    pen = ImageDraw.Draw(can)
+    pen.rounded_rectangle((350, 150, 650, 900), 30, fill=(200, 40, 40))
+    pen.rectangle((350, 420, 650, 620), fill=(250, 235, 200))
+    pen.text((500, 520), "冷萃咖啡", font=cjk_font(50), fill=(60, 30, 20), anchor="mm")
+    left, top, right, bottom = pen.textbbox((500, 520), "冷萃咖啡", font=cjk_font(50), anchor="mm")
+    name = region("冷萃咖啡", (left - 5, top - 5, right + 5, bottom + 5)).polygon
+    kinds = region_kinds(np.asarray(can), [name], [False])
+    assert kinds == [PRINTING] and doubted(np.asarray(can), [name], kinds) == [False]
 
 
 def box_regions(with_text: bool = True) -> tuple[Image.Image, dict[str, Region], np.ndarray]:
