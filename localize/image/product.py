@@ -764,7 +764,6 @@ def on_an_object(
     is closed (it touches no edge of the picture: not the scene, not a banner), at least
     PRODUCT_SHARE of the picture, and not one smooth fill outside the text (a card, a
     badge, a sticker). `product`, when given, is the picture's Product (found once)."""
-    import cv2
     import numpy as np
 
     flags = [False] * len(polygons)
@@ -779,18 +778,8 @@ def on_an_object(
     for n, (polygon, kind) in enumerate(zip(polygons, kinds, strict=True)):
         if kind != OVERLAY:
             continue
-        outline = np.round(np.array(polygon, np.float32) * scale).astype(np.int32)
-        text = np.zeros((sh, sw), np.uint8)
-        cv2.fillPoly(text, [outline], 1)
-        tall = max(2, int(np.ptp(outline[:, 1])))
-        ring = cv2.dilate(text, np.ones((tall + 1, tall + 1), np.uint8)) > 0
-        ring &= cv2.dilate(text, np.ones((3, 3), np.uint8)) == 0
-        found = labels[ring]
-        found = found[found > 0]
-        if not len(found):
-            continue
-        area = int(np.bincount(found).argmax())
-        if (found == area).mean() < OBJECT_RING:
+        area = _under(labels, polygon, scale)
+        if area is None:
             continue  # the letters sit on no one area: a texture, a photo's detail
         ys, xs = np.nonzero(labels == area)
         if ys.min() == 0 or xs.min() == 0 or ys.max() == sh - 1 or xs.max() == sw - 1:
