@@ -474,6 +474,42 @@ def _giftbox(
     return np.asarray(img), clean.astype(np.float32), texts, ink, product
 
 
+STICKER_DISC = (660, 430, 140)  # the sticker's centre and radius: over the bottle's right edge
+STICKER_LINES = (("到手价", 52, (255, 255, 255), 380), ("¥59", 96, (255, 230, 60), 470))
+BOTTLE_NAME = ("冷萃咖啡", 44, (390, 640, 610, 780))  # text, size, the label it is centred on
+
+
+def _product_sticker(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, np.ndarray]:
+    """The kit's 06 (trial s31, defect 1): a red round sticker laid over a product's edge on
+    a plain studio backdrop, its label 到手价 and price ¥59 the supplier's (here over the
+    bottle's right shoulder, half on the backdrop), and the bottle's own printing (冷萃咖啡)
+    on a cream label inside its body. The sticker touches the bottle, so the two stand on
+    the backdrop as one thing. Its texts: the sticker's two lines, then the label's."""
+    base, product = _product(rng)
+    page = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    pen = ImageDraw.Draw(page)
+    left, top, right, bottom = BOTTLE_NAME[2]
+    pen.rectangle((left, top, right - 1, bottom - 1), fill=(240, 232, 208))
+    cx, cy, r = STICKER_DISC
+    pen.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(226, 30, 38))
+    img = page.copy()
+    draw = ImageDraw.Draw(img)
+    lines = [(w, px, fill, (cx, y)) for w, px, fill, y in STICKER_LINES]
+    word, px, _ = BOTTLE_NAME
+    lines.append((word, px, (70, 45, 30), ((left + right) // 2, (top + bottom) // 2)))
+    texts = []
+    for word, px, fill, centre in lines:
+        draw.text(centre, word, font=font(px), fill=fill, anchor="mm")
+        l0, t0, r0, b0 = draw.textbbox(centre, word, font=font(px), anchor="mm")
+        margin = max(3, px // 10)  # an OCR box: the ink and a little
+        box = (l0 - margin, t0 - margin, r0 + margin, b0 + margin)
+        texts.append(Text(word, box, px, "regular", fill))
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    return np.asarray(img), np.asarray(page, np.float32), texts, ink, product
+
+
 CORNER_BOX = (300, 470, 820, 940)  # g09's gift box: red, a gold ribbon down its middle
 CORNER_RED = (178, 28, 40)
 CORNER_LINE = ("送礼佳品节日限定", 48, (330, 478))  # its line: text, size, centre
@@ -1588,6 +1624,7 @@ CLASSES = (
     # turned 8 degrees in white: the box's edges run under the letters and meet there
     *("corner-box", "corner-box-turned"),
     *("card-bottle",),  # g01: a bottle's label on a card laid over a poster
+    *("product-sticker",),  # the kit's 06: a price sticker over a bottle's edge, its label
     *("sky-headline",),  # g12: a headline and subline on a sky of soft clouds, a price tag
     *("knit-title", "outline-knit"),  # g11: a plain brown subline on a zig-zag knit
     *("shaded-table", "zebra-table"),  # trial 13 g07: a table's rows shaded white and light
@@ -1666,6 +1703,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, product = _corner_box(rng, 8.0, (255, 255, 255))
     elif base_name == "card-bottle":
         img, base, texts, ink, product = _card_bottle(rng)
+    elif base_name == "product-sticker":
+        img, base, texts, ink, product = _product_sticker(rng)
     elif base_name == "sky-headline":
         img, base, texts, ink, product = _sky_headline(rng)
     else:

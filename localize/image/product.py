@@ -27,7 +27,16 @@ as the product's printing only when every one of these holds:
    not a rectangle), which a headline laid over the photo never is, or it is a name printed
    large on a face of the product (at most FACE_HEIGHT) with the product a line's height
    all round it (INSIDE of the region grown by its height), where a headline laid over the
-   product runs near or past its edges.
+   product runs near or past its edges;
+5. the text does not sit on a sticker laid over the product: a shape of one smooth fill
+   but for its text, smaller than the rest of the thing, running off the product (STICKER_OUT
+   of it past the rest's box) and over it (STICKER_BITE of it inside that box). A
+   sticker touching the product stands on the backdrop with it as one thing, and its text
+   is label-sized inside that thing (the kit's 06: 到手价 on a red disc over a box's corner).
+   Such a shape running off the product but not over it (a tag beside it, a lid, a cap) is
+   kept, doubted. (The rest's box, not its outline: a face of a box in 3/4 view, the
+   giftbox's, runs past the outline of the faces above and beside it, never past their box;
+   so a sticker over a round product's rim, inside its box, is not told.)
 
 Everything is measured on a copy at most WORK_SIDE px on its longer side: a silhouette
 needs no more, and a 3000 px picture costs the same as a 300 px one.
@@ -44,6 +53,7 @@ from localize.image.colors import largest_channel
 from localize.image.ocr import Point
 
 OVERLAY, PRINTING, PRICE = "overlay", "printing", "price"  # a region's kind
+LAID, BESIDE = "laid", "beside"  # a sticker laid over the product, or one beside it
 KIND_NAMES = {  # as review shows them; the region's state says what was done
     OVERLAY: msg("overlay text"),
     PRINTING: msg("the product's own printing"),
@@ -67,6 +77,13 @@ DOUBT_PANEL = 0.9  # of a thing on a plain backdrop outside its text, one smooth
 DOUBT_HOLLOW = 0.3  # of a thing, the page's own colour inside: its printing is kept but
 # said (a spec table ruled one way, header shaded: 0.42; the kit's and the tests' products
 # 0.03 at most, config/example's flask 0.19; HOLLOW's trials 0.28)
+STICKER_OUT = 0.25  # of a shape carrying text: past the box of the rest of the thing, it
+# runs off the product (the kit's 06: its red disc 0.6 past the grey box, imagesynth's
+# product-sticker 0.58; a label on a face, the giftbox's, the kit's 05 and the tests'
+# bottles', 0)
+STICKER_BITE = 0.2  # of that shape: inside the rest's box as well, it is laid over the
+# product (06: 0.4, product-sticker 0.42); a lid, a cap or a tag beside it reaches no
+# further in than its seam
 CARD_SHARE = 0.2  # of the picture: the least a card carrying the product covers (g01: 0.27)
 CARD_INSET = 0.03  # of a card's size: past its rounded corners, into its own colour
 OBJECT_RING = 0.6  # of the ring round a region's letters in one shaded area: they sit on it
@@ -101,6 +118,7 @@ class Product:
         self._work: tuple[Any, float] | None = None
         self._shape: tuple[Any, ...] | None = None
         self._cut: dict[tuple[tuple[Point, ...], ...], Any | None] = {}
+        self._areas: Any | None = None
 
     def work_copy(self) -> tuple[Any, float]:
         """The picture at most WORK_SIDE px on its longer side, and the scale it was shrunk
@@ -153,6 +171,57 @@ class Product:
         if self._shape is None:
             self._shape = (self._find(),)
         return self._shape[0]
+
+    def sticker(
+        self, polygon: Sequence[Point], texts: Sequence[Sequence[Point]] = ()
+    ) -> str | None:
+        """Whether the region `polygon` sits on a sticker (the module's rule 5): LAID over
+        the product (its text is overlay), BESIDE it (running off the product but not over
+        it: kept, doubted), or None (not on a shape of its own, or one that is part of the
+        product); `texts`, all the picture's text regions, are not counted as its fill."""
+        import cv2
+        import numpy as np
+
+        found = self._biggest()
+        if found is None:
+            return None
+        inner, small, scale, shape, _, _ = found
+        if inner is not None:
+            top, left = inner[0], inner[1]
+            polygon = [(x - left, y - top) for x, y in polygon]
+            texts = [[(x - left, y - top) for x, y in p] for p in texts]
+        if self._areas is None or self._areas[0] is not small:
+            self._areas = (small, _smooth_areas(small))
+        labels = self._areas[1]
+        area = _under(labels, polygon, scale)
+        if area is None:
+            return None
+        sh, sw = labels.shape
+        fill = _filled(labels == area) > 0  # the shape, its letters inside it
+        thing = shape > 0
+        if (fill & thing).sum() < INSIDE * fill.sum():
+            return None  # not a part of the thing: the backdrop's
+        # the rest of the thing: without the shape, its edge (the steps round it are no
+        # area's) and its rim (a white ring round a badge), all thinner than a tenth of
+        # the shape's width, which would join the rest past the shape; its box is all its
+        # parts' (a label band across a can parts the can in two, both the can)
+        edge = cv2.dilate(fill.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+        rim = 2 * round(0.05 * math.sqrt(fill.sum())) + 1
+        rest = cv2.morphologyEx(
+            (thing & ~edge).astype(np.uint8),
+            cv2.MORPH_OPEN,
+            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (rim, rim)),
+        )
+        if rest.sum() < max(fill.sum(), PRODUCT_SHARE * sh * sw):
+            return None  # the text lies on the thing's bulk: the product's own face
+        ys, xs = np.nonzero(rest)
+        y, x, bh, bw = int(ys.min()), int(xs.min()), int(np.ptp(ys)) + 1, int(np.ptp(xs)) + 1
+        within = int(fill[y : y + bh, x : x + bw].sum())
+        if within > (1 - STICKER_OUT) * fill.sum():
+            return None  # within the product's extent: a label on it
+        if not _panel(small, fill, texts or [polygon], scale):
+            return None  # a picture, a window, a pattern: not a plain shape laid on
+        return LAID if within >= STICKER_BITE * fill.sum() else BESIDE
 
     def _find(self) -> tuple[Any, ...] | None:
         import cv2
@@ -210,6 +279,29 @@ class Product:
         if _table(rgb, shape, scale):
             return None  # ruled into cells of plain fills, whatever their shade: a table
         return inner, small, scale, shape, plain, hollow
+
+
+def _under(labels: Any, polygon: Sequence[Point], scale: float) -> int | None:
+    """The softly shaded area (of `labels`, _smooth_areas' on the work copy shrunk by
+    `scale`) the region `polygon`'s letters sit on: most (OBJECT_RING) of the ring round
+    them, half their height wide, lies in it; None when none does (a texture, a photo's
+    detail, the letters over several)."""
+    import cv2
+    import numpy as np
+
+    sh, sw = labels.shape
+    outline = np.round(np.array(polygon, np.float32) * scale).astype(np.int32)
+    text = np.zeros((sh, sw), np.uint8)
+    cv2.fillPoly(text, [outline], 1)
+    tall = max(2, int(np.ptp(outline[:, 1])))
+    ring = cv2.dilate(text, np.ones((tall + 1, tall + 1), np.uint8)) > 0
+    ring &= cv2.dilate(text, np.ones((3, 3), np.uint8)) == 0
+    found = labels[ring]
+    found = found[found > 0]
+    if not len(found):
+        return None
+    area = int(np.bincount(found).argmax())
+    return area if (found == area).mean() >= OBJECT_RING else None
 
 
 def _table(rgb: Any, shape: Any, scale: float) -> bool:
@@ -295,7 +387,9 @@ def doubted(
     colour inside it than any product the trials measured (DOUBT_HOLLOW, under HOLLOW: a
     frame not told by its rules, a table ruled one way only), or, outside its text, one
     smooth fill as a card, a sticker or a table's cell is (DOUBT_PANEL; a plain backdrop's
-    things are not held to PANEL). `product`, when given, is the picture's Product."""
+    things are not held to PANEL); or each region on a shape of one fill running off the
+    product but not over it (Product.sticker's BESIDE: a tag, a lid). `product`, when
+    given, is the picture's Product."""
     flags = [False] * len(polygons)
     if PRINTING not in kinds:
         return flags
@@ -309,7 +403,10 @@ def doubted(
         top, left = inner[0], inner[1]
         texts = [[(x - left, y - top) for x, y in p] for p in texts]
     doubt = hollow > DOUBT_HOLLOW or _panel(small, shape > 0, texts, scale, DOUBT_PANEL)
-    return [doubt and kind == PRINTING for kind in kinds]
+    return [
+        kind == PRINTING and (doubt or product.sticker(polygon, polygons) == BESIDE)
+        for polygon, kind in zip(polygons, kinds, strict=True)
+    ]
 
 
 def _card(small: Any) -> tuple[int, int, int, int] | None:
@@ -640,10 +737,15 @@ def region_kinds(
     silhouette is found only when some region could be printing (from `product`, the
     picture's Product, when given)."""
     shape = None
+    product = product or Product(rgb)
     if any(not p for p in is_price) and polygons:
-        shape = (product or Product(rgb)).silhouette(polygons)
+        shape = product.silhouette(polygons)
     return [
-        PRICE if price else PRINTING if printed_on_product(polygon, shape) else OVERLAY
+        PRICE
+        if price
+        else PRINTING
+        if printed_on_product(polygon, shape) and product.sticker(polygon, polygons) != LAID
+        else OVERLAY
         for polygon, price in zip(polygons, is_price, strict=True)
     ]
 
@@ -662,7 +764,6 @@ def on_an_object(
     is closed (it touches no edge of the picture: not the scene, not a banner), at least
     PRODUCT_SHARE of the picture, and not one smooth fill outside the text (a card, a
     badge, a sticker). `product`, when given, is the picture's Product (found once)."""
-    import cv2
     import numpy as np
 
     flags = [False] * len(polygons)
@@ -677,18 +778,8 @@ def on_an_object(
     for n, (polygon, kind) in enumerate(zip(polygons, kinds, strict=True)):
         if kind != OVERLAY:
             continue
-        outline = np.round(np.array(polygon, np.float32) * scale).astype(np.int32)
-        text = np.zeros((sh, sw), np.uint8)
-        cv2.fillPoly(text, [outline], 1)
-        tall = max(2, int(np.ptp(outline[:, 1])))
-        ring = cv2.dilate(text, np.ones((tall + 1, tall + 1), np.uint8)) > 0
-        ring &= cv2.dilate(text, np.ones((3, 3), np.uint8)) == 0
-        found = labels[ring]
-        found = found[found > 0]
-        if not len(found):
-            continue
-        area = int(np.bincount(found).argmax())
-        if (found == area).mean() < OBJECT_RING:
+        area = _under(labels, polygon, scale)
+        if area is None:
             continue  # the letters sit on no one area: a texture, a photo's detail
         ys, xs = np.nonzero(labels == area)
         if ys.min() == 0 or xs.min() == 0 or ys.max() == sh - 1 or xs.max() == sw - 1:

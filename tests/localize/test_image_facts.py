@@ -309,6 +309,71 @@ def test_a_bottle_on_a_card_laid_over_a_poster_keeps_its_label_and_the_tiles_are
     assert silhouette(tiles) is None
 
 
+def test_a_sticker_laid_over_the_products_edge_is_overlay_and_its_label_is_kept() -> None:
+    # the kit's 06 (trial s31, defect 1): a red sticker reading 到手价 over ¥59, laid over a
+    # product's corner on a plain backdrop, stands there with the product as one thing;
+    # 到手价 was kept in Chinese as the product's printing, silently, while the price beside
+    # it was converted. The sticker's text is overlay; the bottle's own label stays kept
+    from localize.image.product import doubted
+
+    s = make("product-sticker")
+    img = np.asarray(s.image)
+    polygons = [region(t.text, t.box).polygon for t in s.texts]
+    prices = [yuan_price(t.text) is not None for t in s.texts]
+    kinds = region_kinds(img, polygons, prices)
+    assert kinds == [OVERLAY, PRICE, PRINTING], kinds
+    assert not any(doubted(img, polygons, kinds)), kinds
+    # a badge with a white rim (the rim joins the bottle round the disc): the same
+    from PIL import ImageDraw
+
+    from tests.imagesynth import STICKER_DISC
+
+    rimmed = s.image.copy()
+    (x, y, r), w = STICKER_DISC, 14
+    ImageDraw.Draw(rimmed).ellipse(
+        (x - r - w, y - r - w, x + r + w, y + r + w), outline="white", width=w
+    )
+    kinds = region_kinds(np.asarray(rimmed), polygons, prices)
+    assert kinds == [OVERLAY, PRICE, PRINTING], kinds
+    # a line on the bottle's own body (the thing's bulk, no shape of its own) stays kept
+    body = np.asarray(make("product").background)
+    label = region("冷萃咖啡", (420, 560, 580, 610)).polygon
+    assert region_kinds(body, [label], [False]) == [PRINTING]
+
+
+def test_text_on_a_shape_touching_the_product_but_not_over_it_is_kept_doubted() -> None:
+    # a red disc beside the bottle, touching its right edge (a tag hung on it, or a
+    # sticker beside it; a lid or cap with text would be the same): one thing with the
+    # bottle on the backdrop, its text label-sized inside it, kept as printing in silence.
+    # Not laid over the bottle, it cannot be told from the product's own part: kept, said
+    from PIL import ImageDraw
+
+    from localize.image.product import doubted
+    from tests.localize.images import cjk_font
+
+    img = make("product").background.copy()
+    pen = ImageDraw.Draw(img)
+    pen.ellipse((639, 300, 899, 560), fill=(226, 30, 38))
+    pen.text((769, 430), "到手价", font=cjk_font(52), fill=(255, 255, 255), anchor="mm")
+    left, top, right, bottom = pen.textbbox((769, 430), "到手价", font=cjk_font(52), anchor="mm")
+    tag = region("到手价", (left - 5, top - 5, right + 5, bottom + 5)).polygon
+    rgb = np.asarray(img)
+    kinds = region_kinds(rgb, [tag], [False])
+    assert kinds == [PRINTING], kinds
+    assert doubted(rgb, [tag], kinds) == [True]
+    # a can's label band across its whole width parts the can in two; both are the can,
+    # and the band's name is its own printing, kept and not doubted
+    can = Image.new("RGB", (1000, 1000), (245, 245, 245))
+    pen = ImageDraw.Draw(can)
+    pen.rounded_rectangle((350, 150, 650, 900), 30, fill=(200, 40, 40))
+    pen.rectangle((350, 420, 650, 620), fill=(250, 235, 200))
+    pen.text((500, 520), "冷萃咖啡", font=cjk_font(50), fill=(60, 30, 20), anchor="mm")
+    left, top, right, bottom = pen.textbbox((500, 520), "冷萃咖啡", font=cjk_font(50), anchor="mm")
+    name = region("冷萃咖啡", (left - 5, top - 5, right + 5, bottom + 5)).polygon
+    kinds = region_kinds(np.asarray(can), [name], [False])
+    assert kinds == [PRINTING] and doubted(np.asarray(can), [name], kinds) == [False]
+
+
 def box_regions(with_text: bool = True) -> tuple[Image.Image, dict[str, Region], np.ndarray]:
     from tests.localize.images import box_on_gradient
 
