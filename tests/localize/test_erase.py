@@ -1159,7 +1159,8 @@ def test_a_smooth_fills_score_is_as_honest_as_its_hole_is_deep() -> None:
     """The membrane's own trial, a ring a few px wide round the hole, fits nearly by
     construction (on bokeh: 30 dB said, 19.6 true); grown as far as the hole is deep, side
     by side, the trial sees what the membrane will guess. On fields of soft lights it is
-    within 4 dB of the membrane's true error and poor wherever the fill shows at a glance;
+    within 5.5 dB of the membrane's true error (the ring's, 10-15 dB over it) and poor
+    wherever the fill shows at a glance;
     a gradient's plane, which a membrane continues exactly, still scores well."""
     from localize.image.erase import _db, _pull_push
 
@@ -1180,7 +1181,47 @@ def test_a_smooth_fills_score_is_as_honest_as_its_hole_is_deep() -> None:
         filled = _pull_push(lights, hole)
         true = _db(float(np.sqrt(((filled[hole] - lights[hole].astype(np.float32)) ** 2).mean())))
         said = _held_out(lights, hole, nothing)
-        assert abs(said - true) <= 4.0, (seed, said, true)
+        assert abs(said - true) <= 5.5, (seed, said, true)
         if true < SMEAR:
             assert said < POOR, (seed, said, true)
         assert _smooth_fill(lights, hole, 4)[1] >= POOR  # (the ring's own trial fooled)
+
+
+def trial_02() -> tuple[Image.Image, Image.Image, tuple, tuple]:
+    """A trial's 02 as its maker drew it: white 限时特惠 (120 px) and 全场包邮 (70 px) on
+    sixty big soft lights in four colours over a dark navy; and its true background, and
+    the two lines' boxes as RapidOCR read them."""
+    import random
+
+    rnd = random.Random(7)
+    dark = Image.new("RGB", (1000, 1000), (20, 15, 40))
+    lights = Image.new("RGB", dark.size, (0, 0, 0))
+    draw = ImageDraw.Draw(lights)
+    for _ in range(60):
+        x, y, r = rnd.randint(0, 1000), rnd.randint(0, 1000), rnd.randint(30, 110)
+        colour = rnd.choice([(255, 190, 90), (255, 120, 160), (120, 180, 255), (255, 230, 150)])
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+    truth = Image.blend(dark, lights.filter(ImageFilter.GaussianBlur(18)), 0.55)
+    img = truth.copy()
+    draw = ImageDraw.Draw(img)
+    draw.text((500, 450), "限时特惠", font=font(120), fill="white", anchor="mm")
+    draw.text((500, 600), "全场包邮", font=font(70), fill="white", anchor="mm")
+    title = ((263, 397), (741, 394), (742, 518), (264, 521))
+    subline = ((363, 570), (640, 570), (640, 641), (363, 641))
+    return img, truth, title, subline
+
+
+def test_white_letters_on_soft_lights_are_filled_without_specks_of_colours_not_there() -> None:
+    """The trial's 02: with neither the membrane's ring nor a copy fitting well, the title
+    was filled by carrying each colour along its own "stripes", on lights that have none:
+    23 px of green and red specks on the tan light (off its hue by up to 36 levels), and
+    nothing said. Stripes are followed where the picture round the hole is striped; here
+    the membrane fills it, every pixel within 30 levels of its true hue."""
+    img, truth, title, subline = trial_02()
+    ink = (np.asarray(img, np.int16) != np.asarray(truth, np.int16)).any(axis=2)
+    erase(img, title, others=[subline])
+    erase(img, subline, others=[title])
+    err = np.asarray(img, np.float32)[ink] - np.asarray(truth, np.float32)[ink]
+    off_hue = np.abs(err - err.mean(axis=1, keepdims=True)).max(axis=1)
+    assert int((off_hue > 30).sum()) == 0, float(off_hue.max())
+    assert psnr(np.asarray(img)[ink], np.asarray(truth)[ink]) >= 32
