@@ -175,6 +175,21 @@ def _night(rng: np.random.Generator) -> np.ndarray:
     return out + rng.normal(0, 1.5, out.shape).astype(np.float32)
 
 
+def _dusk(rng: np.random.Generator) -> np.ndarray:
+    """Big soft lights in four colours, half over a dark navy (a trial's 02): discs of 30-110
+    px blurred 18 px, no grain, no stripes; white letters over them were filled with
+    colours carried along "stripes" that are not there (green and red specks on tan)."""
+    layer = Image.new("RGB", (SIZE, SIZE), (0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    colours = ((255, 190, 90), (255, 120, 160), (120, 180, 255), (255, 230, 150))
+    for _ in range(60):
+        cx, cy = (int(v) for v in rng.integers(0, SIZE, 2))
+        r = int(rng.integers(30, 110))
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colours[int(rng.integers(0, 4))])
+    lights = np.asarray(layer.filter(ImageFilter.GaussianBlur(18)), np.float32)
+    return 0.45 * np.array([20, 15, 40], np.float32) + 0.55 * lights
+
+
 def _product(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """A bottle on a light studio background, lit from the left."""
     back = np.broadcast_to(np.array([242, 242, 238], np.float32), (SIZE, SIZE, 3)).copy()
@@ -1544,6 +1559,7 @@ LOOKS = {
     "checks": (_checks, Look(fill=(20, 60, 20), outline=(255, 255, 255), outline_width=3)),
     "wood": (_wood, Look(fill=(255, 240, 200))),
     "bokeh": (_bokeh, Look(fill=(255, 255, 255))),
+    "dusk-bokeh": (_dusk, Look(fill=(255, 255, 255), sizes=(120, 70, 56))),
     # white letters with a cyan glow on a dark night photo's soft lights (e09)
     "glow": (_night, Look(fill=(255, 255, 255), glow=(110, 200, 255), sizes=(120, 60, 44))),
     # white letters with a dark drop shadow on the same night photo (e09's second line):
@@ -1604,6 +1620,7 @@ JPEG += ("wood-title",)
 CLASSES = (
     *("flat", "gradient", "banner", "overhang", "tight-band", "stripes", "checks", "wood"),
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
+    *("dusk-bokeh",),  # a trial's 02: white letters on big soft lights over a dark navy
     *("watermark-photo", "watermark-flat", "watermark-turned", "ruled-cells", "outlined-edge"),
     *("grain",),
     *("dotted", "card-edge"),

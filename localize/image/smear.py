@@ -107,6 +107,11 @@ REPEAT_LEVELS = 10.0  # ... and by this many grey levels (RMS) more: the pattern
 REPEAT_LOOSE = 9.0  # grey levels (RMS): a surround off its own copies more repeats nothing
 REPEAT_FIT = 0.45  # ... nor one off them by more than this share of its own spread
 REPEAT_REACHED = 0.5  # of what the erase changed: a copy reaching less of it tells nothing
+DETAIL_BLUR = 2.0  # px: the fine detail a pattern's lines are (the grey less its blur)
+DETAIL_RING = 120  # px around the region, at least, a pattern's lattice is read over ...
+DETAIL_HEIGHTS = 1.5  # ... and this many text heights (a tile's period spans the line)
+DETAIL_OFF = 2.5  # the fill's detail off the pattern's copy this many times the ring's ...
+DETAIL_LEVELS = 6.0  # ... and by this many grey levels (RMS) more: lines out of place
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,9 @@ class Before:
     pixels: Any
     area: Any = None  # bool, over the crop: the region itself grown (a turned region's
     # box holds much off it: the edges of the panel it lies on); None: all of `box`
+    wide: tuple[int, int, int, int] | None = None  # a wider crop (in the image), for a
+    # pattern's lattice: tiles' grout a period apart (96 px) outreach the crop's ring
+    wide_grey: Any = None  # its grey (uint8 H x W), as it was before erasing
 
 
 def grown_box(polygon: Sequence[Point], grow: int, size: tuple[int, int]) -> tuple[int, ...]:
@@ -158,7 +166,19 @@ def before(img: Any, polygon: Sequence[Point], grow: int) -> Before | None:
     shifted = np.array([(round(x - crop[0]), round(y - crop[1])) for x, y in polygon], np.int32)
     cv2.fillPoly(area, [shifted], 1)
     area = cv2.dilate(area, np.ones((2 * grow + 1, 2 * grow + 1), np.uint8)) > 0
-    return Before(crop, box, text_height, np.asarray(img.crop(crop)), area)
+    reach = max(ring, DETAIL_RING, round(DETAIL_HEIGHTS * text_height))
+    wide = (max(0, x0 - reach), max(0, y0 - reach), min(img.width, x1 + reach))
+    wide = (*wide, min(img.height, y1 + reach))
+    return Before(
+        crop, box, text_height, np.asarray(img.crop(crop)), area, wide, _grey_of(img, wide)
+    )
+
+
+def _grey_of(img: Any, box: tuple[int, int, int, int]) -> Any:
+    """The grey of `img` (a PIL image) over `box` (`_grey`), as uint8."""
+    import numpy as np
+
+    return _grey(np.asarray(img.crop(box).convert("RGB"))).round().astype(np.uint8)
 
 
 def judge(
@@ -208,6 +228,8 @@ def judge(
     extra: dict[str, Any] = {}
     if not px:
         px, period = _repeat(original, plate, seen.box, text, seen.area)
+        if not px:
+            px, period = _lines_moved(seen, img, original, plate, others)
         look, extra = REPEAT, {"period": period}
     if px:
         # (a look of its own past specks: older records, without one, were specks)
@@ -725,6 +747,62 @@ def _brought(
     if strokes.sum() >= SPECK_LEAST and share >= INK_SHARE and share > INK_RICHER * ring:
         return int(strokes.sum())
     return 0
+
+
+def _lines_moved(
+    seen: Before, img: Any, original: Any, plate: Any, others: Sequence[tuple[int, ...]]
+) -> tuple[int, int]:
+    """How many pixels of the fill put a regular pattern's lines out of place (tiles'
+    grout run where none ran, or broken), and the pattern's period in px; (0, 0) when
+    there is no such pattern or the fill continues it. `_repeat` compares grey levels,
+    so tiles of many shades repeat nothing to it (their copies 13-16 levels apart); here
+    only the fine detail is compared (the grey less its blur: the grout, not the tiles'
+    shades), read over a crop wide enough to hold the lattice's two steps (f11: a copy
+    of the tiles strip by strip brought grout in where none ran and broke what did,
+    16-17 dB, and each strip's ring fitted: no look saw it)."""
+    import cv2
+    import numpy as np
+
+    from localize.image import period
+
+    if seen.wide is None or seen.area is None:
+        return 0, 0
+    wx0, wy0, wx1, wy1 = seen.wide
+    cx0, cy0, cx1, cy1 = seen.crop
+    shape = (wy1 - wy0, wx1 - wx0)
+    at = (slice(cy0 - wy0, cy1 - wy0), slice(cx0 - wx0, cx1 - wx0))
+    region, changed, text = np.zeros(shape, bool), np.zeros(shape, bool), np.zeros(shape, bool)
+    region[at] = seen.area
+    changed[at] = (largest_channel(np.abs(original - plate)) > CHANGED) & seen.area
+    if changed.sum() < SPECK_LEAST:
+        return 0, 0
+    for ox0, oy0, ox1, oy1 in others:
+        text[max(0, oy0 - wy0) : max(0, oy1 - wy0), max(0, ox0 - wx0) : max(0, ox1 - wx0)] = True
+    known = ~(region | text)
+
+    def detail(grey: Any) -> Any:
+        g = grey.astype(np.float32)
+        return g - cv2.GaussianBlur(g, (0, 0), DETAIL_BLUR)
+
+    was, now = detail(seen.wide_grey), detail(_grey_of(img, seen.wide))
+    lat = period.lattice(was, known)
+    if lat is None:
+        return 0, 0
+    copy, reached = period.continued(now, changed, known, lat)
+    if reached.sum() < REPEAT_REACHED * changed.sum():
+        return 0, 0
+    # the ring's own: its pixels within a period of the region against their copies
+    near = cv2.dilate(region.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=1)
+    near = cv2.distanceTransform(1 - near, cv2.DIST_L2, 3) <= lat.period
+    own, got = period.continued(was, known & near, known, lat)
+    if not got.any():
+        return 0, 0
+    base = float(np.sqrt(((was - own)[got] ** 2).mean()))
+    off = np.abs(now - copy)[reached]
+    rms = float(np.sqrt((off**2).mean()))
+    if rms < DETAIL_OFF * base or rms < base + DETAIL_LEVELS:
+        return 0, 0
+    return int((off > base + DETAIL_LEVELS).sum()), lat.period
 
 
 def _tint_lead(pixels: Any) -> tuple[Any, Any]:

@@ -16,11 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFilter
 
-from localize.image.erase import POOR, _closed, _smooth_fill, erase
+from localize.image.erase import POOR, _closed, _held_out, _smooth_fill, dilation, erase
 from localize.image.ocr import RapidOcrDetector, Region, has_chinese
 from localize.image.regions import POOR_ERASE, poor_erase_finding
 from localize.image.replace import RegionPlan, ReplaceText
-from localize.image.smear import CROWDED
+from localize.image.smear import CROWDED, before, grown_box, judge
 from tests.imagesynth import (
     BLUE,
     CLASSES,
@@ -119,16 +119,6 @@ TARGETS = {
     "corner-box-turned": 24,
 }
 SMEAR = 20.0  # dB over a region's text pixels: below it the fill shows at a glance
-# f11's classes whose fill shows and is not said yet: on tiles, the texture's copy (strip by
-# strip, each its own offset) brings grout lines in where none ran and breaks those that
-# did (14-17 dB), yet each strip's ring fits (27-31 dB); on bokeh a smooth fill hazes the
-# lights (19-20 dB, scored 24-30); the judge (smear.py) has no look for a copy's seams
-SILENT = {
-    "outline-tiles5": "a tile copy's grout out of line, its ring fitting (16-17 dB, said 27-31)",
-    "outline-tiles5-jpeg": "a tile copy's grout out of line, its ring fitting (14 dB, said 31)",
-    "outline-bokeh": "a smooth fill hazing the lights (19-20 dB, said 24-30)",
-    "outline-bokeh-jpeg": "a smooth fill hazing the lights (19-20 dB, said 24-30)",
-}
 
 
 def erased(s: Synth) -> tuple[Image.Image, list]:  # type: ignore[type-arg]
@@ -147,27 +137,27 @@ def region_db(s: Synth, clean: Image.Image, k: int) -> float:
     return psnr(np.asarray(clean)[where], np.asarray(s.background)[where])
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=SILENT[n], strict=False))
-        if n in SILENT
-        else n
-        for n in CLASSES
-    ],
-)
+@pytest.mark.parametrize("name", CLASSES)
 def test_each_class_is_its_true_background_within_the_panel_and_no_smear_is_silent(
     name: str,
 ) -> None:
+    """A visible smear is always said, by the erase's score or the judge of erases, as the
+    drawing says either (f11: on tiles a copy strip by strip brought grout in where none
+    ran, 16-17 dB, each strip's ring fitting; on bokeh a smooth fill carried a light disc
+    across the line, 19.6 dB, its few px of ring fitting at 30)."""
     s = make(name)
+    grown = [dilation(t.polygon) for t in s.texts]
+    seen = [before(s.image, t.polygon, g) for t, g in zip(s.texts, grown, strict=True)]
+    boxes = [grown_box(t.polygon, g, s.image.size) for t, g in zip(s.texts, grown, strict=True)]
     clean, infos = erased(s)
     db, changed = scored(s, clean)
     if name in TARGETS:
         assert changed == 0
         assert db >= TARGETS[name], f"{name}: {db:.1f} dB"
-    for k, info in enumerate(infos):  # a visible smear is always said
+    for k, info in enumerate(infos):
         if region_db(s, clean, k) < SMEAR:
-            assert info.poor, (name, s.texts[k].text, info.score, region_db(s, clean, k))
+            doubts = judge(seen[k], clean, boxes[:k] + boxes[k + 1 :]) if seen[k] else ()
+            assert info.poor or doubts, (name, s.texts[k].text, info.score, region_db(s, clean, k))
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -1163,3 +1153,75 @@ def test_the_clean_plate_takes_a_language_and_says_it_is_not_used(cli, tmp_path:
     done = cli("localize", "image", str(src), "-o", str(out), "--erase-only", "--to", "en")
     assert done.code == 0 and out.is_file(), done.err
     assert "--to en is not used" in done.err
+
+
+def test_a_smooth_fills_score_is_as_honest_as_its_hole_is_deep() -> None:
+    """The membrane's own trial, a ring a few px wide round the hole, fits nearly by
+    construction (on bokeh: 30 dB said, 19.6 true); grown as far as the hole is deep, side
+    by side, the trial sees what the membrane will guess. On fields of soft lights it is
+    within 5.5 dB of the membrane's true error (the ring's, 10-15 dB over it) and poor
+    wherever the fill shows at a glance;
+    a gradient's plane, which a membrane continues exactly, still scores well."""
+    from localize.image.erase import _db, _pull_push
+
+    h, w = 200, 400
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    hole = np.zeros((h, w), bool)
+    hole[80:120, 100:300] = True  # a line 40 px tall
+    nothing = np.zeros((h, w), bool)
+    plane = np.dstack([60 + 0.3 * xx + 0.2 * yy] * 3)
+    assert _held_out(plane.astype(np.uint8), hole, nothing) >= 40.0
+    for seed in range(12):
+        rng = np.random.default_rng(seed)
+        field = np.full((h, w), 70.0, np.float32)
+        for _ in range(14):  # soft lights, 10-22 px
+            x, y, size = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(10, 22)
+            field += 140 * np.exp(-((xx - x) ** 2 + (yy - y) ** 2) / (2 * size**2))
+        lights = np.dstack([np.clip(field, 0, 255)] * 3).astype(np.uint8)
+        filled = _pull_push(lights, hole)
+        true = _db(float(np.sqrt(((filled[hole] - lights[hole].astype(np.float32)) ** 2).mean())))
+        said = _held_out(lights, hole, nothing)
+        assert abs(said - true) <= 5.5, (seed, said, true)
+        if true < SMEAR:
+            assert said < POOR, (seed, said, true)
+        assert _smooth_fill(lights, hole, 4)[1] >= POOR  # (the ring's own trial fooled)
+
+
+def trial_02() -> tuple[Image.Image, Image.Image, tuple, tuple]:
+    """A trial's 02 as its maker drew it: white 限时特惠 (120 px) and 全场包邮 (70 px) on
+    sixty big soft lights in four colours over a dark navy; and its true background, and
+    the two lines' boxes as RapidOCR read them."""
+    import random
+
+    rnd = random.Random(7)
+    dark = Image.new("RGB", (1000, 1000), (20, 15, 40))
+    lights = Image.new("RGB", dark.size, (0, 0, 0))
+    draw = ImageDraw.Draw(lights)
+    for _ in range(60):
+        x, y, r = rnd.randint(0, 1000), rnd.randint(0, 1000), rnd.randint(30, 110)
+        colour = rnd.choice([(255, 190, 90), (255, 120, 160), (120, 180, 255), (255, 230, 150)])
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+    truth = Image.blend(dark, lights.filter(ImageFilter.GaussianBlur(18)), 0.55)
+    img = truth.copy()
+    draw = ImageDraw.Draw(img)
+    draw.text((500, 450), "限时特惠", font=font(120), fill="white", anchor="mm")
+    draw.text((500, 600), "全场包邮", font=font(70), fill="white", anchor="mm")
+    title = ((263, 397), (741, 394), (742, 518), (264, 521))
+    subline = ((363, 570), (640, 570), (640, 641), (363, 641))
+    return img, truth, title, subline
+
+
+def test_white_letters_on_soft_lights_are_filled_without_specks_of_colours_not_there() -> None:
+    """The trial's 02: with neither the membrane's ring nor a copy fitting well, the title
+    was filled by carrying each colour along its own "stripes", on lights that have none:
+    23 px of green and red specks on the tan light (off its hue by up to 36 levels), and
+    nothing said. Stripes are followed where the picture round the hole is striped; here
+    the membrane fills it, every pixel within 30 levels of its true hue."""
+    img, truth, title, subline = trial_02()
+    ink = (np.asarray(img, np.int16) != np.asarray(truth, np.int16)).any(axis=2)
+    erase(img, title, others=[subline])
+    erase(img, subline, others=[title])
+    err = np.asarray(img, np.float32)[ink] - np.asarray(truth, np.float32)[ink]
+    off_hue = np.abs(err - err.mean(axis=1, keepdims=True)).max(axis=1)
+    assert int((off_hue > 30).sum()) == 0, float(off_hue.max())
+    assert psnr(np.asarray(img)[ink], np.asarray(truth)[ink]) >= 32
