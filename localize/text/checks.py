@@ -645,6 +645,17 @@ def reshaped(found: html.Reshaped) -> list[Finding]:
                 ),
             )
         )
+    if found.empty_paragraphs:
+        said.append(
+            (
+                INFO,
+                msg(
+                    "{n} empty paragraph(s) (<p></p>, <p>&nbsp;</p>, <p><br></p>) were "
+                    "dropped: a shopper would see blank lines",
+                    n=found.empty_paragraphs,
+                ),
+            )
+        )
     if found.tables:
         said.append(
             (

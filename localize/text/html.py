@@ -508,6 +508,7 @@ class Reshaped:
     sublists: int = 0  # lists inside a list, flattened into it
     loose_items: int = 0  # list items outside a list, put in one
     list_text: int = 0  # words directly in a list (outside its items), made items
+    empty_paragraphs: int = 0  # paragraphs that showed nothing (<p>&nbsp;</p>), dropped
 
     def __bool__(self) -> bool:
         return any(vars(self).values())
@@ -578,6 +579,32 @@ def _has_words(nodes: list[_Element | str]) -> bool:
     )
 
 
+def _shows_something(nodes: list[_Element | str]) -> bool:
+    """Whether nodes show a buyer anything: a word (an entity's: `&nbsp;` is a space) or an
+    image; a `<br>` alone is a blank line."""
+    return any(
+        htmllib.unescape(n).strip()
+        if isinstance(n, str)
+        else n.name == "img" or _shows_something(n.children)
+        for n in nodes
+    )
+
+
+def _without_empty_paragraphs(
+    nodes: list[_Element | str], reshaped: Reshaped
+) -> list[_Element | str]:
+    """Nodes without the paragraphs, at any depth, that show nothing (each counted)."""
+    out: list[_Element | str] = []
+    for node in nodes:
+        if isinstance(node, _Element):
+            if node.name == "p" and not _shows_something(node.children):
+                reshaped.empty_paragraphs += 1
+                continue
+            node.children = _without_empty_paragraphs(node.children, reshaped)
+        out.append(node)
+    return out
+
+
 _FLAT_BLOCKS = _LISTS | {"p", "li"}
 
 
@@ -630,7 +657,16 @@ def reshape(cleaned: str, reshaped: Reshaped) -> str:
     item becomes the item's text, several its lines (`<br>` between); a list inside a list
     is flattened into it, its items after their parent item, each marked '– ' a level;
     an item outside any list (`<p>a<li>b`, unclosed) goes into a `<ul>`; words directly in
-    a list become an item."""
+    a list become an item. An empty paragraph (`<p></p>`, `<p>&nbsp;</p>`, `<p><br></p>`)
+    is dropped, the rest left as it was: a phone shows it as a blank line (trial s31)."""
+    if "<p" in cleaned:
+        builder = _TreeBuilder()
+        builder.feed(cleaned)
+        builder.close()
+        before = reshaped.empty_paragraphs
+        kept = _without_empty_paragraphs(builder.root.children, reshaped)
+        if reshaped.empty_paragraphs > before:
+            cleaned = _markup(kept)
     if not re.search(r"<(li|ul|ol)\b", cleaned):
         return cleaned
     builder = _TreeBuilder()

@@ -126,6 +126,12 @@ def flat(cleaned: str) -> list[str]:
             "<p>规格: 容量 500ml; 材质: 不锈钢</p><p>规格: 重量; 1kg 以实物为准</p>",
             {"table(s) were written one paragraph per row"},
         ),
+        (  # trial s31: empty paragraphs reached the listing as blank lines; an image stays
+            "<p>保温</p><p></p>\n<p>&nbsp;</p><p><br></p><p> <b>\u3000</b><br/> </p>"
+            '<p><img src="https://a/b.jpg"></p><ul><li><p>&#160;</p>户外</li></ul>',
+            '<p>保温</p>\n<p><img src="https://a/b.jpg"></p><ul><li>户外</li></ul>',
+            {"empty paragraph(s)"},
+        ),
     ],
 )
 def test_editor_html_is_made_valid_and_said(description: str, cleaned: str, said: set[str]) -> None:
