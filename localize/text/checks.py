@@ -198,7 +198,7 @@ def missing_numbers(source: str, target: str, prices: Prices | None = None) -> C
     return +missing
 
 
-_PRICE_CHOICES = 4096  # ways of writing a field's prices weighed; past it, the local first
+_PRICE_CHOICES = 256  # ways of writing a field's prices weighed; past it, the local first
 
 
 def _prices_written(
@@ -217,13 +217,24 @@ def _prices_written(
         key = (tuple(sorted(yuan.items())), tuple(sorted((local or Counter()).items())))
         groups.setdefault(key, []).append(i)
     members = list(groups.values())
-    # how many of each group are written as the local price (none where there is no rate)
-    counts = [range(len(m) + 1) if ways[m[0]][1] is not None else range(1) for m in members]
+
+    def tried(group: list[int]) -> range:
+        """How many of a group to try as written as the local price: all first (what a
+        converted field writes), none where there is no rate or the target does not write
+        it, all where it does not write the yuan."""
+        yuan, local = ways[group[0]]
+        if local is None or local - spare:
+            return range(1)
+        if yuan - spare:
+            return range(len(group), len(group) + 1)
+        return range(len(group), -1, -1)
+
+    counts = [tried(m) for m in members]
     choices = 1
     for c in counts:
         choices *= len(c)
     if choices > _PRICE_CHOICES:
-        counts = [range(c[-1], c[-1] + 1) for c in counts]
+        counts = [c[:1] for c in counts]
 
     def written(locals_: Sequence[int]) -> list[tuple[Counter[str], Counter[str]]]:
         left, out = Counter(spare), [(Counter(), Counter())] * len(ways)
