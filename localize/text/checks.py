@@ -392,7 +392,11 @@ def check(
                 about(field, msg("the source has text and the translation has none")),
             )
         )
-    missing = missing_numbers(src_plain, tgt_plain, prices)
+    if parsed:  # the numbers of each text piece: two cells or paragraphs are not one number
+        src_numbers = "\n".join(html.split(source).texts())
+        missing = missing_numbers(src_numbers, "\n".join(parsed.texts()), prices)
+    else:
+        missing = missing_numbers(src_plain, tgt_plain, prices)
     if missing:
         out.append(
             Finding(
