@@ -665,8 +665,9 @@ def reshaped(found: html.Reshaped) -> list[Finding]:
             (
                 INFO,
                 msg(
-                    "{n} empty paragraph(s) (<p></p>, <p>&nbsp;</p>, <p><br></p>) were "
-                    "dropped: a shopper would see blank lines",
+                    "{n} empty paragraph(s) (<p></p>, <p>&nbsp;</p>, <p><br></p>, or a <br> "
+                    "or &nbsp; between paragraphs) were dropped: a shopper would see blank "
+                    "lines",
                     n=found.empty_paragraphs,
                 ),
             )

@@ -508,7 +508,7 @@ class Reshaped:
     sublists: int = 0  # lists inside a list, flattened into it
     loose_items: int = 0  # list items outside a list, put in one
     list_text: int = 0  # words directly in a list (outside its items), made items
-    empty_paragraphs: int = 0  # paragraphs that showed nothing (<p>&nbsp;</p>), dropped
+    empty_paragraphs: int = 0  # paragraphs, and lines between them, that showed nothing
 
     def __bool__(self) -> bool:
         return any(vars(self).values())
@@ -605,6 +605,47 @@ def _without_empty_paragraphs(
     return out
 
 
+_COLLAPSED = frozenset(" \t\n\r\f")  # the spaces HTML folds into one, or none by a block
+
+
+def _holds_a_line(nodes: list[_Element | str]) -> bool:
+    """Whether nodes that show nothing still take a line: a `<br>`, or a space HTML keeps
+    (`&nbsp;`, the ideographic space)."""
+    return any(
+        bool(set(htmllib.unescape(n)) - _COLLAPSED)
+        if isinstance(n, str)
+        else n.name == "br" or _holds_a_line(n.children)
+        for n in nodes
+    )
+
+
+def _without_blank_lines(nodes: list[_Element | str], reshaped: Reshaped) -> list[_Element | str]:
+    """Top-level nodes without what stands between blocks (or before or after them) and
+    shows only a blank line (`<p>a</p>&nbsp;<p>b</p>`, a `<br>` between paragraphs, a
+    dropped `<div>&nbsp;</div>`'s space), its folded spaces kept; each counted as an empty
+    paragraph."""
+    out: list[_Element | str] = []
+    run: list[_Element | str] = []
+
+    def flush() -> None:
+        if run and not _shows_something(run) and _holds_a_line(run):
+            reshaped.empty_paragraphs += 1
+            spaces = "".join(c for n in run if isinstance(n, str) for c in n if c in _COLLAPSED)
+            out.extend([spaces] if spaces else [])
+        else:
+            out.extend(run)
+        run.clear()
+
+    for node in nodes:
+        if isinstance(node, _Element) and node.name in _LISTS | {"p"}:
+            flush()
+            out.append(node)
+        else:
+            run.append(node)
+    flush()
+    return out
+
+
 _FLAT_BLOCKS = _LISTS | {"p", "li"}
 
 
@@ -659,12 +700,14 @@ def reshape(cleaned: str, reshaped: Reshaped) -> str:
     an item outside any list (`<p>a<li>b`, unclosed) goes into a `<ul>`; words directly in
     a list become an item. An empty paragraph (`<p></p>`, `<p>&nbsp;</p>`, `<p><br></p>`)
     is dropped, the rest left as it was: a phone shows it as a blank line (trial s31)."""
-    if "<p" in cleaned:
+    if re.search(r"<(p|ul|ol)\b", cleaned):
         builder = _TreeBuilder()
         builder.feed(cleaned)
         builder.close()
         before = reshaped.empty_paragraphs
-        kept = _without_empty_paragraphs(builder.root.children, reshaped)
+        kept = _without_blank_lines(
+            _without_empty_paragraphs(builder.root.children, reshaped), reshaped
+        )
         if reshaped.empty_paragraphs > before:
             cleaned = _markup(kept)
     if not re.search(r"<(li|ul|ol)\b", cleaned):

@@ -132,6 +132,11 @@ def flat(cleaned: str) -> list[str]:
             '<p>保温</p>\n<p><img src="https://a/b.jpg"></p><ul><li>户外</li></ul>',
             {"empty paragraph(s)"},
         ),
+        (  # a blank line between blocks: a <br>, a bare &nbsp;, a dropped block's &nbsp;
+            "<p>保温</p> <br> <div>&nbsp;</div><p>户外</p>&nbsp;<ul><li>运动</li></ul><br>",
+            "<p>保温</p>  <p>户外</p><ul><li>运动</li></ul>",
+            {"empty paragraph(s)"},
+        ),
     ],
 )
 def test_editor_html_is_made_valid_and_said(description: str, cleaned: str, said: set[str]) -> None:
