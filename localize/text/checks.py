@@ -6,6 +6,7 @@ the reviewer's eye. Limits come from the market (TikTok Shop Partner API 202309)
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from config.i18n import SEMICOLON, Joined, Msg, Text, msg, stored
 from config.markets import BUILT_IN, Market, primary_language
 from config.terminal import control_character
-from localize.prices import Prices
+from localize.prices import Prices, YuanPrice
 from localize.prices import yuan_prices as yuan_prices_in
 from localize.text import FIELD_NAMES, html, leftovers
 from localize.text import said as said  # re-exported: where it lived before
@@ -166,16 +167,26 @@ def missing_numbers(source: str, target: str, prices: Prices | None = None) -> C
     """The numbers of `source` that `target` does not write (thousands separators dropped):
     a number a Chinese word multiplies (8折, 10万) may be written as what it means, and
     with the shop's `prices` a yuan price as the market's price it converts to (¥199 as
-    ฿935 at 4.7), as the translation writes it (localize.text.service.assemble)."""
-    if prices is not None:
-        source = _as_written(source, target, prices)
+    ฿935 at 4.7), as the translation writes it (localize.text.service.assemble). Each
+    price is accounted apart from the plain numbers: in "¥99 送99件" the 99 pieces must
+    still be written, and the ¥99 may be its £10.89 (trial s31 D2: the price's 99 was
+    taken for the pieces' and the pieces' 99 reported missing). A price neither way
+    written is reported by its yuan number."""
     wrote = numbers(target)
-    missing = numbers(source) - wrote
+    found = yuan_prices_in(source, read=False) if prices is not None else []
+    rest = source
+    for price in reversed(found):  # (a space: the numbers either side stay apart)
+        rest = rest[: price.start] + " " + rest[price.end :]
+    plain = numbers(rest)
+    missing = plain - wrote
+    spare = wrote - plain  # (the target's numbers no plain number took)
+    for lost, took in _prices_written(source, found, spare, prices):
+        missing += lost
+        spare -= took
     if not missing:
         return missing
-    spare = wrote - numbers(source)  # (the target's numbers no source number took)
-    for found in _TIMES.finditer(source):
-        number, word = found.group(1), found.group(2)
+    for times in _TIMES.finditer(source):
+        number, word = times.group(1), times.group(2)
         if missing[number] <= 0:
             continue
         readings = _readings(number, word)
@@ -187,17 +198,65 @@ def missing_numbers(source: str, target: str, prices: Prices | None = None) -> C
     return +missing
 
 
-def _as_written(source: str, target: str, prices: Prices) -> str:
-    """`source` with each yuan price whose number `target` does not write, but whose
-    local price's number it does, written as that local price."""
-    wrote = numbers(target)
-    for price in reversed(yuan_prices_in(source, read=False)):
-        local = prices.local(price)
-        if local is None or not numbers(source[price.start : price.end]) - wrote:
-            continue
-        if not numbers(local) - wrote:
-            source = source[: price.start] + local + source[price.end :]
-    return source
+_PRICE_CHOICES = 256  # ways of writing a field's prices weighed; past it, the local first
+
+
+def _prices_written(
+    source: str, found: Sequence[YuanPrice], spare: Counter[str], prices: Prices | None
+) -> list[tuple[Counter[str], Counter[str]]]:
+    """For each yuan price of `source` (`found`), how the target wrote it out of the
+    numbers `spare`: (its yuan numbers missing, the target's numbers it took). A price may
+    be written in yuan or as its local price; the way that leaves fewest numbers missing is
+    taken, the prices alike (same yuan, same local) counted as one group."""
+    ways: list[tuple[Counter[str], Counter[str] | None]] = []
+    for price in found:
+        local = prices.local(price) if prices is not None else None
+        ways.append((numbers(source[price.start : price.end]), numbers(local) if local else None))
+    groups: dict[tuple[tuple[tuple[str, int], ...], ...], list[int]] = {}
+    for i, (yuan, local) in enumerate(ways):
+        key = (tuple(sorted(yuan.items())), tuple(sorted((local or Counter()).items())))
+        groups.setdefault(key, []).append(i)
+    members = list(groups.values())
+
+    def tried(group: list[int]) -> range:
+        """How many of a group to try as written as the local price: all first (what a
+        converted field writes), none where there is no rate or the target does not write
+        it, all where it does not write the yuan."""
+        yuan, local = ways[group[0]]
+        if local is None or local - spare:
+            return range(1)
+        if yuan - spare:
+            return range(len(group), len(group) + 1)
+        return range(len(group), -1, -1)
+
+    counts = [tried(m) for m in members]
+    choices = 1
+    for c in counts:
+        choices *= len(c)
+    if choices > _PRICE_CHOICES:
+        counts = [c[:1] for c in counts]
+
+    def written(locals_: Sequence[int]) -> list[tuple[Counter[str], Counter[str]]]:
+        left, out = Counter(spare), [(Counter(), Counter())] * len(ways)
+        for group, n in zip(members, locals_, strict=True):
+            for j, i in enumerate(group):
+                yuan, local = ways[i]
+                need = local if j < n and local is not None else yuan
+                took = need & left
+                left -= took
+                out[i] = (yuan if need - took else Counter(), took)
+        return out
+
+    best: list[tuple[Counter[str], Counter[str]]] = []
+    fewest = None
+    for locals_ in itertools.product(*counts):
+        out = written(locals_)
+        lost = sum(sum(m.values()) for m, _ in out)
+        if fewest is None or lost < fewest:
+            best, fewest = out, lost
+            if not lost:
+                break
+    return best
 
 
 def yuan_prices(
@@ -333,7 +392,11 @@ def check(
                 about(field, msg("the source has text and the translation has none")),
             )
         )
-    missing = missing_numbers(src_plain, tgt_plain, prices)
+    if parsed:  # the numbers of each text piece: two cells or paragraphs are not one number
+        src_numbers = "\n".join(html.split(source).texts())
+        missing = missing_numbers(src_numbers, "\n".join(parsed.texts()), prices)
+    else:
+        missing = missing_numbers(src_plain, tgt_plain, prices)
     if missing:
         out.append(
             Finding(
@@ -594,6 +657,18 @@ def reshaped(found: html.Reshaped) -> list[Finding]:
                 msg(
                     "{n} run(s) of words written in a list outside its items were made items",
                     n=found.list_text,
+                ),
+            )
+        )
+    if found.empty_paragraphs:
+        said.append(
+            (
+                INFO,
+                msg(
+                    "{n} empty paragraph(s) (<p></p>, <p>&nbsp;</p>, <p><br></p>, or a <br> "
+                    "or &nbsp; between paragraphs) were dropped: a shopper would see blank "
+                    "lines",
+                    n=found.empty_paragraphs,
                 ),
             )
         )

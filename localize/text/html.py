@@ -206,6 +206,60 @@ def _cell_words(cell: str) -> bool:
     return bool(_TAG_TEXT.sub("", cell).strip())
 
 
+@dataclass(frozen=True)
+class _Cell:
+    """A table cell as written: a header cell (<th>) or not, its HTML, and the columns and
+    rows it spans."""
+
+    header: bool
+    html: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+def _span(attrs: list[tuple[str, str | None]], name: str, most: int) -> int:
+    """A cell's colspan or rowspan as browsers read it: its leading digits, at most `most`;
+    1 for none or nonsense; a rowspan of 0 (to the end of the table) as `most`."""
+    value = next((v for k, v in attrs if k == name and v is not None), "")
+    digits = re.match(r"\s*(\d+)", value)
+    if not digits:
+        return 1
+    n = int(digits.group(1)[:6])
+    return most if n == 0 and name == "rowspan" else max(1, min(n, most))
+
+
+def _grid(rows: list[list[_Cell]]) -> list[list[tuple[int, _Cell]]]:
+    """Each row's cells with the column each starts at (after the columns spanned before
+    it), a cell spanning rows (rowspan) repeated in each row it spans: a row read alone on
+    a phone says what it is about ('颜色: 红', '颜色: 蓝')."""
+    out: list[list[tuple[int, _Cell]]] = []
+    above: dict[int, tuple[int, _Cell]] = {}  # column -> (rows it spans still, the cell)
+    for row in rows:
+        spanning = dict(above)  # the cells from rows above that this row is to show
+        above = {c: (n - 1, cell) for c, (n, cell) in above.items() if n > 1}
+        placed: list[tuple[int, _Cell]] = []
+        column = 0
+        for cell in [*row, None]:
+            while spanning and (cell is None or min(spanning) <= column):
+                start = min(spanning)  # (one an own cell spanned over is shown after it)
+                carried = spanning.pop(start)[1]
+                column = max(column, start)
+                placed.append((column, carried))
+                column += carried.colspan
+            if cell is None:
+                break
+            placed.append((column, cell))
+            if cell.rowspan > 1:
+                above[column] = (cell.rowspan - 1, cell)
+            column += cell.colspan
+        out.append(placed)
+    return out
+
+
+_MOST_COLUMNS = 1000  # a colspan past it is read as it (as browsers do)
+_MOST_ROWS = 65534  # and a rowspan past this
+
+
 class _BlockMarker(HTMLParser):
     """The HTML as written, each tag of a dropped block replaced by _BREAK, and each table
     written row by row: a row is a paragraph of its own (between _BREAKs), its cells paired
@@ -213,7 +267,9 @@ class _BlockMarker(HTMLParser):
     (a row of <th>), or the row's own header cell first ('尺寸: 20cm') when it starts with
     one, or else joined by ' | '. A phone shows a description as one column: a value on a
     line of its own, its header lines above, is read as nothing, and an engine given
-    '尺寸: 20cm' as one piece knows what the number is."""
+    '尺寸: 20cm' as one piece knows what the number is. A row of one cell (a note under
+    the table, a title over it) is its own line with no header, and so is a cell spanning
+    columns of different headers; a cell spanning rows is said in each of them."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
@@ -221,10 +277,10 @@ class _BlockMarker(HTMLParser):
         self.tables = 0  # tables written row by row
         self.paired = 0  # of them, with a header row paired with the values
         self.depth = 0  # tables open (one inside a cell is read as its cells' text)
-        self.rows: list[list[tuple[bool, str]]] = []  # (a header cell, its HTML)
-        self.row: list[tuple[bool, str]] | None = None
+        self.rows: list[list[_Cell]] = []
+        self.row: list[_Cell] | None = None
         self.cell: list[str] | None = None
-        self.header = False
+        self.opened = _Cell(False, "")  # the cell open: what its tag said
 
     def _emit(self, text: str) -> None:
         if not self.depth:
@@ -233,20 +289,21 @@ class _BlockMarker(HTMLParser):
         if self.cell is None:  # words in a table outside any cell: a cell of their own
             if not text.strip():
                 return
-            self._open_cell(header=False)
+            self._open_cell(_Cell(False, ""))
         assert self.cell is not None
         self.cell.append(text)
 
-    def _open_cell(self, *, header: bool) -> None:
+    def _open_cell(self, cell: _Cell) -> None:
         self._close_cell()
         if self.row is None:
             self.row = []
-        self.cell, self.header = [], header
+        self.cell, self.opened = [], cell
 
     def _close_cell(self) -> None:
         if self.cell is not None:
             assert self.row is not None
-            self.row.append((self.header, "".join(self.cell).strip()))
+            o = self.opened
+            self.row.append(_Cell(o.header, "".join(self.cell).strip(), o.colspan, o.rowspan))
             self.cell = None
 
     def _close_row(self) -> None:
@@ -255,7 +312,9 @@ class _BlockMarker(HTMLParser):
             self.rows.append(self.row)
         self.row = None
 
-    def _table_tag(self, tag: str, *, end: bool) -> bool:
+    def _table_tag(
+        self, tag: str, *, end: bool, attrs: list[tuple[str, str | None]] | None = None
+    ) -> bool:
         """A tag of the outermost table handled; False for one that is a cell's content."""
         if tag == "table":
             if end and self.depth == 1:
@@ -275,11 +334,17 @@ class _BlockMarker(HTMLParser):
         if self.depth > 1:  # a table inside a cell: its cells' text, spaced
             self._emit(" ")
         elif tag in ("td", "th"):
-            self._close_cell() if end else self._open_cell(header=tag == "th")
+            if end:
+                self._close_cell()
+            else:
+                spans = attrs or []
+                colspan = _span(spans, "colspan", _MOST_COLUMNS)
+                rowspan = _span(spans, "rowspan", _MOST_ROWS)
+                self._open_cell(_Cell(tag == "th", "", colspan, rowspan))
         elif tag == "caption":  # a caption: a paragraph of its own
             self._close_row()
             if not end:
-                self._open_cell(header=False)
+                self._open_cell(_Cell(False, ""))
         elif tag == "tr":
             self._close_row()
         return True
@@ -288,44 +353,66 @@ class _BlockMarker(HTMLParser):
         self._close_row()
         self.depth, self.tables = 0, self.tables + 1
         lines: list[str] = []
-        header: list[str] = []  # the header row the rows below are paired with
+        names: list[str] = []  # the header row's cells the rows below are paired with
+        under: dict[int, int] = {}  # column -> the header cell over it
         at = 0  # where its line goes: the header cells no row gave a value to (if any)
-        used: set[int] = set()  # its columns that gave a value its name
+        used: set[int] = set()  # its cells that gave a value its name
 
         def unpaired() -> None:
-            left = [c for i, c in enumerate(header) if i not in used and _cell_words(c)]
+            left = [c for i, c in enumerate(names) if i not in used and _cell_words(c)]
             lines.insert(at, " | ".join(left))
             if used:
                 self.paired += 1
 
-        for row in self.rows:
-            cells = [c for _, c in row]
-            if len(row) > 1 and all(h for h, _ in row):  # a header row
-                if header:
+        def label(column: int, cell: _Cell) -> int | None:
+            """The header cell over every column `cell` spans, if one with words is."""
+            over = {under.get(c) for c in range(column, column + min(cell.colspan, len(under) + 1))}
+            (name,) = over if len(over) == 1 else (None,)
+            return name if name is not None and _cell_words(names[name]) else None
+
+        for row in _grid(self.rows):
+            cells = [c.html for _, c in row]
+            worded = [(column, c) for column, c in row if _cell_words(c.html)]
+            if len(row) > 1 and all(c.header for _, c in row):  # a header row
+                if names:
                     unpaired()
-                header, at, used = cells, len(lines), set()
-            elif header:
-                pairs = []
-                for i, c in enumerate(cells):
-                    if not _cell_words(c):
-                        continue
-                    if i < len(header) and _cell_words(header[i]):
-                        used.add(i)
-                        c = f"{header[i]}: {c}"
-                    pairs.append(c)
-                lines.append("; ".join(pairs))
-            elif len(row) > 1 and row[0][0] and _cell_words(cells[0]):  # its own header
+                names, at, used = cells, len(lines), set()
+                under = {
+                    column + k: i
+                    for i, (column, c) in enumerate(row)
+                    for k in range(min(c.colspan, _MOST_COLUMNS))
+                }
+            elif len(row) == 1:  # a note, a title: its own line
+                lines.append(cells[0] if _cell_words(cells[0]) else "")
+            elif names:
+                pairs: list[tuple[int | None, list[str]]] = []  # (the header cell, values)
+                for column, c in worded:
+                    name = label(column, c)
+                    if name is not None and pairs and pairs[-1][0] == name:
+                        pairs[-1][1].append(c.html)  # (cells under one spanning header)
+                    else:
+                        pairs.append((name, [c.html]))
+                for name, _ in pairs:
+                    if name is not None:
+                        used.add(name)
+                lines.append(
+                    "; ".join(
+                        f"{names[name]}: {' '.join(values)}" if name is not None else values[0]
+                        for name, values in pairs
+                    )
+                )
+            elif row[0][1].header and _cell_words(cells[0]):  # its own header
                 values = " | ".join(c for c in cells[1:] if _cell_words(c))
                 lines.append(f"{cells[0]}: {values}" if values else cells[0])
             else:
-                lines.append(" | ".join(c for c in cells if _cell_words(c)))
-        if header:
+                lines.append(" | ".join(c.html for _, c in worded))
+        if names:
             unpaired()
         self.rows = []
         self.out.append(_BREAK + _BREAK.join(lines) + _BREAK)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._table_tag(tag, end=False):
+        if self._table_tag(tag, end=False, attrs=attrs):
             return
         if self.depth and tag in _CELL_BLOCKS:
             self._emit(" ")
@@ -421,6 +508,7 @@ class Reshaped:
     sublists: int = 0  # lists inside a list, flattened into it
     loose_items: int = 0  # list items outside a list, put in one
     list_text: int = 0  # words directly in a list (outside its items), made items
+    empty_paragraphs: int = 0  # paragraphs, and lines between them, that showed nothing
 
     def __bool__(self) -> bool:
         return any(vars(self).values())
@@ -491,6 +579,73 @@ def _has_words(nodes: list[_Element | str]) -> bool:
     )
 
 
+def _shows_something(nodes: list[_Element | str]) -> bool:
+    """Whether nodes show a buyer anything: a word (an entity's: `&nbsp;` is a space) or an
+    image; a `<br>` alone is a blank line."""
+    return any(
+        htmllib.unescape(n).strip()
+        if isinstance(n, str)
+        else n.name == "img" or _shows_something(n.children)
+        for n in nodes
+    )
+
+
+def _without_empty_paragraphs(
+    nodes: list[_Element | str], reshaped: Reshaped
+) -> list[_Element | str]:
+    """Nodes without the paragraphs, at any depth, that show nothing (each counted)."""
+    out: list[_Element | str] = []
+    for node in nodes:
+        if isinstance(node, _Element):
+            if node.name == "p" and not _shows_something(node.children):
+                reshaped.empty_paragraphs += 1
+                continue
+            node.children = _without_empty_paragraphs(node.children, reshaped)
+        out.append(node)
+    return out
+
+
+_COLLAPSED = frozenset(" \t\n\r\f")  # the spaces HTML folds into one, or none by a block
+
+
+def _holds_a_line(nodes: list[_Element | str]) -> bool:
+    """Whether nodes that show nothing still take a line: a `<br>`, or a space HTML keeps
+    (`&nbsp;`, the ideographic space)."""
+    return any(
+        bool(set(htmllib.unescape(n)) - _COLLAPSED)
+        if isinstance(n, str)
+        else n.name == "br" or _holds_a_line(n.children)
+        for n in nodes
+    )
+
+
+def _without_blank_lines(nodes: list[_Element | str], reshaped: Reshaped) -> list[_Element | str]:
+    """Top-level nodes without what stands between blocks (or before or after them) and
+    shows only a blank line (`<p>a</p>&nbsp;<p>b</p>`, a `<br>` between paragraphs, a
+    dropped `<div>&nbsp;</div>`'s space), its folded spaces kept; each counted as an empty
+    paragraph."""
+    out: list[_Element | str] = []
+    run: list[_Element | str] = []
+
+    def flush() -> None:
+        if run and not _shows_something(run) and _holds_a_line(run):
+            reshaped.empty_paragraphs += 1
+            spaces = "".join(c for n in run if isinstance(n, str) for c in n if c in _COLLAPSED)
+            out.extend([spaces] if spaces else [])
+        else:
+            out.extend(run)
+        run.clear()
+
+    for node in nodes:
+        if isinstance(node, _Element) and node.name in _LISTS | {"p"}:
+            flush()
+            out.append(node)
+        else:
+            run.append(node)
+    flush()
+    return out
+
+
 _FLAT_BLOCKS = _LISTS | {"p", "li"}
 
 
@@ -543,7 +698,18 @@ def reshape(cleaned: str, reshaped: Reshaped) -> str:
     item becomes the item's text, several its lines (`<br>` between); a list inside a list
     is flattened into it, its items after their parent item, each marked '– ' a level;
     an item outside any list (`<p>a<li>b`, unclosed) goes into a `<ul>`; words directly in
-    a list become an item."""
+    a list become an item. An empty paragraph (`<p></p>`, `<p>&nbsp;</p>`, `<p><br></p>`)
+    is dropped, the rest left as it was: a phone shows it as a blank line (trial s31)."""
+    if re.search(r"<(p|ul|ol)\b", cleaned):
+        builder = _TreeBuilder()
+        builder.feed(cleaned)
+        builder.close()
+        before = reshaped.empty_paragraphs
+        kept = _without_blank_lines(
+            _without_empty_paragraphs(builder.root.children, reshaped), reshaped
+        )
+        if reshaped.empty_paragraphs > before:
+            cleaned = _markup(kept)
     if not re.search(r"<(li|ul|ol)\b", cleaned):
         return cleaned
     builder = _TreeBuilder()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from localize.text.checks import ERROR, Limits, check, has_errors, unusable
@@ -164,6 +166,29 @@ def test_numbers_in_scripts_and_styles_are_not_text() -> None:
     assert [f.message for f in lost if f.code == "numbers"] == [
         "description: number(s) 12 of the source are missing or changed"
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        # a table's cells: the source's text ran them together as 1234
+        (
+            "<table><tr><td>尺寸12</td><td>34厘米</td></tr></table>",
+            "<p>Size 12 | 34 cm</p>",
+        ),
+        # two paragraphs, the first ending in a number, the next starting with one: the
+        # engine wrote a word after the first number, the source's text had read 5003
+        ("<p>容量500</p><p>3件装</p>", "<p>Capacity 500</p><p>Pack of 3</p>"),
+        ("<ul><li>送99</li><li>99元</li></ul>", "<ul><li>99 free</li><li>¥99</li></ul>"),
+    ],
+)
+def test_a_descriptions_numbers_are_read_piece_by_piece(source: str, target: str) -> None:
+    """A number ran across two text pieces of the source (trial s31, table cells): a false
+    `numbers` error, which blocks approval."""
+    findings = check(source, target, field="description", target_lang="en")
+    assert [f.message for f in findings if f.code == "numbers"] == []
+    lost = check(source, re.sub(r"\d+", "", target, count=1), field="description", target_lang="en")
+    assert [f.code for f in lost if f.code == "numbers"] == ["numbers"]
 
 
 def test_chinese_left_quotes_the_untranslated_runs_as_they_stand() -> None:

@@ -95,6 +95,48 @@ def flat(cleaned: str) -> list[str]:
             "<p>参数</p><p>尺寸 | 20cm</p><p>包邮</p>",
             {"table(s) were written one paragraph per row"},
         ),
+        (  # trial s31 D7: a note row under a header row is its own line, not 'Capacity: ...'
+            "<table><thead><tr><th>容量</th><th>材质</th></tr></thead><tbody><tr><td> 500ml </td>"
+            '<td>不锈钢</td></tr><tr><td colspan="2">颜色以实物为准</td></tr></tbody></table>',
+            "<p>容量: 500ml; 材质: 不锈钢</p><p>颜色以实物为准</p>",
+            {"table(s) were written one paragraph per row"},
+        ),
+        (  # a row of one cell, no colspan said: its own line too; a title row over a table
+            "<table><tr><th colspan=2>规格参数</th></tr><tr><th>容量</th><th>材质</th></tr>"
+            "<tr><td>500ml</td><td>不锈钢</td></tr><tr><td>颜色以实物为准</td></tr></table>",
+            "<p>规格参数</p><p>容量: 500ml; 材质: 不锈钢</p><p>颜色以实物为准</p>",
+            {"table(s) were written one paragraph per row"},
+        ),
+        (  # a cell spanning rows is said in each; an empty cell is no value
+            "<table><tr><th>颜色</th><th>尺寸</th><th>库存</th></tr>"
+            '<tr><td rowspan="2">红</td><td>S</td><td></td></tr><tr><td>M</td><td>有</td></tr>'
+            "</table>",
+            "<p>颜色: 红; 尺寸: S</p><p>颜色: 红; 尺寸: M; 库存: 有</p>",
+            {"table(s) were written one paragraph per row"},
+        ),
+        (  # a row header spanning rows
+            "<table><tr><th rowspan=2>颜色</th><td>红</td></tr><tr><td>蓝</td></tr></table>",
+            "<p>颜色: 红</p><p>颜色: 蓝</p>",
+            {"table(s) were written one paragraph per row"},
+        ),
+        (  # a header over two columns names both values; a cell over two headers, neither
+            "<table><tr><th colspan=2>规格</th><th>材质</th></tr>"
+            "<tr><td>容量</td><td>500ml</td><td>不锈钢</td></tr>"
+            '<tr><td>重量</td><td colspan="2">1kg 以实物为准</td></tr></table>',
+            "<p>规格: 容量 500ml; 材质: 不锈钢</p><p>规格: 重量; 1kg 以实物为准</p>",
+            {"table(s) were written one paragraph per row"},
+        ),
+        (  # trial s31: empty paragraphs reached the listing as blank lines; an image stays
+            "<p>保温</p><p></p>\n<p>&nbsp;</p><p><br></p><p> <b>\u3000</b><br/> </p>"
+            '<p><img src="https://a/b.jpg"></p><ul><li><p>&#160;</p>户外</li></ul>',
+            '<p>保温</p>\n<p><img src="https://a/b.jpg"></p><ul><li>户外</li></ul>',
+            {"empty paragraph(s)"},
+        ),
+        (  # a blank line between blocks: a <br>, a bare &nbsp;, a dropped block's &nbsp;
+            "<p>保温</p> <br> <div>&nbsp;</div><p>户外</p>&nbsp;<ul><li>运动</li></ul><br>",
+            "<p>保温</p>  <p>户外</p><ul><li>运动</li></ul>",
+            {"empty paragraph(s)"},
+        ),
     ],
 )
 def test_editor_html_is_made_valid_and_said(description: str, cleaned: str, said: set[str]) -> None:
@@ -135,16 +177,24 @@ def editor_list(draw: st.DrawFn, depth: int = 2) -> str:
     return f"<{tag}>{''.join(items)}</{tag}>"
 
 
+SPANS = st.sampled_from(["", "", "", ' colspan="2"', " rowspan=2", ' rowspan="0"', " colspan=x"])
+cell = st.one_of(inline(1), st.sampled_from(["", " ", "&nbsp;"]))  # or an empty cell
+
+
 @st.composite
 def table(draw: st.DrawFn) -> str:
-    """A spec table: a header row or not, cells closed or left open, a caption."""
+    """A spec table: a header row or not, cells closed or left open, spanning columns or
+    rows, empty, a row of one cell, a caption."""
     columns = draw(st.integers(1, 3))
     rows = []
     if draw(st.booleans()):
-        rows.append("<tr>" + "".join(f"<th>{draw(words())}</th>" for _ in range(columns)))
+        rows.append(
+            "<tr>" + "".join(f"<th{draw(SPANS)}>{draw(words())}</th>" for _ in range(columns))
+        )
     for _ in range(draw(st.integers(1, 3))):
         close = draw(st.sampled_from(["</td>", ""]))
-        cells = "".join(f"<td>{draw(inline(1))}{close}" for _ in range(columns))
+        width = draw(st.sampled_from([columns, columns, 1]))  # or a note: a row of one cell
+        cells = "".join(f"<td{draw(SPANS)}>{draw(cell)}{close}" for _ in range(width))
         rows.append(f"<tr>{cells}" + draw(st.sampled_from(["</tr>", ""])))
     caption = draw(st.sampled_from(["", "<caption>规格</caption>"]))
     body = draw(st.sampled_from([("", ""), ("<tbody>", "</tbody>")]))
@@ -175,6 +225,50 @@ def test_any_editor_html_comes_out_as_tiktok_takes_it_with_every_word(descriptio
         assert words_only(plain(cleaned)) == words_only(plain(description)), cleaned
     else:  # a header is said again before each of its values: every word, none new
         assert word_set(cleaned) == word_set(as_text(description)), cleaned
+
+
+NOTES = ["颜色以实物为准", "手工测量 有误差", "500ml 以实物为准"]
+
+
+@st.composite
+def spec_table(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A spec table with a header row, values (some cells empty), and note rows of one
+    cell, spanning the columns or not, anywhere; with the paragraphs it is to become."""
+    headers = draw(
+        st.lists(
+            st.sampled_from(["尺寸", "容量", "材质", "颜色"]), min_size=2, max_size=3, unique=True
+        )
+    )
+    rows = ["<tr>" + "".join(f"<th>{h}</th>" for h in headers) + "</tr>"]
+    wanted, named = [], set()
+    for _ in range(draw(st.integers(1, 4))):
+        if draw(st.booleans()):
+            note = draw(st.sampled_from(NOTES))
+            span = draw(st.sampled_from(["", f' colspan="{len(headers)}"', " colspan=2"]))
+            rows.append(f"<tr><td{span}>{draw(SPACE)}{note}{draw(SPACE)}</td></tr>")
+            wanted.append(note)
+        else:
+            values = draw(
+                st.lists(
+                    st.sampled_from(["20cm", "500ml", "不锈钢", "红", ""]),
+                    min_size=len(headers),
+                    max_size=len(headers),
+                )
+            )
+            rows.append("<tr>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>")
+            wanted.append("; ".join(f"{h}: {v}" for h, v in zip(headers, values, strict=True) if v))
+            named.update(h for h, v in zip(headers, values, strict=True) if v)
+    unsaid = [h for h in headers if h not in named]  # a column with no value: said first
+    return f"<table>{''.join(rows)}</table>", [w for w in [" | ".join(unsaid), *wanted] if w]
+
+
+@settings(max_examples=200, deadline=None)
+@given(table=spec_table())
+def test_a_note_row_is_its_own_line_and_every_value_keeps_its_columns_header(table) -> None:  # type: ignore[no-untyped-def]
+    """Trial s31 D7: `<tr><td colspan="2">颜色以实物为准</td></tr>` under a header row came
+    out 'Capacity: Actual color may vary', the note labelled with the first column's name."""
+    description, wanted = table
+    assert re.findall(r"<p>(.*?)</p>", html.sanitize(description)) == wanted
 
 
 def test_valid_html_is_left_as_it_is() -> None:

@@ -270,6 +270,15 @@ def test_a_block_inside_an_inline_tag_comes_out_as_paragraphs_that_nest(descript
 
 @settings(max_examples=150, deadline=None)
 @given(description=descriptions)
+@example(description="<p>保温</p><p></p><p>&nbsp;</p><p><br></p>")
+@example(description="<p>保温</p><br>&nbsp;<div>\u3000</div><ul><li>户外</li></ul>")
 def test_any_seller_description_is_cleaned_into_html_that_nests(description: str) -> None:
     cleaned = html.sanitize(description)
     assert nesting_errors(cleaned) == [], cleaned
+    # and without an empty paragraph: a shopper would see a blank line (trial s31)
+    paragraphs = re.findall(r"<p>(.*?)</p>", cleaned, re.S)
+    assert all(plain(p) or "<img" in p for p in paragraphs), cleaned
+    if paragraphs or "<li>" in cleaned:  # nor a line between blocks that shows nothing
+        between = re.split(r"<(p|ul|ol)>.*?</\1>", cleaned, flags=re.S)[::2]
+        blank = [b for b in between if not plain(b) and re.search("<br>|&nbsp;|\xa0|\u3000", b)]
+        assert blank == [], cleaned

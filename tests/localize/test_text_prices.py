@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
 
 from localize.prices import Prices, convert_text
 from localize.text import checks, protect
@@ -52,6 +54,66 @@ def test_a_converted_price_is_not_a_changed_number_but_a_lost_or_wrong_one_is() 
     assert checks.missing_numbers(source, "Was ฿935, only ฿465, 4 pcs", thai) == {"3": 1}
     found = checks.check(source, "Was ฿935, only ฿465, 3 pcs", field="caption", target_lang="en")
     assert [f.code for f in found if f.code == "numbers"] == ["numbers"]  # (no shop's rate)
+
+
+# A title's pieces: yuan prices and counts, their numbers drawn from one small pool, so
+# that a price and a count often share theirs (trial s31 D2: "¥99 送99件" reported 99
+# missing once ¥99 was converted).
+AMOUNTS = ("9", "10", "99", "199", "1,000", "99.9")
+PRICE_FORMS = ("¥{}", "￥{}", "{}元", "RMB{}", "CNY {}", "&yen;{}")
+COUNT_FORMS = ("送{}件", "{}块", "{}ml", "共{}个")
+MARKETS = (("UK", 0.11), ("TH", 4.7), ("VN", 3500.0))
+piece = st.tuples(
+    st.booleans(),  # a price, or a count
+    st.sampled_from(AMOUNTS),
+    st.integers(0, len(PRICE_FORMS) - 1),
+    st.booleans(),  # a price written converted, or left in yuan (a reviewer's "¥99")
+)
+
+
+def _title(pieces, prices):  # type: ignore[no-untyped-def]
+    """The source, and its translation piece by piece: (kind, source's number, text)."""
+    source, target = [], []
+    for is_price, amount, form, converted in pieces:
+        if is_price:
+            text = PRICE_FORMS[form].format(amount)
+            source.append(text)
+            local = convert_text(text, prices).text
+            assert local != text  # (the form is a price, converted)
+            said = local if converted else "¥" + amount
+            target.append(("price", amount.replace(",", ""), said))
+        else:
+            text = COUNT_FORMS[form % len(COUNT_FORMS)].format(amount)
+            source.append(text)
+            assert convert_text(text, prices).text == text  # (a count is no price)
+            target.append(("count", amount.replace(",", ""), f"{amount} pcs"))
+    return "保温杯 " + " ".join(source), target
+
+
+def _written(target) -> str:  # type: ignore[no-untyped-def]
+    return "Cup " + " ".join(text for _, _, text in target)
+
+
+@given(st.lists(piece, min_size=1, max_size=7), st.sampled_from(MARKETS), st.data())
+def test_each_price_is_accounted_apart_from_the_plain_numbers(pieces, market, data) -> None:  # type: ignore[no-untyped-def]
+    prices = Prices(market[1], _currency(market[0]))
+    source, target = _title(pieces, prices)
+    locals_ = {convert_text(f"¥{a}", prices).text for a in AMOUNTS}
+    # (no local price writes a number of the pool: a dropped count cannot pass for one)
+    assert not checks.numbers(" ".join(locals_)) & checks.numbers(" ".join(AMOUNTS))
+    assert not checks.missing_numbers(source, _written(target), prices)
+    found = checks.check(source, _written(target), field="title", target_lang="en", prices=prices)
+    assert "numbers" not in [f.code for f in found]
+    lost = data.draw(st.integers(0, len(target) - 1))
+    kind, number, text = target[lost]
+    if kind == "count":  # a count dropped is missing, whatever price shares its number
+        dropped = target[:lost] + target[lost + 1 :]
+        assert checks.missing_numbers(source, _written(dropped), prices) == {number: 1}
+    else:  # a price converted wrong is missing, by its yuan number
+        wrong = convert_text(f"¥{float(number) + 1:g}", prices).text
+        assume(not checks.numbers(wrong) & checks.numbers(_written(target)))
+        changed = target[:lost] + [(kind, number, wrong)] + target[lost + 1 :]
+        assert checks.missing_numbers(source, _written(changed), prices) == {number: 1}
 
 
 @pytest.fixture
@@ -152,3 +214,19 @@ def test_a_brand_terms_price_stays_the_brands_through_localize_text(shop) -> Non
     doc = json.loads(done.out)
     assert doc["translation"] == "99元店 กกก฿465"
     assert [f["fix"] for f in doc["findings"] if f["code"] == "yuan_converted"] == ["¥99 -> ฿465"]
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(piece, min_size=1, max_size=5))
+@example([(True, "99", 0, True), (False, "99", 0, True)])  # the trial's "¥99 送99件"
+def test_localize_text_passes_a_title_whose_price_shares_a_count_s_number(shop, pieces) -> None:  # type: ignore[no-untyped-def]
+    run, write = shop
+    write(4.7)
+    prices = Prices(4.7, _currency("TH"))
+    source, target = _title([p[:3] + (True,) for p in pieces], prices)
+    done = run("text", source, "--to", "th", "--shop", "acme-th", "--field", "title", "--json")
+    doc = json.loads(done.out)
+    assert "numbers" not in [f["code"] for f in doc["findings"]], doc["findings"]
+    assert checks.numbers(doc["translation"]) == checks.numbers(_written(target))
