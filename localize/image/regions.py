@@ -453,12 +453,12 @@ def usable(translation: str, script: str) -> list[Msg]:
     still has Chinese, or the script's font cannot draw it."""
     from localize.image.fonts import FontError
     from localize.image.ocr import has_chinese
-    from localize.image.render import validate_caption
+    from localize.image.render import region_text
 
     if has_chinese(translation):
         return [msg("the translation {translation!r} still has Chinese", translation=translation)]
     try:
-        validate_caption(translation, script)
+        region_text(translation, script)  # (a symbol no font has is left out, and said)
     except FontError as exc:
         return [
             msg(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from config.i18n import Msg, msg
 from localize.image import colors, design, fonts
 from localize.image.fit import Fit, FitSpec, fit, glue_closing, latin_units
 
@@ -186,13 +187,47 @@ def fit_caption(
 
 
 def validate_caption(caption: str, script: str) -> str:
-    """The caption as it will be drawn (NFC, spaces folded), or FontError saying why not."""
+    """The caption as it will be drawn (NFC, spaces folded, a symbol the font lacks as its
+    near equivalent: fonts.substitute), or FontError saying why not."""
     caption = unicodedata.normalize("NFC", " ".join(caption.split()))
     if not caption:
         raise fonts.FontError("the caption is empty")
-    fonts.check_coverage(caption, fonts.font_for(script))
+    choice = fonts.font_for(script)
+    caption = fonts.substitute(caption, choice)
+    fonts.check_coverage(caption, choice)
     fonts.require_shaping(script)
     return caption
+
+
+def region_text(translation: str, script: str) -> tuple[str, list[str]]:
+    """A region's translation as it will be drawn, as validate_caption's, but a symbol
+    the font cannot draw even as a near equivalent (a heart) is left out rather than
+    refusing the region, and returned, for the image's notes to say; FontError (naming
+    no caption) when it cannot be drawn even so: a letter the font lacks, or nothing left."""
+    text = unicodedata.normalize("NFC", " ".join(translation.split()))
+    choice = fonts.font_for(script)
+    text = fonts.substitute(text, choice)
+    dropped = fonts.undrawable_symbols(text, choice)
+    if dropped:
+        text = " ".join("".join(ch for ch in text if ch not in dropped).split())
+    if not text:
+        raise fonts.FontError(f"{choice.family} cannot draw any of it")
+    fonts.check_coverage(text, choice, what="it")
+    fonts.require_shaping(script)
+    return text, dropped
+
+
+def dropped_note(text: str, translation: str, dropped: list[str], family: str) -> Msg:
+    """What the image's notes say of a region drawn without symbols no font has."""
+    return msg(
+        "text {text!r}: its translation {translation!r} is drawn without {chars}, which "
+        "{family} and shopbot's other fonts cannot draw; draw it by hand on the image if "
+        "it matters",
+        text=text,
+        translation=translation,
+        chars=fonts.named(dropped),
+        family=family,
+    )
 
 
 def draw_caption(

@@ -793,3 +793,30 @@ def test_a_region_edit_that_loses_to_a_change_made_while_drawing_leaves_the_old_
     after = entry(store, item_id).item.images[0]
     assert Path(after).read_bytes() != picture
     assert not drawn.exists()  # replaced once lin's drawing was stored
+
+
+def test_a_supplier_symbol_the_fonts_lack_is_drawn_as_its_stand_in_not_failing_the_image() -> (
+    None
+):
+    """Trial 31's 14_symbols: '●防水防汗' -> '●Waterproof' failed the whole image, since Noto
+    Sans has no ●; a symbol with a near equivalent is drawn as it (● as •, ★ as *, ① as
+    (1)), one with none (♥) is left out and said, naming the region; a letter the font
+    lacks still refuses the region."""
+    from localize.image.regions import usable
+
+    square = ((10, 10), (300, 10), (300, 60), (10, 60))
+    img = Image.new("RGB", (320, 80), (250, 250, 250))
+    plans = (RegionPlan(square, "●防水防汗", "●Waterproof"),)
+    drawn = ReplaceText(plans, "en", "latin", strict=True).draw(img)
+    assert drawn.lines == ("• Waterproof",) and drawn.warnings == ()
+    assert usable("●Waterproof", "latin") == usable("★Offer ①②", "th") == []
+    img = Image.new("RGB", (320, 80), (250, 250, 250))
+    hearts = ReplaceText((RegionPlan(square, "爱心♥", "Love ♥"),), "en", "latin", strict=True)
+    drawn = hearts.draw(img)
+    assert drawn.lines == ("Love",)
+    assert len(drawn.warnings) == 1 and "'爱心♥'" in drawn.warnings[0]
+    assert "'♥' (U+2665)" in drawn.warnings[0] and "caption" not in drawn.warnings[0]
+    assert usable("Love ♥", "latin") == []
+    problem = usable("사랑", "latin")  # letters: the words would change
+    assert problem and "caption" not in str(problem[0])
+    assert usable("Go ↑", "latin") == []  # an arrow up: a picture, said when left out
