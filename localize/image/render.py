@@ -278,11 +278,14 @@ def draw_caption(
         band = _narrowed(band, font, result.lines, box_w, pad)
     covered = _covered(img, avoid) if clear else None
     covers = covered(band) if covered else 0
+    notes: tuple[str, ...] = ()
     if covered and covers:
+        asked = band
         band, result, spec, layout, covers = _free_place(
             caption, script, layout, spec, area, pad, box_w, box_h, position, covered
         )
         font = fonts.load(choice.path, result.size, layout.weight)
+        notes = _moved(layout.position, asked, band, area, avoid)
     ink = _paint(img, band, layout, result.size, pad)
     draw = ImageDraw.Draw(img)
     line_h = result.size * spec.line_spacing
@@ -300,7 +303,43 @@ def draw_caption(
         )
         y += line_h
     return Captioned(
-        result.size, result.lines, result.truncated, band, ink.contrast, covers, legible=legible
+        result.size,
+        result.lines,
+        result.truncated,
+        band,
+        ink.contrast,
+        covers,
+        notes,
+        legible=legible,
+    )
+
+
+def _moved(
+    position: str,
+    asked: design.Box,
+    band: design.Box,
+    area: design.Box,
+    avoid: tuple[design.Box, ...],
+) -> tuple[str, ...]:
+    """What to say when a caption asked for at one edge (`position` top or bottom, the
+    seller's: --position or the shop's) is drawn in the other half, since its band there
+    (`asked`) covered the image's text or the product (trial 31: 11_transparent's caption
+    asked for at the top went to the bottom, silently, under the top's Chinese line)."""
+    if position not in ("top", "bottom"):
+        return ()
+    middle = (area[1] + area[3]) / 2
+    drawn = "top" if (band[1] + band[3]) / 2 < middle else "bottom"
+    if drawn == position:
+        return ()
+    on_text = any(
+        a[0] < asked[2] and asked[0] < a[2] and a[1] < asked[3] and asked[1] < a[3] for a in avoid
+    )
+    why = "text on the image" if on_text else "the product"
+    return (
+        f"caption drawn at the {drawn}, not at the {position} as asked: the {position} is "
+        f"taken by {why}, which the caption would cover; look that it reads well where it "
+        "is, or shorten the caption (a shorter one may fit beside it); position auto "
+        "(--position, or position in [shops.captions]) places it so without this note",
     )
 
 
