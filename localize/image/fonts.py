@@ -112,8 +112,11 @@ def _is_arrow(ch: str) -> bool:
 _ARROWS = ((0x2190, 0x21FF), (0x27F0, 0x27FF), (0x2900, 0x297F), (0x2B00, 0x2BFF))
 
 
-def check_coverage(text: str, choice: FontChoice, what: str = "the caption") -> None:
-    """Raise naming every character the font cannot draw (`what` says whose text it is)."""
+def check_coverage(
+    text: str, choice: FontChoice, what: str = "the caption", fix: str = "remove or replace them"
+) -> None:
+    """Raise naming every character the font cannot draw (`what` says whose text it is,
+    `fix` what to do)."""
     have = coverage(choice.path)
     missing = sorted({ch for ch in text if not _drawable(ch, have)})
     if missing:
@@ -126,7 +129,7 @@ def check_coverage(text: str, choice: FontChoice, what: str = "the caption") -> 
                 if emoji
                 else ""
             )
-            + "remove or replace them"
+            + fix
         )
 
 

@@ -212,7 +212,12 @@ def region_text(translation: str, script: str) -> tuple[str, list[str]]:
         text = " ".join("".join(ch for ch in text if ch not in dropped).split())
     if not text:
         raise fonts.FontError(f"{choice.family} cannot draw any of it")
-    fonts.check_coverage(text, choice, what="it")
+    fonts.check_coverage(
+        text,
+        choice,
+        what="it",
+        fix="the region needs a translation in the market's script, and is left as it is",
+    )
     fonts.require_shaping(script)
     return text, dropped
 

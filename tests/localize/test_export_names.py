@@ -115,6 +115,7 @@ def test_no_folder_starts_with_a_dash_and_one_exported_so_before_keeps_its_name(
         folder = send(engine, publisher, replace(work, product_id=product_id))
         assert not folder.name.startswith(("-", ".", "_")), folder.name
     from localize.publish.export import _name_before_31
+
     before = replace(work, product_id="产品-3", content_hash="c" * 64)
     whole = f"{before.product_id}\n{before.language}\n{before.content_hash}"
     old = publisher.folder / _name_before_31(before.name, whole)

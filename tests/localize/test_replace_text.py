@@ -795,9 +795,7 @@ def test_a_region_edit_that_loses_to_a_change_made_while_drawing_leaves_the_old_
     assert not drawn.exists()  # replaced once lin's drawing was stored
 
 
-def test_a_supplier_symbol_the_fonts_lack_is_drawn_as_its_stand_in_not_failing_the_image() -> (
-    None
-):
+def test_a_supplier_symbol_the_fonts_lack_is_drawn_as_its_stand_in_not_failing_the_image() -> None:
     """Trial 31's 14_symbols: '●防水防汗' -> '●Waterproof' failed the whole image, since Noto
     Sans has no ●; a symbol with a near equivalent is drawn as it (● as •, ★ as *, ① as
     (1)), one with none (♥) is left out and said, naming the region; a letter the font
@@ -818,5 +816,5 @@ def test_a_supplier_symbol_the_fonts_lack_is_drawn_as_its_stand_in_not_failing_t
     assert "'♥' (U+2665)" in drawn.warnings[0] and "caption" not in drawn.warnings[0]
     assert usable("Love ♥", "latin") == []
     problem = usable("사랑", "latin")  # letters: the words would change
-    assert problem and "caption" not in str(problem[0])
+    assert problem and "caption" not in str(problem[0]) and "left as it is" in str(problem[0])
     assert usable("Go ↑", "latin") == []  # an arrow up: a picture, said when left out
