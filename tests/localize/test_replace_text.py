@@ -818,3 +818,33 @@ def test_a_supplier_symbol_the_fonts_lack_is_drawn_as_its_stand_in_not_failing_t
     problem = usable("사랑", "latin")  # letters: the words would change
     assert problem and "caption" not in str(problem[0]) and "left as it is" in str(problem[0])
     assert usable("Go ↑", "latin") == []  # an arrow up: a picture, said when left out
+
+
+def test_an_answer_with_symbols_the_fonts_lack_is_drawn_and_the_image_written(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, zh_image: Path
+) -> None:
+    """Trial 31's 14_symbols through `localize image`: an engine's '●Waterproof' failed the
+    whole image (exit 1, "the caption has characters Noto Sans cannot draw", advice to
+    remove a right memory entry). ● is drawn as •; ♥, which no font of ours has, is left
+    out and said of its region; the image is written."""
+    from tests.httpserver import Reply, serve
+    from tests.localize.libre import params
+
+    def symbols(req):  # type: ignore[no-untyped-def]
+        q = params(req)["q"]
+        said = [f"●Waterproof ♥ {n}" for n, _ in enumerate(q)] if isinstance(q, list) else None
+        return Reply(200, {"translatedText": said or "●Waterproof ♥"})
+
+    with serve({"/translate": symbols}) as srv:
+        config = vn_shop(tmp_path / "sym.toml", srv.url, "retries = 0\ntimeout = 5\n")
+        out = tmp_path / "out.png"
+        result = cli(
+            "localize", "image", str(zh_image), "-o", str(out), "--to", "vi", "--replace-text",
+            "--shop", "acme-vn", "--config", str(config), "--db", db_url, "--json",
+        )  # fmt: skip
+    assert result.code == 0, result.err
+    assert out.exists() and "1 written, 0 failed" in result.err
+    [done] = json.loads(result.out)["captioned"]
+    assert all(line.startswith("• Waterproof") for line in done["lines"]), done["lines"]
+    assert any("♥" in w and "'保温杯大容量'" in w for w in done["warnings"]), done["warnings"]
+    assert not any("caption" in w or "memory remove" in w for w in done["warnings"])
