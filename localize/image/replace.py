@@ -173,7 +173,7 @@ class ReplaceText:
         flat = RegionPlan(
             ((left, top), (right, top), (right, bottom), (left, bottom)),
             plan.text,
-            plan.translation,
+            text or plan.translation,  # as drawn: what it left out is said once, by draw()
             runs=plan.runs,
         )
         sheet = Image.fromarray(strip)
