@@ -279,9 +279,15 @@ def _region_counts(captioned: CaptionedImages, done: Done) -> dict[str, int]:
 
 
 def _written(done: Done, result: BatchResult) -> Text:
-    """Where an image went, and from which input when there were several and its name
-    does not say (`主图-2.png`, or a name whose characters were replaced)."""
-    if len(result.done) + len(result.failed) > 1 and done.output.stem != done.input.stem:
+    """Where an image went, and from which input when its name does not say: there were
+    several (`主图-2.png`), or its name is the input's with characters replaced, one input
+    into a folder too (trial 31: `主图 一.png` written as `主图_一.png`, unsaid); not a
+    file name the seller gave (-o out.png)."""
+    from localize.image.outputs import readable_name
+
+    several = len(result.done) + len(result.failed) > 1
+    renamed = done.output.stem == readable_name(done.input.stem, "")
+    if done.output.stem != done.input.stem and (several or renamed):
         return msg("{output} (from {input})", output=str(done.output), input=str(done.input))
     return str(done.output)
 

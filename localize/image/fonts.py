@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from config.errors import AppError, ExitCode
+from localize.text.symbols import SUBSTITUTES
 
 # script -> (fontpkg family, module carrying its files)
 FAMILIES = {
@@ -55,32 +56,90 @@ def coverage(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
-def check_coverage(text: str, choice: FontChoice) -> None:
-    """Raise naming every character the font cannot draw."""
+_MARKERS = ("\u2022", "\u25e6", "\u2023", "\u203a", "\u00d7")  # • ◦ ‣ › ×
+_INVISIBLE = "\u200b\u200c\u200d\ufe0f"
+
+
+def _drawable(ch: str, have: frozenset[int]) -> bool:
+    return ord(ch) in have or ch.isspace() or ch in _INVISIBLE
+
+
+def substitute(text: str, choice: FontChoice) -> str:
+    """`text` with each character the font lacks drawn as its near equivalent the font
+    has (SUBSTITUTES, else its compatibility form: a full-width ！ as !, ℃ as °C); a
+    character with neither stays, for check_coverage to name."""
+    import unicodedata
+
     have = coverage(choice.path)
-    missing = sorted(
+    out = []
+    for ch in text:
+        if not _drawable(ch, have):
+            fold = unicodedata.normalize("NFKC", ch)
+            for other in (*SUBSTITUTES.get(ch, ()), fold):
+                if other and other != ch and all(_drawable(c, have) for c in other):
+                    ch = other
+                    break
+        out.append(ch)
+    # a list's marker drawn as its stand-in keeps its gap from the words after it ("●防水"
+    # read as one word: "• Waterproof", not "•Waterproof")
+    if len(out) > 1 and out[0] != text[0] and out[0] in _MARKERS and out[1][:1].isalnum():
+        out[0] += " "
+    return "".join(out)
+
+
+def undrawable_symbols(text: str, choice: FontChoice) -> list[str]:
+    """The characters of `text` the font cannot draw that are pictures, not words (a
+    heart, an arrow up): a region's translation is drawn without them, and said; a
+    letter, a digit, a currency sign (฿ in a Latin font) or a mathematical sign (≥) the
+    font lacks is not dropped: what the text says would change."""
+    import unicodedata
+
+    have = coverage(choice.path)
+    return sorted(
         {
             ch
             for ch in text
-            if ord(ch) not in have and not ch.isspace() and ch not in "\u200b\u200c\u200d\ufe0f"
+            if not _drawable(ch, have)
+            and (unicodedata.category(ch) == "So" or _is_emoji(ch) or _is_arrow(ch))
         }
     )
+
+
+def _is_arrow(ch: str) -> bool:
+    return any(lo <= ord(ch) <= hi for lo, hi in _ARROWS)
+
+
+_ARROWS = ((0x2190, 0x21FF), (0x27F0, 0x27FF), (0x2900, 0x297F), (0x2B00, 0x2BFF))
+
+
+def check_coverage(
+    text: str, choice: FontChoice, what: str = "the caption", fix: str = "remove or replace them"
+) -> None:
+    """Raise naming every character the font cannot draw (`what` says whose text it is,
+    `fix` what to do)."""
+    have = coverage(choice.path)
+    missing = sorted({ch for ch in text if not _drawable(ch, have)})
     if missing:
         named = ", ".join(_named(ch) for ch in missing[:10])
         emoji = any(_is_emoji(ch) for ch in missing)
         raise FontError(
-            f"the caption has characters {choice.family} cannot draw: {named}; "
+            f"{what} has characters {choice.family} cannot draw: {named}; "
             + (
                 "emoji are refused, as shopbot ships no colour emoji font to draw them; "
                 if emoji
                 else ""
             )
-            + "remove or replace them"
+            + fix
         )
 
 
 def _is_emoji(ch: str) -> bool:
     return ord(ch) >= 0x1F000 or 0x2600 <= ord(ch) <= 0x27BF
+
+
+def named(chars: list[str]) -> str:
+    """Characters as a reader can find them (see _named), comma-separated."""
+    return ", ".join(_named(ch) for ch in chars)
 
 
 def _named(ch: str) -> str:

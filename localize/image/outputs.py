@@ -92,8 +92,9 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def safe_name(name: str, suffix: str) -> str:
-    """A file name from a SKU or product id that cannot leave its folder."""
-    cleaned = _UNSAFE.sub("_", name).strip("._") or "image"
+    """A file name from a SKU or product id that cannot leave its folder, nor start with
+    `-` (a shell takes `-3-th...` for options: trial 31's product 产品-3)."""
+    cleaned = _UNSAFE.sub("_", name).lstrip("._-").rstrip("._") or "image"
     return cleaned[:100] + suffix
 
 

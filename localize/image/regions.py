@@ -29,7 +29,8 @@ from localize.image.product import OVERLAY, PRICE, PRINTING
 from localize.image.replace import RegionPlan
 from localize.prices import Prices, pieces, yuan_price, yuan_prices
 
-# A region's text -> its translation, or None with the reasons it cannot be used.
+# A region's text -> its translation, or None with the reasons it cannot be used (with a
+# translation: what is to be said of it, e.g. an emoji cleaning took out of it).
 Translate = Callable[[str], tuple[str | None, list[Text]]]
 NO_RATE = Prices()  # no rate given: no yuan price is converted
 UNTRANSLATED = "untranslated"  # Chinese a buyer will still see: the image is not compliant
@@ -171,6 +172,7 @@ def plan_text(
                 )
             else:
                 record.update(status="replaced", translation=translation)
+                notes += [msg("text {text!r}: {note}", text=region.text, note=p) for p in problems]
                 runs: tuple[ColourRun, ...] = ()
                 if n < len(colours) and colours[n] and not is_curved(region.polygon):
                     runs, record["runs"], said = _emphasis(
@@ -574,12 +576,12 @@ def usable(translation: str, script: str) -> list[Msg]:
     still has Chinese, or the script's font cannot draw it."""
     from localize.image.fonts import FontError
     from localize.image.ocr import has_chinese
-    from localize.image.render import validate_caption
+    from localize.image.render import region_text
 
     if has_chinese(translation):
         return [msg("the translation {translation!r} still has Chinese", translation=translation)]
     try:
-        validate_caption(translation, script)
+        region_text(translation, script)  # (a symbol no font has is left out, and said)
     except FontError as exc:
         return [
             msg(
@@ -647,7 +649,14 @@ def translator(
                         msg("{problem} (answered by {engine})", problem=e, engine=result.origin)
                         for e in errors
                     ]
-                done[text] = (None, errors) if errors else (result.translation, [])
+                # what cleaning took out of the text drawn (an emoji: no font of ours has
+                # one) is said of the region, as a caption's is (trial 31: a ♥ went unsaid)
+                removed: list[Text] = [
+                    of_a_region(f.message)
+                    for f in result.findings
+                    if f.code == "caption_emoji_cleaned"
+                ]
+                done[text] = (None, errors) if errors else (result.translation, removed)
         return done[text]
 
     return translate

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from config.i18n import Msg, msg
 from localize.image import colors, design, fonts
 from localize.image.fit import Fit, FitSpec, fit, glue_closing, latin_units
 
@@ -186,13 +187,52 @@ def fit_caption(
 
 
 def validate_caption(caption: str, script: str) -> str:
-    """The caption as it will be drawn (NFC, spaces folded), or FontError saying why not."""
+    """The caption as it will be drawn (NFC, spaces folded, a symbol the font lacks as its
+    near equivalent: fonts.substitute), or FontError saying why not."""
     caption = unicodedata.normalize("NFC", " ".join(caption.split()))
     if not caption:
         raise fonts.FontError("the caption is empty")
-    fonts.check_coverage(caption, fonts.font_for(script))
+    choice = fonts.font_for(script)
+    caption = fonts.substitute(caption, choice)
+    fonts.check_coverage(caption, choice)
     fonts.require_shaping(script)
     return caption
+
+
+def region_text(translation: str, script: str) -> tuple[str, list[str]]:
+    """A region's translation as it will be drawn, as validate_caption's, but a symbol
+    the font cannot draw even as a near equivalent (a heart) is left out rather than
+    refusing the region, and returned, for the image's notes to say; FontError (naming
+    no caption) when it cannot be drawn even so: a letter the font lacks, or nothing left."""
+    text = unicodedata.normalize("NFC", " ".join(translation.split()))
+    choice = fonts.font_for(script)
+    text = fonts.substitute(text, choice)
+    dropped = fonts.undrawable_symbols(text, choice)
+    if dropped:
+        text = " ".join("".join(ch for ch in text if ch not in dropped).split())
+    if not text:
+        raise fonts.FontError(f"{choice.family} cannot draw any of it")
+    fonts.check_coverage(
+        text,
+        choice,
+        what="it",
+        fix="the region needs a translation in the market's script, and is left as it is",
+    )
+    fonts.require_shaping(script)
+    return text, dropped
+
+
+def dropped_note(text: str, translation: str, dropped: list[str], family: str) -> Msg:
+    """What the image's notes say of a region drawn without symbols no font has."""
+    return msg(
+        "text {text!r}: its translation {translation!r} is drawn without {chars}, which "
+        "{family} and shopbot's other fonts cannot draw; draw it by hand on the image if "
+        "it matters",
+        text=text,
+        translation=translation,
+        chars=fonts.named(dropped),
+        family=family,
+    )
 
 
 def draw_caption(
@@ -243,11 +283,14 @@ def draw_caption(
         band = _narrowed(band, font, result.lines, box_w, pad)
     covered = _covered(img, avoid) if clear else None
     covers = covered(band) if covered else 0
+    notes: tuple[str, ...] = ()
     if covered and covers:
+        asked = band
         band, result, spec, layout, covers = _free_place(
             caption, script, layout, spec, area, pad, box_w, box_h, position, covered
         )
         font = fonts.load(choice.path, result.size, layout.weight)
+        notes = _moved(layout.position, asked, band, area, avoid)
     ink = _paint(img, band, layout, result.size, pad)
     draw = ImageDraw.Draw(img)
     line_h = result.size * spec.line_spacing
@@ -265,7 +308,43 @@ def draw_caption(
         )
         y += line_h
     return Captioned(
-        result.size, result.lines, result.truncated, band, ink.contrast, covers, legible=legible
+        result.size,
+        result.lines,
+        result.truncated,
+        band,
+        ink.contrast,
+        covers,
+        notes,
+        legible=legible,
+    )
+
+
+def _moved(
+    position: str,
+    asked: design.Box,
+    band: design.Box,
+    area: design.Box,
+    avoid: tuple[design.Box, ...],
+) -> tuple[str, ...]:
+    """What to say when a caption asked for at one edge (`position` top or bottom, the
+    seller's: --position or the shop's) is drawn in the other half, since its band there
+    (`asked`) covered the image's text or the product (trial 31: 11_transparent's caption
+    asked for at the top went to the bottom, silently, under the top's Chinese line)."""
+    if position not in ("top", "bottom"):
+        return ()
+    middle = (area[1] + area[3]) / 2
+    drawn = "top" if (band[1] + band[3]) / 2 < middle else "bottom"
+    if drawn == position:
+        return ()
+    on_text = any(
+        a[0] < asked[2] and asked[0] < a[2] and a[1] < asked[3] and asked[1] < a[3] for a in avoid
+    )
+    why = "text on the image" if on_text else "the product"
+    return (
+        f"caption drawn at the {drawn}, not at the {position} as asked: the {position} is "
+        f"taken by {why}, which the caption would cover; look that it reads well where it "
+        "is, or shorten the caption (a shorter one may fit beside it); position auto "
+        "(--position, or position in [shops.captions]) places it so without this note",
     )
 
 

@@ -33,7 +33,7 @@ from localize.image.erase import (  # noqa: F401 - erase's names, as callers imp
 from localize.image.ocr import Point, TextDetector
 from localize.image.plates import ErasedRegion, Kept, Plate, PlateCache
 from localize.image.readback import read_around, reader, still_read, still_read_note, unsure
-from localize.image.render import validate_caption
+from localize.image.render import dropped_note, region_text
 from localize.image.typeset import Piece, set_pieces
 
 
@@ -59,6 +59,19 @@ class RegionPlan:
     keep: bool = False
     runs: tuple[ColourRun, ...] = ()  # parts of the translation drawn in a colour of their
     # own (indices into it as drawn: NFC, spaces folded), as the original's were
+
+
+def _drawn(plan: RegionPlan, text: str) -> RegionPlan:
+    """`plan` as `text` (its translation as region_text draws it) is set: its colour runs
+    index the translation as drawn, so when a symbol's stand-in or a symbol left out moved
+    the characters after it, the line is drawn in its main colour (a rare pair: a circled
+    number in a two-coloured line) rather than colouring the wrong letters."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFC", " ".join(plan.translation.split()))
+    if plan.runs and len(folded) != len(text):
+        return replace(plan, runs=())
+    return plan
 
 
 @dataclass(frozen=True)
@@ -107,14 +120,19 @@ class ReplaceText:
                 kept.append(plan.polygon)
                 continue
             try:
-                text = "" if self.erase_only else validate_caption(plan.translation, self.script)
+                text, dropped = (
+                    ("", []) if self.erase_only else region_text(plan.translation, self.script)
+                )
             except fonts.FontError as exc:
                 left.append(
                     msg("region {text!r} not replaced: {problem}", text=plan.text, problem=exc.text)
                 )
                 notes.append(left[-1])
                 continue
-            todo.append((plan, text))
+            if dropped:
+                family = fonts.font_for(self.script).family
+                notes.append(dropped_note(plan.text, plan.translation, dropped, family))
+            todo.append((_drawn(plan, text), text))
         if self.strict and left:  # known before erasing: the image is not written
             raise ChineseLeft(left)
         # a line along a curve is unrolled, replaced as a straight one and laid back
@@ -155,7 +173,7 @@ class ReplaceText:
         flat = RegionPlan(
             ((left, top), (right, top), (right, bottom), (left, bottom)),
             plan.text,
-            plan.translation,
+            text or plan.translation,  # as drawn: what it left out is said once, by draw()
             runs=plan.runs,
         )
         sheet = Image.fromarray(strip)
@@ -479,7 +497,8 @@ def replace_region(img: Any, plan: RegionPlan, language: str, script: str) -> Re
     translation the font cannot draw raises FontError before anything is erased."""
     import numpy as np
 
-    text = validate_caption(plan.translation, script)
+    text, _ = region_text(plan.translation, script)
+    plan = _drawn(plan, text)
     seen = smear.before(img, plan.polygon, dilation(plan.polygon))
     piece = erase_piece(img, np.asarray(img).copy(), plan, text)
     if piece is None:

@@ -59,8 +59,7 @@ class ExportPublisher:
         if not self._swept:  # once a run, before it writes anything of its own
             self.sweep()
             self._swept = True
-        whole = f"{work.product_id}\n{work.language}\n{work.content_hash}"
-        target = self.folder / distinct_name(work.name, key=whole)
+        target = self._target(work, steps)
         step = f"export:{target.name}"
         if not exported(target, work):
             self._write(work, target)
@@ -68,6 +67,20 @@ class ExportPublisher:
             return str(target)
         steps.record(step, str(target))
         return str(target)
+
+    def _target(self, work: Work, steps: Steps) -> Path:
+        """This version's folder: its name from distinct_name, unless the version was
+        exported before under the name exports gave it until trial 31 (`-3-th-...` for
+        product 产品-3): the store's record of it, or its folder as written, keeps it
+        there, so a re-export finds its folder rather than writing a second one."""
+        whole = f"{work.product_id}\n{work.language}\n{work.content_hash}"
+        target = self.folder / distinct_name(work.name, key=whole)
+        before = self.folder / _name_before_31(work.name, whole)
+        if before != target and (
+            steps.done(f"export:{before.name}") is not None or exported(before, work)
+        ):
+            return before
+        return target
 
     def sweep(self, now: float | None = None) -> list[str]:
         """Remove the `.part` files and folders runs which died left behind (`leftovers`)."""
@@ -111,6 +124,19 @@ class ExportPublisher:
                     problem=exc.strerror or str(exc),
                 )
             ) from None
+
+
+_UNSAFE_BEFORE_31 = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _name_before_31(name: str, key: str, limit: int = 100) -> str:
+    """The folder name distinct_name gave `name` before names could not start with `-`
+    (kept as it was: the folders exported so are found under it)."""
+    cleaned = (_UNSAFE_BEFORE_31.sub("_", name).strip("._") or "image")[:100]
+    if cleaned == name and name == name.lower() and len(name) <= limit:
+        return name
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{cleaned[: limit - len(digest) - 1]}-{digest}"
 
 
 def leftovers(folder: Path, now: float | None = None) -> list[str]:

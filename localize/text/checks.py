@@ -782,7 +782,7 @@ _CLEANED: dict[str, tuple[str, Msg]] = {
     "title_emoji": (WARNING, msg("emoji removed (TikTok Shop refuses them in a title): {before}")),
     "caption_emoji": (
         WARNING,
-        msg("emoji removed (the caption's fonts cannot draw them on the image): {before}"),
+        msg("emoji removed (the fonts that draw on images have none): {before}"),
     ),
     "external_image": (
         WARNING,

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from config.markets import primary_language
+from localize.text.symbols import SUBSTITUTES
 
 # Hosts of TikTok's own image CDN: a description image there was uploaded to TikTok Shop.
 # (From the URLs its image upload answers; unverified beyond them.)
@@ -57,6 +58,19 @@ _MODIFIERS = "\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
 _EMOJI = re.compile(
     f"[{_EMOJI_CHARS}][{_MODIFIERS}]*(?:\u200d[{_EMOJI_CHARS}][{_MODIFIERS}]*)*|\ufe0f?\u20e3"
 )
+# A caption's emoji: not the symbols the image's fonts draw as a stand-in (symbols.py: ★ as
+# *, ✓ as •), which a supplier's image carries and its translation keeps (trial 31: the ★
+# round 14_symbols' title was dropped from its translation, silently); but one followed
+# by an emoji's modifier or joiner is the emoji still.
+_CAPTION_EMOJI = re.compile(
+    f"(?![{re.escape(''.join(SUBSTITUTES))}](?![{_MODIFIERS}\u200d]))(?:{_EMOJI.pattern})"
+)
+
+
+def _emoji(field: str) -> re.Pattern[str]:
+    return _CAPTION_EMOJI if field == "caption" else _EMOJI
+
+
 # The marks of Chinese text a translation into another script must not keep.
 CJK_PUNCTUATION = "【】〖〗「」『』《》〈〉、。，！？：；（）〔〕"
 _CJK = re.compile(f"[{CJK_PUNCTUATION}]")
@@ -187,12 +201,12 @@ def _no_controls(text: str, changes: list[Change], field: str) -> str:
 def _no_emoji(text: str, changes: list[Change], field: str = "title") -> str:
     """The text without emoji, the spaces they stood between made one (a title: TikTok
     Shop refuses them; a caption: its fonts cannot draw them on the image)."""
-    gone = [m.group(0) for m in _EMOJI.finditer(text)]
+    gone = [m.group(0) for m in _emoji(field).finditer(text)]
     if not gone:
         return text
     lead = text[: len(text) - len(text.lstrip())]
     trail = text[len(text.rstrip()) :]
-    body = re.sub(r"[ \t\u3000]{2,}", " ", _EMOJI.sub(" ", text.strip())).strip()
+    body = re.sub(r"[ \t\u3000]{2,}", " ", _emoji(field).sub(" ", text.strip())).strip()
     changes.append(Change(f"{field}_emoji", "".join(gone), ""))
     return lead + body + trail if body else ""
 
@@ -294,7 +308,7 @@ def found(text: str, plain: str, field: str, language: str) -> list[Leftover]:
             ]
             out.append(Leftover("cjk_punctuation", "".join(marks), "; ".join(fixes)))
     if field in EMOJI_FREE:
-        gone = [m.group(0) for m in _EMOJI.finditer(plain)]
+        gone = [m.group(0) for m in _emoji(field).finditer(plain)]
         if gone:
             out.append(Leftover(f"{field}_emoji", "".join(dict.fromkeys(gone)), "remove them"))
     if field == "description":

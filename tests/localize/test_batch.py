@@ -448,6 +448,21 @@ def test_outputs_in_a_folder_keep_the_inputs_chinese_names(cli, tmp_path: Path) 
     assert f"{out / '主图.png'}  (" in result.out
 
 
+def test_one_input_renamed_into_a_folder_says_its_input(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Trial 31: `主图 一.png` alone into a folder was written as `主图_一.png` and the line
+    named only that; a name the seller gave (-o file) is not theirs to be told about."""
+    src = save(photo(seed=3), tmp_path / "主图 一.png")
+    out = tmp_path / "输出 目录"
+    result = image(cli, str(src), "-o", f"{out}/")
+    assert result.code == 0, result.err
+    assert f"{out / '主图_一.png'} (from {src})" in result.out
+    plain = save(photo(seed=4), tmp_path / "main.png")
+    result = image(cli, str(plain), "-o", f"{out}/")
+    assert f"{out / 'main.png'}" in result.out and "(from" not in result.out
+    result = image(cli, str(src), "-o", str(tmp_path / "given.png"))
+    assert "given.png" in result.out and "(from" not in result.out
+
+
 def test_no_output_name_starts_with_a_dash_or_differs_only_in_case(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -102,3 +102,33 @@ def test_part_folders_of_runs_that_died_are_removed_at_the_start(
     send(engine, publisher, work)
     left = sorted(p.name for p in publisher.folder.iterdir() if p.name.startswith("."))
     assert left == [live]
+
+
+def test_no_folder_starts_with_a_dash_and_one_exported_so_before_keeps_its_name(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Trial 31: product 产品-3 was exported to `-3-th-...`, which `ls -3-th*` takes for
+    options. Its folder no longer starts with `-`; a version exported under the old name
+    (the store's record, or the folder as written) is found there, not written twice."""
+    publisher, work = exporter(engine, tmp_path)
+    for product_id in ("产品-3", "-3", "--help", "._-x"):
+        folder = send(engine, publisher, replace(work, product_id=product_id))
+        assert not folder.name.startswith(("-", ".", "_")), folder.name
+    from localize.publish.export import _name_before_31
+
+    before = replace(work, product_id="产品-3", content_hash="c" * 64)
+    whole = f"{before.product_id}\n{before.language}\n{before.content_hash}"
+    old = publisher.folder / _name_before_31(before.name, whole)
+    assert old.name.startswith("-")
+    steps = Steps(engine, before, "export")
+    publisher._write(before, old)  # as an export before the change wrote it ...
+    steps.record(f"export:{old.name}", str(old))  # ... and the store recorded it
+    names = {p.name for p in publisher.folder.iterdir()}
+    assert send(engine, publisher, before) == old
+    assert {p.name for p in publisher.folder.iterdir()} == names  # no second folder
+    # the folder alone, its record lost (a run that died between the two), is found too
+    unrecorded = replace(before, content_hash="d" * 64)
+    whole = f"{unrecorded.product_id}\n{unrecorded.language}\n{unrecorded.content_hash}"
+    old = publisher.folder / _name_before_31(unrecorded.name, whole)
+    publisher._write(unrecorded, old)
+    assert send(engine, publisher, unrecorded) == old

@@ -1125,3 +1125,31 @@ def test_a_caption_takes_the_largest_size_a_free_band_holds() -> None:
     assert drawn.covers == 0
     assert drawn.size >= 34, (drawn.size, drawn.band)
     assert not any("smallest size" in w for w in drawn.warnings), drawn.warnings
+
+
+def test_a_caption_asked_for_at_the_top_stays_there_when_free_and_says_why_when_not() -> None:
+    """Trial 31's 11_transparent: --position top drew the caption at the bottom, silently,
+    as the top's Chinese line took the band there; the seller's edge wins where it is
+    free, and where it is not the caption says where it went and why."""
+    from PIL import ImageDraw
+
+    from localize.image.render import Layout, draw_caption
+
+    def picture() -> Image.Image:
+        img = Image.new("RGB", (800, 800), (255, 255, 255))
+        ImageDraw.Draw(img).rounded_rectangle((200, 250, 600, 600), 40, fill=(240, 180, 60))
+        return img
+
+    headline = (150, 60, 650, 140)  # a line of text across the top
+    for position in ("top", "bottom"):
+        free = draw_caption(picture(), "Free delivery", "en", "latin", Layout(position=position))
+        assert (free.band[1] < 400) == (position == "top") and free.warnings == ()
+    moved = draw_caption(
+        picture(), "Free delivery", "en", "latin", Layout(position="top"), (headline,)
+    )
+    assert moved.band[1] > 600 and moved.covers == 0  # under the product, clear of all
+    assert len(moved.warnings) == 1
+    assert "at the bottom, not at the top as asked" in moved.warnings[0]
+    assert "text on the image" in moved.warnings[0]
+    auto = draw_caption(picture(), "Free delivery", "en", "latin", Layout(), (headline,))
+    assert auto.warnings == ()  # nothing was asked: nothing to say

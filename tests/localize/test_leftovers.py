@@ -248,3 +248,13 @@ def test_a_title_of_emoji_alone_is_left_empty_not_a_crash() -> None:
     result = assemble(source, "title", {}, target_lang="en", limits=_limits())
     assert result.translation == "" and result.error is None
     assert {f.code for f in result.findings} == {"title_emoji_cleaned"}
+
+
+def test_a_captions_symbols_the_image_draws_are_kept_its_emoji_still_go() -> None:
+    """Trial 31: the ★ round 14_symbols' 限时特惠 was taken for an emoji and dropped from
+    the region's translation, silently; the image draws it (as *), so it stays."""
+    cleaned = clean_source("★限时特惠★ ✓包邮 🎉", "caption")
+    assert cleaned.text == "★限时特惠★ ✓包邮"
+    assert [(c.code, c.before) for c in cleaned.changes] == [("caption_emoji", "🎉")]
+    assert clean_translation("★Limited Offer★ ❤️", "caption", "en").text == "★Limited Offer★"
+    assert clean_source("★限时特惠★", "title").text == "限时特惠"  # a title has none

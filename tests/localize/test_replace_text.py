@@ -899,3 +899,58 @@ def test_chinese_kept_as_printing_on_what_may_not_be_the_product_needs_a_reason_
         item.findings = [f for f in item.findings if f["code"] != "image_text_doubted"]
     old = run("review", "approve", "2", "--reviewer", "mei")
     assert old.code == 1 and "image_text_doubted" in old.err, old.err
+
+
+def test_a_supplier_symbol_the_fonts_lack_is_drawn_as_its_stand_in_not_failing_the_image() -> None:
+    """Trial 31's 14_symbols: '●防水防汗' -> '●Waterproof' failed the whole image, since Noto
+    Sans has no ●; a symbol with a near equivalent is drawn as it (● as •, ★ as *, ① as
+    (1)), one with none (♥) is left out and said, naming the region; a letter the font
+    lacks still refuses the region."""
+    from localize.image.regions import usable
+
+    square = ((10, 10), (300, 10), (300, 60), (10, 60))
+    img = Image.new("RGB", (320, 80), (250, 250, 250))
+    plans = (RegionPlan(square, "●防水防汗", "●Waterproof"),)
+    drawn = ReplaceText(plans, "en", "latin", strict=True).draw(img)
+    assert drawn.lines == ("• Waterproof",) and drawn.warnings == ()
+    assert usable("●Waterproof", "latin") == usable("★Offer ①②", "th") == []
+    img = Image.new("RGB", (320, 80), (250, 250, 250))
+    hearts = ReplaceText((RegionPlan(square, "爱心♥", "Love ♥"),), "en", "latin", strict=True)
+    drawn = hearts.draw(img)
+    assert drawn.lines == ("Love",)
+    assert len(drawn.warnings) == 1 and "'爱心♥'" in drawn.warnings[0]
+    assert "'♥' (U+2665)" in drawn.warnings[0] and "caption" not in drawn.warnings[0]
+    assert usable("Love ♥", "latin") == []
+    problem = usable("사랑", "latin")  # letters: the words would change
+    assert problem and "caption" not in str(problem[0]) and "left as it is" in str(problem[0])
+    assert usable("Go ↑", "latin") == []  # an arrow up: a picture, said when left out
+
+
+def test_an_answer_with_symbols_the_fonts_lack_is_drawn_and_the_image_written(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, db_url: str, zh_image: Path
+) -> None:
+    """Trial 31's 14_symbols through `localize image`: an engine's '●Waterproof' failed the
+    whole image (exit 1, "the caption has characters Noto Sans cannot draw", advice to
+    remove a right memory entry). ● is drawn as •; ♥, which no font of ours has, is left
+    out and said of its region; the image is written."""
+    from tests.httpserver import Reply, serve
+    from tests.localize.libre import params
+
+    def symbols(req):  # type: ignore[no-untyped-def]
+        q = params(req)["q"]
+        said = [f"●Waterproof ♥ {n}" for n, _ in enumerate(q)] if isinstance(q, list) else None
+        return Reply(200, {"translatedText": said or "●Waterproof ♥"})
+
+    with serve({"/translate": symbols}) as srv:
+        config = vn_shop(tmp_path / "sym.toml", srv.url, "retries = 0\ntimeout = 5\n")
+        out = tmp_path / "out.png"
+        result = cli(
+            "localize", "image", str(zh_image), "-o", str(out), "--to", "vi", "--replace-text",
+            "--shop", "acme-vn", "--config", str(config), "--db", db_url, "--json",
+        )  # fmt: skip
+    assert result.code == 0, result.err
+    assert out.exists() and "1 written, 0 failed" in result.err
+    [done] = json.loads(result.out)["captioned"]
+    assert all(line.startswith("• Waterproof") for line in done["lines"]), done["lines"]
+    assert any("♥" in w and "'保温杯大容量'" in w for w in done["warnings"]), done["warnings"]
+    assert not any("caption" in w or "memory remove" in w for w in done["warnings"])

@@ -1,0 +1,35 @@
+"""Symbols suppliers put on images that the fonts shopbot ships lack, and what to draw
+instead: the image's fonts (localize.image.fonts.substitute) draw them so, and a caption's
+text keeps them for it (leftovers: they are not the emoji a caption cannot have)."""
+
+from __future__ import annotations
+
+# Symbols suppliers put on images that the fonts we ship lack (Noto Sans has none of
+# ● ★ ✓ → ①, trial 31's 14_symbols), each with what to draw instead, the first the font
+# has: a list's marker stays a marker, a bracket a bracket, a number a number.
+_BULLET = ("\u2022",)  # •
+_HOLLOW = ("\u25e6", "\u2022")  # ◦ •
+_POINTER = ("\u2023", "\u203a", "\u2022")  # ‣ › •
+_STAR = ("*",)
+_CROSS = ("\u00d7", "x")  # ×
+SUBSTITUTES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys("●⚫⬤◉⦿■◼◾▪◆♦◈❖✓✔☑✅√♠♣∙", _BULLET),
+    **dict.fromkeys("○◯◎⚪□◻◽▫◇♢♤♧", _HOLLOW),
+    **dict.fromkeys("▶►▸▷▹➤➢➣➔➜➙➛➝➞", _POINTER),
+    **dict.fromkeys("★☆✦✧✩✪✫✬✭✮✯✰⭐✱✲✳✴✵✶✷✸❋❇❈※", _STAR),
+    **dict.fromkeys("✗✘✕✖❌❎☒⨯", _CROSS),
+    **dict.fromkeys("→⇒⟶⟹➡⮕", ("->",)),
+    **dict.fromkeys("←⇐⟵⬅", ("<-",)),
+    **dict.fromkeys("【〖〔［〘", ("[",)),
+    **dict.fromkeys("】〗〕］〙", ("]",)),
+    **dict.fromkeys("「『", ("\u201c", '"')),  # “
+    **dict.fromkeys("」』", ("\u201d", '"')),  # ”
+    **dict.fromkeys("《〈", ("\u00ab", '"')),  # «
+    **dict.fromkeys("》〉", ("\u00bb", '"')),  # »
+    **dict.fromkeys("～〜", ("~",)),
+    **{chr(0x2460 + n): (f"({n + 1})",) for n in range(20)},  # ①..⑳
+    **{chr(0x2776 + n): (f"({n + 1})",) for n in range(10)},  # ❶..❿
+    **{chr(0x2780 + n): (f"({n + 1})",) for n in range(10)},  # ➀..➉
+    **{chr(0x278A + n): (f"({n + 1})",) for n in range(10)},  # ➊..➓
+    "\u24ea": ("(0)",),  # ⓪
+}
