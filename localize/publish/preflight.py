@@ -145,7 +145,7 @@ def preflight(candidate: Candidate, rules: Rules, now: datetime) -> list[Reason]
             )
         )
     out += _image_reasons(c.images, rules.images)
-    out += _chinese_left_reasons(c.images)
+    out += _chinese_left_reasons(c.images, c.item_id)
     out += _doubted_reasons(c.images, c.item_id)
     if rules.epr_required and not (rules.epr_registration or "").strip():
         out.append(
@@ -249,16 +249,23 @@ def holds_word(category: str, word: str) -> bool:
     return re.search(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)", category.casefold()) is not None
 
 
-def _chinese_left_reasons(images: Sequence[ImageFacts]) -> list[Reason]:
+def _chinese_left_reasons(images: Sequence[ImageFacts], item_id: int | None) -> list[Reason]:
     """The market wants the text on a main image in its language: supplier Chinese that
-    was neither replaced nor kept by a reviewer keeps the item back."""
+    was neither replaced nor kept by a reviewer keeps the item back; the reason says the
+    ways to clear it (a stranger's trial: it named the text and no way out)."""
+    item = str(item_id) if item_id is not None else "ID"
     return [
         Reason(
             "image_chinese_left",
             msg(
-                "{where}: Chinese text not replaced: {texts}",
+                "{where}: Chinese text not replaced: {texts}; give each a translation "
+                "(`localize review show {item}` lists the regions, `localize review approve "
+                "{item} --region N=TEXT` sets one), have the shop replace text on images "
+                "(replace_text = true under its [shops.captions]) and run it again, or use a "
+                "retouched image",
                 where=msg("image {n} ({path})", n=n, path=image.path),
                 texts=[repr(t) for t in image.chinese_left],
+                item=item,
             ),
         )
         for n, image in enumerate(images, start=1)

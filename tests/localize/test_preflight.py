@@ -99,9 +99,12 @@ def test_every_reason_is_given_at_once() -> None:
 
 def test_an_image_with_chinese_neither_replaced_nor_kept_is_refused() -> None:
     left = replace(IMAGE, chinese_left=("保温杯",))
-    [reason] = preflight(replace(GOOD, images=(left,)), RULES, NOW)
+    [reason] = preflight(replace(GOOD, images=(left,), item_id=7), RULES, NOW)
     assert reason.code == "image_chinese_left" and "image 1 (1.jpg)" in reason.message
     assert "'保温杯'" in reason.message
+    # ... and the ways to clear it, with the item's own number
+    assert "localize review approve 7 --region N=TEXT" in reason.message
+    assert "replace_text = true" in reason.message
     assert preflight(replace(GOOD, images=(IMAGE,)), RULES, NOW) == []  # all replaced or kept
 
 
