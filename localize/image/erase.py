@@ -55,6 +55,9 @@ MATCH_HEIGHT = 64  # px: larger letters are matched on a copy scaled down to thi
 GOOD = 35.0  # dB: a texture's copy that fits its ring this well is not second-guessed
 RELAX = 12  # passes smoothing a soft fill at its full size
 RELAX_COARSE = 40  # ... and at each coarser level of its pyramid (a quarter the cost)
+RELAX_FILL = (
+    100  # ... and the fill drawn, over its letters' box (a bold stroke's half width, squared)
+)
 GRAIN_REACH = 5  # of the region's growth (~0.9 of its height): how far stripes are followed
 PRE = 1.5  # px: the blur a stripe's heading is taken on (the grain's own drowned it)
 SIDED_SHARE = 0.05  # of the ring around a hole: each side of an edge crossing it at least
@@ -1630,6 +1633,10 @@ def _smooth_fill(
     err = trial[band] - rgb[band].astype(np.float32)
     score = _db(float(np.sqrt((err**2).mean())))
     filled = _pull_push(rgb, unknown)
+    # the fill itself relaxed further, over the letters' box alone: a bold stroke's middle
+    # 12 px from the picture was still a few levels off the membrane, the letters' shape a
+    # faint ghost on soft lights (the trials, which only score, keep the pyramid's)
+    _relax(filled, unknown, RELAX_FILL, within=hole)
     if grain or (max(score, copied) < POOR and _striped(rgb, hole, grow, avoid)):
         # (the membrane a blob the letters' shape, no copy, and stripes round it to follow)
         # (only then: following stripes costs up to 1 s a large region; where the membrane
@@ -2399,17 +2406,17 @@ def _pull_push(rgb: Any, hole: Any) -> Any:
     return fill
 
 
-def _relax(fill: Any, hole: Any, passes: int) -> None:
+def _relax(fill: Any, hole: Any, passes: int, within: Any = None) -> None:
     """Smooth `fill` (float H x W x 3) inside `hole` in place, `passes` of a 3 x 3 mean over
     the hole's box. Done at every level of the pyramid as it is pushed back down, most at
     the coarser ones (cheaper, and reaching further): 12 passes at the full size only
     reach 3-4 px, and a stroke 14 px wide kept the coarse levels' mean of the picture far
     around it (a letter-shaped ghost, darker and greyer, on bokeh's tan lights: the
-    trial's 02)."""
+    trial's 02). `within`: the pixels whose box is smoothed (the hole's, by default)."""
     import cv2
     import numpy as np
 
-    ys, xs = np.nonzero(hole)
+    ys, xs = np.nonzero(hole if within is None else within)
     if len(xs):  # smooth the pyramid's blockiness inside the hole only
         top, left = max(0, int(ys.min()) - 1), max(0, int(xs.min()) - 1)
         part, inner = (
