@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from localize.image import colors
+from localize.image import colors, morph
 from localize.image.curves import Band, is_curved
 from localize.image.ocr import Point
 
@@ -1151,10 +1151,7 @@ def _steepness(rgb: Any) -> Any:
 
 def _opened(mask: Any, radius: int) -> Any:
     """`mask` opened by a disc of `radius` px."""
-    import cv2
-
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    return cv2.morphologyEx(mask.astype("uint8"), cv2.MORPH_OPEN, disc) > 0
+    return morph.opened(mask.astype("uint8"), 2 * radius + 1) > 0
 
 
 def _profile(rgb: Any, hole: Any, height: float, toward: Any = None) -> tuple[Any, Any]:
@@ -2147,7 +2144,6 @@ def _closed(mask: Any, radius: int) -> Any:
     outer rows and columns stay empty, and a disc reaching past them (each of its rows
     and columns unbroken) also covers one of them, which empties it as the empty
     picture beyond would."""
-    import cv2
     import numpy as np
 
     shut = np.zeros(mask.shape, bool)
@@ -2157,9 +2153,8 @@ def _closed(mask: Any, radius: int) -> Any:
     h, w = mask.shape
     top, left = max(0, int(ys.min()) - radius - 1), max(0, int(xs.min()) - radius - 1)
     bottom, right = min(h, int(ys.max()) + radius + 2), min(w, int(xs.max()) + radius + 2)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
     part = mask[top:bottom, left:right].astype(np.uint8)
-    shut[top:bottom, left:right] = cv2.morphologyEx(part, cv2.MORPH_CLOSE, disc) > 0
+    shut[top:bottom, left:right] = morph.closed(part, 2 * radius + 1) > 0
     return shut
 
 

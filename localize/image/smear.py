@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.i18n import Msg, msg, pmsg
+from localize.image import morph
 from localize.image.colors import channel_total, largest_channel
 from localize.image.ocr import Point
 
@@ -372,11 +373,7 @@ def _residue(after: Any, box: tuple[int, int, int, int], text_height: int, area:
     # what a disc a letter's stroke wide cannot follow: specks brighter (top-hat) or darker
     # (black-hat) than around them; a large shape's corner loses only a sliver to it
     size = max(5, (text_height // 8) | 1)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    standing = np.maximum(
-        cv2.morphologyEx(grey, cv2.MORPH_TOPHAT, disc),
-        cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, disc),
-    )
+    standing = np.maximum(morph.top_hat(grey, size), morph.black_hat(grey, size))
     bx0, by0, bx1, by1 = box
     inside = np.zeros(grey.shape, bool)
     inside[by0:by1, bx0:bx1] = True
@@ -555,8 +552,8 @@ def _calm(
         soft - cv2.medianBlur(np.rint(soft).astype(np.uint8), max(5, (text_height // 2) | 1))
     )
     reach = max(3, text_height // 4)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
-    around = (cv2.dilate(changed, disc) > 0) & (changed == 0) & ~text
+    disc = 2 * reach + 1  # (a disc's dilation row by row: morph.py, the same pixels)
+    around = (morph.dilate(changed, disc) > 0) & (changed == 0) & ~text
     if around.sum() < SPECK_LEAST:
         return 0, ""
     filled = changed > 0
@@ -569,7 +566,7 @@ def _calm(
         filled &= inside
         if filled.sum() <= changed.sum():
             return 0, ""
-        around = (cv2.dilate(filled.astype(np.uint8), disc) > 0) & ~filled & ~text
+        around = (morph.dilate(filled.astype(np.uint8), disc) > 0) & ~filled & ~text
         if around.sum() < SPECK_LEAST:
             return 0, ""
     fill, ring = float(np.median(off[filled])), float(np.median(off[around]))
@@ -578,14 +575,7 @@ def _calm(
     if whole:
         return 0, ""
     size = max(5, (text_height // 8) | 1)  # (as `_residue`'s disc)
-    stroke = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    lines = (
-        np.maximum(
-            cv2.morphologyEx(grey, cv2.MORPH_TOPHAT, stroke),
-            cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, stroke),
-        )
-        > LINES_FLOOR
-    )
+    lines = np.maximum(morph.top_hat(grey, size), morph.black_hat(grey, size)) > LINES_FLOOR
     # (just either side of the edge of what changed: a line that reaches the letters goes
     # on into them on a true fill; a ring or a rule passing beside them is no texture)
     square = np.ones((2 * LINES_REACH + 1, 2 * LINES_REACH + 1), np.uint8)
@@ -718,8 +708,7 @@ def _brought(
     brought = ink[q_now] & changed
     # (strokes, not a blob: a bokeh's bright disc under white letters is in their colour)
     wide = max(3, (text_height // 4) | 1)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (wide, wide))
-    blobs = cv2.morphologyEx(brought.astype(np.uint8), cv2.MORPH_OPEN, disc) > 0
+    blobs = morph.opened(brought.astype(np.uint8), wide) > 0
     strokes = brought & ~blobs
     share, ring = float(strokes[changed].mean()), float(ink[q_was[around]].mean())
     if strokes.sum() >= SPECK_LEAST and share >= INK_SHARE and share > INK_RICHER * ring:
