@@ -550,23 +550,40 @@ def shadow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Shadow | None
     away = ~(cv2.dilate(letters.astype(np.uint8), disc, iterations=max(1, reach)) > 0)
     texture = float(np.abs(below[away]).mean()) if away.any() else 0.0
 
-    def dim(dx: int, dy: int) -> tuple[float, float]:
-        here = moved(letters, dx, dy) & outside
-        there = moved(letters, -dx, -dy) & outside
-        if here.sum() < 20 or there.sum() < 20:
-            return -1.0, 0.0
-        return float(below[here].mean()) - float(below[there].mean()), float(local[here].mean())
+    lh, lw = letters.shape
+
+    def at(dx: int, dy: int) -> tuple[Any, Any]:
+        """moved(letters, dx, dy) & outside, as the part of the crop it can lie in (a view)
+        and the mask over that part: a part's pixels in the crop's own order, so their
+        sums are the same (a mask moved over the whole crop, then counted as a sum, per
+        offset tried, up to 250 of them, was a tenth of a 3000 px picture's erase)."""
+        if abs(dx) >= lw or abs(dy) >= lh:
+            return (slice(0, 0), slice(0, 0)), np.zeros((0, 0), bool)
+        part = (slice(max(0, dy), lh + min(0, dy)), slice(max(0, dx), lw + min(0, dx)))
+        source = letters[max(0, -dy) : lh - max(0, dy), max(0, -dx) : lw - max(0, dx)]
+        return part, source & outside[part]
+
+    def dim(dx: int, dy: int, lit: bool = False) -> float:
+        """How much darker than the picture around it the crop is over the letters moved
+        by (dx, dy) than moved the other way (-1 when too few pixels); with `lit`, how
+        light the picture around it is there (0 when too few)."""
+        (part, here), (away, there) = at(dx, dy), at(-dx, -dy)
+        if np.count_nonzero(here) < 20 or np.count_nonzero(there) < 20:
+            return 0.0 if lit else -1.0
+        if lit:
+            return float(local[part][here].mean())
+        return float(below[part][here].mean()) - float(below[away][there].mean())
 
     pace = max(1, reach // 5)
     coarse = [
-        (dim(dx, dy)[0], dx, dy)
+        (dim(dx, dy), dx, dy)
         for dy in range(-reach, reach + 1, pace)
         for dx in range(-reach, reach + 1, pace)
         if (dx, dy) != (0, 0)
     ]
     _, bx, by = max(coarse)
     fine = [
-        (dim(dx, dy)[0], dx, dy)
+        (dim(dx, dy), dx, dy)
         for dy in range(by - pace, by + pace + 1)
         for dx in range(bx - pace, bx + pace + 1)
         if (dx, dy) != (0, 0) and max(abs(dx), abs(dy)) <= reach
@@ -577,10 +594,10 @@ def shadow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Shadow | None
     heading = math.atan2(dy, dx)
     for k in range(max(abs(dx), abs(dy)) + 1, reach + 1):
         fx, fy = round(k * math.cos(heading)), round(k * math.sin(heading))
-        if dim(fx, fy)[0] < SHADOW_HOLD * best:
+        if dim(fx, fy) < SHADOW_HOLD * best:
             break
         dx, dy = fx, fy
-    lit = dim(dx, dy)[1]
+    lit = dim(dx, dy, lit=True)
     if best < max(SHADOW_LEAST, SHADOW_DARK * lit, SHADOW_TEXTURE * texture):
         return None
     here = moved(letters, dx, dy) & outside
