@@ -89,8 +89,8 @@ def lattice(grey: Any, known: Any) -> Lattice | None:
     sh, sw = g.shape
     shape = (2 * sh, 2 * sw)  # zero-padded: no shift wraps round
 
-    # each picture's transform taken once (three of them, where each correlation took its
-    # own two: 8 forward FFTs for 4 correlations, half a lattice's CPU; the same values)
+    # each picture's transform taken once (three pictures, where each correlation took its
+    # own two: 8 forward FFTs for 4 correlations; the same transforms, the same values)
     fm, fg, fgg = (np.fft.rfft2(a, shape) for a in (m, g, g * g))
 
     def corr(fa: Any, fb: Any) -> Any:  # sum over p of a(p) b(p + s), every shift s
