@@ -1176,16 +1176,28 @@ def _profile(rgb: Any, hole: Any, height: float, toward: Any = None) -> tuple[An
     if span < GLOW_LEAST:
         return np.zeros(0), np.zeros(0)
     lean = (img - back) @ (line / span)
-    rings = np.array(
-        [
-            float(np.median(lean[(dist > d - 1) & (dist <= d)]))
-            if ((dist > d - 1) & (dist <= d)).any()
-            else 0.0
-            for d in range(1, reach + 1)
-        ]
-    )
+    rings = np.array(ring_medians(lean, dist, reach))
     spread = float(np.median(np.abs(lean[far] - np.median(lean[far]))))
     return rings, np.asarray([spread])
+
+
+def ring_medians(values: Any, dist: Any, reach: int) -> list[float]:
+    """The median of `values` over each 1 px ring round a shape, d - 1 < `dist` <= d for
+    d = 1..`reach` (0.0 where a ring is empty): the pixels within reach sorted by their
+    ring (their distance rounded up) once, each ring a slice of them. A median is the
+    same in any order; two masks over the crop per ring, as it was, were a twentieth of a
+    3000 px picture's erase."""
+    import numpy as np
+
+    near = (dist > 0) & (dist <= reach)
+    ring_of = np.ceil(dist[near]).astype(np.int32)
+    order = np.argsort(ring_of, kind="stable")
+    ranked = values[near][order]
+    ends = np.searchsorted(ring_of[order], np.arange(1, reach + 2))
+    return [
+        float(np.median(ranked[ends[d - 1] : ends[d]])) if ends[d] > ends[d - 1] else 0.0
+        for d in range(1, reach + 1)
+    ]
 
 
 def _glow(rgb: Any, hole: Any, win: Window, height: float) -> Any:

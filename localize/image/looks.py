@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from localize.image.colors import channel_total
-from localize.image.erase import moved
+from localize.image.erase import moved, ring_medians
 
 INK_NEAR = 60.0  # a pixel within this of the ink's colour (sum over R, G, B) is ink
 RULE_COVER = 0.85  # a row inked over this share of the text's width is a rule, not letters
@@ -484,10 +484,7 @@ def glow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Glow | None:
         return None
     back = np.median(crop[far], axis=0)
     off = np.linalg.norm(crop - back, axis=2)
-    rings = []
-    for d in range(1, reach + 1):
-        ring = (dist > d - 1) & (dist <= d)
-        rings.append(float(np.median(off[ring])) if ring.any() else 0.0)
+    rings = ring_medians(off, dist, reach)
     strongest = int(np.argmax(rings[:3]))
     peak = rings[strongest]
     if peak < GLOW_LEAST:
