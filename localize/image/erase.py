@@ -1259,6 +1259,18 @@ def moved(mask: Any, dx: int, dy: int) -> Any:
     return out
 
 
+def moved_part(mask: Any, dx: int, dy: int) -> tuple[tuple[slice, slice], Any]:
+    """`moved(mask, dx, dy)` as the part of the frame it can lie in and the mask there (a
+    view of `mask`): outside the part it is empty. Offsets tried by the dozen work on
+    the part alone, in the frame's own order (the same pixels, so the same sums), with
+    no shifted copy of the whole frame made and scanned per offset."""
+    h, w = mask.shape
+    if abs(dx) >= w or abs(dy) >= h:
+        return (slice(0, 0), slice(0, 0)), mask[0:0, 0:0]
+    part = (slice(max(0, dy), h + min(0, dy)), slice(max(0, dx), w + min(0, dx)))
+    return part, mask[max(0, -dy) : h - max(0, dy), max(0, -dx) : w - max(0, dx)]
+
+
 def _shadow(rgb: Any, hole: Any, win: Window, height: float) -> Any:
     """A drop shadow: the letters' shape offset to one side, darker there than on the
     opposite side by the same offset; the shadow's pixels (every offset up to it, a px
@@ -1302,13 +1314,14 @@ def _shadow(rgb: Any, hole: Any, win: Window, height: float) -> Any:
         for dx in range(-reach, reach + 1, pace):
             if dx == 0 and dy == 0:
                 continue
-            here, there = moved(letters, dx, dy) & outside, moved(letters, -dx, -dy) & outside
-            if here.sum() < 20 or there.sum() < 20:
+            (part, here), (away, there) = moved_part(letters, dx, dy), moved_part(letters, -dx, -dy)
+            here, there = here & outside[part], there & outside[away]
+            if np.count_nonzero(here) < 20 or np.count_nonzero(there) < 20:
                 continue
             # darker than the picture around there, and more than the opposite side is
             # (an outline is dark all round; the photo's own lights vary over the line)
-            dim = float(below[here].mean()) - float(below[there].mean())
-            lit = float(local[here].mean())
+            dim = float(below[part][here].mean()) - float(below[away][there].mean())
+            lit = float(local[part][here].mean())
             # (darker by a share of the light: on a night photo a shadow is a few levels)
             if dim >= max(SHADOW_LEAST, SHADOW_DARK * lit):
                 found.append((dim, dx, dy))
@@ -2536,11 +2549,16 @@ def _cast_by(first: Any, second: Any, rows: int, colours: Any, background: Any) 
     most = 0.0
     for this, that in ((first, second), (second, first)):
         count = float(this.sum())
+        bare = this & ~that  # (the counts on the parts the moved masks lie in: moved_part)
         for dy in range(-reach, reach + 1):
             for dx in range(-reach, reach + 1):
                 if dx or dy:
-                    plus = float((this & moved(that, dx, dy) & ~that).sum())
-                    minus = float((this & moved(that, -dx, -dy) & ~that).sum())
+                    (part, ahead), (back, behind) = (
+                        moved_part(that, dx, dy),
+                        moved_part(that, -dx, -dy),
+                    )
+                    plus = float(np.count_nonzero(bare[part] & ahead))
+                    minus = float(np.count_nonzero(bare[back] & behind))
                     most = max(most, (plus - minus) / count)
     if most < CAST:
         return None

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from localize.image.colors import channel_total
-from localize.image.erase import moved, ring_medians
+from localize.image.erase import moved, moved_part, ring_medians
 
 INK_NEAR = 60.0  # a pixel within this of the ink's colour (sum over R, G, B) is ink
 RULE_COVER = 0.85  # a row inked over this share of the text's width is a rule, not letters
@@ -547,17 +547,12 @@ def shadow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Shadow | None
     away = ~(cv2.dilate(letters.astype(np.uint8), disc, iterations=max(1, reach)) > 0)
     texture = float(np.abs(below[away]).mean()) if away.any() else 0.0
 
-    lh, lw = letters.shape
-
     def at(dx: int, dy: int) -> tuple[Any, Any]:
-        """moved(letters, dx, dy) & outside, as the part of the crop it can lie in (a view)
-        and the mask over that part: a part's pixels in the crop's own order, so their
-        sums are the same (a mask moved over the whole crop, then counted as a sum, per
-        offset tried, up to 250 of them, was a tenth of a 3000 px picture's erase)."""
-        if abs(dx) >= lw or abs(dy) >= lh:
-            return (slice(0, 0), slice(0, 0)), np.zeros((0, 0), bool)
-        part = (slice(max(0, dy), lh + min(0, dy)), slice(max(0, dx), lw + min(0, dx)))
-        source = letters[max(0, -dy) : lh - max(0, dy), max(0, -dx) : lw - max(0, dx)]
+        """moved(letters, dx, dy) & outside, on the part of the crop it lies in (the same
+        pixels in the same order, so the same sums: a mask moved over the whole crop, then
+        counted as a sum, per offset tried, up to 250 of them, was a tenth of a 3000 px
+        picture's erase)."""
+        part, source = moved_part(letters, dx, dy)
         return part, source & outside[part]
 
     def dim(dx: int, dy: int, lit: bool = False) -> float:
