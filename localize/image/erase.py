@@ -1728,6 +1728,7 @@ def _along_grain(
     out[~hole] = img[~hole]
     smooth = cv2.GaussianBlur(img, (0, 0), PRE / f)
     hy, hx = np.nonzero(hole)
+    free_blocked = blocked.ravel()  # (a flat lookup: the same pixels as blocked[y, x])
     for c in range(3):
         gx = cv2.Sobel(smooth[..., c], cv2.CV_32F, 1, 0, ksize=3)
         gy = cv2.Sobel(smooth[..., c], cv2.CV_32F, 0, 1, ksize=3)
@@ -1737,21 +1738,31 @@ def _along_grain(
         theta = 0.5 * np.arctan2(2 * jxy, jxx - jyy)[hy, hx]  # the gradient's heading
         ux, uy = -np.sin(theta), np.cos(theta)  # square to it: along the stripes
         values, dists = [], []
+        colour = np.ascontiguousarray(soft[..., c]).ravel()
         for sign in (1, -1):
             value = np.full(len(hy), np.nan, np.float32)
             dist = np.full(len(hy), np.inf, np.float32)
-            active = np.arange(len(hy))
+            # the rays still going, with their starts and headings kept alongside (taken
+            # again only when some stop), each step looked up on the flattened frame: the
+            # same points as indexing the starts by the rays left, step by step
+            active, ax, ay, vx, vy = np.arange(len(hy)), hx, hy, ux, uy
             for step in range(1, reach):
-                x = np.rint(hx[active] + sign * step * ux[active]).astype(np.int32)
-                y = np.rint(hy[active] + sign * step * uy[active]).astype(np.int32)
+                x = np.rint(ax + sign * step * vx).astype(np.int32)
+                y = np.rint(ay + sign * step * vy).astype(np.int32)
                 inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
-                hit = np.zeros(len(active), bool)
-                hit[inside] = ~blocked[y[inside], x[inside]]
-                value[active[hit]] = soft[y[hit], x[hit], c]
+                at = y * w + x
+                if inside.all():
+                    hit = ~free_blocked[at]
+                else:
+                    hit = np.zeros(len(active), bool)
+                    hit[inside] = ~free_blocked[at[inside]]
+                value[active[hit]] = colour[at[hit]]
                 dist[active[hit]] = step
-                active = active[~hit & inside]
-                if not len(active):
+                going = ~hit & inside
+                if not going.any():
                     break
+                if not going.all():
+                    active, ax, ay, vx, vy = (a[going] for a in (active, ax, ay, vx, vy))
             values.append(value)
             dists.append(dist)
         (v1, v2), (d1, d2) = values, dists
