@@ -1599,14 +1599,19 @@ def _refine(
     h, w = grey.shape
     target = grey[ky, kx]
     best, at = np.inf, (dy, dx)
+    # (looked up on the flattened frames by row start plus column: the same pixels as
+    # indexing by row and column, a third of the cost)
+    flat = grey.ravel()
+    banned = forbidden.ravel() if hole is not None else None
     for ay in range(dy - reach, dy + reach + 1):
-        sy = np.clip(ky + ay, 0, h - 1)
+        row = np.clip(ky + ay, 0, h - 1) * w
+        if hole is not None:
+            hole_row = np.clip(hole[0] + ay, 0, h - 1) * w
         for ax in range(dx - reach, dx + reach + 1):
             if hole is not None and (ay, ax) != (dy, dx):
-                hy = np.clip(hole[0] + ay, 0, h - 1)
-                if forbidden[hy, np.clip(hole[1] + ax, 0, w - 1)].any():
+                if banned[hole_row + np.clip(hole[1] + ax, 0, w - 1)].any():
                     continue
-            d = grey[sy, np.clip(kx + ax, 0, w - 1)] - target
+            d = flat[row + np.clip(kx + ax, 0, w - 1)] - target
             err = float(d @ d)
             if err < best:
                 best, at = err, (ay, ax)
