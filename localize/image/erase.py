@@ -265,14 +265,21 @@ def erase(
     if not win.inside.any():
         return None
     rgb = win.rgb
+    found: list[Any] = []  # the text's pixels by their colours, found once when asked for
+
+    def letters() -> Any:
+        if not found:
+            found.append(_text_pixels(rgb, win, height))
+        return found[0].copy()
+
     model = _panel(rgb, win, height)
-    if model is not None and model[3] < SURE and _leaves_letters(rgb, model, win, height):
+    if model is not None and model[3] < SURE and _leaves_letters(model, win, letters()):
         model = None  # one band of a texture holding half the letters: no panel of theirs
     loose, crowded = None, []
     if model is None or model[3] < POOR or _paints_over(rgb, model, win, height):
         # a poor panel may be a blob of a photo; a translucent mark (a watermark) over a
         # picture: the picture under it kept
-        loose = _translucent(rgb, win, height) or _loose_fill(rgb, win, height, grow)
+        loose = _translucent(rgb, win, height) or _loose_fill(rgb, win, height, grow, letters)
         if model is not None and model[3] >= POOR and loose[2] >= POOR:
             model = None  # the photo's own lights kept, where the panel painted them over
     if model is not None and (loose is None or model[3] >= loose[2]):
@@ -385,14 +392,14 @@ def _paints_over(rgb: Any, model: tuple[Any, ...], win: Window, height: float) -
     return smear.painted(rgb, out, box, round(height), np.zeros(text.shape, bool)) > 0
 
 
-def _leaves_letters(rgb: Any, model: tuple[Any, ...], win: Window, height: float) -> bool:
+def _leaves_letters(model: tuple[Any, ...], win: Window, text_pixels: Any) -> bool:
     """Whether the panel leaves much of the letters standing: more than STANDING of the
     region's pixels in colours rare around it (`_text_pixels`) are neither what the panel
     encloses nor the panel (a dark band of wood's grain under the lower half of white
     letters was taken for their panel, 27.9 dB on its ring: the lower halves filled flat,
     the upper left white, 10 dB; a band's letters hanging past it leave 14% at most)."""
     text, panel = model[0], model[5]
-    letters = _text_pixels(rgb, win, height) & win.inside
+    letters = text_pixels & win.inside
     standing = letters & ~text & ~panel
     return int(standing.sum()) > STANDING * int(letters.sum())
 
@@ -492,13 +499,16 @@ def _feet_on_photo(
     return feet, np.clip(np.rint(page), 0, 255).astype(np.uint8)
 
 
-def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, ...]:
+def _loose_fill(
+    rgb: Any, win: Window, height: float, grow: int, letters: Any = None
+) -> tuple[Any, ...]:
     """On a texture or a photo: the text's pixels, the crop filled (a copy of the same
     picture, or a soft fill where that fits better), its score, its method and the
-    background's colour around the text."""
+    background's colour around the text. `letters`: gives the text's pixels by their
+    colours (`_text_pixels` of the same crop), found once for the panel's check too."""
     import numpy as np
 
-    text = _text_pixels(rgb, win, height)
+    text = _text_pixels(rgb, win, height) if letters is None else letters()
     # a glow's soft halo and a drop shadow hug the letters past their own colours: left
     # out, the halo showed as a lighter box round the fill and the shadow as dark specks
     # on the photo's lights (e09)
