@@ -356,6 +356,8 @@ def _free_place(
         ]
         if bands:
             tried.append((*design.free_spot(bands, covered), result, size_spec, layout))
+            if _whole_and_free(tried[-1]):
+                break  # the first one so: what is chosen below, whatever smaller sizes do
         corner = replace(size_spec, max_lines=max(size_spec.max_lines, CORNER_LINES))
         result = _fit(caption, script, path, half_w, box_h, corner, layout.weight)
         font = fonts.load(path, result.size, layout.weight)
@@ -364,10 +366,20 @@ def _free_place(
             area, min(widest, half_w + 2 * pad), result.height(corner) + 2 * pad, position
         )
         tried.append((*design.free_spot(spots, covered), result, corner, badge))
+        if _whole_and_free(tried[-1]):
+            break
     free = [t for t in tried if t[1] == 0]
     whole = [t for t in free if not t[2].truncated]
     box, n, result, chosen, drawn = (whole or free or [min(tried, key=lambda t: t[1])])[0]
     return box, result, chosen, drawn, n
+
+
+def _whole_and_free(place: tuple[Any, ...]) -> bool:
+    """Whether a place tried for a caption covers nothing and holds it whole: the first
+    such is the one taken, so the sizes after it are not tried (each size's fit and
+    bands, twice, for a choice already made: a caption's placing took twice as long once
+    every size a step apart was tried)."""
+    return place[1] == 0 and not place[2].truncated
 
 
 SIZE_STEP = 0.88  # a caption with no free place at one size is tried this much smaller

@@ -7,6 +7,9 @@ made-up translation per region and its read-back, the erase from the true boxes 
 told the others, as drawing tells it), and what the drawing reported (scores, notes).
 
     PYTHONPATH=/path/to/checkout python tests/bench/bench_identical.py OUT.json [CLASS...]
+
+With --captions instead of classes: every caption bench_caption_facts draws, and longer
+ones, hashed (the drawn image and what the drawing reported).
 """
 
 from __future__ import annotations
@@ -39,9 +42,9 @@ def hashes(img: Any, truth: Any = None) -> dict[str, str]:
     out = {"ocr": hashlib.sha256(repr(regions).encode()).hexdigest()[:16]}
     blank = plan_text(regions, lambda s: ("", []))
     plate = img.copy()
-    done = ReplaceText(
-        blank.plans, "en", "latin", erase_only=True, untouched=blank.untouched
-    ).draw(plate)
+    done = ReplaceText(blank.plans, "en", "latin", erase_only=True, untouched=blank.untouched).draw(
+        plate
+    )
     out["plate"] = _digest(plate)
     out["plate_report"] = hashlib.sha256(repr(done).encode()).hexdigest()[:16]
     text = plan_text(regions, _translate)
@@ -61,10 +64,41 @@ def hashes(img: Any, truth: Any = None) -> dict[str, str]:
     return out
 
 
+def captions() -> dict[str, str]:
+    """Hashes of every caption bench_caption_facts draws (each shot, caption, style, placed
+    clear of the facts or not), and of longer ones that find no free place whole."""
+    from localize.image.render import Layout, draw_caption
+    from tests.bench.bench_caption_facts import CAPTIONS, STYLES, shots
+
+    longer = (
+        "Keeps drinks hot for twelve hours and cold for a whole day, leak proof lid, "
+        "dishwasher safe, BPA free, gift box included",
+    )
+    out = {}
+    for name, img, _product, boxes in shots():
+        for n, caption in enumerate((*CAPTIONS, *longer)):
+            for style in STYLES:
+                for clear in (False, True):
+                    drawn_on = img.copy()
+                    drawn = draw_caption(
+                        drawn_on, caption, "en", "latin", Layout(style=style), tuple(boxes),
+                        clear=clear,
+                    )  # fmt: skip
+                    key = f"{name} {style} caption {n} {clear}"
+                    out[key] = hashlib.sha256(
+                        (_digest(drawn_on) + repr(drawn)).encode()
+                    ).hexdigest()[:16]
+    return out
+
+
 def main() -> None:
     from tests.imagesynth import CLASSES, make
 
     path, wanted = sys.argv[1], sys.argv[2:]
+    if wanted == ["--captions"]:
+        with open(path, "w") as f:
+            json.dump(captions(), f, indent=1, sort_keys=True)
+        return
     names = wanted or list(CLASSES)
     results: dict[str, Any] = {}
     started = time.process_time()
