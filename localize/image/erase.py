@@ -1613,15 +1613,18 @@ def _refine(
     # indexing by row and column, a third of the cost)
     flat = grey.ravel()
     banned = forbidden.ravel() if hole is not None else None
+    across = range(dx - reach, dx + reach + 1)  # (each offset's columns, once for every row)
+    cols = {ax: np.clip(kx + ax, 0, w - 1) for ax in across}
+    hole_cols = {ax: np.clip(hole[1] + ax, 0, w - 1) for ax in across} if hole is not None else {}
     for ay in range(dy - reach, dy + reach + 1):
         row = np.clip(ky + ay, 0, h - 1) * w
         if hole is not None:
             hole_row = np.clip(hole[0] + ay, 0, h - 1) * w
-        for ax in range(dx - reach, dx + reach + 1):
+        for ax in across:
             if hole is not None and (ay, ax) != (dy, dx):
-                if banned[hole_row + np.clip(hole[1] + ax, 0, w - 1)].any():
+                if banned[hole_row + hole_cols[ax]].any():
                     continue
-            d = flat[row + np.clip(kx + ax, 0, w - 1)] - target
+            d = flat[row + cols[ax]] - target
             err = float(d @ d)
             if err < best:
                 best, at = err, (ay, ax)
