@@ -613,7 +613,7 @@ def _panel(
     inside = px[win.inside & ~done]
     if len(inside) == 0:
         return None
-    coarse = (inside.astype(np.int32) // 16) @ np.array([1 << 8, 1 << 4, 1])
+    coarse = colors.binned(inside, 16)
     values, counts = np.unique(coarse, return_counts=True)
     # the region's commonest colours in turn: bold white letters may outnumber the red of
     # the tight band they sit on, and the letters are no panel
@@ -989,7 +989,7 @@ def _same_ink(rgb: Any, text: Any, win: Window) -> Any:
     import cv2
     import numpy as np
 
-    q = (rgb.astype(np.int32) // 24) @ np.array([1 << 8, 1 << 4, 1])
+    q = colors.binned(rgb, 24)
     size = 1 << 12
     around = ~win.area & ~win.others
     p_text = np.bincount(q[text], minlength=size) / max(1, int(text.sum()))
@@ -1046,7 +1046,7 @@ def _text_pixels(rgb: Any, win: Window, height: float) -> Any:
     import cv2
     import numpy as np
 
-    q = (rgb.astype(np.int32) // 24) @ np.array([1 << 8, 1 << 4, 1])
+    q = colors.binned(rgb, 24)
     size = 1 << 12
     # (other lines' letters around are no picture: in a paragraph's crop they made the
     # letters' own colours common around the line, and none of its letters rare)

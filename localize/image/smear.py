@@ -38,7 +38,7 @@ from typing import Any
 
 from config.i18n import Msg, msg, pmsg
 from localize.image import morph
-from localize.image.colors import channel_total, largest_channel
+from localize.image.colors import binned, channel_total, largest_channel
 from localize.image.ocr import Point
 
 SMEAR, RESIDUE = "smear", "residue"  # what a look can find (a doubt's kind)
@@ -699,9 +699,7 @@ def _brought(
     around = ~(cv2.dilate(changed.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & ~text
     if changed.sum() < SPECK_LEAST or around.sum() < SPECK_LEAST:
         return 0
-    bins = np.array([1 << 8, 1 << 4, 1])
-    q_was = (before.astype(np.int32) // INK_BIN) @ bins
-    q_now = (after.astype(np.int32) // INK_BIN) @ bins
+    q_was, q_now = binned(before, INK_BIN), binned(after, INK_BIN)
     p_text = np.bincount(q_was[changed], minlength=1 << 12) / int(changed.sum())
     p_out = np.bincount(q_was[around], minlength=1 << 12) / int(around.sum())
     ink = (p_text >= INK_COMMON) & (p_text > INK_RARE * p_out)
