@@ -369,7 +369,7 @@ def _residue(after: Any, box: tuple[int, int, int, int], text_height: int, area:
     import cv2
     import numpy as np
 
-    grey = after.mean(axis=2).astype(np.uint8)
+    grey = (channel_total(after, np.float64) / 3).astype(np.uint8)  # (after.mean(axis=2))
     # what a disc a letter's stroke wide cannot follow: specks brighter (top-hat) or darker
     # (black-hat) than around them; a large shape's corner loses only a sliver to it
     size = max(5, (text_height // 8) | 1)
@@ -562,7 +562,7 @@ def _calm(
         # flat over a faint grain changes the grain between the letters by less than
         # CHANGED, and a ring round what changed more lies on that flat box itself (g05's
         # title: 0.33 levels in the fill, 2.98 in such a ring, 9.7 past the box)
-        filled = np.abs(before.astype(np.int16) - after.astype(np.int16)).max(axis=2) > 0
+        filled = largest_channel(np.abs(before.astype(np.int16) - after.astype(np.int16))) > 0
         filled &= inside
         if filled.sum() <= changed.sum():
             return 0, ""
@@ -805,7 +805,7 @@ def _repeat(
     was, now, inside = _greys(before, after, box)
     region = inside if area is None else area
     known = ~(region | text)
-    changed = np.abs(before.astype(np.int16) - after.astype(np.int16)).max(axis=2) > CHANGED
+    changed = largest_channel(np.abs(before.astype(np.int16) - after.astype(np.int16))) > CHANGED
     changed &= region
     if changed.sum() < SPECK_LEAST:
         return 0, 0
