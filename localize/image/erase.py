@@ -1846,11 +1846,9 @@ def _pieces(rgb: Any, hole: Any, avoid: Any) -> Any:
     near = np.stack([_channel_sum(np.abs(px - c)) for c in centres])
     # each pixel the piece most of its 5 x 5 neighbours are nearest (the grain's and
     # JPEG's stray pixels; for two pieces, a median)
+    nearest = near.argmin(axis=0)  # (once, not once per piece)
     votes = np.stack(
-        [
-            cv2.blur((near.argmin(axis=0) == k).astype(np.float32), (5, 5))
-            for k in range(len(centres))
-        ]
+        [cv2.blur((nearest == k).astype(np.float32), (5, 5)) for k in range(len(centres))]
     )
     return votes.argmax(axis=0).astype(np.uint8)
 
