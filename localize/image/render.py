@@ -172,8 +172,12 @@ def _fit(
 ) -> Fit:
     """The fit for a caption in a box; a batch of same-sized photos computes it once."""
 
+    lengths: dict[tuple[str, int], float] = {}  # (the fit measures a line many times over)
+
     def measure(text: str, size: int) -> float:
-        return fonts.load(font, size, weight).getlength(text)
+        if (text, size) not in lengths:
+            lengths[(text, size)] = fonts.load(font, size, weight).getlength(text)
+        return lengths[(text, size)]
 
     return fit(break_units(caption, script), measure, width, height, spec)
 
@@ -240,7 +244,7 @@ def draw_caption(
     )
     band = (area[0], tops[position], area[2], tops[position] + used)
     if layout.style == "badge":  # only as wide as the longest line
-        band = _narrowed(band, font, result.lines, box_w, pad)
+        band = _narrowed(band, max(font.getlength(line) for line in result.lines), box_w, pad)
     covered = _covered(img, avoid) if clear else None
     covers = covered(band) if covered else 0
     if covered and covers:
@@ -269,9 +273,9 @@ def draw_caption(
     )
 
 
-def _narrowed(band: design.Box, font: Any, lines: Any, box_w: int, pad: int) -> design.Box:
-    """A band narrowed to a badge as wide as its longest line, about its middle."""
-    widest = max(font.getlength(line) for line in lines)
+def _narrowed(band: design.Box, widest: float, box_w: int, pad: int) -> design.Box:
+    """A band narrowed to a badge as wide as its longest line (`widest` px), about its
+    middle."""
     middle, half = (band[0] + band[2]) / 2, min(box_w, widest) / 2 + pad
     return (round(middle - half), band[1], round(middle + half), band[3])
 
@@ -350,8 +354,11 @@ def _free_place(
         result = _fit(caption, script, path, box_w, box_h, size_spec, layout.weight)
         used = result.height(size_spec) + 2 * pad
         font = fonts.load(path, result.size, layout.weight)
+        # (the longest line measured once for every band: measured per band, the font's
+        # lengths were half a caption's placing)
+        widest = max(font.getlength(line) for line in result.lines)
         bands = [
-            _narrowed(b, font, result.lines, box_w, pad) if layout.style == "badge" else b
+            _narrowed(b, widest, box_w, pad) if layout.style == "badge" else b
             for b in design.stripes(area, used, position, step)
         ]
         if bands:
