@@ -547,24 +547,33 @@ def shadow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Shadow | None
     away = ~(cv2.dilate(letters.astype(np.uint8), disc, iterations=max(1, reach)) > 0)
     texture = float(np.abs(below[away]).mean()) if away.any() else 0.0
 
-    def at(dx: int, dy: int) -> tuple[Any, Any]:
-        """moved(letters, dx, dy) & outside, on the part of the crop it lies in (the same
-        pixels in the same order, so the same sums: a mask moved over the whole crop, then
-        counted as a sum, per offset tried, up to 250 of them, was a tenth of a 3000 px
-        picture's erase)."""
-        part, source = moved_part(letters, dx, dy)
-        return part, source & outside[part]
+    sides: dict[tuple[int, int], tuple[int, float]] = {}
+
+    def side(dx: int, dy: int) -> tuple[int, float]:
+        """How many pixels of moved(letters, dx, dy) & outside there are, and how much
+        darker than the picture around them they are (NaN under 20): on the part of the
+        crop the moved letters lie in (the same pixels in the same order, so the same
+        sums: a mask moved over the whole crop, then counted as a sum, per offset tried,
+        up to 250 of them, was a tenth of a 3000 px picture's erase), and once per offset
+        (each is also the other side of its opposite)."""
+        if (dx, dy) not in sides:
+            part, source = moved_part(letters, dx, dy)
+            here = source & outside[part]
+            n = int(np.count_nonzero(here))
+            sides[(dx, dy)] = n, float(below[part][here].mean()) if n >= 20 else math.nan
+        return sides[(dx, dy)]
 
     def dim(dx: int, dy: int, lit: bool = False) -> float:
         """How much darker than the picture around it the crop is over the letters moved
         by (dx, dy) than moved the other way (-1 when too few pixels); with `lit`, how
         light the picture around it is there (0 when too few)."""
-        (part, here), (away, there) = at(dx, dy), at(-dx, -dy)
-        if np.count_nonzero(here) < 20 or np.count_nonzero(there) < 20:
+        (n, darker), (m, other) = side(dx, dy), side(-dx, -dy)
+        if n < 20 or m < 20:
             return 0.0 if lit else -1.0
         if lit:
-            return float(local[part][here].mean())
-        return float(below[part][here].mean()) - float(below[away][there].mean())
+            part, source = moved_part(letters, dx, dy)
+            return float(local[part][source & outside[part]].mean())
+        return darker - other
 
     pace = max(1, reach // 5)
     coarse = [
