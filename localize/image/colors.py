@@ -99,3 +99,17 @@ def channel_total(px: Any, dtype: Any = None) -> Any:
     for c in range(1, px.shape[-1]):
         out += px[..., c]
     return out
+
+
+def binned(px: Any, step: int) -> Any:
+    """Each pixel's colour bin: its channels of `px` (... x 3, uint8 or whole levels held
+    in floats) floored to `step` levels, as one int64 number (red x 256 + green x 16 +
+    blue): what `(px.astype(int32) // step) @ [256, 16, 1]` gives, to the bit, channel by
+    channel (NumPy's integer product over a last axis of three took 7 times as long)."""
+    import numpy as np
+
+    levels = px // np.uint8(step) if px.dtype == np.uint8 else px.astype(np.int32) // step
+    out = levels[..., 0].astype(np.int64) * (1 << 8)
+    out += levels[..., 1].astype(np.int64) * (1 << 4)
+    out += levels[..., 2]
+    return out

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from localize.image import colors
+from localize.image import colors, morph
 from localize.image.curves import Band, is_curved
 from localize.image.ocr import Point
 
@@ -270,14 +270,21 @@ def erase(
     if not win.inside.any():
         return None
     rgb = win.rgb
+    found: list[Any] = []  # the text's pixels by their colours, found once when asked for
+
+    def letters() -> Any:
+        if not found:
+            found.append(_text_pixels(rgb, win, height))
+        return found[0].copy()
+
     model = _panel(rgb, win, height)
-    if model is not None and model[3] < SURE and _leaves_letters(rgb, model, win, height):
+    if model is not None and model[3] < SURE and _leaves_letters(model, win, letters()):
         model = None  # one band of a texture holding half the letters: no panel of theirs
     loose, crowded = None, []
     if model is None or model[3] < POOR or _paints_over(rgb, model, win, height):
         # a poor panel may be a blob of a photo; a translucent mark (a watermark) over a
         # picture: the picture under it kept
-        loose = _translucent(rgb, win, height) or _loose_fill(rgb, win, height, grow)
+        loose = _translucent(rgb, win, height) or _loose_fill(rgb, win, height, grow, letters)
         if model is not None and model[3] >= POOR and loose[2] >= POOR:
             model = None  # the photo's own lights kept, where the panel painted them over
     if model is not None and (loose is None or model[3] >= loose[2]):
@@ -392,14 +399,14 @@ def _paints_over(rgb: Any, model: tuple[Any, ...], win: Window, height: float) -
     return smear.painted(rgb, out, box, round(height), np.zeros(text.shape, bool)) > 0
 
 
-def _leaves_letters(rgb: Any, model: tuple[Any, ...], win: Window, height: float) -> bool:
+def _leaves_letters(model: tuple[Any, ...], win: Window, text_pixels: Any) -> bool:
     """Whether the panel leaves much of the letters standing: more than STANDING of the
     region's pixels in colours rare around it (`_text_pixels`) are neither what the panel
     encloses nor the panel (a dark band of wood's grain under the lower half of white
     letters was taken for their panel, 27.9 dB on its ring: the lower halves filled flat,
     the upper left white, 10 dB; a band's letters hanging past it leave 14% at most)."""
     text, panel = model[0], model[5]
-    letters = _text_pixels(rgb, win, height) & win.inside
+    letters = text_pixels & win.inside
     standing = letters & ~text & ~panel
     return int(standing.sum()) > STANDING * int(letters.sum())
 
@@ -499,13 +506,16 @@ def _feet_on_photo(
     return feet, np.clip(np.rint(page), 0, 255).astype(np.uint8)
 
 
-def _loose_fill(rgb: Any, win: Window, height: float, grow: int) -> tuple[Any, ...]:
+def _loose_fill(
+    rgb: Any, win: Window, height: float, grow: int, letters: Any = None
+) -> tuple[Any, ...]:
     """On a texture or a photo: the text's pixels, the crop filled (a copy of the same
     picture, or a soft fill where that fits better), its score, its method and the
-    background's colour around the text."""
+    background's colour around the text. `letters`: gives the text's pixels by their
+    colours (`_text_pixels` of the same crop), found once for the panel's check too."""
     import numpy as np
 
-    text = _text_pixels(rgb, win, height)
+    text = _text_pixels(rgb, win, height) if letters is None else letters()
     # a glow's soft halo and a drop shadow hug the letters past their own colours: left
     # out, the halo showed as a lighter box round the fill and the shadow as dark specks
     # on the photo's lights (e09)
@@ -614,7 +624,7 @@ def _panel(
     inside = px[win.inside & ~done]
     if len(inside) == 0:
         return None
-    coarse = (inside.astype(np.int32) // 16) @ np.array([1 << 8, 1 << 4, 1])
+    coarse = colors.binned(inside, 16)
     values, counts = np.unique(coarse, return_counts=True)
     # the region's commonest colours in turn: bold white letters may outnumber the red of
     # the tight band they sit on, and the letters are no panel
@@ -990,7 +1000,7 @@ def _same_ink(rgb: Any, text: Any, win: Window) -> Any:
     import cv2
     import numpy as np
 
-    q = (rgb.astype(np.int32) // 24) @ np.array([1 << 8, 1 << 4, 1])
+    q = colors.binned(rgb, 24)
     size = 1 << 12
     around = ~win.area & ~win.others
     p_text = np.bincount(q[text], minlength=size) / max(1, int(text.sum()))
@@ -1047,7 +1057,7 @@ def _text_pixels(rgb: Any, win: Window, height: float) -> Any:
     import cv2
     import numpy as np
 
-    q = (rgb.astype(np.int32) // 24) @ np.array([1 << 8, 1 << 4, 1])
+    q = colors.binned(rgb, 24)
     size = 1 << 12
     # (other lines' letters around are no picture: in a paragraph's crop they made the
     # letters' own colours common around the line, and none of its letters rare)
@@ -1162,10 +1172,7 @@ def _steepness(rgb: Any) -> Any:
 
 def _opened(mask: Any, radius: int) -> Any:
     """`mask` opened by a disc of `radius` px."""
-    import cv2
-
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    return cv2.morphologyEx(mask.astype("uint8"), cv2.MORPH_OPEN, disc) > 0
+    return morph.opened(mask.astype("uint8"), 2 * radius + 1) > 0
 
 
 def _profile(rgb: Any, hole: Any, height: float, toward: Any = None) -> tuple[Any, Any]:
@@ -1190,16 +1197,28 @@ def _profile(rgb: Any, hole: Any, height: float, toward: Any = None) -> tuple[An
     if span < GLOW_LEAST:
         return np.zeros(0), np.zeros(0)
     lean = (img - back) @ (line / span)
-    rings = np.array(
-        [
-            float(np.median(lean[(dist > d - 1) & (dist <= d)]))
-            if ((dist > d - 1) & (dist <= d)).any()
-            else 0.0
-            for d in range(1, reach + 1)
-        ]
-    )
+    rings = np.array(ring_medians(lean, dist, reach))
     spread = float(np.median(np.abs(lean[far] - np.median(lean[far]))))
     return rings, np.asarray([spread])
+
+
+def ring_medians(values: Any, dist: Any, reach: int) -> list[float]:
+    """The median of `values` over each 1 px ring round a shape, d - 1 < `dist` <= d for
+    d = 1..`reach` (0.0 where a ring is empty): the pixels within reach sorted by their
+    ring (their distance rounded up) once, each ring a slice of them. A median is the
+    same in any order; two masks over the crop per ring, as it was, were a twentieth of a
+    3000 px picture's erase."""
+    import numpy as np
+
+    near = (dist > 0) & (dist <= reach)
+    ring_of = np.ceil(dist[near]).astype(np.int32)
+    order = np.argsort(ring_of, kind="stable")
+    ranked = values[near][order]
+    ends = np.searchsorted(ring_of[order], np.arange(1, reach + 2))
+    return [
+        float(np.median(ranked[ends[d - 1] : ends[d]])) if ends[d] > ends[d - 1] else 0.0
+        for d in range(1, reach + 1)
+    ]
 
 
 def _glow(rgb: Any, hole: Any, win: Window, height: float) -> Any:
@@ -1261,6 +1280,18 @@ def moved(mask: Any, dx: int, dy: int) -> Any:
     return out
 
 
+def moved_part(mask: Any, dx: int, dy: int) -> tuple[tuple[slice, slice], Any]:
+    """`moved(mask, dx, dy)` as the part of the frame it can lie in and the mask there (a
+    view of `mask`): outside the part it is empty. Offsets tried by the dozen work on
+    the part alone, in the frame's own order (the same pixels, so the same sums), with
+    no shifted copy of the whole frame made and scanned per offset."""
+    h, w = mask.shape
+    if abs(dx) >= w or abs(dy) >= h:
+        return (slice(0, 0), slice(0, 0)), mask[0:0, 0:0]
+    part = (slice(max(0, dy), h + min(0, dy)), slice(max(0, dx), w + min(0, dx)))
+    return part, mask[max(0, -dy) : h - max(0, dy), max(0, -dx) : w - max(0, dx)]
+
+
 def _shadow(rgb: Any, hole: Any, win: Window, height: float) -> Any:
     """A drop shadow: the letters' shape offset to one side, darker there than on the
     opposite side by the same offset; the shadow's pixels (every offset up to it, a px
@@ -1304,13 +1335,14 @@ def _shadow(rgb: Any, hole: Any, win: Window, height: float) -> Any:
         for dx in range(-reach, reach + 1, pace):
             if dx == 0 and dy == 0:
                 continue
-            here, there = moved(letters, dx, dy) & outside, moved(letters, -dx, -dy) & outside
-            if here.sum() < 20 or there.sum() < 20:
+            (part, here), (away, there) = moved_part(letters, dx, dy), moved_part(letters, -dx, -dy)
+            here, there = here & outside[part], there & outside[away]
+            if np.count_nonzero(here) < 20 or np.count_nonzero(there) < 20:
                 continue
             # darker than the picture around there, and more than the opposite side is
             # (an outline is dark all round; the photo's own lights vary over the line)
-            dim = float(below[here].mean()) - float(below[there].mean())
-            lit = float(local[here].mean())
+            dim = float(below[part][here].mean()) - float(below[away][there].mean())
+            lit = float(local[part][here].mean())
             # (darker by a share of the light: on a night photo a shadow is a few levels)
             if dim >= max(SHADOW_LEAST, SHADOW_DARK * lit):
                 found.append((dim, dx, dy))
@@ -1588,14 +1620,22 @@ def _refine(
     h, w = grey.shape
     target = grey[ky, kx]
     best, at = np.inf, (dy, dx)
+    # (looked up on the flattened frames by row start plus column: the same pixels as
+    # indexing by row and column, a third of the cost)
+    flat = grey.ravel()
+    banned = forbidden.ravel() if hole is not None else None
+    across = range(dx - reach, dx + reach + 1)  # (each offset's columns, once for every row)
+    cols = {ax: np.clip(kx + ax, 0, w - 1) for ax in across}
+    hole_cols = {ax: np.clip(hole[1] + ax, 0, w - 1) for ax in across} if hole is not None else {}
     for ay in range(dy - reach, dy + reach + 1):
-        sy = np.clip(ky + ay, 0, h - 1)
-        for ax in range(dx - reach, dx + reach + 1):
+        row = np.clip(ky + ay, 0, h - 1) * w
+        if hole is not None:
+            hole_row = np.clip(hole[0] + ay, 0, h - 1) * w
+        for ax in across:
             if hole is not None and (ay, ax) != (dy, dx):
-                hy = np.clip(hole[0] + ay, 0, h - 1)
-                if forbidden[hy, np.clip(hole[1] + ax, 0, w - 1)].any():
+                if banned[hole_row + hole_cols[ax]].any():
                     continue
-            d = grey[sy, np.clip(kx + ax, 0, w - 1)] - target
+            d = flat[row + cols[ax]] - target
             err = float(d @ d)
             if err < best:
                 best, at = err, (ay, ax)
@@ -1754,6 +1794,7 @@ def _along_grain(
     out[~hole] = img[~hole]
     smooth = cv2.GaussianBlur(img, (0, 0), PRE / f)
     hy, hx = np.nonzero(hole)
+    free_blocked = blocked.ravel()  # (a flat lookup: the same pixels as blocked[y, x])
     for c in range(3):
         gx = cv2.Sobel(smooth[..., c], cv2.CV_32F, 1, 0, ksize=3)
         gy = cv2.Sobel(smooth[..., c], cv2.CV_32F, 0, 1, ksize=3)
@@ -1763,21 +1804,31 @@ def _along_grain(
         theta = 0.5 * np.arctan2(2 * jxy, jxx - jyy)[hy, hx]  # the gradient's heading
         ux, uy = -np.sin(theta), np.cos(theta)  # square to it: along the stripes
         values, dists = [], []
+        colour = np.ascontiguousarray(soft[..., c]).ravel()
         for sign in (1, -1):
             value = np.full(len(hy), np.nan, np.float32)
             dist = np.full(len(hy), np.inf, np.float32)
-            active = np.arange(len(hy))
+            # the rays still going, with their starts and headings kept alongside (taken
+            # again only when some stop), each step looked up on the flattened frame: the
+            # same points as indexing the starts by the rays left, step by step
+            active, ax, ay, vx, vy = np.arange(len(hy)), hx, hy, ux, uy
             for step in range(1, reach):
-                x = np.rint(hx[active] + sign * step * ux[active]).astype(np.int32)
-                y = np.rint(hy[active] + sign * step * uy[active]).astype(np.int32)
+                x = np.rint(ax + sign * step * vx).astype(np.int32)
+                y = np.rint(ay + sign * step * vy).astype(np.int32)
                 inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
-                hit = np.zeros(len(active), bool)
-                hit[inside] = ~blocked[y[inside], x[inside]]
-                value[active[hit]] = soft[y[hit], x[hit], c]
+                at = y * w + x
+                if inside.all():
+                    hit = ~free_blocked[at]
+                else:
+                    hit = np.zeros(len(active), bool)
+                    hit[inside] = ~free_blocked[at[inside]]
+                value[active[hit]] = colour[at[hit]]
                 dist[active[hit]] = step
-                active = active[~hit & inside]
-                if not len(active):
+                going = ~hit & inside
+                if not going.any():
                     break
+                if not going.all():
+                    active, ax, ay, vx, vy = (a[going] for a in (active, ax, ay, vx, vy))
             values.append(value)
             dists.append(dist)
         (v1, v2), (d1, d2) = values, dists
@@ -1843,11 +1894,9 @@ def _pieces(rgb: Any, hole: Any, avoid: Any) -> Any:
     near = np.stack([_channel_sum(np.abs(px - c)) for c in centres])
     # each pixel the piece most of its 5 x 5 neighbours are nearest (the grain's and
     # JPEG's stray pixels; for two pieces, a median)
+    nearest = near.argmin(axis=0)  # (once, not once per piece)
     votes = np.stack(
-        [
-            cv2.blur((near.argmin(axis=0) == k).astype(np.float32), (5, 5))
-            for k in range(len(centres))
-        ]
+        [cv2.blur((nearest == k).astype(np.float32), (5, 5)) for k in range(len(centres))]
     )
     return votes.argmax(axis=0).astype(np.uint8)
 
@@ -2195,7 +2244,6 @@ def _closed(mask: Any, radius: int) -> Any:
     outer rows and columns stay empty, and a disc reaching past them (each of its rows
     and columns unbroken) also covers one of them, which empties it as the empty
     picture beyond would."""
-    import cv2
     import numpy as np
 
     shut = np.zeros(mask.shape, bool)
@@ -2205,9 +2253,8 @@ def _closed(mask: Any, radius: int) -> Any:
     h, w = mask.shape
     top, left = max(0, int(ys.min()) - radius - 1), max(0, int(xs.min()) - radius - 1)
     bottom, right = min(h, int(ys.max()) + radius + 2), min(w, int(xs.max()) + radius + 2)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
     part = mask[top:bottom, left:right].astype(np.uint8)
-    shut[top:bottom, left:right] = cv2.morphologyEx(part, cv2.MORPH_CLOSE, disc) > 0
+    shut[top:bottom, left:right] = morph.closed(part, 2 * radius + 1) > 0
     return shut
 
 
@@ -2385,7 +2432,9 @@ def _pull_push(rgb: Any, hole: Any) -> Any:
 
     weight = (~hole).astype(np.float32)
     value = rgb.astype(np.float32)
-    value *= weight[..., None]  # (in place: a product broadcast into a new array is slower)
+    # (OpenCV's product with the weight in three channels, in place: the same products
+    # at half numpy's cost of broadcasting over a last axis of three)
+    cv2.multiply(value, cv2.merge([weight] * 3), dst=value)
     levels = []
     while min(weight.shape) > 4:
         levels.append((value, weight))
@@ -2398,7 +2447,7 @@ def _pull_push(rgb: Any, hole: Any) -> Any:
     for level in range(len(levels) - 1, -1, -1):
         value, weight = levels[level]
         up = cv2.resize(fill, (weight.shape[1], weight.shape[0]), interpolation=cv2.INTER_LINEAR)
-        up *= (1 - weight)[..., None]
+        cv2.multiply(up, cv2.merge([1 - weight] * 3), dst=up)
         fill = np.add(value, up, out=up)  # premultiplied: known pixels stay
         if level:  # (the full size is relaxed below, in the hole's box)
             _relax(fill, weight < 1e-4, RELAX_COARSE)
@@ -2416,17 +2465,17 @@ def _relax(fill: Any, hole: Any, passes: int, within: Any = None) -> None:
     import cv2
     import numpy as np
 
-    ys, xs = np.nonzero(hole if within is None else within)
-    if len(xs):  # smooth the pyramid's blockiness inside the hole only
-        top, left = max(0, int(ys.min()) - 1), max(0, int(xs.min()) - 1)
-        part, inner = (
-            fill[top : ys.max() + 2, left : xs.max() + 2],
-            hole[top : ys.max() + 2, left : xs.max() + 2],
-        )
-        inner3 = np.broadcast_to(inner[..., None], part.shape)
-        for _ in range(passes):
-            np.copyto(part, cv2.blur(part, (3, 3)), where=inner3)  # in place: no third copy
-        fill[top : ys.max() + 2, left : xs.max() + 2] = part
+    box = hole if within is None else within
+    rows, cols = np.flatnonzero(box.any(axis=1)), np.flatnonzero(box.any(axis=0))
+    if len(cols):  # smooth the pyramid's blockiness inside the hole only
+        top, left = max(0, int(rows[0]) - 1), max(0, int(cols[0]) - 1)
+        bottom, right = int(rows[-1]) + 2, int(cols[-1]) + 2
+        part = fill[top:bottom, left:right].copy()  # (contiguous: OpenCV writes into it)
+        inner = hole[top:bottom, left:right].astype(np.uint8)
+        for _ in range(passes):  # (OpenCV's masked copy, in place: numpy's copyto with a
+            # mask broadcast over the channels was four fifths of the fill's CPU)
+            cv2.copyTo(cv2.blur(part, (3, 3)), inner, part)
+        fill[top:bottom, left:right] = part
 
 
 # the ink: its colours, where it lies, how thick its strokes are
@@ -2592,11 +2641,16 @@ def _cast_by(first: Any, second: Any, rows: int, colours: Any, background: Any) 
     most = 0.0
     for this, that in ((first, second), (second, first)):
         count = float(this.sum())
+        bare = this & ~that  # (the counts on the parts the moved masks lie in: moved_part)
         for dy in range(-reach, reach + 1):
             for dx in range(-reach, reach + 1):
                 if dx or dy:
-                    plus = float((this & moved(that, dx, dy) & ~that).sum())
-                    minus = float((this & moved(that, -dx, -dy) & ~that).sum())
+                    (part, ahead), (back, behind) = (
+                        moved_part(that, dx, dy),
+                        moved_part(that, -dx, -dy),
+                    )
+                    plus = float(np.count_nonzero(bare[part] & ahead))
+                    minus = float(np.count_nonzero(bare[back] & behind))
                     most = max(most, (plus - minus) / count)
     if most < CAST:
         return None

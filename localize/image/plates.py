@@ -50,10 +50,11 @@ def erase_version() -> str:
     never served a plate the previous one made; and the judge's, whose doubts the plate
     keeps (a changed judge was served the previous one's silence)."""
     if not _version:  # once per process: the code does not change under a running one
-        from localize.image import colors, erase, looks, period, replace, smear
+        from localize.image import colors, erase, looks, morph, period, replace, smear
 
-        # (period.py: a pattern's lattice, which both the erase and the judge read)
-        modules = (colors, erase, looks, period, replace, smear)
+        # (period.py: a pattern's lattice, which both the erase and the judge read;
+        # morph.py: their discs' dilations and openings)
+        modules = (colors, erase, looks, morph, period, replace, smear)
         _version.append(code_version([Path(m.__file__ or "") for m in modules]))
     return _version[0]
 

@@ -173,8 +173,12 @@ def _fit(
 ) -> Fit:
     """The fit for a caption in a box; a batch of same-sized photos computes it once."""
 
+    lengths: dict[tuple[str, int], float] = {}  # (the fit measures a line many times over)
+
     def measure(text: str, size: int) -> float:
-        return fonts.load(font, size, weight).getlength(text)
+        if (text, size) not in lengths:
+            lengths[(text, size)] = fonts.load(font, size, weight).getlength(text)
+        return lengths[(text, size)]
 
     return fit(break_units(caption, script), measure, width, height, spec)
 
@@ -280,7 +284,7 @@ def draw_caption(
     )
     band = (area[0], tops[position], area[2], tops[position] + used)
     if layout.style == "badge":  # only as wide as the longest line
-        band = _narrowed(band, font, result.lines, box_w, pad)
+        band = _narrowed(band, max(font.getlength(line) for line in result.lines), box_w, pad)
     covered = _covered(img, avoid) if clear else None
     covers = covered(band) if covered else 0
     notes: tuple[str, ...] = ()
@@ -348,9 +352,9 @@ def _moved(
     )
 
 
-def _narrowed(band: design.Box, font: Any, lines: Any, box_w: int, pad: int) -> design.Box:
-    """A band narrowed to a badge as wide as its longest line, about its middle."""
-    widest = max(font.getlength(line) for line in lines)
+def _narrowed(band: design.Box, widest: float, box_w: int, pad: int) -> design.Box:
+    """A band narrowed to a badge as wide as its longest line (`widest` px), about its
+    middle."""
     middle, half = (band[0] + band[2]) / 2, min(box_w, widest) / 2 + pad
     return (round(middle - half), band[1], round(middle + half), band[3])
 
@@ -429,12 +433,17 @@ def _free_place(
         result = _fit(caption, script, path, box_w, box_h, size_spec, layout.weight)
         used = result.height(size_spec) + 2 * pad
         font = fonts.load(path, result.size, layout.weight)
+        # (the longest line measured once for every band: measured per band, the font's
+        # lengths were half a caption's placing)
+        widest = max(font.getlength(line) for line in result.lines)
         bands = [
-            _narrowed(b, font, result.lines, box_w, pad) if layout.style == "badge" else b
+            _narrowed(b, widest, box_w, pad) if layout.style == "badge" else b
             for b in design.stripes(area, used, position, step)
         ]
         if bands:
             tried.append((*design.free_spot(bands, covered), result, size_spec, layout))
+            if _whole_and_free(tried[-1]):
+                break  # the first one so: what is chosen below, whatever smaller sizes do
         corner = replace(size_spec, max_lines=max(size_spec.max_lines, CORNER_LINES))
         result = _fit(caption, script, path, half_w, box_h, corner, layout.weight)
         font = fonts.load(path, result.size, layout.weight)
@@ -443,10 +452,20 @@ def _free_place(
             area, min(widest, half_w + 2 * pad), result.height(corner) + 2 * pad, position
         )
         tried.append((*design.free_spot(spots, covered), result, corner, badge))
+        if _whole_and_free(tried[-1]):
+            break
     free = [t for t in tried if t[1] == 0]
     whole = [t for t in free if not t[2].truncated]
     box, n, result, chosen, drawn = (whole or free or [min(tried, key=lambda t: t[1])])[0]
     return box, result, chosen, drawn, n
+
+
+def _whole_and_free(place: tuple[Any, ...]) -> bool:
+    """Whether a place tried for a caption covers nothing and holds it whole: the first
+    such is the one taken, so the sizes after it are not tried (each size's fit and
+    bands, twice, for a choice already made: a caption's placing took twice as long once
+    every size a step apart was tried)."""
+    return place[1] == 0 and not place[2].truncated
 
 
 SIZE_STEP = 0.88  # a caption with no free place at one size is tried this much smaller

@@ -37,7 +37,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.i18n import Msg, msg, pmsg
-from localize.image.colors import channel_total, largest_channel
+from localize.image import morph
+from localize.image.colors import binned, channel_total, largest_channel
 from localize.image.ocr import Point
 
 SMEAR, RESIDUE = "smear", "residue"  # what a look can find (a doubt's kind)
@@ -390,15 +391,11 @@ def _residue(after: Any, box: tuple[int, int, int, int], text_height: int, area:
     import cv2
     import numpy as np
 
-    grey = after.mean(axis=2).astype(np.uint8)
+    grey = (channel_total(after, np.float64) / 3).astype(np.uint8)  # (after.mean(axis=2))
     # what a disc a letter's stroke wide cannot follow: specks brighter (top-hat) or darker
     # (black-hat) than around them; a large shape's corner loses only a sliver to it
     size = max(5, (text_height // 8) | 1)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    standing = np.maximum(
-        cv2.morphologyEx(grey, cv2.MORPH_TOPHAT, disc),
-        cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, disc),
-    )
+    standing = np.maximum(morph.top_hat(grey, size), morph.black_hat(grey, size))
     bx0, by0, bx1, by1 = box
     inside = np.zeros(grey.shape, bool)
     inside[by0:by1, bx0:bx1] = True
@@ -577,8 +574,8 @@ def _calm(
         soft - cv2.medianBlur(np.rint(soft).astype(np.uint8), max(5, (text_height // 2) | 1))
     )
     reach = max(3, text_height // 4)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
-    around = (cv2.dilate(changed, disc) > 0) & (changed == 0) & ~text
+    disc = 2 * reach + 1  # (a disc's dilation row by row: morph.py, the same pixels)
+    around = (morph.dilate(changed, disc) > 0) & (changed == 0) & ~text
     if around.sum() < SPECK_LEAST:
         return 0, ""
     filled = changed > 0
@@ -587,11 +584,11 @@ def _calm(
         # flat over a faint grain changes the grain between the letters by less than
         # CHANGED, and a ring round what changed more lies on that flat box itself (g05's
         # title: 0.33 levels in the fill, 2.98 in such a ring, 9.7 past the box)
-        filled = np.abs(before.astype(np.int16) - after.astype(np.int16)).max(axis=2) > 0
+        filled = largest_channel(np.abs(before.astype(np.int16) - after.astype(np.int16))) > 0
         filled &= inside
         if filled.sum() <= changed.sum():
             return 0, ""
-        around = (cv2.dilate(filled.astype(np.uint8), disc) > 0) & ~filled & ~text
+        around = (morph.dilate(filled.astype(np.uint8), disc) > 0) & ~filled & ~text
         if around.sum() < SPECK_LEAST:
             return 0, ""
     fill, ring = float(np.median(off[filled])), float(np.median(off[around]))
@@ -600,14 +597,7 @@ def _calm(
     if whole:
         return 0, ""
     size = max(5, (text_height // 8) | 1)  # (as `_residue`'s disc)
-    stroke = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    lines = (
-        np.maximum(
-            cv2.morphologyEx(grey, cv2.MORPH_TOPHAT, stroke),
-            cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, stroke),
-        )
-        > LINES_FLOOR
-    )
+    lines = np.maximum(morph.top_hat(grey, size), morph.black_hat(grey, size)) > LINES_FLOOR
     # (just either side of the edge of what changed: a line that reaches the letters goes
     # on into them on a true fill; a ring or a rule passing beside them is no texture)
     square = np.ones((2 * LINES_REACH + 1, 2 * LINES_REACH + 1), np.uint8)
@@ -731,17 +721,14 @@ def _brought(
     around = ~(cv2.dilate(changed.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & ~text
     if changed.sum() < SPECK_LEAST or around.sum() < SPECK_LEAST:
         return 0
-    bins = np.array([1 << 8, 1 << 4, 1])
-    q_was = (before.astype(np.int32) // INK_BIN) @ bins
-    q_now = (after.astype(np.int32) // INK_BIN) @ bins
+    q_was, q_now = binned(before, INK_BIN), binned(after, INK_BIN)
     p_text = np.bincount(q_was[changed], minlength=1 << 12) / int(changed.sum())
     p_out = np.bincount(q_was[around], minlength=1 << 12) / int(around.sum())
     ink = (p_text >= INK_COMMON) & (p_text > INK_RARE * p_out)
     brought = ink[q_now] & changed
     # (strokes, not a blob: a bokeh's bright disc under white letters is in their colour)
     wide = max(3, (text_height // 4) | 1)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (wide, wide))
-    blobs = cv2.morphologyEx(brought.astype(np.uint8), cv2.MORPH_OPEN, disc) > 0
+    blobs = morph.opened(brought.astype(np.uint8), wide) > 0
     strokes = brought & ~blobs
     share, ring = float(strokes[changed].mean()), float(ink[q_was[around]].mean())
     if strokes.sum() >= SPECK_LEAST and share >= INK_SHARE and share > INK_RICHER * ring:
@@ -896,7 +883,7 @@ def _repeat(
     was, now, inside = _greys(before, after, box)
     region = inside if area is None else area
     known = ~(region | text)
-    changed = np.abs(before.astype(np.int16) - after.astype(np.int16)).max(axis=2) > CHANGED
+    changed = largest_channel(np.abs(before.astype(np.int16) - after.astype(np.int16))) > CHANGED
     changed &= region
     if changed.sum() < SPECK_LEAST:
         return 0, 0

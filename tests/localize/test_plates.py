@@ -141,7 +141,7 @@ def test_another_erase_code_has_its_own_plates(tmp_path: Path) -> None:
 def test_the_judges_code_is_part_of_the_plates_version() -> None:
     # a plate keeps what the judge of erases doubted (smear.py): a changed judge served
     # the previous one's doubts from the cache (d02/d03 stayed silent on a re-run)
-    modules = ("colors", "erase", "looks", "period", "replace", "smear")
+    modules = ("colors", "erase", "looks", "morph", "period", "replace", "smear")
     assert erase_version() == code_version([ROOT / f"localize/image/{m}.py" for m in modules])
 
 
