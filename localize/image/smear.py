@@ -32,7 +32,7 @@ and on wood's and wood-shadow's erases (6.0, 8.0) that pass their goals.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -736,6 +736,32 @@ def _brought(
     return 0
 
 
+def _off_its_copies(
+    was: Any, now: Any, changed: Any, known: Any, ring: Callable[[Any], Any] | None = None
+) -> tuple[Any, Any, float] | None:
+    """A regular pattern read off `was` over its `known` pixels (period.lattice); how far
+    each `changed` pixel of `now` is off its copy a period or more away (absolute, those a
+    copy reached); and how far the surround is off its own copies (RMS over the `known`
+    pixels, or those `ring` picks given the lattice). None when there is no pattern, a copy
+    reaches too few of the changed pixels (REPEAT_REACHED) or none of the surround's. What
+    `_repeat` (grey levels) and `_lines_moved` (fine detail) both judge a fill by."""
+    import numpy as np
+
+    from localize.image import period
+
+    lat = period.lattice(was, known)
+    if lat is None:
+        return None
+    copy, reached = period.continued(now, changed, known, lat)
+    if reached.sum() < REPEAT_REACHED * changed.sum():
+        return None
+    among = known if ring is None else known & ring(lat)
+    own, got = period.continued(was, among, known, lat)
+    if not got.any():
+        return None
+    return lat, np.abs(now - copy)[reached], float(np.sqrt(((was - own)[got] ** 2).mean()))
+
+
 def _lines_moved(
     seen: Before, img: Any, original: Any, plate: Any, others: Sequence[tuple[int, ...]]
 ) -> tuple[int, int]:
@@ -749,8 +775,6 @@ def _lines_moved(
     16-17 dB, and each strip's ring fitted: no look saw it)."""
     import cv2
     import numpy as np
-
-    from localize.image import period
 
     if seen.wide is None or seen.area is None:
         return 0, 0
@@ -772,20 +796,16 @@ def _lines_moved(
         return g - cv2.GaussianBlur(g, (0, 0), DETAIL_BLUR)
 
     was, now = detail(seen.wide_grey), detail(_grey_of(img, seen.wide))
-    lat = period.lattice(was, known)
-    if lat is None:
+
+    # (the ring's own: its pixels within a period of the region against their copies)
+    def ring(lat: Any) -> Any:  # (only once a lattice is found)
+        grown = cv2.dilate(region.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=1)
+        return cv2.distanceTransform(1 - grown, cv2.DIST_L2, 3) <= lat.period
+
+    found = _off_its_copies(was, now, changed, known, ring)
+    if found is None:
         return 0, 0
-    copy, reached = period.continued(now, changed, known, lat)
-    if reached.sum() < REPEAT_REACHED * changed.sum():
-        return 0, 0
-    # the ring's own: its pixels within a period of the region against their copies
-    near = cv2.dilate(region.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=1)
-    near = cv2.distanceTransform(1 - near, cv2.DIST_L2, 3) <= lat.period
-    own, got = period.continued(was, known & near, known, lat)
-    if not got.any():
-        return 0, 0
-    base = float(np.sqrt(((was - own)[got] ** 2).mean()))
-    off = np.abs(now - copy)[reached]
+    lat, off, base = found
     rms = float(np.sqrt((off**2).mean()))
     if rms < DETAIL_OFF * base or rms < base + DETAIL_LEVELS:
         return 0, 0
@@ -878,8 +898,6 @@ def _repeat(
     pink fill, 22.2 dB, and no look saw it: no speck left, no edge entering)."""
     import numpy as np
 
-    from localize.image import period
-
     was, now, inside = _greys(before, after, box)
     region = inside if area is None else area
     known = ~(region | text)
@@ -887,18 +905,11 @@ def _repeat(
     changed &= region
     if changed.sum() < SPECK_LEAST:
         return 0, 0
-    lat = period.lattice(was, known)
-    if lat is None:
+    # (the surround's own: each of its pixels against its copies a period or more away)
+    found = _off_its_copies(was, now, changed, known)
+    if found is None:
         return 0, 0
-    copy, reached = period.continued(now, changed, known, lat)
-    if reached.sum() < REPEAT_REACHED * changed.sum():
-        return 0, 0
-    off = np.abs(now - copy)[reached]
-    # the surround's own: each of its pixels against its copies a period or more away
-    own, got = period.continued(was, known, known, lat)
-    if not got.any():
-        return 0, 0
-    base = float(np.sqrt(((was - own)[got] ** 2).mean()))
+    lat, off, base = found
     # (a band's edge and its letters' feet: a chance lattice, 11.7 levels off itself, and
     # overhang's clean erase was doubted; tiles' shades, 7.5; and one read off the thin
     # frame round a small line, 4.4 levels where the surround spreads 8: polka-jpeg's clean

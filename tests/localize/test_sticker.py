@@ -134,11 +134,7 @@ def test_a_stickers_price_keeps_its_size_under_its_smaller_label(
     # as one size by their ink, so were one block set at the label's size: "$5.59" drawn
     # at 45% of ¥39.9 under a label on two lines, and nothing said. A price is the
     # sticker's point: it keeps at least FLOOR of its height where the disc holds it
-    img, polygons = _price_sticker()
-    plans = tuple(
-        RegionPlan(p, t, tr)
-        for p, t, tr in zip(polygons, ["到手价", "¥39.9"], translations, strict=True)
-    )
+    img, plans = _price_sticker_plans(translations)
     original = _red_lines(img)
     ReplaceText(plans, language, script).draw(img)
     drawn = _red_lines(img)
@@ -146,6 +142,13 @@ def test_a_stickers_price_keeps_its_size_under_its_smaller_label(
     price, was = drawn[-1][1] - drawn[-1][0], original[-1][1] - original[-1][0]
     assert price >= 0.6 * was, (language, drawn, original)  # (the price: the lowest line)
     assert price > drawn[-2][1] - drawn[-2][0], (language, drawn)  # and the largest
+
+
+def _price_sticker_plans(translations: list[str]) -> tuple[Image.Image, tuple[RegionPlan, ...]]:
+    """The price sticker and its two lines' plans (label, price) with `translations`."""
+    img, polygons = _price_sticker()
+    said = zip(polygons, ["到手价", "¥39.9"], translations, strict=True)
+    return img, tuple(RegionPlan(p, t, tr) for p, t, tr in said)
 
 
 def _red_lines(img: Image.Image) -> list[tuple[int, int]]:
@@ -169,10 +172,6 @@ def test_a_stickers_price_drawn_under_half_its_size_is_said_in_every_language(
 ) -> None:
     # trial s28 D10: the price drawn at 45% of its size was silent (its block's size was
     # the label's and the price's ink together); a price too long for its disc is told
-    img, polygons = _price_sticker()
-    plans = tuple(
-        RegionPlan(p, t, tr)
-        for p, t, tr in zip(polygons, ["到手价", "¥39.9"], translations, strict=True)
-    )
+    img, plans = _price_sticker_plans(translations)
     notes = ReplaceText(plans, language, script).draw(img).notes
     assert any("'¥39.9'" in str(n) and "% of the original's size" in str(n) for n in notes), notes
