@@ -185,7 +185,7 @@ def image(
             progress=progress,
         )
     views.images(inv.env, made, json_out)
-    return ExitCode.FAILURES if made.result.failed else ExitCode.OK
+    return ExitCode.FAILURES if made.result.failed or made.still_chinese() else ExitCode.OK
 
 
 @command(app, "text")

@@ -148,6 +148,7 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
             env.err(msg("note: {input}: {info}", input=str(done.input), info=said))
         for warning in done.warnings:
             env.err(msg("warning: {input}: {warning}", input=str(done.input), warning=warning))
+    still = captioned.still_chinese()
     if as_json:
         env.json(
             {
@@ -162,7 +163,9 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
                         "contrast": d.contrast,
                         "bytes": d.bytes,
                         "warnings": list(d.warnings),
-                        "replaced": d.replaced,
+                        "replaced": d.replaced,  # (kept for scripts: the file overwritten)
+                        "overwritten": d.replaced,
+                        "still_chinese": d in still,
                         "info": list(d.info),
                         **_region_counts(captioned, d),
                     }
@@ -232,18 +235,31 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
     )
     # (a batch's operator reads the last line: a 12 dB erase with Chinese still read was
     # "5 written, 0 failed" there, its four warnings scrolled away; a stranger's trial)
-    warned = [d for d in result.done if d.warnings]
+    warned = [d for d in result.done if d.warnings and d not in still]
     if warned:
         env.err(
             msg(
                 "{count} of them to look at before uploading ({files}): the warnings above say why",
                 count=len(warned),
-                files=Joined(
-                    [Path(d.output).name for d in warned[:MAX_NAMED]]
-                    + (["…"] if len(warned) > MAX_NAMED else [])
-                ),
+                files=_named(warned),
             )
         )
+    if still:  # written to be looked at, but failed: a buyer would read the Chinese (exit 1)
+        env.err(
+            msg(
+                "error: {count} of them still show Chinese text where it was erased "
+                "({files}), so they are not ready to upload: the warnings above say where. "
+                "Have those regions retouched, or use another picture",
+                count=len(still),
+                files=_named(still),
+            )
+        )
+
+
+def _named(done: Sequence[Done]) -> Joined:
+    """The output files' names, the first few, for a closing line."""
+    names: list[Any] = [Path(d.output).name for d in done[:MAX_NAMED]]
+    return Joined(names + (["…"] if len(done) > MAX_NAMED else []))
 
 
 MAX_NAMED = 5  # files a note names before "…"

@@ -185,6 +185,34 @@ def test_localize_run_says_what_is_still_read_and_approval_needs_a_reason(  # ty
     assert approved.code == 0, approved.err
 
 
+def test_localize_image_fails_an_image_still_showing_chinese_and_writes_it(  # type: ignore[no-untyped-def]
+    setup, tmp_path: Path
+) -> None:
+    # trial 31's 04: a watermark still legible after its erase said "1 written, 0 failed"
+    # and exit 0, while `localize run` held the same image as an error
+    import json
+
+    run, _ = setup
+    overhang()[0].save(tmp_path / "zh.png")
+    for asked in (["--to", "ms", "--replace-text"], ["--erase-only"]):
+        out = tmp_path / f"out{len(asked)}.png"
+        said = run("image", str(tmp_path / "zh.png"), "-o", str(out), *asked,
+                   "--shop", "acme-my", "--json")  # fmt: skip
+        assert said.code == 1, said.err
+        assert out.is_file()  # written all the same, for a person to look at
+        [done] = json.loads(said.out)["captioned"]
+        assert done["still_chinese"] is True and done["regions_still_read"] == 1
+        assert "still show Chinese text where it was erased (out" in said.err
+    clean = tmp_path / "clean.png"
+    plain = slope((800, 600), (180, 180, 175))
+    ImageDraw.Draw(plain).text((120, 200), "包邮到家", font=cjk_font(90), fill=(30, 30, 30))
+    plain.save(clean)
+    said = run("image", str(clean), "-o", str(tmp_path / "c.png"), "--to", "ms",
+               "--replace-text", "--shop", "acme-my", "--json")  # fmt: skip
+    assert said.code == 0 and "still show Chinese" not in said.err, said.err
+    assert json.loads(said.out)["captioned"][0]["still_chinese"] is False
+
+
 def test_crops_read_in_one_pass_come_back_each_in_its_own_frame() -> None:
     from localize.image.ocr import RapidOcrDetector
 
