@@ -1286,28 +1286,40 @@ def _watermark(
     """A shop's translucent watermark (one colour at one strength over everything under
     it, a trial's a11 and b06): white at 37% across a photo and the dark product on it
     (`over` "photo", or "turned" 25 degrees as a11 was), or black at 30% inside a flat
-    cream card (`over` "flat")."""
+    cream card (`over` "flat"), or white at 43% turned across a flat ball on a flat
+    backdrop, its first and last letters past the region (`over` "product", trial 31's
+    04)."""
     base = _photo(rng)
     panel = (0, 0, SIZE, SIZE)
+    inset = 0  # px of the first and last letters OCR's box leaves out of the region
+    if over == "product":  # (trial 31's 04: a shop's name across a red ball on grey)
+        studio = Image.new("RGB", (SIZE, SIZE), tuple(int(v) for v in rng.integers(225, 246, 3)))
+        shade = tuple(int(v) for v in (rng.integers(170, 220), *rng.integers(40, 80, 2)))
+        ImageDraw.Draw(studio).ellipse((250, 250, 750, 750), fill=shade)
+        ImageDraw.Draw(studio).rectangle((460, 180, 540, 252), fill=(80, 80, 80))
+        base = np.asarray(studio).astype(np.float32)
+        inset = 40  # (a turned line's box, read tight: 官 and 店 ran past it)
     if over == "flat":
         panel = (120, 380, 880, 640)
         base[panel[1] : panel[3], panel[0] : panel[2]] = (232, 226, 214)
         colour, alpha, at, size = (0, 0, 0), 0.30, (170, 440), 130
+    elif over == "product":
+        colour, alpha, at, size = (255, 255, 255), 0.43, (175, 430), 130
     else:
         colour, alpha, at, size = (255, 255, 255), 0.37, (110, 470), 140
-    word = "正品保障" if over == "flat" else "优品旗舰店"
+    word = {"flat": "正品保障", "product": "官方旗舰店"}.get(over, "优品旗舰店")
     truth = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
     f = font(size)
     layer = Image.new("RGBA", truth.size, (0, 0, 0, 0))
     ImageDraw.Draw(layer).text(at, word, font=f, fill=(*colour, round(255 * alpha)))
     left, top, right, bottom = ImageDraw.Draw(layer).textbbox(at, word, font=f)
     polygon = None
-    if over == "turned":  # (a11: the mark turned 25 degrees, narrow gaps between strokes)
+    if over in ("turned", "product"):  # (a11: turned 25 degrees, narrow gaps between strokes)
         turn, centre = 25, ((left + right) / 2, (top + bottom) / 2)
         layer = layer.rotate(turn, resample=Image.BICUBIC, center=centre)
         c, s_ = math.cos(math.radians(turn)), math.sin(math.radians(turn))
-        corners = ((left - 6, top - 6), (right + 6, top - 6), (right + 6, bottom + 6),
-                   (left - 6, bottom + 6))  # fmt: skip
+        corners = ((left - 6 + inset, top - 6), (right + 6 - inset, top - 6),
+                   (right + 6 - inset, bottom + 6), (left - 6 + inset, bottom + 6))  # fmt: skip
         polygon = tuple(
             (round(centre[0] + (x - centre[0]) * c + (y - centre[1]) * s_),
              round(centre[1] - (x - centre[0]) * s_ + (y - centre[1]) * c))
@@ -1622,6 +1634,7 @@ CLASSES = (
     *("bokeh", "paragraph", "shadow-band", "pill-jpeg70", "sticker"),
     *("dusk-bokeh",),  # a trial's 02: white letters on big soft lights over a dark navy
     *("watermark-photo", "watermark-flat", "watermark-turned", "ruled-cells", "outlined-edge"),
+    *("watermark-product",),  # trial 31's 04: a white mark turned across a ball and its backdrop
     *("grain",),
     *("dotted", "card-edge"),
     *("marble", "wood-shadow"),

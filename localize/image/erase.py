@@ -90,6 +90,10 @@ BESIDE = 2.5  # px: the reach of the picture around a mark that its edges are un
 MARK_FIT = 0.8  # of its pixels' variance the blend must explain: a mark, not a picture
 MARK_GAP = 0.15  # coverage under this, inside a stroke's mask: a gap between strokes
 MARK_REACH = 0.15  # of the text's height: the picture around a stroke (a stroke wide)
+MARK_TOWARD = 40.0  # levels a channel lies from a white or black mark to tell its strength
+MARK_AGREE = 6.0  # levels: every channel of a white or black mark's pixels as its strength says
+MARK_OUT = 0.3  # of the text's height: how far a mark's strokes are followed past its region
+MARK_MOST = 0.8  # of a white or black mark's pixels that must tell its one strength
 MARK_SIDE = 12.0  # levels on each channel: a colour the picture beside shows
 MARK_PAST = 8.0  # levels under black or past white: no pixel under the mark was so
 TEXTURED = 12.0  # grey levels of fine detail around a hole: a texture (a weave, stripes)
@@ -284,7 +288,11 @@ def erase(
     if model is None or model[3] < POOR or _paints_over(rgb, model, win, height):
         # a poor panel may be a blob of a photo; a translucent mark (a watermark) over a
         # picture: the picture under it kept
-        loose = _translucent(rgb, win, height) or _loose_fill(rgb, win, height, grow, letters)
+        loose = _translucent(rgb, win, height)
+        if loose is None or loose[2] < GOOD:  # (a mark un-blended through JPEG's noise, its
+            # strokes' edges ringing, against a fill from around it: the better kept)
+            other = _loose_fill(rgb, win, height, grow, letters)
+            loose = other if loose is None or other[2] > loose[2] else loose
         if model is not None and model[3] >= POOR and loose[2] >= POOR:
             model = None  # the photo's own lights kept, where the panel painted them over
     if model is not None and (loose is None or model[3] >= loose[2]):
@@ -2782,16 +2790,28 @@ def _blend_fit(px: Any, mask: Any, core: Any) -> Blend | None:
     # across the picture's own edge is outvoted in its group
     shade = (bg.astype(np.int64) // 16) @ np.array([1 << 8, 1 << 4, 1])
     groups = [g for g in np.unique(shade) if (shade == g).sum() >= 20]
-    if len(groups) < 3:
+    if not groups:
         return None
     o = np.array([np.median(obs[shade == g], axis=0) for g in groups])
     b = np.array([np.median(bg[shade == g], axis=0) for g in groups])
-    if float(np.ptp(b.mean(axis=1))) < MARK_SPREAD:
-        return None
+    pairs = np.array([(shade == g).sum() for g in groups])
+    # a mark over a flat product on a flat backdrop (trial 31's 04, a shop's name across
+    # a red ball): too few colours under it to fit a colour and a strength, but a mark is
+    # most often white or black, and each channel of each colour then tells its strength
+    if len(groups) < 3 or float(np.ptp(b.mean(axis=1))) < MARK_SPREAD:
+        return _neutral_blend(o, b, pairs)
+    return _colour_blend(o, b, pairs) or _neutral_blend(o, b, pairs)
+
+
+def _colour_blend(o: Any, b: Any, pairs: Any) -> Blend | None:
+    """The one colour and strength a mark's pixels fit (`o` observed against `b` beside,
+    a row a colour under it, `pairs` pixels each), or None."""
+    import numpy as np
+
     # each group weighs as the square root of its pairs: the mark's few pairs across the
     # picture's own edges (a band's) make small groups of their own
-    weight = np.sqrt([(shade == g).sum() for g in groups])[:, None]
-    keep = np.ones(len(groups), bool)
+    weight = np.sqrt(pairs)[:, None]
+    keep = np.ones(len(pairs), bool)
     for _ in range(2):  # once more without the groups the line misses by far
         w = weight[keep] / weight[keep].sum()
         bc = b[keep] - (w * b[keep]).sum(axis=0)
@@ -2809,6 +2829,47 @@ def _blend_fit(px: Any, mask: Any, core: Any) -> Blend | None:
         return None
     colour = np.clip(k / alpha, 0, 255).astype(np.float32)
     return Blend(alpha, colour, fit)
+
+
+def _reached(mask: Any, seeds: Any) -> Any:
+    """The parts of `mask` joined to `seeds` (8-connected), with the seeds."""
+    import cv2
+    import numpy as np
+
+    n, labels = cv2.connectedComponents((mask | seeds).astype(np.uint8), connectivity=8)
+    hit = np.zeros(n, bool)
+    hit[np.unique(labels[seeds])] = True
+    hit[0] = False
+    return hit[labels]
+
+
+def _neutral_blend(o: Any, b: Any, pairs: Any) -> Blend | None:
+    """White or black laid at one strength over the picture: the mark whose every
+    channel over the colours under it (`o` observed against `b` beside, a row a colour,
+    `pairs` pixels each) tells the same strength (within MARK_AGREE), for most of its
+    pixels (a pair across the picture's own edge makes a small colour of its own); None
+    when neither does (a coloured mark, or opaque ink)."""
+    import numpy as np
+
+    for level in (255.0, 0.0):
+        reach = level - b
+        sure = np.abs(reach) >= MARK_TOWARD  # (a channel near the mark's own tells nothing)
+        told = sure.any(axis=1)
+        if not told.any():
+            continue
+        each = np.array(
+            [np.median((o[i] - b[i])[sure[i]] / reach[i][sure[i]]) if told[i] else 0.0
+             for i in range(len(o))]
+        )  # fmt: skip
+        order = np.argsort(each[told])
+        weights = np.cumsum(pairs[told][order])
+        alpha = float(each[told][order][np.searchsorted(weights, weights[-1] / 2)])
+        if not MARK_ALPHA[0] <= alpha <= MARK_ALPHA[1]:
+            continue
+        fits = np.abs(o - (alpha * level + (1 - alpha) * b)).max(axis=1) <= MARK_AGREE
+        if pairs[fits].sum() >= MARK_MOST * pairs.sum():
+            return Blend(alpha, np.full(3, level, np.float32), 1.0)
+    return None
 
 
 def _coverage(px: Any, back: Any, blend: Blend) -> Any:
@@ -2929,9 +2990,14 @@ def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None
     # the picture with thin strokes of the mark's colour opened away (a morphological
     # opening keeps the product's edge where a smooth fill would blur it)
     under = _strokes_away(rgb, blend.colour, height)
-    mask = ((_coverage(px, under, blend) > 0.5) & win.area) | seed
+    cover = _coverage(px, under, blend) > 0.5
+    mask = (cover & win.area) | seed
+    # a turned mark's strokes run past OCR's box round it (04's 官 and 店 on the backdrop,
+    # left legible): those joined to the strokes inside are the mark's too, a little way
+    area = win.area | _reached(cover & _ring(win.area, round(MARK_OUT * height)), mask)
+    mask |= cover & area
     blend = _blend_fit(px, mask, cv2.erode(mask.astype(np.uint8), square) > 0) or blend
-    mask |= seed & win.area  # (a stroke's junction, where the picture continued is unsure)
+    mask |= seed & area  # (a stroke's junction, where the picture continued is unsure)
     # a stroke along or across the product's own edge (c03's 店 on the blue's side): the
     # opening takes it for the edge's lighter side, and the picture beside mixes both
     # sides, so it read part covered or not at all and was left as a light bite; a pixel
@@ -2943,7 +3009,7 @@ def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None
     covered = np.zeros(mask.shape, bool)
     for side in _sides_around(px, ~_ring(mask, 2), reach):
         covered |= colors.largest_channel(np.abs(full - side)) <= MARK_SIDE
-    mask |= covered & _ring(mask, reach) & win.area
+    mask |= covered & _ring(mask, reach) & area
     # the glyphs' anti-aliased edges: what the pixels show against the picture under
     # them, or where that picture has an edge of its own (the product's, under a stroke)
     # and is unsure there, the mask's own soft edge
@@ -2964,18 +3030,18 @@ def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None
     cov = np.where(inner & ~gap, 1.0, cov)
     # ... and a stroke's part along or across the product's own edge, fully covered
     cov = np.where(covered & _ring(mask, 2) & ~gap, 1.0, cov)
-    cov = np.where(_ring(mask, 3) & win.area, cov, 0.0).astype(np.float32)
+    cov = np.where(_ring(mask, 3) & area, cov, 0.0).astype(np.float32)
     restored = _unblend(px, cov, blend)
     # the glyphs' edges keep a thin line (JPEG's ringing, a resampled mark's halo, the
     # coverage a little off): a median a few px wide removes the line, not the picture
     edge = _ring(mask, 2) & ~(cv2.erode(mask.astype(np.uint8), square, iterations=2) > 0)
-    edge &= win.area
+    edge &= area
     median = cv2.medianBlur(np.clip(np.rint(restored), 0, 255).astype(np.uint8), 5)
     restored[edge] = median[edge]
-    hole = _ring(mask, 1) & win.area
+    hole = _ring(mask, 1) & area
     left, was = _ghost(restored, hole, win), _ghost(px, hole, win)
     out = np.clip(np.rint(restored), 0, 255).astype(np.uint8)
-    ring = _ring(hole, 4) & ~hole & win.area
+    ring = _ring(hole, 4) & ~hole & area
     background = np.median(rgb[ring], axis=0) if ring.any() else blend.colour
     text = cov > 0
     if left >= was:  # never worse than the mark left as it was
