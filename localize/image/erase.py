@@ -196,6 +196,8 @@ class Erased:
     panel: tuple[int, int, int, int] | None = None  # the panel's box in the image (a side
     # where the panel reaches the edge of the crop it was found in: the image's edge)
     crowded: bool = False  # filled smoothly: other text all around left nothing to copy
+    opacity: float = 1.0  # a translucent mark's strength (its ink the mark's colour): the
+    # translation is laid as the mark was, not as opaque letters over the product
 
     @property
     def poor(self) -> bool:
@@ -347,6 +349,9 @@ def erase(
     img.paste(Image.fromarray(out), (win.left, win.top))
     bg = tuple(int(v) for v in background)
     ink = _ink(rgb, win.inside, np.asarray(bg, np.float32))
+    mark = crowded[1] if method == "unblend" and len(crowded) > 1 else None
+    if mark is not None:  # (the pixels show the mark blended: its own colour is known)
+        ink = Ink(tuple(int(round(float(v))) for v in mark.colour))  # type: ignore[arg-type]
     letters = _near(rgb, ink) & text & win.inside
     letters_at = text & win.inside
     ink_height, offset = _ink_extent(polygon, letters, (win.left, win.top))
@@ -387,6 +392,7 @@ def erase(
         method,
         box,
         bool(crowded and crowded[0]),
+        1.0 if mark is None else round(float(mark.alpha), 3),
     )
 
 
@@ -2973,6 +2979,7 @@ def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None
     """A translucent mark over the picture, un-blended: its pixels, the crop with the
     picture under them restored, the score, the method and the background's colour; the
     crop unchanged (scored poor) when un-blending would leave it worse than the mark;
+    then, as a loose fill's, whether it was crowded (never) and last the mark's Blend;
     None when the region is no translucent mark (opaque ink, or too little under it
     varies to tell)."""
     import cv2
@@ -3045,5 +3052,5 @@ def _translucent(rgb: Any, win: Window, height: float) -> tuple[Any, ...] | None
     background = np.median(rgb[ring], axis=0) if ring.any() else blend.colour
     text = cov > 0
     if left >= was:  # never worse than the mark left as it was
-        return text, rgb.copy(), 0.0, "unblend", background
-    return text, out, _db(max(left, 1e-3)), "unblend", background
+        return text, rgb.copy(), 0.0, "unblend", background, False, blend
+    return text, out, _db(max(left, 1e-3)), "unblend", background, False, blend

@@ -372,6 +372,7 @@ def _decode(data: bytes, key: str, size: tuple[int, int]) -> Plate:
                 e["method"],
                 None if e["panel"] is None else tuple(e["panel"]),
                 bool(e.get("crowded", False)),
+                float(e.get("opacity", 1.0)),
             )
             glow, shadow = look.get("glow"), look.get("shadow")
             shown = Look(

@@ -2291,6 +2291,7 @@ def _draw_block(
     members = [pieces[i] for i in block.lines]
     first = members[0]
     ink = first.erased.ink
+    opacity = first.erased.opacity  # (a translucent watermark is laid again as it was)
     if first.look.swapped and ink.outline is not None:  # as the pixels showed it
         ink = type(ink)(ink.outline, ink.fill)
     size = setting.size
@@ -2457,8 +2458,9 @@ def _draw_block(
         letters_whole = (alpha >= 128, (ix0, iy0))
         if dry:
             continue
+        laid = clip if opacity >= 1 else np.rint(clip * opacity).astype(np.uint8)
         img.paste(Image.new("RGB", (ix1 - ix0, iy1 - iy0), colour), (ix0, iy0),
-                  Image.fromarray(clip))  # fmt: skip
+                  Image.fromarray(laid))  # fmt: skip
         if layer is layers[-1]:  # the letters' own layer: its runs in their colours
             for accent, zone in zones:
                 part = np.asarray(_place(zone, frame, pad)[0])

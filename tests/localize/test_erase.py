@@ -527,6 +527,29 @@ def test_the_clean_plate_erases_a_price_ocr_read_without_its_yuan_sign(tmp_path:
     assert psnr(out[box[1] : box[3], box[0] : box[2]], truth[box[1] : box[3], box[0] : box[2]]) > 30
 
 
+def test_a_white_mark_over_a_flat_ball_and_backdrop_is_unblended_and_laid_again_as_a_mark() -> None:
+    # trial 31's 04: two colours under the mark (the ball, the backdrop) were too few to fit
+    # a mark's colour and strength; a smooth fill chewed the ball's rim, left the mark
+    # legible (13 dB) and the translation was drawn as opaque letters over the product
+    from localize.image.replace import RegionPlan, ReplaceText
+
+    s = make("watermark-product")
+    clean, [info] = erased(s)
+    assert info.method == "unblend" and info.ink.fill == (255, 255, 255)
+    assert abs(info.opacity - 0.43) < 0.03
+    assert region_db(s, clean, 0) >= 40  # its first and last letters, past OCR's box, too
+    rim = np.asarray(s.background).astype(np.int16)
+    img = s.image.copy()
+    [text] = s.texts
+    ReplaceText((RegionPlan(text.polygon, text.text, "Official Store"),), "en", "latin").draw(img)
+    ball = (rim[..., 0] - rim[..., 1] > 80) & ~s.ink  # the ball's own pixels, the mark's off
+    drawn = np.asarray(img).astype(np.int16)[ball]
+    letters = drawn[np.abs(drawn - rim[ball]).max(axis=1) > 30]  # what was laid on the ball
+    assert len(letters) > 1000
+    expected = 0.43 * 255 + 0.57 * rim[ball][0]  # the ball's colour under white at 43%
+    assert np.abs(np.median(letters, axis=0) - expected).max() < 12  # a mark, not opaque white
+
+
 def test_a_translucent_watermark_is_unblended_and_the_product_under_it_kept() -> None:
     # a11/b06: a shop's mark at 37% across a photo and a dark product was filled smoothly
     # (a grey band smeared over the product, worse than leaving the mark, and silent)
