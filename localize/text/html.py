@@ -509,6 +509,7 @@ class Reshaped:
     loose_items: int = 0  # list items outside a list, put in one
     list_text: int = 0  # words directly in a list (outside its items), made items
     empty_paragraphs: int = 0  # paragraphs, and lines between them, that showed nothing
+    empty_items: int = 0  # list items that showed nothing (an empty bullet)
 
     def __bool__(self) -> bool:
         return any(vars(self).values())
@@ -593,14 +594,23 @@ def _shows_something(nodes: list[_Element | str]) -> bool:
 def _without_empty_paragraphs(
     nodes: list[_Element | str], reshaped: Reshaped
 ) -> list[_Element | str]:
-    """Nodes without the paragraphs, at any depth, that show nothing (each counted)."""
+    """Nodes without the paragraphs and list items, at any depth, that show nothing (each
+    counted): an item's bullet with nothing after it (`<li><p>&nbsp;</p></li>`) is the
+    blank line an empty paragraph is, with a dot; a list left with no item goes too."""
     out: list[_Element | str] = []
     for node in nodes:
         if isinstance(node, _Element):
             if node.name == "p" and not _shows_something(node.children):
                 reshaped.empty_paragraphs += 1
                 continue
+            if node.name == "li" and not _shows_something(node.children):
+                reshaped.empty_items += 1
+                continue
+            items = reshaped.empty_items
             node.children = _without_empty_paragraphs(node.children, reshaped)
+            if node.name in _LISTS and reshaped.empty_items > items:
+                if not _shows_something(node.children):  # its items all empty: no list
+                    continue
         out.append(node)
     return out
 
@@ -699,16 +709,18 @@ def reshape(cleaned: str, reshaped: Reshaped) -> str:
     is flattened into it, its items after their parent item, each marked '– ' a level;
     an item outside any list (`<p>a<li>b`, unclosed) goes into a `<ul>`; words directly in
     a list become an item. An empty paragraph (`<p></p>`, `<p>&nbsp;</p>`, `<p><br></p>`)
-    is dropped, the rest left as it was: a phone shows it as a blank line (trial s31)."""
-    if re.search(r"<(p|ul|ol)\b", cleaned):
+    is dropped, and so is an empty list item (`<li>&nbsp;</li>`, `<li><p>&nbsp;</p></li>`),
+    the rest left as it was: a phone shows them as a blank line (trial s31), a bullet's
+    with a dot before it."""
+    if re.search(r"<(p|ul|ol|li)\b", cleaned):
         builder = _TreeBuilder()
         builder.feed(cleaned)
         builder.close()
-        before = reshaped.empty_paragraphs
+        before = (reshaped.empty_paragraphs, reshaped.empty_items)
         kept = _without_blank_lines(
             _without_empty_paragraphs(builder.root.children, reshaped), reshaped
         )
-        if reshaped.empty_paragraphs > before:
+        if (reshaped.empty_paragraphs, reshaped.empty_items) != before:
             cleaned = _markup(kept)
     if not re.search(r"<(li|ul|ol)\b", cleaned):
         return cleaned
