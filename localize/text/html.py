@@ -192,7 +192,52 @@ def clean(html: str) -> tuple[str, Reshaped]:
     if _BREAK in cleaned:
         cleaned = _paragraphs(cleaned)
     reshaped = Reshaped(tables=marker.tables, table_headers=marker.paired)
-    return reshape(cleaned, reshaped), reshaped
+    return prices_joined(reshape(cleaned, reshaped)), reshaped
+
+
+# A yuan price split by inline formatting (`¥<b>99</b>`, `<b>99</b>元`): its sign is moved
+# across the tags to its amount, which keeps the look the seller gave it (`<b>¥99</b>`).
+# Sanitized HTML: the inline tags have no attributes, text is escaped (&nbsp; stays one).
+_INLINE = r"</?(?:b|strong|i|em|u)>"
+_OPENED = r"(?:<(?:b|strong|i|em|u)>)*"
+_CLOSED = r"(?:</(?:b|strong|i|em|u)>)*"
+_GAP = r"(?:\s|&nbsp;|&#160;)*"
+_AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SIGN_FIRST = re.compile(
+    rf"(?P<pre>{_OPENED})(?P<sign>(?:[¥￥]|(?<![A-Za-z])(?:RMB|CNY)){_GAP})"
+    rf"(?P<run>(?:{_INLINE}{_GAP})+)(?=(?:{_AMOUNT}))"
+)
+_SIGN_AFTER = re.compile(
+    rf"(?<![\d.,A-Za-z])(?P<amount>{_AMOUNT})(?P<run>(?:{_GAP}{_INLINE})+)"
+    rf"(?P<sign>{_GAP}(?:元(?!素)|(?:RMB|CNY)(?![A-Za-z])))(?P<post>{_CLOSED})"
+)
+_NOTHING_IN = re.compile(r"<(b|strong|i|em|u)></\1>")
+
+
+def prices_joined(cleaned: str) -> str:
+    """Sanitized HTML with each yuan price that inline formatting split (`¥<b>99</b>`,
+    `<b>¥</b>99`, `<b>99</b>元`) written whole inside the formatting of its amount
+    (`<b>¥99</b>`, `¥99`, `<b>99元</b>`): split, the sign and the amount were two texts to
+    translate, neither a price, and `¥<b>99</b>` reached a buyer in yuan, silently, where
+    `<b>¥99</b>` was converted. A tag left around nothing by the move goes."""
+    if not re.search(r"[¥￥元]|RMB|CNY", cleaned):
+        return cleaned
+
+    def tidy(tags: str) -> str:
+        while (fewer := _NOTHING_IN.sub("", tags)) != tags:
+            tags = fewer
+        return tags
+
+    def after(m: re.Match[str]) -> str:
+        # the words before it as a buyer reads them: a sign there makes it a price already
+        # (`¥<b>99</b> 元` is not read twice), a model's letters no price (X<b>99</b>元)
+        before = htmllib.unescape(_TAG_TEXT.sub("", m.string[: m.start()]))
+        if re.search(r"(?:[¥￥]|RMB|CNY)\s*$|[\d.,A-Za-z]$", before):
+            return m.group()
+        return m["amount"] + m["sign"].lstrip() + tidy(m["run"] + m["post"])
+
+    cleaned = _SIGN_FIRST.sub(lambda m: tidy(m["pre"] + m["run"]) + m["sign"], cleaned)
+    return _SIGN_AFTER.sub(after, cleaned)
 
 
 _TABLE_PARTS = frozenset(

@@ -7,6 +7,7 @@ yuan ("¥99"), so that a new rate converts it again."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,30 @@ def test_localize_text_converts_a_descriptions_yuan_prices_at_the_shops_rate(sho
     assert codes["yuan_converted"]["severity"] == "info"
     assert codes["yuan_converted"]["fix"] == "¥199 -> ฿935, ¥99 -> ฿465"
     assert "numbers" not in codes and "protected_term" not in codes
+
+
+def test_a_price_split_by_formatting_tags_is_read_whole_and_converted(shop) -> None:  # type: ignore[no-untyped-def]
+    """Trial s31: `¥<b>99</b>` reached the buyer in yuan, silently (the sign and the amount
+    were two texts to translate, neither a price), where `<b>¥99</b>` was converted. Read
+    across the tags, each is converted, the amount keeping its look."""
+    run, write = shop
+    write(4.7)
+    description = (
+        "<p>原价¥<b>199</b>，到手价<strong> 99 </strong>元</p>"
+        "<ul><li>券后<i><b>¥</b></i>59</li><li>会员价 RMB <em><u>49</u></em></li></ul>"
+    )
+    done = run(
+        "text", description, "--to", "th", "--shop", "acme-th", "--field", "description", "--json"
+    )  # fmt: skip
+    assert done.code == 0, done.err
+    doc = json.loads(done.out)
+    translation = doc["translation"]
+    assert "<b>฿935</b>" in translation and "<strong> ฿465 </strong>" in translation
+    assert "฿277" in translation and "<em><u>฿230</u></em>" in translation
+    assert not re.search("¥|￥|元|RMB", translation), translation
+    codes = {f["code"]: f for f in doc["findings"]}
+    assert codes["yuan_converted"]["fix"] == "¥199 -> ฿935, ¥99 -> ฿465, ¥59 -> ฿277, ¥49 -> ฿230"
+    assert "yuan_price" not in codes and "numbers" not in codes
 
 
 def test_without_a_rate_each_yuan_price_is_a_warning_and_a_new_rate_converts_the_memorys(  # type: ignore[no-untyped-def]
