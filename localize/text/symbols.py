@@ -13,7 +13,7 @@ _POINTER = ("\u2023", "\u203a", "\u2022")  # ‣ › •
 _STAR = ("*",)
 _CROSS = ("\u00d7", "x")  # ×
 SUBSTITUTES: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys("●⚫⬤◉⦿■◼◾▪◆♦◈❖✓✔☑✅√♠♣∙", _BULLET),
+    **dict.fromkeys("●⚫⬤◉⦿■◼◾▪◆♦◈❖♠♣∙", _BULLET),
     **dict.fromkeys("○◯◎⚪□◻◽▫◇♢♤♧", _HOLLOW),
     **dict.fromkeys("▶►▸▷▹➤➢➣➔➜➙➛➝➞", _POINTER),
     **dict.fromkeys("★☆✦✧✩✪✫✬✭✮✯✰⭐✱✲✳✴✵✶✷✸❋❇❈※", _STAR),
@@ -33,3 +33,13 @@ SUBSTITUTES: dict[str, tuple[str, ...]] = {
     **{chr(0x278A + n): (f"({n + 1})",) for n in range(10)},  # ➊..➓
     "\u24ea": ("(0)",),  # ⓪
 }
+
+# Check marks: neither Noto Sans nor Noto Sans Thai has one (no ✓ ✔ ☑, nor √), so a tick
+# has a stand-in only where it marks a claim as a list's mark does, before its words
+# ("✓包邮" -> "• Free shipping"). After the words ("防水 ✓") a bullet means nothing (and
+# a line's end drops it as a separator: trial s32), and "v" reads as a letter ("Waterproof
+# v", a stray Latin letter in Thai): left out there, and said.
+LEADING: dict[str, tuple[str, ...]] = dict.fromkeys("✓✔☑✅√", _BULLET)
+
+# Every symbol the image's fonts draw some way: a caption's text keeps them (leftovers).
+DRAWN = frozenset(SUBSTITUTES) | frozenset(LEADING)

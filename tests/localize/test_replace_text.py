@@ -926,6 +926,37 @@ def test_a_supplier_symbol_the_fonts_lack_is_drawn_as_its_stand_in_not_failing_t
     assert usable("Go ↑", "latin") == []  # an arrow up: a picture, said when left out
 
 
+@pytest.mark.parametrize(
+    ("source", "translation", "drawn", "left_out"),
+    [
+        ("防水防汗 ✓", "Waterproof ✓", "Waterproof", "'✓' (U+2713)"),  # trial s32: silent
+        ("包邮✔", "Free shipping✔", "Free shipping", "'✔' (U+2714)"),  # was "shipping•"
+        ("防水 ●", "Waterproof ●", "Waterproof", "'●' (U+25CF)"),  # its • dropped at the end
+        ("✓包邮", "✓Free shipping", "• Free shipping", None),  # a tick leading: a list's mark
+        ("☑防水", "☑ Waterproof", "• Waterproof", None),
+        ("☒一键配对", "☒One-tap pairing", "× One-tap pairing", None),  # × in both fonts
+        ("防水 ✗", "Waterproof ✗", "Waterproof ×", None),
+    ],
+)
+def test_a_symbol_after_the_words_is_drawn_as_a_stand_in_that_means_it_or_left_out_and_said(
+    source: str, translation: str, drawn: str, left_out: str | None
+) -> None:
+    """Trial s32: 'Waterproof ✓' came back 'Waterproof', nothing said: ✓ was drawn as a
+    list's •, and a line's end drops a separator standing alone. No font of ours has a check
+    mark (nor √): before a claim a tick is a list's mark (•); after the words there is no
+    stand-in ('v' reads as a letter), so it is left out and said, naming the region. A cross
+    is × (Noto Sans and Noto Sans Thai have it) wherever it stands."""
+    square = ((10, 10), (380, 10), (380, 60), (10, 60))
+    img = Image.new("RGB", (400, 80), (250, 250, 250))
+    done = ReplaceText((RegionPlan(square, source, translation),), "en", "latin").draw(img)
+    assert done.lines == (drawn,)
+    said = [w for w in done.warnings if "drawn without" in w]
+    if left_out is None:
+        assert said == [], said
+    else:
+        assert len(said) == 1 and f"text {source!r}" in said[0] and left_out in said[0], said
+
+
 def test_an_answer_with_symbols_the_fonts_lack_is_drawn_and_the_image_written(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path, db_url: str, zh_image: Path
 ) -> None:
