@@ -802,11 +802,14 @@ def _list_items(lst: _Element, mark: str, reshaped: Reshaped) -> list[_Element |
     run: list[_Element | str] = []  # words directly in the list, not in an item
 
     def flush() -> None:
-        if _has_words(run):
+        if _shows_something(run):
             reshaped.list_text += 1
             out.extend(_items(_Element("li", "<li>", run[:]), mark, reshaped))
-        elif run:
-            out.extend(n for n in run if isinstance(n, str))
+        elif run:  # (a &nbsp; or a <br> between items was made an item: an empty bullet)
+            if _holds_a_line(run):
+                reshaped.empty_items += 1
+            spaces = "".join(c for n in run if isinstance(n, str) for c in n if c in _COLLAPSED)
+            out.extend([spaces] if spaces else [])
         run.clear()
 
     for node in _unfold(lst.children):

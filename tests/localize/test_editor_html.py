@@ -138,8 +138,9 @@ def flat(cleaned: str) -> list[str]:
             {"empty paragraph(s)"},
         ),
         (  # trial s31: <li><p>&nbsp;</p></li> left a bullet with nothing after it; so does
-            # an item of a space or a <br>; a list whose items were all empty goes with them
-            "<ul><li>防水</li><li><p>&nbsp;</p></li><li> </li><li>耐磨<ul><li><br></li></ul>"
+            # an item of a space or a <br>, and a &nbsp; between items (made an item of its
+            # own); a list whose items were all empty goes with them
+            "<ul><li>防水</li>&nbsp;<li><p>&nbsp;</p></li><li> </li><li>耐磨<ul><li><br></li></ul>"
             "</li></ul><ol><li>&nbsp;</li></ol><p>户外</p>",
             "<ul><li>防水</li><li>耐磨</li></ul><p>户外</p>",
             {"empty list item(s)"},
