@@ -26,10 +26,12 @@ _YUAN = re.compile(
 )
 # In a seller's text only a sign says yuan: no OCR misreading (nor a sign read twice), and
 # not 块, which counts pieces as often as yuan (毛巾3块装: a pack of 3); digits after a
-# model's letters (X99元) or 元素 (an element) are no price.
+# model's letters (X99元) or 元素 (an element) are no price. RMB and CNY are words of
+# their own among Latin letters, not among Chinese ones (到手价RMB99, 99RMB包邮: a regex's
+# \b sees no edge between 价 and R, and they were no price).
 _TEXT_YUAN = re.compile(
-    rf"(?:[¥￥]|&yen;|\b(?:RMB|CNY))\s*(?P<a>{_AMOUNT})"
-    rf"|(?<![\d.,A-Za-z])(?P<b>{_AMOUNT})\s*(?:元(?!素)|(?:RMB|CNY)\b)"
+    rf"(?:[¥￥]|&yen;|(?<![A-Za-z0-9])(?:RMB|CNY))\s*(?P<a>{_AMOUNT})"
+    rf"|(?<![\d.,A-Za-z])(?P<b>{_AMOUNT})\s*(?:元(?!素)|(?:RMB|CNY)(?![A-Za-z0-9]))"
 )
 _LATIN = re.compile(r"[A-Za-z]")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from config.errors import AppError, ExitCode
-from localize.text.symbols import SUBSTITUTES
+from localize.text.symbols import LEADING, SUBSTITUTES
 
 # script -> (fontpkg family, module carrying its files)
 FAMILIES = {
@@ -66,25 +66,67 @@ def _drawable(ch: str, have: frozenset[int]) -> bool:
 
 def substitute(text: str, choice: FontChoice) -> str:
     """`text` with each character the font lacks drawn as its near equivalent the font
-    has (SUBSTITUTES, else its compatibility form: a full-width ！ as !, ℃ as °C); a
-    character with neither stays, for check_coverage to name."""
+    has (SUBSTITUTES; a check mark as a list's mark where it leads a claim, LEADING; else
+    its compatibility form: a full-width ！ as !, ℃ as °C); a character with neither
+    stays, for check_coverage (or undrawable_symbols) to name."""
     import unicodedata
 
     have = coverage(choice.path)
     out = []
-    for ch in text:
+    for n, ch in enumerate(text):
         if not _drawable(ch, have):
             fold = unicodedata.normalize("NFKC", ch)
-            for other in (*SUBSTITUTES.get(ch, ()), fold):
+            leading = LEADING.get(ch, ()) if _leads(text, n) else ()
+            for other in (*SUBSTITUTES.get(ch, ()), *leading, fold):
                 if other and other != ch and all(_drawable(c, have) for c in other):
                     ch = other
                     break
         out.append(ch)
-    # a list's marker drawn as its stand-in keeps its gap from the words after it ("●防水"
-    # read as one word: "• Waterproof", not "•Waterproof")
-    if len(out) > 1 and out[0] != text[0] and out[0] in _MARKERS and out[1][:1].isalnum():
-        out[0] += " "
+    # a list's mark that leads the line keeps its gap from the words after it, whether it
+    # was drawn as its stand-in ("●防水" read as one word: "• Waterproof", not
+    # "•Waterproof") or OCR read it as a mark the font has (14_symbols' ☒ read "×": the
+    # engine's "×One-tap pairing" was set with no space, trial s32); "×2" is a count. (The
+    # first only: one inside a line is a separator where the line breaks, fit.wrap.)
+    if len(out) > 1 and out[0] in _MARKERS:
+        after = out[1][:1]
+        if after.isalpha() or (out[0] != text[0] and after.isdigit()):
+            out[0] += " "
     return "".join(out)
+
+
+def _leads(text: str, n: int) -> bool:
+    """Whether character `n` of `text` leads a claim: first, or after a space, with words
+    after it (or none anywhere: a mark alone is one)."""
+    words = [ch.isalnum() for ch in text]
+    return (n == 0 or text[n - 1].isspace()) and (any(words[n + 1 :]) or not any(words))
+
+
+def trailing_symbols(text: str, choice: FontChoice) -> tuple[str, list[str]]:
+    """`text` without the symbols after its words that the font lacks and that have no
+    stand-in there, and those symbols: a check mark (its stand-in, a list's mark, means a
+    claim only before one) and one drawn as a separator (● as •: a line's end drops a
+    separator, fit.end_line, so it went unsaid: trial s32). Text of symbols alone is kept
+    (what is left of it is said by the caller)."""
+    from localize.image.fit import SEPARATORS
+
+    have = coverage(choice.path)
+    dropped: list[str] = []
+    end = len(text)
+    while end > 0:
+        rest = text[:end].rstrip()
+        ch = rest[-1:] if rest else ""
+        if not ch or _drawable(ch, have) or not any(c.isalnum() for c in rest[:-1]):
+            break
+        stand_in = next(
+            (o for o in SUBSTITUTES.get(ch, ()) if all(_drawable(c, have) for c in o)), None
+        )
+        if ch not in LEADING and stand_in not in SEPARATORS:
+            break
+        dropped.append(ch)
+        end = len(rest) - 1
+    if not dropped:
+        return text, []
+    return text[:end].rstrip(), sorted(set(dropped))
 
 
 def undrawable_symbols(text: str, choice: FontChoice) -> list[str]:

@@ -74,6 +74,7 @@ TRUNCATED = {
 OWN_FINDINGS = (f"{POOR_ERASE}:", f"{STILL_READ}:")  # drawing notes that are findings
 REDRAWN_HERE = (FINDING, POOR_ERASE, STILL_READ, CHINESE_LEFT)  # what a replacing drawing replaces
 NOTES = "image_notes"  # what drawing an image said (a caption covering text)
+INFO = "image_info"  # what was done to an image that needs no fixing (transparency flattened)
 
 
 def _notes(image: int, told: list[Text]) -> dict[str, Any]:
@@ -86,6 +87,15 @@ def _notes(image: int, told: list[Text]) -> dict[str, Any]:
         "says": stored(said),
         "image": image,
     }
+
+
+def _info(image: int, told: list[Text]) -> dict[str, Any]:
+    """The finding of what reading image `image` (from 0) did to it that needs no fixing,
+    as `localize image` says it of its file (inputs.Picture.info: a transparent PNG
+    flattened onto white): a reviewer otherwise sees a cut-out come back on white, and
+    nothing saying so (trial s31's 11_transparent)."""
+    said = msg("image {image}: {notes}", image=image + 1, notes=Joined(told, SEMICOLON))
+    return image_finding(INFO, "info", image, said)
 
 
 def chinese_on_image(image: int, texts: list[str]) -> dict[str, Any]:
@@ -168,6 +178,7 @@ class _ItemWork:
     left: dict[int, dict[str, Any]] = field(default_factory=dict)  # image -> chinese_still_read
     nowhere: dict[str, str] | None = None  # its caption goes on no image: the finding
     notes: dict[int, list[str]] = field(default_factory=dict)  # image -> what drawing it said
+    info: dict[int, list[str]] = field(default_factory=dict)  # image -> what reading it did
     # image -> the Chinese a caption-only run leaves on it (every image read: [] for none)
     chinese: dict[int, list[str]] = field(default_factory=dict)
     only_read: bool = False  # nothing to draw: its images are only read for the Chinese
@@ -414,6 +425,7 @@ def run_images(
             if w != TRUNCATED_WARNING and w not in said and not w.startswith(OWN_FINDINGS)
         ]
         state.notes[n] = told
+        state.info[n] = list(done.info)
     shown = {path: redact(url) for url, path in fetched.items() if isinstance(path, Path)}
     for failed in result.failed:  # a download is named by its URL, not its temporary file
         error = failed.error
@@ -643,6 +655,9 @@ def _record(
                 for f in findings
                 if not (f.get("code") == NOTES and f.get("image") in state.notes)
             ] + [_notes(n, told) for n, told in sorted(state.notes.items()) if told]
+            findings = [
+                f for f in findings if not (f.get("code") == INFO and f.get("image") in state.info)
+            ] + [_info(n, told) for n, told in sorted(state.info.items()) if told]
             findings = [
                 f
                 for f in findings

@@ -197,7 +197,9 @@ def validate_caption(caption: str, script: str) -> str:
     if not caption:
         raise fonts.FontError("the caption is empty")
     choice = fonts.font_for(script)
-    caption = fonts.substitute(caption, choice)
+    # (a tick after its words, "Free delivery ✓", is left out as it always was: its
+    # stand-in, a bullet, was dropped at the line's end; a caption is shown as drawn)
+    caption = fonts.substitute(fonts.trailing_symbols(caption, choice)[0], choice)
     fonts.check_coverage(caption, choice)
     fonts.require_shaping(script)
     return caption
@@ -210,10 +212,12 @@ def region_text(translation: str, script: str) -> tuple[str, list[str]]:
     no caption) when it cannot be drawn even so: a letter the font lacks, or nothing left."""
     text = unicodedata.normalize("NFC", " ".join(translation.split()))
     choice = fonts.font_for(script)
+    text, after = fonts.trailing_symbols(text, choice)
     text = fonts.substitute(text, choice)
     dropped = fonts.undrawable_symbols(text, choice)
     if dropped:
         text = " ".join("".join(ch for ch in text if ch not in dropped).split())
+    dropped = sorted({*dropped, *after})
     if not text:
         raise fonts.FontError(f"{choice.family} cannot draw any of it")
     fonts.check_coverage(

@@ -520,6 +520,7 @@ def line_of(piece: Piece) -> Any:
     colour, weight and angle."""
     from localize.image.blocks import Line, size_of
     from localize.image.replace import geometry
+    from localize.text.symbols import leads_with_mark
 
     length, height, angle, (cx, cy) = geometry(piece.polygon)
     erased, look = piece.erased, piece.look
@@ -534,7 +535,10 @@ def line_of(piece: Piece) -> Any:
     middle = cy + dv if abs(angle) < 3 else cy
     heaviness = erased.stroke / ink if erased.stroke and ink else None
     box = (cx + du - length / 2, middle - ink / 2, cx + du + length / 2, middle + ink / 2)
-    return Line(box, ink, erased.ink.fill, heaviness, angle, em=size_of(piece.source, ink))
+    em = size_of(piece.source, ink)
+    return Line(
+        box, ink, erased.ink.fill, heaviness, angle, em=em, marked=leads_with_mark(piece.source)
+    )
 
 
 def set_pieces(

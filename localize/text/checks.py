@@ -672,6 +672,17 @@ def reshaped(found: html.Reshaped) -> list[Finding]:
                 ),
             )
         )
+    if found.empty_items:
+        said.append(
+            (
+                INFO,
+                msg(
+                    "{n} empty list item(s) (<li></li>, <li>&nbsp;</li>, <li><p>&nbsp;</p></li>) "
+                    "were dropped: a shopper would see a bullet with nothing after it",
+                    n=found.empty_items,
+                ),
+            )
+        )
     if found.tables:
         said.append(
             (

@@ -192,7 +192,52 @@ def clean(html: str) -> tuple[str, Reshaped]:
     if _BREAK in cleaned:
         cleaned = _paragraphs(cleaned)
     reshaped = Reshaped(tables=marker.tables, table_headers=marker.paired)
-    return reshape(cleaned, reshaped), reshaped
+    return prices_joined(reshape(cleaned, reshaped)), reshaped
+
+
+# A yuan price split by inline formatting (`¥<b>99</b>`, `<b>99</b>元`): its sign is moved
+# across the tags to its amount, which keeps the look the seller gave it (`<b>¥99</b>`).
+# Sanitized HTML: the inline tags have no attributes, text is escaped (&nbsp; stays one).
+_INLINE = r"</?(?:b|strong|i|em|u)>"
+_OPENED = r"(?:<(?:b|strong|i|em|u)>)*"
+_CLOSED = r"(?:</(?:b|strong|i|em|u)>)*"
+_GAP = r"(?:\s|&nbsp;|&#160;)*"
+_AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SIGN_FIRST = re.compile(
+    rf"(?P<pre>{_OPENED})(?P<sign>(?:[¥￥]|(?<![A-Za-z])(?:RMB|CNY)){_GAP})"
+    rf"(?P<run>(?:{_INLINE}{_GAP})+)(?=(?:{_AMOUNT}))"
+)
+_SIGN_AFTER = re.compile(
+    rf"(?<![\d.,A-Za-z])(?P<amount>{_AMOUNT})(?P<run>(?:{_GAP}{_INLINE})+)"
+    rf"(?P<sign>{_GAP}(?:元(?!素)|(?:RMB|CNY)(?![A-Za-z])))(?P<post>{_CLOSED})"
+)
+_NOTHING_IN = re.compile(r"<(b|strong|i|em|u)></\1>")
+
+
+def prices_joined(cleaned: str) -> str:
+    """Sanitized HTML with each yuan price that inline formatting split (`¥<b>99</b>`,
+    `<b>¥</b>99`, `<b>99</b>元`) written whole inside the formatting of its amount
+    (`<b>¥99</b>`, `¥99`, `<b>99元</b>`): split, the sign and the amount were two texts to
+    translate, neither a price, and `¥<b>99</b>` reached a buyer in yuan, silently, where
+    `<b>¥99</b>` was converted. A tag left around nothing by the move goes."""
+    if not re.search(r"[¥￥元]|RMB|CNY", cleaned):
+        return cleaned
+
+    def tidy(tags: str) -> str:
+        while (fewer := _NOTHING_IN.sub("", tags)) != tags:
+            tags = fewer
+        return tags
+
+    def after(m: re.Match[str]) -> str:
+        # the words before it as a buyer reads them: a sign there makes it a price already
+        # (`¥<b>99</b> 元` is not read twice), a model's letters no price (X<b>99</b>元)
+        before = htmllib.unescape(_TAG_TEXT.sub("", m.string[: m.start()]))
+        if re.search(r"(?:[¥￥]|RMB|CNY)\s*$|[\d.,A-Za-z]$", before):
+            return m.group()
+        return m["amount"] + m["sign"].lstrip() + tidy(m["run"] + m["post"])
+
+    cleaned = _SIGN_FIRST.sub(lambda m: tidy(m["pre"] + m["run"]) + m["sign"], cleaned)
+    return _SIGN_AFTER.sub(after, cleaned)
 
 
 _TABLE_PARTS = frozenset(
@@ -509,6 +554,7 @@ class Reshaped:
     loose_items: int = 0  # list items outside a list, put in one
     list_text: int = 0  # words directly in a list (outside its items), made items
     empty_paragraphs: int = 0  # paragraphs, and lines between them, that showed nothing
+    empty_items: int = 0  # list items that showed nothing (an empty bullet)
 
     def __bool__(self) -> bool:
         return any(vars(self).values())
@@ -593,14 +639,23 @@ def _shows_something(nodes: list[_Element | str]) -> bool:
 def _without_empty_paragraphs(
     nodes: list[_Element | str], reshaped: Reshaped
 ) -> list[_Element | str]:
-    """Nodes without the paragraphs, at any depth, that show nothing (each counted)."""
+    """Nodes without the paragraphs and list items, at any depth, that show nothing (each
+    counted): an item's bullet with nothing after it (`<li><p>&nbsp;</p></li>`) is the
+    blank line an empty paragraph is, with a dot; a list left with no item goes too."""
     out: list[_Element | str] = []
     for node in nodes:
         if isinstance(node, _Element):
             if node.name == "p" and not _shows_something(node.children):
                 reshaped.empty_paragraphs += 1
                 continue
+            if node.name == "li" and not _shows_something(node.children):
+                reshaped.empty_items += 1
+                continue
+            items = reshaped.empty_items
             node.children = _without_empty_paragraphs(node.children, reshaped)
+            if node.name in _LISTS and reshaped.empty_items > items:
+                if not _shows_something(node.children):  # its items all empty: no list
+                    continue
         out.append(node)
     return out
 
@@ -699,16 +754,18 @@ def reshape(cleaned: str, reshaped: Reshaped) -> str:
     is flattened into it, its items after their parent item, each marked '– ' a level;
     an item outside any list (`<p>a<li>b`, unclosed) goes into a `<ul>`; words directly in
     a list become an item. An empty paragraph (`<p></p>`, `<p>&nbsp;</p>`, `<p><br></p>`)
-    is dropped, the rest left as it was: a phone shows it as a blank line (trial s31)."""
-    if re.search(r"<(p|ul|ol)\b", cleaned):
+    is dropped, and so is an empty list item (`<li>&nbsp;</li>`, `<li><p>&nbsp;</p></li>`),
+    the rest left as it was: a phone shows them as a blank line (trial s31), a bullet's
+    with a dot before it."""
+    if re.search(r"<(p|ul|ol|li)\b", cleaned):
         builder = _TreeBuilder()
         builder.feed(cleaned)
         builder.close()
-        before = reshaped.empty_paragraphs
+        before = (reshaped.empty_paragraphs, reshaped.empty_items)
         kept = _without_blank_lines(
             _without_empty_paragraphs(builder.root.children, reshaped), reshaped
         )
-        if reshaped.empty_paragraphs > before:
+        if (reshaped.empty_paragraphs, reshaped.empty_items) != before:
             cleaned = _markup(kept)
     if not re.search(r"<(li|ul|ol)\b", cleaned):
         return cleaned
@@ -745,11 +802,14 @@ def _list_items(lst: _Element, mark: str, reshaped: Reshaped) -> list[_Element |
     run: list[_Element | str] = []  # words directly in the list, not in an item
 
     def flush() -> None:
-        if _has_words(run):
+        if _shows_something(run):
             reshaped.list_text += 1
             out.extend(_items(_Element("li", "<li>", run[:]), mark, reshaped))
-        elif run:
-            out.extend(n for n in run if isinstance(n, str))
+        elif run:  # (a &nbsp; or a <br> between items was made an item: an empty bullet)
+            if _holds_a_line(run):
+                reshaped.empty_items += 1
+            spaces = "".join(c for n in run if isinstance(n, str) for c in n if c in _COLLAPSED)
+            out.extend([spaces] if spaces else [])
         run.clear()
 
     for node in _unfold(lst.children):

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from config.markets import primary_language
-from localize.text.symbols import SUBSTITUTES
+from localize.text.symbols import DRAWN
 
 # Hosts of TikTok's own image CDN: a description image there was uploaded to TikTok Shop.
 # (From the URLs its image upload answers; unverified beyond them.)
@@ -63,7 +63,7 @@ _EMOJI = re.compile(
 # round 14_symbols' title was dropped from its translation, silently); but one followed
 # by an emoji's modifier or joiner is the emoji still.
 _CAPTION_EMOJI = re.compile(
-    f"(?![{re.escape(''.join(SUBSTITUTES))}](?![{_MODIFIERS}\u200d]))(?:{_EMOJI.pattern})"
+    f"(?![{re.escape(''.join(sorted(DRAWN)))}](?![{_MODIFIERS}\u200d]))(?:{_EMOJI.pattern})"
 )
 
 

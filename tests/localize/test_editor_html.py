@@ -137,6 +137,14 @@ def flat(cleaned: str) -> list[str]:
             "<p>保温</p>  <p>户外</p><ul><li>运动</li></ul>",
             {"empty paragraph(s)"},
         ),
+        (  # trial s31: <li><p>&nbsp;</p></li> left a bullet with nothing after it; so does
+            # an item of a space or a <br>, and a &nbsp; between items (made an item of its
+            # own); a list whose items were all empty goes with them
+            "<ul><li>防水</li>&nbsp;<li><p>&nbsp;</p></li><li> </li><li>耐磨<ul><li><br></li></ul>"
+            "</li></ul><ol><li>&nbsp;</li></ol><p>户外</p>",
+            "<ul><li>防水</li><li>耐磨</li></ul><p>户外</p>",
+            {"empty list item(s)"},
+        ),
     ],
 )
 def test_editor_html_is_made_valid_and_said(description: str, cleaned: str, said: set[str]) -> None:

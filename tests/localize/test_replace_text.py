@@ -23,6 +23,7 @@ from localize.image.regions import finding, plan_text
 from localize.image.replace import (
     ChineseLeft,
     RegionPlan,
+    Replaced,
     ReplaceText,
     dilation,
     erase,
@@ -924,6 +925,87 @@ def test_a_supplier_symbol_the_fonts_lack_is_drawn_as_its_stand_in_not_failing_t
     problem = usable("사랑", "latin")  # letters: the words would change
     assert problem and "caption" not in str(problem[0]) and "left as it is" in str(problem[0])
     assert usable("Go ↑", "latin") == []  # an arrow up: a picture, said when left out
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "drawn", "left_out"),
+    [
+        ("防水防汗 ✓", "Waterproof ✓", "Waterproof", "'✓' (U+2713)"),  # trial s32: silent
+        ("包邮✔", "Free shipping✔", "Free shipping", "'✔' (U+2714)"),  # was "shipping•"
+        ("防水 ●", "Waterproof ●", "Waterproof", "'●' (U+25CF)"),  # its • dropped at the end
+        ("✓包邮", "✓Free shipping", "• Free shipping", None),  # a tick leading: a list's mark
+        ("☑防水", "☑ Waterproof", "• Waterproof", None),
+        ("☒一键配对", "☒One-tap pairing", "× One-tap pairing", None),  # × in both fonts
+        ("防水 ✗", "Waterproof ✗", "Waterproof ×", None),
+    ],
+)
+def test_a_symbol_after_the_words_is_drawn_as_a_stand_in_that_means_it_or_left_out_and_said(
+    source: str, translation: str, drawn: str, left_out: str | None
+) -> None:
+    """Trial s32: 'Waterproof ✓' came back 'Waterproof', nothing said: ✓ was drawn as a
+    list's •, and a line's end drops a separator standing alone. No font of ours has a check
+    mark (nor √): before a claim a tick is a list's mark (•); after the words there is no
+    stand-in ('v' reads as a letter), so it is left out and said, naming the region. A cross
+    is × (Noto Sans and Noto Sans Thai have it) wherever it stands."""
+    square = ((10, 10), (380, 10), (380, 60), (10, 60))
+    img = Image.new("RGB", (400, 80), (250, 250, 250))
+    done = ReplaceText((RegionPlan(square, source, translation),), "en", "latin").draw(img)
+    assert done.lines == (drawn,)
+    said = [w for w in done.warnings if "drawn without" in w]
+    if left_out is None:
+        assert said == [], said
+    else:
+        assert len(said) == 1 and f"text {source!r}" in said[0] and left_out in said[0], said
+
+
+def _claims(mark: str) -> Image.Image:
+    """Trial s31's 14_symbols list: two '●' claims and a third led by `mark` ("box": a ☒
+    drawn as its glyph is, a thin box crossed, which OCR reads as '×'; else '●')."""
+    from PIL import ImageDraw
+
+    from tests.localize.images import cjk_font
+
+    img = Image.new("RGB", (1000, 1000), (248, 244, 236))
+    draw, font = ImageDraw.Draw(img), cjk_font(50)
+    lines = [(740, "● 防水防汗"), (810, "● 超长续航")]
+    lines.append((874, "● 一键配对") if mark == "●" else (874, "\u3000 一键配对"))
+    for y, text in lines:
+        draw.text((300, y), text, font=font, fill=(40, 40, 40))
+    if mark == "box":
+        x0, y0, x1, y1 = 305, 878, 344, 927
+        draw.rectangle((x0, y0, x1, y1), outline=(40, 40, 40), width=2)
+        draw.line((x0 + 2, y0 + 2, x1 - 2, y1 - 2), fill=(40, 40, 40), width=3)
+        draw.line((x0 + 2, y1 - 2, x1 - 2, y0 + 2), fill=(40, 40, 40), width=3)
+    return img
+
+
+def test_a_claim_led_by_another_mark_is_set_with_its_list_and_keeps_its_space() -> None:
+    """Trial s31's 14_symbols in en: the '☒' line (read '×一键配对') came back
+    '×One-tap pairing', larger than its '• ...' siblings and glued to its mark: the box's
+    hairlines, measured as the line's strokes, read it a weight lighter, so it was set as a
+    block of its own. A line's mark no longer sets it apart: the list is one size, and a
+    space follows each mark."""
+    said = {
+        "防水防汗": "Waterproof",
+        "超长续航": "Long battery life",
+        "一键配对": "One-tap pairing",
+    }
+
+    def drawn(mark: str) -> Replaced:
+        img = _claims(mark)
+        regions = DETECTOR.detect(img)
+        plans = []
+        for r in regions:  # an engine keeps a mark as it is, glued to the words
+            words = r.text.lstrip("●×☒ \u3000")
+            plans.append(RegionPlan(r.polygon, r.text, r.text[: -len(words)] + said[words]))
+        return ReplaceText(tuple(plans), "en", "latin", strict=True).draw(img)
+
+    boxed, bullets = drawn("box"), drawn("●")
+    assert boxed.lines == ("• Waterproof", "• Long battery life", "× One-tap pairing")
+    assert bullets.lines == ("• Waterproof", "• Long battery life", "• One-tap pairing")
+    # the same list, the same size, whatever its marks (within a pixel: the box's ink, 5 px
+    # taller than the words', is one of the three the list's size is the median of)
+    assert abs(boxed.size - bullets.size) <= 1, (boxed.size, bullets.size)
 
 
 def test_an_answer_with_symbols_the_fonts_lack_is_drawn_and_the_image_written(  # type: ignore[no-untyped-def]

@@ -272,12 +272,16 @@ def test_a_block_inside_an_inline_tag_comes_out_as_paragraphs_that_nest(descript
 @given(description=descriptions)
 @example(description="<p>保温</p><p></p><p>&nbsp;</p><p><br></p>")
 @example(description="<p>保温</p><br>&nbsp;<div>\u3000</div><ul><li>户外</li></ul>")
+@example(description="<ul><li>户外</li>\xa0<li><p>&nbsp;</p></li><li><b> </b></li></ul>")
 def test_any_seller_description_is_cleaned_into_html_that_nests(description: str) -> None:
     cleaned = html.sanitize(description)
     assert nesting_errors(cleaned) == [], cleaned
     # and without an empty paragraph: a shopper would see a blank line (trial s31)
     paragraphs = re.findall(r"<p>(.*?)</p>", cleaned, re.S)
     assert all(plain(p) or "<img" in p for p in paragraphs), cleaned
+    # nor an empty list item: a bullet with nothing after it (trial s31's <li><p>&nbsp;</p>)
+    items = re.findall(r"<li>(.*?)</li>", cleaned, re.S)
+    assert all(plain(i) or "<img" in i for i in items), cleaned
     if paragraphs or "<li>" in cleaned:  # nor a line between blocks that shows nothing
         between = re.split(r"<(p|ul|ol)>.*?</\1>", cleaned, flags=re.S)[::2]
         blank = [b for b in between if not plain(b) and re.search("<br>|&nbsp;|\xa0|\u3000", b)]

@@ -7,6 +7,7 @@ yuan ("¥99"), so that a new rate converts it again."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,9 @@ def test_every_sign_of_a_sellers_yuan_price_is_converted_in_the_markets_format()
     done = convert_text("原价¥199，现价￥99，到手价99元 &yen;10 RMB 1,000 5 CNY", thai)
     assert done.text == "原价฿935，现价฿465，到手价฿465 ฿47 ฿4,700 ฿24"
     assert done.left == ()
+    # RMB and CNY glued to Chinese words are signs too (trial s32's generated HTML)
+    glued = convert_text("到手价RMB99，原价199CNY包邮，型号XRMB9，5RMBS", thai)
+    assert glued.text == "到手价฿465，原价฿935包邮，型号XRMB9，5RMBS"
     vietnam = convert_text("¥99", Prices(3500, _currency("VN")))
     assert vietnam.text == "346.500₫"
 
@@ -154,6 +158,30 @@ def test_localize_text_converts_a_descriptions_yuan_prices_at_the_shops_rate(sho
     assert "numbers" not in codes and "protected_term" not in codes
 
 
+def test_a_price_split_by_formatting_tags_is_read_whole_and_converted(shop) -> None:  # type: ignore[no-untyped-def]
+    """Trial s31: `¥<b>99</b>` reached the buyer in yuan, silently (the sign and the amount
+    were two texts to translate, neither a price), where `<b>¥99</b>` was converted. Read
+    across the tags, each is converted, the amount keeping its look."""
+    run, write = shop
+    write(4.7)
+    description = (
+        "<p>原价¥<b>199</b>，到手价<strong> 99 </strong>元</p>"
+        "<ul><li>券后<i><b>¥</b></i>59</li><li>会员价 RMB <em><u>49</u></em></li></ul>"
+    )
+    done = run(
+        "text", description, "--to", "th", "--shop", "acme-th", "--field", "description", "--json"
+    )  # fmt: skip
+    assert done.code == 0, done.err
+    doc = json.loads(done.out)
+    translation = doc["translation"]
+    assert "<b>฿935</b>" in translation and "<strong> ฿465 </strong>" in translation
+    assert "฿277" in translation and "<em><u>฿230</u></em>" in translation
+    assert not re.search("¥|￥|元|RMB", translation), translation
+    codes = {f["code"]: f for f in doc["findings"]}
+    assert codes["yuan_converted"]["fix"] == "¥199 -> ฿935, ¥99 -> ฿465, ¥59 -> ฿277, ¥49 -> ฿230"
+    assert "yuan_price" not in codes and "numbers" not in codes
+
+
 def test_without_a_rate_each_yuan_price_is_a_warning_and_a_new_rate_converts_the_memorys(  # type: ignore[no-untyped-def]
     shop, engine_server
 ) -> None:
@@ -230,3 +258,126 @@ def test_localize_text_passes_a_title_whose_price_shares_a_count_s_number(shop, 
     doc = json.loads(done.out)
     assert "numbers" not in [f["code"] for f in doc["findings"]], doc["findings"]
     assert checks.numbers(doc["translation"]) == checks.numbers(_written(target))
+
+
+# Seller HTML as supplier tools and hand edits write it, through the text flow: whitespace
+# beside tags, entities, nested inline tags, a price split by formatting, empty list items.
+ZH = ("保温", "小时", "食品级", "不锈钢", "大容量", "户外", "运动", "到手价")
+LATIN = ("ACME", "304", "500ml", "&amp;", "&lt;2&gt;")
+INLINE = ("b", "strong", "i", "em", "u", "span")
+GAP = st.sampled_from(["", "", " ", "\xa0", "&nbsp;", "\n"])
+SIGNS = ("¥", "￥", "&yen;", "RMB", "CNY ")
+PRICES = ("9", "99", "199", "1,000", "59.9")
+SPLITS = (  # a sign and its amount, whole or split by tags as editors leave them
+    "{sign}{amount}",
+    "<{t}>{sign}{amount}</{t}>",
+    "{sign}{s}<{t}>{s}{amount}{s}</{t}>",
+    "<{t}>{sign}</{t}>{s}{amount}",
+    "{sign}<{t}><{u}>{amount}</{u}></{t}>",
+    "<{t}><{u}>{sign}</{u}></{t}>{amount}",
+    "<{t}>{amount}</{t}>{s}元",
+    "{amount}<{t}>元</{t}>",
+    "<{t}>{s}{amount}{s}</{t}>元",
+)
+
+
+@st.composite
+def priced(draw: st.DrawFn) -> tuple[str, list[str], int]:
+    """A run of words and one price split as sellers split them, between Chinese words (a
+    price's digits glued to a model's are no price): its HTML, the price as yuan ("¥99"),
+    the Chinese characters of its words."""
+    amount = draw(st.sampled_from(PRICES))
+    form = draw(st.sampled_from(SPLITS))
+    price = form.format(
+        sign=draw(st.sampled_from(SIGNS)),
+        amount=amount,
+        t=draw(st.sampled_from(INLINE)),
+        u=draw(st.sampled_from(INLINE)),
+        s=draw(GAP),
+    )
+    before, after = draw(st.sampled_from(ZH)), draw(st.sampled_from(ZH))
+    return f"{before}{draw(GAP)}{price}{draw(GAP)}{after}", [f"¥{amount}"], len(before + after)
+
+
+@st.composite
+def worded(draw: st.DrawFn) -> tuple[str, list[str], int]:
+    """Words and entities with the spacing sellers leave, some in nested inline tags."""
+    pieces = draw(st.lists(st.sampled_from(ZH + LATIN), min_size=1, max_size=4))
+    text = draw(GAP).join(pieces)
+    if draw(st.booleans()):
+        t, u = draw(st.sampled_from(INLINE)), draw(st.sampled_from(INLINE))
+        text = f"<{t}>{draw(GAP)}<{u}>{text}</{u}>{draw(GAP)}</{t}>"
+    han = sum(len(p) for p in pieces if p in ZH)
+    return text, [], han
+
+
+EMPTY_ITEMS = ("<li></li>", "<li>&nbsp;</li>", "<li> </li>", "<li><p>&nbsp;</p></li>")
+EMPTY_ITEMS += ("<li><br></li>", "<li><b> </b></li>", "<li>\n<p></p>\n</li>")
+
+
+@st.composite
+def seller_description(draw: st.DrawFn) -> tuple[str, list[str], int, int]:
+    """A description of paragraphs and lists: its HTML, its prices in yuan, the Chinese
+    characters of its words, and its list items with words."""
+    html_, prices, han, items = [], [], 0, 0
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["p", "ul", "ol"]))
+        if kind == "p":
+            text, found, n = draw(st.one_of(priced(), worded()))
+            html_.append(f"<p>{draw(GAP)}{text}{draw(GAP)}</p>")
+            prices, han = prices + found, han + n
+            continue
+        body = []
+        for _ in range(draw(st.integers(1, 4))):
+            if draw(st.integers(0, 2)) == 0:
+                body.append(draw(st.sampled_from(EMPTY_ITEMS)))
+                continue
+            text, found, n = draw(st.one_of(priced(), worded()))
+            body.append(f"{draw(GAP)}<li>{draw(GAP)}{text}{draw(GAP)}</li>")
+            prices, han, items = prices + found, han + n, items + 1
+        html_.append(f"<{kind}>" + "".join(body) + draw(GAP) + f"</{kind}>")
+    return draw(GAP).join(html_), prices, han, items
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(description=seller_description())
+@example(  # trial s31: a price split by bold tags went out in yuan; an empty item, a bullet
+    description=(
+        "<ul><li>到手价¥<b>99</b>保温</li><li><p>&nbsp;</p></li></ul>",
+        ["¥99"],
+        5,
+        1,
+    )
+)
+def test_any_seller_description_is_translated_with_every_price_converted_and_no_empty_item(  # type: ignore[no-untyped-def]
+    shop, description
+) -> None:
+    """Through `localize text` (sanitizer, segments, memory and engine, assembly, checks):
+    every yuan price is converted at the rate whatever tags split it, each once; the words
+    all arrive; no list item is left empty and every item with words stays one."""
+    run, write = shop
+    write(4.7)
+    source, prices, han, items = description
+    thai = Prices(4.7, _currency("TH"))
+    done = run(
+        "text", source, "--to", "th", "--shop", "acme-th", "--field", "description", "--json"
+    )  # fmt: skip
+    assert done.code == 0, done.err
+    doc = json.loads(done.out)
+    translation, codes = doc["translation"], {f["code"]: f for f in doc["findings"]}
+    assert not re.search("¥|￥|元|RMB|CNY|&yen;", translation), translation
+    shown = re.sub(r"<[^>]*>", "", translation)
+    for price in set(prices):
+        local = convert_text(price, thai).text
+        assert shown.count(local) >= prices.count(price), (local, translation)
+    if prices:
+        assert codes["yuan_converted"]["severity"] == "info"
+    assert "yuan_price" not in codes and "numbers" not in codes, codes
+    assert translation.count("ก") == han, translation  # (the fake engine: a Han -> ก)
+    listed = re.findall(r"<li>(.*?)</li>", translation, re.S)
+    assert all(re.sub(r"<[^>]*>|&nbsp;|\s", "", li) for li in listed), translation
+    assert len(listed) == items, translation
