@@ -1267,6 +1267,44 @@ def _sky_headline(
     )
 
 
+SMALL_TITLE = "产品介绍"
+SMALL_LINES = ["本产品采用优质环保材料制作", "经过多道工序严格质检", "手感细腻 经久耐用"]
+SMALL_LINES += ["适合家庭日常使用", "请放置于阴凉干燥处"]
+SMALL_PANEL = (100, 300, 900, 650)
+
+
+def _small_paragraph(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A detail page (trial s32's 08): a 60 px title centred at the top of a pale grey
+    page, and under it, on a white rounded panel 800 px wide, five lines of 22 px grey
+    body text on one left edge, 56 px apart; the panel is free for ~500 px right of the
+    longest line. The title lies over two of the lines' pitches above the first."""
+    base = np.broadcast_to(np.array([235, 238, 242], np.float32), (SIZE, SIZE, 3))
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle(SMALL_PANEL, radius=20, fill=(250, 250, 250))
+    base = np.asarray(img).astype(np.float32)
+    texts = []
+    f = font(60)
+    left, _, right, _ = draw.textbbox((0, 0), SMALL_TITLE, font=f)
+    at = (SIZE / 2 - (right - left) / 2 - left, 150)
+    draw.text(at, SMALL_TITLE, font=f, fill=(30, 30, 30))
+    left, top, right, bottom = draw.textbbox(at, SMALL_TITLE, font=f)
+    box = (round(left) - 6, top - 6, round(right) + 6, bottom + 6)
+    texts.append(Text(SMALL_TITLE, box, 60, "regular", (30, 30, 30)))
+    f = font(22)
+    for k, line in enumerate(SMALL_LINES):
+        at = (140, 340 + 56 * k)
+        draw.text(at, line, font=f, fill=(60, 60, 60))
+        left, top, right, bottom = draw.textbbox(at, line, font=f)
+        box = (left - 3, top - 3, right + 3, bottom + 3)
+        texts.append(Text(line, box, 22, "regular", (60, 60, 60)))
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    ink = (np.asarray(img) != truth).any(axis=2)
+    return np.asarray(img), base, texts, ink, SMALL_PANEL
+
+
 def _photo(rng: np.random.Generator) -> np.ndarray:
     """A soft studio photo: a two-tone light gradient with grain, a dark product on it."""
     y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
@@ -1653,6 +1691,7 @@ LAYOUTS = (
     "list",
     "bullets",
     "heading",
+    "small-paragraph",  # trial s32's 08: five small lines on a wide panel under a title
 )  # drawn for the layout's tests (set, not erase, is their subject)
 
 
@@ -1686,6 +1725,8 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _bullets(rng)
     elif base_name == "heading":
         img, base, texts, ink, panel = _heading(rng)
+    elif base_name == "small-paragraph":
+        img, base, texts, ink, panel = _small_paragraph(rng)
     elif base_name.startswith("watermark-"):
         img, base, texts, ink, panel = _watermark(rng, base_name.removeprefix("watermark-"))
     elif base_name == "outlined-edge":

@@ -1716,10 +1716,12 @@ def _room(
             eroded[max(start[3], int(ay0) - kept - y0) : max(0, int(np.ceil(ay1)) - y0), cols] = (
                 False
             )
-        elif ay1 <= box[1] + 1:  # over it
-            eroded[max(0, int(ay0) - y0) : min(start[1], int(np.ceil(ay1)) + kept - y0), cols] = (
-                False
-            )
+        elif ay1 <= box[1] + 1:  # over it (a block over the window, more than its reach
+            # above, reaches no row of it: its end clamped at 0, not counted from the
+            # window's bottom, which took every row but the last across the block over it;
+            # trial s32's 08: a paragraph under its title wrapped in its Chinese box at 64%)
+            over = max(0, min(start[1], int(np.ceil(ay1)) + kept - y0))
+            eroded[max(0, int(ay0) - y0) : over, cols] = False
     below_above = _below_above(eroded, start) if vertical else []
     if below_above:  # its own column taken by a column set across before it: grown from
         # the free rows below (or above), sideways first or down first (a row's strip
