@@ -1267,6 +1267,79 @@ def _sky_headline(
     )
 
 
+SLOGAN = (("户外露营必备", 80, 440), ("轻便防风 安心过夜", 64, 560))  # (line, px, top)
+HORIZON = 560  # the sky over it, grass under it
+
+
+def _slogan(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A camping scene (trial s32's 01): a two-line white slogan centred across a blue sky
+    shading lighter to the horizon and a grassy ground under it, line 1 (80 px) on the
+    sky, line 2 (64 px) on the grass. The grass is one green with a fine grain (about 9
+    levels): a few of its px lie far from its colour, specks a panel is still free at."""
+    y = np.mgrid[0:SIZE, 0:SIZE][0].astype(np.float32)
+    t = (y / HORIZON)[..., None]
+    sky = np.array([70, 130, 210], np.float32) * (1 - t) + np.array([190, 220, 245]) * t
+    grain = rng.normal(0, 22, (SIZE, SIZE, 1)) + rng.normal(0, 11, (SIZE, SIZE, 3))
+    grass = np.clip(np.array([95, 120, 60], np.float32) + grain, 0, 255).astype(np.uint8)
+    grass = np.asarray(Image.fromarray(grass).filter(ImageFilter.GaussianBlur(0.8)), np.float32)
+    base = np.where(y[..., None] < HORIZON, sky, grass)
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    base = np.asarray(img).astype(np.float32)
+    draw, texts = ImageDraw.Draw(img), []
+    for line, size, top in SLOGAN:
+        f = font(size)
+        left, _, right, _ = draw.textbbox((0, 0), line, font=f)
+        at = (SIZE / 2 - (right - left) / 2 - left, top)
+        draw.text(at, line, font=f, fill=(255, 255, 255))
+        left, top_, right, bottom = draw.textbbox(at, line, font=f)
+        margin = max(3, size // 10)  # an OCR box: the ink and a little
+        box = (round(left) - margin, top_ - margin, round(right) + margin, bottom + margin)
+        texts.append(Text(line, box, size, "regular", (255, 255, 255)))
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    ink = (np.asarray(img) != truth).any(axis=2)
+    return np.asarray(img), base, texts, ink, (0, 0, SIZE, SIZE)
+
+
+SMALL_TITLE = "产品介绍"
+SMALL_LINES = ["本产品采用优质环保材料制作", "经过多道工序严格质检", "手感细腻 经久耐用"]
+SMALL_LINES += ["适合家庭日常使用", "请放置于阴凉干燥处"]
+SMALL_PANEL = (100, 300, 900, 650)
+
+
+def _small_paragraph(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A detail page (trial s32's 08): a 60 px title centred at the top of a pale grey
+    page, and under it, on a white rounded panel 800 px wide, five lines of 22 px grey
+    body text on one left edge, 56 px apart; the panel is free for ~500 px right of the
+    longest line. The title lies over two of the lines' pitches above the first."""
+    base = np.broadcast_to(np.array([235, 238, 242], np.float32), (SIZE, SIZE, 3))
+    img = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle(SMALL_PANEL, radius=20, fill=(250, 250, 250))
+    base = np.asarray(img).astype(np.float32)
+    texts = []
+    f = font(60)
+    left, _, right, _ = draw.textbbox((0, 0), SMALL_TITLE, font=f)
+    at = (SIZE / 2 - (right - left) / 2 - left, 150)
+    draw.text(at, SMALL_TITLE, font=f, fill=(30, 30, 30))
+    left, top, right, bottom = draw.textbbox(at, SMALL_TITLE, font=f)
+    box = (round(left) - 6, top - 6, round(right) + 6, bottom + 6)
+    texts.append(Text(SMALL_TITLE, box, 60, "regular", (30, 30, 30)))
+    f = font(22)
+    for k, line in enumerate(SMALL_LINES):
+        at = (140, 340 + 56 * k)
+        draw.text(at, line, font=f, fill=(60, 60, 60))
+        left, top, right, bottom = draw.textbbox(at, line, font=f)
+        box = (left - 3, top - 3, right + 3, bottom + 3)
+        texts.append(Text(line, box, 22, "regular", (60, 60, 60)))
+    truth = np.clip(np.rint(base), 0, 255).astype(np.uint8)
+    ink = (np.asarray(img) != truth).any(axis=2)
+    return np.asarray(img), base, texts, ink, SMALL_PANEL
+
+
 def _photo(rng: np.random.Generator) -> np.ndarray:
     """A soft studio photo: a two-tone light gradient with grain, a dark product on it."""
     y, x = np.mgrid[0:SIZE, 0:SIZE] / SIZE
@@ -1666,6 +1739,8 @@ LAYOUTS = (
     "list",
     "bullets",
     "heading",
+    "slogan",  # trial s32's 01: two lines across a sky and a grainy ground
+    "small-paragraph",  # trial s32's 08: five small lines on a wide panel under a title
 )  # drawn for the layout's tests (set, not erase, is their subject)
 
 
@@ -1699,6 +1774,10 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _bullets(rng)
     elif base_name == "heading":
         img, base, texts, ink, panel = _heading(rng)
+    elif base_name == "slogan":
+        img, base, texts, ink, panel = _slogan(rng)
+    elif base_name == "small-paragraph":
+        img, base, texts, ink, panel = _small_paragraph(rng)
     elif base_name.startswith("watermark-"):
         img, base, texts, ink, panel = _watermark(rng, base_name.removeprefix("watermark-"))
     elif base_name == "outlined-edge":
