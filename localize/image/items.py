@@ -31,7 +31,7 @@ from localize.image.batch import Job, run_batch
 from localize.image.fetch import ImageFetcher
 from localize.image.findings import CHINESE_LEFT, NOWHERE, image_finding
 from localize.image.fonts import FontError
-from localize.image.inputs import ImageInputError, open_for_drawing
+from localize.image.inputs import ImageInputError, open_for_drawing, text_lost_in_fitting
 from localize.image.ocr import OcrCache, RapidOcrDetector, data_cache
 from localize.image.outputs import safe_name
 from localize.image.pipeline import ImagePipeline, Layers, shop_layout
@@ -195,7 +195,9 @@ def _replacement(
     item = state.item
     shop = texts.settings.shop(item.shop_id)
     picture = open_for_drawing(src, rules, shop.captions.aspect)
-    content, regions = texts.cache.keyed(picture.image, RapidOcrDetector())
+    detector = RapidOcrDetector()
+    content, regions = texts.cache.keyed(picture.image, detector)
+    text_lost_in_fitting(src, picture, regions, detector)  # an item's error, as an unread file's
     product = product_of(picture.image) if regions else None  # found once
     kinds = kinds_of(picture.image, regions, product)
     text = plan_text(
