@@ -334,7 +334,11 @@ def run_images(
         if (item.caption or "").strip():  # without one, only the text on them is replaced
             try:
                 drawn = Caption(
-                    validate_caption(item.caption or "", script),
+                    validate_caption(
+                        item.caption or "",
+                        script,
+                        settings.markets.language_name(item.language),
+                    ),
                     item.language,
                     script,
                     layout,

@@ -196,7 +196,7 @@ def caption_images(
     is warned."""
     catalog, market, aspect, base = _context(settings, shop)
     script = catalog.script(language)
-    text = validate_caption(caption, script)
+    text = validate_caption(caption, script, catalog.language_name(language))
     rules = image_rules(catalog, market)
     drawing = Caption(
         text,
@@ -251,7 +251,7 @@ def replace_text_images(
     catalog, market, aspect, base = _context(settings, shop)
     captioned = (
         Caption(
-            validate_caption(caption, catalog.script(language)),
+            validate_caption(caption, catalog.script(language), catalog.language_name(language)),
             language,
             catalog.script(language),
             _layout(layout, base),

@@ -11,7 +11,8 @@ from PIL import Image, ImageChops, ImageDraw, ImageStat
 from config.markets import load_markets
 from localize.image.design import safe_area
 from localize.image.fit import clusters
-from localize.image.render import Layout, break_units, draw_caption
+from localize.image.fonts import FontError
+from localize.image.render import Layout, break_units, draw_caption, validate_caption
 from tests.localize.images import huge_png_header, photo, save
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -276,6 +277,29 @@ def test_a_caption_no_font_can_draw_is_refused_before_any_work(cli, tmp_path: Pa
     result, out = run_image(cli, tmp_path, src, caption="ส่งฟรี 🎉", lang="th")
     assert result.code == 2
     assert "'🎉' (U+1F389)" in result.err and not out.exists()
+
+
+THAI_CAPTION = "ส่งฟรีทั่วไทย ของแท้ 100% รับประกันคุณภาพ สินค้าพร้อมส่งจากกรุงเทพ ลดราคาพิเศษวันนี้เท่านั้น"
+
+
+def test_a_caption_in_another_script_is_said_to_be_in_it_not_listed(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # s32 (defect 10): a Vietnamese shop's caption in Thai failed with 'the caption has
+    # characters Noto Sans cannot draw:' and Unicode names cut at "(463 characters)"
+    src = save(photo(), tmp_path / "p.jpg")
+    result, out = run_image(cli, tmp_path, src, caption=THAI_CAPTION, lang="vi")
+    assert result.code == 2 and not out.exists()
+    [said] = [line for line in result.err.splitlines() if "Thai" in line]
+    assert "the caption is written in Thai" in said and said.endswith("give it in Vietnamese")
+    assert "THAI CHARACTER" not in said and "characters)" not in said, said
+    assert len(said) < 200, said
+    # a word of another script in a caption of its own is named, a few at most
+    with pytest.raises(FontError) as one_word:
+        validate_caption("ส่งฟรีทั่วไทย 正品", "thai", "Thai")
+    assert "'正' (U+6B63)" in one_word.value.message and "written in" not in one_word.value.message
+    with pytest.raises(FontError) as many:
+        validate_caption("ส่งฟรี " + "".join(chr(0x4E00 + n) for n in range(40)), "thai", "Thai")
+    assert "written in Chinese" in many.value.message, many.value.message
+    assert len(many.value.message) < 200, many.value.message
 
 
 def test_a_batch_goes_on_past_bad_files_and_exits_1(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
