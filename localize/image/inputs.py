@@ -292,13 +292,22 @@ def text_lost_in_fitting(path: Path, picture: Picture, found: Sequence[Any], det
         chinese = [r for r in detector.detect(sheet) if r.chinese and r.confident]
         if chinese:
             size = max(min(r.box[2] - r.box[0], r.box[3] - r.box[1]) for r in chinese) / k
+            figures = {
+                "px": max(1, round(size * picture.scale)),
+                "size": f"{picture.image.width}x{picture.image.height}",
+            }
             raise ImageInputError(
                 path,
                 msg(
                     "its text would be {px} px after scaling to fit {size}: too small to "
                     "read; crop it into parts",
-                    px=max(1, round(size * picture.scale)),
-                    size=f"{picture.image.width}x{picture.image.height}",
+                    **figures,
+                )
+                if picture.scale < 1.0
+                else msg(  # only padded: its text as small on the frame written
+                    "its text is {px} px on the {size} frame it is padded to: too small to "
+                    "read; crop it into parts",
+                    **figures,
                 ),
             )
 

@@ -67,15 +67,17 @@ from tests.localize.images import gradient, with_chinese
 folder = Path(sys.argv[1])
 src = folder / "banner.png"
 with_chinese(gradient((12000, 300)), [("全场包邮 限时特惠", (5000, 110), 60)]).save(src)
+padded = folder / "padded.png"  # under 4000 px: padded to 3900x2925, not scaled
+with_chinese(gradient((3900, 300)), [("全场包邮 限时特惠", (1200, 130), 14)]).save(padded)
 made = replace_text_images(
-    [src], folder / "out.png", language="en", translate=lambda text: ("Free shipping", []),
+    [src, padded], folder / "out", language="en", translate=lambda text: ("Free shipping", []),
     cache=OcrCache(folder / "ocr"), workers=1,
 )
 print(json.dumps({
     "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     "failed": [str(f.error) for f in made.result.failed],
     "regions": {k: [r["status"] for r in v] for k, v in made.regions.items()},
-    "written": (folder / "out.png").exists(),
+    "written": sorted(p.name for p in (folder / "out").glob("*")),
 }))
 """
 
@@ -84,14 +86,19 @@ def test_chinese_too_small_to_read_once_fitted_is_said_of_the_image(tmp_path: Pa
     # the stranger's 40000x400: "(0 of 0 text region(s) replaced)", exit 0, its 80 px
     # Chinese 8 px on the image written and still there; 67 s and 5.4 GB on the way
     found = run(REPLACE, str(tmp_path))
-    replaced = [s for statuses in found["regions"].values() for s in statuses if s == "replaced"]
-    if not replaced:  # not read and replaced: then said, naming the image, and not written
-        [error] = found["failed"]
-        assert error.startswith(str(tmp_path / "banner.png")), error
-        # 60 px text at a third of its size: about 20 px (the box OCR draws round it)
-        said = re.search(r"its text would be (\d+) px after scaling to fit 4000x3000", error)
-        assert said and 14 <= int(said.group(1)) <= 26, error
+    failed = {error.split(":")[0]: error for error in found["failed"]}
+    for name in ("banner.png", "padded.png"):
+        statuses = found["regions"].get(str(tmp_path / name), [])
+        if "replaced" in statuses:
+            continue  # read and replaced; else said, naming the image, and not written
+        error = failed[str(tmp_path / name)]
         assert error.endswith("too small to read; crop it into parts"), error
-        assert not found["written"]
+        assert name not in found["written"]
+        if name == "banner.png":  # 60 px at a third of its size: ~20 px (OCR's box round it)
+            said = re.search(r"its text would be (\d+) px after scaling to fit 4000x3000", error)
+            assert said and 14 <= int(said.group(1)) <= 26, error
+        else:  # not scaled: its 14 px text as it is on the padded frame
+            said = re.search(r"its text is (\d+) px on the 3900x2925 frame it is padded to", error)
+            assert said and 10 <= int(said.group(1)) <= 30, error
     # the OCR engine is ~300 MB of it; the padded 12000x9000 frame alone was 432 MB
     assert found["peak"] < 700 * MB, found["peak"] // MB
