@@ -116,6 +116,11 @@ class MarketCatalog:
         known = self.languages.get(language)
         return known.script if known else DEFAULT_SCRIPT
 
+    def language_name(self, language: str) -> str:
+        """A language's name as the file gives it ('Vietnamese'); its code when unlisted."""
+        known = self.languages.get(language)
+        return known.name if known else language
+
     def language_code(self, text: str, where: str = "") -> str:
         """The catalog's code for a language as users write it: BCP 47 in any case, `_`
         for `-`, a region the catalog's language has none of dropped (`th-TH`, `TH` ->

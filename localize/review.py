@@ -815,7 +815,11 @@ def _drawable_caption(settings: Settings, item: Record, caption: str) -> None:
     from localize.image.render import validate_caption
 
     try:
-        validate_caption(caption, settings.markets.script(item.language))
+        validate_caption(
+            caption,
+            settings.markets.script(item.language),
+            settings.markets.language_name(item.language),
+        )
     except FontError as exc:
         raise BadInput(
             msg("item {id}: caption: {problem}; nothing was changed", id=item.id, problem=exc.text)

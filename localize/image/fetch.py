@@ -27,6 +27,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from config.http import Deadline, Late, TooLarge, call_within, read_within
 from config.http import pool as guarded_pool
+from config.i18n import msg
 from config.settings import ImageSettings
 from config.urls import redact
 from localize.image.inputs import ImageInputError
@@ -41,7 +42,7 @@ MAX_REDIRECTS = 5
 REDIRECTS = {301, 302, 303, 307, 308}
 SCHEMES = {"http": 80, "https": 443}
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
-UNREACHABLE = "could not be downloaded"
+UNREACHABLE = msg("could not be downloaded")
 _CLASSES = (
     ("is_unspecified", "unspecified address"),
     ("is_loopback", "loopback address"),
@@ -129,7 +130,12 @@ class ImageFetcher:
             fd, name = tempfile.mkstemp(dir=folder, suffix=".download")
         except OSError as exc:
             raise ImageInputError(
-                shown, f"cannot store a download in {folder}: {exc.strerror}"
+                shown,
+                msg(
+                    "cannot store a download in {folder}: {reason}",
+                    folder=str(folder),
+                    reason=str(exc.strerror),
+                ),
             ) from None
         partial = Path(name)
         try:
@@ -185,19 +191,24 @@ class ImageFetcher:
                         current = urljoin(current, location)
                         continue
                     if response.status != 200:
-                        raise ImageInputError(shown, f"download answered HTTP {response.status}")
+                        raise ImageInputError(
+                            shown, msg("download answered HTTP {status}", status=response.status)
+                        )
                     for block in read_within(response, deadline, self.max_bytes, clock=self.clock):
                         _write(f, block, shown)
                     sockets.check()  # a socket cut at the deadline reads as the end
                     return
         except _Refused as exc:
-            raise ImageInputError(shown, f"refused: {exc}") from None
+            raise ImageInputError(shown, msg("refused: {reason}", reason=str(exc))) from None
         except TooLarge:
             mb = self.max_bytes / 1024 / 1024
-            raise ImageInputError(shown, f"download is over {mb:g} MB") from None
+            raise ImageInputError(shown, msg("download is over {mb} MB", mb=f"{mb:g}")) from None
         except (Late, OSError, HTTPError):  # refused, reset, timed out, unknown: all alike
             raise ImageInputError(shown, UNREACHABLE) from None
-        raise ImageInputError(shown, f"{UNREACHABLE}: more than {MAX_REDIRECTS} redirects")
+        raise ImageInputError(
+            shown,
+            msg("could not be downloaded: more than {most} redirects", most=MAX_REDIRECTS),
+        )
 
     def _target(self, url: str, sockets: Deadline, *, redirected: bool) -> _Target:
         """Where one hop goes, resolved once and checked; _Refused when it may not."""
@@ -311,4 +322,6 @@ def _write(f: IO[bytes], block: bytes, shown: str) -> None:
     try:
         f.write(block)
     except OSError as exc:  # our side: a full disk
-        raise ImageInputError(shown, f"cannot store the download: {exc.strerror or exc}") from None
+        raise ImageInputError(
+            shown, msg("cannot store the download: {reason}", reason=str(exc.strerror or exc))
+        ) from None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from config.errors import AppError, ExitCode
+from config.i18n import Msg, Text, msg, pmsg
 from localize.text.symbols import LEADING, SUBSTITUTES
 
 # script -> (fontpkg family, module carrying its files)
@@ -154,25 +155,106 @@ def _is_arrow(ch: str) -> bool:
 _ARROWS = ((0x2190, 0x21FF), (0x27F0, 0x27FF), (0x2900, 0x297F), (0x2B00, 0x2BFF))
 
 
+MOST_NAMED = 5  # characters a message names of those a font cannot draw; the rest counted
+
+# A script as a reader names it, by the first word of its letters' Unicode names.
+_SCRIPTS = {
+    "THAI": pmsg("script", "Thai"),
+    "CJK": pmsg("script", "Chinese"),
+    "HANGUL": pmsg("script", "Korean"),
+    "HIRAGANA": pmsg("script", "Japanese"),
+    "KATAKANA": pmsg("script", "Japanese"),
+    "CYRILLIC": pmsg("script", "Cyrillic"),
+    "ARABIC": pmsg("script", "Arabic"),
+    "HEBREW": pmsg("script", "Hebrew"),
+    "DEVANAGARI": pmsg("script", "Devanagari"),
+    "LAO": pmsg("script", "Lao"),
+    "KHMER": pmsg("script", "Khmer"),
+    "MYANMAR": pmsg("script", "Burmese"),
+}
+
+
 def check_coverage(
-    text: str, choice: FontChoice, what: str = "the caption", fix: str = "remove or replace them"
+    text: str,
+    choice: FontChoice,
+    what: Text | None = None,
+    fix: Text | None = None,
+    language: str | None = None,
 ) -> None:
-    """Raise naming every character the font cannot draw (`what` says whose text it is,
-    `fix` what to do)."""
+    """Raise naming the characters the font cannot draw (at most MOST_NAMED of them, the
+    rest counted); `what` says whose text it is (the caption), `fix` what to do. A text
+    most of whose letters are of a script the font lacks is said to be written in it (a
+    Vietnamese shop's caption in Thai was 463 characters of Thai letters' names), and
+    asked for in `language` (its name) when given."""
     have = coverage(choice.path)
     missing = sorted({ch for ch in text if not _drawable(ch, have)})
-    if missing:
-        named = ", ".join(_named(ch) for ch in missing[:10])
-        emoji = any(_is_emoji(ch) for ch in missing)
+    if not missing:
+        return
+    what = what or msg("the caption")
+    named = ", ".join(_named(ch) for ch in missing[:MOST_NAMED])
+    if len(missing) > MOST_NAMED:
+        named = msg("{named} and {more} more", named=named, more=len(missing) - MOST_NAMED)
+    script = _written_in(text, missing)
+    if script is not None:  # the script said, a few of its letters shown: no list of names
+        shown = ", ".join(repr(ch) for ch in missing[:3])
         raise FontError(
-            f"{what} has characters {choice.family} cannot draw: {named}; "
-            + (
-                "emoji are refused, as shopbot ships no colour emoji font to draw them; "
-                if emoji
-                else ""
+            msg(
+                "{what} is written in {script}, which {family} cannot draw ({count} "
+                "different characters, such as {shown}); give it in {language}",
+                what=what,
+                script=script,
+                family=choice.family,
+                count=len(missing),
+                shown=shown,
+                language=language,
             )
-            + fix
+            if language
+            else msg(
+                "{what} is written in {script}, which {family} cannot draw ({count} "
+                "different characters, such as {shown}); {fix}",
+                what=what,
+                script=script,
+                family=choice.family,
+                count=len(missing),
+                shown=shown,
+                fix=fix or msg("give it in the market's language"),
+            )
         )
+    emoji = any(_is_emoji(ch) for ch in missing)
+    raise FontError(
+        msg(
+            "{what} has characters {family} cannot draw: {named}; emoji are refused, as "
+            "shopbot ships no colour emoji font to draw them; {fix}",
+            what=what,
+            family=choice.family,
+            named=named,
+            fix=fix or msg("remove or replace them"),
+        )
+        if emoji
+        else msg(
+            "{what} has characters {family} cannot draw: {named}; {fix}",
+            what=what,
+            family=choice.family,
+            named=named,
+            fix=fix or msg("remove or replace them"),
+        )
+    )
+
+
+def _written_in(text: str, missing: list[str]) -> Msg | None:
+    """The script `text` is written in, as a reader names it, when most of its letters are
+    of one script and that one's are among the `missing` ones; else None (a word of
+    Chinese in a Thai caption: its characters are named)."""
+    import unicodedata
+    from collections import Counter
+
+    lacking = set(missing)
+    letters = [ch for ch in text if unicodedata.category(ch)[0] in "LM"]
+    scripts = Counter(unicodedata.name(ch, "?").split()[0] for ch in letters if ch in lacking)
+    if not scripts:
+        return None
+    script, count = scripts.most_common(1)[0]
+    return _SCRIPTS.get(script) if count * 2 > len(letters) else None
 
 
 def _is_emoji(ch: str) -> bool:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from config.errors import AppError, ExitCode, echoed
-from config.i18n import msg
+from config.i18n import Text, msg
 from config.markets import ImageRules
 from localize.image.design import reframe
 
@@ -31,9 +32,10 @@ class ImageInputError(AppError):
 
     exit_code = ExitCode.FAILURES
 
-    def __init__(self, path: Path | str, problem: str) -> None:
+    def __init__(self, path: Path | str, problem: Text) -> None:
         self.path = str(path)
-        super().__init__(f"{echoed(str(path))}: {problem}")
+        # a message, not an f-string of one: `--lang zh` said "1x1 is too small" in English
+        super().__init__(msg("{path}: {problem}", path=echoed(str(path)), problem=problem))
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Picture:
     image: Any  # a PIL.Image.Image in RGB mode
     notes: list[str] = field(default_factory=list)
     info: list[str] = field(default_factory=list)
+    scale: float = 1.0  # px of `image` per px of the file's own picture (fit_size scaled it)
+    original: tuple[int, int] | None = None  # the file's own picture's size, once fitted
 
 
 def load_image(path: Path) -> Picture:
@@ -53,11 +57,13 @@ def load_image(path: Path) -> Picture:
     notes: list[str] = []
     try:
         if path.stat().st_size == 0:
-            raise ImageInputError(path, "the file is empty")
+            raise ImageInputError(path, msg("the file is empty"))
     except FileNotFoundError:
-        raise ImageInputError(path, "no such file") from None
+        raise ImageInputError(path, msg("no such file")) from None
     except OSError as exc:  # a name over 255 bytes, a folder we may not enter
-        raise ImageInputError(path, f"cannot be read: {exc.strerror or exc}") from None
+        raise ImageInputError(
+            path, msg("cannot be read: {reason}", reason=str(exc.strerror or exc))
+        ) from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -65,8 +71,11 @@ def load_image(path: Path) -> Picture:
             if img.width * img.height > MAX_INPUT_PIXELS:
                 raise ImageInputError(
                     path,
-                    f"{img.width}x{img.height} is too large to open "
-                    f"safely (over {MAX_INPUT_PIXELS // 1_000_000} MP)",
+                    msg(
+                        "{size} is too large to open safely (over {most} MP)",
+                        size=f"{img.width}x{img.height}",
+                        most=MAX_INPUT_PIXELS // 1_000_000,
+                    ),
                 )
             if getattr(img, "n_frames", 1) > 1:
                 notes.append(
@@ -78,11 +87,12 @@ def load_image(path: Path) -> Picture:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageInputError(
-            path, "too many pixels to open safely (decompression bomb guard)"
+            path, msg("too many pixels to open safely (decompression bomb guard)")
         ) from None
     except UnidentifiedImageError:
         raise ImageInputError(
-            path, f"not an image in a format we read ({', '.join(READ_FORMATS)})"
+            path,
+            msg("not an image in a format we read ({formats})", formats=", ".join(READ_FORMATS)),
         ) from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:  # what decoders raise
         raise ImageInputError(path, _damage(exc)) from None
@@ -117,13 +127,13 @@ def _formats(path: Path) -> list[str]:
     return READ_FORMATS
 
 
-def _damage(exc: BaseException) -> str:
+def _damage(exc: BaseException) -> Text:
     message = str(exc)
     if "truncated" in message.lower() or "broken" in message.lower():
-        return "the image is truncated or damaged"
+        return msg("the image is truncated or damaged")
     if "too large" in message.lower():  # a metadata chunk that would inflate without end
-        return f"a part of the file is too large to read safely ({message})"
-    return f"cannot be read: {message or type(exc).__name__}"
+        return msg("a part of the file is too large to read safely ({reason})", reason=message)
+    return msg("cannot be read: {reason}", reason=message or type(exc).__name__)
 
 
 def _to_rgb(img: Any, notes: list[str], info: list[str] | None = None) -> Any:
@@ -177,24 +187,33 @@ def fit_size(picture: Picture, path: Path, rules: ImageRules, aspect: str = "pad
     if w < rules.min_px or h < rules.min_px:
         raise ImageInputError(
             path,
-            f"{w}x{h} is too small: TikTok Shop needs at least "
-            f"{rules.min_px}x{rules.min_px}; use a larger original",
+            msg(
+                "{size} is too small: TikTok Shop needs at least {least}; use a larger original",
+                size=f"{w}x{h}",
+                least=f"{rules.min_px}x{rules.min_px}",
+            ),
         )
     notes = list(picture.notes)
     frame = reframe(w, h, rules.min_aspect, rules.max_aspect, aspect)
     if frame.crop is not None:
         img = img.crop(frame.crop)
-    elif frame.canvas is not None:
-        canvas = Image.new("RGB", frame.canvas, _edge_colour(img))
-        canvas.paste(img, frame.offset)
-        img = canvas
-    framed = img.size
-    if max(img.size) > rules.max_px:
-        scale = rules.max_px / max(img.size)
-        img = img.resize(
-            (max(1, round(img.width * scale)), max(1, round(img.height * scale))),
-            Image.Resampling.LANCZOS,
+    framed = frame.canvas or img.size
+    scale = min(1.0, rules.max_px / max(framed))
+
+    def scaled(n: int) -> int:
+        return max(1, round(n * scale))
+
+    if scale < 1.0:  # the picture itself scaled, never a padded frame (a 40000x400 strip
+        # padded at full size was 40000x29999, 3.6 GB, then scaled to 4000x3000)
+        img = img.resize((scaled(img.width), scaled(img.height)), Image.Resampling.LANCZOS)
+    if frame.canvas is not None:  # padded in the frame written, in the original's edge colour
+        canvas = Image.new(
+            "RGB", (scaled(framed[0]), scaled(framed[1])), _edge_colour(picture.image)
         )
+        left = min(round(frame.offset[0] * scale), canvas.width - img.width)
+        top = min(round(frame.offset[1] * scale), canvas.height - img.height)
+        canvas.paste(img, (left, top))
+        img = canvas
     if frame.changed:  # said after scaling: the note names the size of the file written
         figures = {
             "size": f"{w}x{h}",
@@ -228,7 +247,7 @@ def fit_size(picture: Picture, path: Path, rules: ImageRules, aspect: str = "pad
                 **figures,
             )
         notes.append(said)
-    return Picture(img, notes, list(picture.info))
+    return Picture(img, notes, list(picture.info), scale, (w, h))
 
 
 def _edge_colour(img: Any) -> tuple[int, ...]:
@@ -244,3 +263,81 @@ def _edge_colour(img: Any) -> tuple[int, ...]:
 def open_for_drawing(path: Path, rules: ImageRules, aspect: str = "pad") -> Picture:
     """The whole input stage: read, validate, orient, make RGB, fit to the market's rules."""
     return fit_size(load_image(path), path, rules, aspect)
+
+
+# px: the short side of a picture's own content, as the OCR's detection copy of the fitted
+# frame holds it, under which its text may be too small there to be found (a 40000x400
+# strip is 10 px high in it, its 80 px text 2 px: "0 of 0 text region(s) replaced")
+LEAST_SEEN = 128
+MOST_SHEETS = 16  # detections a long strip is read again in, at most (then read smaller)
+SHEET_GAP = 24  # px between the pieces of a strip laid on one sheet
+
+
+def text_lost_in_fitting(path: Path, picture: Picture, found: Sequence[Any], detector: Any) -> None:
+    """ImageInputError naming the file when the Chinese on it was lost to fitting it: a
+    picture so long and narrow that, fitted to the market's size, its text is too small to
+    be read, while the file read at its own size has Chinese on it (`sheets`). Nothing is
+    read again when the fitted picture's Chinese was found (`found`: its regions) or its
+    content is large enough in the detection copy for it to be."""
+    from localize.image.ocr import DETECT_SIDE
+
+    if picture.original is None or any(r.chinese for r in found):
+        return
+    w, h = picture.original
+    seen = min(1.0, DETECT_SIDE / max(picture.image.size)) * picture.scale * min(w, h)
+    if seen >= LEAST_SEEN:
+        return
+    own = load_image(path).image  # (at most MAX_INPUT_PIXELS; the fitted frame is not padded)
+    for sheet, k in sheets(own, DETECT_SIDE):
+        chinese = [r for r in detector.detect(sheet) if r.chinese and r.confident]
+        if chinese:
+            size = max(min(r.box[2] - r.box[0], r.box[3] - r.box[1]) for r in chinese) / k
+            figures = {
+                "px": max(1, round(size * picture.scale)),
+                "size": f"{picture.image.width}x{picture.image.height}",
+            }
+            raise ImageInputError(
+                path,
+                msg(
+                    "its text would be {px} px after scaling to fit {size}: too small to "
+                    "read; crop it into parts",
+                    **figures,
+                )
+                if picture.scale < 1.0
+                else msg(  # only padded: its text as small on the frame written
+                    "its text is {px} px on the {size} frame it is padded to: too small to "
+                    "read; crop it into parts",
+                    **figures,
+                ),
+            )
+
+
+def sheets(img: Any, side: int) -> Any:
+    """A long narrow `img` cut into pieces `side` px long (each overlapping the next by half
+    its short side, so that no character is cut in both) laid side by side on sheets of
+    about `side` x `side`, the pieces of a wide picture one above another, a tall one's
+    one beside another: its text at its own size, read in a few detections rather than one
+    of the whole strip squeezed to `side` px. Each sheet with the scale it was read at (1,
+    or less for a picture whose sheets would be over MOST_SHEETS)."""
+    from PIL import Image
+
+    k = min(1.0, (MOST_SHEETS * side * side / 2 / (img.width * img.height)) ** 0.5)
+    if k < 1.0:
+        img = img.resize((max(1, round(img.width * k)), max(1, round(img.height * k))))
+    wide = img.width >= img.height
+    long, short = max(img.size), min(img.size)
+    piece, step = min(long, side), max(1, min(long, side) - short // 2)
+    starts = list(range(0, max(1, long - short // 2), step))
+    per = max(1, (side + SHEET_GAP) // (short + SHEET_GAP))
+    for first in range(0, len(starts), per):
+        group = starts[first : first + per]
+        across = len(group) * (short + SHEET_GAP) - SHEET_GAP
+        sheet = Image.new("RGB", (piece, across) if wide else (across, piece), (255, 255, 255))
+        for n, start in enumerate(group):
+            end = min(long, start + piece)
+            at = n * (short + SHEET_GAP)
+            if wide:
+                sheet.paste(img.crop((start, 0, end, short)), (0, at))
+            else:
+                sheet.paste(img.crop((0, start, short, end)), (at, 0))
+        yield sheet, k

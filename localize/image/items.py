@@ -31,7 +31,7 @@ from localize.image.batch import Job, run_batch
 from localize.image.fetch import ImageFetcher
 from localize.image.findings import CHINESE_LEFT, NOWHERE, image_finding
 from localize.image.fonts import FontError
-from localize.image.inputs import ImageInputError, open_for_drawing
+from localize.image.inputs import ImageInputError, open_for_drawing, text_lost_in_fitting
 from localize.image.ocr import OcrCache, RapidOcrDetector, data_cache
 from localize.image.outputs import safe_name
 from localize.image.pipeline import ImagePipeline, Layers, shop_layout
@@ -206,7 +206,9 @@ def _replacement(
     item = state.item
     shop = texts.settings.shop(item.shop_id)
     picture = open_for_drawing(src, rules, shop.captions.aspect)
-    content, regions = texts.cache.keyed(picture.image, RapidOcrDetector())
+    detector = RapidOcrDetector()
+    content, regions = texts.cache.keyed(picture.image, detector)
+    text_lost_in_fitting(src, picture, regions, detector)  # an item's error, as an unread file's
     product = product_of(picture.image) if regions else None  # found once
     kinds = kinds_of(picture.image, regions, product)
     text = plan_text(
@@ -343,7 +345,11 @@ def run_images(
         if (item.caption or "").strip():  # without one, only the text on them is replaced
             try:
                 drawn = Caption(
-                    validate_caption(item.caption or "", script),
+                    validate_caption(
+                        item.caption or "",
+                        script,
+                        settings.markets.language_name(item.language),
+                    ),
                     item.language,
                     script,
                     layout,

@@ -12,6 +12,7 @@ from typing import Any
 
 from config.errors import AppError, BadInput, ExitCode, echoed
 from config.files import write_atomically
+from config.i18n import Text, msg
 from config.markets import ImageRules
 
 # The formats we write, by the file name's extension (TikTok Shop takes JPEG and PNG).
@@ -25,9 +26,9 @@ class ImageOutputError(AppError):
 
     exit_code = ExitCode.FAILURES
 
-    def __init__(self, path: Path | str, problem: str) -> None:
+    def __init__(self, path: Path | str, problem: Text) -> None:
         self.path = str(path)
-        super().__init__(f"{path}: {problem}")
+        super().__init__(msg("{path}: {problem}", path=str(path), problem=problem))
 
 
 def output_format(path: Path, rules: ImageRules) -> str:
@@ -61,9 +62,12 @@ def encode(img: Any, fmt: str, max_bytes: int, out: Path) -> bytes:
             img.save(buf, "JPEG", quality=setting, optimize=True, progressive=True)
         if buf.tell() <= max_bytes:
             return buf.getvalue()
-    hint = "; write it as .jpg" if fmt == "PNG" else ""
+    most = f"{max_bytes / 1024 / 1024:g}"
     raise ImageOutputError(
-        out, f"cannot be saved as {fmt} within {max_bytes / 1024 / 1024:g} MB{hint}"
+        out,
+        msg("cannot be saved as {format} within {mb} MB; write it as .jpg", format=fmt, mb=most)
+        if fmt == "PNG"
+        else msg("cannot be saved as {format} within {mb} MB", format=fmt, mb=most),
     )
 
 
@@ -74,9 +78,13 @@ def save(img: Any, out: Path, rules: ImageRules) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(out, data)
     except (FileExistsError, NotADirectoryError):
-        raise ImageOutputError(out, f"{_file_above(out)} is a file, not a folder") from None
+        raise ImageOutputError(
+            out, msg("{path} is a file, not a folder", path=str(_file_above(out)))
+        ) from None
     except OSError as exc:  # full disk, read-only folder, a name over 255 bytes
-        raise ImageOutputError(out, f"cannot be written: {exc.strerror or exc}") from None
+        raise ImageOutputError(
+            out, msg("cannot be written: {reason}", reason=str(exc.strerror or exc))
+        ) from None
     return len(data)
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from config.errors import AppError, BadInput, ConfigError, echoed
+from config.i18n import Text
 from config.markets import ImageRules, MarketCatalog
 from localize.image.batch import BatchResult, Done, plan, run_batch
 from localize.image.fit import FitSpec
-from localize.image.inputs import open_for_drawing
+from localize.image.inputs import ImageInputError, open_for_drawing, text_lost_in_fitting
 from localize.image.ocr import OcrCache, Region, TextDetector
 from localize.image.outputs import save
 from localize.image.regions import (
@@ -107,6 +108,18 @@ class ImagePipeline:
         )
 
 
+@dataclass(frozen=True)
+class Refused:
+    """The operation of an image found unfit before the batch: it fails with `error` (a
+    message naming the file), and nothing is written."""
+
+    error: Text
+
+    def __call__(self, src: Path, out: Path) -> Done:
+        """Fail the image."""
+        raise AppError(self.error)
+
+
 def shop_layout(shop: ShopSettings) -> Layout:
     """The caption layout a shop configured: `[shops.captions]`, with the older
     `caption_position` and `caption_max_lines` keys still honoured."""
@@ -196,7 +209,7 @@ def caption_images(
     is warned."""
     catalog, market, aspect, base = _context(settings, shop)
     script = catalog.script(language)
-    text = validate_caption(caption, script)
+    text = validate_caption(caption, script, catalog.language_name(language))
     rules = image_rules(catalog, market)
     drawing = Caption(
         text,
@@ -251,7 +264,7 @@ def replace_text_images(
     catalog, market, aspect, base = _context(settings, shop)
     captioned = (
         Caption(
-            validate_caption(caption, catalog.script(language)),
+            validate_caption(caption, catalog.script(language), catalog.language_name(language)),
             language,
             catalog.script(language),
             _layout(layout, base),
@@ -274,6 +287,11 @@ def replace_text_images(
             jobs.append(job)
             continue
         content, regions = cache.keyed(picture.image, detector)
+        try:  # a long strip's Chinese, too small once fitted to be read: said, not "0 of 0"
+            text_lost_in_fitting(job.src, picture, regions, detector)
+        except ImageInputError as exc:
+            jobs.append(replace(job, operation=Refused(exc.text)))
+            continue
         product = product_of(picture.image) if regions else None  # found once
         kinds = kinds_of(picture.image, regions, product)
         # the clean plate erases a price like any overlay text, but it is still a price

@@ -190,9 +190,10 @@ def fit_caption(
     return _fit(caption, script, fonts.font_for(script).path, width, height, spec, weight)
 
 
-def validate_caption(caption: str, script: str) -> str:
+def validate_caption(caption: str, script: str, language: str | None = None) -> str:
     """The caption as it will be drawn (NFC, spaces folded, a symbol the font lacks as its
-    near equivalent: fonts.substitute), or FontError saying why not."""
+    near equivalent: fonts.substitute), or FontError saying why not (one written in
+    another script is asked for in `language`, the name of the one it is for)."""
     caption = unicodedata.normalize("NFC", " ".join(caption.split()))
     if not caption:
         raise fonts.FontError("the caption is empty")
@@ -200,7 +201,7 @@ def validate_caption(caption: str, script: str) -> str:
     # (a tick after its words, "Free delivery ✓", is left out as it always was: its
     # stand-in, a bullet, was dropped at the line's end; a caption is shown as drawn)
     caption = fonts.substitute(fonts.trailing_symbols(caption, choice)[0], choice)
-    fonts.check_coverage(caption, choice)
+    fonts.check_coverage(caption, choice, language=language)
     fonts.require_shaping(script)
     return caption
 
@@ -223,8 +224,8 @@ def region_text(translation: str, script: str) -> tuple[str, list[str]]:
     fonts.check_coverage(
         text,
         choice,
-        what="it",
-        fix="the region needs a translation in the market's script, and is left as it is",
+        what=msg("it"),
+        fix=msg("the region needs a translation in the market's script, and is left as it is"),
     )
     fonts.require_shaping(script)
     return text, dropped

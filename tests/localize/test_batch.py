@@ -85,6 +85,9 @@ def test_an_output_below_an_existing_file_fails_that_image_alone(cli, tmp_path: 
     assert result.code == 1
     assert f"failed: {blocker / 'out.jpg'}: {blocker} is a file, not a folder" in result.err
     assert blocker.read_text() == "a file, not a folder"
+    # s32: in the reader's language, as an input's problem is (it was an f-string)
+    said = image(cli, str(src), "-o", str(blocker / "out.jpg"), "--lang", "zh")
+    assert f"失败：{blocker / 'out.jpg'}：{blocker} 是文件，不是文件夹" in said.err, said.err
 
 
 def test_several_inputs_into_an_existing_file_are_refused_before_any_work(  # type: ignore[no-untyped-def]
