@@ -651,10 +651,12 @@ def translator(
                     ]
                 # what cleaning took out of the text drawn (an emoji: no font of ours has
                 # one) is said of the region, as a caption's is (trial 31: a ♥ went unsaid)
+                # ... and so is a word or words said twice in a row (trial 31 D6: "Actual
+                # color may vary Color may vary" drawn, nothing said): the text check's own
                 removed: list[Text] = [
                     of_a_region(f.message)
                     for f in result.findings
-                    if f.code == "caption_emoji_cleaned"
+                    if f.code in ("caption_emoji_cleaned", "duplicated_word")
                 ]
                 done[text] = (None, errors) if errors else (result.translation, removed)
         return done[text]
