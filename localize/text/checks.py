@@ -69,9 +69,21 @@ def repeated(text: str) -> str | None:
     return None
 
 
-def repeated_words(field: str, text: str) -> Finding | None:
-    """A warning when `text` says a word or words twice in a row (see repeated)."""
+def repeated_words(field: str, text: str, source: str = "") -> Finding | None:
+    """A warning when `text` says a word or words twice in a row (see repeated), or, the
+    translation of a `source` line that carried its own English beside its Chinese, says
+    that English's words again beside it (localize.text.mixed.said_again)."""
+    from localize.text import mixed
+
     found = repeated(text)
+    again = mixed.said_again(source, text) if found is None and source else None
+    if again is not None:
+        said = msg(
+            "{latin!r} is said twice: the source carries it beside its Chinese, and the "
+            "translation of the Chinese says it again; keep one",
+            latin=again,
+        )
+        return Finding("duplicated_word", WARNING, about(field, said))
     if found is None:
         return None
     if len(found.split()) == 2:
@@ -499,7 +511,7 @@ def check(
         out.append(
             Finding("identical", WARNING, about(field, msg("the translation equals the source")))
         )
-    doubled = repeated_words(field, tgt_plain)
+    doubled = repeated_words(field, tgt_plain, "" if parsed else src_plain)
     if doubled is not None:
         out.append(doubled)
     if (source[:1].isspace(), source[-1:].isspace()) != (

@@ -115,10 +115,26 @@ def says_the_same(answer: str, latin: str) -> bool:
     said, ours = _content(answer), _content(latin)
     shared = said & ours
     return bool(
-        shared
+        len(shared) >= min(2, len(said), len(ours))  # not one word by chance
+        and shared
         and len(shared) >= LATIN_SHARE * len(ours)
         and len(shared) >= ANSWER_SHARE * len(said)
     )
+
+
+def said_again(source: str, translation: str) -> str | None:
+    """The Latin part of a mixed `source` line when `translation` carries it as written and
+    says some of its words again besides ("The color is subject to the actual product Color
+    may vary": a line sent whole, the engine's wording too far from the seller's to tell
+    them the same); None otherwise. Bilingual in another script shares no word with it."""
+    line = split(source)
+    if line is None:
+        return None
+    at = translation.casefold().find(line.latin.casefold())
+    if at < 0:
+        return None
+    rest = translation[:at] + " " + translation[at + len(line.latin) :]
+    return line.latin if _content(rest) & _content(line.latin) else None
 
 
 def _has_letter(text: str) -> bool:

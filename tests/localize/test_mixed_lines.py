@@ -30,6 +30,7 @@ WORDS = {
     "表带": {"en": "Watch strap", "th": "สายนาฬิกา"},
     "充电器": {"en": "Charger", "th": "ที่ชาร์จ"},
     "包邮": {"en": "Free shipping Free shipping", "th": "ส่งฟรี"},  # an engine's slip
+    "以实物为准": {"en": "Subject to the actual product", "th": "ตามสินค้าจริง"},
 }
 
 
@@ -122,6 +123,22 @@ def test_a_brand_or_model_among_chinese_is_sent_whole_and_kept(  # type: ignore[
     assert kept in title(localize, text, to).lower()
     sent = asked(engine)[-1]  # the line whole (X-200 as a protected term's placeholder)
     assert len(sent.split()) == len(text.split()) and sent.split()[-1] == text.split()[-1]
+
+
+def test_a_line_whose_english_the_engine_words_otherwise_goes_whole_and_is_warned(  # type: ignore[no-untyped-def]
+    localize, engine
+) -> None:
+    """The engine's "Subject to the actual product" shares one word with the seller's
+    "Please check the actual item": unsure, so the line goes whole, as before, and the
+    English said twice is a warning, not silent."""
+    line = "以实物为准 Please check the actual item"
+    done = localize("text", line, "--to", "en", "--shop", "s-uk", "--field", "caption", "--json")
+    assert done.code == 0, done.err
+    doc = json.loads(done.out)
+    assert doc["translation"] == "Subject to the actual product please check the actual item"
+    assert asked(engine) == ["以实物为准", line]
+    [said] = [f["message"] for f in doc["findings"] if f["code"] == "duplicated_word"]
+    assert "'Please check the actual item' is said twice" in said, said
 
 
 def test_a_mixed_image_line_is_drawn_once_in_english_and_bilingual_in_thai(  # type: ignore[no-untyped-def]
