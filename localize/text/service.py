@@ -366,7 +366,11 @@ class SegmentTranslator:
         if not english and not line.phrase:
             return None  # may be a name: no call spent on the part alone
         # (the engines a reviewer rejected for the line are not asked for its part either)
-        part = self._asked(line.chinese, Rejected(engines=rejected.engines) if rejected else None)
+        part = self._asked(
+            line.chinese,
+            Rejected(engines=rejected.engines) if rejected else None,
+            told=source,  # a model is told of the part what it would be of the line
+        )
         if part.error:
             return part  # the engine down: the line is no better sent whole
         whole = self._protect(source)
@@ -386,8 +390,9 @@ class SegmentTranslator:
             return None
         return Segment(text, part.origin, whole.kept, changes=changes)
 
-    def _asked(self, source: str, rejected: Rejected | None) -> Segment:
-        """`source` through the engines, its protected terms kept."""
+    def _asked(self, source: str, rejected: Rejected | None, told: str | None = None) -> Segment:
+        """`source` through the engines, its protected terms kept; a model told what it is
+        told of the segment `told` (default: `source`)."""
         protected = self._protect(source)
         if not protect.has_words(protected.text):
             text, _ = protect.restore(protected.text, protected)
@@ -412,7 +417,7 @@ class SegmentTranslator:
                 protected.text,
                 source_codes,
                 self.target_codes,
-                self.briefs.get(source),
+                self.briefs.get(told or source),
                 skip=rejected.engines if rejected else (),
                 refused=refused,
             )
