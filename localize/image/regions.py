@@ -194,6 +194,7 @@ def plan_text(
         if record["status"] == UNTRANSLATED and len(down) > failed_before:
             record["engine_failed"] = True  # the engine's fault: ask again on the next run
         records.append(record)
+    notes += _said_beside(records)
     printed = sum(
         1
         for r in records
@@ -226,6 +227,47 @@ def plan_text(
             )
         )
     return ImageText(tuple(plans), tuple(notes), tuple(records))
+
+
+def _said_beside(records: Sequence[dict[str, Any]]) -> list[Msg]:
+    """A note for each Chinese line replaced by a translation that says what a line of
+    English words beside it (on its line, or just above or below) already says: read as two
+    regions, a line and its own English are not told one (localize.text.mixed, for a line
+    read whole), and the image would say the same thing twice."""
+    from localize.text import mixed
+
+    english = [r for r in records if r["status"] == NOT_CHINESE and mixed.words(r["text"])]
+    notes = []
+    for record in records:
+        if record["status"] != "replaced" or not has_chinese(record["text"]):
+            continue
+        for other in english:
+            if _beside(record["box"], other["box"]) and mixed.says_the_same(
+                str(record["translation"]), other["text"]
+            ):
+                notes.append(
+                    msg(
+                        "text {text!r}: its translation {translation!r} says what {english!r} "
+                        "beside it already says; the image may say it twice: keep one (keep "
+                        "the region in review, or retouch)",
+                        text=record["text"],
+                        translation=record["translation"],
+                        english=other["text"],
+                    )
+                )
+                break
+    return notes
+
+
+def _beside(a: Sequence[int], b: Sequence[int]) -> bool:
+    """Whether boxes `a` and `b` (left, top, right, bottom) are lines side by side on one
+    line, or one just above the other."""
+    height = max(a[3] - a[1], b[3] - b[1], 1)
+    across = min(a[3], b[3]) - max(a[1], b[1])  # their rows in common
+    along = min(a[2], b[2]) - max(a[0], b[0])  # their columns in common
+    if across >= 0.5 * min(a[3] - a[1], b[3] - b[1]):  # one line
+        return -along <= 3 * height
+    return along > 0 and -across <= 1.5 * height
 
 
 def _emphasis(

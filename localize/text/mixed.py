@@ -103,7 +103,7 @@ def split(text: str) -> Mixed | None:
     apart = joint or (edge and not edge[0 if latin_first else -1].isdigit())
     if not latin or not apart and not _glued(line, first, last, latin_first):
         return None
-    if _LETTERS.search(chinese) or not _words(latin):
+    if _LETTERS.search(chinese) or not words(latin):
         return None
     return Mixed(chinese, latin, joint, latin_first)
 
@@ -150,7 +150,7 @@ def _glued(line: str, first: int, last: int, latin_first: bool) -> bool:
     return bool(re.match(r"[A-Za-z]{2}", line[last + 1 :]))
 
 
-def _words(latin: str) -> bool:
+def words(latin: str) -> bool:
     """Whether `latin` is English words (and numbers, sizes), none of them a code or name."""
     words = 0
     for token in latin.split():

@@ -178,6 +178,41 @@ def test_a_doubled_phrase_on_an_image_is_a_warning_not_silent(  # type: ignore[n
     assert said and "'包邮'" in said[0] and "Free shipping Free shipping" in said[0], result
 
 
+def quad(left: int, top: int, right: int, bottom: int) -> tuple[tuple[int, int], ...]:
+    return ((left, top), (right, top), (right, bottom), (left, bottom))
+
+
+@pytest.mark.parametrize(
+    "english_at",
+    [quad(40, 146, 208, 178), quad(300, 108, 470, 137)],  # the line below; on its line
+    ids=["below", "beside"],
+)
+def test_a_line_and_its_english_read_as_two_regions_is_said_when_it_would_say_it_twice(
+    english_at: tuple[tuple[int, int], ...],
+) -> None:
+    """A wider gap, or the English on the next line, and OCR reads two regions: the Chinese
+    one's English beside the supplier's is a warning in English, and nothing in Thai; a
+    brand beside its Chinese is not taken for a translation."""
+    from localize.image.ocr import Region
+    from localize.image.regions import plan_text
+
+    def regions(english: str) -> list[Region]:
+        return [
+            Region(quad(41, 108, 236, 137), "颜色以实物为准", 0.99),
+            Region(english_at, english, 0.99),
+        ]
+
+    def to(language: str):  # type: ignore[no-untyped-def]
+        return lambda text: (WORDS[text][language], [])
+
+    [said] = plan_text(regions("Color may vary"), to("en")).notes
+    assert "'Actual color may vary' says what 'Color may vary' beside it already says" in said
+    assert plan_text(regions("Color may vary"), to("th")).notes == ()
+    assert plan_text(regions("AirPods Pro"), to("en")).notes == ()
+    far = [regions("Color may vary")[0], Region(quad(40, 400, 208, 432), "Color may vary", 0.99)]
+    assert plan_text(far, to("en")).notes == ()  # far below: another thing
+
+
 def test_a_phrase_said_twice_in_a_row_is_found_and_a_writers_repeat_is_not() -> None:
     from localize.text.checks import repeated
 
