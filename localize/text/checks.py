@@ -19,7 +19,7 @@ from config.markets import BUILT_IN, Market, primary_language
 from config.terminal import control_character
 from localize.prices import Prices, YuanPrice
 from localize.prices import yuan_prices as yuan_prices_in
-from localize.text import FIELD_NAMES, html, leftovers
+from localize.text import FIELD_NAMES, html, leftovers, mixed
 from localize.text import said as said  # re-exported: where it lived before
 
 if TYPE_CHECKING:  # the checks stay pure: an entry is only read
@@ -50,7 +50,7 @@ def repeated(text: str) -> str | None:
     may vary Color may vary": a line's own English kept beside the engine's, trial 31 D6),
     as it stands there; None when there is none. Case and the punctuation at words' edges
     are ignored, but one word twice with a comma or a stop between ("very, very") is a
-    writer's, and a single word is one of two letters or more that is not a number."""
+    writer's, and a run of numbers and single letters ("1 2 1 2") is no words."""
     spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     words = [text[a:b] for a, b in spans]
     bare = [w.strip(_PUNCT_EDGE).casefold() for w in words]
@@ -59,11 +59,9 @@ def repeated(text: str) -> str | None:
             first, second = bare[i : i + n], bare[i + n : i + 2 * n]
             if first != second or not all(first):
                 continue
-            if n == 1 and (
-                words[i][-1:] in _PUNCT_EDGE  # "very, very": said so on purpose
-                or len(first[0]) < 2
-                or not any(ch.isalpha() for ch in first[0])
-            ):
+            if not any(sum(ch.isalpha() for ch in w) > 1 for w in first):  # "1 2 1 2"
+                continue
+            if n == 1 and words[i][-1:] in _PUNCT_EDGE:  # "very, very": said so on purpose
                 continue
             return text[spans[i][0] : spans[i + 2 * n - 1][1]]
     return None
@@ -73,8 +71,6 @@ def repeated_words(field: str, text: str, source: str = "") -> Finding | None:
     """A warning when `text` says a word or words twice in a row (see repeated), or, the
     translation of a `source` line that carried its own English beside its Chinese, says
     that English's words again beside it (localize.text.mixed.said_again)."""
-    from localize.text import mixed
-
     found = repeated(text)
     again = mixed.said_again(source, text) if found is None and source else None
     if again is not None:
