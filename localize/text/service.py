@@ -376,16 +376,18 @@ class SegmentTranslator:
         whole = self._protect(source)
         if mixed.says_the_same(part.text, line.latin):
             text, changes = line.latin, ()  # the seller's own words, nothing of the engine's
-            # the Chinese part's numbers and protected terms (a glossary's, a price) are
-            # in the Latin part, or the line is not the same thing said twice
-            if checks.missing_numbers(line.chinese, text) or any(
-                term not in text for term in whole.kept
-            ):
+            # the Chinese part's numbers are in the Latin part, or the line is not the same
+            # thing said twice
+            if checks.missing_numbers(line.chinese, text):
                 return None
         elif not english and line.phrase:
             text, changes = line.beside(part.text), part.changes
         else:
             return None  # English words the answer does not say: a name, or unsure
+        # every protected term (a glossary's, a price) comes back as the line whole would
+        # have it: a term in the Latin part a glossary writes otherwise goes whole
+        if any(term not in text for term in whole.kept):
+            return None
         if rejected is not None and rejected.refuses(text):
             return None
         return Segment(text, part.origin, whole.kept, changes=changes)
