@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -374,6 +374,10 @@ class SegmentTranslator:
         if part.error:
             return part  # the engine down: the line is no better sent whole
         whole = self._protect(source)
+        # the Latin part as the glossary writes its terms (a term the engine would have been
+        # given as a placeholder): kept as written otherwise
+        glossed = self._protect(line.latin)
+        line = replace(line, latin=protect.restore(glossed.text, glossed)[0])
         if mixed.says_the_same(part.text, line.latin):
             text, changes = line.latin, ()  # the seller's own words, nothing of the engine's
             # the Chinese part's numbers are in the Latin part, or the line is not the same

@@ -125,6 +125,16 @@ def test_a_brand_or_model_among_chinese_is_sent_whole_and_kept(  # type: ignore[
     assert len(sent.split()) == len(text.split()) and sent.split()[-1] == text.split()[-1]
 
 
+def test_the_glossary_still_writes_the_latin_part_and_keeps_its_terms(localize, engine) -> None:  # type: ignore[no-untyped-def]
+    """Kept beside the translation, the English still takes the shop's glossary (as the line
+    sent whole would, through its placeholders); a never-translated brand stays."""
+    for term, more in (("Color", ("--to", "th", "--as", "Colour")), ("Xiaomi", ())):
+        shop = "s-th" if more else "s-uk"
+        assert localize("glossary", "add", term, *more, "--shop", shop).code == 0
+    assert title(localize, "颜色以实物为准 Color may vary", "th") == "สีอาจแตกต่างกัน Colour may vary"
+    assert title(localize, "小米 Xiaomi", "en") == "Xiaomi"
+
+
 def test_a_line_whose_english_the_engine_words_otherwise_goes_whole_and_is_warned(  # type: ignore[no-untyped-def]
     localize, engine
 ) -> None:
