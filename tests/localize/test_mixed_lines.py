@@ -197,12 +197,13 @@ def quad(left: int, top: int, right: int, bottom: int) -> tuple[tuple[int, int],
     [quad(40, 146, 208, 178), quad(300, 108, 470, 137)],  # the line below; on its line
     ids=["below", "beside"],
 )
-def test_a_line_and_its_english_read_as_two_regions_is_said_when_it_would_say_it_twice(
+def test_a_line_and_its_english_read_as_two_regions_is_erased_not_said_twice_in_english(
     english_at: tuple[tuple[int, int], ...],
 ) -> None:
-    """A wider gap, or the English on the next line, and OCR reads two regions: the Chinese
-    one's English beside the supplier's is a warning in English, and nothing in Thai; a
-    brand beside its Chinese is not taken for a translation."""
+    """A wider gap, or the English on the next line, and OCR reads two regions: in English
+    the Chinese one is erased and not drawn again (said), the supplier's English left; in
+    Thai it is translated; a reviewer's translation is drawn; a brand beside its Chinese is
+    not taken for a translation."""
     from localize.image.ocr import Region
     from localize.image.regions import plan_text
 
@@ -215,9 +216,18 @@ def test_a_line_and_its_english_read_as_two_regions_is_said_when_it_would_say_it
     def to(language: str):  # type: ignore[no-untyped-def]
         return lambda text: (WORDS[text][language], [])
 
-    [said] = plan_text(regions("Color may vary"), to("en")).notes
-    assert "'Actual color may vary' says what 'Color may vary' beside it already says" in said
-    assert plan_text(regions("Color may vary"), to("th")).notes == ()
+    english = plan_text(regions("Color may vary"), to("en"))
+    [said] = english.notes
+    assert "'颜色以实物为准' erased and not drawn again: 'Color may vary' beside it" in said
+    assert [p.erase_only for p in english.plans] == [True]
+    assert english.records[0]["beside"] == "Color may vary"
+    thai = plan_text(regions("Color may vary"), to("th"))
+    assert thai.notes == () and [p.erase_only for p in thai.plans] == [False]
+    edits = [{"text": "颜色以实物为准", "box": [41, 108, 236, 137], "translation": "Colour"}]
+    mine = plan_text(regions("Color may vary"), to("en"), edits)  # a reviewer's: drawn
+    assert mine.notes == () and [(p.translation, p.erase_only) for p in mine.plans] == [
+        ("Colour", False)
+    ]
     assert plan_text(regions("AirPods Pro"), to("en")).notes == ()
     far = [regions("Color may vary")[0], Region(quad(40, 400, 208, 432), "Color may vary", 0.99)]
     assert plan_text(far, to("en")).notes == ()  # far below: another thing
