@@ -173,6 +173,29 @@ def test_a_mixed_image_line_is_drawn_once_in_english_and_bilingual_in_thai(  # t
     assert asked(engine) == ["颜色以实物为准"] * 2  # the Latin part never sent: as written
 
 
+def test_a_line_over_its_english_is_erased_and_the_english_alone_read_back(  # type: ignore[no-untyped-def]
+    localize, tmp_path: Path
+) -> None:
+    """The English on the line below: two regions. In English the Chinese line is erased and
+    nothing drawn there; the picture reads the supplier's "Color may vary" once."""
+    from localize.image.ocr import RapidOcrDetector, has_chinese
+
+    src = tmp_path / "stacked.png"
+    lines = [("颜色以实物为准", (200, 140), 30), ("Color may vary", (210, 190), 26)]
+    with_chinese(Image.new("RGB", (640, 360), (248, 248, 248)), lines, fill=(80, 80, 80)).save(src)
+    out = tmp_path / "en.png"
+    done = localize(
+        "image", str(src), "-o", str(out), "--to", "en", "--replace-text", "--shop", "s-uk",
+        "--json",
+    )  # fmt: skip
+    assert done.code == 0, done.err
+    chinese = [r for r in json.loads(done.out)["regions"][str(src)] if has_chinese(r["text"])]
+    assert [r.get("beside") for r in chinese] == ["Color may vary"]
+    read = [r.text for r in RapidOcrDetector().detect(Image.open(out).convert("RGB"))]
+    assert read == ["Color may vary"], read
+    assert "erased and not drawn again" in done.err
+
+
 def test_a_doubled_phrase_on_an_image_is_a_warning_not_silent(  # type: ignore[no-untyped-def]
     localize, tmp_path: Path
 ) -> None:
