@@ -1239,6 +1239,7 @@ def image_regions(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                     "kind": record.get("kind", "overlay"),
                     **({"reason": record["reason"]} if record.get("reason") else {}),
                     **({"reason": _still_read(record["left"])} if record.get("left") else {}),
+                    **({"reason": _beside(record["beside"])} if record.get("beside") else {}),
                     **({"runs": record["runs"]} if record.get("runs") else {}),
                 }
             )
@@ -1250,6 +1251,12 @@ def _still_read(left: Sequence[dict[str, Any]]) -> Msg:
     from localize.image.readback import texts_read
 
     return msg("still read after erasing: {read}", read=texts_read(left))
+
+
+def _beside(english: str) -> Msg:
+    """Why a replaced region shows nothing of its translation: its own English beside it
+    says it (localize.image.regions: a line and its English read as two regions)."""
+    return msg("erased, not drawn again: {english!r} beside it says it", english=english)
 
 
 # A region's state as people read it (`image_regions` and --json keep the words of the left)

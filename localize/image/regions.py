@@ -15,7 +15,7 @@ translation, or `keep`) is honoured on the next render by matching text and box.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -118,7 +118,12 @@ def plan_text(
             down.append(text)
         return found, problems
 
+    regions_seen: list[Region] = []
+    mine: set[int] = set()  # the regions a reviewer gave a translation
     for n, region in enumerate(regions):
+        regions_seen.append(region)
+        if edited.get(_key(region.text, region.box), {}).get("translation"):
+            mine.add(n)
         failed_before = len(down)
         chinese += region.chinese
         kind = kinds[n] if kinds is not None else PRICE if yuan_price(region.text) else OVERLAY
@@ -194,6 +199,21 @@ def plan_text(
         if record["status"] == UNTRANSLATED and len(down) > failed_before:
             record["engine_failed"] = True  # the engine's fault: ask again on the next run
         records.append(record)
+    # a line whose own English stands beside it, read as a region of its own: erased and
+    # not drawn again, unless a reviewer gave it a translation (trial 31 D6, read as two)
+    for n, english in _said_beside(records, mine):
+        records[n]["beside"] = english
+        at = next(i for i, p in enumerate(plans) if p.polygon == regions_seen[n].polygon)
+        plans[at] = replace(plans[at], erase_only=True)
+        notes.append(
+            msg(
+                "text {text!r} erased and not drawn again: {english!r} beside it already says "
+                "what it says ({translation!r}); give it a translation in review to draw it",
+                text=records[n]["text"],
+                english=english,
+                translation=records[n]["translation"],
+            )
+        )
     printed = sum(
         1
         for r in records
@@ -226,6 +246,42 @@ def plan_text(
             )
         )
     return ImageText(tuple(plans), tuple(notes), tuple(records))
+
+
+def _said_beside(
+    records: Sequence[dict[str, Any]],
+    mine: Collection[int] = (),
+) -> list[tuple[int, str]]:
+    """Each Chinese line replaced by a translation that says what a line of English words
+    beside it (on its line, or just above or below) already says, with that English: read
+    as two regions, a line and its own English are not told one (localize.text.mixed, for a
+    line read whole), and the image would say the same thing twice. Not a line a reviewer
+    translated (`mine`, by index)."""
+    from localize.text import mixed
+
+    english = [r for r in records if r["status"] == NOT_CHINESE and mixed.words(r["text"])]
+    found = []
+    for n, record in enumerate(records):
+        if n in mine or record["status"] != "replaced" or not has_chinese(record["text"]):
+            continue
+        for other in english:
+            if _beside(record["box"], other["box"]) and mixed.says_the_same(
+                str(record["translation"]), other["text"]
+            ):
+                found.append((n, str(other["text"])))
+                break
+    return found
+
+
+def _beside(a: Sequence[int], b: Sequence[int]) -> bool:
+    """Whether boxes `a` and `b` (left, top, right, bottom) are lines side by side on one
+    line, or one just above the other."""
+    height = max(a[3] - a[1], b[3] - b[1], 1)
+    across = min(a[3], b[3]) - max(a[1], b[1])  # their rows in common
+    along = min(a[2], b[2]) - max(a[0], b[0])  # their columns in common
+    if across >= 0.5 * min(a[3] - a[1], b[3] - b[1]):  # one line
+        return -along <= 3 * height
+    return along > 0 and -across <= 1.5 * height
 
 
 def _emphasis(
@@ -651,10 +707,12 @@ def translator(
                     ]
                 # what cleaning took out of the text drawn (an emoji: no font of ours has
                 # one) is said of the region, as a caption's is (trial 31: a ♥ went unsaid)
+                # ... and so is a word or words said twice in a row (trial 31 D6: "Actual
+                # color may vary Color may vary" drawn, nothing said): the text check's own
                 removed: list[Text] = [
                     of_a_region(f.message)
                     for f in result.findings
-                    if f.code == "caption_emoji_cleaned"
+                    if f.code in ("caption_emoji_cleaned", "duplicated_word")
                 ]
                 done[text] = (None, errors) if errors else (result.translation, removed)
         return done[text]

@@ -59,6 +59,7 @@ class RegionPlan:
     keep: bool = False
     runs: tuple[ColourRun, ...] = ()  # parts of the translation drawn in a colour of their
     # own (indices into it as drawn: NFC, spaces folded), as the original's were
+    erase_only: bool = False  # erased, nothing drawn (its own English beside it says it)
 
 
 def _drawn(plan: RegionPlan, text: str) -> RegionPlan:
@@ -121,7 +122,9 @@ class ReplaceText:
                 continue
             try:
                 text, dropped = (
-                    ("", []) if self.erase_only else region_text(plan.translation, self.script)
+                    ("", [])
+                    if self.erase_only or plan.erase_only
+                    else region_text(plan.translation, self.script)
                 )
             except fonts.FontError as exc:
                 left.append(
@@ -177,9 +180,8 @@ class ReplaceText:
             runs=plan.runs,
         )
         sheet = Image.fromarray(strip)
-        done = ReplaceText((flat,), self.language, self.script, erase_only=self.erase_only).draw(
-            sheet
-        )
+        alone = self.erase_only or plan.erase_only
+        done = ReplaceText((flat,), self.language, self.script, erase_only=alone).draw(sheet)
         after = np.asarray(sheet)
         changed = (after != strip).any(axis=2)
         curves.roll_back(wide, picture, after, changed, ALONG_ROOM)
@@ -249,7 +251,8 @@ class ReplaceText:
             notes += [still_read_note(f["text"], f["left"]) for f in figures if f.get("left")]
         if plate is not None:  # the erase and its read-back in one write
             plate.keep()
-        if not pieces or self.erase_only:
+        drawn = [piece for piece in pieces if piece.text]  # (an erase-only plan's is "")
+        if not drawn or self.erase_only:
             return Replaced(0, (), False, 21.0, tuple(notes), tuple(figures))
         taken = None
         if kept or curved:  # kept text stays as it is, a curved line is drawn already:
@@ -257,7 +260,7 @@ class ReplaceText:
             taken = np.zeros((img.height, img.width), np.uint8)
             for polygon in (*kept, *curved):
                 taken |= region_mask(img.size, polygon, dilation(polygon))
-        done = set_pieces(img, one_look_per_block(pieces), self.language, self.script, taken)
+        done = set_pieces(img, one_look_per_block(drawn), self.language, self.script, taken)
         lines = tuple(line for item in done.lines for line in item)
         notes += beside_original(done.notes, _original_contrasts(pieces))
         return Replaced(

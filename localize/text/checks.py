@@ -19,7 +19,7 @@ from config.markets import BUILT_IN, Market, primary_language
 from config.terminal import control_character
 from localize.prices import Prices, YuanPrice
 from localize.prices import yuan_prices as yuan_prices_in
-from localize.text import FIELD_NAMES, html, leftovers
+from localize.text import FIELD_NAMES, html, leftovers, mixed
 from localize.text import said as said  # re-exported: where it lived before
 
 if TYPE_CHECKING:  # the checks stay pure: an entry is only read
@@ -41,7 +41,54 @@ def has_chinese(text: str) -> bool:
     return bool(_HAN.search(text))
 
 
-_WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE | re.UNICODE)
+REPEAT_WORDS = 8  # the longest run of words said twice in a row that is looked for
+_PUNCT_EDGE = "\"'.,:;!?()[]“”‘’、，。！？：；（）"
+
+
+def repeated(text: str) -> str | None:
+    """The first word or run of words said twice in a row in `text` ("good good", "Color
+    may vary Color may vary": a line's own English kept beside the engine's, trial 31 D6),
+    as it stands there; None when there is none. Case and the punctuation at words' edges
+    are ignored, but one word twice with a comma or a stop between ("very, very") is a
+    writer's, and a run of numbers and single letters ("1 2 1 2") is no words."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    words = [text[a:b] for a, b in spans]
+    bare = [w.strip(_PUNCT_EDGE).casefold() for w in words]
+    for n in range(1, REPEAT_WORDS + 1):
+        for i in range(len(words) - 2 * n + 1):
+            first, second = bare[i : i + n], bare[i + n : i + 2 * n]
+            if first != second or not all(first):
+                continue
+            if not any(sum(ch.isalpha() for ch in w) > 1 for w in first):  # "1 2 1 2"
+                continue
+            if n == 1 and words[i][-1:] in _PUNCT_EDGE:  # "very, very": said so on purpose
+                continue
+            return text[spans[i][0] : spans[i + 2 * n - 1][1]]
+    return None
+
+
+def repeated_words(field: str, text: str, source: str = "") -> Finding | None:
+    """A warning when `text` says a word or words twice in a row (see repeated), or, the
+    translation of a `source` line that carried its own English beside its Chinese, says
+    that English's words again beside it (localize.text.mixed.said_again)."""
+    found = repeated(text)
+    again = mixed.said_again(source, text) if found is None and source else None
+    if again is not None:
+        said = msg(
+            "{latin!r} is said twice: the source carries it beside its Chinese, and the "
+            "translation of the Chinese says it again; keep one",
+            latin=again,
+        )
+        return Finding("duplicated_word", WARNING, about(field, said))
+    if found is None:
+        return None
+    if len(found.split()) == 2:
+        said = msg("{words!r} repeats a word", words=found)
+    else:
+        said = msg("{words!r} says the same words twice", words=found)
+    return Finding("duplicated_word", WARNING, about(field, said))
+
+
 # What ends a sentence, by the target language's script: a Chinese source's 。！？ map to
 # the target's own marks; Thai, Lao and Khmer end sentences with a space or nothing.
 _LATIN_END = frozenset(".!?…")
@@ -460,10 +507,9 @@ def check(
         out.append(
             Finding("identical", WARNING, about(field, msg("the translation equals the source")))
         )
-    for m in _WORD.finditer(tgt_plain):
-        repeated = msg("{words!r} repeats a word", words=m.group(0))
-        out.append(Finding("duplicated_word", WARNING, about(field, repeated)))
-        break
+    doubled = repeated_words(field, tgt_plain, "" if parsed else src_plain)
+    if doubled is not None:
+        out.append(doubled)
     if (source[:1].isspace(), source[-1:].isspace()) != (
         target[:1].isspace(),
         target[-1:].isspace(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -20,7 +20,7 @@ from localize.engines import URL_ENGINES, Brief, EngineChain, ResilientEngine, b
 from localize.engines.resilient import shared_calls as shared_engine_calls
 from localize.errors import EngineError, EngineFailed, NoNewText, NoNewTranslation
 from localize.prices import Prices, convert_text, shop_prices
-from localize.text import checks, html, leftovers, memory, protect
+from localize.text import checks, html, leftovers, memory, mixed, protect
 from store.db import read_scope, session_scope
 from store.models import GlossaryTerm, Quality
 
@@ -348,6 +348,57 @@ class SegmentTranslator:
         return segment
 
     def _engine_segment(self, source: str) -> Segment:
+        rejected = self.rejected.get(memory.source_key(source))
+        line = mixed.split(source) if self.source_lang.lower().startswith("zh") else None
+        if line is not None:
+            done = self._mixed(source, line, rejected)
+            if done is not None:
+                return done
+        return self._asked(source, rejected)
+
+    def _mixed(self, source: str, line: mixed.Mixed, rejected: Rejected | None) -> Segment | None:
+        """A line of Chinese and its own translation in Latin letters (localize.text.mixed):
+        its Chinese part alone asked; the Latin part alone when the answer says what it
+        says (the buyer reads its language), else the answer beside it for a buyer of
+        another language; None (ask the line whole, as before) when neither is sure. Never
+        a text a reviewer rejected for the line."""
+        english = self.target_lang.lower().split("-")[0] == "en"
+        if not english and not line.phrase:
+            return None  # may be a name: no call spent on the part alone
+        # (the engines a reviewer rejected for the line are not asked for its part either)
+        part = self._asked(
+            line.chinese,
+            Rejected(engines=rejected.engines) if rejected else None,
+            told=source,  # a model is told of the part what it would be of the line
+        )
+        if part.error:
+            return part  # the engine down: the line is no better sent whole
+        whole = self._protect(source)
+        # the Latin part as the glossary writes its terms (a term the engine would have been
+        # given as a placeholder): kept as written otherwise
+        glossed = self._protect(line.latin)
+        line = replace(line, latin=protect.restore(glossed.text, glossed)[0])
+        if mixed.says_the_same(part.text, line.latin):
+            text, changes = line.latin, ()  # the seller's own words, nothing of the engine's
+            # the Chinese part's numbers are in the Latin part, or the line is not the same
+            # thing said twice
+            if checks.missing_numbers(line.chinese, text):
+                return None
+        elif not english and line.phrase:
+            text, changes = line.beside(part.text), part.changes
+        else:
+            return None  # English words the answer does not say: a name, or unsure
+        # every protected term (a glossary's, a price) comes back as the line whole would
+        # have it: a term in the Latin part a glossary writes otherwise goes whole
+        if any(term not in text for term in whole.kept):
+            return None
+        if rejected is not None and rejected.refuses(text):
+            return None
+        return Segment(text, part.origin, whole.kept, changes=changes)
+
+    def _asked(self, source: str, rejected: Rejected | None, told: str | None = None) -> Segment:
+        """`source` through the engines, its protected terms kept; a model told what it is
+        told of the segment `told` (default: `source`)."""
         protected = self._protect(source)
         if not protect.has_words(protected.text):
             text, _ = protect.restore(protected.text, protected)
@@ -361,7 +412,6 @@ class SegmentTranslator:
             if not source_codes or not checks.foreign_runs(protected.text, self.target_lang):
                 text, _ = protect.restore(protected.text, protected)
                 return Segment(text, AS_WRITTEN, protected.kept)
-        rejected = self.rejected.get(memory.source_key(source))
         refused = None
         if rejected is not None:
 
@@ -373,7 +423,7 @@ class SegmentTranslator:
                 protected.text,
                 source_codes,
                 self.target_codes,
-                self.briefs.get(source),
+                self.briefs.get(told or source),
                 skip=rejected.engines if rejected else (),
                 refused=refused,
             )

@@ -48,6 +48,24 @@ def test_a_clean_translation_has_no_findings(field: str) -> None:
         ("caption", "保温杯好用", "Cup 好用", [], "chinese_left", "warning"),
         ("caption", "保温杯", "保温杯", [], "identical", "warning"),
         ("caption", "好杯子", "a good good cup", [], "duplicated_word", "warning"),
+        # a phrase twice: a line's own English kept beside the engine's (trial 31 D6)
+        (
+            "caption",
+            "颜色以实物为准",
+            "Color may vary. Color may vary",
+            [],
+            "duplicated_word",
+            "warning",
+        ),
+        # ... or its words in other words beside it: the line carried it, said again
+        (
+            "caption",
+            "颜色以实物为准 Color may vary",
+            "The color is subject to the actual product Color may vary",
+            [],
+            "duplicated_word",
+            "warning",
+        ),
         ("caption", "好杯子", " a good cup", [], "whitespace", "warning"),
         ("caption", "好杯子！", "a good cup", [], "end_punctuation", "warning"),
         ("caption", "包邮🎉", "Free shipping", [], "emoji_lost", "warning"),
