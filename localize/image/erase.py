@@ -538,10 +538,16 @@ def _loose_fill(
         and _texture_fill(rgb, text, ~own, height)[0] is not None
     )
     if out is None or score < GOOD:  # a copy that fits less well than a soft fill
-        soft, soft_score = _smooth_fill(rgb, text, grow, others, 0.0 if out is None else score)
-        soft_score = _bare(rgb, soft, text, grow, soft_score)
-        if out is None or soft_score > score:
-            out, score, method = soft, soft_score, "smooth"
+        # (a membrane scoring no more than the copy is never taken, whatever `_bare` makes
+        # of it, which only lowers a score: not made at all)
+        soft, soft_score = _smooth_fill(
+            rgb, text, grow, others, 0.0 if out is None else score,
+            beat=None if out is None else score,
+        )  # fmt: skip
+        if soft is not None:
+            soft_score = _bare(rgb, soft, text, grow, soft_score)
+            if out is None or soft_score > score:
+                out, score, method = soft, soft_score, "smooth"
     # the product's edge under the letters (a13/a14 line 2): continued through them as a
     # smooth line from where it enters the letters to where it leaves, each side filled
     # from its own side; only when both ends are seen, heading the same way (a conic
@@ -1649,7 +1655,7 @@ def _smooth_fill(
     avoid: Any = None,
     copied: float = 0.0,
     grain: bool = False,
-    beat: float = 0.0,
+    beat: float | None = None,
 ) -> tuple[Any, float]:
     """`rgb` with the `hole` filled smoothly from all around it (pull-push through a
     pyramid, then relaxed), for soft backgrounds, or where that fits poorly, each colour
@@ -1657,8 +1663,11 @@ def _smooth_fill(
     a ring of known pixels around the hole, against what they are. `avoid`: pixels never
     carried into the hole (other lines' letters); `copied`: the score of a copy of the
     picture already made (a good one: no stripes followed); `grain`: stripes followed
-    whatever the membrane's score (a stripe field round the hole), and None for the image
-    where their trial on the ring scores no more than `beat`."""
+    whatever the membrane's score (a stripe field round the hole). None for the image where
+    the trial on the ring (of the stripes or the membrane, whichever is made) scores no
+    more than `beat`: the fill is made only once that score is known, so a fill that
+    loses costs its trial alone (a membrane relaxed RELAX_FILL passes over the letters'
+    box, and the stripes followed at full size, thrown away)."""
     import numpy as np
 
     out = rgb.copy()
@@ -1672,12 +1681,10 @@ def _smooth_fill(
     trial = _pull_push(rgb, unknown | band)
     err = trial[band] - rgb[band].astype(np.float32)
     score = _db(float(np.sqrt((err**2).mean())))
-    filled = _pull_push(rgb, unknown)
-    # the fill itself relaxed further, over the letters' box alone: a bold stroke's middle
-    # 12 px from the picture was still a few levels off the membrane, the letters' shape a
-    # faint ghost on soft lights (the trials, which only score, keep the pyramid's)
-    _relax(filled, unknown, RELAX_FILL, within=hole)
-    if grain or (max(score, copied) < POOR and _striped(rgb, hole, grow, avoid)):
+    striped = grain or (max(score, copied) < POOR and _striped(rgb, hole, grow, avoid))
+    if not striped and beat is not None and score <= beat:
+        return None, score
+    if striped:
         # (the membrane a blob the letters' shape, no copy, and stripes round it to follow)
         # (only then: following stripes costs up to 1 s a large region; where the membrane
         # or a copy fits well enough, as on bokeh and wood, it is no worse)
@@ -1688,8 +1695,14 @@ def _smooth_fill(
         wide = _along_grain(rgb, hole | band, blocked | band, GRAIN_REACH * grow, half=True)
         wide = np.where(np.isnan(wide), trial, wide)[band] - rgb[band].astype(np.float32)
         score = _db(float(np.sqrt((wide**2).mean())))
-        if grain and score <= beat:  # (the trial beaten: no stripes followed at full size)
+        if beat is not None and score <= beat:  # (the trial beaten: nothing made)
             return None, score
+    filled = _pull_push(rgb, unknown)
+    # the fill itself relaxed further, over the letters' box alone: a bold stroke's middle
+    # 12 px from the picture was still a few levels off the membrane, the letters' shape a
+    # faint ghost on soft lights (the trials, which only score, keep the pyramid's)
+    _relax(filled, unknown, RELAX_FILL, within=hole)
+    if striped:
         along = _along_grain(rgb, hole, blocked, GRAIN_REACH * grow)
         filled = np.where(np.isnan(along), filled, along)  # no stripe reached: membrane
     out[hole] = np.clip(np.rint(filled[hole]), 0, 255).astype(np.uint8)
