@@ -277,9 +277,11 @@ def erase(
             found.append(_text_pixels(rgb, win, height))
         return found[0].copy()
 
-    model = _panel(rgb, win, height)
+    model = _panel(rgb, win, height, lazy=True)
     if model is not None and model[3] < SURE and _leaves_letters(model, win, letters()):
         model = None  # one band of a texture holding half the letters: no panel of theirs
+    if model is not None and model[3] >= POOR:
+        model = _finished(model)  # (what it paints is judged)
     loose, crowded = None, []
     if model is None or model[3] < POOR or _paints_over(rgb, model, win, height):
         # a poor panel may be a blob of a photo; a translucent mark (a watermark) over a
@@ -288,7 +290,7 @@ def erase(
         if model is not None and model[3] >= POOR and loose[2] >= POOR:
             model = None  # the photo's own lights kept, where the panel painted them over
     if model is not None and (loose is None or model[3] >= loose[2]):
-        text, fill, background, score, method, panel = model
+        text, fill, background, score, method, panel = _finished(model)  # type: ignore[misc]
         out = rgb.copy()
         out[text] = fill[text]
         # letters hanging past a band's edge: their feet are erased against the page they
@@ -614,7 +616,12 @@ def _render_plane(coef: Any, shape: tuple[int, int]) -> Any:
 
 
 def _panel(
-    rgb: Any, win: Window, height: float, done: Any = None, tol: float = PANEL_TOL
+    rgb: Any,
+    win: Window,
+    height: float,
+    done: Any = None,
+    tol: float = PANEL_TOL,
+    lazy: bool = False,
 ) -> tuple[Any, Any, Any, float, str, Any] | None:
     """On a smooth panel (one colour or a gradient, grown from the region's own most
     common colour, or from the colour around the region): the text's pixels (everything
@@ -671,7 +678,8 @@ def _panel(
     # are the least that explains the text, so of those whose fill is not poor the one
     # that changes fewest pixels is the panel, not the one that erases a band as ink
     fitting = [f for f in found if f[3] >= POOR] or found
-    return min(fitting, key=lambda f: (int(f[0].sum()), -f[3]))
+    chosen = min(fitting, key=lambda f: (int(f[0].sum()), -f[3]))
+    return chosen if lazy else _finished(chosen)  # (`lazy`: its fill made when asked for)
 
 
 def _panel_from(
@@ -744,17 +752,33 @@ def _panel_from(
     text |= _ringing(rgb, fill, text, panel & ~done, win)
     spread = float(np.ptp(fill_f[panel], axis=0).max()) if panel.any() else 0.0
     method = "flat" if spread <= 3 else "gradient"
-    if method == "gradient":  # a photo's light is no plane: the fill levelled to the
-        # panel around the letters, or a large patch shows its edge (a10_jpeg70's)
-        level = _pull_push(px - model, text | ~panel)
-        fill = fill.copy()
-        fill[text] = np.clip(np.rint(model[text] + level[text]), 0, 255).astype(np.uint8)
     ring = _ring(text, 4) & panel & ~text
     residual = px[ring] - model[ring] if ring.any() else np.zeros((1, 3), np.float32)
     # what was left unerased along the letters counts as a half-tone error each
     score = _db(float(np.sqrt((residual**2).mean() + LEFT_ERROR**2 * left)))
-    background = np.median(fill[text], axis=0)
-    return text, fill, background, score, method, panel | text
+
+    def made() -> tuple[Any, Any]:  # (the score is the plane's: the fill is made apart)
+        levelled = fill
+        if method == "gradient":  # a photo's light is no plane: the fill levelled to the
+            # panel around the letters, or a large patch shows its edge (a10_jpeg70's)
+            level = _pull_push(px - model, text | ~panel)
+            levelled = fill.copy()
+            levelled[text] = np.clip(np.rint(model[text] + level[text]), 0, 255).astype(np.uint8)
+        return levelled, np.median(levelled[text], axis=0)
+
+    return text, made, None, score, method, panel | text
+
+
+def _finished(model: tuple[Any, ...] | None) -> tuple[Any, Any, Any, float, str, Any] | None:
+    """A panel as `_panel` gives it (text, fill, background, score, method, mask), its fill
+    and background made if not yet: a candidate's fill (a gradient's levelled by a
+    pull-push over the crop) is made only for the panel chosen, and the erase asks for it
+    only when it paints with it or judges what it paints (a poor panel a texture's copy
+    beats needs none: wood's lines, two such a line)."""
+    if model is None or not callable(model[1]):
+        return model  # type: ignore[return-value]
+    fill, background = model[1]()
+    return (model[0], fill, background, *model[3:])  # type: ignore[return-value]
 
 
 def _near_plane(rgb: Any, where: Any, done: Any, tol: float) -> tuple[Any, Any]:
