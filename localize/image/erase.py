@@ -588,10 +588,12 @@ def _fit_plane(rgb: Any, where: Any) -> Any:
     """A plane per channel fitted to the pixels `where`: coefficients (3 x 3)."""
     import numpy as np
 
-    ys, xs = np.nonzero(where)
-    if len(xs) > 20000:  # a sample is as good and keeps big crops cheap
-        pick = np.linspace(0, len(xs) - 1, 20000).astype(np.int64)
-        ys, xs = ys[pick], xs[pick]
+    # (the pixels' flat indices, then rows and columns of the ones sampled: the same
+    # points, in the same order, as a 2-D nonzero, at a sixth of its cost)
+    at = np.flatnonzero(where)
+    if len(at) > 20000:  # a sample is as good and keeps big crops cheap
+        at = at[np.linspace(0, len(at) - 1, 20000).astype(np.int64)]
+    ys, xs = np.divmod(at, where.shape[1])
     basis = np.column_stack([xs, ys, np.ones(len(xs))]).astype(np.float64)
     coef, *_ = np.linalg.lstsq(basis, rgb[ys, xs].astype(np.float64), rcond=None)
     return coef
@@ -1418,10 +1420,12 @@ def _texture_fill(rgb: Any, text: Any, allowed: Any, height: float) -> tuple[Any
     errors = []
     for sx in range(x0, x1, step):
         strip = np.zeros(s_text.shape, bool)
-        strip[:, sx : sx + step] = s_text[:, sx : sx + step]
-        if not strip.any():
+        band = s_text[:, sx : sx + step]
+        strip[:, sx : sx + step] = band
+        # (its extent read off its own columns: the rest of the strip is empty)
+        sy, sxs = np.flatnonzero(band.any(axis=1)), np.flatnonzero(band.any(axis=0)) + sx
+        if not len(sy):
             continue
-        sy, sxs = np.nonzero(strip)
         top, left = max(0, int(sy.min()) - margin), max(0, int(sxs.min()) - margin)
         bottom = min(s_text.shape[0], int(sy.max()) + margin + 1)
         right = min(s_text.shape[1], int(sxs.max()) + margin + 1)
@@ -1436,7 +1440,7 @@ def _texture_fill(rgb: Any, text: Any, allowed: Any, height: float) -> tuple[Any
         footprint = (hole | known).astype(np.float32)
         blocked = cv2.matchTemplate(forbidden, footprint, cv2.TM_CCORR)
         mse = ssd / known.sum()
-        gy, gx = np.mgrid[0 : mse.shape[0], 0 : mse.shape[1]]
+        gy, gx = np.ogrid[0 : mse.shape[0], 0 : mse.shape[1]]  # (broadcast: the same sums)
         far = ((gx - left) ** 2 + (gy - top) ** 2) * (f * f) / (height * height)
         cost = np.where(blocked < 0.5, mse + 4.0 * far, np.inf)
         if not np.isfinite(cost).any():
@@ -1448,8 +1452,11 @@ def _texture_fill(rgb: Any, text: Any, allowed: Any, height: float) -> tuple[Any
         hole_full = np.zeros(shape, bool)
         hole_full[:, columns] = text[:, columns]
         ring = _ring(hole_full, margin * f) & ~text & allowed
-        hy, hx = np.nonzero(hole_full)
-        ky, kx = np.nonzero(ring)
+        # (the points row by row as a 2-D nonzero gives them: the strip's own columns,
+        # the ring's from flat indices, at a fraction of its cost)
+        hy, hx = np.nonzero(text[:, columns])
+        hx = hx + (columns.start or 0)
+        ky, kx = np.divmod(np.flatnonzero(ring), shape[1])
         if f > 1 and len(kx):  # the scaled offset refined at full size, a px at a time
             dy, dx = _refine(grey, ky, kx, dy, dx, f, (hy, hx), text | ~allowed)
         src_h = (np.clip(hy + dy, 0, shape[0] - 1), np.clip(hx + dx, 0, shape[1] - 1))
