@@ -116,6 +116,7 @@ OUTLINE_COMMON = 0.9  # of the crop around: an edge colour this common is the pi
 STRIPED = 0.4  # the ring's gradients this much along one heading: a stripe field (wood)
 HELD_LEAST = 20  # px: a side grown into fewer known pixels tells nothing of the fill
 GRAIN_SLACK = 1.0  # dB: stripes followed fitting their ring this much better than a copy
+RAYS = 200_000  # rays `_along_grain` steps together at most (6 sets of a hole's pixels)
 GRAIN_DEPTH = 18.0  # px: 1.5 x the blur the stripes' heading is read over (`_along_grain`)
 STANDING = 0.35  # of the letters' pixels: a panel leaving more of them is none of theirs
 HUG = 0.25  # of the region's height: a "panel" all within this of the letters it encloses
@@ -1839,6 +1840,7 @@ def _along_grain(
     smooth = cv2.GaussianBlur(img, (0, 0), PRE / f)
     hy, hx = np.nonzero(hole)
     free_blocked = blocked.ravel()  # (a flat lookup: the same pixels as blocked[y, x])
+    headings = []
     for c in range(3):
         gx = cv2.Sobel(smooth[..., c], cv2.CV_32F, 1, 0, ksize=3)
         gy = cv2.Sobel(smooth[..., c], cv2.CV_32F, 0, 1, ksize=3)
@@ -1846,36 +1848,53 @@ def _along_grain(
             cv2.GaussianBlur(g * seen, (0, 0), sigma) / weight for g in (gx * gx, gx * gy, gy * gy)
         )
         theta = 0.5 * np.arctan2(2 * jxy, jxx - jyy)[hy, hx]  # the gradient's heading
-        ux, uy = -np.sin(theta), np.cos(theta)  # square to it: along the stripes
-        values, dists = [], []
-        colour = np.ascontiguousarray(soft[..., c]).ravel()
-        for sign in (1, -1):
-            value = np.full(len(hy), np.nan, np.float32)
-            dist = np.full(len(hy), np.inf, np.float32)
-            # the rays still going, with their starts and headings kept alongside (taken
-            # again only when some stop), each step looked up on the flattened frame: the
-            # same points as indexing the starts by the rays left, step by step
-            active, ax, ay, vx, vy = np.arange(len(hy)), hx, hy, ux, uy
-            for step in range(1, reach):
-                x = np.rint(ax + sign * step * vx).astype(np.int32)
-                y = np.rint(ay + sign * step * vy).astype(np.int32)
-                inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
-                at = y * w + x
-                if inside.all():
-                    hit = ~free_blocked[at]
-                else:
-                    hit = np.zeros(len(active), bool)
-                    hit[inside] = ~free_blocked[at[inside]]
-                value[active[hit]] = colour[at[hit]]
-                dist[active[hit]] = step
-                going = ~hit & inside
-                if not going.any():
-                    break
-                if not going.all():
-                    active, ax, ay, vx, vy = (a[going] for a in (active, ax, ay, vx, vy))
-            values.append(value)
-            dists.append(dist)
-        (v1, v2), (d1, d2) = values, dists
+        headings.append((-np.sin(theta), np.cos(theta)))  # square to it: along the stripes
+    colours = np.ascontiguousarray(soft).ravel()  # (channel c of pixel k at 3 k + c)
+    # each colour's rays either way from every hole pixel, followed together (six sets of
+    # rays stepped in one loop, not one loop each: the same points, the same arithmetic
+    # ray by ray), as many sets at a time as keep a step's arrays to RAYS
+    combos = [(c, sign) for c in range(3) for sign in (1, -1)]
+    found: dict[tuple[int, int], tuple[Any, Any]] = {}
+    n = len(hy)
+    per = max(1, RAYS // max(1, n))
+    for first in range(0, len(combos), per):
+        group = combos[first : first + per]
+        value = np.full(n * len(group), np.nan, np.float32)
+        dist = np.full(n * len(group), np.inf, np.float32)
+        # the rays still going, with their starts, headings, ways and channels kept
+        # alongside (taken again only when some stop), each step looked up on the
+        # flattened frame: the same points as indexing the starts by the rays left
+        active = np.arange(n * len(group))
+        ax, ay = np.tile(hx, len(group)), np.tile(hy, len(group))
+        vx = np.concatenate([headings[c][0] for c, _ in group])
+        vy = np.concatenate([headings[c][1] for c, _ in group])
+        way = np.repeat(np.asarray([sign for _, sign in group], np.int64), n)
+        channel = np.repeat(np.asarray([c for c, _ in group], np.int64), n)
+        for step in range(1, reach):
+            # (sign * step as float32, as a Python int times a float32 array is taken)
+            k = (way * step).astype(np.float32)
+            x = np.rint(ax + k * vx).astype(np.int32)
+            y = np.rint(ay + k * vy).astype(np.int32)
+            inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
+            at = y * w + x
+            if inside.all():
+                hit = ~free_blocked[at]
+            else:
+                hit = np.zeros(len(active), bool)
+                hit[inside] = ~free_blocked[at[inside]]
+            value[active[hit]] = colours[at[hit].astype(np.int64) * 3 + channel[hit]]
+            dist[active[hit]] = step
+            going = ~hit & inside
+            if not going.any():
+                break
+            if not going.all():
+                active, ax, ay, vx, vy, way, channel = (
+                    a[going] for a in (active, ax, ay, vx, vy, way, channel)
+                )
+        for m, combo in enumerate(group):
+            found[combo] = value[m * n : (m + 1) * n], dist[m * n : (m + 1) * n]
+    for c in range(3):
+        (v1, d1), (v2, d2) = found[(c, 1)], found[(c, -1)]
         both = np.isfinite(d1) & np.isfinite(d2)
         res = np.where(np.isfinite(d1), v1, v2)
         res[both] = (v1[both] * d2[both] + v2[both] * d1[both]) / (d1[both] + d2[both])
