@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -210,6 +211,16 @@ class Window:
     area: Any  # bool: the region grown by `grow` (what the translation may cover)
     inside: Any  # bool: the region itself
     others: Any  # bool: the image's other text regions in the crop (never a source)
+
+    @functools.cached_property
+    def across(self) -> float:
+        """Twice the region's deepest pixel's distance from its edge: how thick its
+        letters may be (taken once: every candidate panel asked for it)."""
+        import cv2
+        import numpy as np
+
+        deepest = cv2.distanceTransform(self.inside.astype(np.uint8), cv2.DIST_L2, 3).max()
+        return 2 * float(deepest)
 
 
 OTHERS_GROW = 2  # px: another region's box grown by this (its letters' anti-aliasing)
@@ -935,8 +946,7 @@ def _other_panels(text: Any, win: Window, rgb: Any) -> Any:
     import cv2
     import numpy as np
 
-    across = 2 * float(cv2.distanceTransform(win.inside.astype(np.uint8), cv2.DIST_L2, 3).max())
-    reach = max(2, round(BLOB * across / 2))
+    reach = max(2, round(BLOB * win.across / 2))
     others = np.zeros(text.shape, bool)
     if not text.any():
         return others
