@@ -2715,15 +2715,18 @@ def _cast_by(first: Any, second: Any, rows: int, colours: Any, background: Any) 
     for this, that in ((first, second), (second, first)):
         count = float(this.sum())
         bare = this & ~that  # (the counts on the parts the moved masks lie in: moved_part)
+        # each offset's count once: the count one way is the count the opposite way of
+        # the opposite offset (each was counted twice)
+        ahead_of = {}
         for dy in range(-reach, reach + 1):
             for dx in range(-reach, reach + 1):
                 if dx or dy:
-                    (part, ahead), (back, behind) = (
-                        moved_part(that, dx, dy),
-                        moved_part(that, -dx, -dy),
-                    )
-                    plus = float(np.count_nonzero(bare[part] & ahead))
-                    minus = float(np.count_nonzero(bare[back] & behind))
+                    part, ahead = moved_part(that, dx, dy)
+                    ahead_of[(dx, dy)] = float(np.count_nonzero(bare[part] & ahead))
+        for dy in range(-reach, reach + 1):
+            for dx in range(-reach, reach + 1):
+                if dx or dy:
+                    plus, minus = ahead_of[(dx, dy)], ahead_of[(-dx, -dy)]
                     most = max(most, (plus - minus) / count)
     if most < CAST:
         return None
