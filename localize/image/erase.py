@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,6 +121,7 @@ OUTLINE_COMMON = 0.9  # of the crop around: an edge colour this common is the pi
 STRIPED = 0.4  # the ring's gradients this much along one heading: a stripe field (wood)
 HELD_LEAST = 20  # px: a side grown into fewer known pixels tells nothing of the fill
 GRAIN_SLACK = 1.0  # dB: stripes followed fitting their ring this much better than a copy
+RAYS = 200_000  # rays `_along_grain` steps together at most (6 sets of a hole's pixels)
 GRAIN_DEPTH = 18.0  # px: 1.5 x the blur the stripes' heading is read over (`_along_grain`)
 STANDING = 0.35  # of the letters' pixels: a panel leaving more of them is none of theirs
 HUG = 0.25  # of the region's height: a "panel" all within this of the letters it encloses
@@ -216,6 +218,16 @@ class Window:
     inside: Any  # bool: the region itself
     others: Any  # bool: the image's other text regions in the crop (never a source)
 
+    @functools.cached_property
+    def across(self) -> float:
+        """Twice the region's deepest pixel's distance from its edge: how thick its
+        letters may be (taken once: every candidate panel asked for it)."""
+        import cv2
+        import numpy as np
+
+        deepest = cv2.distanceTransform(self.inside.astype(np.uint8), cv2.DIST_L2, 3).max()
+        return 2 * float(deepest)
+
 
 OTHERS_GROW = 2  # px: another region's box grown by this (its letters' anti-aliasing)
 
@@ -283,9 +295,11 @@ def erase(
             found.append(_text_pixels(rgb, win, height))
         return found[0].copy()
 
-    model = _panel(rgb, win, height)
+    model = _panel(rgb, win, height, lazy=True)
     if model is not None and model[3] < SURE and _leaves_letters(model, win, letters()):
         model = None  # one band of a texture holding half the letters: no panel of theirs
+    if model is not None and model[3] >= POOR:
+        model = _finished(model)  # (what it paints is judged)
     loose, crowded = None, []
     if model is None or model[3] < POOR or _paints_over(rgb, model, win, height):
         # a poor panel may be a blob of a photo; a translucent mark (a watermark) over a
@@ -298,7 +312,7 @@ def erase(
         if model is not None and model[3] >= POOR and loose[2] >= POOR:
             model = None  # the photo's own lights kept, where the panel painted them over
     if model is not None and (loose is None or model[3] >= loose[2]):
-        text, fill, background, score, method, panel = model
+        text, fill, background, score, method, panel = _finished(model)  # type: ignore[misc]
         out = rgb.copy()
         out[text] = fill[text]
         # letters hanging past a band's edge: their feet are erased against the page they
@@ -552,10 +566,16 @@ def _loose_fill(
         and _texture_fill(rgb, text, ~own, height)[0] is not None
     )
     if out is None or score < GOOD:  # a copy that fits less well than a soft fill
-        soft, soft_score = _smooth_fill(rgb, text, grow, others, 0.0 if out is None else score)
-        soft_score = _bare(rgb, soft, text, grow, soft_score)
-        if out is None or soft_score > score:
-            out, score, method = soft, soft_score, "smooth"
+        # (a membrane scoring no more than the copy is never taken, whatever `_bare` makes
+        # of it, which only lowers a score: not made at all)
+        soft, soft_score = _smooth_fill(
+            rgb, text, grow, others, 0.0 if out is None else score,
+            beat=None if out is None else score,
+        )  # fmt: skip
+        if soft is not None:
+            soft_score = _bare(rgb, soft, text, grow, soft_score)
+            if out is None or soft_score > score:
+                out, score, method = soft, soft_score, "smooth"
     # the product's edge under the letters (a13/a14 line 2): continued through them as a
     # smooth line from where it enters the letters to where it leaves, each side filled
     # from its own side; only when both ends are seen, heading the same way (a conic
@@ -594,10 +614,12 @@ def _fit_plane(rgb: Any, where: Any) -> Any:
     """A plane per channel fitted to the pixels `where`: coefficients (3 x 3)."""
     import numpy as np
 
-    ys, xs = np.nonzero(where)
-    if len(xs) > 20000:  # a sample is as good and keeps big crops cheap
-        pick = np.linspace(0, len(xs) - 1, 20000).astype(np.int64)
-        ys, xs = ys[pick], xs[pick]
+    # (the pixels' flat indices, then rows and columns of the ones sampled: the same
+    # points, in the same order, as a 2-D nonzero, at a sixth of its cost)
+    at = np.flatnonzero(where)
+    if len(at) > 20000:  # a sample is as good and keeps big crops cheap
+        at = at[np.linspace(0, len(at) - 1, 20000).astype(np.int64)]
+    ys, xs = np.divmod(at, where.shape[1])
     basis = np.column_stack([xs, ys, np.ones(len(xs))]).astype(np.float64)
     coef, *_ = np.linalg.lstsq(basis, rgb[ys, xs].astype(np.float64), rcond=None)
     return coef
@@ -622,7 +644,12 @@ def _render_plane(coef: Any, shape: tuple[int, int]) -> Any:
 
 
 def _panel(
-    rgb: Any, win: Window, height: float, done: Any = None, tol: float = PANEL_TOL
+    rgb: Any,
+    win: Window,
+    height: float,
+    done: Any = None,
+    tol: float = PANEL_TOL,
+    lazy: bool = False,
 ) -> tuple[Any, Any, Any, float, str, Any] | None:
     """On a smooth panel (one colour or a gradient, grown from the region's own most
     common colour, or from the colour around the region): the text's pixels (everything
@@ -679,7 +706,8 @@ def _panel(
     # are the least that explains the text, so of those whose fill is not poor the one
     # that changes fewest pixels is the panel, not the one that erases a band as ink
     fitting = [f for f in found if f[3] >= POOR] or found
-    return min(fitting, key=lambda f: (int(f[0].sum()), -f[3]))
+    chosen = min(fitting, key=lambda f: (int(f[0].sum()), -f[3]))
+    return chosen if lazy else _finished(chosen)  # (`lazy`: its fill made when asked for)
 
 
 def _panel_from(
@@ -752,17 +780,33 @@ def _panel_from(
     text |= _ringing(rgb, fill, text, panel & ~done, win)
     spread = float(np.ptp(fill_f[panel], axis=0).max()) if panel.any() else 0.0
     method = "flat" if spread <= 3 else "gradient"
-    if method == "gradient":  # a photo's light is no plane: the fill levelled to the
-        # panel around the letters, or a large patch shows its edge (a10_jpeg70's)
-        level = _pull_push(px - model, text | ~panel)
-        fill = fill.copy()
-        fill[text] = np.clip(np.rint(model[text] + level[text]), 0, 255).astype(np.uint8)
     ring = _ring(text, 4) & panel & ~text
     residual = px[ring] - model[ring] if ring.any() else np.zeros((1, 3), np.float32)
     # what was left unerased along the letters counts as a half-tone error each
     score = _db(float(np.sqrt((residual**2).mean() + LEFT_ERROR**2 * left)))
-    background = np.median(fill[text], axis=0)
-    return text, fill, background, score, method, panel | text
+
+    def made() -> tuple[Any, Any]:  # (the score is the plane's: the fill is made apart)
+        levelled = fill
+        if method == "gradient":  # a photo's light is no plane: the fill levelled to the
+            # panel around the letters, or a large patch shows its edge (a10_jpeg70's)
+            level = _pull_push(px - model, text | ~panel)
+            levelled = fill.copy()
+            levelled[text] = np.clip(np.rint(model[text] + level[text]), 0, 255).astype(np.uint8)
+        return levelled, np.median(levelled[text], axis=0)
+
+    return text, made, None, score, method, panel | text
+
+
+def _finished(model: tuple[Any, ...] | None) -> tuple[Any, Any, Any, float, str, Any] | None:
+    """A panel as `_panel` gives it (text, fill, background, score, method, mask), its fill
+    and background made if not yet: a candidate's fill (a gradient's levelled by a
+    pull-push over the crop) is made only for the panel chosen, and the erase asks for it
+    only when it paints with it or judges what it paints (a poor panel a texture's copy
+    beats needs none: wood's lines, two such a line)."""
+    if model is None or not callable(model[1]):
+        return model  # type: ignore[return-value]
+    fill, background = model[1]()
+    return (model[0], fill, background, *model[3:])  # type: ignore[return-value]
 
 
 def _near_plane(rgb: Any, where: Any, done: Any, tol: float) -> tuple[Any, Any]:
@@ -916,8 +960,7 @@ def _other_panels(text: Any, win: Window, rgb: Any) -> Any:
     import cv2
     import numpy as np
 
-    across = 2 * float(cv2.distanceTransform(win.inside.astype(np.uint8), cv2.DIST_L2, 3).max())
-    reach = max(2, round(BLOB * across / 2))
+    reach = max(2, round(BLOB * win.across / 2))
     others = np.zeros(text.shape, bool)
     if not text.any():
         return others
@@ -1402,10 +1445,12 @@ def _texture_fill(rgb: Any, text: Any, allowed: Any, height: float) -> tuple[Any
     errors = []
     for sx in range(x0, x1, step):
         strip = np.zeros(s_text.shape, bool)
-        strip[:, sx : sx + step] = s_text[:, sx : sx + step]
-        if not strip.any():
+        band = s_text[:, sx : sx + step]
+        strip[:, sx : sx + step] = band
+        # (its extent read off its own columns: the rest of the strip is empty)
+        sy, sxs = np.flatnonzero(band.any(axis=1)), np.flatnonzero(band.any(axis=0)) + sx
+        if not len(sy):
             continue
-        sy, sxs = np.nonzero(strip)
         top, left = max(0, int(sy.min()) - margin), max(0, int(sxs.min()) - margin)
         bottom = min(s_text.shape[0], int(sy.max()) + margin + 1)
         right = min(s_text.shape[1], int(sxs.max()) + margin + 1)
@@ -1420,7 +1465,7 @@ def _texture_fill(rgb: Any, text: Any, allowed: Any, height: float) -> tuple[Any
         footprint = (hole | known).astype(np.float32)
         blocked = cv2.matchTemplate(forbidden, footprint, cv2.TM_CCORR)
         mse = ssd / known.sum()
-        gy, gx = np.mgrid[0 : mse.shape[0], 0 : mse.shape[1]]
+        gy, gx = np.ogrid[0 : mse.shape[0], 0 : mse.shape[1]]  # (broadcast: the same sums)
         far = ((gx - left) ** 2 + (gy - top) ** 2) * (f * f) / (height * height)
         cost = np.where(blocked < 0.5, mse + 4.0 * far, np.inf)
         if not np.isfinite(cost).any():
@@ -1432,8 +1477,11 @@ def _texture_fill(rgb: Any, text: Any, allowed: Any, height: float) -> tuple[Any
         hole_full = np.zeros(shape, bool)
         hole_full[:, columns] = text[:, columns]
         ring = _ring(hole_full, margin * f) & ~text & allowed
-        hy, hx = np.nonzero(hole_full)
-        ky, kx = np.nonzero(ring)
+        # (the points row by row as a 2-D nonzero gives them: the strip's own columns,
+        # the ring's from flat indices, at a fraction of its cost)
+        hy, hx = np.nonzero(text[:, columns])
+        hx = hx + (columns.start or 0)
+        ky, kx = np.divmod(np.flatnonzero(ring), shape[1])
         if f > 1 and len(kx):  # the scaled offset refined at full size, a px at a time
             dy, dx = _refine(grey, ky, kx, dy, dx, f, (hy, hx), text | ~allowed)
         src_h = (np.clip(hy + dy, 0, shape[0] - 1), np.clip(hx + dx, 0, shape[1] - 1))
@@ -1663,7 +1711,7 @@ def _smooth_fill(
     avoid: Any = None,
     copied: float = 0.0,
     grain: bool = False,
-    beat: float = 0.0,
+    beat: float | None = None,
 ) -> tuple[Any, float]:
     """`rgb` with the `hole` filled smoothly from all around it (pull-push through a
     pyramid, then relaxed), for soft backgrounds, or where that fits poorly, each colour
@@ -1671,8 +1719,11 @@ def _smooth_fill(
     a ring of known pixels around the hole, against what they are. `avoid`: pixels never
     carried into the hole (other lines' letters); `copied`: the score of a copy of the
     picture already made (a good one: no stripes followed); `grain`: stripes followed
-    whatever the membrane's score (a stripe field round the hole), and None for the image
-    where their trial on the ring scores no more than `beat`."""
+    whatever the membrane's score (a stripe field round the hole). None for the image where
+    the trial on the ring (of the stripes or the membrane, whichever is made) scores no
+    more than `beat`: the fill is made only once that score is known, so a fill that
+    loses costs its trial alone (a membrane relaxed RELAX_FILL passes over the letters'
+    box, and the stripes followed at full size, thrown away)."""
     import numpy as np
 
     out = rgb.copy()
@@ -1686,12 +1737,10 @@ def _smooth_fill(
     trial = _pull_push(rgb, unknown | band)
     err = trial[band] - rgb[band].astype(np.float32)
     score = _db(float(np.sqrt((err**2).mean())))
-    filled = _pull_push(rgb, unknown)
-    # the fill itself relaxed further, over the letters' box alone: a bold stroke's middle
-    # 12 px from the picture was still a few levels off the membrane, the letters' shape a
-    # faint ghost on soft lights (the trials, which only score, keep the pyramid's)
-    _relax(filled, unknown, RELAX_FILL, within=hole)
-    if grain or (max(score, copied) < POOR and _striped(rgb, hole, grow, avoid)):
+    striped = grain or (max(score, copied) < POOR and _striped(rgb, hole, grow, avoid))
+    if not striped and beat is not None and score <= beat:
+        return None, score
+    if striped:
         # (the membrane a blob the letters' shape, no copy, and stripes round it to follow)
         # (only then: following stripes costs up to 1 s a large region; where the membrane
         # or a copy fits well enough, as on bokeh and wood, it is no worse)
@@ -1702,8 +1751,14 @@ def _smooth_fill(
         wide = _along_grain(rgb, hole | band, blocked | band, GRAIN_REACH * grow, half=True)
         wide = np.where(np.isnan(wide), trial, wide)[band] - rgb[band].astype(np.float32)
         score = _db(float(np.sqrt((wide**2).mean())))
-        if grain and score <= beat:  # (the trial beaten: no stripes followed at full size)
+        if beat is not None and score <= beat:  # (the trial beaten: nothing made)
             return None, score
+    filled = _pull_push(rgb, unknown)
+    # the fill itself relaxed further, over the letters' box alone: a bold stroke's middle
+    # 12 px from the picture was still a few levels off the membrane, the letters' shape a
+    # faint ghost on soft lights (the trials, which only score, keep the pyramid's)
+    _relax(filled, unknown, RELAX_FILL, within=hole)
+    if striped:
         along = _along_grain(rgb, hole, blocked, GRAIN_REACH * grow)
         filled = np.where(np.isnan(along), filled, along)  # no stripe reached: membrane
     out[hole] = np.clip(np.rint(filled[hole]), 0, 255).astype(np.uint8)
@@ -1809,6 +1864,7 @@ def _along_grain(
     smooth = cv2.GaussianBlur(img, (0, 0), PRE / f)
     hy, hx = np.nonzero(hole)
     free_blocked = blocked.ravel()  # (a flat lookup: the same pixels as blocked[y, x])
+    headings = []
     for c in range(3):
         gx = cv2.Sobel(smooth[..., c], cv2.CV_32F, 1, 0, ksize=3)
         gy = cv2.Sobel(smooth[..., c], cv2.CV_32F, 0, 1, ksize=3)
@@ -1816,36 +1872,53 @@ def _along_grain(
             cv2.GaussianBlur(g * seen, (0, 0), sigma) / weight for g in (gx * gx, gx * gy, gy * gy)
         )
         theta = 0.5 * np.arctan2(2 * jxy, jxx - jyy)[hy, hx]  # the gradient's heading
-        ux, uy = -np.sin(theta), np.cos(theta)  # square to it: along the stripes
-        values, dists = [], []
-        colour = np.ascontiguousarray(soft[..., c]).ravel()
-        for sign in (1, -1):
-            value = np.full(len(hy), np.nan, np.float32)
-            dist = np.full(len(hy), np.inf, np.float32)
-            # the rays still going, with their starts and headings kept alongside (taken
-            # again only when some stop), each step looked up on the flattened frame: the
-            # same points as indexing the starts by the rays left, step by step
-            active, ax, ay, vx, vy = np.arange(len(hy)), hx, hy, ux, uy
-            for step in range(1, reach):
-                x = np.rint(ax + sign * step * vx).astype(np.int32)
-                y = np.rint(ay + sign * step * vy).astype(np.int32)
-                inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
-                at = y * w + x
-                if inside.all():
-                    hit = ~free_blocked[at]
-                else:
-                    hit = np.zeros(len(active), bool)
-                    hit[inside] = ~free_blocked[at[inside]]
-                value[active[hit]] = colour[at[hit]]
-                dist[active[hit]] = step
-                going = ~hit & inside
-                if not going.any():
-                    break
-                if not going.all():
-                    active, ax, ay, vx, vy = (a[going] for a in (active, ax, ay, vx, vy))
-            values.append(value)
-            dists.append(dist)
-        (v1, v2), (d1, d2) = values, dists
+        headings.append((-np.sin(theta), np.cos(theta)))  # square to it: along the stripes
+    colours = np.ascontiguousarray(soft).ravel()  # (channel c of pixel k at 3 k + c)
+    # each colour's rays either way from every hole pixel, followed together (six sets of
+    # rays stepped in one loop, not one loop each: the same points, the same arithmetic
+    # ray by ray), as many sets at a time as keep a step's arrays to RAYS
+    combos = [(c, sign) for c in range(3) for sign in (1, -1)]
+    found: dict[tuple[int, int], tuple[Any, Any]] = {}
+    n = len(hy)
+    per = max(1, RAYS // max(1, n))
+    for first in range(0, len(combos), per):
+        group = combos[first : first + per]
+        value = np.full(n * len(group), np.nan, np.float32)
+        dist = np.full(n * len(group), np.inf, np.float32)
+        # the rays still going, with their starts, headings, ways and channels kept
+        # alongside (taken again only when some stop), each step looked up on the
+        # flattened frame: the same points as indexing the starts by the rays left
+        active = np.arange(n * len(group))
+        ax, ay = np.tile(hx, len(group)), np.tile(hy, len(group))
+        vx = np.concatenate([headings[c][0] for c, _ in group])
+        vy = np.concatenate([headings[c][1] for c, _ in group])
+        way = np.repeat(np.asarray([sign for _, sign in group], np.int64), n)
+        channel = np.repeat(np.asarray([c for c, _ in group], np.int64), n)
+        for step in range(1, reach):
+            # (sign * step as float32, as a Python int times a float32 array is taken)
+            k = (way * step).astype(np.float32)
+            x = np.rint(ax + k * vx).astype(np.int32)
+            y = np.rint(ay + k * vy).astype(np.int32)
+            inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
+            at = y * w + x
+            if inside.all():
+                hit = ~free_blocked[at]
+            else:
+                hit = np.zeros(len(active), bool)
+                hit[inside] = ~free_blocked[at[inside]]
+            value[active[hit]] = colours[at[hit].astype(np.int64) * 3 + channel[hit]]
+            dist[active[hit]] = step
+            going = ~hit & inside
+            if not going.any():
+                break
+            if not going.all():
+                active, ax, ay, vx, vy, way, channel = (
+                    a[going] for a in (active, ax, ay, vx, vy, way, channel)
+                )
+        for m, combo in enumerate(group):
+            found[combo] = value[m * n : (m + 1) * n], dist[m * n : (m + 1) * n]
+    for c in range(3):
+        (v1, d1), (v2, d2) = found[(c, 1)], found[(c, -1)]
         both = np.isfinite(d1) & np.isfinite(d2)
         res = np.where(np.isfinite(d1), v1, v2)
         res[both] = (v1[both] * d2[both] + v2[both] * d1[both]) / (d1[both] + d2[both])
@@ -2656,15 +2729,18 @@ def _cast_by(first: Any, second: Any, rows: int, colours: Any, background: Any) 
     for this, that in ((first, second), (second, first)):
         count = float(this.sum())
         bare = this & ~that  # (the counts on the parts the moved masks lie in: moved_part)
+        # each offset's count once: the count one way is the count the opposite way of
+        # the opposite offset (each was counted twice)
+        ahead_of = {}
         for dy in range(-reach, reach + 1):
             for dx in range(-reach, reach + 1):
                 if dx or dy:
-                    (part, ahead), (back, behind) = (
-                        moved_part(that, dx, dy),
-                        moved_part(that, -dx, -dy),
-                    )
-                    plus = float(np.count_nonzero(bare[part] & ahead))
-                    minus = float(np.count_nonzero(bare[back] & behind))
+                    part, ahead = moved_part(that, dx, dy)
+                    ahead_of[(dx, dy)] = float(np.count_nonzero(bare[part] & ahead))
+        for dy in range(-reach, reach + 1):
+            for dx in range(-reach, reach + 1):
+                if dx or dy:
+                    plus, minus = ahead_of[(dx, dy)], ahead_of[(-dx, -dy)]
                     most = max(most, (plus - minus) / count)
     if most < CAST:
         return None

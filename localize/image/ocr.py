@@ -547,7 +547,9 @@ def _normalised(picture: Any, detector: Any) -> Any:
     """`picture` (H x W x 3 uint8) as the detection model takes it (1 x 3 x H x W float32),
     the same numbers RapidOCR's own normalisation gives, each channel looked up in a table
     of its 256 values: its float arithmetic over the frame, then a copy to transpose it,
-    were a tenth of a detection's CPU."""
+    were a tenth of a detection's CPU. (OpenCV's lookup, each channel written into its
+    plane: the same table values at a third of numpy's `take` over a strided channel.)"""
+    import cv2
     import numpy as np
 
     mean = np.asarray(detector.mean if detector.mean is not None else (0.5, 0.5, 0.5))
@@ -556,8 +558,8 @@ def _normalised(picture: Any, detector: Any) -> Any:
     levels = np.arange(256, dtype=np.float32)[None, :] * np.float32(1 / 255.0)
     table = ((levels - mean[:, None]) / std[:, None]).astype(np.float32)
     out = np.empty((1, 3, *picture.shape[:2]), np.float32)
-    for channel in range(3):
-        np.take(table[channel], picture[:, :, channel], out=out[0, channel])
+    for channel, plane in enumerate(cv2.split(np.ascontiguousarray(picture))):
+        cv2.LUT(plane, table[channel], dst=out[0, channel])
     return out
 
 

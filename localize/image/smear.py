@@ -32,6 +32,7 @@ and on wood's and wood-shadow's erases (6.0, 8.0) that pass their goals.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -190,6 +191,24 @@ def judge(
     regions erased (their text is no edge of the picture to continue); nothing when the
     erase passes. Each doubt is a plain dict (its `kind` and what it measured), as region
     records carry it into --json and the store; `said` words it."""
+    previous = getattr(_judging, "shared", None)
+    _judging.shared = {}  # (each look's greys of the two crops made once: `_greys`)
+    try:
+        return _judged(seen, img, others)
+    finally:
+        _judging.shared = previous
+
+
+# what one `judge`'s looks share, made once (the greys of its two crops, `_calm`'s map):
+# by the ids of the two crops, kept beside it so that no other array takes an id meanwhile
+# (per thread: `shared`, a dict, while a judge runs in it)
+_judging = threading.local()
+
+
+def _judged(
+    seen: Before, img: Any, others: Sequence[tuple[int, ...]] = ()
+) -> tuple[dict[str, Any], ...]:
+    """`judge`'s looks, in turn."""
     import numpy as np
 
     cx0, cy0, cx1, cy1 = seen.crop
@@ -417,10 +436,19 @@ def _residue(after: Any, box: tuple[int, int, int, int], text_height: int, area:
 
 def _greys(before: Any, after: Any, box: tuple[int, int, int, int]) -> tuple[Any, Any, Any]:
     """The crop before and after the erase in grey (float32), and the region's `box` (left,
-    top, right, bottom) as a mask: what every look below starts from."""
+    top, right, bottom) as a mask: what every look below starts from. Within a `judge`, the
+    greys of its two crops are made once (nine looks made eighteen, 20 a 1000 px image's
+    three lines): no look writes into them; the mask is each look's own (one narrows it)."""
     import numpy as np
 
-    was, now = _grey(before), _grey(after)
+    shared = getattr(_judging, "shared", None)
+    key = (id(before), id(after))
+    if shared is not None and key in shared:
+        was, now = shared[key][2:]
+    else:
+        was, now = _grey(before), _grey(after)
+        if shared is not None:
+            shared[key] = (before, after, was, now)
     bx0, by0, bx1, by1 = box
     inside = np.zeros(now.shape, bool)
     inside[by0:by1, bx0:bx1] = True
@@ -568,11 +596,17 @@ def _calm(
     if changed.sum() < SPECK_LEAST:
         return 0, ""
     grey = np.rint(now).astype(np.uint8)
-    # (a photo's grain, a pixel fine, is averaged out: a smooth fill is no patch on it)
-    soft = cv2.GaussianBlur(now, (0, 0), CALM_BLUR)
-    off = np.abs(
-        soft - cv2.medianBlur(np.rint(soft).astype(np.uint8), max(5, (text_height // 2) | 1))
-    )
+    shared = getattr(_judging, "shared", None)
+    shared = {} if shared is None else shared
+    key = ("calm", id(before), id(after), text_height)  # (the two looks of one judge)
+    off = shared[key][2] if key in shared else None
+    if off is None:
+        # (a photo's grain, a pixel fine, is averaged out: a smooth fill is no patch on it)
+        soft = cv2.GaussianBlur(now, (0, 0), CALM_BLUR)
+        off = np.abs(
+            soft - cv2.medianBlur(np.rint(soft).astype(np.uint8), max(5, (text_height // 2) | 1))
+        )
+        shared[key] = (before, after, off)
     reach = max(3, text_height // 4)
     disc = 2 * reach + 1  # (a disc's dilation row by row: morph.py, the same pixels)
     around = (morph.dilate(changed, disc) > 0) & (changed == 0) & ~text
