@@ -568,7 +568,7 @@ def _letters_in_glow(
 ) -> tuple[tuple[Any, Any, Glow], bool]:
     """Of the readings `told` (letters' colour, the other colour, the glow round the
     letters), one or two (each colour as the letters, glowing in the other's), the one
-    whose letters lie inside their glow, and whether that is unsure (two, neither deeper)."""
+    whose letters lie inside their glow, and whether that is unsure (two, neither inside)."""
     if len(told) == 1:
         return told[0], False
     pad = max(2, round(0.15 * height))
@@ -773,9 +773,8 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
     if ringed is None and outline is not None and shadow is None:
         # ... or a halo fading all round them: a wide glow is most of the region's pixels
         # and was read as the letters' fill, the pale letters in it as their outline (e09:
-        # drawn again as solid cyan letters outlined in white); the colour further from
-        # the picture tried first as the letters (a band of the halo's, as letters, reads
-        # as glowing in the letters' colour)
+        # drawn again as solid cyan letters outlined in white); each colour tried as the
+        # letters (a band of the halo's, as letters, reads as glowing in the letters' colour)
         pairs = ((fill, outline), (outline, fill))
         told = [
             (letters, other, glow_of(rgb, polygon, [letters], height)) for letters, other in pairs
@@ -790,7 +789,7 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
             and _apart(a, background) >= GLOW_STANDS * _apart(g.colour, background)
         ]
         if told:  # (both: the letters are the colour inside the other; neither clearly
-            # inside, drawn as the erase read the fill, and said)
+            # inside, the one further from the picture, and said)
             (fill, _, glow), doubt = _letters_in_glow(rgb, polygon, told, background, height)
             outline, glowing = None, "glow" if doubt else None
     if ringed is not None:
@@ -857,9 +856,9 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
             again = glow_of(rgb, polygon, [glow.colour], height)
             if again is not None and _apart(again.colour, fill) <= GLOW_LIKE:
                 told = [(fill, glow.colour, glow), (glow.colour, fill, again)]
-                (letters, _, glow), doubt = _letters_in_glow(rgb, polygon, told, background, height)
-                if letters != fill:
-                    fill = core(as_is(rgb, polygon, pad), letters, background)
+                (inside, _, glow), doubt = _letters_in_glow(rgb, polygon, told, background, height)
+                if inside != fill:
+                    fill = core(as_is(rgb, polygon, pad), inside, background)
                     colours = (tuple(int(v) for v in fill), None)
                 unsure = "glow" if doubt else unsure
     if glow is not None and outline is None:  # the erase's stroke took in the halo next to
