@@ -48,6 +48,7 @@ GLOW_HELD = 0.5  # ... nor are 3 or more holding it for this share of its reach:
 GLOW_INNER = 0.05  # of the px round each: the letters' ringed by their glow more than the
 # glow's by them (glow-wide on six pictures: 0.75-0.92 against 0.58-0.79, 0.07 apart at least)
 GLOW_STANDS = 0.5  # of its halo's distance from the picture: letters stand out at least this
+GLOW_FADE = (0.3, 1.2)  # of the way from the picture to a glow's colour: its fade (and JPEG's)
 GLOW_LIKE = 2 * INK_NEAR  # a colour read as an outline this near a glow's is the glow
 GLOW_SIGMA = 1.0  # a Gaussian halo's visible reach (to a quarter of its strength) per its
 # sigma, as drawn (a mask blurred, its alpha 1.6x): imagesynth's glow, sigma 0.1 of the size,
@@ -563,6 +564,22 @@ def inner(crop: Any, first: Any, second: Any, background: Any) -> int:
     return 0 if shares[0] > shares[1] else 1
 
 
+def _on_fade(colour: Any, glow: Any, background: Any) -> bool:
+    """Whether a colour is a glow's, further out on its fade: on the line from the picture
+    to the glow's colour next to the letters, within INK_NEAR of it (the erase's reading
+    of a wide halo, (6, 174, 156), lies 125 from the ring next to bold letters, (49, 216,
+    196), on its way to the navy)."""
+    import numpy as np
+
+    c, g, b = (np.asarray(v, np.float32) for v in (colour, glow, background))
+    d = g - b
+    along = float(d @ d)
+    if along < 1.0:
+        return False
+    t = float((c - b) @ d) / along
+    return GLOW_FADE[0] <= t <= GLOW_FADE[1] and float(np.abs(c - b - t * d).sum()) <= INK_NEAR
+
+
 def _letters_in_glow(
     rgb: Any, polygon: Any, told: list[tuple[Any, Any, Glow]], background: Any, height: float
 ) -> tuple[tuple[Any, Any, Glow], bool]:
@@ -785,7 +802,7 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
             (a, b, g)
             for a, b, g in told
             if g is not None
-            and _apart(g.colour, b) <= GLOW_LIKE
+            and (_apart(g.colour, b) <= GLOW_LIKE or _on_fade(b, g.colour, background))
             and _apart(a, background) >= GLOW_STANDS * _apart(g.colour, background)
         ]
         if told:  # (both: the letters are the colour inside the other; neither clearly
