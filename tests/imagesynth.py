@@ -175,6 +175,12 @@ def _night(rng: np.random.Generator) -> np.ndarray:
     return out + rng.normal(0, 1.5, out.shape).astype(np.float32)
 
 
+def _navy(rng: np.random.Generator) -> np.ndarray:
+    """A flat dark navy (the kit's 09), with a little sensor noise."""
+    base = np.broadcast_to(np.array([10, 10, 25], np.float32), (SIZE, SIZE, 3))
+    return base + rng.normal(0, 1.0, (SIZE, SIZE, 3)).astype(np.float32)
+
+
 def _dusk(rng: np.random.Generator) -> np.ndarray:
     """Big soft lights in four colours, half over a dark navy (a trial's 02): discs of 30-110
     px blurred 18 px, no grain, no stripes; white letters over them were filled with
@@ -218,13 +224,14 @@ def _text_layer(
     fill: tuple[int, int, int],
     outline: tuple[int, int, int] | None,
     glow: tuple[int, int, int] | None = None,
+    halo: tuple[float, float, float] = (0.0, 0.1, 1.6),
 ) -> tuple[Image.Image, tuple[int, int, int, int]]:
     """The text drawn alone on transparency, and its ink's box within the layer (a glow's
     halo is in the layer, not in the box: an OCR reads the letters)."""
     f = font(size)
     thick = max(1, size // 30) if bold else 0
     reach = outline_width + thick + (abs(shadow[0]) + abs(shadow[1]) + 6 if shadow else 0) + 4
-    reach += round(3 * GLOW * size) if glow else 0
+    reach += round((halo[0] + 3 * halo[1]) * size) if glow else 0
     left, top, right, bottom = f.getbbox(text)
     w, h = right - left + 2 * reach, bottom - top + 2 * reach
     origin = (reach - left, reach - top)
@@ -255,9 +262,19 @@ def _text_layer(
     alpha = np.asarray(layer)[..., 3]
     ys, xs = np.nonzero(alpha > 0)
     box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
-    if glow:  # a soft halo of its own colour under the letters, as e09's (1.6x, saturated)
-        halo = Image.fromarray(alpha).filter(ImageFilter.GaussianBlur(GLOW * size))
-        strength = np.clip(np.asarray(halo, np.float32) * 1.6, 0, 255).astype(np.uint8)
+    if glow:  # a soft halo of its own colour under the letters, as e09's (1.6x, saturated):
+        # their shape grown by `halo`'s first share of the size, blurred by its second
+        # and strengthened by its third
+        grow, blur, gain = halo
+        shape = Image.fromarray(alpha)
+        if grow:
+            shape = Image.new("L", (w, h), 0)
+            ImageDraw.Draw(shape).text(
+                origin, text, font=f, fill=255, stroke_width=thick + round(grow * size),
+                stroke_fill=255,
+            )  # fmt: skip
+        soft = shape.filter(ImageFilter.GaussianBlur(blur * size))
+        strength = np.clip(np.asarray(soft, np.float32) * gain, 0, 255).astype(np.uint8)
         under = Image.new("RGBA", (w, h), (*glow, 0))
         under.putalpha(Image.fromarray(strength))
         layer = Image.alpha_composite(under, layer)
@@ -275,6 +292,8 @@ class Look:
     sizes: tuple[int, ...] = (90, 56, 36)
     tight: bool = False  # the OCR's box hugs the letters' fill, a thick outline past it
     glow: tuple[int, int, int] | None = None  # a soft halo's colour around the letters
+    halo: tuple[float, float, float] = (0.0, 0.1, 1.6)  # the glow's shape: grown by, blurred
+    # by (shares of the size) and strengthened by
 
 
 def _place(
@@ -302,6 +321,7 @@ def _place(
             fill=look.fill,
             outline=look.outline,
             glow=look.glow,
+            halo=look.halo,
         )
         x, y = slots[n]
         img.paste(layer, (x - l0, y - t0), layer)
@@ -329,6 +349,12 @@ def _place(
 
 SLOTS = [(90, 110), (150, 520), (420, 800)]
 GLOW = 0.1  # of the text's size: the blur of a glow's halo (e09: 12 px on 120 px letters)
+# the kit's 09: pale letters in a wide, soft halo of saturated cyan on a dark navy, the
+# letters grown 10 px before a blur of 16 at 140 px, at 0.9: most of the region's px are
+# the halo's, and the erase read it as the letters' fill, the letters as their outline
+WIDE_GLOW = (0, 255, 220)
+WIDE_FILL = (220, 255, 250)
+WIDE_HALO = (0.07, 0.115, 0.9)
 
 
 def _plain(maker: Callable[[np.random.Generator], np.ndarray], look: Look) -> Callable:
@@ -1647,6 +1673,11 @@ LOOKS = {
     "dusk-bokeh": (_dusk, Look(fill=(255, 255, 255), sizes=(120, 70, 56))),
     # white letters with a cyan glow on a dark night photo's soft lights (e09)
     "glow": (_night, Look(fill=(255, 255, 255), glow=(110, 200, 255), sizes=(120, 60, 44))),
+    # pale letters in a wide, soft halo of saturated cyan on a flat dark navy (the kit's 09)
+    "glow-wide": (
+        _navy,
+        Look(fill=WIDE_FILL, glow=WIDE_GLOW, halo=WIDE_HALO, sizes=(140, 90, 60)),
+    ),
     # white letters with a dark drop shadow on the same night photo (e09's second line):
     # the shadow's specks were left on the lights, and in the letters' counters
     "night-shadow": (_night, Look(fill=(255, 255, 255), shadow=True, sizes=(56, 48, 44))),
@@ -1715,7 +1746,7 @@ CLASSES = (
     *("outline2", "outline4", "outline8", "outline-stripes", "outline-busy"),
     *("outline6", "outline-weave"),
     *("outline-tiles3", "outline-tiles5", "outline-wood", "outline-bokeh"),
-    *("glow", "night-shadow"),
+    *("glow", "glow-wide", "night-shadow"),
     *("two-colour",),
     *("para-linen", "para-wood"),
     *("polka", "tiles", "gingham"),
@@ -1742,6 +1773,17 @@ LAYOUTS = (
     "slogan",  # trial s32's 01: two lines across a sky and a grainy ground
     "small-paragraph",  # trial s32's 08: five small lines on a wide panel under a title
 )  # drawn for the layout's tests (set, not erase, is their subject)
+
+
+def glow_on(picture: str, seed: int = 0) -> Synth:
+    """The glow-wide class's lines (the kit's 09) on another class's picture: "navy",
+    "night", "bokeh", "dusk", "gradient" or "wood"."""
+    maker = {"navy": _navy, "night": _night, "bokeh": _bokeh, "dusk": _dusk,
+             "gradient": _gradient, "wood": _wood}[picture]  # fmt: skip
+    img, base, texts, ink = _plain(maker, LOOKS["glow-wide"][1])(np.random.default_rng(seed))
+    background = Image.fromarray(np.clip(np.rint(base), 0, 255).astype(np.uint8))
+    return Synth(f"glow-wide-on-{picture}", Image.fromarray(img), background, texts,
+                 (0, 0, SIZE, SIZE), None, ink)  # fmt: skip
 
 
 def make(name: str, seed: int = 0) -> Synth:

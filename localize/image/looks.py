@@ -42,8 +42,14 @@ GLOW_LEAST = 40.0  # colour distance (R, G, B): a halo next to the letters this 
 GLOW_WIDE = 3  # px: a glow fades over at least this (an outline ends at once)
 GLOW_ROUND = 0.4  # of its strongest side: a glow is as strong on its weakest (all round)
 GLOW_STEP = 0.5  # of the glow's strength next to the letters: the most it drops in a px
-GLOW_FLAT = 0.03  # of its strength: rings this alike hold it (a glow fades ring by ring)
+GLOW_FLAT = 0.03  # of its strength: rings this near the first of a run hold it (a glow fades)
 GLOW_PLATEAU = 5  # ... and this many rings holding it are a panel, not a glow
+GLOW_HELD = 0.5  # ... nor are 3 or more holding it for this share of its reach: an outline
+GLOW_INNER = 0.05  # of the px round each: the letters' ringed by their glow more than the
+# glow's by them (glow-wide on six pictures: 0.75-0.92 against 0.58-0.79, 0.07 apart at least)
+GLOW_STANDS = 0.5  # of its halo's distance from the picture: letters stand out at least this
+GLOW_FADE = (0.3, 1.2)  # of the way from the picture to a glow's colour: its fade (and JPEG's)
+GLOW_LIKE = 2 * INK_NEAR  # a colour read as an outline this near a glow's is the glow
 GLOW_SIGMA = 1.0  # a Gaussian halo's visible reach (to a quarter of its strength) per its
 # sigma, as drawn (a mask blurred, its alpha 1.6x): imagesynth's glow, sigma 0.1 of the size,
 # reaches 12 px at 120 px and 6 at 60
@@ -117,6 +123,9 @@ class Look:
     stroke: float | None = None  # px: the letters' stroke, read finer than the erase can
     glow: Glow | None = None  # a soft halo round the letters
     shadow: Shadow | None = None  # an offset darker copy of them
+    unsure: str | None = None  # a style drawn that its shape did not show, for a reviewer
+    # to check: "outline", a second colour kept as an outline by its colour alone; "glow",
+    # letters in a glow that could as well be the glow's colour in a glow of theirs
 
 
 def upright(rgb: Any, polygon: Any, pad: int) -> Any:
@@ -494,13 +503,20 @@ def glow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Glow | None:
         return None  # no end in sight (the picture is the halo's colour), or an outline
     if max(-np.diff(rings[strongest : faded[0] + 1])) > GLOW_STEP * peak:
         return None  # a band of one colour ending at once: an outline, a tight panel
-    held = run = 0  # the most rings in a row each as far off as the one before
-    for step in np.abs(np.diff(rings[strongest : faded[0]])):
-        run = run + 1 if step <= GLOW_FLAT * peak else 0
-        held = max(held, run)
-    if held + 1 >= GLOW_PLATEAU:
+    # the most rings in a row as far off as the first of them: held, not fading (a wide
+    # soft halo drops a few levels a ring, under GLOW_FLAT each, but drops: e09's 16 px
+    # blur fell 288, 252, 247, 240, 234, ... and was taken for a panel ring by ring)
+    fading = rings[strongest : faded[0]]
+    held = 0
+    for i, level in enumerate(fading):
+        off_it = [k for k, v in enumerate(fading[i:]) if abs(v - level) > GLOW_FLAT * peak]
+        held = max(held, off_it[0] if off_it else len(fading) - i)
+    if held >= GLOW_PLATEAU:
         return None  # as far off for ring after ring, then gone: a panel round the letters
         # whose edge lies at many distances from them (a ribbon's along its curve), no halo
+    if held >= GLOW_HELD * len(fading) and held >= 3:
+        return None  # held for most of its reach, then gone: an outline, anti-aliased at
+        # both edges (4 px of grey round white on black: 196, 196, 196, 100, 3)
     # all round: the ring next to the letters as far off on each side of them (a drop
     # shadow is on one side)
     ys, xs = np.nonzero(letters)
@@ -520,6 +536,63 @@ def glow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Glow | None:
     if any(_apart(colour, ink) <= 2 * INK_NEAR for ink in inks):
         return None  # the letters' own outline past where its colour was read (on a weave)
     return Glow(colour, faded[0] * GLOW_SIGMA)  # type: ignore[arg-type]
+
+
+def inner(crop: Any, first: Any, second: Any, background: Any) -> int:
+    """Which of two colours lies inside the other in a crop, as letters lie inside their
+    glow: 0 for `first`, 1 for `second`, -1 when neither clearly does. The px just round
+    one colour's are mostly the other's (nearer it than the first or the picture) when it
+    is the inner: round the letters lies their halo, round a band of the halo lie the
+    letters on one side and the halo fading on the other (a band of a wide halo, read as
+    the letters, glows in their colour as they glow in its)."""
+    import cv2
+    import numpy as np
+
+    shares = []
+    for one, other in ((first, second), (second, first)):
+        mask = near(crop, one).astype(np.uint8)
+        if mask.sum() < 20:
+            return -1
+        ring = (cv2.dilate(mask, np.ones((5, 5), np.uint8)) > 0) & (mask == 0)
+        if ring.sum() < 20:
+            return -1
+        px = crop[ring].astype(np.float32)
+        off = [np.abs(px - np.asarray(c, np.float32)).sum(axis=1) for c in (other, one, background)]
+        shares.append(float((np.argmin(np.stack(off), axis=0) == 0).mean()))
+    if abs(shares[0] - shares[1]) < GLOW_INNER:
+        return -1
+    return 0 if shares[0] > shares[1] else 1
+
+
+def _on_fade(colour: Any, glow: Any, background: Any) -> bool:
+    """Whether a colour is a glow's, further out on its fade: on the line from the picture
+    to the glow's colour next to the letters, within INK_NEAR of it (the erase's reading
+    of a wide halo, (6, 174, 156), lies 125 from the ring next to bold letters, (49, 216,
+    196), on its way to the navy)."""
+    import numpy as np
+
+    c, g, b = (np.asarray(v, np.float32) for v in (colour, glow, background))
+    d = g - b
+    along = float(d @ d)
+    if along < 1.0:
+        return False
+    t = float((c - b) @ d) / along
+    return GLOW_FADE[0] <= t <= GLOW_FADE[1] and float(np.abs(c - b - t * d).sum()) <= INK_NEAR
+
+
+def _letters_in_glow(
+    rgb: Any, polygon: Any, told: list[tuple[Any, Any, Glow]], background: Any, height: float
+) -> tuple[tuple[Any, Any, Glow], bool]:
+    """Of the readings `told` (letters' colour, the other colour, the glow round the
+    letters), one or two (each colour as the letters, glowing in the other's), the one
+    whose letters lie inside their glow, and whether that is unsure (two, neither inside)."""
+    if len(told) == 1:
+        return told[0], False
+    pad = max(2, round(0.15 * height))
+    which = inner(as_is(rgb, polygon, pad), told[0][0], told[1][0], background)
+    if which < 0:  # (the colour further from the picture, as e09's pale letters on navy)
+        return max(told, key=lambda t: _apart(t[0], background)), True
+    return told[which], False
 
 
 def shadow_of(rgb: Any, polygon: Any, inks: Any, height: float) -> Shadow | None:
@@ -706,6 +779,7 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
     # the shadow's dark red (and the shadow looked for first took a tiles' grout beside
     # white in a 2 px navy outline for one, and the outline was lost)
     ringed = _ringed(crop, fill, outline, background, OUTLINE_MOST * height)
+    glow = glowing = None
     if ringed is None and outline is not None:
         for letters, other in ((fill, outline), (outline, fill)):
             shadow = shadow_of(rgb, polygon, [letters], height)
@@ -713,6 +787,28 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
                 fill, outline = letters, None
                 break
             shadow = None
+    if ringed is None and outline is not None and shadow is None:
+        # ... or a halo fading all round them: a wide glow is most of the region's pixels
+        # and was read as the letters' fill, the pale letters in it as their outline (e09:
+        # drawn again as solid cyan letters outlined in white); each colour tried as the
+        # letters (a band of the halo's, as letters, reads as glowing in the letters' colour)
+        pairs = ((fill, outline), (outline, fill))
+        told = [
+            (letters, other, glow_of(rgb, polygon, [letters], height)) for letters, other in pairs
+        ]
+        # (letters stand out from the picture, not far less than their halo does: the
+        # photo's gold between white letters is no letters in a white glow)
+        told = [
+            (a, b, g)
+            for a, b, g in told
+            if g is not None
+            and (_apart(g.colour, b) <= GLOW_LIKE or _on_fade(b, g.colour, background))
+            and _apart(a, background) >= GLOW_STANDS * _apart(g.colour, background)
+        ]
+        if told:  # (both: the letters are the colour inside the other; neither clearly
+            # inside, the one further from the picture, and said)
+            (fill, _, glow), doubt = _letters_in_glow(rgb, polygon, told, background, height)
+            outline, glowing = None, "glow" if doubt else None
     if ringed is not None:
         # an outline its shape shows is taken as it is: the checks on colour below are
         # for a photo's patches taken for one
@@ -728,9 +824,16 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
         # price to a buyer (a stranger's trial)
         found, span = _coloured_strike(crop, ink, around | near(crop, outline)) or (found, span)
     letters = float(span[1] - span[0] + 1) if span and found else None
+    unsure = glowing
     if ringed is None:
         fill, outline, width = _checked(crop, fill, outline, background, around, height)
         ink = near(crop, fill)
+        if outline is not None and width is None:
+            # a second colour kept as an outline on its colours alone, though it never
+            # meets the picture round the letters, as an outline does: no shape showed
+            # it, nor a glow or a shadow (e09's halo, before a wide glow was told, drew
+            # cyan letters outlined in white): drawn so, and said
+            unsure = "outline"
     stroke = None
     if outline is None:  # read on the pixels as they are: turning a crop blurs fine strokes
         box = as_is(rgb, polygon, pad)
@@ -763,8 +866,26 @@ def measure(rgb: Any, polygon: Any, fill: Any, outline: Any, background: Any, te
         # falls on (a red product's side beside white letters on blue is lighter in red)
         shadow = None
     # (a shadow's blur next to the letters is no glow: one or the other is drawn)
-    glow = None if across or shadow else glow_of(rgb, polygon, inks, height)
-    return Look(width, found, letters, across, False, colours[0], colours[1], stroke, glow, shadow)  # type: ignore[arg-type]
+    if glow is None and not across and not shadow:
+        glow = glow_of(rgb, polygon, inks, height)
+        if glow is not None and outline is None:  # the only ink read may be a band of a
+            # wide halo, glowing in the letters' colour: the letters are inside their glow
+            again = glow_of(rgb, polygon, [glow.colour], height)
+            if again is not None and _apart(again.colour, fill) <= GLOW_LIKE:
+                told = [(fill, glow.colour, glow), (glow.colour, fill, again)]
+                (inside, _, glow), doubt = _letters_in_glow(rgb, polygon, told, background, height)
+                if inside != fill:
+                    fill = core(as_is(rgb, polygon, pad), inside, background)
+                    colours = (tuple(int(v) for v in fill), None)
+                unsure = "glow" if doubt else unsure
+    if glow is not None and outline is None:  # the erase's stroke took in the halo next to
+        # the letters, over half way to their colour (e09's 85 px on 121 px letters, drawn
+        # Bold): theirs is cut half way to the halo, what lies behind their edges
+        stroke = fine_stroke(as_is(rgb, polygon, pad), fill, glow.colour) or stroke
+    return Look(
+        width, found, letters, across, False, colours[0], colours[1], stroke, glow, shadow,  # type: ignore[arg-type]
+        unsure,
+    )  # fmt: skip
 
 
 def one_look(

@@ -387,6 +387,7 @@ def _decode(data: bytes, key: str, size: tuple[int, int]) -> Plate:
                 glow=glow and Glow(_rgb(glow["colour"]), glow["radius"]),
                 shadow=shadow
                 and Shadow(_rgb(shadow["colour"]), shadow["dx"], shadow["dy"], shadow["blur"]),
+                unsure=look.get("unsure"),
             )
             regions.append(ErasedRegion(mask, (int(x), int(y)), erased, shown))
     read, kept = meta.get("read"), None

@@ -244,6 +244,8 @@ class ReplaceText:
                     )
                 )
         notes += [poor_erase_note(f) for f in figures if f["poor"] or f.get("doubts")]
+        if not self.erase_only:
+            notes += [unsure_note(p) for p in pieces if p.look.unsure]
         if plate is not None and judged is None:
             plate.judged(doubted)
         if self.read_back is not None and pieces:
@@ -364,6 +366,30 @@ def poor_erase_note(figure: dict[str, Any]) -> Msg:
         text=figure["text"],
         score=figure["erase"],
         method=figure["method"],
+    )
+
+
+def unsure_note(piece: Piece) -> Msg:
+    """What a reviewer is told of a region whose look was not told with confidence
+    (looks.Look.unsure), as it was drawn: never a silent restyle."""
+    from localize.image.emphasis import hex_colour
+
+    look = piece.look
+    fill = hex_colour(look.fill or piece.erased.ink.fill)
+    if look.unsure == "glow" and look.glow is not None:
+        return msg(
+            "restyled: text {text!r}: its glow was drawn as a {glow} halo round {fill} "
+            "letters, though the two colours could be the other way round; check it",
+            text=piece.source,
+            glow=hex_colour(look.glow.colour),
+            fill=fill,
+        )
+    return msg(
+        "restyled: text {text!r}: its outline was drawn as {edge} round {fill} letters, read "
+        "by its colours alone (no outline, glow or shadow shows round the letters); check it",
+        text=piece.source,
+        edge=hex_colour(look.edge or piece.erased.ink.outline or piece.erased.background),
+        fill=fill,
     )
 
 
@@ -512,6 +538,7 @@ def replace_region(img: Any, plan: RegionPlan, language: str, script: str) -> Re
     notes = tuple(beside_original(done.notes, _original_contrasts([piece]))) + tuple(
         poor_erase_note(f) for f in figures if f["poor"] or f.get("doubts")
     )
+    notes += (unsure_note(piece),) if piece.look.unsure else ()
     return Replaced(done.sizes[0], done.lines[0], done.truncated, done.contrast, notes, figures)
 
 
