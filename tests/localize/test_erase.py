@@ -1227,29 +1227,13 @@ def test_white_letters_on_soft_lights_are_filled_without_specks_of_colours_not_t
     assert psnr(np.asarray(img)[ink], np.asarray(truth)[ink]) >= 32
 
 
-def lit_ellipse(with_text: bool) -> tuple[Image.Image, tuple[tuple[int, int], ...]]:
-    """trial s32's 07: a skin-tone ellipse lit brighter in its middle (30 levels from its
-    centre to its rim, blurred 3 px) on a light page, white 水润保湿 at 90 px across its
-    upper middle; and the line's box as OCR reads it."""
-    yy, xx = np.mgrid[0:1000, 0:1000]
-    rim = ((xx - 500) / 260) ** 2 + ((yy - 450) / 360) ** 2
-    page = np.stack([235 - 35 * yy / 1000, 225 - 35 * yy / 1000, 215 - 35 * yy / 1000], -1)
-    skin = np.stack([230 - 30 * rim, 180 - 30 * rim, 150 - 30 * rim], -1)
-    px = np.where((rim < 1)[..., None], skin, page)
-    img = Image.fromarray(np.clip(px, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(3))
-    pen, word = ImageDraw.Draw(img), "水润保湿"
-    if with_text:
-        pen.text((500, 450), word, font=font(90), fill=(255, 255, 255), anchor="mm")
-    left, top, right, bottom = pen.textbbox((500, 450), word, font=font(90), anchor="mm")
-    box = (left - 6, top - 6, right + 6, bottom + 6)
-    return img, ((box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3]))
-
-
 def test_bold_letters_on_a_round_things_radial_light_leave_no_ghost() -> None:
     # trial s32 (defect 2): the plane fitted to the whole ellipse is level (its light is
     # radial), so the panel was "flat" and the letters were filled with its mean, 5 levels
     # darker than the ellipse's middle round them: a legible ghost of 水润保湿 under the
     # new text, scored 35 dB and said nowhere. The fill follows the light round the letters
+    from tests.localize.images import lit_ellipse
+
     img, line = lit_ellipse(with_text=True)
     truth, _ = lit_ellipse(with_text=False)
     ink = (np.asarray(img) != np.asarray(truth)).any(axis=2)
