@@ -1180,6 +1180,46 @@ def _sticker(
     return np.asarray(img), np.asarray(truth).astype(np.float32), texts, ink, (0, 0, SIZE, SIZE)
 
 
+BUBBLE = (180, 150, 820, 380)  # the speech bubble's box (its tail hangs below it)
+SEPIA = np.array([1.0, 0.84, 0.62], np.float32)  # a sepia print's tint of a grey level
+
+
+def _bubble(
+    rng: np.random.Generator, tone: str
+) -> tuple[np.ndarray, np.ndarray, list[Text], np.ndarray, tuple[int, int, int, int]]:
+    """A speech bubble with a line of black Chinese in it over a blurred photo of soft
+    blobs (a trial s32's 02, 15 and 17): the photo in colour, or `tone` "grey" or "sepia"
+    (the bubble then cream): a grey photo's border lies within a few levels of one grey, as
+    no colour photo's does, and its bubble was taken for the product, its line kept."""
+    base = np.empty((SIZE, SIZE, 3), np.float32)
+    base[:] = (120, 140, 110)
+    photo = Image.fromarray(base.astype(np.uint8))
+    pen = ImageDraw.Draw(photo)
+    for _ in range(40):
+        cx, cy, r = (int(v) for v in (*rng.integers(0, SIZE, 2), rng.integers(40, 250)))
+        colour = tuple(int(c) for c in rng.integers((40, 60, 40), (220, 200, 180)))
+        pen.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour)
+    base = np.asarray(photo.filter(ImageFilter.GaussianBlur(25)), np.float32)
+    base = base + rng.normal(0, 6, base.shape)
+    bubble = (255, 255, 255)
+    if tone != "colour":
+        grey = base @ np.array([0.299, 0.587, 0.114], np.float32)
+        base = grey[..., None] * (SEPIA if tone == "sepia" else np.ones(3, np.float32))
+        bubble = (250, 238, 214) if tone == "sepia" else bubble
+    page = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    pen = ImageDraw.Draw(page)
+    pen.rounded_rectangle(BUBBLE, radius=60, fill=bubble)
+    pen.polygon([(300, 370), (380, 370), (260, 480)], fill=bubble)
+    img = page.copy()
+    draw, word, f = ImageDraw.Draw(img), "这个真的超好用", font(72)
+    centre = ((BUBBLE[0] + BUBBLE[2]) // 2, (BUBBLE[1] + BUBBLE[3]) // 2)
+    draw.text(centre, word, font=f, fill=(0, 0, 0), anchor="mm")
+    left, top, right, bottom = draw.textbbox(centre, word, font=f, anchor="mm")
+    texts = [Text(word, (left - 4, top - 4, right + 4, bottom + 4), 72, "regular", (0, 0, 0))]
+    ink = (np.asarray(img) != np.asarray(page)).any(axis=2)
+    return np.asarray(img), np.asarray(page).astype(np.float32), texts, ink, BUBBLE
+
+
 CARD = (470, 300, 940, 760)  # the price card's box: its centre, x = 705, is its lines' axis
 CARD_LINES = (  # (text, size, fill, bold, the ink's centre y, struck through)
     ("到手价", 46, (200, 28, 28), True, 372, False),
@@ -1765,6 +1805,8 @@ CLASSES = (
     # blue in turn, ruled, and with no rules
     *(f"{name}-jpeg" for name in JPEG),
 )
+BUBBLES = ("bubble", "bubble-grey", "bubble-sepia")  # drawn for the product's tests (what
+# is taken for printing is their subject; a plain fill's erase is CLASSES')
 LAYOUTS = (
     "table",
     "list",
@@ -1840,6 +1882,9 @@ def make(name: str, seed: int = 0) -> Synth:
         img, base, texts, ink, panel = _wood_title(rng)
     elif base_name == "knit-title":
         img, base, texts, ink, panel = _knit_title(rng)
+    elif base_name.startswith("bubble"):
+        tone = base_name.removeprefix("bubble").removeprefix("-") or "colour"
+        img, base, texts, ink, panel = _bubble(rng, tone)
     elif base_name == "paragraph":
         img, base, texts, ink, panel = _paragraph(rng)
     elif base_name == "product":

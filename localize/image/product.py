@@ -8,7 +8,9 @@ as the product's printing only when every one of these holds:
 
 1. the picture has a studio backdrop: most of its border (BACKGROUND_SHARE) is one plain
    colour or lies on one smooth gradient (a quadratic surface fitted to the border, then to
-   every px on it), flooded inwards from the border; a photo or a full-bleed panel has no
+   every px on it), flooded inwards from the border, and lies on one smooth surface all
+   but its shadows (SMOOTH: a blurred photo's soft tones do not, however grey or sepia
+   they are, though its border lies within PLAIN of one grey); a photo or a full-bleed panel has no
    silhouette and every region on it is overlay text, unless a plain card laid over it
    (CARD_SHARE of it, touching no edge: a poster's) carries the product, the card then
    its backdrop and what stands on it never a text panel;
@@ -84,6 +86,13 @@ STICKER_OUT = 0.25  # of a shape carrying text: past the box of the rest of the 
 STICKER_BITE = 0.2  # of that shape: inside the rest's box as well, it is laid over the
 # product (06: 0.4, product-sticker 0.42); a lid, a cap or a tag beside it reaches no
 # further in than its seam
+SMOOTH = 0.75  # of a backdrop's px, on one smooth surface (_smooth_share): a studio's (the
+# kit's and the tests' 0.77-0.99, a table on a page whose light rows count as the page 0.78,
+# marble's veins 0.80); a blurred photo's soft tones, grey, sepia or muted (the trial s32's
+# speech bubbles 0.57, imagesynth paragraph 0.56-0.59, sticker 0.69, watermarks 0.37)
+DOUBT_SMOOTH = 0.9  # of a backdrop, on one smooth surface: less, and the printing kept on
+# what stands on it is said (a photo's soft tones over SMOOTH may still be a photo: a
+# speech bubble on a sepia one, 0.86; the kit's and the tests' studio shots 0.92-0.99)
 CARD_SHARE = 0.2  # of the picture: the least a card carrying the product covers (g01: 0.27)
 CARD_INSET = 0.03  # of a card's size: past its rounded corners, into its own colour
 OBJECT_RING = 0.6  # of the ring round a region's letters in one shaded area: they sit on it
@@ -142,7 +151,7 @@ class Product:
         found = self._biggest()
         if found is None:
             return None
-        inner, small, scale, shape, plain, _ = found
+        inner, small, scale, shape, plain, _, _ = found
         if inner is not None:  # the padding is ours: the texts as they lie on the picture
             top, left = inner[0], inner[1]
             texts = [[(x - left, y - top) for x, y in p] for p in texts]
@@ -165,7 +174,8 @@ class Product:
     def _biggest(self) -> tuple[Any, ...] | None:
         """Where the picture lies inside our own padding (or None), its work copy and scale,
         the biggest thing on its backdrop (uint8, holes filled, on the work copy), whether
-        the backdrop is plain and how much of the thing is the backdrop's colour; None when
+        the backdrop is plain, how much of the thing is the backdrop's colour and how much
+        of the backdrop lies on one smooth surface (_smooth_share); None when
         there is no product to be found (the module's rules 1 and 2 but for the text
         panel)."""
         if self._shape is None:
@@ -185,7 +195,7 @@ class Product:
         found = self._biggest()
         if found is None:
             return None
-        inner, small, scale, shape, _, _ = found
+        inner, small, scale, shape, _, _, _ = found
         if inner is not None:
             top, left = inner[0], inner[1]
             polygon = [(x - left, y - top) for x, y in polygon]
@@ -261,6 +271,9 @@ class Product:
         edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
         touching = np.unique(edge[edge > 0])
         background = np.isin(labels, touching)
+        smooth = _smooth_share(small, background)
+        if smooth < SMOOTH:
+            return None  # a photo's soft tones, however grey: no studio backdrop
         count, parts, stats, _ = cv2.connectedComponentsWithStats(
             (~background).astype(np.uint8), connectivity=8
         )
@@ -278,7 +291,7 @@ class Product:
             return None  # mostly the page's own colour inside: a table's or a card's frame
         if _table(rgb, shape, scale):
             return None  # ruled into cells of plain fills, whatever their shade: a table
-        return inner, small, scale, shape, plain, hollow
+        return inner, small, scale, shape, plain, hollow, smooth
 
 
 def _under(labels: Any, polygon: Sequence[Point], scale: float) -> int | None:
@@ -387,7 +400,9 @@ def doubted(
     colour inside it than any product the trials measured (DOUBT_HOLLOW, under HOLLOW: a
     frame not told by its rules, a table ruled one way only), or, outside its text, one
     smooth fill as a card, a sticker or a table's cell is (DOUBT_PANEL; a plain backdrop's
-    things are not held to PANEL); or each region on a shape of one fill running off the
+    things are not held to PANEL), or on a backdrop that may be a photo's soft tones (less
+    of it on one smooth surface than DOUBT_SMOOTH: a speech bubble joined to a sepia
+    photo's blobs); or each region on a shape of one fill running off the
     product but not over it (Product.sticker's BESIDE: a tag, a lid). `product`, when
     given, is the picture's Product."""
     flags = [False] * len(polygons)
@@ -397,12 +412,13 @@ def doubted(
     found = product._biggest()
     if found is None:
         return flags
-    inner, small, scale, shape, _, hollow = found
+    inner, small, scale, shape, _, hollow, smooth = found
     texts = polygons
     if inner is not None:
         top, left = inner[0], inner[1]
         texts = [[(x - left, y - top) for x, y in p] for p in texts]
-    doubt = hollow > DOUBT_HOLLOW or _panel(small, shape > 0, texts, scale, DOUBT_PANEL)
+    doubt = hollow > DOUBT_HOLLOW or smooth < DOUBT_SMOOTH
+    doubt = doubt or _panel(small, shape > 0, texts, scale, DOUBT_PANEL)
     return [
         kind == PRINTING and (doubt or product.sticker(polygon, polygons) == BESIDE)
         for polygon, kind in zip(polygons, kinds, strict=True)
@@ -496,6 +512,28 @@ def _backdrop(small: Any) -> tuple[Any | None, bool]:
     if shaded is not None:
         near |= shaded & (_smooth_areas(small) > 0)
     return near.astype(np.uint8), True
+
+
+def _smooth_share(small: Any, backdrop: Any) -> float:
+    """How much of the backdrop `backdrop` (boolean H x W) of the work copy `small` lies on
+    one smooth surface (a plain colour or a gradient), within PLAIN / 3 once its noise is
+    blurred away: a studio's backdrop does, all but its shadows; a photo's soft tones do
+    not, however grey (a blurred grey or sepia scene's border lies within PLAIN of one
+    colour, where the same scene in colour does not)."""
+    import cv2
+    import numpy as np
+
+    ys, xs = np.nonzero(backdrop)
+    if not len(ys):
+        return 0.0
+    px = cv2.GaussianBlur(small, (5, 5), 0)[ys, xs].astype(np.float32)
+    sh, sw = backdrop.shape
+    x, y = xs / max(1, sw - 1), ys / max(1, sh - 1)
+    near = np.ones(len(px), bool)
+    for _ in range(2):  # fitted to all of it, then to what lies on the surface
+        fitted = _fit(x[near], y[near], px[near])
+        near = np.abs(px - _surface(fitted, x, y)).max(axis=1) <= PLAIN / 3
+    return float(near.mean())
 
 
 def _shaded(px: Any, start: Any = None) -> Any | None:

@@ -399,3 +399,24 @@ def struck_price() -> tuple[Image.Image, tuple[int, int, int, int]]:
     middle = (top + bottom) // 2
     draw.line((left - 5, middle, right + 5, middle), fill=(200, 0, 0), width=6)
     return img, (left, top, right, bottom)
+
+
+def lit_ellipse(with_text: bool) -> tuple[Image.Image, tuple[tuple[int, int], ...]]:
+    """trial s32's 07: a skin-tone ellipse lit brighter in its middle (30 levels from its
+    centre to its rim, blurred 3 px) on a light page, white 水润保湿 at 90 px across its
+    upper middle; and the line's box as OCR reads it."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    yy, xx = np.mgrid[0:1000, 0:1000]
+    rim = ((xx - 500) / 260) ** 2 + ((yy - 450) / 360) ** 2
+    page = np.stack([235 - 35 * yy / 1000, 225 - 35 * yy / 1000, 215 - 35 * yy / 1000], -1)
+    skin = np.stack([230 - 30 * rim, 180 - 30 * rim, 150 - 30 * rim], -1)
+    px = np.where((rim < 1)[..., None], skin, page)
+    img = Image.fromarray(np.clip(px, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(3))
+    pen, word = ImageDraw.Draw(img), "水润保湿"
+    if with_text:
+        pen.text((500, 450), word, font=cjk_font(90), fill=(255, 255, 255), anchor="mm")
+    left, top, right, bottom = pen.textbbox((500, 450), word, font=cjk_font(90), anchor="mm")
+    box = (left - 6, top - 6, right + 6, bottom + 6)
+    return img, ((box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3]))
