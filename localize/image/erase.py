@@ -98,6 +98,7 @@ MARK_REACH = 0.15  # of the text's height: the picture around a stroke (a stroke
 MARK_TOWARD = 40.0  # levels a channel lies from a white or black mark to tell its strength
 MARK_AGREE = 6.0  # levels: every channel of a white or black mark's pixels as its strength says
 MARK_OUT = 0.3  # of the text's height: how far a mark's strokes are followed past its region
+MARK_SPAN = 60.0  # levels apart the channels telling a white or black mark's strength lie
 MARK_MOST = 0.8  # of a white or black mark's pixels that must tell its one strength
 MARK_SIDE = 12.0  # levels on each channel: a colour the picture beside shows
 MARK_PAST = 8.0  # levels under black or past white: no pixel under the mark was so
@@ -2978,7 +2979,11 @@ def _neutral_blend(o: Any, b: Any, pairs: Any) -> Blend | None:
         if not MARK_ALPHA[0] <= alpha <= MARK_ALPHA[1]:
             continue
         fits = np.abs(o - (alpha * level + (1 - alpha) * b)).max(axis=1) <= MARK_AGREE
-        if pairs[fits].sum() >= MARK_MOST * pairs.sum():
+        # and told by channels lying far apart from the mark (a red ball's red and green):
+        # grey letters on a grey ground lie on the line to black for any colour they have,
+        # so one strength "fits" opaque ink there too (a vignette's dark grey points)
+        told = np.abs(reach[fits][sure[fits]])
+        if pairs[fits].sum() >= MARK_MOST * pairs.sum() and np.ptp(told) >= MARK_SPAN:
             return Blend(alpha, np.full(3, level, np.float32), 1.0)
     return None
 
