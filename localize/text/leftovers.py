@@ -113,6 +113,8 @@ _LATIN: dict[str, tuple[str, bool, bool]] = {
 _SPACED = _LATIN | {m: (" ", False, False) for m in "，、。；"}
 _CHINESE_ELLIPSIS = re.compile("[\u2026\u22ef]{2,}")
 _MARKS = re.compile(f"{_CHINESE_ELLIPSIS.pattern}|[{''.join(k for k in _LATIN if len(k) == 1)}]")
+_ENGINE_SPACES = " \u3000"
+_AGAINST_THE_WORD = ",.!?:;)\u201d\u2019\u2026"  # marks with no space before them
 _KEEPS_CJK = ("zh", "ja")
 _SPACE_SEPARATED = ("th", "lo", "km")
 
@@ -241,6 +243,13 @@ def _punctuation(text: str, language: str, changes: list[Change]) -> str:
         elif prev.isdigit() and nxt.isdigit() and mark in ",.:~":
             pass  # 1，000 or 3。5: a number's separator; 3～5: a range
         else:
+            if mark[0] in _AGAINST_THE_WORD and prev in _ENGINE_SPACES:
+                # an engine's space before the mark ('Free Shipping ，'): none before ','
+                while out and (not out[-1] or out[-1][-1] in _ENGINE_SPACES):
+                    out[-1] = out[-1].rstrip(_ENGINE_SPACES)
+                    if out[-1]:
+                        break
+                    out.pop()
             if space_before and _word(prev):
                 mark = " " + mark
             if space_after and (_word(nxt) or (nxt != "" and nxt in "（「『《〈〔")):
