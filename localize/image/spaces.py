@@ -14,9 +14,11 @@ and nothing else (punctuation, digits beside a full stop) is ever spaced.
 Two Chinese phrases a space parts on the picture are joined the same way ('轻便防风 安心过夜'
 read '轻便防风安心过夜', trial 32's D8: the engine and the memory got one phrase). Han
 characters are all an em wide and their gaps even: in a run of four or more, a space goes
-back where the blank run nearest half-way between two of them is wider than the run's
-median gap by HAN_WIDER_BY of the height. A glyph with a blank side of its own (卜) beside
-another can look as a space does, and is taken for one.
+back where the recogniser thought one possible (HAN_HINT) and the blank run nearest
+half-way between two of them is wider than the run's median gap, and than the gaps either
+side of it, by HAN_WIDER_BY of the height (a narrow glyph, 日 of 日常, has wide gaps on
+both sides). Two narrow glyphs side by side (月日) or one with a blank side (卜) can still
+look as a space does, and are taken for one when the recogniser hinted at all.
 """
 
 from __future__ import annotations
@@ -38,6 +40,14 @@ HAN_MARGIN = 0.25  # of the height: a Han glyph's own blank columns (川, 以) n
 # gap at 20-80 px, a gap between characters of one phrase at most 0.03 (保温杯大容量食品级)
 HAN_WIDER_BY = 0.1
 HAN_RUN = 4  # the fewest Han characters whose gaps give a median to trust
+# ...and only where the recogniser thought a space possible at all: the spaces of the
+# trial's pictures it joined had odds of 0.001-0.007, the gaps of a narrow glyph (日常) 0;
+# there the gap must be wider than those either side of it too (日's are both wide). At
+# HAN_SURE (0.17-0.6 on drawn lines) a gap HAN_SURE_BY over the median is enough (a space
+# beside 日 was only 0.08 over).
+HAN_HINT = 0.0005
+HAN_SURE = 0.1
+HAN_SURE_BY = 0.05
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -161,6 +171,16 @@ def respaced(text: str, xs: list[float], crop: Any, hints: list[float] | None = 
             continue
         widths = [han_gaps[n][0] for n in run[:-1]]
         median = statistics.median(widths)
-        wide = median + height * HAN_WIDER_BY
-        spaced_after |= {n for n, w in zip(run[:-1], widths, strict=True) if w > wide}
+        for k, n in enumerate(run[:-1]):
+            # the ink alone cannot tell: a narrow glyph (日 of 日常) leaves as wide a gap
+            # as a space, on both its sides, where the recogniser saw no space at all
+            if hints[n] >= HAN_SURE:
+                least = median + height * HAN_SURE_BY
+            elif hints[n] >= HAN_HINT:
+                beside = [widths[j] for j in (k - 1, k + 1) if 0 <= j < len(widths)]
+                least = max(median, *beside) + height * HAN_WIDER_BY
+            else:
+                continue
+            if widths[k] > least:
+                spaced_after.add(n)
     return "".join(c + (" " if n in spaced_after else "") for n, c in enumerate(text))

@@ -45,6 +45,7 @@ def test_a_word_is_never_split(size: int) -> None:
         ("一抹吸收 不油腻", 40),
         ("一抹吸收 不油腻", 80),
         ("手感细腻 经久耐用", 28),
+        ("美好日常 每日必备", 56),  # beside 日, whose own sides are wide
     ],
 )
 def test_two_chinese_phrases_a_space_parts_are_read_apart(text: str, size: int) -> None:
@@ -54,8 +55,11 @@ def test_two_chinese_phrases_a_space_parts_are_read_apart(text: str, size: int) 
 
 
 @pytest.mark.parametrize("size", [20, 28, 40, 56, 80])
-@pytest.mark.parametrize("text", ["保温杯大容量食品级", "八小时保温川味小吃", "川贝枇杷膏小儿可用"])
+@pytest.mark.parametrize(
+    "text", ["保温杯大容量食品级", "八小时保温川味小吃", "川贝枇杷膏小儿可用", "适合家庭日常使用"]
+)
 def test_one_chinese_phrase_is_never_split(text: str, size: int) -> None:
     """Nor is a space read into one phrase: 川's own strokes leave a gap as wide as a
-    space, off half-way between it and the next character."""
+    space, off half-way between it and the next character, and the narrow 日 of 日常 as
+    wide a gap on both its sides."""
     assert _read(text, size) == text
