@@ -31,7 +31,7 @@ from localize.image import curves, spaces, strokes
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 MIN_CONFIDENCE = 0.8  # below this a region is reported for a person, not replaced
-CACHE_VERSION = 6  # bumped when the engine or its settings change what regions come out
+CACHE_VERSION = 7  # bumped when the engine or its settings change what regions come out
 # A cached entry beyond these is not what the detector writes (edited or damaged): read
 # again. 20,000 regions took minutes to replace; a point of 1e12 overflowed every run.
 MAX_CACHED_REGIONS = 1000

@@ -10,11 +10,21 @@ columns between them are clearly wider than the gaps between the letters of that
 Latin (their median, plus a share of the line's height: a word space is about a quarter
 of the font's size). A run of fewer than three Latin characters has no median to trust,
 and nothing else (punctuation, digits beside a full stop) is ever spaced.
+
+Two Chinese phrases a space parts on the picture are joined the same way ('轻便防风 安心过夜'
+read '轻便防风安心过夜', trial 32's D8: the engine and the memory got one phrase). Han
+characters are all an em wide and their gaps even: in a run of four or more, a space goes
+back where the recogniser thought one possible (HAN_HINT) and the blank run nearest
+half-way between two of them is wider than the run's median gap, and than the gaps either
+side of it, by HAN_WIDER_BY of the height (a narrow glyph, 日 of 日常, has wide gaps on
+both sides). Two narrow glyphs side by side (月日) or one with a blank side (卜) can still
+look as a space does, and are taken for one when the recogniser hinted at all.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 # a gap this share of the crop's height beyond the run's median letter gap is a space:
@@ -25,6 +35,19 @@ HINT = 0.01  # a space the recogniser thought this likely between two characters
 HINTED_BY = 0.05  # ...needs a gap only this share of the height over the median
 INK_FROM = 0.25  # how far from the ground to the ink a pixel counts as ink
 HAN_MARGIN = 0.25  # of the height: a Han glyph's own blank columns (川, 以) not counted
+# Between Han characters (all one em wide, their gaps even): a space drawn between two
+# phrases (轻便防风 安心过夜) measured 0.14-0.27 of the crop's height over the run's median
+# gap at 20-80 px, a gap between characters of one phrase at most 0.03 (保温杯大容量食品级)
+HAN_WIDER_BY = 0.1
+HAN_RUN = 4  # the fewest Han characters whose gaps give a median to trust
+# ...and only where the recogniser thought a space possible at all: the spaces of the
+# trial's pictures it joined had odds of 0.001-0.007, the gaps of a narrow glyph (日常) 0;
+# there the gap must be wider than those either side of it too (日's are both wide). At
+# HAN_SURE (0.17-0.6 on drawn lines) a gap HAN_SURE_BY over the median is enough (a space
+# beside 日 was only 0.08 over).
+HAN_HINT = 0.0005
+HAN_SURE = 0.1
+HAN_SURE_BY = 0.05
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -75,6 +98,21 @@ def _blank_runs(blank: Any) -> list[tuple[int, int]]:
     return runs
 
 
+def _runs(text: str, kind: Callable[[str], bool]) -> list[list[int]]:
+    """The runs of neighbouring characters of one `kind` in `text`: [index, ...]."""
+    runs: list[list[int]] = []
+    run: list[int] = []
+    for n, char in enumerate(text):
+        if kind(char):
+            run.append(n)
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    return runs
+
+
 def respaced(text: str, xs: list[float], crop: Any, hints: list[float] | None = None) -> str:
     """`text` with a space put back between each two neighbouring characters (Latin and
     Latin, Latin and Han) whose gap on `crop` is a word's, not a letter's; `xs` is where
@@ -84,7 +122,7 @@ def respaced(text: str, xs: list[float], crop: Any, hints: list[float] | None = 
     any other by WIDER_BY."""
     import statistics
 
-    if len(xs) != len(text) or not any(latin(c) for c in text):
+    if len(xs) != len(text) or not any(latin(c) or han(c) for c in text):
         return text
     hints = hints if hints is not None and len(hints) == len(text) - 1 else [0.0] * len(xs)
     height = crop.shape[0]
@@ -93,6 +131,9 @@ def respaced(text: str, xs: list[float], crop: Any, hints: list[float] | None = 
     # between (a character's place is only roughly known: a window from one to the next
     # took in the space beyond a word's last letter, and split 'vacuu m')
     gaps = [0] * (len(text) - 1)
+    # between two Han characters, the one run nearest half-way from one to the next: a
+    # glyph's own strokes (川's) leave runs as wide as a space, nearer where it was read
+    han_gaps = [(0, float(height))] * (len(text) - 1)  # (width, off half-way)
     for start, end in _blank_runs(blank_columns(crop)):
         middle = (start + end) / 2
         n = sum(1 for x in xs if x <= middle) - 1
@@ -103,18 +144,12 @@ def respaced(text: str, xs: list[float], crop: Any, hints: list[float] | None = 
         ):
             continue  # a Han glyph's own blank columns (川, 以)
         gaps[n] = max(gaps[n], end - start)
+        off = abs(middle - (xs[n] + xs[n + 1]) / 2)
+        if off < han_gaps[n][1]:
+            han_gaps[n] = (end - start, off)
 
-    runs, run = [], []  # the runs of Latin characters: [index, ...]
-    for n, char in enumerate(text):
-        if latin(char):
-            run.append(n)
-        elif run:
-            runs.append(run)
-            run = []
-    if run:
-        runs.append(run)
     spaced_after: set[int] = set()
-    for run in runs:
+    for run in _runs(text, latin):
         if len(run) < 3:
             continue
         median = statistics.median(gaps[n] for n in run[:-1])
@@ -129,4 +164,23 @@ def respaced(text: str, xs: list[float], crop: Any, hints: list[float] | None = 
             spaced_after.add(before)
         if after < len(text) and han(text[after]) and run[-1] in wide:
             spaced_after.add(run[-1])
+    # two phrases of Chinese a space parts on the picture: the recogniser joins them too
+    # (轻便防风 安心过夜, trial 32's D8), and the engine and the memory got one phrase
+    for run in _runs(text, han):
+        if len(run) < HAN_RUN:
+            continue
+        widths = [han_gaps[n][0] for n in run[:-1]]
+        median = statistics.median(widths)
+        for k, n in enumerate(run[:-1]):
+            # the ink alone cannot tell: a narrow glyph (日 of 日常) leaves as wide a gap
+            # as a space, on both its sides, where the recogniser saw no space at all
+            if hints[n] >= HAN_SURE:
+                least = median + height * HAN_SURE_BY
+            elif hints[n] >= HAN_HINT:
+                beside = [widths[j] for j in (k - 1, k + 1) if 0 <= j < len(widths)]
+                least = max(median, *beside) + height * HAN_WIDER_BY
+            else:
+                continue
+            if widths[k] > least:
+                spaced_after.add(n)
     return "".join(c + (" " if n in spaced_after else "") for n, c in enumerate(text))

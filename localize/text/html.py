@@ -15,6 +15,9 @@ from config.i18n import Msg, msg
 
 # TikTok Shop's description rules (Partner API 202309): these tags only, blocks not nested.
 ALLOWED_TAGS = frozenset({"p", "img", "ul", "ol", "li", "br", "strong", "b", "i", "em", "u"})
+# Tags a line of text runs on through (the sanitizer keeps the first five).
+INLINE_TAGS = frozenset({"strong", "b", "i", "em", "u", "span", "font", "a", "small", "sup", "sub"})
+_TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9]*)")
 BLOCK_TAGS = frozenset({"p", "ul", "ol"})
 _VOID = frozenset({"br", "img"})
 _DROP_WITH_CONTENT = frozenset({"script", "style", "template"})
@@ -85,6 +88,38 @@ class Fragment:
         nor a sub-item's mark first (they stay with the markup: `render` puts them back as
         they were; '– 防水' and '防水' are one text to the memory)."""
         return [core for k, v in self.parts if k == "text" and (core := _around(v)[1])]
+
+    def meets(self) -> list[str | None]:
+        """How each text piece of `texts` meets the next: None where a reader sees a gap
+        between them (whitespace, a block, a line break, an image); where only inline tags
+        are (`<b>限时特惠</b>，全场包邮`: two pieces a reader reads as one run), the side a
+        space between them goes to stand outside those tags: "end" (of this piece: the
+        next opens a tag) or "start" (of the next: this one closes a tag)."""
+        out: list[str | None] = []
+        pieces = 0
+        between: list[str] | None = None  # the tags since the last piece; None: a gap
+        for kind, value in self.parts:
+            if kind == "tag":
+                name = _TAG_NAME.match(value)
+                inline = name is not None and name.group(1).lower() in INLINE_TAGS
+                between = between + [value] if between is not None and inline else None
+                continue
+            lead, core, trail = _around(value)
+            if not core:
+                between = None if value else between
+                continue
+            if pieces:
+                opens = bool(between) and not between[0].startswith("</")  # type: ignore[index]
+                out.append(None if between is None or lead else "end" if opens else "start")
+            pieces += 1
+            between = None if trail else []
+        return out
+
+    def fill(self, pieces: list[str]) -> str:
+        """The fragment with its text pieces (`texts`, in order) written as `pieces`,
+        escaped again: a piece may read differently where it stands (`meets`)."""
+        given = iter(pieces)
+        return self.render(lambda _: next(given))
 
     def text(self) -> str:
         """The fragment's plain text (scripts and styles are not text)."""

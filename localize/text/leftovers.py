@@ -72,7 +72,7 @@ def _emoji(field: str) -> re.Pattern[str]:
 
 
 # The marks of Chinese text a translation into another script must not keep.
-CJK_PUNCTUATION = "【】〖〗「」『』《》〈〉、。，！？：；（）〔〕"
+CJK_PUNCTUATION = "【】〖〗「」『』《》〈〉、。，！？：；（）〔〕～〜"
 _CJK = re.compile(f"[{CJK_PUNCTUATION}]")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _LINK = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
@@ -102,9 +102,19 @@ _LATIN: dict[str, tuple[str, bool, bool]] = {
     "》": ("\u201d", False, True),
     "〈": ("\u2018", True, False),
     "〉": ("\u2019", False, True),
+    # the wave Chinese sellers end a cheerful line with (包邮～) or write a range with
+    # (3～5天): the tilde every script has, as the image's fonts draw it (symbols.py)
+    "～": ("~", False, True),
+    "〜": ("~", False, True),
+    # Chinese writes its ellipsis twice (……, or ⋯⋯): once is the mark other scripts write
+    "……": ("\u2026", False, True),
 }
 # Thai, Lao and Khmer: a space where Chinese ends a sentence or pauses.
 _SPACED = _LATIN | {m: (" ", False, False) for m in "，、。；"}
+_CHINESE_ELLIPSIS = re.compile("[\u2026\u22ef]{2,}")
+_MARKS = re.compile(f"{_CHINESE_ELLIPSIS.pattern}|[{''.join(k for k in _LATIN if len(k) == 1)}]")
+_ENGINE_SPACES = " \u3000"
+_AGAINST_THE_WORD = ",.!?:;)\u201d\u2019\u2026"  # marks with no space before them
 _KEEPS_CJK = ("zh", "ja")
 _SPACE_SEPARATED = ("th", "lo", "km")
 
@@ -214,29 +224,112 @@ def _no_emoji(text: str, changes: list[Change], field: str = "title") -> str:
 def _punctuation(text: str, language: str, changes: list[Change]) -> str:
     """Fullwidth marks as `language` writes them."""
     table = _SPACED if primary_language(language) in _SPACE_SEPARATED else _LATIN
-    if not any(ch in table for ch in text):
+    if not any(ch in table for ch in text) and not _CHINESE_ELLIPSIS.search(text):
         return text
     out: list[str] = []
-    for i, ch in enumerate(text):
+    at = 0
+    for m in _MARKS.finditer(text):
+        out.append(text[at : m.start()])
+        at = m.end()
+        ch = "……" if _CHINESE_ELLIPSIS.fullmatch(m.group()) else m.group()
         if ch not in table:
             out.append(ch)
             continue
         mark, space_before, space_after = table[ch]
-        prev = out[-1][-1:] if out and out[-1] else ""
-        nxt = text[i + 1] if i + 1 < len(text) else ""
+        prev = next((o[-1] for o in reversed(out) if o), "")
+        nxt = text[m.end()] if m.end() < len(text) else ""
         if mark == " ":
             mark = "" if not prev or prev.isspace() or not nxt or nxt.isspace() else " "
-        elif prev.isdigit() and nxt.isdigit() and mark in ",.:":
-            pass  # 1，000 or 3。5: a number's separator
+        elif prev.isdigit() and nxt.isdigit() and mark in ",.:~":
+            pass  # 1，000 or 3。5: a number's separator; 3～5: a range
         else:
+            if mark[0] in _AGAINST_THE_WORD and prev in _ENGINE_SPACES:
+                # an engine's space before the mark ('Free Shipping ，'): none before ','
+                while out and (not out[-1] or out[-1][-1] in _ENGINE_SPACES):
+                    out[-1] = out[-1].rstrip(_ENGINE_SPACES)
+                    if out[-1]:
+                        break
+                    out.pop()
             if space_before and _word(prev):
                 mark = " " + mark
             if space_after and (_word(nxt) or (nxt != "" and nxt in "（「『《〈〔")):
                 mark += " "
         # said as the mark it became ('，' -> ','), or the space or nothing Thai writes
-        changes.append(Change("cjk_punctuation", ch, table[ch][0] if table[ch][0] != " " else mark))
+        said = table[ch][0] if table[ch][0] != " " else mark
+        changes.append(Change("cjk_punctuation", m.group(), said))
         out.append(mark)
+    out.append(text[at:])
     return "".join(out)
+
+
+# Where Chinese pauses, ends a sentence or closes a bracket at the end of a text piece, or
+# pauses or opens one at its start: marks after which (or before which) the target writes
+# a space, whatever it writes of the mark itself.
+_ENDS_A_RUN = "".join(m for m, (_, _, after) in _LATIN.items() if after) + "…"
+_STARTS_A_RUN = "".join(m for m, (_, before, _) in _LATIN.items() if before) + "，、。；！？：～〜…"
+_CLOSING = ",.;:!?)]}\u201d\u2019\u00bb…~%"  # what stands against the word before it
+_OPENING = "([{\u201c\u2018\u00ab"  # ... against the word after it
+
+
+def join_pieces(
+    sources: list[str],
+    pieces: list[str],
+    changes: list[list[Change]],
+    meets: list[str | None],
+    language: str,
+) -> list[str]:
+    """A description's translated text pieces (each cleaned alone, `changes` what that
+    cleaning did) as they read beside each other: where two pieces meet with only inline
+    tags between (`meets`, html.Fragment.meets) at a mark of the source (`<b>限时特惠</b>，
+    全场包邮`), the space the target writes there. A piece alone cannot tell: Thai wrote
+    nothing for a '，' at its start and the two phrases ran together (trial 32), a Latin
+    ',' at its end had no space after it. The mark Thai wrote as nothing is said as the
+    space it became."""
+    out = list(pieces)
+    if keeps_cjk_punctuation(language):
+        return out
+
+    def said_as_space(i: int, mark: str) -> None:
+        gone = Change("cjk_punctuation", mark, "")
+        if gone in changes[i]:
+            changes[i].remove(gone)
+            changes[i].append(Change("cjk_punctuation", mark, " "))
+
+    # a piece of nothing but a mark (<b>限时特惠</b>，<b>全场包邮</b>) that Thai wrote as
+    # nothing: the space between the pieces either side
+    for i in range(1, len(out) - 1):
+        left, right = out[i - 1], out[i + 1]
+        if out[i].strip() or not meets[i - 1] or not meets[i]:
+            continue
+        if not left.strip() or not right.strip() or left[-1].isspace() or right[0].isspace():
+            continue
+        if sources[i] and all(c in _STARTS_A_RUN + _ENDS_A_RUN for c in sources[i]):
+            out[i] = " "
+            said_as_space(i, sources[i])
+    for i, side in enumerate(meets):
+        left, right = out[i], out[i + 1]
+        if side is None or not left.strip() or not right.strip():
+            continue
+        if left[-1].isspace() or right[0].isspace():
+            continue
+        if left[-1] in _OPENING or right[0] in _CLOSING:
+            continue
+        ended, started = sources[i][-1:], sources[i + 1][:1]
+        mark, held = (
+            (ended, i)
+            if ended and ended in _ENDS_A_RUN
+            else (started, i + 1)
+            if started and started in _STARTS_A_RUN
+            else ("", -1)
+        )
+        if not mark:
+            continue
+        if side == "end":
+            out[i] = left + " "
+        else:
+            out[i + 1] = " " + right
+        said_as_space(held, mark)
+    return out
 
 
 def _external(url: str) -> bool:

@@ -493,11 +493,11 @@ def assemble(
     left: list[str] = []  # yuan prices left (no rate)
     in_yuan = not target_lang.lower().startswith("zh")  # a Chinese reader's are kept
 
-    def cleaned(segment: Segment) -> str:
+    def cleaned(segment: Segment, said: list[leftovers.Change] = changes) -> str:
         # cleaned as the engine answered (Segment.changes); again for the field (a title's
         # emoji, a memory entry stored before cleaning was)
         after = leftovers.clean_translation(segment.text, field_name, target_lang)
-        changes.extend([*segment.changes, *after.changes])
+        said.extend([*segment.changes, *after.changes])
         if not in_yuan:
             return after.text
         # the memory keeps "¥99" whatever the rate: converted here, on the way out (and a
@@ -510,10 +510,17 @@ def assemble(
 
     if field_name == "description":
         fragment = html.split(text)
-        segments = [done[t] for t in fragment.texts()]
+        sources = fragment.texts()
+        segments = [done[t] for t in sources]
+        said: list[list[leftovers.Change]] = [[] for _ in sources]
+        pieces = [cleaned(s, into) for s, into in zip(segments, said, strict=True)]
+        # a piece beside another across inline tags, at a mark of the source, reads as one
+        # run with it unless the space the target writes there is put back
+        pieces = leftovers.join_pieces(sources, pieces, said, fragment.meets(), target_lang)
+        changes.extend(c for into in said for c in into)
         # whitespace at a description's edges carries nothing, and a tab or CR there would
         # start a formula in a spreadsheet (the export quotes such a cell)
-        output = fragment.render(lambda t: cleaned(done[t])).strip()
+        output = fragment.fill(pieces).strip()
         if fragment.reshaped:
             findings += checks.reshaped(fragment.reshaped)
         if fragment.dropped:

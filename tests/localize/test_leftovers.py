@@ -54,6 +54,11 @@ def test_marketing_brackets_give_their_word_and_a_titles_emoji_go() -> None:
         # Thai has no full stop or enumeration comma: a space, nothing at the end
         ("th", "แก้วเก็บความร้อน，ใช้ดี。", "แก้วเก็บความร้อน ใช้ดี"),
         ("zh-TW", "保溫杯，好用。", "保溫杯，好用。"),  # Chinese keeps its own marks
+        # an engine's space before a mark (trial 32's 'Free Shipping ，') goes with it
+        ("en", "Free Shipping ，today ！", "Free Shipping, today!"),
+        # the wave is the tilde every font has, a range stays tight; …… is one …
+        ("vi", "Miễn phí～giao 3～5 ngày……", "Miễn phí~ giao 3~5 ngày…"),
+        ("th", "ส่งฟรี⋯⋯ใช้ดี～", "ส่งฟรี… ใช้ดี~"),
     ],
 )
 def test_fullwidth_punctuation_becomes_the_markets(
