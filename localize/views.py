@@ -148,7 +148,7 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
             env.err(msg("note: {input}: {info}", input=str(done.input), info=said))
         for warning in done.warnings:
             env.err(msg("warning: {input}: {warning}", input=str(done.input), warning=warning))
-    still = captioned.still_chinese()
+    failing = captioned.still_chinese()
     if as_json:
         env.json(
             {
@@ -165,7 +165,7 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
                         "warnings": list(d.warnings),
                         "replaced": d.replaced,  # (kept for scripts: the file overwritten)
                         "overwritten": d.replaced,
-                        "still_chinese": d in still,
+                        "still_chinese": d in failing,
                         "info": list(d.info),
                         **_region_counts(captioned, d),
                     }
@@ -235,7 +235,7 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
     )
     # (a batch's operator reads the last line: a 12 dB erase with Chinese still read was
     # "5 written, 0 failed" there, its four warnings scrolled away; a stranger's trial)
-    warned = [d for d in result.done if d.warnings and d not in still]
+    warned = [d for d in result.done if d.warnings and d not in failing]
     if warned:
         env.err(
             msg(
@@ -244,14 +244,14 @@ def images(env: Environment, captioned: CaptionedImages, as_json: bool) -> None:
                 files=_named(warned),
             )
         )
-    if still:  # written to be looked at, but failed: a buyer would read the Chinese (exit 1)
+    if failing:  # written to be looked at, but failed: a buyer would read the Chinese (exit 1)
         env.err(
             msg(
                 "error: {count} of them still show Chinese text where it was erased "
                 "({files}), so they are not ready to upload: the warnings above say where. "
                 "Have those regions retouched, or use another picture",
-                count=len(still),
-                files=_named(still),
+                count=len(failing),
+                files=_named(failing),
             )
         )
 

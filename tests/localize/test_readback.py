@@ -203,6 +203,11 @@ def test_localize_image_fails_an_image_still_showing_chinese_and_writes_it(  # t
         [done] = json.loads(said.out)["captioned"]
         assert done["still_chinese"] is True and done["regions_still_read"] == 1
         assert "still show Chinese text where it was erased (out" in said.err
+        plain = run("image", str(tmp_path / "zh.png"), "-o", str(out), *asked,
+                    "--shop", "acme-my")  # fmt: skip
+        assert plain.code == 1, plain.err  # (as said to a person: its counts, then this)
+        assert "1 with Chinese still read around it" in plain.out
+        assert "still show Chinese text where it was erased (out" in plain.err
     clean = tmp_path / "clean.png"
     plain = slope((800, 600), (180, 180, 175))
     ImageDraw.Draw(plain).text((120, 200), "包邮到家", font=cjk_font(90), fill=(30, 30, 30))
