@@ -2982,8 +2982,9 @@ def _neutral_blend(o: Any, b: Any, pairs: Any) -> Blend | None:
         # and told by channels lying far apart from the mark (a red ball's red and green):
         # grey letters on a grey ground lie on the line to black for any colour they have,
         # so one strength "fits" opaque ink there too (a vignette's dark grey points)
-        told = np.abs(reach[fits][sure[fits]])
-        if pairs[fits].sum() >= MARK_MOST * pairs.sum() and np.ptp(told) >= MARK_SPAN:
+        told = np.abs(reach[fits][sure[fits]])  # (none when only the untold fit)
+        spread = float(told.max() - told.min()) if told.size else 0.0
+        if pairs[fits].sum() >= MARK_MOST * pairs.sum() and spread >= MARK_SPAN:
             return Blend(alpha, np.full(3, level, np.float32), 1.0)
     return None
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -548,6 +548,40 @@ def test_a_white_mark_over_a_flat_ball_and_backdrop_is_unblended_and_laid_again_
     assert len(letters) > 1000
     expected = 0.43 * 255 + 0.57 * rim[ball][0]  # the ball's colour under white at 43%
     assert np.abs(np.median(letters, axis=0) - expected).max() < 12  # a mark, not opaque white
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.tuples(*[st.integers(0, 255)] * 3),
+            st.tuples(*[st.integers(0, 255)] * 3),
+            st.integers(20, 5000),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_any_colours_under_a_mark_give_a_white_or_black_strength_or_none(groups: list) -> None:  # type: ignore[type-arg]
+    # a group beside the mark's own level tells no strength: with only such groups fitting
+    # the one that told it, the channels telling it were none, and their spread raised
+    from localize.image.erase import MARK_ALPHA, _neutral_blend
+
+    o = np.array([g[0] for g in groups], float)
+    b = np.array([g[1] for g in groups], float)
+    found = _neutral_blend(o, b, np.array([g[2] for g in groups]))
+    assert found is None or (
+        MARK_ALPHA[0] <= found.alpha <= MARK_ALPHA[1]
+        and found.colour.tolist() in ([255.0] * 3, [0.0] * 3)
+    )
+    # the case found: a near-white ground most of the mark lies on, one coloured group
+    # whose channels disagree
+    untold = _neutral_blend(
+        np.array([[252.0, 252, 252], [150, 120, 200]]),
+        np.array([[250.0, 250, 250], [100, 60, 60]]),
+        np.array([900, 100]),
+    )
+    assert untold is None
 
 
 def test_a_translucent_watermark_is_unblended_and_the_product_under_it_kept() -> None:
