@@ -197,19 +197,10 @@ def check_coverage(
     script = _written_in(text, missing)
     if script is not None:  # the script said, a few of its letters shown: no list of names
         shown = ", ".join(repr(ch) for ch in missing[:3])
+        if language:
+            fix = msg("give it in {language}", language=language)
         raise FontError(
             msg(
-                "{what} is written in {script}, which {family} cannot draw ({count} "
-                "different characters, such as {shown}); give it in {language}",
-                what=what,
-                script=script,
-                family=choice.family,
-                count=len(missing),
-                shown=shown,
-                language=language,
-            )
-            if language
-            else msg(
                 "{what} is written in {script}, which {family} cannot draw ({count} "
                 "different characters, such as {shown}); {fix}",
                 what=what,

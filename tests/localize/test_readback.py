@@ -152,6 +152,22 @@ def test_text_left_on_purpose_is_no_news_and_the_crops_never_overlap() -> None:
     ]
 
 
+def one_image_run(run, tmp_path: Path, picture: Image.Image, words: str) -> int:  # type: ignore[no-untyped-def]
+    """The id of the item `localize run` made, its text replaced, of a listing of one image
+    (`picture`) whose title is `words` said thrice (long enough for the market's rule)."""
+    import json
+
+    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
+        f.write("[shops.captions]\nreplace_text = true\n")
+    picture.save(tmp_path / "zh.png")
+    listing = tmp_path / "l.csv"
+    listing.write_text(f"product_id,title,caption,images\np1,{words * 3},,zh.png\n", "utf-8")
+    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
+    assert run("run", "--shop", "acme-my").code == 0
+    doc = json.loads(run("review", "list", "--json").out)
+    return int(doc["items"][0]["id"] if isinstance(doc, dict) else doc[0]["id"])
+
+
 def test_localize_run_says_what_is_still_read_and_approval_needs_a_reason(  # type: ignore[no-untyped-def]
     setup, tmp_path: Path
 ) -> None:
@@ -160,16 +176,7 @@ def test_localize_run_says_what_is_still_read_and_approval_needs_a_reason(  # ty
     import json
 
     run, _ = setup
-    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
-        f.write("[shops.captions]\nreplace_text = true\n")
-    overhang()[0].save(tmp_path / "zh.png")
-    title = "保温杯大容量不锈钢" * 3  # long enough for the market's title rule
-    listing = tmp_path / "l.csv"
-    listing.write_text(f"product_id,title,caption,images\np1,{title},,zh.png\n", "utf-8")
-    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
-    assert run("run", "--shop", "acme-my").code == 0
-    doc = json.loads(run("review", "list", "--json").out)
-    item_id = doc["items"][0]["id"] if isinstance(doc, dict) else doc[0]["id"]
+    item_id = one_image_run(run, tmp_path, overhang()[0], "保温杯大容量不锈钢")
     shown = json.loads(run("review", "show", str(item_id), "--json").out)
     [left] = [f for f in shown["findings"] if f["code"] == STILL_READ]
     assert left["severity"] == "error" and "region 1 '新品上市'" in left["message"]
@@ -336,17 +343,8 @@ def test_a_region_translated_in_review_is_drawn_again_with_no_ghost_under_it(  #
     from tests.localize.images import lit_ellipse
 
     run, _ = setup
-    with (tmp_path / "shops.toml").open("a", encoding="utf-8") as f:
-        f.write("[shops.captions]\nreplace_text = true\n")
-    lit_ellipse(with_text=True)[0].save(tmp_path / "zh.png")
+    item_id = one_image_run(run, tmp_path, lit_ellipse(with_text=True)[0], "水润保湿面霜温和不油腻")
     truth = np.asarray(lit_ellipse(with_text=False)[0], np.int16)
-    title = "水润保湿面霜温和不油腻" * 3  # long enough for the market's title rule
-    listing = tmp_path / "l.csv"
-    listing.write_text(f"product_id,title,caption,images\np1,{title},,zh.png\n", "utf-8")
-    assert run("listings", "import", str(listing), "--shop", "acme-my").code == 0
-    assert run("run", "--shop", "acme-my").code == 0
-    doc = json.loads(run("review", "list", "--json").out)
-    item_id = doc["items"][0]["id"] if isinstance(doc, dict) else doc[0]["id"]
     done = run("review", "approve", str(item_id), "--reviewer", "mei", "--region", "1=Lembap")
     assert done.code == 0, done.err
     shown = json.loads(run("review", "show", str(item_id), "--json").out)
